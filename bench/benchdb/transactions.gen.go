@@ -132,30 +132,27 @@ func argsNewTransaction(n *NewTransaction, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.Amount, &n.Currency, &n.Status, &n.Memo, n.CreatedAt.Arg())
 }
 
-const sqlTransactionsCreate = `-- name: transactions.Create
+var opTransactionsCreate = &runtime.Op{Name: "transactions.Create", Table: "transactions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"}, SQL: `-- name: transactions.Create
 INSERT INTO "transactions" ("id", "user_id", "amount", "currency", "status", "memo", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()))
-RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`
+RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`}
 
 // Create inserts n into table transactions and returns the row as stored. It
 // validates n first.
 func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transaction, error) {
-	if err := n.Validate(); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, &n, argsNewTransaction, scanTransaction)
-	return *v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, &n, argsNewTransaction, scanTransaction)
+	return *v, err
 }
 
-const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
+var opTransactionsFindByID = &runtime.Op{Name: "transactions.FindByID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByID replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table transactions with the given id, or
 // runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, &id, runtime.Arg, scanTransaction)
-	return *v, wrapErr(err, "transactions.FindByID", "transactions")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, &id, runtime.Arg, scanTransaction)
+	return *v, err
 }
 
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
@@ -218,14 +215,14 @@ func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u Transactio
 	return *v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"})
 }
 
-const sqlTransactionsDelete = `-- name: transactions.Delete
-DELETE FROM "transactions" WHERE "id" = $1`
+var opTransactionsDelete = &runtime.Op{Name: "transactions.Delete", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Delete
+DELETE FROM "transactions" WHERE "id" = $1`}
 
 // Delete removes the row of table transactions with the given id and reports
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTransactionsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "transactions.Delete", "transactions")
+	tag, err := runtime.ExecOp(ctx, r.db, opTransactionsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlTransactionsCount = `-- name: transactions.Count replica=ok
@@ -237,9 +234,9 @@ func (r *TransactionRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "transactions.Count", "transactions")
 }
 
-const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs replica=ok
+var opTransactionsFindByIDs = &runtime.Op{Name: "transactions.FindByIDs", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByIDs replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table transactions whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -247,8 +244,7 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	if len(ids) == 0 {
 		return []Transaction{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
-	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
 }
 
 var copyTransactions = &runtime.Copier[*NewTransaction]{
@@ -358,15 +354,14 @@ func (r *TransactionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]b
 	return out, wrapErr(err, "transactions.DeleteMany", "transactions")
 }
 
-const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok
+var opTransactionsListByUserID = &runtime.Op{Name: "transactions.ListByUserID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByUserID replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
-	return items, wrapErr(err, "transactions.ListByUserID", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
 }
 
 const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok

@@ -295,6 +295,14 @@ func (c call) run(fn string, db, sql jen.Code, s ir.Statement, extra ...jen.Code
 	return jen.Qual(ir.PathRuntime, fn).Call(args...)
 }
 
+// runOp renders runtime.fn+"Op"(ctx, db, op, &in, args, extra…, rest…,
+// the statement's behaviour values…): the call of s through its Op.
+func (c call) runOp(fn string, db jen.Code, s ir.Statement, extra ...jen.Code) *jen.Statement {
+	args := append([]jen.Code{jen.Id("ctx"), db, jen.Id(opName(s)), jen.Op("&").Add(c.in), c.args}, extra...)
+	args = append(append(args, c.rest...), tailArgs(s)...)
+	return jen.Qual(ir.PathRuntime, fn+"Op").Call(args...)
+}
+
 // pkDesc describes the key parameters in a doc comment: "id" or
 // "order_id and product_id".
 func pkDesc(t *ir.Table) string {
@@ -311,6 +319,12 @@ func pkDesc(t *ir.Table) string {
 // queryOne renders running s through c with runtime.QueryOne and
 // returning the row or the error, wrapped.
 func queryOne(t *ir.Table, methodName string, scoped bool, s ir.Statement, c call) []jen.Code {
+	if asOp(t, s) {
+		return []jen.Code{
+			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(c.runOp("QueryOne", dbOf(scoped), s, jen.Id(t.Scan))),
+			jen.Return(jen.Op("*").Id("v"), jen.Err()),
+		}
+	}
 	return []jen.Code{
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(c.run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
 		jen.Return(jen.Op("*").Id("v"), wrapErr(t, methodName)),
@@ -323,6 +337,9 @@ func queryOne(t *ir.Table, methodName string, scoped bool, s ir.Statement, c cal
 func queryMany(t *ir.Table, methodName string, scoped bool, s ir.Statement, c call, scan string, capacity jen.Code) []jen.Code {
 	if capacity == nil {
 		capacity = jen.Lit(0)
+	}
+	if asOp(t, s) {
+		return []jen.Code{jen.Return(c.runOp("Query", dbOf(scoped), s, jen.Id(scan), capacity))}
 	}
 	return []jen.Code{
 		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(c.run("Query", dbOf(scoped), stmtExpr(s), s, jen.Id(scan), capacity)),
@@ -388,24 +405,32 @@ func newIn(t *ir.Table) call { return call{in: jen.Id("n"), args: jen.Id(t.Args)
 
 func genCreate(f *jen.File, t *ir.Table) {
 	s := t.SQL.Create
-	genStatement(f, s)
-	pre, scoped := prelude(t, "Create", "n", []ir.Statement{s}, returnsModel(t))
+	pre, scoped, validate := opPrelude(t, "Create", "n", s, returnsModel(t))
+	genOp(f, t, "Create", s, paramFields(nil, t.SQL.CreateArgs), validate)
 	doc := fmt.Sprintf("Create inserts n into table %s and returns the row as stored.", t.SQLName)
 	if t.Validates {
 		doc += " It validates n first."
 	}
 	method(f, t, "Create", doc).
 		Params(ctxParam.Clone(), jen.Id("n").Id(t.NewType)).Params(jen.Id(t.Model), jen.Error()).
-		Block(append(pre,
-			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
-			jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Create", s, nil, t.SQL.CreateArgs)),
-		)...)
+		Block(append(pre, createRun(t, s, scoped)...)...)
 	f.Line()
+}
+
+// createRun renders Create's statement s run and its result returned.
+func createRun(t *ir.Table, s ir.Statement, scoped bool) []jen.Code {
+	if asOp(t, s) {
+		return queryOne(t, "Create", scoped, s, newIn(t))
+	}
+	return []jen.Code{
+		jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
+		jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Create", s, nil, t.SQL.CreateArgs)),
+	}
 }
 
 func genFindByID(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindByID
-	genStatement(f, s)
+	genOp(f, t, "FindByID", s, nil, false)
 	pre, scoped := prelude(t, "FindByID", "", []ir.Statement{s}, returnsModel(t))
 	body := append(pre, queryOne(t, "FindByID", scoped, s, keyIn(t))...)
 	if t.Cache != nil {
@@ -616,6 +641,19 @@ func genUpdate(f *jen.File, t *ir.Table) {
 // version (an error) or a missing row (false).
 func execCount(t *ir.Table, method string, s ir.Statement, versioned bool) []jen.Code {
 	pre, scoped := prelude(t, method, "", []ir.Statement{s}, returnsBool)
+	if asOp(t, s) {
+		body := append(pre, jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(keyIn(t).runOp("Exec", dbOf(scoped), s)))
+		if !versioned {
+			return append(body, jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), jen.Err()))
+		}
+		return append(body,
+			jen.If(jen.Err().Op("!=").Nil().Op("||").Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0)).Block(
+				jen.Return(jen.Err().Op("==").Nil(), jen.Err()),
+			),
+			jen.Comment("No row matched: a stale version is a conflict; a missing row is false."),
+			jen.Return(jen.False(), wrapErrOf(t, method, staleVersion(t, method, scoped))),
+		)
+	}
 	body := append(pre, jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(keyIn(t).run("Exec", dbOf(scoped), jen.Id(s.Const), s)))
 	if !versioned {
 		return append(body, jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), wrapErr(t, method)))
@@ -631,7 +669,7 @@ func execCount(t *ir.Table, method string, s ir.Statement, versioned bool) []jen
 
 func genDelete(f *jen.File, t *ir.Table) {
 	s := t.SQL.Delete
-	genStatement(f, s)
+	genOp(f, t, "Delete", s, nil, false)
 	doc := fmt.Sprintf("Delete removes the row of table %s with %s and reports whether there was one.", t.SQLName, pkDesc(t))
 	if t.DeletedAt != nil {
 		doc = fmt.Sprintf("Delete soft-deletes the row of table %s with %s: it sets %s to the transaction's time, "+

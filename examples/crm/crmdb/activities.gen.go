@@ -141,10 +141,10 @@ func argsNewActivity(n *NewActivity, d []any) []any {
 	return append(d, &n.CustomerID, &n.DealID, &n.Kind, &n.Summary, n.HappenedAt.Arg())
 }
 
-const sqlActivitiesCreate = `-- name: activities.Create
+var opActivitiesCreate = &runtime.Op{Name: "activities.Create", Table: "activities", Errs: errs, Params: []string{"customer_id", "deal_id", "kind", "summary", "happened_at"}, SQL: `-- name: activities.Create
 INSERT INTO "activities" ("customer_id", "deal_id", "kind", "summary", "happened_at", "organization_id")
 VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()), $6)
-RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`
+RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`}
 
 // Create inserts n into table activities and returns the row as stored. It
 // validates n first.
@@ -157,13 +157,13 @@ func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, err
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlActivitiesCreate, &n, argsNewActivity, scanActivity, tenant)
-	return *v, wrapParamsErr(err, "activities.Create", "activities", []string{"customer_id", "deal_id", "kind", "summary", "happened_at"})
+	v, err := runtime.QueryOneOp(ctx, db, opActivitiesCreate, &n, argsNewActivity, scanActivity, tenant)
+	return *v, err
 }
 
-const sqlActivitiesFindByID = `-- name: activities.FindByID replica=ok
+var opActivitiesFindByID = &runtime.Op{Name: "activities.FindByID", Table: "activities", Errs: errs, SQL: `-- name: activities.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "id" = $1 AND "organization_id" = $2`
+WHERE "id" = $1 AND "organization_id" = $2`}
 
 // FindByID returns the row of table activities with the given id, or
 // runtime.ErrNotFound.
@@ -173,8 +173,8 @@ func (r *ActivityRepo) FindByID(ctx context.Context, id int64) (Activity, error)
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlActivitiesFindByID, &id, runtime.Arg, scanActivity, tenant)
-	return *v, wrapErr(err, "activities.FindByID", "activities")
+	v, err := runtime.QueryOneOp(ctx, db, opActivitiesFindByID, &id, runtime.Arg, scanActivity, tenant)
+	return *v, err
 }
 
 const sqlActivitiesFindAll = `-- name: activities.FindAll replica=ok
@@ -267,8 +267,8 @@ func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (
 	return *v, wrapParamsErr(err, "activities.Update", "activities", []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"})
 }
 
-const sqlActivitiesDelete = `-- name: activities.Delete
-DELETE FROM "activities" WHERE "id" = $1 AND "organization_id" = $2`
+var opActivitiesDelete = &runtime.Op{Name: "activities.Delete", Table: "activities", Errs: errs, SQL: `-- name: activities.Delete
+DELETE FROM "activities" WHERE "id" = $1 AND "organization_id" = $2`}
 
 // Delete removes the row of table activities with the given id and reports whether
 // there was one.
@@ -278,8 +278,8 @@ func (r *ActivityRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlActivitiesDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "activities.Delete", "activities")
+	tag, err := runtime.ExecOp(ctx, db, opActivitiesDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlActivitiesCount = `-- name: activities.Count replica=ok
@@ -297,9 +297,9 @@ func (r *ActivityRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "activities.Count", "activities")
 }
 
-const sqlActivitiesFindByIDs = `-- name: activities.FindByIDs replica=ok
+var opActivitiesFindByIDs = &runtime.Op{Name: "activities.FindByIDs", Table: "activities", Errs: errs, SQL: `-- name: activities.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table activities whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -312,8 +312,7 @@ func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, 
 	if len(ids) == 0 {
 		return []Activity{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlActivitiesFindByIDs, &ids, runtime.Arg, scanActivity, len(ids), tenant)
-	return items, wrapErr(err, "activities.FindByIDs", "activities")
+	return runtime.QueryOp(ctx, db, opActivitiesFindByIDs, &ids, runtime.Arg, scanActivity, len(ids), tenant)
 }
 
 const sqlActivitiesCreateMany = `-- name: activities.CreateMany
@@ -452,9 +451,9 @@ func (r *ActivityRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, er
 	return out, wrapErr(err, "activities.DeleteMany", "activities")
 }
 
-const sqlActivitiesListByOrganizationID = `-- name: activities.ListByOrganizationID replica=ok
+var opActivitiesListByOrganizationID = &runtime.Op{Name: "activities.ListByOrganizationID", Table: "activities", Errs: errs, SQL: `-- name: activities.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table activities whose organization_id
 // is organizationID, in primary key order.
@@ -464,8 +463,7 @@ func (r *ActivityRepo) ListByOrganizationID(ctx context.Context, organizationID 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlActivitiesListByOrganizationID, &organizationID, runtime.Arg, scanActivity, 0, tenant)
-	return items, wrapErr(err, "activities.ListByOrganizationID", "activities")
+	return runtime.QueryOp(ctx, db, opActivitiesListByOrganizationID, &organizationID, runtime.Arg, scanActivity, 0, tenant)
 }
 
 const sqlActivitiesLoadByOrganizationID = `-- name: activities.LoadByOrganizationID replica=ok
@@ -493,9 +491,9 @@ func (r *ActivityRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 	return m, wrapErr(err, "activities.LoadByOrganizationID", "activities")
 }
 
-const sqlActivitiesListByCustomerID = `-- name: activities.ListByCustomerID replica=ok
+var opActivitiesListByCustomerID = &runtime.Op{Name: "activities.ListByCustomerID", Table: "activities", Errs: errs, SQL: `-- name: activities.ListByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table activities whose customer_id is
 // customerID, in primary key order.
@@ -505,8 +503,7 @@ func (r *ActivityRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUI
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlActivitiesListByCustomerID, &customerID, runtime.Arg, scanActivity, 0, tenant)
-	return items, wrapErr(err, "activities.ListByCustomerID", "activities")
+	return runtime.QueryOp(ctx, db, opActivitiesListByCustomerID, &customerID, runtime.Arg, scanActivity, 0, tenant)
 }
 
 const sqlActivitiesLoadByCustomerID = `-- name: activities.LoadByCustomerID replica=ok
@@ -534,9 +531,9 @@ func (r *ActivityRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (
 	return m, wrapErr(err, "activities.LoadByCustomerID", "activities")
 }
 
-const sqlActivitiesListByDealID = `-- name: activities.ListByDealID replica=ok
+var opActivitiesListByDealID = &runtime.Op{Name: "activities.ListByDealID", Table: "activities", Errs: errs, SQL: `-- name: activities.ListByDealID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "deal_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "deal_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByDealID returns the rows of table activities whose deal_id is dealID, in
 // primary key order.
@@ -546,8 +543,7 @@ func (r *ActivityRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Ac
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlActivitiesListByDealID, &dealID, runtime.Arg, scanActivity, 0, tenant)
-	return items, wrapErr(err, "activities.ListByDealID", "activities")
+	return runtime.QueryOp(ctx, db, opActivitiesListByDealID, &dealID, runtime.Arg, scanActivity, 0, tenant)
 }
 
 const sqlActivitiesLoadByDealID = `-- name: activities.LoadByDealID replica=ok

@@ -151,10 +151,10 @@ func argsNewContact(n *NewContact, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Name, &n.Email, &n.Title)
 }
 
-const sqlContactsCreate = `-- name: contacts.Create sensitive=4
+var opContactsCreate = &runtime.Op{Name: "contacts.Create", Table: "contacts", Errs: errs, Params: []string{"id", "customer_id", "name", "email", "title"}, SQL: `-- name: contacts.Create sensitive=4
 INSERT INTO "contacts" ("id", "customer_id", "name", "email", "title", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6)
-RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`}
 
 // Create inserts n into table contacts and returns the row as stored. It validates
 // n first.
@@ -167,13 +167,13 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, &n, argsNewContact, scanContact, tenant)
-	return *v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"id", "customer_id", "name", "email", "title"})
+	v, err := runtime.QueryOneOp(ctx, db, opContactsCreate, &n, argsNewContact, scanContact, tenant)
+	return *v, err
 }
 
-const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
+var opContactsFindByID = &runtime.Op{Name: "contacts.FindByID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "id" = $1 AND "organization_id" = $2`
+WHERE "id" = $1 AND "organization_id" = $2`}
 
 // FindByID returns the row of table contacts with the given id, or
 // runtime.ErrNotFound.
@@ -183,8 +183,8 @@ func (r *ContactRepo) FindByID(ctx context.Context, id uuid.UUID) (Contact, erro
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlContactsFindByID, &id, runtime.Arg, scanContact, tenant)
-	return *v, wrapErr(err, "contacts.FindByID", "contacts")
+	v, err := runtime.QueryOneOp(ctx, db, opContactsFindByID, &id, runtime.Arg, scanContact, tenant)
+	return *v, err
 }
 
 const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
@@ -278,8 +278,8 @@ func (r *ContactRepo) Update(ctx context.Context, id uuid.UUID, u ContactUpdate)
 	return *v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "name", "email", "email", "title", "title"})
 }
 
-const sqlContactsDelete = `-- name: contacts.Delete
-DELETE FROM "contacts" WHERE "id" = $1 AND "organization_id" = $2`
+var opContactsDelete = &runtime.Op{Name: "contacts.Delete", Table: "contacts", Errs: errs, SQL: `-- name: contacts.Delete
+DELETE FROM "contacts" WHERE "id" = $1 AND "organization_id" = $2`}
 
 // Delete removes the row of table contacts with the given id and reports whether
 // there was one.
@@ -289,8 +289,8 @@ func (r *ContactRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlContactsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "contacts.Delete", "contacts")
+	tag, err := runtime.ExecOp(ctx, db, opContactsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlContactsCount = `-- name: contacts.Count replica=ok
@@ -308,9 +308,9 @@ func (r *ContactRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "contacts.Count", "contacts")
 }
 
-const sqlContactsFindByIDs = `-- name: contacts.FindByIDs replica=ok
+var opContactsFindByIDs = &runtime.Op{Name: "contacts.FindByIDs", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table contacts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -323,8 +323,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact
 	if len(ids) == 0 {
 		return []Contact{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
-	return items, wrapErr(err, "contacts.FindByIDs", "contacts")
+	return runtime.QueryOp(ctx, db, opContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
 }
 
 const sqlContactsCreateMany = `-- name: contacts.CreateMany sensitive=4
@@ -463,9 +462,9 @@ func (r *ContactRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool,
 	return out, wrapErr(err, "contacts.DeleteMany", "contacts")
 }
 
-const sqlContactsListByOrganizationID = `-- name: contacts.ListByOrganizationID replica=ok
+var opContactsListByOrganizationID = &runtime.Op{Name: "contacts.ListByOrganizationID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table contacts whose organization_id is
 // organizationID, in primary key order.
@@ -475,8 +474,7 @@ func (r *ContactRepo) ListByOrganizationID(ctx context.Context, organizationID u
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlContactsListByOrganizationID, &organizationID, runtime.Arg, scanContact, 0, tenant)
-	return items, wrapErr(err, "contacts.ListByOrganizationID", "contacts")
+	return runtime.QueryOp(ctx, db, opContactsListByOrganizationID, &organizationID, runtime.Arg, scanContact, 0, tenant)
 }
 
 const sqlContactsLoadByOrganizationID = `-- name: contacts.LoadByOrganizationID replica=ok
@@ -504,9 +502,9 @@ func (r *ContactRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID
 	return m, wrapErr(err, "contacts.LoadByOrganizationID", "contacts")
 }
 
-const sqlContactsListByCustomerID = `-- name: contacts.ListByCustomerID replica=ok
+var opContactsListByCustomerID = &runtime.Op{Name: "contacts.ListByCustomerID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.ListByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table contacts whose customer_id is
 // customerID, in primary key order.
@@ -516,8 +514,7 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
-	return items, wrapErr(err, "contacts.ListByCustomerID", "contacts")
+	return runtime.QueryOp(ctx, db, opContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
 }
 
 const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=ok

@@ -94,10 +94,10 @@ func argsNewCustomerTag(n *NewCustomerTag, d []any) []any {
 	return append(d, &n.CustomerID, &n.TagID)
 }
 
-const sqlCustomerTagsCreate = `-- name: customer_tags.Create
+var opCustomerTagsCreate = &runtime.Op{Name: "customer_tags.Create", Table: "customer_tags", Errs: errs, Params: []string{"customer_id", "tag_id"}, SQL: `-- name: customer_tags.Create
 INSERT INTO "customer_tags" ("customer_id", "tag_id", "organization_id")
 VALUES ($1, $2, $3)
-RETURNING "organization_id", "customer_id", "tag_id"`
+RETURNING "organization_id", "customer_id", "tag_id"`}
 
 // Create inserts n into table customer_tags and returns the row as stored.
 func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (CustomerTag, error) {
@@ -106,13 +106,13 @@ func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (Custome
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsCreate, &n, argsNewCustomerTag, scanCustomerTag, tenant)
-	return *v, wrapParamsErr(err, "customer_tags.Create", "customer_tags", []string{"customer_id", "tag_id"})
+	v, err := runtime.QueryOneOp(ctx, db, opCustomerTagsCreate, &n, argsNewCustomerTag, scanCustomerTag, tenant)
+	return *v, err
 }
 
-const sqlCustomerTagsFindByID = `-- name: customer_tags.FindByID replica=ok
+var opCustomerTagsFindByID = &runtime.Op{Name: "customer_tags.FindByID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.FindByID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3`
+WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3`}
 
 // FindByID returns the row of table customer_tags with the given customerID and
 // tagID, or runtime.ErrNotFound.
@@ -122,8 +122,8 @@ func (r *CustomerTagRepo) FindByID(ctx context.Context, customerID uuid.UUID, ta
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsFindByID, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
-	return *v, wrapErr(err, "customer_tags.FindByID", "customer_tags")
+	v, err := runtime.QueryOneOp(ctx, db, opCustomerTagsFindByID, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
+	return *v, err
 }
 
 const sqlCustomerTagsFindAll = `-- name: customer_tags.FindAll replica=ok
@@ -200,8 +200,8 @@ func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagI
 	return *v, wrapParamsErr(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
-const sqlCustomerTagsDelete = `-- name: customer_tags.Delete
-DELETE FROM "customer_tags" WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3`
+var opCustomerTagsDelete = &runtime.Op{Name: "customer_tags.Delete", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.Delete
+DELETE FROM "customer_tags" WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3`}
 
 // Delete removes the row of table customer_tags with the given customerID and
 // tagID and reports whether there was one.
@@ -211,8 +211,8 @@ func (r *CustomerTagRepo) Delete(ctx context.Context, customerID uuid.UUID, tagI
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlCustomerTagsDelete, &customerID, runtime.Arg, tagID, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "customer_tags.Delete", "customer_tags")
+	tag, err := runtime.ExecOp(ctx, db, opCustomerTagsDelete, &customerID, runtime.Arg, tagID, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCustomerTagsCount = `-- name: customer_tags.Count replica=ok
@@ -416,9 +416,9 @@ func (r *CustomerTagRepo) CreateManyIfAbsentByCustomerIDAndTagID(ctx context.Con
 	return out, created, wrapErr(err, "customer_tags.CreateManyIfAbsentByCustomerIDAndTagID", "customer_tags")
 }
 
-const sqlCustomerTagsListByOrganizationID = `-- name: customer_tags.ListByOrganizationID replica=ok
+var opCustomerTagsListByOrganizationID = &runtime.Op{Name: "customer_tags.ListByOrganizationID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByOrganizationID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
+WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`}
 
 // ListByOrganizationID returns the rows of table customer_tags whose
 // organization_id is organizationID, in primary key order.
@@ -428,8 +428,7 @@ func (r *CustomerTagRepo) ListByOrganizationID(ctx context.Context, organization
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByOrganizationID, &organizationID, runtime.Arg, scanCustomerTag, 0, tenant)
-	return items, wrapErr(err, "customer_tags.ListByOrganizationID", "customer_tags")
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByOrganizationID, &organizationID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 const sqlCustomerTagsLoadByOrganizationID = `-- name: customer_tags.LoadByOrganizationID replica=ok
@@ -458,9 +457,9 @@ func (r *CustomerTagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.
 	return m, wrapErr(err, "customer_tags.LoadByOrganizationID", "customer_tags")
 }
 
-const sqlCustomerTagsListByCustomerID = `-- name: customer_tags.ListByCustomerID replica=ok
+var opCustomerTagsListByCustomerID = &runtime.Op{Name: "customer_tags.ListByCustomerID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByCustomerID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
+WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`}
 
 // ListByCustomerID returns the rows of table customer_tags whose customer_id is
 // customerID, in primary key order.
@@ -470,8 +469,7 @@ func (r *CustomerTagRepo) ListByCustomerID(ctx context.Context, customerID uuid.
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByCustomerID, &customerID, runtime.Arg, scanCustomerTag, 0, tenant)
-	return items, wrapErr(err, "customer_tags.ListByCustomerID", "customer_tags")
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByCustomerID, &customerID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 const sqlCustomerTagsLoadByCustomerID = `-- name: customer_tags.LoadByCustomerID replica=ok
@@ -499,9 +497,9 @@ func (r *CustomerTagRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID
 	return m, wrapErr(err, "customer_tags.LoadByCustomerID", "customer_tags")
 }
 
-const sqlCustomerTagsListByTagID = `-- name: customer_tags.ListByTagID replica=ok
+var opCustomerTagsListByTagID = &runtime.Op{Name: "customer_tags.ListByTagID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByTagID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "tag_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
+WHERE "tag_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`}
 
 // ListByTagID returns the rows of table customer_tags whose tag_id is tagID, in
 // primary key order.
@@ -511,8 +509,7 @@ func (r *CustomerTagRepo) ListByTagID(ctx context.Context, tagID uuid.UUID) ([]C
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByTagID, &tagID, runtime.Arg, scanCustomerTag, 0, tenant)
-	return items, wrapErr(err, "customer_tags.ListByTagID", "customer_tags")
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByTagID, &tagID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 const sqlCustomerTagsLoadByTagID = `-- name: customer_tags.LoadByTagID replica=ok

@@ -165,10 +165,10 @@ func argsNewDeal(n *NewDeal, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Title, n.Stage.Arg(), n.Amount.Arg(), &n.ClosesOn)
 }
 
-const sqlDealsCreate = `-- name: deals.Create
+var opDealsCreate = &runtime.Op{Name: "deals.Create", Table: "deals", Errs: errs, Params: []string{"id", "customer_id", "title", "stage", "amount", "closes_on"}, SQL: `-- name: deals.Create
 INSERT INTO "deals" ("id", "customer_id", "title", "stage", "amount", "closes_on", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::"deal_stage", 'lead'::"deal_stage"), COALESCE($5::numeric(14,2), 0), $6, $7)
-RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
+RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`}
 
 // Create inserts n into table deals and returns the row as stored. It validates n
 // first.
@@ -181,13 +181,13 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, &n, argsNewDeal, scanDeal, tenant)
-	return *v, wrapParamsErr(err, "deals.Create", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on"})
+	v, err := runtime.QueryOneOp(ctx, db, opDealsCreate, &n, argsNewDeal, scanDeal, tenant)
+	return *v, err
 }
 
-const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
+var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
-WHERE "id" = $1 AND "organization_id" = $2`
+WHERE "id" = $1 AND "organization_id" = $2`}
 
 // FindByID returns the row of table deals with the given id, or
 // runtime.ErrNotFound.
@@ -197,8 +197,8 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
-	return *v, wrapErr(err, "deals.FindByID", "deals")
+	v, err := runtime.QueryOneOp(ctx, db, opDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
+	return *v, err
 }
 
 const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
@@ -305,8 +305,8 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
 }
 
-const sqlDealsDelete = `-- name: deals.Delete
-DELETE FROM "deals" WHERE "id" = $1 AND "organization_id" = $3 AND "version" = $2`
+var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete
+DELETE FROM "deals" WHERE "id" = $1 AND "organization_id" = $3 AND "version" = $2`}
 
 // Delete removes the row of table deals with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
@@ -318,9 +318,9 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (boo
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlDealsDelete, &id, runtime.Arg, version, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opDealsDelete, &id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "deals.Delete", "deals")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "deals.Delete", "deals", sqlDealsExists, id, tenant), "deals.Delete", "deals")
@@ -362,9 +362,9 @@ func (r *DealRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.Audi
 	return items, wrapErr(err, "deals.AuditTrail", "deals")
 }
 
-const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
+var opDealsFindByIDs = &runtime.Op{Name: "deals.FindByIDs", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
-WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table deals whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -377,8 +377,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
-	return items, wrapErr(err, "deals.FindByIDs", "deals")
+	return runtime.QueryOp(ctx, db, opDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
 }
 
 const sqlDealsCreateMany = `-- name: deals.CreateMany
@@ -522,9 +521,9 @@ func (r *DealRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid
 	return out, wrapErr(err, "deals.DeleteMany", "deals")
 }
 
-const sqlDealsListByOrganizationID = `-- name: deals.ListByOrganizationID replica=ok
+var opDealsListByOrganizationID = &runtime.Op{Name: "deals.ListByOrganizationID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
-WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table deals whose organization_id is
 // organizationID, in primary key order.
@@ -534,8 +533,7 @@ func (r *DealRepo) ListByOrganizationID(ctx context.Context, organizationID uuid
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByOrganizationID, &organizationID, runtime.Arg, scanDeal, 0, tenant)
-	return items, wrapErr(err, "deals.ListByOrganizationID", "deals")
+	return runtime.QueryOp(ctx, db, opDealsListByOrganizationID, &organizationID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 const sqlDealsLoadByOrganizationID = `-- name: deals.LoadByOrganizationID replica=ok
@@ -563,9 +561,9 @@ func (r *DealRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (
 	return m, wrapErr(err, "deals.LoadByOrganizationID", "deals")
 }
 
-const sqlDealsListByCustomerID = `-- name: deals.ListByCustomerID replica=ok
+var opDealsListByCustomerID = &runtime.Op{Name: "deals.ListByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
-WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table deals whose customer_id is
 // customerID, in primary key order.
@@ -575,8 +573,7 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
-	return items, wrapErr(err, "deals.ListByCustomerID", "deals")
+	return runtime.QueryOp(ctx, db, opDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok

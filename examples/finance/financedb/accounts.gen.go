@@ -150,30 +150,27 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.Name, &n.Currency, n.Balance.Arg())
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "user_id", "name", "currency", "balance"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::numeric(18,2), 0))
-RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`
+RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
+var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, err
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -256,17 +253,17 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, version int64, u
 	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
-DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
+DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`}
 
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, &id, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, &id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "accounts.Delete", "accounts")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "accounts.Delete", "accounts", sqlAccountsExists, id), "accounts.Delete", "accounts")
@@ -281,9 +278,9 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
+var opAccountsFindByIDs = &runtime.Op{Name: "accounts.FindByIDs", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -291,8 +288,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
-	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
+	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -332,7 +328,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
-const sqlAccountsUpsertByUserIDAndName = `-- name: accounts.UpsertByUserIDAndName
+var opAccountsUpsertByUserIDAndName = &runtime.Op{Name: "accounts.UpsertByUserIDAndName", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.UpsertByUserIDAndName
 INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::numeric(18,2), 0))
 ON CONFLICT ("user_id", "name") DO UPDATE
@@ -340,7 +336,7 @@ SET "currency" = EXCLUDED."currency",
     "balance" = CASE WHEN $5::numeric(18,2) IS NULL THEN "accounts"."balance" ELSE EXCLUDED."balance" END,
     "version" = "accounts"."version" + 1,
     "updated_at" = now()
-RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`
+RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`}
 
 // UpsertByUserIDAndName inserts n into table accounts or, when a row with the same
 // (user_id, name) exists, updates it from n (every column but the key's and the
@@ -348,14 +344,11 @@ RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated
 // returns the row as stored. It validates n first. Updating increments version. It
 // sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByUserIDAndName(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsUpsertByUserIDAndName, &n, argsNewAccount, scanAccount)
-	return *v, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsUpsertByUserIDAndName, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsCreateIfAbsentByUserIDAndName = `-- name: accounts.CreateIfAbsentByUserIDAndName
+var opAccountsCreateIfAbsentByUserIDAndName = &runtime.Op{Name: "accounts.CreateIfAbsentByUserIDAndName", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByUserIDAndName
 WITH "inserted" AS (
 INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::numeric(18,2), 0))
@@ -366,7 +359,7 @@ SELECT true, "id", "user_id", "name", "currency", "balance", "created_at", "upda
 UNION ALL
 SELECT false, "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "user_id" = $2 AND "name" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndName inserts n into table accounts unless a row with
 // the same (user_id, name) exists, and returns the new row and true, or the
@@ -374,11 +367,8 @@ LIMIT 1`
 // times, when the row in the way was committed after it started). It validates n
 // first.
 func (r *AccountRepo) CreateIfAbsentByUserIDAndName(ctx context.Context, n NewAccount) (Account, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAccountsCreateIfAbsentByUserIDAndName, &n, argsNewAccount, scanAccount)
-	return *v, created, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAccountsCreateIfAbsentByUserIDAndName, &n, argsNewAccount, scanAccount)
+	return *v, created, err
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -494,15 +484,14 @@ func (r *AccountRepo) CreateManyIfAbsentByUserIDAndName(ctx context.Context, row
 	return out, created, wrapErr(err, "accounts.CreateManyIfAbsentByUserIDAndName", "accounts")
 }
 
-const sqlAccountsListByUserID = `-- name: accounts.ListByUserID replica=ok
+var opAccountsListByUserID = &runtime.Op{Name: "accounts.ListByUserID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.ListByUserID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table accounts whose user_id is userID, in
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
-	return items, wrapErr(err, "accounts.ListByUserID", "accounts")
+	return runtime.QueryOp(ctx, r.db, opAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
 }
 
 const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok

@@ -111,30 +111,27 @@ func argsNewCategory(n *NewCategory, d []any) []any {
 	return append(d, &n.Name, &n.ParentID)
 }
 
-const sqlCategoriesCreate = `-- name: categories.Create
+var opCategoriesCreate = &runtime.Op{Name: "categories.Create", Table: "categories", Errs: errs, Validate: true, Params: []string{"name", "parent_id"}, SQL: `-- name: categories.Create
 INSERT INTO "categories" ("name", "parent_id")
 VALUES ($1, $2)
-RETURNING "id", "name", "parent_id"`
+RETURNING "id", "name", "parent_id"`}
 
 // Create inserts n into table categories and returns the row as stored. It
 // validates n first.
 func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, error) {
-	if err := n.Validate(); err != nil {
-		return Category{}, wrapErr(err, "categories.Create", "categories")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesCreate, &n, argsNewCategory, scanCategory)
-	return *v, wrapParamsErr(err, "categories.Create", "categories", []string{"name", "parent_id"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesCreate, &n, argsNewCategory, scanCategory)
+	return *v, err
 }
 
-const sqlCategoriesFindByID = `-- name: categories.FindByID replica=ok
+var opCategoriesFindByID = &runtime.Op{Name: "categories.FindByID", Table: "categories", Errs: errs, SQL: `-- name: categories.FindByID replica=ok
 SELECT "id", "name", "parent_id" FROM "categories"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table categories with the given id, or
 // runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesFindByID, &id, runtime.Arg, scanCategory)
-	return *v, wrapErr(err, "categories.FindByID", "categories")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesFindByID, &id, runtime.Arg, scanCategory)
+	return *v, err
 }
 
 const sqlCategoriesFindAll = `-- name: categories.FindAll replica=ok
@@ -197,14 +194,14 @@ func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (
 	return *v, wrapParamsErr(err, "categories.Update", "categories", []string{"id", "name", "parent_id", "parent_id"})
 }
 
-const sqlCategoriesDelete = `-- name: categories.Delete
-DELETE FROM "categories" WHERE "id" = $1`
+var opCategoriesDelete = &runtime.Op{Name: "categories.Delete", Table: "categories", Errs: errs, SQL: `-- name: categories.Delete
+DELETE FROM "categories" WHERE "id" = $1`}
 
 // Delete removes the row of table categories with the given id and reports whether
 // there was one.
 func (r *CategoryRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCategoriesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "categories.Delete", "categories")
+	tag, err := runtime.ExecOp(ctx, r.db, opCategoriesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCategoriesCount = `-- name: categories.Count replica=ok
@@ -216,9 +213,9 @@ func (r *CategoryRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "categories.Count", "categories")
 }
 
-const sqlCategoriesFindByIDs = `-- name: categories.FindByIDs replica=ok
+var opCategoriesFindByIDs = &runtime.Op{Name: "categories.FindByIDs", Table: "categories", Errs: errs, SQL: `-- name: categories.FindByIDs replica=ok
 SELECT "id", "name", "parent_id" FROM "categories"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table categories whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -226,8 +223,7 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	if len(ids) == 0 {
 		return []Category{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCategoriesFindByIDs, &ids, runtime.Arg, scanCategory, len(ids))
-	return items, wrapErr(err, "categories.FindByIDs", "categories")
+	return runtime.QueryOp(ctx, r.db, opCategoriesFindByIDs, &ids, runtime.Arg, scanCategory, len(ids))
 }
 
 var copyCategories = &runtime.Copier[*NewCategory]{
@@ -266,26 +262,23 @@ func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCatego
 	return items, wrapErr(err, "categories.CreateManyReturning", "categories")
 }
 
-const sqlCategoriesUpsertByName = `-- name: categories.UpsertByName
+var opCategoriesUpsertByName = &runtime.Op{Name: "categories.UpsertByName", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.UpsertByName
 INSERT INTO "categories" ("name", "parent_id")
 VALUES ($1, $2)
 ON CONFLICT ("name") DO UPDATE
 SET "parent_id" = EXCLUDED."parent_id"
-RETURNING "id", "name", "parent_id"`
+RETURNING "id", "name", "parent_id"`}
 
 // UpsertByName inserts n into table categories or, when a row with the same name
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *CategoryRepo) UpsertByName(ctx context.Context, n NewCategory) (Category, error) {
-	if err := n.Validate(); err != nil {
-		return Category{}, wrapErr(err, "categories.UpsertByName", "categories")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesUpsertByName, &n, argsNewCategory, scanCategory)
-	return *v, wrapErr(err, "categories.UpsertByName", "categories")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesUpsertByName, &n, argsNewCategory, scanCategory)
+	return *v, err
 }
 
-const sqlCategoriesCreateIfAbsentByName = `-- name: categories.CreateIfAbsentByName
+var opCategoriesCreateIfAbsentByName = &runtime.Op{Name: "categories.CreateIfAbsentByName", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "categories" ("name", "parent_id")
 VALUES ($1, $2)
@@ -296,18 +289,15 @@ SELECT true, "id", "name", "parent_id" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name", "parent_id" FROM "categories"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table categories unless a row with the same
 // name exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *CategoryRepo) CreateIfAbsentByName(ctx context.Context, n NewCategory) (Category, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Category{}, false, wrapErr(err, "categories.CreateIfAbsentByName", "categories")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCategoriesCreateIfAbsentByName, &n, argsNewCategory, scanCategory)
-	return *v, created, wrapErr(err, "categories.CreateIfAbsentByName", "categories")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentByName, &n, argsNewCategory, scanCategory)
+	return *v, created, err
 }
 
 // CategoryKeyedUpdate is one row's key and changes for UpdateMany.
@@ -411,15 +401,14 @@ func (r *CategoryRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewC
 	return out, created, wrapErr(err, "categories.CreateManyIfAbsentByName", "categories")
 }
 
-const sqlCategoriesListByParentID = `-- name: categories.ListByParentID replica=ok
+var opCategoriesListByParentID = &runtime.Op{Name: "categories.ListByParentID", Table: "categories", Errs: errs, SQL: `-- name: categories.ListByParentID replica=ok
 SELECT "id", "name", "parent_id" FROM "categories"
-WHERE "parent_id" = $1 ORDER BY "id"`
+WHERE "parent_id" = $1 ORDER BY "id"`}
 
 // ListByParentID returns the rows of table categories whose parent_id is parentID,
 // in primary key order.
 func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Category, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCategoriesListByParentID, &parentID, runtime.Arg, scanCategory, 0)
-	return items, wrapErr(err, "categories.ListByParentID", "categories")
+	return runtime.QueryOp(ctx, r.db, opCategoriesListByParentID, &parentID, runtime.Arg, scanCategory, 0)
 }
 
 const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID replica=ok

@@ -126,30 +126,27 @@ func argsNewLedgerEntry(n *NewLedgerEntry, d []any) []any {
 	return append(d, &n.TransactionID, &n.AccountID, &n.UserID, &n.Kind, &n.Amount, n.CreatedAt.Arg())
 }
 
-const sqlLedgerEntriesCreate = `-- name: ledger_entries.Create
+var opLedgerEntriesCreate = &runtime.Op{Name: "ledger_entries.Create", Table: "ledger_entries", Errs: errs, Validate: true, Params: []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"}, SQL: `-- name: ledger_entries.Create
 INSERT INTO "ledger_entries" ("transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
 VALUES ($1, $2, $3, $4, $5, COALESCE($6::timestamptz, now()))
-RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`
+RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`}
 
 // Create inserts n into table ledger_entries and returns the row as stored. It
 // validates n first.
 func (r *LedgerEntryRepo) Create(ctx context.Context, n NewLedgerEntry) (LedgerEntry, error) {
-	if err := n.Validate(); err != nil {
-		return LedgerEntry{}, wrapErr(err, "ledger_entries.Create", "ledger_entries")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesCreate, &n, argsNewLedgerEntry, scanLedgerEntry)
-	return *v, wrapParamsErr(err, "ledger_entries.Create", "ledger_entries", []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opLedgerEntriesCreate, &n, argsNewLedgerEntry, scanLedgerEntry)
+	return *v, err
 }
 
-const sqlLedgerEntriesFindByID = `-- name: ledger_entries.FindByID replica=ok
+var opLedgerEntriesFindByID = &runtime.Op{Name: "ledger_entries.FindByID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.FindByID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table ledger_entries with the given id, or
 // runtime.ErrNotFound.
 func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesFindByID, &id, runtime.Arg, scanLedgerEntry)
-	return *v, wrapErr(err, "ledger_entries.FindByID", "ledger_entries")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLedgerEntriesFindByID, &id, runtime.Arg, scanLedgerEntry)
+	return *v, err
 }
 
 const sqlLedgerEntriesFindAll = `-- name: ledger_entries.FindAll replica=ok
@@ -212,14 +209,14 @@ func (r *LedgerEntryRepo) Update(ctx context.Context, id int64, u LedgerEntryUpd
 	return *v, wrapParamsErr(err, "ledger_entries.Update", "ledger_entries", []string{"id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
 }
 
-const sqlLedgerEntriesDelete = `-- name: ledger_entries.Delete
-DELETE FROM "ledger_entries" WHERE "id" = $1`
+var opLedgerEntriesDelete = &runtime.Op{Name: "ledger_entries.Delete", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.Delete
+DELETE FROM "ledger_entries" WHERE "id" = $1`}
 
 // Delete removes the row of table ledger_entries with the given id and reports
 // whether there was one.
 func (r *LedgerEntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLedgerEntriesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "ledger_entries.Delete", "ledger_entries")
+	tag, err := runtime.ExecOp(ctx, r.db, opLedgerEntriesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlLedgerEntriesCount = `-- name: ledger_entries.Count replica=ok
@@ -231,9 +228,9 @@ func (r *LedgerEntryRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "ledger_entries.Count", "ledger_entries")
 }
 
-const sqlLedgerEntriesFindByIDs = `-- name: ledger_entries.FindByIDs replica=ok
+var opLedgerEntriesFindByIDs = &runtime.Op{Name: "ledger_entries.FindByIDs", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.FindByIDs replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table ledger_entries whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -241,8 +238,7 @@ func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerE
 	if len(ids) == 0 {
 		return []LedgerEntry{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesFindByIDs, &ids, runtime.Arg, scanLedgerEntry, len(ids))
-	return items, wrapErr(err, "ledger_entries.FindByIDs", "ledger_entries")
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesFindByIDs, &ids, runtime.Arg, scanLedgerEntry, len(ids))
 }
 
 var copyLedgerEntries = &runtime.Copier[*NewLedgerEntry]{
@@ -351,15 +347,14 @@ func (r *LedgerEntryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool,
 	return out, wrapErr(err, "ledger_entries.DeleteMany", "ledger_entries")
 }
 
-const sqlLedgerEntriesListByTransactionID = `-- name: ledger_entries.ListByTransactionID replica=ok
+var opLedgerEntriesListByTransactionID = &runtime.Op{Name: "ledger_entries.ListByTransactionID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.ListByTransactionID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "transaction_id" = $1 ORDER BY "id"`
+WHERE "transaction_id" = $1 ORDER BY "id"`}
 
 // ListByTransactionID returns the rows of table ledger_entries whose
 // transaction_id is transactionID, in primary key order.
 func (r *LedgerEntryRepo) ListByTransactionID(ctx context.Context, transactionID uuid.UUID) ([]LedgerEntry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByTransactionID, &transactionID, runtime.Arg, scanLedgerEntry, 0)
-	return items, wrapErr(err, "ledger_entries.ListByTransactionID", "ledger_entries")
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByTransactionID, &transactionID, runtime.Arg, scanLedgerEntry, 0)
 }
 
 const sqlLedgerEntriesLoadByTransactionID = `-- name: ledger_entries.LoadByTransactionID replica=ok
@@ -382,15 +377,14 @@ func (r *LedgerEntryRepo) LoadByTransactionID(ctx context.Context, keys []uuid.U
 	return m, wrapErr(err, "ledger_entries.LoadByTransactionID", "ledger_entries")
 }
 
-const sqlLedgerEntriesListByAccountID = `-- name: ledger_entries.ListByAccountID replica=ok
+var opLedgerEntriesListByAccountID = &runtime.Op{Name: "ledger_entries.ListByAccountID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.ListByAccountID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "account_id" = $1 ORDER BY "id"`
+WHERE "account_id" = $1 ORDER BY "id"`}
 
 // ListByAccountID returns the rows of table ledger_entries whose account_id is
 // accountID, in primary key order.
 func (r *LedgerEntryRepo) ListByAccountID(ctx context.Context, accountID uuid.UUID) ([]LedgerEntry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByAccountID, &accountID, runtime.Arg, scanLedgerEntry, 0)
-	return items, wrapErr(err, "ledger_entries.ListByAccountID", "ledger_entries")
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByAccountID, &accountID, runtime.Arg, scanLedgerEntry, 0)
 }
 
 const sqlLedgerEntriesLoadByAccountID = `-- name: ledger_entries.LoadByAccountID replica=ok
@@ -412,15 +406,14 @@ func (r *LedgerEntryRepo) LoadByAccountID(ctx context.Context, keys []uuid.UUID)
 	return m, wrapErr(err, "ledger_entries.LoadByAccountID", "ledger_entries")
 }
 
-const sqlLedgerEntriesListByUserID = `-- name: ledger_entries.ListByUserID replica=ok
+var opLedgerEntriesListByUserID = &runtime.Op{Name: "ledger_entries.ListByUserID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.ListByUserID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table ledger_entries whose user_id is userID,
 // in primary key order.
 func (r *LedgerEntryRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]LedgerEntry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByUserID, &userID, runtime.Arg, scanLedgerEntry, 0)
-	return items, wrapErr(err, "ledger_entries.ListByUserID", "ledger_entries")
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByUserID, &userID, runtime.Arg, scanLedgerEntry, 0)
 }
 
 const sqlLedgerEntriesLoadByUserID = `-- name: ledger_entries.LoadByUserID replica=ok

@@ -200,30 +200,27 @@ func argsNewTransaction(n *NewTransaction, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.Kind, &n.Amount, &n.Currency, &n.FromAccountID, &n.ToAccountID, &n.CategoryID, &n.Memo, &n.IdempotencyKey, n.CreatedAt.Arg())
 }
 
-const sqlTransactionsCreate = `-- name: transactions.Create
+var opTransactionsCreate = &runtime.Op{Name: "transactions.Create", Table: "transactions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"}, SQL: `-- name: transactions.Create
 INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()))
-RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`
+RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`}
 
 // Create inserts n into table transactions and returns the row as stored. It
 // validates n first.
 func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transaction, error) {
-	if err := n.Validate(); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, &n, argsNewTransaction, scanTransaction)
-	return *v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, &n, argsNewTransaction, scanTransaction)
+	return *v, err
 }
 
-const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
+var opTransactionsFindByID = &runtime.Op{Name: "transactions.FindByID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table transactions with the given id, or
 // runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, &id, runtime.Arg, scanTransaction)
-	return *v, wrapErr(err, "transactions.FindByID", "transactions")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, &id, runtime.Arg, scanTransaction)
+	return *v, err
 }
 
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
@@ -286,14 +283,14 @@ func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u Transactio
 	return *v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"})
 }
 
-const sqlTransactionsDelete = `-- name: transactions.Delete
-DELETE FROM "transactions" WHERE "id" = $1`
+var opTransactionsDelete = &runtime.Op{Name: "transactions.Delete", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Delete
+DELETE FROM "transactions" WHERE "id" = $1`}
 
 // Delete removes the row of table transactions with the given id and reports
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTransactionsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "transactions.Delete", "transactions")
+	tag, err := runtime.ExecOp(ctx, r.db, opTransactionsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlTransactionsCount = `-- name: transactions.Count replica=ok
@@ -305,9 +302,9 @@ func (r *TransactionRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "transactions.Count", "transactions")
 }
 
-const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs replica=ok
+var opTransactionsFindByIDs = &runtime.Op{Name: "transactions.FindByIDs", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByIDs replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table transactions whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -315,8 +312,7 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	if len(ids) == 0 {
 		return []Transaction{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
-	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
 }
 
 var copyTransactions = &runtime.Copier[*NewTransaction]{
@@ -356,7 +352,7 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 }
 
-const sqlTransactionsUpsertByUserIDAndIdempotencyKey = `-- name: transactions.UpsertByUserIDAndIdempotencyKey
+var opTransactionsUpsertByUserIDAndIdempotencyKey = &runtime.Op{Name: "transactions.UpsertByUserIDAndIdempotencyKey", Table: "transactions", Errs: errs, Validate: true, SQL: `-- name: transactions.UpsertByUserIDAndIdempotencyKey
 INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()))
 ON CONFLICT ("user_id", "idempotency_key") DO UPDATE
@@ -368,21 +364,18 @@ SET "kind" = EXCLUDED."kind",
     "category_id" = EXCLUDED."category_id",
     "memo" = EXCLUDED."memo",
     "created_at" = CASE WHEN $11::timestamptz IS NULL THEN "transactions"."created_at" ELSE EXCLUDED."created_at" END
-RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`
+RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`}
 
 // UpsertByUserIDAndIdempotencyKey inserts n into table transactions or, when a row
 // with the same (user_id, idempotency_key) exists, updates it from n (every column
 // but the key's and the primary key's; an unset optional field keeps its value),
 // in one statement, and returns the row as stored. It validates n first.
 func (r *TransactionRepo) UpsertByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, error) {
-	if err := n.Validate(); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.UpsertByUserIDAndIdempotencyKey", "transactions")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsUpsertByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
-	return *v, wrapErr(err, "transactions.UpsertByUserIDAndIdempotencyKey", "transactions")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsUpsertByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
+	return *v, err
 }
 
-const sqlTransactionsCreateIfAbsentByUserIDAndIdempotencyKey = `-- name: transactions.CreateIfAbsentByUserIDAndIdempotencyKey
+var opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey = &runtime.Op{Name: "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", Table: "transactions", Errs: errs, Validate: true, SQL: `-- name: transactions.CreateIfAbsentByUserIDAndIdempotencyKey
 WITH "inserted" AS (
 INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()))
@@ -393,7 +386,7 @@ SELECT true, "id", "user_id", "kind", "amount", "currency", "from_account_id", "
 UNION ALL
 SELECT false, "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "user_id" = $2 AND "idempotency_key" = $10
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndIdempotencyKey inserts n into table transactions unless
 // a row with the same (user_id, idempotency_key) exists, and returns the new row
@@ -401,11 +394,8 @@ LIMIT 1`
 // again, up to three times, when the row in the way was committed after it
 // started). It validates n first.
 func (r *TransactionRepo) CreateIfAbsentByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Transaction{}, false, wrapErr(err, "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", "transactions")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
-	return *v, created, wrapErr(err, "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", "transactions")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
+	return *v, created, err
 }
 
 // TransactionKeyedUpdate is one row's key and changes for UpdateMany.
@@ -533,15 +523,14 @@ func (r *TransactionRepo) CreateManyIfAbsentByUserIDAndIdempotencyKey(ctx contex
 	return out, created, wrapErr(err, "transactions.CreateManyIfAbsentByUserIDAndIdempotencyKey", "transactions")
 }
 
-const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok
+var opTransactionsListByUserID = &runtime.Op{Name: "transactions.ListByUserID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByUserID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
-	return items, wrapErr(err, "transactions.ListByUserID", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
 }
 
 const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok
@@ -563,15 +552,14 @@ func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (m
 	return m, wrapErr(err, "transactions.LoadByUserID", "transactions")
 }
 
-const sqlTransactionsListByFromAccountID = `-- name: transactions.ListByFromAccountID replica=ok
+var opTransactionsListByFromAccountID = &runtime.Op{Name: "transactions.ListByFromAccountID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByFromAccountID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "from_account_id" = $1 ORDER BY "id"`
+WHERE "from_account_id" = $1 ORDER BY "id"`}
 
 // ListByFromAccountID returns the rows of table transactions whose from_account_id
 // is fromAccountID, in primary key order.
 func (r *TransactionRepo) ListByFromAccountID(ctx context.Context, fromAccountID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByFromAccountID, &fromAccountID, runtime.Arg, scanTransaction, 0)
-	return items, wrapErr(err, "transactions.ListByFromAccountID", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByFromAccountID, &fromAccountID, runtime.Arg, scanTransaction, 0)
 }
 
 const sqlTransactionsLoadByFromAccountID = `-- name: transactions.LoadByFromAccountID replica=ok
@@ -593,15 +581,14 @@ func (r *TransactionRepo) LoadByFromAccountID(ctx context.Context, keys []uuid.U
 	return m, wrapErr(err, "transactions.LoadByFromAccountID", "transactions")
 }
 
-const sqlTransactionsListByToAccountID = `-- name: transactions.ListByToAccountID replica=ok
+var opTransactionsListByToAccountID = &runtime.Op{Name: "transactions.ListByToAccountID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByToAccountID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "to_account_id" = $1 ORDER BY "id"`
+WHERE "to_account_id" = $1 ORDER BY "id"`}
 
 // ListByToAccountID returns the rows of table transactions whose to_account_id is
 // toAccountID, in primary key order.
 func (r *TransactionRepo) ListByToAccountID(ctx context.Context, toAccountID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByToAccountID, &toAccountID, runtime.Arg, scanTransaction, 0)
-	return items, wrapErr(err, "transactions.ListByToAccountID", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByToAccountID, &toAccountID, runtime.Arg, scanTransaction, 0)
 }
 
 const sqlTransactionsLoadByToAccountID = `-- name: transactions.LoadByToAccountID replica=ok
@@ -623,15 +610,14 @@ func (r *TransactionRepo) LoadByToAccountID(ctx context.Context, keys []uuid.UUI
 	return m, wrapErr(err, "transactions.LoadByToAccountID", "transactions")
 }
 
-const sqlTransactionsListByCategoryID = `-- name: transactions.ListByCategoryID replica=ok
+var opTransactionsListByCategoryID = &runtime.Op{Name: "transactions.ListByCategoryID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByCategoryID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "category_id" = $1 ORDER BY "id"`
+WHERE "category_id" = $1 ORDER BY "id"`}
 
 // ListByCategoryID returns the rows of table transactions whose category_id is
 // categoryID, in primary key order.
 func (r *TransactionRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByCategoryID, &categoryID, runtime.Arg, scanTransaction, 0)
-	return items, wrapErr(err, "transactions.ListByCategoryID", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByCategoryID, &categoryID, runtime.Arg, scanTransaction, 0)
 }
 
 const sqlTransactionsLoadByCategoryID = `-- name: transactions.LoadByCategoryID replica=ok

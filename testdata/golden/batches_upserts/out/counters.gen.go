@@ -68,30 +68,27 @@ func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlCountersCreate = `-- name: counters.Create
+var opCountersCreate = &runtime.Op{Name: "counters.Create", Table: "counters", Errs: errs, Validate: true, Params: []string{"name"}, SQL: `-- name: counters.Create
 INSERT INTO "counters" ("name")
 VALUES ($1)
-RETURNING "name"`
+RETURNING "name"`}
 
 // Create inserts n into table counters and returns the row as stored. It validates
 // n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, wrapErr(err, "counters.Create", "counters")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, &n, argsNewCounter, scanCounter)
-	return *v, wrapParamsErr(err, "counters.Create", "counters", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
+var opCountersFindByID = &runtime.Op{Name: "counters.FindByID", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByID replica=ok
 SELECT "name" FROM "counters"
-WHERE "name" = $1`
+WHERE "name" = $1`}
 
 // FindByID returns the row of table counters with the given name, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, &name, runtime.Arg, scanCounter)
-	return *v, wrapErr(err, "counters.FindByID", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &name, runtime.Arg, scanCounter)
+	return *v, err
 }
 
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
@@ -146,14 +143,14 @@ func (r *CounterRepo) Update(ctx context.Context, name string, u CounterUpdate) 
 	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"name"})
 }
 
-const sqlCountersDelete = `-- name: counters.Delete
-DELETE FROM "counters" WHERE "name" = $1`
+var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
+DELETE FROM "counters" WHERE "name" = $1`}
 
 // Delete removes the row of table counters with the given name and reports whether
 // there was one.
 func (r *CounterRepo) Delete(ctx context.Context, name string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, &name, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "counters.Delete", "counters")
+	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, &name, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCountersCount = `-- name: counters.Count replica=ok
@@ -165,9 +162,9 @@ func (r *CounterRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "counters.Count", "counters")
 }
 
-const sqlCountersFindByIDs = `-- name: counters.FindByIDs replica=ok
+var opCountersFindByIDs = &runtime.Op{Name: "counters.FindByIDs", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByIDs replica=ok
 SELECT "name" FROM "counters"
-WHERE "name" = ANY($1) ORDER BY "name"`
+WHERE "name" = ANY($1) ORDER BY "name"`}
 
 // FindByIDs returns the rows of table counters whose name is in ids, in name
 // order; keys without a row are skipped.
@@ -175,8 +172,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
-	return items, wrapErr(err, "counters.FindByIDs", "counters")
+	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
@@ -215,26 +211,23 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
 }
 
-const sqlCountersUpsertByName = `-- name: counters.UpsertByName
+var opCountersUpsertByName = &runtime.Op{Name: "counters.UpsertByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.UpsertByName
 INSERT INTO "counters" ("name")
 VALUES ($1)
 ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "name"`
+RETURNING "name"`}
 
 // UpsertByName inserts n into table counters or, when a row with the same name
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByName, &n, argsNewCounter, scanCounter)
-	return *v, wrapErr(err, "counters.UpsertByName", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersCreateIfAbsentByName = `-- name: counters.CreateIfAbsentByName
+var opCountersCreateIfAbsentByName = &runtime.Op{Name: "counters.CreateIfAbsentByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "counters" ("name")
 VALUES ($1)
@@ -245,18 +238,15 @@ SELECT true, "name" FROM "inserted"
 UNION ALL
 SELECT false, "name" FROM "counters"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table counters unless a row with the same
 // name exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
-	return *v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
+	return *v, created, err
 }
 
 var bulkCountersKeys = &runtime.Bulk[*string]{

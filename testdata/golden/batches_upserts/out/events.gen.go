@@ -151,30 +151,27 @@ func argsNewEvent(n *NewEvent, d []any) []any {
 	return append(d, &n.Name, &n.Kind, &n.Amount, n.At.Arg(), n.Payload, &n.Ref, n.Code.Arg(), n.Label.Set, &n.Label.Value)
 }
 
-const sqlEventsCreate = `-- name: events.Create
+var opEventsCreate = &runtime.Op{Name: "events.Create", Table: "events", Errs: errs, Validate: true, Params: []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label", "label"}, SQL: `-- name: events.Create
 INSERT INTO "events" ("name", "kind", "amount", "at", "payload", "ref", "code", "label")
 VALUES ($1, $2, $3, COALESCE($4::timestamptz, now()), $5, $6, COALESCE($7::bpchar, 'ABCD'::char(4)), CASE WHEN $8::boolean THEN $9::varchar ELSE 'x'::varchar(10) END)
-RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`
+RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`}
 
 // Create inserts n into table events and returns the row as stored. It validates n
 // first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
-	if err := n.Validate(); err != nil {
-		return Event{}, wrapErr(err, "events.Create", "events")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsCreate, &n, argsNewEvent, scanEvent)
-	return *v, wrapParamsErr(err, "events.Create", "events", []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label", "label"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opEventsCreate, &n, argsNewEvent, scanEvent)
+	return *v, err
 }
 
-const sqlEventsFindByID = `-- name: events.FindByID replica=ok
+var opEventsFindByID = &runtime.Op{Name: "events.FindByID", Table: "events", Errs: errs, SQL: `-- name: events.FindByID replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table events with the given id, or
 // runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, &id, runtime.Arg, scanEvent)
-	return *v, wrapErr(err, "events.FindByID", "events")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEventsFindByID, &id, runtime.Arg, scanEvent)
+	return *v, err
 }
 
 const sqlEventsFindAll = `-- name: events.FindAll replica=ok
@@ -236,14 +233,14 @@ func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event,
 	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "name", "kind", "amount", "at", "payload", "payload", "ref", "ref", "code", "label", "label"})
 }
 
-const sqlEventsDelete = `-- name: events.Delete
-DELETE FROM "events" WHERE "id" = $1`
+var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
+DELETE FROM "events" WHERE "id" = $1`}
 
 // Delete removes the row of table events with the given id and reports whether
 // there was one.
 func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEventsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "events.Delete", "events")
+	tag, err := runtime.ExecOp(ctx, r.db, opEventsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlEventsCount = `-- name: events.Count replica=ok
@@ -255,9 +252,9 @@ func (r *EventRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "events.Count", "events")
 }
 
-const sqlEventsFindByIDs = `-- name: events.FindByIDs replica=ok
+var opEventsFindByIDs = &runtime.Op{Name: "events.FindByIDs", Table: "events", Errs: errs, SQL: `-- name: events.FindByIDs replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table events whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -265,8 +262,7 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	if len(ids) == 0 {
 		return []Event{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids))
-	return items, wrapErr(err, "events.FindByIDs", "events")
+	return runtime.QueryOp(ctx, r.db, opEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids))
 }
 
 var copyEvents = &runtime.Copier[*NewEvent]{

@@ -95,30 +95,27 @@ func argsNewSlot(n *NewSlot, d []any) []any {
 	return append(d, &n.Day, &n.Room, &n.BookedBy)
 }
 
-const sqlSlotsCreate = `-- name: slots.Create
+var opSlotsCreate = &runtime.Op{Name: "slots.Create", Table: "slots", Errs: errs, Validate: true, Params: []string{"day", "room", "booked_by"}, SQL: `-- name: slots.Create
 INSERT INTO "slots" ("day", "room", "booked_by")
 VALUES ($1, $2, $3)
-RETURNING "id", "day", "room", "booked_by"`
+RETURNING "id", "day", "room", "booked_by"`}
 
 // Create inserts n into table slots and returns the row as stored. It validates n
 // first.
 func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
-	if err := n.Validate(); err != nil {
-		return Slot{}, wrapErr(err, "slots.Create", "slots")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsCreate, &n, argsNewSlot, scanSlot)
-	return *v, wrapParamsErr(err, "slots.Create", "slots", []string{"day", "room", "booked_by"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opSlotsCreate, &n, argsNewSlot, scanSlot)
+	return *v, err
 }
 
-const sqlSlotsFindByID = `-- name: slots.FindByID replica=ok
+var opSlotsFindByID = &runtime.Op{Name: "slots.FindByID", Table: "slots", Errs: errs, SQL: `-- name: slots.FindByID replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table slots with the given id, or
 // runtime.ErrNotFound.
 func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsFindByID, &id, runtime.Arg, scanSlot)
-	return *v, wrapErr(err, "slots.FindByID", "slots")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSlotsFindByID, &id, runtime.Arg, scanSlot)
+	return *v, err
 }
 
 const sqlSlotsFindAll = `-- name: slots.FindAll replica=ok
@@ -179,14 +176,14 @@ func (r *SlotRepo) Update(ctx context.Context, id int64, u SlotUpdate) (Slot, er
 	return *v, wrapParamsErr(err, "slots.Update", "slots", []string{"id", "day", "room", "booked_by"})
 }
 
-const sqlSlotsDelete = `-- name: slots.Delete
-DELETE FROM "slots" WHERE "id" = $1`
+var opSlotsDelete = &runtime.Op{Name: "slots.Delete", Table: "slots", Errs: errs, SQL: `-- name: slots.Delete
+DELETE FROM "slots" WHERE "id" = $1`}
 
 // Delete removes the row of table slots with the given id and reports whether
 // there was one.
 func (r *SlotRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSlotsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "slots.Delete", "slots")
+	tag, err := runtime.ExecOp(ctx, r.db, opSlotsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlSlotsCount = `-- name: slots.Count replica=ok
@@ -198,9 +195,9 @@ func (r *SlotRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "slots.Count", "slots")
 }
 
-const sqlSlotsFindByIDs = `-- name: slots.FindByIDs replica=ok
+var opSlotsFindByIDs = &runtime.Op{Name: "slots.FindByIDs", Table: "slots", Errs: errs, SQL: `-- name: slots.FindByIDs replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table slots whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -208,8 +205,7 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	if len(ids) == 0 {
 		return []Slot{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSlotsFindByIDs, &ids, runtime.Arg, scanSlot, len(ids))
-	return items, wrapErr(err, "slots.FindByIDs", "slots")
+	return runtime.QueryOp(ctx, r.db, opSlotsFindByIDs, &ids, runtime.Arg, scanSlot, len(ids))
 }
 
 var copySlots = &runtime.Copier[*NewSlot]{
@@ -248,26 +244,23 @@ func (r *SlotRepo) CreateManyReturning(ctx context.Context, rows []NewSlot) ([]S
 	return items, wrapErr(err, "slots.CreateManyReturning", "slots")
 }
 
-const sqlSlotsUpsertByDayAndRoom = `-- name: slots.UpsertByDayAndRoom
+var opSlotsUpsertByDayAndRoom = &runtime.Op{Name: "slots.UpsertByDayAndRoom", Table: "slots", Errs: errs, Validate: true, SQL: `-- name: slots.UpsertByDayAndRoom
 INSERT INTO "slots" ("day", "room", "booked_by")
 VALUES ($1, $2, $3)
 ON CONFLICT ("day", "room") DO UPDATE
 SET "booked_by" = EXCLUDED."booked_by"
-RETURNING "id", "day", "room", "booked_by"`
+RETURNING "id", "day", "room", "booked_by"`}
 
 // UpsertByDayAndRoom inserts n into table slots or, when a row with the same (day,
 // room) exists, updates it from n (every column but the key's and the primary
 // key's; an unset optional field keeps its value), in one statement, and returns
 // the row as stored. It validates n first.
 func (r *SlotRepo) UpsertByDayAndRoom(ctx context.Context, n NewSlot) (Slot, error) {
-	if err := n.Validate(); err != nil {
-		return Slot{}, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsUpsertByDayAndRoom, &n, argsNewSlot, scanSlot)
-	return *v, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSlotsUpsertByDayAndRoom, &n, argsNewSlot, scanSlot)
+	return *v, err
 }
 
-const sqlSlotsCreateIfAbsentByDayAndRoom = `-- name: slots.CreateIfAbsentByDayAndRoom
+var opSlotsCreateIfAbsentByDayAndRoom = &runtime.Op{Name: "slots.CreateIfAbsentByDayAndRoom", Table: "slots", Errs: errs, Validate: true, SQL: `-- name: slots.CreateIfAbsentByDayAndRoom
 WITH "inserted" AS (
 INSERT INTO "slots" ("day", "room", "booked_by")
 VALUES ($1, $2, $3)
@@ -278,18 +271,15 @@ SELECT true, "id", "day", "room", "booked_by" FROM "inserted"
 UNION ALL
 SELECT false, "id", "day", "room", "booked_by" FROM "slots"
 WHERE "day" = $1 AND "room" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByDayAndRoom inserts n into table slots unless a row with the same
 // (day, room) exists, and returns the new row and true, or the existing row,
 // unchanged, and false, in one statement (run again, up to three times, when the
 // row in the way was committed after it started). It validates n first.
 func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (Slot, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Slot{}, false, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSlotsCreateIfAbsentByDayAndRoom, &n, argsNewSlot, scanSlot)
-	return *v, created, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opSlotsCreateIfAbsentByDayAndRoom, &n, argsNewSlot, scanSlot)
+	return *v, created, err
 }
 
 // SlotKeyedUpdate is one row's key and changes for UpdateMany.

@@ -61,24 +61,24 @@ func argsNewTick(n *NewTick, d []any) []any {
 	return d
 }
 
-const sqlTicksCreate = `-- name: ticks.Create
-INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`
+var opTicksCreate = &runtime.Op{Name: "ticks.Create", Table: "ticks", Errs: errs, Params: []string{}, SQL: `-- name: ticks.Create
+INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`}
 
 // Create inserts n into table ticks and returns the row as stored.
 func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTicksCreate, &n, argsNewTick, scanTick)
-	return *v, wrapParamsErr(err, "ticks.Create", "ticks", []string{})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTicksCreate, &n, argsNewTick, scanTick)
+	return *v, err
 }
 
-const sqlTicksFindByID = `-- name: ticks.FindByID replica=ok
+var opTicksFindByID = &runtime.Op{Name: "ticks.FindByID", Table: "ticks", Errs: errs, SQL: `-- name: ticks.FindByID replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table ticks with the given id, or
 // runtime.ErrNotFound.
 func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTicksFindByID, &id, runtime.Arg, scanTick)
-	return *v, wrapErr(err, "ticks.FindByID", "ticks")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTicksFindByID, &id, runtime.Arg, scanTick)
+	return *v, err
 }
 
 const sqlTicksFindAll = `-- name: ticks.FindAll replica=ok
@@ -132,14 +132,14 @@ func (r *TickRepo) Update(ctx context.Context, id int64, u TickUpdate) (Tick, er
 	return *v, wrapParamsErr(err, "ticks.Update", "ticks", []string{"id"})
 }
 
-const sqlTicksDelete = `-- name: ticks.Delete
-DELETE FROM "ticks" WHERE "id" = $1`
+var opTicksDelete = &runtime.Op{Name: "ticks.Delete", Table: "ticks", Errs: errs, SQL: `-- name: ticks.Delete
+DELETE FROM "ticks" WHERE "id" = $1`}
 
 // Delete removes the row of table ticks with the given id and reports whether
 // there was one.
 func (r *TickRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTicksDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "ticks.Delete", "ticks")
+	tag, err := runtime.ExecOp(ctx, r.db, opTicksDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlTicksCount = `-- name: ticks.Count replica=ok
@@ -151,9 +151,9 @@ func (r *TickRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "ticks.Count", "ticks")
 }
 
-const sqlTicksFindByIDs = `-- name: ticks.FindByIDs replica=ok
+var opTicksFindByIDs = &runtime.Op{Name: "ticks.FindByIDs", Table: "ticks", Errs: errs, SQL: `-- name: ticks.FindByIDs replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table ticks whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -161,15 +161,14 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 	if len(ids) == 0 {
 		return []Tick{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTicksFindByIDs, &ids, runtime.Arg, scanTick, len(ids))
-	return items, wrapErr(err, "ticks.FindByIDs", "ticks")
+	return runtime.QueryOp(ctx, r.db, opTicksFindByIDs, &ids, runtime.Arg, scanTick, len(ids))
 }
 
 // CreateManyReturning inserts rows into table ticks in one pgx.Batch of Create's
 // statement (unnest cannot carry its array columns), all or nothing, and returns
 // them as stored.
 func (r *TickRepo) CreateManyReturning(ctx context.Context, rows []NewTick) ([]Tick, error) {
-	out, err := runtime.BatchQuery(ctx, r.db, sqlTicksCreate, rows, argsNewTick, scanTick)
+	out, err := runtime.BatchQuery(ctx, r.db, opTicksCreate.SQL, rows, argsNewTick, scanTick)
 	return out, wrapErr(err, "ticks.CreateManyReturning", "ticks")
 }
 

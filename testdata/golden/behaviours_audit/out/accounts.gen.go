@@ -131,20 +131,17 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, n.Balance.Arg(), &n.Note)
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Validate: true, Params: []string{"owner", "balance", "note"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("owner", "balance", "note")
 VALUES ($1, COALESCE($2::bigint, 0), $3)
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "note"})
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -239,11 +236,11 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "note", "note"})
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
 UPDATE "accounts"
 SET "deleted_at" = now(),
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table accounts with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
@@ -251,8 +248,8 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // back or HardDelete removes it.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
+	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAccountsCount = `-- name: accounts.Count replica=ok
@@ -268,29 +265,29 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
-const sqlAccountsHardDelete = `-- name: accounts.HardDelete
-DELETE FROM "accounts" WHERE "id" = $1`
+var opAccountsHardDelete = &runtime.Op{Name: "accounts.HardDelete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.HardDelete
+DELETE FROM "accounts" WHERE "id" = $1`}
 
 // HardDelete removes the row of table accounts with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *AccountRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsHardDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.HardDelete", "accounts")
+	tag, err := runtime.ExecOp(ctx, db, opAccountsHardDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAccountsRestore = `-- name: accounts.Restore
+var opAccountsRestore = &runtime.Op{Name: "accounts.Restore", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Restore
 UPDATE "accounts"
 SET "deleted_at" = NULL,
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table accounts with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsRestore, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Restore", "accounts")
+	tag, err := runtime.ExecOp(ctx, db, opAccountsRestore, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAccountsHardDeleteMany = `-- name: accounts.HardDeleteMany
@@ -392,7 +389,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
-const sqlAccountsUpsertByOwner = `-- name: accounts.UpsertByOwner
+var opAccountsUpsertByOwner = &runtime.Op{Name: "accounts.UpsertByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.UpsertByOwner
 INSERT INTO "accounts" ("owner", "balance", "note")
 VALUES ($1, COALESCE($2::bigint, 0), $3)
 ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO UPDATE
@@ -400,7 +397,7 @@ SET "balance" = CASE WHEN $2::bigint IS NULL THEN "accounts"."balance" ELSE EXCL
     "note" = EXCLUDED."note",
     "updated_at" = now()
 WHERE "accounts"."deleted_at" IS NULL
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`}
 
 // UpsertByOwner inserts n into table accounts or, when a row with the same owner
 // (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
@@ -408,15 +405,12 @@ RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted
 // value), in one statement, and returns the row as stored. It validates n first.
 // It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
-	return *v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsCreateIfAbsentByOwner = `-- name: accounts.CreateIfAbsentByOwner
+var opAccountsCreateIfAbsentByOwner = &runtime.Op{Name: "accounts.CreateIfAbsentByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByOwner
 WITH "inserted" AS (
 INSERT INTO "accounts" ("owner", "balance", "note")
 VALUES ($1, COALESCE($2::bigint, 0), $3)
@@ -427,7 +421,7 @@ SELECT true, "id", "owner", "balance", "note", "created_at", "updated_at", "dele
 UNION ALL
 SELECT false, "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE "owner" = $1 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOwner inserts n into table accounts unless a row with the same
 // owner (among the rows where "deleted_at" IS NULL) exists, and returns the new
@@ -435,12 +429,9 @@ LIMIT 1`
 // again, up to three times, when the row in the way was committed after it
 // started). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
-	return *v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
+	return *v, created, err
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany.

@@ -98,10 +98,10 @@ func argsNewContact(n *NewContact, d []any) []any {
 	return append(d, &n.CustomerID, &n.Phone)
 }
 
-const sqlContactsCreate = `-- name: contacts.Create sensitive=2
+var opContactsCreate = &runtime.Op{Name: "contacts.Create", Table: "contacts", Errs: errs, Params: []string{"customer_id", "phone"}, SQL: `-- name: contacts.Create sensitive=2
 INSERT INTO "contacts" ("customer_id", "phone", "org_id")
 VALUES ($1, $2, $3)
-RETURNING "id", "org_id", "customer_id", "phone"`
+RETURNING "id", "org_id", "customer_id", "phone"`}
 
 // Create inserts n into table contacts and returns the row as stored. It validates
 // n first.
@@ -114,13 +114,13 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 		return Contact{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, &n, argsNewContact, scanContact, tenant)
-	return *v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"customer_id", "phone"})
+	v, err := runtime.QueryOneOp(ctx, db, opContactsCreate, &n, argsNewContact, scanContact, tenant)
+	return *v, err
 }
 
-const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
+var opContactsFindByID = &runtime.Op{Name: "contacts.FindByID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindByID replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table contacts with the given id, or
 // runtime.ErrNotFound.
@@ -130,8 +130,8 @@ func (r *ContactRepo) FindByID(ctx context.Context, id int64) (Contact, error) {
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlContactsFindByID, &id, runtime.Arg, scanContact, tenant)
-	return *v, wrapErr(err, "contacts.FindByID", "contacts")
+	v, err := runtime.QueryOneOp(ctx, db, opContactsFindByID, &id, runtime.Arg, scanContact, tenant)
+	return *v, err
 }
 
 const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
@@ -220,8 +220,8 @@ func (r *ContactRepo) Update(ctx context.Context, id int64, u ContactUpdate) (Co
 	return *v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "phone"})
 }
 
-const sqlContactsDelete = `-- name: contacts.Delete
-DELETE FROM "contacts" WHERE "id" = $1 AND "org_id" = $2`
+var opContactsDelete = &runtime.Op{Name: "contacts.Delete", Table: "contacts", Errs: errs, SQL: `-- name: contacts.Delete
+DELETE FROM "contacts" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table contacts with the given id and reports whether
 // there was one.
@@ -231,8 +231,8 @@ func (r *ContactRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlContactsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "contacts.Delete", "contacts")
+	tag, err := runtime.ExecOp(ctx, db, opContactsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlContactsCount = `-- name: contacts.Count replica=ok
@@ -271,9 +271,9 @@ func (r *ContactRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.Audit
 	return items, wrapErr(err, "contacts.AuditTrail", "contacts")
 }
 
-const sqlContactsFindByIDs = `-- name: contacts.FindByIDs replica=ok
+var opContactsFindByIDs = &runtime.Op{Name: "contacts.FindByIDs", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindByIDs replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table contacts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -286,8 +286,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []int64) ([]Contact, er
 	if len(ids) == 0 {
 		return []Contact{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
-	return items, wrapErr(err, "contacts.FindByIDs", "contacts")
+	return runtime.QueryOp(ctx, db, opContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
 }
 
 const sqlContactsCreateMany = `-- name: contacts.CreateMany sensitive=2
@@ -422,9 +421,9 @@ func (r *ContactRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "contacts.DeleteMany", "contacts")
 }
 
-const sqlContactsListByCustomerID = `-- name: contacts.ListByCustomerID replica=ok
+var opContactsListByCustomerID = &runtime.Op{Name: "contacts.ListByCustomerID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.ListByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
-WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table contacts whose customer_id is
 // customerID, in primary key order.
@@ -434,8 +433,7 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
-	return items, wrapErr(err, "contacts.ListByCustomerID", "contacts")
+	return runtime.QueryOp(ctx, db, opContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
 }
 
 const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=ok

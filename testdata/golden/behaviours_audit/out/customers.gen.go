@@ -104,10 +104,10 @@ func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, &n.Email)
 }
 
-const sqlCustomersCreate = `-- name: customers.Create sensitive=3
+var opCustomersCreate = &runtime.Op{Name: "customers.Create", Table: "customers", Errs: errs, Params: []string{"id", "name", "email"}, SQL: `-- name: customers.Create sensitive=3
 INSERT INTO "customers" ("id", "name", "email", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
-RETURNING "id", "org_id", "name", "email"`
+RETURNING "id", "org_id", "name", "email"`}
 
 // Create inserts n into table customers and returns the row as stored. It
 // validates n first.
@@ -120,13 +120,13 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email"})
+	v, err := runtime.QueryOneOp(ctx, db, opCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
+	return *v, err
 }
 
-const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
+var opCustomersFindByID = &runtime.Op{Name: "customers.FindByID", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByID replica=ok
 SELECT "id", "org_id", "name", "email" FROM "customers"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table customers with the given id, or
 // runtime.ErrNotFound.
@@ -136,8 +136,8 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
-	return *v, wrapErr(err, "customers.FindByID", "customers")
+	v, err := runtime.QueryOneOp(ctx, db, opCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
+	return *v, err
 }
 
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
@@ -226,8 +226,8 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email"})
 }
 
-const sqlCustomersDelete = `-- name: customers.Delete
-DELETE FROM "customers" WHERE "id" = $1 AND "org_id" = $2`
+var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete
+DELETE FROM "customers" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
@@ -237,8 +237,8 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
+	tag, err := runtime.ExecOp(ctx, db, opCustomersDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCustomersCount = `-- name: customers.Count replica=ok
@@ -277,9 +277,9 @@ func (r *CustomerRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.
 	return items, wrapErr(err, "customers.AuditTrail", "customers")
 }
 
-const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
+var opCustomersFindByIDs = &runtime.Op{Name: "customers.FindByIDs", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByIDs replica=ok
 SELECT "id", "org_id", "name", "email" FROM "customers"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -292,8 +292,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
-	return items, wrapErr(err, "customers.FindByIDs", "customers")
+	return runtime.QueryOp(ctx, db, opCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
 }
 
 const sqlCustomersCreateMany = `-- name: customers.CreateMany sensitive=3

@@ -104,31 +104,28 @@ func argsNewEntry(n *NewEntry, d []any) []any {
 	return append(d, &n.AccountID, &n.Seq, &n.Amount, n.Memo.Arg())
 }
 
-const sqlEntriesCreate = `-- name: entries.Create
+var opEntriesCreate = &runtime.Op{Name: "entries.Create", Table: "entries", Errs: errs, Validate: true, Params: []string{"account_id", "seq", "amount", "memo"}, SQL: `-- name: entries.Create
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
-RETURNING "account_id", "seq", "amount", "memo", "version"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`}
 
 // Create inserts n into table entries and returns the row as stored. It validates
 // n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
-	if err := n.Validate(); err != nil {
-		return Entry{}, wrapErr(err, "entries.Create", "entries")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlEntriesCreate, &n, argsNewEntry, scanEntry)
-	return *v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "seq", "amount", "memo"})
+	v, err := runtime.QueryOneOp(ctx, db, opEntriesCreate, &n, argsNewEntry, scanEntry)
+	return *v, err
 }
 
-const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
+var opEntriesFindByID = &runtime.Op{Name: "entries.FindByID", Table: "entries", Errs: errs, SQL: `-- name: entries.FindByID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
-WHERE "account_id" = $1 AND "seq" = $2`
+WHERE "account_id" = $1 AND "seq" = $2`}
 
 // FindByID returns the row of table entries with the given accountID and seq, or
 // runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (Entry, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, &accountID, runtime.Arg, scanEntry, seq)
-	return *v, wrapErr(err, "entries.FindByID", "entries")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, &accountID, runtime.Arg, scanEntry, seq)
+	return *v, err
 }
 
 const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
@@ -210,8 +207,8 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 	return *v, wrapParamsErr(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
 }
 
-const sqlEntriesDelete = `-- name: entries.Delete
-DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3`
+var opEntriesDelete = &runtime.Op{Name: "entries.Delete", Table: "entries", Errs: errs, SQL: `-- name: entries.Delete
+DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3`}
 
 // Delete removes the row of table entries with the given accountID and seq and
 // reports whether there was one. version is the version the caller read: when the
@@ -219,9 +216,9 @@ DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3`
 // runtime.ErrStaleVersion.
 func (r *EntryRepo) Delete(ctx context.Context, accountID int64, seq int32, version int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlEntriesDelete, &accountID, runtime.Arg, seq, version)
+	tag, err := runtime.ExecOp(ctx, db, opEntriesDelete, &accountID, runtime.Arg, seq, version)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "entries.Delete", "entries")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "entries.Delete", "entries", sqlEntriesExists, accountID, seq), "entries.Delete", "entries")
@@ -290,14 +287,14 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
 }
 
-const sqlEntriesUpsertByAccountIDAndSeq = `-- name: entries.UpsertByAccountIDAndSeq
+var opEntriesUpsertByAccountIDAndSeq = &runtime.Op{Name: "entries.UpsertByAccountIDAndSeq", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.UpsertByAccountIDAndSeq
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 ON CONFLICT ("account_id", "seq") DO UPDATE
 SET "amount" = EXCLUDED."amount",
     "memo" = CASE WHEN $4::text IS NULL THEN "entries"."memo" ELSE EXCLUDED."memo" END,
     "version" = "entries"."version" + 1
-RETURNING "account_id", "seq", "amount", "memo", "version"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`}
 
 // UpsertByAccountIDAndSeq inserts n into table entries or, when a row with the
 // same (account_id, seq) exists, updates it from n (every column but the key's and
@@ -305,15 +302,12 @@ RETURNING "account_id", "seq", "amount", "memo", "version"`
 // and returns the row as stored. It validates n first. Updating increments
 // version.
 func (r *EntryRepo) UpsertByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, error) {
-	if err := n.Validate(); err != nil {
-		return Entry{}, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlEntriesUpsertByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
-	return *v, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
+	v, err := runtime.QueryOneOp(ctx, db, opEntriesUpsertByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
+	return *v, err
 }
 
-const sqlEntriesCreateIfAbsentByAccountIDAndSeq = `-- name: entries.CreateIfAbsentByAccountIDAndSeq
+var opEntriesCreateIfAbsentByAccountIDAndSeq = &runtime.Op{Name: "entries.CreateIfAbsentByAccountIDAndSeq", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateIfAbsentByAccountIDAndSeq
 WITH "inserted" AS (
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
@@ -324,7 +318,7 @@ SELECT true, "account_id", "seq", "amount", "memo", "version" FROM "inserted"
 UNION ALL
 SELECT false, "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE "account_id" = $1 AND "seq" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByAccountIDAndSeq inserts n into table entries unless a row with
 // the same (account_id, seq) exists, and returns the new row and true, or the
@@ -332,12 +326,9 @@ LIMIT 1`
 // times, when the row in the way was committed after it started). It validates n
 // first.
 func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Entry{}, false, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlEntriesCreateIfAbsentByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
-	return *v, created, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opEntriesCreateIfAbsentByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
+	return *v, created, err
 }
 
 // EntryKey is the primary key of a row of table entries.
@@ -468,15 +459,14 @@ func (r *EntryRepo) CreateManyIfAbsentByAccountIDAndSeq(ctx context.Context, row
 	return out, created, wrapErr(err, "entries.CreateManyIfAbsentByAccountIDAndSeq", "entries")
 }
 
-const sqlEntriesListByAccountID = `-- name: entries.ListByAccountID replica=ok
+var opEntriesListByAccountID = &runtime.Op{Name: "entries.ListByAccountID", Table: "entries", Errs: errs, SQL: `-- name: entries.ListByAccountID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
-WHERE "account_id" = $1 ORDER BY "account_id", "seq"`
+WHERE "account_id" = $1 ORDER BY "account_id", "seq"`}
 
 // ListByAccountID returns the rows of table entries whose account_id is accountID,
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
-	return items, wrapErr(err, "entries.ListByAccountID", "entries")
+	return runtime.QueryOp(ctx, r.db, opEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
 }
 
 const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok

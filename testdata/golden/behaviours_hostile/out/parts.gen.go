@@ -93,10 +93,10 @@ func argsNewPart(n *NewPart, d []any) []any {
 	return append(d, &n.ThingID, &n.Body)
 }
 
-const sqlPartsCreate = `-- name: parts.Create
+var opPartsCreate = &runtime.Op{Name: "parts.Create", Table: "parts", Errs: errs, Params: []string{"thing_id", "body"}, SQL: `-- name: parts.Create
 INSERT INTO "parts" ("thing_id", "body", "owner")
 VALUES ($1, $2, $3)
-RETURNING "id", "owner", "thing_id", "body"`
+RETURNING "id", "owner", "thing_id", "body"`}
 
 // Create inserts n into table parts and returns the row as stored. It validates n
 // first.
@@ -109,13 +109,13 @@ func (r *PartRepo) Create(ctx context.Context, n NewPart) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlPartsCreate, &n, argsNewPart, scanPart, tenant)
-	return *v, wrapParamsErr(err, "parts.Create", "parts", []string{"thing_id", "body"})
+	v, err := runtime.QueryOneOp(ctx, db, opPartsCreate, &n, argsNewPart, scanPart, tenant)
+	return *v, err
 }
 
-const sqlPartsFindByID = `-- name: parts.FindByID replica=ok
+var opPartsFindByID = &runtime.Op{Name: "parts.FindByID", Table: "parts", Errs: errs, SQL: `-- name: parts.FindByID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
-WHERE "id" = $1 AND "owner" = $2`
+WHERE "id" = $1 AND "owner" = $2`}
 
 // FindByID returns the row of table parts with the given id, or
 // runtime.ErrNotFound.
@@ -125,8 +125,8 @@ func (r *PartRepo) FindByID(ctx context.Context, id int64) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlPartsFindByID, &id, runtime.Arg, scanPart, tenant)
-	return *v, wrapErr(err, "parts.FindByID", "parts")
+	v, err := runtime.QueryOneOp(ctx, db, opPartsFindByID, &id, runtime.Arg, scanPart, tenant)
+	return *v, err
 }
 
 const sqlPartsFindAll = `-- name: parts.FindAll replica=ok
@@ -214,8 +214,8 @@ func (r *PartRepo) Update(ctx context.Context, id int64, u PartUpdate) (Part, er
 	return *v, wrapParamsErr(err, "parts.Update", "parts", []string{"id", "thing_id", "body"})
 }
 
-const sqlPartsDelete = `-- name: parts.Delete
-DELETE FROM "parts" WHERE "id" = $1 AND "owner" = $2`
+var opPartsDelete = &runtime.Op{Name: "parts.Delete", Table: "parts", Errs: errs, SQL: `-- name: parts.Delete
+DELETE FROM "parts" WHERE "id" = $1 AND "owner" = $2`}
 
 // Delete removes the row of table parts with the given id and reports whether
 // there was one.
@@ -225,8 +225,8 @@ func (r *PartRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlPartsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "parts.Delete", "parts")
+	tag, err := runtime.ExecOp(ctx, db, opPartsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlPartsCount = `-- name: parts.Count replica=ok
@@ -244,9 +244,9 @@ func (r *PartRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "parts.Count", "parts")
 }
 
-const sqlPartsFindByIDs = `-- name: parts.FindByIDs replica=ok
+var opPartsFindByIDs = &runtime.Op{Name: "parts.FindByIDs", Table: "parts", Errs: errs, SQL: `-- name: parts.FindByIDs replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
-WHERE "id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "owner" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table parts whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -259,8 +259,7 @@ func (r *PartRepo) FindByIDs(ctx context.Context, ids []int64) ([]Part, error) {
 	if len(ids) == 0 {
 		return []Part{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlPartsFindByIDs, &ids, runtime.Arg, scanPart, len(ids), tenant)
-	return items, wrapErr(err, "parts.FindByIDs", "parts")
+	return runtime.QueryOp(ctx, db, opPartsFindByIDs, &ids, runtime.Arg, scanPart, len(ids), tenant)
 }
 
 const sqlPartsCreateMany = `-- name: parts.CreateMany
@@ -395,9 +394,9 @@ func (r *PartRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 	return out, wrapErr(err, "parts.DeleteMany", "parts")
 }
 
-const sqlPartsListByThingID = `-- name: parts.ListByThingID replica=ok
+var opPartsListByThingID = &runtime.Op{Name: "parts.ListByThingID", Table: "parts", Errs: errs, SQL: `-- name: parts.ListByThingID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
-WHERE "thing_id" = $1 AND "owner" = $2 ORDER BY "id"`
+WHERE "thing_id" = $1 AND "owner" = $2 ORDER BY "id"`}
 
 // ListByThingID returns the rows of table parts whose thing_id is thingID, in
 // primary key order.
@@ -407,8 +406,7 @@ func (r *PartRepo) ListByThingID(ctx context.Context, thingID int64) ([]Part, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlPartsListByThingID, &thingID, runtime.Arg, scanPart, 0, tenant)
-	return items, wrapErr(err, "parts.ListByThingID", "parts")
+	return runtime.QueryOp(ctx, db, opPartsListByThingID, &thingID, runtime.Arg, scanPart, 0, tenant)
 }
 
 const sqlPartsLoadByThingID = `-- name: parts.LoadByThingID replica=ok

@@ -104,30 +104,27 @@ func argsNewPlain(n *NewPlain, d []any) []any {
 	return append(d, &n.Name, &n.Label, n.Words, n.Doc)
 }
 
-const sqlPlainCreate = `-- name: plain.Create
+var opPlainCreate = &runtime.Op{Name: "plain.Create", Table: "plain", Errs: errs, Validate: true, Params: []string{"name", "label", "words", "doc"}, SQL: `-- name: plain.Create
 INSERT INTO "plain" ("name", "label", "words", "doc")
 VALUES ($1, $2, $3, $4)
-RETURNING "name", "label", "words", "doc"`
+RETURNING "name", "label", "words", "doc"`}
 
 // Create inserts n into table plain and returns the row as stored. It validates n
 // first.
 func (r *PlainRepo) Create(ctx context.Context, n NewPlain) (Plain, error) {
-	if err := n.Validate(); err != nil {
-		return Plain{}, wrapErr(err, "plain.Create", "plain")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlainCreate, &n, argsNewPlain, scanPlain)
-	return *v, wrapParamsErr(err, "plain.Create", "plain", []string{"name", "label", "words", "doc"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlainCreate, &n, argsNewPlain, scanPlain)
+	return *v, err
 }
 
-const sqlPlainFindByID = `-- name: plain.FindByID replica=ok
+var opPlainFindByID = &runtime.Op{Name: "plain.FindByID", Table: "plain", Errs: errs, SQL: `-- name: plain.FindByID replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain"
-WHERE "name" = $1`
+WHERE "name" = $1`}
 
 // FindByID returns the row of table plain with the given name, or
 // runtime.ErrNotFound.
 func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlainFindByID, &name, runtime.Arg, scanPlain)
-	return *v, wrapErr(err, "plain.FindByID", "plain")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlainFindByID, &name, runtime.Arg, scanPlain)
+	return *v, err
 }
 
 const sqlPlainFindAll = `-- name: plain.FindAll replica=ok
@@ -189,14 +186,14 @@ func (r *PlainRepo) Update(ctx context.Context, name string, u PlainUpdate) (Pla
 	return *v, wrapParamsErr(err, "plain.Update", "plain", []string{"name", "label", "words", "words", "doc", "doc"})
 }
 
-const sqlPlainDelete = `-- name: plain.Delete
-DELETE FROM "plain" WHERE "name" = $1`
+var opPlainDelete = &runtime.Op{Name: "plain.Delete", Table: "plain", Errs: errs, SQL: `-- name: plain.Delete
+DELETE FROM "plain" WHERE "name" = $1`}
 
 // Delete removes the row of table plain with the given name and reports whether
 // there was one.
 func (r *PlainRepo) Delete(ctx context.Context, name string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPlainDelete, &name, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "plain.Delete", "plain")
+	tag, err := runtime.ExecOp(ctx, r.db, opPlainDelete, &name, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlPlainCount = `-- name: plain.Count replica=ok
@@ -208,9 +205,9 @@ func (r *PlainRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "plain.Count", "plain")
 }
 
-const sqlPlainFindByIDs = `-- name: plain.FindByIDs replica=ok
+var opPlainFindByIDs = &runtime.Op{Name: "plain.FindByIDs", Table: "plain", Errs: errs, SQL: `-- name: plain.FindByIDs replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain"
-WHERE "name" = ANY($1) ORDER BY "name"`
+WHERE "name" = ANY($1) ORDER BY "name"`}
 
 // FindByIDs returns the rows of table plain whose name is in ids, in name order;
 // keys without a row are skipped.
@@ -218,8 +215,7 @@ func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error
 	if len(ids) == 0 {
 		return []Plain{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPlainFindByIDs, &ids, runtime.Arg, scanPlain, len(ids))
-	return items, wrapErr(err, "plain.FindByIDs", "plain")
+	return runtime.QueryOp(ctx, r.db, opPlainFindByIDs, &ids, runtime.Arg, scanPlain, len(ids))
 }
 
 var copyPlain = &runtime.Copier[*NewPlain]{
@@ -243,32 +239,29 @@ func (r *PlainRepo) CreateManyReturning(ctx context.Context, rows []NewPlain) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "plain.CreateManyReturning", "plain")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlPlainCreate, rows, argsNewPlain, scanPlain)
+	out, err := runtime.BatchQuery(ctx, r.db, opPlainCreate.SQL, rows, argsNewPlain, scanPlain)
 	return out, wrapErr(err, "plain.CreateManyReturning", "plain")
 }
 
-const sqlPlainUpsertByName = `-- name: plain.UpsertByName
+var opPlainUpsertByName = &runtime.Op{Name: "plain.UpsertByName", Table: "plain", Errs: errs, Validate: true, SQL: `-- name: plain.UpsertByName
 INSERT INTO "plain" ("name", "label", "words", "doc")
 VALUES ($1, $2, $3, $4)
 ON CONFLICT ("name") DO UPDATE
 SET "label" = EXCLUDED."label",
     "words" = EXCLUDED."words",
     "doc" = EXCLUDED."doc"
-RETURNING "name", "label", "words", "doc"`
+RETURNING "name", "label", "words", "doc"`}
 
 // UpsertByName inserts n into table plain or, when a row with the same name
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *PlainRepo) UpsertByName(ctx context.Context, n NewPlain) (Plain, error) {
-	if err := n.Validate(); err != nil {
-		return Plain{}, wrapErr(err, "plain.UpsertByName", "plain")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlainUpsertByName, &n, argsNewPlain, scanPlain)
-	return *v, wrapErr(err, "plain.UpsertByName", "plain")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlainUpsertByName, &n, argsNewPlain, scanPlain)
+	return *v, err
 }
 
-const sqlPlainCreateIfAbsentByName = `-- name: plain.CreateIfAbsentByName
+var opPlainCreateIfAbsentByName = &runtime.Op{Name: "plain.CreateIfAbsentByName", Table: "plain", Errs: errs, Validate: true, SQL: `-- name: plain.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "plain" ("name", "label", "words", "doc")
 VALUES ($1, $2, $3, $4)
@@ -279,18 +272,15 @@ SELECT true, "name", "label", "words", "doc" FROM "inserted"
 UNION ALL
 SELECT false, "name", "label", "words", "doc" FROM "plain"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table plain unless a row with the same name
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started). It validates n first.
 func (r *PlainRepo) CreateIfAbsentByName(ctx context.Context, n NewPlain) (Plain, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Plain{}, false, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlainCreateIfAbsentByName, &n, argsNewPlain, scanPlain)
-	return *v, created, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPlainCreateIfAbsentByName, &n, argsNewPlain, scanPlain)
+	return *v, created, err
 }
 
 // PlainKeyedUpdate is one row's key and changes for UpdateMany.

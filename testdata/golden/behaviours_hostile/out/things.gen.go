@@ -185,10 +185,10 @@ func argsNewThing(n *NewThing, d []any) []any {
 	return append(d, &n.Key, &n.Name, &n.Code, runtime.OptValue(&n.Tags), n.Doc, &n.Note)
 }
 
-const sqlThingsCreate = `-- name: things.Create
+var opThingsCreate = &runtime.Op{Name: "things.Create", Table: "things", Errs: errs, Params: []string{"key", "name", "code", "tags", "doc", "note"}, SQL: `-- name: things.Create
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
-RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
+RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`}
 
 // Create inserts n into table things and returns the row as stored. It validates n
 // first.
@@ -201,8 +201,8 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlThingsCreate, &n, argsNewThing, scanThing, tenant)
-	return *v, wrapParamsErr(err, "things.Create", "things", []string{"key", "name", "code", "tags", "doc", "note"})
+	v, err := runtime.QueryOneOp(ctx, db, opThingsCreate, &n, argsNewThing, scanThing, tenant)
+	return *v, err
 }
 
 const sqlThingsFindByID = `-- name: things.FindByID replica=ok
@@ -344,12 +344,12 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 	return *v, wrapParamsErr(err, "things.Update", "things", []string{"id", "key", "name", "code", "code", "tags", "doc", "doc", "note", "note"})
 }
 
-const sqlThingsDelete = `-- name: things.Delete
+var opThingsDelete = &runtime.Op{Name: "things.Delete", Table: "things", Errs: errs, SQL: `-- name: things.Delete
 UPDATE "things"
 SET "deleted_at" = now(),
     "version" = "version" + 1,
     "updated_at" = now()
-WHERE "id" = $1 AND "owner" = $3 AND "deleted_at" IS NULL AND "version" = $2`
+WHERE "id" = $1 AND "owner" = $3 AND "deleted_at" IS NULL AND "version" = $2`}
 
 // Delete soft-deletes the row of table things with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
@@ -363,9 +363,9 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlThingsDelete, &id, runtime.Arg, version, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opThingsDelete, &id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "things.Delete", "things")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "things.Delete", "things", sqlThingsExists, id, tenant), "things.Delete", "things")
@@ -390,8 +390,8 @@ func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "things.Count", "things")
 }
 
-const sqlThingsHardDelete = `-- name: things.HardDelete
-DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2`
+var opThingsHardDelete = &runtime.Op{Name: "things.HardDelete", Table: "things", Errs: errs, SQL: `-- name: things.HardDelete
+DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2`}
 
 // HardDelete removes the row of table things with the given id from the table,
 // deleted or not, and reports whether there was one.
@@ -401,16 +401,16 @@ func (r *ThingRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlThingsHardDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "things.HardDelete", "things")
+	tag, err := runtime.ExecOp(ctx, db, opThingsHardDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlThingsRestore = `-- name: things.Restore
+var opThingsRestore = &runtime.Op{Name: "things.Restore", Table: "things", Errs: errs, SQL: `-- name: things.Restore
 UPDATE "things"
 SET "deleted_at" = NULL,
     "version" = "version" + 1,
     "updated_at" = now()
-WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table things with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
@@ -420,8 +420,8 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlThingsRestore, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "things.Restore", "things")
+	tag, err := runtime.ExecOp(ctx, db, opThingsRestore, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlThingsHardDeleteMany = `-- name: things.HardDeleteMany
@@ -516,7 +516,7 @@ func (r *ThingRepo) CreateMany(ctx context.Context, rows []NewThing) (int64, err
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "things.CreateMany", "things")
 	}
-	n, err := runtime.BatchExec(ctx, db, sqlThingsCreate, rows, argsNewThing, tenant)
+	n, err := runtime.BatchExec(ctx, db, opThingsCreate.SQL, rows, argsNewThing, tenant)
 	return n, wrapErr(err, "things.CreateMany", "things")
 }
 
@@ -532,7 +532,7 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "things.CreateManyReturning", "things")
 	}
-	out, err := runtime.BatchQuery(ctx, db, sqlThingsCreate, rows, argsNewThing, scanThing, tenant)
+	out, err := runtime.BatchQuery(ctx, db, opThingsCreate.SQL, rows, argsNewThing, scanThing, tenant)
 	return out, wrapErr(err, "things.CreateManyReturning", "things")
 }
 

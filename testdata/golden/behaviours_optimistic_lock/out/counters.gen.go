@@ -84,30 +84,27 @@ func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.Name, n.Value.Arg())
 }
 
-const sqlCountersCreate = `-- name: counters.Create
+var opCountersCreate = &runtime.Op{Name: "counters.Create", Table: "counters", Errs: errs, Validate: true, Params: []string{"name", "value"}, SQL: `-- name: counters.Create
 INSERT INTO "counters" ("name", "value")
 VALUES ($1, COALESCE($2::bigint, 0))
-RETURNING "name", "value", "rev"`
+RETURNING "name", "value", "rev"`}
 
 // Create inserts n into table counters and returns the row as stored. It validates
 // n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, wrapErr(err, "counters.Create", "counters")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, &n, argsNewCounter, scanCounter)
-	return *v, wrapParamsErr(err, "counters.Create", "counters", []string{"name", "value"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
+var opCountersFindByID = &runtime.Op{Name: "counters.FindByID", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByID replica=ok
 SELECT "name", "value", "rev" FROM "counters"
-WHERE "name" = $1`
+WHERE "name" = $1`}
 
 // FindByID returns the row of table counters with the given name, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, &name, runtime.Arg, scanCounter)
-	return *v, wrapErr(err, "counters.FindByID", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &name, runtime.Arg, scanCounter)
+	return *v, err
 }
 
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
@@ -186,17 +183,17 @@ func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u 
 	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"name", "value"})
 }
 
-const sqlCountersDelete = `-- name: counters.Delete
-DELETE FROM "counters" WHERE "name" = $1 AND "rev" = $2`
+var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
+DELETE FROM "counters" WHERE "name" = $1 AND "rev" = $2`}
 
 // Delete removes the row of table counters with the given name and reports whether
 // there was one. version is the rev the caller read: when the row has another,
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *CounterRepo) Delete(ctx context.Context, name string, version int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, &name, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, &name, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "counters.Delete", "counters")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "counters.Delete", "counters", sqlCountersExists, name), "counters.Delete", "counters")
@@ -211,9 +208,9 @@ func (r *CounterRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "counters.Count", "counters")
 }
 
-const sqlCountersFindByIDs = `-- name: counters.FindByIDs replica=ok
+var opCountersFindByIDs = &runtime.Op{Name: "counters.FindByIDs", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByIDs replica=ok
 SELECT "name", "value", "rev" FROM "counters"
-WHERE "name" = ANY($1) ORDER BY "name"`
+WHERE "name" = ANY($1) ORDER BY "name"`}
 
 // FindByIDs returns the rows of table counters whose name is in ids, in name
 // order; keys without a row are skipped.
@@ -221,8 +218,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
-	return items, wrapErr(err, "counters.FindByIDs", "counters")
+	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
@@ -262,27 +258,24 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
 }
 
-const sqlCountersUpsertByName = `-- name: counters.UpsertByName
+var opCountersUpsertByName = &runtime.Op{Name: "counters.UpsertByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.UpsertByName
 INSERT INTO "counters" ("name", "value")
 VALUES ($1, COALESCE($2::bigint, 0))
 ON CONFLICT ("name") DO UPDATE
 SET "value" = CASE WHEN $2::bigint IS NULL THEN "counters"."value" ELSE EXCLUDED."value" END,
     "rev" = "counters"."rev" + 1
-RETURNING "name", "value", "rev"`
+RETURNING "name", "value", "rev"`}
 
 // UpsertByName inserts n into table counters or, when a row with the same name
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first. Updating increments rev.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByName, &n, argsNewCounter, scanCounter)
-	return *v, wrapErr(err, "counters.UpsertByName", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersCreateIfAbsentByName = `-- name: counters.CreateIfAbsentByName
+var opCountersCreateIfAbsentByName = &runtime.Op{Name: "counters.CreateIfAbsentByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "counters" ("name", "value")
 VALUES ($1, COALESCE($2::bigint, 0))
@@ -293,18 +286,15 @@ SELECT true, "name", "value", "rev" FROM "inserted"
 UNION ALL
 SELECT false, "name", "value", "rev" FROM "counters"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table counters unless a row with the same
 // name exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
-	return *v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
+	return *v, created, err
 }
 
 // CounterKeyedUpdate is one row's key and changes for UpdateMany, with the rev the

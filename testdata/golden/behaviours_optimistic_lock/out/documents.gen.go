@@ -115,30 +115,27 @@ func argsNewDocument(n *NewDocument, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Key, &n.Title, n.Body.Arg(), n.Hits.Arg())
 }
 
-const sqlDocumentsCreate = `-- name: documents.Create
+var opDocumentsCreate = &runtime.Op{Name: "documents.Create", Table: "documents", Errs: errs, Validate: true, Params: []string{"id", "key", "title", "body", "hits"}, SQL: `-- name: documents.Create
 INSERT INTO "documents" ("id", "key", "title", "body", "hits")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::text), COALESCE($5::bigint, 0))
-RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
+RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`}
 
 // Create inserts n into table documents and returns the row as stored. It
 // validates n first.
 func (r *DocumentRepo) Create(ctx context.Context, n NewDocument) (Document, error) {
-	if err := n.Validate(); err != nil {
-		return Document{}, wrapErr(err, "documents.Create", "documents")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsCreate, &n, argsNewDocument, scanDocument)
-	return *v, wrapParamsErr(err, "documents.Create", "documents", []string{"id", "key", "title", "body", "hits"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opDocumentsCreate, &n, argsNewDocument, scanDocument)
+	return *v, err
 }
 
-const sqlDocumentsFindByID = `-- name: documents.FindByID replica=ok
+var opDocumentsFindByID = &runtime.Op{Name: "documents.FindByID", Table: "documents", Errs: errs, SQL: `-- name: documents.FindByID replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table documents with the given id, or
 // runtime.ErrNotFound.
 func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsFindByID, &id, runtime.Arg, scanDocument)
-	return *v, wrapErr(err, "documents.FindByID", "documents")
+	v, err := runtime.QueryOneOp(ctx, r.db, opDocumentsFindByID, &id, runtime.Arg, scanDocument)
+	return *v, err
 }
 
 const sqlDocumentsFindAll = `-- name: documents.FindAll replica=ok
@@ -221,17 +218,17 @@ func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, 
 	return *v, wrapParamsErr(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
 }
 
-const sqlDocumentsDelete = `-- name: documents.Delete
-DELETE FROM "documents" WHERE "id" = $1 AND "version" = $2`
+var opDocumentsDelete = &runtime.Op{Name: "documents.Delete", Table: "documents", Errs: errs, SQL: `-- name: documents.Delete
+DELETE FROM "documents" WHERE "id" = $1 AND "version" = $2`}
 
 // Delete removes the row of table documents with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *DocumentRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlDocumentsDelete, &id, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, r.db, opDocumentsDelete, &id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "documents.Delete", "documents")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "documents.Delete", "documents", sqlDocumentsExists, id), "documents.Delete", "documents")
@@ -246,9 +243,9 @@ func (r *DocumentRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "documents.Count", "documents")
 }
 
-const sqlDocumentsFindByIDs = `-- name: documents.FindByIDs replica=ok
+var opDocumentsFindByIDs = &runtime.Op{Name: "documents.FindByIDs", Table: "documents", Errs: errs, SQL: `-- name: documents.FindByIDs replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table documents whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -256,8 +253,7 @@ func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Docume
 	if len(ids) == 0 {
 		return []Document{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlDocumentsFindByIDs, &ids, runtime.Arg, scanDocument, len(ids))
-	return items, wrapErr(err, "documents.FindByIDs", "documents")
+	return runtime.QueryOp(ctx, r.db, opDocumentsFindByIDs, &ids, runtime.Arg, scanDocument, len(ids))
 }
 
 var copyDocuments = &runtime.Copier[*NewDocument]{
@@ -299,7 +295,7 @@ func (r *DocumentRepo) CreateManyReturning(ctx context.Context, rows []NewDocume
 	return items, wrapErr(err, "documents.CreateManyReturning", "documents")
 }
 
-const sqlDocumentsUpsertByKey = `-- name: documents.UpsertByKey
+var opDocumentsUpsertByKey = &runtime.Op{Name: "documents.UpsertByKey", Table: "documents", Errs: errs, Validate: true, SQL: `-- name: documents.UpsertByKey
 INSERT INTO "documents" ("id", "key", "title", "body", "hits")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::text), COALESCE($5::bigint, 0))
 ON CONFLICT ("key") DO UPDATE
@@ -308,7 +304,7 @@ SET "title" = EXCLUDED."title",
     "hits" = CASE WHEN $5::bigint IS NULL THEN "documents"."hits" ELSE EXCLUDED."hits" END,
     "version" = "documents"."version" + 1,
     "updated_at" = now()
-RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
+RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`}
 
 // UpsertByKey inserts n into table documents or, when a row with the same key
 // exists, updates it from n (every column but the key's and the primary key's; an
@@ -316,14 +312,11 @@ RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "ver
 // stored. It validates n first. Updating increments version. It sets updated_at to
 // the transaction's time.
 func (r *DocumentRepo) UpsertByKey(ctx context.Context, n NewDocument) (Document, error) {
-	if err := n.Validate(); err != nil {
-		return Document{}, wrapErr(err, "documents.UpsertByKey", "documents")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsUpsertByKey, &n, argsNewDocument, scanDocument)
-	return *v, wrapErr(err, "documents.UpsertByKey", "documents")
+	v, err := runtime.QueryOneOp(ctx, r.db, opDocumentsUpsertByKey, &n, argsNewDocument, scanDocument)
+	return *v, err
 }
 
-const sqlDocumentsCreateIfAbsentByKey = `-- name: documents.CreateIfAbsentByKey
+var opDocumentsCreateIfAbsentByKey = &runtime.Op{Name: "documents.CreateIfAbsentByKey", Table: "documents", Errs: errs, Validate: true, SQL: `-- name: documents.CreateIfAbsentByKey
 WITH "inserted" AS (
 INSERT INTO "documents" ("id", "key", "title", "body", "hits")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::text), COALESCE($5::bigint, 0))
@@ -334,18 +327,15 @@ SELECT true, "id", "key", "title", "body", "hits", "created_at", "updated_at", "
 UNION ALL
 SELECT false, "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
 WHERE "key" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByKey inserts n into table documents unless a row with the same
 // key exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (Document, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Document{}, false, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDocumentsCreateIfAbsentByKey, &n, argsNewDocument, scanDocument)
-	return *v, created, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opDocumentsCreateIfAbsentByKey, &n, argsNewDocument, scanDocument)
+	return *v, created, err
 }
 
 // DocumentKeyedUpdate is one row's key and changes for UpdateMany, with the

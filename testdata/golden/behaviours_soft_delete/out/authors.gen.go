@@ -122,19 +122,16 @@ func argsNewAuthor(n *NewAuthor, d []any) []any {
 	return append(d, &n.Email, &n.Name)
 }
 
-const sqlAuthorsCreate = `-- name: authors.Create
+var opAuthorsCreate = &runtime.Op{Name: "authors.Create", Table: "authors", Errs: errs, Validate: true, Params: []string{"email", "name"}, SQL: `-- name: authors.Create
 INSERT INTO "authors" ("email", "name")
 VALUES ($1, $2)
-RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 
 // Create inserts n into table authors and returns the row as stored. It validates
 // n first.
 func (r *AuthorRepo) Create(ctx context.Context, n NewAuthor) (Author, error) {
-	if err := n.Validate(); err != nil {
-		return Author{}, wrapErr(err, "authors.Create", "authors")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsCreate, &n, argsNewAuthor, scanAuthor)
-	return *v, wrapParamsErr(err, "authors.Create", "authors", []string{"email", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAuthorsCreate, &n, argsNewAuthor, scanAuthor)
+	return *v, err
 }
 
 const sqlAuthorsFindByID = `-- name: authors.FindByID replica=ok
@@ -227,19 +224,19 @@ func (r *AuthorRepo) Update(ctx context.Context, id int64, u AuthorUpdate) (Auth
 	return *v, wrapParamsErr(err, "authors.Update", "authors", []string{"id", "email", "name"})
 }
 
-const sqlAuthorsDelete = `-- name: authors.Delete
+var opAuthorsDelete = &runtime.Op{Name: "authors.Delete", Table: "authors", Errs: errs, SQL: `-- name: authors.Delete
 UPDATE "authors"
 SET "deleted_at" = now(),
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table authors with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *AuthorRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "authors.Delete", "authors")
+	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAuthorsCount = `-- name: authors.Count replica=ok
@@ -255,27 +252,27 @@ func (r *AuthorRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "authors.Count", "authors")
 }
 
-const sqlAuthorsHardDelete = `-- name: authors.HardDelete
-DELETE FROM "authors" WHERE "id" = $1`
+var opAuthorsHardDelete = &runtime.Op{Name: "authors.HardDelete", Table: "authors", Errs: errs, SQL: `-- name: authors.HardDelete
+DELETE FROM "authors" WHERE "id" = $1`}
 
 // HardDelete removes the row of table authors with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *AuthorRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsHardDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "authors.HardDelete", "authors")
+	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsHardDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAuthorsRestore = `-- name: authors.Restore
+var opAuthorsRestore = &runtime.Op{Name: "authors.Restore", Table: "authors", Errs: errs, SQL: `-- name: authors.Restore
 UPDATE "authors"
 SET "deleted_at" = NULL,
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table authors with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AuthorRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsRestore, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "authors.Restore", "authors")
+	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsRestore, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAuthorsHardDeleteMany = `-- name: authors.HardDeleteMany
@@ -358,14 +355,14 @@ func (r *AuthorRepo) CreateManyReturning(ctx context.Context, rows []NewAuthor) 
 	return items, wrapErr(err, "authors.CreateManyReturning", "authors")
 }
 
-const sqlAuthorsUpsertByEmail = `-- name: authors.UpsertByEmail
+var opAuthorsUpsertByEmail = &runtime.Op{Name: "authors.UpsertByEmail", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.UpsertByEmail
 INSERT INTO "authors" ("email", "name")
 VALUES ($1, $2)
 ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO UPDATE
 SET "name" = EXCLUDED."name",
     "updated_at" = now()
 WHERE "authors"."deleted_at" IS NULL
-RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 
 // UpsertByEmail inserts n into table authors or, when a row with the same email
 // (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
@@ -373,14 +370,11 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 // value), in one statement, and returns the row as stored. It validates n first.
 // It sets updated_at to the transaction's time.
 func (r *AuthorRepo) UpsertByEmail(ctx context.Context, n NewAuthor) (Author, error) {
-	if err := n.Validate(); err != nil {
-		return Author{}, wrapErr(err, "authors.UpsertByEmail", "authors")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsUpsertByEmail, &n, argsNewAuthor, scanAuthor)
-	return *v, wrapErr(err, "authors.UpsertByEmail", "authors")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAuthorsUpsertByEmail, &n, argsNewAuthor, scanAuthor)
+	return *v, err
 }
 
-const sqlAuthorsCreateIfAbsentByEmail = `-- name: authors.CreateIfAbsentByEmail
+var opAuthorsCreateIfAbsentByEmail = &runtime.Op{Name: "authors.CreateIfAbsentByEmail", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.CreateIfAbsentByEmail
 WITH "inserted" AS (
 INSERT INTO "authors" ("email", "name")
 VALUES ($1, $2)
@@ -391,7 +385,7 @@ SELECT true, "id", "email", "name", "created_at", "updated_at", "deleted_at" FRO
 UNION ALL
 SELECT false, "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "email" = $1 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table authors unless a row with the same
 // email (among the rows where "deleted_at" IS NULL) exists, and returns the new
@@ -399,11 +393,8 @@ LIMIT 1`
 // again, up to three times, when the row in the way was committed after it
 // started). It validates n first.
 func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Author, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Author{}, false, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAuthorsCreateIfAbsentByEmail, &n, argsNewAuthor, scanAuthor)
-	return *v, created, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAuthorsCreateIfAbsentByEmail, &n, argsNewAuthor, scanAuthor)
+	return *v, created, err
 }
 
 // AuthorKeyedUpdate is one row's key and changes for UpdateMany.

@@ -112,19 +112,16 @@ func argsNewLabel(n *NewLabel, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlLabelsCreate = `-- name: labels.Create
+var opLabelsCreate = &runtime.Op{Name: "labels.Create", Table: "labels", Errs: errs, Validate: true, Params: []string{"name"}, SQL: `-- name: labels.Create
 INSERT INTO "labels" ("name")
 VALUES ($1)
-RETURNING "id", "name", "deleted_at"`
+RETURNING "id", "name", "deleted_at"`}
 
 // Create inserts n into table labels and returns the row as stored. It validates n
 // first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, wrapErr(err, "labels.Create", "labels")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsCreate, &n, argsNewLabel, scanLabel)
-	return *v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsCreate, &n, argsNewLabel, scanLabel)
+	return *v, err
 }
 
 const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
@@ -214,18 +211,18 @@ func (r *LabelRepo) Update(ctx context.Context, id int64, u LabelUpdate) (Label,
 	return *v, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
 }
 
-const sqlLabelsDelete = `-- name: labels.Delete
+var opLabelsDelete = &runtime.Op{Name: "labels.Delete", Table: "labels", Errs: errs, SQL: `-- name: labels.Delete
 UPDATE "labels"
 SET "deleted_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table labels with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *LabelRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "labels.Delete", "labels")
+	tag, err := runtime.ExecOp(ctx, r.db, opLabelsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlLabelsCount = `-- name: labels.Count replica=ok
@@ -241,26 +238,26 @@ func (r *LabelRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "labels.Count", "labels")
 }
 
-const sqlLabelsHardDelete = `-- name: labels.HardDelete
-DELETE FROM "labels" WHERE "id" = $1`
+var opLabelsHardDelete = &runtime.Op{Name: "labels.HardDelete", Table: "labels", Errs: errs, SQL: `-- name: labels.HardDelete
+DELETE FROM "labels" WHERE "id" = $1`}
 
 // HardDelete removes the row of table labels with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *LabelRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsHardDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "labels.HardDelete", "labels")
+	tag, err := runtime.ExecOp(ctx, r.db, opLabelsHardDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlLabelsRestore = `-- name: labels.Restore
+var opLabelsRestore = &runtime.Op{Name: "labels.Restore", Table: "labels", Errs: errs, SQL: `-- name: labels.Restore
 UPDATE "labels"
 SET "deleted_at" = NULL
-WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table labels with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *LabelRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsRestore, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "labels.Restore", "labels")
+	tag, err := runtime.ExecOp(ctx, r.db, opLabelsRestore, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlLabelsHardDeleteMany = `-- name: labels.HardDeleteMany
@@ -343,27 +340,24 @@ func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([
 	return items, wrapErr(err, "labels.CreateManyReturning", "labels")
 }
 
-const sqlLabelsUpsertByName = `-- name: labels.UpsertByName
+var opLabelsUpsertByName = &runtime.Op{Name: "labels.UpsertByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.UpsertByName
 INSERT INTO "labels" ("name")
 VALUES ($1)
 ON CONFLICT ("name") WHERE "deleted_at" IS NULL DO UPDATE
 SET "name" = EXCLUDED."name"
 WHERE "labels"."deleted_at" IS NULL
-RETURNING "id", "name", "deleted_at"`
+RETURNING "id", "name", "deleted_at"`}
 
 // UpsertByName inserts n into table labels or, when a row with the same name
 // (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
 // column but the key's and the primary key's; an unset optional field keeps its
 // value), in one statement, and returns the row as stored. It validates n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, wrapErr(err, "labels.UpsertByName", "labels")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsUpsertByName, &n, argsNewLabel, scanLabel)
-	return *v, wrapErr(err, "labels.UpsertByName", "labels")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, &n, argsNewLabel, scanLabel)
+	return *v, err
 }
 
-const sqlLabelsCreateIfAbsentByName = `-- name: labels.CreateIfAbsentByName
+var opLabelsCreateIfAbsentByName = &runtime.Op{Name: "labels.CreateIfAbsentByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "labels" ("name")
 VALUES ($1)
@@ -374,7 +368,7 @@ SELECT true, "id", "name", "deleted_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name", "deleted_at" FROM "labels"
 WHERE "name" = $1 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table labels unless a row with the same name
 // (among the rows where "deleted_at" IS NULL) exists, and returns the new row and
@@ -382,11 +376,8 @@ LIMIT 1`
 // to three times, when the row in the way was committed after it started). It
 // validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, false, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
-	return *v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
+	return *v, created, err
 }
 
 // LabelKeyedUpdate is one row's key and changes for UpdateMany.

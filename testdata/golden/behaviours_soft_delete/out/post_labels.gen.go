@@ -76,26 +76,26 @@ func argsNewPostLabel(n *NewPostLabel, d []any) []any {
 	return append(d, &n.PostID, &n.LabelID)
 }
 
-const sqlPostLabelsCreate = `-- name: post_labels.Create
+var opPostLabelsCreate = &runtime.Op{Name: "post_labels.Create", Table: "post_labels", Errs: errs, Params: []string{"post_id", "label_id"}, SQL: `-- name: post_labels.Create
 INSERT INTO "post_labels" ("post_id", "label_id")
 VALUES ($1, $2)
-RETURNING "post_id", "label_id"`
+RETURNING "post_id", "label_id"`}
 
 // Create inserts n into table post_labels and returns the row as stored.
 func (r *PostLabelRepo) Create(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsCreate, &n, argsNewPostLabel, scanPostLabel)
-	return *v, wrapParamsErr(err, "post_labels.Create", "post_labels", []string{"post_id", "label_id"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPostLabelsCreate, &n, argsNewPostLabel, scanPostLabel)
+	return *v, err
 }
 
-const sqlPostLabelsFindByID = `-- name: post_labels.FindByID replica=ok
+var opPostLabelsFindByID = &runtime.Op{Name: "post_labels.FindByID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.FindByID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
-WHERE "post_id" = $1 AND "label_id" = $2`
+WHERE "post_id" = $1 AND "label_id" = $2`}
 
 // FindByID returns the row of table post_labels with the given postID and labelID,
 // or runtime.ErrNotFound.
 func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int64) (PostLabel, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsFindByID, &postID, runtime.Arg, scanPostLabel, labelID)
-	return *v, wrapErr(err, "post_labels.FindByID", "post_labels")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPostLabelsFindByID, &postID, runtime.Arg, scanPostLabel, labelID)
+	return *v, err
 }
 
 const sqlPostLabelsFindAll = `-- name: post_labels.FindAll replica=ok
@@ -148,14 +148,14 @@ func (r *PostLabelRepo) Update(ctx context.Context, postID int64, labelID int64,
 	return *v, wrapParamsErr(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
 }
 
-const sqlPostLabelsDelete = `-- name: post_labels.Delete
-DELETE FROM "post_labels" WHERE "post_id" = $1 AND "label_id" = $2`
+var opPostLabelsDelete = &runtime.Op{Name: "post_labels.Delete", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.Delete
+DELETE FROM "post_labels" WHERE "post_id" = $1 AND "label_id" = $2`}
 
 // Delete removes the row of table post_labels with the given postID and labelID
 // and reports whether there was one.
 func (r *PostLabelRepo) Delete(ctx context.Context, postID int64, labelID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostLabelsDelete, &postID, runtime.Arg, labelID)
-	return tag.RowsAffected() > 0, wrapErr(err, "post_labels.Delete", "post_labels")
+	tag, err := runtime.ExecOp(ctx, r.db, opPostLabelsDelete, &postID, runtime.Arg, labelID)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlPostLabelsCount = `-- name: post_labels.Count replica=ok
@@ -198,23 +198,23 @@ func (r *PostLabelRepo) CreateManyReturning(ctx context.Context, rows []NewPostL
 	return items, wrapErr(err, "post_labels.CreateManyReturning", "post_labels")
 }
 
-const sqlPostLabelsUpsertByPostIDAndLabelID = `-- name: post_labels.UpsertByPostIDAndLabelID
+var opPostLabelsUpsertByPostIDAndLabelID = &runtime.Op{Name: "post_labels.UpsertByPostIDAndLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.UpsertByPostIDAndLabelID
 INSERT INTO "post_labels" ("post_id", "label_id")
 VALUES ($1, $2)
 ON CONFLICT ("post_id", "label_id") DO UPDATE
 SET "post_id" = EXCLUDED."post_id"
-RETURNING "post_id", "label_id"`
+RETURNING "post_id", "label_id"`}
 
 // UpsertByPostIDAndLabelID inserts n into table post_labels or, when a row with
 // the same (post_id, label_id) exists, updates it from n (every column but the
 // key's and the primary key's; an unset optional field keeps its value), in one
 // statement, and returns the row as stored.
 func (r *PostLabelRepo) UpsertByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpsertByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
-	return *v, wrapErr(err, "post_labels.UpsertByPostIDAndLabelID", "post_labels")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPostLabelsUpsertByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
+	return *v, err
 }
 
-const sqlPostLabelsCreateIfAbsentByPostIDAndLabelID = `-- name: post_labels.CreateIfAbsentByPostIDAndLabelID
+var opPostLabelsCreateIfAbsentByPostIDAndLabelID = &runtime.Op{Name: "post_labels.CreateIfAbsentByPostIDAndLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.CreateIfAbsentByPostIDAndLabelID
 WITH "inserted" AS (
 INSERT INTO "post_labels" ("post_id", "label_id")
 VALUES ($1, $2)
@@ -225,15 +225,15 @@ SELECT true, "post_id", "label_id" FROM "inserted"
 UNION ALL
 SELECT false, "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = $1 AND "label_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByPostIDAndLabelID inserts n into table post_labels unless a row
 // with the same (post_id, label_id) exists, and returns the new row and true, or
 // the existing row, unchanged, and false, in one statement (run again, up to three
 // times, when the row in the way was committed after it started).
 func (r *PostLabelRepo) CreateIfAbsentByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostLabelsCreateIfAbsentByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
-	return *v, created, wrapErr(err, "post_labels.CreateIfAbsentByPostIDAndLabelID", "post_labels")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPostLabelsCreateIfAbsentByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
+	return *v, created, err
 }
 
 // PostLabelKey is the primary key of a row of table post_labels.
@@ -303,15 +303,14 @@ func (r *PostLabelRepo) CreateManyIfAbsentByPostIDAndLabelID(ctx context.Context
 	return out, created, wrapErr(err, "post_labels.CreateManyIfAbsentByPostIDAndLabelID", "post_labels")
 }
 
-const sqlPostLabelsListByPostID = `-- name: post_labels.ListByPostID replica=ok
+var opPostLabelsListByPostID = &runtime.Op{Name: "post_labels.ListByPostID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.ListByPostID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
-WHERE "post_id" = $1 ORDER BY "post_id", "label_id"`
+WHERE "post_id" = $1 ORDER BY "post_id", "label_id"`}
 
 // ListByPostID returns the rows of table post_labels whose post_id is postID, in
 // primary key order.
 func (r *PostLabelRepo) ListByPostID(ctx context.Context, postID int64) ([]PostLabel, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPostLabelsListByPostID, &postID, runtime.Arg, scanPostLabel, 0)
-	return items, wrapErr(err, "post_labels.ListByPostID", "post_labels")
+	return runtime.QueryOp(ctx, r.db, opPostLabelsListByPostID, &postID, runtime.Arg, scanPostLabel, 0)
 }
 
 const sqlPostLabelsLoadByPostID = `-- name: post_labels.LoadByPostID replica=ok
@@ -333,15 +332,14 @@ func (r *PostLabelRepo) LoadByPostID(ctx context.Context, keys []int64) (map[int
 	return m, wrapErr(err, "post_labels.LoadByPostID", "post_labels")
 }
 
-const sqlPostLabelsListByLabelID = `-- name: post_labels.ListByLabelID replica=ok
+var opPostLabelsListByLabelID = &runtime.Op{Name: "post_labels.ListByLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.ListByLabelID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
-WHERE "label_id" = $1 ORDER BY "post_id", "label_id"`
+WHERE "label_id" = $1 ORDER BY "post_id", "label_id"`}
 
 // ListByLabelID returns the rows of table post_labels whose label_id is labelID,
 // in primary key order.
 func (r *PostLabelRepo) ListByLabelID(ctx context.Context, labelID int64) ([]PostLabel, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPostLabelsListByLabelID, &labelID, runtime.Arg, scanPostLabel, 0)
-	return items, wrapErr(err, "post_labels.ListByLabelID", "post_labels")
+	return runtime.QueryOp(ctx, r.db, opPostLabelsListByLabelID, &labelID, runtime.Arg, scanPostLabel, 0)
 }
 
 const sqlPostLabelsLoadByLabelID = `-- name: post_labels.LoadByLabelID replica=ok

@@ -125,19 +125,16 @@ func argsNewPost(n *NewPost, d []any) []any {
 	return append(d, &n.AuthorID, &n.Slug, &n.Title)
 }
 
-const sqlPostsCreate = `-- name: posts.Create
+var opPostsCreate = &runtime.Op{Name: "posts.Create", Table: "posts", Errs: errs, Validate: true, Params: []string{"author_id", "slug", "title"}, SQL: `-- name: posts.Create
 INSERT INTO "posts" ("author_id", "slug", "title")
 VALUES ($1, $2, $3)
-RETURNING "id", "author_id", "slug", "title", "removed"`
+RETURNING "id", "author_id", "slug", "title", "removed"`}
 
 // Create inserts n into table posts and returns the row as stored. It validates n
 // first.
 func (r *PostRepo) Create(ctx context.Context, n NewPost) (Post, error) {
-	if err := n.Validate(); err != nil {
-		return Post{}, wrapErr(err, "posts.Create", "posts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostsCreate, &n, argsNewPost, scanPost)
-	return *v, wrapParamsErr(err, "posts.Create", "posts", []string{"author_id", "slug", "title"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPostsCreate, &n, argsNewPost, scanPost)
+	return *v, err
 }
 
 const sqlPostsFindByID = `-- name: posts.FindByID replica=ok
@@ -227,18 +224,18 @@ func (r *PostRepo) Update(ctx context.Context, id int64, u PostUpdate) (Post, er
 	return *v, wrapParamsErr(err, "posts.Update", "posts", []string{"id", "author_id", "slug", "title"})
 }
 
-const sqlPostsDelete = `-- name: posts.Delete
+var opPostsDelete = &runtime.Op{Name: "posts.Delete", Table: "posts", Errs: errs, SQL: `-- name: posts.Delete
 UPDATE "posts"
 SET "removed" = now()
-WHERE "id" = $1 AND "removed" IS NULL`
+WHERE "id" = $1 AND "removed" IS NULL`}
 
 // Delete soft-deletes the row of table posts with the given id: it sets removed to
 // the transaction's time, and reports whether a live row was deleted. The row
 // stays in the table, out of every read, until Restore brings it back or
 // HardDelete removes it.
 func (r *PostRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "posts.Delete", "posts")
+	tag, err := runtime.ExecOp(ctx, r.db, opPostsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlPostsCount = `-- name: posts.Count replica=ok
@@ -254,26 +251,26 @@ func (r *PostRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "posts.Count", "posts")
 }
 
-const sqlPostsHardDelete = `-- name: posts.HardDelete
-DELETE FROM "posts" WHERE "id" = $1`
+var opPostsHardDelete = &runtime.Op{Name: "posts.HardDelete", Table: "posts", Errs: errs, SQL: `-- name: posts.HardDelete
+DELETE FROM "posts" WHERE "id" = $1`}
 
 // HardDelete removes the row of table posts with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *PostRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostsHardDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "posts.HardDelete", "posts")
+	tag, err := runtime.ExecOp(ctx, r.db, opPostsHardDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlPostsRestore = `-- name: posts.Restore
+var opPostsRestore = &runtime.Op{Name: "posts.Restore", Table: "posts", Errs: errs, SQL: `-- name: posts.Restore
 UPDATE "posts"
 SET "removed" = NULL
-WHERE "id" = $1 AND "removed" IS NOT NULL`
+WHERE "id" = $1 AND "removed" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table posts with the given id (it
 // clears removed) and reports whether a deleted row was restored.
 func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostsRestore, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "posts.Restore", "posts")
+	tag, err := runtime.ExecOp(ctx, r.db, opPostsRestore, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlPostsHardDeleteMany = `-- name: posts.HardDeleteMany
@@ -356,13 +353,13 @@ func (r *PostRepo) CreateManyReturning(ctx context.Context, rows []NewPost) ([]P
 	return items, wrapErr(err, "posts.CreateManyReturning", "posts")
 }
 
-const sqlPostsUpsertByAuthorIDAndSlug = `-- name: posts.UpsertByAuthorIDAndSlug
+var opPostsUpsertByAuthorIDAndSlug = &runtime.Op{Name: "posts.UpsertByAuthorIDAndSlug", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.UpsertByAuthorIDAndSlug
 INSERT INTO "posts" ("author_id", "slug", "title")
 VALUES ($1, $2, $3)
 ON CONFLICT ("author_id", "slug") WHERE "removed" IS NULL DO UPDATE
 SET "title" = EXCLUDED."title"
 WHERE "posts"."removed" IS NULL
-RETURNING "id", "author_id", "slug", "title", "removed"`
+RETURNING "id", "author_id", "slug", "title", "removed"`}
 
 // UpsertByAuthorIDAndSlug inserts n into table posts or, when a row with the same
 // (author_id, slug) (among the rows where "removed" IS NULL) exists, updates it
@@ -370,14 +367,11 @@ RETURNING "id", "author_id", "slug", "title", "removed"`
 // field keeps its value), in one statement, and returns the row as stored. It
 // validates n first.
 func (r *PostRepo) UpsertByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, error) {
-	if err := n.Validate(); err != nil {
-		return Post{}, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostsUpsertByAuthorIDAndSlug, &n, argsNewPost, scanPost)
-	return *v, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPostsUpsertByAuthorIDAndSlug, &n, argsNewPost, scanPost)
+	return *v, err
 }
 
-const sqlPostsCreateIfAbsentByAuthorIDAndSlug = `-- name: posts.CreateIfAbsentByAuthorIDAndSlug
+var opPostsCreateIfAbsentByAuthorIDAndSlug = &runtime.Op{Name: "posts.CreateIfAbsentByAuthorIDAndSlug", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.CreateIfAbsentByAuthorIDAndSlug
 WITH "inserted" AS (
 INSERT INTO "posts" ("author_id", "slug", "title")
 VALUES ($1, $2, $3)
@@ -388,7 +382,7 @@ SELECT true, "id", "author_id", "slug", "title", "removed" FROM "inserted"
 UNION ALL
 SELECT false, "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "author_id" = $1 AND "slug" = $2 AND ("removed" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByAuthorIDAndSlug inserts n into table posts unless a row with the
 // same (author_id, slug) (among the rows where "removed" IS NULL) exists, and
@@ -396,11 +390,8 @@ LIMIT 1`
 // statement (run again, up to three times, when the row in the way was committed
 // after it started). It validates n first.
 func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Post{}, false, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostsCreateIfAbsentByAuthorIDAndSlug, &n, argsNewPost, scanPost)
-	return *v, created, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPostsCreateIfAbsentByAuthorIDAndSlug, &n, argsNewPost, scanPost)
+	return *v, created, err
 }
 
 // PostKeyedUpdate is one row's key and changes for UpdateMany.

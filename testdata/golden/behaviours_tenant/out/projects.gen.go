@@ -132,10 +132,10 @@ func argsNewProject(n *NewProject, d []any) []any {
 	return append(d, &n.Code, &n.Name)
 }
 
-const sqlProjectsCreate = `-- name: projects.Create
+var opProjectsCreate = &runtime.Op{Name: "projects.Create", Table: "projects", Errs: errs, Params: []string{"code", "name"}, SQL: `-- name: projects.Create
 INSERT INTO "projects" ("code", "name", "org_id")
 VALUES ($1, $2, $3)
-RETURNING "id", "org_id", "code", "name", "deleted_at"`
+RETURNING "id", "org_id", "code", "name", "deleted_at"`}
 
 // Create inserts n into table projects and returns the row as stored. It validates
 // n first.
@@ -148,8 +148,8 @@ func (r *ProjectRepo) Create(ctx context.Context, n NewProject) (Project, error)
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlProjectsCreate, &n, argsNewProject, scanProject, tenant)
-	return *v, wrapParamsErr(err, "projects.Create", "projects", []string{"code", "name"})
+	v, err := runtime.QueryOneOp(ctx, db, opProjectsCreate, &n, argsNewProject, scanProject, tenant)
+	return *v, err
 }
 
 const sqlProjectsFindByID = `-- name: projects.FindByID replica=ok
@@ -272,10 +272,10 @@ func (r *ProjectRepo) Update(ctx context.Context, id int64, u ProjectUpdate) (Pr
 	return *v, wrapParamsErr(err, "projects.Update", "projects", []string{"id", "code", "name"})
 }
 
-const sqlProjectsDelete = `-- name: projects.Delete
+var opProjectsDelete = &runtime.Op{Name: "projects.Delete", Table: "projects", Errs: errs, SQL: `-- name: projects.Delete
 UPDATE "projects"
 SET "deleted_at" = now()
-WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table projects with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
@@ -287,8 +287,8 @@ func (r *ProjectRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlProjectsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "projects.Delete", "projects")
+	tag, err := runtime.ExecOp(ctx, db, opProjectsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlProjectsCount = `-- name: projects.Count replica=ok
@@ -310,8 +310,8 @@ func (r *ProjectRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "projects.Count", "projects")
 }
 
-const sqlProjectsHardDelete = `-- name: projects.HardDelete
-DELETE FROM "projects" WHERE "id" = $1 AND "org_id" = $2`
+var opProjectsHardDelete = &runtime.Op{Name: "projects.HardDelete", Table: "projects", Errs: errs, SQL: `-- name: projects.HardDelete
+DELETE FROM "projects" WHERE "id" = $1 AND "org_id" = $2`}
 
 // HardDelete removes the row of table projects with the given id from the table,
 // deleted or not, and reports whether there was one.
@@ -321,14 +321,14 @@ func (r *ProjectRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlProjectsHardDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "projects.HardDelete", "projects")
+	tag, err := runtime.ExecOp(ctx, db, opProjectsHardDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlProjectsRestore = `-- name: projects.Restore
+var opProjectsRestore = &runtime.Op{Name: "projects.Restore", Table: "projects", Errs: errs, SQL: `-- name: projects.Restore
 UPDATE "projects"
 SET "deleted_at" = NULL
-WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table projects with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
@@ -338,8 +338,8 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlProjectsRestore, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "projects.Restore", "projects")
+	tag, err := runtime.ExecOp(ctx, db, opProjectsRestore, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlProjectsHardDeleteMany = `-- name: projects.HardDeleteMany

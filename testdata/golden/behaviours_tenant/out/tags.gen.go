@@ -113,10 +113,10 @@ func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, &n.Name, runtime.OptValue(&n.Colors))
 }
 
-const sqlTagsCreate = `-- name: tags.Create
+var opTagsCreate = &runtime.Op{Name: "tags.Create", Table: "tags", Errs: errs, Params: []string{"name", "colors"}, SQL: `-- name: tags.Create
 INSERT INTO "tags" ("name", "colors", "org_id")
 VALUES ($1, COALESCE($2::text[], '{}'::text[]), $3)
-RETURNING "id", "org_id", "name", "colors"`
+RETURNING "id", "org_id", "name", "colors"`}
 
 // Create inserts n into table tags and returns the row as stored. It validates n
 // first.
@@ -129,13 +129,13 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, &n, argsNewTag, scanTag, tenant)
-	return *v, wrapParamsErr(err, "tags.Create", "tags", []string{"name", "colors"})
+	v, err := runtime.QueryOneOp(ctx, db, opTagsCreate, &n, argsNewTag, scanTag, tenant)
+	return *v, err
 }
 
-const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
+var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table tags with the given id, or
 // runtime.ErrNotFound.
@@ -145,8 +145,8 @@ func (r *TagRepo) FindByID(ctx context.Context, id int64) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsFindByID, &id, runtime.Arg, scanTag, tenant)
-	return *v, wrapErr(err, "tags.FindByID", "tags")
+	v, err := runtime.QueryOneOp(ctx, db, opTagsFindByID, &id, runtime.Arg, scanTag, tenant)
+	return *v, err
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
@@ -234,8 +234,8 @@ func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error
 	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name", "colors"})
 }
 
-const sqlTagsDelete = `-- name: tags.Delete
-DELETE FROM "tags" WHERE "id" = $1 AND "org_id" = $2`
+var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
+DELETE FROM "tags" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table tags with the given id and reports whether there
 // was one.
@@ -245,8 +245,8 @@ func (r *TagRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
+	tag, err := runtime.ExecOp(ctx, db, opTagsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlTagsCount = `-- name: tags.Count replica=ok
@@ -264,9 +264,9 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "tags.Count", "tags")
 }
 
-const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
+var opTagsFindByIDs = &runtime.Op{Name: "tags.FindByIDs", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByIDs replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -279,8 +279,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
-	return items, wrapErr(err, "tags.FindByIDs", "tags")
+	return runtime.QueryOp(ctx, db, opTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
 }
 
 // CreateMany inserts rows into table tags in one pgx.Batch of Create's statement,
@@ -295,7 +294,7 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "tags.CreateMany", "tags")
 	}
-	n, err := runtime.BatchExec(ctx, db, sqlTagsCreate, rows, argsNewTag, tenant)
+	n, err := runtime.BatchExec(ctx, db, opTagsCreate.SQL, rows, argsNewTag, tenant)
 	return n, wrapErr(err, "tags.CreateMany", "tags")
 }
 
@@ -311,7 +310,7 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
-	out, err := runtime.BatchQuery(ctx, db, sqlTagsCreate, rows, argsNewTag, scanTag, tenant)
+	out, err := runtime.BatchQuery(ctx, db, opTagsCreate.SQL, rows, argsNewTag, scanTag, tenant)
 	return out, wrapErr(err, "tags.CreateManyReturning", "tags")
 }
 
@@ -506,9 +505,9 @@ func (r *TagRepo) CreateManyIfAbsentByOrgIDAndName(ctx context.Context, rows []N
 	return out, created, wrapErr(err, "tags.CreateManyIfAbsentByOrgIDAndName", "tags")
 }
 
-const sqlTagsListByOrgID = `-- name: tags.ListByOrgID replica=ok
+var opTagsListByOrgID = &runtime.Op{Name: "tags.ListByOrgID", Table: "tags", Errs: errs, SQL: `-- name: tags.ListByOrgID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table tags whose org_id is orgID, in primary key
 // order.
@@ -518,8 +517,7 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
-	return items, wrapErr(err, "tags.ListByOrgID", "tags")
+	return runtime.QueryOp(ctx, db, opTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
 }
 
 const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID replica=ok

@@ -91,10 +91,10 @@ func argsNewTaskTag(n *NewTaskTag, d []any) []any {
 	return append(d, &n.TaskID, &n.TagID)
 }
 
-const sqlTaskTagsCreate = `-- name: task_tags.Create
+var opTaskTagsCreate = &runtime.Op{Name: "task_tags.Create", Table: "task_tags", Errs: errs, Params: []string{"task_id", "tag_id"}, SQL: `-- name: task_tags.Create
 INSERT INTO "task_tags" ("task_id", "tag_id", "org_id")
 VALUES ($1, $2, $3)
-RETURNING "task_id", "tag_id", "org_id"`
+RETURNING "task_id", "tag_id", "org_id"`}
 
 // Create inserts n into table task_tags and returns the row as stored.
 func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error) {
@@ -103,13 +103,13 @@ func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error)
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsCreate, &n, argsNewTaskTag, scanTaskTag, tenant)
-	return *v, wrapParamsErr(err, "task_tags.Create", "task_tags", []string{"task_id", "tag_id"})
+	v, err := runtime.QueryOneOp(ctx, db, opTaskTagsCreate, &n, argsNewTaskTag, scanTaskTag, tenant)
+	return *v, err
 }
 
-const sqlTaskTagsFindByID = `-- name: task_tags.FindByID replica=ok
+var opTaskTagsFindByID = &runtime.Op{Name: "task_tags.FindByID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.FindByID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
+WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`}
 
 // FindByID returns the row of table task_tags with the given taskID and tagID, or
 // runtime.ErrNotFound.
@@ -119,8 +119,8 @@ func (r *TaskTagRepo) FindByID(ctx context.Context, taskID int64, tagID int64) (
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsFindByID, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
-	return *v, wrapErr(err, "task_tags.FindByID", "task_tags")
+	v, err := runtime.QueryOneOp(ctx, db, opTaskTagsFindByID, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
+	return *v, err
 }
 
 const sqlTaskTagsFindAll = `-- name: task_tags.FindAll replica=ok
@@ -196,8 +196,8 @@ func (r *TaskTagRepo) Update(ctx context.Context, taskID int64, tagID int64, u T
 	return *v, wrapParamsErr(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
 }
 
-const sqlTaskTagsDelete = `-- name: task_tags.Delete
-DELETE FROM "task_tags" WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
+var opTaskTagsDelete = &runtime.Op{Name: "task_tags.Delete", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.Delete
+DELETE FROM "task_tags" WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`}
 
 // Delete removes the row of table task_tags with the given taskID and tagID and
 // reports whether there was one.
@@ -207,8 +207,8 @@ func (r *TaskTagRepo) Delete(ctx context.Context, taskID int64, tagID int64) (bo
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTaskTagsDelete, &taskID, runtime.Arg, tagID, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "task_tags.Delete", "task_tags")
+	tag, err := runtime.ExecOp(ctx, db, opTaskTagsDelete, &taskID, runtime.Arg, tagID, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlTaskTagsCount = `-- name: task_tags.Count replica=ok
@@ -411,9 +411,9 @@ func (r *TaskTagRepo) CreateManyIfAbsentByTaskIDAndTagID(ctx context.Context, ro
 	return out, created, wrapErr(err, "task_tags.CreateManyIfAbsentByTaskIDAndTagID", "task_tags")
 }
 
-const sqlTaskTagsListByTaskID = `-- name: task_tags.ListByTaskID replica=ok
+var opTaskTagsListByTaskID = &runtime.Op{Name: "task_tags.ListByTaskID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.ListByTaskID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "task_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
+WHERE "task_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`}
 
 // ListByTaskID returns the rows of table task_tags whose task_id is taskID, in
 // primary key order.
@@ -423,8 +423,7 @@ func (r *TaskTagRepo) ListByTaskID(ctx context.Context, taskID int64) ([]TaskTag
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTaskTagsListByTaskID, &taskID, runtime.Arg, scanTaskTag, 0, tenant)
-	return items, wrapErr(err, "task_tags.ListByTaskID", "task_tags")
+	return runtime.QueryOp(ctx, db, opTaskTagsListByTaskID, &taskID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
 const sqlTaskTagsLoadByTaskID = `-- name: task_tags.LoadByTaskID replica=ok
@@ -452,9 +451,9 @@ func (r *TaskTagRepo) LoadByTaskID(ctx context.Context, keys []int64) (map[int64
 	return m, wrapErr(err, "task_tags.LoadByTaskID", "task_tags")
 }
 
-const sqlTaskTagsListByTagID = `-- name: task_tags.ListByTagID replica=ok
+var opTaskTagsListByTagID = &runtime.Op{Name: "task_tags.ListByTagID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.ListByTagID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "tag_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
+WHERE "tag_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`}
 
 // ListByTagID returns the rows of table task_tags whose tag_id is tagID, in
 // primary key order.
@@ -464,8 +463,7 @@ func (r *TaskTagRepo) ListByTagID(ctx context.Context, tagID int64) ([]TaskTag, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTaskTagsListByTagID, &tagID, runtime.Arg, scanTaskTag, 0, tenant)
-	return items, wrapErr(err, "task_tags.ListByTagID", "task_tags")
+	return runtime.QueryOp(ctx, db, opTaskTagsListByTagID, &tagID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
 const sqlTaskTagsLoadByTagID = `-- name: task_tags.LoadByTagID replica=ok
@@ -493,9 +491,9 @@ func (r *TaskTagRepo) LoadByTagID(ctx context.Context, keys []int64) (map[int64]
 	return m, wrapErr(err, "task_tags.LoadByTagID", "task_tags")
 }
 
-const sqlTaskTagsListByOrgID = `-- name: task_tags.ListByOrgID replica=ok
+var opTaskTagsListByOrgID = &runtime.Op{Name: "task_tags.ListByOrgID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.ListByOrgID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`}
 
 // ListByOrgID returns the rows of table task_tags whose org_id is orgID, in
 // primary key order.
@@ -505,8 +503,7 @@ func (r *TaskTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]TaskT
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTaskTagsListByOrgID, &orgID, runtime.Arg, scanTaskTag, 0, tenant)
-	return items, wrapErr(err, "task_tags.ListByOrgID", "task_tags")
+	return runtime.QueryOp(ctx, db, opTaskTagsListByOrgID, &orgID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
 const sqlTaskTagsLoadByOrgID = `-- name: task_tags.LoadByOrgID replica=ok

@@ -111,10 +111,10 @@ func argsNewTask(n *NewTask, d []any) []any {
 	return append(d, &n.ProjectID, &n.Title, n.Done.Arg())
 }
 
-const sqlTasksCreate = `-- name: tasks.Create
+var opTasksCreate = &runtime.Op{Name: "tasks.Create", Table: "tasks", Errs: errs, Params: []string{"project_id", "title", "done"}, SQL: `-- name: tasks.Create
 INSERT INTO "tasks" ("project_id", "title", "done", "org_id")
 VALUES ($1, $2, COALESCE($3::boolean, FALSE), $4)
-RETURNING "id", "org_id", "project_id", "title", "done", "version"`
+RETURNING "id", "org_id", "project_id", "title", "done", "version"`}
 
 // Create inserts n into table tasks and returns the row as stored. It validates n
 // first.
@@ -127,13 +127,13 @@ func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlTasksCreate, &n, argsNewTask, scanTask, tenant)
-	return *v, wrapParamsErr(err, "tasks.Create", "tasks", []string{"project_id", "title", "done"})
+	v, err := runtime.QueryOneOp(ctx, db, opTasksCreate, &n, argsNewTask, scanTask, tenant)
+	return *v, err
 }
 
-const sqlTasksFindByID = `-- name: tasks.FindByID replica=ok
+var opTasksFindByID = &runtime.Op{Name: "tasks.FindByID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.FindByID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table tasks with the given id, or
 // runtime.ErrNotFound.
@@ -143,8 +143,8 @@ func (r *TaskRepo) FindByID(ctx context.Context, id int64) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTasksFindByID, &id, runtime.Arg, scanTask, tenant)
-	return *v, wrapErr(err, "tasks.FindByID", "tasks")
+	v, err := runtime.QueryOneOp(ctx, db, opTasksFindByID, &id, runtime.Arg, scanTask, tenant)
+	return *v, err
 }
 
 const sqlTasksFindAll = `-- name: tasks.FindAll replica=ok
@@ -247,8 +247,8 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 	return *v, wrapParamsErr(err, "tasks.Update", "tasks", []string{"id", "project_id", "title", "done"})
 }
 
-const sqlTasksDelete = `-- name: tasks.Delete
-DELETE FROM "tasks" WHERE "id" = $1 AND "org_id" = $3 AND "version" = $2`
+var opTasksDelete = &runtime.Op{Name: "tasks.Delete", Table: "tasks", Errs: errs, SQL: `-- name: tasks.Delete
+DELETE FROM "tasks" WHERE "id" = $1 AND "org_id" = $3 AND "version" = $2`}
 
 // Delete removes the row of table tasks with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
@@ -260,9 +260,9 @@ func (r *TaskRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlTasksDelete, &id, runtime.Arg, version, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opTasksDelete, &id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "tasks.Delete", "tasks")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "tasks.Delete", "tasks", sqlTasksExists, id, tenant), "tasks.Delete", "tasks")
@@ -304,9 +304,9 @@ func (r *TaskRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEnt
 	return items, wrapErr(err, "tasks.AuditTrail", "tasks")
 }
 
-const sqlTasksFindByIDs = `-- name: tasks.FindByIDs replica=ok
+var opTasksFindByIDs = &runtime.Op{Name: "tasks.FindByIDs", Table: "tasks", Errs: errs, SQL: `-- name: tasks.FindByIDs replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table tasks whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -319,8 +319,7 @@ func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 	if len(ids) == 0 {
 		return []Task{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTasksFindByIDs, &ids, runtime.Arg, scanTask, len(ids), tenant)
-	return items, wrapErr(err, "tasks.FindByIDs", "tasks")
+	return runtime.QueryOp(ctx, db, opTasksFindByIDs, &ids, runtime.Arg, scanTask, len(ids), tenant)
 }
 
 const sqlTasksCreateMany = `-- name: tasks.CreateMany
@@ -461,9 +460,9 @@ func (r *TaskRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int6
 	return out, wrapErr(err, "tasks.DeleteMany", "tasks")
 }
 
-const sqlTasksListByOrgID = `-- name: tasks.ListByOrgID replica=ok
+var opTasksListByOrgID = &runtime.Op{Name: "tasks.ListByOrgID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.ListByOrgID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table tasks whose org_id is orgID, in primary
 // key order.
@@ -473,8 +472,7 @@ func (r *TaskRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Task, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTasksListByOrgID, &orgID, runtime.Arg, scanTask, 0, tenant)
-	return items, wrapErr(err, "tasks.ListByOrgID", "tasks")
+	return runtime.QueryOp(ctx, db, opTasksListByOrgID, &orgID, runtime.Arg, scanTask, 0, tenant)
 }
 
 const sqlTasksLoadByOrgID = `-- name: tasks.LoadByOrgID replica=ok
@@ -502,9 +500,9 @@ func (r *TaskRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	return m, wrapErr(err, "tasks.LoadByOrgID", "tasks")
 }
 
-const sqlTasksListByProjectID = `-- name: tasks.ListByProjectID replica=ok
+var opTasksListByProjectID = &runtime.Op{Name: "tasks.ListByProjectID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.ListByProjectID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
-WHERE "project_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "project_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByProjectID returns the rows of table tasks whose project_id is projectID,
 // in primary key order.
@@ -514,8 +512,7 @@ func (r *TaskRepo) ListByProjectID(ctx context.Context, projectID int64) ([]Task
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTasksListByProjectID, &projectID, runtime.Arg, scanTask, 0, tenant)
-	return items, wrapErr(err, "tasks.ListByProjectID", "tasks")
+	return runtime.QueryOp(ctx, db, opTasksListByProjectID, &projectID, runtime.Arg, scanTask, 0, tenant)
 }
 
 const sqlTasksLoadByProjectID = `-- name: tasks.LoadByProjectID replica=ok

@@ -417,30 +417,27 @@ func argsNewMember(n *NewMember, d []any) []any {
 	return append(d, n.ID.Arg(), &n.TeamID, &n.Email, &n.Handle, &n.Name, &n.Website, &n.Phone, n.Host.Arg(), &n.Slug, &n.Initials, n.Code.Arg(), &n.Ref, &n.Age, n.Score.Arg(), n.Balance.Arg(), n.Ratio.Arg(), n.Plan.Arg(), runtime.OptValue(&n.Plans), n.Tags, &n.Motto, &n.Password)
 }
 
-const sqlMembersCreate = `-- name: members.Create sensitive=21
+var opMembersCreate = &runtime.Op{Name: "members.Create", Table: "members", Errs: errs, Validate: true, Params: []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"}, SQL: `-- name: members.Create sensitive=21
 INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, COALESCE($8::text, 'localhost'::text), $9, $10, COALESCE($11::text, 'A1'::text), $12, $13, COALESCE($14::smallint, 0), COALESCE($15::numeric(12,2), 0), COALESCE($16::double precision, 0.5), COALESCE($17::"plan", 'free'::"plan"), COALESCE($18::text[]::"plan"[], '{}'::"plan"[]), $19, $20, $21)
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
+RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`}
 
 // Create inserts n into table members and returns the row as stored. It validates
 // n first.
 func (r *MemberRepo) Create(ctx context.Context, n NewMember) (Member, error) {
-	if err := n.Validate(); err != nil {
-		return Member{}, wrapErr(err, "members.Create", "members")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembersCreate, &n, argsNewMember, scanMember)
-	return *v, wrapParamsErr(err, "members.Create", "members", []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembersCreate, &n, argsNewMember, scanMember)
+	return *v, err
 }
 
-const sqlMembersFindByID = `-- name: members.FindByID replica=ok
+var opMembersFindByID = &runtime.Op{Name: "members.FindByID", Table: "members", Errs: errs, SQL: `-- name: members.FindByID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table members with the given id, or
 // runtime.ErrNotFound.
 func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembersFindByID, &id, runtime.Arg, scanMember)
-	return *v, wrapErr(err, "members.FindByID", "members")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembersFindByID, &id, runtime.Arg, scanMember)
+	return *v, err
 }
 
 const sqlMembersFindAll = `-- name: members.FindAll replica=ok
@@ -507,14 +504,14 @@ func (r *MemberRepo) Update(ctx context.Context, id uuid.UUID, u MemberUpdate) (
 	return *v, wrapParamsErr(err, "members.Update", "members", []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"})
 }
 
-const sqlMembersDelete = `-- name: members.Delete
-DELETE FROM "members" WHERE "id" = $1`
+var opMembersDelete = &runtime.Op{Name: "members.Delete", Table: "members", Errs: errs, SQL: `-- name: members.Delete
+DELETE FROM "members" WHERE "id" = $1`}
 
 // Delete removes the row of table members with the given id and reports whether
 // there was one.
 func (r *MemberRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMembersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "members.Delete", "members")
+	tag, err := runtime.ExecOp(ctx, r.db, opMembersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlMembersCount = `-- name: members.Count replica=ok
@@ -526,9 +523,9 @@ func (r *MemberRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "members.Count", "members")
 }
 
-const sqlMembersFindByIDs = `-- name: members.FindByIDs replica=ok
+var opMembersFindByIDs = &runtime.Op{Name: "members.FindByIDs", Table: "members", Errs: errs, SQL: `-- name: members.FindByIDs replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table members whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -536,8 +533,7 @@ func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, 
 	if len(ids) == 0 {
 		return []Member{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlMembersFindByIDs, &ids, runtime.Arg, scanMember, len(ids))
-	return items, wrapErr(err, "members.FindByIDs", "members")
+	return runtime.QueryOp(ctx, r.db, opMembersFindByIDs, &ids, runtime.Arg, scanMember, len(ids))
 }
 
 var copyMembers = &runtime.Copier[*NewMember]{
@@ -566,11 +562,11 @@ func (r *MemberRepo) CreateManyReturning(ctx context.Context, rows []NewMember) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "members.CreateManyReturning", "members")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlMembersCreate, rows, argsNewMember, scanMember)
+	out, err := runtime.BatchQuery(ctx, r.db, opMembersCreate.SQL, rows, argsNewMember, scanMember)
 	return out, wrapErr(err, "members.CreateManyReturning", "members")
 }
 
-const sqlMembersUpsertByEmail = `-- name: members.UpsertByEmail sensitive=21
+var opMembersUpsertByEmail = &runtime.Op{Name: "members.UpsertByEmail", Table: "members", Errs: errs, Validate: true, SQL: `-- name: members.UpsertByEmail sensitive=21
 INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, COALESCE($8::text, 'localhost'::text), $9, $10, COALESCE($11::text, 'A1'::text), $12, $13, COALESCE($14::smallint, 0), COALESCE($15::numeric(12,2), 0), COALESCE($16::double precision, 0.5), COALESCE($17::"plan", 'free'::"plan"), COALESCE($18::text[]::"plan"[], '{}'::"plan"[]), $19, $20, $21)
 ON CONFLICT ("email") DO UPDATE
@@ -594,21 +590,18 @@ SET "team_id" = EXCLUDED."team_id",
     "motto" = EXCLUDED."motto",
     "password" = EXCLUDED."password",
     "updated_at" = now()
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
+RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`}
 
 // UpsertByEmail inserts n into table members or, when a row with the same email
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first. It sets updated_at to the transaction's time.
 func (r *MemberRepo) UpsertByEmail(ctx context.Context, n NewMember) (Member, error) {
-	if err := n.Validate(); err != nil {
-		return Member{}, wrapErr(err, "members.UpsertByEmail", "members")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembersUpsertByEmail, &n, argsNewMember, scanMember)
-	return *v, wrapErr(err, "members.UpsertByEmail", "members")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembersUpsertByEmail, &n, argsNewMember, scanMember)
+	return *v, err
 }
 
-const sqlMembersCreateIfAbsentByEmail = `-- name: members.CreateIfAbsentByEmail sensitive=21
+var opMembersCreateIfAbsentByEmail = &runtime.Op{Name: "members.CreateIfAbsentByEmail", Table: "members", Errs: errs, Validate: true, SQL: `-- name: members.CreateIfAbsentByEmail sensitive=21
 WITH "inserted" AS (
 INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, COALESCE($8::text, 'localhost'::text), $9, $10, COALESCE($11::text, 'A1'::text), $12, $13, COALESCE($14::smallint, 0), COALESCE($15::numeric(12,2), 0), COALESCE($16::double precision, 0.5), COALESCE($17::"plan", 'free'::"plan"), COALESCE($18::text[]::"plan"[], '{}'::"plan"[]), $19, $20, $21)
@@ -619,18 +612,15 @@ SELECT true, "id", "team_id", "email", "handle", "name", "website", "phone", "ho
 UNION ALL
 SELECT false, "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "email" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table members unless a row with the same
 // email exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Member, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Member{}, false, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembersCreateIfAbsentByEmail, &n, argsNewMember, scanMember)
-	return *v, created, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembersCreateIfAbsentByEmail, &n, argsNewMember, scanMember)
+	return *v, created, err
 }
 
 // MemberKeyedUpdate is one row's key and changes for UpdateMany.
@@ -777,15 +767,14 @@ func (r *MemberRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewMe
 	return out, created, wrapErr(err, "members.CreateManyIfAbsentByEmail", "members")
 }
 
-const sqlMembersListByTeamID = `-- name: members.ListByTeamID replica=ok
+var opMembersListByTeamID = &runtime.Op{Name: "members.ListByTeamID", Table: "members", Errs: errs, SQL: `-- name: members.ListByTeamID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
-WHERE "team_id" = $1 ORDER BY "id"`
+WHERE "team_id" = $1 ORDER BY "id"`}
 
 // ListByTeamID returns the rows of table members whose team_id is teamID, in
 // primary key order.
 func (r *MemberRepo) ListByTeamID(ctx context.Context, teamID int64) ([]Member, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembersListByTeamID, &teamID, runtime.Arg, scanMember, 0)
-	return items, wrapErr(err, "members.ListByTeamID", "members")
+	return runtime.QueryOp(ctx, r.db, opMembersListByTeamID, &teamID, runtime.Arg, scanMember, 0)
 }
 
 const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID replica=ok

@@ -96,30 +96,27 @@ func argsNewTeam(n *NewTeam, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlTeamsCreate = `-- name: teams.Create
+var opTeamsCreate = &runtime.Op{Name: "teams.Create", Table: "teams", Errs: errs, Validate: true, Params: []string{"name"}, SQL: `-- name: teams.Create
 INSERT INTO "teams" ("name")
 VALUES ($1)
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // Create inserts n into table teams and returns the row as stored. It validates n
 // first.
 func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
-	if err := n.Validate(); err != nil {
-		return Team{}, wrapErr(err, "teams.Create", "teams")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsCreate, &n, argsNewTeam, scanTeam)
-	return *v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTeamsCreate, &n, argsNewTeam, scanTeam)
+	return *v, err
 }
 
-const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
+var opTeamsFindByID = &runtime.Op{Name: "teams.FindByID", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByID replica=ok
 SELECT "id", "name" FROM "teams"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table teams with the given id, or
 // runtime.ErrNotFound.
 func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsFindByID, &id, runtime.Arg, scanTeam)
-	return *v, wrapErr(err, "teams.FindByID", "teams")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTeamsFindByID, &id, runtime.Arg, scanTeam)
+	return *v, err
 }
 
 const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
@@ -180,14 +177,14 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 	return *v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
 }
 
-const sqlTeamsDelete = `-- name: teams.Delete
-DELETE FROM "teams" WHERE "id" = $1`
+var opTeamsDelete = &runtime.Op{Name: "teams.Delete", Table: "teams", Errs: errs, SQL: `-- name: teams.Delete
+DELETE FROM "teams" WHERE "id" = $1`}
 
 // Delete removes the row of table teams with the given id and reports whether
 // there was one.
 func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTeamsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "teams.Delete", "teams")
+	tag, err := runtime.ExecOp(ctx, r.db, opTeamsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlTeamsCount = `-- name: teams.Count replica=ok
@@ -199,9 +196,9 @@ func (r *TeamRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "teams.Count", "teams")
 }
 
-const sqlTeamsFindByIDs = `-- name: teams.FindByIDs replica=ok
+var opTeamsFindByIDs = &runtime.Op{Name: "teams.FindByIDs", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByIDs replica=ok
 SELECT "id", "name" FROM "teams"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table teams whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -209,8 +206,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
 		return []Team{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids))
-	return items, wrapErr(err, "teams.FindByIDs", "teams")
+	return runtime.QueryOp(ctx, r.db, opTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids))
 }
 
 var copyTeams = &runtime.Copier[*NewTeam]{
@@ -249,26 +245,23 @@ func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]T
 	return items, wrapErr(err, "teams.CreateManyReturning", "teams")
 }
 
-const sqlTeamsUpsertByName = `-- name: teams.UpsertByName
+var opTeamsUpsertByName = &runtime.Op{Name: "teams.UpsertByName", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.UpsertByName
 INSERT INTO "teams" ("name")
 VALUES ($1)
 ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // UpsertByName inserts n into table teams or, when a row with the same name
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *TeamRepo) UpsertByName(ctx context.Context, n NewTeam) (Team, error) {
-	if err := n.Validate(); err != nil {
-		return Team{}, wrapErr(err, "teams.UpsertByName", "teams")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsUpsertByName, &n, argsNewTeam, scanTeam)
-	return *v, wrapErr(err, "teams.UpsertByName", "teams")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTeamsUpsertByName, &n, argsNewTeam, scanTeam)
+	return *v, err
 }
 
-const sqlTeamsCreateIfAbsentByName = `-- name: teams.CreateIfAbsentByName
+var opTeamsCreateIfAbsentByName = &runtime.Op{Name: "teams.CreateIfAbsentByName", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "teams" ("name")
 VALUES ($1)
@@ -279,18 +272,15 @@ SELECT true, "id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name" FROM "teams"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table teams unless a row with the same name
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started). It validates n first.
 func (r *TeamRepo) CreateIfAbsentByName(ctx context.Context, n NewTeam) (Team, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Team{}, false, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTeamsCreateIfAbsentByName, &n, argsNewTeam, scanTeam)
-	return *v, created, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opTeamsCreateIfAbsentByName, &n, argsNewTeam, scanTeam)
+	return *v, created, err
 }
 
 // TeamKeyedUpdate is one row's key and changes for UpdateMany.

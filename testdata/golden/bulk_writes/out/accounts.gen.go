@@ -115,31 +115,28 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, n.Balance.Arg(), &n.Memo)
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Validate: true, Params: []string{"owner", "balance", "memo"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("owner", "balance", "memo")
 VALUES ($1, COALESCE($2::numeric(18,2), 0), $3)
-RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
+RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "memo"})
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
+var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, err
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -223,8 +220,8 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, version int64, u Acc
 	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "memo", "memo"})
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
-DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
+DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`}
 
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
@@ -232,9 +229,9 @@ DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`
 // runtime.ErrStaleVersion.
 func (r *AccountRepo) Delete(ctx context.Context, id int64, version int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, &id, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, &id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "accounts.Delete", "accounts")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "accounts.Delete", "accounts", sqlAccountsExists, id), "accounts.Delete", "accounts")
@@ -264,9 +261,9 @@ func (r *AccountRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.Audit
 	return items, wrapErr(err, "accounts.AuditTrail", "accounts")
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
+var opAccountsFindByIDs = &runtime.Op{Name: "accounts.FindByIDs", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -274,8 +271,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
-	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
+	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -316,7 +312,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
-const sqlAccountsUpsertByOwner = `-- name: accounts.UpsertByOwner
+var opAccountsUpsertByOwner = &runtime.Op{Name: "accounts.UpsertByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.UpsertByOwner
 INSERT INTO "accounts" ("owner", "balance", "memo")
 VALUES ($1, COALESCE($2::numeric(18,2), 0), $3)
 ON CONFLICT ("owner") DO UPDATE
@@ -324,7 +320,7 @@ SET "balance" = CASE WHEN $2::numeric(18,2) IS NULL THEN "accounts"."balance" EL
     "memo" = EXCLUDED."memo",
     "version" = "accounts"."version" + 1,
     "updated_at" = now()
-RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
+RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`}
 
 // UpsertByOwner inserts n into table accounts or, when a row with the same owner
 // exists, updates it from n (every column but the key's and the primary key's; an
@@ -332,15 +328,12 @@ RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version
 // stored. It validates n first. Updating increments version. It sets updated_at to
 // the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
-	return *v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsCreateIfAbsentByOwner = `-- name: accounts.CreateIfAbsentByOwner
+var opAccountsCreateIfAbsentByOwner = &runtime.Op{Name: "accounts.CreateIfAbsentByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByOwner
 WITH "inserted" AS (
 INSERT INTO "accounts" ("owner", "balance", "memo")
 VALUES ($1, COALESCE($2::numeric(18,2), 0), $3)
@@ -351,19 +344,16 @@ SELECT true, "id", "owner", "balance", "memo", "created_at", "updated_at", "vers
 UNION ALL
 SELECT false, "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "owner" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOwner inserts n into table accounts unless a row with the same
 // owner exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
-	return *v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
+	return *v, created, err
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version

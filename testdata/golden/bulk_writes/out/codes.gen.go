@@ -80,30 +80,27 @@ func argsNewCode(n *NewCode, d []any) []any {
 	return append(d, &n.Code, &n.Label)
 }
 
-const sqlCodesCreate = `-- name: codes.Create
+var opCodesCreate = &runtime.Op{Name: "codes.Create", Table: "codes", Errs: errs, Validate: true, Params: []string{"code", "label"}, SQL: `-- name: codes.Create
 INSERT INTO "codes" ("code", "label")
 VALUES ($1, $2)
-RETURNING "code", "label"`
+RETURNING "code", "label"`}
 
 // Create inserts n into table codes and returns the row as stored. It validates n
 // first.
 func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.Create", "codes")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, &n, argsNewCode, scanCode)
-	return *v, wrapParamsErr(err, "codes.Create", "codes", []string{"code", "label"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCodesCreate, &n, argsNewCode, scanCode)
+	return *v, err
 }
 
-const sqlCodesFindByID = `-- name: codes.FindByID replica=ok
+var opCodesFindByID = &runtime.Op{Name: "codes.FindByID", Table: "codes", Errs: errs, SQL: `-- name: codes.FindByID replica=ok
 SELECT "code", "label" FROM "codes"
-WHERE "code" = $1`
+WHERE "code" = $1`}
 
 // FindByID returns the row of table codes with the given code, or
 // runtime.ErrNotFound.
 func (r *CodeRepo) FindByID(ctx context.Context, code string) (Code, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesFindByID, &code, runtime.Arg, scanCode)
-	return *v, wrapErr(err, "codes.FindByID", "codes")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCodesFindByID, &code, runtime.Arg, scanCode)
+	return *v, err
 }
 
 const sqlCodesFindAll = `-- name: codes.FindAll replica=ok
@@ -164,14 +161,14 @@ func (r *CodeRepo) Update(ctx context.Context, code string, u CodeUpdate) (Code,
 	return *v, wrapParamsErr(err, "codes.Update", "codes", []string{"code", "label"})
 }
 
-const sqlCodesDelete = `-- name: codes.Delete
-DELETE FROM "codes" WHERE "code" = $1`
+var opCodesDelete = &runtime.Op{Name: "codes.Delete", Table: "codes", Errs: errs, SQL: `-- name: codes.Delete
+DELETE FROM "codes" WHERE "code" = $1`}
 
 // Delete removes the row of table codes with the given code and reports whether
 // there was one.
 func (r *CodeRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCodesDelete, &code, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "codes.Delete", "codes")
+	tag, err := runtime.ExecOp(ctx, r.db, opCodesDelete, &code, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCodesCount = `-- name: codes.Count replica=ok
@@ -183,9 +180,9 @@ func (r *CodeRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "codes.Count", "codes")
 }
 
-const sqlCodesFindByIDs = `-- name: codes.FindByIDs replica=ok
+var opCodesFindByIDs = &runtime.Op{Name: "codes.FindByIDs", Table: "codes", Errs: errs, SQL: `-- name: codes.FindByIDs replica=ok
 SELECT "code", "label" FROM "codes"
-WHERE "code" = ANY($1) ORDER BY "code"`
+WHERE "code" = ANY($1) ORDER BY "code"`}
 
 // FindByIDs returns the rows of table codes whose code is in ids, in code order;
 // keys without a row are skipped.
@@ -193,8 +190,7 @@ func (r *CodeRepo) FindByIDs(ctx context.Context, ids []string) ([]Code, error) 
 	if len(ids) == 0 {
 		return []Code{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCodesFindByIDs, &ids, runtime.Arg, scanCode, len(ids))
-	return items, wrapErr(err, "codes.FindByIDs", "codes")
+	return runtime.QueryOp(ctx, r.db, opCodesFindByIDs, &ids, runtime.Arg, scanCode, len(ids))
 }
 
 var copyCodes = &runtime.Copier[*NewCode]{
@@ -233,26 +229,23 @@ func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]C
 	return items, wrapErr(err, "codes.CreateManyReturning", "codes")
 }
 
-const sqlCodesUpsertByCode = `-- name: codes.UpsertByCode
+var opCodesUpsertByCode = &runtime.Op{Name: "codes.UpsertByCode", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.UpsertByCode
 INSERT INTO "codes" ("code", "label")
 VALUES ($1, $2)
 ON CONFLICT ("code") DO UPDATE
 SET "label" = EXCLUDED."label"
-RETURNING "code", "label"`
+RETURNING "code", "label"`}
 
 // UpsertByCode inserts n into table codes or, when a row with the same code
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *CodeRepo) UpsertByCode(ctx context.Context, n NewCode) (Code, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.UpsertByCode", "codes")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesUpsertByCode, &n, argsNewCode, scanCode)
-	return *v, wrapErr(err, "codes.UpsertByCode", "codes")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCodesUpsertByCode, &n, argsNewCode, scanCode)
+	return *v, err
 }
 
-const sqlCodesCreateIfAbsentByCode = `-- name: codes.CreateIfAbsentByCode
+var opCodesCreateIfAbsentByCode = &runtime.Op{Name: "codes.CreateIfAbsentByCode", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateIfAbsentByCode
 WITH "inserted" AS (
 INSERT INTO "codes" ("code", "label")
 VALUES ($1, $2)
@@ -263,18 +256,15 @@ SELECT true, "code", "label" FROM "inserted"
 UNION ALL
 SELECT false, "code", "label" FROM "codes"
 WHERE "code" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table codes unless a row with the same code
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByCode(ctx context.Context, n NewCode) (Code, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByCode, &n, argsNewCode, scanCode)
-	return *v, created, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByCode, &n, argsNewCode, scanCode)
+	return *v, created, err
 }
 
 // CodeKeyedUpdate is one row's key and changes for UpdateMany.

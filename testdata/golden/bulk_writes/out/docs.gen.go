@@ -125,10 +125,10 @@ func argsNewDoc(n *NewDoc, d []any) []any {
 	return append(d, &n.Slug, &n.Title)
 }
 
-const sqlDocsCreate = `-- name: docs.Create
+var opDocsCreate = &runtime.Op{Name: "docs.Create", Table: "docs", Errs: errs, Params: []string{"slug", "title"}, SQL: `-- name: docs.Create
 INSERT INTO "docs" ("slug", "title", "org_id")
 VALUES ($1, $2, $3)
-RETURNING "id", "org_id", "slug", "title", "deleted_at"`
+RETURNING "id", "org_id", "slug", "title", "deleted_at"`}
 
 // Create inserts n into table docs and returns the row as stored. It validates n
 // first.
@@ -141,8 +141,8 @@ func (r *DocRepo) Create(ctx context.Context, n NewDoc) (Doc, error) {
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDocsCreate, &n, argsNewDoc, scanDoc, tenant)
-	return *v, wrapParamsErr(err, "docs.Create", "docs", []string{"slug", "title"})
+	v, err := runtime.QueryOneOp(ctx, db, opDocsCreate, &n, argsNewDoc, scanDoc, tenant)
+	return *v, err
 }
 
 const sqlDocsFindByID = `-- name: docs.FindByID replica=ok
@@ -264,10 +264,10 @@ func (r *DocRepo) Update(ctx context.Context, id int64, u DocUpdate) (Doc, error
 	return *v, wrapParamsErr(err, "docs.Update", "docs", []string{"id", "slug", "title"})
 }
 
-const sqlDocsDelete = `-- name: docs.Delete
+var opDocsDelete = &runtime.Op{Name: "docs.Delete", Table: "docs", Errs: errs, SQL: `-- name: docs.Delete
 UPDATE "docs"
 SET "deleted_at" = now()
-WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table docs with the given id: it sets deleted_at
 // to the transaction's time, and reports whether a live row was deleted. The row
@@ -279,8 +279,8 @@ func (r *DocRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDocsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "docs.Delete", "docs")
+	tag, err := runtime.ExecOp(ctx, db, opDocsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlDocsCount = `-- name: docs.Count replica=ok
@@ -302,8 +302,8 @@ func (r *DocRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "docs.Count", "docs")
 }
 
-const sqlDocsHardDelete = `-- name: docs.HardDelete
-DELETE FROM "docs" WHERE "id" = $1 AND "org_id" = $2`
+var opDocsHardDelete = &runtime.Op{Name: "docs.HardDelete", Table: "docs", Errs: errs, SQL: `-- name: docs.HardDelete
+DELETE FROM "docs" WHERE "id" = $1 AND "org_id" = $2`}
 
 // HardDelete removes the row of table docs with the given id from the table,
 // deleted or not, and reports whether there was one.
@@ -313,14 +313,14 @@ func (r *DocRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDocsHardDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "docs.HardDelete", "docs")
+	tag, err := runtime.ExecOp(ctx, db, opDocsHardDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlDocsRestore = `-- name: docs.Restore
+var opDocsRestore = &runtime.Op{Name: "docs.Restore", Table: "docs", Errs: errs, SQL: `-- name: docs.Restore
 UPDATE "docs"
 SET "deleted_at" = NULL
-WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table docs with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
@@ -330,8 +330,8 @@ func (r *DocRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDocsRestore, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "docs.Restore", "docs")
+	tag, err := runtime.ExecOp(ctx, db, opDocsRestore, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlDocsHardDeleteMany = `-- name: docs.HardDeleteMany

@@ -158,30 +158,27 @@ func argsNewItem(n *NewItem, d []any) []any {
 	return append(d, n.ID.Arg(), &n.SKU, &n.Name, n.Qty.Arg(), &n.Note, n.Label.Set, &n.Label.Value, n.Mood.Arg(), runtime.OptValue(&n.Moods), n.Tags, &n.Price)
 }
 
-const sqlItemsCreate = `-- name: items.Create
+var opItemsCreate = &runtime.Op{Name: "items.Create", Table: "items", Errs: errs, Validate: true, Params: []string{"id", "sku", "name", "qty", "note", "label", "label", "mood", "moods", "tags", "price"}, SQL: `-- name: items.Create
 INSERT INTO "items" ("id", "sku", "name", "qty", "note", "label", "mood", "moods", "tags", "price")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 0), $5, CASE WHEN $6::boolean THEN $7::text ELSE 'none'::text END, COALESCE($8::"mood", 'happy'::"mood"), COALESCE($9::text[]::"mood"[], '{}'::"mood"[]), $10, $11)
-RETURNING "id", "sku", "name", "qty", "note", "label", "mood", "moods"::text[], "tags", "price"`
+RETURNING "id", "sku", "name", "qty", "note", "label", "mood", "moods"::text[], "tags", "price"`}
 
 // Create inserts n into table items and returns the row as stored. It validates n
 // first.
 func (r *ItemRepo) Create(ctx context.Context, n NewItem) (Item, error) {
-	if err := n.Validate(); err != nil {
-		return Item{}, wrapErr(err, "items.Create", "items")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlItemsCreate, &n, argsNewItem, scanItem)
-	return *v, wrapParamsErr(err, "items.Create", "items", []string{"id", "sku", "name", "qty", "note", "label", "label", "mood", "moods", "tags", "price"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opItemsCreate, &n, argsNewItem, scanItem)
+	return *v, err
 }
 
-const sqlItemsFindByID = `-- name: items.FindByID replica=ok
+var opItemsFindByID = &runtime.Op{Name: "items.FindByID", Table: "items", Errs: errs, SQL: `-- name: items.FindByID replica=ok
 SELECT "id", "sku", "name", "qty", "note", "label", "mood", "moods"::text[], "tags", "price" FROM "items"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table items with the given id, or
 // runtime.ErrNotFound.
 func (r *ItemRepo) FindByID(ctx context.Context, id uuid.UUID) (Item, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlItemsFindByID, &id, runtime.Arg, scanItem)
-	return *v, wrapErr(err, "items.FindByID", "items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opItemsFindByID, &id, runtime.Arg, scanItem)
+	return *v, err
 }
 
 const sqlItemsFindAll = `-- name: items.FindAll replica=ok
@@ -244,14 +241,14 @@ func (r *ItemRepo) Update(ctx context.Context, id uuid.UUID, u ItemUpdate) (Item
 	return *v, wrapParamsErr(err, "items.Update", "items", []string{"id", "sku", "name", "qty", "note", "note", "label", "label", "mood", "moods", "tags", "tags", "price", "price"})
 }
 
-const sqlItemsDelete = `-- name: items.Delete
-DELETE FROM "items" WHERE "id" = $1`
+var opItemsDelete = &runtime.Op{Name: "items.Delete", Table: "items", Errs: errs, SQL: `-- name: items.Delete
+DELETE FROM "items" WHERE "id" = $1`}
 
 // Delete removes the row of table items with the given id and reports whether
 // there was one.
 func (r *ItemRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlItemsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "items.Delete", "items")
+	tag, err := runtime.ExecOp(ctx, r.db, opItemsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlItemsCount = `-- name: items.Count replica=ok
@@ -263,9 +260,9 @@ func (r *ItemRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "items.Count", "items")
 }
 
-const sqlItemsFindByIDs = `-- name: items.FindByIDs replica=ok
+var opItemsFindByIDs = &runtime.Op{Name: "items.FindByIDs", Table: "items", Errs: errs, SQL: `-- name: items.FindByIDs replica=ok
 SELECT "id", "sku", "name", "qty", "note", "label", "mood", "moods"::text[], "tags", "price" FROM "items"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table items whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -273,8 +270,7 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 	if len(ids) == 0 {
 		return []Item{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlItemsFindByIDs, &ids, runtime.Arg, scanItem, len(ids))
-	return items, wrapErr(err, "items.FindByIDs", "items")
+	return runtime.QueryOp(ctx, r.db, opItemsFindByIDs, &ids, runtime.Arg, scanItem, len(ids))
 }
 
 var copyItems = &runtime.Copier[*NewItem]{
@@ -305,11 +301,11 @@ func (r *ItemRepo) CreateManyReturning(ctx context.Context, rows []NewItem) ([]I
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "items.CreateManyReturning", "items")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlItemsCreate, rows, argsNewItem, scanItem)
+	out, err := runtime.BatchQuery(ctx, r.db, opItemsCreate.SQL, rows, argsNewItem, scanItem)
 	return out, wrapErr(err, "items.CreateManyReturning", "items")
 }
 
-const sqlItemsUpsertBySKU = `-- name: items.UpsertBySKU
+var opItemsUpsertBySKU = &runtime.Op{Name: "items.UpsertBySKU", Table: "items", Errs: errs, Validate: true, SQL: `-- name: items.UpsertBySKU
 INSERT INTO "items" ("id", "sku", "name", "qty", "note", "label", "mood", "moods", "tags", "price")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 0), $5, CASE WHEN $6::boolean THEN $7::text ELSE 'none'::text END, COALESCE($8::"mood", 'happy'::"mood"), COALESCE($9::text[]::"mood"[], '{}'::"mood"[]), $10, $11)
 ON CONFLICT ("sku") DO UPDATE
@@ -321,21 +317,18 @@ SET "name" = EXCLUDED."name",
     "moods" = CASE WHEN $9::text[]::"mood"[] IS NULL THEN "items"."moods" ELSE EXCLUDED."moods" END,
     "tags" = EXCLUDED."tags",
     "price" = EXCLUDED."price"
-RETURNING "id", "sku", "name", "qty", "note", "label", "mood", "moods"::text[], "tags", "price"`
+RETURNING "id", "sku", "name", "qty", "note", "label", "mood", "moods"::text[], "tags", "price"`}
 
 // UpsertBySKU inserts n into table items or, when a row with the same sku exists,
 // updates it from n (every column but the key's and the primary key's; an unset
 // optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *ItemRepo) UpsertBySKU(ctx context.Context, n NewItem) (Item, error) {
-	if err := n.Validate(); err != nil {
-		return Item{}, wrapErr(err, "items.UpsertBySKU", "items")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlItemsUpsertBySKU, &n, argsNewItem, scanItem)
-	return *v, wrapErr(err, "items.UpsertBySKU", "items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opItemsUpsertBySKU, &n, argsNewItem, scanItem)
+	return *v, err
 }
 
-const sqlItemsCreateIfAbsentBySKU = `-- name: items.CreateIfAbsentBySKU
+var opItemsCreateIfAbsentBySKU = &runtime.Op{Name: "items.CreateIfAbsentBySKU", Table: "items", Errs: errs, Validate: true, SQL: `-- name: items.CreateIfAbsentBySKU
 WITH "inserted" AS (
 INSERT INTO "items" ("id", "sku", "name", "qty", "note", "label", "mood", "moods", "tags", "price")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 0), $5, CASE WHEN $6::boolean THEN $7::text ELSE 'none'::text END, COALESCE($8::"mood", 'happy'::"mood"), COALESCE($9::text[]::"mood"[], '{}'::"mood"[]), $10, $11)
@@ -346,18 +339,15 @@ SELECT true, "id", "sku", "name", "qty", "note", "label", "mood", "moods", "tags
 UNION ALL
 SELECT false, "id", "sku", "name", "qty", "note", "label", "mood", "moods"::text[], "tags", "price" FROM "items"
 WHERE "sku" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table items unless a row with the same sku
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started). It validates n first.
 func (r *ItemRepo) CreateIfAbsentBySKU(ctx context.Context, n NewItem) (Item, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Item{}, false, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlItemsCreateIfAbsentBySKU, &n, argsNewItem, scanItem)
-	return *v, created, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opItemsCreateIfAbsentBySKU, &n, argsNewItem, scanItem)
+	return *v, created, err
 }
 
 // ItemKeyedUpdate is one row's key and changes for UpdateMany.

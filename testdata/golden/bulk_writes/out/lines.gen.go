@@ -118,30 +118,27 @@ func argsNewLine(n *NewLine, d []any) []any {
 	return append(d, &n.OrderNo, &n.LineNo, &n.Product, &n.Quantity)
 }
 
-const sqlLinesCreate = `-- name: lines.Create
+var opLinesCreate = &runtime.Op{Name: "lines.Create", Table: "lines", Errs: errs, Validate: true, Params: []string{"order_no", "line_no", "product", "quantity"}, SQL: `-- name: lines.Create
 INSERT INTO "lines" ("order_no", "line_no", "product", "quantity")
 VALUES ($1, $2, $3, $4)
-RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`
+RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`}
 
 // Create inserts n into table lines and returns the row as stored. It validates n
 // first.
 func (r *LineRepo) Create(ctx context.Context, n NewLine) (Line, error) {
-	if err := n.Validate(); err != nil {
-		return Line{}, wrapErr(err, "lines.Create", "lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLinesCreate, &n, argsNewLine, scanLine)
-	return *v, wrapParamsErr(err, "lines.Create", "lines", []string{"order_no", "line_no", "product", "quantity"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opLinesCreate, &n, argsNewLine, scanLine)
+	return *v, err
 }
 
-const sqlLinesFindByID = `-- name: lines.FindByID replica=ok
+var opLinesFindByID = &runtime.Op{Name: "lines.FindByID", Table: "lines", Errs: errs, SQL: `-- name: lines.FindByID replica=ok
 SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" FROM "lines"
-WHERE "order_no" = $1 AND "line_no" = $2`
+WHERE "order_no" = $1 AND "line_no" = $2`}
 
 // FindByID returns the row of table lines with the given orderNo and lineNo, or
 // runtime.ErrNotFound.
 func (r *LineRepo) FindByID(ctx context.Context, orderNo int64, lineNo int32) (Line, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlLinesFindByID, &orderNo, runtime.Arg, scanLine, lineNo)
-	return *v, wrapErr(err, "lines.FindByID", "lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLinesFindByID, &orderNo, runtime.Arg, scanLine, lineNo)
+	return *v, err
 }
 
 const sqlLinesFindAll = `-- name: lines.FindAll replica=ok
@@ -205,14 +202,14 @@ func (r *LineRepo) Update(ctx context.Context, orderNo int64, lineNo int32, u Li
 	return *v, wrapParamsErr(err, "lines.Update", "lines", []string{"order_no", "line_no", "product", "quantity"})
 }
 
-const sqlLinesDelete = `-- name: lines.Delete
-DELETE FROM "lines" WHERE "order_no" = $1 AND "line_no" = $2`
+var opLinesDelete = &runtime.Op{Name: "lines.Delete", Table: "lines", Errs: errs, SQL: `-- name: lines.Delete
+DELETE FROM "lines" WHERE "order_no" = $1 AND "line_no" = $2`}
 
 // Delete removes the row of table lines with the given orderNo and lineNo and
 // reports whether there was one.
 func (r *LineRepo) Delete(ctx context.Context, orderNo int64, lineNo int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLinesDelete, &orderNo, runtime.Arg, lineNo)
-	return tag.RowsAffected() > 0, wrapErr(err, "lines.Delete", "lines")
+	tag, err := runtime.ExecOp(ctx, r.db, opLinesDelete, &orderNo, runtime.Arg, lineNo)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlLinesCount = `-- name: lines.Count replica=ok
@@ -260,14 +257,14 @@ func (r *LineRepo) CreateManyReturning(ctx context.Context, rows []NewLine) ([]L
 	return items, wrapErr(err, "lines.CreateManyReturning", "lines")
 }
 
-const sqlLinesUpsertByOrderNoAndLineNo = `-- name: lines.UpsertByOrderNoAndLineNo
+var opLinesUpsertByOrderNoAndLineNo = &runtime.Op{Name: "lines.UpsertByOrderNoAndLineNo", Table: "lines", Errs: errs, Validate: true, SQL: `-- name: lines.UpsertByOrderNoAndLineNo
 INSERT INTO "lines" ("order_no", "line_no", "product", "quantity")
 VALUES ($1, $2, $3, $4)
 ON CONFLICT ("order_no", "line_no") DO UPDATE
 SET "product" = EXCLUDED."product",
     "quantity" = EXCLUDED."quantity",
     "updated_at" = now()
-RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`
+RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`}
 
 // UpsertByOrderNoAndLineNo inserts n into table lines or, when a row with the same
 // (order_no, line_no) exists, updates it from n (every column but the key's and
@@ -275,14 +272,11 @@ RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_a
 // and returns the row as stored. It validates n first. It sets updated_at to the
 // transaction's time.
 func (r *LineRepo) UpsertByOrderNoAndLineNo(ctx context.Context, n NewLine) (Line, error) {
-	if err := n.Validate(); err != nil {
-		return Line{}, wrapErr(err, "lines.UpsertByOrderNoAndLineNo", "lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLinesUpsertByOrderNoAndLineNo, &n, argsNewLine, scanLine)
-	return *v, wrapErr(err, "lines.UpsertByOrderNoAndLineNo", "lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLinesUpsertByOrderNoAndLineNo, &n, argsNewLine, scanLine)
+	return *v, err
 }
 
-const sqlLinesCreateIfAbsentByOrderNoAndLineNo = `-- name: lines.CreateIfAbsentByOrderNoAndLineNo
+var opLinesCreateIfAbsentByOrderNoAndLineNo = &runtime.Op{Name: "lines.CreateIfAbsentByOrderNoAndLineNo", Table: "lines", Errs: errs, Validate: true, SQL: `-- name: lines.CreateIfAbsentByOrderNoAndLineNo
 WITH "inserted" AS (
 INSERT INTO "lines" ("order_no", "line_no", "product", "quantity")
 VALUES ($1, $2, $3, $4)
@@ -293,7 +287,7 @@ SELECT true, "order_no", "line_no", "product", "quantity", "created_at", "update
 UNION ALL
 SELECT false, "order_no", "line_no", "product", "quantity", "created_at", "updated_at" FROM "lines"
 WHERE "order_no" = $1 AND "line_no" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrderNoAndLineNo inserts n into table lines unless a row with
 // the same (order_no, line_no) exists, and returns the new row and true, or the
@@ -301,11 +295,8 @@ LIMIT 1`
 // times, when the row in the way was committed after it started). It validates n
 // first.
 func (r *LineRepo) CreateIfAbsentByOrderNoAndLineNo(ctx context.Context, n NewLine) (Line, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Line{}, false, wrapErr(err, "lines.CreateIfAbsentByOrderNoAndLineNo", "lines")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLinesCreateIfAbsentByOrderNoAndLineNo, &n, argsNewLine, scanLine)
-	return *v, created, wrapErr(err, "lines.CreateIfAbsentByOrderNoAndLineNo", "lines")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opLinesCreateIfAbsentByOrderNoAndLineNo, &n, argsNewLine, scanLine)
+	return *v, created, err
 }
 
 // LineKey is the primary key of a row of table lines.

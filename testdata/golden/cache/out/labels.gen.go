@@ -80,30 +80,27 @@ func argsNewLabel(n *NewLabel, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlLabelsCreate = `-- name: labels.Create
+var opLabelsCreate = &runtime.Op{Name: "labels.Create", Table: "labels", Errs: errs, Validate: true, Params: []string{"name"}, SQL: `-- name: labels.Create
 INSERT INTO "labels" ("name")
 VALUES ($1)
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // Create inserts n into table labels and returns the row as stored. It validates n
 // first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, wrapErr(err, "labels.Create", "labels")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsCreate, &n, argsNewLabel, scanLabel)
-	return *v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsCreate, &n, argsNewLabel, scanLabel)
+	return *v, err
 }
 
-const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
+var opLabelsFindByID = &runtime.Op{Name: "labels.FindByID", Table: "labels", Errs: errs, SQL: `-- name: labels.FindByID replica=ok
 SELECT "id", "name" FROM "labels"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table labels with the given id, or
 // runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int32) (Label, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsFindByID, &id, runtime.Arg, scanLabel)
-	return *v, wrapErr(err, "labels.FindByID", "labels")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsFindByID, &id, runtime.Arg, scanLabel)
+	return *v, err
 }
 
 const sqlLabelsFindAll = `-- name: labels.FindAll replica=ok
@@ -170,15 +167,15 @@ func (r *LabelRepo) Update(ctx context.Context, id int32, u LabelUpdate) (Label,
 	return *v, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
 }
 
-const sqlLabelsDelete = `-- name: labels.Delete
-DELETE FROM "labels" WHERE "id" = $1`
+var opLabelsDelete = &runtime.Op{Name: "labels.Delete", Table: "labels", Errs: errs, SQL: `-- name: labels.Delete
+DELETE FROM "labels" WHERE "id" = $1`}
 
 // Delete removes the row of table labels with the given id and reports whether
 // there was one.
 func (r *LabelRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	tag, err := runtime.Exec(ctx, db, sqlLabelsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "labels.Delete", "labels")
+	tag, err := runtime.ExecOp(ctx, db, opLabelsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlLabelsCount = `-- name: labels.Count replica=ok
@@ -190,9 +187,9 @@ func (r *LabelRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "labels.Count", "labels")
 }
 
-const sqlLabelsFindByIDs = `-- name: labels.FindByIDs replica=ok
+var opLabelsFindByIDs = &runtime.Op{Name: "labels.FindByIDs", Table: "labels", Errs: errs, SQL: `-- name: labels.FindByIDs replica=ok
 SELECT "id", "name" FROM "labels"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table labels whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -200,8 +197,7 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int32) ([]Label, error)
 	if len(ids) == 0 {
 		return []Label{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlLabelsFindByIDs, &ids, runtime.Arg, scanLabel, len(ids))
-	return items, wrapErr(err, "labels.FindByIDs", "labels")
+	return runtime.QueryOp(ctx, r.db, opLabelsFindByIDs, &ids, runtime.Arg, scanLabel, len(ids))
 }
 
 var copyLabels = &runtime.Copier[*NewLabel]{
@@ -240,26 +236,23 @@ func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([
 	return items, wrapErr(err, "labels.CreateManyReturning", "labels")
 }
 
-const sqlLabelsUpsertByName = `-- name: labels.UpsertByName
+var opLabelsUpsertByName = &runtime.Op{Name: "labels.UpsertByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.UpsertByName
 INSERT INTO "labels" ("name")
 VALUES ($1)
 ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // UpsertByName inserts n into table labels or, when a row with the same name
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, wrapErr(err, "labels.UpsertByName", "labels")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsUpsertByName, &n, argsNewLabel, scanLabel)
-	return *v, wrapErr(err, "labels.UpsertByName", "labels")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, &n, argsNewLabel, scanLabel)
+	return *v, err
 }
 
-const sqlLabelsCreateIfAbsentByName = `-- name: labels.CreateIfAbsentByName
+var opLabelsCreateIfAbsentByName = &runtime.Op{Name: "labels.CreateIfAbsentByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "labels" ("name")
 VALUES ($1)
@@ -270,18 +263,15 @@ SELECT true, "id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name" FROM "labels"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table labels unless a row with the same name
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started). It validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, false, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
-	return *v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
+	return *v, created, err
 }
 
 // LabelKeyedUpdate is one row's key and changes for UpdateMany.

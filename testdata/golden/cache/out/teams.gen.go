@@ -115,10 +115,10 @@ func argsNewTeam(n *NewTeam, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlTeamsCreate = `-- name: teams.Create
+var opTeamsCreate = &runtime.Op{Name: "teams.Create", Table: "teams", Errs: errs, Params: []string{"name"}, SQL: `-- name: teams.Create
 INSERT INTO "teams" ("name", "org_id")
 VALUES ($1, $2)
-RETURNING "id", "org_id", "name"`
+RETURNING "id", "org_id", "name"`}
 
 // Create inserts n into table teams and returns the row as stored. It validates n
 // first.
@@ -131,13 +131,13 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTeamsCreate, &n, argsNewTeam, scanTeam, tenant)
-	return *v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, db, opTeamsCreate, &n, argsNewTeam, scanTeam, tenant)
+	return *v, err
 }
 
-const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
+var opTeamsFindByID = &runtime.Op{Name: "teams.FindByID", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByID replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table teams with the given id, or
 // runtime.ErrNotFound.
@@ -147,8 +147,8 @@ func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTeamsFindByID, &id, runtime.Arg, scanTeam, tenant)
-	return *v, wrapErr(err, "teams.FindByID", "teams")
+	v, err := runtime.QueryOneOp(ctx, db, opTeamsFindByID, &id, runtime.Arg, scanTeam, tenant)
+	return *v, err
 }
 
 const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
@@ -235,8 +235,8 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 	return *v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
 }
 
-const sqlTeamsDelete = `-- name: teams.Delete
-DELETE FROM "teams" WHERE "id" = $1 AND "org_id" = $2`
+var opTeamsDelete = &runtime.Op{Name: "teams.Delete", Table: "teams", Errs: errs, SQL: `-- name: teams.Delete
+DELETE FROM "teams" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table teams with the given id and reports whether
 // there was one.
@@ -246,8 +246,8 @@ func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTeamsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "teams.Delete", "teams")
+	tag, err := runtime.ExecOp(ctx, db, opTeamsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlTeamsCount = `-- name: teams.Count replica=ok
@@ -265,9 +265,9 @@ func (r *TeamRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "teams.Count", "teams")
 }
 
-const sqlTeamsFindByIDs = `-- name: teams.FindByIDs replica=ok
+var opTeamsFindByIDs = &runtime.Op{Name: "teams.FindByIDs", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByIDs replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table teams whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -280,8 +280,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
 		return []Team{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids), tenant)
-	return items, wrapErr(err, "teams.FindByIDs", "teams")
+	return runtime.QueryOp(ctx, db, opTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids), tenant)
 }
 
 const sqlTeamsCreateMany = `-- name: teams.CreateMany
@@ -415,9 +414,9 @@ func (r *TeamRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 	return out, wrapErr(err, "teams.DeleteMany", "teams")
 }
 
-const sqlTeamsListByOrgID = `-- name: teams.ListByOrgID replica=ok
+var opTeamsListByOrgID = &runtime.Op{Name: "teams.ListByOrgID", Table: "teams", Errs: errs, SQL: `-- name: teams.ListByOrgID replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table teams whose org_id is orgID, in primary
 // key order.
@@ -427,8 +426,7 @@ func (r *TeamRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Team, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTeamsListByOrgID, &orgID, runtime.Arg, scanTeam, 0, tenant)
-	return items, wrapErr(err, "teams.ListByOrgID", "teams")
+	return runtime.QueryOp(ctx, db, opTeamsListByOrgID, &orgID, runtime.Arg, scanTeam, 0, tenant)
 }
 
 const sqlTeamsLoadByOrgID = `-- name: teams.LoadByOrgID replica=ok

@@ -111,30 +111,27 @@ func argsNewOrderItem(n *NewOrderItem, d []any) []any {
 	return append(d, &n.OrderID, &n.SKU, n.Quantity.Arg(), &n.Note)
 }
 
-const sqlOrderItemsCreate = `-- name: order_items.Create
+var opOrderItemsCreate = &runtime.Op{Name: "order_items.Create", Table: "order_items", Errs: errs, Validate: true, Params: []string{"order_id", "sku", "quantity", "note"}, SQL: `-- name: order_items.Create
 INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
 VALUES ($1, $2, COALESCE($3::integer, 1), $4)
-RETURNING "order_id", "sku", "quantity", "note"`
+RETURNING "order_id", "sku", "quantity", "note"`}
 
 // Create inserts n into table order_items and returns the row as stored. It
 // validates n first.
 func (r *OrderItemRepo) Create(ctx context.Context, n NewOrderItem) (OrderItem, error) {
-	if err := n.Validate(); err != nil {
-		return OrderItem{}, wrapErr(err, "order_items.Create", "order_items")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsCreate, &n, argsNewOrderItem, scanOrderItem)
-	return *v, wrapParamsErr(err, "order_items.Create", "order_items", []string{"order_id", "sku", "quantity", "note"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderItemsCreate, &n, argsNewOrderItem, scanOrderItem)
+	return *v, err
 }
 
-const sqlOrderItemsFindByID = `-- name: order_items.FindByID replica=ok
+var opOrderItemsFindByID = &runtime.Op{Name: "order_items.FindByID", Table: "order_items", Errs: errs, SQL: `-- name: order_items.FindByID replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
-WHERE "order_id" = $1 AND "sku" = $2`
+WHERE "order_id" = $1 AND "sku" = $2`}
 
 // FindByID returns the row of table order_items with the given orderID and sku, or
 // runtime.ErrNotFound.
 func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string) (OrderItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsFindByID, &orderID, runtime.Arg, scanOrderItem, sku)
-	return *v, wrapErr(err, "order_items.FindByID", "order_items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderItemsFindByID, &orderID, runtime.Arg, scanOrderItem, sku)
+	return *v, err
 }
 
 const sqlOrderItemsFindAll = `-- name: order_items.FindAll replica=ok
@@ -199,14 +196,14 @@ func (r *OrderItemRepo) Update(ctx context.Context, orderID int32, sku string, u
 	return *v, wrapParamsErr(err, "order_items.Update", "order_items", []string{"order_id", "sku", "quantity", "note", "note"})
 }
 
-const sqlOrderItemsDelete = `-- name: order_items.Delete
-DELETE FROM "order_items" WHERE "order_id" = $1 AND "sku" = $2`
+var opOrderItemsDelete = &runtime.Op{Name: "order_items.Delete", Table: "order_items", Errs: errs, SQL: `-- name: order_items.Delete
+DELETE FROM "order_items" WHERE "order_id" = $1 AND "sku" = $2`}
 
 // Delete removes the row of table order_items with the given orderID and sku and
 // reports whether there was one.
 func (r *OrderItemRepo) Delete(ctx context.Context, orderID int32, sku string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderItemsDelete, &orderID, runtime.Arg, sku)
-	return tag.RowsAffected() > 0, wrapErr(err, "order_items.Delete", "order_items")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderItemsDelete, &orderID, runtime.Arg, sku)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlOrderItemsCount = `-- name: order_items.Count replica=ok
@@ -255,27 +252,24 @@ func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	return items, wrapErr(err, "order_items.CreateManyReturning", "order_items")
 }
 
-const sqlOrderItemsUpsertByOrderIDAndSKU = `-- name: order_items.UpsertByOrderIDAndSKU
+var opOrderItemsUpsertByOrderIDAndSKU = &runtime.Op{Name: "order_items.UpsertByOrderIDAndSKU", Table: "order_items", Errs: errs, Validate: true, SQL: `-- name: order_items.UpsertByOrderIDAndSKU
 INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
 VALUES ($1, $2, COALESCE($3::integer, 1), $4)
 ON CONFLICT ("order_id", "sku") DO UPDATE
 SET "quantity" = CASE WHEN $3::integer IS NULL THEN "order_items"."quantity" ELSE EXCLUDED."quantity" END,
     "note" = EXCLUDED."note"
-RETURNING "order_id", "sku", "quantity", "note"`
+RETURNING "order_id", "sku", "quantity", "note"`}
 
 // UpsertByOrderIDAndSKU inserts n into table order_items or, when a row with the
 // same (order_id, sku) exists, updates it from n (every column but the key's and
 // the primary key's; an unset optional field keeps its value), in one statement,
 // and returns the row as stored. It validates n first.
 func (r *OrderItemRepo) UpsertByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, error) {
-	if err := n.Validate(); err != nil {
-		return OrderItem{}, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsUpsertByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
-	return *v, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderItemsUpsertByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
+	return *v, err
 }
 
-const sqlOrderItemsCreateIfAbsentByOrderIDAndSKU = `-- name: order_items.CreateIfAbsentByOrderIDAndSKU
+var opOrderItemsCreateIfAbsentByOrderIDAndSKU = &runtime.Op{Name: "order_items.CreateIfAbsentByOrderIDAndSKU", Table: "order_items", Errs: errs, Validate: true, SQL: `-- name: order_items.CreateIfAbsentByOrderIDAndSKU
 WITH "inserted" AS (
 INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
 VALUES ($1, $2, COALESCE($3::integer, 1), $4)
@@ -286,7 +280,7 @@ SELECT true, "order_id", "sku", "quantity", "note" FROM "inserted"
 UNION ALL
 SELECT false, "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "order_id" = $1 AND "sku" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrderIDAndSKU inserts n into table order_items unless a row with
 // the same (order_id, sku) exists, and returns the new row and true, or the
@@ -294,11 +288,8 @@ LIMIT 1`
 // times, when the row in the way was committed after it started). It validates n
 // first.
 func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, bool, error) {
-	if err := n.Validate(); err != nil {
-		return OrderItem{}, false, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderItemsCreateIfAbsentByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
-	return *v, created, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrderItemsCreateIfAbsentByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
+	return *v, created, err
 }
 
 // OrderItemKey is the primary key of a row of table order_items.
@@ -420,15 +411,14 @@ func (r *OrderItemRepo) CreateManyIfAbsentByOrderIDAndSKU(ctx context.Context, r
 	return out, created, wrapErr(err, "order_items.CreateManyIfAbsentByOrderIDAndSKU", "order_items")
 }
 
-const sqlOrderItemsListByOrderID = `-- name: order_items.ListByOrderID replica=ok
+var opOrderItemsListByOrderID = &runtime.Op{Name: "order_items.ListByOrderID", Table: "order_items", Errs: errs, SQL: `-- name: order_items.ListByOrderID replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
-WHERE "order_id" = $1 ORDER BY "order_id", "sku"`
+WHERE "order_id" = $1 ORDER BY "order_id", "sku"`}
 
 // ListByOrderID returns the rows of table order_items whose order_id is orderID,
 // in primary key order.
 func (r *OrderItemRepo) ListByOrderID(ctx context.Context, orderID int32) ([]OrderItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderItemsListByOrderID, &orderID, runtime.Arg, scanOrderItem, 0)
-	return items, wrapErr(err, "order_items.ListByOrderID", "order_items")
+	return runtime.QueryOp(ctx, r.db, opOrderItemsListByOrderID, &orderID, runtime.Arg, scanOrderItem, 0)
 }
 
 const sqlOrderItemsLoadByOrderID = `-- name: order_items.LoadByOrderID replica=ok
@@ -450,15 +440,14 @@ func (r *OrderItemRepo) LoadByOrderID(ctx context.Context, keys []int32) (map[in
 	return m, wrapErr(err, "order_items.LoadByOrderID", "order_items")
 }
 
-const sqlOrderItemsListBySKU = `-- name: order_items.ListBySKU replica=ok
+var opOrderItemsListBySKU = &runtime.Op{Name: "order_items.ListBySKU", Table: "order_items", Errs: errs, SQL: `-- name: order_items.ListBySKU replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
-WHERE "sku" = $1 ORDER BY "order_id", "sku"`
+WHERE "sku" = $1 ORDER BY "order_id", "sku"`}
 
 // ListBySKU returns the rows of table order_items whose sku is sku, in primary key
 // order.
 func (r *OrderItemRepo) ListBySKU(ctx context.Context, sku string) ([]OrderItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderItemsListBySKU, &sku, runtime.Arg, scanOrderItem, 0)
-	return items, wrapErr(err, "order_items.ListBySKU", "order_items")
+	return runtime.QueryOp(ctx, r.db, opOrderItemsListBySKU, &sku, runtime.Arg, scanOrderItem, 0)
 }
 
 const sqlOrderItemsLoadBySKU = `-- name: order_items.LoadBySKU replica=ok

@@ -103,30 +103,27 @@ func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, &n.SKU, &n.Title, &n.Price)
 }
 
-const sqlProductsCreate = `-- name: products.Create
+var opProductsCreate = &runtime.Op{Name: "products.Create", Table: "products", Errs: errs, Validate: true, Params: []string{"sku", "title", "price"}, SQL: `-- name: products.Create
 INSERT INTO "products" ("sku", "title", "price")
 VALUES ($1, $2, $3)
-RETURNING "sku", "title", "price"`
+RETURNING "sku", "title", "price"`}
 
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Create", "products")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, &n, argsNewProduct, scanProduct)
-	return *v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "title", "price"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
+	return *v, err
 }
 
-const sqlProductsFindByID = `-- name: products.FindByID replica=ok
+var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
 SELECT "sku", "title", "price" FROM "products"
-WHERE "sku" = $1`
+WHERE "sku" = $1`}
 
 // FindByID returns the row of table products with the given sku, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, &sku, runtime.Arg, scanProduct)
-	return *v, wrapErr(err, "products.FindByID", "products")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &sku, runtime.Arg, scanProduct)
+	return *v, err
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
@@ -188,14 +185,14 @@ func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (
 	return *v, wrapParamsErr(err, "products.Update", "products", []string{"sku", "title", "price"})
 }
 
-const sqlProductsDelete = `-- name: products.Delete
-DELETE FROM "products" WHERE "sku" = $1`
+var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
+DELETE FROM "products" WHERE "sku" = $1`}
 
 // Delete removes the row of table products with the given sku and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, sku string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, &sku, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
+	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, &sku, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlProductsCount = `-- name: products.Count replica=ok
@@ -207,9 +204,9 @@ func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "products.Count", "products")
 }
 
-const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
+var opProductsFindByIDs = &runtime.Op{Name: "products.FindByIDs", Table: "products", Errs: errs, SQL: `-- name: products.FindByIDs replica=ok
 SELECT "sku", "title", "price" FROM "products"
-WHERE "sku" = ANY($1) ORDER BY "sku"`
+WHERE "sku" = ANY($1) ORDER BY "sku"`}
 
 // FindByIDs returns the rows of table products whose sku is in ids, in sku order;
 // keys without a row are skipped.
@@ -217,8 +214,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
-	return items, wrapErr(err, "products.FindByIDs", "products")
+	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
@@ -257,27 +253,24 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	return items, wrapErr(err, "products.CreateManyReturning", "products")
 }
 
-const sqlProductsUpsertBySKU = `-- name: products.UpsertBySKU
+var opProductsUpsertBySKU = &runtime.Op{Name: "products.UpsertBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.UpsertBySKU
 INSERT INTO "products" ("sku", "title", "price")
 VALUES ($1, $2, $3)
 ON CONFLICT ("sku") DO UPDATE
 SET "title" = EXCLUDED."title",
     "price" = EXCLUDED."price"
-RETURNING "sku", "title", "price"`
+RETURNING "sku", "title", "price"`}
 
 // UpsertBySKU inserts n into table products or, when a row with the same sku
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
-	return *v, wrapErr(err, "products.UpsertBySKU", "products")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
+	return *v, err
 }
 
-const sqlProductsCreateIfAbsentBySKU = `-- name: products.CreateIfAbsentBySKU
+var opProductsCreateIfAbsentBySKU = &runtime.Op{Name: "products.CreateIfAbsentBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateIfAbsentBySKU
 WITH "inserted" AS (
 INSERT INTO "products" ("sku", "title", "price")
 VALUES ($1, $2, $3)
@@ -288,18 +281,15 @@ SELECT true, "sku", "title", "price" FROM "inserted"
 UNION ALL
 SELECT false, "sku", "title", "price" FROM "products"
 WHERE "sku" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table products unless a row with the same sku
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
-	return *v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
+	return *v, created, err
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.

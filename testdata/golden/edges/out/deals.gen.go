@@ -129,30 +129,27 @@ func argsNewDeal(n *NewDeal, d []any) []any {
 	return append(d, &n.Amount, &n.Units, n.Payload, &n.ClosesOn, &n.Region, n.Span)
 }
 
-const sqlDealsCreate = `-- name: deals.Create
+var opDealsCreate = &runtime.Op{Name: "deals.Create", Table: "deals", Errs: errs, Validate: true, Params: []string{"amount", "units", "payload", "closes_on", "region", "span"}, SQL: `-- name: deals.Create
 INSERT INTO "deals" ("amount", "units", "payload", "closes_on", "region", "span")
 VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span"`
+RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span"`}
 
 // Create inserts n into table deals and returns the row as stored. It validates n
 // first.
 func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
-	if err := n.Validate(); err != nil {
-		return Deal{}, wrapErr(err, "deals.Create", "deals")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDealsCreate, &n, argsNewDeal, scanDeal)
-	return *v, wrapParamsErr(err, "deals.Create", "deals", []string{"amount", "units", "payload", "closes_on", "region", "span"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opDealsCreate, &n, argsNewDeal, scanDeal)
+	return *v, err
 }
 
-const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
+var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
 SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" FROM "deals"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table deals with the given id, or
 // runtime.ErrNotFound.
 func (r *DealRepo) FindByID(ctx context.Context, id int64) (Deal, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlDealsFindByID, &id, runtime.Arg, scanDeal)
-	return *v, wrapErr(err, "deals.FindByID", "deals")
+	v, err := runtime.QueryOneOp(ctx, r.db, opDealsFindByID, &id, runtime.Arg, scanDeal)
+	return *v, err
 }
 
 const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
@@ -214,14 +211,14 @@ func (r *DealRepo) Update(ctx context.Context, id int64, u DealUpdate) (Deal, er
 	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "amount", "units", "payload", "payload", "closes_on", "closes_on", "region", "region", "span", "span"})
 }
 
-const sqlDealsDelete = `-- name: deals.Delete
-DELETE FROM "deals" WHERE "id" = $1`
+var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete
+DELETE FROM "deals" WHERE "id" = $1`}
 
 // Delete removes the row of table deals with the given id and reports whether
 // there was one.
 func (r *DealRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlDealsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "deals.Delete", "deals")
+	tag, err := runtime.ExecOp(ctx, r.db, opDealsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlDealsCount = `-- name: deals.Count replica=ok
@@ -233,9 +230,9 @@ func (r *DealRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "deals.Count", "deals")
 }
 
-const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
+var opDealsFindByIDs = &runtime.Op{Name: "deals.FindByIDs", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByIDs replica=ok
 SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" FROM "deals"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table deals whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -243,8 +240,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []int64) ([]Deal, error) {
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids))
-	return items, wrapErr(err, "deals.FindByIDs", "deals")
+	return runtime.QueryOp(ctx, r.db, opDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids))
 }
 
 var copyDeals = &runtime.Copier[*NewDeal]{

@@ -88,26 +88,26 @@ func argsNewOrderLine(n *NewOrderLine, d []any) []any {
 	return append(d, &n.OrderID, &n.ProductID, &n.Qty)
 }
 
-const sqlOrderLinesCreate = `-- name: order_lines.Create
+var opOrderLinesCreate = &runtime.Op{Name: "order_lines.Create", Table: "order_lines", Errs: errs, Params: []string{"order_id", "product_id", "qty"}, SQL: `-- name: order_lines.Create
 INSERT INTO "order_lines" ("order_id", "product_id", "qty")
 VALUES ($1, $2, $3)
-RETURNING "id", "order_id", "product_id", "qty"`
+RETURNING "id", "order_id", "product_id", "qty"`}
 
 // Create inserts n into table order_lines and returns the row as stored.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
-	return *v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "product_id", "qty"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
+	return *v, err
 }
 
-const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
+var opOrderLinesFindByID = &runtime.Op{Name: "order_lines.FindByID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByID replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table order_lines with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
-	return *v, wrapErr(err, "order_lines.FindByID", "order_lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
+	return *v, err
 }
 
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
@@ -166,14 +166,14 @@ func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate)
 	return *v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "order_id", "product_id", "qty"})
 }
 
-const sqlOrderLinesDelete = `-- name: order_lines.Delete
-DELETE FROM "order_lines" WHERE "id" = $1`
+var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete
+DELETE FROM "order_lines" WHERE "id" = $1`}
 
 // Delete removes the row of table order_lines with the given id and reports
 // whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "order_lines.Delete", "order_lines")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderLinesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlOrderLinesCount = `-- name: order_lines.Count replica=ok
@@ -185,9 +185,9 @@ func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order_lines.Count", "order_lines")
 }
 
-const sqlOrderLinesFindByIDs = `-- name: order_lines.FindByIDs replica=ok
+var opOrderLinesFindByIDs = &runtime.Op{Name: "order_lines.FindByIDs", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByIDs replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table order_lines whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -195,8 +195,7 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	if len(ids) == 0 {
 		return []OrderLine{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesFindByIDs, &ids, runtime.Arg, scanOrderLine, len(ids))
-	return items, wrapErr(err, "order_lines.FindByIDs", "order_lines")
+	return runtime.QueryOp(ctx, r.db, opOrderLinesFindByIDs, &ids, runtime.Arg, scanOrderLine, len(ids))
 }
 
 var copyOrderLines = &runtime.Copier[*NewOrderLine]{
@@ -295,15 +294,14 @@ func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, e
 	return out, wrapErr(err, "order_lines.DeleteMany", "order_lines")
 }
 
-const sqlOrderLinesListByOrderID = `-- name: order_lines.ListByOrderID replica=ok
+var opOrderLinesListByOrderID = &runtime.Op{Name: "order_lines.ListByOrderID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByOrderID replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
-WHERE "order_id" = $1 ORDER BY "id"`
+WHERE "order_id" = $1 ORDER BY "id"`}
 
 // ListByOrderID returns the rows of table order_lines whose order_id is orderID,
 // in primary key order.
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
-	return items, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
 }
 
 const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=ok
@@ -325,15 +323,14 @@ func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
 }
 
-const sqlOrderLinesListByProductID = `-- name: order_lines.ListByProductID replica=ok
+var opOrderLinesListByProductID = &runtime.Op{Name: "order_lines.ListByProductID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByProductID replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
-WHERE "product_id" = $1 ORDER BY "id"`
+WHERE "product_id" = $1 ORDER BY "id"`}
 
 // ListByProductID returns the rows of table order_lines whose product_id is
 // productID, in primary key order.
 func (r *OrderLineRepo) ListByProductID(ctx context.Context, productID int64) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByProductID, &productID, runtime.Arg, scanOrderLine, 0)
-	return items, wrapErr(err, "order_lines.ListByProductID", "order_lines")
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByProductID, &productID, runtime.Arg, scanOrderLine, 0)
 }
 
 const sqlOrderLinesLoadByProductID = `-- name: order_lines.LoadByProductID replica=ok

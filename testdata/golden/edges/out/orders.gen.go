@@ -117,30 +117,27 @@ func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.PlacedAt, n.Status.Arg(), &n.Note, n.Labels)
 }
 
-const sqlOrdersCreate = `-- name: orders.Create
+var opOrdersCreate = &runtime.Op{Name: "orders.Create", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "user_id", "placed_at", "status", "note", "labels"}, SQL: `-- name: orders.Create
 INSERT INTO "orders" ("id", "user_id", "placed_at", "status", "note", "labels")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::"order_status", 'placed'::"order_status"), $5, $6)
-RETURNING "id", "user_id", "placed_at", "status", "note", "labels"`
+RETURNING "id", "user_id", "placed_at", "status", "note", "labels"`}
 
 // Create inserts n into table orders and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	if err := n.Validate(); err != nil {
-		return Order{}, wrapErr(err, "orders.Create", "orders")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, &n, argsNewOrder, scanOrder)
-	return *v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "user_id", "placed_at", "status", "note", "labels"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersCreate, &n, argsNewOrder, scanOrder)
+	return *v, err
 }
 
-const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
+var opOrdersFindByID = &runtime.Op{Name: "orders.FindByID", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByID replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table orders with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, &id, runtime.Arg, scanOrder)
-	return *v, wrapErr(err, "orders.FindByID", "orders")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersFindByID, &id, runtime.Arg, scanOrder)
+	return *v, err
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
@@ -202,14 +199,14 @@ func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Or
 	return *v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "user_id", "placed_at", "status", "note", "note", "labels"})
 }
 
-const sqlOrdersDelete = `-- name: orders.Delete
-DELETE FROM "orders" WHERE "id" = $1`
+var opOrdersDelete = &runtime.Op{Name: "orders.Delete", Table: "orders", Errs: errs, SQL: `-- name: orders.Delete
+DELETE FROM "orders" WHERE "id" = $1`}
 
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrdersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlOrdersCount = `-- name: orders.Count replica=ok
@@ -221,9 +218,9 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "orders.Count", "orders")
 }
 
-const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
+var opOrdersFindByIDs = &runtime.Op{Name: "orders.FindByIDs", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByIDs replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table orders whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -231,8 +228,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
-	return items, wrapErr(err, "orders.FindByIDs", "orders")
+	return runtime.QueryOp(ctx, r.db, opOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
 }
 
 var copyOrders = &runtime.Copier[*NewOrder]{
@@ -257,7 +253,7 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlOrdersCreate, rows, argsNewOrder, scanOrder)
+	out, err := runtime.BatchQuery(ctx, r.db, opOrdersCreate.SQL, rows, argsNewOrder, scanOrder)
 	return out, wrapErr(err, "orders.CreateManyReturning", "orders")
 }
 
@@ -330,15 +326,14 @@ func (r *OrderRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, e
 	return out, wrapErr(err, "orders.DeleteMany", "orders")
 }
 
-const sqlOrdersListByUserID = `-- name: orders.ListByUserID replica=ok
+var opOrdersListByUserID = &runtime.Op{Name: "orders.ListByUserID", Table: "orders", Errs: errs, SQL: `-- name: orders.ListByUserID replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table orders whose user_id is userID, in
 // primary key order.
 func (r *OrderRepo) ListByUserID(ctx context.Context, userID int64) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrdersListByUserID, &userID, runtime.Arg, scanOrder, 0)
-	return items, wrapErr(err, "orders.ListByUserID", "orders")
+	return runtime.QueryOp(ctx, r.db, opOrdersListByUserID, &userID, runtime.Arg, scanOrder, 0)
 }
 
 const sqlOrdersLoadByUserID = `-- name: orders.LoadByUserID replica=ok

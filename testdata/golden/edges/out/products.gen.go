@@ -135,30 +135,27 @@ func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, &n.SKU, &n.Name, runtime.OptValue(&n.Tags), runtime.OptValue(&n.Attrs), &n.Price)
 }
 
-const sqlProductsCreate = `-- name: products.Create
+var opProductsCreate = &runtime.Op{Name: "products.Create", Table: "products", Errs: errs, Validate: true, Params: []string{"sku", "name", "tags", "attrs", "price"}, SQL: `-- name: products.Create
 INSERT INTO "products" ("sku", "name", "tags", "attrs", "price")
 VALUES ($1, $2, COALESCE($3::text[], '{}'::text[]), COALESCE($4::jsonb, '{}'::jsonb), $5)
-RETURNING "id", "sku", "name", "tags", "attrs", "price"`
+RETURNING "id", "sku", "name", "tags", "attrs", "price"`}
 
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Create", "products")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, &n, argsNewProduct, scanProduct)
-	return *v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "name", "tags", "attrs", "price"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
+	return *v, err
 }
 
-const sqlProductsFindByID = `-- name: products.FindByID replica=ok
+var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
 SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table products with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id int64) (Product, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, &id, runtime.Arg, scanProduct)
-	return *v, wrapErr(err, "products.FindByID", "products")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &id, runtime.Arg, scanProduct)
+	return *v, err
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
@@ -220,14 +217,14 @@ func (r *ProductRepo) Update(ctx context.Context, id int64, u ProductUpdate) (Pr
 	return *v, wrapParamsErr(err, "products.Update", "products", []string{"id", "sku", "name", "tags", "attrs", "price"})
 }
 
-const sqlProductsDelete = `-- name: products.Delete
-DELETE FROM "products" WHERE "id" = $1`
+var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
+DELETE FROM "products" WHERE "id" = $1`}
 
 // Delete removes the row of table products with the given id and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
+	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlProductsCount = `-- name: products.Count replica=ok
@@ -239,9 +236,9 @@ func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "products.Count", "products")
 }
 
-const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
+var opProductsFindByIDs = &runtime.Op{Name: "products.FindByIDs", Table: "products", Errs: errs, SQL: `-- name: products.FindByIDs replica=ok
 SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table products whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -249,8 +246,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []int64) ([]Product, er
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
-	return items, wrapErr(err, "products.FindByIDs", "products")
+	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
@@ -275,11 +271,11 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlProductsCreate, rows, argsNewProduct, scanProduct)
+	out, err := runtime.BatchQuery(ctx, r.db, opProductsCreate.SQL, rows, argsNewProduct, scanProduct)
 	return out, wrapErr(err, "products.CreateManyReturning", "products")
 }
 
-const sqlProductsUpsertBySKU = `-- name: products.UpsertBySKU
+var opProductsUpsertBySKU = &runtime.Op{Name: "products.UpsertBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.UpsertBySKU
 INSERT INTO "products" ("sku", "name", "tags", "attrs", "price")
 VALUES ($1, $2, COALESCE($3::text[], '{}'::text[]), COALESCE($4::jsonb, '{}'::jsonb), $5)
 ON CONFLICT ("sku") DO UPDATE
@@ -287,21 +283,18 @@ SET "name" = EXCLUDED."name",
     "tags" = CASE WHEN $3::text[] IS NULL THEN "products"."tags" ELSE EXCLUDED."tags" END,
     "attrs" = CASE WHEN $4::jsonb IS NULL THEN "products"."attrs" ELSE EXCLUDED."attrs" END,
     "price" = EXCLUDED."price"
-RETURNING "id", "sku", "name", "tags", "attrs", "price"`
+RETURNING "id", "sku", "name", "tags", "attrs", "price"`}
 
 // UpsertBySKU inserts n into table products or, when a row with the same sku
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
-	return *v, wrapErr(err, "products.UpsertBySKU", "products")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
+	return *v, err
 }
 
-const sqlProductsCreateIfAbsentBySKU = `-- name: products.CreateIfAbsentBySKU
+var opProductsCreateIfAbsentBySKU = &runtime.Op{Name: "products.CreateIfAbsentBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateIfAbsentBySKU
 WITH "inserted" AS (
 INSERT INTO "products" ("sku", "name", "tags", "attrs", "price")
 VALUES ($1, $2, COALESCE($3::text[], '{}'::text[]), COALESCE($4::jsonb, '{}'::jsonb), $5)
@@ -312,18 +305,15 @@ SELECT true, "id", "sku", "name", "tags", "attrs", "price" FROM "inserted"
 UNION ALL
 SELECT false, "id", "sku", "name", "tags", "attrs", "price" FROM "products"
 WHERE "sku" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table products unless a row with the same sku
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
-	return *v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
+	return *v, created, err
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.

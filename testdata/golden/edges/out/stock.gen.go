@@ -95,30 +95,27 @@ func argsNewStock(n *NewStock, d []any) []any {
 	return append(d, &n.WarehouseCode, &n.ProductID, &n.Qty)
 }
 
-const sqlStockCreate = `-- name: stock.Create
+var opStockCreate = &runtime.Op{Name: "stock.Create", Table: "stock", Errs: errs, Validate: true, Params: []string{"warehouse_code", "product_id", "qty"}, SQL: `-- name: stock.Create
 INSERT INTO "stock" ("warehouse_code", "product_id", "qty")
 VALUES ($1, $2, $3)
-RETURNING "warehouse_code"::text, "product_id", "qty"`
+RETURNING "warehouse_code"::text, "product_id", "qty"`}
 
 // Create inserts n into table stock and returns the row as stored. It validates n
 // first.
 func (r *StockRepo) Create(ctx context.Context, n NewStock) (Stock, error) {
-	if err := n.Validate(); err != nil {
-		return Stock{}, wrapErr(err, "stock.Create", "stock")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlStockCreate, &n, argsNewStock, scanStock)
-	return *v, wrapParamsErr(err, "stock.Create", "stock", []string{"warehouse_code", "product_id", "qty"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opStockCreate, &n, argsNewStock, scanStock)
+	return *v, err
 }
 
-const sqlStockFindByID = `-- name: stock.FindByID replica=ok
+var opStockFindByID = &runtime.Op{Name: "stock.FindByID", Table: "stock", Errs: errs, SQL: `-- name: stock.FindByID replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
-WHERE "warehouse_code" = $1 AND "product_id" = $2`
+WHERE "warehouse_code" = $1 AND "product_id" = $2`}
 
 // FindByID returns the row of table stock with the given warehouseCode and
 // productID, or runtime.ErrNotFound.
 func (r *StockRepo) FindByID(ctx context.Context, warehouseCode string, productID int64) (Stock, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlStockFindByID, &warehouseCode, runtime.Arg, scanStock, productID)
-	return *v, wrapErr(err, "stock.FindByID", "stock")
+	v, err := runtime.QueryOneOp(ctx, r.db, opStockFindByID, &warehouseCode, runtime.Arg, scanStock, productID)
+	return *v, err
 }
 
 const sqlStockFindAll = `-- name: stock.FindAll replica=ok
@@ -181,14 +178,14 @@ func (r *StockRepo) Update(ctx context.Context, warehouseCode string, productID 
 	return *v, wrapParamsErr(err, "stock.Update", "stock", []string{"warehouse_code", "product_id", "qty"})
 }
 
-const sqlStockDelete = `-- name: stock.Delete
-DELETE FROM "stock" WHERE "warehouse_code" = $1 AND "product_id" = $2`
+var opStockDelete = &runtime.Op{Name: "stock.Delete", Table: "stock", Errs: errs, SQL: `-- name: stock.Delete
+DELETE FROM "stock" WHERE "warehouse_code" = $1 AND "product_id" = $2`}
 
 // Delete removes the row of table stock with the given warehouseCode and productID
 // and reports whether there was one.
 func (r *StockRepo) Delete(ctx context.Context, warehouseCode string, productID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlStockDelete, &warehouseCode, runtime.Arg, productID)
-	return tag.RowsAffected() > 0, wrapErr(err, "stock.Delete", "stock")
+	tag, err := runtime.ExecOp(ctx, r.db, opStockDelete, &warehouseCode, runtime.Arg, productID)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlStockCount = `-- name: stock.Count replica=ok
@@ -236,26 +233,23 @@ func (r *StockRepo) CreateManyReturning(ctx context.Context, rows []NewStock) ([
 	return items, wrapErr(err, "stock.CreateManyReturning", "stock")
 }
 
-const sqlStockUpsertByWarehouseCodeAndProductID = `-- name: stock.UpsertByWarehouseCodeAndProductID
+var opStockUpsertByWarehouseCodeAndProductID = &runtime.Op{Name: "stock.UpsertByWarehouseCodeAndProductID", Table: "stock", Errs: errs, Validate: true, SQL: `-- name: stock.UpsertByWarehouseCodeAndProductID
 INSERT INTO "stock" ("warehouse_code", "product_id", "qty")
 VALUES ($1, $2, $3)
 ON CONFLICT ("warehouse_code", "product_id") DO UPDATE
 SET "qty" = EXCLUDED."qty"
-RETURNING "warehouse_code"::text, "product_id", "qty"`
+RETURNING "warehouse_code"::text, "product_id", "qty"`}
 
 // UpsertByWarehouseCodeAndProductID inserts n into table stock or, when a row with
 // the same (warehouse_code, product_id) exists, updates it from n (every column
 // but the key's and the primary key's; an unset optional field keeps its value),
 // in one statement, and returns the row as stored. It validates n first.
 func (r *StockRepo) UpsertByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, error) {
-	if err := n.Validate(); err != nil {
-		return Stock{}, wrapErr(err, "stock.UpsertByWarehouseCodeAndProductID", "stock")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlStockUpsertByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
-	return *v, wrapErr(err, "stock.UpsertByWarehouseCodeAndProductID", "stock")
+	v, err := runtime.QueryOneOp(ctx, r.db, opStockUpsertByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
+	return *v, err
 }
 
-const sqlStockCreateIfAbsentByWarehouseCodeAndProductID = `-- name: stock.CreateIfAbsentByWarehouseCodeAndProductID
+var opStockCreateIfAbsentByWarehouseCodeAndProductID = &runtime.Op{Name: "stock.CreateIfAbsentByWarehouseCodeAndProductID", Table: "stock", Errs: errs, Validate: true, SQL: `-- name: stock.CreateIfAbsentByWarehouseCodeAndProductID
 WITH "inserted" AS (
 INSERT INTO "stock" ("warehouse_code", "product_id", "qty")
 VALUES ($1, $2, $3)
@@ -266,7 +260,7 @@ SELECT true, "warehouse_code", "product_id", "qty" FROM "inserted"
 UNION ALL
 SELECT false, "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE "warehouse_code" = $1 AND "product_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByWarehouseCodeAndProductID inserts n into table stock unless a
 // row with the same (warehouse_code, product_id) exists, and returns the new row
@@ -274,11 +268,8 @@ LIMIT 1`
 // again, up to three times, when the row in the way was committed after it
 // started). It validates n first.
 func (r *StockRepo) CreateIfAbsentByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Stock{}, false, wrapErr(err, "stock.CreateIfAbsentByWarehouseCodeAndProductID", "stock")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlStockCreateIfAbsentByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
-	return *v, created, wrapErr(err, "stock.CreateIfAbsentByWarehouseCodeAndProductID", "stock")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opStockCreateIfAbsentByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
+	return *v, created, err
 }
 
 // StockKey is the primary key of a row of table stock.
@@ -398,15 +389,14 @@ func (r *StockRepo) CreateManyIfAbsentByWarehouseCodeAndProductID(ctx context.Co
 	return out, created, wrapErr(err, "stock.CreateManyIfAbsentByWarehouseCodeAndProductID", "stock")
 }
 
-const sqlStockListByWarehouseCode = `-- name: stock.ListByWarehouseCode replica=ok
+var opStockListByWarehouseCode = &runtime.Op{Name: "stock.ListByWarehouseCode", Table: "stock", Errs: errs, SQL: `-- name: stock.ListByWarehouseCode replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
-WHERE "warehouse_code" = $1 ORDER BY "warehouse_code", "product_id"`
+WHERE "warehouse_code" = $1 ORDER BY "warehouse_code", "product_id"`}
 
 // ListByWarehouseCode returns the rows of table stock whose warehouse_code is
 // warehouseCode, in primary key order.
 func (r *StockRepo) ListByWarehouseCode(ctx context.Context, warehouseCode string) ([]Stock, error) {
-	items, err := runtime.Query(ctx, r.db, sqlStockListByWarehouseCode, &warehouseCode, runtime.Arg, scanStock, 0)
-	return items, wrapErr(err, "stock.ListByWarehouseCode", "stock")
+	return runtime.QueryOp(ctx, r.db, opStockListByWarehouseCode, &warehouseCode, runtime.Arg, scanStock, 0)
 }
 
 const sqlStockLoadByWarehouseCode = `-- name: stock.LoadByWarehouseCode replica=ok
@@ -429,15 +419,14 @@ func (r *StockRepo) LoadByWarehouseCode(ctx context.Context, keys []string) (map
 	return m, wrapErr(err, "stock.LoadByWarehouseCode", "stock")
 }
 
-const sqlStockListByProductID = `-- name: stock.ListByProductID replica=ok
+var opStockListByProductID = &runtime.Op{Name: "stock.ListByProductID", Table: "stock", Errs: errs, SQL: `-- name: stock.ListByProductID replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
-WHERE "product_id" = $1 ORDER BY "warehouse_code", "product_id"`
+WHERE "product_id" = $1 ORDER BY "warehouse_code", "product_id"`}
 
 // ListByProductID returns the rows of table stock whose product_id is productID,
 // in primary key order.
 func (r *StockRepo) ListByProductID(ctx context.Context, productID int64) ([]Stock, error) {
-	items, err := runtime.Query(ctx, r.db, sqlStockListByProductID, &productID, runtime.Arg, scanStock, 0)
-	return items, wrapErr(err, "stock.ListByProductID", "stock")
+	return runtime.QueryOp(ctx, r.db, opStockListByProductID, &productID, runtime.Arg, scanStock, 0)
 }
 
 const sqlStockLoadByProductID = `-- name: stock.LoadByProductID replica=ok

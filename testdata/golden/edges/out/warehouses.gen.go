@@ -93,30 +93,27 @@ func argsNewWarehouse(n *NewWarehouse, d []any) []any {
 	return append(d, &n.Code, &n.Name)
 }
 
-const sqlWarehousesCreate = `-- name: warehouses.Create
+var opWarehousesCreate = &runtime.Op{Name: "warehouses.Create", Table: "warehouses", Errs: errs, Validate: true, Params: []string{"code", "name"}, SQL: `-- name: warehouses.Create
 INSERT INTO "warehouses" ("code", "name")
 VALUES ($1, $2)
-RETURNING "code"::text, "name"`
+RETURNING "code"::text, "name"`}
 
 // Create inserts n into table warehouses and returns the row as stored. It
 // validates n first.
 func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, error) {
-	if err := n.Validate(); err != nil {
-		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesCreate, &n, argsNewWarehouse, scanWarehouse)
-	return *v, wrapParamsErr(err, "warehouses.Create", "warehouses", []string{"code", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opWarehousesCreate, &n, argsNewWarehouse, scanWarehouse)
+	return *v, err
 }
 
-const sqlWarehousesFindByID = `-- name: warehouses.FindByID replica=ok
+var opWarehousesFindByID = &runtime.Op{Name: "warehouses.FindByID", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindByID replica=ok
 SELECT "code"::text, "name" FROM "warehouses"
-WHERE "code" = $1`
+WHERE "code" = $1`}
 
 // FindByID returns the row of table warehouses with the given code, or
 // runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, code string) (Warehouse, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesFindByID, &code, runtime.Arg, scanWarehouse)
-	return *v, wrapErr(err, "warehouses.FindByID", "warehouses")
+	v, err := runtime.QueryOneOp(ctx, r.db, opWarehousesFindByID, &code, runtime.Arg, scanWarehouse)
+	return *v, err
 }
 
 const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
@@ -178,14 +175,14 @@ func (r *WarehouseRepo) Update(ctx context.Context, code string, u WarehouseUpda
 	return *v, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"code", "name"})
 }
 
-const sqlWarehousesDelete = `-- name: warehouses.Delete
-DELETE FROM "warehouses" WHERE "code" = $1`
+var opWarehousesDelete = &runtime.Op{Name: "warehouses.Delete", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.Delete
+DELETE FROM "warehouses" WHERE "code" = $1`}
 
 // Delete removes the row of table warehouses with the given code and reports
 // whether there was one.
 func (r *WarehouseRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlWarehousesDelete, &code, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "warehouses.Delete", "warehouses")
+	tag, err := runtime.ExecOp(ctx, r.db, opWarehousesDelete, &code, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlWarehousesCount = `-- name: warehouses.Count replica=ok
@@ -197,9 +194,9 @@ func (r *WarehouseRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "warehouses.Count", "warehouses")
 }
 
-const sqlWarehousesFindByIDs = `-- name: warehouses.FindByIDs replica=ok
+var opWarehousesFindByIDs = &runtime.Op{Name: "warehouses.FindByIDs", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindByIDs replica=ok
 SELECT "code"::text, "name" FROM "warehouses"
-WHERE "code" = ANY($1) ORDER BY "code"`
+WHERE "code" = ANY($1) ORDER BY "code"`}
 
 // FindByIDs returns the rows of table warehouses whose code is in ids, in code
 // order; keys without a row are skipped.
@@ -207,8 +204,7 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []string) ([]Warehous
 	if len(ids) == 0 {
 		return []Warehouse{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlWarehousesFindByIDs, &ids, runtime.Arg, scanWarehouse, len(ids))
-	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
+	return runtime.QueryOp(ctx, r.db, opWarehousesFindByIDs, &ids, runtime.Arg, scanWarehouse, len(ids))
 }
 
 var copyWarehouses = &runtime.Copier[*NewWarehouse]{
@@ -247,26 +243,23 @@ func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWareh
 	return items, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
 }
 
-const sqlWarehousesUpsertByCode = `-- name: warehouses.UpsertByCode
+var opWarehousesUpsertByCode = &runtime.Op{Name: "warehouses.UpsertByCode", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.UpsertByCode
 INSERT INTO "warehouses" ("code", "name")
 VALUES ($1, $2)
 ON CONFLICT ("code") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "code"::text, "name"`
+RETURNING "code"::text, "name"`}
 
 // UpsertByCode inserts n into table warehouses or, when a row with the same code
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Warehouse, error) {
-	if err := n.Validate(); err != nil {
-		return Warehouse{}, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
-	return *v, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
+	v, err := runtime.QueryOneOp(ctx, r.db, opWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
+	return *v, err
 }
 
-const sqlWarehousesCreateIfAbsentByCode = `-- name: warehouses.CreateIfAbsentByCode
+var opWarehousesCreateIfAbsentByCode = &runtime.Op{Name: "warehouses.CreateIfAbsentByCode", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.CreateIfAbsentByCode
 WITH "inserted" AS (
 INSERT INTO "warehouses" ("code", "name")
 VALUES ($1, $2)
@@ -277,18 +270,15 @@ SELECT true, "code", "name" FROM "inserted"
 UNION ALL
 SELECT false, "code"::text, "name" FROM "warehouses"
 WHERE "code" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table warehouses unless a row with the same
 // code exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Warehouse{}, false, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
-	return *v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
+	return *v, created, err
 }
 
 // WarehouseKeyedUpdate is one row's key and changes for UpdateMany.

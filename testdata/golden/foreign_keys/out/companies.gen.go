@@ -88,30 +88,27 @@ func argsNewCompany(n *NewCompany, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
 
-const sqlCompaniesCreate = `-- name: companies.Create
+var opCompaniesCreate = &runtime.Op{Name: "companies.Create", Table: "companies", Errs: errs, Validate: true, Params: []string{"id", "name"}, SQL: `-- name: companies.Create
 INSERT INTO "companies" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // Create inserts n into table companies and returns the row as stored. It
 // validates n first.
 func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error) {
-	if err := n.Validate(); err != nil {
-		return Company{}, wrapErr(err, "companies.Create", "companies")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesCreate, &n, argsNewCompany, scanCompany)
-	return *v, wrapParamsErr(err, "companies.Create", "companies", []string{"id", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCompaniesCreate, &n, argsNewCompany, scanCompany)
+	return *v, err
 }
 
-const sqlCompaniesFindByID = `-- name: companies.FindByID replica=ok
+var opCompaniesFindByID = &runtime.Op{Name: "companies.FindByID", Table: "companies", Errs: errs, SQL: `-- name: companies.FindByID replica=ok
 SELECT "id", "name" FROM "companies"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table companies with the given id, or
 // runtime.ErrNotFound.
 func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesFindByID, &id, runtime.Arg, scanCompany)
-	return *v, wrapErr(err, "companies.FindByID", "companies")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCompaniesFindByID, &id, runtime.Arg, scanCompany)
+	return *v, err
 }
 
 const sqlCompaniesFindAll = `-- name: companies.FindAll replica=ok
@@ -173,14 +170,14 @@ func (r *CompanyRepo) Update(ctx context.Context, id uuid.UUID, u CompanyUpdate)
 	return *v, wrapParamsErr(err, "companies.Update", "companies", []string{"id", "name"})
 }
 
-const sqlCompaniesDelete = `-- name: companies.Delete
-DELETE FROM "companies" WHERE "id" = $1`
+var opCompaniesDelete = &runtime.Op{Name: "companies.Delete", Table: "companies", Errs: errs, SQL: `-- name: companies.Delete
+DELETE FROM "companies" WHERE "id" = $1`}
 
 // Delete removes the row of table companies with the given id and reports whether
 // there was one.
 func (r *CompanyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCompaniesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "companies.Delete", "companies")
+	tag, err := runtime.ExecOp(ctx, r.db, opCompaniesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCompaniesCount = `-- name: companies.Count replica=ok
@@ -192,9 +189,9 @@ func (r *CompanyRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "companies.Count", "companies")
 }
 
-const sqlCompaniesFindByIDs = `-- name: companies.FindByIDs replica=ok
+var opCompaniesFindByIDs = &runtime.Op{Name: "companies.FindByIDs", Table: "companies", Errs: errs, SQL: `-- name: companies.FindByIDs replica=ok
 SELECT "id", "name" FROM "companies"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table companies whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -202,8 +199,7 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 	if len(ids) == 0 {
 		return []Company{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCompaniesFindByIDs, &ids, runtime.Arg, scanCompany, len(ids))
-	return items, wrapErr(err, "companies.FindByIDs", "companies")
+	return runtime.QueryOp(ctx, r.db, opCompaniesFindByIDs, &ids, runtime.Arg, scanCompany, len(ids))
 }
 
 var copyCompanies = &runtime.Copier[*NewCompany]{
@@ -243,26 +239,23 @@ func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany
 	return items, wrapErr(err, "companies.CreateManyReturning", "companies")
 }
 
-const sqlCompaniesUpsertByName = `-- name: companies.UpsertByName
+var opCompaniesUpsertByName = &runtime.Op{Name: "companies.UpsertByName", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.UpsertByName
 INSERT INTO "companies" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
 ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // UpsertByName inserts n into table companies or, when a row with the same name
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, error) {
-	if err := n.Validate(); err != nil {
-		return Company{}, wrapErr(err, "companies.UpsertByName", "companies")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesUpsertByName, &n, argsNewCompany, scanCompany)
-	return *v, wrapErr(err, "companies.UpsertByName", "companies")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCompaniesUpsertByName, &n, argsNewCompany, scanCompany)
+	return *v, err
 }
 
-const sqlCompaniesCreateIfAbsentByName = `-- name: companies.CreateIfAbsentByName
+var opCompaniesCreateIfAbsentByName = &runtime.Op{Name: "companies.CreateIfAbsentByName", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "companies" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
@@ -273,18 +266,15 @@ SELECT true, "id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name" FROM "companies"
 WHERE "name" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table companies unless a row with the same
 // name exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (Company, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Company{}, false, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCompaniesCreateIfAbsentByName, &n, argsNewCompany, scanCompany)
-	return *v, created, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCompaniesCreateIfAbsentByName, &n, argsNewCompany, scanCompany)
+	return *v, created, err
 }
 
 // CompanyKeyedUpdate is one row's key and changes for UpdateMany.

@@ -95,30 +95,27 @@ func argsNewDepartment(n *NewDepartment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CompanyID, &n.Name)
 }
 
-const sqlDepartmentsCreate = `-- name: departments.Create
+var opDepartmentsCreate = &runtime.Op{Name: "departments.Create", Table: "departments", Errs: errs, Validate: true, Params: []string{"id", "company_id", "name"}, SQL: `-- name: departments.Create
 INSERT INTO "departments" ("id", "company_id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
-RETURNING "id", "company_id", "name"`
+RETURNING "id", "company_id", "name"`}
 
 // Create inserts n into table departments and returns the row as stored. It
 // validates n first.
 func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Department, error) {
-	if err := n.Validate(); err != nil {
-		return Department{}, wrapErr(err, "departments.Create", "departments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsCreate, &n, argsNewDepartment, scanDepartment)
-	return *v, wrapParamsErr(err, "departments.Create", "departments", []string{"id", "company_id", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opDepartmentsCreate, &n, argsNewDepartment, scanDepartment)
+	return *v, err
 }
 
-const sqlDepartmentsFindByID = `-- name: departments.FindByID replica=ok
+var opDepartmentsFindByID = &runtime.Op{Name: "departments.FindByID", Table: "departments", Errs: errs, SQL: `-- name: departments.FindByID replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table departments with the given id, or
 // runtime.ErrNotFound.
 func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsFindByID, &id, runtime.Arg, scanDepartment)
-	return *v, wrapErr(err, "departments.FindByID", "departments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opDepartmentsFindByID, &id, runtime.Arg, scanDepartment)
+	return *v, err
 }
 
 const sqlDepartmentsFindAll = `-- name: departments.FindAll replica=ok
@@ -180,14 +177,14 @@ func (r *DepartmentRepo) Update(ctx context.Context, id uuid.UUID, u DepartmentU
 	return *v, wrapParamsErr(err, "departments.Update", "departments", []string{"id", "company_id", "name"})
 }
 
-const sqlDepartmentsDelete = `-- name: departments.Delete
-DELETE FROM "departments" WHERE "id" = $1`
+var opDepartmentsDelete = &runtime.Op{Name: "departments.Delete", Table: "departments", Errs: errs, SQL: `-- name: departments.Delete
+DELETE FROM "departments" WHERE "id" = $1`}
 
 // Delete removes the row of table departments with the given id and reports
 // whether there was one.
 func (r *DepartmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlDepartmentsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "departments.Delete", "departments")
+	tag, err := runtime.ExecOp(ctx, r.db, opDepartmentsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlDepartmentsCount = `-- name: departments.Count replica=ok
@@ -199,9 +196,9 @@ func (r *DepartmentRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "departments.Count", "departments")
 }
 
-const sqlDepartmentsFindByIDs = `-- name: departments.FindByIDs replica=ok
+var opDepartmentsFindByIDs = &runtime.Op{Name: "departments.FindByIDs", Table: "departments", Errs: errs, SQL: `-- name: departments.FindByIDs replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table departments whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -209,8 +206,7 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 	if len(ids) == 0 {
 		return []Department{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlDepartmentsFindByIDs, &ids, runtime.Arg, scanDepartment, len(ids))
-	return items, wrapErr(err, "departments.FindByIDs", "departments")
+	return runtime.QueryOp(ctx, r.db, opDepartmentsFindByIDs, &ids, runtime.Arg, scanDepartment, len(ids))
 }
 
 var copyDepartments = &runtime.Copier[*NewDepartment]{
@@ -250,26 +246,23 @@ func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepa
 	return items, wrapErr(err, "departments.CreateManyReturning", "departments")
 }
 
-const sqlDepartmentsUpsertByCompanyIDAndName = `-- name: departments.UpsertByCompanyIDAndName
+var opDepartmentsUpsertByCompanyIDAndName = &runtime.Op{Name: "departments.UpsertByCompanyIDAndName", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.UpsertByCompanyIDAndName
 INSERT INTO "departments" ("id", "company_id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 ON CONFLICT ("company_id", "name") DO UPDATE
 SET "company_id" = EXCLUDED."company_id"
-RETURNING "id", "company_id", "name"`
+RETURNING "id", "company_id", "name"`}
 
 // UpsertByCompanyIDAndName inserts n into table departments or, when a row with
 // the same (company_id, name) exists, updates it from n (every column but the
 // key's and the primary key's; an unset optional field keeps its value), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, error) {
-	if err := n.Validate(); err != nil {
-		return Department{}, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsUpsertByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
-	return *v, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opDepartmentsUpsertByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
+	return *v, err
 }
 
-const sqlDepartmentsCreateIfAbsentByCompanyIDAndName = `-- name: departments.CreateIfAbsentByCompanyIDAndName
+var opDepartmentsCreateIfAbsentByCompanyIDAndName = &runtime.Op{Name: "departments.CreateIfAbsentByCompanyIDAndName", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.CreateIfAbsentByCompanyIDAndName
 WITH "inserted" AS (
 INSERT INTO "departments" ("id", "company_id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
@@ -280,7 +273,7 @@ SELECT true, "id", "company_id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "company_id", "name" FROM "departments"
 WHERE "company_id" = $2 AND "name" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCompanyIDAndName inserts n into table departments unless a row
 // with the same (company_id, name) exists, and returns the new row and true, or
@@ -288,11 +281,8 @@ LIMIT 1`
 // times, when the row in the way was committed after it started). It validates n
 // first.
 func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Department{}, false, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDepartmentsCreateIfAbsentByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
-	return *v, created, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opDepartmentsCreateIfAbsentByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
+	return *v, created, err
 }
 
 // DepartmentKeyedUpdate is one row's key and changes for UpdateMany.
@@ -399,15 +389,14 @@ func (r *DepartmentRepo) CreateManyIfAbsentByCompanyIDAndName(ctx context.Contex
 	return out, created, wrapErr(err, "departments.CreateManyIfAbsentByCompanyIDAndName", "departments")
 }
 
-const sqlDepartmentsListByCompanyID = `-- name: departments.ListByCompanyID replica=ok
+var opDepartmentsListByCompanyID = &runtime.Op{Name: "departments.ListByCompanyID", Table: "departments", Errs: errs, SQL: `-- name: departments.ListByCompanyID replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
-WHERE "company_id" = $1 ORDER BY "id"`
+WHERE "company_id" = $1 ORDER BY "id"`}
 
 // ListByCompanyID returns the rows of table departments whose company_id is
 // companyID, in primary key order.
 func (r *DepartmentRepo) ListByCompanyID(ctx context.Context, companyID uuid.UUID) ([]Department, error) {
-	items, err := runtime.Query(ctx, r.db, sqlDepartmentsListByCompanyID, &companyID, runtime.Arg, scanDepartment, 0)
-	return items, wrapErr(err, "departments.ListByCompanyID", "departments")
+	return runtime.QueryOp(ctx, r.db, opDepartmentsListByCompanyID, &companyID, runtime.Arg, scanDepartment, 0)
 }
 
 const sqlDepartmentsLoadByCompanyID = `-- name: departments.LoadByCompanyID replica=ok

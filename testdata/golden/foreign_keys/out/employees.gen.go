@@ -115,30 +115,27 @@ func argsNewEmployee(n *NewEmployee, d []any) []any {
 	return append(d, &n.DepartmentID, &n.ManagerID, &n.Email, &n.Name)
 }
 
-const sqlEmployeesCreate = `-- name: employees.Create
+var opEmployeesCreate = &runtime.Op{Name: "employees.Create", Table: "employees", Errs: errs, Validate: true, Params: []string{"department_id", "manager_id", "email", "name"}, SQL: `-- name: employees.Create
 INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
 VALUES ($1, $2, $3, $4)
-RETURNING "id", "department_id", "manager_id", "email", "name"`
+RETURNING "id", "department_id", "manager_id", "email", "name"`}
 
 // Create inserts n into table employees and returns the row as stored. It
 // validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
-	if err := n.Validate(); err != nil {
-		return Employee{}, wrapErr(err, "employees.Create", "employees")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesCreate, &n, argsNewEmployee, scanEmployee)
-	return *v, wrapParamsErr(err, "employees.Create", "employees", []string{"department_id", "manager_id", "email", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesCreate, &n, argsNewEmployee, scanEmployee)
+	return *v, err
 }
 
-const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
+var opEmployeesFindByID = &runtime.Op{Name: "employees.FindByID", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table employees with the given id, or
 // runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, &id, runtime.Arg, scanEmployee)
-	return *v, wrapErr(err, "employees.FindByID", "employees")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesFindByID, &id, runtime.Arg, scanEmployee)
+	return *v, err
 }
 
 const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
@@ -201,14 +198,14 @@ func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (
 	return *v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "department_id", "manager_id", "manager_id", "email", "name"})
 }
 
-const sqlEmployeesDelete = `-- name: employees.Delete
-DELETE FROM "employees" WHERE "id" = $1`
+var opEmployeesDelete = &runtime.Op{Name: "employees.Delete", Table: "employees", Errs: errs, SQL: `-- name: employees.Delete
+DELETE FROM "employees" WHERE "id" = $1`}
 
 // Delete removes the row of table employees with the given id and reports whether
 // there was one.
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEmployeesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "employees.Delete", "employees")
+	tag, err := runtime.ExecOp(ctx, r.db, opEmployeesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlEmployeesCount = `-- name: employees.Count replica=ok
@@ -220,9 +217,9 @@ func (r *EmployeeRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "employees.Count", "employees")
 }
 
-const sqlEmployeesFindByIDs = `-- name: employees.FindByIDs replica=ok
+var opEmployeesFindByIDs = &runtime.Op{Name: "employees.FindByIDs", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByIDs replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table employees whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -230,8 +227,7 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	if len(ids) == 0 {
 		return []Employee{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesFindByIDs, &ids, runtime.Arg, scanEmployee, len(ids))
-	return items, wrapErr(err, "employees.FindByIDs", "employees")
+	return runtime.QueryOp(ctx, r.db, opEmployeesFindByIDs, &ids, runtime.Arg, scanEmployee, len(ids))
 }
 
 var copyEmployees = &runtime.Copier[*NewEmployee]{
@@ -270,28 +266,25 @@ func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmploy
 	return items, wrapErr(err, "employees.CreateManyReturning", "employees")
 }
 
-const sqlEmployeesUpsertByEmail = `-- name: employees.UpsertByEmail
+var opEmployeesUpsertByEmail = &runtime.Op{Name: "employees.UpsertByEmail", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.UpsertByEmail
 INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
 VALUES ($1, $2, $3, $4)
 ON CONFLICT ("email") DO UPDATE
 SET "department_id" = EXCLUDED."department_id",
     "manager_id" = EXCLUDED."manager_id",
     "name" = EXCLUDED."name"
-RETURNING "id", "department_id", "manager_id", "email", "name"`
+RETURNING "id", "department_id", "manager_id", "email", "name"`}
 
 // UpsertByEmail inserts n into table employees or, when a row with the same email
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *EmployeeRepo) UpsertByEmail(ctx context.Context, n NewEmployee) (Employee, error) {
-	if err := n.Validate(); err != nil {
-		return Employee{}, wrapErr(err, "employees.UpsertByEmail", "employees")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesUpsertByEmail, &n, argsNewEmployee, scanEmployee)
-	return *v, wrapErr(err, "employees.UpsertByEmail", "employees")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesUpsertByEmail, &n, argsNewEmployee, scanEmployee)
+	return *v, err
 }
 
-const sqlEmployeesCreateIfAbsentByEmail = `-- name: employees.CreateIfAbsentByEmail
+var opEmployeesCreateIfAbsentByEmail = &runtime.Op{Name: "employees.CreateIfAbsentByEmail", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.CreateIfAbsentByEmail
 WITH "inserted" AS (
 INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
 VALUES ($1, $2, $3, $4)
@@ -302,18 +295,15 @@ SELECT true, "id", "department_id", "manager_id", "email", "name" FROM "inserted
 UNION ALL
 SELECT false, "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "email" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table employees unless a row with the same
 // email exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee) (Employee, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Employee{}, false, wrapErr(err, "employees.CreateIfAbsentByEmail", "employees")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlEmployeesCreateIfAbsentByEmail, &n, argsNewEmployee, scanEmployee)
-	return *v, created, wrapErr(err, "employees.CreateIfAbsentByEmail", "employees")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opEmployeesCreateIfAbsentByEmail, &n, argsNewEmployee, scanEmployee)
+	return *v, created, err
 }
 
 // EmployeeKeyedUpdate is one row's key and changes for UpdateMany.
@@ -421,15 +411,14 @@ func (r *EmployeeRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []New
 	return out, created, wrapErr(err, "employees.CreateManyIfAbsentByEmail", "employees")
 }
 
-const sqlEmployeesListByDepartmentID = `-- name: employees.ListByDepartmentID replica=ok
+var opEmployeesListByDepartmentID = &runtime.Op{Name: "employees.ListByDepartmentID", Table: "employees", Errs: errs, SQL: `-- name: employees.ListByDepartmentID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
-WHERE "department_id" = $1 ORDER BY "id"`
+WHERE "department_id" = $1 ORDER BY "id"`}
 
 // ListByDepartmentID returns the rows of table employees whose department_id is
 // departmentID, in primary key order.
 func (r *EmployeeRepo) ListByDepartmentID(ctx context.Context, departmentID uuid.UUID) ([]Employee, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesListByDepartmentID, &departmentID, runtime.Arg, scanEmployee, 0)
-	return items, wrapErr(err, "employees.ListByDepartmentID", "employees")
+	return runtime.QueryOp(ctx, r.db, opEmployeesListByDepartmentID, &departmentID, runtime.Arg, scanEmployee, 0)
 }
 
 const sqlEmployeesLoadByDepartmentID = `-- name: employees.LoadByDepartmentID replica=ok
@@ -451,15 +440,14 @@ func (r *EmployeeRepo) LoadByDepartmentID(ctx context.Context, keys []uuid.UUID)
 	return m, wrapErr(err, "employees.LoadByDepartmentID", "employees")
 }
 
-const sqlEmployeesListByManagerID = `-- name: employees.ListByManagerID replica=ok
+var opEmployeesListByManagerID = &runtime.Op{Name: "employees.ListByManagerID", Table: "employees", Errs: errs, SQL: `-- name: employees.ListByManagerID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
-WHERE "manager_id" = $1 ORDER BY "id"`
+WHERE "manager_id" = $1 ORDER BY "id"`}
 
 // ListByManagerID returns the rows of table employees whose manager_id is
 // managerID, in primary key order.
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesListByManagerID, &managerID, runtime.Arg, scanEmployee, 0)
-	return items, wrapErr(err, "employees.ListByManagerID", "employees")
+	return runtime.QueryOp(ctx, r.db, opEmployeesListByManagerID, &managerID, runtime.Arg, scanEmployee, 0)
 }
 
 const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=ok

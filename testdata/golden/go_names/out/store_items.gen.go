@@ -87,30 +87,27 @@ func argsNewStoreItem(n *NewStoreItem, d []any) []any {
 	return append(d, &n.StoreID, &n.SKU)
 }
 
-const sqlStoreItemsCreate = `-- name: store_items.Create
+var opStoreItemsCreate = &runtime.Op{Name: "store_items.Create", Table: "store_items", Errs: errs, Validate: true, Params: []string{"store_id", "sku"}, SQL: `-- name: store_items.Create
 INSERT INTO "store_items" ("store_id", "sku")
 VALUES ($1, $2)
-RETURNING "id", "store_id", "sku"`
+RETURNING "id", "store_id", "sku"`}
 
 // Create inserts n into table store_items and returns the row as stored. It
 // validates n first.
 func (r *StoreItemRepo) Create(ctx context.Context, n NewStoreItem) (StoreItem, error) {
-	if err := n.Validate(); err != nil {
-		return StoreItem{}, wrapErr(err, "store_items.Create", "store_items")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsCreate, &n, argsNewStoreItem, scanStoreItem)
-	return *v, wrapParamsErr(err, "store_items.Create", "store_items", []string{"store_id", "sku"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opStoreItemsCreate, &n, argsNewStoreItem, scanStoreItem)
+	return *v, err
 }
 
-const sqlStoreItemsFindByID = `-- name: store_items.FindByID replica=ok
+var opStoreItemsFindByID = &runtime.Op{Name: "store_items.FindByID", Table: "store_items", Errs: errs, SQL: `-- name: store_items.FindByID replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table store_items with the given id, or
 // runtime.ErrNotFound.
 func (r *StoreItemRepo) FindByID(ctx context.Context, id int64) (StoreItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsFindByID, &id, runtime.Arg, scanStoreItem)
-	return *v, wrapErr(err, "store_items.FindByID", "store_items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opStoreItemsFindByID, &id, runtime.Arg, scanStoreItem)
+	return *v, err
 }
 
 const sqlStoreItemsFindAll = `-- name: store_items.FindAll replica=ok
@@ -172,14 +169,14 @@ func (r *StoreItemRepo) Update(ctx context.Context, id int64, u StoreItemUpdate)
 	return *v, wrapParamsErr(err, "store_items.Update", "store_items", []string{"id", "store_id", "sku"})
 }
 
-const sqlStoreItemsDelete = `-- name: store_items.Delete
-DELETE FROM "store_items" WHERE "id" = $1`
+var opStoreItemsDelete = &runtime.Op{Name: "store_items.Delete", Table: "store_items", Errs: errs, SQL: `-- name: store_items.Delete
+DELETE FROM "store_items" WHERE "id" = $1`}
 
 // Delete removes the row of table store_items with the given id and reports
 // whether there was one.
 func (r *StoreItemRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlStoreItemsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "store_items.Delete", "store_items")
+	tag, err := runtime.ExecOp(ctx, r.db, opStoreItemsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlStoreItemsCount = `-- name: store_items.Count replica=ok
@@ -191,9 +188,9 @@ func (r *StoreItemRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "store_items.Count", "store_items")
 }
 
-const sqlStoreItemsFindByIDs = `-- name: store_items.FindByIDs replica=ok
+var opStoreItemsFindByIDs = &runtime.Op{Name: "store_items.FindByIDs", Table: "store_items", Errs: errs, SQL: `-- name: store_items.FindByIDs replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table store_items whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -201,8 +198,7 @@ func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem
 	if len(ids) == 0 {
 		return []StoreItem{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlStoreItemsFindByIDs, &ids, runtime.Arg, scanStoreItem, len(ids))
-	return items, wrapErr(err, "store_items.FindByIDs", "store_items")
+	return runtime.QueryOp(ctx, r.db, opStoreItemsFindByIDs, &ids, runtime.Arg, scanStoreItem, len(ids))
 }
 
 var copyStoreItems = &runtime.Copier[*NewStoreItem]{
@@ -306,15 +302,14 @@ func (r *StoreItemRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, e
 	return out, wrapErr(err, "store_items.DeleteMany", "store_items")
 }
 
-const sqlStoreItemsListByStoreID = `-- name: store_items.ListByStoreID replica=ok
+var opStoreItemsListByStoreID = &runtime.Op{Name: "store_items.ListByStoreID", Table: "store_items", Errs: errs, SQL: `-- name: store_items.ListByStoreID replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items"
-WHERE "store_id" = $1 ORDER BY "id"`
+WHERE "store_id" = $1 ORDER BY "id"`}
 
 // ListByStoreID returns the rows of table store_items whose store_id is storeID,
 // in primary key order.
 func (r *StoreItemRepo) ListByStoreID(ctx context.Context, storeID int64) ([]StoreItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlStoreItemsListByStoreID, &storeID, runtime.Arg, scanStoreItem, 0)
-	return items, wrapErr(err, "store_items.ListByStoreID", "store_items")
+	return runtime.QueryOp(ctx, r.db, opStoreItemsListByStoreID, &storeID, runtime.Arg, scanStoreItem, 0)
 }
 
 const sqlStoreItemsLoadByStoreID = `-- name: store_items.LoadByStoreID replica=ok

@@ -115,30 +115,27 @@ func argsNewShop(n *NewShop, d []any) []any {
 	return append(d, &n.Name, n.Status.Arg(), &n.URL, &n.LegacyURL)
 }
 
-const sqlShopsCreate = `-- name: store.Create
+var opShopsCreate = &runtime.Op{Name: "store.Create", Table: "store", Errs: errs, Validate: true, Params: []string{"name", "status", "url", "_url"}, SQL: `-- name: store.Create
 INSERT INTO "store" ("name", "status", "url", "_url")
 VALUES ($1, COALESCE($2::"store_status", 'open'::"store_status"), $3, $4)
-RETURNING "id", "name", "status", "url", "_url"`
+RETURNING "id", "name", "status", "url", "_url"`}
 
 // Create inserts n into table store and returns the row as stored. It validates n
 // first.
 func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
-	if err := n.Validate(); err != nil {
-		return Shop{}, wrapErr(err, "store.Create", "store")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsCreate, &n, argsNewShop, scanShop)
-	return *v, wrapParamsErr(err, "store.Create", "store", []string{"name", "status", "url", "_url"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opShopsCreate, &n, argsNewShop, scanShop)
+	return *v, err
 }
 
-const sqlShopsFindByID = `-- name: store.FindByID replica=ok
+var opShopsFindByID = &runtime.Op{Name: "store.FindByID", Table: "store", Errs: errs, SQL: `-- name: store.FindByID replica=ok
 SELECT "id", "name", "status", "url", "_url" FROM "store"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table store with the given id, or
 // runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, id int64) (Shop, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, &id, runtime.Arg, scanShop)
-	return *v, wrapErr(err, "store.FindByID", "store")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShopsFindByID, &id, runtime.Arg, scanShop)
+	return *v, err
 }
 
 const sqlShopsFindAll = `-- name: store.FindAll replica=ok
@@ -200,14 +197,14 @@ func (r *ShopRepo) Update(ctx context.Context, id int64, u ShopUpdate) (Shop, er
 	return *v, wrapParamsErr(err, "store.Update", "store", []string{"id", "name", "status", "url", "url", "_url", "_url"})
 }
 
-const sqlShopsDelete = `-- name: store.Delete
-DELETE FROM "store" WHERE "id" = $1`
+var opShopsDelete = &runtime.Op{Name: "store.Delete", Table: "store", Errs: errs, SQL: `-- name: store.Delete
+DELETE FROM "store" WHERE "id" = $1`}
 
 // Delete removes the row of table store with the given id and reports whether
 // there was one.
 func (r *ShopRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShopsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "store.Delete", "store")
+	tag, err := runtime.ExecOp(ctx, r.db, opShopsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlShopsCount = `-- name: store.Count replica=ok
@@ -219,9 +216,9 @@ func (r *ShopRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "store.Count", "store")
 }
 
-const sqlShopsFindByIDs = `-- name: store.FindByIDs replica=ok
+var opShopsFindByIDs = &runtime.Op{Name: "store.FindByIDs", Table: "store", Errs: errs, SQL: `-- name: store.FindByIDs replica=ok
 SELECT "id", "name", "status", "url", "_url" FROM "store"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table store whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -229,8 +226,7 @@ func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 	if len(ids) == 0 {
 		return []Shop{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlShopsFindByIDs, &ids, runtime.Arg, scanShop, len(ids))
-	return items, wrapErr(err, "store.FindByIDs", "store")
+	return runtime.QueryOp(ctx, r.db, opShopsFindByIDs, &ids, runtime.Arg, scanShop, len(ids))
 }
 
 var copyShops = &runtime.Copier[*NewShop]{

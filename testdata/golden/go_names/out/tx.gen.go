@@ -86,29 +86,26 @@ func argsNewTx(n *NewTx, d []any) []any {
 	return append(d, &n.StoreID, &n.Amount)
 }
 
-const sqlTxCreate = `-- name: tx.Create
+var opTxCreate = &runtime.Op{Name: "tx.Create", Table: "tx", Errs: errs, Validate: true, Params: []string{"store_id", "amount"}, SQL: `-- name: tx.Create
 INSERT INTO "tx" ("store_id", "amount")
 VALUES ($1, $2)
-RETURNING "id", "store_id", "amount"`
+RETURNING "id", "store_id", "amount"`}
 
 // Create inserts n into table tx and returns the row as stored. It validates n
 // first.
 func (r *TxRepo) Create(ctx context.Context, n NewTx) (Tx, error) {
-	if err := n.Validate(); err != nil {
-		return Tx{}, wrapErr(err, "tx.Create", "tx")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTxCreate, &n, argsNewTx, scanTx)
-	return *v, wrapParamsErr(err, "tx.Create", "tx", []string{"store_id", "amount"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTxCreate, &n, argsNewTx, scanTx)
+	return *v, err
 }
 
-const sqlTxFindByID = `-- name: tx.FindByID replica=ok
+var opTxFindByID = &runtime.Op{Name: "tx.FindByID", Table: "tx", Errs: errs, SQL: `-- name: tx.FindByID replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table tx with the given id, or runtime.ErrNotFound.
 func (r *TxRepo) FindByID(ctx context.Context, id int64) (Tx, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTxFindByID, &id, runtime.Arg, scanTx)
-	return *v, wrapErr(err, "tx.FindByID", "tx")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTxFindByID, &id, runtime.Arg, scanTx)
+	return *v, err
 }
 
 const sqlTxFindAll = `-- name: tx.FindAll replica=ok
@@ -169,14 +166,14 @@ func (r *TxRepo) Update(ctx context.Context, id int64, u TxUpdate) (Tx, error) {
 	return *v, wrapParamsErr(err, "tx.Update", "tx", []string{"id", "store_id", "amount"})
 }
 
-const sqlTxDelete = `-- name: tx.Delete
-DELETE FROM "tx" WHERE "id" = $1`
+var opTxDelete = &runtime.Op{Name: "tx.Delete", Table: "tx", Errs: errs, SQL: `-- name: tx.Delete
+DELETE FROM "tx" WHERE "id" = $1`}
 
 // Delete removes the row of table tx with the given id and reports whether there
 // was one.
 func (r *TxRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTxDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "tx.Delete", "tx")
+	tag, err := runtime.ExecOp(ctx, r.db, opTxDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlTxCount = `-- name: tx.Count replica=ok
@@ -188,9 +185,9 @@ func (r *TxRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "tx.Count", "tx")
 }
 
-const sqlTxFindByIDs = `-- name: tx.FindByIDs replica=ok
+var opTxFindByIDs = &runtime.Op{Name: "tx.FindByIDs", Table: "tx", Errs: errs, SQL: `-- name: tx.FindByIDs replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table tx whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -198,8 +195,7 @@ func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 	if len(ids) == 0 {
 		return []Tx{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTxFindByIDs, &ids, runtime.Arg, scanTx, len(ids))
-	return items, wrapErr(err, "tx.FindByIDs", "tx")
+	return runtime.QueryOp(ctx, r.db, opTxFindByIDs, &ids, runtime.Arg, scanTx, len(ids))
 }
 
 var copyTx = &runtime.Copier[*NewTx]{
@@ -303,15 +299,14 @@ func (r *TxRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	return out, wrapErr(err, "tx.DeleteMany", "tx")
 }
 
-const sqlTxListByStoreID = `-- name: tx.ListByStoreID replica=ok
+var opTxListByStoreID = &runtime.Op{Name: "tx.ListByStoreID", Table: "tx", Errs: errs, SQL: `-- name: tx.ListByStoreID replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
-WHERE "store_id" = $1 ORDER BY "id"`
+WHERE "store_id" = $1 ORDER BY "id"`}
 
 // ListByStoreID returns the rows of table tx whose store_id is storeID, in primary
 // key order.
 func (r *TxRepo) ListByStoreID(ctx context.Context, storeID int64) ([]Tx, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTxListByStoreID, &storeID, runtime.Arg, scanTx, 0)
-	return items, wrapErr(err, "tx.ListByStoreID", "tx")
+	return runtime.QueryOp(ctx, r.db, opTxListByStoreID, &storeID, runtime.Arg, scanTx, 0)
 }
 
 const sqlTxLoadByStoreID = `-- name: tx.LoadByStoreID replica=ok

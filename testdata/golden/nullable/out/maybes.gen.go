@@ -200,30 +200,27 @@ func argsNewMaybe(n *NewMaybe, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, &n.Code, &n.Active, &n.N16, &n.N32, &n.N64, &n.Amount, &n.Ratio, &n.Day, &n.At, &n.LocalAt, n.Doc, n.Blob, &n.Addr, n.Tags, &n.Ref, &n.Color, n.Colors, n.Hint.Set, &n.Hint.Value)
 }
 
-const sqlMaybesCreate = `-- name: maybes.Create
+var opMaybesCreate = &runtime.Op{Name: "maybes.Create", Table: "maybes", Errs: errs, Validate: true, Params: []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint", "hint"}, SQL: `-- name: maybes.Create
 INSERT INTO "maybes" ("id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::text[]::"color"[], CASE WHEN $20::boolean THEN $21::text ELSE 'none'::text END)
-RETURNING "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint"`
+RETURNING "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint"`}
 
 // Create inserts n into table maybes and returns the row as stored. It validates n
 // first.
 func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
-	if err := n.Validate(); err != nil {
-		return Maybe{}, wrapErr(err, "maybes.Create", "maybes")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesCreate, &n, argsNewMaybe, scanMaybe)
-	return *v, wrapParamsErr(err, "maybes.Create", "maybes", []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint", "hint"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opMaybesCreate, &n, argsNewMaybe, scanMaybe)
+	return *v, err
 }
 
-const sqlMaybesFindByID = `-- name: maybes.FindByID replica=ok
+var opMaybesFindByID = &runtime.Op{Name: "maybes.FindByID", Table: "maybes", Errs: errs, SQL: `-- name: maybes.FindByID replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table maybes with the given id, or
 // runtime.ErrNotFound.
 func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesFindByID, &id, runtime.Arg, scanMaybe)
-	return *v, wrapErr(err, "maybes.FindByID", "maybes")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMaybesFindByID, &id, runtime.Arg, scanMaybe)
+	return *v, err
 }
 
 const sqlMaybesFindAll = `-- name: maybes.FindAll replica=ok
@@ -286,14 +283,14 @@ func (r *MaybeRepo) Update(ctx context.Context, id uuid.UUID, u MaybeUpdate) (Ma
 	return *v, wrapParamsErr(err, "maybes.Update", "maybes", []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"})
 }
 
-const sqlMaybesDelete = `-- name: maybes.Delete
-DELETE FROM "maybes" WHERE "id" = $1`
+var opMaybesDelete = &runtime.Op{Name: "maybes.Delete", Table: "maybes", Errs: errs, SQL: `-- name: maybes.Delete
+DELETE FROM "maybes" WHERE "id" = $1`}
 
 // Delete removes the row of table maybes with the given id and reports whether
 // there was one.
 func (r *MaybeRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMaybesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "maybes.Delete", "maybes")
+	tag, err := runtime.ExecOp(ctx, r.db, opMaybesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlMaybesCount = `-- name: maybes.Count replica=ok
@@ -305,9 +302,9 @@ func (r *MaybeRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "maybes.Count", "maybes")
 }
 
-const sqlMaybesFindByIDs = `-- name: maybes.FindByIDs replica=ok
+var opMaybesFindByIDs = &runtime.Op{Name: "maybes.FindByIDs", Table: "maybes", Errs: errs, SQL: `-- name: maybes.FindByIDs replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table maybes whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -315,8 +312,7 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 	if len(ids) == 0 {
 		return []Maybe{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlMaybesFindByIDs, &ids, runtime.Arg, scanMaybe, len(ids))
-	return items, wrapErr(err, "maybes.FindByIDs", "maybes")
+	return runtime.QueryOp(ctx, r.db, opMaybesFindByIDs, &ids, runtime.Arg, scanMaybe, len(ids))
 }
 
 var copyMaybes = &runtime.Copier[*NewMaybe]{
@@ -345,7 +341,7 @@ func (r *MaybeRepo) CreateManyReturning(ctx context.Context, rows []NewMaybe) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlMaybesCreate, rows, argsNewMaybe, scanMaybe)
+	out, err := runtime.BatchQuery(ctx, r.db, opMaybesCreate.SQL, rows, argsNewMaybe, scanMaybe)
 	return out, wrapErr(err, "maybes.CreateManyReturning", "maybes")
 }
 

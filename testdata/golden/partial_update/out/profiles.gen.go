@@ -127,30 +127,27 @@ func argsNewProfile(n *NewProfile, d []any) []any {
 	return append(d, &n.Handle, &n.Bio, n.Karma.Arg(), n.Motto.Set, &n.Motto.Value, n.Verified.Arg(), runtime.OptValue(&n.Settings))
 }
 
-const sqlProfilesCreate = `-- name: profiles.Create
+var opProfilesCreate = &runtime.Op{Name: "profiles.Create", Table: "profiles", Errs: errs, Validate: true, Params: []string{"handle", "bio", "karma", "motto", "motto", "verified", "settings"}, SQL: `-- name: profiles.Create
 INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
 VALUES ($1, $2, COALESCE($3::integer, 0), CASE WHEN $4::boolean THEN $5::text ELSE 'carpe diem'::text END, COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{"theme":"dark","beta":false}'::jsonb))
-RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
+RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`}
 
 // Create inserts n into table profiles and returns the row as stored. It validates
 // n first.
 func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, &n, argsNewProfile, scanProfile)
-	return *v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"handle", "bio", "karma", "motto", "motto", "verified", "settings"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesCreate, &n, argsNewProfile, scanProfile)
+	return *v, err
 }
 
-const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
+var opProfilesFindByID = &runtime.Op{Name: "profiles.FindByID", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByID replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table profiles with the given id, or
 // runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, &id, runtime.Arg, scanProfile)
-	return *v, wrapErr(err, "profiles.FindByID", "profiles")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesFindByID, &id, runtime.Arg, scanProfile)
+	return *v, err
 }
 
 const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
@@ -213,14 +210,14 @@ func (r *ProfileRepo) Update(ctx context.Context, id int64, u ProfileUpdate) (Pr
 	return *v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"})
 }
 
-const sqlProfilesDelete = `-- name: profiles.Delete
-DELETE FROM "profiles" WHERE "id" = $1`
+var opProfilesDelete = &runtime.Op{Name: "profiles.Delete", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Delete
+DELETE FROM "profiles" WHERE "id" = $1`}
 
 // Delete removes the row of table profiles with the given id and reports whether
 // there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProfilesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "profiles.Delete", "profiles")
+	tag, err := runtime.ExecOp(ctx, r.db, opProfilesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlProfilesCount = `-- name: profiles.Count replica=ok
@@ -232,9 +229,9 @@ func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "profiles.Count", "profiles")
 }
 
-const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs replica=ok
+var opProfilesFindByIDs = &runtime.Op{Name: "profiles.FindByIDs", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByIDs replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table profiles whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -242,8 +239,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, er
 	if len(ids) == 0 {
 		return []Profile{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
-	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
+	return runtime.QueryOp(ctx, r.db, opProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
 }
 
 var copyProfiles = &runtime.Copier[*NewProfile]{
@@ -287,7 +283,7 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 }
 
-const sqlProfilesUpsertByHandle = `-- name: profiles.UpsertByHandle
+var opProfilesUpsertByHandle = &runtime.Op{Name: "profiles.UpsertByHandle", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.UpsertByHandle
 INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
 VALUES ($1, $2, COALESCE($3::integer, 0), CASE WHEN $4::boolean THEN $5::text ELSE 'carpe diem'::text END, COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{"theme":"dark","beta":false}'::jsonb))
 ON CONFLICT ("handle") DO UPDATE
@@ -296,21 +292,18 @@ SET "bio" = EXCLUDED."bio",
     "motto" = CASE WHEN $4::boolean THEN EXCLUDED."motto" ELSE "profiles"."motto" END,
     "verified" = CASE WHEN $6::boolean IS NULL THEN "profiles"."verified" ELSE EXCLUDED."verified" END,
     "settings" = CASE WHEN $7::jsonb IS NULL THEN "profiles"."settings" ELSE EXCLUDED."settings" END
-RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
+RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`}
 
 // UpsertByHandle inserts n into table profiles or, when a row with the same handle
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *ProfileRepo) UpsertByHandle(ctx context.Context, n NewProfile) (Profile, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.UpsertByHandle", "profiles")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesUpsertByHandle, &n, argsNewProfile, scanProfile)
-	return *v, wrapErr(err, "profiles.UpsertByHandle", "profiles")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByHandle, &n, argsNewProfile, scanProfile)
+	return *v, err
 }
 
-const sqlProfilesCreateIfAbsentByHandle = `-- name: profiles.CreateIfAbsentByHandle
+var opProfilesCreateIfAbsentByHandle = &runtime.Op{Name: "profiles.CreateIfAbsentByHandle", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateIfAbsentByHandle
 WITH "inserted" AS (
 INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
 VALUES ($1, $2, COALESCE($3::integer, 0), CASE WHEN $4::boolean THEN $5::text ELSE 'carpe diem'::text END, COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{"theme":"dark","beta":false}'::jsonb))
@@ -321,18 +314,15 @@ SELECT true, "id", "handle", "bio", "karma", "motto", "verified", "settings" FRO
 UNION ALL
 SELECT false, "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
 WHERE "handle" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByHandle inserts n into table profiles unless a row with the same
 // handle exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) (Profile, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByHandle, &n, argsNewProfile, scanProfile)
-	return *v, created, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByHandle, &n, argsNewProfile, scanProfile)
+	return *v, created, err
 }
 
 // ProfileKeyedUpdate is one row's key and changes for UpdateMany.

@@ -129,10 +129,10 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, &n.Currency, n.Balance.Arg(), &n.Label, runtime.OptValue(&n.Tags))
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Params: []string{"owner", "currency", "balance", "label", "tags"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("owner", "currency", "balance", "label", "tags", "org_id")
 VALUES ($1, $2, COALESCE($3::numeric(18,2), 0), $4, COALESCE($5::text[], '{}'::text[]), $6)
-RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
+RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
@@ -145,13 +145,13 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, &n, argsNewAccount, scanAccount, tenant)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "currency", "balance", "label", "tags"})
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount, tenant)
+	return *v, err
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
+var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
@@ -161,8 +161,8 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount, tenant)
-	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsFindByID, &id, runtime.Arg, scanAccount, tenant)
+	return *v, err
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -255,8 +255,8 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "label", "label", "tags"})
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
-DELETE FROM "accounts" WHERE "id" = $1 AND "org_id" = $2`
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
+DELETE FROM "accounts" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
@@ -266,8 +266,8 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
+	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAccountsCount = `-- name: accounts.Count replica=ok
@@ -285,9 +285,9 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
+var opAccountsFindByIDs = &runtime.Op{Name: "accounts.FindByIDs", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -300,8 +300,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids), tenant)
-	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
+	return runtime.QueryOp(ctx, db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids), tenant)
 }
 
 // CreateMany inserts rows into table accounts in one pgx.Batch of Create's
@@ -316,7 +315,7 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 	}
-	n, err := runtime.BatchExec(ctx, db, sqlAccountsCreate, rows, argsNewAccount, tenant)
+	n, err := runtime.BatchExec(ctx, db, opAccountsCreate.SQL, rows, argsNewAccount, tenant)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
@@ -332,7 +331,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
-	out, err := runtime.BatchQuery(ctx, db, sqlAccountsCreate, rows, argsNewAccount, scanAccount, tenant)
+	out, err := runtime.BatchQuery(ctx, db, opAccountsCreate.SQL, rows, argsNewAccount, scanAccount, tenant)
 	return out, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
@@ -420,9 +419,9 @@ func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
-const sqlAccountsListByOrgID = `-- name: accounts.ListByOrgID replica=ok
+var opAccountsListByOrgID = &runtime.Op{Name: "accounts.ListByOrgID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.ListByOrgID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table accounts whose org_id is orgID, in primary
 // key order.
@@ -432,8 +431,7 @@ func (r *AccountRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Accou
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlAccountsListByOrgID, &orgID, runtime.Arg, scanAccount, 0, tenant)
-	return items, wrapErr(err, "accounts.ListByOrgID", "accounts")
+	return runtime.QueryOp(ctx, db, opAccountsListByOrgID, &orgID, runtime.Arg, scanAccount, 0, tenant)
 }
 
 const sqlAccountsLoadByOrgID = `-- name: accounts.LoadByOrgID replica=ok

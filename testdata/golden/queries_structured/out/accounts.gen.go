@@ -125,30 +125,27 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.UserID, &n.Currency, n.Balance.Arg(), &n.Label, &n.OpenedOn)
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Validate: true, Params: []string{"user_id", "currency", "balance", "label", "opened_on"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("user_id", "currency", "balance", "label", "opened_on")
 VALUES ($1, $2, COALESCE($3::numeric(18,2), 0), $4, $5)
-RETURNING "id", "user_id", "currency", "balance", "label", "opened_on"`
+RETURNING "id", "user_id", "currency", "balance", "label", "opened_on"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"user_id", "currency", "balance", "label", "opened_on"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
+var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, err
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -211,14 +208,14 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "currency", "balance", "label", "label", "opened_on"})
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
-DELETE FROM "accounts" WHERE "id" = $1`
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
+DELETE FROM "accounts" WHERE "id" = $1`}
 
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
+	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAccountsCount = `-- name: accounts.Count replica=ok
@@ -230,9 +227,9 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
+var opAccountsFindByIDs = &runtime.Op{Name: "accounts.FindByIDs", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -240,8 +237,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
-	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
+	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -350,15 +346,14 @@ func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
-const sqlAccountsListByUserID = `-- name: accounts.ListByUserID replica=ok
+var opAccountsListByUserID = &runtime.Op{Name: "accounts.ListByUserID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.ListByUserID replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table accounts whose user_id is userID, in
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
-	return items, wrapErr(err, "accounts.ListByUserID", "accounts")
+	return runtime.QueryOp(ctx, r.db, opAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
 }
 
 const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok

@@ -113,30 +113,27 @@ func argsNewEntry(n *NewEntry, d []any) []any {
 	return append(d, &n.AccountID, &n.Kind, &n.Amount, &n.Memo, n.BookedAt.Arg())
 }
 
-const sqlEntriesCreate = `-- name: entries.Create
+var opEntriesCreate = &runtime.Op{Name: "entries.Create", Table: "entries", Errs: errs, Validate: true, Params: []string{"account_id", "kind", "amount", "memo", "booked_at"}, SQL: `-- name: entries.Create
 INSERT INTO "entries" ("account_id", "kind", "amount", "memo", "booked_at")
 VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()))
-RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
+RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`}
 
 // Create inserts n into table entries and returns the row as stored. It validates
 // n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
-	if err := n.Validate(); err != nil {
-		return Entry{}, wrapErr(err, "entries.Create", "entries")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesCreate, &n, argsNewEntry, scanEntry)
-	return *v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "kind", "amount", "memo", "booked_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opEntriesCreate, &n, argsNewEntry, scanEntry)
+	return *v, err
 }
 
-const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
+var opEntriesFindByID = &runtime.Op{Name: "entries.FindByID", Table: "entries", Errs: errs, SQL: `-- name: entries.FindByID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table entries with the given id, or
 // runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, &id, runtime.Arg, scanEntry)
-	return *v, wrapErr(err, "entries.FindByID", "entries")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, &id, runtime.Arg, scanEntry)
+	return *v, err
 }
 
 const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
@@ -199,14 +196,14 @@ func (r *EntryRepo) Update(ctx context.Context, id int64, u EntryUpdate) (Entry,
 	return *v, wrapParamsErr(err, "entries.Update", "entries", []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"})
 }
 
-const sqlEntriesDelete = `-- name: entries.Delete
-DELETE FROM "entries" WHERE "id" = $1`
+var opEntriesDelete = &runtime.Op{Name: "entries.Delete", Table: "entries", Errs: errs, SQL: `-- name: entries.Delete
+DELETE FROM "entries" WHERE "id" = $1`}
 
 // Delete removes the row of table entries with the given id and reports whether
 // there was one.
 func (r *EntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEntriesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "entries.Delete", "entries")
+	tag, err := runtime.ExecOp(ctx, r.db, opEntriesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlEntriesCount = `-- name: entries.Count replica=ok
@@ -218,9 +215,9 @@ func (r *EntryRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "entries.Count", "entries")
 }
 
-const sqlEntriesFindByIDs = `-- name: entries.FindByIDs replica=ok
+var opEntriesFindByIDs = &runtime.Op{Name: "entries.FindByIDs", Table: "entries", Errs: errs, SQL: `-- name: entries.FindByIDs replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table entries whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -228,8 +225,7 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 	if len(ids) == 0 {
 		return []Entry{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlEntriesFindByIDs, &ids, runtime.Arg, scanEntry, len(ids))
-	return items, wrapErr(err, "entries.FindByIDs", "entries")
+	return runtime.QueryOp(ctx, r.db, opEntriesFindByIDs, &ids, runtime.Arg, scanEntry, len(ids))
 }
 
 var copyEntries = &runtime.Copier[*NewEntry]{
@@ -338,15 +334,14 @@ func (r *EntryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error
 	return out, wrapErr(err, "entries.DeleteMany", "entries")
 }
 
-const sqlEntriesListByAccountID = `-- name: entries.ListByAccountID replica=ok
+var opEntriesListByAccountID = &runtime.Op{Name: "entries.ListByAccountID", Table: "entries", Errs: errs, SQL: `-- name: entries.ListByAccountID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
-WHERE "account_id" = $1 ORDER BY "id"`
+WHERE "account_id" = $1 ORDER BY "id"`}
 
 // ListByAccountID returns the rows of table entries whose account_id is accountID,
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
-	return items, wrapErr(err, "entries.ListByAccountID", "entries")
+	return runtime.QueryOp(ctx, r.db, opEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
 }
 
 const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok

@@ -149,19 +149,16 @@ func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email, &n.Name, &n.Nickname, &n.Age, n.Score.Arg())
 }
 
-const sqlUsersCreate = `-- name: users.Create
+var opUsersCreate = &runtime.Op{Name: "users.Create", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email", "name", "nickname", "age", "score"}, SQL: `-- name: users.Create
 INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bigint, 0))
-RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`}
 
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Create", "users")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, &n, argsNewUser, scanUser)
-	return *v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "name", "nickname", "age", "score"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opUsersCreate, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -254,19 +251,19 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User
 	return *v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name", "nickname", "nickname", "age", "age", "score"})
 }
 
-const sqlUsersDelete = `-- name: users.Delete
+var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
 UPDATE "users"
 SET "deleted_at" = now(),
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table users with the given id: it sets deleted_at
 // to the transaction's time, and reports whether a live row was deleted. The row
 // stays in the table, out of every read, until Restore brings it back or
 // HardDelete removes it.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlUsersCount = `-- name: users.Count replica=ok
@@ -282,27 +279,27 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "users.Count", "users")
 }
 
-const sqlUsersHardDelete = `-- name: users.HardDelete
-DELETE FROM "users" WHERE "id" = $1`
+var opUsersHardDelete = &runtime.Op{Name: "users.HardDelete", Table: "users", Errs: errs, SQL: `-- name: users.HardDelete
+DELETE FROM "users" WHERE "id" = $1`}
 
 // HardDelete removes the row of table users with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *UserRepo) HardDelete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersHardDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.HardDelete", "users")
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersHardDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlUsersRestore = `-- name: users.Restore
+var opUsersRestore = &runtime.Op{Name: "users.Restore", Table: "users", Errs: errs, SQL: `-- name: users.Restore
 UPDATE "users"
 SET "deleted_at" = NULL,
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table users with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersRestore, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersRestore, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlUsersHardDeleteMany = `-- name: users.HardDeleteMany
@@ -386,7 +383,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
-const sqlUsersUpsertByEmail = `-- name: users.UpsertByEmail
+var opUsersUpsertByEmail = &runtime.Op{Name: "users.UpsertByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.UpsertByEmail
 INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bigint, 0))
 ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO UPDATE
@@ -396,7 +393,7 @@ SET "name" = EXCLUDED."name",
     "score" = CASE WHEN $6::bigint IS NULL THEN "users"."score" ELSE EXCLUDED."score" END,
     "updated_at" = now()
 WHERE "users"."deleted_at" IS NULL
-RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`}
 
 // UpsertByEmail inserts n into table users or, when a row with the same email
 // (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
@@ -404,14 +401,11 @@ RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "upda
 // value), in one statement, and returns the row as stored. It validates n first.
 // It sets updated_at to the transaction's time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, &n, argsNewUser, scanUser)
-	return *v, wrapErr(err, "users.UpsertByEmail", "users")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
-const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail
+var opUsersCreateIfAbsentByEmail = &runtime.Op{Name: "users.CreateIfAbsentByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateIfAbsentByEmail
 WITH "inserted" AS (
 INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bigint, 0))
@@ -422,7 +416,7 @@ SELECT true, "id", "email", "name", "nickname", "age", "score", "created_at", "u
 UNION ALL
 SELECT false, "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "email" = $2 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
 // email (among the rows where "deleted_at" IS NULL) exists, and returns the new
@@ -430,11 +424,8 @@ LIMIT 1`
 // again, up to three times, when the row in the way was committed after it
 // started). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
-	return *v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
+	return *v, created, err
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.

@@ -142,30 +142,27 @@ func argsNewAddress(n *NewAddress, d []any) []any {
 	return append(d, &n.UserID, &n.Line1, &n.Line2, &n.City, &n.PostalCode, &n.Country, n.IsDefault.Arg())
 }
 
-const sqlAddressesCreate = `-- name: addresses.Create
+var opAddressesCreate = &runtime.Op{Name: "addresses.Create", Table: "addresses", Errs: errs, Validate: true, Params: []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"}, SQL: `-- name: addresses.Create
 INSERT INTO "addresses" ("user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
 VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::boolean, FALSE))
-RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`
+RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`}
 
 // Create inserts n into table addresses and returns the row as stored. It
 // validates n first.
 func (r *AddressRepo) Create(ctx context.Context, n NewAddress) (Address, error) {
-	if err := n.Validate(); err != nil {
-		return Address{}, wrapErr(err, "addresses.Create", "addresses")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesCreate, &n, argsNewAddress, scanAddress)
-	return *v, wrapParamsErr(err, "addresses.Create", "addresses", []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAddressesCreate, &n, argsNewAddress, scanAddress)
+	return *v, err
 }
 
-const sqlAddressesFindByID = `-- name: addresses.FindByID replica=ok
+var opAddressesFindByID = &runtime.Op{Name: "addresses.FindByID", Table: "addresses", Errs: errs, SQL: `-- name: addresses.FindByID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table addresses with the given id, or
 // runtime.ErrNotFound.
 func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesFindByID, &id, runtime.Arg, scanAddress)
-	return *v, wrapErr(err, "addresses.FindByID", "addresses")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAddressesFindByID, &id, runtime.Arg, scanAddress)
+	return *v, err
 }
 
 const sqlAddressesFindAll = `-- name: addresses.FindAll replica=ok
@@ -228,14 +225,14 @@ func (r *AddressRepo) Update(ctx context.Context, id int64, u AddressUpdate) (Ad
 	return *v, wrapParamsErr(err, "addresses.Update", "addresses", []string{"id", "user_id", "line1", "line2", "line2", "city", "postal_code", "country", "is_default"})
 }
 
-const sqlAddressesDelete = `-- name: addresses.Delete
-DELETE FROM "addresses" WHERE "id" = $1`
+var opAddressesDelete = &runtime.Op{Name: "addresses.Delete", Table: "addresses", Errs: errs, SQL: `-- name: addresses.Delete
+DELETE FROM "addresses" WHERE "id" = $1`}
 
 // Delete removes the row of table addresses with the given id and reports whether
 // there was one.
 func (r *AddressRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAddressesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "addresses.Delete", "addresses")
+	tag, err := runtime.ExecOp(ctx, r.db, opAddressesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAddressesCount = `-- name: addresses.Count replica=ok
@@ -247,9 +244,9 @@ func (r *AddressRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "addresses.Count", "addresses")
 }
 
-const sqlAddressesFindByIDs = `-- name: addresses.FindByIDs replica=ok
+var opAddressesFindByIDs = &runtime.Op{Name: "addresses.FindByIDs", Table: "addresses", Errs: errs, SQL: `-- name: addresses.FindByIDs replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table addresses whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -257,8 +254,7 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 	if len(ids) == 0 {
 		return []Address{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAddressesFindByIDs, &ids, runtime.Arg, scanAddress, len(ids))
-	return items, wrapErr(err, "addresses.FindByIDs", "addresses")
+	return runtime.QueryOp(ctx, r.db, opAddressesFindByIDs, &ids, runtime.Arg, scanAddress, len(ids))
 }
 
 var copyAddresses = &runtime.Copier[*NewAddress]{
@@ -369,15 +365,14 @@ func (r *AddressRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "addresses.DeleteMany", "addresses")
 }
 
-const sqlAddressesListByUserID = `-- name: addresses.ListByUserID replica=ok
+var opAddressesListByUserID = &runtime.Op{Name: "addresses.ListByUserID", Table: "addresses", Errs: errs, SQL: `-- name: addresses.ListByUserID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table addresses whose user_id is userID, in
 // primary key order.
 func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Address, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAddressesListByUserID, &userID, runtime.Arg, scanAddress, 0)
-	return items, wrapErr(err, "addresses.ListByUserID", "addresses")
+	return runtime.QueryOp(ctx, r.db, opAddressesListByUserID, &userID, runtime.Arg, scanAddress, 0)
 }
 
 const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID replica=ok

@@ -130,30 +130,27 @@ func argsNewAPIKey(n *NewAPIKey, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.Prefix, n.SecretHash, runtime.OptValue(&n.Scopes), &n.ExpiresAt, n.Revoked.Arg())
 }
 
-const sqlAPIKeysCreate = `-- name: api_keys.Create sensitive=4
+var opAPIKeysCreate = &runtime.Op{Name: "api_keys.Create", Table: "api_keys", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"}, SQL: `-- name: api_keys.Create sensitive=4
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
-RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
+RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`}
 
 // Create inserts n into table api_keys and returns the row as stored. It validates
 // n first.
 func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
-	if err := n.Validate(); err != nil {
-		return APIKey{}, wrapErr(err, "api_keys.Create", "api_keys")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysCreate, &n, argsNewAPIKey, scanAPIKey)
-	return *v, wrapParamsErr(err, "api_keys.Create", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAPIKeysCreate, &n, argsNewAPIKey, scanAPIKey)
+	return *v, err
 }
 
-const sqlAPIKeysFindByID = `-- name: api_keys.FindByID replica=ok
+var opAPIKeysFindByID = &runtime.Op{Name: "api_keys.FindByID", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.FindByID replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table api_keys with the given id, or
 // runtime.ErrNotFound.
 func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysFindByID, &id, runtime.Arg, scanAPIKey)
-	return *v, wrapErr(err, "api_keys.FindByID", "api_keys")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAPIKeysFindByID, &id, runtime.Arg, scanAPIKey)
+	return *v, err
 }
 
 const sqlAPIKeysFindAll = `-- name: api_keys.FindAll replica=ok
@@ -217,14 +214,14 @@ func (r *APIKeyRepo) Update(ctx context.Context, id uuid.UUID, u APIKeyUpdate) (
 	return *v, wrapParamsErr(err, "api_keys.Update", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"})
 }
 
-const sqlAPIKeysDelete = `-- name: api_keys.Delete
-DELETE FROM "api_keys" WHERE "id" = $1`
+var opAPIKeysDelete = &runtime.Op{Name: "api_keys.Delete", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.Delete
+DELETE FROM "api_keys" WHERE "id" = $1`}
 
 // Delete removes the row of table api_keys with the given id and reports whether
 // there was one.
 func (r *APIKeyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAPIKeysDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "api_keys.Delete", "api_keys")
+	tag, err := runtime.ExecOp(ctx, r.db, opAPIKeysDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAPIKeysCount = `-- name: api_keys.Count replica=ok
@@ -236,9 +233,9 @@ func (r *APIKeyRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "api_keys.Count", "api_keys")
 }
 
-const sqlAPIKeysFindByIDs = `-- name: api_keys.FindByIDs replica=ok
+var opAPIKeysFindByIDs = &runtime.Op{Name: "api_keys.FindByIDs", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.FindByIDs replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table api_keys whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -246,8 +243,7 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 	if len(ids) == 0 {
 		return []APIKey{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAPIKeysFindByIDs, &ids, runtime.Arg, scanAPIKey, len(ids))
-	return items, wrapErr(err, "api_keys.FindByIDs", "api_keys")
+	return runtime.QueryOp(ctx, r.db, opAPIKeysFindByIDs, &ids, runtime.Arg, scanAPIKey, len(ids))
 }
 
 var copyAPIKeys = &runtime.Copier[*NewAPIKey]{
@@ -274,11 +270,11 @@ func (r *APIKeyRepo) CreateManyReturning(ctx context.Context, rows []NewAPIKey) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlAPIKeysCreate, rows, argsNewAPIKey, scanAPIKey)
+	out, err := runtime.BatchQuery(ctx, r.db, opAPIKeysCreate.SQL, rows, argsNewAPIKey, scanAPIKey)
 	return out, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
 }
 
-const sqlAPIKeysUpsertByPrefix = `-- name: api_keys.UpsertByPrefix sensitive=4
+var opAPIKeysUpsertByPrefix = &runtime.Op{Name: "api_keys.UpsertByPrefix", Table: "api_keys", Errs: errs, Validate: true, SQL: `-- name: api_keys.UpsertByPrefix sensitive=4
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
 ON CONFLICT ("prefix") DO UPDATE
@@ -287,21 +283,18 @@ SET "organization_id" = EXCLUDED."organization_id",
     "scopes" = CASE WHEN $5::text[] IS NULL THEN "api_keys"."scopes" ELSE EXCLUDED."scopes" END,
     "expires_at" = EXCLUDED."expires_at",
     "revoked" = CASE WHEN $7::boolean IS NULL THEN "api_keys"."revoked" ELSE EXCLUDED."revoked" END
-RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
+RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`}
 
 // UpsertByPrefix inserts n into table api_keys or, when a row with the same prefix
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *APIKeyRepo) UpsertByPrefix(ctx context.Context, n NewAPIKey) (APIKey, error) {
-	if err := n.Validate(); err != nil {
-		return APIKey{}, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysUpsertByPrefix, &n, argsNewAPIKey, scanAPIKey)
-	return *v, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAPIKeysUpsertByPrefix, &n, argsNewAPIKey, scanAPIKey)
+	return *v, err
 }
 
-const sqlAPIKeysCreateIfAbsentByPrefix = `-- name: api_keys.CreateIfAbsentByPrefix sensitive=4
+var opAPIKeysCreateIfAbsentByPrefix = &runtime.Op{Name: "api_keys.CreateIfAbsentByPrefix", Table: "api_keys", Errs: errs, Validate: true, SQL: `-- name: api_keys.CreateIfAbsentByPrefix sensitive=4
 WITH "inserted" AS (
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
@@ -312,18 +305,15 @@ SELECT true, "id", "organization_id", "prefix", "secret_hash", "scopes", "expire
 UNION ALL
 SELECT false, "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "prefix" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByPrefix inserts n into table api_keys unless a row with the same
 // prefix exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (APIKey, bool, error) {
-	if err := n.Validate(); err != nil {
-		return APIKey{}, false, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAPIKeysCreateIfAbsentByPrefix, &n, argsNewAPIKey, scanAPIKey)
-	return *v, created, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAPIKeysCreateIfAbsentByPrefix, &n, argsNewAPIKey, scanAPIKey)
+	return *v, created, err
 }
 
 // APIKeyKeyedUpdate is one row's key and changes for UpdateMany.
@@ -436,15 +426,14 @@ func (r *APIKeyRepo) CreateManyIfAbsentByPrefix(ctx context.Context, rows []NewA
 	return out, created, wrapErr(err, "api_keys.CreateManyIfAbsentByPrefix", "api_keys")
 }
 
-const sqlAPIKeysListByOrganizationID = `-- name: api_keys.ListByOrganizationID replica=ok
+var opAPIKeysListByOrganizationID = &runtime.Op{Name: "api_keys.ListByOrganizationID", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table api_keys whose organization_id is
 // organizationID, in primary key order.
 func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]APIKey, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAPIKeysListByOrganizationID, &organizationID, runtime.Arg, scanAPIKey, 0)
-	return items, wrapErr(err, "api_keys.ListByOrganizationID", "api_keys")
+	return runtime.QueryOp(ctx, r.db, opAPIKeysListByOrganizationID, &organizationID, runtime.Arg, scanAPIKey, 0)
 }
 
 const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID replica=ok

@@ -119,30 +119,27 @@ func argsNewCart(n *NewCart, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Token, runtime.OptValue(&n.Items), &n.ExpiresAt)
 }
 
-const sqlCartsCreate = `-- name: carts.Create
+var opCartsCreate = &runtime.Op{Name: "carts.Create", Table: "carts", Errs: errs, Validate: true, Params: []string{"id", "customer_id", "token", "items", "expires_at"}, SQL: `-- name: carts.Create
 INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::jsonb, '[]'::jsonb), $5)
-RETURNING "id", "customer_id", "token", "items", "expires_at"`
+RETURNING "id", "customer_id", "token", "items", "expires_at"`}
 
 // Create inserts n into table carts and returns the row as stored. It validates n
 // first.
 func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
-	if err := n.Validate(); err != nil {
-		return Cart{}, wrapErr(err, "carts.Create", "carts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCartsCreate, &n, argsNewCart, scanCart)
-	return *v, wrapParamsErr(err, "carts.Create", "carts", []string{"id", "customer_id", "token", "items", "expires_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCartsCreate, &n, argsNewCart, scanCart)
+	return *v, err
 }
 
-const sqlCartsFindByID = `-- name: carts.FindByID replica=ok
+var opCartsFindByID = &runtime.Op{Name: "carts.FindByID", Table: "carts", Errs: errs, SQL: `-- name: carts.FindByID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table carts with the given id, or
 // runtime.ErrNotFound.
 func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCartsFindByID, &id, runtime.Arg, scanCart)
-	return *v, wrapErr(err, "carts.FindByID", "carts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCartsFindByID, &id, runtime.Arg, scanCart)
+	return *v, err
 }
 
 const sqlCartsFindAll = `-- name: carts.FindAll replica=ok
@@ -204,14 +201,14 @@ func (r *CartRepo) Update(ctx context.Context, id uuid.UUID, u CartUpdate) (Cart
 	return *v, wrapParamsErr(err, "carts.Update", "carts", []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"})
 }
 
-const sqlCartsDelete = `-- name: carts.Delete
-DELETE FROM "carts" WHERE "id" = $1`
+var opCartsDelete = &runtime.Op{Name: "carts.Delete", Table: "carts", Errs: errs, SQL: `-- name: carts.Delete
+DELETE FROM "carts" WHERE "id" = $1`}
 
 // Delete removes the row of table carts with the given id and reports whether
 // there was one.
 func (r *CartRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCartsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "carts.Delete", "carts")
+	tag, err := runtime.ExecOp(ctx, r.db, opCartsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCartsCount = `-- name: carts.Count replica=ok
@@ -223,9 +220,9 @@ func (r *CartRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "carts.Count", "carts")
 }
 
-const sqlCartsFindByIDs = `-- name: carts.FindByIDs replica=ok
+var opCartsFindByIDs = &runtime.Op{Name: "carts.FindByIDs", Table: "carts", Errs: errs, SQL: `-- name: carts.FindByIDs replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table carts whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -233,8 +230,7 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 	if len(ids) == 0 {
 		return []Cart{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCartsFindByIDs, &ids, runtime.Arg, scanCart, len(ids))
-	return items, wrapErr(err, "carts.FindByIDs", "carts")
+	return runtime.QueryOp(ctx, r.db, opCartsFindByIDs, &ids, runtime.Arg, scanCart, len(ids))
 }
 
 var copyCarts = &runtime.Copier[*NewCart]{
@@ -274,28 +270,25 @@ func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]C
 	return items, wrapErr(err, "carts.CreateManyReturning", "carts")
 }
 
-const sqlCartsUpsertByToken = `-- name: carts.UpsertByToken
+var opCartsUpsertByToken = &runtime.Op{Name: "carts.UpsertByToken", Table: "carts", Errs: errs, Validate: true, SQL: `-- name: carts.UpsertByToken
 INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::jsonb, '[]'::jsonb), $5)
 ON CONFLICT ("token") DO UPDATE
 SET "customer_id" = EXCLUDED."customer_id",
     "items" = CASE WHEN $4::jsonb IS NULL THEN "carts"."items" ELSE EXCLUDED."items" END,
     "expires_at" = EXCLUDED."expires_at"
-RETURNING "id", "customer_id", "token", "items", "expires_at"`
+RETURNING "id", "customer_id", "token", "items", "expires_at"`}
 
 // UpsertByToken inserts n into table carts or, when a row with the same token
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *CartRepo) UpsertByToken(ctx context.Context, n NewCart) (Cart, error) {
-	if err := n.Validate(); err != nil {
-		return Cart{}, wrapErr(err, "carts.UpsertByToken", "carts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCartsUpsertByToken, &n, argsNewCart, scanCart)
-	return *v, wrapErr(err, "carts.UpsertByToken", "carts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCartsUpsertByToken, &n, argsNewCart, scanCart)
+	return *v, err
 }
 
-const sqlCartsCreateIfAbsentByToken = `-- name: carts.CreateIfAbsentByToken
+var opCartsCreateIfAbsentByToken = &runtime.Op{Name: "carts.CreateIfAbsentByToken", Table: "carts", Errs: errs, Validate: true, SQL: `-- name: carts.CreateIfAbsentByToken
 WITH "inserted" AS (
 INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::jsonb, '[]'::jsonb), $5)
@@ -306,18 +299,15 @@ SELECT true, "id", "customer_id", "token", "items", "expires_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "token" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByToken inserts n into table carts unless a row with the same
 // token exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Cart{}, false, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCartsCreateIfAbsentByToken, &n, argsNewCart, scanCart)
-	return *v, created, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCartsCreateIfAbsentByToken, &n, argsNewCart, scanCart)
+	return *v, created, err
 }
 
 // CartKeyedUpdate is one row's key and changes for UpdateMany.
@@ -426,15 +416,14 @@ func (r *CartRepo) CreateManyIfAbsentByToken(ctx context.Context, rows []NewCart
 	return out, created, wrapErr(err, "carts.CreateManyIfAbsentByToken", "carts")
 }
 
-const sqlCartsListByCustomerID = `-- name: carts.ListByCustomerID replica=ok
+var opCartsListByCustomerID = &runtime.Op{Name: "carts.ListByCustomerID", Table: "carts", Errs: errs, SQL: `-- name: carts.ListByCustomerID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
-WHERE "customer_id" = $1 ORDER BY "id"`
+WHERE "customer_id" = $1 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table carts whose customer_id is
 // customerID, in primary key order.
 func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Cart, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCartsListByCustomerID, &customerID, runtime.Arg, scanCart, 0)
-	return items, wrapErr(err, "carts.ListByCustomerID", "carts")
+	return runtime.QueryOp(ctx, r.db, opCartsListByCustomerID, &customerID, runtime.Arg, scanCart, 0)
 }
 
 const sqlCartsLoadByCustomerID = `-- name: carts.LoadByCustomerID replica=ok

@@ -114,30 +114,27 @@ func argsNewCategory(n *NewCategory, d []any) []any {
 	return append(d, &n.ParentID, &n.Name, &n.Slug, n.Position.Arg())
 }
 
-const sqlCategoriesCreate = `-- name: categories.Create
+var opCategoriesCreate = &runtime.Op{Name: "categories.Create", Table: "categories", Errs: errs, Validate: true, Params: []string{"parent_id", "name", "slug", "position"}, SQL: `-- name: categories.Create
 INSERT INTO "categories" ("parent_id", "name", "slug", "position")
 VALUES ($1, $2, $3, COALESCE($4::smallint, 0))
-RETURNING "id", "parent_id", "name", "slug", "position"`
+RETURNING "id", "parent_id", "name", "slug", "position"`}
 
 // Create inserts n into table categories and returns the row as stored. It
 // validates n first.
 func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, error) {
-	if err := n.Validate(); err != nil {
-		return Category{}, wrapErr(err, "categories.Create", "categories")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesCreate, &n, argsNewCategory, scanCategory)
-	return *v, wrapParamsErr(err, "categories.Create", "categories", []string{"parent_id", "name", "slug", "position"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesCreate, &n, argsNewCategory, scanCategory)
+	return *v, err
 }
 
-const sqlCategoriesFindByID = `-- name: categories.FindByID replica=ok
+var opCategoriesFindByID = &runtime.Op{Name: "categories.FindByID", Table: "categories", Errs: errs, SQL: `-- name: categories.FindByID replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table categories with the given id, or
 // runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesFindByID, &id, runtime.Arg, scanCategory)
-	return *v, wrapErr(err, "categories.FindByID", "categories")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesFindByID, &id, runtime.Arg, scanCategory)
+	return *v, err
 }
 
 const sqlCategoriesFindAll = `-- name: categories.FindAll replica=ok
@@ -200,14 +197,14 @@ func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (
 	return *v, wrapParamsErr(err, "categories.Update", "categories", []string{"id", "parent_id", "parent_id", "name", "slug", "position"})
 }
 
-const sqlCategoriesDelete = `-- name: categories.Delete
-DELETE FROM "categories" WHERE "id" = $1`
+var opCategoriesDelete = &runtime.Op{Name: "categories.Delete", Table: "categories", Errs: errs, SQL: `-- name: categories.Delete
+DELETE FROM "categories" WHERE "id" = $1`}
 
 // Delete removes the row of table categories with the given id and reports whether
 // there was one.
 func (r *CategoryRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCategoriesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "categories.Delete", "categories")
+	tag, err := runtime.ExecOp(ctx, r.db, opCategoriesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCategoriesCount = `-- name: categories.Count replica=ok
@@ -219,9 +216,9 @@ func (r *CategoryRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "categories.Count", "categories")
 }
 
-const sqlCategoriesFindByIDs = `-- name: categories.FindByIDs replica=ok
+var opCategoriesFindByIDs = &runtime.Op{Name: "categories.FindByIDs", Table: "categories", Errs: errs, SQL: `-- name: categories.FindByIDs replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table categories whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -229,8 +226,7 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	if len(ids) == 0 {
 		return []Category{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCategoriesFindByIDs, &ids, runtime.Arg, scanCategory, len(ids))
-	return items, wrapErr(err, "categories.FindByIDs", "categories")
+	return runtime.QueryOp(ctx, r.db, opCategoriesFindByIDs, &ids, runtime.Arg, scanCategory, len(ids))
 }
 
 var copyCategories = &runtime.Copier[*NewCategory]{
@@ -270,28 +266,25 @@ func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCatego
 	return items, wrapErr(err, "categories.CreateManyReturning", "categories")
 }
 
-const sqlCategoriesUpsertBySlug = `-- name: categories.UpsertBySlug
+var opCategoriesUpsertBySlug = &runtime.Op{Name: "categories.UpsertBySlug", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.UpsertBySlug
 INSERT INTO "categories" ("parent_id", "name", "slug", "position")
 VALUES ($1, $2, $3, COALESCE($4::smallint, 0))
 ON CONFLICT ("slug") DO UPDATE
 SET "parent_id" = EXCLUDED."parent_id",
     "name" = EXCLUDED."name",
     "position" = CASE WHEN $4::smallint IS NULL THEN "categories"."position" ELSE EXCLUDED."position" END
-RETURNING "id", "parent_id", "name", "slug", "position"`
+RETURNING "id", "parent_id", "name", "slug", "position"`}
 
 // UpsertBySlug inserts n into table categories or, when a row with the same slug
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *CategoryRepo) UpsertBySlug(ctx context.Context, n NewCategory) (Category, error) {
-	if err := n.Validate(); err != nil {
-		return Category{}, wrapErr(err, "categories.UpsertBySlug", "categories")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesUpsertBySlug, &n, argsNewCategory, scanCategory)
-	return *v, wrapErr(err, "categories.UpsertBySlug", "categories")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesUpsertBySlug, &n, argsNewCategory, scanCategory)
+	return *v, err
 }
 
-const sqlCategoriesCreateIfAbsentBySlug = `-- name: categories.CreateIfAbsentBySlug
+var opCategoriesCreateIfAbsentBySlug = &runtime.Op{Name: "categories.CreateIfAbsentBySlug", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.CreateIfAbsentBySlug
 WITH "inserted" AS (
 INSERT INTO "categories" ("parent_id", "name", "slug", "position")
 VALUES ($1, $2, $3, COALESCE($4::smallint, 0))
@@ -302,18 +295,15 @@ SELECT true, "id", "parent_id", "name", "slug", "position" FROM "inserted"
 UNION ALL
 SELECT false, "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "slug" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySlug inserts n into table categories unless a row with the same
 // slug exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *CategoryRepo) CreateIfAbsentBySlug(ctx context.Context, n NewCategory) (Category, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Category{}, false, wrapErr(err, "categories.CreateIfAbsentBySlug", "categories")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCategoriesCreateIfAbsentBySlug, &n, argsNewCategory, scanCategory)
-	return *v, created, wrapErr(err, "categories.CreateIfAbsentBySlug", "categories")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentBySlug, &n, argsNewCategory, scanCategory)
+	return *v, created, err
 }
 
 // CategoryKeyedUpdate is one row's key and changes for UpdateMany.
@@ -421,15 +411,14 @@ func (r *CategoryRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewC
 	return out, created, wrapErr(err, "categories.CreateManyIfAbsentBySlug", "categories")
 }
 
-const sqlCategoriesListByParentID = `-- name: categories.ListByParentID replica=ok
+var opCategoriesListByParentID = &runtime.Op{Name: "categories.ListByParentID", Table: "categories", Errs: errs, SQL: `-- name: categories.ListByParentID replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
-WHERE "parent_id" = $1 ORDER BY "id"`
+WHERE "parent_id" = $1 ORDER BY "id"`}
 
 // ListByParentID returns the rows of table categories whose parent_id is parentID,
 // in primary key order.
 func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Category, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCategoriesListByParentID, &parentID, runtime.Arg, scanCategory, 0)
-	return items, wrapErr(err, "categories.ListByParentID", "categories")
+	return runtime.QueryOp(ctx, r.db, opCategoriesListByParentID, &parentID, runtime.Arg, scanCategory, 0)
 }
 
 const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID replica=ok

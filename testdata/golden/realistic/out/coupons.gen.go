@@ -124,30 +124,27 @@ func argsNewCoupon(n *NewCoupon, d []any) []any {
 	return append(d, &n.Code, &n.PercentOff, &n.AmountOff, &n.ValidUntil, &n.MaxUses, n.Uses.Arg())
 }
 
-const sqlCouponsCreate = `-- name: coupons.Create
+var opCouponsCreate = &runtime.Op{Name: "coupons.Create", Table: "coupons", Errs: errs, Validate: true, Params: []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"}, SQL: `-- name: coupons.Create
 INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 VALUES ($1, $2, $3, $4, $5, COALESCE($6::integer, 0))
-RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
+RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`}
 
 // Create inserts n into table coupons and returns the row as stored. It validates
 // n first.
 func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
-	if err := n.Validate(); err != nil {
-		return Coupon{}, wrapErr(err, "coupons.Create", "coupons")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsCreate, &n, argsNewCoupon, scanCoupon)
-	return *v, wrapParamsErr(err, "coupons.Create", "coupons", []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCouponsCreate, &n, argsNewCoupon, scanCoupon)
+	return *v, err
 }
 
-const sqlCouponsFindByID = `-- name: coupons.FindByID replica=ok
+var opCouponsFindByID = &runtime.Op{Name: "coupons.FindByID", Table: "coupons", Errs: errs, SQL: `-- name: coupons.FindByID replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
-WHERE "code" = $1`
+WHERE "code" = $1`}
 
 // FindByID returns the row of table coupons with the given code, or
 // runtime.ErrNotFound.
 func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsFindByID, &code, runtime.Arg, scanCoupon)
-	return *v, wrapErr(err, "coupons.FindByID", "coupons")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCouponsFindByID, &code, runtime.Arg, scanCoupon)
+	return *v, err
 }
 
 const sqlCouponsFindAll = `-- name: coupons.FindAll replica=ok
@@ -210,14 +207,14 @@ func (r *CouponRepo) Update(ctx context.Context, code string, u CouponUpdate) (C
 	return *v, wrapParamsErr(err, "coupons.Update", "coupons", []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"})
 }
 
-const sqlCouponsDelete = `-- name: coupons.Delete
-DELETE FROM "coupons" WHERE "code" = $1`
+var opCouponsDelete = &runtime.Op{Name: "coupons.Delete", Table: "coupons", Errs: errs, SQL: `-- name: coupons.Delete
+DELETE FROM "coupons" WHERE "code" = $1`}
 
 // Delete removes the row of table coupons with the given code and reports whether
 // there was one.
 func (r *CouponRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCouponsDelete, &code, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "coupons.Delete", "coupons")
+	tag, err := runtime.ExecOp(ctx, r.db, opCouponsDelete, &code, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCouponsCount = `-- name: coupons.Count replica=ok
@@ -229,9 +226,9 @@ func (r *CouponRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "coupons.Count", "coupons")
 }
 
-const sqlCouponsFindByIDs = `-- name: coupons.FindByIDs replica=ok
+var opCouponsFindByIDs = &runtime.Op{Name: "coupons.FindByIDs", Table: "coupons", Errs: errs, SQL: `-- name: coupons.FindByIDs replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
-WHERE "code" = ANY($1) ORDER BY "code"`
+WHERE "code" = ANY($1) ORDER BY "code"`}
 
 // FindByIDs returns the rows of table coupons whose code is in ids, in code order;
 // keys without a row are skipped.
@@ -239,8 +236,7 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 	if len(ids) == 0 {
 		return []Coupon{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCouponsFindByIDs, &ids, runtime.Arg, scanCoupon, len(ids))
-	return items, wrapErr(err, "coupons.FindByIDs", "coupons")
+	return runtime.QueryOp(ctx, r.db, opCouponsFindByIDs, &ids, runtime.Arg, scanCoupon, len(ids))
 }
 
 var copyCoupons = &runtime.Copier[*NewCoupon]{
@@ -280,7 +276,7 @@ func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) 
 	return items, wrapErr(err, "coupons.CreateManyReturning", "coupons")
 }
 
-const sqlCouponsUpsertByCode = `-- name: coupons.UpsertByCode
+var opCouponsUpsertByCode = &runtime.Op{Name: "coupons.UpsertByCode", Table: "coupons", Errs: errs, Validate: true, SQL: `-- name: coupons.UpsertByCode
 INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 VALUES ($1, $2, $3, $4, $5, COALESCE($6::integer, 0))
 ON CONFLICT ("code") DO UPDATE
@@ -289,21 +285,18 @@ SET "percent_off" = EXCLUDED."percent_off",
     "valid_until" = EXCLUDED."valid_until",
     "max_uses" = EXCLUDED."max_uses",
     "uses" = CASE WHEN $6::integer IS NULL THEN "coupons"."uses" ELSE EXCLUDED."uses" END
-RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
+RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`}
 
 // UpsertByCode inserts n into table coupons or, when a row with the same code
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *CouponRepo) UpsertByCode(ctx context.Context, n NewCoupon) (Coupon, error) {
-	if err := n.Validate(); err != nil {
-		return Coupon{}, wrapErr(err, "coupons.UpsertByCode", "coupons")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsUpsertByCode, &n, argsNewCoupon, scanCoupon)
-	return *v, wrapErr(err, "coupons.UpsertByCode", "coupons")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCouponsUpsertByCode, &n, argsNewCoupon, scanCoupon)
+	return *v, err
 }
 
-const sqlCouponsCreateIfAbsentByCode = `-- name: coupons.CreateIfAbsentByCode
+var opCouponsCreateIfAbsentByCode = &runtime.Op{Name: "coupons.CreateIfAbsentByCode", Table: "coupons", Errs: errs, Validate: true, SQL: `-- name: coupons.CreateIfAbsentByCode
 WITH "inserted" AS (
 INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 VALUES ($1, $2, $3, $4, $5, COALESCE($6::integer, 0))
@@ -314,18 +307,15 @@ SELECT true, "code", "percent_off", "amount_off", "valid_until", "max_uses", "us
 UNION ALL
 SELECT false, "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
 WHERE "code" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table coupons unless a row with the same
 // code exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Coupon, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Coupon{}, false, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCouponsCreateIfAbsentByCode, &n, argsNewCoupon, scanCoupon)
-	return *v, created, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCouponsCreateIfAbsentByCode, &n, argsNewCoupon, scanCoupon)
+	return *v, created, err
 }
 
 // CouponKeyedUpdate is one row's key and changes for UpdateMany.

@@ -135,30 +135,27 @@ func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.Email, &n.Name, &n.Phone, n.MarketingOk.Arg())
 }
 
-const sqlCustomersCreate = `-- name: customers.Create
+var opCustomersCreate = &runtime.Op{Name: "customers.Create", Table: "customers", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"}, SQL: `-- name: customers.Create
 INSERT INTO "customers" ("id", "organization_id", "email", "name", "phone", "marketing_ok")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::boolean, FALSE))
-RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`}
 
 // Create inserts n into table customers and returns the row as stored. It
 // validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
-	if err := n.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.Create", "customers")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer)
-	return *v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCustomersCreate, &n, argsNewCustomer, scanCustomer)
+	return *v, err
 }
 
-const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
+var opCustomersFindByID = &runtime.Op{Name: "customers.FindByID", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByID replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table customers with the given id, or
 // runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersFindByID, &id, runtime.Arg, scanCustomer)
-	return *v, wrapErr(err, "customers.FindByID", "customers")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCustomersFindByID, &id, runtime.Arg, scanCustomer)
+	return *v, err
 }
 
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
@@ -223,14 +220,14 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "organization_id", "email", "name", "phone", "phone", "marketing_ok"})
 }
 
-const sqlCustomersDelete = `-- name: customers.Delete
-DELETE FROM "customers" WHERE "id" = $1`
+var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete
+DELETE FROM "customers" WHERE "id" = $1`}
 
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
 func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCustomersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
+	tag, err := runtime.ExecOp(ctx, r.db, opCustomersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCustomersCount = `-- name: customers.Count replica=ok
@@ -242,9 +239,9 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "customers.Count", "customers")
 }
 
-const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
+var opCustomersFindByIDs = &runtime.Op{Name: "customers.FindByIDs", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByIDs replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -252,8 +249,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids))
-	return items, wrapErr(err, "customers.FindByIDs", "customers")
+	return runtime.QueryOp(ctx, r.db, opCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids))
 }
 
 var copyCustomers = &runtime.Copier[*NewCustomer]{
@@ -362,15 +358,14 @@ func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool
 	return out, wrapErr(err, "customers.DeleteMany", "customers")
 }
 
-const sqlCustomersListByOrganizationID = `-- name: customers.ListByOrganizationID replica=ok
+var opCustomersListByOrganizationID = &runtime.Op{Name: "customers.ListByOrganizationID", Table: "customers", Errs: errs, SQL: `-- name: customers.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table customers whose organization_id
 // is organizationID, in primary key order.
 func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Customer, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCustomersListByOrganizationID, &organizationID, runtime.Arg, scanCustomer, 0)
-	return items, wrapErr(err, "customers.ListByOrganizationID", "customers")
+	return runtime.QueryOp(ctx, r.db, opCustomersListByOrganizationID, &organizationID, runtime.Arg, scanCustomer, 0)
 }
 
 const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID replica=ok

@@ -118,30 +118,27 @@ func argsNewFeatureFlag(n *NewFeatureFlag, d []any) []any {
 	return append(d, &n.Key, n.Description.Arg(), n.Enabled.Arg(), n.Rollout.Arg(), runtime.OptValue(&n.Rules))
 }
 
-const sqlFeatureFlagsCreate = `-- name: feature_flags.Create
+var opFeatureFlagsCreate = &runtime.Op{Name: "feature_flags.Create", Table: "feature_flags", Errs: errs, Validate: true, Params: []string{"key", "description", "enabled", "rollout", "rules"}, SQL: `-- name: feature_flags.Create
 INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules")
 VALUES ($1, COALESCE($2::text, ''::text), COALESCE($3::boolean, FALSE), COALESCE($4::smallint, 0), COALESCE($5::jsonb, '[]'::jsonb))
-RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
+RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`}
 
 // Create inserts n into table feature_flags and returns the row as stored. It
 // validates n first.
 func (r *FeatureFlagRepo) Create(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
-	if err := n.Validate(); err != nil {
-		return FeatureFlag{}, wrapErr(err, "feature_flags.Create", "feature_flags")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsCreate, &n, argsNewFeatureFlag, scanFeatureFlag)
-	return *v, wrapParamsErr(err, "feature_flags.Create", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opFeatureFlagsCreate, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return *v, err
 }
 
-const sqlFeatureFlagsFindByID = `-- name: feature_flags.FindByID replica=ok
+var opFeatureFlagsFindByID = &runtime.Op{Name: "feature_flags.FindByID", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.FindByID replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
-WHERE "key" = $1`
+WHERE "key" = $1`}
 
 // FindByID returns the row of table feature_flags with the given key, or
 // runtime.ErrNotFound.
 func (r *FeatureFlagRepo) FindByID(ctx context.Context, key string) (FeatureFlag, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsFindByID, &key, runtime.Arg, scanFeatureFlag)
-	return *v, wrapErr(err, "feature_flags.FindByID", "feature_flags")
+	v, err := runtime.QueryOneOp(ctx, r.db, opFeatureFlagsFindByID, &key, runtime.Arg, scanFeatureFlag)
+	return *v, err
 }
 
 const sqlFeatureFlagsFindAll = `-- name: feature_flags.FindAll replica=ok
@@ -206,14 +203,14 @@ func (r *FeatureFlagRepo) Update(ctx context.Context, key string, u FeatureFlagU
 	return *v, wrapParamsErr(err, "feature_flags.Update", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
 }
 
-const sqlFeatureFlagsDelete = `-- name: feature_flags.Delete
-DELETE FROM "feature_flags" WHERE "key" = $1`
+var opFeatureFlagsDelete = &runtime.Op{Name: "feature_flags.Delete", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.Delete
+DELETE FROM "feature_flags" WHERE "key" = $1`}
 
 // Delete removes the row of table feature_flags with the given key and reports
 // whether there was one.
 func (r *FeatureFlagRepo) Delete(ctx context.Context, key string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlFeatureFlagsDelete, &key, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "feature_flags.Delete", "feature_flags")
+	tag, err := runtime.ExecOp(ctx, r.db, opFeatureFlagsDelete, &key, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlFeatureFlagsCount = `-- name: feature_flags.Count replica=ok
@@ -225,9 +222,9 @@ func (r *FeatureFlagRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "feature_flags.Count", "feature_flags")
 }
 
-const sqlFeatureFlagsFindByIDs = `-- name: feature_flags.FindByIDs replica=ok
+var opFeatureFlagsFindByIDs = &runtime.Op{Name: "feature_flags.FindByIDs", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.FindByIDs replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
-WHERE "key" = ANY($1) ORDER BY "key"`
+WHERE "key" = ANY($1) ORDER BY "key"`}
 
 // FindByIDs returns the rows of table feature_flags whose key is in ids, in key
 // order; keys without a row are skipped.
@@ -235,8 +232,7 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 	if len(ids) == 0 {
 		return []FeatureFlag{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlFeatureFlagsFindByIDs, &ids, runtime.Arg, scanFeatureFlag, len(ids))
-	return items, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
+	return runtime.QueryOp(ctx, r.db, opFeatureFlagsFindByIDs, &ids, runtime.Arg, scanFeatureFlag, len(ids))
 }
 
 var copyFeatureFlags = &runtime.Copier[*NewFeatureFlag]{
@@ -278,7 +274,7 @@ func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFea
 	return items, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
 }
 
-const sqlFeatureFlagsUpsertByKey = `-- name: feature_flags.UpsertByKey
+var opFeatureFlagsUpsertByKey = &runtime.Op{Name: "feature_flags.UpsertByKey", Table: "feature_flags", Errs: errs, Validate: true, SQL: `-- name: feature_flags.UpsertByKey
 INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules")
 VALUES ($1, COALESCE($2::text, ''::text), COALESCE($3::boolean, FALSE), COALESCE($4::smallint, 0), COALESCE($5::jsonb, '[]'::jsonb))
 ON CONFLICT ("key") DO UPDATE
@@ -287,21 +283,18 @@ SET "description" = CASE WHEN $2::text IS NULL THEN "feature_flags"."description
     "rollout" = CASE WHEN $4::smallint IS NULL THEN "feature_flags"."rollout" ELSE EXCLUDED."rollout" END,
     "rules" = CASE WHEN $5::jsonb IS NULL THEN "feature_flags"."rules" ELSE EXCLUDED."rules" END,
     "updated_at" = now()
-RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
+RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`}
 
 // UpsertByKey inserts n into table feature_flags or, when a row with the same key
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first. It sets updated_at to the transaction's time.
 func (r *FeatureFlagRepo) UpsertByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
-	if err := n.Validate(); err != nil {
-		return FeatureFlag{}, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsUpsertByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
-	return *v, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
+	v, err := runtime.QueryOneOp(ctx, r.db, opFeatureFlagsUpsertByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return *v, err
 }
 
-const sqlFeatureFlagsCreateIfAbsentByKey = `-- name: feature_flags.CreateIfAbsentByKey
+var opFeatureFlagsCreateIfAbsentByKey = &runtime.Op{Name: "feature_flags.CreateIfAbsentByKey", Table: "feature_flags", Errs: errs, Validate: true, SQL: `-- name: feature_flags.CreateIfAbsentByKey
 WITH "inserted" AS (
 INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules")
 VALUES ($1, COALESCE($2::text, ''::text), COALESCE($3::boolean, FALSE), COALESCE($4::smallint, 0), COALESCE($5::jsonb, '[]'::jsonb))
@@ -312,18 +305,15 @@ SELECT true, "key", "description", "enabled", "rollout", "rules", "created_at", 
 UNION ALL
 SELECT false, "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
 WHERE "key" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByKey inserts n into table feature_flags unless a row with the
 // same key exists, and returns the new row and true, or the existing row,
 // unchanged, and false, in one statement (run again, up to three times, when the
 // row in the way was committed after it started). It validates n first.
 func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, bool, error) {
-	if err := n.Validate(); err != nil {
-		return FeatureFlag{}, false, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlFeatureFlagsCreateIfAbsentByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
-	return *v, created, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opFeatureFlagsCreateIfAbsentByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return *v, created, err
 }
 
 // FeatureFlagKeyedUpdate is one row's key and changes for UpdateMany.

@@ -97,26 +97,26 @@ func argsNewInventory(n *NewInventory, d []any) []any {
 	return append(d, &n.WarehouseID, &n.VariantID, n.OnHand.Arg(), n.Reserved.Arg())
 }
 
-const sqlInventoryCreate = `-- name: inventory.Create
+var opInventoryCreate = &runtime.Op{Name: "inventory.Create", Table: "inventory", Errs: errs, Params: []string{"warehouse_id", "variant_id", "on_hand", "reserved"}, SQL: `-- name: inventory.Create
 INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
 VALUES ($1, $2, COALESCE($3::integer, 0), COALESCE($4::integer, 0))
-RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
+RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`}
 
 // Create inserts n into table inventory and returns the row as stored.
 func (r *InventoryRepo) Create(ctx context.Context, n NewInventory) (Inventory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryCreate, &n, argsNewInventory, scanInventory)
-	return *v, wrapParamsErr(err, "inventory.Create", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opInventoryCreate, &n, argsNewInventory, scanInventory)
+	return *v, err
 }
 
-const sqlInventoryFindByID = `-- name: inventory.FindByID replica=ok
+var opInventoryFindByID = &runtime.Op{Name: "inventory.FindByID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.FindByID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
-WHERE "warehouse_id" = $1 AND "variant_id" = $2`
+WHERE "warehouse_id" = $1 AND "variant_id" = $2`}
 
 // FindByID returns the row of table inventory with the given warehouseID and
 // variantID, or runtime.ErrNotFound.
 func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variantID uuid.UUID) (Inventory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryFindByID, &warehouseID, runtime.Arg, scanInventory, variantID)
-	return *v, wrapErr(err, "inventory.FindByID", "inventory")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInventoryFindByID, &warehouseID, runtime.Arg, scanInventory, variantID)
+	return *v, err
 }
 
 const sqlInventoryFindAll = `-- name: inventory.FindAll replica=ok
@@ -176,14 +176,14 @@ func (r *InventoryRepo) Update(ctx context.Context, warehouseID int16, variantID
 	return *v, wrapParamsErr(err, "inventory.Update", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
 }
 
-const sqlInventoryDelete = `-- name: inventory.Delete
-DELETE FROM "inventory" WHERE "warehouse_id" = $1 AND "variant_id" = $2`
+var opInventoryDelete = &runtime.Op{Name: "inventory.Delete", Table: "inventory", Errs: errs, SQL: `-- name: inventory.Delete
+DELETE FROM "inventory" WHERE "warehouse_id" = $1 AND "variant_id" = $2`}
 
 // Delete removes the row of table inventory with the given warehouseID and
 // variantID and reports whether there was one.
 func (r *InventoryRepo) Delete(ctx context.Context, warehouseID int16, variantID uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlInventoryDelete, &warehouseID, runtime.Arg, variantID)
-	return tag.RowsAffected() > 0, wrapErr(err, "inventory.Delete", "inventory")
+	tag, err := runtime.ExecOp(ctx, r.db, opInventoryDelete, &warehouseID, runtime.Arg, variantID)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlInventoryCount = `-- name: inventory.Count replica=ok
@@ -227,24 +227,24 @@ func (r *InventoryRepo) CreateManyReturning(ctx context.Context, rows []NewInven
 	return items, wrapErr(err, "inventory.CreateManyReturning", "inventory")
 }
 
-const sqlInventoryUpsertByWarehouseIDAndVariantID = `-- name: inventory.UpsertByWarehouseIDAndVariantID
+var opInventoryUpsertByWarehouseIDAndVariantID = &runtime.Op{Name: "inventory.UpsertByWarehouseIDAndVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.UpsertByWarehouseIDAndVariantID
 INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
 VALUES ($1, $2, COALESCE($3::integer, 0), COALESCE($4::integer, 0))
 ON CONFLICT ("warehouse_id", "variant_id") DO UPDATE
 SET "on_hand" = CASE WHEN $3::integer IS NULL THEN "inventory"."on_hand" ELSE EXCLUDED."on_hand" END,
     "reserved" = CASE WHEN $4::integer IS NULL THEN "inventory"."reserved" ELSE EXCLUDED."reserved" END
-RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
+RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`}
 
 // UpsertByWarehouseIDAndVariantID inserts n into table inventory or, when a row
 // with the same (warehouse_id, variant_id) exists, updates it from n (every column
 // but the key's and the primary key's; an unset optional field keeps its value),
 // in one statement, and returns the row as stored.
 func (r *InventoryRepo) UpsertByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryUpsertByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
-	return *v, wrapErr(err, "inventory.UpsertByWarehouseIDAndVariantID", "inventory")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInventoryUpsertByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
+	return *v, err
 }
 
-const sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID = `-- name: inventory.CreateIfAbsentByWarehouseIDAndVariantID
+var opInventoryCreateIfAbsentByWarehouseIDAndVariantID = &runtime.Op{Name: "inventory.CreateIfAbsentByWarehouseIDAndVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.CreateIfAbsentByWarehouseIDAndVariantID
 WITH "inserted" AS (
 INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
 VALUES ($1, $2, COALESCE($3::integer, 0), COALESCE($4::integer, 0))
@@ -255,15 +255,15 @@ SELECT true, "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inserted"
 UNION ALL
 SELECT false, "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "warehouse_id" = $1 AND "variant_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByWarehouseIDAndVariantID inserts n into table inventory unless a
 // row with the same (warehouse_id, variant_id) exists, and returns the new row and
 // true, or the existing row, unchanged, and false, in one statement (run again, up
 // to three times, when the row in the way was committed after it started).
 func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
-	return *v, created, wrapErr(err, "inventory.CreateIfAbsentByWarehouseIDAndVariantID", "inventory")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInventoryCreateIfAbsentByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
+	return *v, created, err
 }
 
 // InventoryKey is the primary key of a row of table inventory.
@@ -383,15 +383,14 @@ func (r *InventoryRepo) CreateManyIfAbsentByWarehouseIDAndVariantID(ctx context.
 	return out, created, wrapErr(err, "inventory.CreateManyIfAbsentByWarehouseIDAndVariantID", "inventory")
 }
 
-const sqlInventoryListByWarehouseID = `-- name: inventory.ListByWarehouseID replica=ok
+var opInventoryListByWarehouseID = &runtime.Op{Name: "inventory.ListByWarehouseID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.ListByWarehouseID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
-WHERE "warehouse_id" = $1 ORDER BY "warehouse_id", "variant_id"`
+WHERE "warehouse_id" = $1 ORDER BY "warehouse_id", "variant_id"`}
 
 // ListByWarehouseID returns the rows of table inventory whose warehouse_id is
 // warehouseID, in primary key order.
 func (r *InventoryRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Inventory, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInventoryListByWarehouseID, &warehouseID, runtime.Arg, scanInventory, 0)
-	return items, wrapErr(err, "inventory.ListByWarehouseID", "inventory")
+	return runtime.QueryOp(ctx, r.db, opInventoryListByWarehouseID, &warehouseID, runtime.Arg, scanInventory, 0)
 }
 
 const sqlInventoryLoadByWarehouseID = `-- name: inventory.LoadByWarehouseID replica=ok
@@ -413,15 +412,14 @@ func (r *InventoryRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (ma
 	return m, wrapErr(err, "inventory.LoadByWarehouseID", "inventory")
 }
 
-const sqlInventoryListByVariantID = `-- name: inventory.ListByVariantID replica=ok
+var opInventoryListByVariantID = &runtime.Op{Name: "inventory.ListByVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.ListByVariantID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
-WHERE "variant_id" = $1 ORDER BY "warehouse_id", "variant_id"`
+WHERE "variant_id" = $1 ORDER BY "warehouse_id", "variant_id"`}
 
 // ListByVariantID returns the rows of table inventory whose variant_id is
 // variantID, in primary key order.
 func (r *InventoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]Inventory, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInventoryListByVariantID, &variantID, runtime.Arg, scanInventory, 0)
-	return items, wrapErr(err, "inventory.ListByVariantID", "inventory")
+	return runtime.QueryOp(ctx, r.db, opInventoryListByVariantID, &variantID, runtime.Arg, scanInventory, 0)
 }
 
 const sqlInventoryLoadByVariantID = `-- name: inventory.LoadByVariantID replica=ok

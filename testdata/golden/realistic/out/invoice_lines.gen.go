@@ -115,30 +115,27 @@ func argsNewInvoiceLine(n *NewInvoiceLine, d []any) []any {
 	return append(d, &n.InvoiceID, &n.LineNo, &n.Description, n.Quantity.Arg(), &n.UnitPrice, &n.Amount)
 }
 
-const sqlInvoiceLinesCreate = `-- name: invoice_lines.Create
+var opInvoiceLinesCreate = &runtime.Op{Name: "invoice_lines.Create", Table: "invoice_lines", Errs: errs, Validate: true, Params: []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"}, SQL: `-- name: invoice_lines.Create
 INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
-RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
+RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`}
 
 // Create inserts n into table invoice_lines and returns the row as stored. It
 // validates n first.
 func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
-	if err := n.Validate(); err != nil {
-		return InvoiceLine{}, wrapErr(err, "invoice_lines.Create", "invoice_lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesCreate, &n, argsNewInvoiceLine, scanInvoiceLine)
-	return *v, wrapParamsErr(err, "invoice_lines.Create", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoiceLinesCreate, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return *v, err
 }
 
-const sqlInvoiceLinesFindByID = `-- name: invoice_lines.FindByID replica=ok
+var opInvoiceLinesFindByID = &runtime.Op{Name: "invoice_lines.FindByID", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.FindByID replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
-WHERE "invoice_id" = $1 AND "line_no" = $2`
+WHERE "invoice_id" = $1 AND "line_no" = $2`}
 
 // FindByID returns the row of table invoice_lines with the given invoiceID and
 // lineNo, or runtime.ErrNotFound.
 func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (InvoiceLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesFindByID, &invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
-	return *v, wrapErr(err, "invoice_lines.FindByID", "invoice_lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoiceLinesFindByID, &invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
+	return *v, err
 }
 
 const sqlInvoiceLinesFindAll = `-- name: invoice_lines.FindAll replica=ok
@@ -203,14 +200,14 @@ func (r *InvoiceLineRepo) Update(ctx context.Context, invoiceID uuid.UUID, lineN
 	return *v, wrapParamsErr(err, "invoice_lines.Update", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
 }
 
-const sqlInvoiceLinesDelete = `-- name: invoice_lines.Delete
-DELETE FROM "invoice_lines" WHERE "invoice_id" = $1 AND "line_no" = $2`
+var opInvoiceLinesDelete = &runtime.Op{Name: "invoice_lines.Delete", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.Delete
+DELETE FROM "invoice_lines" WHERE "invoice_id" = $1 AND "line_no" = $2`}
 
 // Delete removes the row of table invoice_lines with the given invoiceID and
 // lineNo and reports whether there was one.
 func (r *InvoiceLineRepo) Delete(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlInvoiceLinesDelete, &invoiceID, runtime.Arg, lineNo)
-	return tag.RowsAffected() > 0, wrapErr(err, "invoice_lines.Delete", "invoice_lines")
+	tag, err := runtime.ExecOp(ctx, r.db, opInvoiceLinesDelete, &invoiceID, runtime.Arg, lineNo)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlInvoiceLinesCount = `-- name: invoice_lines.Count replica=ok
@@ -259,7 +256,7 @@ func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInv
 	return items, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
 }
 
-const sqlInvoiceLinesUpsertByInvoiceIDAndLineNo = `-- name: invoice_lines.UpsertByInvoiceIDAndLineNo
+var opInvoiceLinesUpsertByInvoiceIDAndLineNo = &runtime.Op{Name: "invoice_lines.UpsertByInvoiceIDAndLineNo", Table: "invoice_lines", Errs: errs, Validate: true, SQL: `-- name: invoice_lines.UpsertByInvoiceIDAndLineNo
 INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
 ON CONFLICT ("invoice_id", "line_no") DO UPDATE
@@ -267,21 +264,18 @@ SET "description" = EXCLUDED."description",
     "quantity" = CASE WHEN $4::numeric(12,3) IS NULL THEN "invoice_lines"."quantity" ELSE EXCLUDED."quantity" END,
     "unit_price" = EXCLUDED."unit_price",
     "amount" = EXCLUDED."amount"
-RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
+RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`}
 
 // UpsertByInvoiceIDAndLineNo inserts n into table invoice_lines or, when a row
 // with the same (invoice_id, line_no) exists, updates it from n (every column but
 // the key's and the primary key's; an unset optional field keeps its value), in
 // one statement, and returns the row as stored. It validates n first.
 func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
-	if err := n.Validate(); err != nil {
-		return InvoiceLine{}, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
-	return *v, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoiceLinesUpsertByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return *v, err
 }
 
-const sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo = `-- name: invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo
+var opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo = &runtime.Op{Name: "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", Table: "invoice_lines", Errs: errs, Validate: true, SQL: `-- name: invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo
 WITH "inserted" AS (
 INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
@@ -292,7 +286,7 @@ SELECT true, "invoice_id", "line_no", "description", "quantity", "unit_price", "
 UNION ALL
 SELECT false, "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
 WHERE "invoice_id" = $1 AND "line_no" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByInvoiceIDAndLineNo inserts n into table invoice_lines unless a
 // row with the same (invoice_id, line_no) exists, and returns the new row and
@@ -300,11 +294,8 @@ LIMIT 1`
 // to three times, when the row in the way was committed after it started). It
 // validates n first.
 func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, bool, error) {
-	if err := n.Validate(); err != nil {
-		return InvoiceLine{}, false, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
-	return *v, created, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return *v, created, err
 }
 
 // InvoiceLineKey is the primary key of a row of table invoice_lines.
@@ -429,15 +420,14 @@ func (r *InvoiceLineRepo) CreateManyIfAbsentByInvoiceIDAndLineNo(ctx context.Con
 	return out, created, wrapErr(err, "invoice_lines.CreateManyIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
 }
 
-const sqlInvoiceLinesListByInvoiceID = `-- name: invoice_lines.ListByInvoiceID replica=ok
+var opInvoiceLinesListByInvoiceID = &runtime.Op{Name: "invoice_lines.ListByInvoiceID", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.ListByInvoiceID replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
-WHERE "invoice_id" = $1 ORDER BY "invoice_id", "line_no"`
+WHERE "invoice_id" = $1 ORDER BY "invoice_id", "line_no"`}
 
 // ListByInvoiceID returns the rows of table invoice_lines whose invoice_id is
 // invoiceID, in primary key order.
 func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]InvoiceLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoiceLinesListByInvoiceID, &invoiceID, runtime.Arg, scanInvoiceLine, 0)
-	return items, wrapErr(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
+	return runtime.QueryOp(ctx, r.db, opInvoiceLinesListByInvoiceID, &invoiceID, runtime.Arg, scanInvoiceLine, 0)
 }
 
 const sqlInvoiceLinesLoadByInvoiceID = `-- name: invoice_lines.LoadByInvoiceID replica=ok

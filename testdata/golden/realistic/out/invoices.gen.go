@@ -201,30 +201,27 @@ func argsNewInvoice(n *NewInvoice, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.SubscriptionID, &n.Number, n.Status.Arg(), &n.Currency, n.Subtotal.Arg(), n.Tax.Arg(), n.Total.Arg(), &n.CouponCode, &n.IssuedOn, &n.DueOn)
 }
 
-const sqlInvoicesCreate = `-- name: invoices.Create
+var opInvoicesCreate = &runtime.Op{Name: "invoices.Create", Table: "invoices", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"}, SQL: `-- name: invoices.Create
 INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
-RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`}
 
 // Create inserts n into table invoices and returns the row as stored. It validates
 // n first.
 func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error) {
-	if err := n.Validate(); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesCreate, &n, argsNewInvoice, scanInvoice)
-	return *v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoicesCreate, &n, argsNewInvoice, scanInvoice)
+	return *v, err
 }
 
-const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
+var opInvoicesFindByID = &runtime.Op{Name: "invoices.FindByID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindByID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table invoices with the given id, or
 // runtime.ErrNotFound.
 func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesFindByID, &id, runtime.Arg, scanInvoice)
-	return *v, wrapErr(err, "invoices.FindByID", "invoices")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoicesFindByID, &id, runtime.Arg, scanInvoice)
+	return *v, err
 }
 
 const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
@@ -289,14 +286,14 @@ func (r *InvoiceRepo) Update(ctx context.Context, id uuid.UUID, u InvoiceUpdate)
 	return *v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"id", "organization_id", "subscription_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "coupon_code", "issued_on", "issued_on", "due_on", "due_on"})
 }
 
-const sqlInvoicesDelete = `-- name: invoices.Delete
-DELETE FROM "invoices" WHERE "id" = $1`
+var opInvoicesDelete = &runtime.Op{Name: "invoices.Delete", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Delete
+DELETE FROM "invoices" WHERE "id" = $1`}
 
 // Delete removes the row of table invoices with the given id and reports whether
 // there was one.
 func (r *InvoiceRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlInvoicesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "invoices.Delete", "invoices")
+	tag, err := runtime.ExecOp(ctx, r.db, opInvoicesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlInvoicesCount = `-- name: invoices.Count replica=ok
@@ -308,9 +305,9 @@ func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "invoices.Count", "invoices")
 }
 
-const sqlInvoicesFindByIDs = `-- name: invoices.FindByIDs replica=ok
+var opInvoicesFindByIDs = &runtime.Op{Name: "invoices.FindByIDs", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindByIDs replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table invoices whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -318,8 +315,7 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 	if len(ids) == 0 {
 		return []Invoice{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesFindByIDs, &ids, runtime.Arg, scanInvoice, len(ids))
-	return items, wrapErr(err, "invoices.FindByIDs", "invoices")
+	return runtime.QueryOp(ctx, r.db, opInvoicesFindByIDs, &ids, runtime.Arg, scanInvoice, len(ids))
 }
 
 var copyInvoices = &runtime.Copier[*NewInvoice]{
@@ -361,7 +357,7 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 	return items, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 }
 
-const sqlInvoicesUpsertByNumber = `-- name: invoices.UpsertByNumber
+var opInvoicesUpsertByNumber = &runtime.Op{Name: "invoices.UpsertByNumber", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.UpsertByNumber
 INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
 ON CONFLICT ("number") DO UPDATE
@@ -376,21 +372,18 @@ SET "organization_id" = EXCLUDED."organization_id",
     "issued_on" = EXCLUDED."issued_on",
     "due_on" = EXCLUDED."due_on",
     "updated_at" = now()
-RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`}
 
 // UpsertByNumber inserts n into table invoices or, when a row with the same number
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first. It sets updated_at to the transaction's time.
 func (r *InvoiceRepo) UpsertByNumber(ctx context.Context, n NewInvoice) (Invoice, error) {
-	if err := n.Validate(); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.UpsertByNumber", "invoices")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesUpsertByNumber, &n, argsNewInvoice, scanInvoice)
-	return *v, wrapErr(err, "invoices.UpsertByNumber", "invoices")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoicesUpsertByNumber, &n, argsNewInvoice, scanInvoice)
+	return *v, err
 }
 
-const sqlInvoicesCreateIfAbsentByNumber = `-- name: invoices.CreateIfAbsentByNumber
+var opInvoicesCreateIfAbsentByNumber = &runtime.Op{Name: "invoices.CreateIfAbsentByNumber", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateIfAbsentByNumber
 WITH "inserted" AS (
 INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
@@ -401,18 +394,15 @@ SELECT true, "id", "organization_id", "subscription_id", "number", "status", "cu
 UNION ALL
 SELECT false, "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "number" = $4
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByNumber inserts n into table invoices unless a row with the same
 // number exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) (Invoice, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Invoice{}, false, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoicesCreateIfAbsentByNumber, &n, argsNewInvoice, scanInvoice)
-	return *v, created, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInvoicesCreateIfAbsentByNumber, &n, argsNewInvoice, scanInvoice)
+	return *v, created, err
 }
 
 // InvoiceKeyedUpdate is one row's key and changes for UpdateMany.
@@ -538,15 +528,14 @@ func (r *InvoiceRepo) CreateManyIfAbsentByNumber(ctx context.Context, rows []New
 	return out, created, wrapErr(err, "invoices.CreateManyIfAbsentByNumber", "invoices")
 }
 
-const sqlInvoicesListByOrganizationID = `-- name: invoices.ListByOrganizationID replica=ok
+var opInvoicesListByOrganizationID = &runtime.Op{Name: "invoices.ListByOrganizationID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table invoices whose organization_id is
 // organizationID, in primary key order.
 func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Invoice, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesListByOrganizationID, &organizationID, runtime.Arg, scanInvoice, 0)
-	return items, wrapErr(err, "invoices.ListByOrganizationID", "invoices")
+	return runtime.QueryOp(ctx, r.db, opInvoicesListByOrganizationID, &organizationID, runtime.Arg, scanInvoice, 0)
 }
 
 const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID replica=ok
@@ -568,15 +557,14 @@ func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID
 	return m, wrapErr(err, "invoices.LoadByOrganizationID", "invoices")
 }
 
-const sqlInvoicesListBySubscriptionID = `-- name: invoices.ListBySubscriptionID replica=ok
+var opInvoicesListBySubscriptionID = &runtime.Op{Name: "invoices.ListBySubscriptionID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListBySubscriptionID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "subscription_id" = $1 ORDER BY "id"`
+WHERE "subscription_id" = $1 ORDER BY "id"`}
 
 // ListBySubscriptionID returns the rows of table invoices whose subscription_id is
 // subscriptionID, in primary key order.
 func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID uuid.UUID) ([]Invoice, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesListBySubscriptionID, &subscriptionID, runtime.Arg, scanInvoice, 0)
-	return items, wrapErr(err, "invoices.ListBySubscriptionID", "invoices")
+	return runtime.QueryOp(ctx, r.db, opInvoicesListBySubscriptionID, &subscriptionID, runtime.Arg, scanInvoice, 0)
 }
 
 const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID replica=ok
@@ -598,15 +586,14 @@ func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID
 	return m, wrapErr(err, "invoices.LoadBySubscriptionID", "invoices")
 }
 
-const sqlInvoicesListByCouponCode = `-- name: invoices.ListByCouponCode replica=ok
+var opInvoicesListByCouponCode = &runtime.Op{Name: "invoices.ListByCouponCode", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByCouponCode replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "coupon_code" = $1 ORDER BY "id"`
+WHERE "coupon_code" = $1 ORDER BY "id"`}
 
 // ListByCouponCode returns the rows of table invoices whose coupon_code is
 // couponCode, in primary key order.
 func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) ([]Invoice, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesListByCouponCode, &couponCode, runtime.Arg, scanInvoice, 0)
-	return items, wrapErr(err, "invoices.ListByCouponCode", "invoices")
+	return runtime.QueryOp(ctx, r.db, opInvoicesListByCouponCode, &couponCode, runtime.Arg, scanInvoice, 0)
 }
 
 const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode replica=ok

@@ -141,30 +141,27 @@ func argsNewJob(n *NewJob, d []any) []any {
 	return append(d, n.Queue.Arg(), n.Payload, n.RunAt.Arg(), n.Attempts.Arg(), &n.LastError, &n.LockedBy, &n.LockedAt)
 }
 
-const sqlJobsCreate = `-- name: jobs.Create
+var opJobsCreate = &runtime.Op{Name: "jobs.Create", Table: "jobs", Errs: errs, Validate: true, Params: []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"}, SQL: `-- name: jobs.Create
 INSERT INTO "jobs" ("queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
 VALUES (COALESCE($1::varchar, 'default'::varchar(32)), $2, COALESCE($3::timestamptz, now()), COALESCE($4::integer, 0), $5, $6, $7)
-RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`
+RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`}
 
 // Create inserts n into table jobs and returns the row as stored. It validates n
 // first.
 func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
-	if err := n.Validate(); err != nil {
-		return Job{}, wrapErr(err, "jobs.Create", "jobs")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlJobsCreate, &n, argsNewJob, scanJob)
-	return *v, wrapParamsErr(err, "jobs.Create", "jobs", []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opJobsCreate, &n, argsNewJob, scanJob)
+	return *v, err
 }
 
-const sqlJobsFindByID = `-- name: jobs.FindByID replica=ok
+var opJobsFindByID = &runtime.Op{Name: "jobs.FindByID", Table: "jobs", Errs: errs, SQL: `-- name: jobs.FindByID replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table jobs with the given id, or
 // runtime.ErrNotFound.
 func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlJobsFindByID, &id, runtime.Arg, scanJob)
-	return *v, wrapErr(err, "jobs.FindByID", "jobs")
+	v, err := runtime.QueryOneOp(ctx, r.db, opJobsFindByID, &id, runtime.Arg, scanJob)
+	return *v, err
 }
 
 const sqlJobsFindAll = `-- name: jobs.FindAll replica=ok
@@ -226,14 +223,14 @@ func (r *JobRepo) Update(ctx context.Context, id int64, u JobUpdate) (Job, error
 	return *v, wrapParamsErr(err, "jobs.Update", "jobs", []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"})
 }
 
-const sqlJobsDelete = `-- name: jobs.Delete
-DELETE FROM "jobs" WHERE "id" = $1`
+var opJobsDelete = &runtime.Op{Name: "jobs.Delete", Table: "jobs", Errs: errs, SQL: `-- name: jobs.Delete
+DELETE FROM "jobs" WHERE "id" = $1`}
 
 // Delete removes the row of table jobs with the given id and reports whether there
 // was one.
 func (r *JobRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlJobsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "jobs.Delete", "jobs")
+	tag, err := runtime.ExecOp(ctx, r.db, opJobsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlJobsCount = `-- name: jobs.Count replica=ok
@@ -245,9 +242,9 @@ func (r *JobRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "jobs.Count", "jobs")
 }
 
-const sqlJobsFindByIDs = `-- name: jobs.FindByIDs replica=ok
+var opJobsFindByIDs = &runtime.Op{Name: "jobs.FindByIDs", Table: "jobs", Errs: errs, SQL: `-- name: jobs.FindByIDs replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table jobs whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -255,8 +252,7 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	if len(ids) == 0 {
 		return []Job{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlJobsFindByIDs, &ids, runtime.Arg, scanJob, len(ids))
-	return items, wrapErr(err, "jobs.FindByIDs", "jobs")
+	return runtime.QueryOp(ctx, r.db, opJobsFindByIDs, &ids, runtime.Arg, scanJob, len(ids))
 }
 
 var copyJobs = &runtime.Copier[*NewJob]{

@@ -105,30 +105,27 @@ func argsNewMembership(n *NewMembership, d []any) []any {
 	return append(d, &n.OrganizationID, &n.UserID, n.Role.Arg(), &n.InvitedBy)
 }
 
-const sqlMembershipsCreate = `-- name: memberships.Create
+var opMembershipsCreate = &runtime.Op{Name: "memberships.Create", Table: "memberships", Errs: errs, Validate: true, Params: []string{"organization_id", "user_id", "role", "invited_by"}, SQL: `-- name: memberships.Create
 INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
 VALUES ($1, $2, COALESCE($3::"member_role", 'member'::"member_role"), $4)
-RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
+RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`}
 
 // Create inserts n into table memberships and returns the row as stored. It
 // validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, &n, argsNewMembership, scanMembership)
-	return *v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"organization_id", "user_id", "role", "invited_by"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, &n, argsNewMembership, scanMembership)
+	return *v, err
 }
 
-const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
+var opMembershipsFindByID = &runtime.Op{Name: "memberships.FindByID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindByID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
-WHERE "organization_id" = $1 AND "user_id" = $2`
+WHERE "organization_id" = $1 AND "user_id" = $2`}
 
 // FindByID returns the row of table memberships with the given organizationID and
 // userID, or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (Membership, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, &organizationID, runtime.Arg, scanMembership, userID)
-	return *v, wrapErr(err, "memberships.FindByID", "memberships")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, &organizationID, runtime.Arg, scanMembership, userID)
+	return *v, err
 }
 
 const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
@@ -195,14 +192,14 @@ func (r *MembershipRepo) Update(ctx context.Context, organizationID uuid.UUID, u
 	return *v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"organization_id", "user_id", "role", "invited_by", "invited_by"})
 }
 
-const sqlMembershipsDelete = `-- name: memberships.Delete
-DELETE FROM "memberships" WHERE "organization_id" = $1 AND "user_id" = $2`
+var opMembershipsDelete = &runtime.Op{Name: "memberships.Delete", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Delete
+DELETE FROM "memberships" WHERE "organization_id" = $1 AND "user_id" = $2`}
 
 // Delete removes the row of table memberships with the given organizationID and
 // userID and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMembershipsDelete, &organizationID, runtime.Arg, userID)
-	return tag.RowsAffected() > 0, wrapErr(err, "memberships.Delete", "memberships")
+	tag, err := runtime.ExecOp(ctx, r.db, opMembershipsDelete, &organizationID, runtime.Arg, userID)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlMembershipsCount = `-- name: memberships.Count replica=ok
@@ -251,14 +248,14 @@ func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMemb
 	return items, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 }
 
-const sqlMembershipsUpsertByOrganizationIDAndUserID = `-- name: memberships.UpsertByOrganizationIDAndUserID
+var opMembershipsUpsertByOrganizationIDAndUserID = &runtime.Op{Name: "memberships.UpsertByOrganizationIDAndUserID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.UpsertByOrganizationIDAndUserID
 INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
 VALUES ($1, $2, COALESCE($3::"member_role", 'member'::"member_role"), $4)
 ON CONFLICT ("organization_id", "user_id") DO UPDATE
 SET "role" = CASE WHEN $3::"member_role" IS NULL THEN "memberships"."role" ELSE EXCLUDED."role" END,
     "invited_by" = EXCLUDED."invited_by",
     "updated_at" = now()
-RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
+RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`}
 
 // UpsertByOrganizationIDAndUserID inserts n into table memberships or, when a row
 // with the same (organization_id, user_id) exists, updates it from n (every column
@@ -266,14 +263,11 @@ RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "upd
 // in one statement, and returns the row as stored. It validates n first. It sets
 // updated_at to the transaction's time.
 func (r *MembershipRepo) UpsertByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsUpsertByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
-	return *v, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
+	return *v, err
 }
 
-const sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID = `-- name: memberships.CreateIfAbsentByOrganizationIDAndUserID
+var opMembershipsCreateIfAbsentByOrganizationIDAndUserID = &runtime.Op{Name: "memberships.CreateIfAbsentByOrganizationIDAndUserID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateIfAbsentByOrganizationIDAndUserID
 WITH "inserted" AS (
 INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
 VALUES ($1, $2, COALESCE($3::"member_role", 'member'::"member_role"), $4)
@@ -284,7 +278,7 @@ SELECT true, "organization_id", "user_id", "role", "invited_by", "created_at", "
 UNION ALL
 SELECT false, "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "organization_id" = $1 AND "user_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrganizationIDAndUserID inserts n into table memberships unless
 // a row with the same (organization_id, user_id) exists, and returns the new row
@@ -292,11 +286,8 @@ LIMIT 1`
 // again, up to three times, when the row in the way was committed after it
 // started). It validates n first.
 func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
-	return *v, created, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
+	return *v, created, err
 }
 
 // MembershipKey is the primary key of a row of table memberships.
@@ -419,15 +410,14 @@ func (r *MembershipRepo) CreateManyIfAbsentByOrganizationIDAndUserID(ctx context
 	return out, created, wrapErr(err, "memberships.CreateManyIfAbsentByOrganizationIDAndUserID", "memberships")
 }
 
-const sqlMembershipsListByOrganizationID = `-- name: memberships.ListByOrganizationID replica=ok
+var opMembershipsListByOrganizationID = &runtime.Op{Name: "memberships.ListByOrganizationID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByOrganizationID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
-WHERE "organization_id" = $1 ORDER BY "organization_id", "user_id"`
+WHERE "organization_id" = $1 ORDER BY "organization_id", "user_id"`}
 
 // ListByOrganizationID returns the rows of table memberships whose organization_id
 // is organizationID, in primary key order.
 func (r *MembershipRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByOrganizationID, &organizationID, runtime.Arg, scanMembership, 0)
-	return items, wrapErr(err, "memberships.ListByOrganizationID", "memberships")
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByOrganizationID, &organizationID, runtime.Arg, scanMembership, 0)
 }
 
 const sqlMembershipsLoadByOrganizationID = `-- name: memberships.LoadByOrganizationID replica=ok
@@ -449,15 +439,14 @@ func (r *MembershipRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.U
 	return m, wrapErr(err, "memberships.LoadByOrganizationID", "memberships")
 }
 
-const sqlMembershipsListByUserID = `-- name: memberships.ListByUserID replica=ok
+var opMembershipsListByUserID = &runtime.Op{Name: "memberships.ListByUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByUserID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
-WHERE "user_id" = $1 ORDER BY "organization_id", "user_id"`
+WHERE "user_id" = $1 ORDER BY "organization_id", "user_id"`}
 
 // ListByUserID returns the rows of table memberships whose user_id is userID, in
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
-	return items, wrapErr(err, "memberships.ListByUserID", "memberships")
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
 }
 
 const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
@@ -479,15 +468,14 @@ func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
 }
 
-const sqlMembershipsListByInvitedBy = `-- name: memberships.ListByInvitedBy replica=ok
+var opMembershipsListByInvitedBy = &runtime.Op{Name: "memberships.ListByInvitedBy", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByInvitedBy replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
-WHERE "invited_by" = $1 ORDER BY "organization_id", "user_id"`
+WHERE "invited_by" = $1 ORDER BY "organization_id", "user_id"`}
 
 // ListByInvitedBy returns the rows of table memberships whose invited_by is
 // invitedBy, in primary key order.
 func (r *MembershipRepo) ListByInvitedBy(ctx context.Context, invitedBy uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByInvitedBy, &invitedBy, runtime.Arg, scanMembership, 0)
-	return items, wrapErr(err, "memberships.ListByInvitedBy", "memberships")
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByInvitedBy, &invitedBy, runtime.Arg, scanMembership, 0)
 }
 
 const sqlMembershipsLoadByInvitedBy = `-- name: memberships.LoadByInvitedBy replica=ok

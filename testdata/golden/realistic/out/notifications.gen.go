@@ -119,30 +119,27 @@ func argsNewNotification(n *NewNotification, d []any) []any {
 	return append(d, &n.UserID, &n.Kind, n.Body, &n.ReadAt)
 }
 
-const sqlNotificationsCreate = `-- name: notifications.Create
+var opNotificationsCreate = &runtime.Op{Name: "notifications.Create", Table: "notifications", Errs: errs, Validate: true, Params: []string{"user_id", "kind", "body", "read_at"}, SQL: `-- name: notifications.Create
 INSERT INTO "notifications" ("user_id", "kind", "body", "read_at")
 VALUES ($1, $2, $3, $4)
-RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`
+RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`}
 
 // Create inserts n into table notifications and returns the row as stored. It
 // validates n first.
 func (r *NotificationRepo) Create(ctx context.Context, n NewNotification) (Notification, error) {
-	if err := n.Validate(); err != nil {
-		return Notification{}, wrapErr(err, "notifications.Create", "notifications")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsCreate, &n, argsNewNotification, scanNotification)
-	return *v, wrapParamsErr(err, "notifications.Create", "notifications", []string{"user_id", "kind", "body", "read_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opNotificationsCreate, &n, argsNewNotification, scanNotification)
+	return *v, err
 }
 
-const sqlNotificationsFindByID = `-- name: notifications.FindByID replica=ok
+var opNotificationsFindByID = &runtime.Op{Name: "notifications.FindByID", Table: "notifications", Errs: errs, SQL: `-- name: notifications.FindByID replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table notifications with the given id, or
 // runtime.ErrNotFound.
 func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsFindByID, &id, runtime.Arg, scanNotification)
-	return *v, wrapErr(err, "notifications.FindByID", "notifications")
+	v, err := runtime.QueryOneOp(ctx, r.db, opNotificationsFindByID, &id, runtime.Arg, scanNotification)
+	return *v, err
 }
 
 const sqlNotificationsFindAll = `-- name: notifications.FindAll replica=ok
@@ -208,14 +205,14 @@ func (r *NotificationRepo) Update(ctx context.Context, id int64, u NotificationU
 	return *v, wrapParamsErr(err, "notifications.Update", "notifications", []string{"id", "user_id", "kind", "body", "read_at", "read_at"})
 }
 
-const sqlNotificationsDelete = `-- name: notifications.Delete
-DELETE FROM "notifications" WHERE "id" = $1`
+var opNotificationsDelete = &runtime.Op{Name: "notifications.Delete", Table: "notifications", Errs: errs, SQL: `-- name: notifications.Delete
+DELETE FROM "notifications" WHERE "id" = $1`}
 
 // Delete removes the row of table notifications with the given id and reports
 // whether there was one.
 func (r *NotificationRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlNotificationsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "notifications.Delete", "notifications")
+	tag, err := runtime.ExecOp(ctx, r.db, opNotificationsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlNotificationsCount = `-- name: notifications.Count replica=ok
@@ -227,9 +224,9 @@ func (r *NotificationRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "notifications.Count", "notifications")
 }
 
-const sqlNotificationsFindByIDs = `-- name: notifications.FindByIDs replica=ok
+var opNotificationsFindByIDs = &runtime.Op{Name: "notifications.FindByIDs", Table: "notifications", Errs: errs, SQL: `-- name: notifications.FindByIDs replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table notifications whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -237,8 +234,7 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 	if len(ids) == 0 {
 		return []Notification{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlNotificationsFindByIDs, &ids, runtime.Arg, scanNotification, len(ids))
-	return items, wrapErr(err, "notifications.FindByIDs", "notifications")
+	return runtime.QueryOp(ctx, r.db, opNotificationsFindByIDs, &ids, runtime.Arg, scanNotification, len(ids))
 }
 
 var copyNotifications = &runtime.Copier[*NewNotification]{
@@ -345,15 +341,14 @@ func (r *NotificationRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool
 	return out, wrapErr(err, "notifications.DeleteMany", "notifications")
 }
 
-const sqlNotificationsListByUserID = `-- name: notifications.ListByUserID replica=ok
+var opNotificationsListByUserID = &runtime.Op{Name: "notifications.ListByUserID", Table: "notifications", Errs: errs, SQL: `-- name: notifications.ListByUserID replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table notifications whose user_id is userID, in
 // primary key order.
 func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Notification, error) {
-	items, err := runtime.Query(ctx, r.db, sqlNotificationsListByUserID, &userID, runtime.Arg, scanNotification, 0)
-	return items, wrapErr(err, "notifications.ListByUserID", "notifications")
+	return runtime.QueryOp(ctx, r.db, opNotificationsListByUserID, &userID, runtime.Arg, scanNotification, 0)
 }
 
 const sqlNotificationsLoadByUserID = `-- name: notifications.LoadByUserID replica=ok

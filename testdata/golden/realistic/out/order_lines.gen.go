@@ -103,30 +103,27 @@ func argsNewOrderLine(n *NewOrderLine, d []any) []any {
 	return append(d, &n.OrderID, &n.LineNo, &n.VariantID, &n.Quantity, &n.UnitPrice)
 }
 
-const sqlOrderLinesCreate = `-- name: order_lines.Create
+var opOrderLinesCreate = &runtime.Op{Name: "order_lines.Create", Table: "order_lines", Errs: errs, Validate: true, Params: []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"}, SQL: `-- name: order_lines.Create
 INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
 VALUES ($1, $2, $3, $4, $5)
-RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
+RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`}
 
 // Create inserts n into table order_lines and returns the row as stored. It
 // validates n first.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	if err := n.Validate(); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
-	return *v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
+	return *v, err
 }
 
-const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
+var opOrderLinesFindByID = &runtime.Op{Name: "order_lines.FindByID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
-WHERE "order_id" = $1 AND "line_no" = $2`
+WHERE "order_id" = $1 AND "line_no" = $2`}
 
 // FindByID returns the row of table order_lines with the given orderID and lineNo,
 // or runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo int16) (OrderLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, &orderID, runtime.Arg, scanOrderLine, lineNo)
-	return *v, wrapErr(err, "order_lines.FindByID", "order_lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, &orderID, runtime.Arg, scanOrderLine, lineNo)
+	return *v, err
 }
 
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
@@ -190,14 +187,14 @@ func (r *OrderLineRepo) Update(ctx context.Context, orderID uuid.UUID, lineNo in
 	return *v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
 }
 
-const sqlOrderLinesDelete = `-- name: order_lines.Delete
-DELETE FROM "order_lines" WHERE "order_id" = $1 AND "line_no" = $2`
+var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete
+DELETE FROM "order_lines" WHERE "order_id" = $1 AND "line_no" = $2`}
 
 // Delete removes the row of table order_lines with the given orderID and lineNo
 // and reports whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, orderID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, &orderID, runtime.Arg, lineNo)
-	return tag.RowsAffected() > 0, wrapErr(err, "order_lines.Delete", "order_lines")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderLinesDelete, &orderID, runtime.Arg, lineNo)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlOrderLinesCount = `-- name: order_lines.Count replica=ok
@@ -245,28 +242,25 @@ func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 }
 
-const sqlOrderLinesUpsertByOrderIDAndLineNo = `-- name: order_lines.UpsertByOrderIDAndLineNo
+var opOrderLinesUpsertByOrderIDAndLineNo = &runtime.Op{Name: "order_lines.UpsertByOrderIDAndLineNo", Table: "order_lines", Errs: errs, Validate: true, SQL: `-- name: order_lines.UpsertByOrderIDAndLineNo
 INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
 VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT ("order_id", "line_no") DO UPDATE
 SET "variant_id" = EXCLUDED."variant_id",
     "quantity" = EXCLUDED."quantity",
     "unit_price" = EXCLUDED."unit_price"
-RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
+RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`}
 
 // UpsertByOrderIDAndLineNo inserts n into table order_lines or, when a row with
 // the same (order_id, line_no) exists, updates it from n (every column but the
 // key's and the primary key's; an unset optional field keeps its value), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *OrderLineRepo) UpsertByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	if err := n.Validate(); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesUpsertByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
-	return *v, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesUpsertByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
+	return *v, err
 }
 
-const sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo = `-- name: order_lines.CreateIfAbsentByOrderIDAndLineNo
+var opOrderLinesCreateIfAbsentByOrderIDAndLineNo = &runtime.Op{Name: "order_lines.CreateIfAbsentByOrderIDAndLineNo", Table: "order_lines", Errs: errs, Validate: true, SQL: `-- name: order_lines.CreateIfAbsentByOrderIDAndLineNo
 WITH "inserted" AS (
 INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
 VALUES ($1, $2, $3, $4, $5)
@@ -277,7 +271,7 @@ SELECT true, "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM 
 UNION ALL
 SELECT false, "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "order_id" = $1 AND "line_no" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrderIDAndLineNo inserts n into table order_lines unless a row
 // with the same (order_id, line_no) exists, and returns the new row and true, or
@@ -285,11 +279,8 @@ LIMIT 1`
 // times, when the row in the way was committed after it started). It validates n
 // first.
 func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, bool, error) {
-	if err := n.Validate(); err != nil {
-		return OrderLine{}, false, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
-	return *v, created, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrderLinesCreateIfAbsentByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
+	return *v, created, err
 }
 
 // OrderLineKey is the primary key of a row of table order_lines.
@@ -412,15 +403,14 @@ func (r *OrderLineRepo) CreateManyIfAbsentByOrderIDAndLineNo(ctx context.Context
 	return out, created, wrapErr(err, "order_lines.CreateManyIfAbsentByOrderIDAndLineNo", "order_lines")
 }
 
-const sqlOrderLinesListByOrderID = `-- name: order_lines.ListByOrderID replica=ok
+var opOrderLinesListByOrderID = &runtime.Op{Name: "order_lines.ListByOrderID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByOrderID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
-WHERE "order_id" = $1 ORDER BY "order_id", "line_no"`
+WHERE "order_id" = $1 ORDER BY "order_id", "line_no"`}
 
 // ListByOrderID returns the rows of table order_lines whose order_id is orderID,
 // in primary key order.
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
-	return items, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
 }
 
 const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=ok
@@ -442,15 +432,14 @@ func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
 }
 
-const sqlOrderLinesListByVariantID = `-- name: order_lines.ListByVariantID replica=ok
+var opOrderLinesListByVariantID = &runtime.Op{Name: "order_lines.ListByVariantID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByVariantID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
-WHERE "variant_id" = $1 ORDER BY "order_id", "line_no"`
+WHERE "variant_id" = $1 ORDER BY "order_id", "line_no"`}
 
 // ListByVariantID returns the rows of table order_lines whose variant_id is
 // variantID, in primary key order.
 func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByVariantID, &variantID, runtime.Arg, scanOrderLine, 0)
-	return items, wrapErr(err, "order_lines.ListByVariantID", "order_lines")
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByVariantID, &variantID, runtime.Arg, scanOrderLine, 0)
 }
 
 const sqlOrderLinesLoadByVariantID = `-- name: order_lines.LoadByVariantID replica=ok

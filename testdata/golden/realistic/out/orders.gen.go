@@ -152,30 +152,27 @@ func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, n.Status.Arg(), &n.Currency, n.Total.Arg(), &n.ShippingAddressID, &n.PlacedAt, &n.Notes)
 }
 
-const sqlOrdersCreate = `-- name: orders.Create
+var opOrdersCreate = &runtime.Op{Name: "orders.Create", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"}, SQL: `-- name: orders.Create
 INSERT INTO "orders" ("id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, COALESCE($3::"order_status", 'cart'::"order_status"), $4, COALESCE($5::numeric(14,2), 0), $6, $7, $8)
-RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
+RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`}
 
 // Create inserts n into table orders and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	if err := n.Validate(); err != nil {
-		return Order{}, wrapErr(err, "orders.Create", "orders")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, &n, argsNewOrder, scanOrder)
-	return *v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersCreate, &n, argsNewOrder, scanOrder)
+	return *v, err
 }
 
-const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
+var opOrdersFindByID = &runtime.Op{Name: "orders.FindByID", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table orders with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, &id, runtime.Arg, scanOrder)
-	return *v, wrapErr(err, "orders.FindByID", "orders")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersFindByID, &id, runtime.Arg, scanOrder)
+	return *v, err
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
@@ -239,14 +236,14 @@ func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Or
 	return *v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"})
 }
 
-const sqlOrdersDelete = `-- name: orders.Delete
-DELETE FROM "orders" WHERE "id" = $1`
+var opOrdersDelete = &runtime.Op{Name: "orders.Delete", Table: "orders", Errs: errs, SQL: `-- name: orders.Delete
+DELETE FROM "orders" WHERE "id" = $1`}
 
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrdersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlOrdersCount = `-- name: orders.Count replica=ok
@@ -258,9 +255,9 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "orders.Count", "orders")
 }
 
-const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
+var opOrdersFindByIDs = &runtime.Op{Name: "orders.FindByIDs", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByIDs replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table orders whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -268,8 +265,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
-	return items, wrapErr(err, "orders.FindByIDs", "orders")
+	return runtime.QueryOp(ctx, r.db, opOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
 }
 
 var copyOrders = &runtime.Copier[*NewOrder]{
@@ -384,15 +380,14 @@ func (r *OrderRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, e
 	return out, wrapErr(err, "orders.DeleteMany", "orders")
 }
 
-const sqlOrdersListByCustomerID = `-- name: orders.ListByCustomerID replica=ok
+var opOrdersListByCustomerID = &runtime.Op{Name: "orders.ListByCustomerID", Table: "orders", Errs: errs, SQL: `-- name: orders.ListByCustomerID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
-WHERE "customer_id" = $1 ORDER BY "id"`
+WHERE "customer_id" = $1 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table orders whose customer_id is
 // customerID, in primary key order.
 func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrdersListByCustomerID, &customerID, runtime.Arg, scanOrder, 0)
-	return items, wrapErr(err, "orders.ListByCustomerID", "orders")
+	return runtime.QueryOp(ctx, r.db, opOrdersListByCustomerID, &customerID, runtime.Arg, scanOrder, 0)
 }
 
 const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID replica=ok
@@ -414,15 +409,14 @@ func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map
 	return m, wrapErr(err, "orders.LoadByCustomerID", "orders")
 }
 
-const sqlOrdersListByShippingAddressID = `-- name: orders.ListByShippingAddressID replica=ok
+var opOrdersListByShippingAddressID = &runtime.Op{Name: "orders.ListByShippingAddressID", Table: "orders", Errs: errs, SQL: `-- name: orders.ListByShippingAddressID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
-WHERE "shipping_address_id" = $1 ORDER BY "id"`
+WHERE "shipping_address_id" = $1 ORDER BY "id"`}
 
 // ListByShippingAddressID returns the rows of table orders whose
 // shipping_address_id is shippingAddressID, in primary key order.
 func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddressID int64) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrdersListByShippingAddressID, &shippingAddressID, runtime.Arg, scanOrder, 0)
-	return items, wrapErr(err, "orders.ListByShippingAddressID", "orders")
+	return runtime.QueryOp(ctx, r.db, opOrdersListByShippingAddressID, &shippingAddressID, runtime.Arg, scanOrder, 0)
 }
 
 const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressID replica=ok

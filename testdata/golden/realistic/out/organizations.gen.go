@@ -149,30 +149,27 @@ func argsNewOrganization(n *NewOrganization, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Slug, &n.Name, &n.PlanID, runtime.OptValue(&n.Settings))
 }
 
-const sqlOrganizationsCreate = `-- name: organizations.Create
+var opOrganizationsCreate = &runtime.Op{Name: "organizations.Create", Table: "organizations", Errs: errs, Validate: true, Params: []string{"id", "slug", "name", "plan_id", "settings"}, SQL: `-- name: organizations.Create
 INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::jsonb, '{}'::jsonb))
-RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
+RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`}
 
 // Create inserts n into table organizations and returns the row as stored. It
 // validates n first.
 func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organization, error) {
-	if err := n.Validate(); err != nil {
-		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsCreate, &n, argsNewOrganization, scanOrganization)
-	return *v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"id", "slug", "name", "plan_id", "settings"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrganizationsCreate, &n, argsNewOrganization, scanOrganization)
+	return *v, err
 }
 
-const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
+var opOrganizationsFindByID = &runtime.Op{Name: "organizations.FindByID", Table: "organizations", Errs: errs, SQL: `-- name: organizations.FindByID replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table organizations with the given id, or
 // runtime.ErrNotFound.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsFindByID, &id, runtime.Arg, scanOrganization)
-	return *v, wrapErr(err, "organizations.FindByID", "organizations")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrganizationsFindByID, &id, runtime.Arg, scanOrganization)
+	return *v, err
 }
 
 const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
@@ -238,14 +235,14 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 	return *v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "slug", "name", "plan_id", "plan_id", "settings"})
 }
 
-const sqlOrganizationsDelete = `-- name: organizations.Delete
-DELETE FROM "organizations" WHERE "id" = $1`
+var opOrganizationsDelete = &runtime.Op{Name: "organizations.Delete", Table: "organizations", Errs: errs, SQL: `-- name: organizations.Delete
+DELETE FROM "organizations" WHERE "id" = $1`}
 
 // Delete removes the row of table organizations with the given id and reports
 // whether there was one.
 func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrganizationsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrganizationsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlOrganizationsCount = `-- name: organizations.Count replica=ok
@@ -257,9 +254,9 @@ func (r *OrganizationRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "organizations.Count", "organizations")
 }
 
-const sqlOrganizationsFindByIDs = `-- name: organizations.FindByIDs replica=ok
+var opOrganizationsFindByIDs = &runtime.Op{Name: "organizations.FindByIDs", Table: "organizations", Errs: errs, SQL: `-- name: organizations.FindByIDs replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table organizations whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -267,8 +264,7 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	if len(ids) == 0 {
 		return []Organization{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrganizationsFindByIDs, &ids, runtime.Arg, scanOrganization, len(ids))
-	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
+	return runtime.QueryOp(ctx, r.db, opOrganizationsFindByIDs, &ids, runtime.Arg, scanOrganization, len(ids))
 }
 
 var copyOrganizations = &runtime.Copier[*NewOrganization]{
@@ -308,7 +304,7 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	return items, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 }
 
-const sqlOrganizationsUpsertBySlug = `-- name: organizations.UpsertBySlug
+var opOrganizationsUpsertBySlug = &runtime.Op{Name: "organizations.UpsertBySlug", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.UpsertBySlug
 INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::jsonb, '{}'::jsonb))
 ON CONFLICT ("slug") DO UPDATE
@@ -316,7 +312,7 @@ SET "name" = EXCLUDED."name",
     "plan_id" = EXCLUDED."plan_id",
     "settings" = CASE WHEN $5::jsonb IS NULL THEN "organizations"."settings" ELSE EXCLUDED."settings" END,
     "updated_at" = now()
-RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
+RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`}
 
 // UpsertBySlug inserts n into table organizations or, when a row with the same
 // slug exists, updates it from n (every column but the key's and the primary
@@ -324,14 +320,11 @@ RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at
 // the row as stored. It validates n first. It sets updated_at to the transaction's
 // time.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
-	if err := n.Validate(); err != nil {
-		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization)
-	return *v, wrapErr(err, "organizations.UpsertBySlug", "organizations")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization)
+	return *v, err
 }
 
-const sqlOrganizationsCreateIfAbsentBySlug = `-- name: organizations.CreateIfAbsentBySlug
+var opOrganizationsCreateIfAbsentBySlug = &runtime.Op{Name: "organizations.CreateIfAbsentBySlug", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateIfAbsentBySlug
 WITH "inserted" AS (
 INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::jsonb, '{}'::jsonb))
@@ -342,18 +335,15 @@ SELECT true, "id", "slug", "name", "plan_id", "settings", "created_at", "updated
 UNION ALL
 SELECT false, "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE "slug" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySlug inserts n into table organizations unless a row with the
 // same slug exists, and returns the new row and true, or the existing row,
 // unchanged, and false, in one statement (run again, up to three times, when the
 // row in the way was committed after it started). It validates n first.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization)
-	return *v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization)
+	return *v, created, err
 }
 
 // OrganizationKeyedUpdate is one row's key and changes for UpdateMany.
@@ -462,15 +452,14 @@ func (r *OrganizationRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []
 	return out, created, wrapErr(err, "organizations.CreateManyIfAbsentBySlug", "organizations")
 }
 
-const sqlOrganizationsListByPlanID = `-- name: organizations.ListByPlanID replica=ok
+var opOrganizationsListByPlanID = &runtime.Op{Name: "organizations.ListByPlanID", Table: "organizations", Errs: errs, SQL: `-- name: organizations.ListByPlanID replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
-WHERE "plan_id" = $1 ORDER BY "id"`
+WHERE "plan_id" = $1 ORDER BY "id"`}
 
 // ListByPlanID returns the rows of table organizations whose plan_id is planID, in
 // primary key order.
 func (r *OrganizationRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Organization, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrganizationsListByPlanID, &planID, runtime.Arg, scanOrganization, 0)
-	return items, wrapErr(err, "organizations.ListByPlanID", "organizations")
+	return runtime.QueryOp(ctx, r.db, opOrganizationsListByPlanID, &planID, runtime.Arg, scanOrganization, 0)
 }
 
 const sqlOrganizationsLoadByPlanID = `-- name: organizations.LoadByPlanID replica=ok

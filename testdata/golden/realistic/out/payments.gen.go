@@ -128,30 +128,27 @@ func argsNewPayment(n *NewPayment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.InvoiceID, &n.Method, &n.Amount, n.ReceivedAt.Arg(), &n.Reference, n.Raw)
 }
 
-const sqlPaymentsCreate = `-- name: payments.Create
+var opPaymentsCreate = &runtime.Op{Name: "payments.Create", Table: "payments", Errs: errs, Validate: true, Params: []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"}, SQL: `-- name: payments.Create
 INSERT INTO "payments" ("id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::timestamptz, now()), $6, $7)
-RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`
+RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`}
 
 // Create inserts n into table payments and returns the row as stored. It validates
 // n first.
 func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error) {
-	if err := n.Validate(); err != nil {
-		return Payment{}, wrapErr(err, "payments.Create", "payments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsCreate, &n, argsNewPayment, scanPayment)
-	return *v, wrapParamsErr(err, "payments.Create", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPaymentsCreate, &n, argsNewPayment, scanPayment)
+	return *v, err
 }
 
-const sqlPaymentsFindByID = `-- name: payments.FindByID replica=ok
+var opPaymentsFindByID = &runtime.Op{Name: "payments.FindByID", Table: "payments", Errs: errs, SQL: `-- name: payments.FindByID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table payments with the given id, or
 // runtime.ErrNotFound.
 func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsFindByID, &id, runtime.Arg, scanPayment)
-	return *v, wrapErr(err, "payments.FindByID", "payments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPaymentsFindByID, &id, runtime.Arg, scanPayment)
+	return *v, err
 }
 
 const sqlPaymentsFindAll = `-- name: payments.FindAll replica=ok
@@ -214,14 +211,14 @@ func (r *PaymentRepo) Update(ctx context.Context, id uuid.UUID, u PaymentUpdate)
 	return *v, wrapParamsErr(err, "payments.Update", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"})
 }
 
-const sqlPaymentsDelete = `-- name: payments.Delete
-DELETE FROM "payments" WHERE "id" = $1`
+var opPaymentsDelete = &runtime.Op{Name: "payments.Delete", Table: "payments", Errs: errs, SQL: `-- name: payments.Delete
+DELETE FROM "payments" WHERE "id" = $1`}
 
 // Delete removes the row of table payments with the given id and reports whether
 // there was one.
 func (r *PaymentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPaymentsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "payments.Delete", "payments")
+	tag, err := runtime.ExecOp(ctx, r.db, opPaymentsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlPaymentsCount = `-- name: payments.Count replica=ok
@@ -233,9 +230,9 @@ func (r *PaymentRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "payments.Count", "payments")
 }
 
-const sqlPaymentsFindByIDs = `-- name: payments.FindByIDs replica=ok
+var opPaymentsFindByIDs = &runtime.Op{Name: "payments.FindByIDs", Table: "payments", Errs: errs, SQL: `-- name: payments.FindByIDs replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table payments whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -243,8 +240,7 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 	if len(ids) == 0 {
 		return []Payment{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPaymentsFindByIDs, &ids, runtime.Arg, scanPayment, len(ids))
-	return items, wrapErr(err, "payments.FindByIDs", "payments")
+	return runtime.QueryOp(ctx, r.db, opPaymentsFindByIDs, &ids, runtime.Arg, scanPayment, len(ids))
 }
 
 var copyPayments = &runtime.Copier[*NewPayment]{
@@ -355,15 +351,14 @@ func (r *PaymentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool,
 	return out, wrapErr(err, "payments.DeleteMany", "payments")
 }
 
-const sqlPaymentsListByInvoiceID = `-- name: payments.ListByInvoiceID replica=ok
+var opPaymentsListByInvoiceID = &runtime.Op{Name: "payments.ListByInvoiceID", Table: "payments", Errs: errs, SQL: `-- name: payments.ListByInvoiceID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
-WHERE "invoice_id" = $1 ORDER BY "id"`
+WHERE "invoice_id" = $1 ORDER BY "id"`}
 
 // ListByInvoiceID returns the rows of table payments whose invoice_id is
 // invoiceID, in primary key order.
 func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]Payment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPaymentsListByInvoiceID, &invoiceID, runtime.Arg, scanPayment, 0)
-	return items, wrapErr(err, "payments.ListByInvoiceID", "payments")
+	return runtime.QueryOp(ctx, r.db, opPaymentsListByInvoiceID, &invoiceID, runtime.Arg, scanPayment, 0)
 }
 
 const sqlPaymentsLoadByInvoiceID = `-- name: payments.LoadByInvoiceID replica=ok

@@ -158,30 +158,27 @@ func argsNewPlan(n *NewPlan, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Code, &n.Name, &n.Price, n.Currency.Arg(), n.Interval.Arg(), n.SeatsIncluded.Arg(), runtime.OptValue(&n.Features), n.Active.Arg())
 }
 
-const sqlPlansCreate = `-- name: plans.Create
+var opPlansCreate = &runtime.Op{Name: "plans.Create", Table: "plans", Errs: errs, Validate: true, Params: []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"}, SQL: `-- name: plans.Create
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
-RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`}
 
 // Create inserts n into table plans and returns the row as stored. It validates n
 // first.
 func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
-	if err := n.Validate(); err != nil {
-		return Plan{}, wrapErr(err, "plans.Create", "plans")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlansCreate, &n, argsNewPlan, scanPlan)
-	return *v, wrapParamsErr(err, "plans.Create", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlansCreate, &n, argsNewPlan, scanPlan)
+	return *v, err
 }
 
-const sqlPlansFindByID = `-- name: plans.FindByID replica=ok
+var opPlansFindByID = &runtime.Op{Name: "plans.FindByID", Table: "plans", Errs: errs, SQL: `-- name: plans.FindByID replica=ok
 SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table plans with the given id, or
 // runtime.ErrNotFound.
 func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlansFindByID, &id, runtime.Arg, scanPlan)
-	return *v, wrapErr(err, "plans.FindByID", "plans")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlansFindByID, &id, runtime.Arg, scanPlan)
+	return *v, err
 }
 
 const sqlPlansFindAll = `-- name: plans.FindAll replica=ok
@@ -242,14 +239,14 @@ func (r *PlanRepo) Update(ctx context.Context, id uuid.UUID, u PlanUpdate) (Plan
 	return *v, wrapParamsErr(err, "plans.Update", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
 }
 
-const sqlPlansDelete = `-- name: plans.Delete
-DELETE FROM "plans" WHERE "id" = $1`
+var opPlansDelete = &runtime.Op{Name: "plans.Delete", Table: "plans", Errs: errs, SQL: `-- name: plans.Delete
+DELETE FROM "plans" WHERE "id" = $1`}
 
 // Delete removes the row of table plans with the given id and reports whether
 // there was one.
 func (r *PlanRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPlansDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "plans.Delete", "plans")
+	tag, err := runtime.ExecOp(ctx, r.db, opPlansDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlPlansCount = `-- name: plans.Count replica=ok
@@ -261,9 +258,9 @@ func (r *PlanRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "plans.Count", "plans")
 }
 
-const sqlPlansFindByIDs = `-- name: plans.FindByIDs replica=ok
+var opPlansFindByIDs = &runtime.Op{Name: "plans.FindByIDs", Table: "plans", Errs: errs, SQL: `-- name: plans.FindByIDs replica=ok
 SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table plans whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -271,8 +268,7 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 	if len(ids) == 0 {
 		return []Plan{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPlansFindByIDs, &ids, runtime.Arg, scanPlan, len(ids))
-	return items, wrapErr(err, "plans.FindByIDs", "plans")
+	return runtime.QueryOp(ctx, r.db, opPlansFindByIDs, &ids, runtime.Arg, scanPlan, len(ids))
 }
 
 var copyPlans = &runtime.Copier[*NewPlan]{
@@ -314,7 +310,7 @@ func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]P
 	return items, wrapErr(err, "plans.CreateManyReturning", "plans")
 }
 
-const sqlPlansUpsertByCode = `-- name: plans.UpsertByCode
+var opPlansUpsertByCode = &runtime.Op{Name: "plans.UpsertByCode", Table: "plans", Errs: errs, Validate: true, SQL: `-- name: plans.UpsertByCode
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
 ON CONFLICT ("code") DO UPDATE
@@ -325,21 +321,18 @@ SET "name" = EXCLUDED."name",
     "seats_included" = CASE WHEN $7::integer IS NULL THEN "plans"."seats_included" ELSE EXCLUDED."seats_included" END,
     "features" = CASE WHEN $8::jsonb IS NULL THEN "plans"."features" ELSE EXCLUDED."features" END,
     "active" = CASE WHEN $9::boolean IS NULL THEN "plans"."active" ELSE EXCLUDED."active" END
-RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`}
 
 // UpsertByCode inserts n into table plans or, when a row with the same code
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *PlanRepo) UpsertByCode(ctx context.Context, n NewPlan) (Plan, error) {
-	if err := n.Validate(); err != nil {
-		return Plan{}, wrapErr(err, "plans.UpsertByCode", "plans")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlansUpsertByCode, &n, argsNewPlan, scanPlan)
-	return *v, wrapErr(err, "plans.UpsertByCode", "plans")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlansUpsertByCode, &n, argsNewPlan, scanPlan)
+	return *v, err
 }
 
-const sqlPlansCreateIfAbsentByCode = `-- name: plans.CreateIfAbsentByCode
+var opPlansCreateIfAbsentByCode = &runtime.Op{Name: "plans.CreateIfAbsentByCode", Table: "plans", Errs: errs, Validate: true, SQL: `-- name: plans.CreateIfAbsentByCode
 WITH "inserted" AS (
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
@@ -350,18 +343,15 @@ SELECT true, "id", "code", "name", "price", "currency", "interval", "seats_inclu
 UNION ALL
 SELECT false, "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "code" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table plans unless a row with the same code
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started). It validates n first.
 func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Plan{}, false, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlansCreateIfAbsentByCode, &n, argsNewPlan, scanPlan)
-	return *v, created, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPlansCreateIfAbsentByCode, &n, argsNewPlan, scanPlan)
+	return *v, created, err
 }
 
 // PlanKeyedUpdate is one row's key and changes for UpdateMany.

@@ -99,30 +99,27 @@ func argsNewPriceHistory(n *NewPriceHistory, d []any) []any {
 	return append(d, &n.VariantID, &n.Price, n.ValidFrom.Arg())
 }
 
-const sqlPriceHistoryCreate = `-- name: price_history.Create
+var opPriceHistoryCreate = &runtime.Op{Name: "price_history.Create", Table: "price_history", Errs: errs, Validate: true, Params: []string{"variant_id", "price", "valid_from"}, SQL: `-- name: price_history.Create
 INSERT INTO "price_history" ("variant_id", "price", "valid_from")
 VALUES ($1, $2, COALESCE($3::timestamptz, now()))
-RETURNING "id", "variant_id", "price", "valid_from"`
+RETURNING "id", "variant_id", "price", "valid_from"`}
 
 // Create inserts n into table price_history and returns the row as stored. It
 // validates n first.
 func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (PriceHistory, error) {
-	if err := n.Validate(); err != nil {
-		return PriceHistory{}, wrapErr(err, "price_history.Create", "price_history")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryCreate, &n, argsNewPriceHistory, scanPriceHistory)
-	return *v, wrapParamsErr(err, "price_history.Create", "price_history", []string{"variant_id", "price", "valid_from"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPriceHistoryCreate, &n, argsNewPriceHistory, scanPriceHistory)
+	return *v, err
 }
 
-const sqlPriceHistoryFindByID = `-- name: price_history.FindByID replica=ok
+var opPriceHistoryFindByID = &runtime.Op{Name: "price_history.FindByID", Table: "price_history", Errs: errs, SQL: `-- name: price_history.FindByID replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table price_history with the given id, or
 // runtime.ErrNotFound.
 func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryFindByID, &id, runtime.Arg, scanPriceHistory)
-	return *v, wrapErr(err, "price_history.FindByID", "price_history")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPriceHistoryFindByID, &id, runtime.Arg, scanPriceHistory)
+	return *v, err
 }
 
 const sqlPriceHistoryFindAll = `-- name: price_history.FindAll replica=ok
@@ -185,14 +182,14 @@ func (r *PriceHistoryRepo) Update(ctx context.Context, id int64, u PriceHistoryU
 	return *v, wrapParamsErr(err, "price_history.Update", "price_history", []string{"id", "variant_id", "price", "valid_from"})
 }
 
-const sqlPriceHistoryDelete = `-- name: price_history.Delete
-DELETE FROM "price_history" WHERE "id" = $1`
+var opPriceHistoryDelete = &runtime.Op{Name: "price_history.Delete", Table: "price_history", Errs: errs, SQL: `-- name: price_history.Delete
+DELETE FROM "price_history" WHERE "id" = $1`}
 
 // Delete removes the row of table price_history with the given id and reports
 // whether there was one.
 func (r *PriceHistoryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPriceHistoryDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "price_history.Delete", "price_history")
+	tag, err := runtime.ExecOp(ctx, r.db, opPriceHistoryDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlPriceHistoryCount = `-- name: price_history.Count replica=ok
@@ -204,9 +201,9 @@ func (r *PriceHistoryRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "price_history.Count", "price_history")
 }
 
-const sqlPriceHistoryFindByIDs = `-- name: price_history.FindByIDs replica=ok
+var opPriceHistoryFindByIDs = &runtime.Op{Name: "price_history.FindByIDs", Table: "price_history", Errs: errs, SQL: `-- name: price_history.FindByIDs replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table price_history whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -214,8 +211,7 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 	if len(ids) == 0 {
 		return []PriceHistory{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPriceHistoryFindByIDs, &ids, runtime.Arg, scanPriceHistory, len(ids))
-	return items, wrapErr(err, "price_history.FindByIDs", "price_history")
+	return runtime.QueryOp(ctx, r.db, opPriceHistoryFindByIDs, &ids, runtime.Arg, scanPriceHistory, len(ids))
 }
 
 var copyPriceHistory = &runtime.Copier[*NewPriceHistory]{
@@ -321,15 +317,14 @@ func (r *PriceHistoryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool
 	return out, wrapErr(err, "price_history.DeleteMany", "price_history")
 }
 
-const sqlPriceHistoryListByVariantID = `-- name: price_history.ListByVariantID replica=ok
+var opPriceHistoryListByVariantID = &runtime.Op{Name: "price_history.ListByVariantID", Table: "price_history", Errs: errs, SQL: `-- name: price_history.ListByVariantID replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
-WHERE "variant_id" = $1 ORDER BY "id"`
+WHERE "variant_id" = $1 ORDER BY "id"`}
 
 // ListByVariantID returns the rows of table price_history whose variant_id is
 // variantID, in primary key order.
 func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]PriceHistory, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPriceHistoryListByVariantID, &variantID, runtime.Arg, scanPriceHistory, 0)
-	return items, wrapErr(err, "price_history.ListByVariantID", "price_history")
+	return runtime.QueryOp(ctx, r.db, opPriceHistoryListByVariantID, &variantID, runtime.Arg, scanPriceHistory, 0)
 }
 
 const sqlPriceHistoryLoadByVariantID = `-- name: price_history.LoadByVariantID replica=ok

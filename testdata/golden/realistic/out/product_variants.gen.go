@@ -137,30 +137,27 @@ func argsNewProductVariant(n *NewProductVariant, d []any) []any {
 	return append(d, n.ID.Arg(), &n.ProductID, &n.SKU, &n.Price, &n.WeightG, runtime.OptValue(&n.Options))
 }
 
-const sqlProductVariantsCreate = `-- name: product_variants.Create
+var opProductVariantsCreate = &runtime.Op{Name: "product_variants.Create", Table: "product_variants", Errs: errs, Validate: true, Params: []string{"id", "product_id", "sku", "price", "weight_g", "options"}, SQL: `-- name: product_variants.Create
 INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb))
-RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
+RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`}
 
 // Create inserts n into table product_variants and returns the row as stored. It
 // validates n first.
 func (r *ProductVariantRepo) Create(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
-	if err := n.Validate(); err != nil {
-		return ProductVariant{}, wrapErr(err, "product_variants.Create", "product_variants")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsCreate, &n, argsNewProductVariant, scanProductVariant)
-	return *v, wrapParamsErr(err, "product_variants.Create", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "options"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductVariantsCreate, &n, argsNewProductVariant, scanProductVariant)
+	return *v, err
 }
 
-const sqlProductVariantsFindByID = `-- name: product_variants.FindByID replica=ok
+var opProductVariantsFindByID = &runtime.Op{Name: "product_variants.FindByID", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.FindByID replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table product_variants with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (ProductVariant, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsFindByID, &id, runtime.Arg, scanProductVariant)
-	return *v, wrapErr(err, "product_variants.FindByID", "product_variants")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductVariantsFindByID, &id, runtime.Arg, scanProductVariant)
+	return *v, err
 }
 
 const sqlProductVariantsFindAll = `-- name: product_variants.FindAll replica=ok
@@ -224,14 +221,14 @@ func (r *ProductVariantRepo) Update(ctx context.Context, id uuid.UUID, u Product
 	return *v, wrapParamsErr(err, "product_variants.Update", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "weight_g", "options"})
 }
 
-const sqlProductVariantsDelete = `-- name: product_variants.Delete
-DELETE FROM "product_variants" WHERE "id" = $1`
+var opProductVariantsDelete = &runtime.Op{Name: "product_variants.Delete", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.Delete
+DELETE FROM "product_variants" WHERE "id" = $1`}
 
 // Delete removes the row of table product_variants with the given id and reports
 // whether there was one.
 func (r *ProductVariantRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductVariantsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "product_variants.Delete", "product_variants")
+	tag, err := runtime.ExecOp(ctx, r.db, opProductVariantsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlProductVariantsCount = `-- name: product_variants.Count replica=ok
@@ -243,9 +240,9 @@ func (r *ProductVariantRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "product_variants.Count", "product_variants")
 }
 
-const sqlProductVariantsFindByIDs = `-- name: product_variants.FindByIDs replica=ok
+var opProductVariantsFindByIDs = &runtime.Op{Name: "product_variants.FindByIDs", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.FindByIDs replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table product_variants whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -253,8 +250,7 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 	if len(ids) == 0 {
 		return []ProductVariant{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductVariantsFindByIDs, &ids, runtime.Arg, scanProductVariant, len(ids))
-	return items, wrapErr(err, "product_variants.FindByIDs", "product_variants")
+	return runtime.QueryOp(ctx, r.db, opProductVariantsFindByIDs, &ids, runtime.Arg, scanProductVariant, len(ids))
 }
 
 var copyProductVariants = &runtime.Copier[*NewProductVariant]{
@@ -294,7 +290,7 @@ func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []New
 	return items, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
 }
 
-const sqlProductVariantsUpsertBySKU = `-- name: product_variants.UpsertBySKU
+var opProductVariantsUpsertBySKU = &runtime.Op{Name: "product_variants.UpsertBySKU", Table: "product_variants", Errs: errs, Validate: true, SQL: `-- name: product_variants.UpsertBySKU
 INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb))
 ON CONFLICT ("sku") DO UPDATE
@@ -302,21 +298,18 @@ SET "product_id" = EXCLUDED."product_id",
     "price" = EXCLUDED."price",
     "weight_g" = EXCLUDED."weight_g",
     "options" = CASE WHEN $6::jsonb IS NULL THEN "product_variants"."options" ELSE EXCLUDED."options" END
-RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
+RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`}
 
 // UpsertBySKU inserts n into table product_variants or, when a row with the same
 // sku exists, updates it from n (every column but the key's and the primary key's;
 // an unset optional field keeps its value), in one statement, and returns the row
 // as stored. It validates n first.
 func (r *ProductVariantRepo) UpsertBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
-	if err := n.Validate(); err != nil {
-		return ProductVariant{}, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsUpsertBySKU, &n, argsNewProductVariant, scanProductVariant)
-	return *v, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductVariantsUpsertBySKU, &n, argsNewProductVariant, scanProductVariant)
+	return *v, err
 }
 
-const sqlProductVariantsCreateIfAbsentBySKU = `-- name: product_variants.CreateIfAbsentBySKU
+var opProductVariantsCreateIfAbsentBySKU = &runtime.Op{Name: "product_variants.CreateIfAbsentBySKU", Table: "product_variants", Errs: errs, Validate: true, SQL: `-- name: product_variants.CreateIfAbsentBySKU
 WITH "inserted" AS (
 INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb))
@@ -327,18 +320,15 @@ SELECT true, "id", "product_id", "sku", "price", "weight_g", "options" FROM "ins
 UNION ALL
 SELECT false, "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE "sku" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table product_variants unless a row with the
 // same sku exists, and returns the new row and true, or the existing row,
 // unchanged, and false, in one statement (run again, up to three times, when the
 // row in the way was committed after it started). It validates n first.
 func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, bool, error) {
-	if err := n.Validate(); err != nil {
-		return ProductVariant{}, false, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductVariantsCreateIfAbsentBySKU, &n, argsNewProductVariant, scanProductVariant)
-	return *v, created, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductVariantsCreateIfAbsentBySKU, &n, argsNewProductVariant, scanProductVariant)
+	return *v, created, err
 }
 
 // ProductVariantKeyedUpdate is one row's key and changes for UpdateMany.
@@ -449,15 +439,14 @@ func (r *ProductVariantRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows [
 	return out, created, wrapErr(err, "product_variants.CreateManyIfAbsentBySKU", "product_variants")
 }
 
-const sqlProductVariantsListByProductID = `-- name: product_variants.ListByProductID replica=ok
+var opProductVariantsListByProductID = &runtime.Op{Name: "product_variants.ListByProductID", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.ListByProductID replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
-WHERE "product_id" = $1 ORDER BY "id"`
+WHERE "product_id" = $1 ORDER BY "id"`}
 
 // ListByProductID returns the rows of table product_variants whose product_id is
 // productID, in primary key order.
 func (r *ProductVariantRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]ProductVariant, error) {
-	items, err := runtime.Query(ctx, r.db, sqlProductVariantsListByProductID, &productID, runtime.Arg, scanProductVariant, 0)
-	return items, wrapErr(err, "product_variants.ListByProductID", "product_variants")
+	return runtime.QueryOp(ctx, r.db, opProductVariantsListByProductID, &productID, runtime.Arg, scanProductVariant, 0)
 }
 
 const sqlProductVariantsLoadByProductID = `-- name: product_variants.LoadByProductID replica=ok

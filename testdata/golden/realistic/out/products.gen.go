@@ -131,30 +131,27 @@ func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CategoryID, &n.Name, n.Description.Arg(), runtime.OptValue(&n.Tags), n.Published.Arg(), runtime.OptValue(&n.Attributes))
 }
 
-const sqlProductsCreate = `-- name: products.Create
+var opProductsCreate = &runtime.Op{Name: "products.Create", Table: "products", Errs: errs, Validate: true, Params: []string{"id", "category_id", "name", "description", "tags", "published", "attributes"}, SQL: `-- name: products.Create
 INSERT INTO "products" ("id", "category_id", "name", "description", "tags", "published", "attributes")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::text), COALESCE($5::text[], '{}'::text[]), COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{}'::jsonb))
-RETURNING "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at"`
+RETURNING "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at"`}
 
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Create", "products")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, &n, argsNewProduct, scanProduct)
-	return *v, wrapParamsErr(err, "products.Create", "products", []string{"id", "category_id", "name", "description", "tags", "published", "attributes"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
+	return *v, err
 }
 
-const sqlProductsFindByID = `-- name: products.FindByID replica=ok
+var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table products with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, &id, runtime.Arg, scanProduct)
-	return *v, wrapErr(err, "products.FindByID", "products")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &id, runtime.Arg, scanProduct)
+	return *v, err
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
@@ -219,14 +216,14 @@ func (r *ProductRepo) Update(ctx context.Context, id uuid.UUID, u ProductUpdate)
 	return *v, wrapParamsErr(err, "products.Update", "products", []string{"id", "category_id", "category_id", "name", "description", "tags", "published", "attributes"})
 }
 
-const sqlProductsDelete = `-- name: products.Delete
-DELETE FROM "products" WHERE "id" = $1`
+var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
+DELETE FROM "products" WHERE "id" = $1`}
 
 // Delete removes the row of table products with the given id and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
+	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlProductsCount = `-- name: products.Count replica=ok
@@ -238,9 +235,9 @@ func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "products.Count", "products")
 }
 
-const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
+var opProductsFindByIDs = &runtime.Op{Name: "products.FindByIDs", Table: "products", Errs: errs, SQL: `-- name: products.FindByIDs replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table products whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -248,8 +245,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
-	return items, wrapErr(err, "products.FindByIDs", "products")
+	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
@@ -276,7 +272,7 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlProductsCreate, rows, argsNewProduct, scanProduct)
+	out, err := runtime.BatchQuery(ctx, r.db, opProductsCreate.SQL, rows, argsNewProduct, scanProduct)
 	return out, wrapErr(err, "products.CreateManyReturning", "products")
 }
 
@@ -350,15 +346,14 @@ func (r *ProductRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool,
 	return out, wrapErr(err, "products.DeleteMany", "products")
 }
 
-const sqlProductsListByCategoryID = `-- name: products.ListByCategoryID replica=ok
+var opProductsListByCategoryID = &runtime.Op{Name: "products.ListByCategoryID", Table: "products", Errs: errs, SQL: `-- name: products.ListByCategoryID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
-WHERE "category_id" = $1 ORDER BY "id"`
+WHERE "category_id" = $1 ORDER BY "id"`}
 
 // ListByCategoryID returns the rows of table products whose category_id is
 // categoryID, in primary key order.
 func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Product, error) {
-	items, err := runtime.Query(ctx, r.db, sqlProductsListByCategoryID, &categoryID, runtime.Arg, scanProduct, 0)
-	return items, wrapErr(err, "products.ListByCategoryID", "products")
+	return runtime.QueryOp(ctx, r.db, opProductsListByCategoryID, &categoryID, runtime.Arg, scanProduct, 0)
 }
 
 const sqlProductsLoadByCategoryID = `-- name: products.LoadByCategoryID replica=ok

@@ -106,30 +106,27 @@ func argsNewRefund(n *NewRefund, d []any) []any {
 	return append(d, n.ID.Arg(), &n.PaymentID, &n.Amount, &n.Reason)
 }
 
-const sqlRefundsCreate = `-- name: refunds.Create
+var opRefundsCreate = &runtime.Op{Name: "refunds.Create", Table: "refunds", Errs: errs, Validate: true, Params: []string{"id", "payment_id", "amount", "reason"}, SQL: `-- name: refunds.Create
 INSERT INTO "refunds" ("id", "payment_id", "amount", "reason")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
-RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
+RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`}
 
 // Create inserts n into table refunds and returns the row as stored. It validates
 // n first.
 func (r *RefundRepo) Create(ctx context.Context, n NewRefund) (Refund, error) {
-	if err := n.Validate(); err != nil {
-		return Refund{}, wrapErr(err, "refunds.Create", "refunds")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsCreate, &n, argsNewRefund, scanRefund)
-	return *v, wrapParamsErr(err, "refunds.Create", "refunds", []string{"id", "payment_id", "amount", "reason"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opRefundsCreate, &n, argsNewRefund, scanRefund)
+	return *v, err
 }
 
-const sqlRefundsFindByID = `-- name: refunds.FindByID replica=ok
+var opRefundsFindByID = &runtime.Op{Name: "refunds.FindByID", Table: "refunds", Errs: errs, SQL: `-- name: refunds.FindByID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table refunds with the given id, or
 // runtime.ErrNotFound.
 func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsFindByID, &id, runtime.Arg, scanRefund)
-	return *v, wrapErr(err, "refunds.FindByID", "refunds")
+	v, err := runtime.QueryOneOp(ctx, r.db, opRefundsFindByID, &id, runtime.Arg, scanRefund)
+	return *v, err
 }
 
 const sqlRefundsFindAll = `-- name: refunds.FindAll replica=ok
@@ -194,14 +191,14 @@ func (r *RefundRepo) Update(ctx context.Context, id uuid.UUID, u RefundUpdate) (
 	return *v, wrapParamsErr(err, "refunds.Update", "refunds", []string{"id", "payment_id", "amount", "reason", "reason"})
 }
 
-const sqlRefundsDelete = `-- name: refunds.Delete
-DELETE FROM "refunds" WHERE "id" = $1`
+var opRefundsDelete = &runtime.Op{Name: "refunds.Delete", Table: "refunds", Errs: errs, SQL: `-- name: refunds.Delete
+DELETE FROM "refunds" WHERE "id" = $1`}
 
 // Delete removes the row of table refunds with the given id and reports whether
 // there was one.
 func (r *RefundRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlRefundsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "refunds.Delete", "refunds")
+	tag, err := runtime.ExecOp(ctx, r.db, opRefundsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlRefundsCount = `-- name: refunds.Count replica=ok
@@ -213,9 +210,9 @@ func (r *RefundRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "refunds.Count", "refunds")
 }
 
-const sqlRefundsFindByIDs = `-- name: refunds.FindByIDs replica=ok
+var opRefundsFindByIDs = &runtime.Op{Name: "refunds.FindByIDs", Table: "refunds", Errs: errs, SQL: `-- name: refunds.FindByIDs replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table refunds whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -223,8 +220,7 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 	if len(ids) == 0 {
 		return []Refund{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlRefundsFindByIDs, &ids, runtime.Arg, scanRefund, len(ids))
-	return items, wrapErr(err, "refunds.FindByIDs", "refunds")
+	return runtime.QueryOp(ctx, r.db, opRefundsFindByIDs, &ids, runtime.Arg, scanRefund, len(ids))
 }
 
 var copyRefunds = &runtime.Copier[*NewRefund]{
@@ -331,15 +327,14 @@ func (r *RefundRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, 
 	return out, wrapErr(err, "refunds.DeleteMany", "refunds")
 }
 
-const sqlRefundsListByPaymentID = `-- name: refunds.ListByPaymentID replica=ok
+var opRefundsListByPaymentID = &runtime.Op{Name: "refunds.ListByPaymentID", Table: "refunds", Errs: errs, SQL: `-- name: refunds.ListByPaymentID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
-WHERE "payment_id" = $1 ORDER BY "id"`
+WHERE "payment_id" = $1 ORDER BY "id"`}
 
 // ListByPaymentID returns the rows of table refunds whose payment_id is paymentID,
 // in primary key order.
 func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) ([]Refund, error) {
-	items, err := runtime.Query(ctx, r.db, sqlRefundsListByPaymentID, &paymentID, runtime.Arg, scanRefund, 0)
-	return items, wrapErr(err, "refunds.ListByPaymentID", "refunds")
+	return runtime.QueryOp(ctx, r.db, opRefundsListByPaymentID, &paymentID, runtime.Arg, scanRefund, 0)
 }
 
 const sqlRefundsLoadByPaymentID = `-- name: refunds.LoadByPaymentID replica=ok

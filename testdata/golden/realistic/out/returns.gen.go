@@ -98,30 +98,27 @@ func argsNewReturn(n *NewReturn, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrderID, &n.Reason, &n.Approved, &n.RefundID)
 }
 
-const sqlReturnsCreate = `-- name: returns.Create
+var opReturnsCreate = &runtime.Op{Name: "returns.Create", Table: "returns", Errs: errs, Validate: true, Params: []string{"id", "order_id", "reason", "approved", "refund_id"}, SQL: `-- name: returns.Create
 INSERT INTO "returns" ("id", "order_id", "reason", "approved", "refund_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
-RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`
+RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`}
 
 // Create inserts n into table returns and returns the row as stored. It validates
 // n first.
 func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
-	if err := n.Validate(); err != nil {
-		return Return{}, wrapErr(err, "returns.Create", "returns")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsCreate, &n, argsNewReturn, scanReturn)
-	return *v, wrapParamsErr(err, "returns.Create", "returns", []string{"id", "order_id", "reason", "approved", "refund_id"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opReturnsCreate, &n, argsNewReturn, scanReturn)
+	return *v, err
 }
 
-const sqlReturnsFindByID = `-- name: returns.FindByID replica=ok
+var opReturnsFindByID = &runtime.Op{Name: "returns.FindByID", Table: "returns", Errs: errs, SQL: `-- name: returns.FindByID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table returns with the given id, or
 // runtime.ErrNotFound.
 func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsFindByID, &id, runtime.Arg, scanReturn)
-	return *v, wrapErr(err, "returns.FindByID", "returns")
+	v, err := runtime.QueryOneOp(ctx, r.db, opReturnsFindByID, &id, runtime.Arg, scanReturn)
+	return *v, err
 }
 
 const sqlReturnsFindAll = `-- name: returns.FindAll replica=ok
@@ -186,14 +183,14 @@ func (r *ReturnRepo) Update(ctx context.Context, id uuid.UUID, u ReturnUpdate) (
 	return *v, wrapParamsErr(err, "returns.Update", "returns", []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"})
 }
 
-const sqlReturnsDelete = `-- name: returns.Delete
-DELETE FROM "returns" WHERE "id" = $1`
+var opReturnsDelete = &runtime.Op{Name: "returns.Delete", Table: "returns", Errs: errs, SQL: `-- name: returns.Delete
+DELETE FROM "returns" WHERE "id" = $1`}
 
 // Delete removes the row of table returns with the given id and reports whether
 // there was one.
 func (r *ReturnRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlReturnsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "returns.Delete", "returns")
+	tag, err := runtime.ExecOp(ctx, r.db, opReturnsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlReturnsCount = `-- name: returns.Count replica=ok
@@ -205,9 +202,9 @@ func (r *ReturnRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "returns.Count", "returns")
 }
 
-const sqlReturnsFindByIDs = `-- name: returns.FindByIDs replica=ok
+var opReturnsFindByIDs = &runtime.Op{Name: "returns.FindByIDs", Table: "returns", Errs: errs, SQL: `-- name: returns.FindByIDs replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table returns whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -215,8 +212,7 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 	if len(ids) == 0 {
 		return []Return{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlReturnsFindByIDs, &ids, runtime.Arg, scanReturn, len(ids))
-	return items, wrapErr(err, "returns.FindByIDs", "returns")
+	return runtime.QueryOp(ctx, r.db, opReturnsFindByIDs, &ids, runtime.Arg, scanReturn, len(ids))
 }
 
 var copyReturns = &runtime.Copier[*NewReturn]{
@@ -325,15 +321,14 @@ func (r *ReturnRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, 
 	return out, wrapErr(err, "returns.DeleteMany", "returns")
 }
 
-const sqlReturnsListByOrderID = `-- name: returns.ListByOrderID replica=ok
+var opReturnsListByOrderID = &runtime.Op{Name: "returns.ListByOrderID", Table: "returns", Errs: errs, SQL: `-- name: returns.ListByOrderID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "order_id" = $1 ORDER BY "id"`
+WHERE "order_id" = $1 ORDER BY "id"`}
 
 // ListByOrderID returns the rows of table returns whose order_id is orderID, in
 // primary key order.
 func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Return, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReturnsListByOrderID, &orderID, runtime.Arg, scanReturn, 0)
-	return items, wrapErr(err, "returns.ListByOrderID", "returns")
+	return runtime.QueryOp(ctx, r.db, opReturnsListByOrderID, &orderID, runtime.Arg, scanReturn, 0)
 }
 
 const sqlReturnsLoadByOrderID = `-- name: returns.LoadByOrderID replica=ok
@@ -355,15 +350,14 @@ func (r *ReturnRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[u
 	return m, wrapErr(err, "returns.LoadByOrderID", "returns")
 }
 
-const sqlReturnsListByRefundID = `-- name: returns.ListByRefundID replica=ok
+var opReturnsListByRefundID = &runtime.Op{Name: "returns.ListByRefundID", Table: "returns", Errs: errs, SQL: `-- name: returns.ListByRefundID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "refund_id" = $1 ORDER BY "id"`
+WHERE "refund_id" = $1 ORDER BY "id"`}
 
 // ListByRefundID returns the rows of table returns whose refund_id is refundID, in
 // primary key order.
 func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]Return, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReturnsListByRefundID, &refundID, runtime.Arg, scanReturn, 0)
-	return items, wrapErr(err, "returns.ListByRefundID", "returns")
+	return runtime.QueryOp(ctx, r.db, opReturnsListByRefundID, &refundID, runtime.Arg, scanReturn, 0)
 }
 
 const sqlReturnsLoadByRefundID = `-- name: returns.LoadByRefundID replica=ok

@@ -107,30 +107,27 @@ func argsNewReview(n *NewReview, d []any) []any {
 	return append(d, n.ID.Arg(), &n.ProductID, &n.UserID, &n.Rating, &n.Body)
 }
 
-const sqlReviewsCreate = `-- name: reviews.Create
+var opReviewsCreate = &runtime.Op{Name: "reviews.Create", Table: "reviews", Errs: errs, Validate: true, Params: []string{"id", "product_id", "user_id", "rating", "body"}, SQL: `-- name: reviews.Create
 INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
-RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
+RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`}
 
 // Create inserts n into table reviews and returns the row as stored. It validates
 // n first.
 func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
-	if err := n.Validate(); err != nil {
-		return Review{}, wrapErr(err, "reviews.Create", "reviews")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsCreate, &n, argsNewReview, scanReview)
-	return *v, wrapParamsErr(err, "reviews.Create", "reviews", []string{"id", "product_id", "user_id", "rating", "body"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opReviewsCreate, &n, argsNewReview, scanReview)
+	return *v, err
 }
 
-const sqlReviewsFindByID = `-- name: reviews.FindByID replica=ok
+var opReviewsFindByID = &runtime.Op{Name: "reviews.FindByID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.FindByID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table reviews with the given id, or
 // runtime.ErrNotFound.
 func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsFindByID, &id, runtime.Arg, scanReview)
-	return *v, wrapErr(err, "reviews.FindByID", "reviews")
+	v, err := runtime.QueryOneOp(ctx, r.db, opReviewsFindByID, &id, runtime.Arg, scanReview)
+	return *v, err
 }
 
 const sqlReviewsFindAll = `-- name: reviews.FindAll replica=ok
@@ -195,14 +192,14 @@ func (r *ReviewRepo) Update(ctx context.Context, id uuid.UUID, u ReviewUpdate) (
 	return *v, wrapParamsErr(err, "reviews.Update", "reviews", []string{"id", "product_id", "user_id", "rating", "body", "body"})
 }
 
-const sqlReviewsDelete = `-- name: reviews.Delete
-DELETE FROM "reviews" WHERE "id" = $1`
+var opReviewsDelete = &runtime.Op{Name: "reviews.Delete", Table: "reviews", Errs: errs, SQL: `-- name: reviews.Delete
+DELETE FROM "reviews" WHERE "id" = $1`}
 
 // Delete removes the row of table reviews with the given id and reports whether
 // there was one.
 func (r *ReviewRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlReviewsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "reviews.Delete", "reviews")
+	tag, err := runtime.ExecOp(ctx, r.db, opReviewsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlReviewsCount = `-- name: reviews.Count replica=ok
@@ -214,9 +211,9 @@ func (r *ReviewRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "reviews.Count", "reviews")
 }
 
-const sqlReviewsFindByIDs = `-- name: reviews.FindByIDs replica=ok
+var opReviewsFindByIDs = &runtime.Op{Name: "reviews.FindByIDs", Table: "reviews", Errs: errs, SQL: `-- name: reviews.FindByIDs replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table reviews whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -224,8 +221,7 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 	if len(ids) == 0 {
 		return []Review{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlReviewsFindByIDs, &ids, runtime.Arg, scanReview, len(ids))
-	return items, wrapErr(err, "reviews.FindByIDs", "reviews")
+	return runtime.QueryOp(ctx, r.db, opReviewsFindByIDs, &ids, runtime.Arg, scanReview, len(ids))
 }
 
 var copyReviews = &runtime.Copier[*NewReview]{
@@ -265,14 +261,14 @@ func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) 
 	return items, wrapErr(err, "reviews.CreateManyReturning", "reviews")
 }
 
-const sqlReviewsUpsertByProductIDAndUserID = `-- name: reviews.UpsertByProductIDAndUserID
+var opReviewsUpsertByProductIDAndUserID = &runtime.Op{Name: "reviews.UpsertByProductIDAndUserID", Table: "reviews", Errs: errs, Validate: true, SQL: `-- name: reviews.UpsertByProductIDAndUserID
 INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
 ON CONFLICT ("product_id", "user_id") DO UPDATE
 SET "rating" = EXCLUDED."rating",
     "body" = EXCLUDED."body",
     "updated_at" = now()
-RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
+RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`}
 
 // UpsertByProductIDAndUserID inserts n into table reviews or, when a row with the
 // same (product_id, user_id) exists, updates it from n (every column but the key's
@@ -280,14 +276,11 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 // statement, and returns the row as stored. It validates n first. It sets
 // updated_at to the transaction's time.
 func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview) (Review, error) {
-	if err := n.Validate(); err != nil {
-		return Review{}, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsUpsertByProductIDAndUserID, &n, argsNewReview, scanReview)
-	return *v, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
+	v, err := runtime.QueryOneOp(ctx, r.db, opReviewsUpsertByProductIDAndUserID, &n, argsNewReview, scanReview)
+	return *v, err
 }
 
-const sqlReviewsCreateIfAbsentByProductIDAndUserID = `-- name: reviews.CreateIfAbsentByProductIDAndUserID
+var opReviewsCreateIfAbsentByProductIDAndUserID = &runtime.Op{Name: "reviews.CreateIfAbsentByProductIDAndUserID", Table: "reviews", Errs: errs, Validate: true, SQL: `-- name: reviews.CreateIfAbsentByProductIDAndUserID
 WITH "inserted" AS (
 INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
@@ -298,7 +291,7 @@ SELECT true, "id", "product_id", "user_id", "rating", "body", "created_at", "upd
 UNION ALL
 SELECT false, "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "product_id" = $2 AND "user_id" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByProductIDAndUserID inserts n into table reviews unless a row
 // with the same (product_id, user_id) exists, and returns the new row and true, or
@@ -306,11 +299,8 @@ LIMIT 1`
 // times, when the row in the way was committed after it started). It validates n
 // first.
 func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n NewReview) (Review, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Review{}, false, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlReviewsCreateIfAbsentByProductIDAndUserID, &n, argsNewReview, scanReview)
-	return *v, created, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opReviewsCreateIfAbsentByProductIDAndUserID, &n, argsNewReview, scanReview)
+	return *v, created, err
 }
 
 // ReviewKeyedUpdate is one row's key and changes for UpdateMany.
@@ -422,15 +412,14 @@ func (r *ReviewRepo) CreateManyIfAbsentByProductIDAndUserID(ctx context.Context,
 	return out, created, wrapErr(err, "reviews.CreateManyIfAbsentByProductIDAndUserID", "reviews")
 }
 
-const sqlReviewsListByProductID = `-- name: reviews.ListByProductID replica=ok
+var opReviewsListByProductID = &runtime.Op{Name: "reviews.ListByProductID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.ListByProductID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
-WHERE "product_id" = $1 ORDER BY "id"`
+WHERE "product_id" = $1 ORDER BY "id"`}
 
 // ListByProductID returns the rows of table reviews whose product_id is productID,
 // in primary key order.
 func (r *ReviewRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]Review, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReviewsListByProductID, &productID, runtime.Arg, scanReview, 0)
-	return items, wrapErr(err, "reviews.ListByProductID", "reviews")
+	return runtime.QueryOp(ctx, r.db, opReviewsListByProductID, &productID, runtime.Arg, scanReview, 0)
 }
 
 const sqlReviewsLoadByProductID = `-- name: reviews.LoadByProductID replica=ok
@@ -452,15 +441,14 @@ func (r *ReviewRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map
 	return m, wrapErr(err, "reviews.LoadByProductID", "reviews")
 }
 
-const sqlReviewsListByUserID = `-- name: reviews.ListByUserID replica=ok
+var opReviewsListByUserID = &runtime.Op{Name: "reviews.ListByUserID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.ListByUserID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table reviews whose user_id is userID, in
 // primary key order.
 func (r *ReviewRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Review, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReviewsListByUserID, &userID, runtime.Arg, scanReview, 0)
-	return items, wrapErr(err, "reviews.ListByUserID", "reviews")
+	return runtime.QueryOp(ctx, r.db, opReviewsListByUserID, &userID, runtime.Arg, scanReview, 0)
 }
 
 const sqlReviewsLoadByUserID = `-- name: reviews.LoadByUserID replica=ok

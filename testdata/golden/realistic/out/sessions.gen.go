@@ -100,30 +100,27 @@ func argsNewSession(n *NewSession, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.IP, &n.UserAgent, &n.ExpiresAt)
 }
 
-const sqlSessionsCreate = `-- name: sessions.Create
+var opSessionsCreate = &runtime.Op{Name: "sessions.Create", Table: "sessions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "ip", "user_agent", "expires_at"}, SQL: `-- name: sessions.Create
 INSERT INTO "sessions" ("id", "user_id", "ip", "user_agent", "expires_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
-RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`
+RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`}
 
 // Create inserts n into table sessions and returns the row as stored. It validates
 // n first.
 func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error) {
-	if err := n.Validate(); err != nil {
-		return Session{}, wrapErr(err, "sessions.Create", "sessions")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsCreate, &n, argsNewSession, scanSession)
-	return *v, wrapParamsErr(err, "sessions.Create", "sessions", []string{"id", "user_id", "ip", "user_agent", "expires_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opSessionsCreate, &n, argsNewSession, scanSession)
+	return *v, err
 }
 
-const sqlSessionsFindByID = `-- name: sessions.FindByID replica=ok
+var opSessionsFindByID = &runtime.Op{Name: "sessions.FindByID", Table: "sessions", Errs: errs, SQL: `-- name: sessions.FindByID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table sessions with the given id, or
 // runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsFindByID, &id, runtime.Arg, scanSession)
-	return *v, wrapErr(err, "sessions.FindByID", "sessions")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSessionsFindByID, &id, runtime.Arg, scanSession)
+	return *v, err
 }
 
 const sqlSessionsFindAll = `-- name: sessions.FindAll replica=ok
@@ -186,14 +183,14 @@ func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate)
 	return *v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id", "ip", "ip", "user_agent", "user_agent", "expires_at"})
 }
 
-const sqlSessionsDelete = `-- name: sessions.Delete
-DELETE FROM "sessions" WHERE "id" = $1`
+var opSessionsDelete = &runtime.Op{Name: "sessions.Delete", Table: "sessions", Errs: errs, SQL: `-- name: sessions.Delete
+DELETE FROM "sessions" WHERE "id" = $1`}
 
 // Delete removes the row of table sessions with the given id and reports whether
 // there was one.
 func (r *SessionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSessionsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "sessions.Delete", "sessions")
+	tag, err := runtime.ExecOp(ctx, r.db, opSessionsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlSessionsCount = `-- name: sessions.Count replica=ok
@@ -205,9 +202,9 @@ func (r *SessionRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "sessions.Count", "sessions")
 }
 
-const sqlSessionsFindByIDs = `-- name: sessions.FindByIDs replica=ok
+var opSessionsFindByIDs = &runtime.Op{Name: "sessions.FindByIDs", Table: "sessions", Errs: errs, SQL: `-- name: sessions.FindByIDs replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table sessions whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -215,8 +212,7 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	if len(ids) == 0 {
 		return []Session{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSessionsFindByIDs, &ids, runtime.Arg, scanSession, len(ids))
-	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
+	return runtime.QueryOp(ctx, r.db, opSessionsFindByIDs, &ids, runtime.Arg, scanSession, len(ids))
 }
 
 var copySessions = &runtime.Copier[*NewSession]{
@@ -325,15 +321,14 @@ func (r *SessionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool,
 	return out, wrapErr(err, "sessions.DeleteMany", "sessions")
 }
 
-const sqlSessionsListByUserID = `-- name: sessions.ListByUserID replica=ok
+var opSessionsListByUserID = &runtime.Op{Name: "sessions.ListByUserID", Table: "sessions", Errs: errs, SQL: `-- name: sessions.ListByUserID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table sessions whose user_id is userID, in
 // primary key order.
 func (r *SessionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Session, error) {
-	items, err := runtime.Query(ctx, r.db, sqlSessionsListByUserID, &userID, runtime.Arg, scanSession, 0)
-	return items, wrapErr(err, "sessions.ListByUserID", "sessions")
+	return runtime.QueryOp(ctx, r.db, opSessionsListByUserID, &userID, runtime.Arg, scanSession, 0)
 }
 
 const sqlSessionsLoadByUserID = `-- name: sessions.LoadByUserID replica=ok

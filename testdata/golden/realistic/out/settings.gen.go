@@ -105,30 +105,27 @@ func argsNewSetting(n *NewSetting, d []any) []any {
 	return append(d, &n.OrganizationID, &n.Key, n.Value)
 }
 
-const sqlSettingsCreate = `-- name: settings.Create
+var opSettingsCreate = &runtime.Op{Name: "settings.Create", Table: "settings", Errs: errs, Validate: true, Params: []string{"organization_id", "key", "value"}, SQL: `-- name: settings.Create
 INSERT INTO "settings" ("organization_id", "key", "value")
 VALUES ($1, $2, $3)
-RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
+RETURNING "organization_id", "key", "value", "created_at", "updated_at"`}
 
 // Create inserts n into table settings and returns the row as stored. It validates
 // n first.
 func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error) {
-	if err := n.Validate(); err != nil {
-		return Setting{}, wrapErr(err, "settings.Create", "settings")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, &n, argsNewSetting, scanSetting)
-	return *v, wrapParamsErr(err, "settings.Create", "settings", []string{"organization_id", "key", "value"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opSettingsCreate, &n, argsNewSetting, scanSetting)
+	return *v, err
 }
 
-const sqlSettingsFindByID = `-- name: settings.FindByID replica=ok
+var opSettingsFindByID = &runtime.Op{Name: "settings.FindByID", Table: "settings", Errs: errs, SQL: `-- name: settings.FindByID replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
-WHERE "organization_id" = $1 AND "key" = $2`
+WHERE "organization_id" = $1 AND "key" = $2`}
 
 // FindByID returns the row of table settings with the given organizationID and
 // key, or runtime.ErrNotFound.
 func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, key string) (Setting, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsFindByID, &organizationID, runtime.Arg, scanSetting, key)
-	return *v, wrapErr(err, "settings.FindByID", "settings")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSettingsFindByID, &organizationID, runtime.Arg, scanSetting, key)
+	return *v, err
 }
 
 const sqlSettingsFindAll = `-- name: settings.FindAll replica=ok
@@ -193,14 +190,14 @@ func (r *SettingRepo) Update(ctx context.Context, organizationID uuid.UUID, key 
 	return *v, wrapParamsErr(err, "settings.Update", "settings", []string{"organization_id", "key", "value"})
 }
 
-const sqlSettingsDelete = `-- name: settings.Delete
-DELETE FROM "settings" WHERE "organization_id" = $1 AND "key" = $2`
+var opSettingsDelete = &runtime.Op{Name: "settings.Delete", Table: "settings", Errs: errs, SQL: `-- name: settings.Delete
+DELETE FROM "settings" WHERE "organization_id" = $1 AND "key" = $2`}
 
 // Delete removes the row of table settings with the given organizationID and key
 // and reports whether there was one.
 func (r *SettingRepo) Delete(ctx context.Context, organizationID uuid.UUID, key string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSettingsDelete, &organizationID, runtime.Arg, key)
-	return tag.RowsAffected() > 0, wrapErr(err, "settings.Delete", "settings")
+	tag, err := runtime.ExecOp(ctx, r.db, opSettingsDelete, &organizationID, runtime.Arg, key)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlSettingsCount = `-- name: settings.Count replica=ok
@@ -248,13 +245,13 @@ func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting
 	return items, wrapErr(err, "settings.CreateManyReturning", "settings")
 }
 
-const sqlSettingsUpsertByOrganizationIDAndKey = `-- name: settings.UpsertByOrganizationIDAndKey
+var opSettingsUpsertByOrganizationIDAndKey = &runtime.Op{Name: "settings.UpsertByOrganizationIDAndKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.UpsertByOrganizationIDAndKey
 INSERT INTO "settings" ("organization_id", "key", "value")
 VALUES ($1, $2, $3)
 ON CONFLICT ("organization_id", "key") DO UPDATE
 SET "value" = EXCLUDED."value",
     "updated_at" = now()
-RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
+RETURNING "organization_id", "key", "value", "created_at", "updated_at"`}
 
 // UpsertByOrganizationIDAndKey inserts n into table settings or, when a row with
 // the same (organization_id, key) exists, updates it from n (every column but the
@@ -262,14 +259,11 @@ RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
 // statement, and returns the row as stored. It validates n first. It sets
 // updated_at to the transaction's time.
 func (r *SettingRepo) UpsertByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, error) {
-	if err := n.Validate(); err != nil {
-		return Setting{}, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsUpsertByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
-	return *v, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSettingsUpsertByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
+	return *v, err
 }
 
-const sqlSettingsCreateIfAbsentByOrganizationIDAndKey = `-- name: settings.CreateIfAbsentByOrganizationIDAndKey
+var opSettingsCreateIfAbsentByOrganizationIDAndKey = &runtime.Op{Name: "settings.CreateIfAbsentByOrganizationIDAndKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateIfAbsentByOrganizationIDAndKey
 WITH "inserted" AS (
 INSERT INTO "settings" ("organization_id", "key", "value")
 VALUES ($1, $2, $3)
@@ -280,7 +274,7 @@ SELECT true, "organization_id", "key", "value", "created_at", "updated_at" FROM 
 UNION ALL
 SELECT false, "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
 WHERE "organization_id" = $1 AND "key" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrganizationIDAndKey inserts n into table settings unless a row
 // with the same (organization_id, key) exists, and returns the new row and true,
@@ -288,11 +282,8 @@ LIMIT 1`
 // three times, when the row in the way was committed after it started). It
 // validates n first.
 func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
-	return *v, created, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
+	return *v, created, err
 }
 
 // SettingKey is the primary key of a row of table settings.
@@ -411,15 +402,14 @@ func (r *SettingRepo) CreateManyIfAbsentByOrganizationIDAndKey(ctx context.Conte
 	return out, created, wrapErr(err, "settings.CreateManyIfAbsentByOrganizationIDAndKey", "settings")
 }
 
-const sqlSettingsListByOrganizationID = `-- name: settings.ListByOrganizationID replica=ok
+var opSettingsListByOrganizationID = &runtime.Op{Name: "settings.ListByOrganizationID", Table: "settings", Errs: errs, SQL: `-- name: settings.ListByOrganizationID replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
-WHERE "organization_id" = $1 ORDER BY "organization_id", "key"`
+WHERE "organization_id" = $1 ORDER BY "organization_id", "key"`}
 
 // ListByOrganizationID returns the rows of table settings whose organization_id is
 // organizationID, in primary key order.
 func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Setting, error) {
-	items, err := runtime.Query(ctx, r.db, sqlSettingsListByOrganizationID, &organizationID, runtime.Arg, scanSetting, 0)
-	return items, wrapErr(err, "settings.ListByOrganizationID", "settings")
+	return runtime.QueryOp(ctx, r.db, opSettingsListByOrganizationID, &organizationID, runtime.Arg, scanSetting, 0)
 }
 
 const sqlSettingsLoadByOrganizationID = `-- name: settings.LoadByOrganizationID replica=ok

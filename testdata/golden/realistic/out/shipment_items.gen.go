@@ -89,26 +89,26 @@ func argsNewShipmentItem(n *NewShipmentItem, d []any) []any {
 	return append(d, &n.ShipmentID, &n.OrderID, &n.LineNo, &n.Quantity)
 }
 
-const sqlShipmentItemsCreate = `-- name: shipment_items.Create
+var opShipmentItemsCreate = &runtime.Op{Name: "shipment_items.Create", Table: "shipment_items", Errs: errs, Params: []string{"shipment_id", "order_id", "line_no", "quantity"}, SQL: `-- name: shipment_items.Create
 INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
 VALUES ($1, $2, $3, $4)
-RETURNING "shipment_id", "order_id", "line_no", "quantity"`
+RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 
 // Create inserts n into table shipment_items and returns the row as stored.
 func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsCreate, &n, argsNewShipmentItem, scanShipmentItem)
-	return *v, wrapParamsErr(err, "shipment_items.Create", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentItemsCreate, &n, argsNewShipmentItem, scanShipmentItem)
+	return *v, err
 }
 
-const sqlShipmentItemsFindByID = `-- name: shipment_items.FindByID replica=ok
+var opShipmentItemsFindByID = &runtime.Op{Name: "shipment_items.FindByID", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.FindByID replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
-WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`
+WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`}
 
 // FindByID returns the row of table shipment_items with the given shipmentID,
 // orderID and lineNo, or runtime.ErrNotFound.
 func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (ShipmentItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsFindByID, &shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
-	return *v, wrapErr(err, "shipment_items.FindByID", "shipment_items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentItemsFindByID, &shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
+	return *v, err
 }
 
 const sqlShipmentItemsFindAll = `-- name: shipment_items.FindAll replica=ok
@@ -171,14 +171,14 @@ func (r *ShipmentItemRepo) Update(ctx context.Context, shipmentID uuid.UUID, ord
 	return *v, wrapParamsErr(err, "shipment_items.Update", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
 }
 
-const sqlShipmentItemsDelete = `-- name: shipment_items.Delete
-DELETE FROM "shipment_items" WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`
+var opShipmentItemsDelete = &runtime.Op{Name: "shipment_items.Delete", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.Delete
+DELETE FROM "shipment_items" WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`}
 
 // Delete removes the row of table shipment_items with the given shipmentID,
 // orderID and lineNo and reports whether there was one.
 func (r *ShipmentItemRepo) Delete(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShipmentItemsDelete, &shipmentID, runtime.Arg, orderID, lineNo)
-	return tag.RowsAffected() > 0, wrapErr(err, "shipment_items.Delete", "shipment_items")
+	tag, err := runtime.ExecOp(ctx, r.db, opShipmentItemsDelete, &shipmentID, runtime.Arg, orderID, lineNo)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlShipmentItemsCount = `-- name: shipment_items.Count replica=ok
@@ -221,23 +221,23 @@ func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewSh
 	return items, wrapErr(err, "shipment_items.CreateManyReturning", "shipment_items")
 }
 
-const sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo
+var opShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo = &runtime.Op{Name: "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo
 INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
 VALUES ($1, $2, $3, $4)
 ON CONFLICT ("shipment_id", "order_id", "line_no") DO UPDATE
 SET "quantity" = EXCLUDED."quantity"
-RETURNING "shipment_id", "order_id", "line_no", "quantity"`
+RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 
 // UpsertByShipmentIDAndOrderIDAndLineNo inserts n into table shipment_items or,
 // when a row with the same (shipment_id, order_id, line_no) exists, updates it
 // from n (every column but the key's and the primary key's; an unset optional
 // field keeps its value), in one statement, and returns the row as stored.
 func (r *ShipmentItemRepo) UpsertByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
-	return *v, wrapErr(err, "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
+	return *v, err
 }
 
-const sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo
+var opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo = &runtime.Op{Name: "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo
 WITH "inserted" AS (
 INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
 VALUES ($1, $2, $3, $4)
@@ -248,7 +248,7 @@ SELECT true, "shipment_id", "order_id", "line_no", "quantity" FROM "inserted"
 UNION ALL
 SELECT false, "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByShipmentIDAndOrderIDAndLineNo inserts n into table
 // shipment_items unless a row with the same (shipment_id, order_id, line_no)
@@ -256,8 +256,8 @@ LIMIT 1`
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started).
 func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
-	return *v, created, wrapErr(err, "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
+	return *v, created, err
 }
 
 // ShipmentItemKey is the primary key of a row of table shipment_items.
@@ -380,15 +380,14 @@ func (r *ShipmentItemRepo) CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx
 	return out, created, wrapErr(err, "shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
 }
 
-const sqlShipmentItemsListByShipmentID = `-- name: shipment_items.ListByShipmentID replica=ok
+var opShipmentItemsListByShipmentID = &runtime.Op{Name: "shipment_items.ListByShipmentID", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.ListByShipmentID replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
-WHERE "shipment_id" = $1 ORDER BY "shipment_id", "order_id", "line_no"`
+WHERE "shipment_id" = $1 ORDER BY "shipment_id", "order_id", "line_no"`}
 
 // ListByShipmentID returns the rows of table shipment_items whose shipment_id is
 // shipmentID, in primary key order.
 func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid.UUID) ([]ShipmentItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlShipmentItemsListByShipmentID, &shipmentID, runtime.Arg, scanShipmentItem, 0)
-	return items, wrapErr(err, "shipment_items.ListByShipmentID", "shipment_items")
+	return runtime.QueryOp(ctx, r.db, opShipmentItemsListByShipmentID, &shipmentID, runtime.Arg, scanShipmentItem, 0)
 }
 
 const sqlShipmentItemsLoadByShipmentID = `-- name: shipment_items.LoadByShipmentID replica=ok

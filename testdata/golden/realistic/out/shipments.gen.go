@@ -146,30 +146,27 @@ func argsNewShipment(n *NewShipment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrderID, &n.WarehouseID, &n.Carrier, &n.TrackingNo, n.Status.Arg(), &n.ShippedAt)
 }
 
-const sqlShipmentsCreate = `-- name: shipments.Create
+var opShipmentsCreate = &runtime.Op{Name: "shipments.Create", Table: "shipments", Errs: errs, Validate: true, Params: []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"}, SQL: `-- name: shipments.Create
 INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::"shipment_status", 'pending'::"shipment_status"), $7)
-RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
+RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`}
 
 // Create inserts n into table shipments and returns the row as stored. It
 // validates n first.
 func (r *ShipmentRepo) Create(ctx context.Context, n NewShipment) (Shipment, error) {
-	if err := n.Validate(); err != nil {
-		return Shipment{}, wrapErr(err, "shipments.Create", "shipments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsCreate, &n, argsNewShipment, scanShipment)
-	return *v, wrapParamsErr(err, "shipments.Create", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentsCreate, &n, argsNewShipment, scanShipment)
+	return *v, err
 }
 
-const sqlShipmentsFindByID = `-- name: shipments.FindByID replica=ok
+var opShipmentsFindByID = &runtime.Op{Name: "shipments.FindByID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.FindByID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table shipments with the given id, or
 // runtime.ErrNotFound.
 func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsFindByID, &id, runtime.Arg, scanShipment)
-	return *v, wrapErr(err, "shipments.FindByID", "shipments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentsFindByID, &id, runtime.Arg, scanShipment)
+	return *v, err
 }
 
 const sqlShipmentsFindAll = `-- name: shipments.FindAll replica=ok
@@ -232,14 +229,14 @@ func (r *ShipmentRepo) Update(ctx context.Context, id uuid.UUID, u ShipmentUpdat
 	return *v, wrapParamsErr(err, "shipments.Update", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "tracking_no", "status", "shipped_at", "shipped_at"})
 }
 
-const sqlShipmentsDelete = `-- name: shipments.Delete
-DELETE FROM "shipments" WHERE "id" = $1`
+var opShipmentsDelete = &runtime.Op{Name: "shipments.Delete", Table: "shipments", Errs: errs, SQL: `-- name: shipments.Delete
+DELETE FROM "shipments" WHERE "id" = $1`}
 
 // Delete removes the row of table shipments with the given id and reports whether
 // there was one.
 func (r *ShipmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShipmentsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "shipments.Delete", "shipments")
+	tag, err := runtime.ExecOp(ctx, r.db, opShipmentsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlShipmentsCount = `-- name: shipments.Count replica=ok
@@ -251,9 +248,9 @@ func (r *ShipmentRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "shipments.Count", "shipments")
 }
 
-const sqlShipmentsFindByIDs = `-- name: shipments.FindByIDs replica=ok
+var opShipmentsFindByIDs = &runtime.Op{Name: "shipments.FindByIDs", Table: "shipments", Errs: errs, SQL: `-- name: shipments.FindByIDs replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table shipments whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -261,8 +258,7 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 	if len(ids) == 0 {
 		return []Shipment{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlShipmentsFindByIDs, &ids, runtime.Arg, scanShipment, len(ids))
-	return items, wrapErr(err, "shipments.FindByIDs", "shipments")
+	return runtime.QueryOp(ctx, r.db, opShipmentsFindByIDs, &ids, runtime.Arg, scanShipment, len(ids))
 }
 
 var copyShipments = &runtime.Copier[*NewShipment]{
@@ -302,7 +298,7 @@ func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipme
 	return items, wrapErr(err, "shipments.CreateManyReturning", "shipments")
 }
 
-const sqlShipmentsUpsertByTrackingNo = `-- name: shipments.UpsertByTrackingNo
+var opShipmentsUpsertByTrackingNo = &runtime.Op{Name: "shipments.UpsertByTrackingNo", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.UpsertByTrackingNo
 INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::"shipment_status", 'pending'::"shipment_status"), $7)
 ON CONFLICT ("tracking_no") DO UPDATE
@@ -311,21 +307,18 @@ SET "order_id" = EXCLUDED."order_id",
     "carrier" = EXCLUDED."carrier",
     "status" = CASE WHEN $6::"shipment_status" IS NULL THEN "shipments"."status" ELSE EXCLUDED."status" END,
     "shipped_at" = EXCLUDED."shipped_at"
-RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
+RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`}
 
 // UpsertByTrackingNo inserts n into table shipments or, when a row with the same
 // tracking_no exists, updates it from n (every column but the key's and the
 // primary key's; an unset optional field keeps its value), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *ShipmentRepo) UpsertByTrackingNo(ctx context.Context, n NewShipment) (Shipment, error) {
-	if err := n.Validate(); err != nil {
-		return Shipment{}, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsUpsertByTrackingNo, &n, argsNewShipment, scanShipment)
-	return *v, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentsUpsertByTrackingNo, &n, argsNewShipment, scanShipment)
+	return *v, err
 }
 
-const sqlShipmentsCreateIfAbsentByTrackingNo = `-- name: shipments.CreateIfAbsentByTrackingNo
+var opShipmentsCreateIfAbsentByTrackingNo = &runtime.Op{Name: "shipments.CreateIfAbsentByTrackingNo", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.CreateIfAbsentByTrackingNo
 WITH "inserted" AS (
 INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::"shipment_status", 'pending'::"shipment_status"), $7)
@@ -336,18 +329,15 @@ SELECT true, "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status
 UNION ALL
 SELECT false, "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "tracking_no" = $5
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByTrackingNo inserts n into table shipments unless a row with the
 // same tracking_no exists, and returns the new row and true, or the existing row,
 // unchanged, and false, in one statement (run again, up to three times, when the
 // row in the way was committed after it started). It validates n first.
 func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShipment) (Shipment, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Shipment{}, false, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentsCreateIfAbsentByTrackingNo, &n, argsNewShipment, scanShipment)
-	return *v, created, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShipmentsCreateIfAbsentByTrackingNo, &n, argsNewShipment, scanShipment)
+	return *v, created, err
 }
 
 // ShipmentKeyedUpdate is one row's key and changes for UpdateMany.
@@ -421,15 +411,14 @@ func (r *ShipmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool
 	return out, wrapErr(err, "shipments.DeleteMany", "shipments")
 }
 
-const sqlShipmentsListByOrderID = `-- name: shipments.ListByOrderID replica=ok
+var opShipmentsListByOrderID = &runtime.Op{Name: "shipments.ListByOrderID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.ListByOrderID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
-WHERE "order_id" = $1 ORDER BY "id"`
+WHERE "order_id" = $1 ORDER BY "id"`}
 
 // ListByOrderID returns the rows of table shipments whose order_id is orderID, in
 // primary key order.
 func (r *ShipmentRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Shipment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlShipmentsListByOrderID, &orderID, runtime.Arg, scanShipment, 0)
-	return items, wrapErr(err, "shipments.ListByOrderID", "shipments")
+	return runtime.QueryOp(ctx, r.db, opShipmentsListByOrderID, &orderID, runtime.Arg, scanShipment, 0)
 }
 
 const sqlShipmentsLoadByOrderID = `-- name: shipments.LoadByOrderID replica=ok
@@ -451,15 +440,14 @@ func (r *ShipmentRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map
 	return m, wrapErr(err, "shipments.LoadByOrderID", "shipments")
 }
 
-const sqlShipmentsListByWarehouseID = `-- name: shipments.ListByWarehouseID replica=ok
+var opShipmentsListByWarehouseID = &runtime.Op{Name: "shipments.ListByWarehouseID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.ListByWarehouseID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
-WHERE "warehouse_id" = $1 ORDER BY "id"`
+WHERE "warehouse_id" = $1 ORDER BY "id"`}
 
 // ListByWarehouseID returns the rows of table shipments whose warehouse_id is
 // warehouseID, in primary key order.
 func (r *ShipmentRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Shipment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlShipmentsListByWarehouseID, &warehouseID, runtime.Arg, scanShipment, 0)
-	return items, wrapErr(err, "shipments.ListByWarehouseID", "shipments")
+	return runtime.QueryOp(ctx, r.db, opShipmentsListByWarehouseID, &warehouseID, runtime.Arg, scanShipment, 0)
 }
 
 const sqlShipmentsLoadByWarehouseID = `-- name: shipments.LoadByWarehouseID replica=ok

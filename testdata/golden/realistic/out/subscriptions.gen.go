@@ -126,30 +126,27 @@ func argsNewSubscription(n *NewSubscription, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.PlanID, n.Seats.Arg(), &n.CurrentPeriodStart, &n.CurrentPeriodEnd, &n.CanceledAt)
 }
 
-const sqlSubscriptionsCreate = `-- name: subscriptions.Create
+var opSubscriptionsCreate = &runtime.Op{Name: "subscriptions.Create", Table: "subscriptions", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"}, SQL: `-- name: subscriptions.Create
 INSERT INTO "subscriptions" ("id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 1), $5, $6, $7)
-RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`}
 
 // Create inserts n into table subscriptions and returns the row as stored. It
 // validates n first.
 func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subscription, error) {
-	if err := n.Validate(); err != nil {
-		return Subscription{}, wrapErr(err, "subscriptions.Create", "subscriptions")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsCreate, &n, argsNewSubscription, scanSubscription)
-	return *v, wrapParamsErr(err, "subscriptions.Create", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opSubscriptionsCreate, &n, argsNewSubscription, scanSubscription)
+	return *v, err
 }
 
-const sqlSubscriptionsFindByID = `-- name: subscriptions.FindByID replica=ok
+var opSubscriptionsFindByID = &runtime.Op{Name: "subscriptions.FindByID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.FindByID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table subscriptions with the given id, or
 // runtime.ErrNotFound.
 func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscription, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsFindByID, &id, runtime.Arg, scanSubscription)
-	return *v, wrapErr(err, "subscriptions.FindByID", "subscriptions")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSubscriptionsFindByID, &id, runtime.Arg, scanSubscription)
+	return *v, err
 }
 
 const sqlSubscriptionsFindAll = `-- name: subscriptions.FindAll replica=ok
@@ -215,14 +212,14 @@ func (r *SubscriptionRepo) Update(ctx context.Context, id uuid.UUID, u Subscript
 	return *v, wrapParamsErr(err, "subscriptions.Update", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"})
 }
 
-const sqlSubscriptionsDelete = `-- name: subscriptions.Delete
-DELETE FROM "subscriptions" WHERE "id" = $1`
+var opSubscriptionsDelete = &runtime.Op{Name: "subscriptions.Delete", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.Delete
+DELETE FROM "subscriptions" WHERE "id" = $1`}
 
 // Delete removes the row of table subscriptions with the given id and reports
 // whether there was one.
 func (r *SubscriptionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSubscriptionsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "subscriptions.Delete", "subscriptions")
+	tag, err := runtime.ExecOp(ctx, r.db, opSubscriptionsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlSubscriptionsCount = `-- name: subscriptions.Count replica=ok
@@ -234,9 +231,9 @@ func (r *SubscriptionRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "subscriptions.Count", "subscriptions")
 }
 
-const sqlSubscriptionsFindByIDs = `-- name: subscriptions.FindByIDs replica=ok
+var opSubscriptionsFindByIDs = &runtime.Op{Name: "subscriptions.FindByIDs", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.FindByIDs replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table subscriptions whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -244,8 +241,7 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 	if len(ids) == 0 {
 		return []Subscription{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsFindByIDs, &ids, runtime.Arg, scanSubscription, len(ids))
-	return items, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
+	return runtime.QueryOp(ctx, r.db, opSubscriptionsFindByIDs, &ids, runtime.Arg, scanSubscription, len(ids))
 }
 
 var copySubscriptions = &runtime.Copier[*NewSubscription]{
@@ -355,15 +351,14 @@ func (r *SubscriptionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]
 	return out, wrapErr(err, "subscriptions.DeleteMany", "subscriptions")
 }
 
-const sqlSubscriptionsListByOrganizationID = `-- name: subscriptions.ListByOrganizationID replica=ok
+var opSubscriptionsListByOrganizationID = &runtime.Op{Name: "subscriptions.ListByOrganizationID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table subscriptions whose
 // organization_id is organizationID, in primary key order.
 func (r *SubscriptionRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Subscription, error) {
-	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsListByOrganizationID, &organizationID, runtime.Arg, scanSubscription, 0)
-	return items, wrapErr(err, "subscriptions.ListByOrganizationID", "subscriptions")
+	return runtime.QueryOp(ctx, r.db, opSubscriptionsListByOrganizationID, &organizationID, runtime.Arg, scanSubscription, 0)
 }
 
 const sqlSubscriptionsLoadByOrganizationID = `-- name: subscriptions.LoadByOrganizationID replica=ok
@@ -386,15 +381,14 @@ func (r *SubscriptionRepo) LoadByOrganizationID(ctx context.Context, keys []uuid
 	return m, wrapErr(err, "subscriptions.LoadByOrganizationID", "subscriptions")
 }
 
-const sqlSubscriptionsListByPlanID = `-- name: subscriptions.ListByPlanID replica=ok
+var opSubscriptionsListByPlanID = &runtime.Op{Name: "subscriptions.ListByPlanID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.ListByPlanID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
-WHERE "plan_id" = $1 ORDER BY "id"`
+WHERE "plan_id" = $1 ORDER BY "id"`}
 
 // ListByPlanID returns the rows of table subscriptions whose plan_id is planID, in
 // primary key order.
 func (r *SubscriptionRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Subscription, error) {
-	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsListByPlanID, &planID, runtime.Arg, scanSubscription, 0)
-	return items, wrapErr(err, "subscriptions.ListByPlanID", "subscriptions")
+	return runtime.QueryOp(ctx, r.db, opSubscriptionsListByPlanID, &planID, runtime.Arg, scanSubscription, 0)
 }
 
 const sqlSubscriptionsLoadByPlanID = `-- name: subscriptions.LoadByPlanID replica=ok

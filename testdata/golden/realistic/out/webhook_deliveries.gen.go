@@ -144,30 +144,27 @@ func argsNewWebhookDelivery(n *NewWebhookDelivery, d []any) []any {
 	return append(d, &n.WebhookID, &n.Event, n.Payload, n.State.Arg(), n.Attempts.Arg(), &n.NextTryAt, &n.Response)
 }
 
-const sqlWebhookDeliveriesCreate = `-- name: webhook_deliveries.Create
+var opWebhookDeliveriesCreate = &runtime.Op{Name: "webhook_deliveries.Create", Table: "webhook_deliveries", Errs: errs, Validate: true, Params: []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"}, SQL: `-- name: webhook_deliveries.Create
 INSERT INTO "webhook_deliveries" ("webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response")
 VALUES ($1, $2, $3, COALESCE($4::"delivery_state", 'queued'::"delivery_state"), COALESCE($5::smallint, 0), $6, $7)
-RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`
+RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`}
 
 // Create inserts n into table webhook_deliveries and returns the row as stored. It
 // validates n first.
 func (r *WebhookDeliveryRepo) Create(ctx context.Context, n NewWebhookDelivery) (WebhookDelivery, error) {
-	if err := n.Validate(); err != nil {
-		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesCreate, &n, argsNewWebhookDelivery, scanWebhookDelivery)
-	return *v, wrapParamsErr(err, "webhook_deliveries.Create", "webhook_deliveries", []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesCreate, &n, argsNewWebhookDelivery, scanWebhookDelivery)
+	return *v, err
 }
 
-const sqlWebhookDeliveriesFindByID = `-- name: webhook_deliveries.FindByID replica=ok
+var opWebhookDeliveriesFindByID = &runtime.Op{Name: "webhook_deliveries.FindByID", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.FindByID replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table webhook_deliveries with the given id, or
 // runtime.ErrNotFound.
 func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDelivery, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesFindByID, &id, runtime.Arg, scanWebhookDelivery)
-	return *v, wrapErr(err, "webhook_deliveries.FindByID", "webhook_deliveries")
+	v, err := runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesFindByID, &id, runtime.Arg, scanWebhookDelivery)
+	return *v, err
 }
 
 const sqlWebhookDeliveriesFindAll = `-- name: webhook_deliveries.FindAll replica=ok
@@ -233,14 +230,14 @@ func (r *WebhookDeliveryRepo) Update(ctx context.Context, id int64, u WebhookDel
 	return *v, wrapParamsErr(err, "webhook_deliveries.Update", "webhook_deliveries", []string{"id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "next_try_at", "response", "response"})
 }
 
-const sqlWebhookDeliveriesDelete = `-- name: webhook_deliveries.Delete
-DELETE FROM "webhook_deliveries" WHERE "id" = $1`
+var opWebhookDeliveriesDelete = &runtime.Op{Name: "webhook_deliveries.Delete", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.Delete
+DELETE FROM "webhook_deliveries" WHERE "id" = $1`}
 
 // Delete removes the row of table webhook_deliveries with the given id and reports
 // whether there was one.
 func (r *WebhookDeliveryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlWebhookDeliveriesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "webhook_deliveries.Delete", "webhook_deliveries")
+	tag, err := runtime.ExecOp(ctx, r.db, opWebhookDeliveriesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlWebhookDeliveriesCount = `-- name: webhook_deliveries.Count replica=ok
@@ -252,9 +249,9 @@ func (r *WebhookDeliveryRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "webhook_deliveries.Count", "webhook_deliveries")
 }
 
-const sqlWebhookDeliveriesFindByIDs = `-- name: webhook_deliveries.FindByIDs replica=ok
+var opWebhookDeliveriesFindByIDs = &runtime.Op{Name: "webhook_deliveries.FindByIDs", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.FindByIDs replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table webhook_deliveries whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -262,8 +259,7 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 	if len(ids) == 0 {
 		return []WebhookDelivery{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlWebhookDeliveriesFindByIDs, &ids, runtime.Arg, scanWebhookDelivery, len(ids))
-	return items, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
+	return runtime.QueryOp(ctx, r.db, opWebhookDeliveriesFindByIDs, &ids, runtime.Arg, scanWebhookDelivery, len(ids))
 }
 
 var copyWebhookDeliveries = &runtime.Copier[*NewWebhookDelivery]{
@@ -377,15 +373,14 @@ func (r *WebhookDeliveryRepo) DeleteMany(ctx context.Context, keys []int64) ([]b
 	return out, wrapErr(err, "webhook_deliveries.DeleteMany", "webhook_deliveries")
 }
 
-const sqlWebhookDeliveriesListByWebhookID = `-- name: webhook_deliveries.ListByWebhookID replica=ok
+var opWebhookDeliveriesListByWebhookID = &runtime.Op{Name: "webhook_deliveries.ListByWebhookID", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.ListByWebhookID replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
-WHERE "webhook_id" = $1 ORDER BY "id"`
+WHERE "webhook_id" = $1 ORDER BY "id"`}
 
 // ListByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
 // webhookID, in primary key order.
 func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uuid.UUID) ([]WebhookDelivery, error) {
-	items, err := runtime.Query(ctx, r.db, sqlWebhookDeliveriesListByWebhookID, &webhookID, runtime.Arg, scanWebhookDelivery, 0)
-	return items, wrapErr(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
+	return runtime.QueryOp(ctx, r.db, opWebhookDeliveriesListByWebhookID, &webhookID, runtime.Arg, scanWebhookDelivery, 0)
 }
 
 const sqlWebhookDeliveriesLoadByWebhookID = `-- name: webhook_deliveries.LoadByWebhookID replica=ok

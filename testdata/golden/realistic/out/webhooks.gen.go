@@ -112,30 +112,27 @@ func argsNewWebhook(n *NewWebhook, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.URL, n.Events, n.Secret, n.Enabled.Arg())
 }
 
-const sqlWebhooksCreate = `-- name: webhooks.Create sensitive=5
+var opWebhooksCreate = &runtime.Op{Name: "webhooks.Create", Table: "webhooks", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "url", "events", "secret", "enabled"}, SQL: `-- name: webhooks.Create sensitive=5
 INSERT INTO "webhooks" ("id", "organization_id", "url", "events", "secret", "enabled")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::boolean, TRUE))
-RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`
+RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`}
 
 // Create inserts n into table webhooks and returns the row as stored. It validates
 // n first.
 func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error) {
-	if err := n.Validate(); err != nil {
-		return Webhook{}, wrapErr(err, "webhooks.Create", "webhooks")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksCreate, &n, argsNewWebhook, scanWebhook)
-	return *v, wrapParamsErr(err, "webhooks.Create", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opWebhooksCreate, &n, argsNewWebhook, scanWebhook)
+	return *v, err
 }
 
-const sqlWebhooksFindByID = `-- name: webhooks.FindByID replica=ok
+var opWebhooksFindByID = &runtime.Op{Name: "webhooks.FindByID", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.FindByID replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table webhooks with the given id, or
 // runtime.ErrNotFound.
 func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksFindByID, &id, runtime.Arg, scanWebhook)
-	return *v, wrapErr(err, "webhooks.FindByID", "webhooks")
+	v, err := runtime.QueryOneOp(ctx, r.db, opWebhooksFindByID, &id, runtime.Arg, scanWebhook)
+	return *v, err
 }
 
 const sqlWebhooksFindAll = `-- name: webhooks.FindAll replica=ok
@@ -198,14 +195,14 @@ func (r *WebhookRepo) Update(ctx context.Context, id uuid.UUID, u WebhookUpdate)
 	return *v, wrapParamsErr(err, "webhooks.Update", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
 }
 
-const sqlWebhooksDelete = `-- name: webhooks.Delete
-DELETE FROM "webhooks" WHERE "id" = $1`
+var opWebhooksDelete = &runtime.Op{Name: "webhooks.Delete", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.Delete
+DELETE FROM "webhooks" WHERE "id" = $1`}
 
 // Delete removes the row of table webhooks with the given id and reports whether
 // there was one.
 func (r *WebhookRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlWebhooksDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "webhooks.Delete", "webhooks")
+	tag, err := runtime.ExecOp(ctx, r.db, opWebhooksDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlWebhooksCount = `-- name: webhooks.Count replica=ok
@@ -217,9 +214,9 @@ func (r *WebhookRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "webhooks.Count", "webhooks")
 }
 
-const sqlWebhooksFindByIDs = `-- name: webhooks.FindByIDs replica=ok
+var opWebhooksFindByIDs = &runtime.Op{Name: "webhooks.FindByIDs", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.FindByIDs replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table webhooks whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -227,8 +224,7 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 	if len(ids) == 0 {
 		return []Webhook{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlWebhooksFindByIDs, &ids, runtime.Arg, scanWebhook, len(ids))
-	return items, wrapErr(err, "webhooks.FindByIDs", "webhooks")
+	return runtime.QueryOp(ctx, r.db, opWebhooksFindByIDs, &ids, runtime.Arg, scanWebhook, len(ids))
 }
 
 var copyWebhooks = &runtime.Copier[*NewWebhook]{
@@ -253,7 +249,7 @@ func (r *WebhookRepo) CreateManyReturning(ctx context.Context, rows []NewWebhook
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlWebhooksCreate, rows, argsNewWebhook, scanWebhook)
+	out, err := runtime.BatchQuery(ctx, r.db, opWebhooksCreate.SQL, rows, argsNewWebhook, scanWebhook)
 	return out, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
 }
 
@@ -325,15 +321,14 @@ func (r *WebhookRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool,
 	return out, wrapErr(err, "webhooks.DeleteMany", "webhooks")
 }
 
-const sqlWebhooksListByOrganizationID = `-- name: webhooks.ListByOrganizationID replica=ok
+var opWebhooksListByOrganizationID = &runtime.Op{Name: "webhooks.ListByOrganizationID", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table webhooks whose organization_id is
 // organizationID, in primary key order.
 func (r *WebhookRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Webhook, error) {
-	items, err := runtime.Query(ctx, r.db, sqlWebhooksListByOrganizationID, &organizationID, runtime.Arg, scanWebhook, 0)
-	return items, wrapErr(err, "webhooks.ListByOrganizationID", "webhooks")
+	return runtime.QueryOp(ctx, r.db, opWebhooksListByOrganizationID, &organizationID, runtime.Arg, scanWebhook, 0)
 }
 
 const sqlWebhooksLoadByOrganizationID = `-- name: webhooks.LoadByOrganizationID replica=ok

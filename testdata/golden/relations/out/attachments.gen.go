@@ -94,30 +94,27 @@ func argsNewAttachment(n *NewAttachment, d []any) []any {
 	return append(d, n.BlobDigest, &n.Name)
 }
 
-const sqlAttachmentsCreate = `-- name: attachments.Create
+var opAttachmentsCreate = &runtime.Op{Name: "attachments.Create", Table: "attachments", Errs: errs, Validate: true, Params: []string{"blob_digest", "name"}, SQL: `-- name: attachments.Create
 INSERT INTO "attachments" ("blob_digest", "name")
 VALUES ($1, $2)
-RETURNING "id", "blob_digest", "name"`
+RETURNING "id", "blob_digest", "name"`}
 
 // Create inserts n into table attachments and returns the row as stored. It
 // validates n first.
 func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachment, error) {
-	if err := n.Validate(); err != nil {
-		return Attachment{}, wrapErr(err, "attachments.Create", "attachments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsCreate, &n, argsNewAttachment, scanAttachment)
-	return *v, wrapParamsErr(err, "attachments.Create", "attachments", []string{"blob_digest", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAttachmentsCreate, &n, argsNewAttachment, scanAttachment)
+	return *v, err
 }
 
-const sqlAttachmentsFindByID = `-- name: attachments.FindByID replica=ok
+var opAttachmentsFindByID = &runtime.Op{Name: "attachments.FindByID", Table: "attachments", Errs: errs, SQL: `-- name: attachments.FindByID replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table attachments with the given id, or
 // runtime.ErrNotFound.
 func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsFindByID, &id, runtime.Arg, scanAttachment)
-	return *v, wrapErr(err, "attachments.FindByID", "attachments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAttachmentsFindByID, &id, runtime.Arg, scanAttachment)
+	return *v, err
 }
 
 const sqlAttachmentsFindAll = `-- name: attachments.FindAll replica=ok
@@ -179,14 +176,14 @@ func (r *AttachmentRepo) Update(ctx context.Context, id int64, u AttachmentUpdat
 	return *v, wrapParamsErr(err, "attachments.Update", "attachments", []string{"id", "blob_digest", "name"})
 }
 
-const sqlAttachmentsDelete = `-- name: attachments.Delete
-DELETE FROM "attachments" WHERE "id" = $1`
+var opAttachmentsDelete = &runtime.Op{Name: "attachments.Delete", Table: "attachments", Errs: errs, SQL: `-- name: attachments.Delete
+DELETE FROM "attachments" WHERE "id" = $1`}
 
 // Delete removes the row of table attachments with the given id and reports
 // whether there was one.
 func (r *AttachmentRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAttachmentsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "attachments.Delete", "attachments")
+	tag, err := runtime.ExecOp(ctx, r.db, opAttachmentsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAttachmentsCount = `-- name: attachments.Count replica=ok
@@ -198,9 +195,9 @@ func (r *AttachmentRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "attachments.Count", "attachments")
 }
 
-const sqlAttachmentsFindByIDs = `-- name: attachments.FindByIDs replica=ok
+var opAttachmentsFindByIDs = &runtime.Op{Name: "attachments.FindByIDs", Table: "attachments", Errs: errs, SQL: `-- name: attachments.FindByIDs replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table attachments whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -208,8 +205,7 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 	if len(ids) == 0 {
 		return []Attachment{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAttachmentsFindByIDs, &ids, runtime.Arg, scanAttachment, len(ids))
-	return items, wrapErr(err, "attachments.FindByIDs", "attachments")
+	return runtime.QueryOp(ctx, r.db, opAttachmentsFindByIDs, &ids, runtime.Arg, scanAttachment, len(ids))
 }
 
 var copyAttachments = &runtime.Copier[*NewAttachment]{
@@ -313,13 +309,12 @@ func (r *AttachmentRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, 
 	return out, wrapErr(err, "attachments.DeleteMany", "attachments")
 }
 
-const sqlAttachmentsListByBlobDigest = `-- name: attachments.ListByBlobDigest replica=ok
+var opAttachmentsListByBlobDigest = &runtime.Op{Name: "attachments.ListByBlobDigest", Table: "attachments", Errs: errs, SQL: `-- name: attachments.ListByBlobDigest replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
-WHERE "blob_digest" = $1 ORDER BY "id"`
+WHERE "blob_digest" = $1 ORDER BY "id"`}
 
 // ListByBlobDigest returns the rows of table attachments whose blob_digest is
 // blobDigest, in primary key order.
 func (r *AttachmentRepo) ListByBlobDigest(ctx context.Context, blobDigest []byte) ([]Attachment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAttachmentsListByBlobDigest, &blobDigest, runtime.Arg, scanAttachment, 0)
-	return items, wrapErr(err, "attachments.ListByBlobDigest", "attachments")
+	return runtime.QueryOp(ctx, r.db, opAttachmentsListByBlobDigest, &blobDigest, runtime.Arg, scanAttachment, 0)
 }

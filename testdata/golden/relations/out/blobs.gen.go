@@ -81,30 +81,27 @@ func argsNewBlob(n *NewBlob, d []any) []any {
 	return append(d, n.Digest, &n.Size)
 }
 
-const sqlBlobsCreate = `-- name: blobs.Create
+var opBlobsCreate = &runtime.Op{Name: "blobs.Create", Table: "blobs", Errs: errs, Validate: true, Params: []string{"digest", "size"}, SQL: `-- name: blobs.Create
 INSERT INTO "blobs" ("digest", "size")
 VALUES ($1, $2)
-RETURNING "digest", "size"`
+RETURNING "digest", "size"`}
 
 // Create inserts n into table blobs and returns the row as stored. It validates n
 // first.
 func (r *BlobRepo) Create(ctx context.Context, n NewBlob) (Blob, error) {
-	if err := n.Validate(); err != nil {
-		return Blob{}, wrapErr(err, "blobs.Create", "blobs")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsCreate, &n, argsNewBlob, scanBlob)
-	return *v, wrapParamsErr(err, "blobs.Create", "blobs", []string{"digest", "size"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opBlobsCreate, &n, argsNewBlob, scanBlob)
+	return *v, err
 }
 
-const sqlBlobsFindByID = `-- name: blobs.FindByID replica=ok
+var opBlobsFindByID = &runtime.Op{Name: "blobs.FindByID", Table: "blobs", Errs: errs, SQL: `-- name: blobs.FindByID replica=ok
 SELECT "digest", "size" FROM "blobs"
-WHERE "digest" = $1`
+WHERE "digest" = $1`}
 
 // FindByID returns the row of table blobs with the given digest, or
 // runtime.ErrNotFound.
 func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsFindByID, &digest, runtime.Arg, scanBlob)
-	return *v, wrapErr(err, "blobs.FindByID", "blobs")
+	v, err := runtime.QueryOneOp(ctx, r.db, opBlobsFindByID, &digest, runtime.Arg, scanBlob)
+	return *v, err
 }
 
 const sqlBlobsFindAll = `-- name: blobs.FindAll replica=ok
@@ -165,14 +162,14 @@ func (r *BlobRepo) Update(ctx context.Context, digest []byte, u BlobUpdate) (Blo
 	return *v, wrapParamsErr(err, "blobs.Update", "blobs", []string{"digest", "size"})
 }
 
-const sqlBlobsDelete = `-- name: blobs.Delete
-DELETE FROM "blobs" WHERE "digest" = $1`
+var opBlobsDelete = &runtime.Op{Name: "blobs.Delete", Table: "blobs", Errs: errs, SQL: `-- name: blobs.Delete
+DELETE FROM "blobs" WHERE "digest" = $1`}
 
 // Delete removes the row of table blobs with the given digest and reports whether
 // there was one.
 func (r *BlobRepo) Delete(ctx context.Context, digest []byte) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlBlobsDelete, &digest, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "blobs.Delete", "blobs")
+	tag, err := runtime.ExecOp(ctx, r.db, opBlobsDelete, &digest, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlBlobsCount = `-- name: blobs.Count replica=ok
@@ -184,9 +181,9 @@ func (r *BlobRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "blobs.Count", "blobs")
 }
 
-const sqlBlobsFindByIDs = `-- name: blobs.FindByIDs replica=ok
+var opBlobsFindByIDs = &runtime.Op{Name: "blobs.FindByIDs", Table: "blobs", Errs: errs, SQL: `-- name: blobs.FindByIDs replica=ok
 SELECT "digest", "size" FROM "blobs"
-WHERE "digest" = ANY($1) ORDER BY "digest"`
+WHERE "digest" = ANY($1) ORDER BY "digest"`}
 
 // FindByIDs returns the rows of table blobs whose digest is in ids, in digest
 // order; keys without a row are skipped.
@@ -194,8 +191,7 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 	if len(ids) == 0 {
 		return []Blob{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlBlobsFindByIDs, &ids, runtime.Arg, scanBlob, len(ids))
-	return items, wrapErr(err, "blobs.FindByIDs", "blobs")
+	return runtime.QueryOp(ctx, r.db, opBlobsFindByIDs, &ids, runtime.Arg, scanBlob, len(ids))
 }
 
 var copyBlobs = &runtime.Copier[*NewBlob]{
@@ -234,26 +230,23 @@ func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]B
 	return items, wrapErr(err, "blobs.CreateManyReturning", "blobs")
 }
 
-const sqlBlobsUpsertByDigest = `-- name: blobs.UpsertByDigest
+var opBlobsUpsertByDigest = &runtime.Op{Name: "blobs.UpsertByDigest", Table: "blobs", Errs: errs, Validate: true, SQL: `-- name: blobs.UpsertByDigest
 INSERT INTO "blobs" ("digest", "size")
 VALUES ($1, $2)
 ON CONFLICT ("digest") DO UPDATE
 SET "size" = EXCLUDED."size"
-RETURNING "digest", "size"`
+RETURNING "digest", "size"`}
 
 // UpsertByDigest inserts n into table blobs or, when a row with the same digest
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *BlobRepo) UpsertByDigest(ctx context.Context, n NewBlob) (Blob, error) {
-	if err := n.Validate(); err != nil {
-		return Blob{}, wrapErr(err, "blobs.UpsertByDigest", "blobs")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsUpsertByDigest, &n, argsNewBlob, scanBlob)
-	return *v, wrapErr(err, "blobs.UpsertByDigest", "blobs")
+	v, err := runtime.QueryOneOp(ctx, r.db, opBlobsUpsertByDigest, &n, argsNewBlob, scanBlob)
+	return *v, err
 }
 
-const sqlBlobsCreateIfAbsentByDigest = `-- name: blobs.CreateIfAbsentByDigest
+var opBlobsCreateIfAbsentByDigest = &runtime.Op{Name: "blobs.CreateIfAbsentByDigest", Table: "blobs", Errs: errs, Validate: true, SQL: `-- name: blobs.CreateIfAbsentByDigest
 WITH "inserted" AS (
 INSERT INTO "blobs" ("digest", "size")
 VALUES ($1, $2)
@@ -264,18 +257,15 @@ SELECT true, "digest", "size" FROM "inserted"
 UNION ALL
 SELECT false, "digest", "size" FROM "blobs"
 WHERE "digest" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByDigest inserts n into table blobs unless a row with the same
 // digest exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Blob{}, false, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlBlobsCreateIfAbsentByDigest, &n, argsNewBlob, scanBlob)
-	return *v, created, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opBlobsCreateIfAbsentByDigest, &n, argsNewBlob, scanBlob)
+	return *v, created, err
 }
 
 // BlobKeyedUpdate is one row's key and changes for UpdateMany.

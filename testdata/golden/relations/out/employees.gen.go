@@ -90,30 +90,27 @@ func argsNewEmployee(n *NewEmployee, d []any) []any {
 	return append(d, &n.ManagerID, &n.Name)
 }
 
-const sqlEmployeesCreate = `-- name: employees.Create
+var opEmployeesCreate = &runtime.Op{Name: "employees.Create", Table: "employees", Errs: errs, Validate: true, Params: []string{"manager_id", "name"}, SQL: `-- name: employees.Create
 INSERT INTO "employees" ("manager_id", "name")
 VALUES ($1, $2)
-RETURNING "id", "manager_id", "name"`
+RETURNING "id", "manager_id", "name"`}
 
 // Create inserts n into table employees and returns the row as stored. It
 // validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
-	if err := n.Validate(); err != nil {
-		return Employee{}, wrapErr(err, "employees.Create", "employees")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesCreate, &n, argsNewEmployee, scanEmployee)
-	return *v, wrapParamsErr(err, "employees.Create", "employees", []string{"manager_id", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesCreate, &n, argsNewEmployee, scanEmployee)
+	return *v, err
 }
 
-const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
+var opEmployeesFindByID = &runtime.Op{Name: "employees.FindByID", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByID replica=ok
 SELECT "id", "manager_id", "name" FROM "employees"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table employees with the given id, or
 // runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, &id, runtime.Arg, scanEmployee)
-	return *v, wrapErr(err, "employees.FindByID", "employees")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesFindByID, &id, runtime.Arg, scanEmployee)
+	return *v, err
 }
 
 const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
@@ -176,14 +173,14 @@ func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (
 	return *v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "manager_id", "manager_id", "name"})
 }
 
-const sqlEmployeesDelete = `-- name: employees.Delete
-DELETE FROM "employees" WHERE "id" = $1`
+var opEmployeesDelete = &runtime.Op{Name: "employees.Delete", Table: "employees", Errs: errs, SQL: `-- name: employees.Delete
+DELETE FROM "employees" WHERE "id" = $1`}
 
 // Delete removes the row of table employees with the given id and reports whether
 // there was one.
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEmployeesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "employees.Delete", "employees")
+	tag, err := runtime.ExecOp(ctx, r.db, opEmployeesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlEmployeesCount = `-- name: employees.Count replica=ok
@@ -195,9 +192,9 @@ func (r *EmployeeRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "employees.Count", "employees")
 }
 
-const sqlEmployeesFindByIDs = `-- name: employees.FindByIDs replica=ok
+var opEmployeesFindByIDs = &runtime.Op{Name: "employees.FindByIDs", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByIDs replica=ok
 SELECT "id", "manager_id", "name" FROM "employees"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table employees whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -205,8 +202,7 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	if len(ids) == 0 {
 		return []Employee{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesFindByIDs, &ids, runtime.Arg, scanEmployee, len(ids))
-	return items, wrapErr(err, "employees.FindByIDs", "employees")
+	return runtime.QueryOp(ctx, r.db, opEmployeesFindByIDs, &ids, runtime.Arg, scanEmployee, len(ids))
 }
 
 var copyEmployees = &runtime.Copier[*NewEmployee]{
@@ -311,15 +307,14 @@ func (r *EmployeeRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, er
 	return out, wrapErr(err, "employees.DeleteMany", "employees")
 }
 
-const sqlEmployeesListByManagerID = `-- name: employees.ListByManagerID replica=ok
+var opEmployeesListByManagerID = &runtime.Op{Name: "employees.ListByManagerID", Table: "employees", Errs: errs, SQL: `-- name: employees.ListByManagerID replica=ok
 SELECT "id", "manager_id", "name" FROM "employees"
-WHERE "manager_id" = $1 ORDER BY "id"`
+WHERE "manager_id" = $1 ORDER BY "id"`}
 
 // ListByManagerID returns the rows of table employees whose manager_id is
 // managerID, in primary key order.
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesListByManagerID, &managerID, runtime.Arg, scanEmployee, 0)
-	return items, wrapErr(err, "employees.ListByManagerID", "employees")
+	return runtime.QueryOp(ctx, r.db, opEmployeesListByManagerID, &managerID, runtime.Arg, scanEmployee, 0)
 }
 
 const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=ok

@@ -83,30 +83,27 @@ func argsNewGroup(n *NewGroup, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlGroupsCreate = `-- name: groups.Create
+var opGroupsCreate = &runtime.Op{Name: "groups.Create", Table: "groups", Errs: errs, Validate: true, Params: []string{"name"}, SQL: `-- name: groups.Create
 INSERT INTO "groups" ("name")
 VALUES ($1)
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // Create inserts n into table groups and returns the row as stored. It validates n
 // first.
 func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
-	if err := n.Validate(); err != nil {
-		return Group{}, wrapErr(err, "groups.Create", "groups")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsCreate, &n, argsNewGroup, scanGroup)
-	return *v, wrapParamsErr(err, "groups.Create", "groups", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opGroupsCreate, &n, argsNewGroup, scanGroup)
+	return *v, err
 }
 
-const sqlGroupsFindByID = `-- name: groups.FindByID replica=ok
+var opGroupsFindByID = &runtime.Op{Name: "groups.FindByID", Table: "groups", Errs: errs, SQL: `-- name: groups.FindByID replica=ok
 SELECT "id", "name" FROM "groups"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table groups with the given id, or
 // runtime.ErrNotFound.
 func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsFindByID, &id, runtime.Arg, scanGroup)
-	return *v, wrapErr(err, "groups.FindByID", "groups")
+	v, err := runtime.QueryOneOp(ctx, r.db, opGroupsFindByID, &id, runtime.Arg, scanGroup)
+	return *v, err
 }
 
 const sqlGroupsFindAll = `-- name: groups.FindAll replica=ok
@@ -167,14 +164,14 @@ func (r *GroupRepo) Update(ctx context.Context, id int64, u GroupUpdate) (Group,
 	return *v, wrapParamsErr(err, "groups.Update", "groups", []string{"id", "name"})
 }
 
-const sqlGroupsDelete = `-- name: groups.Delete
-DELETE FROM "groups" WHERE "id" = $1`
+var opGroupsDelete = &runtime.Op{Name: "groups.Delete", Table: "groups", Errs: errs, SQL: `-- name: groups.Delete
+DELETE FROM "groups" WHERE "id" = $1`}
 
 // Delete removes the row of table groups with the given id and reports whether
 // there was one.
 func (r *GroupRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlGroupsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "groups.Delete", "groups")
+	tag, err := runtime.ExecOp(ctx, r.db, opGroupsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlGroupsCount = `-- name: groups.Count replica=ok
@@ -186,9 +183,9 @@ func (r *GroupRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "groups.Count", "groups")
 }
 
-const sqlGroupsFindByIDs = `-- name: groups.FindByIDs replica=ok
+var opGroupsFindByIDs = &runtime.Op{Name: "groups.FindByIDs", Table: "groups", Errs: errs, SQL: `-- name: groups.FindByIDs replica=ok
 SELECT "id", "name" FROM "groups"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table groups whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -196,8 +193,7 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 	if len(ids) == 0 {
 		return []Group{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlGroupsFindByIDs, &ids, runtime.Arg, scanGroup, len(ids))
-	return items, wrapErr(err, "groups.FindByIDs", "groups")
+	return runtime.QueryOp(ctx, r.db, opGroupsFindByIDs, &ids, runtime.Arg, scanGroup, len(ids))
 }
 
 var copyGroups = &runtime.Copier[*NewGroup]{
@@ -236,26 +232,23 @@ func (r *GroupRepo) CreateManyReturning(ctx context.Context, rows []NewGroup) ([
 	return items, wrapErr(err, "groups.CreateManyReturning", "groups")
 }
 
-const sqlGroupsUpsertByName = `-- name: groups.UpsertByName
+var opGroupsUpsertByName = &runtime.Op{Name: "groups.UpsertByName", Table: "groups", Errs: errs, Validate: true, SQL: `-- name: groups.UpsertByName
 INSERT INTO "groups" ("name")
 VALUES ($1)
 ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // UpsertByName inserts n into table groups or, when a row with the same name
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *GroupRepo) UpsertByName(ctx context.Context, n NewGroup) (Group, error) {
-	if err := n.Validate(); err != nil {
-		return Group{}, wrapErr(err, "groups.UpsertByName", "groups")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsUpsertByName, &n, argsNewGroup, scanGroup)
-	return *v, wrapErr(err, "groups.UpsertByName", "groups")
+	v, err := runtime.QueryOneOp(ctx, r.db, opGroupsUpsertByName, &n, argsNewGroup, scanGroup)
+	return *v, err
 }
 
-const sqlGroupsCreateIfAbsentByName = `-- name: groups.CreateIfAbsentByName
+var opGroupsCreateIfAbsentByName = &runtime.Op{Name: "groups.CreateIfAbsentByName", Table: "groups", Errs: errs, Validate: true, SQL: `-- name: groups.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "groups" ("name")
 VALUES ($1)
@@ -266,18 +259,15 @@ SELECT true, "id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name" FROM "groups"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table groups unless a row with the same name
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started). It validates n first.
 func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Group{}, false, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGroupsCreateIfAbsentByName, &n, argsNewGroup, scanGroup)
-	return *v, created, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opGroupsCreateIfAbsentByName, &n, argsNewGroup, scanGroup)
+	return *v, created, err
 }
 
 // GroupKeyedUpdate is one row's key and changes for UpdateMany.

@@ -105,30 +105,27 @@ func argsNewMembership(n *NewMembership, d []any) []any {
 	return append(d, &n.UserID, &n.GroupID, n.Role.Arg(), n.JoinedAt.Arg())
 }
 
-const sqlMembershipsCreate = `-- name: memberships.Create
+var opMembershipsCreate = &runtime.Op{Name: "memberships.Create", Table: "memberships", Errs: errs, Validate: true, Params: []string{"user_id", "group_id", "role", "joined_at"}, SQL: `-- name: memberships.Create
 INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at")
 VALUES ($1, $2, COALESCE($3::"role", 'member'::"role"), COALESCE($4::timestamptz, now()))
-RETURNING "user_id", "group_id", "role", "joined_at"`
+RETURNING "user_id", "group_id", "role", "joined_at"`}
 
 // Create inserts n into table memberships and returns the row as stored. It
 // validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, &n, argsNewMembership, scanMembership)
-	return *v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, &n, argsNewMembership, scanMembership)
+	return *v, err
 }
 
-const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
+var opMembershipsFindByID = &runtime.Op{Name: "memberships.FindByID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindByID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
-WHERE "user_id" = $1 AND "group_id" = $2`
+WHERE "user_id" = $1 AND "group_id" = $2`}
 
 // FindByID returns the row of table memberships with the given userID and groupID,
 // or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID int64) (Membership, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, &userID, runtime.Arg, scanMembership, groupID)
-	return *v, wrapErr(err, "memberships.FindByID", "memberships")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, &userID, runtime.Arg, scanMembership, groupID)
+	return *v, err
 }
 
 const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
@@ -192,14 +189,14 @@ func (r *MembershipRepo) Update(ctx context.Context, userID uuid.UUID, groupID i
 	return *v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
 }
 
-const sqlMembershipsDelete = `-- name: memberships.Delete
-DELETE FROM "memberships" WHERE "user_id" = $1 AND "group_id" = $2`
+var opMembershipsDelete = &runtime.Op{Name: "memberships.Delete", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Delete
+DELETE FROM "memberships" WHERE "user_id" = $1 AND "group_id" = $2`}
 
 // Delete removes the row of table memberships with the given userID and groupID
 // and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMembershipsDelete, &userID, runtime.Arg, groupID)
-	return tag.RowsAffected() > 0, wrapErr(err, "memberships.Delete", "memberships")
+	tag, err := runtime.ExecOp(ctx, r.db, opMembershipsDelete, &userID, runtime.Arg, groupID)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlMembershipsCount = `-- name: memberships.Count replica=ok
@@ -248,27 +245,24 @@ func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMemb
 	return items, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 }
 
-const sqlMembershipsUpsertByUserIDAndGroupID = `-- name: memberships.UpsertByUserIDAndGroupID
+var opMembershipsUpsertByUserIDAndGroupID = &runtime.Op{Name: "memberships.UpsertByUserIDAndGroupID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.UpsertByUserIDAndGroupID
 INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at")
 VALUES ($1, $2, COALESCE($3::"role", 'member'::"role"), COALESCE($4::timestamptz, now()))
 ON CONFLICT ("user_id", "group_id") DO UPDATE
 SET "role" = CASE WHEN $3::"role" IS NULL THEN "memberships"."role" ELSE EXCLUDED."role" END,
     "joined_at" = CASE WHEN $4::timestamptz IS NULL THEN "memberships"."joined_at" ELSE EXCLUDED."joined_at" END
-RETURNING "user_id", "group_id", "role", "joined_at"`
+RETURNING "user_id", "group_id", "role", "joined_at"`}
 
 // UpsertByUserIDAndGroupID inserts n into table memberships or, when a row with
 // the same (user_id, group_id) exists, updates it from n (every column but the
 // key's and the primary key's; an unset optional field keeps its value), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *MembershipRepo) UpsertByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsUpsertByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
-	return *v, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
+	return *v, err
 }
 
-const sqlMembershipsCreateIfAbsentByUserIDAndGroupID = `-- name: memberships.CreateIfAbsentByUserIDAndGroupID
+var opMembershipsCreateIfAbsentByUserIDAndGroupID = &runtime.Op{Name: "memberships.CreateIfAbsentByUserIDAndGroupID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateIfAbsentByUserIDAndGroupID
 WITH "inserted" AS (
 INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at")
 VALUES ($1, $2, COALESCE($3::"role", 'member'::"role"), COALESCE($4::timestamptz, now()))
@@ -279,7 +273,7 @@ SELECT true, "user_id", "group_id", "role", "joined_at" FROM "inserted"
 UNION ALL
 SELECT false, "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "user_id" = $1 AND "group_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndGroupID inserts n into table memberships unless a row
 // with the same (user_id, group_id) exists, and returns the new row and true, or
@@ -287,11 +281,8 @@ LIMIT 1`
 // times, when the row in the way was committed after it started). It validates n
 // first.
 func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
-	return *v, created, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
+	return *v, created, err
 }
 
 // MembershipKey is the primary key of a row of table memberships.
@@ -412,15 +403,14 @@ func (r *MembershipRepo) CreateManyIfAbsentByUserIDAndGroupID(ctx context.Contex
 	return out, created, wrapErr(err, "memberships.CreateManyIfAbsentByUserIDAndGroupID", "memberships")
 }
 
-const sqlMembershipsListByUserID = `-- name: memberships.ListByUserID replica=ok
+var opMembershipsListByUserID = &runtime.Op{Name: "memberships.ListByUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByUserID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
-WHERE "user_id" = $1 ORDER BY "user_id", "group_id"`
+WHERE "user_id" = $1 ORDER BY "user_id", "group_id"`}
 
 // ListByUserID returns the rows of table memberships whose user_id is userID, in
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
-	return items, wrapErr(err, "memberships.ListByUserID", "memberships")
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
 }
 
 const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
@@ -442,15 +432,14 @@ func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
 }
 
-const sqlMembershipsListByGroupID = `-- name: memberships.ListByGroupID replica=ok
+var opMembershipsListByGroupID = &runtime.Op{Name: "memberships.ListByGroupID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByGroupID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
-WHERE "group_id" = $1 ORDER BY "user_id", "group_id"`
+WHERE "group_id" = $1 ORDER BY "user_id", "group_id"`}
 
 // ListByGroupID returns the rows of table memberships whose group_id is groupID,
 // in primary key order.
 func (r *MembershipRepo) ListByGroupID(ctx context.Context, groupID int64) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByGroupID, &groupID, runtime.Arg, scanMembership, 0)
-	return items, wrapErr(err, "memberships.ListByGroupID", "memberships")
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByGroupID, &groupID, runtime.Arg, scanMembership, 0)
 }
 
 const sqlMembershipsLoadByGroupID = `-- name: memberships.LoadByGroupID replica=ok

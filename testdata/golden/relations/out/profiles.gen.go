@@ -92,30 +92,27 @@ func argsNewProfile(n *NewProfile, d []any) []any {
 	return append(d, &n.UserEmail, &n.Bio)
 }
 
-const sqlProfilesCreate = `-- name: profiles.Create
+var opProfilesCreate = &runtime.Op{Name: "profiles.Create", Table: "profiles", Errs: errs, Validate: true, Params: []string{"user_email", "bio"}, SQL: `-- name: profiles.Create
 INSERT INTO "profiles" ("user_email", "bio")
 VALUES ($1, $2)
-RETURNING "user_email", "bio"`
+RETURNING "user_email", "bio"`}
 
 // Create inserts n into table profiles and returns the row as stored. It validates
 // n first.
 func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, &n, argsNewProfile, scanProfile)
-	return *v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"user_email", "bio"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesCreate, &n, argsNewProfile, scanProfile)
+	return *v, err
 }
 
-const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
+var opProfilesFindByID = &runtime.Op{Name: "profiles.FindByID", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByID replica=ok
 SELECT "user_email", "bio" FROM "profiles"
-WHERE "user_email" = $1`
+WHERE "user_email" = $1`}
 
 // FindByID returns the row of table profiles with the given userEmail, or
 // runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, &userEmail, runtime.Arg, scanProfile)
-	return *v, wrapErr(err, "profiles.FindByID", "profiles")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesFindByID, &userEmail, runtime.Arg, scanProfile)
+	return *v, err
 }
 
 const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
@@ -178,14 +175,14 @@ func (r *ProfileRepo) Update(ctx context.Context, userEmail string, u ProfileUpd
 	return *v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"user_email", "bio"})
 }
 
-const sqlProfilesDelete = `-- name: profiles.Delete
-DELETE FROM "profiles" WHERE "user_email" = $1`
+var opProfilesDelete = &runtime.Op{Name: "profiles.Delete", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Delete
+DELETE FROM "profiles" WHERE "user_email" = $1`}
 
 // Delete removes the row of table profiles with the given userEmail and reports
 // whether there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, userEmail string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProfilesDelete, &userEmail, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "profiles.Delete", "profiles")
+	tag, err := runtime.ExecOp(ctx, r.db, opProfilesDelete, &userEmail, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlProfilesCount = `-- name: profiles.Count replica=ok
@@ -197,9 +194,9 @@ func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "profiles.Count", "profiles")
 }
 
-const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs replica=ok
+var opProfilesFindByIDs = &runtime.Op{Name: "profiles.FindByIDs", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByIDs replica=ok
 SELECT "user_email", "bio" FROM "profiles"
-WHERE "user_email" = ANY($1) ORDER BY "user_email"`
+WHERE "user_email" = ANY($1) ORDER BY "user_email"`}
 
 // FindByIDs returns the rows of table profiles whose user_email is in ids, in
 // user_email order; keys without a row are skipped.
@@ -207,8 +204,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 	if len(ids) == 0 {
 		return []Profile{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
-	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
+	return runtime.QueryOp(ctx, r.db, opProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
 }
 
 var copyProfiles = &runtime.Copier[*NewProfile]{
@@ -247,26 +243,23 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 }
 
-const sqlProfilesUpsertByUserEmail = `-- name: profiles.UpsertByUserEmail
+var opProfilesUpsertByUserEmail = &runtime.Op{Name: "profiles.UpsertByUserEmail", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.UpsertByUserEmail
 INSERT INTO "profiles" ("user_email", "bio")
 VALUES ($1, $2)
 ON CONFLICT ("user_email") DO UPDATE
 SET "bio" = EXCLUDED."bio"
-RETURNING "user_email", "bio"`
+RETURNING "user_email", "bio"`}
 
 // UpsertByUserEmail inserts n into table profiles or, when a row with the same
 // user_email exists, updates it from n (every column but the key's and the primary
 // key's; an unset optional field keeps its value), in one statement, and returns
 // the row as stored. It validates n first.
 func (r *ProfileRepo) UpsertByUserEmail(ctx context.Context, n NewProfile) (Profile, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesUpsertByUserEmail, &n, argsNewProfile, scanProfile)
-	return *v, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByUserEmail, &n, argsNewProfile, scanProfile)
+	return *v, err
 }
 
-const sqlProfilesCreateIfAbsentByUserEmail = `-- name: profiles.CreateIfAbsentByUserEmail
+var opProfilesCreateIfAbsentByUserEmail = &runtime.Op{Name: "profiles.CreateIfAbsentByUserEmail", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateIfAbsentByUserEmail
 WITH "inserted" AS (
 INSERT INTO "profiles" ("user_email", "bio")
 VALUES ($1, $2)
@@ -277,18 +270,15 @@ SELECT true, "user_email", "bio" FROM "inserted"
 UNION ALL
 SELECT false, "user_email", "bio" FROM "profiles"
 WHERE "user_email" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByUserEmail inserts n into table profiles unless a row with the
 // same user_email exists, and returns the new row and true, or the existing row,
 // unchanged, and false, in one statement (run again, up to three times, when the
 // row in the way was committed after it started). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfile) (Profile, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByUserEmail, &n, argsNewProfile, scanProfile)
-	return *v, created, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByUserEmail, &n, argsNewProfile, scanProfile)
+	return *v, created, err
 }
 
 // ProfileKeyedUpdate is one row's key and changes for UpdateMany.
@@ -391,15 +381,14 @@ func (r *ProfileRepo) CreateManyIfAbsentByUserEmail(ctx context.Context, rows []
 	return out, created, wrapErr(err, "profiles.CreateManyIfAbsentByUserEmail", "profiles")
 }
 
-const sqlProfilesListByUserEmail = `-- name: profiles.ListByUserEmail replica=ok
+var opProfilesListByUserEmail = &runtime.Op{Name: "profiles.ListByUserEmail", Table: "profiles", Errs: errs, SQL: `-- name: profiles.ListByUserEmail replica=ok
 SELECT "user_email", "bio" FROM "profiles"
-WHERE "user_email" = $1 ORDER BY "user_email"`
+WHERE "user_email" = $1 ORDER BY "user_email"`}
 
 // ListByUserEmail returns the rows of table profiles whose user_email is
 // userEmail, in primary key order.
 func (r *ProfileRepo) ListByUserEmail(ctx context.Context, userEmail string) ([]Profile, error) {
-	items, err := runtime.Query(ctx, r.db, sqlProfilesListByUserEmail, &userEmail, runtime.Arg, scanProfile, 0)
-	return items, wrapErr(err, "profiles.ListByUserEmail", "profiles")
+	return runtime.QueryOp(ctx, r.db, opProfilesListByUserEmail, &userEmail, runtime.Arg, scanProfile, 0)
 }
 
 const sqlProfilesLoadByUserEmail = `-- name: profiles.LoadByUserEmail replica=ok

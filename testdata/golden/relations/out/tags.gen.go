@@ -81,30 +81,27 @@ func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, &n.Label)
 }
 
-const sqlTagsCreate = `-- name: tags.Create
+var opTagsCreate = &runtime.Op{Name: "tags.Create", Table: "tags", Errs: errs, Validate: true, Params: []string{"label"}, SQL: `-- name: tags.Create
 INSERT INTO "tags" ("label")
 VALUES ($1)
-RETURNING "id", "label"`
+RETURNING "id", "label"`}
 
 // Create inserts n into table tags and returns the row as stored. It validates n
 // first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
-	if err := n.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.Create", "tags")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTagsCreate, &n, argsNewTag, scanTag)
-	return *v, wrapParamsErr(err, "tags.Create", "tags", []string{"label"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTagsCreate, &n, argsNewTag, scanTag)
+	return *v, err
 }
 
-const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
+var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
 SELECT "id", "label" FROM "tags"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table tags with the given id, or
 // runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTagsFindByID, &id, runtime.Arg, scanTag)
-	return *v, wrapErr(err, "tags.FindByID", "tags")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTagsFindByID, &id, runtime.Arg, scanTag)
+	return *v, err
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
@@ -165,14 +162,14 @@ func (r *TagRepo) Update(ctx context.Context, id int32, u TagUpdate) (Tag, error
 	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "label"})
 }
 
-const sqlTagsDelete = `-- name: tags.Delete
-DELETE FROM "tags" WHERE "id" = $1`
+var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
+DELETE FROM "tags" WHERE "id" = $1`}
 
 // Delete removes the row of table tags with the given id and reports whether there
 // was one.
 func (r *TagRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTagsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
+	tag, err := runtime.ExecOp(ctx, r.db, opTagsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlTagsCount = `-- name: tags.Count replica=ok
@@ -184,9 +181,9 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "tags.Count", "tags")
 }
 
-const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
+var opTagsFindByIDs = &runtime.Op{Name: "tags.FindByIDs", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByIDs replica=ok
 SELECT "id", "label" FROM "tags"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -194,8 +191,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids))
-	return items, wrapErr(err, "tags.FindByIDs", "tags")
+	return runtime.QueryOp(ctx, r.db, opTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids))
 }
 
 var copyTags = &runtime.Copier[*NewTag]{

@@ -103,30 +103,27 @@ func argsNewTransfer(n *NewTransfer, d []any) []any {
 	return append(d, &n.FromAccountID, &n.ToAccountID, &n.Amount, &n.Note)
 }
 
-const sqlTransfersCreate = `-- name: transfers.Create
+var opTransfersCreate = &runtime.Op{Name: "transfers.Create", Table: "transfers", Errs: errs, Validate: true, Params: []string{"from_account_id", "to_account_id", "amount", "note"}, SQL: `-- name: transfers.Create
 INSERT INTO "transfers" ("from_account_id", "to_account_id", "amount", "note")
 VALUES ($1, $2, $3, $4)
-RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
+RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`}
 
 // Create inserts n into table transfers and returns the row as stored. It
 // validates n first.
 func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, error) {
-	if err := n.Validate(); err != nil {
-		return Transfer{}, wrapErr(err, "transfers.Create", "transfers")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersCreate, &n, argsNewTransfer, scanTransfer)
-	return *v, wrapParamsErr(err, "transfers.Create", "transfers", []string{"from_account_id", "to_account_id", "amount", "note"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransfersCreate, &n, argsNewTransfer, scanTransfer)
+	return *v, err
 }
 
-const sqlTransfersFindByID = `-- name: transfers.FindByID replica=ok
+var opTransfersFindByID = &runtime.Op{Name: "transfers.FindByID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.FindByID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table transfers with the given id, or
 // runtime.ErrNotFound.
 func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersFindByID, &id, runtime.Arg, scanTransfer)
-	return *v, wrapErr(err, "transfers.FindByID", "transfers")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransfersFindByID, &id, runtime.Arg, scanTransfer)
+	return *v, err
 }
 
 const sqlTransfersFindAll = `-- name: transfers.FindAll replica=ok
@@ -189,14 +186,14 @@ func (r *TransferRepo) Update(ctx context.Context, id int64, u TransferUpdate) (
 	return *v, wrapParamsErr(err, "transfers.Update", "transfers", []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"})
 }
 
-const sqlTransfersDelete = `-- name: transfers.Delete
-DELETE FROM "transfers" WHERE "id" = $1`
+var opTransfersDelete = &runtime.Op{Name: "transfers.Delete", Table: "transfers", Errs: errs, SQL: `-- name: transfers.Delete
+DELETE FROM "transfers" WHERE "id" = $1`}
 
 // Delete removes the row of table transfers with the given id and reports whether
 // there was one.
 func (r *TransferRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTransfersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "transfers.Delete", "transfers")
+	tag, err := runtime.ExecOp(ctx, r.db, opTransfersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlTransfersCount = `-- name: transfers.Count replica=ok
@@ -208,9 +205,9 @@ func (r *TransferRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "transfers.Count", "transfers")
 }
 
-const sqlTransfersFindByIDs = `-- name: transfers.FindByIDs replica=ok
+var opTransfersFindByIDs = &runtime.Op{Name: "transfers.FindByIDs", Table: "transfers", Errs: errs, SQL: `-- name: transfers.FindByIDs replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table transfers whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -218,8 +215,7 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 	if len(ids) == 0 {
 		return []Transfer{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTransfersFindByIDs, &ids, runtime.Arg, scanTransfer, len(ids))
-	return items, wrapErr(err, "transfers.FindByIDs", "transfers")
+	return runtime.QueryOp(ctx, r.db, opTransfersFindByIDs, &ids, runtime.Arg, scanTransfer, len(ids))
 }
 
 var copyTransfers = &runtime.Copier[*NewTransfer]{
@@ -326,15 +322,14 @@ func (r *TransferRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, er
 	return out, wrapErr(err, "transfers.DeleteMany", "transfers")
 }
 
-const sqlTransfersListByFromAccountID = `-- name: transfers.ListByFromAccountID replica=ok
+var opTransfersListByFromAccountID = &runtime.Op{Name: "transfers.ListByFromAccountID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.ListByFromAccountID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
-WHERE "from_account_id" = $1 ORDER BY "id"`
+WHERE "from_account_id" = $1 ORDER BY "id"`}
 
 // ListByFromAccountID returns the rows of table transfers whose from_account_id is
 // fromAccountID, in primary key order.
 func (r *TransferRepo) ListByFromAccountID(ctx context.Context, fromAccountID int64) ([]Transfer, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransfersListByFromAccountID, &fromAccountID, runtime.Arg, scanTransfer, 0)
-	return items, wrapErr(err, "transfers.ListByFromAccountID", "transfers")
+	return runtime.QueryOp(ctx, r.db, opTransfersListByFromAccountID, &fromAccountID, runtime.Arg, scanTransfer, 0)
 }
 
 const sqlTransfersLoadByFromAccountID = `-- name: transfers.LoadByFromAccountID replica=ok
@@ -356,15 +351,14 @@ func (r *TransferRepo) LoadByFromAccountID(ctx context.Context, keys []int64) (m
 	return m, wrapErr(err, "transfers.LoadByFromAccountID", "transfers")
 }
 
-const sqlTransfersListByToAccountID = `-- name: transfers.ListByToAccountID replica=ok
+var opTransfersListByToAccountID = &runtime.Op{Name: "transfers.ListByToAccountID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.ListByToAccountID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
-WHERE "to_account_id" = $1 ORDER BY "id"`
+WHERE "to_account_id" = $1 ORDER BY "id"`}
 
 // ListByToAccountID returns the rows of table transfers whose to_account_id is
 // toAccountID, in primary key order.
 func (r *TransferRepo) ListByToAccountID(ctx context.Context, toAccountID int64) ([]Transfer, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransfersListByToAccountID, &toAccountID, runtime.Arg, scanTransfer, 0)
-	return items, wrapErr(err, "transfers.ListByToAccountID", "transfers")
+	return runtime.QueryOp(ctx, r.db, opTransfersListByToAccountID, &toAccountID, runtime.Arg, scanTransfer, 0)
 }
 
 const sqlTransfersLoadByToAccountID = `-- name: transfers.LoadByToAccountID replica=ok

@@ -91,30 +91,27 @@ func argsNewUserTag(n *NewUserTag, d []any) []any {
 	return append(d, &n.UserID, &n.TagID, &n.AddedBy)
 }
 
-const sqlUserTagsCreate = `-- name: user_tags.Create
+var opUserTagsCreate = &runtime.Op{Name: "user_tags.Create", Table: "user_tags", Errs: errs, Validate: true, Params: []string{"user_id", "tag_id", "added_by"}, SQL: `-- name: user_tags.Create
 INSERT INTO "user_tags" ("user_id", "tag_id", "added_by")
 VALUES ($1, $2, $3)
-RETURNING "user_id", "tag_id", "added_by"`
+RETURNING "user_id", "tag_id", "added_by"`}
 
 // Create inserts n into table user_tags and returns the row as stored. It
 // validates n first.
 func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error) {
-	if err := n.Validate(); err != nil {
-		return UserTag{}, wrapErr(err, "user_tags.Create", "user_tags")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsCreate, &n, argsNewUserTag, scanUserTag)
-	return *v, wrapParamsErr(err, "user_tags.Create", "user_tags", []string{"user_id", "tag_id", "added_by"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserTagsCreate, &n, argsNewUserTag, scanUserTag)
+	return *v, err
 }
 
-const sqlUserTagsFindByID = `-- name: user_tags.FindByID replica=ok
+var opUserTagsFindByID = &runtime.Op{Name: "user_tags.FindByID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.FindByID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
-WHERE "user_id" = $1 AND "tag_id" = $2`
+WHERE "user_id" = $1 AND "tag_id" = $2`}
 
 // FindByID returns the row of table user_tags with the given userID and tagID, or
 // runtime.ErrNotFound.
 func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int32) (UserTag, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsFindByID, &userID, runtime.Arg, scanUserTag, tagID)
-	return *v, wrapErr(err, "user_tags.FindByID", "user_tags")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserTagsFindByID, &userID, runtime.Arg, scanUserTag, tagID)
+	return *v, err
 }
 
 const sqlUserTagsFindAll = `-- name: user_tags.FindAll replica=ok
@@ -178,14 +175,14 @@ func (r *UserTagRepo) Update(ctx context.Context, userID uuid.UUID, tagID int32,
 	return *v, wrapParamsErr(err, "user_tags.Update", "user_tags", []string{"user_id", "tag_id", "added_by"})
 }
 
-const sqlUserTagsDelete = `-- name: user_tags.Delete
-DELETE FROM "user_tags" WHERE "user_id" = $1 AND "tag_id" = $2`
+var opUserTagsDelete = &runtime.Op{Name: "user_tags.Delete", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.Delete
+DELETE FROM "user_tags" WHERE "user_id" = $1 AND "tag_id" = $2`}
 
 // Delete removes the row of table user_tags with the given userID and tagID and
 // reports whether there was one.
 func (r *UserTagRepo) Delete(ctx context.Context, userID uuid.UUID, tagID int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUserTagsDelete, &userID, runtime.Arg, tagID)
-	return tag.RowsAffected() > 0, wrapErr(err, "user_tags.Delete", "user_tags")
+	tag, err := runtime.ExecOp(ctx, r.db, opUserTagsDelete, &userID, runtime.Arg, tagID)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlUserTagsCount = `-- name: user_tags.Count replica=ok
@@ -233,26 +230,23 @@ func (r *UserTagRepo) CreateManyReturning(ctx context.Context, rows []NewUserTag
 	return items, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
 }
 
-const sqlUserTagsUpsertByUserIDAndTagID = `-- name: user_tags.UpsertByUserIDAndTagID
+var opUserTagsUpsertByUserIDAndTagID = &runtime.Op{Name: "user_tags.UpsertByUserIDAndTagID", Table: "user_tags", Errs: errs, Validate: true, SQL: `-- name: user_tags.UpsertByUserIDAndTagID
 INSERT INTO "user_tags" ("user_id", "tag_id", "added_by")
 VALUES ($1, $2, $3)
 ON CONFLICT ("user_id", "tag_id") DO UPDATE
 SET "added_by" = EXCLUDED."added_by"
-RETURNING "user_id", "tag_id", "added_by"`
+RETURNING "user_id", "tag_id", "added_by"`}
 
 // UpsertByUserIDAndTagID inserts n into table user_tags or, when a row with the
 // same (user_id, tag_id) exists, updates it from n (every column but the key's and
 // the primary key's; an unset optional field keeps its value), in one statement,
 // and returns the row as stored. It validates n first.
 func (r *UserTagRepo) UpsertByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, error) {
-	if err := n.Validate(); err != nil {
-		return UserTag{}, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsUpsertByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
-	return *v, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserTagsUpsertByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
+	return *v, err
 }
 
-const sqlUserTagsCreateIfAbsentByUserIDAndTagID = `-- name: user_tags.CreateIfAbsentByUserIDAndTagID
+var opUserTagsCreateIfAbsentByUserIDAndTagID = &runtime.Op{Name: "user_tags.CreateIfAbsentByUserIDAndTagID", Table: "user_tags", Errs: errs, Validate: true, SQL: `-- name: user_tags.CreateIfAbsentByUserIDAndTagID
 WITH "inserted" AS (
 INSERT INTO "user_tags" ("user_id", "tag_id", "added_by")
 VALUES ($1, $2, $3)
@@ -263,7 +257,7 @@ SELECT true, "user_id", "tag_id", "added_by" FROM "inserted"
 UNION ALL
 SELECT false, "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "user_id" = $1 AND "tag_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndTagID inserts n into table user_tags unless a row with
 // the same (user_id, tag_id) exists, and returns the new row and true, or the
@@ -271,11 +265,8 @@ LIMIT 1`
 // times, when the row in the way was committed after it started). It validates n
 // first.
 func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, bool, error) {
-	if err := n.Validate(); err != nil {
-		return UserTag{}, false, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserTagsCreateIfAbsentByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
-	return *v, created, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUserTagsCreateIfAbsentByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
+	return *v, created, err
 }
 
 // UserTagKey is the primary key of a row of table user_tags.
@@ -394,15 +385,14 @@ func (r *UserTagRepo) CreateManyIfAbsentByUserIDAndTagID(ctx context.Context, ro
 	return out, created, wrapErr(err, "user_tags.CreateManyIfAbsentByUserIDAndTagID", "user_tags")
 }
 
-const sqlUserTagsListByUserID = `-- name: user_tags.ListByUserID replica=ok
+var opUserTagsListByUserID = &runtime.Op{Name: "user_tags.ListByUserID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.ListByUserID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
-WHERE "user_id" = $1 ORDER BY "user_id", "tag_id"`
+WHERE "user_id" = $1 ORDER BY "user_id", "tag_id"`}
 
 // ListByUserID returns the rows of table user_tags whose user_id is userID, in
 // primary key order.
 func (r *UserTagRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]UserTag, error) {
-	items, err := runtime.Query(ctx, r.db, sqlUserTagsListByUserID, &userID, runtime.Arg, scanUserTag, 0)
-	return items, wrapErr(err, "user_tags.ListByUserID", "user_tags")
+	return runtime.QueryOp(ctx, r.db, opUserTagsListByUserID, &userID, runtime.Arg, scanUserTag, 0)
 }
 
 const sqlUserTagsLoadByUserID = `-- name: user_tags.LoadByUserID replica=ok
@@ -424,15 +414,14 @@ func (r *UserTagRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[u
 	return m, wrapErr(err, "user_tags.LoadByUserID", "user_tags")
 }
 
-const sqlUserTagsListByTagID = `-- name: user_tags.ListByTagID replica=ok
+var opUserTagsListByTagID = &runtime.Op{Name: "user_tags.ListByTagID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.ListByTagID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
-WHERE "tag_id" = $1 ORDER BY "user_id", "tag_id"`
+WHERE "tag_id" = $1 ORDER BY "user_id", "tag_id"`}
 
 // ListByTagID returns the rows of table user_tags whose tag_id is tagID, in
 // primary key order.
 func (r *UserTagRepo) ListByTagID(ctx context.Context, tagID int32) ([]UserTag, error) {
-	items, err := runtime.Query(ctx, r.db, sqlUserTagsListByTagID, &tagID, runtime.Arg, scanUserTag, 0)
-	return items, wrapErr(err, "user_tags.ListByTagID", "user_tags")
+	return runtime.QueryOp(ctx, r.db, opUserTagsListByTagID, &tagID, runtime.Arg, scanUserTag, 0)
 }
 
 const sqlUserTagsLoadByTagID = `-- name: user_tags.LoadByTagID replica=ok

@@ -114,30 +114,27 @@ func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email, &n.Name)
 }
 
-const sqlUsersCreate = `-- name: users.Create
+var opUsersCreate = &runtime.Op{Name: "users.Create", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email", "name"}, SQL: `-- name: users.Create
 INSERT INTO "users" ("id", "email", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
-RETURNING "id", "email", "name"`
+RETURNING "id", "email", "name"`}
 
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Create", "users")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, &n, argsNewUser, scanUser)
-	return *v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opUsersCreate, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
-const sqlUsersFindByID = `-- name: users.FindByID replica=ok
+var opUsersFindByID = &runtime.Op{Name: "users.FindByID", Table: "users", Errs: errs, SQL: `-- name: users.FindByID replica=ok
 SELECT "id", "email", "name" FROM "users"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table users with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, &id, runtime.Arg, scanUser)
-	return *v, wrapErr(err, "users.FindByID", "users")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUsersFindByID, &id, runtime.Arg, scanUser)
+	return *v, err
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
@@ -198,14 +195,14 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User
 	return *v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name"})
 }
 
-const sqlUsersDelete = `-- name: users.Delete
-DELETE FROM "users" WHERE "id" = $1`
+var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
+DELETE FROM "users" WHERE "id" = $1`}
 
 // Delete removes the row of table users with the given id and reports whether
 // there was one.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlUsersCount = `-- name: users.Count replica=ok
@@ -217,9 +214,9 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "users.Count", "users")
 }
 
-const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
+var opUsersFindByIDs = &runtime.Op{Name: "users.FindByIDs", Table: "users", Errs: errs, SQL: `-- name: users.FindByIDs replica=ok
 SELECT "id", "email", "name" FROM "users"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table users whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -227,8 +224,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
-	return items, wrapErr(err, "users.FindByIDs", "users")
+	return runtime.QueryOp(ctx, r.db, opUsersFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
 }
 
 var copyUsers = &runtime.Copier[*NewUser]{
@@ -268,26 +264,23 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
-const sqlUsersUpsertByEmail = `-- name: users.UpsertByEmail
+var opUsersUpsertByEmail = &runtime.Op{Name: "users.UpsertByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.UpsertByEmail
 INSERT INTO "users" ("id", "email", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 ON CONFLICT ("email") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "id", "email", "name"`
+RETURNING "id", "email", "name"`}
 
 // UpsertByEmail inserts n into table users or, when a row with the same email
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, &n, argsNewUser, scanUser)
-	return *v, wrapErr(err, "users.UpsertByEmail", "users")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
-const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail
+var opUsersCreateIfAbsentByEmail = &runtime.Op{Name: "users.CreateIfAbsentByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateIfAbsentByEmail
 WITH "inserted" AS (
 INSERT INTO "users" ("id", "email", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
@@ -298,18 +291,15 @@ SELECT true, "id", "email", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "email", "name" FROM "users"
 WHERE "email" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
 // email exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
-	return *v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
+	return *v, created, err
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.

@@ -98,30 +98,27 @@ func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, &n.Type, &n.Func, &n.User, runtime.OptValue(&n.Group), n.Limit.Arg())
 }
 
-const sqlOrderCreate = `-- name: order.Create
+var opOrderCreate = &runtime.Op{Name: "order.Create", Table: "order", Errs: errs, Validate: true, Params: []string{"type", "func", "user", "group", "limit"}, SQL: `-- name: order.Create
 INSERT INTO "order" ("type", "func", "user", "group", "limit")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10))
-RETURNING "type", "func", "user", "group", "limit"`
+RETURNING "type", "func", "user", "group", "limit"`}
 
 // Create inserts n into table order and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	if err := n.Validate(); err != nil {
-		return Order{}, wrapErr(err, "order.Create", "order")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderCreate, &n, argsNewOrder, scanOrder)
-	return *v, wrapParamsErr(err, "order.Create", "order", []string{"type", "func", "user", "group", "limit"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderCreate, &n, argsNewOrder, scanOrder)
+	return *v, err
 }
 
-const sqlOrderFindByID = `-- name: order.FindByID replica=ok
+var opOrderFindByID = &runtime.Op{Name: "order.FindByID", Table: "order", Errs: errs, SQL: `-- name: order.FindByID replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
-WHERE "type" = $1 AND "func" = $2`
+WHERE "type" = $1 AND "func" = $2`}
 
 // FindByID returns the row of table order with the given type_ and func_, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Order, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderFindByID, &type_, runtime.Arg, scanOrder, func_)
-	return *v, wrapErr(err, "order.FindByID", "order")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderFindByID, &type_, runtime.Arg, scanOrder, func_)
+	return *v, err
 }
 
 const sqlOrderFindAll = `-- name: order.FindAll replica=ok
@@ -185,14 +182,14 @@ func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u Ord
 	return *v, wrapParamsErr(err, "order.Update", "order", []string{"type", "func", "user", "user", "group", "limit"})
 }
 
-const sqlOrderDelete = `-- name: order.Delete
-DELETE FROM "order" WHERE "type" = $1 AND "func" = $2`
+var opOrderDelete = &runtime.Op{Name: "order.Delete", Table: "order", Errs: errs, SQL: `-- name: order.Delete
+DELETE FROM "order" WHERE "type" = $1 AND "func" = $2`}
 
 // Delete removes the row of table order with the given type_ and func_ and reports
 // whether there was one.
 func (r *OrderRepo) Delete(ctx context.Context, type_ string, func_ int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderDelete, &type_, runtime.Arg, func_)
-	return tag.RowsAffected() > 0, wrapErr(err, "order.Delete", "order")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderDelete, &type_, runtime.Arg, func_)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlOrderCount = `-- name: order.Count replica=ok
@@ -226,32 +223,29 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "order.CreateManyReturning", "order")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlOrderCreate, rows, argsNewOrder, scanOrder)
+	out, err := runtime.BatchQuery(ctx, r.db, opOrderCreate.SQL, rows, argsNewOrder, scanOrder)
 	return out, wrapErr(err, "order.CreateManyReturning", "order")
 }
 
-const sqlOrderUpsertByTypeAndFunc = `-- name: order.UpsertByTypeAndFunc
+var opOrderUpsertByTypeAndFunc = &runtime.Op{Name: "order.UpsertByTypeAndFunc", Table: "order", Errs: errs, Validate: true, SQL: `-- name: order.UpsertByTypeAndFunc
 INSERT INTO "order" ("type", "func", "user", "group", "limit")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10))
 ON CONFLICT ("type", "func") DO UPDATE
 SET "user" = EXCLUDED."user",
     "group" = CASE WHEN $4::text[] IS NULL THEN "order"."group" ELSE EXCLUDED."group" END,
     "limit" = CASE WHEN $5::bigint IS NULL THEN "order"."limit" ELSE EXCLUDED."limit" END
-RETURNING "type", "func", "user", "group", "limit"`
+RETURNING "type", "func", "user", "group", "limit"`}
 
 // UpsertByTypeAndFunc inserts n into table order or, when a row with the same
 // (type, func) exists, updates it from n (every column but the key's and the
 // primary key's; an unset optional field keeps its value), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order, error) {
-	if err := n.Validate(); err != nil {
-		return Order{}, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderUpsertByTypeAndFunc, &n, argsNewOrder, scanOrder)
-	return *v, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderUpsertByTypeAndFunc, &n, argsNewOrder, scanOrder)
+	return *v, err
 }
 
-const sqlOrderCreateIfAbsentByTypeAndFunc = `-- name: order.CreateIfAbsentByTypeAndFunc
+var opOrderCreateIfAbsentByTypeAndFunc = &runtime.Op{Name: "order.CreateIfAbsentByTypeAndFunc", Table: "order", Errs: errs, Validate: true, SQL: `-- name: order.CreateIfAbsentByTypeAndFunc
 WITH "inserted" AS (
 INSERT INTO "order" ("type", "func", "user", "group", "limit")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10))
@@ -262,18 +256,15 @@ SELECT true, "type", "func", "user", "group", "limit" FROM "inserted"
 UNION ALL
 SELECT false, "type", "func", "user", "group", "limit" FROM "order"
 WHERE "type" = $1 AND "func" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByTypeAndFunc inserts n into table order unless a row with the
 // same (type, func) exists, and returns the new row and true, or the existing row,
 // unchanged, and false, in one statement (run again, up to three times, when the
 // row in the way was committed after it started). It validates n first.
 func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder) (Order, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Order{}, false, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderCreateIfAbsentByTypeAndFunc, &n, argsNewOrder, scanOrder)
-	return *v, created, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrderCreateIfAbsentByTypeAndFunc, &n, argsNewOrder, scanOrder)
+	return *v, created, err
 }
 
 // OrderKey is the primary key of a row of table order.
@@ -393,15 +384,14 @@ func (r *OrderRepo) CreateManyIfAbsentByTypeAndFunc(ctx context.Context, rows []
 	return out, created, wrapErr(err, "order.CreateManyIfAbsentByTypeAndFunc", "order")
 }
 
-const sqlOrderListByUser = `-- name: order.ListByUser replica=ok
+var opOrderListByUser = &runtime.Op{Name: "order.ListByUser", Table: "order", Errs: errs, SQL: `-- name: order.ListByUser replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
-WHERE "user" = $1 ORDER BY "type", "func"`
+WHERE "user" = $1 ORDER BY "type", "func"`}
 
 // ListByUser returns the rows of table order whose user is user, in primary key
 // order.
 func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderListByUser, &user, runtime.Arg, scanOrder, 0)
-	return items, wrapErr(err, "order.ListByUser", "order")
+	return runtime.QueryOp(ctx, r.db, opOrderListByUser, &user, runtime.Arg, scanOrder, 0)
 }
 
 const sqlOrderLoadByUser = `-- name: order.LoadByUser replica=ok

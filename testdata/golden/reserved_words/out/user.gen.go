@@ -105,30 +105,27 @@ func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, &n.ID, &n.Select, &n.From, n.Type.Arg(), n.Default.Arg())
 }
 
-const sqlUserCreate = `-- name: user.Create
+var opUserCreate = &runtime.Op{Name: "user.Create", Table: "user", Errs: errs, Validate: true, Params: []string{"id", "select", "from", "type", "default"}, SQL: `-- name: user.Create
 INSERT INTO "user" ("id", "select", "from", "type", "default")
 VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boolean, FALSE))
-RETURNING "id", "select", "from", "type", "default"`
+RETURNING "id", "select", "from", "type", "default"`}
 
 // Create inserts n into table user and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "user.Create", "user")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserCreate, &n, argsNewUser, scanUser)
-	return *v, wrapParamsErr(err, "user.Create", "user", []string{"id", "select", "from", "type", "default"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserCreate, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
-const sqlUserFindByID = `-- name: user.FindByID replica=ok
+var opUserFindByID = &runtime.Op{Name: "user.FindByID", Table: "user", Errs: errs, SQL: `-- name: user.FindByID replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table user with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserFindByID, &id, runtime.Arg, scanUser)
-	return *v, wrapErr(err, "user.FindByID", "user")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserFindByID, &id, runtime.Arg, scanUser)
+	return *v, err
 }
 
 const sqlUserFindAll = `-- name: user.FindAll replica=ok
@@ -190,14 +187,14 @@ func (r *UserRepo) Update(ctx context.Context, id int32, u UserUpdate) (User, er
 	return *v, wrapParamsErr(err, "user.Update", "user", []string{"id", "select", "from", "from", "type", "default"})
 }
 
-const sqlUserDelete = `-- name: user.Delete
-DELETE FROM "user" WHERE "id" = $1`
+var opUserDelete = &runtime.Op{Name: "user.Delete", Table: "user", Errs: errs, SQL: `-- name: user.Delete
+DELETE FROM "user" WHERE "id" = $1`}
 
 // Delete removes the row of table user with the given id and reports whether there
 // was one.
 func (r *UserRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUserDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "user.Delete", "user")
+	tag, err := runtime.ExecOp(ctx, r.db, opUserDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlUserCount = `-- name: user.Count replica=ok
@@ -209,9 +206,9 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "user.Count", "user")
 }
 
-const sqlUserFindByIDs = `-- name: user.FindByIDs replica=ok
+var opUserFindByIDs = &runtime.Op{Name: "user.FindByIDs", Table: "user", Errs: errs, SQL: `-- name: user.FindByIDs replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table user whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -219,8 +216,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlUserFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
-	return items, wrapErr(err, "user.FindByIDs", "user")
+	return runtime.QueryOp(ctx, r.db, opUserFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
 }
 
 var copyUser = &runtime.Copier[*NewUser]{
@@ -260,7 +256,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	return items, wrapErr(err, "user.CreateManyReturning", "user")
 }
 
-const sqlUserUpsertByID = `-- name: user.UpsertByID
+var opUserUpsertByID = &runtime.Op{Name: "user.UpsertByID", Table: "user", Errs: errs, Validate: true, SQL: `-- name: user.UpsertByID
 INSERT INTO "user" ("id", "select", "from", "type", "default")
 VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boolean, FALSE))
 ON CONFLICT ("id") DO UPDATE
@@ -268,21 +264,18 @@ SET "select" = EXCLUDED."select",
     "from" = EXCLUDED."from",
     "type" = CASE WHEN $4::"select" IS NULL THEN "user"."type" ELSE EXCLUDED."type" END,
     "default" = CASE WHEN $5::boolean IS NULL THEN "user"."default" ELSE EXCLUDED."default" END
-RETURNING "id", "select", "from", "type", "default"`
+RETURNING "id", "select", "from", "type", "default"`}
 
 // UpsertByID inserts n into table user or, when a row with the same id exists,
 // updates it from n (every column but the key's and the primary key's; an unset
 // optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *UserRepo) UpsertByID(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "user.UpsertByID", "user")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserUpsertByID, &n, argsNewUser, scanUser)
-	return *v, wrapErr(err, "user.UpsertByID", "user")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserUpsertByID, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
-const sqlUserCreateIfAbsentByID = `-- name: user.CreateIfAbsentByID
+var opUserCreateIfAbsentByID = &runtime.Op{Name: "user.CreateIfAbsentByID", Table: "user", Errs: errs, Validate: true, SQL: `-- name: user.CreateIfAbsentByID
 WITH "inserted" AS (
 INSERT INTO "user" ("id", "select", "from", "type", "default")
 VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boolean, FALSE))
@@ -293,18 +286,15 @@ SELECT true, "id", "select", "from", "type", "default" FROM "inserted"
 UNION ALL
 SELECT false, "id", "select", "from", "type", "default" FROM "user"
 WHERE "id" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByID inserts n into table user unless a row with the same id
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started). It validates n first.
 func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, bool, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, false, wrapErr(err, "user.CreateIfAbsentByID", "user")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserCreateIfAbsentByID, &n, argsNewUser, scanUser)
-	return *v, created, wrapErr(err, "user.CreateIfAbsentByID", "user")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUserCreateIfAbsentByID, &n, argsNewUser, scanUser)
+	return *v, created, err
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.

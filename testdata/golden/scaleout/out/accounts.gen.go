@@ -135,30 +135,27 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Owner, &n.Currency, n.Balance.Arg(), runtime.OptValue(&n.Tags), runtime.OptValue(&n.Flags), runtime.OptValue(&n.Meta))
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("id", "owner", "currency", "balance", "tags", "flags", "meta")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::numeric(18,2), 0), COALESCE($5::text[], '{}'::text[]), COALESCE($6::text[]::"currency"[], '{}'::"currency"[]), COALESCE($7::jsonb, '{}'::jsonb))
-RETURNING "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at"`
+RETURNING "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
+var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at" FROM "accounts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, err
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -223,14 +220,14 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, u AccountUpdate)
 	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
-DELETE FROM "accounts" WHERE "id" = $1`
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
+DELETE FROM "accounts" WHERE "id" = $1`}
 
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
+	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAccountsCount = `-- name: accounts.Count replica=ok
@@ -242,9 +239,9 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
+var opAccountsFindByIDs = &runtime.Op{Name: "accounts.FindByIDs", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at" FROM "accounts"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -252,8 +249,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
-	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
+	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -282,7 +278,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlAccountsCreate, rows, argsNewAccount, scanAccount)
+	out, err := runtime.BatchQuery(ctx, r.db, opAccountsCreate.SQL, rows, argsNewAccount, scanAccount)
 	return out, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 

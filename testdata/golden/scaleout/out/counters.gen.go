@@ -77,26 +77,26 @@ func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.ID, n.N.Arg())
 }
 
-const sqlCountersCreate = `-- name: counters.Create
+var opCountersCreate = &runtime.Op{Name: "counters.Create", Table: "counters", Errs: errs, Params: []string{"id", "n"}, SQL: `-- name: counters.Create
 INSERT INTO "counters" ("id", "n")
 VALUES ($1, COALESCE($2::bigint, 0))
-RETURNING "id", "n"`
+RETURNING "id", "n"`}
 
 // Create inserts n into table counters and returns the row as stored.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, &n, argsNewCounter, scanCounter)
-	return *v, wrapParamsErr(err, "counters.Create", "counters", []string{"id", "n"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
+var opCountersFindByID = &runtime.Op{Name: "counters.FindByID", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByID replica=ok
 SELECT "id", "n" FROM "counters"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table counters with the given id, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, id int32) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, &id, runtime.Arg, scanCounter)
-	return *v, wrapErr(err, "counters.FindByID", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &id, runtime.Arg, scanCounter)
+	return *v, err
 }
 
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
@@ -155,14 +155,14 @@ func (r *CounterRepo) Update(ctx context.Context, id int32, u CounterUpdate) (Co
 	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"id", "n"})
 }
 
-const sqlCountersDelete = `-- name: counters.Delete
-DELETE FROM "counters" WHERE "id" = $1`
+var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
+DELETE FROM "counters" WHERE "id" = $1`}
 
 // Delete removes the row of table counters with the given id and reports whether
 // there was one.
 func (r *CounterRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "counters.Delete", "counters")
+	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCountersCount = `-- name: counters.Count replica=ok
@@ -174,9 +174,9 @@ func (r *CounterRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "counters.Count", "counters")
 }
 
-const sqlCountersFindByIDs = `-- name: counters.FindByIDs replica=ok
+var opCountersFindByIDs = &runtime.Op{Name: "counters.FindByIDs", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByIDs replica=ok
 SELECT "id", "n" FROM "counters"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table counters whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -184,8 +184,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, er
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
-	return items, wrapErr(err, "counters.FindByIDs", "counters")
+	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
@@ -220,23 +219,23 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
 }
 
-const sqlCountersUpsertByID = `-- name: counters.UpsertByID
+var opCountersUpsertByID = &runtime.Op{Name: "counters.UpsertByID", Table: "counters", Errs: errs, SQL: `-- name: counters.UpsertByID
 INSERT INTO "counters" ("id", "n")
 VALUES ($1, COALESCE($2::bigint, 0))
 ON CONFLICT ("id") DO UPDATE
 SET "n" = CASE WHEN $2::bigint IS NULL THEN "counters"."n" ELSE EXCLUDED."n" END
-RETURNING "id", "n"`
+RETURNING "id", "n"`}
 
 // UpsertByID inserts n into table counters or, when a row with the same id exists,
 // updates it from n (every column but the key's and the primary key's; an unset
 // optional field keeps its value), in one statement, and returns the row as
 // stored.
 func (r *CounterRepo) UpsertByID(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByID, &n, argsNewCounter, scanCounter)
-	return *v, wrapErr(err, "counters.UpsertByID", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersUpsertByID, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersCreateIfAbsentByID = `-- name: counters.CreateIfAbsentByID
+var opCountersCreateIfAbsentByID = &runtime.Op{Name: "counters.CreateIfAbsentByID", Table: "counters", Errs: errs, SQL: `-- name: counters.CreateIfAbsentByID
 WITH "inserted" AS (
 INSERT INTO "counters" ("id", "n")
 VALUES ($1, COALESCE($2::bigint, 0))
@@ -247,15 +246,15 @@ SELECT true, "id", "n" FROM "inserted"
 UNION ALL
 SELECT false, "id", "n" FROM "counters"
 WHERE "id" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByID inserts n into table counters unless a row with the same id
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started).
 func (r *CounterRepo) CreateIfAbsentByID(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByID, &n, argsNewCounter, scanCounter)
-	return *v, created, wrapErr(err, "counters.CreateIfAbsentByID", "counters")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByID, &n, argsNewCounter, scanCounter)
+	return *v, created, err
 }
 
 // CounterKeyedUpdate is one row's key and changes for UpdateMany.

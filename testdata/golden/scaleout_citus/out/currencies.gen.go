@@ -99,30 +99,27 @@ func argsNewCurrency(n *NewCurrency, d []any) []any {
 	return append(d, &n.Code, &n.Name)
 }
 
-const sqlCurrenciesCreate = `-- name: currencies.Create
+var opCurrenciesCreate = &runtime.Op{Name: "currencies.Create", Table: "currencies", Errs: errs, Validate: true, Params: []string{"code", "name"}, SQL: `-- name: currencies.Create
 INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
-RETURNING "code"::text, "name"`
+RETURNING "code"::text, "name"`}
 
 // Create inserts n into table currencies and returns the row as stored. It
 // validates n first.
 func (r *CurrencyRepo) Create(ctx context.Context, n NewCurrency) (Currency, error) {
-	if err := n.Validate(); err != nil {
-		return Currency{}, wrapErr(err, "currencies.Create", "currencies")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesCreate, &n, argsNewCurrency, scanCurrency)
-	return *v, wrapParamsErr(err, "currencies.Create", "currencies", []string{"code", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCurrenciesCreate, &n, argsNewCurrency, scanCurrency)
+	return *v, err
 }
 
-const sqlCurrenciesFindByID = `-- name: currencies.FindByID replica=ok
+var opCurrenciesFindByID = &runtime.Op{Name: "currencies.FindByID", Table: "currencies", Errs: errs, SQL: `-- name: currencies.FindByID replica=ok
 SELECT "code"::text, "name" FROM "currencies"
-WHERE "code" = $1`
+WHERE "code" = $1`}
 
 // FindByID returns the row of table currencies with the given code, or
 // runtime.ErrNotFound.
 func (r *CurrencyRepo) FindByID(ctx context.Context, code string) (Currency, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesFindByID, &code, runtime.Arg, scanCurrency)
-	return *v, wrapErr(err, "currencies.FindByID", "currencies")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCurrenciesFindByID, &code, runtime.Arg, scanCurrency)
+	return *v, err
 }
 
 const sqlCurrenciesFindAll = `-- name: currencies.FindAll replica=ok
@@ -184,14 +181,14 @@ func (r *CurrencyRepo) Update(ctx context.Context, code string, u CurrencyUpdate
 	return *v, wrapParamsErr(err, "currencies.Update", "currencies", []string{"code", "name"})
 }
 
-const sqlCurrenciesDelete = `-- name: currencies.Delete
-DELETE FROM "currencies" WHERE "code" = $1`
+var opCurrenciesDelete = &runtime.Op{Name: "currencies.Delete", Table: "currencies", Errs: errs, SQL: `-- name: currencies.Delete
+DELETE FROM "currencies" WHERE "code" = $1`}
 
 // Delete removes the row of table currencies with the given code and reports
 // whether there was one.
 func (r *CurrencyRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCurrenciesDelete, &code, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "currencies.Delete", "currencies")
+	tag, err := runtime.ExecOp(ctx, r.db, opCurrenciesDelete, &code, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCurrenciesCount = `-- name: currencies.Count replica=ok
@@ -203,9 +200,9 @@ func (r *CurrencyRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "currencies.Count", "currencies")
 }
 
-const sqlCurrenciesFindByIDs = `-- name: currencies.FindByIDs replica=ok
+var opCurrenciesFindByIDs = &runtime.Op{Name: "currencies.FindByIDs", Table: "currencies", Errs: errs, SQL: `-- name: currencies.FindByIDs replica=ok
 SELECT "code"::text, "name" FROM "currencies"
-WHERE "code" = ANY($1) ORDER BY "code"`
+WHERE "code" = ANY($1) ORDER BY "code"`}
 
 // FindByIDs returns the rows of table currencies whose code is in ids, in code
 // order; keys without a row are skipped.
@@ -213,8 +210,7 @@ func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency,
 	if len(ids) == 0 {
 		return []Currency{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCurrenciesFindByIDs, &ids, runtime.Arg, scanCurrency, len(ids))
-	return items, wrapErr(err, "currencies.FindByIDs", "currencies")
+	return runtime.QueryOp(ctx, r.db, opCurrenciesFindByIDs, &ids, runtime.Arg, scanCurrency, len(ids))
 }
 
 var copyCurrencies = &runtime.Copier[*NewCurrency]{
@@ -253,26 +249,23 @@ func (r *CurrencyRepo) CreateManyReturning(ctx context.Context, rows []NewCurren
 	return items, wrapErr(err, "currencies.CreateManyReturning", "currencies")
 }
 
-const sqlCurrenciesUpsertByCode = `-- name: currencies.UpsertByCode
+var opCurrenciesUpsertByCode = &runtime.Op{Name: "currencies.UpsertByCode", Table: "currencies", Errs: errs, Validate: true, SQL: `-- name: currencies.UpsertByCode
 INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
 ON CONFLICT ("code") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "code"::text, "name"`
+RETURNING "code"::text, "name"`}
 
 // UpsertByCode inserts n into table currencies or, when a row with the same code
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *CurrencyRepo) UpsertByCode(ctx context.Context, n NewCurrency) (Currency, error) {
-	if err := n.Validate(); err != nil {
-		return Currency{}, wrapErr(err, "currencies.UpsertByCode", "currencies")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesUpsertByCode, &n, argsNewCurrency, scanCurrency)
-	return *v, wrapErr(err, "currencies.UpsertByCode", "currencies")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCurrenciesUpsertByCode, &n, argsNewCurrency, scanCurrency)
+	return *v, err
 }
 
-const sqlCurrenciesCreateIfAbsentByCode = `-- name: currencies.CreateIfAbsentByCode
+var opCurrenciesCreateIfAbsentByCode = &runtime.Op{Name: "currencies.CreateIfAbsentByCode", Table: "currencies", Errs: errs, Validate: true, SQL: `-- name: currencies.CreateIfAbsentByCode
 WITH "inserted" AS (
 INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
@@ -283,18 +276,15 @@ SELECT true, "code", "name" FROM "inserted"
 UNION ALL
 SELECT false, "code"::text, "name" FROM "currencies"
 WHERE "code" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table currencies unless a row with the same
 // code exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *CurrencyRepo) CreateIfAbsentByCode(ctx context.Context, n NewCurrency) (Currency, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Currency{}, false, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCurrenciesCreateIfAbsentByCode, &n, argsNewCurrency, scanCurrency)
-	return *v, created, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCurrenciesCreateIfAbsentByCode, &n, argsNewCurrency, scanCurrency)
+	return *v, created, err
 }
 
 // CurrencyKeyedUpdate is one row's key and changes for UpdateMany.

@@ -135,10 +135,10 @@ func argsNewInvoice(n *NewInvoice, d []any) []any {
 	return append(d, &n.Currency, &n.Total, n.Status.Arg())
 }
 
-const sqlInvoicesCreate = `-- name: invoices.Create
+var opInvoicesCreate = &runtime.Op{Name: "invoices.Create", Table: "invoices", Errs: errs, Params: []string{"currency", "total", "status"}, SQL: `-- name: invoices.Create
 INSERT INTO "invoices" ("currency", "total", "status", "org_id")
 VALUES ($1, $2, COALESCE($3::text, 'open'::text), $4)
-RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
+RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`}
 
 // Create inserts n into table invoices and returns the row as stored. It validates
 // n first.
@@ -151,13 +151,13 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlInvoicesCreate, &n, argsNewInvoice, scanInvoice, tenant)
-	return *v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"currency", "total", "status"})
+	v, err := runtime.QueryOneOp(ctx, db, opInvoicesCreate, &n, argsNewInvoice, scanInvoice, tenant)
+	return *v, err
 }
 
-const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
+var opInvoicesFindByID = &runtime.Op{Name: "invoices.FindByID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindByID replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
+WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`}
 
 // FindByID returns the row of table invoices with the given orgID and id, or
 // runtime.ErrNotFound.
@@ -167,8 +167,8 @@ func (r *InvoiceRepo) FindByID(ctx context.Context, orgID uuid.UUID, id int64) (
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlInvoicesFindByID, &orgID, runtime.Arg, scanInvoice, id, tenant)
-	return *v, wrapErr(err, "invoices.FindByID", "invoices")
+	v, err := runtime.QueryOneOp(ctx, db, opInvoicesFindByID, &orgID, runtime.Arg, scanInvoice, id, tenant)
+	return *v, err
 }
 
 const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
@@ -261,8 +261,8 @@ func (r *InvoiceRepo) Update(ctx context.Context, orgID uuid.UUID, id int64, u I
 	return *v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"org_id", "id", "currency", "total", "status"})
 }
 
-const sqlInvoicesDelete = `-- name: invoices.Delete
-DELETE FROM "invoices" WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
+var opInvoicesDelete = &runtime.Op{Name: "invoices.Delete", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Delete
+DELETE FROM "invoices" WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`}
 
 // Delete removes the row of table invoices with the given orgID and id and reports
 // whether there was one.
@@ -272,8 +272,8 @@ func (r *InvoiceRepo) Delete(ctx context.Context, orgID uuid.UUID, id int64) (bo
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlInvoicesDelete, &orgID, runtime.Arg, id, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "invoices.Delete", "invoices")
+	tag, err := runtime.ExecOp(ctx, db, opInvoicesDelete, &orgID, runtime.Arg, id, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlInvoicesCount = `-- name: invoices.Count replica=ok
@@ -437,9 +437,9 @@ func (r *InvoiceRepo) DeleteMany(ctx context.Context, keys []InvoiceKey) ([]bool
 	return out, wrapErr(err, "invoices.DeleteMany", "invoices")
 }
 
-const sqlInvoicesListByOrgID = `-- name: invoices.ListByOrgID replica=ok
+var opInvoicesListByOrgID = &runtime.Op{Name: "invoices.ListByOrgID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByOrgID replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`}
 
 // ListByOrgID returns the rows of table invoices whose org_id is orgID, in primary
 // key order.
@@ -449,8 +449,7 @@ func (r *InvoiceRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Invoi
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlInvoicesListByOrgID, &orgID, runtime.Arg, scanInvoice, 0, tenant)
-	return items, wrapErr(err, "invoices.ListByOrgID", "invoices")
+	return runtime.QueryOp(ctx, db, opInvoicesListByOrgID, &orgID, runtime.Arg, scanInvoice, 0, tenant)
 }
 
 const sqlInvoicesLoadByOrgID = `-- name: invoices.LoadByOrgID replica=ok
@@ -478,9 +477,9 @@ func (r *InvoiceRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 	return m, wrapErr(err, "invoices.LoadByOrgID", "invoices")
 }
 
-const sqlInvoicesListByCurrency = `-- name: invoices.ListByCurrency replica=ok
+var opInvoicesListByCurrency = &runtime.Op{Name: "invoices.ListByCurrency", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByCurrency replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "currency" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`
+WHERE "currency" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`}
 
 // ListByCurrency returns the rows of table invoices whose currency is currency, in
 // primary key order.
@@ -490,8 +489,7 @@ func (r *InvoiceRepo) ListByCurrency(ctx context.Context, currency string) ([]In
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlInvoicesListByCurrency, &currency, runtime.Arg, scanInvoice, 0, tenant)
-	return items, wrapErr(err, "invoices.ListByCurrency", "invoices")
+	return runtime.QueryOp(ctx, db, opInvoicesListByCurrency, &currency, runtime.Arg, scanInvoice, 0, tenant)
 }
 
 const sqlInvoicesLoadByCurrency = `-- name: invoices.LoadByCurrency replica=ok

@@ -99,30 +99,27 @@ func argsNewOrg(n *NewOrg, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, n.Tier.Arg())
 }
 
-const sqlOrgsCreate = `-- name: orgs.Create
+var opOrgsCreate = &runtime.Op{Name: "orgs.Create", Table: "orgs", Errs: errs, Validate: true, Params: []string{"id", "name", "tier"}, SQL: `-- name: orgs.Create
 INSERT INTO "orgs" ("id", "name", "tier")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, COALESCE($3::"tier", 'free'::"tier"))
-RETURNING "id", "name", "tier"`
+RETURNING "id", "name", "tier"`}
 
 // Create inserts n into table orgs and returns the row as stored. It validates n
 // first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
-	if err := n.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.Create", "orgs")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsCreate, &n, argsNewOrg, scanOrg)
-	return *v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name", "tier"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrgsCreate, &n, argsNewOrg, scanOrg)
+	return *v, err
 }
 
-const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
+var opOrgsFindByID = &runtime.Op{Name: "orgs.FindByID", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByID replica=ok
 SELECT "id", "name", "tier" FROM "orgs"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table orgs with the given id, or
 // runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, &id, runtime.Arg, scanOrg)
-	return *v, wrapErr(err, "orgs.FindByID", "orgs")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrgsFindByID, &id, runtime.Arg, scanOrg)
+	return *v, err
 }
 
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
@@ -183,14 +180,14 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name", "tier"})
 }
 
-const sqlOrgsDelete = `-- name: orgs.Delete
-DELETE FROM "orgs" WHERE "id" = $1`
+var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
+DELETE FROM "orgs" WHERE "id" = $1`}
 
 // Delete removes the row of table orgs with the given id and reports whether there
 // was one.
 func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrgsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrgsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlOrgsCount = `-- name: orgs.Count replica=ok
@@ -202,9 +199,9 @@ func (r *OrgRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "orgs.Count", "orgs")
 }
 
-const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs replica=ok
+var opOrgsFindByIDs = &runtime.Op{Name: "orgs.FindByIDs", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByIDs replica=ok
 SELECT "id", "name", "tier" FROM "orgs"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table orgs whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -212,8 +209,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids))
-	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
+	return runtime.QueryOp(ctx, r.db, opOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids))
 }
 
 var copyOrgs = &runtime.Copier[*NewOrg]{
@@ -318,15 +314,14 @@ func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
 }
 
-const sqlOrgsListByTier = `-- name: orgs.ListByTier replica=ok
+var opOrgsListByTier = &runtime.Op{Name: "orgs.ListByTier", Table: "orgs", Errs: errs, SQL: `-- name: orgs.ListByTier replica=ok
 SELECT "id", "name", "tier" FROM "orgs"
-WHERE "tier" = $1 ORDER BY "id"`
+WHERE "tier" = $1 ORDER BY "id"`}
 
 // ListByTier returns the rows of table orgs whose tier is tier, in primary key
 // order.
 func (r *OrgRepo) ListByTier(ctx context.Context, tier Tier) ([]Org, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrgsListByTier, &tier, runtime.Arg, scanOrg, 0)
-	return items, wrapErr(err, "orgs.ListByTier", "orgs")
+	return runtime.QueryOp(ctx, r.db, opOrgsListByTier, &tier, runtime.Arg, scanOrg, 0)
 }
 
 const sqlOrgsLoadByTier = `-- name: orgs.LoadByTier replica=ok

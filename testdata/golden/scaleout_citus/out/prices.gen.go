@@ -106,30 +106,27 @@ func argsNewPrice(n *NewPrice, d []any) []any {
 	return append(d, &n.Tier, &n.Currency, &n.Price)
 }
 
-const sqlPricesCreate = `-- name: prices.Create
+var opPricesCreate = &runtime.Op{Name: "prices.Create", Table: "prices", Errs: errs, Validate: true, Params: []string{"tier", "currency", "price"}, SQL: `-- name: prices.Create
 INSERT INTO "prices" ("tier", "currency", "price")
 VALUES ($1, $2, $3)
-RETURNING "tier", "currency"::text, "price"`
+RETURNING "tier", "currency"::text, "price"`}
 
 // Create inserts n into table prices and returns the row as stored. It validates n
 // first.
 func (r *PriceRepo) Create(ctx context.Context, n NewPrice) (Price, error) {
-	if err := n.Validate(); err != nil {
-		return Price{}, wrapErr(err, "prices.Create", "prices")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPricesCreate, &n, argsNewPrice, scanPrice)
-	return *v, wrapParamsErr(err, "prices.Create", "prices", []string{"tier", "currency", "price"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPricesCreate, &n, argsNewPrice, scanPrice)
+	return *v, err
 }
 
-const sqlPricesFindByID = `-- name: prices.FindByID replica=ok
+var opPricesFindByID = &runtime.Op{Name: "prices.FindByID", Table: "prices", Errs: errs, SQL: `-- name: prices.FindByID replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
-WHERE "tier" = $1`
+WHERE "tier" = $1`}
 
 // FindByID returns the row of table prices with the given tier, or
 // runtime.ErrNotFound.
 func (r *PriceRepo) FindByID(ctx context.Context, tier Tier) (Price, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPricesFindByID, &tier, runtime.Arg, scanPrice)
-	return *v, wrapErr(err, "prices.FindByID", "prices")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPricesFindByID, &tier, runtime.Arg, scanPrice)
+	return *v, err
 }
 
 const sqlPricesFindAll = `-- name: prices.FindAll replica=ok
@@ -190,14 +187,14 @@ func (r *PriceRepo) Update(ctx context.Context, tier Tier, u PriceUpdate) (Price
 	return *v, wrapParamsErr(err, "prices.Update", "prices", []string{"tier", "currency", "price"})
 }
 
-const sqlPricesDelete = `-- name: prices.Delete
-DELETE FROM "prices" WHERE "tier" = $1`
+var opPricesDelete = &runtime.Op{Name: "prices.Delete", Table: "prices", Errs: errs, SQL: `-- name: prices.Delete
+DELETE FROM "prices" WHERE "tier" = $1`}
 
 // Delete removes the row of table prices with the given tier and reports whether
 // there was one.
 func (r *PriceRepo) Delete(ctx context.Context, tier Tier) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPricesDelete, &tier, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "prices.Delete", "prices")
+	tag, err := runtime.ExecOp(ctx, r.db, opPricesDelete, &tier, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlPricesCount = `-- name: prices.Count replica=ok
@@ -209,9 +206,9 @@ func (r *PriceRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "prices.Count", "prices")
 }
 
-const sqlPricesFindByIDs = `-- name: prices.FindByIDs replica=ok
+var opPricesFindByIDs = &runtime.Op{Name: "prices.FindByIDs", Table: "prices", Errs: errs, SQL: `-- name: prices.FindByIDs replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
-WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "tier"`
+WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "tier"`}
 
 // FindByIDs returns the rows of table prices whose tier is in ids, in tier order;
 // keys without a row are skipped.
@@ -219,8 +216,7 @@ func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) 
 	if len(ids) == 0 {
 		return []Price{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPricesFindByIDs, &ids, runtime.Arg, scanPrice, len(ids))
-	return items, wrapErr(err, "prices.FindByIDs", "prices")
+	return runtime.QueryOp(ctx, r.db, opPricesFindByIDs, &ids, runtime.Arg, scanPrice, len(ids))
 }
 
 var copyPrices = &runtime.Copier[*NewPrice]{
@@ -259,27 +255,24 @@ func (r *PriceRepo) CreateManyReturning(ctx context.Context, rows []NewPrice) ([
 	return items, wrapErr(err, "prices.CreateManyReturning", "prices")
 }
 
-const sqlPricesUpsertByTier = `-- name: prices.UpsertByTier
+var opPricesUpsertByTier = &runtime.Op{Name: "prices.UpsertByTier", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.UpsertByTier
 INSERT INTO "prices" ("tier", "currency", "price")
 VALUES ($1, $2, $3)
 ON CONFLICT ("tier") DO UPDATE
 SET "currency" = EXCLUDED."currency",
     "price" = EXCLUDED."price"
-RETURNING "tier", "currency"::text, "price"`
+RETURNING "tier", "currency"::text, "price"`}
 
 // UpsertByTier inserts n into table prices or, when a row with the same tier
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *PriceRepo) UpsertByTier(ctx context.Context, n NewPrice) (Price, error) {
-	if err := n.Validate(); err != nil {
-		return Price{}, wrapErr(err, "prices.UpsertByTier", "prices")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPricesUpsertByTier, &n, argsNewPrice, scanPrice)
-	return *v, wrapErr(err, "prices.UpsertByTier", "prices")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPricesUpsertByTier, &n, argsNewPrice, scanPrice)
+	return *v, err
 }
 
-const sqlPricesCreateIfAbsentByTier = `-- name: prices.CreateIfAbsentByTier
+var opPricesCreateIfAbsentByTier = &runtime.Op{Name: "prices.CreateIfAbsentByTier", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.CreateIfAbsentByTier
 WITH "inserted" AS (
 INSERT INTO "prices" ("tier", "currency", "price")
 VALUES ($1, $2, $3)
@@ -290,18 +283,15 @@ SELECT true, "tier", "currency", "price" FROM "inserted"
 UNION ALL
 SELECT false, "tier", "currency"::text, "price" FROM "prices"
 WHERE "tier" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByTier inserts n into table prices unless a row with the same tier
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started). It validates n first.
 func (r *PriceRepo) CreateIfAbsentByTier(ctx context.Context, n NewPrice) (Price, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Price{}, false, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPricesCreateIfAbsentByTier, &n, argsNewPrice, scanPrice)
-	return *v, created, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPricesCreateIfAbsentByTier, &n, argsNewPrice, scanPrice)
+	return *v, created, err
 }
 
 // PriceKeyedUpdate is one row's key and changes for UpdateMany.
@@ -405,15 +395,14 @@ func (r *PriceRepo) CreateManyIfAbsentByTier(ctx context.Context, rows []NewPric
 	return out, created, wrapErr(err, "prices.CreateManyIfAbsentByTier", "prices")
 }
 
-const sqlPricesListByCurrency = `-- name: prices.ListByCurrency replica=ok
+var opPricesListByCurrency = &runtime.Op{Name: "prices.ListByCurrency", Table: "prices", Errs: errs, SQL: `-- name: prices.ListByCurrency replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
-WHERE "currency" = $1 ORDER BY "tier"`
+WHERE "currency" = $1 ORDER BY "tier"`}
 
 // ListByCurrency returns the rows of table prices whose currency is currency, in
 // primary key order.
 func (r *PriceRepo) ListByCurrency(ctx context.Context, currency string) ([]Price, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPricesListByCurrency, &currency, runtime.Arg, scanPrice, 0)
-	return items, wrapErr(err, "prices.ListByCurrency", "prices")
+	return runtime.QueryOp(ctx, r.db, opPricesListByCurrency, &currency, runtime.Arg, scanPrice, 0)
 }
 
 const sqlPricesLoadByCurrency = `-- name: prices.LoadByCurrency replica=ok

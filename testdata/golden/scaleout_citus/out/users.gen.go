@@ -115,10 +115,10 @@ func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email)
 }
 
-const sqlUsersCreate = `-- name: users.Create
+var opUsersCreate = &runtime.Op{Name: "users.Create", Table: "users", Errs: errs, Params: []string{"id", "email"}, SQL: `-- name: users.Create
 INSERT INTO "users" ("id", "email", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
-RETURNING "org_id", "id", "email", "created_at", "updated_at"`
+RETURNING "org_id", "id", "email", "created_at", "updated_at"`}
 
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
@@ -131,13 +131,13 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, &n, argsNewUser, scanUser, tenant)
-	return *v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email"})
+	v, err := runtime.QueryOneOp(ctx, db, opUsersCreate, &n, argsNewUser, scanUser, tenant)
+	return *v, err
 }
 
-const sqlUsersFindByID = `-- name: users.FindByID replica=ok
+var opUsersFindByID = &runtime.Op{Name: "users.FindByID", Table: "users", Errs: errs, SQL: `-- name: users.FindByID replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
-WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
+WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`}
 
 // FindByID returns the row of table users with the given orgID and id, or
 // runtime.ErrNotFound.
@@ -147,8 +147,8 @@ func (r *UserRepo) FindByID(ctx context.Context, orgID uuid.UUID, id uuid.UUID) 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlUsersFindByID, &orgID, runtime.Arg, scanUser, id, tenant)
-	return *v, wrapErr(err, "users.FindByID", "users")
+	v, err := runtime.QueryOneOp(ctx, db, opUsersFindByID, &orgID, runtime.Arg, scanUser, id, tenant)
+	return *v, err
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
@@ -238,8 +238,8 @@ func (r *UserRepo) Update(ctx context.Context, orgID uuid.UUID, id uuid.UUID, u 
 	return *v, wrapParamsErr(err, "users.Update", "users", []string{"org_id", "id", "email"})
 }
 
-const sqlUsersDelete = `-- name: users.Delete
-DELETE FROM "users" WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
+var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
+DELETE FROM "users" WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`}
 
 // Delete removes the row of table users with the given orgID and id and reports
 // whether there was one.
@@ -249,8 +249,8 @@ func (r *UserRepo) Delete(ctx context.Context, orgID uuid.UUID, id uuid.UUID) (b
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlUsersDelete, &orgID, runtime.Arg, id, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
+	tag, err := runtime.ExecOp(ctx, db, opUsersDelete, &orgID, runtime.Arg, id, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlUsersCount = `-- name: users.Count replica=ok
@@ -523,9 +523,9 @@ func (r *UserRepo) CreateManyIfAbsentByOrgIDAndEmail(ctx context.Context, rows [
 	return out, created, wrapErr(err, "users.CreateManyIfAbsentByOrgIDAndEmail", "users")
 }
 
-const sqlUsersListByOrgID = `-- name: users.ListByOrgID replica=ok
+var opUsersListByOrgID = &runtime.Op{Name: "users.ListByOrgID", Table: "users", Errs: errs, SQL: `-- name: users.ListByOrgID replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`}
 
 // ListByOrgID returns the rows of table users whose org_id is orgID, in primary
 // key order.
@@ -535,8 +535,7 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlUsersListByOrgID, &orgID, runtime.Arg, scanUser, 0, tenant)
-	return items, wrapErr(err, "users.ListByOrgID", "users")
+	return runtime.QueryOp(ctx, db, opUsersListByOrgID, &orgID, runtime.Arg, scanUser, 0, tenant)
 }
 
 const sqlUsersLoadByOrgID = `-- name: users.LoadByOrgID replica=ok

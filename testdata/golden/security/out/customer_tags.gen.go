@@ -91,10 +91,10 @@ func argsNewCustomerTag(n *NewCustomerTag, d []any) []any {
 	return append(d, &n.CustomerID, &n.TagID)
 }
 
-const sqlCustomerTagsCreate = `-- name: customer_tags.Create
+var opCustomerTagsCreate = &runtime.Op{Name: "customer_tags.Create", Table: "customer_tags", Errs: errs, Params: []string{"customer_id", "tag_id"}, SQL: `-- name: customer_tags.Create
 INSERT INTO "customer_tags" ("customer_id", "tag_id", "org_id")
 VALUES ($1, $2, $3)
-RETURNING "org_id", "customer_id", "tag_id"`
+RETURNING "org_id", "customer_id", "tag_id"`}
 
 // Create inserts n into table customer_tags and returns the row as stored.
 func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (CustomerTag, error) {
@@ -103,13 +103,13 @@ func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (Custome
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsCreate, &n, argsNewCustomerTag, scanCustomerTag, tenant)
-	return *v, wrapParamsErr(err, "customer_tags.Create", "customer_tags", []string{"customer_id", "tag_id"})
+	v, err := runtime.QueryOneOp(ctx, db, opCustomerTagsCreate, &n, argsNewCustomerTag, scanCustomerTag, tenant)
+	return *v, err
 }
 
-const sqlCustomerTagsFindByID = `-- name: customer_tags.FindByID replica=ok
+var opCustomerTagsFindByID = &runtime.Op{Name: "customer_tags.FindByID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.FindByID replica=ok
 SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "customer_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
+WHERE "customer_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`}
 
 // FindByID returns the row of table customer_tags with the given customerID and
 // tagID, or runtime.ErrNotFound.
@@ -119,8 +119,8 @@ func (r *CustomerTagRepo) FindByID(ctx context.Context, customerID uuid.UUID, ta
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsFindByID, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
-	return *v, wrapErr(err, "customer_tags.FindByID", "customer_tags")
+	v, err := runtime.QueryOneOp(ctx, db, opCustomerTagsFindByID, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
+	return *v, err
 }
 
 const sqlCustomerTagsFindAll = `-- name: customer_tags.FindAll replica=ok
@@ -197,8 +197,8 @@ func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagI
 	return *v, wrapParamsErr(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
-const sqlCustomerTagsDelete = `-- name: customer_tags.Delete
-DELETE FROM "customer_tags" WHERE "customer_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
+var opCustomerTagsDelete = &runtime.Op{Name: "customer_tags.Delete", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.Delete
+DELETE FROM "customer_tags" WHERE "customer_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`}
 
 // Delete removes the row of table customer_tags with the given customerID and
 // tagID and reports whether there was one.
@@ -208,8 +208,8 @@ func (r *CustomerTagRepo) Delete(ctx context.Context, customerID uuid.UUID, tagI
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlCustomerTagsDelete, &customerID, runtime.Arg, tagID, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "customer_tags.Delete", "customer_tags")
+	tag, err := runtime.ExecOp(ctx, db, opCustomerTagsDelete, &customerID, runtime.Arg, tagID, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCustomerTagsCount = `-- name: customer_tags.Count replica=ok
@@ -413,9 +413,9 @@ func (r *CustomerTagRepo) CreateManyIfAbsentByCustomerIDAndTagID(ctx context.Con
 	return out, created, wrapErr(err, "customer_tags.CreateManyIfAbsentByCustomerIDAndTagID", "customer_tags")
 }
 
-const sqlCustomerTagsListByOrgID = `-- name: customer_tags.ListByOrgID replica=ok
+var opCustomerTagsListByOrgID = &runtime.Op{Name: "customer_tags.ListByOrgID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByOrgID replica=ok
 SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`}
 
 // ListByOrgID returns the rows of table customer_tags whose org_id is orgID, in
 // primary key order.
@@ -425,8 +425,7 @@ func (r *CustomerTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]C
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByOrgID, &orgID, runtime.Arg, scanCustomerTag, 0, tenant)
-	return items, wrapErr(err, "customer_tags.ListByOrgID", "customer_tags")
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByOrgID, &orgID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 const sqlCustomerTagsLoadByOrgID = `-- name: customer_tags.LoadByOrgID replica=ok
@@ -454,9 +453,9 @@ func (r *CustomerTagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, wrapErr(err, "customer_tags.LoadByOrgID", "customer_tags")
 }
 
-const sqlCustomerTagsListByCustomerID = `-- name: customer_tags.ListByCustomerID replica=ok
+var opCustomerTagsListByCustomerID = &runtime.Op{Name: "customer_tags.ListByCustomerID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByCustomerID replica=ok
 SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`
+WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`}
 
 // ListByCustomerID returns the rows of table customer_tags whose customer_id is
 // customerID, in primary key order.
@@ -466,8 +465,7 @@ func (r *CustomerTagRepo) ListByCustomerID(ctx context.Context, customerID uuid.
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByCustomerID, &customerID, runtime.Arg, scanCustomerTag, 0, tenant)
-	return items, wrapErr(err, "customer_tags.ListByCustomerID", "customer_tags")
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByCustomerID, &customerID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 const sqlCustomerTagsLoadByCustomerID = `-- name: customer_tags.LoadByCustomerID replica=ok
@@ -495,9 +493,9 @@ func (r *CustomerTagRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID
 	return m, wrapErr(err, "customer_tags.LoadByCustomerID", "customer_tags")
 }
 
-const sqlCustomerTagsListByTagID = `-- name: customer_tags.ListByTagID replica=ok
+var opCustomerTagsListByTagID = &runtime.Op{Name: "customer_tags.ListByTagID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByTagID replica=ok
 SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "tag_id" = $1 AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`
+WHERE "tag_id" = $1 AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`}
 
 // ListByTagID returns the rows of table customer_tags whose tag_id is tagID, in
 // primary key order.
@@ -507,8 +505,7 @@ func (r *CustomerTagRepo) ListByTagID(ctx context.Context, tagID uuid.UUID) ([]C
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByTagID, &tagID, runtime.Arg, scanCustomerTag, 0, tenant)
-	return items, wrapErr(err, "customer_tags.ListByTagID", "customer_tags")
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByTagID, &tagID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 const sqlCustomerTagsLoadByTagID = `-- name: customer_tags.LoadByTagID replica=ok

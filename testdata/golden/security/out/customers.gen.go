@@ -126,10 +126,10 @@ func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email, &n.ExternalRef)
 }
 
-const sqlCustomersCreate = `-- name: customers.Create
+var opCustomersCreate = &runtime.Op{Name: "customers.Create", Table: "customers", Errs: errs, Params: []string{"id", "email", "external_ref"}, SQL: `-- name: customers.Create
 INSERT INTO "customers" ("id", "email", "external_ref", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
-RETURNING "id", "org_id", "email", "external_ref"`
+RETURNING "id", "org_id", "email", "external_ref"`}
 
 // Create inserts n into table customers and returns the row as stored. It
 // validates n first.
@@ -142,13 +142,13 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "email", "external_ref"})
+	v, err := runtime.QueryOneOp(ctx, db, opCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
+	return *v, err
 }
 
-const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
+var opCustomersFindByID = &runtime.Op{Name: "customers.FindByID", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByID replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table customers with the given id, or
 // runtime.ErrNotFound.
@@ -158,8 +158,8 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
-	return *v, wrapErr(err, "customers.FindByID", "customers")
+	v, err := runtime.QueryOneOp(ctx, db, opCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
+	return *v, err
 }
 
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
@@ -249,8 +249,8 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "email", "external_ref", "external_ref"})
 }
 
-const sqlCustomersDelete = `-- name: customers.Delete
-DELETE FROM "customers" WHERE "id" = $1 AND "org_id" = $2`
+var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete
+DELETE FROM "customers" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
@@ -260,8 +260,8 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
+	tag, err := runtime.ExecOp(ctx, db, opCustomersDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlCustomersCount = `-- name: customers.Count replica=ok
@@ -279,9 +279,9 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "customers.Count", "customers")
 }
 
-const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
+var opCustomersFindByIDs = &runtime.Op{Name: "customers.FindByIDs", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByIDs replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -294,8 +294,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
-	return items, wrapErr(err, "customers.FindByIDs", "customers")
+	return runtime.QueryOp(ctx, db, opCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
 }
 
 const sqlCustomersCreateMany = `-- name: customers.CreateMany
@@ -607,9 +606,9 @@ func (r *CustomerRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []New
 	return out, created, wrapErr(err, "customers.CreateManyIfAbsentByEmail", "customers")
 }
 
-const sqlCustomersListByOrgID = `-- name: customers.ListByOrgID replica=ok
+var opCustomersListByOrgID = &runtime.Op{Name: "customers.ListByOrgID", Table: "customers", Errs: errs, SQL: `-- name: customers.ListByOrgID replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table customers whose org_id is orgID, in
 // primary key order.
@@ -619,8 +618,7 @@ func (r *CustomerRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Cust
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomersListByOrgID, &orgID, runtime.Arg, scanCustomer, 0, tenant)
-	return items, wrapErr(err, "customers.ListByOrgID", "customers")
+	return runtime.QueryOp(ctx, db, opCustomersListByOrgID, &orgID, runtime.Arg, scanCustomer, 0, tenant)
 }
 
 const sqlCustomersLoadByOrgID = `-- name: customers.LoadByOrgID replica=ok

@@ -99,10 +99,10 @@ func argsNewDeal(n *NewDeal, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Title)
 }
 
-const sqlDealsCreate = `-- name: deals.Create
+var opDealsCreate = &runtime.Op{Name: "deals.Create", Table: "deals", Errs: errs, Params: []string{"id", "customer_id", "title"}, SQL: `-- name: deals.Create
 INSERT INTO "deals" ("id", "customer_id", "title", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
-RETURNING "id", "org_id", "customer_id", "title"`
+RETURNING "id", "org_id", "customer_id", "title"`}
 
 // Create inserts n into table deals and returns the row as stored. It validates n
 // first.
@@ -115,13 +115,13 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, &n, argsNewDeal, scanDeal, tenant)
-	return *v, wrapParamsErr(err, "deals.Create", "deals", []string{"id", "customer_id", "title"})
+	v, err := runtime.QueryOneOp(ctx, db, opDealsCreate, &n, argsNewDeal, scanDeal, tenant)
+	return *v, err
 }
 
-const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
+var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table deals with the given id, or
 // runtime.ErrNotFound.
@@ -131,8 +131,8 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
-	return *v, wrapErr(err, "deals.FindByID", "deals")
+	v, err := runtime.QueryOneOp(ctx, db, opDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
+	return *v, err
 }
 
 const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
@@ -220,8 +220,8 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, u DealUpdate) (Deal
 	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title"})
 }
 
-const sqlDealsDelete = `-- name: deals.Delete
-DELETE FROM "deals" WHERE "id" = $1 AND "org_id" = $2`
+var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete
+DELETE FROM "deals" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table deals with the given id and reports whether
 // there was one.
@@ -231,8 +231,8 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDealsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "deals.Delete", "deals")
+	tag, err := runtime.ExecOp(ctx, db, opDealsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlDealsCount = `-- name: deals.Count replica=ok
@@ -250,9 +250,9 @@ func (r *DealRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "deals.Count", "deals")
 }
 
-const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
+var opDealsFindByIDs = &runtime.Op{Name: "deals.FindByIDs", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByIDs replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table deals whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -265,8 +265,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
-	return items, wrapErr(err, "deals.FindByIDs", "deals")
+	return runtime.QueryOp(ctx, db, opDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
 }
 
 const sqlDealsCreateMany = `-- name: deals.CreateMany
@@ -401,9 +400,9 @@ func (r *DealRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 	return out, wrapErr(err, "deals.DeleteMany", "deals")
 }
 
-const sqlDealsListByOrgID = `-- name: deals.ListByOrgID replica=ok
+var opDealsListByOrgID = &runtime.Op{Name: "deals.ListByOrgID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByOrgID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table deals whose org_id is orgID, in primary
 // key order.
@@ -413,8 +412,7 @@ func (r *DealRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Deal, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByOrgID, &orgID, runtime.Arg, scanDeal, 0, tenant)
-	return items, wrapErr(err, "deals.ListByOrgID", "deals")
+	return runtime.QueryOp(ctx, db, opDealsListByOrgID, &orgID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 const sqlDealsLoadByOrgID = `-- name: deals.LoadByOrgID replica=ok
@@ -442,9 +440,9 @@ func (r *DealRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	return m, wrapErr(err, "deals.LoadByOrgID", "deals")
 }
 
-const sqlDealsListByCustomerID = `-- name: deals.ListByCustomerID replica=ok
+var opDealsListByCustomerID = &runtime.Op{Name: "deals.ListByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table deals whose customer_id is
 // customerID, in primary key order.
@@ -454,8 +452,7 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
-	return items, wrapErr(err, "deals.ListByCustomerID", "deals")
+	return runtime.QueryOp(ctx, db, opDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok

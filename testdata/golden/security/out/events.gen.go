@@ -92,10 +92,10 @@ func argsNewEvent(n *NewEvent, d []any) []any {
 	return append(d, &n.What)
 }
 
-const sqlEventsCreate = `-- name: events.Create
+var opEventsCreate = &runtime.Op{Name: "events.Create", Table: "events", Errs: errs, Params: []string{"what"}, SQL: `-- name: events.Create
 INSERT INTO "events" ("what", "org_id")
 VALUES ($1, $2)
-RETURNING "id", "org_id", "what"`
+RETURNING "id", "org_id", "what"`}
 
 // Create inserts n into table events and returns the row as stored. It validates n
 // first.
@@ -108,13 +108,13 @@ func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlEventsCreate, &n, argsNewEvent, scanEvent, tenant)
-	return *v, wrapParamsErr(err, "events.Create", "events", []string{"what"})
+	v, err := runtime.QueryOneOp(ctx, db, opEventsCreate, &n, argsNewEvent, scanEvent, tenant)
+	return *v, err
 }
 
-const sqlEventsFindByID = `-- name: events.FindByID replica=ok
+var opEventsFindByID = &runtime.Op{Name: "events.FindByID", Table: "events", Errs: errs, SQL: `-- name: events.FindByID replica=ok
 SELECT "id", "org_id", "what" FROM "events"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table events with the given id, or
 // runtime.ErrNotFound.
@@ -124,8 +124,8 @@ func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlEventsFindByID, &id, runtime.Arg, scanEvent, tenant)
-	return *v, wrapErr(err, "events.FindByID", "events")
+	v, err := runtime.QueryOneOp(ctx, db, opEventsFindByID, &id, runtime.Arg, scanEvent, tenant)
+	return *v, err
 }
 
 const sqlEventsFindAll = `-- name: events.FindAll replica=ok
@@ -212,8 +212,8 @@ func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event,
 	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "what"})
 }
 
-const sqlEventsDelete = `-- name: events.Delete
-DELETE FROM "events" WHERE "id" = $1 AND "org_id" = $2`
+var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
+DELETE FROM "events" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table events with the given id and reports whether
 // there was one.
@@ -223,8 +223,8 @@ func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlEventsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "events.Delete", "events")
+	tag, err := runtime.ExecOp(ctx, db, opEventsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlEventsCount = `-- name: events.Count replica=ok
@@ -242,9 +242,9 @@ func (r *EventRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "events.Count", "events")
 }
 
-const sqlEventsFindByIDs = `-- name: events.FindByIDs replica=ok
+var opEventsFindByIDs = &runtime.Op{Name: "events.FindByIDs", Table: "events", Errs: errs, SQL: `-- name: events.FindByIDs replica=ok
 SELECT "id", "org_id", "what" FROM "events"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table events whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -257,8 +257,7 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	if len(ids) == 0 {
 		return []Event{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids), tenant)
-	return items, wrapErr(err, "events.FindByIDs", "events")
+	return runtime.QueryOp(ctx, db, opEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids), tenant)
 }
 
 const sqlEventsCreateMany = `-- name: events.CreateMany
@@ -392,9 +391,9 @@ func (r *EventRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error
 	return out, wrapErr(err, "events.DeleteMany", "events")
 }
 
-const sqlEventsListByOrgID = `-- name: events.ListByOrgID replica=ok
+var opEventsListByOrgID = &runtime.Op{Name: "events.ListByOrgID", Table: "events", Errs: errs, SQL: `-- name: events.ListByOrgID replica=ok
 SELECT "id", "org_id", "what" FROM "events"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table events whose org_id is orgID, in primary
 // key order.
@@ -404,8 +403,7 @@ func (r *EventRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Event, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlEventsListByOrgID, &orgID, runtime.Arg, scanEvent, 0, tenant)
-	return items, wrapErr(err, "events.ListByOrgID", "events")
+	return runtime.QueryOp(ctx, db, opEventsListByOrgID, &orgID, runtime.Arg, scanEvent, 0, tenant)
 }
 
 const sqlEventsLoadByOrgID = `-- name: events.LoadByOrgID replica=ok

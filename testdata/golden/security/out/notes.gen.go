@@ -103,10 +103,10 @@ func argsNewNote(n *NewNote, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.DealID, &n.Body)
 }
 
-const sqlNotesCreate = `-- name: notes.Create
+var opNotesCreate = &runtime.Op{Name: "notes.Create", Table: "notes", Errs: errs, Params: []string{"id", "customer_id", "deal_id", "body"}, SQL: `-- name: notes.Create
 INSERT INTO "notes" ("id", "customer_id", "deal_id", "body", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
-RETURNING "id", "org_id", "customer_id", "deal_id", "body"`
+RETURNING "id", "org_id", "customer_id", "deal_id", "body"`}
 
 // Create inserts n into table notes and returns the row as stored. It validates n
 // first.
@@ -119,13 +119,13 @@ func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlNotesCreate, &n, argsNewNote, scanNote, tenant)
-	return *v, wrapParamsErr(err, "notes.Create", "notes", []string{"id", "customer_id", "deal_id", "body"})
+	v, err := runtime.QueryOneOp(ctx, db, opNotesCreate, &n, argsNewNote, scanNote, tenant)
+	return *v, err
 }
 
-const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
+var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table notes with the given id, or
 // runtime.ErrNotFound.
@@ -135,8 +135,8 @@ func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlNotesFindByID, &id, runtime.Arg, scanNote, tenant)
-	return *v, wrapErr(err, "notes.FindByID", "notes")
+	v, err := runtime.QueryOneOp(ctx, db, opNotesFindByID, &id, runtime.Arg, scanNote, tenant)
+	return *v, err
 }
 
 const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
@@ -226,8 +226,8 @@ func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note
 	return *v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "customer_id", "deal_id", "deal_id", "body"})
 }
 
-const sqlNotesDelete = `-- name: notes.Delete
-DELETE FROM "notes" WHERE "id" = $1 AND "org_id" = $2`
+var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
+DELETE FROM "notes" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
@@ -237,8 +237,8 @@ func (r *NoteRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlNotesDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
+	tag, err := runtime.ExecOp(ctx, db, opNotesDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlNotesCount = `-- name: notes.Count replica=ok
@@ -256,9 +256,9 @@ func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "notes.Count", "notes")
 }
 
-const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok
+var opNotesFindByIDs = &runtime.Op{Name: "notes.FindByIDs", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByIDs replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table notes whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -271,8 +271,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids), tenant)
-	return items, wrapErr(err, "notes.FindByIDs", "notes")
+	return runtime.QueryOp(ctx, db, opNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids), tenant)
 }
 
 const sqlNotesCreateMany = `-- name: notes.CreateMany
@@ -409,9 +408,9 @@ func (r *NoteRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 	return out, wrapErr(err, "notes.DeleteMany", "notes")
 }
 
-const sqlNotesListByOrgID = `-- name: notes.ListByOrgID replica=ok
+var opNotesListByOrgID = &runtime.Op{Name: "notes.ListByOrgID", Table: "notes", Errs: errs, SQL: `-- name: notes.ListByOrgID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table notes whose org_id is orgID, in primary
 // key order.
@@ -421,8 +420,7 @@ func (r *NoteRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Note, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlNotesListByOrgID, &orgID, runtime.Arg, scanNote, 0, tenant)
-	return items, wrapErr(err, "notes.ListByOrgID", "notes")
+	return runtime.QueryOp(ctx, db, opNotesListByOrgID, &orgID, runtime.Arg, scanNote, 0, tenant)
 }
 
 const sqlNotesLoadByOrgID = `-- name: notes.LoadByOrgID replica=ok
@@ -450,9 +448,9 @@ func (r *NoteRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	return m, wrapErr(err, "notes.LoadByOrgID", "notes")
 }
 
-const sqlNotesListByCustomerID = `-- name: notes.ListByCustomerID replica=ok
+var opNotesListByCustomerID = &runtime.Op{Name: "notes.ListByCustomerID", Table: "notes", Errs: errs, SQL: `-- name: notes.ListByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table notes whose customer_id is
 // customerID, in primary key order.
@@ -462,8 +460,7 @@ func (r *NoteRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlNotesListByCustomerID, &customerID, runtime.Arg, scanNote, 0, tenant)
-	return items, wrapErr(err, "notes.ListByCustomerID", "notes")
+	return runtime.QueryOp(ctx, db, opNotesListByCustomerID, &customerID, runtime.Arg, scanNote, 0, tenant)
 }
 
 const sqlNotesLoadByCustomerID = `-- name: notes.LoadByCustomerID replica=ok
@@ -491,9 +488,9 @@ func (r *NoteRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[
 	return m, wrapErr(err, "notes.LoadByCustomerID", "notes")
 }
 
-const sqlNotesListByDealID = `-- name: notes.ListByDealID replica=ok
+var opNotesListByDealID = &runtime.Op{Name: "notes.ListByDealID", Table: "notes", Errs: errs, SQL: `-- name: notes.ListByDealID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "deal_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "deal_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByDealID returns the rows of table notes whose deal_id is dealID, in primary
 // key order.
@@ -503,8 +500,7 @@ func (r *NoteRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Note, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlNotesListByDealID, &dealID, runtime.Arg, scanNote, 0, tenant)
-	return items, wrapErr(err, "notes.ListByDealID", "notes")
+	return runtime.QueryOp(ctx, db, opNotesListByDealID, &dealID, runtime.Arg, scanNote, 0, tenant)
 }
 
 const sqlNotesLoadByDealID = `-- name: notes.LoadByDealID replica=ok

@@ -109,10 +109,10 @@ func argsNewOrg(n *NewOrg, d []any) []any {
 	return append(d, &n.Slug)
 }
 
-const sqlOrgsCreate = `-- name: orgs.Create
+var opOrgsCreate = &runtime.Op{Name: "orgs.Create", Table: "orgs", Errs: errs, Params: []string{"slug"}, SQL: `-- name: orgs.Create
 INSERT INTO "orgs" ("slug", "id")
 VALUES ($1, $2)
-RETURNING "id", "slug"`
+RETURNING "id", "slug"`}
 
 // Create inserts n into table orgs and returns the row as stored. It validates n
 // first.
@@ -125,13 +125,13 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
-	return *v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"slug"})
+	v, err := runtime.QueryOneOp(ctx, db, opOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
+	return *v, err
 }
 
-const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
+var opOrgsFindByID = &runtime.Op{Name: "orgs.FindByID", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByID replica=ok
 SELECT "id", "slug" FROM "orgs"
-WHERE "id" = $1 AND "id" = $2`
+WHERE "id" = $1 AND "id" = $2`}
 
 // FindByID returns the row of table orgs with the given id, or
 // runtime.ErrNotFound.
@@ -141,8 +141,8 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlOrgsFindByID, &id, runtime.Arg, scanOrg, tenant)
-	return *v, wrapErr(err, "orgs.FindByID", "orgs")
+	v, err := runtime.QueryOneOp(ctx, db, opOrgsFindByID, &id, runtime.Arg, scanOrg, tenant)
+	return *v, err
 }
 
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
@@ -229,8 +229,8 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "slug"})
 }
 
-const sqlOrgsDelete = `-- name: orgs.Delete
-DELETE FROM "orgs" WHERE "id" = $1 AND "id" = $2`
+var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
+DELETE FROM "orgs" WHERE "id" = $1 AND "id" = $2`}
 
 // Delete removes the row of table orgs with the given id and reports whether there
 // was one.
@@ -240,8 +240,8 @@ func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlOrgsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
+	tag, err := runtime.ExecOp(ctx, db, opOrgsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlOrgsCount = `-- name: orgs.Count replica=ok
@@ -259,9 +259,9 @@ func (r *OrgRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "orgs.Count", "orgs")
 }
 
-const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs replica=ok
+var opOrgsFindByIDs = &runtime.Op{Name: "orgs.FindByIDs", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByIDs replica=ok
 SELECT "id", "slug" FROM "orgs"
-WHERE "id" = ANY($1) AND "id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table orgs whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -274,8 +274,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids), tenant)
-	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
+	return runtime.QueryOp(ctx, db, opOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids), tenant)
 }
 
 const sqlOrgsCreateMany = `-- name: orgs.CreateMany

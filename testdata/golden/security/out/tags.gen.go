@@ -98,10 +98,10 @@ func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
 
-const sqlTagsCreate = `-- name: tags.Create
+var opTagsCreate = &runtime.Op{Name: "tags.Create", Table: "tags", Errs: errs, Params: []string{"id", "name"}, SQL: `-- name: tags.Create
 INSERT INTO "tags" ("id", "name", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
-RETURNING "id", "org_id", "name"`
+RETURNING "id", "org_id", "name"`}
 
 // Create inserts n into table tags and returns the row as stored. It validates n
 // first.
@@ -114,13 +114,13 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, &n, argsNewTag, scanTag, tenant)
-	return *v, wrapParamsErr(err, "tags.Create", "tags", []string{"id", "name"})
+	v, err := runtime.QueryOneOp(ctx, db, opTagsCreate, &n, argsNewTag, scanTag, tenant)
+	return *v, err
 }
 
-const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
+var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table tags with the given id, or
 // runtime.ErrNotFound.
@@ -130,8 +130,8 @@ func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsFindByID, &id, runtime.Arg, scanTag, tenant)
-	return *v, wrapErr(err, "tags.FindByID", "tags")
+	v, err := runtime.QueryOneOp(ctx, db, opTagsFindByID, &id, runtime.Arg, scanTag, tenant)
+	return *v, err
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
@@ -218,8 +218,8 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
 }
 
-const sqlTagsDelete = `-- name: tags.Delete
-DELETE FROM "tags" WHERE "id" = $1 AND "org_id" = $2`
+var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
+DELETE FROM "tags" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table tags with the given id and reports whether there
 // was one.
@@ -229,8 +229,8 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
+	tag, err := runtime.ExecOp(ctx, db, opTagsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlTagsCount = `-- name: tags.Count replica=ok
@@ -248,9 +248,9 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "tags.Count", "tags")
 }
 
-const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
+var opTagsFindByIDs = &runtime.Op{Name: "tags.FindByIDs", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByIDs replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -263,8 +263,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error)
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
-	return items, wrapErr(err, "tags.FindByIDs", "tags")
+	return runtime.QueryOp(ctx, db, opTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
 }
 
 const sqlTagsCreateMany = `-- name: tags.CreateMany
@@ -508,9 +507,9 @@ func (r *TagRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTag) (
 	return out, created, wrapErr(err, "tags.CreateManyIfAbsentByName", "tags")
 }
 
-const sqlTagsListByOrgID = `-- name: tags.ListByOrgID replica=ok
+var opTagsListByOrgID = &runtime.Op{Name: "tags.ListByOrgID", Table: "tags", Errs: errs, SQL: `-- name: tags.ListByOrgID replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table tags whose org_id is orgID, in primary key
 // order.
@@ -520,8 +519,7 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
-	return items, wrapErr(err, "tags.ListByOrgID", "tags")
+	return runtime.QueryOp(ctx, db, opTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
 }
 
 const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID replica=ok

@@ -100,30 +100,27 @@ func argsNewEvent(n *NewEvent, d []any) []any {
 	return append(d, &n.OccurredAt, &n.Kind, runtime.OptValue(&n.Payload))
 }
 
-const sqlEventsCreate = `-- name: events.Create
+var opEventsCreate = &runtime.Op{Name: "events.Create", Table: "events", Errs: errs, Validate: true, Params: []string{"occurred_at", "kind", "payload"}, SQL: `-- name: events.Create
 INSERT INTO "events" ("occurred_at", "kind", "payload")
 VALUES ($1, $2, COALESCE($3::jsonb, '{}'::jsonb))
-RETURNING "id", "occurred_at", "kind", "payload"`
+RETURNING "id", "occurred_at", "kind", "payload"`}
 
 // Create inserts n into table events and returns the row as stored. It validates n
 // first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
-	if err := n.Validate(); err != nil {
-		return Event{}, wrapErr(err, "events.Create", "events")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsCreate, &n, argsNewEvent, scanEvent)
-	return *v, wrapParamsErr(err, "events.Create", "events", []string{"occurred_at", "kind", "payload"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opEventsCreate, &n, argsNewEvent, scanEvent)
+	return *v, err
 }
 
-const sqlEventsFindByID = `-- name: events.FindByID replica=ok
+var opEventsFindByID = &runtime.Op{Name: "events.FindByID", Table: "events", Errs: errs, SQL: `-- name: events.FindByID replica=ok
 SELECT "id", "occurred_at", "kind", "payload" FROM "events"
-WHERE "id" = $1 AND "occurred_at" = $2`
+WHERE "id" = $1 AND "occurred_at" = $2`}
 
 // FindByID returns the row of table events with the given id and occurredAt, or
 // runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64, occurredAt time.Time) (Event, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, &id, runtime.Arg, scanEvent, occurredAt)
-	return *v, wrapErr(err, "events.FindByID", "events")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEventsFindByID, &id, runtime.Arg, scanEvent, occurredAt)
+	return *v, err
 }
 
 const sqlEventsFindAll = `-- name: events.FindAll replica=ok
@@ -186,14 +183,14 @@ func (r *EventRepo) Update(ctx context.Context, id int64, occurredAt time.Time, 
 	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "occurred_at", "kind", "payload"})
 }
 
-const sqlEventsDelete = `-- name: events.Delete
-DELETE FROM "events" WHERE "id" = $1 AND "occurred_at" = $2`
+var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
+DELETE FROM "events" WHERE "id" = $1 AND "occurred_at" = $2`}
 
 // Delete removes the row of table events with the given id and occurredAt and
 // reports whether there was one.
 func (r *EventRepo) Delete(ctx context.Context, id int64, occurredAt time.Time) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEventsDelete, &id, runtime.Arg, occurredAt)
-	return tag.RowsAffected() > 0, wrapErr(err, "events.Delete", "events")
+	tag, err := runtime.ExecOp(ctx, r.db, opEventsDelete, &id, runtime.Arg, occurredAt)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlEventsCount = `-- name: events.Count replica=ok

@@ -103,30 +103,27 @@ func argsNewOrderLine(n *NewOrderLine, d []any) []any {
 	return append(d, &n.SKU, &n.Quantity, &n.UnitPrice)
 }
 
-const sqlOrderLinesCreate = `-- name: order_lines.Create
+var opOrderLinesCreate = &runtime.Op{Name: "order_lines.Create", Table: "order_lines", Errs: errs, Validate: true, Params: []string{"sku", "quantity", "unit_price"}, SQL: `-- name: order_lines.Create
 INSERT INTO "order_lines" ("sku", "quantity", "unit_price")
 VALUES ($1, $2, $3)
-RETURNING "id", "sku", "quantity", "unit_price", "total", "sku_lower"`
+RETURNING "id", "sku", "quantity", "unit_price", "total", "sku_lower"`}
 
 // Create inserts n into table order_lines and returns the row as stored. It
 // validates n first.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	if err := n.Validate(); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
-	return *v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"sku", "quantity", "unit_price"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
+	return *v, err
 }
 
-const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
+var opOrderLinesFindByID = &runtime.Op{Name: "order_lines.FindByID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByID replica=ok
 SELECT "id", "sku", "quantity", "unit_price", "total", "sku_lower" FROM "order_lines"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table order_lines with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
-	return *v, wrapErr(err, "order_lines.FindByID", "order_lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
+	return *v, err
 }
 
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
@@ -188,14 +185,14 @@ func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate)
 	return *v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "sku", "quantity", "unit_price"})
 }
 
-const sqlOrderLinesDelete = `-- name: order_lines.Delete
-DELETE FROM "order_lines" WHERE "id" = $1`
+var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete
+DELETE FROM "order_lines" WHERE "id" = $1`}
 
 // Delete removes the row of table order_lines with the given id and reports
 // whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "order_lines.Delete", "order_lines")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderLinesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlOrderLinesCount = `-- name: order_lines.Count replica=ok
@@ -207,9 +204,9 @@ func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order_lines.Count", "order_lines")
 }
 
-const sqlOrderLinesFindByIDs = `-- name: order_lines.FindByIDs replica=ok
+var opOrderLinesFindByIDs = &runtime.Op{Name: "order_lines.FindByIDs", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByIDs replica=ok
 SELECT "id", "sku", "quantity", "unit_price", "total", "sku_lower" FROM "order_lines"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table order_lines whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -217,8 +214,7 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	if len(ids) == 0 {
 		return []OrderLine{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesFindByIDs, &ids, runtime.Arg, scanOrderLine, len(ids))
-	return items, wrapErr(err, "order_lines.FindByIDs", "order_lines")
+	return runtime.QueryOp(ctx, r.db, opOrderLinesFindByIDs, &ids, runtime.Arg, scanOrderLine, len(ids))
 }
 
 var copyOrderLines = &runtime.Copier[*NewOrderLine]{

@@ -80,19 +80,16 @@ func argsNewPageView(n *NewPageView, d []any) []any {
 	return append(d, &n.Path, n.ViewedAt.Arg(), &n.Referrer, &n.LineID)
 }
 
-const sqlPageViewsCreate = `-- name: page_views.Create
+var opPageViewsCreate = &runtime.Op{Name: "page_views.Create", Table: "page_views", Errs: errs, Validate: true, Params: []string{"path", "viewed_at", "referrer", "line_id"}, SQL: `-- name: page_views.Create
 INSERT INTO "page_views" ("path", "viewed_at", "referrer", "line_id")
 VALUES ($1, COALESCE($2::timestamptz, now()), $3, $4)
-RETURNING "path", "viewed_at", "referrer", "line_id"`
+RETURNING "path", "viewed_at", "referrer", "line_id"`}
 
 // Create inserts n into table page_views and returns the row as stored. It
 // validates n first.
 func (r *PageViewRepo) Create(ctx context.Context, n NewPageView) (PageView, error) {
-	if err := n.Validate(); err != nil {
-		return PageView{}, wrapErr(err, "page_views.Create", "page_views")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPageViewsCreate, &n, argsNewPageView, scanPageView)
-	return *v, wrapParamsErr(err, "page_views.Create", "page_views", []string{"path", "viewed_at", "referrer", "line_id"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPageViewsCreate, &n, argsNewPageView, scanPageView)
+	return *v, err
 }
 
 const sqlPageViewsFindAll = `-- name: page_views.FindAll replica=ok
@@ -157,15 +154,14 @@ func (r *PageViewRepo) CreateManyReturning(ctx context.Context, rows []NewPageVi
 	return items, wrapErr(err, "page_views.CreateManyReturning", "page_views")
 }
 
-const sqlPageViewsListByLineID = `-- name: page_views.ListByLineID replica=ok
+var opPageViewsListByLineID = &runtime.Op{Name: "page_views.ListByLineID", Table: "page_views", Errs: errs, SQL: `-- name: page_views.ListByLineID replica=ok
 SELECT "path", "viewed_at", "referrer", "line_id" FROM "page_views"
-WHERE "line_id" = $1`
+WHERE "line_id" = $1`}
 
 // ListByLineID returns the rows of table page_views whose line_id is lineID, in
 // primary key order.
 func (r *PageViewRepo) ListByLineID(ctx context.Context, lineID int64) ([]PageView, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPageViewsListByLineID, &lineID, runtime.Arg, scanPageView, 0)
-	return items, wrapErr(err, "page_views.ListByLineID", "page_views")
+	return runtime.QueryOp(ctx, r.db, opPageViewsListByLineID, &lineID, runtime.Arg, scanPageView, 0)
 }
 
 const sqlPageViewsLoadByLineID = `-- name: page_views.LoadByLineID replica=ok

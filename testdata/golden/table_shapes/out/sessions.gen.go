@@ -75,26 +75,26 @@ func argsNewSession(n *NewSession, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID)
 }
 
-const sqlSessionsCreate = `-- name: sessions.Create
+var opSessionsCreate = &runtime.Op{Name: "sessions.Create", Table: "sessions", Errs: errs, Params: []string{"id", "user_id"}, SQL: `-- name: sessions.Create
 INSERT INTO "sessions" ("id", "user_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
-RETURNING "id", "user_id"`
+RETURNING "id", "user_id"`}
 
 // Create inserts n into table sessions and returns the row as stored.
 func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsCreate, &n, argsNewSession, scanSession)
-	return *v, wrapParamsErr(err, "sessions.Create", "sessions", []string{"id", "user_id"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opSessionsCreate, &n, argsNewSession, scanSession)
+	return *v, err
 }
 
-const sqlSessionsFindByID = `-- name: sessions.FindByID replica=ok
+var opSessionsFindByID = &runtime.Op{Name: "sessions.FindByID", Table: "sessions", Errs: errs, SQL: `-- name: sessions.FindByID replica=ok
 SELECT "id", "user_id" FROM "sessions"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table sessions with the given id, or
 // runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsFindByID, &id, runtime.Arg, scanSession)
-	return *v, wrapErr(err, "sessions.FindByID", "sessions")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSessionsFindByID, &id, runtime.Arg, scanSession)
+	return *v, err
 }
 
 const sqlSessionsFindAll = `-- name: sessions.FindAll replica=ok
@@ -153,14 +153,14 @@ func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate)
 	return *v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id"})
 }
 
-const sqlSessionsDelete = `-- name: sessions.Delete
-DELETE FROM "sessions" WHERE "id" = $1`
+var opSessionsDelete = &runtime.Op{Name: "sessions.Delete", Table: "sessions", Errs: errs, SQL: `-- name: sessions.Delete
+DELETE FROM "sessions" WHERE "id" = $1`}
 
 // Delete removes the row of table sessions with the given id and reports whether
 // there was one.
 func (r *SessionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSessionsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "sessions.Delete", "sessions")
+	tag, err := runtime.ExecOp(ctx, r.db, opSessionsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlSessionsCount = `-- name: sessions.Count replica=ok
@@ -172,9 +172,9 @@ func (r *SessionRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "sessions.Count", "sessions")
 }
 
-const sqlSessionsFindByIDs = `-- name: sessions.FindByIDs replica=ok
+var opSessionsFindByIDs = &runtime.Op{Name: "sessions.FindByIDs", Table: "sessions", Errs: errs, SQL: `-- name: sessions.FindByIDs replica=ok
 SELECT "id", "user_id" FROM "sessions"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table sessions whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -182,8 +182,7 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	if len(ids) == 0 {
 		return []Session{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSessionsFindByIDs, &ids, runtime.Arg, scanSession, len(ids))
-	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
+	return runtime.QueryOp(ctx, r.db, opSessionsFindByIDs, &ids, runtime.Arg, scanSession, len(ids))
 }
 
 var copySessions = &runtime.Copier[*NewSession]{

@@ -85,30 +85,27 @@ func argsNewShop(n *NewShop, d []any) []any {
 	return append(d, &n.Region, &n.Code, &n.Name)
 }
 
-const sqlShopsCreate = `-- name: shops.Create
+var opShopsCreate = &runtime.Op{Name: "shops.Create", Table: "shops", Errs: errs, Validate: true, Params: []string{"region", "code", "name"}, SQL: `-- name: shops.Create
 INSERT INTO "shops" ("region", "code", "name")
 VALUES ($1, $2, $3)
-RETURNING "region", "code", "name"`
+RETURNING "region", "code", "name"`}
 
 // Create inserts n into table shops and returns the row as stored. It validates n
 // first.
 func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
-	if err := n.Validate(); err != nil {
-		return Shop{}, wrapErr(err, "shops.Create", "shops")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsCreate, &n, argsNewShop, scanShop)
-	return *v, wrapParamsErr(err, "shops.Create", "shops", []string{"region", "code", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opShopsCreate, &n, argsNewShop, scanShop)
+	return *v, err
 }
 
-const sqlShopsFindByID = `-- name: shops.FindByID replica=ok
+var opShopsFindByID = &runtime.Op{Name: "shops.FindByID", Table: "shops", Errs: errs, SQL: `-- name: shops.FindByID replica=ok
 SELECT "region", "code", "name" FROM "shops"
-WHERE "region" = $1 AND "code" = $2`
+WHERE "region" = $1 AND "code" = $2`}
 
 // FindByID returns the row of table shops with the given region and code, or
 // runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, region string, code string) (Shop, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, &region, runtime.Arg, scanShop, code)
-	return *v, wrapErr(err, "shops.FindByID", "shops")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShopsFindByID, &region, runtime.Arg, scanShop, code)
+	return *v, err
 }
 
 const sqlShopsFindAll = `-- name: shops.FindAll replica=ok
@@ -171,14 +168,14 @@ func (r *ShopRepo) Update(ctx context.Context, region string, code string, u Sho
 	return *v, wrapParamsErr(err, "shops.Update", "shops", []string{"region", "code", "name"})
 }
 
-const sqlShopsDelete = `-- name: shops.Delete
-DELETE FROM "shops" WHERE "region" = $1 AND "code" = $2`
+var opShopsDelete = &runtime.Op{Name: "shops.Delete", Table: "shops", Errs: errs, SQL: `-- name: shops.Delete
+DELETE FROM "shops" WHERE "region" = $1 AND "code" = $2`}
 
 // Delete removes the row of table shops with the given region and code and reports
 // whether there was one.
 func (r *ShopRepo) Delete(ctx context.Context, region string, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShopsDelete, &region, runtime.Arg, code)
-	return tag.RowsAffected() > 0, wrapErr(err, "shops.Delete", "shops")
+	tag, err := runtime.ExecOp(ctx, r.db, opShopsDelete, &region, runtime.Arg, code)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlShopsCount = `-- name: shops.Count replica=ok
@@ -226,26 +223,23 @@ func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]S
 	return items, wrapErr(err, "shops.CreateManyReturning", "shops")
 }
 
-const sqlShopsUpsertByRegionAndCode = `-- name: shops.UpsertByRegionAndCode
+var opShopsUpsertByRegionAndCode = &runtime.Op{Name: "shops.UpsertByRegionAndCode", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.UpsertByRegionAndCode
 INSERT INTO "shops" ("region", "code", "name")
 VALUES ($1, $2, $3)
 ON CONFLICT ("region", "code") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "region", "code", "name"`
+RETURNING "region", "code", "name"`}
 
 // UpsertByRegionAndCode inserts n into table shops or, when a row with the same
 // (region, code) exists, updates it from n (every column but the key's and the
 // primary key's; an unset optional field keeps its value), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *ShopRepo) UpsertByRegionAndCode(ctx context.Context, n NewShop) (Shop, error) {
-	if err := n.Validate(); err != nil {
-		return Shop{}, wrapErr(err, "shops.UpsertByRegionAndCode", "shops")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsUpsertByRegionAndCode, &n, argsNewShop, scanShop)
-	return *v, wrapErr(err, "shops.UpsertByRegionAndCode", "shops")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShopsUpsertByRegionAndCode, &n, argsNewShop, scanShop)
+	return *v, err
 }
 
-const sqlShopsCreateIfAbsentByRegionAndCode = `-- name: shops.CreateIfAbsentByRegionAndCode
+var opShopsCreateIfAbsentByRegionAndCode = &runtime.Op{Name: "shops.CreateIfAbsentByRegionAndCode", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.CreateIfAbsentByRegionAndCode
 WITH "inserted" AS (
 INSERT INTO "shops" ("region", "code", "name")
 VALUES ($1, $2, $3)
@@ -256,18 +250,15 @@ SELECT true, "region", "code", "name" FROM "inserted"
 UNION ALL
 SELECT false, "region", "code", "name" FROM "shops"
 WHERE "region" = $1 AND "code" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByRegionAndCode inserts n into table shops unless a row with the
 // same (region, code) exists, and returns the new row and true, or the existing
 // row, unchanged, and false, in one statement (run again, up to three times, when
 // the row in the way was committed after it started). It validates n first.
 func (r *ShopRepo) CreateIfAbsentByRegionAndCode(ctx context.Context, n NewShop) (Shop, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Shop{}, false, wrapErr(err, "shops.CreateIfAbsentByRegionAndCode", "shops")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShopsCreateIfAbsentByRegionAndCode, &n, argsNewShop, scanShop)
-	return *v, created, wrapErr(err, "shops.CreateIfAbsentByRegionAndCode", "shops")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShopsCreateIfAbsentByRegionAndCode, &n, argsNewShop, scanShop)
+	return *v, created, err
 }
 
 // ShopKey is the primary key of a row of table shops.

@@ -94,30 +94,27 @@ func argsNewNote(n *NewNote, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Title, n.Body.Arg())
 }
 
-const sqlNotesCreate = `-- name: notes.Create
+var opNotesCreate = &runtime.Op{Name: "notes.Create", Table: "notes", Errs: errs, Validate: true, Params: []string{"id", "title", "body"}, SQL: `-- name: notes.Create
 INSERT INTO "notes" ("id", "title", "body")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, COALESCE($3::text, ''::text))
-RETURNING "id", "title", "body", "created_at", "updated_at"`
+RETURNING "id", "title", "body", "created_at", "updated_at"`}
 
 // Create inserts n into table notes and returns the row as stored. It validates n
 // first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	if err := n.Validate(); err != nil {
-		return Note{}, wrapErr(err, "notes.Create", "notes")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotesCreate, &n, argsNewNote, scanNote)
-	return *v, wrapParamsErr(err, "notes.Create", "notes", []string{"id", "title", "body"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opNotesCreate, &n, argsNewNote, scanNote)
+	return *v, err
 }
 
-const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
+var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
 SELECT "id", "title", "body", "created_at", "updated_at" FROM "notes"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table notes with the given id, or
 // runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotesFindByID, &id, runtime.Arg, scanNote)
-	return *v, wrapErr(err, "notes.FindByID", "notes")
+	v, err := runtime.QueryOneOp(ctx, r.db, opNotesFindByID, &id, runtime.Arg, scanNote)
+	return *v, err
 }
 
 const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
@@ -180,14 +177,14 @@ func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note
 	return *v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "title", "body"})
 }
 
-const sqlNotesDelete = `-- name: notes.Delete
-DELETE FROM "notes" WHERE "id" = $1`
+var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
+DELETE FROM "notes" WHERE "id" = $1`}
 
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlNotesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
+	tag, err := runtime.ExecOp(ctx, r.db, opNotesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlNotesCount = `-- name: notes.Count replica=ok
@@ -199,9 +196,9 @@ func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "notes.Count", "notes")
 }
 
-const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok
+var opNotesFindByIDs = &runtime.Op{Name: "notes.FindByIDs", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByIDs replica=ok
 SELECT "id", "title", "body", "created_at", "updated_at" FROM "notes"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table notes whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -209,8 +206,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids))
-	return items, wrapErr(err, "notes.FindByIDs", "notes")
+	return runtime.QueryOp(ctx, r.db, opNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids))
 }
 
 var copyNotes = &runtime.Copier[*NewNote]{

@@ -261,30 +261,27 @@ func argsNewSample(n *NewSample, d []any) []any {
 	return append(d, n.UID.Arg(), &n.Name, &n.Code, &n.Flag, n.Active.Arg(), &n.Small, &n.Medium, &n.Big, &n.Amount, &n.Ratio, &n.Score, &n.Precise, &n.BornOn, &n.Alarm, &n.SeenAt, &n.HappenedAt, &n.Wait, runtime.OptValue(&n.Doc), n.RawDoc, n.Blob, &n.Addr, &n.Net, runtime.OptValue(&n.Tags), n.Counts, n.IDs, n.Prices, n.Mood.Arg(), runtime.OptValue(&n.Moods))
 }
 
-const sqlSamplesCreate = `-- name: samples.Create
+var opSamplesCreate = &runtime.Op{Name: "samples.Create", Table: "samples", Errs: errs, Validate: true, Params: []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"}, SQL: `-- name: samples.Create
 INSERT INTO "samples" ("uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::boolean, TRUE), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, COALESCE($18::jsonb, '{}'::jsonb), $19, $20, $21, $22, COALESCE($23::text[], '{}'::text[]), $24, $25, $26, COALESCE($27::"mood", 'happy'::"mood"), COALESCE($28::text[]::"mood"[], '{happy}'::"mood"[]))
-RETURNING "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`
+RETURNING "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`}
 
 // Create inserts n into table samples and returns the row as stored. It validates
 // n first.
 func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
-	if err := n.Validate(); err != nil {
-		return Sample{}, wrapErr(err, "samples.Create", "samples")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesCreate, &n, argsNewSample, scanSample)
-	return *v, wrapParamsErr(err, "samples.Create", "samples", []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opSamplesCreate, &n, argsNewSample, scanSample)
+	return *v, err
 }
 
-const sqlSamplesFindByID = `-- name: samples.FindByID replica=ok
+var opSamplesFindByID = &runtime.Op{Name: "samples.FindByID", Table: "samples", Errs: errs, SQL: `-- name: samples.FindByID replica=ok
 SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table samples with the given id, or
 // runtime.ErrNotFound.
 func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesFindByID, &id, runtime.Arg, scanSample)
-	return *v, wrapErr(err, "samples.FindByID", "samples")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSamplesFindByID, &id, runtime.Arg, scanSample)
+	return *v, err
 }
 
 const sqlSamplesFindAll = `-- name: samples.FindAll replica=ok
@@ -347,14 +344,14 @@ func (r *SampleRepo) Update(ctx context.Context, id int64, u SampleUpdate) (Samp
 	return *v, wrapParamsErr(err, "samples.Update", "samples", []string{"id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
 }
 
-const sqlSamplesDelete = `-- name: samples.Delete
-DELETE FROM "samples" WHERE "id" = $1`
+var opSamplesDelete = &runtime.Op{Name: "samples.Delete", Table: "samples", Errs: errs, SQL: `-- name: samples.Delete
+DELETE FROM "samples" WHERE "id" = $1`}
 
 // Delete removes the row of table samples with the given id and reports whether
 // there was one.
 func (r *SampleRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSamplesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "samples.Delete", "samples")
+	tag, err := runtime.ExecOp(ctx, r.db, opSamplesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlSamplesCount = `-- name: samples.Count replica=ok
@@ -366,9 +363,9 @@ func (r *SampleRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "samples.Count", "samples")
 }
 
-const sqlSamplesFindByIDs = `-- name: samples.FindByIDs replica=ok
+var opSamplesFindByIDs = &runtime.Op{Name: "samples.FindByIDs", Table: "samples", Errs: errs, SQL: `-- name: samples.FindByIDs replica=ok
 SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table samples whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -376,8 +373,7 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 	if len(ids) == 0 {
 		return []Sample{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSamplesFindByIDs, &ids, runtime.Arg, scanSample, len(ids))
-	return items, wrapErr(err, "samples.FindByIDs", "samples")
+	return runtime.QueryOp(ctx, r.db, opSamplesFindByIDs, &ids, runtime.Arg, scanSample, len(ids))
 }
 
 var copySamples = &runtime.Copier[*NewSample]{
@@ -406,7 +402,7 @@ func (r *SampleRepo) CreateManyReturning(ctx context.Context, rows []NewSample) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "samples.CreateManyReturning", "samples")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlSamplesCreate, rows, argsNewSample, scanSample)
+	out, err := runtime.BatchQuery(ctx, r.db, opSamplesCreate.SQL, rows, argsNewSample, scanSample)
 	return out, wrapErr(err, "samples.CreateManyReturning", "samples")
 }
 

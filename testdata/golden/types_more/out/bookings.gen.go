@@ -95,26 +95,26 @@ func argsNewBooking(n *NewBooking, d []any) []any {
 	return append(d, n.Seats.Arg(), n.IDs, &n.Prices, n.Days.Arg(), n.Wall, &n.During)
 }
 
-const sqlBookingsCreate = `-- name: bookings.Create
+var opBookingsCreate = &runtime.Op{Name: "bookings.Create", Table: "bookings", Errs: errs, Params: []string{"seats", "ids", "prices", "days", "wall", "during"}, SQL: `-- name: bookings.Create
 INSERT INTO "bookings" ("seats", "ids", "prices", "days", "wall", "during")
 VALUES (COALESCE($1::int4range, '[1,11)'::int4range), $2, $3, COALESCE($4::daterange, '[2024-01-01,2024-02-01)'::daterange), $5, $6)
-RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
+RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`}
 
 // Create inserts n into table bookings and returns the row as stored.
 func (r *BookingRepo) Create(ctx context.Context, n NewBooking) (Booking, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsCreate, &n, argsNewBooking, scanBooking)
-	return *v, wrapParamsErr(err, "bookings.Create", "bookings", []string{"seats", "ids", "prices", "days", "wall", "during"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opBookingsCreate, &n, argsNewBooking, scanBooking)
+	return *v, err
 }
 
-const sqlBookingsFindByID = `-- name: bookings.FindByID replica=ok
+var opBookingsFindByID = &runtime.Op{Name: "bookings.FindByID", Table: "bookings", Errs: errs, SQL: `-- name: bookings.FindByID replica=ok
 SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table bookings with the given id, or
 // runtime.ErrNotFound.
 func (r *BookingRepo) FindByID(ctx context.Context, id int64) (Booking, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsFindByID, &id, runtime.Arg, scanBooking)
-	return *v, wrapErr(err, "bookings.FindByID", "bookings")
+	v, err := runtime.QueryOneOp(ctx, r.db, opBookingsFindByID, &id, runtime.Arg, scanBooking)
+	return *v, err
 }
 
 const sqlBookingsFindAll = `-- name: bookings.FindAll replica=ok
@@ -174,14 +174,14 @@ func (r *BookingRepo) Update(ctx context.Context, id int64, u BookingUpdate) (Bo
 	return *v, wrapParamsErr(err, "bookings.Update", "bookings", []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"})
 }
 
-const sqlBookingsDelete = `-- name: bookings.Delete
-DELETE FROM "bookings" WHERE "id" = $1`
+var opBookingsDelete = &runtime.Op{Name: "bookings.Delete", Table: "bookings", Errs: errs, SQL: `-- name: bookings.Delete
+DELETE FROM "bookings" WHERE "id" = $1`}
 
 // Delete removes the row of table bookings with the given id and reports whether
 // there was one.
 func (r *BookingRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlBookingsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "bookings.Delete", "bookings")
+	tag, err := runtime.ExecOp(ctx, r.db, opBookingsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlBookingsCount = `-- name: bookings.Count replica=ok
@@ -193,9 +193,9 @@ func (r *BookingRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "bookings.Count", "bookings")
 }
 
-const sqlBookingsFindByIDs = `-- name: bookings.FindByIDs replica=ok
+var opBookingsFindByIDs = &runtime.Op{Name: "bookings.FindByIDs", Table: "bookings", Errs: errs, SQL: `-- name: bookings.FindByIDs replica=ok
 SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table bookings whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -203,8 +203,7 @@ func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, er
 	if len(ids) == 0 {
 		return []Booking{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlBookingsFindByIDs, &ids, runtime.Arg, scanBooking, len(ids))
-	return items, wrapErr(err, "bookings.FindByIDs", "bookings")
+	return runtime.QueryOp(ctx, r.db, opBookingsFindByIDs, &ids, runtime.Arg, scanBooking, len(ids))
 }
 
 var copyBookings = &runtime.Copier[*NewBooking]{

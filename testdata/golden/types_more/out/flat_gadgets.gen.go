@@ -112,30 +112,27 @@ func argsNewFlatGadget(n *NewFlatGadget, d []any) []any {
 	return append(d, &n.Label, &n.Alias, n.Mac, n.BackupMac, &n.Words, n.MoreWords)
 }
 
-const sqlFlatGadgetsCreate = `-- name: flat_gadgets.Create
+var opFlatGadgetsCreate = &runtime.Op{Name: "flat_gadgets.Create", Table: "flat_gadgets", Errs: errs, Validate: true, Params: []string{"label", "alias", "mac", "backup_mac", "words", "more_words"}, SQL: `-- name: flat_gadgets.Create
 INSERT INTO "flat_gadgets" ("label", "alias", "mac", "backup_mac", "words", "more_words")
 VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`
+RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`}
 
 // Create inserts n into table flat_gadgets and returns the row as stored. It
 // validates n first.
 func (r *FlatGadgetRepo) Create(ctx context.Context, n NewFlatGadget) (FlatGadget, error) {
-	if err := n.Validate(); err != nil {
-		return FlatGadget{}, wrapErr(err, "flat_gadgets.Create", "flat_gadgets")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsCreate, &n, argsNewFlatGadget, scanFlatGadget)
-	return *v, wrapParamsErr(err, "flat_gadgets.Create", "flat_gadgets", []string{"label", "alias", "mac", "backup_mac", "words", "more_words"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opFlatGadgetsCreate, &n, argsNewFlatGadget, scanFlatGadget)
+	return *v, err
 }
 
-const sqlFlatGadgetsFindByID = `-- name: flat_gadgets.FindByID replica=ok
+var opFlatGadgetsFindByID = &runtime.Op{Name: "flat_gadgets.FindByID", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.FindByID replica=ok
 SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table flat_gadgets with the given id, or
 // runtime.ErrNotFound.
 func (r *FlatGadgetRepo) FindByID(ctx context.Context, id int64) (FlatGadget, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsFindByID, &id, runtime.Arg, scanFlatGadget)
-	return *v, wrapErr(err, "flat_gadgets.FindByID", "flat_gadgets")
+	v, err := runtime.QueryOneOp(ctx, r.db, opFlatGadgetsFindByID, &id, runtime.Arg, scanFlatGadget)
+	return *v, err
 }
 
 const sqlFlatGadgetsFindAll = `-- name: flat_gadgets.FindAll replica=ok
@@ -198,14 +195,14 @@ func (r *FlatGadgetRepo) Update(ctx context.Context, id int64, u FlatGadgetUpdat
 	return *v, wrapParamsErr(err, "flat_gadgets.Update", "flat_gadgets", []string{"id", "label", "alias", "alias", "mac", "backup_mac", "backup_mac", "words", "more_words", "more_words"})
 }
 
-const sqlFlatGadgetsDelete = `-- name: flat_gadgets.Delete
-DELETE FROM "flat_gadgets" WHERE "id" = $1`
+var opFlatGadgetsDelete = &runtime.Op{Name: "flat_gadgets.Delete", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.Delete
+DELETE FROM "flat_gadgets" WHERE "id" = $1`}
 
 // Delete removes the row of table flat_gadgets with the given id and reports
 // whether there was one.
 func (r *FlatGadgetRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlFlatGadgetsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "flat_gadgets.Delete", "flat_gadgets")
+	tag, err := runtime.ExecOp(ctx, r.db, opFlatGadgetsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlFlatGadgetsCount = `-- name: flat_gadgets.Count replica=ok
@@ -217,9 +214,9 @@ func (r *FlatGadgetRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "flat_gadgets.Count", "flat_gadgets")
 }
 
-const sqlFlatGadgetsFindByIDs = `-- name: flat_gadgets.FindByIDs replica=ok
+var opFlatGadgetsFindByIDs = &runtime.Op{Name: "flat_gadgets.FindByIDs", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.FindByIDs replica=ok
 SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table flat_gadgets whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -227,8 +224,7 @@ func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadg
 	if len(ids) == 0 {
 		return []FlatGadget{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlFlatGadgetsFindByIDs, &ids, runtime.Arg, scanFlatGadget, len(ids))
-	return items, wrapErr(err, "flat_gadgets.FindByIDs", "flat_gadgets")
+	return runtime.QueryOp(ctx, r.db, opFlatGadgetsFindByIDs, &ids, runtime.Arg, scanFlatGadget, len(ids))
 }
 
 var copyFlatGadgets = &runtime.Copier[*NewFlatGadget]{

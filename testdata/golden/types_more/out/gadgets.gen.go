@@ -140,30 +140,27 @@ func argsNewGadget(n *NewGadget, d []any) []any {
 	return append(d, n.Label.Arg(), &n.Alias, n.Aliases, runtime.OptValue(&n.Mac), n.BackupMac, n.Macs, n.Words.Arg(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods)
 }
 
-const sqlGadgetsCreate = `-- name: gadgets.Create
+var opGadgetsCreate = &runtime.Op{Name: "gadgets.Create", Table: "gadgets", Errs: errs, Validate: true, Params: []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"}, SQL: `-- name: gadgets.Create
 INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
 VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9, $10, $11)
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`}
 
 // Create inserts n into table gadgets and returns the row as stored. It validates
 // n first.
 func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
-	if err := n.Validate(); err != nil {
-		return Gadget{}, wrapErr(err, "gadgets.Create", "gadgets")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsCreate, &n, argsNewGadget, scanGadget)
-	return *v, wrapParamsErr(err, "gadgets.Create", "gadgets", []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opGadgetsCreate, &n, argsNewGadget, scanGadget)
+	return *v, err
 }
 
-const sqlGadgetsFindByID = `-- name: gadgets.FindByID replica=ok
+var opGadgetsFindByID = &runtime.Op{Name: "gadgets.FindByID", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.FindByID replica=ok
 SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table gadgets with the given id, or
 // runtime.ErrNotFound.
 func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsFindByID, &id, runtime.Arg, scanGadget)
-	return *v, wrapErr(err, "gadgets.FindByID", "gadgets")
+	v, err := runtime.QueryOneOp(ctx, r.db, opGadgetsFindByID, &id, runtime.Arg, scanGadget)
+	return *v, err
 }
 
 const sqlGadgetsFindAll = `-- name: gadgets.FindAll replica=ok
@@ -226,14 +223,14 @@ func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadg
 	return *v, wrapParamsErr(err, "gadgets.Update", "gadgets", []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"})
 }
 
-const sqlGadgetsDelete = `-- name: gadgets.Delete
-DELETE FROM "gadgets" WHERE "id" = $1`
+var opGadgetsDelete = &runtime.Op{Name: "gadgets.Delete", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.Delete
+DELETE FROM "gadgets" WHERE "id" = $1`}
 
 // Delete removes the row of table gadgets with the given id and reports whether
 // there was one.
 func (r *GadgetRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlGadgetsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "gadgets.Delete", "gadgets")
+	tag, err := runtime.ExecOp(ctx, r.db, opGadgetsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlGadgetsCount = `-- name: gadgets.Count replica=ok
@@ -245,9 +242,9 @@ func (r *GadgetRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "gadgets.Count", "gadgets")
 }
 
-const sqlGadgetsFindByIDs = `-- name: gadgets.FindByIDs replica=ok
+var opGadgetsFindByIDs = &runtime.Op{Name: "gadgets.FindByIDs", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.FindByIDs replica=ok
 SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table gadgets whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -255,8 +252,7 @@ func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, erro
 	if len(ids) == 0 {
 		return []Gadget{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlGadgetsFindByIDs, &ids, runtime.Arg, scanGadget, len(ids))
-	return items, wrapErr(err, "gadgets.FindByIDs", "gadgets")
+	return runtime.QueryOp(ctx, r.db, opGadgetsFindByIDs, &ids, runtime.Arg, scanGadget, len(ids))
 }
 
 var copyGadgets = &runtime.Copier[*NewGadget]{
@@ -283,11 +279,11 @@ func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlGadgetsCreate, rows, argsNewGadget, scanGadget)
+	out, err := runtime.BatchQuery(ctx, r.db, opGadgetsCreate.SQL, rows, argsNewGadget, scanGadget)
 	return out, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
 }
 
-const sqlGadgetsUpsertByLabel = `-- name: gadgets.UpsertByLabel
+var opGadgetsUpsertByLabel = &runtime.Op{Name: "gadgets.UpsertByLabel", Table: "gadgets", Errs: errs, Validate: true, SQL: `-- name: gadgets.UpsertByLabel
 INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
 VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9, $10, $11)
 ON CONFLICT ("label") DO UPDATE
@@ -301,21 +297,18 @@ SET "alias" = EXCLUDED."alias",
     "word_lists" = EXCLUDED."word_lists",
     "seat_sets" = EXCLUDED."seat_sets",
     "periods" = EXCLUDED."periods"
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`}
 
 // UpsertByLabel inserts n into table gadgets or, when a row with the same label
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
 // stored. It validates n first.
 func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, error) {
-	if err := n.Validate(); err != nil {
-		return Gadget{}, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsUpsertByLabel, &n, argsNewGadget, scanGadget)
-	return *v, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
+	v, err := runtime.QueryOneOp(ctx, r.db, opGadgetsUpsertByLabel, &n, argsNewGadget, scanGadget)
+	return *v, err
 }
 
-const sqlGadgetsCreateIfAbsentByLabel = `-- name: gadgets.CreateIfAbsentByLabel
+var opGadgetsCreateIfAbsentByLabel = &runtime.Op{Name: "gadgets.CreateIfAbsentByLabel", Table: "gadgets", Errs: errs, Validate: true, SQL: `-- name: gadgets.CreateIfAbsentByLabel
 WITH "inserted" AS (
 INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
 VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9, $10, $11)
@@ -326,18 +319,15 @@ SELECT true, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "wo
 UNION ALL
 SELECT false, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
 WHERE "label" = COALESCE($1::citext, 'Unnamed'::citext)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByLabel inserts n into table gadgets unless a row with the same
 // label exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
 // way was committed after it started). It validates n first.
 func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Gadget, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Gadget{}, false, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGadgetsCreateIfAbsentByLabel, &n, argsNewGadget, scanGadget)
-	return *v, created, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opGadgetsCreateIfAbsentByLabel, &n, argsNewGadget, scanGadget)
+	return *v, created, err
 }
 
 // GadgetKeyedUpdate is one row's key and changes for UpdateMany.

@@ -36,15 +36,15 @@ func scanCurrencyTotal(v *CurrencyTotal, d []any) []any {
 	return append(d, &v.Currency, &v.Total, &v.N)
 }
 
-const sqlCurrencyTotalsFindByID = `-- name: currency_totals.FindByID replica=ok
+var opCurrencyTotalsFindByID = &runtime.Op{Name: "currency_totals.FindByID", Table: "currency_totals", Errs: errs, SQL: `-- name: currency_totals.FindByID replica=ok
 SELECT "currency", "total", "n" FROM "currency_totals"
-WHERE "currency" = $1`
+WHERE "currency" = $1`}
 
 // FindByID returns the row of materialized view currency_totals with the given
 // currency, or runtime.ErrNotFound.
 func (r *CurrencyTotalRepo) FindByID(ctx context.Context, currency Currency) (CurrencyTotal, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrencyTotalsFindByID, &currency, runtime.Arg, scanCurrencyTotal)
-	return *v, wrapErr(err, "currency_totals.FindByID", "currency_totals")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCurrencyTotalsFindByID, &currency, runtime.Arg, scanCurrencyTotal)
+	return *v, err
 }
 
 const sqlCurrencyTotalsFindAll = `-- name: currency_totals.FindAll replica=ok

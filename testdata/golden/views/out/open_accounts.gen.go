@@ -38,15 +38,15 @@ func scanOpenAccount(v *OpenAccount, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.Currency, &v.Balance)
 }
 
-const sqlOpenAccountsFindByID = `-- name: open_accounts.FindByID replica=ok
+var opOpenAccountsFindByID = &runtime.Op{Name: "open_accounts.FindByID", Table: "open_accounts", Errs: errs, SQL: `-- name: open_accounts.FindByID replica=ok
 SELECT "id", "owner", "currency", "balance" FROM "open_accounts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of view open_accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *OpenAccountRepo) FindByID(ctx context.Context, id int64) (OpenAccount, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOpenAccountsFindByID, &id, runtime.Arg, scanOpenAccount)
-	return *v, wrapErr(err, "open_accounts.FindByID", "open_accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOpenAccountsFindByID, &id, runtime.Arg, scanOpenAccount)
+	return *v, err
 }
 
 const sqlOpenAccountsFindAll = `-- name: open_accounts.FindAll replica=ok

@@ -32,15 +32,15 @@ func scanOwnerCount(v *OwnerCount, d []any) []any {
 	return append(d, &v.Owner, &v.N)
 }
 
-const sqlOwnerCountsFindByID = `-- name: owner_counts.FindByID replica=ok
+var opOwnerCountsFindByID = &runtime.Op{Name: "owner_counts.FindByID", Table: "owner_counts", Errs: errs, SQL: `-- name: owner_counts.FindByID replica=ok
 SELECT "owner", "n" FROM "owner_counts"
-WHERE "owner" = $1`
+WHERE "owner" = $1`}
 
 // FindByID returns the row of materialized view owner_counts with the given owner,
 // or runtime.ErrNotFound.
 func (r *OwnerCountRepo) FindByID(ctx context.Context, owner string) (OwnerCount, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOwnerCountsFindByID, &owner, runtime.Arg, scanOwnerCount)
-	return *v, wrapErr(err, "owner_counts.FindByID", "owner_counts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOwnerCountsFindByID, &owner, runtime.Arg, scanOwnerCount)
+	return *v, err
 }
 
 const sqlOwnerCountsFindAll = `-- name: owner_counts.FindAll replica=ok
