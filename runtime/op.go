@@ -94,14 +94,16 @@ func (o *Op) check(in any) error {
 	if !o.Validate {
 		return nil
 	}
+	return o.Errs.Wrap(o.validate(in), o.Name, o.Table)
+}
+
+// validate runs in's Validate.
+func (o *Op) validate(in any) error {
 	v, ok := in.(Validator)
 	if !ok {
-		return o.Errs.Wrap(fmt.Errorf("runtime: %s validates its input, but %T has no Validate method: regenerate the package", o.Name, in), o.Name, o.Table)
+		return fmt.Errorf("runtime: %s validates its input, but %T has no Validate method: regenerate the package", o.Name, in)
 	}
-	if err := v.Validate(); err != nil {
-		return o.Errs.Wrap(err, o.Name, o.Table)
-	}
-	return nil
+	return v.Validate()
 }
 
 // QueryOneOp is QueryOne for the statement of op: it validates *in
@@ -159,4 +161,43 @@ func CreateIfAbsentOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, arg
 		return new(T), false, op.wrap(err)
 	}
 	return &c.row, c.created, nil
+}
+
+// InsertManyOp runs the statement of op, an insert of rows from unnest
+// (a generated CreateManyReturning), binding the arrays of Unnest(args,
+// rows) and then tail, and returns the rows it returns, read with dest:
+// an empty slice for no rows (nothing is sent). When op says so, every
+// row is validated first, as ValidateAll does (each *A must implement
+// Validator). Errors come back wrapped for op.
+func InsertManyOp[T, A any](ctx context.Context, db DBTX, op *Op, rows []A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) ([]T, error) {
+	if len(rows) == 0 {
+		return []T{}, nil
+	}
+	if op.Validate {
+		if err := validateAll(len(rows), func(i int) error { return op.validate(&rows[i]) }); err != nil {
+			return nil, op.Errs.Wrap(err, op.Name, op.Table)
+		}
+	}
+	res, err := db.Query(ctx, op.SQL, append(Unnest(args, rows), tail...)...)
+	items, err := collect(res, err, len(rows), dest, nil)
+	return items, op.wrap(err)
+}
+
+// AllOp runs the statement of op, binding tail only, and collects its
+// rows through dest (see Collect), with room for capacity rows (0 when
+// unknown): a generated FindAll. Errors come back wrapped for op.
+func AllOp[T any](ctx context.Context, db DBTX, op *Op, dest func(*T, []any) []any, capacity int, tail ...any) ([]T, error) {
+	rows, err := db.Query(ctx, op.SQL, tail...)
+	items, err := collect(rows, err, capacity, dest, nil)
+	return items, op.wrap(err)
+}
+
+// CountOp runs the statement of op, a count, binding tail only, and
+// returns the count: a generated Count. Errors come back wrapped for op.
+func CountOp(ctx context.Context, db DBTX, op *Op, tail ...any) (int64, error) {
+	var n int64
+	if err := db.QueryRow(ctx, op.SQL, tail...).Scan(&n); err != nil {
+		return 0, op.wrap(err)
+	}
+	return n, nil
 }

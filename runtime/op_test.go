@@ -96,6 +96,20 @@ func TestOpHelpers(t *testing.T) {
 	if _, _, err := runtime.CreateIfAbsentOp(ctx, db, opEnsure, &newOpThing{ID: 100}, argsNewOpThing, scanOpThing); !errors.As(err, &de) || de.Kind != runtime.KindValidation {
 		t.Fatalf("create if absent, invalid: %#v", err)
 	}
+	all, err := runtime.AllOp(ctx, db, &runtime.Op{Name: "op_things.FindAll", Table: "op_things", SQL: `SELECT id, name FROM op_things ORDER BY id`}, scanOpThing, 0)
+	if err != nil || len(all) != 6 || all[5].ID != 99 {
+		t.Fatalf("all: %+v, %v", all, err)
+	}
+	if _, err := runtime.AllOp(ctx, db, &runtime.Op{Name: "op_things.FindAll", Table: "op_things", SQL: `SELECT id, name FROM op_things WHERE id = $1`}, scanOpThing, 0, "x"); !errors.As(err, &de) || de.Op != "op_things.FindAll" {
+		t.Fatalf("all, bad argument: %#v", err)
+	}
+	count := &runtime.Op{Name: "op_things.Count", Table: "op_things", SQL: `SELECT count(*) FROM op_things WHERE id < $1`}
+	if n, err := runtime.CountOp(ctx, db, count, int64(3)); n != 3 || err != nil {
+		t.Fatalf("count: %d, %v", n, err)
+	}
+	if _, err := runtime.CountOp(ctx, db, count, "x"); !errors.As(err, &de) || de.Op != "op_things.Count" {
+		t.Fatalf("count, bad argument: %#v", err)
+	}
 	tag, err := runtime.ExecOp(ctx, db, opDelete, ptr(int64(99)), runtime.Arg)
 	if err != nil || tag.RowsAffected() != 1 {
 		t.Fatalf("exec: %v, %v", tag, err)
@@ -120,5 +134,28 @@ func TestErrsWrap(t *testing.T) {
 	var de *runtime.DbError
 	if err := e.Wrap(errors.New("boom"), "a.B", "a"); !errors.As(err, &de) || de.Op != "a.B" || de.SpecName != "" {
 		t.Fatalf("wrap: %#v", err)
+	}
+}
+
+func TestInsertManyOp(t *testing.T) {
+	ctx := testContext(t)
+	db := openDB(t, runtime.Config{}, `CREATE TABLE op_things (id bigint PRIMARY KEY, name text NOT NULL UNIQUE)`)
+	op := &runtime.Op{Name: "op_things.CreateManyReturning", Table: "op_things", Errs: opErrs, Validate: true, SQL: `INSERT INTO op_things (id, name)
+SELECT u.id, u.name FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS u(id, name, ord) ORDER BY u.ord RETURNING id, name`}
+	got, err := runtime.InsertManyOp(ctx, db, op, []newOpThing{{ID: 2, Name: "b"}, {ID: 1, Name: "a"}}, argsNewOpThing, scanOpThing)
+	if err != nil || len(got) != 2 || got[0] != (opThing{2, "b"}) || got[1] != (opThing{1, "a"}) {
+		t.Fatalf("insert: %+v, %v", got, err)
+	}
+	if got, err := runtime.InsertManyOp(ctx, db, op, nil, argsNewOpThing, scanOpThing); err != nil || got == nil || len(got) != 0 {
+		t.Fatalf("no rows: %#v, %v", got, err)
+	}
+	_, err = runtime.InsertManyOp(ctx, db, op, []newOpThing{{ID: 3, Name: "c"}, {ID: 4}}, argsNewOpThing, scanOpThing)
+	var de *runtime.DbError
+	if !errors.As(err, &de) || de.Kind != runtime.KindValidation || de.Op != op.Name || len(de.Fields) != 1 || de.Fields[0].Field != "[1].name" {
+		t.Fatalf("invalid row: %#v", err)
+	}
+	_, err = runtime.InsertManyOp(ctx, db, op, []newOpThing{{ID: 5, Name: "a"}}, argsNewOpThing, scanOpThing)
+	if !errors.As(err, &de) || de.SpecName != "name.unique" || de.Op != op.Name {
+		t.Fatalf("taken: %#v", err)
 	}
 }

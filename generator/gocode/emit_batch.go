@@ -243,11 +243,6 @@ func genCreateManyMethod(f *jen.File, t *ir.Table, doc string, body []jen.Code) 
 
 func genCreateManyReturning(f *jen.File, t *ir.Table) {
 	bs := t.Batch
-	start := func(s ir.Statement) ([]jen.Code, bool) {
-		body, scoped := prelude(t, "CreateManyReturning", "", []ir.Statement{s}, returnsNil)
-		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(emptySlice(t), jen.Nil())))
-		return append(body, validateRows(t, "CreateManyReturning", returnsNil)...), scoped
-	}
 	var body []jen.Code
 	var doc string
 	if bs.ReturningBatch {
@@ -262,11 +257,11 @@ func genCreateManyReturning(f *jen.File, t *ir.Table) {
 			"(unnest cannot carry its array columns), all or nothing, and returns them as stored.", t.SQLName)
 	} else {
 		s := bs.Returning
-		genStatement(f, s)
+		emitOp(f, t, "CreateManyReturning", s, nil, t.Validates)
 		var scoped bool
-		body, scoped = start(s)
-		body = append(body, collectWith(t, "CreateManyReturning", "res", dbOf(scoped).Dot("Query").Call(unnestCall(t, s)...),
-			jen.Id(t.Scan), jen.Len(jen.Id("rows")))...)
+		body, scoped = prelude(t, "CreateManyReturning", "", []ir.Statement{s}, returnsNil)
+		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(opName(s)), jen.Id("rows"), jen.Id(t.Args), jen.Id(t.Scan)}, tailArgs(s)...)
+		body = append(body, jen.Return(jen.Qual(ir.PathRuntime, "InsertManyOp").Call(args...)))
 		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s in one INSERT … SELECT FROM unnest, all or "+
 			"nothing, and returns them as stored.", t.SQLName)
 	}

@@ -157,6 +157,13 @@ func genOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []str
 		genStatement(f, s)
 		return
 	}
+	emitOp(f, t, method, s, params, validate)
+}
+
+// emitOp emits s as the runtime.Op of method of t, for the runtime
+// functions that take nothing else (UpdateMany and the other batch
+// writes by key).
+func emitOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []string, validate bool) {
 	fields := []jen.Code{
 		jen.Id("Name").Op(":").Lit(t.Op + "." + method),
 		jen.Id("Table").Op(":").Lit(t.SQLName),

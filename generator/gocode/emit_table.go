@@ -445,15 +445,20 @@ func genFindByID(f *jen.File, t *ir.Table) {
 
 func genFindAll(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
-	genStatement(f, s)
+	genOp(f, t, "FindAll", s, nil, false)
 	pre, scoped := prelude(t, "FindAll", "", []ir.Statement{s}, returnsNil)
+	run := collect(t, "FindAll", dbOf(scoped).Dot("Query").Call(callArgs(s, nil)...), t.Scan, nil)
+	if asOp(t, s) {
+		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(opName(s)), jen.Id(t.Scan), jen.Lit(0)}, tailArgs(s)...)
+		run = []jen.Code{jen.Return(jen.Qual(ir.PathRuntime, "AllOp").Call(args...))}
+	}
 	doc := fmt.Sprintf("FindAll returns every row of %s %s in primary key order, in memory.", relKind(t), t.SQLName)
 	if t.Keyless() {
 		doc = fmt.Sprintf("FindAll returns every row of table %s, in no particular order (no primary key), in memory.", t.SQLName)
 	}
 	method(f, t, "FindAll", doc).
 		Params(ctxParam.Clone()).Params(jen.Index().Id(t.Model), jen.Error()).
-		Block(append(pre, collect(t, "FindAll", dbOf(scoped).Dot("Query").Call(callArgs(s, nil)...), t.Scan, nil)...)...)
+		Block(append(pre, run...)...)
 	f.Line()
 }
 
@@ -464,7 +469,7 @@ func genStream(f *jen.File, t *ir.Table) {
 	})
 	method(f, t, "Stream", "Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).").
 		Params(ctxParam.Clone()).Qual(ir.PathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
-		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, callArgs(s, nil)[1:])))...)
+		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, append([]jen.Code{stmtRef(t, s)}, tailArgs(s)...))))...)
 	f.Line()
 }
 
@@ -689,13 +694,24 @@ func genDelete(f *jen.File, t *ir.Table) {
 
 func genCount(f *jen.File, t *ir.Table) {
 	s := t.SQL.Count
-	genStatement(f, s)
+	genOp(f, t, "Count", s, nil, false)
 	pre, scoped := prelude(t, "Count", "", []ir.Statement{s}, func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) })
 	method(f, t, "Count", fmt.Sprintf("Count returns the number of rows of %s %s.", relKind(t), t.SQLName)).
 		Params(ctxParam.Clone()).Params(jen.Int64(), jen.Error()).
 		Block(append(pre,
-			jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanValue").Types(jen.Int64()).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, nil)...)),
-			jen.Return(jen.Id("n"), wrapErr(t, "Count")),
+			countRun(t, s, scoped)...,
 		)...)
 	f.Line()
+}
+
+// countRun renders Count's statement s run and its result returned.
+func countRun(t *ir.Table, s ir.Statement, scoped bool) []jen.Code {
+	if asOp(t, s) {
+		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(opName(s))}, tailArgs(s)...)
+		return []jen.Code{jen.Return(jen.Qual(ir.PathRuntime, "CountOp").Call(args...))}
+	}
+	return []jen.Code{
+		jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanValue").Types(jen.Int64()).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, nil)...)),
+		jen.Return(jen.Id("n"), wrapErr(t, "Count")),
+	}
 }

@@ -177,9 +177,9 @@ func (r *ActivityRepo) FindByID(ctx context.Context, id int64) (Activity, error)
 	return *v, err
 }
 
-const sqlActivitiesFindAll = `-- name: activities.FindAll replica=ok
+var opActivitiesFindAll = &runtime.Op{Name: "activities.FindAll", Table: "activities", Errs: errs, SQL: `-- name: activities.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table activities in primary key order, in memory.
 func (r *ActivityRepo) FindAll(ctx context.Context) ([]Activity, error) {
@@ -188,9 +188,7 @@ func (r *ActivityRepo) FindAll(ctx context.Context) ([]Activity, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlActivitiesFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanActivity)
-	return items, wrapErr(err, "activities.FindAll", "activities")
+	return runtime.AllOp(ctx, db, opActivitiesFindAll, scanActivity, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -200,7 +198,7 @@ func (r *ActivityRepo) Stream(ctx context.Context) iter.Seq2[Activity, error] {
 		return runtime.StreamError[Activity](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "activities.Stream", "activities") }, scanActivity, sqlActivitiesFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "activities.Stream", "activities") }, scanActivity, opActivitiesFindAll.SQL, tenant)
 }
 
 const sqlActivitiesListFirst = `-- name: activities.List replica=ok
@@ -282,9 +280,9 @@ func (r *ActivityRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlActivitiesCount = `-- name: activities.Count replica=ok
+var opActivitiesCount = &runtime.Op{Name: "activities.Count", Table: "activities", Errs: errs, SQL: `-- name: activities.Count replica=ok
 SELECT count(*) FROM "activities"
-WHERE "organization_id" = $1`
+WHERE "organization_id" = $1`}
 
 // Count returns the number of rows of table activities.
 func (r *ActivityRepo) Count(ctx context.Context) (int64, error) {
@@ -293,8 +291,7 @@ func (r *ActivityRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlActivitiesCount, tenant))
-	return n, wrapErr(err, "activities.Count", "activities")
+	return runtime.CountOp(ctx, db, opActivitiesCount, tenant)
 }
 
 var opActivitiesFindByIDs = &runtime.Op{Name: "activities.FindByIDs", Table: "activities", Errs: errs, SQL: `-- name: activities.FindByIDs replica=ok
@@ -340,12 +337,12 @@ func (r *ActivityRepo) CreateMany(ctx context.Context, rows []NewActivity) (int6
 	return tag.RowsAffected(), wrapErr(err, "activities.CreateMany", "activities")
 }
 
-const sqlActivitiesCreateManyReturning = `-- name: activities.CreateManyReturning
+var opActivitiesCreateManyReturning = &runtime.Op{Name: "activities.CreateManyReturning", Table: "activities", Errs: errs, Validate: true, SQL: `-- name: activities.CreateManyReturning
 INSERT INTO "activities" ("customer_id", "deal_id", "kind", "summary", "happened_at", "organization_id")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", now()), $6::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"activity_kind"[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`
+RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`}
 
 // CreateManyReturning inserts rows into table activities in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
@@ -356,15 +353,7 @@ func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivi
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Activity{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "activities.CreateManyReturning", "activities")
-	}
-	res, err := db.Query(ctx, sqlActivitiesCreateManyReturning, append(runtime.Unnest(argsNewActivity, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanActivity)
-	return items, wrapErr(err, "activities.CreateManyReturning", "activities")
+	return runtime.InsertManyOp(ctx, db, opActivitiesCreateManyReturning, rows, argsNewActivity, scanActivity, tenant)
 }
 
 // ActivityKeyedUpdate is one row's key and changes for UpdateMany.
@@ -388,12 +377,12 @@ var bulkActivitiesUpdates = &runtime.Bulk[*ActivityKeyedUpdate]{
 	},
 }
 
-const sqlActivitiesUpdateMany = `-- name: activities.UpdateMany
+var opActivitiesUpdateMany = &runtime.Op{Name: "activities.UpdateMany", Table: "activities", Errs: errs, SQL: `-- name: activities.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]::"activity_kind"[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table activities, all or none (see
 // runtime.UpdateMany).
@@ -403,16 +392,15 @@ func (r *ActivityRepo) UpdateMany(ctx context.Context, rows []ActivityKeyedUpdat
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkActivitiesUpdates, sqlActivitiesUpdateMany, rows, tenant)
-	return out, wrapErr(err, "activities.UpdateMany", "activities")
+	return runtime.UpdateMany(ctx, db, bulkActivitiesUpdates, opActivitiesUpdateMany, rows, tenant)
 }
 
-const sqlActivitiesUpdateManyReturning = `-- name: activities.UpdateManyReturning
+var opActivitiesUpdateManyReturning = &runtime.Op{Name: "activities.UpdateManyReturning", Table: "activities", Errs: errs, SQL: `-- name: activities.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]::"activity_kind"[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."kind", "cpcgen_new"."summary", "cpcgen_new"."happened_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."kind", "cpcgen_new"."summary", "cpcgen_new"."happened_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ActivityRepo) UpdateManyReturning(ctx context.Context, rows []ActivityKeyedUpdate) ([]Activity, error) {
@@ -421,8 +409,7 @@ func (r *ActivityRepo) UpdateManyReturning(ctx context.Context, rows []ActivityK
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkActivitiesUpdates, sqlActivitiesUpdateManyReturning, scanActivity, rows, tenant)
-	return out, wrapErr(err, "activities.UpdateManyReturning", "activities")
+	return runtime.UpdateManyReturning(ctx, db, bulkActivitiesUpdates, opActivitiesUpdateManyReturning, scanActivity, rows, tenant)
 }
 
 var bulkActivitiesKeys = &runtime.Bulk[*int64]{
@@ -433,11 +420,11 @@ var bulkActivitiesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlActivitiesDeleteMany = `-- name: activities.DeleteMany
+var opActivitiesDeleteMany = &runtime.Op{Name: "activities.DeleteMany", Table: "activities", Errs: errs, SQL: `-- name: activities.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
 "cpcgen_new" AS (DELETE FROM "activities" USING "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table activities with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -447,8 +434,7 @@ func (r *ActivityRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkActivitiesKeys, sqlActivitiesDeleteMany, keys, tenant)
-	return out, wrapErr(err, "activities.DeleteMany", "activities")
+	return runtime.WriteMany(ctx, db, bulkActivitiesKeys, opActivitiesDeleteMany, keys, tenant)
 }
 
 var opActivitiesListByOrganizationID = &runtime.Op{Name: "activities.ListByOrganizationID", Table: "activities", Errs: errs, SQL: `-- name: activities.ListByOrganizationID replica=ok

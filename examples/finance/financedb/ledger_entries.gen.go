@@ -149,20 +149,18 @@ func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, 
 	return *v, err
 }
 
-const sqlLedgerEntriesFindAll = `-- name: ledger_entries.FindAll replica=ok
-SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries" ORDER BY "id"`
+var opLedgerEntriesFindAll = &runtime.Op{Name: "ledger_entries.FindAll", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.FindAll replica=ok
+SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries" ORDER BY "id"`}
 
 // FindAll returns every row of table ledger_entries in primary key order, in
 // memory.
 func (r *LedgerEntryRepo) FindAll(ctx context.Context) ([]LedgerEntry, error) {
-	rows, err := r.db.Query(ctx, sqlLedgerEntriesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanLedgerEntry)
-	return items, wrapErr(err, "ledger_entries.FindAll", "ledger_entries")
+	return runtime.AllOp(ctx, r.db, opLedgerEntriesFindAll, scanLedgerEntry, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LedgerEntryRepo) Stream(ctx context.Context) iter.Seq2[LedgerEntry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, sqlLedgerEntriesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, opLedgerEntriesFindAll.SQL)
 }
 
 const sqlLedgerEntriesListFirst = `-- name: ledger_entries.List replica=ok
@@ -219,13 +217,12 @@ func (r *LedgerEntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlLedgerEntriesCount = `-- name: ledger_entries.Count replica=ok
-SELECT count(*) FROM "ledger_entries"`
+var opLedgerEntriesCount = &runtime.Op{Name: "ledger_entries.Count", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.Count replica=ok
+SELECT count(*) FROM "ledger_entries"`}
 
 // Count returns the number of rows of table ledger_entries.
 func (r *LedgerEntryRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlLedgerEntriesCount))
-	return n, wrapErr(err, "ledger_entries.Count", "ledger_entries")
+	return runtime.CountOp(ctx, r.db, opLedgerEntriesCount)
 }
 
 var opLedgerEntriesFindByIDs = &runtime.Op{Name: "ledger_entries.FindByIDs", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.FindByIDs replica=ok
@@ -256,26 +253,18 @@ func (r *LedgerEntryRepo) CreateMany(ctx context.Context, rows []NewLedgerEntry)
 	return n, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
 }
 
-const sqlLedgerEntriesCreateManyReturning = `-- name: ledger_entries.CreateManyReturning
+var opLedgerEntriesCreateManyReturning = &runtime.Op{Name: "ledger_entries.CreateManyReturning", Table: "ledger_entries", Errs: errs, Validate: true, SQL: `-- name: ledger_entries.CreateManyReturning
 INSERT INTO "ledger_entries" ("transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", now())
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]::"transaction_kind"[], $5::numeric(18,2)[], $6::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`
+RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`}
 
 // CreateManyReturning inserts rows into table ledger_entries in one INSERT …
 // SELECT FROM unnest, all or nothing, and returns them as stored. It validates
 // every row first.
 func (r *LedgerEntryRepo) CreateManyReturning(ctx context.Context, rows []NewLedgerEntry) ([]LedgerEntry, error) {
-	if len(rows) == 0 {
-		return []LedgerEntry{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
-	}
-	res, err := r.db.Query(ctx, sqlLedgerEntriesCreateManyReturning, runtime.Unnest(argsNewLedgerEntry, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanLedgerEntry)
-	return items, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
+	return runtime.InsertManyOp(ctx, r.db, opLedgerEntriesCreateManyReturning, rows, argsNewLedgerEntry, scanLedgerEntry)
 }
 
 // LedgerEntryKeyedUpdate is one row's key and changes for UpdateMany.
@@ -299,31 +288,29 @@ var bulkLedgerEntriesUpdates = &runtime.Bulk[*LedgerEntryKeyedUpdate]{
 	},
 }
 
-const sqlLedgerEntriesUpdateMany = `-- name: ledger_entries.UpdateMany
+var opLedgerEntriesUpdateMany = &runtime.Op{Name: "ledger_entries.UpdateMany", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]::"transaction_kind"[], $6::numeric(18,2)[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ledger_entries" ON "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ledger_entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table ledger_entries, all or none (see
 // runtime.UpdateMany).
 func (r *LedgerEntryRepo) UpdateMany(ctx context.Context, rows []LedgerEntryKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkLedgerEntriesUpdates, sqlLedgerEntriesUpdateMany, rows)
-	return out, wrapErr(err, "ledger_entries.UpdateMany", "ledger_entries")
+	return runtime.UpdateMany(ctx, r.db, bulkLedgerEntriesUpdates, opLedgerEntriesUpdateMany, rows)
 }
 
-const sqlLedgerEntriesUpdateManyReturning = `-- name: ledger_entries.UpdateManyReturning
+var opLedgerEntriesUpdateManyReturning = &runtime.Op{Name: "ledger_entries.UpdateManyReturning", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]::"transaction_kind"[], $6::numeric(18,2)[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ledger_entries" ON "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ledger_entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."transaction_id", "cpcgen_new"."account_id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."transaction_id", "cpcgen_new"."account_id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LedgerEntryRepo) UpdateManyReturning(ctx context.Context, rows []LedgerEntryKeyedUpdate) ([]LedgerEntry, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkLedgerEntriesUpdates, sqlLedgerEntriesUpdateManyReturning, scanLedgerEntry, rows)
-	return out, wrapErr(err, "ledger_entries.UpdateManyReturning", "ledger_entries")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkLedgerEntriesUpdates, opLedgerEntriesUpdateManyReturning, scanLedgerEntry, rows)
 }
 
 var bulkLedgerEntriesKeys = &runtime.Bulk[*int64]{
@@ -334,17 +321,16 @@ var bulkLedgerEntriesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlLedgerEntriesDeleteMany = `-- name: ledger_entries.DeleteMany
+var opLedgerEntriesDeleteMany = &runtime.Op{Name: "ledger_entries.DeleteMany", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ledger_entries" ON "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ledger_entries"),
 "cpcgen_new" AS (DELETE FROM "ledger_entries" USING "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table ledger_entries with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *LedgerEntryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkLedgerEntriesKeys, sqlLedgerEntriesDeleteMany, keys)
-	return out, wrapErr(err, "ledger_entries.DeleteMany", "ledger_entries")
+	return runtime.WriteMany(ctx, r.db, bulkLedgerEntriesKeys, opLedgerEntriesDeleteMany, keys)
 }
 
 var opLedgerEntriesListByTransactionID = &runtime.Op{Name: "ledger_entries.ListByTransactionID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.ListByTransactionID replica=ok

@@ -175,7 +175,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -290,32 +290,30 @@ func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlAccountsHardDeleteMany = `-- name: accounts.HardDeleteMany
+var opAccountsHardDeleteMany = &runtime.Op{Name: "accounts.HardDeleteMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
 func (r *AccountRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsHardDeleteMany, keys)
-	return out, wrapErr(err, "accounts.HardDeleteMany", "accounts")
+	return runtime.WriteMany(ctx, db, bulkAccountsKeys, opAccountsHardDeleteMany, keys)
 }
 
-const sqlAccountsRestoreMany = `-- name: accounts.RestoreMany
+var opAccountsRestoreMany = &runtime.Op{Name: "accounts.RestoreMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_new" AS (UPDATE "accounts" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
 func (r *AccountRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsRestoreMany, keys)
-	return out, wrapErr(err, "accounts.RestoreMany", "accounts")
+	return runtime.WriteMany(ctx, db, bulkAccountsKeys, opAccountsRestoreMany, keys)
 }
 
 const sqlAccountsAuditTrail = `-- name: accounts.AuditTrail replica=ok
@@ -366,27 +364,19 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
-const sqlAccountsCreateManyReturning = `-- name: accounts.CreateManyReturning
+var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning
 INSERT INTO "accounts" ("owner", "balance", "note")
 SELECT "u"."c1", COALESCE("u"."c2", 0), "u"."c3"
 FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`}
 
 // CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	if len(rows) == 0 {
-		return []Account{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	res, err := db.Query(ctx, sqlAccountsCreateManyReturning, runtime.Unnest(argsNewAccount, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanAccount)
-	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
+	return runtime.InsertManyOp(ctx, db, opAccountsCreateManyReturning, rows, argsNewAccount, scanAccount)
 }
 
 var opAccountsUpsertByOwner = &runtime.Op{Name: "accounts.UpsertByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.UpsertByOwner
@@ -453,33 +443,31 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	},
 }
 
-const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
+var opAccountsUpdateMany = &runtime.Op{Name: "accounts.UpdateMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."balance"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "accounts"."note" END, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table accounts, all or none (see
 // runtime.UpdateMany).
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateMany(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
-	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
+	return runtime.UpdateMany(ctx, db, bulkAccountsUpdates, opAccountsUpdateMany, rows)
 }
 
-const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
+var opAccountsUpdateManyReturning = &runtime.Op{Name: "accounts.UpdateManyReturning", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."balance"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "accounts"."note" END, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
-	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
+	return runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, opAccountsUpdateManyReturning, scanAccount, rows)
 }
 
 var bulkAccountsKeys = &runtime.Bulk[*int64]{
@@ -490,18 +478,17 @@ var bulkAccountsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
+var opAccountsDeleteMany = &runtime.Op{Name: "accounts.DeleteMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_new" AS (UPDATE "accounts" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table accounts with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsDeleteMany, keys)
-	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
+	return runtime.WriteMany(ctx, db, bulkAccountsKeys, opAccountsDeleteMany, keys)
 }
 
 var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
@@ -515,31 +502,29 @@ var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
 	},
 }
 
-const sqlAccountsUpsertManyByOwner = `-- name: accounts.UpsertManyByOwner
+var opAccountsUpsertManyByOwner = &runtime.Op{Name: "accounts.UpsertManyByOwner", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpsertManyByOwner
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "accounts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"),
 "cpcgen_new" AS (UPDATE "accounts" SET "balance" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."balance"), "note" = "cpcgen_v"."cpcgen_i3", "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByOwner is UpsertByOwner for many rows (see runtime.UpsertMany).
 func (r *AccountRepo) UpsertManyByOwner(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpsertMany(ctx, db, bulkAccountsNew, sqlAccountsUpsertManyByOwner, scanAccount, rows)
-	return out, wrapErr(err, "accounts.UpsertManyByOwner", "accounts")
+	return runtime.UpsertMany(ctx, db, bulkAccountsNew, opAccountsUpsertManyByOwner, scanAccount, rows)
 }
 
-const sqlAccountsCreateManyIfAbsentByOwner = `-- name: accounts.CreateManyIfAbsentByOwner
+var opAccountsCreateManyIfAbsentByOwner = &runtime.Op{Name: "accounts.CreateManyIfAbsentByOwner", Table: "accounts", Errs: errs, SQL: `-- name: accounts.CreateManyIfAbsentByOwner
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."owner", "accounts"."balance", "accounts"."note", "accounts"."created_at", "accounts"."updated_at", "accounts"."deleted_at" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."owner", "accounts"."balance", "accounts"."note", "accounts"."created_at", "accounts"."updated_at", "accounts"."deleted_at" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`}
 
 // CreateManyIfAbsentByOwner is CreateIfAbsentByOwner for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew, sqlAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
-	return out, created, wrapErr(err, "accounts.CreateManyIfAbsentByOwner", "accounts")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew, opAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
 }
 
 // LoadEntries returns the rows of table entries of each of parents

@@ -128,19 +128,17 @@ func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (E
 	return *v, err
 }
 
-const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
-SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries" ORDER BY "account_id", "seq"`
+var opEntriesFindAll = &runtime.Op{Name: "entries.FindAll", Table: "entries", Errs: errs, SQL: `-- name: entries.FindAll replica=ok
+SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries" ORDER BY "account_id", "seq"`}
 
 // FindAll returns every row of table entries in primary key order, in memory.
 func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
-	rows, err := r.db.Query(ctx, sqlEntriesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanEntry)
-	return items, wrapErr(err, "entries.FindAll", "entries")
+	return runtime.AllOp(ctx, r.db, opEntriesFindAll, scanEntry, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, opEntriesFindAll.SQL)
 }
 
 const sqlEntriesListFirst = `-- name: entries.List replica=ok
@@ -224,13 +222,12 @@ func (r *EntryRepo) Delete(ctx context.Context, accountID int64, seq int32, vers
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "entries.Delete", "entries", sqlEntriesExists, accountID, seq), "entries.Delete", "entries")
 }
 
-const sqlEntriesCount = `-- name: entries.Count replica=ok
-SELECT count(*) FROM "entries"`
+var opEntriesCount = &runtime.Op{Name: "entries.Count", Table: "entries", Errs: errs, SQL: `-- name: entries.Count replica=ok
+SELECT count(*) FROM "entries"`}
 
 // Count returns the number of rows of table entries.
 func (r *EntryRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEntriesCount))
-	return n, wrapErr(err, "entries.Count", "entries")
+	return runtime.CountOp(ctx, r.db, opEntriesCount)
 }
 
 const sqlEntriesAuditTrail = `-- name: entries.AuditTrail replica=ok
@@ -264,27 +261,19 @@ func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, err
 	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
 
-const sqlEntriesCreateManyReturning = `-- name: entries.CreateManyReturning
+var opEntriesCreateManyReturning = &runtime.Op{Name: "entries.CreateManyReturning", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateManyReturning
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", ''::text)
 FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "account_id", "seq", "amount", "memo", "version"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`}
 
 // CreateManyReturning inserts rows into table entries in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
-	if len(rows) == 0 {
-		return []Entry{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
-	}
-	res, err := db.Query(ctx, sqlEntriesCreateManyReturning, runtime.Unnest(argsNewEntry, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanEntry)
-	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
+	return runtime.InsertManyOp(ctx, db, opEntriesCreateManyReturning, rows, argsNewEntry, scanEntry)
 }
 
 var opEntriesUpsertByAccountIDAndSeq = &runtime.Op{Name: "entries.UpsertByAccountIDAndSeq", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.UpsertByAccountIDAndSeq
@@ -361,33 +350,31 @@ var bulkEntriesUpdates = &runtime.Bulk[*EntryKeyedUpdate]{
 	},
 }
 
-const sqlEntriesUpdateMany = `-- name: entries.UpdateMany
+var opEntriesUpdateMany = &runtime.Op{Name: "entries.UpdateMany", Table: "entries", Errs: errs, SQL: `-- name: entries.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table entries, all or none (see
 // runtime.UpdateMany).
 func (r *EntryRepo) UpdateMany(ctx context.Context, rows []EntryKeyedUpdate) (int64, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateMany(ctx, db, bulkEntriesUpdates, sqlEntriesUpdateMany, rows)
-	return out, wrapErr(err, "entries.UpdateMany", "entries")
+	return runtime.UpdateMany(ctx, db, bulkEntriesUpdates, opEntriesUpdateMany, rows)
 }
 
-const sqlEntriesUpdateManyReturning = `-- name: entries.UpdateManyReturning
+var opEntriesUpdateManyReturning = &runtime.Op{Name: "entries.UpdateManyReturning", Table: "entries", Errs: errs, SQL: `-- name: entries.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUpdate) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows)
-	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
+	return runtime.UpdateManyReturning(ctx, db, bulkEntriesUpdates, opEntriesUpdateManyReturning, scanEntry, rows)
 }
 
 var bulkEntriesVersions = &runtime.Bulk[*runtime.Versioned[EntryKey, int64]]{
@@ -402,19 +389,18 @@ var bulkEntriesVersions = &runtime.Bulk[*runtime.Versioned[EntryKey, int64]]{
 	},
 }
 
-const sqlEntriesDeleteMany = `-- name: entries.DeleteMany
+var opEntriesDeleteMany = &runtime.Op{Name: "entries.DeleteMany", Table: "entries", Errs: errs, SQL: `-- name: entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
 "cpcgen_new" AS (DELETE FROM "entries" USING "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // DeleteMany deletes the rows of table entries with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *EntryRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[EntryKey, int64]) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.WriteMany(ctx, db, bulkEntriesVersions, sqlEntriesDeleteMany, keys)
-	return out, wrapErr(err, "entries.DeleteMany", "entries")
+	return runtime.WriteMany(ctx, db, bulkEntriesVersions, opEntriesDeleteMany, keys)
 }
 
 var bulkEntriesNew = &runtime.Bulk[*NewEntry]{
@@ -431,32 +417,30 @@ var bulkEntriesNew = &runtime.Bulk[*NewEntry]{
 	},
 }
 
-const sqlEntriesUpsertManyByAccountIDAndSeq = `-- name: entries.UpsertManyByAccountIDAndSeq
+var opEntriesUpsertManyByAccountIDAndSeq = &runtime.Op{Name: "entries.UpsertManyByAccountIDAndSeq", Table: "entries", Errs: errs, SQL: `-- name: entries.UpsertManyByAccountIDAndSeq
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "entries"."account_id" AS "cpcgen_k1", "entries"."seq" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_ins" AS (INSERT INTO "entries" ("account_id", "seq", "amount", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("account_id", "seq") DO NOTHING RETURNING "account_id", "seq", "amount", "memo", "version"),
 "cpcgen_new" AS (UPDATE "entries" SET "amount" = "cpcgen_v"."cpcgen_i3", "memo" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`}
 
 // UpsertManyByAccountIDAndSeq is UpsertByAccountIDAndSeq for many rows (see
 // runtime.UpsertMany).
 func (r *EntryRepo) UpsertManyByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpsertMany(ctx, db, bulkEntriesNew, sqlEntriesUpsertManyByAccountIDAndSeq, scanEntry, rows)
-	return out, wrapErr(err, "entries.UpsertManyByAccountIDAndSeq", "entries")
+	return runtime.UpsertMany(ctx, db, bulkEntriesNew, opEntriesUpsertManyByAccountIDAndSeq, scanEntry, rows)
 }
 
-const sqlEntriesCreateManyIfAbsentByAccountIDAndSeq = `-- name: entries.CreateManyIfAbsentByAccountIDAndSeq
+var opEntriesCreateManyIfAbsentByAccountIDAndSeq = &runtime.Op{Name: "entries.CreateManyIfAbsentByAccountIDAndSeq", Table: "entries", Errs: errs, SQL: `-- name: entries.CreateManyIfAbsentByAccountIDAndSeq
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "entries" ("account_id", "seq", "amount", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("account_id", "seq") DO NOTHING RETURNING "account_id", "seq", "amount", "memo", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "entries"."account_id", "entries"."seq", "entries"."amount", "entries"."memo", "entries"."version" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "entries"."account_id", "entries"."seq", "entries"."amount", "entries"."memo", "entries"."version" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByAccountIDAndSeq is CreateIfAbsentByAccountIDAndSeq for many
 // rows (see runtime.CreateManyIfAbsent).
 func (r *EntryRepo) CreateManyIfAbsentByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, []bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkEntriesNew, sqlEntriesCreateManyIfAbsentByAccountIDAndSeq, scanEntry, rows)
-	return out, created, wrapErr(err, "entries.CreateManyIfAbsentByAccountIDAndSeq", "entries")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkEntriesNew, opEntriesCreateManyIfAbsentByAccountIDAndSeq, scanEntry, rows)
 }
 
 var opEntriesListByAccountID = &runtime.Op{Name: "entries.ListByAccountID", Table: "entries", Errs: errs, SQL: `-- name: entries.ListByAccountID replica=ok

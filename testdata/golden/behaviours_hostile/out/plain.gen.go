@@ -127,19 +127,17 @@ func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
 	return *v, err
 }
 
-const sqlPlainFindAll = `-- name: plain.FindAll replica=ok
-SELECT "name", "label", "words", "doc" FROM "plain" ORDER BY "name"`
+var opPlainFindAll = &runtime.Op{Name: "plain.FindAll", Table: "plain", Errs: errs, SQL: `-- name: plain.FindAll replica=ok
+SELECT "name", "label", "words", "doc" FROM "plain" ORDER BY "name"`}
 
 // FindAll returns every row of table plain in primary key order, in memory.
 func (r *PlainRepo) FindAll(ctx context.Context) ([]Plain, error) {
-	rows, err := r.db.Query(ctx, sqlPlainFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPlain)
-	return items, wrapErr(err, "plain.FindAll", "plain")
+	return runtime.AllOp(ctx, r.db, opPlainFindAll, scanPlain, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlainRepo) Stream(ctx context.Context) iter.Seq2[Plain, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plain.Stream", "plain") }, scanPlain, sqlPlainFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plain.Stream", "plain") }, scanPlain, opPlainFindAll.SQL)
 }
 
 const sqlPlainListFirst = `-- name: plain.List replica=ok
@@ -196,13 +194,12 @@ func (r *PlainRepo) Delete(ctx context.Context, name string) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlPlainCount = `-- name: plain.Count replica=ok
-SELECT count(*) FROM "plain"`
+var opPlainCount = &runtime.Op{Name: "plain.Count", Table: "plain", Errs: errs, SQL: `-- name: plain.Count replica=ok
+SELECT count(*) FROM "plain"`}
 
 // Count returns the number of rows of table plain.
 func (r *PlainRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPlainCount))
-	return n, wrapErr(err, "plain.Count", "plain")
+	return runtime.CountOp(ctx, r.db, opPlainCount)
 }
 
 var opPlainFindByIDs = &runtime.Op{Name: "plain.FindByIDs", Table: "plain", Errs: errs, SQL: `-- name: plain.FindByIDs replica=ok
@@ -303,31 +300,29 @@ var bulkPlainUpdates = &runtime.Bulk[*PlainKeyedUpdate]{
 	},
 }
 
-const sqlPlainUpdateMany = `-- name: plain.UpdateMany
+var opPlainUpdateMany = &runtime.Op{Name: "plain.UpdateMany", Table: "plain", Errs: errs, SQL: `-- name: plain.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[], $4::text[], $5::boolean[], $6::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plain" ON "plain"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table plain, all or none (see
 // runtime.UpdateMany).
 func (r *PlainRepo) UpdateMany(ctx context.Context, rows []PlainKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkPlainUpdates, sqlPlainUpdateMany, rows)
-	return out, wrapErr(err, "plain.UpdateMany", "plain")
+	return runtime.UpdateMany(ctx, r.db, bulkPlainUpdates, opPlainUpdateMany, rows)
 }
 
-const sqlPlainUpdateManyReturning = `-- name: plain.UpdateManyReturning
+var opPlainUpdateManyReturning = &runtime.Op{Name: "plain.UpdateManyReturning", Table: "plain", Errs: errs, SQL: `-- name: plain.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[], $4::text[], $5::boolean[], $6::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plain" ON "plain"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "name", "label", "words", "doc")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PlainRepo) UpdateManyReturning(ctx context.Context, rows []PlainKeyedUpdate) ([]Plain, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPlainUpdates, sqlPlainUpdateManyReturning, scanPlain, rows)
-	return out, wrapErr(err, "plain.UpdateManyReturning", "plain")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkPlainUpdates, opPlainUpdateManyReturning, scanPlain, rows)
 }
 
 var bulkPlainKeys = &runtime.Bulk[*string]{
@@ -338,17 +333,16 @@ var bulkPlainKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlPlainDeleteMany = `-- name: plain.DeleteMany
+var opPlainDeleteMany = &runtime.Op{Name: "plain.DeleteMany", Table: "plain", Errs: errs, SQL: `-- name: plain.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plain" ON "plain"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
 "cpcgen_new" AS (DELETE FROM "plain" USING "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table plain with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *PlainRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPlainKeys, sqlPlainDeleteMany, keys)
-	return out, wrapErr(err, "plain.DeleteMany", "plain")
+	return runtime.WriteMany(ctx, r.db, bulkPlainKeys, opPlainDeleteMany, keys)
 }
 
 var bulkPlainNew = &runtime.Bulk[*NewPlain]{
@@ -363,29 +357,27 @@ var bulkPlainNew = &runtime.Bulk[*NewPlain]{
 	},
 }
 
-const sqlPlainUpsertManyByName = `-- name: plain.UpsertManyByName
+var opPlainUpsertManyByName = &runtime.Op{Name: "plain.UpsertManyByName", Table: "plain", Errs: errs, SQL: `-- name: plain.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3"::text[] AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::text[], $2::varchar[], $3::text[], $4::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "plain"."name" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "plain" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
 "cpcgen_ins" AS (INSERT INTO "plain" ("name", "label", "words", "doc") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "label", "words", "doc"),
 "cpcgen_new" AS (UPDATE "plain" SET "label" = "cpcgen_v"."cpcgen_i2", "words" = "cpcgen_v"."cpcgen_i3", "doc" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "name", "label", "words", "doc")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *PlainRepo) UpsertManyByName(ctx context.Context, rows []NewPlain) ([]Plain, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPlainNew, sqlPlainUpsertManyByName, scanPlain, rows)
-	return out, wrapErr(err, "plain.UpsertManyByName", "plain")
+	return runtime.UpsertMany(ctx, r.db, bulkPlainNew, opPlainUpsertManyByName, scanPlain, rows)
 }
 
-const sqlPlainCreateManyIfAbsentByName = `-- name: plain.CreateManyIfAbsentByName
+var opPlainCreateManyIfAbsentByName = &runtime.Op{Name: "plain.CreateManyIfAbsentByName", Table: "plain", Errs: errs, SQL: `-- name: plain.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3"::text[] AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::text[], $2::varchar[], $3::text[], $4::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "plain" ("name", "label", "words", "doc") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "label", "words", "doc")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "plain"."name", "plain"."label", "plain"."words", "plain"."doc" FROM "cpcgen_v" JOIN "plain" ON "name" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "plain"."name", "plain"."label", "plain"."words", "plain"."doc" FROM "cpcgen_v" JOIN "plain" ON "name" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *PlainRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewPlain) ([]Plain, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPlainNew, sqlPlainCreateManyIfAbsentByName, scanPlain, rows)
-	return out, created, wrapErr(err, "plain.CreateManyIfAbsentByName", "plain")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkPlainNew, opPlainCreateManyIfAbsentByName, scanPlain, rows)
 }
 
 const sqlPlainLabelled = `-- name: plain.Labelled replica=ok

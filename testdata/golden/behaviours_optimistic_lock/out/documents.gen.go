@@ -138,19 +138,17 @@ func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, er
 	return *v, err
 }
 
-const sqlDocumentsFindAll = `-- name: documents.FindAll replica=ok
-SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents" ORDER BY "id"`
+var opDocumentsFindAll = &runtime.Op{Name: "documents.FindAll", Table: "documents", Errs: errs, SQL: `-- name: documents.FindAll replica=ok
+SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents" ORDER BY "id"`}
 
 // FindAll returns every row of table documents in primary key order, in memory.
 func (r *DocumentRepo) FindAll(ctx context.Context) ([]Document, error) {
-	rows, err := r.db.Query(ctx, sqlDocumentsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanDocument)
-	return items, wrapErr(err, "documents.FindAll", "documents")
+	return runtime.AllOp(ctx, r.db, opDocumentsFindAll, scanDocument, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DocumentRepo) Stream(ctx context.Context) iter.Seq2[Document, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "documents.Stream", "documents") }, scanDocument, sqlDocumentsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "documents.Stream", "documents") }, scanDocument, opDocumentsFindAll.SQL)
 }
 
 const sqlDocumentsListFirst = `-- name: documents.List replica=ok
@@ -234,13 +232,12 @@ func (r *DocumentRepo) Delete(ctx context.Context, id uuid.UUID, version int64) 
 	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "documents.Delete", "documents", sqlDocumentsExists, id), "documents.Delete", "documents")
 }
 
-const sqlDocumentsCount = `-- name: documents.Count replica=ok
-SELECT count(*) FROM "documents"`
+var opDocumentsCount = &runtime.Op{Name: "documents.Count", Table: "documents", Errs: errs, SQL: `-- name: documents.Count replica=ok
+SELECT count(*) FROM "documents"`}
 
 // Count returns the number of rows of table documents.
 func (r *DocumentRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlDocumentsCount))
-	return n, wrapErr(err, "documents.Count", "documents")
+	return runtime.CountOp(ctx, r.db, opDocumentsCount)
 }
 
 var opDocumentsFindByIDs = &runtime.Op{Name: "documents.FindByIDs", Table: "documents", Errs: errs, SQL: `-- name: documents.FindByIDs replica=ok
@@ -273,26 +270,18 @@ func (r *DocumentRepo) CreateMany(ctx context.Context, rows []NewDocument) (int6
 	return n, wrapErr(err, "documents.CreateMany", "documents")
 }
 
-const sqlDocumentsCreateManyReturning = `-- name: documents.CreateManyReturning
+var opDocumentsCreateManyReturning = &runtime.Op{Name: "documents.CreateManyReturning", Table: "documents", Errs: errs, Validate: true, SQL: `-- name: documents.CreateManyReturning
 INSERT INTO "documents" ("id", "key", "title", "body", "hits")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."c4", ''::text), COALESCE("u"."c5", 0)
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
+RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`}
 
 // CreateManyReturning inserts rows into table documents in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *DocumentRepo) CreateManyReturning(ctx context.Context, rows []NewDocument) ([]Document, error) {
-	if len(rows) == 0 {
-		return []Document{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "documents.CreateManyReturning", "documents")
-	}
-	res, err := r.db.Query(ctx, sqlDocumentsCreateManyReturning, runtime.Unnest(argsNewDocument, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanDocument)
-	return items, wrapErr(err, "documents.CreateManyReturning", "documents")
+	return runtime.InsertManyOp(ctx, r.db, opDocumentsCreateManyReturning, rows, argsNewDocument, scanDocument)
 }
 
 var opDocumentsUpsertByKey = &runtime.Op{Name: "documents.UpsertByKey", Table: "documents", Errs: errs, Validate: true, SQL: `-- name: documents.UpsertByKey
@@ -360,31 +349,29 @@ var bulkDocumentsUpdates = &runtime.Bulk[*DocumentKeyedUpdate]{
 	},
 }
 
-const sqlDocumentsUpdateMany = `-- name: documents.UpdateMany
+var opDocumentsUpdateMany = &runtime.Op{Name: "documents.UpdateMany", Table: "documents", Errs: errs, SQL: `-- name: documents.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "documents" ON "documents"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "documents" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "documents"."key"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_6", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table documents, all or none (see
 // runtime.UpdateMany).
 func (r *DocumentRepo) UpdateMany(ctx context.Context, rows []DocumentKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkDocumentsUpdates, sqlDocumentsUpdateMany, rows)
-	return out, wrapErr(err, "documents.UpdateMany", "documents")
+	return runtime.UpdateMany(ctx, r.db, bulkDocumentsUpdates, opDocumentsUpdateMany, rows)
 }
 
-const sqlDocumentsUpdateManyReturning = `-- name: documents.UpdateManyReturning
+var opDocumentsUpdateManyReturning = &runtime.Op{Name: "documents.UpdateManyReturning", Table: "documents", Errs: errs, SQL: `-- name: documents.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "documents" ON "documents"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "documents" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "documents"."key"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_6", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DocumentRepo) UpdateManyReturning(ctx context.Context, rows []DocumentKeyedUpdate) ([]Document, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDocumentsUpdates, sqlDocumentsUpdateManyReturning, scanDocument, rows)
-	return out, wrapErr(err, "documents.UpdateManyReturning", "documents")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkDocumentsUpdates, opDocumentsUpdateManyReturning, scanDocument, rows)
 }
 
 var bulkDocumentsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
@@ -396,18 +383,17 @@ var bulkDocumentsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
 	},
 }
 
-const sqlDocumentsDeleteMany = `-- name: documents.DeleteMany
+var opDocumentsDeleteMany = &runtime.Op{Name: "documents.DeleteMany", Table: "documents", Errs: errs, SQL: `-- name: documents.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "documents" ON "documents"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
 "cpcgen_new" AS (DELETE FROM "documents" USING "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // DeleteMany deletes the rows of table documents with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *DocumentRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid.UUID, int64]) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkDocumentsVersions, sqlDocumentsDeleteMany, keys)
-	return out, wrapErr(err, "documents.DeleteMany", "documents")
+	return runtime.WriteMany(ctx, r.db, bulkDocumentsVersions, opDocumentsDeleteMany, keys)
 }
 
 var bulkDocumentsNew = &runtime.Bulk[*NewDocument]{
@@ -423,27 +409,25 @@ var bulkDocumentsNew = &runtime.Bulk[*NewDocument]{
 	},
 }
 
-const sqlDocumentsUpsertManyByKey = `-- name: documents.UpsertManyByKey
+var opDocumentsUpsertManyByKey = &runtime.Op{Name: "documents.UpsertManyByKey", Table: "documents", Errs: errs, SQL: `-- name: documents.UpsertManyByKey
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 0) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "documents"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "documents" ON "key" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
 "cpcgen_ins" AS (INSERT INTO "documents" ("id", "key", "title", "body", "hits") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"),
 "cpcgen_new" AS (UPDATE "documents" SET "title" = "cpcgen_v"."cpcgen_i3", "body" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "key" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`}
 
 // UpsertManyByKey is UpsertByKey for many rows (see runtime.UpsertMany).
 func (r *DocumentRepo) UpsertManyByKey(ctx context.Context, rows []NewDocument) ([]Document, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkDocumentsNew, sqlDocumentsUpsertManyByKey, scanDocument, rows)
-	return out, wrapErr(err, "documents.UpsertManyByKey", "documents")
+	return runtime.UpsertMany(ctx, r.db, bulkDocumentsNew, opDocumentsUpsertManyByKey, scanDocument, rows)
 }
 
-const sqlDocumentsCreateManyIfAbsentByKey = `-- name: documents.CreateManyIfAbsentByKey
+var opDocumentsCreateManyIfAbsentByKey = &runtime.Op{Name: "documents.CreateManyIfAbsentByKey", Table: "documents", Errs: errs, SQL: `-- name: documents.CreateManyIfAbsentByKey
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 0) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "documents" ("id", "key", "title", "body", "hits") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "documents"."id", "documents"."key", "documents"."title", "documents"."body", "documents"."hits", "documents"."created_at", "documents"."updated_at", "documents"."version" FROM "cpcgen_v" JOIN "documents" ON "key" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "documents"."id", "documents"."key", "documents"."title", "documents"."body", "documents"."hits", "documents"."created_at", "documents"."updated_at", "documents"."version" FROM "cpcgen_v" JOIN "documents" ON "key" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *DocumentRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewDocument) ([]Document, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDocumentsNew, sqlDocumentsCreateManyIfAbsentByKey, scanDocument, rows)
-	return out, created, wrapErr(err, "documents.CreateManyIfAbsentByKey", "documents")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkDocumentsNew, opDocumentsCreateManyIfAbsentByKey, scanDocument, rows)
 }

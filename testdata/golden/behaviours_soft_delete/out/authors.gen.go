@@ -165,7 +165,7 @@ func (r *AuthorRepo) FindAll(ctx context.Context) ([]Author, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AuthorRepo) Stream(ctx context.Context) iter.Seq2[Author, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "authors.Stream", "authors") }, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "authors.Stream", "authors") }, scanAuthor, sqlAuthorsFindAll)
 }
 
 const sqlAuthorsListFirst = `-- name: authors.List replica=ok
@@ -275,30 +275,28 @@ func (r *AuthorRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlAuthorsHardDeleteMany = `-- name: authors.HardDeleteMany
+var opAuthorsHardDeleteMany = &runtime.Op{Name: "authors.HardDeleteMany", Table: "authors", Errs: errs, SQL: `-- name: authors.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_new" AS (DELETE FROM "authors" USING "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
 func (r *AuthorRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, sqlAuthorsHardDeleteMany, keys)
-	return out, wrapErr(err, "authors.HardDeleteMany", "authors")
+	return runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, opAuthorsHardDeleteMany, keys)
 }
 
-const sqlAuthorsRestoreMany = `-- name: authors.RestoreMany
+var opAuthorsRestoreMany = &runtime.Op{Name: "authors.RestoreMany", Table: "authors", Errs: errs, SQL: `-- name: authors.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_new" AS (UPDATE "authors" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
 func (r *AuthorRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, sqlAuthorsRestoreMany, keys)
-	return out, wrapErr(err, "authors.RestoreMany", "authors")
+	return runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, opAuthorsRestoreMany, keys)
 }
 
 const sqlAuthorsFindByIDs = `-- name: authors.FindByIDs replica=ok
@@ -333,26 +331,18 @@ func (r *AuthorRepo) CreateMany(ctx context.Context, rows []NewAuthor) (int64, e
 	return n, wrapErr(err, "authors.CreateMany", "authors")
 }
 
-const sqlAuthorsCreateManyReturning = `-- name: authors.CreateManyReturning
+var opAuthorsCreateManyReturning = &runtime.Op{Name: "authors.CreateManyReturning", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.CreateManyReturning
 INSERT INTO "authors" ("email", "name")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 
 // CreateManyReturning inserts rows into table authors in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *AuthorRepo) CreateManyReturning(ctx context.Context, rows []NewAuthor) ([]Author, error) {
-	if len(rows) == 0 {
-		return []Author{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "authors.CreateManyReturning", "authors")
-	}
-	res, err := r.db.Query(ctx, sqlAuthorsCreateManyReturning, runtime.Unnest(argsNewAuthor, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanAuthor)
-	return items, wrapErr(err, "authors.CreateManyReturning", "authors")
+	return runtime.InsertManyOp(ctx, r.db, opAuthorsCreateManyReturning, rows, argsNewAuthor, scanAuthor)
 }
 
 var opAuthorsUpsertByEmail = &runtime.Op{Name: "authors.UpsertByEmail", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.UpsertByEmail
@@ -414,31 +404,29 @@ var bulkAuthorsUpdates = &runtime.Bulk[*AuthorKeyedUpdate]{
 	},
 }
 
-const sqlAuthorsUpdateMany = `-- name: authors.UpdateMany
+var opAuthorsUpdateMany = &runtime.Op{Name: "authors.UpdateMany", Table: "authors", Errs: errs, SQL: `-- name: authors.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table authors, all or none (see
 // runtime.UpdateMany).
 func (r *AuthorRepo) UpdateMany(ctx context.Context, rows []AuthorKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkAuthorsUpdates, sqlAuthorsUpdateMany, rows)
-	return out, wrapErr(err, "authors.UpdateMany", "authors")
+	return runtime.UpdateMany(ctx, r.db, bulkAuthorsUpdates, opAuthorsUpdateMany, rows)
 }
 
-const sqlAuthorsUpdateManyReturning = `-- name: authors.UpdateManyReturning
+var opAuthorsUpdateManyReturning = &runtime.Op{Name: "authors.UpdateManyReturning", Table: "authors", Errs: errs, SQL: `-- name: authors.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AuthorRepo) UpdateManyReturning(ctx context.Context, rows []AuthorKeyedUpdate) ([]Author, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAuthorsUpdates, sqlAuthorsUpdateManyReturning, scanAuthor, rows)
-	return out, wrapErr(err, "authors.UpdateManyReturning", "authors")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkAuthorsUpdates, opAuthorsUpdateManyReturning, scanAuthor, rows)
 }
 
 var bulkAuthorsKeys = &runtime.Bulk[*int64]{
@@ -449,17 +437,16 @@ var bulkAuthorsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlAuthorsDeleteMany = `-- name: authors.DeleteMany
+var opAuthorsDeleteMany = &runtime.Op{Name: "authors.DeleteMany", Table: "authors", Errs: errs, SQL: `-- name: authors.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_new" AS (UPDATE "authors" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table authors with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *AuthorRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, sqlAuthorsDeleteMany, keys)
-	return out, wrapErr(err, "authors.DeleteMany", "authors")
+	return runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, opAuthorsDeleteMany, keys)
 }
 
 var bulkAuthorsNew = &runtime.Bulk[*NewAuthor]{
@@ -472,29 +459,27 @@ var bulkAuthorsNew = &runtime.Bulk[*NewAuthor]{
 	},
 }
 
-const sqlAuthorsUpsertManyByEmail = `-- name: authors.UpsertManyByEmail
+var opAuthorsUpsertManyByEmail = &runtime.Op{Name: "authors.UpsertManyByEmail", Table: "authors", Errs: errs, SQL: `-- name: authors.UpsertManyByEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "authors"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "authors" ON "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_ins" AS (INSERT INTO "authors" ("email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"),
 "cpcgen_new" AS (UPDATE "authors" SET "name" = "cpcgen_v"."cpcgen_i2", "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *AuthorRepo) UpsertManyByEmail(ctx context.Context, rows []NewAuthor) ([]Author, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkAuthorsNew, sqlAuthorsUpsertManyByEmail, scanAuthor, rows)
-	return out, wrapErr(err, "authors.UpsertManyByEmail", "authors")
+	return runtime.UpsertMany(ctx, r.db, bulkAuthorsNew, opAuthorsUpsertManyByEmail, scanAuthor, rows)
 }
 
-const sqlAuthorsCreateManyIfAbsentByEmail = `-- name: authors.CreateManyIfAbsentByEmail
+var opAuthorsCreateManyIfAbsentByEmail = &runtime.Op{Name: "authors.CreateManyIfAbsentByEmail", Table: "authors", Errs: errs, SQL: `-- name: authors.CreateManyIfAbsentByEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "authors" ("email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "authors"."id", "authors"."email", "authors"."name", "authors"."created_at", "authors"."updated_at", "authors"."deleted_at" FROM "cpcgen_v" JOIN "authors" ON "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "authors"."id", "authors"."email", "authors"."name", "authors"."created_at", "authors"."updated_at", "authors"."deleted_at" FROM "cpcgen_v" JOIN "authors" ON "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`}
 
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *AuthorRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewAuthor) ([]Author, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAuthorsNew, sqlAuthorsCreateManyIfAbsentByEmail, scanAuthor, rows)
-	return out, created, wrapErr(err, "authors.CreateManyIfAbsentByEmail", "authors")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkAuthorsNew, opAuthorsCreateManyIfAbsentByEmail, scanAuthor, rows)
 }
 
 // LoadPosts returns the rows of table posts of each of parents (posts.author_id =

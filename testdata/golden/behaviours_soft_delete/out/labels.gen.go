@@ -155,7 +155,7 @@ func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, sqlLabelsFindAll)
 }
 
 const sqlLabelsListFirst = `-- name: labels.List replica=ok
@@ -260,30 +260,28 @@ func (r *LabelRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlLabelsHardDeleteMany = `-- name: labels.HardDeleteMany
+var opLabelsHardDeleteMany = &runtime.Op{Name: "labels.HardDeleteMany", Table: "labels", Errs: errs, SQL: `-- name: labels.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_new" AS (DELETE FROM "labels" USING "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
 func (r *LabelRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkLabelsKeys, sqlLabelsHardDeleteMany, keys)
-	return out, wrapErr(err, "labels.HardDeleteMany", "labels")
+	return runtime.WriteMany(ctx, r.db, bulkLabelsKeys, opLabelsHardDeleteMany, keys)
 }
 
-const sqlLabelsRestoreMany = `-- name: labels.RestoreMany
+var opLabelsRestoreMany = &runtime.Op{Name: "labels.RestoreMany", Table: "labels", Errs: errs, SQL: `-- name: labels.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_new" AS (UPDATE "labels" SET "deleted_at" = NULL FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
 func (r *LabelRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkLabelsKeys, sqlLabelsRestoreMany, keys)
-	return out, wrapErr(err, "labels.RestoreMany", "labels")
+	return runtime.WriteMany(ctx, r.db, bulkLabelsKeys, opLabelsRestoreMany, keys)
 }
 
 const sqlLabelsFindByIDs = `-- name: labels.FindByIDs replica=ok
@@ -318,26 +316,18 @@ func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, err
 	return n, wrapErr(err, "labels.CreateMany", "labels")
 }
 
-const sqlLabelsCreateManyReturning = `-- name: labels.CreateManyReturning
+var opLabelsCreateManyReturning = &runtime.Op{Name: "labels.CreateManyReturning", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateManyReturning
 INSERT INTO "labels" ("name")
 SELECT "u"."c1"
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name", "deleted_at"`
+RETURNING "id", "name", "deleted_at"`}
 
 // CreateManyReturning inserts rows into table labels in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([]Label, error) {
-	if len(rows) == 0 {
-		return []Label{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "labels.CreateManyReturning", "labels")
-	}
-	res, err := r.db.Query(ctx, sqlLabelsCreateManyReturning, runtime.Unnest(argsNewLabel, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanLabel)
-	return items, wrapErr(err, "labels.CreateManyReturning", "labels")
+	return runtime.InsertManyOp(ctx, r.db, opLabelsCreateManyReturning, rows, argsNewLabel, scanLabel)
 }
 
 var opLabelsUpsertByName = &runtime.Op{Name: "labels.UpsertByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.UpsertByName
@@ -396,31 +386,29 @@ var bulkLabelsUpdates = &runtime.Bulk[*LabelKeyedUpdate]{
 	},
 }
 
-const sqlLabelsUpdateMany = `-- name: labels.UpdateMany
+var opLabelsUpdateMany = &runtime.Op{Name: "labels.UpdateMany", Table: "labels", Errs: errs, SQL: `-- name: labels.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table labels, all or none (see
 // runtime.UpdateMany).
 func (r *LabelRepo) UpdateMany(ctx context.Context, rows []LabelKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkLabelsUpdates, sqlLabelsUpdateMany, rows)
-	return out, wrapErr(err, "labels.UpdateMany", "labels")
+	return runtime.UpdateMany(ctx, r.db, bulkLabelsUpdates, opLabelsUpdateMany, rows)
 }
 
-const sqlLabelsUpdateManyReturning = `-- name: labels.UpdateManyReturning
+var opLabelsUpdateManyReturning = &runtime.Op{Name: "labels.UpdateManyReturning", Table: "labels", Errs: errs, SQL: `-- name: labels.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUpdate) ([]Label, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkLabelsUpdates, sqlLabelsUpdateManyReturning, scanLabel, rows)
-	return out, wrapErr(err, "labels.UpdateManyReturning", "labels")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkLabelsUpdates, opLabelsUpdateManyReturning, scanLabel, rows)
 }
 
 var bulkLabelsKeys = &runtime.Bulk[*int64]{
@@ -431,17 +419,16 @@ var bulkLabelsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlLabelsDeleteMany = `-- name: labels.DeleteMany
+var opLabelsDeleteMany = &runtime.Op{Name: "labels.DeleteMany", Table: "labels", Errs: errs, SQL: `-- name: labels.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_new" AS (UPDATE "labels" SET "deleted_at" = now() FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table labels with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *LabelRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkLabelsKeys, sqlLabelsDeleteMany, keys)
-	return out, wrapErr(err, "labels.DeleteMany", "labels")
+	return runtime.WriteMany(ctx, r.db, bulkLabelsKeys, opLabelsDeleteMany, keys)
 }
 
 var bulkLabelsNew = &runtime.Bulk[*NewLabel]{
@@ -453,29 +440,27 @@ var bulkLabelsNew = &runtime.Bulk[*NewLabel]{
 	},
 }
 
-const sqlLabelsUpsertManyByName = `-- name: labels.UpsertManyByName
+var opLabelsUpsertManyByName = &runtime.Op{Name: "labels.UpsertManyByName", Table: "labels", Errs: errs, SQL: `-- name: labels.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "labels"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_ins" AS (INSERT INTO "labels" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "name", "deleted_at"),
 "cpcgen_new" AS (UPDATE "labels" SET "name" = "labels"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *LabelRepo) UpsertManyByName(ctx context.Context, rows []NewLabel) ([]Label, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkLabelsNew, sqlLabelsUpsertManyByName, scanLabel, rows)
-	return out, wrapErr(err, "labels.UpsertManyByName", "labels")
+	return runtime.UpsertMany(ctx, r.db, bulkLabelsNew, opLabelsUpsertManyByName, scanLabel, rows)
 }
 
-const sqlLabelsCreateManyIfAbsentByName = `-- name: labels.CreateManyIfAbsentByName
+var opLabelsCreateManyIfAbsentByName = &runtime.Op{Name: "labels.CreateManyIfAbsentByName", Table: "labels", Errs: errs, SQL: `-- name: labels.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "labels" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "labels"."id", "labels"."name", "labels"."deleted_at" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "labels"."id", "labels"."name", "labels"."deleted_at" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabel) ([]Label, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkLabelsNew, sqlLabelsCreateManyIfAbsentByName, scanLabel, rows)
-	return out, created, wrapErr(err, "labels.CreateManyIfAbsentByName", "labels")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkLabelsNew, opLabelsCreateManyIfAbsentByName, scanLabel, rows)
 }
 
 // LoadPostLabels returns the rows of table post_labels of each of parents

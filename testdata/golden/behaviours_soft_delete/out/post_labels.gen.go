@@ -98,19 +98,17 @@ func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int6
 	return *v, err
 }
 
-const sqlPostLabelsFindAll = `-- name: post_labels.FindAll replica=ok
-SELECT "post_id", "label_id" FROM "post_labels" ORDER BY "post_id", "label_id"`
+var opPostLabelsFindAll = &runtime.Op{Name: "post_labels.FindAll", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.FindAll replica=ok
+SELECT "post_id", "label_id" FROM "post_labels" ORDER BY "post_id", "label_id"`}
 
 // FindAll returns every row of table post_labels in primary key order, in memory.
 func (r *PostLabelRepo) FindAll(ctx context.Context) ([]PostLabel, error) {
-	rows, err := r.db.Query(ctx, sqlPostLabelsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPostLabel)
-	return items, wrapErr(err, "post_labels.FindAll", "post_labels")
+	return runtime.AllOp(ctx, r.db, opPostLabelsFindAll, scanPostLabel, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostLabelRepo) Stream(ctx context.Context) iter.Seq2[PostLabel, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "post_labels.Stream", "post_labels") }, scanPostLabel, sqlPostLabelsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "post_labels.Stream", "post_labels") }, scanPostLabel, opPostLabelsFindAll.SQL)
 }
 
 const sqlPostLabelsListFirst = `-- name: post_labels.List replica=ok
@@ -158,13 +156,12 @@ func (r *PostLabelRepo) Delete(ctx context.Context, postID int64, labelID int64)
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlPostLabelsCount = `-- name: post_labels.Count replica=ok
-SELECT count(*) FROM "post_labels"`
+var opPostLabelsCount = &runtime.Op{Name: "post_labels.Count", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.Count replica=ok
+SELECT count(*) FROM "post_labels"`}
 
 // Count returns the number of rows of table post_labels.
 func (r *PostLabelRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPostLabelsCount))
-	return n, wrapErr(err, "post_labels.Count", "post_labels")
+	return runtime.CountOp(ctx, r.db, opPostLabelsCount)
 }
 
 var copyPostLabels = &runtime.Copier[*NewPostLabel]{
@@ -180,22 +177,17 @@ func (r *PostLabelRepo) CreateMany(ctx context.Context, rows []NewPostLabel) (in
 	return n, wrapErr(err, "post_labels.CreateMany", "post_labels")
 }
 
-const sqlPostLabelsCreateManyReturning = `-- name: post_labels.CreateManyReturning
+var opPostLabelsCreateManyReturning = &runtime.Op{Name: "post_labels.CreateManyReturning", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.CreateManyReturning
 INSERT INTO "post_labels" ("post_id", "label_id")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "post_id", "label_id"`
+RETURNING "post_id", "label_id"`}
 
 // CreateManyReturning inserts rows into table post_labels in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored.
 func (r *PostLabelRepo) CreateManyReturning(ctx context.Context, rows []NewPostLabel) ([]PostLabel, error) {
-	if len(rows) == 0 {
-		return []PostLabel{}, nil
-	}
-	res, err := r.db.Query(ctx, sqlPostLabelsCreateManyReturning, runtime.Unnest(argsNewPostLabel, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPostLabel)
-	return items, wrapErr(err, "post_labels.CreateManyReturning", "post_labels")
+	return runtime.InsertManyOp(ctx, r.db, opPostLabelsCreateManyReturning, rows, argsNewPostLabel, scanPostLabel)
 }
 
 var opPostLabelsUpsertByPostIDAndLabelID = &runtime.Op{Name: "post_labels.UpsertByPostIDAndLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.UpsertByPostIDAndLabelID
@@ -253,17 +245,16 @@ var bulkPostLabelsKeys = &runtime.Bulk[*PostLabelKey]{
 	},
 }
 
-const sqlPostLabelsDeleteMany = `-- name: post_labels.DeleteMany
+var opPostLabelsDeleteMany = &runtime.Op{Name: "post_labels.DeleteMany", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "post_labels" ON "post_labels"."post_id" = "cpcgen_v"."cpcgen_1" AND "post_labels"."label_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "post_labels"),
 "cpcgen_new" AS (DELETE FROM "post_labels" USING "cpcgen_v" WHERE "post_labels"."post_id" = "cpcgen_v"."cpcgen_1" AND "post_labels"."label_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table post_labels with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *PostLabelRepo) DeleteMany(ctx context.Context, keys []PostLabelKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPostLabelsKeys, sqlPostLabelsDeleteMany, keys)
-	return out, wrapErr(err, "post_labels.DeleteMany", "post_labels")
+	return runtime.WriteMany(ctx, r.db, bulkPostLabelsKeys, opPostLabelsDeleteMany, keys)
 }
 
 var bulkPostLabelsNew = &runtime.Bulk[*NewPostLabel]{
@@ -277,30 +268,28 @@ var bulkPostLabelsNew = &runtime.Bulk[*NewPostLabel]{
 	},
 }
 
-const sqlPostLabelsUpsertManyByPostIDAndLabelID = `-- name: post_labels.UpsertManyByPostIDAndLabelID
+var opPostLabelsUpsertManyByPostIDAndLabelID = &runtime.Op{Name: "post_labels.UpsertManyByPostIDAndLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.UpsertManyByPostIDAndLabelID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "post_labels"."post_id" AS "cpcgen_k1", "post_labels"."label_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "post_labels" ON "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "post_labels"),
 "cpcgen_ins" AS (INSERT INTO "post_labels" ("post_id", "label_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("post_id", "label_id") DO NOTHING RETURNING "post_id", "label_id"),
 "cpcgen_new" AS (UPDATE "post_labels" SET "post_id" = "post_labels"."post_id" FROM "cpcgen_v" WHERE "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "post_id", "label_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."post_id", "cpcgen_new"."label_id" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."post_id", "cpcgen_new"."label_id" FROM "cpcgen_new"`}
 
 // UpsertManyByPostIDAndLabelID is UpsertByPostIDAndLabelID for many rows (see
 // runtime.UpsertMany).
 func (r *PostLabelRepo) UpsertManyByPostIDAndLabelID(ctx context.Context, rows []NewPostLabel) ([]PostLabel, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPostLabelsNew, sqlPostLabelsUpsertManyByPostIDAndLabelID, scanPostLabel, rows)
-	return out, wrapErr(err, "post_labels.UpsertManyByPostIDAndLabelID", "post_labels")
+	return runtime.UpsertMany(ctx, r.db, bulkPostLabelsNew, opPostLabelsUpsertManyByPostIDAndLabelID, scanPostLabel, rows)
 }
 
-const sqlPostLabelsCreateManyIfAbsentByPostIDAndLabelID = `-- name: post_labels.CreateManyIfAbsentByPostIDAndLabelID
+var opPostLabelsCreateManyIfAbsentByPostIDAndLabelID = &runtime.Op{Name: "post_labels.CreateManyIfAbsentByPostIDAndLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.CreateManyIfAbsentByPostIDAndLabelID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "post_labels" ("post_id", "label_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("post_id", "label_id") DO NOTHING RETURNING "post_id", "label_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "post_labels"."post_id", "post_labels"."label_id" FROM "cpcgen_v" JOIN "post_labels" ON "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "post_labels"."post_id", "post_labels"."label_id" FROM "cpcgen_v" JOIN "post_labels" ON "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByPostIDAndLabelID is CreateIfAbsentByPostIDAndLabelID for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *PostLabelRepo) CreateManyIfAbsentByPostIDAndLabelID(ctx context.Context, rows []NewPostLabel) ([]PostLabel, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostLabelsNew, sqlPostLabelsCreateManyIfAbsentByPostIDAndLabelID, scanPostLabel, rows)
-	return out, created, wrapErr(err, "post_labels.CreateManyIfAbsentByPostIDAndLabelID", "post_labels")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkPostLabelsNew, opPostLabelsCreateManyIfAbsentByPostIDAndLabelID, scanPostLabel, rows)
 }
 
 var opPostLabelsListByPostID = &runtime.Op{Name: "post_labels.ListByPostID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.ListByPostID replica=ok

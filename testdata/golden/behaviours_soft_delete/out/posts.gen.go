@@ -168,7 +168,7 @@ func (r *PostRepo) FindAll(ctx context.Context) ([]Post, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostRepo) Stream(ctx context.Context) iter.Seq2[Post, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "posts.Stream", "posts") }, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "posts.Stream", "posts") }, scanPost, sqlPostsFindAll)
 }
 
 const sqlPostsListFirst = `-- name: posts.List replica=ok
@@ -273,30 +273,28 @@ func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlPostsHardDeleteMany = `-- name: posts.HardDeleteMany
+var opPostsHardDeleteMany = &runtime.Op{Name: "posts.HardDeleteMany", Table: "posts", Errs: errs, SQL: `-- name: posts.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_new" AS (DELETE FROM "posts" USING "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
 func (r *PostRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPostsKeys, sqlPostsHardDeleteMany, keys)
-	return out, wrapErr(err, "posts.HardDeleteMany", "posts")
+	return runtime.WriteMany(ctx, r.db, bulkPostsKeys, opPostsHardDeleteMany, keys)
 }
 
-const sqlPostsRestoreMany = `-- name: posts.RestoreMany
+var opPostsRestoreMany = &runtime.Op{Name: "posts.RestoreMany", Table: "posts", Errs: errs, SQL: `-- name: posts.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_new" AS (UPDATE "posts" SET "removed" = NULL FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
 func (r *PostRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPostsKeys, sqlPostsRestoreMany, keys)
-	return out, wrapErr(err, "posts.RestoreMany", "posts")
+	return runtime.WriteMany(ctx, r.db, bulkPostsKeys, opPostsRestoreMany, keys)
 }
 
 const sqlPostsFindByIDs = `-- name: posts.FindByIDs replica=ok
@@ -331,26 +329,18 @@ func (r *PostRepo) CreateMany(ctx context.Context, rows []NewPost) (int64, error
 	return n, wrapErr(err, "posts.CreateMany", "posts")
 }
 
-const sqlPostsCreateManyReturning = `-- name: posts.CreateManyReturning
+var opPostsCreateManyReturning = &runtime.Op{Name: "posts.CreateManyReturning", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.CreateManyReturning
 INSERT INTO "posts" ("author_id", "slug", "title")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "author_id", "slug", "title", "removed"`
+RETURNING "id", "author_id", "slug", "title", "removed"`}
 
 // CreateManyReturning inserts rows into table posts in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *PostRepo) CreateManyReturning(ctx context.Context, rows []NewPost) ([]Post, error) {
-	if len(rows) == 0 {
-		return []Post{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "posts.CreateManyReturning", "posts")
-	}
-	res, err := r.db.Query(ctx, sqlPostsCreateManyReturning, runtime.Unnest(argsNewPost, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPost)
-	return items, wrapErr(err, "posts.CreateManyReturning", "posts")
+	return runtime.InsertManyOp(ctx, r.db, opPostsCreateManyReturning, rows, argsNewPost, scanPost)
 }
 
 var opPostsUpsertByAuthorIDAndSlug = &runtime.Op{Name: "posts.UpsertByAuthorIDAndSlug", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.UpsertByAuthorIDAndSlug
@@ -412,31 +402,29 @@ var bulkPostsUpdates = &runtime.Bulk[*PostKeyedUpdate]{
 	},
 }
 
-const sqlPostsUpdateMany = `-- name: posts.UpdateMany
+var opPostsUpdateMany = &runtime.Op{Name: "posts.UpdateMany", Table: "posts", Errs: errs, SQL: `-- name: posts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table posts, all or none (see
 // runtime.UpdateMany).
 func (r *PostRepo) UpdateMany(ctx context.Context, rows []PostKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkPostsUpdates, sqlPostsUpdateMany, rows)
-	return out, wrapErr(err, "posts.UpdateMany", "posts")
+	return runtime.UpdateMany(ctx, r.db, bulkPostsUpdates, opPostsUpdateMany, rows)
 }
 
-const sqlPostsUpdateManyReturning = `-- name: posts.UpdateManyReturning
+var opPostsUpdateManyReturning = &runtime.Op{Name: "posts.UpdateManyReturning", Table: "posts", Errs: errs, SQL: `-- name: posts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PostRepo) UpdateManyReturning(ctx context.Context, rows []PostKeyedUpdate) ([]Post, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPostsUpdates, sqlPostsUpdateManyReturning, scanPost, rows)
-	return out, wrapErr(err, "posts.UpdateManyReturning", "posts")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkPostsUpdates, opPostsUpdateManyReturning, scanPost, rows)
 }
 
 var bulkPostsKeys = &runtime.Bulk[*int64]{
@@ -447,17 +435,16 @@ var bulkPostsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlPostsDeleteMany = `-- name: posts.DeleteMany
+var opPostsDeleteMany = &runtime.Op{Name: "posts.DeleteMany", Table: "posts", Errs: errs, SQL: `-- name: posts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_new" AS (UPDATE "posts" SET "removed" = now() FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table posts with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *PostRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPostsKeys, sqlPostsDeleteMany, keys)
-	return out, wrapErr(err, "posts.DeleteMany", "posts")
+	return runtime.WriteMany(ctx, r.db, bulkPostsKeys, opPostsDeleteMany, keys)
 }
 
 var bulkPostsNew = &runtime.Bulk[*NewPost]{
@@ -473,30 +460,28 @@ var bulkPostsNew = &runtime.Bulk[*NewPost]{
 	},
 }
 
-const sqlPostsUpsertManyByAuthorIDAndSlug = `-- name: posts.UpsertManyByAuthorIDAndSlug
+var opPostsUpsertManyByAuthorIDAndSlug = &runtime.Op{Name: "posts.UpsertManyByAuthorIDAndSlug", Table: "posts", Errs: errs, SQL: `-- name: posts.UpsertManyByAuthorIDAndSlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "posts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "posts" ON "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_ins" AS (INSERT INTO "posts" ("author_id", "slug", "title") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("author_id", "slug") WHERE "removed" IS NULL DO NOTHING RETURNING "id", "author_id", "slug", "title", "removed"),
 "cpcgen_new" AS (UPDATE "posts" SET "title" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new"`}
 
 // UpsertManyByAuthorIDAndSlug is UpsertByAuthorIDAndSlug for many rows (see
 // runtime.UpsertMany).
 func (r *PostRepo) UpsertManyByAuthorIDAndSlug(ctx context.Context, rows []NewPost) ([]Post, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPostsNew, sqlPostsUpsertManyByAuthorIDAndSlug, scanPost, rows)
-	return out, wrapErr(err, "posts.UpsertManyByAuthorIDAndSlug", "posts")
+	return runtime.UpsertMany(ctx, r.db, bulkPostsNew, opPostsUpsertManyByAuthorIDAndSlug, scanPost, rows)
 }
 
-const sqlPostsCreateManyIfAbsentByAuthorIDAndSlug = `-- name: posts.CreateManyIfAbsentByAuthorIDAndSlug
+var opPostsCreateManyIfAbsentByAuthorIDAndSlug = &runtime.Op{Name: "posts.CreateManyIfAbsentByAuthorIDAndSlug", Table: "posts", Errs: errs, SQL: `-- name: posts.CreateManyIfAbsentByAuthorIDAndSlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "posts" ("author_id", "slug", "title") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("author_id", "slug") WHERE "removed" IS NULL DO NOTHING RETURNING "id", "author_id", "slug", "title", "removed")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "posts"."id", "posts"."author_id", "posts"."slug", "posts"."title", "posts"."removed" FROM "cpcgen_v" JOIN "posts" ON "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL)`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "posts"."id", "posts"."author_id", "posts"."slug", "posts"."title", "posts"."removed" FROM "cpcgen_v" JOIN "posts" ON "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL)`}
 
 // CreateManyIfAbsentByAuthorIDAndSlug is CreateIfAbsentByAuthorIDAndSlug for many
 // rows (see runtime.CreateManyIfAbsent).
 func (r *PostRepo) CreateManyIfAbsentByAuthorIDAndSlug(ctx context.Context, rows []NewPost) ([]Post, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostsNew, sqlPostsCreateManyIfAbsentByAuthorIDAndSlug, scanPost, rows)
-	return out, created, wrapErr(err, "posts.CreateManyIfAbsentByAuthorIDAndSlug", "posts")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkPostsNew, opPostsCreateManyIfAbsentByAuthorIDAndSlug, scanPost, rows)
 }
 
 const sqlPostsListByAuthorID = `-- name: posts.ListByAuthorID replica=ok

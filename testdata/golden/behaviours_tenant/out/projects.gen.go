@@ -199,7 +199,7 @@ func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
 		return runtime.StreamError[Project](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "projects.Stream", "projects") }, scanProject, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "projects.Stream", "projects") }, scanProject, sqlProjectsFindAll, tenant)
 }
 
 const sqlProjectsListFirst = `-- name: projects.List replica=ok
@@ -342,11 +342,11 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlProjectsHardDeleteMany = `-- name: projects.HardDeleteMany
+var opProjectsHardDeleteMany = &runtime.Op{Name: "projects.HardDeleteMany", Table: "projects", Errs: errs, SQL: `-- name: projects.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_new" AS (DELETE FROM "projects" USING "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
@@ -356,15 +356,14 @@ func (r *ProjectRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool,
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkProjectsKeys, sqlProjectsHardDeleteMany, keys, tenant)
-	return out, wrapErr(err, "projects.HardDeleteMany", "projects")
+	return runtime.WriteMany(ctx, db, bulkProjectsKeys, opProjectsHardDeleteMany, keys, tenant)
 }
 
-const sqlProjectsRestoreMany = `-- name: projects.RestoreMany
+var opProjectsRestoreMany = &runtime.Op{Name: "projects.RestoreMany", Table: "projects", Errs: errs, SQL: `-- name: projects.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_new" AS (UPDATE "projects" SET "deleted_at" = NULL FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
@@ -374,8 +373,7 @@ func (r *ProjectRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkProjectsKeys, sqlProjectsRestoreMany, keys, tenant)
-	return out, wrapErr(err, "projects.RestoreMany", "projects")
+	return runtime.WriteMany(ctx, db, bulkProjectsKeys, opProjectsRestoreMany, keys, tenant)
 }
 
 const sqlProjectsFindByIDs = `-- name: projects.FindByIDs replica=ok
@@ -426,12 +424,12 @@ func (r *ProjectRepo) CreateMany(ctx context.Context, rows []NewProject) (int64,
 	return tag.RowsAffected(), wrapErr(err, "projects.CreateMany", "projects")
 }
 
-const sqlProjectsCreateManyReturning = `-- name: projects.CreateManyReturning
+var opProjectsCreateManyReturning = &runtime.Op{Name: "projects.CreateManyReturning", Table: "projects", Errs: errs, Validate: true, SQL: `-- name: projects.CreateManyReturning
 INSERT INTO "projects" ("code", "name", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "code", "name", "deleted_at"`
+RETURNING "id", "org_id", "code", "name", "deleted_at"`}
 
 // CreateManyReturning inserts rows into table projects in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
@@ -442,15 +440,7 @@ func (r *ProjectRepo) CreateManyReturning(ctx context.Context, rows []NewProject
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Project{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "projects.CreateManyReturning", "projects")
-	}
-	res, err := db.Query(ctx, sqlProjectsCreateManyReturning, append(runtime.Unnest(argsNewProject, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanProject)
-	return items, wrapErr(err, "projects.CreateManyReturning", "projects")
+	return runtime.InsertManyOp(ctx, db, opProjectsCreateManyReturning, rows, argsNewProject, scanProject, tenant)
 }
 
 const sqlProjectsUpsertByOrgIDAndCode = `-- name: projects.UpsertByOrgIDAndCode
@@ -536,12 +526,12 @@ var bulkProjectsUpdates = &runtime.Bulk[*ProjectKeyedUpdate]{
 	},
 }
 
-const sqlProjectsUpdateMany = `-- name: projects.UpdateMany
+var opProjectsUpdateMany = &runtime.Op{Name: "projects.UpdateMany", Table: "projects", Errs: errs, SQL: `-- name: projects.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table projects, all or none (see
 // runtime.UpdateMany).
@@ -551,16 +541,15 @@ func (r *ProjectRepo) UpdateMany(ctx context.Context, rows []ProjectKeyedUpdate)
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkProjectsUpdates, sqlProjectsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "projects.UpdateMany", "projects")
+	return runtime.UpdateMany(ctx, db, bulkProjectsUpdates, opProjectsUpdateMany, rows, tenant)
 }
 
-const sqlProjectsUpdateManyReturning = `-- name: projects.UpdateManyReturning
+var opProjectsUpdateManyReturning = &runtime.Op{Name: "projects.UpdateManyReturning", Table: "projects", Errs: errs, SQL: `-- name: projects.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKeyedUpdate) ([]Project, error) {
@@ -569,8 +558,7 @@ func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKey
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkProjectsUpdates, sqlProjectsUpdateManyReturning, scanProject, rows, tenant)
-	return out, wrapErr(err, "projects.UpdateManyReturning", "projects")
+	return runtime.UpdateManyReturning(ctx, db, bulkProjectsUpdates, opProjectsUpdateManyReturning, scanProject, rows, tenant)
 }
 
 var bulkProjectsKeys = &runtime.Bulk[*int64]{
@@ -581,11 +569,11 @@ var bulkProjectsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlProjectsDeleteMany = `-- name: projects.DeleteMany
+var opProjectsDeleteMany = &runtime.Op{Name: "projects.DeleteMany", Table: "projects", Errs: errs, SQL: `-- name: projects.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_new" AS (UPDATE "projects" SET "deleted_at" = now() FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table projects with the keys given, as
 // Delete does (see runtime.WriteMany).
@@ -595,8 +583,7 @@ func (r *ProjectRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkProjectsKeys, sqlProjectsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "projects.DeleteMany", "projects")
+	return runtime.WriteMany(ctx, db, bulkProjectsKeys, opProjectsDeleteMany, keys, tenant)
 }
 
 var bulkProjectsNew = &runtime.Bulk[*NewProject]{
@@ -609,12 +596,12 @@ var bulkProjectsNew = &runtime.Bulk[*NewProject]{
 	},
 }
 
-const sqlProjectsUpsertManyByOrgIDAndCode = `-- name: projects.UpsertManyByOrgIDAndCode
+var opProjectsUpsertManyByOrgIDAndCode = &runtime.Op{Name: "projects.UpsertManyByOrgIDAndCode", Table: "projects", Errs: errs, SQL: `-- name: projects.UpsertManyByOrgIDAndCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "projects"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "projects" ON "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_ins" AS (INSERT INTO "projects" ("code", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "code") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "code", "name", "deleted_at"),
 "cpcgen_new" AS (UPDATE "projects" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByOrgIDAndCode is UpsertByOrgIDAndCode for many rows (see
 // runtime.UpsertMany).
@@ -624,14 +611,13 @@ func (r *ProjectRepo) UpsertManyByOrgIDAndCode(ctx context.Context, rows []NewPr
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkProjectsNew, sqlProjectsUpsertManyByOrgIDAndCode, scanProject, rows, tenant)
-	return out, wrapErr(err, "projects.UpsertManyByOrgIDAndCode", "projects")
+	return runtime.UpsertMany(ctx, db, bulkProjectsNew, opProjectsUpsertManyByOrgIDAndCode, scanProject, rows, tenant)
 }
 
-const sqlProjectsCreateManyIfAbsentByOrgIDAndCode = `-- name: projects.CreateManyIfAbsentByOrgIDAndCode
+var opProjectsCreateManyIfAbsentByOrgIDAndCode = &runtime.Op{Name: "projects.CreateManyIfAbsentByOrgIDAndCode", Table: "projects", Errs: errs, SQL: `-- name: projects.CreateManyIfAbsentByOrgIDAndCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "projects" ("code", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "code") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "code", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "projects"."id", "projects"."org_id", "projects"."code", "projects"."name", "projects"."deleted_at" FROM "cpcgen_v" JOIN "projects" ON "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "projects"."id", "projects"."org_id", "projects"."code", "projects"."name", "projects"."deleted_at" FROM "cpcgen_v" JOIN "projects" ON "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3`}
 
 // CreateManyIfAbsentByOrgIDAndCode is CreateIfAbsentByOrgIDAndCode for many rows
 // (see runtime.CreateManyIfAbsent).
@@ -641,8 +627,7 @@ func (r *ProjectRepo) CreateManyIfAbsentByOrgIDAndCode(ctx context.Context, rows
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkProjectsNew, sqlProjectsCreateManyIfAbsentByOrgIDAndCode, scanProject, rows, tenant)
-	return out, created, wrapErr(err, "projects.CreateManyIfAbsentByOrgIDAndCode", "projects")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkProjectsNew, opProjectsCreateManyIfAbsentByOrgIDAndCode, scanProject, rows, tenant)
 }
 
 const sqlProjectsListByOrgID = `-- name: projects.ListByOrgID replica=ok

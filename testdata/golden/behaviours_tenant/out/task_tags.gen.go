@@ -123,9 +123,9 @@ func (r *TaskTagRepo) FindByID(ctx context.Context, taskID int64, tagID int64) (
 	return *v, err
 }
 
-const sqlTaskTagsFindAll = `-- name: task_tags.FindAll replica=ok
+var opTaskTagsFindAll = &runtime.Op{Name: "task_tags.FindAll", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.FindAll replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "org_id" = $1 ORDER BY "task_id", "tag_id"`
+WHERE "org_id" = $1 ORDER BY "task_id", "tag_id"`}
 
 // FindAll returns every row of table task_tags in primary key order, in memory.
 func (r *TaskTagRepo) FindAll(ctx context.Context) ([]TaskTag, error) {
@@ -134,9 +134,7 @@ func (r *TaskTagRepo) FindAll(ctx context.Context) ([]TaskTag, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTaskTagsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanTaskTag)
-	return items, wrapErr(err, "task_tags.FindAll", "task_tags")
+	return runtime.AllOp(ctx, db, opTaskTagsFindAll, scanTaskTag, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -146,7 +144,7 @@ func (r *TaskTagRepo) Stream(ctx context.Context) iter.Seq2[TaskTag, error] {
 		return runtime.StreamError[TaskTag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "task_tags.Stream", "task_tags") }, scanTaskTag, sqlTaskTagsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "task_tags.Stream", "task_tags") }, scanTaskTag, opTaskTagsFindAll.SQL, tenant)
 }
 
 const sqlTaskTagsListFirst = `-- name: task_tags.List replica=ok
@@ -211,9 +209,9 @@ func (r *TaskTagRepo) Delete(ctx context.Context, taskID int64, tagID int64) (bo
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlTaskTagsCount = `-- name: task_tags.Count replica=ok
+var opTaskTagsCount = &runtime.Op{Name: "task_tags.Count", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.Count replica=ok
 SELECT count(*) FROM "task_tags"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table task_tags.
 func (r *TaskTagRepo) Count(ctx context.Context) (int64, error) {
@@ -222,8 +220,7 @@ func (r *TaskTagRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTaskTagsCount, tenant))
-	return n, wrapErr(err, "task_tags.Count", "task_tags")
+	return runtime.CountOp(ctx, db, opTaskTagsCount, tenant)
 }
 
 const sqlTaskTagsCreateMany = `-- name: task_tags.CreateMany
@@ -248,12 +245,12 @@ func (r *TaskTagRepo) CreateMany(ctx context.Context, rows []NewTaskTag) (int64,
 	return tag.RowsAffected(), wrapErr(err, "task_tags.CreateMany", "task_tags")
 }
 
-const sqlTaskTagsCreateManyReturning = `-- name: task_tags.CreateManyReturning
+var opTaskTagsCreateManyReturning = &runtime.Op{Name: "task_tags.CreateManyReturning", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.CreateManyReturning
 INSERT INTO "task_tags" ("task_id", "tag_id", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "task_id", "tag_id", "org_id"`
+RETURNING "task_id", "tag_id", "org_id"`}
 
 // CreateManyReturning inserts rows into table task_tags in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored.
@@ -263,12 +260,7 @@ func (r *TaskTagRepo) CreateManyReturning(ctx context.Context, rows []NewTaskTag
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []TaskTag{}, nil
-	}
-	res, err := db.Query(ctx, sqlTaskTagsCreateManyReturning, append(runtime.Unnest(argsNewTaskTag, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTaskTag)
-	return items, wrapErr(err, "task_tags.CreateManyReturning", "task_tags")
+	return runtime.InsertManyOp(ctx, db, opTaskTagsCreateManyReturning, rows, argsNewTaskTag, scanTaskTag, tenant)
 }
 
 const sqlTaskTagsUpsertByTaskIDAndTagID = `-- name: task_tags.UpsertByTaskIDAndTagID
@@ -346,11 +338,11 @@ var bulkTaskTagsKeys = &runtime.Bulk[*TaskTagKey]{
 	},
 }
 
-const sqlTaskTagsDeleteMany = `-- name: task_tags.DeleteMany
+var opTaskTagsDeleteMany = &runtime.Op{Name: "task_tags.DeleteMany", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "task_tags" ON "task_tags"."task_id" = "cpcgen_v"."cpcgen_1" AND "task_tags"."tag_id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "task_tags"),
 "cpcgen_new" AS (DELETE FROM "task_tags" USING "cpcgen_v" WHERE "task_tags"."task_id" = "cpcgen_v"."cpcgen_1" AND "task_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table task_tags with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -360,8 +352,7 @@ func (r *TaskTagRepo) DeleteMany(ctx context.Context, keys []TaskTagKey) ([]bool
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkTaskTagsKeys, sqlTaskTagsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "task_tags.DeleteMany", "task_tags")
+	return runtime.WriteMany(ctx, db, bulkTaskTagsKeys, opTaskTagsDeleteMany, keys, tenant)
 }
 
 var bulkTaskTagsNew = &runtime.Bulk[*NewTaskTag]{
@@ -375,12 +366,12 @@ var bulkTaskTagsNew = &runtime.Bulk[*NewTaskTag]{
 	},
 }
 
-const sqlTaskTagsUpsertManyByTaskIDAndTagID = `-- name: task_tags.UpsertManyByTaskIDAndTagID
+var opTaskTagsUpsertManyByTaskIDAndTagID = &runtime.Op{Name: "task_tags.UpsertManyByTaskIDAndTagID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.UpsertManyByTaskIDAndTagID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "task_tags"."task_id" AS "cpcgen_k1", "task_tags"."tag_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "task_tags" ON "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "task_tags"),
 "cpcgen_ins" AS (INSERT INTO "task_tags" ("task_id", "tag_id", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("task_id", "tag_id") DO NOTHING RETURNING "task_id", "tag_id", "org_id"),
 "cpcgen_new" AS (UPDATE "task_tags" SET "task_id" = "task_tags"."task_id" FROM "cpcgen_v" WHERE "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "task_id", "tag_id", "org_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."task_id", "cpcgen_new"."tag_id", "cpcgen_new"."org_id" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."task_id", "cpcgen_new"."tag_id", "cpcgen_new"."org_id" FROM "cpcgen_new"`}
 
 // UpsertManyByTaskIDAndTagID is UpsertByTaskIDAndTagID for many rows (see
 // runtime.UpsertMany).
@@ -390,14 +381,13 @@ func (r *TaskTagRepo) UpsertManyByTaskIDAndTagID(ctx context.Context, rows []New
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkTaskTagsNew, sqlTaskTagsUpsertManyByTaskIDAndTagID, scanTaskTag, rows, tenant)
-	return out, wrapErr(err, "task_tags.UpsertManyByTaskIDAndTagID", "task_tags")
+	return runtime.UpsertMany(ctx, db, bulkTaskTagsNew, opTaskTagsUpsertManyByTaskIDAndTagID, scanTaskTag, rows, tenant)
 }
 
-const sqlTaskTagsCreateManyIfAbsentByTaskIDAndTagID = `-- name: task_tags.CreateManyIfAbsentByTaskIDAndTagID
+var opTaskTagsCreateManyIfAbsentByTaskIDAndTagID = &runtime.Op{Name: "task_tags.CreateManyIfAbsentByTaskIDAndTagID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.CreateManyIfAbsentByTaskIDAndTagID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "task_tags" ("task_id", "tag_id", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("task_id", "tag_id") DO NOTHING RETURNING "task_id", "tag_id", "org_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "task_tags"."task_id", "task_tags"."tag_id", "task_tags"."org_id" FROM "cpcgen_v" JOIN "task_tags" ON "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "task_tags"."task_id", "task_tags"."tag_id", "task_tags"."org_id" FROM "cpcgen_v" JOIN "task_tags" ON "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`}
 
 // CreateManyIfAbsentByTaskIDAndTagID is CreateIfAbsentByTaskIDAndTagID for many
 // rows (see runtime.CreateManyIfAbsent).
@@ -407,8 +397,7 @@ func (r *TaskTagRepo) CreateManyIfAbsentByTaskIDAndTagID(ctx context.Context, ro
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTaskTagsNew, sqlTaskTagsCreateManyIfAbsentByTaskIDAndTagID, scanTaskTag, rows, tenant)
-	return out, created, wrapErr(err, "task_tags.CreateManyIfAbsentByTaskIDAndTagID", "task_tags")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkTaskTagsNew, opTaskTagsCreateManyIfAbsentByTaskIDAndTagID, scanTaskTag, rows, tenant)
 }
 
 var opTaskTagsListByTaskID = &runtime.Op{Name: "task_tags.ListByTaskID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.ListByTaskID replica=ok

@@ -119,19 +119,17 @@ func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 	return *v, err
 }
 
-const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
-SELECT "id", "name" FROM "teams" ORDER BY "id"`
+var opTeamsFindAll = &runtime.Op{Name: "teams.FindAll", Table: "teams", Errs: errs, SQL: `-- name: teams.FindAll replica=ok
+SELECT "id", "name" FROM "teams" ORDER BY "id"`}
 
 // FindAll returns every row of table teams in primary key order, in memory.
 func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
-	rows, err := r.db.Query(ctx, sqlTeamsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanTeam)
-	return items, wrapErr(err, "teams.FindAll", "teams")
+	return runtime.AllOp(ctx, r.db, opTeamsFindAll, scanTeam, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, sqlTeamsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, opTeamsFindAll.SQL)
 }
 
 const sqlTeamsListFirst = `-- name: teams.List replica=ok
@@ -187,13 +185,12 @@ func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlTeamsCount = `-- name: teams.Count replica=ok
-SELECT count(*) FROM "teams"`
+var opTeamsCount = &runtime.Op{Name: "teams.Count", Table: "teams", Errs: errs, SQL: `-- name: teams.Count replica=ok
+SELECT count(*) FROM "teams"`}
 
 // Count returns the number of rows of table teams.
 func (r *TeamRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTeamsCount))
-	return n, wrapErr(err, "teams.Count", "teams")
+	return runtime.CountOp(ctx, r.db, opTeamsCount)
 }
 
 var opTeamsFindByIDs = &runtime.Op{Name: "teams.FindByIDs", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByIDs replica=ok
@@ -223,26 +220,18 @@ func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error
 	return n, wrapErr(err, "teams.CreateMany", "teams")
 }
 
-const sqlTeamsCreateManyReturning = `-- name: teams.CreateManyReturning
+var opTeamsCreateManyReturning = &runtime.Op{Name: "teams.CreateManyReturning", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateManyReturning
 INSERT INTO "teams" ("name")
 SELECT "u"."c1"
 FROM unnest($1::varchar[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // CreateManyReturning inserts rows into table teams in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]Team, error) {
-	if len(rows) == 0 {
-		return []Team{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "teams.CreateManyReturning", "teams")
-	}
-	res, err := r.db.Query(ctx, sqlTeamsCreateManyReturning, runtime.Unnest(argsNewTeam, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTeam)
-	return items, wrapErr(err, "teams.CreateManyReturning", "teams")
+	return runtime.InsertManyOp(ctx, r.db, opTeamsCreateManyReturning, rows, argsNewTeam, scanTeam)
 }
 
 var opTeamsUpsertByName = &runtime.Op{Name: "teams.UpsertByName", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.UpsertByName
@@ -299,31 +288,29 @@ var bulkTeamsUpdates = &runtime.Bulk[*TeamKeyedUpdate]{
 	},
 }
 
-const sqlTeamsUpdateMany = `-- name: teams.UpdateMany
+var opTeamsUpdateMany = &runtime.Op{Name: "teams.UpdateMany", Table: "teams", Errs: errs, SQL: `-- name: teams.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table teams, all or none (see
 // runtime.UpdateMany).
 func (r *TeamRepo) UpdateMany(ctx context.Context, rows []TeamKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkTeamsUpdates, sqlTeamsUpdateMany, rows)
-	return out, wrapErr(err, "teams.UpdateMany", "teams")
+	return runtime.UpdateMany(ctx, r.db, bulkTeamsUpdates, opTeamsUpdateMany, rows)
 }
 
-const sqlTeamsUpdateManyReturning = `-- name: teams.UpdateManyReturning
+var opTeamsUpdateManyReturning = &runtime.Op{Name: "teams.UpdateManyReturning", Table: "teams", Errs: errs, SQL: `-- name: teams.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpdate) ([]Team, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTeamsUpdates, sqlTeamsUpdateManyReturning, scanTeam, rows)
-	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkTeamsUpdates, opTeamsUpdateManyReturning, scanTeam, rows)
 }
 
 var bulkTeamsKeys = &runtime.Bulk[*int64]{
@@ -334,17 +321,16 @@ var bulkTeamsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlTeamsDeleteMany = `-- name: teams.DeleteMany
+var opTeamsDeleteMany = &runtime.Op{Name: "teams.DeleteMany", Table: "teams", Errs: errs, SQL: `-- name: teams.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_new" AS (DELETE FROM "teams" USING "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table teams with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *TeamRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkTeamsKeys, sqlTeamsDeleteMany, keys)
-	return out, wrapErr(err, "teams.DeleteMany", "teams")
+	return runtime.WriteMany(ctx, r.db, bulkTeamsKeys, opTeamsDeleteMany, keys)
 }
 
 var bulkTeamsNew = &runtime.Bulk[*NewTeam]{
@@ -356,29 +342,27 @@ var bulkTeamsNew = &runtime.Bulk[*NewTeam]{
 	},
 }
 
-const sqlTeamsUpsertManyByName = `-- name: teams.UpsertManyByName
+var opTeamsUpsertManyByName = &runtime.Op{Name: "teams.UpsertManyByName", Table: "teams", Errs: errs, SQL: `-- name: teams.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "teams"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "teams" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_ins" AS (INSERT INTO "teams" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"),
 "cpcgen_new" AS (UPDATE "teams" SET "name" = "teams"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *TeamRepo) UpsertManyByName(ctx context.Context, rows []NewTeam) ([]Team, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkTeamsNew, sqlTeamsUpsertManyByName, scanTeam, rows)
-	return out, wrapErr(err, "teams.UpsertManyByName", "teams")
+	return runtime.UpsertMany(ctx, r.db, bulkTeamsNew, opTeamsUpsertManyByName, scanTeam, rows)
 }
 
-const sqlTeamsCreateManyIfAbsentByName = `-- name: teams.CreateManyIfAbsentByName
+var opTeamsCreateManyIfAbsentByName = &runtime.Op{Name: "teams.CreateManyIfAbsentByName", Table: "teams", Errs: errs, SQL: `-- name: teams.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "teams" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "teams"."id", "teams"."name" FROM "cpcgen_v" JOIN "teams" ON "name" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "teams"."id", "teams"."name" FROM "cpcgen_v" JOIN "teams" ON "name" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *TeamRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTeam) ([]Team, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTeamsNew, sqlTeamsCreateManyIfAbsentByName, scanTeam, rows)
-	return out, created, wrapErr(err, "teams.CreateManyIfAbsentByName", "teams")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkTeamsNew, opTeamsCreateManyIfAbsentByName, scanTeam, rows)
 }
 
 // LoadMembers returns the rows of table members of each of parents

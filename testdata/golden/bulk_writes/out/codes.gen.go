@@ -103,19 +103,17 @@ func (r *CodeRepo) FindByID(ctx context.Context, code string) (Code, error) {
 	return *v, err
 }
 
-const sqlCodesFindAll = `-- name: codes.FindAll replica=ok
-SELECT "code", "label" FROM "codes" ORDER BY "code"`
+var opCodesFindAll = &runtime.Op{Name: "codes.FindAll", Table: "codes", Errs: errs, SQL: `-- name: codes.FindAll replica=ok
+SELECT "code", "label" FROM "codes" ORDER BY "code"`}
 
 // FindAll returns every row of table codes in primary key order, in memory.
 func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
-	rows, err := r.db.Query(ctx, sqlCodesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCode)
-	return items, wrapErr(err, "codes.FindAll", "codes")
+	return runtime.AllOp(ctx, r.db, opCodesFindAll, scanCode, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, opCodesFindAll.SQL)
 }
 
 const sqlCodesListFirst = `-- name: codes.List replica=ok
@@ -171,13 +169,12 @@ func (r *CodeRepo) Delete(ctx context.Context, code string) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlCodesCount = `-- name: codes.Count replica=ok
-SELECT count(*) FROM "codes"`
+var opCodesCount = &runtime.Op{Name: "codes.Count", Table: "codes", Errs: errs, SQL: `-- name: codes.Count replica=ok
+SELECT count(*) FROM "codes"`}
 
 // Count returns the number of rows of table codes.
 func (r *CodeRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCodesCount))
-	return n, wrapErr(err, "codes.Count", "codes")
+	return runtime.CountOp(ctx, r.db, opCodesCount)
 }
 
 var opCodesFindByIDs = &runtime.Op{Name: "codes.FindByIDs", Table: "codes", Errs: errs, SQL: `-- name: codes.FindByIDs replica=ok
@@ -207,26 +204,18 @@ func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error
 	return n, wrapErr(err, "codes.CreateMany", "codes")
 }
 
-const sqlCodesCreateManyReturning = `-- name: codes.CreateManyReturning
+var opCodesCreateManyReturning = &runtime.Op{Name: "codes.CreateManyReturning", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateManyReturning
 INSERT INTO "codes" ("code", "label")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "code", "label"`
+RETURNING "code", "label"`}
 
 // CreateManyReturning inserts rows into table codes in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]Code, error) {
-	if len(rows) == 0 {
-		return []Code{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "codes.CreateManyReturning", "codes")
-	}
-	res, err := r.db.Query(ctx, sqlCodesCreateManyReturning, runtime.Unnest(argsNewCode, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCode)
-	return items, wrapErr(err, "codes.CreateManyReturning", "codes")
+	return runtime.InsertManyOp(ctx, r.db, opCodesCreateManyReturning, rows, argsNewCode, scanCode)
 }
 
 var opCodesUpsertByCode = &runtime.Op{Name: "codes.UpsertByCode", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.UpsertByCode
@@ -283,31 +272,29 @@ var bulkCodesUpdates = &runtime.Bulk[*CodeKeyedUpdate]{
 	},
 }
 
-const sqlCodesUpdateMany = `-- name: codes.UpdateMany
+var opCodesUpdateMany = &runtime.Op{Name: "codes.UpdateMany", Table: "codes", Errs: errs, SQL: `-- name: codes.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "codes"."label") FROM "cpcgen_v" WHERE "codes"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table codes, all or none (see
 // runtime.UpdateMany).
 func (r *CodeRepo) UpdateMany(ctx context.Context, rows []CodeKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCodesUpdates, sqlCodesUpdateMany, rows)
-	return out, wrapErr(err, "codes.UpdateMany", "codes")
+	return runtime.UpdateMany(ctx, r.db, bulkCodesUpdates, opCodesUpdateMany, rows)
 }
 
-const sqlCodesUpdateManyReturning = `-- name: codes.UpdateManyReturning
+var opCodesUpdateManyReturning = &runtime.Op{Name: "codes.UpdateManyReturning", Table: "codes", Errs: errs, SQL: `-- name: codes.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "codes"."label") FROM "cpcgen_v" WHERE "codes"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "label")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpdate) ([]Code, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCodesUpdates, sqlCodesUpdateManyReturning, scanCode, rows)
-	return out, wrapErr(err, "codes.UpdateManyReturning", "codes")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCodesUpdates, opCodesUpdateManyReturning, scanCode, rows)
 }
 
 var bulkCodesKeys = &runtime.Bulk[*string]{
@@ -318,17 +305,16 @@ var bulkCodesKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlCodesDeleteMany = `-- name: codes.DeleteMany
+var opCodesDeleteMany = &runtime.Op{Name: "codes.DeleteMany", Table: "codes", Errs: errs, SQL: `-- name: codes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_new" AS (DELETE FROM "codes" USING "cpcgen_v" WHERE "codes"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table codes with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *CodeRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCodesKeys, sqlCodesDeleteMany, keys)
-	return out, wrapErr(err, "codes.DeleteMany", "codes")
+	return runtime.WriteMany(ctx, r.db, bulkCodesKeys, opCodesDeleteMany, keys)
 }
 
 var bulkCodesNew = &runtime.Bulk[*NewCode]{
@@ -341,27 +327,25 @@ var bulkCodesNew = &runtime.Bulk[*NewCode]{
 	},
 }
 
-const sqlCodesUpsertManyByCode = `-- name: codes.UpsertManyByCode
+var opCodesUpsertManyByCode = &runtime.Op{Name: "codes.UpsertManyByCode", Table: "codes", Errs: errs, SQL: `-- name: codes.UpsertManyByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "codes"."code" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "codes" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_ins" AS (INSERT INTO "codes" ("code", "label") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "label"),
 "cpcgen_new" AS (UPDATE "codes" SET "label" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "label")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."label" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."label" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."label" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."label" FROM "cpcgen_new"`}
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *CodeRepo) UpsertManyByCode(ctx context.Context, rows []NewCode) ([]Code, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCodesNew, sqlCodesUpsertManyByCode, scanCode, rows)
-	return out, wrapErr(err, "codes.UpsertManyByCode", "codes")
+	return runtime.UpsertMany(ctx, r.db, bulkCodesNew, opCodesUpsertManyByCode, scanCode, rows)
 }
 
-const sqlCodesCreateManyIfAbsentByCode = `-- name: codes.CreateManyIfAbsentByCode
+var opCodesCreateManyIfAbsentByCode = &runtime.Op{Name: "codes.CreateManyIfAbsentByCode", Table: "codes", Errs: errs, SQL: `-- name: codes.CreateManyIfAbsentByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "codes" ("code", "label") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "label")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."label" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."code", "codes"."label" FROM "cpcgen_v" JOIN "codes" ON "code" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."label" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."code", "codes"."label" FROM "cpcgen_v" JOIN "codes" ON "code" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CodeRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew, sqlCodesCreateManyIfAbsentByCode, scanCode, rows)
-	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByCode", "codes")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew, opCodesCreateManyIfAbsentByCode, scanCode, rows)
 }

@@ -192,7 +192,7 @@ func (r *DocRepo) Stream(ctx context.Context) iter.Seq2[Doc, error] {
 		return runtime.StreamError[Doc](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "docs.Stream", "docs") }, scanDoc, r.pick(sqlDocsFindAll, sqlDocsFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "docs.Stream", "docs") }, scanDoc, sqlDocsFindAll, tenant)
 }
 
 const sqlDocsListFirst = `-- name: docs.List replica=ok
@@ -334,11 +334,11 @@ func (r *DocRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlDocsHardDeleteMany = `-- name: docs.HardDeleteMany
+var opDocsHardDeleteMany = &runtime.Op{Name: "docs.HardDeleteMany", Table: "docs", Errs: errs, SQL: `-- name: docs.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_new" AS (DELETE FROM "docs" USING "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
@@ -348,15 +348,14 @@ func (r *DocRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, err
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkDocsKeys, sqlDocsHardDeleteMany, keys, tenant)
-	return out, wrapErr(err, "docs.HardDeleteMany", "docs")
+	return runtime.WriteMany(ctx, db, bulkDocsKeys, opDocsHardDeleteMany, keys, tenant)
 }
 
-const sqlDocsRestoreMany = `-- name: docs.RestoreMany
+var opDocsRestoreMany = &runtime.Op{Name: "docs.RestoreMany", Table: "docs", Errs: errs, SQL: `-- name: docs.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_new" AS (UPDATE "docs" SET "deleted_at" = NULL FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
@@ -366,8 +365,7 @@ func (r *DocRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error)
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkDocsKeys, sqlDocsRestoreMany, keys, tenant)
-	return out, wrapErr(err, "docs.RestoreMany", "docs")
+	return runtime.WriteMany(ctx, db, bulkDocsKeys, opDocsRestoreMany, keys, tenant)
 }
 
 const sqlDocsFindByIDs = `-- name: docs.FindByIDs replica=ok
@@ -418,12 +416,12 @@ func (r *DocRepo) CreateMany(ctx context.Context, rows []NewDoc) (int64, error) 
 	return tag.RowsAffected(), wrapErr(err, "docs.CreateMany", "docs")
 }
 
-const sqlDocsCreateManyReturning = `-- name: docs.CreateManyReturning
+var opDocsCreateManyReturning = &runtime.Op{Name: "docs.CreateManyReturning", Table: "docs", Errs: errs, Validate: true, SQL: `-- name: docs.CreateManyReturning
 INSERT INTO "docs" ("slug", "title", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "slug", "title", "deleted_at"`
+RETURNING "id", "org_id", "slug", "title", "deleted_at"`}
 
 // CreateManyReturning inserts rows into table docs in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
@@ -434,15 +432,7 @@ func (r *DocRepo) CreateManyReturning(ctx context.Context, rows []NewDoc) ([]Doc
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Doc{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "docs.CreateManyReturning", "docs")
-	}
-	res, err := db.Query(ctx, sqlDocsCreateManyReturning, append(runtime.Unnest(argsNewDoc, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanDoc)
-	return items, wrapErr(err, "docs.CreateManyReturning", "docs")
+	return runtime.InsertManyOp(ctx, db, opDocsCreateManyReturning, rows, argsNewDoc, scanDoc, tenant)
 }
 
 const sqlDocsUpsertByOrgIDAndSlug = `-- name: docs.UpsertByOrgIDAndSlug
@@ -528,12 +518,12 @@ var bulkDocsUpdates = &runtime.Bulk[*DocKeyedUpdate]{
 	},
 }
 
-const sqlDocsUpdateMany = `-- name: docs.UpdateMany
+var opDocsUpdateMany = &runtime.Op{Name: "docs.UpdateMany", Table: "docs", Errs: errs, SQL: `-- name: docs.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table docs, all or none (see
 // runtime.UpdateMany).
@@ -543,16 +533,15 @@ func (r *DocRepo) UpdateMany(ctx context.Context, rows []DocKeyedUpdate) (int64,
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkDocsUpdates, sqlDocsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "docs.UpdateMany", "docs")
+	return runtime.UpdateMany(ctx, db, bulkDocsUpdates, opDocsUpdateMany, rows, tenant)
 }
 
-const sqlDocsUpdateManyReturning = `-- name: docs.UpdateManyReturning
+var opDocsUpdateManyReturning = &runtime.Op{Name: "docs.UpdateManyReturning", Table: "docs", Errs: errs, SQL: `-- name: docs.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "slug", "title", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate) ([]Doc, error) {
@@ -561,8 +550,7 @@ func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkDocsUpdates, sqlDocsUpdateManyReturning, scanDoc, rows, tenant)
-	return out, wrapErr(err, "docs.UpdateManyReturning", "docs")
+	return runtime.UpdateManyReturning(ctx, db, bulkDocsUpdates, opDocsUpdateManyReturning, scanDoc, rows, tenant)
 }
 
 var bulkDocsKeys = &runtime.Bulk[*int64]{
@@ -573,11 +561,11 @@ var bulkDocsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlDocsDeleteMany = `-- name: docs.DeleteMany
+var opDocsDeleteMany = &runtime.Op{Name: "docs.DeleteMany", Table: "docs", Errs: errs, SQL: `-- name: docs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_new" AS (UPDATE "docs" SET "deleted_at" = now() FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table docs with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -587,8 +575,7 @@ func (r *DocRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkDocsKeys, sqlDocsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "docs.DeleteMany", "docs")
+	return runtime.WriteMany(ctx, db, bulkDocsKeys, opDocsDeleteMany, keys, tenant)
 }
 
 var bulkDocsNew = &runtime.Bulk[*NewDoc]{
@@ -601,12 +588,12 @@ var bulkDocsNew = &runtime.Bulk[*NewDoc]{
 	},
 }
 
-const sqlDocsUpsertManyByOrgIDAndSlug = `-- name: docs.UpsertManyByOrgIDAndSlug
+var opDocsUpsertManyByOrgIDAndSlug = &runtime.Op{Name: "docs.UpsertManyByOrgIDAndSlug", Table: "docs", Errs: errs, SQL: `-- name: docs.UpsertManyByOrgIDAndSlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "docs"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "docs" ON "org_id" = $3::uuid AND "slug" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_ins" AS (INSERT INTO "docs" ("slug", "title", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "slug") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "slug", "title", "deleted_at"),
 "cpcgen_new" AS (UPDATE "docs" SET "title" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "slug" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "slug", "title", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByOrgIDAndSlug is UpsertByOrgIDAndSlug for many rows (see
 // runtime.UpsertMany).
@@ -616,14 +603,13 @@ func (r *DocRepo) UpsertManyByOrgIDAndSlug(ctx context.Context, rows []NewDoc) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkDocsNew, sqlDocsUpsertManyByOrgIDAndSlug, scanDoc, rows, tenant)
-	return out, wrapErr(err, "docs.UpsertManyByOrgIDAndSlug", "docs")
+	return runtime.UpsertMany(ctx, db, bulkDocsNew, opDocsUpsertManyByOrgIDAndSlug, scanDoc, rows, tenant)
 }
 
-const sqlDocsCreateManyIfAbsentByOrgIDAndSlug = `-- name: docs.CreateManyIfAbsentByOrgIDAndSlug
+var opDocsCreateManyIfAbsentByOrgIDAndSlug = &runtime.Op{Name: "docs.CreateManyIfAbsentByOrgIDAndSlug", Table: "docs", Errs: errs, SQL: `-- name: docs.CreateManyIfAbsentByOrgIDAndSlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "docs" ("slug", "title", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "slug") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "slug", "title", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "docs"."id", "docs"."org_id", "docs"."slug", "docs"."title", "docs"."deleted_at" FROM "cpcgen_v" JOIN "docs" ON "org_id" = $3::uuid AND "slug" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "docs"."id", "docs"."org_id", "docs"."slug", "docs"."title", "docs"."deleted_at" FROM "cpcgen_v" JOIN "docs" ON "org_id" = $3::uuid AND "slug" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3`}
 
 // CreateManyIfAbsentByOrgIDAndSlug is CreateIfAbsentByOrgIDAndSlug for many rows
 // (see runtime.CreateManyIfAbsent).
@@ -633,6 +619,5 @@ func (r *DocRepo) CreateManyIfAbsentByOrgIDAndSlug(ctx context.Context, rows []N
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkDocsNew, sqlDocsCreateManyIfAbsentByOrgIDAndSlug, scanDoc, rows, tenant)
-	return out, created, wrapErr(err, "docs.CreateManyIfAbsentByOrgIDAndSlug", "docs")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkDocsNew, opDocsCreateManyIfAbsentByOrgIDAndSlug, scanDoc, rows, tenant)
 }

@@ -108,19 +108,17 @@ func (r *OrderRepo) FindByID(ctx context.Context, id int32) (Order, error) {
 	return *v, err
 }
 
-const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
-SELECT "id", "placed" FROM "orders" ORDER BY "id"`
+var opOrdersFindAll = &runtime.Op{Name: "orders.FindAll", Table: "orders", Errs: errs, SQL: `-- name: orders.FindAll replica=ok
+SELECT "id", "placed" FROM "orders" ORDER BY "id"`}
 
 // FindAll returns every row of table orders in primary key order, in memory.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrder)
-	return items, wrapErr(err, "orders.FindAll", "orders")
+	return runtime.AllOp(ctx, r.db, opOrdersFindAll, scanOrder, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -176,13 +174,12 @@ func (r *OrderRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrdersCount = `-- name: orders.Count replica=ok
-SELECT count(*) FROM "orders"`
+var opOrdersCount = &runtime.Op{Name: "orders.Count", Table: "orders", Errs: errs, SQL: `-- name: orders.Count replica=ok
+SELECT count(*) FROM "orders"`}
 
 // Count returns the number of rows of table orders.
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrdersCount))
-	return n, wrapErr(err, "orders.Count", "orders")
+	return runtime.CountOp(ctx, r.db, opOrdersCount)
 }
 
 var opOrdersFindByIDs = &runtime.Op{Name: "orders.FindByIDs", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByIDs replica=ok
@@ -213,26 +210,18 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
 
-const sqlOrdersCreateManyReturning = `-- name: orders.CreateManyReturning
+var opOrdersCreateManyReturning = &runtime.Op{Name: "orders.CreateManyReturning", Table: "orders", Errs: errs, Validate: true, SQL: `-- name: orders.CreateManyReturning
 INSERT INTO "orders" ("placed")
 SELECT COALESCE("u"."c1", now())
 FROM unnest($1::timestamptz[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "placed"`
+RETURNING "id", "placed"`}
 
 // CreateManyReturning inserts rows into table orders in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
-	if len(rows) == 0 {
-		return []Order{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
-	}
-	res, err := r.db.Query(ctx, sqlOrdersCreateManyReturning, runtime.Unnest(argsNewOrder, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrder)
-	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
+	return runtime.InsertManyOp(ctx, r.db, opOrdersCreateManyReturning, rows, argsNewOrder, scanOrder)
 }
 
 // OrderKeyedUpdate is one row's key and changes for UpdateMany.
@@ -251,31 +240,29 @@ var bulkOrdersUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	},
 }
 
-const sqlOrdersUpdateMany = `-- name: orders.UpdateMany
+var opOrdersUpdateMany = &runtime.Op{Name: "orders.UpdateMany", Table: "orders", Errs: errs, SQL: `-- name: orders.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orders" SET "placed" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."placed") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table orders, all or none (see
 // runtime.UpdateMany).
 func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateMany, rows)
-	return out, wrapErr(err, "orders.UpdateMany", "orders")
+	return runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateMany, rows)
 }
 
-const sqlOrdersUpdateManyReturning = `-- name: orders.UpdateManyReturning
+var opOrdersUpdateManyReturning = &runtime.Op{Name: "orders.UpdateManyReturning", Table: "orders", Errs: errs, SQL: `-- name: orders.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orders" SET "placed" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."placed") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "placed")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."placed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."placed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
-	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateManyReturning, scanOrder, rows)
 }
 
 var bulkOrdersKeys = &runtime.Bulk[*int32]{
@@ -286,17 +273,16 @@ var bulkOrdersKeys = &runtime.Bulk[*int32]{
 	},
 }
 
-const sqlOrdersDeleteMany = `-- name: orders.DeleteMany
+var opOrdersDeleteMany = &runtime.Op{Name: "orders.DeleteMany", Table: "orders", Errs: errs, SQL: `-- name: orders.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_new" AS (DELETE FROM "orders" USING "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table orders with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *OrderRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrdersKeys, sqlOrdersDeleteMany, keys)
-	return out, wrapErr(err, "orders.DeleteMany", "orders")
+	return runtime.WriteMany(ctx, r.db, bulkOrdersKeys, opOrdersDeleteMany, keys)
 }
 
 // LoadOrderItems returns the rows of table order_items of each of parents

@@ -140,19 +140,17 @@ func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
 	return *v, err
 }
 
-const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
-SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders" ORDER BY "id"`
+var opOrdersFindAll = &runtime.Op{Name: "orders.FindAll", Table: "orders", Errs: errs, SQL: `-- name: orders.FindAll replica=ok
+SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders" ORDER BY "id"`}
 
 // FindAll returns every row of table orders in primary key order, in memory.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrder)
-	return items, wrapErr(err, "orders.FindAll", "orders")
+	return runtime.AllOp(ctx, r.db, opOrdersFindAll, scanOrder, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -209,13 +207,12 @@ func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrdersCount = `-- name: orders.Count replica=ok
-SELECT count(*) FROM "orders"`
+var opOrdersCount = &runtime.Op{Name: "orders.Count", Table: "orders", Errs: errs, SQL: `-- name: orders.Count replica=ok
+SELECT count(*) FROM "orders"`}
 
 // Count returns the number of rows of table orders.
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrdersCount))
-	return n, wrapErr(err, "orders.Count", "orders")
+	return runtime.CountOp(ctx, r.db, opOrdersCount)
 }
 
 var opOrdersFindByIDs = &runtime.Op{Name: "orders.FindByIDs", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByIDs replica=ok
@@ -278,31 +275,29 @@ var bulkOrdersUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	},
 }
 
-const sqlOrdersUpdateMany = `-- name: orders.UpdateMany
+var opOrdersUpdateMany = &runtime.Op{Name: "orders.UpdateMany", Table: "orders", Errs: errs, SQL: `-- name: orders.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[]::"order_status"[], $5::boolean[], $6::text[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orders" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."user_id"), "placed_at" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."placed_at"), "status" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."status"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "orders"."note" END, "labels" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "orders"."labels") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table orders, all or none (see
 // runtime.UpdateMany).
 func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateMany, rows)
-	return out, wrapErr(err, "orders.UpdateMany", "orders")
+	return runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateMany, rows)
 }
 
-const sqlOrdersUpdateManyReturning = `-- name: orders.UpdateManyReturning
+var opOrdersUpdateManyReturning = &runtime.Op{Name: "orders.UpdateManyReturning", Table: "orders", Errs: errs, SQL: `-- name: orders.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[]::"order_status"[], $5::boolean[], $6::text[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orders" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."user_id"), "placed_at" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."placed_at"), "status" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."status"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "orders"."note" END, "labels" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "orders"."labels") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "placed_at", "status", "note", "labels")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."placed_at", "cpcgen_new"."status", "cpcgen_new"."note", "cpcgen_new"."labels" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."placed_at", "cpcgen_new"."status", "cpcgen_new"."note", "cpcgen_new"."labels" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
-	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateManyReturning, scanOrder, rows)
 }
 
 var bulkOrdersKeys = &runtime.Bulk[*uuid.UUID]{
@@ -313,17 +308,16 @@ var bulkOrdersKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlOrdersDeleteMany = `-- name: orders.DeleteMany
+var opOrdersDeleteMany = &runtime.Op{Name: "orders.DeleteMany", Table: "orders", Errs: errs, SQL: `-- name: orders.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_new" AS (DELETE FROM "orders" USING "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table orders with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *OrderRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrdersKeys, sqlOrdersDeleteMany, keys)
-	return out, wrapErr(err, "orders.DeleteMany", "orders")
+	return runtime.WriteMany(ctx, r.db, bulkOrdersKeys, opOrdersDeleteMany, keys)
 }
 
 var opOrdersListByUserID = &runtime.Op{Name: "orders.ListByUserID", Table: "orders", Errs: errs, SQL: `-- name: orders.ListByUserID replica=ok

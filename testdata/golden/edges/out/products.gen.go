@@ -158,19 +158,17 @@ func (r *ProductRepo) FindByID(ctx context.Context, id int64) (Product, error) {
 	return *v, err
 }
 
-const sqlProductsFindAll = `-- name: products.FindAll replica=ok
-SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products" ORDER BY "id"`
+var opProductsFindAll = &runtime.Op{Name: "products.FindAll", Table: "products", Errs: errs, SQL: `-- name: products.FindAll replica=ok
+SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products" ORDER BY "id"`}
 
 // FindAll returns every row of table products in primary key order, in memory.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
-	rows, err := r.db.Query(ctx, sqlProductsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanProduct)
-	return items, wrapErr(err, "products.FindAll", "products")
+	return runtime.AllOp(ctx, r.db, opProductsFindAll, scanProduct, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -227,13 +225,12 @@ func (r *ProductRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlProductsCount = `-- name: products.Count replica=ok
-SELECT count(*) FROM "products"`
+var opProductsCount = &runtime.Op{Name: "products.Count", Table: "products", Errs: errs, SQL: `-- name: products.Count replica=ok
+SELECT count(*) FROM "products"`}
 
 // Count returns the number of rows of table products.
 func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProductsCount))
-	return n, wrapErr(err, "products.Count", "products")
+	return runtime.CountOp(ctx, r.db, opProductsCount)
 }
 
 var opProductsFindByIDs = &runtime.Op{Name: "products.FindByIDs", Table: "products", Errs: errs, SQL: `-- name: products.FindByIDs replica=ok
@@ -336,31 +333,29 @@ var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	},
 }
 
-const sqlProductsUpdateMany = `-- name: products.UpdateMany
+var opProductsUpdateMany = &runtime.Op{Name: "products.UpdateMany", Table: "products", Errs: errs, SQL: `-- name: products.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::text[], $4::text[], $5::jsonb[], $6::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "products" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "products"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "products"."name"), "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "products"."tags"), "attrs" = COALESCE("cpcgen_v"."cpcgen_5", "products"."attrs"), "price" = COALESCE("cpcgen_v"."cpcgen_6", "products"."price") FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table products, all or none (see
 // runtime.UpdateMany).
 func (r *ProductRepo) UpdateMany(ctx context.Context, rows []ProductKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateMany, rows)
-	return out, wrapErr(err, "products.UpdateMany", "products")
+	return runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, opProductsUpdateMany, rows)
 }
 
-const sqlProductsUpdateManyReturning = `-- name: products.UpdateManyReturning
+var opProductsUpdateManyReturning = &runtime.Op{Name: "products.UpdateManyReturning", Table: "products", Errs: errs, SQL: `-- name: products.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::text[], $4::text[], $5::jsonb[], $6::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "products" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "products"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "products"."name"), "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "products"."tags"), "attrs" = COALESCE("cpcgen_v"."cpcgen_5", "products"."attrs"), "price" = COALESCE("cpcgen_v"."cpcgen_6", "products"."price") FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "tags", "attrs", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."attrs", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."attrs", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
-	return out, wrapErr(err, "products.UpdateManyReturning", "products")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, opProductsUpdateManyReturning, scanProduct, rows)
 }
 
 var bulkProductsKeys = &runtime.Bulk[*int64]{
@@ -371,17 +366,16 @@ var bulkProductsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlProductsDeleteMany = `-- name: products.DeleteMany
+var opProductsDeleteMany = &runtime.Op{Name: "products.DeleteMany", Table: "products", Errs: errs, SQL: `-- name: products.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_new" AS (DELETE FROM "products" USING "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table products with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *ProductRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkProductsKeys, sqlProductsDeleteMany, keys)
-	return out, wrapErr(err, "products.DeleteMany", "products")
+	return runtime.WriteMany(ctx, r.db, bulkProductsKeys, opProductsDeleteMany, keys)
 }
 
 var bulkProductsNew = &runtime.Bulk[*NewProduct]{
@@ -397,29 +391,27 @@ var bulkProductsNew = &runtime.Bulk[*NewProduct]{
 	},
 }
 
-const sqlProductsUpsertManyBySKU = `-- name: products.UpsertManyBySKU
+var opProductsUpsertManyBySKU = &runtime.Op{Name: "products.UpsertManyBySKU", Table: "products", Errs: errs, SQL: `-- name: products.UpsertManyBySKU
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3"::text[], '{}'::text[]) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", '{}'::jsonb) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::varchar[], $2::text[], $3::text[], $4::jsonb[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "products"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_ins" AS (INSERT INTO "products" ("sku", "name", "tags", "attrs", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "sku", "name", "tags", "attrs", "price"),
 "cpcgen_new" AS (UPDATE "products" SET "name" = "cpcgen_v"."cpcgen_i2", "tags" = COALESCE("cpcgen_v"."cpcgen_3"::text[], "products"."tags"), "attrs" = COALESCE("cpcgen_v"."cpcgen_4", "products"."attrs"), "price" = "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "tags", "attrs", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."tags", "cpcgen_ins"."attrs", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."attrs", "cpcgen_new"."price" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."tags", "cpcgen_ins"."attrs", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."attrs", "cpcgen_new"."price" FROM "cpcgen_new"`}
 
 // UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ProductRepo) UpsertManyBySKU(ctx context.Context, rows []NewProduct) ([]Product, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew, sqlProductsUpsertManyBySKU, scanProduct, rows)
-	return out, wrapErr(err, "products.UpsertManyBySKU", "products")
+	return runtime.UpsertMany(ctx, r.db, bulkProductsNew, opProductsUpsertManyBySKU, scanProduct, rows)
 }
 
-const sqlProductsCreateManyIfAbsentBySKU = `-- name: products.CreateManyIfAbsentBySKU
+var opProductsCreateManyIfAbsentBySKU = &runtime.Op{Name: "products.CreateManyIfAbsentBySKU", Table: "products", Errs: errs, SQL: `-- name: products.CreateManyIfAbsentBySKU
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3"::text[], '{}'::text[]) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", '{}'::jsonb) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::varchar[], $2::text[], $3::text[], $4::jsonb[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "products" ("sku", "name", "tags", "attrs", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "sku", "name", "tags", "attrs", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."tags", "cpcgen_ins"."attrs", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "products"."id", "products"."sku", "products"."name", "products"."tags", "products"."attrs", "products"."price" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."tags", "cpcgen_ins"."attrs", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "products"."id", "products"."sku", "products"."name", "products"."tags", "products"."attrs", "products"."price" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProduct) ([]Product, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew, sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
-	return out, created, wrapErr(err, "products.CreateManyIfAbsentBySKU", "products")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew, opProductsCreateManyIfAbsentBySKU, scanProduct, rows)
 }
 
 // LoadStocks returns the rows of table stock of each of parents (stock.product_id

@@ -116,19 +116,17 @@ func (r *WarehouseRepo) FindByID(ctx context.Context, code string) (Warehouse, e
 	return *v, err
 }
 
-const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
-SELECT "code"::text, "name" FROM "warehouses" ORDER BY "code"`
+var opWarehousesFindAll = &runtime.Op{Name: "warehouses.FindAll", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindAll replica=ok
+SELECT "code"::text, "name" FROM "warehouses" ORDER BY "code"`}
 
 // FindAll returns every row of table warehouses in primary key order, in memory.
 func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
-	rows, err := r.db.Query(ctx, sqlWarehousesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanWarehouse)
-	return items, wrapErr(err, "warehouses.FindAll", "warehouses")
+	return runtime.AllOp(ctx, r.db, opWarehousesFindAll, scanWarehouse, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, sqlWarehousesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, opWarehousesFindAll.SQL)
 }
 
 const sqlWarehousesListFirst = `-- name: warehouses.List replica=ok
@@ -185,13 +183,12 @@ func (r *WarehouseRepo) Delete(ctx context.Context, code string) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlWarehousesCount = `-- name: warehouses.Count replica=ok
-SELECT count(*) FROM "warehouses"`
+var opWarehousesCount = &runtime.Op{Name: "warehouses.Count", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.Count replica=ok
+SELECT count(*) FROM "warehouses"`}
 
 // Count returns the number of rows of table warehouses.
 func (r *WarehouseRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlWarehousesCount))
-	return n, wrapErr(err, "warehouses.Count", "warehouses")
+	return runtime.CountOp(ctx, r.db, opWarehousesCount)
 }
 
 var opWarehousesFindByIDs = &runtime.Op{Name: "warehouses.FindByIDs", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindByIDs replica=ok
@@ -221,26 +218,18 @@ func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (in
 	return n, wrapErr(err, "warehouses.CreateMany", "warehouses")
 }
 
-const sqlWarehousesCreateManyReturning = `-- name: warehouses.CreateManyReturning
+var opWarehousesCreateManyReturning = &runtime.Op{Name: "warehouses.CreateManyReturning", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.CreateManyReturning
 INSERT INTO "warehouses" ("code", "name")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "code"::text, "name"`
+RETURNING "code"::text, "name"`}
 
 // CreateManyReturning inserts rows into table warehouses in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
-	if len(rows) == 0 {
-		return []Warehouse{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
-	}
-	res, err := r.db.Query(ctx, sqlWarehousesCreateManyReturning, runtime.Unnest(argsNewWarehouse, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanWarehouse)
-	return items, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
+	return runtime.InsertManyOp(ctx, r.db, opWarehousesCreateManyReturning, rows, argsNewWarehouse, scanWarehouse)
 }
 
 var opWarehousesUpsertByCode = &runtime.Op{Name: "warehouses.UpsertByCode", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.UpsertByCode
@@ -297,31 +286,29 @@ var bulkWarehousesUpdates = &runtime.Bulk[*WarehouseKeyedUpdate]{
 	},
 }
 
-const sqlWarehousesUpdateMany = `-- name: warehouses.UpdateMany
+var opWarehousesUpdateMany = &runtime.Op{Name: "warehouses.UpdateMany", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "warehouses" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."name") FROM "cpcgen_v" WHERE "warehouses"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table warehouses, all or none (see
 // runtime.UpdateMany).
 func (r *WarehouseRepo) UpdateMany(ctx context.Context, rows []WarehouseKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateMany, rows)
-	return out, wrapErr(err, "warehouses.UpdateMany", "warehouses")
+	return runtime.UpdateMany(ctx, r.db, bulkWarehousesUpdates, opWarehousesUpdateMany, rows)
 }
 
-const sqlWarehousesUpdateManyReturning = `-- name: warehouses.UpdateManyReturning
+var opWarehousesUpdateManyReturning = &runtime.Op{Name: "warehouses.UpdateManyReturning", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "warehouses" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."name") FROM "cpcgen_v" WHERE "warehouses"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []WarehouseKeyedUpdate) ([]Warehouse, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateManyReturning, scanWarehouse, rows)
-	return out, wrapErr(err, "warehouses.UpdateManyReturning", "warehouses")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, opWarehousesUpdateManyReturning, scanWarehouse, rows)
 }
 
 var bulkWarehousesKeys = &runtime.Bulk[*string]{
@@ -332,17 +319,16 @@ var bulkWarehousesKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlWarehousesDeleteMany = `-- name: warehouses.DeleteMany
+var opWarehousesDeleteMany = &runtime.Op{Name: "warehouses.DeleteMany", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
 "cpcgen_new" AS (DELETE FROM "warehouses" USING "cpcgen_v" WHERE "warehouses"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table warehouses with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *WarehouseRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkWarehousesKeys, sqlWarehousesDeleteMany, keys)
-	return out, wrapErr(err, "warehouses.DeleteMany", "warehouses")
+	return runtime.WriteMany(ctx, r.db, bulkWarehousesKeys, opWarehousesDeleteMany, keys)
 }
 
 var bulkWarehousesNew = &runtime.Bulk[*NewWarehouse]{
@@ -355,29 +341,27 @@ var bulkWarehousesNew = &runtime.Bulk[*NewWarehouse]{
 	},
 }
 
-const sqlWarehousesUpsertManyByCode = `-- name: warehouses.UpsertManyByCode
+var opWarehousesUpsertManyByCode = &runtime.Op{Name: "warehouses.UpsertManyByCode", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.UpsertManyByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "warehouses"."code" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
 "cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name"),
 "cpcgen_new" AS (UPDATE "warehouses" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *WarehouseRepo) UpsertManyByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkWarehousesNew, sqlWarehousesUpsertManyByCode, scanWarehouse, rows)
-	return out, wrapErr(err, "warehouses.UpsertManyByCode", "warehouses")
+	return runtime.UpsertMany(ctx, r.db, bulkWarehousesNew, opWarehousesUpsertManyByCode, scanWarehouse, rows)
 }
 
-const sqlWarehousesCreateManyIfAbsentByCode = `-- name: warehouses.CreateManyIfAbsentByCode
+var opWarehousesCreateManyIfAbsentByCode = &runtime.Op{Name: "warehouses.CreateManyIfAbsentByCode", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.CreateManyIfAbsentByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "warehouses"."code"::text, "warehouses"."name" FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "warehouses"."code"::text, "warehouses"."name" FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew, sqlWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
-	return out, created, wrapErr(err, "warehouses.CreateManyIfAbsentByCode", "warehouses")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew, opWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
 }
 
 // LoadStocks returns the rows of table stock of each of parents

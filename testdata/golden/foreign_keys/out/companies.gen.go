@@ -111,19 +111,17 @@ func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, erro
 	return *v, err
 }
 
-const sqlCompaniesFindAll = `-- name: companies.FindAll replica=ok
-SELECT "id", "name" FROM "companies" ORDER BY "id"`
+var opCompaniesFindAll = &runtime.Op{Name: "companies.FindAll", Table: "companies", Errs: errs, SQL: `-- name: companies.FindAll replica=ok
+SELECT "id", "name" FROM "companies" ORDER BY "id"`}
 
 // FindAll returns every row of table companies in primary key order, in memory.
 func (r *CompanyRepo) FindAll(ctx context.Context) ([]Company, error) {
-	rows, err := r.db.Query(ctx, sqlCompaniesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCompany)
-	return items, wrapErr(err, "companies.FindAll", "companies")
+	return runtime.AllOp(ctx, r.db, opCompaniesFindAll, scanCompany, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "companies.Stream", "companies") }, scanCompany, sqlCompaniesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "companies.Stream", "companies") }, scanCompany, opCompaniesFindAll.SQL)
 }
 
 const sqlCompaniesListFirst = `-- name: companies.List replica=ok
@@ -180,13 +178,12 @@ func (r *CompanyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlCompaniesCount = `-- name: companies.Count replica=ok
-SELECT count(*) FROM "companies"`
+var opCompaniesCount = &runtime.Op{Name: "companies.Count", Table: "companies", Errs: errs, SQL: `-- name: companies.Count replica=ok
+SELECT count(*) FROM "companies"`}
 
 // Count returns the number of rows of table companies.
 func (r *CompanyRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCompaniesCount))
-	return n, wrapErr(err, "companies.Count", "companies")
+	return runtime.CountOp(ctx, r.db, opCompaniesCount)
 }
 
 var opCompaniesFindByIDs = &runtime.Op{Name: "companies.FindByIDs", Table: "companies", Errs: errs, SQL: `-- name: companies.FindByIDs replica=ok
@@ -217,26 +214,18 @@ func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64,
 	return n, wrapErr(err, "companies.CreateMany", "companies")
 }
 
-const sqlCompaniesCreateManyReturning = `-- name: companies.CreateManyReturning
+var opCompaniesCreateManyReturning = &runtime.Op{Name: "companies.CreateManyReturning", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.CreateManyReturning
 INSERT INTO "companies" ("id", "name")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2"
 FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // CreateManyReturning inserts rows into table companies in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany) ([]Company, error) {
-	if len(rows) == 0 {
-		return []Company{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "companies.CreateManyReturning", "companies")
-	}
-	res, err := r.db.Query(ctx, sqlCompaniesCreateManyReturning, runtime.Unnest(argsNewCompany, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCompany)
-	return items, wrapErr(err, "companies.CreateManyReturning", "companies")
+	return runtime.InsertManyOp(ctx, r.db, opCompaniesCreateManyReturning, rows, argsNewCompany, scanCompany)
 }
 
 var opCompaniesUpsertByName = &runtime.Op{Name: "companies.UpsertByName", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.UpsertByName
@@ -293,31 +282,29 @@ var bulkCompaniesUpdates = &runtime.Bulk[*CompanyKeyedUpdate]{
 	},
 }
 
-const sqlCompaniesUpdateMany = `-- name: companies.UpdateMany
+var opCompaniesUpdateMany = &runtime.Op{Name: "companies.UpdateMany", Table: "companies", Errs: errs, SQL: `-- name: companies.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "companies" ON "companies"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table companies, all or none (see
 // runtime.UpdateMany).
 func (r *CompanyRepo) UpdateMany(ctx context.Context, rows []CompanyKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCompaniesUpdates, sqlCompaniesUpdateMany, rows)
-	return out, wrapErr(err, "companies.UpdateMany", "companies")
+	return runtime.UpdateMany(ctx, r.db, bulkCompaniesUpdates, opCompaniesUpdateMany, rows)
 }
 
-const sqlCompaniesUpdateManyReturning = `-- name: companies.UpdateManyReturning
+var opCompaniesUpdateManyReturning = &runtime.Op{Name: "companies.UpdateManyReturning", Table: "companies", Errs: errs, SQL: `-- name: companies.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "companies" ON "companies"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CompanyRepo) UpdateManyReturning(ctx context.Context, rows []CompanyKeyedUpdate) ([]Company, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCompaniesUpdates, sqlCompaniesUpdateManyReturning, scanCompany, rows)
-	return out, wrapErr(err, "companies.UpdateManyReturning", "companies")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCompaniesUpdates, opCompaniesUpdateManyReturning, scanCompany, rows)
 }
 
 var bulkCompaniesKeys = &runtime.Bulk[*uuid.UUID]{
@@ -328,17 +315,16 @@ var bulkCompaniesKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlCompaniesDeleteMany = `-- name: companies.DeleteMany
+var opCompaniesDeleteMany = &runtime.Op{Name: "companies.DeleteMany", Table: "companies", Errs: errs, SQL: `-- name: companies.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "companies" ON "companies"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
 "cpcgen_new" AS (DELETE FROM "companies" USING "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table companies with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *CompanyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCompaniesKeys, sqlCompaniesDeleteMany, keys)
-	return out, wrapErr(err, "companies.DeleteMany", "companies")
+	return runtime.WriteMany(ctx, r.db, bulkCompaniesKeys, opCompaniesDeleteMany, keys)
 }
 
 var bulkCompaniesNew = &runtime.Bulk[*NewCompany]{
@@ -351,29 +337,27 @@ var bulkCompaniesNew = &runtime.Bulk[*NewCompany]{
 	},
 }
 
-const sqlCompaniesUpsertManyByName = `-- name: companies.UpsertManyByName
+var opCompaniesUpsertManyByName = &runtime.Op{Name: "companies.UpsertManyByName", Table: "companies", Errs: errs, SQL: `-- name: companies.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "companies"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "companies" ON "name" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
 "cpcgen_ins" AS (INSERT INTO "companies" ("id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"),
 "cpcgen_new" AS (UPDATE "companies" SET "name" = "companies"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *CompanyRepo) UpsertManyByName(ctx context.Context, rows []NewCompany) ([]Company, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCompaniesNew, sqlCompaniesUpsertManyByName, scanCompany, rows)
-	return out, wrapErr(err, "companies.UpsertManyByName", "companies")
+	return runtime.UpsertMany(ctx, r.db, bulkCompaniesNew, opCompaniesUpsertManyByName, scanCompany, rows)
 }
 
-const sqlCompaniesCreateManyIfAbsentByName = `-- name: companies.CreateManyIfAbsentByName
+var opCompaniesCreateManyIfAbsentByName = &runtime.Op{Name: "companies.CreateManyIfAbsentByName", Table: "companies", Errs: errs, SQL: `-- name: companies.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "companies" ("id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "companies"."id", "companies"."name" FROM "cpcgen_v" JOIN "companies" ON "name" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "companies"."id", "companies"."name" FROM "cpcgen_v" JOIN "companies" ON "name" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CompanyRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCompany) ([]Company, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCompaniesNew, sqlCompaniesCreateManyIfAbsentByName, scanCompany, rows)
-	return out, created, wrapErr(err, "companies.CreateManyIfAbsentByName", "companies")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCompaniesNew, opCompaniesCreateManyIfAbsentByName, scanCompany, rows)
 }
 
 // LoadDepartments returns the rows of table departments of each of parents

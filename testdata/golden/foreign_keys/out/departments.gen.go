@@ -118,19 +118,17 @@ func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department
 	return *v, err
 }
 
-const sqlDepartmentsFindAll = `-- name: departments.FindAll replica=ok
-SELECT "id", "company_id", "name" FROM "departments" ORDER BY "id"`
+var opDepartmentsFindAll = &runtime.Op{Name: "departments.FindAll", Table: "departments", Errs: errs, SQL: `-- name: departments.FindAll replica=ok
+SELECT "id", "company_id", "name" FROM "departments" ORDER BY "id"`}
 
 // FindAll returns every row of table departments in primary key order, in memory.
 func (r *DepartmentRepo) FindAll(ctx context.Context) ([]Department, error) {
-	rows, err := r.db.Query(ctx, sqlDepartmentsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanDepartment)
-	return items, wrapErr(err, "departments.FindAll", "departments")
+	return runtime.AllOp(ctx, r.db, opDepartmentsFindAll, scanDepartment, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "departments.Stream", "departments") }, scanDepartment, sqlDepartmentsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "departments.Stream", "departments") }, scanDepartment, opDepartmentsFindAll.SQL)
 }
 
 const sqlDepartmentsListFirst = `-- name: departments.List replica=ok
@@ -187,13 +185,12 @@ func (r *DepartmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error)
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlDepartmentsCount = `-- name: departments.Count replica=ok
-SELECT count(*) FROM "departments"`
+var opDepartmentsCount = &runtime.Op{Name: "departments.Count", Table: "departments", Errs: errs, SQL: `-- name: departments.Count replica=ok
+SELECT count(*) FROM "departments"`}
 
 // Count returns the number of rows of table departments.
 func (r *DepartmentRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlDepartmentsCount))
-	return n, wrapErr(err, "departments.Count", "departments")
+	return runtime.CountOp(ctx, r.db, opDepartmentsCount)
 }
 
 var opDepartmentsFindByIDs = &runtime.Op{Name: "departments.FindByIDs", Table: "departments", Errs: errs, SQL: `-- name: departments.FindByIDs replica=ok
@@ -224,26 +221,18 @@ func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (
 	return n, wrapErr(err, "departments.CreateMany", "departments")
 }
 
-const sqlDepartmentsCreateManyReturning = `-- name: departments.CreateManyReturning
+var opDepartmentsCreateManyReturning = &runtime.Op{Name: "departments.CreateManyReturning", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.CreateManyReturning
 INSERT INTO "departments" ("id", "company_id", "name")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3"
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "company_id", "name"`
+RETURNING "id", "company_id", "name"`}
 
 // CreateManyReturning inserts rows into table departments in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepartment) ([]Department, error) {
-	if len(rows) == 0 {
-		return []Department{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "departments.CreateManyReturning", "departments")
-	}
-	res, err := r.db.Query(ctx, sqlDepartmentsCreateManyReturning, runtime.Unnest(argsNewDepartment, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanDepartment)
-	return items, wrapErr(err, "departments.CreateManyReturning", "departments")
+	return runtime.InsertManyOp(ctx, r.db, opDepartmentsCreateManyReturning, rows, argsNewDepartment, scanDepartment)
 }
 
 var opDepartmentsUpsertByCompanyIDAndName = &runtime.Op{Name: "departments.UpsertByCompanyIDAndName", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.UpsertByCompanyIDAndName
@@ -302,31 +291,29 @@ var bulkDepartmentsUpdates = &runtime.Bulk[*DepartmentKeyedUpdate]{
 	},
 }
 
-const sqlDepartmentsUpdateMany = `-- name: departments.UpdateMany
+var opDepartmentsUpdateMany = &runtime.Op{Name: "departments.UpdateMany", Table: "departments", Errs: errs, SQL: `-- name: departments.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "departments" ON "departments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table departments, all or none (see
 // runtime.UpdateMany).
 func (r *DepartmentRepo) UpdateMany(ctx context.Context, rows []DepartmentKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkDepartmentsUpdates, sqlDepartmentsUpdateMany, rows)
-	return out, wrapErr(err, "departments.UpdateMany", "departments")
+	return runtime.UpdateMany(ctx, r.db, bulkDepartmentsUpdates, opDepartmentsUpdateMany, rows)
 }
 
-const sqlDepartmentsUpdateManyReturning = `-- name: departments.UpdateManyReturning
+var opDepartmentsUpdateManyReturning = &runtime.Op{Name: "departments.UpdateManyReturning", Table: "departments", Errs: errs, SQL: `-- name: departments.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "departments" ON "departments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "company_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DepartmentRepo) UpdateManyReturning(ctx context.Context, rows []DepartmentKeyedUpdate) ([]Department, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDepartmentsUpdates, sqlDepartmentsUpdateManyReturning, scanDepartment, rows)
-	return out, wrapErr(err, "departments.UpdateManyReturning", "departments")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkDepartmentsUpdates, opDepartmentsUpdateManyReturning, scanDepartment, rows)
 }
 
 var bulkDepartmentsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -337,17 +324,16 @@ var bulkDepartmentsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlDepartmentsDeleteMany = `-- name: departments.DeleteMany
+var opDepartmentsDeleteMany = &runtime.Op{Name: "departments.DeleteMany", Table: "departments", Errs: errs, SQL: `-- name: departments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "departments" ON "departments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
 "cpcgen_new" AS (DELETE FROM "departments" USING "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table departments with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *DepartmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkDepartmentsKeys, sqlDepartmentsDeleteMany, keys)
-	return out, wrapErr(err, "departments.DeleteMany", "departments")
+	return runtime.WriteMany(ctx, r.db, bulkDepartmentsKeys, opDepartmentsDeleteMany, keys)
 }
 
 var bulkDepartmentsNew = &runtime.Bulk[*NewDepartment]{
@@ -363,30 +349,28 @@ var bulkDepartmentsNew = &runtime.Bulk[*NewDepartment]{
 	},
 }
 
-const sqlDepartmentsUpsertManyByCompanyIDAndName = `-- name: departments.UpsertManyByCompanyIDAndName
+var opDepartmentsUpsertManyByCompanyIDAndName = &runtime.Op{Name: "departments.UpsertManyByCompanyIDAndName", Table: "departments", Errs: errs, SQL: `-- name: departments.UpsertManyByCompanyIDAndName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "departments"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "departments" ON "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
 "cpcgen_ins" AS (INSERT INTO "departments" ("id", "company_id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("company_id", "name") DO NOTHING RETURNING "id", "company_id", "name"),
 "cpcgen_new" AS (UPDATE "departments" SET "company_id" = "departments"."company_id" FROM "cpcgen_v" WHERE "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "company_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByCompanyIDAndName is UpsertByCompanyIDAndName for many rows (see
 // runtime.UpsertMany).
 func (r *DepartmentRepo) UpsertManyByCompanyIDAndName(ctx context.Context, rows []NewDepartment) ([]Department, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkDepartmentsNew, sqlDepartmentsUpsertManyByCompanyIDAndName, scanDepartment, rows)
-	return out, wrapErr(err, "departments.UpsertManyByCompanyIDAndName", "departments")
+	return runtime.UpsertMany(ctx, r.db, bulkDepartmentsNew, opDepartmentsUpsertManyByCompanyIDAndName, scanDepartment, rows)
 }
 
-const sqlDepartmentsCreateManyIfAbsentByCompanyIDAndName = `-- name: departments.CreateManyIfAbsentByCompanyIDAndName
+var opDepartmentsCreateManyIfAbsentByCompanyIDAndName = &runtime.Op{Name: "departments.CreateManyIfAbsentByCompanyIDAndName", Table: "departments", Errs: errs, SQL: `-- name: departments.CreateManyIfAbsentByCompanyIDAndName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "departments" ("id", "company_id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("company_id", "name") DO NOTHING RETURNING "id", "company_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "departments"."id", "departments"."company_id", "departments"."name" FROM "cpcgen_v" JOIN "departments" ON "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "departments"."id", "departments"."company_id", "departments"."name" FROM "cpcgen_v" JOIN "departments" ON "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByCompanyIDAndName is CreateIfAbsentByCompanyIDAndName for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *DepartmentRepo) CreateManyIfAbsentByCompanyIDAndName(ctx context.Context, rows []NewDepartment) ([]Department, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDepartmentsNew, sqlDepartmentsCreateManyIfAbsentByCompanyIDAndName, scanDepartment, rows)
-	return out, created, wrapErr(err, "departments.CreateManyIfAbsentByCompanyIDAndName", "departments")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkDepartmentsNew, opDepartmentsCreateManyIfAbsentByCompanyIDAndName, scanDepartment, rows)
 }
 
 var opDepartmentsListByCompanyID = &runtime.Op{Name: "departments.ListByCompanyID", Table: "departments", Errs: errs, SQL: `-- name: departments.ListByCompanyID replica=ok

@@ -138,19 +138,17 @@ func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error)
 	return *v, err
 }
 
-const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
-SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees" ORDER BY "id"`
+var opEmployeesFindAll = &runtime.Op{Name: "employees.FindAll", Table: "employees", Errs: errs, SQL: `-- name: employees.FindAll replica=ok
+SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees" ORDER BY "id"`}
 
 // FindAll returns every row of table employees in primary key order, in memory.
 func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
-	rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanEmployee)
-	return items, wrapErr(err, "employees.FindAll", "employees")
+	return runtime.AllOp(ctx, r.db, opEmployeesFindAll, scanEmployee, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, sqlEmployeesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, opEmployeesFindAll.SQL)
 }
 
 const sqlEmployeesListFirst = `-- name: employees.List replica=ok
@@ -208,13 +206,12 @@ func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlEmployeesCount = `-- name: employees.Count replica=ok
-SELECT count(*) FROM "employees"`
+var opEmployeesCount = &runtime.Op{Name: "employees.Count", Table: "employees", Errs: errs, SQL: `-- name: employees.Count replica=ok
+SELECT count(*) FROM "employees"`}
 
 // Count returns the number of rows of table employees.
 func (r *EmployeeRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEmployeesCount))
-	return n, wrapErr(err, "employees.Count", "employees")
+	return runtime.CountOp(ctx, r.db, opEmployeesCount)
 }
 
 var opEmployeesFindByIDs = &runtime.Op{Name: "employees.FindByIDs", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByIDs replica=ok
@@ -244,26 +241,18 @@ func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int6
 	return n, wrapErr(err, "employees.CreateMany", "employees")
 }
 
-const sqlEmployeesCreateManyReturning = `-- name: employees.CreateManyReturning
+var opEmployeesCreateManyReturning = &runtime.Op{Name: "employees.CreateManyReturning", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.CreateManyReturning
 INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
 FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "department_id", "manager_id", "email", "name"`
+RETURNING "id", "department_id", "manager_id", "email", "name"`}
 
 // CreateManyReturning inserts rows into table employees in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
-	if len(rows) == 0 {
-		return []Employee{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
-	}
-	res, err := r.db.Query(ctx, sqlEmployeesCreateManyReturning, runtime.Unnest(argsNewEmployee, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanEmployee)
-	return items, wrapErr(err, "employees.CreateManyReturning", "employees")
+	return runtime.InsertManyOp(ctx, r.db, opEmployeesCreateManyReturning, rows, argsNewEmployee, scanEmployee)
 }
 
 var opEmployeesUpsertByEmail = &runtime.Op{Name: "employees.UpsertByEmail", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.UpsertByEmail
@@ -326,31 +315,29 @@ var bulkEmployeesUpdates = &runtime.Bulk[*EmployeeKeyedUpdate]{
 	},
 }
 
-const sqlEmployeesUpdateMany = `-- name: employees.UpdateMany
+var opEmployeesUpdateMany = &runtime.Op{Name: "employees.UpdateMany", Table: "employees", Errs: errs, SQL: `-- name: employees.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::bigint[], $5::varchar[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table employees, all or none (see
 // runtime.UpdateMany).
 func (r *EmployeeRepo) UpdateMany(ctx context.Context, rows []EmployeeKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateMany, rows)
-	return out, wrapErr(err, "employees.UpdateMany", "employees")
+	return runtime.UpdateMany(ctx, r.db, bulkEmployeesUpdates, opEmployeesUpdateMany, rows)
 }
 
-const sqlEmployeesUpdateManyReturning = `-- name: employees.UpdateManyReturning
+var opEmployeesUpdateManyReturning = &runtime.Op{Name: "employees.UpdateManyReturning", Table: "employees", Errs: errs, SQL: `-- name: employees.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::bigint[], $5::varchar[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeKeyedUpdate) ([]Employee, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateManyReturning, scanEmployee, rows)
-	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, opEmployeesUpdateManyReturning, scanEmployee, rows)
 }
 
 var bulkEmployeesKeys = &runtime.Bulk[*int64]{
@@ -361,17 +348,16 @@ var bulkEmployeesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlEmployeesDeleteMany = `-- name: employees.DeleteMany
+var opEmployeesDeleteMany = &runtime.Op{Name: "employees.DeleteMany", Table: "employees", Errs: errs, SQL: `-- name: employees.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_new" AS (DELETE FROM "employees" USING "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table employees with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *EmployeeRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkEmployeesKeys, sqlEmployeesDeleteMany, keys)
-	return out, wrapErr(err, "employees.DeleteMany", "employees")
+	return runtime.WriteMany(ctx, r.db, bulkEmployeesKeys, opEmployeesDeleteMany, keys)
 }
 
 var bulkEmployeesNew = &runtime.Bulk[*NewEmployee]{
@@ -386,29 +372,27 @@ var bulkEmployeesNew = &runtime.Bulk[*NewEmployee]{
 	},
 }
 
-const sqlEmployeesUpsertManyByEmail = `-- name: employees.UpsertManyByEmail
+var opEmployeesUpsertManyByEmail = &runtime.Op{Name: "employees.UpsertManyByEmail", Table: "employees", Errs: errs, SQL: `-- name: employees.UpsertManyByEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "employees"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "employees" ON "email" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_ins" AS (INSERT INTO "employees" ("department_id", "manager_id", "email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "department_id", "manager_id", "email", "name"),
 "cpcgen_new" AS (UPDATE "employees" SET "department_id" = "cpcgen_v"."cpcgen_i1", "manager_id" = "cpcgen_v"."cpcgen_i2", "name" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *EmployeeRepo) UpsertManyByEmail(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkEmployeesNew, sqlEmployeesUpsertManyByEmail, scanEmployee, rows)
-	return out, wrapErr(err, "employees.UpsertManyByEmail", "employees")
+	return runtime.UpsertMany(ctx, r.db, bulkEmployeesNew, opEmployeesUpsertManyByEmail, scanEmployee, rows)
 }
 
-const sqlEmployeesCreateManyIfAbsentByEmail = `-- name: employees.CreateManyIfAbsentByEmail
+var opEmployeesCreateManyIfAbsentByEmail = &runtime.Op{Name: "employees.CreateManyIfAbsentByEmail", Table: "employees", Errs: errs, SQL: `-- name: employees.CreateManyIfAbsentByEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "employees" ("department_id", "manager_id", "email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "department_id", "manager_id", "email", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "employees"."id", "employees"."department_id", "employees"."manager_id", "employees"."email", "employees"."name" FROM "cpcgen_v" JOIN "employees" ON "email" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "employees"."id", "employees"."department_id", "employees"."manager_id", "employees"."email", "employees"."name" FROM "cpcgen_v" JOIN "employees" ON "email" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *EmployeeRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewEmployee) ([]Employee, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkEmployeesNew, sqlEmployeesCreateManyIfAbsentByEmail, scanEmployee, rows)
-	return out, created, wrapErr(err, "employees.CreateManyIfAbsentByEmail", "employees")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkEmployeesNew, opEmployeesCreateManyIfAbsentByEmail, scanEmployee, rows)
 }
 
 var opEmployeesListByDepartmentID = &runtime.Op{Name: "employees.ListByDepartmentID", Table: "employees", Errs: errs, SQL: `-- name: employees.ListByDepartmentID replica=ok

@@ -110,19 +110,17 @@ func (r *StoreItemRepo) FindByID(ctx context.Context, id int64) (StoreItem, erro
 	return *v, err
 }
 
-const sqlStoreItemsFindAll = `-- name: store_items.FindAll replica=ok
-SELECT "id", "store_id", "sku" FROM "store_items" ORDER BY "id"`
+var opStoreItemsFindAll = &runtime.Op{Name: "store_items.FindAll", Table: "store_items", Errs: errs, SQL: `-- name: store_items.FindAll replica=ok
+SELECT "id", "store_id", "sku" FROM "store_items" ORDER BY "id"`}
 
 // FindAll returns every row of table store_items in primary key order, in memory.
 func (r *StoreItemRepo) FindAll(ctx context.Context) ([]StoreItem, error) {
-	rows, err := r.db.Query(ctx, sqlStoreItemsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanStoreItem)
-	return items, wrapErr(err, "store_items.FindAll", "store_items")
+	return runtime.AllOp(ctx, r.db, opStoreItemsFindAll, scanStoreItem, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StoreItemRepo) Stream(ctx context.Context) iter.Seq2[StoreItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store_items.Stream", "store_items") }, scanStoreItem, sqlStoreItemsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store_items.Stream", "store_items") }, scanStoreItem, opStoreItemsFindAll.SQL)
 }
 
 const sqlStoreItemsListFirst = `-- name: store_items.List replica=ok
@@ -179,13 +177,12 @@ func (r *StoreItemRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlStoreItemsCount = `-- name: store_items.Count replica=ok
-SELECT count(*) FROM "store_items"`
+var opStoreItemsCount = &runtime.Op{Name: "store_items.Count", Table: "store_items", Errs: errs, SQL: `-- name: store_items.Count replica=ok
+SELECT count(*) FROM "store_items"`}
 
 // Count returns the number of rows of table store_items.
 func (r *StoreItemRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlStoreItemsCount))
-	return n, wrapErr(err, "store_items.Count", "store_items")
+	return runtime.CountOp(ctx, r.db, opStoreItemsCount)
 }
 
 var opStoreItemsFindByIDs = &runtime.Op{Name: "store_items.FindByIDs", Table: "store_items", Errs: errs, SQL: `-- name: store_items.FindByIDs replica=ok
@@ -215,26 +212,18 @@ func (r *StoreItemRepo) CreateMany(ctx context.Context, rows []NewStoreItem) (in
 	return n, wrapErr(err, "store_items.CreateMany", "store_items")
 }
 
-const sqlStoreItemsCreateManyReturning = `-- name: store_items.CreateManyReturning
+var opStoreItemsCreateManyReturning = &runtime.Op{Name: "store_items.CreateManyReturning", Table: "store_items", Errs: errs, Validate: true, SQL: `-- name: store_items.CreateManyReturning
 INSERT INTO "store_items" ("store_id", "sku")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "store_id", "sku"`
+RETURNING "id", "store_id", "sku"`}
 
 // CreateManyReturning inserts rows into table store_items in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *StoreItemRepo) CreateManyReturning(ctx context.Context, rows []NewStoreItem) ([]StoreItem, error) {
-	if len(rows) == 0 {
-		return []StoreItem{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "store_items.CreateManyReturning", "store_items")
-	}
-	res, err := r.db.Query(ctx, sqlStoreItemsCreateManyReturning, runtime.Unnest(argsNewStoreItem, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanStoreItem)
-	return items, wrapErr(err, "store_items.CreateManyReturning", "store_items")
+	return runtime.InsertManyOp(ctx, r.db, opStoreItemsCreateManyReturning, rows, argsNewStoreItem, scanStoreItem)
 }
 
 // StoreItemKeyedUpdate is one row's key and changes for UpdateMany.
@@ -254,31 +243,29 @@ var bulkStoreItemsUpdates = &runtime.Bulk[*StoreItemKeyedUpdate]{
 	},
 }
 
-const sqlStoreItemsUpdateMany = `-- name: store_items.UpdateMany
+var opStoreItemsUpdateMany = &runtime.Op{Name: "store_items.UpdateMany", Table: "store_items", Errs: errs, SQL: `-- name: store_items.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store_items" ON "store_items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table store_items, all or none (see
 // runtime.UpdateMany).
 func (r *StoreItemRepo) UpdateMany(ctx context.Context, rows []StoreItemKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkStoreItemsUpdates, sqlStoreItemsUpdateMany, rows)
-	return out, wrapErr(err, "store_items.UpdateMany", "store_items")
+	return runtime.UpdateMany(ctx, r.db, bulkStoreItemsUpdates, opStoreItemsUpdateMany, rows)
 }
 
-const sqlStoreItemsUpdateManyReturning = `-- name: store_items.UpdateManyReturning
+var opStoreItemsUpdateManyReturning = &runtime.Op{Name: "store_items.UpdateManyReturning", Table: "store_items", Errs: errs, SQL: `-- name: store_items.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store_items" ON "store_items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "sku")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."sku" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."sku" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *StoreItemRepo) UpdateManyReturning(ctx context.Context, rows []StoreItemKeyedUpdate) ([]StoreItem, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkStoreItemsUpdates, sqlStoreItemsUpdateManyReturning, scanStoreItem, rows)
-	return out, wrapErr(err, "store_items.UpdateManyReturning", "store_items")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkStoreItemsUpdates, opStoreItemsUpdateManyReturning, scanStoreItem, rows)
 }
 
 var bulkStoreItemsKeys = &runtime.Bulk[*int64]{
@@ -289,17 +276,16 @@ var bulkStoreItemsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlStoreItemsDeleteMany = `-- name: store_items.DeleteMany
+var opStoreItemsDeleteMany = &runtime.Op{Name: "store_items.DeleteMany", Table: "store_items", Errs: errs, SQL: `-- name: store_items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store_items" ON "store_items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store_items"),
 "cpcgen_new" AS (DELETE FROM "store_items" USING "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table store_items with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *StoreItemRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkStoreItemsKeys, sqlStoreItemsDeleteMany, keys)
-	return out, wrapErr(err, "store_items.DeleteMany", "store_items")
+	return runtime.WriteMany(ctx, r.db, bulkStoreItemsKeys, opStoreItemsDeleteMany, keys)
 }
 
 var opStoreItemsListByStoreID = &runtime.Op{Name: "store_items.ListByStoreID", Table: "store_items", Errs: errs, SQL: `-- name: store_items.ListByStoreID replica=ok

@@ -108,19 +108,17 @@ func (r *TxRepo) FindByID(ctx context.Context, id int64) (Tx, error) {
 	return *v, err
 }
 
-const sqlTxFindAll = `-- name: tx.FindAll replica=ok
-SELECT "id", "store_id", "amount" FROM "tx" ORDER BY "id"`
+var opTxFindAll = &runtime.Op{Name: "tx.FindAll", Table: "tx", Errs: errs, SQL: `-- name: tx.FindAll replica=ok
+SELECT "id", "store_id", "amount" FROM "tx" ORDER BY "id"`}
 
 // FindAll returns every row of table tx in primary key order, in memory.
 func (r *TxRepo) FindAll(ctx context.Context) ([]Tx, error) {
-	rows, err := r.db.Query(ctx, sqlTxFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanTx)
-	return items, wrapErr(err, "tx.FindAll", "tx")
+	return runtime.AllOp(ctx, r.db, opTxFindAll, scanTx, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TxRepo) Stream(ctx context.Context) iter.Seq2[Tx, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tx.Stream", "tx") }, scanTx, sqlTxFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tx.Stream", "tx") }, scanTx, opTxFindAll.SQL)
 }
 
 const sqlTxListFirst = `-- name: tx.List replica=ok
@@ -176,13 +174,12 @@ func (r *TxRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlTxCount = `-- name: tx.Count replica=ok
-SELECT count(*) FROM "tx"`
+var opTxCount = &runtime.Op{Name: "tx.Count", Table: "tx", Errs: errs, SQL: `-- name: tx.Count replica=ok
+SELECT count(*) FROM "tx"`}
 
 // Count returns the number of rows of table tx.
 func (r *TxRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTxCount))
-	return n, wrapErr(err, "tx.Count", "tx")
+	return runtime.CountOp(ctx, r.db, opTxCount)
 }
 
 var opTxFindByIDs = &runtime.Op{Name: "tx.FindByIDs", Table: "tx", Errs: errs, SQL: `-- name: tx.FindByIDs replica=ok
@@ -212,26 +209,18 @@ func (r *TxRepo) CreateMany(ctx context.Context, rows []NewTx) (int64, error) {
 	return n, wrapErr(err, "tx.CreateMany", "tx")
 }
 
-const sqlTxCreateManyReturning = `-- name: tx.CreateManyReturning
+var opTxCreateManyReturning = &runtime.Op{Name: "tx.CreateManyReturning", Table: "tx", Errs: errs, Validate: true, SQL: `-- name: tx.CreateManyReturning
 INSERT INTO "tx" ("store_id", "amount")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bigint[], $2::numeric(12,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "store_id", "amount"`
+RETURNING "id", "store_id", "amount"`}
 
 // CreateManyReturning inserts rows into table tx in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *TxRepo) CreateManyReturning(ctx context.Context, rows []NewTx) ([]Tx, error) {
-	if len(rows) == 0 {
-		return []Tx{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "tx.CreateManyReturning", "tx")
-	}
-	res, err := r.db.Query(ctx, sqlTxCreateManyReturning, runtime.Unnest(argsNewTx, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTx)
-	return items, wrapErr(err, "tx.CreateManyReturning", "tx")
+	return runtime.InsertManyOp(ctx, r.db, opTxCreateManyReturning, rows, argsNewTx, scanTx)
 }
 
 // TxKeyedUpdate is one row's key and changes for UpdateMany.
@@ -251,31 +240,29 @@ var bulkTxUpdates = &runtime.Bulk[*TxKeyedUpdate]{
 	},
 }
 
-const sqlTxUpdateMany = `-- name: tx.UpdateMany
+var opTxUpdateMany = &runtime.Op{Name: "tx.UpdateMany", Table: "tx", Errs: errs, SQL: `-- name: tx.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tx" ON "tx"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tx"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table tx, all or none (see
 // runtime.UpdateMany).
 func (r *TxRepo) UpdateMany(ctx context.Context, rows []TxKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkTxUpdates, sqlTxUpdateMany, rows)
-	return out, wrapErr(err, "tx.UpdateMany", "tx")
+	return runtime.UpdateMany(ctx, r.db, bulkTxUpdates, opTxUpdateMany, rows)
 }
 
-const sqlTxUpdateManyReturning = `-- name: tx.UpdateManyReturning
+var opTxUpdateManyReturning = &runtime.Op{Name: "tx.UpdateManyReturning", Table: "tx", Errs: errs, SQL: `-- name: tx.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tx" ON "tx"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tx"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "amount")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TxRepo) UpdateManyReturning(ctx context.Context, rows []TxKeyedUpdate) ([]Tx, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTxUpdates, sqlTxUpdateManyReturning, scanTx, rows)
-	return out, wrapErr(err, "tx.UpdateManyReturning", "tx")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkTxUpdates, opTxUpdateManyReturning, scanTx, rows)
 }
 
 var bulkTxKeys = &runtime.Bulk[*int64]{
@@ -286,17 +273,16 @@ var bulkTxKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlTxDeleteMany = `-- name: tx.DeleteMany
+var opTxDeleteMany = &runtime.Op{Name: "tx.DeleteMany", Table: "tx", Errs: errs, SQL: `-- name: tx.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tx" ON "tx"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tx"),
 "cpcgen_new" AS (DELETE FROM "tx" USING "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table tx with the keys given, as Delete does (see
 // runtime.WriteMany).
 func (r *TxRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkTxKeys, sqlTxDeleteMany, keys)
-	return out, wrapErr(err, "tx.DeleteMany", "tx")
+	return runtime.WriteMany(ctx, r.db, bulkTxKeys, opTxDeleteMany, keys)
 }
 
 var opTxListByStoreID = &runtime.Op{Name: "tx.ListByStoreID", Table: "tx", Errs: errs, SQL: `-- name: tx.ListByStoreID replica=ok

@@ -223,19 +223,17 @@ func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
 	return *v, err
 }
 
-const sqlMaybesFindAll = `-- name: maybes.FindAll replica=ok
-SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes" ORDER BY "id"`
+var opMaybesFindAll = &runtime.Op{Name: "maybes.FindAll", Table: "maybes", Errs: errs, SQL: `-- name: maybes.FindAll replica=ok
+SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes" ORDER BY "id"`}
 
 // FindAll returns every row of table maybes in primary key order, in memory.
 func (r *MaybeRepo) FindAll(ctx context.Context) ([]Maybe, error) {
-	rows, err := r.db.Query(ctx, sqlMaybesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanMaybe)
-	return items, wrapErr(err, "maybes.FindAll", "maybes")
+	return runtime.AllOp(ctx, r.db, opMaybesFindAll, scanMaybe, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "maybes.Stream", "maybes") }, scanMaybe, sqlMaybesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "maybes.Stream", "maybes") }, scanMaybe, opMaybesFindAll.SQL)
 }
 
 const sqlMaybesListFirst = `-- name: maybes.List replica=ok
@@ -293,13 +291,12 @@ func (r *MaybeRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlMaybesCount = `-- name: maybes.Count replica=ok
-SELECT count(*) FROM "maybes"`
+var opMaybesCount = &runtime.Op{Name: "maybes.Count", Table: "maybes", Errs: errs, SQL: `-- name: maybes.Count replica=ok
+SELECT count(*) FROM "maybes"`}
 
 // Count returns the number of rows of table maybes.
 func (r *MaybeRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlMaybesCount))
-	return n, wrapErr(err, "maybes.Count", "maybes")
+	return runtime.CountOp(ctx, r.db, opMaybesCount)
 }
 
 var opMaybesFindByIDs = &runtime.Op{Name: "maybes.FindByIDs", Table: "maybes", Errs: errs, SQL: `-- name: maybes.FindByIDs replica=ok
@@ -398,31 +395,29 @@ var bulkMaybesUpdates = &runtime.Bulk[*MaybeKeyedUpdate]{
 	},
 }
 
-const sqlMaybesUpdateMany = `-- name: maybes.UpdateMany
+var opMaybesUpdateMany = &runtime.Op{Name: "maybes.UpdateMany", Table: "maybes", Errs: errs, SQL: `-- name: maybes.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::text[], $4::boolean[], $5::varchar[], $6::boolean[], $7::boolean[], $8::boolean[], $9::smallint[], $10::boolean[], $11::integer[], $12::boolean[], $13::bigint[], $14::boolean[], $15::numeric(18,2)[], $16::boolean[], $17::double precision[], $18::boolean[], $19::date[], $20::boolean[], $21::timestamptz[], $22::boolean[], $23::timestamp[], $24::boolean[], $25::jsonb[], $26::boolean[], $27::bytea[], $28::boolean[], $29::inet[], $30::boolean[], $31::text[], $32::boolean[], $33::uuid[], $34::boolean[], $35::text[]::"color"[], $36::boolean[], $37::text[], $38::boolean[], $39::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_30", "cpcgen_31", "cpcgen_32", "cpcgen_33", "cpcgen_34", "cpcgen_35", "cpcgen_36", "cpcgen_37", "cpcgen_38", "cpcgen_39", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "maybes" ON "maybes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "maybes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "maybes" SET "name" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "maybes"."name" END, "code" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "maybes"."code" END, "active" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "maybes"."active" END, "n16" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "maybes"."n16" END, "n32" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "maybes"."n32" END, "n64" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "maybes"."n64" END, "amount" = CASE WHEN "cpcgen_v"."cpcgen_14" THEN "cpcgen_v"."cpcgen_15" ELSE "maybes"."amount" END, "ratio" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "maybes"."ratio" END, "day" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "maybes"."day" END, "at" = CASE WHEN "cpcgen_v"."cpcgen_20" THEN "cpcgen_v"."cpcgen_21" ELSE "maybes"."at" END, "local_at" = CASE WHEN "cpcgen_v"."cpcgen_22" THEN "cpcgen_v"."cpcgen_23" ELSE "maybes"."local_at" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_24" THEN "cpcgen_v"."cpcgen_25" ELSE "maybes"."doc" END, "blob" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "maybes"."blob" END, "addr" = CASE WHEN "cpcgen_v"."cpcgen_28" THEN "cpcgen_v"."cpcgen_29" ELSE "maybes"."addr" END, "tags" = CASE WHEN "cpcgen_v"."cpcgen_30" THEN "cpcgen_v"."cpcgen_31"::text[] ELSE "maybes"."tags" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_32" THEN "cpcgen_v"."cpcgen_33" ELSE "maybes"."ref" END, "color" = CASE WHEN "cpcgen_v"."cpcgen_34" THEN "cpcgen_v"."cpcgen_35" ELSE "maybes"."color" END, "colors" = CASE WHEN "cpcgen_v"."cpcgen_36" THEN "cpcgen_v"."cpcgen_37"::text[]::"color"[] ELSE "maybes"."colors" END, "hint" = CASE WHEN "cpcgen_v"."cpcgen_38" THEN "cpcgen_v"."cpcgen_39" ELSE "maybes"."hint" END FROM "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table maybes, all or none (see
 // runtime.UpdateMany).
 func (r *MaybeRepo) UpdateMany(ctx context.Context, rows []MaybeKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkMaybesUpdates, sqlMaybesUpdateMany, rows)
-	return out, wrapErr(err, "maybes.UpdateMany", "maybes")
+	return runtime.UpdateMany(ctx, r.db, bulkMaybesUpdates, opMaybesUpdateMany, rows)
 }
 
-const sqlMaybesUpdateManyReturning = `-- name: maybes.UpdateManyReturning
+var opMaybesUpdateManyReturning = &runtime.Op{Name: "maybes.UpdateManyReturning", Table: "maybes", Errs: errs, SQL: `-- name: maybes.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::text[], $4::boolean[], $5::varchar[], $6::boolean[], $7::boolean[], $8::boolean[], $9::smallint[], $10::boolean[], $11::integer[], $12::boolean[], $13::bigint[], $14::boolean[], $15::numeric(18,2)[], $16::boolean[], $17::double precision[], $18::boolean[], $19::date[], $20::boolean[], $21::timestamptz[], $22::boolean[], $23::timestamp[], $24::boolean[], $25::jsonb[], $26::boolean[], $27::bytea[], $28::boolean[], $29::inet[], $30::boolean[], $31::text[], $32::boolean[], $33::uuid[], $34::boolean[], $35::text[]::"color"[], $36::boolean[], $37::text[], $38::boolean[], $39::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_30", "cpcgen_31", "cpcgen_32", "cpcgen_33", "cpcgen_34", "cpcgen_35", "cpcgen_36", "cpcgen_37", "cpcgen_38", "cpcgen_39", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "maybes" ON "maybes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "maybes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "maybes" SET "name" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "maybes"."name" END, "code" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "maybes"."code" END, "active" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "maybes"."active" END, "n16" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "maybes"."n16" END, "n32" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "maybes"."n32" END, "n64" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "maybes"."n64" END, "amount" = CASE WHEN "cpcgen_v"."cpcgen_14" THEN "cpcgen_v"."cpcgen_15" ELSE "maybes"."amount" END, "ratio" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "maybes"."ratio" END, "day" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "maybes"."day" END, "at" = CASE WHEN "cpcgen_v"."cpcgen_20" THEN "cpcgen_v"."cpcgen_21" ELSE "maybes"."at" END, "local_at" = CASE WHEN "cpcgen_v"."cpcgen_22" THEN "cpcgen_v"."cpcgen_23" ELSE "maybes"."local_at" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_24" THEN "cpcgen_v"."cpcgen_25" ELSE "maybes"."doc" END, "blob" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "maybes"."blob" END, "addr" = CASE WHEN "cpcgen_v"."cpcgen_28" THEN "cpcgen_v"."cpcgen_29" ELSE "maybes"."addr" END, "tags" = CASE WHEN "cpcgen_v"."cpcgen_30" THEN "cpcgen_v"."cpcgen_31"::text[] ELSE "maybes"."tags" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_32" THEN "cpcgen_v"."cpcgen_33" ELSE "maybes"."ref" END, "color" = CASE WHEN "cpcgen_v"."cpcgen_34" THEN "cpcgen_v"."cpcgen_35" ELSE "maybes"."color" END, "colors" = CASE WHEN "cpcgen_v"."cpcgen_36" THEN "cpcgen_v"."cpcgen_37"::text[]::"color"[] ELSE "maybes"."colors" END, "hint" = CASE WHEN "cpcgen_v"."cpcgen_38" THEN "cpcgen_v"."cpcgen_39" ELSE "maybes"."hint" END FROM "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."n16", "cpcgen_new"."n32", "cpcgen_new"."n64", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."day", "cpcgen_new"."at", "cpcgen_new"."local_at", "cpcgen_new"."doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."tags", "cpcgen_new"."ref", "cpcgen_new"."color", "cpcgen_new"."colors"::text[], "cpcgen_new"."hint" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."n16", "cpcgen_new"."n32", "cpcgen_new"."n64", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."day", "cpcgen_new"."at", "cpcgen_new"."local_at", "cpcgen_new"."doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."tags", "cpcgen_new"."ref", "cpcgen_new"."color", "cpcgen_new"."colors"::text[], "cpcgen_new"."hint" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MaybeRepo) UpdateManyReturning(ctx context.Context, rows []MaybeKeyedUpdate) ([]Maybe, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMaybesUpdates, sqlMaybesUpdateManyReturning, scanMaybe, rows)
-	return out, wrapErr(err, "maybes.UpdateManyReturning", "maybes")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkMaybesUpdates, opMaybesUpdateManyReturning, scanMaybe, rows)
 }
 
 var bulkMaybesKeys = &runtime.Bulk[*uuid.UUID]{
@@ -433,15 +428,14 @@ var bulkMaybesKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlMaybesDeleteMany = `-- name: maybes.DeleteMany
+var opMaybesDeleteMany = &runtime.Op{Name: "maybes.DeleteMany", Table: "maybes", Errs: errs, SQL: `-- name: maybes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "maybes" ON "maybes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "maybes"),
 "cpcgen_new" AS (DELETE FROM "maybes" USING "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table maybes with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *MaybeRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkMaybesKeys, sqlMaybesDeleteMany, keys)
-	return out, wrapErr(err, "maybes.DeleteMany", "maybes")
+	return runtime.WriteMany(ctx, r.db, bulkMaybesKeys, opMaybesDeleteMany, keys)
 }

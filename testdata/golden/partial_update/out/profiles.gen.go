@@ -150,19 +150,17 @@ func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
 	return *v, err
 }
 
-const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
-SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles" ORDER BY "id"`
+var opProfilesFindAll = &runtime.Op{Name: "profiles.FindAll", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindAll replica=ok
+SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles" ORDER BY "id"`}
 
 // FindAll returns every row of table profiles in primary key order, in memory.
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
-	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanProfile)
-	return items, wrapErr(err, "profiles.FindAll", "profiles")
+	return runtime.AllOp(ctx, r.db, opProfilesFindAll, scanProfile, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, opProfilesFindAll.SQL)
 }
 
 const sqlProfilesListFirst = `-- name: profiles.List replica=ok
@@ -220,13 +218,12 @@ func (r *ProfileRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlProfilesCount = `-- name: profiles.Count replica=ok
-SELECT count(*) FROM "profiles"`
+var opProfilesCount = &runtime.Op{Name: "profiles.Count", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Count replica=ok
+SELECT count(*) FROM "profiles"`}
 
 // Count returns the number of rows of table profiles.
 func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProfilesCount))
-	return n, wrapErr(err, "profiles.Count", "profiles")
+	return runtime.CountOp(ctx, r.db, opProfilesCount)
 }
 
 var opProfilesFindByIDs = &runtime.Op{Name: "profiles.FindByIDs", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByIDs replica=ok
@@ -261,26 +258,18 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 	return n, wrapErr(err, "profiles.CreateMany", "profiles")
 }
 
-const sqlProfilesCreateManyReturning = `-- name: profiles.CreateManyReturning
+var opProfilesCreateManyReturning = &runtime.Op{Name: "profiles.CreateManyReturning", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateManyReturning
 INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 0), CASE WHEN "u"."c4" THEN "u"."c5" ELSE 'carpe diem'::text END, COALESCE("u"."c6", FALSE), COALESCE("u"."c7", '{"theme":"dark","beta":false}'::jsonb)
 FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[], $6::boolean[], $7::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
+RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`}
 
 // CreateManyReturning inserts rows into table profiles in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
-	if len(rows) == 0 {
-		return []Profile{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
-	}
-	res, err := r.db.Query(ctx, sqlProfilesCreateManyReturning, runtime.Unnest(argsNewProfile, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanProfile)
-	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
+	return runtime.InsertManyOp(ctx, r.db, opProfilesCreateManyReturning, rows, argsNewProfile, scanProfile)
 }
 
 var opProfilesUpsertByHandle = &runtime.Op{Name: "profiles.UpsertByHandle", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.UpsertByHandle
@@ -348,31 +337,29 @@ var bulkProfilesUpdates = &runtime.Bulk[*ProfileKeyedUpdate]{
 	},
 }
 
-const sqlProfilesUpdateMany = `-- name: profiles.UpdateMany
+var opProfilesUpdateMany = &runtime.Op{Name: "profiles.UpdateMany", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::boolean[], $4::text[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table profiles, all or none (see
 // runtime.UpdateMany).
 func (r *ProfileRepo) UpdateMany(ctx context.Context, rows []ProfileKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateMany, rows)
-	return out, wrapErr(err, "profiles.UpdateMany", "profiles")
+	return runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, opProfilesUpdateMany, rows)
 }
 
-const sqlProfilesUpdateManyReturning = `-- name: profiles.UpdateManyReturning
+var opProfilesUpdateManyReturning = &runtime.Op{Name: "profiles.UpdateManyReturning", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::boolean[], $4::text[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKeyedUpdate) ([]Profile, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateManyReturning, scanProfile, rows)
-	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, opProfilesUpdateManyReturning, scanProfile, rows)
 }
 
 var bulkProfilesKeys = &runtime.Bulk[*int64]{
@@ -383,17 +370,16 @@ var bulkProfilesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlProfilesDeleteMany = `-- name: profiles.DeleteMany
+var opProfilesDeleteMany = &runtime.Op{Name: "profiles.DeleteMany", Table: "profiles", Errs: errs, SQL: `-- name: profiles.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_new" AS (DELETE FROM "profiles" USING "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table profiles with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkProfilesKeys, sqlProfilesDeleteMany, keys)
-	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
+	return runtime.WriteMany(ctx, r.db, bulkProfilesKeys, opProfilesDeleteMany, keys)
 }
 
 var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
@@ -411,27 +397,25 @@ var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
 	},
 }
 
-const sqlProfilesUpsertManyByHandle = `-- name: profiles.UpsertManyByHandle
+var opProfilesUpsertManyByHandle = &runtime.Op{Name: "profiles.UpsertManyByHandle", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpsertManyByHandle
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 0) AS "cpcgen_i3", CASE WHEN "cpcgen_u"."cpcgen_4" THEN "cpcgen_u"."cpcgen_5" ELSE 'carpe diem'::text END AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_6", FALSE) AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_7", '{"theme":"dark","beta":false}'::jsonb) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[], $6::boolean[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "profiles"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "profiles" ON "handle" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_ins" AS (INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("handle") DO NOTHING RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"),
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = "cpcgen_v"."cpcgen_i2", "karma" = COALESCE("cpcgen_v"."cpcgen_3", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_6", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_7", "profiles"."settings") FROM "cpcgen_v" WHERE "handle" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new"`}
 
 // UpsertManyByHandle is UpsertByHandle for many rows (see runtime.UpsertMany).
 func (r *ProfileRepo) UpsertManyByHandle(ctx context.Context, rows []NewProfile) ([]Profile, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew, sqlProfilesUpsertManyByHandle, scanProfile, rows)
-	return out, wrapErr(err, "profiles.UpsertManyByHandle", "profiles")
+	return runtime.UpsertMany(ctx, r.db, bulkProfilesNew, opProfilesUpsertManyByHandle, scanProfile, rows)
 }
 
-const sqlProfilesCreateManyIfAbsentByHandle = `-- name: profiles.CreateManyIfAbsentByHandle
+var opProfilesCreateManyIfAbsentByHandle = &runtime.Op{Name: "profiles.CreateManyIfAbsentByHandle", Table: "profiles", Errs: errs, SQL: `-- name: profiles.CreateManyIfAbsentByHandle
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 0) AS "cpcgen_i3", CASE WHEN "cpcgen_u"."cpcgen_4" THEN "cpcgen_u"."cpcgen_5" ELSE 'carpe diem'::text END AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_6", FALSE) AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_7", '{"theme":"dark","beta":false}'::jsonb) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[], $6::boolean[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("handle") DO NOTHING RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."id", "profiles"."handle", "profiles"."bio", "profiles"."karma", "profiles"."motto", "profiles"."verified", "profiles"."settings" FROM "cpcgen_v" JOIN "profiles" ON "handle" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."id", "profiles"."handle", "profiles"."bio", "profiles"."karma", "profiles"."motto", "profiles"."verified", "profiles"."settings" FROM "cpcgen_v" JOIN "profiles" ON "handle" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByHandle is CreateIfAbsentByHandle for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProfileRepo) CreateManyIfAbsentByHandle(ctx context.Context, rows []NewProfile) ([]Profile, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew, sqlProfilesCreateManyIfAbsentByHandle, scanProfile, rows)
-	return out, created, wrapErr(err, "profiles.CreateManyIfAbsentByHandle", "profiles")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew, opProfilesCreateManyIfAbsentByHandle, scanProfile, rows)
 }

@@ -136,19 +136,17 @@ func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
 	return *v, err
 }
 
-const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
-SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries" ORDER BY "id"`
+var opEntriesFindAll = &runtime.Op{Name: "entries.FindAll", Table: "entries", Errs: errs, SQL: `-- name: entries.FindAll replica=ok
+SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries" ORDER BY "id"`}
 
 // FindAll returns every row of table entries in primary key order, in memory.
 func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
-	rows, err := r.db.Query(ctx, sqlEntriesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanEntry)
-	return items, wrapErr(err, "entries.FindAll", "entries")
+	return runtime.AllOp(ctx, r.db, opEntriesFindAll, scanEntry, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, opEntriesFindAll.SQL)
 }
 
 const sqlEntriesListFirst = `-- name: entries.List replica=ok
@@ -206,13 +204,12 @@ func (r *EntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlEntriesCount = `-- name: entries.Count replica=ok
-SELECT count(*) FROM "entries"`
+var opEntriesCount = &runtime.Op{Name: "entries.Count", Table: "entries", Errs: errs, SQL: `-- name: entries.Count replica=ok
+SELECT count(*) FROM "entries"`}
 
 // Count returns the number of rows of table entries.
 func (r *EntryRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEntriesCount))
-	return n, wrapErr(err, "entries.Count", "entries")
+	return runtime.CountOp(ctx, r.db, opEntriesCount)
 }
 
 var opEntriesFindByIDs = &runtime.Op{Name: "entries.FindByIDs", Table: "entries", Errs: errs, SQL: `-- name: entries.FindByIDs replica=ok
@@ -243,26 +240,18 @@ func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, err
 	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
 
-const sqlEntriesCreateManyReturning = `-- name: entries.CreateManyReturning
+var opEntriesCreateManyReturning = &runtime.Op{Name: "entries.CreateManyReturning", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateManyReturning
 INSERT INTO "entries" ("account_id", "kind", "amount", "memo", "booked_at")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", now())
 FROM unnest($1::bigint[], $2::text[]::"entry_kind"[], $3::numeric(18,2)[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
+RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`}
 
 // CreateManyReturning inserts rows into table entries in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
-	if len(rows) == 0 {
-		return []Entry{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
-	}
-	res, err := r.db.Query(ctx, sqlEntriesCreateManyReturning, runtime.Unnest(argsNewEntry, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanEntry)
-	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
+	return runtime.InsertManyOp(ctx, r.db, opEntriesCreateManyReturning, rows, argsNewEntry, scanEntry)
 }
 
 // EntryKeyedUpdate is one row's key and changes for UpdateMany.
@@ -286,31 +275,29 @@ var bulkEntriesUpdates = &runtime.Bulk[*EntryKeyedUpdate]{
 	},
 }
 
-const sqlEntriesUpdateMany = `-- name: entries.UpdateMany
+var opEntriesUpdateMany = &runtime.Op{Name: "entries.UpdateMany", Table: "entries", Errs: errs, SQL: `-- name: entries.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]::"entry_kind"[], $4::numeric(18,2)[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "entries" ON "entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "entries"."memo" END, "booked_at" = COALESCE("cpcgen_v"."cpcgen_7", "entries"."booked_at") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table entries, all or none (see
 // runtime.UpdateMany).
 func (r *EntryRepo) UpdateMany(ctx context.Context, rows []EntryKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkEntriesUpdates, sqlEntriesUpdateMany, rows)
-	return out, wrapErr(err, "entries.UpdateMany", "entries")
+	return runtime.UpdateMany(ctx, r.db, bulkEntriesUpdates, opEntriesUpdateMany, rows)
 }
 
-const sqlEntriesUpdateManyReturning = `-- name: entries.UpdateManyReturning
+var opEntriesUpdateManyReturning = &runtime.Op{Name: "entries.UpdateManyReturning", Table: "entries", Errs: errs, SQL: `-- name: entries.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]::"entry_kind"[], $4::numeric(18,2)[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "entries" ON "entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "entries"."memo" END, "booked_at" = COALESCE("cpcgen_v"."cpcgen_7", "entries"."booked_at") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "account_id", "kind", "amount", "memo", "booked_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."account_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."booked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."account_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."booked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUpdate) ([]Entry, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows)
-	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkEntriesUpdates, opEntriesUpdateManyReturning, scanEntry, rows)
 }
 
 var bulkEntriesKeys = &runtime.Bulk[*int64]{
@@ -321,17 +308,16 @@ var bulkEntriesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlEntriesDeleteMany = `-- name: entries.DeleteMany
+var opEntriesDeleteMany = &runtime.Op{Name: "entries.DeleteMany", Table: "entries", Errs: errs, SQL: `-- name: entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "entries" ON "entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_new" AS (DELETE FROM "entries" USING "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table entries with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *EntryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkEntriesKeys, sqlEntriesDeleteMany, keys)
-	return out, wrapErr(err, "entries.DeleteMany", "entries")
+	return runtime.WriteMany(ctx, r.db, bulkEntriesKeys, opEntriesDeleteMany, keys)
 }
 
 var opEntriesListByAccountID = &runtime.Op{Name: "entries.ListByAccountID", Table: "entries", Errs: errs, SQL: `-- name: entries.ListByAccountID replica=ok

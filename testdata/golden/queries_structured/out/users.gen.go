@@ -192,7 +192,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, sqlUsersFindAll)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -302,30 +302,28 @@ func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlUsersHardDeleteMany = `-- name: users.HardDeleteMany
+var opUsersHardDeleteMany = &runtime.Op{Name: "users.HardDeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
 func (r *UserRepo) HardDeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersHardDeleteMany, keys)
-	return out, wrapErr(err, "users.HardDeleteMany", "users")
+	return runtime.WriteMany(ctx, r.db, bulkUsersKeys, opUsersHardDeleteMany, keys)
 }
 
-const sqlUsersRestoreMany = `-- name: users.RestoreMany
+var opUsersRestoreMany = &runtime.Op{Name: "users.RestoreMany", Table: "users", Errs: errs, SQL: `-- name: users.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_new" AS (UPDATE "users" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
 func (r *UserRepo) RestoreMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersRestoreMany, keys)
-	return out, wrapErr(err, "users.RestoreMany", "users")
+	return runtime.WriteMany(ctx, r.db, bulkUsersKeys, opUsersRestoreMany, keys)
 }
 
 const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
@@ -361,26 +359,18 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	return n, wrapErr(err, "users.CreateMany", "users")
 }
 
-const sqlUsersCreateManyReturning = `-- name: users.CreateManyReturning
+var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
 INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", 0)
 FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::text[], $5::integer[], $6::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`}
 
 // CreateManyReturning inserts rows into table users in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
-	if len(rows) == 0 {
-		return []User{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "users.CreateManyReturning", "users")
-	}
-	res, err := r.db.Query(ctx, sqlUsersCreateManyReturning, runtime.Unnest(argsNewUser, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanUser)
-	return items, wrapErr(err, "users.CreateManyReturning", "users")
+	return runtime.InsertManyOp(ctx, r.db, opUsersCreateManyReturning, rows, argsNewUser, scanUser)
 }
 
 var opUsersUpsertByEmail = &runtime.Op{Name: "users.UpsertByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.UpsertByEmail
@@ -450,31 +440,29 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	},
 }
 
-const sqlUsersUpdateMany = `-- name: users.UpdateMany
+var opUsersUpdateMany = &runtime.Op{Name: "users.UpdateMany", Table: "users", Errs: errs, SQL: `-- name: users.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::integer[], $8::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "nickname" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."nickname" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_8", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table users, all or none (see
 // runtime.UpdateMany).
 func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateMany, rows)
-	return out, wrapErr(err, "users.UpdateMany", "users")
+	return runtime.UpdateMany(ctx, r.db, bulkUsersUpdates, opUsersUpdateMany, rows)
 }
 
-const sqlUsersUpdateManyReturning = `-- name: users.UpdateManyReturning
+var opUsersUpdateManyReturning = &runtime.Op{Name: "users.UpdateManyReturning", Table: "users", Errs: errs, SQL: `-- name: users.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::integer[], $8::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "nickname" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."nickname" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_8", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateManyReturning, scanUser, rows)
-	return out, wrapErr(err, "users.UpdateManyReturning", "users")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, opUsersUpdateManyReturning, scanUser, rows)
 }
 
 var bulkUsersKeys = &runtime.Bulk[*uuid.UUID]{
@@ -485,17 +473,16 @@ var bulkUsersKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlUsersDeleteMany = `-- name: users.DeleteMany
+var opUsersDeleteMany = &runtime.Op{Name: "users.DeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_new" AS (UPDATE "users" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table users with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *UserRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersDeleteMany, keys)
-	return out, wrapErr(err, "users.DeleteMany", "users")
+	return runtime.WriteMany(ctx, r.db, bulkUsersKeys, opUsersDeleteMany, keys)
 }
 
 var bulkUsersNew = &runtime.Bulk[*NewUser]{
@@ -512,29 +499,27 @@ var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	},
 }
 
-const sqlUsersUpsertManyByEmail = `-- name: users.UpsertManyByEmail
+var opUsersUpsertManyByEmail = &runtime.Op{Name: "users.UpsertManyByEmail", Table: "users", Errs: errs, SQL: `-- name: users.UpsertManyByEmail
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::text[], $5::integer[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"),
 "cpcgen_new" AS (UPDATE "users" SET "name" = "cpcgen_v"."cpcgen_i3", "nickname" = "cpcgen_v"."cpcgen_i4", "age" = "cpcgen_v"."cpcgen_i5", "score" = COALESCE("cpcgen_v"."cpcgen_6", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."nickname", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."nickname", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]User, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkUsersNew, sqlUsersUpsertManyByEmail, scanUser, rows)
-	return out, wrapErr(err, "users.UpsertManyByEmail", "users")
+	return runtime.UpsertMany(ctx, r.db, bulkUsersNew, opUsersUpsertManyByEmail, scanUser, rows)
 }
 
-const sqlUsersCreateManyIfAbsentByEmail = `-- name: users.CreateManyIfAbsentByEmail
+var opUsersCreateManyIfAbsentByEmail = &runtime.Op{Name: "users.CreateManyIfAbsentByEmail", Table: "users", Errs: errs, SQL: `-- name: users.CreateManyIfAbsentByEmail
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::text[], $5::integer[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."nickname", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email", "users"."name", "users"."nickname", "users"."age", "users"."score", "users"."created_at", "users"."updated_at", "users"."deleted_at" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL)`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."nickname", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email", "users"."name", "users"."nickname", "users"."age", "users"."score", "users"."created_at", "users"."updated_at", "users"."deleted_at" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL)`}
 
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew, sqlUsersCreateManyIfAbsentByEmail, scanUser, rows)
-	return out, created, wrapErr(err, "users.CreateManyIfAbsentByEmail", "users")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew, opUsersCreateManyIfAbsentByEmail, scanUser, rows)
 }
 
 // LoadAccounts returns the rows of table accounts of each of parents

@@ -137,19 +137,17 @@ func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error)
 	return *v, err
 }
 
-const sqlCategoriesFindAll = `-- name: categories.FindAll replica=ok
-SELECT "id", "parent_id", "name", "slug", "position" FROM "categories" ORDER BY "id"`
+var opCategoriesFindAll = &runtime.Op{Name: "categories.FindAll", Table: "categories", Errs: errs, SQL: `-- name: categories.FindAll replica=ok
+SELECT "id", "parent_id", "name", "slug", "position" FROM "categories" ORDER BY "id"`}
 
 // FindAll returns every row of table categories in primary key order, in memory.
 func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
-	rows, err := r.db.Query(ctx, sqlCategoriesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCategory)
-	return items, wrapErr(err, "categories.FindAll", "categories")
+	return runtime.AllOp(ctx, r.db, opCategoriesFindAll, scanCategory, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "categories.Stream", "categories") }, scanCategory, sqlCategoriesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "categories.Stream", "categories") }, scanCategory, opCategoriesFindAll.SQL)
 }
 
 const sqlCategoriesListFirst = `-- name: categories.List replica=ok
@@ -207,13 +205,12 @@ func (r *CategoryRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlCategoriesCount = `-- name: categories.Count replica=ok
-SELECT count(*) FROM "categories"`
+var opCategoriesCount = &runtime.Op{Name: "categories.Count", Table: "categories", Errs: errs, SQL: `-- name: categories.Count replica=ok
+SELECT count(*) FROM "categories"`}
 
 // Count returns the number of rows of table categories.
 func (r *CategoryRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCategoriesCount))
-	return n, wrapErr(err, "categories.Count", "categories")
+	return runtime.CountOp(ctx, r.db, opCategoriesCount)
 }
 
 var opCategoriesFindByIDs = &runtime.Op{Name: "categories.FindByIDs", Table: "categories", Errs: errs, SQL: `-- name: categories.FindByIDs replica=ok
@@ -244,26 +241,18 @@ func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int6
 	return n, wrapErr(err, "categories.CreateMany", "categories")
 }
 
-const sqlCategoriesCreateManyReturning = `-- name: categories.CreateManyReturning
+var opCategoriesCreateManyReturning = &runtime.Op{Name: "categories.CreateManyReturning", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.CreateManyReturning
 INSERT INTO "categories" ("parent_id", "name", "slug", "position")
 SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", 0)
 FROM unnest($1::integer[], $2::text[], $3::varchar[], $4::smallint[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "parent_id", "name", "slug", "position"`
+RETURNING "id", "parent_id", "name", "slug", "position"`}
 
 // CreateManyReturning inserts rows into table categories in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCategory) ([]Category, error) {
-	if len(rows) == 0 {
-		return []Category{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
-	}
-	res, err := r.db.Query(ctx, sqlCategoriesCreateManyReturning, runtime.Unnest(argsNewCategory, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCategory)
-	return items, wrapErr(err, "categories.CreateManyReturning", "categories")
+	return runtime.InsertManyOp(ctx, r.db, opCategoriesCreateManyReturning, rows, argsNewCategory, scanCategory)
 }
 
 var opCategoriesUpsertBySlug = &runtime.Op{Name: "categories.UpsertBySlug", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.UpsertBySlug
@@ -326,31 +315,29 @@ var bulkCategoriesUpdates = &runtime.Bulk[*CategoryKeyedUpdate]{
 	},
 }
 
-const sqlCategoriesUpdateMany = `-- name: categories.UpdateMany
+var opCategoriesUpdateMany = &runtime.Op{Name: "categories.UpdateMany", Table: "categories", Errs: errs, SQL: `-- name: categories.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::boolean[], $3::integer[], $4::text[], $5::varchar[], $6::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "categories" ON "categories"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "categories" SET "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "categories"."parent_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "categories"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_5", "categories"."slug"), "position" = COALESCE("cpcgen_v"."cpcgen_6", "categories"."position") FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table categories, all or none (see
 // runtime.UpdateMany).
 func (r *CategoryRepo) UpdateMany(ctx context.Context, rows []CategoryKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCategoriesUpdates, sqlCategoriesUpdateMany, rows)
-	return out, wrapErr(err, "categories.UpdateMany", "categories")
+	return runtime.UpdateMany(ctx, r.db, bulkCategoriesUpdates, opCategoriesUpdateMany, rows)
 }
 
-const sqlCategoriesUpdateManyReturning = `-- name: categories.UpdateManyReturning
+var opCategoriesUpdateManyReturning = &runtime.Op{Name: "categories.UpdateManyReturning", Table: "categories", Errs: errs, SQL: `-- name: categories.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::boolean[], $3::integer[], $4::text[], $5::varchar[], $6::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "categories" ON "categories"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "categories" SET "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "categories"."parent_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "categories"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_5", "categories"."slug"), "position" = COALESCE("cpcgen_v"."cpcgen_6", "categories"."position") FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "parent_id", "name", "slug", "position")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."parent_id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."position" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."parent_id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."position" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CategoryRepo) UpdateManyReturning(ctx context.Context, rows []CategoryKeyedUpdate) ([]Category, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCategoriesUpdates, sqlCategoriesUpdateManyReturning, scanCategory, rows)
-	return out, wrapErr(err, "categories.UpdateManyReturning", "categories")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCategoriesUpdates, opCategoriesUpdateManyReturning, scanCategory, rows)
 }
 
 var bulkCategoriesKeys = &runtime.Bulk[*int32]{
@@ -361,17 +348,16 @@ var bulkCategoriesKeys = &runtime.Bulk[*int32]{
 	},
 }
 
-const sqlCategoriesDeleteMany = `-- name: categories.DeleteMany
+var opCategoriesDeleteMany = &runtime.Op{Name: "categories.DeleteMany", Table: "categories", Errs: errs, SQL: `-- name: categories.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "categories" ON "categories"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
 "cpcgen_new" AS (DELETE FROM "categories" USING "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table categories with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *CategoryRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCategoriesKeys, sqlCategoriesDeleteMany, keys)
-	return out, wrapErr(err, "categories.DeleteMany", "categories")
+	return runtime.WriteMany(ctx, r.db, bulkCategoriesKeys, opCategoriesDeleteMany, keys)
 }
 
 var bulkCategoriesNew = &runtime.Bulk[*NewCategory]{
@@ -386,29 +372,27 @@ var bulkCategoriesNew = &runtime.Bulk[*NewCategory]{
 	},
 }
 
-const sqlCategoriesUpsertManyBySlug = `-- name: categories.UpsertManyBySlug
+var opCategoriesUpsertManyBySlug = &runtime.Op{Name: "categories.UpsertManyBySlug", Table: "categories", Errs: errs, SQL: `-- name: categories.UpsertManyBySlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4" FROM unnest($1::integer[], $2::text[], $3::varchar[], $4::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "categories"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "categories" ON "slug" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
 "cpcgen_ins" AS (INSERT INTO "categories" ("parent_id", "name", "slug", "position") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "parent_id", "name", "slug", "position"),
 "cpcgen_new" AS (UPDATE "categories" SET "parent_id" = "cpcgen_v"."cpcgen_i1", "name" = "cpcgen_v"."cpcgen_i2", "position" = COALESCE("cpcgen_v"."cpcgen_4", "categories"."position") FROM "cpcgen_v" WHERE "slug" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "parent_id", "name", "slug", "position")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."parent_id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."position" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."parent_id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."position" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."parent_id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."position" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."parent_id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."position" FROM "cpcgen_new"`}
 
 // UpsertManyBySlug is UpsertBySlug for many rows (see runtime.UpsertMany).
 func (r *CategoryRepo) UpsertManyBySlug(ctx context.Context, rows []NewCategory) ([]Category, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCategoriesNew, sqlCategoriesUpsertManyBySlug, scanCategory, rows)
-	return out, wrapErr(err, "categories.UpsertManyBySlug", "categories")
+	return runtime.UpsertMany(ctx, r.db, bulkCategoriesNew, opCategoriesUpsertManyBySlug, scanCategory, rows)
 }
 
-const sqlCategoriesCreateManyIfAbsentBySlug = `-- name: categories.CreateManyIfAbsentBySlug
+var opCategoriesCreateManyIfAbsentBySlug = &runtime.Op{Name: "categories.CreateManyIfAbsentBySlug", Table: "categories", Errs: errs, SQL: `-- name: categories.CreateManyIfAbsentBySlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4" FROM unnest($1::integer[], $2::text[], $3::varchar[], $4::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "categories" ("parent_id", "name", "slug", "position") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "parent_id", "name", "slug", "position")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."parent_id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."position" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "categories"."id", "categories"."parent_id", "categories"."name", "categories"."slug", "categories"."position" FROM "cpcgen_v" JOIN "categories" ON "slug" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."parent_id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."position" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "categories"."id", "categories"."parent_id", "categories"."name", "categories"."slug", "categories"."position" FROM "cpcgen_v" JOIN "categories" ON "slug" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CategoryRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewCategory) ([]Category, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCategoriesNew, sqlCategoriesCreateManyIfAbsentBySlug, scanCategory, rows)
-	return out, created, wrapErr(err, "categories.CreateManyIfAbsentBySlug", "categories")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCategoriesNew, opCategoriesCreateManyIfAbsentBySlug, scanCategory, rows)
 }
 
 var opCategoriesListByParentID = &runtime.Op{Name: "categories.ListByParentID", Table: "categories", Errs: errs, SQL: `-- name: categories.ListByParentID replica=ok

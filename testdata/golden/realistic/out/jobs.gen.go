@@ -164,19 +164,17 @@ func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
 	return *v, err
 }
 
-const sqlJobsFindAll = `-- name: jobs.FindAll replica=ok
-SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs" ORDER BY "id"`
+var opJobsFindAll = &runtime.Op{Name: "jobs.FindAll", Table: "jobs", Errs: errs, SQL: `-- name: jobs.FindAll replica=ok
+SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs" ORDER BY "id"`}
 
 // FindAll returns every row of table jobs in primary key order, in memory.
 func (r *JobRepo) FindAll(ctx context.Context) ([]Job, error) {
-	rows, err := r.db.Query(ctx, sqlJobsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanJob)
-	return items, wrapErr(err, "jobs.FindAll", "jobs")
+	return runtime.AllOp(ctx, r.db, opJobsFindAll, scanJob, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "jobs.Stream", "jobs") }, scanJob, sqlJobsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "jobs.Stream", "jobs") }, scanJob, opJobsFindAll.SQL)
 }
 
 const sqlJobsListFirst = `-- name: jobs.List replica=ok
@@ -233,13 +231,12 @@ func (r *JobRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlJobsCount = `-- name: jobs.Count replica=ok
-SELECT count(*) FROM "jobs"`
+var opJobsCount = &runtime.Op{Name: "jobs.Count", Table: "jobs", Errs: errs, SQL: `-- name: jobs.Count replica=ok
+SELECT count(*) FROM "jobs"`}
 
 // Count returns the number of rows of table jobs.
 func (r *JobRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlJobsCount))
-	return n, wrapErr(err, "jobs.Count", "jobs")
+	return runtime.CountOp(ctx, r.db, opJobsCount)
 }
 
 var opJobsFindByIDs = &runtime.Op{Name: "jobs.FindByIDs", Table: "jobs", Errs: errs, SQL: `-- name: jobs.FindByIDs replica=ok
@@ -272,26 +269,18 @@ func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) 
 	return n, wrapErr(err, "jobs.CreateMany", "jobs")
 }
 
-const sqlJobsCreateManyReturning = `-- name: jobs.CreateManyReturning
+var opJobsCreateManyReturning = &runtime.Op{Name: "jobs.CreateManyReturning", Table: "jobs", Errs: errs, Validate: true, SQL: `-- name: jobs.CreateManyReturning
 INSERT INTO "jobs" ("queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
 SELECT COALESCE("u"."c1", 'default'::varchar(32)), "u"."c2", COALESCE("u"."c3", now()), COALESCE("u"."c4", 0), "u"."c5", "u"."c6", "u"."c7"
 FROM unnest($1::varchar[], $2::jsonb[], $3::timestamptz[], $4::integer[], $5::text[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`
+RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`}
 
 // CreateManyReturning inserts rows into table jobs in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job, error) {
-	if len(rows) == 0 {
-		return []Job{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "jobs.CreateManyReturning", "jobs")
-	}
-	res, err := r.db.Query(ctx, sqlJobsCreateManyReturning, runtime.Unnest(argsNewJob, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanJob)
-	return items, wrapErr(err, "jobs.CreateManyReturning", "jobs")
+	return runtime.InsertManyOp(ctx, r.db, opJobsCreateManyReturning, rows, argsNewJob, scanJob)
 }
 
 // JobKeyedUpdate is one row's key and changes for UpdateMany.
@@ -319,31 +308,29 @@ var bulkJobsUpdates = &runtime.Bulk[*JobKeyedUpdate]{
 	},
 }
 
-const sqlJobsUpdateMany = `-- name: jobs.UpdateMany
+var opJobsUpdateMany = &runtime.Op{Name: "jobs.UpdateMany", Table: "jobs", Errs: errs, SQL: `-- name: jobs.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::jsonb[], $4::timestamptz[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::text[], $10::boolean[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "jobs" ON "jobs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "jobs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "jobs" SET "queue" = COALESCE("cpcgen_v"."cpcgen_2", "jobs"."queue"), "payload" = COALESCE("cpcgen_v"."cpcgen_3", "jobs"."payload"), "run_at" = COALESCE("cpcgen_v"."cpcgen_4", "jobs"."run_at"), "attempts" = COALESCE("cpcgen_v"."cpcgen_5", "jobs"."attempts"), "last_error" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "jobs"."last_error" END, "locked_by" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "jobs"."locked_by" END, "locked_at" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "jobs"."locked_at" END FROM "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table jobs, all or none (see
 // runtime.UpdateMany).
 func (r *JobRepo) UpdateMany(ctx context.Context, rows []JobKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkJobsUpdates, sqlJobsUpdateMany, rows)
-	return out, wrapErr(err, "jobs.UpdateMany", "jobs")
+	return runtime.UpdateMany(ctx, r.db, bulkJobsUpdates, opJobsUpdateMany, rows)
 }
 
-const sqlJobsUpdateManyReturning = `-- name: jobs.UpdateManyReturning
+var opJobsUpdateManyReturning = &runtime.Op{Name: "jobs.UpdateManyReturning", Table: "jobs", Errs: errs, SQL: `-- name: jobs.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::jsonb[], $4::timestamptz[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::text[], $10::boolean[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "jobs" ON "jobs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "jobs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "jobs" SET "queue" = COALESCE("cpcgen_v"."cpcgen_2", "jobs"."queue"), "payload" = COALESCE("cpcgen_v"."cpcgen_3", "jobs"."payload"), "run_at" = COALESCE("cpcgen_v"."cpcgen_4", "jobs"."run_at"), "attempts" = COALESCE("cpcgen_v"."cpcgen_5", "jobs"."attempts"), "last_error" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "jobs"."last_error" END, "locked_by" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "jobs"."locked_by" END, "locked_at" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "jobs"."locked_at" END FROM "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."queue", "cpcgen_new"."payload", "cpcgen_new"."run_at", "cpcgen_new"."attempts", "cpcgen_new"."last_error", "cpcgen_new"."locked_by", "cpcgen_new"."locked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."queue", "cpcgen_new"."payload", "cpcgen_new"."run_at", "cpcgen_new"."attempts", "cpcgen_new"."last_error", "cpcgen_new"."locked_by", "cpcgen_new"."locked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *JobRepo) UpdateManyReturning(ctx context.Context, rows []JobKeyedUpdate) ([]Job, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkJobsUpdates, sqlJobsUpdateManyReturning, scanJob, rows)
-	return out, wrapErr(err, "jobs.UpdateManyReturning", "jobs")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkJobsUpdates, opJobsUpdateManyReturning, scanJob, rows)
 }
 
 var bulkJobsKeys = &runtime.Bulk[*int64]{
@@ -354,15 +341,14 @@ var bulkJobsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlJobsDeleteMany = `-- name: jobs.DeleteMany
+var opJobsDeleteMany = &runtime.Op{Name: "jobs.DeleteMany", Table: "jobs", Errs: errs, SQL: `-- name: jobs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "jobs" ON "jobs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "jobs"),
 "cpcgen_new" AS (DELETE FROM "jobs" USING "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table jobs with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *JobRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkJobsKeys, sqlJobsDeleteMany, keys)
-	return out, wrapErr(err, "jobs.DeleteMany", "jobs")
+	return runtime.WriteMany(ctx, r.db, bulkJobsKeys, opJobsDeleteMany, keys)
 }

@@ -128,19 +128,17 @@ func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID,
 	return *v, err
 }
 
-const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
-SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships" ORDER BY "organization_id", "user_id"`
+var opMembershipsFindAll = &runtime.Op{Name: "memberships.FindAll", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindAll replica=ok
+SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships" ORDER BY "organization_id", "user_id"`}
 
 // FindAll returns every row of table memberships in primary key order, in memory.
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
-	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanMembership)
-	return items, wrapErr(err, "memberships.FindAll", "memberships")
+	return runtime.AllOp(ctx, r.db, opMembershipsFindAll, scanMembership, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, sqlMembershipsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, opMembershipsFindAll.SQL)
 }
 
 const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
@@ -202,13 +200,12 @@ func (r *MembershipRepo) Delete(ctx context.Context, organizationID uuid.UUID, u
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlMembershipsCount = `-- name: memberships.Count replica=ok
-SELECT count(*) FROM "memberships"`
+var opMembershipsCount = &runtime.Op{Name: "memberships.Count", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Count replica=ok
+SELECT count(*) FROM "memberships"`}
 
 // Count returns the number of rows of table memberships.
 func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlMembershipsCount))
-	return n, wrapErr(err, "memberships.Count", "memberships")
+	return runtime.CountOp(ctx, r.db, opMembershipsCount)
 }
 
 var copyMemberships = &runtime.Copier[*NewMembership]{
@@ -226,26 +223,18 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 	return n, wrapErr(err, "memberships.CreateMany", "memberships")
 }
 
-const sqlMembershipsCreateManyReturning = `-- name: memberships.CreateManyReturning
+var opMembershipsCreateManyReturning = &runtime.Op{Name: "memberships.CreateManyReturning", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateManyReturning
 INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 'member'::"member_role"), "u"."c4"
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::uuid[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
+RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`}
 
 // CreateManyReturning inserts rows into table memberships in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
-	if len(rows) == 0 {
-		return []Membership{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
-	}
-	res, err := r.db.Query(ctx, sqlMembershipsCreateManyReturning, runtime.Unnest(argsNewMembership, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanMembership)
-	return items, wrapErr(err, "memberships.CreateManyReturning", "memberships")
+	return runtime.InsertManyOp(ctx, r.db, opMembershipsCreateManyReturning, rows, argsNewMembership, scanMembership)
 }
 
 var opMembershipsUpsertByOrganizationIDAndUserID = &runtime.Op{Name: "memberships.UpsertByOrganizationIDAndUserID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.UpsertByOrganizationIDAndUserID
@@ -318,31 +307,29 @@ var bulkMembershipsUpdates = &runtime.Bulk[*MembershipKeyedUpdate]{
 	},
 }
 
-const sqlMembershipsUpdateMany = `-- name: memberships.UpdateMany
+var opMembershipsUpdateMany = &runtime.Op{Name: "memberships.UpdateMany", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "memberships"."invited_by" END, "updated_at" = now() FROM "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table memberships, all or none (see
 // runtime.UpdateMany).
 func (r *MembershipRepo) UpdateMany(ctx context.Context, rows []MembershipKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateMany, rows)
-	return out, wrapErr(err, "memberships.UpdateMany", "memberships")
+	return runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, opMembershipsUpdateMany, rows)
 }
 
-const sqlMembershipsUpdateManyReturning = `-- name: memberships.UpdateManyReturning
+var opMembershipsUpdateManyReturning = &runtime.Op{Name: "memberships.UpdateManyReturning", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "memberships"."invited_by" END, "updated_at" = now() FROM "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []MembershipKeyedUpdate) ([]Membership, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateManyReturning, scanMembership, rows)
-	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, opMembershipsUpdateManyReturning, scanMembership, rows)
 }
 
 var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
@@ -356,17 +343,16 @@ var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
 	},
 }
 
-const sqlMembershipsDeleteMany = `-- name: memberships.DeleteMany
+var opMembershipsDeleteMany = &runtime.Op{Name: "memberships.DeleteMany", Table: "memberships", Errs: errs, SQL: `-- name: memberships.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_new" AS (DELETE FROM "memberships" USING "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table memberships with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, sqlMembershipsDeleteMany, keys)
-	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
+	return runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, opMembershipsDeleteMany, keys)
 }
 
 var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
@@ -383,31 +369,29 @@ var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
 	},
 }
 
-const sqlMembershipsUpsertManyByOrganizationIDAndUserID = `-- name: memberships.UpsertManyByOrganizationIDAndUserID
+var opMembershipsUpsertManyByOrganizationIDAndUserID = &runtime.Op{Name: "memberships.UpsertManyByOrganizationIDAndUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpsertManyByOrganizationIDAndUserID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"member_role") AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "memberships"."organization_id" AS "cpcgen_k1", "memberships"."user_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "memberships" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_ins" AS (INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "user_id") DO NOTHING RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = "cpcgen_v"."cpcgen_i4", "updated_at" = now() FROM "cpcgen_v" WHERE "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyByOrganizationIDAndUserID is UpsertByOrganizationIDAndUserID for many
 // rows (see runtime.UpsertMany).
 func (r *MembershipRepo) UpsertManyByOrganizationIDAndUserID(ctx context.Context, rows []NewMembership) ([]Membership, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew, sqlMembershipsUpsertManyByOrganizationIDAndUserID, scanMembership, rows)
-	return out, wrapErr(err, "memberships.UpsertManyByOrganizationIDAndUserID", "memberships")
+	return runtime.UpsertMany(ctx, r.db, bulkMembershipsNew, opMembershipsUpsertManyByOrganizationIDAndUserID, scanMembership, rows)
 }
 
-const sqlMembershipsCreateManyIfAbsentByOrganizationIDAndUserID = `-- name: memberships.CreateManyIfAbsentByOrganizationIDAndUserID
+var opMembershipsCreateManyIfAbsentByOrganizationIDAndUserID = &runtime.Op{Name: "memberships.CreateManyIfAbsentByOrganizationIDAndUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.CreateManyIfAbsentByOrganizationIDAndUserID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"member_role") AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "user_id") DO NOTHING RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."organization_id", "memberships"."user_id", "memberships"."role", "memberships"."invited_by", "memberships"."created_at", "memberships"."updated_at" FROM "cpcgen_v" JOIN "memberships" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."organization_id", "memberships"."user_id", "memberships"."role", "memberships"."invited_by", "memberships"."created_at", "memberships"."updated_at" FROM "cpcgen_v" JOIN "memberships" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByOrganizationIDAndUserID is
 // CreateIfAbsentByOrganizationIDAndUserID for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *MembershipRepo) CreateManyIfAbsentByOrganizationIDAndUserID(ctx context.Context, rows []NewMembership) ([]Membership, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew, sqlMembershipsCreateManyIfAbsentByOrganizationIDAndUserID, scanMembership, rows)
-	return out, created, wrapErr(err, "memberships.CreateManyIfAbsentByOrganizationIDAndUserID", "memberships")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew, opMembershipsCreateManyIfAbsentByOrganizationIDAndUserID, scanMembership, rows)
 }
 
 var opMembershipsListByOrganizationID = &runtime.Op{Name: "memberships.ListByOrganizationID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByOrganizationID replica=ok

@@ -142,20 +142,18 @@ func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification
 	return *v, err
 }
 
-const sqlNotificationsFindAll = `-- name: notifications.FindAll replica=ok
-SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications" ORDER BY "id"`
+var opNotificationsFindAll = &runtime.Op{Name: "notifications.FindAll", Table: "notifications", Errs: errs, SQL: `-- name: notifications.FindAll replica=ok
+SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications" ORDER BY "id"`}
 
 // FindAll returns every row of table notifications in primary key order, in
 // memory.
 func (r *NotificationRepo) FindAll(ctx context.Context) ([]Notification, error) {
-	rows, err := r.db.Query(ctx, sqlNotificationsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanNotification)
-	return items, wrapErr(err, "notifications.FindAll", "notifications")
+	return runtime.AllOp(ctx, r.db, opNotificationsFindAll, scanNotification, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notifications.Stream", "notifications") }, scanNotification, sqlNotificationsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notifications.Stream", "notifications") }, scanNotification, opNotificationsFindAll.SQL)
 }
 
 const sqlNotificationsListFirst = `-- name: notifications.List replica=ok
@@ -215,13 +213,12 @@ func (r *NotificationRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlNotificationsCount = `-- name: notifications.Count replica=ok
-SELECT count(*) FROM "notifications"`
+var opNotificationsCount = &runtime.Op{Name: "notifications.Count", Table: "notifications", Errs: errs, SQL: `-- name: notifications.Count replica=ok
+SELECT count(*) FROM "notifications"`}
 
 // Count returns the number of rows of table notifications.
 func (r *NotificationRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlNotificationsCount))
-	return n, wrapErr(err, "notifications.Count", "notifications")
+	return runtime.CountOp(ctx, r.db, opNotificationsCount)
 }
 
 var opNotificationsFindByIDs = &runtime.Op{Name: "notifications.FindByIDs", Table: "notifications", Errs: errs, SQL: `-- name: notifications.FindByIDs replica=ok
@@ -251,26 +248,18 @@ func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotificatio
 	return n, wrapErr(err, "notifications.CreateMany", "notifications")
 }
 
-const sqlNotificationsCreateManyReturning = `-- name: notifications.CreateManyReturning
+var opNotificationsCreateManyReturning = &runtime.Op{Name: "notifications.CreateManyReturning", Table: "notifications", Errs: errs, Validate: true, SQL: `-- name: notifications.CreateManyReturning
 INSERT INTO "notifications" ("user_id", "kind", "body", "read_at")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
 FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`
+RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`}
 
 // CreateManyReturning inserts rows into table notifications in one INSERT …
 // SELECT FROM unnest, all or nothing, and returns them as stored. It validates
 // every row first.
 func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNotification) ([]Notification, error) {
-	if len(rows) == 0 {
-		return []Notification{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "notifications.CreateManyReturning", "notifications")
-	}
-	res, err := r.db.Query(ctx, sqlNotificationsCreateManyReturning, runtime.Unnest(argsNewNotification, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanNotification)
-	return items, wrapErr(err, "notifications.CreateManyReturning", "notifications")
+	return runtime.InsertManyOp(ctx, r.db, opNotificationsCreateManyReturning, rows, argsNewNotification, scanNotification)
 }
 
 // NotificationKeyedUpdate is one row's key and changes for UpdateMany.
@@ -293,31 +282,29 @@ var bulkNotificationsUpdates = &runtime.Bulk[*NotificationKeyedUpdate]{
 	},
 }
 
-const sqlNotificationsUpdateMany = `-- name: notifications.UpdateMany
+var opNotificationsUpdateMany = &runtime.Op{Name: "notifications.UpdateMany", Table: "notifications", Errs: errs, SQL: `-- name: notifications.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table notifications, all or none (see
 // runtime.UpdateMany).
 func (r *NotificationRepo) UpdateMany(ctx context.Context, rows []NotificationKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkNotificationsUpdates, sqlNotificationsUpdateMany, rows)
-	return out, wrapErr(err, "notifications.UpdateMany", "notifications")
+	return runtime.UpdateMany(ctx, r.db, bulkNotificationsUpdates, opNotificationsUpdateMany, rows)
 }
 
-const sqlNotificationsUpdateManyReturning = `-- name: notifications.UpdateManyReturning
+var opNotificationsUpdateManyReturning = &runtime.Op{Name: "notifications.UpdateManyReturning", Table: "notifications", Errs: errs, SQL: `-- name: notifications.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."body", "cpcgen_new"."read_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."body", "cpcgen_new"."read_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NotificationRepo) UpdateManyReturning(ctx context.Context, rows []NotificationKeyedUpdate) ([]Notification, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkNotificationsUpdates, sqlNotificationsUpdateManyReturning, scanNotification, rows)
-	return out, wrapErr(err, "notifications.UpdateManyReturning", "notifications")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkNotificationsUpdates, opNotificationsUpdateManyReturning, scanNotification, rows)
 }
 
 var bulkNotificationsKeys = &runtime.Bulk[*int64]{
@@ -328,17 +315,16 @@ var bulkNotificationsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlNotificationsDeleteMany = `-- name: notifications.DeleteMany
+var opNotificationsDeleteMany = &runtime.Op{Name: "notifications.DeleteMany", Table: "notifications", Errs: errs, SQL: `-- name: notifications.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
 "cpcgen_new" AS (DELETE FROM "notifications" USING "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table notifications with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *NotificationRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkNotificationsKeys, sqlNotificationsDeleteMany, keys)
-	return out, wrapErr(err, "notifications.DeleteMany", "notifications")
+	return runtime.WriteMany(ctx, r.db, bulkNotificationsKeys, opNotificationsDeleteMany, keys)
 }
 
 var opNotificationsListByUserID = &runtime.Op{Name: "notifications.ListByUserID", Table: "notifications", Errs: errs, SQL: `-- name: notifications.ListByUserID replica=ok

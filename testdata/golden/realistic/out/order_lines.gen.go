@@ -126,19 +126,17 @@ func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo 
 	return *v, err
 }
 
-const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
-SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines" ORDER BY "order_id", "line_no"`
+var opOrderLinesFindAll = &runtime.Op{Name: "order_lines.FindAll", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindAll replica=ok
+SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines" ORDER BY "order_id", "line_no"`}
 
 // FindAll returns every row of table order_lines in primary key order, in memory.
 func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
-	rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrderLine)
-	return items, wrapErr(err, "order_lines.FindAll", "order_lines")
+	return runtime.AllOp(ctx, r.db, opOrderLinesFindAll, scanOrderLine, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, sqlOrderLinesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, opOrderLinesFindAll.SQL)
 }
 
 const sqlOrderLinesListFirst = `-- name: order_lines.List replica=ok
@@ -197,13 +195,12 @@ func (r *OrderLineRepo) Delete(ctx context.Context, orderID uuid.UUID, lineNo in
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrderLinesCount = `-- name: order_lines.Count replica=ok
-SELECT count(*) FROM "order_lines"`
+var opOrderLinesCount = &runtime.Op{Name: "order_lines.Count", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Count replica=ok
+SELECT count(*) FROM "order_lines"`}
 
 // Count returns the number of rows of table order_lines.
 func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrderLinesCount))
-	return n, wrapErr(err, "order_lines.Count", "order_lines")
+	return runtime.CountOp(ctx, r.db, opOrderLinesCount)
 }
 
 var copyOrderLines = &runtime.Copier[*NewOrderLine]{
@@ -220,26 +217,18 @@ func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (in
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
 }
 
-const sqlOrderLinesCreateManyReturning = `-- name: order_lines.CreateManyReturning
+var opOrderLinesCreateManyReturning = &runtime.Op{Name: "order_lines.CreateManyReturning", Table: "order_lines", Errs: errs, Validate: true, SQL: `-- name: order_lines.CreateManyReturning
 INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5"
 FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
+RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`}
 
 // CreateManyReturning inserts rows into table order_lines in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
-	if len(rows) == 0 {
-		return []OrderLine{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
-	}
-	res, err := r.db.Query(ctx, sqlOrderLinesCreateManyReturning, runtime.Unnest(argsNewOrderLine, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrderLine)
-	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
+	return runtime.InsertManyOp(ctx, r.db, opOrderLinesCreateManyReturning, rows, argsNewOrderLine, scanOrderLine)
 }
 
 var opOrderLinesUpsertByOrderIDAndLineNo = &runtime.Op{Name: "order_lines.UpsertByOrderIDAndLineNo", Table: "order_lines", Errs: errs, Validate: true, SQL: `-- name: order_lines.UpsertByOrderIDAndLineNo
@@ -311,31 +300,29 @@ var bulkOrderLinesUpdates = &runtime.Bulk[*OrderLineKeyedUpdate]{
 	},
 }
 
-const sqlOrderLinesUpdateMany = `-- name: order_lines.UpdateMany
+var opOrderLinesUpdateMany = &runtime.Op{Name: "order_lines.UpdateMany", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."variant_id"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "order_lines"."unit_price") FROM "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table order_lines, all or none (see
 // runtime.UpdateMany).
 func (r *OrderLineRepo) UpdateMany(ctx context.Context, rows []OrderLineKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateMany, rows)
-	return out, wrapErr(err, "order_lines.UpdateMany", "order_lines")
+	return runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, opOrderLinesUpdateMany, rows)
 }
 
-const sqlOrderLinesUpdateManyReturning = `-- name: order_lines.UpdateManyReturning
+var opOrderLinesUpdateManyReturning = &runtime.Op{Name: "order_lines.UpdateManyReturning", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."variant_id"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "order_lines"."unit_price") FROM "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "line_no", "variant_id", "quantity", "unit_price")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLineKeyedUpdate) ([]OrderLine, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateManyReturning, scanOrderLine, rows)
-	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, opOrderLinesUpdateManyReturning, scanOrderLine, rows)
 }
 
 var bulkOrderLinesKeys = &runtime.Bulk[*OrderLineKey]{
@@ -349,17 +336,16 @@ var bulkOrderLinesKeys = &runtime.Bulk[*OrderLineKey]{
 	},
 }
 
-const sqlOrderLinesDeleteMany = `-- name: order_lines.DeleteMany
+var opOrderLinesDeleteMany = &runtime.Op{Name: "order_lines.DeleteMany", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_new" AS (DELETE FROM "order_lines" USING "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table order_lines with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []OrderLineKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrderLinesKeys, sqlOrderLinesDeleteMany, keys)
-	return out, wrapErr(err, "order_lines.DeleteMany", "order_lines")
+	return runtime.WriteMany(ctx, r.db, bulkOrderLinesKeys, opOrderLinesDeleteMany, keys)
 }
 
 var bulkOrderLinesNew = &runtime.Bulk[*NewOrderLine]{
@@ -377,30 +363,28 @@ var bulkOrderLinesNew = &runtime.Bulk[*NewOrderLine]{
 	},
 }
 
-const sqlOrderLinesUpsertManyByOrderIDAndLineNo = `-- name: order_lines.UpsertManyByOrderIDAndLineNo
+var opOrderLinesUpsertManyByOrderIDAndLineNo = &runtime.Op{Name: "order_lines.UpsertManyByOrderIDAndLineNo", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.UpsertManyByOrderIDAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "order_lines"."order_id" AS "cpcgen_k1", "order_lines"."line_no" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "order_lines" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_ins" AS (INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "line_no") DO NOTHING RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"),
 "cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = "cpcgen_v"."cpcgen_i3", "quantity" = "cpcgen_v"."cpcgen_i4", "unit_price" = "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "line_no", "variant_id", "quantity", "unit_price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new"`}
 
 // UpsertManyByOrderIDAndLineNo is UpsertByOrderIDAndLineNo for many rows (see
 // runtime.UpsertMany).
 func (r *OrderLineRepo) UpsertManyByOrderIDAndLineNo(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderLinesNew, sqlOrderLinesUpsertManyByOrderIDAndLineNo, scanOrderLine, rows)
-	return out, wrapErr(err, "order_lines.UpsertManyByOrderIDAndLineNo", "order_lines")
+	return runtime.UpsertMany(ctx, r.db, bulkOrderLinesNew, opOrderLinesUpsertManyByOrderIDAndLineNo, scanOrderLine, rows)
 }
 
-const sqlOrderLinesCreateManyIfAbsentByOrderIDAndLineNo = `-- name: order_lines.CreateManyIfAbsentByOrderIDAndLineNo
+var opOrderLinesCreateManyIfAbsentByOrderIDAndLineNo = &runtime.Op{Name: "order_lines.CreateManyIfAbsentByOrderIDAndLineNo", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.CreateManyIfAbsentByOrderIDAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "line_no") DO NOTHING RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order_lines"."order_id", "order_lines"."line_no", "order_lines"."variant_id", "order_lines"."quantity", "order_lines"."unit_price" FROM "cpcgen_v" JOIN "order_lines" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order_lines"."order_id", "order_lines"."line_no", "order_lines"."variant_id", "order_lines"."quantity", "order_lines"."unit_price" FROM "cpcgen_v" JOIN "order_lines" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByOrderIDAndLineNo is CreateIfAbsentByOrderIDAndLineNo for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *OrderLineRepo) CreateManyIfAbsentByOrderIDAndLineNo(ctx context.Context, rows []NewOrderLine) ([]OrderLine, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderLinesNew, sqlOrderLinesCreateManyIfAbsentByOrderIDAndLineNo, scanOrderLine, rows)
-	return out, created, wrapErr(err, "order_lines.CreateManyIfAbsentByOrderIDAndLineNo", "order_lines")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderLinesNew, opOrderLinesCreateManyIfAbsentByOrderIDAndLineNo, scanOrderLine, rows)
 }
 
 var opOrderLinesListByOrderID = &runtime.Op{Name: "order_lines.ListByOrderID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByOrderID replica=ok

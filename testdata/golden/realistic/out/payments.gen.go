@@ -151,19 +151,17 @@ func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, erro
 	return *v, err
 }
 
-const sqlPaymentsFindAll = `-- name: payments.FindAll replica=ok
-SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments" ORDER BY "id"`
+var opPaymentsFindAll = &runtime.Op{Name: "payments.FindAll", Table: "payments", Errs: errs, SQL: `-- name: payments.FindAll replica=ok
+SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments" ORDER BY "id"`}
 
 // FindAll returns every row of table payments in primary key order, in memory.
 func (r *PaymentRepo) FindAll(ctx context.Context) ([]Payment, error) {
-	rows, err := r.db.Query(ctx, sqlPaymentsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPayment)
-	return items, wrapErr(err, "payments.FindAll", "payments")
+	return runtime.AllOp(ctx, r.db, opPaymentsFindAll, scanPayment, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "payments.Stream", "payments") }, scanPayment, sqlPaymentsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "payments.Stream", "payments") }, scanPayment, opPaymentsFindAll.SQL)
 }
 
 const sqlPaymentsListFirst = `-- name: payments.List replica=ok
@@ -221,13 +219,12 @@ func (r *PaymentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlPaymentsCount = `-- name: payments.Count replica=ok
-SELECT count(*) FROM "payments"`
+var opPaymentsCount = &runtime.Op{Name: "payments.Count", Table: "payments", Errs: errs, SQL: `-- name: payments.Count replica=ok
+SELECT count(*) FROM "payments"`}
 
 // Count returns the number of rows of table payments.
 func (r *PaymentRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPaymentsCount))
-	return n, wrapErr(err, "payments.Count", "payments")
+	return runtime.CountOp(ctx, r.db, opPaymentsCount)
 }
 
 var opPaymentsFindByIDs = &runtime.Op{Name: "payments.FindByIDs", Table: "payments", Errs: errs, SQL: `-- name: payments.FindByIDs replica=ok
@@ -258,26 +255,18 @@ func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64,
 	return n, wrapErr(err, "payments.CreateMany", "payments")
 }
 
-const sqlPaymentsCreateManyReturning = `-- name: payments.CreateManyReturning
+var opPaymentsCreateManyReturning = &runtime.Op{Name: "payments.CreateManyReturning", Table: "payments", Errs: errs, Validate: true, SQL: `-- name: payments.CreateManyReturning
 INSERT INTO "payments" ("id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", now()), "u"."c6", "u"."c7"
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(14,2)[], $5::timestamptz[], $6::text[], $7::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`
+RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`}
 
 // CreateManyReturning inserts rows into table payments in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment) ([]Payment, error) {
-	if len(rows) == 0 {
-		return []Payment{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "payments.CreateManyReturning", "payments")
-	}
-	res, err := r.db.Query(ctx, sqlPaymentsCreateManyReturning, runtime.Unnest(argsNewPayment, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPayment)
-	return items, wrapErr(err, "payments.CreateManyReturning", "payments")
+	return runtime.InsertManyOp(ctx, r.db, opPaymentsCreateManyReturning, rows, argsNewPayment, scanPayment)
 }
 
 // PaymentKeyedUpdate is one row's key and changes for UpdateMany.
@@ -303,31 +292,29 @@ var bulkPaymentsUpdates = &runtime.Bulk[*PaymentKeyedUpdate]{
 	},
 }
 
-const sqlPaymentsUpdateMany = `-- name: payments.UpdateMany
+var opPaymentsUpdateMany = &runtime.Op{Name: "payments.UpdateMany", Table: "payments", Errs: errs, SQL: `-- name: payments.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(14,2)[], $5::timestamptz[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table payments, all or none (see
 // runtime.UpdateMany).
 func (r *PaymentRepo) UpdateMany(ctx context.Context, rows []PaymentKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkPaymentsUpdates, sqlPaymentsUpdateMany, rows)
-	return out, wrapErr(err, "payments.UpdateMany", "payments")
+	return runtime.UpdateMany(ctx, r.db, bulkPaymentsUpdates, opPaymentsUpdateMany, rows)
 }
 
-const sqlPaymentsUpdateManyReturning = `-- name: payments.UpdateManyReturning
+var opPaymentsUpdateManyReturning = &runtime.Op{Name: "payments.UpdateManyReturning", Table: "payments", Errs: errs, SQL: `-- name: payments.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(14,2)[], $5::timestamptz[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."invoice_id", "cpcgen_new"."method", "cpcgen_new"."amount", "cpcgen_new"."received_at", "cpcgen_new"."reference", "cpcgen_new"."raw" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."invoice_id", "cpcgen_new"."method", "cpcgen_new"."amount", "cpcgen_new"."received_at", "cpcgen_new"."reference", "cpcgen_new"."raw" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PaymentRepo) UpdateManyReturning(ctx context.Context, rows []PaymentKeyedUpdate) ([]Payment, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPaymentsUpdates, sqlPaymentsUpdateManyReturning, scanPayment, rows)
-	return out, wrapErr(err, "payments.UpdateManyReturning", "payments")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkPaymentsUpdates, opPaymentsUpdateManyReturning, scanPayment, rows)
 }
 
 var bulkPaymentsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -338,17 +325,16 @@ var bulkPaymentsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlPaymentsDeleteMany = `-- name: payments.DeleteMany
+var opPaymentsDeleteMany = &runtime.Op{Name: "payments.DeleteMany", Table: "payments", Errs: errs, SQL: `-- name: payments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
 "cpcgen_new" AS (DELETE FROM "payments" USING "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table payments with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *PaymentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPaymentsKeys, sqlPaymentsDeleteMany, keys)
-	return out, wrapErr(err, "payments.DeleteMany", "payments")
+	return runtime.WriteMany(ctx, r.db, bulkPaymentsKeys, opPaymentsDeleteMany, keys)
 }
 
 var opPaymentsListByInvoiceID = &runtime.Op{Name: "payments.ListByInvoiceID", Table: "payments", Errs: errs, SQL: `-- name: payments.ListByInvoiceID replica=ok

@@ -154,19 +154,17 @@ func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, erro
 	return *v, err
 }
 
-const sqlProductsFindAll = `-- name: products.FindAll replica=ok
-SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products" ORDER BY "id"`
+var opProductsFindAll = &runtime.Op{Name: "products.FindAll", Table: "products", Errs: errs, SQL: `-- name: products.FindAll replica=ok
+SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products" ORDER BY "id"`}
 
 // FindAll returns every row of table products in primary key order, in memory.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
-	rows, err := r.db.Query(ctx, sqlProductsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanProduct)
-	return items, wrapErr(err, "products.FindAll", "products")
+	return runtime.AllOp(ctx, r.db, opProductsFindAll, scanProduct, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -226,13 +224,12 @@ func (r *ProductRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlProductsCount = `-- name: products.Count replica=ok
-SELECT count(*) FROM "products"`
+var opProductsCount = &runtime.Op{Name: "products.Count", Table: "products", Errs: errs, SQL: `-- name: products.Count replica=ok
+SELECT count(*) FROM "products"`}
 
 // Count returns the number of rows of table products.
 func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProductsCount))
-	return n, wrapErr(err, "products.Count", "products")
+	return runtime.CountOp(ctx, r.db, opProductsCount)
 }
 
 var opProductsFindByIDs = &runtime.Op{Name: "products.FindByIDs", Table: "products", Errs: errs, SQL: `-- name: products.FindByIDs replica=ok
@@ -298,31 +295,29 @@ var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	},
 }
 
-const sqlProductsUpdateMany = `-- name: products.UpdateMany
+var opProductsUpdateMany = &runtime.Op{Name: "products.UpdateMany", Table: "products", Errs: errs, SQL: `-- name: products.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "products" SET "category_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "products"."category_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "products"."name"), "description" = COALESCE("cpcgen_v"."cpcgen_5", "products"."description"), "tags" = COALESCE("cpcgen_v"."cpcgen_6"::text[], "products"."tags"), "published" = COALESCE("cpcgen_v"."cpcgen_7", "products"."published"), "attributes" = COALESCE("cpcgen_v"."cpcgen_8", "products"."attributes"), "updated_at" = now() FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table products, all or none (see
 // runtime.UpdateMany).
 func (r *ProductRepo) UpdateMany(ctx context.Context, rows []ProductKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateMany, rows)
-	return out, wrapErr(err, "products.UpdateMany", "products")
+	return runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, opProductsUpdateMany, rows)
 }
 
-const sqlProductsUpdateManyReturning = `-- name: products.UpdateManyReturning
+var opProductsUpdateManyReturning = &runtime.Op{Name: "products.UpdateManyReturning", Table: "products", Errs: errs, SQL: `-- name: products.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "products" SET "category_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "products"."category_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "products"."name"), "description" = COALESCE("cpcgen_v"."cpcgen_5", "products"."description"), "tags" = COALESCE("cpcgen_v"."cpcgen_6"::text[], "products"."tags"), "published" = COALESCE("cpcgen_v"."cpcgen_7", "products"."published"), "attributes" = COALESCE("cpcgen_v"."cpcgen_8", "products"."attributes"), "updated_at" = now() FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."category_id", "cpcgen_new"."name", "cpcgen_new"."description", "cpcgen_new"."tags", "cpcgen_new"."published", "cpcgen_new"."attributes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."category_id", "cpcgen_new"."name", "cpcgen_new"."description", "cpcgen_new"."tags", "cpcgen_new"."published", "cpcgen_new"."attributes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
-	return out, wrapErr(err, "products.UpdateManyReturning", "products")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, opProductsUpdateManyReturning, scanProduct, rows)
 }
 
 var bulkProductsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -333,17 +328,16 @@ var bulkProductsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlProductsDeleteMany = `-- name: products.DeleteMany
+var opProductsDeleteMany = &runtime.Op{Name: "products.DeleteMany", Table: "products", Errs: errs, SQL: `-- name: products.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_new" AS (DELETE FROM "products" USING "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table products with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *ProductRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkProductsKeys, sqlProductsDeleteMany, keys)
-	return out, wrapErr(err, "products.DeleteMany", "products")
+	return runtime.WriteMany(ctx, r.db, bulkProductsKeys, opProductsDeleteMany, keys)
 }
 
 var opProductsListByCategoryID = &runtime.Op{Name: "products.ListByCategoryID", Table: "products", Errs: errs, SQL: `-- name: products.ListByCategoryID replica=ok

@@ -121,19 +121,17 @@ func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error)
 	return *v, err
 }
 
-const sqlReturnsFindAll = `-- name: returns.FindAll replica=ok
-SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns" ORDER BY "id"`
+var opReturnsFindAll = &runtime.Op{Name: "returns.FindAll", Table: "returns", Errs: errs, SQL: `-- name: returns.FindAll replica=ok
+SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns" ORDER BY "id"`}
 
 // FindAll returns every row of table returns in primary key order, in memory.
 func (r *ReturnRepo) FindAll(ctx context.Context) ([]Return, error) {
-	rows, err := r.db.Query(ctx, sqlReturnsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanReturn)
-	return items, wrapErr(err, "returns.FindAll", "returns")
+	return runtime.AllOp(ctx, r.db, opReturnsFindAll, scanReturn, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "returns.Stream", "returns") }, scanReturn, sqlReturnsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "returns.Stream", "returns") }, scanReturn, opReturnsFindAll.SQL)
 }
 
 const sqlReturnsListFirst = `-- name: returns.List replica=ok
@@ -193,13 +191,12 @@ func (r *ReturnRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlReturnsCount = `-- name: returns.Count replica=ok
-SELECT count(*) FROM "returns"`
+var opReturnsCount = &runtime.Op{Name: "returns.Count", Table: "returns", Errs: errs, SQL: `-- name: returns.Count replica=ok
+SELECT count(*) FROM "returns"`}
 
 // Count returns the number of rows of table returns.
 func (r *ReturnRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlReturnsCount))
-	return n, wrapErr(err, "returns.Count", "returns")
+	return runtime.CountOp(ctx, r.db, opReturnsCount)
 }
 
 var opReturnsFindByIDs = &runtime.Op{Name: "returns.FindByIDs", Table: "returns", Errs: errs, SQL: `-- name: returns.FindByIDs replica=ok
@@ -230,26 +227,18 @@ func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, e
 	return n, wrapErr(err, "returns.CreateMany", "returns")
 }
 
-const sqlReturnsCreateManyReturning = `-- name: returns.CreateManyReturning
+var opReturnsCreateManyReturning = &runtime.Op{Name: "returns.CreateManyReturning", Table: "returns", Errs: errs, Validate: true, SQL: `-- name: returns.CreateManyReturning
 INSERT INTO "returns" ("id", "order_id", "reason", "approved", "refund_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5"
 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`
+RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`}
 
 // CreateManyReturning inserts rows into table returns in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) ([]Return, error) {
-	if len(rows) == 0 {
-		return []Return{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "returns.CreateManyReturning", "returns")
-	}
-	res, err := r.db.Query(ctx, sqlReturnsCreateManyReturning, runtime.Unnest(argsNewReturn, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanReturn)
-	return items, wrapErr(err, "returns.CreateManyReturning", "returns")
+	return runtime.InsertManyOp(ctx, r.db, opReturnsCreateManyReturning, rows, argsNewReturn, scanReturn)
 }
 
 // ReturnKeyedUpdate is one row's key and changes for UpdateMany.
@@ -273,31 +262,29 @@ var bulkReturnsUpdates = &runtime.Bulk[*ReturnKeyedUpdate]{
 	},
 }
 
-const sqlReturnsUpdateMany = `-- name: returns.UpdateMany
+var opReturnsUpdateMany = &runtime.Op{Name: "returns.UpdateMany", Table: "returns", Errs: errs, SQL: `-- name: returns.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::boolean[], $6::boolean[], $7::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "returns" ON "returns"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "returns"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table returns, all or none (see
 // runtime.UpdateMany).
 func (r *ReturnRepo) UpdateMany(ctx context.Context, rows []ReturnKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkReturnsUpdates, sqlReturnsUpdateMany, rows)
-	return out, wrapErr(err, "returns.UpdateMany", "returns")
+	return runtime.UpdateMany(ctx, r.db, bulkReturnsUpdates, opReturnsUpdateMany, rows)
 }
 
-const sqlReturnsUpdateManyReturning = `-- name: returns.UpdateManyReturning
+var opReturnsUpdateManyReturning = &runtime.Op{Name: "returns.UpdateManyReturning", Table: "returns", Errs: errs, SQL: `-- name: returns.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::boolean[], $6::boolean[], $7::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "returns" ON "returns"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "returns"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."reason", "cpcgen_new"."approved", "cpcgen_new"."refund_id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."reason", "cpcgen_new"."approved", "cpcgen_new"."refund_id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ReturnRepo) UpdateManyReturning(ctx context.Context, rows []ReturnKeyedUpdate) ([]Return, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkReturnsUpdates, sqlReturnsUpdateManyReturning, scanReturn, rows)
-	return out, wrapErr(err, "returns.UpdateManyReturning", "returns")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkReturnsUpdates, opReturnsUpdateManyReturning, scanReturn, rows)
 }
 
 var bulkReturnsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -308,17 +295,16 @@ var bulkReturnsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlReturnsDeleteMany = `-- name: returns.DeleteMany
+var opReturnsDeleteMany = &runtime.Op{Name: "returns.DeleteMany", Table: "returns", Errs: errs, SQL: `-- name: returns.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "returns" ON "returns"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "returns"),
 "cpcgen_new" AS (DELETE FROM "returns" USING "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table returns with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *ReturnRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkReturnsKeys, sqlReturnsDeleteMany, keys)
-	return out, wrapErr(err, "returns.DeleteMany", "returns")
+	return runtime.WriteMany(ctx, r.db, bulkReturnsKeys, opReturnsDeleteMany, keys)
 }
 
 var opReturnsListByOrderID = &runtime.Op{Name: "returns.ListByOrderID", Table: "returns", Errs: errs, SQL: `-- name: returns.ListByOrderID replica=ok

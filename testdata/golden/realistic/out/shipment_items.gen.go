@@ -111,20 +111,18 @@ func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, o
 	return *v, err
 }
 
-const sqlShipmentItemsFindAll = `-- name: shipment_items.FindAll replica=ok
-SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items" ORDER BY "shipment_id", "order_id", "line_no"`
+var opShipmentItemsFindAll = &runtime.Op{Name: "shipment_items.FindAll", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.FindAll replica=ok
+SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items" ORDER BY "shipment_id", "order_id", "line_no"`}
 
 // FindAll returns every row of table shipment_items in primary key order, in
 // memory.
 func (r *ShipmentItemRepo) FindAll(ctx context.Context) ([]ShipmentItem, error) {
-	rows, err := r.db.Query(ctx, sqlShipmentItemsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanShipmentItem)
-	return items, wrapErr(err, "shipment_items.FindAll", "shipment_items")
+	return runtime.AllOp(ctx, r.db, opShipmentItemsFindAll, scanShipmentItem, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, sqlShipmentItemsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, opShipmentItemsFindAll.SQL)
 }
 
 const sqlShipmentItemsListFirst = `-- name: shipment_items.List replica=ok
@@ -181,13 +179,12 @@ func (r *ShipmentItemRepo) Delete(ctx context.Context, shipmentID uuid.UUID, ord
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlShipmentItemsCount = `-- name: shipment_items.Count replica=ok
-SELECT count(*) FROM "shipment_items"`
+var opShipmentItemsCount = &runtime.Op{Name: "shipment_items.Count", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.Count replica=ok
+SELECT count(*) FROM "shipment_items"`}
 
 // Count returns the number of rows of table shipment_items.
 func (r *ShipmentItemRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlShipmentItemsCount))
-	return n, wrapErr(err, "shipment_items.Count", "shipment_items")
+	return runtime.CountOp(ctx, r.db, opShipmentItemsCount)
 }
 
 var copyShipmentItems = &runtime.Copier[*NewShipmentItem]{
@@ -203,22 +200,17 @@ func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentIte
 	return n, wrapErr(err, "shipment_items.CreateMany", "shipment_items")
 }
 
-const sqlShipmentItemsCreateManyReturning = `-- name: shipment_items.CreateManyReturning
+var opShipmentItemsCreateManyReturning = &runtime.Op{Name: "shipment_items.CreateManyReturning", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.CreateManyReturning
 INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
 FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "shipment_id", "order_id", "line_no", "quantity"`
+RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 
 // CreateManyReturning inserts rows into table shipment_items in one INSERT …
 // SELECT FROM unnest, all or nothing, and returns them as stored.
 func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
-	if len(rows) == 0 {
-		return []ShipmentItem{}, nil
-	}
-	res, err := r.db.Query(ctx, sqlShipmentItemsCreateManyReturning, runtime.Unnest(argsNewShipmentItem, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanShipmentItem)
-	return items, wrapErr(err, "shipment_items.CreateManyReturning", "shipment_items")
+	return runtime.InsertManyOp(ctx, r.db, opShipmentItemsCreateManyReturning, rows, argsNewShipmentItem, scanShipmentItem)
 }
 
 var opShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo = &runtime.Op{Name: "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo
@@ -288,31 +280,29 @@ var bulkShipmentItemsUpdates = &runtime.Bulk[*ShipmentItemKeyedUpdate]{
 	},
 }
 
-const sqlShipmentItemsUpdateMany = `-- name: shipment_items.UpdateMany
+var opShipmentItemsUpdateMany = &runtime.Op{Name: "shipment_items.UpdateMany", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table shipment_items, all or none (see
 // runtime.UpdateMany).
 func (r *ShipmentItemRepo) UpdateMany(ctx context.Context, rows []ShipmentItemKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkShipmentItemsUpdates, sqlShipmentItemsUpdateMany, rows)
-	return out, wrapErr(err, "shipment_items.UpdateMany", "shipment_items")
+	return runtime.UpdateMany(ctx, r.db, bulkShipmentItemsUpdates, opShipmentItemsUpdateMany, rows)
 }
 
-const sqlShipmentItemsUpdateManyReturning = `-- name: shipment_items.UpdateManyReturning
+var opShipmentItemsUpdateManyReturning = &runtime.Op{Name: "shipment_items.UpdateManyReturning", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "shipment_id", "order_id", "line_no", "quantity")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShipmentItemRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentItemKeyedUpdate) ([]ShipmentItem, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShipmentItemsUpdates, sqlShipmentItemsUpdateManyReturning, scanShipmentItem, rows)
-	return out, wrapErr(err, "shipment_items.UpdateManyReturning", "shipment_items")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkShipmentItemsUpdates, opShipmentItemsUpdateManyReturning, scanShipmentItem, rows)
 }
 
 var bulkShipmentItemsKeys = &runtime.Bulk[*ShipmentItemKey]{
@@ -327,17 +317,16 @@ var bulkShipmentItemsKeys = &runtime.Bulk[*ShipmentItemKey]{
 	},
 }
 
-const sqlShipmentItemsDeleteMany = `-- name: shipment_items.DeleteMany
+var opShipmentItemsDeleteMany = &runtime.Op{Name: "shipment_items.DeleteMany", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
 "cpcgen_new" AS (DELETE FROM "shipment_items" USING "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table shipment_items with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *ShipmentItemRepo) DeleteMany(ctx context.Context, keys []ShipmentItemKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkShipmentItemsKeys, sqlShipmentItemsDeleteMany, keys)
-	return out, wrapErr(err, "shipment_items.DeleteMany", "shipment_items")
+	return runtime.WriteMany(ctx, r.db, bulkShipmentItemsKeys, opShipmentItemsDeleteMany, keys)
 }
 
 var bulkShipmentItemsNew = &runtime.Bulk[*NewShipmentItem]{
@@ -353,31 +342,29 @@ var bulkShipmentItemsNew = &runtime.Bulk[*NewShipmentItem]{
 	},
 }
 
-const sqlShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.UpsertManyByShipmentIDAndOrderIDAndLineNo
+var opShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo = &runtime.Op{Name: "shipment_items.UpsertManyByShipmentIDAndOrderIDAndLineNo", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.UpsertManyByShipmentIDAndOrderIDAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "shipment_items"."shipment_id" AS "cpcgen_k1", "shipment_items"."order_id" AS "cpcgen_k2", "shipment_items"."line_no" AS "cpcgen_k3" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
 "cpcgen_ins" AS (INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("shipment_id", "order_id", "line_no") DO NOTHING RETURNING "shipment_id", "order_id", "line_no", "quantity"),
 "cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "shipment_id", "order_id", "line_no", "quantity")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new"`}
 
 // UpsertManyByShipmentIDAndOrderIDAndLineNo is
 // UpsertByShipmentIDAndOrderIDAndLineNo for many rows (see runtime.UpsertMany).
 func (r *ShipmentItemRepo) UpsertManyByShipmentIDAndOrderIDAndLineNo(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkShipmentItemsNew, sqlShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
-	return out, wrapErr(err, "shipment_items.UpsertManyByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+	return runtime.UpsertMany(ctx, r.db, bulkShipmentItemsNew, opShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
 }
 
-const sqlShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo
+var opShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo = &runtime.Op{Name: "shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("shipment_id", "order_id", "line_no") DO NOTHING RETURNING "shipment_id", "order_id", "line_no", "quantity")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "shipment_items"."shipment_id", "shipment_items"."order_id", "shipment_items"."line_no", "shipment_items"."quantity" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "shipment_items"."shipment_id", "shipment_items"."order_id", "shipment_items"."line_no", "shipment_items"."quantity" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo is
 // CreateIfAbsentByShipmentIDAndOrderIDAndLineNo for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ShipmentItemRepo) CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkShipmentItemsNew, sqlShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
-	return out, created, wrapErr(err, "shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkShipmentItemsNew, opShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
 }
 
 var opShipmentItemsListByShipmentID = &runtime.Op{Name: "shipment_items.ListByShipmentID", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.ListByShipmentID replica=ok

@@ -169,19 +169,17 @@ func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, er
 	return *v, err
 }
 
-const sqlShipmentsFindAll = `-- name: shipments.FindAll replica=ok
-SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments" ORDER BY "id"`
+var opShipmentsFindAll = &runtime.Op{Name: "shipments.FindAll", Table: "shipments", Errs: errs, SQL: `-- name: shipments.FindAll replica=ok
+SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments" ORDER BY "id"`}
 
 // FindAll returns every row of table shipments in primary key order, in memory.
 func (r *ShipmentRepo) FindAll(ctx context.Context) ([]Shipment, error) {
-	rows, err := r.db.Query(ctx, sqlShipmentsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanShipment)
-	return items, wrapErr(err, "shipments.FindAll", "shipments")
+	return runtime.AllOp(ctx, r.db, opShipmentsFindAll, scanShipment, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipments.Stream", "shipments") }, scanShipment, sqlShipmentsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipments.Stream", "shipments") }, scanShipment, opShipmentsFindAll.SQL)
 }
 
 const sqlShipmentsListFirst = `-- name: shipments.List replica=ok
@@ -239,13 +237,12 @@ func (r *ShipmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlShipmentsCount = `-- name: shipments.Count replica=ok
-SELECT count(*) FROM "shipments"`
+var opShipmentsCount = &runtime.Op{Name: "shipments.Count", Table: "shipments", Errs: errs, SQL: `-- name: shipments.Count replica=ok
+SELECT count(*) FROM "shipments"`}
 
 // Count returns the number of rows of table shipments.
 func (r *ShipmentRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlShipmentsCount))
-	return n, wrapErr(err, "shipments.Count", "shipments")
+	return runtime.CountOp(ctx, r.db, opShipmentsCount)
 }
 
 var opShipmentsFindByIDs = &runtime.Op{Name: "shipments.FindByIDs", Table: "shipments", Errs: errs, SQL: `-- name: shipments.FindByIDs replica=ok
@@ -276,26 +273,18 @@ func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int6
 	return n, wrapErr(err, "shipments.CreateMany", "shipments")
 }
 
-const sqlShipmentsCreateManyReturning = `-- name: shipments.CreateManyReturning
+var opShipmentsCreateManyReturning = &runtime.Op{Name: "shipments.CreateManyReturning", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.CreateManyReturning
 INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", 'pending'::"shipment_status"), "u"."c7"
 FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::varchar[], $6::text[]::"shipment_status"[], $7::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
+RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`}
 
 // CreateManyReturning inserts rows into table shipments in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipment) ([]Shipment, error) {
-	if len(rows) == 0 {
-		return []Shipment{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "shipments.CreateManyReturning", "shipments")
-	}
-	res, err := r.db.Query(ctx, sqlShipmentsCreateManyReturning, runtime.Unnest(argsNewShipment, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanShipment)
-	return items, wrapErr(err, "shipments.CreateManyReturning", "shipments")
+	return runtime.InsertManyOp(ctx, r.db, opShipmentsCreateManyReturning, rows, argsNewShipment, scanShipment)
 }
 
 var opShipmentsUpsertByTrackingNo = &runtime.Op{Name: "shipments.UpsertByTrackingNo", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.UpsertByTrackingNo
@@ -363,31 +352,29 @@ var bulkShipmentsUpdates = &runtime.Bulk[*ShipmentKeyedUpdate]{
 	},
 }
 
-const sqlShipmentsUpdateMany = `-- name: shipments.UpdateMany
+var opShipmentsUpdateMany = &runtime.Op{Name: "shipments.UpdateMany", Table: "shipments", Errs: errs, SQL: `-- name: shipments.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::boolean[], $6::varchar[], $7::text[]::"shipment_status"[], $8::boolean[], $9::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table shipments, all or none (see
 // runtime.UpdateMany).
 func (r *ShipmentRepo) UpdateMany(ctx context.Context, rows []ShipmentKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkShipmentsUpdates, sqlShipmentsUpdateMany, rows)
-	return out, wrapErr(err, "shipments.UpdateMany", "shipments")
+	return runtime.UpdateMany(ctx, r.db, bulkShipmentsUpdates, opShipmentsUpdateMany, rows)
 }
 
-const sqlShipmentsUpdateManyReturning = `-- name: shipments.UpdateManyReturning
+var opShipmentsUpdateManyReturning = &runtime.Op{Name: "shipments.UpdateManyReturning", Table: "shipments", Errs: errs, SQL: `-- name: shipments.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::boolean[], $6::varchar[], $7::text[]::"shipment_status"[], $8::boolean[], $9::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."warehouse_id", "cpcgen_new"."carrier", "cpcgen_new"."tracking_no", "cpcgen_new"."status", "cpcgen_new"."shipped_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."warehouse_id", "cpcgen_new"."carrier", "cpcgen_new"."tracking_no", "cpcgen_new"."status", "cpcgen_new"."shipped_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShipmentRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentKeyedUpdate) ([]Shipment, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShipmentsUpdates, sqlShipmentsUpdateManyReturning, scanShipment, rows)
-	return out, wrapErr(err, "shipments.UpdateManyReturning", "shipments")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkShipmentsUpdates, opShipmentsUpdateManyReturning, scanShipment, rows)
 }
 
 var bulkShipmentsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -398,17 +385,16 @@ var bulkShipmentsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlShipmentsDeleteMany = `-- name: shipments.DeleteMany
+var opShipmentsDeleteMany = &runtime.Op{Name: "shipments.DeleteMany", Table: "shipments", Errs: errs, SQL: `-- name: shipments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
 "cpcgen_new" AS (DELETE FROM "shipments" USING "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table shipments with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *ShipmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkShipmentsKeys, sqlShipmentsDeleteMany, keys)
-	return out, wrapErr(err, "shipments.DeleteMany", "shipments")
+	return runtime.WriteMany(ctx, r.db, bulkShipmentsKeys, opShipmentsDeleteMany, keys)
 }
 
 var opShipmentsListByOrderID = &runtime.Op{Name: "shipments.ListByOrderID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.ListByOrderID replica=ok

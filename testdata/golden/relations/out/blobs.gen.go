@@ -104,19 +104,17 @@ func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
 	return *v, err
 }
 
-const sqlBlobsFindAll = `-- name: blobs.FindAll replica=ok
-SELECT "digest", "size" FROM "blobs" ORDER BY "digest"`
+var opBlobsFindAll = &runtime.Op{Name: "blobs.FindAll", Table: "blobs", Errs: errs, SQL: `-- name: blobs.FindAll replica=ok
+SELECT "digest", "size" FROM "blobs" ORDER BY "digest"`}
 
 // FindAll returns every row of table blobs in primary key order, in memory.
 func (r *BlobRepo) FindAll(ctx context.Context) ([]Blob, error) {
-	rows, err := r.db.Query(ctx, sqlBlobsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanBlob)
-	return items, wrapErr(err, "blobs.FindAll", "blobs")
+	return runtime.AllOp(ctx, r.db, opBlobsFindAll, scanBlob, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "blobs.Stream", "blobs") }, scanBlob, sqlBlobsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "blobs.Stream", "blobs") }, scanBlob, opBlobsFindAll.SQL)
 }
 
 const sqlBlobsListFirst = `-- name: blobs.List replica=ok
@@ -172,13 +170,12 @@ func (r *BlobRepo) Delete(ctx context.Context, digest []byte) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlBlobsCount = `-- name: blobs.Count replica=ok
-SELECT count(*) FROM "blobs"`
+var opBlobsCount = &runtime.Op{Name: "blobs.Count", Table: "blobs", Errs: errs, SQL: `-- name: blobs.Count replica=ok
+SELECT count(*) FROM "blobs"`}
 
 // Count returns the number of rows of table blobs.
 func (r *BlobRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlBlobsCount))
-	return n, wrapErr(err, "blobs.Count", "blobs")
+	return runtime.CountOp(ctx, r.db, opBlobsCount)
 }
 
 var opBlobsFindByIDs = &runtime.Op{Name: "blobs.FindByIDs", Table: "blobs", Errs: errs, SQL: `-- name: blobs.FindByIDs replica=ok
@@ -208,26 +205,18 @@ func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error
 	return n, wrapErr(err, "blobs.CreateMany", "blobs")
 }
 
-const sqlBlobsCreateManyReturning = `-- name: blobs.CreateManyReturning
+var opBlobsCreateManyReturning = &runtime.Op{Name: "blobs.CreateManyReturning", Table: "blobs", Errs: errs, Validate: true, SQL: `-- name: blobs.CreateManyReturning
 INSERT INTO "blobs" ("digest", "size")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "digest", "size"`
+RETURNING "digest", "size"`}
 
 // CreateManyReturning inserts rows into table blobs in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]Blob, error) {
-	if len(rows) == 0 {
-		return []Blob{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "blobs.CreateManyReturning", "blobs")
-	}
-	res, err := r.db.Query(ctx, sqlBlobsCreateManyReturning, runtime.Unnest(argsNewBlob, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanBlob)
-	return items, wrapErr(err, "blobs.CreateManyReturning", "blobs")
+	return runtime.InsertManyOp(ctx, r.db, opBlobsCreateManyReturning, rows, argsNewBlob, scanBlob)
 }
 
 var opBlobsUpsertByDigest = &runtime.Op{Name: "blobs.UpsertByDigest", Table: "blobs", Errs: errs, Validate: true, SQL: `-- name: blobs.UpsertByDigest
@@ -284,31 +273,29 @@ var bulkBlobsUpdates = &runtime.Bulk[*BlobKeyedUpdate]{
 	},
 }
 
-const sqlBlobsUpdateMany = `-- name: blobs.UpdateMany
+var opBlobsUpdateMany = &runtime.Op{Name: "blobs.UpdateMany", Table: "blobs", Errs: errs, SQL: `-- name: blobs.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table blobs, all or none (see
 // runtime.UpdateMany).
 func (r *BlobRepo) UpdateMany(ctx context.Context, rows []BlobKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkBlobsUpdates, sqlBlobsUpdateMany, rows)
-	return out, wrapErr(err, "blobs.UpdateMany", "blobs")
+	return runtime.UpdateMany(ctx, r.db, bulkBlobsUpdates, opBlobsUpdateMany, rows)
 }
 
-const sqlBlobsUpdateManyReturning = `-- name: blobs.UpdateManyReturning
+var opBlobsUpdateManyReturning = &runtime.Op{Name: "blobs.UpdateManyReturning", Table: "blobs", Errs: errs, SQL: `-- name: blobs.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *BlobRepo) UpdateManyReturning(ctx context.Context, rows []BlobKeyedUpdate) ([]Blob, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkBlobsUpdates, sqlBlobsUpdateManyReturning, scanBlob, rows)
-	return out, wrapErr(err, "blobs.UpdateManyReturning", "blobs")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkBlobsUpdates, opBlobsUpdateManyReturning, scanBlob, rows)
 }
 
 var bulkBlobsKeys = &runtime.Bulk[*[]byte]{
@@ -319,17 +306,16 @@ var bulkBlobsKeys = &runtime.Bulk[*[]byte]{
 	},
 }
 
-const sqlBlobsDeleteMany = `-- name: blobs.DeleteMany
+var opBlobsDeleteMany = &runtime.Op{Name: "blobs.DeleteMany", Table: "blobs", Errs: errs, SQL: `-- name: blobs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_new" AS (DELETE FROM "blobs" USING "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table blobs with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *BlobRepo) DeleteMany(ctx context.Context, keys [][]byte) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkBlobsKeys, sqlBlobsDeleteMany, keys)
-	return out, wrapErr(err, "blobs.DeleteMany", "blobs")
+	return runtime.WriteMany(ctx, r.db, bulkBlobsKeys, opBlobsDeleteMany, keys)
 }
 
 var bulkBlobsNew = &runtime.Bulk[*NewBlob]{
@@ -342,27 +328,25 @@ var bulkBlobsNew = &runtime.Bulk[*NewBlob]{
 	},
 }
 
-const sqlBlobsUpsertManyByDigest = `-- name: blobs.UpsertManyByDigest
+var opBlobsUpsertManyByDigest = &runtime.Op{Name: "blobs.UpsertManyByDigest", Table: "blobs", Errs: errs, SQL: `-- name: blobs.UpsertManyByDigest
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "blobs"."digest" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "blobs" ON "digest" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_ins" AS (INSERT INTO "blobs" ("digest", "size") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("digest") DO NOTHING RETURNING "digest", "size"),
 "cpcgen_new" AS (UPDATE "blobs" SET "size" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "digest" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new"`}
 
 // UpsertManyByDigest is UpsertByDigest for many rows (see runtime.UpsertMany).
 func (r *BlobRepo) UpsertManyByDigest(ctx context.Context, rows []NewBlob) ([]Blob, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkBlobsNew, sqlBlobsUpsertManyByDigest, scanBlob, rows)
-	return out, wrapErr(err, "blobs.UpsertManyByDigest", "blobs")
+	return runtime.UpsertMany(ctx, r.db, bulkBlobsNew, opBlobsUpsertManyByDigest, scanBlob, rows)
 }
 
-const sqlBlobsCreateManyIfAbsentByDigest = `-- name: blobs.CreateManyIfAbsentByDigest
+var opBlobsCreateManyIfAbsentByDigest = &runtime.Op{Name: "blobs.CreateManyIfAbsentByDigest", Table: "blobs", Errs: errs, SQL: `-- name: blobs.CreateManyIfAbsentByDigest
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "blobs" ("digest", "size") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("digest") DO NOTHING RETURNING "digest", "size")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "blobs"."digest", "blobs"."size" FROM "cpcgen_v" JOIN "blobs" ON "digest" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "blobs"."digest", "blobs"."size" FROM "cpcgen_v" JOIN "blobs" ON "digest" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByDigest is CreateIfAbsentByDigest for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *BlobRepo) CreateManyIfAbsentByDigest(ctx context.Context, rows []NewBlob) ([]Blob, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkBlobsNew, sqlBlobsCreateManyIfAbsentByDigest, scanBlob, rows)
-	return out, created, wrapErr(err, "blobs.CreateManyIfAbsentByDigest", "blobs")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkBlobsNew, opBlobsCreateManyIfAbsentByDigest, scanBlob, rows)
 }

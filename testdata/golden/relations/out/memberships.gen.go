@@ -128,19 +128,17 @@ func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID
 	return *v, err
 }
 
-const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
-SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships" ORDER BY "user_id", "group_id"`
+var opMembershipsFindAll = &runtime.Op{Name: "memberships.FindAll", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindAll replica=ok
+SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships" ORDER BY "user_id", "group_id"`}
 
 // FindAll returns every row of table memberships in primary key order, in memory.
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
-	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanMembership)
-	return items, wrapErr(err, "memberships.FindAll", "memberships")
+	return runtime.AllOp(ctx, r.db, opMembershipsFindAll, scanMembership, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, sqlMembershipsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, opMembershipsFindAll.SQL)
 }
 
 const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
@@ -199,13 +197,12 @@ func (r *MembershipRepo) Delete(ctx context.Context, userID uuid.UUID, groupID i
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlMembershipsCount = `-- name: memberships.Count replica=ok
-SELECT count(*) FROM "memberships"`
+var opMembershipsCount = &runtime.Op{Name: "memberships.Count", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Count replica=ok
+SELECT count(*) FROM "memberships"`}
 
 // Count returns the number of rows of table memberships.
 func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlMembershipsCount))
-	return n, wrapErr(err, "memberships.Count", "memberships")
+	return runtime.CountOp(ctx, r.db, opMembershipsCount)
 }
 
 var copyMemberships = &runtime.Copier[*NewMembership]{
@@ -223,26 +220,18 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 	return n, wrapErr(err, "memberships.CreateMany", "memberships")
 }
 
-const sqlMembershipsCreateManyReturning = `-- name: memberships.CreateManyReturning
+var opMembershipsCreateManyReturning = &runtime.Op{Name: "memberships.CreateManyReturning", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateManyReturning
 INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 'member'::"role"), COALESCE("u"."c4", now())
 FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "user_id", "group_id", "role", "joined_at"`
+RETURNING "user_id", "group_id", "role", "joined_at"`}
 
 // CreateManyReturning inserts rows into table memberships in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
-	if len(rows) == 0 {
-		return []Membership{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
-	}
-	res, err := r.db.Query(ctx, sqlMembershipsCreateManyReturning, runtime.Unnest(argsNewMembership, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanMembership)
-	return items, wrapErr(err, "memberships.CreateManyReturning", "memberships")
+	return runtime.InsertManyOp(ctx, r.db, opMembershipsCreateManyReturning, rows, argsNewMembership, scanMembership)
 }
 
 var opMembershipsUpsertByUserIDAndGroupID = &runtime.Op{Name: "memberships.UpsertByUserIDAndGroupID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.UpsertByUserIDAndGroupID
@@ -312,31 +301,29 @@ var bulkMembershipsUpdates = &runtime.Bulk[*MembershipKeyedUpdate]{
 	},
 }
 
-const sqlMembershipsUpdateMany = `-- name: memberships.UpdateMany
+var opMembershipsUpdateMany = &runtime.Op{Name: "memberships.UpdateMany", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table memberships, all or none (see
 // runtime.UpdateMany).
 func (r *MembershipRepo) UpdateMany(ctx context.Context, rows []MembershipKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateMany, rows)
-	return out, wrapErr(err, "memberships.UpdateMany", "memberships")
+	return runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, opMembershipsUpdateMany, rows)
 }
 
-const sqlMembershipsUpdateManyReturning = `-- name: memberships.UpdateManyReturning
+var opMembershipsUpdateManyReturning = &runtime.Op{Name: "memberships.UpdateManyReturning", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "group_id", "role", "joined_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []MembershipKeyedUpdate) ([]Membership, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateManyReturning, scanMembership, rows)
-	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, opMembershipsUpdateManyReturning, scanMembership, rows)
 }
 
 var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
@@ -350,17 +337,16 @@ var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
 	},
 }
 
-const sqlMembershipsDeleteMany = `-- name: memberships.DeleteMany
+var opMembershipsDeleteMany = &runtime.Op{Name: "memberships.DeleteMany", Table: "memberships", Errs: errs, SQL: `-- name: memberships.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_new" AS (DELETE FROM "memberships" USING "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table memberships with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, sqlMembershipsDeleteMany, keys)
-	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
+	return runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, opMembershipsDeleteMany, keys)
 }
 
 var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
@@ -377,30 +363,28 @@ var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
 	},
 }
 
-const sqlMembershipsUpsertManyByUserIDAndGroupID = `-- name: memberships.UpsertManyByUserIDAndGroupID
+var opMembershipsUpsertManyByUserIDAndGroupID = &runtime.Op{Name: "memberships.UpsertManyByUserIDAndGroupID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpsertManyByUserIDAndGroupID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"role") AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", now()) AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "memberships"."user_id" AS "cpcgen_k1", "memberships"."group_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "memberships" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_ins" AS (INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "group_id") DO NOTHING RETURNING "user_id", "group_id", "role", "joined_at"),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "group_id", "role", "joined_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new"`}
 
 // UpsertManyByUserIDAndGroupID is UpsertByUserIDAndGroupID for many rows (see
 // runtime.UpsertMany).
 func (r *MembershipRepo) UpsertManyByUserIDAndGroupID(ctx context.Context, rows []NewMembership) ([]Membership, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew, sqlMembershipsUpsertManyByUserIDAndGroupID, scanMembership, rows)
-	return out, wrapErr(err, "memberships.UpsertManyByUserIDAndGroupID", "memberships")
+	return runtime.UpsertMany(ctx, r.db, bulkMembershipsNew, opMembershipsUpsertManyByUserIDAndGroupID, scanMembership, rows)
 }
 
-const sqlMembershipsCreateManyIfAbsentByUserIDAndGroupID = `-- name: memberships.CreateManyIfAbsentByUserIDAndGroupID
+var opMembershipsCreateManyIfAbsentByUserIDAndGroupID = &runtime.Op{Name: "memberships.CreateManyIfAbsentByUserIDAndGroupID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.CreateManyIfAbsentByUserIDAndGroupID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"role") AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", now()) AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "group_id") DO NOTHING RETURNING "user_id", "group_id", "role", "joined_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."user_id", "memberships"."group_id", "memberships"."role", "memberships"."joined_at" FROM "cpcgen_v" JOIN "memberships" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."user_id", "memberships"."group_id", "memberships"."role", "memberships"."joined_at" FROM "cpcgen_v" JOIN "memberships" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByUserIDAndGroupID is CreateIfAbsentByUserIDAndGroupID for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *MembershipRepo) CreateManyIfAbsentByUserIDAndGroupID(ctx context.Context, rows []NewMembership) ([]Membership, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew, sqlMembershipsCreateManyIfAbsentByUserIDAndGroupID, scanMembership, rows)
-	return out, created, wrapErr(err, "memberships.CreateManyIfAbsentByUserIDAndGroupID", "memberships")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew, opMembershipsCreateManyIfAbsentByUserIDAndGroupID, scanMembership, rows)
 }
 
 var opMembershipsListByUserID = &runtime.Op{Name: "memberships.ListByUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByUserID replica=ok

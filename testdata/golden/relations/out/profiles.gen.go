@@ -115,19 +115,17 @@ func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, 
 	return *v, err
 }
 
-const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
-SELECT "user_email", "bio" FROM "profiles" ORDER BY "user_email"`
+var opProfilesFindAll = &runtime.Op{Name: "profiles.FindAll", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindAll replica=ok
+SELECT "user_email", "bio" FROM "profiles" ORDER BY "user_email"`}
 
 // FindAll returns every row of table profiles in primary key order, in memory.
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
-	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanProfile)
-	return items, wrapErr(err, "profiles.FindAll", "profiles")
+	return runtime.AllOp(ctx, r.db, opProfilesFindAll, scanProfile, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, opProfilesFindAll.SQL)
 }
 
 const sqlProfilesListFirst = `-- name: profiles.List replica=ok
@@ -185,13 +183,12 @@ func (r *ProfileRepo) Delete(ctx context.Context, userEmail string) (bool, error
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlProfilesCount = `-- name: profiles.Count replica=ok
-SELECT count(*) FROM "profiles"`
+var opProfilesCount = &runtime.Op{Name: "profiles.Count", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Count replica=ok
+SELECT count(*) FROM "profiles"`}
 
 // Count returns the number of rows of table profiles.
 func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProfilesCount))
-	return n, wrapErr(err, "profiles.Count", "profiles")
+	return runtime.CountOp(ctx, r.db, opProfilesCount)
 }
 
 var opProfilesFindByIDs = &runtime.Op{Name: "profiles.FindByIDs", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByIDs replica=ok
@@ -221,26 +218,18 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 	return n, wrapErr(err, "profiles.CreateMany", "profiles")
 }
 
-const sqlProfilesCreateManyReturning = `-- name: profiles.CreateManyReturning
+var opProfilesCreateManyReturning = &runtime.Op{Name: "profiles.CreateManyReturning", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateManyReturning
 INSERT INTO "profiles" ("user_email", "bio")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "user_email", "bio"`
+RETURNING "user_email", "bio"`}
 
 // CreateManyReturning inserts rows into table profiles in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
-	if len(rows) == 0 {
-		return []Profile{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
-	}
-	res, err := r.db.Query(ctx, sqlProfilesCreateManyReturning, runtime.Unnest(argsNewProfile, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanProfile)
-	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
+	return runtime.InsertManyOp(ctx, r.db, opProfilesCreateManyReturning, rows, argsNewProfile, scanProfile)
 }
 
 var opProfilesUpsertByUserEmail = &runtime.Op{Name: "profiles.UpsertByUserEmail", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.UpsertByUserEmail
@@ -297,31 +286,29 @@ var bulkProfilesUpdates = &runtime.Bulk[*ProfileKeyedUpdate]{
 	},
 }
 
-const sqlProfilesUpdateMany = `-- name: profiles.UpdateMany
+var opProfilesUpdateMany = &runtime.Op{Name: "profiles.UpdateMany", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."user_email" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table profiles, all or none (see
 // runtime.UpdateMany).
 func (r *ProfileRepo) UpdateMany(ctx context.Context, rows []ProfileKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateMany, rows)
-	return out, wrapErr(err, "profiles.UpdateMany", "profiles")
+	return runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, opProfilesUpdateMany, rows)
 }
 
-const sqlProfilesUpdateManyReturning = `-- name: profiles.UpdateManyReturning
+var opProfilesUpdateManyReturning = &runtime.Op{Name: "profiles.UpdateManyReturning", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."user_email" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_email", "bio")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKeyedUpdate) ([]Profile, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateManyReturning, scanProfile, rows)
-	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, opProfilesUpdateManyReturning, scanProfile, rows)
 }
 
 var bulkProfilesKeys = &runtime.Bulk[*string]{
@@ -332,17 +319,16 @@ var bulkProfilesKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlProfilesDeleteMany = `-- name: profiles.DeleteMany
+var opProfilesDeleteMany = &runtime.Op{Name: "profiles.DeleteMany", Table: "profiles", Errs: errs, SQL: `-- name: profiles.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."user_email" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_new" AS (DELETE FROM "profiles" USING "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table profiles with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkProfilesKeys, sqlProfilesDeleteMany, keys)
-	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
+	return runtime.WriteMany(ctx, r.db, bulkProfilesKeys, opProfilesDeleteMany, keys)
 }
 
 var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
@@ -355,30 +341,28 @@ var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
 	},
 }
 
-const sqlProfilesUpsertManyByUserEmail = `-- name: profiles.UpsertManyByUserEmail
+var opProfilesUpsertManyByUserEmail = &runtime.Op{Name: "profiles.UpsertManyByUserEmail", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpsertManyByUserEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "profiles"."user_email" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "profiles" ON "user_email" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_ins" AS (INSERT INTO "profiles" ("user_email", "bio") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_email") DO NOTHING RETURNING "user_email", "bio"),
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "user_email" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_email", "bio")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new"`}
 
 // UpsertManyByUserEmail is UpsertByUserEmail for many rows (see
 // runtime.UpsertMany).
 func (r *ProfileRepo) UpsertManyByUserEmail(ctx context.Context, rows []NewProfile) ([]Profile, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew, sqlProfilesUpsertManyByUserEmail, scanProfile, rows)
-	return out, wrapErr(err, "profiles.UpsertManyByUserEmail", "profiles")
+	return runtime.UpsertMany(ctx, r.db, bulkProfilesNew, opProfilesUpsertManyByUserEmail, scanProfile, rows)
 }
 
-const sqlProfilesCreateManyIfAbsentByUserEmail = `-- name: profiles.CreateManyIfAbsentByUserEmail
+var opProfilesCreateManyIfAbsentByUserEmail = &runtime.Op{Name: "profiles.CreateManyIfAbsentByUserEmail", Table: "profiles", Errs: errs, SQL: `-- name: profiles.CreateManyIfAbsentByUserEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "profiles" ("user_email", "bio") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_email") DO NOTHING RETURNING "user_email", "bio")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."user_email", "profiles"."bio" FROM "cpcgen_v" JOIN "profiles" ON "user_email" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."user_email", "profiles"."bio" FROM "cpcgen_v" JOIN "profiles" ON "user_email" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByUserEmail is CreateIfAbsentByUserEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProfileRepo) CreateManyIfAbsentByUserEmail(ctx context.Context, rows []NewProfile) ([]Profile, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew, sqlProfilesCreateManyIfAbsentByUserEmail, scanProfile, rows)
-	return out, created, wrapErr(err, "profiles.CreateManyIfAbsentByUserEmail", "profiles")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew, opProfilesCreateManyIfAbsentByUserEmail, scanProfile, rows)
 }
 
 var opProfilesListByUserEmail = &runtime.Op{Name: "profiles.ListByUserEmail", Table: "profiles", Errs: errs, SQL: `-- name: profiles.ListByUserEmail replica=ok

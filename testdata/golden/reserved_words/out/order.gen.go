@@ -121,19 +121,17 @@ func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Or
 	return *v, err
 }
 
-const sqlOrderFindAll = `-- name: order.FindAll replica=ok
-SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "func"`
+var opOrderFindAll = &runtime.Op{Name: "order.FindAll", Table: "order", Errs: errs, SQL: `-- name: order.FindAll replica=ok
+SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "func"`}
 
 // FindAll returns every row of table order in primary key order, in memory.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrderFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrder)
-	return items, wrapErr(err, "order.FindAll", "order")
+	return runtime.AllOp(ctx, r.db, opOrderFindAll, scanOrder, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order.Stream", "order") }, scanOrder, sqlOrderFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order.Stream", "order") }, scanOrder, opOrderFindAll.SQL)
 }
 
 const sqlOrderListFirst = `-- name: order.List replica=ok
@@ -192,13 +190,12 @@ func (r *OrderRepo) Delete(ctx context.Context, type_ string, func_ int32) (bool
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrderCount = `-- name: order.Count replica=ok
-SELECT count(*) FROM "order"`
+var opOrderCount = &runtime.Op{Name: "order.Count", Table: "order", Errs: errs, SQL: `-- name: order.Count replica=ok
+SELECT count(*) FROM "order"`}
 
 // Count returns the number of rows of table order.
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrderCount))
-	return n, wrapErr(err, "order.Count", "order")
+	return runtime.CountOp(ctx, r.db, opOrderCount)
 }
 
 var copyOrder = &runtime.Copier[*NewOrder]{
@@ -296,31 +293,29 @@ var bulkOrderUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	},
 }
 
-const sqlOrderUpdateMany = `-- name: order.UpdateMany
+var opOrderUpdateMany = &runtime.Op{Name: "order.UpdateMany", Table: "order", Errs: errs, SQL: `-- name: order.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[], $3::boolean[], $4::integer[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order" ON "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order" SET "user" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "order"."user" END, "group" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_6", "order"."limit") FROM "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table order, all or none (see
 // runtime.UpdateMany).
 func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderUpdates, sqlOrderUpdateMany, rows)
-	return out, wrapErr(err, "order.UpdateMany", "order")
+	return runtime.UpdateMany(ctx, r.db, bulkOrderUpdates, opOrderUpdateMany, rows)
 }
 
-const sqlOrderUpdateManyReturning = `-- name: order.UpdateManyReturning
+var opOrderUpdateManyReturning = &runtime.Op{Name: "order.UpdateManyReturning", Table: "order", Errs: errs, SQL: `-- name: order.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[], $3::boolean[], $4::integer[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order" ON "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order" SET "user" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "order"."user" END, "group" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_6", "order"."limit") FROM "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "type", "func", "user", "group", "limit")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderUpdates, sqlOrderUpdateManyReturning, scanOrder, rows)
-	return out, wrapErr(err, "order.UpdateManyReturning", "order")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrderUpdates, opOrderUpdateManyReturning, scanOrder, rows)
 }
 
 var bulkOrderKeys = &runtime.Bulk[*OrderKey]{
@@ -332,17 +327,16 @@ var bulkOrderKeys = &runtime.Bulk[*OrderKey]{
 	},
 }
 
-const sqlOrderDeleteMany = `-- name: order.DeleteMany
+var opOrderDeleteMany = &runtime.Op{Name: "order.DeleteMany", Table: "order", Errs: errs, SQL: `-- name: order.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order" ON "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
 "cpcgen_new" AS (DELETE FROM "order" USING "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table order with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *OrderRepo) DeleteMany(ctx context.Context, keys []OrderKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrderKeys, sqlOrderDeleteMany, keys)
-	return out, wrapErr(err, "order.DeleteMany", "order")
+	return runtime.WriteMany(ctx, r.db, bulkOrderKeys, opOrderDeleteMany, keys)
 }
 
 var bulkOrderNew = &runtime.Bulk[*NewOrder]{
@@ -358,30 +352,28 @@ var bulkOrderNew = &runtime.Bulk[*NewOrder]{
 	},
 }
 
-const sqlOrderUpsertManyByTypeAndFunc = `-- name: order.UpsertManyByTypeAndFunc
+var opOrderUpsertManyByTypeAndFunc = &runtime.Op{Name: "order.UpsertManyByTypeAndFunc", Table: "order", Errs: errs, SQL: `-- name: order.UpsertManyByTypeAndFunc
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 10) AS "cpcgen_i5" FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "order"."type" AS "cpcgen_k1", "order"."func" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "order" ON "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
 "cpcgen_ins" AS (INSERT INTO "order" ("type", "func", "user", "group", "limit") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("type", "func") DO NOTHING RETURNING "type", "func", "user", "group", "limit"),
 "cpcgen_new" AS (UPDATE "order" SET "user" = "cpcgen_v"."cpcgen_i3", "group" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_5", "order"."limit") FROM "cpcgen_v" WHERE "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "type", "func", "user", "group", "limit")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new"`}
 
 // UpsertManyByTypeAndFunc is UpsertByTypeAndFunc for many rows (see
 // runtime.UpsertMany).
 func (r *OrderRepo) UpsertManyByTypeAndFunc(ctx context.Context, rows []NewOrder) ([]Order, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderNew, sqlOrderUpsertManyByTypeAndFunc, scanOrder, rows)
-	return out, wrapErr(err, "order.UpsertManyByTypeAndFunc", "order")
+	return runtime.UpsertMany(ctx, r.db, bulkOrderNew, opOrderUpsertManyByTypeAndFunc, scanOrder, rows)
 }
 
-const sqlOrderCreateManyIfAbsentByTypeAndFunc = `-- name: order.CreateManyIfAbsentByTypeAndFunc
+var opOrderCreateManyIfAbsentByTypeAndFunc = &runtime.Op{Name: "order.CreateManyIfAbsentByTypeAndFunc", Table: "order", Errs: errs, SQL: `-- name: order.CreateManyIfAbsentByTypeAndFunc
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 10) AS "cpcgen_i5" FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "order" ("type", "func", "user", "group", "limit") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("type", "func") DO NOTHING RETURNING "type", "func", "user", "group", "limit")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order"."type", "order"."func", "order"."user", "order"."group", "order"."limit" FROM "cpcgen_v" JOIN "order" ON "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order"."type", "order"."func", "order"."user", "order"."group", "order"."limit" FROM "cpcgen_v" JOIN "order" ON "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByTypeAndFunc is CreateIfAbsentByTypeAndFunc for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *OrderRepo) CreateManyIfAbsentByTypeAndFunc(ctx context.Context, rows []NewOrder) ([]Order, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderNew, sqlOrderCreateManyIfAbsentByTypeAndFunc, scanOrder, rows)
-	return out, created, wrapErr(err, "order.CreateManyIfAbsentByTypeAndFunc", "order")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderNew, opOrderCreateManyIfAbsentByTypeAndFunc, scanOrder, rows)
 }
 
 var opOrderListByUser = &runtime.Op{Name: "order.ListByUser", Table: "order", Errs: errs, SQL: `-- name: order.ListByUser replica=ok

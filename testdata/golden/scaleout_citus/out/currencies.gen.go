@@ -122,19 +122,17 @@ func (r *CurrencyRepo) FindByID(ctx context.Context, code string) (Currency, err
 	return *v, err
 }
 
-const sqlCurrenciesFindAll = `-- name: currencies.FindAll replica=ok
-SELECT "code"::text, "name" FROM "currencies" ORDER BY "code"`
+var opCurrenciesFindAll = &runtime.Op{Name: "currencies.FindAll", Table: "currencies", Errs: errs, SQL: `-- name: currencies.FindAll replica=ok
+SELECT "code"::text, "name" FROM "currencies" ORDER BY "code"`}
 
 // FindAll returns every row of table currencies in primary key order, in memory.
 func (r *CurrencyRepo) FindAll(ctx context.Context) ([]Currency, error) {
-	rows, err := r.db.Query(ctx, sqlCurrenciesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCurrency)
-	return items, wrapErr(err, "currencies.FindAll", "currencies")
+	return runtime.AllOp(ctx, r.db, opCurrenciesFindAll, scanCurrency, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyRepo) Stream(ctx context.Context) iter.Seq2[Currency, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currencies.Stream", "currencies") }, scanCurrency, sqlCurrenciesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currencies.Stream", "currencies") }, scanCurrency, opCurrenciesFindAll.SQL)
 }
 
 const sqlCurrenciesListFirst = `-- name: currencies.List replica=ok
@@ -191,13 +189,12 @@ func (r *CurrencyRepo) Delete(ctx context.Context, code string) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlCurrenciesCount = `-- name: currencies.Count replica=ok
-SELECT count(*) FROM "currencies"`
+var opCurrenciesCount = &runtime.Op{Name: "currencies.Count", Table: "currencies", Errs: errs, SQL: `-- name: currencies.Count replica=ok
+SELECT count(*) FROM "currencies"`}
 
 // Count returns the number of rows of table currencies.
 func (r *CurrencyRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCurrenciesCount))
-	return n, wrapErr(err, "currencies.Count", "currencies")
+	return runtime.CountOp(ctx, r.db, opCurrenciesCount)
 }
 
 var opCurrenciesFindByIDs = &runtime.Op{Name: "currencies.FindByIDs", Table: "currencies", Errs: errs, SQL: `-- name: currencies.FindByIDs replica=ok
@@ -227,26 +224,18 @@ func (r *CurrencyRepo) CreateMany(ctx context.Context, rows []NewCurrency) (int6
 	return n, wrapErr(err, "currencies.CreateMany", "currencies")
 }
 
-const sqlCurrenciesCreateManyReturning = `-- name: currencies.CreateManyReturning
+var opCurrenciesCreateManyReturning = &runtime.Op{Name: "currencies.CreateManyReturning", Table: "currencies", Errs: errs, Validate: true, SQL: `-- name: currencies.CreateManyReturning
 INSERT INTO "currencies" ("code", "name")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "code"::text, "name"`
+RETURNING "code"::text, "name"`}
 
 // CreateManyReturning inserts rows into table currencies in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *CurrencyRepo) CreateManyReturning(ctx context.Context, rows []NewCurrency) ([]Currency, error) {
-	if len(rows) == 0 {
-		return []Currency{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "currencies.CreateManyReturning", "currencies")
-	}
-	res, err := r.db.Query(ctx, sqlCurrenciesCreateManyReturning, runtime.Unnest(argsNewCurrency, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCurrency)
-	return items, wrapErr(err, "currencies.CreateManyReturning", "currencies")
+	return runtime.InsertManyOp(ctx, r.db, opCurrenciesCreateManyReturning, rows, argsNewCurrency, scanCurrency)
 }
 
 var opCurrenciesUpsertByCode = &runtime.Op{Name: "currencies.UpsertByCode", Table: "currencies", Errs: errs, Validate: true, SQL: `-- name: currencies.UpsertByCode
@@ -303,31 +292,29 @@ var bulkCurrenciesUpdates = &runtime.Bulk[*CurrencyKeyedUpdate]{
 	},
 }
 
-const sqlCurrenciesUpdateMany = `-- name: currencies.UpdateMany
+var opCurrenciesUpdateMany = &runtime.Op{Name: "currencies.UpdateMany", Table: "currencies", Errs: errs, SQL: `-- name: currencies.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "currencies" ON "currencies"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table currencies, all or none (see
 // runtime.UpdateMany).
 func (r *CurrencyRepo) UpdateMany(ctx context.Context, rows []CurrencyKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCurrenciesUpdates, sqlCurrenciesUpdateMany, rows)
-	return out, wrapErr(err, "currencies.UpdateMany", "currencies")
+	return runtime.UpdateMany(ctx, r.db, bulkCurrenciesUpdates, opCurrenciesUpdateMany, rows)
 }
 
-const sqlCurrenciesUpdateManyReturning = `-- name: currencies.UpdateManyReturning
+var opCurrenciesUpdateManyReturning = &runtime.Op{Name: "currencies.UpdateManyReturning", Table: "currencies", Errs: errs, SQL: `-- name: currencies.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "currencies" ON "currencies"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CurrencyRepo) UpdateManyReturning(ctx context.Context, rows []CurrencyKeyedUpdate) ([]Currency, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCurrenciesUpdates, sqlCurrenciesUpdateManyReturning, scanCurrency, rows)
-	return out, wrapErr(err, "currencies.UpdateManyReturning", "currencies")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCurrenciesUpdates, opCurrenciesUpdateManyReturning, scanCurrency, rows)
 }
 
 var bulkCurrenciesKeys = &runtime.Bulk[*string]{
@@ -338,17 +325,16 @@ var bulkCurrenciesKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlCurrenciesDeleteMany = `-- name: currencies.DeleteMany
+var opCurrenciesDeleteMany = &runtime.Op{Name: "currencies.DeleteMany", Table: "currencies", Errs: errs, SQL: `-- name: currencies.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "currencies" ON "currencies"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
 "cpcgen_new" AS (DELETE FROM "currencies" USING "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table currencies with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *CurrencyRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCurrenciesKeys, sqlCurrenciesDeleteMany, keys)
-	return out, wrapErr(err, "currencies.DeleteMany", "currencies")
+	return runtime.WriteMany(ctx, r.db, bulkCurrenciesKeys, opCurrenciesDeleteMany, keys)
 }
 
 var bulkCurrenciesNew = &runtime.Bulk[*NewCurrency]{
@@ -361,29 +347,27 @@ var bulkCurrenciesNew = &runtime.Bulk[*NewCurrency]{
 	},
 }
 
-const sqlCurrenciesUpsertManyByCode = `-- name: currencies.UpsertManyByCode
+var opCurrenciesUpsertManyByCode = &runtime.Op{Name: "currencies.UpsertManyByCode", Table: "currencies", Errs: errs, SQL: `-- name: currencies.UpsertManyByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "currencies"."code" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "currencies" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
 "cpcgen_ins" AS (INSERT INTO "currencies" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name"),
 "cpcgen_new" AS (UPDATE "currencies" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *CurrencyRepo) UpsertManyByCode(ctx context.Context, rows []NewCurrency) ([]Currency, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCurrenciesNew, sqlCurrenciesUpsertManyByCode, scanCurrency, rows)
-	return out, wrapErr(err, "currencies.UpsertManyByCode", "currencies")
+	return runtime.UpsertMany(ctx, r.db, bulkCurrenciesNew, opCurrenciesUpsertManyByCode, scanCurrency, rows)
 }
 
-const sqlCurrenciesCreateManyIfAbsentByCode = `-- name: currencies.CreateManyIfAbsentByCode
+var opCurrenciesCreateManyIfAbsentByCode = &runtime.Op{Name: "currencies.CreateManyIfAbsentByCode", Table: "currencies", Errs: errs, SQL: `-- name: currencies.CreateManyIfAbsentByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "currencies" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "currencies"."code"::text, "currencies"."name" FROM "cpcgen_v" JOIN "currencies" ON "code" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "currencies"."code"::text, "currencies"."name" FROM "cpcgen_v" JOIN "currencies" ON "code" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CurrencyRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCurrency) ([]Currency, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCurrenciesNew, sqlCurrenciesCreateManyIfAbsentByCode, scanCurrency, rows)
-	return out, created, wrapErr(err, "currencies.CreateManyIfAbsentByCode", "currencies")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCurrenciesNew, opCurrenciesCreateManyIfAbsentByCode, scanCurrency, rows)
 }
 
 // LoadPrices returns the rows of table prices of each of parents (prices.currency

@@ -171,9 +171,9 @@ func (r *InvoiceRepo) FindByID(ctx context.Context, orgID uuid.UUID, id int64) (
 	return *v, err
 }
 
-const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
+var opInvoicesFindAll = &runtime.Op{Name: "invoices.FindAll", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindAll replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "org_id" = $1 ORDER BY "org_id", "id"`
+WHERE "org_id" = $1 ORDER BY "org_id", "id"`}
 
 // FindAll returns every row of table invoices in primary key order, in memory.
 func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
@@ -182,9 +182,7 @@ func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlInvoicesFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanInvoice)
-	return items, wrapErr(err, "invoices.FindAll", "invoices")
+	return runtime.AllOp(ctx, db, opInvoicesFindAll, scanInvoice, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -194,7 +192,7 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 		return runtime.StreamError[Invoice](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, sqlInvoicesFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, opInvoicesFindAll.SQL, tenant)
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
@@ -276,9 +274,9 @@ func (r *InvoiceRepo) Delete(ctx context.Context, orgID uuid.UUID, id int64) (bo
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlInvoicesCount = `-- name: invoices.Count replica=ok
+var opInvoicesCount = &runtime.Op{Name: "invoices.Count", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Count replica=ok
 SELECT count(*) FROM "invoices"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table invoices.
 func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
@@ -287,8 +285,7 @@ func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlInvoicesCount, tenant))
-	return n, wrapErr(err, "invoices.Count", "invoices")
+	return runtime.CountOp(ctx, db, opInvoicesCount, tenant)
 }
 
 const sqlInvoicesCreateMany = `-- name: invoices.CreateMany
@@ -316,12 +313,12 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 	return tag.RowsAffected(), wrapErr(err, "invoices.CreateMany", "invoices")
 }
 
-const sqlInvoicesCreateManyReturning = `-- name: invoices.CreateManyReturning
+var opInvoicesCreateManyReturning = &runtime.Op{Name: "invoices.CreateManyReturning", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateManyReturning
 INSERT INTO "invoices" ("currency", "total", "status", "org_id")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 'open'::text), $4::uuid
 FROM unnest($1::bpchar[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
+RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`}
 
 // CreateManyReturning inserts rows into table invoices in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
@@ -332,15 +329,7 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Invoice{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
-	}
-	res, err := db.Query(ctx, sqlInvoicesCreateManyReturning, append(runtime.Unnest(argsNewInvoice, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanInvoice)
-	return items, wrapErr(err, "invoices.CreateManyReturning", "invoices")
+	return runtime.InsertManyOp(ctx, db, opInvoicesCreateManyReturning, rows, argsNewInvoice, scanInvoice, tenant)
 }
 
 // InvoiceKey is the primary key of a row of table invoices.
@@ -371,12 +360,12 @@ var bulkInvoicesUpdates = &runtime.Bulk[*InvoiceKeyedUpdate]{
 	},
 }
 
-const sqlInvoicesUpdateMany = `-- name: invoices.UpdateMany
+var opInvoicesUpdateMany = &runtime.Op{Name: "invoices.UpdateMany", Table: "invoices", Errs: errs, SQL: `-- name: invoices.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bpchar[], $4::numeric(18,2)[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "invoices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_3", "invoices"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_4", "invoices"."total"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table invoices, all or none (see
 // runtime.UpdateMany).
@@ -386,16 +375,15 @@ func (r *InvoiceRepo) UpdateMany(ctx context.Context, rows []InvoiceKeyedUpdate)
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkInvoicesUpdates, sqlInvoicesUpdateMany, rows, tenant)
-	return out, wrapErr(err, "invoices.UpdateMany", "invoices")
+	return runtime.UpdateMany(ctx, db, bulkInvoicesUpdates, opInvoicesUpdateMany, rows, tenant)
 }
 
-const sqlInvoicesUpdateManyReturning = `-- name: invoices.UpdateManyReturning
+var opInvoicesUpdateManyReturning = &runtime.Op{Name: "invoices.UpdateManyReturning", Table: "invoices", Errs: errs, SQL: `-- name: invoices.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bpchar[], $4::numeric(18,2)[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "invoices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_3", "invoices"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_4", "invoices"."total"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "currency", "total", "status", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."currency"::text, "cpcgen_new"."total", "cpcgen_new"."status", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."currency"::text, "cpcgen_new"."total", "cpcgen_new"."status", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKeyedUpdate) ([]Invoice, error) {
@@ -404,8 +392,7 @@ func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKey
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkInvoicesUpdates, sqlInvoicesUpdateManyReturning, scanInvoice, rows, tenant)
-	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")
+	return runtime.UpdateManyReturning(ctx, db, bulkInvoicesUpdates, opInvoicesUpdateManyReturning, scanInvoice, rows, tenant)
 }
 
 var bulkInvoicesKeys = &runtime.Bulk[*InvoiceKey]{
@@ -419,11 +406,11 @@ var bulkInvoicesKeys = &runtime.Bulk[*InvoiceKey]{
 	},
 }
 
-const sqlInvoicesDeleteMany = `-- name: invoices.DeleteMany
+var opInvoicesDeleteMany = &runtime.Op{Name: "invoices.DeleteMany", Table: "invoices", Errs: errs, SQL: `-- name: invoices.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
 "cpcgen_new" AS (DELETE FROM "invoices" USING "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table invoices with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -433,8 +420,7 @@ func (r *InvoiceRepo) DeleteMany(ctx context.Context, keys []InvoiceKey) ([]bool
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkInvoicesKeys, sqlInvoicesDeleteMany, keys, tenant)
-	return out, wrapErr(err, "invoices.DeleteMany", "invoices")
+	return runtime.WriteMany(ctx, db, bulkInvoicesKeys, opInvoicesDeleteMany, keys, tenant)
 }
 
 var opInvoicesListByOrgID = &runtime.Op{Name: "invoices.ListByOrgID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByOrgID replica=ok

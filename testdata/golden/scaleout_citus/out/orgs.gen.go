@@ -122,19 +122,17 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 	return *v, err
 }
 
-const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
-SELECT "id", "name", "tier" FROM "orgs" ORDER BY "id"`
+var opOrgsFindAll = &runtime.Op{Name: "orgs.FindAll", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindAll replica=ok
+SELECT "id", "name", "tier" FROM "orgs" ORDER BY "id"`}
 
 // FindAll returns every row of table orgs in primary key order, in memory.
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
-	rows, err := r.db.Query(ctx, sqlOrgsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrg)
-	return items, wrapErr(err, "orgs.FindAll", "orgs")
+	return runtime.AllOp(ctx, r.db, opOrgsFindAll, scanOrg, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -190,13 +188,12 @@ func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrgsCount = `-- name: orgs.Count replica=ok
-SELECT count(*) FROM "orgs"`
+var opOrgsCount = &runtime.Op{Name: "orgs.Count", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Count replica=ok
+SELECT count(*) FROM "orgs"`}
 
 // Count returns the number of rows of table orgs.
 func (r *OrgRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrgsCount))
-	return n, wrapErr(err, "orgs.Count", "orgs")
+	return runtime.CountOp(ctx, r.db, opOrgsCount)
 }
 
 var opOrgsFindByIDs = &runtime.Op{Name: "orgs.FindByIDs", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByIDs replica=ok
@@ -227,26 +224,18 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 	return n, wrapErr(err, "orgs.CreateMany", "orgs")
 }
 
-const sqlOrgsCreateManyReturning = `-- name: orgs.CreateManyReturning
+var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning
 INSERT INTO "orgs" ("id", "name", "tier")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", COALESCE("u"."c3", 'free'::"tier")
 FROM unnest($1::uuid[], $2::text[], $3::text[]::"tier"[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name", "tier"`
+RETURNING "id", "name", "tier"`}
 
 // CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
-	if len(rows) == 0 {
-		return []Org{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
-	}
-	res, err := r.db.Query(ctx, sqlOrgsCreateManyReturning, runtime.Unnest(argsNewOrg, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrg)
-	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
+	return runtime.InsertManyOp(ctx, r.db, opOrgsCreateManyReturning, rows, argsNewOrg, scanOrg)
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.
@@ -266,31 +255,29 @@ var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	},
 }
 
-const sqlOrgsUpdateMany = `-- name: orgs.UpdateMany
+var opOrgsUpdateMany = &runtime.Op{Name: "orgs.UpdateMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]::"tier"[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name"), "tier" = COALESCE("cpcgen_v"."cpcgen_3", "orgs"."tier") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table orgs, all or none (see
 // runtime.UpdateMany).
 func (r *OrgRepo) UpdateMany(ctx context.Context, rows []OrgKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrgsUpdates, sqlOrgsUpdateMany, rows)
-	return out, wrapErr(err, "orgs.UpdateMany", "orgs")
+	return runtime.UpdateMany(ctx, r.db, bulkOrgsUpdates, opOrgsUpdateMany, rows)
 }
 
-const sqlOrgsUpdateManyReturning = `-- name: orgs.UpdateManyReturning
+var opOrgsUpdateManyReturning = &runtime.Op{Name: "orgs.UpdateManyReturning", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]::"tier"[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name"), "tier" = COALESCE("cpcgen_v"."cpcgen_3", "orgs"."tier") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "tier")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."tier" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."tier" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate) ([]Org, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrgsUpdates, sqlOrgsUpdateManyReturning, scanOrg, rows)
-	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrgsUpdates, opOrgsUpdateManyReturning, scanOrg, rows)
 }
 
 var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -301,17 +288,16 @@ var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlOrgsDeleteMany = `-- name: orgs.DeleteMany
+var opOrgsDeleteMany = &runtime.Op{Name: "orgs.DeleteMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_new" AS (DELETE FROM "orgs" USING "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table orgs with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrgsKeys, sqlOrgsDeleteMany, keys)
-	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
+	return runtime.WriteMany(ctx, r.db, bulkOrgsKeys, opOrgsDeleteMany, keys)
 }
 
 var opOrgsListByTier = &runtime.Op{Name: "orgs.ListByTier", Table: "orgs", Errs: errs, SQL: `-- name: orgs.ListByTier replica=ok

@@ -129,19 +129,17 @@ func (r *PriceRepo) FindByID(ctx context.Context, tier Tier) (Price, error) {
 	return *v, err
 }
 
-const sqlPricesFindAll = `-- name: prices.FindAll replica=ok
-SELECT "tier", "currency"::text, "price" FROM "prices" ORDER BY "tier"`
+var opPricesFindAll = &runtime.Op{Name: "prices.FindAll", Table: "prices", Errs: errs, SQL: `-- name: prices.FindAll replica=ok
+SELECT "tier", "currency"::text, "price" FROM "prices" ORDER BY "tier"`}
 
 // FindAll returns every row of table prices in primary key order, in memory.
 func (r *PriceRepo) FindAll(ctx context.Context) ([]Price, error) {
-	rows, err := r.db.Query(ctx, sqlPricesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPrice)
-	return items, wrapErr(err, "prices.FindAll", "prices")
+	return runtime.AllOp(ctx, r.db, opPricesFindAll, scanPrice, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceRepo) Stream(ctx context.Context) iter.Seq2[Price, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "prices.Stream", "prices") }, scanPrice, sqlPricesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "prices.Stream", "prices") }, scanPrice, opPricesFindAll.SQL)
 }
 
 const sqlPricesListFirst = `-- name: prices.List replica=ok
@@ -197,13 +195,12 @@ func (r *PriceRepo) Delete(ctx context.Context, tier Tier) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlPricesCount = `-- name: prices.Count replica=ok
-SELECT count(*) FROM "prices"`
+var opPricesCount = &runtime.Op{Name: "prices.Count", Table: "prices", Errs: errs, SQL: `-- name: prices.Count replica=ok
+SELECT count(*) FROM "prices"`}
 
 // Count returns the number of rows of table prices.
 func (r *PriceRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPricesCount))
-	return n, wrapErr(err, "prices.Count", "prices")
+	return runtime.CountOp(ctx, r.db, opPricesCount)
 }
 
 var opPricesFindByIDs = &runtime.Op{Name: "prices.FindByIDs", Table: "prices", Errs: errs, SQL: `-- name: prices.FindByIDs replica=ok
@@ -233,26 +230,18 @@ func (r *PriceRepo) CreateMany(ctx context.Context, rows []NewPrice) (int64, err
 	return n, wrapErr(err, "prices.CreateMany", "prices")
 }
 
-const sqlPricesCreateManyReturning = `-- name: prices.CreateManyReturning
+var opPricesCreateManyReturning = &runtime.Op{Name: "prices.CreateManyReturning", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.CreateManyReturning
 INSERT INTO "prices" ("tier", "currency", "price")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "tier", "currency"::text, "price"`
+RETURNING "tier", "currency"::text, "price"`}
 
 // CreateManyReturning inserts rows into table prices in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *PriceRepo) CreateManyReturning(ctx context.Context, rows []NewPrice) ([]Price, error) {
-	if len(rows) == 0 {
-		return []Price{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "prices.CreateManyReturning", "prices")
-	}
-	res, err := r.db.Query(ctx, sqlPricesCreateManyReturning, runtime.Unnest(argsNewPrice, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPrice)
-	return items, wrapErr(err, "prices.CreateManyReturning", "prices")
+	return runtime.InsertManyOp(ctx, r.db, opPricesCreateManyReturning, rows, argsNewPrice, scanPrice)
 }
 
 var opPricesUpsertByTier = &runtime.Op{Name: "prices.UpsertByTier", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.UpsertByTier
@@ -311,31 +300,29 @@ var bulkPricesUpdates = &runtime.Bulk[*PriceKeyedUpdate]{
 	},
 }
 
-const sqlPricesUpdateMany = `-- name: prices.UpdateMany
+var opPricesUpdateMany = &runtime.Op{Name: "prices.UpdateMany", Table: "prices", Errs: errs, SQL: `-- name: prices.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table prices, all or none (see
 // runtime.UpdateMany).
 func (r *PriceRepo) UpdateMany(ctx context.Context, rows []PriceKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkPricesUpdates, sqlPricesUpdateMany, rows)
-	return out, wrapErr(err, "prices.UpdateMany", "prices")
+	return runtime.UpdateMany(ctx, r.db, bulkPricesUpdates, opPricesUpdateMany, rows)
 }
 
-const sqlPricesUpdateManyReturning = `-- name: prices.UpdateManyReturning
+var opPricesUpdateManyReturning = &runtime.Op{Name: "prices.UpdateManyReturning", Table: "prices", Errs: errs, SQL: `-- name: prices.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PriceRepo) UpdateManyReturning(ctx context.Context, rows []PriceKeyedUpdate) ([]Price, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPricesUpdates, sqlPricesUpdateManyReturning, scanPrice, rows)
-	return out, wrapErr(err, "prices.UpdateManyReturning", "prices")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkPricesUpdates, opPricesUpdateManyReturning, scanPrice, rows)
 }
 
 var bulkPricesKeys = &runtime.Bulk[*Tier]{
@@ -346,17 +333,16 @@ var bulkPricesKeys = &runtime.Bulk[*Tier]{
 	},
 }
 
-const sqlPricesDeleteMany = `-- name: prices.DeleteMany
+var opPricesDeleteMany = &runtime.Op{Name: "prices.DeleteMany", Table: "prices", Errs: errs, SQL: `-- name: prices.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_new" AS (DELETE FROM "prices" USING "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table prices with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *PriceRepo) DeleteMany(ctx context.Context, keys []Tier) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPricesKeys, sqlPricesDeleteMany, keys)
-	return out, wrapErr(err, "prices.DeleteMany", "prices")
+	return runtime.WriteMany(ctx, r.db, bulkPricesKeys, opPricesDeleteMany, keys)
 }
 
 var bulkPricesNew = &runtime.Bulk[*NewPrice]{
@@ -370,29 +356,27 @@ var bulkPricesNew = &runtime.Bulk[*NewPrice]{
 	},
 }
 
-const sqlPricesUpsertManyByTier = `-- name: prices.UpsertManyByTier
+var opPricesUpsertManyByTier = &runtime.Op{Name: "prices.UpsertManyByTier", Table: "prices", Errs: errs, SQL: `-- name: prices.UpsertManyByTier
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "prices"."tier" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_ins" AS (INSERT INTO "prices" ("tier", "currency", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("tier") DO NOTHING RETURNING "tier", "currency", "price"),
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "tier" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new"`}
 
 // UpsertManyByTier is UpsertByTier for many rows (see runtime.UpsertMany).
 func (r *PriceRepo) UpsertManyByTier(ctx context.Context, rows []NewPrice) ([]Price, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPricesNew, sqlPricesUpsertManyByTier, scanPrice, rows)
-	return out, wrapErr(err, "prices.UpsertManyByTier", "prices")
+	return runtime.UpsertMany(ctx, r.db, bulkPricesNew, opPricesUpsertManyByTier, scanPrice, rows)
 }
 
-const sqlPricesCreateManyIfAbsentByTier = `-- name: prices.CreateManyIfAbsentByTier
+var opPricesCreateManyIfAbsentByTier = &runtime.Op{Name: "prices.CreateManyIfAbsentByTier", Table: "prices", Errs: errs, SQL: `-- name: prices.CreateManyIfAbsentByTier
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "prices" ("tier", "currency", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("tier") DO NOTHING RETURNING "tier", "currency", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "prices"."tier", "prices"."currency"::text, "prices"."price" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "prices"."tier", "prices"."currency"::text, "prices"."price" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByTier is CreateIfAbsentByTier for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *PriceRepo) CreateManyIfAbsentByTier(ctx context.Context, rows []NewPrice) ([]Price, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPricesNew, sqlPricesCreateManyIfAbsentByTier, scanPrice, rows)
-	return out, created, wrapErr(err, "prices.CreateManyIfAbsentByTier", "prices")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkPricesNew, opPricesCreateManyIfAbsentByTier, scanPrice, rows)
 }
 
 var opPricesListByCurrency = &runtime.Op{Name: "prices.ListByCurrency", Table: "prices", Errs: errs, SQL: `-- name: prices.ListByCurrency replica=ok

@@ -135,9 +135,9 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 	return *v, err
 }
 
-const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
+var opDealsFindAll = &runtime.Op{Name: "deals.FindAll", Table: "deals", Errs: errs, SQL: `-- name: deals.FindAll replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table deals in primary key order, in memory.
 func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
@@ -146,9 +146,7 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlDealsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanDeal)
-	return items, wrapErr(err, "deals.FindAll", "deals")
+	return runtime.AllOp(ctx, db, opDealsFindAll, scanDeal, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -158,7 +156,7 @@ func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 		return runtime.StreamError[Deal](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, sqlDealsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL, tenant)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok
@@ -235,9 +233,9 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlDealsCount = `-- name: deals.Count replica=ok
+var opDealsCount = &runtime.Op{Name: "deals.Count", Table: "deals", Errs: errs, SQL: `-- name: deals.Count replica=ok
 SELECT count(*) FROM "deals"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table deals.
 func (r *DealRepo) Count(ctx context.Context) (int64, error) {
@@ -246,8 +244,7 @@ func (r *DealRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlDealsCount, tenant))
-	return n, wrapErr(err, "deals.Count", "deals")
+	return runtime.CountOp(ctx, db, opDealsCount, tenant)
 }
 
 var opDealsFindByIDs = &runtime.Op{Name: "deals.FindByIDs", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByIDs replica=ok
@@ -293,12 +290,12 @@ func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error
 	return tag.RowsAffected(), wrapErr(err, "deals.CreateMany", "deals")
 }
 
-const sqlDealsCreateManyReturning = `-- name: deals.CreateManyReturning
+var opDealsCreateManyReturning = &runtime.Op{Name: "deals.CreateManyReturning", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateManyReturning
 INSERT INTO "deals" ("id", "customer_id", "title", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "customer_id", "title"`
+RETURNING "id", "org_id", "customer_id", "title"`}
 
 // CreateManyReturning inserts rows into table deals in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
@@ -309,15 +306,7 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Deal{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "deals.CreateManyReturning", "deals")
-	}
-	res, err := db.Query(ctx, sqlDealsCreateManyReturning, append(runtime.Unnest(argsNewDeal, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanDeal)
-	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
+	return runtime.InsertManyOp(ctx, db, opDealsCreateManyReturning, rows, argsNewDeal, scanDeal, tenant)
 }
 
 // DealKeyedUpdate is one row's key and changes for UpdateMany.
@@ -337,12 +326,12 @@ var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	},
 }
 
-const sqlDealsUpdateMany = `-- name: deals.UpdateMany
+var opDealsUpdateMany = &runtime.Op{Name: "deals.UpdateMany", Table: "deals", Errs: errs, SQL: `-- name: deals.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."title") FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table deals, all or none (see
 // runtime.UpdateMany).
@@ -352,16 +341,15 @@ func (r *DealRepo) UpdateMany(ctx context.Context, rows []DealKeyedUpdate) (int6
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkDealsUpdates, sqlDealsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "deals.UpdateMany", "deals")
+	return runtime.UpdateMany(ctx, db, bulkDealsUpdates, opDealsUpdateMany, rows, tenant)
 }
 
-const sqlDealsUpdateManyReturning = `-- name: deals.UpdateManyReturning
+var opDealsUpdateManyReturning = &runtime.Op{Name: "deals.UpdateManyReturning", Table: "deals", Errs: errs, SQL: `-- name: deals.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."title") FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "customer_id", "title")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."title" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."title" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpdate) ([]Deal, error) {
@@ -370,8 +358,7 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkDealsUpdates, sqlDealsUpdateManyReturning, scanDeal, rows, tenant)
-	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
+	return runtime.UpdateManyReturning(ctx, db, bulkDealsUpdates, opDealsUpdateManyReturning, scanDeal, rows, tenant)
 }
 
 var bulkDealsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -382,11 +369,11 @@ var bulkDealsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlDealsDeleteMany = `-- name: deals.DeleteMany
+var opDealsDeleteMany = &runtime.Op{Name: "deals.DeleteMany", Table: "deals", Errs: errs, SQL: `-- name: deals.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_new" AS (DELETE FROM "deals" USING "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table deals with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -396,8 +383,7 @@ func (r *DealRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkDealsKeys, sqlDealsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "deals.DeleteMany", "deals")
+	return runtime.WriteMany(ctx, db, bulkDealsKeys, opDealsDeleteMany, keys, tenant)
 }
 
 var opDealsListByOrgID = &runtime.Op{Name: "deals.ListByOrgID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByOrgID replica=ok

@@ -139,9 +139,9 @@ func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
 	return *v, err
 }
 
-const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
+var opNotesFindAll = &runtime.Op{Name: "notes.FindAll", Table: "notes", Errs: errs, SQL: `-- name: notes.FindAll replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table notes in primary key order, in memory.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
@@ -150,9 +150,7 @@ func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlNotesFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanNote)
-	return items, wrapErr(err, "notes.FindAll", "notes")
+	return runtime.AllOp(ctx, db, opNotesFindAll, scanNote, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -162,7 +160,7 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 		return runtime.StreamError[Note](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL, tenant)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -241,9 +239,9 @@ func (r *NoteRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlNotesCount = `-- name: notes.Count replica=ok
+var opNotesCount = &runtime.Op{Name: "notes.Count", Table: "notes", Errs: errs, SQL: `-- name: notes.Count replica=ok
 SELECT count(*) FROM "notes"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table notes.
 func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
@@ -252,8 +250,7 @@ func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlNotesCount, tenant))
-	return n, wrapErr(err, "notes.Count", "notes")
+	return runtime.CountOp(ctx, db, opNotesCount, tenant)
 }
 
 var opNotesFindByIDs = &runtime.Op{Name: "notes.FindByIDs", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByIDs replica=ok
@@ -299,12 +296,12 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 	return tag.RowsAffected(), wrapErr(err, "notes.CreateMany", "notes")
 }
 
-const sqlNotesCreateManyReturning = `-- name: notes.CreateManyReturning
+var opNotesCreateManyReturning = &runtime.Op{Name: "notes.CreateManyReturning", Table: "notes", Errs: errs, Validate: true, SQL: `-- name: notes.CreateManyReturning
 INSERT INTO "notes" ("id", "customer_id", "deal_id", "body", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", $5::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "customer_id", "deal_id", "body"`
+RETURNING "id", "org_id", "customer_id", "deal_id", "body"`}
 
 // CreateManyReturning inserts rows into table notes in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
@@ -315,15 +312,7 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Note{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
-	}
-	res, err := db.Query(ctx, sqlNotesCreateManyReturning, append(runtime.Unnest(argsNewNote, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanNote)
-	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
+	return runtime.InsertManyOp(ctx, db, opNotesCreateManyReturning, rows, argsNewNote, scanNote, tenant)
 }
 
 // NoteKeyedUpdate is one row's key and changes for UpdateMany.
@@ -345,12 +334,12 @@ var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	},
 }
 
-const sqlNotesUpdateMany = `-- name: notes.UpdateMany
+var opNotesUpdateMany = &runtime.Op{Name: "notes.UpdateMany", Table: "notes", Errs: errs, SQL: `-- name: notes.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notes" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "notes"."deal_id" END, "body" = COALESCE("cpcgen_v"."cpcgen_5", "notes"."body") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table notes, all or none (see
 // runtime.UpdateMany).
@@ -360,16 +349,15 @@ func (r *NoteRepo) UpdateMany(ctx context.Context, rows []NoteKeyedUpdate) (int6
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkNotesUpdates, sqlNotesUpdateMany, rows, tenant)
-	return out, wrapErr(err, "notes.UpdateMany", "notes")
+	return runtime.UpdateMany(ctx, db, bulkNotesUpdates, opNotesUpdateMany, rows, tenant)
 }
 
-const sqlNotesUpdateManyReturning = `-- name: notes.UpdateManyReturning
+var opNotesUpdateManyReturning = &runtime.Op{Name: "notes.UpdateManyReturning", Table: "notes", Errs: errs, SQL: `-- name: notes.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notes" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "notes"."deal_id" END, "body" = COALESCE("cpcgen_v"."cpcgen_5", "notes"."body") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "customer_id", "deal_id", "body")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
@@ -378,8 +366,7 @@ func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpda
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, sqlNotesUpdateManyReturning, scanNote, rows, tenant)
-	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
+	return runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, opNotesUpdateManyReturning, scanNote, rows, tenant)
 }
 
 var bulkNotesKeys = &runtime.Bulk[*uuid.UUID]{
@@ -390,11 +377,11 @@ var bulkNotesKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlNotesDeleteMany = `-- name: notes.DeleteMany
+var opNotesDeleteMany = &runtime.Op{Name: "notes.DeleteMany", Table: "notes", Errs: errs, SQL: `-- name: notes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table notes with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -404,8 +391,7 @@ func (r *NoteRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkNotesKeys, sqlNotesDeleteMany, keys, tenant)
-	return out, wrapErr(err, "notes.DeleteMany", "notes")
+	return runtime.WriteMany(ctx, db, bulkNotesKeys, opNotesDeleteMany, keys, tenant)
 }
 
 var opNotesListByOrgID = &runtime.Op{Name: "notes.ListByOrgID", Table: "notes", Errs: errs, SQL: `-- name: notes.ListByOrgID replica=ok

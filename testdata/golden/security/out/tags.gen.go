@@ -134,9 +134,9 @@ func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 	return *v, err
 }
 
-const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
+var opTagsFindAll = &runtime.Op{Name: "tags.FindAll", Table: "tags", Errs: errs, SQL: `-- name: tags.FindAll replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table tags in primary key order, in memory.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
@@ -145,9 +145,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTagsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanTag)
-	return items, wrapErr(err, "tags.FindAll", "tags")
+	return runtime.AllOp(ctx, db, opTagsFindAll, scanTag, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -157,7 +155,7 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 		return runtime.StreamError[Tag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL, tenant)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -233,9 +231,9 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlTagsCount = `-- name: tags.Count replica=ok
+var opTagsCount = &runtime.Op{Name: "tags.Count", Table: "tags", Errs: errs, SQL: `-- name: tags.Count replica=ok
 SELECT count(*) FROM "tags"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table tags.
 func (r *TagRepo) Count(ctx context.Context) (int64, error) {
@@ -244,8 +242,7 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTagsCount, tenant))
-	return n, wrapErr(err, "tags.Count", "tags")
+	return runtime.CountOp(ctx, db, opTagsCount, tenant)
 }
 
 var opTagsFindByIDs = &runtime.Op{Name: "tags.FindByIDs", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByIDs replica=ok
@@ -291,12 +288,12 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	return tag.RowsAffected(), wrapErr(err, "tags.CreateMany", "tags")
 }
 
-const sqlTagsCreateManyReturning = `-- name: tags.CreateManyReturning
+var opTagsCreateManyReturning = &runtime.Op{Name: "tags.CreateManyReturning", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateManyReturning
 INSERT INTO "tags" ("id", "name", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "name"`
+RETURNING "id", "org_id", "name"`}
 
 // CreateManyReturning inserts rows into table tags in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
@@ -307,15 +304,7 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Tag{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
-	}
-	res, err := db.Query(ctx, sqlTagsCreateManyReturning, append(runtime.Unnest(argsNewTag, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTag)
-	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
+	return runtime.InsertManyOp(ctx, db, opTagsCreateManyReturning, rows, argsNewTag, scanTag, tenant)
 }
 
 const sqlTagsUpsertByName = `-- name: tags.UpsertByName
@@ -399,12 +388,12 @@ var bulkTagsUpdates = &runtime.Bulk[*TagKeyedUpdate]{
 	},
 }
 
-const sqlTagsUpdateMany = `-- name: tags.UpdateMany
+var opTagsUpdateMany = &runtime.Op{Name: "tags.UpdateMany", Table: "tags", Errs: errs, SQL: `-- name: tags.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table tags, all or none (see
 // runtime.UpdateMany).
@@ -414,16 +403,15 @@ func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64,
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkTagsUpdates, sqlTagsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "tags.UpdateMany", "tags")
+	return runtime.UpdateMany(ctx, db, bulkTagsUpdates, opTagsUpdateMany, rows, tenant)
 }
 
-const sqlTagsUpdateManyReturning = `-- name: tags.UpdateManyReturning
+var opTagsUpdateManyReturning = &runtime.Op{Name: "tags.UpdateManyReturning", Table: "tags", Errs: errs, SQL: `-- name: tags.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
@@ -432,8 +420,7 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkTagsUpdates, sqlTagsUpdateManyReturning, scanTag, rows, tenant)
-	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
+	return runtime.UpdateManyReturning(ctx, db, bulkTagsUpdates, opTagsUpdateManyReturning, scanTag, rows, tenant)
 }
 
 var bulkTagsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -444,11 +431,11 @@ var bulkTagsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlTagsDeleteMany = `-- name: tags.DeleteMany
+var opTagsDeleteMany = &runtime.Op{Name: "tags.DeleteMany", Table: "tags", Errs: errs, SQL: `-- name: tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table tags with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -458,8 +445,7 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkTagsKeys, sqlTagsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "tags.DeleteMany", "tags")
+	return runtime.WriteMany(ctx, db, bulkTagsKeys, opTagsDeleteMany, keys, tenant)
 }
 
 var bulkTagsNew = &runtime.Bulk[*NewTag]{
@@ -472,12 +458,12 @@ var bulkTagsNew = &runtime.Bulk[*NewTag]{
 	},
 }
 
-const sqlTagsUpsertManyByName = `-- name: tags.UpsertManyByName
+var opTagsUpsertManyByName = &runtime.Op{Name: "tags.UpsertManyByName", Table: "tags", Errs: errs, SQL: `-- name: tags.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "tags"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_ins" AS (INSERT INTO "tags" ("id", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "name") DO NOTHING RETURNING "id", "org_id", "name"),
 "cpcgen_new" AS (UPDATE "tags" SET "org_id" = "tags"."org_id" FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *TagRepo) UpsertManyByName(ctx context.Context, rows []NewTag) ([]Tag, error) {
@@ -486,14 +472,13 @@ func (r *TagRepo) UpsertManyByName(ctx context.Context, rows []NewTag) ([]Tag, e
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkTagsNew, sqlTagsUpsertManyByName, scanTag, rows, tenant)
-	return out, wrapErr(err, "tags.UpsertManyByName", "tags")
+	return runtime.UpsertMany(ctx, db, bulkTagsNew, opTagsUpsertManyByName, scanTag, rows, tenant)
 }
 
-const sqlTagsCreateManyIfAbsentByName = `-- name: tags.CreateManyIfAbsentByName
+var opTagsCreateManyIfAbsentByName = &runtime.Op{Name: "tags.CreateManyIfAbsentByName", Table: "tags", Errs: errs, SQL: `-- name: tags.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "tags" ("id", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "name") DO NOTHING RETURNING "id", "org_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."org_id", "tags"."name" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."org_id", "tags"."name" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
@@ -503,8 +488,7 @@ func (r *TagRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTag) (
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew, sqlTagsCreateManyIfAbsentByName, scanTag, rows, tenant)
-	return out, created, wrapErr(err, "tags.CreateManyIfAbsentByName", "tags")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew, opTagsCreateManyIfAbsentByName, scanTag, rows, tenant)
 }
 
 var opTagsListByOrgID = &runtime.Op{Name: "tags.ListByOrgID", Table: "tags", Errs: errs, SQL: `-- name: tags.ListByOrgID replica=ok

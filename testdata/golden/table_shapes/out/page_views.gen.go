@@ -92,29 +92,26 @@ func (r *PageViewRepo) Create(ctx context.Context, n NewPageView) (PageView, err
 	return *v, err
 }
 
-const sqlPageViewsFindAll = `-- name: page_views.FindAll replica=ok
-SELECT "path", "viewed_at", "referrer", "line_id" FROM "page_views"`
+var opPageViewsFindAll = &runtime.Op{Name: "page_views.FindAll", Table: "page_views", Errs: errs, SQL: `-- name: page_views.FindAll replica=ok
+SELECT "path", "viewed_at", "referrer", "line_id" FROM "page_views"`}
 
 // FindAll returns every row of table page_views, in no particular order (no
 // primary key), in memory.
 func (r *PageViewRepo) FindAll(ctx context.Context) ([]PageView, error) {
-	rows, err := r.db.Query(ctx, sqlPageViewsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPageView)
-	return items, wrapErr(err, "page_views.FindAll", "page_views")
+	return runtime.AllOp(ctx, r.db, opPageViewsFindAll, scanPageView, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PageViewRepo) Stream(ctx context.Context) iter.Seq2[PageView, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "page_views.Stream", "page_views") }, scanPageView, sqlPageViewsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "page_views.Stream", "page_views") }, scanPageView, opPageViewsFindAll.SQL)
 }
 
-const sqlPageViewsCount = `-- name: page_views.Count replica=ok
-SELECT count(*) FROM "page_views"`
+var opPageViewsCount = &runtime.Op{Name: "page_views.Count", Table: "page_views", Errs: errs, SQL: `-- name: page_views.Count replica=ok
+SELECT count(*) FROM "page_views"`}
 
 // Count returns the number of rows of table page_views.
 func (r *PageViewRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPageViewsCount))
-	return n, wrapErr(err, "page_views.Count", "page_views")
+	return runtime.CountOp(ctx, r.db, opPageViewsCount)
 }
 
 var copyPageViews = &runtime.Copier[*NewPageView]{
@@ -132,26 +129,18 @@ func (r *PageViewRepo) CreateMany(ctx context.Context, rows []NewPageView) (int6
 	return n, wrapErr(err, "page_views.CreateMany", "page_views")
 }
 
-const sqlPageViewsCreateManyReturning = `-- name: page_views.CreateManyReturning
+var opPageViewsCreateManyReturning = &runtime.Op{Name: "page_views.CreateManyReturning", Table: "page_views", Errs: errs, Validate: true, SQL: `-- name: page_views.CreateManyReturning
 INSERT INTO "page_views" ("path", "viewed_at", "referrer", "line_id")
 SELECT "u"."c1", COALESCE("u"."c2", now()), "u"."c3", "u"."c4"
 FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "path", "viewed_at", "referrer", "line_id"`
+RETURNING "path", "viewed_at", "referrer", "line_id"`}
 
 // CreateManyReturning inserts rows into table page_views in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *PageViewRepo) CreateManyReturning(ctx context.Context, rows []NewPageView) ([]PageView, error) {
-	if len(rows) == 0 {
-		return []PageView{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "page_views.CreateManyReturning", "page_views")
-	}
-	res, err := r.db.Query(ctx, sqlPageViewsCreateManyReturning, runtime.Unnest(argsNewPageView, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPageView)
-	return items, wrapErr(err, "page_views.CreateManyReturning", "page_views")
+	return runtime.InsertManyOp(ctx, r.db, opPageViewsCreateManyReturning, rows, argsNewPageView, scanPageView)
 }
 
 var opPageViewsListByLineID = &runtime.Op{Name: "page_views.ListByLineID", Table: "page_views", Errs: errs, SQL: `-- name: page_views.ListByLineID replica=ok

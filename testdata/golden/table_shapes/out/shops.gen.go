@@ -108,19 +108,17 @@ func (r *ShopRepo) FindByID(ctx context.Context, region string, code string) (Sh
 	return *v, err
 }
 
-const sqlShopsFindAll = `-- name: shops.FindAll replica=ok
-SELECT "region", "code", "name" FROM "shops" ORDER BY "region", "code"`
+var opShopsFindAll = &runtime.Op{Name: "shops.FindAll", Table: "shops", Errs: errs, SQL: `-- name: shops.FindAll replica=ok
+SELECT "region", "code", "name" FROM "shops" ORDER BY "region", "code"`}
 
 // FindAll returns every row of table shops in primary key order, in memory.
 func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
-	rows, err := r.db.Query(ctx, sqlShopsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanShop)
-	return items, wrapErr(err, "shops.FindAll", "shops")
+	return runtime.AllOp(ctx, r.db, opShopsFindAll, scanShop, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shops.Stream", "shops") }, scanShop, sqlShopsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shops.Stream", "shops") }, scanShop, opShopsFindAll.SQL)
 }
 
 const sqlShopsListFirst = `-- name: shops.List replica=ok
@@ -178,13 +176,12 @@ func (r *ShopRepo) Delete(ctx context.Context, region string, code string) (bool
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlShopsCount = `-- name: shops.Count replica=ok
-SELECT count(*) FROM "shops"`
+var opShopsCount = &runtime.Op{Name: "shops.Count", Table: "shops", Errs: errs, SQL: `-- name: shops.Count replica=ok
+SELECT count(*) FROM "shops"`}
 
 // Count returns the number of rows of table shops.
 func (r *ShopRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlShopsCount))
-	return n, wrapErr(err, "shops.Count", "shops")
+	return runtime.CountOp(ctx, r.db, opShopsCount)
 }
 
 var copyShops = &runtime.Copier[*NewShop]{
@@ -201,26 +198,18 @@ func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error
 	return n, wrapErr(err, "shops.CreateMany", "shops")
 }
 
-const sqlShopsCreateManyReturning = `-- name: shops.CreateManyReturning
+var opShopsCreateManyReturning = &runtime.Op{Name: "shops.CreateManyReturning", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.CreateManyReturning
 INSERT INTO "shops" ("region", "code", "name")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "region", "code", "name"`
+RETURNING "region", "code", "name"`}
 
 // CreateManyReturning inserts rows into table shops in one INSERT … SELECT FROM
 // unnest, all or nothing, and returns them as stored. It validates every row
 // first.
 func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]Shop, error) {
-	if len(rows) == 0 {
-		return []Shop{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "shops.CreateManyReturning", "shops")
-	}
-	res, err := r.db.Query(ctx, sqlShopsCreateManyReturning, runtime.Unnest(argsNewShop, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanShop)
-	return items, wrapErr(err, "shops.CreateManyReturning", "shops")
+	return runtime.InsertManyOp(ctx, r.db, opShopsCreateManyReturning, rows, argsNewShop, scanShop)
 }
 
 var opShopsUpsertByRegionAndCode = &runtime.Op{Name: "shops.UpsertByRegionAndCode", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.UpsertByRegionAndCode
@@ -287,31 +276,29 @@ var bulkShopsUpdates = &runtime.Bulk[*ShopKeyedUpdate]{
 	},
 }
 
-const sqlShopsUpdateMany = `-- name: shops.UpdateMany
+var opShopsUpdateMany = &runtime.Op{Name: "shops.UpdateMany", Table: "shops", Errs: errs, SQL: `-- name: shops.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shops" ON "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shops"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shops" SET "name" = COALESCE("cpcgen_v"."cpcgen_3", "shops"."name") FROM "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table shops, all or none (see
 // runtime.UpdateMany).
 func (r *ShopRepo) UpdateMany(ctx context.Context, rows []ShopKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateMany, rows)
-	return out, wrapErr(err, "shops.UpdateMany", "shops")
+	return runtime.UpdateMany(ctx, r.db, bulkShopsUpdates, opShopsUpdateMany, rows)
 }
 
-const sqlShopsUpdateManyReturning = `-- name: shops.UpdateManyReturning
+var opShopsUpdateManyReturning = &runtime.Op{Name: "shops.UpdateManyReturning", Table: "shops", Errs: errs, SQL: `-- name: shops.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shops" ON "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shops"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shops" SET "name" = COALESCE("cpcgen_v"."cpcgen_3", "shops"."name") FROM "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "region", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."code", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."code", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpdate) ([]Shop, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateManyReturning, scanShop, rows)
-	return out, wrapErr(err, "shops.UpdateManyReturning", "shops")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, opShopsUpdateManyReturning, scanShop, rows)
 }
 
 var bulkShopsKeys = &runtime.Bulk[*ShopKey]{
@@ -323,17 +310,16 @@ var bulkShopsKeys = &runtime.Bulk[*ShopKey]{
 	},
 }
 
-const sqlShopsDeleteMany = `-- name: shops.DeleteMany
+var opShopsDeleteMany = &runtime.Op{Name: "shops.DeleteMany", Table: "shops", Errs: errs, SQL: `-- name: shops.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shops" ON "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shops"),
 "cpcgen_new" AS (DELETE FROM "shops" USING "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table shops with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *ShopRepo) DeleteMany(ctx context.Context, keys []ShopKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkShopsKeys, sqlShopsDeleteMany, keys)
-	return out, wrapErr(err, "shops.DeleteMany", "shops")
+	return runtime.WriteMany(ctx, r.db, bulkShopsKeys, opShopsDeleteMany, keys)
 }
 
 var bulkShopsNew = &runtime.Bulk[*NewShop]{
@@ -347,28 +333,26 @@ var bulkShopsNew = &runtime.Bulk[*NewShop]{
 	},
 }
 
-const sqlShopsUpsertManyByRegionAndCode = `-- name: shops.UpsertManyByRegionAndCode
+var opShopsUpsertManyByRegionAndCode = &runtime.Op{Name: "shops.UpsertManyByRegionAndCode", Table: "shops", Errs: errs, SQL: `-- name: shops.UpsertManyByRegionAndCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "shops"."region" AS "cpcgen_k1", "shops"."code" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "shops" ON "region" = "cpcgen_v"."cpcgen_i1" AND "code" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shops"),
 "cpcgen_ins" AS (INSERT INTO "shops" ("region", "code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("region", "code") DO NOTHING RETURNING "region", "code", "name"),
 "cpcgen_new" AS (UPDATE "shops" SET "name" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "region" = "cpcgen_v"."cpcgen_i1" AND "code" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "region", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."code", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."code", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."code", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."code", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByRegionAndCode is UpsertByRegionAndCode for many rows (see
 // runtime.UpsertMany).
 func (r *ShopRepo) UpsertManyByRegionAndCode(ctx context.Context, rows []NewShop) ([]Shop, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkShopsNew, sqlShopsUpsertManyByRegionAndCode, scanShop, rows)
-	return out, wrapErr(err, "shops.UpsertManyByRegionAndCode", "shops")
+	return runtime.UpsertMany(ctx, r.db, bulkShopsNew, opShopsUpsertManyByRegionAndCode, scanShop, rows)
 }
 
-const sqlShopsCreateManyIfAbsentByRegionAndCode = `-- name: shops.CreateManyIfAbsentByRegionAndCode
+var opShopsCreateManyIfAbsentByRegionAndCode = &runtime.Op{Name: "shops.CreateManyIfAbsentByRegionAndCode", Table: "shops", Errs: errs, SQL: `-- name: shops.CreateManyIfAbsentByRegionAndCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "shops" ("region", "code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("region", "code") DO NOTHING RETURNING "region", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."code", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "shops"."region", "shops"."code", "shops"."name" FROM "cpcgen_v" JOIN "shops" ON "region" = "cpcgen_v"."cpcgen_i1" AND "code" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."code", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "shops"."region", "shops"."code", "shops"."name" FROM "cpcgen_v" JOIN "shops" ON "region" = "cpcgen_v"."cpcgen_i1" AND "code" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByRegionAndCode is CreateIfAbsentByRegionAndCode for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *ShopRepo) CreateManyIfAbsentByRegionAndCode(ctx context.Context, rows []NewShop) ([]Shop, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkShopsNew, sqlShopsCreateManyIfAbsentByRegionAndCode, scanShop, rows)
-	return out, created, wrapErr(err, "shops.CreateManyIfAbsentByRegionAndCode", "shops")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkShopsNew, opShopsCreateManyIfAbsentByRegionAndCode, scanShop, rows)
 }

@@ -117,19 +117,17 @@ func (r *BookingRepo) FindByID(ctx context.Context, id int64) (Booking, error) {
 	return *v, err
 }
 
-const sqlBookingsFindAll = `-- name: bookings.FindAll replica=ok
-SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings" ORDER BY "id"`
+var opBookingsFindAll = &runtime.Op{Name: "bookings.FindAll", Table: "bookings", Errs: errs, SQL: `-- name: bookings.FindAll replica=ok
+SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings" ORDER BY "id"`}
 
 // FindAll returns every row of table bookings in primary key order, in memory.
 func (r *BookingRepo) FindAll(ctx context.Context) ([]Booking, error) {
-	rows, err := r.db.Query(ctx, sqlBookingsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanBooking)
-	return items, wrapErr(err, "bookings.FindAll", "bookings")
+	return runtime.AllOp(ctx, r.db, opBookingsFindAll, scanBooking, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BookingRepo) Stream(ctx context.Context) iter.Seq2[Booking, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "bookings.Stream", "bookings") }, scanBooking, sqlBookingsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "bookings.Stream", "bookings") }, scanBooking, opBookingsFindAll.SQL)
 }
 
 const sqlBookingsListFirst = `-- name: bookings.List replica=ok
@@ -184,13 +182,12 @@ func (r *BookingRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlBookingsCount = `-- name: bookings.Count replica=ok
-SELECT count(*) FROM "bookings"`
+var opBookingsCount = &runtime.Op{Name: "bookings.Count", Table: "bookings", Errs: errs, SQL: `-- name: bookings.Count replica=ok
+SELECT count(*) FROM "bookings"`}
 
 // Count returns the number of rows of table bookings.
 func (r *BookingRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlBookingsCount))
-	return n, wrapErr(err, "bookings.Count", "bookings")
+	return runtime.CountOp(ctx, r.db, opBookingsCount)
 }
 
 var opBookingsFindByIDs = &runtime.Op{Name: "bookings.FindByIDs", Table: "bookings", Errs: errs, SQL: `-- name: bookings.FindByIDs replica=ok
@@ -220,22 +217,17 @@ func (r *BookingRepo) CreateMany(ctx context.Context, rows []NewBooking) (int64,
 	return n, wrapErr(err, "bookings.CreateMany", "bookings")
 }
 
-const sqlBookingsCreateManyReturning = `-- name: bookings.CreateManyReturning
+var opBookingsCreateManyReturning = &runtime.Op{Name: "bookings.CreateManyReturning", Table: "bookings", Errs: errs, SQL: `-- name: bookings.CreateManyReturning
 INSERT INTO "bookings" ("seats", "ids", "prices", "days", "wall", "during")
 SELECT COALESCE("u"."c1", '[1,11)'::int4range), "u"."c2", "u"."c3", COALESCE("u"."c4", '[2024-01-01,2024-02-01)'::daterange), "u"."c5", "u"."c6"
 FROM unnest($1::int4range[], $2::int8range[], $3::numrange[], $4::daterange[], $5::tsrange[], $6::tstzrange[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
+RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`}
 
 // CreateManyReturning inserts rows into table bookings in one INSERT … SELECT
 // FROM unnest, all or nothing, and returns them as stored.
 func (r *BookingRepo) CreateManyReturning(ctx context.Context, rows []NewBooking) ([]Booking, error) {
-	if len(rows) == 0 {
-		return []Booking{}, nil
-	}
-	res, err := r.db.Query(ctx, sqlBookingsCreateManyReturning, runtime.Unnest(argsNewBooking, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanBooking)
-	return items, wrapErr(err, "bookings.CreateManyReturning", "bookings")
+	return runtime.InsertManyOp(ctx, r.db, opBookingsCreateManyReturning, rows, argsNewBooking, scanBooking)
 }
 
 // BookingKeyedUpdate is one row's key and changes for UpdateMany.
@@ -260,31 +252,29 @@ var bulkBookingsUpdates = &runtime.Bulk[*BookingKeyedUpdate]{
 	},
 }
 
-const sqlBookingsUpdateMany = `-- name: bookings.UpdateMany
+var opBookingsUpdateMany = &runtime.Op{Name: "bookings.UpdateMany", Table: "bookings", Errs: errs, SQL: `-- name: bookings.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::boolean[], $4::int8range[], $5::numrange[], $6::daterange[], $7::boolean[], $8::tsrange[], $9::tstzrange[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table bookings, all or none (see
 // runtime.UpdateMany).
 func (r *BookingRepo) UpdateMany(ctx context.Context, rows []BookingKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkBookingsUpdates, sqlBookingsUpdateMany, rows)
-	return out, wrapErr(err, "bookings.UpdateMany", "bookings")
+	return runtime.UpdateMany(ctx, r.db, bulkBookingsUpdates, opBookingsUpdateMany, rows)
 }
 
-const sqlBookingsUpdateManyReturning = `-- name: bookings.UpdateManyReturning
+var opBookingsUpdateManyReturning = &runtime.Op{Name: "bookings.UpdateManyReturning", Table: "bookings", Errs: errs, SQL: `-- name: bookings.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::boolean[], $4::int8range[], $5::numrange[], $6::daterange[], $7::boolean[], $8::tsrange[], $9::tstzrange[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "seats", "ids", "prices", "days", "wall", "during")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."seats", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."days", "cpcgen_new"."wall", "cpcgen_new"."during" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."seats", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."days", "cpcgen_new"."wall", "cpcgen_new"."during" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *BookingRepo) UpdateManyReturning(ctx context.Context, rows []BookingKeyedUpdate) ([]Booking, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkBookingsUpdates, sqlBookingsUpdateManyReturning, scanBooking, rows)
-	return out, wrapErr(err, "bookings.UpdateManyReturning", "bookings")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkBookingsUpdates, opBookingsUpdateManyReturning, scanBooking, rows)
 }
 
 var bulkBookingsKeys = &runtime.Bulk[*int64]{
@@ -295,17 +285,16 @@ var bulkBookingsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlBookingsDeleteMany = `-- name: bookings.DeleteMany
+var opBookingsDeleteMany = &runtime.Op{Name: "bookings.DeleteMany", Table: "bookings", Errs: errs, SQL: `-- name: bookings.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
 "cpcgen_new" AS (DELETE FROM "bookings" USING "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table bookings with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *BookingRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkBookingsKeys, sqlBookingsDeleteMany, keys)
-	return out, wrapErr(err, "bookings.DeleteMany", "bookings")
+	return runtime.WriteMany(ctx, r.db, bulkBookingsKeys, opBookingsDeleteMany, keys)
 }
 
 const sqlBookingsInJanuary = `-- name: bookings.InJanuary replica=ok

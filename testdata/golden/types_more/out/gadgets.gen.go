@@ -163,19 +163,17 @@ func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
 	return *v, err
 }
 
-const sqlGadgetsFindAll = `-- name: gadgets.FindAll replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets" ORDER BY "id"`
+var opGadgetsFindAll = &runtime.Op{Name: "gadgets.FindAll", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.FindAll replica=ok
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets" ORDER BY "id"`}
 
 // FindAll returns every row of table gadgets in primary key order, in memory.
 func (r *GadgetRepo) FindAll(ctx context.Context) ([]Gadget, error) {
-	rows, err := r.db.Query(ctx, sqlGadgetsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanGadget)
-	return items, wrapErr(err, "gadgets.FindAll", "gadgets")
+	return runtime.AllOp(ctx, r.db, opGadgetsFindAll, scanGadget, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GadgetRepo) Stream(ctx context.Context) iter.Seq2[Gadget, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "gadgets.Stream", "gadgets") }, scanGadget, sqlGadgetsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "gadgets.Stream", "gadgets") }, scanGadget, opGadgetsFindAll.SQL)
 }
 
 const sqlGadgetsListFirst = `-- name: gadgets.List replica=ok
@@ -233,13 +231,12 @@ func (r *GadgetRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, err
 }
 
-const sqlGadgetsCount = `-- name: gadgets.Count replica=ok
-SELECT count(*) FROM "gadgets"`
+var opGadgetsCount = &runtime.Op{Name: "gadgets.Count", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.Count replica=ok
+SELECT count(*) FROM "gadgets"`}
 
 // Count returns the number of rows of table gadgets.
 func (r *GadgetRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlGadgetsCount))
-	return n, wrapErr(err, "gadgets.Count", "gadgets")
+	return runtime.CountOp(ctx, r.db, opGadgetsCount)
 }
 
 var opGadgetsFindByIDs = &runtime.Op{Name: "gadgets.FindByIDs", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.FindByIDs replica=ok
@@ -364,31 +361,29 @@ var bulkGadgetsUpdates = &runtime.Bulk[*GadgetKeyedUpdate]{
 	},
 }
 
-const sqlGadgetsUpdateMany = `-- name: gadgets.UpdateMany
+var opGadgetsUpdateMany = &runtime.Op{Name: "gadgets.UpdateMany", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::boolean[], $6::text[], $7::macaddr[], $8::boolean[], $9::macaddr[], $10::boolean[], $11::text[], $12::tsvector[], $13::boolean[], $14::tsvector[], $15::boolean[], $16::text[], $17::boolean[], $18::text[], $19::boolean[], $20::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "gadgets" ON "gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "gadgets"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "gadgets"."alias" END, "aliases" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6"::citext[] ELSE "gadgets"."aliases" END, "mac" = COALESCE("cpcgen_v"."cpcgen_7", "gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "gadgets"."backup_mac" END, "macs" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11"::macaddr[] ELSE "gadgets"."macs" END, "words" = COALESCE("cpcgen_v"."cpcgen_12", "gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "gadgets"."more_words" END, "word_lists" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16"::tsvector[] ELSE "gadgets"."word_lists" END, "seat_sets" = CASE WHEN "cpcgen_v"."cpcgen_17" THEN "cpcgen_v"."cpcgen_18"::int4range[] ELSE "gadgets"."seat_sets" END, "periods" = CASE WHEN "cpcgen_v"."cpcgen_19" THEN "cpcgen_v"."cpcgen_20"::tstzrange[] ELSE "gadgets"."periods" END FROM "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table gadgets, all or none (see
 // runtime.UpdateMany).
 func (r *GadgetRepo) UpdateMany(ctx context.Context, rows []GadgetKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkGadgetsUpdates, sqlGadgetsUpdateMany, rows)
-	return out, wrapErr(err, "gadgets.UpdateMany", "gadgets")
+	return runtime.UpdateMany(ctx, r.db, bulkGadgetsUpdates, opGadgetsUpdateMany, rows)
 }
 
-const sqlGadgetsUpdateManyReturning = `-- name: gadgets.UpdateManyReturning
+var opGadgetsUpdateManyReturning = &runtime.Op{Name: "gadgets.UpdateManyReturning", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::boolean[], $6::text[], $7::macaddr[], $8::boolean[], $9::macaddr[], $10::boolean[], $11::text[], $12::tsvector[], $13::boolean[], $14::tsvector[], $15::boolean[], $16::text[], $17::boolean[], $18::text[], $19::boolean[], $20::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "gadgets" ON "gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "gadgets"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "gadgets"."alias" END, "aliases" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6"::citext[] ELSE "gadgets"."aliases" END, "mac" = COALESCE("cpcgen_v"."cpcgen_7", "gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "gadgets"."backup_mac" END, "macs" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11"::macaddr[] ELSE "gadgets"."macs" END, "words" = COALESCE("cpcgen_v"."cpcgen_12", "gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "gadgets"."more_words" END, "word_lists" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16"::tsvector[] ELSE "gadgets"."word_lists" END, "seat_sets" = CASE WHEN "cpcgen_v"."cpcgen_17" THEN "cpcgen_v"."cpcgen_18"::int4range[] ELSE "gadgets"."seat_sets" END, "periods" = CASE WHEN "cpcgen_v"."cpcgen_19" THEN "cpcgen_v"."cpcgen_20"::tstzrange[] ELSE "gadgets"."periods" END FROM "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."aliases", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."macs", "cpcgen_new"."words", "cpcgen_new"."more_words", "cpcgen_new"."word_lists", "cpcgen_new"."seat_sets", "cpcgen_new"."periods" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."aliases", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."macs", "cpcgen_new"."words", "cpcgen_new"."more_words", "cpcgen_new"."word_lists", "cpcgen_new"."seat_sets", "cpcgen_new"."periods" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *GadgetRepo) UpdateManyReturning(ctx context.Context, rows []GadgetKeyedUpdate) ([]Gadget, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkGadgetsUpdates, sqlGadgetsUpdateManyReturning, scanGadget, rows)
-	return out, wrapErr(err, "gadgets.UpdateManyReturning", "gadgets")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkGadgetsUpdates, opGadgetsUpdateManyReturning, scanGadget, rows)
 }
 
 var bulkGadgetsKeys = &runtime.Bulk[*int64]{
@@ -399,17 +394,16 @@ var bulkGadgetsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlGadgetsDeleteMany = `-- name: gadgets.DeleteMany
+var opGadgetsDeleteMany = &runtime.Op{Name: "gadgets.DeleteMany", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "gadgets" ON "gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "gadgets"),
 "cpcgen_new" AS (DELETE FROM "gadgets" USING "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table gadgets with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *GadgetRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkGadgetsKeys, sqlGadgetsDeleteMany, keys)
-	return out, wrapErr(err, "gadgets.DeleteMany", "gadgets")
+	return runtime.WriteMany(ctx, r.db, bulkGadgetsKeys, opGadgetsDeleteMany, keys)
 }
 
 const sqlGadgetsByLabel = `-- name: gadgets.ByLabel replica=ok
