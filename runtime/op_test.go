@@ -159,3 +159,47 @@ SELECT u.id, u.name FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS u(i
 		t.Fatalf("taken: %#v", err)
 	}
 }
+
+type opThingUpdate struct {
+	Name runtime.Opt[string]
+}
+
+// Validate refuses an empty name when it is set.
+func (u *opThingUpdate) Validate() error {
+	if u.Name.Set && u.Name.Value == "" {
+		return runtime.NewValidationError("", "op_things", []runtime.FieldError{{Field: "name", Message: "must not be empty"}})
+	}
+	return nil
+}
+
+func argsOpThingUpdate(u *opThingUpdate, d []any) []any { return append(d, u.Name.Arg()) }
+
+func TestUpdateOneOp(t *testing.T) {
+	ctx := testContext(t)
+	db := openDB(t, runtime.Config{}, `CREATE TABLE op_things (id bigint PRIMARY KEY, name text NOT NULL UNIQUE)`,
+		`INSERT INTO op_things VALUES (1, 'a'), (2, 'b')`)
+	q := &runtime.Update{Name: "op_things.Update", Keys: 1, Head: "UPDATE op_things\nSET ", Cols: []string{"name"},
+		Tail: "\nWHERE id = $1\nRETURNING id, name",
+		Op:   &runtime.Op{Name: "op_things.Update", Table: "op_things", Errs: opErrs, Validate: true, Params: []string{"id", "name"}}}
+	v, err := runtime.UpdateOne(ctx, db, q, ptr(int64(1)), runtime.Arg, &opThingUpdate{Name: runtime.Set("c")}, argsOpThingUpdate, scanOpThing)
+	if err != nil || *v != (opThing{1, "c"}) {
+		t.Fatalf("update: %+v, %v", v, err)
+	}
+	var de *runtime.DbError
+	_, err = runtime.UpdateOne(ctx, db, q, ptr(int64(1)), runtime.Arg, &opThingUpdate{Name: runtime.Set("")}, argsOpThingUpdate, scanOpThing)
+	if !errors.As(err, &de) || de.Kind != runtime.KindValidation || de.Op != "op_things.Update" || len(de.Fields) != 1 {
+		t.Fatalf("update, invalid: %#v", err)
+	}
+	_, err = runtime.UpdateOne(ctx, db, q, ptr(int64(1)), runtime.Arg, &opThingUpdate{Name: runtime.Set("b")}, argsOpThingUpdate, scanOpThing)
+	if !errors.As(err, &de) || de.SpecName != "name.unique" || de.Op != "op_things.Update" {
+		t.Fatalf("update, taken: %#v", err)
+	}
+	_, err = runtime.UpdateOne(ctx, db, q, ptr(int64(1)), runtime.Arg, &opThingUpdate{Name: runtime.Set("x\x00")}, argsOpThingUpdate, scanOpThing)
+	if !errors.As(err, &de) || de.Kind != runtime.KindValidation || len(de.Fields) != 1 || de.Fields[0].Field != "name" {
+		t.Fatalf("update, invalid input: %#v", err)
+	}
+	_, err = runtime.UpdateOne(ctx, db, q, ptr(int64(9)), runtime.Arg, &opThingUpdate{Name: runtime.Set("z")}, argsOpThingUpdate, scanOpThing)
+	if !errors.Is(err, runtime.ErrNotFound) || !errors.As(err, &de) || de.Op != "op_things.Update" {
+		t.Fatalf("update, missing: %#v", err)
+	}
+}

@@ -197,6 +197,7 @@ var updateTransactions = &runtime.Update{
 	Cols:     []string{`"user_id"`, `"amount"`, `"currency"`, `"status"`, `"memo"`, `"created_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"amount\", \"currency\"::text, \"status\", \"memo\", \"created_at\"",
 	Nullable: 1 << 4,
+	Op:       &runtime.Op{Name: "transactions.Update", Table: "transactions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"}},
 }
 
 func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
@@ -206,11 +207,8 @@ func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transactions with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
-	if err := u.Validate(); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
-	return *v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"})
+	return *v, err
 }
 
 var opTransactionsDelete = &runtime.Op{Name: "transactions.Delete", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Delete
@@ -266,9 +264,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,2)[], $4::bpchar[], $5::text[
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`}
 
-// CreateManyReturning inserts rows into table transactions in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table transactions in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
 	return runtime.InsertManyOp(ctx, r.db, opTransactionsCreateManyReturning, rows, argsNewTransaction, scanTransaction)
 }

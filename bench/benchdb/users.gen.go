@@ -175,6 +175,7 @@ var updateUsers = &runtime.Update{
 	Head: "UPDATE \"users\"\nSET ",
 	Cols: []string{`"email"`, `"name"`, `"created_at"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"name\", \"created_at\"",
+	Op:   &runtime.Op{Name: "users.Update", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email", "name", "created_at"}},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {
@@ -184,11 +185,8 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table users with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
-	if err := u.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Update", "users")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
-	return *v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name", "created_at"})
+	return *v, err
 }
 
 var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
@@ -244,9 +242,8 @@ FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::timestamptz[]) WITH ORDIN
 ORDER BY "u"."ord"
 RETURNING "id", "email", "name", "created_at"`}
 
-// CreateManyReturning inserts rows into table users in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table users in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	return runtime.InsertManyOp(ctx, r.db, opUsersCreateManyReturning, rows, argsNewUser, scanUser)
 }
@@ -259,10 +256,9 @@ SET "name" = EXCLUDED."name",
     "created_at" = CASE WHEN $4::timestamptz IS NULL THEN "users"."created_at" ELSE EXCLUDED."created_at" END
 RETURNING "id", "email", "name", "created_at"`}
 
-// UpsertByEmail inserts n into table users or, when a row with the same email
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByEmail inserts n into table users or updates the row with the same email
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
 	return *v, err
@@ -282,9 +278,8 @@ WHERE "email" = $2
 LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
-// email exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// email exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
 	return *v, created, err

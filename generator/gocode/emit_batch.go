@@ -262,8 +262,8 @@ func genCreateManyReturning(f *jen.File, t *ir.Table) {
 		body, scoped = prelude(t, "CreateManyReturning", "", []ir.Statement{s}, returnsNil)
 		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(opName(s)), jen.Id("rows"), jen.Id(t.Args), jen.Id(t.Scan)}, tailArgs(s)...)
 		body = append(body, jen.Return(jen.Qual(ir.PathRuntime, "InsertManyOp").Call(args...)))
-		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s in one INSERT … SELECT FROM unnest, all or "+
-			"nothing, and returns them as stored.", t.SQLName)
+		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s in one statement and returns them as "+
+			"stored (see runtime.InsertManyOp).", t.SQLName)
 	}
 	if t.Validates {
 		doc += " It validates every row first."
@@ -291,9 +291,8 @@ func keyDoc(k *ir.UniqueKey) string {
 
 func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	s := k.UpsertSQL
-	doc := fmt.Sprintf("%s inserts n into table %s or, when a row with the same %s exists, updates it from n (every "+
-		"column but the key's and the primary key's; an unset optional field keeps its value), in one statement, "+
-		"and returns the row as stored.", k.Upsert, t.SQLName, keyDoc(k))
+	doc := fmt.Sprintf("%s inserts n into table %s or updates the row with the same %s from n (docs/spec.md tells "+
+		"which columns it keeps), in one statement, and returns the row as stored.", k.Upsert, t.SQLName, keyDoc(k))
 	if t.Validates {
 		doc += " It validates n first."
 	}
@@ -363,8 +362,7 @@ func genCreateIfAbsent(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 		body = append(body, jen.Return(jen.Op("*").Id("v"), jen.Id("created"), wrapErr(t, k.CreateIfAbsent)))
 	}
 	doc := fmt.Sprintf("%s inserts n into table %s unless a row with the same %s exists, and returns the new row "+
-		"and true, or the existing row, unchanged, and false, in one statement (run again, up to three times, "+
-		"when the row in the way was committed after it started).", k.CreateIfAbsent, t.SQLName, keyDoc(k))
+		"and true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).", k.CreateIfAbsent, t.SQLName, keyDoc(k))
 	if t.Validates {
 		doc += " It validates n first."
 	}

@@ -129,12 +129,12 @@ func asOp(t *ir.Table, s ir.Statement) bool {
 }
 
 // stmtRef is the text of s in a call that takes it as a string: its
-// constant, or its Op's SQL.
+// Op's SQL, or stmtExpr.
 func stmtRef(t *ir.Table, s ir.Statement) *jen.Statement {
 	if asOp(t, s) {
 		return jen.Id(opName(s)).Dot("SQL")
 	}
-	return jen.Id(s.Const)
+	return stmtExpr(s)
 }
 
 // opPrelude is prelude for a method running s through its Op: the Op

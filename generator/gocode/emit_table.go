@@ -583,6 +583,20 @@ func genUpdateVars(f *jen.File, t *ir.Table) {
 	if nullable != 0 {
 		kv = append(kv, field("Nullable", bitsLit(nullable)))
 	}
+	if updateOp(t) {
+		op := []jen.Code{
+			field("Name", jen.Lit(t.Op+".Update")), field("Table", jen.Lit(t.SQLName)), field("Errs", jen.Id("errs")),
+		}
+		if updateValidates(t) {
+			op = append(op, field("Validate", jen.True()))
+		}
+		var params []jen.Code
+		for _, p := range paramFields(t.PK, t.SQL.UpdateArgs) {
+			params = append(params, jen.Lit(p))
+		}
+		op = append(op, field("Params", jen.Index().String().Values(params...)))
+		kv = append(kv, field("Op", jen.Op("&").Qual(ir.PathRuntime, "Op").Values(op...)))
+	}
 	f.Var().Id(t.UpdateVar).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Update"), kv...))
 	f.Line()
 	vals := []jen.Code{jen.Id("d")}
@@ -593,6 +607,19 @@ func genUpdateVars(f *jen.File, t *ir.Table) {
 		jen.Return(jen.Append(vals...)),
 	)
 	f.Line()
+}
+
+// updateOp reports whether Update's runtime.Update carries an Op, which
+// validates and wraps its errors: not for a versioned table (its method
+// tells a stale version from a missing row first) nor a cached one.
+func updateOp(t *ir.Table) bool {
+	return len(t.Updatable) > 0 && t.Version == nil && t.Cache == nil
+}
+
+// updateValidates reports whether Update's Op validates u: when the
+// table has rules and no tenant is read first (validation comes first).
+func updateValidates(t *ir.Table) bool {
+	return updateOp(t) && t.Validates && !needsTenant(t.SQL.Update)
 }
 
 func genUpdate(f *jen.File, t *ir.Table) {
@@ -618,7 +645,11 @@ func genUpdate(f *jen.File, t *ir.Table) {
 		params = append(params, versionParam(t))
 	}
 	params = append(params, jen.Id("u").Id(t.UpdateType))
-	pre, scoped := prelude(t, "Update", "u", []ir.Statement{s}, returnsModel(t))
+	v := "u"
+	if updateValidates(t) {
+		v = ""
+	}
+	pre, scoped := prelude(t, "Update", v, []ir.Statement{s}, returnsModel(t))
 	var run *jen.Statement
 	if len(t.Updatable) == 0 {
 		run = keyIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))
@@ -636,7 +667,11 @@ func genUpdate(f *jen.File, t *ir.Table) {
 			),
 		))
 	}
-	body = append(body, jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)))
+	if updateOp(t) {
+		body = append(body, jen.Return(jen.Op("*").Id("v"), jen.Err()))
+	} else {
+		body = append(body, jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)))
+	}
 	method(f, t, "Update", doc).Params(params...).Params(jen.Id(t.Model), jen.Error()).Block(body...)
 	f.Line()
 }

@@ -244,6 +244,7 @@ RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", 
 var updateActivities = &runtime.Update{
 	Fallback: sqlActivitiesUpdate, Keys: 1,
 	Nullable: 1 << 1,
+	Op:       &runtime.Op{Name: "activities.Update", Table: "activities", Errs: errs, Params: []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"}},
 }
 
 func argsActivityUpdate(u *ActivityUpdate, d []any) []any {
@@ -262,7 +263,7 @@ func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateActivities, &id, runtime.Arg, &u, argsActivityUpdate, scanActivity, tenant)
-	return *v, wrapParamsErr(err, "activities.Update", "activities", []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"})
+	return *v, err
 }
 
 var opActivitiesDelete = &runtime.Op{Name: "activities.Delete", Table: "activities", Errs: errs, SQL: `-- name: activities.Delete
@@ -344,9 +345,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"activity_kind"[], $4::text[], $
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`}
 
-// CreateManyReturning inserts rows into table activities in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table activities in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivity) ([]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.CreateManyReturning", "activities")
 	if err != nil {

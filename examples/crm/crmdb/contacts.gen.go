@@ -254,6 +254,7 @@ RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "cre
 var updateContacts = &runtime.Update{
 	Fallback: sqlContactsUpdate, Keys: 1,
 	Nullable: 1<<2 | 1<<3,
+	Op:       &runtime.Op{Name: "contacts.Update", Table: "contacts", Errs: errs, Params: []string{"id", "customer_id", "name", "email", "email", "title", "title"}},
 }
 
 func argsContactUpdate(u *ContactUpdate, d []any) []any {
@@ -273,7 +274,7 @@ func (r *ContactRepo) Update(ctx context.Context, id uuid.UUID, u ContactUpdate)
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateContacts, &id, runtime.Arg, &u, argsContactUpdate, scanContact, tenant)
-	return *v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "name", "email", "email", "title", "title"})
+	return *v, err
 }
 
 var opContactsDelete = &runtime.Op{Name: "contacts.Delete", Table: "contacts", Errs: errs, SQL: `-- name: contacts.Delete
@@ -355,9 +356,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[])
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table contacts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table contacts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateManyReturning", "contacts")
 	if err != nil {

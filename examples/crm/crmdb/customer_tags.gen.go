@@ -256,8 +256,8 @@ FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "organization_id", "customer_id", "tag_id"`}
 
-// CreateManyReturning inserts rows into table customer_tags in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table customer_tags in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *CustomerTagRepo) CreateManyReturning(ctx context.Context, rows []NewCustomerTag) ([]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.CreateManyReturning", "customer_tags")
 	if err != nil {
@@ -275,12 +275,11 @@ SET "customer_id" = EXCLUDED."customer_id"
 WHERE "customer_tags"."organization_id" = $3
 RETURNING "organization_id", "customer_id", "tag_id"`
 
-// UpsertByCustomerIDAndTagID inserts n into table customer_tags or, when a row
-// with the same (customer_id, tag_id) exists, updates it from n (every column but
-// the key's and the primary key's; an unset optional field keeps its value), in
-// one statement, and returns the row as stored. A row in the way that the caller
-// cannot see (another tenant's, or soft-deleted) is not updated: the error has
-// kind Conflict.
+// UpsertByCustomerIDAndTagID inserts n into table customer_tags or updates the row
+// with the same (customer_id, tag_id) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. A row in the way that
+// the caller cannot see (another tenant's, or soft-deleted) is not updated: the
+// error has kind Conflict.
 func (r *CustomerTagRepo) UpsertByCustomerIDAndTagID(ctx context.Context, n NewCustomerTag) (CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
 	if err != nil {
@@ -309,9 +308,8 @@ LIMIT 1`
 
 // CreateIfAbsentByCustomerIDAndTagID inserts n into table customer_tags unless a
 // row with the same (customer_id, tag_id) exists, and returns the new row and
-// true, or the existing row, unchanged, and false, in one statement (run again, up
-// to three times, when the row in the way was committed after it started). When
-// the row in the way is one the caller cannot see (another tenant's, or
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).
+// When the row in the way is one the caller cannot see (another tenant's, or
 // soft-deleted), the error has kind Conflict.
 func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context, n NewCustomerTag) (CustomerTag, bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")

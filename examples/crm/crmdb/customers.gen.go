@@ -451,9 +451,8 @@ FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[])
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table customers in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table customers in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateManyReturning", "customers")
 	if err != nil {

@@ -409,9 +409,8 @@ FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "or
 ORDER BY "u"."ord"
 RETURNING "id", "name", "slug", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table organizations in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table organizations in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.CreateManyReturning", "organizations")
 	if err != nil {
@@ -430,14 +429,13 @@ SET "name" = EXCLUDED."name",
 WHERE "organizations"."id" = $3
 RETURNING "id", "name", "slug", "created_at", "updated_at"`
 
-// UpsertBySlug inserts n into table organizations or, when a row with the same
-// slug exists, updates it from n (every column but the key's and the primary
-// key's; an unset optional field keeps its value), in one statement, and returns
-// the row as stored. It validates n first. It sets updated_at to the transaction's
-// time. A row in the way that the caller cannot see (another tenant's, or
-// soft-deleted) is not updated: the error has kind Conflict. It runs in a
-// transaction (a savepoint of the caller's), which also invalidates the cached row
-// it returns.
+// UpsertBySlug inserts n into table organizations or updates the row with the same
+// slug from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time. A row in the way that the caller cannot see (another
+// tenant's, or soft-deleted) is not updated: the error has kind Conflict. It runs
+// in a transaction (a savepoint of the caller's), which also invalidates the
+// cached row it returns.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
 	var v Organization
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -484,11 +482,10 @@ WHERE "slug" = $2 AND "id" = $3
 LIMIT 1`
 
 // CreateIfAbsentBySlug inserts n into table organizations unless a row with the
-// same slug exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first. When the
-// row in the way is one the caller cannot see (another tenant's, or soft-deleted),
-// the error has kind Conflict.
+// same slug exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first. When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")

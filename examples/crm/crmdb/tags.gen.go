@@ -367,9 +367,8 @@ FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "name"`}
 
-// CreateManyReturning inserts rows into table tags in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table tags in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyReturning", "tags")
 	if err != nil {
@@ -387,13 +386,12 @@ SET "organization_id" = EXCLUDED."organization_id"
 WHERE "tags"."organization_id" = $3
 RETURNING "id", "organization_id", "name"`
 
-// UpsertByOrganizationIDAndName inserts n into table tags or, when a row with the
-// same (organization_id, name) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first. A row in the way
-// that the caller cannot see (another tenant's, or soft-deleted) is not updated:
-// the error has kind Conflict. It runs in a transaction (a savepoint of the
-// caller's), which also invalidates the cached row it returns.
+// UpsertByOrganizationIDAndName inserts n into table tags or updates the row with
+// the same (organization_id, name) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first. A
+// row in the way that the caller cannot see (another tenant's, or soft-deleted) is
+// not updated: the error has kind Conflict. It runs in a transaction (a savepoint
+// of the caller's), which also invalidates the cached row it returns.
 func (r *TagRepo) UpsertByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, error) {
 	var v Tag
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -442,8 +440,7 @@ LIMIT 1`
 
 // CreateIfAbsentByOrganizationIDAndName inserts n into table tags unless a row
 // with the same (organization_id, name) exists, and returns the new row and true,
-// or the existing row, unchanged, and false, in one statement (run again, up to
-// three times, when the row in the way was committed after it started). It
+// or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first. When the row in the way is one the caller cannot see (another
 // tenant's, or soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {

@@ -310,9 +310,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"currency"[], $5:
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`}
 
-// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table accounts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	return runtime.InsertManyOp(ctx, r.db, opAccountsCreateManyReturning, rows, argsNewAccount, scanAccount)
 }
@@ -327,11 +326,10 @@ SET "currency" = EXCLUDED."currency",
     "updated_at" = now()
 RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`}
 
-// UpsertByUserIDAndName inserts n into table accounts or, when a row with the same
-// (user_id, name) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first. Updating increments version. It
-// sets updated_at to the transaction's time.
+// UpsertByUserIDAndName inserts n into table accounts or updates the row with the
+// same (user_id, name) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first. Updating
+// increments version. It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByUserIDAndName(ctx context.Context, n NewAccount) (Account, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsUpsertByUserIDAndName, &n, argsNewAccount, scanAccount)
 	return *v, err
@@ -352,8 +350,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndName inserts n into table accounts unless a row with
 // the same (user_id, name) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *AccountRepo) CreateIfAbsentByUserIDAndName(ctx context.Context, n NewAccount) (Account, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAccountsCreateIfAbsentByUserIDAndName, &n, argsNewAccount, scanAccount)

@@ -176,6 +176,7 @@ var updateCategories = &runtime.Update{
 	Cols:     []string{`"name"`, `"parent_id"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"parent_id\"",
 	Nullable: 1 << 1,
+	Op:       &runtime.Op{Name: "categories.Update", Table: "categories", Errs: errs, Validate: true, Params: []string{"id", "name", "parent_id", "parent_id"}},
 }
 
 func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
@@ -185,11 +186,8 @@ func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table categories with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (Category, error) {
-	if err := u.Validate(); err != nil {
-		return Category{}, wrapErr(err, "categories.Update", "categories")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCategories, &id, runtime.Arg, &u, argsCategoryUpdate, scanCategory)
-	return *v, wrapParamsErr(err, "categories.Update", "categories", []string{"id", "name", "parent_id", "parent_id"})
+	return *v, err
 }
 
 var opCategoriesDelete = &runtime.Op{Name: "categories.Delete", Table: "categories", Errs: errs, SQL: `-- name: categories.Delete
@@ -244,9 +242,8 @@ FROM unnest($1::varchar[], $2::integer[]) WITH ORDINALITY AS "u"("c1", "c2", "or
 ORDER BY "u"."ord"
 RETURNING "id", "name", "parent_id"`}
 
-// CreateManyReturning inserts rows into table categories in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table categories in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCategory) ([]Category, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCategoriesCreateManyReturning, rows, argsNewCategory, scanCategory)
 }
@@ -258,10 +255,9 @@ ON CONFLICT ("name") DO UPDATE
 SET "parent_id" = EXCLUDED."parent_id"
 RETURNING "id", "name", "parent_id"`}
 
-// UpsertByName inserts n into table categories or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table categories or updates the row with the same
+// name from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CategoryRepo) UpsertByName(ctx context.Context, n NewCategory) (Category, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesUpsertByName, &n, argsNewCategory, scanCategory)
 	return *v, err
@@ -281,9 +277,8 @@ WHERE "name" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table categories unless a row with the same
-// name exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// name exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CategoryRepo) CreateIfAbsentByName(ctx context.Context, n NewCategory) (Category, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentByName, &n, argsNewCategory, scanCategory)
 	return *v, created, err

@@ -191,6 +191,7 @@ var updateLedgerEntries = &runtime.Update{
 	Head: "UPDATE \"ledger_entries\"\nSET ",
 	Cols: []string{`"transaction_id"`, `"account_id"`, `"user_id"`, `"kind"`, `"amount"`, `"created_at"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"transaction_id\", \"account_id\", \"user_id\", \"kind\", \"amount\", \"created_at\"",
+	Op:   &runtime.Op{Name: "ledger_entries.Update", Table: "ledger_entries", Errs: errs, Validate: true, Params: []string{"id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"}},
 }
 
 func argsLedgerEntryUpdate(u *LedgerEntryUpdate, d []any) []any {
@@ -200,11 +201,8 @@ func argsLedgerEntryUpdate(u *LedgerEntryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table ledger_entries with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *LedgerEntryRepo) Update(ctx context.Context, id int64, u LedgerEntryUpdate) (LedgerEntry, error) {
-	if err := u.Validate(); err != nil {
-		return LedgerEntry{}, wrapErr(err, "ledger_entries.Update", "ledger_entries")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateLedgerEntries, &id, runtime.Arg, &u, argsLedgerEntryUpdate, scanLedgerEntry)
-	return *v, wrapParamsErr(err, "ledger_entries.Update", "ledger_entries", []string{"id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
+	return *v, err
 }
 
 var opLedgerEntriesDelete = &runtime.Op{Name: "ledger_entries.Delete", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.Delete
@@ -260,9 +258,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]::"transaction_kind"[]
 ORDER BY "u"."ord"
 RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`}
 
-// CreateManyReturning inserts rows into table ledger_entries in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table ledger_entries in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *LedgerEntryRepo) CreateManyReturning(ctx context.Context, rows []NewLedgerEntry) ([]LedgerEntry, error) {
 	return runtime.InsertManyOp(ctx, r.db, opLedgerEntriesCreateManyReturning, rows, argsNewLedgerEntry, scanLedgerEntry)
 }

@@ -265,6 +265,7 @@ var updateTransactions = &runtime.Update{
 	Cols:     []string{`"user_id"`, `"kind"`, `"amount"`, `"currency"`, `"from_account_id"`, `"to_account_id"`, `"category_id"`, `"memo"`, `"idempotency_key"`, `"created_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"kind\", \"amount\", \"currency\", \"from_account_id\", \"to_account_id\", \"category_id\", \"memo\", \"idempotency_key\", \"created_at\"",
 	Nullable: 1<<4 | 1<<5 | 1<<6 | 1<<7,
+	Op:       &runtime.Op{Name: "transactions.Update", Table: "transactions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"}},
 }
 
 func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
@@ -274,11 +275,8 @@ func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transactions with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
-	if err := u.Validate(); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
-	return *v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"})
+	return *v, err
 }
 
 var opTransactionsDelete = &runtime.Op{Name: "transactions.Delete", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Delete
@@ -334,9 +332,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeri
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`}
 
-// CreateManyReturning inserts rows into table transactions in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table transactions in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
 	return runtime.InsertManyOp(ctx, r.db, opTransactionsCreateManyReturning, rows, argsNewTransaction, scanTransaction)
 }
@@ -355,10 +352,10 @@ SET "kind" = EXCLUDED."kind",
     "created_at" = CASE WHEN $11::timestamptz IS NULL THEN "transactions"."created_at" ELSE EXCLUDED."created_at" END
 RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`}
 
-// UpsertByUserIDAndIdempotencyKey inserts n into table transactions or, when a row
-// with the same (user_id, idempotency_key) exists, updates it from n (every column
-// but the key's and the primary key's; an unset optional field keeps its value),
-// in one statement, and returns the row as stored. It validates n first.
+// UpsertByUserIDAndIdempotencyKey inserts n into table transactions or updates the
+// row with the same (user_id, idempotency_key) from n (docs/spec.md tells which
+// columns it keeps), in one statement, and returns the row as stored. It validates
+// n first.
 func (r *TransactionRepo) UpsertByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsUpsertByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
 	return *v, err
@@ -379,9 +376,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndIdempotencyKey inserts n into table transactions unless
 // a row with the same (user_id, idempotency_key) exists, and returns the new row
-// and true, or the existing row, unchanged, and false, in one statement (run
-// again, up to three times, when the row in the way was committed after it
-// started). It validates n first.
+// and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *TransactionRepo) CreateIfAbsentByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
 	return *v, created, err

@@ -193,9 +193,8 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "name"`}
 
-// CreateManyReturning inserts rows into table counters in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table counters in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCountersCreateManyReturning, rows, argsNewCounter, scanCounter)
 }
@@ -207,10 +206,9 @@ ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
 RETURNING "name"`}
 
-// UpsertByName inserts n into table counters or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table counters or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
 	return *v, err
@@ -230,9 +228,8 @@ WHERE "name" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table counters unless a row with the same
-// name exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// name exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
 	return *v, created, err

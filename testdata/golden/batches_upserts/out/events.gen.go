@@ -215,6 +215,7 @@ var updateEvents = &runtime.Update{
 	Cols:     []string{`"name"`, `"kind"`, `"amount"`, `"at"`, `"payload"`, `"ref"`, `"code"`, `"label"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"kind\", \"amount\", \"at\", \"payload\", \"ref\", \"code\"::text, \"label\"",
 	Nullable: 1<<4 | 1<<5 | 1<<7,
+	Op:       &runtime.Op{Name: "events.Update", Table: "events", Errs: errs, Validate: true, Params: []string{"id", "name", "kind", "amount", "at", "payload", "payload", "ref", "ref", "code", "label", "label"}},
 }
 
 func argsEventUpdate(u *EventUpdate, d []any) []any {
@@ -224,11 +225,8 @@ func argsEventUpdate(u *EventUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table events with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event, error) {
-	if err := u.Validate(); err != nil {
-		return Event{}, wrapErr(err, "events.Update", "events")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent)
-	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "name", "kind", "amount", "at", "payload", "payload", "ref", "ref", "code", "label", "label"})
+	return *v, err
 }
 
 var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
@@ -288,9 +286,8 @@ FROM unnest($1::text[], $2::text[]::"mood"[], $3::numeric(18,2)[], $4::timestamp
 ORDER BY "u"."ord"
 RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`}
 
-// CreateManyReturning inserts rows into table events in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table events in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([]Event, error) {
 	return runtime.InsertManyOp(ctx, r.db, opEventsCreateManyReturning, rows, argsNewEvent, scanEvent)
 }

@@ -158,6 +158,7 @@ var updateSlots = &runtime.Update{
 	Head: "UPDATE \"slots\"\nSET ",
 	Cols: []string{`"day"`, `"room"`, `"booked_by"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"day\", \"room\", \"booked_by\"",
+	Op:   &runtime.Op{Name: "slots.Update", Table: "slots", Errs: errs, Validate: true, Params: []string{"id", "day", "room", "booked_by"}},
 }
 
 func argsSlotUpdate(u *SlotUpdate, d []any) []any {
@@ -167,11 +168,8 @@ func argsSlotUpdate(u *SlotUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table slots with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SlotRepo) Update(ctx context.Context, id int64, u SlotUpdate) (Slot, error) {
-	if err := u.Validate(); err != nil {
-		return Slot{}, wrapErr(err, "slots.Update", "slots")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSlots, &id, runtime.Arg, &u, argsSlotUpdate, scanSlot)
-	return *v, wrapParamsErr(err, "slots.Update", "slots", []string{"id", "day", "room", "booked_by"})
+	return *v, err
 }
 
 var opSlotsDelete = &runtime.Op{Name: "slots.Delete", Table: "slots", Errs: errs, SQL: `-- name: slots.Delete
@@ -226,9 +224,8 @@ FROM unnest($1::date[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "id", "day", "room", "booked_by"`}
 
-// CreateManyReturning inserts rows into table slots in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table slots in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *SlotRepo) CreateManyReturning(ctx context.Context, rows []NewSlot) ([]Slot, error) {
 	return runtime.InsertManyOp(ctx, r.db, opSlotsCreateManyReturning, rows, argsNewSlot, scanSlot)
 }
@@ -240,10 +237,9 @@ ON CONFLICT ("day", "room") DO UPDATE
 SET "booked_by" = EXCLUDED."booked_by"
 RETURNING "id", "day", "room", "booked_by"`}
 
-// UpsertByDayAndRoom inserts n into table slots or, when a row with the same (day,
-// room) exists, updates it from n (every column but the key's and the primary
-// key's; an unset optional field keeps its value), in one statement, and returns
-// the row as stored. It validates n first.
+// UpsertByDayAndRoom inserts n into table slots or updates the row with the same
+// (day, room) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *SlotRepo) UpsertByDayAndRoom(ctx context.Context, n NewSlot) (Slot, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opSlotsUpsertByDayAndRoom, &n, argsNewSlot, scanSlot)
 	return *v, err
@@ -263,9 +259,8 @@ WHERE "day" = $1 AND "room" = $2
 LIMIT 1`}
 
 // CreateIfAbsentByDayAndRoom inserts n into table slots unless a row with the same
-// (day, room) exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// (day, room) exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (Slot, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opSlotsCreateIfAbsentByDayAndRoom, &n, argsNewSlot, scanSlot)
 	return *v, created, err

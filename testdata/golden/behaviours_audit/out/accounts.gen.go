@@ -175,7 +175,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -218,6 +218,7 @@ var updateAccounts = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"owner\", \"balance\", \"note\", \"created_at\", \"updated_at\", \"deleted_at\"",
 	Nullable: 1 << 2,
+	Op:       &runtime.Op{Name: "accounts.Update", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "owner", "balance", "note", "note"}},
 }
 
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
@@ -228,12 +229,9 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
-	if err := u.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Update", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "note", "note"})
+	return *v, err
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -371,9 +369,8 @@ FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "u"("c1", "
 ORDER BY "u"."ord"
 RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`}
 
-// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table accounts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
 	return runtime.InsertManyOp(ctx, db, opAccountsCreateManyReturning, rows, argsNewAccount, scanAccount)
@@ -389,11 +386,10 @@ SET "balance" = CASE WHEN $2::bigint IS NULL THEN "accounts"."balance" ELSE EXCL
 WHERE "accounts"."deleted_at" IS NULL
 RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`}
 
-// UpsertByOwner inserts n into table accounts or, when a row with the same owner
-// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
-// column but the key's and the primary key's; an unset optional field keeps its
-// value), in one statement, and returns the row as stored. It validates n first.
-// It sets updated_at to the transaction's time.
+// UpsertByOwner inserts n into table accounts or updates the row with the same
+// owner (among the rows where "deleted_at" IS NULL) from n (docs/spec.md tells
+// which columns it keeps), in one statement, and returns the row as stored. It
+// validates n first. It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
@@ -415,9 +411,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByOwner inserts n into table accounts unless a row with the same
 // owner (among the rows where "deleted_at" IS NULL) exists, and returns the new
-// row and true, or the existing row, unchanged, and false, in one statement (run
-// again, up to three times, when the row in the way was committed after it
-// started). It validates n first.
+// row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
 	db := runtime.Acting(ctx, r.db)
 	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)

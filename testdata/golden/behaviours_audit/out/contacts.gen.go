@@ -197,6 +197,7 @@ RETURNING "id", "org_id", "customer_id", "phone"`
 
 var updateContacts = &runtime.Update{
 	Fallback: sqlContactsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "contacts.Update", Table: "contacts", Errs: errs, Params: []string{"id", "customer_id", "phone"}},
 }
 
 func argsContactUpdate(u *ContactUpdate, d []any) []any {
@@ -215,7 +216,7 @@ func (r *ContactRepo) Update(ctx context.Context, id int64, u ContactUpdate) (Co
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateContacts, &id, runtime.Arg, &u, argsContactUpdate, scanContact, tenant)
-	return *v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "phone"})
+	return *v, err
 }
 
 var opContactsDelete = &runtime.Op{Name: "contacts.Delete", Table: "contacts", Errs: errs, SQL: `-- name: contacts.Delete
@@ -318,9 +319,8 @@ FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "customer_id", "phone"`}
 
-// CreateManyReturning inserts rows into table contacts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table contacts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateManyReturning", "contacts")
 	if err != nil {

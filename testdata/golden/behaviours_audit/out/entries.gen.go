@@ -268,9 +268,8 @@ FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALI
 ORDER BY "u"."ord"
 RETURNING "account_id", "seq", "amount", "memo", "version"`}
 
-// CreateManyReturning inserts rows into table entries in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table entries in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
 	return runtime.InsertManyOp(ctx, db, opEntriesCreateManyReturning, rows, argsNewEntry, scanEntry)
@@ -285,11 +284,10 @@ SET "amount" = EXCLUDED."amount",
     "version" = "entries"."version" + 1
 RETURNING "account_id", "seq", "amount", "memo", "version"`}
 
-// UpsertByAccountIDAndSeq inserts n into table entries or, when a row with the
-// same (account_id, seq) exists, updates it from n (every column but the key's and
-// the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. It validates n first. Updating increments
-// version.
+// UpsertByAccountIDAndSeq inserts n into table entries or updates the row with the
+// same (account_id, seq) from n (docs/spec.md tells which columns it keeps), in
+// one statement, and returns the row as stored. It validates n first. Updating
+// increments version.
 func (r *EntryRepo) UpsertByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, error) {
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.QueryOneOp(ctx, db, opEntriesUpsertByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
@@ -311,8 +309,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByAccountIDAndSeq inserts n into table entries unless a row with
 // the same (account_id, seq) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, bool, error) {
 	db := runtime.Acting(ctx, r.db)

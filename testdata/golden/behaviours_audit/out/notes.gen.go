@@ -152,6 +152,7 @@ var updateNotes = &runtime.Update{
 	Head: "UPDATE \"notes\"\nSET ",
 	Cols: []string{`"tags"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"tags\"",
+	Op:   &runtime.Op{Name: "notes.Update", Table: "notes", Errs: errs, Validate: true, Params: []string{"id", "tags"}},
 }
 
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {
@@ -161,12 +162,9 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table notes with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
-	if err := u.Validate(); err != nil {
-		return Note{}, wrapErr(err, "notes.Update", "notes")
-	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.UpdateOne(ctx, db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote)
-	return *v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "tags"})
+	return *v, err
 }
 
 var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete

@@ -191,6 +191,7 @@ RETURNING "id", "owner", "thing_id", "body"`
 
 var updateParts = &runtime.Update{
 	Fallback: sqlPartsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "parts.Update", Table: "parts", Errs: errs, Params: []string{"id", "thing_id", "body"}},
 }
 
 func argsPartUpdate(u *PartUpdate, d []any) []any {
@@ -209,7 +210,7 @@ func (r *PartRepo) Update(ctx context.Context, id int64, u PartUpdate) (Part, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateParts, &id, runtime.Arg, &u, argsPartUpdate, scanPart, tenant)
-	return *v, wrapParamsErr(err, "parts.Update", "parts", []string{"id", "thing_id", "body"})
+	return *v, err
 }
 
 var opPartsDelete = &runtime.Op{Name: "parts.Delete", Table: "parts", Errs: errs, SQL: `-- name: parts.Delete
@@ -291,9 +292,8 @@ FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "owner", "thing_id", "body"`}
 
-// CreateManyReturning inserts rows into table parts in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table parts in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PartRepo) CreateManyReturning(ctx context.Context, rows []NewPart) ([]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.CreateManyReturning", "parts")
 	if err != nil {

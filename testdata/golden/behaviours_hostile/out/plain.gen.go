@@ -168,6 +168,7 @@ var updatePlain = &runtime.Update{
 	Cols:     []string{`"label"`, `"words"`, `"doc"`},
 	Tail:     "\nWHERE \"name\" = $1\nRETURNING \"name\", \"label\", \"words\", \"doc\"",
 	Nullable: 1<<1 | 1<<2,
+	Op:       &runtime.Op{Name: "plain.Update", Table: "plain", Errs: errs, Validate: true, Params: []string{"name", "label", "words", "words", "doc", "doc"}},
 }
 
 func argsPlainUpdate(u *PlainUpdate, d []any) []any {
@@ -177,11 +178,8 @@ func argsPlainUpdate(u *PlainUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table plain with the given name
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PlainRepo) Update(ctx context.Context, name string, u PlainUpdate) (Plain, error) {
-	if err := u.Validate(); err != nil {
-		return Plain{}, wrapErr(err, "plain.Update", "plain")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePlain, &name, runtime.Arg, &u, argsPlainUpdate, scanPlain)
-	return *v, wrapParamsErr(err, "plain.Update", "plain", []string{"name", "label", "words", "words", "doc", "doc"})
+	return *v, err
 }
 
 var opPlainDelete = &runtime.Op{Name: "plain.Delete", Table: "plain", Errs: errs, SQL: `-- name: plain.Delete
@@ -249,10 +247,9 @@ SET "label" = EXCLUDED."label",
     "doc" = EXCLUDED."doc"
 RETURNING "name", "label", "words", "doc"`}
 
-// UpsertByName inserts n into table plain or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table plain or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *PlainRepo) UpsertByName(ctx context.Context, n NewPlain) (Plain, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opPlainUpsertByName, &n, argsNewPlain, scanPlain)
 	return *v, err
@@ -272,9 +269,8 @@ WHERE "name" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table plain unless a row with the same name
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PlainRepo) CreateIfAbsentByName(ctx context.Context, n NewPlain) (Plain, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPlainCreateIfAbsentByName, &n, argsNewPlain, scanPlain)
 	return *v, created, err

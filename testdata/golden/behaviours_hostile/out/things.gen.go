@@ -252,7 +252,7 @@ func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
 		return runtime.StreamError[Thing](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "things.Stream", "things") }, scanThing, sqlThingsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "things.Stream", "things") }, scanThing, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
 }
 
 const sqlThingsListFirst = `-- name: things.List replica=ok
@@ -548,13 +548,12 @@ SET "name" = EXCLUDED."name",
 WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL
 RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
-// UpsertByOwnerAndKey inserts n into table things or, when a row with the same
-// (owner, key) (among the rows where "deleted_at" IS NULL) exists, updates it from
-// n (every column but the key's and the primary key's; an unset optional field
-// keeps its value), in one statement, and returns the row as stored. It validates
-// n first. Updating increments version. It sets updated_at to the transaction's
-// time. A row in the way that the caller cannot see (another tenant's, or
-// soft-deleted) is not updated: the error has kind Conflict.
+// UpsertByOwnerAndKey inserts n into table things or updates the row with the same
+// (owner, key) (among the rows where "deleted_at" IS NULL) from n (docs/spec.md
+// tells which columns it keeps), in one statement, and returns the row as stored.
+// It validates n first. Updating increments version. It sets updated_at to the
+// transaction's time. A row in the way that the caller cannot see (another
+// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing, error) {
 	if err := n.Validate(); err != nil {
 		return Thing{}, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
@@ -586,10 +585,9 @@ LIMIT 1`
 
 // CreateIfAbsentByOwnerAndKey inserts n into table things unless a row with the
 // same (owner, key) (among the rows where "deleted_at" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false, in one
-// statement (run again, up to three times, when the row in the way was committed
-// after it started). It validates n first. When the row in the way is one the
-// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// returns the new row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first. When the row in the way is one
+// the caller cannot see (another tenant's, or soft-deleted), the error has kind
 // Conflict.
 func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing) (Thing, bool, error) {
 	if err := n.Validate(); err != nil {

@@ -240,9 +240,8 @@ FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "name", "value", "rev"`}
 
-// CreateManyReturning inserts rows into table counters in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table counters in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCountersCreateManyReturning, rows, argsNewCounter, scanCounter)
 }
@@ -255,10 +254,9 @@ SET "value" = CASE WHEN $2::bigint IS NULL THEN "counters"."value" ELSE EXCLUDED
     "rev" = "counters"."rev" + 1
 RETURNING "name", "value", "rev"`}
 
-// UpsertByName inserts n into table counters or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. Updating increments rev.
+// UpsertByName inserts n into table counters or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. Updating increments rev.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
 	return *v, err
@@ -278,9 +276,8 @@ WHERE "name" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table counters unless a row with the same
-// name exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// name exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
 	return *v, created, err

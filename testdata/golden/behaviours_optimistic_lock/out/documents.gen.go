@@ -277,9 +277,8 @@ FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH O
 ORDER BY "u"."ord"
 RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`}
 
-// CreateManyReturning inserts rows into table documents in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table documents in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *DocumentRepo) CreateManyReturning(ctx context.Context, rows []NewDocument) ([]Document, error) {
 	return runtime.InsertManyOp(ctx, r.db, opDocumentsCreateManyReturning, rows, argsNewDocument, scanDocument)
 }
@@ -295,11 +294,10 @@ SET "title" = EXCLUDED."title",
     "updated_at" = now()
 RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`}
 
-// UpsertByKey inserts n into table documents or, when a row with the same key
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. Updating increments version. It sets updated_at to
-// the transaction's time.
+// UpsertByKey inserts n into table documents or updates the row with the same key
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. Updating increments version. It
+// sets updated_at to the transaction's time.
 func (r *DocumentRepo) UpsertByKey(ctx context.Context, n NewDocument) (Document, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opDocumentsUpsertByKey, &n, argsNewDocument, scanDocument)
 	return *v, err
@@ -319,9 +317,8 @@ WHERE "key" = $2
 LIMIT 1`}
 
 // CreateIfAbsentByKey inserts n into table documents unless a row with the same
-// key exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// key exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (Document, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opDocumentsCreateIfAbsentByKey, &n, argsNewDocument, scanDocument)
 	return *v, created, err

@@ -165,7 +165,7 @@ func (r *AuthorRepo) FindAll(ctx context.Context) ([]Author, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AuthorRepo) Stream(ctx context.Context) iter.Seq2[Author, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "authors.Stream", "authors") }, scanAuthor, sqlAuthorsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "authors.Stream", "authors") }, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
 }
 
 const sqlAuthorsListFirst = `-- name: authors.List replica=ok
@@ -207,6 +207,7 @@ var updateAuthors = &runtime.Update{
 	Cols:   []string{`"email"`, `"name"`},
 	Stamps: ",\n    \"updated_at\" = now()",
 	Tail:   "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"email\", \"name\", \"created_at\", \"updated_at\", \"deleted_at\"",
+	Op:     &runtime.Op{Name: "authors.Update", Table: "authors", Errs: errs, Validate: true, Params: []string{"id", "email", "name"}},
 }
 
 func argsAuthorUpdate(u *AuthorUpdate, d []any) []any {
@@ -217,11 +218,8 @@ func argsAuthorUpdate(u *AuthorUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *AuthorRepo) Update(ctx context.Context, id int64, u AuthorUpdate) (Author, error) {
-	if err := u.Validate(); err != nil {
-		return Author{}, wrapErr(err, "authors.Update", "authors")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAuthors, &id, runtime.Arg, &u, argsAuthorUpdate, scanAuthor)
-	return *v, wrapParamsErr(err, "authors.Update", "authors", []string{"id", "email", "name"})
+	return *v, err
 }
 
 var opAuthorsDelete = &runtime.Op{Name: "authors.Delete", Table: "authors", Errs: errs, SQL: `-- name: authors.Delete
@@ -338,9 +336,8 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 
-// CreateManyReturning inserts rows into table authors in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table authors in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AuthorRepo) CreateManyReturning(ctx context.Context, rows []NewAuthor) ([]Author, error) {
 	return runtime.InsertManyOp(ctx, r.db, opAuthorsCreateManyReturning, rows, argsNewAuthor, scanAuthor)
 }
@@ -354,11 +351,10 @@ SET "name" = EXCLUDED."name",
 WHERE "authors"."deleted_at" IS NULL
 RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 
-// UpsertByEmail inserts n into table authors or, when a row with the same email
-// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
-// column but the key's and the primary key's; an unset optional field keeps its
-// value), in one statement, and returns the row as stored. It validates n first.
-// It sets updated_at to the transaction's time.
+// UpsertByEmail inserts n into table authors or updates the row with the same
+// email (among the rows where "deleted_at" IS NULL) from n (docs/spec.md tells
+// which columns it keeps), in one statement, and returns the row as stored. It
+// validates n first. It sets updated_at to the transaction's time.
 func (r *AuthorRepo) UpsertByEmail(ctx context.Context, n NewAuthor) (Author, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opAuthorsUpsertByEmail, &n, argsNewAuthor, scanAuthor)
 	return *v, err
@@ -379,9 +375,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table authors unless a row with the same
 // email (among the rows where "deleted_at" IS NULL) exists, and returns the new
-// row and true, or the existing row, unchanged, and false, in one statement (run
-// again, up to three times, when the row in the way was committed after it
-// started). It validates n first.
+// row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Author, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAuthorsCreateIfAbsentByEmail, &n, argsNewAuthor, scanAuthor)
 	return *v, created, err

@@ -155,7 +155,7 @@ func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, sqlLabelsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
 }
 
 const sqlLabelsListFirst = `-- name: labels.List replica=ok
@@ -195,6 +195,7 @@ var updateLabels = &runtime.Update{
 	Head: "UPDATE \"labels\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"name\", \"deleted_at\"",
+	Op:   &runtime.Op{Name: "labels.Update", Table: "labels", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsLabelUpdate(u *LabelUpdate, d []any) []any {
@@ -204,11 +205,8 @@ func argsLabelUpdate(u *LabelUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table labels with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *LabelRepo) Update(ctx context.Context, id int64, u LabelUpdate) (Label, error) {
-	if err := u.Validate(); err != nil {
-		return Label{}, wrapErr(err, "labels.Update", "labels")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateLabels, &id, runtime.Arg, &u, argsLabelUpdate, scanLabel)
-	return *v, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
+	return *v, err
 }
 
 var opLabelsDelete = &runtime.Op{Name: "labels.Delete", Table: "labels", Errs: errs, SQL: `-- name: labels.Delete
@@ -323,9 +321,8 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name", "deleted_at"`}
 
-// CreateManyReturning inserts rows into table labels in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table labels in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([]Label, error) {
 	return runtime.InsertManyOp(ctx, r.db, opLabelsCreateManyReturning, rows, argsNewLabel, scanLabel)
 }
@@ -338,10 +335,10 @@ SET "name" = EXCLUDED."name"
 WHERE "labels"."deleted_at" IS NULL
 RETURNING "id", "name", "deleted_at"`}
 
-// UpsertByName inserts n into table labels or, when a row with the same name
-// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
-// column but the key's and the primary key's; an unset optional field keeps its
-// value), in one statement, and returns the row as stored. It validates n first.
+// UpsertByName inserts n into table labels or updates the row with the same name
+// (among the rows where "deleted_at" IS NULL) from n (docs/spec.md tells which
+// columns it keeps), in one statement, and returns the row as stored. It validates
+// n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, &n, argsNewLabel, scanLabel)
 	return *v, err
@@ -362,8 +359,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table labels unless a row with the same name
 // (among the rows where "deleted_at" IS NULL) exists, and returns the new row and
-// true, or the existing row, unchanged, and false, in one statement (run again, up
-// to three times, when the row in the way was committed after it started). It
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)

@@ -184,8 +184,8 @@ FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord"
 ORDER BY "u"."ord"
 RETURNING "post_id", "label_id"`}
 
-// CreateManyReturning inserts rows into table post_labels in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table post_labels in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *PostLabelRepo) CreateManyReturning(ctx context.Context, rows []NewPostLabel) ([]PostLabel, error) {
 	return runtime.InsertManyOp(ctx, r.db, opPostLabelsCreateManyReturning, rows, argsNewPostLabel, scanPostLabel)
 }
@@ -197,10 +197,9 @@ ON CONFLICT ("post_id", "label_id") DO UPDATE
 SET "post_id" = EXCLUDED."post_id"
 RETURNING "post_id", "label_id"`}
 
-// UpsertByPostIDAndLabelID inserts n into table post_labels or, when a row with
-// the same (post_id, label_id) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored.
+// UpsertByPostIDAndLabelID inserts n into table post_labels or updates the row
+// with the same (post_id, label_id) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored.
 func (r *PostLabelRepo) UpsertByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opPostLabelsUpsertByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
 	return *v, err
@@ -221,8 +220,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByPostIDAndLabelID inserts n into table post_labels unless a row
 // with the same (post_id, label_id) exists, and returns the new row and true, or
-// the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started).
+// the existing one, unchanged, and false (see runtime.CreateIfAbsent).
 func (r *PostLabelRepo) CreateIfAbsentByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPostLabelsCreateIfAbsentByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
 	return *v, created, err

@@ -168,7 +168,7 @@ func (r *PostRepo) FindAll(ctx context.Context) ([]Post, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostRepo) Stream(ctx context.Context) iter.Seq2[Post, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "posts.Stream", "posts") }, scanPost, sqlPostsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "posts.Stream", "posts") }, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
 }
 
 const sqlPostsListFirst = `-- name: posts.List replica=ok
@@ -208,6 +208,7 @@ var updatePosts = &runtime.Update{
 	Head: "UPDATE \"posts\"\nSET ",
 	Cols: []string{`"author_id"`, `"slug"`, `"title"`},
 	Tail: "\nWHERE \"id\" = $1 AND \"removed\" IS NULL\nRETURNING \"id\", \"author_id\", \"slug\", \"title\", \"removed\"",
+	Op:   &runtime.Op{Name: "posts.Update", Table: "posts", Errs: errs, Validate: true, Params: []string{"id", "author_id", "slug", "title"}},
 }
 
 func argsPostUpdate(u *PostUpdate, d []any) []any {
@@ -217,11 +218,8 @@ func argsPostUpdate(u *PostUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table posts with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PostRepo) Update(ctx context.Context, id int64, u PostUpdate) (Post, error) {
-	if err := u.Validate(); err != nil {
-		return Post{}, wrapErr(err, "posts.Update", "posts")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePosts, &id, runtime.Arg, &u, argsPostUpdate, scanPost)
-	return *v, wrapParamsErr(err, "posts.Update", "posts", []string{"id", "author_id", "slug", "title"})
+	return *v, err
 }
 
 var opPostsDelete = &runtime.Op{Name: "posts.Delete", Table: "posts", Errs: errs, SQL: `-- name: posts.Delete
@@ -336,9 +334,8 @@ FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "
 ORDER BY "u"."ord"
 RETURNING "id", "author_id", "slug", "title", "removed"`}
 
-// CreateManyReturning inserts rows into table posts in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table posts in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PostRepo) CreateManyReturning(ctx context.Context, rows []NewPost) ([]Post, error) {
 	return runtime.InsertManyOp(ctx, r.db, opPostsCreateManyReturning, rows, argsNewPost, scanPost)
 }
@@ -351,11 +348,10 @@ SET "title" = EXCLUDED."title"
 WHERE "posts"."removed" IS NULL
 RETURNING "id", "author_id", "slug", "title", "removed"`}
 
-// UpsertByAuthorIDAndSlug inserts n into table posts or, when a row with the same
-// (author_id, slug) (among the rows where "removed" IS NULL) exists, updates it
-// from n (every column but the key's and the primary key's; an unset optional
-// field keeps its value), in one statement, and returns the row as stored. It
-// validates n first.
+// UpsertByAuthorIDAndSlug inserts n into table posts or updates the row with the
+// same (author_id, slug) (among the rows where "removed" IS NULL) from n
+// (docs/spec.md tells which columns it keeps), in one statement, and returns the
+// row as stored. It validates n first.
 func (r *PostRepo) UpsertByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opPostsUpsertByAuthorIDAndSlug, &n, argsNewPost, scanPost)
 	return *v, err
@@ -376,9 +372,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByAuthorIDAndSlug inserts n into table posts unless a row with the
 // same (author_id, slug) (among the rows where "removed" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false, in one
-// statement (run again, up to three times, when the row in the way was committed
-// after it started). It validates n first.
+// returns the new row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPostsCreateIfAbsentByAuthorIDAndSlug, &n, argsNewPost, scanPost)
 	return *v, created, err

@@ -177,6 +177,7 @@ var updateOrgs = &runtime.Update{
 	Head: "UPDATE \"orgs\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+	Op:   &runtime.Op{Name: "orgs.Update", Table: "orgs", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
@@ -186,11 +187,8 @@ func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
-	if err := u.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.Update", "orgs")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
-	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name"})
+	return *v, err
 }
 
 var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
@@ -246,9 +244,8 @@ FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name"`}
 
-// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orgs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	return runtime.InsertManyOp(ctx, r.db, opOrgsCreateManyReturning, rows, argsNewOrg, scanOrg)
 }

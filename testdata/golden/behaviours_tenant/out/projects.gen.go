@@ -199,7 +199,7 @@ func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
 		return runtime.StreamError[Project](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "projects.Stream", "projects") }, scanProject, sqlProjectsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "projects.Stream", "projects") }, scanProject, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
 }
 
 const sqlProjectsListFirst = `-- name: projects.List replica=ok
@@ -251,6 +251,7 @@ RETURNING "id", "org_id", "code", "name", "deleted_at"`
 
 var updateProjects = &runtime.Update{
 	Fallback: sqlProjectsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "projects.Update", Table: "projects", Errs: errs, Params: []string{"id", "code", "name"}},
 }
 
 func argsProjectUpdate(u *ProjectUpdate, d []any) []any {
@@ -269,7 +270,7 @@ func (r *ProjectRepo) Update(ctx context.Context, id int64, u ProjectUpdate) (Pr
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateProjects, &id, runtime.Arg, &u, argsProjectUpdate, scanProject, tenant)
-	return *v, wrapParamsErr(err, "projects.Update", "projects", []string{"id", "code", "name"})
+	return *v, err
 }
 
 var opProjectsDelete = &runtime.Op{Name: "projects.Delete", Table: "projects", Errs: errs, SQL: `-- name: projects.Delete
@@ -431,9 +432,8 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "code", "name", "deleted_at"`}
 
-// CreateManyReturning inserts rows into table projects in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table projects in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ProjectRepo) CreateManyReturning(ctx context.Context, rows []NewProject) ([]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.CreateManyReturning", "projects")
 	if err != nil {
@@ -451,12 +451,11 @@ SET "name" = EXCLUDED."name"
 WHERE "projects"."org_id" = $3 AND "projects"."deleted_at" IS NULL
 RETURNING "id", "org_id", "code", "name", "deleted_at"`
 
-// UpsertByOrgIDAndCode inserts n into table projects or, when a row with the same
-// (org_id, code) (among the rows where "deleted_at" IS NULL) exists, updates it
-// from n (every column but the key's and the primary key's; an unset optional
-// field keeps its value), in one statement, and returns the row as stored. It
-// validates n first. A row in the way that the caller cannot see (another
-// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// UpsertByOrgIDAndCode inserts n into table projects or updates the row with the
+// same (org_id, code) (among the rows where "deleted_at" IS NULL) from n
+// (docs/spec.md tells which columns it keeps), in one statement, and returns the
+// row as stored. It validates n first. A row in the way that the caller cannot see
+// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (Project, error) {
 	if err := n.Validate(); err != nil {
 		return Project{}, wrapErr(err, "projects.UpsertByOrgIDAndCode", "projects")
@@ -488,10 +487,9 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndCode inserts n into table projects unless a row with the
 // same (org_id, code) (among the rows where "deleted_at" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false, in one
-// statement (run again, up to three times, when the row in the way was committed
-// after it started). It validates n first. When the row in the way is one the
-// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// returns the new row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first. When the row in the way is one
+// the caller cannot see (another tenant's, or soft-deleted), the error has kind
 // Conflict.
 func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewProject) (Project, bool, error) {
 	if err := n.Validate(); err != nil {

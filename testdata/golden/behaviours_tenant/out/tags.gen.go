@@ -211,6 +211,7 @@ RETURNING "id", "org_id", "name", "colors"`
 
 var updateTags = &runtime.Update{
 	Fallback: sqlTagsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "tags.Update", Table: "tags", Errs: errs, Params: []string{"id", "name", "colors"}},
 }
 
 func argsTagUpdate(u *TagUpdate, d []any) []any {
@@ -229,7 +230,7 @@ func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
-	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name", "colors"})
+	return *v, err
 }
 
 var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
@@ -319,12 +320,11 @@ SET "colors" = CASE WHEN $2::text[] IS NULL THEN "tags"."colors" ELSE EXCLUDED."
 WHERE "tags"."org_id" = $3
 RETURNING "id", "org_id", "name", "colors"`
 
-// UpsertByOrgIDAndName inserts n into table tags or, when a row with the same
-// (org_id, name) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict.
+// UpsertByOrgIDAndName inserts n into table tags or updates the row with the same
+// (org_id, name) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first. A row in the way
+// that the caller cannot see (another tenant's, or soft-deleted) is not updated:
+// the error has kind Conflict.
 func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
@@ -356,9 +356,8 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndName inserts n into table tags unless a row with the
 // same (org_id, name) exists, and returns the new row and true, or the existing
-// row, unchanged, and false, in one statement (run again, up to three times, when
-// the row in the way was committed after it started). It validates n first. When
-// the row in the way is one the caller cannot see (another tenant's, or
+// one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// When the row in the way is one the caller cannot see (another tenant's, or
 // soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {
 	if err := n.Validate(); err != nil {

@@ -252,8 +252,8 @@ FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord"
 ORDER BY "u"."ord"
 RETURNING "task_id", "tag_id", "org_id"`}
 
-// CreateManyReturning inserts rows into table task_tags in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table task_tags in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *TaskTagRepo) CreateManyReturning(ctx context.Context, rows []NewTaskTag) ([]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.CreateManyReturning", "task_tags")
 	if err != nil {
@@ -271,11 +271,11 @@ SET "task_id" = EXCLUDED."task_id"
 WHERE "task_tags"."org_id" = $3
 RETURNING "task_id", "tag_id", "org_id"`
 
-// UpsertByTaskIDAndTagID inserts n into table task_tags or, when a row with the
-// same (task_id, tag_id) exists, updates it from n (every column but the key's and
-// the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. A row in the way that the caller cannot see
-// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// UpsertByTaskIDAndTagID inserts n into table task_tags or updates the row with
+// the same (task_id, tag_id) from n (docs/spec.md tells which columns it keeps),
+// in one statement, and returns the row as stored. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict.
 func (r *TaskTagRepo) UpsertByTaskIDAndTagID(ctx context.Context, n NewTaskTag) (TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.UpsertByTaskIDAndTagID", "task_tags")
 	if err != nil {
@@ -304,8 +304,7 @@ LIMIT 1`
 
 // CreateIfAbsentByTaskIDAndTagID inserts n into table task_tags unless a row with
 // the same (task_id, tag_id) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). When the row in
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). When the row in
 // the way is one the caller cannot see (another tenant's, or soft-deleted), the
 // error has kind Conflict.
 func (r *TaskTagRepo) CreateIfAbsentByTaskIDAndTagID(ctx context.Context, n NewTaskTag) (TaskTag, bool, error) {

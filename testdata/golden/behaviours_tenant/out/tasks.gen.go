@@ -351,9 +351,8 @@ FROM unnest($1::bigint[], $2::text[], $3::boolean[]) WITH ORDINALITY AS "u"("c1"
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "project_id", "title", "done", "version"`}
 
-// CreateManyReturning inserts rows into table tasks in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table tasks in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.CreateManyReturning", "tasks")
 	if err != nil {

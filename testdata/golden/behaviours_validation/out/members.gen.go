@@ -485,6 +485,7 @@ var updateMembers = &runtime.Update{
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"team_id\", \"email\", \"handle\", \"name\", \"website\", \"phone\", \"host\", \"slug\", \"initials\"::text, \"code\", \"ref\", \"age\", \"score\", \"balance\", \"ratio\", \"plan\", \"plans\"::text[], \"tags\", \"motto\", \"password\", \"created_at\", \"updated_at\"",
 	Sensitive: 1 << 19,
 	Nullable:  1<<0 | 1<<4 | 1<<5 | 1<<8 | 1<<10 | 1<<11 | 1<<18,
+	Op:        &runtime.Op{Name: "members.Update", Table: "members", Errs: errs, Validate: true, Params: []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"}},
 }
 
 func argsMemberUpdate(u *MemberUpdate, d []any) []any {
@@ -495,11 +496,8 @@ func argsMemberUpdate(u *MemberUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *MemberRepo) Update(ctx context.Context, id uuid.UUID, u MemberUpdate) (Member, error) {
-	if err := u.Validate(); err != nil {
-		return Member{}, wrapErr(err, "members.Update", "members")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMembers, &id, runtime.Arg, &u, argsMemberUpdate, scanMember)
-	return *v, wrapParamsErr(err, "members.Update", "members", []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"})
+	return *v, err
 }
 
 var opMembersDelete = &runtime.Op{Name: "members.Delete", Table: "members", Errs: errs, SQL: `-- name: members.Delete
@@ -589,10 +587,10 @@ SET "team_id" = EXCLUDED."team_id",
     "updated_at" = now()
 RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`}
 
-// UpsertByEmail inserts n into table members or, when a row with the same email
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. It sets updated_at to the transaction's time.
+// UpsertByEmail inserts n into table members or updates the row with the same
+// email from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time.
 func (r *MemberRepo) UpsertByEmail(ctx context.Context, n NewMember) (Member, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opMembersUpsertByEmail, &n, argsNewMember, scanMember)
 	return *v, err
@@ -612,9 +610,8 @@ WHERE "email" = $3
 LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table members unless a row with the same
-// email exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// email exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Member, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembersCreateIfAbsentByEmail, &n, argsNewMember, scanMember)
 	return *v, created, err

@@ -159,6 +159,7 @@ var updateTeams = &runtime.Update{
 	Head: "UPDATE \"teams\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+	Op:   &runtime.Op{Name: "teams.Update", Table: "teams", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsTeamUpdate(u *TeamUpdate, d []any) []any {
@@ -168,11 +169,8 @@ func argsTeamUpdate(u *TeamUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table teams with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, error) {
-	if err := u.Validate(); err != nil {
-		return Team{}, wrapErr(err, "teams.Update", "teams")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam)
-	return *v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
+	return *v, err
 }
 
 var opTeamsDelete = &runtime.Op{Name: "teams.Delete", Table: "teams", Errs: errs, SQL: `-- name: teams.Delete
@@ -227,9 +225,8 @@ FROM unnest($1::varchar[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name"`}
 
-// CreateManyReturning inserts rows into table teams in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table teams in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]Team, error) {
 	return runtime.InsertManyOp(ctx, r.db, opTeamsCreateManyReturning, rows, argsNewTeam, scanTeam)
 }
@@ -241,10 +238,9 @@ ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
 RETURNING "id", "name"`}
 
-// UpsertByName inserts n into table teams or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table teams or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *TeamRepo) UpsertByName(ctx context.Context, n NewTeam) (Team, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opTeamsUpsertByName, &n, argsNewTeam, scanTeam)
 	return *v, err
@@ -264,9 +260,8 @@ WHERE "name" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table teams unless a row with the same name
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *TeamRepo) CreateIfAbsentByName(ctx context.Context, n NewTeam) (Team, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opTeamsCreateIfAbsentByName, &n, argsNewTeam, scanTeam)
 	return *v, created, err

@@ -293,9 +293,8 @@ FROM unnest($1::text[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "u"(
 ORDER BY "u"."ord"
 RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`}
 
-// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table accounts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
 	return runtime.InsertManyOp(ctx, db, opAccountsCreateManyReturning, rows, argsNewAccount, scanAccount)
@@ -311,11 +310,10 @@ SET "balance" = CASE WHEN $2::numeric(18,2) IS NULL THEN "accounts"."balance" EL
     "updated_at" = now()
 RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`}
 
-// UpsertByOwner inserts n into table accounts or, when a row with the same owner
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. Updating increments version. It sets updated_at to
-// the transaction's time.
+// UpsertByOwner inserts n into table accounts or updates the row with the same
+// owner from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. Updating increments version. It
+// sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
@@ -336,9 +334,8 @@ WHERE "owner" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByOwner inserts n into table accounts unless a row with the same
-// owner exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// owner exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
 	db := runtime.Acting(ctx, r.db)
 	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)

@@ -143,6 +143,7 @@ var updateCodes = &runtime.Update{
 	Head: "UPDATE \"codes\"\nSET ",
 	Cols: []string{`"label"`},
 	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\", \"label\"",
+	Op:   &runtime.Op{Name: "codes.Update", Table: "codes", Errs: errs, Validate: true, Params: []string{"code", "label"}},
 }
 
 func argsCodeUpdate(u *CodeUpdate, d []any) []any {
@@ -152,11 +153,8 @@ func argsCodeUpdate(u *CodeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table codes with the given code
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CodeRepo) Update(ctx context.Context, code string, u CodeUpdate) (Code, error) {
-	if err := u.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.Update", "codes")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCodes, &code, runtime.Arg, &u, argsCodeUpdate, scanCode)
-	return *v, wrapParamsErr(err, "codes.Update", "codes", []string{"code", "label"})
+	return *v, err
 }
 
 var opCodesDelete = &runtime.Op{Name: "codes.Delete", Table: "codes", Errs: errs, SQL: `-- name: codes.Delete
@@ -211,9 +209,8 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "code", "label"`}
 
-// CreateManyReturning inserts rows into table codes in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table codes in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]Code, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCodesCreateManyReturning, rows, argsNewCode, scanCode)
 }
@@ -225,10 +222,9 @@ ON CONFLICT ("code") DO UPDATE
 SET "label" = EXCLUDED."label"
 RETURNING "code", "label"`}
 
-// UpsertByCode inserts n into table codes or, when a row with the same code
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByCode inserts n into table codes or updates the row with the same code
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CodeRepo) UpsertByCode(ctx context.Context, n NewCode) (Code, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opCodesUpsertByCode, &n, argsNewCode, scanCode)
 	return *v, err
@@ -248,9 +244,8 @@ WHERE "code" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table codes unless a row with the same code
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByCode(ctx context.Context, n NewCode) (Code, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByCode, &n, argsNewCode, scanCode)
 	return *v, created, err

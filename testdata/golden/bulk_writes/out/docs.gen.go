@@ -192,7 +192,7 @@ func (r *DocRepo) Stream(ctx context.Context) iter.Seq2[Doc, error] {
 		return runtime.StreamError[Doc](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "docs.Stream", "docs") }, scanDoc, sqlDocsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "docs.Stream", "docs") }, scanDoc, r.pick(sqlDocsFindAll, sqlDocsFindAllWithDeleted), tenant)
 }
 
 const sqlDocsListFirst = `-- name: docs.List replica=ok
@@ -243,6 +243,7 @@ RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
 var updateDocs = &runtime.Update{
 	Fallback: sqlDocsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "docs.Update", Table: "docs", Errs: errs, Params: []string{"id", "slug", "title"}},
 }
 
 func argsDocUpdate(u *DocUpdate, d []any) []any {
@@ -261,7 +262,7 @@ func (r *DocRepo) Update(ctx context.Context, id int64, u DocUpdate) (Doc, error
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateDocs, &id, runtime.Arg, &u, argsDocUpdate, scanDoc, tenant)
-	return *v, wrapParamsErr(err, "docs.Update", "docs", []string{"id", "slug", "title"})
+	return *v, err
 }
 
 var opDocsDelete = &runtime.Op{Name: "docs.Delete", Table: "docs", Errs: errs, SQL: `-- name: docs.Delete
@@ -423,9 +424,8 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "slug", "title", "deleted_at"`}
 
-// CreateManyReturning inserts rows into table docs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table docs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *DocRepo) CreateManyReturning(ctx context.Context, rows []NewDoc) ([]Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.CreateManyReturning", "docs")
 	if err != nil {
@@ -443,11 +443,10 @@ SET "title" = EXCLUDED."title"
 WHERE "docs"."org_id" = $3 AND "docs"."deleted_at" IS NULL
 RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
-// UpsertByOrgIDAndSlug inserts n into table docs or, when a row with the same
-// (org_id, slug) (among the rows where "deleted_at" IS NULL) exists, updates it
-// from n (every column but the key's and the primary key's; an unset optional
-// field keeps its value), in one statement, and returns the row as stored. It
-// validates n first. A row in the way that the caller cannot see (another
+// UpsertByOrgIDAndSlug inserts n into table docs or updates the row with the same
+// (org_id, slug) (among the rows where "deleted_at" IS NULL) from n (docs/spec.md
+// tells which columns it keeps), in one statement, and returns the row as stored.
+// It validates n first. A row in the way that the caller cannot see (another
 // tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *DocRepo) UpsertByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, error) {
 	if err := n.Validate(); err != nil {
@@ -480,10 +479,9 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndSlug inserts n into table docs unless a row with the
 // same (org_id, slug) (among the rows where "deleted_at" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false, in one
-// statement (run again, up to three times, when the row in the way was committed
-// after it started). It validates n first. When the row in the way is one the
-// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// returns the new row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first. When the row in the way is one
+// the caller cannot see (another tenant's, or soft-deleted), the error has kind
 // Conflict.
 func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, bool, error) {
 	if err := n.Validate(); err != nil {

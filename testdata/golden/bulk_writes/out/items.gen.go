@@ -223,6 +223,7 @@ var updateItems = &runtime.Update{
 	Casts:    []string{``, ``, ``, ``, ``, ``, `::text[]::"mood"[]`, ``, ``},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"name\", \"qty\", \"note\", \"label\", \"mood\", \"moods\"::text[], \"tags\", \"price\"",
 	Nullable: 1<<3 | 1<<4 | 1<<7 | 1<<8,
+	Op:       &runtime.Op{Name: "items.Update", Table: "items", Errs: errs, Validate: true, Params: []string{"id", "sku", "name", "qty", "note", "note", "label", "label", "mood", "moods", "tags", "tags", "price", "price"}},
 }
 
 func argsItemUpdate(u *ItemUpdate, d []any) []any {
@@ -232,11 +233,8 @@ func argsItemUpdate(u *ItemUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table items with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ItemRepo) Update(ctx context.Context, id uuid.UUID, u ItemUpdate) (Item, error) {
-	if err := u.Validate(); err != nil {
-		return Item{}, wrapErr(err, "items.Update", "items")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateItems, &id, runtime.Arg, &u, argsItemUpdate, scanItem)
-	return *v, wrapParamsErr(err, "items.Update", "items", []string{"id", "sku", "name", "qty", "note", "note", "label", "label", "mood", "moods", "tags", "tags", "price", "price"})
+	return *v, err
 }
 
 var opItemsDelete = &runtime.Op{Name: "items.Delete", Table: "items", Errs: errs, SQL: `-- name: items.Delete
@@ -316,10 +314,9 @@ SET "name" = EXCLUDED."name",
     "price" = EXCLUDED."price"
 RETURNING "id", "sku", "name", "qty", "note", "label", "mood", "moods"::text[], "tags", "price"`}
 
-// UpsertBySKU inserts n into table items or, when a row with the same sku exists,
-// updates it from n (every column but the key's and the primary key's; an unset
-// optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertBySKU inserts n into table items or updates the row with the same sku from
+// n (docs/spec.md tells which columns it keeps), in one statement, and returns the
+// row as stored. It validates n first.
 func (r *ItemRepo) UpsertBySKU(ctx context.Context, n NewItem) (Item, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opItemsUpsertBySKU, &n, argsNewItem, scanItem)
 	return *v, err
@@ -339,9 +336,8 @@ WHERE "sku" = $2
 LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table items unless a row with the same sku
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ItemRepo) CreateIfAbsentBySKU(ctx context.Context, n NewItem) (Item, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opItemsCreateIfAbsentBySKU, &n, argsNewItem, scanItem)
 	return *v, created, err

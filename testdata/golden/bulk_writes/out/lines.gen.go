@@ -183,6 +183,7 @@ var updateLines = &runtime.Update{
 	Cols:   []string{`"product"`, `"quantity"`},
 	Stamps: ",\n    \"updated_at\" = now()",
 	Tail:   "\nWHERE \"order_no\" = $1 AND \"line_no\" = $2\nRETURNING \"order_no\", \"line_no\", \"product\", \"quantity\", \"created_at\", \"updated_at\"",
+	Op:     &runtime.Op{Name: "lines.Update", Table: "lines", Errs: errs, Validate: true, Params: []string{"order_no", "line_no", "product", "quantity"}},
 }
 
 func argsLineUpdate(u *LineUpdate, d []any) []any {
@@ -193,11 +194,8 @@ func argsLineUpdate(u *LineUpdate, d []any) []any {
 // orderNo and lineNo and returns it as stored, or runtime.ErrNotFound. It
 // validates u first. It sets updated_at to the transaction's time.
 func (r *LineRepo) Update(ctx context.Context, orderNo int64, lineNo int32, u LineUpdate) (Line, error) {
-	if err := u.Validate(); err != nil {
-		return Line{}, wrapErr(err, "lines.Update", "lines")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateLines, &orderNo, runtime.Arg, &u, argsLineUpdate, scanLine, lineNo)
-	return *v, wrapParamsErr(err, "lines.Update", "lines", []string{"order_no", "line_no", "product", "quantity"})
+	return *v, err
 }
 
 var opLinesDelete = &runtime.Op{Name: "lines.Delete", Table: "lines", Errs: errs, SQL: `-- name: lines.Delete
@@ -239,9 +237,8 @@ FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[]) WITH ORDINAL
 ORDER BY "u"."ord"
 RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table lines in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table lines in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *LineRepo) CreateManyReturning(ctx context.Context, rows []NewLine) ([]Line, error) {
 	return runtime.InsertManyOp(ctx, r.db, opLinesCreateManyReturning, rows, argsNewLine, scanLine)
 }
@@ -255,11 +252,10 @@ SET "product" = EXCLUDED."product",
     "updated_at" = now()
 RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`}
 
-// UpsertByOrderNoAndLineNo inserts n into table lines or, when a row with the same
-// (order_no, line_no) exists, updates it from n (every column but the key's and
-// the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. It validates n first. It sets updated_at to the
-// transaction's time.
+// UpsertByOrderNoAndLineNo inserts n into table lines or updates the row with the
+// same (order_no, line_no) from n (docs/spec.md tells which columns it keeps), in
+// one statement, and returns the row as stored. It validates n first. It sets
+// updated_at to the transaction's time.
 func (r *LineRepo) UpsertByOrderNoAndLineNo(ctx context.Context, n NewLine) (Line, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opLinesUpsertByOrderNoAndLineNo, &n, argsNewLine, scanLine)
 	return *v, err
@@ -280,8 +276,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByOrderNoAndLineNo inserts n into table lines unless a row with
 // the same (order_no, line_no) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *LineRepo) CreateIfAbsentByOrderNoAndLineNo(ctx context.Context, n NewLine) (Line, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opLinesCreateIfAbsentByOrderNoAndLineNo, &n, argsNewLine, scanLine)

@@ -305,9 +305,8 @@ FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH 
 ORDER BY "u"."ord"
 RETURNING "region", "num", "label", "note"`}
 
-// CreateManyReturning inserts rows into table codes in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table codes in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]Code, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCodesCreateManyReturning, rows, argsNewCode, scanCode)
 }
@@ -320,10 +319,9 @@ SET "label" = EXCLUDED."label",
     "note" = CASE WHEN $4::text IS NULL THEN "codes"."note" ELSE EXCLUDED."note" END
 RETURNING "region", "num", "label", "note"`
 
-// UpsertByRegionAndNum inserts n into table codes or, when a row with the same
-// (region, num) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first.
+// UpsertByRegionAndNum inserts n into table codes or updates the row with the same
+// (region, num) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *CodeRepo) UpsertByRegionAndNum(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.UpsertByRegionAndNum", "codes")
@@ -348,8 +346,7 @@ LIMIT 1`
 
 // CreateIfAbsentByRegionAndNum inserts n into table codes unless a row with the
 // same (region, num) exists, and returns the new row and true, or the existing
-// row, unchanged, and false, in one statement (run again, up to three times, when
-// the row in the way was committed after it started). It validates n first.
+// one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByRegionAndNum(ctx context.Context, n NewCode) (Code, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
@@ -365,11 +362,10 @@ ON CONFLICT ("label") DO UPDATE
 SET "note" = CASE WHEN $4::text IS NULL THEN "codes"."note" ELSE EXCLUDED."note" END
 RETURNING "region", "num", "label", "note"`
 
-// UpsertByLabel inserts n into table codes or, when a row with the same label
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. It runs in a transaction (a savepoint of the
-// caller's), which also invalidates the cached row it returns.
+// UpsertByLabel inserts n into table codes or updates the row with the same label
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It runs in a transaction (a
+// savepoint of the caller's), which also invalidates the cached row it returns.
 func (r *CodeRepo) UpsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 	var v Code
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -408,9 +404,8 @@ WHERE "label" = $3
 LIMIT 1`
 
 // CreateIfAbsentByLabel inserts n into table codes unless a row with the same
-// label exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// label exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByLabel(ctx context.Context, n NewCode) (Code, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")

@@ -383,9 +383,8 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "slug", "name"`}
 
-// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orgs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateManyReturning", "orgs")
 	if err != nil {
@@ -403,13 +402,12 @@ SET "name" = EXCLUDED."name"
 WHERE "orgs"."id" = $3
 RETURNING "id", "slug", "name"`
 
-// UpsertBySlug inserts n into table orgs or, when a row with the same slug exists,
-// updates it from n (every column but the key's and the primary key's; an unset
-// optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. A row in the way that the caller cannot see
-// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
-// It runs in a transaction (a savepoint of the caller's), which also invalidates
-// the cached row it returns.
+// UpsertBySlug inserts n into table orgs or updates the row with the same slug
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict. It runs in a transaction (a savepoint of the caller's), which
+// also invalidates the cached row it returns.
 func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 	var v Org
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -456,11 +454,10 @@ WHERE "slug" = $1 AND "id" = $3
 LIMIT 1`
 
 // CreateIfAbsentBySlug inserts n into table orgs unless a row with the same slug
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first. When the row in the way
-// is one the caller cannot see (another tenant's, or soft-deleted), the error has
-// kind Conflict.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first. When the row in the
+// way is one the caller cannot see (another tenant's, or soft-deleted), the error
+// has kind Conflict.
 func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")

@@ -270,9 +270,8 @@ FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "key", "value"`}
 
-// CreateManyReturning inserts rows into table settings in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table settings in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting) ([]Setting, error) {
 	return runtime.InsertManyOp(ctx, r.db, opSettingsCreateManyReturning, rows, argsNewSetting, scanSetting)
 }
@@ -284,10 +283,9 @@ ON CONFLICT ("key") DO UPDATE
 SET "value" = EXCLUDED."value"
 RETURNING "key", "value"`
 
-// UpsertByKey inserts n into table settings or, when a row with the same key
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByKey inserts n into table settings or updates the row with the same key
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *SettingRepo) UpsertByKey(ctx context.Context, n NewSetting) (Setting, error) {
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.UpsertByKey", "settings")
@@ -311,9 +309,8 @@ WHERE "key" = $1
 LIMIT 1`
 
 // CreateIfAbsentByKey inserts n into table settings unless a row with the same key
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")

@@ -212,6 +212,7 @@ RETURNING "id", "org_id", "name"`
 
 var updateTeams = &runtime.Update{
 	Fallback: sqlTeamsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "teams.Update", Table: "teams", Errs: errs, Params: []string{"id", "name"}},
 }
 
 func argsTeamUpdate(u *TeamUpdate, d []any) []any {
@@ -230,7 +231,7 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam, tenant)
-	return *v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
+	return *v, err
 }
 
 var opTeamsDelete = &runtime.Op{Name: "teams.Delete", Table: "teams", Errs: errs, SQL: `-- name: teams.Delete
@@ -312,9 +313,8 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "name"`}
 
-// CreateManyReturning inserts rows into table teams in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table teams in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.CreateManyReturning", "teams")
 	if err != nil {

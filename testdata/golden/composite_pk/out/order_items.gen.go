@@ -177,6 +177,7 @@ var updateOrderItems = &runtime.Update{
 	Cols:     []string{`"quantity"`, `"note"`},
 	Tail:     "\nWHERE \"order_id\" = $1 AND \"sku\" = $2\nRETURNING \"order_id\", \"sku\", \"quantity\", \"note\"",
 	Nullable: 1 << 1,
+	Op:       &runtime.Op{Name: "order_items.Update", Table: "order_items", Errs: errs, Validate: true, Params: []string{"order_id", "sku", "quantity", "note", "note"}},
 }
 
 func argsOrderItemUpdate(u *OrderItemUpdate, d []any) []any {
@@ -187,11 +188,8 @@ func argsOrderItemUpdate(u *OrderItemUpdate, d []any) []any {
 // given orderID and sku and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *OrderItemRepo) Update(ctx context.Context, orderID int32, sku string, u OrderItemUpdate) (OrderItem, error) {
-	if err := u.Validate(); err != nil {
-		return OrderItem{}, wrapErr(err, "order_items.Update", "order_items")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrderItems, &orderID, runtime.Arg, &u, argsOrderItemUpdate, scanOrderItem, sku)
-	return *v, wrapParamsErr(err, "order_items.Update", "order_items", []string{"order_id", "sku", "quantity", "note", "note"})
+	return *v, err
 }
 
 var opOrderItemsDelete = &runtime.Op{Name: "order_items.Delete", Table: "order_items", Errs: errs, SQL: `-- name: order_items.Delete
@@ -234,9 +232,8 @@ FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::text[]) WITH ORDINA
 ORDER BY "u"."ord"
 RETURNING "order_id", "sku", "quantity", "note"`}
 
-// CreateManyReturning inserts rows into table order_items in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table order_items in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrderItem) ([]OrderItem, error) {
 	return runtime.InsertManyOp(ctx, r.db, opOrderItemsCreateManyReturning, rows, argsNewOrderItem, scanOrderItem)
 }
@@ -249,10 +246,9 @@ SET "quantity" = CASE WHEN $3::integer IS NULL THEN "order_items"."quantity" ELS
     "note" = EXCLUDED."note"
 RETURNING "order_id", "sku", "quantity", "note"`}
 
-// UpsertByOrderIDAndSKU inserts n into table order_items or, when a row with the
-// same (order_id, sku) exists, updates it from n (every column but the key's and
-// the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. It validates n first.
+// UpsertByOrderIDAndSKU inserts n into table order_items or updates the row with
+// the same (order_id, sku) from n (docs/spec.md tells which columns it keeps), in
+// one statement, and returns the row as stored. It validates n first.
 func (r *OrderItemRepo) UpsertByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opOrderItemsUpsertByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
 	return *v, err
@@ -273,8 +269,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByOrderIDAndSKU inserts n into table order_items unless a row with
 // the same (order_id, sku) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrderItemsCreateIfAbsentByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)

@@ -148,6 +148,7 @@ var updateOrders = &runtime.Update{
 	Head: "UPDATE \"orders\"\nSET ",
 	Cols: []string{`"placed"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"placed\"",
+	Op:   &runtime.Op{Name: "orders.Update", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "placed"}},
 }
 
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
@@ -157,11 +158,8 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orders with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrderRepo) Update(ctx context.Context, id int32, u OrderUpdate) (Order, error) {
-	if err := u.Validate(); err != nil {
-		return Order{}, wrapErr(err, "orders.Update", "orders")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
-	return *v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "placed"})
+	return *v, err
 }
 
 var opOrdersDelete = &runtime.Op{Name: "orders.Delete", Table: "orders", Errs: errs, SQL: `-- name: orders.Delete
@@ -217,9 +215,8 @@ FROM unnest($1::timestamptz[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "placed"`}
 
-// CreateManyReturning inserts rows into table orders in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orders in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	return runtime.InsertManyOp(ctx, r.db, opOrdersCreateManyReturning, rows, argsNewOrder, scanOrder)
 }

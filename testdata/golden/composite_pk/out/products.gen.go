@@ -167,6 +167,7 @@ var updateProducts = &runtime.Update{
 	Head: "UPDATE \"products\"\nSET ",
 	Cols: []string{`"title"`, `"price"`},
 	Tail: "\nWHERE \"sku\" = $1\nRETURNING \"sku\", \"title\", \"price\"",
+	Op:   &runtime.Op{Name: "products.Update", Table: "products", Errs: errs, Validate: true, Params: []string{"sku", "title", "price"}},
 }
 
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
@@ -176,11 +177,8 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table products with the given
 // sku and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (Product, error) {
-	if err := u.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Update", "products")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &sku, runtime.Arg, &u, argsProductUpdate, scanProduct)
-	return *v, wrapParamsErr(err, "products.Update", "products", []string{"sku", "title", "price"})
+	return *v, err
 }
 
 var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
@@ -235,9 +233,8 @@ FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "
 ORDER BY "u"."ord"
 RETURNING "sku", "title", "price"`}
 
-// CreateManyReturning inserts rows into table products in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table products in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
 	return runtime.InsertManyOp(ctx, r.db, opProductsCreateManyReturning, rows, argsNewProduct, scanProduct)
 }
@@ -250,10 +247,9 @@ SET "title" = EXCLUDED."title",
     "price" = EXCLUDED."price"
 RETURNING "sku", "title", "price"`}
 
-// UpsertBySKU inserts n into table products or, when a row with the same sku
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertBySKU inserts n into table products or updates the row with the same sku
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
 	return *v, err
@@ -273,9 +269,8 @@ WHERE "sku" = $1
 LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table products unless a row with the same sku
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
 	return *v, created, err

@@ -193,6 +193,7 @@ var updateDeals = &runtime.Update{
 	Cols:     []string{`"amount"`, `"units"`, `"payload"`, `"closes_on"`, `"region"`, `"span"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"amount\", \"units\", \"payload\", \"closes_on\", \"region\"::text, \"span\"",
 	Nullable: 1<<2 | 1<<3 | 1<<4 | 1<<5,
+	Op:       &runtime.Op{Name: "deals.Update", Table: "deals", Errs: errs, Validate: true, Params: []string{"id", "amount", "units", "payload", "payload", "closes_on", "closes_on", "region", "region", "span", "span"}},
 }
 
 func argsDealUpdate(u *DealUpdate, d []any) []any {
@@ -202,11 +203,8 @@ func argsDealUpdate(u *DealUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table deals with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DealRepo) Update(ctx context.Context, id int64, u DealUpdate) (Deal, error) {
-	if err := u.Validate(); err != nil {
-		return Deal{}, wrapErr(err, "deals.Update", "deals")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal)
-	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "amount", "units", "payload", "payload", "closes_on", "closes_on", "region", "region", "span", "span"})
+	return *v, err
 }
 
 var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete
@@ -261,9 +259,8 @@ FROM unnest($1::numeric(12,2)[], $2::integer[], $3::json[], $4::date[], $5::bpch
 ORDER BY "u"."ord"
 RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span"`}
 
-// CreateManyReturning inserts rows into table deals in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table deals in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]Deal, error) {
 	return runtime.InsertManyOp(ctx, r.db, opDealsCreateManyReturning, rows, argsNewDeal, scanDeal)
 }

@@ -151,6 +151,7 @@ var updateOrderLines = &runtime.Update{
 	Head: "UPDATE \"order_lines\"\nSET ",
 	Cols: []string{`"order_id"`, `"product_id"`, `"qty"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"product_id\", \"qty\"",
+	Op:   &runtime.Op{Name: "order_lines.Update", Table: "order_lines", Errs: errs, Params: []string{"id", "order_id", "product_id", "qty"}},
 }
 
 func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
@@ -161,7 +162,7 @@ func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound.
 func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate) (OrderLine, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, &id, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine)
-	return *v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "order_id", "product_id", "qty"})
+	return *v, err
 }
 
 var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete
@@ -215,8 +216,8 @@ FROM unnest($1::uuid[], $2::bigint[], $3::smallint[]) WITH ORDINALITY AS "u"("c1
 ORDER BY "u"."ord"
 RETURNING "id", "order_id", "product_id", "qty"`}
 
-// CreateManyReturning inserts rows into table order_lines in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table order_lines in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
 	return runtime.InsertManyOp(ctx, r.db, opOrderLinesCreateManyReturning, rows, argsNewOrderLine, scanOrderLine)
 }

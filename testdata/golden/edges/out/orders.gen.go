@@ -181,6 +181,7 @@ var updateOrders = &runtime.Update{
 	Cols:     []string{`"user_id"`, `"placed_at"`, `"status"`, `"note"`, `"labels"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"placed_at\", \"status\", \"note\", \"labels\"",
 	Nullable: 1 << 3,
+	Op:       &runtime.Op{Name: "orders.Update", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "user_id", "placed_at", "status", "note", "note", "labels"}},
 }
 
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
@@ -190,11 +191,8 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orders with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Order, error) {
-	if err := u.Validate(); err != nil {
-		return Order{}, wrapErr(err, "orders.Update", "orders")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
-	return *v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "user_id", "placed_at", "status", "note", "note", "labels"})
+	return *v, err
 }
 
 var opOrdersDelete = &runtime.Op{Name: "orders.Delete", Table: "orders", Errs: errs, SQL: `-- name: orders.Delete

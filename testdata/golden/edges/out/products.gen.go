@@ -199,6 +199,7 @@ var updateProducts = &runtime.Update{
 	Head: "UPDATE \"products\"\nSET ",
 	Cols: []string{`"sku"`, `"name"`, `"tags"`, `"attrs"`, `"price"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"name\", \"tags\", \"attrs\", \"price\"",
+	Op:   &runtime.Op{Name: "products.Update", Table: "products", Errs: errs, Validate: true, Params: []string{"id", "sku", "name", "tags", "attrs", "price"}},
 }
 
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
@@ -208,11 +209,8 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table products with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, id int64, u ProductUpdate) (Product, error) {
-	if err := u.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Update", "products")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
-	return *v, wrapParamsErr(err, "products.Update", "products", []string{"id", "sku", "name", "tags", "attrs", "price"})
+	return *v, err
 }
 
 var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
@@ -282,10 +280,9 @@ SET "name" = EXCLUDED."name",
     "price" = EXCLUDED."price"
 RETURNING "id", "sku", "name", "tags", "attrs", "price"`}
 
-// UpsertBySKU inserts n into table products or, when a row with the same sku
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertBySKU inserts n into table products or updates the row with the same sku
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
 	return *v, err
@@ -305,9 +302,8 @@ WHERE "sku" = $1
 LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table products unless a row with the same sku
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
 	return *v, created, err

@@ -159,6 +159,7 @@ var updateStock = &runtime.Update{
 	Head: "UPDATE \"stock\"\nSET ",
 	Cols: []string{`"qty"`},
 	Tail: "\nWHERE \"warehouse_code\" = $1 AND \"product_id\" = $2\nRETURNING \"warehouse_code\"::text, \"product_id\", \"qty\"",
+	Op:   &runtime.Op{Name: "stock.Update", Table: "stock", Errs: errs, Validate: true, Params: []string{"warehouse_code", "product_id", "qty"}},
 }
 
 func argsStockUpdate(u *StockUpdate, d []any) []any {
@@ -169,11 +170,8 @@ func argsStockUpdate(u *StockUpdate, d []any) []any {
 // warehouseCode and productID and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *StockRepo) Update(ctx context.Context, warehouseCode string, productID int64, u StockUpdate) (Stock, error) {
-	if err := u.Validate(); err != nil {
-		return Stock{}, wrapErr(err, "stock.Update", "stock")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateStock, &warehouseCode, runtime.Arg, &u, argsStockUpdate, scanStock, productID)
-	return *v, wrapParamsErr(err, "stock.Update", "stock", []string{"warehouse_code", "product_id", "qty"})
+	return *v, err
 }
 
 var opStockDelete = &runtime.Op{Name: "stock.Delete", Table: "stock", Errs: errs, SQL: `-- name: stock.Delete
@@ -215,9 +213,8 @@ FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "u"("c
 ORDER BY "u"."ord"
 RETURNING "warehouse_code"::text, "product_id", "qty"`}
 
-// CreateManyReturning inserts rows into table stock in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table stock in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *StockRepo) CreateManyReturning(ctx context.Context, rows []NewStock) ([]Stock, error) {
 	return runtime.InsertManyOp(ctx, r.db, opStockCreateManyReturning, rows, argsNewStock, scanStock)
 }
@@ -229,10 +226,10 @@ ON CONFLICT ("warehouse_code", "product_id") DO UPDATE
 SET "qty" = EXCLUDED."qty"
 RETURNING "warehouse_code"::text, "product_id", "qty"`}
 
-// UpsertByWarehouseCodeAndProductID inserts n into table stock or, when a row with
-// the same (warehouse_code, product_id) exists, updates it from n (every column
-// but the key's and the primary key's; an unset optional field keeps its value),
-// in one statement, and returns the row as stored. It validates n first.
+// UpsertByWarehouseCodeAndProductID inserts n into table stock or updates the row
+// with the same (warehouse_code, product_id) from n (docs/spec.md tells which
+// columns it keeps), in one statement, and returns the row as stored. It validates
+// n first.
 func (r *StockRepo) UpsertByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opStockUpsertByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
 	return *v, err
@@ -253,9 +250,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByWarehouseCodeAndProductID inserts n into table stock unless a
 // row with the same (warehouse_code, product_id) exists, and returns the new row
-// and true, or the existing row, unchanged, and false, in one statement (run
-// again, up to three times, when the row in the way was committed after it
-// started). It validates n first.
+// and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *StockRepo) CreateIfAbsentByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opStockCreateIfAbsentByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
 	return *v, created, err

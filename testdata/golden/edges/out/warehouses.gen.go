@@ -157,6 +157,7 @@ var updateWarehouses = &runtime.Update{
 	Head: "UPDATE \"warehouses\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\"::text, \"name\"",
+	Op:   &runtime.Op{Name: "warehouses.Update", Table: "warehouses", Errs: errs, Validate: true, Params: []string{"code", "name"}},
 }
 
 func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
@@ -166,11 +167,8 @@ func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table warehouses with the given
 // code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WarehouseRepo) Update(ctx context.Context, code string, u WarehouseUpdate) (Warehouse, error) {
-	if err := u.Validate(); err != nil {
-		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateWarehouses, &code, runtime.Arg, &u, argsWarehouseUpdate, scanWarehouse)
-	return *v, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"code", "name"})
+	return *v, err
 }
 
 var opWarehousesDelete = &runtime.Op{Name: "warehouses.Delete", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.Delete
@@ -225,9 +223,8 @@ FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "code"::text, "name"`}
 
-// CreateManyReturning inserts rows into table warehouses in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table warehouses in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
 	return runtime.InsertManyOp(ctx, r.db, opWarehousesCreateManyReturning, rows, argsNewWarehouse, scanWarehouse)
 }
@@ -239,10 +236,9 @@ ON CONFLICT ("code") DO UPDATE
 SET "name" = EXCLUDED."name"
 RETURNING "code"::text, "name"`}
 
-// UpsertByCode inserts n into table warehouses or, when a row with the same code
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByCode inserts n into table warehouses or updates the row with the same
+// code from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Warehouse, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
 	return *v, err
@@ -262,9 +258,8 @@ WHERE "code" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table warehouses unless a row with the same
-// code exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// code exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
 	return *v, created, err

@@ -152,6 +152,7 @@ var updateCompanies = &runtime.Update{
 	Head: "UPDATE \"companies\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+	Op:   &runtime.Op{Name: "companies.Update", Table: "companies", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsCompanyUpdate(u *CompanyUpdate, d []any) []any {
@@ -161,11 +162,8 @@ func argsCompanyUpdate(u *CompanyUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table companies with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CompanyRepo) Update(ctx context.Context, id uuid.UUID, u CompanyUpdate) (Company, error) {
-	if err := u.Validate(); err != nil {
-		return Company{}, wrapErr(err, "companies.Update", "companies")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCompanies, &id, runtime.Arg, &u, argsCompanyUpdate, scanCompany)
-	return *v, wrapParamsErr(err, "companies.Update", "companies", []string{"id", "name"})
+	return *v, err
 }
 
 var opCompaniesDelete = &runtime.Op{Name: "companies.Delete", Table: "companies", Errs: errs, SQL: `-- name: companies.Delete
@@ -221,9 +219,8 @@ FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name"`}
 
-// CreateManyReturning inserts rows into table companies in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table companies in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany) ([]Company, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCompaniesCreateManyReturning, rows, argsNewCompany, scanCompany)
 }
@@ -235,10 +232,9 @@ ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
 RETURNING "id", "name"`}
 
-// UpsertByName inserts n into table companies or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table companies or updates the row with the same
+// name from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opCompaniesUpsertByName, &n, argsNewCompany, scanCompany)
 	return *v, err
@@ -258,9 +254,8 @@ WHERE "name" = $2
 LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table companies unless a row with the same
-// name exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// name exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (Company, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCompaniesCreateIfAbsentByName, &n, argsNewCompany, scanCompany)
 	return *v, created, err

@@ -159,6 +159,7 @@ var updateDepartments = &runtime.Update{
 	Head: "UPDATE \"departments\"\nSET ",
 	Cols: []string{`"company_id"`, `"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"company_id\", \"name\"",
+	Op:   &runtime.Op{Name: "departments.Update", Table: "departments", Errs: errs, Validate: true, Params: []string{"id", "company_id", "name"}},
 }
 
 func argsDepartmentUpdate(u *DepartmentUpdate, d []any) []any {
@@ -168,11 +169,8 @@ func argsDepartmentUpdate(u *DepartmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table departments with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DepartmentRepo) Update(ctx context.Context, id uuid.UUID, u DepartmentUpdate) (Department, error) {
-	if err := u.Validate(); err != nil {
-		return Department{}, wrapErr(err, "departments.Update", "departments")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateDepartments, &id, runtime.Arg, &u, argsDepartmentUpdate, scanDepartment)
-	return *v, wrapParamsErr(err, "departments.Update", "departments", []string{"id", "company_id", "name"})
+	return *v, err
 }
 
 var opDepartmentsDelete = &runtime.Op{Name: "departments.Delete", Table: "departments", Errs: errs, SQL: `-- name: departments.Delete
@@ -228,9 +226,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "id", "company_id", "name"`}
 
-// CreateManyReturning inserts rows into table departments in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table departments in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepartment) ([]Department, error) {
 	return runtime.InsertManyOp(ctx, r.db, opDepartmentsCreateManyReturning, rows, argsNewDepartment, scanDepartment)
 }
@@ -242,10 +239,9 @@ ON CONFLICT ("company_id", "name") DO UPDATE
 SET "company_id" = EXCLUDED."company_id"
 RETURNING "id", "company_id", "name"`}
 
-// UpsertByCompanyIDAndName inserts n into table departments or, when a row with
-// the same (company_id, name) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first.
+// UpsertByCompanyIDAndName inserts n into table departments or updates the row
+// with the same (company_id, name) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opDepartmentsUpsertByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
 	return *v, err
@@ -266,9 +262,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByCompanyIDAndName inserts n into table departments unless a row
 // with the same (company_id, name) exists, and returns the new row and true, or
-// the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
-// first.
+// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// validates n first.
 func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opDepartmentsCreateIfAbsentByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
 	return *v, created, err

@@ -180,6 +180,7 @@ var updateEmployees = &runtime.Update{
 	Cols:     []string{`"department_id"`, `"manager_id"`, `"email"`, `"name"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"department_id\", \"manager_id\", \"email\", \"name\"",
 	Nullable: 1 << 1,
+	Op:       &runtime.Op{Name: "employees.Update", Table: "employees", Errs: errs, Validate: true, Params: []string{"id", "department_id", "manager_id", "manager_id", "email", "name"}},
 }
 
 func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
@@ -189,11 +190,8 @@ func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table employees with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
-	if err := u.Validate(); err != nil {
-		return Employee{}, wrapErr(err, "employees.Update", "employees")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, &id, runtime.Arg, &u, argsEmployeeUpdate, scanEmployee)
-	return *v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "department_id", "manager_id", "manager_id", "email", "name"})
+	return *v, err
 }
 
 var opEmployeesDelete = &runtime.Op{Name: "employees.Delete", Table: "employees", Errs: errs, SQL: `-- name: employees.Delete
@@ -248,9 +246,8 @@ FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY
 ORDER BY "u"."ord"
 RETURNING "id", "department_id", "manager_id", "email", "name"`}
 
-// CreateManyReturning inserts rows into table employees in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table employees in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
 	return runtime.InsertManyOp(ctx, r.db, opEmployeesCreateManyReturning, rows, argsNewEmployee, scanEmployee)
 }
@@ -264,10 +261,9 @@ SET "department_id" = EXCLUDED."department_id",
     "name" = EXCLUDED."name"
 RETURNING "id", "department_id", "manager_id", "email", "name"`}
 
-// UpsertByEmail inserts n into table employees or, when a row with the same email
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByEmail inserts n into table employees or updates the row with the same
+// email from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *EmployeeRepo) UpsertByEmail(ctx context.Context, n NewEmployee) (Employee, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesUpsertByEmail, &n, argsNewEmployee, scanEmployee)
 	return *v, err
@@ -287,9 +283,8 @@ WHERE "email" = $3
 LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table employees unless a row with the same
-// email exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// email exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee) (Employee, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opEmployeesCreateIfAbsentByEmail, &n, argsNewEmployee, scanEmployee)
 	return *v, created, err

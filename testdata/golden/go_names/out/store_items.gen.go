@@ -151,6 +151,7 @@ var updateStoreItems = &runtime.Update{
 	Head: "UPDATE \"store_items\"\nSET ",
 	Cols: []string{`"store_id"`, `"sku"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"store_id\", \"sku\"",
+	Op:   &runtime.Op{Name: "store_items.Update", Table: "store_items", Errs: errs, Validate: true, Params: []string{"id", "store_id", "sku"}},
 }
 
 func argsStoreItemUpdate(u *StoreItemUpdate, d []any) []any {
@@ -160,11 +161,8 @@ func argsStoreItemUpdate(u *StoreItemUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table store_items with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *StoreItemRepo) Update(ctx context.Context, id int64, u StoreItemUpdate) (StoreItem, error) {
-	if err := u.Validate(); err != nil {
-		return StoreItem{}, wrapErr(err, "store_items.Update", "store_items")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateStoreItems, &id, runtime.Arg, &u, argsStoreItemUpdate, scanStoreItem)
-	return *v, wrapParamsErr(err, "store_items.Update", "store_items", []string{"id", "store_id", "sku"})
+	return *v, err
 }
 
 var opStoreItemsDelete = &runtime.Op{Name: "store_items.Delete", Table: "store_items", Errs: errs, SQL: `-- name: store_items.Delete
@@ -219,9 +217,8 @@ FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "store_id", "sku"`}
 
-// CreateManyReturning inserts rows into table store_items in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table store_items in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *StoreItemRepo) CreateManyReturning(ctx context.Context, rows []NewStoreItem) ([]StoreItem, error) {
 	return runtime.InsertManyOp(ctx, r.db, opStoreItemsCreateManyReturning, rows, argsNewStoreItem, scanStoreItem)
 }

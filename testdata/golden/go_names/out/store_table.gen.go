@@ -179,6 +179,7 @@ var updateShops = &runtime.Update{
 	Cols:     []string{`"name"`, `"status"`, `"url"`, `"_url"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"status\", \"url\", \"_url\"",
 	Nullable: 1<<2 | 1<<3,
+	Op:       &runtime.Op{Name: "store.Update", Table: "store", Errs: errs, Validate: true, Params: []string{"id", "name", "status", "url", "url", "_url", "_url"}},
 }
 
 func argsShopUpdate(u *ShopUpdate, d []any) []any {
@@ -188,11 +189,8 @@ func argsShopUpdate(u *ShopUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table store with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ShopRepo) Update(ctx context.Context, id int64, u ShopUpdate) (Shop, error) {
-	if err := u.Validate(); err != nil {
-		return Shop{}, wrapErr(err, "store.Update", "store")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateShops, &id, runtime.Arg, &u, argsShopUpdate, scanShop)
-	return *v, wrapParamsErr(err, "store.Update", "store", []string{"id", "name", "status", "url", "url", "_url", "_url"})
+	return *v, err
 }
 
 var opShopsDelete = &runtime.Op{Name: "store.Delete", Table: "store", Errs: errs, SQL: `-- name: store.Delete
@@ -248,9 +246,8 @@ FROM unnest($1::text[], $2::text[]::"store_status"[], $3::text[], $4::text[]) WI
 ORDER BY "u"."ord"
 RETURNING "id", "name", "status", "url", "_url"`}
 
-// CreateManyReturning inserts rows into table store in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table store in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]Shop, error) {
 	return runtime.InsertManyOp(ctx, r.db, opShopsCreateManyReturning, rows, argsNewShop, scanShop)
 }

@@ -148,6 +148,7 @@ var updateTx = &runtime.Update{
 	Head: "UPDATE \"tx\"\nSET ",
 	Cols: []string{`"store_id"`, `"amount"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"store_id\", \"amount\"",
+	Op:   &runtime.Op{Name: "tx.Update", Table: "tx", Errs: errs, Validate: true, Params: []string{"id", "store_id", "amount"}},
 }
 
 func argsTxUpdate(u *TxUpdate, d []any) []any {
@@ -157,11 +158,8 @@ func argsTxUpdate(u *TxUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table tx with the given id and
 // returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TxRepo) Update(ctx context.Context, id int64, u TxUpdate) (Tx, error) {
-	if err := u.Validate(); err != nil {
-		return Tx{}, wrapErr(err, "tx.Update", "tx")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTx, &id, runtime.Arg, &u, argsTxUpdate, scanTx)
-	return *v, wrapParamsErr(err, "tx.Update", "tx", []string{"id", "store_id", "amount"})
+	return *v, err
 }
 
 var opTxDelete = &runtime.Op{Name: "tx.Delete", Table: "tx", Errs: errs, SQL: `-- name: tx.Delete
@@ -216,9 +214,8 @@ FROM unnest($1::bigint[], $2::numeric(12,2)[]) WITH ORDINALITY AS "u"("c1", "c2"
 ORDER BY "u"."ord"
 RETURNING "id", "store_id", "amount"`}
 
-// CreateManyReturning inserts rows into table tx in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table tx in one statement and returns them
+// as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TxRepo) CreateManyReturning(ctx context.Context, rows []NewTx) ([]Tx, error) {
 	return runtime.InsertManyOp(ctx, r.db, opTxCreateManyReturning, rows, argsNewTx, scanTx)
 }

@@ -265,6 +265,7 @@ var updateMaybes = &runtime.Update{
 	Casts:    []string{``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, `::text[]::"color"[]`, ``},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"code\", \"active\", \"n16\", \"n32\", \"n64\", \"amount\", \"ratio\", \"day\", \"at\", \"local_at\", \"doc\", \"blob\", \"addr\", \"tags\", \"ref\", \"color\", \"colors\"::text[], \"hint\"",
 	Nullable: 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5 | 1<<6 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<11 | 1<<12 | 1<<13 | 1<<14 | 1<<15 | 1<<16 | 1<<17 | 1<<18,
+	Op:       &runtime.Op{Name: "maybes.Update", Table: "maybes", Errs: errs, Validate: true, Params: []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"}},
 }
 
 func argsMaybeUpdate(u *MaybeUpdate, d []any) []any {
@@ -274,11 +275,8 @@ func argsMaybeUpdate(u *MaybeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table maybes with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *MaybeRepo) Update(ctx context.Context, id uuid.UUID, u MaybeUpdate) (Maybe, error) {
-	if err := u.Validate(); err != nil {
-		return Maybe{}, wrapErr(err, "maybes.Update", "maybes")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMaybes, &id, runtime.Arg, &u, argsMaybeUpdate, scanMaybe)
-	return *v, wrapParamsErr(err, "maybes.Update", "maybes", []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"})
+	return *v, err
 }
 
 var opMaybesDelete = &runtime.Op{Name: "maybes.Delete", Table: "maybes", Errs: errs, SQL: `-- name: maybes.Delete

@@ -192,6 +192,7 @@ var updateProfiles = &runtime.Update{
 	Cols:     []string{`"handle"`, `"bio"`, `"karma"`, `"motto"`, `"verified"`, `"settings"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"handle\", \"bio\", \"karma\", \"motto\", \"verified\", \"settings\"",
 	Nullable: 1<<1 | 1<<3,
+	Op:       &runtime.Op{Name: "profiles.Update", Table: "profiles", Errs: errs, Validate: true, Params: []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"}},
 }
 
 func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
@@ -201,11 +202,8 @@ func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table profiles with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProfileRepo) Update(ctx context.Context, id int64, u ProfileUpdate) (Profile, error) {
-	if err := u.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, &id, runtime.Arg, &u, argsProfileUpdate, scanProfile)
-	return *v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"})
+	return *v, err
 }
 
 var opProfilesDelete = &runtime.Op{Name: "profiles.Delete", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Delete
@@ -265,9 +263,8 @@ FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[],
 ORDER BY "u"."ord"
 RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`}
 
-// CreateManyReturning inserts rows into table profiles in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table profiles in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
 	return runtime.InsertManyOp(ctx, r.db, opProfilesCreateManyReturning, rows, argsNewProfile, scanProfile)
 }
@@ -283,10 +280,9 @@ SET "bio" = EXCLUDED."bio",
     "settings" = CASE WHEN $7::jsonb IS NULL THEN "profiles"."settings" ELSE EXCLUDED."settings" END
 RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`}
 
-// UpsertByHandle inserts n into table profiles or, when a row with the same handle
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByHandle inserts n into table profiles or updates the row with the same
+// handle from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *ProfileRepo) UpsertByHandle(ctx context.Context, n NewProfile) (Profile, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByHandle, &n, argsNewProfile, scanProfile)
 	return *v, err
@@ -306,9 +302,8 @@ WHERE "handle" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByHandle inserts n into table profiles unless a row with the same
-// handle exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// handle exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) (Profile, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByHandle, &n, argsNewProfile, scanProfile)
 	return *v, created, err

@@ -232,6 +232,7 @@ RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
 var updateAccounts = &runtime.Update{
 	Fallback: sqlAccountsUpdate, Keys: 1,
 	Nullable: 1 << 3,
+	Op:       &runtime.Op{Name: "accounts.Update", Table: "accounts", Errs: errs, Params: []string{"id", "owner", "currency", "balance", "label", "label", "tags"}},
 }
 
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
@@ -250,7 +251,7 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, tenant)
-	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "label", "label", "tags"})
+	return *v, err
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete

@@ -149,6 +149,7 @@ var updateOrgs = &runtime.Update{
 	Head: "UPDATE \"orgs\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+	Op:   &runtime.Op{Name: "orgs.Update", Table: "orgs", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
@@ -158,11 +159,8 @@ func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
-	if err := u.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.Update", "orgs")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
-	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name"})
+	return *v, err
 }
 
 var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
@@ -218,9 +216,8 @@ FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name"`}
 
-// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orgs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	return runtime.InsertManyOp(ctx, r.db, opOrgsCreateManyReturning, rows, argsNewOrg, scanOrg)
 }
@@ -232,10 +229,9 @@ ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
 RETURNING "id", "name"`}
 
-// UpsertByName inserts n into table orgs or, when a row with the same name exists,
-// updates it from n (every column but the key's and the primary key's; an unset
-// optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table orgs or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *OrgRepo) UpsertByName(ctx context.Context, n NewOrg) (Org, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opOrgsUpsertByName, &n, argsNewOrg, scanOrg)
 	return *v, err
@@ -255,9 +251,8 @@ WHERE "name" = $2
 LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table orgs unless a row with the same name
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *OrgRepo) CreateIfAbsentByName(ctx context.Context, n NewOrg) (Org, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrgsCreateIfAbsentByName, &n, argsNewOrg, scanOrg)
 	return *v, created, err

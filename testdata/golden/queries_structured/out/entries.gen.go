@@ -178,6 +178,7 @@ var updateEntries = &runtime.Update{
 	Cols:     []string{`"account_id"`, `"kind"`, `"amount"`, `"memo"`, `"booked_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"account_id\", \"kind\", \"amount\", \"memo\", \"booked_at\"",
 	Nullable: 1 << 3,
+	Op:       &runtime.Op{Name: "entries.Update", Table: "entries", Errs: errs, Validate: true, Params: []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"}},
 }
 
 func argsEntryUpdate(u *EntryUpdate, d []any) []any {
@@ -187,11 +188,8 @@ func argsEntryUpdate(u *EntryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table entries with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EntryRepo) Update(ctx context.Context, id int64, u EntryUpdate) (Entry, error) {
-	if err := u.Validate(); err != nil {
-		return Entry{}, wrapErr(err, "entries.Update", "entries")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEntries, &id, runtime.Arg, &u, argsEntryUpdate, scanEntry)
-	return *v, wrapParamsErr(err, "entries.Update", "entries", []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"})
+	return *v, err
 }
 
 var opEntriesDelete = &runtime.Op{Name: "entries.Delete", Table: "entries", Errs: errs, SQL: `-- name: entries.Delete
@@ -247,9 +245,8 @@ FROM unnest($1::bigint[], $2::text[]::"entry_kind"[], $3::numeric(18,2)[], $4::t
 ORDER BY "u"."ord"
 RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`}
 
-// CreateManyReturning inserts rows into table entries in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table entries in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	return runtime.InsertManyOp(ctx, r.db, opEntriesCreateManyReturning, rows, argsNewEntry, scanEntry)
 }

@@ -207,6 +207,7 @@ var updateAddresses = &runtime.Update{
 	Cols:     []string{`"user_id"`, `"line1"`, `"line2"`, `"city"`, `"postal_code"`, `"country"`, `"is_default"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"line1\", \"line2\", \"city\", \"postal_code\", \"country\"::text, \"is_default\"",
 	Nullable: 1 << 2,
+	Op:       &runtime.Op{Name: "addresses.Update", Table: "addresses", Errs: errs, Validate: true, Params: []string{"id", "user_id", "line1", "line2", "line2", "city", "postal_code", "country", "is_default"}},
 }
 
 func argsAddressUpdate(u *AddressUpdate, d []any) []any {
@@ -216,11 +217,8 @@ func argsAddressUpdate(u *AddressUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table addresses with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AddressRepo) Update(ctx context.Context, id int64, u AddressUpdate) (Address, error) {
-	if err := u.Validate(); err != nil {
-		return Address{}, wrapErr(err, "addresses.Update", "addresses")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAddresses, &id, runtime.Arg, &u, argsAddressUpdate, scanAddress)
-	return *v, wrapParamsErr(err, "addresses.Update", "addresses", []string{"id", "user_id", "line1", "line2", "line2", "city", "postal_code", "country", "is_default"})
+	return *v, err
 }
 
 var opAddressesDelete = &runtime.Op{Name: "addresses.Delete", Table: "addresses", Errs: errs, SQL: `-- name: addresses.Delete
@@ -276,9 +274,8 @@ FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::varchar[], $6::b
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`}
 
-// CreateManyReturning inserts rows into table addresses in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table addresses in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress) ([]Address, error) {
 	return runtime.InsertManyOp(ctx, r.db, opAddressesCreateManyReturning, rows, argsNewAddress, scanAddress)
 }

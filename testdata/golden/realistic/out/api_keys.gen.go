@@ -196,6 +196,7 @@ var updateAPIKeys = &runtime.Update{
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"prefix\"::text, \"secret_hash\", \"scopes\", \"expires_at\", \"revoked\"",
 	Sensitive: 1 << 2,
 	Nullable:  1 << 4,
+	Op:        &runtime.Op{Name: "api_keys.Update", Table: "api_keys", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"}},
 }
 
 func argsAPIKeyUpdate(u *APIKeyUpdate, d []any) []any {
@@ -205,11 +206,8 @@ func argsAPIKeyUpdate(u *APIKeyUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table api_keys with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *APIKeyRepo) Update(ctx context.Context, id uuid.UUID, u APIKeyUpdate) (APIKey, error) {
-	if err := u.Validate(); err != nil {
-		return APIKey{}, wrapErr(err, "api_keys.Update", "api_keys")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAPIKeys, &id, runtime.Arg, &u, argsAPIKeyUpdate, scanAPIKey)
-	return *v, wrapParamsErr(err, "api_keys.Update", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"})
+	return *v, err
 }
 
 var opAPIKeysDelete = &runtime.Op{Name: "api_keys.Delete", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.Delete
@@ -282,10 +280,9 @@ SET "organization_id" = EXCLUDED."organization_id",
     "revoked" = CASE WHEN $7::boolean IS NULL THEN "api_keys"."revoked" ELSE EXCLUDED."revoked" END
 RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`}
 
-// UpsertByPrefix inserts n into table api_keys or, when a row with the same prefix
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByPrefix inserts n into table api_keys or updates the row with the same
+// prefix from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *APIKeyRepo) UpsertByPrefix(ctx context.Context, n NewAPIKey) (APIKey, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opAPIKeysUpsertByPrefix, &n, argsNewAPIKey, scanAPIKey)
 	return *v, err
@@ -305,9 +302,8 @@ WHERE "prefix" = $3
 LIMIT 1`}
 
 // CreateIfAbsentByPrefix inserts n into table api_keys unless a row with the same
-// prefix exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// prefix exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (APIKey, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAPIKeysCreateIfAbsentByPrefix, &n, argsNewAPIKey, scanAPIKey)
 	return *v, created, err

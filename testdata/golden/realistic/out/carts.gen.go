@@ -183,6 +183,7 @@ var updateCarts = &runtime.Update{
 	Cols:     []string{`"customer_id"`, `"token"`, `"items"`, `"expires_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"token\", \"items\", \"expires_at\"",
 	Nullable: 1 << 0,
+	Op:       &runtime.Op{Name: "carts.Update", Table: "carts", Errs: errs, Validate: true, Params: []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"}},
 }
 
 func argsCartUpdate(u *CartUpdate, d []any) []any {
@@ -192,11 +193,8 @@ func argsCartUpdate(u *CartUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table carts with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CartRepo) Update(ctx context.Context, id uuid.UUID, u CartUpdate) (Cart, error) {
-	if err := u.Validate(); err != nil {
-		return Cart{}, wrapErr(err, "carts.Update", "carts")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCarts, &id, runtime.Arg, &u, argsCartUpdate, scanCart)
-	return *v, wrapParamsErr(err, "carts.Update", "carts", []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"})
+	return *v, err
 }
 
 var opCartsDelete = &runtime.Op{Name: "carts.Delete", Table: "carts", Errs: errs, SQL: `-- name: carts.Delete
@@ -252,9 +250,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::timestamptz[
 ORDER BY "u"."ord"
 RETURNING "id", "customer_id", "token", "items", "expires_at"`}
 
-// CreateManyReturning inserts rows into table carts in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table carts in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]Cart, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCartsCreateManyReturning, rows, argsNewCart, scanCart)
 }
@@ -268,10 +265,9 @@ SET "customer_id" = EXCLUDED."customer_id",
     "expires_at" = EXCLUDED."expires_at"
 RETURNING "id", "customer_id", "token", "items", "expires_at"`}
 
-// UpsertByToken inserts n into table carts or, when a row with the same token
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByToken inserts n into table carts or updates the row with the same token
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CartRepo) UpsertByToken(ctx context.Context, n NewCart) (Cart, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opCartsUpsertByToken, &n, argsNewCart, scanCart)
 	return *v, err
@@ -291,9 +287,8 @@ WHERE "token" = $3
 LIMIT 1`}
 
 // CreateIfAbsentByToken inserts n into table carts unless a row with the same
-// token exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// token exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCartsCreateIfAbsentByToken, &n, argsNewCart, scanCart)
 	return *v, created, err

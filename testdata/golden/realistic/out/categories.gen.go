@@ -179,6 +179,7 @@ var updateCategories = &runtime.Update{
 	Cols:     []string{`"parent_id"`, `"name"`, `"slug"`, `"position"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"parent_id\", \"name\", \"slug\", \"position\"",
 	Nullable: 1 << 0,
+	Op:       &runtime.Op{Name: "categories.Update", Table: "categories", Errs: errs, Validate: true, Params: []string{"id", "parent_id", "parent_id", "name", "slug", "position"}},
 }
 
 func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
@@ -188,11 +189,8 @@ func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table categories with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (Category, error) {
-	if err := u.Validate(); err != nil {
-		return Category{}, wrapErr(err, "categories.Update", "categories")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCategories, &id, runtime.Arg, &u, argsCategoryUpdate, scanCategory)
-	return *v, wrapParamsErr(err, "categories.Update", "categories", []string{"id", "parent_id", "parent_id", "name", "slug", "position"})
+	return *v, err
 }
 
 var opCategoriesDelete = &runtime.Op{Name: "categories.Delete", Table: "categories", Errs: errs, SQL: `-- name: categories.Delete
@@ -248,9 +246,8 @@ FROM unnest($1::integer[], $2::text[], $3::varchar[], $4::smallint[]) WITH ORDIN
 ORDER BY "u"."ord"
 RETURNING "id", "parent_id", "name", "slug", "position"`}
 
-// CreateManyReturning inserts rows into table categories in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table categories in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCategory) ([]Category, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCategoriesCreateManyReturning, rows, argsNewCategory, scanCategory)
 }
@@ -264,10 +261,9 @@ SET "parent_id" = EXCLUDED."parent_id",
     "position" = CASE WHEN $4::smallint IS NULL THEN "categories"."position" ELSE EXCLUDED."position" END
 RETURNING "id", "parent_id", "name", "slug", "position"`}
 
-// UpsertBySlug inserts n into table categories or, when a row with the same slug
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertBySlug inserts n into table categories or updates the row with the same
+// slug from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CategoryRepo) UpsertBySlug(ctx context.Context, n NewCategory) (Category, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesUpsertBySlug, &n, argsNewCategory, scanCategory)
 	return *v, err
@@ -287,9 +283,8 @@ WHERE "slug" = $3
 LIMIT 1`}
 
 // CreateIfAbsentBySlug inserts n into table categories unless a row with the same
-// slug exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// slug exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CategoryRepo) CreateIfAbsentBySlug(ctx context.Context, n NewCategory) (Category, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentBySlug, &n, argsNewCategory, scanCategory)
 	return *v, created, err

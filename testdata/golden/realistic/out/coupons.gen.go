@@ -189,6 +189,7 @@ var updateCoupons = &runtime.Update{
 	Cols:     []string{`"percent_off"`, `"amount_off"`, `"valid_until"`, `"max_uses"`, `"uses"`},
 	Tail:     "\nWHERE \"code\" = $1\nRETURNING \"code\", \"percent_off\", \"amount_off\", \"valid_until\", \"max_uses\", \"uses\"",
 	Nullable: 1<<0 | 1<<1 | 1<<2 | 1<<3,
+	Op:       &runtime.Op{Name: "coupons.Update", Table: "coupons", Errs: errs, Validate: true, Params: []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"}},
 }
 
 func argsCouponUpdate(u *CouponUpdate, d []any) []any {
@@ -198,11 +199,8 @@ func argsCouponUpdate(u *CouponUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table coupons with the given
 // code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CouponRepo) Update(ctx context.Context, code string, u CouponUpdate) (Coupon, error) {
-	if err := u.Validate(); err != nil {
-		return Coupon{}, wrapErr(err, "coupons.Update", "coupons")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCoupons, &code, runtime.Arg, &u, argsCouponUpdate, scanCoupon)
-	return *v, wrapParamsErr(err, "coupons.Update", "coupons", []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"})
+	return *v, err
 }
 
 var opCouponsDelete = &runtime.Op{Name: "coupons.Delete", Table: "coupons", Errs: errs, SQL: `-- name: coupons.Delete
@@ -258,9 +256,8 @@ FROM unnest($1::varchar[], $2::numeric(5,2)[], $3::numeric(12,2)[], $4::date[], 
 ORDER BY "u"."ord"
 RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`}
 
-// CreateManyReturning inserts rows into table coupons in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table coupons in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) ([]Coupon, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCouponsCreateManyReturning, rows, argsNewCoupon, scanCoupon)
 }
@@ -276,10 +273,9 @@ SET "percent_off" = EXCLUDED."percent_off",
     "uses" = CASE WHEN $6::integer IS NULL THEN "coupons"."uses" ELSE EXCLUDED."uses" END
 RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`}
 
-// UpsertByCode inserts n into table coupons or, when a row with the same code
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByCode inserts n into table coupons or updates the row with the same code
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CouponRepo) UpsertByCode(ctx context.Context, n NewCoupon) (Coupon, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opCouponsUpsertByCode, &n, argsNewCoupon, scanCoupon)
 	return *v, err
@@ -299,9 +295,8 @@ WHERE "code" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table coupons unless a row with the same
-// code exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// code exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Coupon, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCouponsCreateIfAbsentByCode, &n, argsNewCoupon, scanCoupon)
 	return *v, created, err

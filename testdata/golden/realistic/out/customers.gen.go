@@ -201,6 +201,7 @@ var updateCustomers = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"email\", \"name\", \"phone\", \"marketing_ok\", \"created_at\", \"updated_at\"",
 	Nullable: 1 << 3,
+	Op:       &runtime.Op{Name: "customers.Update", Table: "customers", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "email", "name", "phone", "phone", "marketing_ok"}},
 }
 
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
@@ -211,11 +212,8 @@ func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
-	if err := u.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.Update", "customers")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer)
-	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "organization_id", "email", "name", "phone", "phone", "marketing_ok"})
+	return *v, err
 }
 
 var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete
@@ -271,9 +269,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::varchar[], $6
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table customers in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table customers in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCustomersCreateManyReturning, rows, argsNewCustomer, scanCustomer)
 }

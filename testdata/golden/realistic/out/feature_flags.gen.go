@@ -184,6 +184,7 @@ var updateFeatureFlags = &runtime.Update{
 	Cols:   []string{`"description"`, `"enabled"`, `"rollout"`, `"rules"`},
 	Stamps: ",\n    \"updated_at\" = now()",
 	Tail:   "\nWHERE \"key\" = $1\nRETURNING \"key\", \"description\", \"enabled\", \"rollout\", \"rules\", \"created_at\", \"updated_at\"",
+	Op:     &runtime.Op{Name: "feature_flags.Update", Table: "feature_flags", Errs: errs, Validate: true, Params: []string{"key", "description", "enabled", "rollout", "rules"}},
 }
 
 func argsFeatureFlagUpdate(u *FeatureFlagUpdate, d []any) []any {
@@ -194,11 +195,8 @@ func argsFeatureFlagUpdate(u *FeatureFlagUpdate, d []any) []any {
 // given key and returns it as stored, or runtime.ErrNotFound. It validates u
 // first. It sets updated_at to the transaction's time.
 func (r *FeatureFlagRepo) Update(ctx context.Context, key string, u FeatureFlagUpdate) (FeatureFlag, error) {
-	if err := u.Validate(); err != nil {
-		return FeatureFlag{}, wrapErr(err, "feature_flags.Update", "feature_flags")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateFeatureFlags, &key, runtime.Arg, &u, argsFeatureFlagUpdate, scanFeatureFlag)
-	return *v, wrapParamsErr(err, "feature_flags.Update", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
+	return *v, err
 }
 
 var opFeatureFlagsDelete = &runtime.Op{Name: "feature_flags.Delete", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.Delete
@@ -256,9 +254,8 @@ FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[
 ORDER BY "u"."ord"
 RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table feature_flags in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table feature_flags in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, error) {
 	return runtime.InsertManyOp(ctx, r.db, opFeatureFlagsCreateManyReturning, rows, argsNewFeatureFlag, scanFeatureFlag)
 }
@@ -274,10 +271,10 @@ SET "description" = CASE WHEN $2::text IS NULL THEN "feature_flags"."description
     "updated_at" = now()
 RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`}
 
-// UpsertByKey inserts n into table feature_flags or, when a row with the same key
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. It sets updated_at to the transaction's time.
+// UpsertByKey inserts n into table feature_flags or updates the row with the same
+// key from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time.
 func (r *FeatureFlagRepo) UpsertByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opFeatureFlagsUpsertByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
 	return *v, err
@@ -297,9 +294,8 @@ WHERE "key" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByKey inserts n into table feature_flags unless a row with the
-// same key exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same key exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opFeatureFlagsCreateIfAbsentByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
 	return *v, created, err

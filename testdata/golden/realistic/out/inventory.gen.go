@@ -161,6 +161,7 @@ var updateInventory = &runtime.Update{
 	Head: "UPDATE \"inventory\"\nSET ",
 	Cols: []string{`"on_hand"`, `"reserved"`},
 	Tail: "\nWHERE \"warehouse_id\" = $1 AND \"variant_id\" = $2\nRETURNING \"warehouse_id\", \"variant_id\", \"on_hand\", \"reserved\"",
+	Op:   &runtime.Op{Name: "inventory.Update", Table: "inventory", Errs: errs, Params: []string{"warehouse_id", "variant_id", "on_hand", "reserved"}},
 }
 
 func argsInventoryUpdate(u *InventoryUpdate, d []any) []any {
@@ -171,7 +172,7 @@ func argsInventoryUpdate(u *InventoryUpdate, d []any) []any {
 // warehouseID and variantID and returns it as stored, or runtime.ErrNotFound.
 func (r *InventoryRepo) Update(ctx context.Context, warehouseID int16, variantID uuid.UUID, u InventoryUpdate) (Inventory, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateInventory, &warehouseID, runtime.Arg, &u, argsInventoryUpdate, scanInventory, variantID)
-	return *v, wrapParamsErr(err, "inventory.Update", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
+	return *v, err
 }
 
 var opInventoryDelete = &runtime.Op{Name: "inventory.Delete", Table: "inventory", Errs: errs, SQL: `-- name: inventory.Delete
@@ -213,8 +214,8 @@ FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDIN
 ORDER BY "u"."ord"
 RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`}
 
-// CreateManyReturning inserts rows into table inventory in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table inventory in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *InventoryRepo) CreateManyReturning(ctx context.Context, rows []NewInventory) ([]Inventory, error) {
 	return runtime.InsertManyOp(ctx, r.db, opInventoryCreateManyReturning, rows, argsNewInventory, scanInventory)
 }
@@ -227,10 +228,9 @@ SET "on_hand" = CASE WHEN $3::integer IS NULL THEN "inventory"."on_hand" ELSE EX
     "reserved" = CASE WHEN $4::integer IS NULL THEN "inventory"."reserved" ELSE EXCLUDED."reserved" END
 RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`}
 
-// UpsertByWarehouseIDAndVariantID inserts n into table inventory or, when a row
-// with the same (warehouse_id, variant_id) exists, updates it from n (every column
-// but the key's and the primary key's; an unset optional field keeps its value),
-// in one statement, and returns the row as stored.
+// UpsertByWarehouseIDAndVariantID inserts n into table inventory or updates the
+// row with the same (warehouse_id, variant_id) from n (docs/spec.md tells which
+// columns it keeps), in one statement, and returns the row as stored.
 func (r *InventoryRepo) UpsertByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opInventoryUpsertByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
 	return *v, err
@@ -251,8 +251,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByWarehouseIDAndVariantID inserts n into table inventory unless a
 // row with the same (warehouse_id, variant_id) exists, and returns the new row and
-// true, or the existing row, unchanged, and false, in one statement (run again, up
-// to three times, when the row in the way was committed after it started).
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).
 func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInventoryCreateIfAbsentByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
 	return *v, created, err

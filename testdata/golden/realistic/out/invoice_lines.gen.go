@@ -181,6 +181,7 @@ var updateInvoiceLines = &runtime.Update{
 	Head: "UPDATE \"invoice_lines\"\nSET ",
 	Cols: []string{`"description"`, `"quantity"`, `"unit_price"`, `"amount"`},
 	Tail: "\nWHERE \"invoice_id\" = $1 AND \"line_no\" = $2\nRETURNING \"invoice_id\", \"line_no\", \"description\", \"quantity\", \"unit_price\", \"amount\"",
+	Op:   &runtime.Op{Name: "invoice_lines.Update", Table: "invoice_lines", Errs: errs, Validate: true, Params: []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"}},
 }
 
 func argsInvoiceLineUpdate(u *InvoiceLineUpdate, d []any) []any {
@@ -191,11 +192,8 @@ func argsInvoiceLineUpdate(u *InvoiceLineUpdate, d []any) []any {
 // given invoiceID and lineNo and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *InvoiceLineRepo) Update(ctx context.Context, invoiceID uuid.UUID, lineNo int16, u InvoiceLineUpdate) (InvoiceLine, error) {
-	if err := u.Validate(); err != nil {
-		return InvoiceLine{}, wrapErr(err, "invoice_lines.Update", "invoice_lines")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateInvoiceLines, &invoiceID, runtime.Arg, &u, argsInvoiceLineUpdate, scanInvoiceLine, lineNo)
-	return *v, wrapParamsErr(err, "invoice_lines.Update", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
+	return *v, err
 }
 
 var opInvoiceLinesDelete = &runtime.Op{Name: "invoice_lines.Delete", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.Delete
@@ -238,9 +236,8 @@ FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::num
 ORDER BY "u"."ord"
 RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`}
 
-// CreateManyReturning inserts rows into table invoice_lines in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table invoice_lines in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, error) {
 	return runtime.InsertManyOp(ctx, r.db, opInvoiceLinesCreateManyReturning, rows, argsNewInvoiceLine, scanInvoiceLine)
 }
@@ -255,10 +252,9 @@ SET "description" = EXCLUDED."description",
     "amount" = EXCLUDED."amount"
 RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`}
 
-// UpsertByInvoiceIDAndLineNo inserts n into table invoice_lines or, when a row
-// with the same (invoice_id, line_no) exists, updates it from n (every column but
-// the key's and the primary key's; an unset optional field keeps its value), in
-// one statement, and returns the row as stored. It validates n first.
+// UpsertByInvoiceIDAndLineNo inserts n into table invoice_lines or updates the row
+// with the same (invoice_id, line_no) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opInvoiceLinesUpsertByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
 	return *v, err
@@ -279,8 +275,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByInvoiceIDAndLineNo inserts n into table invoice_lines unless a
 // row with the same (invoice_id, line_no) exists, and returns the new row and
-// true, or the existing row, unchanged, and false, in one statement (run again, up
-// to three times, when the row in the way was committed after it started). It
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)

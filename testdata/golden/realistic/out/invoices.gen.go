@@ -267,6 +267,7 @@ var updateInvoices = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"subscription_id\", \"number\", \"status\", \"currency\"::text, \"subtotal\", \"tax\", \"total\", \"coupon_code\", \"issued_on\", \"due_on\", \"created_at\", \"updated_at\"",
 	Nullable: 1<<1 | 1<<8 | 1<<9 | 1<<10,
+	Op:       &runtime.Op{Name: "invoices.Update", Table: "invoices", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "subscription_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "coupon_code", "issued_on", "issued_on", "due_on", "due_on"}},
 }
 
 func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
@@ -277,11 +278,8 @@ func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *InvoiceRepo) Update(ctx context.Context, id uuid.UUID, u InvoiceUpdate) (Invoice, error) {
-	if err := u.Validate(); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.Update", "invoices")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateInvoices, &id, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice)
-	return *v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"id", "organization_id", "subscription_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "coupon_code", "issued_on", "issued_on", "due_on", "due_on"})
+	return *v, err
 }
 
 var opInvoicesDelete = &runtime.Op{Name: "invoices.Delete", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Delete
@@ -339,9 +337,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::text[]::"invo
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table invoices in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table invoices in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
 	return runtime.InsertManyOp(ctx, r.db, opInvoicesCreateManyReturning, rows, argsNewInvoice, scanInvoice)
 }
@@ -363,10 +360,10 @@ SET "organization_id" = EXCLUDED."organization_id",
     "updated_at" = now()
 RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`}
 
-// UpsertByNumber inserts n into table invoices or, when a row with the same number
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. It sets updated_at to the transaction's time.
+// UpsertByNumber inserts n into table invoices or updates the row with the same
+// number from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time.
 func (r *InvoiceRepo) UpsertByNumber(ctx context.Context, n NewInvoice) (Invoice, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opInvoicesUpsertByNumber, &n, argsNewInvoice, scanInvoice)
 	return *v, err
@@ -386,9 +383,8 @@ WHERE "number" = $4
 LIMIT 1`}
 
 // CreateIfAbsentByNumber inserts n into table invoices unless a row with the same
-// number exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// number exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) (Invoice, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInvoicesCreateIfAbsentByNumber, &n, argsNewInvoice, scanInvoice)
 	return *v, created, err

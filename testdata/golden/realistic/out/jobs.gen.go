@@ -205,6 +205,7 @@ var updateJobs = &runtime.Update{
 	Cols:     []string{`"queue"`, `"payload"`, `"run_at"`, `"attempts"`, `"last_error"`, `"locked_by"`, `"locked_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"queue\", \"payload\", \"run_at\", \"attempts\", \"last_error\", \"locked_by\", \"locked_at\"",
 	Nullable: 1<<4 | 1<<5 | 1<<6,
+	Op:       &runtime.Op{Name: "jobs.Update", Table: "jobs", Errs: errs, Validate: true, Params: []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"}},
 }
 
 func argsJobUpdate(u *JobUpdate, d []any) []any {
@@ -214,11 +215,8 @@ func argsJobUpdate(u *JobUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table jobs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *JobRepo) Update(ctx context.Context, id int64, u JobUpdate) (Job, error) {
-	if err := u.Validate(); err != nil {
-		return Job{}, wrapErr(err, "jobs.Update", "jobs")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateJobs, &id, runtime.Arg, &u, argsJobUpdate, scanJob)
-	return *v, wrapParamsErr(err, "jobs.Update", "jobs", []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"})
+	return *v, err
 }
 
 var opJobsDelete = &runtime.Op{Name: "jobs.Delete", Table: "jobs", Errs: errs, SQL: `-- name: jobs.Delete
@@ -276,9 +274,8 @@ FROM unnest($1::varchar[], $2::jsonb[], $3::timestamptz[], $4::integer[], $5::te
 ORDER BY "u"."ord"
 RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`}
 
-// CreateManyReturning inserts rows into table jobs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table jobs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job, error) {
 	return runtime.InsertManyOp(ctx, r.db, opJobsCreateManyReturning, rows, argsNewJob, scanJob)
 }

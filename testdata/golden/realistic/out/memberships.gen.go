@@ -172,6 +172,7 @@ var updateMemberships = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"organization_id\" = $1 AND \"user_id\" = $2\nRETURNING \"organization_id\", \"user_id\", \"role\", \"invited_by\", \"created_at\", \"updated_at\"",
 	Nullable: 1 << 1,
+	Op:       &runtime.Op{Name: "memberships.Update", Table: "memberships", Errs: errs, Validate: true, Params: []string{"organization_id", "user_id", "role", "invited_by", "invited_by"}},
 }
 
 func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
@@ -183,11 +184,8 @@ func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *MembershipRepo) Update(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID, u MembershipUpdate) (Membership, error) {
-	if err := u.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, &organizationID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, userID)
-	return *v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"organization_id", "user_id", "role", "invited_by", "invited_by"})
+	return *v, err
 }
 
 var opMembershipsDelete = &runtime.Op{Name: "memberships.Delete", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Delete
@@ -230,9 +228,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::uuid[]) WIT
 ORDER BY "u"."ord"
 RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table memberships in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table memberships in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
 	return runtime.InsertManyOp(ctx, r.db, opMembershipsCreateManyReturning, rows, argsNewMembership, scanMembership)
 }
@@ -246,11 +243,10 @@ SET "role" = CASE WHEN $3::"member_role" IS NULL THEN "memberships"."role" ELSE 
     "updated_at" = now()
 RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`}
 
-// UpsertByOrganizationIDAndUserID inserts n into table memberships or, when a row
-// with the same (organization_id, user_id) exists, updates it from n (every column
-// but the key's and the primary key's; an unset optional field keeps its value),
-// in one statement, and returns the row as stored. It validates n first. It sets
-// updated_at to the transaction's time.
+// UpsertByOrganizationIDAndUserID inserts n into table memberships or updates the
+// row with the same (organization_id, user_id) from n (docs/spec.md tells which
+// columns it keeps), in one statement, and returns the row as stored. It validates
+// n first. It sets updated_at to the transaction's time.
 func (r *MembershipRepo) UpsertByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
 	return *v, err
@@ -271,9 +267,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByOrganizationIDAndUserID inserts n into table memberships unless
 // a row with the same (organization_id, user_id) exists, and returns the new row
-// and true, or the existing row, unchanged, and false, in one statement (run
-// again, up to three times, when the row in the way was committed after it
-// started). It validates n first.
+// and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
 	return *v, created, err

@@ -186,6 +186,7 @@ var updateNotifications = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"kind\", \"body\", \"read_at\", \"created_at\", \"updated_at\"",
 	Nullable: 1 << 3,
+	Op:       &runtime.Op{Name: "notifications.Update", Table: "notifications", Errs: errs, Validate: true, Params: []string{"id", "user_id", "kind", "body", "read_at", "read_at"}},
 }
 
 func argsNotificationUpdate(u *NotificationUpdate, d []any) []any {
@@ -196,11 +197,8 @@ func argsNotificationUpdate(u *NotificationUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *NotificationRepo) Update(ctx context.Context, id int64, u NotificationUpdate) (Notification, error) {
-	if err := u.Validate(); err != nil {
-		return Notification{}, wrapErr(err, "notifications.Update", "notifications")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateNotifications, &id, runtime.Arg, &u, argsNotificationUpdate, scanNotification)
-	return *v, wrapParamsErr(err, "notifications.Update", "notifications", []string{"id", "user_id", "kind", "body", "read_at", "read_at"})
+	return *v, err
 }
 
 var opNotificationsDelete = &runtime.Op{Name: "notifications.Delete", Table: "notifications", Errs: errs, SQL: `-- name: notifications.Delete
@@ -255,9 +253,8 @@ FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::timestamptz[]) WITH ORDI
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table notifications in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table notifications in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNotification) ([]Notification, error) {
 	return runtime.InsertManyOp(ctx, r.db, opNotificationsCreateManyReturning, rows, argsNewNotification, scanNotification)
 }

@@ -168,6 +168,7 @@ var updateOrderLines = &runtime.Update{
 	Head: "UPDATE \"order_lines\"\nSET ",
 	Cols: []string{`"variant_id"`, `"quantity"`, `"unit_price"`},
 	Tail: "\nWHERE \"order_id\" = $1 AND \"line_no\" = $2\nRETURNING \"order_id\", \"line_no\", \"variant_id\", \"quantity\", \"unit_price\"",
+	Op:   &runtime.Op{Name: "order_lines.Update", Table: "order_lines", Errs: errs, Validate: true, Params: []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"}},
 }
 
 func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
@@ -178,11 +179,8 @@ func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 // given orderID and lineNo and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *OrderLineRepo) Update(ctx context.Context, orderID uuid.UUID, lineNo int16, u OrderLineUpdate) (OrderLine, error) {
-	if err := u.Validate(); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, &orderID, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine, lineNo)
-	return *v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
+	return *v, err
 }
 
 var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete
@@ -224,9 +222,8 @@ FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(1
 ORDER BY "u"."ord"
 RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`}
 
-// CreateManyReturning inserts rows into table order_lines in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table order_lines in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
 	return runtime.InsertManyOp(ctx, r.db, opOrderLinesCreateManyReturning, rows, argsNewOrderLine, scanOrderLine)
 }
@@ -240,10 +237,9 @@ SET "variant_id" = EXCLUDED."variant_id",
     "unit_price" = EXCLUDED."unit_price"
 RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`}
 
-// UpsertByOrderIDAndLineNo inserts n into table order_lines or, when a row with
-// the same (order_id, line_no) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first.
+// UpsertByOrderIDAndLineNo inserts n into table order_lines or updates the row
+// with the same (order_id, line_no) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *OrderLineRepo) UpsertByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesUpsertByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
 	return *v, err
@@ -264,9 +260,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByOrderIDAndLineNo inserts n into table order_lines unless a row
 // with the same (order_id, line_no) exists, and returns the new row and true, or
-// the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
-// first.
+// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// validates n first.
 func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrderLinesCreateIfAbsentByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
 	return *v, created, err

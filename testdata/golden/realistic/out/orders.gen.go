@@ -217,6 +217,7 @@ var updateOrders = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"status\", \"currency\"::text, \"total\", \"shipping_address_id\", \"placed_at\", \"notes\", \"created_at\", \"updated_at\"",
 	Nullable: 1<<4 | 1<<5 | 1<<6,
+	Op:       &runtime.Op{Name: "orders.Update", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"}},
 }
 
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
@@ -227,11 +228,8 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Order, error) {
-	if err := u.Validate(); err != nil {
-		return Order{}, wrapErr(err, "orders.Update", "orders")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
-	return *v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"})
+	return *v, err
 }
 
 var opOrdersDelete = &runtime.Op{Name: "orders.Delete", Table: "orders", Errs: errs, SQL: `-- name: orders.Delete
@@ -289,9 +287,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"order_status"[], $4::bpchar[], 
 ORDER BY "u"."ord"
 RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table orders in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orders in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	return runtime.InsertManyOp(ctx, r.db, opOrdersCreateManyReturning, rows, argsNewOrder, scanOrder)
 }

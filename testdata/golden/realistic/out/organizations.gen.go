@@ -216,6 +216,7 @@ var updateOrganizations = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"slug\", \"name\", \"plan_id\", \"settings\", \"created_at\", \"updated_at\"",
 	Nullable: 1 << 2,
+	Op:       &runtime.Op{Name: "organizations.Update", Table: "organizations", Errs: errs, Validate: true, Params: []string{"id", "slug", "name", "plan_id", "plan_id", "settings"}},
 }
 
 func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
@@ -226,11 +227,8 @@ func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u OrganizationUpdate) (Organization, error) {
-	if err := u.Validate(); err != nil {
-		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrganizations, &id, runtime.Arg, &u, argsOrganizationUpdate, scanOrganization)
-	return *v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "slug", "name", "plan_id", "plan_id", "settings"})
+	return *v, err
 }
 
 var opOrganizationsDelete = &runtime.Op{Name: "organizations.Delete", Table: "organizations", Errs: errs, SQL: `-- name: organizations.Delete
@@ -286,9 +284,8 @@ FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::uuid[], $5::jsonb[]) WITH
 ORDER BY "u"."ord"
 RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table organizations in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table organizations in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
 	return runtime.InsertManyOp(ctx, r.db, opOrganizationsCreateManyReturning, rows, argsNewOrganization, scanOrganization)
 }
@@ -303,11 +300,10 @@ SET "name" = EXCLUDED."name",
     "updated_at" = now()
 RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`}
 
-// UpsertBySlug inserts n into table organizations or, when a row with the same
-// slug exists, updates it from n (every column but the key's and the primary
-// key's; an unset optional field keeps its value), in one statement, and returns
-// the row as stored. It validates n first. It sets updated_at to the transaction's
-// time.
+// UpsertBySlug inserts n into table organizations or updates the row with the same
+// slug from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization)
 	return *v, err
@@ -327,9 +323,8 @@ WHERE "slug" = $2
 LIMIT 1`}
 
 // CreateIfAbsentBySlug inserts n into table organizations unless a row with the
-// same slug exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same slug exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization)
 	return *v, created, err

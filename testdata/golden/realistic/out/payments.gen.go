@@ -193,6 +193,7 @@ var updatePayments = &runtime.Update{
 	Cols:     []string{`"invoice_id"`, `"method"`, `"amount"`, `"received_at"`, `"reference"`, `"raw"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"invoice_id\", \"method\", \"amount\", \"received_at\", \"reference\", \"raw\"",
 	Nullable: 1<<4 | 1<<5,
+	Op:       &runtime.Op{Name: "payments.Update", Table: "payments", Errs: errs, Validate: true, Params: []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"}},
 }
 
 func argsPaymentUpdate(u *PaymentUpdate, d []any) []any {
@@ -202,11 +203,8 @@ func argsPaymentUpdate(u *PaymentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table payments with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PaymentRepo) Update(ctx context.Context, id uuid.UUID, u PaymentUpdate) (Payment, error) {
-	if err := u.Validate(); err != nil {
-		return Payment{}, wrapErr(err, "payments.Update", "payments")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePayments, &id, runtime.Arg, &u, argsPaymentUpdate, scanPayment)
-	return *v, wrapParamsErr(err, "payments.Update", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"})
+	return *v, err
 }
 
 var opPaymentsDelete = &runtime.Op{Name: "payments.Delete", Table: "payments", Errs: errs, SQL: `-- name: payments.Delete
@@ -262,9 +260,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(
 ORDER BY "u"."ord"
 RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`}
 
-// CreateManyReturning inserts rows into table payments in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table payments in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment) ([]Payment, error) {
 	return runtime.InsertManyOp(ctx, r.db, opPaymentsCreateManyReturning, rows, argsNewPayment, scanPayment)
 }

@@ -221,6 +221,7 @@ var updatePlans = &runtime.Update{
 	Head: "UPDATE \"plans\"\nSET ",
 	Cols: []string{`"code"`, `"name"`, `"price"`, `"currency"`, `"interval"`, `"seats_included"`, `"features"`, `"active"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"price\", \"currency\"::text, \"interval\", \"seats_included\", \"features\", \"active\"",
+	Op:   &runtime.Op{Name: "plans.Update", Table: "plans", Errs: errs, Validate: true, Params: []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"}},
 }
 
 func argsPlanUpdate(u *PlanUpdate, d []any) []any {
@@ -230,11 +231,8 @@ func argsPlanUpdate(u *PlanUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table plans with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PlanRepo) Update(ctx context.Context, id uuid.UUID, u PlanUpdate) (Plan, error) {
-	if err := u.Validate(); err != nil {
-		return Plan{}, wrapErr(err, "plans.Update", "plans")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePlans, &id, runtime.Arg, &u, argsPlanUpdate, scanPlan)
-	return *v, wrapParamsErr(err, "plans.Update", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
+	return *v, err
 }
 
 var opPlansDelete = &runtime.Op{Name: "plans.Delete", Table: "plans", Errs: errs, SQL: `-- name: plans.Delete
@@ -292,9 +290,8 @@ FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpch
 ORDER BY "u"."ord"
 RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`}
 
-// CreateManyReturning inserts rows into table plans in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table plans in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]Plan, error) {
 	return runtime.InsertManyOp(ctx, r.db, opPlansCreateManyReturning, rows, argsNewPlan, scanPlan)
 }
@@ -312,10 +309,9 @@ SET "name" = EXCLUDED."name",
     "active" = CASE WHEN $9::boolean IS NULL THEN "plans"."active" ELSE EXCLUDED."active" END
 RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`}
 
-// UpsertByCode inserts n into table plans or, when a row with the same code
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByCode inserts n into table plans or updates the row with the same code
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *PlanRepo) UpsertByCode(ctx context.Context, n NewPlan) (Plan, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opPlansUpsertByCode, &n, argsNewPlan, scanPlan)
 	return *v, err
@@ -335,9 +331,8 @@ WHERE "code" = $2
 LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table plans unless a row with the same code
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPlansCreateIfAbsentByCode, &n, argsNewPlan, scanPlan)
 	return *v, created, err

@@ -164,6 +164,7 @@ var updatePriceHistory = &runtime.Update{
 	Head: "UPDATE \"price_history\"\nSET ",
 	Cols: []string{`"variant_id"`, `"price"`, `"valid_from"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"variant_id\", \"price\", \"valid_from\"",
+	Op:   &runtime.Op{Name: "price_history.Update", Table: "price_history", Errs: errs, Validate: true, Params: []string{"id", "variant_id", "price", "valid_from"}},
 }
 
 func argsPriceHistoryUpdate(u *PriceHistoryUpdate, d []any) []any {
@@ -173,11 +174,8 @@ func argsPriceHistoryUpdate(u *PriceHistoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table price_history with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PriceHistoryRepo) Update(ctx context.Context, id int64, u PriceHistoryUpdate) (PriceHistory, error) {
-	if err := u.Validate(); err != nil {
-		return PriceHistory{}, wrapErr(err, "price_history.Update", "price_history")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePriceHistory, &id, runtime.Arg, &u, argsPriceHistoryUpdate, scanPriceHistory)
-	return *v, wrapParamsErr(err, "price_history.Update", "price_history", []string{"id", "variant_id", "price", "valid_from"})
+	return *v, err
 }
 
 var opPriceHistoryDelete = &runtime.Op{Name: "price_history.Delete", Table: "price_history", Errs: errs, SQL: `-- name: price_history.Delete
@@ -233,9 +231,8 @@ FROM unnest($1::uuid[], $2::numeric(12,2)[], $3::timestamptz[]) WITH ORDINALITY 
 ORDER BY "u"."ord"
 RETURNING "id", "variant_id", "price", "valid_from"`}
 
-// CreateManyReturning inserts rows into table price_history in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table price_history in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPriceHistory) ([]PriceHistory, error) {
 	return runtime.InsertManyOp(ctx, r.db, opPriceHistoryCreateManyReturning, rows, argsNewPriceHistory, scanPriceHistory)
 }

@@ -203,6 +203,7 @@ var updateProductVariants = &runtime.Update{
 	Cols:     []string{`"product_id"`, `"sku"`, `"price"`, `"weight_g"`, `"options"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"product_id\", \"sku\", \"price\", \"weight_g\", \"options\"",
 	Nullable: 1 << 3,
+	Op:       &runtime.Op{Name: "product_variants.Update", Table: "product_variants", Errs: errs, Validate: true, Params: []string{"id", "product_id", "sku", "price", "weight_g", "weight_g", "options"}},
 }
 
 func argsProductVariantUpdate(u *ProductVariantUpdate, d []any) []any {
@@ -212,11 +213,8 @@ func argsProductVariantUpdate(u *ProductVariantUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table product_variants with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductVariantRepo) Update(ctx context.Context, id uuid.UUID, u ProductVariantUpdate) (ProductVariant, error) {
-	if err := u.Validate(); err != nil {
-		return ProductVariant{}, wrapErr(err, "product_variants.Update", "product_variants")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProductVariants, &id, runtime.Arg, &u, argsProductVariantUpdate, scanProductVariant)
-	return *v, wrapParamsErr(err, "product_variants.Update", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "weight_g", "options"})
+	return *v, err
 }
 
 var opProductVariantsDelete = &runtime.Op{Name: "product_variants.Delete", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.Delete
@@ -272,9 +270,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::inte
 ORDER BY "u"."ord"
 RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`}
 
-// CreateManyReturning inserts rows into table product_variants in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table product_variants in one statement
+// and returns them as stored (see runtime.InsertManyOp). It validates every row
+// first.
 func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, error) {
 	return runtime.InsertManyOp(ctx, r.db, opProductVariantsCreateManyReturning, rows, argsNewProductVariant, scanProductVariant)
 }
@@ -289,10 +287,9 @@ SET "product_id" = EXCLUDED."product_id",
     "options" = CASE WHEN $6::jsonb IS NULL THEN "product_variants"."options" ELSE EXCLUDED."options" END
 RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`}
 
-// UpsertBySKU inserts n into table product_variants or, when a row with the same
-// sku exists, updates it from n (every column but the key's and the primary key's;
-// an unset optional field keeps its value), in one statement, and returns the row
-// as stored. It validates n first.
+// UpsertBySKU inserts n into table product_variants or updates the row with the
+// same sku from n (docs/spec.md tells which columns it keeps), in one statement,
+// and returns the row as stored. It validates n first.
 func (r *ProductVariantRepo) UpsertBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opProductVariantsUpsertBySKU, &n, argsNewProductVariant, scanProductVariant)
 	return *v, err
@@ -312,9 +309,8 @@ WHERE "sku" = $3
 LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table product_variants unless a row with the
-// same sku exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same sku exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductVariantsCreateIfAbsentBySKU, &n, argsNewProductVariant, scanProductVariant)
 	return *v, created, err

@@ -197,6 +197,7 @@ var updateProducts = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"category_id\", \"name\", \"description\", \"tags\", \"published\", \"attributes\", \"created_at\", \"updated_at\"",
 	Nullable: 1 << 0,
+	Op:       &runtime.Op{Name: "products.Update", Table: "products", Errs: errs, Validate: true, Params: []string{"id", "category_id", "category_id", "name", "description", "tags", "published", "attributes"}},
 }
 
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
@@ -207,11 +208,8 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *ProductRepo) Update(ctx context.Context, id uuid.UUID, u ProductUpdate) (Product, error) {
-	if err := u.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Update", "products")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
-	return *v, wrapParamsErr(err, "products.Update", "products", []string{"id", "category_id", "category_id", "name", "description", "tags", "published", "attributes"})
+	return *v, err
 }
 
 var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete

@@ -172,6 +172,7 @@ var updateRefunds = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"payment_id\", \"amount\", \"reason\", \"created_at\", \"updated_at\"",
 	Nullable: 1 << 2,
+	Op:       &runtime.Op{Name: "refunds.Update", Table: "refunds", Errs: errs, Validate: true, Params: []string{"id", "payment_id", "amount", "reason", "reason"}},
 }
 
 func argsRefundUpdate(u *RefundUpdate, d []any) []any {
@@ -182,11 +183,8 @@ func argsRefundUpdate(u *RefundUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *RefundRepo) Update(ctx context.Context, id uuid.UUID, u RefundUpdate) (Refund, error) {
-	if err := u.Validate(); err != nil {
-		return Refund{}, wrapErr(err, "refunds.Update", "refunds")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateRefunds, &id, runtime.Arg, &u, argsRefundUpdate, scanRefund)
-	return *v, wrapParamsErr(err, "refunds.Update", "refunds", []string{"id", "payment_id", "amount", "reason", "reason"})
+	return *v, err
 }
 
 var opRefundsDelete = &runtime.Op{Name: "refunds.Delete", Table: "refunds", Errs: errs, SQL: `-- name: refunds.Delete
@@ -242,9 +240,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,2)[], $4::text[]) WITH ORDINA
 ORDER BY "u"."ord"
 RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table refunds in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table refunds in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) ([]Refund, error) {
 	return runtime.InsertManyOp(ctx, r.db, opRefundsCreateManyReturning, rows, argsNewRefund, scanRefund)
 }

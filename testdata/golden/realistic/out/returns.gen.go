@@ -164,6 +164,7 @@ var updateReturns = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"reason\", \"approved\", \"refund_id\", \"created_at\", \"updated_at\"",
 	Nullable: 1<<2 | 1<<3,
+	Op:       &runtime.Op{Name: "returns.Update", Table: "returns", Errs: errs, Validate: true, Params: []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"}},
 }
 
 func argsReturnUpdate(u *ReturnUpdate, d []any) []any {
@@ -174,11 +175,8 @@ func argsReturnUpdate(u *ReturnUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *ReturnRepo) Update(ctx context.Context, id uuid.UUID, u ReturnUpdate) (Return, error) {
-	if err := u.Validate(); err != nil {
-		return Return{}, wrapErr(err, "returns.Update", "returns")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateReturns, &id, runtime.Arg, &u, argsReturnUpdate, scanReturn)
-	return *v, wrapParamsErr(err, "returns.Update", "returns", []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"})
+	return *v, err
 }
 
 var opReturnsDelete = &runtime.Op{Name: "returns.Delete", Table: "returns", Errs: errs, SQL: `-- name: returns.Delete
@@ -234,9 +232,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::uuid[]) WITH 
 ORDER BY "u"."ord"
 RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table returns in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table returns in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) ([]Return, error) {
 	return runtime.InsertManyOp(ctx, r.db, opReturnsCreateManyReturning, rows, argsNewReturn, scanReturn)
 }

@@ -173,6 +173,7 @@ var updateReviews = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"product_id\", \"user_id\", \"rating\", \"body\", \"created_at\", \"updated_at\"",
 	Nullable: 1 << 3,
+	Op:       &runtime.Op{Name: "reviews.Update", Table: "reviews", Errs: errs, Validate: true, Params: []string{"id", "product_id", "user_id", "rating", "body", "body"}},
 }
 
 func argsReviewUpdate(u *ReviewUpdate, d []any) []any {
@@ -183,11 +184,8 @@ func argsReviewUpdate(u *ReviewUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *ReviewRepo) Update(ctx context.Context, id uuid.UUID, u ReviewUpdate) (Review, error) {
-	if err := u.Validate(); err != nil {
-		return Review{}, wrapErr(err, "reviews.Update", "reviews")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateReviews, &id, runtime.Arg, &u, argsReviewUpdate, scanReview)
-	return *v, wrapParamsErr(err, "reviews.Update", "reviews", []string{"id", "product_id", "user_id", "rating", "body", "body"})
+	return *v, err
 }
 
 var opReviewsDelete = &runtime.Op{Name: "reviews.Delete", Table: "reviews", Errs: errs, SQL: `-- name: reviews.Delete
@@ -243,9 +241,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::text[]) WITH
 ORDER BY "u"."ord"
 RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table reviews in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table reviews in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) ([]Review, error) {
 	return runtime.InsertManyOp(ctx, r.db, opReviewsCreateManyReturning, rows, argsNewReview, scanReview)
 }
@@ -259,11 +256,10 @@ SET "rating" = EXCLUDED."rating",
     "updated_at" = now()
 RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`}
 
-// UpsertByProductIDAndUserID inserts n into table reviews or, when a row with the
-// same (product_id, user_id) exists, updates it from n (every column but the key's
-// and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first. It sets
-// updated_at to the transaction's time.
+// UpsertByProductIDAndUserID inserts n into table reviews or updates the row with
+// the same (product_id, user_id) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
+// It sets updated_at to the transaction's time.
 func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview) (Review, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opReviewsUpsertByProductIDAndUserID, &n, argsNewReview, scanReview)
 	return *v, err
@@ -284,9 +280,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByProductIDAndUserID inserts n into table reviews unless a row
 // with the same (product_id, user_id) exists, and returns the new row and true, or
-// the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
-// first.
+// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// validates n first.
 func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n NewReview) (Review, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opReviewsCreateIfAbsentByProductIDAndUserID, &n, argsNewReview, scanReview)
 	return *v, created, err

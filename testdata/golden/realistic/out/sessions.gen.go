@@ -165,6 +165,7 @@ var updateSessions = &runtime.Update{
 	Cols:     []string{`"user_id"`, `"ip"`, `"user_agent"`, `"expires_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"ip\", \"user_agent\", \"expires_at\"",
 	Nullable: 1<<1 | 1<<2,
+	Op:       &runtime.Op{Name: "sessions.Update", Table: "sessions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "ip", "ip", "user_agent", "user_agent", "expires_at"}},
 }
 
 func argsSessionUpdate(u *SessionUpdate, d []any) []any {
@@ -174,11 +175,8 @@ func argsSessionUpdate(u *SessionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table sessions with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate) (Session, error) {
-	if err := u.Validate(); err != nil {
-		return Session{}, wrapErr(err, "sessions.Update", "sessions")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSessions, &id, runtime.Arg, &u, argsSessionUpdate, scanSession)
-	return *v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id", "ip", "ip", "user_agent", "user_agent", "expires_at"})
+	return *v, err
 }
 
 var opSessionsDelete = &runtime.Op{Name: "sessions.Delete", Table: "sessions", Errs: errs, SQL: `-- name: sessions.Delete
@@ -234,9 +232,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::inet[], $4::text[], $5::timestamptz[]) W
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`}
 
-// CreateManyReturning inserts rows into table sessions in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table sessions in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession) ([]Session, error) {
 	return runtime.InsertManyOp(ctx, r.db, opSessionsCreateManyReturning, rows, argsNewSession, scanSession)
 }

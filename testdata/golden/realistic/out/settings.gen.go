@@ -171,6 +171,7 @@ var updateSettings = &runtime.Update{
 	Cols:   []string{`"value"`},
 	Stamps: ",\n    \"updated_at\" = now()",
 	Tail:   "\nWHERE \"organization_id\" = $1 AND \"key\" = $2\nRETURNING \"organization_id\", \"key\", \"value\", \"created_at\", \"updated_at\"",
+	Op:     &runtime.Op{Name: "settings.Update", Table: "settings", Errs: errs, Validate: true, Params: []string{"organization_id", "key", "value"}},
 }
 
 func argsSettingUpdate(u *SettingUpdate, d []any) []any {
@@ -181,11 +182,8 @@ func argsSettingUpdate(u *SettingUpdate, d []any) []any {
 // organizationID and key and returns it as stored, or runtime.ErrNotFound. It
 // validates u first. It sets updated_at to the transaction's time.
 func (r *SettingRepo) Update(ctx context.Context, organizationID uuid.UUID, key string, u SettingUpdate) (Setting, error) {
-	if err := u.Validate(); err != nil {
-		return Setting{}, wrapErr(err, "settings.Update", "settings")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSettings, &organizationID, runtime.Arg, &u, argsSettingUpdate, scanSetting, key)
-	return *v, wrapParamsErr(err, "settings.Update", "settings", []string{"organization_id", "key", "value"})
+	return *v, err
 }
 
 var opSettingsDelete = &runtime.Op{Name: "settings.Delete", Table: "settings", Errs: errs, SQL: `-- name: settings.Delete
@@ -227,9 +225,8 @@ FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "u"("c1",
 ORDER BY "u"."ord"
 RETURNING "organization_id", "key", "value", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table settings in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table settings in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting) ([]Setting, error) {
 	return runtime.InsertManyOp(ctx, r.db, opSettingsCreateManyReturning, rows, argsNewSetting, scanSetting)
 }
@@ -242,11 +239,10 @@ SET "value" = EXCLUDED."value",
     "updated_at" = now()
 RETURNING "organization_id", "key", "value", "created_at", "updated_at"`}
 
-// UpsertByOrganizationIDAndKey inserts n into table settings or, when a row with
-// the same (organization_id, key) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first. It sets
-// updated_at to the transaction's time.
+// UpsertByOrganizationIDAndKey inserts n into table settings or updates the row
+// with the same (organization_id, key) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
+// It sets updated_at to the transaction's time.
 func (r *SettingRepo) UpsertByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opSettingsUpsertByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
 	return *v, err
@@ -267,8 +263,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByOrganizationIDAndKey inserts n into table settings unless a row
 // with the same (organization_id, key) exists, and returns the new row and true,
-// or the existing row, unchanged, and false, in one statement (run again, up to
-// three times, when the row in the way was committed after it started). It
+// or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)

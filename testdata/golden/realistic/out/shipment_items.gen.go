@@ -155,6 +155,7 @@ var updateShipmentItems = &runtime.Update{
 	Head: "UPDATE \"shipment_items\"\nSET ",
 	Cols: []string{`"quantity"`},
 	Tail: "\nWHERE \"shipment_id\" = $1 AND \"order_id\" = $2 AND \"line_no\" = $3\nRETURNING \"shipment_id\", \"order_id\", \"line_no\", \"quantity\"",
+	Op:   &runtime.Op{Name: "shipment_items.Update", Table: "shipment_items", Errs: errs, Params: []string{"shipment_id", "order_id", "line_no", "quantity"}},
 }
 
 func argsShipmentItemUpdate(u *ShipmentItemUpdate, d []any) []any {
@@ -166,7 +167,7 @@ func argsShipmentItemUpdate(u *ShipmentItemUpdate, d []any) []any {
 // runtime.ErrNotFound.
 func (r *ShipmentItemRepo) Update(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16, u ShipmentItemUpdate) (ShipmentItem, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateShipmentItems, &shipmentID, runtime.Arg, &u, argsShipmentItemUpdate, scanShipmentItem, orderID, lineNo)
-	return *v, wrapParamsErr(err, "shipment_items.Update", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
+	return *v, err
 }
 
 var opShipmentItemsDelete = &runtime.Op{Name: "shipment_items.Delete", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.Delete
@@ -207,8 +208,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALI
 ORDER BY "u"."ord"
 RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 
-// CreateManyReturning inserts rows into table shipment_items in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table shipment_items in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
 	return runtime.InsertManyOp(ctx, r.db, opShipmentItemsCreateManyReturning, rows, argsNewShipmentItem, scanShipmentItem)
 }
@@ -220,10 +221,10 @@ ON CONFLICT ("shipment_id", "order_id", "line_no") DO UPDATE
 SET "quantity" = EXCLUDED."quantity"
 RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 
-// UpsertByShipmentIDAndOrderIDAndLineNo inserts n into table shipment_items or,
-// when a row with the same (shipment_id, order_id, line_no) exists, updates it
-// from n (every column but the key's and the primary key's; an unset optional
-// field keeps its value), in one statement, and returns the row as stored.
+// UpsertByShipmentIDAndOrderIDAndLineNo inserts n into table shipment_items or
+// updates the row with the same (shipment_id, order_id, line_no) from n
+// (docs/spec.md tells which columns it keeps), in one statement, and returns the
+// row as stored.
 func (r *ShipmentItemRepo) UpsertByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
 	return *v, err
@@ -244,9 +245,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByShipmentIDAndOrderIDAndLineNo inserts n into table
 // shipment_items unless a row with the same (shipment_id, order_id, line_no)
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started).
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent).
 func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
 	return *v, created, err

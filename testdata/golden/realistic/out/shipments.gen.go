@@ -211,6 +211,7 @@ var updateShipments = &runtime.Update{
 	Cols:     []string{`"order_id"`, `"warehouse_id"`, `"carrier"`, `"tracking_no"`, `"status"`, `"shipped_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"warehouse_id\", \"carrier\", \"tracking_no\", \"status\", \"shipped_at\"",
 	Nullable: 1<<3 | 1<<5,
+	Op:       &runtime.Op{Name: "shipments.Update", Table: "shipments", Errs: errs, Validate: true, Params: []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "tracking_no", "status", "shipped_at", "shipped_at"}},
 }
 
 func argsShipmentUpdate(u *ShipmentUpdate, d []any) []any {
@@ -220,11 +221,8 @@ func argsShipmentUpdate(u *ShipmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table shipments with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ShipmentRepo) Update(ctx context.Context, id uuid.UUID, u ShipmentUpdate) (Shipment, error) {
-	if err := u.Validate(); err != nil {
-		return Shipment{}, wrapErr(err, "shipments.Update", "shipments")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateShipments, &id, runtime.Arg, &u, argsShipmentUpdate, scanShipment)
-	return *v, wrapParamsErr(err, "shipments.Update", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "tracking_no", "status", "shipped_at", "shipped_at"})
+	return *v, err
 }
 
 var opShipmentsDelete = &runtime.Op{Name: "shipments.Delete", Table: "shipments", Errs: errs, SQL: `-- name: shipments.Delete
@@ -280,9 +278,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::varchar[]
 ORDER BY "u"."ord"
 RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`}
 
-// CreateManyReturning inserts rows into table shipments in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table shipments in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipment) ([]Shipment, error) {
 	return runtime.InsertManyOp(ctx, r.db, opShipmentsCreateManyReturning, rows, argsNewShipment, scanShipment)
 }
@@ -298,10 +295,9 @@ SET "order_id" = EXCLUDED."order_id",
     "shipped_at" = EXCLUDED."shipped_at"
 RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`}
 
-// UpsertByTrackingNo inserts n into table shipments or, when a row with the same
-// tracking_no exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first.
+// UpsertByTrackingNo inserts n into table shipments or updates the row with the
+// same tracking_no from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *ShipmentRepo) UpsertByTrackingNo(ctx context.Context, n NewShipment) (Shipment, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentsUpsertByTrackingNo, &n, argsNewShipment, scanShipment)
 	return *v, err
@@ -321,9 +317,8 @@ WHERE "tracking_no" = $5
 LIMIT 1`}
 
 // CreateIfAbsentByTrackingNo inserts n into table shipments unless a row with the
-// same tracking_no exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same tracking_no exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShipment) (Shipment, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShipmentsCreateIfAbsentByTrackingNo, &n, argsNewShipment, scanShipment)
 	return *v, created, err

@@ -193,6 +193,7 @@ var updateSubscriptions = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"plan_id\", \"seats\", \"current_period_start\", \"current_period_end\", \"canceled_at\", \"created_at\", \"updated_at\"",
 	Nullable: 1 << 5,
+	Op:       &runtime.Op{Name: "subscriptions.Update", Table: "subscriptions", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"}},
 }
 
 func argsSubscriptionUpdate(u *SubscriptionUpdate, d []any) []any {
@@ -203,11 +204,8 @@ func argsSubscriptionUpdate(u *SubscriptionUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *SubscriptionRepo) Update(ctx context.Context, id uuid.UUID, u SubscriptionUpdate) (Subscription, error) {
-	if err := u.Validate(); err != nil {
-		return Subscription{}, wrapErr(err, "subscriptions.Update", "subscriptions")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSubscriptions, &id, runtime.Arg, &u, argsSubscriptionUpdate, scanSubscription)
-	return *v, wrapParamsErr(err, "subscriptions.Update", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"})
+	return *v, err
 }
 
 var opSubscriptionsDelete = &runtime.Op{Name: "subscriptions.Delete", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.Delete
@@ -263,9 +261,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::timestamptz[]
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table subscriptions in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table subscriptions in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSubscription) ([]Subscription, error) {
 	return runtime.InsertManyOp(ctx, r.db, opSubscriptionsCreateManyReturning, rows, argsNewSubscription, scanSubscription)
 }

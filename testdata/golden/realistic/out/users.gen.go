@@ -214,6 +214,7 @@ var updateUsers = &runtime.Update{
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"display_name\", \"password_hash\", \"last_login_at\", \"locale\", \"created_at\", \"updated_at\"",
 	Sensitive: 1 << 2,
 	Nullable:  1<<2 | 1<<3,
+	Op:        &runtime.Op{Name: "users.Update", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email", "display_name", "password_hash", "password_hash", "last_login_at", "last_login_at", "locale"}},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {
@@ -224,11 +225,8 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
-	if err := u.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Update", "users")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
-	return *v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "display_name", "password_hash", "password_hash", "last_login_at", "last_login_at", "locale"})
+	return *v, err
 }
 
 var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
@@ -284,9 +282,8 @@ FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::bytea[], $5::timestamptz[
 ORDER BY "u"."ord"
 RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table users in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table users in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	return runtime.InsertManyOp(ctx, r.db, opUsersCreateManyReturning, rows, argsNewUser, scanUser)
 }
@@ -302,10 +299,10 @@ SET "display_name" = EXCLUDED."display_name",
     "updated_at" = now()
 RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`}
 
-// UpsertByEmail inserts n into table users or, when a row with the same email
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. It sets updated_at to the transaction's time.
+// UpsertByEmail inserts n into table users or updates the row with the same email
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
 	return *v, err
@@ -325,9 +322,8 @@ WHERE "email" = $2
 LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
-// email exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// email exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
 	return *v, created, err

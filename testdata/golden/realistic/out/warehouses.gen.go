@@ -183,6 +183,7 @@ var updateWarehouses = &runtime.Update{
 	Head: "UPDATE \"warehouses\"\nSET ",
 	Cols: []string{`"code"`, `"name"`, `"country"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"country\"::text",
+	Op:   &runtime.Op{Name: "warehouses.Update", Table: "warehouses", Errs: errs, Validate: true, Params: []string{"id", "code", "name", "country"}},
 }
 
 func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
@@ -192,11 +193,8 @@ func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table warehouses with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WarehouseRepo) Update(ctx context.Context, id int16, u WarehouseUpdate) (Warehouse, error) {
-	if err := u.Validate(); err != nil {
-		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateWarehouses, &id, runtime.Arg, &u, argsWarehouseUpdate, scanWarehouse)
-	return *v, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"id", "code", "name", "country"})
+	return *v, err
 }
 
 var opWarehousesDelete = &runtime.Op{Name: "warehouses.Delete", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.Delete
@@ -251,9 +249,8 @@ FROM unnest($1::varchar[], $2::text[], $3::bpchar[]) WITH ORDINALITY AS "u"("c1"
 ORDER BY "u"."ord"
 RETURNING "id", "code", "name", "country"::text`}
 
-// CreateManyReturning inserts rows into table warehouses in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table warehouses in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
 	return runtime.InsertManyOp(ctx, r.db, opWarehousesCreateManyReturning, rows, argsNewWarehouse, scanWarehouse)
 }
@@ -266,10 +263,9 @@ SET "name" = EXCLUDED."name",
     "country" = EXCLUDED."country"
 RETURNING "id", "code", "name", "country"::text`}
 
-// UpsertByCode inserts n into table warehouses or, when a row with the same code
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByCode inserts n into table warehouses or updates the row with the same
+// code from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Warehouse, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
 	return *v, err
@@ -289,9 +285,8 @@ WHERE "code" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table warehouses unless a row with the same
-// code exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// code exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
 	return *v, created, err

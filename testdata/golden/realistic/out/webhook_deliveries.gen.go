@@ -211,6 +211,7 @@ var updateWebhookDeliveries = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"webhook_id\", \"event\", \"payload\", \"state\", \"attempts\", \"next_try_at\", \"response\", \"created_at\", \"updated_at\"",
 	Nullable: 1<<5 | 1<<6,
+	Op:       &runtime.Op{Name: "webhook_deliveries.Update", Table: "webhook_deliveries", Errs: errs, Validate: true, Params: []string{"id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "next_try_at", "response", "response"}},
 }
 
 func argsWebhookDeliveryUpdate(u *WebhookDeliveryUpdate, d []any) []any {
@@ -221,11 +222,8 @@ func argsWebhookDeliveryUpdate(u *WebhookDeliveryUpdate, d []any) []any {
 // the given id and returns it as stored, or runtime.ErrNotFound. It validates u
 // first. It sets updated_at to the transaction's time.
 func (r *WebhookDeliveryRepo) Update(ctx context.Context, id int64, u WebhookDeliveryUpdate) (WebhookDelivery, error) {
-	if err := u.Validate(); err != nil {
-		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Update", "webhook_deliveries")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateWebhookDeliveries, &id, runtime.Arg, &u, argsWebhookDeliveryUpdate, scanWebhookDelivery)
-	return *v, wrapParamsErr(err, "webhook_deliveries.Update", "webhook_deliveries", []string{"id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "next_try_at", "response", "response"})
+	return *v, err
 }
 
 var opWebhookDeliveriesDelete = &runtime.Op{Name: "webhook_deliveries.Delete", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.Delete
@@ -283,9 +281,9 @@ FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::text[]::"delivery_state"
 ORDER BY "u"."ord"
 RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table webhook_deliveries in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table webhook_deliveries in one statement
+// and returns them as stored (see runtime.InsertManyOp). It validates every row
+// first.
 func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []NewWebhookDelivery) ([]WebhookDelivery, error) {
 	return runtime.InsertManyOp(ctx, r.db, opWebhookDeliveriesCreateManyReturning, rows, argsNewWebhookDelivery, scanWebhookDelivery)
 }

@@ -177,6 +177,7 @@ var updateWebhooks = &runtime.Update{
 	Cols:      []string{`"organization_id"`, `"url"`, `"events"`, `"secret"`, `"enabled"`},
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"url\", \"events\", \"secret\", \"enabled\"",
 	Sensitive: 1 << 3,
+	Op:        &runtime.Op{Name: "webhooks.Update", Table: "webhooks", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "url", "events", "secret", "enabled"}},
 }
 
 func argsWebhookUpdate(u *WebhookUpdate, d []any) []any {
@@ -186,11 +187,8 @@ func argsWebhookUpdate(u *WebhookUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table webhooks with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WebhookRepo) Update(ctx context.Context, id uuid.UUID, u WebhookUpdate) (Webhook, error) {
-	if err := u.Validate(); err != nil {
-		return Webhook{}, wrapErr(err, "webhooks.Update", "webhooks")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateWebhooks, &id, runtime.Arg, &u, argsWebhookUpdate, scanWebhook)
-	return *v, wrapParamsErr(err, "webhooks.Update", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
+	return *v, err
 }
 
 var opWebhooksDelete = &runtime.Op{Name: "webhooks.Delete", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.Delete

@@ -158,6 +158,7 @@ var updateAttachments = &runtime.Update{
 	Head: "UPDATE \"attachments\"\nSET ",
 	Cols: []string{`"blob_digest"`, `"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"blob_digest\", \"name\"",
+	Op:   &runtime.Op{Name: "attachments.Update", Table: "attachments", Errs: errs, Validate: true, Params: []string{"id", "blob_digest", "name"}},
 }
 
 func argsAttachmentUpdate(u *AttachmentUpdate, d []any) []any {
@@ -167,11 +168,8 @@ func argsAttachmentUpdate(u *AttachmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table attachments with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AttachmentRepo) Update(ctx context.Context, id int64, u AttachmentUpdate) (Attachment, error) {
-	if err := u.Validate(); err != nil {
-		return Attachment{}, wrapErr(err, "attachments.Update", "attachments")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAttachments, &id, runtime.Arg, &u, argsAttachmentUpdate, scanAttachment)
-	return *v, wrapParamsErr(err, "attachments.Update", "attachments", []string{"id", "blob_digest", "name"})
+	return *v, err
 }
 
 var opAttachmentsDelete = &runtime.Op{Name: "attachments.Delete", Table: "attachments", Errs: errs, SQL: `-- name: attachments.Delete
@@ -226,9 +224,8 @@ FROM unnest($1::bytea[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "blob_digest", "name"`}
 
-// CreateManyReturning inserts rows into table attachments in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table attachments in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAttachment) ([]Attachment, error) {
 	return runtime.InsertManyOp(ctx, r.db, opAttachmentsCreateManyReturning, rows, argsNewAttachment, scanAttachment)
 }

@@ -144,6 +144,7 @@ var updateBlobs = &runtime.Update{
 	Head: "UPDATE \"blobs\"\nSET ",
 	Cols: []string{`"size"`},
 	Tail: "\nWHERE \"digest\" = $1\nRETURNING \"digest\", \"size\"",
+	Op:   &runtime.Op{Name: "blobs.Update", Table: "blobs", Errs: errs, Validate: true, Params: []string{"digest", "size"}},
 }
 
 func argsBlobUpdate(u *BlobUpdate, d []any) []any {
@@ -153,11 +154,8 @@ func argsBlobUpdate(u *BlobUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table blobs with the given
 // digest and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *BlobRepo) Update(ctx context.Context, digest []byte, u BlobUpdate) (Blob, error) {
-	if err := u.Validate(); err != nil {
-		return Blob{}, wrapErr(err, "blobs.Update", "blobs")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateBlobs, &digest, runtime.Arg, &u, argsBlobUpdate, scanBlob)
-	return *v, wrapParamsErr(err, "blobs.Update", "blobs", []string{"digest", "size"})
+	return *v, err
 }
 
 var opBlobsDelete = &runtime.Op{Name: "blobs.Delete", Table: "blobs", Errs: errs, SQL: `-- name: blobs.Delete
@@ -212,9 +210,8 @@ FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "digest", "size"`}
 
-// CreateManyReturning inserts rows into table blobs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table blobs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]Blob, error) {
 	return runtime.InsertManyOp(ctx, r.db, opBlobsCreateManyReturning, rows, argsNewBlob, scanBlob)
 }
@@ -226,10 +223,9 @@ ON CONFLICT ("digest") DO UPDATE
 SET "size" = EXCLUDED."size"
 RETURNING "digest", "size"`}
 
-// UpsertByDigest inserts n into table blobs or, when a row with the same digest
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByDigest inserts n into table blobs or updates the row with the same
+// digest from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *BlobRepo) UpsertByDigest(ctx context.Context, n NewBlob) (Blob, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opBlobsUpsertByDigest, &n, argsNewBlob, scanBlob)
 	return *v, err
@@ -249,9 +245,8 @@ WHERE "digest" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByDigest inserts n into table blobs unless a row with the same
-// digest exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// digest exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opBlobsCreateIfAbsentByDigest, &n, argsNewBlob, scanBlob)
 	return *v, created, err

@@ -155,6 +155,7 @@ var updateEmployees = &runtime.Update{
 	Cols:     []string{`"manager_id"`, `"name"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"manager_id\", \"name\"",
 	Nullable: 1 << 0,
+	Op:       &runtime.Op{Name: "employees.Update", Table: "employees", Errs: errs, Validate: true, Params: []string{"id", "manager_id", "manager_id", "name"}},
 }
 
 func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
@@ -164,11 +165,8 @@ func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table employees with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
-	if err := u.Validate(); err != nil {
-		return Employee{}, wrapErr(err, "employees.Update", "employees")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, &id, runtime.Arg, &u, argsEmployeeUpdate, scanEmployee)
-	return *v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "manager_id", "manager_id", "name"})
+	return *v, err
 }
 
 var opEmployeesDelete = &runtime.Op{Name: "employees.Delete", Table: "employees", Errs: errs, SQL: `-- name: employees.Delete
@@ -223,9 +221,8 @@ FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "manager_id", "name"`}
 
-// CreateManyReturning inserts rows into table employees in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table employees in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
 	return runtime.InsertManyOp(ctx, r.db, opEmployeesCreateManyReturning, rows, argsNewEmployee, scanEmployee)
 }

@@ -146,6 +146,7 @@ var updateGroups = &runtime.Update{
 	Head: "UPDATE \"groups\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+	Op:   &runtime.Op{Name: "groups.Update", Table: "groups", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsGroupUpdate(u *GroupUpdate, d []any) []any {
@@ -155,11 +156,8 @@ func argsGroupUpdate(u *GroupUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table groups with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *GroupRepo) Update(ctx context.Context, id int64, u GroupUpdate) (Group, error) {
-	if err := u.Validate(); err != nil {
-		return Group{}, wrapErr(err, "groups.Update", "groups")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateGroups, &id, runtime.Arg, &u, argsGroupUpdate, scanGroup)
-	return *v, wrapParamsErr(err, "groups.Update", "groups", []string{"id", "name"})
+	return *v, err
 }
 
 var opGroupsDelete = &runtime.Op{Name: "groups.Delete", Table: "groups", Errs: errs, SQL: `-- name: groups.Delete
@@ -214,9 +212,8 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name"`}
 
-// CreateManyReturning inserts rows into table groups in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table groups in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *GroupRepo) CreateManyReturning(ctx context.Context, rows []NewGroup) ([]Group, error) {
 	return runtime.InsertManyOp(ctx, r.db, opGroupsCreateManyReturning, rows, argsNewGroup, scanGroup)
 }
@@ -228,10 +225,9 @@ ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
 RETURNING "id", "name"`}
 
-// UpsertByName inserts n into table groups or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table groups or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *GroupRepo) UpsertByName(ctx context.Context, n NewGroup) (Group, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opGroupsUpsertByName, &n, argsNewGroup, scanGroup)
 	return *v, err
@@ -251,9 +247,8 @@ WHERE "name" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table groups unless a row with the same name
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opGroupsCreateIfAbsentByName, &n, argsNewGroup, scanGroup)
 	return *v, created, err

@@ -170,6 +170,7 @@ var updateMemberships = &runtime.Update{
 	Head: "UPDATE \"memberships\"\nSET ",
 	Cols: []string{`"role"`, `"joined_at"`},
 	Tail: "\nWHERE \"user_id\" = $1 AND \"group_id\" = $2\nRETURNING \"user_id\", \"group_id\", \"role\", \"joined_at\"",
+	Op:   &runtime.Op{Name: "memberships.Update", Table: "memberships", Errs: errs, Validate: true, Params: []string{"user_id", "group_id", "role", "joined_at"}},
 }
 
 func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
@@ -180,11 +181,8 @@ func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 // given userID and groupID and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *MembershipRepo) Update(ctx context.Context, userID uuid.UUID, groupID int64, u MembershipUpdate) (Membership, error) {
-	if err := u.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, &userID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, groupID)
-	return *v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
+	return *v, err
 }
 
 var opMembershipsDelete = &runtime.Op{Name: "memberships.Delete", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Delete
@@ -227,9 +225,8 @@ FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) W
 ORDER BY "u"."ord"
 RETURNING "user_id", "group_id", "role", "joined_at"`}
 
-// CreateManyReturning inserts rows into table memberships in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table memberships in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
 	return runtime.InsertManyOp(ctx, r.db, opMembershipsCreateManyReturning, rows, argsNewMembership, scanMembership)
 }
@@ -242,10 +239,9 @@ SET "role" = CASE WHEN $3::"role" IS NULL THEN "memberships"."role" ELSE EXCLUDE
     "joined_at" = CASE WHEN $4::timestamptz IS NULL THEN "memberships"."joined_at" ELSE EXCLUDED."joined_at" END
 RETURNING "user_id", "group_id", "role", "joined_at"`}
 
-// UpsertByUserIDAndGroupID inserts n into table memberships or, when a row with
-// the same (user_id, group_id) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first.
+// UpsertByUserIDAndGroupID inserts n into table memberships or updates the row
+// with the same (user_id, group_id) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *MembershipRepo) UpsertByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
 	return *v, err
@@ -266,9 +262,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndGroupID inserts n into table memberships unless a row
 // with the same (user_id, group_id) exists, and returns the new row and true, or
-// the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
-// first.
+// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// validates n first.
 func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
 	return *v, created, err

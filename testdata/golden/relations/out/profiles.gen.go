@@ -156,6 +156,7 @@ var updateProfiles = &runtime.Update{
 	Head: "UPDATE \"profiles\"\nSET ",
 	Cols: []string{`"bio"`},
 	Tail: "\nWHERE \"user_email\" = $1\nRETURNING \"user_email\", \"bio\"",
+	Op:   &runtime.Op{Name: "profiles.Update", Table: "profiles", Errs: errs, Validate: true, Params: []string{"user_email", "bio"}},
 }
 
 func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
@@ -166,11 +167,8 @@ func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 // userEmail and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *ProfileRepo) Update(ctx context.Context, userEmail string, u ProfileUpdate) (Profile, error) {
-	if err := u.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, &userEmail, runtime.Arg, &u, argsProfileUpdate, scanProfile)
-	return *v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"user_email", "bio"})
+	return *v, err
 }
 
 var opProfilesDelete = &runtime.Op{Name: "profiles.Delete", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Delete
@@ -225,9 +223,8 @@ FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "user_email", "bio"`}
 
-// CreateManyReturning inserts rows into table profiles in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table profiles in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
 	return runtime.InsertManyOp(ctx, r.db, opProfilesCreateManyReturning, rows, argsNewProfile, scanProfile)
 }
@@ -239,10 +236,9 @@ ON CONFLICT ("user_email") DO UPDATE
 SET "bio" = EXCLUDED."bio"
 RETURNING "user_email", "bio"`}
 
-// UpsertByUserEmail inserts n into table profiles or, when a row with the same
-// user_email exists, updates it from n (every column but the key's and the primary
-// key's; an unset optional field keeps its value), in one statement, and returns
-// the row as stored. It validates n first.
+// UpsertByUserEmail inserts n into table profiles or updates the row with the same
+// user_email from n (docs/spec.md tells which columns it keeps), in one statement,
+// and returns the row as stored. It validates n first.
 func (r *ProfileRepo) UpsertByUserEmail(ctx context.Context, n NewProfile) (Profile, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByUserEmail, &n, argsNewProfile, scanProfile)
 	return *v, err
@@ -262,9 +258,8 @@ WHERE "user_email" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByUserEmail inserts n into table profiles unless a row with the
-// same user_email exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same user_email exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfile) (Profile, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByUserEmail, &n, argsNewProfile, scanProfile)
 	return *v, created, err

@@ -144,6 +144,7 @@ var updateTags = &runtime.Update{
 	Head: "UPDATE \"tags\"\nSET ",
 	Cols: []string{`"label"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\"",
+	Op:   &runtime.Op{Name: "tags.Update", Table: "tags", Errs: errs, Validate: true, Params: []string{"id", "label"}},
 }
 
 func argsTagUpdate(u *TagUpdate, d []any) []any {
@@ -153,11 +154,8 @@ func argsTagUpdate(u *TagUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table tags with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id int32, u TagUpdate) (Tag, error) {
-	if err := u.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.Update", "tags")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag)
-	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "label"})
+	return *v, err
 }
 
 var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
@@ -212,9 +210,8 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "label"`}
 
-// CreateManyReturning inserts rows into table tags in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table tags in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	return runtime.InsertManyOp(ctx, r.db, opTagsCreateManyReturning, rows, argsNewTag, scanTag)
 }

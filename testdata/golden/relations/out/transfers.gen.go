@@ -168,6 +168,7 @@ var updateTransfers = &runtime.Update{
 	Cols:     []string{`"from_account_id"`, `"to_account_id"`, `"amount"`, `"note"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"from_account_id\", \"to_account_id\", \"amount\", \"note\"",
 	Nullable: 1 << 3,
+	Op:       &runtime.Op{Name: "transfers.Update", Table: "transfers", Errs: errs, Validate: true, Params: []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"}},
 }
 
 func argsTransferUpdate(u *TransferUpdate, d []any) []any {
@@ -177,11 +178,8 @@ func argsTransferUpdate(u *TransferUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transfers with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransferRepo) Update(ctx context.Context, id int64, u TransferUpdate) (Transfer, error) {
-	if err := u.Validate(); err != nil {
-		return Transfer{}, wrapErr(err, "transfers.Update", "transfers")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTransfers, &id, runtime.Arg, &u, argsTransferUpdate, scanTransfer)
-	return *v, wrapParamsErr(err, "transfers.Update", "transfers", []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"})
+	return *v, err
 }
 
 var opTransfersDelete = &runtime.Op{Name: "transfers.Delete", Table: "transfers", Errs: errs, SQL: `-- name: transfers.Delete
@@ -236,9 +234,8 @@ FROM unnest($1::bigint[], $2::bigint[], $3::numeric(18,2)[], $4::text[]) WITH OR
 ORDER BY "u"."ord"
 RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`}
 
-// CreateManyReturning inserts rows into table transfers in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table transfers in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransfer) ([]Transfer, error) {
 	return runtime.InsertManyOp(ctx, r.db, opTransfersCreateManyReturning, rows, argsNewTransfer, scanTransfer)
 }

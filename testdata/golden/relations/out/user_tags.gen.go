@@ -156,6 +156,7 @@ var updateUserTags = &runtime.Update{
 	Head: "UPDATE \"user_tags\"\nSET ",
 	Cols: []string{`"added_by"`},
 	Tail: "\nWHERE \"user_id\" = $1 AND \"tag_id\" = $2\nRETURNING \"user_id\", \"tag_id\", \"added_by\"",
+	Op:   &runtime.Op{Name: "user_tags.Update", Table: "user_tags", Errs: errs, Validate: true, Params: []string{"user_id", "tag_id", "added_by"}},
 }
 
 func argsUserTagUpdate(u *UserTagUpdate, d []any) []any {
@@ -166,11 +167,8 @@ func argsUserTagUpdate(u *UserTagUpdate, d []any) []any {
 // userID and tagID and returns it as stored, or runtime.ErrNotFound. It validates
 // u first.
 func (r *UserTagRepo) Update(ctx context.Context, userID uuid.UUID, tagID int32, u UserTagUpdate) (UserTag, error) {
-	if err := u.Validate(); err != nil {
-		return UserTag{}, wrapErr(err, "user_tags.Update", "user_tags")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUserTags, &userID, runtime.Arg, &u, argsUserTagUpdate, scanUserTag, tagID)
-	return *v, wrapParamsErr(err, "user_tags.Update", "user_tags", []string{"user_id", "tag_id", "added_by"})
+	return *v, err
 }
 
 var opUserTagsDelete = &runtime.Op{Name: "user_tags.Delete", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.Delete
@@ -212,9 +210,8 @@ FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "u"("c1", 
 ORDER BY "u"."ord"
 RETURNING "user_id", "tag_id", "added_by"`}
 
-// CreateManyReturning inserts rows into table user_tags in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table user_tags in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *UserTagRepo) CreateManyReturning(ctx context.Context, rows []NewUserTag) ([]UserTag, error) {
 	return runtime.InsertManyOp(ctx, r.db, opUserTagsCreateManyReturning, rows, argsNewUserTag, scanUserTag)
 }
@@ -226,10 +223,9 @@ ON CONFLICT ("user_id", "tag_id") DO UPDATE
 SET "added_by" = EXCLUDED."added_by"
 RETURNING "user_id", "tag_id", "added_by"`}
 
-// UpsertByUserIDAndTagID inserts n into table user_tags or, when a row with the
-// same (user_id, tag_id) exists, updates it from n (every column but the key's and
-// the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. It validates n first.
+// UpsertByUserIDAndTagID inserts n into table user_tags or updates the row with
+// the same (user_id, tag_id) from n (docs/spec.md tells which columns it keeps),
+// in one statement, and returns the row as stored. It validates n first.
 func (r *UserTagRepo) UpsertByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opUserTagsUpsertByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
 	return *v, err
@@ -250,8 +246,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndTagID inserts n into table user_tags unless a row with
 // the same (user_id, tag_id) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUserTagsCreateIfAbsentByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)

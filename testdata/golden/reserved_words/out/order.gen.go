@@ -163,6 +163,7 @@ var updateOrder = &runtime.Update{
 	Cols:     []string{`"user"`, `"group"`, `"limit"`},
 	Tail:     "\nWHERE \"type\" = $1 AND \"func\" = $2\nRETURNING \"type\", \"func\", \"user\", \"group\", \"limit\"",
 	Nullable: 1 << 0,
+	Op:       &runtime.Op{Name: "order.Update", Table: "order", Errs: errs, Validate: true, Params: []string{"type", "func", "user", "user", "group", "limit"}},
 }
 
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
@@ -173,11 +174,8 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // type_ and func_ and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u OrderUpdate) (Order, error) {
-	if err := u.Validate(); err != nil {
-		return Order{}, wrapErr(err, "order.Update", "order")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrder, &type_, runtime.Arg, &u, argsOrderUpdate, scanOrder, func_)
-	return *v, wrapParamsErr(err, "order.Update", "order", []string{"type", "func", "user", "user", "group", "limit"})
+	return *v, err
 }
 
 var opOrderDelete = &runtime.Op{Name: "order.Delete", Table: "order", Errs: errs, SQL: `-- name: order.Delete
@@ -233,10 +231,9 @@ SET "user" = EXCLUDED."user",
     "limit" = CASE WHEN $5::bigint IS NULL THEN "order"."limit" ELSE EXCLUDED."limit" END
 RETURNING "type", "func", "user", "group", "limit"`}
 
-// UpsertByTypeAndFunc inserts n into table order or, when a row with the same
-// (type, func) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first.
+// UpsertByTypeAndFunc inserts n into table order or updates the row with the same
+// (type, func) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opOrderUpsertByTypeAndFunc, &n, argsNewOrder, scanOrder)
 	return *v, err
@@ -256,9 +253,8 @@ WHERE "type" = $1 AND "func" = $2
 LIMIT 1`}
 
 // CreateIfAbsentByTypeAndFunc inserts n into table order unless a row with the
-// same (type, func) exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same (type, func) exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder) (Order, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrderCreateIfAbsentByTypeAndFunc, &n, argsNewOrder, scanOrder)
 	return *v, created, err

@@ -169,6 +169,7 @@ var updateUser = &runtime.Update{
 	Cols:     []string{`"select"`, `"from"`, `"type"`, `"default"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"select\", \"from\", \"type\", \"default\"",
 	Nullable: 1 << 1,
+	Op:       &runtime.Op{Name: "user.Update", Table: "user", Errs: errs, Validate: true, Params: []string{"id", "select", "from", "from", "type", "default"}},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {
@@ -178,11 +179,8 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table user with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id int32, u UserUpdate) (User, error) {
-	if err := u.Validate(); err != nil {
-		return User{}, wrapErr(err, "user.Update", "user")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUser, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
-	return *v, wrapParamsErr(err, "user.Update", "user", []string{"id", "select", "from", "from", "type", "default"})
+	return *v, err
 }
 
 var opUserDelete = &runtime.Op{Name: "user.Delete", Table: "user", Errs: errs, SQL: `-- name: user.Delete
@@ -238,9 +236,8 @@ FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]::"select"[], $5::b
 ORDER BY "u"."ord"
 RETURNING "id", "select", "from", "type", "default"`}
 
-// CreateManyReturning inserts rows into table user in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table user in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	return runtime.InsertManyOp(ctx, r.db, opUserCreateManyReturning, rows, argsNewUser, scanUser)
 }
@@ -255,10 +252,9 @@ SET "select" = EXCLUDED."select",
     "default" = CASE WHEN $5::boolean IS NULL THEN "user"."default" ELSE EXCLUDED."default" END
 RETURNING "id", "select", "from", "type", "default"`}
 
-// UpsertByID inserts n into table user or, when a row with the same id exists,
-// updates it from n (every column but the key's and the primary key's; an unset
-// optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByID inserts n into table user or updates the row with the same id from n
+// (docs/spec.md tells which columns it keeps), in one statement, and returns the
+// row as stored. It validates n first.
 func (r *UserRepo) UpsertByID(ctx context.Context, n NewUser) (User, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opUserUpsertByID, &n, argsNewUser, scanUser)
 	return *v, err
@@ -278,9 +274,8 @@ WHERE "id" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByID inserts n into table user unless a row with the same id
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUserCreateIfAbsentByID, &n, argsNewUser, scanUser)
 	return *v, created, err

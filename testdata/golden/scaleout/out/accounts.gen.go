@@ -201,6 +201,7 @@ var updateAccounts = &runtime.Update{
 	Casts:  []string{``, ``, ``, ``, `::text[]::"currency"[]`, ``},
 	Stamps: ",\n    \"updated_at\" = now()",
 	Tail:   "\nWHERE \"id\" = $1\nRETURNING \"id\", \"owner\", \"currency\", \"balance\", \"tags\", \"flags\"::text[], \"meta\", \"created_at\", \"updated_at\"",
+	Op:     &runtime.Op{Name: "accounts.Update", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"}},
 }
 
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
@@ -211,11 +212,8 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, u AccountUpdate) (Account, error) {
-	if err := u.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Update", "accounts")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
+	return *v, err
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete

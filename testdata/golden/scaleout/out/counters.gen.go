@@ -140,6 +140,7 @@ var updateCounters = &runtime.Update{
 	Head: "UPDATE \"counters\"\nSET ",
 	Cols: []string{`"n"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"n\"",
+	Op:   &runtime.Op{Name: "counters.Update", Table: "counters", Errs: errs, Params: []string{"id", "n"}},
 }
 
 func argsCounterUpdate(u *CounterUpdate, d []any) []any {
@@ -150,7 +151,7 @@ func argsCounterUpdate(u *CounterUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *CounterRepo) Update(ctx context.Context, id int32, u CounterUpdate) (Counter, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, &id, runtime.Arg, &u, argsCounterUpdate, scanCounter)
-	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"id", "n"})
+	return *v, err
 }
 
 var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
@@ -205,8 +206,8 @@ FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord
 ORDER BY "u"."ord"
 RETURNING "id", "n"`}
 
-// CreateManyReturning inserts rows into table counters in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table counters in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCountersCreateManyReturning, rows, argsNewCounter, scanCounter)
 }
@@ -218,10 +219,9 @@ ON CONFLICT ("id") DO UPDATE
 SET "n" = CASE WHEN $2::bigint IS NULL THEN "counters"."n" ELSE EXCLUDED."n" END
 RETURNING "id", "n"`}
 
-// UpsertByID inserts n into table counters or, when a row with the same id exists,
-// updates it from n (every column but the key's and the primary key's; an unset
-// optional field keeps its value), in one statement, and returns the row as
-// stored.
+// UpsertByID inserts n into table counters or updates the row with the same id
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored.
 func (r *CounterRepo) UpsertByID(ctx context.Context, n NewCounter) (Counter, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opCountersUpsertByID, &n, argsNewCounter, scanCounter)
 	return *v, err
@@ -241,9 +241,8 @@ WHERE "id" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByID inserts n into table counters unless a row with the same id
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started).
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent).
 func (r *CounterRepo) CreateIfAbsentByID(ctx context.Context, n NewCounter) (Counter, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByID, &n, argsNewCounter, scanCounter)
 	return *v, created, err

@@ -163,6 +163,7 @@ var updateCurrencies = &runtime.Update{
 	Head: "UPDATE \"currencies\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\"::text, \"name\"",
+	Op:   &runtime.Op{Name: "currencies.Update", Table: "currencies", Errs: errs, Validate: true, Params: []string{"code", "name"}},
 }
 
 func argsCurrencyUpdate(u *CurrencyUpdate, d []any) []any {
@@ -172,11 +173,8 @@ func argsCurrencyUpdate(u *CurrencyUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table currencies with the given
 // code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CurrencyRepo) Update(ctx context.Context, code string, u CurrencyUpdate) (Currency, error) {
-	if err := u.Validate(); err != nil {
-		return Currency{}, wrapErr(err, "currencies.Update", "currencies")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCurrencies, &code, runtime.Arg, &u, argsCurrencyUpdate, scanCurrency)
-	return *v, wrapParamsErr(err, "currencies.Update", "currencies", []string{"code", "name"})
+	return *v, err
 }
 
 var opCurrenciesDelete = &runtime.Op{Name: "currencies.Delete", Table: "currencies", Errs: errs, SQL: `-- name: currencies.Delete
@@ -231,9 +229,8 @@ FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "code"::text, "name"`}
 
-// CreateManyReturning inserts rows into table currencies in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table currencies in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CurrencyRepo) CreateManyReturning(ctx context.Context, rows []NewCurrency) ([]Currency, error) {
 	return runtime.InsertManyOp(ctx, r.db, opCurrenciesCreateManyReturning, rows, argsNewCurrency, scanCurrency)
 }
@@ -245,10 +242,9 @@ ON CONFLICT ("code") DO UPDATE
 SET "name" = EXCLUDED."name"
 RETURNING "code"::text, "name"`}
 
-// UpsertByCode inserts n into table currencies or, when a row with the same code
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByCode inserts n into table currencies or updates the row with the same
+// code from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CurrencyRepo) UpsertByCode(ctx context.Context, n NewCurrency) (Currency, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opCurrenciesUpsertByCode, &n, argsNewCurrency, scanCurrency)
 	return *v, err
@@ -268,9 +264,8 @@ WHERE "code" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table currencies unless a row with the same
-// code exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// code exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CurrencyRepo) CreateIfAbsentByCode(ctx context.Context, n NewCurrency) (Currency, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCurrenciesCreateIfAbsentByCode, &n, argsNewCurrency, scanCurrency)
 	return *v, created, err

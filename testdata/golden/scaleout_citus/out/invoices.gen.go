@@ -237,6 +237,7 @@ RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "up
 
 var updateInvoices = &runtime.Update{
 	Fallback: sqlInvoicesUpdate, Keys: 2,
+	Op: &runtime.Op{Name: "invoices.Update", Table: "invoices", Errs: errs, Params: []string{"org_id", "id", "currency", "total", "status"}},
 }
 
 func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
@@ -256,7 +257,7 @@ func (r *InvoiceRepo) Update(ctx context.Context, orgID uuid.UUID, id int64, u I
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateInvoices, &orgID, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice, id, tenant)
-	return *v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"org_id", "id", "currency", "total", "status"})
+	return *v, err
 }
 
 var opInvoicesDelete = &runtime.Op{Name: "invoices.Delete", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Delete
@@ -320,9 +321,8 @@ FROM unnest($1::bpchar[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "u
 ORDER BY "u"."ord"
 RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table invoices in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table invoices in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.CreateManyReturning", "invoices")
 	if err != nil {

@@ -162,6 +162,7 @@ var updateOrgs = &runtime.Update{
 	Head: "UPDATE \"orgs\"\nSET ",
 	Cols: []string{`"name"`, `"tier"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"tier\"",
+	Op:   &runtime.Op{Name: "orgs.Update", Table: "orgs", Errs: errs, Validate: true, Params: []string{"id", "name", "tier"}},
 }
 
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
@@ -171,11 +172,8 @@ func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
-	if err := u.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.Update", "orgs")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
-	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name", "tier"})
+	return *v, err
 }
 
 var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
@@ -231,9 +229,8 @@ FROM unnest($1::uuid[], $2::text[], $3::text[]::"tier"[]) WITH ORDINALITY AS "u"
 ORDER BY "u"."ord"
 RETURNING "id", "name", "tier"`}
 
-// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orgs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	return runtime.InsertManyOp(ctx, r.db, opOrgsCreateManyReturning, rows, argsNewOrg, scanOrg)
 }

@@ -169,6 +169,7 @@ var updatePrices = &runtime.Update{
 	Head: "UPDATE \"prices\"\nSET ",
 	Cols: []string{`"currency"`, `"price"`},
 	Tail: "\nWHERE \"tier\" = $1\nRETURNING \"tier\", \"currency\"::text, \"price\"",
+	Op:   &runtime.Op{Name: "prices.Update", Table: "prices", Errs: errs, Validate: true, Params: []string{"tier", "currency", "price"}},
 }
 
 func argsPriceUpdate(u *PriceUpdate, d []any) []any {
@@ -178,11 +179,8 @@ func argsPriceUpdate(u *PriceUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table prices with the given
 // tier and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PriceRepo) Update(ctx context.Context, tier Tier, u PriceUpdate) (Price, error) {
-	if err := u.Validate(); err != nil {
-		return Price{}, wrapErr(err, "prices.Update", "prices")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePrices, &tier, runtime.Arg, &u, argsPriceUpdate, scanPrice)
-	return *v, wrapParamsErr(err, "prices.Update", "prices", []string{"tier", "currency", "price"})
+	return *v, err
 }
 
 var opPricesDelete = &runtime.Op{Name: "prices.Delete", Table: "prices", Errs: errs, SQL: `-- name: prices.Delete
@@ -237,9 +235,8 @@ FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINA
 ORDER BY "u"."ord"
 RETURNING "tier", "currency"::text, "price"`}
 
-// CreateManyReturning inserts rows into table prices in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table prices in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PriceRepo) CreateManyReturning(ctx context.Context, rows []NewPrice) ([]Price, error) {
 	return runtime.InsertManyOp(ctx, r.db, opPricesCreateManyReturning, rows, argsNewPrice, scanPrice)
 }
@@ -252,10 +249,9 @@ SET "currency" = EXCLUDED."currency",
     "price" = EXCLUDED."price"
 RETURNING "tier", "currency"::text, "price"`}
 
-// UpsertByTier inserts n into table prices or, when a row with the same tier
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByTier inserts n into table prices or updates the row with the same tier
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *PriceRepo) UpsertByTier(ctx context.Context, n NewPrice) (Price, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opPricesUpsertByTier, &n, argsNewPrice, scanPrice)
 	return *v, err
@@ -275,9 +271,8 @@ WHERE "tier" = $1
 LIMIT 1`}
 
 // CreateIfAbsentByTier inserts n into table prices unless a row with the same tier
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PriceRepo) CreateIfAbsentByTier(ctx context.Context, n NewPrice) (Price, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPricesCreateIfAbsentByTier, &n, argsNewPrice, scanPrice)
 	return *v, created, err

@@ -214,6 +214,7 @@ RETURNING "org_id", "id", "email", "created_at", "updated_at"`
 
 var updateUsers = &runtime.Update{
 	Fallback: sqlUsersUpdate, Keys: 2,
+	Op: &runtime.Op{Name: "users.Update", Table: "users", Errs: errs, Params: []string{"org_id", "id", "email"}},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {
@@ -233,7 +234,7 @@ func (r *UserRepo) Update(ctx context.Context, orgID uuid.UUID, id uuid.UUID, u 
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateUsers, &orgID, runtime.Arg, &u, argsUserUpdate, scanUser, id, tenant)
-	return *v, wrapParamsErr(err, "users.Update", "users", []string{"org_id", "id", "email"})
+	return *v, err
 }
 
 var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
@@ -297,9 +298,8 @@ FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "org_id", "id", "email", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table users in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table users in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateManyReturning", "users")
 	if err != nil {
@@ -317,12 +317,12 @@ SET "updated_at" = now()
 WHERE "users"."org_id" = $3
 RETURNING "org_id", "id", "email", "created_at", "updated_at"`
 
-// UpsertByOrgIDAndEmail inserts n into table users or, when a row with the same
-// (org_id, email) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first. It sets updated_at to the
-// transaction's time. A row in the way that the caller cannot see (another
-// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// UpsertByOrgIDAndEmail inserts n into table users or updates the row with the
+// same (org_id, email) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first. It sets
+// updated_at to the transaction's time. A row in the way that the caller cannot
+// see (another tenant's, or soft-deleted) is not updated: the error has kind
+// Conflict.
 func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
@@ -354,9 +354,8 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndEmail inserts n into table users unless a row with the
 // same (org_id, email) exists, and returns the new row and true, or the existing
-// row, unchanged, and false, in one statement (run again, up to three times, when
-// the row in the way was committed after it started). It validates n first. When
-// the row in the way is one the caller cannot see (another tenant's, or
+// one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// When the row in the way is one the caller cannot see (another tenant's, or
 // soft-deleted), the error has kind Conflict.
 func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {

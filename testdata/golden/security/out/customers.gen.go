@@ -226,6 +226,7 @@ RETURNING "id", "org_id", "email", "external_ref"`
 var updateCustomers = &runtime.Update{
 	Fallback: sqlCustomersUpdate, Keys: 1,
 	Nullable: 1 << 1,
+	Op:       &runtime.Op{Name: "customers.Update", Table: "customers", Errs: errs, Params: []string{"id", "email", "external_ref", "external_ref"}},
 }
 
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
@@ -244,7 +245,7 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
-	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "email", "external_ref", "external_ref"})
+	return *v, err
 }
 
 var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete
@@ -326,9 +327,8 @@ FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "email", "external_ref"`}
 
-// CreateManyReturning inserts rows into table customers in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table customers in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateManyReturning", "customers")
 	if err != nil {
@@ -346,12 +346,11 @@ SET "external_ref" = EXCLUDED."external_ref"
 WHERE "customers"."org_id" = $4
 RETURNING "id", "org_id", "email", "external_ref"`
 
-// UpsertByEmail inserts n into table customers or, when a row with the same
-// (org_id, email) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict.
+// UpsertByEmail inserts n into table customers or updates the row with the same
+// (org_id, email) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first. A row in the way
+// that the caller cannot see (another tenant's, or soft-deleted) is not updated:
+// the error has kind Conflict.
 func (r *CustomerRepo) UpsertByEmail(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.UpsertByEmail", "customers")
@@ -382,11 +381,10 @@ WHERE "org_id" = $4 AND "email" = $2
 LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table customers unless a row with the same
-// (org_id, email) exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first. When the
-// row in the way is one the caller cannot see (another tenant's, or soft-deleted),
-// the error has kind Conflict.
+// (org_id, email) exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first. When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *CustomerRepo) CreateIfAbsentByEmail(ctx context.Context, n NewCustomer) (Customer, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, false, wrapErr(err, "customers.CreateIfAbsentByEmail", "customers")
@@ -411,12 +409,11 @@ SET "email" = EXCLUDED."email"
 WHERE "customers"."org_id" = $4
 RETURNING "id", "org_id", "email", "external_ref"`
 
-// UpsertByExternalRef inserts n into table customers or, when a row with the same
-// external_ref exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict.
+// UpsertByExternalRef inserts n into table customers or updates the row with the
+// same external_ref from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first. A row in the way
+// that the caller cannot see (another tenant's, or soft-deleted) is not updated:
+// the error has kind Conflict.
 func (r *CustomerRepo) UpsertByExternalRef(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.UpsertByExternalRef", "customers")
@@ -447,11 +444,10 @@ WHERE "external_ref" = $3 AND "org_id" = $4
 LIMIT 1`
 
 // CreateIfAbsentByExternalRef inserts n into table customers unless a row with the
-// same external_ref exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first. When the
-// row in the way is one the caller cannot see (another tenant's, or soft-deleted),
-// the error has kind Conflict.
+// same external_ref exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first. When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *CustomerRepo) CreateIfAbsentByExternalRef(ctx context.Context, n NewCustomer) (Customer, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, false, wrapErr(err, "customers.CreateIfAbsentByExternalRef", "customers")

@@ -197,6 +197,7 @@ RETURNING "id", "org_id", "customer_id", "title"`
 
 var updateDeals = &runtime.Update{
 	Fallback: sqlDealsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "deals.Update", Table: "deals", Errs: errs, Params: []string{"id", "customer_id", "title"}},
 }
 
 func argsDealUpdate(u *DealUpdate, d []any) []any {
@@ -215,7 +216,7 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, u DealUpdate) (Deal
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal, tenant)
-	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title"})
+	return *v, err
 }
 
 var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete
@@ -297,9 +298,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "customer_id", "title"`}
 
-// CreateManyReturning inserts rows into table deals in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table deals in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.CreateManyReturning", "deals")
 	if err != nil {

@@ -189,6 +189,7 @@ RETURNING "id", "org_id", "what"`
 
 var updateEvents = &runtime.Update{
 	Fallback: sqlEventsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "events.Update", Table: "events", Errs: errs, Params: []string{"id", "what"}},
 }
 
 func argsEventUpdate(u *EventUpdate, d []any) []any {
@@ -207,7 +208,7 @@ func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event,
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent, tenant)
-	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "what"})
+	return *v, err
 }
 
 var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
@@ -289,9 +290,8 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "what"`}
 
-// CreateManyReturning inserts rows into table events in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table events in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([]Event, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.CreateManyReturning", "events")
 	if err != nil {

@@ -203,6 +203,7 @@ RETURNING "id", "org_id", "customer_id", "deal_id", "body"`
 var updateNotes = &runtime.Update{
 	Fallback: sqlNotesUpdate, Keys: 1,
 	Nullable: 1 << 1,
+	Op:       &runtime.Op{Name: "notes.Update", Table: "notes", Errs: errs, Params: []string{"id", "customer_id", "deal_id", "deal_id", "body"}},
 }
 
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {
@@ -221,7 +222,7 @@ func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote, tenant)
-	return *v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "customer_id", "deal_id", "deal_id", "body"})
+	return *v, err
 }
 
 var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
@@ -303,9 +304,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) WITH ORDINALITY AS "
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "customer_id", "deal_id", "body"`}
 
-// CreateManyReturning inserts rows into table notes in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table notes in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.CreateManyReturning", "notes")
 	if err != nil {

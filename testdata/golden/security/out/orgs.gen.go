@@ -206,6 +206,7 @@ RETURNING "id", "slug"`
 
 var updateOrgs = &runtime.Update{
 	Fallback: sqlOrgsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "orgs.Update", Table: "orgs", Errs: errs, Params: []string{"id", "slug"}},
 }
 
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
@@ -224,7 +225,7 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg, tenant)
-	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "slug"})
+	return *v, err
 }
 
 var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
@@ -306,9 +307,8 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "slug"`}
 
-// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orgs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateManyReturning", "orgs")
 	if err != nil {
@@ -326,11 +326,11 @@ SET "slug" = EXCLUDED."slug"
 WHERE "orgs"."id" = $2
 RETURNING "id", "slug"`
 
-// UpsertBySlug inserts n into table orgs or, when a row with the same slug exists,
-// updates it from n (every column but the key's and the primary key's; an unset
-// optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. A row in the way that the caller cannot see
-// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// UpsertBySlug inserts n into table orgs or updates the row with the same slug
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict.
 func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.UpsertBySlug", "orgs")
@@ -361,11 +361,10 @@ WHERE "slug" = $1 AND "id" = $2
 LIMIT 1`
 
 // CreateIfAbsentBySlug inserts n into table orgs unless a row with the same slug
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first. When the row in the way
-// is one the caller cannot see (another tenant's, or soft-deleted), the error has
-// kind Conflict.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first. When the row in the
+// way is one the caller cannot see (another tenant's, or soft-deleted), the error
+// has kind Conflict.
 func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")

@@ -195,6 +195,7 @@ RETURNING "id", "org_id", "name"`
 
 var updateTags = &runtime.Update{
 	Fallback: sqlTagsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "tags.Update", Table: "tags", Errs: errs, Params: []string{"id", "name"}},
 }
 
 func argsTagUpdate(u *TagUpdate, d []any) []any {
@@ -213,7 +214,7 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
-	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
+	return *v, err
 }
 
 var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
@@ -295,9 +296,8 @@ FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "name"`}
 
-// CreateManyReturning inserts rows into table tags in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table tags in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyReturning", "tags")
 	if err != nil {
@@ -315,12 +315,11 @@ SET "org_id" = EXCLUDED."org_id"
 WHERE "tags"."org_id" = $3
 RETURNING "id", "org_id", "name"`
 
-// UpsertByName inserts n into table tags or, when a row with the same (org_id,
-// name) exists, updates it from n (every column but the key's and the primary
-// key's; an unset optional field keeps its value), in one statement, and returns
-// the row as stored. It validates n first. A row in the way that the caller cannot
-// see (another tenant's, or soft-deleted) is not updated: the error has kind
-// Conflict.
+// UpsertByName inserts n into table tags or updates the row with the same (org_id,
+// name) from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict.
 func (r *TagRepo) UpsertByName(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.UpsertByName", "tags")
@@ -351,11 +350,10 @@ WHERE "org_id" = $3 AND "name" = $2
 LIMIT 1`
 
 // CreateIfAbsentByName inserts n into table tags unless a row with the same
-// (org_id, name) exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first. When the
-// row in the way is one the caller cannot see (another tenant's, or soft-deleted),
-// the error has kind Conflict.
+// (org_id, name) exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first. When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByName(ctx context.Context, n NewTag) (Tag, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, false, wrapErr(err, "tags.CreateIfAbsentByName", "tags")

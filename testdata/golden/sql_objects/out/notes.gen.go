@@ -171,6 +171,7 @@ var updateNotes = &runtime.Update{
 	Cols:     []string{`"title"`, `"body"`, `"search"`, `"created_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"title\", \"body\", \"search\", \"created_at\"",
 	Nullable: 1 << 2,
+	Op:       &runtime.Op{Name: "notes.Update", Table: "notes", Errs: errs, Validate: true, Params: []string{"id", "title", "body", "search", "search", "created_at"}},
 }
 
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {
@@ -180,11 +181,8 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table notes with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
-	if err := u.Validate(); err != nil {
-		return Note{}, wrapErr(err, "notes.Update", "notes")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote)
-	return *v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "title", "body", "search", "search", "created_at"})
+	return *v, err
 }
 
 var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
@@ -240,9 +238,8 @@ FROM unnest($1::text[], $2::text[], $3::tsvector[], $4::timestamptz[]) WITH ORDI
 ORDER BY "u"."ord"
 RETURNING "id", "title", "body", "search", "created_at"`}
 
-// CreateManyReturning inserts rows into table notes in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table notes in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
 	return runtime.InsertManyOp(ctx, r.db, opNotesCreateManyReturning, rows, argsNewNote, scanNote)
 }

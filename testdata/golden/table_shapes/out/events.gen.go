@@ -164,6 +164,7 @@ var updateEvents = &runtime.Update{
 	Head: "UPDATE \"events\"\nSET ",
 	Cols: []string{`"kind"`, `"payload"`},
 	Tail: "\nWHERE \"id\" = $1 AND \"occurred_at\" = $2\nRETURNING \"id\", \"occurred_at\", \"kind\", \"payload\"",
+	Op:   &runtime.Op{Name: "events.Update", Table: "events", Errs: errs, Validate: true, Params: []string{"id", "occurred_at", "kind", "payload"}},
 }
 
 func argsEventUpdate(u *EventUpdate, d []any) []any {
@@ -174,11 +175,8 @@ func argsEventUpdate(u *EventUpdate, d []any) []any {
 // and occurredAt and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *EventRepo) Update(ctx context.Context, id int64, occurredAt time.Time, u EventUpdate) (Event, error) {
-	if err := u.Validate(); err != nil {
-		return Event{}, wrapErr(err, "events.Update", "events")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent, occurredAt)
-	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "occurred_at", "kind", "payload"})
+	return *v, err
 }
 
 var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
@@ -221,9 +219,8 @@ FROM unnest($1::timestamptz[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS "u"("
 ORDER BY "u"."ord"
 RETURNING "id", "occurred_at", "kind", "payload"`}
 
-// CreateManyReturning inserts rows into table events in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table events in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([]Event, error) {
 	return runtime.InsertManyOp(ctx, r.db, opEventsCreateManyReturning, rows, argsNewEvent, scanEvent)
 }

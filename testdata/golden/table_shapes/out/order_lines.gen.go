@@ -167,6 +167,7 @@ var updateOrderLines = &runtime.Update{
 	Head: "UPDATE \"order_lines\"\nSET ",
 	Cols: []string{`"sku"`, `"quantity"`, `"unit_price"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"quantity\", \"unit_price\", \"total\", \"sku_lower\"",
+	Op:   &runtime.Op{Name: "order_lines.Update", Table: "order_lines", Errs: errs, Validate: true, Params: []string{"id", "sku", "quantity", "unit_price"}},
 }
 
 func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
@@ -176,11 +177,8 @@ func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table order_lines with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate) (OrderLine, error) {
-	if err := u.Validate(); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, &id, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine)
-	return *v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "sku", "quantity", "unit_price"})
+	return *v, err
 }
 
 var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete
@@ -235,9 +233,8 @@ FROM unnest($1::text[], $2::integer[], $3::numeric(12,2)[]) WITH ORDINALITY AS "
 ORDER BY "u"."ord"
 RETURNING "id", "sku", "quantity", "unit_price", "total", "sku_lower"`}
 
-// CreateManyReturning inserts rows into table order_lines in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table order_lines in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
 	return runtime.InsertManyOp(ctx, r.db, opOrderLinesCreateManyReturning, rows, argsNewOrderLine, scanOrderLine)
 }

@@ -136,9 +136,8 @@ FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[]) WITH ORDINA
 ORDER BY "u"."ord"
 RETURNING "path", "viewed_at", "referrer", "line_id"`}
 
-// CreateManyReturning inserts rows into table page_views in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table page_views in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PageViewRepo) CreateManyReturning(ctx context.Context, rows []NewPageView) ([]PageView, error) {
 	return runtime.InsertManyOp(ctx, r.db, opPageViewsCreateManyReturning, rows, argsNewPageView, scanPageView)
 }

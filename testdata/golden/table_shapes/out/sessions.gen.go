@@ -138,6 +138,7 @@ var updateSessions = &runtime.Update{
 	Head: "UPDATE \"sessions\"\nSET ",
 	Cols: []string{`"user_id"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\"",
+	Op:   &runtime.Op{Name: "sessions.Update", Table: "sessions", Errs: errs, Params: []string{"id", "user_id"}},
 }
 
 func argsSessionUpdate(u *SessionUpdate, d []any) []any {
@@ -148,7 +149,7 @@ func argsSessionUpdate(u *SessionUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate) (Session, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateSessions, &id, runtime.Arg, &u, argsSessionUpdate, scanSession)
-	return *v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id"})
+	return *v, err
 }
 
 var opSessionsDelete = &runtime.Op{Name: "sessions.Delete", Table: "sessions", Errs: errs, SQL: `-- name: sessions.Delete
@@ -203,8 +204,8 @@ FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "user_id"`}
 
-// CreateManyReturning inserts rows into table sessions in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table sessions in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession) ([]Session, error) {
 	return runtime.InsertManyOp(ctx, r.db, opSessionsCreateManyReturning, rows, argsNewSession, scanSession)
 }

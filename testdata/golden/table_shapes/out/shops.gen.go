@@ -149,6 +149,7 @@ var updateShops = &runtime.Update{
 	Head: "UPDATE \"shops\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"region\" = $1 AND \"code\" = $2\nRETURNING \"region\", \"code\", \"name\"",
+	Op:   &runtime.Op{Name: "shops.Update", Table: "shops", Errs: errs, Validate: true, Params: []string{"region", "code", "name"}},
 }
 
 func argsShopUpdate(u *ShopUpdate, d []any) []any {
@@ -159,11 +160,8 @@ func argsShopUpdate(u *ShopUpdate, d []any) []any {
 // region and code and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *ShopRepo) Update(ctx context.Context, region string, code string, u ShopUpdate) (Shop, error) {
-	if err := u.Validate(); err != nil {
-		return Shop{}, wrapErr(err, "shops.Update", "shops")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateShops, &region, runtime.Arg, &u, argsShopUpdate, scanShop, code)
-	return *v, wrapParamsErr(err, "shops.Update", "shops", []string{"region", "code", "name"})
+	return *v, err
 }
 
 var opShopsDelete = &runtime.Op{Name: "shops.Delete", Table: "shops", Errs: errs, SQL: `-- name: shops.Delete
@@ -205,9 +203,8 @@ FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "region", "code", "name"`}
 
-// CreateManyReturning inserts rows into table shops in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table shops in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]Shop, error) {
 	return runtime.InsertManyOp(ctx, r.db, opShopsCreateManyReturning, rows, argsNewShop, scanShop)
 }
@@ -219,10 +216,9 @@ ON CONFLICT ("region", "code") DO UPDATE
 SET "name" = EXCLUDED."name"
 RETURNING "region", "code", "name"`}
 
-// UpsertByRegionAndCode inserts n into table shops or, when a row with the same
-// (region, code) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first.
+// UpsertByRegionAndCode inserts n into table shops or updates the row with the
+// same (region, code) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *ShopRepo) UpsertByRegionAndCode(ctx context.Context, n NewShop) (Shop, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opShopsUpsertByRegionAndCode, &n, argsNewShop, scanShop)
 	return *v, err
@@ -243,8 +239,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByRegionAndCode inserts n into table shops unless a row with the
 // same (region, code) exists, and returns the new row and true, or the existing
-// row, unchanged, and false, in one statement (run again, up to three times, when
-// the row in the way was committed after it started). It validates n first.
+// one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ShopRepo) CreateIfAbsentByRegionAndCode(ctx context.Context, n NewShop) (Shop, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShopsCreateIfAbsentByRegionAndCode, &n, argsNewShop, scanShop)
 	return *v, created, err

@@ -158,6 +158,7 @@ var updateNotes = &runtime.Update{
 	Cols:   []string{`"title"`, `"body"`},
 	Stamps: ",\n    \"updated_at\" = now()",
 	Tail:   "\nWHERE \"id\" = $1\nRETURNING \"id\", \"title\", \"body\", \"created_at\", \"updated_at\"",
+	Op:     &runtime.Op{Name: "notes.Update", Table: "notes", Errs: errs, Validate: true, Params: []string{"id", "title", "body"}},
 }
 
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {
@@ -168,11 +169,8 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note, error) {
-	if err := u.Validate(); err != nil {
-		return Note{}, wrapErr(err, "notes.Update", "notes")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote)
-	return *v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "title", "body"})
+	return *v, err
 }
 
 var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
@@ -228,9 +226,8 @@ FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "id", "title", "body", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table notes in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table notes in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
 	return runtime.InsertManyOp(ctx, r.db, opNotesCreateManyReturning, rows, argsNewNote, scanNote)
 }

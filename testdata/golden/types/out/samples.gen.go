@@ -326,6 +326,7 @@ var updateSamples = &runtime.Update{
 	Cols:  []string{`"uid"`, `"name"`, `"code"`, `"flag"`, `"active"`, `"small"`, `"medium"`, `"big"`, `"amount"`, `"ratio"`, `"score"`, `"precise"`, `"born_on"`, `"alarm"`, `"seen_at"`, `"happened_at"`, `"wait"`, `"doc"`, `"raw_doc"`, `"blob"`, `"addr"`, `"net"`, `"tags"`, `"counts"`, `"ids"`, `"prices"`, `"mood"`, `"moods"`},
 	Casts: []string{``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, `::text[]::"mood"[]`},
 	Tail:  "\nWHERE \"id\" = $1\nRETURNING \"id\", \"uid\", \"name\", \"code\", \"flag\"::text, \"active\", \"small\", \"medium\", \"big\", \"amount\", \"ratio\", \"score\", \"precise\", \"born_on\", \"alarm\", \"seen_at\", \"happened_at\", \"wait\", \"doc\", \"raw_doc\", \"blob\", \"addr\", \"net\", \"tags\", \"counts\", \"ids\", \"prices\", \"mood\", \"moods\"::text[]",
+	Op:    &runtime.Op{Name: "samples.Update", Table: "samples", Errs: errs, Validate: true, Params: []string{"id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"}},
 }
 
 func argsSampleUpdate(u *SampleUpdate, d []any) []any {
@@ -335,11 +336,8 @@ func argsSampleUpdate(u *SampleUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table samples with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SampleRepo) Update(ctx context.Context, id int64, u SampleUpdate) (Sample, error) {
-	if err := u.Validate(); err != nil {
-		return Sample{}, wrapErr(err, "samples.Update", "samples")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSamples, &id, runtime.Arg, &u, argsSampleUpdate, scanSample)
-	return *v, wrapParamsErr(err, "samples.Update", "samples", []string{"id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
+	return *v, err
 }
 
 var opSamplesDelete = &runtime.Op{Name: "samples.Delete", Table: "samples", Errs: errs, SQL: `-- name: samples.Delete

@@ -159,6 +159,7 @@ var updateBookings = &runtime.Update{
 	Cols:     []string{`"seats"`, `"ids"`, `"prices"`, `"days"`, `"wall"`, `"during"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"seats\", \"ids\", \"prices\", \"days\", \"wall\", \"during\"",
 	Nullable: 1<<1 | 1<<4,
+	Op:       &runtime.Op{Name: "bookings.Update", Table: "bookings", Errs: errs, Params: []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"}},
 }
 
 func argsBookingUpdate(u *BookingUpdate, d []any) []any {
@@ -169,7 +170,7 @@ func argsBookingUpdate(u *BookingUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *BookingRepo) Update(ctx context.Context, id int64, u BookingUpdate) (Booking, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateBookings, &id, runtime.Arg, &u, argsBookingUpdate, scanBooking)
-	return *v, wrapParamsErr(err, "bookings.Update", "bookings", []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"})
+	return *v, err
 }
 
 var opBookingsDelete = &runtime.Op{Name: "bookings.Delete", Table: "bookings", Errs: errs, SQL: `-- name: bookings.Delete
@@ -224,8 +225,8 @@ FROM unnest($1::int4range[], $2::int8range[], $3::numrange[], $4::daterange[], $
 ORDER BY "u"."ord"
 RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`}
 
-// CreateManyReturning inserts rows into table bookings in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table bookings in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *BookingRepo) CreateManyReturning(ctx context.Context, rows []NewBooking) ([]Booking, error) {
 	return runtime.InsertManyOp(ctx, r.db, opBookingsCreateManyReturning, rows, argsNewBooking, scanBooking)
 }

@@ -177,6 +177,7 @@ var updateFlatGadgets = &runtime.Update{
 	Cols:     []string{`"label"`, `"alias"`, `"mac"`, `"backup_mac"`, `"words"`, `"more_words"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\", \"alias\", \"mac\", \"backup_mac\", \"words\", \"more_words\"",
 	Nullable: 1<<1 | 1<<3 | 1<<5,
+	Op:       &runtime.Op{Name: "flat_gadgets.Update", Table: "flat_gadgets", Errs: errs, Validate: true, Params: []string{"id", "label", "alias", "alias", "mac", "backup_mac", "backup_mac", "words", "more_words", "more_words"}},
 }
 
 func argsFlatGadgetUpdate(u *FlatGadgetUpdate, d []any) []any {
@@ -186,11 +187,8 @@ func argsFlatGadgetUpdate(u *FlatGadgetUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table flat_gadgets with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *FlatGadgetRepo) Update(ctx context.Context, id int64, u FlatGadgetUpdate) (FlatGadget, error) {
-	if err := u.Validate(); err != nil {
-		return FlatGadget{}, wrapErr(err, "flat_gadgets.Update", "flat_gadgets")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateFlatGadgets, &id, runtime.Arg, &u, argsFlatGadgetUpdate, scanFlatGadget)
-	return *v, wrapParamsErr(err, "flat_gadgets.Update", "flat_gadgets", []string{"id", "label", "alias", "alias", "mac", "backup_mac", "backup_mac", "words", "more_words", "more_words"})
+	return *v, err
 }
 
 var opFlatGadgetsDelete = &runtime.Op{Name: "flat_gadgets.Delete", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.Delete
@@ -245,9 +243,8 @@ FROM unnest($1::citext[], $2::citext[], $3::macaddr[], $4::macaddr[], $5::tsvect
 ORDER BY "u"."ord"
 RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`}
 
-// CreateManyReturning inserts rows into table flat_gadgets in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table flat_gadgets in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *FlatGadgetRepo) CreateManyReturning(ctx context.Context, rows []NewFlatGadget) ([]FlatGadget, error) {
 	return runtime.InsertManyOp(ctx, r.db, opFlatGadgetsCreateManyReturning, rows, argsNewFlatGadget, scanFlatGadget)
 }

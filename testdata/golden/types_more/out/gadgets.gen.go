@@ -205,6 +205,7 @@ var updateGadgets = &runtime.Update{
 	Cols:     []string{`"label"`, `"alias"`, `"aliases"`, `"mac"`, `"backup_mac"`, `"macs"`, `"words"`, `"more_words"`, `"word_lists"`, `"seat_sets"`, `"periods"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\", \"alias\", \"aliases\", \"mac\", \"backup_mac\", \"macs\", \"words\", \"more_words\", \"word_lists\", \"seat_sets\", \"periods\"",
 	Nullable: 1<<1 | 1<<2 | 1<<4 | 1<<5 | 1<<7 | 1<<8 | 1<<9 | 1<<10,
+	Op:       &runtime.Op{Name: "gadgets.Update", Table: "gadgets", Errs: errs, Validate: true, Params: []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"}},
 }
 
 func argsGadgetUpdate(u *GadgetUpdate, d []any) []any {
@@ -214,11 +215,8 @@ func argsGadgetUpdate(u *GadgetUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table gadgets with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadget, error) {
-	if err := u.Validate(); err != nil {
-		return Gadget{}, wrapErr(err, "gadgets.Update", "gadgets")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateGadgets, &id, runtime.Arg, &u, argsGadgetUpdate, scanGadget)
-	return *v, wrapParamsErr(err, "gadgets.Update", "gadgets", []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"})
+	return *v, err
 }
 
 var opGadgetsDelete = &runtime.Op{Name: "gadgets.Delete", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.Delete
@@ -296,10 +294,9 @@ SET "alias" = EXCLUDED."alias",
     "periods" = EXCLUDED."periods"
 RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`}
 
-// UpsertByLabel inserts n into table gadgets or, when a row with the same label
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByLabel inserts n into table gadgets or updates the row with the same
+// label from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, error) {
 	v, err := runtime.QueryOneOp(ctx, r.db, opGadgetsUpsertByLabel, &n, argsNewGadget, scanGadget)
 	return *v, err
@@ -319,9 +316,8 @@ WHERE "label" = COALESCE($1::citext, 'Unnamed'::citext)
 LIMIT 1`}
 
 // CreateIfAbsentByLabel inserts n into table gadgets unless a row with the same
-// label exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// label exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Gadget, bool, error) {
 	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opGadgetsCreateIfAbsentByLabel, &n, argsNewGadget, scanGadget)
 	return *v, created, err

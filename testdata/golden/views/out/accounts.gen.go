@@ -164,6 +164,7 @@ var updateAccounts = &runtime.Update{
 	Head: "UPDATE \"accounts\"\nSET ",
 	Cols: []string{`"owner"`, `"currency"`, `"balance"`, `"closed"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"owner\", \"currency\", \"balance\", \"closed\"",
+	Op:   &runtime.Op{Name: "accounts.Update", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "owner", "currency", "balance", "closed"}},
 }
 
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
@@ -173,11 +174,8 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
-	if err := u.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Update", "accounts")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "closed"})
+	return *v, err
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -233,9 +231,8 @@ FROM unnest($1::text[], $2::text[]::"currency"[], $3::numeric(18,2)[], $4::boole
 ORDER BY "u"."ord"
 RETURNING "id", "owner", "currency", "balance", "closed"`}
 
-// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table accounts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	return runtime.InsertManyOp(ctx, r.db, opAccountsCreateManyReturning, rows, argsNewAccount, scanAccount)
 }
