@@ -223,7 +223,11 @@ func updateLiteral(t *testing.T, name string, lit *ast.CompositeLit, consts map[
 				case string:
 					s.Index(j).SetString(x)
 				case uint64:
-					s.Index(j).SetInt(int64(x))
+					if s.Index(j).Kind() == reflect.Uint64 {
+						s.Index(j).SetUint(x)
+					} else {
+						s.Index(j).SetInt(int64(x))
+					}
 				}
 			}
 			f.Set(s)

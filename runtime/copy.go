@@ -80,9 +80,15 @@ type Copier[P any] struct {
 	Columns []string
 	Args    func(P, []any) []any
 	// Unset returns the optional fields a row leaves unset, a bit per
-	// column (1<<i for Columns[i], the first 64 columns): exactly the
-	// values Args gives as nil. It is nil when no column is optional.
+	// column (1<<i for Columns[i]): exactly the values Args gives as nil.
+	// It is nil when no column is optional, and when an optional column
+	// comes after the 64th (see UnsetFromArgs).
 	Unset func(P) uint64
+	// UnsetFromArgs says that the rows are grouped by the values Args
+	// gives as nil, which are exactly the optional fields a row leaves
+	// unset: a table whose optional columns do not all fit Unset's 64
+	// bits. It costs one more call of Args per row.
+	UnsetFromArgs bool
 	// Validate checks a row before any SQL (a generated insert struct's
 	// Validate method); nil when rows need no check.
 	Validate func(P) error
@@ -154,6 +160,9 @@ func copyRows[P any](ctx context.Context, db DBTX, c *Copier[P], n int, at func(
 // they leave unset, returning the mask of unset columns of each group.
 // While every row is alike, s.group stays nil (every row in group 0).
 func groupRows[P any](c *Copier[P], s *copySource, at func(int) P) ([]uint64, error) {
+	if c.UnsetFromArgs {
+		return groupRowsByArgs(c, s, at)
+	}
 	if c.Validate == nil && c.Unset == nil {
 		return append(s.masks[:0], 0), nil
 	}
@@ -206,11 +215,75 @@ func groupRows[P any](c *Copier[P], s *copySource, at func(int) P) ([]uint64, er
 	return masks, nil
 }
 
+// groupRowsByArgs is groupRows for a Copier whose rows are grouped by the
+// values Args gives as nil (UnsetFromArgs): each group's unset columns
+// are a set of any width, kept in s.wide; the masks it returns are the
+// groups' indexes.
+func groupRowsByArgs[P any](c *Copier[P], s *copySource, at func(int) P) ([]uint64, error) {
+	var invalid validationErrors
+	words := (s.columns + 63) / 64
+	row := make([]uint64, words)
+	var buf []any
+	last := -1
+	for i := range s.n {
+		p := at(i)
+		if c.Validate != nil {
+			if err := c.Validate(p); err != nil {
+				invalid.add(i, err)
+			}
+		}
+		if len(s.wide) > maxCopyGroups {
+			continue // validating the rest, whose errors say more
+		}
+		clear(row)
+		buf = c.Args(p, buf[:0])
+		for j, v := range buf {
+			if v == nil {
+				row[j/64] |= 1 << (j % 64)
+			}
+		}
+		g := last
+		if g < 0 || !slices.Equal(s.wide[g], row) {
+			g = slices.IndexFunc(s.wide, func(w []uint64) bool { return slices.Equal(w, row) })
+		}
+		if g < 0 {
+			g = len(s.wide)
+			s.wide = append(s.wide, slices.Clone(row))
+			if g == maxCopyGroups {
+				continue
+			}
+		}
+		if g > 0 && s.group == nil {
+			s.group = make([]uint8, s.n) // rows before i are in group 0
+		}
+		if s.group != nil {
+			s.group[i] = uint8(g)
+		}
+		last = g
+	}
+	if err := invalid.err(); err != nil {
+		return nil, err
+	}
+	if len(s.wide) > maxCopyGroups {
+		return nil, fmt.Errorf("runtime: COPY into %s: the rows set more than %d combinations of optional fields; set them alike or use CreateManyReturning", c.Table, maxCopyGroups)
+	}
+	masks := s.masks[:0]
+	for g := range s.wide {
+		masks = append(masks, uint64(g))
+	}
+	return masks, nil
+}
+
 // copyGroup copies the rows of the group s is at. A group that sends no
 // column (every field optional and unset) cannot be a COPY, whose column
 // list must not be empty: it is one INSERT of as many rows of defaults.
 func copyGroup(ctx context.Context, db DBTX, table pgx.Identifier, columns []string, s *copySource) (int64, error) {
-	names := copyNames(columns, s.mask)
+	names := make([]string, 0, len(columns))
+	for j, name := range columns {
+		if !s.unset(j) {
+			names = append(names, name)
+		}
+	}
 	if len(names) > 0 {
 		return db.CopyFrom(ctx, table, names, s)
 	}
@@ -220,18 +293,6 @@ func copyGroup(ctx context.Context, db DBTX, table pgx.Identifier, columns []str
 	}
 	tag, err := db.Exec(ctx, "-- name: runtime.CopyDefaults\nINSERT INTO "+table.Sanitize()+" SELECT FROM generate_series(1, $1)", n)
 	return tag.RowsAffected(), err
-}
-
-// copyNames returns the columns a group of rows sends: those whose value is
-// not an unset optional field, by the mask of the ones that are.
-func copyNames(columns []string, unset uint64) []string {
-	out := make([]string, 0, len(columns))
-	for i, name := range columns {
-		if i >= 64 || unset&(1<<i) == 0 {
-			out = append(out, name)
-		}
-	}
-	return out
 }
 
 // copySource feeds the rows of one group to pgx's CopyFrom: it reads each
@@ -244,7 +305,8 @@ type copySource struct {
 	columns int                        // the number of values of a row
 	group   []uint8                    // the group of each row; nil when they are all in group 0
 	g       uint8
-	mask    uint64
+	mask    uint64     // the unset columns of group g, a bit per column; or non-zero when wide[g] has any
+	wide    [][]uint64 // the unset columns of each group, by words of 64 columns (Copier.UnsetFromArgs)
 	i       int
 	buf     []any     // Args' values of the current row
 	keep    []int     // the indexes in buf of the columns the group sends
@@ -253,18 +315,34 @@ type copySource struct {
 }
 
 // reset starts group g, whose rows leave unset the columns of mask.
+// With UnsetFromArgs, mask is g and s.wide[g] holds the unset columns.
 func (s *copySource) reset(g uint8, mask uint64) *copySource {
+	if s.wide != nil {
+		mask = 0
+		for _, w := range s.wide[g] {
+			mask |= w
+		}
+	}
 	s.g, s.mask, s.i = g, mask, -1
 	s.keep = s.keep[:0]
 	if mask != 0 {
 		for j := range s.columns {
-			if j >= 64 || mask&(1<<j) == 0 {
+			if !s.unset(j) {
 				s.keep = append(s.keep, j)
 			}
 		}
 		s.vals = slices.Grow(s.vals[:0], len(s.keep))[:len(s.keep)]
 	}
 	return s
+}
+
+// unset reports whether column j is an optional field the rows of the
+// current group leave unset.
+func (s *copySource) unset(j int) bool {
+	if s.wide != nil {
+		return s.wide[s.g][j/64]&(1<<(j%64)) != 0
+	}
+	return j < 64 && s.mask&(1<<j) != 0
 }
 
 // Next advances to the next row of the group.

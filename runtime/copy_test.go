@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,6 +277,81 @@ func TestCopierBasicValues(t *testing.T) {
 		"-3 1048576 1099511627776 1.5 t 1714979289.000000 s ns -7 9 false 1714982889.000000",
 		"0 0 0 0 f -62135596800.000000  - - - - -",
 	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("stored %q, want %q", got, want)
+	}
+}
+
+// wideRow is a row of a table of 70 integer columns of which c1 and c66
+// have defaults: c66 is past the 64 bits of a Copier's Unset.
+type wideRow struct {
+	C  [70]int64
+	C1 runtime.Opt[int64]
+	C6 runtime.Opt[int64]
+}
+
+// TestCopierUnsetFromArgs copies rows into a table whose optional
+// columns reach past the 64th (UnsetFromArgs): every unset field takes
+// its column's default, every set one is stored, whichever column it is.
+func TestCopierUnsetFromArgs(t *testing.T) {
+	ctx := testContext(t)
+	cols := make([]string, 70)
+	defs := make([]string, 70)
+	for i := range cols {
+		cols[i] = fmt.Sprintf("c%d", i)
+		defs[i] = cols[i] + " bigint NOT NULL"
+	}
+	defs[1] += " DEFAULT 7"
+	defs[66] += " DEFAULT 42"
+	db := openDB(t, runtime.Config{}, "CREATE TABLE copy_wide ("+strings.Join(defs, ", ")+")")
+	c := &runtime.Copier[*wideRow]{
+		Table:   "copy_wide",
+		Columns: cols,
+		Args: func(r *wideRow, d []any) []any {
+			for i := range r.C {
+				switch i {
+				case 1:
+					d = append(d, r.C1.Arg())
+				case 66:
+					d = append(d, r.C6.Arg())
+				default:
+					d = append(d, &r.C[i])
+				}
+			}
+			return d
+		},
+		UnsetFromArgs: true,
+	}
+	rows := make([]wideRow, 6)
+	for i := range rows {
+		rows[i].C[0] = int64(i)
+		rows[i].C[69] = int64(100 + i)
+		if i%2 == 1 {
+			rows[i].C6 = runtime.Set(int64(1000 + i))
+		}
+		if i%3 == 2 {
+			rows[i].C1 = runtime.Set(int64(-i))
+		}
+	}
+	if n, err := runtime.CopyRows(ctx, db, c, rows); err != nil || n != int64(len(rows)) {
+		t.Fatalf("CopyRows: %d, %v", n, err)
+	}
+	res, err := db.Query(ctx, `SELECT c0, c1, c66, c69 FROM copy_wide ORDER BY c0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for res.Next() {
+		var c0, c1, c66, c69 int64
+		if err := res.Scan(&c0, &c1, &c66, &c69); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprint(c0, c1, c66, c69))
+	}
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"0 7 42 100", "1 7 1001 101", "2 -2 42 102", "3 7 1003 103", "4 7 42 104", "5 -5 1005 105"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("stored %q, want %q", got, want)
 	}

@@ -55,7 +55,7 @@ type Update struct {
 	// whether it is set as well as its value. Sensitive has one for each
 	// sensitive column, whose placeholders the name line lists, as it
 	// lists SensitiveKeys, those of the key.
-	Nullable, Sensitive uint64
+	Nullable, Sensitive Bits
 	SensitiveKeys       []int
 
 	// Fallback, when set, is the only statement: Update has no parts but
@@ -73,6 +73,16 @@ type Update struct {
 	built        string
 	mu           sync.Mutex
 	variants     atomic.Pointer[map[uint64]string]
+}
+
+// Bits is a set of column positions, a bit per column: bit i%64 of
+// word i/64 for column i. A generated package declares one as a
+// composite literal (runtime.Bits{1<<2 | 1<<5}).
+type Bits []uint64
+
+// Has reports whether column i is in b.
+func (b Bits) Has(i int) bool {
+	return i/64 < len(b) && b[i/64]&(1<<(i%64)) != 0
 }
 
 // MaxUpdateVariants is the number of sets of columns a table's Update
@@ -127,7 +137,7 @@ func (q *Update) build(mask uint64) string {
 			continue
 		}
 		n++
-		if q.Sensitive&(1<<i) != 0 {
+		if q.Sensitive.Has(i) {
 			sens = append(sens, n)
 		}
 		items = append(items, col+" = $"+strconv.Itoa(n)+q.cast(i))
@@ -157,7 +167,7 @@ func (q *Update) fallbackSQL() string {
 		n := q.Keys
 		items := make([]string, len(q.Cols))
 		for i, col := range q.Cols {
-			if q.Nullable&(1<<i) != 0 {
+			if q.Nullable.Has(i) {
 				set := n + 1
 				n += 2
 				items[i] = col + " = CASE WHEN $" + strconv.Itoa(set) + "::boolean THEN $" + strconv.Itoa(n) + q.cast(i) + " ELSE " + col + " END"
@@ -165,7 +175,7 @@ func (q *Update) fallbackSQL() string {
 				n++
 				items[i] = col + " = COALESCE($" + strconv.Itoa(n) + q.cast(i) + ", " + col + ")"
 			}
-			if i < 64 && q.Sensitive&(1<<i) != 0 {
+			if q.Sensitive.Has(i) {
 				sens = append(sens, n)
 			}
 		}
@@ -256,7 +266,7 @@ func updateOne[PK, PU, PT any](ctx context.Context, db DBTX, q *Update, buf, val
 			if v != nil {
 				a = append(a, v)
 			}
-		case i < 64 && q.Nullable&(1<<i) != 0:
+		case q.Nullable.Has(i):
 			a = append(a, v != nil, v)
 		default:
 			a = append(a, v)
@@ -285,7 +295,7 @@ func (q *Update) fallbackPositions(mask uint64) []int {
 	}
 	n := q.Keys
 	for i := range q.Cols {
-		if i < 64 && q.Nullable&(1<<i) != 0 {
+		if q.Nullable.Has(i) {
 			n += 2
 		} else {
 			n++

@@ -196,7 +196,7 @@ var updateTransactions = &runtime.Update{
 	Head:     "UPDATE \"transactions\"\nSET ",
 	Cols:     []string{`"user_id"`, `"amount"`, `"currency"`, `"status"`, `"memo"`, `"created_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"amount\", \"currency\"::text, \"status\", \"memo\", \"created_at\"",
-	Nullable: 1 << 4,
+	Nullable: runtime.Bits{1 << 4},
 	Op:       &runtime.Op{Name: "transactions.Update", Table: "transactions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"}},
 }
 

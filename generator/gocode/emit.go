@@ -230,18 +230,25 @@ func strLit(s string) jen.Code {
 	return jen.Id("`" + s + "`")
 }
 
-// bitsLit renders a mask as 1<<i | 1<<j, or 0.
-func bitsLit(mask uint64) jen.Code {
-	var parts []string
-	for i := 0; i < 64; i++ {
-		if mask&(1<<i) != 0 {
-			parts = append(parts, "1<<"+strconv.Itoa(i))
+// bitsLit renders a set of column positions as a runtime.Bits literal,
+// a word per 64 columns: runtime.Bits{1<<i | 1<<j, 0, 1<<k}.
+func bitsLit(cols []int) jen.Code {
+	var words [][]string
+	for _, i := range cols {
+		for len(words) <= i/64 {
+			words = append(words, nil)
+		}
+		words[i/64] = append(words[i/64], "1<<"+strconv.Itoa(i%64))
+	}
+	lits := make([]jen.Code, len(words))
+	for k, parts := range words {
+		if len(parts) == 0 {
+			lits[k] = jen.Lit(0)
+		} else {
+			lits[k] = jen.Op(strings.Join(parts, " | "))
 		}
 	}
-	if len(parts) == 0 {
-		return jen.Lit(0)
-	}
-	return jen.Op(strings.Join(parts, " | "))
+	return jen.Qual(ir.PathRuntime, "Bits").Values(lits...)
 }
 
 // docComment joins a doc comment's first sentence and the spec's comment

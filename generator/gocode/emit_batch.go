@@ -82,7 +82,9 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 		args = jen.Func().Params(jen.Id("n").Op("*").Id(t.NewType), jen.Id("d").Index().Any()).Index().Any().Add(inline(jen.Return(appendArgs("n", vals))))
 	}
 	kv = append(kv, field("Args", args))
-	if unset := unsetMask(t); unset != nil {
+	if wideOptional(t) {
+		kv = append(kv, field("UnsetFromArgs", jen.True()))
+	} else if unset := unsetMask(t); unset != nil {
 		kv = append(kv, field("Unset", unset))
 	}
 	if t.Validates {
@@ -116,14 +118,27 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 	f.Line()
 }
 
+// wideOptional reports whether an optional field (a column with a
+// default) comes after the 64th insert column, past the bits of the
+// Copier's Unset: the runtime then finds the unset fields from Args
+// (runtime.Copier's UnsetFromArgs).
+func wideOptional(t *ir.Table) bool {
+	for i, c := range t.Insert {
+		if c.HasDefault && i >= 64 {
+			return true
+		}
+	}
+	return false
+}
+
 // unsetMask renders the Copier's Unset: the optional fields (those of
 // columns with defaults) a row leaves unset, a bit per column, as Args
-// gives them nil; nil when no column is optional. Columns past the 64th
-// have no bit.
+// gives them nil; nil when no column is optional. The caller has checked
+// that every optional column is among the first 64 (wideOptional).
 func unsetMask(t *ir.Table) jen.Code {
 	var bits *jen.Statement
 	for i, c := range t.Insert {
-		if c.HasDefault && i < 64 {
+		if c.HasDefault {
 			if bits == nil {
 				bits = jen.Null()
 			} else {

@@ -536,13 +536,13 @@ func genUpdateVars(f *jen.File, t *ir.Table) {
 		return
 	}
 	var kv []jen.Code
-	var nullable, sensitive uint64
+	var nullable, sensitive []int
 	for i, c := range t.Updatable {
-		if i < 64 && c.Nullable {
-			nullable |= 1 << i
+		if c.Nullable {
+			nullable = append(nullable, i)
 		}
-		if i < 64 && c.Sensitive {
-			sensitive |= 1 << i
+		if c.Sensitive {
+			sensitive = append(sensitive, i)
 		}
 	}
 	if p := t.SQL.UpdateParts; p != nil {
@@ -566,7 +566,7 @@ func genUpdateVars(f *jen.File, t *ir.Table) {
 			kv = append(kv, field("Stamps", jen.Lit(p.Stamps)))
 		}
 		kv = append(kv, field("Tail", jen.Lit(p.Tail)))
-		if sensitive != 0 {
+		if sensitive != nil {
 			kv = append(kv, field("Sensitive", bitsLit(sensitive)))
 		}
 		if len(p.SensitiveKeys) > 0 {
@@ -580,7 +580,7 @@ func genUpdateVars(f *jen.File, t *ir.Table) {
 		genStatement(f, t.SQL.Update)
 		kv = append(kv, jen.Custom(jen.Options{Separator: ", "}, field("Fallback", jen.Id(t.SQL.Update.Const)), field("Keys", jen.Lit(len(t.PK)))))
 	}
-	if nullable != 0 {
+	if nullable != nil {
 		kv = append(kv, field("Nullable", bitsLit(nullable)))
 	}
 	if updateOp(t) {

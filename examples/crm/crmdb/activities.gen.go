@@ -243,7 +243,7 @@ RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", 
 
 var updateActivities = &runtime.Update{
 	Fallback: sqlActivitiesUpdate, Keys: 1,
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 	Op:       &runtime.Op{Name: "activities.Update", Table: "activities", Errs: errs, Params: []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"}},
 }
 

@@ -253,7 +253,7 @@ RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "cre
 
 var updateContacts = &runtime.Update{
 	Fallback: sqlContactsUpdate, Keys: 1,
-	Nullable: 1<<2 | 1<<3,
+	Nullable: runtime.Bits{1<<2 | 1<<3},
 	Op:       &runtime.Op{Name: "contacts.Update", Table: "contacts", Errs: errs, Params: []string{"id", "customer_id", "name", "email", "email", "title", "title"}},
 }
 

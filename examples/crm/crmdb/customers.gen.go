@@ -313,7 +313,7 @@ RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_a
 
 var updateCustomers = &runtime.Update{
 	Fallback: sqlCustomersUpdate, Keys: 1,
-	Nullable: 1<<2 | 1<<3,
+	Nullable: runtime.Bits{1<<2 | 1<<3},
 }
 
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {

@@ -268,7 +268,7 @@ RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "c
 
 var updateDeals = &runtime.Update{
 	Fallback: sqlDealsUpdate, Keys: 1,
-	Nullable: 1 << 4,
+	Nullable: runtime.Bits{1 << 4},
 }
 
 func argsDealUpdate(u *DealUpdate, d []any) []any {

@@ -175,7 +175,7 @@ var updateCategories = &runtime.Update{
 	Head:     "UPDATE \"categories\"\nSET ",
 	Cols:     []string{`"name"`, `"parent_id"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"parent_id\"",
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 	Op:       &runtime.Op{Name: "categories.Update", Table: "categories", Errs: errs, Validate: true, Params: []string{"id", "name", "parent_id", "parent_id"}},
 }
 

@@ -264,7 +264,7 @@ var updateTransactions = &runtime.Update{
 	Head:     "UPDATE \"transactions\"\nSET ",
 	Cols:     []string{`"user_id"`, `"kind"`, `"amount"`, `"currency"`, `"from_account_id"`, `"to_account_id"`, `"category_id"`, `"memo"`, `"idempotency_key"`, `"created_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"kind\", \"amount\", \"currency\", \"from_account_id\", \"to_account_id\", \"category_id\", \"memo\", \"idempotency_key\", \"created_at\"",
-	Nullable: 1<<4 | 1<<5 | 1<<6 | 1<<7,
+	Nullable: runtime.Bits{1<<4 | 1<<5 | 1<<6 | 1<<7},
 	Op:       &runtime.Op{Name: "transactions.Update", Table: "transactions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"}},
 }
 

@@ -214,7 +214,7 @@ var updateEvents = &runtime.Update{
 	Head:     "UPDATE \"events\"\nSET ",
 	Cols:     []string{`"name"`, `"kind"`, `"amount"`, `"at"`, `"payload"`, `"ref"`, `"code"`, `"label"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"kind\", \"amount\", \"at\", \"payload\", \"ref\", \"code\"::text, \"label\"",
-	Nullable: 1<<4 | 1<<5 | 1<<7,
+	Nullable: runtime.Bits{1<<4 | 1<<5 | 1<<7},
 	Op:       &runtime.Op{Name: "events.Update", Table: "events", Errs: errs, Validate: true, Params: []string{"id", "name", "kind", "amount", "at", "payload", "payload", "ref", "ref", "code", "label", "label"}},
 }
 

@@ -221,7 +221,7 @@ var updateItems = &runtime.Update{
 	Casts:    []string{``, ``, ``, ``, ``, `::text[]::"mood"[]`, ``, ``},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"name\", \"qty\", \"note\", \"mood\", \"moods\"::text[], \"tags\", \"price\", \"created_at\", \"updated_at\"",
-	Nullable: 1<<3 | 1<<7,
+	Nullable: runtime.Bits{1<<3 | 1<<7},
 	Op:       &runtime.Op{Name: "items.Update", Table: "items", Errs: errs, Validate: true, Params: []string{"id", "sku", "name", "qty", "note", "note", "mood", "moods", "tags", "price", "price"}},
 }
 

@@ -217,7 +217,7 @@ var updateAccounts = &runtime.Update{
 	Cols:     []string{`"owner"`, `"balance"`, `"note"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"owner\", \"balance\", \"note\", \"created_at\", \"updated_at\", \"deleted_at\"",
-	Nullable: 1 << 2,
+	Nullable: runtime.Bits{1 << 2},
 	Op:       &runtime.Op{Name: "accounts.Update", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "owner", "balance", "note", "note"}},
 }
 

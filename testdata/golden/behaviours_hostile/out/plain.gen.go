@@ -167,7 +167,7 @@ var updatePlain = &runtime.Update{
 	Head:     "UPDATE \"plain\"\nSET ",
 	Cols:     []string{`"label"`, `"words"`, `"doc"`},
 	Tail:     "\nWHERE \"name\" = $1\nRETURNING \"name\", \"label\", \"words\", \"doc\"",
-	Nullable: 1<<1 | 1<<2,
+	Nullable: runtime.Bits{1<<1 | 1<<2},
 	Op:       &runtime.Op{Name: "plain.Update", Table: "plain", Errs: errs, Validate: true, Params: []string{"name", "label", "words", "words", "doc", "doc"}},
 }
 

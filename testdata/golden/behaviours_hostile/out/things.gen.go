@@ -309,7 +309,7 @@ RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "cr
 
 var updateThings = &runtime.Update{
 	Fallback: sqlThingsUpdate, Keys: 1,
-	Nullable: 1<<2 | 1<<4 | 1<<5,
+	Nullable: runtime.Bits{1<<2 | 1<<4 | 1<<5},
 }
 
 func argsThingUpdate(u *ThingUpdate, d []any) []any {

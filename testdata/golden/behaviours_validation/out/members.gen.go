@@ -483,8 +483,8 @@ var updateMembers = &runtime.Update{
 	Casts:     []string{``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, `::text[]::"plan"[]`, ``, ``, ``},
 	Stamps:    ",\n    \"updated_at\" = now()",
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"team_id\", \"email\", \"handle\", \"name\", \"website\", \"phone\", \"host\", \"slug\", \"initials\"::text, \"code\", \"ref\", \"age\", \"score\", \"balance\", \"ratio\", \"plan\", \"plans\"::text[], \"tags\", \"motto\", \"password\", \"created_at\", \"updated_at\"",
-	Sensitive: 1 << 19,
-	Nullable:  1<<0 | 1<<4 | 1<<5 | 1<<8 | 1<<10 | 1<<11 | 1<<18,
+	Sensitive: runtime.Bits{1 << 19},
+	Nullable:  runtime.Bits{1<<0 | 1<<4 | 1<<5 | 1<<8 | 1<<10 | 1<<11 | 1<<18},
 	Op:        &runtime.Op{Name: "members.Update", Table: "members", Errs: errs, Validate: true, Params: []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"}},
 }
 

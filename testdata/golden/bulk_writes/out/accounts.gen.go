@@ -187,7 +187,7 @@ RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version
 
 var updateAccounts = &runtime.Update{
 	Fallback: sqlAccountsUpdate, Keys: 1,
-	Nullable: 1 << 2,
+	Nullable: runtime.Bits{1 << 2},
 }
 
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {

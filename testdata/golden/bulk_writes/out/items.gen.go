@@ -222,7 +222,7 @@ var updateItems = &runtime.Update{
 	Cols:     []string{`"sku"`, `"name"`, `"qty"`, `"note"`, `"label"`, `"mood"`, `"moods"`, `"tags"`, `"price"`},
 	Casts:    []string{``, ``, ``, ``, ``, ``, `::text[]::"mood"[]`, ``, ``},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"name\", \"qty\", \"note\", \"label\", \"mood\", \"moods\"::text[], \"tags\", \"price\"",
-	Nullable: 1<<3 | 1<<4 | 1<<7 | 1<<8,
+	Nullable: runtime.Bits{1<<3 | 1<<4 | 1<<7 | 1<<8},
 	Op:       &runtime.Op{Name: "items.Update", Table: "items", Errs: errs, Validate: true, Params: []string{"id", "sku", "name", "qty", "note", "note", "label", "label", "mood", "moods", "tags", "tags", "price", "price"}},
 }
 

@@ -312,7 +312,7 @@ RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at"
 
 var updateUsers = &runtime.Update{
 	Fallback: sqlUsersUpdate, Keys: 1,
-	Nullable: 1 << 0,
+	Nullable: runtime.Bits{1 << 0},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {

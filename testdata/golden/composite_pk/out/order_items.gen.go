@@ -176,7 +176,7 @@ var updateOrderItems = &runtime.Update{
 	Head:     "UPDATE \"order_items\"\nSET ",
 	Cols:     []string{`"quantity"`, `"note"`},
 	Tail:     "\nWHERE \"order_id\" = $1 AND \"sku\" = $2\nRETURNING \"order_id\", \"sku\", \"quantity\", \"note\"",
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 	Op:       &runtime.Op{Name: "order_items.Update", Table: "order_items", Errs: errs, Validate: true, Params: []string{"order_id", "sku", "quantity", "note", "note"}},
 }
 

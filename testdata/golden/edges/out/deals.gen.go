@@ -192,7 +192,7 @@ var updateDeals = &runtime.Update{
 	Head:     "UPDATE \"deals\"\nSET ",
 	Cols:     []string{`"amount"`, `"units"`, `"payload"`, `"closes_on"`, `"region"`, `"span"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"amount\", \"units\", \"payload\", \"closes_on\", \"region\"::text, \"span\"",
-	Nullable: 1<<2 | 1<<3 | 1<<4 | 1<<5,
+	Nullable: runtime.Bits{1<<2 | 1<<3 | 1<<4 | 1<<5},
 	Op:       &runtime.Op{Name: "deals.Update", Table: "deals", Errs: errs, Validate: true, Params: []string{"id", "amount", "units", "payload", "payload", "closes_on", "closes_on", "region", "region", "span", "span"}},
 }
 

@@ -180,7 +180,7 @@ var updateOrders = &runtime.Update{
 	Head:     "UPDATE \"orders\"\nSET ",
 	Cols:     []string{`"user_id"`, `"placed_at"`, `"status"`, `"note"`, `"labels"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"placed_at\", \"status\", \"note\", \"labels\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 	Op:       &runtime.Op{Name: "orders.Update", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "user_id", "placed_at", "status", "note", "note", "labels"}},
 }
 

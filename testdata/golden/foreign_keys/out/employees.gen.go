@@ -179,7 +179,7 @@ var updateEmployees = &runtime.Update{
 	Head:     "UPDATE \"employees\"\nSET ",
 	Cols:     []string{`"department_id"`, `"manager_id"`, `"email"`, `"name"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"department_id\", \"manager_id\", \"email\", \"name\"",
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 	Op:       &runtime.Op{Name: "employees.Update", Table: "employees", Errs: errs, Validate: true, Params: []string{"id", "department_id", "manager_id", "manager_id", "email", "name"}},
 }
 

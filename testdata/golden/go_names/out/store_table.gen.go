@@ -178,7 +178,7 @@ var updateShops = &runtime.Update{
 	Head:     "UPDATE \"store\"\nSET ",
 	Cols:     []string{`"name"`, `"status"`, `"url"`, `"_url"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"status\", \"url\", \"_url\"",
-	Nullable: 1<<2 | 1<<3,
+	Nullable: runtime.Bits{1<<2 | 1<<3},
 	Op:       &runtime.Op{Name: "store.Update", Table: "store", Errs: errs, Validate: true, Params: []string{"id", "name", "status", "url", "url", "_url", "_url"}},
 }
 

@@ -264,7 +264,7 @@ var updateMaybes = &runtime.Update{
 	Cols:     []string{`"name"`, `"code"`, `"active"`, `"n16"`, `"n32"`, `"n64"`, `"amount"`, `"ratio"`, `"day"`, `"at"`, `"local_at"`, `"doc"`, `"blob"`, `"addr"`, `"tags"`, `"ref"`, `"color"`, `"colors"`, `"hint"`},
 	Casts:    []string{``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, `::text[]::"color"[]`, ``},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"code\", \"active\", \"n16\", \"n32\", \"n64\", \"amount\", \"ratio\", \"day\", \"at\", \"local_at\", \"doc\", \"blob\", \"addr\", \"tags\", \"ref\", \"color\", \"colors\"::text[], \"hint\"",
-	Nullable: 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5 | 1<<6 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<11 | 1<<12 | 1<<13 | 1<<14 | 1<<15 | 1<<16 | 1<<17 | 1<<18,
+	Nullable: runtime.Bits{1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5 | 1<<6 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<11 | 1<<12 | 1<<13 | 1<<14 | 1<<15 | 1<<16 | 1<<17 | 1<<18},
 	Op:       &runtime.Op{Name: "maybes.Update", Table: "maybes", Errs: errs, Validate: true, Params: []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"}},
 }
 

@@ -191,7 +191,7 @@ var updateProfiles = &runtime.Update{
 	Head:     "UPDATE \"profiles\"\nSET ",
 	Cols:     []string{`"handle"`, `"bio"`, `"karma"`, `"motto"`, `"verified"`, `"settings"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"handle\", \"bio\", \"karma\", \"motto\", \"verified\", \"settings\"",
-	Nullable: 1<<1 | 1<<3,
+	Nullable: runtime.Bits{1<<1 | 1<<3},
 	Op:       &runtime.Op{Name: "profiles.Update", Table: "profiles", Errs: errs, Validate: true, Params: []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"}},
 }
 

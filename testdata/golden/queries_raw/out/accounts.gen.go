@@ -231,7 +231,7 @@ RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
 
 var updateAccounts = &runtime.Update{
 	Fallback: sqlAccountsUpdate, Keys: 1,
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 	Op:       &runtime.Op{Name: "accounts.Update", Table: "accounts", Errs: errs, Params: []string{"id", "owner", "currency", "balance", "label", "label", "tags"}},
 }
 

@@ -189,7 +189,7 @@ var updateAccounts = &runtime.Update{
 	Head:     "UPDATE \"accounts\"\nSET ",
 	Cols:     []string{`"user_id"`, `"currency"`, `"balance"`, `"label"`, `"opened_on"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"currency\", \"balance\", \"label\", \"opened_on\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 	Op:       &runtime.Op{Name: "accounts.Update", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "user_id", "currency", "balance", "label", "label", "opened_on"}},
 }
 

@@ -177,7 +177,7 @@ var updateEntries = &runtime.Update{
 	Head:     "UPDATE \"entries\"\nSET ",
 	Cols:     []string{`"account_id"`, `"kind"`, `"amount"`, `"memo"`, `"booked_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"account_id\", \"kind\", \"amount\", \"memo\", \"booked_at\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 	Op:       &runtime.Op{Name: "entries.Update", Table: "entries", Errs: errs, Validate: true, Params: []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"}},
 }
 

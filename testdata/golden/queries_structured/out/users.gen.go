@@ -233,7 +233,7 @@ var updateUsers = &runtime.Update{
 	Cols:     []string{`"email"`, `"name"`, `"nickname"`, `"age"`, `"score"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"email\", \"name\", \"nickname\", \"age\", \"score\", \"created_at\", \"updated_at\", \"deleted_at\"",
-	Nullable: 1<<2 | 1<<3,
+	Nullable: runtime.Bits{1<<2 | 1<<3},
 	Op:       &runtime.Op{Name: "users.Update", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email", "name", "nickname", "nickname", "age", "age", "score"}},
 }
 

@@ -206,7 +206,7 @@ var updateAddresses = &runtime.Update{
 	Head:     "UPDATE \"addresses\"\nSET ",
 	Cols:     []string{`"user_id"`, `"line1"`, `"line2"`, `"city"`, `"postal_code"`, `"country"`, `"is_default"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"line1\", \"line2\", \"city\", \"postal_code\", \"country\"::text, \"is_default\"",
-	Nullable: 1 << 2,
+	Nullable: runtime.Bits{1 << 2},
 	Op:       &runtime.Op{Name: "addresses.Update", Table: "addresses", Errs: errs, Validate: true, Params: []string{"id", "user_id", "line1", "line2", "line2", "city", "postal_code", "country", "is_default"}},
 }
 

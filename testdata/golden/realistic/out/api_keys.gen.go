@@ -194,8 +194,8 @@ var updateAPIKeys = &runtime.Update{
 	Head:      "UPDATE \"api_keys\"\nSET ",
 	Cols:      []string{`"organization_id"`, `"prefix"`, `"secret_hash"`, `"scopes"`, `"expires_at"`, `"revoked"`},
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"prefix\"::text, \"secret_hash\", \"scopes\", \"expires_at\", \"revoked\"",
-	Sensitive: 1 << 2,
-	Nullable:  1 << 4,
+	Sensitive: runtime.Bits{1 << 2},
+	Nullable:  runtime.Bits{1 << 4},
 	Op:        &runtime.Op{Name: "api_keys.Update", Table: "api_keys", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"}},
 }
 

@@ -182,7 +182,7 @@ var updateCarts = &runtime.Update{
 	Head:     "UPDATE \"carts\"\nSET ",
 	Cols:     []string{`"customer_id"`, `"token"`, `"items"`, `"expires_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"token\", \"items\", \"expires_at\"",
-	Nullable: 1 << 0,
+	Nullable: runtime.Bits{1 << 0},
 	Op:       &runtime.Op{Name: "carts.Update", Table: "carts", Errs: errs, Validate: true, Params: []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"}},
 }
 

@@ -178,7 +178,7 @@ var updateCategories = &runtime.Update{
 	Head:     "UPDATE \"categories\"\nSET ",
 	Cols:     []string{`"parent_id"`, `"name"`, `"slug"`, `"position"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"parent_id\", \"name\", \"slug\", \"position\"",
-	Nullable: 1 << 0,
+	Nullable: runtime.Bits{1 << 0},
 	Op:       &runtime.Op{Name: "categories.Update", Table: "categories", Errs: errs, Validate: true, Params: []string{"id", "parent_id", "parent_id", "name", "slug", "position"}},
 }
 

@@ -188,7 +188,7 @@ var updateCoupons = &runtime.Update{
 	Head:     "UPDATE \"coupons\"\nSET ",
 	Cols:     []string{`"percent_off"`, `"amount_off"`, `"valid_until"`, `"max_uses"`, `"uses"`},
 	Tail:     "\nWHERE \"code\" = $1\nRETURNING \"code\", \"percent_off\", \"amount_off\", \"valid_until\", \"max_uses\", \"uses\"",
-	Nullable: 1<<0 | 1<<1 | 1<<2 | 1<<3,
+	Nullable: runtime.Bits{1<<0 | 1<<1 | 1<<2 | 1<<3},
 	Op:       &runtime.Op{Name: "coupons.Update", Table: "coupons", Errs: errs, Validate: true, Params: []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"}},
 }
 

@@ -200,7 +200,7 @@ var updateCustomers = &runtime.Update{
 	Cols:     []string{`"organization_id"`, `"email"`, `"name"`, `"phone"`, `"marketing_ok"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"email\", \"name\", \"phone\", \"marketing_ok\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 	Op:       &runtime.Op{Name: "customers.Update", Table: "customers", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "email", "name", "phone", "phone", "marketing_ok"}},
 }
 

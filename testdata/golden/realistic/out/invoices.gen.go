@@ -266,7 +266,7 @@ var updateInvoices = &runtime.Update{
 	Cols:     []string{`"organization_id"`, `"subscription_id"`, `"number"`, `"status"`, `"currency"`, `"subtotal"`, `"tax"`, `"total"`, `"coupon_code"`, `"issued_on"`, `"due_on"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"subscription_id\", \"number\", \"status\", \"currency\"::text, \"subtotal\", \"tax\", \"total\", \"coupon_code\", \"issued_on\", \"due_on\", \"created_at\", \"updated_at\"",
-	Nullable: 1<<1 | 1<<8 | 1<<9 | 1<<10,
+	Nullable: runtime.Bits{1<<1 | 1<<8 | 1<<9 | 1<<10},
 	Op:       &runtime.Op{Name: "invoices.Update", Table: "invoices", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "subscription_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "coupon_code", "issued_on", "issued_on", "due_on", "due_on"}},
 }
 

@@ -204,7 +204,7 @@ var updateJobs = &runtime.Update{
 	Head:     "UPDATE \"jobs\"\nSET ",
 	Cols:     []string{`"queue"`, `"payload"`, `"run_at"`, `"attempts"`, `"last_error"`, `"locked_by"`, `"locked_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"queue\", \"payload\", \"run_at\", \"attempts\", \"last_error\", \"locked_by\", \"locked_at\"",
-	Nullable: 1<<4 | 1<<5 | 1<<6,
+	Nullable: runtime.Bits{1<<4 | 1<<5 | 1<<6},
 	Op:       &runtime.Op{Name: "jobs.Update", Table: "jobs", Errs: errs, Validate: true, Params: []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"}},
 }
 

@@ -171,7 +171,7 @@ var updateMemberships = &runtime.Update{
 	Cols:     []string{`"role"`, `"invited_by"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"organization_id\" = $1 AND \"user_id\" = $2\nRETURNING \"organization_id\", \"user_id\", \"role\", \"invited_by\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 	Op:       &runtime.Op{Name: "memberships.Update", Table: "memberships", Errs: errs, Validate: true, Params: []string{"organization_id", "user_id", "role", "invited_by", "invited_by"}},
 }
 

@@ -185,7 +185,7 @@ var updateNotifications = &runtime.Update{
 	Cols:     []string{`"user_id"`, `"kind"`, `"body"`, `"read_at"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"kind\", \"body\", \"read_at\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 	Op:       &runtime.Op{Name: "notifications.Update", Table: "notifications", Errs: errs, Validate: true, Params: []string{"id", "user_id", "kind", "body", "read_at", "read_at"}},
 }
 

@@ -216,7 +216,7 @@ var updateOrders = &runtime.Update{
 	Cols:     []string{`"customer_id"`, `"status"`, `"currency"`, `"total"`, `"shipping_address_id"`, `"placed_at"`, `"notes"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"status\", \"currency\"::text, \"total\", \"shipping_address_id\", \"placed_at\", \"notes\", \"created_at\", \"updated_at\"",
-	Nullable: 1<<4 | 1<<5 | 1<<6,
+	Nullable: runtime.Bits{1<<4 | 1<<5 | 1<<6},
 	Op:       &runtime.Op{Name: "orders.Update", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"}},
 }
 

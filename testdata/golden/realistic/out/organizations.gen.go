@@ -215,7 +215,7 @@ var updateOrganizations = &runtime.Update{
 	Cols:     []string{`"slug"`, `"name"`, `"plan_id"`, `"settings"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"slug\", \"name\", \"plan_id\", \"settings\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 2,
+	Nullable: runtime.Bits{1 << 2},
 	Op:       &runtime.Op{Name: "organizations.Update", Table: "organizations", Errs: errs, Validate: true, Params: []string{"id", "slug", "name", "plan_id", "plan_id", "settings"}},
 }
 

@@ -192,7 +192,7 @@ var updatePayments = &runtime.Update{
 	Head:     "UPDATE \"payments\"\nSET ",
 	Cols:     []string{`"invoice_id"`, `"method"`, `"amount"`, `"received_at"`, `"reference"`, `"raw"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"invoice_id\", \"method\", \"amount\", \"received_at\", \"reference\", \"raw\"",
-	Nullable: 1<<4 | 1<<5,
+	Nullable: runtime.Bits{1<<4 | 1<<5},
 	Op:       &runtime.Op{Name: "payments.Update", Table: "payments", Errs: errs, Validate: true, Params: []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"}},
 }
 

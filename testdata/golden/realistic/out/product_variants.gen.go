@@ -202,7 +202,7 @@ var updateProductVariants = &runtime.Update{
 	Head:     "UPDATE \"product_variants\"\nSET ",
 	Cols:     []string{`"product_id"`, `"sku"`, `"price"`, `"weight_g"`, `"options"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"product_id\", \"sku\", \"price\", \"weight_g\", \"options\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 	Op:       &runtime.Op{Name: "product_variants.Update", Table: "product_variants", Errs: errs, Validate: true, Params: []string{"id", "product_id", "sku", "price", "weight_g", "weight_g", "options"}},
 }
 

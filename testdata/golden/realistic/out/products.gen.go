@@ -196,7 +196,7 @@ var updateProducts = &runtime.Update{
 	Cols:     []string{`"category_id"`, `"name"`, `"description"`, `"tags"`, `"published"`, `"attributes"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"category_id\", \"name\", \"description\", \"tags\", \"published\", \"attributes\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 0,
+	Nullable: runtime.Bits{1 << 0},
 	Op:       &runtime.Op{Name: "products.Update", Table: "products", Errs: errs, Validate: true, Params: []string{"id", "category_id", "category_id", "name", "description", "tags", "published", "attributes"}},
 }
 

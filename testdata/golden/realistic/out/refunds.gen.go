@@ -171,7 +171,7 @@ var updateRefunds = &runtime.Update{
 	Cols:     []string{`"payment_id"`, `"amount"`, `"reason"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"payment_id\", \"amount\", \"reason\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 2,
+	Nullable: runtime.Bits{1 << 2},
 	Op:       &runtime.Op{Name: "refunds.Update", Table: "refunds", Errs: errs, Validate: true, Params: []string{"id", "payment_id", "amount", "reason", "reason"}},
 }
 

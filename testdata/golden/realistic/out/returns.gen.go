@@ -163,7 +163,7 @@ var updateReturns = &runtime.Update{
 	Cols:     []string{`"order_id"`, `"reason"`, `"approved"`, `"refund_id"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"reason\", \"approved\", \"refund_id\", \"created_at\", \"updated_at\"",
-	Nullable: 1<<2 | 1<<3,
+	Nullable: runtime.Bits{1<<2 | 1<<3},
 	Op:       &runtime.Op{Name: "returns.Update", Table: "returns", Errs: errs, Validate: true, Params: []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"}},
 }
 

@@ -172,7 +172,7 @@ var updateReviews = &runtime.Update{
 	Cols:     []string{`"product_id"`, `"user_id"`, `"rating"`, `"body"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"product_id\", \"user_id\", \"rating\", \"body\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 	Op:       &runtime.Op{Name: "reviews.Update", Table: "reviews", Errs: errs, Validate: true, Params: []string{"id", "product_id", "user_id", "rating", "body", "body"}},
 }
 

@@ -164,7 +164,7 @@ var updateSessions = &runtime.Update{
 	Head:     "UPDATE \"sessions\"\nSET ",
 	Cols:     []string{`"user_id"`, `"ip"`, `"user_agent"`, `"expires_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"ip\", \"user_agent\", \"expires_at\"",
-	Nullable: 1<<1 | 1<<2,
+	Nullable: runtime.Bits{1<<1 | 1<<2},
 	Op:       &runtime.Op{Name: "sessions.Update", Table: "sessions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "ip", "ip", "user_agent", "user_agent", "expires_at"}},
 }
 

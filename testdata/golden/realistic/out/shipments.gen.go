@@ -210,7 +210,7 @@ var updateShipments = &runtime.Update{
 	Head:     "UPDATE \"shipments\"\nSET ",
 	Cols:     []string{`"order_id"`, `"warehouse_id"`, `"carrier"`, `"tracking_no"`, `"status"`, `"shipped_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"warehouse_id\", \"carrier\", \"tracking_no\", \"status\", \"shipped_at\"",
-	Nullable: 1<<3 | 1<<5,
+	Nullable: runtime.Bits{1<<3 | 1<<5},
 	Op:       &runtime.Op{Name: "shipments.Update", Table: "shipments", Errs: errs, Validate: true, Params: []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "tracking_no", "status", "shipped_at", "shipped_at"}},
 }
 

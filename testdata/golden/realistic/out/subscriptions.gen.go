@@ -192,7 +192,7 @@ var updateSubscriptions = &runtime.Update{
 	Cols:     []string{`"organization_id"`, `"plan_id"`, `"seats"`, `"current_period_start"`, `"current_period_end"`, `"canceled_at"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"plan_id\", \"seats\", \"current_period_start\", \"current_period_end\", \"canceled_at\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 5,
+	Nullable: runtime.Bits{1 << 5},
 	Op:       &runtime.Op{Name: "subscriptions.Update", Table: "subscriptions", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"}},
 }
 

@@ -212,8 +212,8 @@ var updateUsers = &runtime.Update{
 	Cols:      []string{`"email"`, `"display_name"`, `"password_hash"`, `"last_login_at"`, `"locale"`},
 	Stamps:    ",\n    \"updated_at\" = now()",
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"display_name\", \"password_hash\", \"last_login_at\", \"locale\", \"created_at\", \"updated_at\"",
-	Sensitive: 1 << 2,
-	Nullable:  1<<2 | 1<<3,
+	Sensitive: runtime.Bits{1 << 2},
+	Nullable:  runtime.Bits{1<<2 | 1<<3},
 	Op:        &runtime.Op{Name: "users.Update", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email", "display_name", "password_hash", "password_hash", "last_login_at", "last_login_at", "locale"}},
 }
 

@@ -210,7 +210,7 @@ var updateWebhookDeliveries = &runtime.Update{
 	Cols:     []string{`"webhook_id"`, `"event"`, `"payload"`, `"state"`, `"attempts"`, `"next_try_at"`, `"response"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"webhook_id\", \"event\", \"payload\", \"state\", \"attempts\", \"next_try_at\", \"response\", \"created_at\", \"updated_at\"",
-	Nullable: 1<<5 | 1<<6,
+	Nullable: runtime.Bits{1<<5 | 1<<6},
 	Op:       &runtime.Op{Name: "webhook_deliveries.Update", Table: "webhook_deliveries", Errs: errs, Validate: true, Params: []string{"id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "next_try_at", "response", "response"}},
 }
 

@@ -176,7 +176,7 @@ var updateWebhooks = &runtime.Update{
 	Head:      "UPDATE \"webhooks\"\nSET ",
 	Cols:      []string{`"organization_id"`, `"url"`, `"events"`, `"secret"`, `"enabled"`},
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"url\", \"events\", \"secret\", \"enabled\"",
-	Sensitive: 1 << 3,
+	Sensitive: runtime.Bits{1 << 3},
 	Op:        &runtime.Op{Name: "webhooks.Update", Table: "webhooks", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "url", "events", "secret", "enabled"}},
 }
 

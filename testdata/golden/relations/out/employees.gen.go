@@ -154,7 +154,7 @@ var updateEmployees = &runtime.Update{
 	Head:     "UPDATE \"employees\"\nSET ",
 	Cols:     []string{`"manager_id"`, `"name"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"manager_id\", \"name\"",
-	Nullable: 1 << 0,
+	Nullable: runtime.Bits{1 << 0},
 	Op:       &runtime.Op{Name: "employees.Update", Table: "employees", Errs: errs, Validate: true, Params: []string{"id", "manager_id", "manager_id", "name"}},
 }
 

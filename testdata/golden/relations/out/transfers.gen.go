@@ -167,7 +167,7 @@ var updateTransfers = &runtime.Update{
 	Head:     "UPDATE \"transfers\"\nSET ",
 	Cols:     []string{`"from_account_id"`, `"to_account_id"`, `"amount"`, `"note"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"from_account_id\", \"to_account_id\", \"amount\", \"note\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 	Op:       &runtime.Op{Name: "transfers.Update", Table: "transfers", Errs: errs, Validate: true, Params: []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"}},
 }
 

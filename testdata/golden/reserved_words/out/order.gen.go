@@ -162,7 +162,7 @@ var updateOrder = &runtime.Update{
 	Head:     "UPDATE \"order\"\nSET ",
 	Cols:     []string{`"user"`, `"group"`, `"limit"`},
 	Tail:     "\nWHERE \"type\" = $1 AND \"func\" = $2\nRETURNING \"type\", \"func\", \"user\", \"group\", \"limit\"",
-	Nullable: 1 << 0,
+	Nullable: runtime.Bits{1 << 0},
 	Op:       &runtime.Op{Name: "order.Update", Table: "order", Errs: errs, Validate: true, Params: []string{"type", "func", "user", "user", "group", "limit"}},
 }
 

@@ -168,7 +168,7 @@ var updateUser = &runtime.Update{
 	Head:     "UPDATE \"user\"\nSET ",
 	Cols:     []string{`"select"`, `"from"`, `"type"`, `"default"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"select\", \"from\", \"type\", \"default\"",
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 	Op:       &runtime.Op{Name: "user.Update", Table: "user", Errs: errs, Validate: true, Params: []string{"id", "select", "from", "from", "type", "default"}},
 }
 

@@ -225,7 +225,7 @@ RETURNING "id", "org_id", "email", "external_ref"`
 
 var updateCustomers = &runtime.Update{
 	Fallback: sqlCustomersUpdate, Keys: 1,
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 	Op:       &runtime.Op{Name: "customers.Update", Table: "customers", Errs: errs, Params: []string{"id", "email", "external_ref", "external_ref"}},
 }
 

@@ -202,7 +202,7 @@ RETURNING "id", "org_id", "customer_id", "deal_id", "body"`
 
 var updateNotes = &runtime.Update{
 	Fallback: sqlNotesUpdate, Keys: 1,
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 	Op:       &runtime.Op{Name: "notes.Update", Table: "notes", Errs: errs, Params: []string{"id", "customer_id", "deal_id", "deal_id", "body"}},
 }
 

@@ -170,7 +170,7 @@ var updateNotes = &runtime.Update{
 	Head:     "UPDATE \"notes\"\nSET ",
 	Cols:     []string{`"title"`, `"body"`, `"search"`, `"created_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"title\", \"body\", \"search\", \"created_at\"",
-	Nullable: 1 << 2,
+	Nullable: runtime.Bits{1 << 2},
 	Op:       &runtime.Op{Name: "notes.Update", Table: "notes", Errs: errs, Validate: true, Params: []string{"id", "title", "body", "search", "search", "created_at"}},
 }
 

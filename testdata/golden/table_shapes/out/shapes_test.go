@@ -1,9 +1,12 @@
 package shapesdb
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,5 +238,83 @@ func TestTableWithoutPrimaryKey(t *testing.T) {
 	}
 	if got, err := s.PageViews.ListByLineID(ctx, l.ID); err != nil || len(got) != 1 || got[0].Path != "/r" {
 		t.Fatalf("ListByLineID: %+v, %v", got, err)
+	}
+}
+
+// TestWideTable: a table of 70 columns whose columns with defaults (c2,
+// c66, note) reach past the 64th. CreateMany leaves every unset field to
+// its column's default and stores every set one, in rows that set them
+// differently; Create, Update and FindByID bind more than the runtime's
+// in-place argument slots.
+func TestWideTable(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(pgtest.Open(t))
+	rows := make([]NewWideRow, 6)
+	for i := range rows {
+		rows[i].C1 = int32(i)
+		rows[i].C68 = int32(100 + i)
+		if i%2 == 1 {
+			rows[i].C66 = runtime.Set(int32(1000 + i))
+		}
+		if i%3 == 2 {
+			rows[i].C2 = runtime.Set(int32(-i))
+			rows[i].Note = runtime.Set(runtime.Null[string]{})
+		}
+	}
+	if n, err := s.WideRows.CreateMany(ctx, rows); err != nil || n != int64(len(rows)) {
+		t.Fatalf("CreateMany: %d, %v", n, err)
+	}
+	all, err := s.WideRows.FindAll(ctx)
+	if err != nil || len(all) != len(rows) {
+		t.Fatalf("FindAll: %d rows, %v", len(all), err)
+	}
+	slices.SortFunc(all, func(a, b WideRow) int { return cmp.Compare(a.C1, b.C1) })
+	var got []string
+	for _, r := range all {
+		got = append(got, fmt.Sprint(r.C1, r.C2, r.C66, r.C68, r.Note.Valid && r.Note.V == "none", r.Note.Valid))
+	}
+	want := []string{"0 7 42 100 true true", "1 7 1001 101 true true", "2 -2 42 102 false false", "3 7 1003 103 true true", "4 7 42 104 true true", "5 -5 1005 105 false false"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("stored %q, want %q", got, want)
+	}
+	v, err := s.WideRows.Create(ctx, NewWideRow{C1: 9, C67: 67})
+	if err != nil || v.C2 != 7 || v.C66 != 42 || v.C67 != 67 {
+		t.Fatalf("Create: %+v, %v", v, err)
+	}
+	u, err := s.WideRows.Update(ctx, v.ID, WideRowUpdate{C66: runtime.Set(int32(66)), C68: runtime.Set(int32(68))})
+	if err != nil || u.C66 != 66 || u.C68 != 68 || u.C67 != 67 {
+		t.Fatalf("Update: %+v, %v", u, err)
+	}
+	if f, err := s.WideRows.FindByID(ctx, v.ID); err != nil || f != u {
+		t.Fatalf("FindByID: %+v, %v; want %+v", f, err, u)
+	}
+	// note, the 69th column, is nullable: Update sets it to a value, keeps
+	// it when unset, and sets it to NULL.
+	if u, err = s.WideRows.Update(ctx, v.ID, WideRowUpdate{Note: runtime.Set(runtime.NullOf("n"))}); err != nil || u.Note != runtime.NullOf("n") {
+		t.Fatalf("Update note: %+v, %v", u.Note, err)
+	}
+	if u, err = s.WideRows.Update(ctx, v.ID, WideRowUpdate{C1: runtime.Set(int32(1))}); err != nil || u.Note != runtime.NullOf("n") || u.C1 != 1 {
+		t.Fatalf("Update c1: %+v, %v", u, err)
+	}
+	if u, err = s.WideRows.Update(ctx, v.ID, WideRowUpdate{Note: runtime.Set(runtime.Null[string]{})}); err != nil || u.Note.Valid {
+		t.Fatalf("Update note to NULL: %+v, %v", u.Note, err)
+	}
+	// The batch writes bind one array per column.
+	changes := []WideRowKeyedUpdate{
+		{ID: all[0].ID, Changes: WideRowUpdate{C66: runtime.Set(int32(-66)), Note: runtime.Set(runtime.NullOf("m"))}},
+		{ID: all[1].ID, Changes: WideRowUpdate{C68: runtime.Set(int32(-68)), Note: runtime.Set(runtime.Null[string]{})}},
+	}
+	got2, err := s.WideRows.UpdateManyReturning(ctx, changes)
+	if err != nil || len(got2) != 2 {
+		t.Fatalf("UpdateManyReturning: %+v, %v", got2, err)
+	}
+	if a, b := got2[0], got2[1]; a.C66 != -66 || a.Note != runtime.NullOf("m") || a.C68 != all[0].C68 || b.C68 != -68 || b.Note.Valid || b.C66 != all[1].C66 {
+		t.Fatalf("UpdateManyReturning stored %+v and %+v", a, b)
+	}
+	if ok, err := s.WideRows.DeleteMany(ctx, []int64{all[0].ID, all[1].ID}); err != nil || !reflect.DeepEqual(ok, []bool{true, true}) {
+		t.Fatalf("DeleteMany: %v, %v", ok, err)
+	}
+	if ret, err := s.WideRows.CreateManyReturning(ctx, rows[:3]); err != nil || len(ret) != 3 || ret[0].C66 != 42 || ret[1].C66 != 1001 || ret[2].C2 != -2 || ret[0].Note != runtime.NullOf("none") || ret[2].Note.Valid {
+		t.Fatalf("CreateManyReturning: %+v, %v", ret, err)
 	}
 }

@@ -34,6 +34,9 @@ type Store struct {
 
 	// PageViews reads and writes table page_views.
 	PageViews *PageViewRepo
+
+	// WideRows reads and writes table wide_rows.
+	WideRows *WideRowRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
@@ -45,6 +48,7 @@ type storeRepos struct {
 	Shops      ShopRepo
 	Sessions   SessionRepo
 	PageViews  PageViewRepo
+	WideRows   WideRowRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
@@ -56,6 +60,7 @@ func NewStore(db runtime.DBTX) *Store {
 		PageViews:  *NewPageViewRepo(db),
 		Sessions:   *NewSessionRepo(db),
 		Shops:      *NewShopRepo(db),
+		WideRows:   *NewWideRowRepo(db),
 	}
 	a.store = Store{
 		Events:     &a.Events,
@@ -63,6 +68,7 @@ func NewStore(db runtime.DBTX) *Store {
 		PageViews:  &a.PageViews,
 		Sessions:   &a.Sessions,
 		Shops:      &a.Shops,
+		WideRows:   &a.WideRows,
 		db:         db,
 	}
 	return &a.store
@@ -96,6 +102,7 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrSessionIDTaken,
 	ErrPageViewTaken,
 	ErrPageViewLineIDNotFound,
+	ErrWideRowIDTaken,
 }}
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

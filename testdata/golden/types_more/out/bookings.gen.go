@@ -158,7 +158,7 @@ var updateBookings = &runtime.Update{
 	Head:     "UPDATE \"bookings\"\nSET ",
 	Cols:     []string{`"seats"`, `"ids"`, `"prices"`, `"days"`, `"wall"`, `"during"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"seats\", \"ids\", \"prices\", \"days\", \"wall\", \"during\"",
-	Nullable: 1<<1 | 1<<4,
+	Nullable: runtime.Bits{1<<1 | 1<<4},
 	Op:       &runtime.Op{Name: "bookings.Update", Table: "bookings", Errs: errs, Params: []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"}},
 }
 

@@ -176,7 +176,7 @@ var updateFlatGadgets = &runtime.Update{
 	Head:     "UPDATE \"flat_gadgets\"\nSET ",
 	Cols:     []string{`"label"`, `"alias"`, `"mac"`, `"backup_mac"`, `"words"`, `"more_words"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\", \"alias\", \"mac\", \"backup_mac\", \"words\", \"more_words\"",
-	Nullable: 1<<1 | 1<<3 | 1<<5,
+	Nullable: runtime.Bits{1<<1 | 1<<3 | 1<<5},
 	Op:       &runtime.Op{Name: "flat_gadgets.Update", Table: "flat_gadgets", Errs: errs, Validate: true, Params: []string{"id", "label", "alias", "alias", "mac", "backup_mac", "backup_mac", "words", "more_words", "more_words"}},
 }
 

@@ -204,7 +204,7 @@ var updateGadgets = &runtime.Update{
 	Head:     "UPDATE \"gadgets\"\nSET ",
 	Cols:     []string{`"label"`, `"alias"`, `"aliases"`, `"mac"`, `"backup_mac"`, `"macs"`, `"words"`, `"more_words"`, `"word_lists"`, `"seat_sets"`, `"periods"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\", \"alias\", \"aliases\", \"mac\", \"backup_mac\", \"macs\", \"words\", \"more_words\", \"word_lists\", \"seat_sets\", \"periods\"",
-	Nullable: 1<<1 | 1<<2 | 1<<4 | 1<<5 | 1<<7 | 1<<8 | 1<<9 | 1<<10,
+	Nullable: runtime.Bits{1<<1 | 1<<2 | 1<<4 | 1<<5 | 1<<7 | 1<<8 | 1<<9 | 1<<10},
 	Op:       &runtime.Op{Name: "gadgets.Update", Table: "gadgets", Errs: errs, Validate: true, Params: []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"}},
 }
 
