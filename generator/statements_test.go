@@ -86,6 +86,10 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 		for _, s := range g.Specs {
 			vs := s.(*ast.ValueSpec)
 			for i, id := range vs.Names {
+				if sql, ok := opSQL(t, id.Name, vs, i); ok {
+					out["sql"+strings.TrimPrefix(id.Name, "op")] = sql
+					continue
+				}
 				if !strings.HasPrefix(id.Name, "update") || i >= len(vs.Values) {
 					continue
 				}
@@ -106,6 +110,42 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 		}
 	}
 	return out
+}
+
+// opSQL returns the statement of variable i of vs when it is a
+// runtime.Op named op…: its SQL field, a string literal.
+func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
+	if !strings.HasPrefix(name, "op") || i >= len(vs.Values) {
+		return "", false
+	}
+	u, ok := vs.Values[i].(*ast.UnaryExpr)
+	if !ok {
+		return "", false
+	}
+	lit, ok := u.X.(*ast.CompositeLit)
+	if !ok {
+		return "", false
+	}
+	if sel, ok := lit.Type.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Op" {
+		return "", false
+	}
+	for _, e := range lit.Elts {
+		kv, ok := e.(*ast.KeyValueExpr)
+		if !ok || kv.Key.(*ast.Ident).Name != "SQL" {
+			continue
+		}
+		b, ok := kv.Value.(*ast.BasicLit)
+		if !ok {
+			t.Fatalf("%s: SQL is not a literal", name)
+		}
+		sql, err := strconv.Unquote(b.Value)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return sql, true
+	}
+	t.Fatalf("%s: runtime.Op without SQL", name)
+	return "", false
 }
 
 // updateLiteral evaluates the composite literal of a runtime.Update,
@@ -160,6 +200,9 @@ func updateLiteral(t *testing.T, name string, lit *ast.CompositeLit, consts map[
 	for _, el := range lit.Elts {
 		kv := el.(*ast.KeyValueExpr)
 		key := kv.Key.(*ast.Ident).Name
+		if key == "Op" {
+			continue // how errors are wrapped: no part of the statement
+		}
 		f := v.FieldByName(key)
 		if !f.IsValid() {
 			t.Fatalf("%s: runtime.Update has no field %s", name, key)

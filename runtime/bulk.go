@@ -134,9 +134,12 @@ const maxReupserts = 3
 // refused (KindMisuse) when db cannot begin a transaction, or is a
 // connection inside a transaction begun outside pgx, whose COMMIT a
 // transaction of its own would anticipate.
-func UpdateMany[T any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, rows []T, tail ...any) (int64, error) {
-	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, nil); err != nil {
-		return 0, err
+//
+// op is the statement (see Op): the error is returned wrapped for it, as
+// by the other functions of this file.
+func UpdateMany[T any](ctx context.Context, db DBTX, b *Bulk[*T], op *Op, rows []T, tail ...any) (int64, error) {
+	if err := bulkWrite(ctx, db, b, op.SQL, inputRows(rows), tail, nil); err != nil {
+		return 0, op.wrap(err)
 	}
 	return int64(len(rows)), nil
 }
@@ -144,14 +147,14 @@ func UpdateMany[T any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, ro
 // UpdateManyReturning is UpdateMany for a statement that returns the rows
 // as updated (generated UpdateManyReturning): they come back in the
 // order of rows, each read with scan.
-func UpdateManyReturning[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, error) {
+func UpdateManyReturning[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], op *Op, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
 	out := make([]M, len(rows))
 	read := &bulkRead{scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
-	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, read); err != nil {
-		return nil, err
+	if err := bulkWrite(ctx, db, b, op.SQL, inputRows(rows), tail, read); err != nil {
+		return nil, op.wrap(err)
 	}
 	return out, nil
 }
@@ -162,13 +165,13 @@ func UpdateManyReturning[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], sq
 // rows[i] was deleted (restored). A key without a row is false, not an
 // error; a stale version (DeleteMany of a table with optimistic_lock)
 // stops the whole batch as in UpdateMany. Splitting is as in UpdateMany.
-func WriteMany[T any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, rows []T, tail ...any) ([]bool, error) {
+func WriteMany[T any](ctx context.Context, db DBTX, b *Bulk[*T], op *Op, rows []T, tail ...any) ([]bool, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
 	done := make([]bool, len(rows))
-	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, &bulkRead{written: done}); err != nil {
-		return nil, err
+	if err := bulkWrite(ctx, db, b, op.SQL, inputRows(rows), tail, &bulkRead{written: done}); err != nil {
+		return nil, op.wrap(err)
 	}
 	return done, nil
 }
@@ -182,14 +185,14 @@ func WriteMany[T any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, row
 // with a conflict (ErrHiddenKey) listing them. It always runs in a
 // transaction (a savepoint of db when db is a pgx.Tx), so that the batch
 // is all or nothing.
-func UpsertMany[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, error) {
+func UpsertMany[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], op *Op, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
 	out := make([]M, len(rows))
 	read := &bulkRead{upsert: true, scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
-	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, read); err != nil {
-		return nil, err
+	if err := bulkWrite(ctx, db, b, op.SQL, inputRows(rows), tail, read); err != nil {
+		return nil, op.wrap(err)
 	}
 	return out, nil
 }
@@ -199,14 +202,14 @@ func UpsertMany[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], sql string,
 // CreateManyIfAbsentBy…), and returns, in the order of rows, the new
 // rows or the rows found in the way, and whether each was created. Rows
 // left out are sent again as in UpsertMany, in a transaction.
-func CreateManyIfAbsent[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, []bool, error) {
+func CreateManyIfAbsent[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], op *Op, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, []bool, error) {
 	if len(rows) == 0 {
 		return nil, nil, nil
 	}
 	out, created := make([]M, len(rows)), make([]bool, len(rows))
 	read := &bulkRead{upsert: true, written: created, scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
-	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, read); err != nil {
-		return nil, nil, err
+	if err := bulkWrite(ctx, db, b, op.SQL, inputRows(rows), tail, read); err != nil {
+		return nil, nil, op.wrap(err)
 	}
 	return out, created, nil
 }

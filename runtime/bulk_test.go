@@ -68,7 +68,7 @@ func TestBulkUpdateManyReportsEveryRowThatStopsIt(t *testing.T) {
 	for i := range 15 {
 		rows = append(rows, widgetUpdate{ID: int64(100 + i), Version: 1})
 	}
-	_, err := runtime.UpdateMany(ctx, db, bulkWidgets, sqlWidgetsUpdateMany, rows)
+	_, err := runtime.UpdateMany(ctx, db, bulkWidgets, opWidgetsUpdateMany, rows)
 	var de *runtime.DbError
 	if !errors.As(err, &de) || de.Kind != runtime.KindConflict || !errors.Is(err, runtime.ErrStaleVersion) || de.Table != "widgets" {
 		t.Fatalf("UpdateMany: %v", err)
@@ -76,7 +76,7 @@ func TestBulkUpdateManyReportsEveryRowThatStopsIt(t *testing.T) {
 	if len(de.Rows) != 17 || de.Rows[0] != (runtime.RowError{Index: 1, Kind: runtime.KindNotFound}) || de.Rows[1] != (runtime.RowError{Index: 2, Kind: runtime.KindConflict}) {
 		t.Errorf("rows %v", de.Rows)
 	}
-	want := "conflict: rows 1, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 6 more have no row of widgets in sight; row 2 has a stale version: " +
+	want := "widgets.UpdateMany: conflict: rows 1, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 6 more have no row of widgets in sight; row 2 has a stale version: " +
 		"the row was changed since it was read; the batch changed nothing"
 	if err.Error() != want {
 		t.Errorf("message\n%s\nwant\n%s", err, want)
@@ -85,7 +85,7 @@ func TestBulkUpdateManyReportsEveryRowThatStopsIt(t *testing.T) {
 	if err := db.QueryRow(ctx, `SELECT name FROM widgets WHERE id = 5`).Scan(&name); err != nil || name != "w5" {
 		t.Errorf("row 5 after the failed batch: %q, %v", name, err)
 	}
-	if n, err := runtime.UpdateMany(ctx, db, bulkWidgets, sqlWidgetsUpdateMany, rows[:1]); n != 1 || err != nil {
+	if n, err := runtime.UpdateMany(ctx, db, bulkWidgets, opWidgetsUpdateMany, rows[:1]); n != 1 || err != nil {
 		t.Fatalf("UpdateMany = %d, %v", n, err)
 	}
 }
@@ -94,11 +94,11 @@ func TestBulkRefusesBadRowsBeforeSQL(t *testing.T) {
 	ctx := testContext(t)
 	var sent int
 	db := funcDB{query: func() { sent++ }}
-	_, err := runtime.UpdateMany(ctx, db, bulkWidgets, sqlWidgetsUpdateMany, []widgetUpdate{{ID: 1, Name: runtime.Set("")}, {ID: 2}, {ID: 3, Name: runtime.Set("")}})
-	if want := "validation failed: [0].name: must not be empty; [2].name: must not be empty"; err == nil || err.Error() != want {
+	_, err := runtime.UpdateMany(ctx, db, bulkWidgets, opWidgetsUpdateMany, []widgetUpdate{{ID: 1, Name: runtime.Set("")}, {ID: 2}, {ID: 3, Name: runtime.Set("")}})
+	if want := "widgets.UpdateMany: validation failed: [0].name: must not be empty; [2].name: must not be empty"; err == nil || err.Error() != want {
 		t.Errorf("invalid rows: %v, want %q", err, want)
 	}
-	_, err = runtime.UpdateMany(ctx, db, bulkWidgets, sqlWidgetsUpdateMany, []widgetUpdate{{ID: 2}, {ID: 1}, {ID: 2}, {ID: 3}, {ID: 1}})
+	_, err = runtime.UpdateMany(ctx, db, bulkWidgets, opWidgetsUpdateMany, []widgetUpdate{{ID: 2}, {ID: 1}, {ID: 2}, {ID: 3}, {ID: 1}})
 	var de *runtime.DbError
 	if !errors.As(err, &de) || de.Kind != runtime.KindValidation || len(de.Fields) != 2 || de.Fields[0].Field != "[2]" || de.Fields[1].Field != "[4]" ||
 		de.Fields[0].Message != "has the key of row 0; a batch may write each row once" {
@@ -109,7 +109,7 @@ func TestBulkRefusesBadRowsBeforeSQL(t *testing.T) {
 	}
 	// A batch of several statements needs a transaction, which funcDB
 	// cannot begin.
-	_, err = runtime.UpdateMany(runtime.WithBulkChunk(ctx, 1), db, bulkWidgets, sqlWidgetsUpdateMany, []widgetUpdate{{ID: 1}, {ID: 2}})
+	_, err = runtime.UpdateMany(runtime.WithBulkChunk(ctx, 1), db, bulkWidgets, opWidgetsUpdateMany, []widgetUpdate{{ID: 1}, {ID: 2}})
 	if !errors.Is(err, runtime.ErrMisuse) || !strings.Contains(err.Error(), "a batch of 2 rows (more than 1, one statement's worth, or an upsert) runs in a transaction, but runtime_test.funcDB cannot begin one") {
 		t.Errorf("split on a DBTX without transactions: %v", err)
 	}
@@ -123,7 +123,7 @@ func TestBulkSplitsInOneTransaction(t *testing.T) {
 		rows = append(rows, widgetUpdate{ID: int64(i), Version: 1, Name: runtime.Set(fmt.Sprint("v", i))})
 	}
 	rows[0].Version = 2 // the last statement in key order fails
-	if _, err := runtime.UpdateMany(ctx, db, bulkWidgets, sqlWidgetsUpdateMany, rows); !errors.Is(err, runtime.ErrStaleVersion) {
+	if _, err := runtime.UpdateMany(ctx, db, bulkWidgets, opWidgetsUpdateMany, rows); !errors.Is(err, runtime.ErrStaleVersion) {
 		t.Fatalf("UpdateMany: %v", err)
 	}
 	var changed int
@@ -131,7 +131,7 @@ func TestBulkSplitsInOneTransaction(t *testing.T) {
 		t.Fatalf("%d rows changed by the failed batch, %v", changed, err)
 	}
 	rows[0].Version = 1
-	if n, err := runtime.UpdateMany(ctx, db, bulkWidgets, sqlWidgetsUpdateMany, rows); n != 50 || err != nil {
+	if n, err := runtime.UpdateMany(ctx, db, bulkWidgets, opWidgetsUpdateMany, rows); n != 50 || err != nil {
 		t.Fatalf("UpdateMany = %d, %v", n, err)
 	}
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM widgets WHERE version = 2 AND name = 'v' || id`).Scan(&changed); err != nil || changed != 50 {
@@ -215,7 +215,7 @@ CREATE TRIGGER widgets_who BEFORE UPDATE ON widgets FOR EACH ROW EXECUTE FUNCTIO
 		rows = append(rows, widgetUpdate{ID: int64(i), Version: 1, Name: runtime.Set("x")})
 	}
 	scoped := runtime.Acting(ctx, runtime.Scope(db, "org-7"))
-	if n, err := runtime.UpdateMany(ctx, scoped, bulkWidgets, sqlWidgetsUpdateMany, rows); n != 10 || err != nil {
+	if n, err := runtime.UpdateMany(ctx, scoped, bulkWidgets, opWidgetsUpdateMany, rows); n != 10 || err != nil {
 		t.Fatalf("UpdateMany = %d, %v", n, err)
 	}
 	var whos []string
@@ -297,14 +297,14 @@ func TestBulkReadsRowsInEveryExecMode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := runtime.UpdateManyReturning(ctx, pool, bulkGadgets, sqlGadgetsEcho, scanGadget, rows)
+		got, err := runtime.UpdateManyReturning(ctx, pool, bulkGadgets, opGadgetsEcho, scanGadget, rows)
 		if err != nil {
 			t.Fatalf("%s: %v", mode, err)
 		}
 		if diff := gocmp.Diff(want, got); diff != "" {
 			t.Errorf("%s: rows (-want +got):\n%s", mode, diff)
 		}
-		_, err = runtime.UpdateManyReturning(ctx, pool, bulkGadgets, sqlGadgetsEcho, scanGadget, append(slices.Clone(rows), gadgetRow{ID: -5}))
+		_, err = runtime.UpdateManyReturning(ctx, pool, bulkGadgets, opGadgetsEcho, scanGadget, append(slices.Clone(rows), gadgetRow{ID: -5}))
 		var de *runtime.DbError
 		if !errors.As(err, &de) || de.Kind != runtime.KindNotFound || len(de.Rows) != 1 || de.Rows[0].Index != 3 {
 			t.Errorf("%s: a missing row: %v", mode, err)
@@ -326,8 +326,14 @@ func TestBulkRowOfVaryingLength(t *testing.T) {
 			}
 		},
 	}
-	_, err := runtime.UpdateMany(testContext(t), funcDB{query: func() { t.Error("a statement ran") }}, bad, sqlWidgetsUpdateMany, []widgetUpdate{{ID: 1}, {ID: 2}})
+	_, err := runtime.UpdateMany(testContext(t), funcDB{query: func() { t.Error("a statement ran") }}, bad, opWidgetsUpdateMany, []widgetUpdate{{ID: 1}, {ID: 2}})
 	if err == nil || !strings.Contains(err.Error(), "different numbers of values") {
 		t.Errorf("UpdateMany = %v", err)
 	}
 }
+
+// The statements above as the generated package's descriptors.
+var (
+	opWidgetsUpdateMany = &runtime.Op{Name: "widgets.UpdateMany", Table: "widgets", SQL: sqlWidgetsUpdateMany}
+	opGadgetsEcho       = &runtime.Op{Name: "gadgets.UpdateManyReturning", Table: "gadgets", SQL: sqlGadgetsEcho}
+)

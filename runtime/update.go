@@ -63,6 +63,12 @@ type Update struct {
 	// values of its own (see UpdateOne).
 	Fallback string
 
+	// Op, when set, tells UpdateOne to validate the input first when
+	// Op.Validate is set (the update struct must implement Validator),
+	// and to return errors wrapped as Op says (see Op): a generated
+	// Update is then its call. Op.SQL is not used.
+	Op *Op
+
 	fallbackOnce sync.Once
 	built        string
 	mu           sync.Mutex
@@ -222,11 +228,20 @@ type updateCall[T, K, U any] struct {
 //
 // extra are the values of the key's other columns (keyArgs binds the
 // first; the key has q.Keys) and then those the statement binds after
-// the columns', with a Fallback statement only.
+// the columns', with a Fallback statement only. With q.Op set, *in is
+// validated first and errors come back wrapped (see Update.Op).
 func UpdateOne[T, K, U any](ctx context.Context, db DBTX, q *Update, key *K, keyArgs func(*K, []any) []any, in *U, args func(*U, []any) []any, dest func(*T, []any) []any, extra ...any) (*T, error) {
 	c := new(updateCall[T, K, U])
 	c.key, c.in = *key, *in
+	if q.Op != nil {
+		if err := q.Op.check(&c.in); err != nil {
+			return new(T), err
+		}
+	}
 	if err := updateOne(ctx, db, q, &c.buf, &c.vals, &c.key, keyArgs, &c.in, args, &c.row, dest, extra); err != nil {
+		if q.Op != nil {
+			err = q.Op.wrap(err)
+		}
 		return new(T), err
 	}
 	return &c.row, nil

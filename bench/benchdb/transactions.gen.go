@@ -116,45 +116,40 @@ func argsNewTransaction(n *NewTransaction, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.Amount, &n.Currency, &n.Status, &n.Memo, n.CreatedAt.Arg())
 }
 
-const sqlTransactionsCreate = `-- name: transactions.Create
+var opTransactionsCreate = &runtime.Op{Name: "transactions.Create", Table: "transactions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"}, SQL: `-- name: transactions.Create
 INSERT INTO "transactions" ("id", "user_id", "amount", "currency", "status", "memo", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()))
-RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`
+RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`}
 
 // Create inserts n into table transactions and returns the row as stored. It
 // validates n first.
 func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transaction, error) {
-	if err := n.Validate(); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, &n, argsNewTransaction, scanTransaction)
-	return *v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, &n, argsNewTransaction, scanTransaction)
+	return *v, err
 }
 
-const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
+var opTransactionsFindByID = &runtime.Op{Name: "transactions.FindByID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByID replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table transactions with the given id, or
 // runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, &id, runtime.Arg, scanTransaction)
-	return *v, wrapErr(err, "transactions.FindByID", "transactions")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, &id, runtime.Arg, scanTransaction)
+	return *v, err
 }
 
-const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
-SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions" ORDER BY "id"`
+var opTransactionsFindAll = &runtime.Op{Name: "transactions.FindAll", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindAll replica=ok
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions" ORDER BY "id"`}
 
 // FindAll returns every row of table transactions in primary key order, in memory.
 func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
-	rows, err := r.db.Query(ctx, sqlTransactionsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanTransaction)
-	return items, wrapErr(err, "transactions.FindAll", "transactions")
+	return runtime.AllOp(ctx, r.db, opTransactionsFindAll, scanTransaction, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, sqlTransactionsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, opTransactionsFindAll.SQL)
 }
 
 const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
@@ -186,6 +181,7 @@ var updateTransactions = &runtime.Update{
 	Cols:     []string{`"user_id"`, `"amount"`, `"currency"`, `"status"`, `"memo"`, `"created_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"amount\", \"currency\"::text, \"status\", \"memo\", \"created_at\"",
 	Nullable: runtime.Bits{1 << 4},
+	Op:       &runtime.Op{Name: "transactions.Update", Table: "transactions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"}},
 }
 
 func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
@@ -195,35 +191,31 @@ func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transactions with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
-	if err := u.Validate(); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
-	return *v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"})
+	return *v, err
 }
 
-const sqlTransactionsDelete = `-- name: transactions.Delete
-DELETE FROM "transactions" WHERE "id" = $1`
+var opTransactionsDelete = &runtime.Op{Name: "transactions.Delete", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Delete
+DELETE FROM "transactions" WHERE "id" = $1`}
 
 // Delete removes the row of table transactions with the given id and reports
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTransactionsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "transactions.Delete", "transactions")
+	tag, err := runtime.ExecOp(ctx, r.db, opTransactionsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlTransactionsCount = `-- name: transactions.Count replica=ok
-SELECT count(*) FROM "transactions"`
+var opTransactionsCount = &runtime.Op{Name: "transactions.Count", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Count replica=ok
+SELECT count(*) FROM "transactions"`}
 
 // Count returns the number of rows of table transactions.
 func (r *TransactionRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTransactionsCount))
-	return n, wrapErr(err, "transactions.Count", "transactions")
+	return runtime.CountOp(ctx, r.db, opTransactionsCount)
 }
 
-const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs replica=ok
+var opTransactionsFindByIDs = &runtime.Op{Name: "transactions.FindByIDs", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByIDs replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table transactions whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -231,8 +223,7 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	if len(ids) == 0 {
 		return []Transaction{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
-	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
 }
 
 var copyTransactions = &runtime.Copier[*NewTransaction]{
@@ -250,26 +241,17 @@ func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction)
 	return n, wrapErr(err, "transactions.CreateMany", "transactions")
 }
 
-const sqlTransactionsCreateManyReturning = `-- name: transactions.CreateManyReturning
+var opTransactionsCreateManyReturning = &runtime.Op{Name: "transactions.CreateManyReturning", Table: "transactions", Errs: errs, Validate: true, SQL: `-- name: transactions.CreateManyReturning
 INSERT INTO "transactions" ("id", "user_id", "amount", "currency", "status", "memo", "created_at")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", "u"."c6", COALESCE("u"."c7", now())
 FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,2)[], $4::bpchar[], $5::text[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`
+RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`}
 
-// CreateManyReturning inserts rows into table transactions in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table transactions in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
-	if len(rows) == 0 {
-		return []Transaction{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
-	}
-	res, err := r.db.Query(ctx, sqlTransactionsCreateManyReturning, runtime.Unnest(argsNewTransaction, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTransaction)
-	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
+	return runtime.InsertManyOp(ctx, r.db, opTransactionsCreateManyReturning, rows, argsNewTransaction, scanTransaction)
 }
 
 // TransactionKeyedUpdate is one row's key and changes for UpdateMany.
@@ -294,31 +276,29 @@ var bulkTransactionsUpdates = &runtime.Bulk[*TransactionKeyedUpdate]{
 	},
 }
 
-const sqlTransactionsUpdateMany = `-- name: transactions.UpdateMany
+var opTransactionsUpdateMany = &runtime.Op{Name: "transactions.UpdateMany", Table: "transactions", Errs: errs, SQL: `-- name: transactions.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,2)[], $4::bpchar[], $5::text[], $6::boolean[], $7::text[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."currency"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."status"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."memo" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_8", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table transactions, all or none (see
 // runtime.UpdateMany).
 func (r *TransactionRepo) UpdateMany(ctx context.Context, rows []TransactionKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateMany, rows)
-	return out, wrapErr(err, "transactions.UpdateMany", "transactions")
+	return runtime.UpdateMany(ctx, r.db, bulkTransactionsUpdates, opTransactionsUpdateMany, rows)
 }
 
-const sqlTransactionsUpdateManyReturning = `-- name: transactions.UpdateManyReturning
+var opTransactionsUpdateManyReturning = &runtime.Op{Name: "transactions.UpdateManyReturning", Table: "transactions", Errs: errs, SQL: `-- name: transactions.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,2)[], $4::bpchar[], $5::text[], $6::boolean[], $7::text[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."currency"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."status"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."memo" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_8", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "amount", "currency", "status", "memo", "created_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."amount", "cpcgen_new"."currency"::text, "cpcgen_new"."status", "cpcgen_new"."memo", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."amount", "cpcgen_new"."currency"::text, "cpcgen_new"."status", "cpcgen_new"."memo", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []TransactionKeyedUpdate) ([]Transaction, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateManyReturning, scanTransaction, rows)
-	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, opTransactionsUpdateManyReturning, scanTransaction, rows)
 }
 
 var bulkTransactionsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -329,28 +309,26 @@ var bulkTransactionsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlTransactionsDeleteMany = `-- name: transactions.DeleteMany
+var opTransactionsDeleteMany = &runtime.Op{Name: "transactions.DeleteMany", Table: "transactions", Errs: errs, SQL: `-- name: transactions.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
 "cpcgen_new" AS (DELETE FROM "transactions" USING "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table transactions with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *TransactionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkTransactionsKeys, sqlTransactionsDeleteMany, keys)
-	return out, wrapErr(err, "transactions.DeleteMany", "transactions")
+	return runtime.WriteMany(ctx, r.db, bulkTransactionsKeys, opTransactionsDeleteMany, keys)
 }
 
-const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok
+var opTransactionsListByUserID = &runtime.Op{Name: "transactions.ListByUserID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByUserID replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
-	return items, wrapErr(err, "transactions.ListByUserID", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
 }
 
 const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok

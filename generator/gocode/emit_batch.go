@@ -26,7 +26,7 @@ func genFindByIDs(f *jen.File, t *ir.Table) {
 		return
 	}
 	pk := t.PK[0]
-	genStatement(f, *s)
+	genOp(f, t, "FindByIDs", *s, nil, false)
 	// Without a tenant the method fails, whatever its input.
 	pre, scoped := prelude(t, "FindByIDs", "", []ir.Statement{*s}, returnsNil)
 	body := append(pre, jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(emptySlice(t), jen.Nil())))
@@ -200,7 +200,7 @@ func hasArgKind(args []ir.Arg, kind ir.ArgKind) bool {
 // statement over rows, on the method's database.
 func eachCreate(t *ir.Table, call string, scoped bool) *jen.Statement {
 	s := t.SQL.Create
-	args := []jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(s.Const), jen.Id("rows"), jen.Id(t.Args)}
+	args := []jen.Code{jen.Id("ctx"), dbOf(scoped), stmtRef(t, s), jen.Id("rows"), jen.Id(t.Args)}
 	if call == "BatchQuery" {
 		args = append(args, jen.Id(t.Scan))
 	}
@@ -258,11 +258,6 @@ func genCreateManyMethod(f *jen.File, t *ir.Table, doc string, body []jen.Code) 
 
 func genCreateManyReturning(f *jen.File, t *ir.Table) {
 	bs := t.Batch
-	start := func(s ir.Statement) ([]jen.Code, bool) {
-		body, scoped := prelude(t, "CreateManyReturning", "", []ir.Statement{s}, returnsNil)
-		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(emptySlice(t), jen.Nil())))
-		return append(body, validateRows(t, "CreateManyReturning", returnsNil)...), scoped
-	}
 	var body []jen.Code
 	var doc string
 	if bs.ReturningBatch {
@@ -277,13 +272,13 @@ func genCreateManyReturning(f *jen.File, t *ir.Table) {
 			"(unnest cannot carry its array columns), all or nothing, and returns them as stored.", t.SQLName)
 	} else {
 		s := bs.Returning
-		genStatement(f, s)
+		emitOp(f, t, "CreateManyReturning", s, nil, t.Validates)
 		var scoped bool
-		body, scoped = start(s)
-		body = append(body, collectWith(t, "CreateManyReturning", "res", dbOf(scoped).Dot("Query").Call(unnestCall(t, s)...),
-			jen.Id(t.Scan), jen.Len(jen.Id("rows")))...)
-		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s in one INSERT … SELECT FROM unnest, all or "+
-			"nothing, and returns them as stored.", t.SQLName)
+		body, scoped = prelude(t, "CreateManyReturning", "", []ir.Statement{s}, returnsNil)
+		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(opName(s)), jen.Id("rows"), jen.Id(t.Args), jen.Id(t.Scan)}, tailArgs(s)...)
+		body = append(body, jen.Return(jen.Qual(ir.PathRuntime, "InsertManyOp").Call(args...)))
+		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s in one statement and returns them as "+
+			"stored (see runtime.InsertManyOp).", t.SQLName)
 	}
 	if t.Validates {
 		doc += " It validates every row first."
@@ -311,10 +306,8 @@ func keyDoc(k *ir.UniqueKey) string {
 
 func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	s := k.UpsertSQL
-	genStatement(f, s)
-	doc := fmt.Sprintf("%s inserts n into table %s or, when a row with the same %s exists, updates it from n (every "+
-		"column but the key's and the primary key's; an unset optional field keeps its value), in one statement, "+
-		"and returns the row as stored.", k.Upsert, t.SQLName, keyDoc(k))
+	doc := fmt.Sprintf("%s inserts n into table %s or updates the row with the same %s from n (docs/spec.md tells "+
+		"which columns it keeps), in one statement, and returns the row as stored.", k.Upsert, t.SQLName, keyDoc(k))
 	if t.Validates {
 		doc += " It validates n first."
 	}
@@ -328,11 +321,14 @@ func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 		doc += " A row in the way that the caller cannot see (another tenant's, or soft-deleted) is not updated: " +
 			"the error has kind Conflict."
 	}
-	pre, scoped := prelude(t, k.Upsert, "n", []ir.Statement{s}, returnsModel(t))
 	var body []jen.Code
 	if !k.MayMiss {
+		pre, scoped, validate := opPrelude(t, k.Upsert, "n", s, returnsModel(t))
+		genOp(f, t, k.Upsert, s, nil, validate)
 		body = append(pre, queryOne(t, k.Upsert, scoped, s, newIn(t))...)
 	} else {
+		genStatement(f, s)
+		pre, scoped := prelude(t, k.Upsert, "n", []ir.Statement{s}, returnsModel(t))
 		body = append(pre,
 			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("Retry", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
 			hiddenKey(t, k.Upsert, returnsModel(t)),
@@ -362,18 +358,26 @@ func hiddenKey(t *ir.Table, method string, fail func(jen.Code) jen.Code) jen.Cod
 
 func genCreateIfAbsent(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	s := k.CreateIfAbsentSQL
-	genStatement(f, s)
 	fail := func(err jen.Code) jen.Code { return jen.Return(jen.Id(t.Model).Values(), jen.False(), err) }
-	pre, scoped := prelude(t, k.CreateIfAbsent, "n", []ir.Statement{s}, fail)
-	body := append(pre, jen.List(jen.Id("v"), jen.Id("created"), jen.Err()).Op(":=").
-		Add(newIn(t).run("CreateIfAbsent", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))))
-	if k.Hidden {
-		body = append(body, hiddenKey(t, k.CreateIfAbsent, fail))
+	var body []jen.Code
+	if !k.Hidden && asOp(t, s) {
+		pre, scoped, validate := opPrelude(t, k.CreateIfAbsent, "n", s, fail)
+		genOp(f, t, k.CreateIfAbsent, s, nil, validate)
+		body = append(pre, jen.List(jen.Id("v"), jen.Id("created"), jen.Err()).Op(":=").
+			Add(newIn(t).runOp("CreateIfAbsent", dbOf(scoped), s, jen.Id(t.Scan))),
+			jen.Return(jen.Op("*").Id("v"), jen.Id("created"), jen.Err()))
+	} else {
+		genStatement(f, s)
+		pre, scoped := prelude(t, k.CreateIfAbsent, "n", []ir.Statement{s}, fail)
+		body = append(pre, jen.List(jen.Id("v"), jen.Id("created"), jen.Err()).Op(":=").
+			Add(newIn(t).run("CreateIfAbsent", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))))
+		if k.Hidden {
+			body = append(body, hiddenKey(t, k.CreateIfAbsent, fail))
+		}
+		body = append(body, jen.Return(jen.Op("*").Id("v"), jen.Id("created"), wrapErr(t, k.CreateIfAbsent)))
 	}
-	body = append(body, jen.Return(jen.Op("*").Id("v"), jen.Id("created"), wrapErr(t, k.CreateIfAbsent)))
 	doc := fmt.Sprintf("%s inserts n into table %s unless a row with the same %s exists, and returns the new row "+
-		"and true, or the existing row, unchanged, and false, in one statement (run again, up to three times, "+
-		"when the row in the way was committed after it started).", k.CreateIfAbsent, t.SQLName, keyDoc(k))
+		"and true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).", k.CreateIfAbsent, t.SQLName, keyDoc(k))
 	if t.Validates {
 		doc += " It validates n first."
 	}

@@ -116,6 +116,74 @@ func callArgs(s ir.Statement, own []jen.Code) []jen.Code {
 	return append(out, tailArgs(s)...)
 }
 
+// opName is the name of the runtime.Op variable of statement s.
+func opName(s ir.Statement) string { return "op" + strings.TrimPrefix(s.Const, "sql") }
+
+// asOp reports whether t's methods run s through a runtime.Op (genOp),
+// which carries the statement and how its errors are wrapped: every
+// statement but a read with a soft-deleted variant (r.pick chooses
+// between two constants) and those of cached tables (their cache code
+// runs the constants).
+func asOp(t *ir.Table, s ir.Statement) bool {
+	return s.Const != "" && s.WithDeleted == nil && t.Cache == nil
+}
+
+// stmtRef is the text of s in a call that takes it as a string: its
+// Op's SQL, or stmtExpr.
+func stmtRef(t *ir.Table, s ir.Statement) *jen.Statement {
+	if asOp(t, s) {
+		return jen.Id(opName(s)).Dot("SQL")
+	}
+	return stmtExpr(s)
+}
+
+// opPrelude is prelude for a method running s through its Op: the Op
+// validates v itself (validate) when nothing that may fail runs before
+// the statement (the tenant), so that validation still comes first.
+func opPrelude(t *ir.Table, method, v string, s ir.Statement, fail func(jen.Code) jen.Code) (pre []jen.Code, scoped, validate bool) {
+	validate = asOp(t, s) && v != "" && t.Validates && !needsTenant(s)
+	if validate {
+		v = ""
+	}
+	pre, scoped = prelude(t, method, v, []ir.Statement{s}, fail)
+	return pre, scoped, validate
+}
+
+// genOp emits s as the runtime.Op of method of t (when asOp; its
+// constant otherwise): params, when not nil, are the fields its
+// parameters hold (paramFields), validate whether it validates its input.
+func genOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []string, validate bool) {
+	if !asOp(t, s) {
+		genStatement(f, s)
+		return
+	}
+	emitOp(f, t, method, s, params, validate)
+}
+
+// emitOp emits s as the runtime.Op of method of t, for the runtime
+// functions that take nothing else (UpdateMany and the other batch
+// writes by key).
+func emitOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []string, validate bool) {
+	fields := []jen.Code{
+		jen.Id("Name").Op(":").Lit(t.Op + "." + method),
+		jen.Id("Table").Op(":").Lit(t.SQLName),
+		jen.Id("Errs").Op(":").Id("errs"),
+	}
+	if validate {
+		fields = append(fields, jen.Id("Validate").Op(":").True())
+	}
+	if params != nil {
+		lits := make([]jen.Code, len(params))
+		for i, p := range params {
+			lits[i] = jen.Lit(p)
+		}
+		fields = append(fields, jen.Id("Params").Op(":").Index().String().Values(lits...))
+	}
+	fields = append(fields, jen.Id("SQL").Op(":").Add(sqlConst(s.SQL)))
+	f.Var().Id(opName(s)).Op("=").Op("&").Qual(ir.PathRuntime, "Op").Values(fields...)
+	f.Line()
+}
+
 // genStatement emits a statement's constant, and its variant's.
 func genStatement(f *jen.File, s ir.Statement) {
 	if s.Const == "" {
@@ -183,35 +251,21 @@ var constraintKinds = map[ir.ConstraintKind]string{
 	ir.ForeignKeyConstraint: "KindForeignKey",
 }
 
-// genErrorHelpers emits wrapErr, wrapParamsErr and sentinels, which every method's
-// error goes through.
+// genErrorHelpers emits errs, the package's constraints, which every
+// method's error goes through (runtime.Op's Errs), and wrapErr and
+// wrapParamsErr for the methods that wrap errors themselves.
 func genErrorHelpers(f *jen.File, pkg *ir.Package) {
-	comment(f, "wrapErr turns err into a *runtime.DbError for op on table (see runtime.Wrap) and, when a constraint "+
-		"of the package was violated, sets its spec name (DbError.SpecName). It returns nil for a nil err.")
+	comment(f, "wrapErr turns err into a *runtime.DbError for op on table, naming a violated constraint of the "+
+		"package as the spec does (see runtime.Errs.Wrap). It returns nil for a nil err.")
 	f.Func().Id("wrapErr").Params(jen.Err().Error(), jen.List(jen.Id("op"), jen.Id("table")).String()).Error().Block(
-		jen.If(jen.Err().Op("==").Nil()).Block(jen.Return(jen.Nil())),
-		jen.Err().Op("=").Qual(ir.PathRuntime, "Wrap").Call(jen.Err(), jen.Id("op"), jen.Id("table")),
-		jen.If(
-			jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Err().Assert(jen.Op("*").Qual(ir.PathRuntime, "DbError")),
-			jen.Id("ok").Op("&&").Id("e").Dot("Constraint").Op("!=").Lit("").Op("&&").Id("e").Dot("SpecName").Op("==").Lit(""),
-		).Block(
-			jen.If(jen.Id("name").Op(":=").Qual(ir.PathRuntime, "SpecName").Call(jen.Id("e").Dot("Table"), jen.Id("e").Dot("Constraint"), jen.Id("sentinels")),
-				jen.Id("name").Op("!=").Lit("")).Block(
-				jen.Id("cp").Op(":=").Op("*").Id("e"),
-				jen.Id("cp").Dot("SpecName").Op("=").Id("name"),
-				jen.Return(jen.Op("&").Id("cp")),
-			),
-		),
-		jen.Return(jen.Err()),
+		jen.Return(jen.Id("errs").Dot("Wrap").Call(jen.Err(), jen.Id("op"), jen.Id("table"))),
 	)
 	f.Line()
 
-	comment(f, "wrapParamsErr is wrapErr for a statement whose parameters hold the fields named in params ($1 "+
-		"holds params[0]): a value the driver cannot encode, or the server refuses as invalid input, names its "+
-		"field as a Validate failure does (see runtime.WrapParams).")
+	comment(f, "wrapParamsErr is wrapErr for a statement whose parameters hold the fields named in params "+
+		"(see runtime.Errs.WrapParams).")
 	f.Func().Id("wrapParamsErr").Params(jen.Err().Error(), jen.List(jen.Id("op"), jen.Id("table")).String(), jen.Id("params").Index().String()).Error().Block(
-		jen.If(jen.Err().Op("==").Nil()).Block(jen.Return(jen.Nil())),
-		jen.Return(jen.Id("wrapErr").Call(jen.Qual(ir.PathRuntime, "WrapParams").Call(jen.Err(), jen.Id("op"), jen.Id("table"), jen.Id("params")), jen.Id("op"), jen.Id("table"))),
+		jen.Return(jen.Id("errs").Dot("WrapParams").Call(jen.Err(), jen.Id("op"), jen.Id("table"), jen.Id("params"))),
 	)
 	f.Line()
 
@@ -219,9 +273,10 @@ func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 	for _, k := range pkg.Constraints {
 		lines = append(lines, jen.Id(k.Sentinel))
 	}
-	comment(f, "sentinels are the package's constraints, which wrapErr names as the spec does (see runtime.SpecName).")
-	f.Var().Id("sentinels").Op("=").Index().Op("*").Qual(ir.PathRuntime, "ConstraintSentinel").Custom(
-		jen.Options{Open: "{", Close: "}", Separator: ",", Multi: len(lines) > 0}, lines...)
+	comment(f, "errs holds the package's constraints, which errors name as the spec does (see runtime.Errs).")
+	f.Var().Id("errs").Op("=").Op("&").Qual(ir.PathRuntime, "Errs").Values(
+		jen.Id("Sentinels").Op(":").Index().Op("*").Qual(ir.PathRuntime, "ConstraintSentinel").Custom(
+			jen.Options{Open: "{", Close: "}", Separator: ",", Multi: len(lines) > 0}, lines...))
 	f.Line()
 }
 
@@ -448,13 +503,23 @@ func plural(n int, one, many string) string {
 // field (runtime.WrapParams), as a Validate failure does.
 func wrapParamsErr(t *ir.Table, method string, s ir.Statement, keys []*ir.Column, args []ir.Arg) *jen.Statement {
 	var fields []jen.Code
-	for _, c := range keys {
-		fields = append(fields, jen.Lit(c.JSON))
-	}
-	for _, a := range args {
-		fields = append(fields, jen.Lit(a.Column.JSON))
+	for _, p := range paramFields(keys, args) {
+		fields = append(fields, jen.Lit(p))
 	}
 	return jen.Id("wrapParamsErr").Call(jen.Err(), jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName), jen.Index().String().Values(fields...))
+}
+
+// paramFields are the fields a statement's parameters hold: the key
+// columns, then args (see wrapParamsErr); never nil.
+func paramFields(keys []*ir.Column, args []ir.Arg) []string {
+	out := []string{}
+	for _, c := range keys {
+		out = append(out, c.JSON)
+	}
+	for _, a := range args {
+		out = append(out, a.Column.JSON)
+	}
+	return out
 }
 
 // validated reports whether Validate checks c.

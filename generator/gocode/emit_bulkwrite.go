@@ -198,7 +198,7 @@ func bulkElem(a ir.BulkArg) jen.Code {
 // type keys (DeleteMany and its kin), which report per key whether its
 // row was written.
 func genBulkMethod(f *jen.File, t *ir.Table, method string, s ir.Statement, bulk, keyed string, keys *jen.Statement, doc string) {
-	genStatement(f, s)
+	emitOp(f, t, method, s, nil, false)
 	var param, result jen.Code
 	var call string
 	var fail func(jen.Code) jen.Code
@@ -214,15 +214,14 @@ func genBulkMethod(f *jen.File, t *ir.Table, method string, s ir.Statement, bulk
 		args = []jen.Code{jen.Id(t.Scan)}
 	}
 	pre, scoped := prelude(t, method, "", []ir.Statement{s}, fail)
-	args = append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(bulk), jen.Id(s.Const)}, args...)
+	args = append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(bulk), jen.Id(opName(s))}, args...)
 	name := "rows"
 	if keys != nil {
 		name = "keys"
 	}
 	args = append(append(args, jen.Id(name)), tailArgs(s)...)
 	method1(f, t, method, doc, name, param, []jen.Code{result}, append(pre,
-		jen.List(jen.Id("out"), jen.Err()).Op(":=").Qual(ir.PathRuntime, call).Call(args...),
-		jen.Return(jen.Id("out"), wrapErr(t, method)),
+		jen.Return(jen.Qual(ir.PathRuntime, call).Call(args...)),
 	))
 }
 
@@ -268,7 +267,7 @@ func genBulkUpserts(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 		{k.CreateManyIfAbsent, k.CreateManyIfAbsentSQL, "CreateManyIfAbsent", fmt.Sprintf("%s is %s for many rows (see "+
 			"runtime.CreateManyIfAbsent).", k.CreateManyIfAbsent, k.CreateIfAbsent)},
 	} {
-		genStatement(f, m.s)
+		emitOp(f, t, m.name, m.s, nil, false)
 		doc := m.doc
 		results := []jen.Code{jen.Index().Id(t.Model)}
 		outs := []jen.Code{jen.Id("out")}
@@ -279,10 +278,9 @@ func genBulkUpserts(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 			fail = func(err jen.Code) jen.Code { return jen.Return(jen.Nil(), jen.Nil(), err) }
 		}
 		pre, scoped := prelude(t, m.name, "", []ir.Statement{m.s}, fail)
-		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), bulk.Clone(), jen.Id(m.s.Const), jen.Id(t.Scan), jen.Id("rows")}, tailArgs(m.s)...)
+		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), bulk.Clone(), jen.Id(opName(m.s)), jen.Id(t.Scan), jen.Id("rows")}, tailArgs(m.s)...)
 		method1(f, t, m.name, doc, "rows", jen.Index().Id(t.NewType), results, append(pre,
-			jen.List(append(outs, jen.Err())...).Op(":=").Qual(ir.PathRuntime, m.call).Call(args...),
-			jen.Return(append(outs, wrapErr(t, m.name))...),
+			jen.Return(jen.Qual(ir.PathRuntime, m.call).Call(args...)),
 		))
 	}
 }

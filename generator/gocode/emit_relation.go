@@ -78,7 +78,7 @@ func loaderPrelude(t *ir.Table, method string, r *ir.Relation, fail func(jen.Cod
 // genBelongsTo emits ListBy<FK>, LoadBy<FK> and the shared loader.
 func genBelongsTo(f *jen.File, r *ir.Relation) {
 	t, c := r.Table, r.FK
-	genStatement(f, r.ListSQL)
+	genOp(f, t, r.List, r.ListSQL, nil, false)
 	pre, scoped := prelude(t, r.List, "", []ir.Statement{r.ListSQL}, returnsNil)
 	method(f, t, r.List, fmt.Sprintf("%s returns the rows of table %s whose %s is %s, in primary key order.",
 		r.List, t.SQLName, c.SQLName, c.Param)).

@@ -32,13 +32,13 @@ func genWithDeleted(f *jen.File, t *ir.Table) {
 // genSoftDelete emits HardDelete and Restore on the repository of a
 // soft-delete table.
 func genSoftDelete(f *jen.File, t *ir.Table) {
-	genStatement(f, t.SQL.HardDelete)
+	genOp(f, t, "HardDelete", t.SQL.HardDelete, nil, false)
 	method(f, t, "HardDelete", fmt.Sprintf("HardDelete removes the row of table %s with %s from the table, "+
 		"deleted or not, and reports whether there was one.", t.SQLName, pkDesc(t))).
 		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
 		Block(execCount(t, "HardDelete", t.SQL.HardDelete, false)...)
 	f.Line()
-	genStatement(f, t.SQL.Restore)
+	genOp(f, t, "Restore", t.SQL.Restore, nil, false)
 	method(f, t, "Restore", fmt.Sprintf("Restore brings back the soft-deleted row of table %s with %s (it clears "+
 		"%s) and reports whether a deleted row was restored.", t.SQLName, pkDesc(t), t.DeletedAt.SQLName)).
 		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).

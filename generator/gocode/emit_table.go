@@ -295,6 +295,14 @@ func (c call) run(fn string, db, sql jen.Code, s ir.Statement, extra ...jen.Code
 	return jen.Qual(ir.PathRuntime, fn).Call(args...)
 }
 
+// runOp renders runtime.fn+"Op"(ctx, db, op, &in, args, extra…, rest…,
+// the statement's behaviour values…): the call of s through its Op.
+func (c call) runOp(fn string, db jen.Code, s ir.Statement, extra ...jen.Code) *jen.Statement {
+	args := append([]jen.Code{jen.Id("ctx"), db, jen.Id(opName(s)), jen.Op("&").Add(c.in), c.args}, extra...)
+	args = append(append(args, c.rest...), tailArgs(s)...)
+	return jen.Qual(ir.PathRuntime, fn+"Op").Call(args...)
+}
+
 // pkDesc describes the key parameters in a doc comment: "id" or
 // "order_id and product_id".
 func pkDesc(t *ir.Table) string {
@@ -311,6 +319,12 @@ func pkDesc(t *ir.Table) string {
 // queryOne renders running s through c with runtime.QueryOne and
 // returning the row or the error, wrapped.
 func queryOne(t *ir.Table, methodName string, scoped bool, s ir.Statement, c call) []jen.Code {
+	if asOp(t, s) {
+		return []jen.Code{
+			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(c.runOp("QueryOne", dbOf(scoped), s, jen.Id(t.Scan))),
+			jen.Return(jen.Op("*").Id("v"), jen.Err()),
+		}
+	}
 	return []jen.Code{
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(c.run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
 		jen.Return(jen.Op("*").Id("v"), wrapErr(t, methodName)),
@@ -323,6 +337,9 @@ func queryOne(t *ir.Table, methodName string, scoped bool, s ir.Statement, c cal
 func queryMany(t *ir.Table, methodName string, scoped bool, s ir.Statement, c call, scan string, capacity jen.Code) []jen.Code {
 	if capacity == nil {
 		capacity = jen.Lit(0)
+	}
+	if asOp(t, s) {
+		return []jen.Code{jen.Return(c.runOp("Query", dbOf(scoped), s, jen.Id(scan), capacity))}
 	}
 	return []jen.Code{
 		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(c.run("Query", dbOf(scoped), stmtExpr(s), s, jen.Id(scan), capacity)),
@@ -388,24 +405,32 @@ func newIn(t *ir.Table) call { return call{in: jen.Id("n"), args: jen.Id(t.Args)
 
 func genCreate(f *jen.File, t *ir.Table) {
 	s := t.SQL.Create
-	genStatement(f, s)
-	pre, scoped := prelude(t, "Create", "n", []ir.Statement{s}, returnsModel(t))
+	pre, scoped, validate := opPrelude(t, "Create", "n", s, returnsModel(t))
+	genOp(f, t, "Create", s, paramFields(nil, t.SQL.CreateArgs), validate)
 	doc := fmt.Sprintf("Create inserts n into table %s and returns the row as stored.", t.SQLName)
 	if t.Validates {
 		doc += " It validates n first."
 	}
 	method(f, t, "Create", doc).
 		Params(ctxParam.Clone(), jen.Id("n").Id(t.NewType)).Params(jen.Id(t.Model), jen.Error()).
-		Block(append(pre,
-			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
-			jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Create", s, nil, t.SQL.CreateArgs)),
-		)...)
+		Block(append(pre, createRun(t, s, scoped)...)...)
 	f.Line()
+}
+
+// createRun renders Create's statement s run and its result returned.
+func createRun(t *ir.Table, s ir.Statement, scoped bool) []jen.Code {
+	if asOp(t, s) {
+		return queryOne(t, "Create", scoped, s, newIn(t))
+	}
+	return []jen.Code{
+		jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
+		jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Create", s, nil, t.SQL.CreateArgs)),
+	}
 }
 
 func genFindByID(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindByID
-	genStatement(f, s)
+	genOp(f, t, "FindByID", s, nil, false)
 	pre, scoped := prelude(t, "FindByID", "", []ir.Statement{s}, returnsModel(t))
 	body := append(pre, queryOne(t, "FindByID", scoped, s, keyIn(t))...)
 	if t.Cache != nil {
@@ -420,15 +445,20 @@ func genFindByID(f *jen.File, t *ir.Table) {
 
 func genFindAll(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
-	genStatement(f, s)
+	genOp(f, t, "FindAll", s, nil, false)
 	pre, scoped := prelude(t, "FindAll", "", []ir.Statement{s}, returnsNil)
+	run := collect(t, "FindAll", dbOf(scoped).Dot("Query").Call(callArgs(s, nil)...), t.Scan, nil)
+	if asOp(t, s) {
+		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(opName(s)), jen.Id(t.Scan), jen.Lit(0)}, tailArgs(s)...)
+		run = []jen.Code{jen.Return(jen.Qual(ir.PathRuntime, "AllOp").Call(args...))}
+	}
 	doc := fmt.Sprintf("FindAll returns every row of %s %s in primary key order, in memory.", relKind(t), t.SQLName)
 	if t.Keyless() {
 		doc = fmt.Sprintf("FindAll returns every row of table %s, in no particular order (no primary key), in memory.", t.SQLName)
 	}
 	method(f, t, "FindAll", doc).
 		Params(ctxParam.Clone()).Params(jen.Index().Id(t.Model), jen.Error()).
-		Block(append(pre, collect(t, "FindAll", dbOf(scoped).Dot("Query").Call(callArgs(s, nil)...), t.Scan, nil)...)...)
+		Block(append(pre, run...)...)
 	f.Line()
 }
 
@@ -439,7 +469,7 @@ func genStream(f *jen.File, t *ir.Table) {
 	})
 	method(f, t, "Stream", "Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).").
 		Params(ctxParam.Clone()).Qual(ir.PathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
-		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, callArgs(s, nil)[1:])))...)
+		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, append([]jen.Code{stmtRef(t, s)}, tailArgs(s)...))))...)
 	f.Line()
 }
 
@@ -553,6 +583,20 @@ func genUpdateVars(f *jen.File, t *ir.Table) {
 	if nullable != nil {
 		kv = append(kv, field("Nullable", bitsLit(nullable)))
 	}
+	if updateOp(t) {
+		op := []jen.Code{
+			field("Name", jen.Lit(t.Op+".Update")), field("Table", jen.Lit(t.SQLName)), field("Errs", jen.Id("errs")),
+		}
+		if updateValidates(t) {
+			op = append(op, field("Validate", jen.True()))
+		}
+		var params []jen.Code
+		for _, p := range paramFields(t.PK, t.SQL.UpdateArgs) {
+			params = append(params, jen.Lit(p))
+		}
+		op = append(op, field("Params", jen.Index().String().Values(params...)))
+		kv = append(kv, field("Op", jen.Op("&").Qual(ir.PathRuntime, "Op").Values(op...)))
+	}
 	f.Var().Id(t.UpdateVar).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Update"), kv...))
 	f.Line()
 	vals := []jen.Code{jen.Id("d")}
@@ -563,6 +607,19 @@ func genUpdateVars(f *jen.File, t *ir.Table) {
 		jen.Return(jen.Append(vals...)),
 	)
 	f.Line()
+}
+
+// updateOp reports whether Update's runtime.Update carries an Op, which
+// validates and wraps its errors: not for a versioned table (its method
+// tells a stale version from a missing row first) nor a cached one.
+func updateOp(t *ir.Table) bool {
+	return len(t.Updatable) > 0 && t.Version == nil && t.Cache == nil
+}
+
+// updateValidates reports whether Update's Op validates u: when the
+// table has rules and no tenant is read first (validation comes first).
+func updateValidates(t *ir.Table) bool {
+	return updateOp(t) && t.Validates && !needsTenant(t.SQL.Update)
 }
 
 func genUpdate(f *jen.File, t *ir.Table) {
@@ -588,7 +645,11 @@ func genUpdate(f *jen.File, t *ir.Table) {
 		params = append(params, versionParam(t))
 	}
 	params = append(params, jen.Id("u").Id(t.UpdateType))
-	pre, scoped := prelude(t, "Update", "u", []ir.Statement{s}, returnsModel(t))
+	v := "u"
+	if updateValidates(t) {
+		v = ""
+	}
+	pre, scoped := prelude(t, "Update", v, []ir.Statement{s}, returnsModel(t))
 	var run *jen.Statement
 	if len(t.Updatable) == 0 {
 		run = keyIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))
@@ -606,7 +667,11 @@ func genUpdate(f *jen.File, t *ir.Table) {
 			),
 		))
 	}
-	body = append(body, jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)))
+	if updateOp(t) {
+		body = append(body, jen.Return(jen.Op("*").Id("v"), jen.Err()))
+	} else {
+		body = append(body, jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)))
+	}
 	method(f, t, "Update", doc).Params(params...).Params(jen.Id(t.Model), jen.Error()).Block(body...)
 	f.Line()
 }
@@ -616,6 +681,19 @@ func genUpdate(f *jen.File, t *ir.Table) {
 // version (an error) or a missing row (false).
 func execCount(t *ir.Table, method string, s ir.Statement, versioned bool) []jen.Code {
 	pre, scoped := prelude(t, method, "", []ir.Statement{s}, returnsBool)
+	if asOp(t, s) {
+		body := append(pre, jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(keyIn(t).runOp("Exec", dbOf(scoped), s)))
+		if !versioned {
+			return append(body, jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), jen.Err()))
+		}
+		return append(body,
+			jen.If(jen.Err().Op("!=").Nil().Op("||").Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0)).Block(
+				jen.Return(jen.Err().Op("==").Nil(), jen.Err()),
+			),
+			jen.Comment("No row matched: a stale version is a conflict; a missing row is false."),
+			jen.Return(jen.False(), wrapErrOf(t, method, staleVersion(t, method, scoped))),
+		)
+	}
 	body := append(pre, jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(keyIn(t).run("Exec", dbOf(scoped), jen.Id(s.Const), s)))
 	if !versioned {
 		return append(body, jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), wrapErr(t, method)))
@@ -631,7 +709,7 @@ func execCount(t *ir.Table, method string, s ir.Statement, versioned bool) []jen
 
 func genDelete(f *jen.File, t *ir.Table) {
 	s := t.SQL.Delete
-	genStatement(f, s)
+	genOp(f, t, "Delete", s, nil, false)
 	doc := fmt.Sprintf("Delete removes the row of table %s with %s and reports whether there was one.", t.SQLName, pkDesc(t))
 	if t.DeletedAt != nil {
 		doc = fmt.Sprintf("Delete soft-deletes the row of table %s with %s: it sets %s to the transaction's time, "+
@@ -651,13 +729,24 @@ func genDelete(f *jen.File, t *ir.Table) {
 
 func genCount(f *jen.File, t *ir.Table) {
 	s := t.SQL.Count
-	genStatement(f, s)
+	genOp(f, t, "Count", s, nil, false)
 	pre, scoped := prelude(t, "Count", "", []ir.Statement{s}, func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) })
 	method(f, t, "Count", fmt.Sprintf("Count returns the number of rows of %s %s.", relKind(t), t.SQLName)).
 		Params(ctxParam.Clone()).Params(jen.Int64(), jen.Error()).
 		Block(append(pre,
-			jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanValue").Types(jen.Int64()).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, nil)...)),
-			jen.Return(jen.Id("n"), wrapErr(t, "Count")),
+			countRun(t, s, scoped)...,
 		)...)
 	f.Line()
+}
+
+// countRun renders Count's statement s run and its result returned.
+func countRun(t *ir.Table, s ir.Statement, scoped bool) []jen.Code {
+	if asOp(t, s) {
+		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(opName(s))}, tailArgs(s)...)
+		return []jen.Code{jen.Return(jen.Qual(ir.PathRuntime, "CountOp").Call(args...))}
+	}
+	return []jen.Code{
+		jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanValue").Types(jen.Int64()).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, nil)...)),
+		jen.Return(jen.Id("n"), wrapErr(t, "Count")),
+	}
 }

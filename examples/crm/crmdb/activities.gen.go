@@ -131,10 +131,10 @@ func argsNewActivity(n *NewActivity, d []any) []any {
 	return append(d, &n.CustomerID, &n.DealID, &n.Kind, &n.Summary, n.HappenedAt.Arg())
 }
 
-const sqlActivitiesCreate = `-- name: activities.Create
+var opActivitiesCreate = &runtime.Op{Name: "activities.Create", Table: "activities", Errs: errs, Params: []string{"customer_id", "deal_id", "kind", "summary", "happened_at"}, SQL: `-- name: activities.Create
 INSERT INTO "activities" ("customer_id", "deal_id", "kind", "summary", "happened_at", "organization_id")
 VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()), $6)
-RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`
+RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`}
 
 // Create inserts n into table activities and returns the row as stored. It
 // validates n first.
@@ -147,13 +147,13 @@ func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, err
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlActivitiesCreate, &n, argsNewActivity, scanActivity, tenant)
-	return *v, wrapParamsErr(err, "activities.Create", "activities", []string{"customer_id", "deal_id", "kind", "summary", "happened_at"})
+	v, err := runtime.QueryOneOp(ctx, db, opActivitiesCreate, &n, argsNewActivity, scanActivity, tenant)
+	return *v, err
 }
 
-const sqlActivitiesFindByID = `-- name: activities.FindByID replica=ok
+var opActivitiesFindByID = &runtime.Op{Name: "activities.FindByID", Table: "activities", Errs: errs, SQL: `-- name: activities.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "id" = $1 AND "organization_id" = $2`
+WHERE "id" = $1 AND "organization_id" = $2`}
 
 // FindByID returns the row of table activities with the given id, or
 // runtime.ErrNotFound.
@@ -163,13 +163,13 @@ func (r *ActivityRepo) FindByID(ctx context.Context, id int64) (Activity, error)
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlActivitiesFindByID, &id, runtime.Arg, scanActivity, tenant)
-	return *v, wrapErr(err, "activities.FindByID", "activities")
+	v, err := runtime.QueryOneOp(ctx, db, opActivitiesFindByID, &id, runtime.Arg, scanActivity, tenant)
+	return *v, err
 }
 
-const sqlActivitiesFindAll = `-- name: activities.FindAll replica=ok
+var opActivitiesFindAll = &runtime.Op{Name: "activities.FindAll", Table: "activities", Errs: errs, SQL: `-- name: activities.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table activities in primary key order, in memory.
 func (r *ActivityRepo) FindAll(ctx context.Context) ([]Activity, error) {
@@ -178,9 +178,7 @@ func (r *ActivityRepo) FindAll(ctx context.Context) ([]Activity, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlActivitiesFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanActivity)
-	return items, wrapErr(err, "activities.FindAll", "activities")
+	return runtime.AllOp(ctx, db, opActivitiesFindAll, scanActivity, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -190,7 +188,7 @@ func (r *ActivityRepo) Stream(ctx context.Context) iter.Seq2[Activity, error] {
 		return runtime.StreamError[Activity](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "activities.Stream", "activities") }, scanActivity, sqlActivitiesFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "activities.Stream", "activities") }, scanActivity, opActivitiesFindAll.SQL, tenant)
 }
 
 const sqlActivitiesListFirst = `-- name: activities.List replica=ok
@@ -236,6 +234,7 @@ RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", 
 var updateActivities = &runtime.Update{
 	Fallback: sqlActivitiesUpdate, Keys: 1,
 	Nullable: runtime.Bits{1 << 1},
+	Op:       &runtime.Op{Name: "activities.Update", Table: "activities", Errs: errs, Params: []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"}},
 }
 
 func argsActivityUpdate(u *ActivityUpdate, d []any) []any {
@@ -254,11 +253,11 @@ func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateActivities, &id, runtime.Arg, &u, argsActivityUpdate, scanActivity, tenant)
-	return *v, wrapParamsErr(err, "activities.Update", "activities", []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"})
+	return *v, err
 }
 
-const sqlActivitiesDelete = `-- name: activities.Delete
-DELETE FROM "activities" WHERE "id" = $1 AND "organization_id" = $2`
+var opActivitiesDelete = &runtime.Op{Name: "activities.Delete", Table: "activities", Errs: errs, SQL: `-- name: activities.Delete
+DELETE FROM "activities" WHERE "id" = $1 AND "organization_id" = $2`}
 
 // Delete removes the row of table activities with the given id and reports whether
 // there was one.
@@ -268,13 +267,13 @@ func (r *ActivityRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlActivitiesDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "activities.Delete", "activities")
+	tag, err := runtime.ExecOp(ctx, db, opActivitiesDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlActivitiesCount = `-- name: activities.Count replica=ok
+var opActivitiesCount = &runtime.Op{Name: "activities.Count", Table: "activities", Errs: errs, SQL: `-- name: activities.Count replica=ok
 SELECT count(*) FROM "activities"
-WHERE "organization_id" = $1`
+WHERE "organization_id" = $1`}
 
 // Count returns the number of rows of table activities.
 func (r *ActivityRepo) Count(ctx context.Context) (int64, error) {
@@ -283,13 +282,12 @@ func (r *ActivityRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlActivitiesCount, tenant))
-	return n, wrapErr(err, "activities.Count", "activities")
+	return runtime.CountOp(ctx, db, opActivitiesCount, tenant)
 }
 
-const sqlActivitiesFindByIDs = `-- name: activities.FindByIDs replica=ok
+var opActivitiesFindByIDs = &runtime.Op{Name: "activities.FindByIDs", Table: "activities", Errs: errs, SQL: `-- name: activities.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table activities whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -302,8 +300,7 @@ func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, 
 	if len(ids) == 0 {
 		return []Activity{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlActivitiesFindByIDs, &ids, runtime.Arg, scanActivity, len(ids), tenant)
-	return items, wrapErr(err, "activities.FindByIDs", "activities")
+	return runtime.QueryOp(ctx, db, opActivitiesFindByIDs, &ids, runtime.Arg, scanActivity, len(ids), tenant)
 }
 
 const sqlActivitiesCreateMany = `-- name: activities.CreateMany
@@ -331,31 +328,22 @@ func (r *ActivityRepo) CreateMany(ctx context.Context, rows []NewActivity) (int6
 	return tag.RowsAffected(), wrapErr(err, "activities.CreateMany", "activities")
 }
 
-const sqlActivitiesCreateManyReturning = `-- name: activities.CreateManyReturning
+var opActivitiesCreateManyReturning = &runtime.Op{Name: "activities.CreateManyReturning", Table: "activities", Errs: errs, Validate: true, SQL: `-- name: activities.CreateManyReturning
 INSERT INTO "activities" ("customer_id", "deal_id", "kind", "summary", "happened_at", "organization_id")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", now()), $6::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"activity_kind"[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`
+RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`}
 
-// CreateManyReturning inserts rows into table activities in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table activities in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivity) ([]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.CreateManyReturning", "activities")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Activity{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "activities.CreateManyReturning", "activities")
-	}
-	res, err := db.Query(ctx, sqlActivitiesCreateManyReturning, append(runtime.Unnest(argsNewActivity, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanActivity)
-	return items, wrapErr(err, "activities.CreateManyReturning", "activities")
+	return runtime.InsertManyOp(ctx, db, opActivitiesCreateManyReturning, rows, argsNewActivity, scanActivity, tenant)
 }
 
 // ActivityKeyedUpdate is one row's key and changes for UpdateMany.
@@ -379,12 +367,12 @@ var bulkActivitiesUpdates = &runtime.Bulk[*ActivityKeyedUpdate]{
 	},
 }
 
-const sqlActivitiesUpdateMany = `-- name: activities.UpdateMany
+var opActivitiesUpdateMany = &runtime.Op{Name: "activities.UpdateMany", Table: "activities", Errs: errs, SQL: `-- name: activities.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]::"activity_kind"[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table activities, all or none (see
 // runtime.UpdateMany).
@@ -394,16 +382,15 @@ func (r *ActivityRepo) UpdateMany(ctx context.Context, rows []ActivityKeyedUpdat
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkActivitiesUpdates, sqlActivitiesUpdateMany, rows, tenant)
-	return out, wrapErr(err, "activities.UpdateMany", "activities")
+	return runtime.UpdateMany(ctx, db, bulkActivitiesUpdates, opActivitiesUpdateMany, rows, tenant)
 }
 
-const sqlActivitiesUpdateManyReturning = `-- name: activities.UpdateManyReturning
+var opActivitiesUpdateManyReturning = &runtime.Op{Name: "activities.UpdateManyReturning", Table: "activities", Errs: errs, SQL: `-- name: activities.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]::"activity_kind"[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."kind", "cpcgen_new"."summary", "cpcgen_new"."happened_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."kind", "cpcgen_new"."summary", "cpcgen_new"."happened_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ActivityRepo) UpdateManyReturning(ctx context.Context, rows []ActivityKeyedUpdate) ([]Activity, error) {
@@ -412,8 +399,7 @@ func (r *ActivityRepo) UpdateManyReturning(ctx context.Context, rows []ActivityK
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkActivitiesUpdates, sqlActivitiesUpdateManyReturning, scanActivity, rows, tenant)
-	return out, wrapErr(err, "activities.UpdateManyReturning", "activities")
+	return runtime.UpdateManyReturning(ctx, db, bulkActivitiesUpdates, opActivitiesUpdateManyReturning, scanActivity, rows, tenant)
 }
 
 var bulkActivitiesKeys = &runtime.Bulk[*int64]{
@@ -424,11 +410,11 @@ var bulkActivitiesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlActivitiesDeleteMany = `-- name: activities.DeleteMany
+var opActivitiesDeleteMany = &runtime.Op{Name: "activities.DeleteMany", Table: "activities", Errs: errs, SQL: `-- name: activities.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
 "cpcgen_new" AS (DELETE FROM "activities" USING "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table activities with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -438,13 +424,12 @@ func (r *ActivityRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkActivitiesKeys, sqlActivitiesDeleteMany, keys, tenant)
-	return out, wrapErr(err, "activities.DeleteMany", "activities")
+	return runtime.WriteMany(ctx, db, bulkActivitiesKeys, opActivitiesDeleteMany, keys, tenant)
 }
 
-const sqlActivitiesListByOrganizationID = `-- name: activities.ListByOrganizationID replica=ok
+var opActivitiesListByOrganizationID = &runtime.Op{Name: "activities.ListByOrganizationID", Table: "activities", Errs: errs, SQL: `-- name: activities.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table activities whose organization_id
 // is organizationID, in primary key order.
@@ -454,8 +439,7 @@ func (r *ActivityRepo) ListByOrganizationID(ctx context.Context, organizationID 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlActivitiesListByOrganizationID, &organizationID, runtime.Arg, scanActivity, 0, tenant)
-	return items, wrapErr(err, "activities.ListByOrganizationID", "activities")
+	return runtime.QueryOp(ctx, db, opActivitiesListByOrganizationID, &organizationID, runtime.Arg, scanActivity, 0, tenant)
 }
 
 const sqlActivitiesLoadByOrganizationID = `-- name: activities.LoadByOrganizationID replica=ok
@@ -483,9 +467,9 @@ func (r *ActivityRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 	return m, wrapErr(err, "activities.LoadByOrganizationID", "activities")
 }
 
-const sqlActivitiesListByCustomerID = `-- name: activities.ListByCustomerID replica=ok
+var opActivitiesListByCustomerID = &runtime.Op{Name: "activities.ListByCustomerID", Table: "activities", Errs: errs, SQL: `-- name: activities.ListByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table activities whose customer_id is
 // customerID, in primary key order.
@@ -495,8 +479,7 @@ func (r *ActivityRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUI
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlActivitiesListByCustomerID, &customerID, runtime.Arg, scanActivity, 0, tenant)
-	return items, wrapErr(err, "activities.ListByCustomerID", "activities")
+	return runtime.QueryOp(ctx, db, opActivitiesListByCustomerID, &customerID, runtime.Arg, scanActivity, 0, tenant)
 }
 
 const sqlActivitiesLoadByCustomerID = `-- name: activities.LoadByCustomerID replica=ok
@@ -524,9 +507,9 @@ func (r *ActivityRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (
 	return m, wrapErr(err, "activities.LoadByCustomerID", "activities")
 }
 
-const sqlActivitiesListByDealID = `-- name: activities.ListByDealID replica=ok
+var opActivitiesListByDealID = &runtime.Op{Name: "activities.ListByDealID", Table: "activities", Errs: errs, SQL: `-- name: activities.ListByDealID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "deal_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "deal_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByDealID returns the rows of table activities whose deal_id is dealID, in
 // primary key order.
@@ -536,8 +519,7 @@ func (r *ActivityRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Ac
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlActivitiesListByDealID, &dealID, runtime.Arg, scanActivity, 0, tenant)
-	return items, wrapErr(err, "activities.ListByDealID", "activities")
+	return runtime.QueryOp(ctx, db, opActivitiesListByDealID, &dealID, runtime.Arg, scanActivity, 0, tenant)
 }
 
 const sqlActivitiesLoadByDealID = `-- name: activities.LoadByDealID replica=ok

@@ -135,10 +135,10 @@ func argsNewContact(n *NewContact, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Name, &n.Email, &n.Title)
 }
 
-const sqlContactsCreate = `-- name: contacts.Create sensitive=4
+var opContactsCreate = &runtime.Op{Name: "contacts.Create", Table: "contacts", Errs: errs, Params: []string{"id", "customer_id", "name", "email", "title"}, SQL: `-- name: contacts.Create sensitive=4
 INSERT INTO "contacts" ("id", "customer_id", "name", "email", "title", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6)
-RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`}
 
 // Create inserts n into table contacts and returns the row as stored. It validates
 // n first.
@@ -151,13 +151,13 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, &n, argsNewContact, scanContact, tenant)
-	return *v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"id", "customer_id", "name", "email", "title"})
+	v, err := runtime.QueryOneOp(ctx, db, opContactsCreate, &n, argsNewContact, scanContact, tenant)
+	return *v, err
 }
 
-const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
+var opContactsFindByID = &runtime.Op{Name: "contacts.FindByID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "id" = $1 AND "organization_id" = $2`
+WHERE "id" = $1 AND "organization_id" = $2`}
 
 // FindByID returns the row of table contacts with the given id, or
 // runtime.ErrNotFound.
@@ -167,13 +167,13 @@ func (r *ContactRepo) FindByID(ctx context.Context, id uuid.UUID) (Contact, erro
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlContactsFindByID, &id, runtime.Arg, scanContact, tenant)
-	return *v, wrapErr(err, "contacts.FindByID", "contacts")
+	v, err := runtime.QueryOneOp(ctx, db, opContactsFindByID, &id, runtime.Arg, scanContact, tenant)
+	return *v, err
 }
 
-const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
+var opContactsFindAll = &runtime.Op{Name: "contacts.FindAll", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table contacts in primary key order, in memory.
 func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
@@ -182,9 +182,7 @@ func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlContactsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanContact)
-	return items, wrapErr(err, "contacts.FindAll", "contacts")
+	return runtime.AllOp(ctx, db, opContactsFindAll, scanContact, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -194,7 +192,7 @@ func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 		return runtime.StreamError[Contact](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "contacts.Stream", "contacts") }, scanContact, sqlContactsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "contacts.Stream", "contacts") }, scanContact, opContactsFindAll.SQL, tenant)
 }
 
 const sqlContactsListFirst = `-- name: contacts.List replica=ok
@@ -240,6 +238,7 @@ RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "cre
 var updateContacts = &runtime.Update{
 	Fallback: sqlContactsUpdate, Keys: 1,
 	Nullable: runtime.Bits{1<<2 | 1<<3},
+	Op:       &runtime.Op{Name: "contacts.Update", Table: "contacts", Errs: errs, Params: []string{"id", "customer_id", "name", "email", "email", "title", "title"}},
 }
 
 func argsContactUpdate(u *ContactUpdate, d []any) []any {
@@ -259,11 +258,11 @@ func (r *ContactRepo) Update(ctx context.Context, id uuid.UUID, u ContactUpdate)
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateContacts, &id, runtime.Arg, &u, argsContactUpdate, scanContact, tenant)
-	return *v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "name", "email", "email", "title", "title"})
+	return *v, err
 }
 
-const sqlContactsDelete = `-- name: contacts.Delete
-DELETE FROM "contacts" WHERE "id" = $1 AND "organization_id" = $2`
+var opContactsDelete = &runtime.Op{Name: "contacts.Delete", Table: "contacts", Errs: errs, SQL: `-- name: contacts.Delete
+DELETE FROM "contacts" WHERE "id" = $1 AND "organization_id" = $2`}
 
 // Delete removes the row of table contacts with the given id and reports whether
 // there was one.
@@ -273,13 +272,13 @@ func (r *ContactRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlContactsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "contacts.Delete", "contacts")
+	tag, err := runtime.ExecOp(ctx, db, opContactsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlContactsCount = `-- name: contacts.Count replica=ok
+var opContactsCount = &runtime.Op{Name: "contacts.Count", Table: "contacts", Errs: errs, SQL: `-- name: contacts.Count replica=ok
 SELECT count(*) FROM "contacts"
-WHERE "organization_id" = $1`
+WHERE "organization_id" = $1`}
 
 // Count returns the number of rows of table contacts.
 func (r *ContactRepo) Count(ctx context.Context) (int64, error) {
@@ -288,13 +287,12 @@ func (r *ContactRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlContactsCount, tenant))
-	return n, wrapErr(err, "contacts.Count", "contacts")
+	return runtime.CountOp(ctx, db, opContactsCount, tenant)
 }
 
-const sqlContactsFindByIDs = `-- name: contacts.FindByIDs replica=ok
+var opContactsFindByIDs = &runtime.Op{Name: "contacts.FindByIDs", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table contacts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -307,8 +305,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact
 	if len(ids) == 0 {
 		return []Contact{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
-	return items, wrapErr(err, "contacts.FindByIDs", "contacts")
+	return runtime.QueryOp(ctx, db, opContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
 }
 
 const sqlContactsCreateMany = `-- name: contacts.CreateMany sensitive=4
@@ -336,31 +333,22 @@ func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64,
 	return tag.RowsAffected(), wrapErr(err, "contacts.CreateMany", "contacts")
 }
 
-const sqlContactsCreateManyReturning = `-- name: contacts.CreateManyReturning sensitive=4
+var opContactsCreateManyReturning = &runtime.Op{Name: "contacts.CreateManyReturning", Table: "contacts", Errs: errs, Validate: true, SQL: `-- name: contacts.CreateManyReturning sensitive=4
 INSERT INTO "contacts" ("id", "customer_id", "name", "email", "title", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", $6::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table contacts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table contacts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateManyReturning", "contacts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Contact{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "contacts.CreateManyReturning", "contacts")
-	}
-	res, err := db.Query(ctx, sqlContactsCreateManyReturning, append(runtime.Unnest(argsNewContact, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanContact)
-	return items, wrapErr(err, "contacts.CreateManyReturning", "contacts")
+	return runtime.InsertManyOp(ctx, db, opContactsCreateManyReturning, rows, argsNewContact, scanContact, tenant)
 }
 
 // ContactKeyedUpdate is one row's key and changes for UpdateMany.
@@ -384,12 +372,12 @@ var bulkContactsUpdates = &runtime.Bulk[*ContactKeyedUpdate]{
 	},
 }
 
-const sqlContactsUpdateMany = `-- name: contacts.UpdateMany sensitive=5
+var opContactsUpdateMany = &runtime.Op{Name: "contacts.UpdateMany", Table: "contacts", Errs: errs, SQL: `-- name: contacts.UpdateMany sensitive=5
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::boolean[], $5::varchar[], $6::boolean[], $7::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."name"), "email" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "contacts"."email" END, "title" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "contacts"."title" END, "updated_at" = now() FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table contacts, all or none (see
 // runtime.UpdateMany).
@@ -399,16 +387,15 @@ func (r *ContactRepo) UpdateMany(ctx context.Context, rows []ContactKeyedUpdate)
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkContactsUpdates, sqlContactsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "contacts.UpdateMany", "contacts")
+	return runtime.UpdateMany(ctx, db, bulkContactsUpdates, opContactsUpdateMany, rows, tenant)
 }
 
-const sqlContactsUpdateManyReturning = `-- name: contacts.UpdateManyReturning sensitive=5
+var opContactsUpdateManyReturning = &runtime.Op{Name: "contacts.UpdateManyReturning", Table: "contacts", Errs: errs, SQL: `-- name: contacts.UpdateManyReturning sensitive=5
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::boolean[], $5::varchar[], $6::boolean[], $7::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."name"), "email" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "contacts"."email" END, "title" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "contacts"."title" END, "updated_at" = now() FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."title", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."title", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKeyedUpdate) ([]Contact, error) {
@@ -417,8 +404,7 @@ func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKey
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkContactsUpdates, sqlContactsUpdateManyReturning, scanContact, rows, tenant)
-	return out, wrapErr(err, "contacts.UpdateManyReturning", "contacts")
+	return runtime.UpdateManyReturning(ctx, db, bulkContactsUpdates, opContactsUpdateManyReturning, scanContact, rows, tenant)
 }
 
 var bulkContactsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -429,11 +415,11 @@ var bulkContactsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlContactsDeleteMany = `-- name: contacts.DeleteMany
+var opContactsDeleteMany = &runtime.Op{Name: "contacts.DeleteMany", Table: "contacts", Errs: errs, SQL: `-- name: contacts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
 "cpcgen_new" AS (DELETE FROM "contacts" USING "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table contacts with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -443,13 +429,12 @@ func (r *ContactRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool,
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkContactsKeys, sqlContactsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "contacts.DeleteMany", "contacts")
+	return runtime.WriteMany(ctx, db, bulkContactsKeys, opContactsDeleteMany, keys, tenant)
 }
 
-const sqlContactsListByOrganizationID = `-- name: contacts.ListByOrganizationID replica=ok
+var opContactsListByOrganizationID = &runtime.Op{Name: "contacts.ListByOrganizationID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table contacts whose organization_id is
 // organizationID, in primary key order.
@@ -459,8 +444,7 @@ func (r *ContactRepo) ListByOrganizationID(ctx context.Context, organizationID u
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlContactsListByOrganizationID, &organizationID, runtime.Arg, scanContact, 0, tenant)
-	return items, wrapErr(err, "contacts.ListByOrganizationID", "contacts")
+	return runtime.QueryOp(ctx, db, opContactsListByOrganizationID, &organizationID, runtime.Arg, scanContact, 0, tenant)
 }
 
 const sqlContactsLoadByOrganizationID = `-- name: contacts.LoadByOrganizationID replica=ok
@@ -488,9 +472,9 @@ func (r *ContactRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID
 	return m, wrapErr(err, "contacts.LoadByOrganizationID", "contacts")
 }
 
-const sqlContactsListByCustomerID = `-- name: contacts.ListByCustomerID replica=ok
+var opContactsListByCustomerID = &runtime.Op{Name: "contacts.ListByCustomerID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.ListByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table contacts whose customer_id is
 // customerID, in primary key order.
@@ -500,8 +484,7 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
-	return items, wrapErr(err, "contacts.ListByCustomerID", "contacts")
+	return runtime.QueryOp(ctx, db, opContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
 }
 
 const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=ok

@@ -94,10 +94,10 @@ func argsNewCustomerTag(n *NewCustomerTag, d []any) []any {
 	return append(d, &n.CustomerID, &n.TagID)
 }
 
-const sqlCustomerTagsCreate = `-- name: customer_tags.Create
+var opCustomerTagsCreate = &runtime.Op{Name: "customer_tags.Create", Table: "customer_tags", Errs: errs, Params: []string{"customer_id", "tag_id"}, SQL: `-- name: customer_tags.Create
 INSERT INTO "customer_tags" ("customer_id", "tag_id", "organization_id")
 VALUES ($1, $2, $3)
-RETURNING "organization_id", "customer_id", "tag_id"`
+RETURNING "organization_id", "customer_id", "tag_id"`}
 
 // Create inserts n into table customer_tags and returns the row as stored.
 func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (CustomerTag, error) {
@@ -106,13 +106,13 @@ func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (Custome
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsCreate, &n, argsNewCustomerTag, scanCustomerTag, tenant)
-	return *v, wrapParamsErr(err, "customer_tags.Create", "customer_tags", []string{"customer_id", "tag_id"})
+	v, err := runtime.QueryOneOp(ctx, db, opCustomerTagsCreate, &n, argsNewCustomerTag, scanCustomerTag, tenant)
+	return *v, err
 }
 
-const sqlCustomerTagsFindByID = `-- name: customer_tags.FindByID replica=ok
+var opCustomerTagsFindByID = &runtime.Op{Name: "customer_tags.FindByID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.FindByID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3`
+WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3`}
 
 // FindByID returns the row of table customer_tags with the given customerID and
 // tagID, or runtime.ErrNotFound.
@@ -122,13 +122,13 @@ func (r *CustomerTagRepo) FindByID(ctx context.Context, customerID uuid.UUID, ta
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsFindByID, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
-	return *v, wrapErr(err, "customer_tags.FindByID", "customer_tags")
+	v, err := runtime.QueryOneOp(ctx, db, opCustomerTagsFindByID, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
+	return *v, err
 }
 
-const sqlCustomerTagsFindAll = `-- name: customer_tags.FindAll replica=ok
+var opCustomerTagsFindAll = &runtime.Op{Name: "customer_tags.FindAll", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.FindAll replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "organization_id" = $1 ORDER BY "customer_id", "tag_id"`
+WHERE "organization_id" = $1 ORDER BY "customer_id", "tag_id"`}
 
 // FindAll returns every row of table customer_tags in primary key order, in
 // memory.
@@ -138,9 +138,7 @@ func (r *CustomerTagRepo) FindAll(ctx context.Context) ([]CustomerTag, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlCustomerTagsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanCustomerTag)
-	return items, wrapErr(err, "customer_tags.FindAll", "customer_tags")
+	return runtime.AllOp(ctx, db, opCustomerTagsFindAll, scanCustomerTag, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -150,7 +148,7 @@ func (r *CustomerTagRepo) Stream(ctx context.Context) iter.Seq2[CustomerTag, err
 		return runtime.StreamError[CustomerTag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customer_tags.Stream", "customer_tags") }, scanCustomerTag, sqlCustomerTagsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customer_tags.Stream", "customer_tags") }, scanCustomerTag, opCustomerTagsFindAll.SQL, tenant)
 }
 
 const sqlCustomerTagsListFirst = `-- name: customer_tags.List replica=ok
@@ -200,8 +198,8 @@ func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagI
 	return *v, wrapParamsErr(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
-const sqlCustomerTagsDelete = `-- name: customer_tags.Delete
-DELETE FROM "customer_tags" WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3`
+var opCustomerTagsDelete = &runtime.Op{Name: "customer_tags.Delete", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.Delete
+DELETE FROM "customer_tags" WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3`}
 
 // Delete removes the row of table customer_tags with the given customerID and
 // tagID and reports whether there was one.
@@ -211,13 +209,13 @@ func (r *CustomerTagRepo) Delete(ctx context.Context, customerID uuid.UUID, tagI
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlCustomerTagsDelete, &customerID, runtime.Arg, tagID, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "customer_tags.Delete", "customer_tags")
+	tag, err := runtime.ExecOp(ctx, db, opCustomerTagsDelete, &customerID, runtime.Arg, tagID, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCustomerTagsCount = `-- name: customer_tags.Count replica=ok
+var opCustomerTagsCount = &runtime.Op{Name: "customer_tags.Count", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.Count replica=ok
 SELECT count(*) FROM "customer_tags"
-WHERE "organization_id" = $1`
+WHERE "organization_id" = $1`}
 
 // Count returns the number of rows of table customer_tags.
 func (r *CustomerTagRepo) Count(ctx context.Context) (int64, error) {
@@ -226,8 +224,7 @@ func (r *CustomerTagRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlCustomerTagsCount, tenant))
-	return n, wrapErr(err, "customer_tags.Count", "customer_tags")
+	return runtime.CountOp(ctx, db, opCustomerTagsCount, tenant)
 }
 
 const sqlCustomerTagsCreateMany = `-- name: customer_tags.CreateMany
@@ -252,27 +249,22 @@ func (r *CustomerTagRepo) CreateMany(ctx context.Context, rows []NewCustomerTag)
 	return tag.RowsAffected(), wrapErr(err, "customer_tags.CreateMany", "customer_tags")
 }
 
-const sqlCustomerTagsCreateManyReturning = `-- name: customer_tags.CreateManyReturning
+var opCustomerTagsCreateManyReturning = &runtime.Op{Name: "customer_tags.CreateManyReturning", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.CreateManyReturning
 INSERT INTO "customer_tags" ("customer_id", "tag_id", "organization_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "organization_id", "customer_id", "tag_id"`
+RETURNING "organization_id", "customer_id", "tag_id"`}
 
-// CreateManyReturning inserts rows into table customer_tags in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table customer_tags in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *CustomerTagRepo) CreateManyReturning(ctx context.Context, rows []NewCustomerTag) ([]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.CreateManyReturning", "customer_tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []CustomerTag{}, nil
-	}
-	res, err := db.Query(ctx, sqlCustomerTagsCreateManyReturning, append(runtime.Unnest(argsNewCustomerTag, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCustomerTag)
-	return items, wrapErr(err, "customer_tags.CreateManyReturning", "customer_tags")
+	return runtime.InsertManyOp(ctx, db, opCustomerTagsCreateManyReturning, rows, argsNewCustomerTag, scanCustomerTag, tenant)
 }
 
 const sqlCustomerTagsUpsertByCustomerIDAndTagID = `-- name: customer_tags.UpsertByCustomerIDAndTagID
@@ -283,12 +275,11 @@ SET "customer_id" = EXCLUDED."customer_id"
 WHERE "customer_tags"."organization_id" = $3
 RETURNING "organization_id", "customer_id", "tag_id"`
 
-// UpsertByCustomerIDAndTagID inserts n into table customer_tags or, when a row
-// with the same (customer_id, tag_id) exists, updates it from n (every column but
-// the key's and the primary key's; an unset optional field keeps its value), in
-// one statement, and returns the row as stored. A row in the way that the caller
-// cannot see (another tenant's, or soft-deleted) is not updated: the error has
-// kind Conflict.
+// UpsertByCustomerIDAndTagID inserts n into table customer_tags or updates the row
+// with the same (customer_id, tag_id) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. A row in the way that
+// the caller cannot see (another tenant's, or soft-deleted) is not updated: the
+// error has kind Conflict.
 func (r *CustomerTagRepo) UpsertByCustomerIDAndTagID(ctx context.Context, n NewCustomerTag) (CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
 	if err != nil {
@@ -317,9 +308,8 @@ LIMIT 1`
 
 // CreateIfAbsentByCustomerIDAndTagID inserts n into table customer_tags unless a
 // row with the same (customer_id, tag_id) exists, and returns the new row and
-// true, or the existing row, unchanged, and false, in one statement (run again, up
-// to three times, when the row in the way was committed after it started). When
-// the row in the way is one the caller cannot see (another tenant's, or
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).
+// When the row in the way is one the caller cannot see (another tenant's, or
 // soft-deleted), the error has kind Conflict.
 func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context, n NewCustomerTag) (CustomerTag, bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
@@ -351,11 +341,11 @@ var bulkCustomerTagsKeys = &runtime.Bulk[*CustomerTagKey]{
 	},
 }
 
-const sqlCustomerTagsDeleteMany = `-- name: customer_tags.DeleteMany
+var opCustomerTagsDeleteMany = &runtime.Op{Name: "customer_tags.DeleteMany", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customer_tags" ON "customer_tags"."customer_id" = "cpcgen_v"."cpcgen_1" AND "customer_tags"."tag_id" = "cpcgen_v"."cpcgen_2" WHERE "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customer_tags"),
 "cpcgen_new" AS (DELETE FROM "customer_tags" USING "cpcgen_v" WHERE "customer_tags"."customer_id" = "cpcgen_v"."cpcgen_1" AND "customer_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND "organization_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table customer_tags with the keys given, as
 // Delete does (see runtime.WriteMany).
@@ -365,8 +355,7 @@ func (r *CustomerTagRepo) DeleteMany(ctx context.Context, keys []CustomerTagKey)
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkCustomerTagsKeys, sqlCustomerTagsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "customer_tags.DeleteMany", "customer_tags")
+	return runtime.WriteMany(ctx, db, bulkCustomerTagsKeys, opCustomerTagsDeleteMany, keys, tenant)
 }
 
 var bulkCustomerTagsNew = &runtime.Bulk[*NewCustomerTag]{
@@ -380,12 +369,12 @@ var bulkCustomerTagsNew = &runtime.Bulk[*NewCustomerTag]{
 	},
 }
 
-const sqlCustomerTagsUpsertManyByCustomerIDAndTagID = `-- name: customer_tags.UpsertManyByCustomerIDAndTagID
+var opCustomerTagsUpsertManyByCustomerIDAndTagID = &runtime.Op{Name: "customer_tags.UpsertManyByCustomerIDAndTagID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.UpsertManyByCustomerIDAndTagID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "customer_tags"."customer_id" AS "cpcgen_k1", "customer_tags"."tag_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "customer_tags" ON "customer_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customer_tags"),
 "cpcgen_ins" AS (INSERT INTO "customer_tags" ("customer_id", "tag_id", "organization_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("customer_id", "tag_id") DO NOTHING RETURNING "organization_id", "customer_id", "tag_id"),
 "cpcgen_new" AS (UPDATE "customer_tags" SET "customer_id" = "customer_tags"."customer_id" FROM "cpcgen_v" WHERE "customer_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "customer_id", "tag_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."customer_id", "cpcgen_ins"."tag_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."customer_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."tag_id" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."customer_id", "cpcgen_ins"."tag_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."customer_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."tag_id" FROM "cpcgen_new"`}
 
 // UpsertManyByCustomerIDAndTagID is UpsertByCustomerIDAndTagID for many rows (see
 // runtime.UpsertMany).
@@ -395,14 +384,13 @@ func (r *CustomerTagRepo) UpsertManyByCustomerIDAndTagID(ctx context.Context, ro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkCustomerTagsNew, sqlCustomerTagsUpsertManyByCustomerIDAndTagID, scanCustomerTag, rows, tenant)
-	return out, wrapErr(err, "customer_tags.UpsertManyByCustomerIDAndTagID", "customer_tags")
+	return runtime.UpsertMany(ctx, db, bulkCustomerTagsNew, opCustomerTagsUpsertManyByCustomerIDAndTagID, scanCustomerTag, rows, tenant)
 }
 
-const sqlCustomerTagsCreateManyIfAbsentByCustomerIDAndTagID = `-- name: customer_tags.CreateManyIfAbsentByCustomerIDAndTagID
+var opCustomerTagsCreateManyIfAbsentByCustomerIDAndTagID = &runtime.Op{Name: "customer_tags.CreateManyIfAbsentByCustomerIDAndTagID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.CreateManyIfAbsentByCustomerIDAndTagID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "customer_tags" ("customer_id", "tag_id", "organization_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("customer_id", "tag_id") DO NOTHING RETURNING "organization_id", "customer_id", "tag_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."customer_id", "cpcgen_ins"."tag_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."customer_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "customer_tags"."organization_id", "customer_tags"."customer_id", "customer_tags"."tag_id" FROM "cpcgen_v" JOIN "customer_tags" ON "customer_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."customer_id", "cpcgen_ins"."tag_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."customer_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "customer_tags"."organization_id", "customer_tags"."customer_id", "customer_tags"."tag_id" FROM "cpcgen_v" JOIN "customer_tags" ON "customer_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3`}
 
 // CreateManyIfAbsentByCustomerIDAndTagID is CreateIfAbsentByCustomerIDAndTagID for
 // many rows (see runtime.CreateManyIfAbsent).
@@ -412,13 +400,12 @@ func (r *CustomerTagRepo) CreateManyIfAbsentByCustomerIDAndTagID(ctx context.Con
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkCustomerTagsNew, sqlCustomerTagsCreateManyIfAbsentByCustomerIDAndTagID, scanCustomerTag, rows, tenant)
-	return out, created, wrapErr(err, "customer_tags.CreateManyIfAbsentByCustomerIDAndTagID", "customer_tags")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkCustomerTagsNew, opCustomerTagsCreateManyIfAbsentByCustomerIDAndTagID, scanCustomerTag, rows, tenant)
 }
 
-const sqlCustomerTagsListByOrganizationID = `-- name: customer_tags.ListByOrganizationID replica=ok
+var opCustomerTagsListByOrganizationID = &runtime.Op{Name: "customer_tags.ListByOrganizationID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByOrganizationID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
+WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`}
 
 // ListByOrganizationID returns the rows of table customer_tags whose
 // organization_id is organizationID, in primary key order.
@@ -428,8 +415,7 @@ func (r *CustomerTagRepo) ListByOrganizationID(ctx context.Context, organization
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByOrganizationID, &organizationID, runtime.Arg, scanCustomerTag, 0, tenant)
-	return items, wrapErr(err, "customer_tags.ListByOrganizationID", "customer_tags")
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByOrganizationID, &organizationID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 const sqlCustomerTagsLoadByOrganizationID = `-- name: customer_tags.LoadByOrganizationID replica=ok
@@ -458,9 +444,9 @@ func (r *CustomerTagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.
 	return m, wrapErr(err, "customer_tags.LoadByOrganizationID", "customer_tags")
 }
 
-const sqlCustomerTagsListByCustomerID = `-- name: customer_tags.ListByCustomerID replica=ok
+var opCustomerTagsListByCustomerID = &runtime.Op{Name: "customer_tags.ListByCustomerID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByCustomerID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
+WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`}
 
 // ListByCustomerID returns the rows of table customer_tags whose customer_id is
 // customerID, in primary key order.
@@ -470,8 +456,7 @@ func (r *CustomerTagRepo) ListByCustomerID(ctx context.Context, customerID uuid.
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByCustomerID, &customerID, runtime.Arg, scanCustomerTag, 0, tenant)
-	return items, wrapErr(err, "customer_tags.ListByCustomerID", "customer_tags")
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByCustomerID, &customerID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 const sqlCustomerTagsLoadByCustomerID = `-- name: customer_tags.LoadByCustomerID replica=ok
@@ -499,9 +484,9 @@ func (r *CustomerTagRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID
 	return m, wrapErr(err, "customer_tags.LoadByCustomerID", "customer_tags")
 }
 
-const sqlCustomerTagsListByTagID = `-- name: customer_tags.ListByTagID replica=ok
+var opCustomerTagsListByTagID = &runtime.Op{Name: "customer_tags.ListByTagID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByTagID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "tag_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
+WHERE "tag_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`}
 
 // ListByTagID returns the rows of table customer_tags whose tag_id is tagID, in
 // primary key order.
@@ -511,8 +496,7 @@ func (r *CustomerTagRepo) ListByTagID(ctx context.Context, tagID uuid.UUID) ([]C
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByTagID, &tagID, runtime.Arg, scanCustomerTag, 0, tenant)
-	return items, wrapErr(err, "customer_tags.ListByTagID", "customer_tags")
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByTagID, &tagID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 const sqlCustomerTagsLoadByTagID = `-- name: customer_tags.LoadByTagID replica=ok

@@ -426,31 +426,22 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
 }
 
-const sqlCustomersCreateManyReturning = `-- name: customers.CreateManyReturning sensitive=3,4
+var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning sensitive=3,4
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", $6::uuid
 FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table customers in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table customers in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateManyReturning", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return []Customer{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
-	}
-	res, err := db.Query(ctx, sqlCustomersCreateManyReturning, append(runtime.Unnest(argsNewCustomer, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCustomer)
-	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
+	return runtime.InsertManyOp(ctx, db, opCustomersCreateManyReturning, rows, argsNewCustomer, scanCustomer, tenant)
 }
 
 // CustomerKeyedUpdate is one row's key and changes for UpdateMany.
@@ -474,12 +465,12 @@ var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	},
 }
 
-const sqlCustomersUpdateMany = `-- name: customers.UpdateMany sensitive=3,5
+var opCustomersUpdateMany = &runtime.Op{Name: "customers.UpdateMany", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateMany sensitive=3,5
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::boolean[], $5::varchar[], $6::boolean[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "customers"."phone" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "customers"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table customers, all or none (see
 // runtime.UpdateMany).
@@ -489,16 +480,15 @@ func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdat
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.AllRows()), tenant))
-	out, err := runtime.UpdateMany(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateMany, rows, tenant)
-	return out, wrapErr(err, "customers.UpdateMany", "customers")
+	return runtime.UpdateMany(ctx, db, bulkCustomersUpdates, opCustomersUpdateMany, rows, tenant)
 }
 
-const sqlCustomersUpdateManyReturning = `-- name: customers.UpdateManyReturning sensitive=3,5
+var opCustomersUpdateManyReturning = &runtime.Op{Name: "customers.UpdateManyReturning", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateManyReturning sensitive=3,5
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::boolean[], $5::varchar[], $6::boolean[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "customers"."phone" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "customers"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerKeyedUpdate) ([]Customer, error) {
@@ -507,8 +497,7 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.AllRows()), tenant))
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateManyReturning, scanCustomer, rows, tenant)
-	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
+	return runtime.UpdateManyReturning(ctx, db, bulkCustomersUpdates, opCustomersUpdateManyReturning, scanCustomer, rows, tenant)
 }
 
 var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
@@ -519,11 +508,11 @@ var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlCustomersDeleteMany = `-- name: customers.DeleteMany
+var opCustomersDeleteMany = &runtime.Op{Name: "customers.DeleteMany", Table: "customers", Errs: errs, SQL: `-- name: customers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_new" AS (DELETE FROM "customers" USING "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table customers with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -533,8 +522,7 @@ func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.AllRows()), tenant))
-	out, err := runtime.WriteMany(ctx, db, bulkCustomersKeys, sqlCustomersDeleteMany, keys, tenant)
-	return out, wrapErr(err, "customers.DeleteMany", "customers")
+	return runtime.WriteMany(ctx, db, bulkCustomersKeys, opCustomersDeleteMany, keys, tenant)
 }
 
 const sqlCustomersListByOrganizationID = `-- name: customers.ListByOrganizationID replica=ok

@@ -147,10 +147,10 @@ func argsNewDeal(n *NewDeal, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Title, n.Stage.Arg(), n.Amount.Arg(), &n.ClosesOn)
 }
 
-const sqlDealsCreate = `-- name: deals.Create
+var opDealsCreate = &runtime.Op{Name: "deals.Create", Table: "deals", Errs: errs, Params: []string{"id", "customer_id", "title", "stage", "amount", "closes_on"}, SQL: `-- name: deals.Create
 INSERT INTO "deals" ("id", "customer_id", "title", "stage", "amount", "closes_on", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::"deal_stage", 'lead'::"deal_stage"), COALESCE($5::numeric(14,2), 0), $6, $7)
-RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
+RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`}
 
 // Create inserts n into table deals and returns the row as stored. It validates n
 // first.
@@ -163,13 +163,13 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, &n, argsNewDeal, scanDeal, tenant)
-	return *v, wrapParamsErr(err, "deals.Create", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on"})
+	v, err := runtime.QueryOneOp(ctx, db, opDealsCreate, &n, argsNewDeal, scanDeal, tenant)
+	return *v, err
 }
 
-const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
+var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
-WHERE "id" = $1 AND "organization_id" = $2`
+WHERE "id" = $1 AND "organization_id" = $2`}
 
 // FindByID returns the row of table deals with the given id, or
 // runtime.ErrNotFound.
@@ -179,13 +179,13 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
-	return *v, wrapErr(err, "deals.FindByID", "deals")
+	v, err := runtime.QueryOneOp(ctx, db, opDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
+	return *v, err
 }
 
-const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
+var opDealsFindAll = &runtime.Op{Name: "deals.FindAll", Table: "deals", Errs: errs, SQL: `-- name: deals.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table deals in primary key order, in memory.
 func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
@@ -194,9 +194,7 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlDealsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanDeal)
-	return items, wrapErr(err, "deals.FindAll", "deals")
+	return runtime.AllOp(ctx, db, opDealsFindAll, scanDeal, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -206,7 +204,7 @@ func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 		return runtime.StreamError[Deal](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, sqlDealsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL, tenant)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok
@@ -287,8 +285,8 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
 }
 
-const sqlDealsDelete = `-- name: deals.Delete
-DELETE FROM "deals" WHERE "id" = $1 AND "organization_id" = $3 AND "version" = $2`
+var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete
+DELETE FROM "deals" WHERE "id" = $1 AND "organization_id" = $3 AND "version" = $2`}
 
 // Delete removes the row of table deals with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
@@ -300,17 +298,17 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (boo
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlDealsDelete, &id, runtime.Arg, version, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opDealsDelete, &id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "deals.Delete", "deals")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "deals.Delete", "deals", sqlDealsExists, id, tenant), "deals.Delete", "deals")
 }
 
-const sqlDealsCount = `-- name: deals.Count replica=ok
+var opDealsCount = &runtime.Op{Name: "deals.Count", Table: "deals", Errs: errs, SQL: `-- name: deals.Count replica=ok
 SELECT count(*) FROM "deals"
-WHERE "organization_id" = $1`
+WHERE "organization_id" = $1`}
 
 // Count returns the number of rows of table deals.
 func (r *DealRepo) Count(ctx context.Context) (int64, error) {
@@ -319,8 +317,7 @@ func (r *DealRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlDealsCount, tenant))
-	return n, wrapErr(err, "deals.Count", "deals")
+	return runtime.CountOp(ctx, db, opDealsCount, tenant)
 }
 
 const sqlDealsAuditTrail = `-- name: deals.AuditTrail replica=ok
@@ -344,9 +341,9 @@ func (r *DealRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.Audi
 	return items, wrapErr(err, "deals.AuditTrail", "deals")
 }
 
-const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
+var opDealsFindByIDs = &runtime.Op{Name: "deals.FindByIDs", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
-WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table deals whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -359,8 +356,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
-	return items, wrapErr(err, "deals.FindByIDs", "deals")
+	return runtime.QueryOp(ctx, db, opDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
 }
 
 const sqlDealsCreateMany = `-- name: deals.CreateMany
@@ -388,31 +384,22 @@ func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error
 	return tag.RowsAffected(), wrapErr(err, "deals.CreateMany", "deals")
 }
 
-const sqlDealsCreateManyReturning = `-- name: deals.CreateManyReturning
+var opDealsCreateManyReturning = &runtime.Op{Name: "deals.CreateManyReturning", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateManyReturning
 INSERT INTO "deals" ("id", "customer_id", "title", "stage", "amount", "closes_on", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."c4", 'lead'::"deal_stage"), COALESCE("u"."c5", 0), "u"."c6", $7::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"deal_stage"[], $5::numeric(14,2)[], $6::date[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
+RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`}
 
-// CreateManyReturning inserts rows into table deals in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table deals in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.CreateManyReturning", "deals")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return []Deal{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "deals.CreateManyReturning", "deals")
-	}
-	res, err := db.Query(ctx, sqlDealsCreateManyReturning, append(runtime.Unnest(argsNewDeal, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanDeal)
-	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
+	return runtime.InsertManyOp(ctx, db, opDealsCreateManyReturning, rows, argsNewDeal, scanDeal, tenant)
 }
 
 // DealKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -439,12 +426,12 @@ var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	},
 }
 
-const sqlDealsUpdateMany = `-- name: deals.UpdateMany
+var opDealsUpdateMany = &runtime.Op{Name: "deals.UpdateMany", Table: "deals", Errs: errs, SQL: `-- name: deals.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::varchar[], $5::text[]::"deal_stage"[], $6::numeric(14,2)[], $7::boolean[], $8::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $9 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "deals"."title"), "stage" = COALESCE("cpcgen_v"."cpcgen_5", "deals"."stage"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "deals"."amount"), "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "deals"."closes_on" END, "version" = "deals"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $9 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table deals, all or none (see
 // runtime.UpdateMany).
@@ -454,16 +441,15 @@ func (r *DealRepo) UpdateMany(ctx context.Context, rows []DealKeyedUpdate) (int6
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpdateMany(ctx, db, bulkDealsUpdates, sqlDealsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "deals.UpdateMany", "deals")
+	return runtime.UpdateMany(ctx, db, bulkDealsUpdates, opDealsUpdateMany, rows, tenant)
 }
 
-const sqlDealsUpdateManyReturning = `-- name: deals.UpdateManyReturning
+var opDealsUpdateManyReturning = &runtime.Op{Name: "deals.UpdateManyReturning", Table: "deals", Errs: errs, SQL: `-- name: deals.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::varchar[], $5::text[]::"deal_stage"[], $6::numeric(14,2)[], $7::boolean[], $8::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $9 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "deals"."title"), "stage" = COALESCE("cpcgen_v"."cpcgen_5", "deals"."stage"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "deals"."amount"), "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "deals"."closes_on" END, "version" = "deals"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $9 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpdate) ([]Deal, error) {
@@ -472,8 +458,7 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkDealsUpdates, sqlDealsUpdateManyReturning, scanDeal, rows, tenant)
-	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
+	return runtime.UpdateManyReturning(ctx, db, bulkDealsUpdates, opDealsUpdateManyReturning, scanDeal, rows, tenant)
 }
 
 var bulkDealsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
@@ -485,12 +470,12 @@ var bulkDealsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
 	},
 }
 
-const sqlDealsDeleteMany = `-- name: deals.DeleteMany
+var opDealsDeleteMany = &runtime.Op{Name: "deals.DeleteMany", Table: "deals", Errs: errs, SQL: `-- name: deals.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
 "cpcgen_new" AS (DELETE FROM "deals" USING "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // DeleteMany deletes the rows of table deals with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -500,13 +485,12 @@ func (r *DealRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.WriteMany(ctx, db, bulkDealsVersions, sqlDealsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "deals.DeleteMany", "deals")
+	return runtime.WriteMany(ctx, db, bulkDealsVersions, opDealsDeleteMany, keys, tenant)
 }
 
-const sqlDealsListByOrganizationID = `-- name: deals.ListByOrganizationID replica=ok
+var opDealsListByOrganizationID = &runtime.Op{Name: "deals.ListByOrganizationID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
-WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table deals whose organization_id is
 // organizationID, in primary key order.
@@ -516,8 +500,7 @@ func (r *DealRepo) ListByOrganizationID(ctx context.Context, organizationID uuid
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByOrganizationID, &organizationID, runtime.Arg, scanDeal, 0, tenant)
-	return items, wrapErr(err, "deals.ListByOrganizationID", "deals")
+	return runtime.QueryOp(ctx, db, opDealsListByOrganizationID, &organizationID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 const sqlDealsLoadByOrganizationID = `-- name: deals.LoadByOrganizationID replica=ok
@@ -545,9 +528,9 @@ func (r *DealRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (
 	return m, wrapErr(err, "deals.LoadByOrganizationID", "deals")
 }
 
-const sqlDealsListByCustomerID = `-- name: deals.ListByCustomerID replica=ok
+var opDealsListByCustomerID = &runtime.Op{Name: "deals.ListByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
-WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table deals whose customer_id is
 // customerID, in primary key order.
@@ -557,8 +540,7 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
-	return items, wrapErr(err, "deals.ListByCustomerID", "deals")
+	return runtime.QueryOp(ctx, db, opDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok

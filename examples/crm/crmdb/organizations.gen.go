@@ -394,31 +394,22 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 	return tag.RowsAffected(), wrapErr(err, "organizations.CreateMany", "organizations")
 }
 
-const sqlOrganizationsCreateManyReturning = `-- name: organizations.CreateManyReturning
+var opOrganizationsCreateManyReturning = &runtime.Op{Name: "organizations.CreateManyReturning", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateManyReturning
 INSERT INTO "organizations" ("name", "slug", "id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name", "slug", "created_at", "updated_at"`
+RETURNING "id", "name", "slug", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table organizations in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table organizations in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.CreateManyReturning", "organizations")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return []Organization{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
-	}
-	res, err := db.Query(ctx, sqlOrganizationsCreateManyReturning, append(runtime.Unnest(argsNewOrganization, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrganization)
-	return items, wrapErr(err, "organizations.CreateManyReturning", "organizations")
+	return runtime.InsertManyOp(ctx, db, opOrganizationsCreateManyReturning, rows, argsNewOrganization, scanOrganization, tenant)
 }
 
 const sqlOrganizationsUpsertBySlug = `-- name: organizations.UpsertBySlug
@@ -430,14 +421,13 @@ SET "name" = EXCLUDED."name",
 WHERE "organizations"."id" = $3
 RETURNING "id", "name", "slug", "created_at", "updated_at"`
 
-// UpsertBySlug inserts n into table organizations or, when a row with the same
-// slug exists, updates it from n (every column but the key's and the primary
-// key's; an unset optional field keeps its value), in one statement, and returns
-// the row as stored. It validates n first. It sets updated_at to the transaction's
-// time. A row in the way that the caller cannot see (another tenant's, or
-// soft-deleted) is not updated: the error has kind Conflict. It runs in a
-// transaction (a savepoint of the caller's), which also invalidates the cached row
-// it returns.
+// UpsertBySlug inserts n into table organizations or updates the row with the same
+// slug from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time. A row in the way that the caller cannot see (another
+// tenant's, or soft-deleted) is not updated: the error has kind Conflict. It runs
+// in a transaction (a savepoint of the caller's), which also invalidates the
+// cached row it returns.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
 	var v Organization
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -484,11 +474,10 @@ WHERE "slug" = $2 AND "id" = $3
 LIMIT 1`
 
 // CreateIfAbsentBySlug inserts n into table organizations unless a row with the
-// same slug exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first. When the
-// row in the way is one the caller cannot see (another tenant's, or soft-deleted),
-// the error has kind Conflict.
+// same slug exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first. When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
@@ -522,12 +511,12 @@ var bulkOrganizationsUpdates = &runtime.Bulk[*OrganizationKeyedUpdate]{
 	},
 }
 
-const sqlOrganizationsUpdateMany = `-- name: organizations.UpdateMany
+var opOrganizationsUpdateMany = &runtime.Op{Name: "organizations.UpdateMany", Table: "organizations", Errs: errs, SQL: `-- name: organizations.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table organizations, all or none (see
 // runtime.UpdateMany).
@@ -537,16 +526,15 @@ func (r *OrganizationRepo) UpdateMany(ctx context.Context, rows []OrganizationKe
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.AllRows()), tenant))
-	out, err := runtime.UpdateMany(ctx, db, bulkOrganizationsUpdates, sqlOrganizationsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "organizations.UpdateMany", "organizations")
+	return runtime.UpdateMany(ctx, db, bulkOrganizationsUpdates, opOrganizationsUpdateMany, rows, tenant)
 }
 
-const sqlOrganizationsUpdateManyReturning = `-- name: organizations.UpdateManyReturning
+var opOrganizationsUpdateManyReturning = &runtime.Op{Name: "organizations.UpdateManyReturning", Table: "organizations", Errs: errs, SQL: `-- name: organizations.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []OrganizationKeyedUpdate) ([]Organization, error) {
@@ -555,8 +543,7 @@ func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []Organ
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.AllRows()), tenant))
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkOrganizationsUpdates, sqlOrganizationsUpdateManyReturning, scanOrganization, rows, tenant)
-	return out, wrapErr(err, "organizations.UpdateManyReturning", "organizations")
+	return runtime.UpdateManyReturning(ctx, db, bulkOrganizationsUpdates, opOrganizationsUpdateManyReturning, scanOrganization, rows, tenant)
 }
 
 var bulkOrganizationsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -567,11 +554,11 @@ var bulkOrganizationsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlOrganizationsDeleteMany = `-- name: organizations.DeleteMany
+var opOrganizationsDeleteMany = &runtime.Op{Name: "organizations.DeleteMany", Table: "organizations", Errs: errs, SQL: `-- name: organizations.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_new" AS (DELETE FROM "organizations" USING "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table organizations with the keys given, as
 // Delete does (see runtime.WriteMany).
@@ -581,8 +568,7 @@ func (r *OrganizationRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.AllRows(), customersCache.AllRows(), tagsCache.AllRows()), tenant))
-	out, err := runtime.WriteMany(ctx, db, bulkOrganizationsKeys, sqlOrganizationsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "organizations.DeleteMany", "organizations")
+	return runtime.WriteMany(ctx, db, bulkOrganizationsKeys, opOrganizationsDeleteMany, keys, tenant)
 }
 
 var bulkOrganizationsNew = &runtime.Bulk[*NewOrganization]{
@@ -595,12 +581,12 @@ var bulkOrganizationsNew = &runtime.Bulk[*NewOrganization]{
 	},
 }
 
-const sqlOrganizationsUpsertManyBySlug = `-- name: organizations.UpsertManyBySlug
+var opOrganizationsUpsertManyBySlug = &runtime.Op{Name: "organizations.UpsertManyBySlug", Table: "organizations", Errs: errs, SQL: `-- name: organizations.UpsertManyBySlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "organizations"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "organizations" ON "slug" = "cpcgen_v"."cpcgen_i2" AND "id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_ins" AS (INSERT INTO "organizations" ("name", "slug", "id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "name", "slug", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "organizations" SET "name" = "cpcgen_v"."cpcgen_i1", "updated_at" = now() FROM "cpcgen_v" WHERE "slug" = "cpcgen_v"."cpcgen_i2" AND "id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyBySlug is UpsertBySlug for many rows (see runtime.UpsertMany).
 func (r *OrganizationRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
@@ -609,14 +595,13 @@ func (r *OrganizationRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrgan
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.AllRows()), tenant))
-	out, err := runtime.UpsertMany(ctx, db, bulkOrganizationsNew, sqlOrganizationsUpsertManyBySlug, scanOrganization, rows, tenant)
-	return out, wrapErr(err, "organizations.UpsertManyBySlug", "organizations")
+	return runtime.UpsertMany(ctx, db, bulkOrganizationsNew, opOrganizationsUpsertManyBySlug, scanOrganization, rows, tenant)
 }
 
-const sqlOrganizationsCreateManyIfAbsentBySlug = `-- name: organizations.CreateManyIfAbsentBySlug
+var opOrganizationsCreateManyIfAbsentBySlug = &runtime.Op{Name: "organizations.CreateManyIfAbsentBySlug", Table: "organizations", Errs: errs, SQL: `-- name: organizations.CreateManyIfAbsentBySlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "organizations" ("name", "slug", "id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "name", "slug", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "organizations"."id", "organizations"."name", "organizations"."slug", "organizations"."created_at", "organizations"."updated_at" FROM "cpcgen_v" JOIN "organizations" ON "slug" = "cpcgen_v"."cpcgen_i2" AND "id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "organizations"."id", "organizations"."name", "organizations"."slug", "organizations"."created_at", "organizations"."updated_at" FROM "cpcgen_v" JOIN "organizations" ON "slug" = "cpcgen_v"."cpcgen_i2" AND "id" = $3`}
 
 // CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows (see
 // runtime.CreateManyIfAbsent).
@@ -626,8 +611,7 @@ func (r *OrganizationRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []
 		return nil, nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkOrganizationsNew, sqlOrganizationsCreateManyIfAbsentBySlug, scanOrganization, rows, tenant)
-	return out, created, wrapErr(err, "organizations.CreateManyIfAbsentBySlug", "organizations")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkOrganizationsNew, opOrganizationsCreateManyIfAbsentBySlug, scanOrganization, rows, tenant)
 }
 
 // LoadCustomers returns the rows of table customers of each of parents

@@ -356,31 +356,22 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	return tag.RowsAffected(), wrapErr(err, "tags.CreateMany", "tags")
 }
 
-const sqlTagsCreateManyReturning = `-- name: tags.CreateManyReturning
+var opTagsCreateManyReturning = &runtime.Op{Name: "tags.CreateManyReturning", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateManyReturning
 INSERT INTO "tags" ("id", "name", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "name"`
+RETURNING "id", "organization_id", "name"`}
 
-// CreateManyReturning inserts rows into table tags in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table tags in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyReturning", "tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Tag{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
-	}
-	res, err := db.Query(ctx, sqlTagsCreateManyReturning, append(runtime.Unnest(argsNewTag, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTag)
-	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
+	return runtime.InsertManyOp(ctx, db, opTagsCreateManyReturning, rows, argsNewTag, scanTag, tenant)
 }
 
 const sqlTagsUpsertByOrganizationIDAndName = `-- name: tags.UpsertByOrganizationIDAndName
@@ -391,13 +382,12 @@ SET "organization_id" = EXCLUDED."organization_id"
 WHERE "tags"."organization_id" = $3
 RETURNING "id", "organization_id", "name"`
 
-// UpsertByOrganizationIDAndName inserts n into table tags or, when a row with the
-// same (organization_id, name) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first. A row in the way
-// that the caller cannot see (another tenant's, or soft-deleted) is not updated:
-// the error has kind Conflict. It runs in a transaction (a savepoint of the
-// caller's), which also invalidates the cached row it returns.
+// UpsertByOrganizationIDAndName inserts n into table tags or updates the row with
+// the same (organization_id, name) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first. A
+// row in the way that the caller cannot see (another tenant's, or soft-deleted) is
+// not updated: the error has kind Conflict. It runs in a transaction (a savepoint
+// of the caller's), which also invalidates the cached row it returns.
 func (r *TagRepo) UpsertByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, error) {
 	var v Tag
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -446,8 +436,7 @@ LIMIT 1`
 
 // CreateIfAbsentByOrganizationIDAndName inserts n into table tags unless a row
 // with the same (organization_id, name) exists, and returns the new row and true,
-// or the existing row, unchanged, and false, in one statement (run again, up to
-// three times, when the row in the way was committed after it started). It
+// or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first. When the row in the way is one the caller cannot see (another
 // tenant's, or soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {
@@ -482,12 +471,12 @@ var bulkTagsUpdates = &runtime.Bulk[*TagKeyedUpdate]{
 	},
 }
 
-const sqlTagsUpdateMany = `-- name: tags.UpdateMany
+var opTagsUpdateMany = &runtime.Op{Name: "tags.UpdateMany", Table: "tags", Errs: errs, SQL: `-- name: tags.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table tags, all or none (see
 // runtime.UpdateMany).
@@ -497,16 +486,15 @@ func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64,
 		return 0, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.AllRows()), tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkTagsUpdates, sqlTagsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "tags.UpdateMany", "tags")
+	return runtime.UpdateMany(ctx, db, bulkTagsUpdates, opTagsUpdateMany, rows, tenant)
 }
 
-const sqlTagsUpdateManyReturning = `-- name: tags.UpdateManyReturning
+var opTagsUpdateManyReturning = &runtime.Op{Name: "tags.UpdateManyReturning", Table: "tags", Errs: errs, SQL: `-- name: tags.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
@@ -515,8 +503,7 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.AllRows()), tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkTagsUpdates, sqlTagsUpdateManyReturning, scanTag, rows, tenant)
-	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
+	return runtime.UpdateManyReturning(ctx, db, bulkTagsUpdates, opTagsUpdateManyReturning, scanTag, rows, tenant)
 }
 
 var bulkTagsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -527,11 +514,11 @@ var bulkTagsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlTagsDeleteMany = `-- name: tags.DeleteMany
+var opTagsDeleteMany = &runtime.Op{Name: "tags.DeleteMany", Table: "tags", Errs: errs, SQL: `-- name: tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table tags with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -541,8 +528,7 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.AllRows()), tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkTagsKeys, sqlTagsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "tags.DeleteMany", "tags")
+	return runtime.WriteMany(ctx, db, bulkTagsKeys, opTagsDeleteMany, keys, tenant)
 }
 
 var bulkTagsNew = &runtime.Bulk[*NewTag]{
@@ -555,12 +541,12 @@ var bulkTagsNew = &runtime.Bulk[*NewTag]{
 	},
 }
 
-const sqlTagsUpsertManyByOrganizationIDAndName = `-- name: tags.UpsertManyByOrganizationIDAndName
+var opTagsUpsertManyByOrganizationIDAndName = &runtime.Op{Name: "tags.UpsertManyByOrganizationIDAndName", Table: "tags", Errs: errs, SQL: `-- name: tags.UpsertManyByOrganizationIDAndName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "tags"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "tags" ON "organization_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_ins" AS (INSERT INTO "tags" ("id", "name", "organization_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "name") DO NOTHING RETURNING "id", "organization_id", "name"),
 "cpcgen_new" AS (UPDATE "tags" SET "organization_id" = "tags"."organization_id" FROM "cpcgen_v" WHERE "organization_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByOrganizationIDAndName is UpsertByOrganizationIDAndName for many rows
 // (see runtime.UpsertMany).
@@ -570,14 +556,13 @@ func (r *TagRepo) UpsertManyByOrganizationIDAndName(ctx context.Context, rows []
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.AllRows()), tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkTagsNew, sqlTagsUpsertManyByOrganizationIDAndName, scanTag, rows, tenant)
-	return out, wrapErr(err, "tags.UpsertManyByOrganizationIDAndName", "tags")
+	return runtime.UpsertMany(ctx, db, bulkTagsNew, opTagsUpsertManyByOrganizationIDAndName, scanTag, rows, tenant)
 }
 
-const sqlTagsCreateManyIfAbsentByOrganizationIDAndName = `-- name: tags.CreateManyIfAbsentByOrganizationIDAndName
+var opTagsCreateManyIfAbsentByOrganizationIDAndName = &runtime.Op{Name: "tags.CreateManyIfAbsentByOrganizationIDAndName", Table: "tags", Errs: errs, SQL: `-- name: tags.CreateManyIfAbsentByOrganizationIDAndName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "tags" ("id", "name", "organization_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "name") DO NOTHING RETURNING "id", "organization_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."organization_id", "tags"."name" FROM "cpcgen_v" JOIN "tags" ON "organization_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."organization_id", "tags"."name" FROM "cpcgen_v" JOIN "tags" ON "organization_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3`}
 
 // CreateManyIfAbsentByOrganizationIDAndName is
 // CreateIfAbsentByOrganizationIDAndName for many rows (see
@@ -588,8 +573,7 @@ func (r *TagRepo) CreateManyIfAbsentByOrganizationIDAndName(ctx context.Context,
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew, sqlTagsCreateManyIfAbsentByOrganizationIDAndName, scanTag, rows, tenant)
-	return out, created, wrapErr(err, "tags.CreateManyIfAbsentByOrganizationIDAndName", "tags")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew, opTagsCreateManyIfAbsentByOrganizationIDAndName, scanTag, rows, tenant)
 }
 
 const sqlTagsListByOrganizationID = `-- name: tags.ListByOrganizationID replica=ok

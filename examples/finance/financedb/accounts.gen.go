@@ -138,45 +138,40 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.Name, &n.Currency, n.Balance.Arg())
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "user_id", "name", "currency", "balance"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::numeric(18,2), 0))
-RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`
+RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
+var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
-SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts" ORDER BY "id"`
+var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
+SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts" ORDER BY "id"`}
 
 // FindAll returns every row of table accounts in primary key order, in memory.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanAccount)
-	return items, wrapErr(err, "accounts.FindAll", "accounts")
+	return runtime.AllOp(ctx, r.db, opAccountsFindAll, scanAccount, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -244,34 +239,33 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, version int64, u
 	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
-DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
+DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`}
 
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, &id, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, &id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "accounts.Delete", "accounts")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "accounts.Delete", "accounts", sqlAccountsExists, id), "accounts.Delete", "accounts")
 }
 
-const sqlAccountsCount = `-- name: accounts.Count replica=ok
-SELECT count(*) FROM "accounts"`
+var opAccountsCount = &runtime.Op{Name: "accounts.Count", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Count replica=ok
+SELECT count(*) FROM "accounts"`}
 
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAccountsCount))
-	return n, wrapErr(err, "accounts.Count", "accounts")
+	return runtime.CountOp(ctx, r.db, opAccountsCount)
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
+var opAccountsFindByIDs = &runtime.Op{Name: "accounts.FindByIDs", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -279,8 +273,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
-	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
+	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -298,29 +291,20 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
-const sqlAccountsCreateManyReturning = `-- name: accounts.CreateManyReturning
+var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning
 INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", 0)
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"currency"[], $5::numeric(18,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`
+RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`}
 
-// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table accounts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
-	if len(rows) == 0 {
-		return []Account{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	res, err := r.db.Query(ctx, sqlAccountsCreateManyReturning, runtime.Unnest(argsNewAccount, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanAccount)
-	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
+	return runtime.InsertManyOp(ctx, r.db, opAccountsCreateManyReturning, rows, argsNewAccount, scanAccount)
 }
 
-const sqlAccountsUpsertByUserIDAndName = `-- name: accounts.UpsertByUserIDAndName
+var opAccountsUpsertByUserIDAndName = &runtime.Op{Name: "accounts.UpsertByUserIDAndName", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.UpsertByUserIDAndName
 INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::numeric(18,2), 0))
 ON CONFLICT ("user_id", "name") DO UPDATE
@@ -328,22 +312,18 @@ SET "currency" = EXCLUDED."currency",
     "balance" = CASE WHEN $5::numeric(18,2) IS NULL THEN "accounts"."balance" ELSE EXCLUDED."balance" END,
     "version" = "accounts"."version" + 1,
     "updated_at" = now()
-RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`
+RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`}
 
-// UpsertByUserIDAndName inserts n into table accounts or, when a row with the same
-// (user_id, name) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first. Updating increments version. It
-// sets updated_at to the transaction's time.
+// UpsertByUserIDAndName inserts n into table accounts or updates the row with the
+// same (user_id, name) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first. Updating
+// increments version. It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByUserIDAndName(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsUpsertByUserIDAndName, &n, argsNewAccount, scanAccount)
-	return *v, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsUpsertByUserIDAndName, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsCreateIfAbsentByUserIDAndName = `-- name: accounts.CreateIfAbsentByUserIDAndName
+var opAccountsCreateIfAbsentByUserIDAndName = &runtime.Op{Name: "accounts.CreateIfAbsentByUserIDAndName", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByUserIDAndName
 WITH "inserted" AS (
 INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::numeric(18,2), 0))
@@ -354,19 +334,15 @@ SELECT true, "id", "user_id", "name", "currency", "balance", "created_at", "upda
 UNION ALL
 SELECT false, "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "user_id" = $2 AND "name" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndName inserts n into table accounts unless a row with
 // the same (user_id, name) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *AccountRepo) CreateIfAbsentByUserIDAndName(ctx context.Context, n NewAccount) (Account, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAccountsCreateIfAbsentByUserIDAndName, &n, argsNewAccount, scanAccount)
-	return *v, created, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAccountsCreateIfAbsentByUserIDAndName, &n, argsNewAccount, scanAccount)
+	return *v, created, err
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -391,31 +367,29 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	},
 }
 
-const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
+var opAccountsUpdateMany = &runtime.Op{Name: "accounts.UpdateMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::varchar[], $5::text[]::"currency"[], $6::numeric(18,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "accounts" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."user_id"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."name"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_6", "accounts"."balance"), "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table accounts, all or none (see
 // runtime.UpdateMany).
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
-	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
+	return runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, opAccountsUpdateMany, rows)
 }
 
-const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
+var opAccountsUpdateManyReturning = &runtime.Op{Name: "accounts.UpdateManyReturning", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::varchar[], $5::text[]::"currency"[], $6::numeric(18,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "accounts" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."user_id"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."name"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_6", "accounts"."balance"), "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."name", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."name", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
-	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, opAccountsUpdateManyReturning, scanAccount, rows)
 }
 
 var bulkAccountsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
@@ -427,18 +401,17 @@ var bulkAccountsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
 	},
 }
 
-const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
+var opAccountsDeleteMany = &runtime.Op{Name: "accounts.DeleteMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
 "cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // DeleteMany deletes the rows of table accounts with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid.UUID, int64]) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAccountsVersions, sqlAccountsDeleteMany, keys)
-	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
+	return runtime.WriteMany(ctx, r.db, bulkAccountsVersions, opAccountsDeleteMany, keys)
 }
 
 var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
@@ -456,41 +429,38 @@ var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
 	},
 }
 
-const sqlAccountsUpsertManyByUserIDAndName = `-- name: accounts.UpsertManyByUserIDAndName
+var opAccountsUpsertManyByUserIDAndName = &runtime.Op{Name: "accounts.UpsertManyByUserIDAndName", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpsertManyByUserIDAndName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 0) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"currency"[], $5::numeric(18,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "accounts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "accounts" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_ins" AS (INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "name") DO NOTHING RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"),
 "cpcgen_new" AS (UPDATE "accounts" SET "currency" = "cpcgen_v"."cpcgen_i4", "balance" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."balance"), "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."name", "cpcgen_ins"."currency", "cpcgen_ins"."balance", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."name", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."name", "cpcgen_ins"."currency", "cpcgen_ins"."balance", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."name", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`}
 
 // UpsertManyByUserIDAndName is UpsertByUserIDAndName for many rows (see
 // runtime.UpsertMany).
 func (r *AccountRepo) UpsertManyByUserIDAndName(ctx context.Context, rows []NewAccount) ([]Account, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkAccountsNew, sqlAccountsUpsertManyByUserIDAndName, scanAccount, rows)
-	return out, wrapErr(err, "accounts.UpsertManyByUserIDAndName", "accounts")
+	return runtime.UpsertMany(ctx, r.db, bulkAccountsNew, opAccountsUpsertManyByUserIDAndName, scanAccount, rows)
 }
 
-const sqlAccountsCreateManyIfAbsentByUserIDAndName = `-- name: accounts.CreateManyIfAbsentByUserIDAndName
+var opAccountsCreateManyIfAbsentByUserIDAndName = &runtime.Op{Name: "accounts.CreateManyIfAbsentByUserIDAndName", Table: "accounts", Errs: errs, SQL: `-- name: accounts.CreateManyIfAbsentByUserIDAndName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 0) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"currency"[], $5::numeric(18,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "name") DO NOTHING RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."name", "cpcgen_ins"."currency", "cpcgen_ins"."balance", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."user_id", "accounts"."name", "accounts"."currency", "accounts"."balance", "accounts"."created_at", "accounts"."updated_at", "accounts"."version" FROM "cpcgen_v" JOIN "accounts" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."name", "cpcgen_ins"."currency", "cpcgen_ins"."balance", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."user_id", "accounts"."name", "accounts"."currency", "accounts"."balance", "accounts"."created_at", "accounts"."updated_at", "accounts"."version" FROM "cpcgen_v" JOIN "accounts" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByUserIDAndName is CreateIfAbsentByUserIDAndName for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *AccountRepo) CreateManyIfAbsentByUserIDAndName(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAccountsNew, sqlAccountsCreateManyIfAbsentByUserIDAndName, scanAccount, rows)
-	return out, created, wrapErr(err, "accounts.CreateManyIfAbsentByUserIDAndName", "accounts")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkAccountsNew, opAccountsCreateManyIfAbsentByUserIDAndName, scanAccount, rows)
 }
 
-const sqlAccountsListByUserID = `-- name: accounts.ListByUserID replica=ok
+var opAccountsListByUserID = &runtime.Op{Name: "accounts.ListByUserID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.ListByUserID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table accounts whose user_id is userID, in
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
-	return items, wrapErr(err, "accounts.ListByUserID", "accounts")
+	return runtime.QueryOp(ctx, r.db, opAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
 }
 
 const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok

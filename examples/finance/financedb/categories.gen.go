@@ -107,45 +107,40 @@ func argsNewCategory(n *NewCategory, d []any) []any {
 	return append(d, &n.Name, &n.ParentID)
 }
 
-const sqlCategoriesCreate = `-- name: categories.Create
+var opCategoriesCreate = &runtime.Op{Name: "categories.Create", Table: "categories", Errs: errs, Validate: true, Params: []string{"name", "parent_id"}, SQL: `-- name: categories.Create
 INSERT INTO "categories" ("name", "parent_id")
 VALUES ($1, $2)
-RETURNING "id", "name", "parent_id"`
+RETURNING "id", "name", "parent_id"`}
 
 // Create inserts n into table categories and returns the row as stored. It
 // validates n first.
 func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, error) {
-	if err := n.Validate(); err != nil {
-		return Category{}, wrapErr(err, "categories.Create", "categories")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesCreate, &n, argsNewCategory, scanCategory)
-	return *v, wrapParamsErr(err, "categories.Create", "categories", []string{"name", "parent_id"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesCreate, &n, argsNewCategory, scanCategory)
+	return *v, err
 }
 
-const sqlCategoriesFindByID = `-- name: categories.FindByID replica=ok
+var opCategoriesFindByID = &runtime.Op{Name: "categories.FindByID", Table: "categories", Errs: errs, SQL: `-- name: categories.FindByID replica=ok
 SELECT "id", "name", "parent_id" FROM "categories"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table categories with the given id, or
 // runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesFindByID, &id, runtime.Arg, scanCategory)
-	return *v, wrapErr(err, "categories.FindByID", "categories")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesFindByID, &id, runtime.Arg, scanCategory)
+	return *v, err
 }
 
-const sqlCategoriesFindAll = `-- name: categories.FindAll replica=ok
-SELECT "id", "name", "parent_id" FROM "categories" ORDER BY "id"`
+var opCategoriesFindAll = &runtime.Op{Name: "categories.FindAll", Table: "categories", Errs: errs, SQL: `-- name: categories.FindAll replica=ok
+SELECT "id", "name", "parent_id" FROM "categories" ORDER BY "id"`}
 
 // FindAll returns every row of table categories in primary key order, in memory.
 func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
-	rows, err := r.db.Query(ctx, sqlCategoriesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCategory)
-	return items, wrapErr(err, "categories.FindAll", "categories")
+	return runtime.AllOp(ctx, r.db, opCategoriesFindAll, scanCategory, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "categories.Stream", "categories") }, scanCategory, sqlCategoriesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "categories.Stream", "categories") }, scanCategory, opCategoriesFindAll.SQL)
 }
 
 const sqlCategoriesListFirst = `-- name: categories.List replica=ok
@@ -177,6 +172,7 @@ var updateCategories = &runtime.Update{
 	Cols:     []string{`"name"`, `"parent_id"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"parent_id\"",
 	Nullable: runtime.Bits{1 << 1},
+	Op:       &runtime.Op{Name: "categories.Update", Table: "categories", Errs: errs, Validate: true, Params: []string{"id", "name", "parent_id", "parent_id"}},
 }
 
 func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
@@ -186,35 +182,31 @@ func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table categories with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (Category, error) {
-	if err := u.Validate(); err != nil {
-		return Category{}, wrapErr(err, "categories.Update", "categories")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCategories, &id, runtime.Arg, &u, argsCategoryUpdate, scanCategory)
-	return *v, wrapParamsErr(err, "categories.Update", "categories", []string{"id", "name", "parent_id", "parent_id"})
+	return *v, err
 }
 
-const sqlCategoriesDelete = `-- name: categories.Delete
-DELETE FROM "categories" WHERE "id" = $1`
+var opCategoriesDelete = &runtime.Op{Name: "categories.Delete", Table: "categories", Errs: errs, SQL: `-- name: categories.Delete
+DELETE FROM "categories" WHERE "id" = $1`}
 
 // Delete removes the row of table categories with the given id and reports whether
 // there was one.
 func (r *CategoryRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCategoriesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "categories.Delete", "categories")
+	tag, err := runtime.ExecOp(ctx, r.db, opCategoriesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCategoriesCount = `-- name: categories.Count replica=ok
-SELECT count(*) FROM "categories"`
+var opCategoriesCount = &runtime.Op{Name: "categories.Count", Table: "categories", Errs: errs, SQL: `-- name: categories.Count replica=ok
+SELECT count(*) FROM "categories"`}
 
 // Count returns the number of rows of table categories.
 func (r *CategoryRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCategoriesCount))
-	return n, wrapErr(err, "categories.Count", "categories")
+	return runtime.CountOp(ctx, r.db, opCategoriesCount)
 }
 
-const sqlCategoriesFindByIDs = `-- name: categories.FindByIDs replica=ok
+var opCategoriesFindByIDs = &runtime.Op{Name: "categories.FindByIDs", Table: "categories", Errs: errs, SQL: `-- name: categories.FindByIDs replica=ok
 SELECT "id", "name", "parent_id" FROM "categories"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table categories whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -222,8 +214,7 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	if len(ids) == 0 {
 		return []Category{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCategoriesFindByIDs, &ids, runtime.Arg, scanCategory, len(ids))
-	return items, wrapErr(err, "categories.FindByIDs", "categories")
+	return runtime.QueryOp(ctx, r.db, opCategoriesFindByIDs, &ids, runtime.Arg, scanCategory, len(ids))
 }
 
 var copyCategories = &runtime.Copier[*NewCategory]{
@@ -240,48 +231,35 @@ func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int6
 	return n, wrapErr(err, "categories.CreateMany", "categories")
 }
 
-const sqlCategoriesCreateManyReturning = `-- name: categories.CreateManyReturning
+var opCategoriesCreateManyReturning = &runtime.Op{Name: "categories.CreateManyReturning", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.CreateManyReturning
 INSERT INTO "categories" ("name", "parent_id")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::varchar[], $2::integer[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name", "parent_id"`
+RETURNING "id", "name", "parent_id"`}
 
-// CreateManyReturning inserts rows into table categories in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table categories in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCategory) ([]Category, error) {
-	if len(rows) == 0 {
-		return []Category{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
-	}
-	res, err := r.db.Query(ctx, sqlCategoriesCreateManyReturning, runtime.Unnest(argsNewCategory, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCategory)
-	return items, wrapErr(err, "categories.CreateManyReturning", "categories")
+	return runtime.InsertManyOp(ctx, r.db, opCategoriesCreateManyReturning, rows, argsNewCategory, scanCategory)
 }
 
-const sqlCategoriesUpsertByName = `-- name: categories.UpsertByName
+var opCategoriesUpsertByName = &runtime.Op{Name: "categories.UpsertByName", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.UpsertByName
 INSERT INTO "categories" ("name", "parent_id")
 VALUES ($1, $2)
 ON CONFLICT ("name") DO UPDATE
 SET "parent_id" = EXCLUDED."parent_id"
-RETURNING "id", "name", "parent_id"`
+RETURNING "id", "name", "parent_id"`}
 
-// UpsertByName inserts n into table categories or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table categories or updates the row with the same
+// name from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CategoryRepo) UpsertByName(ctx context.Context, n NewCategory) (Category, error) {
-	if err := n.Validate(); err != nil {
-		return Category{}, wrapErr(err, "categories.UpsertByName", "categories")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesUpsertByName, &n, argsNewCategory, scanCategory)
-	return *v, wrapErr(err, "categories.UpsertByName", "categories")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesUpsertByName, &n, argsNewCategory, scanCategory)
+	return *v, err
 }
 
-const sqlCategoriesCreateIfAbsentByName = `-- name: categories.CreateIfAbsentByName
+var opCategoriesCreateIfAbsentByName = &runtime.Op{Name: "categories.CreateIfAbsentByName", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "categories" ("name", "parent_id")
 VALUES ($1, $2)
@@ -292,18 +270,14 @@ SELECT true, "id", "name", "parent_id" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name", "parent_id" FROM "categories"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table categories unless a row with the same
-// name exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// name exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CategoryRepo) CreateIfAbsentByName(ctx context.Context, n NewCategory) (Category, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Category{}, false, wrapErr(err, "categories.CreateIfAbsentByName", "categories")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCategoriesCreateIfAbsentByName, &n, argsNewCategory, scanCategory)
-	return *v, created, wrapErr(err, "categories.CreateIfAbsentByName", "categories")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentByName, &n, argsNewCategory, scanCategory)
+	return *v, created, err
 }
 
 // CategoryKeyedUpdate is one row's key and changes for UpdateMany.
@@ -324,31 +298,29 @@ var bulkCategoriesUpdates = &runtime.Bulk[*CategoryKeyedUpdate]{
 	},
 }
 
-const sqlCategoriesUpdateMany = `-- name: categories.UpdateMany
+var opCategoriesUpdateMany = &runtime.Op{Name: "categories.UpdateMany", Table: "categories", Errs: errs, SQL: `-- name: categories.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::boolean[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "categories" ON "categories"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "categories" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "categories"."name"), "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "categories"."parent_id" END FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table categories, all or none (see
 // runtime.UpdateMany).
 func (r *CategoryRepo) UpdateMany(ctx context.Context, rows []CategoryKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCategoriesUpdates, sqlCategoriesUpdateMany, rows)
-	return out, wrapErr(err, "categories.UpdateMany", "categories")
+	return runtime.UpdateMany(ctx, r.db, bulkCategoriesUpdates, opCategoriesUpdateMany, rows)
 }
 
-const sqlCategoriesUpdateManyReturning = `-- name: categories.UpdateManyReturning
+var opCategoriesUpdateManyReturning = &runtime.Op{Name: "categories.UpdateManyReturning", Table: "categories", Errs: errs, SQL: `-- name: categories.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::boolean[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "categories" ON "categories"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "categories" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "categories"."name"), "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "categories"."parent_id" END FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "parent_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."parent_id" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."parent_id" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CategoryRepo) UpdateManyReturning(ctx context.Context, rows []CategoryKeyedUpdate) ([]Category, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCategoriesUpdates, sqlCategoriesUpdateManyReturning, scanCategory, rows)
-	return out, wrapErr(err, "categories.UpdateManyReturning", "categories")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCategoriesUpdates, opCategoriesUpdateManyReturning, scanCategory, rows)
 }
 
 var bulkCategoriesKeys = &runtime.Bulk[*int32]{
@@ -359,17 +331,16 @@ var bulkCategoriesKeys = &runtime.Bulk[*int32]{
 	},
 }
 
-const sqlCategoriesDeleteMany = `-- name: categories.DeleteMany
+var opCategoriesDeleteMany = &runtime.Op{Name: "categories.DeleteMany", Table: "categories", Errs: errs, SQL: `-- name: categories.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "categories" ON "categories"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
 "cpcgen_new" AS (DELETE FROM "categories" USING "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table categories with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *CategoryRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCategoriesKeys, sqlCategoriesDeleteMany, keys)
-	return out, wrapErr(err, "categories.DeleteMany", "categories")
+	return runtime.WriteMany(ctx, r.db, bulkCategoriesKeys, opCategoriesDeleteMany, keys)
 }
 
 var bulkCategoriesNew = &runtime.Bulk[*NewCategory]{
@@ -382,40 +353,37 @@ var bulkCategoriesNew = &runtime.Bulk[*NewCategory]{
 	},
 }
 
-const sqlCategoriesUpsertManyByName = `-- name: categories.UpsertManyByName
+var opCategoriesUpsertManyByName = &runtime.Op{Name: "categories.UpsertManyByName", Table: "categories", Errs: errs, SQL: `-- name: categories.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "categories"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "categories" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
 "cpcgen_ins" AS (INSERT INTO "categories" ("name", "parent_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name", "parent_id"),
 "cpcgen_new" AS (UPDATE "categories" SET "parent_id" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "parent_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."parent_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."parent_id" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."parent_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."parent_id" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *CategoryRepo) UpsertManyByName(ctx context.Context, rows []NewCategory) ([]Category, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCategoriesNew, sqlCategoriesUpsertManyByName, scanCategory, rows)
-	return out, wrapErr(err, "categories.UpsertManyByName", "categories")
+	return runtime.UpsertMany(ctx, r.db, bulkCategoriesNew, opCategoriesUpsertManyByName, scanCategory, rows)
 }
 
-const sqlCategoriesCreateManyIfAbsentByName = `-- name: categories.CreateManyIfAbsentByName
+var opCategoriesCreateManyIfAbsentByName = &runtime.Op{Name: "categories.CreateManyIfAbsentByName", Table: "categories", Errs: errs, SQL: `-- name: categories.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "categories" ("name", "parent_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name", "parent_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."parent_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "categories"."id", "categories"."name", "categories"."parent_id" FROM "cpcgen_v" JOIN "categories" ON "name" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."parent_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "categories"."id", "categories"."name", "categories"."parent_id" FROM "cpcgen_v" JOIN "categories" ON "name" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CategoryRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCategory) ([]Category, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCategoriesNew, sqlCategoriesCreateManyIfAbsentByName, scanCategory, rows)
-	return out, created, wrapErr(err, "categories.CreateManyIfAbsentByName", "categories")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCategoriesNew, opCategoriesCreateManyIfAbsentByName, scanCategory, rows)
 }
 
-const sqlCategoriesListByParentID = `-- name: categories.ListByParentID replica=ok
+var opCategoriesListByParentID = &runtime.Op{Name: "categories.ListByParentID", Table: "categories", Errs: errs, SQL: `-- name: categories.ListByParentID replica=ok
 SELECT "id", "name", "parent_id" FROM "categories"
-WHERE "parent_id" = $1 ORDER BY "id"`
+WHERE "parent_id" = $1 ORDER BY "id"`}
 
 // ListByParentID returns the rows of table categories whose parent_id is parentID,
 // in primary key order.
 func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Category, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCategoriesListByParentID, &parentID, runtime.Arg, scanCategory, 0)
-	return items, wrapErr(err, "categories.ListByParentID", "categories")
+	return runtime.QueryOp(ctx, r.db, opCategoriesListByParentID, &parentID, runtime.Arg, scanCategory, 0)
 }
 
 const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID replica=ok

@@ -118,46 +118,41 @@ func argsNewLedgerEntry(n *NewLedgerEntry, d []any) []any {
 	return append(d, &n.TransactionID, &n.AccountID, &n.UserID, &n.Kind, &n.Amount, n.CreatedAt.Arg())
 }
 
-const sqlLedgerEntriesCreate = `-- name: ledger_entries.Create
+var opLedgerEntriesCreate = &runtime.Op{Name: "ledger_entries.Create", Table: "ledger_entries", Errs: errs, Validate: true, Params: []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"}, SQL: `-- name: ledger_entries.Create
 INSERT INTO "ledger_entries" ("transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
 VALUES ($1, $2, $3, $4, $5, COALESCE($6::timestamptz, now()))
-RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`
+RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`}
 
 // Create inserts n into table ledger_entries and returns the row as stored. It
 // validates n first.
 func (r *LedgerEntryRepo) Create(ctx context.Context, n NewLedgerEntry) (LedgerEntry, error) {
-	if err := n.Validate(); err != nil {
-		return LedgerEntry{}, wrapErr(err, "ledger_entries.Create", "ledger_entries")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesCreate, &n, argsNewLedgerEntry, scanLedgerEntry)
-	return *v, wrapParamsErr(err, "ledger_entries.Create", "ledger_entries", []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opLedgerEntriesCreate, &n, argsNewLedgerEntry, scanLedgerEntry)
+	return *v, err
 }
 
-const sqlLedgerEntriesFindByID = `-- name: ledger_entries.FindByID replica=ok
+var opLedgerEntriesFindByID = &runtime.Op{Name: "ledger_entries.FindByID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.FindByID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table ledger_entries with the given id, or
 // runtime.ErrNotFound.
 func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesFindByID, &id, runtime.Arg, scanLedgerEntry)
-	return *v, wrapErr(err, "ledger_entries.FindByID", "ledger_entries")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLedgerEntriesFindByID, &id, runtime.Arg, scanLedgerEntry)
+	return *v, err
 }
 
-const sqlLedgerEntriesFindAll = `-- name: ledger_entries.FindAll replica=ok
-SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries" ORDER BY "id"`
+var opLedgerEntriesFindAll = &runtime.Op{Name: "ledger_entries.FindAll", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.FindAll replica=ok
+SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries" ORDER BY "id"`}
 
 // FindAll returns every row of table ledger_entries in primary key order, in
 // memory.
 func (r *LedgerEntryRepo) FindAll(ctx context.Context) ([]LedgerEntry, error) {
-	rows, err := r.db.Query(ctx, sqlLedgerEntriesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanLedgerEntry)
-	return items, wrapErr(err, "ledger_entries.FindAll", "ledger_entries")
+	return runtime.AllOp(ctx, r.db, opLedgerEntriesFindAll, scanLedgerEntry, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LedgerEntryRepo) Stream(ctx context.Context) iter.Seq2[LedgerEntry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, sqlLedgerEntriesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, opLedgerEntriesFindAll.SQL)
 }
 
 const sqlLedgerEntriesListFirst = `-- name: ledger_entries.List replica=ok
@@ -188,6 +183,7 @@ var updateLedgerEntries = &runtime.Update{
 	Head: "UPDATE \"ledger_entries\"\nSET ",
 	Cols: []string{`"transaction_id"`, `"account_id"`, `"user_id"`, `"kind"`, `"amount"`, `"created_at"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"transaction_id\", \"account_id\", \"user_id\", \"kind\", \"amount\", \"created_at\"",
+	Op:   &runtime.Op{Name: "ledger_entries.Update", Table: "ledger_entries", Errs: errs, Validate: true, Params: []string{"id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"}},
 }
 
 func argsLedgerEntryUpdate(u *LedgerEntryUpdate, d []any) []any {
@@ -197,35 +193,31 @@ func argsLedgerEntryUpdate(u *LedgerEntryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table ledger_entries with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *LedgerEntryRepo) Update(ctx context.Context, id int64, u LedgerEntryUpdate) (LedgerEntry, error) {
-	if err := u.Validate(); err != nil {
-		return LedgerEntry{}, wrapErr(err, "ledger_entries.Update", "ledger_entries")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateLedgerEntries, &id, runtime.Arg, &u, argsLedgerEntryUpdate, scanLedgerEntry)
-	return *v, wrapParamsErr(err, "ledger_entries.Update", "ledger_entries", []string{"id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
+	return *v, err
 }
 
-const sqlLedgerEntriesDelete = `-- name: ledger_entries.Delete
-DELETE FROM "ledger_entries" WHERE "id" = $1`
+var opLedgerEntriesDelete = &runtime.Op{Name: "ledger_entries.Delete", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.Delete
+DELETE FROM "ledger_entries" WHERE "id" = $1`}
 
 // Delete removes the row of table ledger_entries with the given id and reports
 // whether there was one.
 func (r *LedgerEntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLedgerEntriesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "ledger_entries.Delete", "ledger_entries")
+	tag, err := runtime.ExecOp(ctx, r.db, opLedgerEntriesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlLedgerEntriesCount = `-- name: ledger_entries.Count replica=ok
-SELECT count(*) FROM "ledger_entries"`
+var opLedgerEntriesCount = &runtime.Op{Name: "ledger_entries.Count", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.Count replica=ok
+SELECT count(*) FROM "ledger_entries"`}
 
 // Count returns the number of rows of table ledger_entries.
 func (r *LedgerEntryRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlLedgerEntriesCount))
-	return n, wrapErr(err, "ledger_entries.Count", "ledger_entries")
+	return runtime.CountOp(ctx, r.db, opLedgerEntriesCount)
 }
 
-const sqlLedgerEntriesFindByIDs = `-- name: ledger_entries.FindByIDs replica=ok
+var opLedgerEntriesFindByIDs = &runtime.Op{Name: "ledger_entries.FindByIDs", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.FindByIDs replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table ledger_entries whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -233,8 +225,7 @@ func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerE
 	if len(ids) == 0 {
 		return []LedgerEntry{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesFindByIDs, &ids, runtime.Arg, scanLedgerEntry, len(ids))
-	return items, wrapErr(err, "ledger_entries.FindByIDs", "ledger_entries")
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesFindByIDs, &ids, runtime.Arg, scanLedgerEntry, len(ids))
 }
 
 var copyLedgerEntries = &runtime.Copier[*NewLedgerEntry]{
@@ -252,26 +243,17 @@ func (r *LedgerEntryRepo) CreateMany(ctx context.Context, rows []NewLedgerEntry)
 	return n, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
 }
 
-const sqlLedgerEntriesCreateManyReturning = `-- name: ledger_entries.CreateManyReturning
+var opLedgerEntriesCreateManyReturning = &runtime.Op{Name: "ledger_entries.CreateManyReturning", Table: "ledger_entries", Errs: errs, Validate: true, SQL: `-- name: ledger_entries.CreateManyReturning
 INSERT INTO "ledger_entries" ("transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", now())
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]::"transaction_kind"[], $5::numeric(18,2)[], $6::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`
+RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`}
 
-// CreateManyReturning inserts rows into table ledger_entries in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table ledger_entries in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *LedgerEntryRepo) CreateManyReturning(ctx context.Context, rows []NewLedgerEntry) ([]LedgerEntry, error) {
-	if len(rows) == 0 {
-		return []LedgerEntry{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
-	}
-	res, err := r.db.Query(ctx, sqlLedgerEntriesCreateManyReturning, runtime.Unnest(argsNewLedgerEntry, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanLedgerEntry)
-	return items, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
+	return runtime.InsertManyOp(ctx, r.db, opLedgerEntriesCreateManyReturning, rows, argsNewLedgerEntry, scanLedgerEntry)
 }
 
 // LedgerEntryKeyedUpdate is one row's key and changes for UpdateMany.
@@ -295,31 +277,29 @@ var bulkLedgerEntriesUpdates = &runtime.Bulk[*LedgerEntryKeyedUpdate]{
 	},
 }
 
-const sqlLedgerEntriesUpdateMany = `-- name: ledger_entries.UpdateMany
+var opLedgerEntriesUpdateMany = &runtime.Op{Name: "ledger_entries.UpdateMany", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]::"transaction_kind"[], $6::numeric(18,2)[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ledger_entries" ON "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ledger_entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table ledger_entries, all or none (see
 // runtime.UpdateMany).
 func (r *LedgerEntryRepo) UpdateMany(ctx context.Context, rows []LedgerEntryKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkLedgerEntriesUpdates, sqlLedgerEntriesUpdateMany, rows)
-	return out, wrapErr(err, "ledger_entries.UpdateMany", "ledger_entries")
+	return runtime.UpdateMany(ctx, r.db, bulkLedgerEntriesUpdates, opLedgerEntriesUpdateMany, rows)
 }
 
-const sqlLedgerEntriesUpdateManyReturning = `-- name: ledger_entries.UpdateManyReturning
+var opLedgerEntriesUpdateManyReturning = &runtime.Op{Name: "ledger_entries.UpdateManyReturning", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]::"transaction_kind"[], $6::numeric(18,2)[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ledger_entries" ON "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ledger_entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."transaction_id", "cpcgen_new"."account_id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."transaction_id", "cpcgen_new"."account_id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LedgerEntryRepo) UpdateManyReturning(ctx context.Context, rows []LedgerEntryKeyedUpdate) ([]LedgerEntry, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkLedgerEntriesUpdates, sqlLedgerEntriesUpdateManyReturning, scanLedgerEntry, rows)
-	return out, wrapErr(err, "ledger_entries.UpdateManyReturning", "ledger_entries")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkLedgerEntriesUpdates, opLedgerEntriesUpdateManyReturning, scanLedgerEntry, rows)
 }
 
 var bulkLedgerEntriesKeys = &runtime.Bulk[*int64]{
@@ -330,28 +310,26 @@ var bulkLedgerEntriesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlLedgerEntriesDeleteMany = `-- name: ledger_entries.DeleteMany
+var opLedgerEntriesDeleteMany = &runtime.Op{Name: "ledger_entries.DeleteMany", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ledger_entries" ON "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ledger_entries"),
 "cpcgen_new" AS (DELETE FROM "ledger_entries" USING "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table ledger_entries with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *LedgerEntryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkLedgerEntriesKeys, sqlLedgerEntriesDeleteMany, keys)
-	return out, wrapErr(err, "ledger_entries.DeleteMany", "ledger_entries")
+	return runtime.WriteMany(ctx, r.db, bulkLedgerEntriesKeys, opLedgerEntriesDeleteMany, keys)
 }
 
-const sqlLedgerEntriesListByTransactionID = `-- name: ledger_entries.ListByTransactionID replica=ok
+var opLedgerEntriesListByTransactionID = &runtime.Op{Name: "ledger_entries.ListByTransactionID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.ListByTransactionID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "transaction_id" = $1 ORDER BY "id"`
+WHERE "transaction_id" = $1 ORDER BY "id"`}
 
 // ListByTransactionID returns the rows of table ledger_entries whose
 // transaction_id is transactionID, in primary key order.
 func (r *LedgerEntryRepo) ListByTransactionID(ctx context.Context, transactionID uuid.UUID) ([]LedgerEntry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByTransactionID, &transactionID, runtime.Arg, scanLedgerEntry, 0)
-	return items, wrapErr(err, "ledger_entries.ListByTransactionID", "ledger_entries")
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByTransactionID, &transactionID, runtime.Arg, scanLedgerEntry, 0)
 }
 
 const sqlLedgerEntriesLoadByTransactionID = `-- name: ledger_entries.LoadByTransactionID replica=ok
@@ -374,15 +352,14 @@ func (r *LedgerEntryRepo) LoadByTransactionID(ctx context.Context, keys []uuid.U
 	return m, wrapErr(err, "ledger_entries.LoadByTransactionID", "ledger_entries")
 }
 
-const sqlLedgerEntriesListByAccountID = `-- name: ledger_entries.ListByAccountID replica=ok
+var opLedgerEntriesListByAccountID = &runtime.Op{Name: "ledger_entries.ListByAccountID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.ListByAccountID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "account_id" = $1 ORDER BY "id"`
+WHERE "account_id" = $1 ORDER BY "id"`}
 
 // ListByAccountID returns the rows of table ledger_entries whose account_id is
 // accountID, in primary key order.
 func (r *LedgerEntryRepo) ListByAccountID(ctx context.Context, accountID uuid.UUID) ([]LedgerEntry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByAccountID, &accountID, runtime.Arg, scanLedgerEntry, 0)
-	return items, wrapErr(err, "ledger_entries.ListByAccountID", "ledger_entries")
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByAccountID, &accountID, runtime.Arg, scanLedgerEntry, 0)
 }
 
 const sqlLedgerEntriesLoadByAccountID = `-- name: ledger_entries.LoadByAccountID replica=ok
@@ -404,15 +381,14 @@ func (r *LedgerEntryRepo) LoadByAccountID(ctx context.Context, keys []uuid.UUID)
 	return m, wrapErr(err, "ledger_entries.LoadByAccountID", "ledger_entries")
 }
 
-const sqlLedgerEntriesListByUserID = `-- name: ledger_entries.ListByUserID replica=ok
+var opLedgerEntriesListByUserID = &runtime.Op{Name: "ledger_entries.ListByUserID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.ListByUserID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table ledger_entries whose user_id is userID,
 // in primary key order.
 func (r *LedgerEntryRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]LedgerEntry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByUserID, &userID, runtime.Arg, scanLedgerEntry, 0)
-	return items, wrapErr(err, "ledger_entries.ListByUserID", "ledger_entries")
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByUserID, &userID, runtime.Arg, scanLedgerEntry, 0)
 }
 
 const sqlLedgerEntriesLoadByUserID = `-- name: ledger_entries.LoadByUserID replica=ok

@@ -178,45 +178,40 @@ func argsNewTransaction(n *NewTransaction, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.Kind, &n.Amount, &n.Currency, &n.FromAccountID, &n.ToAccountID, &n.CategoryID, &n.Memo, &n.IdempotencyKey, n.CreatedAt.Arg())
 }
 
-const sqlTransactionsCreate = `-- name: transactions.Create
+var opTransactionsCreate = &runtime.Op{Name: "transactions.Create", Table: "transactions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"}, SQL: `-- name: transactions.Create
 INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()))
-RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`
+RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`}
 
 // Create inserts n into table transactions and returns the row as stored. It
 // validates n first.
 func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transaction, error) {
-	if err := n.Validate(); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, &n, argsNewTransaction, scanTransaction)
-	return *v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, &n, argsNewTransaction, scanTransaction)
+	return *v, err
 }
 
-const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
+var opTransactionsFindByID = &runtime.Op{Name: "transactions.FindByID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table transactions with the given id, or
 // runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, &id, runtime.Arg, scanTransaction)
-	return *v, wrapErr(err, "transactions.FindByID", "transactions")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, &id, runtime.Arg, scanTransaction)
+	return *v, err
 }
 
-const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
-SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions" ORDER BY "id"`
+var opTransactionsFindAll = &runtime.Op{Name: "transactions.FindAll", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindAll replica=ok
+SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions" ORDER BY "id"`}
 
 // FindAll returns every row of table transactions in primary key order, in memory.
 func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
-	rows, err := r.db.Query(ctx, sqlTransactionsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanTransaction)
-	return items, wrapErr(err, "transactions.FindAll", "transactions")
+	return runtime.AllOp(ctx, r.db, opTransactionsFindAll, scanTransaction, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, sqlTransactionsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, opTransactionsFindAll.SQL)
 }
 
 const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
@@ -248,6 +243,7 @@ var updateTransactions = &runtime.Update{
 	Cols:     []string{`"user_id"`, `"kind"`, `"amount"`, `"currency"`, `"from_account_id"`, `"to_account_id"`, `"category_id"`, `"memo"`, `"idempotency_key"`, `"created_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"kind\", \"amount\", \"currency\", \"from_account_id\", \"to_account_id\", \"category_id\", \"memo\", \"idempotency_key\", \"created_at\"",
 	Nullable: runtime.Bits{1<<4 | 1<<5 | 1<<6 | 1<<7},
+	Op:       &runtime.Op{Name: "transactions.Update", Table: "transactions", Errs: errs, Validate: true, Params: []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"}},
 }
 
 func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
@@ -257,35 +253,31 @@ func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transactions with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
-	if err := u.Validate(); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
-	return *v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"})
+	return *v, err
 }
 
-const sqlTransactionsDelete = `-- name: transactions.Delete
-DELETE FROM "transactions" WHERE "id" = $1`
+var opTransactionsDelete = &runtime.Op{Name: "transactions.Delete", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Delete
+DELETE FROM "transactions" WHERE "id" = $1`}
 
 // Delete removes the row of table transactions with the given id and reports
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTransactionsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "transactions.Delete", "transactions")
+	tag, err := runtime.ExecOp(ctx, r.db, opTransactionsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlTransactionsCount = `-- name: transactions.Count replica=ok
-SELECT count(*) FROM "transactions"`
+var opTransactionsCount = &runtime.Op{Name: "transactions.Count", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Count replica=ok
+SELECT count(*) FROM "transactions"`}
 
 // Count returns the number of rows of table transactions.
 func (r *TransactionRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTransactionsCount))
-	return n, wrapErr(err, "transactions.Count", "transactions")
+	return runtime.CountOp(ctx, r.db, opTransactionsCount)
 }
 
-const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs replica=ok
+var opTransactionsFindByIDs = &runtime.Op{Name: "transactions.FindByIDs", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByIDs replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table transactions whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -293,8 +285,7 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	if len(ids) == 0 {
 		return []Transaction{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
-	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
 }
 
 var copyTransactions = &runtime.Copier[*NewTransaction]{
@@ -312,29 +303,20 @@ func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction)
 	return n, wrapErr(err, "transactions.CreateMany", "transactions")
 }
 
-const sqlTransactionsCreateManyReturning = `-- name: transactions.CreateManyReturning
+var opTransactionsCreateManyReturning = &runtime.Op{Name: "transactions.CreateManyReturning", Table: "transactions", Errs: errs, Validate: true, SQL: `-- name: transactions.CreateManyReturning
 INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", "u"."c6", "u"."c7", "u"."c8", "u"."c9", "u"."c10", COALESCE("u"."c11", now())
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeric(18,2)[], $5::text[]::"currency"[], $6::uuid[], $7::uuid[], $8::integer[], $9::text[], $10::varchar[], $11::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`
+RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`}
 
-// CreateManyReturning inserts rows into table transactions in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table transactions in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
-	if len(rows) == 0 {
-		return []Transaction{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
-	}
-	res, err := r.db.Query(ctx, sqlTransactionsCreateManyReturning, runtime.Unnest(argsNewTransaction, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTransaction)
-	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
+	return runtime.InsertManyOp(ctx, r.db, opTransactionsCreateManyReturning, rows, argsNewTransaction, scanTransaction)
 }
 
-const sqlTransactionsUpsertByUserIDAndIdempotencyKey = `-- name: transactions.UpsertByUserIDAndIdempotencyKey
+var opTransactionsUpsertByUserIDAndIdempotencyKey = &runtime.Op{Name: "transactions.UpsertByUserIDAndIdempotencyKey", Table: "transactions", Errs: errs, Validate: true, SQL: `-- name: transactions.UpsertByUserIDAndIdempotencyKey
 INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()))
 ON CONFLICT ("user_id", "idempotency_key") DO UPDATE
@@ -346,21 +328,18 @@ SET "kind" = EXCLUDED."kind",
     "category_id" = EXCLUDED."category_id",
     "memo" = EXCLUDED."memo",
     "created_at" = CASE WHEN $11::timestamptz IS NULL THEN "transactions"."created_at" ELSE EXCLUDED."created_at" END
-RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`
+RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`}
 
-// UpsertByUserIDAndIdempotencyKey inserts n into table transactions or, when a row
-// with the same (user_id, idempotency_key) exists, updates it from n (every column
-// but the key's and the primary key's; an unset optional field keeps its value),
-// in one statement, and returns the row as stored. It validates n first.
+// UpsertByUserIDAndIdempotencyKey inserts n into table transactions or updates the
+// row with the same (user_id, idempotency_key) from n (docs/spec.md tells which
+// columns it keeps), in one statement, and returns the row as stored. It validates
+// n first.
 func (r *TransactionRepo) UpsertByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, error) {
-	if err := n.Validate(); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.UpsertByUserIDAndIdempotencyKey", "transactions")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsUpsertByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
-	return *v, wrapErr(err, "transactions.UpsertByUserIDAndIdempotencyKey", "transactions")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsUpsertByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
+	return *v, err
 }
 
-const sqlTransactionsCreateIfAbsentByUserIDAndIdempotencyKey = `-- name: transactions.CreateIfAbsentByUserIDAndIdempotencyKey
+var opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey = &runtime.Op{Name: "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", Table: "transactions", Errs: errs, Validate: true, SQL: `-- name: transactions.CreateIfAbsentByUserIDAndIdempotencyKey
 WITH "inserted" AS (
 INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()))
@@ -371,19 +350,15 @@ SELECT true, "id", "user_id", "kind", "amount", "currency", "from_account_id", "
 UNION ALL
 SELECT false, "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "user_id" = $2 AND "idempotency_key" = $10
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndIdempotencyKey inserts n into table transactions unless
 // a row with the same (user_id, idempotency_key) exists, and returns the new row
-// and true, or the existing row, unchanged, and false, in one statement (run
-// again, up to three times, when the row in the way was committed after it
-// started). It validates n first.
+// and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *TransactionRepo) CreateIfAbsentByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Transaction{}, false, wrapErr(err, "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", "transactions")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
-	return *v, created, wrapErr(err, "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", "transactions")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
+	return *v, created, err
 }
 
 // TransactionKeyedUpdate is one row's key and changes for UpdateMany.
@@ -415,31 +390,29 @@ var bulkTransactionsUpdates = &runtime.Bulk[*TransactionKeyedUpdate]{
 	},
 }
 
-const sqlTransactionsUpdateMany = `-- name: transactions.UpdateMany
+var opTransactionsUpdateMany = &runtime.Op{Name: "transactions.UpdateMany", Table: "transactions", Errs: errs, SQL: `-- name: transactions.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeric(18,2)[], $5::text[]::"currency"[], $6::boolean[], $7::uuid[], $8::boolean[], $9::uuid[], $10::boolean[], $11::integer[], $12::boolean[], $13::text[], $14::varchar[], $15::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."currency"), "from_account_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."from_account_id" END, "to_account_id" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "transactions"."to_account_id" END, "category_id" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "transactions"."category_id" END, "memo" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "transactions"."memo" END, "idempotency_key" = COALESCE("cpcgen_v"."cpcgen_14", "transactions"."idempotency_key"), "created_at" = COALESCE("cpcgen_v"."cpcgen_15", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table transactions, all or none (see
 // runtime.UpdateMany).
 func (r *TransactionRepo) UpdateMany(ctx context.Context, rows []TransactionKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateMany, rows)
-	return out, wrapErr(err, "transactions.UpdateMany", "transactions")
+	return runtime.UpdateMany(ctx, r.db, bulkTransactionsUpdates, opTransactionsUpdateMany, rows)
 }
 
-const sqlTransactionsUpdateManyReturning = `-- name: transactions.UpdateManyReturning
+var opTransactionsUpdateManyReturning = &runtime.Op{Name: "transactions.UpdateManyReturning", Table: "transactions", Errs: errs, SQL: `-- name: transactions.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeric(18,2)[], $5::text[]::"currency"[], $6::boolean[], $7::uuid[], $8::boolean[], $9::uuid[], $10::boolean[], $11::integer[], $12::boolean[], $13::text[], $14::varchar[], $15::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."currency"), "from_account_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."from_account_id" END, "to_account_id" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "transactions"."to_account_id" END, "category_id" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "transactions"."category_id" END, "memo" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "transactions"."memo" END, "idempotency_key" = COALESCE("cpcgen_v"."cpcgen_14", "transactions"."idempotency_key"), "created_at" = COALESCE("cpcgen_v"."cpcgen_15", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."currency", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."category_id", "cpcgen_new"."memo", "cpcgen_new"."idempotency_key", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."currency", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."category_id", "cpcgen_new"."memo", "cpcgen_new"."idempotency_key", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []TransactionKeyedUpdate) ([]Transaction, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateManyReturning, scanTransaction, rows)
-	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, opTransactionsUpdateManyReturning, scanTransaction, rows)
 }
 
 var bulkTransactionsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -450,17 +423,16 @@ var bulkTransactionsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlTransactionsDeleteMany = `-- name: transactions.DeleteMany
+var opTransactionsDeleteMany = &runtime.Op{Name: "transactions.DeleteMany", Table: "transactions", Errs: errs, SQL: `-- name: transactions.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
 "cpcgen_new" AS (DELETE FROM "transactions" USING "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table transactions with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *TransactionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkTransactionsKeys, sqlTransactionsDeleteMany, keys)
-	return out, wrapErr(err, "transactions.DeleteMany", "transactions")
+	return runtime.WriteMany(ctx, r.db, bulkTransactionsKeys, opTransactionsDeleteMany, keys)
 }
 
 var bulkTransactionsNew = &runtime.Bulk[*NewTransaction]{
@@ -484,42 +456,39 @@ var bulkTransactionsNew = &runtime.Bulk[*NewTransaction]{
 	},
 }
 
-const sqlTransactionsUpsertManyByUserIDAndIdempotencyKey = `-- name: transactions.UpsertManyByUserIDAndIdempotencyKey
+var opTransactionsUpsertManyByUserIDAndIdempotencyKey = &runtime.Op{Name: "transactions.UpsertManyByUserIDAndIdempotencyKey", Table: "transactions", Errs: errs, SQL: `-- name: transactions.UpsertManyByUserIDAndIdempotencyKey
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", "cpcgen_u"."cpcgen_7" AS "cpcgen_i7", "cpcgen_u"."cpcgen_8" AS "cpcgen_i8", "cpcgen_u"."cpcgen_9" AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", COALESCE("cpcgen_u"."cpcgen_11", now()) AS "cpcgen_i11" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeric(18,2)[], $5::text[]::"currency"[], $6::uuid[], $7::uuid[], $8::integer[], $9::text[], $10::varchar[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "transactions"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "transactions" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "idempotency_key" = "cpcgen_v"."cpcgen_i10" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
 "cpcgen_ins" AS (INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "idempotency_key") DO NOTHING RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"),
 "cpcgen_new" AS (UPDATE "transactions" SET "kind" = "cpcgen_v"."cpcgen_i3", "amount" = "cpcgen_v"."cpcgen_i4", "currency" = "cpcgen_v"."cpcgen_i5", "from_account_id" = "cpcgen_v"."cpcgen_i6", "to_account_id" = "cpcgen_v"."cpcgen_i7", "category_id" = "cpcgen_v"."cpcgen_i8", "memo" = "cpcgen_v"."cpcgen_i9", "created_at" = COALESCE("cpcgen_v"."cpcgen_11", "transactions"."created_at") FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i2" AND "idempotency_key" = "cpcgen_v"."cpcgen_i10" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."currency", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."category_id", "cpcgen_new"."memo", "cpcgen_new"."idempotency_key", "cpcgen_new"."created_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."currency", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."category_id", "cpcgen_new"."memo", "cpcgen_new"."idempotency_key", "cpcgen_new"."created_at" FROM "cpcgen_new"`}
 
 // UpsertManyByUserIDAndIdempotencyKey is UpsertByUserIDAndIdempotencyKey for many
 // rows (see runtime.UpsertMany).
 func (r *TransactionRepo) UpsertManyByUserIDAndIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkTransactionsNew, sqlTransactionsUpsertManyByUserIDAndIdempotencyKey, scanTransaction, rows)
-	return out, wrapErr(err, "transactions.UpsertManyByUserIDAndIdempotencyKey", "transactions")
+	return runtime.UpsertMany(ctx, r.db, bulkTransactionsNew, opTransactionsUpsertManyByUserIDAndIdempotencyKey, scanTransaction, rows)
 }
 
-const sqlTransactionsCreateManyIfAbsentByUserIDAndIdempotencyKey = `-- name: transactions.CreateManyIfAbsentByUserIDAndIdempotencyKey
+var opTransactionsCreateManyIfAbsentByUserIDAndIdempotencyKey = &runtime.Op{Name: "transactions.CreateManyIfAbsentByUserIDAndIdempotencyKey", Table: "transactions", Errs: errs, SQL: `-- name: transactions.CreateManyIfAbsentByUserIDAndIdempotencyKey
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", "cpcgen_u"."cpcgen_7" AS "cpcgen_i7", "cpcgen_u"."cpcgen_8" AS "cpcgen_i8", "cpcgen_u"."cpcgen_9" AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", COALESCE("cpcgen_u"."cpcgen_11", now()) AS "cpcgen_i11" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeric(18,2)[], $5::text[]::"currency"[], $6::uuid[], $7::uuid[], $8::integer[], $9::text[], $10::varchar[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "idempotency_key") DO NOTHING RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "transactions"."id", "transactions"."user_id", "transactions"."kind", "transactions"."amount", "transactions"."currency", "transactions"."from_account_id", "transactions"."to_account_id", "transactions"."category_id", "transactions"."memo", "transactions"."idempotency_key", "transactions"."created_at" FROM "cpcgen_v" JOIN "transactions" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "idempotency_key" = "cpcgen_v"."cpcgen_i10"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "transactions"."id", "transactions"."user_id", "transactions"."kind", "transactions"."amount", "transactions"."currency", "transactions"."from_account_id", "transactions"."to_account_id", "transactions"."category_id", "transactions"."memo", "transactions"."idempotency_key", "transactions"."created_at" FROM "cpcgen_v" JOIN "transactions" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "idempotency_key" = "cpcgen_v"."cpcgen_i10"`}
 
 // CreateManyIfAbsentByUserIDAndIdempotencyKey is
 // CreateIfAbsentByUserIDAndIdempotencyKey for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *TransactionRepo) CreateManyIfAbsentByUserIDAndIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTransactionsNew, sqlTransactionsCreateManyIfAbsentByUserIDAndIdempotencyKey, scanTransaction, rows)
-	return out, created, wrapErr(err, "transactions.CreateManyIfAbsentByUserIDAndIdempotencyKey", "transactions")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkTransactionsNew, opTransactionsCreateManyIfAbsentByUserIDAndIdempotencyKey, scanTransaction, rows)
 }
 
-const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok
+var opTransactionsListByUserID = &runtime.Op{Name: "transactions.ListByUserID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByUserID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
-	return items, wrapErr(err, "transactions.ListByUserID", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
 }
 
 const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok
@@ -541,15 +510,14 @@ func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (m
 	return m, wrapErr(err, "transactions.LoadByUserID", "transactions")
 }
 
-const sqlTransactionsListByFromAccountID = `-- name: transactions.ListByFromAccountID replica=ok
+var opTransactionsListByFromAccountID = &runtime.Op{Name: "transactions.ListByFromAccountID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByFromAccountID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "from_account_id" = $1 ORDER BY "id"`
+WHERE "from_account_id" = $1 ORDER BY "id"`}
 
 // ListByFromAccountID returns the rows of table transactions whose from_account_id
 // is fromAccountID, in primary key order.
 func (r *TransactionRepo) ListByFromAccountID(ctx context.Context, fromAccountID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByFromAccountID, &fromAccountID, runtime.Arg, scanTransaction, 0)
-	return items, wrapErr(err, "transactions.ListByFromAccountID", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByFromAccountID, &fromAccountID, runtime.Arg, scanTransaction, 0)
 }
 
 const sqlTransactionsLoadByFromAccountID = `-- name: transactions.LoadByFromAccountID replica=ok
@@ -571,15 +539,14 @@ func (r *TransactionRepo) LoadByFromAccountID(ctx context.Context, keys []uuid.U
 	return m, wrapErr(err, "transactions.LoadByFromAccountID", "transactions")
 }
 
-const sqlTransactionsListByToAccountID = `-- name: transactions.ListByToAccountID replica=ok
+var opTransactionsListByToAccountID = &runtime.Op{Name: "transactions.ListByToAccountID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByToAccountID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "to_account_id" = $1 ORDER BY "id"`
+WHERE "to_account_id" = $1 ORDER BY "id"`}
 
 // ListByToAccountID returns the rows of table transactions whose to_account_id is
 // toAccountID, in primary key order.
 func (r *TransactionRepo) ListByToAccountID(ctx context.Context, toAccountID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByToAccountID, &toAccountID, runtime.Arg, scanTransaction, 0)
-	return items, wrapErr(err, "transactions.ListByToAccountID", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByToAccountID, &toAccountID, runtime.Arg, scanTransaction, 0)
 }
 
 const sqlTransactionsLoadByToAccountID = `-- name: transactions.LoadByToAccountID replica=ok
@@ -601,15 +568,14 @@ func (r *TransactionRepo) LoadByToAccountID(ctx context.Context, keys []uuid.UUI
 	return m, wrapErr(err, "transactions.LoadByToAccountID", "transactions")
 }
 
-const sqlTransactionsListByCategoryID = `-- name: transactions.ListByCategoryID replica=ok
+var opTransactionsListByCategoryID = &runtime.Op{Name: "transactions.ListByCategoryID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByCategoryID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "category_id" = $1 ORDER BY "id"`
+WHERE "category_id" = $1 ORDER BY "id"`}
 
 // ListByCategoryID returns the rows of table transactions whose category_id is
 // categoryID, in primary key order.
 func (r *TransactionRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByCategoryID, &categoryID, runtime.Arg, scanTransaction, 0)
-	return items, wrapErr(err, "transactions.ListByCategoryID", "transactions")
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByCategoryID, &categoryID, runtime.Arg, scanTransaction, 0)
 }
 
 const sqlTransactionsLoadByCategoryID = `-- name: transactions.LoadByCategoryID replica=ok

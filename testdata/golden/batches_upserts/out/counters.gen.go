@@ -68,45 +68,40 @@ func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlCountersCreate = `-- name: counters.Create
+var opCountersCreate = &runtime.Op{Name: "counters.Create", Table: "counters", Errs: errs, Validate: true, Params: []string{"name"}, SQL: `-- name: counters.Create
 INSERT INTO "counters" ("name")
 VALUES ($1)
-RETURNING "name"`
+RETURNING "name"`}
 
 // Create inserts n into table counters and returns the row as stored. It validates
 // n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, wrapErr(err, "counters.Create", "counters")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, &n, argsNewCounter, scanCounter)
-	return *v, wrapParamsErr(err, "counters.Create", "counters", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
+var opCountersFindByID = &runtime.Op{Name: "counters.FindByID", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByID replica=ok
 SELECT "name" FROM "counters"
-WHERE "name" = $1`
+WHERE "name" = $1`}
 
 // FindByID returns the row of table counters with the given name, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, &name, runtime.Arg, scanCounter)
-	return *v, wrapErr(err, "counters.FindByID", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &name, runtime.Arg, scanCounter)
+	return *v, err
 }
 
-const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
-SELECT "name" FROM "counters" ORDER BY "name"`
+var opCountersFindAll = &runtime.Op{Name: "counters.FindAll", Table: "counters", Errs: errs, SQL: `-- name: counters.FindAll replica=ok
+SELECT "name" FROM "counters" ORDER BY "name"`}
 
 // FindAll returns every row of table counters in primary key order, in memory.
 func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
-	rows, err := r.db.Query(ctx, sqlCountersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCounter)
-	return items, wrapErr(err, "counters.FindAll", "counters")
+	return runtime.AllOp(ctx, r.db, opCountersFindAll, scanCounter, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, opCountersFindAll.SQL)
 }
 
 const sqlCountersListFirst = `-- name: counters.List replica=ok
@@ -146,28 +141,27 @@ func (r *CounterRepo) Update(ctx context.Context, name string, u CounterUpdate) 
 	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"name"})
 }
 
-const sqlCountersDelete = `-- name: counters.Delete
-DELETE FROM "counters" WHERE "name" = $1`
+var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
+DELETE FROM "counters" WHERE "name" = $1`}
 
 // Delete removes the row of table counters with the given name and reports whether
 // there was one.
 func (r *CounterRepo) Delete(ctx context.Context, name string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, &name, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "counters.Delete", "counters")
+	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, &name, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCountersCount = `-- name: counters.Count replica=ok
-SELECT count(*) FROM "counters"`
+var opCountersCount = &runtime.Op{Name: "counters.Count", Table: "counters", Errs: errs, SQL: `-- name: counters.Count replica=ok
+SELECT count(*) FROM "counters"`}
 
 // Count returns the number of rows of table counters.
 func (r *CounterRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCountersCount))
-	return n, wrapErr(err, "counters.Count", "counters")
+	return runtime.CountOp(ctx, r.db, opCountersCount)
 }
 
-const sqlCountersFindByIDs = `-- name: counters.FindByIDs replica=ok
+var opCountersFindByIDs = &runtime.Op{Name: "counters.FindByIDs", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByIDs replica=ok
 SELECT "name" FROM "counters"
-WHERE "name" = ANY($1) ORDER BY "name"`
+WHERE "name" = ANY($1) ORDER BY "name"`}
 
 // FindByIDs returns the rows of table counters whose name is in ids, in name
 // order; keys without a row are skipped.
@@ -175,8 +169,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
-	return items, wrapErr(err, "counters.FindByIDs", "counters")
+	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
@@ -193,48 +186,35 @@ func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64,
 	return n, wrapErr(err, "counters.CreateMany", "counters")
 }
 
-const sqlCountersCreateManyReturning = `-- name: counters.CreateManyReturning
+var opCountersCreateManyReturning = &runtime.Op{Name: "counters.CreateManyReturning", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateManyReturning
 INSERT INTO "counters" ("name")
 SELECT "u"."c1"
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "name"`
+RETURNING "name"`}
 
-// CreateManyReturning inserts rows into table counters in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table counters in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
-	if len(rows) == 0 {
-		return []Counter{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "counters.CreateManyReturning", "counters")
-	}
-	res, err := r.db.Query(ctx, sqlCountersCreateManyReturning, runtime.Unnest(argsNewCounter, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCounter)
-	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
+	return runtime.InsertManyOp(ctx, r.db, opCountersCreateManyReturning, rows, argsNewCounter, scanCounter)
 }
 
-const sqlCountersUpsertByName = `-- name: counters.UpsertByName
+var opCountersUpsertByName = &runtime.Op{Name: "counters.UpsertByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.UpsertByName
 INSERT INTO "counters" ("name")
 VALUES ($1)
 ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "name"`
+RETURNING "name"`}
 
-// UpsertByName inserts n into table counters or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table counters or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByName, &n, argsNewCounter, scanCounter)
-	return *v, wrapErr(err, "counters.UpsertByName", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersCreateIfAbsentByName = `-- name: counters.CreateIfAbsentByName
+var opCountersCreateIfAbsentByName = &runtime.Op{Name: "counters.CreateIfAbsentByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "counters" ("name")
 VALUES ($1)
@@ -245,18 +225,14 @@ SELECT true, "name" FROM "inserted"
 UNION ALL
 SELECT false, "name" FROM "counters"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table counters unless a row with the same
-// name exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// name exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
-	return *v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
+	return *v, created, err
 }
 
 var bulkCountersKeys = &runtime.Bulk[*string]{
@@ -267,17 +243,16 @@ var bulkCountersKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlCountersDeleteMany = `-- name: counters.DeleteMany
+var opCountersDeleteMany = &runtime.Op{Name: "counters.DeleteMany", Table: "counters", Errs: errs, SQL: `-- name: counters.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "counters" ON "counters"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
 "cpcgen_new" AS (DELETE FROM "counters" USING "cpcgen_v" WHERE "counters"."name" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table counters with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *CounterRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCountersKeys, sqlCountersDeleteMany, keys)
-	return out, wrapErr(err, "counters.DeleteMany", "counters")
+	return runtime.WriteMany(ctx, r.db, bulkCountersKeys, opCountersDeleteMany, keys)
 }
 
 var bulkCountersNew = &runtime.Bulk[*NewCounter]{
@@ -289,27 +264,25 @@ var bulkCountersNew = &runtime.Bulk[*NewCounter]{
 	},
 }
 
-const sqlCountersUpsertManyByName = `-- name: counters.UpsertManyByName
+var opCountersUpsertManyByName = &runtime.Op{Name: "counters.UpsertManyByName", Table: "counters", Errs: errs, SQL: `-- name: counters.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "counters"."name" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
 "cpcgen_ins" AS (INSERT INTO "counters" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name"),
 "cpcgen_new" AS (UPDATE "counters" SET "name" = "counters"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *CounterRepo) UpsertManyByName(ctx context.Context, rows []NewCounter) ([]Counter, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew, sqlCountersUpsertManyByName, scanCounter, rows)
-	return out, wrapErr(err, "counters.UpsertManyByName", "counters")
+	return runtime.UpsertMany(ctx, r.db, bulkCountersNew, opCountersUpsertManyByName, scanCounter, rows)
 }
 
-const sqlCountersCreateManyIfAbsentByName = `-- name: counters.CreateManyIfAbsentByName
+var opCountersCreateManyIfAbsentByName = &runtime.Op{Name: "counters.CreateManyIfAbsentByName", Table: "counters", Errs: errs, SQL: `-- name: counters.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "counters" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."name" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."name" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CounterRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew, sqlCountersCreateManyIfAbsentByName, scanCounter, rows)
-	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByName", "counters")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew, opCountersCreateManyIfAbsentByName, scanCounter, rows)
 }

@@ -127,45 +127,40 @@ func argsNewEvent(n *NewEvent, d []any) []any {
 	return append(d, &n.Name, &n.Kind, &n.Amount, n.At.Arg(), n.Payload, &n.Ref, n.Code.Arg(), n.Label.Set, &n.Label.Value)
 }
 
-const sqlEventsCreate = `-- name: events.Create
+var opEventsCreate = &runtime.Op{Name: "events.Create", Table: "events", Errs: errs, Validate: true, Params: []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label", "label"}, SQL: `-- name: events.Create
 INSERT INTO "events" ("name", "kind", "amount", "at", "payload", "ref", "code", "label")
 VALUES ($1, $2, $3, COALESCE($4::timestamptz, now()), $5, $6, COALESCE($7::bpchar, 'ABCD'::char(4)), CASE WHEN $8::boolean THEN $9::varchar ELSE 'x'::varchar(10) END)
-RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`
+RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`}
 
 // Create inserts n into table events and returns the row as stored. It validates n
 // first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
-	if err := n.Validate(); err != nil {
-		return Event{}, wrapErr(err, "events.Create", "events")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsCreate, &n, argsNewEvent, scanEvent)
-	return *v, wrapParamsErr(err, "events.Create", "events", []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label", "label"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opEventsCreate, &n, argsNewEvent, scanEvent)
+	return *v, err
 }
 
-const sqlEventsFindByID = `-- name: events.FindByID replica=ok
+var opEventsFindByID = &runtime.Op{Name: "events.FindByID", Table: "events", Errs: errs, SQL: `-- name: events.FindByID replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table events with the given id, or
 // runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, &id, runtime.Arg, scanEvent)
-	return *v, wrapErr(err, "events.FindByID", "events")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEventsFindByID, &id, runtime.Arg, scanEvent)
+	return *v, err
 }
 
-const sqlEventsFindAll = `-- name: events.FindAll replica=ok
-SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events" ORDER BY "id"`
+var opEventsFindAll = &runtime.Op{Name: "events.FindAll", Table: "events", Errs: errs, SQL: `-- name: events.FindAll replica=ok
+SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events" ORDER BY "id"`}
 
 // FindAll returns every row of table events in primary key order, in memory.
 func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
-	rows, err := r.db.Query(ctx, sqlEventsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanEvent)
-	return items, wrapErr(err, "events.FindAll", "events")
+	return runtime.AllOp(ctx, r.db, opEventsFindAll, scanEvent, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, sqlEventsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, opEventsFindAll.SQL)
 }
 
 const sqlEventsListFirst = `-- name: events.List replica=ok
@@ -196,6 +191,7 @@ var updateEvents = &runtime.Update{
 	Cols:     []string{`"name"`, `"kind"`, `"amount"`, `"at"`, `"payload"`, `"ref"`, `"code"`, `"label"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"kind\", \"amount\", \"at\", \"payload\", \"ref\", \"code\"::text, \"label\"",
 	Nullable: runtime.Bits{1<<4 | 1<<5 | 1<<7},
+	Op:       &runtime.Op{Name: "events.Update", Table: "events", Errs: errs, Validate: true, Params: []string{"id", "name", "kind", "amount", "at", "payload", "payload", "ref", "ref", "code", "label", "label"}},
 }
 
 func argsEventUpdate(u *EventUpdate, d []any) []any {
@@ -205,35 +201,31 @@ func argsEventUpdate(u *EventUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table events with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event, error) {
-	if err := u.Validate(); err != nil {
-		return Event{}, wrapErr(err, "events.Update", "events")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent)
-	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "name", "kind", "amount", "at", "payload", "payload", "ref", "ref", "code", "label", "label"})
+	return *v, err
 }
 
-const sqlEventsDelete = `-- name: events.Delete
-DELETE FROM "events" WHERE "id" = $1`
+var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
+DELETE FROM "events" WHERE "id" = $1`}
 
 // Delete removes the row of table events with the given id and reports whether
 // there was one.
 func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEventsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "events.Delete", "events")
+	tag, err := runtime.ExecOp(ctx, r.db, opEventsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlEventsCount = `-- name: events.Count replica=ok
-SELECT count(*) FROM "events"`
+var opEventsCount = &runtime.Op{Name: "events.Count", Table: "events", Errs: errs, SQL: `-- name: events.Count replica=ok
+SELECT count(*) FROM "events"`}
 
 // Count returns the number of rows of table events.
 func (r *EventRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEventsCount))
-	return n, wrapErr(err, "events.Count", "events")
+	return runtime.CountOp(ctx, r.db, opEventsCount)
 }
 
-const sqlEventsFindByIDs = `-- name: events.FindByIDs replica=ok
+var opEventsFindByIDs = &runtime.Op{Name: "events.FindByIDs", Table: "events", Errs: errs, SQL: `-- name: events.FindByIDs replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table events whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -241,8 +233,7 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	if len(ids) == 0 {
 		return []Event{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids))
-	return items, wrapErr(err, "events.FindByIDs", "events")
+	return runtime.QueryOp(ctx, r.db, opEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids))
 }
 
 var copyEvents = &runtime.Copier[*NewEvent]{
@@ -264,26 +255,17 @@ func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, err
 	return n, wrapErr(err, "events.CreateMany", "events")
 }
 
-const sqlEventsCreateManyReturning = `-- name: events.CreateManyReturning
+var opEventsCreateManyReturning = &runtime.Op{Name: "events.CreateManyReturning", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateManyReturning
 INSERT INTO "events" ("name", "kind", "amount", "at", "payload", "ref", "code", "label")
 SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", now()), "u"."c5", "u"."c6", COALESCE("u"."c7", 'ABCD'::char(4)), CASE WHEN "u"."c8" THEN "u"."c9" ELSE 'x'::varchar(10) END
 FROM unnest($1::text[], $2::text[]::"mood"[], $3::numeric(18,2)[], $4::timestamptz[], $5::jsonb[], $6::uuid[], $7::bpchar[], $8::boolean[], $9::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`
+RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`}
 
-// CreateManyReturning inserts rows into table events in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table events in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([]Event, error) {
-	if len(rows) == 0 {
-		return []Event{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "events.CreateManyReturning", "events")
-	}
-	res, err := r.db.Query(ctx, sqlEventsCreateManyReturning, runtime.Unnest(argsNewEvent, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanEvent)
-	return items, wrapErr(err, "events.CreateManyReturning", "events")
+	return runtime.InsertManyOp(ctx, r.db, opEventsCreateManyReturning, rows, argsNewEvent, scanEvent)
 }
 
 // EventKeyedUpdate is one row's key and changes for UpdateMany.
@@ -312,31 +294,29 @@ var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	},
 }
 
-const sqlEventsUpdateMany = `-- name: events.UpdateMany
+var opEventsUpdateMany = &runtime.Op{Name: "events.UpdateMany", Table: "events", Errs: errs, SQL: `-- name: events.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"mood"[], $4::numeric(18,2)[], $5::timestamptz[], $6::boolean[], $7::jsonb[], $8::boolean[], $9::uuid[], $10::bpchar[], $11::boolean[], $12::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "events" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "events"."name"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "events"."amount"), "at" = COALESCE("cpcgen_v"."cpcgen_5", "events"."at"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "events"."payload" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "events"."ref" END, "code" = COALESCE("cpcgen_v"."cpcgen_10", "events"."code"), "label" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "events"."label" END FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table events, all or none (see
 // runtime.UpdateMany).
 func (r *EventRepo) UpdateMany(ctx context.Context, rows []EventKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkEventsUpdates, sqlEventsUpdateMany, rows)
-	return out, wrapErr(err, "events.UpdateMany", "events")
+	return runtime.UpdateMany(ctx, r.db, bulkEventsUpdates, opEventsUpdateMany, rows)
 }
 
-const sqlEventsUpdateManyReturning = `-- name: events.UpdateManyReturning
+var opEventsUpdateManyReturning = &runtime.Op{Name: "events.UpdateManyReturning", Table: "events", Errs: errs, SQL: `-- name: events.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"mood"[], $4::numeric(18,2)[], $5::timestamptz[], $6::boolean[], $7::jsonb[], $8::boolean[], $9::uuid[], $10::bpchar[], $11::boolean[], $12::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "events" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "events"."name"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "events"."amount"), "at" = COALESCE("cpcgen_v"."cpcgen_5", "events"."at"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "events"."payload" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "events"."ref" END, "code" = COALESCE("cpcgen_v"."cpcgen_10", "events"."code"), "label" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "events"."label" END FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."at", "cpcgen_new"."payload", "cpcgen_new"."ref", "cpcgen_new"."code"::text, "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."at", "cpcgen_new"."payload", "cpcgen_new"."ref", "cpcgen_new"."code"::text, "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUpdate) ([]Event, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEventsUpdates, sqlEventsUpdateManyReturning, scanEvent, rows)
-	return out, wrapErr(err, "events.UpdateManyReturning", "events")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkEventsUpdates, opEventsUpdateManyReturning, scanEvent, rows)
 }
 
 var bulkEventsKeys = &runtime.Bulk[*int64]{
@@ -347,15 +327,14 @@ var bulkEventsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlEventsDeleteMany = `-- name: events.DeleteMany
+var opEventsDeleteMany = &runtime.Op{Name: "events.DeleteMany", Table: "events", Errs: errs, SQL: `-- name: events.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_new" AS (DELETE FROM "events" USING "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table events with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *EventRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkEventsKeys, sqlEventsDeleteMany, keys)
-	return out, wrapErr(err, "events.DeleteMany", "events")
+	return runtime.WriteMany(ctx, r.db, bulkEventsKeys, opEventsDeleteMany, keys)
 }

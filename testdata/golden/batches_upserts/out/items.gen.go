@@ -132,45 +132,40 @@ func argsNewItem(n *NewItem, d []any) []any {
 	return append(d, n.ID.Arg(), &n.SKU, &n.Name, n.Qty.Arg(), n.Note.Set, &n.Note.Value, n.Mood.Arg(), runtime.OptValue(&n.Moods), runtime.OptValue(&n.Tags), &n.Price)
 }
 
-const sqlItemsCreate = `-- name: items.Create
+var opItemsCreate = &runtime.Op{Name: "items.Create", Table: "items", Errs: errs, Validate: true, Params: []string{"id", "sku", "name", "qty", "note", "note", "mood", "moods", "tags", "price"}, SQL: `-- name: items.Create
 INSERT INTO "items" ("id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 0), CASE WHEN $5::boolean THEN $6::text ELSE 'none'::text END, COALESCE($7::"mood", 'happy'::"mood"), COALESCE($8::text[]::"mood"[], '{happy}'::"mood"[]), COALESCE($9::text[], '{}'::text[]), $10)
-RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at"`
+RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at"`}
 
 // Create inserts n into table items and returns the row as stored. It validates n
 // first.
 func (r *ItemRepo) Create(ctx context.Context, n NewItem) (Item, error) {
-	if err := n.Validate(); err != nil {
-		return Item{}, wrapErr(err, "items.Create", "items")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlItemsCreate, &n, argsNewItem, scanItem)
-	return *v, wrapParamsErr(err, "items.Create", "items", []string{"id", "sku", "name", "qty", "note", "note", "mood", "moods", "tags", "price"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opItemsCreate, &n, argsNewItem, scanItem)
+	return *v, err
 }
 
-const sqlItemsFindByID = `-- name: items.FindByID replica=ok
+var opItemsFindByID = &runtime.Op{Name: "items.FindByID", Table: "items", Errs: errs, SQL: `-- name: items.FindByID replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table items with the given id, or
 // runtime.ErrNotFound.
 func (r *ItemRepo) FindByID(ctx context.Context, id uuid.UUID) (Item, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlItemsFindByID, &id, runtime.Arg, scanItem)
-	return *v, wrapErr(err, "items.FindByID", "items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opItemsFindByID, &id, runtime.Arg, scanItem)
+	return *v, err
 }
 
-const sqlItemsFindAll = `-- name: items.FindAll replica=ok
-SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items" ORDER BY "id"`
+var opItemsFindAll = &runtime.Op{Name: "items.FindAll", Table: "items", Errs: errs, SQL: `-- name: items.FindAll replica=ok
+SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items" ORDER BY "id"`}
 
 // FindAll returns every row of table items in primary key order, in memory.
 func (r *ItemRepo) FindAll(ctx context.Context) ([]Item, error) {
-	rows, err := r.db.Query(ctx, sqlItemsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanItem)
-	return items, wrapErr(err, "items.FindAll", "items")
+	return runtime.AllOp(ctx, r.db, opItemsFindAll, scanItem, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "items.Stream", "items") }, scanItem, sqlItemsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "items.Stream", "items") }, scanItem, opItemsFindAll.SQL)
 }
 
 const sqlItemsListFirst = `-- name: items.List replica=ok
@@ -203,6 +198,7 @@ var updateItems = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"name\", \"qty\", \"note\", \"mood\", \"moods\"::text[], \"tags\", \"price\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1<<3 | 1<<7},
+	Op:       &runtime.Op{Name: "items.Update", Table: "items", Errs: errs, Validate: true, Params: []string{"id", "sku", "name", "qty", "note", "note", "mood", "moods", "tags", "price", "price"}},
 }
 
 func argsItemUpdate(u *ItemUpdate, d []any) []any {
@@ -213,35 +209,31 @@ func argsItemUpdate(u *ItemUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *ItemRepo) Update(ctx context.Context, id uuid.UUID, u ItemUpdate) (Item, error) {
-	if err := u.Validate(); err != nil {
-		return Item{}, wrapErr(err, "items.Update", "items")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateItems, &id, runtime.Arg, &u, argsItemUpdate, scanItem)
-	return *v, wrapParamsErr(err, "items.Update", "items", []string{"id", "sku", "name", "qty", "note", "note", "mood", "moods", "tags", "price", "price"})
+	return *v, err
 }
 
-const sqlItemsDelete = `-- name: items.Delete
-DELETE FROM "items" WHERE "id" = $1`
+var opItemsDelete = &runtime.Op{Name: "items.Delete", Table: "items", Errs: errs, SQL: `-- name: items.Delete
+DELETE FROM "items" WHERE "id" = $1`}
 
 // Delete removes the row of table items with the given id and reports whether
 // there was one.
 func (r *ItemRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlItemsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "items.Delete", "items")
+	tag, err := runtime.ExecOp(ctx, r.db, opItemsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlItemsCount = `-- name: items.Count replica=ok
-SELECT count(*) FROM "items"`
+var opItemsCount = &runtime.Op{Name: "items.Count", Table: "items", Errs: errs, SQL: `-- name: items.Count replica=ok
+SELECT count(*) FROM "items"`}
 
 // Count returns the number of rows of table items.
 func (r *ItemRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlItemsCount))
-	return n, wrapErr(err, "items.Count", "items")
+	return runtime.CountOp(ctx, r.db, opItemsCount)
 }
 
-const sqlItemsFindByIDs = `-- name: items.FindByIDs replica=ok
+var opItemsFindByIDs = &runtime.Op{Name: "items.FindByIDs", Table: "items", Errs: errs, SQL: `-- name: items.FindByIDs replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table items whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -249,8 +241,7 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 	if len(ids) == 0 {
 		return []Item{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlItemsFindByIDs, &ids, runtime.Arg, scanItem, len(ids))
-	return items, wrapErr(err, "items.FindByIDs", "items")
+	return runtime.QueryOp(ctx, r.db, opItemsFindByIDs, &ids, runtime.Arg, scanItem, len(ids))
 }
 
 var copyItems = &runtime.Copier[*NewItem]{
@@ -281,11 +272,11 @@ func (r *ItemRepo) CreateManyReturning(ctx context.Context, rows []NewItem) ([]I
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "items.CreateManyReturning", "items")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlItemsCreate, rows, argsNewItem, scanItem)
+	out, err := runtime.BatchQuery(ctx, r.db, opItemsCreate.SQL, rows, argsNewItem, scanItem)
 	return out, wrapErr(err, "items.CreateManyReturning", "items")
 }
 
-const sqlItemsUpsertBySKU = `-- name: items.UpsertBySKU
+var opItemsUpsertBySKU = &runtime.Op{Name: "items.UpsertBySKU", Table: "items", Errs: errs, Validate: true, SQL: `-- name: items.UpsertBySKU
 INSERT INTO "items" ("id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 0), CASE WHEN $5::boolean THEN $6::text ELSE 'none'::text END, COALESCE($7::"mood", 'happy'::"mood"), COALESCE($8::text[]::"mood"[], '{happy}'::"mood"[]), COALESCE($9::text[], '{}'::text[]), $10)
 ON CONFLICT ("sku") DO UPDATE
@@ -297,21 +288,18 @@ SET "name" = EXCLUDED."name",
     "tags" = CASE WHEN $9::text[] IS NULL THEN "items"."tags" ELSE EXCLUDED."tags" END,
     "price" = EXCLUDED."price",
     "updated_at" = now()
-RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at"`
+RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at"`}
 
-// UpsertBySKU inserts n into table items or, when a row with the same sku exists,
-// updates it from n (every column but the key's and the primary key's; an unset
-// optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. It sets updated_at to the transaction's time.
+// UpsertBySKU inserts n into table items or updates the row with the same sku from
+// n (docs/spec.md tells which columns it keeps), in one statement, and returns the
+// row as stored. It validates n first. It sets updated_at to the transaction's
+// time.
 func (r *ItemRepo) UpsertBySKU(ctx context.Context, n NewItem) (Item, error) {
-	if err := n.Validate(); err != nil {
-		return Item{}, wrapErr(err, "items.UpsertBySKU", "items")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlItemsUpsertBySKU, &n, argsNewItem, scanItem)
-	return *v, wrapErr(err, "items.UpsertBySKU", "items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opItemsUpsertBySKU, &n, argsNewItem, scanItem)
+	return *v, err
 }
 
-const sqlItemsCreateIfAbsentBySKU = `-- name: items.CreateIfAbsentBySKU
+var opItemsCreateIfAbsentBySKU = &runtime.Op{Name: "items.CreateIfAbsentBySKU", Table: "items", Errs: errs, Validate: true, SQL: `-- name: items.CreateIfAbsentBySKU
 WITH "inserted" AS (
 INSERT INTO "items" ("id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 0), CASE WHEN $5::boolean THEN $6::text ELSE 'none'::text END, COALESCE($7::"mood", 'happy'::"mood"), COALESCE($8::text[]::"mood"[], '{happy}'::"mood"[]), COALESCE($9::text[], '{}'::text[]), $10)
@@ -322,18 +310,14 @@ SELECT true, "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price
 UNION ALL
 SELECT false, "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items"
 WHERE "sku" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table items unless a row with the same sku
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ItemRepo) CreateIfAbsentBySKU(ctx context.Context, n NewItem) (Item, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Item{}, false, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlItemsCreateIfAbsentBySKU, &n, argsNewItem, scanItem)
-	return *v, created, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opItemsCreateIfAbsentBySKU, &n, argsNewItem, scanItem)
+	return *v, created, err
 }
 
 // ItemKeyedUpdate is one row's key and changes for UpdateMany.
@@ -361,31 +345,29 @@ var bulkItemsUpdates = &runtime.Bulk[*ItemKeyedUpdate]{
 	},
 }
 
-const sqlItemsUpdateMany = `-- name: items.UpdateMany
+var opItemsUpdateMany = &runtime.Op{Name: "items.UpdateMany", Table: "items", Errs: errs, SQL: `-- name: items.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::text[]::"mood"[], $8::text[], $9::text[], $10::boolean[], $11::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "items" ON "items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "items" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "items"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "items"."name"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "mood" = COALESCE("cpcgen_v"."cpcgen_7", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_8"::text[]::"mood"[], "items"."moods"), "tags" = COALESCE("cpcgen_v"."cpcgen_9"::text[], "items"."tags"), "price" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "items"."price" END, "updated_at" = now() FROM "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table items, all or none (see
 // runtime.UpdateMany).
 func (r *ItemRepo) UpdateMany(ctx context.Context, rows []ItemKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkItemsUpdates, sqlItemsUpdateMany, rows)
-	return out, wrapErr(err, "items.UpdateMany", "items")
+	return runtime.UpdateMany(ctx, r.db, bulkItemsUpdates, opItemsUpdateMany, rows)
 }
 
-const sqlItemsUpdateManyReturning = `-- name: items.UpdateManyReturning
+var opItemsUpdateManyReturning = &runtime.Op{Name: "items.UpdateManyReturning", Table: "items", Errs: errs, SQL: `-- name: items.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::text[]::"mood"[], $8::text[], $9::text[], $10::boolean[], $11::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "items" ON "items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "items" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "items"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "items"."name"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "mood" = COALESCE("cpcgen_v"."cpcgen_7", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_8"::text[]::"mood"[], "items"."moods"), "tags" = COALESCE("cpcgen_v"."cpcgen_9"::text[], "items"."tags"), "price" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "items"."price" END, "updated_at" = now() FROM "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."qty", "cpcgen_new"."note", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[], "cpcgen_new"."tags", "cpcgen_new"."price", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."qty", "cpcgen_new"."note", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[], "cpcgen_new"."tags", "cpcgen_new"."price", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ItemRepo) UpdateManyReturning(ctx context.Context, rows []ItemKeyedUpdate) ([]Item, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkItemsUpdates, sqlItemsUpdateManyReturning, scanItem, rows)
-	return out, wrapErr(err, "items.UpdateManyReturning", "items")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkItemsUpdates, opItemsUpdateManyReturning, scanItem, rows)
 }
 
 var bulkItemsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -396,17 +378,16 @@ var bulkItemsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlItemsDeleteMany = `-- name: items.DeleteMany
+var opItemsDeleteMany = &runtime.Op{Name: "items.DeleteMany", Table: "items", Errs: errs, SQL: `-- name: items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "items" ON "items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "items"),
 "cpcgen_new" AS (DELETE FROM "items" USING "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table items with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *ItemRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkItemsKeys, sqlItemsDeleteMany, keys)
-	return out, wrapErr(err, "items.DeleteMany", "items")
+	return runtime.WriteMany(ctx, r.db, bulkItemsKeys, opItemsDeleteMany, keys)
 }
 
 var bulkItemsNew = &runtime.Bulk[*NewItem]{
@@ -427,27 +408,25 @@ var bulkItemsNew = &runtime.Bulk[*NewItem]{
 	},
 }
 
-const sqlItemsUpsertManyBySKU = `-- name: items.UpsertManyBySKU
+var opItemsUpsertManyBySKU = &runtime.Op{Name: "items.UpsertManyBySKU", Table: "items", Errs: errs, SQL: `-- name: items.UpsertManyBySKU
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4", CASE WHEN "cpcgen_u"."cpcgen_5" THEN "cpcgen_u"."cpcgen_6" ELSE 'none'::text END AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_7", 'happy'::"mood") AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_8"::text[]::"mood"[], '{happy}'::"mood"[]) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_9"::text[], '{}'::text[]) AS "cpcgen_i8", "cpcgen_u"."cpcgen_10" AS "cpcgen_i9" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::text[]::"mood"[], $8::text[], $9::text[], $10::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "items"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "items" ON "sku" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "items"),
 "cpcgen_ins" AS (INSERT INTO "items" ("id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "items" SET "name" = "cpcgen_v"."cpcgen_i3", "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "mood" = COALESCE("cpcgen_v"."cpcgen_7", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_8"::text[]::"mood"[], "items"."moods"), "tags" = COALESCE("cpcgen_v"."cpcgen_9"::text[], "items"."tags"), "price" = "cpcgen_v"."cpcgen_i9", "updated_at" = now() FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."qty", "cpcgen_ins"."note", "cpcgen_ins"."mood", "cpcgen_ins"."moods"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."price", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."qty", "cpcgen_new"."note", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[], "cpcgen_new"."tags", "cpcgen_new"."price", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."qty", "cpcgen_ins"."note", "cpcgen_ins"."mood", "cpcgen_ins"."moods"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."price", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."qty", "cpcgen_new"."note", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[], "cpcgen_new"."tags", "cpcgen_new"."price", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ItemRepo) UpsertManyBySKU(ctx context.Context, rows []NewItem) ([]Item, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkItemsNew, sqlItemsUpsertManyBySKU, scanItem, rows)
-	return out, wrapErr(err, "items.UpsertManyBySKU", "items")
+	return runtime.UpsertMany(ctx, r.db, bulkItemsNew, opItemsUpsertManyBySKU, scanItem, rows)
 }
 
-const sqlItemsCreateManyIfAbsentBySKU = `-- name: items.CreateManyIfAbsentBySKU
+var opItemsCreateManyIfAbsentBySKU = &runtime.Op{Name: "items.CreateManyIfAbsentBySKU", Table: "items", Errs: errs, SQL: `-- name: items.CreateManyIfAbsentBySKU
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4", CASE WHEN "cpcgen_u"."cpcgen_5" THEN "cpcgen_u"."cpcgen_6" ELSE 'none'::text END AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_7", 'happy'::"mood") AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_8"::text[]::"mood"[], '{happy}'::"mood"[]) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_9"::text[], '{}'::text[]) AS "cpcgen_i8", "cpcgen_u"."cpcgen_10" AS "cpcgen_i9" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::text[]::"mood"[], $8::text[], $9::text[], $10::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "items" ("id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."qty", "cpcgen_ins"."note", "cpcgen_ins"."mood", "cpcgen_ins"."moods"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."price", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "items"."id", "items"."sku", "items"."name", "items"."qty", "items"."note", "items"."mood", "items"."moods"::text[], "items"."tags", "items"."price", "items"."created_at", "items"."updated_at" FROM "cpcgen_v" JOIN "items" ON "sku" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."qty", "cpcgen_ins"."note", "cpcgen_ins"."mood", "cpcgen_ins"."moods"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."price", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "items"."id", "items"."sku", "items"."name", "items"."qty", "items"."note", "items"."mood", "items"."moods"::text[], "items"."tags", "items"."price", "items"."created_at", "items"."updated_at" FROM "cpcgen_v" JOIN "items" ON "sku" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ItemRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewItem) ([]Item, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkItemsNew, sqlItemsCreateManyIfAbsentBySKU, scanItem, rows)
-	return out, created, wrapErr(err, "items.CreateManyIfAbsentBySKU", "items")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkItemsNew, opItemsCreateManyIfAbsentBySKU, scanItem, rows)
 }

@@ -89,45 +89,40 @@ func argsNewSlot(n *NewSlot, d []any) []any {
 	return append(d, &n.Day, &n.Room, &n.BookedBy)
 }
 
-const sqlSlotsCreate = `-- name: slots.Create
+var opSlotsCreate = &runtime.Op{Name: "slots.Create", Table: "slots", Errs: errs, Validate: true, Params: []string{"day", "room", "booked_by"}, SQL: `-- name: slots.Create
 INSERT INTO "slots" ("day", "room", "booked_by")
 VALUES ($1, $2, $3)
-RETURNING "id", "day", "room", "booked_by"`
+RETURNING "id", "day", "room", "booked_by"`}
 
 // Create inserts n into table slots and returns the row as stored. It validates n
 // first.
 func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
-	if err := n.Validate(); err != nil {
-		return Slot{}, wrapErr(err, "slots.Create", "slots")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsCreate, &n, argsNewSlot, scanSlot)
-	return *v, wrapParamsErr(err, "slots.Create", "slots", []string{"day", "room", "booked_by"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opSlotsCreate, &n, argsNewSlot, scanSlot)
+	return *v, err
 }
 
-const sqlSlotsFindByID = `-- name: slots.FindByID replica=ok
+var opSlotsFindByID = &runtime.Op{Name: "slots.FindByID", Table: "slots", Errs: errs, SQL: `-- name: slots.FindByID replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table slots with the given id, or
 // runtime.ErrNotFound.
 func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsFindByID, &id, runtime.Arg, scanSlot)
-	return *v, wrapErr(err, "slots.FindByID", "slots")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSlotsFindByID, &id, runtime.Arg, scanSlot)
+	return *v, err
 }
 
-const sqlSlotsFindAll = `-- name: slots.FindAll replica=ok
-SELECT "id", "day", "room", "booked_by" FROM "slots" ORDER BY "id"`
+var opSlotsFindAll = &runtime.Op{Name: "slots.FindAll", Table: "slots", Errs: errs, SQL: `-- name: slots.FindAll replica=ok
+SELECT "id", "day", "room", "booked_by" FROM "slots" ORDER BY "id"`}
 
 // FindAll returns every row of table slots in primary key order, in memory.
 func (r *SlotRepo) FindAll(ctx context.Context) ([]Slot, error) {
-	rows, err := r.db.Query(ctx, sqlSlotsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanSlot)
-	return items, wrapErr(err, "slots.FindAll", "slots")
+	return runtime.AllOp(ctx, r.db, opSlotsFindAll, scanSlot, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "slots.Stream", "slots") }, scanSlot, sqlSlotsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "slots.Stream", "slots") }, scanSlot, opSlotsFindAll.SQL)
 }
 
 const sqlSlotsListFirst = `-- name: slots.List replica=ok
@@ -157,6 +152,7 @@ var updateSlots = &runtime.Update{
 	Head: "UPDATE \"slots\"\nSET ",
 	Cols: []string{`"day"`, `"room"`, `"booked_by"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"day\", \"room\", \"booked_by\"",
+	Op:   &runtime.Op{Name: "slots.Update", Table: "slots", Errs: errs, Validate: true, Params: []string{"id", "day", "room", "booked_by"}},
 }
 
 func argsSlotUpdate(u *SlotUpdate, d []any) []any {
@@ -166,35 +162,31 @@ func argsSlotUpdate(u *SlotUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table slots with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SlotRepo) Update(ctx context.Context, id int64, u SlotUpdate) (Slot, error) {
-	if err := u.Validate(); err != nil {
-		return Slot{}, wrapErr(err, "slots.Update", "slots")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSlots, &id, runtime.Arg, &u, argsSlotUpdate, scanSlot)
-	return *v, wrapParamsErr(err, "slots.Update", "slots", []string{"id", "day", "room", "booked_by"})
+	return *v, err
 }
 
-const sqlSlotsDelete = `-- name: slots.Delete
-DELETE FROM "slots" WHERE "id" = $1`
+var opSlotsDelete = &runtime.Op{Name: "slots.Delete", Table: "slots", Errs: errs, SQL: `-- name: slots.Delete
+DELETE FROM "slots" WHERE "id" = $1`}
 
 // Delete removes the row of table slots with the given id and reports whether
 // there was one.
 func (r *SlotRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSlotsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "slots.Delete", "slots")
+	tag, err := runtime.ExecOp(ctx, r.db, opSlotsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlSlotsCount = `-- name: slots.Count replica=ok
-SELECT count(*) FROM "slots"`
+var opSlotsCount = &runtime.Op{Name: "slots.Count", Table: "slots", Errs: errs, SQL: `-- name: slots.Count replica=ok
+SELECT count(*) FROM "slots"`}
 
 // Count returns the number of rows of table slots.
 func (r *SlotRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlSlotsCount))
-	return n, wrapErr(err, "slots.Count", "slots")
+	return runtime.CountOp(ctx, r.db, opSlotsCount)
 }
 
-const sqlSlotsFindByIDs = `-- name: slots.FindByIDs replica=ok
+var opSlotsFindByIDs = &runtime.Op{Name: "slots.FindByIDs", Table: "slots", Errs: errs, SQL: `-- name: slots.FindByIDs replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table slots whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -202,8 +194,7 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	if len(ids) == 0 {
 		return []Slot{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSlotsFindByIDs, &ids, runtime.Arg, scanSlot, len(ids))
-	return items, wrapErr(err, "slots.FindByIDs", "slots")
+	return runtime.QueryOp(ctx, r.db, opSlotsFindByIDs, &ids, runtime.Arg, scanSlot, len(ids))
 }
 
 var copySlots = &runtime.Copier[*NewSlot]{
@@ -220,48 +211,35 @@ func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error
 	return n, wrapErr(err, "slots.CreateMany", "slots")
 }
 
-const sqlSlotsCreateManyReturning = `-- name: slots.CreateManyReturning
+var opSlotsCreateManyReturning = &runtime.Op{Name: "slots.CreateManyReturning", Table: "slots", Errs: errs, Validate: true, SQL: `-- name: slots.CreateManyReturning
 INSERT INTO "slots" ("day", "room", "booked_by")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::date[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "day", "room", "booked_by"`
+RETURNING "id", "day", "room", "booked_by"`}
 
-// CreateManyReturning inserts rows into table slots in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table slots in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *SlotRepo) CreateManyReturning(ctx context.Context, rows []NewSlot) ([]Slot, error) {
-	if len(rows) == 0 {
-		return []Slot{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "slots.CreateManyReturning", "slots")
-	}
-	res, err := r.db.Query(ctx, sqlSlotsCreateManyReturning, runtime.Unnest(argsNewSlot, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanSlot)
-	return items, wrapErr(err, "slots.CreateManyReturning", "slots")
+	return runtime.InsertManyOp(ctx, r.db, opSlotsCreateManyReturning, rows, argsNewSlot, scanSlot)
 }
 
-const sqlSlotsUpsertByDayAndRoom = `-- name: slots.UpsertByDayAndRoom
+var opSlotsUpsertByDayAndRoom = &runtime.Op{Name: "slots.UpsertByDayAndRoom", Table: "slots", Errs: errs, Validate: true, SQL: `-- name: slots.UpsertByDayAndRoom
 INSERT INTO "slots" ("day", "room", "booked_by")
 VALUES ($1, $2, $3)
 ON CONFLICT ("day", "room") DO UPDATE
 SET "booked_by" = EXCLUDED."booked_by"
-RETURNING "id", "day", "room", "booked_by"`
+RETURNING "id", "day", "room", "booked_by"`}
 
-// UpsertByDayAndRoom inserts n into table slots or, when a row with the same (day,
-// room) exists, updates it from n (every column but the key's and the primary
-// key's; an unset optional field keeps its value), in one statement, and returns
-// the row as stored. It validates n first.
+// UpsertByDayAndRoom inserts n into table slots or updates the row with the same
+// (day, room) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *SlotRepo) UpsertByDayAndRoom(ctx context.Context, n NewSlot) (Slot, error) {
-	if err := n.Validate(); err != nil {
-		return Slot{}, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsUpsertByDayAndRoom, &n, argsNewSlot, scanSlot)
-	return *v, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSlotsUpsertByDayAndRoom, &n, argsNewSlot, scanSlot)
+	return *v, err
 }
 
-const sqlSlotsCreateIfAbsentByDayAndRoom = `-- name: slots.CreateIfAbsentByDayAndRoom
+var opSlotsCreateIfAbsentByDayAndRoom = &runtime.Op{Name: "slots.CreateIfAbsentByDayAndRoom", Table: "slots", Errs: errs, Validate: true, SQL: `-- name: slots.CreateIfAbsentByDayAndRoom
 WITH "inserted" AS (
 INSERT INTO "slots" ("day", "room", "booked_by")
 VALUES ($1, $2, $3)
@@ -272,18 +250,14 @@ SELECT true, "id", "day", "room", "booked_by" FROM "inserted"
 UNION ALL
 SELECT false, "id", "day", "room", "booked_by" FROM "slots"
 WHERE "day" = $1 AND "room" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByDayAndRoom inserts n into table slots unless a row with the same
-// (day, room) exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// (day, room) exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (Slot, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Slot{}, false, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSlotsCreateIfAbsentByDayAndRoom, &n, argsNewSlot, scanSlot)
-	return *v, created, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opSlotsCreateIfAbsentByDayAndRoom, &n, argsNewSlot, scanSlot)
+	return *v, created, err
 }
 
 // SlotKeyedUpdate is one row's key and changes for UpdateMany.
@@ -304,31 +278,29 @@ var bulkSlotsUpdates = &runtime.Bulk[*SlotKeyedUpdate]{
 	},
 }
 
-const sqlSlotsUpdateMany = `-- name: slots.UpdateMany
+var opSlotsUpdateMany = &runtime.Op{Name: "slots.UpdateMany", Table: "slots", Errs: errs, SQL: `-- name: slots.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table slots, all or none (see
 // runtime.UpdateMany).
 func (r *SlotRepo) UpdateMany(ctx context.Context, rows []SlotKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkSlotsUpdates, sqlSlotsUpdateMany, rows)
-	return out, wrapErr(err, "slots.UpdateMany", "slots")
+	return runtime.UpdateMany(ctx, r.db, bulkSlotsUpdates, opSlotsUpdateMany, rows)
 }
 
-const sqlSlotsUpdateManyReturning = `-- name: slots.UpdateManyReturning
+var opSlotsUpdateManyReturning = &runtime.Op{Name: "slots.UpdateManyReturning", Table: "slots", Errs: errs, SQL: `-- name: slots.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SlotRepo) UpdateManyReturning(ctx context.Context, rows []SlotKeyedUpdate) ([]Slot, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSlotsUpdates, sqlSlotsUpdateManyReturning, scanSlot, rows)
-	return out, wrapErr(err, "slots.UpdateManyReturning", "slots")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkSlotsUpdates, opSlotsUpdateManyReturning, scanSlot, rows)
 }
 
 var bulkSlotsKeys = &runtime.Bulk[*int64]{
@@ -339,17 +311,16 @@ var bulkSlotsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlSlotsDeleteMany = `-- name: slots.DeleteMany
+var opSlotsDeleteMany = &runtime.Op{Name: "slots.DeleteMany", Table: "slots", Errs: errs, SQL: `-- name: slots.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
 "cpcgen_new" AS (DELETE FROM "slots" USING "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table slots with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *SlotRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkSlotsKeys, sqlSlotsDeleteMany, keys)
-	return out, wrapErr(err, "slots.DeleteMany", "slots")
+	return runtime.WriteMany(ctx, r.db, bulkSlotsKeys, opSlotsDeleteMany, keys)
 }
 
 var bulkSlotsNew = &runtime.Bulk[*NewSlot]{
@@ -363,28 +334,26 @@ var bulkSlotsNew = &runtime.Bulk[*NewSlot]{
 	},
 }
 
-const sqlSlotsUpsertManyByDayAndRoom = `-- name: slots.UpsertManyByDayAndRoom
+var opSlotsUpsertManyByDayAndRoom = &runtime.Op{Name: "slots.UpsertManyByDayAndRoom", Table: "slots", Errs: errs, SQL: `-- name: slots.UpsertManyByDayAndRoom
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::date[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "slots"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "slots" ON "day" = "cpcgen_v"."cpcgen_i1" AND "room" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
 "cpcgen_ins" AS (INSERT INTO "slots" ("day", "room", "booked_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("day", "room") DO NOTHING RETURNING "id", "day", "room", "booked_by"),
 "cpcgen_new" AS (UPDATE "slots" SET "booked_by" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "day" = "cpcgen_v"."cpcgen_i1" AND "room" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."day", "cpcgen_ins"."room", "cpcgen_ins"."booked_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."day" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."room" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."day", "cpcgen_ins"."room", "cpcgen_ins"."booked_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."day" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."room" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new"`}
 
 // UpsertManyByDayAndRoom is UpsertByDayAndRoom for many rows (see
 // runtime.UpsertMany).
 func (r *SlotRepo) UpsertManyByDayAndRoom(ctx context.Context, rows []NewSlot) ([]Slot, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkSlotsNew, sqlSlotsUpsertManyByDayAndRoom, scanSlot, rows)
-	return out, wrapErr(err, "slots.UpsertManyByDayAndRoom", "slots")
+	return runtime.UpsertMany(ctx, r.db, bulkSlotsNew, opSlotsUpsertManyByDayAndRoom, scanSlot, rows)
 }
 
-const sqlSlotsCreateManyIfAbsentByDayAndRoom = `-- name: slots.CreateManyIfAbsentByDayAndRoom
+var opSlotsCreateManyIfAbsentByDayAndRoom = &runtime.Op{Name: "slots.CreateManyIfAbsentByDayAndRoom", Table: "slots", Errs: errs, SQL: `-- name: slots.CreateManyIfAbsentByDayAndRoom
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::date[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "slots" ("day", "room", "booked_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("day", "room") DO NOTHING RETURNING "id", "day", "room", "booked_by")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."day", "cpcgen_ins"."room", "cpcgen_ins"."booked_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."day" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."room" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "slots"."id", "slots"."day", "slots"."room", "slots"."booked_by" FROM "cpcgen_v" JOIN "slots" ON "day" = "cpcgen_v"."cpcgen_i1" AND "room" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."day", "cpcgen_ins"."room", "cpcgen_ins"."booked_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."day" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."room" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "slots"."id", "slots"."day", "slots"."room", "slots"."booked_by" FROM "cpcgen_v" JOIN "slots" ON "day" = "cpcgen_v"."cpcgen_i1" AND "room" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByDayAndRoom is CreateIfAbsentByDayAndRoom for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *SlotRepo) CreateManyIfAbsentByDayAndRoom(ctx context.Context, rows []NewSlot) ([]Slot, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSlotsNew, sqlSlotsCreateManyIfAbsentByDayAndRoom, scanSlot, rows)
-	return out, created, wrapErr(err, "slots.CreateManyIfAbsentByDayAndRoom", "slots")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkSlotsNew, opSlotsCreateManyIfAbsentByDayAndRoom, scanSlot, rows)
 }

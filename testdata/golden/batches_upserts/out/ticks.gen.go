@@ -61,39 +61,37 @@ func argsNewTick(n *NewTick, d []any) []any {
 	return d
 }
 
-const sqlTicksCreate = `-- name: ticks.Create
-INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`
+var opTicksCreate = &runtime.Op{Name: "ticks.Create", Table: "ticks", Errs: errs, Params: []string{}, SQL: `-- name: ticks.Create
+INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`}
 
 // Create inserts n into table ticks and returns the row as stored.
 func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTicksCreate, &n, argsNewTick, scanTick)
-	return *v, wrapParamsErr(err, "ticks.Create", "ticks", []string{})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTicksCreate, &n, argsNewTick, scanTick)
+	return *v, err
 }
 
-const sqlTicksFindByID = `-- name: ticks.FindByID replica=ok
+var opTicksFindByID = &runtime.Op{Name: "ticks.FindByID", Table: "ticks", Errs: errs, SQL: `-- name: ticks.FindByID replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table ticks with the given id, or
 // runtime.ErrNotFound.
 func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTicksFindByID, &id, runtime.Arg, scanTick)
-	return *v, wrapErr(err, "ticks.FindByID", "ticks")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTicksFindByID, &id, runtime.Arg, scanTick)
+	return *v, err
 }
 
-const sqlTicksFindAll = `-- name: ticks.FindAll replica=ok
-SELECT "id", "created_at", "updated_at" FROM "ticks" ORDER BY "id"`
+var opTicksFindAll = &runtime.Op{Name: "ticks.FindAll", Table: "ticks", Errs: errs, SQL: `-- name: ticks.FindAll replica=ok
+SELECT "id", "created_at", "updated_at" FROM "ticks" ORDER BY "id"`}
 
 // FindAll returns every row of table ticks in primary key order, in memory.
 func (r *TickRepo) FindAll(ctx context.Context) ([]Tick, error) {
-	rows, err := r.db.Query(ctx, sqlTicksFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanTick)
-	return items, wrapErr(err, "ticks.FindAll", "ticks")
+	return runtime.AllOp(ctx, r.db, opTicksFindAll, scanTick, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ticks.Stream", "ticks") }, scanTick, sqlTicksFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ticks.Stream", "ticks") }, scanTick, opTicksFindAll.SQL)
 }
 
 const sqlTicksListFirst = `-- name: ticks.List replica=ok
@@ -132,28 +130,27 @@ func (r *TickRepo) Update(ctx context.Context, id int64, u TickUpdate) (Tick, er
 	return *v, wrapParamsErr(err, "ticks.Update", "ticks", []string{"id"})
 }
 
-const sqlTicksDelete = `-- name: ticks.Delete
-DELETE FROM "ticks" WHERE "id" = $1`
+var opTicksDelete = &runtime.Op{Name: "ticks.Delete", Table: "ticks", Errs: errs, SQL: `-- name: ticks.Delete
+DELETE FROM "ticks" WHERE "id" = $1`}
 
 // Delete removes the row of table ticks with the given id and reports whether
 // there was one.
 func (r *TickRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTicksDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "ticks.Delete", "ticks")
+	tag, err := runtime.ExecOp(ctx, r.db, opTicksDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlTicksCount = `-- name: ticks.Count replica=ok
-SELECT count(*) FROM "ticks"`
+var opTicksCount = &runtime.Op{Name: "ticks.Count", Table: "ticks", Errs: errs, SQL: `-- name: ticks.Count replica=ok
+SELECT count(*) FROM "ticks"`}
 
 // Count returns the number of rows of table ticks.
 func (r *TickRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTicksCount))
-	return n, wrapErr(err, "ticks.Count", "ticks")
+	return runtime.CountOp(ctx, r.db, opTicksCount)
 }
 
-const sqlTicksFindByIDs = `-- name: ticks.FindByIDs replica=ok
+var opTicksFindByIDs = &runtime.Op{Name: "ticks.FindByIDs", Table: "ticks", Errs: errs, SQL: `-- name: ticks.FindByIDs replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table ticks whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -161,15 +158,14 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 	if len(ids) == 0 {
 		return []Tick{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTicksFindByIDs, &ids, runtime.Arg, scanTick, len(ids))
-	return items, wrapErr(err, "ticks.FindByIDs", "ticks")
+	return runtime.QueryOp(ctx, r.db, opTicksFindByIDs, &ids, runtime.Arg, scanTick, len(ids))
 }
 
 // CreateManyReturning inserts rows into table ticks in one pgx.Batch of Create's
 // statement (unnest cannot carry its array columns), all or nothing, and returns
 // them as stored.
 func (r *TickRepo) CreateManyReturning(ctx context.Context, rows []NewTick) ([]Tick, error) {
-	out, err := runtime.BatchQuery(ctx, r.db, sqlTicksCreate, rows, argsNewTick, scanTick)
+	out, err := runtime.BatchQuery(ctx, r.db, opTicksCreate.SQL, rows, argsNewTick, scanTick)
 	return out, wrapErr(err, "ticks.CreateManyReturning", "ticks")
 }
 
@@ -187,31 +183,29 @@ var bulkTicksUpdates = &runtime.Bulk[*TickKeyedUpdate]{
 	},
 }
 
-const sqlTicksUpdateMany = `-- name: ticks.UpdateMany
+var opTicksUpdateMany = &runtime.Op{Name: "ticks.UpdateMany", Table: "ticks", Errs: errs, SQL: `-- name: ticks.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ticks" ON "ticks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ticks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "ticks" SET "updated_at" = now() FROM "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table ticks, all or none (see
 // runtime.UpdateMany).
 func (r *TickRepo) UpdateMany(ctx context.Context, rows []TickKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkTicksUpdates, sqlTicksUpdateMany, rows)
-	return out, wrapErr(err, "ticks.UpdateMany", "ticks")
+	return runtime.UpdateMany(ctx, r.db, bulkTicksUpdates, opTicksUpdateMany, rows)
 }
 
-const sqlTicksUpdateManyReturning = `-- name: ticks.UpdateManyReturning
+var opTicksUpdateManyReturning = &runtime.Op{Name: "ticks.UpdateManyReturning", Table: "ticks", Errs: errs, SQL: `-- name: ticks.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ticks" ON "ticks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ticks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "ticks" SET "updated_at" = now() FROM "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TickRepo) UpdateManyReturning(ctx context.Context, rows []TickKeyedUpdate) ([]Tick, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTicksUpdates, sqlTicksUpdateManyReturning, scanTick, rows)
-	return out, wrapErr(err, "ticks.UpdateManyReturning", "ticks")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkTicksUpdates, opTicksUpdateManyReturning, scanTick, rows)
 }
 
 var bulkTicksKeys = &runtime.Bulk[*int64]{
@@ -222,15 +216,14 @@ var bulkTicksKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlTicksDeleteMany = `-- name: ticks.DeleteMany
+var opTicksDeleteMany = &runtime.Op{Name: "ticks.DeleteMany", Table: "ticks", Errs: errs, SQL: `-- name: ticks.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ticks" ON "ticks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ticks"),
 "cpcgen_new" AS (DELETE FROM "ticks" USING "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table ticks with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *TickRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkTicksKeys, sqlTicksDeleteMany, keys)
-	return out, wrapErr(err, "ticks.DeleteMany", "ticks")
+	return runtime.WriteMany(ctx, r.db, bulkTicksKeys, opTicksDeleteMany, keys)
 }

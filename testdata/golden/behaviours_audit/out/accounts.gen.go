@@ -125,20 +125,17 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, n.Balance.Arg(), &n.Note)
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Validate: true, Params: []string{"owner", "balance", "note"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("owner", "balance", "note")
 VALUES ($1, COALESCE($2::bigint, 0), $3)
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "note"})
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -215,6 +212,7 @@ var updateAccounts = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"owner\", \"balance\", \"note\", \"created_at\", \"updated_at\", \"deleted_at\"",
 	Nullable: runtime.Bits{1 << 2},
+	Op:       &runtime.Op{Name: "accounts.Update", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "owner", "balance", "note", "note"}},
 }
 
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
@@ -225,19 +223,16 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
-	if err := u.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Update", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "note", "note"})
+	return *v, err
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
 UPDATE "accounts"
 SET "deleted_at" = now(),
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table accounts with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
@@ -245,8 +240,8 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // back or HardDelete removes it.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
+	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAccountsCount = `-- name: accounts.Count replica=ok
@@ -262,57 +257,55 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
-const sqlAccountsHardDelete = `-- name: accounts.HardDelete
-DELETE FROM "accounts" WHERE "id" = $1`
+var opAccountsHardDelete = &runtime.Op{Name: "accounts.HardDelete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.HardDelete
+DELETE FROM "accounts" WHERE "id" = $1`}
 
 // HardDelete removes the row of table accounts with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *AccountRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsHardDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.HardDelete", "accounts")
+	tag, err := runtime.ExecOp(ctx, db, opAccountsHardDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAccountsRestore = `-- name: accounts.Restore
+var opAccountsRestore = &runtime.Op{Name: "accounts.Restore", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Restore
 UPDATE "accounts"
 SET "deleted_at" = NULL,
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table accounts with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsRestore, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Restore", "accounts")
+	tag, err := runtime.ExecOp(ctx, db, opAccountsRestore, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAccountsHardDeleteMany = `-- name: accounts.HardDeleteMany
+var opAccountsHardDeleteMany = &runtime.Op{Name: "accounts.HardDeleteMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
 func (r *AccountRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsHardDeleteMany, keys)
-	return out, wrapErr(err, "accounts.HardDeleteMany", "accounts")
+	return runtime.WriteMany(ctx, db, bulkAccountsKeys, opAccountsHardDeleteMany, keys)
 }
 
-const sqlAccountsRestoreMany = `-- name: accounts.RestoreMany
+var opAccountsRestoreMany = &runtime.Op{Name: "accounts.RestoreMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_new" AS (UPDATE "accounts" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
 func (r *AccountRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsRestoreMany, keys)
-	return out, wrapErr(err, "accounts.RestoreMany", "accounts")
+	return runtime.WriteMany(ctx, db, bulkAccountsKeys, opAccountsRestoreMany, keys)
 }
 
 const sqlAccountsAuditTrail = `-- name: accounts.AuditTrail replica=ok
@@ -363,30 +356,21 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
-const sqlAccountsCreateManyReturning = `-- name: accounts.CreateManyReturning
+var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning
 INSERT INTO "accounts" ("owner", "balance", "note")
 SELECT "u"."c1", COALESCE("u"."c2", 0), "u"."c3"
 FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`}
 
-// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table accounts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	if len(rows) == 0 {
-		return []Account{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	res, err := db.Query(ctx, sqlAccountsCreateManyReturning, runtime.Unnest(argsNewAccount, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanAccount)
-	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
+	return runtime.InsertManyOp(ctx, db, opAccountsCreateManyReturning, rows, argsNewAccount, scanAccount)
 }
 
-const sqlAccountsUpsertByOwner = `-- name: accounts.UpsertByOwner
+var opAccountsUpsertByOwner = &runtime.Op{Name: "accounts.UpsertByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.UpsertByOwner
 INSERT INTO "accounts" ("owner", "balance", "note")
 VALUES ($1, COALESCE($2::bigint, 0), $3)
 ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO UPDATE
@@ -394,23 +378,19 @@ SET "balance" = CASE WHEN $2::bigint IS NULL THEN "accounts"."balance" ELSE EXCL
     "note" = EXCLUDED."note",
     "updated_at" = now()
 WHERE "accounts"."deleted_at" IS NULL
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`}
 
-// UpsertByOwner inserts n into table accounts or, when a row with the same owner
-// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
-// column but the key's and the primary key's; an unset optional field keeps its
-// value), in one statement, and returns the row as stored. It validates n first.
-// It sets updated_at to the transaction's time.
+// UpsertByOwner inserts n into table accounts or updates the row with the same
+// owner (among the rows where "deleted_at" IS NULL) from n (docs/spec.md tells
+// which columns it keeps), in one statement, and returns the row as stored. It
+// validates n first. It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
-	return *v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsCreateIfAbsentByOwner = `-- name: accounts.CreateIfAbsentByOwner
+var opAccountsCreateIfAbsentByOwner = &runtime.Op{Name: "accounts.CreateIfAbsentByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByOwner
 WITH "inserted" AS (
 INSERT INTO "accounts" ("owner", "balance", "note")
 VALUES ($1, COALESCE($2::bigint, 0), $3)
@@ -421,20 +401,16 @@ SELECT true, "id", "owner", "balance", "note", "created_at", "updated_at", "dele
 UNION ALL
 SELECT false, "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE "owner" = $1 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOwner inserts n into table accounts unless a row with the same
 // owner (among the rows where "deleted_at" IS NULL) exists, and returns the new
-// row and true, or the existing row, unchanged, and false, in one statement (run
-// again, up to three times, when the row in the way was committed after it
-// started). It validates n first.
+// row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
-	return *v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
+	return *v, created, err
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany.
@@ -456,33 +432,31 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	},
 }
 
-const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
+var opAccountsUpdateMany = &runtime.Op{Name: "accounts.UpdateMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."balance"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "accounts"."note" END, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table accounts, all or none (see
 // runtime.UpdateMany).
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateMany(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
-	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
+	return runtime.UpdateMany(ctx, db, bulkAccountsUpdates, opAccountsUpdateMany, rows)
 }
 
-const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
+var opAccountsUpdateManyReturning = &runtime.Op{Name: "accounts.UpdateManyReturning", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."balance"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "accounts"."note" END, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
-	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
+	return runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, opAccountsUpdateManyReturning, scanAccount, rows)
 }
 
 var bulkAccountsKeys = &runtime.Bulk[*int64]{
@@ -493,18 +467,17 @@ var bulkAccountsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
+var opAccountsDeleteMany = &runtime.Op{Name: "accounts.DeleteMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_new" AS (UPDATE "accounts" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table accounts with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsDeleteMany, keys)
-	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
+	return runtime.WriteMany(ctx, db, bulkAccountsKeys, opAccountsDeleteMany, keys)
 }
 
 var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
@@ -518,31 +491,29 @@ var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
 	},
 }
 
-const sqlAccountsUpsertManyByOwner = `-- name: accounts.UpsertManyByOwner
+var opAccountsUpsertManyByOwner = &runtime.Op{Name: "accounts.UpsertManyByOwner", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpsertManyByOwner
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "accounts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"),
 "cpcgen_new" AS (UPDATE "accounts" SET "balance" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."balance"), "note" = "cpcgen_v"."cpcgen_i3", "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByOwner is UpsertByOwner for many rows (see runtime.UpsertMany).
 func (r *AccountRepo) UpsertManyByOwner(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpsertMany(ctx, db, bulkAccountsNew, sqlAccountsUpsertManyByOwner, scanAccount, rows)
-	return out, wrapErr(err, "accounts.UpsertManyByOwner", "accounts")
+	return runtime.UpsertMany(ctx, db, bulkAccountsNew, opAccountsUpsertManyByOwner, scanAccount, rows)
 }
 
-const sqlAccountsCreateManyIfAbsentByOwner = `-- name: accounts.CreateManyIfAbsentByOwner
+var opAccountsCreateManyIfAbsentByOwner = &runtime.Op{Name: "accounts.CreateManyIfAbsentByOwner", Table: "accounts", Errs: errs, SQL: `-- name: accounts.CreateManyIfAbsentByOwner
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."owner", "accounts"."balance", "accounts"."note", "accounts"."created_at", "accounts"."updated_at", "accounts"."deleted_at" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."owner", "accounts"."balance", "accounts"."note", "accounts"."created_at", "accounts"."updated_at", "accounts"."deleted_at" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`}
 
 // CreateManyIfAbsentByOwner is CreateIfAbsentByOwner for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew, sqlAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
-	return out, created, wrapErr(err, "accounts.CreateManyIfAbsentByOwner", "accounts")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew, opAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
 }
 
 // LoadEntries returns the rows of table entries of each of parents

@@ -96,10 +96,10 @@ func argsNewContact(n *NewContact, d []any) []any {
 	return append(d, &n.CustomerID, &n.Phone)
 }
 
-const sqlContactsCreate = `-- name: contacts.Create sensitive=2
+var opContactsCreate = &runtime.Op{Name: "contacts.Create", Table: "contacts", Errs: errs, Params: []string{"customer_id", "phone"}, SQL: `-- name: contacts.Create sensitive=2
 INSERT INTO "contacts" ("customer_id", "phone", "org_id")
 VALUES ($1, $2, $3)
-RETURNING "id", "org_id", "customer_id", "phone"`
+RETURNING "id", "org_id", "customer_id", "phone"`}
 
 // Create inserts n into table contacts and returns the row as stored. It validates
 // n first.
@@ -112,13 +112,13 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 		return Contact{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, &n, argsNewContact, scanContact, tenant)
-	return *v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"customer_id", "phone"})
+	v, err := runtime.QueryOneOp(ctx, db, opContactsCreate, &n, argsNewContact, scanContact, tenant)
+	return *v, err
 }
 
-const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
+var opContactsFindByID = &runtime.Op{Name: "contacts.FindByID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindByID replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table contacts with the given id, or
 // runtime.ErrNotFound.
@@ -128,13 +128,13 @@ func (r *ContactRepo) FindByID(ctx context.Context, id int64) (Contact, error) {
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlContactsFindByID, &id, runtime.Arg, scanContact, tenant)
-	return *v, wrapErr(err, "contacts.FindByID", "contacts")
+	v, err := runtime.QueryOneOp(ctx, db, opContactsFindByID, &id, runtime.Arg, scanContact, tenant)
+	return *v, err
 }
 
-const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
+var opContactsFindAll = &runtime.Op{Name: "contacts.FindAll", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindAll replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table contacts in primary key order, in memory.
 func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
@@ -143,9 +143,7 @@ func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlContactsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanContact)
-	return items, wrapErr(err, "contacts.FindAll", "contacts")
+	return runtime.AllOp(ctx, db, opContactsFindAll, scanContact, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -155,7 +153,7 @@ func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 		return runtime.StreamError[Contact](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "contacts.Stream", "contacts") }, scanContact, sqlContactsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "contacts.Stream", "contacts") }, scanContact, opContactsFindAll.SQL, tenant)
 }
 
 const sqlContactsListFirst = `-- name: contacts.List replica=ok
@@ -197,6 +195,7 @@ RETURNING "id", "org_id", "customer_id", "phone"`
 
 var updateContacts = &runtime.Update{
 	Fallback: sqlContactsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "contacts.Update", Table: "contacts", Errs: errs, Params: []string{"id", "customer_id", "phone"}},
 }
 
 func argsContactUpdate(u *ContactUpdate, d []any) []any {
@@ -215,11 +214,11 @@ func (r *ContactRepo) Update(ctx context.Context, id int64, u ContactUpdate) (Co
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateContacts, &id, runtime.Arg, &u, argsContactUpdate, scanContact, tenant)
-	return *v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "phone"})
+	return *v, err
 }
 
-const sqlContactsDelete = `-- name: contacts.Delete
-DELETE FROM "contacts" WHERE "id" = $1 AND "org_id" = $2`
+var opContactsDelete = &runtime.Op{Name: "contacts.Delete", Table: "contacts", Errs: errs, SQL: `-- name: contacts.Delete
+DELETE FROM "contacts" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table contacts with the given id and reports whether
 // there was one.
@@ -229,13 +228,13 @@ func (r *ContactRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlContactsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "contacts.Delete", "contacts")
+	tag, err := runtime.ExecOp(ctx, db, opContactsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlContactsCount = `-- name: contacts.Count replica=ok
+var opContactsCount = &runtime.Op{Name: "contacts.Count", Table: "contacts", Errs: errs, SQL: `-- name: contacts.Count replica=ok
 SELECT count(*) FROM "contacts"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table contacts.
 func (r *ContactRepo) Count(ctx context.Context) (int64, error) {
@@ -244,8 +243,7 @@ func (r *ContactRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlContactsCount, tenant))
-	return n, wrapErr(err, "contacts.Count", "contacts")
+	return runtime.CountOp(ctx, db, opContactsCount, tenant)
 }
 
 const sqlContactsAuditTrail = `-- name: contacts.AuditTrail replica=ok
@@ -269,9 +267,9 @@ func (r *ContactRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.Audit
 	return items, wrapErr(err, "contacts.AuditTrail", "contacts")
 }
 
-const sqlContactsFindByIDs = `-- name: contacts.FindByIDs replica=ok
+var opContactsFindByIDs = &runtime.Op{Name: "contacts.FindByIDs", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindByIDs replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table contacts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -284,8 +282,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []int64) ([]Contact, er
 	if len(ids) == 0 {
 		return []Contact{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
-	return items, wrapErr(err, "contacts.FindByIDs", "contacts")
+	return runtime.QueryOp(ctx, db, opContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
 }
 
 const sqlContactsCreateMany = `-- name: contacts.CreateMany sensitive=2
@@ -313,31 +310,22 @@ func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64,
 	return tag.RowsAffected(), wrapErr(err, "contacts.CreateMany", "contacts")
 }
 
-const sqlContactsCreateManyReturning = `-- name: contacts.CreateManyReturning sensitive=2
+var opContactsCreateManyReturning = &runtime.Op{Name: "contacts.CreateManyReturning", Table: "contacts", Errs: errs, Validate: true, SQL: `-- name: contacts.CreateManyReturning sensitive=2
 INSERT INTO "contacts" ("customer_id", "phone", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "customer_id", "phone"`
+RETURNING "id", "org_id", "customer_id", "phone"`}
 
-// CreateManyReturning inserts rows into table contacts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table contacts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateManyReturning", "contacts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return []Contact{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "contacts.CreateManyReturning", "contacts")
-	}
-	res, err := db.Query(ctx, sqlContactsCreateManyReturning, append(runtime.Unnest(argsNewContact, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanContact)
-	return items, wrapErr(err, "contacts.CreateManyReturning", "contacts")
+	return runtime.InsertManyOp(ctx, db, opContactsCreateManyReturning, rows, argsNewContact, scanContact, tenant)
 }
 
 // ContactKeyedUpdate is one row's key and changes for UpdateMany.
@@ -357,12 +345,12 @@ var bulkContactsUpdates = &runtime.Bulk[*ContactKeyedUpdate]{
 	},
 }
 
-const sqlContactsUpdateMany = `-- name: contacts.UpdateMany sensitive=3
+var opContactsUpdateMany = &runtime.Op{Name: "contacts.UpdateMany", Table: "contacts", Errs: errs, SQL: `-- name: contacts.UpdateMany sensitive=3
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "phone" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."phone") FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table contacts, all or none (see
 // runtime.UpdateMany).
@@ -372,16 +360,15 @@ func (r *ContactRepo) UpdateMany(ctx context.Context, rows []ContactKeyedUpdate)
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpdateMany(ctx, db, bulkContactsUpdates, sqlContactsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "contacts.UpdateMany", "contacts")
+	return runtime.UpdateMany(ctx, db, bulkContactsUpdates, opContactsUpdateMany, rows, tenant)
 }
 
-const sqlContactsUpdateManyReturning = `-- name: contacts.UpdateManyReturning sensitive=3
+var opContactsUpdateManyReturning = &runtime.Op{Name: "contacts.UpdateManyReturning", Table: "contacts", Errs: errs, SQL: `-- name: contacts.UpdateManyReturning sensitive=3
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "phone" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."phone") FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "customer_id", "phone")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."phone" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."phone" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKeyedUpdate) ([]Contact, error) {
@@ -390,8 +377,7 @@ func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKey
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkContactsUpdates, sqlContactsUpdateManyReturning, scanContact, rows, tenant)
-	return out, wrapErr(err, "contacts.UpdateManyReturning", "contacts")
+	return runtime.UpdateManyReturning(ctx, db, bulkContactsUpdates, opContactsUpdateManyReturning, scanContact, rows, tenant)
 }
 
 var bulkContactsKeys = &runtime.Bulk[*int64]{
@@ -402,11 +388,11 @@ var bulkContactsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlContactsDeleteMany = `-- name: contacts.DeleteMany
+var opContactsDeleteMany = &runtime.Op{Name: "contacts.DeleteMany", Table: "contacts", Errs: errs, SQL: `-- name: contacts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
 "cpcgen_new" AS (DELETE FROM "contacts" USING "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table contacts with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -416,13 +402,12 @@ func (r *ContactRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.WriteMany(ctx, db, bulkContactsKeys, sqlContactsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "contacts.DeleteMany", "contacts")
+	return runtime.WriteMany(ctx, db, bulkContactsKeys, opContactsDeleteMany, keys, tenant)
 }
 
-const sqlContactsListByCustomerID = `-- name: contacts.ListByCustomerID replica=ok
+var opContactsListByCustomerID = &runtime.Op{Name: "contacts.ListByCustomerID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.ListByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
-WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table contacts whose customer_id is
 // customerID, in primary key order.
@@ -432,8 +417,7 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
-	return items, wrapErr(err, "contacts.ListByCustomerID", "contacts")
+	return runtime.QueryOp(ctx, db, opContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
 }
 
 const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=ok

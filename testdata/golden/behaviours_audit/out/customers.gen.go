@@ -100,10 +100,10 @@ func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, &n.Email)
 }
 
-const sqlCustomersCreate = `-- name: customers.Create sensitive=3
+var opCustomersCreate = &runtime.Op{Name: "customers.Create", Table: "customers", Errs: errs, Params: []string{"id", "name", "email"}, SQL: `-- name: customers.Create sensitive=3
 INSERT INTO "customers" ("id", "name", "email", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
-RETURNING "id", "org_id", "name", "email"`
+RETURNING "id", "org_id", "name", "email"`}
 
 // Create inserts n into table customers and returns the row as stored. It
 // validates n first.
@@ -116,13 +116,13 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email"})
+	v, err := runtime.QueryOneOp(ctx, db, opCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
+	return *v, err
 }
 
-const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
+var opCustomersFindByID = &runtime.Op{Name: "customers.FindByID", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByID replica=ok
 SELECT "id", "org_id", "name", "email" FROM "customers"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table customers with the given id, or
 // runtime.ErrNotFound.
@@ -132,13 +132,13 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
-	return *v, wrapErr(err, "customers.FindByID", "customers")
+	v, err := runtime.QueryOneOp(ctx, db, opCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
+	return *v, err
 }
 
-const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
+var opCustomersFindAll = &runtime.Op{Name: "customers.FindAll", Table: "customers", Errs: errs, SQL: `-- name: customers.FindAll replica=ok
 SELECT "id", "org_id", "name", "email" FROM "customers"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table customers in primary key order, in memory.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
@@ -147,9 +147,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlCustomersFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanCustomer)
-	return items, wrapErr(err, "customers.FindAll", "customers")
+	return runtime.AllOp(ctx, db, opCustomersFindAll, scanCustomer, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -159,7 +157,7 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 		return runtime.StreamError[Customer](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, sqlCustomersFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL, tenant)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -201,6 +199,7 @@ RETURNING "id", "org_id", "name", "email"`
 
 var updateCustomers = &runtime.Update{
 	Fallback: sqlCustomersUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "customers.Update", Table: "customers", Errs: errs, Params: []string{"id", "name", "email"}},
 }
 
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
@@ -219,11 +218,11 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
-	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email"})
+	return *v, err
 }
 
-const sqlCustomersDelete = `-- name: customers.Delete
-DELETE FROM "customers" WHERE "id" = $1 AND "org_id" = $2`
+var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete
+DELETE FROM "customers" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
@@ -233,13 +232,13 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
+	tag, err := runtime.ExecOp(ctx, db, opCustomersDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCustomersCount = `-- name: customers.Count replica=ok
+var opCustomersCount = &runtime.Op{Name: "customers.Count", Table: "customers", Errs: errs, SQL: `-- name: customers.Count replica=ok
 SELECT count(*) FROM "customers"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table customers.
 func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
@@ -248,8 +247,7 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlCustomersCount, tenant))
-	return n, wrapErr(err, "customers.Count", "customers")
+	return runtime.CountOp(ctx, db, opCustomersCount, tenant)
 }
 
 const sqlCustomersAuditTrail = `-- name: customers.AuditTrail replica=ok
@@ -273,9 +271,9 @@ func (r *CustomerRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.
 	return items, wrapErr(err, "customers.AuditTrail", "customers")
 }
 
-const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
+var opCustomersFindByIDs = &runtime.Op{Name: "customers.FindByIDs", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByIDs replica=ok
 SELECT "id", "org_id", "name", "email" FROM "customers"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -288,8 +286,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
-	return items, wrapErr(err, "customers.FindByIDs", "customers")
+	return runtime.QueryOp(ctx, db, opCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
 }
 
 const sqlCustomersCreateMany = `-- name: customers.CreateMany sensitive=3
@@ -317,31 +314,22 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
 }
 
-const sqlCustomersCreateManyReturning = `-- name: customers.CreateManyReturning sensitive=3
+var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning sensitive=3
 INSERT INTO "customers" ("id", "name", "email", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "name", "email"`
+RETURNING "id", "org_id", "name", "email"`}
 
-// CreateManyReturning inserts rows into table customers in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table customers in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateManyReturning", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return []Customer{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
-	}
-	res, err := db.Query(ctx, sqlCustomersCreateManyReturning, append(runtime.Unnest(argsNewCustomer, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCustomer)
-	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
+	return runtime.InsertManyOp(ctx, db, opCustomersCreateManyReturning, rows, argsNewCustomer, scanCustomer, tenant)
 }
 
 // CustomerKeyedUpdate is one row's key and changes for UpdateMany.
@@ -361,12 +349,12 @@ var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	},
 }
 
-const sqlCustomersUpdateMany = `-- name: customers.UpdateMany sensitive=3
+var opCustomersUpdateMany = &runtime.Op{Name: "customers.UpdateMany", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateMany sensitive=3
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email") FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table customers, all or none (see
 // runtime.UpdateMany).
@@ -376,16 +364,15 @@ func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdat
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpdateMany(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateMany, rows, tenant)
-	return out, wrapErr(err, "customers.UpdateMany", "customers")
+	return runtime.UpdateMany(ctx, db, bulkCustomersUpdates, opCustomersUpdateMany, rows, tenant)
 }
 
-const sqlCustomersUpdateManyReturning = `-- name: customers.UpdateManyReturning sensitive=3
+var opCustomersUpdateManyReturning = &runtime.Op{Name: "customers.UpdateManyReturning", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateManyReturning sensitive=3
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email") FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name", "email")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."email" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."email" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerKeyedUpdate) ([]Customer, error) {
@@ -394,8 +381,7 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateManyReturning, scanCustomer, rows, tenant)
-	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
+	return runtime.UpdateManyReturning(ctx, db, bulkCustomersUpdates, opCustomersUpdateManyReturning, scanCustomer, rows, tenant)
 }
 
 var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
@@ -406,11 +392,11 @@ var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlCustomersDeleteMany = `-- name: customers.DeleteMany
+var opCustomersDeleteMany = &runtime.Op{Name: "customers.DeleteMany", Table: "customers", Errs: errs, SQL: `-- name: customers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_new" AS (DELETE FROM "customers" USING "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table customers with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -420,8 +406,7 @@ func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.WriteMany(ctx, db, bulkCustomersKeys, sqlCustomersDeleteMany, keys, tenant)
-	return out, wrapErr(err, "customers.DeleteMany", "customers")
+	return runtime.WriteMany(ctx, db, bulkCustomersKeys, opCustomersDeleteMany, keys, tenant)
 }
 
 // LoadContacts returns the rows of table contacts of each of parents

@@ -100,46 +100,41 @@ func argsNewEntry(n *NewEntry, d []any) []any {
 	return append(d, &n.AccountID, &n.Seq, &n.Amount, n.Memo.Arg())
 }
 
-const sqlEntriesCreate = `-- name: entries.Create
+var opEntriesCreate = &runtime.Op{Name: "entries.Create", Table: "entries", Errs: errs, Validate: true, Params: []string{"account_id", "seq", "amount", "memo"}, SQL: `-- name: entries.Create
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
-RETURNING "account_id", "seq", "amount", "memo", "version"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`}
 
 // Create inserts n into table entries and returns the row as stored. It validates
 // n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
-	if err := n.Validate(); err != nil {
-		return Entry{}, wrapErr(err, "entries.Create", "entries")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlEntriesCreate, &n, argsNewEntry, scanEntry)
-	return *v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "seq", "amount", "memo"})
+	v, err := runtime.QueryOneOp(ctx, db, opEntriesCreate, &n, argsNewEntry, scanEntry)
+	return *v, err
 }
 
-const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
+var opEntriesFindByID = &runtime.Op{Name: "entries.FindByID", Table: "entries", Errs: errs, SQL: `-- name: entries.FindByID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
-WHERE "account_id" = $1 AND "seq" = $2`
+WHERE "account_id" = $1 AND "seq" = $2`}
 
 // FindByID returns the row of table entries with the given accountID and seq, or
 // runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (Entry, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, &accountID, runtime.Arg, scanEntry, seq)
-	return *v, wrapErr(err, "entries.FindByID", "entries")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, &accountID, runtime.Arg, scanEntry, seq)
+	return *v, err
 }
 
-const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
-SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries" ORDER BY "account_id", "seq"`
+var opEntriesFindAll = &runtime.Op{Name: "entries.FindAll", Table: "entries", Errs: errs, SQL: `-- name: entries.FindAll replica=ok
+SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries" ORDER BY "account_id", "seq"`}
 
 // FindAll returns every row of table entries in primary key order, in memory.
 func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
-	rows, err := r.db.Query(ctx, sqlEntriesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanEntry)
-	return items, wrapErr(err, "entries.FindAll", "entries")
+	return runtime.AllOp(ctx, r.db, opEntriesFindAll, scanEntry, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, opEntriesFindAll.SQL)
 }
 
 const sqlEntriesListFirst = `-- name: entries.List replica=ok
@@ -206,8 +201,8 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 	return *v, wrapParamsErr(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
 }
 
-const sqlEntriesDelete = `-- name: entries.Delete
-DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3`
+var opEntriesDelete = &runtime.Op{Name: "entries.Delete", Table: "entries", Errs: errs, SQL: `-- name: entries.Delete
+DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3`}
 
 // Delete removes the row of table entries with the given accountID and seq and
 // reports whether there was one. version is the version the caller read: when the
@@ -215,21 +210,20 @@ DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3`
 // runtime.ErrStaleVersion.
 func (r *EntryRepo) Delete(ctx context.Context, accountID int64, seq int32, version int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlEntriesDelete, &accountID, runtime.Arg, seq, version)
+	tag, err := runtime.ExecOp(ctx, db, opEntriesDelete, &accountID, runtime.Arg, seq, version)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "entries.Delete", "entries")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "entries.Delete", "entries", sqlEntriesExists, accountID, seq), "entries.Delete", "entries")
 }
 
-const sqlEntriesCount = `-- name: entries.Count replica=ok
-SELECT count(*) FROM "entries"`
+var opEntriesCount = &runtime.Op{Name: "entries.Count", Table: "entries", Errs: errs, SQL: `-- name: entries.Count replica=ok
+SELECT count(*) FROM "entries"`}
 
 // Count returns the number of rows of table entries.
 func (r *EntryRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEntriesCount))
-	return n, wrapErr(err, "entries.Count", "entries")
+	return runtime.CountOp(ctx, r.db, opEntriesCount)
 }
 
 const sqlEntriesAuditTrail = `-- name: entries.AuditTrail replica=ok
@@ -263,53 +257,40 @@ func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, err
 	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
 
-const sqlEntriesCreateManyReturning = `-- name: entries.CreateManyReturning
+var opEntriesCreateManyReturning = &runtime.Op{Name: "entries.CreateManyReturning", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateManyReturning
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", ''::text)
 FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "account_id", "seq", "amount", "memo", "version"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`}
 
-// CreateManyReturning inserts rows into table entries in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table entries in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
-	if len(rows) == 0 {
-		return []Entry{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
-	}
-	res, err := db.Query(ctx, sqlEntriesCreateManyReturning, runtime.Unnest(argsNewEntry, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanEntry)
-	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
+	return runtime.InsertManyOp(ctx, db, opEntriesCreateManyReturning, rows, argsNewEntry, scanEntry)
 }
 
-const sqlEntriesUpsertByAccountIDAndSeq = `-- name: entries.UpsertByAccountIDAndSeq
+var opEntriesUpsertByAccountIDAndSeq = &runtime.Op{Name: "entries.UpsertByAccountIDAndSeq", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.UpsertByAccountIDAndSeq
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 ON CONFLICT ("account_id", "seq") DO UPDATE
 SET "amount" = EXCLUDED."amount",
     "memo" = CASE WHEN $4::text IS NULL THEN "entries"."memo" ELSE EXCLUDED."memo" END,
     "version" = "entries"."version" + 1
-RETURNING "account_id", "seq", "amount", "memo", "version"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`}
 
-// UpsertByAccountIDAndSeq inserts n into table entries or, when a row with the
-// same (account_id, seq) exists, updates it from n (every column but the key's and
-// the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. It validates n first. Updating increments
-// version.
+// UpsertByAccountIDAndSeq inserts n into table entries or updates the row with the
+// same (account_id, seq) from n (docs/spec.md tells which columns it keeps), in
+// one statement, and returns the row as stored. It validates n first. Updating
+// increments version.
 func (r *EntryRepo) UpsertByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, error) {
-	if err := n.Validate(); err != nil {
-		return Entry{}, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlEntriesUpsertByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
-	return *v, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
+	v, err := runtime.QueryOneOp(ctx, db, opEntriesUpsertByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
+	return *v, err
 }
 
-const sqlEntriesCreateIfAbsentByAccountIDAndSeq = `-- name: entries.CreateIfAbsentByAccountIDAndSeq
+var opEntriesCreateIfAbsentByAccountIDAndSeq = &runtime.Op{Name: "entries.CreateIfAbsentByAccountIDAndSeq", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateIfAbsentByAccountIDAndSeq
 WITH "inserted" AS (
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
@@ -320,20 +301,16 @@ SELECT true, "account_id", "seq", "amount", "memo", "version" FROM "inserted"
 UNION ALL
 SELECT false, "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE "account_id" = $1 AND "seq" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByAccountIDAndSeq inserts n into table entries unless a row with
 // the same (account_id, seq) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Entry{}, false, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlEntriesCreateIfAbsentByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
-	return *v, created, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opEntriesCreateIfAbsentByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
+	return *v, created, err
 }
 
 // EntryKey is the primary key of a row of table entries.
@@ -366,33 +343,31 @@ var bulkEntriesUpdates = &runtime.Bulk[*EntryKeyedUpdate]{
 	},
 }
 
-const sqlEntriesUpdateMany = `-- name: entries.UpdateMany
+var opEntriesUpdateMany = &runtime.Op{Name: "entries.UpdateMany", Table: "entries", Errs: errs, SQL: `-- name: entries.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table entries, all or none (see
 // runtime.UpdateMany).
 func (r *EntryRepo) UpdateMany(ctx context.Context, rows []EntryKeyedUpdate) (int64, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateMany(ctx, db, bulkEntriesUpdates, sqlEntriesUpdateMany, rows)
-	return out, wrapErr(err, "entries.UpdateMany", "entries")
+	return runtime.UpdateMany(ctx, db, bulkEntriesUpdates, opEntriesUpdateMany, rows)
 }
 
-const sqlEntriesUpdateManyReturning = `-- name: entries.UpdateManyReturning
+var opEntriesUpdateManyReturning = &runtime.Op{Name: "entries.UpdateManyReturning", Table: "entries", Errs: errs, SQL: `-- name: entries.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUpdate) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows)
-	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
+	return runtime.UpdateManyReturning(ctx, db, bulkEntriesUpdates, opEntriesUpdateManyReturning, scanEntry, rows)
 }
 
 var bulkEntriesVersions = &runtime.Bulk[*runtime.Versioned[EntryKey, int64]]{
@@ -407,19 +382,18 @@ var bulkEntriesVersions = &runtime.Bulk[*runtime.Versioned[EntryKey, int64]]{
 	},
 }
 
-const sqlEntriesDeleteMany = `-- name: entries.DeleteMany
+var opEntriesDeleteMany = &runtime.Op{Name: "entries.DeleteMany", Table: "entries", Errs: errs, SQL: `-- name: entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
 "cpcgen_new" AS (DELETE FROM "entries" USING "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // DeleteMany deletes the rows of table entries with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *EntryRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[EntryKey, int64]) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.WriteMany(ctx, db, bulkEntriesVersions, sqlEntriesDeleteMany, keys)
-	return out, wrapErr(err, "entries.DeleteMany", "entries")
+	return runtime.WriteMany(ctx, db, bulkEntriesVersions, opEntriesDeleteMany, keys)
 }
 
 var bulkEntriesNew = &runtime.Bulk[*NewEntry]{
@@ -436,43 +410,40 @@ var bulkEntriesNew = &runtime.Bulk[*NewEntry]{
 	},
 }
 
-const sqlEntriesUpsertManyByAccountIDAndSeq = `-- name: entries.UpsertManyByAccountIDAndSeq
+var opEntriesUpsertManyByAccountIDAndSeq = &runtime.Op{Name: "entries.UpsertManyByAccountIDAndSeq", Table: "entries", Errs: errs, SQL: `-- name: entries.UpsertManyByAccountIDAndSeq
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "entries"."account_id" AS "cpcgen_k1", "entries"."seq" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_ins" AS (INSERT INTO "entries" ("account_id", "seq", "amount", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("account_id", "seq") DO NOTHING RETURNING "account_id", "seq", "amount", "memo", "version"),
 "cpcgen_new" AS (UPDATE "entries" SET "amount" = "cpcgen_v"."cpcgen_i3", "memo" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`}
 
 // UpsertManyByAccountIDAndSeq is UpsertByAccountIDAndSeq for many rows (see
 // runtime.UpsertMany).
 func (r *EntryRepo) UpsertManyByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpsertMany(ctx, db, bulkEntriesNew, sqlEntriesUpsertManyByAccountIDAndSeq, scanEntry, rows)
-	return out, wrapErr(err, "entries.UpsertManyByAccountIDAndSeq", "entries")
+	return runtime.UpsertMany(ctx, db, bulkEntriesNew, opEntriesUpsertManyByAccountIDAndSeq, scanEntry, rows)
 }
 
-const sqlEntriesCreateManyIfAbsentByAccountIDAndSeq = `-- name: entries.CreateManyIfAbsentByAccountIDAndSeq
+var opEntriesCreateManyIfAbsentByAccountIDAndSeq = &runtime.Op{Name: "entries.CreateManyIfAbsentByAccountIDAndSeq", Table: "entries", Errs: errs, SQL: `-- name: entries.CreateManyIfAbsentByAccountIDAndSeq
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "entries" ("account_id", "seq", "amount", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("account_id", "seq") DO NOTHING RETURNING "account_id", "seq", "amount", "memo", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "entries"."account_id", "entries"."seq", "entries"."amount", "entries"."memo", "entries"."version" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "entries"."account_id", "entries"."seq", "entries"."amount", "entries"."memo", "entries"."version" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByAccountIDAndSeq is CreateIfAbsentByAccountIDAndSeq for many
 // rows (see runtime.CreateManyIfAbsent).
 func (r *EntryRepo) CreateManyIfAbsentByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, []bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkEntriesNew, sqlEntriesCreateManyIfAbsentByAccountIDAndSeq, scanEntry, rows)
-	return out, created, wrapErr(err, "entries.CreateManyIfAbsentByAccountIDAndSeq", "entries")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkEntriesNew, opEntriesCreateManyIfAbsentByAccountIDAndSeq, scanEntry, rows)
 }
 
-const sqlEntriesListByAccountID = `-- name: entries.ListByAccountID replica=ok
+var opEntriesListByAccountID = &runtime.Op{Name: "entries.ListByAccountID", Table: "entries", Errs: errs, SQL: `-- name: entries.ListByAccountID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
-WHERE "account_id" = $1 ORDER BY "account_id", "seq"`
+WHERE "account_id" = $1 ORDER BY "account_id", "seq"`}
 
 // ListByAccountID returns the rows of table entries whose account_id is accountID,
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
-	return items, wrapErr(err, "entries.ListByAccountID", "entries")
+	return runtime.QueryOp(ctx, r.db, opEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
 }
 
 const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok

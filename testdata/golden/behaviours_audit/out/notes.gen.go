@@ -82,46 +82,41 @@ func argsNewNote(n *NewNote, d []any) []any {
 	return append(d, runtime.OptValue(&n.Tags))
 }
 
-const sqlNotesCreate = `-- name: notes.Create
+var opNotesCreate = &runtime.Op{Name: "notes.Create", Table: "notes", Errs: errs, Validate: true, Params: []string{"tags"}, SQL: `-- name: notes.Create
 INSERT INTO "notes" ("tags")
 VALUES (COALESCE($1::text[], '{}'::text[]))
-RETURNING "id", "tags"`
+RETURNING "id", "tags"`}
 
 // Create inserts n into table notes and returns the row as stored. It validates n
 // first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	if err := n.Validate(); err != nil {
-		return Note{}, wrapErr(err, "notes.Create", "notes")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlNotesCreate, &n, argsNewNote, scanNote)
-	return *v, wrapParamsErr(err, "notes.Create", "notes", []string{"tags"})
+	v, err := runtime.QueryOneOp(ctx, db, opNotesCreate, &n, argsNewNote, scanNote)
+	return *v, err
 }
 
-const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
+var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
 SELECT "id", "tags" FROM "notes"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table notes with the given id, or
 // runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotesFindByID, &id, runtime.Arg, scanNote)
-	return *v, wrapErr(err, "notes.FindByID", "notes")
+	v, err := runtime.QueryOneOp(ctx, r.db, opNotesFindByID, &id, runtime.Arg, scanNote)
+	return *v, err
 }
 
-const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
-SELECT "id", "tags" FROM "notes" ORDER BY "id"`
+var opNotesFindAll = &runtime.Op{Name: "notes.FindAll", Table: "notes", Errs: errs, SQL: `-- name: notes.FindAll replica=ok
+SELECT "id", "tags" FROM "notes" ORDER BY "id"`}
 
 // FindAll returns every row of table notes in primary key order, in memory.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
-	rows, err := r.db.Query(ctx, sqlNotesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanNote)
-	return items, wrapErr(err, "notes.FindAll", "notes")
+	return runtime.AllOp(ctx, r.db, opNotesFindAll, scanNote, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -151,6 +146,7 @@ var updateNotes = &runtime.Update{
 	Head: "UPDATE \"notes\"\nSET ",
 	Cols: []string{`"tags"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"tags\"",
+	Op:   &runtime.Op{Name: "notes.Update", Table: "notes", Errs: errs, Validate: true, Params: []string{"id", "tags"}},
 }
 
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {
@@ -160,32 +156,28 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table notes with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
-	if err := u.Validate(); err != nil {
-		return Note{}, wrapErr(err, "notes.Update", "notes")
-	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.UpdateOne(ctx, db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote)
-	return *v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "tags"})
+	return *v, err
 }
 
-const sqlNotesDelete = `-- name: notes.Delete
-DELETE FROM "notes" WHERE "id" = $1`
+var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
+DELETE FROM "notes" WHERE "id" = $1`}
 
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlNotesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
+	tag, err := runtime.ExecOp(ctx, db, opNotesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlNotesCount = `-- name: notes.Count replica=ok
-SELECT count(*) FROM "notes"`
+var opNotesCount = &runtime.Op{Name: "notes.Count", Table: "notes", Errs: errs, SQL: `-- name: notes.Count replica=ok
+SELECT count(*) FROM "notes"`}
 
 // Count returns the number of rows of table notes.
 func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlNotesCount))
-	return n, wrapErr(err, "notes.Count", "notes")
+	return runtime.CountOp(ctx, r.db, opNotesCount)
 }
 
 const sqlNotesAuditTrail = `-- name: notes.AuditTrail replica=ok
@@ -203,9 +195,9 @@ func (r *NoteRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEnt
 	return items, wrapErr(err, "notes.AuditTrail", "notes")
 }
 
-const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok
+var opNotesFindByIDs = &runtime.Op{Name: "notes.FindByIDs", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByIDs replica=ok
 SELECT "id", "tags" FROM "notes"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table notes whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -213,8 +205,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids))
-	return items, wrapErr(err, "notes.FindByIDs", "notes")
+	return runtime.QueryOp(ctx, r.db, opNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids))
 }
 
 var copyNotes = &runtime.Copier[*NewNote]{
@@ -240,7 +231,7 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
 	}
-	out, err := runtime.BatchQuery(ctx, db, sqlNotesCreate, rows, argsNewNote, scanNote)
+	out, err := runtime.BatchQuery(ctx, db, opNotesCreate.SQL, rows, argsNewNote, scanNote)
 	return out, wrapErr(err, "notes.CreateManyReturning", "notes")
 }
 
@@ -260,33 +251,31 @@ var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	},
 }
 
-const sqlNotesUpdateMany = `-- name: notes.UpdateMany
+var opNotesUpdateMany = &runtime.Op{Name: "notes.UpdateMany", Table: "notes", Errs: errs, SQL: `-- name: notes.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table notes, all or none (see
 // runtime.UpdateMany).
 func (r *NoteRepo) UpdateMany(ctx context.Context, rows []NoteKeyedUpdate) (int64, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateMany(ctx, db, bulkNotesUpdates, sqlNotesUpdateMany, rows)
-	return out, wrapErr(err, "notes.UpdateMany", "notes")
+	return runtime.UpdateMany(ctx, db, bulkNotesUpdates, opNotesUpdateMany, rows)
 }
 
-const sqlNotesUpdateManyReturning = `-- name: notes.UpdateManyReturning
+var opNotesUpdateManyReturning = &runtime.Op{Name: "notes.UpdateManyReturning", Table: "notes", Errs: errs, SQL: `-- name: notes.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "tags")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, sqlNotesUpdateManyReturning, scanNote, rows)
-	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
+	return runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, opNotesUpdateManyReturning, scanNote, rows)
 }
 
 var bulkNotesKeys = &runtime.Bulk[*int64]{
@@ -297,16 +286,15 @@ var bulkNotesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlNotesDeleteMany = `-- name: notes.DeleteMany
+var opNotesDeleteMany = &runtime.Op{Name: "notes.DeleteMany", Table: "notes", Errs: errs, SQL: `-- name: notes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table notes with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *NoteRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.WriteMany(ctx, db, bulkNotesKeys, sqlNotesDeleteMany, keys)
-	return out, wrapErr(err, "notes.DeleteMany", "notes")
+	return runtime.WriteMany(ctx, db, bulkNotesKeys, opNotesDeleteMany, keys)
 }

@@ -91,10 +91,10 @@ func argsNewPart(n *NewPart, d []any) []any {
 	return append(d, &n.ThingID, &n.Body)
 }
 
-const sqlPartsCreate = `-- name: parts.Create
+var opPartsCreate = &runtime.Op{Name: "parts.Create", Table: "parts", Errs: errs, Params: []string{"thing_id", "body"}, SQL: `-- name: parts.Create
 INSERT INTO "parts" ("thing_id", "body", "owner")
 VALUES ($1, $2, $3)
-RETURNING "id", "owner", "thing_id", "body"`
+RETURNING "id", "owner", "thing_id", "body"`}
 
 // Create inserts n into table parts and returns the row as stored. It validates n
 // first.
@@ -107,13 +107,13 @@ func (r *PartRepo) Create(ctx context.Context, n NewPart) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlPartsCreate, &n, argsNewPart, scanPart, tenant)
-	return *v, wrapParamsErr(err, "parts.Create", "parts", []string{"thing_id", "body"})
+	v, err := runtime.QueryOneOp(ctx, db, opPartsCreate, &n, argsNewPart, scanPart, tenant)
+	return *v, err
 }
 
-const sqlPartsFindByID = `-- name: parts.FindByID replica=ok
+var opPartsFindByID = &runtime.Op{Name: "parts.FindByID", Table: "parts", Errs: errs, SQL: `-- name: parts.FindByID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
-WHERE "id" = $1 AND "owner" = $2`
+WHERE "id" = $1 AND "owner" = $2`}
 
 // FindByID returns the row of table parts with the given id, or
 // runtime.ErrNotFound.
@@ -123,13 +123,13 @@ func (r *PartRepo) FindByID(ctx context.Context, id int64) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlPartsFindByID, &id, runtime.Arg, scanPart, tenant)
-	return *v, wrapErr(err, "parts.FindByID", "parts")
+	v, err := runtime.QueryOneOp(ctx, db, opPartsFindByID, &id, runtime.Arg, scanPart, tenant)
+	return *v, err
 }
 
-const sqlPartsFindAll = `-- name: parts.FindAll replica=ok
+var opPartsFindAll = &runtime.Op{Name: "parts.FindAll", Table: "parts", Errs: errs, SQL: `-- name: parts.FindAll replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
-WHERE "owner" = $1 ORDER BY "id"`
+WHERE "owner" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table parts in primary key order, in memory.
 func (r *PartRepo) FindAll(ctx context.Context) ([]Part, error) {
@@ -138,9 +138,7 @@ func (r *PartRepo) FindAll(ctx context.Context) ([]Part, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlPartsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanPart)
-	return items, wrapErr(err, "parts.FindAll", "parts")
+	return runtime.AllOp(ctx, db, opPartsFindAll, scanPart, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -150,7 +148,7 @@ func (r *PartRepo) Stream(ctx context.Context) iter.Seq2[Part, error] {
 		return runtime.StreamError[Part](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "parts.Stream", "parts") }, scanPart, sqlPartsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "parts.Stream", "parts") }, scanPart, opPartsFindAll.SQL, tenant)
 }
 
 const sqlPartsListFirst = `-- name: parts.List replica=ok
@@ -191,6 +189,7 @@ RETURNING "id", "owner", "thing_id", "body"`
 
 var updateParts = &runtime.Update{
 	Fallback: sqlPartsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "parts.Update", Table: "parts", Errs: errs, Params: []string{"id", "thing_id", "body"}},
 }
 
 func argsPartUpdate(u *PartUpdate, d []any) []any {
@@ -209,11 +208,11 @@ func (r *PartRepo) Update(ctx context.Context, id int64, u PartUpdate) (Part, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateParts, &id, runtime.Arg, &u, argsPartUpdate, scanPart, tenant)
-	return *v, wrapParamsErr(err, "parts.Update", "parts", []string{"id", "thing_id", "body"})
+	return *v, err
 }
 
-const sqlPartsDelete = `-- name: parts.Delete
-DELETE FROM "parts" WHERE "id" = $1 AND "owner" = $2`
+var opPartsDelete = &runtime.Op{Name: "parts.Delete", Table: "parts", Errs: errs, SQL: `-- name: parts.Delete
+DELETE FROM "parts" WHERE "id" = $1 AND "owner" = $2`}
 
 // Delete removes the row of table parts with the given id and reports whether
 // there was one.
@@ -223,13 +222,13 @@ func (r *PartRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlPartsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "parts.Delete", "parts")
+	tag, err := runtime.ExecOp(ctx, db, opPartsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlPartsCount = `-- name: parts.Count replica=ok
+var opPartsCount = &runtime.Op{Name: "parts.Count", Table: "parts", Errs: errs, SQL: `-- name: parts.Count replica=ok
 SELECT count(*) FROM "parts"
-WHERE "owner" = $1`
+WHERE "owner" = $1`}
 
 // Count returns the number of rows of table parts.
 func (r *PartRepo) Count(ctx context.Context) (int64, error) {
@@ -238,13 +237,12 @@ func (r *PartRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlPartsCount, tenant))
-	return n, wrapErr(err, "parts.Count", "parts")
+	return runtime.CountOp(ctx, db, opPartsCount, tenant)
 }
 
-const sqlPartsFindByIDs = `-- name: parts.FindByIDs replica=ok
+var opPartsFindByIDs = &runtime.Op{Name: "parts.FindByIDs", Table: "parts", Errs: errs, SQL: `-- name: parts.FindByIDs replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
-WHERE "id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "owner" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table parts whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -257,8 +255,7 @@ func (r *PartRepo) FindByIDs(ctx context.Context, ids []int64) ([]Part, error) {
 	if len(ids) == 0 {
 		return []Part{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlPartsFindByIDs, &ids, runtime.Arg, scanPart, len(ids), tenant)
-	return items, wrapErr(err, "parts.FindByIDs", "parts")
+	return runtime.QueryOp(ctx, db, opPartsFindByIDs, &ids, runtime.Arg, scanPart, len(ids), tenant)
 }
 
 const sqlPartsCreateMany = `-- name: parts.CreateMany
@@ -286,31 +283,22 @@ func (r *PartRepo) CreateMany(ctx context.Context, rows []NewPart) (int64, error
 	return tag.RowsAffected(), wrapErr(err, "parts.CreateMany", "parts")
 }
 
-const sqlPartsCreateManyReturning = `-- name: parts.CreateManyReturning
+var opPartsCreateManyReturning = &runtime.Op{Name: "parts.CreateManyReturning", Table: "parts", Errs: errs, Validate: true, SQL: `-- name: parts.CreateManyReturning
 INSERT INTO "parts" ("thing_id", "body", "owner")
 SELECT "u"."c1", "u"."c2", $3::text
 FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "owner", "thing_id", "body"`
+RETURNING "id", "owner", "thing_id", "body"`}
 
-// CreateManyReturning inserts rows into table parts in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table parts in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PartRepo) CreateManyReturning(ctx context.Context, rows []NewPart) ([]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.CreateManyReturning", "parts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Part{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "parts.CreateManyReturning", "parts")
-	}
-	res, err := db.Query(ctx, sqlPartsCreateManyReturning, append(runtime.Unnest(argsNewPart, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPart)
-	return items, wrapErr(err, "parts.CreateManyReturning", "parts")
+	return runtime.InsertManyOp(ctx, db, opPartsCreateManyReturning, rows, argsNewPart, scanPart, tenant)
 }
 
 // PartKeyedUpdate is one row's key and changes for UpdateMany.
@@ -330,12 +318,12 @@ var bulkPartsUpdates = &runtime.Bulk[*PartKeyedUpdate]{
 	},
 }
 
-const sqlPartsUpdateMany = `-- name: parts.UpdateMany
+var opPartsUpdateMany = &runtime.Op{Name: "parts.UpdateMany", Table: "parts", Errs: errs, SQL: `-- name: parts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table parts, all or none (see
 // runtime.UpdateMany).
@@ -345,16 +333,15 @@ func (r *PartRepo) UpdateMany(ctx context.Context, rows []PartKeyedUpdate) (int6
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkPartsUpdates, sqlPartsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "parts.UpdateMany", "parts")
+	return runtime.UpdateMany(ctx, db, bulkPartsUpdates, opPartsUpdateMany, rows, tenant)
 }
 
-const sqlPartsUpdateManyReturning = `-- name: parts.UpdateManyReturning
+var opPartsUpdateManyReturning = &runtime.Op{Name: "parts.UpdateManyReturning", Table: "parts", Errs: errs, SQL: `-- name: parts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "thing_id", "body")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."thing_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."thing_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PartRepo) UpdateManyReturning(ctx context.Context, rows []PartKeyedUpdate) ([]Part, error) {
@@ -363,8 +350,7 @@ func (r *PartRepo) UpdateManyReturning(ctx context.Context, rows []PartKeyedUpda
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkPartsUpdates, sqlPartsUpdateManyReturning, scanPart, rows, tenant)
-	return out, wrapErr(err, "parts.UpdateManyReturning", "parts")
+	return runtime.UpdateManyReturning(ctx, db, bulkPartsUpdates, opPartsUpdateManyReturning, scanPart, rows, tenant)
 }
 
 var bulkPartsKeys = &runtime.Bulk[*int64]{
@@ -375,11 +361,11 @@ var bulkPartsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlPartsDeleteMany = `-- name: parts.DeleteMany
+var opPartsDeleteMany = &runtime.Op{Name: "parts.DeleteMany", Table: "parts", Errs: errs, SQL: `-- name: parts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
 "cpcgen_new" AS (DELETE FROM "parts" USING "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table parts with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -389,13 +375,12 @@ func (r *PartRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkPartsKeys, sqlPartsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "parts.DeleteMany", "parts")
+	return runtime.WriteMany(ctx, db, bulkPartsKeys, opPartsDeleteMany, keys, tenant)
 }
 
-const sqlPartsListByThingID = `-- name: parts.ListByThingID replica=ok
+var opPartsListByThingID = &runtime.Op{Name: "parts.ListByThingID", Table: "parts", Errs: errs, SQL: `-- name: parts.ListByThingID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
-WHERE "thing_id" = $1 AND "owner" = $2 ORDER BY "id"`
+WHERE "thing_id" = $1 AND "owner" = $2 ORDER BY "id"`}
 
 // ListByThingID returns the rows of table parts whose thing_id is thingID, in
 // primary key order.
@@ -405,8 +390,7 @@ func (r *PartRepo) ListByThingID(ctx context.Context, thingID int64) ([]Part, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlPartsListByThingID, &thingID, runtime.Arg, scanPart, 0, tenant)
-	return items, wrapErr(err, "parts.ListByThingID", "parts")
+	return runtime.QueryOp(ctx, db, opPartsListByThingID, &thingID, runtime.Arg, scanPart, 0, tenant)
 }
 
 const sqlPartsLoadByThingID = `-- name: parts.LoadByThingID replica=ok

@@ -96,45 +96,40 @@ func argsNewPlain(n *NewPlain, d []any) []any {
 	return append(d, &n.Name, &n.Label, n.Words, n.Doc)
 }
 
-const sqlPlainCreate = `-- name: plain.Create
+var opPlainCreate = &runtime.Op{Name: "plain.Create", Table: "plain", Errs: errs, Validate: true, Params: []string{"name", "label", "words", "doc"}, SQL: `-- name: plain.Create
 INSERT INTO "plain" ("name", "label", "words", "doc")
 VALUES ($1, $2, $3, $4)
-RETURNING "name", "label", "words", "doc"`
+RETURNING "name", "label", "words", "doc"`}
 
 // Create inserts n into table plain and returns the row as stored. It validates n
 // first.
 func (r *PlainRepo) Create(ctx context.Context, n NewPlain) (Plain, error) {
-	if err := n.Validate(); err != nil {
-		return Plain{}, wrapErr(err, "plain.Create", "plain")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlainCreate, &n, argsNewPlain, scanPlain)
-	return *v, wrapParamsErr(err, "plain.Create", "plain", []string{"name", "label", "words", "doc"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlainCreate, &n, argsNewPlain, scanPlain)
+	return *v, err
 }
 
-const sqlPlainFindByID = `-- name: plain.FindByID replica=ok
+var opPlainFindByID = &runtime.Op{Name: "plain.FindByID", Table: "plain", Errs: errs, SQL: `-- name: plain.FindByID replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain"
-WHERE "name" = $1`
+WHERE "name" = $1`}
 
 // FindByID returns the row of table plain with the given name, or
 // runtime.ErrNotFound.
 func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlainFindByID, &name, runtime.Arg, scanPlain)
-	return *v, wrapErr(err, "plain.FindByID", "plain")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlainFindByID, &name, runtime.Arg, scanPlain)
+	return *v, err
 }
 
-const sqlPlainFindAll = `-- name: plain.FindAll replica=ok
-SELECT "name", "label", "words", "doc" FROM "plain" ORDER BY "name"`
+var opPlainFindAll = &runtime.Op{Name: "plain.FindAll", Table: "plain", Errs: errs, SQL: `-- name: plain.FindAll replica=ok
+SELECT "name", "label", "words", "doc" FROM "plain" ORDER BY "name"`}
 
 // FindAll returns every row of table plain in primary key order, in memory.
 func (r *PlainRepo) FindAll(ctx context.Context) ([]Plain, error) {
-	rows, err := r.db.Query(ctx, sqlPlainFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPlain)
-	return items, wrapErr(err, "plain.FindAll", "plain")
+	return runtime.AllOp(ctx, r.db, opPlainFindAll, scanPlain, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlainRepo) Stream(ctx context.Context) iter.Seq2[Plain, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plain.Stream", "plain") }, scanPlain, sqlPlainFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plain.Stream", "plain") }, scanPlain, opPlainFindAll.SQL)
 }
 
 const sqlPlainListFirst = `-- name: plain.List replica=ok
@@ -165,6 +160,7 @@ var updatePlain = &runtime.Update{
 	Cols:     []string{`"label"`, `"words"`, `"doc"`},
 	Tail:     "\nWHERE \"name\" = $1\nRETURNING \"name\", \"label\", \"words\", \"doc\"",
 	Nullable: runtime.Bits{1<<1 | 1<<2},
+	Op:       &runtime.Op{Name: "plain.Update", Table: "plain", Errs: errs, Validate: true, Params: []string{"name", "label", "words", "words", "doc", "doc"}},
 }
 
 func argsPlainUpdate(u *PlainUpdate, d []any) []any {
@@ -174,35 +170,31 @@ func argsPlainUpdate(u *PlainUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table plain with the given name
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PlainRepo) Update(ctx context.Context, name string, u PlainUpdate) (Plain, error) {
-	if err := u.Validate(); err != nil {
-		return Plain{}, wrapErr(err, "plain.Update", "plain")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePlain, &name, runtime.Arg, &u, argsPlainUpdate, scanPlain)
-	return *v, wrapParamsErr(err, "plain.Update", "plain", []string{"name", "label", "words", "words", "doc", "doc"})
+	return *v, err
 }
 
-const sqlPlainDelete = `-- name: plain.Delete
-DELETE FROM "plain" WHERE "name" = $1`
+var opPlainDelete = &runtime.Op{Name: "plain.Delete", Table: "plain", Errs: errs, SQL: `-- name: plain.Delete
+DELETE FROM "plain" WHERE "name" = $1`}
 
 // Delete removes the row of table plain with the given name and reports whether
 // there was one.
 func (r *PlainRepo) Delete(ctx context.Context, name string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPlainDelete, &name, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "plain.Delete", "plain")
+	tag, err := runtime.ExecOp(ctx, r.db, opPlainDelete, &name, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlPlainCount = `-- name: plain.Count replica=ok
-SELECT count(*) FROM "plain"`
+var opPlainCount = &runtime.Op{Name: "plain.Count", Table: "plain", Errs: errs, SQL: `-- name: plain.Count replica=ok
+SELECT count(*) FROM "plain"`}
 
 // Count returns the number of rows of table plain.
 func (r *PlainRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPlainCount))
-	return n, wrapErr(err, "plain.Count", "plain")
+	return runtime.CountOp(ctx, r.db, opPlainCount)
 }
 
-const sqlPlainFindByIDs = `-- name: plain.FindByIDs replica=ok
+var opPlainFindByIDs = &runtime.Op{Name: "plain.FindByIDs", Table: "plain", Errs: errs, SQL: `-- name: plain.FindByIDs replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain"
-WHERE "name" = ANY($1) ORDER BY "name"`
+WHERE "name" = ANY($1) ORDER BY "name"`}
 
 // FindByIDs returns the rows of table plain whose name is in ids, in name order;
 // keys without a row are skipped.
@@ -210,8 +202,7 @@ func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error
 	if len(ids) == 0 {
 		return []Plain{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPlainFindByIDs, &ids, runtime.Arg, scanPlain, len(ids))
-	return items, wrapErr(err, "plain.FindByIDs", "plain")
+	return runtime.QueryOp(ctx, r.db, opPlainFindByIDs, &ids, runtime.Arg, scanPlain, len(ids))
 }
 
 var copyPlain = &runtime.Copier[*NewPlain]{
@@ -235,32 +226,28 @@ func (r *PlainRepo) CreateManyReturning(ctx context.Context, rows []NewPlain) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "plain.CreateManyReturning", "plain")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlPlainCreate, rows, argsNewPlain, scanPlain)
+	out, err := runtime.BatchQuery(ctx, r.db, opPlainCreate.SQL, rows, argsNewPlain, scanPlain)
 	return out, wrapErr(err, "plain.CreateManyReturning", "plain")
 }
 
-const sqlPlainUpsertByName = `-- name: plain.UpsertByName
+var opPlainUpsertByName = &runtime.Op{Name: "plain.UpsertByName", Table: "plain", Errs: errs, Validate: true, SQL: `-- name: plain.UpsertByName
 INSERT INTO "plain" ("name", "label", "words", "doc")
 VALUES ($1, $2, $3, $4)
 ON CONFLICT ("name") DO UPDATE
 SET "label" = EXCLUDED."label",
     "words" = EXCLUDED."words",
     "doc" = EXCLUDED."doc"
-RETURNING "name", "label", "words", "doc"`
+RETURNING "name", "label", "words", "doc"`}
 
-// UpsertByName inserts n into table plain or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table plain or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *PlainRepo) UpsertByName(ctx context.Context, n NewPlain) (Plain, error) {
-	if err := n.Validate(); err != nil {
-		return Plain{}, wrapErr(err, "plain.UpsertByName", "plain")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlainUpsertByName, &n, argsNewPlain, scanPlain)
-	return *v, wrapErr(err, "plain.UpsertByName", "plain")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlainUpsertByName, &n, argsNewPlain, scanPlain)
+	return *v, err
 }
 
-const sqlPlainCreateIfAbsentByName = `-- name: plain.CreateIfAbsentByName
+var opPlainCreateIfAbsentByName = &runtime.Op{Name: "plain.CreateIfAbsentByName", Table: "plain", Errs: errs, Validate: true, SQL: `-- name: plain.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "plain" ("name", "label", "words", "doc")
 VALUES ($1, $2, $3, $4)
@@ -271,18 +258,14 @@ SELECT true, "name", "label", "words", "doc" FROM "inserted"
 UNION ALL
 SELECT false, "name", "label", "words", "doc" FROM "plain"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table plain unless a row with the same name
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PlainRepo) CreateIfAbsentByName(ctx context.Context, n NewPlain) (Plain, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Plain{}, false, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlainCreateIfAbsentByName, &n, argsNewPlain, scanPlain)
-	return *v, created, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPlainCreateIfAbsentByName, &n, argsNewPlain, scanPlain)
+	return *v, created, err
 }
 
 // PlainKeyedUpdate is one row's key and changes for UpdateMany.
@@ -305,31 +288,29 @@ var bulkPlainUpdates = &runtime.Bulk[*PlainKeyedUpdate]{
 	},
 }
 
-const sqlPlainUpdateMany = `-- name: plain.UpdateMany
+var opPlainUpdateMany = &runtime.Op{Name: "plain.UpdateMany", Table: "plain", Errs: errs, SQL: `-- name: plain.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[], $4::text[], $5::boolean[], $6::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plain" ON "plain"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table plain, all or none (see
 // runtime.UpdateMany).
 func (r *PlainRepo) UpdateMany(ctx context.Context, rows []PlainKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkPlainUpdates, sqlPlainUpdateMany, rows)
-	return out, wrapErr(err, "plain.UpdateMany", "plain")
+	return runtime.UpdateMany(ctx, r.db, bulkPlainUpdates, opPlainUpdateMany, rows)
 }
 
-const sqlPlainUpdateManyReturning = `-- name: plain.UpdateManyReturning
+var opPlainUpdateManyReturning = &runtime.Op{Name: "plain.UpdateManyReturning", Table: "plain", Errs: errs, SQL: `-- name: plain.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[], $4::text[], $5::boolean[], $6::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plain" ON "plain"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "name", "label", "words", "doc")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PlainRepo) UpdateManyReturning(ctx context.Context, rows []PlainKeyedUpdate) ([]Plain, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPlainUpdates, sqlPlainUpdateManyReturning, scanPlain, rows)
-	return out, wrapErr(err, "plain.UpdateManyReturning", "plain")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkPlainUpdates, opPlainUpdateManyReturning, scanPlain, rows)
 }
 
 var bulkPlainKeys = &runtime.Bulk[*string]{
@@ -340,17 +321,16 @@ var bulkPlainKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlPlainDeleteMany = `-- name: plain.DeleteMany
+var opPlainDeleteMany = &runtime.Op{Name: "plain.DeleteMany", Table: "plain", Errs: errs, SQL: `-- name: plain.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plain" ON "plain"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
 "cpcgen_new" AS (DELETE FROM "plain" USING "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table plain with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *PlainRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPlainKeys, sqlPlainDeleteMany, keys)
-	return out, wrapErr(err, "plain.DeleteMany", "plain")
+	return runtime.WriteMany(ctx, r.db, bulkPlainKeys, opPlainDeleteMany, keys)
 }
 
 var bulkPlainNew = &runtime.Bulk[*NewPlain]{
@@ -365,29 +345,27 @@ var bulkPlainNew = &runtime.Bulk[*NewPlain]{
 	},
 }
 
-const sqlPlainUpsertManyByName = `-- name: plain.UpsertManyByName
+var opPlainUpsertManyByName = &runtime.Op{Name: "plain.UpsertManyByName", Table: "plain", Errs: errs, SQL: `-- name: plain.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3"::text[] AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::text[], $2::varchar[], $3::text[], $4::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "plain"."name" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "plain" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
 "cpcgen_ins" AS (INSERT INTO "plain" ("name", "label", "words", "doc") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "label", "words", "doc"),
 "cpcgen_new" AS (UPDATE "plain" SET "label" = "cpcgen_v"."cpcgen_i2", "words" = "cpcgen_v"."cpcgen_i3", "doc" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "name", "label", "words", "doc")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *PlainRepo) UpsertManyByName(ctx context.Context, rows []NewPlain) ([]Plain, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPlainNew, sqlPlainUpsertManyByName, scanPlain, rows)
-	return out, wrapErr(err, "plain.UpsertManyByName", "plain")
+	return runtime.UpsertMany(ctx, r.db, bulkPlainNew, opPlainUpsertManyByName, scanPlain, rows)
 }
 
-const sqlPlainCreateManyIfAbsentByName = `-- name: plain.CreateManyIfAbsentByName
+var opPlainCreateManyIfAbsentByName = &runtime.Op{Name: "plain.CreateManyIfAbsentByName", Table: "plain", Errs: errs, SQL: `-- name: plain.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3"::text[] AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::text[], $2::varchar[], $3::text[], $4::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "plain" ("name", "label", "words", "doc") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "label", "words", "doc")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "plain"."name", "plain"."label", "plain"."words", "plain"."doc" FROM "cpcgen_v" JOIN "plain" ON "name" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "plain"."name", "plain"."label", "plain"."words", "plain"."doc" FROM "cpcgen_v" JOIN "plain" ON "name" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *PlainRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewPlain) ([]Plain, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPlainNew, sqlPlainCreateManyIfAbsentByName, scanPlain, rows)
-	return out, created, wrapErr(err, "plain.CreateManyIfAbsentByName", "plain")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkPlainNew, opPlainCreateManyIfAbsentByName, scanPlain, rows)
 }
 
 const sqlPlainLabelled = `-- name: plain.Labelled replica=ok

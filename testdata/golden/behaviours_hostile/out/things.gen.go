@@ -163,10 +163,10 @@ func argsNewThing(n *NewThing, d []any) []any {
 	return append(d, &n.Key, &n.Name, &n.Code, runtime.OptValue(&n.Tags), n.Doc, &n.Note)
 }
 
-const sqlThingsCreate = `-- name: things.Create
+var opThingsCreate = &runtime.Op{Name: "things.Create", Table: "things", Errs: errs, Params: []string{"key", "name", "code", "tags", "doc", "note"}, SQL: `-- name: things.Create
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
-RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
+RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`}
 
 // Create inserts n into table things and returns the row as stored. It validates n
 // first.
@@ -179,8 +179,8 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlThingsCreate, &n, argsNewThing, scanThing, tenant)
-	return *v, wrapParamsErr(err, "things.Create", "things", []string{"key", "name", "code", "tags", "doc", "note"})
+	v, err := runtime.QueryOneOp(ctx, db, opThingsCreate, &n, argsNewThing, scanThing, tenant)
+	return *v, err
 }
 
 const sqlThingsFindByID = `-- name: things.FindByID replica=ok
@@ -322,12 +322,12 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 	return *v, wrapParamsErr(err, "things.Update", "things", []string{"id", "key", "name", "code", "code", "tags", "doc", "doc", "note", "note"})
 }
 
-const sqlThingsDelete = `-- name: things.Delete
+var opThingsDelete = &runtime.Op{Name: "things.Delete", Table: "things", Errs: errs, SQL: `-- name: things.Delete
 UPDATE "things"
 SET "deleted_at" = now(),
     "version" = "version" + 1,
     "updated_at" = now()
-WHERE "id" = $1 AND "owner" = $3 AND "deleted_at" IS NULL AND "version" = $2`
+WHERE "id" = $1 AND "owner" = $3 AND "deleted_at" IS NULL AND "version" = $2`}
 
 // Delete soft-deletes the row of table things with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
@@ -341,9 +341,9 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlThingsDelete, &id, runtime.Arg, version, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opThingsDelete, &id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "things.Delete", "things")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "things.Delete", "things", sqlThingsExists, id, tenant), "things.Delete", "things")
@@ -368,8 +368,8 @@ func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "things.Count", "things")
 }
 
-const sqlThingsHardDelete = `-- name: things.HardDelete
-DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2`
+var opThingsHardDelete = &runtime.Op{Name: "things.HardDelete", Table: "things", Errs: errs, SQL: `-- name: things.HardDelete
+DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2`}
 
 // HardDelete removes the row of table things with the given id from the table,
 // deleted or not, and reports whether there was one.
@@ -379,16 +379,16 @@ func (r *ThingRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlThingsHardDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "things.HardDelete", "things")
+	tag, err := runtime.ExecOp(ctx, db, opThingsHardDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlThingsRestore = `-- name: things.Restore
+var opThingsRestore = &runtime.Op{Name: "things.Restore", Table: "things", Errs: errs, SQL: `-- name: things.Restore
 UPDATE "things"
 SET "deleted_at" = NULL,
     "version" = "version" + 1,
     "updated_at" = now()
-WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table things with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
@@ -398,15 +398,15 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlThingsRestore, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "things.Restore", "things")
+	tag, err := runtime.ExecOp(ctx, db, opThingsRestore, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlThingsHardDeleteMany = `-- name: things.HardDeleteMany
+var opThingsHardDeleteMany = &runtime.Op{Name: "things.HardDeleteMany", Table: "things", Errs: errs, SQL: `-- name: things.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
 "cpcgen_new" AS (DELETE FROM "things" USING "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
@@ -416,15 +416,14 @@ func (r *ThingRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, e
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.WriteMany(ctx, db, bulkThingsKeys, sqlThingsHardDeleteMany, keys, tenant)
-	return out, wrapErr(err, "things.HardDeleteMany", "things")
+	return runtime.WriteMany(ctx, db, bulkThingsKeys, opThingsHardDeleteMany, keys, tenant)
 }
 
-const sqlThingsRestoreMany = `-- name: things.RestoreMany
+var opThingsRestoreMany = &runtime.Op{Name: "things.RestoreMany", Table: "things", Errs: errs, SQL: `-- name: things.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
 "cpcgen_new" AS (UPDATE "things" SET "deleted_at" = NULL, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
@@ -434,8 +433,7 @@ func (r *ThingRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, erro
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.WriteMany(ctx, db, bulkThingsKeys, sqlThingsRestoreMany, keys, tenant)
-	return out, wrapErr(err, "things.RestoreMany", "things")
+	return runtime.WriteMany(ctx, db, bulkThingsKeys, opThingsRestoreMany, keys, tenant)
 }
 
 const sqlThingsAuditTrail = `-- name: things.AuditTrail replica=ok
@@ -494,7 +492,7 @@ func (r *ThingRepo) CreateMany(ctx context.Context, rows []NewThing) (int64, err
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "things.CreateMany", "things")
 	}
-	n, err := runtime.BatchExec(ctx, db, sqlThingsCreate, rows, argsNewThing, tenant)
+	n, err := runtime.BatchExec(ctx, db, opThingsCreate.SQL, rows, argsNewThing, tenant)
 	return n, wrapErr(err, "things.CreateMany", "things")
 }
 
@@ -510,7 +508,7 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "things.CreateManyReturning", "things")
 	}
-	out, err := runtime.BatchQuery(ctx, db, sqlThingsCreate, rows, argsNewThing, scanThing, tenant)
+	out, err := runtime.BatchQuery(ctx, db, opThingsCreate.SQL, rows, argsNewThing, scanThing, tenant)
 	return out, wrapErr(err, "things.CreateManyReturning", "things")
 }
 
@@ -528,13 +526,12 @@ SET "name" = EXCLUDED."name",
 WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL
 RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
-// UpsertByOwnerAndKey inserts n into table things or, when a row with the same
-// (owner, key) (among the rows where "deleted_at" IS NULL) exists, updates it from
-// n (every column but the key's and the primary key's; an unset optional field
-// keeps its value), in one statement, and returns the row as stored. It validates
-// n first. Updating increments version. It sets updated_at to the transaction's
-// time. A row in the way that the caller cannot see (another tenant's, or
-// soft-deleted) is not updated: the error has kind Conflict.
+// UpsertByOwnerAndKey inserts n into table things or updates the row with the same
+// (owner, key) (among the rows where "deleted_at" IS NULL) from n (docs/spec.md
+// tells which columns it keeps), in one statement, and returns the row as stored.
+// It validates n first. Updating increments version. It sets updated_at to the
+// transaction's time. A row in the way that the caller cannot see (another
+// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing, error) {
 	if err := n.Validate(); err != nil {
 		return Thing{}, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
@@ -566,10 +563,9 @@ LIMIT 1`
 
 // CreateIfAbsentByOwnerAndKey inserts n into table things unless a row with the
 // same (owner, key) (among the rows where "deleted_at" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false, in one
-// statement (run again, up to three times, when the row in the way was committed
-// after it started). It validates n first. When the row in the way is one the
-// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// returns the new row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first. When the row in the way is one
+// the caller cannot see (another tenant's, or soft-deleted), the error has kind
 // Conflict.
 func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing) (Thing, bool, error) {
 	if err := n.Validate(); err != nil {
@@ -614,12 +610,12 @@ var bulkThingsUpdates = &runtime.Bulk[*ThingKeyedUpdate]{
 	},
 }
 
-const sqlThingsUpdateMany = `-- name: things.UpdateMany
+var opThingsUpdateMany = &runtime.Op{Name: "things.UpdateMany", Table: "things", Errs: errs, SQL: `-- name: things.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bpchar[], $7::text[], $8::boolean[], $9::jsonb[], $10::boolean[], $11::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $12 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table things, all or none (see
 // runtime.UpdateMany).
@@ -629,16 +625,15 @@ func (r *ThingRepo) UpdateMany(ctx context.Context, rows []ThingKeyedUpdate) (in
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpdateMany(ctx, db, bulkThingsUpdates, sqlThingsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "things.UpdateMany", "things")
+	return runtime.UpdateMany(ctx, db, bulkThingsUpdates, opThingsUpdateMany, rows, tenant)
 }
 
-const sqlThingsUpdateManyReturning = `-- name: things.UpdateManyReturning
+var opThingsUpdateManyReturning = &runtime.Op{Name: "things.UpdateManyReturning", Table: "things", Errs: errs, SQL: `-- name: things.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bpchar[], $7::text[], $8::boolean[], $9::jsonb[], $10::boolean[], $11::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $12 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code"::text, "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code"::text, "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ThingRepo) UpdateManyReturning(ctx context.Context, rows []ThingKeyedUpdate) ([]Thing, error) {
@@ -647,8 +642,7 @@ func (r *ThingRepo) UpdateManyReturning(ctx context.Context, rows []ThingKeyedUp
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkThingsUpdates, sqlThingsUpdateManyReturning, scanThing, rows, tenant)
-	return out, wrapErr(err, "things.UpdateManyReturning", "things")
+	return runtime.UpdateManyReturning(ctx, db, bulkThingsUpdates, opThingsUpdateManyReturning, scanThing, rows, tenant)
 }
 
 var bulkThingsVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
@@ -668,12 +662,12 @@ var bulkThingsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlThingsDeleteMany = `-- name: things.DeleteMany
+var opThingsDeleteMany = &runtime.Op{Name: "things.DeleteMany", Table: "things", Errs: errs, SQL: `-- name: things.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $3 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "things" SET "deleted_at" = now(), "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $3 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // DeleteMany soft-deletes the rows of table things with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -683,8 +677,7 @@ func (r *ThingRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.WriteMany(ctx, db, bulkThingsVersions, sqlThingsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "things.DeleteMany", "things")
+	return runtime.WriteMany(ctx, db, bulkThingsVersions, opThingsDeleteMany, keys, tenant)
 }
 
 var bulkThingsNew = &runtime.Bulk[*NewThing]{
@@ -701,12 +694,12 @@ var bulkThingsNew = &runtime.Bulk[*NewThing]{
 	},
 }
 
-const sqlThingsUpsertManyByOwnerAndKey = `-- name: things.UpsertManyByOwnerAndKey
+var opThingsUpsertManyByOwnerAndKey = &runtime.Op{Name: "things.UpsertManyByOwnerAndKey", Table: "things", Errs: errs, SQL: `-- name: things.UpsertManyByOwnerAndKey
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6" FROM unnest($1::text[], $2::text[], $3::bpchar[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "things"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "things" ON "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
 "cpcgen_ins" AS (INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", $7::text FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"),
 "cpcgen_new" AS (UPDATE "things" SET "name" = "cpcgen_v"."cpcgen_i2", "code" = "cpcgen_v"."cpcgen_i3", "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "things"."tags"), "doc" = "cpcgen_v"."cpcgen_i5", "note" = "cpcgen_v"."cpcgen_i6", "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."key", "cpcgen_ins"."name", "cpcgen_ins"."code"::text, "cpcgen_ins"."tags", "cpcgen_ins"."doc", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code"::text, "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."key", "cpcgen_ins"."name", "cpcgen_ins"."code"::text, "cpcgen_ins"."tags", "cpcgen_ins"."doc", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code"::text, "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`}
 
 // UpsertManyByOwnerAndKey is UpsertByOwnerAndKey for many rows (see
 // runtime.UpsertMany).
@@ -716,14 +709,13 @@ func (r *ThingRepo) UpsertManyByOwnerAndKey(ctx context.Context, rows []NewThing
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpsertMany(ctx, db, bulkThingsNew, sqlThingsUpsertManyByOwnerAndKey, scanThing, rows, tenant)
-	return out, wrapErr(err, "things.UpsertManyByOwnerAndKey", "things")
+	return runtime.UpsertMany(ctx, db, bulkThingsNew, opThingsUpsertManyByOwnerAndKey, scanThing, rows, tenant)
 }
 
-const sqlThingsCreateManyIfAbsentByOwnerAndKey = `-- name: things.CreateManyIfAbsentByOwnerAndKey
+var opThingsCreateManyIfAbsentByOwnerAndKey = &runtime.Op{Name: "things.CreateManyIfAbsentByOwnerAndKey", Table: "things", Errs: errs, SQL: `-- name: things.CreateManyIfAbsentByOwnerAndKey
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6" FROM unnest($1::text[], $2::text[], $3::bpchar[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", $7::text FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."key", "cpcgen_ins"."name", "cpcgen_ins"."code"::text, "cpcgen_ins"."tags", "cpcgen_ins"."doc", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "things"."id", "things"."owner", "things"."key", "things"."name", "things"."code"::text, "things"."tags", "things"."doc", "things"."note", "things"."created_at", "things"."updated_at", "things"."deleted_at", "things"."version" FROM "cpcgen_v" JOIN "things" ON "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."key", "cpcgen_ins"."name", "cpcgen_ins"."code"::text, "cpcgen_ins"."tags", "cpcgen_ins"."doc", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "things"."id", "things"."owner", "things"."key", "things"."name", "things"."code"::text, "things"."tags", "things"."doc", "things"."note", "things"."created_at", "things"."updated_at", "things"."deleted_at", "things"."version" FROM "cpcgen_v" JOIN "things" ON "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7`}
 
 // CreateManyIfAbsentByOwnerAndKey is CreateIfAbsentByOwnerAndKey for many rows
 // (see runtime.CreateManyIfAbsent).
@@ -733,8 +725,7 @@ func (r *ThingRepo) CreateManyIfAbsentByOwnerAndKey(ctx context.Context, rows []
 		return nil, nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkThingsNew, sqlThingsCreateManyIfAbsentByOwnerAndKey, scanThing, rows, tenant)
-	return out, created, wrapErr(err, "things.CreateManyIfAbsentByOwnerAndKey", "things")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkThingsNew, opThingsCreateManyIfAbsentByOwnerAndKey, scanThing, rows, tenant)
 }
 
 // LoadParts returns the rows of table parts of each of parents (parts.thing_id =

@@ -84,45 +84,40 @@ func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.Name, n.Value.Arg())
 }
 
-const sqlCountersCreate = `-- name: counters.Create
+var opCountersCreate = &runtime.Op{Name: "counters.Create", Table: "counters", Errs: errs, Validate: true, Params: []string{"name", "value"}, SQL: `-- name: counters.Create
 INSERT INTO "counters" ("name", "value")
 VALUES ($1, COALESCE($2::bigint, 0))
-RETURNING "name", "value", "rev"`
+RETURNING "name", "value", "rev"`}
 
 // Create inserts n into table counters and returns the row as stored. It validates
 // n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, wrapErr(err, "counters.Create", "counters")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, &n, argsNewCounter, scanCounter)
-	return *v, wrapParamsErr(err, "counters.Create", "counters", []string{"name", "value"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
+var opCountersFindByID = &runtime.Op{Name: "counters.FindByID", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByID replica=ok
 SELECT "name", "value", "rev" FROM "counters"
-WHERE "name" = $1`
+WHERE "name" = $1`}
 
 // FindByID returns the row of table counters with the given name, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, &name, runtime.Arg, scanCounter)
-	return *v, wrapErr(err, "counters.FindByID", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &name, runtime.Arg, scanCounter)
+	return *v, err
 }
 
-const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
-SELECT "name", "value", "rev" FROM "counters" ORDER BY "name"`
+var opCountersFindAll = &runtime.Op{Name: "counters.FindAll", Table: "counters", Errs: errs, SQL: `-- name: counters.FindAll replica=ok
+SELECT "name", "value", "rev" FROM "counters" ORDER BY "name"`}
 
 // FindAll returns every row of table counters in primary key order, in memory.
 func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
-	rows, err := r.db.Query(ctx, sqlCountersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCounter)
-	return items, wrapErr(err, "counters.FindAll", "counters")
+	return runtime.AllOp(ctx, r.db, opCountersFindAll, scanCounter, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, opCountersFindAll.SQL)
 }
 
 const sqlCountersListFirst = `-- name: counters.List replica=ok
@@ -186,34 +181,33 @@ func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u 
 	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"name", "value"})
 }
 
-const sqlCountersDelete = `-- name: counters.Delete
-DELETE FROM "counters" WHERE "name" = $1 AND "rev" = $2`
+var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
+DELETE FROM "counters" WHERE "name" = $1 AND "rev" = $2`}
 
 // Delete removes the row of table counters with the given name and reports whether
 // there was one. version is the rev the caller read: when the row has another,
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *CounterRepo) Delete(ctx context.Context, name string, version int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, &name, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, &name, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "counters.Delete", "counters")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "counters.Delete", "counters", sqlCountersExists, name), "counters.Delete", "counters")
 }
 
-const sqlCountersCount = `-- name: counters.Count replica=ok
-SELECT count(*) FROM "counters"`
+var opCountersCount = &runtime.Op{Name: "counters.Count", Table: "counters", Errs: errs, SQL: `-- name: counters.Count replica=ok
+SELECT count(*) FROM "counters"`}
 
 // Count returns the number of rows of table counters.
 func (r *CounterRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCountersCount))
-	return n, wrapErr(err, "counters.Count", "counters")
+	return runtime.CountOp(ctx, r.db, opCountersCount)
 }
 
-const sqlCountersFindByIDs = `-- name: counters.FindByIDs replica=ok
+var opCountersFindByIDs = &runtime.Op{Name: "counters.FindByIDs", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByIDs replica=ok
 SELECT "name", "value", "rev" FROM "counters"
-WHERE "name" = ANY($1) ORDER BY "name"`
+WHERE "name" = ANY($1) ORDER BY "name"`}
 
 // FindByIDs returns the rows of table counters whose name is in ids, in name
 // order; keys without a row are skipped.
@@ -221,8 +215,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
-	return items, wrapErr(err, "counters.FindByIDs", "counters")
+	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
@@ -240,49 +233,36 @@ func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64,
 	return n, wrapErr(err, "counters.CreateMany", "counters")
 }
 
-const sqlCountersCreateManyReturning = `-- name: counters.CreateManyReturning
+var opCountersCreateManyReturning = &runtime.Op{Name: "counters.CreateManyReturning", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateManyReturning
 INSERT INTO "counters" ("name", "value")
 SELECT "u"."c1", COALESCE("u"."c2", 0)
 FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "name", "value", "rev"`
+RETURNING "name", "value", "rev"`}
 
-// CreateManyReturning inserts rows into table counters in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table counters in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
-	if len(rows) == 0 {
-		return []Counter{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "counters.CreateManyReturning", "counters")
-	}
-	res, err := r.db.Query(ctx, sqlCountersCreateManyReturning, runtime.Unnest(argsNewCounter, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCounter)
-	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
+	return runtime.InsertManyOp(ctx, r.db, opCountersCreateManyReturning, rows, argsNewCounter, scanCounter)
 }
 
-const sqlCountersUpsertByName = `-- name: counters.UpsertByName
+var opCountersUpsertByName = &runtime.Op{Name: "counters.UpsertByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.UpsertByName
 INSERT INTO "counters" ("name", "value")
 VALUES ($1, COALESCE($2::bigint, 0))
 ON CONFLICT ("name") DO UPDATE
 SET "value" = CASE WHEN $2::bigint IS NULL THEN "counters"."value" ELSE EXCLUDED."value" END,
     "rev" = "counters"."rev" + 1
-RETURNING "name", "value", "rev"`
+RETURNING "name", "value", "rev"`}
 
-// UpsertByName inserts n into table counters or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. Updating increments rev.
+// UpsertByName inserts n into table counters or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. Updating increments rev.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByName, &n, argsNewCounter, scanCounter)
-	return *v, wrapErr(err, "counters.UpsertByName", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersCreateIfAbsentByName = `-- name: counters.CreateIfAbsentByName
+var opCountersCreateIfAbsentByName = &runtime.Op{Name: "counters.CreateIfAbsentByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "counters" ("name", "value")
 VALUES ($1, COALESCE($2::bigint, 0))
@@ -293,18 +273,14 @@ SELECT true, "name", "value", "rev" FROM "inserted"
 UNION ALL
 SELECT false, "name", "value", "rev" FROM "counters"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table counters unless a row with the same
-// name exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// name exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
-	return *v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
+	return *v, created, err
 }
 
 // CounterKeyedUpdate is one row's key and changes for UpdateMany, with the rev the
@@ -326,31 +302,29 @@ var bulkCountersUpdates = &runtime.Bulk[*CounterKeyedUpdate]{
 	},
 }
 
-const sqlCountersUpdateMany = `-- name: counters.UpdateMany
+var opCountersUpdateMany = &runtime.Op{Name: "counters.UpdateMany", Table: "counters", Errs: errs, SQL: `-- name: counters.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "rev" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "counters" ON "counters"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "counters" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "counters"."value"), "rev" = "counters"."rev" + 1 FROM "cpcgen_v" WHERE "counters"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table counters, all or none (see
 // runtime.UpdateMany).
 func (r *CounterRepo) UpdateMany(ctx context.Context, rows []CounterKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateMany, rows)
-	return out, wrapErr(err, "counters.UpdateMany", "counters")
+	return runtime.UpdateMany(ctx, r.db, bulkCountersUpdates, opCountersUpdateMany, rows)
 }
 
-const sqlCountersUpdateManyReturning = `-- name: counters.UpdateManyReturning
+var opCountersUpdateManyReturning = &runtime.Op{Name: "counters.UpdateManyReturning", Table: "counters", Errs: errs, SQL: `-- name: counters.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "rev" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "counters" ON "counters"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "counters" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "counters"."value"), "rev" = "counters"."rev" + 1 FROM "cpcgen_v" WHERE "counters"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "name", "value", "rev")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."value", "cpcgen_new"."rev" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."value", "cpcgen_new"."rev" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKeyedUpdate) ([]Counter, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateManyReturning, scanCounter, rows)
-	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, opCountersUpdateManyReturning, scanCounter, rows)
 }
 
 var bulkCountersVersions = &runtime.Bulk[*runtime.Versioned[string, int64]]{
@@ -362,18 +336,17 @@ var bulkCountersVersions = &runtime.Bulk[*runtime.Versioned[string, int64]]{
 	},
 }
 
-const sqlCountersDeleteMany = `-- name: counters.DeleteMany
+var opCountersDeleteMany = &runtime.Op{Name: "counters.DeleteMany", Table: "counters", Errs: errs, SQL: `-- name: counters.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "rev" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "counters" ON "counters"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
 "cpcgen_new" AS (DELETE FROM "counters" USING "cpcgen_v" WHERE "counters"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // DeleteMany deletes the rows of table counters with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *CounterRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[string, int64]) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCountersVersions, sqlCountersDeleteMany, keys)
-	return out, wrapErr(err, "counters.DeleteMany", "counters")
+	return runtime.WriteMany(ctx, r.db, bulkCountersVersions, opCountersDeleteMany, keys)
 }
 
 var bulkCountersNew = &runtime.Bulk[*NewCounter]{
@@ -386,27 +359,25 @@ var bulkCountersNew = &runtime.Bulk[*NewCounter]{
 	},
 }
 
-const sqlCountersUpsertManyByName = `-- name: counters.UpsertManyByName
+var opCountersUpsertManyByName = &runtime.Op{Name: "counters.UpsertManyByName", Table: "counters", Errs: errs, SQL: `-- name: counters.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2" FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "counters"."name" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
 "cpcgen_ins" AS (INSERT INTO "counters" ("name", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "value", "rev"),
 "cpcgen_new" AS (UPDATE "counters" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."value"), "rev" = "counters"."rev" + 1 FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "name", "value", "rev")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."value", "cpcgen_ins"."rev" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."value", "cpcgen_new"."rev" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."value", "cpcgen_ins"."rev" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."value", "cpcgen_new"."rev" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *CounterRepo) UpsertManyByName(ctx context.Context, rows []NewCounter) ([]Counter, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew, sqlCountersUpsertManyByName, scanCounter, rows)
-	return out, wrapErr(err, "counters.UpsertManyByName", "counters")
+	return runtime.UpsertMany(ctx, r.db, bulkCountersNew, opCountersUpsertManyByName, scanCounter, rows)
 }
 
-const sqlCountersCreateManyIfAbsentByName = `-- name: counters.CreateManyIfAbsentByName
+var opCountersCreateManyIfAbsentByName = &runtime.Op{Name: "counters.CreateManyIfAbsentByName", Table: "counters", Errs: errs, SQL: `-- name: counters.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2" FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "counters" ("name", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "value", "rev")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."value", "cpcgen_ins"."rev" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."name", "counters"."value", "counters"."rev" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."value", "cpcgen_ins"."rev" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."name", "counters"."value", "counters"."rev" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CounterRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew, sqlCountersCreateManyIfAbsentByName, scanCounter, rows)
-	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByName", "counters")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew, opCountersCreateManyIfAbsentByName, scanCounter, rows)
 }

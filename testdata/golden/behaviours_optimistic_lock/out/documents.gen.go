@@ -107,45 +107,40 @@ func argsNewDocument(n *NewDocument, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Key, &n.Title, n.Body.Arg(), n.Hits.Arg())
 }
 
-const sqlDocumentsCreate = `-- name: documents.Create
+var opDocumentsCreate = &runtime.Op{Name: "documents.Create", Table: "documents", Errs: errs, Validate: true, Params: []string{"id", "key", "title", "body", "hits"}, SQL: `-- name: documents.Create
 INSERT INTO "documents" ("id", "key", "title", "body", "hits")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::text), COALESCE($5::bigint, 0))
-RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
+RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`}
 
 // Create inserts n into table documents and returns the row as stored. It
 // validates n first.
 func (r *DocumentRepo) Create(ctx context.Context, n NewDocument) (Document, error) {
-	if err := n.Validate(); err != nil {
-		return Document{}, wrapErr(err, "documents.Create", "documents")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsCreate, &n, argsNewDocument, scanDocument)
-	return *v, wrapParamsErr(err, "documents.Create", "documents", []string{"id", "key", "title", "body", "hits"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opDocumentsCreate, &n, argsNewDocument, scanDocument)
+	return *v, err
 }
 
-const sqlDocumentsFindByID = `-- name: documents.FindByID replica=ok
+var opDocumentsFindByID = &runtime.Op{Name: "documents.FindByID", Table: "documents", Errs: errs, SQL: `-- name: documents.FindByID replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table documents with the given id, or
 // runtime.ErrNotFound.
 func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsFindByID, &id, runtime.Arg, scanDocument)
-	return *v, wrapErr(err, "documents.FindByID", "documents")
+	v, err := runtime.QueryOneOp(ctx, r.db, opDocumentsFindByID, &id, runtime.Arg, scanDocument)
+	return *v, err
 }
 
-const sqlDocumentsFindAll = `-- name: documents.FindAll replica=ok
-SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents" ORDER BY "id"`
+var opDocumentsFindAll = &runtime.Op{Name: "documents.FindAll", Table: "documents", Errs: errs, SQL: `-- name: documents.FindAll replica=ok
+SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents" ORDER BY "id"`}
 
 // FindAll returns every row of table documents in primary key order, in memory.
 func (r *DocumentRepo) FindAll(ctx context.Context) ([]Document, error) {
-	rows, err := r.db.Query(ctx, sqlDocumentsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanDocument)
-	return items, wrapErr(err, "documents.FindAll", "documents")
+	return runtime.AllOp(ctx, r.db, opDocumentsFindAll, scanDocument, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DocumentRepo) Stream(ctx context.Context) iter.Seq2[Document, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "documents.Stream", "documents") }, scanDocument, sqlDocumentsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "documents.Stream", "documents") }, scanDocument, opDocumentsFindAll.SQL)
 }
 
 const sqlDocumentsListFirst = `-- name: documents.List replica=ok
@@ -213,34 +208,33 @@ func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, 
 	return *v, wrapParamsErr(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
 }
 
-const sqlDocumentsDelete = `-- name: documents.Delete
-DELETE FROM "documents" WHERE "id" = $1 AND "version" = $2`
+var opDocumentsDelete = &runtime.Op{Name: "documents.Delete", Table: "documents", Errs: errs, SQL: `-- name: documents.Delete
+DELETE FROM "documents" WHERE "id" = $1 AND "version" = $2`}
 
 // Delete removes the row of table documents with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *DocumentRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlDocumentsDelete, &id, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, r.db, opDocumentsDelete, &id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "documents.Delete", "documents")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "documents.Delete", "documents", sqlDocumentsExists, id), "documents.Delete", "documents")
 }
 
-const sqlDocumentsCount = `-- name: documents.Count replica=ok
-SELECT count(*) FROM "documents"`
+var opDocumentsCount = &runtime.Op{Name: "documents.Count", Table: "documents", Errs: errs, SQL: `-- name: documents.Count replica=ok
+SELECT count(*) FROM "documents"`}
 
 // Count returns the number of rows of table documents.
 func (r *DocumentRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlDocumentsCount))
-	return n, wrapErr(err, "documents.Count", "documents")
+	return runtime.CountOp(ctx, r.db, opDocumentsCount)
 }
 
-const sqlDocumentsFindByIDs = `-- name: documents.FindByIDs replica=ok
+var opDocumentsFindByIDs = &runtime.Op{Name: "documents.FindByIDs", Table: "documents", Errs: errs, SQL: `-- name: documents.FindByIDs replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table documents whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -248,8 +242,7 @@ func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Docume
 	if len(ids) == 0 {
 		return []Document{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlDocumentsFindByIDs, &ids, runtime.Arg, scanDocument, len(ids))
-	return items, wrapErr(err, "documents.FindByIDs", "documents")
+	return runtime.QueryOp(ctx, r.db, opDocumentsFindByIDs, &ids, runtime.Arg, scanDocument, len(ids))
 }
 
 var copyDocuments = &runtime.Copier[*NewDocument]{
@@ -269,29 +262,20 @@ func (r *DocumentRepo) CreateMany(ctx context.Context, rows []NewDocument) (int6
 	return n, wrapErr(err, "documents.CreateMany", "documents")
 }
 
-const sqlDocumentsCreateManyReturning = `-- name: documents.CreateManyReturning
+var opDocumentsCreateManyReturning = &runtime.Op{Name: "documents.CreateManyReturning", Table: "documents", Errs: errs, Validate: true, SQL: `-- name: documents.CreateManyReturning
 INSERT INTO "documents" ("id", "key", "title", "body", "hits")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."c4", ''::text), COALESCE("u"."c5", 0)
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
+RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`}
 
-// CreateManyReturning inserts rows into table documents in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table documents in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *DocumentRepo) CreateManyReturning(ctx context.Context, rows []NewDocument) ([]Document, error) {
-	if len(rows) == 0 {
-		return []Document{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "documents.CreateManyReturning", "documents")
-	}
-	res, err := r.db.Query(ctx, sqlDocumentsCreateManyReturning, runtime.Unnest(argsNewDocument, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanDocument)
-	return items, wrapErr(err, "documents.CreateManyReturning", "documents")
+	return runtime.InsertManyOp(ctx, r.db, opDocumentsCreateManyReturning, rows, argsNewDocument, scanDocument)
 }
 
-const sqlDocumentsUpsertByKey = `-- name: documents.UpsertByKey
+var opDocumentsUpsertByKey = &runtime.Op{Name: "documents.UpsertByKey", Table: "documents", Errs: errs, Validate: true, SQL: `-- name: documents.UpsertByKey
 INSERT INTO "documents" ("id", "key", "title", "body", "hits")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::text), COALESCE($5::bigint, 0))
 ON CONFLICT ("key") DO UPDATE
@@ -300,22 +284,18 @@ SET "title" = EXCLUDED."title",
     "hits" = CASE WHEN $5::bigint IS NULL THEN "documents"."hits" ELSE EXCLUDED."hits" END,
     "version" = "documents"."version" + 1,
     "updated_at" = now()
-RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
+RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`}
 
-// UpsertByKey inserts n into table documents or, when a row with the same key
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. Updating increments version. It sets updated_at to
-// the transaction's time.
+// UpsertByKey inserts n into table documents or updates the row with the same key
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. Updating increments version. It
+// sets updated_at to the transaction's time.
 func (r *DocumentRepo) UpsertByKey(ctx context.Context, n NewDocument) (Document, error) {
-	if err := n.Validate(); err != nil {
-		return Document{}, wrapErr(err, "documents.UpsertByKey", "documents")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsUpsertByKey, &n, argsNewDocument, scanDocument)
-	return *v, wrapErr(err, "documents.UpsertByKey", "documents")
+	v, err := runtime.QueryOneOp(ctx, r.db, opDocumentsUpsertByKey, &n, argsNewDocument, scanDocument)
+	return *v, err
 }
 
-const sqlDocumentsCreateIfAbsentByKey = `-- name: documents.CreateIfAbsentByKey
+var opDocumentsCreateIfAbsentByKey = &runtime.Op{Name: "documents.CreateIfAbsentByKey", Table: "documents", Errs: errs, Validate: true, SQL: `-- name: documents.CreateIfAbsentByKey
 WITH "inserted" AS (
 INSERT INTO "documents" ("id", "key", "title", "body", "hits")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::text), COALESCE($5::bigint, 0))
@@ -326,18 +306,14 @@ SELECT true, "id", "key", "title", "body", "hits", "created_at", "updated_at", "
 UNION ALL
 SELECT false, "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
 WHERE "key" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByKey inserts n into table documents unless a row with the same
-// key exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// key exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (Document, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Document{}, false, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDocumentsCreateIfAbsentByKey, &n, argsNewDocument, scanDocument)
-	return *v, created, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opDocumentsCreateIfAbsentByKey, &n, argsNewDocument, scanDocument)
+	return *v, created, err
 }
 
 // DocumentKeyedUpdate is one row's key and changes for UpdateMany, with the
@@ -362,31 +338,29 @@ var bulkDocumentsUpdates = &runtime.Bulk[*DocumentKeyedUpdate]{
 	},
 }
 
-const sqlDocumentsUpdateMany = `-- name: documents.UpdateMany
+var opDocumentsUpdateMany = &runtime.Op{Name: "documents.UpdateMany", Table: "documents", Errs: errs, SQL: `-- name: documents.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "documents" ON "documents"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "documents" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "documents"."key"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_6", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table documents, all or none (see
 // runtime.UpdateMany).
 func (r *DocumentRepo) UpdateMany(ctx context.Context, rows []DocumentKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkDocumentsUpdates, sqlDocumentsUpdateMany, rows)
-	return out, wrapErr(err, "documents.UpdateMany", "documents")
+	return runtime.UpdateMany(ctx, r.db, bulkDocumentsUpdates, opDocumentsUpdateMany, rows)
 }
 
-const sqlDocumentsUpdateManyReturning = `-- name: documents.UpdateManyReturning
+var opDocumentsUpdateManyReturning = &runtime.Op{Name: "documents.UpdateManyReturning", Table: "documents", Errs: errs, SQL: `-- name: documents.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "documents" ON "documents"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "documents" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "documents"."key"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_6", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DocumentRepo) UpdateManyReturning(ctx context.Context, rows []DocumentKeyedUpdate) ([]Document, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDocumentsUpdates, sqlDocumentsUpdateManyReturning, scanDocument, rows)
-	return out, wrapErr(err, "documents.UpdateManyReturning", "documents")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkDocumentsUpdates, opDocumentsUpdateManyReturning, scanDocument, rows)
 }
 
 var bulkDocumentsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
@@ -398,18 +372,17 @@ var bulkDocumentsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
 	},
 }
 
-const sqlDocumentsDeleteMany = `-- name: documents.DeleteMany
+var opDocumentsDeleteMany = &runtime.Op{Name: "documents.DeleteMany", Table: "documents", Errs: errs, SQL: `-- name: documents.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "documents" ON "documents"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
 "cpcgen_new" AS (DELETE FROM "documents" USING "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // DeleteMany deletes the rows of table documents with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *DocumentRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid.UUID, int64]) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkDocumentsVersions, sqlDocumentsDeleteMany, keys)
-	return out, wrapErr(err, "documents.DeleteMany", "documents")
+	return runtime.WriteMany(ctx, r.db, bulkDocumentsVersions, opDocumentsDeleteMany, keys)
 }
 
 var bulkDocumentsNew = &runtime.Bulk[*NewDocument]{
@@ -425,27 +398,25 @@ var bulkDocumentsNew = &runtime.Bulk[*NewDocument]{
 	},
 }
 
-const sqlDocumentsUpsertManyByKey = `-- name: documents.UpsertManyByKey
+var opDocumentsUpsertManyByKey = &runtime.Op{Name: "documents.UpsertManyByKey", Table: "documents", Errs: errs, SQL: `-- name: documents.UpsertManyByKey
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 0) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "documents"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "documents" ON "key" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
 "cpcgen_ins" AS (INSERT INTO "documents" ("id", "key", "title", "body", "hits") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"),
 "cpcgen_new" AS (UPDATE "documents" SET "title" = "cpcgen_v"."cpcgen_i3", "body" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "key" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`}
 
 // UpsertManyByKey is UpsertByKey for many rows (see runtime.UpsertMany).
 func (r *DocumentRepo) UpsertManyByKey(ctx context.Context, rows []NewDocument) ([]Document, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkDocumentsNew, sqlDocumentsUpsertManyByKey, scanDocument, rows)
-	return out, wrapErr(err, "documents.UpsertManyByKey", "documents")
+	return runtime.UpsertMany(ctx, r.db, bulkDocumentsNew, opDocumentsUpsertManyByKey, scanDocument, rows)
 }
 
-const sqlDocumentsCreateManyIfAbsentByKey = `-- name: documents.CreateManyIfAbsentByKey
+var opDocumentsCreateManyIfAbsentByKey = &runtime.Op{Name: "documents.CreateManyIfAbsentByKey", Table: "documents", Errs: errs, SQL: `-- name: documents.CreateManyIfAbsentByKey
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 0) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "documents" ("id", "key", "title", "body", "hits") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "documents"."id", "documents"."key", "documents"."title", "documents"."body", "documents"."hits", "documents"."created_at", "documents"."updated_at", "documents"."version" FROM "cpcgen_v" JOIN "documents" ON "key" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "documents"."id", "documents"."key", "documents"."title", "documents"."body", "documents"."hits", "documents"."created_at", "documents"."updated_at", "documents"."version" FROM "cpcgen_v" JOIN "documents" ON "key" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *DocumentRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewDocument) ([]Document, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDocumentsNew, sqlDocumentsCreateManyIfAbsentByKey, scanDocument, rows)
-	return out, created, wrapErr(err, "documents.CreateManyIfAbsentByKey", "documents")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkDocumentsNew, opDocumentsCreateManyIfAbsentByKey, scanDocument, rows)
 }

@@ -118,19 +118,16 @@ func argsNewAuthor(n *NewAuthor, d []any) []any {
 	return append(d, &n.Email, &n.Name)
 }
 
-const sqlAuthorsCreate = `-- name: authors.Create
+var opAuthorsCreate = &runtime.Op{Name: "authors.Create", Table: "authors", Errs: errs, Validate: true, Params: []string{"email", "name"}, SQL: `-- name: authors.Create
 INSERT INTO "authors" ("email", "name")
 VALUES ($1, $2)
-RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 
 // Create inserts n into table authors and returns the row as stored. It validates
 // n first.
 func (r *AuthorRepo) Create(ctx context.Context, n NewAuthor) (Author, error) {
-	if err := n.Validate(); err != nil {
-		return Author{}, wrapErr(err, "authors.Create", "authors")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsCreate, &n, argsNewAuthor, scanAuthor)
-	return *v, wrapParamsErr(err, "authors.Create", "authors", []string{"email", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAuthorsCreate, &n, argsNewAuthor, scanAuthor)
+	return *v, err
 }
 
 const sqlAuthorsFindByID = `-- name: authors.FindByID replica=ok
@@ -206,6 +203,7 @@ var updateAuthors = &runtime.Update{
 	Cols:   []string{`"email"`, `"name"`},
 	Stamps: ",\n    \"updated_at\" = now()",
 	Tail:   "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"email\", \"name\", \"created_at\", \"updated_at\", \"deleted_at\"",
+	Op:     &runtime.Op{Name: "authors.Update", Table: "authors", Errs: errs, Validate: true, Params: []string{"id", "email", "name"}},
 }
 
 func argsAuthorUpdate(u *AuthorUpdate, d []any) []any {
@@ -216,26 +214,23 @@ func argsAuthorUpdate(u *AuthorUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *AuthorRepo) Update(ctx context.Context, id int64, u AuthorUpdate) (Author, error) {
-	if err := u.Validate(); err != nil {
-		return Author{}, wrapErr(err, "authors.Update", "authors")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAuthors, &id, runtime.Arg, &u, argsAuthorUpdate, scanAuthor)
-	return *v, wrapParamsErr(err, "authors.Update", "authors", []string{"id", "email", "name"})
+	return *v, err
 }
 
-const sqlAuthorsDelete = `-- name: authors.Delete
+var opAuthorsDelete = &runtime.Op{Name: "authors.Delete", Table: "authors", Errs: errs, SQL: `-- name: authors.Delete
 UPDATE "authors"
 SET "deleted_at" = now(),
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table authors with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *AuthorRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "authors.Delete", "authors")
+	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlAuthorsCount = `-- name: authors.Count replica=ok
@@ -251,53 +246,51 @@ func (r *AuthorRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "authors.Count", "authors")
 }
 
-const sqlAuthorsHardDelete = `-- name: authors.HardDelete
-DELETE FROM "authors" WHERE "id" = $1`
+var opAuthorsHardDelete = &runtime.Op{Name: "authors.HardDelete", Table: "authors", Errs: errs, SQL: `-- name: authors.HardDelete
+DELETE FROM "authors" WHERE "id" = $1`}
 
 // HardDelete removes the row of table authors with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *AuthorRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsHardDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "authors.HardDelete", "authors")
+	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsHardDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAuthorsRestore = `-- name: authors.Restore
+var opAuthorsRestore = &runtime.Op{Name: "authors.Restore", Table: "authors", Errs: errs, SQL: `-- name: authors.Restore
 UPDATE "authors"
 SET "deleted_at" = NULL,
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table authors with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AuthorRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsRestore, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "authors.Restore", "authors")
+	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsRestore, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAuthorsHardDeleteMany = `-- name: authors.HardDeleteMany
+var opAuthorsHardDeleteMany = &runtime.Op{Name: "authors.HardDeleteMany", Table: "authors", Errs: errs, SQL: `-- name: authors.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_new" AS (DELETE FROM "authors" USING "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
 func (r *AuthorRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, sqlAuthorsHardDeleteMany, keys)
-	return out, wrapErr(err, "authors.HardDeleteMany", "authors")
+	return runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, opAuthorsHardDeleteMany, keys)
 }
 
-const sqlAuthorsRestoreMany = `-- name: authors.RestoreMany
+var opAuthorsRestoreMany = &runtime.Op{Name: "authors.RestoreMany", Table: "authors", Errs: errs, SQL: `-- name: authors.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_new" AS (UPDATE "authors" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
 func (r *AuthorRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, sqlAuthorsRestoreMany, keys)
-	return out, wrapErr(err, "authors.RestoreMany", "authors")
+	return runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, opAuthorsRestoreMany, keys)
 }
 
 const sqlAuthorsFindByIDs = `-- name: authors.FindByIDs replica=ok
@@ -332,51 +325,38 @@ func (r *AuthorRepo) CreateMany(ctx context.Context, rows []NewAuthor) (int64, e
 	return n, wrapErr(err, "authors.CreateMany", "authors")
 }
 
-const sqlAuthorsCreateManyReturning = `-- name: authors.CreateManyReturning
+var opAuthorsCreateManyReturning = &runtime.Op{Name: "authors.CreateManyReturning", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.CreateManyReturning
 INSERT INTO "authors" ("email", "name")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 
-// CreateManyReturning inserts rows into table authors in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table authors in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AuthorRepo) CreateManyReturning(ctx context.Context, rows []NewAuthor) ([]Author, error) {
-	if len(rows) == 0 {
-		return []Author{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "authors.CreateManyReturning", "authors")
-	}
-	res, err := r.db.Query(ctx, sqlAuthorsCreateManyReturning, runtime.Unnest(argsNewAuthor, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanAuthor)
-	return items, wrapErr(err, "authors.CreateManyReturning", "authors")
+	return runtime.InsertManyOp(ctx, r.db, opAuthorsCreateManyReturning, rows, argsNewAuthor, scanAuthor)
 }
 
-const sqlAuthorsUpsertByEmail = `-- name: authors.UpsertByEmail
+var opAuthorsUpsertByEmail = &runtime.Op{Name: "authors.UpsertByEmail", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.UpsertByEmail
 INSERT INTO "authors" ("email", "name")
 VALUES ($1, $2)
 ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO UPDATE
 SET "name" = EXCLUDED."name",
     "updated_at" = now()
 WHERE "authors"."deleted_at" IS NULL
-RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 
-// UpsertByEmail inserts n into table authors or, when a row with the same email
-// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
-// column but the key's and the primary key's; an unset optional field keeps its
-// value), in one statement, and returns the row as stored. It validates n first.
-// It sets updated_at to the transaction's time.
+// UpsertByEmail inserts n into table authors or updates the row with the same
+// email (among the rows where "deleted_at" IS NULL) from n (docs/spec.md tells
+// which columns it keeps), in one statement, and returns the row as stored. It
+// validates n first. It sets updated_at to the transaction's time.
 func (r *AuthorRepo) UpsertByEmail(ctx context.Context, n NewAuthor) (Author, error) {
-	if err := n.Validate(); err != nil {
-		return Author{}, wrapErr(err, "authors.UpsertByEmail", "authors")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsUpsertByEmail, &n, argsNewAuthor, scanAuthor)
-	return *v, wrapErr(err, "authors.UpsertByEmail", "authors")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAuthorsUpsertByEmail, &n, argsNewAuthor, scanAuthor)
+	return *v, err
 }
 
-const sqlAuthorsCreateIfAbsentByEmail = `-- name: authors.CreateIfAbsentByEmail
+var opAuthorsCreateIfAbsentByEmail = &runtime.Op{Name: "authors.CreateIfAbsentByEmail", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.CreateIfAbsentByEmail
 WITH "inserted" AS (
 INSERT INTO "authors" ("email", "name")
 VALUES ($1, $2)
@@ -387,19 +367,15 @@ SELECT true, "id", "email", "name", "created_at", "updated_at", "deleted_at" FRO
 UNION ALL
 SELECT false, "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "email" = $1 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table authors unless a row with the same
 // email (among the rows where "deleted_at" IS NULL) exists, and returns the new
-// row and true, or the existing row, unchanged, and false, in one statement (run
-// again, up to three times, when the row in the way was committed after it
-// started). It validates n first.
+// row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Author, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Author{}, false, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAuthorsCreateIfAbsentByEmail, &n, argsNewAuthor, scanAuthor)
-	return *v, created, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAuthorsCreateIfAbsentByEmail, &n, argsNewAuthor, scanAuthor)
+	return *v, created, err
 }
 
 // AuthorKeyedUpdate is one row's key and changes for UpdateMany.
@@ -419,31 +395,29 @@ var bulkAuthorsUpdates = &runtime.Bulk[*AuthorKeyedUpdate]{
 	},
 }
 
-const sqlAuthorsUpdateMany = `-- name: authors.UpdateMany
+var opAuthorsUpdateMany = &runtime.Op{Name: "authors.UpdateMany", Table: "authors", Errs: errs, SQL: `-- name: authors.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table authors, all or none (see
 // runtime.UpdateMany).
 func (r *AuthorRepo) UpdateMany(ctx context.Context, rows []AuthorKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkAuthorsUpdates, sqlAuthorsUpdateMany, rows)
-	return out, wrapErr(err, "authors.UpdateMany", "authors")
+	return runtime.UpdateMany(ctx, r.db, bulkAuthorsUpdates, opAuthorsUpdateMany, rows)
 }
 
-const sqlAuthorsUpdateManyReturning = `-- name: authors.UpdateManyReturning
+var opAuthorsUpdateManyReturning = &runtime.Op{Name: "authors.UpdateManyReturning", Table: "authors", Errs: errs, SQL: `-- name: authors.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AuthorRepo) UpdateManyReturning(ctx context.Context, rows []AuthorKeyedUpdate) ([]Author, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAuthorsUpdates, sqlAuthorsUpdateManyReturning, scanAuthor, rows)
-	return out, wrapErr(err, "authors.UpdateManyReturning", "authors")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkAuthorsUpdates, opAuthorsUpdateManyReturning, scanAuthor, rows)
 }
 
 var bulkAuthorsKeys = &runtime.Bulk[*int64]{
@@ -454,17 +428,16 @@ var bulkAuthorsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlAuthorsDeleteMany = `-- name: authors.DeleteMany
+var opAuthorsDeleteMany = &runtime.Op{Name: "authors.DeleteMany", Table: "authors", Errs: errs, SQL: `-- name: authors.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_new" AS (UPDATE "authors" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table authors with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *AuthorRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, sqlAuthorsDeleteMany, keys)
-	return out, wrapErr(err, "authors.DeleteMany", "authors")
+	return runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, opAuthorsDeleteMany, keys)
 }
 
 var bulkAuthorsNew = &runtime.Bulk[*NewAuthor]{
@@ -477,29 +450,27 @@ var bulkAuthorsNew = &runtime.Bulk[*NewAuthor]{
 	},
 }
 
-const sqlAuthorsUpsertManyByEmail = `-- name: authors.UpsertManyByEmail
+var opAuthorsUpsertManyByEmail = &runtime.Op{Name: "authors.UpsertManyByEmail", Table: "authors", Errs: errs, SQL: `-- name: authors.UpsertManyByEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "authors"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "authors" ON "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_ins" AS (INSERT INTO "authors" ("email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"),
 "cpcgen_new" AS (UPDATE "authors" SET "name" = "cpcgen_v"."cpcgen_i2", "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *AuthorRepo) UpsertManyByEmail(ctx context.Context, rows []NewAuthor) ([]Author, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkAuthorsNew, sqlAuthorsUpsertManyByEmail, scanAuthor, rows)
-	return out, wrapErr(err, "authors.UpsertManyByEmail", "authors")
+	return runtime.UpsertMany(ctx, r.db, bulkAuthorsNew, opAuthorsUpsertManyByEmail, scanAuthor, rows)
 }
 
-const sqlAuthorsCreateManyIfAbsentByEmail = `-- name: authors.CreateManyIfAbsentByEmail
+var opAuthorsCreateManyIfAbsentByEmail = &runtime.Op{Name: "authors.CreateManyIfAbsentByEmail", Table: "authors", Errs: errs, SQL: `-- name: authors.CreateManyIfAbsentByEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "authors" ("email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "authors"."id", "authors"."email", "authors"."name", "authors"."created_at", "authors"."updated_at", "authors"."deleted_at" FROM "cpcgen_v" JOIN "authors" ON "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "authors"."id", "authors"."email", "authors"."name", "authors"."created_at", "authors"."updated_at", "authors"."deleted_at" FROM "cpcgen_v" JOIN "authors" ON "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`}
 
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *AuthorRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewAuthor) ([]Author, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAuthorsNew, sqlAuthorsCreateManyIfAbsentByEmail, scanAuthor, rows)
-	return out, created, wrapErr(err, "authors.CreateManyIfAbsentByEmail", "authors")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkAuthorsNew, opAuthorsCreateManyIfAbsentByEmail, scanAuthor, rows)
 }
 
 // LoadPosts returns the rows of table posts of each of parents (posts.author_id =

@@ -110,19 +110,16 @@ func argsNewLabel(n *NewLabel, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlLabelsCreate = `-- name: labels.Create
+var opLabelsCreate = &runtime.Op{Name: "labels.Create", Table: "labels", Errs: errs, Validate: true, Params: []string{"name"}, SQL: `-- name: labels.Create
 INSERT INTO "labels" ("name")
 VALUES ($1)
-RETURNING "id", "name", "deleted_at"`
+RETURNING "id", "name", "deleted_at"`}
 
 // Create inserts n into table labels and returns the row as stored. It validates n
 // first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, wrapErr(err, "labels.Create", "labels")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsCreate, &n, argsNewLabel, scanLabel)
-	return *v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsCreate, &n, argsNewLabel, scanLabel)
+	return *v, err
 }
 
 const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
@@ -196,6 +193,7 @@ var updateLabels = &runtime.Update{
 	Head: "UPDATE \"labels\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"name\", \"deleted_at\"",
+	Op:   &runtime.Op{Name: "labels.Update", Table: "labels", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsLabelUpdate(u *LabelUpdate, d []any) []any {
@@ -205,25 +203,22 @@ func argsLabelUpdate(u *LabelUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table labels with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *LabelRepo) Update(ctx context.Context, id int64, u LabelUpdate) (Label, error) {
-	if err := u.Validate(); err != nil {
-		return Label{}, wrapErr(err, "labels.Update", "labels")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateLabels, &id, runtime.Arg, &u, argsLabelUpdate, scanLabel)
-	return *v, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
+	return *v, err
 }
 
-const sqlLabelsDelete = `-- name: labels.Delete
+var opLabelsDelete = &runtime.Op{Name: "labels.Delete", Table: "labels", Errs: errs, SQL: `-- name: labels.Delete
 UPDATE "labels"
 SET "deleted_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table labels with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *LabelRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "labels.Delete", "labels")
+	tag, err := runtime.ExecOp(ctx, r.db, opLabelsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlLabelsCount = `-- name: labels.Count replica=ok
@@ -239,52 +234,50 @@ func (r *LabelRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "labels.Count", "labels")
 }
 
-const sqlLabelsHardDelete = `-- name: labels.HardDelete
-DELETE FROM "labels" WHERE "id" = $1`
+var opLabelsHardDelete = &runtime.Op{Name: "labels.HardDelete", Table: "labels", Errs: errs, SQL: `-- name: labels.HardDelete
+DELETE FROM "labels" WHERE "id" = $1`}
 
 // HardDelete removes the row of table labels with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *LabelRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsHardDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "labels.HardDelete", "labels")
+	tag, err := runtime.ExecOp(ctx, r.db, opLabelsHardDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlLabelsRestore = `-- name: labels.Restore
+var opLabelsRestore = &runtime.Op{Name: "labels.Restore", Table: "labels", Errs: errs, SQL: `-- name: labels.Restore
 UPDATE "labels"
 SET "deleted_at" = NULL
-WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table labels with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *LabelRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsRestore, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "labels.Restore", "labels")
+	tag, err := runtime.ExecOp(ctx, r.db, opLabelsRestore, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlLabelsHardDeleteMany = `-- name: labels.HardDeleteMany
+var opLabelsHardDeleteMany = &runtime.Op{Name: "labels.HardDeleteMany", Table: "labels", Errs: errs, SQL: `-- name: labels.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_new" AS (DELETE FROM "labels" USING "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
 func (r *LabelRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkLabelsKeys, sqlLabelsHardDeleteMany, keys)
-	return out, wrapErr(err, "labels.HardDeleteMany", "labels")
+	return runtime.WriteMany(ctx, r.db, bulkLabelsKeys, opLabelsHardDeleteMany, keys)
 }
 
-const sqlLabelsRestoreMany = `-- name: labels.RestoreMany
+var opLabelsRestoreMany = &runtime.Op{Name: "labels.RestoreMany", Table: "labels", Errs: errs, SQL: `-- name: labels.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_new" AS (UPDATE "labels" SET "deleted_at" = NULL FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
 func (r *LabelRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkLabelsKeys, sqlLabelsRestoreMany, keys)
-	return out, wrapErr(err, "labels.RestoreMany", "labels")
+	return runtime.WriteMany(ctx, r.db, bulkLabelsKeys, opLabelsRestoreMany, keys)
 }
 
 const sqlLabelsFindByIDs = `-- name: labels.FindByIDs replica=ok
@@ -319,49 +312,37 @@ func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, err
 	return n, wrapErr(err, "labels.CreateMany", "labels")
 }
 
-const sqlLabelsCreateManyReturning = `-- name: labels.CreateManyReturning
+var opLabelsCreateManyReturning = &runtime.Op{Name: "labels.CreateManyReturning", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateManyReturning
 INSERT INTO "labels" ("name")
 SELECT "u"."c1"
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name", "deleted_at"`
+RETURNING "id", "name", "deleted_at"`}
 
-// CreateManyReturning inserts rows into table labels in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table labels in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([]Label, error) {
-	if len(rows) == 0 {
-		return []Label{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "labels.CreateManyReturning", "labels")
-	}
-	res, err := r.db.Query(ctx, sqlLabelsCreateManyReturning, runtime.Unnest(argsNewLabel, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanLabel)
-	return items, wrapErr(err, "labels.CreateManyReturning", "labels")
+	return runtime.InsertManyOp(ctx, r.db, opLabelsCreateManyReturning, rows, argsNewLabel, scanLabel)
 }
 
-const sqlLabelsUpsertByName = `-- name: labels.UpsertByName
+var opLabelsUpsertByName = &runtime.Op{Name: "labels.UpsertByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.UpsertByName
 INSERT INTO "labels" ("name")
 VALUES ($1)
 ON CONFLICT ("name") WHERE "deleted_at" IS NULL DO UPDATE
 SET "name" = EXCLUDED."name"
 WHERE "labels"."deleted_at" IS NULL
-RETURNING "id", "name", "deleted_at"`
+RETURNING "id", "name", "deleted_at"`}
 
-// UpsertByName inserts n into table labels or, when a row with the same name
-// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
-// column but the key's and the primary key's; an unset optional field keeps its
-// value), in one statement, and returns the row as stored. It validates n first.
+// UpsertByName inserts n into table labels or updates the row with the same name
+// (among the rows where "deleted_at" IS NULL) from n (docs/spec.md tells which
+// columns it keeps), in one statement, and returns the row as stored. It validates
+// n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, wrapErr(err, "labels.UpsertByName", "labels")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsUpsertByName, &n, argsNewLabel, scanLabel)
-	return *v, wrapErr(err, "labels.UpsertByName", "labels")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, &n, argsNewLabel, scanLabel)
+	return *v, err
 }
 
-const sqlLabelsCreateIfAbsentByName = `-- name: labels.CreateIfAbsentByName
+var opLabelsCreateIfAbsentByName = &runtime.Op{Name: "labels.CreateIfAbsentByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "labels" ("name")
 VALUES ($1)
@@ -372,19 +353,15 @@ SELECT true, "id", "name", "deleted_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name", "deleted_at" FROM "labels"
 WHERE "name" = $1 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table labels unless a row with the same name
 // (among the rows where "deleted_at" IS NULL) exists, and returns the new row and
-// true, or the existing row, unchanged, and false, in one statement (run again, up
-// to three times, when the row in the way was committed after it started). It
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, false, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
-	return *v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
+	return *v, created, err
 }
 
 // LabelKeyedUpdate is one row's key and changes for UpdateMany.
@@ -403,31 +380,29 @@ var bulkLabelsUpdates = &runtime.Bulk[*LabelKeyedUpdate]{
 	},
 }
 
-const sqlLabelsUpdateMany = `-- name: labels.UpdateMany
+var opLabelsUpdateMany = &runtime.Op{Name: "labels.UpdateMany", Table: "labels", Errs: errs, SQL: `-- name: labels.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table labels, all or none (see
 // runtime.UpdateMany).
 func (r *LabelRepo) UpdateMany(ctx context.Context, rows []LabelKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkLabelsUpdates, sqlLabelsUpdateMany, rows)
-	return out, wrapErr(err, "labels.UpdateMany", "labels")
+	return runtime.UpdateMany(ctx, r.db, bulkLabelsUpdates, opLabelsUpdateMany, rows)
 }
 
-const sqlLabelsUpdateManyReturning = `-- name: labels.UpdateManyReturning
+var opLabelsUpdateManyReturning = &runtime.Op{Name: "labels.UpdateManyReturning", Table: "labels", Errs: errs, SQL: `-- name: labels.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUpdate) ([]Label, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkLabelsUpdates, sqlLabelsUpdateManyReturning, scanLabel, rows)
-	return out, wrapErr(err, "labels.UpdateManyReturning", "labels")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkLabelsUpdates, opLabelsUpdateManyReturning, scanLabel, rows)
 }
 
 var bulkLabelsKeys = &runtime.Bulk[*int64]{
@@ -438,17 +413,16 @@ var bulkLabelsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlLabelsDeleteMany = `-- name: labels.DeleteMany
+var opLabelsDeleteMany = &runtime.Op{Name: "labels.DeleteMany", Table: "labels", Errs: errs, SQL: `-- name: labels.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_new" AS (UPDATE "labels" SET "deleted_at" = now() FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table labels with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *LabelRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkLabelsKeys, sqlLabelsDeleteMany, keys)
-	return out, wrapErr(err, "labels.DeleteMany", "labels")
+	return runtime.WriteMany(ctx, r.db, bulkLabelsKeys, opLabelsDeleteMany, keys)
 }
 
 var bulkLabelsNew = &runtime.Bulk[*NewLabel]{
@@ -460,29 +434,27 @@ var bulkLabelsNew = &runtime.Bulk[*NewLabel]{
 	},
 }
 
-const sqlLabelsUpsertManyByName = `-- name: labels.UpsertManyByName
+var opLabelsUpsertManyByName = &runtime.Op{Name: "labels.UpsertManyByName", Table: "labels", Errs: errs, SQL: `-- name: labels.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "labels"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_ins" AS (INSERT INTO "labels" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "name", "deleted_at"),
 "cpcgen_new" AS (UPDATE "labels" SET "name" = "labels"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *LabelRepo) UpsertManyByName(ctx context.Context, rows []NewLabel) ([]Label, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkLabelsNew, sqlLabelsUpsertManyByName, scanLabel, rows)
-	return out, wrapErr(err, "labels.UpsertManyByName", "labels")
+	return runtime.UpsertMany(ctx, r.db, bulkLabelsNew, opLabelsUpsertManyByName, scanLabel, rows)
 }
 
-const sqlLabelsCreateManyIfAbsentByName = `-- name: labels.CreateManyIfAbsentByName
+var opLabelsCreateManyIfAbsentByName = &runtime.Op{Name: "labels.CreateManyIfAbsentByName", Table: "labels", Errs: errs, SQL: `-- name: labels.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "labels" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "labels"."id", "labels"."name", "labels"."deleted_at" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "labels"."id", "labels"."name", "labels"."deleted_at" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabel) ([]Label, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkLabelsNew, sqlLabelsCreateManyIfAbsentByName, scanLabel, rows)
-	return out, created, wrapErr(err, "labels.CreateManyIfAbsentByName", "labels")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkLabelsNew, opLabelsCreateManyIfAbsentByName, scanLabel, rows)
 }
 
 // LoadPostLabels returns the rows of table post_labels of each of parents

@@ -76,41 +76,39 @@ func argsNewPostLabel(n *NewPostLabel, d []any) []any {
 	return append(d, &n.PostID, &n.LabelID)
 }
 
-const sqlPostLabelsCreate = `-- name: post_labels.Create
+var opPostLabelsCreate = &runtime.Op{Name: "post_labels.Create", Table: "post_labels", Errs: errs, Params: []string{"post_id", "label_id"}, SQL: `-- name: post_labels.Create
 INSERT INTO "post_labels" ("post_id", "label_id")
 VALUES ($1, $2)
-RETURNING "post_id", "label_id"`
+RETURNING "post_id", "label_id"`}
 
 // Create inserts n into table post_labels and returns the row as stored.
 func (r *PostLabelRepo) Create(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsCreate, &n, argsNewPostLabel, scanPostLabel)
-	return *v, wrapParamsErr(err, "post_labels.Create", "post_labels", []string{"post_id", "label_id"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPostLabelsCreate, &n, argsNewPostLabel, scanPostLabel)
+	return *v, err
 }
 
-const sqlPostLabelsFindByID = `-- name: post_labels.FindByID replica=ok
+var opPostLabelsFindByID = &runtime.Op{Name: "post_labels.FindByID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.FindByID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
-WHERE "post_id" = $1 AND "label_id" = $2`
+WHERE "post_id" = $1 AND "label_id" = $2`}
 
 // FindByID returns the row of table post_labels with the given postID and labelID,
 // or runtime.ErrNotFound.
 func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int64) (PostLabel, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsFindByID, &postID, runtime.Arg, scanPostLabel, labelID)
-	return *v, wrapErr(err, "post_labels.FindByID", "post_labels")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPostLabelsFindByID, &postID, runtime.Arg, scanPostLabel, labelID)
+	return *v, err
 }
 
-const sqlPostLabelsFindAll = `-- name: post_labels.FindAll replica=ok
-SELECT "post_id", "label_id" FROM "post_labels" ORDER BY "post_id", "label_id"`
+var opPostLabelsFindAll = &runtime.Op{Name: "post_labels.FindAll", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.FindAll replica=ok
+SELECT "post_id", "label_id" FROM "post_labels" ORDER BY "post_id", "label_id"`}
 
 // FindAll returns every row of table post_labels in primary key order, in memory.
 func (r *PostLabelRepo) FindAll(ctx context.Context) ([]PostLabel, error) {
-	rows, err := r.db.Query(ctx, sqlPostLabelsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPostLabel)
-	return items, wrapErr(err, "post_labels.FindAll", "post_labels")
+	return runtime.AllOp(ctx, r.db, opPostLabelsFindAll, scanPostLabel, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostLabelRepo) Stream(ctx context.Context) iter.Seq2[PostLabel, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "post_labels.Stream", "post_labels") }, scanPostLabel, sqlPostLabelsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "post_labels.Stream", "post_labels") }, scanPostLabel, opPostLabelsFindAll.SQL)
 }
 
 const sqlPostLabelsListFirst = `-- name: post_labels.List replica=ok
@@ -148,23 +146,22 @@ func (r *PostLabelRepo) Update(ctx context.Context, postID int64, labelID int64,
 	return *v, wrapParamsErr(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
 }
 
-const sqlPostLabelsDelete = `-- name: post_labels.Delete
-DELETE FROM "post_labels" WHERE "post_id" = $1 AND "label_id" = $2`
+var opPostLabelsDelete = &runtime.Op{Name: "post_labels.Delete", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.Delete
+DELETE FROM "post_labels" WHERE "post_id" = $1 AND "label_id" = $2`}
 
 // Delete removes the row of table post_labels with the given postID and labelID
 // and reports whether there was one.
 func (r *PostLabelRepo) Delete(ctx context.Context, postID int64, labelID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostLabelsDelete, &postID, runtime.Arg, labelID)
-	return tag.RowsAffected() > 0, wrapErr(err, "post_labels.Delete", "post_labels")
+	tag, err := runtime.ExecOp(ctx, r.db, opPostLabelsDelete, &postID, runtime.Arg, labelID)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlPostLabelsCount = `-- name: post_labels.Count replica=ok
-SELECT count(*) FROM "post_labels"`
+var opPostLabelsCount = &runtime.Op{Name: "post_labels.Count", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.Count replica=ok
+SELECT count(*) FROM "post_labels"`}
 
 // Count returns the number of rows of table post_labels.
 func (r *PostLabelRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPostLabelsCount))
-	return n, wrapErr(err, "post_labels.Count", "post_labels")
+	return runtime.CountOp(ctx, r.db, opPostLabelsCount)
 }
 
 var copyPostLabels = &runtime.Copier[*NewPostLabel]{
@@ -180,41 +177,35 @@ func (r *PostLabelRepo) CreateMany(ctx context.Context, rows []NewPostLabel) (in
 	return n, wrapErr(err, "post_labels.CreateMany", "post_labels")
 }
 
-const sqlPostLabelsCreateManyReturning = `-- name: post_labels.CreateManyReturning
+var opPostLabelsCreateManyReturning = &runtime.Op{Name: "post_labels.CreateManyReturning", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.CreateManyReturning
 INSERT INTO "post_labels" ("post_id", "label_id")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "post_id", "label_id"`
+RETURNING "post_id", "label_id"`}
 
-// CreateManyReturning inserts rows into table post_labels in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table post_labels in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *PostLabelRepo) CreateManyReturning(ctx context.Context, rows []NewPostLabel) ([]PostLabel, error) {
-	if len(rows) == 0 {
-		return []PostLabel{}, nil
-	}
-	res, err := r.db.Query(ctx, sqlPostLabelsCreateManyReturning, runtime.Unnest(argsNewPostLabel, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPostLabel)
-	return items, wrapErr(err, "post_labels.CreateManyReturning", "post_labels")
+	return runtime.InsertManyOp(ctx, r.db, opPostLabelsCreateManyReturning, rows, argsNewPostLabel, scanPostLabel)
 }
 
-const sqlPostLabelsUpsertByPostIDAndLabelID = `-- name: post_labels.UpsertByPostIDAndLabelID
+var opPostLabelsUpsertByPostIDAndLabelID = &runtime.Op{Name: "post_labels.UpsertByPostIDAndLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.UpsertByPostIDAndLabelID
 INSERT INTO "post_labels" ("post_id", "label_id")
 VALUES ($1, $2)
 ON CONFLICT ("post_id", "label_id") DO UPDATE
 SET "post_id" = EXCLUDED."post_id"
-RETURNING "post_id", "label_id"`
+RETURNING "post_id", "label_id"`}
 
-// UpsertByPostIDAndLabelID inserts n into table post_labels or, when a row with
-// the same (post_id, label_id) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored.
+// UpsertByPostIDAndLabelID inserts n into table post_labels or updates the row
+// with the same (post_id, label_id) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored.
 func (r *PostLabelRepo) UpsertByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpsertByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
-	return *v, wrapErr(err, "post_labels.UpsertByPostIDAndLabelID", "post_labels")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPostLabelsUpsertByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
+	return *v, err
 }
 
-const sqlPostLabelsCreateIfAbsentByPostIDAndLabelID = `-- name: post_labels.CreateIfAbsentByPostIDAndLabelID
+var opPostLabelsCreateIfAbsentByPostIDAndLabelID = &runtime.Op{Name: "post_labels.CreateIfAbsentByPostIDAndLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.CreateIfAbsentByPostIDAndLabelID
 WITH "inserted" AS (
 INSERT INTO "post_labels" ("post_id", "label_id")
 VALUES ($1, $2)
@@ -225,15 +216,14 @@ SELECT true, "post_id", "label_id" FROM "inserted"
 UNION ALL
 SELECT false, "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = $1 AND "label_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByPostIDAndLabelID inserts n into table post_labels unless a row
 // with the same (post_id, label_id) exists, and returns the new row and true, or
-// the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started).
+// the existing one, unchanged, and false (see runtime.CreateIfAbsent).
 func (r *PostLabelRepo) CreateIfAbsentByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostLabelsCreateIfAbsentByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
-	return *v, created, wrapErr(err, "post_labels.CreateIfAbsentByPostIDAndLabelID", "post_labels")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPostLabelsCreateIfAbsentByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
+	return *v, created, err
 }
 
 // PostLabelKey is the primary key of a row of table post_labels.
@@ -253,17 +243,16 @@ var bulkPostLabelsKeys = &runtime.Bulk[*PostLabelKey]{
 	},
 }
 
-const sqlPostLabelsDeleteMany = `-- name: post_labels.DeleteMany
+var opPostLabelsDeleteMany = &runtime.Op{Name: "post_labels.DeleteMany", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "post_labels" ON "post_labels"."post_id" = "cpcgen_v"."cpcgen_1" AND "post_labels"."label_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "post_labels"),
 "cpcgen_new" AS (DELETE FROM "post_labels" USING "cpcgen_v" WHERE "post_labels"."post_id" = "cpcgen_v"."cpcgen_1" AND "post_labels"."label_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table post_labels with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *PostLabelRepo) DeleteMany(ctx context.Context, keys []PostLabelKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPostLabelsKeys, sqlPostLabelsDeleteMany, keys)
-	return out, wrapErr(err, "post_labels.DeleteMany", "post_labels")
+	return runtime.WriteMany(ctx, r.db, bulkPostLabelsKeys, opPostLabelsDeleteMany, keys)
 }
 
 var bulkPostLabelsNew = &runtime.Bulk[*NewPostLabel]{
@@ -277,41 +266,38 @@ var bulkPostLabelsNew = &runtime.Bulk[*NewPostLabel]{
 	},
 }
 
-const sqlPostLabelsUpsertManyByPostIDAndLabelID = `-- name: post_labels.UpsertManyByPostIDAndLabelID
+var opPostLabelsUpsertManyByPostIDAndLabelID = &runtime.Op{Name: "post_labels.UpsertManyByPostIDAndLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.UpsertManyByPostIDAndLabelID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "post_labels"."post_id" AS "cpcgen_k1", "post_labels"."label_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "post_labels" ON "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "post_labels"),
 "cpcgen_ins" AS (INSERT INTO "post_labels" ("post_id", "label_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("post_id", "label_id") DO NOTHING RETURNING "post_id", "label_id"),
 "cpcgen_new" AS (UPDATE "post_labels" SET "post_id" = "post_labels"."post_id" FROM "cpcgen_v" WHERE "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "post_id", "label_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."post_id", "cpcgen_new"."label_id" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."post_id", "cpcgen_new"."label_id" FROM "cpcgen_new"`}
 
 // UpsertManyByPostIDAndLabelID is UpsertByPostIDAndLabelID for many rows (see
 // runtime.UpsertMany).
 func (r *PostLabelRepo) UpsertManyByPostIDAndLabelID(ctx context.Context, rows []NewPostLabel) ([]PostLabel, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPostLabelsNew, sqlPostLabelsUpsertManyByPostIDAndLabelID, scanPostLabel, rows)
-	return out, wrapErr(err, "post_labels.UpsertManyByPostIDAndLabelID", "post_labels")
+	return runtime.UpsertMany(ctx, r.db, bulkPostLabelsNew, opPostLabelsUpsertManyByPostIDAndLabelID, scanPostLabel, rows)
 }
 
-const sqlPostLabelsCreateManyIfAbsentByPostIDAndLabelID = `-- name: post_labels.CreateManyIfAbsentByPostIDAndLabelID
+var opPostLabelsCreateManyIfAbsentByPostIDAndLabelID = &runtime.Op{Name: "post_labels.CreateManyIfAbsentByPostIDAndLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.CreateManyIfAbsentByPostIDAndLabelID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "post_labels" ("post_id", "label_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("post_id", "label_id") DO NOTHING RETURNING "post_id", "label_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "post_labels"."post_id", "post_labels"."label_id" FROM "cpcgen_v" JOIN "post_labels" ON "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "post_labels"."post_id", "post_labels"."label_id" FROM "cpcgen_v" JOIN "post_labels" ON "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByPostIDAndLabelID is CreateIfAbsentByPostIDAndLabelID for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *PostLabelRepo) CreateManyIfAbsentByPostIDAndLabelID(ctx context.Context, rows []NewPostLabel) ([]PostLabel, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostLabelsNew, sqlPostLabelsCreateManyIfAbsentByPostIDAndLabelID, scanPostLabel, rows)
-	return out, created, wrapErr(err, "post_labels.CreateManyIfAbsentByPostIDAndLabelID", "post_labels")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkPostLabelsNew, opPostLabelsCreateManyIfAbsentByPostIDAndLabelID, scanPostLabel, rows)
 }
 
-const sqlPostLabelsListByPostID = `-- name: post_labels.ListByPostID replica=ok
+var opPostLabelsListByPostID = &runtime.Op{Name: "post_labels.ListByPostID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.ListByPostID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
-WHERE "post_id" = $1 ORDER BY "post_id", "label_id"`
+WHERE "post_id" = $1 ORDER BY "post_id", "label_id"`}
 
 // ListByPostID returns the rows of table post_labels whose post_id is postID, in
 // primary key order.
 func (r *PostLabelRepo) ListByPostID(ctx context.Context, postID int64) ([]PostLabel, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPostLabelsListByPostID, &postID, runtime.Arg, scanPostLabel, 0)
-	return items, wrapErr(err, "post_labels.ListByPostID", "post_labels")
+	return runtime.QueryOp(ctx, r.db, opPostLabelsListByPostID, &postID, runtime.Arg, scanPostLabel, 0)
 }
 
 const sqlPostLabelsLoadByPostID = `-- name: post_labels.LoadByPostID replica=ok
@@ -333,15 +319,14 @@ func (r *PostLabelRepo) LoadByPostID(ctx context.Context, keys []int64) (map[int
 	return m, wrapErr(err, "post_labels.LoadByPostID", "post_labels")
 }
 
-const sqlPostLabelsListByLabelID = `-- name: post_labels.ListByLabelID replica=ok
+var opPostLabelsListByLabelID = &runtime.Op{Name: "post_labels.ListByLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.ListByLabelID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
-WHERE "label_id" = $1 ORDER BY "post_id", "label_id"`
+WHERE "label_id" = $1 ORDER BY "post_id", "label_id"`}
 
 // ListByLabelID returns the rows of table post_labels whose label_id is labelID,
 // in primary key order.
 func (r *PostLabelRepo) ListByLabelID(ctx context.Context, labelID int64) ([]PostLabel, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPostLabelsListByLabelID, &labelID, runtime.Arg, scanPostLabel, 0)
-	return items, wrapErr(err, "post_labels.ListByLabelID", "post_labels")
+	return runtime.QueryOp(ctx, r.db, opPostLabelsListByLabelID, &labelID, runtime.Arg, scanPostLabel, 0)
 }
 
 const sqlPostLabelsLoadByLabelID = `-- name: post_labels.LoadByLabelID replica=ok

@@ -121,19 +121,16 @@ func argsNewPost(n *NewPost, d []any) []any {
 	return append(d, &n.AuthorID, &n.Slug, &n.Title)
 }
 
-const sqlPostsCreate = `-- name: posts.Create
+var opPostsCreate = &runtime.Op{Name: "posts.Create", Table: "posts", Errs: errs, Validate: true, Params: []string{"author_id", "slug", "title"}, SQL: `-- name: posts.Create
 INSERT INTO "posts" ("author_id", "slug", "title")
 VALUES ($1, $2, $3)
-RETURNING "id", "author_id", "slug", "title", "removed"`
+RETURNING "id", "author_id", "slug", "title", "removed"`}
 
 // Create inserts n into table posts and returns the row as stored. It validates n
 // first.
 func (r *PostRepo) Create(ctx context.Context, n NewPost) (Post, error) {
-	if err := n.Validate(); err != nil {
-		return Post{}, wrapErr(err, "posts.Create", "posts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostsCreate, &n, argsNewPost, scanPost)
-	return *v, wrapParamsErr(err, "posts.Create", "posts", []string{"author_id", "slug", "title"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPostsCreate, &n, argsNewPost, scanPost)
+	return *v, err
 }
 
 const sqlPostsFindByID = `-- name: posts.FindByID replica=ok
@@ -207,6 +204,7 @@ var updatePosts = &runtime.Update{
 	Head: "UPDATE \"posts\"\nSET ",
 	Cols: []string{`"author_id"`, `"slug"`, `"title"`},
 	Tail: "\nWHERE \"id\" = $1 AND \"removed\" IS NULL\nRETURNING \"id\", \"author_id\", \"slug\", \"title\", \"removed\"",
+	Op:   &runtime.Op{Name: "posts.Update", Table: "posts", Errs: errs, Validate: true, Params: []string{"id", "author_id", "slug", "title"}},
 }
 
 func argsPostUpdate(u *PostUpdate, d []any) []any {
@@ -216,25 +214,22 @@ func argsPostUpdate(u *PostUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table posts with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PostRepo) Update(ctx context.Context, id int64, u PostUpdate) (Post, error) {
-	if err := u.Validate(); err != nil {
-		return Post{}, wrapErr(err, "posts.Update", "posts")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePosts, &id, runtime.Arg, &u, argsPostUpdate, scanPost)
-	return *v, wrapParamsErr(err, "posts.Update", "posts", []string{"id", "author_id", "slug", "title"})
+	return *v, err
 }
 
-const sqlPostsDelete = `-- name: posts.Delete
+var opPostsDelete = &runtime.Op{Name: "posts.Delete", Table: "posts", Errs: errs, SQL: `-- name: posts.Delete
 UPDATE "posts"
 SET "removed" = now()
-WHERE "id" = $1 AND "removed" IS NULL`
+WHERE "id" = $1 AND "removed" IS NULL`}
 
 // Delete soft-deletes the row of table posts with the given id: it sets removed to
 // the transaction's time, and reports whether a live row was deleted. The row
 // stays in the table, out of every read, until Restore brings it back or
 // HardDelete removes it.
 func (r *PostRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "posts.Delete", "posts")
+	tag, err := runtime.ExecOp(ctx, r.db, opPostsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlPostsCount = `-- name: posts.Count replica=ok
@@ -250,52 +245,50 @@ func (r *PostRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "posts.Count", "posts")
 }
 
-const sqlPostsHardDelete = `-- name: posts.HardDelete
-DELETE FROM "posts" WHERE "id" = $1`
+var opPostsHardDelete = &runtime.Op{Name: "posts.HardDelete", Table: "posts", Errs: errs, SQL: `-- name: posts.HardDelete
+DELETE FROM "posts" WHERE "id" = $1`}
 
 // HardDelete removes the row of table posts with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *PostRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostsHardDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "posts.HardDelete", "posts")
+	tag, err := runtime.ExecOp(ctx, r.db, opPostsHardDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlPostsRestore = `-- name: posts.Restore
+var opPostsRestore = &runtime.Op{Name: "posts.Restore", Table: "posts", Errs: errs, SQL: `-- name: posts.Restore
 UPDATE "posts"
 SET "removed" = NULL
-WHERE "id" = $1 AND "removed" IS NOT NULL`
+WHERE "id" = $1 AND "removed" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table posts with the given id (it
 // clears removed) and reports whether a deleted row was restored.
 func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostsRestore, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "posts.Restore", "posts")
+	tag, err := runtime.ExecOp(ctx, r.db, opPostsRestore, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlPostsHardDeleteMany = `-- name: posts.HardDeleteMany
+var opPostsHardDeleteMany = &runtime.Op{Name: "posts.HardDeleteMany", Table: "posts", Errs: errs, SQL: `-- name: posts.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_new" AS (DELETE FROM "posts" USING "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
 func (r *PostRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPostsKeys, sqlPostsHardDeleteMany, keys)
-	return out, wrapErr(err, "posts.HardDeleteMany", "posts")
+	return runtime.WriteMany(ctx, r.db, bulkPostsKeys, opPostsHardDeleteMany, keys)
 }
 
-const sqlPostsRestoreMany = `-- name: posts.RestoreMany
+var opPostsRestoreMany = &runtime.Op{Name: "posts.RestoreMany", Table: "posts", Errs: errs, SQL: `-- name: posts.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_new" AS (UPDATE "posts" SET "removed" = NULL FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
 func (r *PostRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPostsKeys, sqlPostsRestoreMany, keys)
-	return out, wrapErr(err, "posts.RestoreMany", "posts")
+	return runtime.WriteMany(ctx, r.db, bulkPostsKeys, opPostsRestoreMany, keys)
 }
 
 const sqlPostsFindByIDs = `-- name: posts.FindByIDs replica=ok
@@ -330,50 +323,37 @@ func (r *PostRepo) CreateMany(ctx context.Context, rows []NewPost) (int64, error
 	return n, wrapErr(err, "posts.CreateMany", "posts")
 }
 
-const sqlPostsCreateManyReturning = `-- name: posts.CreateManyReturning
+var opPostsCreateManyReturning = &runtime.Op{Name: "posts.CreateManyReturning", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.CreateManyReturning
 INSERT INTO "posts" ("author_id", "slug", "title")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "author_id", "slug", "title", "removed"`
+RETURNING "id", "author_id", "slug", "title", "removed"`}
 
-// CreateManyReturning inserts rows into table posts in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table posts in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PostRepo) CreateManyReturning(ctx context.Context, rows []NewPost) ([]Post, error) {
-	if len(rows) == 0 {
-		return []Post{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "posts.CreateManyReturning", "posts")
-	}
-	res, err := r.db.Query(ctx, sqlPostsCreateManyReturning, runtime.Unnest(argsNewPost, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPost)
-	return items, wrapErr(err, "posts.CreateManyReturning", "posts")
+	return runtime.InsertManyOp(ctx, r.db, opPostsCreateManyReturning, rows, argsNewPost, scanPost)
 }
 
-const sqlPostsUpsertByAuthorIDAndSlug = `-- name: posts.UpsertByAuthorIDAndSlug
+var opPostsUpsertByAuthorIDAndSlug = &runtime.Op{Name: "posts.UpsertByAuthorIDAndSlug", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.UpsertByAuthorIDAndSlug
 INSERT INTO "posts" ("author_id", "slug", "title")
 VALUES ($1, $2, $3)
 ON CONFLICT ("author_id", "slug") WHERE "removed" IS NULL DO UPDATE
 SET "title" = EXCLUDED."title"
 WHERE "posts"."removed" IS NULL
-RETURNING "id", "author_id", "slug", "title", "removed"`
+RETURNING "id", "author_id", "slug", "title", "removed"`}
 
-// UpsertByAuthorIDAndSlug inserts n into table posts or, when a row with the same
-// (author_id, slug) (among the rows where "removed" IS NULL) exists, updates it
-// from n (every column but the key's and the primary key's; an unset optional
-// field keeps its value), in one statement, and returns the row as stored. It
-// validates n first.
+// UpsertByAuthorIDAndSlug inserts n into table posts or updates the row with the
+// same (author_id, slug) (among the rows where "removed" IS NULL) from n
+// (docs/spec.md tells which columns it keeps), in one statement, and returns the
+// row as stored. It validates n first.
 func (r *PostRepo) UpsertByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, error) {
-	if err := n.Validate(); err != nil {
-		return Post{}, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostsUpsertByAuthorIDAndSlug, &n, argsNewPost, scanPost)
-	return *v, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPostsUpsertByAuthorIDAndSlug, &n, argsNewPost, scanPost)
+	return *v, err
 }
 
-const sqlPostsCreateIfAbsentByAuthorIDAndSlug = `-- name: posts.CreateIfAbsentByAuthorIDAndSlug
+var opPostsCreateIfAbsentByAuthorIDAndSlug = &runtime.Op{Name: "posts.CreateIfAbsentByAuthorIDAndSlug", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.CreateIfAbsentByAuthorIDAndSlug
 WITH "inserted" AS (
 INSERT INTO "posts" ("author_id", "slug", "title")
 VALUES ($1, $2, $3)
@@ -384,19 +364,15 @@ SELECT true, "id", "author_id", "slug", "title", "removed" FROM "inserted"
 UNION ALL
 SELECT false, "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "author_id" = $1 AND "slug" = $2 AND ("removed" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByAuthorIDAndSlug inserts n into table posts unless a row with the
 // same (author_id, slug) (among the rows where "removed" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false, in one
-// statement (run again, up to three times, when the row in the way was committed
-// after it started). It validates n first.
+// returns the new row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Post{}, false, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostsCreateIfAbsentByAuthorIDAndSlug, &n, argsNewPost, scanPost)
-	return *v, created, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPostsCreateIfAbsentByAuthorIDAndSlug, &n, argsNewPost, scanPost)
+	return *v, created, err
 }
 
 // PostKeyedUpdate is one row's key and changes for UpdateMany.
@@ -417,31 +393,29 @@ var bulkPostsUpdates = &runtime.Bulk[*PostKeyedUpdate]{
 	},
 }
 
-const sqlPostsUpdateMany = `-- name: posts.UpdateMany
+var opPostsUpdateMany = &runtime.Op{Name: "posts.UpdateMany", Table: "posts", Errs: errs, SQL: `-- name: posts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table posts, all or none (see
 // runtime.UpdateMany).
 func (r *PostRepo) UpdateMany(ctx context.Context, rows []PostKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkPostsUpdates, sqlPostsUpdateMany, rows)
-	return out, wrapErr(err, "posts.UpdateMany", "posts")
+	return runtime.UpdateMany(ctx, r.db, bulkPostsUpdates, opPostsUpdateMany, rows)
 }
 
-const sqlPostsUpdateManyReturning = `-- name: posts.UpdateManyReturning
+var opPostsUpdateManyReturning = &runtime.Op{Name: "posts.UpdateManyReturning", Table: "posts", Errs: errs, SQL: `-- name: posts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PostRepo) UpdateManyReturning(ctx context.Context, rows []PostKeyedUpdate) ([]Post, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPostsUpdates, sqlPostsUpdateManyReturning, scanPost, rows)
-	return out, wrapErr(err, "posts.UpdateManyReturning", "posts")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkPostsUpdates, opPostsUpdateManyReturning, scanPost, rows)
 }
 
 var bulkPostsKeys = &runtime.Bulk[*int64]{
@@ -452,17 +426,16 @@ var bulkPostsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlPostsDeleteMany = `-- name: posts.DeleteMany
+var opPostsDeleteMany = &runtime.Op{Name: "posts.DeleteMany", Table: "posts", Errs: errs, SQL: `-- name: posts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_new" AS (UPDATE "posts" SET "removed" = now() FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table posts with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *PostRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPostsKeys, sqlPostsDeleteMany, keys)
-	return out, wrapErr(err, "posts.DeleteMany", "posts")
+	return runtime.WriteMany(ctx, r.db, bulkPostsKeys, opPostsDeleteMany, keys)
 }
 
 var bulkPostsNew = &runtime.Bulk[*NewPost]{
@@ -478,30 +451,28 @@ var bulkPostsNew = &runtime.Bulk[*NewPost]{
 	},
 }
 
-const sqlPostsUpsertManyByAuthorIDAndSlug = `-- name: posts.UpsertManyByAuthorIDAndSlug
+var opPostsUpsertManyByAuthorIDAndSlug = &runtime.Op{Name: "posts.UpsertManyByAuthorIDAndSlug", Table: "posts", Errs: errs, SQL: `-- name: posts.UpsertManyByAuthorIDAndSlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "posts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "posts" ON "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_ins" AS (INSERT INTO "posts" ("author_id", "slug", "title") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("author_id", "slug") WHERE "removed" IS NULL DO NOTHING RETURNING "id", "author_id", "slug", "title", "removed"),
 "cpcgen_new" AS (UPDATE "posts" SET "title" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new"`}
 
 // UpsertManyByAuthorIDAndSlug is UpsertByAuthorIDAndSlug for many rows (see
 // runtime.UpsertMany).
 func (r *PostRepo) UpsertManyByAuthorIDAndSlug(ctx context.Context, rows []NewPost) ([]Post, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPostsNew, sqlPostsUpsertManyByAuthorIDAndSlug, scanPost, rows)
-	return out, wrapErr(err, "posts.UpsertManyByAuthorIDAndSlug", "posts")
+	return runtime.UpsertMany(ctx, r.db, bulkPostsNew, opPostsUpsertManyByAuthorIDAndSlug, scanPost, rows)
 }
 
-const sqlPostsCreateManyIfAbsentByAuthorIDAndSlug = `-- name: posts.CreateManyIfAbsentByAuthorIDAndSlug
+var opPostsCreateManyIfAbsentByAuthorIDAndSlug = &runtime.Op{Name: "posts.CreateManyIfAbsentByAuthorIDAndSlug", Table: "posts", Errs: errs, SQL: `-- name: posts.CreateManyIfAbsentByAuthorIDAndSlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "posts" ("author_id", "slug", "title") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("author_id", "slug") WHERE "removed" IS NULL DO NOTHING RETURNING "id", "author_id", "slug", "title", "removed")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "posts"."id", "posts"."author_id", "posts"."slug", "posts"."title", "posts"."removed" FROM "cpcgen_v" JOIN "posts" ON "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL)`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "posts"."id", "posts"."author_id", "posts"."slug", "posts"."title", "posts"."removed" FROM "cpcgen_v" JOIN "posts" ON "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL)`}
 
 // CreateManyIfAbsentByAuthorIDAndSlug is CreateIfAbsentByAuthorIDAndSlug for many
 // rows (see runtime.CreateManyIfAbsent).
 func (r *PostRepo) CreateManyIfAbsentByAuthorIDAndSlug(ctx context.Context, rows []NewPost) ([]Post, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostsNew, sqlPostsCreateManyIfAbsentByAuthorIDAndSlug, scanPost, rows)
-	return out, created, wrapErr(err, "posts.CreateManyIfAbsentByAuthorIDAndSlug", "posts")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkPostsNew, opPostsCreateManyIfAbsentByAuthorIDAndSlug, scanPost, rows)
 }
 
 const sqlPostsListByAuthorID = `-- name: posts.ListByAuthorID replica=ok

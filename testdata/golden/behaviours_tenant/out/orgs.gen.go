@@ -112,45 +112,40 @@ func argsNewOrg(n *NewOrg, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
 
-const sqlOrgsCreate = `-- name: orgs.Create
+var opOrgsCreate = &runtime.Op{Name: "orgs.Create", Table: "orgs", Errs: errs, Validate: true, Params: []string{"id", "name"}, SQL: `-- name: orgs.Create
 INSERT INTO "orgs" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // Create inserts n into table orgs and returns the row as stored. It validates n
 // first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
-	if err := n.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.Create", "orgs")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsCreate, &n, argsNewOrg, scanOrg)
-	return *v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrgsCreate, &n, argsNewOrg, scanOrg)
+	return *v, err
 }
 
-const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
+var opOrgsFindByID = &runtime.Op{Name: "orgs.FindByID", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByID replica=ok
 SELECT "id", "name" FROM "orgs"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table orgs with the given id, or
 // runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, &id, runtime.Arg, scanOrg)
-	return *v, wrapErr(err, "orgs.FindByID", "orgs")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrgsFindByID, &id, runtime.Arg, scanOrg)
+	return *v, err
 }
 
-const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
-SELECT "id", "name" FROM "orgs" ORDER BY "id"`
+var opOrgsFindAll = &runtime.Op{Name: "orgs.FindAll", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindAll replica=ok
+SELECT "id", "name" FROM "orgs" ORDER BY "id"`}
 
 // FindAll returns every row of table orgs in primary key order, in memory.
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
-	rows, err := r.db.Query(ctx, sqlOrgsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrg)
-	return items, wrapErr(err, "orgs.FindAll", "orgs")
+	return runtime.AllOp(ctx, r.db, opOrgsFindAll, scanOrg, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -180,6 +175,7 @@ var updateOrgs = &runtime.Update{
 	Head: "UPDATE \"orgs\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+	Op:   &runtime.Op{Name: "orgs.Update", Table: "orgs", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
@@ -189,35 +185,31 @@ func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
-	if err := u.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.Update", "orgs")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
-	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name"})
+	return *v, err
 }
 
-const sqlOrgsDelete = `-- name: orgs.Delete
-DELETE FROM "orgs" WHERE "id" = $1`
+var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
+DELETE FROM "orgs" WHERE "id" = $1`}
 
 // Delete removes the row of table orgs with the given id and reports whether there
 // was one.
 func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrgsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrgsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrgsCount = `-- name: orgs.Count replica=ok
-SELECT count(*) FROM "orgs"`
+var opOrgsCount = &runtime.Op{Name: "orgs.Count", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Count replica=ok
+SELECT count(*) FROM "orgs"`}
 
 // Count returns the number of rows of table orgs.
 func (r *OrgRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrgsCount))
-	return n, wrapErr(err, "orgs.Count", "orgs")
+	return runtime.CountOp(ctx, r.db, opOrgsCount)
 }
 
-const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs replica=ok
+var opOrgsFindByIDs = &runtime.Op{Name: "orgs.FindByIDs", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByIDs replica=ok
 SELECT "id", "name" FROM "orgs"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table orgs whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -225,8 +217,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids))
-	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
+	return runtime.QueryOp(ctx, r.db, opOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids))
 }
 
 var copyOrgs = &runtime.Copier[*NewOrg]{
@@ -244,26 +235,17 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 	return n, wrapErr(err, "orgs.CreateMany", "orgs")
 }
 
-const sqlOrgsCreateManyReturning = `-- name: orgs.CreateManyReturning
+var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning
 INSERT INTO "orgs" ("id", "name")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2"
 FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
-// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orgs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
-	if len(rows) == 0 {
-		return []Org{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
-	}
-	res, err := r.db.Query(ctx, sqlOrgsCreateManyReturning, runtime.Unnest(argsNewOrg, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrg)
-	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
+	return runtime.InsertManyOp(ctx, r.db, opOrgsCreateManyReturning, rows, argsNewOrg, scanOrg)
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.
@@ -282,31 +264,29 @@ var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	},
 }
 
-const sqlOrgsUpdateMany = `-- name: orgs.UpdateMany
+var opOrgsUpdateMany = &runtime.Op{Name: "orgs.UpdateMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table orgs, all or none (see
 // runtime.UpdateMany).
 func (r *OrgRepo) UpdateMany(ctx context.Context, rows []OrgKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrgsUpdates, sqlOrgsUpdateMany, rows)
-	return out, wrapErr(err, "orgs.UpdateMany", "orgs")
+	return runtime.UpdateMany(ctx, r.db, bulkOrgsUpdates, opOrgsUpdateMany, rows)
 }
 
-const sqlOrgsUpdateManyReturning = `-- name: orgs.UpdateManyReturning
+var opOrgsUpdateManyReturning = &runtime.Op{Name: "orgs.UpdateManyReturning", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate) ([]Org, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrgsUpdates, sqlOrgsUpdateManyReturning, scanOrg, rows)
-	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrgsUpdates, opOrgsUpdateManyReturning, scanOrg, rows)
 }
 
 var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -317,17 +297,16 @@ var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlOrgsDeleteMany = `-- name: orgs.DeleteMany
+var opOrgsDeleteMany = &runtime.Op{Name: "orgs.DeleteMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_new" AS (DELETE FROM "orgs" USING "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table orgs with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrgsKeys, sqlOrgsDeleteMany, keys)
-	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
+	return runtime.WriteMany(ctx, r.db, bulkOrgsKeys, opOrgsDeleteMany, keys)
 }
 
 // LoadProjects returns the rows of table projects of each of parents

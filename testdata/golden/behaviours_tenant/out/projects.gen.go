@@ -128,10 +128,10 @@ func argsNewProject(n *NewProject, d []any) []any {
 	return append(d, &n.Code, &n.Name)
 }
 
-const sqlProjectsCreate = `-- name: projects.Create
+var opProjectsCreate = &runtime.Op{Name: "projects.Create", Table: "projects", Errs: errs, Params: []string{"code", "name"}, SQL: `-- name: projects.Create
 INSERT INTO "projects" ("code", "name", "org_id")
 VALUES ($1, $2, $3)
-RETURNING "id", "org_id", "code", "name", "deleted_at"`
+RETURNING "id", "org_id", "code", "name", "deleted_at"`}
 
 // Create inserts n into table projects and returns the row as stored. It validates
 // n first.
@@ -144,8 +144,8 @@ func (r *ProjectRepo) Create(ctx context.Context, n NewProject) (Project, error)
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlProjectsCreate, &n, argsNewProject, scanProject, tenant)
-	return *v, wrapParamsErr(err, "projects.Create", "projects", []string{"code", "name"})
+	v, err := runtime.QueryOneOp(ctx, db, opProjectsCreate, &n, argsNewProject, scanProject, tenant)
+	return *v, err
 }
 
 const sqlProjectsFindByID = `-- name: projects.FindByID replica=ok
@@ -247,6 +247,7 @@ RETURNING "id", "org_id", "code", "name", "deleted_at"`
 
 var updateProjects = &runtime.Update{
 	Fallback: sqlProjectsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "projects.Update", Table: "projects", Errs: errs, Params: []string{"id", "code", "name"}},
 }
 
 func argsProjectUpdate(u *ProjectUpdate, d []any) []any {
@@ -265,13 +266,13 @@ func (r *ProjectRepo) Update(ctx context.Context, id int64, u ProjectUpdate) (Pr
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateProjects, &id, runtime.Arg, &u, argsProjectUpdate, scanProject, tenant)
-	return *v, wrapParamsErr(err, "projects.Update", "projects", []string{"id", "code", "name"})
+	return *v, err
 }
 
-const sqlProjectsDelete = `-- name: projects.Delete
+var opProjectsDelete = &runtime.Op{Name: "projects.Delete", Table: "projects", Errs: errs, SQL: `-- name: projects.Delete
 UPDATE "projects"
 SET "deleted_at" = now()
-WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table projects with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
@@ -283,8 +284,8 @@ func (r *ProjectRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlProjectsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "projects.Delete", "projects")
+	tag, err := runtime.ExecOp(ctx, db, opProjectsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlProjectsCount = `-- name: projects.Count replica=ok
@@ -306,8 +307,8 @@ func (r *ProjectRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "projects.Count", "projects")
 }
 
-const sqlProjectsHardDelete = `-- name: projects.HardDelete
-DELETE FROM "projects" WHERE "id" = $1 AND "org_id" = $2`
+var opProjectsHardDelete = &runtime.Op{Name: "projects.HardDelete", Table: "projects", Errs: errs, SQL: `-- name: projects.HardDelete
+DELETE FROM "projects" WHERE "id" = $1 AND "org_id" = $2`}
 
 // HardDelete removes the row of table projects with the given id from the table,
 // deleted or not, and reports whether there was one.
@@ -317,14 +318,14 @@ func (r *ProjectRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlProjectsHardDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "projects.HardDelete", "projects")
+	tag, err := runtime.ExecOp(ctx, db, opProjectsHardDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlProjectsRestore = `-- name: projects.Restore
+var opProjectsRestore = &runtime.Op{Name: "projects.Restore", Table: "projects", Errs: errs, SQL: `-- name: projects.Restore
 UPDATE "projects"
 SET "deleted_at" = NULL
-WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table projects with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
@@ -334,15 +335,15 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlProjectsRestore, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "projects.Restore", "projects")
+	tag, err := runtime.ExecOp(ctx, db, opProjectsRestore, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlProjectsHardDeleteMany = `-- name: projects.HardDeleteMany
+var opProjectsHardDeleteMany = &runtime.Op{Name: "projects.HardDeleteMany", Table: "projects", Errs: errs, SQL: `-- name: projects.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_new" AS (DELETE FROM "projects" USING "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
@@ -352,15 +353,14 @@ func (r *ProjectRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool,
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkProjectsKeys, sqlProjectsHardDeleteMany, keys, tenant)
-	return out, wrapErr(err, "projects.HardDeleteMany", "projects")
+	return runtime.WriteMany(ctx, db, bulkProjectsKeys, opProjectsHardDeleteMany, keys, tenant)
 }
 
-const sqlProjectsRestoreMany = `-- name: projects.RestoreMany
+var opProjectsRestoreMany = &runtime.Op{Name: "projects.RestoreMany", Table: "projects", Errs: errs, SQL: `-- name: projects.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_new" AS (UPDATE "projects" SET "deleted_at" = NULL FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
@@ -370,8 +370,7 @@ func (r *ProjectRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkProjectsKeys, sqlProjectsRestoreMany, keys, tenant)
-	return out, wrapErr(err, "projects.RestoreMany", "projects")
+	return runtime.WriteMany(ctx, db, bulkProjectsKeys, opProjectsRestoreMany, keys, tenant)
 }
 
 const sqlProjectsFindByIDs = `-- name: projects.FindByIDs replica=ok
@@ -422,31 +421,22 @@ func (r *ProjectRepo) CreateMany(ctx context.Context, rows []NewProject) (int64,
 	return tag.RowsAffected(), wrapErr(err, "projects.CreateMany", "projects")
 }
 
-const sqlProjectsCreateManyReturning = `-- name: projects.CreateManyReturning
+var opProjectsCreateManyReturning = &runtime.Op{Name: "projects.CreateManyReturning", Table: "projects", Errs: errs, Validate: true, SQL: `-- name: projects.CreateManyReturning
 INSERT INTO "projects" ("code", "name", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "code", "name", "deleted_at"`
+RETURNING "id", "org_id", "code", "name", "deleted_at"`}
 
-// CreateManyReturning inserts rows into table projects in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table projects in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ProjectRepo) CreateManyReturning(ctx context.Context, rows []NewProject) ([]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.CreateManyReturning", "projects")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Project{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "projects.CreateManyReturning", "projects")
-	}
-	res, err := db.Query(ctx, sqlProjectsCreateManyReturning, append(runtime.Unnest(argsNewProject, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanProject)
-	return items, wrapErr(err, "projects.CreateManyReturning", "projects")
+	return runtime.InsertManyOp(ctx, db, opProjectsCreateManyReturning, rows, argsNewProject, scanProject, tenant)
 }
 
 const sqlProjectsUpsertByOrgIDAndCode = `-- name: projects.UpsertByOrgIDAndCode
@@ -457,12 +447,11 @@ SET "name" = EXCLUDED."name"
 WHERE "projects"."org_id" = $3 AND "projects"."deleted_at" IS NULL
 RETURNING "id", "org_id", "code", "name", "deleted_at"`
 
-// UpsertByOrgIDAndCode inserts n into table projects or, when a row with the same
-// (org_id, code) (among the rows where "deleted_at" IS NULL) exists, updates it
-// from n (every column but the key's and the primary key's; an unset optional
-// field keeps its value), in one statement, and returns the row as stored. It
-// validates n first. A row in the way that the caller cannot see (another
-// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// UpsertByOrgIDAndCode inserts n into table projects or updates the row with the
+// same (org_id, code) (among the rows where "deleted_at" IS NULL) from n
+// (docs/spec.md tells which columns it keeps), in one statement, and returns the
+// row as stored. It validates n first. A row in the way that the caller cannot see
+// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (Project, error) {
 	if err := n.Validate(); err != nil {
 		return Project{}, wrapErr(err, "projects.UpsertByOrgIDAndCode", "projects")
@@ -494,10 +483,9 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndCode inserts n into table projects unless a row with the
 // same (org_id, code) (among the rows where "deleted_at" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false, in one
-// statement (run again, up to three times, when the row in the way was committed
-// after it started). It validates n first. When the row in the way is one the
-// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// returns the new row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first. When the row in the way is one
+// the caller cannot see (another tenant's, or soft-deleted), the error has kind
 // Conflict.
 func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewProject) (Project, bool, error) {
 	if err := n.Validate(); err != nil {
@@ -532,12 +520,12 @@ var bulkProjectsUpdates = &runtime.Bulk[*ProjectKeyedUpdate]{
 	},
 }
 
-const sqlProjectsUpdateMany = `-- name: projects.UpdateMany
+var opProjectsUpdateMany = &runtime.Op{Name: "projects.UpdateMany", Table: "projects", Errs: errs, SQL: `-- name: projects.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table projects, all or none (see
 // runtime.UpdateMany).
@@ -547,16 +535,15 @@ func (r *ProjectRepo) UpdateMany(ctx context.Context, rows []ProjectKeyedUpdate)
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkProjectsUpdates, sqlProjectsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "projects.UpdateMany", "projects")
+	return runtime.UpdateMany(ctx, db, bulkProjectsUpdates, opProjectsUpdateMany, rows, tenant)
 }
 
-const sqlProjectsUpdateManyReturning = `-- name: projects.UpdateManyReturning
+var opProjectsUpdateManyReturning = &runtime.Op{Name: "projects.UpdateManyReturning", Table: "projects", Errs: errs, SQL: `-- name: projects.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKeyedUpdate) ([]Project, error) {
@@ -565,8 +552,7 @@ func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKey
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkProjectsUpdates, sqlProjectsUpdateManyReturning, scanProject, rows, tenant)
-	return out, wrapErr(err, "projects.UpdateManyReturning", "projects")
+	return runtime.UpdateManyReturning(ctx, db, bulkProjectsUpdates, opProjectsUpdateManyReturning, scanProject, rows, tenant)
 }
 
 var bulkProjectsKeys = &runtime.Bulk[*int64]{
@@ -577,11 +563,11 @@ var bulkProjectsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlProjectsDeleteMany = `-- name: projects.DeleteMany
+var opProjectsDeleteMany = &runtime.Op{Name: "projects.DeleteMany", Table: "projects", Errs: errs, SQL: `-- name: projects.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_new" AS (UPDATE "projects" SET "deleted_at" = now() FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table projects with the keys given, as
 // Delete does (see runtime.WriteMany).
@@ -591,8 +577,7 @@ func (r *ProjectRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkProjectsKeys, sqlProjectsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "projects.DeleteMany", "projects")
+	return runtime.WriteMany(ctx, db, bulkProjectsKeys, opProjectsDeleteMany, keys, tenant)
 }
 
 var bulkProjectsNew = &runtime.Bulk[*NewProject]{
@@ -605,12 +590,12 @@ var bulkProjectsNew = &runtime.Bulk[*NewProject]{
 	},
 }
 
-const sqlProjectsUpsertManyByOrgIDAndCode = `-- name: projects.UpsertManyByOrgIDAndCode
+var opProjectsUpsertManyByOrgIDAndCode = &runtime.Op{Name: "projects.UpsertManyByOrgIDAndCode", Table: "projects", Errs: errs, SQL: `-- name: projects.UpsertManyByOrgIDAndCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "projects"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "projects" ON "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_ins" AS (INSERT INTO "projects" ("code", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "code") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "code", "name", "deleted_at"),
 "cpcgen_new" AS (UPDATE "projects" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByOrgIDAndCode is UpsertByOrgIDAndCode for many rows (see
 // runtime.UpsertMany).
@@ -620,14 +605,13 @@ func (r *ProjectRepo) UpsertManyByOrgIDAndCode(ctx context.Context, rows []NewPr
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkProjectsNew, sqlProjectsUpsertManyByOrgIDAndCode, scanProject, rows, tenant)
-	return out, wrapErr(err, "projects.UpsertManyByOrgIDAndCode", "projects")
+	return runtime.UpsertMany(ctx, db, bulkProjectsNew, opProjectsUpsertManyByOrgIDAndCode, scanProject, rows, tenant)
 }
 
-const sqlProjectsCreateManyIfAbsentByOrgIDAndCode = `-- name: projects.CreateManyIfAbsentByOrgIDAndCode
+var opProjectsCreateManyIfAbsentByOrgIDAndCode = &runtime.Op{Name: "projects.CreateManyIfAbsentByOrgIDAndCode", Table: "projects", Errs: errs, SQL: `-- name: projects.CreateManyIfAbsentByOrgIDAndCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "projects" ("code", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "code") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "code", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "projects"."id", "projects"."org_id", "projects"."code", "projects"."name", "projects"."deleted_at" FROM "cpcgen_v" JOIN "projects" ON "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "projects"."id", "projects"."org_id", "projects"."code", "projects"."name", "projects"."deleted_at" FROM "cpcgen_v" JOIN "projects" ON "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3`}
 
 // CreateManyIfAbsentByOrgIDAndCode is CreateIfAbsentByOrgIDAndCode for many rows
 // (see runtime.CreateManyIfAbsent).
@@ -637,8 +621,7 @@ func (r *ProjectRepo) CreateManyIfAbsentByOrgIDAndCode(ctx context.Context, rows
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkProjectsNew, sqlProjectsCreateManyIfAbsentByOrgIDAndCode, scanProject, rows, tenant)
-	return out, created, wrapErr(err, "projects.CreateManyIfAbsentByOrgIDAndCode", "projects")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkProjectsNew, opProjectsCreateManyIfAbsentByOrgIDAndCode, scanProject, rows, tenant)
 }
 
 const sqlProjectsListByOrgID = `-- name: projects.ListByOrgID replica=ok

@@ -105,10 +105,10 @@ func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, &n.Name, runtime.OptValue(&n.Colors))
 }
 
-const sqlTagsCreate = `-- name: tags.Create
+var opTagsCreate = &runtime.Op{Name: "tags.Create", Table: "tags", Errs: errs, Params: []string{"name", "colors"}, SQL: `-- name: tags.Create
 INSERT INTO "tags" ("name", "colors", "org_id")
 VALUES ($1, COALESCE($2::text[], '{}'::text[]), $3)
-RETURNING "id", "org_id", "name", "colors"`
+RETURNING "id", "org_id", "name", "colors"`}
 
 // Create inserts n into table tags and returns the row as stored. It validates n
 // first.
@@ -121,13 +121,13 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, &n, argsNewTag, scanTag, tenant)
-	return *v, wrapParamsErr(err, "tags.Create", "tags", []string{"name", "colors"})
+	v, err := runtime.QueryOneOp(ctx, db, opTagsCreate, &n, argsNewTag, scanTag, tenant)
+	return *v, err
 }
 
-const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
+var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table tags with the given id, or
 // runtime.ErrNotFound.
@@ -137,13 +137,13 @@ func (r *TagRepo) FindByID(ctx context.Context, id int64) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsFindByID, &id, runtime.Arg, scanTag, tenant)
-	return *v, wrapErr(err, "tags.FindByID", "tags")
+	v, err := runtime.QueryOneOp(ctx, db, opTagsFindByID, &id, runtime.Arg, scanTag, tenant)
+	return *v, err
 }
 
-const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
+var opTagsFindAll = &runtime.Op{Name: "tags.FindAll", Table: "tags", Errs: errs, SQL: `-- name: tags.FindAll replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table tags in primary key order, in memory.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
@@ -152,9 +152,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTagsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanTag)
-	return items, wrapErr(err, "tags.FindAll", "tags")
+	return runtime.AllOp(ctx, db, opTagsFindAll, scanTag, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -164,7 +162,7 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 		return runtime.StreamError[Tag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL, tenant)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -205,6 +203,7 @@ RETURNING "id", "org_id", "name", "colors"`
 
 var updateTags = &runtime.Update{
 	Fallback: sqlTagsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "tags.Update", Table: "tags", Errs: errs, Params: []string{"id", "name", "colors"}},
 }
 
 func argsTagUpdate(u *TagUpdate, d []any) []any {
@@ -223,11 +222,11 @@ func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
-	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name", "colors"})
+	return *v, err
 }
 
-const sqlTagsDelete = `-- name: tags.Delete
-DELETE FROM "tags" WHERE "id" = $1 AND "org_id" = $2`
+var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
+DELETE FROM "tags" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table tags with the given id and reports whether there
 // was one.
@@ -237,13 +236,13 @@ func (r *TagRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
+	tag, err := runtime.ExecOp(ctx, db, opTagsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlTagsCount = `-- name: tags.Count replica=ok
+var opTagsCount = &runtime.Op{Name: "tags.Count", Table: "tags", Errs: errs, SQL: `-- name: tags.Count replica=ok
 SELECT count(*) FROM "tags"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table tags.
 func (r *TagRepo) Count(ctx context.Context) (int64, error) {
@@ -252,13 +251,12 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTagsCount, tenant))
-	return n, wrapErr(err, "tags.Count", "tags")
+	return runtime.CountOp(ctx, db, opTagsCount, tenant)
 }
 
-const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
+var opTagsFindByIDs = &runtime.Op{Name: "tags.FindByIDs", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByIDs replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -271,8 +269,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
-	return items, wrapErr(err, "tags.FindByIDs", "tags")
+	return runtime.QueryOp(ctx, db, opTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
 }
 
 // CreateMany inserts rows into table tags in one pgx.Batch of Create's statement,
@@ -287,7 +284,7 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "tags.CreateMany", "tags")
 	}
-	n, err := runtime.BatchExec(ctx, db, sqlTagsCreate, rows, argsNewTag, tenant)
+	n, err := runtime.BatchExec(ctx, db, opTagsCreate.SQL, rows, argsNewTag, tenant)
 	return n, wrapErr(err, "tags.CreateMany", "tags")
 }
 
@@ -303,7 +300,7 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
-	out, err := runtime.BatchQuery(ctx, db, sqlTagsCreate, rows, argsNewTag, scanTag, tenant)
+	out, err := runtime.BatchQuery(ctx, db, opTagsCreate.SQL, rows, argsNewTag, scanTag, tenant)
 	return out, wrapErr(err, "tags.CreateManyReturning", "tags")
 }
 
@@ -315,12 +312,11 @@ SET "colors" = CASE WHEN $2::text[] IS NULL THEN "tags"."colors" ELSE EXCLUDED."
 WHERE "tags"."org_id" = $3
 RETURNING "id", "org_id", "name", "colors"`
 
-// UpsertByOrgIDAndName inserts n into table tags or, when a row with the same
-// (org_id, name) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict.
+// UpsertByOrgIDAndName inserts n into table tags or updates the row with the same
+// (org_id, name) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first. A row in the way
+// that the caller cannot see (another tenant's, or soft-deleted) is not updated:
+// the error has kind Conflict.
 func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
@@ -352,9 +348,8 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndName inserts n into table tags unless a row with the
 // same (org_id, name) exists, and returns the new row and true, or the existing
-// row, unchanged, and false, in one statement (run again, up to three times, when
-// the row in the way was committed after it started). It validates n first. When
-// the row in the way is one the caller cannot see (another tenant's, or
+// one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// When the row in the way is one the caller cannot see (another tenant's, or
 // soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {
 	if err := n.Validate(); err != nil {
@@ -389,12 +384,12 @@ var bulkTagsUpdates = &runtime.Bulk[*TagKeyedUpdate]{
 	},
 }
 
-const sqlTagsUpdateMany = `-- name: tags.UpdateMany
+var opTagsUpdateMany = &runtime.Op{Name: "tags.UpdateMany", Table: "tags", Errs: errs, SQL: `-- name: tags.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name"), "colors" = COALESCE("cpcgen_v"."cpcgen_3"::text[], "tags"."colors") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table tags, all or none (see
 // runtime.UpdateMany).
@@ -404,16 +399,15 @@ func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64,
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkTagsUpdates, sqlTagsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "tags.UpdateMany", "tags")
+	return runtime.UpdateMany(ctx, db, bulkTagsUpdates, opTagsUpdateMany, rows, tenant)
 }
 
-const sqlTagsUpdateManyReturning = `-- name: tags.UpdateManyReturning
+var opTagsUpdateManyReturning = &runtime.Op{Name: "tags.UpdateManyReturning", Table: "tags", Errs: errs, SQL: `-- name: tags.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name"), "colors" = COALESCE("cpcgen_v"."cpcgen_3"::text[], "tags"."colors") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name", "colors")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."colors" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."colors" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
@@ -422,8 +416,7 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkTagsUpdates, sqlTagsUpdateManyReturning, scanTag, rows, tenant)
-	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
+	return runtime.UpdateManyReturning(ctx, db, bulkTagsUpdates, opTagsUpdateManyReturning, scanTag, rows, tenant)
 }
 
 var bulkTagsKeys = &runtime.Bulk[*int64]{
@@ -434,11 +427,11 @@ var bulkTagsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlTagsDeleteMany = `-- name: tags.DeleteMany
+var opTagsDeleteMany = &runtime.Op{Name: "tags.DeleteMany", Table: "tags", Errs: errs, SQL: `-- name: tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table tags with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -448,8 +441,7 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkTagsKeys, sqlTagsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "tags.DeleteMany", "tags")
+	return runtime.WriteMany(ctx, db, bulkTagsKeys, opTagsDeleteMany, keys, tenant)
 }
 
 var bulkTagsNew = &runtime.Bulk[*NewTag]{
@@ -462,12 +454,12 @@ var bulkTagsNew = &runtime.Bulk[*NewTag]{
 	},
 }
 
-const sqlTagsUpsertManyByOrgIDAndName = `-- name: tags.UpsertManyByOrgIDAndName
+var opTagsUpsertManyByOrgIDAndName = &runtime.Op{Name: "tags.UpsertManyByOrgIDAndName", Table: "tags", Errs: errs, SQL: `-- name: tags.UpsertManyByOrgIDAndName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2"::text[], '{}'::text[]) AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "tags"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i1" AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_ins" AS (INSERT INTO "tags" ("name", "colors", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "name") DO NOTHING RETURNING "id", "org_id", "name", "colors"),
 "cpcgen_new" AS (UPDATE "tags" SET "colors" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "tags"."colors") FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i1" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name", "colors")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name", "cpcgen_ins"."colors" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."colors" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name", "cpcgen_ins"."colors" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."colors" FROM "cpcgen_new"`}
 
 // UpsertManyByOrgIDAndName is UpsertByOrgIDAndName for many rows (see
 // runtime.UpsertMany).
@@ -477,14 +469,13 @@ func (r *TagRepo) UpsertManyByOrgIDAndName(ctx context.Context, rows []NewTag) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkTagsNew, sqlTagsUpsertManyByOrgIDAndName, scanTag, rows, tenant)
-	return out, wrapErr(err, "tags.UpsertManyByOrgIDAndName", "tags")
+	return runtime.UpsertMany(ctx, db, bulkTagsNew, opTagsUpsertManyByOrgIDAndName, scanTag, rows, tenant)
 }
 
-const sqlTagsCreateManyIfAbsentByOrgIDAndName = `-- name: tags.CreateManyIfAbsentByOrgIDAndName
+var opTagsCreateManyIfAbsentByOrgIDAndName = &runtime.Op{Name: "tags.CreateManyIfAbsentByOrgIDAndName", Table: "tags", Errs: errs, SQL: `-- name: tags.CreateManyIfAbsentByOrgIDAndName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2"::text[], '{}'::text[]) AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "tags" ("name", "colors", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "name") DO NOTHING RETURNING "id", "org_id", "name", "colors")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name", "cpcgen_ins"."colors" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."org_id", "tags"."name", "tags"."colors" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i1" AND "org_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name", "cpcgen_ins"."colors" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."org_id", "tags"."name", "tags"."colors" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i1" AND "org_id" = $3`}
 
 // CreateManyIfAbsentByOrgIDAndName is CreateIfAbsentByOrgIDAndName for many rows
 // (see runtime.CreateManyIfAbsent).
@@ -494,13 +485,12 @@ func (r *TagRepo) CreateManyIfAbsentByOrgIDAndName(ctx context.Context, rows []N
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew, sqlTagsCreateManyIfAbsentByOrgIDAndName, scanTag, rows, tenant)
-	return out, created, wrapErr(err, "tags.CreateManyIfAbsentByOrgIDAndName", "tags")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew, opTagsCreateManyIfAbsentByOrgIDAndName, scanTag, rows, tenant)
 }
 
-const sqlTagsListByOrgID = `-- name: tags.ListByOrgID replica=ok
+var opTagsListByOrgID = &runtime.Op{Name: "tags.ListByOrgID", Table: "tags", Errs: errs, SQL: `-- name: tags.ListByOrgID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table tags whose org_id is orgID, in primary key
 // order.
@@ -510,8 +500,7 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
-	return items, wrapErr(err, "tags.ListByOrgID", "tags")
+	return runtime.QueryOp(ctx, db, opTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
 }
 
 const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID replica=ok

@@ -91,10 +91,10 @@ func argsNewTaskTag(n *NewTaskTag, d []any) []any {
 	return append(d, &n.TaskID, &n.TagID)
 }
 
-const sqlTaskTagsCreate = `-- name: task_tags.Create
+var opTaskTagsCreate = &runtime.Op{Name: "task_tags.Create", Table: "task_tags", Errs: errs, Params: []string{"task_id", "tag_id"}, SQL: `-- name: task_tags.Create
 INSERT INTO "task_tags" ("task_id", "tag_id", "org_id")
 VALUES ($1, $2, $3)
-RETURNING "task_id", "tag_id", "org_id"`
+RETURNING "task_id", "tag_id", "org_id"`}
 
 // Create inserts n into table task_tags and returns the row as stored.
 func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error) {
@@ -103,13 +103,13 @@ func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error)
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsCreate, &n, argsNewTaskTag, scanTaskTag, tenant)
-	return *v, wrapParamsErr(err, "task_tags.Create", "task_tags", []string{"task_id", "tag_id"})
+	v, err := runtime.QueryOneOp(ctx, db, opTaskTagsCreate, &n, argsNewTaskTag, scanTaskTag, tenant)
+	return *v, err
 }
 
-const sqlTaskTagsFindByID = `-- name: task_tags.FindByID replica=ok
+var opTaskTagsFindByID = &runtime.Op{Name: "task_tags.FindByID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.FindByID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
+WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`}
 
 // FindByID returns the row of table task_tags with the given taskID and tagID, or
 // runtime.ErrNotFound.
@@ -119,13 +119,13 @@ func (r *TaskTagRepo) FindByID(ctx context.Context, taskID int64, tagID int64) (
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsFindByID, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
-	return *v, wrapErr(err, "task_tags.FindByID", "task_tags")
+	v, err := runtime.QueryOneOp(ctx, db, opTaskTagsFindByID, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
+	return *v, err
 }
 
-const sqlTaskTagsFindAll = `-- name: task_tags.FindAll replica=ok
+var opTaskTagsFindAll = &runtime.Op{Name: "task_tags.FindAll", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.FindAll replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "org_id" = $1 ORDER BY "task_id", "tag_id"`
+WHERE "org_id" = $1 ORDER BY "task_id", "tag_id"`}
 
 // FindAll returns every row of table task_tags in primary key order, in memory.
 func (r *TaskTagRepo) FindAll(ctx context.Context) ([]TaskTag, error) {
@@ -134,9 +134,7 @@ func (r *TaskTagRepo) FindAll(ctx context.Context) ([]TaskTag, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTaskTagsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanTaskTag)
-	return items, wrapErr(err, "task_tags.FindAll", "task_tags")
+	return runtime.AllOp(ctx, db, opTaskTagsFindAll, scanTaskTag, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -146,7 +144,7 @@ func (r *TaskTagRepo) Stream(ctx context.Context) iter.Seq2[TaskTag, error] {
 		return runtime.StreamError[TaskTag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "task_tags.Stream", "task_tags") }, scanTaskTag, sqlTaskTagsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "task_tags.Stream", "task_tags") }, scanTaskTag, opTaskTagsFindAll.SQL, tenant)
 }
 
 const sqlTaskTagsListFirst = `-- name: task_tags.List replica=ok
@@ -196,8 +194,8 @@ func (r *TaskTagRepo) Update(ctx context.Context, taskID int64, tagID int64, u T
 	return *v, wrapParamsErr(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
 }
 
-const sqlTaskTagsDelete = `-- name: task_tags.Delete
-DELETE FROM "task_tags" WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
+var opTaskTagsDelete = &runtime.Op{Name: "task_tags.Delete", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.Delete
+DELETE FROM "task_tags" WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`}
 
 // Delete removes the row of table task_tags with the given taskID and tagID and
 // reports whether there was one.
@@ -207,13 +205,13 @@ func (r *TaskTagRepo) Delete(ctx context.Context, taskID int64, tagID int64) (bo
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTaskTagsDelete, &taskID, runtime.Arg, tagID, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "task_tags.Delete", "task_tags")
+	tag, err := runtime.ExecOp(ctx, db, opTaskTagsDelete, &taskID, runtime.Arg, tagID, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlTaskTagsCount = `-- name: task_tags.Count replica=ok
+var opTaskTagsCount = &runtime.Op{Name: "task_tags.Count", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.Count replica=ok
 SELECT count(*) FROM "task_tags"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table task_tags.
 func (r *TaskTagRepo) Count(ctx context.Context) (int64, error) {
@@ -222,8 +220,7 @@ func (r *TaskTagRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTaskTagsCount, tenant))
-	return n, wrapErr(err, "task_tags.Count", "task_tags")
+	return runtime.CountOp(ctx, db, opTaskTagsCount, tenant)
 }
 
 const sqlTaskTagsCreateMany = `-- name: task_tags.CreateMany
@@ -248,27 +245,22 @@ func (r *TaskTagRepo) CreateMany(ctx context.Context, rows []NewTaskTag) (int64,
 	return tag.RowsAffected(), wrapErr(err, "task_tags.CreateMany", "task_tags")
 }
 
-const sqlTaskTagsCreateManyReturning = `-- name: task_tags.CreateManyReturning
+var opTaskTagsCreateManyReturning = &runtime.Op{Name: "task_tags.CreateManyReturning", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.CreateManyReturning
 INSERT INTO "task_tags" ("task_id", "tag_id", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "task_id", "tag_id", "org_id"`
+RETURNING "task_id", "tag_id", "org_id"`}
 
-// CreateManyReturning inserts rows into table task_tags in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table task_tags in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *TaskTagRepo) CreateManyReturning(ctx context.Context, rows []NewTaskTag) ([]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.CreateManyReturning", "task_tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []TaskTag{}, nil
-	}
-	res, err := db.Query(ctx, sqlTaskTagsCreateManyReturning, append(runtime.Unnest(argsNewTaskTag, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTaskTag)
-	return items, wrapErr(err, "task_tags.CreateManyReturning", "task_tags")
+	return runtime.InsertManyOp(ctx, db, opTaskTagsCreateManyReturning, rows, argsNewTaskTag, scanTaskTag, tenant)
 }
 
 const sqlTaskTagsUpsertByTaskIDAndTagID = `-- name: task_tags.UpsertByTaskIDAndTagID
@@ -279,11 +271,11 @@ SET "task_id" = EXCLUDED."task_id"
 WHERE "task_tags"."org_id" = $3
 RETURNING "task_id", "tag_id", "org_id"`
 
-// UpsertByTaskIDAndTagID inserts n into table task_tags or, when a row with the
-// same (task_id, tag_id) exists, updates it from n (every column but the key's and
-// the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. A row in the way that the caller cannot see
-// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// UpsertByTaskIDAndTagID inserts n into table task_tags or updates the row with
+// the same (task_id, tag_id) from n (docs/spec.md tells which columns it keeps),
+// in one statement, and returns the row as stored. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict.
 func (r *TaskTagRepo) UpsertByTaskIDAndTagID(ctx context.Context, n NewTaskTag) (TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.UpsertByTaskIDAndTagID", "task_tags")
 	if err != nil {
@@ -312,8 +304,7 @@ LIMIT 1`
 
 // CreateIfAbsentByTaskIDAndTagID inserts n into table task_tags unless a row with
 // the same (task_id, tag_id) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). When the row in
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). When the row in
 // the way is one the caller cannot see (another tenant's, or soft-deleted), the
 // error has kind Conflict.
 func (r *TaskTagRepo) CreateIfAbsentByTaskIDAndTagID(ctx context.Context, n NewTaskTag) (TaskTag, bool, error) {
@@ -346,11 +337,11 @@ var bulkTaskTagsKeys = &runtime.Bulk[*TaskTagKey]{
 	},
 }
 
-const sqlTaskTagsDeleteMany = `-- name: task_tags.DeleteMany
+var opTaskTagsDeleteMany = &runtime.Op{Name: "task_tags.DeleteMany", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "task_tags" ON "task_tags"."task_id" = "cpcgen_v"."cpcgen_1" AND "task_tags"."tag_id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "task_tags"),
 "cpcgen_new" AS (DELETE FROM "task_tags" USING "cpcgen_v" WHERE "task_tags"."task_id" = "cpcgen_v"."cpcgen_1" AND "task_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table task_tags with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -360,8 +351,7 @@ func (r *TaskTagRepo) DeleteMany(ctx context.Context, keys []TaskTagKey) ([]bool
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkTaskTagsKeys, sqlTaskTagsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "task_tags.DeleteMany", "task_tags")
+	return runtime.WriteMany(ctx, db, bulkTaskTagsKeys, opTaskTagsDeleteMany, keys, tenant)
 }
 
 var bulkTaskTagsNew = &runtime.Bulk[*NewTaskTag]{
@@ -375,12 +365,12 @@ var bulkTaskTagsNew = &runtime.Bulk[*NewTaskTag]{
 	},
 }
 
-const sqlTaskTagsUpsertManyByTaskIDAndTagID = `-- name: task_tags.UpsertManyByTaskIDAndTagID
+var opTaskTagsUpsertManyByTaskIDAndTagID = &runtime.Op{Name: "task_tags.UpsertManyByTaskIDAndTagID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.UpsertManyByTaskIDAndTagID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "task_tags"."task_id" AS "cpcgen_k1", "task_tags"."tag_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "task_tags" ON "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "task_tags"),
 "cpcgen_ins" AS (INSERT INTO "task_tags" ("task_id", "tag_id", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("task_id", "tag_id") DO NOTHING RETURNING "task_id", "tag_id", "org_id"),
 "cpcgen_new" AS (UPDATE "task_tags" SET "task_id" = "task_tags"."task_id" FROM "cpcgen_v" WHERE "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "task_id", "tag_id", "org_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."task_id", "cpcgen_new"."tag_id", "cpcgen_new"."org_id" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."task_id", "cpcgen_new"."tag_id", "cpcgen_new"."org_id" FROM "cpcgen_new"`}
 
 // UpsertManyByTaskIDAndTagID is UpsertByTaskIDAndTagID for many rows (see
 // runtime.UpsertMany).
@@ -390,14 +380,13 @@ func (r *TaskTagRepo) UpsertManyByTaskIDAndTagID(ctx context.Context, rows []New
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkTaskTagsNew, sqlTaskTagsUpsertManyByTaskIDAndTagID, scanTaskTag, rows, tenant)
-	return out, wrapErr(err, "task_tags.UpsertManyByTaskIDAndTagID", "task_tags")
+	return runtime.UpsertMany(ctx, db, bulkTaskTagsNew, opTaskTagsUpsertManyByTaskIDAndTagID, scanTaskTag, rows, tenant)
 }
 
-const sqlTaskTagsCreateManyIfAbsentByTaskIDAndTagID = `-- name: task_tags.CreateManyIfAbsentByTaskIDAndTagID
+var opTaskTagsCreateManyIfAbsentByTaskIDAndTagID = &runtime.Op{Name: "task_tags.CreateManyIfAbsentByTaskIDAndTagID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.CreateManyIfAbsentByTaskIDAndTagID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "task_tags" ("task_id", "tag_id", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("task_id", "tag_id") DO NOTHING RETURNING "task_id", "tag_id", "org_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "task_tags"."task_id", "task_tags"."tag_id", "task_tags"."org_id" FROM "cpcgen_v" JOIN "task_tags" ON "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "task_tags"."task_id", "task_tags"."tag_id", "task_tags"."org_id" FROM "cpcgen_v" JOIN "task_tags" ON "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`}
 
 // CreateManyIfAbsentByTaskIDAndTagID is CreateIfAbsentByTaskIDAndTagID for many
 // rows (see runtime.CreateManyIfAbsent).
@@ -407,13 +396,12 @@ func (r *TaskTagRepo) CreateManyIfAbsentByTaskIDAndTagID(ctx context.Context, ro
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTaskTagsNew, sqlTaskTagsCreateManyIfAbsentByTaskIDAndTagID, scanTaskTag, rows, tenant)
-	return out, created, wrapErr(err, "task_tags.CreateManyIfAbsentByTaskIDAndTagID", "task_tags")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkTaskTagsNew, opTaskTagsCreateManyIfAbsentByTaskIDAndTagID, scanTaskTag, rows, tenant)
 }
 
-const sqlTaskTagsListByTaskID = `-- name: task_tags.ListByTaskID replica=ok
+var opTaskTagsListByTaskID = &runtime.Op{Name: "task_tags.ListByTaskID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.ListByTaskID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "task_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
+WHERE "task_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`}
 
 // ListByTaskID returns the rows of table task_tags whose task_id is taskID, in
 // primary key order.
@@ -423,8 +411,7 @@ func (r *TaskTagRepo) ListByTaskID(ctx context.Context, taskID int64) ([]TaskTag
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTaskTagsListByTaskID, &taskID, runtime.Arg, scanTaskTag, 0, tenant)
-	return items, wrapErr(err, "task_tags.ListByTaskID", "task_tags")
+	return runtime.QueryOp(ctx, db, opTaskTagsListByTaskID, &taskID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
 const sqlTaskTagsLoadByTaskID = `-- name: task_tags.LoadByTaskID replica=ok
@@ -452,9 +439,9 @@ func (r *TaskTagRepo) LoadByTaskID(ctx context.Context, keys []int64) (map[int64
 	return m, wrapErr(err, "task_tags.LoadByTaskID", "task_tags")
 }
 
-const sqlTaskTagsListByTagID = `-- name: task_tags.ListByTagID replica=ok
+var opTaskTagsListByTagID = &runtime.Op{Name: "task_tags.ListByTagID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.ListByTagID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "tag_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
+WHERE "tag_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`}
 
 // ListByTagID returns the rows of table task_tags whose tag_id is tagID, in
 // primary key order.
@@ -464,8 +451,7 @@ func (r *TaskTagRepo) ListByTagID(ctx context.Context, tagID int64) ([]TaskTag, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTaskTagsListByTagID, &tagID, runtime.Arg, scanTaskTag, 0, tenant)
-	return items, wrapErr(err, "task_tags.ListByTagID", "task_tags")
+	return runtime.QueryOp(ctx, db, opTaskTagsListByTagID, &tagID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
 const sqlTaskTagsLoadByTagID = `-- name: task_tags.LoadByTagID replica=ok
@@ -493,9 +479,9 @@ func (r *TaskTagRepo) LoadByTagID(ctx context.Context, keys []int64) (map[int64]
 	return m, wrapErr(err, "task_tags.LoadByTagID", "task_tags")
 }
 
-const sqlTaskTagsListByOrgID = `-- name: task_tags.ListByOrgID replica=ok
+var opTaskTagsListByOrgID = &runtime.Op{Name: "task_tags.ListByOrgID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.ListByOrgID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`}
 
 // ListByOrgID returns the rows of table task_tags whose org_id is orgID, in
 // primary key order.
@@ -505,8 +491,7 @@ func (r *TaskTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]TaskT
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTaskTagsListByOrgID, &orgID, runtime.Arg, scanTaskTag, 0, tenant)
-	return items, wrapErr(err, "task_tags.ListByOrgID", "task_tags")
+	return runtime.QueryOp(ctx, db, opTaskTagsListByOrgID, &orgID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
 const sqlTaskTagsLoadByOrgID = `-- name: task_tags.LoadByOrgID replica=ok

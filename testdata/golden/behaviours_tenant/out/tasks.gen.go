@@ -109,10 +109,10 @@ func argsNewTask(n *NewTask, d []any) []any {
 	return append(d, &n.ProjectID, &n.Title, n.Done.Arg())
 }
 
-const sqlTasksCreate = `-- name: tasks.Create
+var opTasksCreate = &runtime.Op{Name: "tasks.Create", Table: "tasks", Errs: errs, Params: []string{"project_id", "title", "done"}, SQL: `-- name: tasks.Create
 INSERT INTO "tasks" ("project_id", "title", "done", "org_id")
 VALUES ($1, $2, COALESCE($3::boolean, FALSE), $4)
-RETURNING "id", "org_id", "project_id", "title", "done", "version"`
+RETURNING "id", "org_id", "project_id", "title", "done", "version"`}
 
 // Create inserts n into table tasks and returns the row as stored. It validates n
 // first.
@@ -125,13 +125,13 @@ func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlTasksCreate, &n, argsNewTask, scanTask, tenant)
-	return *v, wrapParamsErr(err, "tasks.Create", "tasks", []string{"project_id", "title", "done"})
+	v, err := runtime.QueryOneOp(ctx, db, opTasksCreate, &n, argsNewTask, scanTask, tenant)
+	return *v, err
 }
 
-const sqlTasksFindByID = `-- name: tasks.FindByID replica=ok
+var opTasksFindByID = &runtime.Op{Name: "tasks.FindByID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.FindByID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table tasks with the given id, or
 // runtime.ErrNotFound.
@@ -141,13 +141,13 @@ func (r *TaskRepo) FindByID(ctx context.Context, id int64) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTasksFindByID, &id, runtime.Arg, scanTask, tenant)
-	return *v, wrapErr(err, "tasks.FindByID", "tasks")
+	v, err := runtime.QueryOneOp(ctx, db, opTasksFindByID, &id, runtime.Arg, scanTask, tenant)
+	return *v, err
 }
 
-const sqlTasksFindAll = `-- name: tasks.FindAll replica=ok
+var opTasksFindAll = &runtime.Op{Name: "tasks.FindAll", Table: "tasks", Errs: errs, SQL: `-- name: tasks.FindAll replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table tasks in primary key order, in memory.
 func (r *TaskRepo) FindAll(ctx context.Context) ([]Task, error) {
@@ -156,9 +156,7 @@ func (r *TaskRepo) FindAll(ctx context.Context) ([]Task, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTasksFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanTask)
-	return items, wrapErr(err, "tasks.FindAll", "tasks")
+	return runtime.AllOp(ctx, db, opTasksFindAll, scanTask, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -168,7 +166,7 @@ func (r *TaskRepo) Stream(ctx context.Context) iter.Seq2[Task, error] {
 		return runtime.StreamError[Task](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tasks.Stream", "tasks") }, scanTask, sqlTasksFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tasks.Stream", "tasks") }, scanTask, opTasksFindAll.SQL, tenant)
 }
 
 const sqlTasksListFirst = `-- name: tasks.List replica=ok
@@ -245,8 +243,8 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 	return *v, wrapParamsErr(err, "tasks.Update", "tasks", []string{"id", "project_id", "title", "done"})
 }
 
-const sqlTasksDelete = `-- name: tasks.Delete
-DELETE FROM "tasks" WHERE "id" = $1 AND "org_id" = $3 AND "version" = $2`
+var opTasksDelete = &runtime.Op{Name: "tasks.Delete", Table: "tasks", Errs: errs, SQL: `-- name: tasks.Delete
+DELETE FROM "tasks" WHERE "id" = $1 AND "org_id" = $3 AND "version" = $2`}
 
 // Delete removes the row of table tasks with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
@@ -258,17 +256,17 @@ func (r *TaskRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlTasksDelete, &id, runtime.Arg, version, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opTasksDelete, &id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "tasks.Delete", "tasks")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "tasks.Delete", "tasks", sqlTasksExists, id, tenant), "tasks.Delete", "tasks")
 }
 
-const sqlTasksCount = `-- name: tasks.Count replica=ok
+var opTasksCount = &runtime.Op{Name: "tasks.Count", Table: "tasks", Errs: errs, SQL: `-- name: tasks.Count replica=ok
 SELECT count(*) FROM "tasks"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table tasks.
 func (r *TaskRepo) Count(ctx context.Context) (int64, error) {
@@ -277,8 +275,7 @@ func (r *TaskRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTasksCount, tenant))
-	return n, wrapErr(err, "tasks.Count", "tasks")
+	return runtime.CountOp(ctx, db, opTasksCount, tenant)
 }
 
 const sqlTasksAuditTrail = `-- name: tasks.AuditTrail replica=ok
@@ -302,9 +299,9 @@ func (r *TaskRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEnt
 	return items, wrapErr(err, "tasks.AuditTrail", "tasks")
 }
 
-const sqlTasksFindByIDs = `-- name: tasks.FindByIDs replica=ok
+var opTasksFindByIDs = &runtime.Op{Name: "tasks.FindByIDs", Table: "tasks", Errs: errs, SQL: `-- name: tasks.FindByIDs replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table tasks whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -317,8 +314,7 @@ func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 	if len(ids) == 0 {
 		return []Task{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTasksFindByIDs, &ids, runtime.Arg, scanTask, len(ids), tenant)
-	return items, wrapErr(err, "tasks.FindByIDs", "tasks")
+	return runtime.QueryOp(ctx, db, opTasksFindByIDs, &ids, runtime.Arg, scanTask, len(ids), tenant)
 }
 
 const sqlTasksCreateMany = `-- name: tasks.CreateMany
@@ -346,31 +342,22 @@ func (r *TaskRepo) CreateMany(ctx context.Context, rows []NewTask) (int64, error
 	return tag.RowsAffected(), wrapErr(err, "tasks.CreateMany", "tasks")
 }
 
-const sqlTasksCreateManyReturning = `-- name: tasks.CreateManyReturning
+var opTasksCreateManyReturning = &runtime.Op{Name: "tasks.CreateManyReturning", Table: "tasks", Errs: errs, Validate: true, SQL: `-- name: tasks.CreateManyReturning
 INSERT INTO "tasks" ("project_id", "title", "done", "org_id")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", FALSE), $4::uuid
 FROM unnest($1::bigint[], $2::text[], $3::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "project_id", "title", "done", "version"`
+RETURNING "id", "org_id", "project_id", "title", "done", "version"`}
 
-// CreateManyReturning inserts rows into table tasks in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table tasks in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.CreateManyReturning", "tasks")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return []Task{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "tasks.CreateManyReturning", "tasks")
-	}
-	res, err := db.Query(ctx, sqlTasksCreateManyReturning, append(runtime.Unnest(argsNewTask, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTask)
-	return items, wrapErr(err, "tasks.CreateManyReturning", "tasks")
+	return runtime.InsertManyOp(ctx, db, opTasksCreateManyReturning, rows, argsNewTask, scanTask, tenant)
 }
 
 // TaskKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -394,12 +381,12 @@ var bulkTasksUpdates = &runtime.Bulk[*TaskKeyedUpdate]{
 	},
 }
 
-const sqlTasksUpdateMany = `-- name: tasks.UpdateMany
+var opTasksUpdateMany = &runtime.Op{Name: "tasks.UpdateMany", Table: "tasks", Errs: errs, SQL: `-- name: tasks.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table tasks, all or none (see
 // runtime.UpdateMany).
@@ -409,16 +396,15 @@ func (r *TaskRepo) UpdateMany(ctx context.Context, rows []TaskKeyedUpdate) (int6
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpdateMany(ctx, db, bulkTasksUpdates, sqlTasksUpdateMany, rows, tenant)
-	return out, wrapErr(err, "tasks.UpdateMany", "tasks")
+	return runtime.UpdateMany(ctx, db, bulkTasksUpdates, opTasksUpdateMany, rows, tenant)
 }
 
-const sqlTasksUpdateManyReturning = `-- name: tasks.UpdateManyReturning
+var opTasksUpdateManyReturning = &runtime.Op{Name: "tasks.UpdateManyReturning", Table: "tasks", Errs: errs, SQL: `-- name: tasks.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "project_id", "title", "done", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TaskRepo) UpdateManyReturning(ctx context.Context, rows []TaskKeyedUpdate) ([]Task, error) {
@@ -427,8 +413,7 @@ func (r *TaskRepo) UpdateManyReturning(ctx context.Context, rows []TaskKeyedUpda
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkTasksUpdates, sqlTasksUpdateManyReturning, scanTask, rows, tenant)
-	return out, wrapErr(err, "tasks.UpdateManyReturning", "tasks")
+	return runtime.UpdateManyReturning(ctx, db, bulkTasksUpdates, opTasksUpdateManyReturning, scanTask, rows, tenant)
 }
 
 var bulkTasksVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
@@ -440,12 +425,12 @@ var bulkTasksVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	},
 }
 
-const sqlTasksDeleteMany = `-- name: tasks.DeleteMany
+var opTasksDeleteMany = &runtime.Op{Name: "tasks.DeleteMany", Table: "tasks", Errs: errs, SQL: `-- name: tasks.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
 "cpcgen_new" AS (DELETE FROM "tasks" USING "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // DeleteMany deletes the rows of table tasks with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -455,13 +440,12 @@ func (r *TaskRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int6
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.WriteMany(ctx, db, bulkTasksVersions, sqlTasksDeleteMany, keys, tenant)
-	return out, wrapErr(err, "tasks.DeleteMany", "tasks")
+	return runtime.WriteMany(ctx, db, bulkTasksVersions, opTasksDeleteMany, keys, tenant)
 }
 
-const sqlTasksListByOrgID = `-- name: tasks.ListByOrgID replica=ok
+var opTasksListByOrgID = &runtime.Op{Name: "tasks.ListByOrgID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.ListByOrgID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table tasks whose org_id is orgID, in primary
 // key order.
@@ -471,8 +455,7 @@ func (r *TaskRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Task, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTasksListByOrgID, &orgID, runtime.Arg, scanTask, 0, tenant)
-	return items, wrapErr(err, "tasks.ListByOrgID", "tasks")
+	return runtime.QueryOp(ctx, db, opTasksListByOrgID, &orgID, runtime.Arg, scanTask, 0, tenant)
 }
 
 const sqlTasksLoadByOrgID = `-- name: tasks.LoadByOrgID replica=ok
@@ -500,9 +483,9 @@ func (r *TaskRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	return m, wrapErr(err, "tasks.LoadByOrgID", "tasks")
 }
 
-const sqlTasksListByProjectID = `-- name: tasks.ListByProjectID replica=ok
+var opTasksListByProjectID = &runtime.Op{Name: "tasks.ListByProjectID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.ListByProjectID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
-WHERE "project_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "project_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByProjectID returns the rows of table tasks whose project_id is projectID,
 // in primary key order.
@@ -512,8 +495,7 @@ func (r *TaskRepo) ListByProjectID(ctx context.Context, projectID int64) ([]Task
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTasksListByProjectID, &projectID, runtime.Arg, scanTask, 0, tenant)
-	return items, wrapErr(err, "tasks.ListByProjectID", "tasks")
+	return runtime.QueryOp(ctx, db, opTasksListByProjectID, &projectID, runtime.Arg, scanTask, 0, tenant)
 }
 
 const sqlTasksLoadByProjectID = `-- name: tasks.LoadByProjectID replica=ok

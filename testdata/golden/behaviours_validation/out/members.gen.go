@@ -345,45 +345,40 @@ func argsNewMember(n *NewMember, d []any) []any {
 	return append(d, n.ID.Arg(), &n.TeamID, &n.Email, &n.Handle, &n.Name, &n.Website, &n.Phone, n.Host.Arg(), &n.Slug, &n.Initials, n.Code.Arg(), &n.Ref, &n.Age, n.Score.Arg(), n.Balance.Arg(), n.Ratio.Arg(), n.Plan.Arg(), runtime.OptValue(&n.Plans), n.Tags, &n.Motto, &n.Password)
 }
 
-const sqlMembersCreate = `-- name: members.Create sensitive=21
+var opMembersCreate = &runtime.Op{Name: "members.Create", Table: "members", Errs: errs, Validate: true, Params: []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"}, SQL: `-- name: members.Create sensitive=21
 INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, COALESCE($8::text, 'localhost'::text), $9, $10, COALESCE($11::text, 'A1'::text), $12, $13, COALESCE($14::smallint, 0), COALESCE($15::numeric(12,2), 0), COALESCE($16::double precision, 0.5), COALESCE($17::"plan", 'free'::"plan"), COALESCE($18::text[]::"plan"[], '{}'::"plan"[]), $19, $20, $21)
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
+RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`}
 
 // Create inserts n into table members and returns the row as stored. It validates
 // n first.
 func (r *MemberRepo) Create(ctx context.Context, n NewMember) (Member, error) {
-	if err := n.Validate(); err != nil {
-		return Member{}, wrapErr(err, "members.Create", "members")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembersCreate, &n, argsNewMember, scanMember)
-	return *v, wrapParamsErr(err, "members.Create", "members", []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembersCreate, &n, argsNewMember, scanMember)
+	return *v, err
 }
 
-const sqlMembersFindByID = `-- name: members.FindByID replica=ok
+var opMembersFindByID = &runtime.Op{Name: "members.FindByID", Table: "members", Errs: errs, SQL: `-- name: members.FindByID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table members with the given id, or
 // runtime.ErrNotFound.
 func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembersFindByID, &id, runtime.Arg, scanMember)
-	return *v, wrapErr(err, "members.FindByID", "members")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembersFindByID, &id, runtime.Arg, scanMember)
+	return *v, err
 }
 
-const sqlMembersFindAll = `-- name: members.FindAll replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"`
+var opMembersFindAll = &runtime.Op{Name: "members.FindAll", Table: "members", Errs: errs, SQL: `-- name: members.FindAll replica=ok
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"`}
 
 // FindAll returns every row of table members in primary key order, in memory.
 func (r *MemberRepo) FindAll(ctx context.Context) ([]Member, error) {
-	rows, err := r.db.Query(ctx, sqlMembersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanMember)
-	return items, wrapErr(err, "members.FindAll", "members")
+	return runtime.AllOp(ctx, r.db, opMembersFindAll, scanMember, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MemberRepo) Stream(ctx context.Context) iter.Seq2[Member, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "members.Stream", "members") }, scanMember, sqlMembersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "members.Stream", "members") }, scanMember, opMembersFindAll.SQL)
 }
 
 const sqlMembersListFirst = `-- name: members.List replica=ok
@@ -418,6 +413,7 @@ var updateMembers = &runtime.Update{
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"team_id\", \"email\", \"handle\", \"name\", \"website\", \"phone\", \"host\", \"slug\", \"initials\"::text, \"code\", \"ref\", \"age\", \"score\", \"balance\", \"ratio\", \"plan\", \"plans\"::text[], \"tags\", \"motto\", \"password\", \"created_at\", \"updated_at\"",
 	Sensitive: runtime.Bits{1 << 19},
 	Nullable:  runtime.Bits{1<<0 | 1<<4 | 1<<5 | 1<<8 | 1<<10 | 1<<11 | 1<<18},
+	Op:        &runtime.Op{Name: "members.Update", Table: "members", Errs: errs, Validate: true, Params: []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"}},
 }
 
 func argsMemberUpdate(u *MemberUpdate, d []any) []any {
@@ -428,35 +424,31 @@ func argsMemberUpdate(u *MemberUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *MemberRepo) Update(ctx context.Context, id uuid.UUID, u MemberUpdate) (Member, error) {
-	if err := u.Validate(); err != nil {
-		return Member{}, wrapErr(err, "members.Update", "members")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMembers, &id, runtime.Arg, &u, argsMemberUpdate, scanMember)
-	return *v, wrapParamsErr(err, "members.Update", "members", []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"})
+	return *v, err
 }
 
-const sqlMembersDelete = `-- name: members.Delete
-DELETE FROM "members" WHERE "id" = $1`
+var opMembersDelete = &runtime.Op{Name: "members.Delete", Table: "members", Errs: errs, SQL: `-- name: members.Delete
+DELETE FROM "members" WHERE "id" = $1`}
 
 // Delete removes the row of table members with the given id and reports whether
 // there was one.
 func (r *MemberRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMembersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "members.Delete", "members")
+	tag, err := runtime.ExecOp(ctx, r.db, opMembersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlMembersCount = `-- name: members.Count replica=ok
-SELECT count(*) FROM "members"`
+var opMembersCount = &runtime.Op{Name: "members.Count", Table: "members", Errs: errs, SQL: `-- name: members.Count replica=ok
+SELECT count(*) FROM "members"`}
 
 // Count returns the number of rows of table members.
 func (r *MemberRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlMembersCount))
-	return n, wrapErr(err, "members.Count", "members")
+	return runtime.CountOp(ctx, r.db, opMembersCount)
 }
 
-const sqlMembersFindByIDs = `-- name: members.FindByIDs replica=ok
+var opMembersFindByIDs = &runtime.Op{Name: "members.FindByIDs", Table: "members", Errs: errs, SQL: `-- name: members.FindByIDs replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table members whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -464,8 +456,7 @@ func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, 
 	if len(ids) == 0 {
 		return []Member{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlMembersFindByIDs, &ids, runtime.Arg, scanMember, len(ids))
-	return items, wrapErr(err, "members.FindByIDs", "members")
+	return runtime.QueryOp(ctx, r.db, opMembersFindByIDs, &ids, runtime.Arg, scanMember, len(ids))
 }
 
 var copyMembers = &runtime.Copier[*NewMember]{
@@ -494,11 +485,11 @@ func (r *MemberRepo) CreateManyReturning(ctx context.Context, rows []NewMember) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "members.CreateManyReturning", "members")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlMembersCreate, rows, argsNewMember, scanMember)
+	out, err := runtime.BatchQuery(ctx, r.db, opMembersCreate.SQL, rows, argsNewMember, scanMember)
 	return out, wrapErr(err, "members.CreateManyReturning", "members")
 }
 
-const sqlMembersUpsertByEmail = `-- name: members.UpsertByEmail sensitive=21
+var opMembersUpsertByEmail = &runtime.Op{Name: "members.UpsertByEmail", Table: "members", Errs: errs, Validate: true, SQL: `-- name: members.UpsertByEmail sensitive=21
 INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, COALESCE($8::text, 'localhost'::text), $9, $10, COALESCE($11::text, 'A1'::text), $12, $13, COALESCE($14::smallint, 0), COALESCE($15::numeric(12,2), 0), COALESCE($16::double precision, 0.5), COALESCE($17::"plan", 'free'::"plan"), COALESCE($18::text[]::"plan"[], '{}'::"plan"[]), $19, $20, $21)
 ON CONFLICT ("email") DO UPDATE
@@ -522,21 +513,18 @@ SET "team_id" = EXCLUDED."team_id",
     "motto" = EXCLUDED."motto",
     "password" = EXCLUDED."password",
     "updated_at" = now()
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
+RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`}
 
-// UpsertByEmail inserts n into table members or, when a row with the same email
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. It sets updated_at to the transaction's time.
+// UpsertByEmail inserts n into table members or updates the row with the same
+// email from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time.
 func (r *MemberRepo) UpsertByEmail(ctx context.Context, n NewMember) (Member, error) {
-	if err := n.Validate(); err != nil {
-		return Member{}, wrapErr(err, "members.UpsertByEmail", "members")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembersUpsertByEmail, &n, argsNewMember, scanMember)
-	return *v, wrapErr(err, "members.UpsertByEmail", "members")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembersUpsertByEmail, &n, argsNewMember, scanMember)
+	return *v, err
 }
 
-const sqlMembersCreateIfAbsentByEmail = `-- name: members.CreateIfAbsentByEmail sensitive=21
+var opMembersCreateIfAbsentByEmail = &runtime.Op{Name: "members.CreateIfAbsentByEmail", Table: "members", Errs: errs, Validate: true, SQL: `-- name: members.CreateIfAbsentByEmail sensitive=21
 WITH "inserted" AS (
 INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, COALESCE($8::text, 'localhost'::text), $9, $10, COALESCE($11::text, 'A1'::text), $12, $13, COALESCE($14::smallint, 0), COALESCE($15::numeric(12,2), 0), COALESCE($16::double precision, 0.5), COALESCE($17::"plan", 'free'::"plan"), COALESCE($18::text[]::"plan"[], '{}'::"plan"[]), $19, $20, $21)
@@ -547,18 +535,14 @@ SELECT true, "id", "team_id", "email", "handle", "name", "website", "phone", "ho
 UNION ALL
 SELECT false, "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "email" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table members unless a row with the same
-// email exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// email exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Member, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Member{}, false, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembersCreateIfAbsentByEmail, &n, argsNewMember, scanMember)
-	return *v, created, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembersCreateIfAbsentByEmail, &n, argsNewMember, scanMember)
+	return *v, created, err
 }
 
 // MemberKeyedUpdate is one row's key and changes for UpdateMany.
@@ -603,31 +587,29 @@ var bulkMembersUpdates = &runtime.Bulk[*MemberKeyedUpdate]{
 	},
 }
 
-const sqlMembersUpdateMany = `-- name: members.UpdateMany sensitive=28
+var opMembersUpdateMany = &runtime.Op{Name: "members.UpdateMany", Table: "members", Errs: errs, SQL: `-- name: members.UpdateMany sensitive=28
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::bigint[], $4::varchar[], $5::text[], $6::varchar[], $7::boolean[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[], $13::boolean[], $14::bpchar[], $15::text[], $16::boolean[], $17::text[], $18::boolean[], $19::integer[], $20::smallint[], $21::numeric(12,2)[], $22::double precision[], $23::text[]::"plan"[], $24::text[], $25::text[], $26::boolean[], $27::text[], $28::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "members" ON "members"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "members"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "members" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "members"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_4", "members"."email"), "handle" = COALESCE("cpcgen_v"."cpcgen_5", "members"."handle"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "members"."name"), "website" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "members"."website" END, "phone" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "members"."phone" END, "host" = COALESCE("cpcgen_v"."cpcgen_11", "members"."host"), "slug" = COALESCE("cpcgen_v"."cpcgen_12", "members"."slug"), "initials" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "members"."initials" END, "code" = COALESCE("cpcgen_v"."cpcgen_15", "members"."code"), "ref" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "members"."ref" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "members"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_20", "members"."score"), "balance" = COALESCE("cpcgen_v"."cpcgen_21", "members"."balance"), "ratio" = COALESCE("cpcgen_v"."cpcgen_22", "members"."ratio"), "plan" = COALESCE("cpcgen_v"."cpcgen_23", "members"."plan"), "plans" = COALESCE("cpcgen_v"."cpcgen_24"::text[]::"plan"[], "members"."plans"), "tags" = COALESCE("cpcgen_v"."cpcgen_25"::text[], "members"."tags"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "members"."motto" END, "password" = COALESCE("cpcgen_v"."cpcgen_28", "members"."password"), "updated_at" = now() FROM "cpcgen_v" WHERE "members"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table members, all or none (see
 // runtime.UpdateMany).
 func (r *MemberRepo) UpdateMany(ctx context.Context, rows []MemberKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkMembersUpdates, sqlMembersUpdateMany, rows)
-	return out, wrapErr(err, "members.UpdateMany", "members")
+	return runtime.UpdateMany(ctx, r.db, bulkMembersUpdates, opMembersUpdateMany, rows)
 }
 
-const sqlMembersUpdateManyReturning = `-- name: members.UpdateManyReturning sensitive=28
+var opMembersUpdateManyReturning = &runtime.Op{Name: "members.UpdateManyReturning", Table: "members", Errs: errs, SQL: `-- name: members.UpdateManyReturning sensitive=28
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::bigint[], $4::varchar[], $5::text[], $6::varchar[], $7::boolean[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[], $13::boolean[], $14::bpchar[], $15::text[], $16::boolean[], $17::text[], $18::boolean[], $19::integer[], $20::smallint[], $21::numeric(12,2)[], $22::double precision[], $23::text[]::"plan"[], $24::text[], $25::text[], $26::boolean[], $27::text[], $28::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "members" ON "members"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "members"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "members" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "members"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_4", "members"."email"), "handle" = COALESCE("cpcgen_v"."cpcgen_5", "members"."handle"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "members"."name"), "website" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "members"."website" END, "phone" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "members"."phone" END, "host" = COALESCE("cpcgen_v"."cpcgen_11", "members"."host"), "slug" = COALESCE("cpcgen_v"."cpcgen_12", "members"."slug"), "initials" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "members"."initials" END, "code" = COALESCE("cpcgen_v"."cpcgen_15", "members"."code"), "ref" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "members"."ref" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "members"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_20", "members"."score"), "balance" = COALESCE("cpcgen_v"."cpcgen_21", "members"."balance"), "ratio" = COALESCE("cpcgen_v"."cpcgen_22", "members"."ratio"), "plan" = COALESCE("cpcgen_v"."cpcgen_23", "members"."plan"), "plans" = COALESCE("cpcgen_v"."cpcgen_24"::text[]::"plan"[], "members"."plans"), "tags" = COALESCE("cpcgen_v"."cpcgen_25"::text[], "members"."tags"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "members"."motto" END, "password" = COALESCE("cpcgen_v"."cpcgen_28", "members"."password"), "updated_at" = now() FROM "cpcgen_v" WHERE "members"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."handle", "cpcgen_new"."name", "cpcgen_new"."website", "cpcgen_new"."phone", "cpcgen_new"."host", "cpcgen_new"."slug", "cpcgen_new"."initials"::text, "cpcgen_new"."code", "cpcgen_new"."ref", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."balance", "cpcgen_new"."ratio", "cpcgen_new"."plan", "cpcgen_new"."plans"::text[], "cpcgen_new"."tags", "cpcgen_new"."motto", "cpcgen_new"."password", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."handle", "cpcgen_new"."name", "cpcgen_new"."website", "cpcgen_new"."phone", "cpcgen_new"."host", "cpcgen_new"."slug", "cpcgen_new"."initials"::text, "cpcgen_new"."code", "cpcgen_new"."ref", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."balance", "cpcgen_new"."ratio", "cpcgen_new"."plan", "cpcgen_new"."plans"::text[], "cpcgen_new"."tags", "cpcgen_new"."motto", "cpcgen_new"."password", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MemberRepo) UpdateManyReturning(ctx context.Context, rows []MemberKeyedUpdate) ([]Member, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembersUpdates, sqlMembersUpdateManyReturning, scanMember, rows)
-	return out, wrapErr(err, "members.UpdateManyReturning", "members")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkMembersUpdates, opMembersUpdateManyReturning, scanMember, rows)
 }
 
 var bulkMembersKeys = &runtime.Bulk[*uuid.UUID]{
@@ -638,17 +620,16 @@ var bulkMembersKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlMembersDeleteMany = `-- name: members.DeleteMany
+var opMembersDeleteMany = &runtime.Op{Name: "members.DeleteMany", Table: "members", Errs: errs, SQL: `-- name: members.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "members" ON "members"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "members"),
 "cpcgen_new" AS (DELETE FROM "members" USING "cpcgen_v" WHERE "members"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table members with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *MemberRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkMembersKeys, sqlMembersDeleteMany, keys)
-	return out, wrapErr(err, "members.DeleteMany", "members")
+	return runtime.WriteMany(ctx, r.db, bulkMembersKeys, opMembersDeleteMany, keys)
 }
 
 var bulkMembersNew = &runtime.Bulk[*NewMember]{
@@ -680,40 +661,37 @@ var bulkMembersNew = &runtime.Bulk[*NewMember]{
 	},
 }
 
-const sqlMembersUpsertManyByEmail = `-- name: members.UpsertManyByEmail sensitive=21
+var opMembersUpsertManyByEmail = &runtime.Op{Name: "members.UpsertManyByEmail", Table: "members", Errs: errs, SQL: `-- name: members.UpsertManyByEmail sensitive=21
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", "cpcgen_u"."cpcgen_7" AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", 'localhost'::text) AS "cpcgen_i8", "cpcgen_u"."cpcgen_9" AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", COALESCE("cpcgen_u"."cpcgen_11", 'A1'::text) AS "cpcgen_i11", "cpcgen_u"."cpcgen_12" AS "cpcgen_i12", "cpcgen_u"."cpcgen_13" AS "cpcgen_i13", COALESCE("cpcgen_u"."cpcgen_14", 0) AS "cpcgen_i14", COALESCE("cpcgen_u"."cpcgen_15", 0) AS "cpcgen_i15", COALESCE("cpcgen_u"."cpcgen_16", 0.5) AS "cpcgen_i16", COALESCE("cpcgen_u"."cpcgen_17", 'free'::"plan") AS "cpcgen_i17", COALESCE("cpcgen_u"."cpcgen_18"::text[]::"plan"[], '{}'::"plan"[]) AS "cpcgen_i18", "cpcgen_u"."cpcgen_19"::text[] AS "cpcgen_i19", "cpcgen_u"."cpcgen_20" AS "cpcgen_i20", "cpcgen_u"."cpcgen_21" AS "cpcgen_i21" FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[], $5::varchar[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bpchar[], $11::text[], $12::text[], $13::integer[], $14::smallint[], $15::numeric(12,2)[], $16::double precision[], $17::text[]::"plan"[], $18::text[], $19::text[], $20::text[], $21::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "members"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "members" ON "email" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "members"),
 "cpcgen_ins" AS (INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11", "cpcgen_v"."cpcgen_i12", "cpcgen_v"."cpcgen_i13", "cpcgen_v"."cpcgen_i14", "cpcgen_v"."cpcgen_i15", "cpcgen_v"."cpcgen_i16", "cpcgen_v"."cpcgen_i17", "cpcgen_v"."cpcgen_i18", "cpcgen_v"."cpcgen_i19", "cpcgen_v"."cpcgen_i20", "cpcgen_v"."cpcgen_i21" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "members" SET "team_id" = "cpcgen_v"."cpcgen_i2", "handle" = "cpcgen_v"."cpcgen_i4", "name" = "cpcgen_v"."cpcgen_i5", "website" = "cpcgen_v"."cpcgen_i6", "phone" = "cpcgen_v"."cpcgen_i7", "host" = COALESCE("cpcgen_v"."cpcgen_8", "members"."host"), "slug" = "cpcgen_v"."cpcgen_i9", "initials" = "cpcgen_v"."cpcgen_i10", "code" = COALESCE("cpcgen_v"."cpcgen_11", "members"."code"), "ref" = "cpcgen_v"."cpcgen_i12", "age" = "cpcgen_v"."cpcgen_i13", "score" = COALESCE("cpcgen_v"."cpcgen_14", "members"."score"), "balance" = COALESCE("cpcgen_v"."cpcgen_15", "members"."balance"), "ratio" = COALESCE("cpcgen_v"."cpcgen_16", "members"."ratio"), "plan" = COALESCE("cpcgen_v"."cpcgen_17", "members"."plan"), "plans" = COALESCE("cpcgen_v"."cpcgen_18"::text[]::"plan"[], "members"."plans"), "tags" = "cpcgen_v"."cpcgen_i19", "motto" = "cpcgen_v"."cpcgen_i20", "password" = "cpcgen_v"."cpcgen_i21", "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."handle", "cpcgen_ins"."name", "cpcgen_ins"."website", "cpcgen_ins"."phone", "cpcgen_ins"."host", "cpcgen_ins"."slug", "cpcgen_ins"."initials"::text, "cpcgen_ins"."code", "cpcgen_ins"."ref", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."balance", "cpcgen_ins"."ratio", "cpcgen_ins"."plan", "cpcgen_ins"."plans"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."motto", "cpcgen_ins"."password", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."handle", "cpcgen_new"."name", "cpcgen_new"."website", "cpcgen_new"."phone", "cpcgen_new"."host", "cpcgen_new"."slug", "cpcgen_new"."initials"::text, "cpcgen_new"."code", "cpcgen_new"."ref", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."balance", "cpcgen_new"."ratio", "cpcgen_new"."plan", "cpcgen_new"."plans"::text[], "cpcgen_new"."tags", "cpcgen_new"."motto", "cpcgen_new"."password", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."handle", "cpcgen_ins"."name", "cpcgen_ins"."website", "cpcgen_ins"."phone", "cpcgen_ins"."host", "cpcgen_ins"."slug", "cpcgen_ins"."initials"::text, "cpcgen_ins"."code", "cpcgen_ins"."ref", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."balance", "cpcgen_ins"."ratio", "cpcgen_ins"."plan", "cpcgen_ins"."plans"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."motto", "cpcgen_ins"."password", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."handle", "cpcgen_new"."name", "cpcgen_new"."website", "cpcgen_new"."phone", "cpcgen_new"."host", "cpcgen_new"."slug", "cpcgen_new"."initials"::text, "cpcgen_new"."code", "cpcgen_new"."ref", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."balance", "cpcgen_new"."ratio", "cpcgen_new"."plan", "cpcgen_new"."plans"::text[], "cpcgen_new"."tags", "cpcgen_new"."motto", "cpcgen_new"."password", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *MemberRepo) UpsertManyByEmail(ctx context.Context, rows []NewMember) ([]Member, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkMembersNew, sqlMembersUpsertManyByEmail, scanMember, rows)
-	return out, wrapErr(err, "members.UpsertManyByEmail", "members")
+	return runtime.UpsertMany(ctx, r.db, bulkMembersNew, opMembersUpsertManyByEmail, scanMember, rows)
 }
 
-const sqlMembersCreateManyIfAbsentByEmail = `-- name: members.CreateManyIfAbsentByEmail sensitive=21
+var opMembersCreateManyIfAbsentByEmail = &runtime.Op{Name: "members.CreateManyIfAbsentByEmail", Table: "members", Errs: errs, SQL: `-- name: members.CreateManyIfAbsentByEmail sensitive=21
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", "cpcgen_u"."cpcgen_7" AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", 'localhost'::text) AS "cpcgen_i8", "cpcgen_u"."cpcgen_9" AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", COALESCE("cpcgen_u"."cpcgen_11", 'A1'::text) AS "cpcgen_i11", "cpcgen_u"."cpcgen_12" AS "cpcgen_i12", "cpcgen_u"."cpcgen_13" AS "cpcgen_i13", COALESCE("cpcgen_u"."cpcgen_14", 0) AS "cpcgen_i14", COALESCE("cpcgen_u"."cpcgen_15", 0) AS "cpcgen_i15", COALESCE("cpcgen_u"."cpcgen_16", 0.5) AS "cpcgen_i16", COALESCE("cpcgen_u"."cpcgen_17", 'free'::"plan") AS "cpcgen_i17", COALESCE("cpcgen_u"."cpcgen_18"::text[]::"plan"[], '{}'::"plan"[]) AS "cpcgen_i18", "cpcgen_u"."cpcgen_19"::text[] AS "cpcgen_i19", "cpcgen_u"."cpcgen_20" AS "cpcgen_i20", "cpcgen_u"."cpcgen_21" AS "cpcgen_i21" FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[], $5::varchar[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bpchar[], $11::text[], $12::text[], $13::integer[], $14::smallint[], $15::numeric(12,2)[], $16::double precision[], $17::text[]::"plan"[], $18::text[], $19::text[], $20::text[], $21::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11", "cpcgen_v"."cpcgen_i12", "cpcgen_v"."cpcgen_i13", "cpcgen_v"."cpcgen_i14", "cpcgen_v"."cpcgen_i15", "cpcgen_v"."cpcgen_i16", "cpcgen_v"."cpcgen_i17", "cpcgen_v"."cpcgen_i18", "cpcgen_v"."cpcgen_i19", "cpcgen_v"."cpcgen_i20", "cpcgen_v"."cpcgen_i21" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."handle", "cpcgen_ins"."name", "cpcgen_ins"."website", "cpcgen_ins"."phone", "cpcgen_ins"."host", "cpcgen_ins"."slug", "cpcgen_ins"."initials"::text, "cpcgen_ins"."code", "cpcgen_ins"."ref", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."balance", "cpcgen_ins"."ratio", "cpcgen_ins"."plan", "cpcgen_ins"."plans"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."motto", "cpcgen_ins"."password", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "members"."id", "members"."team_id", "members"."email", "members"."handle", "members"."name", "members"."website", "members"."phone", "members"."host", "members"."slug", "members"."initials"::text, "members"."code", "members"."ref", "members"."age", "members"."score", "members"."balance", "members"."ratio", "members"."plan", "members"."plans"::text[], "members"."tags", "members"."motto", "members"."password", "members"."created_at", "members"."updated_at" FROM "cpcgen_v" JOIN "members" ON "email" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."handle", "cpcgen_ins"."name", "cpcgen_ins"."website", "cpcgen_ins"."phone", "cpcgen_ins"."host", "cpcgen_ins"."slug", "cpcgen_ins"."initials"::text, "cpcgen_ins"."code", "cpcgen_ins"."ref", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."balance", "cpcgen_ins"."ratio", "cpcgen_ins"."plan", "cpcgen_ins"."plans"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."motto", "cpcgen_ins"."password", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "members"."id", "members"."team_id", "members"."email", "members"."handle", "members"."name", "members"."website", "members"."phone", "members"."host", "members"."slug", "members"."initials"::text, "members"."code", "members"."ref", "members"."age", "members"."score", "members"."balance", "members"."ratio", "members"."plan", "members"."plans"::text[], "members"."tags", "members"."motto", "members"."password", "members"."created_at", "members"."updated_at" FROM "cpcgen_v" JOIN "members" ON "email" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *MemberRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewMember) ([]Member, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembersNew, sqlMembersCreateManyIfAbsentByEmail, scanMember, rows)
-	return out, created, wrapErr(err, "members.CreateManyIfAbsentByEmail", "members")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkMembersNew, opMembersCreateManyIfAbsentByEmail, scanMember, rows)
 }
 
-const sqlMembersListByTeamID = `-- name: members.ListByTeamID replica=ok
+var opMembersListByTeamID = &runtime.Op{Name: "members.ListByTeamID", Table: "members", Errs: errs, SQL: `-- name: members.ListByTeamID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
-WHERE "team_id" = $1 ORDER BY "id"`
+WHERE "team_id" = $1 ORDER BY "id"`}
 
 // ListByTeamID returns the rows of table members whose team_id is teamID, in
 // primary key order.
 func (r *MemberRepo) ListByTeamID(ctx context.Context, teamID int64) ([]Member, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembersListByTeamID, &teamID, runtime.Arg, scanMember, 0)
-	return items, wrapErr(err, "members.ListByTeamID", "members")
+	return runtime.QueryOp(ctx, r.db, opMembersListByTeamID, &teamID, runtime.Arg, scanMember, 0)
 }
 
 const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID replica=ok

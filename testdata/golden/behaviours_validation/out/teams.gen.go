@@ -92,45 +92,40 @@ func argsNewTeam(n *NewTeam, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlTeamsCreate = `-- name: teams.Create
+var opTeamsCreate = &runtime.Op{Name: "teams.Create", Table: "teams", Errs: errs, Validate: true, Params: []string{"name"}, SQL: `-- name: teams.Create
 INSERT INTO "teams" ("name")
 VALUES ($1)
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // Create inserts n into table teams and returns the row as stored. It validates n
 // first.
 func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
-	if err := n.Validate(); err != nil {
-		return Team{}, wrapErr(err, "teams.Create", "teams")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsCreate, &n, argsNewTeam, scanTeam)
-	return *v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTeamsCreate, &n, argsNewTeam, scanTeam)
+	return *v, err
 }
 
-const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
+var opTeamsFindByID = &runtime.Op{Name: "teams.FindByID", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByID replica=ok
 SELECT "id", "name" FROM "teams"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table teams with the given id, or
 // runtime.ErrNotFound.
 func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsFindByID, &id, runtime.Arg, scanTeam)
-	return *v, wrapErr(err, "teams.FindByID", "teams")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTeamsFindByID, &id, runtime.Arg, scanTeam)
+	return *v, err
 }
 
-const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
-SELECT "id", "name" FROM "teams" ORDER BY "id"`
+var opTeamsFindAll = &runtime.Op{Name: "teams.FindAll", Table: "teams", Errs: errs, SQL: `-- name: teams.FindAll replica=ok
+SELECT "id", "name" FROM "teams" ORDER BY "id"`}
 
 // FindAll returns every row of table teams in primary key order, in memory.
 func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
-	rows, err := r.db.Query(ctx, sqlTeamsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanTeam)
-	return items, wrapErr(err, "teams.FindAll", "teams")
+	return runtime.AllOp(ctx, r.db, opTeamsFindAll, scanTeam, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, sqlTeamsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, opTeamsFindAll.SQL)
 }
 
 const sqlTeamsListFirst = `-- name: teams.List replica=ok
@@ -160,6 +155,7 @@ var updateTeams = &runtime.Update{
 	Head: "UPDATE \"teams\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+	Op:   &runtime.Op{Name: "teams.Update", Table: "teams", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsTeamUpdate(u *TeamUpdate, d []any) []any {
@@ -169,35 +165,31 @@ func argsTeamUpdate(u *TeamUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table teams with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, error) {
-	if err := u.Validate(); err != nil {
-		return Team{}, wrapErr(err, "teams.Update", "teams")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam)
-	return *v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
+	return *v, err
 }
 
-const sqlTeamsDelete = `-- name: teams.Delete
-DELETE FROM "teams" WHERE "id" = $1`
+var opTeamsDelete = &runtime.Op{Name: "teams.Delete", Table: "teams", Errs: errs, SQL: `-- name: teams.Delete
+DELETE FROM "teams" WHERE "id" = $1`}
 
 // Delete removes the row of table teams with the given id and reports whether
 // there was one.
 func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTeamsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "teams.Delete", "teams")
+	tag, err := runtime.ExecOp(ctx, r.db, opTeamsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlTeamsCount = `-- name: teams.Count replica=ok
-SELECT count(*) FROM "teams"`
+var opTeamsCount = &runtime.Op{Name: "teams.Count", Table: "teams", Errs: errs, SQL: `-- name: teams.Count replica=ok
+SELECT count(*) FROM "teams"`}
 
 // Count returns the number of rows of table teams.
 func (r *TeamRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTeamsCount))
-	return n, wrapErr(err, "teams.Count", "teams")
+	return runtime.CountOp(ctx, r.db, opTeamsCount)
 }
 
-const sqlTeamsFindByIDs = `-- name: teams.FindByIDs replica=ok
+var opTeamsFindByIDs = &runtime.Op{Name: "teams.FindByIDs", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByIDs replica=ok
 SELECT "id", "name" FROM "teams"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table teams whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -205,8 +197,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
 		return []Team{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids))
-	return items, wrapErr(err, "teams.FindByIDs", "teams")
+	return runtime.QueryOp(ctx, r.db, opTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids))
 }
 
 var copyTeams = &runtime.Copier[*NewTeam]{
@@ -223,48 +214,35 @@ func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error
 	return n, wrapErr(err, "teams.CreateMany", "teams")
 }
 
-const sqlTeamsCreateManyReturning = `-- name: teams.CreateManyReturning
+var opTeamsCreateManyReturning = &runtime.Op{Name: "teams.CreateManyReturning", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateManyReturning
 INSERT INTO "teams" ("name")
 SELECT "u"."c1"
 FROM unnest($1::varchar[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
-// CreateManyReturning inserts rows into table teams in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table teams in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]Team, error) {
-	if len(rows) == 0 {
-		return []Team{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "teams.CreateManyReturning", "teams")
-	}
-	res, err := r.db.Query(ctx, sqlTeamsCreateManyReturning, runtime.Unnest(argsNewTeam, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTeam)
-	return items, wrapErr(err, "teams.CreateManyReturning", "teams")
+	return runtime.InsertManyOp(ctx, r.db, opTeamsCreateManyReturning, rows, argsNewTeam, scanTeam)
 }
 
-const sqlTeamsUpsertByName = `-- name: teams.UpsertByName
+var opTeamsUpsertByName = &runtime.Op{Name: "teams.UpsertByName", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.UpsertByName
 INSERT INTO "teams" ("name")
 VALUES ($1)
 ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
-// UpsertByName inserts n into table teams or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table teams or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *TeamRepo) UpsertByName(ctx context.Context, n NewTeam) (Team, error) {
-	if err := n.Validate(); err != nil {
-		return Team{}, wrapErr(err, "teams.UpsertByName", "teams")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsUpsertByName, &n, argsNewTeam, scanTeam)
-	return *v, wrapErr(err, "teams.UpsertByName", "teams")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTeamsUpsertByName, &n, argsNewTeam, scanTeam)
+	return *v, err
 }
 
-const sqlTeamsCreateIfAbsentByName = `-- name: teams.CreateIfAbsentByName
+var opTeamsCreateIfAbsentByName = &runtime.Op{Name: "teams.CreateIfAbsentByName", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "teams" ("name")
 VALUES ($1)
@@ -275,18 +253,14 @@ SELECT true, "id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name" FROM "teams"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table teams unless a row with the same name
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *TeamRepo) CreateIfAbsentByName(ctx context.Context, n NewTeam) (Team, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Team{}, false, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTeamsCreateIfAbsentByName, &n, argsNewTeam, scanTeam)
-	return *v, created, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opTeamsCreateIfAbsentByName, &n, argsNewTeam, scanTeam)
+	return *v, created, err
 }
 
 // TeamKeyedUpdate is one row's key and changes for UpdateMany.
@@ -305,31 +279,29 @@ var bulkTeamsUpdates = &runtime.Bulk[*TeamKeyedUpdate]{
 	},
 }
 
-const sqlTeamsUpdateMany = `-- name: teams.UpdateMany
+var opTeamsUpdateMany = &runtime.Op{Name: "teams.UpdateMany", Table: "teams", Errs: errs, SQL: `-- name: teams.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table teams, all or none (see
 // runtime.UpdateMany).
 func (r *TeamRepo) UpdateMany(ctx context.Context, rows []TeamKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkTeamsUpdates, sqlTeamsUpdateMany, rows)
-	return out, wrapErr(err, "teams.UpdateMany", "teams")
+	return runtime.UpdateMany(ctx, r.db, bulkTeamsUpdates, opTeamsUpdateMany, rows)
 }
 
-const sqlTeamsUpdateManyReturning = `-- name: teams.UpdateManyReturning
+var opTeamsUpdateManyReturning = &runtime.Op{Name: "teams.UpdateManyReturning", Table: "teams", Errs: errs, SQL: `-- name: teams.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpdate) ([]Team, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTeamsUpdates, sqlTeamsUpdateManyReturning, scanTeam, rows)
-	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkTeamsUpdates, opTeamsUpdateManyReturning, scanTeam, rows)
 }
 
 var bulkTeamsKeys = &runtime.Bulk[*int64]{
@@ -340,17 +312,16 @@ var bulkTeamsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlTeamsDeleteMany = `-- name: teams.DeleteMany
+var opTeamsDeleteMany = &runtime.Op{Name: "teams.DeleteMany", Table: "teams", Errs: errs, SQL: `-- name: teams.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_new" AS (DELETE FROM "teams" USING "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table teams with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *TeamRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkTeamsKeys, sqlTeamsDeleteMany, keys)
-	return out, wrapErr(err, "teams.DeleteMany", "teams")
+	return runtime.WriteMany(ctx, r.db, bulkTeamsKeys, opTeamsDeleteMany, keys)
 }
 
 var bulkTeamsNew = &runtime.Bulk[*NewTeam]{
@@ -362,29 +333,27 @@ var bulkTeamsNew = &runtime.Bulk[*NewTeam]{
 	},
 }
 
-const sqlTeamsUpsertManyByName = `-- name: teams.UpsertManyByName
+var opTeamsUpsertManyByName = &runtime.Op{Name: "teams.UpsertManyByName", Table: "teams", Errs: errs, SQL: `-- name: teams.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "teams"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "teams" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_ins" AS (INSERT INTO "teams" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"),
 "cpcgen_new" AS (UPDATE "teams" SET "name" = "teams"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *TeamRepo) UpsertManyByName(ctx context.Context, rows []NewTeam) ([]Team, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkTeamsNew, sqlTeamsUpsertManyByName, scanTeam, rows)
-	return out, wrapErr(err, "teams.UpsertManyByName", "teams")
+	return runtime.UpsertMany(ctx, r.db, bulkTeamsNew, opTeamsUpsertManyByName, scanTeam, rows)
 }
 
-const sqlTeamsCreateManyIfAbsentByName = `-- name: teams.CreateManyIfAbsentByName
+var opTeamsCreateManyIfAbsentByName = &runtime.Op{Name: "teams.CreateManyIfAbsentByName", Table: "teams", Errs: errs, SQL: `-- name: teams.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "teams" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "teams"."id", "teams"."name" FROM "cpcgen_v" JOIN "teams" ON "name" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "teams"."id", "teams"."name" FROM "cpcgen_v" JOIN "teams" ON "name" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *TeamRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTeam) ([]Team, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTeamsNew, sqlTeamsCreateManyIfAbsentByName, scanTeam, rows)
-	return out, created, wrapErr(err, "teams.CreateManyIfAbsentByName", "teams")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkTeamsNew, opTeamsCreateManyIfAbsentByName, scanTeam, rows)
 }
 
 // LoadMembers returns the rows of table members of each of parents

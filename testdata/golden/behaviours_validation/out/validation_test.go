@@ -422,12 +422,12 @@ func TestSensitiveColumnsAreRedacted(t *testing.T) {
 	if !strings.Contains(out, "[redacted]") || !strings.Contains(out, "ada_lovelace") {
 		t.Fatalf("the log lacks the redacted password or the other values:\n%s", out)
 	}
-	for _, sql := range []string{sqlMembersCreate, updateMembers.FallbackSQL(), sqlMembersUpsertByEmail, sqlMembersCreateIfAbsentByEmail} {
+	for _, sql := range []string{opMembersCreate.SQL, updateMembers.FallbackSQL(), opMembersUpsertByEmail.SQL, opMembersCreateIfAbsentByEmail.SQL} {
 		if line, _, _ := strings.Cut(sql, "\n"); !strings.Contains(line, " sensitive=") {
 			t.Errorf("name line %q marks no sensitive placeholder", line)
 		}
 	}
-	if line, _, _ := strings.Cut(sqlMembersFindByID, "\n"); strings.Contains(line, "sensitive") {
+	if line, _, _ := strings.Cut(opMembersFindByID.SQL, "\n"); strings.Contains(line, "sensitive") {
 		t.Errorf("name line %q marks a placeholder sensitive", line)
 	}
 }

@@ -105,46 +105,41 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, n.Balance.Arg(), &n.Memo)
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Validate: true, Params: []string{"owner", "balance", "memo"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("owner", "balance", "memo")
 VALUES ($1, COALESCE($2::numeric(18,2), 0), $3)
-RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
+RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "memo"})
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
+var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
-SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts" ORDER BY "id"`
+var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
+SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts" ORDER BY "id"`}
 
 // FindAll returns every row of table accounts in primary key order, in memory.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanAccount)
-	return items, wrapErr(err, "accounts.FindAll", "accounts")
+	return runtime.AllOp(ctx, r.db, opAccountsFindAll, scanAccount, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -213,8 +208,8 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, version int64, u Acc
 	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "memo", "memo"})
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
-DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
+DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`}
 
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
@@ -222,21 +217,20 @@ DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`
 // runtime.ErrStaleVersion.
 func (r *AccountRepo) Delete(ctx context.Context, id int64, version int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, &id, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, &id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "accounts.Delete", "accounts")
+		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "accounts.Delete", "accounts", sqlAccountsExists, id), "accounts.Delete", "accounts")
 }
 
-const sqlAccountsCount = `-- name: accounts.Count replica=ok
-SELECT count(*) FROM "accounts"`
+var opAccountsCount = &runtime.Op{Name: "accounts.Count", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Count replica=ok
+SELECT count(*) FROM "accounts"`}
 
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAccountsCount))
-	return n, wrapErr(err, "accounts.Count", "accounts")
+	return runtime.CountOp(ctx, r.db, opAccountsCount)
 }
 
 const sqlAccountsAuditTrail = `-- name: accounts.AuditTrail replica=ok
@@ -254,9 +248,9 @@ func (r *AccountRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.Audit
 	return items, wrapErr(err, "accounts.AuditTrail", "accounts")
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
+var opAccountsFindByIDs = &runtime.Op{Name: "accounts.FindByIDs", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -264,8 +258,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
-	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
+	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -283,30 +276,21 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
-const sqlAccountsCreateManyReturning = `-- name: accounts.CreateManyReturning
+var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning
 INSERT INTO "accounts" ("owner", "balance", "memo")
 SELECT "u"."c1", COALESCE("u"."c2", 0), "u"."c3"
 FROM unnest($1::text[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
+RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`}
 
-// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table accounts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	if len(rows) == 0 {
-		return []Account{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	res, err := db.Query(ctx, sqlAccountsCreateManyReturning, runtime.Unnest(argsNewAccount, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanAccount)
-	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
+	return runtime.InsertManyOp(ctx, db, opAccountsCreateManyReturning, rows, argsNewAccount, scanAccount)
 }
 
-const sqlAccountsUpsertByOwner = `-- name: accounts.UpsertByOwner
+var opAccountsUpsertByOwner = &runtime.Op{Name: "accounts.UpsertByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.UpsertByOwner
 INSERT INTO "accounts" ("owner", "balance", "memo")
 VALUES ($1, COALESCE($2::numeric(18,2), 0), $3)
 ON CONFLICT ("owner") DO UPDATE
@@ -314,23 +298,19 @@ SET "balance" = CASE WHEN $2::numeric(18,2) IS NULL THEN "accounts"."balance" EL
     "memo" = EXCLUDED."memo",
     "version" = "accounts"."version" + 1,
     "updated_at" = now()
-RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
+RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`}
 
-// UpsertByOwner inserts n into table accounts or, when a row with the same owner
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. Updating increments version. It sets updated_at to
-// the transaction's time.
+// UpsertByOwner inserts n into table accounts or updates the row with the same
+// owner from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. Updating increments version. It
+// sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
-	return *v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsCreateIfAbsentByOwner = `-- name: accounts.CreateIfAbsentByOwner
+var opAccountsCreateIfAbsentByOwner = &runtime.Op{Name: "accounts.CreateIfAbsentByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByOwner
 WITH "inserted" AS (
 INSERT INTO "accounts" ("owner", "balance", "memo")
 VALUES ($1, COALESCE($2::numeric(18,2), 0), $3)
@@ -341,19 +321,15 @@ SELECT true, "id", "owner", "balance", "memo", "created_at", "updated_at", "vers
 UNION ALL
 SELECT false, "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "owner" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOwner inserts n into table accounts unless a row with the same
-// owner exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// owner exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
-	}
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
-	return *v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
+	return *v, created, err
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -378,33 +354,31 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	},
 }
 
-const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
+var opAccountsUpdateMany = &runtime.Op{Name: "accounts.UpdateMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::numeric(18,2)[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."memo" END, "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table accounts, all or none (see
 // runtime.UpdateMany).
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateMany(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
-	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
+	return runtime.UpdateMany(ctx, db, bulkAccountsUpdates, opAccountsUpdateMany, rows)
 }
 
-const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
+var opAccountsUpdateManyReturning = &runtime.Op{Name: "accounts.UpdateManyReturning", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::numeric(18,2)[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."memo" END, "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "memo", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."memo", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."memo", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
-	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
+	return runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, opAccountsUpdateManyReturning, scanAccount, rows)
 }
 
 var bulkAccountsVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
@@ -416,19 +390,18 @@ var bulkAccountsVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	},
 }
 
-const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
+var opAccountsDeleteMany = &runtime.Op{Name: "accounts.DeleteMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
 "cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // DeleteMany deletes the rows of table accounts with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int64, int64]) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.WriteMany(ctx, db, bulkAccountsVersions, sqlAccountsDeleteMany, keys)
-	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
+	return runtime.WriteMany(ctx, db, bulkAccountsVersions, opAccountsDeleteMany, keys)
 }
 
 var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
@@ -442,29 +415,27 @@ var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
 	},
 }
 
-const sqlAccountsUpsertManyByOwner = `-- name: accounts.UpsertManyByOwner
+var opAccountsUpsertManyByOwner = &runtime.Op{Name: "accounts.UpsertManyByOwner", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpsertManyByOwner
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "accounts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") DO NOTHING RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"),
 "cpcgen_new" AS (UPDATE "accounts" SET "balance" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."balance"), "memo" = "cpcgen_v"."cpcgen_i3", "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "memo", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."memo", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."memo", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."memo", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."memo", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`}
 
 // UpsertManyByOwner is UpsertByOwner for many rows (see runtime.UpsertMany).
 func (r *AccountRepo) UpsertManyByOwner(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpsertMany(ctx, db, bulkAccountsNew, sqlAccountsUpsertManyByOwner, scanAccount, rows)
-	return out, wrapErr(err, "accounts.UpsertManyByOwner", "accounts")
+	return runtime.UpsertMany(ctx, db, bulkAccountsNew, opAccountsUpsertManyByOwner, scanAccount, rows)
 }
 
-const sqlAccountsCreateManyIfAbsentByOwner = `-- name: accounts.CreateManyIfAbsentByOwner
+var opAccountsCreateManyIfAbsentByOwner = &runtime.Op{Name: "accounts.CreateManyIfAbsentByOwner", Table: "accounts", Errs: errs, SQL: `-- name: accounts.CreateManyIfAbsentByOwner
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") DO NOTHING RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."memo", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."owner", "accounts"."balance", "accounts"."memo", "accounts"."created_at", "accounts"."updated_at", "accounts"."version" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."memo", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."owner", "accounts"."balance", "accounts"."memo", "accounts"."created_at", "accounts"."updated_at", "accounts"."version" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByOwner is CreateIfAbsentByOwner for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew, sqlAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
-	return out, created, wrapErr(err, "accounts.CreateManyIfAbsentByOwner", "accounts")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew, opAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
 }

@@ -78,45 +78,40 @@ func argsNewCode(n *NewCode, d []any) []any {
 	return append(d, &n.Code, &n.Label)
 }
 
-const sqlCodesCreate = `-- name: codes.Create
+var opCodesCreate = &runtime.Op{Name: "codes.Create", Table: "codes", Errs: errs, Validate: true, Params: []string{"code", "label"}, SQL: `-- name: codes.Create
 INSERT INTO "codes" ("code", "label")
 VALUES ($1, $2)
-RETURNING "code", "label"`
+RETURNING "code", "label"`}
 
 // Create inserts n into table codes and returns the row as stored. It validates n
 // first.
 func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.Create", "codes")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, &n, argsNewCode, scanCode)
-	return *v, wrapParamsErr(err, "codes.Create", "codes", []string{"code", "label"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCodesCreate, &n, argsNewCode, scanCode)
+	return *v, err
 }
 
-const sqlCodesFindByID = `-- name: codes.FindByID replica=ok
+var opCodesFindByID = &runtime.Op{Name: "codes.FindByID", Table: "codes", Errs: errs, SQL: `-- name: codes.FindByID replica=ok
 SELECT "code", "label" FROM "codes"
-WHERE "code" = $1`
+WHERE "code" = $1`}
 
 // FindByID returns the row of table codes with the given code, or
 // runtime.ErrNotFound.
 func (r *CodeRepo) FindByID(ctx context.Context, code string) (Code, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesFindByID, &code, runtime.Arg, scanCode)
-	return *v, wrapErr(err, "codes.FindByID", "codes")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCodesFindByID, &code, runtime.Arg, scanCode)
+	return *v, err
 }
 
-const sqlCodesFindAll = `-- name: codes.FindAll replica=ok
-SELECT "code", "label" FROM "codes" ORDER BY "code"`
+var opCodesFindAll = &runtime.Op{Name: "codes.FindAll", Table: "codes", Errs: errs, SQL: `-- name: codes.FindAll replica=ok
+SELECT "code", "label" FROM "codes" ORDER BY "code"`}
 
 // FindAll returns every row of table codes in primary key order, in memory.
 func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
-	rows, err := r.db.Query(ctx, sqlCodesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCode)
-	return items, wrapErr(err, "codes.FindAll", "codes")
+	return runtime.AllOp(ctx, r.db, opCodesFindAll, scanCode, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, opCodesFindAll.SQL)
 }
 
 const sqlCodesListFirst = `-- name: codes.List replica=ok
@@ -146,6 +141,7 @@ var updateCodes = &runtime.Update{
 	Head: "UPDATE \"codes\"\nSET ",
 	Cols: []string{`"label"`},
 	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\", \"label\"",
+	Op:   &runtime.Op{Name: "codes.Update", Table: "codes", Errs: errs, Validate: true, Params: []string{"code", "label"}},
 }
 
 func argsCodeUpdate(u *CodeUpdate, d []any) []any {
@@ -155,35 +151,31 @@ func argsCodeUpdate(u *CodeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table codes with the given code
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CodeRepo) Update(ctx context.Context, code string, u CodeUpdate) (Code, error) {
-	if err := u.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.Update", "codes")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCodes, &code, runtime.Arg, &u, argsCodeUpdate, scanCode)
-	return *v, wrapParamsErr(err, "codes.Update", "codes", []string{"code", "label"})
+	return *v, err
 }
 
-const sqlCodesDelete = `-- name: codes.Delete
-DELETE FROM "codes" WHERE "code" = $1`
+var opCodesDelete = &runtime.Op{Name: "codes.Delete", Table: "codes", Errs: errs, SQL: `-- name: codes.Delete
+DELETE FROM "codes" WHERE "code" = $1`}
 
 // Delete removes the row of table codes with the given code and reports whether
 // there was one.
 func (r *CodeRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCodesDelete, &code, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "codes.Delete", "codes")
+	tag, err := runtime.ExecOp(ctx, r.db, opCodesDelete, &code, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCodesCount = `-- name: codes.Count replica=ok
-SELECT count(*) FROM "codes"`
+var opCodesCount = &runtime.Op{Name: "codes.Count", Table: "codes", Errs: errs, SQL: `-- name: codes.Count replica=ok
+SELECT count(*) FROM "codes"`}
 
 // Count returns the number of rows of table codes.
 func (r *CodeRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCodesCount))
-	return n, wrapErr(err, "codes.Count", "codes")
+	return runtime.CountOp(ctx, r.db, opCodesCount)
 }
 
-const sqlCodesFindByIDs = `-- name: codes.FindByIDs replica=ok
+var opCodesFindByIDs = &runtime.Op{Name: "codes.FindByIDs", Table: "codes", Errs: errs, SQL: `-- name: codes.FindByIDs replica=ok
 SELECT "code", "label" FROM "codes"
-WHERE "code" = ANY($1) ORDER BY "code"`
+WHERE "code" = ANY($1) ORDER BY "code"`}
 
 // FindByIDs returns the rows of table codes whose code is in ids, in code order;
 // keys without a row are skipped.
@@ -191,8 +183,7 @@ func (r *CodeRepo) FindByIDs(ctx context.Context, ids []string) ([]Code, error) 
 	if len(ids) == 0 {
 		return []Code{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCodesFindByIDs, &ids, runtime.Arg, scanCode, len(ids))
-	return items, wrapErr(err, "codes.FindByIDs", "codes")
+	return runtime.QueryOp(ctx, r.db, opCodesFindByIDs, &ids, runtime.Arg, scanCode, len(ids))
 }
 
 var copyCodes = &runtime.Copier[*NewCode]{
@@ -209,48 +200,35 @@ func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error
 	return n, wrapErr(err, "codes.CreateMany", "codes")
 }
 
-const sqlCodesCreateManyReturning = `-- name: codes.CreateManyReturning
+var opCodesCreateManyReturning = &runtime.Op{Name: "codes.CreateManyReturning", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateManyReturning
 INSERT INTO "codes" ("code", "label")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "code", "label"`
+RETURNING "code", "label"`}
 
-// CreateManyReturning inserts rows into table codes in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table codes in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]Code, error) {
-	if len(rows) == 0 {
-		return []Code{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "codes.CreateManyReturning", "codes")
-	}
-	res, err := r.db.Query(ctx, sqlCodesCreateManyReturning, runtime.Unnest(argsNewCode, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCode)
-	return items, wrapErr(err, "codes.CreateManyReturning", "codes")
+	return runtime.InsertManyOp(ctx, r.db, opCodesCreateManyReturning, rows, argsNewCode, scanCode)
 }
 
-const sqlCodesUpsertByCode = `-- name: codes.UpsertByCode
+var opCodesUpsertByCode = &runtime.Op{Name: "codes.UpsertByCode", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.UpsertByCode
 INSERT INTO "codes" ("code", "label")
 VALUES ($1, $2)
 ON CONFLICT ("code") DO UPDATE
 SET "label" = EXCLUDED."label"
-RETURNING "code", "label"`
+RETURNING "code", "label"`}
 
-// UpsertByCode inserts n into table codes or, when a row with the same code
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByCode inserts n into table codes or updates the row with the same code
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CodeRepo) UpsertByCode(ctx context.Context, n NewCode) (Code, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.UpsertByCode", "codes")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesUpsertByCode, &n, argsNewCode, scanCode)
-	return *v, wrapErr(err, "codes.UpsertByCode", "codes")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCodesUpsertByCode, &n, argsNewCode, scanCode)
+	return *v, err
 }
 
-const sqlCodesCreateIfAbsentByCode = `-- name: codes.CreateIfAbsentByCode
+var opCodesCreateIfAbsentByCode = &runtime.Op{Name: "codes.CreateIfAbsentByCode", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateIfAbsentByCode
 WITH "inserted" AS (
 INSERT INTO "codes" ("code", "label")
 VALUES ($1, $2)
@@ -261,18 +239,14 @@ SELECT true, "code", "label" FROM "inserted"
 UNION ALL
 SELECT false, "code", "label" FROM "codes"
 WHERE "code" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table codes unless a row with the same code
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByCode(ctx context.Context, n NewCode) (Code, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByCode, &n, argsNewCode, scanCode)
-	return *v, created, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByCode, &n, argsNewCode, scanCode)
+	return *v, created, err
 }
 
 // CodeKeyedUpdate is one row's key and changes for UpdateMany.
@@ -291,31 +265,29 @@ var bulkCodesUpdates = &runtime.Bulk[*CodeKeyedUpdate]{
 	},
 }
 
-const sqlCodesUpdateMany = `-- name: codes.UpdateMany
+var opCodesUpdateMany = &runtime.Op{Name: "codes.UpdateMany", Table: "codes", Errs: errs, SQL: `-- name: codes.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "codes"."label") FROM "cpcgen_v" WHERE "codes"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table codes, all or none (see
 // runtime.UpdateMany).
 func (r *CodeRepo) UpdateMany(ctx context.Context, rows []CodeKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCodesUpdates, sqlCodesUpdateMany, rows)
-	return out, wrapErr(err, "codes.UpdateMany", "codes")
+	return runtime.UpdateMany(ctx, r.db, bulkCodesUpdates, opCodesUpdateMany, rows)
 }
 
-const sqlCodesUpdateManyReturning = `-- name: codes.UpdateManyReturning
+var opCodesUpdateManyReturning = &runtime.Op{Name: "codes.UpdateManyReturning", Table: "codes", Errs: errs, SQL: `-- name: codes.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "codes"."label") FROM "cpcgen_v" WHERE "codes"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "label")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpdate) ([]Code, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCodesUpdates, sqlCodesUpdateManyReturning, scanCode, rows)
-	return out, wrapErr(err, "codes.UpdateManyReturning", "codes")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCodesUpdates, opCodesUpdateManyReturning, scanCode, rows)
 }
 
 var bulkCodesKeys = &runtime.Bulk[*string]{
@@ -326,17 +298,16 @@ var bulkCodesKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlCodesDeleteMany = `-- name: codes.DeleteMany
+var opCodesDeleteMany = &runtime.Op{Name: "codes.DeleteMany", Table: "codes", Errs: errs, SQL: `-- name: codes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_new" AS (DELETE FROM "codes" USING "cpcgen_v" WHERE "codes"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table codes with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *CodeRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCodesKeys, sqlCodesDeleteMany, keys)
-	return out, wrapErr(err, "codes.DeleteMany", "codes")
+	return runtime.WriteMany(ctx, r.db, bulkCodesKeys, opCodesDeleteMany, keys)
 }
 
 var bulkCodesNew = &runtime.Bulk[*NewCode]{
@@ -349,27 +320,25 @@ var bulkCodesNew = &runtime.Bulk[*NewCode]{
 	},
 }
 
-const sqlCodesUpsertManyByCode = `-- name: codes.UpsertManyByCode
+var opCodesUpsertManyByCode = &runtime.Op{Name: "codes.UpsertManyByCode", Table: "codes", Errs: errs, SQL: `-- name: codes.UpsertManyByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "codes"."code" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "codes" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_ins" AS (INSERT INTO "codes" ("code", "label") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "label"),
 "cpcgen_new" AS (UPDATE "codes" SET "label" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "label")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."label" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."label" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."label" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."label" FROM "cpcgen_new"`}
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *CodeRepo) UpsertManyByCode(ctx context.Context, rows []NewCode) ([]Code, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCodesNew, sqlCodesUpsertManyByCode, scanCode, rows)
-	return out, wrapErr(err, "codes.UpsertManyByCode", "codes")
+	return runtime.UpsertMany(ctx, r.db, bulkCodesNew, opCodesUpsertManyByCode, scanCode, rows)
 }
 
-const sqlCodesCreateManyIfAbsentByCode = `-- name: codes.CreateManyIfAbsentByCode
+var opCodesCreateManyIfAbsentByCode = &runtime.Op{Name: "codes.CreateManyIfAbsentByCode", Table: "codes", Errs: errs, SQL: `-- name: codes.CreateManyIfAbsentByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "codes" ("code", "label") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "label")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."label" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."code", "codes"."label" FROM "cpcgen_v" JOIN "codes" ON "code" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."label" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."code", "codes"."label" FROM "cpcgen_v" JOIN "codes" ON "code" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CodeRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew, sqlCodesCreateManyIfAbsentByCode, scanCode, rows)
-	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByCode", "codes")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew, opCodesCreateManyIfAbsentByCode, scanCode, rows)
 }

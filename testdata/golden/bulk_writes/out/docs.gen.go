@@ -121,10 +121,10 @@ func argsNewDoc(n *NewDoc, d []any) []any {
 	return append(d, &n.Slug, &n.Title)
 }
 
-const sqlDocsCreate = `-- name: docs.Create
+var opDocsCreate = &runtime.Op{Name: "docs.Create", Table: "docs", Errs: errs, Params: []string{"slug", "title"}, SQL: `-- name: docs.Create
 INSERT INTO "docs" ("slug", "title", "org_id")
 VALUES ($1, $2, $3)
-RETURNING "id", "org_id", "slug", "title", "deleted_at"`
+RETURNING "id", "org_id", "slug", "title", "deleted_at"`}
 
 // Create inserts n into table docs and returns the row as stored. It validates n
 // first.
@@ -137,8 +137,8 @@ func (r *DocRepo) Create(ctx context.Context, n NewDoc) (Doc, error) {
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDocsCreate, &n, argsNewDoc, scanDoc, tenant)
-	return *v, wrapParamsErr(err, "docs.Create", "docs", []string{"slug", "title"})
+	v, err := runtime.QueryOneOp(ctx, db, opDocsCreate, &n, argsNewDoc, scanDoc, tenant)
+	return *v, err
 }
 
 const sqlDocsFindByID = `-- name: docs.FindByID replica=ok
@@ -239,6 +239,7 @@ RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
 var updateDocs = &runtime.Update{
 	Fallback: sqlDocsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "docs.Update", Table: "docs", Errs: errs, Params: []string{"id", "slug", "title"}},
 }
 
 func argsDocUpdate(u *DocUpdate, d []any) []any {
@@ -257,13 +258,13 @@ func (r *DocRepo) Update(ctx context.Context, id int64, u DocUpdate) (Doc, error
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateDocs, &id, runtime.Arg, &u, argsDocUpdate, scanDoc, tenant)
-	return *v, wrapParamsErr(err, "docs.Update", "docs", []string{"id", "slug", "title"})
+	return *v, err
 }
 
-const sqlDocsDelete = `-- name: docs.Delete
+var opDocsDelete = &runtime.Op{Name: "docs.Delete", Table: "docs", Errs: errs, SQL: `-- name: docs.Delete
 UPDATE "docs"
 SET "deleted_at" = now()
-WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table docs with the given id: it sets deleted_at
 // to the transaction's time, and reports whether a live row was deleted. The row
@@ -275,8 +276,8 @@ func (r *DocRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDocsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "docs.Delete", "docs")
+	tag, err := runtime.ExecOp(ctx, db, opDocsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlDocsCount = `-- name: docs.Count replica=ok
@@ -298,8 +299,8 @@ func (r *DocRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "docs.Count", "docs")
 }
 
-const sqlDocsHardDelete = `-- name: docs.HardDelete
-DELETE FROM "docs" WHERE "id" = $1 AND "org_id" = $2`
+var opDocsHardDelete = &runtime.Op{Name: "docs.HardDelete", Table: "docs", Errs: errs, SQL: `-- name: docs.HardDelete
+DELETE FROM "docs" WHERE "id" = $1 AND "org_id" = $2`}
 
 // HardDelete removes the row of table docs with the given id from the table,
 // deleted or not, and reports whether there was one.
@@ -309,14 +310,14 @@ func (r *DocRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDocsHardDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "docs.HardDelete", "docs")
+	tag, err := runtime.ExecOp(ctx, db, opDocsHardDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlDocsRestore = `-- name: docs.Restore
+var opDocsRestore = &runtime.Op{Name: "docs.Restore", Table: "docs", Errs: errs, SQL: `-- name: docs.Restore
 UPDATE "docs"
 SET "deleted_at" = NULL
-WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table docs with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
@@ -326,15 +327,15 @@ func (r *DocRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDocsRestore, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "docs.Restore", "docs")
+	tag, err := runtime.ExecOp(ctx, db, opDocsRestore, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlDocsHardDeleteMany = `-- name: docs.HardDeleteMany
+var opDocsHardDeleteMany = &runtime.Op{Name: "docs.HardDeleteMany", Table: "docs", Errs: errs, SQL: `-- name: docs.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_new" AS (DELETE FROM "docs" USING "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
@@ -344,15 +345,14 @@ func (r *DocRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, err
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkDocsKeys, sqlDocsHardDeleteMany, keys, tenant)
-	return out, wrapErr(err, "docs.HardDeleteMany", "docs")
+	return runtime.WriteMany(ctx, db, bulkDocsKeys, opDocsHardDeleteMany, keys, tenant)
 }
 
-const sqlDocsRestoreMany = `-- name: docs.RestoreMany
+var opDocsRestoreMany = &runtime.Op{Name: "docs.RestoreMany", Table: "docs", Errs: errs, SQL: `-- name: docs.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_new" AS (UPDATE "docs" SET "deleted_at" = NULL FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
@@ -362,8 +362,7 @@ func (r *DocRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error)
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkDocsKeys, sqlDocsRestoreMany, keys, tenant)
-	return out, wrapErr(err, "docs.RestoreMany", "docs")
+	return runtime.WriteMany(ctx, db, bulkDocsKeys, opDocsRestoreMany, keys, tenant)
 }
 
 const sqlDocsFindByIDs = `-- name: docs.FindByIDs replica=ok
@@ -414,31 +413,22 @@ func (r *DocRepo) CreateMany(ctx context.Context, rows []NewDoc) (int64, error) 
 	return tag.RowsAffected(), wrapErr(err, "docs.CreateMany", "docs")
 }
 
-const sqlDocsCreateManyReturning = `-- name: docs.CreateManyReturning
+var opDocsCreateManyReturning = &runtime.Op{Name: "docs.CreateManyReturning", Table: "docs", Errs: errs, Validate: true, SQL: `-- name: docs.CreateManyReturning
 INSERT INTO "docs" ("slug", "title", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "slug", "title", "deleted_at"`
+RETURNING "id", "org_id", "slug", "title", "deleted_at"`}
 
-// CreateManyReturning inserts rows into table docs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table docs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *DocRepo) CreateManyReturning(ctx context.Context, rows []NewDoc) ([]Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.CreateManyReturning", "docs")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Doc{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "docs.CreateManyReturning", "docs")
-	}
-	res, err := db.Query(ctx, sqlDocsCreateManyReturning, append(runtime.Unnest(argsNewDoc, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanDoc)
-	return items, wrapErr(err, "docs.CreateManyReturning", "docs")
+	return runtime.InsertManyOp(ctx, db, opDocsCreateManyReturning, rows, argsNewDoc, scanDoc, tenant)
 }
 
 const sqlDocsUpsertByOrgIDAndSlug = `-- name: docs.UpsertByOrgIDAndSlug
@@ -449,11 +439,10 @@ SET "title" = EXCLUDED."title"
 WHERE "docs"."org_id" = $3 AND "docs"."deleted_at" IS NULL
 RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
-// UpsertByOrgIDAndSlug inserts n into table docs or, when a row with the same
-// (org_id, slug) (among the rows where "deleted_at" IS NULL) exists, updates it
-// from n (every column but the key's and the primary key's; an unset optional
-// field keeps its value), in one statement, and returns the row as stored. It
-// validates n first. A row in the way that the caller cannot see (another
+// UpsertByOrgIDAndSlug inserts n into table docs or updates the row with the same
+// (org_id, slug) (among the rows where "deleted_at" IS NULL) from n (docs/spec.md
+// tells which columns it keeps), in one statement, and returns the row as stored.
+// It validates n first. A row in the way that the caller cannot see (another
 // tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *DocRepo) UpsertByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, error) {
 	if err := n.Validate(); err != nil {
@@ -486,10 +475,9 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndSlug inserts n into table docs unless a row with the
 // same (org_id, slug) (among the rows where "deleted_at" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false, in one
-// statement (run again, up to three times, when the row in the way was committed
-// after it started). It validates n first. When the row in the way is one the
-// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// returns the new row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first. When the row in the way is one
+// the caller cannot see (another tenant's, or soft-deleted), the error has kind
 // Conflict.
 func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, bool, error) {
 	if err := n.Validate(); err != nil {
@@ -524,12 +512,12 @@ var bulkDocsUpdates = &runtime.Bulk[*DocKeyedUpdate]{
 	},
 }
 
-const sqlDocsUpdateMany = `-- name: docs.UpdateMany
+var opDocsUpdateMany = &runtime.Op{Name: "docs.UpdateMany", Table: "docs", Errs: errs, SQL: `-- name: docs.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table docs, all or none (see
 // runtime.UpdateMany).
@@ -539,16 +527,15 @@ func (r *DocRepo) UpdateMany(ctx context.Context, rows []DocKeyedUpdate) (int64,
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkDocsUpdates, sqlDocsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "docs.UpdateMany", "docs")
+	return runtime.UpdateMany(ctx, db, bulkDocsUpdates, opDocsUpdateMany, rows, tenant)
 }
 
-const sqlDocsUpdateManyReturning = `-- name: docs.UpdateManyReturning
+var opDocsUpdateManyReturning = &runtime.Op{Name: "docs.UpdateManyReturning", Table: "docs", Errs: errs, SQL: `-- name: docs.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "slug", "title", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate) ([]Doc, error) {
@@ -557,8 +544,7 @@ func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkDocsUpdates, sqlDocsUpdateManyReturning, scanDoc, rows, tenant)
-	return out, wrapErr(err, "docs.UpdateManyReturning", "docs")
+	return runtime.UpdateManyReturning(ctx, db, bulkDocsUpdates, opDocsUpdateManyReturning, scanDoc, rows, tenant)
 }
 
 var bulkDocsKeys = &runtime.Bulk[*int64]{
@@ -569,11 +555,11 @@ var bulkDocsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlDocsDeleteMany = `-- name: docs.DeleteMany
+var opDocsDeleteMany = &runtime.Op{Name: "docs.DeleteMany", Table: "docs", Errs: errs, SQL: `-- name: docs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_new" AS (UPDATE "docs" SET "deleted_at" = now() FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table docs with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -583,8 +569,7 @@ func (r *DocRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkDocsKeys, sqlDocsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "docs.DeleteMany", "docs")
+	return runtime.WriteMany(ctx, db, bulkDocsKeys, opDocsDeleteMany, keys, tenant)
 }
 
 var bulkDocsNew = &runtime.Bulk[*NewDoc]{
@@ -597,12 +582,12 @@ var bulkDocsNew = &runtime.Bulk[*NewDoc]{
 	},
 }
 
-const sqlDocsUpsertManyByOrgIDAndSlug = `-- name: docs.UpsertManyByOrgIDAndSlug
+var opDocsUpsertManyByOrgIDAndSlug = &runtime.Op{Name: "docs.UpsertManyByOrgIDAndSlug", Table: "docs", Errs: errs, SQL: `-- name: docs.UpsertManyByOrgIDAndSlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "docs"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "docs" ON "org_id" = $3::uuid AND "slug" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_ins" AS (INSERT INTO "docs" ("slug", "title", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "slug") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "slug", "title", "deleted_at"),
 "cpcgen_new" AS (UPDATE "docs" SET "title" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "slug" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "slug", "title", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByOrgIDAndSlug is UpsertByOrgIDAndSlug for many rows (see
 // runtime.UpsertMany).
@@ -612,14 +597,13 @@ func (r *DocRepo) UpsertManyByOrgIDAndSlug(ctx context.Context, rows []NewDoc) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkDocsNew, sqlDocsUpsertManyByOrgIDAndSlug, scanDoc, rows, tenant)
-	return out, wrapErr(err, "docs.UpsertManyByOrgIDAndSlug", "docs")
+	return runtime.UpsertMany(ctx, db, bulkDocsNew, opDocsUpsertManyByOrgIDAndSlug, scanDoc, rows, tenant)
 }
 
-const sqlDocsCreateManyIfAbsentByOrgIDAndSlug = `-- name: docs.CreateManyIfAbsentByOrgIDAndSlug
+var opDocsCreateManyIfAbsentByOrgIDAndSlug = &runtime.Op{Name: "docs.CreateManyIfAbsentByOrgIDAndSlug", Table: "docs", Errs: errs, SQL: `-- name: docs.CreateManyIfAbsentByOrgIDAndSlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "docs" ("slug", "title", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "slug") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "slug", "title", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "docs"."id", "docs"."org_id", "docs"."slug", "docs"."title", "docs"."deleted_at" FROM "cpcgen_v" JOIN "docs" ON "org_id" = $3::uuid AND "slug" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "docs"."id", "docs"."org_id", "docs"."slug", "docs"."title", "docs"."deleted_at" FROM "cpcgen_v" JOIN "docs" ON "org_id" = $3::uuid AND "slug" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3`}
 
 // CreateManyIfAbsentByOrgIDAndSlug is CreateIfAbsentByOrgIDAndSlug for many rows
 // (see runtime.CreateManyIfAbsent).
@@ -629,6 +613,5 @@ func (r *DocRepo) CreateManyIfAbsentByOrgIDAndSlug(ctx context.Context, rows []N
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkDocsNew, sqlDocsCreateManyIfAbsentByOrgIDAndSlug, scanDoc, rows, tenant)
-	return out, created, wrapErr(err, "docs.CreateManyIfAbsentByOrgIDAndSlug", "docs")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkDocsNew, opDocsCreateManyIfAbsentByOrgIDAndSlug, scanDoc, rows, tenant)
 }

@@ -114,45 +114,40 @@ func argsNewLine(n *NewLine, d []any) []any {
 	return append(d, &n.OrderNo, &n.LineNo, &n.Product, &n.Quantity)
 }
 
-const sqlLinesCreate = `-- name: lines.Create
+var opLinesCreate = &runtime.Op{Name: "lines.Create", Table: "lines", Errs: errs, Validate: true, Params: []string{"order_no", "line_no", "product", "quantity"}, SQL: `-- name: lines.Create
 INSERT INTO "lines" ("order_no", "line_no", "product", "quantity")
 VALUES ($1, $2, $3, $4)
-RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`
+RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`}
 
 // Create inserts n into table lines and returns the row as stored. It validates n
 // first.
 func (r *LineRepo) Create(ctx context.Context, n NewLine) (Line, error) {
-	if err := n.Validate(); err != nil {
-		return Line{}, wrapErr(err, "lines.Create", "lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLinesCreate, &n, argsNewLine, scanLine)
-	return *v, wrapParamsErr(err, "lines.Create", "lines", []string{"order_no", "line_no", "product", "quantity"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opLinesCreate, &n, argsNewLine, scanLine)
+	return *v, err
 }
 
-const sqlLinesFindByID = `-- name: lines.FindByID replica=ok
+var opLinesFindByID = &runtime.Op{Name: "lines.FindByID", Table: "lines", Errs: errs, SQL: `-- name: lines.FindByID replica=ok
 SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" FROM "lines"
-WHERE "order_no" = $1 AND "line_no" = $2`
+WHERE "order_no" = $1 AND "line_no" = $2`}
 
 // FindByID returns the row of table lines with the given orderNo and lineNo, or
 // runtime.ErrNotFound.
 func (r *LineRepo) FindByID(ctx context.Context, orderNo int64, lineNo int32) (Line, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlLinesFindByID, &orderNo, runtime.Arg, scanLine, lineNo)
-	return *v, wrapErr(err, "lines.FindByID", "lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLinesFindByID, &orderNo, runtime.Arg, scanLine, lineNo)
+	return *v, err
 }
 
-const sqlLinesFindAll = `-- name: lines.FindAll replica=ok
-SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" FROM "lines" ORDER BY "order_no", "line_no"`
+var opLinesFindAll = &runtime.Op{Name: "lines.FindAll", Table: "lines", Errs: errs, SQL: `-- name: lines.FindAll replica=ok
+SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" FROM "lines" ORDER BY "order_no", "line_no"`}
 
 // FindAll returns every row of table lines in primary key order, in memory.
 func (r *LineRepo) FindAll(ctx context.Context) ([]Line, error) {
-	rows, err := r.db.Query(ctx, sqlLinesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanLine)
-	return items, wrapErr(err, "lines.FindAll", "lines")
+	return runtime.AllOp(ctx, r.db, opLinesFindAll, scanLine, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LineRepo) Stream(ctx context.Context) iter.Seq2[Line, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "lines.Stream", "lines") }, scanLine, sqlLinesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "lines.Stream", "lines") }, scanLine, opLinesFindAll.SQL)
 }
 
 const sqlLinesListFirst = `-- name: lines.List replica=ok
@@ -184,6 +179,7 @@ var updateLines = &runtime.Update{
 	Cols:   []string{`"product"`, `"quantity"`},
 	Stamps: ",\n    \"updated_at\" = now()",
 	Tail:   "\nWHERE \"order_no\" = $1 AND \"line_no\" = $2\nRETURNING \"order_no\", \"line_no\", \"product\", \"quantity\", \"created_at\", \"updated_at\"",
+	Op:     &runtime.Op{Name: "lines.Update", Table: "lines", Errs: errs, Validate: true, Params: []string{"order_no", "line_no", "product", "quantity"}},
 }
 
 func argsLineUpdate(u *LineUpdate, d []any) []any {
@@ -194,30 +190,26 @@ func argsLineUpdate(u *LineUpdate, d []any) []any {
 // orderNo and lineNo and returns it as stored, or runtime.ErrNotFound. It
 // validates u first. It sets updated_at to the transaction's time.
 func (r *LineRepo) Update(ctx context.Context, orderNo int64, lineNo int32, u LineUpdate) (Line, error) {
-	if err := u.Validate(); err != nil {
-		return Line{}, wrapErr(err, "lines.Update", "lines")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateLines, &orderNo, runtime.Arg, &u, argsLineUpdate, scanLine, lineNo)
-	return *v, wrapParamsErr(err, "lines.Update", "lines", []string{"order_no", "line_no", "product", "quantity"})
+	return *v, err
 }
 
-const sqlLinesDelete = `-- name: lines.Delete
-DELETE FROM "lines" WHERE "order_no" = $1 AND "line_no" = $2`
+var opLinesDelete = &runtime.Op{Name: "lines.Delete", Table: "lines", Errs: errs, SQL: `-- name: lines.Delete
+DELETE FROM "lines" WHERE "order_no" = $1 AND "line_no" = $2`}
 
 // Delete removes the row of table lines with the given orderNo and lineNo and
 // reports whether there was one.
 func (r *LineRepo) Delete(ctx context.Context, orderNo int64, lineNo int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLinesDelete, &orderNo, runtime.Arg, lineNo)
-	return tag.RowsAffected() > 0, wrapErr(err, "lines.Delete", "lines")
+	tag, err := runtime.ExecOp(ctx, r.db, opLinesDelete, &orderNo, runtime.Arg, lineNo)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlLinesCount = `-- name: lines.Count replica=ok
-SELECT count(*) FROM "lines"`
+var opLinesCount = &runtime.Op{Name: "lines.Count", Table: "lines", Errs: errs, SQL: `-- name: lines.Count replica=ok
+SELECT count(*) FROM "lines"`}
 
 // Count returns the number of rows of table lines.
 func (r *LineRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlLinesCount))
-	return n, wrapErr(err, "lines.Count", "lines")
+	return runtime.CountOp(ctx, r.db, opLinesCount)
 }
 
 var copyLines = &runtime.Copier[*NewLine]{
@@ -234,51 +226,38 @@ func (r *LineRepo) CreateMany(ctx context.Context, rows []NewLine) (int64, error
 	return n, wrapErr(err, "lines.CreateMany", "lines")
 }
 
-const sqlLinesCreateManyReturning = `-- name: lines.CreateManyReturning
+var opLinesCreateManyReturning = &runtime.Op{Name: "lines.CreateManyReturning", Table: "lines", Errs: errs, Validate: true, SQL: `-- name: lines.CreateManyReturning
 INSERT INTO "lines" ("order_no", "line_no", "product", "quantity")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
 FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`
+RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table lines in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table lines in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *LineRepo) CreateManyReturning(ctx context.Context, rows []NewLine) ([]Line, error) {
-	if len(rows) == 0 {
-		return []Line{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "lines.CreateManyReturning", "lines")
-	}
-	res, err := r.db.Query(ctx, sqlLinesCreateManyReturning, runtime.Unnest(argsNewLine, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanLine)
-	return items, wrapErr(err, "lines.CreateManyReturning", "lines")
+	return runtime.InsertManyOp(ctx, r.db, opLinesCreateManyReturning, rows, argsNewLine, scanLine)
 }
 
-const sqlLinesUpsertByOrderNoAndLineNo = `-- name: lines.UpsertByOrderNoAndLineNo
+var opLinesUpsertByOrderNoAndLineNo = &runtime.Op{Name: "lines.UpsertByOrderNoAndLineNo", Table: "lines", Errs: errs, Validate: true, SQL: `-- name: lines.UpsertByOrderNoAndLineNo
 INSERT INTO "lines" ("order_no", "line_no", "product", "quantity")
 VALUES ($1, $2, $3, $4)
 ON CONFLICT ("order_no", "line_no") DO UPDATE
 SET "product" = EXCLUDED."product",
     "quantity" = EXCLUDED."quantity",
     "updated_at" = now()
-RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`
+RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`}
 
-// UpsertByOrderNoAndLineNo inserts n into table lines or, when a row with the same
-// (order_no, line_no) exists, updates it from n (every column but the key's and
-// the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. It validates n first. It sets updated_at to the
-// transaction's time.
+// UpsertByOrderNoAndLineNo inserts n into table lines or updates the row with the
+// same (order_no, line_no) from n (docs/spec.md tells which columns it keeps), in
+// one statement, and returns the row as stored. It validates n first. It sets
+// updated_at to the transaction's time.
 func (r *LineRepo) UpsertByOrderNoAndLineNo(ctx context.Context, n NewLine) (Line, error) {
-	if err := n.Validate(); err != nil {
-		return Line{}, wrapErr(err, "lines.UpsertByOrderNoAndLineNo", "lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLinesUpsertByOrderNoAndLineNo, &n, argsNewLine, scanLine)
-	return *v, wrapErr(err, "lines.UpsertByOrderNoAndLineNo", "lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLinesUpsertByOrderNoAndLineNo, &n, argsNewLine, scanLine)
+	return *v, err
 }
 
-const sqlLinesCreateIfAbsentByOrderNoAndLineNo = `-- name: lines.CreateIfAbsentByOrderNoAndLineNo
+var opLinesCreateIfAbsentByOrderNoAndLineNo = &runtime.Op{Name: "lines.CreateIfAbsentByOrderNoAndLineNo", Table: "lines", Errs: errs, Validate: true, SQL: `-- name: lines.CreateIfAbsentByOrderNoAndLineNo
 WITH "inserted" AS (
 INSERT INTO "lines" ("order_no", "line_no", "product", "quantity")
 VALUES ($1, $2, $3, $4)
@@ -289,19 +268,15 @@ SELECT true, "order_no", "line_no", "product", "quantity", "created_at", "update
 UNION ALL
 SELECT false, "order_no", "line_no", "product", "quantity", "created_at", "updated_at" FROM "lines"
 WHERE "order_no" = $1 AND "line_no" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrderNoAndLineNo inserts n into table lines unless a row with
 // the same (order_no, line_no) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *LineRepo) CreateIfAbsentByOrderNoAndLineNo(ctx context.Context, n NewLine) (Line, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Line{}, false, wrapErr(err, "lines.CreateIfAbsentByOrderNoAndLineNo", "lines")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLinesCreateIfAbsentByOrderNoAndLineNo, &n, argsNewLine, scanLine)
-	return *v, created, wrapErr(err, "lines.CreateIfAbsentByOrderNoAndLineNo", "lines")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opLinesCreateIfAbsentByOrderNoAndLineNo, &n, argsNewLine, scanLine)
+	return *v, created, err
 }
 
 // LineKey is the primary key of a row of table lines.
@@ -331,31 +306,29 @@ var bulkLinesUpdates = &runtime.Bulk[*LineKeyedUpdate]{
 	},
 }
 
-const sqlLinesUpdateMany = `-- name: lines.UpdateMany
+var opLinesUpdateMany = &runtime.Op{Name: "lines.UpdateMany", Table: "lines", Errs: errs, SQL: `-- name: lines.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "lines" ON "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "lines" SET "product" = COALESCE("cpcgen_v"."cpcgen_3", "lines"."product"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "lines"."quantity"), "updated_at" = now() FROM "cpcgen_v" WHERE "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table lines, all or none (see
 // runtime.UpdateMany).
 func (r *LineRepo) UpdateMany(ctx context.Context, rows []LineKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkLinesUpdates, sqlLinesUpdateMany, rows)
-	return out, wrapErr(err, "lines.UpdateMany", "lines")
+	return runtime.UpdateMany(ctx, r.db, bulkLinesUpdates, opLinesUpdateMany, rows)
 }
 
-const sqlLinesUpdateManyReturning = `-- name: lines.UpdateManyReturning
+var opLinesUpdateManyReturning = &runtime.Op{Name: "lines.UpdateManyReturning", Table: "lines", Errs: errs, SQL: `-- name: lines.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "lines" ON "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "lines" SET "product" = COALESCE("cpcgen_v"."cpcgen_3", "lines"."product"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "lines"."quantity"), "updated_at" = now() FROM "cpcgen_v" WHERE "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_no", "line_no", "product", "quantity", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_no", "cpcgen_new"."line_no", "cpcgen_new"."product", "cpcgen_new"."quantity", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_no", "cpcgen_new"."line_no", "cpcgen_new"."product", "cpcgen_new"."quantity", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LineRepo) UpdateManyReturning(ctx context.Context, rows []LineKeyedUpdate) ([]Line, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkLinesUpdates, sqlLinesUpdateManyReturning, scanLine, rows)
-	return out, wrapErr(err, "lines.UpdateManyReturning", "lines")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkLinesUpdates, opLinesUpdateManyReturning, scanLine, rows)
 }
 
 var bulkLinesKeys = &runtime.Bulk[*LineKey]{
@@ -369,17 +342,16 @@ var bulkLinesKeys = &runtime.Bulk[*LineKey]{
 	},
 }
 
-const sqlLinesDeleteMany = `-- name: lines.DeleteMany
+var opLinesDeleteMany = &runtime.Op{Name: "lines.DeleteMany", Table: "lines", Errs: errs, SQL: `-- name: lines.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "lines" ON "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "lines"),
 "cpcgen_new" AS (DELETE FROM "lines" USING "cpcgen_v" WHERE "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table lines with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *LineRepo) DeleteMany(ctx context.Context, keys []LineKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkLinesKeys, sqlLinesDeleteMany, keys)
-	return out, wrapErr(err, "lines.DeleteMany", "lines")
+	return runtime.WriteMany(ctx, r.db, bulkLinesKeys, opLinesDeleteMany, keys)
 }
 
 var bulkLinesNew = &runtime.Bulk[*NewLine]{
@@ -396,28 +368,26 @@ var bulkLinesNew = &runtime.Bulk[*NewLine]{
 	},
 }
 
-const sqlLinesUpsertManyByOrderNoAndLineNo = `-- name: lines.UpsertManyByOrderNoAndLineNo
+var opLinesUpsertManyByOrderNoAndLineNo = &runtime.Op{Name: "lines.UpsertManyByOrderNoAndLineNo", Table: "lines", Errs: errs, SQL: `-- name: lines.UpsertManyByOrderNoAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "lines"."order_no" AS "cpcgen_k1", "lines"."line_no" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "lines" ON "order_no" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "lines"),
 "cpcgen_ins" AS (INSERT INTO "lines" ("order_no", "line_no", "product", "quantity") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_no", "line_no") DO NOTHING RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "lines" SET "product" = "cpcgen_v"."cpcgen_i3", "quantity" = "cpcgen_v"."cpcgen_i4", "updated_at" = now() FROM "cpcgen_v" WHERE "order_no" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "order_no", "line_no", "product", "quantity", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_no", "cpcgen_ins"."line_no", "cpcgen_ins"."product", "cpcgen_ins"."quantity", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_no" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_no", "cpcgen_new"."line_no", "cpcgen_new"."product", "cpcgen_new"."quantity", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_no", "cpcgen_ins"."line_no", "cpcgen_ins"."product", "cpcgen_ins"."quantity", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_no" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_no", "cpcgen_new"."line_no", "cpcgen_new"."product", "cpcgen_new"."quantity", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyByOrderNoAndLineNo is UpsertByOrderNoAndLineNo for many rows (see
 // runtime.UpsertMany).
 func (r *LineRepo) UpsertManyByOrderNoAndLineNo(ctx context.Context, rows []NewLine) ([]Line, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkLinesNew, sqlLinesUpsertManyByOrderNoAndLineNo, scanLine, rows)
-	return out, wrapErr(err, "lines.UpsertManyByOrderNoAndLineNo", "lines")
+	return runtime.UpsertMany(ctx, r.db, bulkLinesNew, opLinesUpsertManyByOrderNoAndLineNo, scanLine, rows)
 }
 
-const sqlLinesCreateManyIfAbsentByOrderNoAndLineNo = `-- name: lines.CreateManyIfAbsentByOrderNoAndLineNo
+var opLinesCreateManyIfAbsentByOrderNoAndLineNo = &runtime.Op{Name: "lines.CreateManyIfAbsentByOrderNoAndLineNo", Table: "lines", Errs: errs, SQL: `-- name: lines.CreateManyIfAbsentByOrderNoAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "lines" ("order_no", "line_no", "product", "quantity") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_no", "line_no") DO NOTHING RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_no", "cpcgen_ins"."line_no", "cpcgen_ins"."product", "cpcgen_ins"."quantity", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_no" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "lines"."order_no", "lines"."line_no", "lines"."product", "lines"."quantity", "lines"."created_at", "lines"."updated_at" FROM "cpcgen_v" JOIN "lines" ON "order_no" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_no", "cpcgen_ins"."line_no", "cpcgen_ins"."product", "cpcgen_ins"."quantity", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_no" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "lines"."order_no", "lines"."line_no", "lines"."product", "lines"."quantity", "lines"."created_at", "lines"."updated_at" FROM "cpcgen_v" JOIN "lines" ON "order_no" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByOrderNoAndLineNo is CreateIfAbsentByOrderNoAndLineNo for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *LineRepo) CreateManyIfAbsentByOrderNoAndLineNo(ctx context.Context, rows []NewLine) ([]Line, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkLinesNew, sqlLinesCreateManyIfAbsentByOrderNoAndLineNo, scanLine, rows)
-	return out, created, wrapErr(err, "lines.CreateManyIfAbsentByOrderNoAndLineNo", "lines")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkLinesNew, opLinesCreateManyIfAbsentByOrderNoAndLineNo, scanLine, rows)
 }

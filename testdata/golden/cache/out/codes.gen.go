@@ -292,26 +292,17 @@ func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error
 	return n, wrapErr(err, "codes.CreateMany", "codes")
 }
 
-const sqlCodesCreateManyReturning = `-- name: codes.CreateManyReturning
+var opCodesCreateManyReturning = &runtime.Op{Name: "codes.CreateManyReturning", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateManyReturning
 INSERT INTO "codes" ("region", "num", "label", "note")
 SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", ''::text)
 FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "region", "num", "label", "note"`
+RETURNING "region", "num", "label", "note"`}
 
-// CreateManyReturning inserts rows into table codes in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table codes in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]Code, error) {
-	if len(rows) == 0 {
-		return []Code{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "codes.CreateManyReturning", "codes")
-	}
-	res, err := r.db.Query(ctx, sqlCodesCreateManyReturning, runtime.Unnest(argsNewCode, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCode)
-	return items, wrapErr(err, "codes.CreateManyReturning", "codes")
+	return runtime.InsertManyOp(ctx, r.db, opCodesCreateManyReturning, rows, argsNewCode, scanCode)
 }
 
 const sqlCodesUpsertByRegionAndNum = `-- name: codes.UpsertByRegionAndNum
@@ -322,10 +313,9 @@ SET "label" = EXCLUDED."label",
     "note" = CASE WHEN $4::text IS NULL THEN "codes"."note" ELSE EXCLUDED."note" END
 RETURNING "region", "num", "label", "note"`
 
-// UpsertByRegionAndNum inserts n into table codes or, when a row with the same
-// (region, num) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first.
+// UpsertByRegionAndNum inserts n into table codes or updates the row with the same
+// (region, num) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *CodeRepo) UpsertByRegionAndNum(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.UpsertByRegionAndNum", "codes")
@@ -350,8 +340,7 @@ LIMIT 1`
 
 // CreateIfAbsentByRegionAndNum inserts n into table codes unless a row with the
 // same (region, num) exists, and returns the new row and true, or the existing
-// row, unchanged, and false, in one statement (run again, up to three times, when
-// the row in the way was committed after it started). It validates n first.
+// one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByRegionAndNum(ctx context.Context, n NewCode) (Code, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
@@ -367,11 +356,10 @@ ON CONFLICT ("label") DO UPDATE
 SET "note" = CASE WHEN $4::text IS NULL THEN "codes"."note" ELSE EXCLUDED."note" END
 RETURNING "region", "num", "label", "note"`
 
-// UpsertByLabel inserts n into table codes or, when a row with the same label
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. It runs in a transaction (a savepoint of the
-// caller's), which also invalidates the cached row it returns.
+// UpsertByLabel inserts n into table codes or updates the row with the same label
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It runs in a transaction (a
+// savepoint of the caller's), which also invalidates the cached row it returns.
 func (r *CodeRepo) UpsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 	var v Code
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -410,9 +398,8 @@ WHERE "label" = $3
 LIMIT 1`
 
 // CreateIfAbsentByLabel inserts n into table codes unless a row with the same
-// label exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// label exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByLabel(ctx context.Context, n NewCode) (Code, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
@@ -448,33 +435,31 @@ var bulkCodesUpdates = &runtime.Bulk[*CodeKeyedUpdate]{
 	},
 }
 
-const sqlCodesUpdateMany = `-- name: codes.UpdateMany
+var opCodesUpdateMany = &runtime.Op{Name: "codes.UpdateMany", Table: "codes", Errs: errs, SQL: `-- name: codes.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table codes, all or none (see
 // runtime.UpdateMany).
 func (r *CodeRepo) UpdateMany(ctx context.Context, rows []CodeKeyedUpdate) (int64, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	out, err := runtime.UpdateMany(ctx, db, bulkCodesUpdates, sqlCodesUpdateMany, rows)
-	return out, wrapErr(err, "codes.UpdateMany", "codes")
+	return runtime.UpdateMany(ctx, db, bulkCodesUpdates, opCodesUpdateMany, rows)
 }
 
-const sqlCodesUpdateManyReturning = `-- name: codes.UpdateManyReturning
+var opCodesUpdateManyReturning = &runtime.Op{Name: "codes.UpdateManyReturning", Table: "codes", Errs: errs, SQL: `-- name: codes.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpdate) ([]Code, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkCodesUpdates, sqlCodesUpdateManyReturning, scanCode, rows)
-	return out, wrapErr(err, "codes.UpdateManyReturning", "codes")
+	return runtime.UpdateManyReturning(ctx, db, bulkCodesUpdates, opCodesUpdateManyReturning, scanCode, rows)
 }
 
 var bulkCodesKeys = &runtime.Bulk[*CodeKey]{
@@ -486,18 +471,17 @@ var bulkCodesKeys = &runtime.Bulk[*CodeKey]{
 	},
 }
 
-const sqlCodesDeleteMany = `-- name: codes.DeleteMany
+var opCodesDeleteMany = &runtime.Op{Name: "codes.DeleteMany", Table: "codes", Errs: errs, SQL: `-- name: codes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_new" AS (DELETE FROM "codes" USING "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table codes with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *CodeRepo) DeleteMany(ctx context.Context, keys []CodeKey) ([]bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	out, err := runtime.WriteMany(ctx, db, bulkCodesKeys, sqlCodesDeleteMany, keys)
-	return out, wrapErr(err, "codes.DeleteMany", "codes")
+	return runtime.WriteMany(ctx, db, bulkCodesKeys, opCodesDeleteMany, keys)
 }
 
 var bulkCodesNew = &runtime.Bulk[*NewCode]{
@@ -512,31 +496,29 @@ var bulkCodesNew = &runtime.Bulk[*NewCode]{
 	},
 }
 
-const sqlCodesUpsertManyByRegionAndNum = `-- name: codes.UpsertManyByRegionAndNum
+var opCodesUpsertManyByRegionAndNum = &runtime.Op{Name: "codes.UpsertManyByRegionAndNum", Table: "codes", Errs: errs, SQL: `-- name: codes.UpsertManyByRegionAndNum
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "codes"."region" AS "cpcgen_k1", "codes"."num" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "codes" ON "region" = "cpcgen_v"."cpcgen_i1" AND "num" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_ins" AS (INSERT INTO "codes" ("region", "num", "label", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("region", "num") DO NOTHING RETURNING "region", "num", "label", "note"),
 "cpcgen_new" AS (UPDATE "codes" SET "label" = "cpcgen_v"."cpcgen_i3", "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "region" = "cpcgen_v"."cpcgen_i1" AND "num" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."num" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."num" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new"`}
 
 // UpsertManyByRegionAndNum is UpsertByRegionAndNum for many rows (see
 // runtime.UpsertMany).
 func (r *CodeRepo) UpsertManyByRegionAndNum(ctx context.Context, rows []NewCode) ([]Code, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	out, err := runtime.UpsertMany(ctx, db, bulkCodesNew, sqlCodesUpsertManyByRegionAndNum, scanCode, rows)
-	return out, wrapErr(err, "codes.UpsertManyByRegionAndNum", "codes")
+	return runtime.UpsertMany(ctx, db, bulkCodesNew, opCodesUpsertManyByRegionAndNum, scanCode, rows)
 }
 
-const sqlCodesCreateManyIfAbsentByRegionAndNum = `-- name: codes.CreateManyIfAbsentByRegionAndNum
+var opCodesCreateManyIfAbsentByRegionAndNum = &runtime.Op{Name: "codes.CreateManyIfAbsentByRegionAndNum", Table: "codes", Errs: errs, SQL: `-- name: codes.CreateManyIfAbsentByRegionAndNum
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "codes" ("region", "num", "label", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("region", "num") DO NOTHING RETURNING "region", "num", "label", "note")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."num" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."region", "codes"."num", "codes"."label", "codes"."note" FROM "cpcgen_v" JOIN "codes" ON "region" = "cpcgen_v"."cpcgen_i1" AND "num" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."num" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."region", "codes"."num", "codes"."label", "codes"."note" FROM "cpcgen_v" JOIN "codes" ON "region" = "cpcgen_v"."cpcgen_i1" AND "num" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByRegionAndNum is CreateIfAbsentByRegionAndNum for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *CodeRepo) CreateManyIfAbsentByRegionAndNum(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew, sqlCodesCreateManyIfAbsentByRegionAndNum, scanCode, rows)
-	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByRegionAndNum", "codes")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew, opCodesCreateManyIfAbsentByRegionAndNum, scanCode, rows)
 }
 
 var bulkCodesNewByLabel = &runtime.Bulk[*NewCode]{
@@ -546,30 +528,28 @@ var bulkCodesNewByLabel = &runtime.Bulk[*NewCode]{
 	Row:      bulkCodesNew.Row,
 }
 
-const sqlCodesUpsertManyByLabel = `-- name: codes.UpsertManyByLabel
+var opCodesUpsertManyByLabel = &runtime.Op{Name: "codes.UpsertManyByLabel", Table: "codes", Errs: errs, SQL: `-- name: codes.UpsertManyByLabel
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "codes"."region" AS "cpcgen_k1", "codes"."num" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "codes" ON "label" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_ins" AS (INSERT INTO "codes" ("region", "num", "label", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("label") DO NOTHING RETURNING "region", "num", "label", "note"),
 "cpcgen_new" AS (UPDATE "codes" SET "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "label" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."label" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."label" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new"`}
 
 // UpsertManyByLabel is UpsertByLabel for many rows (see runtime.UpsertMany).
 func (r *CodeRepo) UpsertManyByLabel(ctx context.Context, rows []NewCode) ([]Code, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	out, err := runtime.UpsertMany(ctx, db, bulkCodesNewByLabel, sqlCodesUpsertManyByLabel, scanCode, rows)
-	return out, wrapErr(err, "codes.UpsertManyByLabel", "codes")
+	return runtime.UpsertMany(ctx, db, bulkCodesNewByLabel, opCodesUpsertManyByLabel, scanCode, rows)
 }
 
-const sqlCodesCreateManyIfAbsentByLabel = `-- name: codes.CreateManyIfAbsentByLabel
+var opCodesCreateManyIfAbsentByLabel = &runtime.Op{Name: "codes.CreateManyIfAbsentByLabel", Table: "codes", Errs: errs, SQL: `-- name: codes.CreateManyIfAbsentByLabel
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "codes" ("region", "num", "label", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("label") DO NOTHING RETURNING "region", "num", "label", "note")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."label" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."region", "codes"."num", "codes"."label", "codes"."note" FROM "cpcgen_v" JOIN "codes" ON "label" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."label" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."region", "codes"."num", "codes"."label", "codes"."note" FROM "cpcgen_v" JOIN "codes" ON "label" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByLabel is CreateIfAbsentByLabel for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CodeRepo) CreateManyIfAbsentByLabel(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNewByLabel, sqlCodesCreateManyIfAbsentByLabel, scanCode, rows)
-	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByLabel", "codes")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNewByLabel, opCodesCreateManyIfAbsentByLabel, scanCode, rows)
 }
 
 const sqlCodesListByLabel = `-- name: codes.ListByLabel replica=ok

@@ -78,45 +78,40 @@ func argsNewLabel(n *NewLabel, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlLabelsCreate = `-- name: labels.Create
+var opLabelsCreate = &runtime.Op{Name: "labels.Create", Table: "labels", Errs: errs, Validate: true, Params: []string{"name"}, SQL: `-- name: labels.Create
 INSERT INTO "labels" ("name")
 VALUES ($1)
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // Create inserts n into table labels and returns the row as stored. It validates n
 // first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, wrapErr(err, "labels.Create", "labels")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsCreate, &n, argsNewLabel, scanLabel)
-	return *v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsCreate, &n, argsNewLabel, scanLabel)
+	return *v, err
 }
 
-const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
+var opLabelsFindByID = &runtime.Op{Name: "labels.FindByID", Table: "labels", Errs: errs, SQL: `-- name: labels.FindByID replica=ok
 SELECT "id", "name" FROM "labels"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table labels with the given id, or
 // runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int32) (Label, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsFindByID, &id, runtime.Arg, scanLabel)
-	return *v, wrapErr(err, "labels.FindByID", "labels")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsFindByID, &id, runtime.Arg, scanLabel)
+	return *v, err
 }
 
-const sqlLabelsFindAll = `-- name: labels.FindAll replica=ok
-SELECT "id", "name" FROM "labels" ORDER BY "id"`
+var opLabelsFindAll = &runtime.Op{Name: "labels.FindAll", Table: "labels", Errs: errs, SQL: `-- name: labels.FindAll replica=ok
+SELECT "id", "name" FROM "labels" ORDER BY "id"`}
 
 // FindAll returns every row of table labels in primary key order, in memory.
 func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
-	rows, err := r.db.Query(ctx, sqlLabelsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanLabel)
-	return items, wrapErr(err, "labels.FindAll", "labels")
+	return runtime.AllOp(ctx, r.db, opLabelsFindAll, scanLabel, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, sqlLabelsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, opLabelsFindAll.SQL)
 }
 
 const sqlLabelsListFirst = `-- name: labels.List replica=ok
@@ -146,6 +141,7 @@ var updateLabels = &runtime.Update{
 	Head: "UPDATE \"labels\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+	Op:   &runtime.Op{Name: "labels.Update", Table: "labels", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsLabelUpdate(u *LabelUpdate, d []any) []any {
@@ -155,9 +151,6 @@ func argsLabelUpdate(u *LabelUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table labels with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *LabelRepo) Update(ctx context.Context, id int32, u LabelUpdate) (Label, error) {
-	if err := u.Validate(); err != nil {
-		return Label{}, wrapErr(err, "labels.Update", "labels")
-	}
 	invs := []runtime.Invalidation{}
 	if u.Name.Set {
 		// PostgreSQL changes rows of codes through the foreign keys referencing the column.
@@ -165,32 +158,31 @@ func (r *LabelRepo) Update(ctx context.Context, id int32, u LabelUpdate) (Label,
 	}
 	db := runtime.Invalidating(r.db, invs...)
 	v, err := runtime.UpdateOne(ctx, db, updateLabels, &id, runtime.Arg, &u, argsLabelUpdate, scanLabel)
-	return *v, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
+	return *v, err
 }
 
-const sqlLabelsDelete = `-- name: labels.Delete
-DELETE FROM "labels" WHERE "id" = $1`
+var opLabelsDelete = &runtime.Op{Name: "labels.Delete", Table: "labels", Errs: errs, SQL: `-- name: labels.Delete
+DELETE FROM "labels" WHERE "id" = $1`}
 
 // Delete removes the row of table labels with the given id and reports whether
 // there was one.
 func (r *LabelRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	tag, err := runtime.Exec(ctx, db, sqlLabelsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "labels.Delete", "labels")
+	tag, err := runtime.ExecOp(ctx, db, opLabelsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlLabelsCount = `-- name: labels.Count replica=ok
-SELECT count(*) FROM "labels"`
+var opLabelsCount = &runtime.Op{Name: "labels.Count", Table: "labels", Errs: errs, SQL: `-- name: labels.Count replica=ok
+SELECT count(*) FROM "labels"`}
 
 // Count returns the number of rows of table labels.
 func (r *LabelRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlLabelsCount))
-	return n, wrapErr(err, "labels.Count", "labels")
+	return runtime.CountOp(ctx, r.db, opLabelsCount)
 }
 
-const sqlLabelsFindByIDs = `-- name: labels.FindByIDs replica=ok
+var opLabelsFindByIDs = &runtime.Op{Name: "labels.FindByIDs", Table: "labels", Errs: errs, SQL: `-- name: labels.FindByIDs replica=ok
 SELECT "id", "name" FROM "labels"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table labels whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -198,8 +190,7 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int32) ([]Label, error)
 	if len(ids) == 0 {
 		return []Label{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlLabelsFindByIDs, &ids, runtime.Arg, scanLabel, len(ids))
-	return items, wrapErr(err, "labels.FindByIDs", "labels")
+	return runtime.QueryOp(ctx, r.db, opLabelsFindByIDs, &ids, runtime.Arg, scanLabel, len(ids))
 }
 
 var copyLabels = &runtime.Copier[*NewLabel]{
@@ -216,48 +207,35 @@ func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, err
 	return n, wrapErr(err, "labels.CreateMany", "labels")
 }
 
-const sqlLabelsCreateManyReturning = `-- name: labels.CreateManyReturning
+var opLabelsCreateManyReturning = &runtime.Op{Name: "labels.CreateManyReturning", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateManyReturning
 INSERT INTO "labels" ("name")
 SELECT "u"."c1"
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
-// CreateManyReturning inserts rows into table labels in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table labels in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([]Label, error) {
-	if len(rows) == 0 {
-		return []Label{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "labels.CreateManyReturning", "labels")
-	}
-	res, err := r.db.Query(ctx, sqlLabelsCreateManyReturning, runtime.Unnest(argsNewLabel, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanLabel)
-	return items, wrapErr(err, "labels.CreateManyReturning", "labels")
+	return runtime.InsertManyOp(ctx, r.db, opLabelsCreateManyReturning, rows, argsNewLabel, scanLabel)
 }
 
-const sqlLabelsUpsertByName = `-- name: labels.UpsertByName
+var opLabelsUpsertByName = &runtime.Op{Name: "labels.UpsertByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.UpsertByName
 INSERT INTO "labels" ("name")
 VALUES ($1)
 ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
-// UpsertByName inserts n into table labels or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table labels or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, wrapErr(err, "labels.UpsertByName", "labels")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsUpsertByName, &n, argsNewLabel, scanLabel)
-	return *v, wrapErr(err, "labels.UpsertByName", "labels")
+	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, &n, argsNewLabel, scanLabel)
+	return *v, err
 }
 
-const sqlLabelsCreateIfAbsentByName = `-- name: labels.CreateIfAbsentByName
+var opLabelsCreateIfAbsentByName = &runtime.Op{Name: "labels.CreateIfAbsentByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "labels" ("name")
 VALUES ($1)
@@ -268,18 +246,14 @@ SELECT true, "id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name" FROM "labels"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table labels unless a row with the same name
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Label{}, false, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
-	return *v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
+	return *v, created, err
 }
 
 // LabelKeyedUpdate is one row's key and changes for UpdateMany.
@@ -298,33 +272,31 @@ var bulkLabelsUpdates = &runtime.Bulk[*LabelKeyedUpdate]{
 	},
 }
 
-const sqlLabelsUpdateMany = `-- name: labels.UpdateMany
+var opLabelsUpdateMany = &runtime.Op{Name: "labels.UpdateMany", Table: "labels", Errs: errs, SQL: `-- name: labels.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table labels, all or none (see
 // runtime.UpdateMany).
 func (r *LabelRepo) UpdateMany(ctx context.Context, rows []LabelKeyedUpdate) (int64, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	out, err := runtime.UpdateMany(ctx, db, bulkLabelsUpdates, sqlLabelsUpdateMany, rows)
-	return out, wrapErr(err, "labels.UpdateMany", "labels")
+	return runtime.UpdateMany(ctx, db, bulkLabelsUpdates, opLabelsUpdateMany, rows)
 }
 
-const sqlLabelsUpdateManyReturning = `-- name: labels.UpdateManyReturning
+var opLabelsUpdateManyReturning = &runtime.Op{Name: "labels.UpdateManyReturning", Table: "labels", Errs: errs, SQL: `-- name: labels.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUpdate) ([]Label, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkLabelsUpdates, sqlLabelsUpdateManyReturning, scanLabel, rows)
-	return out, wrapErr(err, "labels.UpdateManyReturning", "labels")
+	return runtime.UpdateManyReturning(ctx, db, bulkLabelsUpdates, opLabelsUpdateManyReturning, scanLabel, rows)
 }
 
 var bulkLabelsKeys = &runtime.Bulk[*int32]{
@@ -335,18 +307,17 @@ var bulkLabelsKeys = &runtime.Bulk[*int32]{
 	},
 }
 
-const sqlLabelsDeleteMany = `-- name: labels.DeleteMany
+var opLabelsDeleteMany = &runtime.Op{Name: "labels.DeleteMany", Table: "labels", Errs: errs, SQL: `-- name: labels.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_new" AS (DELETE FROM "labels" USING "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table labels with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *LabelRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	out, err := runtime.WriteMany(ctx, db, bulkLabelsKeys, sqlLabelsDeleteMany, keys)
-	return out, wrapErr(err, "labels.DeleteMany", "labels")
+	return runtime.WriteMany(ctx, db, bulkLabelsKeys, opLabelsDeleteMany, keys)
 }
 
 var bulkLabelsNew = &runtime.Bulk[*NewLabel]{
@@ -358,29 +329,27 @@ var bulkLabelsNew = &runtime.Bulk[*NewLabel]{
 	},
 }
 
-const sqlLabelsUpsertManyByName = `-- name: labels.UpsertManyByName
+var opLabelsUpsertManyByName = &runtime.Op{Name: "labels.UpsertManyByName", Table: "labels", Errs: errs, SQL: `-- name: labels.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "labels"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_ins" AS (INSERT INTO "labels" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"),
 "cpcgen_new" AS (UPDATE "labels" SET "name" = "labels"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *LabelRepo) UpsertManyByName(ctx context.Context, rows []NewLabel) ([]Label, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkLabelsNew, sqlLabelsUpsertManyByName, scanLabel, rows)
-	return out, wrapErr(err, "labels.UpsertManyByName", "labels")
+	return runtime.UpsertMany(ctx, r.db, bulkLabelsNew, opLabelsUpsertManyByName, scanLabel, rows)
 }
 
-const sqlLabelsCreateManyIfAbsentByName = `-- name: labels.CreateManyIfAbsentByName
+var opLabelsCreateManyIfAbsentByName = &runtime.Op{Name: "labels.CreateManyIfAbsentByName", Table: "labels", Errs: errs, SQL: `-- name: labels.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "labels" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "labels"."id", "labels"."name" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "labels"."id", "labels"."name" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabel) ([]Label, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkLabelsNew, sqlLabelsCreateManyIfAbsentByName, scanLabel, rows)
-	return out, created, wrapErr(err, "labels.CreateManyIfAbsentByName", "labels")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkLabelsNew, opLabelsCreateManyIfAbsentByName, scanLabel, rows)
 }
 
 // LoadCodes returns the rows of table codes of each of parents (codes.label =

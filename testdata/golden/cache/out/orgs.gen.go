@@ -372,31 +372,22 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 	return tag.RowsAffected(), wrapErr(err, "orgs.CreateMany", "orgs")
 }
 
-const sqlOrgsCreateManyReturning = `-- name: orgs.CreateManyReturning
+var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning
 INSERT INTO "orgs" ("slug", "name", "id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "slug", "name"`
+RETURNING "id", "slug", "name"`}
 
-// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orgs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateManyReturning", "orgs")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Org{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
-	}
-	res, err := db.Query(ctx, sqlOrgsCreateManyReturning, append(runtime.Unnest(argsNewOrg, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrg)
-	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
+	return runtime.InsertManyOp(ctx, db, opOrgsCreateManyReturning, rows, argsNewOrg, scanOrg, tenant)
 }
 
 const sqlOrgsUpsertBySlug = `-- name: orgs.UpsertBySlug
@@ -407,13 +398,12 @@ SET "name" = EXCLUDED."name"
 WHERE "orgs"."id" = $3
 RETURNING "id", "slug", "name"`
 
-// UpsertBySlug inserts n into table orgs or, when a row with the same slug exists,
-// updates it from n (every column but the key's and the primary key's; an unset
-// optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. A row in the way that the caller cannot see
-// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
-// It runs in a transaction (a savepoint of the caller's), which also invalidates
-// the cached row it returns.
+// UpsertBySlug inserts n into table orgs or updates the row with the same slug
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict. It runs in a transaction (a savepoint of the caller's), which
+// also invalidates the cached row it returns.
 func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 	var v Org
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -460,11 +450,10 @@ WHERE "slug" = $1 AND "id" = $3
 LIMIT 1`
 
 // CreateIfAbsentBySlug inserts n into table orgs unless a row with the same slug
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first. When the row in the way
-// is one the caller cannot see (another tenant's, or soft-deleted), the error has
-// kind Conflict.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first. When the row in the
+// way is one the caller cannot see (another tenant's, or soft-deleted), the error
+// has kind Conflict.
 func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
@@ -498,12 +487,12 @@ var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	},
 }
 
-const sqlOrgsUpdateMany = `-- name: orgs.UpdateMany
+var opOrgsUpdateMany = &runtime.Op{Name: "orgs.UpdateMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orgs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table orgs, all or none (see
 // runtime.UpdateMany).
@@ -513,16 +502,15 @@ func (r *OrgRepo) UpdateMany(ctx context.Context, rows []OrgKeyedUpdate) (int64,
 		return 0, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.AllRows()), tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkOrgsUpdates, sqlOrgsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "orgs.UpdateMany", "orgs")
+	return runtime.UpdateMany(ctx, db, bulkOrgsUpdates, opOrgsUpdateMany, rows, tenant)
 }
 
-const sqlOrgsUpdateManyReturning = `-- name: orgs.UpdateManyReturning
+var opOrgsUpdateManyReturning = &runtime.Op{Name: "orgs.UpdateManyReturning", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orgs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate) ([]Org, error) {
@@ -531,8 +519,7 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.AllRows()), tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkOrgsUpdates, sqlOrgsUpdateManyReturning, scanOrg, rows, tenant)
-	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
+	return runtime.UpdateManyReturning(ctx, db, bulkOrgsUpdates, opOrgsUpdateManyReturning, scanOrg, rows, tenant)
 }
 
 var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -543,11 +530,11 @@ var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlOrgsDeleteMany = `-- name: orgs.DeleteMany
+var opOrgsDeleteMany = &runtime.Op{Name: "orgs.DeleteMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_new" AS (DELETE FROM "orgs" USING "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table orgs with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -557,8 +544,7 @@ func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.AllRows(), usersCache.AllRows()), tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkOrgsKeys, sqlOrgsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
+	return runtime.WriteMany(ctx, db, bulkOrgsKeys, opOrgsDeleteMany, keys, tenant)
 }
 
 var bulkOrgsNew = &runtime.Bulk[*NewOrg]{
@@ -571,12 +557,12 @@ var bulkOrgsNew = &runtime.Bulk[*NewOrg]{
 	},
 }
 
-const sqlOrgsUpsertManyBySlug = `-- name: orgs.UpsertManyBySlug
+var opOrgsUpsertManyBySlug = &runtime.Op{Name: "orgs.UpsertManyBySlug", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpsertManyBySlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "orgs"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "orgs" ON "slug" = "cpcgen_v"."cpcgen_i1" AND "id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_ins" AS (INSERT INTO "orgs" ("slug", "name", "id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "slug", "name"),
 "cpcgen_new" AS (UPDATE "orgs" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "slug" = "cpcgen_v"."cpcgen_i1" AND "id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyBySlug is UpsertBySlug for many rows (see runtime.UpsertMany).
 func (r *OrgRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrg) ([]Org, error) {
@@ -585,14 +571,13 @@ func (r *OrgRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrg) ([]Org, e
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.AllRows()), tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkOrgsNew, sqlOrgsUpsertManyBySlug, scanOrg, rows, tenant)
-	return out, wrapErr(err, "orgs.UpsertManyBySlug", "orgs")
+	return runtime.UpsertMany(ctx, db, bulkOrgsNew, opOrgsUpsertManyBySlug, scanOrg, rows, tenant)
 }
 
-const sqlOrgsCreateManyIfAbsentBySlug = `-- name: orgs.CreateManyIfAbsentBySlug
+var opOrgsCreateManyIfAbsentBySlug = &runtime.Op{Name: "orgs.CreateManyIfAbsentBySlug", Table: "orgs", Errs: errs, SQL: `-- name: orgs.CreateManyIfAbsentBySlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "orgs" ("slug", "name", "id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "slug", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "orgs"."id", "orgs"."slug", "orgs"."name" FROM "cpcgen_v" JOIN "orgs" ON "slug" = "cpcgen_v"."cpcgen_i1" AND "id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "orgs"."id", "orgs"."slug", "orgs"."name" FROM "cpcgen_v" JOIN "orgs" ON "slug" = "cpcgen_v"."cpcgen_i1" AND "id" = $3`}
 
 // CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows (see
 // runtime.CreateManyIfAbsent).
@@ -602,8 +587,7 @@ func (r *OrgRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewOrg) (
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkOrgsNew, sqlOrgsCreateManyIfAbsentBySlug, scanOrg, rows, tenant)
-	return out, created, wrapErr(err, "orgs.CreateManyIfAbsentBySlug", "orgs")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkOrgsNew, opOrgsCreateManyIfAbsentBySlug, scanOrg, rows, tenant)
 }
 
 // LoadTeams returns the rows of table teams of each of parents (teams.org_id =

@@ -260,26 +260,17 @@ func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64,
 	return n, wrapErr(err, "settings.CreateMany", "settings")
 }
 
-const sqlSettingsCreateManyReturning = `-- name: settings.CreateManyReturning
+var opSettingsCreateManyReturning = &runtime.Op{Name: "settings.CreateManyReturning", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateManyReturning
 INSERT INTO "settings" ("key", "value")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "key", "value"`
+RETURNING "key", "value"`}
 
-// CreateManyReturning inserts rows into table settings in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table settings in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting) ([]Setting, error) {
-	if len(rows) == 0 {
-		return []Setting{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "settings.CreateManyReturning", "settings")
-	}
-	res, err := r.db.Query(ctx, sqlSettingsCreateManyReturning, runtime.Unnest(argsNewSetting, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanSetting)
-	return items, wrapErr(err, "settings.CreateManyReturning", "settings")
+	return runtime.InsertManyOp(ctx, r.db, opSettingsCreateManyReturning, rows, argsNewSetting, scanSetting)
 }
 
 const sqlSettingsUpsertByKey = `-- name: settings.UpsertByKey
@@ -289,10 +280,9 @@ ON CONFLICT ("key") DO UPDATE
 SET "value" = EXCLUDED."value"
 RETURNING "key", "value"`
 
-// UpsertByKey inserts n into table settings or, when a row with the same key
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByKey inserts n into table settings or updates the row with the same key
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *SettingRepo) UpsertByKey(ctx context.Context, n NewSetting) (Setting, error) {
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.UpsertByKey", "settings")
@@ -316,9 +306,8 @@ WHERE "key" = $1
 LIMIT 1`
 
 // CreateIfAbsentByKey inserts n into table settings unless a row with the same key
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
@@ -343,33 +332,31 @@ var bulkSettingsUpdates = &runtime.Bulk[*SettingKeyedUpdate]{
 	},
 }
 
-const sqlSettingsUpdateMany = `-- name: settings.UpdateMany
+var opSettingsUpdateMany = &runtime.Op{Name: "settings.UpdateMany", Table: "settings", Errs: errs, SQL: `-- name: settings.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "settings"."value") FROM "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table settings, all or none (see
 // runtime.UpdateMany).
 func (r *SettingRepo) UpdateMany(ctx context.Context, rows []SettingKeyedUpdate) (int64, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
-	out, err := runtime.UpdateMany(ctx, db, bulkSettingsUpdates, sqlSettingsUpdateMany, rows)
-	return out, wrapErr(err, "settings.UpdateMany", "settings")
+	return runtime.UpdateMany(ctx, db, bulkSettingsUpdates, opSettingsUpdateMany, rows)
 }
 
-const sqlSettingsUpdateManyReturning = `-- name: settings.UpdateManyReturning
+var opSettingsUpdateManyReturning = &runtime.Op{Name: "settings.UpdateManyReturning", Table: "settings", Errs: errs, SQL: `-- name: settings.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "settings"."value") FROM "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "key", "value")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."value" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."value" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKeyedUpdate) ([]Setting, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkSettingsUpdates, sqlSettingsUpdateManyReturning, scanSetting, rows)
-	return out, wrapErr(err, "settings.UpdateManyReturning", "settings")
+	return runtime.UpdateManyReturning(ctx, db, bulkSettingsUpdates, opSettingsUpdateManyReturning, scanSetting, rows)
 }
 
 var bulkSettingsKeys = &runtime.Bulk[*string]{
@@ -380,18 +367,17 @@ var bulkSettingsKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlSettingsDeleteMany = `-- name: settings.DeleteMany
+var opSettingsDeleteMany = &runtime.Op{Name: "settings.DeleteMany", Table: "settings", Errs: errs, SQL: `-- name: settings.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_new" AS (DELETE FROM "settings" USING "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table settings with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *SettingRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
-	out, err := runtime.WriteMany(ctx, db, bulkSettingsKeys, sqlSettingsDeleteMany, keys)
-	return out, wrapErr(err, "settings.DeleteMany", "settings")
+	return runtime.WriteMany(ctx, db, bulkSettingsKeys, opSettingsDeleteMany, keys)
 }
 
 var bulkSettingsNew = &runtime.Bulk[*NewSetting]{
@@ -404,30 +390,28 @@ var bulkSettingsNew = &runtime.Bulk[*NewSetting]{
 	},
 }
 
-const sqlSettingsUpsertManyByKey = `-- name: settings.UpsertManyByKey
+var opSettingsUpsertManyByKey = &runtime.Op{Name: "settings.UpsertManyByKey", Table: "settings", Errs: errs, SQL: `-- name: settings.UpsertManyByKey
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "settings"."key" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "settings" ON "key" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_ins" AS (INSERT INTO "settings" ("key", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "key", "value"),
 "cpcgen_new" AS (UPDATE "settings" SET "value" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "key" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "key", "value")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."value" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."value" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."value" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."value" FROM "cpcgen_new"`}
 
 // UpsertManyByKey is UpsertByKey for many rows (see runtime.UpsertMany).
 func (r *SettingRepo) UpsertManyByKey(ctx context.Context, rows []NewSetting) ([]Setting, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
-	out, err := runtime.UpsertMany(ctx, db, bulkSettingsNew, sqlSettingsUpsertManyByKey, scanSetting, rows)
-	return out, wrapErr(err, "settings.UpsertManyByKey", "settings")
+	return runtime.UpsertMany(ctx, db, bulkSettingsNew, opSettingsUpsertManyByKey, scanSetting, rows)
 }
 
-const sqlSettingsCreateManyIfAbsentByKey = `-- name: settings.CreateManyIfAbsentByKey
+var opSettingsCreateManyIfAbsentByKey = &runtime.Op{Name: "settings.CreateManyIfAbsentByKey", Table: "settings", Errs: errs, SQL: `-- name: settings.CreateManyIfAbsentByKey
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "settings" ("key", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "key", "value")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."value" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "settings"."key", "settings"."value" FROM "cpcgen_v" JOIN "settings" ON "key" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."value" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "settings"."key", "settings"."value" FROM "cpcgen_v" JOIN "settings" ON "key" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *SettingRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewSetting) ([]Setting, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew, sqlSettingsCreateManyIfAbsentByKey, scanSetting, rows)
-	return out, created, wrapErr(err, "settings.CreateManyIfAbsentByKey", "settings")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew, opSettingsCreateManyIfAbsentByKey, scanSetting, rows)
 }
 
 const sqlSettingsPurge = `-- name: settings.Purge

@@ -113,10 +113,10 @@ func argsNewTeam(n *NewTeam, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlTeamsCreate = `-- name: teams.Create
+var opTeamsCreate = &runtime.Op{Name: "teams.Create", Table: "teams", Errs: errs, Params: []string{"name"}, SQL: `-- name: teams.Create
 INSERT INTO "teams" ("name", "org_id")
 VALUES ($1, $2)
-RETURNING "id", "org_id", "name"`
+RETURNING "id", "org_id", "name"`}
 
 // Create inserts n into table teams and returns the row as stored. It validates n
 // first.
@@ -129,13 +129,13 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTeamsCreate, &n, argsNewTeam, scanTeam, tenant)
-	return *v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, db, opTeamsCreate, &n, argsNewTeam, scanTeam, tenant)
+	return *v, err
 }
 
-const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
+var opTeamsFindByID = &runtime.Op{Name: "teams.FindByID", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByID replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table teams with the given id, or
 // runtime.ErrNotFound.
@@ -145,13 +145,13 @@ func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTeamsFindByID, &id, runtime.Arg, scanTeam, tenant)
-	return *v, wrapErr(err, "teams.FindByID", "teams")
+	v, err := runtime.QueryOneOp(ctx, db, opTeamsFindByID, &id, runtime.Arg, scanTeam, tenant)
+	return *v, err
 }
 
-const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
+var opTeamsFindAll = &runtime.Op{Name: "teams.FindAll", Table: "teams", Errs: errs, SQL: `-- name: teams.FindAll replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table teams in primary key order, in memory.
 func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
@@ -160,9 +160,7 @@ func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTeamsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanTeam)
-	return items, wrapErr(err, "teams.FindAll", "teams")
+	return runtime.AllOp(ctx, db, opTeamsFindAll, scanTeam, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -172,7 +170,7 @@ func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
 		return runtime.StreamError[Team](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, sqlTeamsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, opTeamsFindAll.SQL, tenant)
 }
 
 const sqlTeamsListFirst = `-- name: teams.List replica=ok
@@ -212,6 +210,7 @@ RETURNING "id", "org_id", "name"`
 
 var updateTeams = &runtime.Update{
 	Fallback: sqlTeamsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "teams.Update", Table: "teams", Errs: errs, Params: []string{"id", "name"}},
 }
 
 func argsTeamUpdate(u *TeamUpdate, d []any) []any {
@@ -230,11 +229,11 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam, tenant)
-	return *v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
+	return *v, err
 }
 
-const sqlTeamsDelete = `-- name: teams.Delete
-DELETE FROM "teams" WHERE "id" = $1 AND "org_id" = $2`
+var opTeamsDelete = &runtime.Op{Name: "teams.Delete", Table: "teams", Errs: errs, SQL: `-- name: teams.Delete
+DELETE FROM "teams" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table teams with the given id and reports whether
 // there was one.
@@ -244,13 +243,13 @@ func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTeamsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "teams.Delete", "teams")
+	tag, err := runtime.ExecOp(ctx, db, opTeamsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlTeamsCount = `-- name: teams.Count replica=ok
+var opTeamsCount = &runtime.Op{Name: "teams.Count", Table: "teams", Errs: errs, SQL: `-- name: teams.Count replica=ok
 SELECT count(*) FROM "teams"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table teams.
 func (r *TeamRepo) Count(ctx context.Context) (int64, error) {
@@ -259,13 +258,12 @@ func (r *TeamRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTeamsCount, tenant))
-	return n, wrapErr(err, "teams.Count", "teams")
+	return runtime.CountOp(ctx, db, opTeamsCount, tenant)
 }
 
-const sqlTeamsFindByIDs = `-- name: teams.FindByIDs replica=ok
+var opTeamsFindByIDs = &runtime.Op{Name: "teams.FindByIDs", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByIDs replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table teams whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -278,8 +276,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
 		return []Team{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids), tenant)
-	return items, wrapErr(err, "teams.FindByIDs", "teams")
+	return runtime.QueryOp(ctx, db, opTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids), tenant)
 }
 
 const sqlTeamsCreateMany = `-- name: teams.CreateMany
@@ -307,31 +304,22 @@ func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error
 	return tag.RowsAffected(), wrapErr(err, "teams.CreateMany", "teams")
 }
 
-const sqlTeamsCreateManyReturning = `-- name: teams.CreateManyReturning
+var opTeamsCreateManyReturning = &runtime.Op{Name: "teams.CreateManyReturning", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateManyReturning
 INSERT INTO "teams" ("name", "org_id")
 SELECT "u"."c1", $2::uuid
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "name"`
+RETURNING "id", "org_id", "name"`}
 
-// CreateManyReturning inserts rows into table teams in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table teams in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.CreateManyReturning", "teams")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Team{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "teams.CreateManyReturning", "teams")
-	}
-	res, err := db.Query(ctx, sqlTeamsCreateManyReturning, append(runtime.Unnest(argsNewTeam, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTeam)
-	return items, wrapErr(err, "teams.CreateManyReturning", "teams")
+	return runtime.InsertManyOp(ctx, db, opTeamsCreateManyReturning, rows, argsNewTeam, scanTeam, tenant)
 }
 
 // TeamKeyedUpdate is one row's key and changes for UpdateMany.
@@ -350,12 +338,12 @@ var bulkTeamsUpdates = &runtime.Bulk[*TeamKeyedUpdate]{
 	},
 }
 
-const sqlTeamsUpdateMany = `-- name: teams.UpdateMany
+var opTeamsUpdateMany = &runtime.Op{Name: "teams.UpdateMany", Table: "teams", Errs: errs, SQL: `-- name: teams.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table teams, all or none (see
 // runtime.UpdateMany).
@@ -365,16 +353,15 @@ func (r *TeamRepo) UpdateMany(ctx context.Context, rows []TeamKeyedUpdate) (int6
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkTeamsUpdates, sqlTeamsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "teams.UpdateMany", "teams")
+	return runtime.UpdateMany(ctx, db, bulkTeamsUpdates, opTeamsUpdateMany, rows, tenant)
 }
 
-const sqlTeamsUpdateManyReturning = `-- name: teams.UpdateManyReturning
+var opTeamsUpdateManyReturning = &runtime.Op{Name: "teams.UpdateManyReturning", Table: "teams", Errs: errs, SQL: `-- name: teams.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpdate) ([]Team, error) {
@@ -383,8 +370,7 @@ func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpda
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkTeamsUpdates, sqlTeamsUpdateManyReturning, scanTeam, rows, tenant)
-	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")
+	return runtime.UpdateManyReturning(ctx, db, bulkTeamsUpdates, opTeamsUpdateManyReturning, scanTeam, rows, tenant)
 }
 
 var bulkTeamsKeys = &runtime.Bulk[*int64]{
@@ -395,11 +381,11 @@ var bulkTeamsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlTeamsDeleteMany = `-- name: teams.DeleteMany
+var opTeamsDeleteMany = &runtime.Op{Name: "teams.DeleteMany", Table: "teams", Errs: errs, SQL: `-- name: teams.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_new" AS (DELETE FROM "teams" USING "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table teams with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -409,13 +395,12 @@ func (r *TeamRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkTeamsKeys, sqlTeamsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "teams.DeleteMany", "teams")
+	return runtime.WriteMany(ctx, db, bulkTeamsKeys, opTeamsDeleteMany, keys, tenant)
 }
 
-const sqlTeamsListByOrgID = `-- name: teams.ListByOrgID replica=ok
+var opTeamsListByOrgID = &runtime.Op{Name: "teams.ListByOrgID", Table: "teams", Errs: errs, SQL: `-- name: teams.ListByOrgID replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table teams whose org_id is orgID, in primary
 // key order.
@@ -425,8 +410,7 @@ func (r *TeamRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Team, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTeamsListByOrgID, &orgID, runtime.Arg, scanTeam, 0, tenant)
-	return items, wrapErr(err, "teams.ListByOrgID", "teams")
+	return runtime.QueryOp(ctx, db, opTeamsListByOrgID, &orgID, runtime.Arg, scanTeam, 0, tenant)
 }
 
 const sqlTeamsLoadByOrgID = `-- name: teams.LoadByOrgID replica=ok

@@ -423,11 +423,11 @@ func (r *UserRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
 }
 
-const sqlUsersHardDeleteMany = `-- name: users.HardDeleteMany
+var opUsersHardDeleteMany = &runtime.Op{Name: "users.HardDeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
@@ -437,15 +437,14 @@ func (r *UserRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, er
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkUsersKeys, sqlUsersHardDeleteMany, keys, tenant)
-	return out, wrapErr(err, "users.HardDeleteMany", "users")
+	return runtime.WriteMany(ctx, db, bulkUsersKeys, opUsersHardDeleteMany, keys, tenant)
 }
 
-const sqlUsersRestoreMany = `-- name: users.RestoreMany
+var opUsersRestoreMany = &runtime.Op{Name: "users.RestoreMany", Table: "users", Errs: errs, SQL: `-- name: users.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_new" AS (UPDATE "users" SET "deleted_at" = NULL, "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
@@ -455,8 +454,7 @@ func (r *UserRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkUsersKeys, sqlUsersRestoreMany, keys, tenant)
-	return out, wrapErr(err, "users.RestoreMany", "users")
+	return runtime.WriteMany(ctx, db, bulkUsersKeys, opUsersRestoreMany, keys, tenant)
 }
 
 const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
@@ -519,31 +517,22 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	return tag.RowsAffected(), wrapErr(err, "users.CreateMany", "users")
 }
 
-const sqlUsersCreateManyReturning = `-- name: users.CreateManyReturning
+var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
 INSERT INTO "users" ("team_id", "email", "name", "org_id")
 SELECT "u"."c1", "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`
+RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`}
 
-// CreateManyReturning inserts rows into table users in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table users in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateManyReturning", "users")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []User{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "users.CreateManyReturning", "users")
-	}
-	res, err := db.Query(ctx, sqlUsersCreateManyReturning, append(runtime.Unnest(argsNewUser, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanUser)
-	return items, wrapErr(err, "users.CreateManyReturning", "users")
+	return runtime.InsertManyOp(ctx, db, opUsersCreateManyReturning, rows, argsNewUser, scanUser, tenant)
 }
 
 const sqlUsersUpsertByOrgIDAndEmail = `-- name: users.UpsertByOrgIDAndEmail
@@ -557,15 +546,14 @@ SET "team_id" = EXCLUDED."team_id",
 WHERE "users"."org_id" = $4 AND "users"."deleted_at" IS NULL
 RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`
 
-// UpsertByOrgIDAndEmail inserts n into table users or, when a row with the same
-// (org_id, email) (among the rows where "deleted_at" IS NULL) exists, updates it
-// from n (every column but the key's and the primary key's; an unset optional
-// field keeps its value), in one statement, and returns the row as stored. It
-// validates n first. Updating increments version. It sets updated_at to the
-// transaction's time. A row in the way that the caller cannot see (another
-// tenant's, or soft-deleted) is not updated: the error has kind Conflict. It runs
-// in a transaction (a savepoint of the caller's), which also invalidates the
-// cached row it returns.
+// UpsertByOrgIDAndEmail inserts n into table users or updates the row with the
+// same (org_id, email) (among the rows where "deleted_at" IS NULL) from n
+// (docs/spec.md tells which columns it keeps), in one statement, and returns the
+// row as stored. It validates n first. Updating increments version. It sets
+// updated_at to the transaction's time. A row in the way that the caller cannot
+// see (another tenant's, or soft-deleted) is not updated: the error has kind
+// Conflict. It runs in a transaction (a savepoint of the caller's), which also
+// invalidates the cached row it returns.
 func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, error) {
 	var v User
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -613,10 +601,9 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndEmail inserts n into table users unless a row with the
 // same (org_id, email) (among the rows where "deleted_at" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false, in one
-// statement (run again, up to three times, when the row in the way was committed
-// after it started). It validates n first. When the row in the way is one the
-// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// returns the new row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first. When the row in the way is one
+// the caller cannot see (another tenant's, or soft-deleted), the error has kind
 // Conflict.
 func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
@@ -656,12 +643,12 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	},
 }
 
-const sqlUsersUpdateMany = `-- name: users.UpdateMany
+var opUsersUpdateMany = &runtime.Op{Name: "users.UpdateMany", Table: "users", Errs: errs, SQL: `-- name: users.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $7 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "users" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "users"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "users"."name"), "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $7 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table users, all or none (see
 // runtime.UpdateMany).
@@ -671,16 +658,15 @@ func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int6
 		return 0, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkUsersUpdates, sqlUsersUpdateMany, rows, tenant)
-	return out, wrapErr(err, "users.UpdateMany", "users")
+	return runtime.UpdateMany(ctx, db, bulkUsersUpdates, opUsersUpdateMany, rows, tenant)
 }
 
-const sqlUsersUpdateManyReturning = `-- name: users.UpdateManyReturning
+var opUsersUpdateManyReturning = &runtime.Op{Name: "users.UpdateManyReturning", Table: "users", Errs: errs, SQL: `-- name: users.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $7 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "users" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "users"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "users"."name"), "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $7 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
@@ -689,8 +675,7 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkUsersUpdates, sqlUsersUpdateManyReturning, scanUser, rows, tenant)
-	return out, wrapErr(err, "users.UpdateManyReturning", "users")
+	return runtime.UpdateManyReturning(ctx, db, bulkUsersUpdates, opUsersUpdateManyReturning, scanUser, rows, tenant)
 }
 
 var bulkUsersVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
@@ -710,12 +695,12 @@ var bulkUsersKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlUsersDeleteMany = `-- name: users.DeleteMany
+var opUsersDeleteMany = &runtime.Op{Name: "users.DeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
 "cpcgen_new" AS (UPDATE "users" SET "deleted_at" = now(), "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // DeleteMany soft-deletes the rows of table users with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -725,8 +710,7 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int6
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkUsersVersions, sqlUsersDeleteMany, keys, tenant)
-	return out, wrapErr(err, "users.DeleteMany", "users")
+	return runtime.WriteMany(ctx, db, bulkUsersVersions, opUsersDeleteMany, keys, tenant)
 }
 
 var bulkUsersNew = &runtime.Bulk[*NewUser]{
@@ -740,12 +724,12 @@ var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	},
 }
 
-const sqlUsersUpsertManyByOrgIDAndEmail = `-- name: users.UpsertManyByOrgIDAndEmail
+var opUsersUpsertManyByOrgIDAndEmail = &runtime.Op{Name: "users.UpsertManyByOrgIDAndEmail", Table: "users", Errs: errs, SQL: `-- name: users.UpsertManyByOrgIDAndEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "users" ON "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_ins" AS (INSERT INTO "users" ("team_id", "email", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", $4::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"),
 "cpcgen_new" AS (UPDATE "users" SET "team_id" = "cpcgen_v"."cpcgen_i1", "name" = "cpcgen_v"."cpcgen_i3", "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND "org_id" = $4 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`}
 
 // UpsertManyByOrgIDAndEmail is UpsertByOrgIDAndEmail for many rows (see
 // runtime.UpsertMany).
@@ -755,14 +739,13 @@ func (r *UserRepo) UpsertManyByOrgIDAndEmail(ctx context.Context, rows []NewUser
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkUsersNew, sqlUsersUpsertManyByOrgIDAndEmail, scanUser, rows, tenant)
-	return out, wrapErr(err, "users.UpsertManyByOrgIDAndEmail", "users")
+	return runtime.UpsertMany(ctx, db, bulkUsersNew, opUsersUpsertManyByOrgIDAndEmail, scanUser, rows, tenant)
 }
 
-const sqlUsersCreateManyIfAbsentByOrgIDAndEmail = `-- name: users.CreateManyIfAbsentByOrgIDAndEmail
+var opUsersCreateManyIfAbsentByOrgIDAndEmail = &runtime.Op{Name: "users.CreateManyIfAbsentByOrgIDAndEmail", Table: "users", Errs: errs, SQL: `-- name: users.CreateManyIfAbsentByOrgIDAndEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "users" ("team_id", "email", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", $4::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."org_id", "users"."team_id", "users"."email", "users"."name", "users"."created_at", "users"."updated_at", "users"."deleted_at", "users"."version" FROM "cpcgen_v" JOIN "users" ON "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND "org_id" = $4`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."org_id", "users"."team_id", "users"."email", "users"."name", "users"."created_at", "users"."updated_at", "users"."deleted_at", "users"."version" FROM "cpcgen_v" JOIN "users" ON "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND "org_id" = $4`}
 
 // CreateManyIfAbsentByOrgIDAndEmail is CreateIfAbsentByOrgIDAndEmail for many rows
 // (see runtime.CreateManyIfAbsent).
@@ -772,8 +755,7 @@ func (r *UserRepo) CreateManyIfAbsentByOrgIDAndEmail(ctx context.Context, rows [
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkUsersNew, sqlUsersCreateManyIfAbsentByOrgIDAndEmail, scanUser, rows, tenant)
-	return out, created, wrapErr(err, "users.CreateManyIfAbsentByOrgIDAndEmail", "users")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkUsersNew, opUsersCreateManyIfAbsentByOrgIDAndEmail, scanUser, rows, tenant)
 }
 
 const sqlUsersListByOrgID = `-- name: users.ListByOrgID replica=ok

@@ -106,45 +106,40 @@ func argsNewOrderItem(n *NewOrderItem, d []any) []any {
 	return append(d, &n.OrderID, &n.SKU, n.Quantity.Arg(), &n.Note)
 }
 
-const sqlOrderItemsCreate = `-- name: order_items.Create
+var opOrderItemsCreate = &runtime.Op{Name: "order_items.Create", Table: "order_items", Errs: errs, Validate: true, Params: []string{"order_id", "sku", "quantity", "note"}, SQL: `-- name: order_items.Create
 INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
 VALUES ($1, $2, COALESCE($3::integer, 1), $4)
-RETURNING "order_id", "sku", "quantity", "note"`
+RETURNING "order_id", "sku", "quantity", "note"`}
 
 // Create inserts n into table order_items and returns the row as stored. It
 // validates n first.
 func (r *OrderItemRepo) Create(ctx context.Context, n NewOrderItem) (OrderItem, error) {
-	if err := n.Validate(); err != nil {
-		return OrderItem{}, wrapErr(err, "order_items.Create", "order_items")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsCreate, &n, argsNewOrderItem, scanOrderItem)
-	return *v, wrapParamsErr(err, "order_items.Create", "order_items", []string{"order_id", "sku", "quantity", "note"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderItemsCreate, &n, argsNewOrderItem, scanOrderItem)
+	return *v, err
 }
 
-const sqlOrderItemsFindByID = `-- name: order_items.FindByID replica=ok
+var opOrderItemsFindByID = &runtime.Op{Name: "order_items.FindByID", Table: "order_items", Errs: errs, SQL: `-- name: order_items.FindByID replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
-WHERE "order_id" = $1 AND "sku" = $2`
+WHERE "order_id" = $1 AND "sku" = $2`}
 
 // FindByID returns the row of table order_items with the given orderID and sku, or
 // runtime.ErrNotFound.
 func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string) (OrderItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsFindByID, &orderID, runtime.Arg, scanOrderItem, sku)
-	return *v, wrapErr(err, "order_items.FindByID", "order_items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderItemsFindByID, &orderID, runtime.Arg, scanOrderItem, sku)
+	return *v, err
 }
 
-const sqlOrderItemsFindAll = `-- name: order_items.FindAll replica=ok
-SELECT "order_id", "sku", "quantity", "note" FROM "order_items" ORDER BY "order_id", "sku"`
+var opOrderItemsFindAll = &runtime.Op{Name: "order_items.FindAll", Table: "order_items", Errs: errs, SQL: `-- name: order_items.FindAll replica=ok
+SELECT "order_id", "sku", "quantity", "note" FROM "order_items" ORDER BY "order_id", "sku"`}
 
 // FindAll returns every row of table order_items in primary key order, in memory.
 func (r *OrderItemRepo) FindAll(ctx context.Context) ([]OrderItem, error) {
-	rows, err := r.db.Query(ctx, sqlOrderItemsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrderItem)
-	return items, wrapErr(err, "order_items.FindAll", "order_items")
+	return runtime.AllOp(ctx, r.db, opOrderItemsFindAll, scanOrderItem, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_items.Stream", "order_items") }, scanOrderItem, sqlOrderItemsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_items.Stream", "order_items") }, scanOrderItem, opOrderItemsFindAll.SQL)
 }
 
 const sqlOrderItemsListFirst = `-- name: order_items.List replica=ok
@@ -177,6 +172,7 @@ var updateOrderItems = &runtime.Update{
 	Cols:     []string{`"quantity"`, `"note"`},
 	Tail:     "\nWHERE \"order_id\" = $1 AND \"sku\" = $2\nRETURNING \"order_id\", \"sku\", \"quantity\", \"note\"",
 	Nullable: runtime.Bits{1 << 1},
+	Op:       &runtime.Op{Name: "order_items.Update", Table: "order_items", Errs: errs, Validate: true, Params: []string{"order_id", "sku", "quantity", "note", "note"}},
 }
 
 func argsOrderItemUpdate(u *OrderItemUpdate, d []any) []any {
@@ -187,30 +183,26 @@ func argsOrderItemUpdate(u *OrderItemUpdate, d []any) []any {
 // given orderID and sku and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *OrderItemRepo) Update(ctx context.Context, orderID int32, sku string, u OrderItemUpdate) (OrderItem, error) {
-	if err := u.Validate(); err != nil {
-		return OrderItem{}, wrapErr(err, "order_items.Update", "order_items")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrderItems, &orderID, runtime.Arg, &u, argsOrderItemUpdate, scanOrderItem, sku)
-	return *v, wrapParamsErr(err, "order_items.Update", "order_items", []string{"order_id", "sku", "quantity", "note", "note"})
+	return *v, err
 }
 
-const sqlOrderItemsDelete = `-- name: order_items.Delete
-DELETE FROM "order_items" WHERE "order_id" = $1 AND "sku" = $2`
+var opOrderItemsDelete = &runtime.Op{Name: "order_items.Delete", Table: "order_items", Errs: errs, SQL: `-- name: order_items.Delete
+DELETE FROM "order_items" WHERE "order_id" = $1 AND "sku" = $2`}
 
 // Delete removes the row of table order_items with the given orderID and sku and
 // reports whether there was one.
 func (r *OrderItemRepo) Delete(ctx context.Context, orderID int32, sku string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderItemsDelete, &orderID, runtime.Arg, sku)
-	return tag.RowsAffected() > 0, wrapErr(err, "order_items.Delete", "order_items")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderItemsDelete, &orderID, runtime.Arg, sku)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrderItemsCount = `-- name: order_items.Count replica=ok
-SELECT count(*) FROM "order_items"`
+var opOrderItemsCount = &runtime.Op{Name: "order_items.Count", Table: "order_items", Errs: errs, SQL: `-- name: order_items.Count replica=ok
+SELECT count(*) FROM "order_items"`}
 
 // Count returns the number of rows of table order_items.
 func (r *OrderItemRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrderItemsCount))
-	return n, wrapErr(err, "order_items.Count", "order_items")
+	return runtime.CountOp(ctx, r.db, opOrderItemsCount)
 }
 
 var copyOrderItems = &runtime.Copier[*NewOrderItem]{
@@ -228,49 +220,36 @@ func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (in
 	return n, wrapErr(err, "order_items.CreateMany", "order_items")
 }
 
-const sqlOrderItemsCreateManyReturning = `-- name: order_items.CreateManyReturning
+var opOrderItemsCreateManyReturning = &runtime.Op{Name: "order_items.CreateManyReturning", Table: "order_items", Errs: errs, Validate: true, SQL: `-- name: order_items.CreateManyReturning
 INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 1), "u"."c4"
 FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "order_id", "sku", "quantity", "note"`
+RETURNING "order_id", "sku", "quantity", "note"`}
 
-// CreateManyReturning inserts rows into table order_items in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table order_items in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrderItem) ([]OrderItem, error) {
-	if len(rows) == 0 {
-		return []OrderItem{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "order_items.CreateManyReturning", "order_items")
-	}
-	res, err := r.db.Query(ctx, sqlOrderItemsCreateManyReturning, runtime.Unnest(argsNewOrderItem, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrderItem)
-	return items, wrapErr(err, "order_items.CreateManyReturning", "order_items")
+	return runtime.InsertManyOp(ctx, r.db, opOrderItemsCreateManyReturning, rows, argsNewOrderItem, scanOrderItem)
 }
 
-const sqlOrderItemsUpsertByOrderIDAndSKU = `-- name: order_items.UpsertByOrderIDAndSKU
+var opOrderItemsUpsertByOrderIDAndSKU = &runtime.Op{Name: "order_items.UpsertByOrderIDAndSKU", Table: "order_items", Errs: errs, Validate: true, SQL: `-- name: order_items.UpsertByOrderIDAndSKU
 INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
 VALUES ($1, $2, COALESCE($3::integer, 1), $4)
 ON CONFLICT ("order_id", "sku") DO UPDATE
 SET "quantity" = CASE WHEN $3::integer IS NULL THEN "order_items"."quantity" ELSE EXCLUDED."quantity" END,
     "note" = EXCLUDED."note"
-RETURNING "order_id", "sku", "quantity", "note"`
+RETURNING "order_id", "sku", "quantity", "note"`}
 
-// UpsertByOrderIDAndSKU inserts n into table order_items or, when a row with the
-// same (order_id, sku) exists, updates it from n (every column but the key's and
-// the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. It validates n first.
+// UpsertByOrderIDAndSKU inserts n into table order_items or updates the row with
+// the same (order_id, sku) from n (docs/spec.md tells which columns it keeps), in
+// one statement, and returns the row as stored. It validates n first.
 func (r *OrderItemRepo) UpsertByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, error) {
-	if err := n.Validate(); err != nil {
-		return OrderItem{}, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsUpsertByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
-	return *v, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderItemsUpsertByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
+	return *v, err
 }
 
-const sqlOrderItemsCreateIfAbsentByOrderIDAndSKU = `-- name: order_items.CreateIfAbsentByOrderIDAndSKU
+var opOrderItemsCreateIfAbsentByOrderIDAndSKU = &runtime.Op{Name: "order_items.CreateIfAbsentByOrderIDAndSKU", Table: "order_items", Errs: errs, Validate: true, SQL: `-- name: order_items.CreateIfAbsentByOrderIDAndSKU
 WITH "inserted" AS (
 INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
 VALUES ($1, $2, COALESCE($3::integer, 1), $4)
@@ -281,19 +260,15 @@ SELECT true, "order_id", "sku", "quantity", "note" FROM "inserted"
 UNION ALL
 SELECT false, "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "order_id" = $1 AND "sku" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrderIDAndSKU inserts n into table order_items unless a row with
 // the same (order_id, sku) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, bool, error) {
-	if err := n.Validate(); err != nil {
-		return OrderItem{}, false, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderItemsCreateIfAbsentByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
-	return *v, created, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrderItemsCreateIfAbsentByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
+	return *v, created, err
 }
 
 // OrderItemKey is the primary key of a row of table order_items.
@@ -324,31 +299,29 @@ var bulkOrderItemsUpdates = &runtime.Bulk[*OrderItemKeyedUpdate]{
 	},
 }
 
-const sqlOrderItemsUpdateMany = `-- name: order_items.UpdateMany
+var opOrderItemsUpdateMany = &runtime.Op{Name: "order_items.UpdateMany", Table: "order_items", Errs: errs, SQL: `-- name: order_items.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_items" ON "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table order_items, all or none (see
 // runtime.UpdateMany).
 func (r *OrderItemRepo) UpdateMany(ctx context.Context, rows []OrderItemKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderItemsUpdates, sqlOrderItemsUpdateMany, rows)
-	return out, wrapErr(err, "order_items.UpdateMany", "order_items")
+	return runtime.UpdateMany(ctx, r.db, bulkOrderItemsUpdates, opOrderItemsUpdateMany, rows)
 }
 
-const sqlOrderItemsUpdateManyReturning = `-- name: order_items.UpdateManyReturning
+var opOrderItemsUpdateManyReturning = &runtime.Op{Name: "order_items.UpdateManyReturning", Table: "order_items", Errs: errs, SQL: `-- name: order_items.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_items" ON "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderItemRepo) UpdateManyReturning(ctx context.Context, rows []OrderItemKeyedUpdate) ([]OrderItem, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderItemsUpdates, sqlOrderItemsUpdateManyReturning, scanOrderItem, rows)
-	return out, wrapErr(err, "order_items.UpdateManyReturning", "order_items")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrderItemsUpdates, opOrderItemsUpdateManyReturning, scanOrderItem, rows)
 }
 
 var bulkOrderItemsKeys = &runtime.Bulk[*OrderItemKey]{
@@ -362,17 +335,16 @@ var bulkOrderItemsKeys = &runtime.Bulk[*OrderItemKey]{
 	},
 }
 
-const sqlOrderItemsDeleteMany = `-- name: order_items.DeleteMany
+var opOrderItemsDeleteMany = &runtime.Op{Name: "order_items.DeleteMany", Table: "order_items", Errs: errs, SQL: `-- name: order_items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_items" ON "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
 "cpcgen_new" AS (DELETE FROM "order_items" USING "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table order_items with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *OrderItemRepo) DeleteMany(ctx context.Context, keys []OrderItemKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrderItemsKeys, sqlOrderItemsDeleteMany, keys)
-	return out, wrapErr(err, "order_items.DeleteMany", "order_items")
+	return runtime.WriteMany(ctx, r.db, bulkOrderItemsKeys, opOrderItemsDeleteMany, keys)
 }
 
 var bulkOrderItemsNew = &runtime.Bulk[*NewOrderItem]{
@@ -389,41 +361,38 @@ var bulkOrderItemsNew = &runtime.Bulk[*NewOrderItem]{
 	},
 }
 
-const sqlOrderItemsUpsertManyByOrderIDAndSKU = `-- name: order_items.UpsertManyByOrderIDAndSKU
+var opOrderItemsUpsertManyByOrderIDAndSKU = &runtime.Op{Name: "order_items.UpsertManyByOrderIDAndSKU", Table: "order_items", Errs: errs, SQL: `-- name: order_items.UpsertManyByOrderIDAndSKU
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 1) AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "order_items"."order_id" AS "cpcgen_k1", "order_items"."sku" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "order_items" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "sku" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
 "cpcgen_ins" AS (INSERT INTO "order_items" ("order_id", "sku", "quantity", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "sku") DO NOTHING RETURNING "order_id", "sku", "quantity", "note"),
 "cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "order_id" = "cpcgen_v"."cpcgen_i1" AND "sku" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."sku", "cpcgen_ins"."quantity", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."sku", "cpcgen_ins"."quantity", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new"`}
 
 // UpsertManyByOrderIDAndSKU is UpsertByOrderIDAndSKU for many rows (see
 // runtime.UpsertMany).
 func (r *OrderItemRepo) UpsertManyByOrderIDAndSKU(ctx context.Context, rows []NewOrderItem) ([]OrderItem, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderItemsNew, sqlOrderItemsUpsertManyByOrderIDAndSKU, scanOrderItem, rows)
-	return out, wrapErr(err, "order_items.UpsertManyByOrderIDAndSKU", "order_items")
+	return runtime.UpsertMany(ctx, r.db, bulkOrderItemsNew, opOrderItemsUpsertManyByOrderIDAndSKU, scanOrderItem, rows)
 }
 
-const sqlOrderItemsCreateManyIfAbsentByOrderIDAndSKU = `-- name: order_items.CreateManyIfAbsentByOrderIDAndSKU
+var opOrderItemsCreateManyIfAbsentByOrderIDAndSKU = &runtime.Op{Name: "order_items.CreateManyIfAbsentByOrderIDAndSKU", Table: "order_items", Errs: errs, SQL: `-- name: order_items.CreateManyIfAbsentByOrderIDAndSKU
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 1) AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "order_items" ("order_id", "sku", "quantity", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "sku") DO NOTHING RETURNING "order_id", "sku", "quantity", "note")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."sku", "cpcgen_ins"."quantity", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order_items"."order_id", "order_items"."sku", "order_items"."quantity", "order_items"."note" FROM "cpcgen_v" JOIN "order_items" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "sku" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."sku", "cpcgen_ins"."quantity", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order_items"."order_id", "order_items"."sku", "order_items"."quantity", "order_items"."note" FROM "cpcgen_v" JOIN "order_items" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "sku" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByOrderIDAndSKU is CreateIfAbsentByOrderIDAndSKU for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *OrderItemRepo) CreateManyIfAbsentByOrderIDAndSKU(ctx context.Context, rows []NewOrderItem) ([]OrderItem, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderItemsNew, sqlOrderItemsCreateManyIfAbsentByOrderIDAndSKU, scanOrderItem, rows)
-	return out, created, wrapErr(err, "order_items.CreateManyIfAbsentByOrderIDAndSKU", "order_items")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderItemsNew, opOrderItemsCreateManyIfAbsentByOrderIDAndSKU, scanOrderItem, rows)
 }
 
-const sqlOrderItemsListByOrderID = `-- name: order_items.ListByOrderID replica=ok
+var opOrderItemsListByOrderID = &runtime.Op{Name: "order_items.ListByOrderID", Table: "order_items", Errs: errs, SQL: `-- name: order_items.ListByOrderID replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
-WHERE "order_id" = $1 ORDER BY "order_id", "sku"`
+WHERE "order_id" = $1 ORDER BY "order_id", "sku"`}
 
 // ListByOrderID returns the rows of table order_items whose order_id is orderID,
 // in primary key order.
 func (r *OrderItemRepo) ListByOrderID(ctx context.Context, orderID int32) ([]OrderItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderItemsListByOrderID, &orderID, runtime.Arg, scanOrderItem, 0)
-	return items, wrapErr(err, "order_items.ListByOrderID", "order_items")
+	return runtime.QueryOp(ctx, r.db, opOrderItemsListByOrderID, &orderID, runtime.Arg, scanOrderItem, 0)
 }
 
 const sqlOrderItemsLoadByOrderID = `-- name: order_items.LoadByOrderID replica=ok
@@ -445,15 +414,14 @@ func (r *OrderItemRepo) LoadByOrderID(ctx context.Context, keys []int32) (map[in
 	return m, wrapErr(err, "order_items.LoadByOrderID", "order_items")
 }
 
-const sqlOrderItemsListBySKU = `-- name: order_items.ListBySKU replica=ok
+var opOrderItemsListBySKU = &runtime.Op{Name: "order_items.ListBySKU", Table: "order_items", Errs: errs, SQL: `-- name: order_items.ListBySKU replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
-WHERE "sku" = $1 ORDER BY "order_id", "sku"`
+WHERE "sku" = $1 ORDER BY "order_id", "sku"`}
 
 // ListBySKU returns the rows of table order_items whose sku is sku, in primary key
 // order.
 func (r *OrderItemRepo) ListBySKU(ctx context.Context, sku string) ([]OrderItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderItemsListBySKU, &sku, runtime.Arg, scanOrderItem, 0)
-	return items, wrapErr(err, "order_items.ListBySKU", "order_items")
+	return runtime.QueryOp(ctx, r.db, opOrderItemsListBySKU, &sku, runtime.Arg, scanOrderItem, 0)
 }
 
 const sqlOrderItemsLoadBySKU = `-- name: order_items.LoadBySKU replica=ok

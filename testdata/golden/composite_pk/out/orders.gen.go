@@ -81,45 +81,40 @@ func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, n.Placed.Arg())
 }
 
-const sqlOrdersCreate = `-- name: orders.Create
+var opOrdersCreate = &runtime.Op{Name: "orders.Create", Table: "orders", Errs: errs, Validate: true, Params: []string{"placed"}, SQL: `-- name: orders.Create
 INSERT INTO "orders" ("placed")
 VALUES (COALESCE($1::timestamptz, now()))
-RETURNING "id", "placed"`
+RETURNING "id", "placed"`}
 
 // Create inserts n into table orders and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	if err := n.Validate(); err != nil {
-		return Order{}, wrapErr(err, "orders.Create", "orders")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, &n, argsNewOrder, scanOrder)
-	return *v, wrapParamsErr(err, "orders.Create", "orders", []string{"placed"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersCreate, &n, argsNewOrder, scanOrder)
+	return *v, err
 }
 
-const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
+var opOrdersFindByID = &runtime.Op{Name: "orders.FindByID", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByID replica=ok
 SELECT "id", "placed" FROM "orders"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table orders with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id int32) (Order, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, &id, runtime.Arg, scanOrder)
-	return *v, wrapErr(err, "orders.FindByID", "orders")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersFindByID, &id, runtime.Arg, scanOrder)
+	return *v, err
 }
 
-const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
-SELECT "id", "placed" FROM "orders" ORDER BY "id"`
+var opOrdersFindAll = &runtime.Op{Name: "orders.FindAll", Table: "orders", Errs: errs, SQL: `-- name: orders.FindAll replica=ok
+SELECT "id", "placed" FROM "orders" ORDER BY "id"`}
 
 // FindAll returns every row of table orders in primary key order, in memory.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrder)
-	return items, wrapErr(err, "orders.FindAll", "orders")
+	return runtime.AllOp(ctx, r.db, opOrdersFindAll, scanOrder, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -149,6 +144,7 @@ var updateOrders = &runtime.Update{
 	Head: "UPDATE \"orders\"\nSET ",
 	Cols: []string{`"placed"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"placed\"",
+	Op:   &runtime.Op{Name: "orders.Update", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "placed"}},
 }
 
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
@@ -158,35 +154,31 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orders with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrderRepo) Update(ctx context.Context, id int32, u OrderUpdate) (Order, error) {
-	if err := u.Validate(); err != nil {
-		return Order{}, wrapErr(err, "orders.Update", "orders")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
-	return *v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "placed"})
+	return *v, err
 }
 
-const sqlOrdersDelete = `-- name: orders.Delete
-DELETE FROM "orders" WHERE "id" = $1`
+var opOrdersDelete = &runtime.Op{Name: "orders.Delete", Table: "orders", Errs: errs, SQL: `-- name: orders.Delete
+DELETE FROM "orders" WHERE "id" = $1`}
 
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrdersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrdersCount = `-- name: orders.Count replica=ok
-SELECT count(*) FROM "orders"`
+var opOrdersCount = &runtime.Op{Name: "orders.Count", Table: "orders", Errs: errs, SQL: `-- name: orders.Count replica=ok
+SELECT count(*) FROM "orders"`}
 
 // Count returns the number of rows of table orders.
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrdersCount))
-	return n, wrapErr(err, "orders.Count", "orders")
+	return runtime.CountOp(ctx, r.db, opOrdersCount)
 }
 
-const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
+var opOrdersFindByIDs = &runtime.Op{Name: "orders.FindByIDs", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByIDs replica=ok
 SELECT "id", "placed" FROM "orders"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table orders whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -194,8 +186,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error)
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
-	return items, wrapErr(err, "orders.FindByIDs", "orders")
+	return runtime.QueryOp(ctx, r.db, opOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
 }
 
 var copyOrders = &runtime.Copier[*NewOrder]{
@@ -213,26 +204,17 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
 
-const sqlOrdersCreateManyReturning = `-- name: orders.CreateManyReturning
+var opOrdersCreateManyReturning = &runtime.Op{Name: "orders.CreateManyReturning", Table: "orders", Errs: errs, Validate: true, SQL: `-- name: orders.CreateManyReturning
 INSERT INTO "orders" ("placed")
 SELECT COALESCE("u"."c1", now())
 FROM unnest($1::timestamptz[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "placed"`
+RETURNING "id", "placed"`}
 
-// CreateManyReturning inserts rows into table orders in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orders in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
-	if len(rows) == 0 {
-		return []Order{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
-	}
-	res, err := r.db.Query(ctx, sqlOrdersCreateManyReturning, runtime.Unnest(argsNewOrder, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrder)
-	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
+	return runtime.InsertManyOp(ctx, r.db, opOrdersCreateManyReturning, rows, argsNewOrder, scanOrder)
 }
 
 // OrderKeyedUpdate is one row's key and changes for UpdateMany.
@@ -251,31 +233,29 @@ var bulkOrdersUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	},
 }
 
-const sqlOrdersUpdateMany = `-- name: orders.UpdateMany
+var opOrdersUpdateMany = &runtime.Op{Name: "orders.UpdateMany", Table: "orders", Errs: errs, SQL: `-- name: orders.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orders" SET "placed" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."placed") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table orders, all or none (see
 // runtime.UpdateMany).
 func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateMany, rows)
-	return out, wrapErr(err, "orders.UpdateMany", "orders")
+	return runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateMany, rows)
 }
 
-const sqlOrdersUpdateManyReturning = `-- name: orders.UpdateManyReturning
+var opOrdersUpdateManyReturning = &runtime.Op{Name: "orders.UpdateManyReturning", Table: "orders", Errs: errs, SQL: `-- name: orders.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orders" SET "placed" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."placed") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "placed")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."placed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."placed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
-	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateManyReturning, scanOrder, rows)
 }
 
 var bulkOrdersKeys = &runtime.Bulk[*int32]{
@@ -286,17 +266,16 @@ var bulkOrdersKeys = &runtime.Bulk[*int32]{
 	},
 }
 
-const sqlOrdersDeleteMany = `-- name: orders.DeleteMany
+var opOrdersDeleteMany = &runtime.Op{Name: "orders.DeleteMany", Table: "orders", Errs: errs, SQL: `-- name: orders.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_new" AS (DELETE FROM "orders" USING "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table orders with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *OrderRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrdersKeys, sqlOrdersDeleteMany, keys)
-	return out, wrapErr(err, "orders.DeleteMany", "orders")
+	return runtime.WriteMany(ctx, r.db, bulkOrdersKeys, opOrdersDeleteMany, keys)
 }
 
 // LoadOrderItems returns the rows of table order_items of each of parents

@@ -98,45 +98,40 @@ func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, &n.SKU, &n.Title, &n.Price)
 }
 
-const sqlProductsCreate = `-- name: products.Create
+var opProductsCreate = &runtime.Op{Name: "products.Create", Table: "products", Errs: errs, Validate: true, Params: []string{"sku", "title", "price"}, SQL: `-- name: products.Create
 INSERT INTO "products" ("sku", "title", "price")
 VALUES ($1, $2, $3)
-RETURNING "sku", "title", "price"`
+RETURNING "sku", "title", "price"`}
 
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Create", "products")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, &n, argsNewProduct, scanProduct)
-	return *v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "title", "price"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
+	return *v, err
 }
 
-const sqlProductsFindByID = `-- name: products.FindByID replica=ok
+var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
 SELECT "sku", "title", "price" FROM "products"
-WHERE "sku" = $1`
+WHERE "sku" = $1`}
 
 // FindByID returns the row of table products with the given sku, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, &sku, runtime.Arg, scanProduct)
-	return *v, wrapErr(err, "products.FindByID", "products")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &sku, runtime.Arg, scanProduct)
+	return *v, err
 }
 
-const sqlProductsFindAll = `-- name: products.FindAll replica=ok
-SELECT "sku", "title", "price" FROM "products" ORDER BY "sku"`
+var opProductsFindAll = &runtime.Op{Name: "products.FindAll", Table: "products", Errs: errs, SQL: `-- name: products.FindAll replica=ok
+SELECT "sku", "title", "price" FROM "products" ORDER BY "sku"`}
 
 // FindAll returns every row of table products in primary key order, in memory.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
-	rows, err := r.db.Query(ctx, sqlProductsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanProduct)
-	return items, wrapErr(err, "products.FindAll", "products")
+	return runtime.AllOp(ctx, r.db, opProductsFindAll, scanProduct, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -167,6 +162,7 @@ var updateProducts = &runtime.Update{
 	Head: "UPDATE \"products\"\nSET ",
 	Cols: []string{`"title"`, `"price"`},
 	Tail: "\nWHERE \"sku\" = $1\nRETURNING \"sku\", \"title\", \"price\"",
+	Op:   &runtime.Op{Name: "products.Update", Table: "products", Errs: errs, Validate: true, Params: []string{"sku", "title", "price"}},
 }
 
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
@@ -176,35 +172,31 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table products with the given
 // sku and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (Product, error) {
-	if err := u.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Update", "products")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &sku, runtime.Arg, &u, argsProductUpdate, scanProduct)
-	return *v, wrapParamsErr(err, "products.Update", "products", []string{"sku", "title", "price"})
+	return *v, err
 }
 
-const sqlProductsDelete = `-- name: products.Delete
-DELETE FROM "products" WHERE "sku" = $1`
+var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
+DELETE FROM "products" WHERE "sku" = $1`}
 
 // Delete removes the row of table products with the given sku and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, sku string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, &sku, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
+	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, &sku, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlProductsCount = `-- name: products.Count replica=ok
-SELECT count(*) FROM "products"`
+var opProductsCount = &runtime.Op{Name: "products.Count", Table: "products", Errs: errs, SQL: `-- name: products.Count replica=ok
+SELECT count(*) FROM "products"`}
 
 // Count returns the number of rows of table products.
 func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProductsCount))
-	return n, wrapErr(err, "products.Count", "products")
+	return runtime.CountOp(ctx, r.db, opProductsCount)
 }
 
-const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
+var opProductsFindByIDs = &runtime.Op{Name: "products.FindByIDs", Table: "products", Errs: errs, SQL: `-- name: products.FindByIDs replica=ok
 SELECT "sku", "title", "price" FROM "products"
-WHERE "sku" = ANY($1) ORDER BY "sku"`
+WHERE "sku" = ANY($1) ORDER BY "sku"`}
 
 // FindByIDs returns the rows of table products whose sku is in ids, in sku order;
 // keys without a row are skipped.
@@ -212,8 +204,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
-	return items, wrapErr(err, "products.FindByIDs", "products")
+	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
@@ -230,49 +221,36 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 	return n, wrapErr(err, "products.CreateMany", "products")
 }
 
-const sqlProductsCreateManyReturning = `-- name: products.CreateManyReturning
+var opProductsCreateManyReturning = &runtime.Op{Name: "products.CreateManyReturning", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateManyReturning
 INSERT INTO "products" ("sku", "title", "price")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "sku", "title", "price"`
+RETURNING "sku", "title", "price"`}
 
-// CreateManyReturning inserts rows into table products in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table products in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
-	if len(rows) == 0 {
-		return []Product{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "products.CreateManyReturning", "products")
-	}
-	res, err := r.db.Query(ctx, sqlProductsCreateManyReturning, runtime.Unnest(argsNewProduct, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanProduct)
-	return items, wrapErr(err, "products.CreateManyReturning", "products")
+	return runtime.InsertManyOp(ctx, r.db, opProductsCreateManyReturning, rows, argsNewProduct, scanProduct)
 }
 
-const sqlProductsUpsertBySKU = `-- name: products.UpsertBySKU
+var opProductsUpsertBySKU = &runtime.Op{Name: "products.UpsertBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.UpsertBySKU
 INSERT INTO "products" ("sku", "title", "price")
 VALUES ($1, $2, $3)
 ON CONFLICT ("sku") DO UPDATE
 SET "title" = EXCLUDED."title",
     "price" = EXCLUDED."price"
-RETURNING "sku", "title", "price"`
+RETURNING "sku", "title", "price"`}
 
-// UpsertBySKU inserts n into table products or, when a row with the same sku
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertBySKU inserts n into table products or updates the row with the same sku
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
-	return *v, wrapErr(err, "products.UpsertBySKU", "products")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
+	return *v, err
 }
 
-const sqlProductsCreateIfAbsentBySKU = `-- name: products.CreateIfAbsentBySKU
+var opProductsCreateIfAbsentBySKU = &runtime.Op{Name: "products.CreateIfAbsentBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateIfAbsentBySKU
 WITH "inserted" AS (
 INSERT INTO "products" ("sku", "title", "price")
 VALUES ($1, $2, $3)
@@ -283,18 +261,14 @@ SELECT true, "sku", "title", "price" FROM "inserted"
 UNION ALL
 SELECT false, "sku", "title", "price" FROM "products"
 WHERE "sku" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table products unless a row with the same sku
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
-	return *v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
+	return *v, created, err
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.
@@ -314,31 +288,29 @@ var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	},
 }
 
-const sqlProductsUpdateMany = `-- name: products.UpdateMany
+var opProductsUpdateMany = &runtime.Op{Name: "products.UpdateMany", Table: "products", Errs: errs, SQL: `-- name: products.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."sku" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "products" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "products"."title"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "products"."price") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table products, all or none (see
 // runtime.UpdateMany).
 func (r *ProductRepo) UpdateMany(ctx context.Context, rows []ProductKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateMany, rows)
-	return out, wrapErr(err, "products.UpdateMany", "products")
+	return runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, opProductsUpdateMany, rows)
 }
 
-const sqlProductsUpdateManyReturning = `-- name: products.UpdateManyReturning
+var opProductsUpdateManyReturning = &runtime.Op{Name: "products.UpdateManyReturning", Table: "products", Errs: errs, SQL: `-- name: products.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."sku" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "products" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "products"."title"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "products"."price") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "sku", "title", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."title", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."title", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
-	return out, wrapErr(err, "products.UpdateManyReturning", "products")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, opProductsUpdateManyReturning, scanProduct, rows)
 }
 
 var bulkProductsKeys = &runtime.Bulk[*string]{
@@ -349,17 +321,16 @@ var bulkProductsKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlProductsDeleteMany = `-- name: products.DeleteMany
+var opProductsDeleteMany = &runtime.Op{Name: "products.DeleteMany", Table: "products", Errs: errs, SQL: `-- name: products.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."sku" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_new" AS (DELETE FROM "products" USING "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table products with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *ProductRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkProductsKeys, sqlProductsDeleteMany, keys)
-	return out, wrapErr(err, "products.DeleteMany", "products")
+	return runtime.WriteMany(ctx, r.db, bulkProductsKeys, opProductsDeleteMany, keys)
 }
 
 var bulkProductsNew = &runtime.Bulk[*NewProduct]{
@@ -373,29 +344,27 @@ var bulkProductsNew = &runtime.Bulk[*NewProduct]{
 	},
 }
 
-const sqlProductsUpsertManyBySKU = `-- name: products.UpsertManyBySKU
+var opProductsUpsertManyBySKU = &runtime.Op{Name: "products.UpsertManyBySKU", Table: "products", Errs: errs, SQL: `-- name: products.UpsertManyBySKU
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "products"."sku" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_ins" AS (INSERT INTO "products" ("sku", "title", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "sku", "title", "price"),
 "cpcgen_new" AS (UPDATE "products" SET "title" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "sku", "title", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen_ins"."title", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."title", "cpcgen_new"."price" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen_ins"."title", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."title", "cpcgen_new"."price" FROM "cpcgen_new"`}
 
 // UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ProductRepo) UpsertManyBySKU(ctx context.Context, rows []NewProduct) ([]Product, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew, sqlProductsUpsertManyBySKU, scanProduct, rows)
-	return out, wrapErr(err, "products.UpsertManyBySKU", "products")
+	return runtime.UpsertMany(ctx, r.db, bulkProductsNew, opProductsUpsertManyBySKU, scanProduct, rows)
 }
 
-const sqlProductsCreateManyIfAbsentBySKU = `-- name: products.CreateManyIfAbsentBySKU
+var opProductsCreateManyIfAbsentBySKU = &runtime.Op{Name: "products.CreateManyIfAbsentBySKU", Table: "products", Errs: errs, SQL: `-- name: products.CreateManyIfAbsentBySKU
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "products" ("sku", "title", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "sku", "title", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen_ins"."title", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "products"."sku", "products"."title", "products"."price" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen_ins"."title", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "products"."sku", "products"."title", "products"."price" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProduct) ([]Product, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew, sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
-	return out, created, wrapErr(err, "products.CreateManyIfAbsentBySKU", "products")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew, opProductsCreateManyIfAbsentBySKU, scanProduct, rows)
 }
 
 // LoadOrderItems returns the rows of table order_items of each of parents

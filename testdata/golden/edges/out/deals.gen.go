@@ -115,45 +115,40 @@ func argsNewDeal(n *NewDeal, d []any) []any {
 	return append(d, &n.Amount, &n.Units, n.Payload, &n.ClosesOn, &n.Region, n.Span)
 }
 
-const sqlDealsCreate = `-- name: deals.Create
+var opDealsCreate = &runtime.Op{Name: "deals.Create", Table: "deals", Errs: errs, Validate: true, Params: []string{"amount", "units", "payload", "closes_on", "region", "span"}, SQL: `-- name: deals.Create
 INSERT INTO "deals" ("amount", "units", "payload", "closes_on", "region", "span")
 VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span"`
+RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span"`}
 
 // Create inserts n into table deals and returns the row as stored. It validates n
 // first.
 func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
-	if err := n.Validate(); err != nil {
-		return Deal{}, wrapErr(err, "deals.Create", "deals")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDealsCreate, &n, argsNewDeal, scanDeal)
-	return *v, wrapParamsErr(err, "deals.Create", "deals", []string{"amount", "units", "payload", "closes_on", "region", "span"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opDealsCreate, &n, argsNewDeal, scanDeal)
+	return *v, err
 }
 
-const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
+var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
 SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" FROM "deals"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table deals with the given id, or
 // runtime.ErrNotFound.
 func (r *DealRepo) FindByID(ctx context.Context, id int64) (Deal, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlDealsFindByID, &id, runtime.Arg, scanDeal)
-	return *v, wrapErr(err, "deals.FindByID", "deals")
+	v, err := runtime.QueryOneOp(ctx, r.db, opDealsFindByID, &id, runtime.Arg, scanDeal)
+	return *v, err
 }
 
-const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
-SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" FROM "deals" ORDER BY "id"`
+var opDealsFindAll = &runtime.Op{Name: "deals.FindAll", Table: "deals", Errs: errs, SQL: `-- name: deals.FindAll replica=ok
+SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" FROM "deals" ORDER BY "id"`}
 
 // FindAll returns every row of table deals in primary key order, in memory.
 func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
-	rows, err := r.db.Query(ctx, sqlDealsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanDeal)
-	return items, wrapErr(err, "deals.FindAll", "deals")
+	return runtime.AllOp(ctx, r.db, opDealsFindAll, scanDeal, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, sqlDealsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok
@@ -184,6 +179,7 @@ var updateDeals = &runtime.Update{
 	Cols:     []string{`"amount"`, `"units"`, `"payload"`, `"closes_on"`, `"region"`, `"span"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"amount\", \"units\", \"payload\", \"closes_on\", \"region\"::text, \"span\"",
 	Nullable: runtime.Bits{1<<2 | 1<<3 | 1<<4 | 1<<5},
+	Op:       &runtime.Op{Name: "deals.Update", Table: "deals", Errs: errs, Validate: true, Params: []string{"id", "amount", "units", "payload", "payload", "closes_on", "closes_on", "region", "region", "span", "span"}},
 }
 
 func argsDealUpdate(u *DealUpdate, d []any) []any {
@@ -193,35 +189,31 @@ func argsDealUpdate(u *DealUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table deals with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DealRepo) Update(ctx context.Context, id int64, u DealUpdate) (Deal, error) {
-	if err := u.Validate(); err != nil {
-		return Deal{}, wrapErr(err, "deals.Update", "deals")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal)
-	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "amount", "units", "payload", "payload", "closes_on", "closes_on", "region", "region", "span", "span"})
+	return *v, err
 }
 
-const sqlDealsDelete = `-- name: deals.Delete
-DELETE FROM "deals" WHERE "id" = $1`
+var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete
+DELETE FROM "deals" WHERE "id" = $1`}
 
 // Delete removes the row of table deals with the given id and reports whether
 // there was one.
 func (r *DealRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlDealsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "deals.Delete", "deals")
+	tag, err := runtime.ExecOp(ctx, r.db, opDealsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlDealsCount = `-- name: deals.Count replica=ok
-SELECT count(*) FROM "deals"`
+var opDealsCount = &runtime.Op{Name: "deals.Count", Table: "deals", Errs: errs, SQL: `-- name: deals.Count replica=ok
+SELECT count(*) FROM "deals"`}
 
 // Count returns the number of rows of table deals.
 func (r *DealRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlDealsCount))
-	return n, wrapErr(err, "deals.Count", "deals")
+	return runtime.CountOp(ctx, r.db, opDealsCount)
 }
 
-const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
+var opDealsFindByIDs = &runtime.Op{Name: "deals.FindByIDs", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByIDs replica=ok
 SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" FROM "deals"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table deals whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -229,8 +221,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []int64) ([]Deal, error) {
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids))
-	return items, wrapErr(err, "deals.FindByIDs", "deals")
+	return runtime.QueryOp(ctx, r.db, opDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids))
 }
 
 var copyDeals = &runtime.Copier[*NewDeal]{
@@ -247,26 +238,17 @@ func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error
 	return n, wrapErr(err, "deals.CreateMany", "deals")
 }
 
-const sqlDealsCreateManyReturning = `-- name: deals.CreateManyReturning
+var opDealsCreateManyReturning = &runtime.Op{Name: "deals.CreateManyReturning", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateManyReturning
 INSERT INTO "deals" ("amount", "units", "payload", "closes_on", "region", "span")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5", "u"."c6"
 FROM unnest($1::numeric(12,2)[], $2::integer[], $3::json[], $4::date[], $5::bpchar[], $6::int4range[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span"`
+RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span"`}
 
-// CreateManyReturning inserts rows into table deals in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table deals in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]Deal, error) {
-	if len(rows) == 0 {
-		return []Deal{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "deals.CreateManyReturning", "deals")
-	}
-	res, err := r.db.Query(ctx, sqlDealsCreateManyReturning, runtime.Unnest(argsNewDeal, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanDeal)
-	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
+	return runtime.InsertManyOp(ctx, r.db, opDealsCreateManyReturning, rows, argsNewDeal, scanDeal)
 }
 
 // DealKeyedUpdate is one row's key and changes for UpdateMany.
@@ -294,31 +276,29 @@ var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	},
 }
 
-const sqlDealsUpdateMany = `-- name: deals.UpdateMany
+var opDealsUpdateMany = &runtime.Op{Name: "deals.UpdateMany", Table: "deals", Errs: errs, SQL: `-- name: deals.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::numeric(12,2)[], $3::integer[], $4::boolean[], $5::json[], $6::boolean[], $7::date[], $8::boolean[], $9::bpchar[], $10::boolean[], $11::int4range[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "deals" SET "amount" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."amount"), "units" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."units"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "deals"."payload" END, "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "deals"."closes_on" END, "region" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "deals"."region" END, "span" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "deals"."span" END FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table deals, all or none (see
 // runtime.UpdateMany).
 func (r *DealRepo) UpdateMany(ctx context.Context, rows []DealKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkDealsUpdates, sqlDealsUpdateMany, rows)
-	return out, wrapErr(err, "deals.UpdateMany", "deals")
+	return runtime.UpdateMany(ctx, r.db, bulkDealsUpdates, opDealsUpdateMany, rows)
 }
 
-const sqlDealsUpdateManyReturning = `-- name: deals.UpdateManyReturning
+var opDealsUpdateManyReturning = &runtime.Op{Name: "deals.UpdateManyReturning", Table: "deals", Errs: errs, SQL: `-- name: deals.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::numeric(12,2)[], $3::integer[], $4::boolean[], $5::json[], $6::boolean[], $7::date[], $8::boolean[], $9::bpchar[], $10::boolean[], $11::int4range[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "deals" SET "amount" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."amount"), "units" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."units"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "deals"."payload" END, "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "deals"."closes_on" END, "region" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "deals"."region" END, "span" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "deals"."span" END FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "amount", "units", "payload", "closes_on", "region", "span")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."amount", "cpcgen_new"."units", "cpcgen_new"."payload", "cpcgen_new"."closes_on", "cpcgen_new"."region"::text, "cpcgen_new"."span" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."amount", "cpcgen_new"."units", "cpcgen_new"."payload", "cpcgen_new"."closes_on", "cpcgen_new"."region"::text, "cpcgen_new"."span" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpdate) ([]Deal, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDealsUpdates, sqlDealsUpdateManyReturning, scanDeal, rows)
-	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkDealsUpdates, opDealsUpdateManyReturning, scanDeal, rows)
 }
 
 var bulkDealsKeys = &runtime.Bulk[*int64]{
@@ -329,15 +309,14 @@ var bulkDealsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlDealsDeleteMany = `-- name: deals.DeleteMany
+var opDealsDeleteMany = &runtime.Op{Name: "deals.DeleteMany", Table: "deals", Errs: errs, SQL: `-- name: deals.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_new" AS (DELETE FROM "deals" USING "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table deals with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *DealRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkDealsKeys, sqlDealsDeleteMany, keys)
-	return out, wrapErr(err, "deals.DeleteMany", "deals")
+	return runtime.WriteMany(ctx, r.db, bulkDealsKeys, opDealsDeleteMany, keys)
 }

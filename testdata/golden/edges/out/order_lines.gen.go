@@ -88,41 +88,39 @@ func argsNewOrderLine(n *NewOrderLine, d []any) []any {
 	return append(d, &n.OrderID, &n.ProductID, &n.Qty)
 }
 
-const sqlOrderLinesCreate = `-- name: order_lines.Create
+var opOrderLinesCreate = &runtime.Op{Name: "order_lines.Create", Table: "order_lines", Errs: errs, Params: []string{"order_id", "product_id", "qty"}, SQL: `-- name: order_lines.Create
 INSERT INTO "order_lines" ("order_id", "product_id", "qty")
 VALUES ($1, $2, $3)
-RETURNING "id", "order_id", "product_id", "qty"`
+RETURNING "id", "order_id", "product_id", "qty"`}
 
 // Create inserts n into table order_lines and returns the row as stored.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
-	return *v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "product_id", "qty"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
+	return *v, err
 }
 
-const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
+var opOrderLinesFindByID = &runtime.Op{Name: "order_lines.FindByID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByID replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table order_lines with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
-	return *v, wrapErr(err, "order_lines.FindByID", "order_lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
+	return *v, err
 }
 
-const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
-SELECT "id", "order_id", "product_id", "qty" FROM "order_lines" ORDER BY "id"`
+var opOrderLinesFindAll = &runtime.Op{Name: "order_lines.FindAll", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindAll replica=ok
+SELECT "id", "order_id", "product_id", "qty" FROM "order_lines" ORDER BY "id"`}
 
 // FindAll returns every row of table order_lines in primary key order, in memory.
 func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
-	rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrderLine)
-	return items, wrapErr(err, "order_lines.FindAll", "order_lines")
+	return runtime.AllOp(ctx, r.db, opOrderLinesFindAll, scanOrderLine, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, sqlOrderLinesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, opOrderLinesFindAll.SQL)
 }
 
 const sqlOrderLinesListFirst = `-- name: order_lines.List replica=ok
@@ -153,6 +151,7 @@ var updateOrderLines = &runtime.Update{
 	Head: "UPDATE \"order_lines\"\nSET ",
 	Cols: []string{`"order_id"`, `"product_id"`, `"qty"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"product_id\", \"qty\"",
+	Op:   &runtime.Op{Name: "order_lines.Update", Table: "order_lines", Errs: errs, Params: []string{"id", "order_id", "product_id", "qty"}},
 }
 
 func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
@@ -163,31 +162,30 @@ func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound.
 func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate) (OrderLine, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, &id, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine)
-	return *v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "order_id", "product_id", "qty"})
+	return *v, err
 }
 
-const sqlOrderLinesDelete = `-- name: order_lines.Delete
-DELETE FROM "order_lines" WHERE "id" = $1`
+var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete
+DELETE FROM "order_lines" WHERE "id" = $1`}
 
 // Delete removes the row of table order_lines with the given id and reports
 // whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "order_lines.Delete", "order_lines")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderLinesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrderLinesCount = `-- name: order_lines.Count replica=ok
-SELECT count(*) FROM "order_lines"`
+var opOrderLinesCount = &runtime.Op{Name: "order_lines.Count", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Count replica=ok
+SELECT count(*) FROM "order_lines"`}
 
 // Count returns the number of rows of table order_lines.
 func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrderLinesCount))
-	return n, wrapErr(err, "order_lines.Count", "order_lines")
+	return runtime.CountOp(ctx, r.db, opOrderLinesCount)
 }
 
-const sqlOrderLinesFindByIDs = `-- name: order_lines.FindByIDs replica=ok
+var opOrderLinesFindByIDs = &runtime.Op{Name: "order_lines.FindByIDs", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByIDs replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table order_lines whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -195,8 +193,7 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	if len(ids) == 0 {
 		return []OrderLine{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesFindByIDs, &ids, runtime.Arg, scanOrderLine, len(ids))
-	return items, wrapErr(err, "order_lines.FindByIDs", "order_lines")
+	return runtime.QueryOp(ctx, r.db, opOrderLinesFindByIDs, &ids, runtime.Arg, scanOrderLine, len(ids))
 }
 
 var copyOrderLines = &runtime.Copier[*NewOrderLine]{
@@ -212,22 +209,17 @@ func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (in
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
 }
 
-const sqlOrderLinesCreateManyReturning = `-- name: order_lines.CreateManyReturning
+var opOrderLinesCreateManyReturning = &runtime.Op{Name: "order_lines.CreateManyReturning", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.CreateManyReturning
 INSERT INTO "order_lines" ("order_id", "product_id", "qty")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::uuid[], $2::bigint[], $3::smallint[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "order_id", "product_id", "qty"`
+RETURNING "id", "order_id", "product_id", "qty"`}
 
-// CreateManyReturning inserts rows into table order_lines in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table order_lines in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
-	if len(rows) == 0 {
-		return []OrderLine{}, nil
-	}
-	res, err := r.db.Query(ctx, sqlOrderLinesCreateManyReturning, runtime.Unnest(argsNewOrderLine, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrderLine)
-	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
+	return runtime.InsertManyOp(ctx, r.db, opOrderLinesCreateManyReturning, rows, argsNewOrderLine, scanOrderLine)
 }
 
 // OrderLineKeyedUpdate is one row's key and changes for UpdateMany.
@@ -247,31 +239,29 @@ var bulkOrderLinesUpdates = &runtime.Bulk[*OrderLineKeyedUpdate]{
 	},
 }
 
-const sqlOrderLinesUpdateMany = `-- name: order_lines.UpdateMany
+var opOrderLinesUpdateMany = &runtime.Op{Name: "order_lines.UpdateMany", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order_lines" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."order_id"), "product_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."product_id"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."qty") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table order_lines, all or none (see
 // runtime.UpdateMany).
 func (r *OrderLineRepo) UpdateMany(ctx context.Context, rows []OrderLineKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateMany, rows)
-	return out, wrapErr(err, "order_lines.UpdateMany", "order_lines")
+	return runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, opOrderLinesUpdateMany, rows)
 }
 
-const sqlOrderLinesUpdateManyReturning = `-- name: order_lines.UpdateManyReturning
+var opOrderLinesUpdateManyReturning = &runtime.Op{Name: "order_lines.UpdateManyReturning", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order_lines" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."order_id"), "product_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."product_id"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."qty") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "product_id", "qty")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLineKeyedUpdate) ([]OrderLine, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateManyReturning, scanOrderLine, rows)
-	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, opOrderLinesUpdateManyReturning, scanOrderLine, rows)
 }
 
 var bulkOrderLinesKeys = &runtime.Bulk[*int64]{
@@ -282,28 +272,26 @@ var bulkOrderLinesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlOrderLinesDeleteMany = `-- name: order_lines.DeleteMany
+var opOrderLinesDeleteMany = &runtime.Op{Name: "order_lines.DeleteMany", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_new" AS (DELETE FROM "order_lines" USING "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table order_lines with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrderLinesKeys, sqlOrderLinesDeleteMany, keys)
-	return out, wrapErr(err, "order_lines.DeleteMany", "order_lines")
+	return runtime.WriteMany(ctx, r.db, bulkOrderLinesKeys, opOrderLinesDeleteMany, keys)
 }
 
-const sqlOrderLinesListByOrderID = `-- name: order_lines.ListByOrderID replica=ok
+var opOrderLinesListByOrderID = &runtime.Op{Name: "order_lines.ListByOrderID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByOrderID replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
-WHERE "order_id" = $1 ORDER BY "id"`
+WHERE "order_id" = $1 ORDER BY "id"`}
 
 // ListByOrderID returns the rows of table order_lines whose order_id is orderID,
 // in primary key order.
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
-	return items, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
 }
 
 const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=ok
@@ -325,15 +313,14 @@ func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
 }
 
-const sqlOrderLinesListByProductID = `-- name: order_lines.ListByProductID replica=ok
+var opOrderLinesListByProductID = &runtime.Op{Name: "order_lines.ListByProductID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByProductID replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
-WHERE "product_id" = $1 ORDER BY "id"`
+WHERE "product_id" = $1 ORDER BY "id"`}
 
 // ListByProductID returns the rows of table order_lines whose product_id is
 // productID, in primary key order.
 func (r *OrderLineRepo) ListByProductID(ctx context.Context, productID int64) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByProductID, &productID, runtime.Arg, scanOrderLine, 0)
-	return items, wrapErr(err, "order_lines.ListByProductID", "order_lines")
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByProductID, &productID, runtime.Arg, scanOrderLine, 0)
 }
 
 const sqlOrderLinesLoadByProductID = `-- name: order_lines.LoadByProductID replica=ok

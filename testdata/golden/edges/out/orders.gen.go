@@ -103,45 +103,40 @@ func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.PlacedAt, n.Status.Arg(), &n.Note, n.Labels)
 }
 
-const sqlOrdersCreate = `-- name: orders.Create
+var opOrdersCreate = &runtime.Op{Name: "orders.Create", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "user_id", "placed_at", "status", "note", "labels"}, SQL: `-- name: orders.Create
 INSERT INTO "orders" ("id", "user_id", "placed_at", "status", "note", "labels")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::"order_status", 'placed'::"order_status"), $5, $6)
-RETURNING "id", "user_id", "placed_at", "status", "note", "labels"`
+RETURNING "id", "user_id", "placed_at", "status", "note", "labels"`}
 
 // Create inserts n into table orders and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	if err := n.Validate(); err != nil {
-		return Order{}, wrapErr(err, "orders.Create", "orders")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, &n, argsNewOrder, scanOrder)
-	return *v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "user_id", "placed_at", "status", "note", "labels"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersCreate, &n, argsNewOrder, scanOrder)
+	return *v, err
 }
 
-const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
+var opOrdersFindByID = &runtime.Op{Name: "orders.FindByID", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByID replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table orders with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, &id, runtime.Arg, scanOrder)
-	return *v, wrapErr(err, "orders.FindByID", "orders")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersFindByID, &id, runtime.Arg, scanOrder)
+	return *v, err
 }
 
-const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
-SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders" ORDER BY "id"`
+var opOrdersFindAll = &runtime.Op{Name: "orders.FindAll", Table: "orders", Errs: errs, SQL: `-- name: orders.FindAll replica=ok
+SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders" ORDER BY "id"`}
 
 // FindAll returns every row of table orders in primary key order, in memory.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrder)
-	return items, wrapErr(err, "orders.FindAll", "orders")
+	return runtime.AllOp(ctx, r.db, opOrdersFindAll, scanOrder, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -172,6 +167,7 @@ var updateOrders = &runtime.Update{
 	Cols:     []string{`"user_id"`, `"placed_at"`, `"status"`, `"note"`, `"labels"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"placed_at\", \"status\", \"note\", \"labels\"",
 	Nullable: runtime.Bits{1 << 3},
+	Op:       &runtime.Op{Name: "orders.Update", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "user_id", "placed_at", "status", "note", "note", "labels"}},
 }
 
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
@@ -181,35 +177,31 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orders with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Order, error) {
-	if err := u.Validate(); err != nil {
-		return Order{}, wrapErr(err, "orders.Update", "orders")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
-	return *v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "user_id", "placed_at", "status", "note", "note", "labels"})
+	return *v, err
 }
 
-const sqlOrdersDelete = `-- name: orders.Delete
-DELETE FROM "orders" WHERE "id" = $1`
+var opOrdersDelete = &runtime.Op{Name: "orders.Delete", Table: "orders", Errs: errs, SQL: `-- name: orders.Delete
+DELETE FROM "orders" WHERE "id" = $1`}
 
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrdersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrdersCount = `-- name: orders.Count replica=ok
-SELECT count(*) FROM "orders"`
+var opOrdersCount = &runtime.Op{Name: "orders.Count", Table: "orders", Errs: errs, SQL: `-- name: orders.Count replica=ok
+SELECT count(*) FROM "orders"`}
 
 // Count returns the number of rows of table orders.
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrdersCount))
-	return n, wrapErr(err, "orders.Count", "orders")
+	return runtime.CountOp(ctx, r.db, opOrdersCount)
 }
 
-const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
+var opOrdersFindByIDs = &runtime.Op{Name: "orders.FindByIDs", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByIDs replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table orders whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -217,8 +209,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
-	return items, wrapErr(err, "orders.FindByIDs", "orders")
+	return runtime.QueryOp(ctx, r.db, opOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
 }
 
 var copyOrders = &runtime.Copier[*NewOrder]{
@@ -243,7 +234,7 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlOrdersCreate, rows, argsNewOrder, scanOrder)
+	out, err := runtime.BatchQuery(ctx, r.db, opOrdersCreate.SQL, rows, argsNewOrder, scanOrder)
 	return out, wrapErr(err, "orders.CreateManyReturning", "orders")
 }
 
@@ -268,31 +259,29 @@ var bulkOrdersUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	},
 }
 
-const sqlOrdersUpdateMany = `-- name: orders.UpdateMany
+var opOrdersUpdateMany = &runtime.Op{Name: "orders.UpdateMany", Table: "orders", Errs: errs, SQL: `-- name: orders.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[]::"order_status"[], $5::boolean[], $6::text[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orders" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."user_id"), "placed_at" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."placed_at"), "status" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."status"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "orders"."note" END, "labels" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "orders"."labels") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table orders, all or none (see
 // runtime.UpdateMany).
 func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateMany, rows)
-	return out, wrapErr(err, "orders.UpdateMany", "orders")
+	return runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateMany, rows)
 }
 
-const sqlOrdersUpdateManyReturning = `-- name: orders.UpdateManyReturning
+var opOrdersUpdateManyReturning = &runtime.Op{Name: "orders.UpdateManyReturning", Table: "orders", Errs: errs, SQL: `-- name: orders.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[]::"order_status"[], $5::boolean[], $6::text[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orders" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."user_id"), "placed_at" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."placed_at"), "status" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."status"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "orders"."note" END, "labels" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "orders"."labels") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "placed_at", "status", "note", "labels")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."placed_at", "cpcgen_new"."status", "cpcgen_new"."note", "cpcgen_new"."labels" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."placed_at", "cpcgen_new"."status", "cpcgen_new"."note", "cpcgen_new"."labels" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
-	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateManyReturning, scanOrder, rows)
 }
 
 var bulkOrdersKeys = &runtime.Bulk[*uuid.UUID]{
@@ -303,28 +292,26 @@ var bulkOrdersKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlOrdersDeleteMany = `-- name: orders.DeleteMany
+var opOrdersDeleteMany = &runtime.Op{Name: "orders.DeleteMany", Table: "orders", Errs: errs, SQL: `-- name: orders.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_new" AS (DELETE FROM "orders" USING "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table orders with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *OrderRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrdersKeys, sqlOrdersDeleteMany, keys)
-	return out, wrapErr(err, "orders.DeleteMany", "orders")
+	return runtime.WriteMany(ctx, r.db, bulkOrdersKeys, opOrdersDeleteMany, keys)
 }
 
-const sqlOrdersListByUserID = `-- name: orders.ListByUserID replica=ok
+var opOrdersListByUserID = &runtime.Op{Name: "orders.ListByUserID", Table: "orders", Errs: errs, SQL: `-- name: orders.ListByUserID replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table orders whose user_id is userID, in
 // primary key order.
 func (r *OrderRepo) ListByUserID(ctx context.Context, userID int64) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrdersListByUserID, &userID, runtime.Arg, scanOrder, 0)
-	return items, wrapErr(err, "orders.ListByUserID", "orders")
+	return runtime.QueryOp(ctx, r.db, opOrdersListByUserID, &userID, runtime.Arg, scanOrder, 0)
 }
 
 const sqlOrdersLoadByUserID = `-- name: orders.LoadByUserID replica=ok

@@ -115,45 +115,40 @@ func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, &n.SKU, &n.Name, runtime.OptValue(&n.Tags), runtime.OptValue(&n.Attrs), &n.Price)
 }
 
-const sqlProductsCreate = `-- name: products.Create
+var opProductsCreate = &runtime.Op{Name: "products.Create", Table: "products", Errs: errs, Validate: true, Params: []string{"sku", "name", "tags", "attrs", "price"}, SQL: `-- name: products.Create
 INSERT INTO "products" ("sku", "name", "tags", "attrs", "price")
 VALUES ($1, $2, COALESCE($3::text[], '{}'::text[]), COALESCE($4::jsonb, '{}'::jsonb), $5)
-RETURNING "id", "sku", "name", "tags", "attrs", "price"`
+RETURNING "id", "sku", "name", "tags", "attrs", "price"`}
 
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Create", "products")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, &n, argsNewProduct, scanProduct)
-	return *v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "name", "tags", "attrs", "price"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
+	return *v, err
 }
 
-const sqlProductsFindByID = `-- name: products.FindByID replica=ok
+var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
 SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table products with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id int64) (Product, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, &id, runtime.Arg, scanProduct)
-	return *v, wrapErr(err, "products.FindByID", "products")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &id, runtime.Arg, scanProduct)
+	return *v, err
 }
 
-const sqlProductsFindAll = `-- name: products.FindAll replica=ok
-SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products" ORDER BY "id"`
+var opProductsFindAll = &runtime.Op{Name: "products.FindAll", Table: "products", Errs: errs, SQL: `-- name: products.FindAll replica=ok
+SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products" ORDER BY "id"`}
 
 // FindAll returns every row of table products in primary key order, in memory.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
-	rows, err := r.db.Query(ctx, sqlProductsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanProduct)
-	return items, wrapErr(err, "products.FindAll", "products")
+	return runtime.AllOp(ctx, r.db, opProductsFindAll, scanProduct, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -184,6 +179,7 @@ var updateProducts = &runtime.Update{
 	Head: "UPDATE \"products\"\nSET ",
 	Cols: []string{`"sku"`, `"name"`, `"tags"`, `"attrs"`, `"price"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"name\", \"tags\", \"attrs\", \"price\"",
+	Op:   &runtime.Op{Name: "products.Update", Table: "products", Errs: errs, Validate: true, Params: []string{"id", "sku", "name", "tags", "attrs", "price"}},
 }
 
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
@@ -193,35 +189,31 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table products with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, id int64, u ProductUpdate) (Product, error) {
-	if err := u.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Update", "products")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
-	return *v, wrapParamsErr(err, "products.Update", "products", []string{"id", "sku", "name", "tags", "attrs", "price"})
+	return *v, err
 }
 
-const sqlProductsDelete = `-- name: products.Delete
-DELETE FROM "products" WHERE "id" = $1`
+var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
+DELETE FROM "products" WHERE "id" = $1`}
 
 // Delete removes the row of table products with the given id and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
+	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlProductsCount = `-- name: products.Count replica=ok
-SELECT count(*) FROM "products"`
+var opProductsCount = &runtime.Op{Name: "products.Count", Table: "products", Errs: errs, SQL: `-- name: products.Count replica=ok
+SELECT count(*) FROM "products"`}
 
 // Count returns the number of rows of table products.
 func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProductsCount))
-	return n, wrapErr(err, "products.Count", "products")
+	return runtime.CountOp(ctx, r.db, opProductsCount)
 }
 
-const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
+var opProductsFindByIDs = &runtime.Op{Name: "products.FindByIDs", Table: "products", Errs: errs, SQL: `-- name: products.FindByIDs replica=ok
 SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table products whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -229,8 +221,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []int64) ([]Product, er
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
-	return items, wrapErr(err, "products.FindByIDs", "products")
+	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
@@ -255,11 +246,11 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlProductsCreate, rows, argsNewProduct, scanProduct)
+	out, err := runtime.BatchQuery(ctx, r.db, opProductsCreate.SQL, rows, argsNewProduct, scanProduct)
 	return out, wrapErr(err, "products.CreateManyReturning", "products")
 }
 
-const sqlProductsUpsertBySKU = `-- name: products.UpsertBySKU
+var opProductsUpsertBySKU = &runtime.Op{Name: "products.UpsertBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.UpsertBySKU
 INSERT INTO "products" ("sku", "name", "tags", "attrs", "price")
 VALUES ($1, $2, COALESCE($3::text[], '{}'::text[]), COALESCE($4::jsonb, '{}'::jsonb), $5)
 ON CONFLICT ("sku") DO UPDATE
@@ -267,21 +258,17 @@ SET "name" = EXCLUDED."name",
     "tags" = CASE WHEN $3::text[] IS NULL THEN "products"."tags" ELSE EXCLUDED."tags" END,
     "attrs" = CASE WHEN $4::jsonb IS NULL THEN "products"."attrs" ELSE EXCLUDED."attrs" END,
     "price" = EXCLUDED."price"
-RETURNING "id", "sku", "name", "tags", "attrs", "price"`
+RETURNING "id", "sku", "name", "tags", "attrs", "price"`}
 
-// UpsertBySKU inserts n into table products or, when a row with the same sku
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertBySKU inserts n into table products or updates the row with the same sku
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
-	return *v, wrapErr(err, "products.UpsertBySKU", "products")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
+	return *v, err
 }
 
-const sqlProductsCreateIfAbsentBySKU = `-- name: products.CreateIfAbsentBySKU
+var opProductsCreateIfAbsentBySKU = &runtime.Op{Name: "products.CreateIfAbsentBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateIfAbsentBySKU
 WITH "inserted" AS (
 INSERT INTO "products" ("sku", "name", "tags", "attrs", "price")
 VALUES ($1, $2, COALESCE($3::text[], '{}'::text[]), COALESCE($4::jsonb, '{}'::jsonb), $5)
@@ -292,18 +279,14 @@ SELECT true, "id", "sku", "name", "tags", "attrs", "price" FROM "inserted"
 UNION ALL
 SELECT false, "id", "sku", "name", "tags", "attrs", "price" FROM "products"
 WHERE "sku" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table products unless a row with the same sku
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
-	return *v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
+	return *v, created, err
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.
@@ -326,31 +309,29 @@ var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	},
 }
 
-const sqlProductsUpdateMany = `-- name: products.UpdateMany
+var opProductsUpdateMany = &runtime.Op{Name: "products.UpdateMany", Table: "products", Errs: errs, SQL: `-- name: products.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::text[], $4::text[], $5::jsonb[], $6::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "products" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "products"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "products"."name"), "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "products"."tags"), "attrs" = COALESCE("cpcgen_v"."cpcgen_5", "products"."attrs"), "price" = COALESCE("cpcgen_v"."cpcgen_6", "products"."price") FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table products, all or none (see
 // runtime.UpdateMany).
 func (r *ProductRepo) UpdateMany(ctx context.Context, rows []ProductKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateMany, rows)
-	return out, wrapErr(err, "products.UpdateMany", "products")
+	return runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, opProductsUpdateMany, rows)
 }
 
-const sqlProductsUpdateManyReturning = `-- name: products.UpdateManyReturning
+var opProductsUpdateManyReturning = &runtime.Op{Name: "products.UpdateManyReturning", Table: "products", Errs: errs, SQL: `-- name: products.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::text[], $4::text[], $5::jsonb[], $6::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "products" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "products"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "products"."name"), "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "products"."tags"), "attrs" = COALESCE("cpcgen_v"."cpcgen_5", "products"."attrs"), "price" = COALESCE("cpcgen_v"."cpcgen_6", "products"."price") FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "tags", "attrs", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."attrs", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."attrs", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
-	return out, wrapErr(err, "products.UpdateManyReturning", "products")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, opProductsUpdateManyReturning, scanProduct, rows)
 }
 
 var bulkProductsKeys = &runtime.Bulk[*int64]{
@@ -361,17 +342,16 @@ var bulkProductsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlProductsDeleteMany = `-- name: products.DeleteMany
+var opProductsDeleteMany = &runtime.Op{Name: "products.DeleteMany", Table: "products", Errs: errs, SQL: `-- name: products.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_new" AS (DELETE FROM "products" USING "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table products with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *ProductRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkProductsKeys, sqlProductsDeleteMany, keys)
-	return out, wrapErr(err, "products.DeleteMany", "products")
+	return runtime.WriteMany(ctx, r.db, bulkProductsKeys, opProductsDeleteMany, keys)
 }
 
 var bulkProductsNew = &runtime.Bulk[*NewProduct]{
@@ -387,29 +367,27 @@ var bulkProductsNew = &runtime.Bulk[*NewProduct]{
 	},
 }
 
-const sqlProductsUpsertManyBySKU = `-- name: products.UpsertManyBySKU
+var opProductsUpsertManyBySKU = &runtime.Op{Name: "products.UpsertManyBySKU", Table: "products", Errs: errs, SQL: `-- name: products.UpsertManyBySKU
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3"::text[], '{}'::text[]) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", '{}'::jsonb) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::varchar[], $2::text[], $3::text[], $4::jsonb[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "products"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_ins" AS (INSERT INTO "products" ("sku", "name", "tags", "attrs", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "sku", "name", "tags", "attrs", "price"),
 "cpcgen_new" AS (UPDATE "products" SET "name" = "cpcgen_v"."cpcgen_i2", "tags" = COALESCE("cpcgen_v"."cpcgen_3"::text[], "products"."tags"), "attrs" = COALESCE("cpcgen_v"."cpcgen_4", "products"."attrs"), "price" = "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "tags", "attrs", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."tags", "cpcgen_ins"."attrs", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."attrs", "cpcgen_new"."price" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."tags", "cpcgen_ins"."attrs", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."attrs", "cpcgen_new"."price" FROM "cpcgen_new"`}
 
 // UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ProductRepo) UpsertManyBySKU(ctx context.Context, rows []NewProduct) ([]Product, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew, sqlProductsUpsertManyBySKU, scanProduct, rows)
-	return out, wrapErr(err, "products.UpsertManyBySKU", "products")
+	return runtime.UpsertMany(ctx, r.db, bulkProductsNew, opProductsUpsertManyBySKU, scanProduct, rows)
 }
 
-const sqlProductsCreateManyIfAbsentBySKU = `-- name: products.CreateManyIfAbsentBySKU
+var opProductsCreateManyIfAbsentBySKU = &runtime.Op{Name: "products.CreateManyIfAbsentBySKU", Table: "products", Errs: errs, SQL: `-- name: products.CreateManyIfAbsentBySKU
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3"::text[], '{}'::text[]) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", '{}'::jsonb) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::varchar[], $2::text[], $3::text[], $4::jsonb[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "products" ("sku", "name", "tags", "attrs", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "sku", "name", "tags", "attrs", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."tags", "cpcgen_ins"."attrs", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "products"."id", "products"."sku", "products"."name", "products"."tags", "products"."attrs", "products"."price" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."tags", "cpcgen_ins"."attrs", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "products"."id", "products"."sku", "products"."name", "products"."tags", "products"."attrs", "products"."price" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProduct) ([]Product, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew, sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
-	return out, created, wrapErr(err, "products.CreateManyIfAbsentBySKU", "products")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew, opProductsCreateManyIfAbsentBySKU, scanProduct, rows)
 }
 
 // LoadStocks returns the rows of table stock of each of parents (stock.product_id

@@ -94,45 +94,40 @@ func argsNewStock(n *NewStock, d []any) []any {
 	return append(d, &n.WarehouseCode, &n.ProductID, &n.Qty)
 }
 
-const sqlStockCreate = `-- name: stock.Create
+var opStockCreate = &runtime.Op{Name: "stock.Create", Table: "stock", Errs: errs, Validate: true, Params: []string{"warehouse_code", "product_id", "qty"}, SQL: `-- name: stock.Create
 INSERT INTO "stock" ("warehouse_code", "product_id", "qty")
 VALUES ($1, $2, $3)
-RETURNING "warehouse_code"::text, "product_id", "qty"`
+RETURNING "warehouse_code"::text, "product_id", "qty"`}
 
 // Create inserts n into table stock and returns the row as stored. It validates n
 // first.
 func (r *StockRepo) Create(ctx context.Context, n NewStock) (Stock, error) {
-	if err := n.Validate(); err != nil {
-		return Stock{}, wrapErr(err, "stock.Create", "stock")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlStockCreate, &n, argsNewStock, scanStock)
-	return *v, wrapParamsErr(err, "stock.Create", "stock", []string{"warehouse_code", "product_id", "qty"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opStockCreate, &n, argsNewStock, scanStock)
+	return *v, err
 }
 
-const sqlStockFindByID = `-- name: stock.FindByID replica=ok
+var opStockFindByID = &runtime.Op{Name: "stock.FindByID", Table: "stock", Errs: errs, SQL: `-- name: stock.FindByID replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
-WHERE "warehouse_code" = $1 AND "product_id" = $2`
+WHERE "warehouse_code" = $1 AND "product_id" = $2`}
 
 // FindByID returns the row of table stock with the given warehouseCode and
 // productID, or runtime.ErrNotFound.
 func (r *StockRepo) FindByID(ctx context.Context, warehouseCode string, productID int64) (Stock, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlStockFindByID, &warehouseCode, runtime.Arg, scanStock, productID)
-	return *v, wrapErr(err, "stock.FindByID", "stock")
+	v, err := runtime.QueryOneOp(ctx, r.db, opStockFindByID, &warehouseCode, runtime.Arg, scanStock, productID)
+	return *v, err
 }
 
-const sqlStockFindAll = `-- name: stock.FindAll replica=ok
-SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock" ORDER BY "warehouse_code", "product_id"`
+var opStockFindAll = &runtime.Op{Name: "stock.FindAll", Table: "stock", Errs: errs, SQL: `-- name: stock.FindAll replica=ok
+SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock" ORDER BY "warehouse_code", "product_id"`}
 
 // FindAll returns every row of table stock in primary key order, in memory.
 func (r *StockRepo) FindAll(ctx context.Context) ([]Stock, error) {
-	rows, err := r.db.Query(ctx, sqlStockFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanStock)
-	return items, wrapErr(err, "stock.FindAll", "stock")
+	return runtime.AllOp(ctx, r.db, opStockFindAll, scanStock, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StockRepo) Stream(ctx context.Context) iter.Seq2[Stock, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "stock.Stream", "stock") }, scanStock, sqlStockFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "stock.Stream", "stock") }, scanStock, opStockFindAll.SQL)
 }
 
 const sqlStockListFirst = `-- name: stock.List replica=ok
@@ -163,6 +158,7 @@ var updateStock = &runtime.Update{
 	Head: "UPDATE \"stock\"\nSET ",
 	Cols: []string{`"qty"`},
 	Tail: "\nWHERE \"warehouse_code\" = $1 AND \"product_id\" = $2\nRETURNING \"warehouse_code\"::text, \"product_id\", \"qty\"",
+	Op:   &runtime.Op{Name: "stock.Update", Table: "stock", Errs: errs, Validate: true, Params: []string{"warehouse_code", "product_id", "qty"}},
 }
 
 func argsStockUpdate(u *StockUpdate, d []any) []any {
@@ -173,30 +169,26 @@ func argsStockUpdate(u *StockUpdate, d []any) []any {
 // warehouseCode and productID and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *StockRepo) Update(ctx context.Context, warehouseCode string, productID int64, u StockUpdate) (Stock, error) {
-	if err := u.Validate(); err != nil {
-		return Stock{}, wrapErr(err, "stock.Update", "stock")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateStock, &warehouseCode, runtime.Arg, &u, argsStockUpdate, scanStock, productID)
-	return *v, wrapParamsErr(err, "stock.Update", "stock", []string{"warehouse_code", "product_id", "qty"})
+	return *v, err
 }
 
-const sqlStockDelete = `-- name: stock.Delete
-DELETE FROM "stock" WHERE "warehouse_code" = $1 AND "product_id" = $2`
+var opStockDelete = &runtime.Op{Name: "stock.Delete", Table: "stock", Errs: errs, SQL: `-- name: stock.Delete
+DELETE FROM "stock" WHERE "warehouse_code" = $1 AND "product_id" = $2`}
 
 // Delete removes the row of table stock with the given warehouseCode and productID
 // and reports whether there was one.
 func (r *StockRepo) Delete(ctx context.Context, warehouseCode string, productID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlStockDelete, &warehouseCode, runtime.Arg, productID)
-	return tag.RowsAffected() > 0, wrapErr(err, "stock.Delete", "stock")
+	tag, err := runtime.ExecOp(ctx, r.db, opStockDelete, &warehouseCode, runtime.Arg, productID)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlStockCount = `-- name: stock.Count replica=ok
-SELECT count(*) FROM "stock"`
+var opStockCount = &runtime.Op{Name: "stock.Count", Table: "stock", Errs: errs, SQL: `-- name: stock.Count replica=ok
+SELECT count(*) FROM "stock"`}
 
 // Count returns the number of rows of table stock.
 func (r *StockRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlStockCount))
-	return n, wrapErr(err, "stock.Count", "stock")
+	return runtime.CountOp(ctx, r.db, opStockCount)
 }
 
 var copyStock = &runtime.Copier[*NewStock]{
@@ -213,48 +205,36 @@ func (r *StockRepo) CreateMany(ctx context.Context, rows []NewStock) (int64, err
 	return n, wrapErr(err, "stock.CreateMany", "stock")
 }
 
-const sqlStockCreateManyReturning = `-- name: stock.CreateManyReturning
+var opStockCreateManyReturning = &runtime.Op{Name: "stock.CreateManyReturning", Table: "stock", Errs: errs, Validate: true, SQL: `-- name: stock.CreateManyReturning
 INSERT INTO "stock" ("warehouse_code", "product_id", "qty")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "warehouse_code"::text, "product_id", "qty"`
+RETURNING "warehouse_code"::text, "product_id", "qty"`}
 
-// CreateManyReturning inserts rows into table stock in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table stock in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *StockRepo) CreateManyReturning(ctx context.Context, rows []NewStock) ([]Stock, error) {
-	if len(rows) == 0 {
-		return []Stock{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "stock.CreateManyReturning", "stock")
-	}
-	res, err := r.db.Query(ctx, sqlStockCreateManyReturning, runtime.Unnest(argsNewStock, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanStock)
-	return items, wrapErr(err, "stock.CreateManyReturning", "stock")
+	return runtime.InsertManyOp(ctx, r.db, opStockCreateManyReturning, rows, argsNewStock, scanStock)
 }
 
-const sqlStockUpsertByWarehouseCodeAndProductID = `-- name: stock.UpsertByWarehouseCodeAndProductID
+var opStockUpsertByWarehouseCodeAndProductID = &runtime.Op{Name: "stock.UpsertByWarehouseCodeAndProductID", Table: "stock", Errs: errs, Validate: true, SQL: `-- name: stock.UpsertByWarehouseCodeAndProductID
 INSERT INTO "stock" ("warehouse_code", "product_id", "qty")
 VALUES ($1, $2, $3)
 ON CONFLICT ("warehouse_code", "product_id") DO UPDATE
 SET "qty" = EXCLUDED."qty"
-RETURNING "warehouse_code"::text, "product_id", "qty"`
+RETURNING "warehouse_code"::text, "product_id", "qty"`}
 
-// UpsertByWarehouseCodeAndProductID inserts n into table stock or, when a row with
-// the same (warehouse_code, product_id) exists, updates it from n (every column
-// but the key's and the primary key's; an unset optional field keeps its value),
-// in one statement, and returns the row as stored. It validates n first.
+// UpsertByWarehouseCodeAndProductID inserts n into table stock or updates the row
+// with the same (warehouse_code, product_id) from n (docs/spec.md tells which
+// columns it keeps), in one statement, and returns the row as stored. It validates
+// n first.
 func (r *StockRepo) UpsertByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, error) {
-	if err := n.Validate(); err != nil {
-		return Stock{}, wrapErr(err, "stock.UpsertByWarehouseCodeAndProductID", "stock")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlStockUpsertByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
-	return *v, wrapErr(err, "stock.UpsertByWarehouseCodeAndProductID", "stock")
+	v, err := runtime.QueryOneOp(ctx, r.db, opStockUpsertByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
+	return *v, err
 }
 
-const sqlStockCreateIfAbsentByWarehouseCodeAndProductID = `-- name: stock.CreateIfAbsentByWarehouseCodeAndProductID
+var opStockCreateIfAbsentByWarehouseCodeAndProductID = &runtime.Op{Name: "stock.CreateIfAbsentByWarehouseCodeAndProductID", Table: "stock", Errs: errs, Validate: true, SQL: `-- name: stock.CreateIfAbsentByWarehouseCodeAndProductID
 WITH "inserted" AS (
 INSERT INTO "stock" ("warehouse_code", "product_id", "qty")
 VALUES ($1, $2, $3)
@@ -265,19 +245,15 @@ SELECT true, "warehouse_code", "product_id", "qty" FROM "inserted"
 UNION ALL
 SELECT false, "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE "warehouse_code" = $1 AND "product_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByWarehouseCodeAndProductID inserts n into table stock unless a
 // row with the same (warehouse_code, product_id) exists, and returns the new row
-// and true, or the existing row, unchanged, and false, in one statement (run
-// again, up to three times, when the row in the way was committed after it
-// started). It validates n first.
+// and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *StockRepo) CreateIfAbsentByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Stock{}, false, wrapErr(err, "stock.CreateIfAbsentByWarehouseCodeAndProductID", "stock")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlStockCreateIfAbsentByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
-	return *v, created, wrapErr(err, "stock.CreateIfAbsentByWarehouseCodeAndProductID", "stock")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opStockCreateIfAbsentByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
+	return *v, created, err
 }
 
 // StockKey is the primary key of a row of table stock.
@@ -306,31 +282,29 @@ var bulkStockUpdates = &runtime.Bulk[*StockKeyedUpdate]{
 	},
 }
 
-const sqlStockUpdateMany = `-- name: stock.UpdateMany
+var opStockUpdateMany = &runtime.Op{Name: "stock.UpdateMany", Table: "stock", Errs: errs, SQL: `-- name: stock.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "stock" ON "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "stock"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "stock" SET "qty" = COALESCE("cpcgen_v"."cpcgen_3", "stock"."qty") FROM "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table stock, all or none (see
 // runtime.UpdateMany).
 func (r *StockRepo) UpdateMany(ctx context.Context, rows []StockKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkStockUpdates, sqlStockUpdateMany, rows)
-	return out, wrapErr(err, "stock.UpdateMany", "stock")
+	return runtime.UpdateMany(ctx, r.db, bulkStockUpdates, opStockUpdateMany, rows)
 }
 
-const sqlStockUpdateManyReturning = `-- name: stock.UpdateManyReturning
+var opStockUpdateManyReturning = &runtime.Op{Name: "stock.UpdateManyReturning", Table: "stock", Errs: errs, SQL: `-- name: stock.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "stock" ON "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "stock"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "stock" SET "qty" = COALESCE("cpcgen_v"."cpcgen_3", "stock"."qty") FROM "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_code", "product_id", "qty")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_code"::text, "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_code"::text, "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *StockRepo) UpdateManyReturning(ctx context.Context, rows []StockKeyedUpdate) ([]Stock, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkStockUpdates, sqlStockUpdateManyReturning, scanStock, rows)
-	return out, wrapErr(err, "stock.UpdateManyReturning", "stock")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkStockUpdates, opStockUpdateManyReturning, scanStock, rows)
 }
 
 var bulkStockKeys = &runtime.Bulk[*StockKey]{
@@ -344,17 +318,16 @@ var bulkStockKeys = &runtime.Bulk[*StockKey]{
 	},
 }
 
-const sqlStockDeleteMany = `-- name: stock.DeleteMany
+var opStockDeleteMany = &runtime.Op{Name: "stock.DeleteMany", Table: "stock", Errs: errs, SQL: `-- name: stock.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "stock" ON "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "stock"),
 "cpcgen_new" AS (DELETE FROM "stock" USING "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table stock with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *StockRepo) DeleteMany(ctx context.Context, keys []StockKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkStockKeys, sqlStockDeleteMany, keys)
-	return out, wrapErr(err, "stock.DeleteMany", "stock")
+	return runtime.WriteMany(ctx, r.db, bulkStockKeys, opStockDeleteMany, keys)
 }
 
 var bulkStockNew = &runtime.Bulk[*NewStock]{
@@ -370,42 +343,39 @@ var bulkStockNew = &runtime.Bulk[*NewStock]{
 	},
 }
 
-const sqlStockUpsertManyByWarehouseCodeAndProductID = `-- name: stock.UpsertManyByWarehouseCodeAndProductID
+var opStockUpsertManyByWarehouseCodeAndProductID = &runtime.Op{Name: "stock.UpsertManyByWarehouseCodeAndProductID", Table: "stock", Errs: errs, SQL: `-- name: stock.UpsertManyByWarehouseCodeAndProductID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "stock"."warehouse_code" AS "cpcgen_k1", "stock"."product_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "stock" ON "warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "product_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "stock"),
 "cpcgen_ins" AS (INSERT INTO "stock" ("warehouse_code", "product_id", "qty") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("warehouse_code", "product_id") DO NOTHING RETURNING "warehouse_code", "product_id", "qty"),
 "cpcgen_new" AS (UPDATE "stock" SET "qty" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "product_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_code", "product_id", "qty")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_code"::text, "cpcgen_ins"."product_id", "cpcgen_ins"."qty" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_code"::text, "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_code"::text, "cpcgen_ins"."product_id", "cpcgen_ins"."qty" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_code"::text, "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new"`}
 
 // UpsertManyByWarehouseCodeAndProductID is UpsertByWarehouseCodeAndProductID for
 // many rows (see runtime.UpsertMany).
 func (r *StockRepo) UpsertManyByWarehouseCodeAndProductID(ctx context.Context, rows []NewStock) ([]Stock, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkStockNew, sqlStockUpsertManyByWarehouseCodeAndProductID, scanStock, rows)
-	return out, wrapErr(err, "stock.UpsertManyByWarehouseCodeAndProductID", "stock")
+	return runtime.UpsertMany(ctx, r.db, bulkStockNew, opStockUpsertManyByWarehouseCodeAndProductID, scanStock, rows)
 }
 
-const sqlStockCreateManyIfAbsentByWarehouseCodeAndProductID = `-- name: stock.CreateManyIfAbsentByWarehouseCodeAndProductID
+var opStockCreateManyIfAbsentByWarehouseCodeAndProductID = &runtime.Op{Name: "stock.CreateManyIfAbsentByWarehouseCodeAndProductID", Table: "stock", Errs: errs, SQL: `-- name: stock.CreateManyIfAbsentByWarehouseCodeAndProductID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "stock" ("warehouse_code", "product_id", "qty") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("warehouse_code", "product_id") DO NOTHING RETURNING "warehouse_code", "product_id", "qty")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_code"::text, "cpcgen_ins"."product_id", "cpcgen_ins"."qty" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "stock"."warehouse_code"::text, "stock"."product_id", "stock"."qty" FROM "cpcgen_v" JOIN "stock" ON "warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "product_id" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_code"::text, "cpcgen_ins"."product_id", "cpcgen_ins"."qty" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "stock"."warehouse_code"::text, "stock"."product_id", "stock"."qty" FROM "cpcgen_v" JOIN "stock" ON "warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "product_id" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByWarehouseCodeAndProductID is
 // CreateIfAbsentByWarehouseCodeAndProductID for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *StockRepo) CreateManyIfAbsentByWarehouseCodeAndProductID(ctx context.Context, rows []NewStock) ([]Stock, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkStockNew, sqlStockCreateManyIfAbsentByWarehouseCodeAndProductID, scanStock, rows)
-	return out, created, wrapErr(err, "stock.CreateManyIfAbsentByWarehouseCodeAndProductID", "stock")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkStockNew, opStockCreateManyIfAbsentByWarehouseCodeAndProductID, scanStock, rows)
 }
 
-const sqlStockListByWarehouseCode = `-- name: stock.ListByWarehouseCode replica=ok
+var opStockListByWarehouseCode = &runtime.Op{Name: "stock.ListByWarehouseCode", Table: "stock", Errs: errs, SQL: `-- name: stock.ListByWarehouseCode replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
-WHERE "warehouse_code" = $1 ORDER BY "warehouse_code", "product_id"`
+WHERE "warehouse_code" = $1 ORDER BY "warehouse_code", "product_id"`}
 
 // ListByWarehouseCode returns the rows of table stock whose warehouse_code is
 // warehouseCode, in primary key order.
 func (r *StockRepo) ListByWarehouseCode(ctx context.Context, warehouseCode string) ([]Stock, error) {
-	items, err := runtime.Query(ctx, r.db, sqlStockListByWarehouseCode, &warehouseCode, runtime.Arg, scanStock, 0)
-	return items, wrapErr(err, "stock.ListByWarehouseCode", "stock")
+	return runtime.QueryOp(ctx, r.db, opStockListByWarehouseCode, &warehouseCode, runtime.Arg, scanStock, 0)
 }
 
 const sqlStockLoadByWarehouseCode = `-- name: stock.LoadByWarehouseCode replica=ok
@@ -428,15 +398,14 @@ func (r *StockRepo) LoadByWarehouseCode(ctx context.Context, keys []string) (map
 	return m, wrapErr(err, "stock.LoadByWarehouseCode", "stock")
 }
 
-const sqlStockListByProductID = `-- name: stock.ListByProductID replica=ok
+var opStockListByProductID = &runtime.Op{Name: "stock.ListByProductID", Table: "stock", Errs: errs, SQL: `-- name: stock.ListByProductID replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
-WHERE "product_id" = $1 ORDER BY "warehouse_code", "product_id"`
+WHERE "product_id" = $1 ORDER BY "warehouse_code", "product_id"`}
 
 // ListByProductID returns the rows of table stock whose product_id is productID,
 // in primary key order.
 func (r *StockRepo) ListByProductID(ctx context.Context, productID int64) ([]Stock, error) {
-	items, err := runtime.Query(ctx, r.db, sqlStockListByProductID, &productID, runtime.Arg, scanStock, 0)
-	return items, wrapErr(err, "stock.ListByProductID", "stock")
+	return runtime.QueryOp(ctx, r.db, opStockListByProductID, &productID, runtime.Arg, scanStock, 0)
 }
 
 const sqlStockLoadByProductID = `-- name: stock.LoadByProductID replica=ok

@@ -86,45 +86,40 @@ func argsNewCompany(n *NewCompany, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
 
-const sqlCompaniesCreate = `-- name: companies.Create
+var opCompaniesCreate = &runtime.Op{Name: "companies.Create", Table: "companies", Errs: errs, Validate: true, Params: []string{"id", "name"}, SQL: `-- name: companies.Create
 INSERT INTO "companies" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // Create inserts n into table companies and returns the row as stored. It
 // validates n first.
 func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error) {
-	if err := n.Validate(); err != nil {
-		return Company{}, wrapErr(err, "companies.Create", "companies")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesCreate, &n, argsNewCompany, scanCompany)
-	return *v, wrapParamsErr(err, "companies.Create", "companies", []string{"id", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCompaniesCreate, &n, argsNewCompany, scanCompany)
+	return *v, err
 }
 
-const sqlCompaniesFindByID = `-- name: companies.FindByID replica=ok
+var opCompaniesFindByID = &runtime.Op{Name: "companies.FindByID", Table: "companies", Errs: errs, SQL: `-- name: companies.FindByID replica=ok
 SELECT "id", "name" FROM "companies"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table companies with the given id, or
 // runtime.ErrNotFound.
 func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesFindByID, &id, runtime.Arg, scanCompany)
-	return *v, wrapErr(err, "companies.FindByID", "companies")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCompaniesFindByID, &id, runtime.Arg, scanCompany)
+	return *v, err
 }
 
-const sqlCompaniesFindAll = `-- name: companies.FindAll replica=ok
-SELECT "id", "name" FROM "companies" ORDER BY "id"`
+var opCompaniesFindAll = &runtime.Op{Name: "companies.FindAll", Table: "companies", Errs: errs, SQL: `-- name: companies.FindAll replica=ok
+SELECT "id", "name" FROM "companies" ORDER BY "id"`}
 
 // FindAll returns every row of table companies in primary key order, in memory.
 func (r *CompanyRepo) FindAll(ctx context.Context) ([]Company, error) {
-	rows, err := r.db.Query(ctx, sqlCompaniesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCompany)
-	return items, wrapErr(err, "companies.FindAll", "companies")
+	return runtime.AllOp(ctx, r.db, opCompaniesFindAll, scanCompany, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "companies.Stream", "companies") }, scanCompany, sqlCompaniesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "companies.Stream", "companies") }, scanCompany, opCompaniesFindAll.SQL)
 }
 
 const sqlCompaniesListFirst = `-- name: companies.List replica=ok
@@ -155,6 +150,7 @@ var updateCompanies = &runtime.Update{
 	Head: "UPDATE \"companies\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+	Op:   &runtime.Op{Name: "companies.Update", Table: "companies", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsCompanyUpdate(u *CompanyUpdate, d []any) []any {
@@ -164,35 +160,31 @@ func argsCompanyUpdate(u *CompanyUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table companies with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CompanyRepo) Update(ctx context.Context, id uuid.UUID, u CompanyUpdate) (Company, error) {
-	if err := u.Validate(); err != nil {
-		return Company{}, wrapErr(err, "companies.Update", "companies")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCompanies, &id, runtime.Arg, &u, argsCompanyUpdate, scanCompany)
-	return *v, wrapParamsErr(err, "companies.Update", "companies", []string{"id", "name"})
+	return *v, err
 }
 
-const sqlCompaniesDelete = `-- name: companies.Delete
-DELETE FROM "companies" WHERE "id" = $1`
+var opCompaniesDelete = &runtime.Op{Name: "companies.Delete", Table: "companies", Errs: errs, SQL: `-- name: companies.Delete
+DELETE FROM "companies" WHERE "id" = $1`}
 
 // Delete removes the row of table companies with the given id and reports whether
 // there was one.
 func (r *CompanyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCompaniesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "companies.Delete", "companies")
+	tag, err := runtime.ExecOp(ctx, r.db, opCompaniesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCompaniesCount = `-- name: companies.Count replica=ok
-SELECT count(*) FROM "companies"`
+var opCompaniesCount = &runtime.Op{Name: "companies.Count", Table: "companies", Errs: errs, SQL: `-- name: companies.Count replica=ok
+SELECT count(*) FROM "companies"`}
 
 // Count returns the number of rows of table companies.
 func (r *CompanyRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCompaniesCount))
-	return n, wrapErr(err, "companies.Count", "companies")
+	return runtime.CountOp(ctx, r.db, opCompaniesCount)
 }
 
-const sqlCompaniesFindByIDs = `-- name: companies.FindByIDs replica=ok
+var opCompaniesFindByIDs = &runtime.Op{Name: "companies.FindByIDs", Table: "companies", Errs: errs, SQL: `-- name: companies.FindByIDs replica=ok
 SELECT "id", "name" FROM "companies"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table companies whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -200,8 +192,7 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 	if len(ids) == 0 {
 		return []Company{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCompaniesFindByIDs, &ids, runtime.Arg, scanCompany, len(ids))
-	return items, wrapErr(err, "companies.FindByIDs", "companies")
+	return runtime.QueryOp(ctx, r.db, opCompaniesFindByIDs, &ids, runtime.Arg, scanCompany, len(ids))
 }
 
 var copyCompanies = &runtime.Copier[*NewCompany]{
@@ -219,48 +210,35 @@ func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64,
 	return n, wrapErr(err, "companies.CreateMany", "companies")
 }
 
-const sqlCompaniesCreateManyReturning = `-- name: companies.CreateManyReturning
+var opCompaniesCreateManyReturning = &runtime.Op{Name: "companies.CreateManyReturning", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.CreateManyReturning
 INSERT INTO "companies" ("id", "name")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2"
 FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
-// CreateManyReturning inserts rows into table companies in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table companies in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany) ([]Company, error) {
-	if len(rows) == 0 {
-		return []Company{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "companies.CreateManyReturning", "companies")
-	}
-	res, err := r.db.Query(ctx, sqlCompaniesCreateManyReturning, runtime.Unnest(argsNewCompany, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCompany)
-	return items, wrapErr(err, "companies.CreateManyReturning", "companies")
+	return runtime.InsertManyOp(ctx, r.db, opCompaniesCreateManyReturning, rows, argsNewCompany, scanCompany)
 }
 
-const sqlCompaniesUpsertByName = `-- name: companies.UpsertByName
+var opCompaniesUpsertByName = &runtime.Op{Name: "companies.UpsertByName", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.UpsertByName
 INSERT INTO "companies" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
 ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
-// UpsertByName inserts n into table companies or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table companies or updates the row with the same
+// name from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, error) {
-	if err := n.Validate(); err != nil {
-		return Company{}, wrapErr(err, "companies.UpsertByName", "companies")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesUpsertByName, &n, argsNewCompany, scanCompany)
-	return *v, wrapErr(err, "companies.UpsertByName", "companies")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCompaniesUpsertByName, &n, argsNewCompany, scanCompany)
+	return *v, err
 }
 
-const sqlCompaniesCreateIfAbsentByName = `-- name: companies.CreateIfAbsentByName
+var opCompaniesCreateIfAbsentByName = &runtime.Op{Name: "companies.CreateIfAbsentByName", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "companies" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
@@ -271,18 +249,14 @@ SELECT true, "id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name" FROM "companies"
 WHERE "name" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table companies unless a row with the same
-// name exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// name exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (Company, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Company{}, false, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCompaniesCreateIfAbsentByName, &n, argsNewCompany, scanCompany)
-	return *v, created, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCompaniesCreateIfAbsentByName, &n, argsNewCompany, scanCompany)
+	return *v, created, err
 }
 
 // CompanyKeyedUpdate is one row's key and changes for UpdateMany.
@@ -301,31 +275,29 @@ var bulkCompaniesUpdates = &runtime.Bulk[*CompanyKeyedUpdate]{
 	},
 }
 
-const sqlCompaniesUpdateMany = `-- name: companies.UpdateMany
+var opCompaniesUpdateMany = &runtime.Op{Name: "companies.UpdateMany", Table: "companies", Errs: errs, SQL: `-- name: companies.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "companies" ON "companies"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table companies, all or none (see
 // runtime.UpdateMany).
 func (r *CompanyRepo) UpdateMany(ctx context.Context, rows []CompanyKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCompaniesUpdates, sqlCompaniesUpdateMany, rows)
-	return out, wrapErr(err, "companies.UpdateMany", "companies")
+	return runtime.UpdateMany(ctx, r.db, bulkCompaniesUpdates, opCompaniesUpdateMany, rows)
 }
 
-const sqlCompaniesUpdateManyReturning = `-- name: companies.UpdateManyReturning
+var opCompaniesUpdateManyReturning = &runtime.Op{Name: "companies.UpdateManyReturning", Table: "companies", Errs: errs, SQL: `-- name: companies.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "companies" ON "companies"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CompanyRepo) UpdateManyReturning(ctx context.Context, rows []CompanyKeyedUpdate) ([]Company, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCompaniesUpdates, sqlCompaniesUpdateManyReturning, scanCompany, rows)
-	return out, wrapErr(err, "companies.UpdateManyReturning", "companies")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCompaniesUpdates, opCompaniesUpdateManyReturning, scanCompany, rows)
 }
 
 var bulkCompaniesKeys = &runtime.Bulk[*uuid.UUID]{
@@ -336,17 +308,16 @@ var bulkCompaniesKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlCompaniesDeleteMany = `-- name: companies.DeleteMany
+var opCompaniesDeleteMany = &runtime.Op{Name: "companies.DeleteMany", Table: "companies", Errs: errs, SQL: `-- name: companies.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "companies" ON "companies"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
 "cpcgen_new" AS (DELETE FROM "companies" USING "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table companies with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *CompanyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCompaniesKeys, sqlCompaniesDeleteMany, keys)
-	return out, wrapErr(err, "companies.DeleteMany", "companies")
+	return runtime.WriteMany(ctx, r.db, bulkCompaniesKeys, opCompaniesDeleteMany, keys)
 }
 
 var bulkCompaniesNew = &runtime.Bulk[*NewCompany]{
@@ -359,29 +330,27 @@ var bulkCompaniesNew = &runtime.Bulk[*NewCompany]{
 	},
 }
 
-const sqlCompaniesUpsertManyByName = `-- name: companies.UpsertManyByName
+var opCompaniesUpsertManyByName = &runtime.Op{Name: "companies.UpsertManyByName", Table: "companies", Errs: errs, SQL: `-- name: companies.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "companies"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "companies" ON "name" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
 "cpcgen_ins" AS (INSERT INTO "companies" ("id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"),
 "cpcgen_new" AS (UPDATE "companies" SET "name" = "companies"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *CompanyRepo) UpsertManyByName(ctx context.Context, rows []NewCompany) ([]Company, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCompaniesNew, sqlCompaniesUpsertManyByName, scanCompany, rows)
-	return out, wrapErr(err, "companies.UpsertManyByName", "companies")
+	return runtime.UpsertMany(ctx, r.db, bulkCompaniesNew, opCompaniesUpsertManyByName, scanCompany, rows)
 }
 
-const sqlCompaniesCreateManyIfAbsentByName = `-- name: companies.CreateManyIfAbsentByName
+var opCompaniesCreateManyIfAbsentByName = &runtime.Op{Name: "companies.CreateManyIfAbsentByName", Table: "companies", Errs: errs, SQL: `-- name: companies.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "companies" ("id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "companies"."id", "companies"."name" FROM "cpcgen_v" JOIN "companies" ON "name" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "companies"."id", "companies"."name" FROM "cpcgen_v" JOIN "companies" ON "name" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CompanyRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCompany) ([]Company, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCompaniesNew, sqlCompaniesCreateManyIfAbsentByName, scanCompany, rows)
-	return out, created, wrapErr(err, "companies.CreateManyIfAbsentByName", "companies")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCompaniesNew, opCompaniesCreateManyIfAbsentByName, scanCompany, rows)
 }
 
 // LoadDepartments returns the rows of table departments of each of parents

@@ -93,45 +93,40 @@ func argsNewDepartment(n *NewDepartment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CompanyID, &n.Name)
 }
 
-const sqlDepartmentsCreate = `-- name: departments.Create
+var opDepartmentsCreate = &runtime.Op{Name: "departments.Create", Table: "departments", Errs: errs, Validate: true, Params: []string{"id", "company_id", "name"}, SQL: `-- name: departments.Create
 INSERT INTO "departments" ("id", "company_id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
-RETURNING "id", "company_id", "name"`
+RETURNING "id", "company_id", "name"`}
 
 // Create inserts n into table departments and returns the row as stored. It
 // validates n first.
 func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Department, error) {
-	if err := n.Validate(); err != nil {
-		return Department{}, wrapErr(err, "departments.Create", "departments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsCreate, &n, argsNewDepartment, scanDepartment)
-	return *v, wrapParamsErr(err, "departments.Create", "departments", []string{"id", "company_id", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opDepartmentsCreate, &n, argsNewDepartment, scanDepartment)
+	return *v, err
 }
 
-const sqlDepartmentsFindByID = `-- name: departments.FindByID replica=ok
+var opDepartmentsFindByID = &runtime.Op{Name: "departments.FindByID", Table: "departments", Errs: errs, SQL: `-- name: departments.FindByID replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table departments with the given id, or
 // runtime.ErrNotFound.
 func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsFindByID, &id, runtime.Arg, scanDepartment)
-	return *v, wrapErr(err, "departments.FindByID", "departments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opDepartmentsFindByID, &id, runtime.Arg, scanDepartment)
+	return *v, err
 }
 
-const sqlDepartmentsFindAll = `-- name: departments.FindAll replica=ok
-SELECT "id", "company_id", "name" FROM "departments" ORDER BY "id"`
+var opDepartmentsFindAll = &runtime.Op{Name: "departments.FindAll", Table: "departments", Errs: errs, SQL: `-- name: departments.FindAll replica=ok
+SELECT "id", "company_id", "name" FROM "departments" ORDER BY "id"`}
 
 // FindAll returns every row of table departments in primary key order, in memory.
 func (r *DepartmentRepo) FindAll(ctx context.Context) ([]Department, error) {
-	rows, err := r.db.Query(ctx, sqlDepartmentsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanDepartment)
-	return items, wrapErr(err, "departments.FindAll", "departments")
+	return runtime.AllOp(ctx, r.db, opDepartmentsFindAll, scanDepartment, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "departments.Stream", "departments") }, scanDepartment, sqlDepartmentsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "departments.Stream", "departments") }, scanDepartment, opDepartmentsFindAll.SQL)
 }
 
 const sqlDepartmentsListFirst = `-- name: departments.List replica=ok
@@ -162,6 +157,7 @@ var updateDepartments = &runtime.Update{
 	Head: "UPDATE \"departments\"\nSET ",
 	Cols: []string{`"company_id"`, `"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"company_id\", \"name\"",
+	Op:   &runtime.Op{Name: "departments.Update", Table: "departments", Errs: errs, Validate: true, Params: []string{"id", "company_id", "name"}},
 }
 
 func argsDepartmentUpdate(u *DepartmentUpdate, d []any) []any {
@@ -171,35 +167,31 @@ func argsDepartmentUpdate(u *DepartmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table departments with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DepartmentRepo) Update(ctx context.Context, id uuid.UUID, u DepartmentUpdate) (Department, error) {
-	if err := u.Validate(); err != nil {
-		return Department{}, wrapErr(err, "departments.Update", "departments")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateDepartments, &id, runtime.Arg, &u, argsDepartmentUpdate, scanDepartment)
-	return *v, wrapParamsErr(err, "departments.Update", "departments", []string{"id", "company_id", "name"})
+	return *v, err
 }
 
-const sqlDepartmentsDelete = `-- name: departments.Delete
-DELETE FROM "departments" WHERE "id" = $1`
+var opDepartmentsDelete = &runtime.Op{Name: "departments.Delete", Table: "departments", Errs: errs, SQL: `-- name: departments.Delete
+DELETE FROM "departments" WHERE "id" = $1`}
 
 // Delete removes the row of table departments with the given id and reports
 // whether there was one.
 func (r *DepartmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlDepartmentsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "departments.Delete", "departments")
+	tag, err := runtime.ExecOp(ctx, r.db, opDepartmentsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlDepartmentsCount = `-- name: departments.Count replica=ok
-SELECT count(*) FROM "departments"`
+var opDepartmentsCount = &runtime.Op{Name: "departments.Count", Table: "departments", Errs: errs, SQL: `-- name: departments.Count replica=ok
+SELECT count(*) FROM "departments"`}
 
 // Count returns the number of rows of table departments.
 func (r *DepartmentRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlDepartmentsCount))
-	return n, wrapErr(err, "departments.Count", "departments")
+	return runtime.CountOp(ctx, r.db, opDepartmentsCount)
 }
 
-const sqlDepartmentsFindByIDs = `-- name: departments.FindByIDs replica=ok
+var opDepartmentsFindByIDs = &runtime.Op{Name: "departments.FindByIDs", Table: "departments", Errs: errs, SQL: `-- name: departments.FindByIDs replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table departments whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -207,8 +199,7 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 	if len(ids) == 0 {
 		return []Department{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlDepartmentsFindByIDs, &ids, runtime.Arg, scanDepartment, len(ids))
-	return items, wrapErr(err, "departments.FindByIDs", "departments")
+	return runtime.QueryOp(ctx, r.db, opDepartmentsFindByIDs, &ids, runtime.Arg, scanDepartment, len(ids))
 }
 
 var copyDepartments = &runtime.Copier[*NewDepartment]{
@@ -226,48 +217,35 @@ func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (
 	return n, wrapErr(err, "departments.CreateMany", "departments")
 }
 
-const sqlDepartmentsCreateManyReturning = `-- name: departments.CreateManyReturning
+var opDepartmentsCreateManyReturning = &runtime.Op{Name: "departments.CreateManyReturning", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.CreateManyReturning
 INSERT INTO "departments" ("id", "company_id", "name")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3"
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "company_id", "name"`
+RETURNING "id", "company_id", "name"`}
 
-// CreateManyReturning inserts rows into table departments in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table departments in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepartment) ([]Department, error) {
-	if len(rows) == 0 {
-		return []Department{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "departments.CreateManyReturning", "departments")
-	}
-	res, err := r.db.Query(ctx, sqlDepartmentsCreateManyReturning, runtime.Unnest(argsNewDepartment, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanDepartment)
-	return items, wrapErr(err, "departments.CreateManyReturning", "departments")
+	return runtime.InsertManyOp(ctx, r.db, opDepartmentsCreateManyReturning, rows, argsNewDepartment, scanDepartment)
 }
 
-const sqlDepartmentsUpsertByCompanyIDAndName = `-- name: departments.UpsertByCompanyIDAndName
+var opDepartmentsUpsertByCompanyIDAndName = &runtime.Op{Name: "departments.UpsertByCompanyIDAndName", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.UpsertByCompanyIDAndName
 INSERT INTO "departments" ("id", "company_id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 ON CONFLICT ("company_id", "name") DO UPDATE
 SET "company_id" = EXCLUDED."company_id"
-RETURNING "id", "company_id", "name"`
+RETURNING "id", "company_id", "name"`}
 
-// UpsertByCompanyIDAndName inserts n into table departments or, when a row with
-// the same (company_id, name) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first.
+// UpsertByCompanyIDAndName inserts n into table departments or updates the row
+// with the same (company_id, name) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, error) {
-	if err := n.Validate(); err != nil {
-		return Department{}, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsUpsertByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
-	return *v, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opDepartmentsUpsertByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
+	return *v, err
 }
 
-const sqlDepartmentsCreateIfAbsentByCompanyIDAndName = `-- name: departments.CreateIfAbsentByCompanyIDAndName
+var opDepartmentsCreateIfAbsentByCompanyIDAndName = &runtime.Op{Name: "departments.CreateIfAbsentByCompanyIDAndName", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.CreateIfAbsentByCompanyIDAndName
 WITH "inserted" AS (
 INSERT INTO "departments" ("id", "company_id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
@@ -278,19 +256,15 @@ SELECT true, "id", "company_id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "company_id", "name" FROM "departments"
 WHERE "company_id" = $2 AND "name" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCompanyIDAndName inserts n into table departments unless a row
 // with the same (company_id, name) exists, and returns the new row and true, or
-// the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
-// first.
+// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// validates n first.
 func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Department{}, false, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDepartmentsCreateIfAbsentByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
-	return *v, created, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opDepartmentsCreateIfAbsentByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
+	return *v, created, err
 }
 
 // DepartmentKeyedUpdate is one row's key and changes for UpdateMany.
@@ -310,31 +284,29 @@ var bulkDepartmentsUpdates = &runtime.Bulk[*DepartmentKeyedUpdate]{
 	},
 }
 
-const sqlDepartmentsUpdateMany = `-- name: departments.UpdateMany
+var opDepartmentsUpdateMany = &runtime.Op{Name: "departments.UpdateMany", Table: "departments", Errs: errs, SQL: `-- name: departments.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "departments" ON "departments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table departments, all or none (see
 // runtime.UpdateMany).
 func (r *DepartmentRepo) UpdateMany(ctx context.Context, rows []DepartmentKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkDepartmentsUpdates, sqlDepartmentsUpdateMany, rows)
-	return out, wrapErr(err, "departments.UpdateMany", "departments")
+	return runtime.UpdateMany(ctx, r.db, bulkDepartmentsUpdates, opDepartmentsUpdateMany, rows)
 }
 
-const sqlDepartmentsUpdateManyReturning = `-- name: departments.UpdateManyReturning
+var opDepartmentsUpdateManyReturning = &runtime.Op{Name: "departments.UpdateManyReturning", Table: "departments", Errs: errs, SQL: `-- name: departments.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "departments" ON "departments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "company_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DepartmentRepo) UpdateManyReturning(ctx context.Context, rows []DepartmentKeyedUpdate) ([]Department, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDepartmentsUpdates, sqlDepartmentsUpdateManyReturning, scanDepartment, rows)
-	return out, wrapErr(err, "departments.UpdateManyReturning", "departments")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkDepartmentsUpdates, opDepartmentsUpdateManyReturning, scanDepartment, rows)
 }
 
 var bulkDepartmentsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -345,17 +317,16 @@ var bulkDepartmentsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlDepartmentsDeleteMany = `-- name: departments.DeleteMany
+var opDepartmentsDeleteMany = &runtime.Op{Name: "departments.DeleteMany", Table: "departments", Errs: errs, SQL: `-- name: departments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "departments" ON "departments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
 "cpcgen_new" AS (DELETE FROM "departments" USING "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table departments with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *DepartmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkDepartmentsKeys, sqlDepartmentsDeleteMany, keys)
-	return out, wrapErr(err, "departments.DeleteMany", "departments")
+	return runtime.WriteMany(ctx, r.db, bulkDepartmentsKeys, opDepartmentsDeleteMany, keys)
 }
 
 var bulkDepartmentsNew = &runtime.Bulk[*NewDepartment]{
@@ -371,41 +342,38 @@ var bulkDepartmentsNew = &runtime.Bulk[*NewDepartment]{
 	},
 }
 
-const sqlDepartmentsUpsertManyByCompanyIDAndName = `-- name: departments.UpsertManyByCompanyIDAndName
+var opDepartmentsUpsertManyByCompanyIDAndName = &runtime.Op{Name: "departments.UpsertManyByCompanyIDAndName", Table: "departments", Errs: errs, SQL: `-- name: departments.UpsertManyByCompanyIDAndName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "departments"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "departments" ON "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
 "cpcgen_ins" AS (INSERT INTO "departments" ("id", "company_id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("company_id", "name") DO NOTHING RETURNING "id", "company_id", "name"),
 "cpcgen_new" AS (UPDATE "departments" SET "company_id" = "departments"."company_id" FROM "cpcgen_v" WHERE "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "company_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByCompanyIDAndName is UpsertByCompanyIDAndName for many rows (see
 // runtime.UpsertMany).
 func (r *DepartmentRepo) UpsertManyByCompanyIDAndName(ctx context.Context, rows []NewDepartment) ([]Department, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkDepartmentsNew, sqlDepartmentsUpsertManyByCompanyIDAndName, scanDepartment, rows)
-	return out, wrapErr(err, "departments.UpsertManyByCompanyIDAndName", "departments")
+	return runtime.UpsertMany(ctx, r.db, bulkDepartmentsNew, opDepartmentsUpsertManyByCompanyIDAndName, scanDepartment, rows)
 }
 
-const sqlDepartmentsCreateManyIfAbsentByCompanyIDAndName = `-- name: departments.CreateManyIfAbsentByCompanyIDAndName
+var opDepartmentsCreateManyIfAbsentByCompanyIDAndName = &runtime.Op{Name: "departments.CreateManyIfAbsentByCompanyIDAndName", Table: "departments", Errs: errs, SQL: `-- name: departments.CreateManyIfAbsentByCompanyIDAndName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "departments" ("id", "company_id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("company_id", "name") DO NOTHING RETURNING "id", "company_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "departments"."id", "departments"."company_id", "departments"."name" FROM "cpcgen_v" JOIN "departments" ON "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "departments"."id", "departments"."company_id", "departments"."name" FROM "cpcgen_v" JOIN "departments" ON "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByCompanyIDAndName is CreateIfAbsentByCompanyIDAndName for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *DepartmentRepo) CreateManyIfAbsentByCompanyIDAndName(ctx context.Context, rows []NewDepartment) ([]Department, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDepartmentsNew, sqlDepartmentsCreateManyIfAbsentByCompanyIDAndName, scanDepartment, rows)
-	return out, created, wrapErr(err, "departments.CreateManyIfAbsentByCompanyIDAndName", "departments")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkDepartmentsNew, opDepartmentsCreateManyIfAbsentByCompanyIDAndName, scanDepartment, rows)
 }
 
-const sqlDepartmentsListByCompanyID = `-- name: departments.ListByCompanyID replica=ok
+var opDepartmentsListByCompanyID = &runtime.Op{Name: "departments.ListByCompanyID", Table: "departments", Errs: errs, SQL: `-- name: departments.ListByCompanyID replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
-WHERE "company_id" = $1 ORDER BY "id"`
+WHERE "company_id" = $1 ORDER BY "id"`}
 
 // ListByCompanyID returns the rows of table departments whose company_id is
 // companyID, in primary key order.
 func (r *DepartmentRepo) ListByCompanyID(ctx context.Context, companyID uuid.UUID) ([]Department, error) {
-	items, err := runtime.Query(ctx, r.db, sqlDepartmentsListByCompanyID, &companyID, runtime.Arg, scanDepartment, 0)
-	return items, wrapErr(err, "departments.ListByCompanyID", "departments")
+	return runtime.QueryOp(ctx, r.db, opDepartmentsListByCompanyID, &companyID, runtime.Arg, scanDepartment, 0)
 }
 
 const sqlDepartmentsLoadByCompanyID = `-- name: departments.LoadByCompanyID replica=ok

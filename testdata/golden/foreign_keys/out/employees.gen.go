@@ -109,45 +109,40 @@ func argsNewEmployee(n *NewEmployee, d []any) []any {
 	return append(d, &n.DepartmentID, &n.ManagerID, &n.Email, &n.Name)
 }
 
-const sqlEmployeesCreate = `-- name: employees.Create
+var opEmployeesCreate = &runtime.Op{Name: "employees.Create", Table: "employees", Errs: errs, Validate: true, Params: []string{"department_id", "manager_id", "email", "name"}, SQL: `-- name: employees.Create
 INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
 VALUES ($1, $2, $3, $4)
-RETURNING "id", "department_id", "manager_id", "email", "name"`
+RETURNING "id", "department_id", "manager_id", "email", "name"`}
 
 // Create inserts n into table employees and returns the row as stored. It
 // validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
-	if err := n.Validate(); err != nil {
-		return Employee{}, wrapErr(err, "employees.Create", "employees")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesCreate, &n, argsNewEmployee, scanEmployee)
-	return *v, wrapParamsErr(err, "employees.Create", "employees", []string{"department_id", "manager_id", "email", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesCreate, &n, argsNewEmployee, scanEmployee)
+	return *v, err
 }
 
-const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
+var opEmployeesFindByID = &runtime.Op{Name: "employees.FindByID", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table employees with the given id, or
 // runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, &id, runtime.Arg, scanEmployee)
-	return *v, wrapErr(err, "employees.FindByID", "employees")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesFindByID, &id, runtime.Arg, scanEmployee)
+	return *v, err
 }
 
-const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
-SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees" ORDER BY "id"`
+var opEmployeesFindAll = &runtime.Op{Name: "employees.FindAll", Table: "employees", Errs: errs, SQL: `-- name: employees.FindAll replica=ok
+SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees" ORDER BY "id"`}
 
 // FindAll returns every row of table employees in primary key order, in memory.
 func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
-	rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanEmployee)
-	return items, wrapErr(err, "employees.FindAll", "employees")
+	return runtime.AllOp(ctx, r.db, opEmployeesFindAll, scanEmployee, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, sqlEmployeesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, opEmployeesFindAll.SQL)
 }
 
 const sqlEmployeesListFirst = `-- name: employees.List replica=ok
@@ -179,6 +174,7 @@ var updateEmployees = &runtime.Update{
 	Cols:     []string{`"department_id"`, `"manager_id"`, `"email"`, `"name"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"department_id\", \"manager_id\", \"email\", \"name\"",
 	Nullable: runtime.Bits{1 << 1},
+	Op:       &runtime.Op{Name: "employees.Update", Table: "employees", Errs: errs, Validate: true, Params: []string{"id", "department_id", "manager_id", "manager_id", "email", "name"}},
 }
 
 func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
@@ -188,35 +184,31 @@ func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table employees with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
-	if err := u.Validate(); err != nil {
-		return Employee{}, wrapErr(err, "employees.Update", "employees")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, &id, runtime.Arg, &u, argsEmployeeUpdate, scanEmployee)
-	return *v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "department_id", "manager_id", "manager_id", "email", "name"})
+	return *v, err
 }
 
-const sqlEmployeesDelete = `-- name: employees.Delete
-DELETE FROM "employees" WHERE "id" = $1`
+var opEmployeesDelete = &runtime.Op{Name: "employees.Delete", Table: "employees", Errs: errs, SQL: `-- name: employees.Delete
+DELETE FROM "employees" WHERE "id" = $1`}
 
 // Delete removes the row of table employees with the given id and reports whether
 // there was one.
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEmployeesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "employees.Delete", "employees")
+	tag, err := runtime.ExecOp(ctx, r.db, opEmployeesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlEmployeesCount = `-- name: employees.Count replica=ok
-SELECT count(*) FROM "employees"`
+var opEmployeesCount = &runtime.Op{Name: "employees.Count", Table: "employees", Errs: errs, SQL: `-- name: employees.Count replica=ok
+SELECT count(*) FROM "employees"`}
 
 // Count returns the number of rows of table employees.
 func (r *EmployeeRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEmployeesCount))
-	return n, wrapErr(err, "employees.Count", "employees")
+	return runtime.CountOp(ctx, r.db, opEmployeesCount)
 }
 
-const sqlEmployeesFindByIDs = `-- name: employees.FindByIDs replica=ok
+var opEmployeesFindByIDs = &runtime.Op{Name: "employees.FindByIDs", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByIDs replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table employees whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -224,8 +216,7 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	if len(ids) == 0 {
 		return []Employee{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesFindByIDs, &ids, runtime.Arg, scanEmployee, len(ids))
-	return items, wrapErr(err, "employees.FindByIDs", "employees")
+	return runtime.QueryOp(ctx, r.db, opEmployeesFindByIDs, &ids, runtime.Arg, scanEmployee, len(ids))
 }
 
 var copyEmployees = &runtime.Copier[*NewEmployee]{
@@ -242,50 +233,37 @@ func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int6
 	return n, wrapErr(err, "employees.CreateMany", "employees")
 }
 
-const sqlEmployeesCreateManyReturning = `-- name: employees.CreateManyReturning
+var opEmployeesCreateManyReturning = &runtime.Op{Name: "employees.CreateManyReturning", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.CreateManyReturning
 INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
 FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "department_id", "manager_id", "email", "name"`
+RETURNING "id", "department_id", "manager_id", "email", "name"`}
 
-// CreateManyReturning inserts rows into table employees in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table employees in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
-	if len(rows) == 0 {
-		return []Employee{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
-	}
-	res, err := r.db.Query(ctx, sqlEmployeesCreateManyReturning, runtime.Unnest(argsNewEmployee, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanEmployee)
-	return items, wrapErr(err, "employees.CreateManyReturning", "employees")
+	return runtime.InsertManyOp(ctx, r.db, opEmployeesCreateManyReturning, rows, argsNewEmployee, scanEmployee)
 }
 
-const sqlEmployeesUpsertByEmail = `-- name: employees.UpsertByEmail
+var opEmployeesUpsertByEmail = &runtime.Op{Name: "employees.UpsertByEmail", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.UpsertByEmail
 INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
 VALUES ($1, $2, $3, $4)
 ON CONFLICT ("email") DO UPDATE
 SET "department_id" = EXCLUDED."department_id",
     "manager_id" = EXCLUDED."manager_id",
     "name" = EXCLUDED."name"
-RETURNING "id", "department_id", "manager_id", "email", "name"`
+RETURNING "id", "department_id", "manager_id", "email", "name"`}
 
-// UpsertByEmail inserts n into table employees or, when a row with the same email
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByEmail inserts n into table employees or updates the row with the same
+// email from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *EmployeeRepo) UpsertByEmail(ctx context.Context, n NewEmployee) (Employee, error) {
-	if err := n.Validate(); err != nil {
-		return Employee{}, wrapErr(err, "employees.UpsertByEmail", "employees")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesUpsertByEmail, &n, argsNewEmployee, scanEmployee)
-	return *v, wrapErr(err, "employees.UpsertByEmail", "employees")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesUpsertByEmail, &n, argsNewEmployee, scanEmployee)
+	return *v, err
 }
 
-const sqlEmployeesCreateIfAbsentByEmail = `-- name: employees.CreateIfAbsentByEmail
+var opEmployeesCreateIfAbsentByEmail = &runtime.Op{Name: "employees.CreateIfAbsentByEmail", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.CreateIfAbsentByEmail
 WITH "inserted" AS (
 INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
 VALUES ($1, $2, $3, $4)
@@ -296,18 +274,14 @@ SELECT true, "id", "department_id", "manager_id", "email", "name" FROM "inserted
 UNION ALL
 SELECT false, "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "email" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table employees unless a row with the same
-// email exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// email exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee) (Employee, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Employee{}, false, wrapErr(err, "employees.CreateIfAbsentByEmail", "employees")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlEmployeesCreateIfAbsentByEmail, &n, argsNewEmployee, scanEmployee)
-	return *v, created, wrapErr(err, "employees.CreateIfAbsentByEmail", "employees")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opEmployeesCreateIfAbsentByEmail, &n, argsNewEmployee, scanEmployee)
+	return *v, created, err
 }
 
 // EmployeeKeyedUpdate is one row's key and changes for UpdateMany.
@@ -330,31 +304,29 @@ var bulkEmployeesUpdates = &runtime.Bulk[*EmployeeKeyedUpdate]{
 	},
 }
 
-const sqlEmployeesUpdateMany = `-- name: employees.UpdateMany
+var opEmployeesUpdateMany = &runtime.Op{Name: "employees.UpdateMany", Table: "employees", Errs: errs, SQL: `-- name: employees.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::bigint[], $5::varchar[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table employees, all or none (see
 // runtime.UpdateMany).
 func (r *EmployeeRepo) UpdateMany(ctx context.Context, rows []EmployeeKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateMany, rows)
-	return out, wrapErr(err, "employees.UpdateMany", "employees")
+	return runtime.UpdateMany(ctx, r.db, bulkEmployeesUpdates, opEmployeesUpdateMany, rows)
 }
 
-const sqlEmployeesUpdateManyReturning = `-- name: employees.UpdateManyReturning
+var opEmployeesUpdateManyReturning = &runtime.Op{Name: "employees.UpdateManyReturning", Table: "employees", Errs: errs, SQL: `-- name: employees.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::bigint[], $5::varchar[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeKeyedUpdate) ([]Employee, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateManyReturning, scanEmployee, rows)
-	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, opEmployeesUpdateManyReturning, scanEmployee, rows)
 }
 
 var bulkEmployeesKeys = &runtime.Bulk[*int64]{
@@ -365,17 +337,16 @@ var bulkEmployeesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlEmployeesDeleteMany = `-- name: employees.DeleteMany
+var opEmployeesDeleteMany = &runtime.Op{Name: "employees.DeleteMany", Table: "employees", Errs: errs, SQL: `-- name: employees.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_new" AS (DELETE FROM "employees" USING "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table employees with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *EmployeeRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkEmployeesKeys, sqlEmployeesDeleteMany, keys)
-	return out, wrapErr(err, "employees.DeleteMany", "employees")
+	return runtime.WriteMany(ctx, r.db, bulkEmployeesKeys, opEmployeesDeleteMany, keys)
 }
 
 var bulkEmployeesNew = &runtime.Bulk[*NewEmployee]{
@@ -390,40 +361,37 @@ var bulkEmployeesNew = &runtime.Bulk[*NewEmployee]{
 	},
 }
 
-const sqlEmployeesUpsertManyByEmail = `-- name: employees.UpsertManyByEmail
+var opEmployeesUpsertManyByEmail = &runtime.Op{Name: "employees.UpsertManyByEmail", Table: "employees", Errs: errs, SQL: `-- name: employees.UpsertManyByEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "employees"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "employees" ON "email" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_ins" AS (INSERT INTO "employees" ("department_id", "manager_id", "email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "department_id", "manager_id", "email", "name"),
 "cpcgen_new" AS (UPDATE "employees" SET "department_id" = "cpcgen_v"."cpcgen_i1", "manager_id" = "cpcgen_v"."cpcgen_i2", "name" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *EmployeeRepo) UpsertManyByEmail(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkEmployeesNew, sqlEmployeesUpsertManyByEmail, scanEmployee, rows)
-	return out, wrapErr(err, "employees.UpsertManyByEmail", "employees")
+	return runtime.UpsertMany(ctx, r.db, bulkEmployeesNew, opEmployeesUpsertManyByEmail, scanEmployee, rows)
 }
 
-const sqlEmployeesCreateManyIfAbsentByEmail = `-- name: employees.CreateManyIfAbsentByEmail
+var opEmployeesCreateManyIfAbsentByEmail = &runtime.Op{Name: "employees.CreateManyIfAbsentByEmail", Table: "employees", Errs: errs, SQL: `-- name: employees.CreateManyIfAbsentByEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "employees" ("department_id", "manager_id", "email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "department_id", "manager_id", "email", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "employees"."id", "employees"."department_id", "employees"."manager_id", "employees"."email", "employees"."name" FROM "cpcgen_v" JOIN "employees" ON "email" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "employees"."id", "employees"."department_id", "employees"."manager_id", "employees"."email", "employees"."name" FROM "cpcgen_v" JOIN "employees" ON "email" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *EmployeeRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewEmployee) ([]Employee, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkEmployeesNew, sqlEmployeesCreateManyIfAbsentByEmail, scanEmployee, rows)
-	return out, created, wrapErr(err, "employees.CreateManyIfAbsentByEmail", "employees")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkEmployeesNew, opEmployeesCreateManyIfAbsentByEmail, scanEmployee, rows)
 }
 
-const sqlEmployeesListByDepartmentID = `-- name: employees.ListByDepartmentID replica=ok
+var opEmployeesListByDepartmentID = &runtime.Op{Name: "employees.ListByDepartmentID", Table: "employees", Errs: errs, SQL: `-- name: employees.ListByDepartmentID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
-WHERE "department_id" = $1 ORDER BY "id"`
+WHERE "department_id" = $1 ORDER BY "id"`}
 
 // ListByDepartmentID returns the rows of table employees whose department_id is
 // departmentID, in primary key order.
 func (r *EmployeeRepo) ListByDepartmentID(ctx context.Context, departmentID uuid.UUID) ([]Employee, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesListByDepartmentID, &departmentID, runtime.Arg, scanEmployee, 0)
-	return items, wrapErr(err, "employees.ListByDepartmentID", "employees")
+	return runtime.QueryOp(ctx, r.db, opEmployeesListByDepartmentID, &departmentID, runtime.Arg, scanEmployee, 0)
 }
 
 const sqlEmployeesLoadByDepartmentID = `-- name: employees.LoadByDepartmentID replica=ok
@@ -445,15 +413,14 @@ func (r *EmployeeRepo) LoadByDepartmentID(ctx context.Context, keys []uuid.UUID)
 	return m, wrapErr(err, "employees.LoadByDepartmentID", "employees")
 }
 
-const sqlEmployeesListByManagerID = `-- name: employees.ListByManagerID replica=ok
+var opEmployeesListByManagerID = &runtime.Op{Name: "employees.ListByManagerID", Table: "employees", Errs: errs, SQL: `-- name: employees.ListByManagerID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
-WHERE "manager_id" = $1 ORDER BY "id"`
+WHERE "manager_id" = $1 ORDER BY "id"`}
 
 // ListByManagerID returns the rows of table employees whose manager_id is
 // managerID, in primary key order.
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesListByManagerID, &managerID, runtime.Arg, scanEmployee, 0)
-	return items, wrapErr(err, "employees.ListByManagerID", "employees")
+	return runtime.QueryOp(ctx, r.db, opEmployeesListByManagerID, &managerID, runtime.Arg, scanEmployee, 0)
 }
 
 const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=ok

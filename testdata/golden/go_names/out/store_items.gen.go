@@ -85,45 +85,40 @@ func argsNewStoreItem(n *NewStoreItem, d []any) []any {
 	return append(d, &n.StoreID, &n.SKU)
 }
 
-const sqlStoreItemsCreate = `-- name: store_items.Create
+var opStoreItemsCreate = &runtime.Op{Name: "store_items.Create", Table: "store_items", Errs: errs, Validate: true, Params: []string{"store_id", "sku"}, SQL: `-- name: store_items.Create
 INSERT INTO "store_items" ("store_id", "sku")
 VALUES ($1, $2)
-RETURNING "id", "store_id", "sku"`
+RETURNING "id", "store_id", "sku"`}
 
 // Create inserts n into table store_items and returns the row as stored. It
 // validates n first.
 func (r *StoreItemRepo) Create(ctx context.Context, n NewStoreItem) (StoreItem, error) {
-	if err := n.Validate(); err != nil {
-		return StoreItem{}, wrapErr(err, "store_items.Create", "store_items")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsCreate, &n, argsNewStoreItem, scanStoreItem)
-	return *v, wrapParamsErr(err, "store_items.Create", "store_items", []string{"store_id", "sku"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opStoreItemsCreate, &n, argsNewStoreItem, scanStoreItem)
+	return *v, err
 }
 
-const sqlStoreItemsFindByID = `-- name: store_items.FindByID replica=ok
+var opStoreItemsFindByID = &runtime.Op{Name: "store_items.FindByID", Table: "store_items", Errs: errs, SQL: `-- name: store_items.FindByID replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table store_items with the given id, or
 // runtime.ErrNotFound.
 func (r *StoreItemRepo) FindByID(ctx context.Context, id int64) (StoreItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsFindByID, &id, runtime.Arg, scanStoreItem)
-	return *v, wrapErr(err, "store_items.FindByID", "store_items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opStoreItemsFindByID, &id, runtime.Arg, scanStoreItem)
+	return *v, err
 }
 
-const sqlStoreItemsFindAll = `-- name: store_items.FindAll replica=ok
-SELECT "id", "store_id", "sku" FROM "store_items" ORDER BY "id"`
+var opStoreItemsFindAll = &runtime.Op{Name: "store_items.FindAll", Table: "store_items", Errs: errs, SQL: `-- name: store_items.FindAll replica=ok
+SELECT "id", "store_id", "sku" FROM "store_items" ORDER BY "id"`}
 
 // FindAll returns every row of table store_items in primary key order, in memory.
 func (r *StoreItemRepo) FindAll(ctx context.Context) ([]StoreItem, error) {
-	rows, err := r.db.Query(ctx, sqlStoreItemsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanStoreItem)
-	return items, wrapErr(err, "store_items.FindAll", "store_items")
+	return runtime.AllOp(ctx, r.db, opStoreItemsFindAll, scanStoreItem, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StoreItemRepo) Stream(ctx context.Context) iter.Seq2[StoreItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store_items.Stream", "store_items") }, scanStoreItem, sqlStoreItemsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store_items.Stream", "store_items") }, scanStoreItem, opStoreItemsFindAll.SQL)
 }
 
 const sqlStoreItemsListFirst = `-- name: store_items.List replica=ok
@@ -154,6 +149,7 @@ var updateStoreItems = &runtime.Update{
 	Head: "UPDATE \"store_items\"\nSET ",
 	Cols: []string{`"store_id"`, `"sku"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"store_id\", \"sku\"",
+	Op:   &runtime.Op{Name: "store_items.Update", Table: "store_items", Errs: errs, Validate: true, Params: []string{"id", "store_id", "sku"}},
 }
 
 func argsStoreItemUpdate(u *StoreItemUpdate, d []any) []any {
@@ -163,35 +159,31 @@ func argsStoreItemUpdate(u *StoreItemUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table store_items with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *StoreItemRepo) Update(ctx context.Context, id int64, u StoreItemUpdate) (StoreItem, error) {
-	if err := u.Validate(); err != nil {
-		return StoreItem{}, wrapErr(err, "store_items.Update", "store_items")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateStoreItems, &id, runtime.Arg, &u, argsStoreItemUpdate, scanStoreItem)
-	return *v, wrapParamsErr(err, "store_items.Update", "store_items", []string{"id", "store_id", "sku"})
+	return *v, err
 }
 
-const sqlStoreItemsDelete = `-- name: store_items.Delete
-DELETE FROM "store_items" WHERE "id" = $1`
+var opStoreItemsDelete = &runtime.Op{Name: "store_items.Delete", Table: "store_items", Errs: errs, SQL: `-- name: store_items.Delete
+DELETE FROM "store_items" WHERE "id" = $1`}
 
 // Delete removes the row of table store_items with the given id and reports
 // whether there was one.
 func (r *StoreItemRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlStoreItemsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "store_items.Delete", "store_items")
+	tag, err := runtime.ExecOp(ctx, r.db, opStoreItemsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlStoreItemsCount = `-- name: store_items.Count replica=ok
-SELECT count(*) FROM "store_items"`
+var opStoreItemsCount = &runtime.Op{Name: "store_items.Count", Table: "store_items", Errs: errs, SQL: `-- name: store_items.Count replica=ok
+SELECT count(*) FROM "store_items"`}
 
 // Count returns the number of rows of table store_items.
 func (r *StoreItemRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlStoreItemsCount))
-	return n, wrapErr(err, "store_items.Count", "store_items")
+	return runtime.CountOp(ctx, r.db, opStoreItemsCount)
 }
 
-const sqlStoreItemsFindByIDs = `-- name: store_items.FindByIDs replica=ok
+var opStoreItemsFindByIDs = &runtime.Op{Name: "store_items.FindByIDs", Table: "store_items", Errs: errs, SQL: `-- name: store_items.FindByIDs replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table store_items whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -199,8 +191,7 @@ func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem
 	if len(ids) == 0 {
 		return []StoreItem{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlStoreItemsFindByIDs, &ids, runtime.Arg, scanStoreItem, len(ids))
-	return items, wrapErr(err, "store_items.FindByIDs", "store_items")
+	return runtime.QueryOp(ctx, r.db, opStoreItemsFindByIDs, &ids, runtime.Arg, scanStoreItem, len(ids))
 }
 
 var copyStoreItems = &runtime.Copier[*NewStoreItem]{
@@ -217,26 +208,17 @@ func (r *StoreItemRepo) CreateMany(ctx context.Context, rows []NewStoreItem) (in
 	return n, wrapErr(err, "store_items.CreateMany", "store_items")
 }
 
-const sqlStoreItemsCreateManyReturning = `-- name: store_items.CreateManyReturning
+var opStoreItemsCreateManyReturning = &runtime.Op{Name: "store_items.CreateManyReturning", Table: "store_items", Errs: errs, Validate: true, SQL: `-- name: store_items.CreateManyReturning
 INSERT INTO "store_items" ("store_id", "sku")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "store_id", "sku"`
+RETURNING "id", "store_id", "sku"`}
 
-// CreateManyReturning inserts rows into table store_items in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table store_items in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *StoreItemRepo) CreateManyReturning(ctx context.Context, rows []NewStoreItem) ([]StoreItem, error) {
-	if len(rows) == 0 {
-		return []StoreItem{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "store_items.CreateManyReturning", "store_items")
-	}
-	res, err := r.db.Query(ctx, sqlStoreItemsCreateManyReturning, runtime.Unnest(argsNewStoreItem, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanStoreItem)
-	return items, wrapErr(err, "store_items.CreateManyReturning", "store_items")
+	return runtime.InsertManyOp(ctx, r.db, opStoreItemsCreateManyReturning, rows, argsNewStoreItem, scanStoreItem)
 }
 
 // StoreItemKeyedUpdate is one row's key and changes for UpdateMany.
@@ -256,31 +238,29 @@ var bulkStoreItemsUpdates = &runtime.Bulk[*StoreItemKeyedUpdate]{
 	},
 }
 
-const sqlStoreItemsUpdateMany = `-- name: store_items.UpdateMany
+var opStoreItemsUpdateMany = &runtime.Op{Name: "store_items.UpdateMany", Table: "store_items", Errs: errs, SQL: `-- name: store_items.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store_items" ON "store_items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table store_items, all or none (see
 // runtime.UpdateMany).
 func (r *StoreItemRepo) UpdateMany(ctx context.Context, rows []StoreItemKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkStoreItemsUpdates, sqlStoreItemsUpdateMany, rows)
-	return out, wrapErr(err, "store_items.UpdateMany", "store_items")
+	return runtime.UpdateMany(ctx, r.db, bulkStoreItemsUpdates, opStoreItemsUpdateMany, rows)
 }
 
-const sqlStoreItemsUpdateManyReturning = `-- name: store_items.UpdateManyReturning
+var opStoreItemsUpdateManyReturning = &runtime.Op{Name: "store_items.UpdateManyReturning", Table: "store_items", Errs: errs, SQL: `-- name: store_items.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store_items" ON "store_items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "sku")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."sku" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."sku" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *StoreItemRepo) UpdateManyReturning(ctx context.Context, rows []StoreItemKeyedUpdate) ([]StoreItem, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkStoreItemsUpdates, sqlStoreItemsUpdateManyReturning, scanStoreItem, rows)
-	return out, wrapErr(err, "store_items.UpdateManyReturning", "store_items")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkStoreItemsUpdates, opStoreItemsUpdateManyReturning, scanStoreItem, rows)
 }
 
 var bulkStoreItemsKeys = &runtime.Bulk[*int64]{
@@ -291,28 +271,26 @@ var bulkStoreItemsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlStoreItemsDeleteMany = `-- name: store_items.DeleteMany
+var opStoreItemsDeleteMany = &runtime.Op{Name: "store_items.DeleteMany", Table: "store_items", Errs: errs, SQL: `-- name: store_items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store_items" ON "store_items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store_items"),
 "cpcgen_new" AS (DELETE FROM "store_items" USING "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table store_items with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *StoreItemRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkStoreItemsKeys, sqlStoreItemsDeleteMany, keys)
-	return out, wrapErr(err, "store_items.DeleteMany", "store_items")
+	return runtime.WriteMany(ctx, r.db, bulkStoreItemsKeys, opStoreItemsDeleteMany, keys)
 }
 
-const sqlStoreItemsListByStoreID = `-- name: store_items.ListByStoreID replica=ok
+var opStoreItemsListByStoreID = &runtime.Op{Name: "store_items.ListByStoreID", Table: "store_items", Errs: errs, SQL: `-- name: store_items.ListByStoreID replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items"
-WHERE "store_id" = $1 ORDER BY "id"`
+WHERE "store_id" = $1 ORDER BY "id"`}
 
 // ListByStoreID returns the rows of table store_items whose store_id is storeID,
 // in primary key order.
 func (r *StoreItemRepo) ListByStoreID(ctx context.Context, storeID int64) ([]StoreItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlStoreItemsListByStoreID, &storeID, runtime.Arg, scanStoreItem, 0)
-	return items, wrapErr(err, "store_items.ListByStoreID", "store_items")
+	return runtime.QueryOp(ctx, r.db, opStoreItemsListByStoreID, &storeID, runtime.Arg, scanStoreItem, 0)
 }
 
 const sqlStoreItemsLoadByStoreID = `-- name: store_items.LoadByStoreID replica=ok

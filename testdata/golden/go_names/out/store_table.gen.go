@@ -101,45 +101,40 @@ func argsNewShop(n *NewShop, d []any) []any {
 	return append(d, &n.Name, n.Status.Arg(), &n.URL, &n.LegacyURL)
 }
 
-const sqlShopsCreate = `-- name: store.Create
+var opShopsCreate = &runtime.Op{Name: "store.Create", Table: "store", Errs: errs, Validate: true, Params: []string{"name", "status", "url", "_url"}, SQL: `-- name: store.Create
 INSERT INTO "store" ("name", "status", "url", "_url")
 VALUES ($1, COALESCE($2::"store_status", 'open'::"store_status"), $3, $4)
-RETURNING "id", "name", "status", "url", "_url"`
+RETURNING "id", "name", "status", "url", "_url"`}
 
 // Create inserts n into table store and returns the row as stored. It validates n
 // first.
 func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
-	if err := n.Validate(); err != nil {
-		return Shop{}, wrapErr(err, "store.Create", "store")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsCreate, &n, argsNewShop, scanShop)
-	return *v, wrapParamsErr(err, "store.Create", "store", []string{"name", "status", "url", "_url"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opShopsCreate, &n, argsNewShop, scanShop)
+	return *v, err
 }
 
-const sqlShopsFindByID = `-- name: store.FindByID replica=ok
+var opShopsFindByID = &runtime.Op{Name: "store.FindByID", Table: "store", Errs: errs, SQL: `-- name: store.FindByID replica=ok
 SELECT "id", "name", "status", "url", "_url" FROM "store"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table store with the given id, or
 // runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, id int64) (Shop, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, &id, runtime.Arg, scanShop)
-	return *v, wrapErr(err, "store.FindByID", "store")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShopsFindByID, &id, runtime.Arg, scanShop)
+	return *v, err
 }
 
-const sqlShopsFindAll = `-- name: store.FindAll replica=ok
-SELECT "id", "name", "status", "url", "_url" FROM "store" ORDER BY "id"`
+var opShopsFindAll = &runtime.Op{Name: "store.FindAll", Table: "store", Errs: errs, SQL: `-- name: store.FindAll replica=ok
+SELECT "id", "name", "status", "url", "_url" FROM "store" ORDER BY "id"`}
 
 // FindAll returns every row of table store in primary key order, in memory.
 func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
-	rows, err := r.db.Query(ctx, sqlShopsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanShop)
-	return items, wrapErr(err, "store.FindAll", "store")
+	return runtime.AllOp(ctx, r.db, opShopsFindAll, scanShop, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store.Stream", "store") }, scanShop, sqlShopsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store.Stream", "store") }, scanShop, opShopsFindAll.SQL)
 }
 
 const sqlShopsListFirst = `-- name: store.List replica=ok
@@ -170,6 +165,7 @@ var updateShops = &runtime.Update{
 	Cols:     []string{`"name"`, `"status"`, `"url"`, `"_url"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"status\", \"url\", \"_url\"",
 	Nullable: runtime.Bits{1<<2 | 1<<3},
+	Op:       &runtime.Op{Name: "store.Update", Table: "store", Errs: errs, Validate: true, Params: []string{"id", "name", "status", "url", "url", "_url", "_url"}},
 }
 
 func argsShopUpdate(u *ShopUpdate, d []any) []any {
@@ -179,35 +175,31 @@ func argsShopUpdate(u *ShopUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table store with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ShopRepo) Update(ctx context.Context, id int64, u ShopUpdate) (Shop, error) {
-	if err := u.Validate(); err != nil {
-		return Shop{}, wrapErr(err, "store.Update", "store")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateShops, &id, runtime.Arg, &u, argsShopUpdate, scanShop)
-	return *v, wrapParamsErr(err, "store.Update", "store", []string{"id", "name", "status", "url", "url", "_url", "_url"})
+	return *v, err
 }
 
-const sqlShopsDelete = `-- name: store.Delete
-DELETE FROM "store" WHERE "id" = $1`
+var opShopsDelete = &runtime.Op{Name: "store.Delete", Table: "store", Errs: errs, SQL: `-- name: store.Delete
+DELETE FROM "store" WHERE "id" = $1`}
 
 // Delete removes the row of table store with the given id and reports whether
 // there was one.
 func (r *ShopRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShopsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "store.Delete", "store")
+	tag, err := runtime.ExecOp(ctx, r.db, opShopsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlShopsCount = `-- name: store.Count replica=ok
-SELECT count(*) FROM "store"`
+var opShopsCount = &runtime.Op{Name: "store.Count", Table: "store", Errs: errs, SQL: `-- name: store.Count replica=ok
+SELECT count(*) FROM "store"`}
 
 // Count returns the number of rows of table store.
 func (r *ShopRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlShopsCount))
-	return n, wrapErr(err, "store.Count", "store")
+	return runtime.CountOp(ctx, r.db, opShopsCount)
 }
 
-const sqlShopsFindByIDs = `-- name: store.FindByIDs replica=ok
+var opShopsFindByIDs = &runtime.Op{Name: "store.FindByIDs", Table: "store", Errs: errs, SQL: `-- name: store.FindByIDs replica=ok
 SELECT "id", "name", "status", "url", "_url" FROM "store"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table store whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -215,8 +207,7 @@ func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 	if len(ids) == 0 {
 		return []Shop{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlShopsFindByIDs, &ids, runtime.Arg, scanShop, len(ids))
-	return items, wrapErr(err, "store.FindByIDs", "store")
+	return runtime.QueryOp(ctx, r.db, opShopsFindByIDs, &ids, runtime.Arg, scanShop, len(ids))
 }
 
 var copyShops = &runtime.Copier[*NewShop]{
@@ -234,26 +225,17 @@ func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error
 	return n, wrapErr(err, "store.CreateMany", "store")
 }
 
-const sqlShopsCreateManyReturning = `-- name: store.CreateManyReturning
+var opShopsCreateManyReturning = &runtime.Op{Name: "store.CreateManyReturning", Table: "store", Errs: errs, Validate: true, SQL: `-- name: store.CreateManyReturning
 INSERT INTO "store" ("name", "status", "url", "_url")
 SELECT "u"."c1", COALESCE("u"."c2", 'open'::"store_status"), "u"."c3", "u"."c4"
 FROM unnest($1::text[], $2::text[]::"store_status"[], $3::text[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name", "status", "url", "_url"`
+RETURNING "id", "name", "status", "url", "_url"`}
 
-// CreateManyReturning inserts rows into table store in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table store in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]Shop, error) {
-	if len(rows) == 0 {
-		return []Shop{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "store.CreateManyReturning", "store")
-	}
-	res, err := r.db.Query(ctx, sqlShopsCreateManyReturning, runtime.Unnest(argsNewShop, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanShop)
-	return items, wrapErr(err, "store.CreateManyReturning", "store")
+	return runtime.InsertManyOp(ctx, r.db, opShopsCreateManyReturning, rows, argsNewShop, scanShop)
 }
 
 // ShopKeyedUpdate is one row's key and changes for UpdateMany.
@@ -277,31 +259,29 @@ var bulkShopsUpdates = &runtime.Bulk[*ShopKeyedUpdate]{
 	},
 }
 
-const sqlShopsUpdateMany = `-- name: store.UpdateMany
+var opShopsUpdateMany = &runtime.Op{Name: "store.UpdateMany", Table: "store", Errs: errs, SQL: `-- name: store.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"store_status"[], $4::boolean[], $5::text[], $6::boolean[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store" ON "store"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "store" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "store"."name"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "store"."status"), "url" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "store"."url" END, "_url" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "store"."_url" END FROM "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table store, all or none (see
 // runtime.UpdateMany).
 func (r *ShopRepo) UpdateMany(ctx context.Context, rows []ShopKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateMany, rows)
-	return out, wrapErr(err, "store.UpdateMany", "store")
+	return runtime.UpdateMany(ctx, r.db, bulkShopsUpdates, opShopsUpdateMany, rows)
 }
 
-const sqlShopsUpdateManyReturning = `-- name: store.UpdateManyReturning
+var opShopsUpdateManyReturning = &runtime.Op{Name: "store.UpdateManyReturning", Table: "store", Errs: errs, SQL: `-- name: store.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"store_status"[], $4::boolean[], $5::text[], $6::boolean[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store" ON "store"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "store" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "store"."name"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "store"."status"), "url" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "store"."url" END, "_url" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "store"."_url" END FROM "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "status", "url", "_url")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."status", "cpcgen_new"."url", "cpcgen_new"."_url" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."status", "cpcgen_new"."url", "cpcgen_new"."_url" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpdate) ([]Shop, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateManyReturning, scanShop, rows)
-	return out, wrapErr(err, "store.UpdateManyReturning", "store")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, opShopsUpdateManyReturning, scanShop, rows)
 }
 
 var bulkShopsKeys = &runtime.Bulk[*int64]{
@@ -312,17 +292,16 @@ var bulkShopsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlShopsDeleteMany = `-- name: store.DeleteMany
+var opShopsDeleteMany = &runtime.Op{Name: "store.DeleteMany", Table: "store", Errs: errs, SQL: `-- name: store.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store" ON "store"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store"),
 "cpcgen_new" AS (DELETE FROM "store" USING "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table store with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *ShopRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkShopsKeys, sqlShopsDeleteMany, keys)
-	return out, wrapErr(err, "store.DeleteMany", "store")
+	return runtime.WriteMany(ctx, r.db, bulkShopsKeys, opShopsDeleteMany, keys)
 }
 
 // LoadStoreItems returns the rows of table store_items of each of parents

@@ -84,44 +84,39 @@ func argsNewTx(n *NewTx, d []any) []any {
 	return append(d, &n.StoreID, &n.Amount)
 }
 
-const sqlTxCreate = `-- name: tx.Create
+var opTxCreate = &runtime.Op{Name: "tx.Create", Table: "tx", Errs: errs, Validate: true, Params: []string{"store_id", "amount"}, SQL: `-- name: tx.Create
 INSERT INTO "tx" ("store_id", "amount")
 VALUES ($1, $2)
-RETURNING "id", "store_id", "amount"`
+RETURNING "id", "store_id", "amount"`}
 
 // Create inserts n into table tx and returns the row as stored. It validates n
 // first.
 func (r *TxRepo) Create(ctx context.Context, n NewTx) (Tx, error) {
-	if err := n.Validate(); err != nil {
-		return Tx{}, wrapErr(err, "tx.Create", "tx")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTxCreate, &n, argsNewTx, scanTx)
-	return *v, wrapParamsErr(err, "tx.Create", "tx", []string{"store_id", "amount"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTxCreate, &n, argsNewTx, scanTx)
+	return *v, err
 }
 
-const sqlTxFindByID = `-- name: tx.FindByID replica=ok
+var opTxFindByID = &runtime.Op{Name: "tx.FindByID", Table: "tx", Errs: errs, SQL: `-- name: tx.FindByID replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table tx with the given id, or runtime.ErrNotFound.
 func (r *TxRepo) FindByID(ctx context.Context, id int64) (Tx, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTxFindByID, &id, runtime.Arg, scanTx)
-	return *v, wrapErr(err, "tx.FindByID", "tx")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTxFindByID, &id, runtime.Arg, scanTx)
+	return *v, err
 }
 
-const sqlTxFindAll = `-- name: tx.FindAll replica=ok
-SELECT "id", "store_id", "amount" FROM "tx" ORDER BY "id"`
+var opTxFindAll = &runtime.Op{Name: "tx.FindAll", Table: "tx", Errs: errs, SQL: `-- name: tx.FindAll replica=ok
+SELECT "id", "store_id", "amount" FROM "tx" ORDER BY "id"`}
 
 // FindAll returns every row of table tx in primary key order, in memory.
 func (r *TxRepo) FindAll(ctx context.Context) ([]Tx, error) {
-	rows, err := r.db.Query(ctx, sqlTxFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanTx)
-	return items, wrapErr(err, "tx.FindAll", "tx")
+	return runtime.AllOp(ctx, r.db, opTxFindAll, scanTx, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TxRepo) Stream(ctx context.Context) iter.Seq2[Tx, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tx.Stream", "tx") }, scanTx, sqlTxFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tx.Stream", "tx") }, scanTx, opTxFindAll.SQL)
 }
 
 const sqlTxListFirst = `-- name: tx.List replica=ok
@@ -151,6 +146,7 @@ var updateTx = &runtime.Update{
 	Head: "UPDATE \"tx\"\nSET ",
 	Cols: []string{`"store_id"`, `"amount"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"store_id\", \"amount\"",
+	Op:   &runtime.Op{Name: "tx.Update", Table: "tx", Errs: errs, Validate: true, Params: []string{"id", "store_id", "amount"}},
 }
 
 func argsTxUpdate(u *TxUpdate, d []any) []any {
@@ -160,35 +156,31 @@ func argsTxUpdate(u *TxUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table tx with the given id and
 // returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TxRepo) Update(ctx context.Context, id int64, u TxUpdate) (Tx, error) {
-	if err := u.Validate(); err != nil {
-		return Tx{}, wrapErr(err, "tx.Update", "tx")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTx, &id, runtime.Arg, &u, argsTxUpdate, scanTx)
-	return *v, wrapParamsErr(err, "tx.Update", "tx", []string{"id", "store_id", "amount"})
+	return *v, err
 }
 
-const sqlTxDelete = `-- name: tx.Delete
-DELETE FROM "tx" WHERE "id" = $1`
+var opTxDelete = &runtime.Op{Name: "tx.Delete", Table: "tx", Errs: errs, SQL: `-- name: tx.Delete
+DELETE FROM "tx" WHERE "id" = $1`}
 
 // Delete removes the row of table tx with the given id and reports whether there
 // was one.
 func (r *TxRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTxDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "tx.Delete", "tx")
+	tag, err := runtime.ExecOp(ctx, r.db, opTxDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlTxCount = `-- name: tx.Count replica=ok
-SELECT count(*) FROM "tx"`
+var opTxCount = &runtime.Op{Name: "tx.Count", Table: "tx", Errs: errs, SQL: `-- name: tx.Count replica=ok
+SELECT count(*) FROM "tx"`}
 
 // Count returns the number of rows of table tx.
 func (r *TxRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTxCount))
-	return n, wrapErr(err, "tx.Count", "tx")
+	return runtime.CountOp(ctx, r.db, opTxCount)
 }
 
-const sqlTxFindByIDs = `-- name: tx.FindByIDs replica=ok
+var opTxFindByIDs = &runtime.Op{Name: "tx.FindByIDs", Table: "tx", Errs: errs, SQL: `-- name: tx.FindByIDs replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table tx whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -196,8 +188,7 @@ func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 	if len(ids) == 0 {
 		return []Tx{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTxFindByIDs, &ids, runtime.Arg, scanTx, len(ids))
-	return items, wrapErr(err, "tx.FindByIDs", "tx")
+	return runtime.QueryOp(ctx, r.db, opTxFindByIDs, &ids, runtime.Arg, scanTx, len(ids))
 }
 
 var copyTx = &runtime.Copier[*NewTx]{
@@ -214,26 +205,17 @@ func (r *TxRepo) CreateMany(ctx context.Context, rows []NewTx) (int64, error) {
 	return n, wrapErr(err, "tx.CreateMany", "tx")
 }
 
-const sqlTxCreateManyReturning = `-- name: tx.CreateManyReturning
+var opTxCreateManyReturning = &runtime.Op{Name: "tx.CreateManyReturning", Table: "tx", Errs: errs, Validate: true, SQL: `-- name: tx.CreateManyReturning
 INSERT INTO "tx" ("store_id", "amount")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bigint[], $2::numeric(12,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "store_id", "amount"`
+RETURNING "id", "store_id", "amount"`}
 
-// CreateManyReturning inserts rows into table tx in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table tx in one statement and returns them
+// as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TxRepo) CreateManyReturning(ctx context.Context, rows []NewTx) ([]Tx, error) {
-	if len(rows) == 0 {
-		return []Tx{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "tx.CreateManyReturning", "tx")
-	}
-	res, err := r.db.Query(ctx, sqlTxCreateManyReturning, runtime.Unnest(argsNewTx, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTx)
-	return items, wrapErr(err, "tx.CreateManyReturning", "tx")
+	return runtime.InsertManyOp(ctx, r.db, opTxCreateManyReturning, rows, argsNewTx, scanTx)
 }
 
 // TxKeyedUpdate is one row's key and changes for UpdateMany.
@@ -253,31 +235,29 @@ var bulkTxUpdates = &runtime.Bulk[*TxKeyedUpdate]{
 	},
 }
 
-const sqlTxUpdateMany = `-- name: tx.UpdateMany
+var opTxUpdateMany = &runtime.Op{Name: "tx.UpdateMany", Table: "tx", Errs: errs, SQL: `-- name: tx.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tx" ON "tx"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tx"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table tx, all or none (see
 // runtime.UpdateMany).
 func (r *TxRepo) UpdateMany(ctx context.Context, rows []TxKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkTxUpdates, sqlTxUpdateMany, rows)
-	return out, wrapErr(err, "tx.UpdateMany", "tx")
+	return runtime.UpdateMany(ctx, r.db, bulkTxUpdates, opTxUpdateMany, rows)
 }
 
-const sqlTxUpdateManyReturning = `-- name: tx.UpdateManyReturning
+var opTxUpdateManyReturning = &runtime.Op{Name: "tx.UpdateManyReturning", Table: "tx", Errs: errs, SQL: `-- name: tx.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tx" ON "tx"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tx"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "amount")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TxRepo) UpdateManyReturning(ctx context.Context, rows []TxKeyedUpdate) ([]Tx, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTxUpdates, sqlTxUpdateManyReturning, scanTx, rows)
-	return out, wrapErr(err, "tx.UpdateManyReturning", "tx")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkTxUpdates, opTxUpdateManyReturning, scanTx, rows)
 }
 
 var bulkTxKeys = &runtime.Bulk[*int64]{
@@ -288,28 +268,26 @@ var bulkTxKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlTxDeleteMany = `-- name: tx.DeleteMany
+var opTxDeleteMany = &runtime.Op{Name: "tx.DeleteMany", Table: "tx", Errs: errs, SQL: `-- name: tx.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tx" ON "tx"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tx"),
 "cpcgen_new" AS (DELETE FROM "tx" USING "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table tx with the keys given, as Delete does (see
 // runtime.WriteMany).
 func (r *TxRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkTxKeys, sqlTxDeleteMany, keys)
-	return out, wrapErr(err, "tx.DeleteMany", "tx")
+	return runtime.WriteMany(ctx, r.db, bulkTxKeys, opTxDeleteMany, keys)
 }
 
-const sqlTxListByStoreID = `-- name: tx.ListByStoreID replica=ok
+var opTxListByStoreID = &runtime.Op{Name: "tx.ListByStoreID", Table: "tx", Errs: errs, SQL: `-- name: tx.ListByStoreID replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
-WHERE "store_id" = $1 ORDER BY "id"`
+WHERE "store_id" = $1 ORDER BY "id"`}
 
 // ListByStoreID returns the rows of table tx whose store_id is storeID, in primary
 // key order.
 func (r *TxRepo) ListByStoreID(ctx context.Context, storeID int64) ([]Tx, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTxListByStoreID, &storeID, runtime.Arg, scanTx, 0)
-	return items, wrapErr(err, "tx.ListByStoreID", "tx")
+	return runtime.QueryOp(ctx, r.db, opTxListByStoreID, &storeID, runtime.Arg, scanTx, 0)
 }
 
 const sqlTxLoadByStoreID = `-- name: tx.LoadByStoreID replica=ok

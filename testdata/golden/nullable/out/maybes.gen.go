@@ -162,45 +162,40 @@ func argsNewMaybe(n *NewMaybe, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, &n.Code, &n.Active, &n.N16, &n.N32, &n.N64, &n.Amount, &n.Ratio, &n.Day, &n.At, &n.LocalAt, n.Doc, n.Blob, &n.Addr, n.Tags, &n.Ref, &n.Color, n.Colors, n.Hint.Set, &n.Hint.Value)
 }
 
-const sqlMaybesCreate = `-- name: maybes.Create
+var opMaybesCreate = &runtime.Op{Name: "maybes.Create", Table: "maybes", Errs: errs, Validate: true, Params: []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint", "hint"}, SQL: `-- name: maybes.Create
 INSERT INTO "maybes" ("id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::text[]::"color"[], CASE WHEN $20::boolean THEN $21::text ELSE 'none'::text END)
-RETURNING "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint"`
+RETURNING "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint"`}
 
 // Create inserts n into table maybes and returns the row as stored. It validates n
 // first.
 func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
-	if err := n.Validate(); err != nil {
-		return Maybe{}, wrapErr(err, "maybes.Create", "maybes")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesCreate, &n, argsNewMaybe, scanMaybe)
-	return *v, wrapParamsErr(err, "maybes.Create", "maybes", []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint", "hint"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opMaybesCreate, &n, argsNewMaybe, scanMaybe)
+	return *v, err
 }
 
-const sqlMaybesFindByID = `-- name: maybes.FindByID replica=ok
+var opMaybesFindByID = &runtime.Op{Name: "maybes.FindByID", Table: "maybes", Errs: errs, SQL: `-- name: maybes.FindByID replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table maybes with the given id, or
 // runtime.ErrNotFound.
 func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesFindByID, &id, runtime.Arg, scanMaybe)
-	return *v, wrapErr(err, "maybes.FindByID", "maybes")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMaybesFindByID, &id, runtime.Arg, scanMaybe)
+	return *v, err
 }
 
-const sqlMaybesFindAll = `-- name: maybes.FindAll replica=ok
-SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes" ORDER BY "id"`
+var opMaybesFindAll = &runtime.Op{Name: "maybes.FindAll", Table: "maybes", Errs: errs, SQL: `-- name: maybes.FindAll replica=ok
+SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes" ORDER BY "id"`}
 
 // FindAll returns every row of table maybes in primary key order, in memory.
 func (r *MaybeRepo) FindAll(ctx context.Context) ([]Maybe, error) {
-	rows, err := r.db.Query(ctx, sqlMaybesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanMaybe)
-	return items, wrapErr(err, "maybes.FindAll", "maybes")
+	return runtime.AllOp(ctx, r.db, opMaybesFindAll, scanMaybe, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "maybes.Stream", "maybes") }, scanMaybe, sqlMaybesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "maybes.Stream", "maybes") }, scanMaybe, opMaybesFindAll.SQL)
 }
 
 const sqlMaybesListFirst = `-- name: maybes.List replica=ok
@@ -232,6 +227,7 @@ var updateMaybes = &runtime.Update{
 	Casts:    []string{``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, `::text[]::"color"[]`, ``},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"code\", \"active\", \"n16\", \"n32\", \"n64\", \"amount\", \"ratio\", \"day\", \"at\", \"local_at\", \"doc\", \"blob\", \"addr\", \"tags\", \"ref\", \"color\", \"colors\"::text[], \"hint\"",
 	Nullable: runtime.Bits{1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5 | 1<<6 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<11 | 1<<12 | 1<<13 | 1<<14 | 1<<15 | 1<<16 | 1<<17 | 1<<18},
+	Op:       &runtime.Op{Name: "maybes.Update", Table: "maybes", Errs: errs, Validate: true, Params: []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"}},
 }
 
 func argsMaybeUpdate(u *MaybeUpdate, d []any) []any {
@@ -241,35 +237,31 @@ func argsMaybeUpdate(u *MaybeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table maybes with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *MaybeRepo) Update(ctx context.Context, id uuid.UUID, u MaybeUpdate) (Maybe, error) {
-	if err := u.Validate(); err != nil {
-		return Maybe{}, wrapErr(err, "maybes.Update", "maybes")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMaybes, &id, runtime.Arg, &u, argsMaybeUpdate, scanMaybe)
-	return *v, wrapParamsErr(err, "maybes.Update", "maybes", []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"})
+	return *v, err
 }
 
-const sqlMaybesDelete = `-- name: maybes.Delete
-DELETE FROM "maybes" WHERE "id" = $1`
+var opMaybesDelete = &runtime.Op{Name: "maybes.Delete", Table: "maybes", Errs: errs, SQL: `-- name: maybes.Delete
+DELETE FROM "maybes" WHERE "id" = $1`}
 
 // Delete removes the row of table maybes with the given id and reports whether
 // there was one.
 func (r *MaybeRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMaybesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "maybes.Delete", "maybes")
+	tag, err := runtime.ExecOp(ctx, r.db, opMaybesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlMaybesCount = `-- name: maybes.Count replica=ok
-SELECT count(*) FROM "maybes"`
+var opMaybesCount = &runtime.Op{Name: "maybes.Count", Table: "maybes", Errs: errs, SQL: `-- name: maybes.Count replica=ok
+SELECT count(*) FROM "maybes"`}
 
 // Count returns the number of rows of table maybes.
 func (r *MaybeRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlMaybesCount))
-	return n, wrapErr(err, "maybes.Count", "maybes")
+	return runtime.CountOp(ctx, r.db, opMaybesCount)
 }
 
-const sqlMaybesFindByIDs = `-- name: maybes.FindByIDs replica=ok
+var opMaybesFindByIDs = &runtime.Op{Name: "maybes.FindByIDs", Table: "maybes", Errs: errs, SQL: `-- name: maybes.FindByIDs replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table maybes whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -277,8 +269,7 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 	if len(ids) == 0 {
 		return []Maybe{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlMaybesFindByIDs, &ids, runtime.Arg, scanMaybe, len(ids))
-	return items, wrapErr(err, "maybes.FindByIDs", "maybes")
+	return runtime.QueryOp(ctx, r.db, opMaybesFindByIDs, &ids, runtime.Arg, scanMaybe, len(ids))
 }
 
 var copyMaybes = &runtime.Copier[*NewMaybe]{
@@ -307,7 +298,7 @@ func (r *MaybeRepo) CreateManyReturning(ctx context.Context, rows []NewMaybe) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlMaybesCreate, rows, argsNewMaybe, scanMaybe)
+	out, err := runtime.BatchQuery(ctx, r.db, opMaybesCreate.SQL, rows, argsNewMaybe, scanMaybe)
 	return out, wrapErr(err, "maybes.CreateManyReturning", "maybes")
 }
 
@@ -364,31 +355,29 @@ var bulkMaybesUpdates = &runtime.Bulk[*MaybeKeyedUpdate]{
 	},
 }
 
-const sqlMaybesUpdateMany = `-- name: maybes.UpdateMany
+var opMaybesUpdateMany = &runtime.Op{Name: "maybes.UpdateMany", Table: "maybes", Errs: errs, SQL: `-- name: maybes.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::text[], $4::boolean[], $5::varchar[], $6::boolean[], $7::boolean[], $8::boolean[], $9::smallint[], $10::boolean[], $11::integer[], $12::boolean[], $13::bigint[], $14::boolean[], $15::numeric(18,2)[], $16::boolean[], $17::double precision[], $18::boolean[], $19::date[], $20::boolean[], $21::timestamptz[], $22::boolean[], $23::timestamp[], $24::boolean[], $25::jsonb[], $26::boolean[], $27::bytea[], $28::boolean[], $29::inet[], $30::boolean[], $31::text[], $32::boolean[], $33::uuid[], $34::boolean[], $35::text[]::"color"[], $36::boolean[], $37::text[], $38::boolean[], $39::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_30", "cpcgen_31", "cpcgen_32", "cpcgen_33", "cpcgen_34", "cpcgen_35", "cpcgen_36", "cpcgen_37", "cpcgen_38", "cpcgen_39", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "maybes" ON "maybes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "maybes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "maybes" SET "name" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "maybes"."name" END, "code" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "maybes"."code" END, "active" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "maybes"."active" END, "n16" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "maybes"."n16" END, "n32" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "maybes"."n32" END, "n64" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "maybes"."n64" END, "amount" = CASE WHEN "cpcgen_v"."cpcgen_14" THEN "cpcgen_v"."cpcgen_15" ELSE "maybes"."amount" END, "ratio" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "maybes"."ratio" END, "day" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "maybes"."day" END, "at" = CASE WHEN "cpcgen_v"."cpcgen_20" THEN "cpcgen_v"."cpcgen_21" ELSE "maybes"."at" END, "local_at" = CASE WHEN "cpcgen_v"."cpcgen_22" THEN "cpcgen_v"."cpcgen_23" ELSE "maybes"."local_at" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_24" THEN "cpcgen_v"."cpcgen_25" ELSE "maybes"."doc" END, "blob" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "maybes"."blob" END, "addr" = CASE WHEN "cpcgen_v"."cpcgen_28" THEN "cpcgen_v"."cpcgen_29" ELSE "maybes"."addr" END, "tags" = CASE WHEN "cpcgen_v"."cpcgen_30" THEN "cpcgen_v"."cpcgen_31"::text[] ELSE "maybes"."tags" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_32" THEN "cpcgen_v"."cpcgen_33" ELSE "maybes"."ref" END, "color" = CASE WHEN "cpcgen_v"."cpcgen_34" THEN "cpcgen_v"."cpcgen_35" ELSE "maybes"."color" END, "colors" = CASE WHEN "cpcgen_v"."cpcgen_36" THEN "cpcgen_v"."cpcgen_37"::text[]::"color"[] ELSE "maybes"."colors" END, "hint" = CASE WHEN "cpcgen_v"."cpcgen_38" THEN "cpcgen_v"."cpcgen_39" ELSE "maybes"."hint" END FROM "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table maybes, all or none (see
 // runtime.UpdateMany).
 func (r *MaybeRepo) UpdateMany(ctx context.Context, rows []MaybeKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkMaybesUpdates, sqlMaybesUpdateMany, rows)
-	return out, wrapErr(err, "maybes.UpdateMany", "maybes")
+	return runtime.UpdateMany(ctx, r.db, bulkMaybesUpdates, opMaybesUpdateMany, rows)
 }
 
-const sqlMaybesUpdateManyReturning = `-- name: maybes.UpdateManyReturning
+var opMaybesUpdateManyReturning = &runtime.Op{Name: "maybes.UpdateManyReturning", Table: "maybes", Errs: errs, SQL: `-- name: maybes.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::text[], $4::boolean[], $5::varchar[], $6::boolean[], $7::boolean[], $8::boolean[], $9::smallint[], $10::boolean[], $11::integer[], $12::boolean[], $13::bigint[], $14::boolean[], $15::numeric(18,2)[], $16::boolean[], $17::double precision[], $18::boolean[], $19::date[], $20::boolean[], $21::timestamptz[], $22::boolean[], $23::timestamp[], $24::boolean[], $25::jsonb[], $26::boolean[], $27::bytea[], $28::boolean[], $29::inet[], $30::boolean[], $31::text[], $32::boolean[], $33::uuid[], $34::boolean[], $35::text[]::"color"[], $36::boolean[], $37::text[], $38::boolean[], $39::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_30", "cpcgen_31", "cpcgen_32", "cpcgen_33", "cpcgen_34", "cpcgen_35", "cpcgen_36", "cpcgen_37", "cpcgen_38", "cpcgen_39", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "maybes" ON "maybes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "maybes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "maybes" SET "name" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "maybes"."name" END, "code" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "maybes"."code" END, "active" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "maybes"."active" END, "n16" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "maybes"."n16" END, "n32" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "maybes"."n32" END, "n64" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "maybes"."n64" END, "amount" = CASE WHEN "cpcgen_v"."cpcgen_14" THEN "cpcgen_v"."cpcgen_15" ELSE "maybes"."amount" END, "ratio" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "maybes"."ratio" END, "day" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "maybes"."day" END, "at" = CASE WHEN "cpcgen_v"."cpcgen_20" THEN "cpcgen_v"."cpcgen_21" ELSE "maybes"."at" END, "local_at" = CASE WHEN "cpcgen_v"."cpcgen_22" THEN "cpcgen_v"."cpcgen_23" ELSE "maybes"."local_at" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_24" THEN "cpcgen_v"."cpcgen_25" ELSE "maybes"."doc" END, "blob" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "maybes"."blob" END, "addr" = CASE WHEN "cpcgen_v"."cpcgen_28" THEN "cpcgen_v"."cpcgen_29" ELSE "maybes"."addr" END, "tags" = CASE WHEN "cpcgen_v"."cpcgen_30" THEN "cpcgen_v"."cpcgen_31"::text[] ELSE "maybes"."tags" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_32" THEN "cpcgen_v"."cpcgen_33" ELSE "maybes"."ref" END, "color" = CASE WHEN "cpcgen_v"."cpcgen_34" THEN "cpcgen_v"."cpcgen_35" ELSE "maybes"."color" END, "colors" = CASE WHEN "cpcgen_v"."cpcgen_36" THEN "cpcgen_v"."cpcgen_37"::text[]::"color"[] ELSE "maybes"."colors" END, "hint" = CASE WHEN "cpcgen_v"."cpcgen_38" THEN "cpcgen_v"."cpcgen_39" ELSE "maybes"."hint" END FROM "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."n16", "cpcgen_new"."n32", "cpcgen_new"."n64", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."day", "cpcgen_new"."at", "cpcgen_new"."local_at", "cpcgen_new"."doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."tags", "cpcgen_new"."ref", "cpcgen_new"."color", "cpcgen_new"."colors"::text[], "cpcgen_new"."hint" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."n16", "cpcgen_new"."n32", "cpcgen_new"."n64", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."day", "cpcgen_new"."at", "cpcgen_new"."local_at", "cpcgen_new"."doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."tags", "cpcgen_new"."ref", "cpcgen_new"."color", "cpcgen_new"."colors"::text[], "cpcgen_new"."hint" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MaybeRepo) UpdateManyReturning(ctx context.Context, rows []MaybeKeyedUpdate) ([]Maybe, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMaybesUpdates, sqlMaybesUpdateManyReturning, scanMaybe, rows)
-	return out, wrapErr(err, "maybes.UpdateManyReturning", "maybes")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkMaybesUpdates, opMaybesUpdateManyReturning, scanMaybe, rows)
 }
 
 var bulkMaybesKeys = &runtime.Bulk[*uuid.UUID]{
@@ -399,15 +388,14 @@ var bulkMaybesKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlMaybesDeleteMany = `-- name: maybes.DeleteMany
+var opMaybesDeleteMany = &runtime.Op{Name: "maybes.DeleteMany", Table: "maybes", Errs: errs, SQL: `-- name: maybes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "maybes" ON "maybes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "maybes"),
 "cpcgen_new" AS (DELETE FROM "maybes" USING "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table maybes with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *MaybeRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkMaybesKeys, sqlMaybesDeleteMany, keys)
-	return out, wrapErr(err, "maybes.DeleteMany", "maybes")
+	return runtime.WriteMany(ctx, r.db, bulkMaybesKeys, opMaybesDeleteMany, keys)
 }

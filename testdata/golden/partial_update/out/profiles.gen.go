@@ -109,45 +109,40 @@ func argsNewProfile(n *NewProfile, d []any) []any {
 	return append(d, &n.Handle, &n.Bio, n.Karma.Arg(), n.Motto.Set, &n.Motto.Value, n.Verified.Arg(), runtime.OptValue(&n.Settings))
 }
 
-const sqlProfilesCreate = `-- name: profiles.Create
+var opProfilesCreate = &runtime.Op{Name: "profiles.Create", Table: "profiles", Errs: errs, Validate: true, Params: []string{"handle", "bio", "karma", "motto", "motto", "verified", "settings"}, SQL: `-- name: profiles.Create
 INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
 VALUES ($1, $2, COALESCE($3::integer, 0), CASE WHEN $4::boolean THEN $5::text ELSE 'carpe diem'::text END, COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{"theme":"dark","beta":false}'::jsonb))
-RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
+RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`}
 
 // Create inserts n into table profiles and returns the row as stored. It validates
 // n first.
 func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, &n, argsNewProfile, scanProfile)
-	return *v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"handle", "bio", "karma", "motto", "motto", "verified", "settings"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesCreate, &n, argsNewProfile, scanProfile)
+	return *v, err
 }
 
-const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
+var opProfilesFindByID = &runtime.Op{Name: "profiles.FindByID", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByID replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table profiles with the given id, or
 // runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, &id, runtime.Arg, scanProfile)
-	return *v, wrapErr(err, "profiles.FindByID", "profiles")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesFindByID, &id, runtime.Arg, scanProfile)
+	return *v, err
 }
 
-const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
-SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles" ORDER BY "id"`
+var opProfilesFindAll = &runtime.Op{Name: "profiles.FindAll", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindAll replica=ok
+SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles" ORDER BY "id"`}
 
 // FindAll returns every row of table profiles in primary key order, in memory.
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
-	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanProfile)
-	return items, wrapErr(err, "profiles.FindAll", "profiles")
+	return runtime.AllOp(ctx, r.db, opProfilesFindAll, scanProfile, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, opProfilesFindAll.SQL)
 }
 
 const sqlProfilesListFirst = `-- name: profiles.List replica=ok
@@ -179,6 +174,7 @@ var updateProfiles = &runtime.Update{
 	Cols:     []string{`"handle"`, `"bio"`, `"karma"`, `"motto"`, `"verified"`, `"settings"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"handle\", \"bio\", \"karma\", \"motto\", \"verified\", \"settings\"",
 	Nullable: runtime.Bits{1<<1 | 1<<3},
+	Op:       &runtime.Op{Name: "profiles.Update", Table: "profiles", Errs: errs, Validate: true, Params: []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"}},
 }
 
 func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
@@ -188,35 +184,31 @@ func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table profiles with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProfileRepo) Update(ctx context.Context, id int64, u ProfileUpdate) (Profile, error) {
-	if err := u.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, &id, runtime.Arg, &u, argsProfileUpdate, scanProfile)
-	return *v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"})
+	return *v, err
 }
 
-const sqlProfilesDelete = `-- name: profiles.Delete
-DELETE FROM "profiles" WHERE "id" = $1`
+var opProfilesDelete = &runtime.Op{Name: "profiles.Delete", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Delete
+DELETE FROM "profiles" WHERE "id" = $1`}
 
 // Delete removes the row of table profiles with the given id and reports whether
 // there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProfilesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "profiles.Delete", "profiles")
+	tag, err := runtime.ExecOp(ctx, r.db, opProfilesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlProfilesCount = `-- name: profiles.Count replica=ok
-SELECT count(*) FROM "profiles"`
+var opProfilesCount = &runtime.Op{Name: "profiles.Count", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Count replica=ok
+SELECT count(*) FROM "profiles"`}
 
 // Count returns the number of rows of table profiles.
 func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProfilesCount))
-	return n, wrapErr(err, "profiles.Count", "profiles")
+	return runtime.CountOp(ctx, r.db, opProfilesCount)
 }
 
-const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs replica=ok
+var opProfilesFindByIDs = &runtime.Op{Name: "profiles.FindByIDs", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByIDs replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table profiles whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -224,8 +216,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, er
 	if len(ids) == 0 {
 		return []Profile{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
-	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
+	return runtime.QueryOp(ctx, r.db, opProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
 }
 
 var copyProfiles = &runtime.Copier[*NewProfile]{
@@ -247,29 +238,20 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 	return n, wrapErr(err, "profiles.CreateMany", "profiles")
 }
 
-const sqlProfilesCreateManyReturning = `-- name: profiles.CreateManyReturning
+var opProfilesCreateManyReturning = &runtime.Op{Name: "profiles.CreateManyReturning", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateManyReturning
 INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 0), CASE WHEN "u"."c4" THEN "u"."c5" ELSE 'carpe diem'::text END, COALESCE("u"."c6", FALSE), COALESCE("u"."c7", '{"theme":"dark","beta":false}'::jsonb)
 FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[], $6::boolean[], $7::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
+RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`}
 
-// CreateManyReturning inserts rows into table profiles in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table profiles in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
-	if len(rows) == 0 {
-		return []Profile{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
-	}
-	res, err := r.db.Query(ctx, sqlProfilesCreateManyReturning, runtime.Unnest(argsNewProfile, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanProfile)
-	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
+	return runtime.InsertManyOp(ctx, r.db, opProfilesCreateManyReturning, rows, argsNewProfile, scanProfile)
 }
 
-const sqlProfilesUpsertByHandle = `-- name: profiles.UpsertByHandle
+var opProfilesUpsertByHandle = &runtime.Op{Name: "profiles.UpsertByHandle", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.UpsertByHandle
 INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
 VALUES ($1, $2, COALESCE($3::integer, 0), CASE WHEN $4::boolean THEN $5::text ELSE 'carpe diem'::text END, COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{"theme":"dark","beta":false}'::jsonb))
 ON CONFLICT ("handle") DO UPDATE
@@ -278,21 +260,17 @@ SET "bio" = EXCLUDED."bio",
     "motto" = CASE WHEN $4::boolean THEN EXCLUDED."motto" ELSE "profiles"."motto" END,
     "verified" = CASE WHEN $6::boolean IS NULL THEN "profiles"."verified" ELSE EXCLUDED."verified" END,
     "settings" = CASE WHEN $7::jsonb IS NULL THEN "profiles"."settings" ELSE EXCLUDED."settings" END
-RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
+RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`}
 
-// UpsertByHandle inserts n into table profiles or, when a row with the same handle
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByHandle inserts n into table profiles or updates the row with the same
+// handle from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *ProfileRepo) UpsertByHandle(ctx context.Context, n NewProfile) (Profile, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.UpsertByHandle", "profiles")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesUpsertByHandle, &n, argsNewProfile, scanProfile)
-	return *v, wrapErr(err, "profiles.UpsertByHandle", "profiles")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByHandle, &n, argsNewProfile, scanProfile)
+	return *v, err
 }
 
-const sqlProfilesCreateIfAbsentByHandle = `-- name: profiles.CreateIfAbsentByHandle
+var opProfilesCreateIfAbsentByHandle = &runtime.Op{Name: "profiles.CreateIfAbsentByHandle", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateIfAbsentByHandle
 WITH "inserted" AS (
 INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
 VALUES ($1, $2, COALESCE($3::integer, 0), CASE WHEN $4::boolean THEN $5::text ELSE 'carpe diem'::text END, COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{"theme":"dark","beta":false}'::jsonb))
@@ -303,18 +281,14 @@ SELECT true, "id", "handle", "bio", "karma", "motto", "verified", "settings" FRO
 UNION ALL
 SELECT false, "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
 WHERE "handle" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByHandle inserts n into table profiles unless a row with the same
-// handle exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// handle exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) (Profile, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByHandle, &n, argsNewProfile, scanProfile)
-	return *v, created, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByHandle, &n, argsNewProfile, scanProfile)
+	return *v, created, err
 }
 
 // ProfileKeyedUpdate is one row's key and changes for UpdateMany.
@@ -340,31 +314,29 @@ var bulkProfilesUpdates = &runtime.Bulk[*ProfileKeyedUpdate]{
 	},
 }
 
-const sqlProfilesUpdateMany = `-- name: profiles.UpdateMany
+var opProfilesUpdateMany = &runtime.Op{Name: "profiles.UpdateMany", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::boolean[], $4::text[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table profiles, all or none (see
 // runtime.UpdateMany).
 func (r *ProfileRepo) UpdateMany(ctx context.Context, rows []ProfileKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateMany, rows)
-	return out, wrapErr(err, "profiles.UpdateMany", "profiles")
+	return runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, opProfilesUpdateMany, rows)
 }
 
-const sqlProfilesUpdateManyReturning = `-- name: profiles.UpdateManyReturning
+var opProfilesUpdateManyReturning = &runtime.Op{Name: "profiles.UpdateManyReturning", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::boolean[], $4::text[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKeyedUpdate) ([]Profile, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateManyReturning, scanProfile, rows)
-	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, opProfilesUpdateManyReturning, scanProfile, rows)
 }
 
 var bulkProfilesKeys = &runtime.Bulk[*int64]{
@@ -375,17 +347,16 @@ var bulkProfilesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlProfilesDeleteMany = `-- name: profiles.DeleteMany
+var opProfilesDeleteMany = &runtime.Op{Name: "profiles.DeleteMany", Table: "profiles", Errs: errs, SQL: `-- name: profiles.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_new" AS (DELETE FROM "profiles" USING "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table profiles with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkProfilesKeys, sqlProfilesDeleteMany, keys)
-	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
+	return runtime.WriteMany(ctx, r.db, bulkProfilesKeys, opProfilesDeleteMany, keys)
 }
 
 var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
@@ -403,27 +374,25 @@ var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
 	},
 }
 
-const sqlProfilesUpsertManyByHandle = `-- name: profiles.UpsertManyByHandle
+var opProfilesUpsertManyByHandle = &runtime.Op{Name: "profiles.UpsertManyByHandle", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpsertManyByHandle
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 0) AS "cpcgen_i3", CASE WHEN "cpcgen_u"."cpcgen_4" THEN "cpcgen_u"."cpcgen_5" ELSE 'carpe diem'::text END AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_6", FALSE) AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_7", '{"theme":"dark","beta":false}'::jsonb) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[], $6::boolean[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "profiles"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "profiles" ON "handle" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_ins" AS (INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("handle") DO NOTHING RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"),
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = "cpcgen_v"."cpcgen_i2", "karma" = COALESCE("cpcgen_v"."cpcgen_3", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_6", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_7", "profiles"."settings") FROM "cpcgen_v" WHERE "handle" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new"`}
 
 // UpsertManyByHandle is UpsertByHandle for many rows (see runtime.UpsertMany).
 func (r *ProfileRepo) UpsertManyByHandle(ctx context.Context, rows []NewProfile) ([]Profile, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew, sqlProfilesUpsertManyByHandle, scanProfile, rows)
-	return out, wrapErr(err, "profiles.UpsertManyByHandle", "profiles")
+	return runtime.UpsertMany(ctx, r.db, bulkProfilesNew, opProfilesUpsertManyByHandle, scanProfile, rows)
 }
 
-const sqlProfilesCreateManyIfAbsentByHandle = `-- name: profiles.CreateManyIfAbsentByHandle
+var opProfilesCreateManyIfAbsentByHandle = &runtime.Op{Name: "profiles.CreateManyIfAbsentByHandle", Table: "profiles", Errs: errs, SQL: `-- name: profiles.CreateManyIfAbsentByHandle
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 0) AS "cpcgen_i3", CASE WHEN "cpcgen_u"."cpcgen_4" THEN "cpcgen_u"."cpcgen_5" ELSE 'carpe diem'::text END AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_6", FALSE) AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_7", '{"theme":"dark","beta":false}'::jsonb) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[], $6::boolean[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("handle") DO NOTHING RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."id", "profiles"."handle", "profiles"."bio", "profiles"."karma", "profiles"."motto", "profiles"."verified", "profiles"."settings" FROM "cpcgen_v" JOIN "profiles" ON "handle" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."id", "profiles"."handle", "profiles"."bio", "profiles"."karma", "profiles"."motto", "profiles"."verified", "profiles"."settings" FROM "cpcgen_v" JOIN "profiles" ON "handle" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByHandle is CreateIfAbsentByHandle for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProfileRepo) CreateManyIfAbsentByHandle(ctx context.Context, rows []NewProfile) ([]Profile, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew, sqlProfilesCreateManyIfAbsentByHandle, scanProfile, rows)
-	return out, created, wrapErr(err, "profiles.CreateManyIfAbsentByHandle", "profiles")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew, opProfilesCreateManyIfAbsentByHandle, scanProfile, rows)
 }

@@ -111,10 +111,10 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, &n.Currency, n.Balance.Arg(), &n.Label, runtime.OptValue(&n.Tags))
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Params: []string{"owner", "currency", "balance", "label", "tags"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("owner", "currency", "balance", "label", "tags", "org_id")
 VALUES ($1, $2, COALESCE($3::numeric(18,2), 0), $4, COALESCE($5::text[], '{}'::text[]), $6)
-RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
+RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
@@ -127,13 +127,13 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, &n, argsNewAccount, scanAccount, tenant)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "currency", "balance", "label", "tags"})
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount, tenant)
+	return *v, err
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
+var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
@@ -143,13 +143,13 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount, tenant)
-	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOneOp(ctx, db, opAccountsFindByID, &id, runtime.Arg, scanAccount, tenant)
+	return *v, err
 }
 
-const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
+var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table accounts in primary key order, in memory.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
@@ -158,9 +158,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlAccountsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanAccount)
-	return items, wrapErr(err, "accounts.FindAll", "accounts")
+	return runtime.AllOp(ctx, db, opAccountsFindAll, scanAccount, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -170,7 +168,7 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 		return runtime.StreamError[Account](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL, tenant)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -216,6 +214,7 @@ RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
 var updateAccounts = &runtime.Update{
 	Fallback: sqlAccountsUpdate, Keys: 1,
 	Nullable: runtime.Bits{1 << 3},
+	Op:       &runtime.Op{Name: "accounts.Update", Table: "accounts", Errs: errs, Params: []string{"id", "owner", "currency", "balance", "label", "label", "tags"}},
 }
 
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
@@ -234,11 +233,11 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, tenant)
-	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "label", "label", "tags"})
+	return *v, err
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
-DELETE FROM "accounts" WHERE "id" = $1 AND "org_id" = $2`
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
+DELETE FROM "accounts" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
@@ -248,13 +247,13 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
+	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAccountsCount = `-- name: accounts.Count replica=ok
+var opAccountsCount = &runtime.Op{Name: "accounts.Count", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Count replica=ok
 SELECT count(*) FROM "accounts"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
@@ -263,13 +262,12 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlAccountsCount, tenant))
-	return n, wrapErr(err, "accounts.Count", "accounts")
+	return runtime.CountOp(ctx, db, opAccountsCount, tenant)
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
+var opAccountsFindByIDs = &runtime.Op{Name: "accounts.FindByIDs", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -282,8 +280,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids), tenant)
-	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
+	return runtime.QueryOp(ctx, db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids), tenant)
 }
 
 // CreateMany inserts rows into table accounts in one pgx.Batch of Create's
@@ -298,7 +295,7 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 	}
-	n, err := runtime.BatchExec(ctx, db, sqlAccountsCreate, rows, argsNewAccount, tenant)
+	n, err := runtime.BatchExec(ctx, db, opAccountsCreate.SQL, rows, argsNewAccount, tenant)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
@@ -314,7 +311,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
-	out, err := runtime.BatchQuery(ctx, db, sqlAccountsCreate, rows, argsNewAccount, scanAccount, tenant)
+	out, err := runtime.BatchQuery(ctx, db, opAccountsCreate.SQL, rows, argsNewAccount, scanAccount, tenant)
 	return out, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
@@ -339,12 +336,12 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	},
 }
 
-const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
+var opAccountsUpdateMany = &runtime.Op{Name: "accounts.UpdateMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"currency"[], $4::numeric(18,2)[], $5::boolean[], $6::text[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "label" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."label" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "accounts"."tags") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table accounts, all or none (see
 // runtime.UpdateMany).
@@ -354,16 +351,15 @@ func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate)
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
+	return runtime.UpdateMany(ctx, db, bulkAccountsUpdates, opAccountsUpdateMany, rows, tenant)
 }
 
-const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
+var opAccountsUpdateManyReturning = &runtime.Op{Name: "accounts.UpdateManyReturning", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"currency"[], $4::numeric(18,2)[], $5::boolean[], $6::text[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "label" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."label" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "accounts"."tags") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "owner", "currency", "balance", "label", "tags")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."label", "cpcgen_new"."tags" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."label", "cpcgen_new"."tags" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
@@ -372,8 +368,7 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows, tenant)
-	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
+	return runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, opAccountsUpdateManyReturning, scanAccount, rows, tenant)
 }
 
 var bulkAccountsKeys = &runtime.Bulk[*int64]{
@@ -384,11 +379,11 @@ var bulkAccountsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
+var opAccountsDeleteMany = &runtime.Op{Name: "accounts.DeleteMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table accounts with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -398,13 +393,12 @@ func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
+	return runtime.WriteMany(ctx, db, bulkAccountsKeys, opAccountsDeleteMany, keys, tenant)
 }
 
-const sqlAccountsListByOrgID = `-- name: accounts.ListByOrgID replica=ok
+var opAccountsListByOrgID = &runtime.Op{Name: "accounts.ListByOrgID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.ListByOrgID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table accounts whose org_id is orgID, in primary
 // key order.
@@ -414,8 +408,7 @@ func (r *AccountRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Accou
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlAccountsListByOrgID, &orgID, runtime.Arg, scanAccount, 0, tenant)
-	return items, wrapErr(err, "accounts.ListByOrgID", "accounts")
+	return runtime.QueryOp(ctx, db, opAccountsListByOrgID, &orgID, runtime.Arg, scanAccount, 0, tenant)
 }
 
 const sqlAccountsLoadByOrgID = `-- name: accounts.LoadByOrgID replica=ok

@@ -55,43 +55,27 @@ func (s *Store) DB() runtime.DBTX {
 	return s.db
 }
 
-// wrapErr turns err into a *runtime.DbError for op on table (see runtime.Wrap)
-// and, when a constraint of the package was violated, sets its spec name
-// (DbError.SpecName). It returns nil for a nil err.
+// wrapErr turns err into a *runtime.DbError for op on table, naming a violated
+// constraint of the package as the spec does (see runtime.Errs.Wrap). It returns
+// nil for a nil err.
 func wrapErr(err error, op, table string) error {
-	if err == nil {
-		return nil
-	}
-	err = runtime.Wrap(err, op, table)
-	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
-			cp := *e
-			cp.SpecName = name
-			return &cp
-		}
-	}
-	return err
+	return errs.Wrap(err, op, table)
 }
 
 // wrapParamsErr is wrapErr for a statement whose parameters hold the fields named
-// in params ($1 holds params[0]): a value the driver cannot encode, or the server
-// refuses as invalid input, names its field as a Validate failure does (see
-// runtime.WrapParams).
+// in params (see runtime.Errs.WrapParams).
 func wrapParamsErr(err error, op, table string, params []string) error {
-	if err == nil {
-		return nil
-	}
-	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
+	return errs.WrapParams(err, op, table, params)
 }
 
-// sentinels are the package's constraints, which wrapErr names as the spec does
-// (see runtime.SpecName).
-var sentinels = []*runtime.ConstraintSentinel{
+// errs holds the package's constraints, which errors name as the spec does (see
+// runtime.Errs).
+var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrOrgIDTaken,
 	ErrOrgNameTaken,
 	ErrAccountIDTaken,
 	ErrAccountOrgIDNotFound,
-}
+}}
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn
 // returns nil, rolled back when it returns an error or panics. Called on a Store

@@ -103,7 +103,7 @@ func BenchmarkFindByID(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var a Account
-			if err := scanAccountByHand(f.pool.QueryRow(ctx, sqlAccountsFindByID, id), &a); err != nil {
+			if err := scanAccountByHand(f.pool.QueryRow(ctx, opAccountsFindByID.SQL, id), &a); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -119,7 +119,7 @@ func BenchmarkFindByID(b *testing.B) {
 	b.Run("paired", func(b *testing.B) {
 		paired(b, nil, func() {
 			var a Account
-			if err := scanAccountByHand(f.pool.QueryRow(ctx, sqlAccountsFindByID, id), &a); err != nil {
+			if err := scanAccountByHand(f.pool.QueryRow(ctx, opAccountsFindByID.SQL, id), &a); err != nil {
 				b.Fatal(err)
 			}
 		}, func() {

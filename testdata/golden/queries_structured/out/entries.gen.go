@@ -101,45 +101,40 @@ func argsNewEntry(n *NewEntry, d []any) []any {
 	return append(d, &n.AccountID, &n.Kind, &n.Amount, &n.Memo, n.BookedAt.Arg())
 }
 
-const sqlEntriesCreate = `-- name: entries.Create
+var opEntriesCreate = &runtime.Op{Name: "entries.Create", Table: "entries", Errs: errs, Validate: true, Params: []string{"account_id", "kind", "amount", "memo", "booked_at"}, SQL: `-- name: entries.Create
 INSERT INTO "entries" ("account_id", "kind", "amount", "memo", "booked_at")
 VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()))
-RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
+RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`}
 
 // Create inserts n into table entries and returns the row as stored. It validates
 // n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
-	if err := n.Validate(); err != nil {
-		return Entry{}, wrapErr(err, "entries.Create", "entries")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesCreate, &n, argsNewEntry, scanEntry)
-	return *v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "kind", "amount", "memo", "booked_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opEntriesCreate, &n, argsNewEntry, scanEntry)
+	return *v, err
 }
 
-const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
+var opEntriesFindByID = &runtime.Op{Name: "entries.FindByID", Table: "entries", Errs: errs, SQL: `-- name: entries.FindByID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table entries with the given id, or
 // runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, &id, runtime.Arg, scanEntry)
-	return *v, wrapErr(err, "entries.FindByID", "entries")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, &id, runtime.Arg, scanEntry)
+	return *v, err
 }
 
-const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
-SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries" ORDER BY "id"`
+var opEntriesFindAll = &runtime.Op{Name: "entries.FindAll", Table: "entries", Errs: errs, SQL: `-- name: entries.FindAll replica=ok
+SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries" ORDER BY "id"`}
 
 // FindAll returns every row of table entries in primary key order, in memory.
 func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
-	rows, err := r.db.Query(ctx, sqlEntriesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanEntry)
-	return items, wrapErr(err, "entries.FindAll", "entries")
+	return runtime.AllOp(ctx, r.db, opEntriesFindAll, scanEntry, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, opEntriesFindAll.SQL)
 }
 
 const sqlEntriesListFirst = `-- name: entries.List replica=ok
@@ -171,6 +166,7 @@ var updateEntries = &runtime.Update{
 	Cols:     []string{`"account_id"`, `"kind"`, `"amount"`, `"memo"`, `"booked_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"account_id\", \"kind\", \"amount\", \"memo\", \"booked_at\"",
 	Nullable: runtime.Bits{1 << 3},
+	Op:       &runtime.Op{Name: "entries.Update", Table: "entries", Errs: errs, Validate: true, Params: []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"}},
 }
 
 func argsEntryUpdate(u *EntryUpdate, d []any) []any {
@@ -180,35 +176,31 @@ func argsEntryUpdate(u *EntryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table entries with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EntryRepo) Update(ctx context.Context, id int64, u EntryUpdate) (Entry, error) {
-	if err := u.Validate(); err != nil {
-		return Entry{}, wrapErr(err, "entries.Update", "entries")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEntries, &id, runtime.Arg, &u, argsEntryUpdate, scanEntry)
-	return *v, wrapParamsErr(err, "entries.Update", "entries", []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"})
+	return *v, err
 }
 
-const sqlEntriesDelete = `-- name: entries.Delete
-DELETE FROM "entries" WHERE "id" = $1`
+var opEntriesDelete = &runtime.Op{Name: "entries.Delete", Table: "entries", Errs: errs, SQL: `-- name: entries.Delete
+DELETE FROM "entries" WHERE "id" = $1`}
 
 // Delete removes the row of table entries with the given id and reports whether
 // there was one.
 func (r *EntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEntriesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "entries.Delete", "entries")
+	tag, err := runtime.ExecOp(ctx, r.db, opEntriesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlEntriesCount = `-- name: entries.Count replica=ok
-SELECT count(*) FROM "entries"`
+var opEntriesCount = &runtime.Op{Name: "entries.Count", Table: "entries", Errs: errs, SQL: `-- name: entries.Count replica=ok
+SELECT count(*) FROM "entries"`}
 
 // Count returns the number of rows of table entries.
 func (r *EntryRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEntriesCount))
-	return n, wrapErr(err, "entries.Count", "entries")
+	return runtime.CountOp(ctx, r.db, opEntriesCount)
 }
 
-const sqlEntriesFindByIDs = `-- name: entries.FindByIDs replica=ok
+var opEntriesFindByIDs = &runtime.Op{Name: "entries.FindByIDs", Table: "entries", Errs: errs, SQL: `-- name: entries.FindByIDs replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table entries whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -216,8 +208,7 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 	if len(ids) == 0 {
 		return []Entry{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlEntriesFindByIDs, &ids, runtime.Arg, scanEntry, len(ids))
-	return items, wrapErr(err, "entries.FindByIDs", "entries")
+	return runtime.QueryOp(ctx, r.db, opEntriesFindByIDs, &ids, runtime.Arg, scanEntry, len(ids))
 }
 
 var copyEntries = &runtime.Copier[*NewEntry]{
@@ -235,26 +226,17 @@ func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, err
 	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
 
-const sqlEntriesCreateManyReturning = `-- name: entries.CreateManyReturning
+var opEntriesCreateManyReturning = &runtime.Op{Name: "entries.CreateManyReturning", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateManyReturning
 INSERT INTO "entries" ("account_id", "kind", "amount", "memo", "booked_at")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", now())
 FROM unnest($1::bigint[], $2::text[]::"entry_kind"[], $3::numeric(18,2)[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
+RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`}
 
-// CreateManyReturning inserts rows into table entries in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table entries in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
-	if len(rows) == 0 {
-		return []Entry{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
-	}
-	res, err := r.db.Query(ctx, sqlEntriesCreateManyReturning, runtime.Unnest(argsNewEntry, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanEntry)
-	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
+	return runtime.InsertManyOp(ctx, r.db, opEntriesCreateManyReturning, rows, argsNewEntry, scanEntry)
 }
 
 // EntryKeyedUpdate is one row's key and changes for UpdateMany.
@@ -278,31 +260,29 @@ var bulkEntriesUpdates = &runtime.Bulk[*EntryKeyedUpdate]{
 	},
 }
 
-const sqlEntriesUpdateMany = `-- name: entries.UpdateMany
+var opEntriesUpdateMany = &runtime.Op{Name: "entries.UpdateMany", Table: "entries", Errs: errs, SQL: `-- name: entries.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]::"entry_kind"[], $4::numeric(18,2)[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "entries" ON "entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "entries"."memo" END, "booked_at" = COALESCE("cpcgen_v"."cpcgen_7", "entries"."booked_at") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table entries, all or none (see
 // runtime.UpdateMany).
 func (r *EntryRepo) UpdateMany(ctx context.Context, rows []EntryKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkEntriesUpdates, sqlEntriesUpdateMany, rows)
-	return out, wrapErr(err, "entries.UpdateMany", "entries")
+	return runtime.UpdateMany(ctx, r.db, bulkEntriesUpdates, opEntriesUpdateMany, rows)
 }
 
-const sqlEntriesUpdateManyReturning = `-- name: entries.UpdateManyReturning
+var opEntriesUpdateManyReturning = &runtime.Op{Name: "entries.UpdateManyReturning", Table: "entries", Errs: errs, SQL: `-- name: entries.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]::"entry_kind"[], $4::numeric(18,2)[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "entries" ON "entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "entries"."memo" END, "booked_at" = COALESCE("cpcgen_v"."cpcgen_7", "entries"."booked_at") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "account_id", "kind", "amount", "memo", "booked_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."account_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."booked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."account_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."booked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUpdate) ([]Entry, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows)
-	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkEntriesUpdates, opEntriesUpdateManyReturning, scanEntry, rows)
 }
 
 var bulkEntriesKeys = &runtime.Bulk[*int64]{
@@ -313,28 +293,26 @@ var bulkEntriesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlEntriesDeleteMany = `-- name: entries.DeleteMany
+var opEntriesDeleteMany = &runtime.Op{Name: "entries.DeleteMany", Table: "entries", Errs: errs, SQL: `-- name: entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "entries" ON "entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_new" AS (DELETE FROM "entries" USING "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table entries with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *EntryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkEntriesKeys, sqlEntriesDeleteMany, keys)
-	return out, wrapErr(err, "entries.DeleteMany", "entries")
+	return runtime.WriteMany(ctx, r.db, bulkEntriesKeys, opEntriesDeleteMany, keys)
 }
 
-const sqlEntriesListByAccountID = `-- name: entries.ListByAccountID replica=ok
+var opEntriesListByAccountID = &runtime.Op{Name: "entries.ListByAccountID", Table: "entries", Errs: errs, SQL: `-- name: entries.ListByAccountID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
-WHERE "account_id" = $1 ORDER BY "id"`
+WHERE "account_id" = $1 ORDER BY "id"`}
 
 // ListByAccountID returns the rows of table entries whose account_id is accountID,
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
-	return items, wrapErr(err, "entries.ListByAccountID", "entries")
+	return runtime.QueryOp(ctx, r.db, opEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
 }
 
 const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok

@@ -139,19 +139,16 @@ func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email, &n.Name, &n.Nickname, &n.Age, n.Score.Arg())
 }
 
-const sqlUsersCreate = `-- name: users.Create
+var opUsersCreate = &runtime.Op{Name: "users.Create", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email", "name", "nickname", "age", "score"}, SQL: `-- name: users.Create
 INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bigint, 0))
-RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`}
 
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Create", "users")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, &n, argsNewUser, scanUser)
-	return *v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "name", "nickname", "age", "score"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opUsersCreate, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -227,6 +224,7 @@ var updateUsers = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"email\", \"name\", \"nickname\", \"age\", \"score\", \"created_at\", \"updated_at\", \"deleted_at\"",
 	Nullable: runtime.Bits{1<<2 | 1<<3},
+	Op:       &runtime.Op{Name: "users.Update", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email", "name", "nickname", "nickname", "age", "age", "score"}},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {
@@ -237,26 +235,23 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
-	if err := u.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Update", "users")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
-	return *v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name", "nickname", "nickname", "age", "age", "score"})
+	return *v, err
 }
 
-const sqlUsersDelete = `-- name: users.Delete
+var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
 UPDATE "users"
 SET "deleted_at" = now(),
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL`
+WHERE "id" = $1 AND "deleted_at" IS NULL`}
 
 // Delete soft-deletes the row of table users with the given id: it sets deleted_at
 // to the transaction's time, and reports whether a live row was deleted. The row
 // stays in the table, out of every read, until Restore brings it back or
 // HardDelete removes it.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
 const sqlUsersCount = `-- name: users.Count replica=ok
@@ -272,53 +267,51 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "users.Count", "users")
 }
 
-const sqlUsersHardDelete = `-- name: users.HardDelete
-DELETE FROM "users" WHERE "id" = $1`
+var opUsersHardDelete = &runtime.Op{Name: "users.HardDelete", Table: "users", Errs: errs, SQL: `-- name: users.HardDelete
+DELETE FROM "users" WHERE "id" = $1`}
 
 // HardDelete removes the row of table users with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *UserRepo) HardDelete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersHardDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.HardDelete", "users")
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersHardDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlUsersRestore = `-- name: users.Restore
+var opUsersRestore = &runtime.Op{Name: "users.Restore", Table: "users", Errs: errs, SQL: `-- name: users.Restore
 UPDATE "users"
 SET "deleted_at" = NULL,
     "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
+WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 
 // Restore brings back the soft-deleted row of table users with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersRestore, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersRestore, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlUsersHardDeleteMany = `-- name: users.HardDeleteMany
+var opUsersHardDeleteMany = &runtime.Op{Name: "users.HardDeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
 func (r *UserRepo) HardDeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersHardDeleteMany, keys)
-	return out, wrapErr(err, "users.HardDeleteMany", "users")
+	return runtime.WriteMany(ctx, r.db, bulkUsersKeys, opUsersHardDeleteMany, keys)
 }
 
-const sqlUsersRestoreMany = `-- name: users.RestoreMany
+var opUsersRestoreMany = &runtime.Op{Name: "users.RestoreMany", Table: "users", Errs: errs, SQL: `-- name: users.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_new" AS (UPDATE "users" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
 func (r *UserRepo) RestoreMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersRestoreMany, keys)
-	return out, wrapErr(err, "users.RestoreMany", "users")
+	return runtime.WriteMany(ctx, r.db, bulkUsersKeys, opUsersRestoreMany, keys)
 }
 
 const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
@@ -354,29 +347,20 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	return n, wrapErr(err, "users.CreateMany", "users")
 }
 
-const sqlUsersCreateManyReturning = `-- name: users.CreateManyReturning
+var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
 INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", 0)
 FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::text[], $5::integer[], $6::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`}
 
-// CreateManyReturning inserts rows into table users in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table users in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
-	if len(rows) == 0 {
-		return []User{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "users.CreateManyReturning", "users")
-	}
-	res, err := r.db.Query(ctx, sqlUsersCreateManyReturning, runtime.Unnest(argsNewUser, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanUser)
-	return items, wrapErr(err, "users.CreateManyReturning", "users")
+	return runtime.InsertManyOp(ctx, r.db, opUsersCreateManyReturning, rows, argsNewUser, scanUser)
 }
 
-const sqlUsersUpsertByEmail = `-- name: users.UpsertByEmail
+var opUsersUpsertByEmail = &runtime.Op{Name: "users.UpsertByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.UpsertByEmail
 INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bigint, 0))
 ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO UPDATE
@@ -386,22 +370,18 @@ SET "name" = EXCLUDED."name",
     "score" = CASE WHEN $6::bigint IS NULL THEN "users"."score" ELSE EXCLUDED."score" END,
     "updated_at" = now()
 WHERE "users"."deleted_at" IS NULL
-RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
+RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`}
 
-// UpsertByEmail inserts n into table users or, when a row with the same email
-// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
-// column but the key's and the primary key's; an unset optional field keeps its
-// value), in one statement, and returns the row as stored. It validates n first.
-// It sets updated_at to the transaction's time.
+// UpsertByEmail inserts n into table users or updates the row with the same email
+// (among the rows where "deleted_at" IS NULL) from n (docs/spec.md tells which
+// columns it keeps), in one statement, and returns the row as stored. It validates
+// n first. It sets updated_at to the transaction's time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, &n, argsNewUser, scanUser)
-	return *v, wrapErr(err, "users.UpsertByEmail", "users")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
-const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail
+var opUsersCreateIfAbsentByEmail = &runtime.Op{Name: "users.CreateIfAbsentByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateIfAbsentByEmail
 WITH "inserted" AS (
 INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bigint, 0))
@@ -412,19 +392,15 @@ SELECT true, "id", "email", "name", "nickname", "age", "score", "created_at", "u
 UNION ALL
 SELECT false, "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "email" = $2 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
 // email (among the rows where "deleted_at" IS NULL) exists, and returns the new
-// row and true, or the existing row, unchanged, and false, in one statement (run
-// again, up to three times, when the row in the way was committed after it
-// started). It validates n first.
+// row and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
-	return *v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
+	return *v, created, err
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.
@@ -449,31 +425,29 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	},
 }
 
-const sqlUsersUpdateMany = `-- name: users.UpdateMany
+var opUsersUpdateMany = &runtime.Op{Name: "users.UpdateMany", Table: "users", Errs: errs, SQL: `-- name: users.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::integer[], $8::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "nickname" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."nickname" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_8", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table users, all or none (see
 // runtime.UpdateMany).
 func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateMany, rows)
-	return out, wrapErr(err, "users.UpdateMany", "users")
+	return runtime.UpdateMany(ctx, r.db, bulkUsersUpdates, opUsersUpdateMany, rows)
 }
 
-const sqlUsersUpdateManyReturning = `-- name: users.UpdateManyReturning
+var opUsersUpdateManyReturning = &runtime.Op{Name: "users.UpdateManyReturning", Table: "users", Errs: errs, SQL: `-- name: users.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::integer[], $8::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "nickname" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."nickname" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_8", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateManyReturning, scanUser, rows)
-	return out, wrapErr(err, "users.UpdateManyReturning", "users")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, opUsersUpdateManyReturning, scanUser, rows)
 }
 
 var bulkUsersKeys = &runtime.Bulk[*uuid.UUID]{
@@ -484,17 +458,16 @@ var bulkUsersKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlUsersDeleteMany = `-- name: users.DeleteMany
+var opUsersDeleteMany = &runtime.Op{Name: "users.DeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_new" AS (UPDATE "users" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany soft-deletes the rows of table users with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *UserRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersDeleteMany, keys)
-	return out, wrapErr(err, "users.DeleteMany", "users")
+	return runtime.WriteMany(ctx, r.db, bulkUsersKeys, opUsersDeleteMany, keys)
 }
 
 var bulkUsersNew = &runtime.Bulk[*NewUser]{
@@ -511,29 +484,27 @@ var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	},
 }
 
-const sqlUsersUpsertManyByEmail = `-- name: users.UpsertManyByEmail
+var opUsersUpsertManyByEmail = &runtime.Op{Name: "users.UpsertManyByEmail", Table: "users", Errs: errs, SQL: `-- name: users.UpsertManyByEmail
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::text[], $5::integer[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"),
 "cpcgen_new" AS (UPDATE "users" SET "name" = "cpcgen_v"."cpcgen_i3", "nickname" = "cpcgen_v"."cpcgen_i4", "age" = "cpcgen_v"."cpcgen_i5", "score" = COALESCE("cpcgen_v"."cpcgen_6", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."nickname", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."nickname", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`}
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]User, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkUsersNew, sqlUsersUpsertManyByEmail, scanUser, rows)
-	return out, wrapErr(err, "users.UpsertManyByEmail", "users")
+	return runtime.UpsertMany(ctx, r.db, bulkUsersNew, opUsersUpsertManyByEmail, scanUser, rows)
 }
 
-const sqlUsersCreateManyIfAbsentByEmail = `-- name: users.CreateManyIfAbsentByEmail
+var opUsersCreateManyIfAbsentByEmail = &runtime.Op{Name: "users.CreateManyIfAbsentByEmail", Table: "users", Errs: errs, SQL: `-- name: users.CreateManyIfAbsentByEmail
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::text[], $5::integer[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."nickname", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email", "users"."name", "users"."nickname", "users"."age", "users"."score", "users"."created_at", "users"."updated_at", "users"."deleted_at" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL)`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."nickname", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email", "users"."name", "users"."nickname", "users"."age", "users"."score", "users"."created_at", "users"."updated_at", "users"."deleted_at" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL)`}
 
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew, sqlUsersCreateManyIfAbsentByEmail, scanUser, rows)
-	return out, created, wrapErr(err, "users.CreateManyIfAbsentByEmail", "users")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew, opUsersCreateManyIfAbsentByEmail, scanUser, rows)
 }
 
 // LoadAccounts returns the rows of table accounts of each of parents

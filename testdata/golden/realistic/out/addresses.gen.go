@@ -126,45 +126,40 @@ func argsNewAddress(n *NewAddress, d []any) []any {
 	return append(d, &n.UserID, &n.Line1, &n.Line2, &n.City, &n.PostalCode, &n.Country, n.IsDefault.Arg())
 }
 
-const sqlAddressesCreate = `-- name: addresses.Create
+var opAddressesCreate = &runtime.Op{Name: "addresses.Create", Table: "addresses", Errs: errs, Validate: true, Params: []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"}, SQL: `-- name: addresses.Create
 INSERT INTO "addresses" ("user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
 VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::boolean, FALSE))
-RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`
+RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`}
 
 // Create inserts n into table addresses and returns the row as stored. It
 // validates n first.
 func (r *AddressRepo) Create(ctx context.Context, n NewAddress) (Address, error) {
-	if err := n.Validate(); err != nil {
-		return Address{}, wrapErr(err, "addresses.Create", "addresses")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesCreate, &n, argsNewAddress, scanAddress)
-	return *v, wrapParamsErr(err, "addresses.Create", "addresses", []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAddressesCreate, &n, argsNewAddress, scanAddress)
+	return *v, err
 }
 
-const sqlAddressesFindByID = `-- name: addresses.FindByID replica=ok
+var opAddressesFindByID = &runtime.Op{Name: "addresses.FindByID", Table: "addresses", Errs: errs, SQL: `-- name: addresses.FindByID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table addresses with the given id, or
 // runtime.ErrNotFound.
 func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesFindByID, &id, runtime.Arg, scanAddress)
-	return *v, wrapErr(err, "addresses.FindByID", "addresses")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAddressesFindByID, &id, runtime.Arg, scanAddress)
+	return *v, err
 }
 
-const sqlAddressesFindAll = `-- name: addresses.FindAll replica=ok
-SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses" ORDER BY "id"`
+var opAddressesFindAll = &runtime.Op{Name: "addresses.FindAll", Table: "addresses", Errs: errs, SQL: `-- name: addresses.FindAll replica=ok
+SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses" ORDER BY "id"`}
 
 // FindAll returns every row of table addresses in primary key order, in memory.
 func (r *AddressRepo) FindAll(ctx context.Context) ([]Address, error) {
-	rows, err := r.db.Query(ctx, sqlAddressesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanAddress)
-	return items, wrapErr(err, "addresses.FindAll", "addresses")
+	return runtime.AllOp(ctx, r.db, opAddressesFindAll, scanAddress, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "addresses.Stream", "addresses") }, scanAddress, sqlAddressesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "addresses.Stream", "addresses") }, scanAddress, opAddressesFindAll.SQL)
 }
 
 const sqlAddressesListFirst = `-- name: addresses.List replica=ok
@@ -196,6 +191,7 @@ var updateAddresses = &runtime.Update{
 	Cols:     []string{`"user_id"`, `"line1"`, `"line2"`, `"city"`, `"postal_code"`, `"country"`, `"is_default"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"line1\", \"line2\", \"city\", \"postal_code\", \"country\"::text, \"is_default\"",
 	Nullable: runtime.Bits{1 << 2},
+	Op:       &runtime.Op{Name: "addresses.Update", Table: "addresses", Errs: errs, Validate: true, Params: []string{"id", "user_id", "line1", "line2", "line2", "city", "postal_code", "country", "is_default"}},
 }
 
 func argsAddressUpdate(u *AddressUpdate, d []any) []any {
@@ -205,35 +201,31 @@ func argsAddressUpdate(u *AddressUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table addresses with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AddressRepo) Update(ctx context.Context, id int64, u AddressUpdate) (Address, error) {
-	if err := u.Validate(); err != nil {
-		return Address{}, wrapErr(err, "addresses.Update", "addresses")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAddresses, &id, runtime.Arg, &u, argsAddressUpdate, scanAddress)
-	return *v, wrapParamsErr(err, "addresses.Update", "addresses", []string{"id", "user_id", "line1", "line2", "line2", "city", "postal_code", "country", "is_default"})
+	return *v, err
 }
 
-const sqlAddressesDelete = `-- name: addresses.Delete
-DELETE FROM "addresses" WHERE "id" = $1`
+var opAddressesDelete = &runtime.Op{Name: "addresses.Delete", Table: "addresses", Errs: errs, SQL: `-- name: addresses.Delete
+DELETE FROM "addresses" WHERE "id" = $1`}
 
 // Delete removes the row of table addresses with the given id and reports whether
 // there was one.
 func (r *AddressRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAddressesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "addresses.Delete", "addresses")
+	tag, err := runtime.ExecOp(ctx, r.db, opAddressesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAddressesCount = `-- name: addresses.Count replica=ok
-SELECT count(*) FROM "addresses"`
+var opAddressesCount = &runtime.Op{Name: "addresses.Count", Table: "addresses", Errs: errs, SQL: `-- name: addresses.Count replica=ok
+SELECT count(*) FROM "addresses"`}
 
 // Count returns the number of rows of table addresses.
 func (r *AddressRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAddressesCount))
-	return n, wrapErr(err, "addresses.Count", "addresses")
+	return runtime.CountOp(ctx, r.db, opAddressesCount)
 }
 
-const sqlAddressesFindByIDs = `-- name: addresses.FindByIDs replica=ok
+var opAddressesFindByIDs = &runtime.Op{Name: "addresses.FindByIDs", Table: "addresses", Errs: errs, SQL: `-- name: addresses.FindByIDs replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table addresses whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -241,8 +233,7 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 	if len(ids) == 0 {
 		return []Address{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAddressesFindByIDs, &ids, runtime.Arg, scanAddress, len(ids))
-	return items, wrapErr(err, "addresses.FindByIDs", "addresses")
+	return runtime.QueryOp(ctx, r.db, opAddressesFindByIDs, &ids, runtime.Arg, scanAddress, len(ids))
 }
 
 var copyAddresses = &runtime.Copier[*NewAddress]{
@@ -260,26 +251,17 @@ func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64,
 	return n, wrapErr(err, "addresses.CreateMany", "addresses")
 }
 
-const sqlAddressesCreateManyReturning = `-- name: addresses.CreateManyReturning
+var opAddressesCreateManyReturning = &runtime.Op{Name: "addresses.CreateManyReturning", Table: "addresses", Errs: errs, Validate: true, SQL: `-- name: addresses.CreateManyReturning
 INSERT INTO "addresses" ("user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5", "u"."c6", COALESCE("u"."c7", FALSE)
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::varchar[], $6::bpchar[], $7::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`
+RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`}
 
-// CreateManyReturning inserts rows into table addresses in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table addresses in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress) ([]Address, error) {
-	if len(rows) == 0 {
-		return []Address{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "addresses.CreateManyReturning", "addresses")
-	}
-	res, err := r.db.Query(ctx, sqlAddressesCreateManyReturning, runtime.Unnest(argsNewAddress, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanAddress)
-	return items, wrapErr(err, "addresses.CreateManyReturning", "addresses")
+	return runtime.InsertManyOp(ctx, r.db, opAddressesCreateManyReturning, rows, argsNewAddress, scanAddress)
 }
 
 // AddressKeyedUpdate is one row's key and changes for UpdateMany.
@@ -305,31 +287,29 @@ var bulkAddressesUpdates = &runtime.Bulk[*AddressKeyedUpdate]{
 	},
 }
 
-const sqlAddressesUpdateMany = `-- name: addresses.UpdateMany
+var opAddressesUpdateMany = &runtime.Op{Name: "addresses.UpdateMany", Table: "addresses", Errs: errs, SQL: `-- name: addresses.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::varchar[], $8::bpchar[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "addresses" ON "addresses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "addresses"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "addresses" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "addresses"."user_id"), "line1" = COALESCE("cpcgen_v"."cpcgen_3", "addresses"."line1"), "line2" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "addresses"."line2" END, "city" = COALESCE("cpcgen_v"."cpcgen_6", "addresses"."city"), "postal_code" = COALESCE("cpcgen_v"."cpcgen_7", "addresses"."postal_code"), "country" = COALESCE("cpcgen_v"."cpcgen_8", "addresses"."country"), "is_default" = COALESCE("cpcgen_v"."cpcgen_9", "addresses"."is_default") FROM "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table addresses, all or none (see
 // runtime.UpdateMany).
 func (r *AddressRepo) UpdateMany(ctx context.Context, rows []AddressKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkAddressesUpdates, sqlAddressesUpdateMany, rows)
-	return out, wrapErr(err, "addresses.UpdateMany", "addresses")
+	return runtime.UpdateMany(ctx, r.db, bulkAddressesUpdates, opAddressesUpdateMany, rows)
 }
 
-const sqlAddressesUpdateManyReturning = `-- name: addresses.UpdateManyReturning
+var opAddressesUpdateManyReturning = &runtime.Op{Name: "addresses.UpdateManyReturning", Table: "addresses", Errs: errs, SQL: `-- name: addresses.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::varchar[], $8::bpchar[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "addresses" ON "addresses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "addresses"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "addresses" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "addresses"."user_id"), "line1" = COALESCE("cpcgen_v"."cpcgen_3", "addresses"."line1"), "line2" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "addresses"."line2" END, "city" = COALESCE("cpcgen_v"."cpcgen_6", "addresses"."city"), "postal_code" = COALESCE("cpcgen_v"."cpcgen_7", "addresses"."postal_code"), "country" = COALESCE("cpcgen_v"."cpcgen_8", "addresses"."country"), "is_default" = COALESCE("cpcgen_v"."cpcgen_9", "addresses"."is_default") FROM "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."line1", "cpcgen_new"."line2", "cpcgen_new"."city", "cpcgen_new"."postal_code", "cpcgen_new"."country"::text, "cpcgen_new"."is_default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."line1", "cpcgen_new"."line2", "cpcgen_new"."city", "cpcgen_new"."postal_code", "cpcgen_new"."country"::text, "cpcgen_new"."is_default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AddressRepo) UpdateManyReturning(ctx context.Context, rows []AddressKeyedUpdate) ([]Address, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAddressesUpdates, sqlAddressesUpdateManyReturning, scanAddress, rows)
-	return out, wrapErr(err, "addresses.UpdateManyReturning", "addresses")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkAddressesUpdates, opAddressesUpdateManyReturning, scanAddress, rows)
 }
 
 var bulkAddressesKeys = &runtime.Bulk[*int64]{
@@ -340,28 +320,26 @@ var bulkAddressesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlAddressesDeleteMany = `-- name: addresses.DeleteMany
+var opAddressesDeleteMany = &runtime.Op{Name: "addresses.DeleteMany", Table: "addresses", Errs: errs, SQL: `-- name: addresses.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "addresses" ON "addresses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "addresses"),
 "cpcgen_new" AS (DELETE FROM "addresses" USING "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table addresses with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *AddressRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAddressesKeys, sqlAddressesDeleteMany, keys)
-	return out, wrapErr(err, "addresses.DeleteMany", "addresses")
+	return runtime.WriteMany(ctx, r.db, bulkAddressesKeys, opAddressesDeleteMany, keys)
 }
 
-const sqlAddressesListByUserID = `-- name: addresses.ListByUserID replica=ok
+var opAddressesListByUserID = &runtime.Op{Name: "addresses.ListByUserID", Table: "addresses", Errs: errs, SQL: `-- name: addresses.ListByUserID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table addresses whose user_id is userID, in
 // primary key order.
 func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Address, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAddressesListByUserID, &userID, runtime.Arg, scanAddress, 0)
-	return items, wrapErr(err, "addresses.ListByUserID", "addresses")
+	return runtime.QueryOp(ctx, r.db, opAddressesListByUserID, &userID, runtime.Arg, scanAddress, 0)
 }
 
 const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID replica=ok

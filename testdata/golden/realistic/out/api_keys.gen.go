@@ -116,45 +116,40 @@ func argsNewAPIKey(n *NewAPIKey, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.Prefix, n.SecretHash, runtime.OptValue(&n.Scopes), &n.ExpiresAt, n.Revoked.Arg())
 }
 
-const sqlAPIKeysCreate = `-- name: api_keys.Create sensitive=4
+var opAPIKeysCreate = &runtime.Op{Name: "api_keys.Create", Table: "api_keys", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"}, SQL: `-- name: api_keys.Create sensitive=4
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
-RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
+RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`}
 
 // Create inserts n into table api_keys and returns the row as stored. It validates
 // n first.
 func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
-	if err := n.Validate(); err != nil {
-		return APIKey{}, wrapErr(err, "api_keys.Create", "api_keys")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysCreate, &n, argsNewAPIKey, scanAPIKey)
-	return *v, wrapParamsErr(err, "api_keys.Create", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAPIKeysCreate, &n, argsNewAPIKey, scanAPIKey)
+	return *v, err
 }
 
-const sqlAPIKeysFindByID = `-- name: api_keys.FindByID replica=ok
+var opAPIKeysFindByID = &runtime.Op{Name: "api_keys.FindByID", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.FindByID replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table api_keys with the given id, or
 // runtime.ErrNotFound.
 func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysFindByID, &id, runtime.Arg, scanAPIKey)
-	return *v, wrapErr(err, "api_keys.FindByID", "api_keys")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAPIKeysFindByID, &id, runtime.Arg, scanAPIKey)
+	return *v, err
 }
 
-const sqlAPIKeysFindAll = `-- name: api_keys.FindAll replica=ok
-SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"`
+var opAPIKeysFindAll = &runtime.Op{Name: "api_keys.FindAll", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.FindAll replica=ok
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"`}
 
 // FindAll returns every row of table api_keys in primary key order, in memory.
 func (r *APIKeyRepo) FindAll(ctx context.Context) ([]APIKey, error) {
-	rows, err := r.db.Query(ctx, sqlAPIKeysFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanAPIKey)
-	return items, wrapErr(err, "api_keys.FindAll", "api_keys")
+	return runtime.AllOp(ctx, r.db, opAPIKeysFindAll, scanAPIKey, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "api_keys.Stream", "api_keys") }, scanAPIKey, sqlAPIKeysFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "api_keys.Stream", "api_keys") }, scanAPIKey, opAPIKeysFindAll.SQL)
 }
 
 const sqlAPIKeysListFirst = `-- name: api_keys.List replica=ok
@@ -187,6 +182,7 @@ var updateAPIKeys = &runtime.Update{
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"prefix\"::text, \"secret_hash\", \"scopes\", \"expires_at\", \"revoked\"",
 	Sensitive: runtime.Bits{1 << 2},
 	Nullable:  runtime.Bits{1 << 4},
+	Op:        &runtime.Op{Name: "api_keys.Update", Table: "api_keys", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"}},
 }
 
 func argsAPIKeyUpdate(u *APIKeyUpdate, d []any) []any {
@@ -196,35 +192,31 @@ func argsAPIKeyUpdate(u *APIKeyUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table api_keys with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *APIKeyRepo) Update(ctx context.Context, id uuid.UUID, u APIKeyUpdate) (APIKey, error) {
-	if err := u.Validate(); err != nil {
-		return APIKey{}, wrapErr(err, "api_keys.Update", "api_keys")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAPIKeys, &id, runtime.Arg, &u, argsAPIKeyUpdate, scanAPIKey)
-	return *v, wrapParamsErr(err, "api_keys.Update", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"})
+	return *v, err
 }
 
-const sqlAPIKeysDelete = `-- name: api_keys.Delete
-DELETE FROM "api_keys" WHERE "id" = $1`
+var opAPIKeysDelete = &runtime.Op{Name: "api_keys.Delete", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.Delete
+DELETE FROM "api_keys" WHERE "id" = $1`}
 
 // Delete removes the row of table api_keys with the given id and reports whether
 // there was one.
 func (r *APIKeyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAPIKeysDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "api_keys.Delete", "api_keys")
+	tag, err := runtime.ExecOp(ctx, r.db, opAPIKeysDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAPIKeysCount = `-- name: api_keys.Count replica=ok
-SELECT count(*) FROM "api_keys"`
+var opAPIKeysCount = &runtime.Op{Name: "api_keys.Count", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.Count replica=ok
+SELECT count(*) FROM "api_keys"`}
 
 // Count returns the number of rows of table api_keys.
 func (r *APIKeyRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAPIKeysCount))
-	return n, wrapErr(err, "api_keys.Count", "api_keys")
+	return runtime.CountOp(ctx, r.db, opAPIKeysCount)
 }
 
-const sqlAPIKeysFindByIDs = `-- name: api_keys.FindByIDs replica=ok
+var opAPIKeysFindByIDs = &runtime.Op{Name: "api_keys.FindByIDs", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.FindByIDs replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table api_keys whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -232,8 +224,7 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 	if len(ids) == 0 {
 		return []APIKey{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAPIKeysFindByIDs, &ids, runtime.Arg, scanAPIKey, len(ids))
-	return items, wrapErr(err, "api_keys.FindByIDs", "api_keys")
+	return runtime.QueryOp(ctx, r.db, opAPIKeysFindByIDs, &ids, runtime.Arg, scanAPIKey, len(ids))
 }
 
 var copyAPIKeys = &runtime.Copier[*NewAPIKey]{
@@ -260,11 +251,11 @@ func (r *APIKeyRepo) CreateManyReturning(ctx context.Context, rows []NewAPIKey) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlAPIKeysCreate, rows, argsNewAPIKey, scanAPIKey)
+	out, err := runtime.BatchQuery(ctx, r.db, opAPIKeysCreate.SQL, rows, argsNewAPIKey, scanAPIKey)
 	return out, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
 }
 
-const sqlAPIKeysUpsertByPrefix = `-- name: api_keys.UpsertByPrefix sensitive=4
+var opAPIKeysUpsertByPrefix = &runtime.Op{Name: "api_keys.UpsertByPrefix", Table: "api_keys", Errs: errs, Validate: true, SQL: `-- name: api_keys.UpsertByPrefix sensitive=4
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
 ON CONFLICT ("prefix") DO UPDATE
@@ -273,21 +264,17 @@ SET "organization_id" = EXCLUDED."organization_id",
     "scopes" = CASE WHEN $5::text[] IS NULL THEN "api_keys"."scopes" ELSE EXCLUDED."scopes" END,
     "expires_at" = EXCLUDED."expires_at",
     "revoked" = CASE WHEN $7::boolean IS NULL THEN "api_keys"."revoked" ELSE EXCLUDED."revoked" END
-RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
+RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`}
 
-// UpsertByPrefix inserts n into table api_keys or, when a row with the same prefix
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByPrefix inserts n into table api_keys or updates the row with the same
+// prefix from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *APIKeyRepo) UpsertByPrefix(ctx context.Context, n NewAPIKey) (APIKey, error) {
-	if err := n.Validate(); err != nil {
-		return APIKey{}, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysUpsertByPrefix, &n, argsNewAPIKey, scanAPIKey)
-	return *v, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAPIKeysUpsertByPrefix, &n, argsNewAPIKey, scanAPIKey)
+	return *v, err
 }
 
-const sqlAPIKeysCreateIfAbsentByPrefix = `-- name: api_keys.CreateIfAbsentByPrefix sensitive=4
+var opAPIKeysCreateIfAbsentByPrefix = &runtime.Op{Name: "api_keys.CreateIfAbsentByPrefix", Table: "api_keys", Errs: errs, Validate: true, SQL: `-- name: api_keys.CreateIfAbsentByPrefix sensitive=4
 WITH "inserted" AS (
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
@@ -298,18 +285,14 @@ SELECT true, "id", "organization_id", "prefix", "secret_hash", "scopes", "expire
 UNION ALL
 SELECT false, "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "prefix" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByPrefix inserts n into table api_keys unless a row with the same
-// prefix exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// prefix exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (APIKey, bool, error) {
-	if err := n.Validate(); err != nil {
-		return APIKey{}, false, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAPIKeysCreateIfAbsentByPrefix, &n, argsNewAPIKey, scanAPIKey)
-	return *v, created, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAPIKeysCreateIfAbsentByPrefix, &n, argsNewAPIKey, scanAPIKey)
+	return *v, created, err
 }
 
 // APIKeyKeyedUpdate is one row's key and changes for UpdateMany.
@@ -334,31 +317,29 @@ var bulkAPIKeysUpdates = &runtime.Bulk[*APIKeyKeyedUpdate]{
 	},
 }
 
-const sqlAPIKeysUpdateMany = `-- name: api_keys.UpdateMany sensitive=4
+var opAPIKeysUpdateMany = &runtime.Op{Name: "api_keys.UpdateMany", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.UpdateMany sensitive=4
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $4::bytea[], $5::text[], $6::boolean[], $7::timestamptz[], $8::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "api_keys" ON "api_keys"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "api_keys"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "api_keys"."organization_id"), "prefix" = COALESCE("cpcgen_v"."cpcgen_3", "api_keys"."prefix"), "secret_hash" = COALESCE("cpcgen_v"."cpcgen_4", "api_keys"."secret_hash"), "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "api_keys"."expires_at" END, "revoked" = COALESCE("cpcgen_v"."cpcgen_8", "api_keys"."revoked") FROM "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table api_keys, all or none (see
 // runtime.UpdateMany).
 func (r *APIKeyRepo) UpdateMany(ctx context.Context, rows []APIKeyKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkAPIKeysUpdates, sqlAPIKeysUpdateMany, rows)
-	return out, wrapErr(err, "api_keys.UpdateMany", "api_keys")
+	return runtime.UpdateMany(ctx, r.db, bulkAPIKeysUpdates, opAPIKeysUpdateMany, rows)
 }
 
-const sqlAPIKeysUpdateManyReturning = `-- name: api_keys.UpdateManyReturning sensitive=4
+var opAPIKeysUpdateManyReturning = &runtime.Op{Name: "api_keys.UpdateManyReturning", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.UpdateManyReturning sensitive=4
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $4::bytea[], $5::text[], $6::boolean[], $7::timestamptz[], $8::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "api_keys" ON "api_keys"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "api_keys"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "api_keys"."organization_id"), "prefix" = COALESCE("cpcgen_v"."cpcgen_3", "api_keys"."prefix"), "secret_hash" = COALESCE("cpcgen_v"."cpcgen_4", "api_keys"."secret_hash"), "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "api_keys"."expires_at" END, "revoked" = COALESCE("cpcgen_v"."cpcgen_8", "api_keys"."revoked") FROM "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."prefix"::text, "cpcgen_new"."secret_hash", "cpcgen_new"."scopes", "cpcgen_new"."expires_at", "cpcgen_new"."revoked" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."prefix"::text, "cpcgen_new"."secret_hash", "cpcgen_new"."scopes", "cpcgen_new"."expires_at", "cpcgen_new"."revoked" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *APIKeyRepo) UpdateManyReturning(ctx context.Context, rows []APIKeyKeyedUpdate) ([]APIKey, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAPIKeysUpdates, sqlAPIKeysUpdateManyReturning, scanAPIKey, rows)
-	return out, wrapErr(err, "api_keys.UpdateManyReturning", "api_keys")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkAPIKeysUpdates, opAPIKeysUpdateManyReturning, scanAPIKey, rows)
 }
 
 var bulkAPIKeysKeys = &runtime.Bulk[*uuid.UUID]{
@@ -369,17 +350,16 @@ var bulkAPIKeysKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlAPIKeysDeleteMany = `-- name: api_keys.DeleteMany
+var opAPIKeysDeleteMany = &runtime.Op{Name: "api_keys.DeleteMany", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "api_keys" ON "api_keys"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "api_keys"),
 "cpcgen_new" AS (DELETE FROM "api_keys" USING "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table api_keys with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *APIKeyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAPIKeysKeys, sqlAPIKeysDeleteMany, keys)
-	return out, wrapErr(err, "api_keys.DeleteMany", "api_keys")
+	return runtime.WriteMany(ctx, r.db, bulkAPIKeysKeys, opAPIKeysDeleteMany, keys)
 }
 
 var bulkAPIKeysNew = &runtime.Bulk[*NewAPIKey]{
@@ -397,40 +377,37 @@ var bulkAPIKeysNew = &runtime.Bulk[*NewAPIKey]{
 	},
 }
 
-const sqlAPIKeysUpsertManyByPrefix = `-- name: api_keys.UpsertManyByPrefix sensitive=4
+var opAPIKeysUpsertManyByPrefix = &runtime.Op{Name: "api_keys.UpsertManyByPrefix", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.UpsertManyByPrefix sensitive=4
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5"::text[], '{}'::text[]) AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", FALSE) AS "cpcgen_i7" FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $4::bytea[], $5::text[], $6::timestamptz[], $7::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "api_keys"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "api_keys" ON "prefix" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "api_keys"),
 "cpcgen_ins" AS (INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("prefix") DO NOTHING RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"),
 "cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = "cpcgen_v"."cpcgen_i2", "secret_hash" = "cpcgen_v"."cpcgen_i4", "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = "cpcgen_v"."cpcgen_i6", "revoked" = COALESCE("cpcgen_v"."cpcgen_7", "api_keys"."revoked") FROM "cpcgen_v" WHERE "prefix" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."prefix"::text, "cpcgen_ins"."secret_hash", "cpcgen_ins"."scopes", "cpcgen_ins"."expires_at", "cpcgen_ins"."revoked" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."prefix" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."prefix"::text, "cpcgen_new"."secret_hash", "cpcgen_new"."scopes", "cpcgen_new"."expires_at", "cpcgen_new"."revoked" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."prefix"::text, "cpcgen_ins"."secret_hash", "cpcgen_ins"."scopes", "cpcgen_ins"."expires_at", "cpcgen_ins"."revoked" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."prefix" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."prefix"::text, "cpcgen_new"."secret_hash", "cpcgen_new"."scopes", "cpcgen_new"."expires_at", "cpcgen_new"."revoked" FROM "cpcgen_new"`}
 
 // UpsertManyByPrefix is UpsertByPrefix for many rows (see runtime.UpsertMany).
 func (r *APIKeyRepo) UpsertManyByPrefix(ctx context.Context, rows []NewAPIKey) ([]APIKey, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkAPIKeysNew, sqlAPIKeysUpsertManyByPrefix, scanAPIKey, rows)
-	return out, wrapErr(err, "api_keys.UpsertManyByPrefix", "api_keys")
+	return runtime.UpsertMany(ctx, r.db, bulkAPIKeysNew, opAPIKeysUpsertManyByPrefix, scanAPIKey, rows)
 }
 
-const sqlAPIKeysCreateManyIfAbsentByPrefix = `-- name: api_keys.CreateManyIfAbsentByPrefix sensitive=4
+var opAPIKeysCreateManyIfAbsentByPrefix = &runtime.Op{Name: "api_keys.CreateManyIfAbsentByPrefix", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.CreateManyIfAbsentByPrefix sensitive=4
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5"::text[], '{}'::text[]) AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", FALSE) AS "cpcgen_i7" FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $4::bytea[], $5::text[], $6::timestamptz[], $7::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("prefix") DO NOTHING RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."prefix"::text, "cpcgen_ins"."secret_hash", "cpcgen_ins"."scopes", "cpcgen_ins"."expires_at", "cpcgen_ins"."revoked" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."prefix" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "api_keys"."id", "api_keys"."organization_id", "api_keys"."prefix"::text, "api_keys"."secret_hash", "api_keys"."scopes", "api_keys"."expires_at", "api_keys"."revoked" FROM "cpcgen_v" JOIN "api_keys" ON "prefix" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."prefix"::text, "cpcgen_ins"."secret_hash", "cpcgen_ins"."scopes", "cpcgen_ins"."expires_at", "cpcgen_ins"."revoked" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."prefix" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "api_keys"."id", "api_keys"."organization_id", "api_keys"."prefix"::text, "api_keys"."secret_hash", "api_keys"."scopes", "api_keys"."expires_at", "api_keys"."revoked" FROM "cpcgen_v" JOIN "api_keys" ON "prefix" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByPrefix is CreateIfAbsentByPrefix for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *APIKeyRepo) CreateManyIfAbsentByPrefix(ctx context.Context, rows []NewAPIKey) ([]APIKey, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAPIKeysNew, sqlAPIKeysCreateManyIfAbsentByPrefix, scanAPIKey, rows)
-	return out, created, wrapErr(err, "api_keys.CreateManyIfAbsentByPrefix", "api_keys")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkAPIKeysNew, opAPIKeysCreateManyIfAbsentByPrefix, scanAPIKey, rows)
 }
 
-const sqlAPIKeysListByOrganizationID = `-- name: api_keys.ListByOrganizationID replica=ok
+var opAPIKeysListByOrganizationID = &runtime.Op{Name: "api_keys.ListByOrganizationID", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table api_keys whose organization_id is
 // organizationID, in primary key order.
 func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]APIKey, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAPIKeysListByOrganizationID, &organizationID, runtime.Arg, scanAPIKey, 0)
-	return items, wrapErr(err, "api_keys.ListByOrganizationID", "api_keys")
+	return runtime.QueryOp(ctx, r.db, opAPIKeysListByOrganizationID, &organizationID, runtime.Arg, scanAPIKey, 0)
 }
 
 const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID replica=ok

@@ -107,45 +107,40 @@ func argsNewCart(n *NewCart, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Token, runtime.OptValue(&n.Items), &n.ExpiresAt)
 }
 
-const sqlCartsCreate = `-- name: carts.Create
+var opCartsCreate = &runtime.Op{Name: "carts.Create", Table: "carts", Errs: errs, Validate: true, Params: []string{"id", "customer_id", "token", "items", "expires_at"}, SQL: `-- name: carts.Create
 INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::jsonb, '[]'::jsonb), $5)
-RETURNING "id", "customer_id", "token", "items", "expires_at"`
+RETURNING "id", "customer_id", "token", "items", "expires_at"`}
 
 // Create inserts n into table carts and returns the row as stored. It validates n
 // first.
 func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
-	if err := n.Validate(); err != nil {
-		return Cart{}, wrapErr(err, "carts.Create", "carts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCartsCreate, &n, argsNewCart, scanCart)
-	return *v, wrapParamsErr(err, "carts.Create", "carts", []string{"id", "customer_id", "token", "items", "expires_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCartsCreate, &n, argsNewCart, scanCart)
+	return *v, err
 }
 
-const sqlCartsFindByID = `-- name: carts.FindByID replica=ok
+var opCartsFindByID = &runtime.Op{Name: "carts.FindByID", Table: "carts", Errs: errs, SQL: `-- name: carts.FindByID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table carts with the given id, or
 // runtime.ErrNotFound.
 func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCartsFindByID, &id, runtime.Arg, scanCart)
-	return *v, wrapErr(err, "carts.FindByID", "carts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCartsFindByID, &id, runtime.Arg, scanCart)
+	return *v, err
 }
 
-const sqlCartsFindAll = `-- name: carts.FindAll replica=ok
-SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts" ORDER BY "id"`
+var opCartsFindAll = &runtime.Op{Name: "carts.FindAll", Table: "carts", Errs: errs, SQL: `-- name: carts.FindAll replica=ok
+SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts" ORDER BY "id"`}
 
 // FindAll returns every row of table carts in primary key order, in memory.
 func (r *CartRepo) FindAll(ctx context.Context) ([]Cart, error) {
-	rows, err := r.db.Query(ctx, sqlCartsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCart)
-	return items, wrapErr(err, "carts.FindAll", "carts")
+	return runtime.AllOp(ctx, r.db, opCartsFindAll, scanCart, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "carts.Stream", "carts") }, scanCart, sqlCartsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "carts.Stream", "carts") }, scanCart, opCartsFindAll.SQL)
 }
 
 const sqlCartsListFirst = `-- name: carts.List replica=ok
@@ -176,6 +171,7 @@ var updateCarts = &runtime.Update{
 	Cols:     []string{`"customer_id"`, `"token"`, `"items"`, `"expires_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"token\", \"items\", \"expires_at\"",
 	Nullable: runtime.Bits{1 << 0},
+	Op:       &runtime.Op{Name: "carts.Update", Table: "carts", Errs: errs, Validate: true, Params: []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"}},
 }
 
 func argsCartUpdate(u *CartUpdate, d []any) []any {
@@ -185,35 +181,31 @@ func argsCartUpdate(u *CartUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table carts with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CartRepo) Update(ctx context.Context, id uuid.UUID, u CartUpdate) (Cart, error) {
-	if err := u.Validate(); err != nil {
-		return Cart{}, wrapErr(err, "carts.Update", "carts")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCarts, &id, runtime.Arg, &u, argsCartUpdate, scanCart)
-	return *v, wrapParamsErr(err, "carts.Update", "carts", []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"})
+	return *v, err
 }
 
-const sqlCartsDelete = `-- name: carts.Delete
-DELETE FROM "carts" WHERE "id" = $1`
+var opCartsDelete = &runtime.Op{Name: "carts.Delete", Table: "carts", Errs: errs, SQL: `-- name: carts.Delete
+DELETE FROM "carts" WHERE "id" = $1`}
 
 // Delete removes the row of table carts with the given id and reports whether
 // there was one.
 func (r *CartRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCartsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "carts.Delete", "carts")
+	tag, err := runtime.ExecOp(ctx, r.db, opCartsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCartsCount = `-- name: carts.Count replica=ok
-SELECT count(*) FROM "carts"`
+var opCartsCount = &runtime.Op{Name: "carts.Count", Table: "carts", Errs: errs, SQL: `-- name: carts.Count replica=ok
+SELECT count(*) FROM "carts"`}
 
 // Count returns the number of rows of table carts.
 func (r *CartRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCartsCount))
-	return n, wrapErr(err, "carts.Count", "carts")
+	return runtime.CountOp(ctx, r.db, opCartsCount)
 }
 
-const sqlCartsFindByIDs = `-- name: carts.FindByIDs replica=ok
+var opCartsFindByIDs = &runtime.Op{Name: "carts.FindByIDs", Table: "carts", Errs: errs, SQL: `-- name: carts.FindByIDs replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table carts whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -221,8 +213,7 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 	if len(ids) == 0 {
 		return []Cart{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCartsFindByIDs, &ids, runtime.Arg, scanCart, len(ids))
-	return items, wrapErr(err, "carts.FindByIDs", "carts")
+	return runtime.QueryOp(ctx, r.db, opCartsFindByIDs, &ids, runtime.Arg, scanCart, len(ids))
 }
 
 var copyCarts = &runtime.Copier[*NewCart]{
@@ -240,50 +231,37 @@ func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error
 	return n, wrapErr(err, "carts.CreateMany", "carts")
 }
 
-const sqlCartsCreateManyReturning = `-- name: carts.CreateManyReturning
+var opCartsCreateManyReturning = &runtime.Op{Name: "carts.CreateManyReturning", Table: "carts", Errs: errs, Validate: true, SQL: `-- name: carts.CreateManyReturning
 INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."c4", '[]'::jsonb), "u"."c5"
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "customer_id", "token", "items", "expires_at"`
+RETURNING "id", "customer_id", "token", "items", "expires_at"`}
 
-// CreateManyReturning inserts rows into table carts in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table carts in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]Cart, error) {
-	if len(rows) == 0 {
-		return []Cart{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "carts.CreateManyReturning", "carts")
-	}
-	res, err := r.db.Query(ctx, sqlCartsCreateManyReturning, runtime.Unnest(argsNewCart, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCart)
-	return items, wrapErr(err, "carts.CreateManyReturning", "carts")
+	return runtime.InsertManyOp(ctx, r.db, opCartsCreateManyReturning, rows, argsNewCart, scanCart)
 }
 
-const sqlCartsUpsertByToken = `-- name: carts.UpsertByToken
+var opCartsUpsertByToken = &runtime.Op{Name: "carts.UpsertByToken", Table: "carts", Errs: errs, Validate: true, SQL: `-- name: carts.UpsertByToken
 INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::jsonb, '[]'::jsonb), $5)
 ON CONFLICT ("token") DO UPDATE
 SET "customer_id" = EXCLUDED."customer_id",
     "items" = CASE WHEN $4::jsonb IS NULL THEN "carts"."items" ELSE EXCLUDED."items" END,
     "expires_at" = EXCLUDED."expires_at"
-RETURNING "id", "customer_id", "token", "items", "expires_at"`
+RETURNING "id", "customer_id", "token", "items", "expires_at"`}
 
-// UpsertByToken inserts n into table carts or, when a row with the same token
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByToken inserts n into table carts or updates the row with the same token
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CartRepo) UpsertByToken(ctx context.Context, n NewCart) (Cart, error) {
-	if err := n.Validate(); err != nil {
-		return Cart{}, wrapErr(err, "carts.UpsertByToken", "carts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCartsUpsertByToken, &n, argsNewCart, scanCart)
-	return *v, wrapErr(err, "carts.UpsertByToken", "carts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCartsUpsertByToken, &n, argsNewCart, scanCart)
+	return *v, err
 }
 
-const sqlCartsCreateIfAbsentByToken = `-- name: carts.CreateIfAbsentByToken
+var opCartsCreateIfAbsentByToken = &runtime.Op{Name: "carts.CreateIfAbsentByToken", Table: "carts", Errs: errs, Validate: true, SQL: `-- name: carts.CreateIfAbsentByToken
 WITH "inserted" AS (
 INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::jsonb, '[]'::jsonb), $5)
@@ -294,18 +272,14 @@ SELECT true, "id", "customer_id", "token", "items", "expires_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "token" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByToken inserts n into table carts unless a row with the same
-// token exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// token exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Cart{}, false, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCartsCreateIfAbsentByToken, &n, argsNewCart, scanCart)
-	return *v, created, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCartsCreateIfAbsentByToken, &n, argsNewCart, scanCart)
+	return *v, created, err
 }
 
 // CartKeyedUpdate is one row's key and changes for UpdateMany.
@@ -328,31 +302,29 @@ var bulkCartsUpdates = &runtime.Bulk[*CartKeyedUpdate]{
 	},
 }
 
-const sqlCartsUpdateMany = `-- name: carts.UpdateMany
+var opCartsUpdateMany = &runtime.Op{Name: "carts.UpdateMany", Table: "carts", Errs: errs, SQL: `-- name: carts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "carts" ON "carts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table carts, all or none (see
 // runtime.UpdateMany).
 func (r *CartRepo) UpdateMany(ctx context.Context, rows []CartKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCartsUpdates, sqlCartsUpdateMany, rows)
-	return out, wrapErr(err, "carts.UpdateMany", "carts")
+	return runtime.UpdateMany(ctx, r.db, bulkCartsUpdates, opCartsUpdateMany, rows)
 }
 
-const sqlCartsUpdateManyReturning = `-- name: carts.UpdateManyReturning
+var opCartsUpdateManyReturning = &runtime.Op{Name: "carts.UpdateManyReturning", Table: "carts", Errs: errs, SQL: `-- name: carts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "carts" ON "carts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "token", "items", "expires_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."token", "cpcgen_new"."items", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."token", "cpcgen_new"."items", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CartRepo) UpdateManyReturning(ctx context.Context, rows []CartKeyedUpdate) ([]Cart, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCartsUpdates, sqlCartsUpdateManyReturning, scanCart, rows)
-	return out, wrapErr(err, "carts.UpdateManyReturning", "carts")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCartsUpdates, opCartsUpdateManyReturning, scanCart, rows)
 }
 
 var bulkCartsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -363,17 +335,16 @@ var bulkCartsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlCartsDeleteMany = `-- name: carts.DeleteMany
+var opCartsDeleteMany = &runtime.Op{Name: "carts.DeleteMany", Table: "carts", Errs: errs, SQL: `-- name: carts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "carts" ON "carts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
 "cpcgen_new" AS (DELETE FROM "carts" USING "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table carts with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *CartRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCartsKeys, sqlCartsDeleteMany, keys)
-	return out, wrapErr(err, "carts.DeleteMany", "carts")
+	return runtime.WriteMany(ctx, r.db, bulkCartsKeys, opCartsDeleteMany, keys)
 }
 
 var bulkCartsNew = &runtime.Bulk[*NewCart]{
@@ -389,40 +360,37 @@ var bulkCartsNew = &runtime.Bulk[*NewCart]{
 	},
 }
 
-const sqlCartsUpsertManyByToken = `-- name: carts.UpsertManyByToken
+var opCartsUpsertManyByToken = &runtime.Op{Name: "carts.UpsertManyByToken", Table: "carts", Errs: errs, SQL: `-- name: carts.UpsertManyByToken
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", '[]'::jsonb) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "carts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "carts" ON "token" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
 "cpcgen_ins" AS (INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("token") DO NOTHING RETURNING "id", "customer_id", "token", "items", "expires_at"),
 "cpcgen_new" AS (UPDATE "carts" SET "customer_id" = "cpcgen_v"."cpcgen_i2", "items" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."items"), "expires_at" = "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE "token" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "token", "items", "expires_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."customer_id", "cpcgen_ins"."token", "cpcgen_ins"."items", "cpcgen_ins"."expires_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."token" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."token", "cpcgen_new"."items", "cpcgen_new"."expires_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."customer_id", "cpcgen_ins"."token", "cpcgen_ins"."items", "cpcgen_ins"."expires_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."token" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."token", "cpcgen_new"."items", "cpcgen_new"."expires_at" FROM "cpcgen_new"`}
 
 // UpsertManyByToken is UpsertByToken for many rows (see runtime.UpsertMany).
 func (r *CartRepo) UpsertManyByToken(ctx context.Context, rows []NewCart) ([]Cart, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCartsNew, sqlCartsUpsertManyByToken, scanCart, rows)
-	return out, wrapErr(err, "carts.UpsertManyByToken", "carts")
+	return runtime.UpsertMany(ctx, r.db, bulkCartsNew, opCartsUpsertManyByToken, scanCart, rows)
 }
 
-const sqlCartsCreateManyIfAbsentByToken = `-- name: carts.CreateManyIfAbsentByToken
+var opCartsCreateManyIfAbsentByToken = &runtime.Op{Name: "carts.CreateManyIfAbsentByToken", Table: "carts", Errs: errs, SQL: `-- name: carts.CreateManyIfAbsentByToken
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", '[]'::jsonb) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("token") DO NOTHING RETURNING "id", "customer_id", "token", "items", "expires_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."customer_id", "cpcgen_ins"."token", "cpcgen_ins"."items", "cpcgen_ins"."expires_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."token" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "carts"."id", "carts"."customer_id", "carts"."token", "carts"."items", "carts"."expires_at" FROM "cpcgen_v" JOIN "carts" ON "token" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."customer_id", "cpcgen_ins"."token", "cpcgen_ins"."items", "cpcgen_ins"."expires_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."token" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "carts"."id", "carts"."customer_id", "carts"."token", "carts"."items", "carts"."expires_at" FROM "cpcgen_v" JOIN "carts" ON "token" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByToken is CreateIfAbsentByToken for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CartRepo) CreateManyIfAbsentByToken(ctx context.Context, rows []NewCart) ([]Cart, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCartsNew, sqlCartsCreateManyIfAbsentByToken, scanCart, rows)
-	return out, created, wrapErr(err, "carts.CreateManyIfAbsentByToken", "carts")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCartsNew, opCartsCreateManyIfAbsentByToken, scanCart, rows)
 }
 
-const sqlCartsListByCustomerID = `-- name: carts.ListByCustomerID replica=ok
+var opCartsListByCustomerID = &runtime.Op{Name: "carts.ListByCustomerID", Table: "carts", Errs: errs, SQL: `-- name: carts.ListByCustomerID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
-WHERE "customer_id" = $1 ORDER BY "id"`
+WHERE "customer_id" = $1 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table carts whose customer_id is
 // customerID, in primary key order.
 func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Cart, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCartsListByCustomerID, &customerID, runtime.Arg, scanCart, 0)
-	return items, wrapErr(err, "carts.ListByCustomerID", "carts")
+	return runtime.QueryOp(ctx, r.db, opCartsListByCustomerID, &customerID, runtime.Arg, scanCart, 0)
 }
 
 const sqlCartsLoadByCustomerID = `-- name: carts.LoadByCustomerID replica=ok

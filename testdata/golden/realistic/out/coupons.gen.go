@@ -111,45 +111,40 @@ func argsNewCoupon(n *NewCoupon, d []any) []any {
 	return append(d, &n.Code, &n.PercentOff, &n.AmountOff, &n.ValidUntil, &n.MaxUses, n.Uses.Arg())
 }
 
-const sqlCouponsCreate = `-- name: coupons.Create
+var opCouponsCreate = &runtime.Op{Name: "coupons.Create", Table: "coupons", Errs: errs, Validate: true, Params: []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"}, SQL: `-- name: coupons.Create
 INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 VALUES ($1, $2, $3, $4, $5, COALESCE($6::integer, 0))
-RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
+RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`}
 
 // Create inserts n into table coupons and returns the row as stored. It validates
 // n first.
 func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
-	if err := n.Validate(); err != nil {
-		return Coupon{}, wrapErr(err, "coupons.Create", "coupons")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsCreate, &n, argsNewCoupon, scanCoupon)
-	return *v, wrapParamsErr(err, "coupons.Create", "coupons", []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCouponsCreate, &n, argsNewCoupon, scanCoupon)
+	return *v, err
 }
 
-const sqlCouponsFindByID = `-- name: coupons.FindByID replica=ok
+var opCouponsFindByID = &runtime.Op{Name: "coupons.FindByID", Table: "coupons", Errs: errs, SQL: `-- name: coupons.FindByID replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
-WHERE "code" = $1`
+WHERE "code" = $1`}
 
 // FindByID returns the row of table coupons with the given code, or
 // runtime.ErrNotFound.
 func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsFindByID, &code, runtime.Arg, scanCoupon)
-	return *v, wrapErr(err, "coupons.FindByID", "coupons")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCouponsFindByID, &code, runtime.Arg, scanCoupon)
+	return *v, err
 }
 
-const sqlCouponsFindAll = `-- name: coupons.FindAll replica=ok
-SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons" ORDER BY "code"`
+var opCouponsFindAll = &runtime.Op{Name: "coupons.FindAll", Table: "coupons", Errs: errs, SQL: `-- name: coupons.FindAll replica=ok
+SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons" ORDER BY "code"`}
 
 // FindAll returns every row of table coupons in primary key order, in memory.
 func (r *CouponRepo) FindAll(ctx context.Context) ([]Coupon, error) {
-	rows, err := r.db.Query(ctx, sqlCouponsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCoupon)
-	return items, wrapErr(err, "coupons.FindAll", "coupons")
+	return runtime.AllOp(ctx, r.db, opCouponsFindAll, scanCoupon, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "coupons.Stream", "coupons") }, scanCoupon, sqlCouponsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "coupons.Stream", "coupons") }, scanCoupon, opCouponsFindAll.SQL)
 }
 
 const sqlCouponsListFirst = `-- name: coupons.List replica=ok
@@ -181,6 +176,7 @@ var updateCoupons = &runtime.Update{
 	Cols:     []string{`"percent_off"`, `"amount_off"`, `"valid_until"`, `"max_uses"`, `"uses"`},
 	Tail:     "\nWHERE \"code\" = $1\nRETURNING \"code\", \"percent_off\", \"amount_off\", \"valid_until\", \"max_uses\", \"uses\"",
 	Nullable: runtime.Bits{1<<0 | 1<<1 | 1<<2 | 1<<3},
+	Op:       &runtime.Op{Name: "coupons.Update", Table: "coupons", Errs: errs, Validate: true, Params: []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"}},
 }
 
 func argsCouponUpdate(u *CouponUpdate, d []any) []any {
@@ -190,35 +186,31 @@ func argsCouponUpdate(u *CouponUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table coupons with the given
 // code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CouponRepo) Update(ctx context.Context, code string, u CouponUpdate) (Coupon, error) {
-	if err := u.Validate(); err != nil {
-		return Coupon{}, wrapErr(err, "coupons.Update", "coupons")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCoupons, &code, runtime.Arg, &u, argsCouponUpdate, scanCoupon)
-	return *v, wrapParamsErr(err, "coupons.Update", "coupons", []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"})
+	return *v, err
 }
 
-const sqlCouponsDelete = `-- name: coupons.Delete
-DELETE FROM "coupons" WHERE "code" = $1`
+var opCouponsDelete = &runtime.Op{Name: "coupons.Delete", Table: "coupons", Errs: errs, SQL: `-- name: coupons.Delete
+DELETE FROM "coupons" WHERE "code" = $1`}
 
 // Delete removes the row of table coupons with the given code and reports whether
 // there was one.
 func (r *CouponRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCouponsDelete, &code, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "coupons.Delete", "coupons")
+	tag, err := runtime.ExecOp(ctx, r.db, opCouponsDelete, &code, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCouponsCount = `-- name: coupons.Count replica=ok
-SELECT count(*) FROM "coupons"`
+var opCouponsCount = &runtime.Op{Name: "coupons.Count", Table: "coupons", Errs: errs, SQL: `-- name: coupons.Count replica=ok
+SELECT count(*) FROM "coupons"`}
 
 // Count returns the number of rows of table coupons.
 func (r *CouponRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCouponsCount))
-	return n, wrapErr(err, "coupons.Count", "coupons")
+	return runtime.CountOp(ctx, r.db, opCouponsCount)
 }
 
-const sqlCouponsFindByIDs = `-- name: coupons.FindByIDs replica=ok
+var opCouponsFindByIDs = &runtime.Op{Name: "coupons.FindByIDs", Table: "coupons", Errs: errs, SQL: `-- name: coupons.FindByIDs replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
-WHERE "code" = ANY($1) ORDER BY "code"`
+WHERE "code" = ANY($1) ORDER BY "code"`}
 
 // FindByIDs returns the rows of table coupons whose code is in ids, in code order;
 // keys without a row are skipped.
@@ -226,8 +218,7 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 	if len(ids) == 0 {
 		return []Coupon{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCouponsFindByIDs, &ids, runtime.Arg, scanCoupon, len(ids))
-	return items, wrapErr(err, "coupons.FindByIDs", "coupons")
+	return runtime.QueryOp(ctx, r.db, opCouponsFindByIDs, &ids, runtime.Arg, scanCoupon, len(ids))
 }
 
 var copyCoupons = &runtime.Copier[*NewCoupon]{
@@ -245,29 +236,20 @@ func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, e
 	return n, wrapErr(err, "coupons.CreateMany", "coupons")
 }
 
-const sqlCouponsCreateManyReturning = `-- name: coupons.CreateManyReturning
+var opCouponsCreateManyReturning = &runtime.Op{Name: "coupons.CreateManyReturning", Table: "coupons", Errs: errs, Validate: true, SQL: `-- name: coupons.CreateManyReturning
 INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", 0)
 FROM unnest($1::varchar[], $2::numeric(5,2)[], $3::numeric(12,2)[], $4::date[], $5::integer[], $6::integer[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
+RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`}
 
-// CreateManyReturning inserts rows into table coupons in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table coupons in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) ([]Coupon, error) {
-	if len(rows) == 0 {
-		return []Coupon{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "coupons.CreateManyReturning", "coupons")
-	}
-	res, err := r.db.Query(ctx, sqlCouponsCreateManyReturning, runtime.Unnest(argsNewCoupon, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCoupon)
-	return items, wrapErr(err, "coupons.CreateManyReturning", "coupons")
+	return runtime.InsertManyOp(ctx, r.db, opCouponsCreateManyReturning, rows, argsNewCoupon, scanCoupon)
 }
 
-const sqlCouponsUpsertByCode = `-- name: coupons.UpsertByCode
+var opCouponsUpsertByCode = &runtime.Op{Name: "coupons.UpsertByCode", Table: "coupons", Errs: errs, Validate: true, SQL: `-- name: coupons.UpsertByCode
 INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 VALUES ($1, $2, $3, $4, $5, COALESCE($6::integer, 0))
 ON CONFLICT ("code") DO UPDATE
@@ -276,21 +258,17 @@ SET "percent_off" = EXCLUDED."percent_off",
     "valid_until" = EXCLUDED."valid_until",
     "max_uses" = EXCLUDED."max_uses",
     "uses" = CASE WHEN $6::integer IS NULL THEN "coupons"."uses" ELSE EXCLUDED."uses" END
-RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
+RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`}
 
-// UpsertByCode inserts n into table coupons or, when a row with the same code
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByCode inserts n into table coupons or updates the row with the same code
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CouponRepo) UpsertByCode(ctx context.Context, n NewCoupon) (Coupon, error) {
-	if err := n.Validate(); err != nil {
-		return Coupon{}, wrapErr(err, "coupons.UpsertByCode", "coupons")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsUpsertByCode, &n, argsNewCoupon, scanCoupon)
-	return *v, wrapErr(err, "coupons.UpsertByCode", "coupons")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCouponsUpsertByCode, &n, argsNewCoupon, scanCoupon)
+	return *v, err
 }
 
-const sqlCouponsCreateIfAbsentByCode = `-- name: coupons.CreateIfAbsentByCode
+var opCouponsCreateIfAbsentByCode = &runtime.Op{Name: "coupons.CreateIfAbsentByCode", Table: "coupons", Errs: errs, Validate: true, SQL: `-- name: coupons.CreateIfAbsentByCode
 WITH "inserted" AS (
 INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 VALUES ($1, $2, $3, $4, $5, COALESCE($6::integer, 0))
@@ -301,18 +279,14 @@ SELECT true, "code", "percent_off", "amount_off", "valid_until", "max_uses", "us
 UNION ALL
 SELECT false, "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
 WHERE "code" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table coupons unless a row with the same
-// code exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// code exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Coupon, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Coupon{}, false, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCouponsCreateIfAbsentByCode, &n, argsNewCoupon, scanCoupon)
-	return *v, created, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCouponsCreateIfAbsentByCode, &n, argsNewCoupon, scanCoupon)
+	return *v, created, err
 }
 
 // CouponKeyedUpdate is one row's key and changes for UpdateMany.
@@ -339,31 +313,29 @@ var bulkCouponsUpdates = &runtime.Bulk[*CouponKeyedUpdate]{
 	},
 }
 
-const sqlCouponsUpdateMany = `-- name: coupons.UpdateMany
+var opCouponsUpdateMany = &runtime.Op{Name: "coupons.UpdateMany", Table: "coupons", Errs: errs, SQL: `-- name: coupons.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numeric(5,2)[], $4::boolean[], $5::numeric(12,2)[], $6::boolean[], $7::date[], $8::boolean[], $9::integer[], $10::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "coupons" ON "coupons"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table coupons, all or none (see
 // runtime.UpdateMany).
 func (r *CouponRepo) UpdateMany(ctx context.Context, rows []CouponKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCouponsUpdates, sqlCouponsUpdateMany, rows)
-	return out, wrapErr(err, "coupons.UpdateMany", "coupons")
+	return runtime.UpdateMany(ctx, r.db, bulkCouponsUpdates, opCouponsUpdateMany, rows)
 }
 
-const sqlCouponsUpdateManyReturning = `-- name: coupons.UpdateManyReturning
+var opCouponsUpdateManyReturning = &runtime.Op{Name: "coupons.UpdateManyReturning", Table: "coupons", Errs: errs, SQL: `-- name: coupons.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numeric(5,2)[], $4::boolean[], $5::numeric(12,2)[], $6::boolean[], $7::date[], $8::boolean[], $9::integer[], $10::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "coupons" ON "coupons"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CouponRepo) UpdateManyReturning(ctx context.Context, rows []CouponKeyedUpdate) ([]Coupon, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCouponsUpdates, sqlCouponsUpdateManyReturning, scanCoupon, rows)
-	return out, wrapErr(err, "coupons.UpdateManyReturning", "coupons")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCouponsUpdates, opCouponsUpdateManyReturning, scanCoupon, rows)
 }
 
 var bulkCouponsKeys = &runtime.Bulk[*string]{
@@ -374,17 +346,16 @@ var bulkCouponsKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlCouponsDeleteMany = `-- name: coupons.DeleteMany
+var opCouponsDeleteMany = &runtime.Op{Name: "coupons.DeleteMany", Table: "coupons", Errs: errs, SQL: `-- name: coupons.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "coupons" ON "coupons"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
 "cpcgen_new" AS (DELETE FROM "coupons" USING "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table coupons with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *CouponRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCouponsKeys, sqlCouponsDeleteMany, keys)
-	return out, wrapErr(err, "coupons.DeleteMany", "coupons")
+	return runtime.WriteMany(ctx, r.db, bulkCouponsKeys, opCouponsDeleteMany, keys)
 }
 
 var bulkCouponsNew = &runtime.Bulk[*NewCoupon]{
@@ -401,29 +372,27 @@ var bulkCouponsNew = &runtime.Bulk[*NewCoupon]{
 	},
 }
 
-const sqlCouponsUpsertManyByCode = `-- name: coupons.UpsertManyByCode
+var opCouponsUpsertManyByCode = &runtime.Op{Name: "coupons.UpsertManyByCode", Table: "coupons", Errs: errs, SQL: `-- name: coupons.UpsertManyByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::numeric(5,2)[], $3::numeric(12,2)[], $4::date[], $5::integer[], $6::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "coupons"."code" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "coupons" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
 "cpcgen_ins" AS (INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"),
 "cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = "cpcgen_v"."cpcgen_i2", "amount_off" = "cpcgen_v"."cpcgen_i3", "valid_until" = "cpcgen_v"."cpcgen_i4", "max_uses" = "cpcgen_v"."cpcgen_i5", "uses" = COALESCE("cpcgen_v"."cpcgen_6", "coupons"."uses") FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."percent_off", "cpcgen_ins"."amount_off", "cpcgen_ins"."valid_until", "cpcgen_ins"."max_uses", "cpcgen_ins"."uses" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."percent_off", "cpcgen_ins"."amount_off", "cpcgen_ins"."valid_until", "cpcgen_ins"."max_uses", "cpcgen_ins"."uses" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new"`}
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *CouponRepo) UpsertManyByCode(ctx context.Context, rows []NewCoupon) ([]Coupon, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCouponsNew, sqlCouponsUpsertManyByCode, scanCoupon, rows)
-	return out, wrapErr(err, "coupons.UpsertManyByCode", "coupons")
+	return runtime.UpsertMany(ctx, r.db, bulkCouponsNew, opCouponsUpsertManyByCode, scanCoupon, rows)
 }
 
-const sqlCouponsCreateManyIfAbsentByCode = `-- name: coupons.CreateManyIfAbsentByCode
+var opCouponsCreateManyIfAbsentByCode = &runtime.Op{Name: "coupons.CreateManyIfAbsentByCode", Table: "coupons", Errs: errs, SQL: `-- name: coupons.CreateManyIfAbsentByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::numeric(5,2)[], $3::numeric(12,2)[], $4::date[], $5::integer[], $6::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."percent_off", "cpcgen_ins"."amount_off", "cpcgen_ins"."valid_until", "cpcgen_ins"."max_uses", "cpcgen_ins"."uses" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "coupons"."code", "coupons"."percent_off", "coupons"."amount_off", "coupons"."valid_until", "coupons"."max_uses", "coupons"."uses" FROM "cpcgen_v" JOIN "coupons" ON "code" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."percent_off", "cpcgen_ins"."amount_off", "cpcgen_ins"."valid_until", "cpcgen_ins"."max_uses", "cpcgen_ins"."uses" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "coupons"."code", "coupons"."percent_off", "coupons"."amount_off", "coupons"."valid_until", "coupons"."max_uses", "coupons"."uses" FROM "cpcgen_v" JOIN "coupons" ON "code" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CouponRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCoupon) ([]Coupon, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCouponsNew, sqlCouponsCreateManyIfAbsentByCode, scanCoupon, rows)
-	return out, created, wrapErr(err, "coupons.CreateManyIfAbsentByCode", "coupons")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCouponsNew, opCouponsCreateManyIfAbsentByCode, scanCoupon, rows)
 }
 
 // LoadInvoices returns the rows of table invoices of each of parents

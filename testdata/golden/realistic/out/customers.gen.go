@@ -123,45 +123,40 @@ func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.Email, &n.Name, &n.Phone, n.MarketingOk.Arg())
 }
 
-const sqlCustomersCreate = `-- name: customers.Create
+var opCustomersCreate = &runtime.Op{Name: "customers.Create", Table: "customers", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"}, SQL: `-- name: customers.Create
 INSERT INTO "customers" ("id", "organization_id", "email", "name", "phone", "marketing_ok")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::boolean, FALSE))
-RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`}
 
 // Create inserts n into table customers and returns the row as stored. It
 // validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
-	if err := n.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.Create", "customers")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer)
-	return *v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCustomersCreate, &n, argsNewCustomer, scanCustomer)
+	return *v, err
 }
 
-const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
+var opCustomersFindByID = &runtime.Op{Name: "customers.FindByID", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByID replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table customers with the given id, or
 // runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersFindByID, &id, runtime.Arg, scanCustomer)
-	return *v, wrapErr(err, "customers.FindByID", "customers")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCustomersFindByID, &id, runtime.Arg, scanCustomer)
+	return *v, err
 }
 
-const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
-SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers" ORDER BY "id"`
+var opCustomersFindAll = &runtime.Op{Name: "customers.FindAll", Table: "customers", Errs: errs, SQL: `-- name: customers.FindAll replica=ok
+SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers" ORDER BY "id"`}
 
 // FindAll returns every row of table customers in primary key order, in memory.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
-	rows, err := r.db.Query(ctx, sqlCustomersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCustomer)
-	return items, wrapErr(err, "customers.FindAll", "customers")
+	return runtime.AllOp(ctx, r.db, opCustomersFindAll, scanCustomer, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, sqlCustomersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -194,6 +189,7 @@ var updateCustomers = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"email\", \"name\", \"phone\", \"marketing_ok\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1 << 3},
+	Op:       &runtime.Op{Name: "customers.Update", Table: "customers", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "email", "name", "phone", "phone", "marketing_ok"}},
 }
 
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
@@ -204,35 +200,31 @@ func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
-	if err := u.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.Update", "customers")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer)
-	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "organization_id", "email", "name", "phone", "phone", "marketing_ok"})
+	return *v, err
 }
 
-const sqlCustomersDelete = `-- name: customers.Delete
-DELETE FROM "customers" WHERE "id" = $1`
+var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete
+DELETE FROM "customers" WHERE "id" = $1`}
 
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
 func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCustomersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
+	tag, err := runtime.ExecOp(ctx, r.db, opCustomersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCustomersCount = `-- name: customers.Count replica=ok
-SELECT count(*) FROM "customers"`
+var opCustomersCount = &runtime.Op{Name: "customers.Count", Table: "customers", Errs: errs, SQL: `-- name: customers.Count replica=ok
+SELECT count(*) FROM "customers"`}
 
 // Count returns the number of rows of table customers.
 func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCustomersCount))
-	return n, wrapErr(err, "customers.Count", "customers")
+	return runtime.CountOp(ctx, r.db, opCustomersCount)
 }
 
-const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
+var opCustomersFindByIDs = &runtime.Op{Name: "customers.FindByIDs", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByIDs replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -240,8 +232,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids))
-	return items, wrapErr(err, "customers.FindByIDs", "customers")
+	return runtime.QueryOp(ctx, r.db, opCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids))
 }
 
 var copyCustomers = &runtime.Copier[*NewCustomer]{
@@ -259,26 +250,17 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 	return n, wrapErr(err, "customers.CreateMany", "customers")
 }
 
-const sqlCustomersCreateManyReturning = `-- name: customers.CreateManyReturning
+var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning
 INSERT INTO "customers" ("id", "organization_id", "email", "name", "phone", "marketing_ok")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", FALSE)
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::varchar[], $6::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table customers in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table customers in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
-	if len(rows) == 0 {
-		return []Customer{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
-	}
-	res, err := r.db.Query(ctx, sqlCustomersCreateManyReturning, runtime.Unnest(argsNewCustomer, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCustomer)
-	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
+	return runtime.InsertManyOp(ctx, r.db, opCustomersCreateManyReturning, rows, argsNewCustomer, scanCustomer)
 }
 
 // CustomerKeyedUpdate is one row's key and changes for UpdateMany.
@@ -302,31 +284,29 @@ var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	},
 }
 
-const sqlCustomersUpdateMany = `-- name: customers.UpdateMany
+var opCustomersUpdateMany = &runtime.Op{Name: "customers.UpdateMany", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::boolean[], $6::varchar[], $7::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "customers" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."organization_id"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "customers"."name"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "customers"."phone" END, "marketing_ok" = COALESCE("cpcgen_v"."cpcgen_7", "customers"."marketing_ok"), "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table customers, all or none (see
 // runtime.UpdateMany).
 func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCustomersUpdates, sqlCustomersUpdateMany, rows)
-	return out, wrapErr(err, "customers.UpdateMany", "customers")
+	return runtime.UpdateMany(ctx, r.db, bulkCustomersUpdates, opCustomersUpdateMany, rows)
 }
 
-const sqlCustomersUpdateManyReturning = `-- name: customers.UpdateManyReturning
+var opCustomersUpdateManyReturning = &runtime.Op{Name: "customers.UpdateManyReturning", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::boolean[], $6::varchar[], $7::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "customers" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."organization_id"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "customers"."name"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "customers"."phone" END, "marketing_ok" = COALESCE("cpcgen_v"."cpcgen_7", "customers"."marketing_ok"), "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."phone", "cpcgen_new"."marketing_ok", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."phone", "cpcgen_new"."marketing_ok", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerKeyedUpdate) ([]Customer, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCustomersUpdates, sqlCustomersUpdateManyReturning, scanCustomer, rows)
-	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCustomersUpdates, opCustomersUpdateManyReturning, scanCustomer, rows)
 }
 
 var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
@@ -337,28 +317,26 @@ var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlCustomersDeleteMany = `-- name: customers.DeleteMany
+var opCustomersDeleteMany = &runtime.Op{Name: "customers.DeleteMany", Table: "customers", Errs: errs, SQL: `-- name: customers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_new" AS (DELETE FROM "customers" USING "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table customers with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCustomersKeys, sqlCustomersDeleteMany, keys)
-	return out, wrapErr(err, "customers.DeleteMany", "customers")
+	return runtime.WriteMany(ctx, r.db, bulkCustomersKeys, opCustomersDeleteMany, keys)
 }
 
-const sqlCustomersListByOrganizationID = `-- name: customers.ListByOrganizationID replica=ok
+var opCustomersListByOrganizationID = &runtime.Op{Name: "customers.ListByOrganizationID", Table: "customers", Errs: errs, SQL: `-- name: customers.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table customers whose organization_id
 // is organizationID, in primary key order.
 func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Customer, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCustomersListByOrganizationID, &organizationID, runtime.Arg, scanCustomer, 0)
-	return items, wrapErr(err, "customers.ListByOrganizationID", "customers")
+	return runtime.QueryOp(ctx, r.db, opCustomersListByOrganizationID, &organizationID, runtime.Arg, scanCustomer, 0)
 }
 
 const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID replica=ok

@@ -107,46 +107,41 @@ func argsNewFeatureFlag(n *NewFeatureFlag, d []any) []any {
 	return append(d, &n.Key, n.Description.Arg(), n.Enabled.Arg(), n.Rollout.Arg(), runtime.OptValue(&n.Rules))
 }
 
-const sqlFeatureFlagsCreate = `-- name: feature_flags.Create
+var opFeatureFlagsCreate = &runtime.Op{Name: "feature_flags.Create", Table: "feature_flags", Errs: errs, Validate: true, Params: []string{"key", "description", "enabled", "rollout", "rules"}, SQL: `-- name: feature_flags.Create
 INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules")
 VALUES ($1, COALESCE($2::text, ''::text), COALESCE($3::boolean, FALSE), COALESCE($4::smallint, 0), COALESCE($5::jsonb, '[]'::jsonb))
-RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
+RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`}
 
 // Create inserts n into table feature_flags and returns the row as stored. It
 // validates n first.
 func (r *FeatureFlagRepo) Create(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
-	if err := n.Validate(); err != nil {
-		return FeatureFlag{}, wrapErr(err, "feature_flags.Create", "feature_flags")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsCreate, &n, argsNewFeatureFlag, scanFeatureFlag)
-	return *v, wrapParamsErr(err, "feature_flags.Create", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opFeatureFlagsCreate, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return *v, err
 }
 
-const sqlFeatureFlagsFindByID = `-- name: feature_flags.FindByID replica=ok
+var opFeatureFlagsFindByID = &runtime.Op{Name: "feature_flags.FindByID", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.FindByID replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
-WHERE "key" = $1`
+WHERE "key" = $1`}
 
 // FindByID returns the row of table feature_flags with the given key, or
 // runtime.ErrNotFound.
 func (r *FeatureFlagRepo) FindByID(ctx context.Context, key string) (FeatureFlag, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsFindByID, &key, runtime.Arg, scanFeatureFlag)
-	return *v, wrapErr(err, "feature_flags.FindByID", "feature_flags")
+	v, err := runtime.QueryOneOp(ctx, r.db, opFeatureFlagsFindByID, &key, runtime.Arg, scanFeatureFlag)
+	return *v, err
 }
 
-const sqlFeatureFlagsFindAll = `-- name: feature_flags.FindAll replica=ok
-SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags" ORDER BY "key"`
+var opFeatureFlagsFindAll = &runtime.Op{Name: "feature_flags.FindAll", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.FindAll replica=ok
+SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags" ORDER BY "key"`}
 
 // FindAll returns every row of table feature_flags in primary key order, in
 // memory.
 func (r *FeatureFlagRepo) FindAll(ctx context.Context) ([]FeatureFlag, error) {
-	rows, err := r.db.Query(ctx, sqlFeatureFlagsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanFeatureFlag)
-	return items, wrapErr(err, "feature_flags.FindAll", "feature_flags")
+	return runtime.AllOp(ctx, r.db, opFeatureFlagsFindAll, scanFeatureFlag, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "feature_flags.Stream", "feature_flags") }, scanFeatureFlag, sqlFeatureFlagsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "feature_flags.Stream", "feature_flags") }, scanFeatureFlag, opFeatureFlagsFindAll.SQL)
 }
 
 const sqlFeatureFlagsListFirst = `-- name: feature_flags.List replica=ok
@@ -178,6 +173,7 @@ var updateFeatureFlags = &runtime.Update{
 	Cols:   []string{`"description"`, `"enabled"`, `"rollout"`, `"rules"`},
 	Stamps: ",\n    \"updated_at\" = now()",
 	Tail:   "\nWHERE \"key\" = $1\nRETURNING \"key\", \"description\", \"enabled\", \"rollout\", \"rules\", \"created_at\", \"updated_at\"",
+	Op:     &runtime.Op{Name: "feature_flags.Update", Table: "feature_flags", Errs: errs, Validate: true, Params: []string{"key", "description", "enabled", "rollout", "rules"}},
 }
 
 func argsFeatureFlagUpdate(u *FeatureFlagUpdate, d []any) []any {
@@ -188,35 +184,31 @@ func argsFeatureFlagUpdate(u *FeatureFlagUpdate, d []any) []any {
 // given key and returns it as stored, or runtime.ErrNotFound. It validates u
 // first. It sets updated_at to the transaction's time.
 func (r *FeatureFlagRepo) Update(ctx context.Context, key string, u FeatureFlagUpdate) (FeatureFlag, error) {
-	if err := u.Validate(); err != nil {
-		return FeatureFlag{}, wrapErr(err, "feature_flags.Update", "feature_flags")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateFeatureFlags, &key, runtime.Arg, &u, argsFeatureFlagUpdate, scanFeatureFlag)
-	return *v, wrapParamsErr(err, "feature_flags.Update", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
+	return *v, err
 }
 
-const sqlFeatureFlagsDelete = `-- name: feature_flags.Delete
-DELETE FROM "feature_flags" WHERE "key" = $1`
+var opFeatureFlagsDelete = &runtime.Op{Name: "feature_flags.Delete", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.Delete
+DELETE FROM "feature_flags" WHERE "key" = $1`}
 
 // Delete removes the row of table feature_flags with the given key and reports
 // whether there was one.
 func (r *FeatureFlagRepo) Delete(ctx context.Context, key string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlFeatureFlagsDelete, &key, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "feature_flags.Delete", "feature_flags")
+	tag, err := runtime.ExecOp(ctx, r.db, opFeatureFlagsDelete, &key, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlFeatureFlagsCount = `-- name: feature_flags.Count replica=ok
-SELECT count(*) FROM "feature_flags"`
+var opFeatureFlagsCount = &runtime.Op{Name: "feature_flags.Count", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.Count replica=ok
+SELECT count(*) FROM "feature_flags"`}
 
 // Count returns the number of rows of table feature_flags.
 func (r *FeatureFlagRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlFeatureFlagsCount))
-	return n, wrapErr(err, "feature_flags.Count", "feature_flags")
+	return runtime.CountOp(ctx, r.db, opFeatureFlagsCount)
 }
 
-const sqlFeatureFlagsFindByIDs = `-- name: feature_flags.FindByIDs replica=ok
+var opFeatureFlagsFindByIDs = &runtime.Op{Name: "feature_flags.FindByIDs", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.FindByIDs replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
-WHERE "key" = ANY($1) ORDER BY "key"`
+WHERE "key" = ANY($1) ORDER BY "key"`}
 
 // FindByIDs returns the rows of table feature_flags whose key is in ids, in key
 // order; keys without a row are skipped.
@@ -224,8 +216,7 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 	if len(ids) == 0 {
 		return []FeatureFlag{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlFeatureFlagsFindByIDs, &ids, runtime.Arg, scanFeatureFlag, len(ids))
-	return items, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
+	return runtime.QueryOp(ctx, r.db, opFeatureFlagsFindByIDs, &ids, runtime.Arg, scanFeatureFlag, len(ids))
 }
 
 var copyFeatureFlags = &runtime.Copier[*NewFeatureFlag]{
@@ -245,29 +236,20 @@ func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag)
 	return n, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
 }
 
-const sqlFeatureFlagsCreateManyReturning = `-- name: feature_flags.CreateManyReturning
+var opFeatureFlagsCreateManyReturning = &runtime.Op{Name: "feature_flags.CreateManyReturning", Table: "feature_flags", Errs: errs, Validate: true, SQL: `-- name: feature_flags.CreateManyReturning
 INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules")
 SELECT "u"."c1", COALESCE("u"."c2", ''::text), COALESCE("u"."c3", FALSE), COALESCE("u"."c4", 0), COALESCE("u"."c5", '[]'::jsonb)
 FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
+RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table feature_flags in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table feature_flags in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, error) {
-	if len(rows) == 0 {
-		return []FeatureFlag{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
-	}
-	res, err := r.db.Query(ctx, sqlFeatureFlagsCreateManyReturning, runtime.Unnest(argsNewFeatureFlag, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanFeatureFlag)
-	return items, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
+	return runtime.InsertManyOp(ctx, r.db, opFeatureFlagsCreateManyReturning, rows, argsNewFeatureFlag, scanFeatureFlag)
 }
 
-const sqlFeatureFlagsUpsertByKey = `-- name: feature_flags.UpsertByKey
+var opFeatureFlagsUpsertByKey = &runtime.Op{Name: "feature_flags.UpsertByKey", Table: "feature_flags", Errs: errs, Validate: true, SQL: `-- name: feature_flags.UpsertByKey
 INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules")
 VALUES ($1, COALESCE($2::text, ''::text), COALESCE($3::boolean, FALSE), COALESCE($4::smallint, 0), COALESCE($5::jsonb, '[]'::jsonb))
 ON CONFLICT ("key") DO UPDATE
@@ -276,21 +258,18 @@ SET "description" = CASE WHEN $2::text IS NULL THEN "feature_flags"."description
     "rollout" = CASE WHEN $4::smallint IS NULL THEN "feature_flags"."rollout" ELSE EXCLUDED."rollout" END,
     "rules" = CASE WHEN $5::jsonb IS NULL THEN "feature_flags"."rules" ELSE EXCLUDED."rules" END,
     "updated_at" = now()
-RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
+RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`}
 
-// UpsertByKey inserts n into table feature_flags or, when a row with the same key
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. It sets updated_at to the transaction's time.
+// UpsertByKey inserts n into table feature_flags or updates the row with the same
+// key from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time.
 func (r *FeatureFlagRepo) UpsertByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
-	if err := n.Validate(); err != nil {
-		return FeatureFlag{}, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsUpsertByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
-	return *v, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
+	v, err := runtime.QueryOneOp(ctx, r.db, opFeatureFlagsUpsertByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return *v, err
 }
 
-const sqlFeatureFlagsCreateIfAbsentByKey = `-- name: feature_flags.CreateIfAbsentByKey
+var opFeatureFlagsCreateIfAbsentByKey = &runtime.Op{Name: "feature_flags.CreateIfAbsentByKey", Table: "feature_flags", Errs: errs, Validate: true, SQL: `-- name: feature_flags.CreateIfAbsentByKey
 WITH "inserted" AS (
 INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules")
 VALUES ($1, COALESCE($2::text, ''::text), COALESCE($3::boolean, FALSE), COALESCE($4::smallint, 0), COALESCE($5::jsonb, '[]'::jsonb))
@@ -301,18 +280,14 @@ SELECT true, "key", "description", "enabled", "rollout", "rules", "created_at", 
 UNION ALL
 SELECT false, "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
 WHERE "key" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByKey inserts n into table feature_flags unless a row with the
-// same key exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same key exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, bool, error) {
-	if err := n.Validate(); err != nil {
-		return FeatureFlag{}, false, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlFeatureFlagsCreateIfAbsentByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
-	return *v, created, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opFeatureFlagsCreateIfAbsentByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return *v, created, err
 }
 
 // FeatureFlagKeyedUpdate is one row's key and changes for UpdateMany.
@@ -334,31 +309,29 @@ var bulkFeatureFlagsUpdates = &runtime.Bulk[*FeatureFlagKeyedUpdate]{
 	},
 }
 
-const sqlFeatureFlagsUpdateMany = `-- name: feature_flags.UpdateMany
+var opFeatureFlagsUpdateMany = &runtime.Op{Name: "feature_flags.UpdateMany", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "feature_flags" ON "feature_flags"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "feature_flags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table feature_flags, all or none (see
 // runtime.UpdateMany).
 func (r *FeatureFlagRepo) UpdateMany(ctx context.Context, rows []FeatureFlagKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkFeatureFlagsUpdates, sqlFeatureFlagsUpdateMany, rows)
-	return out, wrapErr(err, "feature_flags.UpdateMany", "feature_flags")
+	return runtime.UpdateMany(ctx, r.db, bulkFeatureFlagsUpdates, opFeatureFlagsUpdateMany, rows)
 }
 
-const sqlFeatureFlagsUpdateManyReturning = `-- name: feature_flags.UpdateManyReturning
+var opFeatureFlagsUpdateManyReturning = &runtime.Op{Name: "feature_flags.UpdateManyReturning", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "feature_flags" ON "feature_flags"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "feature_flags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."description", "cpcgen_new"."enabled", "cpcgen_new"."rollout", "cpcgen_new"."rules", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."description", "cpcgen_new"."enabled", "cpcgen_new"."rollout", "cpcgen_new"."rules", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *FeatureFlagRepo) UpdateManyReturning(ctx context.Context, rows []FeatureFlagKeyedUpdate) ([]FeatureFlag, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkFeatureFlagsUpdates, sqlFeatureFlagsUpdateManyReturning, scanFeatureFlag, rows)
-	return out, wrapErr(err, "feature_flags.UpdateManyReturning", "feature_flags")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkFeatureFlagsUpdates, opFeatureFlagsUpdateManyReturning, scanFeatureFlag, rows)
 }
 
 var bulkFeatureFlagsKeys = &runtime.Bulk[*string]{
@@ -369,17 +342,16 @@ var bulkFeatureFlagsKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlFeatureFlagsDeleteMany = `-- name: feature_flags.DeleteMany
+var opFeatureFlagsDeleteMany = &runtime.Op{Name: "feature_flags.DeleteMany", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "feature_flags" ON "feature_flags"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "feature_flags"),
 "cpcgen_new" AS (DELETE FROM "feature_flags" USING "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table feature_flags with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *FeatureFlagRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkFeatureFlagsKeys, sqlFeatureFlagsDeleteMany, keys)
-	return out, wrapErr(err, "feature_flags.DeleteMany", "feature_flags")
+	return runtime.WriteMany(ctx, r.db, bulkFeatureFlagsKeys, opFeatureFlagsDeleteMany, keys)
 }
 
 var bulkFeatureFlagsNew = &runtime.Bulk[*NewFeatureFlag]{
@@ -395,27 +367,25 @@ var bulkFeatureFlagsNew = &runtime.Bulk[*NewFeatureFlag]{
 	},
 }
 
-const sqlFeatureFlagsUpsertManyByKey = `-- name: feature_flags.UpsertManyByKey
+var opFeatureFlagsUpsertManyByKey = &runtime.Op{Name: "feature_flags.UpsertManyByKey", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.UpsertManyByKey
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", ''::text) AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", FALSE) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", '[]'::jsonb) AS "cpcgen_i5" FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "feature_flags"."key" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "feature_flags" ON "key" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "feature_flags"),
 "cpcgen_ins" AS (INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "key" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."description", "cpcgen_ins"."enabled", "cpcgen_ins"."rollout", "cpcgen_ins"."rules", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."description", "cpcgen_new"."enabled", "cpcgen_new"."rollout", "cpcgen_new"."rules", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."description", "cpcgen_ins"."enabled", "cpcgen_ins"."rollout", "cpcgen_ins"."rules", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."description", "cpcgen_new"."enabled", "cpcgen_new"."rollout", "cpcgen_new"."rules", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyByKey is UpsertByKey for many rows (see runtime.UpsertMany).
 func (r *FeatureFlagRepo) UpsertManyByKey(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkFeatureFlagsNew, sqlFeatureFlagsUpsertManyByKey, scanFeatureFlag, rows)
-	return out, wrapErr(err, "feature_flags.UpsertManyByKey", "feature_flags")
+	return runtime.UpsertMany(ctx, r.db, bulkFeatureFlagsNew, opFeatureFlagsUpsertManyByKey, scanFeatureFlag, rows)
 }
 
-const sqlFeatureFlagsCreateManyIfAbsentByKey = `-- name: feature_flags.CreateManyIfAbsentByKey
+var opFeatureFlagsCreateManyIfAbsentByKey = &runtime.Op{Name: "feature_flags.CreateManyIfAbsentByKey", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.CreateManyIfAbsentByKey
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", ''::text) AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", FALSE) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", '[]'::jsonb) AS "cpcgen_i5" FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."description", "cpcgen_ins"."enabled", "cpcgen_ins"."rollout", "cpcgen_ins"."rules", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "feature_flags"."key", "feature_flags"."description", "feature_flags"."enabled", "feature_flags"."rollout", "feature_flags"."rules", "feature_flags"."created_at", "feature_flags"."updated_at" FROM "cpcgen_v" JOIN "feature_flags" ON "key" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."description", "cpcgen_ins"."enabled", "cpcgen_ins"."rollout", "cpcgen_ins"."rules", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "feature_flags"."key", "feature_flags"."description", "feature_flags"."enabled", "feature_flags"."rollout", "feature_flags"."rules", "feature_flags"."created_at", "feature_flags"."updated_at" FROM "cpcgen_v" JOIN "feature_flags" ON "key" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *FeatureFlagRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkFeatureFlagsNew, sqlFeatureFlagsCreateManyIfAbsentByKey, scanFeatureFlag, rows)
-	return out, created, wrapErr(err, "feature_flags.CreateManyIfAbsentByKey", "feature_flags")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkFeatureFlagsNew, opFeatureFlagsCreateManyIfAbsentByKey, scanFeatureFlag, rows)
 }

@@ -97,41 +97,39 @@ func argsNewInventory(n *NewInventory, d []any) []any {
 	return append(d, &n.WarehouseID, &n.VariantID, n.OnHand.Arg(), n.Reserved.Arg())
 }
 
-const sqlInventoryCreate = `-- name: inventory.Create
+var opInventoryCreate = &runtime.Op{Name: "inventory.Create", Table: "inventory", Errs: errs, Params: []string{"warehouse_id", "variant_id", "on_hand", "reserved"}, SQL: `-- name: inventory.Create
 INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
 VALUES ($1, $2, COALESCE($3::integer, 0), COALESCE($4::integer, 0))
-RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
+RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`}
 
 // Create inserts n into table inventory and returns the row as stored.
 func (r *InventoryRepo) Create(ctx context.Context, n NewInventory) (Inventory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryCreate, &n, argsNewInventory, scanInventory)
-	return *v, wrapParamsErr(err, "inventory.Create", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opInventoryCreate, &n, argsNewInventory, scanInventory)
+	return *v, err
 }
 
-const sqlInventoryFindByID = `-- name: inventory.FindByID replica=ok
+var opInventoryFindByID = &runtime.Op{Name: "inventory.FindByID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.FindByID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
-WHERE "warehouse_id" = $1 AND "variant_id" = $2`
+WHERE "warehouse_id" = $1 AND "variant_id" = $2`}
 
 // FindByID returns the row of table inventory with the given warehouseID and
 // variantID, or runtime.ErrNotFound.
 func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variantID uuid.UUID) (Inventory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryFindByID, &warehouseID, runtime.Arg, scanInventory, variantID)
-	return *v, wrapErr(err, "inventory.FindByID", "inventory")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInventoryFindByID, &warehouseID, runtime.Arg, scanInventory, variantID)
+	return *v, err
 }
 
-const sqlInventoryFindAll = `-- name: inventory.FindAll replica=ok
-SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory" ORDER BY "warehouse_id", "variant_id"`
+var opInventoryFindAll = &runtime.Op{Name: "inventory.FindAll", Table: "inventory", Errs: errs, SQL: `-- name: inventory.FindAll replica=ok
+SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory" ORDER BY "warehouse_id", "variant_id"`}
 
 // FindAll returns every row of table inventory in primary key order, in memory.
 func (r *InventoryRepo) FindAll(ctx context.Context) ([]Inventory, error) {
-	rows, err := r.db.Query(ctx, sqlInventoryFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanInventory)
-	return items, wrapErr(err, "inventory.FindAll", "inventory")
+	return runtime.AllOp(ctx, r.db, opInventoryFindAll, scanInventory, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "inventory.Stream", "inventory") }, scanInventory, sqlInventoryFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "inventory.Stream", "inventory") }, scanInventory, opInventoryFindAll.SQL)
 }
 
 const sqlInventoryListFirst = `-- name: inventory.List replica=ok
@@ -163,6 +161,7 @@ var updateInventory = &runtime.Update{
 	Head: "UPDATE \"inventory\"\nSET ",
 	Cols: []string{`"on_hand"`, `"reserved"`},
 	Tail: "\nWHERE \"warehouse_id\" = $1 AND \"variant_id\" = $2\nRETURNING \"warehouse_id\", \"variant_id\", \"on_hand\", \"reserved\"",
+	Op:   &runtime.Op{Name: "inventory.Update", Table: "inventory", Errs: errs, Params: []string{"warehouse_id", "variant_id", "on_hand", "reserved"}},
 }
 
 func argsInventoryUpdate(u *InventoryUpdate, d []any) []any {
@@ -173,26 +172,25 @@ func argsInventoryUpdate(u *InventoryUpdate, d []any) []any {
 // warehouseID and variantID and returns it as stored, or runtime.ErrNotFound.
 func (r *InventoryRepo) Update(ctx context.Context, warehouseID int16, variantID uuid.UUID, u InventoryUpdate) (Inventory, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateInventory, &warehouseID, runtime.Arg, &u, argsInventoryUpdate, scanInventory, variantID)
-	return *v, wrapParamsErr(err, "inventory.Update", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
+	return *v, err
 }
 
-const sqlInventoryDelete = `-- name: inventory.Delete
-DELETE FROM "inventory" WHERE "warehouse_id" = $1 AND "variant_id" = $2`
+var opInventoryDelete = &runtime.Op{Name: "inventory.Delete", Table: "inventory", Errs: errs, SQL: `-- name: inventory.Delete
+DELETE FROM "inventory" WHERE "warehouse_id" = $1 AND "variant_id" = $2`}
 
 // Delete removes the row of table inventory with the given warehouseID and
 // variantID and reports whether there was one.
 func (r *InventoryRepo) Delete(ctx context.Context, warehouseID int16, variantID uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlInventoryDelete, &warehouseID, runtime.Arg, variantID)
-	return tag.RowsAffected() > 0, wrapErr(err, "inventory.Delete", "inventory")
+	tag, err := runtime.ExecOp(ctx, r.db, opInventoryDelete, &warehouseID, runtime.Arg, variantID)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlInventoryCount = `-- name: inventory.Count replica=ok
-SELECT count(*) FROM "inventory"`
+var opInventoryCount = &runtime.Op{Name: "inventory.Count", Table: "inventory", Errs: errs, SQL: `-- name: inventory.Count replica=ok
+SELECT count(*) FROM "inventory"`}
 
 // Count returns the number of rows of table inventory.
 func (r *InventoryRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlInventoryCount))
-	return n, wrapErr(err, "inventory.Count", "inventory")
+	return runtime.CountOp(ctx, r.db, opInventoryCount)
 }
 
 var copyInventory = &runtime.Copier[*NewInventory]{
@@ -209,42 +207,36 @@ func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (in
 	return n, wrapErr(err, "inventory.CreateMany", "inventory")
 }
 
-const sqlInventoryCreateManyReturning = `-- name: inventory.CreateManyReturning
+var opInventoryCreateManyReturning = &runtime.Op{Name: "inventory.CreateManyReturning", Table: "inventory", Errs: errs, SQL: `-- name: inventory.CreateManyReturning
 INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 0), COALESCE("u"."c4", 0)
 FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
+RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`}
 
-// CreateManyReturning inserts rows into table inventory in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table inventory in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *InventoryRepo) CreateManyReturning(ctx context.Context, rows []NewInventory) ([]Inventory, error) {
-	if len(rows) == 0 {
-		return []Inventory{}, nil
-	}
-	res, err := r.db.Query(ctx, sqlInventoryCreateManyReturning, runtime.Unnest(argsNewInventory, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanInventory)
-	return items, wrapErr(err, "inventory.CreateManyReturning", "inventory")
+	return runtime.InsertManyOp(ctx, r.db, opInventoryCreateManyReturning, rows, argsNewInventory, scanInventory)
 }
 
-const sqlInventoryUpsertByWarehouseIDAndVariantID = `-- name: inventory.UpsertByWarehouseIDAndVariantID
+var opInventoryUpsertByWarehouseIDAndVariantID = &runtime.Op{Name: "inventory.UpsertByWarehouseIDAndVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.UpsertByWarehouseIDAndVariantID
 INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
 VALUES ($1, $2, COALESCE($3::integer, 0), COALESCE($4::integer, 0))
 ON CONFLICT ("warehouse_id", "variant_id") DO UPDATE
 SET "on_hand" = CASE WHEN $3::integer IS NULL THEN "inventory"."on_hand" ELSE EXCLUDED."on_hand" END,
     "reserved" = CASE WHEN $4::integer IS NULL THEN "inventory"."reserved" ELSE EXCLUDED."reserved" END
-RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
+RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`}
 
-// UpsertByWarehouseIDAndVariantID inserts n into table inventory or, when a row
-// with the same (warehouse_id, variant_id) exists, updates it from n (every column
-// but the key's and the primary key's; an unset optional field keeps its value),
-// in one statement, and returns the row as stored.
+// UpsertByWarehouseIDAndVariantID inserts n into table inventory or updates the
+// row with the same (warehouse_id, variant_id) from n (docs/spec.md tells which
+// columns it keeps), in one statement, and returns the row as stored.
 func (r *InventoryRepo) UpsertByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryUpsertByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
-	return *v, wrapErr(err, "inventory.UpsertByWarehouseIDAndVariantID", "inventory")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInventoryUpsertByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
+	return *v, err
 }
 
-const sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID = `-- name: inventory.CreateIfAbsentByWarehouseIDAndVariantID
+var opInventoryCreateIfAbsentByWarehouseIDAndVariantID = &runtime.Op{Name: "inventory.CreateIfAbsentByWarehouseIDAndVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.CreateIfAbsentByWarehouseIDAndVariantID
 WITH "inserted" AS (
 INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
 VALUES ($1, $2, COALESCE($3::integer, 0), COALESCE($4::integer, 0))
@@ -255,15 +247,14 @@ SELECT true, "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inserted"
 UNION ALL
 SELECT false, "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "warehouse_id" = $1 AND "variant_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByWarehouseIDAndVariantID inserts n into table inventory unless a
 // row with the same (warehouse_id, variant_id) exists, and returns the new row and
-// true, or the existing row, unchanged, and false, in one statement (run again, up
-// to three times, when the row in the way was committed after it started).
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).
 func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
-	return *v, created, wrapErr(err, "inventory.CreateIfAbsentByWarehouseIDAndVariantID", "inventory")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInventoryCreateIfAbsentByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
+	return *v, created, err
 }
 
 // InventoryKey is the primary key of a row of table inventory.
@@ -292,31 +283,29 @@ var bulkInventoryUpdates = &runtime.Bulk[*InventoryKeyedUpdate]{
 	},
 }
 
-const sqlInventoryUpdateMany = `-- name: inventory.UpdateMany
+var opInventoryUpdateMany = &runtime.Op{Name: "inventory.UpdateMany", Table: "inventory", Errs: errs, SQL: `-- name: inventory.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "inventory" ON "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "inventory"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table inventory, all or none (see
 // runtime.UpdateMany).
 func (r *InventoryRepo) UpdateMany(ctx context.Context, rows []InventoryKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkInventoryUpdates, sqlInventoryUpdateMany, rows)
-	return out, wrapErr(err, "inventory.UpdateMany", "inventory")
+	return runtime.UpdateMany(ctx, r.db, bulkInventoryUpdates, opInventoryUpdateMany, rows)
 }
 
-const sqlInventoryUpdateManyReturning = `-- name: inventory.UpdateManyReturning
+var opInventoryUpdateManyReturning = &runtime.Op{Name: "inventory.UpdateManyReturning", Table: "inventory", Errs: errs, SQL: `-- name: inventory.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "inventory" ON "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "inventory"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_id", "variant_id", "on_hand", "reserved")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_id", "cpcgen_new"."variant_id", "cpcgen_new"."on_hand", "cpcgen_new"."reserved" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_id", "cpcgen_new"."variant_id", "cpcgen_new"."on_hand", "cpcgen_new"."reserved" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InventoryRepo) UpdateManyReturning(ctx context.Context, rows []InventoryKeyedUpdate) ([]Inventory, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInventoryUpdates, sqlInventoryUpdateManyReturning, scanInventory, rows)
-	return out, wrapErr(err, "inventory.UpdateManyReturning", "inventory")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkInventoryUpdates, opInventoryUpdateManyReturning, scanInventory, rows)
 }
 
 var bulkInventoryKeys = &runtime.Bulk[*InventoryKey]{
@@ -330,17 +319,16 @@ var bulkInventoryKeys = &runtime.Bulk[*InventoryKey]{
 	},
 }
 
-const sqlInventoryDeleteMany = `-- name: inventory.DeleteMany
+var opInventoryDeleteMany = &runtime.Op{Name: "inventory.DeleteMany", Table: "inventory", Errs: errs, SQL: `-- name: inventory.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "inventory" ON "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "inventory"),
 "cpcgen_new" AS (DELETE FROM "inventory" USING "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table inventory with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *InventoryRepo) DeleteMany(ctx context.Context, keys []InventoryKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkInventoryKeys, sqlInventoryDeleteMany, keys)
-	return out, wrapErr(err, "inventory.DeleteMany", "inventory")
+	return runtime.WriteMany(ctx, r.db, bulkInventoryKeys, opInventoryDeleteMany, keys)
 }
 
 var bulkInventoryNew = &runtime.Bulk[*NewInventory]{
@@ -356,42 +344,39 @@ var bulkInventoryNew = &runtime.Bulk[*NewInventory]{
 	},
 }
 
-const sqlInventoryUpsertManyByWarehouseIDAndVariantID = `-- name: inventory.UpsertManyByWarehouseIDAndVariantID
+var opInventoryUpsertManyByWarehouseIDAndVariantID = &runtime.Op{Name: "inventory.UpsertManyByWarehouseIDAndVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.UpsertManyByWarehouseIDAndVariantID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 0) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4" FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "inventory"."warehouse_id" AS "cpcgen_k1", "inventory"."variant_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "inventory" ON "warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "variant_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "inventory"),
 "cpcgen_ins" AS (INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("warehouse_id", "variant_id") DO NOTHING RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"),
 "cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "variant_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_id", "variant_id", "on_hand", "reserved")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_id", "cpcgen_ins"."variant_id", "cpcgen_ins"."on_hand", "cpcgen_ins"."reserved" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."variant_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_id", "cpcgen_new"."variant_id", "cpcgen_new"."on_hand", "cpcgen_new"."reserved" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_id", "cpcgen_ins"."variant_id", "cpcgen_ins"."on_hand", "cpcgen_ins"."reserved" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."variant_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_id", "cpcgen_new"."variant_id", "cpcgen_new"."on_hand", "cpcgen_new"."reserved" FROM "cpcgen_new"`}
 
 // UpsertManyByWarehouseIDAndVariantID is UpsertByWarehouseIDAndVariantID for many
 // rows (see runtime.UpsertMany).
 func (r *InventoryRepo) UpsertManyByWarehouseIDAndVariantID(ctx context.Context, rows []NewInventory) ([]Inventory, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkInventoryNew, sqlInventoryUpsertManyByWarehouseIDAndVariantID, scanInventory, rows)
-	return out, wrapErr(err, "inventory.UpsertManyByWarehouseIDAndVariantID", "inventory")
+	return runtime.UpsertMany(ctx, r.db, bulkInventoryNew, opInventoryUpsertManyByWarehouseIDAndVariantID, scanInventory, rows)
 }
 
-const sqlInventoryCreateManyIfAbsentByWarehouseIDAndVariantID = `-- name: inventory.CreateManyIfAbsentByWarehouseIDAndVariantID
+var opInventoryCreateManyIfAbsentByWarehouseIDAndVariantID = &runtime.Op{Name: "inventory.CreateManyIfAbsentByWarehouseIDAndVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.CreateManyIfAbsentByWarehouseIDAndVariantID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 0) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4" FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("warehouse_id", "variant_id") DO NOTHING RETURNING "warehouse_id", "variant_id", "on_hand", "reserved")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_id", "cpcgen_ins"."variant_id", "cpcgen_ins"."on_hand", "cpcgen_ins"."reserved" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."variant_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "inventory"."warehouse_id", "inventory"."variant_id", "inventory"."on_hand", "inventory"."reserved" FROM "cpcgen_v" JOIN "inventory" ON "warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "variant_id" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_id", "cpcgen_ins"."variant_id", "cpcgen_ins"."on_hand", "cpcgen_ins"."reserved" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."variant_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "inventory"."warehouse_id", "inventory"."variant_id", "inventory"."on_hand", "inventory"."reserved" FROM "cpcgen_v" JOIN "inventory" ON "warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "variant_id" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByWarehouseIDAndVariantID is
 // CreateIfAbsentByWarehouseIDAndVariantID for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *InventoryRepo) CreateManyIfAbsentByWarehouseIDAndVariantID(ctx context.Context, rows []NewInventory) ([]Inventory, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInventoryNew, sqlInventoryCreateManyIfAbsentByWarehouseIDAndVariantID, scanInventory, rows)
-	return out, created, wrapErr(err, "inventory.CreateManyIfAbsentByWarehouseIDAndVariantID", "inventory")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkInventoryNew, opInventoryCreateManyIfAbsentByWarehouseIDAndVariantID, scanInventory, rows)
 }
 
-const sqlInventoryListByWarehouseID = `-- name: inventory.ListByWarehouseID replica=ok
+var opInventoryListByWarehouseID = &runtime.Op{Name: "inventory.ListByWarehouseID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.ListByWarehouseID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
-WHERE "warehouse_id" = $1 ORDER BY "warehouse_id", "variant_id"`
+WHERE "warehouse_id" = $1 ORDER BY "warehouse_id", "variant_id"`}
 
 // ListByWarehouseID returns the rows of table inventory whose warehouse_id is
 // warehouseID, in primary key order.
 func (r *InventoryRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Inventory, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInventoryListByWarehouseID, &warehouseID, runtime.Arg, scanInventory, 0)
-	return items, wrapErr(err, "inventory.ListByWarehouseID", "inventory")
+	return runtime.QueryOp(ctx, r.db, opInventoryListByWarehouseID, &warehouseID, runtime.Arg, scanInventory, 0)
 }
 
 const sqlInventoryLoadByWarehouseID = `-- name: inventory.LoadByWarehouseID replica=ok
@@ -413,15 +398,14 @@ func (r *InventoryRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (ma
 	return m, wrapErr(err, "inventory.LoadByWarehouseID", "inventory")
 }
 
-const sqlInventoryListByVariantID = `-- name: inventory.ListByVariantID replica=ok
+var opInventoryListByVariantID = &runtime.Op{Name: "inventory.ListByVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.ListByVariantID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
-WHERE "variant_id" = $1 ORDER BY "warehouse_id", "variant_id"`
+WHERE "variant_id" = $1 ORDER BY "warehouse_id", "variant_id"`}
 
 // ListByVariantID returns the rows of table inventory whose variant_id is
 // variantID, in primary key order.
 func (r *InventoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]Inventory, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInventoryListByVariantID, &variantID, runtime.Arg, scanInventory, 0)
-	return items, wrapErr(err, "inventory.ListByVariantID", "inventory")
+	return runtime.QueryOp(ctx, r.db, opInventoryListByVariantID, &variantID, runtime.Arg, scanInventory, 0)
 }
 
 const sqlInventoryLoadByVariantID = `-- name: inventory.LoadByVariantID replica=ok

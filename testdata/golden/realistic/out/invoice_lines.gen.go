@@ -105,46 +105,41 @@ func argsNewInvoiceLine(n *NewInvoiceLine, d []any) []any {
 	return append(d, &n.InvoiceID, &n.LineNo, &n.Description, n.Quantity.Arg(), &n.UnitPrice, &n.Amount)
 }
 
-const sqlInvoiceLinesCreate = `-- name: invoice_lines.Create
+var opInvoiceLinesCreate = &runtime.Op{Name: "invoice_lines.Create", Table: "invoice_lines", Errs: errs, Validate: true, Params: []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"}, SQL: `-- name: invoice_lines.Create
 INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
-RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
+RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`}
 
 // Create inserts n into table invoice_lines and returns the row as stored. It
 // validates n first.
 func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
-	if err := n.Validate(); err != nil {
-		return InvoiceLine{}, wrapErr(err, "invoice_lines.Create", "invoice_lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesCreate, &n, argsNewInvoiceLine, scanInvoiceLine)
-	return *v, wrapParamsErr(err, "invoice_lines.Create", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoiceLinesCreate, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return *v, err
 }
 
-const sqlInvoiceLinesFindByID = `-- name: invoice_lines.FindByID replica=ok
+var opInvoiceLinesFindByID = &runtime.Op{Name: "invoice_lines.FindByID", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.FindByID replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
-WHERE "invoice_id" = $1 AND "line_no" = $2`
+WHERE "invoice_id" = $1 AND "line_no" = $2`}
 
 // FindByID returns the row of table invoice_lines with the given invoiceID and
 // lineNo, or runtime.ErrNotFound.
 func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (InvoiceLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesFindByID, &invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
-	return *v, wrapErr(err, "invoice_lines.FindByID", "invoice_lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoiceLinesFindByID, &invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
+	return *v, err
 }
 
-const sqlInvoiceLinesFindAll = `-- name: invoice_lines.FindAll replica=ok
-SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines" ORDER BY "invoice_id", "line_no"`
+var opInvoiceLinesFindAll = &runtime.Op{Name: "invoice_lines.FindAll", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.FindAll replica=ok
+SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines" ORDER BY "invoice_id", "line_no"`}
 
 // FindAll returns every row of table invoice_lines in primary key order, in
 // memory.
 func (r *InvoiceLineRepo) FindAll(ctx context.Context) ([]InvoiceLine, error) {
-	rows, err := r.db.Query(ctx, sqlInvoiceLinesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanInvoiceLine)
-	return items, wrapErr(err, "invoice_lines.FindAll", "invoice_lines")
+	return runtime.AllOp(ctx, r.db, opInvoiceLinesFindAll, scanInvoiceLine, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoice_lines.Stream", "invoice_lines") }, scanInvoiceLine, sqlInvoiceLinesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoice_lines.Stream", "invoice_lines") }, scanInvoiceLine, opInvoiceLinesFindAll.SQL)
 }
 
 const sqlInvoiceLinesListFirst = `-- name: invoice_lines.List replica=ok
@@ -176,6 +171,7 @@ var updateInvoiceLines = &runtime.Update{
 	Head: "UPDATE \"invoice_lines\"\nSET ",
 	Cols: []string{`"description"`, `"quantity"`, `"unit_price"`, `"amount"`},
 	Tail: "\nWHERE \"invoice_id\" = $1 AND \"line_no\" = $2\nRETURNING \"invoice_id\", \"line_no\", \"description\", \"quantity\", \"unit_price\", \"amount\"",
+	Op:   &runtime.Op{Name: "invoice_lines.Update", Table: "invoice_lines", Errs: errs, Validate: true, Params: []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"}},
 }
 
 func argsInvoiceLineUpdate(u *InvoiceLineUpdate, d []any) []any {
@@ -186,30 +182,26 @@ func argsInvoiceLineUpdate(u *InvoiceLineUpdate, d []any) []any {
 // given invoiceID and lineNo and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *InvoiceLineRepo) Update(ctx context.Context, invoiceID uuid.UUID, lineNo int16, u InvoiceLineUpdate) (InvoiceLine, error) {
-	if err := u.Validate(); err != nil {
-		return InvoiceLine{}, wrapErr(err, "invoice_lines.Update", "invoice_lines")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateInvoiceLines, &invoiceID, runtime.Arg, &u, argsInvoiceLineUpdate, scanInvoiceLine, lineNo)
-	return *v, wrapParamsErr(err, "invoice_lines.Update", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
+	return *v, err
 }
 
-const sqlInvoiceLinesDelete = `-- name: invoice_lines.Delete
-DELETE FROM "invoice_lines" WHERE "invoice_id" = $1 AND "line_no" = $2`
+var opInvoiceLinesDelete = &runtime.Op{Name: "invoice_lines.Delete", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.Delete
+DELETE FROM "invoice_lines" WHERE "invoice_id" = $1 AND "line_no" = $2`}
 
 // Delete removes the row of table invoice_lines with the given invoiceID and
 // lineNo and reports whether there was one.
 func (r *InvoiceLineRepo) Delete(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlInvoiceLinesDelete, &invoiceID, runtime.Arg, lineNo)
-	return tag.RowsAffected() > 0, wrapErr(err, "invoice_lines.Delete", "invoice_lines")
+	tag, err := runtime.ExecOp(ctx, r.db, opInvoiceLinesDelete, &invoiceID, runtime.Arg, lineNo)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlInvoiceLinesCount = `-- name: invoice_lines.Count replica=ok
-SELECT count(*) FROM "invoice_lines"`
+var opInvoiceLinesCount = &runtime.Op{Name: "invoice_lines.Count", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.Count replica=ok
+SELECT count(*) FROM "invoice_lines"`}
 
 // Count returns the number of rows of table invoice_lines.
 func (r *InvoiceLineRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlInvoiceLinesCount))
-	return n, wrapErr(err, "invoice_lines.Count", "invoice_lines")
+	return runtime.CountOp(ctx, r.db, opInvoiceLinesCount)
 }
 
 var copyInvoiceLines = &runtime.Copier[*NewInvoiceLine]{
@@ -227,29 +219,20 @@ func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine)
 	return n, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
 }
 
-const sqlInvoiceLinesCreateManyReturning = `-- name: invoice_lines.CreateManyReturning
+var opInvoiceLinesCreateManyReturning = &runtime.Op{Name: "invoice_lines.CreateManyReturning", Table: "invoice_lines", Errs: errs, Validate: true, SQL: `-- name: invoice_lines.CreateManyReturning
 INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", 1), "u"."c5", "u"."c6"
 FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
+RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`}
 
-// CreateManyReturning inserts rows into table invoice_lines in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table invoice_lines in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, error) {
-	if len(rows) == 0 {
-		return []InvoiceLine{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
-	}
-	res, err := r.db.Query(ctx, sqlInvoiceLinesCreateManyReturning, runtime.Unnest(argsNewInvoiceLine, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanInvoiceLine)
-	return items, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
+	return runtime.InsertManyOp(ctx, r.db, opInvoiceLinesCreateManyReturning, rows, argsNewInvoiceLine, scanInvoiceLine)
 }
 
-const sqlInvoiceLinesUpsertByInvoiceIDAndLineNo = `-- name: invoice_lines.UpsertByInvoiceIDAndLineNo
+var opInvoiceLinesUpsertByInvoiceIDAndLineNo = &runtime.Op{Name: "invoice_lines.UpsertByInvoiceIDAndLineNo", Table: "invoice_lines", Errs: errs, Validate: true, SQL: `-- name: invoice_lines.UpsertByInvoiceIDAndLineNo
 INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
 ON CONFLICT ("invoice_id", "line_no") DO UPDATE
@@ -257,21 +240,17 @@ SET "description" = EXCLUDED."description",
     "quantity" = CASE WHEN $4::numeric(12,3) IS NULL THEN "invoice_lines"."quantity" ELSE EXCLUDED."quantity" END,
     "unit_price" = EXCLUDED."unit_price",
     "amount" = EXCLUDED."amount"
-RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
+RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`}
 
-// UpsertByInvoiceIDAndLineNo inserts n into table invoice_lines or, when a row
-// with the same (invoice_id, line_no) exists, updates it from n (every column but
-// the key's and the primary key's; an unset optional field keeps its value), in
-// one statement, and returns the row as stored. It validates n first.
+// UpsertByInvoiceIDAndLineNo inserts n into table invoice_lines or updates the row
+// with the same (invoice_id, line_no) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
-	if err := n.Validate(); err != nil {
-		return InvoiceLine{}, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
-	return *v, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoiceLinesUpsertByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return *v, err
 }
 
-const sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo = `-- name: invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo
+var opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo = &runtime.Op{Name: "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", Table: "invoice_lines", Errs: errs, Validate: true, SQL: `-- name: invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo
 WITH "inserted" AS (
 INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
@@ -282,19 +261,15 @@ SELECT true, "invoice_id", "line_no", "description", "quantity", "unit_price", "
 UNION ALL
 SELECT false, "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
 WHERE "invoice_id" = $1 AND "line_no" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByInvoiceIDAndLineNo inserts n into table invoice_lines unless a
 // row with the same (invoice_id, line_no) exists, and returns the new row and
-// true, or the existing row, unchanged, and false, in one statement (run again, up
-// to three times, when the row in the way was committed after it started). It
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, bool, error) {
-	if err := n.Validate(); err != nil {
-		return InvoiceLine{}, false, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
-	return *v, created, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return *v, created, err
 }
 
 // InvoiceLineKey is the primary key of a row of table invoice_lines.
@@ -326,31 +301,29 @@ var bulkInvoiceLinesUpdates = &runtime.Bulk[*InvoiceLineKeyedUpdate]{
 	},
 }
 
-const sqlInvoiceLinesUpdateMany = `-- name: invoice_lines.UpdateMany
+var opInvoiceLinesUpdateMany = &runtime.Op{Name: "invoice_lines.UpdateMany", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoice_lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = COALESCE("cpcgen_v"."cpcgen_3", "invoice_lines"."description"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "invoice_lines"."unit_price"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "invoice_lines"."amount") FROM "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table invoice_lines, all or none (see
 // runtime.UpdateMany).
 func (r *InvoiceLineRepo) UpdateMany(ctx context.Context, rows []InvoiceLineKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkInvoiceLinesUpdates, sqlInvoiceLinesUpdateMany, rows)
-	return out, wrapErr(err, "invoice_lines.UpdateMany", "invoice_lines")
+	return runtime.UpdateMany(ctx, r.db, bulkInvoiceLinesUpdates, opInvoiceLinesUpdateMany, rows)
 }
 
-const sqlInvoiceLinesUpdateManyReturning = `-- name: invoice_lines.UpdateManyReturning
+var opInvoiceLinesUpdateManyReturning = &runtime.Op{Name: "invoice_lines.UpdateManyReturning", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoice_lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = COALESCE("cpcgen_v"."cpcgen_3", "invoice_lines"."description"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "invoice_lines"."unit_price"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "invoice_lines"."amount") FROM "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."invoice_id", "cpcgen_new"."line_no", "cpcgen_new"."description", "cpcgen_new"."quantity", "cpcgen_new"."unit_price", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."invoice_id", "cpcgen_new"."line_no", "cpcgen_new"."description", "cpcgen_new"."quantity", "cpcgen_new"."unit_price", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InvoiceLineRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceLineKeyedUpdate) ([]InvoiceLine, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInvoiceLinesUpdates, sqlInvoiceLinesUpdateManyReturning, scanInvoiceLine, rows)
-	return out, wrapErr(err, "invoice_lines.UpdateManyReturning", "invoice_lines")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkInvoiceLinesUpdates, opInvoiceLinesUpdateManyReturning, scanInvoiceLine, rows)
 }
 
 var bulkInvoiceLinesKeys = &runtime.Bulk[*InvoiceLineKey]{
@@ -364,17 +337,16 @@ var bulkInvoiceLinesKeys = &runtime.Bulk[*InvoiceLineKey]{
 	},
 }
 
-const sqlInvoiceLinesDeleteMany = `-- name: invoice_lines.DeleteMany
+var opInvoiceLinesDeleteMany = &runtime.Op{Name: "invoice_lines.DeleteMany", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoice_lines"),
 "cpcgen_new" AS (DELETE FROM "invoice_lines" USING "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table invoice_lines with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *InvoiceLineRepo) DeleteMany(ctx context.Context, keys []InvoiceLineKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkInvoiceLinesKeys, sqlInvoiceLinesDeleteMany, keys)
-	return out, wrapErr(err, "invoice_lines.DeleteMany", "invoice_lines")
+	return runtime.WriteMany(ctx, r.db, bulkInvoiceLinesKeys, opInvoiceLinesDeleteMany, keys)
 }
 
 var bulkInvoiceLinesNew = &runtime.Bulk[*NewInvoiceLine]{
@@ -393,41 +365,38 @@ var bulkInvoiceLinesNew = &runtime.Bulk[*NewInvoiceLine]{
 	},
 }
 
-const sqlInvoiceLinesUpsertManyByInvoiceIDAndLineNo = `-- name: invoice_lines.UpsertManyByInvoiceIDAndLineNo
+var opInvoiceLinesUpsertManyByInvoiceIDAndLineNo = &runtime.Op{Name: "invoice_lines.UpsertManyByInvoiceIDAndLineNo", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.UpsertManyByInvoiceIDAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 1) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6" FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "invoice_lines"."invoice_id" AS "cpcgen_k1", "invoice_lines"."line_no" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoice_lines"),
 "cpcgen_ins" AS (INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("invoice_id", "line_no") DO NOTHING RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"),
 "cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = "cpcgen_v"."cpcgen_i3", "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = "cpcgen_v"."cpcgen_i5", "amount" = "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE "invoice_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."invoice_id", "cpcgen_ins"."line_no", "cpcgen_ins"."description", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price", "cpcgen_ins"."amount" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."invoice_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."invoice_id", "cpcgen_new"."line_no", "cpcgen_new"."description", "cpcgen_new"."quantity", "cpcgen_new"."unit_price", "cpcgen_new"."amount" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."invoice_id", "cpcgen_ins"."line_no", "cpcgen_ins"."description", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price", "cpcgen_ins"."amount" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."invoice_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."invoice_id", "cpcgen_new"."line_no", "cpcgen_new"."description", "cpcgen_new"."quantity", "cpcgen_new"."unit_price", "cpcgen_new"."amount" FROM "cpcgen_new"`}
 
 // UpsertManyByInvoiceIDAndLineNo is UpsertByInvoiceIDAndLineNo for many rows (see
 // runtime.UpsertMany).
 func (r *InvoiceLineRepo) UpsertManyByInvoiceIDAndLineNo(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkInvoiceLinesNew, sqlInvoiceLinesUpsertManyByInvoiceIDAndLineNo, scanInvoiceLine, rows)
-	return out, wrapErr(err, "invoice_lines.UpsertManyByInvoiceIDAndLineNo", "invoice_lines")
+	return runtime.UpsertMany(ctx, r.db, bulkInvoiceLinesNew, opInvoiceLinesUpsertManyByInvoiceIDAndLineNo, scanInvoiceLine, rows)
 }
 
-const sqlInvoiceLinesCreateManyIfAbsentByInvoiceIDAndLineNo = `-- name: invoice_lines.CreateManyIfAbsentByInvoiceIDAndLineNo
+var opInvoiceLinesCreateManyIfAbsentByInvoiceIDAndLineNo = &runtime.Op{Name: "invoice_lines.CreateManyIfAbsentByInvoiceIDAndLineNo", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.CreateManyIfAbsentByInvoiceIDAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 1) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6" FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("invoice_id", "line_no") DO NOTHING RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."invoice_id", "cpcgen_ins"."line_no", "cpcgen_ins"."description", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price", "cpcgen_ins"."amount" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."invoice_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "invoice_lines"."invoice_id", "invoice_lines"."line_no", "invoice_lines"."description", "invoice_lines"."quantity", "invoice_lines"."unit_price", "invoice_lines"."amount" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."invoice_id", "cpcgen_ins"."line_no", "cpcgen_ins"."description", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price", "cpcgen_ins"."amount" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."invoice_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "invoice_lines"."invoice_id", "invoice_lines"."line_no", "invoice_lines"."description", "invoice_lines"."quantity", "invoice_lines"."unit_price", "invoice_lines"."amount" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByInvoiceIDAndLineNo is CreateIfAbsentByInvoiceIDAndLineNo for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *InvoiceLineRepo) CreateManyIfAbsentByInvoiceIDAndLineNo(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoiceLinesNew, sqlInvoiceLinesCreateManyIfAbsentByInvoiceIDAndLineNo, scanInvoiceLine, rows)
-	return out, created, wrapErr(err, "invoice_lines.CreateManyIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoiceLinesNew, opInvoiceLinesCreateManyIfAbsentByInvoiceIDAndLineNo, scanInvoiceLine, rows)
 }
 
-const sqlInvoiceLinesListByInvoiceID = `-- name: invoice_lines.ListByInvoiceID replica=ok
+var opInvoiceLinesListByInvoiceID = &runtime.Op{Name: "invoice_lines.ListByInvoiceID", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.ListByInvoiceID replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
-WHERE "invoice_id" = $1 ORDER BY "invoice_id", "line_no"`
+WHERE "invoice_id" = $1 ORDER BY "invoice_id", "line_no"`}
 
 // ListByInvoiceID returns the rows of table invoice_lines whose invoice_id is
 // invoiceID, in primary key order.
 func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]InvoiceLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoiceLinesListByInvoiceID, &invoiceID, runtime.Arg, scanInvoiceLine, 0)
-	return items, wrapErr(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
+	return runtime.QueryOp(ctx, r.db, opInvoiceLinesListByInvoiceID, &invoiceID, runtime.Arg, scanInvoiceLine, 0)
 }
 
 const sqlInvoiceLinesLoadByInvoiceID = `-- name: invoice_lines.LoadByInvoiceID replica=ok

@@ -163,45 +163,40 @@ func argsNewInvoice(n *NewInvoice, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.SubscriptionID, &n.Number, n.Status.Arg(), &n.Currency, n.Subtotal.Arg(), n.Tax.Arg(), n.Total.Arg(), &n.CouponCode, &n.IssuedOn, &n.DueOn)
 }
 
-const sqlInvoicesCreate = `-- name: invoices.Create
+var opInvoicesCreate = &runtime.Op{Name: "invoices.Create", Table: "invoices", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"}, SQL: `-- name: invoices.Create
 INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
-RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`}
 
 // Create inserts n into table invoices and returns the row as stored. It validates
 // n first.
 func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error) {
-	if err := n.Validate(); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesCreate, &n, argsNewInvoice, scanInvoice)
-	return *v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoicesCreate, &n, argsNewInvoice, scanInvoice)
+	return *v, err
 }
 
-const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
+var opInvoicesFindByID = &runtime.Op{Name: "invoices.FindByID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindByID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table invoices with the given id, or
 // runtime.ErrNotFound.
 func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesFindByID, &id, runtime.Arg, scanInvoice)
-	return *v, wrapErr(err, "invoices.FindByID", "invoices")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoicesFindByID, &id, runtime.Arg, scanInvoice)
+	return *v, err
 }
 
-const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices" ORDER BY "id"`
+var opInvoicesFindAll = &runtime.Op{Name: "invoices.FindAll", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindAll replica=ok
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices" ORDER BY "id"`}
 
 // FindAll returns every row of table invoices in primary key order, in memory.
 func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
-	rows, err := r.db.Query(ctx, sqlInvoicesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanInvoice)
-	return items, wrapErr(err, "invoices.FindAll", "invoices")
+	return runtime.AllOp(ctx, r.db, opInvoicesFindAll, scanInvoice, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, sqlInvoicesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, opInvoicesFindAll.SQL)
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
@@ -234,6 +229,7 @@ var updateInvoices = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"subscription_id\", \"number\", \"status\", \"currency\"::text, \"subtotal\", \"tax\", \"total\", \"coupon_code\", \"issued_on\", \"due_on\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1<<1 | 1<<8 | 1<<9 | 1<<10},
+	Op:       &runtime.Op{Name: "invoices.Update", Table: "invoices", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "subscription_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "coupon_code", "issued_on", "issued_on", "due_on", "due_on"}},
 }
 
 func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
@@ -244,35 +240,31 @@ func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *InvoiceRepo) Update(ctx context.Context, id uuid.UUID, u InvoiceUpdate) (Invoice, error) {
-	if err := u.Validate(); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.Update", "invoices")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateInvoices, &id, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice)
-	return *v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"id", "organization_id", "subscription_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "coupon_code", "issued_on", "issued_on", "due_on", "due_on"})
+	return *v, err
 }
 
-const sqlInvoicesDelete = `-- name: invoices.Delete
-DELETE FROM "invoices" WHERE "id" = $1`
+var opInvoicesDelete = &runtime.Op{Name: "invoices.Delete", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Delete
+DELETE FROM "invoices" WHERE "id" = $1`}
 
 // Delete removes the row of table invoices with the given id and reports whether
 // there was one.
 func (r *InvoiceRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlInvoicesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "invoices.Delete", "invoices")
+	tag, err := runtime.ExecOp(ctx, r.db, opInvoicesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlInvoicesCount = `-- name: invoices.Count replica=ok
-SELECT count(*) FROM "invoices"`
+var opInvoicesCount = &runtime.Op{Name: "invoices.Count", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Count replica=ok
+SELECT count(*) FROM "invoices"`}
 
 // Count returns the number of rows of table invoices.
 func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlInvoicesCount))
-	return n, wrapErr(err, "invoices.Count", "invoices")
+	return runtime.CountOp(ctx, r.db, opInvoicesCount)
 }
 
-const sqlInvoicesFindByIDs = `-- name: invoices.FindByIDs replica=ok
+var opInvoicesFindByIDs = &runtime.Op{Name: "invoices.FindByIDs", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindByIDs replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table invoices whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -280,8 +272,7 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 	if len(ids) == 0 {
 		return []Invoice{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesFindByIDs, &ids, runtime.Arg, scanInvoice, len(ids))
-	return items, wrapErr(err, "invoices.FindByIDs", "invoices")
+	return runtime.QueryOp(ctx, r.db, opInvoicesFindByIDs, &ids, runtime.Arg, scanInvoice, len(ids))
 }
 
 var copyInvoices = &runtime.Copier[*NewInvoice]{
@@ -301,29 +292,20 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 	return n, wrapErr(err, "invoices.CreateMany", "invoices")
 }
 
-const sqlInvoicesCreateManyReturning = `-- name: invoices.CreateManyReturning
+var opInvoicesCreateManyReturning = &runtime.Op{Name: "invoices.CreateManyReturning", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateManyReturning
 INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", 'draft'::"invoice_status"), "u"."c6", COALESCE("u"."c7", 0), COALESCE("u"."c8", 0), COALESCE("u"."c9", 0), "u"."c10", "u"."c11", "u"."c12"
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::text[]::"invoice_status"[], $6::bpchar[], $7::numeric(14,2)[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::varchar[], $11::date[], $12::date[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table invoices in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table invoices in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
-	if len(rows) == 0 {
-		return []Invoice{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
-	}
-	res, err := r.db.Query(ctx, sqlInvoicesCreateManyReturning, runtime.Unnest(argsNewInvoice, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanInvoice)
-	return items, wrapErr(err, "invoices.CreateManyReturning", "invoices")
+	return runtime.InsertManyOp(ctx, r.db, opInvoicesCreateManyReturning, rows, argsNewInvoice, scanInvoice)
 }
 
-const sqlInvoicesUpsertByNumber = `-- name: invoices.UpsertByNumber
+var opInvoicesUpsertByNumber = &runtime.Op{Name: "invoices.UpsertByNumber", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.UpsertByNumber
 INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
 ON CONFLICT ("number") DO UPDATE
@@ -338,21 +320,18 @@ SET "organization_id" = EXCLUDED."organization_id",
     "issued_on" = EXCLUDED."issued_on",
     "due_on" = EXCLUDED."due_on",
     "updated_at" = now()
-RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`}
 
-// UpsertByNumber inserts n into table invoices or, when a row with the same number
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. It sets updated_at to the transaction's time.
+// UpsertByNumber inserts n into table invoices or updates the row with the same
+// number from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time.
 func (r *InvoiceRepo) UpsertByNumber(ctx context.Context, n NewInvoice) (Invoice, error) {
-	if err := n.Validate(); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.UpsertByNumber", "invoices")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesUpsertByNumber, &n, argsNewInvoice, scanInvoice)
-	return *v, wrapErr(err, "invoices.UpsertByNumber", "invoices")
+	v, err := runtime.QueryOneOp(ctx, r.db, opInvoicesUpsertByNumber, &n, argsNewInvoice, scanInvoice)
+	return *v, err
 }
 
-const sqlInvoicesCreateIfAbsentByNumber = `-- name: invoices.CreateIfAbsentByNumber
+var opInvoicesCreateIfAbsentByNumber = &runtime.Op{Name: "invoices.CreateIfAbsentByNumber", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateIfAbsentByNumber
 WITH "inserted" AS (
 INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
@@ -363,18 +342,14 @@ SELECT true, "id", "organization_id", "subscription_id", "number", "status", "cu
 UNION ALL
 SELECT false, "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "number" = $4
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByNumber inserts n into table invoices unless a row with the same
-// number exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// number exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) (Invoice, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Invoice{}, false, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoicesCreateIfAbsentByNumber, &n, argsNewInvoice, scanInvoice)
-	return *v, created, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInvoicesCreateIfAbsentByNumber, &n, argsNewInvoice, scanInvoice)
+	return *v, created, err
 }
 
 // InvoiceKeyedUpdate is one row's key and changes for UpdateMany.
@@ -407,31 +382,29 @@ var bulkInvoicesUpdates = &runtime.Bulk[*InvoiceKeyedUpdate]{
 	},
 }
 
-const sqlInvoicesUpdateMany = `-- name: invoices.UpdateMany
+var opInvoicesUpdateMany = &runtime.Op{Name: "invoices.UpdateMany", Table: "invoices", Errs: errs, SQL: `-- name: invoices.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::uuid[], $5::varchar[], $6::text[]::"invoice_status"[], $7::bpchar[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::numeric(14,2)[], $11::boolean[], $12::varchar[], $13::boolean[], $14::date[], $15::boolean[], $16::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "invoices"."organization_id"), "subscription_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "invoices"."subscription_id" END, "number" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."number"), "status" = COALESCE("cpcgen_v"."cpcgen_6", "invoices"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."currency"), "subtotal" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_10", "invoices"."total"), "coupon_code" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "invoices"."coupon_code" END, "issued_on" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "invoices"."issued_on" END, "due_on" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16" ELSE "invoices"."due_on" END, "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table invoices, all or none (see
 // runtime.UpdateMany).
 func (r *InvoiceRepo) UpdateMany(ctx context.Context, rows []InvoiceKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkInvoicesUpdates, sqlInvoicesUpdateMany, rows)
-	return out, wrapErr(err, "invoices.UpdateMany", "invoices")
+	return runtime.UpdateMany(ctx, r.db, bulkInvoicesUpdates, opInvoicesUpdateMany, rows)
 }
 
-const sqlInvoicesUpdateManyReturning = `-- name: invoices.UpdateManyReturning
+var opInvoicesUpdateManyReturning = &runtime.Op{Name: "invoices.UpdateManyReturning", Table: "invoices", Errs: errs, SQL: `-- name: invoices.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::uuid[], $5::varchar[], $6::text[]::"invoice_status"[], $7::bpchar[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::numeric(14,2)[], $11::boolean[], $12::varchar[], $13::boolean[], $14::date[], $15::boolean[], $16::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "invoices"."organization_id"), "subscription_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "invoices"."subscription_id" END, "number" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."number"), "status" = COALESCE("cpcgen_v"."cpcgen_6", "invoices"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."currency"), "subtotal" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_10", "invoices"."total"), "coupon_code" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "invoices"."coupon_code" END, "issued_on" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "invoices"."issued_on" END, "due_on" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16" ELSE "invoices"."due_on" END, "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."subscription_id", "cpcgen_new"."number", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."subtotal", "cpcgen_new"."tax", "cpcgen_new"."total", "cpcgen_new"."coupon_code", "cpcgen_new"."issued_on", "cpcgen_new"."due_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."subscription_id", "cpcgen_new"."number", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."subtotal", "cpcgen_new"."tax", "cpcgen_new"."total", "cpcgen_new"."coupon_code", "cpcgen_new"."issued_on", "cpcgen_new"."due_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKeyedUpdate) ([]Invoice, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInvoicesUpdates, sqlInvoicesUpdateManyReturning, scanInvoice, rows)
-	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkInvoicesUpdates, opInvoicesUpdateManyReturning, scanInvoice, rows)
 }
 
 var bulkInvoicesKeys = &runtime.Bulk[*uuid.UUID]{
@@ -442,17 +415,16 @@ var bulkInvoicesKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlInvoicesDeleteMany = `-- name: invoices.DeleteMany
+var opInvoicesDeleteMany = &runtime.Op{Name: "invoices.DeleteMany", Table: "invoices", Errs: errs, SQL: `-- name: invoices.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
 "cpcgen_new" AS (DELETE FROM "invoices" USING "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table invoices with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *InvoiceRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkInvoicesKeys, sqlInvoicesDeleteMany, keys)
-	return out, wrapErr(err, "invoices.DeleteMany", "invoices")
+	return runtime.WriteMany(ctx, r.db, bulkInvoicesKeys, opInvoicesDeleteMany, keys)
 }
 
 var bulkInvoicesNew = &runtime.Bulk[*NewInvoice]{
@@ -475,40 +447,37 @@ var bulkInvoicesNew = &runtime.Bulk[*NewInvoice]{
 	},
 }
 
-const sqlInvoicesUpsertManyByNumber = `-- name: invoices.UpsertManyByNumber
+var opInvoicesUpsertManyByNumber = &runtime.Op{Name: "invoices.UpsertManyByNumber", Table: "invoices", Errs: errs, SQL: `-- name: invoices.UpsertManyByNumber
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 'draft'::"invoice_status") AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", 0) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", 0) AS "cpcgen_i8", COALESCE("cpcgen_u"."cpcgen_9", 0) AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", "cpcgen_u"."cpcgen_11" AS "cpcgen_i11", "cpcgen_u"."cpcgen_12" AS "cpcgen_i12" FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::text[]::"invoice_status"[], $6::bpchar[], $7::numeric(14,2)[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::varchar[], $11::date[], $12::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "invoices"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "invoices" ON "number" = "cpcgen_v"."cpcgen_i4" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
 "cpcgen_ins" AS (INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11", "cpcgen_v"."cpcgen_i12" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("number") DO NOTHING RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = "cpcgen_v"."cpcgen_i2", "subscription_id" = "cpcgen_v"."cpcgen_i3", "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "currency" = "cpcgen_v"."cpcgen_i6", "subtotal" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."total"), "coupon_code" = "cpcgen_v"."cpcgen_i10", "issued_on" = "cpcgen_v"."cpcgen_i11", "due_on" = "cpcgen_v"."cpcgen_i12", "updated_at" = now() FROM "cpcgen_v" WHERE "number" = "cpcgen_v"."cpcgen_i4" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."subscription_id", "cpcgen_ins"."number", "cpcgen_ins"."status", "cpcgen_ins"."currency"::text, "cpcgen_ins"."subtotal", "cpcgen_ins"."tax", "cpcgen_ins"."total", "cpcgen_ins"."coupon_code", "cpcgen_ins"."issued_on", "cpcgen_ins"."due_on", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."number" = "cpcgen_v"."cpcgen_i4" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."subscription_id", "cpcgen_new"."number", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."subtotal", "cpcgen_new"."tax", "cpcgen_new"."total", "cpcgen_new"."coupon_code", "cpcgen_new"."issued_on", "cpcgen_new"."due_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."subscription_id", "cpcgen_ins"."number", "cpcgen_ins"."status", "cpcgen_ins"."currency"::text, "cpcgen_ins"."subtotal", "cpcgen_ins"."tax", "cpcgen_ins"."total", "cpcgen_ins"."coupon_code", "cpcgen_ins"."issued_on", "cpcgen_ins"."due_on", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."number" = "cpcgen_v"."cpcgen_i4" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."subscription_id", "cpcgen_new"."number", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."subtotal", "cpcgen_new"."tax", "cpcgen_new"."total", "cpcgen_new"."coupon_code", "cpcgen_new"."issued_on", "cpcgen_new"."due_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyByNumber is UpsertByNumber for many rows (see runtime.UpsertMany).
 func (r *InvoiceRepo) UpsertManyByNumber(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkInvoicesNew, sqlInvoicesUpsertManyByNumber, scanInvoice, rows)
-	return out, wrapErr(err, "invoices.UpsertManyByNumber", "invoices")
+	return runtime.UpsertMany(ctx, r.db, bulkInvoicesNew, opInvoicesUpsertManyByNumber, scanInvoice, rows)
 }
 
-const sqlInvoicesCreateManyIfAbsentByNumber = `-- name: invoices.CreateManyIfAbsentByNumber
+var opInvoicesCreateManyIfAbsentByNumber = &runtime.Op{Name: "invoices.CreateManyIfAbsentByNumber", Table: "invoices", Errs: errs, SQL: `-- name: invoices.CreateManyIfAbsentByNumber
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 'draft'::"invoice_status") AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", 0) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", 0) AS "cpcgen_i8", COALESCE("cpcgen_u"."cpcgen_9", 0) AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", "cpcgen_u"."cpcgen_11" AS "cpcgen_i11", "cpcgen_u"."cpcgen_12" AS "cpcgen_i12" FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::text[]::"invoice_status"[], $6::bpchar[], $7::numeric(14,2)[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::varchar[], $11::date[], $12::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11", "cpcgen_v"."cpcgen_i12" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("number") DO NOTHING RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."subscription_id", "cpcgen_ins"."number", "cpcgen_ins"."status", "cpcgen_ins"."currency"::text, "cpcgen_ins"."subtotal", "cpcgen_ins"."tax", "cpcgen_ins"."total", "cpcgen_ins"."coupon_code", "cpcgen_ins"."issued_on", "cpcgen_ins"."due_on", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."number" = "cpcgen_v"."cpcgen_i4" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "invoices"."id", "invoices"."organization_id", "invoices"."subscription_id", "invoices"."number", "invoices"."status", "invoices"."currency"::text, "invoices"."subtotal", "invoices"."tax", "invoices"."total", "invoices"."coupon_code", "invoices"."issued_on", "invoices"."due_on", "invoices"."created_at", "invoices"."updated_at" FROM "cpcgen_v" JOIN "invoices" ON "number" = "cpcgen_v"."cpcgen_i4"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."subscription_id", "cpcgen_ins"."number", "cpcgen_ins"."status", "cpcgen_ins"."currency"::text, "cpcgen_ins"."subtotal", "cpcgen_ins"."tax", "cpcgen_ins"."total", "cpcgen_ins"."coupon_code", "cpcgen_ins"."issued_on", "cpcgen_ins"."due_on", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."number" = "cpcgen_v"."cpcgen_i4" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "invoices"."id", "invoices"."organization_id", "invoices"."subscription_id", "invoices"."number", "invoices"."status", "invoices"."currency"::text, "invoices"."subtotal", "invoices"."tax", "invoices"."total", "invoices"."coupon_code", "invoices"."issued_on", "invoices"."due_on", "invoices"."created_at", "invoices"."updated_at" FROM "cpcgen_v" JOIN "invoices" ON "number" = "cpcgen_v"."cpcgen_i4"`}
 
 // CreateManyIfAbsentByNumber is CreateIfAbsentByNumber for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *InvoiceRepo) CreateManyIfAbsentByNumber(ctx context.Context, rows []NewInvoice) ([]Invoice, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoicesNew, sqlInvoicesCreateManyIfAbsentByNumber, scanInvoice, rows)
-	return out, created, wrapErr(err, "invoices.CreateManyIfAbsentByNumber", "invoices")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoicesNew, opInvoicesCreateManyIfAbsentByNumber, scanInvoice, rows)
 }
 
-const sqlInvoicesListByOrganizationID = `-- name: invoices.ListByOrganizationID replica=ok
+var opInvoicesListByOrganizationID = &runtime.Op{Name: "invoices.ListByOrganizationID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table invoices whose organization_id is
 // organizationID, in primary key order.
 func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Invoice, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesListByOrganizationID, &organizationID, runtime.Arg, scanInvoice, 0)
-	return items, wrapErr(err, "invoices.ListByOrganizationID", "invoices")
+	return runtime.QueryOp(ctx, r.db, opInvoicesListByOrganizationID, &organizationID, runtime.Arg, scanInvoice, 0)
 }
 
 const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID replica=ok
@@ -530,15 +499,14 @@ func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID
 	return m, wrapErr(err, "invoices.LoadByOrganizationID", "invoices")
 }
 
-const sqlInvoicesListBySubscriptionID = `-- name: invoices.ListBySubscriptionID replica=ok
+var opInvoicesListBySubscriptionID = &runtime.Op{Name: "invoices.ListBySubscriptionID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListBySubscriptionID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "subscription_id" = $1 ORDER BY "id"`
+WHERE "subscription_id" = $1 ORDER BY "id"`}
 
 // ListBySubscriptionID returns the rows of table invoices whose subscription_id is
 // subscriptionID, in primary key order.
 func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID uuid.UUID) ([]Invoice, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesListBySubscriptionID, &subscriptionID, runtime.Arg, scanInvoice, 0)
-	return items, wrapErr(err, "invoices.ListBySubscriptionID", "invoices")
+	return runtime.QueryOp(ctx, r.db, opInvoicesListBySubscriptionID, &subscriptionID, runtime.Arg, scanInvoice, 0)
 }
 
 const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID replica=ok
@@ -560,15 +528,14 @@ func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID
 	return m, wrapErr(err, "invoices.LoadBySubscriptionID", "invoices")
 }
 
-const sqlInvoicesListByCouponCode = `-- name: invoices.ListByCouponCode replica=ok
+var opInvoicesListByCouponCode = &runtime.Op{Name: "invoices.ListByCouponCode", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByCouponCode replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "coupon_code" = $1 ORDER BY "id"`
+WHERE "coupon_code" = $1 ORDER BY "id"`}
 
 // ListByCouponCode returns the rows of table invoices whose coupon_code is
 // couponCode, in primary key order.
 func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) ([]Invoice, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesListByCouponCode, &couponCode, runtime.Arg, scanInvoice, 0)
-	return items, wrapErr(err, "invoices.ListByCouponCode", "invoices")
+	return runtime.QueryOp(ctx, r.db, opInvoicesListByCouponCode, &couponCode, runtime.Arg, scanInvoice, 0)
 }
 
 const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode replica=ok

@@ -115,45 +115,40 @@ func argsNewJob(n *NewJob, d []any) []any {
 	return append(d, n.Queue.Arg(), n.Payload, n.RunAt.Arg(), n.Attempts.Arg(), &n.LastError, &n.LockedBy, &n.LockedAt)
 }
 
-const sqlJobsCreate = `-- name: jobs.Create
+var opJobsCreate = &runtime.Op{Name: "jobs.Create", Table: "jobs", Errs: errs, Validate: true, Params: []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"}, SQL: `-- name: jobs.Create
 INSERT INTO "jobs" ("queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
 VALUES (COALESCE($1::varchar, 'default'::varchar(32)), $2, COALESCE($3::timestamptz, now()), COALESCE($4::integer, 0), $5, $6, $7)
-RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`
+RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`}
 
 // Create inserts n into table jobs and returns the row as stored. It validates n
 // first.
 func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
-	if err := n.Validate(); err != nil {
-		return Job{}, wrapErr(err, "jobs.Create", "jobs")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlJobsCreate, &n, argsNewJob, scanJob)
-	return *v, wrapParamsErr(err, "jobs.Create", "jobs", []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opJobsCreate, &n, argsNewJob, scanJob)
+	return *v, err
 }
 
-const sqlJobsFindByID = `-- name: jobs.FindByID replica=ok
+var opJobsFindByID = &runtime.Op{Name: "jobs.FindByID", Table: "jobs", Errs: errs, SQL: `-- name: jobs.FindByID replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table jobs with the given id, or
 // runtime.ErrNotFound.
 func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlJobsFindByID, &id, runtime.Arg, scanJob)
-	return *v, wrapErr(err, "jobs.FindByID", "jobs")
+	v, err := runtime.QueryOneOp(ctx, r.db, opJobsFindByID, &id, runtime.Arg, scanJob)
+	return *v, err
 }
 
-const sqlJobsFindAll = `-- name: jobs.FindAll replica=ok
-SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs" ORDER BY "id"`
+var opJobsFindAll = &runtime.Op{Name: "jobs.FindAll", Table: "jobs", Errs: errs, SQL: `-- name: jobs.FindAll replica=ok
+SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs" ORDER BY "id"`}
 
 // FindAll returns every row of table jobs in primary key order, in memory.
 func (r *JobRepo) FindAll(ctx context.Context) ([]Job, error) {
-	rows, err := r.db.Query(ctx, sqlJobsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanJob)
-	return items, wrapErr(err, "jobs.FindAll", "jobs")
+	return runtime.AllOp(ctx, r.db, opJobsFindAll, scanJob, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "jobs.Stream", "jobs") }, scanJob, sqlJobsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "jobs.Stream", "jobs") }, scanJob, opJobsFindAll.SQL)
 }
 
 const sqlJobsListFirst = `-- name: jobs.List replica=ok
@@ -184,6 +179,7 @@ var updateJobs = &runtime.Update{
 	Cols:     []string{`"queue"`, `"payload"`, `"run_at"`, `"attempts"`, `"last_error"`, `"locked_by"`, `"locked_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"queue\", \"payload\", \"run_at\", \"attempts\", \"last_error\", \"locked_by\", \"locked_at\"",
 	Nullable: runtime.Bits{1<<4 | 1<<5 | 1<<6},
+	Op:       &runtime.Op{Name: "jobs.Update", Table: "jobs", Errs: errs, Validate: true, Params: []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"}},
 }
 
 func argsJobUpdate(u *JobUpdate, d []any) []any {
@@ -193,35 +189,31 @@ func argsJobUpdate(u *JobUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table jobs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *JobRepo) Update(ctx context.Context, id int64, u JobUpdate) (Job, error) {
-	if err := u.Validate(); err != nil {
-		return Job{}, wrapErr(err, "jobs.Update", "jobs")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateJobs, &id, runtime.Arg, &u, argsJobUpdate, scanJob)
-	return *v, wrapParamsErr(err, "jobs.Update", "jobs", []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"})
+	return *v, err
 }
 
-const sqlJobsDelete = `-- name: jobs.Delete
-DELETE FROM "jobs" WHERE "id" = $1`
+var opJobsDelete = &runtime.Op{Name: "jobs.Delete", Table: "jobs", Errs: errs, SQL: `-- name: jobs.Delete
+DELETE FROM "jobs" WHERE "id" = $1`}
 
 // Delete removes the row of table jobs with the given id and reports whether there
 // was one.
 func (r *JobRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlJobsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "jobs.Delete", "jobs")
+	tag, err := runtime.ExecOp(ctx, r.db, opJobsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlJobsCount = `-- name: jobs.Count replica=ok
-SELECT count(*) FROM "jobs"`
+var opJobsCount = &runtime.Op{Name: "jobs.Count", Table: "jobs", Errs: errs, SQL: `-- name: jobs.Count replica=ok
+SELECT count(*) FROM "jobs"`}
 
 // Count returns the number of rows of table jobs.
 func (r *JobRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlJobsCount))
-	return n, wrapErr(err, "jobs.Count", "jobs")
+	return runtime.CountOp(ctx, r.db, opJobsCount)
 }
 
-const sqlJobsFindByIDs = `-- name: jobs.FindByIDs replica=ok
+var opJobsFindByIDs = &runtime.Op{Name: "jobs.FindByIDs", Table: "jobs", Errs: errs, SQL: `-- name: jobs.FindByIDs replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table jobs whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -229,8 +221,7 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	if len(ids) == 0 {
 		return []Job{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlJobsFindByIDs, &ids, runtime.Arg, scanJob, len(ids))
-	return items, wrapErr(err, "jobs.FindByIDs", "jobs")
+	return runtime.QueryOp(ctx, r.db, opJobsFindByIDs, &ids, runtime.Arg, scanJob, len(ids))
 }
 
 var copyJobs = &runtime.Copier[*NewJob]{
@@ -250,26 +241,17 @@ func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) 
 	return n, wrapErr(err, "jobs.CreateMany", "jobs")
 }
 
-const sqlJobsCreateManyReturning = `-- name: jobs.CreateManyReturning
+var opJobsCreateManyReturning = &runtime.Op{Name: "jobs.CreateManyReturning", Table: "jobs", Errs: errs, Validate: true, SQL: `-- name: jobs.CreateManyReturning
 INSERT INTO "jobs" ("queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
 SELECT COALESCE("u"."c1", 'default'::varchar(32)), "u"."c2", COALESCE("u"."c3", now()), COALESCE("u"."c4", 0), "u"."c5", "u"."c6", "u"."c7"
 FROM unnest($1::varchar[], $2::jsonb[], $3::timestamptz[], $4::integer[], $5::text[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`
+RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`}
 
-// CreateManyReturning inserts rows into table jobs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table jobs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job, error) {
-	if len(rows) == 0 {
-		return []Job{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "jobs.CreateManyReturning", "jobs")
-	}
-	res, err := r.db.Query(ctx, sqlJobsCreateManyReturning, runtime.Unnest(argsNewJob, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanJob)
-	return items, wrapErr(err, "jobs.CreateManyReturning", "jobs")
+	return runtime.InsertManyOp(ctx, r.db, opJobsCreateManyReturning, rows, argsNewJob, scanJob)
 }
 
 // JobKeyedUpdate is one row's key and changes for UpdateMany.
@@ -297,31 +279,29 @@ var bulkJobsUpdates = &runtime.Bulk[*JobKeyedUpdate]{
 	},
 }
 
-const sqlJobsUpdateMany = `-- name: jobs.UpdateMany
+var opJobsUpdateMany = &runtime.Op{Name: "jobs.UpdateMany", Table: "jobs", Errs: errs, SQL: `-- name: jobs.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::jsonb[], $4::timestamptz[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::text[], $10::boolean[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "jobs" ON "jobs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "jobs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "jobs" SET "queue" = COALESCE("cpcgen_v"."cpcgen_2", "jobs"."queue"), "payload" = COALESCE("cpcgen_v"."cpcgen_3", "jobs"."payload"), "run_at" = COALESCE("cpcgen_v"."cpcgen_4", "jobs"."run_at"), "attempts" = COALESCE("cpcgen_v"."cpcgen_5", "jobs"."attempts"), "last_error" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "jobs"."last_error" END, "locked_by" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "jobs"."locked_by" END, "locked_at" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "jobs"."locked_at" END FROM "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table jobs, all or none (see
 // runtime.UpdateMany).
 func (r *JobRepo) UpdateMany(ctx context.Context, rows []JobKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkJobsUpdates, sqlJobsUpdateMany, rows)
-	return out, wrapErr(err, "jobs.UpdateMany", "jobs")
+	return runtime.UpdateMany(ctx, r.db, bulkJobsUpdates, opJobsUpdateMany, rows)
 }
 
-const sqlJobsUpdateManyReturning = `-- name: jobs.UpdateManyReturning
+var opJobsUpdateManyReturning = &runtime.Op{Name: "jobs.UpdateManyReturning", Table: "jobs", Errs: errs, SQL: `-- name: jobs.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::jsonb[], $4::timestamptz[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::text[], $10::boolean[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "jobs" ON "jobs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "jobs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "jobs" SET "queue" = COALESCE("cpcgen_v"."cpcgen_2", "jobs"."queue"), "payload" = COALESCE("cpcgen_v"."cpcgen_3", "jobs"."payload"), "run_at" = COALESCE("cpcgen_v"."cpcgen_4", "jobs"."run_at"), "attempts" = COALESCE("cpcgen_v"."cpcgen_5", "jobs"."attempts"), "last_error" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "jobs"."last_error" END, "locked_by" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "jobs"."locked_by" END, "locked_at" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "jobs"."locked_at" END FROM "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."queue", "cpcgen_new"."payload", "cpcgen_new"."run_at", "cpcgen_new"."attempts", "cpcgen_new"."last_error", "cpcgen_new"."locked_by", "cpcgen_new"."locked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."queue", "cpcgen_new"."payload", "cpcgen_new"."run_at", "cpcgen_new"."attempts", "cpcgen_new"."last_error", "cpcgen_new"."locked_by", "cpcgen_new"."locked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *JobRepo) UpdateManyReturning(ctx context.Context, rows []JobKeyedUpdate) ([]Job, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkJobsUpdates, sqlJobsUpdateManyReturning, scanJob, rows)
-	return out, wrapErr(err, "jobs.UpdateManyReturning", "jobs")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkJobsUpdates, opJobsUpdateManyReturning, scanJob, rows)
 }
 
 var bulkJobsKeys = &runtime.Bulk[*int64]{
@@ -332,15 +312,14 @@ var bulkJobsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlJobsDeleteMany = `-- name: jobs.DeleteMany
+var opJobsDeleteMany = &runtime.Op{Name: "jobs.DeleteMany", Table: "jobs", Errs: errs, SQL: `-- name: jobs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "jobs" ON "jobs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "jobs"),
 "cpcgen_new" AS (DELETE FROM "jobs" USING "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table jobs with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *JobRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkJobsKeys, sqlJobsDeleteMany, keys)
-	return out, wrapErr(err, "jobs.DeleteMany", "jobs")
+	return runtime.WriteMany(ctx, r.db, bulkJobsKeys, opJobsDeleteMany, keys)
 }

@@ -101,45 +101,40 @@ func argsNewMembership(n *NewMembership, d []any) []any {
 	return append(d, &n.OrganizationID, &n.UserID, n.Role.Arg(), &n.InvitedBy)
 }
 
-const sqlMembershipsCreate = `-- name: memberships.Create
+var opMembershipsCreate = &runtime.Op{Name: "memberships.Create", Table: "memberships", Errs: errs, Validate: true, Params: []string{"organization_id", "user_id", "role", "invited_by"}, SQL: `-- name: memberships.Create
 INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
 VALUES ($1, $2, COALESCE($3::"member_role", 'member'::"member_role"), $4)
-RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
+RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`}
 
 // Create inserts n into table memberships and returns the row as stored. It
 // validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, &n, argsNewMembership, scanMembership)
-	return *v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"organization_id", "user_id", "role", "invited_by"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, &n, argsNewMembership, scanMembership)
+	return *v, err
 }
 
-const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
+var opMembershipsFindByID = &runtime.Op{Name: "memberships.FindByID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindByID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
-WHERE "organization_id" = $1 AND "user_id" = $2`
+WHERE "organization_id" = $1 AND "user_id" = $2`}
 
 // FindByID returns the row of table memberships with the given organizationID and
 // userID, or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (Membership, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, &organizationID, runtime.Arg, scanMembership, userID)
-	return *v, wrapErr(err, "memberships.FindByID", "memberships")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, &organizationID, runtime.Arg, scanMembership, userID)
+	return *v, err
 }
 
-const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
-SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships" ORDER BY "organization_id", "user_id"`
+var opMembershipsFindAll = &runtime.Op{Name: "memberships.FindAll", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindAll replica=ok
+SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships" ORDER BY "organization_id", "user_id"`}
 
 // FindAll returns every row of table memberships in primary key order, in memory.
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
-	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanMembership)
-	return items, wrapErr(err, "memberships.FindAll", "memberships")
+	return runtime.AllOp(ctx, r.db, opMembershipsFindAll, scanMembership, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, sqlMembershipsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, opMembershipsFindAll.SQL)
 }
 
 const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
@@ -173,6 +168,7 @@ var updateMemberships = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"organization_id\" = $1 AND \"user_id\" = $2\nRETURNING \"organization_id\", \"user_id\", \"role\", \"invited_by\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1 << 1},
+	Op:       &runtime.Op{Name: "memberships.Update", Table: "memberships", Errs: errs, Validate: true, Params: []string{"organization_id", "user_id", "role", "invited_by", "invited_by"}},
 }
 
 func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
@@ -184,30 +180,26 @@ func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *MembershipRepo) Update(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID, u MembershipUpdate) (Membership, error) {
-	if err := u.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, &organizationID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, userID)
-	return *v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"organization_id", "user_id", "role", "invited_by", "invited_by"})
+	return *v, err
 }
 
-const sqlMembershipsDelete = `-- name: memberships.Delete
-DELETE FROM "memberships" WHERE "organization_id" = $1 AND "user_id" = $2`
+var opMembershipsDelete = &runtime.Op{Name: "memberships.Delete", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Delete
+DELETE FROM "memberships" WHERE "organization_id" = $1 AND "user_id" = $2`}
 
 // Delete removes the row of table memberships with the given organizationID and
 // userID and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMembershipsDelete, &organizationID, runtime.Arg, userID)
-	return tag.RowsAffected() > 0, wrapErr(err, "memberships.Delete", "memberships")
+	tag, err := runtime.ExecOp(ctx, r.db, opMembershipsDelete, &organizationID, runtime.Arg, userID)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlMembershipsCount = `-- name: memberships.Count replica=ok
-SELECT count(*) FROM "memberships"`
+var opMembershipsCount = &runtime.Op{Name: "memberships.Count", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Count replica=ok
+SELECT count(*) FROM "memberships"`}
 
 // Count returns the number of rows of table memberships.
 func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlMembershipsCount))
-	return n, wrapErr(err, "memberships.Count", "memberships")
+	return runtime.CountOp(ctx, r.db, opMembershipsCount)
 }
 
 var copyMemberships = &runtime.Copier[*NewMembership]{
@@ -225,51 +217,38 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 	return n, wrapErr(err, "memberships.CreateMany", "memberships")
 }
 
-const sqlMembershipsCreateManyReturning = `-- name: memberships.CreateManyReturning
+var opMembershipsCreateManyReturning = &runtime.Op{Name: "memberships.CreateManyReturning", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateManyReturning
 INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 'member'::"member_role"), "u"."c4"
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::uuid[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
+RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table memberships in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table memberships in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
-	if len(rows) == 0 {
-		return []Membership{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
-	}
-	res, err := r.db.Query(ctx, sqlMembershipsCreateManyReturning, runtime.Unnest(argsNewMembership, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanMembership)
-	return items, wrapErr(err, "memberships.CreateManyReturning", "memberships")
+	return runtime.InsertManyOp(ctx, r.db, opMembershipsCreateManyReturning, rows, argsNewMembership, scanMembership)
 }
 
-const sqlMembershipsUpsertByOrganizationIDAndUserID = `-- name: memberships.UpsertByOrganizationIDAndUserID
+var opMembershipsUpsertByOrganizationIDAndUserID = &runtime.Op{Name: "memberships.UpsertByOrganizationIDAndUserID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.UpsertByOrganizationIDAndUserID
 INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
 VALUES ($1, $2, COALESCE($3::"member_role", 'member'::"member_role"), $4)
 ON CONFLICT ("organization_id", "user_id") DO UPDATE
 SET "role" = CASE WHEN $3::"member_role" IS NULL THEN "memberships"."role" ELSE EXCLUDED."role" END,
     "invited_by" = EXCLUDED."invited_by",
     "updated_at" = now()
-RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
+RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`}
 
-// UpsertByOrganizationIDAndUserID inserts n into table memberships or, when a row
-// with the same (organization_id, user_id) exists, updates it from n (every column
-// but the key's and the primary key's; an unset optional field keeps its value),
-// in one statement, and returns the row as stored. It validates n first. It sets
-// updated_at to the transaction's time.
+// UpsertByOrganizationIDAndUserID inserts n into table memberships or updates the
+// row with the same (organization_id, user_id) from n (docs/spec.md tells which
+// columns it keeps), in one statement, and returns the row as stored. It validates
+// n first. It sets updated_at to the transaction's time.
 func (r *MembershipRepo) UpsertByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsUpsertByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
-	return *v, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
+	return *v, err
 }
 
-const sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID = `-- name: memberships.CreateIfAbsentByOrganizationIDAndUserID
+var opMembershipsCreateIfAbsentByOrganizationIDAndUserID = &runtime.Op{Name: "memberships.CreateIfAbsentByOrganizationIDAndUserID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateIfAbsentByOrganizationIDAndUserID
 WITH "inserted" AS (
 INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
 VALUES ($1, $2, COALESCE($3::"member_role", 'member'::"member_role"), $4)
@@ -280,19 +259,15 @@ SELECT true, "organization_id", "user_id", "role", "invited_by", "created_at", "
 UNION ALL
 SELECT false, "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "organization_id" = $1 AND "user_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrganizationIDAndUserID inserts n into table memberships unless
 // a row with the same (organization_id, user_id) exists, and returns the new row
-// and true, or the existing row, unchanged, and false, in one statement (run
-// again, up to three times, when the row in the way was committed after it
-// started). It validates n first.
+// and true, or the existing one, unchanged, and false (see
+// runtime.CreateIfAbsent). It validates n first.
 func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
-	return *v, created, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
+	return *v, created, err
 }
 
 // MembershipKey is the primary key of a row of table memberships.
@@ -323,31 +298,29 @@ var bulkMembershipsUpdates = &runtime.Bulk[*MembershipKeyedUpdate]{
 	},
 }
 
-const sqlMembershipsUpdateMany = `-- name: memberships.UpdateMany
+var opMembershipsUpdateMany = &runtime.Op{Name: "memberships.UpdateMany", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "memberships"."invited_by" END, "updated_at" = now() FROM "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table memberships, all or none (see
 // runtime.UpdateMany).
 func (r *MembershipRepo) UpdateMany(ctx context.Context, rows []MembershipKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateMany, rows)
-	return out, wrapErr(err, "memberships.UpdateMany", "memberships")
+	return runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, opMembershipsUpdateMany, rows)
 }
 
-const sqlMembershipsUpdateManyReturning = `-- name: memberships.UpdateManyReturning
+var opMembershipsUpdateManyReturning = &runtime.Op{Name: "memberships.UpdateManyReturning", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "memberships"."invited_by" END, "updated_at" = now() FROM "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []MembershipKeyedUpdate) ([]Membership, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateManyReturning, scanMembership, rows)
-	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, opMembershipsUpdateManyReturning, scanMembership, rows)
 }
 
 var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
@@ -361,17 +334,16 @@ var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
 	},
 }
 
-const sqlMembershipsDeleteMany = `-- name: memberships.DeleteMany
+var opMembershipsDeleteMany = &runtime.Op{Name: "memberships.DeleteMany", Table: "memberships", Errs: errs, SQL: `-- name: memberships.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_new" AS (DELETE FROM "memberships" USING "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table memberships with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, sqlMembershipsDeleteMany, keys)
-	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
+	return runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, opMembershipsDeleteMany, keys)
 }
 
 var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
@@ -388,42 +360,39 @@ var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
 	},
 }
 
-const sqlMembershipsUpsertManyByOrganizationIDAndUserID = `-- name: memberships.UpsertManyByOrganizationIDAndUserID
+var opMembershipsUpsertManyByOrganizationIDAndUserID = &runtime.Op{Name: "memberships.UpsertManyByOrganizationIDAndUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpsertManyByOrganizationIDAndUserID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"member_role") AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "memberships"."organization_id" AS "cpcgen_k1", "memberships"."user_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "memberships" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_ins" AS (INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "user_id") DO NOTHING RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = "cpcgen_v"."cpcgen_i4", "updated_at" = now() FROM "cpcgen_v" WHERE "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyByOrganizationIDAndUserID is UpsertByOrganizationIDAndUserID for many
 // rows (see runtime.UpsertMany).
 func (r *MembershipRepo) UpsertManyByOrganizationIDAndUserID(ctx context.Context, rows []NewMembership) ([]Membership, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew, sqlMembershipsUpsertManyByOrganizationIDAndUserID, scanMembership, rows)
-	return out, wrapErr(err, "memberships.UpsertManyByOrganizationIDAndUserID", "memberships")
+	return runtime.UpsertMany(ctx, r.db, bulkMembershipsNew, opMembershipsUpsertManyByOrganizationIDAndUserID, scanMembership, rows)
 }
 
-const sqlMembershipsCreateManyIfAbsentByOrganizationIDAndUserID = `-- name: memberships.CreateManyIfAbsentByOrganizationIDAndUserID
+var opMembershipsCreateManyIfAbsentByOrganizationIDAndUserID = &runtime.Op{Name: "memberships.CreateManyIfAbsentByOrganizationIDAndUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.CreateManyIfAbsentByOrganizationIDAndUserID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"member_role") AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "user_id") DO NOTHING RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."organization_id", "memberships"."user_id", "memberships"."role", "memberships"."invited_by", "memberships"."created_at", "memberships"."updated_at" FROM "cpcgen_v" JOIN "memberships" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."organization_id", "memberships"."user_id", "memberships"."role", "memberships"."invited_by", "memberships"."created_at", "memberships"."updated_at" FROM "cpcgen_v" JOIN "memberships" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByOrganizationIDAndUserID is
 // CreateIfAbsentByOrganizationIDAndUserID for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *MembershipRepo) CreateManyIfAbsentByOrganizationIDAndUserID(ctx context.Context, rows []NewMembership) ([]Membership, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew, sqlMembershipsCreateManyIfAbsentByOrganizationIDAndUserID, scanMembership, rows)
-	return out, created, wrapErr(err, "memberships.CreateManyIfAbsentByOrganizationIDAndUserID", "memberships")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew, opMembershipsCreateManyIfAbsentByOrganizationIDAndUserID, scanMembership, rows)
 }
 
-const sqlMembershipsListByOrganizationID = `-- name: memberships.ListByOrganizationID replica=ok
+var opMembershipsListByOrganizationID = &runtime.Op{Name: "memberships.ListByOrganizationID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByOrganizationID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
-WHERE "organization_id" = $1 ORDER BY "organization_id", "user_id"`
+WHERE "organization_id" = $1 ORDER BY "organization_id", "user_id"`}
 
 // ListByOrganizationID returns the rows of table memberships whose organization_id
 // is organizationID, in primary key order.
 func (r *MembershipRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByOrganizationID, &organizationID, runtime.Arg, scanMembership, 0)
-	return items, wrapErr(err, "memberships.ListByOrganizationID", "memberships")
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByOrganizationID, &organizationID, runtime.Arg, scanMembership, 0)
 }
 
 const sqlMembershipsLoadByOrganizationID = `-- name: memberships.LoadByOrganizationID replica=ok
@@ -445,15 +414,14 @@ func (r *MembershipRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.U
 	return m, wrapErr(err, "memberships.LoadByOrganizationID", "memberships")
 }
 
-const sqlMembershipsListByUserID = `-- name: memberships.ListByUserID replica=ok
+var opMembershipsListByUserID = &runtime.Op{Name: "memberships.ListByUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByUserID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
-WHERE "user_id" = $1 ORDER BY "organization_id", "user_id"`
+WHERE "user_id" = $1 ORDER BY "organization_id", "user_id"`}
 
 // ListByUserID returns the rows of table memberships whose user_id is userID, in
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
-	return items, wrapErr(err, "memberships.ListByUserID", "memberships")
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
 }
 
 const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
@@ -475,15 +443,14 @@ func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
 }
 
-const sqlMembershipsListByInvitedBy = `-- name: memberships.ListByInvitedBy replica=ok
+var opMembershipsListByInvitedBy = &runtime.Op{Name: "memberships.ListByInvitedBy", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByInvitedBy replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
-WHERE "invited_by" = $1 ORDER BY "organization_id", "user_id"`
+WHERE "invited_by" = $1 ORDER BY "organization_id", "user_id"`}
 
 // ListByInvitedBy returns the rows of table memberships whose invited_by is
 // invitedBy, in primary key order.
 func (r *MembershipRepo) ListByInvitedBy(ctx context.Context, invitedBy uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByInvitedBy, &invitedBy, runtime.Arg, scanMembership, 0)
-	return items, wrapErr(err, "memberships.ListByInvitedBy", "memberships")
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByInvitedBy, &invitedBy, runtime.Arg, scanMembership, 0)
 }
 
 const sqlMembershipsLoadByInvitedBy = `-- name: memberships.LoadByInvitedBy replica=ok

@@ -107,46 +107,41 @@ func argsNewNotification(n *NewNotification, d []any) []any {
 	return append(d, &n.UserID, &n.Kind, n.Body, &n.ReadAt)
 }
 
-const sqlNotificationsCreate = `-- name: notifications.Create
+var opNotificationsCreate = &runtime.Op{Name: "notifications.Create", Table: "notifications", Errs: errs, Validate: true, Params: []string{"user_id", "kind", "body", "read_at"}, SQL: `-- name: notifications.Create
 INSERT INTO "notifications" ("user_id", "kind", "body", "read_at")
 VALUES ($1, $2, $3, $4)
-RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`
+RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`}
 
 // Create inserts n into table notifications and returns the row as stored. It
 // validates n first.
 func (r *NotificationRepo) Create(ctx context.Context, n NewNotification) (Notification, error) {
-	if err := n.Validate(); err != nil {
-		return Notification{}, wrapErr(err, "notifications.Create", "notifications")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsCreate, &n, argsNewNotification, scanNotification)
-	return *v, wrapParamsErr(err, "notifications.Create", "notifications", []string{"user_id", "kind", "body", "read_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opNotificationsCreate, &n, argsNewNotification, scanNotification)
+	return *v, err
 }
 
-const sqlNotificationsFindByID = `-- name: notifications.FindByID replica=ok
+var opNotificationsFindByID = &runtime.Op{Name: "notifications.FindByID", Table: "notifications", Errs: errs, SQL: `-- name: notifications.FindByID replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table notifications with the given id, or
 // runtime.ErrNotFound.
 func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsFindByID, &id, runtime.Arg, scanNotification)
-	return *v, wrapErr(err, "notifications.FindByID", "notifications")
+	v, err := runtime.QueryOneOp(ctx, r.db, opNotificationsFindByID, &id, runtime.Arg, scanNotification)
+	return *v, err
 }
 
-const sqlNotificationsFindAll = `-- name: notifications.FindAll replica=ok
-SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications" ORDER BY "id"`
+var opNotificationsFindAll = &runtime.Op{Name: "notifications.FindAll", Table: "notifications", Errs: errs, SQL: `-- name: notifications.FindAll replica=ok
+SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications" ORDER BY "id"`}
 
 // FindAll returns every row of table notifications in primary key order, in
 // memory.
 func (r *NotificationRepo) FindAll(ctx context.Context) ([]Notification, error) {
-	rows, err := r.db.Query(ctx, sqlNotificationsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanNotification)
-	return items, wrapErr(err, "notifications.FindAll", "notifications")
+	return runtime.AllOp(ctx, r.db, opNotificationsFindAll, scanNotification, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notifications.Stream", "notifications") }, scanNotification, sqlNotificationsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notifications.Stream", "notifications") }, scanNotification, opNotificationsFindAll.SQL)
 }
 
 const sqlNotificationsListFirst = `-- name: notifications.List replica=ok
@@ -179,6 +174,7 @@ var updateNotifications = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"kind\", \"body\", \"read_at\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1 << 3},
+	Op:       &runtime.Op{Name: "notifications.Update", Table: "notifications", Errs: errs, Validate: true, Params: []string{"id", "user_id", "kind", "body", "read_at", "read_at"}},
 }
 
 func argsNotificationUpdate(u *NotificationUpdate, d []any) []any {
@@ -189,35 +185,31 @@ func argsNotificationUpdate(u *NotificationUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *NotificationRepo) Update(ctx context.Context, id int64, u NotificationUpdate) (Notification, error) {
-	if err := u.Validate(); err != nil {
-		return Notification{}, wrapErr(err, "notifications.Update", "notifications")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateNotifications, &id, runtime.Arg, &u, argsNotificationUpdate, scanNotification)
-	return *v, wrapParamsErr(err, "notifications.Update", "notifications", []string{"id", "user_id", "kind", "body", "read_at", "read_at"})
+	return *v, err
 }
 
-const sqlNotificationsDelete = `-- name: notifications.Delete
-DELETE FROM "notifications" WHERE "id" = $1`
+var opNotificationsDelete = &runtime.Op{Name: "notifications.Delete", Table: "notifications", Errs: errs, SQL: `-- name: notifications.Delete
+DELETE FROM "notifications" WHERE "id" = $1`}
 
 // Delete removes the row of table notifications with the given id and reports
 // whether there was one.
 func (r *NotificationRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlNotificationsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "notifications.Delete", "notifications")
+	tag, err := runtime.ExecOp(ctx, r.db, opNotificationsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlNotificationsCount = `-- name: notifications.Count replica=ok
-SELECT count(*) FROM "notifications"`
+var opNotificationsCount = &runtime.Op{Name: "notifications.Count", Table: "notifications", Errs: errs, SQL: `-- name: notifications.Count replica=ok
+SELECT count(*) FROM "notifications"`}
 
 // Count returns the number of rows of table notifications.
 func (r *NotificationRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlNotificationsCount))
-	return n, wrapErr(err, "notifications.Count", "notifications")
+	return runtime.CountOp(ctx, r.db, opNotificationsCount)
 }
 
-const sqlNotificationsFindByIDs = `-- name: notifications.FindByIDs replica=ok
+var opNotificationsFindByIDs = &runtime.Op{Name: "notifications.FindByIDs", Table: "notifications", Errs: errs, SQL: `-- name: notifications.FindByIDs replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table notifications whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -225,8 +217,7 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 	if len(ids) == 0 {
 		return []Notification{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlNotificationsFindByIDs, &ids, runtime.Arg, scanNotification, len(ids))
-	return items, wrapErr(err, "notifications.FindByIDs", "notifications")
+	return runtime.QueryOp(ctx, r.db, opNotificationsFindByIDs, &ids, runtime.Arg, scanNotification, len(ids))
 }
 
 var copyNotifications = &runtime.Copier[*NewNotification]{
@@ -243,26 +234,17 @@ func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotificatio
 	return n, wrapErr(err, "notifications.CreateMany", "notifications")
 }
 
-const sqlNotificationsCreateManyReturning = `-- name: notifications.CreateManyReturning
+var opNotificationsCreateManyReturning = &runtime.Op{Name: "notifications.CreateManyReturning", Table: "notifications", Errs: errs, Validate: true, SQL: `-- name: notifications.CreateManyReturning
 INSERT INTO "notifications" ("user_id", "kind", "body", "read_at")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
 FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`
+RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table notifications in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table notifications in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNotification) ([]Notification, error) {
-	if len(rows) == 0 {
-		return []Notification{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "notifications.CreateManyReturning", "notifications")
-	}
-	res, err := r.db.Query(ctx, sqlNotificationsCreateManyReturning, runtime.Unnest(argsNewNotification, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanNotification)
-	return items, wrapErr(err, "notifications.CreateManyReturning", "notifications")
+	return runtime.InsertManyOp(ctx, r.db, opNotificationsCreateManyReturning, rows, argsNewNotification, scanNotification)
 }
 
 // NotificationKeyedUpdate is one row's key and changes for UpdateMany.
@@ -285,31 +267,29 @@ var bulkNotificationsUpdates = &runtime.Bulk[*NotificationKeyedUpdate]{
 	},
 }
 
-const sqlNotificationsUpdateMany = `-- name: notifications.UpdateMany
+var opNotificationsUpdateMany = &runtime.Op{Name: "notifications.UpdateMany", Table: "notifications", Errs: errs, SQL: `-- name: notifications.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table notifications, all or none (see
 // runtime.UpdateMany).
 func (r *NotificationRepo) UpdateMany(ctx context.Context, rows []NotificationKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkNotificationsUpdates, sqlNotificationsUpdateMany, rows)
-	return out, wrapErr(err, "notifications.UpdateMany", "notifications")
+	return runtime.UpdateMany(ctx, r.db, bulkNotificationsUpdates, opNotificationsUpdateMany, rows)
 }
 
-const sqlNotificationsUpdateManyReturning = `-- name: notifications.UpdateManyReturning
+var opNotificationsUpdateManyReturning = &runtime.Op{Name: "notifications.UpdateManyReturning", Table: "notifications", Errs: errs, SQL: `-- name: notifications.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."body", "cpcgen_new"."read_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."body", "cpcgen_new"."read_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NotificationRepo) UpdateManyReturning(ctx context.Context, rows []NotificationKeyedUpdate) ([]Notification, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkNotificationsUpdates, sqlNotificationsUpdateManyReturning, scanNotification, rows)
-	return out, wrapErr(err, "notifications.UpdateManyReturning", "notifications")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkNotificationsUpdates, opNotificationsUpdateManyReturning, scanNotification, rows)
 }
 
 var bulkNotificationsKeys = &runtime.Bulk[*int64]{
@@ -320,28 +300,26 @@ var bulkNotificationsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlNotificationsDeleteMany = `-- name: notifications.DeleteMany
+var opNotificationsDeleteMany = &runtime.Op{Name: "notifications.DeleteMany", Table: "notifications", Errs: errs, SQL: `-- name: notifications.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
 "cpcgen_new" AS (DELETE FROM "notifications" USING "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table notifications with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *NotificationRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkNotificationsKeys, sqlNotificationsDeleteMany, keys)
-	return out, wrapErr(err, "notifications.DeleteMany", "notifications")
+	return runtime.WriteMany(ctx, r.db, bulkNotificationsKeys, opNotificationsDeleteMany, keys)
 }
 
-const sqlNotificationsListByUserID = `-- name: notifications.ListByUserID replica=ok
+var opNotificationsListByUserID = &runtime.Op{Name: "notifications.ListByUserID", Table: "notifications", Errs: errs, SQL: `-- name: notifications.ListByUserID replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table notifications whose user_id is userID, in
 // primary key order.
 func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Notification, error) {
-	items, err := runtime.Query(ctx, r.db, sqlNotificationsListByUserID, &userID, runtime.Arg, scanNotification, 0)
-	return items, wrapErr(err, "notifications.ListByUserID", "notifications")
+	return runtime.QueryOp(ctx, r.db, opNotificationsListByUserID, &userID, runtime.Arg, scanNotification, 0)
 }
 
 const sqlNotificationsLoadByUserID = `-- name: notifications.LoadByUserID replica=ok

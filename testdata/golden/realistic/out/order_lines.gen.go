@@ -101,45 +101,40 @@ func argsNewOrderLine(n *NewOrderLine, d []any) []any {
 	return append(d, &n.OrderID, &n.LineNo, &n.VariantID, &n.Quantity, &n.UnitPrice)
 }
 
-const sqlOrderLinesCreate = `-- name: order_lines.Create
+var opOrderLinesCreate = &runtime.Op{Name: "order_lines.Create", Table: "order_lines", Errs: errs, Validate: true, Params: []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"}, SQL: `-- name: order_lines.Create
 INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
 VALUES ($1, $2, $3, $4, $5)
-RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
+RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`}
 
 // Create inserts n into table order_lines and returns the row as stored. It
 // validates n first.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	if err := n.Validate(); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
-	return *v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
+	return *v, err
 }
 
-const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
+var opOrderLinesFindByID = &runtime.Op{Name: "order_lines.FindByID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
-WHERE "order_id" = $1 AND "line_no" = $2`
+WHERE "order_id" = $1 AND "line_no" = $2`}
 
 // FindByID returns the row of table order_lines with the given orderID and lineNo,
 // or runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo int16) (OrderLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, &orderID, runtime.Arg, scanOrderLine, lineNo)
-	return *v, wrapErr(err, "order_lines.FindByID", "order_lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, &orderID, runtime.Arg, scanOrderLine, lineNo)
+	return *v, err
 }
 
-const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
-SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines" ORDER BY "order_id", "line_no"`
+var opOrderLinesFindAll = &runtime.Op{Name: "order_lines.FindAll", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindAll replica=ok
+SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines" ORDER BY "order_id", "line_no"`}
 
 // FindAll returns every row of table order_lines in primary key order, in memory.
 func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
-	rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrderLine)
-	return items, wrapErr(err, "order_lines.FindAll", "order_lines")
+	return runtime.AllOp(ctx, r.db, opOrderLinesFindAll, scanOrderLine, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, sqlOrderLinesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, opOrderLinesFindAll.SQL)
 }
 
 const sqlOrderLinesListFirst = `-- name: order_lines.List replica=ok
@@ -171,6 +166,7 @@ var updateOrderLines = &runtime.Update{
 	Head: "UPDATE \"order_lines\"\nSET ",
 	Cols: []string{`"variant_id"`, `"quantity"`, `"unit_price"`},
 	Tail: "\nWHERE \"order_id\" = $1 AND \"line_no\" = $2\nRETURNING \"order_id\", \"line_no\", \"variant_id\", \"quantity\", \"unit_price\"",
+	Op:   &runtime.Op{Name: "order_lines.Update", Table: "order_lines", Errs: errs, Validate: true, Params: []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"}},
 }
 
 func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
@@ -181,30 +177,26 @@ func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 // given orderID and lineNo and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *OrderLineRepo) Update(ctx context.Context, orderID uuid.UUID, lineNo int16, u OrderLineUpdate) (OrderLine, error) {
-	if err := u.Validate(); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, &orderID, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine, lineNo)
-	return *v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
+	return *v, err
 }
 
-const sqlOrderLinesDelete = `-- name: order_lines.Delete
-DELETE FROM "order_lines" WHERE "order_id" = $1 AND "line_no" = $2`
+var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete
+DELETE FROM "order_lines" WHERE "order_id" = $1 AND "line_no" = $2`}
 
 // Delete removes the row of table order_lines with the given orderID and lineNo
 // and reports whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, orderID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, &orderID, runtime.Arg, lineNo)
-	return tag.RowsAffected() > 0, wrapErr(err, "order_lines.Delete", "order_lines")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderLinesDelete, &orderID, runtime.Arg, lineNo)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrderLinesCount = `-- name: order_lines.Count replica=ok
-SELECT count(*) FROM "order_lines"`
+var opOrderLinesCount = &runtime.Op{Name: "order_lines.Count", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Count replica=ok
+SELECT count(*) FROM "order_lines"`}
 
 // Count returns the number of rows of table order_lines.
 func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrderLinesCount))
-	return n, wrapErr(err, "order_lines.Count", "order_lines")
+	return runtime.CountOp(ctx, r.db, opOrderLinesCount)
 }
 
 var copyOrderLines = &runtime.Copier[*NewOrderLine]{
@@ -221,50 +213,37 @@ func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (in
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
 }
 
-const sqlOrderLinesCreateManyReturning = `-- name: order_lines.CreateManyReturning
+var opOrderLinesCreateManyReturning = &runtime.Op{Name: "order_lines.CreateManyReturning", Table: "order_lines", Errs: errs, Validate: true, SQL: `-- name: order_lines.CreateManyReturning
 INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5"
 FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
+RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`}
 
-// CreateManyReturning inserts rows into table order_lines in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table order_lines in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
-	if len(rows) == 0 {
-		return []OrderLine{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
-	}
-	res, err := r.db.Query(ctx, sqlOrderLinesCreateManyReturning, runtime.Unnest(argsNewOrderLine, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrderLine)
-	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
+	return runtime.InsertManyOp(ctx, r.db, opOrderLinesCreateManyReturning, rows, argsNewOrderLine, scanOrderLine)
 }
 
-const sqlOrderLinesUpsertByOrderIDAndLineNo = `-- name: order_lines.UpsertByOrderIDAndLineNo
+var opOrderLinesUpsertByOrderIDAndLineNo = &runtime.Op{Name: "order_lines.UpsertByOrderIDAndLineNo", Table: "order_lines", Errs: errs, Validate: true, SQL: `-- name: order_lines.UpsertByOrderIDAndLineNo
 INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
 VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT ("order_id", "line_no") DO UPDATE
 SET "variant_id" = EXCLUDED."variant_id",
     "quantity" = EXCLUDED."quantity",
     "unit_price" = EXCLUDED."unit_price"
-RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
+RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`}
 
-// UpsertByOrderIDAndLineNo inserts n into table order_lines or, when a row with
-// the same (order_id, line_no) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first.
+// UpsertByOrderIDAndLineNo inserts n into table order_lines or updates the row
+// with the same (order_id, line_no) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *OrderLineRepo) UpsertByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	if err := n.Validate(); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesUpsertByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
-	return *v, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesUpsertByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
+	return *v, err
 }
 
-const sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo = `-- name: order_lines.CreateIfAbsentByOrderIDAndLineNo
+var opOrderLinesCreateIfAbsentByOrderIDAndLineNo = &runtime.Op{Name: "order_lines.CreateIfAbsentByOrderIDAndLineNo", Table: "order_lines", Errs: errs, Validate: true, SQL: `-- name: order_lines.CreateIfAbsentByOrderIDAndLineNo
 WITH "inserted" AS (
 INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
 VALUES ($1, $2, $3, $4, $5)
@@ -275,19 +254,15 @@ SELECT true, "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM 
 UNION ALL
 SELECT false, "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "order_id" = $1 AND "line_no" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrderIDAndLineNo inserts n into table order_lines unless a row
 // with the same (order_id, line_no) exists, and returns the new row and true, or
-// the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
-// first.
+// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// validates n first.
 func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, bool, error) {
-	if err := n.Validate(); err != nil {
-		return OrderLine{}, false, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
-	return *v, created, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrderLinesCreateIfAbsentByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
+	return *v, created, err
 }
 
 // OrderLineKey is the primary key of a row of table order_lines.
@@ -318,31 +293,29 @@ var bulkOrderLinesUpdates = &runtime.Bulk[*OrderLineKeyedUpdate]{
 	},
 }
 
-const sqlOrderLinesUpdateMany = `-- name: order_lines.UpdateMany
+var opOrderLinesUpdateMany = &runtime.Op{Name: "order_lines.UpdateMany", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."variant_id"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "order_lines"."unit_price") FROM "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table order_lines, all or none (see
 // runtime.UpdateMany).
 func (r *OrderLineRepo) UpdateMany(ctx context.Context, rows []OrderLineKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateMany, rows)
-	return out, wrapErr(err, "order_lines.UpdateMany", "order_lines")
+	return runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, opOrderLinesUpdateMany, rows)
 }
 
-const sqlOrderLinesUpdateManyReturning = `-- name: order_lines.UpdateManyReturning
+var opOrderLinesUpdateManyReturning = &runtime.Op{Name: "order_lines.UpdateManyReturning", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."variant_id"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "order_lines"."unit_price") FROM "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "line_no", "variant_id", "quantity", "unit_price")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLineKeyedUpdate) ([]OrderLine, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateManyReturning, scanOrderLine, rows)
-	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, opOrderLinesUpdateManyReturning, scanOrderLine, rows)
 }
 
 var bulkOrderLinesKeys = &runtime.Bulk[*OrderLineKey]{
@@ -356,17 +329,16 @@ var bulkOrderLinesKeys = &runtime.Bulk[*OrderLineKey]{
 	},
 }
 
-const sqlOrderLinesDeleteMany = `-- name: order_lines.DeleteMany
+var opOrderLinesDeleteMany = &runtime.Op{Name: "order_lines.DeleteMany", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_new" AS (DELETE FROM "order_lines" USING "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table order_lines with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []OrderLineKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrderLinesKeys, sqlOrderLinesDeleteMany, keys)
-	return out, wrapErr(err, "order_lines.DeleteMany", "order_lines")
+	return runtime.WriteMany(ctx, r.db, bulkOrderLinesKeys, opOrderLinesDeleteMany, keys)
 }
 
 var bulkOrderLinesNew = &runtime.Bulk[*NewOrderLine]{
@@ -384,41 +356,38 @@ var bulkOrderLinesNew = &runtime.Bulk[*NewOrderLine]{
 	},
 }
 
-const sqlOrderLinesUpsertManyByOrderIDAndLineNo = `-- name: order_lines.UpsertManyByOrderIDAndLineNo
+var opOrderLinesUpsertManyByOrderIDAndLineNo = &runtime.Op{Name: "order_lines.UpsertManyByOrderIDAndLineNo", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.UpsertManyByOrderIDAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "order_lines"."order_id" AS "cpcgen_k1", "order_lines"."line_no" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "order_lines" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_ins" AS (INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "line_no") DO NOTHING RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"),
 "cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = "cpcgen_v"."cpcgen_i3", "quantity" = "cpcgen_v"."cpcgen_i4", "unit_price" = "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "line_no", "variant_id", "quantity", "unit_price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new"`}
 
 // UpsertManyByOrderIDAndLineNo is UpsertByOrderIDAndLineNo for many rows (see
 // runtime.UpsertMany).
 func (r *OrderLineRepo) UpsertManyByOrderIDAndLineNo(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderLinesNew, sqlOrderLinesUpsertManyByOrderIDAndLineNo, scanOrderLine, rows)
-	return out, wrapErr(err, "order_lines.UpsertManyByOrderIDAndLineNo", "order_lines")
+	return runtime.UpsertMany(ctx, r.db, bulkOrderLinesNew, opOrderLinesUpsertManyByOrderIDAndLineNo, scanOrderLine, rows)
 }
 
-const sqlOrderLinesCreateManyIfAbsentByOrderIDAndLineNo = `-- name: order_lines.CreateManyIfAbsentByOrderIDAndLineNo
+var opOrderLinesCreateManyIfAbsentByOrderIDAndLineNo = &runtime.Op{Name: "order_lines.CreateManyIfAbsentByOrderIDAndLineNo", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.CreateManyIfAbsentByOrderIDAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "line_no") DO NOTHING RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order_lines"."order_id", "order_lines"."line_no", "order_lines"."variant_id", "order_lines"."quantity", "order_lines"."unit_price" FROM "cpcgen_v" JOIN "order_lines" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order_lines"."order_id", "order_lines"."line_no", "order_lines"."variant_id", "order_lines"."quantity", "order_lines"."unit_price" FROM "cpcgen_v" JOIN "order_lines" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByOrderIDAndLineNo is CreateIfAbsentByOrderIDAndLineNo for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *OrderLineRepo) CreateManyIfAbsentByOrderIDAndLineNo(ctx context.Context, rows []NewOrderLine) ([]OrderLine, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderLinesNew, sqlOrderLinesCreateManyIfAbsentByOrderIDAndLineNo, scanOrderLine, rows)
-	return out, created, wrapErr(err, "order_lines.CreateManyIfAbsentByOrderIDAndLineNo", "order_lines")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderLinesNew, opOrderLinesCreateManyIfAbsentByOrderIDAndLineNo, scanOrderLine, rows)
 }
 
-const sqlOrderLinesListByOrderID = `-- name: order_lines.ListByOrderID replica=ok
+var opOrderLinesListByOrderID = &runtime.Op{Name: "order_lines.ListByOrderID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByOrderID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
-WHERE "order_id" = $1 ORDER BY "order_id", "line_no"`
+WHERE "order_id" = $1 ORDER BY "order_id", "line_no"`}
 
 // ListByOrderID returns the rows of table order_lines whose order_id is orderID,
 // in primary key order.
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
-	return items, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
 }
 
 const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=ok
@@ -440,15 +409,14 @@ func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
 }
 
-const sqlOrderLinesListByVariantID = `-- name: order_lines.ListByVariantID replica=ok
+var opOrderLinesListByVariantID = &runtime.Op{Name: "order_lines.ListByVariantID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByVariantID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
-WHERE "variant_id" = $1 ORDER BY "order_id", "line_no"`
+WHERE "variant_id" = $1 ORDER BY "order_id", "line_no"`}
 
 // ListByVariantID returns the rows of table order_lines whose variant_id is
 // variantID, in primary key order.
 func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByVariantID, &variantID, runtime.Arg, scanOrderLine, 0)
-	return items, wrapErr(err, "order_lines.ListByVariantID", "order_lines")
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByVariantID, &variantID, runtime.Arg, scanOrderLine, 0)
 }
 
 const sqlOrderLinesLoadByVariantID = `-- name: order_lines.LoadByVariantID replica=ok

@@ -132,45 +132,40 @@ func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, n.Status.Arg(), &n.Currency, n.Total.Arg(), &n.ShippingAddressID, &n.PlacedAt, &n.Notes)
 }
 
-const sqlOrdersCreate = `-- name: orders.Create
+var opOrdersCreate = &runtime.Op{Name: "orders.Create", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"}, SQL: `-- name: orders.Create
 INSERT INTO "orders" ("id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, COALESCE($3::"order_status", 'cart'::"order_status"), $4, COALESCE($5::numeric(14,2), 0), $6, $7, $8)
-RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
+RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`}
 
 // Create inserts n into table orders and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	if err := n.Validate(); err != nil {
-		return Order{}, wrapErr(err, "orders.Create", "orders")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, &n, argsNewOrder, scanOrder)
-	return *v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersCreate, &n, argsNewOrder, scanOrder)
+	return *v, err
 }
 
-const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
+var opOrdersFindByID = &runtime.Op{Name: "orders.FindByID", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table orders with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, &id, runtime.Arg, scanOrder)
-	return *v, wrapErr(err, "orders.FindByID", "orders")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersFindByID, &id, runtime.Arg, scanOrder)
+	return *v, err
 }
 
-const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
-SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"`
+var opOrdersFindAll = &runtime.Op{Name: "orders.FindAll", Table: "orders", Errs: errs, SQL: `-- name: orders.FindAll replica=ok
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"`}
 
 // FindAll returns every row of table orders in primary key order, in memory.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrder)
-	return items, wrapErr(err, "orders.FindAll", "orders")
+	return runtime.AllOp(ctx, r.db, opOrdersFindAll, scanOrder, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -202,6 +197,7 @@ var updateOrders = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"status\", \"currency\"::text, \"total\", \"shipping_address_id\", \"placed_at\", \"notes\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1<<4 | 1<<5 | 1<<6},
+	Op:       &runtime.Op{Name: "orders.Update", Table: "orders", Errs: errs, Validate: true, Params: []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"}},
 }
 
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
@@ -212,35 +208,31 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Order, error) {
-	if err := u.Validate(); err != nil {
-		return Order{}, wrapErr(err, "orders.Update", "orders")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
-	return *v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"})
+	return *v, err
 }
 
-const sqlOrdersDelete = `-- name: orders.Delete
-DELETE FROM "orders" WHERE "id" = $1`
+var opOrdersDelete = &runtime.Op{Name: "orders.Delete", Table: "orders", Errs: errs, SQL: `-- name: orders.Delete
+DELETE FROM "orders" WHERE "id" = $1`}
 
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrdersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrdersCount = `-- name: orders.Count replica=ok
-SELECT count(*) FROM "orders"`
+var opOrdersCount = &runtime.Op{Name: "orders.Count", Table: "orders", Errs: errs, SQL: `-- name: orders.Count replica=ok
+SELECT count(*) FROM "orders"`}
 
 // Count returns the number of rows of table orders.
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrdersCount))
-	return n, wrapErr(err, "orders.Count", "orders")
+	return runtime.CountOp(ctx, r.db, opOrdersCount)
 }
 
-const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
+var opOrdersFindByIDs = &runtime.Op{Name: "orders.FindByIDs", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByIDs replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table orders whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -248,8 +240,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
-	return items, wrapErr(err, "orders.FindByIDs", "orders")
+	return runtime.QueryOp(ctx, r.db, opOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
 }
 
 var copyOrders = &runtime.Copier[*NewOrder]{
@@ -269,26 +260,17 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
 
-const sqlOrdersCreateManyReturning = `-- name: orders.CreateManyReturning
+var opOrdersCreateManyReturning = &runtime.Op{Name: "orders.CreateManyReturning", Table: "orders", Errs: errs, Validate: true, SQL: `-- name: orders.CreateManyReturning
 INSERT INTO "orders" ("id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", COALESCE("u"."c3", 'cart'::"order_status"), "u"."c4", COALESCE("u"."c5", 0), "u"."c6", "u"."c7", "u"."c8"
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"order_status"[], $4::bpchar[], $5::numeric(14,2)[], $6::bigint[], $7::timestamptz[], $8::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
+RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table orders in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orders in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
-	if len(rows) == 0 {
-		return []Order{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
-	}
-	res, err := r.db.Query(ctx, sqlOrdersCreateManyReturning, runtime.Unnest(argsNewOrder, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrder)
-	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
+	return runtime.InsertManyOp(ctx, r.db, opOrdersCreateManyReturning, rows, argsNewOrder, scanOrder)
 }
 
 // OrderKeyedUpdate is one row's key and changes for UpdateMany.
@@ -316,31 +298,29 @@ var bulkOrdersUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	},
 }
 
-const sqlOrdersUpdateMany = `-- name: orders.UpdateMany
+var opOrdersUpdateMany = &runtime.Op{Name: "orders.UpdateMany", Table: "orders", Errs: errs, SQL: `-- name: orders.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"order_status"[], $4::bpchar[], $5::numeric(14,2)[], $6::boolean[], $7::bigint[], $8::boolean[], $9::timestamptz[], $10::boolean[], $11::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orders" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."customer_id"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_5", "orders"."total"), "shipping_address_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "orders"."shipping_address_id" END, "placed_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "orders"."placed_at" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "orders"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table orders, all or none (see
 // runtime.UpdateMany).
 func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateMany, rows)
-	return out, wrapErr(err, "orders.UpdateMany", "orders")
+	return runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateMany, rows)
 }
 
-const sqlOrdersUpdateManyReturning = `-- name: orders.UpdateManyReturning
+var opOrdersUpdateManyReturning = &runtime.Op{Name: "orders.UpdateManyReturning", Table: "orders", Errs: errs, SQL: `-- name: orders.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"order_status"[], $4::bpchar[], $5::numeric(14,2)[], $6::boolean[], $7::bigint[], $8::boolean[], $9::timestamptz[], $10::boolean[], $11::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orders" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."customer_id"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_5", "orders"."total"), "shipping_address_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "orders"."shipping_address_id" END, "placed_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "orders"."placed_at" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "orders"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."total", "cpcgen_new"."shipping_address_id", "cpcgen_new"."placed_at", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."total", "cpcgen_new"."shipping_address_id", "cpcgen_new"."placed_at", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
-	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateManyReturning, scanOrder, rows)
 }
 
 var bulkOrdersKeys = &runtime.Bulk[*uuid.UUID]{
@@ -351,28 +331,26 @@ var bulkOrdersKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlOrdersDeleteMany = `-- name: orders.DeleteMany
+var opOrdersDeleteMany = &runtime.Op{Name: "orders.DeleteMany", Table: "orders", Errs: errs, SQL: `-- name: orders.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
 "cpcgen_new" AS (DELETE FROM "orders" USING "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table orders with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *OrderRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrdersKeys, sqlOrdersDeleteMany, keys)
-	return out, wrapErr(err, "orders.DeleteMany", "orders")
+	return runtime.WriteMany(ctx, r.db, bulkOrdersKeys, opOrdersDeleteMany, keys)
 }
 
-const sqlOrdersListByCustomerID = `-- name: orders.ListByCustomerID replica=ok
+var opOrdersListByCustomerID = &runtime.Op{Name: "orders.ListByCustomerID", Table: "orders", Errs: errs, SQL: `-- name: orders.ListByCustomerID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
-WHERE "customer_id" = $1 ORDER BY "id"`
+WHERE "customer_id" = $1 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table orders whose customer_id is
 // customerID, in primary key order.
 func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrdersListByCustomerID, &customerID, runtime.Arg, scanOrder, 0)
-	return items, wrapErr(err, "orders.ListByCustomerID", "orders")
+	return runtime.QueryOp(ctx, r.db, opOrdersListByCustomerID, &customerID, runtime.Arg, scanOrder, 0)
 }
 
 const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID replica=ok
@@ -394,15 +372,14 @@ func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map
 	return m, wrapErr(err, "orders.LoadByCustomerID", "orders")
 }
 
-const sqlOrdersListByShippingAddressID = `-- name: orders.ListByShippingAddressID replica=ok
+var opOrdersListByShippingAddressID = &runtime.Op{Name: "orders.ListByShippingAddressID", Table: "orders", Errs: errs, SQL: `-- name: orders.ListByShippingAddressID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
-WHERE "shipping_address_id" = $1 ORDER BY "id"`
+WHERE "shipping_address_id" = $1 ORDER BY "id"`}
 
 // ListByShippingAddressID returns the rows of table orders whose
 // shipping_address_id is shippingAddressID, in primary key order.
 func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddressID int64) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrdersListByShippingAddressID, &shippingAddressID, runtime.Arg, scanOrder, 0)
-	return items, wrapErr(err, "orders.ListByShippingAddressID", "orders")
+	return runtime.QueryOp(ctx, r.db, opOrdersListByShippingAddressID, &shippingAddressID, runtime.Arg, scanOrder, 0)
 }
 
 const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressID replica=ok

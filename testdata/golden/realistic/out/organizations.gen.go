@@ -137,46 +137,41 @@ func argsNewOrganization(n *NewOrganization, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Slug, &n.Name, &n.PlanID, runtime.OptValue(&n.Settings))
 }
 
-const sqlOrganizationsCreate = `-- name: organizations.Create
+var opOrganizationsCreate = &runtime.Op{Name: "organizations.Create", Table: "organizations", Errs: errs, Validate: true, Params: []string{"id", "slug", "name", "plan_id", "settings"}, SQL: `-- name: organizations.Create
 INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::jsonb, '{}'::jsonb))
-RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
+RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`}
 
 // Create inserts n into table organizations and returns the row as stored. It
 // validates n first.
 func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organization, error) {
-	if err := n.Validate(); err != nil {
-		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsCreate, &n, argsNewOrganization, scanOrganization)
-	return *v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"id", "slug", "name", "plan_id", "settings"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrganizationsCreate, &n, argsNewOrganization, scanOrganization)
+	return *v, err
 }
 
-const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
+var opOrganizationsFindByID = &runtime.Op{Name: "organizations.FindByID", Table: "organizations", Errs: errs, SQL: `-- name: organizations.FindByID replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table organizations with the given id, or
 // runtime.ErrNotFound.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsFindByID, &id, runtime.Arg, scanOrganization)
-	return *v, wrapErr(err, "organizations.FindByID", "organizations")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrganizationsFindByID, &id, runtime.Arg, scanOrganization)
+	return *v, err
 }
 
-const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
-SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations" ORDER BY "id"`
+var opOrganizationsFindAll = &runtime.Op{Name: "organizations.FindAll", Table: "organizations", Errs: errs, SQL: `-- name: organizations.FindAll replica=ok
+SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations" ORDER BY "id"`}
 
 // FindAll returns every row of table organizations in primary key order, in
 // memory.
 func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) {
-	rows, err := r.db.Query(ctx, sqlOrganizationsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrganization)
-	return items, wrapErr(err, "organizations.FindAll", "organizations")
+	return runtime.AllOp(ctx, r.db, opOrganizationsFindAll, scanOrganization, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "organizations.Stream", "organizations") }, scanOrganization, sqlOrganizationsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "organizations.Stream", "organizations") }, scanOrganization, opOrganizationsFindAll.SQL)
 }
 
 const sqlOrganizationsListFirst = `-- name: organizations.List replica=ok
@@ -209,6 +204,7 @@ var updateOrganizations = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"slug\", \"name\", \"plan_id\", \"settings\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1 << 2},
+	Op:       &runtime.Op{Name: "organizations.Update", Table: "organizations", Errs: errs, Validate: true, Params: []string{"id", "slug", "name", "plan_id", "plan_id", "settings"}},
 }
 
 func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
@@ -219,35 +215,31 @@ func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u OrganizationUpdate) (Organization, error) {
-	if err := u.Validate(); err != nil {
-		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrganizations, &id, runtime.Arg, &u, argsOrganizationUpdate, scanOrganization)
-	return *v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "slug", "name", "plan_id", "plan_id", "settings"})
+	return *v, err
 }
 
-const sqlOrganizationsDelete = `-- name: organizations.Delete
-DELETE FROM "organizations" WHERE "id" = $1`
+var opOrganizationsDelete = &runtime.Op{Name: "organizations.Delete", Table: "organizations", Errs: errs, SQL: `-- name: organizations.Delete
+DELETE FROM "organizations" WHERE "id" = $1`}
 
 // Delete removes the row of table organizations with the given id and reports
 // whether there was one.
 func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrganizationsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrganizationsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrganizationsCount = `-- name: organizations.Count replica=ok
-SELECT count(*) FROM "organizations"`
+var opOrganizationsCount = &runtime.Op{Name: "organizations.Count", Table: "organizations", Errs: errs, SQL: `-- name: organizations.Count replica=ok
+SELECT count(*) FROM "organizations"`}
 
 // Count returns the number of rows of table organizations.
 func (r *OrganizationRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrganizationsCount))
-	return n, wrapErr(err, "organizations.Count", "organizations")
+	return runtime.CountOp(ctx, r.db, opOrganizationsCount)
 }
 
-const sqlOrganizationsFindByIDs = `-- name: organizations.FindByIDs replica=ok
+var opOrganizationsFindByIDs = &runtime.Op{Name: "organizations.FindByIDs", Table: "organizations", Errs: errs, SQL: `-- name: organizations.FindByIDs replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table organizations whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -255,8 +247,7 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	if len(ids) == 0 {
 		return []Organization{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrganizationsFindByIDs, &ids, runtime.Arg, scanOrganization, len(ids))
-	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
+	return runtime.QueryOp(ctx, r.db, opOrganizationsFindByIDs, &ids, runtime.Arg, scanOrganization, len(ids))
 }
 
 var copyOrganizations = &runtime.Copier[*NewOrganization]{
@@ -274,29 +265,20 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 	return n, wrapErr(err, "organizations.CreateMany", "organizations")
 }
 
-const sqlOrganizationsCreateManyReturning = `-- name: organizations.CreateManyReturning
+var opOrganizationsCreateManyReturning = &runtime.Op{Name: "organizations.CreateManyReturning", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateManyReturning
 INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", '{}'::jsonb)
 FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::uuid[], $5::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
+RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table organizations in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table organizations in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
-	if len(rows) == 0 {
-		return []Organization{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
-	}
-	res, err := r.db.Query(ctx, sqlOrganizationsCreateManyReturning, runtime.Unnest(argsNewOrganization, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrganization)
-	return items, wrapErr(err, "organizations.CreateManyReturning", "organizations")
+	return runtime.InsertManyOp(ctx, r.db, opOrganizationsCreateManyReturning, rows, argsNewOrganization, scanOrganization)
 }
 
-const sqlOrganizationsUpsertBySlug = `-- name: organizations.UpsertBySlug
+var opOrganizationsUpsertBySlug = &runtime.Op{Name: "organizations.UpsertBySlug", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.UpsertBySlug
 INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::jsonb, '{}'::jsonb))
 ON CONFLICT ("slug") DO UPDATE
@@ -304,22 +286,18 @@ SET "name" = EXCLUDED."name",
     "plan_id" = EXCLUDED."plan_id",
     "settings" = CASE WHEN $5::jsonb IS NULL THEN "organizations"."settings" ELSE EXCLUDED."settings" END,
     "updated_at" = now()
-RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
+RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`}
 
-// UpsertBySlug inserts n into table organizations or, when a row with the same
-// slug exists, updates it from n (every column but the key's and the primary
-// key's; an unset optional field keeps its value), in one statement, and returns
-// the row as stored. It validates n first. It sets updated_at to the transaction's
-// time.
+// UpsertBySlug inserts n into table organizations or updates the row with the same
+// slug from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
-	if err := n.Validate(); err != nil {
-		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization)
-	return *v, wrapErr(err, "organizations.UpsertBySlug", "organizations")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization)
+	return *v, err
 }
 
-const sqlOrganizationsCreateIfAbsentBySlug = `-- name: organizations.CreateIfAbsentBySlug
+var opOrganizationsCreateIfAbsentBySlug = &runtime.Op{Name: "organizations.CreateIfAbsentBySlug", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateIfAbsentBySlug
 WITH "inserted" AS (
 INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::jsonb, '{}'::jsonb))
@@ -330,18 +308,14 @@ SELECT true, "id", "slug", "name", "plan_id", "settings", "created_at", "updated
 UNION ALL
 SELECT false, "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE "slug" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySlug inserts n into table organizations unless a row with the
-// same slug exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same slug exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization)
-	return *v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization)
+	return *v, created, err
 }
 
 // OrganizationKeyedUpdate is one row's key and changes for UpdateMany.
@@ -364,31 +338,29 @@ var bulkOrganizationsUpdates = &runtime.Bulk[*OrganizationKeyedUpdate]{
 	},
 }
 
-const sqlOrganizationsUpdateMany = `-- name: organizations.UpdateMany
+var opOrganizationsUpdateMany = &runtime.Op{Name: "organizations.UpdateMany", Table: "organizations", Errs: errs, SQL: `-- name: organizations.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::uuid[], $6::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "organizations" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."name"), "plan_id" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "organizations"."plan_id" END, "settings" = COALESCE("cpcgen_v"."cpcgen_6", "organizations"."settings"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table organizations, all or none (see
 // runtime.UpdateMany).
 func (r *OrganizationRepo) UpdateMany(ctx context.Context, rows []OrganizationKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrganizationsUpdates, sqlOrganizationsUpdateMany, rows)
-	return out, wrapErr(err, "organizations.UpdateMany", "organizations")
+	return runtime.UpdateMany(ctx, r.db, bulkOrganizationsUpdates, opOrganizationsUpdateMany, rows)
 }
 
-const sqlOrganizationsUpdateManyReturning = `-- name: organizations.UpdateManyReturning
+var opOrganizationsUpdateManyReturning = &runtime.Op{Name: "organizations.UpdateManyReturning", Table: "organizations", Errs: errs, SQL: `-- name: organizations.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::uuid[], $6::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "organizations" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."name"), "plan_id" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "organizations"."plan_id" END, "settings" = COALESCE("cpcgen_v"."cpcgen_6", "organizations"."settings"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name", "cpcgen_new"."plan_id", "cpcgen_new"."settings", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name", "cpcgen_new"."plan_id", "cpcgen_new"."settings", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []OrganizationKeyedUpdate) ([]Organization, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrganizationsUpdates, sqlOrganizationsUpdateManyReturning, scanOrganization, rows)
-	return out, wrapErr(err, "organizations.UpdateManyReturning", "organizations")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrganizationsUpdates, opOrganizationsUpdateManyReturning, scanOrganization, rows)
 }
 
 var bulkOrganizationsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -399,17 +371,16 @@ var bulkOrganizationsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlOrganizationsDeleteMany = `-- name: organizations.DeleteMany
+var opOrganizationsDeleteMany = &runtime.Op{Name: "organizations.DeleteMany", Table: "organizations", Errs: errs, SQL: `-- name: organizations.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_new" AS (DELETE FROM "organizations" USING "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table organizations with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *OrganizationRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrganizationsKeys, sqlOrganizationsDeleteMany, keys)
-	return out, wrapErr(err, "organizations.DeleteMany", "organizations")
+	return runtime.WriteMany(ctx, r.db, bulkOrganizationsKeys, opOrganizationsDeleteMany, keys)
 }
 
 var bulkOrganizationsNew = &runtime.Bulk[*NewOrganization]{
@@ -425,40 +396,37 @@ var bulkOrganizationsNew = &runtime.Bulk[*NewOrganization]{
 	},
 }
 
-const sqlOrganizationsUpsertManyBySlug = `-- name: organizations.UpsertManyBySlug
+var opOrganizationsUpsertManyBySlug = &runtime.Op{Name: "organizations.UpsertManyBySlug", Table: "organizations", Errs: errs, SQL: `-- name: organizations.UpsertManyBySlug
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", '{}'::jsonb) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::uuid[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "organizations"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "organizations" ON "slug" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_ins" AS (INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "organizations" SET "name" = "cpcgen_v"."cpcgen_i3", "plan_id" = "cpcgen_v"."cpcgen_i4", "settings" = COALESCE("cpcgen_v"."cpcgen_5", "organizations"."settings"), "updated_at" = now() FROM "cpcgen_v" WHERE "slug" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name", "cpcgen_ins"."plan_id", "cpcgen_ins"."settings", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name", "cpcgen_new"."plan_id", "cpcgen_new"."settings", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name", "cpcgen_ins"."plan_id", "cpcgen_ins"."settings", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name", "cpcgen_new"."plan_id", "cpcgen_new"."settings", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyBySlug is UpsertBySlug for many rows (see runtime.UpsertMany).
 func (r *OrganizationRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkOrganizationsNew, sqlOrganizationsUpsertManyBySlug, scanOrganization, rows)
-	return out, wrapErr(err, "organizations.UpsertManyBySlug", "organizations")
+	return runtime.UpsertMany(ctx, r.db, bulkOrganizationsNew, opOrganizationsUpsertManyBySlug, scanOrganization, rows)
 }
 
-const sqlOrganizationsCreateManyIfAbsentBySlug = `-- name: organizations.CreateManyIfAbsentBySlug
+var opOrganizationsCreateManyIfAbsentBySlug = &runtime.Op{Name: "organizations.CreateManyIfAbsentBySlug", Table: "organizations", Errs: errs, SQL: `-- name: organizations.CreateManyIfAbsentBySlug
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", '{}'::jsonb) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::uuid[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name", "cpcgen_ins"."plan_id", "cpcgen_ins"."settings", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "organizations"."id", "organizations"."slug", "organizations"."name", "organizations"."plan_id", "organizations"."settings", "organizations"."created_at", "organizations"."updated_at" FROM "cpcgen_v" JOIN "organizations" ON "slug" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name", "cpcgen_ins"."plan_id", "cpcgen_ins"."settings", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "organizations"."id", "organizations"."slug", "organizations"."name", "organizations"."plan_id", "organizations"."settings", "organizations"."created_at", "organizations"."updated_at" FROM "cpcgen_v" JOIN "organizations" ON "slug" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *OrganizationRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewOrganization) ([]Organization, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrganizationsNew, sqlOrganizationsCreateManyIfAbsentBySlug, scanOrganization, rows)
-	return out, created, wrapErr(err, "organizations.CreateManyIfAbsentBySlug", "organizations")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkOrganizationsNew, opOrganizationsCreateManyIfAbsentBySlug, scanOrganization, rows)
 }
 
-const sqlOrganizationsListByPlanID = `-- name: organizations.ListByPlanID replica=ok
+var opOrganizationsListByPlanID = &runtime.Op{Name: "organizations.ListByPlanID", Table: "organizations", Errs: errs, SQL: `-- name: organizations.ListByPlanID replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
-WHERE "plan_id" = $1 ORDER BY "id"`
+WHERE "plan_id" = $1 ORDER BY "id"`}
 
 // ListByPlanID returns the rows of table organizations whose plan_id is planID, in
 // primary key order.
 func (r *OrganizationRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Organization, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrganizationsListByPlanID, &planID, runtime.Arg, scanOrganization, 0)
-	return items, wrapErr(err, "organizations.ListByPlanID", "organizations")
+	return runtime.QueryOp(ctx, r.db, opOrganizationsListByPlanID, &planID, runtime.Arg, scanOrganization, 0)
 }
 
 const sqlOrganizationsLoadByPlanID = `-- name: organizations.LoadByPlanID replica=ok

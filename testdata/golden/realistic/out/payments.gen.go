@@ -114,45 +114,40 @@ func argsNewPayment(n *NewPayment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.InvoiceID, &n.Method, &n.Amount, n.ReceivedAt.Arg(), &n.Reference, n.Raw)
 }
 
-const sqlPaymentsCreate = `-- name: payments.Create
+var opPaymentsCreate = &runtime.Op{Name: "payments.Create", Table: "payments", Errs: errs, Validate: true, Params: []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"}, SQL: `-- name: payments.Create
 INSERT INTO "payments" ("id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::timestamptz, now()), $6, $7)
-RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`
+RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`}
 
 // Create inserts n into table payments and returns the row as stored. It validates
 // n first.
 func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error) {
-	if err := n.Validate(); err != nil {
-		return Payment{}, wrapErr(err, "payments.Create", "payments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsCreate, &n, argsNewPayment, scanPayment)
-	return *v, wrapParamsErr(err, "payments.Create", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPaymentsCreate, &n, argsNewPayment, scanPayment)
+	return *v, err
 }
 
-const sqlPaymentsFindByID = `-- name: payments.FindByID replica=ok
+var opPaymentsFindByID = &runtime.Op{Name: "payments.FindByID", Table: "payments", Errs: errs, SQL: `-- name: payments.FindByID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table payments with the given id, or
 // runtime.ErrNotFound.
 func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsFindByID, &id, runtime.Arg, scanPayment)
-	return *v, wrapErr(err, "payments.FindByID", "payments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPaymentsFindByID, &id, runtime.Arg, scanPayment)
+	return *v, err
 }
 
-const sqlPaymentsFindAll = `-- name: payments.FindAll replica=ok
-SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments" ORDER BY "id"`
+var opPaymentsFindAll = &runtime.Op{Name: "payments.FindAll", Table: "payments", Errs: errs, SQL: `-- name: payments.FindAll replica=ok
+SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments" ORDER BY "id"`}
 
 // FindAll returns every row of table payments in primary key order, in memory.
 func (r *PaymentRepo) FindAll(ctx context.Context) ([]Payment, error) {
-	rows, err := r.db.Query(ctx, sqlPaymentsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPayment)
-	return items, wrapErr(err, "payments.FindAll", "payments")
+	return runtime.AllOp(ctx, r.db, opPaymentsFindAll, scanPayment, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "payments.Stream", "payments") }, scanPayment, sqlPaymentsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "payments.Stream", "payments") }, scanPayment, opPaymentsFindAll.SQL)
 }
 
 const sqlPaymentsListFirst = `-- name: payments.List replica=ok
@@ -184,6 +179,7 @@ var updatePayments = &runtime.Update{
 	Cols:     []string{`"invoice_id"`, `"method"`, `"amount"`, `"received_at"`, `"reference"`, `"raw"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"invoice_id\", \"method\", \"amount\", \"received_at\", \"reference\", \"raw\"",
 	Nullable: runtime.Bits{1<<4 | 1<<5},
+	Op:       &runtime.Op{Name: "payments.Update", Table: "payments", Errs: errs, Validate: true, Params: []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"}},
 }
 
 func argsPaymentUpdate(u *PaymentUpdate, d []any) []any {
@@ -193,35 +189,31 @@ func argsPaymentUpdate(u *PaymentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table payments with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PaymentRepo) Update(ctx context.Context, id uuid.UUID, u PaymentUpdate) (Payment, error) {
-	if err := u.Validate(); err != nil {
-		return Payment{}, wrapErr(err, "payments.Update", "payments")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePayments, &id, runtime.Arg, &u, argsPaymentUpdate, scanPayment)
-	return *v, wrapParamsErr(err, "payments.Update", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"})
+	return *v, err
 }
 
-const sqlPaymentsDelete = `-- name: payments.Delete
-DELETE FROM "payments" WHERE "id" = $1`
+var opPaymentsDelete = &runtime.Op{Name: "payments.Delete", Table: "payments", Errs: errs, SQL: `-- name: payments.Delete
+DELETE FROM "payments" WHERE "id" = $1`}
 
 // Delete removes the row of table payments with the given id and reports whether
 // there was one.
 func (r *PaymentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPaymentsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "payments.Delete", "payments")
+	tag, err := runtime.ExecOp(ctx, r.db, opPaymentsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlPaymentsCount = `-- name: payments.Count replica=ok
-SELECT count(*) FROM "payments"`
+var opPaymentsCount = &runtime.Op{Name: "payments.Count", Table: "payments", Errs: errs, SQL: `-- name: payments.Count replica=ok
+SELECT count(*) FROM "payments"`}
 
 // Count returns the number of rows of table payments.
 func (r *PaymentRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPaymentsCount))
-	return n, wrapErr(err, "payments.Count", "payments")
+	return runtime.CountOp(ctx, r.db, opPaymentsCount)
 }
 
-const sqlPaymentsFindByIDs = `-- name: payments.FindByIDs replica=ok
+var opPaymentsFindByIDs = &runtime.Op{Name: "payments.FindByIDs", Table: "payments", Errs: errs, SQL: `-- name: payments.FindByIDs replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table payments whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -229,8 +221,7 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 	if len(ids) == 0 {
 		return []Payment{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPaymentsFindByIDs, &ids, runtime.Arg, scanPayment, len(ids))
-	return items, wrapErr(err, "payments.FindByIDs", "payments")
+	return runtime.QueryOp(ctx, r.db, opPaymentsFindByIDs, &ids, runtime.Arg, scanPayment, len(ids))
 }
 
 var copyPayments = &runtime.Copier[*NewPayment]{
@@ -248,26 +239,17 @@ func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64,
 	return n, wrapErr(err, "payments.CreateMany", "payments")
 }
 
-const sqlPaymentsCreateManyReturning = `-- name: payments.CreateManyReturning
+var opPaymentsCreateManyReturning = &runtime.Op{Name: "payments.CreateManyReturning", Table: "payments", Errs: errs, Validate: true, SQL: `-- name: payments.CreateManyReturning
 INSERT INTO "payments" ("id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", now()), "u"."c6", "u"."c7"
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(14,2)[], $5::timestamptz[], $6::text[], $7::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`
+RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`}
 
-// CreateManyReturning inserts rows into table payments in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table payments in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment) ([]Payment, error) {
-	if len(rows) == 0 {
-		return []Payment{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "payments.CreateManyReturning", "payments")
-	}
-	res, err := r.db.Query(ctx, sqlPaymentsCreateManyReturning, runtime.Unnest(argsNewPayment, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPayment)
-	return items, wrapErr(err, "payments.CreateManyReturning", "payments")
+	return runtime.InsertManyOp(ctx, r.db, opPaymentsCreateManyReturning, rows, argsNewPayment, scanPayment)
 }
 
 // PaymentKeyedUpdate is one row's key and changes for UpdateMany.
@@ -293,31 +275,29 @@ var bulkPaymentsUpdates = &runtime.Bulk[*PaymentKeyedUpdate]{
 	},
 }
 
-const sqlPaymentsUpdateMany = `-- name: payments.UpdateMany
+var opPaymentsUpdateMany = &runtime.Op{Name: "payments.UpdateMany", Table: "payments", Errs: errs, SQL: `-- name: payments.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(14,2)[], $5::timestamptz[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table payments, all or none (see
 // runtime.UpdateMany).
 func (r *PaymentRepo) UpdateMany(ctx context.Context, rows []PaymentKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkPaymentsUpdates, sqlPaymentsUpdateMany, rows)
-	return out, wrapErr(err, "payments.UpdateMany", "payments")
+	return runtime.UpdateMany(ctx, r.db, bulkPaymentsUpdates, opPaymentsUpdateMany, rows)
 }
 
-const sqlPaymentsUpdateManyReturning = `-- name: payments.UpdateManyReturning
+var opPaymentsUpdateManyReturning = &runtime.Op{Name: "payments.UpdateManyReturning", Table: "payments", Errs: errs, SQL: `-- name: payments.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(14,2)[], $5::timestamptz[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."invoice_id", "cpcgen_new"."method", "cpcgen_new"."amount", "cpcgen_new"."received_at", "cpcgen_new"."reference", "cpcgen_new"."raw" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."invoice_id", "cpcgen_new"."method", "cpcgen_new"."amount", "cpcgen_new"."received_at", "cpcgen_new"."reference", "cpcgen_new"."raw" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PaymentRepo) UpdateManyReturning(ctx context.Context, rows []PaymentKeyedUpdate) ([]Payment, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPaymentsUpdates, sqlPaymentsUpdateManyReturning, scanPayment, rows)
-	return out, wrapErr(err, "payments.UpdateManyReturning", "payments")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkPaymentsUpdates, opPaymentsUpdateManyReturning, scanPayment, rows)
 }
 
 var bulkPaymentsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -328,28 +308,26 @@ var bulkPaymentsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlPaymentsDeleteMany = `-- name: payments.DeleteMany
+var opPaymentsDeleteMany = &runtime.Op{Name: "payments.DeleteMany", Table: "payments", Errs: errs, SQL: `-- name: payments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
 "cpcgen_new" AS (DELETE FROM "payments" USING "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table payments with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *PaymentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPaymentsKeys, sqlPaymentsDeleteMany, keys)
-	return out, wrapErr(err, "payments.DeleteMany", "payments")
+	return runtime.WriteMany(ctx, r.db, bulkPaymentsKeys, opPaymentsDeleteMany, keys)
 }
 
-const sqlPaymentsListByInvoiceID = `-- name: payments.ListByInvoiceID replica=ok
+var opPaymentsListByInvoiceID = &runtime.Op{Name: "payments.ListByInvoiceID", Table: "payments", Errs: errs, SQL: `-- name: payments.ListByInvoiceID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
-WHERE "invoice_id" = $1 ORDER BY "id"`
+WHERE "invoice_id" = $1 ORDER BY "id"`}
 
 // ListByInvoiceID returns the rows of table payments whose invoice_id is
 // invoiceID, in primary key order.
 func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]Payment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPaymentsListByInvoiceID, &invoiceID, runtime.Arg, scanPayment, 0)
-	return items, wrapErr(err, "payments.ListByInvoiceID", "payments")
+	return runtime.QueryOp(ctx, r.db, opPaymentsListByInvoiceID, &invoiceID, runtime.Arg, scanPayment, 0)
 }
 
 const sqlPaymentsLoadByInvoiceID = `-- name: payments.LoadByInvoiceID replica=ok

@@ -134,45 +134,40 @@ func argsNewPlan(n *NewPlan, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Code, &n.Name, &n.Price, n.Currency.Arg(), n.Interval.Arg(), n.SeatsIncluded.Arg(), runtime.OptValue(&n.Features), n.Active.Arg())
 }
 
-const sqlPlansCreate = `-- name: plans.Create
+var opPlansCreate = &runtime.Op{Name: "plans.Create", Table: "plans", Errs: errs, Validate: true, Params: []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"}, SQL: `-- name: plans.Create
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
-RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`}
 
 // Create inserts n into table plans and returns the row as stored. It validates n
 // first.
 func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
-	if err := n.Validate(); err != nil {
-		return Plan{}, wrapErr(err, "plans.Create", "plans")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlansCreate, &n, argsNewPlan, scanPlan)
-	return *v, wrapParamsErr(err, "plans.Create", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlansCreate, &n, argsNewPlan, scanPlan)
+	return *v, err
 }
 
-const sqlPlansFindByID = `-- name: plans.FindByID replica=ok
+var opPlansFindByID = &runtime.Op{Name: "plans.FindByID", Table: "plans", Errs: errs, SQL: `-- name: plans.FindByID replica=ok
 SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table plans with the given id, or
 // runtime.ErrNotFound.
 func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlansFindByID, &id, runtime.Arg, scanPlan)
-	return *v, wrapErr(err, "plans.FindByID", "plans")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlansFindByID, &id, runtime.Arg, scanPlan)
+	return *v, err
 }
 
-const sqlPlansFindAll = `-- name: plans.FindAll replica=ok
-SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"`
+var opPlansFindAll = &runtime.Op{Name: "plans.FindAll", Table: "plans", Errs: errs, SQL: `-- name: plans.FindAll replica=ok
+SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"`}
 
 // FindAll returns every row of table plans in primary key order, in memory.
 func (r *PlanRepo) FindAll(ctx context.Context) ([]Plan, error) {
-	rows, err := r.db.Query(ctx, sqlPlansFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPlan)
-	return items, wrapErr(err, "plans.FindAll", "plans")
+	return runtime.AllOp(ctx, r.db, opPlansFindAll, scanPlan, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plans.Stream", "plans") }, scanPlan, sqlPlansFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plans.Stream", "plans") }, scanPlan, opPlansFindAll.SQL)
 }
 
 const sqlPlansListFirst = `-- name: plans.List replica=ok
@@ -202,6 +197,7 @@ var updatePlans = &runtime.Update{
 	Head: "UPDATE \"plans\"\nSET ",
 	Cols: []string{`"code"`, `"name"`, `"price"`, `"currency"`, `"interval"`, `"seats_included"`, `"features"`, `"active"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"price\", \"currency\"::text, \"interval\", \"seats_included\", \"features\", \"active\"",
+	Op:   &runtime.Op{Name: "plans.Update", Table: "plans", Errs: errs, Validate: true, Params: []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"}},
 }
 
 func argsPlanUpdate(u *PlanUpdate, d []any) []any {
@@ -211,35 +207,31 @@ func argsPlanUpdate(u *PlanUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table plans with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PlanRepo) Update(ctx context.Context, id uuid.UUID, u PlanUpdate) (Plan, error) {
-	if err := u.Validate(); err != nil {
-		return Plan{}, wrapErr(err, "plans.Update", "plans")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePlans, &id, runtime.Arg, &u, argsPlanUpdate, scanPlan)
-	return *v, wrapParamsErr(err, "plans.Update", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
+	return *v, err
 }
 
-const sqlPlansDelete = `-- name: plans.Delete
-DELETE FROM "plans" WHERE "id" = $1`
+var opPlansDelete = &runtime.Op{Name: "plans.Delete", Table: "plans", Errs: errs, SQL: `-- name: plans.Delete
+DELETE FROM "plans" WHERE "id" = $1`}
 
 // Delete removes the row of table plans with the given id and reports whether
 // there was one.
 func (r *PlanRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPlansDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "plans.Delete", "plans")
+	tag, err := runtime.ExecOp(ctx, r.db, opPlansDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlPlansCount = `-- name: plans.Count replica=ok
-SELECT count(*) FROM "plans"`
+var opPlansCount = &runtime.Op{Name: "plans.Count", Table: "plans", Errs: errs, SQL: `-- name: plans.Count replica=ok
+SELECT count(*) FROM "plans"`}
 
 // Count returns the number of rows of table plans.
 func (r *PlanRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPlansCount))
-	return n, wrapErr(err, "plans.Count", "plans")
+	return runtime.CountOp(ctx, r.db, opPlansCount)
 }
 
-const sqlPlansFindByIDs = `-- name: plans.FindByIDs replica=ok
+var opPlansFindByIDs = &runtime.Op{Name: "plans.FindByIDs", Table: "plans", Errs: errs, SQL: `-- name: plans.FindByIDs replica=ok
 SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table plans whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -247,8 +239,7 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 	if len(ids) == 0 {
 		return []Plan{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPlansFindByIDs, &ids, runtime.Arg, scanPlan, len(ids))
-	return items, wrapErr(err, "plans.FindByIDs", "plans")
+	return runtime.QueryOp(ctx, r.db, opPlansFindByIDs, &ids, runtime.Arg, scanPlan, len(ids))
 }
 
 var copyPlans = &runtime.Copier[*NewPlan]{
@@ -268,29 +259,20 @@ func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error
 	return n, wrapErr(err, "plans.CreateMany", "plans")
 }
 
-const sqlPlansCreateManyReturning = `-- name: plans.CreateManyReturning
+var opPlansCreateManyReturning = &runtime.Op{Name: "plans.CreateManyReturning", Table: "plans", Errs: errs, Validate: true, SQL: `-- name: plans.CreateManyReturning
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", 'EUR'::char(3)), COALESCE("u"."c6", 'month'::"billing_interval"), COALESCE("u"."c7", 1), COALESCE("u"."c8", '[]'::jsonb), COALESCE("u"."c9", TRUE)
 FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`}
 
-// CreateManyReturning inserts rows into table plans in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table plans in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]Plan, error) {
-	if len(rows) == 0 {
-		return []Plan{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "plans.CreateManyReturning", "plans")
-	}
-	res, err := r.db.Query(ctx, sqlPlansCreateManyReturning, runtime.Unnest(argsNewPlan, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPlan)
-	return items, wrapErr(err, "plans.CreateManyReturning", "plans")
+	return runtime.InsertManyOp(ctx, r.db, opPlansCreateManyReturning, rows, argsNewPlan, scanPlan)
 }
 
-const sqlPlansUpsertByCode = `-- name: plans.UpsertByCode
+var opPlansUpsertByCode = &runtime.Op{Name: "plans.UpsertByCode", Table: "plans", Errs: errs, Validate: true, SQL: `-- name: plans.UpsertByCode
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
 ON CONFLICT ("code") DO UPDATE
@@ -301,21 +283,17 @@ SET "name" = EXCLUDED."name",
     "seats_included" = CASE WHEN $7::integer IS NULL THEN "plans"."seats_included" ELSE EXCLUDED."seats_included" END,
     "features" = CASE WHEN $8::jsonb IS NULL THEN "plans"."features" ELSE EXCLUDED."features" END,
     "active" = CASE WHEN $9::boolean IS NULL THEN "plans"."active" ELSE EXCLUDED."active" END
-RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`}
 
-// UpsertByCode inserts n into table plans or, when a row with the same code
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByCode inserts n into table plans or updates the row with the same code
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *PlanRepo) UpsertByCode(ctx context.Context, n NewPlan) (Plan, error) {
-	if err := n.Validate(); err != nil {
-		return Plan{}, wrapErr(err, "plans.UpsertByCode", "plans")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlansUpsertByCode, &n, argsNewPlan, scanPlan)
-	return *v, wrapErr(err, "plans.UpsertByCode", "plans")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPlansUpsertByCode, &n, argsNewPlan, scanPlan)
+	return *v, err
 }
 
-const sqlPlansCreateIfAbsentByCode = `-- name: plans.CreateIfAbsentByCode
+var opPlansCreateIfAbsentByCode = &runtime.Op{Name: "plans.CreateIfAbsentByCode", Table: "plans", Errs: errs, Validate: true, SQL: `-- name: plans.CreateIfAbsentByCode
 WITH "inserted" AS (
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
@@ -326,18 +304,14 @@ SELECT true, "id", "code", "name", "price", "currency", "interval", "seats_inclu
 UNION ALL
 SELECT false, "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "code" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table plans unless a row with the same code
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Plan{}, false, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlansCreateIfAbsentByCode, &n, argsNewPlan, scanPlan)
-	return *v, created, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPlansCreateIfAbsentByCode, &n, argsNewPlan, scanPlan)
+	return *v, created, err
 }
 
 // PlanKeyedUpdate is one row's key and changes for UpdateMany.
@@ -363,31 +337,29 @@ var bulkPlansUpdates = &runtime.Bulk[*PlanKeyedUpdate]{
 	},
 }
 
-const sqlPlansUpdateMany = `-- name: plans.UpdateMany
+var opPlansUpdateMany = &runtime.Op{Name: "plans.UpdateMany", Table: "plans", Errs: errs, SQL: `-- name: plans.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plans" ON "plans"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plans"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "plans" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "plans"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "plans"."name"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "plans"."price"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table plans, all or none (see
 // runtime.UpdateMany).
 func (r *PlanRepo) UpdateMany(ctx context.Context, rows []PlanKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkPlansUpdates, sqlPlansUpdateMany, rows)
-	return out, wrapErr(err, "plans.UpdateMany", "plans")
+	return runtime.UpdateMany(ctx, r.db, bulkPlansUpdates, opPlansUpdateMany, rows)
 }
 
-const sqlPlansUpdateManyReturning = `-- name: plans.UpdateManyReturning
+var opPlansUpdateManyReturning = &runtime.Op{Name: "plans.UpdateManyReturning", Table: "plans", Errs: errs, SQL: `-- name: plans.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plans" ON "plans"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plans"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "plans" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "plans"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "plans"."name"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "plans"."price"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."price", "cpcgen_new"."currency"::text, "cpcgen_new"."interval", "cpcgen_new"."seats_included", "cpcgen_new"."features", "cpcgen_new"."active" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."price", "cpcgen_new"."currency"::text, "cpcgen_new"."interval", "cpcgen_new"."seats_included", "cpcgen_new"."features", "cpcgen_new"."active" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PlanRepo) UpdateManyReturning(ctx context.Context, rows []PlanKeyedUpdate) ([]Plan, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPlansUpdates, sqlPlansUpdateManyReturning, scanPlan, rows)
-	return out, wrapErr(err, "plans.UpdateManyReturning", "plans")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkPlansUpdates, opPlansUpdateManyReturning, scanPlan, rows)
 }
 
 var bulkPlansKeys = &runtime.Bulk[*uuid.UUID]{
@@ -398,17 +370,16 @@ var bulkPlansKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlPlansDeleteMany = `-- name: plans.DeleteMany
+var opPlansDeleteMany = &runtime.Op{Name: "plans.DeleteMany", Table: "plans", Errs: errs, SQL: `-- name: plans.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plans" ON "plans"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plans"),
 "cpcgen_new" AS (DELETE FROM "plans" USING "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table plans with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *PlanRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPlansKeys, sqlPlansDeleteMany, keys)
-	return out, wrapErr(err, "plans.DeleteMany", "plans")
+	return runtime.WriteMany(ctx, r.db, bulkPlansKeys, opPlansDeleteMany, keys)
 }
 
 var bulkPlansNew = &runtime.Bulk[*NewPlan]{
@@ -428,29 +399,27 @@ var bulkPlansNew = &runtime.Bulk[*NewPlan]{
 	},
 }
 
-const sqlPlansUpsertManyByCode = `-- name: plans.UpsertManyByCode
+var opPlansUpsertManyByCode = &runtime.Op{Name: "plans.UpsertManyByCode", Table: "plans", Errs: errs, SQL: `-- name: plans.UpsertManyByCode
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 'EUR'::char(3)) AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 'month'::"billing_interval") AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", 1) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", '[]'::jsonb) AS "cpcgen_i8", COALESCE("cpcgen_u"."cpcgen_9", TRUE) AS "cpcgen_i9" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "plans"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "plans" ON "code" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plans"),
 "cpcgen_ins" AS (INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"),
 "cpcgen_new" AS (UPDATE "plans" SET "name" = "cpcgen_v"."cpcgen_i3", "price" = "cpcgen_v"."cpcgen_i4", "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."price", "cpcgen_ins"."currency"::text, "cpcgen_ins"."interval", "cpcgen_ins"."seats_included", "cpcgen_ins"."features", "cpcgen_ins"."active" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."price", "cpcgen_new"."currency"::text, "cpcgen_new"."interval", "cpcgen_new"."seats_included", "cpcgen_new"."features", "cpcgen_new"."active" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."price", "cpcgen_ins"."currency"::text, "cpcgen_ins"."interval", "cpcgen_ins"."seats_included", "cpcgen_ins"."features", "cpcgen_ins"."active" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."price", "cpcgen_new"."currency"::text, "cpcgen_new"."interval", "cpcgen_new"."seats_included", "cpcgen_new"."features", "cpcgen_new"."active" FROM "cpcgen_new"`}
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *PlanRepo) UpsertManyByCode(ctx context.Context, rows []NewPlan) ([]Plan, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPlansNew, sqlPlansUpsertManyByCode, scanPlan, rows)
-	return out, wrapErr(err, "plans.UpsertManyByCode", "plans")
+	return runtime.UpsertMany(ctx, r.db, bulkPlansNew, opPlansUpsertManyByCode, scanPlan, rows)
 }
 
-const sqlPlansCreateManyIfAbsentByCode = `-- name: plans.CreateManyIfAbsentByCode
+var opPlansCreateManyIfAbsentByCode = &runtime.Op{Name: "plans.CreateManyIfAbsentByCode", Table: "plans", Errs: errs, SQL: `-- name: plans.CreateManyIfAbsentByCode
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 'EUR'::char(3)) AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 'month'::"billing_interval") AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", 1) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", '[]'::jsonb) AS "cpcgen_i8", COALESCE("cpcgen_u"."cpcgen_9", TRUE) AS "cpcgen_i9" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."price", "cpcgen_ins"."currency"::text, "cpcgen_ins"."interval", "cpcgen_ins"."seats_included", "cpcgen_ins"."features", "cpcgen_ins"."active" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "plans"."id", "plans"."code", "plans"."name", "plans"."price", "plans"."currency"::text, "plans"."interval", "plans"."seats_included", "plans"."features", "plans"."active" FROM "cpcgen_v" JOIN "plans" ON "code" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."price", "cpcgen_ins"."currency"::text, "cpcgen_ins"."interval", "cpcgen_ins"."seats_included", "cpcgen_ins"."features", "cpcgen_ins"."active" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "plans"."id", "plans"."code", "plans"."name", "plans"."price", "plans"."currency"::text, "plans"."interval", "plans"."seats_included", "plans"."features", "plans"."active" FROM "cpcgen_v" JOIN "plans" ON "code" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *PlanRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewPlan) ([]Plan, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPlansNew, sqlPlansCreateManyIfAbsentByCode, scanPlan, rows)
-	return out, created, wrapErr(err, "plans.CreateManyIfAbsentByCode", "plans")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkPlansNew, opPlansCreateManyIfAbsentByCode, scanPlan, rows)
 }
 
 // LoadSubscriptions returns the rows of table subscriptions of each of parents

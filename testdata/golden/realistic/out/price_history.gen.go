@@ -93,46 +93,41 @@ func argsNewPriceHistory(n *NewPriceHistory, d []any) []any {
 	return append(d, &n.VariantID, &n.Price, n.ValidFrom.Arg())
 }
 
-const sqlPriceHistoryCreate = `-- name: price_history.Create
+var opPriceHistoryCreate = &runtime.Op{Name: "price_history.Create", Table: "price_history", Errs: errs, Validate: true, Params: []string{"variant_id", "price", "valid_from"}, SQL: `-- name: price_history.Create
 INSERT INTO "price_history" ("variant_id", "price", "valid_from")
 VALUES ($1, $2, COALESCE($3::timestamptz, now()))
-RETURNING "id", "variant_id", "price", "valid_from"`
+RETURNING "id", "variant_id", "price", "valid_from"`}
 
 // Create inserts n into table price_history and returns the row as stored. It
 // validates n first.
 func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (PriceHistory, error) {
-	if err := n.Validate(); err != nil {
-		return PriceHistory{}, wrapErr(err, "price_history.Create", "price_history")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryCreate, &n, argsNewPriceHistory, scanPriceHistory)
-	return *v, wrapParamsErr(err, "price_history.Create", "price_history", []string{"variant_id", "price", "valid_from"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPriceHistoryCreate, &n, argsNewPriceHistory, scanPriceHistory)
+	return *v, err
 }
 
-const sqlPriceHistoryFindByID = `-- name: price_history.FindByID replica=ok
+var opPriceHistoryFindByID = &runtime.Op{Name: "price_history.FindByID", Table: "price_history", Errs: errs, SQL: `-- name: price_history.FindByID replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table price_history with the given id, or
 // runtime.ErrNotFound.
 func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryFindByID, &id, runtime.Arg, scanPriceHistory)
-	return *v, wrapErr(err, "price_history.FindByID", "price_history")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPriceHistoryFindByID, &id, runtime.Arg, scanPriceHistory)
+	return *v, err
 }
 
-const sqlPriceHistoryFindAll = `-- name: price_history.FindAll replica=ok
-SELECT "id", "variant_id", "price", "valid_from" FROM "price_history" ORDER BY "id"`
+var opPriceHistoryFindAll = &runtime.Op{Name: "price_history.FindAll", Table: "price_history", Errs: errs, SQL: `-- name: price_history.FindAll replica=ok
+SELECT "id", "variant_id", "price", "valid_from" FROM "price_history" ORDER BY "id"`}
 
 // FindAll returns every row of table price_history in primary key order, in
 // memory.
 func (r *PriceHistoryRepo) FindAll(ctx context.Context) ([]PriceHistory, error) {
-	rows, err := r.db.Query(ctx, sqlPriceHistoryFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPriceHistory)
-	return items, wrapErr(err, "price_history.FindAll", "price_history")
+	return runtime.AllOp(ctx, r.db, opPriceHistoryFindAll, scanPriceHistory, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "price_history.Stream", "price_history") }, scanPriceHistory, sqlPriceHistoryFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "price_history.Stream", "price_history") }, scanPriceHistory, opPriceHistoryFindAll.SQL)
 }
 
 const sqlPriceHistoryListFirst = `-- name: price_history.List replica=ok
@@ -163,6 +158,7 @@ var updatePriceHistory = &runtime.Update{
 	Head: "UPDATE \"price_history\"\nSET ",
 	Cols: []string{`"variant_id"`, `"price"`, `"valid_from"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"variant_id\", \"price\", \"valid_from\"",
+	Op:   &runtime.Op{Name: "price_history.Update", Table: "price_history", Errs: errs, Validate: true, Params: []string{"id", "variant_id", "price", "valid_from"}},
 }
 
 func argsPriceHistoryUpdate(u *PriceHistoryUpdate, d []any) []any {
@@ -172,35 +168,31 @@ func argsPriceHistoryUpdate(u *PriceHistoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table price_history with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PriceHistoryRepo) Update(ctx context.Context, id int64, u PriceHistoryUpdate) (PriceHistory, error) {
-	if err := u.Validate(); err != nil {
-		return PriceHistory{}, wrapErr(err, "price_history.Update", "price_history")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePriceHistory, &id, runtime.Arg, &u, argsPriceHistoryUpdate, scanPriceHistory)
-	return *v, wrapParamsErr(err, "price_history.Update", "price_history", []string{"id", "variant_id", "price", "valid_from"})
+	return *v, err
 }
 
-const sqlPriceHistoryDelete = `-- name: price_history.Delete
-DELETE FROM "price_history" WHERE "id" = $1`
+var opPriceHistoryDelete = &runtime.Op{Name: "price_history.Delete", Table: "price_history", Errs: errs, SQL: `-- name: price_history.Delete
+DELETE FROM "price_history" WHERE "id" = $1`}
 
 // Delete removes the row of table price_history with the given id and reports
 // whether there was one.
 func (r *PriceHistoryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPriceHistoryDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "price_history.Delete", "price_history")
+	tag, err := runtime.ExecOp(ctx, r.db, opPriceHistoryDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlPriceHistoryCount = `-- name: price_history.Count replica=ok
-SELECT count(*) FROM "price_history"`
+var opPriceHistoryCount = &runtime.Op{Name: "price_history.Count", Table: "price_history", Errs: errs, SQL: `-- name: price_history.Count replica=ok
+SELECT count(*) FROM "price_history"`}
 
 // Count returns the number of rows of table price_history.
 func (r *PriceHistoryRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPriceHistoryCount))
-	return n, wrapErr(err, "price_history.Count", "price_history")
+	return runtime.CountOp(ctx, r.db, opPriceHistoryCount)
 }
 
-const sqlPriceHistoryFindByIDs = `-- name: price_history.FindByIDs replica=ok
+var opPriceHistoryFindByIDs = &runtime.Op{Name: "price_history.FindByIDs", Table: "price_history", Errs: errs, SQL: `-- name: price_history.FindByIDs replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table price_history whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -208,8 +200,7 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 	if len(ids) == 0 {
 		return []PriceHistory{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPriceHistoryFindByIDs, &ids, runtime.Arg, scanPriceHistory, len(ids))
-	return items, wrapErr(err, "price_history.FindByIDs", "price_history")
+	return runtime.QueryOp(ctx, r.db, opPriceHistoryFindByIDs, &ids, runtime.Arg, scanPriceHistory, len(ids))
 }
 
 var copyPriceHistory = &runtime.Copier[*NewPriceHistory]{
@@ -227,26 +218,17 @@ func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistor
 	return n, wrapErr(err, "price_history.CreateMany", "price_history")
 }
 
-const sqlPriceHistoryCreateManyReturning = `-- name: price_history.CreateManyReturning
+var opPriceHistoryCreateManyReturning = &runtime.Op{Name: "price_history.CreateManyReturning", Table: "price_history", Errs: errs, Validate: true, SQL: `-- name: price_history.CreateManyReturning
 INSERT INTO "price_history" ("variant_id", "price", "valid_from")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", now())
 FROM unnest($1::uuid[], $2::numeric(12,2)[], $3::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "variant_id", "price", "valid_from"`
+RETURNING "id", "variant_id", "price", "valid_from"`}
 
-// CreateManyReturning inserts rows into table price_history in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table price_history in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPriceHistory) ([]PriceHistory, error) {
-	if len(rows) == 0 {
-		return []PriceHistory{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "price_history.CreateManyReturning", "price_history")
-	}
-	res, err := r.db.Query(ctx, sqlPriceHistoryCreateManyReturning, runtime.Unnest(argsNewPriceHistory, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPriceHistory)
-	return items, wrapErr(err, "price_history.CreateManyReturning", "price_history")
+	return runtime.InsertManyOp(ctx, r.db, opPriceHistoryCreateManyReturning, rows, argsNewPriceHistory, scanPriceHistory)
 }
 
 // PriceHistoryKeyedUpdate is one row's key and changes for UpdateMany.
@@ -267,31 +249,29 @@ var bulkPriceHistoryUpdates = &runtime.Bulk[*PriceHistoryKeyedUpdate]{
 	},
 }
 
-const sqlPriceHistoryUpdateMany = `-- name: price_history.UpdateMany
+var opPriceHistoryUpdateMany = &runtime.Op{Name: "price_history.UpdateMany", Table: "price_history", Errs: errs, SQL: `-- name: price_history.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(12,2)[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "price_history" ON "price_history"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "price_history"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table price_history, all or none (see
 // runtime.UpdateMany).
 func (r *PriceHistoryRepo) UpdateMany(ctx context.Context, rows []PriceHistoryKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkPriceHistoryUpdates, sqlPriceHistoryUpdateMany, rows)
-	return out, wrapErr(err, "price_history.UpdateMany", "price_history")
+	return runtime.UpdateMany(ctx, r.db, bulkPriceHistoryUpdates, opPriceHistoryUpdateMany, rows)
 }
 
-const sqlPriceHistoryUpdateManyReturning = `-- name: price_history.UpdateManyReturning
+var opPriceHistoryUpdateManyReturning = &runtime.Op{Name: "price_history.UpdateManyReturning", Table: "price_history", Errs: errs, SQL: `-- name: price_history.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(12,2)[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "price_history" ON "price_history"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "price_history"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "variant_id", "price", "valid_from")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."variant_id", "cpcgen_new"."price", "cpcgen_new"."valid_from" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."variant_id", "cpcgen_new"."price", "cpcgen_new"."valid_from" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PriceHistoryRepo) UpdateManyReturning(ctx context.Context, rows []PriceHistoryKeyedUpdate) ([]PriceHistory, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPriceHistoryUpdates, sqlPriceHistoryUpdateManyReturning, scanPriceHistory, rows)
-	return out, wrapErr(err, "price_history.UpdateManyReturning", "price_history")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkPriceHistoryUpdates, opPriceHistoryUpdateManyReturning, scanPriceHistory, rows)
 }
 
 var bulkPriceHistoryKeys = &runtime.Bulk[*int64]{
@@ -302,28 +282,26 @@ var bulkPriceHistoryKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlPriceHistoryDeleteMany = `-- name: price_history.DeleteMany
+var opPriceHistoryDeleteMany = &runtime.Op{Name: "price_history.DeleteMany", Table: "price_history", Errs: errs, SQL: `-- name: price_history.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "price_history" ON "price_history"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "price_history"),
 "cpcgen_new" AS (DELETE FROM "price_history" USING "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table price_history with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *PriceHistoryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPriceHistoryKeys, sqlPriceHistoryDeleteMany, keys)
-	return out, wrapErr(err, "price_history.DeleteMany", "price_history")
+	return runtime.WriteMany(ctx, r.db, bulkPriceHistoryKeys, opPriceHistoryDeleteMany, keys)
 }
 
-const sqlPriceHistoryListByVariantID = `-- name: price_history.ListByVariantID replica=ok
+var opPriceHistoryListByVariantID = &runtime.Op{Name: "price_history.ListByVariantID", Table: "price_history", Errs: errs, SQL: `-- name: price_history.ListByVariantID replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
-WHERE "variant_id" = $1 ORDER BY "id"`
+WHERE "variant_id" = $1 ORDER BY "id"`}
 
 // ListByVariantID returns the rows of table price_history whose variant_id is
 // variantID, in primary key order.
 func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]PriceHistory, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPriceHistoryListByVariantID, &variantID, runtime.Arg, scanPriceHistory, 0)
-	return items, wrapErr(err, "price_history.ListByVariantID", "price_history")
+	return runtime.QueryOp(ctx, r.db, opPriceHistoryListByVariantID, &variantID, runtime.Arg, scanPriceHistory, 0)
 }
 
 const sqlPriceHistoryLoadByVariantID = `-- name: price_history.LoadByVariantID replica=ok

@@ -125,46 +125,41 @@ func argsNewProductVariant(n *NewProductVariant, d []any) []any {
 	return append(d, n.ID.Arg(), &n.ProductID, &n.SKU, &n.Price, &n.WeightG, runtime.OptValue(&n.Options))
 }
 
-const sqlProductVariantsCreate = `-- name: product_variants.Create
+var opProductVariantsCreate = &runtime.Op{Name: "product_variants.Create", Table: "product_variants", Errs: errs, Validate: true, Params: []string{"id", "product_id", "sku", "price", "weight_g", "options"}, SQL: `-- name: product_variants.Create
 INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb))
-RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
+RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`}
 
 // Create inserts n into table product_variants and returns the row as stored. It
 // validates n first.
 func (r *ProductVariantRepo) Create(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
-	if err := n.Validate(); err != nil {
-		return ProductVariant{}, wrapErr(err, "product_variants.Create", "product_variants")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsCreate, &n, argsNewProductVariant, scanProductVariant)
-	return *v, wrapParamsErr(err, "product_variants.Create", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "options"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductVariantsCreate, &n, argsNewProductVariant, scanProductVariant)
+	return *v, err
 }
 
-const sqlProductVariantsFindByID = `-- name: product_variants.FindByID replica=ok
+var opProductVariantsFindByID = &runtime.Op{Name: "product_variants.FindByID", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.FindByID replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table product_variants with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (ProductVariant, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsFindByID, &id, runtime.Arg, scanProductVariant)
-	return *v, wrapErr(err, "product_variants.FindByID", "product_variants")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductVariantsFindByID, &id, runtime.Arg, scanProductVariant)
+	return *v, err
 }
 
-const sqlProductVariantsFindAll = `-- name: product_variants.FindAll replica=ok
-SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants" ORDER BY "id"`
+var opProductVariantsFindAll = &runtime.Op{Name: "product_variants.FindAll", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.FindAll replica=ok
+SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants" ORDER BY "id"`}
 
 // FindAll returns every row of table product_variants in primary key order, in
 // memory.
 func (r *ProductVariantRepo) FindAll(ctx context.Context) ([]ProductVariant, error) {
-	rows, err := r.db.Query(ctx, sqlProductVariantsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanProductVariant)
-	return items, wrapErr(err, "product_variants.FindAll", "product_variants")
+	return runtime.AllOp(ctx, r.db, opProductVariantsFindAll, scanProductVariant, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVariant, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "product_variants.Stream", "product_variants") }, scanProductVariant, sqlProductVariantsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "product_variants.Stream", "product_variants") }, scanProductVariant, opProductVariantsFindAll.SQL)
 }
 
 const sqlProductVariantsListFirst = `-- name: product_variants.List replica=ok
@@ -196,6 +191,7 @@ var updateProductVariants = &runtime.Update{
 	Cols:     []string{`"product_id"`, `"sku"`, `"price"`, `"weight_g"`, `"options"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"product_id\", \"sku\", \"price\", \"weight_g\", \"options\"",
 	Nullable: runtime.Bits{1 << 3},
+	Op:       &runtime.Op{Name: "product_variants.Update", Table: "product_variants", Errs: errs, Validate: true, Params: []string{"id", "product_id", "sku", "price", "weight_g", "weight_g", "options"}},
 }
 
 func argsProductVariantUpdate(u *ProductVariantUpdate, d []any) []any {
@@ -205,35 +201,31 @@ func argsProductVariantUpdate(u *ProductVariantUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table product_variants with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductVariantRepo) Update(ctx context.Context, id uuid.UUID, u ProductVariantUpdate) (ProductVariant, error) {
-	if err := u.Validate(); err != nil {
-		return ProductVariant{}, wrapErr(err, "product_variants.Update", "product_variants")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProductVariants, &id, runtime.Arg, &u, argsProductVariantUpdate, scanProductVariant)
-	return *v, wrapParamsErr(err, "product_variants.Update", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "weight_g", "options"})
+	return *v, err
 }
 
-const sqlProductVariantsDelete = `-- name: product_variants.Delete
-DELETE FROM "product_variants" WHERE "id" = $1`
+var opProductVariantsDelete = &runtime.Op{Name: "product_variants.Delete", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.Delete
+DELETE FROM "product_variants" WHERE "id" = $1`}
 
 // Delete removes the row of table product_variants with the given id and reports
 // whether there was one.
 func (r *ProductVariantRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductVariantsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "product_variants.Delete", "product_variants")
+	tag, err := runtime.ExecOp(ctx, r.db, opProductVariantsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlProductVariantsCount = `-- name: product_variants.Count replica=ok
-SELECT count(*) FROM "product_variants"`
+var opProductVariantsCount = &runtime.Op{Name: "product_variants.Count", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.Count replica=ok
+SELECT count(*) FROM "product_variants"`}
 
 // Count returns the number of rows of table product_variants.
 func (r *ProductVariantRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProductVariantsCount))
-	return n, wrapErr(err, "product_variants.Count", "product_variants")
+	return runtime.CountOp(ctx, r.db, opProductVariantsCount)
 }
 
-const sqlProductVariantsFindByIDs = `-- name: product_variants.FindByIDs replica=ok
+var opProductVariantsFindByIDs = &runtime.Op{Name: "product_variants.FindByIDs", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.FindByIDs replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table product_variants whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -241,8 +233,7 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 	if len(ids) == 0 {
 		return []ProductVariant{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductVariantsFindByIDs, &ids, runtime.Arg, scanProductVariant, len(ids))
-	return items, wrapErr(err, "product_variants.FindByIDs", "product_variants")
+	return runtime.QueryOp(ctx, r.db, opProductVariantsFindByIDs, &ids, runtime.Arg, scanProductVariant, len(ids))
 }
 
 var copyProductVariants = &runtime.Copier[*NewProductVariant]{
@@ -260,29 +251,21 @@ func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVa
 	return n, wrapErr(err, "product_variants.CreateMany", "product_variants")
 }
 
-const sqlProductVariantsCreateManyReturning = `-- name: product_variants.CreateManyReturning
+var opProductVariantsCreateManyReturning = &runtime.Op{Name: "product_variants.CreateManyReturning", Table: "product_variants", Errs: errs, Validate: true, SQL: `-- name: product_variants.CreateManyReturning
 INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", '{}'::jsonb)
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::integer[], $6::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
+RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`}
 
-// CreateManyReturning inserts rows into table product_variants in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table product_variants in one statement
+// and returns them as stored (see runtime.InsertManyOp). It validates every row
+// first.
 func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, error) {
-	if len(rows) == 0 {
-		return []ProductVariant{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
-	}
-	res, err := r.db.Query(ctx, sqlProductVariantsCreateManyReturning, runtime.Unnest(argsNewProductVariant, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanProductVariant)
-	return items, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
+	return runtime.InsertManyOp(ctx, r.db, opProductVariantsCreateManyReturning, rows, argsNewProductVariant, scanProductVariant)
 }
 
-const sqlProductVariantsUpsertBySKU = `-- name: product_variants.UpsertBySKU
+var opProductVariantsUpsertBySKU = &runtime.Op{Name: "product_variants.UpsertBySKU", Table: "product_variants", Errs: errs, Validate: true, SQL: `-- name: product_variants.UpsertBySKU
 INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb))
 ON CONFLICT ("sku") DO UPDATE
@@ -290,21 +273,17 @@ SET "product_id" = EXCLUDED."product_id",
     "price" = EXCLUDED."price",
     "weight_g" = EXCLUDED."weight_g",
     "options" = CASE WHEN $6::jsonb IS NULL THEN "product_variants"."options" ELSE EXCLUDED."options" END
-RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
+RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`}
 
-// UpsertBySKU inserts n into table product_variants or, when a row with the same
-// sku exists, updates it from n (every column but the key's and the primary key's;
-// an unset optional field keeps its value), in one statement, and returns the row
-// as stored. It validates n first.
+// UpsertBySKU inserts n into table product_variants or updates the row with the
+// same sku from n (docs/spec.md tells which columns it keeps), in one statement,
+// and returns the row as stored. It validates n first.
 func (r *ProductVariantRepo) UpsertBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
-	if err := n.Validate(); err != nil {
-		return ProductVariant{}, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsUpsertBySKU, &n, argsNewProductVariant, scanProductVariant)
-	return *v, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductVariantsUpsertBySKU, &n, argsNewProductVariant, scanProductVariant)
+	return *v, err
 }
 
-const sqlProductVariantsCreateIfAbsentBySKU = `-- name: product_variants.CreateIfAbsentBySKU
+var opProductVariantsCreateIfAbsentBySKU = &runtime.Op{Name: "product_variants.CreateIfAbsentBySKU", Table: "product_variants", Errs: errs, Validate: true, SQL: `-- name: product_variants.CreateIfAbsentBySKU
 WITH "inserted" AS (
 INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb))
@@ -315,18 +294,14 @@ SELECT true, "id", "product_id", "sku", "price", "weight_g", "options" FROM "ins
 UNION ALL
 SELECT false, "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE "sku" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table product_variants unless a row with the
-// same sku exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same sku exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, bool, error) {
-	if err := n.Validate(); err != nil {
-		return ProductVariant{}, false, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductVariantsCreateIfAbsentBySKU, &n, argsNewProductVariant, scanProductVariant)
-	return *v, created, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductVariantsCreateIfAbsentBySKU, &n, argsNewProductVariant, scanProductVariant)
+	return *v, created, err
 }
 
 // ProductVariantKeyedUpdate is one row's key and changes for UpdateMany.
@@ -350,31 +325,29 @@ var bulkProductVariantsUpdates = &runtime.Bulk[*ProductVariantKeyedUpdate]{
 	},
 }
 
-const sqlProductVariantsUpdateMany = `-- name: product_variants.UpdateMany
+var opProductVariantsUpdateMany = &runtime.Op{Name: "product_variants.UpdateMany", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::boolean[], $6::integer[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "product_variants" ON "product_variants"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "product_variants"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "product_variants"."product_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "product_variants"."sku"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "product_variants"."price"), "weight_g" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "product_variants"."weight_g" END, "options" = COALESCE("cpcgen_v"."cpcgen_7", "product_variants"."options") FROM "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table product_variants, all or none (see
 // runtime.UpdateMany).
 func (r *ProductVariantRepo) UpdateMany(ctx context.Context, rows []ProductVariantKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkProductVariantsUpdates, sqlProductVariantsUpdateMany, rows)
-	return out, wrapErr(err, "product_variants.UpdateMany", "product_variants")
+	return runtime.UpdateMany(ctx, r.db, bulkProductVariantsUpdates, opProductVariantsUpdateMany, rows)
 }
 
-const sqlProductVariantsUpdateManyReturning = `-- name: product_variants.UpdateManyReturning
+var opProductVariantsUpdateManyReturning = &runtime.Op{Name: "product_variants.UpdateManyReturning", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::boolean[], $6::integer[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "product_variants" ON "product_variants"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "product_variants"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "product_variants"."product_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "product_variants"."sku"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "product_variants"."price"), "weight_g" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "product_variants"."weight_g" END, "options" = COALESCE("cpcgen_v"."cpcgen_7", "product_variants"."options") FROM "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "sku", "price", "weight_g", "options")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."sku", "cpcgen_new"."price", "cpcgen_new"."weight_g", "cpcgen_new"."options" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."sku", "cpcgen_new"."price", "cpcgen_new"."weight_g", "cpcgen_new"."options" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductVariantRepo) UpdateManyReturning(ctx context.Context, rows []ProductVariantKeyedUpdate) ([]ProductVariant, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductVariantsUpdates, sqlProductVariantsUpdateManyReturning, scanProductVariant, rows)
-	return out, wrapErr(err, "product_variants.UpdateManyReturning", "product_variants")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkProductVariantsUpdates, opProductVariantsUpdateManyReturning, scanProductVariant, rows)
 }
 
 var bulkProductVariantsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -385,17 +358,16 @@ var bulkProductVariantsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlProductVariantsDeleteMany = `-- name: product_variants.DeleteMany
+var opProductVariantsDeleteMany = &runtime.Op{Name: "product_variants.DeleteMany", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "product_variants" ON "product_variants"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "product_variants"),
 "cpcgen_new" AS (DELETE FROM "product_variants" USING "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table product_variants with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *ProductVariantRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkProductVariantsKeys, sqlProductVariantsDeleteMany, keys)
-	return out, wrapErr(err, "product_variants.DeleteMany", "product_variants")
+	return runtime.WriteMany(ctx, r.db, bulkProductVariantsKeys, opProductVariantsDeleteMany, keys)
 }
 
 var bulkProductVariantsNew = &runtime.Bulk[*NewProductVariant]{
@@ -412,40 +384,37 @@ var bulkProductVariantsNew = &runtime.Bulk[*NewProductVariant]{
 	},
 }
 
-const sqlProductVariantsUpsertManyBySKU = `-- name: product_variants.UpsertManyBySKU
+var opProductVariantsUpsertManyBySKU = &runtime.Op{Name: "product_variants.UpsertManyBySKU", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.UpsertManyBySKU
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", '{}'::jsonb) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::integer[], $6::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "product_variants"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "product_variants" ON "sku" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "product_variants"),
 "cpcgen_ins" AS (INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "product_id", "sku", "price", "weight_g", "options"),
 "cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i4", "weight_g" = "cpcgen_v"."cpcgen_i5", "options" = COALESCE("cpcgen_v"."cpcgen_6", "product_variants"."options") FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "sku", "price", "weight_g", "options")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."sku", "cpcgen_ins"."price", "cpcgen_ins"."weight_g", "cpcgen_ins"."options" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."sku", "cpcgen_new"."price", "cpcgen_new"."weight_g", "cpcgen_new"."options" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."sku", "cpcgen_ins"."price", "cpcgen_ins"."weight_g", "cpcgen_ins"."options" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."sku", "cpcgen_new"."price", "cpcgen_new"."weight_g", "cpcgen_new"."options" FROM "cpcgen_new"`}
 
 // UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ProductVariantRepo) UpsertManyBySKU(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProductVariantsNew, sqlProductVariantsUpsertManyBySKU, scanProductVariant, rows)
-	return out, wrapErr(err, "product_variants.UpsertManyBySKU", "product_variants")
+	return runtime.UpsertMany(ctx, r.db, bulkProductVariantsNew, opProductVariantsUpsertManyBySKU, scanProductVariant, rows)
 }
 
-const sqlProductVariantsCreateManyIfAbsentBySKU = `-- name: product_variants.CreateManyIfAbsentBySKU
+var opProductVariantsCreateManyIfAbsentBySKU = &runtime.Op{Name: "product_variants.CreateManyIfAbsentBySKU", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.CreateManyIfAbsentBySKU
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", '{}'::jsonb) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::integer[], $6::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "product_id", "sku", "price", "weight_g", "options")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."sku", "cpcgen_ins"."price", "cpcgen_ins"."weight_g", "cpcgen_ins"."options" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "product_variants"."id", "product_variants"."product_id", "product_variants"."sku", "product_variants"."price", "product_variants"."weight_g", "product_variants"."options" FROM "cpcgen_v" JOIN "product_variants" ON "sku" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."sku", "cpcgen_ins"."price", "cpcgen_ins"."weight_g", "cpcgen_ins"."options" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "product_variants"."id", "product_variants"."product_id", "product_variants"."sku", "product_variants"."price", "product_variants"."weight_g", "product_variants"."options" FROM "cpcgen_v" JOIN "product_variants" ON "sku" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProductVariantRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductVariantsNew, sqlProductVariantsCreateManyIfAbsentBySKU, scanProductVariant, rows)
-	return out, created, wrapErr(err, "product_variants.CreateManyIfAbsentBySKU", "product_variants")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkProductVariantsNew, opProductVariantsCreateManyIfAbsentBySKU, scanProductVariant, rows)
 }
 
-const sqlProductVariantsListByProductID = `-- name: product_variants.ListByProductID replica=ok
+var opProductVariantsListByProductID = &runtime.Op{Name: "product_variants.ListByProductID", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.ListByProductID replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
-WHERE "product_id" = $1 ORDER BY "id"`
+WHERE "product_id" = $1 ORDER BY "id"`}
 
 // ListByProductID returns the rows of table product_variants whose product_id is
 // productID, in primary key order.
 func (r *ProductVariantRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]ProductVariant, error) {
-	items, err := runtime.Query(ctx, r.db, sqlProductVariantsListByProductID, &productID, runtime.Arg, scanProductVariant, 0)
-	return items, wrapErr(err, "product_variants.ListByProductID", "product_variants")
+	return runtime.QueryOp(ctx, r.db, opProductVariantsListByProductID, &productID, runtime.Arg, scanProductVariant, 0)
 }
 
 const sqlProductVariantsLoadByProductID = `-- name: product_variants.LoadByProductID replica=ok

@@ -113,45 +113,40 @@ func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CategoryID, &n.Name, n.Description.Arg(), runtime.OptValue(&n.Tags), n.Published.Arg(), runtime.OptValue(&n.Attributes))
 }
 
-const sqlProductsCreate = `-- name: products.Create
+var opProductsCreate = &runtime.Op{Name: "products.Create", Table: "products", Errs: errs, Validate: true, Params: []string{"id", "category_id", "name", "description", "tags", "published", "attributes"}, SQL: `-- name: products.Create
 INSERT INTO "products" ("id", "category_id", "name", "description", "tags", "published", "attributes")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::text), COALESCE($5::text[], '{}'::text[]), COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{}'::jsonb))
-RETURNING "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at"`
+RETURNING "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at"`}
 
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	if err := n.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Create", "products")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, &n, argsNewProduct, scanProduct)
-	return *v, wrapParamsErr(err, "products.Create", "products", []string{"id", "category_id", "name", "description", "tags", "published", "attributes"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
+	return *v, err
 }
 
-const sqlProductsFindByID = `-- name: products.FindByID replica=ok
+var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table products with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, &id, runtime.Arg, scanProduct)
-	return *v, wrapErr(err, "products.FindByID", "products")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &id, runtime.Arg, scanProduct)
+	return *v, err
 }
 
-const sqlProductsFindAll = `-- name: products.FindAll replica=ok
-SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products" ORDER BY "id"`
+var opProductsFindAll = &runtime.Op{Name: "products.FindAll", Table: "products", Errs: errs, SQL: `-- name: products.FindAll replica=ok
+SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products" ORDER BY "id"`}
 
 // FindAll returns every row of table products in primary key order, in memory.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
-	rows, err := r.db.Query(ctx, sqlProductsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanProduct)
-	return items, wrapErr(err, "products.FindAll", "products")
+	return runtime.AllOp(ctx, r.db, opProductsFindAll, scanProduct, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -184,6 +179,7 @@ var updateProducts = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"category_id\", \"name\", \"description\", \"tags\", \"published\", \"attributes\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1 << 0},
+	Op:       &runtime.Op{Name: "products.Update", Table: "products", Errs: errs, Validate: true, Params: []string{"id", "category_id", "category_id", "name", "description", "tags", "published", "attributes"}},
 }
 
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
@@ -194,35 +190,31 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *ProductRepo) Update(ctx context.Context, id uuid.UUID, u ProductUpdate) (Product, error) {
-	if err := u.Validate(); err != nil {
-		return Product{}, wrapErr(err, "products.Update", "products")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
-	return *v, wrapParamsErr(err, "products.Update", "products", []string{"id", "category_id", "category_id", "name", "description", "tags", "published", "attributes"})
+	return *v, err
 }
 
-const sqlProductsDelete = `-- name: products.Delete
-DELETE FROM "products" WHERE "id" = $1`
+var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
+DELETE FROM "products" WHERE "id" = $1`}
 
 // Delete removes the row of table products with the given id and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
+	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlProductsCount = `-- name: products.Count replica=ok
-SELECT count(*) FROM "products"`
+var opProductsCount = &runtime.Op{Name: "products.Count", Table: "products", Errs: errs, SQL: `-- name: products.Count replica=ok
+SELECT count(*) FROM "products"`}
 
 // Count returns the number of rows of table products.
 func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProductsCount))
-	return n, wrapErr(err, "products.Count", "products")
+	return runtime.CountOp(ctx, r.db, opProductsCount)
 }
 
-const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
+var opProductsFindByIDs = &runtime.Op{Name: "products.FindByIDs", Table: "products", Errs: errs, SQL: `-- name: products.FindByIDs replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table products whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -230,8 +222,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
-	return items, wrapErr(err, "products.FindByIDs", "products")
+	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
@@ -258,7 +249,7 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlProductsCreate, rows, argsNewProduct, scanProduct)
+	out, err := runtime.BatchQuery(ctx, r.db, opProductsCreate.SQL, rows, argsNewProduct, scanProduct)
 	return out, wrapErr(err, "products.CreateManyReturning", "products")
 }
 
@@ -284,31 +275,29 @@ var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	},
 }
 
-const sqlProductsUpdateMany = `-- name: products.UpdateMany
+var opProductsUpdateMany = &runtime.Op{Name: "products.UpdateMany", Table: "products", Errs: errs, SQL: `-- name: products.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "products" SET "category_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "products"."category_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "products"."name"), "description" = COALESCE("cpcgen_v"."cpcgen_5", "products"."description"), "tags" = COALESCE("cpcgen_v"."cpcgen_6"::text[], "products"."tags"), "published" = COALESCE("cpcgen_v"."cpcgen_7", "products"."published"), "attributes" = COALESCE("cpcgen_v"."cpcgen_8", "products"."attributes"), "updated_at" = now() FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table products, all or none (see
 // runtime.UpdateMany).
 func (r *ProductRepo) UpdateMany(ctx context.Context, rows []ProductKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateMany, rows)
-	return out, wrapErr(err, "products.UpdateMany", "products")
+	return runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, opProductsUpdateMany, rows)
 }
 
-const sqlProductsUpdateManyReturning = `-- name: products.UpdateManyReturning
+var opProductsUpdateManyReturning = &runtime.Op{Name: "products.UpdateManyReturning", Table: "products", Errs: errs, SQL: `-- name: products.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "products" SET "category_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "products"."category_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "products"."name"), "description" = COALESCE("cpcgen_v"."cpcgen_5", "products"."description"), "tags" = COALESCE("cpcgen_v"."cpcgen_6"::text[], "products"."tags"), "published" = COALESCE("cpcgen_v"."cpcgen_7", "products"."published"), "attributes" = COALESCE("cpcgen_v"."cpcgen_8", "products"."attributes"), "updated_at" = now() FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."category_id", "cpcgen_new"."name", "cpcgen_new"."description", "cpcgen_new"."tags", "cpcgen_new"."published", "cpcgen_new"."attributes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."category_id", "cpcgen_new"."name", "cpcgen_new"."description", "cpcgen_new"."tags", "cpcgen_new"."published", "cpcgen_new"."attributes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
-	return out, wrapErr(err, "products.UpdateManyReturning", "products")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, opProductsUpdateManyReturning, scanProduct, rows)
 }
 
 var bulkProductsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -319,28 +308,26 @@ var bulkProductsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlProductsDeleteMany = `-- name: products.DeleteMany
+var opProductsDeleteMany = &runtime.Op{Name: "products.DeleteMany", Table: "products", Errs: errs, SQL: `-- name: products.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_new" AS (DELETE FROM "products" USING "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table products with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *ProductRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkProductsKeys, sqlProductsDeleteMany, keys)
-	return out, wrapErr(err, "products.DeleteMany", "products")
+	return runtime.WriteMany(ctx, r.db, bulkProductsKeys, opProductsDeleteMany, keys)
 }
 
-const sqlProductsListByCategoryID = `-- name: products.ListByCategoryID replica=ok
+var opProductsListByCategoryID = &runtime.Op{Name: "products.ListByCategoryID", Table: "products", Errs: errs, SQL: `-- name: products.ListByCategoryID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
-WHERE "category_id" = $1 ORDER BY "id"`
+WHERE "category_id" = $1 ORDER BY "id"`}
 
 // ListByCategoryID returns the rows of table products whose category_id is
 // categoryID, in primary key order.
 func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Product, error) {
-	items, err := runtime.Query(ctx, r.db, sqlProductsListByCategoryID, &categoryID, runtime.Arg, scanProduct, 0)
-	return items, wrapErr(err, "products.ListByCategoryID", "products")
+	return runtime.QueryOp(ctx, r.db, opProductsListByCategoryID, &categoryID, runtime.Arg, scanProduct, 0)
 }
 
 const sqlProductsLoadByCategoryID = `-- name: products.LoadByCategoryID replica=ok

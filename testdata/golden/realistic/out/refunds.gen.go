@@ -100,45 +100,40 @@ func argsNewRefund(n *NewRefund, d []any) []any {
 	return append(d, n.ID.Arg(), &n.PaymentID, &n.Amount, &n.Reason)
 }
 
-const sqlRefundsCreate = `-- name: refunds.Create
+var opRefundsCreate = &runtime.Op{Name: "refunds.Create", Table: "refunds", Errs: errs, Validate: true, Params: []string{"id", "payment_id", "amount", "reason"}, SQL: `-- name: refunds.Create
 INSERT INTO "refunds" ("id", "payment_id", "amount", "reason")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
-RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
+RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`}
 
 // Create inserts n into table refunds and returns the row as stored. It validates
 // n first.
 func (r *RefundRepo) Create(ctx context.Context, n NewRefund) (Refund, error) {
-	if err := n.Validate(); err != nil {
-		return Refund{}, wrapErr(err, "refunds.Create", "refunds")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsCreate, &n, argsNewRefund, scanRefund)
-	return *v, wrapParamsErr(err, "refunds.Create", "refunds", []string{"id", "payment_id", "amount", "reason"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opRefundsCreate, &n, argsNewRefund, scanRefund)
+	return *v, err
 }
 
-const sqlRefundsFindByID = `-- name: refunds.FindByID replica=ok
+var opRefundsFindByID = &runtime.Op{Name: "refunds.FindByID", Table: "refunds", Errs: errs, SQL: `-- name: refunds.FindByID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table refunds with the given id, or
 // runtime.ErrNotFound.
 func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsFindByID, &id, runtime.Arg, scanRefund)
-	return *v, wrapErr(err, "refunds.FindByID", "refunds")
+	v, err := runtime.QueryOneOp(ctx, r.db, opRefundsFindByID, &id, runtime.Arg, scanRefund)
+	return *v, err
 }
 
-const sqlRefundsFindAll = `-- name: refunds.FindAll replica=ok
-SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds" ORDER BY "id"`
+var opRefundsFindAll = &runtime.Op{Name: "refunds.FindAll", Table: "refunds", Errs: errs, SQL: `-- name: refunds.FindAll replica=ok
+SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds" ORDER BY "id"`}
 
 // FindAll returns every row of table refunds in primary key order, in memory.
 func (r *RefundRepo) FindAll(ctx context.Context) ([]Refund, error) {
-	rows, err := r.db.Query(ctx, sqlRefundsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanRefund)
-	return items, wrapErr(err, "refunds.FindAll", "refunds")
+	return runtime.AllOp(ctx, r.db, opRefundsFindAll, scanRefund, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "refunds.Stream", "refunds") }, scanRefund, sqlRefundsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "refunds.Stream", "refunds") }, scanRefund, opRefundsFindAll.SQL)
 }
 
 const sqlRefundsListFirst = `-- name: refunds.List replica=ok
@@ -171,6 +166,7 @@ var updateRefunds = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"payment_id\", \"amount\", \"reason\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1 << 2},
+	Op:       &runtime.Op{Name: "refunds.Update", Table: "refunds", Errs: errs, Validate: true, Params: []string{"id", "payment_id", "amount", "reason", "reason"}},
 }
 
 func argsRefundUpdate(u *RefundUpdate, d []any) []any {
@@ -181,35 +177,31 @@ func argsRefundUpdate(u *RefundUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *RefundRepo) Update(ctx context.Context, id uuid.UUID, u RefundUpdate) (Refund, error) {
-	if err := u.Validate(); err != nil {
-		return Refund{}, wrapErr(err, "refunds.Update", "refunds")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateRefunds, &id, runtime.Arg, &u, argsRefundUpdate, scanRefund)
-	return *v, wrapParamsErr(err, "refunds.Update", "refunds", []string{"id", "payment_id", "amount", "reason", "reason"})
+	return *v, err
 }
 
-const sqlRefundsDelete = `-- name: refunds.Delete
-DELETE FROM "refunds" WHERE "id" = $1`
+var opRefundsDelete = &runtime.Op{Name: "refunds.Delete", Table: "refunds", Errs: errs, SQL: `-- name: refunds.Delete
+DELETE FROM "refunds" WHERE "id" = $1`}
 
 // Delete removes the row of table refunds with the given id and reports whether
 // there was one.
 func (r *RefundRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlRefundsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "refunds.Delete", "refunds")
+	tag, err := runtime.ExecOp(ctx, r.db, opRefundsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlRefundsCount = `-- name: refunds.Count replica=ok
-SELECT count(*) FROM "refunds"`
+var opRefundsCount = &runtime.Op{Name: "refunds.Count", Table: "refunds", Errs: errs, SQL: `-- name: refunds.Count replica=ok
+SELECT count(*) FROM "refunds"`}
 
 // Count returns the number of rows of table refunds.
 func (r *RefundRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlRefundsCount))
-	return n, wrapErr(err, "refunds.Count", "refunds")
+	return runtime.CountOp(ctx, r.db, opRefundsCount)
 }
 
-const sqlRefundsFindByIDs = `-- name: refunds.FindByIDs replica=ok
+var opRefundsFindByIDs = &runtime.Op{Name: "refunds.FindByIDs", Table: "refunds", Errs: errs, SQL: `-- name: refunds.FindByIDs replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table refunds whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -217,8 +209,7 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 	if len(ids) == 0 {
 		return []Refund{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlRefundsFindByIDs, &ids, runtime.Arg, scanRefund, len(ids))
-	return items, wrapErr(err, "refunds.FindByIDs", "refunds")
+	return runtime.QueryOp(ctx, r.db, opRefundsFindByIDs, &ids, runtime.Arg, scanRefund, len(ids))
 }
 
 var copyRefunds = &runtime.Copier[*NewRefund]{
@@ -236,26 +227,17 @@ func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, e
 	return n, wrapErr(err, "refunds.CreateMany", "refunds")
 }
 
-const sqlRefundsCreateManyReturning = `-- name: refunds.CreateManyReturning
+var opRefundsCreateManyReturning = &runtime.Op{Name: "refunds.CreateManyReturning", Table: "refunds", Errs: errs, Validate: true, SQL: `-- name: refunds.CreateManyReturning
 INSERT INTO "refunds" ("id", "payment_id", "amount", "reason")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4"
 FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,2)[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
+RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table refunds in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table refunds in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) ([]Refund, error) {
-	if len(rows) == 0 {
-		return []Refund{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "refunds.CreateManyReturning", "refunds")
-	}
-	res, err := r.db.Query(ctx, sqlRefundsCreateManyReturning, runtime.Unnest(argsNewRefund, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanRefund)
-	return items, wrapErr(err, "refunds.CreateManyReturning", "refunds")
+	return runtime.InsertManyOp(ctx, r.db, opRefundsCreateManyReturning, rows, argsNewRefund, scanRefund)
 }
 
 // RefundKeyedUpdate is one row's key and changes for UpdateMany.
@@ -277,31 +259,29 @@ var bulkRefundsUpdates = &runtime.Bulk[*RefundKeyedUpdate]{
 	},
 }
 
-const sqlRefundsUpdateMany = `-- name: refunds.UpdateMany
+var opRefundsUpdateMany = &runtime.Op{Name: "refunds.UpdateMany", Table: "refunds", Errs: errs, SQL: `-- name: refunds.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,2)[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "refunds" ON "refunds"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "refunds"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "refunds" SET "payment_id" = COALESCE("cpcgen_v"."cpcgen_2", "refunds"."payment_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "refunds"."amount"), "reason" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "refunds"."reason" END, "updated_at" = now() FROM "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table refunds, all or none (see
 // runtime.UpdateMany).
 func (r *RefundRepo) UpdateMany(ctx context.Context, rows []RefundKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkRefundsUpdates, sqlRefundsUpdateMany, rows)
-	return out, wrapErr(err, "refunds.UpdateMany", "refunds")
+	return runtime.UpdateMany(ctx, r.db, bulkRefundsUpdates, opRefundsUpdateMany, rows)
 }
 
-const sqlRefundsUpdateManyReturning = `-- name: refunds.UpdateManyReturning
+var opRefundsUpdateManyReturning = &runtime.Op{Name: "refunds.UpdateManyReturning", Table: "refunds", Errs: errs, SQL: `-- name: refunds.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,2)[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "refunds" ON "refunds"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "refunds"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "refunds" SET "payment_id" = COALESCE("cpcgen_v"."cpcgen_2", "refunds"."payment_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "refunds"."amount"), "reason" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "refunds"."reason" END, "updated_at" = now() FROM "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "payment_id", "amount", "reason", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."payment_id", "cpcgen_new"."amount", "cpcgen_new"."reason", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."payment_id", "cpcgen_new"."amount", "cpcgen_new"."reason", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *RefundRepo) UpdateManyReturning(ctx context.Context, rows []RefundKeyedUpdate) ([]Refund, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkRefundsUpdates, sqlRefundsUpdateManyReturning, scanRefund, rows)
-	return out, wrapErr(err, "refunds.UpdateManyReturning", "refunds")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkRefundsUpdates, opRefundsUpdateManyReturning, scanRefund, rows)
 }
 
 var bulkRefundsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -312,28 +292,26 @@ var bulkRefundsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlRefundsDeleteMany = `-- name: refunds.DeleteMany
+var opRefundsDeleteMany = &runtime.Op{Name: "refunds.DeleteMany", Table: "refunds", Errs: errs, SQL: `-- name: refunds.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "refunds" ON "refunds"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "refunds"),
 "cpcgen_new" AS (DELETE FROM "refunds" USING "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table refunds with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *RefundRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkRefundsKeys, sqlRefundsDeleteMany, keys)
-	return out, wrapErr(err, "refunds.DeleteMany", "refunds")
+	return runtime.WriteMany(ctx, r.db, bulkRefundsKeys, opRefundsDeleteMany, keys)
 }
 
-const sqlRefundsListByPaymentID = `-- name: refunds.ListByPaymentID replica=ok
+var opRefundsListByPaymentID = &runtime.Op{Name: "refunds.ListByPaymentID", Table: "refunds", Errs: errs, SQL: `-- name: refunds.ListByPaymentID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
-WHERE "payment_id" = $1 ORDER BY "id"`
+WHERE "payment_id" = $1 ORDER BY "id"`}
 
 // ListByPaymentID returns the rows of table refunds whose payment_id is paymentID,
 // in primary key order.
 func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) ([]Refund, error) {
-	items, err := runtime.Query(ctx, r.db, sqlRefundsListByPaymentID, &paymentID, runtime.Arg, scanRefund, 0)
-	return items, wrapErr(err, "refunds.ListByPaymentID", "refunds")
+	return runtime.QueryOp(ctx, r.db, opRefundsListByPaymentID, &paymentID, runtime.Arg, scanRefund, 0)
 }
 
 const sqlRefundsLoadByPaymentID = `-- name: refunds.LoadByPaymentID replica=ok

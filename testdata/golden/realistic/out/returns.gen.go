@@ -96,45 +96,40 @@ func argsNewReturn(n *NewReturn, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrderID, &n.Reason, &n.Approved, &n.RefundID)
 }
 
-const sqlReturnsCreate = `-- name: returns.Create
+var opReturnsCreate = &runtime.Op{Name: "returns.Create", Table: "returns", Errs: errs, Validate: true, Params: []string{"id", "order_id", "reason", "approved", "refund_id"}, SQL: `-- name: returns.Create
 INSERT INTO "returns" ("id", "order_id", "reason", "approved", "refund_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
-RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`
+RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`}
 
 // Create inserts n into table returns and returns the row as stored. It validates
 // n first.
 func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
-	if err := n.Validate(); err != nil {
-		return Return{}, wrapErr(err, "returns.Create", "returns")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsCreate, &n, argsNewReturn, scanReturn)
-	return *v, wrapParamsErr(err, "returns.Create", "returns", []string{"id", "order_id", "reason", "approved", "refund_id"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opReturnsCreate, &n, argsNewReturn, scanReturn)
+	return *v, err
 }
 
-const sqlReturnsFindByID = `-- name: returns.FindByID replica=ok
+var opReturnsFindByID = &runtime.Op{Name: "returns.FindByID", Table: "returns", Errs: errs, SQL: `-- name: returns.FindByID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table returns with the given id, or
 // runtime.ErrNotFound.
 func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsFindByID, &id, runtime.Arg, scanReturn)
-	return *v, wrapErr(err, "returns.FindByID", "returns")
+	v, err := runtime.QueryOneOp(ctx, r.db, opReturnsFindByID, &id, runtime.Arg, scanReturn)
+	return *v, err
 }
 
-const sqlReturnsFindAll = `-- name: returns.FindAll replica=ok
-SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns" ORDER BY "id"`
+var opReturnsFindAll = &runtime.Op{Name: "returns.FindAll", Table: "returns", Errs: errs, SQL: `-- name: returns.FindAll replica=ok
+SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns" ORDER BY "id"`}
 
 // FindAll returns every row of table returns in primary key order, in memory.
 func (r *ReturnRepo) FindAll(ctx context.Context) ([]Return, error) {
-	rows, err := r.db.Query(ctx, sqlReturnsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanReturn)
-	return items, wrapErr(err, "returns.FindAll", "returns")
+	return runtime.AllOp(ctx, r.db, opReturnsFindAll, scanReturn, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "returns.Stream", "returns") }, scanReturn, sqlReturnsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "returns.Stream", "returns") }, scanReturn, opReturnsFindAll.SQL)
 }
 
 const sqlReturnsListFirst = `-- name: returns.List replica=ok
@@ -167,6 +162,7 @@ var updateReturns = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"reason\", \"approved\", \"refund_id\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1<<2 | 1<<3},
+	Op:       &runtime.Op{Name: "returns.Update", Table: "returns", Errs: errs, Validate: true, Params: []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"}},
 }
 
 func argsReturnUpdate(u *ReturnUpdate, d []any) []any {
@@ -177,35 +173,31 @@ func argsReturnUpdate(u *ReturnUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *ReturnRepo) Update(ctx context.Context, id uuid.UUID, u ReturnUpdate) (Return, error) {
-	if err := u.Validate(); err != nil {
-		return Return{}, wrapErr(err, "returns.Update", "returns")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateReturns, &id, runtime.Arg, &u, argsReturnUpdate, scanReturn)
-	return *v, wrapParamsErr(err, "returns.Update", "returns", []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"})
+	return *v, err
 }
 
-const sqlReturnsDelete = `-- name: returns.Delete
-DELETE FROM "returns" WHERE "id" = $1`
+var opReturnsDelete = &runtime.Op{Name: "returns.Delete", Table: "returns", Errs: errs, SQL: `-- name: returns.Delete
+DELETE FROM "returns" WHERE "id" = $1`}
 
 // Delete removes the row of table returns with the given id and reports whether
 // there was one.
 func (r *ReturnRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlReturnsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "returns.Delete", "returns")
+	tag, err := runtime.ExecOp(ctx, r.db, opReturnsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlReturnsCount = `-- name: returns.Count replica=ok
-SELECT count(*) FROM "returns"`
+var opReturnsCount = &runtime.Op{Name: "returns.Count", Table: "returns", Errs: errs, SQL: `-- name: returns.Count replica=ok
+SELECT count(*) FROM "returns"`}
 
 // Count returns the number of rows of table returns.
 func (r *ReturnRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlReturnsCount))
-	return n, wrapErr(err, "returns.Count", "returns")
+	return runtime.CountOp(ctx, r.db, opReturnsCount)
 }
 
-const sqlReturnsFindByIDs = `-- name: returns.FindByIDs replica=ok
+var opReturnsFindByIDs = &runtime.Op{Name: "returns.FindByIDs", Table: "returns", Errs: errs, SQL: `-- name: returns.FindByIDs replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table returns whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -213,8 +205,7 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 	if len(ids) == 0 {
 		return []Return{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlReturnsFindByIDs, &ids, runtime.Arg, scanReturn, len(ids))
-	return items, wrapErr(err, "returns.FindByIDs", "returns")
+	return runtime.QueryOp(ctx, r.db, opReturnsFindByIDs, &ids, runtime.Arg, scanReturn, len(ids))
 }
 
 var copyReturns = &runtime.Copier[*NewReturn]{
@@ -232,26 +223,17 @@ func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, e
 	return n, wrapErr(err, "returns.CreateMany", "returns")
 }
 
-const sqlReturnsCreateManyReturning = `-- name: returns.CreateManyReturning
+var opReturnsCreateManyReturning = &runtime.Op{Name: "returns.CreateManyReturning", Table: "returns", Errs: errs, Validate: true, SQL: `-- name: returns.CreateManyReturning
 INSERT INTO "returns" ("id", "order_id", "reason", "approved", "refund_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5"
 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`
+RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table returns in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table returns in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) ([]Return, error) {
-	if len(rows) == 0 {
-		return []Return{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "returns.CreateManyReturning", "returns")
-	}
-	res, err := r.db.Query(ctx, sqlReturnsCreateManyReturning, runtime.Unnest(argsNewReturn, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanReturn)
-	return items, wrapErr(err, "returns.CreateManyReturning", "returns")
+	return runtime.InsertManyOp(ctx, r.db, opReturnsCreateManyReturning, rows, argsNewReturn, scanReturn)
 }
 
 // ReturnKeyedUpdate is one row's key and changes for UpdateMany.
@@ -275,31 +257,29 @@ var bulkReturnsUpdates = &runtime.Bulk[*ReturnKeyedUpdate]{
 	},
 }
 
-const sqlReturnsUpdateMany = `-- name: returns.UpdateMany
+var opReturnsUpdateMany = &runtime.Op{Name: "returns.UpdateMany", Table: "returns", Errs: errs, SQL: `-- name: returns.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::boolean[], $6::boolean[], $7::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "returns" ON "returns"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "returns"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table returns, all or none (see
 // runtime.UpdateMany).
 func (r *ReturnRepo) UpdateMany(ctx context.Context, rows []ReturnKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkReturnsUpdates, sqlReturnsUpdateMany, rows)
-	return out, wrapErr(err, "returns.UpdateMany", "returns")
+	return runtime.UpdateMany(ctx, r.db, bulkReturnsUpdates, opReturnsUpdateMany, rows)
 }
 
-const sqlReturnsUpdateManyReturning = `-- name: returns.UpdateManyReturning
+var opReturnsUpdateManyReturning = &runtime.Op{Name: "returns.UpdateManyReturning", Table: "returns", Errs: errs, SQL: `-- name: returns.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::boolean[], $6::boolean[], $7::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "returns" ON "returns"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "returns"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."reason", "cpcgen_new"."approved", "cpcgen_new"."refund_id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."reason", "cpcgen_new"."approved", "cpcgen_new"."refund_id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ReturnRepo) UpdateManyReturning(ctx context.Context, rows []ReturnKeyedUpdate) ([]Return, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkReturnsUpdates, sqlReturnsUpdateManyReturning, scanReturn, rows)
-	return out, wrapErr(err, "returns.UpdateManyReturning", "returns")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkReturnsUpdates, opReturnsUpdateManyReturning, scanReturn, rows)
 }
 
 var bulkReturnsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -310,28 +290,26 @@ var bulkReturnsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlReturnsDeleteMany = `-- name: returns.DeleteMany
+var opReturnsDeleteMany = &runtime.Op{Name: "returns.DeleteMany", Table: "returns", Errs: errs, SQL: `-- name: returns.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "returns" ON "returns"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "returns"),
 "cpcgen_new" AS (DELETE FROM "returns" USING "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table returns with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *ReturnRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkReturnsKeys, sqlReturnsDeleteMany, keys)
-	return out, wrapErr(err, "returns.DeleteMany", "returns")
+	return runtime.WriteMany(ctx, r.db, bulkReturnsKeys, opReturnsDeleteMany, keys)
 }
 
-const sqlReturnsListByOrderID = `-- name: returns.ListByOrderID replica=ok
+var opReturnsListByOrderID = &runtime.Op{Name: "returns.ListByOrderID", Table: "returns", Errs: errs, SQL: `-- name: returns.ListByOrderID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "order_id" = $1 ORDER BY "id"`
+WHERE "order_id" = $1 ORDER BY "id"`}
 
 // ListByOrderID returns the rows of table returns whose order_id is orderID, in
 // primary key order.
 func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Return, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReturnsListByOrderID, &orderID, runtime.Arg, scanReturn, 0)
-	return items, wrapErr(err, "returns.ListByOrderID", "returns")
+	return runtime.QueryOp(ctx, r.db, opReturnsListByOrderID, &orderID, runtime.Arg, scanReturn, 0)
 }
 
 const sqlReturnsLoadByOrderID = `-- name: returns.LoadByOrderID replica=ok
@@ -353,15 +331,14 @@ func (r *ReturnRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[u
 	return m, wrapErr(err, "returns.LoadByOrderID", "returns")
 }
 
-const sqlReturnsListByRefundID = `-- name: returns.ListByRefundID replica=ok
+var opReturnsListByRefundID = &runtime.Op{Name: "returns.ListByRefundID", Table: "returns", Errs: errs, SQL: `-- name: returns.ListByRefundID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "refund_id" = $1 ORDER BY "id"`
+WHERE "refund_id" = $1 ORDER BY "id"`}
 
 // ListByRefundID returns the rows of table returns whose refund_id is refundID, in
 // primary key order.
 func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]Return, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReturnsListByRefundID, &refundID, runtime.Arg, scanReturn, 0)
-	return items, wrapErr(err, "returns.ListByRefundID", "returns")
+	return runtime.QueryOp(ctx, r.db, opReturnsListByRefundID, &refundID, runtime.Arg, scanReturn, 0)
 }
 
 const sqlReturnsLoadByRefundID = `-- name: returns.LoadByRefundID replica=ok

@@ -103,45 +103,40 @@ func argsNewReview(n *NewReview, d []any) []any {
 	return append(d, n.ID.Arg(), &n.ProductID, &n.UserID, &n.Rating, &n.Body)
 }
 
-const sqlReviewsCreate = `-- name: reviews.Create
+var opReviewsCreate = &runtime.Op{Name: "reviews.Create", Table: "reviews", Errs: errs, Validate: true, Params: []string{"id", "product_id", "user_id", "rating", "body"}, SQL: `-- name: reviews.Create
 INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
-RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
+RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`}
 
 // Create inserts n into table reviews and returns the row as stored. It validates
 // n first.
 func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
-	if err := n.Validate(); err != nil {
-		return Review{}, wrapErr(err, "reviews.Create", "reviews")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsCreate, &n, argsNewReview, scanReview)
-	return *v, wrapParamsErr(err, "reviews.Create", "reviews", []string{"id", "product_id", "user_id", "rating", "body"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opReviewsCreate, &n, argsNewReview, scanReview)
+	return *v, err
 }
 
-const sqlReviewsFindByID = `-- name: reviews.FindByID replica=ok
+var opReviewsFindByID = &runtime.Op{Name: "reviews.FindByID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.FindByID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table reviews with the given id, or
 // runtime.ErrNotFound.
 func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsFindByID, &id, runtime.Arg, scanReview)
-	return *v, wrapErr(err, "reviews.FindByID", "reviews")
+	v, err := runtime.QueryOneOp(ctx, r.db, opReviewsFindByID, &id, runtime.Arg, scanReview)
+	return *v, err
 }
 
-const sqlReviewsFindAll = `-- name: reviews.FindAll replica=ok
-SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews" ORDER BY "id"`
+var opReviewsFindAll = &runtime.Op{Name: "reviews.FindAll", Table: "reviews", Errs: errs, SQL: `-- name: reviews.FindAll replica=ok
+SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews" ORDER BY "id"`}
 
 // FindAll returns every row of table reviews in primary key order, in memory.
 func (r *ReviewRepo) FindAll(ctx context.Context) ([]Review, error) {
-	rows, err := r.db.Query(ctx, sqlReviewsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanReview)
-	return items, wrapErr(err, "reviews.FindAll", "reviews")
+	return runtime.AllOp(ctx, r.db, opReviewsFindAll, scanReview, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "reviews.Stream", "reviews") }, scanReview, sqlReviewsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "reviews.Stream", "reviews") }, scanReview, opReviewsFindAll.SQL)
 }
 
 const sqlReviewsListFirst = `-- name: reviews.List replica=ok
@@ -174,6 +169,7 @@ var updateReviews = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"product_id\", \"user_id\", \"rating\", \"body\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1 << 3},
+	Op:       &runtime.Op{Name: "reviews.Update", Table: "reviews", Errs: errs, Validate: true, Params: []string{"id", "product_id", "user_id", "rating", "body", "body"}},
 }
 
 func argsReviewUpdate(u *ReviewUpdate, d []any) []any {
@@ -184,35 +180,31 @@ func argsReviewUpdate(u *ReviewUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *ReviewRepo) Update(ctx context.Context, id uuid.UUID, u ReviewUpdate) (Review, error) {
-	if err := u.Validate(); err != nil {
-		return Review{}, wrapErr(err, "reviews.Update", "reviews")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateReviews, &id, runtime.Arg, &u, argsReviewUpdate, scanReview)
-	return *v, wrapParamsErr(err, "reviews.Update", "reviews", []string{"id", "product_id", "user_id", "rating", "body", "body"})
+	return *v, err
 }
 
-const sqlReviewsDelete = `-- name: reviews.Delete
-DELETE FROM "reviews" WHERE "id" = $1`
+var opReviewsDelete = &runtime.Op{Name: "reviews.Delete", Table: "reviews", Errs: errs, SQL: `-- name: reviews.Delete
+DELETE FROM "reviews" WHERE "id" = $1`}
 
 // Delete removes the row of table reviews with the given id and reports whether
 // there was one.
 func (r *ReviewRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlReviewsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "reviews.Delete", "reviews")
+	tag, err := runtime.ExecOp(ctx, r.db, opReviewsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlReviewsCount = `-- name: reviews.Count replica=ok
-SELECT count(*) FROM "reviews"`
+var opReviewsCount = &runtime.Op{Name: "reviews.Count", Table: "reviews", Errs: errs, SQL: `-- name: reviews.Count replica=ok
+SELECT count(*) FROM "reviews"`}
 
 // Count returns the number of rows of table reviews.
 func (r *ReviewRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlReviewsCount))
-	return n, wrapErr(err, "reviews.Count", "reviews")
+	return runtime.CountOp(ctx, r.db, opReviewsCount)
 }
 
-const sqlReviewsFindByIDs = `-- name: reviews.FindByIDs replica=ok
+var opReviewsFindByIDs = &runtime.Op{Name: "reviews.FindByIDs", Table: "reviews", Errs: errs, SQL: `-- name: reviews.FindByIDs replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table reviews whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -220,8 +212,7 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 	if len(ids) == 0 {
 		return []Review{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlReviewsFindByIDs, &ids, runtime.Arg, scanReview, len(ids))
-	return items, wrapErr(err, "reviews.FindByIDs", "reviews")
+	return runtime.QueryOp(ctx, r.db, opReviewsFindByIDs, &ids, runtime.Arg, scanReview, len(ids))
 }
 
 var copyReviews = &runtime.Copier[*NewReview]{
@@ -239,51 +230,38 @@ func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, e
 	return n, wrapErr(err, "reviews.CreateMany", "reviews")
 }
 
-const sqlReviewsCreateManyReturning = `-- name: reviews.CreateManyReturning
+var opReviewsCreateManyReturning = &runtime.Op{Name: "reviews.CreateManyReturning", Table: "reviews", Errs: errs, Validate: true, SQL: `-- name: reviews.CreateManyReturning
 INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5"
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
+RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table reviews in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table reviews in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) ([]Review, error) {
-	if len(rows) == 0 {
-		return []Review{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "reviews.CreateManyReturning", "reviews")
-	}
-	res, err := r.db.Query(ctx, sqlReviewsCreateManyReturning, runtime.Unnest(argsNewReview, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanReview)
-	return items, wrapErr(err, "reviews.CreateManyReturning", "reviews")
+	return runtime.InsertManyOp(ctx, r.db, opReviewsCreateManyReturning, rows, argsNewReview, scanReview)
 }
 
-const sqlReviewsUpsertByProductIDAndUserID = `-- name: reviews.UpsertByProductIDAndUserID
+var opReviewsUpsertByProductIDAndUserID = &runtime.Op{Name: "reviews.UpsertByProductIDAndUserID", Table: "reviews", Errs: errs, Validate: true, SQL: `-- name: reviews.UpsertByProductIDAndUserID
 INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
 ON CONFLICT ("product_id", "user_id") DO UPDATE
 SET "rating" = EXCLUDED."rating",
     "body" = EXCLUDED."body",
     "updated_at" = now()
-RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
+RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`}
 
-// UpsertByProductIDAndUserID inserts n into table reviews or, when a row with the
-// same (product_id, user_id) exists, updates it from n (every column but the key's
-// and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first. It sets
-// updated_at to the transaction's time.
+// UpsertByProductIDAndUserID inserts n into table reviews or updates the row with
+// the same (product_id, user_id) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
+// It sets updated_at to the transaction's time.
 func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview) (Review, error) {
-	if err := n.Validate(); err != nil {
-		return Review{}, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsUpsertByProductIDAndUserID, &n, argsNewReview, scanReview)
-	return *v, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
+	v, err := runtime.QueryOneOp(ctx, r.db, opReviewsUpsertByProductIDAndUserID, &n, argsNewReview, scanReview)
+	return *v, err
 }
 
-const sqlReviewsCreateIfAbsentByProductIDAndUserID = `-- name: reviews.CreateIfAbsentByProductIDAndUserID
+var opReviewsCreateIfAbsentByProductIDAndUserID = &runtime.Op{Name: "reviews.CreateIfAbsentByProductIDAndUserID", Table: "reviews", Errs: errs, Validate: true, SQL: `-- name: reviews.CreateIfAbsentByProductIDAndUserID
 WITH "inserted" AS (
 INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
@@ -294,19 +272,15 @@ SELECT true, "id", "product_id", "user_id", "rating", "body", "created_at", "upd
 UNION ALL
 SELECT false, "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "product_id" = $2 AND "user_id" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByProductIDAndUserID inserts n into table reviews unless a row
 // with the same (product_id, user_id) exists, and returns the new row and true, or
-// the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
-// first.
+// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// validates n first.
 func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n NewReview) (Review, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Review{}, false, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlReviewsCreateIfAbsentByProductIDAndUserID, &n, argsNewReview, scanReview)
-	return *v, created, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opReviewsCreateIfAbsentByProductIDAndUserID, &n, argsNewReview, scanReview)
+	return *v, created, err
 }
 
 // ReviewKeyedUpdate is one row's key and changes for UpdateMany.
@@ -329,31 +303,29 @@ var bulkReviewsUpdates = &runtime.Bulk[*ReviewKeyedUpdate]{
 	},
 }
 
-const sqlReviewsUpdateMany = `-- name: reviews.UpdateMany
+var opReviewsUpdateMany = &runtime.Op{Name: "reviews.UpdateMany", Table: "reviews", Errs: errs, SQL: `-- name: reviews.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "reviews" ON "reviews"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "reviews"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "reviews" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "reviews"."product_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "reviews"."user_id"), "rating" = COALESCE("cpcgen_v"."cpcgen_4", "reviews"."rating"), "body" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "reviews"."body" END, "updated_at" = now() FROM "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table reviews, all or none (see
 // runtime.UpdateMany).
 func (r *ReviewRepo) UpdateMany(ctx context.Context, rows []ReviewKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkReviewsUpdates, sqlReviewsUpdateMany, rows)
-	return out, wrapErr(err, "reviews.UpdateMany", "reviews")
+	return runtime.UpdateMany(ctx, r.db, bulkReviewsUpdates, opReviewsUpdateMany, rows)
 }
 
-const sqlReviewsUpdateManyReturning = `-- name: reviews.UpdateManyReturning
+var opReviewsUpdateManyReturning = &runtime.Op{Name: "reviews.UpdateManyReturning", Table: "reviews", Errs: errs, SQL: `-- name: reviews.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "reviews" ON "reviews"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "reviews"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "reviews" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "reviews"."product_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "reviews"."user_id"), "rating" = COALESCE("cpcgen_v"."cpcgen_4", "reviews"."rating"), "body" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "reviews"."body" END, "updated_at" = now() FROM "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."user_id", "cpcgen_new"."rating", "cpcgen_new"."body", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."user_id", "cpcgen_new"."rating", "cpcgen_new"."body", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ReviewRepo) UpdateManyReturning(ctx context.Context, rows []ReviewKeyedUpdate) ([]Review, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkReviewsUpdates, sqlReviewsUpdateManyReturning, scanReview, rows)
-	return out, wrapErr(err, "reviews.UpdateManyReturning", "reviews")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkReviewsUpdates, opReviewsUpdateManyReturning, scanReview, rows)
 }
 
 var bulkReviewsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -364,17 +336,16 @@ var bulkReviewsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlReviewsDeleteMany = `-- name: reviews.DeleteMany
+var opReviewsDeleteMany = &runtime.Op{Name: "reviews.DeleteMany", Table: "reviews", Errs: errs, SQL: `-- name: reviews.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "reviews" ON "reviews"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "reviews"),
 "cpcgen_new" AS (DELETE FROM "reviews" USING "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table reviews with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *ReviewRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkReviewsKeys, sqlReviewsDeleteMany, keys)
-	return out, wrapErr(err, "reviews.DeleteMany", "reviews")
+	return runtime.WriteMany(ctx, r.db, bulkReviewsKeys, opReviewsDeleteMany, keys)
 }
 
 var bulkReviewsNew = &runtime.Bulk[*NewReview]{
@@ -392,41 +363,38 @@ var bulkReviewsNew = &runtime.Bulk[*NewReview]{
 	},
 }
 
-const sqlReviewsUpsertManyByProductIDAndUserID = `-- name: reviews.UpsertManyByProductIDAndUserID
+var opReviewsUpsertManyByProductIDAndUserID = &runtime.Op{Name: "reviews.UpsertManyByProductIDAndUserID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.UpsertManyByProductIDAndUserID
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "reviews"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "reviews" ON "product_id" = "cpcgen_v"."cpcgen_i2" AND "user_id" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "reviews"),
 "cpcgen_ins" AS (INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("product_id", "user_id") DO NOTHING RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "reviews" SET "rating" = "cpcgen_v"."cpcgen_i4", "body" = "cpcgen_v"."cpcgen_i5", "updated_at" = now() FROM "cpcgen_v" WHERE "product_id" = "cpcgen_v"."cpcgen_i2" AND "user_id" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."user_id", "cpcgen_ins"."rating", "cpcgen_ins"."body", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."user_id", "cpcgen_new"."rating", "cpcgen_new"."body", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."user_id", "cpcgen_ins"."rating", "cpcgen_ins"."body", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."user_id", "cpcgen_new"."rating", "cpcgen_new"."body", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyByProductIDAndUserID is UpsertByProductIDAndUserID for many rows (see
 // runtime.UpsertMany).
 func (r *ReviewRepo) UpsertManyByProductIDAndUserID(ctx context.Context, rows []NewReview) ([]Review, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkReviewsNew, sqlReviewsUpsertManyByProductIDAndUserID, scanReview, rows)
-	return out, wrapErr(err, "reviews.UpsertManyByProductIDAndUserID", "reviews")
+	return runtime.UpsertMany(ctx, r.db, bulkReviewsNew, opReviewsUpsertManyByProductIDAndUserID, scanReview, rows)
 }
 
-const sqlReviewsCreateManyIfAbsentByProductIDAndUserID = `-- name: reviews.CreateManyIfAbsentByProductIDAndUserID
+var opReviewsCreateManyIfAbsentByProductIDAndUserID = &runtime.Op{Name: "reviews.CreateManyIfAbsentByProductIDAndUserID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.CreateManyIfAbsentByProductIDAndUserID
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("product_id", "user_id") DO NOTHING RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."user_id", "cpcgen_ins"."rating", "cpcgen_ins"."body", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "reviews"."id", "reviews"."product_id", "reviews"."user_id", "reviews"."rating", "reviews"."body", "reviews"."created_at", "reviews"."updated_at" FROM "cpcgen_v" JOIN "reviews" ON "product_id" = "cpcgen_v"."cpcgen_i2" AND "user_id" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."user_id", "cpcgen_ins"."rating", "cpcgen_ins"."body", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "reviews"."id", "reviews"."product_id", "reviews"."user_id", "reviews"."rating", "reviews"."body", "reviews"."created_at", "reviews"."updated_at" FROM "cpcgen_v" JOIN "reviews" ON "product_id" = "cpcgen_v"."cpcgen_i2" AND "user_id" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByProductIDAndUserID is CreateIfAbsentByProductIDAndUserID for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *ReviewRepo) CreateManyIfAbsentByProductIDAndUserID(ctx context.Context, rows []NewReview) ([]Review, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkReviewsNew, sqlReviewsCreateManyIfAbsentByProductIDAndUserID, scanReview, rows)
-	return out, created, wrapErr(err, "reviews.CreateManyIfAbsentByProductIDAndUserID", "reviews")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkReviewsNew, opReviewsCreateManyIfAbsentByProductIDAndUserID, scanReview, rows)
 }
 
-const sqlReviewsListByProductID = `-- name: reviews.ListByProductID replica=ok
+var opReviewsListByProductID = &runtime.Op{Name: "reviews.ListByProductID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.ListByProductID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
-WHERE "product_id" = $1 ORDER BY "id"`
+WHERE "product_id" = $1 ORDER BY "id"`}
 
 // ListByProductID returns the rows of table reviews whose product_id is productID,
 // in primary key order.
 func (r *ReviewRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]Review, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReviewsListByProductID, &productID, runtime.Arg, scanReview, 0)
-	return items, wrapErr(err, "reviews.ListByProductID", "reviews")
+	return runtime.QueryOp(ctx, r.db, opReviewsListByProductID, &productID, runtime.Arg, scanReview, 0)
 }
 
 const sqlReviewsLoadByProductID = `-- name: reviews.LoadByProductID replica=ok
@@ -448,15 +416,14 @@ func (r *ReviewRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map
 	return m, wrapErr(err, "reviews.LoadByProductID", "reviews")
 }
 
-const sqlReviewsListByUserID = `-- name: reviews.ListByUserID replica=ok
+var opReviewsListByUserID = &runtime.Op{Name: "reviews.ListByUserID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.ListByUserID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
-WHERE "user_id" = $1 ORDER BY "id"`
+WHERE "user_id" = $1 ORDER BY "id"`}
 
 // ListByUserID returns the rows of table reviews whose user_id is userID, in
 // primary key order.
 func (r *ReviewRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Review, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReviewsListByUserID, &userID, runtime.Arg, scanReview, 0)
-	return items, wrapErr(err, "reviews.ListByUserID", "reviews")
+	return runtime.QueryOp(ctx, r.db, opReviewsListByUserID, &userID, runtime.Arg, scanReview, 0)
 }
 
 const sqlReviewsLoadByUserID = `-- name: reviews.LoadByUserID replica=ok

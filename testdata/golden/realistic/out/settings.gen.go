@@ -100,45 +100,40 @@ func argsNewSetting(n *NewSetting, d []any) []any {
 	return append(d, &n.OrganizationID, &n.Key, n.Value)
 }
 
-const sqlSettingsCreate = `-- name: settings.Create
+var opSettingsCreate = &runtime.Op{Name: "settings.Create", Table: "settings", Errs: errs, Validate: true, Params: []string{"organization_id", "key", "value"}, SQL: `-- name: settings.Create
 INSERT INTO "settings" ("organization_id", "key", "value")
 VALUES ($1, $2, $3)
-RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
+RETURNING "organization_id", "key", "value", "created_at", "updated_at"`}
 
 // Create inserts n into table settings and returns the row as stored. It validates
 // n first.
 func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error) {
-	if err := n.Validate(); err != nil {
-		return Setting{}, wrapErr(err, "settings.Create", "settings")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, &n, argsNewSetting, scanSetting)
-	return *v, wrapParamsErr(err, "settings.Create", "settings", []string{"organization_id", "key", "value"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opSettingsCreate, &n, argsNewSetting, scanSetting)
+	return *v, err
 }
 
-const sqlSettingsFindByID = `-- name: settings.FindByID replica=ok
+var opSettingsFindByID = &runtime.Op{Name: "settings.FindByID", Table: "settings", Errs: errs, SQL: `-- name: settings.FindByID replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
-WHERE "organization_id" = $1 AND "key" = $2`
+WHERE "organization_id" = $1 AND "key" = $2`}
 
 // FindByID returns the row of table settings with the given organizationID and
 // key, or runtime.ErrNotFound.
 func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, key string) (Setting, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsFindByID, &organizationID, runtime.Arg, scanSetting, key)
-	return *v, wrapErr(err, "settings.FindByID", "settings")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSettingsFindByID, &organizationID, runtime.Arg, scanSetting, key)
+	return *v, err
 }
 
-const sqlSettingsFindAll = `-- name: settings.FindAll replica=ok
-SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings" ORDER BY "organization_id", "key"`
+var opSettingsFindAll = &runtime.Op{Name: "settings.FindAll", Table: "settings", Errs: errs, SQL: `-- name: settings.FindAll replica=ok
+SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings" ORDER BY "organization_id", "key"`}
 
 // FindAll returns every row of table settings in primary key order, in memory.
 func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
-	rows, err := r.db.Query(ctx, sqlSettingsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanSetting)
-	return items, wrapErr(err, "settings.FindAll", "settings")
+	return runtime.AllOp(ctx, r.db, opSettingsFindAll, scanSetting, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, opSettingsFindAll.SQL)
 }
 
 const sqlSettingsListFirst = `-- name: settings.List replica=ok
@@ -171,6 +166,7 @@ var updateSettings = &runtime.Update{
 	Cols:   []string{`"value"`},
 	Stamps: ",\n    \"updated_at\" = now()",
 	Tail:   "\nWHERE \"organization_id\" = $1 AND \"key\" = $2\nRETURNING \"organization_id\", \"key\", \"value\", \"created_at\", \"updated_at\"",
+	Op:     &runtime.Op{Name: "settings.Update", Table: "settings", Errs: errs, Validate: true, Params: []string{"organization_id", "key", "value"}},
 }
 
 func argsSettingUpdate(u *SettingUpdate, d []any) []any {
@@ -181,30 +177,26 @@ func argsSettingUpdate(u *SettingUpdate, d []any) []any {
 // organizationID and key and returns it as stored, or runtime.ErrNotFound. It
 // validates u first. It sets updated_at to the transaction's time.
 func (r *SettingRepo) Update(ctx context.Context, organizationID uuid.UUID, key string, u SettingUpdate) (Setting, error) {
-	if err := u.Validate(); err != nil {
-		return Setting{}, wrapErr(err, "settings.Update", "settings")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSettings, &organizationID, runtime.Arg, &u, argsSettingUpdate, scanSetting, key)
-	return *v, wrapParamsErr(err, "settings.Update", "settings", []string{"organization_id", "key", "value"})
+	return *v, err
 }
 
-const sqlSettingsDelete = `-- name: settings.Delete
-DELETE FROM "settings" WHERE "organization_id" = $1 AND "key" = $2`
+var opSettingsDelete = &runtime.Op{Name: "settings.Delete", Table: "settings", Errs: errs, SQL: `-- name: settings.Delete
+DELETE FROM "settings" WHERE "organization_id" = $1 AND "key" = $2`}
 
 // Delete removes the row of table settings with the given organizationID and key
 // and reports whether there was one.
 func (r *SettingRepo) Delete(ctx context.Context, organizationID uuid.UUID, key string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSettingsDelete, &organizationID, runtime.Arg, key)
-	return tag.RowsAffected() > 0, wrapErr(err, "settings.Delete", "settings")
+	tag, err := runtime.ExecOp(ctx, r.db, opSettingsDelete, &organizationID, runtime.Arg, key)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlSettingsCount = `-- name: settings.Count replica=ok
-SELECT count(*) FROM "settings"`
+var opSettingsCount = &runtime.Op{Name: "settings.Count", Table: "settings", Errs: errs, SQL: `-- name: settings.Count replica=ok
+SELECT count(*) FROM "settings"`}
 
 // Count returns the number of rows of table settings.
 func (r *SettingRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlSettingsCount))
-	return n, wrapErr(err, "settings.Count", "settings")
+	return runtime.CountOp(ctx, r.db, opSettingsCount)
 }
 
 var copySettings = &runtime.Copier[*NewSetting]{
@@ -221,50 +213,37 @@ func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64,
 	return n, wrapErr(err, "settings.CreateMany", "settings")
 }
 
-const sqlSettingsCreateManyReturning = `-- name: settings.CreateManyReturning
+var opSettingsCreateManyReturning = &runtime.Op{Name: "settings.CreateManyReturning", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateManyReturning
 INSERT INTO "settings" ("organization_id", "key", "value")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
+RETURNING "organization_id", "key", "value", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table settings in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table settings in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting) ([]Setting, error) {
-	if len(rows) == 0 {
-		return []Setting{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "settings.CreateManyReturning", "settings")
-	}
-	res, err := r.db.Query(ctx, sqlSettingsCreateManyReturning, runtime.Unnest(argsNewSetting, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanSetting)
-	return items, wrapErr(err, "settings.CreateManyReturning", "settings")
+	return runtime.InsertManyOp(ctx, r.db, opSettingsCreateManyReturning, rows, argsNewSetting, scanSetting)
 }
 
-const sqlSettingsUpsertByOrganizationIDAndKey = `-- name: settings.UpsertByOrganizationIDAndKey
+var opSettingsUpsertByOrganizationIDAndKey = &runtime.Op{Name: "settings.UpsertByOrganizationIDAndKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.UpsertByOrganizationIDAndKey
 INSERT INTO "settings" ("organization_id", "key", "value")
 VALUES ($1, $2, $3)
 ON CONFLICT ("organization_id", "key") DO UPDATE
 SET "value" = EXCLUDED."value",
     "updated_at" = now()
-RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
+RETURNING "organization_id", "key", "value", "created_at", "updated_at"`}
 
-// UpsertByOrganizationIDAndKey inserts n into table settings or, when a row with
-// the same (organization_id, key) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first. It sets
-// updated_at to the transaction's time.
+// UpsertByOrganizationIDAndKey inserts n into table settings or updates the row
+// with the same (organization_id, key) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
+// It sets updated_at to the transaction's time.
 func (r *SettingRepo) UpsertByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, error) {
-	if err := n.Validate(); err != nil {
-		return Setting{}, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsUpsertByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
-	return *v, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSettingsUpsertByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
+	return *v, err
 }
 
-const sqlSettingsCreateIfAbsentByOrganizationIDAndKey = `-- name: settings.CreateIfAbsentByOrganizationIDAndKey
+var opSettingsCreateIfAbsentByOrganizationIDAndKey = &runtime.Op{Name: "settings.CreateIfAbsentByOrganizationIDAndKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateIfAbsentByOrganizationIDAndKey
 WITH "inserted" AS (
 INSERT INTO "settings" ("organization_id", "key", "value")
 VALUES ($1, $2, $3)
@@ -275,19 +254,15 @@ SELECT true, "organization_id", "key", "value", "created_at", "updated_at" FROM 
 UNION ALL
 SELECT false, "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
 WHERE "organization_id" = $1 AND "key" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrganizationIDAndKey inserts n into table settings unless a row
 // with the same (organization_id, key) exists, and returns the new row and true,
-// or the existing row, unchanged, and false, in one statement (run again, up to
-// three times, when the row in the way was committed after it started). It
+// or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
-	return *v, created, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
+	return *v, created, err
 }
 
 // SettingKey is the primary key of a row of table settings.
@@ -316,31 +291,29 @@ var bulkSettingsUpdates = &runtime.Bulk[*SettingKeyedUpdate]{
 	},
 }
 
-const sqlSettingsUpdateMany = `-- name: settings.UpdateMany
+var opSettingsUpdateMany = &runtime.Op{Name: "settings.UpdateMany", Table: "settings", Errs: errs, SQL: `-- name: settings.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "settings"."value"), "updated_at" = now() FROM "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table settings, all or none (see
 // runtime.UpdateMany).
 func (r *SettingRepo) UpdateMany(ctx context.Context, rows []SettingKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkSettingsUpdates, sqlSettingsUpdateMany, rows)
-	return out, wrapErr(err, "settings.UpdateMany", "settings")
+	return runtime.UpdateMany(ctx, r.db, bulkSettingsUpdates, opSettingsUpdateMany, rows)
 }
 
-const sqlSettingsUpdateManyReturning = `-- name: settings.UpdateManyReturning
+var opSettingsUpdateManyReturning = &runtime.Op{Name: "settings.UpdateManyReturning", Table: "settings", Errs: errs, SQL: `-- name: settings.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "settings"."value"), "updated_at" = now() FROM "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "key", "value", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."key", "cpcgen_new"."value", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."key", "cpcgen_new"."value", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKeyedUpdate) ([]Setting, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSettingsUpdates, sqlSettingsUpdateManyReturning, scanSetting, rows)
-	return out, wrapErr(err, "settings.UpdateManyReturning", "settings")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkSettingsUpdates, opSettingsUpdateManyReturning, scanSetting, rows)
 }
 
 var bulkSettingsKeys = &runtime.Bulk[*SettingKey]{
@@ -354,17 +327,16 @@ var bulkSettingsKeys = &runtime.Bulk[*SettingKey]{
 	},
 }
 
-const sqlSettingsDeleteMany = `-- name: settings.DeleteMany
+var opSettingsDeleteMany = &runtime.Op{Name: "settings.DeleteMany", Table: "settings", Errs: errs, SQL: `-- name: settings.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_new" AS (DELETE FROM "settings" USING "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table settings with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *SettingRepo) DeleteMany(ctx context.Context, keys []SettingKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkSettingsKeys, sqlSettingsDeleteMany, keys)
-	return out, wrapErr(err, "settings.DeleteMany", "settings")
+	return runtime.WriteMany(ctx, r.db, bulkSettingsKeys, opSettingsDeleteMany, keys)
 }
 
 var bulkSettingsNew = &runtime.Bulk[*NewSetting]{
@@ -380,41 +352,38 @@ var bulkSettingsNew = &runtime.Bulk[*NewSetting]{
 	},
 }
 
-const sqlSettingsUpsertManyByOrganizationIDAndKey = `-- name: settings.UpsertManyByOrganizationIDAndKey
+var opSettingsUpsertManyByOrganizationIDAndKey = &runtime.Op{Name: "settings.UpsertManyByOrganizationIDAndKey", Table: "settings", Errs: errs, SQL: `-- name: settings.UpsertManyByOrganizationIDAndKey
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "settings"."organization_id" AS "cpcgen_k1", "settings"."key" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "settings" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "key" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_ins" AS (INSERT INTO "settings" ("organization_id", "key", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "key") DO NOTHING RETURNING "organization_id", "key", "value", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "settings" SET "value" = "cpcgen_v"."cpcgen_i3", "updated_at" = now() FROM "cpcgen_v" WHERE "organization_id" = "cpcgen_v"."cpcgen_i1" AND "key" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "key", "value", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."key", "cpcgen_ins"."value", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."key", "cpcgen_new"."value", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."key", "cpcgen_ins"."value", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."key", "cpcgen_new"."value", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyByOrganizationIDAndKey is UpsertByOrganizationIDAndKey for many rows
 // (see runtime.UpsertMany).
 func (r *SettingRepo) UpsertManyByOrganizationIDAndKey(ctx context.Context, rows []NewSetting) ([]Setting, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkSettingsNew, sqlSettingsUpsertManyByOrganizationIDAndKey, scanSetting, rows)
-	return out, wrapErr(err, "settings.UpsertManyByOrganizationIDAndKey", "settings")
+	return runtime.UpsertMany(ctx, r.db, bulkSettingsNew, opSettingsUpsertManyByOrganizationIDAndKey, scanSetting, rows)
 }
 
-const sqlSettingsCreateManyIfAbsentByOrganizationIDAndKey = `-- name: settings.CreateManyIfAbsentByOrganizationIDAndKey
+var opSettingsCreateManyIfAbsentByOrganizationIDAndKey = &runtime.Op{Name: "settings.CreateManyIfAbsentByOrganizationIDAndKey", Table: "settings", Errs: errs, SQL: `-- name: settings.CreateManyIfAbsentByOrganizationIDAndKey
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "settings" ("organization_id", "key", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "key") DO NOTHING RETURNING "organization_id", "key", "value", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."key", "cpcgen_ins"."value", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "settings"."organization_id", "settings"."key", "settings"."value", "settings"."created_at", "settings"."updated_at" FROM "cpcgen_v" JOIN "settings" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "key" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."key", "cpcgen_ins"."value", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "settings"."organization_id", "settings"."key", "settings"."value", "settings"."created_at", "settings"."updated_at" FROM "cpcgen_v" JOIN "settings" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "key" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByOrganizationIDAndKey is CreateIfAbsentByOrganizationIDAndKey
 // for many rows (see runtime.CreateManyIfAbsent).
 func (r *SettingRepo) CreateManyIfAbsentByOrganizationIDAndKey(ctx context.Context, rows []NewSetting) ([]Setting, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew, sqlSettingsCreateManyIfAbsentByOrganizationIDAndKey, scanSetting, rows)
-	return out, created, wrapErr(err, "settings.CreateManyIfAbsentByOrganizationIDAndKey", "settings")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew, opSettingsCreateManyIfAbsentByOrganizationIDAndKey, scanSetting, rows)
 }
 
-const sqlSettingsListByOrganizationID = `-- name: settings.ListByOrganizationID replica=ok
+var opSettingsListByOrganizationID = &runtime.Op{Name: "settings.ListByOrganizationID", Table: "settings", Errs: errs, SQL: `-- name: settings.ListByOrganizationID replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
-WHERE "organization_id" = $1 ORDER BY "organization_id", "key"`
+WHERE "organization_id" = $1 ORDER BY "organization_id", "key"`}
 
 // ListByOrganizationID returns the rows of table settings whose organization_id is
 // organizationID, in primary key order.
 func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Setting, error) {
-	items, err := runtime.Query(ctx, r.db, sqlSettingsListByOrganizationID, &organizationID, runtime.Arg, scanSetting, 0)
-	return items, wrapErr(err, "settings.ListByOrganizationID", "settings")
+	return runtime.QueryOp(ctx, r.db, opSettingsListByOrganizationID, &organizationID, runtime.Arg, scanSetting, 0)
 }
 
 const sqlSettingsLoadByOrganizationID = `-- name: settings.LoadByOrganizationID replica=ok

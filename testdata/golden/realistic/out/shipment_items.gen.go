@@ -89,42 +89,40 @@ func argsNewShipmentItem(n *NewShipmentItem, d []any) []any {
 	return append(d, &n.ShipmentID, &n.OrderID, &n.LineNo, &n.Quantity)
 }
 
-const sqlShipmentItemsCreate = `-- name: shipment_items.Create
+var opShipmentItemsCreate = &runtime.Op{Name: "shipment_items.Create", Table: "shipment_items", Errs: errs, Params: []string{"shipment_id", "order_id", "line_no", "quantity"}, SQL: `-- name: shipment_items.Create
 INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
 VALUES ($1, $2, $3, $4)
-RETURNING "shipment_id", "order_id", "line_no", "quantity"`
+RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 
 // Create inserts n into table shipment_items and returns the row as stored.
 func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsCreate, &n, argsNewShipmentItem, scanShipmentItem)
-	return *v, wrapParamsErr(err, "shipment_items.Create", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentItemsCreate, &n, argsNewShipmentItem, scanShipmentItem)
+	return *v, err
 }
 
-const sqlShipmentItemsFindByID = `-- name: shipment_items.FindByID replica=ok
+var opShipmentItemsFindByID = &runtime.Op{Name: "shipment_items.FindByID", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.FindByID replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
-WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`
+WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`}
 
 // FindByID returns the row of table shipment_items with the given shipmentID,
 // orderID and lineNo, or runtime.ErrNotFound.
 func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (ShipmentItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsFindByID, &shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
-	return *v, wrapErr(err, "shipment_items.FindByID", "shipment_items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentItemsFindByID, &shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
+	return *v, err
 }
 
-const sqlShipmentItemsFindAll = `-- name: shipment_items.FindAll replica=ok
-SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items" ORDER BY "shipment_id", "order_id", "line_no"`
+var opShipmentItemsFindAll = &runtime.Op{Name: "shipment_items.FindAll", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.FindAll replica=ok
+SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items" ORDER BY "shipment_id", "order_id", "line_no"`}
 
 // FindAll returns every row of table shipment_items in primary key order, in
 // memory.
 func (r *ShipmentItemRepo) FindAll(ctx context.Context) ([]ShipmentItem, error) {
-	rows, err := r.db.Query(ctx, sqlShipmentItemsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanShipmentItem)
-	return items, wrapErr(err, "shipment_items.FindAll", "shipment_items")
+	return runtime.AllOp(ctx, r.db, opShipmentItemsFindAll, scanShipmentItem, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, sqlShipmentItemsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, opShipmentItemsFindAll.SQL)
 }
 
 const sqlShipmentItemsListFirst = `-- name: shipment_items.List replica=ok
@@ -157,6 +155,7 @@ var updateShipmentItems = &runtime.Update{
 	Head: "UPDATE \"shipment_items\"\nSET ",
 	Cols: []string{`"quantity"`},
 	Tail: "\nWHERE \"shipment_id\" = $1 AND \"order_id\" = $2 AND \"line_no\" = $3\nRETURNING \"shipment_id\", \"order_id\", \"line_no\", \"quantity\"",
+	Op:   &runtime.Op{Name: "shipment_items.Update", Table: "shipment_items", Errs: errs, Params: []string{"shipment_id", "order_id", "line_no", "quantity"}},
 }
 
 func argsShipmentItemUpdate(u *ShipmentItemUpdate, d []any) []any {
@@ -168,26 +167,25 @@ func argsShipmentItemUpdate(u *ShipmentItemUpdate, d []any) []any {
 // runtime.ErrNotFound.
 func (r *ShipmentItemRepo) Update(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16, u ShipmentItemUpdate) (ShipmentItem, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateShipmentItems, &shipmentID, runtime.Arg, &u, argsShipmentItemUpdate, scanShipmentItem, orderID, lineNo)
-	return *v, wrapParamsErr(err, "shipment_items.Update", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
+	return *v, err
 }
 
-const sqlShipmentItemsDelete = `-- name: shipment_items.Delete
-DELETE FROM "shipment_items" WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`
+var opShipmentItemsDelete = &runtime.Op{Name: "shipment_items.Delete", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.Delete
+DELETE FROM "shipment_items" WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`}
 
 // Delete removes the row of table shipment_items with the given shipmentID,
 // orderID and lineNo and reports whether there was one.
 func (r *ShipmentItemRepo) Delete(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShipmentItemsDelete, &shipmentID, runtime.Arg, orderID, lineNo)
-	return tag.RowsAffected() > 0, wrapErr(err, "shipment_items.Delete", "shipment_items")
+	tag, err := runtime.ExecOp(ctx, r.db, opShipmentItemsDelete, &shipmentID, runtime.Arg, orderID, lineNo)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlShipmentItemsCount = `-- name: shipment_items.Count replica=ok
-SELECT count(*) FROM "shipment_items"`
+var opShipmentItemsCount = &runtime.Op{Name: "shipment_items.Count", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.Count replica=ok
+SELECT count(*) FROM "shipment_items"`}
 
 // Count returns the number of rows of table shipment_items.
 func (r *ShipmentItemRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlShipmentItemsCount))
-	return n, wrapErr(err, "shipment_items.Count", "shipment_items")
+	return runtime.CountOp(ctx, r.db, opShipmentItemsCount)
 }
 
 var copyShipmentItems = &runtime.Copier[*NewShipmentItem]{
@@ -203,41 +201,36 @@ func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentIte
 	return n, wrapErr(err, "shipment_items.CreateMany", "shipment_items")
 }
 
-const sqlShipmentItemsCreateManyReturning = `-- name: shipment_items.CreateManyReturning
+var opShipmentItemsCreateManyReturning = &runtime.Op{Name: "shipment_items.CreateManyReturning", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.CreateManyReturning
 INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
 FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "shipment_id", "order_id", "line_no", "quantity"`
+RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 
-// CreateManyReturning inserts rows into table shipment_items in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table shipment_items in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
-	if len(rows) == 0 {
-		return []ShipmentItem{}, nil
-	}
-	res, err := r.db.Query(ctx, sqlShipmentItemsCreateManyReturning, runtime.Unnest(argsNewShipmentItem, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanShipmentItem)
-	return items, wrapErr(err, "shipment_items.CreateManyReturning", "shipment_items")
+	return runtime.InsertManyOp(ctx, r.db, opShipmentItemsCreateManyReturning, rows, argsNewShipmentItem, scanShipmentItem)
 }
 
-const sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo
+var opShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo = &runtime.Op{Name: "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo
 INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
 VALUES ($1, $2, $3, $4)
 ON CONFLICT ("shipment_id", "order_id", "line_no") DO UPDATE
 SET "quantity" = EXCLUDED."quantity"
-RETURNING "shipment_id", "order_id", "line_no", "quantity"`
+RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 
-// UpsertByShipmentIDAndOrderIDAndLineNo inserts n into table shipment_items or,
-// when a row with the same (shipment_id, order_id, line_no) exists, updates it
-// from n (every column but the key's and the primary key's; an unset optional
-// field keeps its value), in one statement, and returns the row as stored.
+// UpsertByShipmentIDAndOrderIDAndLineNo inserts n into table shipment_items or
+// updates the row with the same (shipment_id, order_id, line_no) from n
+// (docs/spec.md tells which columns it keeps), in one statement, and returns the
+// row as stored.
 func (r *ShipmentItemRepo) UpsertByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
-	return *v, wrapErr(err, "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
+	return *v, err
 }
 
-const sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo
+var opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo = &runtime.Op{Name: "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo
 WITH "inserted" AS (
 INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
 VALUES ($1, $2, $3, $4)
@@ -248,16 +241,15 @@ SELECT true, "shipment_id", "order_id", "line_no", "quantity" FROM "inserted"
 UNION ALL
 SELECT false, "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByShipmentIDAndOrderIDAndLineNo inserts n into table
 // shipment_items unless a row with the same (shipment_id, order_id, line_no)
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started).
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent).
 func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
-	return *v, created, wrapErr(err, "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
+	return *v, created, err
 }
 
 // ShipmentItemKey is the primary key of a row of table shipment_items.
@@ -288,31 +280,29 @@ var bulkShipmentItemsUpdates = &runtime.Bulk[*ShipmentItemKeyedUpdate]{
 	},
 }
 
-const sqlShipmentItemsUpdateMany = `-- name: shipment_items.UpdateMany
+var opShipmentItemsUpdateMany = &runtime.Op{Name: "shipment_items.UpdateMany", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table shipment_items, all or none (see
 // runtime.UpdateMany).
 func (r *ShipmentItemRepo) UpdateMany(ctx context.Context, rows []ShipmentItemKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkShipmentItemsUpdates, sqlShipmentItemsUpdateMany, rows)
-	return out, wrapErr(err, "shipment_items.UpdateMany", "shipment_items")
+	return runtime.UpdateMany(ctx, r.db, bulkShipmentItemsUpdates, opShipmentItemsUpdateMany, rows)
 }
 
-const sqlShipmentItemsUpdateManyReturning = `-- name: shipment_items.UpdateManyReturning
+var opShipmentItemsUpdateManyReturning = &runtime.Op{Name: "shipment_items.UpdateManyReturning", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "shipment_id", "order_id", "line_no", "quantity")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShipmentItemRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentItemKeyedUpdate) ([]ShipmentItem, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShipmentItemsUpdates, sqlShipmentItemsUpdateManyReturning, scanShipmentItem, rows)
-	return out, wrapErr(err, "shipment_items.UpdateManyReturning", "shipment_items")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkShipmentItemsUpdates, opShipmentItemsUpdateManyReturning, scanShipmentItem, rows)
 }
 
 var bulkShipmentItemsKeys = &runtime.Bulk[*ShipmentItemKey]{
@@ -327,17 +317,16 @@ var bulkShipmentItemsKeys = &runtime.Bulk[*ShipmentItemKey]{
 	},
 }
 
-const sqlShipmentItemsDeleteMany = `-- name: shipment_items.DeleteMany
+var opShipmentItemsDeleteMany = &runtime.Op{Name: "shipment_items.DeleteMany", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
 "cpcgen_new" AS (DELETE FROM "shipment_items" USING "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table shipment_items with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *ShipmentItemRepo) DeleteMany(ctx context.Context, keys []ShipmentItemKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkShipmentItemsKeys, sqlShipmentItemsDeleteMany, keys)
-	return out, wrapErr(err, "shipment_items.DeleteMany", "shipment_items")
+	return runtime.WriteMany(ctx, r.db, bulkShipmentItemsKeys, opShipmentItemsDeleteMany, keys)
 }
 
 var bulkShipmentItemsNew = &runtime.Bulk[*NewShipmentItem]{
@@ -353,42 +342,39 @@ var bulkShipmentItemsNew = &runtime.Bulk[*NewShipmentItem]{
 	},
 }
 
-const sqlShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.UpsertManyByShipmentIDAndOrderIDAndLineNo
+var opShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo = &runtime.Op{Name: "shipment_items.UpsertManyByShipmentIDAndOrderIDAndLineNo", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.UpsertManyByShipmentIDAndOrderIDAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "shipment_items"."shipment_id" AS "cpcgen_k1", "shipment_items"."order_id" AS "cpcgen_k2", "shipment_items"."line_no" AS "cpcgen_k3" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
 "cpcgen_ins" AS (INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("shipment_id", "order_id", "line_no") DO NOTHING RETURNING "shipment_id", "order_id", "line_no", "quantity"),
 "cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "shipment_id", "order_id", "line_no", "quantity")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new"`}
 
 // UpsertManyByShipmentIDAndOrderIDAndLineNo is
 // UpsertByShipmentIDAndOrderIDAndLineNo for many rows (see runtime.UpsertMany).
 func (r *ShipmentItemRepo) UpsertManyByShipmentIDAndOrderIDAndLineNo(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkShipmentItemsNew, sqlShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
-	return out, wrapErr(err, "shipment_items.UpsertManyByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+	return runtime.UpsertMany(ctx, r.db, bulkShipmentItemsNew, opShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
 }
 
-const sqlShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo
+var opShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo = &runtime.Op{Name: "shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("shipment_id", "order_id", "line_no") DO NOTHING RETURNING "shipment_id", "order_id", "line_no", "quantity")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "shipment_items"."shipment_id", "shipment_items"."order_id", "shipment_items"."line_no", "shipment_items"."quantity" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "shipment_items"."shipment_id", "shipment_items"."order_id", "shipment_items"."line_no", "shipment_items"."quantity" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3"`}
 
 // CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo is
 // CreateIfAbsentByShipmentIDAndOrderIDAndLineNo for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ShipmentItemRepo) CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkShipmentItemsNew, sqlShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
-	return out, created, wrapErr(err, "shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkShipmentItemsNew, opShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
 }
 
-const sqlShipmentItemsListByShipmentID = `-- name: shipment_items.ListByShipmentID replica=ok
+var opShipmentItemsListByShipmentID = &runtime.Op{Name: "shipment_items.ListByShipmentID", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.ListByShipmentID replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
-WHERE "shipment_id" = $1 ORDER BY "shipment_id", "order_id", "line_no"`
+WHERE "shipment_id" = $1 ORDER BY "shipment_id", "order_id", "line_no"`}
 
 // ListByShipmentID returns the rows of table shipment_items whose shipment_id is
 // shipmentID, in primary key order.
 func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid.UUID) ([]ShipmentItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlShipmentItemsListByShipmentID, &shipmentID, runtime.Arg, scanShipmentItem, 0)
-	return items, wrapErr(err, "shipment_items.ListByShipmentID", "shipment_items")
+	return runtime.QueryOp(ctx, r.db, opShipmentItemsListByShipmentID, &shipmentID, runtime.Arg, scanShipmentItem, 0)
 }
 
 const sqlShipmentItemsLoadByShipmentID = `-- name: shipment_items.LoadByShipmentID replica=ok

@@ -128,45 +128,40 @@ func argsNewShipment(n *NewShipment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrderID, &n.WarehouseID, &n.Carrier, &n.TrackingNo, n.Status.Arg(), &n.ShippedAt)
 }
 
-const sqlShipmentsCreate = `-- name: shipments.Create
+var opShipmentsCreate = &runtime.Op{Name: "shipments.Create", Table: "shipments", Errs: errs, Validate: true, Params: []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"}, SQL: `-- name: shipments.Create
 INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::"shipment_status", 'pending'::"shipment_status"), $7)
-RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
+RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`}
 
 // Create inserts n into table shipments and returns the row as stored. It
 // validates n first.
 func (r *ShipmentRepo) Create(ctx context.Context, n NewShipment) (Shipment, error) {
-	if err := n.Validate(); err != nil {
-		return Shipment{}, wrapErr(err, "shipments.Create", "shipments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsCreate, &n, argsNewShipment, scanShipment)
-	return *v, wrapParamsErr(err, "shipments.Create", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentsCreate, &n, argsNewShipment, scanShipment)
+	return *v, err
 }
 
-const sqlShipmentsFindByID = `-- name: shipments.FindByID replica=ok
+var opShipmentsFindByID = &runtime.Op{Name: "shipments.FindByID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.FindByID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table shipments with the given id, or
 // runtime.ErrNotFound.
 func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsFindByID, &id, runtime.Arg, scanShipment)
-	return *v, wrapErr(err, "shipments.FindByID", "shipments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentsFindByID, &id, runtime.Arg, scanShipment)
+	return *v, err
 }
 
-const sqlShipmentsFindAll = `-- name: shipments.FindAll replica=ok
-SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments" ORDER BY "id"`
+var opShipmentsFindAll = &runtime.Op{Name: "shipments.FindAll", Table: "shipments", Errs: errs, SQL: `-- name: shipments.FindAll replica=ok
+SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments" ORDER BY "id"`}
 
 // FindAll returns every row of table shipments in primary key order, in memory.
 func (r *ShipmentRepo) FindAll(ctx context.Context) ([]Shipment, error) {
-	rows, err := r.db.Query(ctx, sqlShipmentsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanShipment)
-	return items, wrapErr(err, "shipments.FindAll", "shipments")
+	return runtime.AllOp(ctx, r.db, opShipmentsFindAll, scanShipment, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipments.Stream", "shipments") }, scanShipment, sqlShipmentsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipments.Stream", "shipments") }, scanShipment, opShipmentsFindAll.SQL)
 }
 
 const sqlShipmentsListFirst = `-- name: shipments.List replica=ok
@@ -198,6 +193,7 @@ var updateShipments = &runtime.Update{
 	Cols:     []string{`"order_id"`, `"warehouse_id"`, `"carrier"`, `"tracking_no"`, `"status"`, `"shipped_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"warehouse_id\", \"carrier\", \"tracking_no\", \"status\", \"shipped_at\"",
 	Nullable: runtime.Bits{1<<3 | 1<<5},
+	Op:       &runtime.Op{Name: "shipments.Update", Table: "shipments", Errs: errs, Validate: true, Params: []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "tracking_no", "status", "shipped_at", "shipped_at"}},
 }
 
 func argsShipmentUpdate(u *ShipmentUpdate, d []any) []any {
@@ -207,35 +203,31 @@ func argsShipmentUpdate(u *ShipmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table shipments with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ShipmentRepo) Update(ctx context.Context, id uuid.UUID, u ShipmentUpdate) (Shipment, error) {
-	if err := u.Validate(); err != nil {
-		return Shipment{}, wrapErr(err, "shipments.Update", "shipments")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateShipments, &id, runtime.Arg, &u, argsShipmentUpdate, scanShipment)
-	return *v, wrapParamsErr(err, "shipments.Update", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "tracking_no", "status", "shipped_at", "shipped_at"})
+	return *v, err
 }
 
-const sqlShipmentsDelete = `-- name: shipments.Delete
-DELETE FROM "shipments" WHERE "id" = $1`
+var opShipmentsDelete = &runtime.Op{Name: "shipments.Delete", Table: "shipments", Errs: errs, SQL: `-- name: shipments.Delete
+DELETE FROM "shipments" WHERE "id" = $1`}
 
 // Delete removes the row of table shipments with the given id and reports whether
 // there was one.
 func (r *ShipmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShipmentsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "shipments.Delete", "shipments")
+	tag, err := runtime.ExecOp(ctx, r.db, opShipmentsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlShipmentsCount = `-- name: shipments.Count replica=ok
-SELECT count(*) FROM "shipments"`
+var opShipmentsCount = &runtime.Op{Name: "shipments.Count", Table: "shipments", Errs: errs, SQL: `-- name: shipments.Count replica=ok
+SELECT count(*) FROM "shipments"`}
 
 // Count returns the number of rows of table shipments.
 func (r *ShipmentRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlShipmentsCount))
-	return n, wrapErr(err, "shipments.Count", "shipments")
+	return runtime.CountOp(ctx, r.db, opShipmentsCount)
 }
 
-const sqlShipmentsFindByIDs = `-- name: shipments.FindByIDs replica=ok
+var opShipmentsFindByIDs = &runtime.Op{Name: "shipments.FindByIDs", Table: "shipments", Errs: errs, SQL: `-- name: shipments.FindByIDs replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table shipments whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -243,8 +235,7 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 	if len(ids) == 0 {
 		return []Shipment{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlShipmentsFindByIDs, &ids, runtime.Arg, scanShipment, len(ids))
-	return items, wrapErr(err, "shipments.FindByIDs", "shipments")
+	return runtime.QueryOp(ctx, r.db, opShipmentsFindByIDs, &ids, runtime.Arg, scanShipment, len(ids))
 }
 
 var copyShipments = &runtime.Copier[*NewShipment]{
@@ -262,29 +253,20 @@ func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int6
 	return n, wrapErr(err, "shipments.CreateMany", "shipments")
 }
 
-const sqlShipmentsCreateManyReturning = `-- name: shipments.CreateManyReturning
+var opShipmentsCreateManyReturning = &runtime.Op{Name: "shipments.CreateManyReturning", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.CreateManyReturning
 INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", 'pending'::"shipment_status"), "u"."c7"
 FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::varchar[], $6::text[]::"shipment_status"[], $7::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
+RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`}
 
-// CreateManyReturning inserts rows into table shipments in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table shipments in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipment) ([]Shipment, error) {
-	if len(rows) == 0 {
-		return []Shipment{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "shipments.CreateManyReturning", "shipments")
-	}
-	res, err := r.db.Query(ctx, sqlShipmentsCreateManyReturning, runtime.Unnest(argsNewShipment, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanShipment)
-	return items, wrapErr(err, "shipments.CreateManyReturning", "shipments")
+	return runtime.InsertManyOp(ctx, r.db, opShipmentsCreateManyReturning, rows, argsNewShipment, scanShipment)
 }
 
-const sqlShipmentsUpsertByTrackingNo = `-- name: shipments.UpsertByTrackingNo
+var opShipmentsUpsertByTrackingNo = &runtime.Op{Name: "shipments.UpsertByTrackingNo", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.UpsertByTrackingNo
 INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::"shipment_status", 'pending'::"shipment_status"), $7)
 ON CONFLICT ("tracking_no") DO UPDATE
@@ -293,21 +275,17 @@ SET "order_id" = EXCLUDED."order_id",
     "carrier" = EXCLUDED."carrier",
     "status" = CASE WHEN $6::"shipment_status" IS NULL THEN "shipments"."status" ELSE EXCLUDED."status" END,
     "shipped_at" = EXCLUDED."shipped_at"
-RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
+RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`}
 
-// UpsertByTrackingNo inserts n into table shipments or, when a row with the same
-// tracking_no exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first.
+// UpsertByTrackingNo inserts n into table shipments or updates the row with the
+// same tracking_no from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *ShipmentRepo) UpsertByTrackingNo(ctx context.Context, n NewShipment) (Shipment, error) {
-	if err := n.Validate(); err != nil {
-		return Shipment{}, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsUpsertByTrackingNo, &n, argsNewShipment, scanShipment)
-	return *v, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentsUpsertByTrackingNo, &n, argsNewShipment, scanShipment)
+	return *v, err
 }
 
-const sqlShipmentsCreateIfAbsentByTrackingNo = `-- name: shipments.CreateIfAbsentByTrackingNo
+var opShipmentsCreateIfAbsentByTrackingNo = &runtime.Op{Name: "shipments.CreateIfAbsentByTrackingNo", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.CreateIfAbsentByTrackingNo
 WITH "inserted" AS (
 INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::"shipment_status", 'pending'::"shipment_status"), $7)
@@ -318,18 +296,14 @@ SELECT true, "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status
 UNION ALL
 SELECT false, "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "tracking_no" = $5
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByTrackingNo inserts n into table shipments unless a row with the
-// same tracking_no exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same tracking_no exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShipment) (Shipment, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Shipment{}, false, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentsCreateIfAbsentByTrackingNo, &n, argsNewShipment, scanShipment)
-	return *v, created, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShipmentsCreateIfAbsentByTrackingNo, &n, argsNewShipment, scanShipment)
+	return *v, created, err
 }
 
 // ShipmentKeyedUpdate is one row's key and changes for UpdateMany.
@@ -355,31 +329,29 @@ var bulkShipmentsUpdates = &runtime.Bulk[*ShipmentKeyedUpdate]{
 	},
 }
 
-const sqlShipmentsUpdateMany = `-- name: shipments.UpdateMany
+var opShipmentsUpdateMany = &runtime.Op{Name: "shipments.UpdateMany", Table: "shipments", Errs: errs, SQL: `-- name: shipments.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::boolean[], $6::varchar[], $7::text[]::"shipment_status"[], $8::boolean[], $9::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table shipments, all or none (see
 // runtime.UpdateMany).
 func (r *ShipmentRepo) UpdateMany(ctx context.Context, rows []ShipmentKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkShipmentsUpdates, sqlShipmentsUpdateMany, rows)
-	return out, wrapErr(err, "shipments.UpdateMany", "shipments")
+	return runtime.UpdateMany(ctx, r.db, bulkShipmentsUpdates, opShipmentsUpdateMany, rows)
 }
 
-const sqlShipmentsUpdateManyReturning = `-- name: shipments.UpdateManyReturning
+var opShipmentsUpdateManyReturning = &runtime.Op{Name: "shipments.UpdateManyReturning", Table: "shipments", Errs: errs, SQL: `-- name: shipments.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::boolean[], $6::varchar[], $7::text[]::"shipment_status"[], $8::boolean[], $9::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."warehouse_id", "cpcgen_new"."carrier", "cpcgen_new"."tracking_no", "cpcgen_new"."status", "cpcgen_new"."shipped_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."warehouse_id", "cpcgen_new"."carrier", "cpcgen_new"."tracking_no", "cpcgen_new"."status", "cpcgen_new"."shipped_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShipmentRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentKeyedUpdate) ([]Shipment, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShipmentsUpdates, sqlShipmentsUpdateManyReturning, scanShipment, rows)
-	return out, wrapErr(err, "shipments.UpdateManyReturning", "shipments")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkShipmentsUpdates, opShipmentsUpdateManyReturning, scanShipment, rows)
 }
 
 var bulkShipmentsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -390,28 +362,26 @@ var bulkShipmentsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlShipmentsDeleteMany = `-- name: shipments.DeleteMany
+var opShipmentsDeleteMany = &runtime.Op{Name: "shipments.DeleteMany", Table: "shipments", Errs: errs, SQL: `-- name: shipments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
 "cpcgen_new" AS (DELETE FROM "shipments" USING "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table shipments with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *ShipmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkShipmentsKeys, sqlShipmentsDeleteMany, keys)
-	return out, wrapErr(err, "shipments.DeleteMany", "shipments")
+	return runtime.WriteMany(ctx, r.db, bulkShipmentsKeys, opShipmentsDeleteMany, keys)
 }
 
-const sqlShipmentsListByOrderID = `-- name: shipments.ListByOrderID replica=ok
+var opShipmentsListByOrderID = &runtime.Op{Name: "shipments.ListByOrderID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.ListByOrderID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
-WHERE "order_id" = $1 ORDER BY "id"`
+WHERE "order_id" = $1 ORDER BY "id"`}
 
 // ListByOrderID returns the rows of table shipments whose order_id is orderID, in
 // primary key order.
 func (r *ShipmentRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Shipment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlShipmentsListByOrderID, &orderID, runtime.Arg, scanShipment, 0)
-	return items, wrapErr(err, "shipments.ListByOrderID", "shipments")
+	return runtime.QueryOp(ctx, r.db, opShipmentsListByOrderID, &orderID, runtime.Arg, scanShipment, 0)
 }
 
 const sqlShipmentsLoadByOrderID = `-- name: shipments.LoadByOrderID replica=ok
@@ -433,15 +403,14 @@ func (r *ShipmentRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map
 	return m, wrapErr(err, "shipments.LoadByOrderID", "shipments")
 }
 
-const sqlShipmentsListByWarehouseID = `-- name: shipments.ListByWarehouseID replica=ok
+var opShipmentsListByWarehouseID = &runtime.Op{Name: "shipments.ListByWarehouseID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.ListByWarehouseID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
-WHERE "warehouse_id" = $1 ORDER BY "id"`
+WHERE "warehouse_id" = $1 ORDER BY "id"`}
 
 // ListByWarehouseID returns the rows of table shipments whose warehouse_id is
 // warehouseID, in primary key order.
 func (r *ShipmentRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Shipment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlShipmentsListByWarehouseID, &warehouseID, runtime.Arg, scanShipment, 0)
-	return items, wrapErr(err, "shipments.ListByWarehouseID", "shipments")
+	return runtime.QueryOp(ctx, r.db, opShipmentsListByWarehouseID, &warehouseID, runtime.Arg, scanShipment, 0)
 }
 
 const sqlShipmentsLoadByWarehouseID = `-- name: shipments.LoadByWarehouseID replica=ok

@@ -118,46 +118,41 @@ func argsNewSubscription(n *NewSubscription, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.PlanID, n.Seats.Arg(), &n.CurrentPeriodStart, &n.CurrentPeriodEnd, &n.CanceledAt)
 }
 
-const sqlSubscriptionsCreate = `-- name: subscriptions.Create
+var opSubscriptionsCreate = &runtime.Op{Name: "subscriptions.Create", Table: "subscriptions", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"}, SQL: `-- name: subscriptions.Create
 INSERT INTO "subscriptions" ("id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 1), $5, $6, $7)
-RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`}
 
 // Create inserts n into table subscriptions and returns the row as stored. It
 // validates n first.
 func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subscription, error) {
-	if err := n.Validate(); err != nil {
-		return Subscription{}, wrapErr(err, "subscriptions.Create", "subscriptions")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsCreate, &n, argsNewSubscription, scanSubscription)
-	return *v, wrapParamsErr(err, "subscriptions.Create", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opSubscriptionsCreate, &n, argsNewSubscription, scanSubscription)
+	return *v, err
 }
 
-const sqlSubscriptionsFindByID = `-- name: subscriptions.FindByID replica=ok
+var opSubscriptionsFindByID = &runtime.Op{Name: "subscriptions.FindByID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.FindByID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table subscriptions with the given id, or
 // runtime.ErrNotFound.
 func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscription, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsFindByID, &id, runtime.Arg, scanSubscription)
-	return *v, wrapErr(err, "subscriptions.FindByID", "subscriptions")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSubscriptionsFindByID, &id, runtime.Arg, scanSubscription)
+	return *v, err
 }
 
-const sqlSubscriptionsFindAll = `-- name: subscriptions.FindAll replica=ok
-SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions" ORDER BY "id"`
+var opSubscriptionsFindAll = &runtime.Op{Name: "subscriptions.FindAll", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.FindAll replica=ok
+SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions" ORDER BY "id"`}
 
 // FindAll returns every row of table subscriptions in primary key order, in
 // memory.
 func (r *SubscriptionRepo) FindAll(ctx context.Context) ([]Subscription, error) {
-	rows, err := r.db.Query(ctx, sqlSubscriptionsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanSubscription)
-	return items, wrapErr(err, "subscriptions.FindAll", "subscriptions")
+	return runtime.AllOp(ctx, r.db, opSubscriptionsFindAll, scanSubscription, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "subscriptions.Stream", "subscriptions") }, scanSubscription, sqlSubscriptionsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "subscriptions.Stream", "subscriptions") }, scanSubscription, opSubscriptionsFindAll.SQL)
 }
 
 const sqlSubscriptionsListFirst = `-- name: subscriptions.List replica=ok
@@ -190,6 +185,7 @@ var updateSubscriptions = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"plan_id\", \"seats\", \"current_period_start\", \"current_period_end\", \"canceled_at\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1 << 5},
+	Op:       &runtime.Op{Name: "subscriptions.Update", Table: "subscriptions", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"}},
 }
 
 func argsSubscriptionUpdate(u *SubscriptionUpdate, d []any) []any {
@@ -200,35 +196,31 @@ func argsSubscriptionUpdate(u *SubscriptionUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *SubscriptionRepo) Update(ctx context.Context, id uuid.UUID, u SubscriptionUpdate) (Subscription, error) {
-	if err := u.Validate(); err != nil {
-		return Subscription{}, wrapErr(err, "subscriptions.Update", "subscriptions")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSubscriptions, &id, runtime.Arg, &u, argsSubscriptionUpdate, scanSubscription)
-	return *v, wrapParamsErr(err, "subscriptions.Update", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"})
+	return *v, err
 }
 
-const sqlSubscriptionsDelete = `-- name: subscriptions.Delete
-DELETE FROM "subscriptions" WHERE "id" = $1`
+var opSubscriptionsDelete = &runtime.Op{Name: "subscriptions.Delete", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.Delete
+DELETE FROM "subscriptions" WHERE "id" = $1`}
 
 // Delete removes the row of table subscriptions with the given id and reports
 // whether there was one.
 func (r *SubscriptionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSubscriptionsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "subscriptions.Delete", "subscriptions")
+	tag, err := runtime.ExecOp(ctx, r.db, opSubscriptionsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlSubscriptionsCount = `-- name: subscriptions.Count replica=ok
-SELECT count(*) FROM "subscriptions"`
+var opSubscriptionsCount = &runtime.Op{Name: "subscriptions.Count", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.Count replica=ok
+SELECT count(*) FROM "subscriptions"`}
 
 // Count returns the number of rows of table subscriptions.
 func (r *SubscriptionRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlSubscriptionsCount))
-	return n, wrapErr(err, "subscriptions.Count", "subscriptions")
+	return runtime.CountOp(ctx, r.db, opSubscriptionsCount)
 }
 
-const sqlSubscriptionsFindByIDs = `-- name: subscriptions.FindByIDs replica=ok
+var opSubscriptionsFindByIDs = &runtime.Op{Name: "subscriptions.FindByIDs", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.FindByIDs replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table subscriptions whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -236,8 +228,7 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 	if len(ids) == 0 {
 		return []Subscription{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsFindByIDs, &ids, runtime.Arg, scanSubscription, len(ids))
-	return items, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
+	return runtime.QueryOp(ctx, r.db, opSubscriptionsFindByIDs, &ids, runtime.Arg, scanSubscription, len(ids))
 }
 
 var copySubscriptions = &runtime.Copier[*NewSubscription]{
@@ -255,26 +246,17 @@ func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscriptio
 	return n, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
 }
 
-const sqlSubscriptionsCreateManyReturning = `-- name: subscriptions.CreateManyReturning
+var opSubscriptionsCreateManyReturning = &runtime.Op{Name: "subscriptions.CreateManyReturning", Table: "subscriptions", Errs: errs, Validate: true, SQL: `-- name: subscriptions.CreateManyReturning
 INSERT INTO "subscriptions" ("id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."c4", 1), "u"."c5", "u"."c6", "u"."c7"
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table subscriptions in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table subscriptions in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSubscription) ([]Subscription, error) {
-	if len(rows) == 0 {
-		return []Subscription{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
-	}
-	res, err := r.db.Query(ctx, sqlSubscriptionsCreateManyReturning, runtime.Unnest(argsNewSubscription, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanSubscription)
-	return items, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
+	return runtime.InsertManyOp(ctx, r.db, opSubscriptionsCreateManyReturning, rows, argsNewSubscription, scanSubscription)
 }
 
 // SubscriptionKeyedUpdate is one row's key and changes for UpdateMany.
@@ -299,31 +281,29 @@ var bulkSubscriptionsUpdates = &runtime.Bulk[*SubscriptionKeyedUpdate]{
 	},
 }
 
-const sqlSubscriptionsUpdateMany = `-- name: subscriptions.UpdateMany
+var opSubscriptionsUpdateMany = &runtime.Op{Name: "subscriptions.UpdateMany", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "subscriptions" ON "subscriptions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "subscriptions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "subscriptions" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "subscriptions"."organization_id"), "plan_id" = COALESCE("cpcgen_v"."cpcgen_3", "subscriptions"."plan_id"), "seats" = COALESCE("cpcgen_v"."cpcgen_4", "subscriptions"."seats"), "current_period_start" = COALESCE("cpcgen_v"."cpcgen_5", "subscriptions"."current_period_start"), "current_period_end" = COALESCE("cpcgen_v"."cpcgen_6", "subscriptions"."current_period_end"), "canceled_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "subscriptions"."canceled_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table subscriptions, all or none (see
 // runtime.UpdateMany).
 func (r *SubscriptionRepo) UpdateMany(ctx context.Context, rows []SubscriptionKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkSubscriptionsUpdates, sqlSubscriptionsUpdateMany, rows)
-	return out, wrapErr(err, "subscriptions.UpdateMany", "subscriptions")
+	return runtime.UpdateMany(ctx, r.db, bulkSubscriptionsUpdates, opSubscriptionsUpdateMany, rows)
 }
 
-const sqlSubscriptionsUpdateManyReturning = `-- name: subscriptions.UpdateManyReturning
+var opSubscriptionsUpdateManyReturning = &runtime.Op{Name: "subscriptions.UpdateManyReturning", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "subscriptions" ON "subscriptions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "subscriptions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "subscriptions" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "subscriptions"."organization_id"), "plan_id" = COALESCE("cpcgen_v"."cpcgen_3", "subscriptions"."plan_id"), "seats" = COALESCE("cpcgen_v"."cpcgen_4", "subscriptions"."seats"), "current_period_start" = COALESCE("cpcgen_v"."cpcgen_5", "subscriptions"."current_period_start"), "current_period_end" = COALESCE("cpcgen_v"."cpcgen_6", "subscriptions"."current_period_end"), "canceled_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "subscriptions"."canceled_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."plan_id", "cpcgen_new"."seats", "cpcgen_new"."current_period_start", "cpcgen_new"."current_period_end", "cpcgen_new"."canceled_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."plan_id", "cpcgen_new"."seats", "cpcgen_new"."current_period_start", "cpcgen_new"."current_period_end", "cpcgen_new"."canceled_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SubscriptionRepo) UpdateManyReturning(ctx context.Context, rows []SubscriptionKeyedUpdate) ([]Subscription, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSubscriptionsUpdates, sqlSubscriptionsUpdateManyReturning, scanSubscription, rows)
-	return out, wrapErr(err, "subscriptions.UpdateManyReturning", "subscriptions")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkSubscriptionsUpdates, opSubscriptionsUpdateManyReturning, scanSubscription, rows)
 }
 
 var bulkSubscriptionsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -334,28 +314,26 @@ var bulkSubscriptionsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlSubscriptionsDeleteMany = `-- name: subscriptions.DeleteMany
+var opSubscriptionsDeleteMany = &runtime.Op{Name: "subscriptions.DeleteMany", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "subscriptions" ON "subscriptions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "subscriptions"),
 "cpcgen_new" AS (DELETE FROM "subscriptions" USING "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table subscriptions with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *SubscriptionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkSubscriptionsKeys, sqlSubscriptionsDeleteMany, keys)
-	return out, wrapErr(err, "subscriptions.DeleteMany", "subscriptions")
+	return runtime.WriteMany(ctx, r.db, bulkSubscriptionsKeys, opSubscriptionsDeleteMany, keys)
 }
 
-const sqlSubscriptionsListByOrganizationID = `-- name: subscriptions.ListByOrganizationID replica=ok
+var opSubscriptionsListByOrganizationID = &runtime.Op{Name: "subscriptions.ListByOrganizationID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table subscriptions whose
 // organization_id is organizationID, in primary key order.
 func (r *SubscriptionRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Subscription, error) {
-	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsListByOrganizationID, &organizationID, runtime.Arg, scanSubscription, 0)
-	return items, wrapErr(err, "subscriptions.ListByOrganizationID", "subscriptions")
+	return runtime.QueryOp(ctx, r.db, opSubscriptionsListByOrganizationID, &organizationID, runtime.Arg, scanSubscription, 0)
 }
 
 const sqlSubscriptionsLoadByOrganizationID = `-- name: subscriptions.LoadByOrganizationID replica=ok
@@ -378,15 +356,14 @@ func (r *SubscriptionRepo) LoadByOrganizationID(ctx context.Context, keys []uuid
 	return m, wrapErr(err, "subscriptions.LoadByOrganizationID", "subscriptions")
 }
 
-const sqlSubscriptionsListByPlanID = `-- name: subscriptions.ListByPlanID replica=ok
+var opSubscriptionsListByPlanID = &runtime.Op{Name: "subscriptions.ListByPlanID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.ListByPlanID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
-WHERE "plan_id" = $1 ORDER BY "id"`
+WHERE "plan_id" = $1 ORDER BY "id"`}
 
 // ListByPlanID returns the rows of table subscriptions whose plan_id is planID, in
 // primary key order.
 func (r *SubscriptionRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Subscription, error) {
-	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsListByPlanID, &planID, runtime.Arg, scanSubscription, 0)
-	return items, wrapErr(err, "subscriptions.ListByPlanID", "subscriptions")
+	return runtime.QueryOp(ctx, r.db, opSubscriptionsListByPlanID, &planID, runtime.Arg, scanSubscription, 0)
 }
 
 const sqlSubscriptionsLoadByPlanID = `-- name: subscriptions.LoadByPlanID replica=ok

@@ -132,45 +132,40 @@ func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email, &n.DisplayName, n.PasswordHash, &n.LastLoginAt, n.Locale.Arg())
 }
 
-const sqlUsersCreate = `-- name: users.Create sensitive=4
+var opUsersCreate = &runtime.Op{Name: "users.Create", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email", "display_name", "password_hash", "last_login_at", "locale"}, SQL: `-- name: users.Create sensitive=4
 INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::varchar, 'en'::varchar(16)))
-RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`
+RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`}
 
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Create", "users")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, &n, argsNewUser, scanUser)
-	return *v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "display_name", "password_hash", "last_login_at", "locale"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opUsersCreate, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
-const sqlUsersFindByID = `-- name: users.FindByID replica=ok
+var opUsersFindByID = &runtime.Op{Name: "users.FindByID", Table: "users", Errs: errs, SQL: `-- name: users.FindByID replica=ok
 SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table users with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, &id, runtime.Arg, scanUser)
-	return *v, wrapErr(err, "users.FindByID", "users")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUsersFindByID, &id, runtime.Arg, scanUser)
+	return *v, err
 }
 
-const sqlUsersFindAll = `-- name: users.FindAll replica=ok
-SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users" ORDER BY "id"`
+var opUsersFindAll = &runtime.Op{Name: "users.FindAll", Table: "users", Errs: errs, SQL: `-- name: users.FindAll replica=ok
+SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users" ORDER BY "id"`}
 
 // FindAll returns every row of table users in primary key order, in memory.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
-	rows, err := r.db.Query(ctx, sqlUsersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanUser)
-	return items, wrapErr(err, "users.FindAll", "users")
+	return runtime.AllOp(ctx, r.db, opUsersFindAll, scanUser, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, sqlUsersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -203,6 +198,7 @@ var updateUsers = &runtime.Update{
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"display_name\", \"password_hash\", \"last_login_at\", \"locale\", \"created_at\", \"updated_at\"",
 	Sensitive: runtime.Bits{1 << 2},
 	Nullable:  runtime.Bits{1<<2 | 1<<3},
+	Op:        &runtime.Op{Name: "users.Update", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email", "display_name", "password_hash", "password_hash", "last_login_at", "last_login_at", "locale"}},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {
@@ -213,35 +209,31 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
-	if err := u.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Update", "users")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
-	return *v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "display_name", "password_hash", "password_hash", "last_login_at", "last_login_at", "locale"})
+	return *v, err
 }
 
-const sqlUsersDelete = `-- name: users.Delete
-DELETE FROM "users" WHERE "id" = $1`
+var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
+DELETE FROM "users" WHERE "id" = $1`}
 
 // Delete removes the row of table users with the given id and reports whether
 // there was one.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlUsersCount = `-- name: users.Count replica=ok
-SELECT count(*) FROM "users"`
+var opUsersCount = &runtime.Op{Name: "users.Count", Table: "users", Errs: errs, SQL: `-- name: users.Count replica=ok
+SELECT count(*) FROM "users"`}
 
 // Count returns the number of rows of table users.
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlUsersCount))
-	return n, wrapErr(err, "users.Count", "users")
+	return runtime.CountOp(ctx, r.db, opUsersCount)
 }
 
-const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
+var opUsersFindByIDs = &runtime.Op{Name: "users.FindByIDs", Table: "users", Errs: errs, SQL: `-- name: users.FindByIDs replica=ok
 SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table users whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -249,8 +241,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
-	return items, wrapErr(err, "users.FindByIDs", "users")
+	return runtime.QueryOp(ctx, r.db, opUsersFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
 }
 
 var copyUsers = &runtime.Copier[*NewUser]{
@@ -268,29 +259,20 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	return n, wrapErr(err, "users.CreateMany", "users")
 }
 
-const sqlUsersCreateManyReturning = `-- name: users.CreateManyReturning sensitive=4
+var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning sensitive=4
 INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", 'en'::varchar(16))
 FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::bytea[], $5::timestamptz[], $6::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`
+RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table users in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table users in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
-	if len(rows) == 0 {
-		return []User{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "users.CreateManyReturning", "users")
-	}
-	res, err := r.db.Query(ctx, sqlUsersCreateManyReturning, runtime.Unnest(argsNewUser, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanUser)
-	return items, wrapErr(err, "users.CreateManyReturning", "users")
+	return runtime.InsertManyOp(ctx, r.db, opUsersCreateManyReturning, rows, argsNewUser, scanUser)
 }
 
-const sqlUsersUpsertByEmail = `-- name: users.UpsertByEmail sensitive=4
+var opUsersUpsertByEmail = &runtime.Op{Name: "users.UpsertByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.UpsertByEmail sensitive=4
 INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::varchar, 'en'::varchar(16)))
 ON CONFLICT ("email") DO UPDATE
@@ -299,21 +281,18 @@ SET "display_name" = EXCLUDED."display_name",
     "last_login_at" = EXCLUDED."last_login_at",
     "locale" = CASE WHEN $6::varchar IS NULL THEN "users"."locale" ELSE EXCLUDED."locale" END,
     "updated_at" = now()
-RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`
+RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`}
 
-// UpsertByEmail inserts n into table users or, when a row with the same email
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. It sets updated_at to the transaction's time.
+// UpsertByEmail inserts n into table users or updates the row with the same email
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, &n, argsNewUser, scanUser)
-	return *v, wrapErr(err, "users.UpsertByEmail", "users")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
-const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail sensitive=4
+var opUsersCreateIfAbsentByEmail = &runtime.Op{Name: "users.CreateIfAbsentByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateIfAbsentByEmail sensitive=4
 WITH "inserted" AS (
 INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::varchar, 'en'::varchar(16)))
@@ -324,18 +303,14 @@ SELECT true, "id", "email", "display_name", "password_hash", "last_login_at", "l
 UNION ALL
 SELECT false, "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users"
 WHERE "email" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
-// email exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// email exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
-	return *v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
+	return *v, created, err
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.
@@ -360,31 +335,29 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	},
 }
 
-const sqlUsersUpdateMany = `-- name: users.UpdateMany sensitive=5
+var opUsersUpdateMany = &runtime.Op{Name: "users.UpdateMany", Table: "users", Errs: errs, SQL: `-- name: users.UpdateMany sensitive=5
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::bytea[], $6::boolean[], $7::timestamptz[], $8::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "display_name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."display_name"), "password_hash" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."password_hash" END, "last_login_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."last_login_at" END, "locale" = COALESCE("cpcgen_v"."cpcgen_8", "users"."locale"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table users, all or none (see
 // runtime.UpdateMany).
 func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateMany, rows)
-	return out, wrapErr(err, "users.UpdateMany", "users")
+	return runtime.UpdateMany(ctx, r.db, bulkUsersUpdates, opUsersUpdateMany, rows)
 }
 
-const sqlUsersUpdateManyReturning = `-- name: users.UpdateManyReturning sensitive=5
+var opUsersUpdateManyReturning = &runtime.Op{Name: "users.UpdateManyReturning", Table: "users", Errs: errs, SQL: `-- name: users.UpdateManyReturning sensitive=5
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::bytea[], $6::boolean[], $7::timestamptz[], $8::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "display_name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."display_name"), "password_hash" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."password_hash" END, "last_login_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."last_login_at" END, "locale" = COALESCE("cpcgen_v"."cpcgen_8", "users"."locale"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."display_name", "cpcgen_new"."password_hash", "cpcgen_new"."last_login_at", "cpcgen_new"."locale", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."display_name", "cpcgen_new"."password_hash", "cpcgen_new"."last_login_at", "cpcgen_new"."locale", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateManyReturning, scanUser, rows)
-	return out, wrapErr(err, "users.UpdateManyReturning", "users")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, opUsersUpdateManyReturning, scanUser, rows)
 }
 
 var bulkUsersKeys = &runtime.Bulk[*uuid.UUID]{
@@ -395,17 +368,16 @@ var bulkUsersKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlUsersDeleteMany = `-- name: users.DeleteMany
+var opUsersDeleteMany = &runtime.Op{Name: "users.DeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table users with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *UserRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersDeleteMany, keys)
-	return out, wrapErr(err, "users.DeleteMany", "users")
+	return runtime.WriteMany(ctx, r.db, bulkUsersKeys, opUsersDeleteMany, keys)
 }
 
 var bulkUsersNew = &runtime.Bulk[*NewUser]{
@@ -422,29 +394,27 @@ var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	},
 }
 
-const sqlUsersUpsertManyByEmail = `-- name: users.UpsertManyByEmail sensitive=4
+var opUsersUpsertManyByEmail = &runtime.Op{Name: "users.UpsertManyByEmail", Table: "users", Errs: errs, SQL: `-- name: users.UpsertManyByEmail sensitive=4
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 'en'::varchar(16)) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::bytea[], $5::timestamptz[], $6::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "users" SET "display_name" = "cpcgen_v"."cpcgen_i3", "password_hash" = "cpcgen_v"."cpcgen_i4", "last_login_at" = "cpcgen_v"."cpcgen_i5", "locale" = COALESCE("cpcgen_v"."cpcgen_6", "users"."locale"), "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."display_name", "cpcgen_ins"."password_hash", "cpcgen_ins"."last_login_at", "cpcgen_ins"."locale", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."display_name", "cpcgen_new"."password_hash", "cpcgen_new"."last_login_at", "cpcgen_new"."locale", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."display_name", "cpcgen_ins"."password_hash", "cpcgen_ins"."last_login_at", "cpcgen_ins"."locale", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."display_name", "cpcgen_new"."password_hash", "cpcgen_new"."last_login_at", "cpcgen_new"."locale", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]User, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkUsersNew, sqlUsersUpsertManyByEmail, scanUser, rows)
-	return out, wrapErr(err, "users.UpsertManyByEmail", "users")
+	return runtime.UpsertMany(ctx, r.db, bulkUsersNew, opUsersUpsertManyByEmail, scanUser, rows)
 }
 
-const sqlUsersCreateManyIfAbsentByEmail = `-- name: users.CreateManyIfAbsentByEmail sensitive=4
+var opUsersCreateManyIfAbsentByEmail = &runtime.Op{Name: "users.CreateManyIfAbsentByEmail", Table: "users", Errs: errs, SQL: `-- name: users.CreateManyIfAbsentByEmail sensitive=4
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 'en'::varchar(16)) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::bytea[], $5::timestamptz[], $6::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."display_name", "cpcgen_ins"."password_hash", "cpcgen_ins"."last_login_at", "cpcgen_ins"."locale", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email", "users"."display_name", "users"."password_hash", "users"."last_login_at", "users"."locale", "users"."created_at", "users"."updated_at" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."display_name", "cpcgen_ins"."password_hash", "cpcgen_ins"."last_login_at", "cpcgen_ins"."locale", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email", "users"."display_name", "users"."password_hash", "users"."last_login_at", "users"."locale", "users"."created_at", "users"."updated_at" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew, sqlUsersCreateManyIfAbsentByEmail, scanUser, rows)
-	return out, created, wrapErr(err, "users.CreateManyIfAbsentByEmail", "users")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew, opUsersCreateManyIfAbsentByEmail, scanUser, rows)
 }
 
 // LoadReviews returns the rows of table reviews of each of parents

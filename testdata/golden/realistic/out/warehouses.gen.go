@@ -109,45 +109,40 @@ func argsNewWarehouse(n *NewWarehouse, d []any) []any {
 	return append(d, &n.Code, &n.Name, &n.Country)
 }
 
-const sqlWarehousesCreate = `-- name: warehouses.Create
+var opWarehousesCreate = &runtime.Op{Name: "warehouses.Create", Table: "warehouses", Errs: errs, Validate: true, Params: []string{"code", "name", "country"}, SQL: `-- name: warehouses.Create
 INSERT INTO "warehouses" ("code", "name", "country")
 VALUES ($1, $2, $3)
-RETURNING "id", "code", "name", "country"::text`
+RETURNING "id", "code", "name", "country"::text`}
 
 // Create inserts n into table warehouses and returns the row as stored. It
 // validates n first.
 func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, error) {
-	if err := n.Validate(); err != nil {
-		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesCreate, &n, argsNewWarehouse, scanWarehouse)
-	return *v, wrapParamsErr(err, "warehouses.Create", "warehouses", []string{"code", "name", "country"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opWarehousesCreate, &n, argsNewWarehouse, scanWarehouse)
+	return *v, err
 }
 
-const sqlWarehousesFindByID = `-- name: warehouses.FindByID replica=ok
+var opWarehousesFindByID = &runtime.Op{Name: "warehouses.FindByID", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindByID replica=ok
 SELECT "id", "code", "name", "country"::text FROM "warehouses"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table warehouses with the given id, or
 // runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, id int16) (Warehouse, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesFindByID, &id, runtime.Arg, scanWarehouse)
-	return *v, wrapErr(err, "warehouses.FindByID", "warehouses")
+	v, err := runtime.QueryOneOp(ctx, r.db, opWarehousesFindByID, &id, runtime.Arg, scanWarehouse)
+	return *v, err
 }
 
-const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
-SELECT "id", "code", "name", "country"::text FROM "warehouses" ORDER BY "id"`
+var opWarehousesFindAll = &runtime.Op{Name: "warehouses.FindAll", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindAll replica=ok
+SELECT "id", "code", "name", "country"::text FROM "warehouses" ORDER BY "id"`}
 
 // FindAll returns every row of table warehouses in primary key order, in memory.
 func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
-	rows, err := r.db.Query(ctx, sqlWarehousesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanWarehouse)
-	return items, wrapErr(err, "warehouses.FindAll", "warehouses")
+	return runtime.AllOp(ctx, r.db, opWarehousesFindAll, scanWarehouse, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, sqlWarehousesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, opWarehousesFindAll.SQL)
 }
 
 const sqlWarehousesListFirst = `-- name: warehouses.List replica=ok
@@ -178,6 +173,7 @@ var updateWarehouses = &runtime.Update{
 	Head: "UPDATE \"warehouses\"\nSET ",
 	Cols: []string{`"code"`, `"name"`, `"country"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"country\"::text",
+	Op:   &runtime.Op{Name: "warehouses.Update", Table: "warehouses", Errs: errs, Validate: true, Params: []string{"id", "code", "name", "country"}},
 }
 
 func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
@@ -187,35 +183,31 @@ func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table warehouses with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WarehouseRepo) Update(ctx context.Context, id int16, u WarehouseUpdate) (Warehouse, error) {
-	if err := u.Validate(); err != nil {
-		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateWarehouses, &id, runtime.Arg, &u, argsWarehouseUpdate, scanWarehouse)
-	return *v, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"id", "code", "name", "country"})
+	return *v, err
 }
 
-const sqlWarehousesDelete = `-- name: warehouses.Delete
-DELETE FROM "warehouses" WHERE "id" = $1`
+var opWarehousesDelete = &runtime.Op{Name: "warehouses.Delete", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.Delete
+DELETE FROM "warehouses" WHERE "id" = $1`}
 
 // Delete removes the row of table warehouses with the given id and reports whether
 // there was one.
 func (r *WarehouseRepo) Delete(ctx context.Context, id int16) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlWarehousesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "warehouses.Delete", "warehouses")
+	tag, err := runtime.ExecOp(ctx, r.db, opWarehousesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlWarehousesCount = `-- name: warehouses.Count replica=ok
-SELECT count(*) FROM "warehouses"`
+var opWarehousesCount = &runtime.Op{Name: "warehouses.Count", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.Count replica=ok
+SELECT count(*) FROM "warehouses"`}
 
 // Count returns the number of rows of table warehouses.
 func (r *WarehouseRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlWarehousesCount))
-	return n, wrapErr(err, "warehouses.Count", "warehouses")
+	return runtime.CountOp(ctx, r.db, opWarehousesCount)
 }
 
-const sqlWarehousesFindByIDs = `-- name: warehouses.FindByIDs replica=ok
+var opWarehousesFindByIDs = &runtime.Op{Name: "warehouses.FindByIDs", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindByIDs replica=ok
 SELECT "id", "code", "name", "country"::text FROM "warehouses"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table warehouses whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -223,8 +215,7 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse
 	if len(ids) == 0 {
 		return []Warehouse{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlWarehousesFindByIDs, &ids, runtime.Arg, scanWarehouse, len(ids))
-	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
+	return runtime.QueryOp(ctx, r.db, opWarehousesFindByIDs, &ids, runtime.Arg, scanWarehouse, len(ids))
 }
 
 var copyWarehouses = &runtime.Copier[*NewWarehouse]{
@@ -241,49 +232,36 @@ func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (in
 	return n, wrapErr(err, "warehouses.CreateMany", "warehouses")
 }
 
-const sqlWarehousesCreateManyReturning = `-- name: warehouses.CreateManyReturning
+var opWarehousesCreateManyReturning = &runtime.Op{Name: "warehouses.CreateManyReturning", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.CreateManyReturning
 INSERT INTO "warehouses" ("code", "name", "country")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::varchar[], $2::text[], $3::bpchar[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "code", "name", "country"::text`
+RETURNING "id", "code", "name", "country"::text`}
 
-// CreateManyReturning inserts rows into table warehouses in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table warehouses in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
-	if len(rows) == 0 {
-		return []Warehouse{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
-	}
-	res, err := r.db.Query(ctx, sqlWarehousesCreateManyReturning, runtime.Unnest(argsNewWarehouse, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanWarehouse)
-	return items, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
+	return runtime.InsertManyOp(ctx, r.db, opWarehousesCreateManyReturning, rows, argsNewWarehouse, scanWarehouse)
 }
 
-const sqlWarehousesUpsertByCode = `-- name: warehouses.UpsertByCode
+var opWarehousesUpsertByCode = &runtime.Op{Name: "warehouses.UpsertByCode", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.UpsertByCode
 INSERT INTO "warehouses" ("code", "name", "country")
 VALUES ($1, $2, $3)
 ON CONFLICT ("code") DO UPDATE
 SET "name" = EXCLUDED."name",
     "country" = EXCLUDED."country"
-RETURNING "id", "code", "name", "country"::text`
+RETURNING "id", "code", "name", "country"::text`}
 
-// UpsertByCode inserts n into table warehouses or, when a row with the same code
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByCode inserts n into table warehouses or updates the row with the same
+// code from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Warehouse, error) {
-	if err := n.Validate(); err != nil {
-		return Warehouse{}, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
-	return *v, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
+	v, err := runtime.QueryOneOp(ctx, r.db, opWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
+	return *v, err
 }
 
-const sqlWarehousesCreateIfAbsentByCode = `-- name: warehouses.CreateIfAbsentByCode
+var opWarehousesCreateIfAbsentByCode = &runtime.Op{Name: "warehouses.CreateIfAbsentByCode", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.CreateIfAbsentByCode
 WITH "inserted" AS (
 INSERT INTO "warehouses" ("code", "name", "country")
 VALUES ($1, $2, $3)
@@ -294,18 +272,14 @@ SELECT true, "id", "code", "name", "country" FROM "inserted"
 UNION ALL
 SELECT false, "id", "code", "name", "country"::text FROM "warehouses"
 WHERE "code" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table warehouses unless a row with the same
-// code exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// code exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Warehouse{}, false, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
-	return *v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
+	return *v, created, err
 }
 
 // WarehouseKeyedUpdate is one row's key and changes for UpdateMany.
@@ -326,31 +300,29 @@ var bulkWarehousesUpdates = &runtime.Bulk[*WarehouseKeyedUpdate]{
 	},
 }
 
-const sqlWarehousesUpdateMany = `-- name: warehouses.UpdateMany
+var opWarehousesUpdateMany = &runtime.Op{Name: "warehouses.UpdateMany", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::varchar[], $3::text[], $4::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "warehouses" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "warehouses"."name"), "country" = COALESCE("cpcgen_v"."cpcgen_4", "warehouses"."country") FROM "cpcgen_v" WHERE "warehouses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table warehouses, all or none (see
 // runtime.UpdateMany).
 func (r *WarehouseRepo) UpdateMany(ctx context.Context, rows []WarehouseKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateMany, rows)
-	return out, wrapErr(err, "warehouses.UpdateMany", "warehouses")
+	return runtime.UpdateMany(ctx, r.db, bulkWarehousesUpdates, opWarehousesUpdateMany, rows)
 }
 
-const sqlWarehousesUpdateManyReturning = `-- name: warehouses.UpdateManyReturning
+var opWarehousesUpdateManyReturning = &runtime.Op{Name: "warehouses.UpdateManyReturning", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::varchar[], $3::text[], $4::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "warehouses" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "warehouses"."name"), "country" = COALESCE("cpcgen_v"."cpcgen_4", "warehouses"."country") FROM "cpcgen_v" WHERE "warehouses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "country")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country"::text FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country"::text FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []WarehouseKeyedUpdate) ([]Warehouse, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateManyReturning, scanWarehouse, rows)
-	return out, wrapErr(err, "warehouses.UpdateManyReturning", "warehouses")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, opWarehousesUpdateManyReturning, scanWarehouse, rows)
 }
 
 var bulkWarehousesKeys = &runtime.Bulk[*int16]{
@@ -361,17 +333,16 @@ var bulkWarehousesKeys = &runtime.Bulk[*int16]{
 	},
 }
 
-const sqlWarehousesDeleteMany = `-- name: warehouses.DeleteMany
+var opWarehousesDeleteMany = &runtime.Op{Name: "warehouses.DeleteMany", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
 "cpcgen_new" AS (DELETE FROM "warehouses" USING "cpcgen_v" WHERE "warehouses"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table warehouses with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *WarehouseRepo) DeleteMany(ctx context.Context, keys []int16) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkWarehousesKeys, sqlWarehousesDeleteMany, keys)
-	return out, wrapErr(err, "warehouses.DeleteMany", "warehouses")
+	return runtime.WriteMany(ctx, r.db, bulkWarehousesKeys, opWarehousesDeleteMany, keys)
 }
 
 var bulkWarehousesNew = &runtime.Bulk[*NewWarehouse]{
@@ -385,29 +356,27 @@ var bulkWarehousesNew = &runtime.Bulk[*NewWarehouse]{
 	},
 }
 
-const sqlWarehousesUpsertManyByCode = `-- name: warehouses.UpsertManyByCode
+var opWarehousesUpsertManyByCode = &runtime.Op{Name: "warehouses.UpsertManyByCode", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.UpsertManyByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::varchar[], $2::text[], $3::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "warehouses"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
 "cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name", "country") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "country"),
 "cpcgen_new" AS (UPDATE "warehouses" SET "name" = "cpcgen_v"."cpcgen_i2", "country" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "country")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country"::text FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country"::text FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country"::text FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country"::text FROM "cpcgen_new"`}
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *WarehouseRepo) UpsertManyByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkWarehousesNew, sqlWarehousesUpsertManyByCode, scanWarehouse, rows)
-	return out, wrapErr(err, "warehouses.UpsertManyByCode", "warehouses")
+	return runtime.UpsertMany(ctx, r.db, bulkWarehousesNew, opWarehousesUpsertManyByCode, scanWarehouse, rows)
 }
 
-const sqlWarehousesCreateManyIfAbsentByCode = `-- name: warehouses.CreateManyIfAbsentByCode
+var opWarehousesCreateManyIfAbsentByCode = &runtime.Op{Name: "warehouses.CreateManyIfAbsentByCode", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.CreateManyIfAbsentByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::varchar[], $2::text[], $3::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name", "country") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "country")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country"::text FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "warehouses"."id", "warehouses"."code", "warehouses"."name", "warehouses"."country"::text FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country"::text FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "warehouses"."id", "warehouses"."code", "warehouses"."name", "warehouses"."country"::text FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew, sqlWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
-	return out, created, wrapErr(err, "warehouses.CreateManyIfAbsentByCode", "warehouses")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew, opWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
 }
 
 // LoadInventories returns the rows of table inventory of each of parents

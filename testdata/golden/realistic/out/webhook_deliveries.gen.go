@@ -124,46 +124,41 @@ func argsNewWebhookDelivery(n *NewWebhookDelivery, d []any) []any {
 	return append(d, &n.WebhookID, &n.Event, n.Payload, n.State.Arg(), n.Attempts.Arg(), &n.NextTryAt, &n.Response)
 }
 
-const sqlWebhookDeliveriesCreate = `-- name: webhook_deliveries.Create
+var opWebhookDeliveriesCreate = &runtime.Op{Name: "webhook_deliveries.Create", Table: "webhook_deliveries", Errs: errs, Validate: true, Params: []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"}, SQL: `-- name: webhook_deliveries.Create
 INSERT INTO "webhook_deliveries" ("webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response")
 VALUES ($1, $2, $3, COALESCE($4::"delivery_state", 'queued'::"delivery_state"), COALESCE($5::smallint, 0), $6, $7)
-RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`
+RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`}
 
 // Create inserts n into table webhook_deliveries and returns the row as stored. It
 // validates n first.
 func (r *WebhookDeliveryRepo) Create(ctx context.Context, n NewWebhookDelivery) (WebhookDelivery, error) {
-	if err := n.Validate(); err != nil {
-		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesCreate, &n, argsNewWebhookDelivery, scanWebhookDelivery)
-	return *v, wrapParamsErr(err, "webhook_deliveries.Create", "webhook_deliveries", []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesCreate, &n, argsNewWebhookDelivery, scanWebhookDelivery)
+	return *v, err
 }
 
-const sqlWebhookDeliveriesFindByID = `-- name: webhook_deliveries.FindByID replica=ok
+var opWebhookDeliveriesFindByID = &runtime.Op{Name: "webhook_deliveries.FindByID", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.FindByID replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table webhook_deliveries with the given id, or
 // runtime.ErrNotFound.
 func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDelivery, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesFindByID, &id, runtime.Arg, scanWebhookDelivery)
-	return *v, wrapErr(err, "webhook_deliveries.FindByID", "webhook_deliveries")
+	v, err := runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesFindByID, &id, runtime.Arg, scanWebhookDelivery)
+	return *v, err
 }
 
-const sqlWebhookDeliveriesFindAll = `-- name: webhook_deliveries.FindAll replica=ok
-SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries" ORDER BY "id"`
+var opWebhookDeliveriesFindAll = &runtime.Op{Name: "webhook_deliveries.FindAll", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.FindAll replica=ok
+SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries" ORDER BY "id"`}
 
 // FindAll returns every row of table webhook_deliveries in primary key order, in
 // memory.
 func (r *WebhookDeliveryRepo) FindAll(ctx context.Context) ([]WebhookDelivery, error) {
-	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanWebhookDelivery)
-	return items, wrapErr(err, "webhook_deliveries.FindAll", "webhook_deliveries")
+	return runtime.AllOp(ctx, r.db, opWebhookDeliveriesFindAll, scanWebhookDelivery, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDelivery, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries") }, scanWebhookDelivery, sqlWebhookDeliveriesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries") }, scanWebhookDelivery, opWebhookDeliveriesFindAll.SQL)
 }
 
 const sqlWebhookDeliveriesListFirst = `-- name: webhook_deliveries.List replica=ok
@@ -196,6 +191,7 @@ var updateWebhookDeliveries = &runtime.Update{
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"webhook_id\", \"event\", \"payload\", \"state\", \"attempts\", \"next_try_at\", \"response\", \"created_at\", \"updated_at\"",
 	Nullable: runtime.Bits{1<<5 | 1<<6},
+	Op:       &runtime.Op{Name: "webhook_deliveries.Update", Table: "webhook_deliveries", Errs: errs, Validate: true, Params: []string{"id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "next_try_at", "response", "response"}},
 }
 
 func argsWebhookDeliveryUpdate(u *WebhookDeliveryUpdate, d []any) []any {
@@ -206,35 +202,31 @@ func argsWebhookDeliveryUpdate(u *WebhookDeliveryUpdate, d []any) []any {
 // the given id and returns it as stored, or runtime.ErrNotFound. It validates u
 // first. It sets updated_at to the transaction's time.
 func (r *WebhookDeliveryRepo) Update(ctx context.Context, id int64, u WebhookDeliveryUpdate) (WebhookDelivery, error) {
-	if err := u.Validate(); err != nil {
-		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Update", "webhook_deliveries")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateWebhookDeliveries, &id, runtime.Arg, &u, argsWebhookDeliveryUpdate, scanWebhookDelivery)
-	return *v, wrapParamsErr(err, "webhook_deliveries.Update", "webhook_deliveries", []string{"id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "next_try_at", "response", "response"})
+	return *v, err
 }
 
-const sqlWebhookDeliveriesDelete = `-- name: webhook_deliveries.Delete
-DELETE FROM "webhook_deliveries" WHERE "id" = $1`
+var opWebhookDeliveriesDelete = &runtime.Op{Name: "webhook_deliveries.Delete", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.Delete
+DELETE FROM "webhook_deliveries" WHERE "id" = $1`}
 
 // Delete removes the row of table webhook_deliveries with the given id and reports
 // whether there was one.
 func (r *WebhookDeliveryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlWebhookDeliveriesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "webhook_deliveries.Delete", "webhook_deliveries")
+	tag, err := runtime.ExecOp(ctx, r.db, opWebhookDeliveriesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlWebhookDeliveriesCount = `-- name: webhook_deliveries.Count replica=ok
-SELECT count(*) FROM "webhook_deliveries"`
+var opWebhookDeliveriesCount = &runtime.Op{Name: "webhook_deliveries.Count", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.Count replica=ok
+SELECT count(*) FROM "webhook_deliveries"`}
 
 // Count returns the number of rows of table webhook_deliveries.
 func (r *WebhookDeliveryRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlWebhookDeliveriesCount))
-	return n, wrapErr(err, "webhook_deliveries.Count", "webhook_deliveries")
+	return runtime.CountOp(ctx, r.db, opWebhookDeliveriesCount)
 }
 
-const sqlWebhookDeliveriesFindByIDs = `-- name: webhook_deliveries.FindByIDs replica=ok
+var opWebhookDeliveriesFindByIDs = &runtime.Op{Name: "webhook_deliveries.FindByIDs", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.FindByIDs replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table webhook_deliveries whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -242,8 +234,7 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 	if len(ids) == 0 {
 		return []WebhookDelivery{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlWebhookDeliveriesFindByIDs, &ids, runtime.Arg, scanWebhookDelivery, len(ids))
-	return items, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
+	return runtime.QueryOp(ctx, r.db, opWebhookDeliveriesFindByIDs, &ids, runtime.Arg, scanWebhookDelivery, len(ids))
 }
 
 var copyWebhookDeliveries = &runtime.Copier[*NewWebhookDelivery]{
@@ -263,26 +254,18 @@ func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookD
 	return n, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
 }
 
-const sqlWebhookDeliveriesCreateManyReturning = `-- name: webhook_deliveries.CreateManyReturning
+var opWebhookDeliveriesCreateManyReturning = &runtime.Op{Name: "webhook_deliveries.CreateManyReturning", Table: "webhook_deliveries", Errs: errs, Validate: true, SQL: `-- name: webhook_deliveries.CreateManyReturning
 INSERT INTO "webhook_deliveries" ("webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response")
 SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", 'queued'::"delivery_state"), COALESCE("u"."c5", 0), "u"."c6", "u"."c7"
 FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::text[]::"delivery_state"[], $5::smallint[], $6::timestamptz[], $7::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`
+RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table webhook_deliveries in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table webhook_deliveries in one statement
+// and returns them as stored (see runtime.InsertManyOp). It validates every row
+// first.
 func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []NewWebhookDelivery) ([]WebhookDelivery, error) {
-	if len(rows) == 0 {
-		return []WebhookDelivery{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
-	}
-	res, err := r.db.Query(ctx, sqlWebhookDeliveriesCreateManyReturning, runtime.Unnest(argsNewWebhookDelivery, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanWebhookDelivery)
-	return items, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
+	return runtime.InsertManyOp(ctx, r.db, opWebhookDeliveriesCreateManyReturning, rows, argsNewWebhookDelivery, scanWebhookDelivery)
 }
 
 // WebhookDeliveryKeyedUpdate is one row's key and changes for UpdateMany.
@@ -309,31 +292,29 @@ var bulkWebhookDeliveriesUpdates = &runtime.Bulk[*WebhookDeliveryKeyedUpdate]{
 	},
 }
 
-const sqlWebhookDeliveriesUpdateMany = `-- name: webhook_deliveries.UpdateMany
+var opWebhookDeliveriesUpdateMany = &runtime.Op{Name: "webhook_deliveries.UpdateMany", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::text[]::"delivery_state"[], $6::smallint[], $7::boolean[], $8::timestamptz[], $9::boolean[], $10::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhook_deliveries" ON "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhook_deliveries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "webhook_deliveries" SET "webhook_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhook_deliveries"."webhook_id"), "event" = COALESCE("cpcgen_v"."cpcgen_3", "webhook_deliveries"."event"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "webhook_deliveries"."payload"), "state" = COALESCE("cpcgen_v"."cpcgen_5", "webhook_deliveries"."state"), "attempts" = COALESCE("cpcgen_v"."cpcgen_6", "webhook_deliveries"."attempts"), "next_try_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "webhook_deliveries"."next_try_at" END, "response" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "webhook_deliveries"."response" END, "updated_at" = now() FROM "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table webhook_deliveries, all or none (see
 // runtime.UpdateMany).
 func (r *WebhookDeliveryRepo) UpdateMany(ctx context.Context, rows []WebhookDeliveryKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkWebhookDeliveriesUpdates, sqlWebhookDeliveriesUpdateMany, rows)
-	return out, wrapErr(err, "webhook_deliveries.UpdateMany", "webhook_deliveries")
+	return runtime.UpdateMany(ctx, r.db, bulkWebhookDeliveriesUpdates, opWebhookDeliveriesUpdateMany, rows)
 }
 
-const sqlWebhookDeliveriesUpdateManyReturning = `-- name: webhook_deliveries.UpdateManyReturning
+var opWebhookDeliveriesUpdateManyReturning = &runtime.Op{Name: "webhook_deliveries.UpdateManyReturning", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::text[]::"delivery_state"[], $6::smallint[], $7::boolean[], $8::timestamptz[], $9::boolean[], $10::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhook_deliveries" ON "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhook_deliveries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "webhook_deliveries" SET "webhook_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhook_deliveries"."webhook_id"), "event" = COALESCE("cpcgen_v"."cpcgen_3", "webhook_deliveries"."event"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "webhook_deliveries"."payload"), "state" = COALESCE("cpcgen_v"."cpcgen_5", "webhook_deliveries"."state"), "attempts" = COALESCE("cpcgen_v"."cpcgen_6", "webhook_deliveries"."attempts"), "next_try_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "webhook_deliveries"."next_try_at" END, "response" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "webhook_deliveries"."response" END, "updated_at" = now() FROM "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."webhook_id", "cpcgen_new"."event", "cpcgen_new"."payload", "cpcgen_new"."state", "cpcgen_new"."attempts", "cpcgen_new"."next_try_at", "cpcgen_new"."response", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."webhook_id", "cpcgen_new"."event", "cpcgen_new"."payload", "cpcgen_new"."state", "cpcgen_new"."attempts", "cpcgen_new"."next_try_at", "cpcgen_new"."response", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WebhookDeliveryRepo) UpdateManyReturning(ctx context.Context, rows []WebhookDeliveryKeyedUpdate) ([]WebhookDelivery, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWebhookDeliveriesUpdates, sqlWebhookDeliveriesUpdateManyReturning, scanWebhookDelivery, rows)
-	return out, wrapErr(err, "webhook_deliveries.UpdateManyReturning", "webhook_deliveries")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkWebhookDeliveriesUpdates, opWebhookDeliveriesUpdateManyReturning, scanWebhookDelivery, rows)
 }
 
 var bulkWebhookDeliveriesKeys = &runtime.Bulk[*int64]{
@@ -344,28 +325,26 @@ var bulkWebhookDeliveriesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlWebhookDeliveriesDeleteMany = `-- name: webhook_deliveries.DeleteMany
+var opWebhookDeliveriesDeleteMany = &runtime.Op{Name: "webhook_deliveries.DeleteMany", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhook_deliveries" ON "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhook_deliveries"),
 "cpcgen_new" AS (DELETE FROM "webhook_deliveries" USING "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table webhook_deliveries with the keys given, as
 // Delete does (see runtime.WriteMany).
 func (r *WebhookDeliveryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkWebhookDeliveriesKeys, sqlWebhookDeliveriesDeleteMany, keys)
-	return out, wrapErr(err, "webhook_deliveries.DeleteMany", "webhook_deliveries")
+	return runtime.WriteMany(ctx, r.db, bulkWebhookDeliveriesKeys, opWebhookDeliveriesDeleteMany, keys)
 }
 
-const sqlWebhookDeliveriesListByWebhookID = `-- name: webhook_deliveries.ListByWebhookID replica=ok
+var opWebhookDeliveriesListByWebhookID = &runtime.Op{Name: "webhook_deliveries.ListByWebhookID", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.ListByWebhookID replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
-WHERE "webhook_id" = $1 ORDER BY "id"`
+WHERE "webhook_id" = $1 ORDER BY "id"`}
 
 // ListByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
 // webhookID, in primary key order.
 func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uuid.UUID) ([]WebhookDelivery, error) {
-	items, err := runtime.Query(ctx, r.db, sqlWebhookDeliveriesListByWebhookID, &webhookID, runtime.Arg, scanWebhookDelivery, 0)
-	return items, wrapErr(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
+	return runtime.QueryOp(ctx, r.db, opWebhookDeliveriesListByWebhookID, &webhookID, runtime.Arg, scanWebhookDelivery, 0)
 }
 
 const sqlWebhookDeliveriesLoadByWebhookID = `-- name: webhook_deliveries.LoadByWebhookID replica=ok

@@ -106,45 +106,40 @@ func argsNewWebhook(n *NewWebhook, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.URL, n.Events, n.Secret, n.Enabled.Arg())
 }
 
-const sqlWebhooksCreate = `-- name: webhooks.Create sensitive=5
+var opWebhooksCreate = &runtime.Op{Name: "webhooks.Create", Table: "webhooks", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "url", "events", "secret", "enabled"}, SQL: `-- name: webhooks.Create sensitive=5
 INSERT INTO "webhooks" ("id", "organization_id", "url", "events", "secret", "enabled")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::boolean, TRUE))
-RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`
+RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`}
 
 // Create inserts n into table webhooks and returns the row as stored. It validates
 // n first.
 func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error) {
-	if err := n.Validate(); err != nil {
-		return Webhook{}, wrapErr(err, "webhooks.Create", "webhooks")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksCreate, &n, argsNewWebhook, scanWebhook)
-	return *v, wrapParamsErr(err, "webhooks.Create", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opWebhooksCreate, &n, argsNewWebhook, scanWebhook)
+	return *v, err
 }
 
-const sqlWebhooksFindByID = `-- name: webhooks.FindByID replica=ok
+var opWebhooksFindByID = &runtime.Op{Name: "webhooks.FindByID", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.FindByID replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table webhooks with the given id, or
 // runtime.ErrNotFound.
 func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksFindByID, &id, runtime.Arg, scanWebhook)
-	return *v, wrapErr(err, "webhooks.FindByID", "webhooks")
+	v, err := runtime.QueryOneOp(ctx, r.db, opWebhooksFindByID, &id, runtime.Arg, scanWebhook)
+	return *v, err
 }
 
-const sqlWebhooksFindAll = `-- name: webhooks.FindAll replica=ok
-SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks" ORDER BY "id"`
+var opWebhooksFindAll = &runtime.Op{Name: "webhooks.FindAll", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.FindAll replica=ok
+SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks" ORDER BY "id"`}
 
 // FindAll returns every row of table webhooks in primary key order, in memory.
 func (r *WebhookRepo) FindAll(ctx context.Context) ([]Webhook, error) {
-	rows, err := r.db.Query(ctx, sqlWebhooksFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanWebhook)
-	return items, wrapErr(err, "webhooks.FindAll", "webhooks")
+	return runtime.AllOp(ctx, r.db, opWebhooksFindAll, scanWebhook, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhooks.Stream", "webhooks") }, scanWebhook, sqlWebhooksFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhooks.Stream", "webhooks") }, scanWebhook, opWebhooksFindAll.SQL)
 }
 
 const sqlWebhooksListFirst = `-- name: webhooks.List replica=ok
@@ -176,6 +171,7 @@ var updateWebhooks = &runtime.Update{
 	Cols:      []string{`"organization_id"`, `"url"`, `"events"`, `"secret"`, `"enabled"`},
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"url\", \"events\", \"secret\", \"enabled\"",
 	Sensitive: runtime.Bits{1 << 3},
+	Op:        &runtime.Op{Name: "webhooks.Update", Table: "webhooks", Errs: errs, Validate: true, Params: []string{"id", "organization_id", "url", "events", "secret", "enabled"}},
 }
 
 func argsWebhookUpdate(u *WebhookUpdate, d []any) []any {
@@ -185,35 +181,31 @@ func argsWebhookUpdate(u *WebhookUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table webhooks with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WebhookRepo) Update(ctx context.Context, id uuid.UUID, u WebhookUpdate) (Webhook, error) {
-	if err := u.Validate(); err != nil {
-		return Webhook{}, wrapErr(err, "webhooks.Update", "webhooks")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateWebhooks, &id, runtime.Arg, &u, argsWebhookUpdate, scanWebhook)
-	return *v, wrapParamsErr(err, "webhooks.Update", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
+	return *v, err
 }
 
-const sqlWebhooksDelete = `-- name: webhooks.Delete
-DELETE FROM "webhooks" WHERE "id" = $1`
+var opWebhooksDelete = &runtime.Op{Name: "webhooks.Delete", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.Delete
+DELETE FROM "webhooks" WHERE "id" = $1`}
 
 // Delete removes the row of table webhooks with the given id and reports whether
 // there was one.
 func (r *WebhookRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlWebhooksDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "webhooks.Delete", "webhooks")
+	tag, err := runtime.ExecOp(ctx, r.db, opWebhooksDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlWebhooksCount = `-- name: webhooks.Count replica=ok
-SELECT count(*) FROM "webhooks"`
+var opWebhooksCount = &runtime.Op{Name: "webhooks.Count", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.Count replica=ok
+SELECT count(*) FROM "webhooks"`}
 
 // Count returns the number of rows of table webhooks.
 func (r *WebhookRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlWebhooksCount))
-	return n, wrapErr(err, "webhooks.Count", "webhooks")
+	return runtime.CountOp(ctx, r.db, opWebhooksCount)
 }
 
-const sqlWebhooksFindByIDs = `-- name: webhooks.FindByIDs replica=ok
+var opWebhooksFindByIDs = &runtime.Op{Name: "webhooks.FindByIDs", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.FindByIDs replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table webhooks whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -221,8 +213,7 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 	if len(ids) == 0 {
 		return []Webhook{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlWebhooksFindByIDs, &ids, runtime.Arg, scanWebhook, len(ids))
-	return items, wrapErr(err, "webhooks.FindByIDs", "webhooks")
+	return runtime.QueryOp(ctx, r.db, opWebhooksFindByIDs, &ids, runtime.Arg, scanWebhook, len(ids))
 }
 
 var copyWebhooks = &runtime.Copier[*NewWebhook]{
@@ -247,7 +238,7 @@ func (r *WebhookRepo) CreateManyReturning(ctx context.Context, rows []NewWebhook
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlWebhooksCreate, rows, argsNewWebhook, scanWebhook)
+	out, err := runtime.BatchQuery(ctx, r.db, opWebhooksCreate.SQL, rows, argsNewWebhook, scanWebhook)
 	return out, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
 }
 
@@ -271,31 +262,29 @@ var bulkWebhooksUpdates = &runtime.Bulk[*WebhookKeyedUpdate]{
 	},
 }
 
-const sqlWebhooksUpdateMany = `-- name: webhooks.UpdateMany sensitive=5
+var opWebhooksUpdateMany = &runtime.Op{Name: "webhooks.UpdateMany", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.UpdateMany sensitive=5
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhooks" ON "webhooks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhooks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table webhooks, all or none (see
 // runtime.UpdateMany).
 func (r *WebhookRepo) UpdateMany(ctx context.Context, rows []WebhookKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkWebhooksUpdates, sqlWebhooksUpdateMany, rows)
-	return out, wrapErr(err, "webhooks.UpdateMany", "webhooks")
+	return runtime.UpdateMany(ctx, r.db, bulkWebhooksUpdates, opWebhooksUpdateMany, rows)
 }
 
-const sqlWebhooksUpdateManyReturning = `-- name: webhooks.UpdateManyReturning sensitive=5
+var opWebhooksUpdateManyReturning = &runtime.Op{Name: "webhooks.UpdateManyReturning", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.UpdateManyReturning sensitive=5
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhooks" ON "webhooks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhooks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "url", "events", "secret", "enabled")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."url", "cpcgen_new"."events", "cpcgen_new"."secret", "cpcgen_new"."enabled" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."url", "cpcgen_new"."events", "cpcgen_new"."secret", "cpcgen_new"."enabled" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WebhookRepo) UpdateManyReturning(ctx context.Context, rows []WebhookKeyedUpdate) ([]Webhook, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWebhooksUpdates, sqlWebhooksUpdateManyReturning, scanWebhook, rows)
-	return out, wrapErr(err, "webhooks.UpdateManyReturning", "webhooks")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkWebhooksUpdates, opWebhooksUpdateManyReturning, scanWebhook, rows)
 }
 
 var bulkWebhooksKeys = &runtime.Bulk[*uuid.UUID]{
@@ -306,28 +295,26 @@ var bulkWebhooksKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlWebhooksDeleteMany = `-- name: webhooks.DeleteMany
+var opWebhooksDeleteMany = &runtime.Op{Name: "webhooks.DeleteMany", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhooks" ON "webhooks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhooks"),
 "cpcgen_new" AS (DELETE FROM "webhooks" USING "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table webhooks with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *WebhookRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkWebhooksKeys, sqlWebhooksDeleteMany, keys)
-	return out, wrapErr(err, "webhooks.DeleteMany", "webhooks")
+	return runtime.WriteMany(ctx, r.db, bulkWebhooksKeys, opWebhooksDeleteMany, keys)
 }
 
-const sqlWebhooksListByOrganizationID = `-- name: webhooks.ListByOrganizationID replica=ok
+var opWebhooksListByOrganizationID = &runtime.Op{Name: "webhooks.ListByOrganizationID", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
-WHERE "organization_id" = $1 ORDER BY "id"`
+WHERE "organization_id" = $1 ORDER BY "id"`}
 
 // ListByOrganizationID returns the rows of table webhooks whose organization_id is
 // organizationID, in primary key order.
 func (r *WebhookRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Webhook, error) {
-	items, err := runtime.Query(ctx, r.db, sqlWebhooksListByOrganizationID, &organizationID, runtime.Arg, scanWebhook, 0)
-	return items, wrapErr(err, "webhooks.ListByOrganizationID", "webhooks")
+	return runtime.QueryOp(ctx, r.db, opWebhooksListByOrganizationID, &organizationID, runtime.Arg, scanWebhook, 0)
 }
 
 const sqlWebhooksLoadByOrganizationID = `-- name: webhooks.LoadByOrganizationID replica=ok

@@ -92,45 +92,40 @@ func argsNewAttachment(n *NewAttachment, d []any) []any {
 	return append(d, n.BlobDigest, &n.Name)
 }
 
-const sqlAttachmentsCreate = `-- name: attachments.Create
+var opAttachmentsCreate = &runtime.Op{Name: "attachments.Create", Table: "attachments", Errs: errs, Validate: true, Params: []string{"blob_digest", "name"}, SQL: `-- name: attachments.Create
 INSERT INTO "attachments" ("blob_digest", "name")
 VALUES ($1, $2)
-RETURNING "id", "blob_digest", "name"`
+RETURNING "id", "blob_digest", "name"`}
 
 // Create inserts n into table attachments and returns the row as stored. It
 // validates n first.
 func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachment, error) {
-	if err := n.Validate(); err != nil {
-		return Attachment{}, wrapErr(err, "attachments.Create", "attachments")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsCreate, &n, argsNewAttachment, scanAttachment)
-	return *v, wrapParamsErr(err, "attachments.Create", "attachments", []string{"blob_digest", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAttachmentsCreate, &n, argsNewAttachment, scanAttachment)
+	return *v, err
 }
 
-const sqlAttachmentsFindByID = `-- name: attachments.FindByID replica=ok
+var opAttachmentsFindByID = &runtime.Op{Name: "attachments.FindByID", Table: "attachments", Errs: errs, SQL: `-- name: attachments.FindByID replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table attachments with the given id, or
 // runtime.ErrNotFound.
 func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsFindByID, &id, runtime.Arg, scanAttachment)
-	return *v, wrapErr(err, "attachments.FindByID", "attachments")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAttachmentsFindByID, &id, runtime.Arg, scanAttachment)
+	return *v, err
 }
 
-const sqlAttachmentsFindAll = `-- name: attachments.FindAll replica=ok
-SELECT "id", "blob_digest", "name" FROM "attachments" ORDER BY "id"`
+var opAttachmentsFindAll = &runtime.Op{Name: "attachments.FindAll", Table: "attachments", Errs: errs, SQL: `-- name: attachments.FindAll replica=ok
+SELECT "id", "blob_digest", "name" FROM "attachments" ORDER BY "id"`}
 
 // FindAll returns every row of table attachments in primary key order, in memory.
 func (r *AttachmentRepo) FindAll(ctx context.Context) ([]Attachment, error) {
-	rows, err := r.db.Query(ctx, sqlAttachmentsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanAttachment)
-	return items, wrapErr(err, "attachments.FindAll", "attachments")
+	return runtime.AllOp(ctx, r.db, opAttachmentsFindAll, scanAttachment, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "attachments.Stream", "attachments") }, scanAttachment, sqlAttachmentsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "attachments.Stream", "attachments") }, scanAttachment, opAttachmentsFindAll.SQL)
 }
 
 const sqlAttachmentsListFirst = `-- name: attachments.List replica=ok
@@ -161,6 +156,7 @@ var updateAttachments = &runtime.Update{
 	Head: "UPDATE \"attachments\"\nSET ",
 	Cols: []string{`"blob_digest"`, `"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"blob_digest\", \"name\"",
+	Op:   &runtime.Op{Name: "attachments.Update", Table: "attachments", Errs: errs, Validate: true, Params: []string{"id", "blob_digest", "name"}},
 }
 
 func argsAttachmentUpdate(u *AttachmentUpdate, d []any) []any {
@@ -170,35 +166,31 @@ func argsAttachmentUpdate(u *AttachmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table attachments with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AttachmentRepo) Update(ctx context.Context, id int64, u AttachmentUpdate) (Attachment, error) {
-	if err := u.Validate(); err != nil {
-		return Attachment{}, wrapErr(err, "attachments.Update", "attachments")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAttachments, &id, runtime.Arg, &u, argsAttachmentUpdate, scanAttachment)
-	return *v, wrapParamsErr(err, "attachments.Update", "attachments", []string{"id", "blob_digest", "name"})
+	return *v, err
 }
 
-const sqlAttachmentsDelete = `-- name: attachments.Delete
-DELETE FROM "attachments" WHERE "id" = $1`
+var opAttachmentsDelete = &runtime.Op{Name: "attachments.Delete", Table: "attachments", Errs: errs, SQL: `-- name: attachments.Delete
+DELETE FROM "attachments" WHERE "id" = $1`}
 
 // Delete removes the row of table attachments with the given id and reports
 // whether there was one.
 func (r *AttachmentRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAttachmentsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "attachments.Delete", "attachments")
+	tag, err := runtime.ExecOp(ctx, r.db, opAttachmentsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAttachmentsCount = `-- name: attachments.Count replica=ok
-SELECT count(*) FROM "attachments"`
+var opAttachmentsCount = &runtime.Op{Name: "attachments.Count", Table: "attachments", Errs: errs, SQL: `-- name: attachments.Count replica=ok
+SELECT count(*) FROM "attachments"`}
 
 // Count returns the number of rows of table attachments.
 func (r *AttachmentRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAttachmentsCount))
-	return n, wrapErr(err, "attachments.Count", "attachments")
+	return runtime.CountOp(ctx, r.db, opAttachmentsCount)
 }
 
-const sqlAttachmentsFindByIDs = `-- name: attachments.FindByIDs replica=ok
+var opAttachmentsFindByIDs = &runtime.Op{Name: "attachments.FindByIDs", Table: "attachments", Errs: errs, SQL: `-- name: attachments.FindByIDs replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table attachments whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -206,8 +198,7 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 	if len(ids) == 0 {
 		return []Attachment{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAttachmentsFindByIDs, &ids, runtime.Arg, scanAttachment, len(ids))
-	return items, wrapErr(err, "attachments.FindByIDs", "attachments")
+	return runtime.QueryOp(ctx, r.db, opAttachmentsFindByIDs, &ids, runtime.Arg, scanAttachment, len(ids))
 }
 
 var copyAttachments = &runtime.Copier[*NewAttachment]{
@@ -224,26 +215,17 @@ func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (
 	return n, wrapErr(err, "attachments.CreateMany", "attachments")
 }
 
-const sqlAttachmentsCreateManyReturning = `-- name: attachments.CreateManyReturning
+var opAttachmentsCreateManyReturning = &runtime.Op{Name: "attachments.CreateManyReturning", Table: "attachments", Errs: errs, Validate: true, SQL: `-- name: attachments.CreateManyReturning
 INSERT INTO "attachments" ("blob_digest", "name")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bytea[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "blob_digest", "name"`
+RETURNING "id", "blob_digest", "name"`}
 
-// CreateManyReturning inserts rows into table attachments in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table attachments in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAttachment) ([]Attachment, error) {
-	if len(rows) == 0 {
-		return []Attachment{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "attachments.CreateManyReturning", "attachments")
-	}
-	res, err := r.db.Query(ctx, sqlAttachmentsCreateManyReturning, runtime.Unnest(argsNewAttachment, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanAttachment)
-	return items, wrapErr(err, "attachments.CreateManyReturning", "attachments")
+	return runtime.InsertManyOp(ctx, r.db, opAttachmentsCreateManyReturning, rows, argsNewAttachment, scanAttachment)
 }
 
 // AttachmentKeyedUpdate is one row's key and changes for UpdateMany.
@@ -263,31 +245,29 @@ var bulkAttachmentsUpdates = &runtime.Bulk[*AttachmentKeyedUpdate]{
 	},
 }
 
-const sqlAttachmentsUpdateMany = `-- name: attachments.UpdateMany
+var opAttachmentsUpdateMany = &runtime.Op{Name: "attachments.UpdateMany", Table: "attachments", Errs: errs, SQL: `-- name: attachments.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "attachments" ON "attachments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "attachments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "attachments" SET "blob_digest" = COALESCE("cpcgen_v"."cpcgen_2", "attachments"."blob_digest"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "attachments"."name") FROM "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table attachments, all or none (see
 // runtime.UpdateMany).
 func (r *AttachmentRepo) UpdateMany(ctx context.Context, rows []AttachmentKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkAttachmentsUpdates, sqlAttachmentsUpdateMany, rows)
-	return out, wrapErr(err, "attachments.UpdateMany", "attachments")
+	return runtime.UpdateMany(ctx, r.db, bulkAttachmentsUpdates, opAttachmentsUpdateMany, rows)
 }
 
-const sqlAttachmentsUpdateManyReturning = `-- name: attachments.UpdateManyReturning
+var opAttachmentsUpdateManyReturning = &runtime.Op{Name: "attachments.UpdateManyReturning", Table: "attachments", Errs: errs, SQL: `-- name: attachments.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "attachments" ON "attachments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "attachments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "attachments" SET "blob_digest" = COALESCE("cpcgen_v"."cpcgen_2", "attachments"."blob_digest"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "attachments"."name") FROM "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "blob_digest", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."blob_digest", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."blob_digest", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AttachmentRepo) UpdateManyReturning(ctx context.Context, rows []AttachmentKeyedUpdate) ([]Attachment, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAttachmentsUpdates, sqlAttachmentsUpdateManyReturning, scanAttachment, rows)
-	return out, wrapErr(err, "attachments.UpdateManyReturning", "attachments")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkAttachmentsUpdates, opAttachmentsUpdateManyReturning, scanAttachment, rows)
 }
 
 var bulkAttachmentsKeys = &runtime.Bulk[*int64]{
@@ -298,26 +278,24 @@ var bulkAttachmentsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlAttachmentsDeleteMany = `-- name: attachments.DeleteMany
+var opAttachmentsDeleteMany = &runtime.Op{Name: "attachments.DeleteMany", Table: "attachments", Errs: errs, SQL: `-- name: attachments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "attachments" ON "attachments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "attachments"),
 "cpcgen_new" AS (DELETE FROM "attachments" USING "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table attachments with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *AttachmentRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAttachmentsKeys, sqlAttachmentsDeleteMany, keys)
-	return out, wrapErr(err, "attachments.DeleteMany", "attachments")
+	return runtime.WriteMany(ctx, r.db, bulkAttachmentsKeys, opAttachmentsDeleteMany, keys)
 }
 
-const sqlAttachmentsListByBlobDigest = `-- name: attachments.ListByBlobDigest replica=ok
+var opAttachmentsListByBlobDigest = &runtime.Op{Name: "attachments.ListByBlobDigest", Table: "attachments", Errs: errs, SQL: `-- name: attachments.ListByBlobDigest replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
-WHERE "blob_digest" = $1 ORDER BY "id"`
+WHERE "blob_digest" = $1 ORDER BY "id"`}
 
 // ListByBlobDigest returns the rows of table attachments whose blob_digest is
 // blobDigest, in primary key order.
 func (r *AttachmentRepo) ListByBlobDigest(ctx context.Context, blobDigest []byte) ([]Attachment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAttachmentsListByBlobDigest, &blobDigest, runtime.Arg, scanAttachment, 0)
-	return items, wrapErr(err, "attachments.ListByBlobDigest", "attachments")
+	return runtime.QueryOp(ctx, r.db, opAttachmentsListByBlobDigest, &blobDigest, runtime.Arg, scanAttachment, 0)
 }

@@ -81,45 +81,40 @@ func argsNewBlob(n *NewBlob, d []any) []any {
 	return append(d, n.Digest, &n.Size)
 }
 
-const sqlBlobsCreate = `-- name: blobs.Create
+var opBlobsCreate = &runtime.Op{Name: "blobs.Create", Table: "blobs", Errs: errs, Validate: true, Params: []string{"digest", "size"}, SQL: `-- name: blobs.Create
 INSERT INTO "blobs" ("digest", "size")
 VALUES ($1, $2)
-RETURNING "digest", "size"`
+RETURNING "digest", "size"`}
 
 // Create inserts n into table blobs and returns the row as stored. It validates n
 // first.
 func (r *BlobRepo) Create(ctx context.Context, n NewBlob) (Blob, error) {
-	if err := n.Validate(); err != nil {
-		return Blob{}, wrapErr(err, "blobs.Create", "blobs")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsCreate, &n, argsNewBlob, scanBlob)
-	return *v, wrapParamsErr(err, "blobs.Create", "blobs", []string{"digest", "size"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opBlobsCreate, &n, argsNewBlob, scanBlob)
+	return *v, err
 }
 
-const sqlBlobsFindByID = `-- name: blobs.FindByID replica=ok
+var opBlobsFindByID = &runtime.Op{Name: "blobs.FindByID", Table: "blobs", Errs: errs, SQL: `-- name: blobs.FindByID replica=ok
 SELECT "digest", "size" FROM "blobs"
-WHERE "digest" = $1`
+WHERE "digest" = $1`}
 
 // FindByID returns the row of table blobs with the given digest, or
 // runtime.ErrNotFound.
 func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsFindByID, &digest, runtime.Arg, scanBlob)
-	return *v, wrapErr(err, "blobs.FindByID", "blobs")
+	v, err := runtime.QueryOneOp(ctx, r.db, opBlobsFindByID, &digest, runtime.Arg, scanBlob)
+	return *v, err
 }
 
-const sqlBlobsFindAll = `-- name: blobs.FindAll replica=ok
-SELECT "digest", "size" FROM "blobs" ORDER BY "digest"`
+var opBlobsFindAll = &runtime.Op{Name: "blobs.FindAll", Table: "blobs", Errs: errs, SQL: `-- name: blobs.FindAll replica=ok
+SELECT "digest", "size" FROM "blobs" ORDER BY "digest"`}
 
 // FindAll returns every row of table blobs in primary key order, in memory.
 func (r *BlobRepo) FindAll(ctx context.Context) ([]Blob, error) {
-	rows, err := r.db.Query(ctx, sqlBlobsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanBlob)
-	return items, wrapErr(err, "blobs.FindAll", "blobs")
+	return runtime.AllOp(ctx, r.db, opBlobsFindAll, scanBlob, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "blobs.Stream", "blobs") }, scanBlob, sqlBlobsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "blobs.Stream", "blobs") }, scanBlob, opBlobsFindAll.SQL)
 }
 
 const sqlBlobsListFirst = `-- name: blobs.List replica=ok
@@ -149,6 +144,7 @@ var updateBlobs = &runtime.Update{
 	Head: "UPDATE \"blobs\"\nSET ",
 	Cols: []string{`"size"`},
 	Tail: "\nWHERE \"digest\" = $1\nRETURNING \"digest\", \"size\"",
+	Op:   &runtime.Op{Name: "blobs.Update", Table: "blobs", Errs: errs, Validate: true, Params: []string{"digest", "size"}},
 }
 
 func argsBlobUpdate(u *BlobUpdate, d []any) []any {
@@ -158,35 +154,31 @@ func argsBlobUpdate(u *BlobUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table blobs with the given
 // digest and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *BlobRepo) Update(ctx context.Context, digest []byte, u BlobUpdate) (Blob, error) {
-	if err := u.Validate(); err != nil {
-		return Blob{}, wrapErr(err, "blobs.Update", "blobs")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateBlobs, &digest, runtime.Arg, &u, argsBlobUpdate, scanBlob)
-	return *v, wrapParamsErr(err, "blobs.Update", "blobs", []string{"digest", "size"})
+	return *v, err
 }
 
-const sqlBlobsDelete = `-- name: blobs.Delete
-DELETE FROM "blobs" WHERE "digest" = $1`
+var opBlobsDelete = &runtime.Op{Name: "blobs.Delete", Table: "blobs", Errs: errs, SQL: `-- name: blobs.Delete
+DELETE FROM "blobs" WHERE "digest" = $1`}
 
 // Delete removes the row of table blobs with the given digest and reports whether
 // there was one.
 func (r *BlobRepo) Delete(ctx context.Context, digest []byte) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlBlobsDelete, &digest, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "blobs.Delete", "blobs")
+	tag, err := runtime.ExecOp(ctx, r.db, opBlobsDelete, &digest, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlBlobsCount = `-- name: blobs.Count replica=ok
-SELECT count(*) FROM "blobs"`
+var opBlobsCount = &runtime.Op{Name: "blobs.Count", Table: "blobs", Errs: errs, SQL: `-- name: blobs.Count replica=ok
+SELECT count(*) FROM "blobs"`}
 
 // Count returns the number of rows of table blobs.
 func (r *BlobRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlBlobsCount))
-	return n, wrapErr(err, "blobs.Count", "blobs")
+	return runtime.CountOp(ctx, r.db, opBlobsCount)
 }
 
-const sqlBlobsFindByIDs = `-- name: blobs.FindByIDs replica=ok
+var opBlobsFindByIDs = &runtime.Op{Name: "blobs.FindByIDs", Table: "blobs", Errs: errs, SQL: `-- name: blobs.FindByIDs replica=ok
 SELECT "digest", "size" FROM "blobs"
-WHERE "digest" = ANY($1) ORDER BY "digest"`
+WHERE "digest" = ANY($1) ORDER BY "digest"`}
 
 // FindByIDs returns the rows of table blobs whose digest is in ids, in digest
 // order; keys without a row are skipped.
@@ -194,8 +186,7 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 	if len(ids) == 0 {
 		return []Blob{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlBlobsFindByIDs, &ids, runtime.Arg, scanBlob, len(ids))
-	return items, wrapErr(err, "blobs.FindByIDs", "blobs")
+	return runtime.QueryOp(ctx, r.db, opBlobsFindByIDs, &ids, runtime.Arg, scanBlob, len(ids))
 }
 
 var copyBlobs = &runtime.Copier[*NewBlob]{
@@ -212,48 +203,35 @@ func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error
 	return n, wrapErr(err, "blobs.CreateMany", "blobs")
 }
 
-const sqlBlobsCreateManyReturning = `-- name: blobs.CreateManyReturning
+var opBlobsCreateManyReturning = &runtime.Op{Name: "blobs.CreateManyReturning", Table: "blobs", Errs: errs, Validate: true, SQL: `-- name: blobs.CreateManyReturning
 INSERT INTO "blobs" ("digest", "size")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "digest", "size"`
+RETURNING "digest", "size"`}
 
-// CreateManyReturning inserts rows into table blobs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table blobs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]Blob, error) {
-	if len(rows) == 0 {
-		return []Blob{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "blobs.CreateManyReturning", "blobs")
-	}
-	res, err := r.db.Query(ctx, sqlBlobsCreateManyReturning, runtime.Unnest(argsNewBlob, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanBlob)
-	return items, wrapErr(err, "blobs.CreateManyReturning", "blobs")
+	return runtime.InsertManyOp(ctx, r.db, opBlobsCreateManyReturning, rows, argsNewBlob, scanBlob)
 }
 
-const sqlBlobsUpsertByDigest = `-- name: blobs.UpsertByDigest
+var opBlobsUpsertByDigest = &runtime.Op{Name: "blobs.UpsertByDigest", Table: "blobs", Errs: errs, Validate: true, SQL: `-- name: blobs.UpsertByDigest
 INSERT INTO "blobs" ("digest", "size")
 VALUES ($1, $2)
 ON CONFLICT ("digest") DO UPDATE
 SET "size" = EXCLUDED."size"
-RETURNING "digest", "size"`
+RETURNING "digest", "size"`}
 
-// UpsertByDigest inserts n into table blobs or, when a row with the same digest
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByDigest inserts n into table blobs or updates the row with the same
+// digest from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *BlobRepo) UpsertByDigest(ctx context.Context, n NewBlob) (Blob, error) {
-	if err := n.Validate(); err != nil {
-		return Blob{}, wrapErr(err, "blobs.UpsertByDigest", "blobs")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsUpsertByDigest, &n, argsNewBlob, scanBlob)
-	return *v, wrapErr(err, "blobs.UpsertByDigest", "blobs")
+	v, err := runtime.QueryOneOp(ctx, r.db, opBlobsUpsertByDigest, &n, argsNewBlob, scanBlob)
+	return *v, err
 }
 
-const sqlBlobsCreateIfAbsentByDigest = `-- name: blobs.CreateIfAbsentByDigest
+var opBlobsCreateIfAbsentByDigest = &runtime.Op{Name: "blobs.CreateIfAbsentByDigest", Table: "blobs", Errs: errs, Validate: true, SQL: `-- name: blobs.CreateIfAbsentByDigest
 WITH "inserted" AS (
 INSERT INTO "blobs" ("digest", "size")
 VALUES ($1, $2)
@@ -264,18 +242,14 @@ SELECT true, "digest", "size" FROM "inserted"
 UNION ALL
 SELECT false, "digest", "size" FROM "blobs"
 WHERE "digest" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByDigest inserts n into table blobs unless a row with the same
-// digest exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// digest exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Blob{}, false, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlBlobsCreateIfAbsentByDigest, &n, argsNewBlob, scanBlob)
-	return *v, created, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opBlobsCreateIfAbsentByDigest, &n, argsNewBlob, scanBlob)
+	return *v, created, err
 }
 
 // BlobKeyedUpdate is one row's key and changes for UpdateMany.
@@ -294,31 +268,29 @@ var bulkBlobsUpdates = &runtime.Bulk[*BlobKeyedUpdate]{
 	},
 }
 
-const sqlBlobsUpdateMany = `-- name: blobs.UpdateMany
+var opBlobsUpdateMany = &runtime.Op{Name: "blobs.UpdateMany", Table: "blobs", Errs: errs, SQL: `-- name: blobs.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table blobs, all or none (see
 // runtime.UpdateMany).
 func (r *BlobRepo) UpdateMany(ctx context.Context, rows []BlobKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkBlobsUpdates, sqlBlobsUpdateMany, rows)
-	return out, wrapErr(err, "blobs.UpdateMany", "blobs")
+	return runtime.UpdateMany(ctx, r.db, bulkBlobsUpdates, opBlobsUpdateMany, rows)
 }
 
-const sqlBlobsUpdateManyReturning = `-- name: blobs.UpdateManyReturning
+var opBlobsUpdateManyReturning = &runtime.Op{Name: "blobs.UpdateManyReturning", Table: "blobs", Errs: errs, SQL: `-- name: blobs.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *BlobRepo) UpdateManyReturning(ctx context.Context, rows []BlobKeyedUpdate) ([]Blob, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkBlobsUpdates, sqlBlobsUpdateManyReturning, scanBlob, rows)
-	return out, wrapErr(err, "blobs.UpdateManyReturning", "blobs")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkBlobsUpdates, opBlobsUpdateManyReturning, scanBlob, rows)
 }
 
 var bulkBlobsKeys = &runtime.Bulk[*[]byte]{
@@ -329,17 +301,16 @@ var bulkBlobsKeys = &runtime.Bulk[*[]byte]{
 	},
 }
 
-const sqlBlobsDeleteMany = `-- name: blobs.DeleteMany
+var opBlobsDeleteMany = &runtime.Op{Name: "blobs.DeleteMany", Table: "blobs", Errs: errs, SQL: `-- name: blobs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_new" AS (DELETE FROM "blobs" USING "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table blobs with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *BlobRepo) DeleteMany(ctx context.Context, keys [][]byte) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkBlobsKeys, sqlBlobsDeleteMany, keys)
-	return out, wrapErr(err, "blobs.DeleteMany", "blobs")
+	return runtime.WriteMany(ctx, r.db, bulkBlobsKeys, opBlobsDeleteMany, keys)
 }
 
 var bulkBlobsNew = &runtime.Bulk[*NewBlob]{
@@ -352,27 +323,25 @@ var bulkBlobsNew = &runtime.Bulk[*NewBlob]{
 	},
 }
 
-const sqlBlobsUpsertManyByDigest = `-- name: blobs.UpsertManyByDigest
+var opBlobsUpsertManyByDigest = &runtime.Op{Name: "blobs.UpsertManyByDigest", Table: "blobs", Errs: errs, SQL: `-- name: blobs.UpsertManyByDigest
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "blobs"."digest" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "blobs" ON "digest" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_ins" AS (INSERT INTO "blobs" ("digest", "size") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("digest") DO NOTHING RETURNING "digest", "size"),
 "cpcgen_new" AS (UPDATE "blobs" SET "size" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "digest" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new"`}
 
 // UpsertManyByDigest is UpsertByDigest for many rows (see runtime.UpsertMany).
 func (r *BlobRepo) UpsertManyByDigest(ctx context.Context, rows []NewBlob) ([]Blob, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkBlobsNew, sqlBlobsUpsertManyByDigest, scanBlob, rows)
-	return out, wrapErr(err, "blobs.UpsertManyByDigest", "blobs")
+	return runtime.UpsertMany(ctx, r.db, bulkBlobsNew, opBlobsUpsertManyByDigest, scanBlob, rows)
 }
 
-const sqlBlobsCreateManyIfAbsentByDigest = `-- name: blobs.CreateManyIfAbsentByDigest
+var opBlobsCreateManyIfAbsentByDigest = &runtime.Op{Name: "blobs.CreateManyIfAbsentByDigest", Table: "blobs", Errs: errs, SQL: `-- name: blobs.CreateManyIfAbsentByDigest
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "blobs" ("digest", "size") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("digest") DO NOTHING RETURNING "digest", "size")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "blobs"."digest", "blobs"."size" FROM "cpcgen_v" JOIN "blobs" ON "digest" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "blobs"."digest", "blobs"."size" FROM "cpcgen_v" JOIN "blobs" ON "digest" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByDigest is CreateIfAbsentByDigest for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *BlobRepo) CreateManyIfAbsentByDigest(ctx context.Context, rows []NewBlob) ([]Blob, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkBlobsNew, sqlBlobsCreateManyIfAbsentByDigest, scanBlob, rows)
-	return out, created, wrapErr(err, "blobs.CreateManyIfAbsentByDigest", "blobs")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkBlobsNew, opBlobsCreateManyIfAbsentByDigest, scanBlob, rows)
 }

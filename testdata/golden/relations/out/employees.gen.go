@@ -88,45 +88,40 @@ func argsNewEmployee(n *NewEmployee, d []any) []any {
 	return append(d, &n.ManagerID, &n.Name)
 }
 
-const sqlEmployeesCreate = `-- name: employees.Create
+var opEmployeesCreate = &runtime.Op{Name: "employees.Create", Table: "employees", Errs: errs, Validate: true, Params: []string{"manager_id", "name"}, SQL: `-- name: employees.Create
 INSERT INTO "employees" ("manager_id", "name")
 VALUES ($1, $2)
-RETURNING "id", "manager_id", "name"`
+RETURNING "id", "manager_id", "name"`}
 
 // Create inserts n into table employees and returns the row as stored. It
 // validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
-	if err := n.Validate(); err != nil {
-		return Employee{}, wrapErr(err, "employees.Create", "employees")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesCreate, &n, argsNewEmployee, scanEmployee)
-	return *v, wrapParamsErr(err, "employees.Create", "employees", []string{"manager_id", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesCreate, &n, argsNewEmployee, scanEmployee)
+	return *v, err
 }
 
-const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
+var opEmployeesFindByID = &runtime.Op{Name: "employees.FindByID", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByID replica=ok
 SELECT "id", "manager_id", "name" FROM "employees"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table employees with the given id, or
 // runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, &id, runtime.Arg, scanEmployee)
-	return *v, wrapErr(err, "employees.FindByID", "employees")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesFindByID, &id, runtime.Arg, scanEmployee)
+	return *v, err
 }
 
-const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
-SELECT "id", "manager_id", "name" FROM "employees" ORDER BY "id"`
+var opEmployeesFindAll = &runtime.Op{Name: "employees.FindAll", Table: "employees", Errs: errs, SQL: `-- name: employees.FindAll replica=ok
+SELECT "id", "manager_id", "name" FROM "employees" ORDER BY "id"`}
 
 // FindAll returns every row of table employees in primary key order, in memory.
 func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
-	rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanEmployee)
-	return items, wrapErr(err, "employees.FindAll", "employees")
+	return runtime.AllOp(ctx, r.db, opEmployeesFindAll, scanEmployee, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, sqlEmployeesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, opEmployeesFindAll.SQL)
 }
 
 const sqlEmployeesListFirst = `-- name: employees.List replica=ok
@@ -158,6 +153,7 @@ var updateEmployees = &runtime.Update{
 	Cols:     []string{`"manager_id"`, `"name"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"manager_id\", \"name\"",
 	Nullable: runtime.Bits{1 << 0},
+	Op:       &runtime.Op{Name: "employees.Update", Table: "employees", Errs: errs, Validate: true, Params: []string{"id", "manager_id", "manager_id", "name"}},
 }
 
 func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
@@ -167,35 +163,31 @@ func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table employees with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
-	if err := u.Validate(); err != nil {
-		return Employee{}, wrapErr(err, "employees.Update", "employees")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, &id, runtime.Arg, &u, argsEmployeeUpdate, scanEmployee)
-	return *v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "manager_id", "manager_id", "name"})
+	return *v, err
 }
 
-const sqlEmployeesDelete = `-- name: employees.Delete
-DELETE FROM "employees" WHERE "id" = $1`
+var opEmployeesDelete = &runtime.Op{Name: "employees.Delete", Table: "employees", Errs: errs, SQL: `-- name: employees.Delete
+DELETE FROM "employees" WHERE "id" = $1`}
 
 // Delete removes the row of table employees with the given id and reports whether
 // there was one.
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEmployeesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "employees.Delete", "employees")
+	tag, err := runtime.ExecOp(ctx, r.db, opEmployeesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlEmployeesCount = `-- name: employees.Count replica=ok
-SELECT count(*) FROM "employees"`
+var opEmployeesCount = &runtime.Op{Name: "employees.Count", Table: "employees", Errs: errs, SQL: `-- name: employees.Count replica=ok
+SELECT count(*) FROM "employees"`}
 
 // Count returns the number of rows of table employees.
 func (r *EmployeeRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEmployeesCount))
-	return n, wrapErr(err, "employees.Count", "employees")
+	return runtime.CountOp(ctx, r.db, opEmployeesCount)
 }
 
-const sqlEmployeesFindByIDs = `-- name: employees.FindByIDs replica=ok
+var opEmployeesFindByIDs = &runtime.Op{Name: "employees.FindByIDs", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByIDs replica=ok
 SELECT "id", "manager_id", "name" FROM "employees"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table employees whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -203,8 +195,7 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	if len(ids) == 0 {
 		return []Employee{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesFindByIDs, &ids, runtime.Arg, scanEmployee, len(ids))
-	return items, wrapErr(err, "employees.FindByIDs", "employees")
+	return runtime.QueryOp(ctx, r.db, opEmployeesFindByIDs, &ids, runtime.Arg, scanEmployee, len(ids))
 }
 
 var copyEmployees = &runtime.Copier[*NewEmployee]{
@@ -221,26 +212,17 @@ func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int6
 	return n, wrapErr(err, "employees.CreateMany", "employees")
 }
 
-const sqlEmployeesCreateManyReturning = `-- name: employees.CreateManyReturning
+var opEmployeesCreateManyReturning = &runtime.Op{Name: "employees.CreateManyReturning", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.CreateManyReturning
 INSERT INTO "employees" ("manager_id", "name")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "manager_id", "name"`
+RETURNING "id", "manager_id", "name"`}
 
-// CreateManyReturning inserts rows into table employees in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table employees in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
-	if len(rows) == 0 {
-		return []Employee{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
-	}
-	res, err := r.db.Query(ctx, sqlEmployeesCreateManyReturning, runtime.Unnest(argsNewEmployee, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanEmployee)
-	return items, wrapErr(err, "employees.CreateManyReturning", "employees")
+	return runtime.InsertManyOp(ctx, r.db, opEmployeesCreateManyReturning, rows, argsNewEmployee, scanEmployee)
 }
 
 // EmployeeKeyedUpdate is one row's key and changes for UpdateMany.
@@ -261,31 +243,29 @@ var bulkEmployeesUpdates = &runtime.Bulk[*EmployeeKeyedUpdate]{
 	},
 }
 
-const sqlEmployeesUpdateMany = `-- name: employees.UpdateMany
+var opEmployeesUpdateMany = &runtime.Op{Name: "employees.UpdateMany", Table: "employees", Errs: errs, SQL: `-- name: employees.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::boolean[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "employees" SET "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "employees"."manager_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table employees, all or none (see
 // runtime.UpdateMany).
 func (r *EmployeeRepo) UpdateMany(ctx context.Context, rows []EmployeeKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateMany, rows)
-	return out, wrapErr(err, "employees.UpdateMany", "employees")
+	return runtime.UpdateMany(ctx, r.db, bulkEmployeesUpdates, opEmployeesUpdateMany, rows)
 }
 
-const sqlEmployeesUpdateManyReturning = `-- name: employees.UpdateManyReturning
+var opEmployeesUpdateManyReturning = &runtime.Op{Name: "employees.UpdateManyReturning", Table: "employees", Errs: errs, SQL: `-- name: employees.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::boolean[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "employees" SET "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "employees"."manager_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "manager_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."manager_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."manager_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeKeyedUpdate) ([]Employee, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateManyReturning, scanEmployee, rows)
-	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, opEmployeesUpdateManyReturning, scanEmployee, rows)
 }
 
 var bulkEmployeesKeys = &runtime.Bulk[*int64]{
@@ -296,28 +276,26 @@ var bulkEmployeesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlEmployeesDeleteMany = `-- name: employees.DeleteMany
+var opEmployeesDeleteMany = &runtime.Op{Name: "employees.DeleteMany", Table: "employees", Errs: errs, SQL: `-- name: employees.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_new" AS (DELETE FROM "employees" USING "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table employees with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *EmployeeRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkEmployeesKeys, sqlEmployeesDeleteMany, keys)
-	return out, wrapErr(err, "employees.DeleteMany", "employees")
+	return runtime.WriteMany(ctx, r.db, bulkEmployeesKeys, opEmployeesDeleteMany, keys)
 }
 
-const sqlEmployeesListByManagerID = `-- name: employees.ListByManagerID replica=ok
+var opEmployeesListByManagerID = &runtime.Op{Name: "employees.ListByManagerID", Table: "employees", Errs: errs, SQL: `-- name: employees.ListByManagerID replica=ok
 SELECT "id", "manager_id", "name" FROM "employees"
-WHERE "manager_id" = $1 ORDER BY "id"`
+WHERE "manager_id" = $1 ORDER BY "id"`}
 
 // ListByManagerID returns the rows of table employees whose manager_id is
 // managerID, in primary key order.
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesListByManagerID, &managerID, runtime.Arg, scanEmployee, 0)
-	return items, wrapErr(err, "employees.ListByManagerID", "employees")
+	return runtime.QueryOp(ctx, r.db, opEmployeesListByManagerID, &managerID, runtime.Arg, scanEmployee, 0)
 }
 
 const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=ok

@@ -81,45 +81,40 @@ func argsNewGroup(n *NewGroup, d []any) []any {
 	return append(d, &n.Name)
 }
 
-const sqlGroupsCreate = `-- name: groups.Create
+var opGroupsCreate = &runtime.Op{Name: "groups.Create", Table: "groups", Errs: errs, Validate: true, Params: []string{"name"}, SQL: `-- name: groups.Create
 INSERT INTO "groups" ("name")
 VALUES ($1)
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
 // Create inserts n into table groups and returns the row as stored. It validates n
 // first.
 func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
-	if err := n.Validate(); err != nil {
-		return Group{}, wrapErr(err, "groups.Create", "groups")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsCreate, &n, argsNewGroup, scanGroup)
-	return *v, wrapParamsErr(err, "groups.Create", "groups", []string{"name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opGroupsCreate, &n, argsNewGroup, scanGroup)
+	return *v, err
 }
 
-const sqlGroupsFindByID = `-- name: groups.FindByID replica=ok
+var opGroupsFindByID = &runtime.Op{Name: "groups.FindByID", Table: "groups", Errs: errs, SQL: `-- name: groups.FindByID replica=ok
 SELECT "id", "name" FROM "groups"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table groups with the given id, or
 // runtime.ErrNotFound.
 func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsFindByID, &id, runtime.Arg, scanGroup)
-	return *v, wrapErr(err, "groups.FindByID", "groups")
+	v, err := runtime.QueryOneOp(ctx, r.db, opGroupsFindByID, &id, runtime.Arg, scanGroup)
+	return *v, err
 }
 
-const sqlGroupsFindAll = `-- name: groups.FindAll replica=ok
-SELECT "id", "name" FROM "groups" ORDER BY "id"`
+var opGroupsFindAll = &runtime.Op{Name: "groups.FindAll", Table: "groups", Errs: errs, SQL: `-- name: groups.FindAll replica=ok
+SELECT "id", "name" FROM "groups" ORDER BY "id"`}
 
 // FindAll returns every row of table groups in primary key order, in memory.
 func (r *GroupRepo) FindAll(ctx context.Context) ([]Group, error) {
-	rows, err := r.db.Query(ctx, sqlGroupsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanGroup)
-	return items, wrapErr(err, "groups.FindAll", "groups")
+	return runtime.AllOp(ctx, r.db, opGroupsFindAll, scanGroup, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "groups.Stream", "groups") }, scanGroup, sqlGroupsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "groups.Stream", "groups") }, scanGroup, opGroupsFindAll.SQL)
 }
 
 const sqlGroupsListFirst = `-- name: groups.List replica=ok
@@ -149,6 +144,7 @@ var updateGroups = &runtime.Update{
 	Head: "UPDATE \"groups\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+	Op:   &runtime.Op{Name: "groups.Update", Table: "groups", Errs: errs, Validate: true, Params: []string{"id", "name"}},
 }
 
 func argsGroupUpdate(u *GroupUpdate, d []any) []any {
@@ -158,35 +154,31 @@ func argsGroupUpdate(u *GroupUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table groups with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *GroupRepo) Update(ctx context.Context, id int64, u GroupUpdate) (Group, error) {
-	if err := u.Validate(); err != nil {
-		return Group{}, wrapErr(err, "groups.Update", "groups")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateGroups, &id, runtime.Arg, &u, argsGroupUpdate, scanGroup)
-	return *v, wrapParamsErr(err, "groups.Update", "groups", []string{"id", "name"})
+	return *v, err
 }
 
-const sqlGroupsDelete = `-- name: groups.Delete
-DELETE FROM "groups" WHERE "id" = $1`
+var opGroupsDelete = &runtime.Op{Name: "groups.Delete", Table: "groups", Errs: errs, SQL: `-- name: groups.Delete
+DELETE FROM "groups" WHERE "id" = $1`}
 
 // Delete removes the row of table groups with the given id and reports whether
 // there was one.
 func (r *GroupRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlGroupsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "groups.Delete", "groups")
+	tag, err := runtime.ExecOp(ctx, r.db, opGroupsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlGroupsCount = `-- name: groups.Count replica=ok
-SELECT count(*) FROM "groups"`
+var opGroupsCount = &runtime.Op{Name: "groups.Count", Table: "groups", Errs: errs, SQL: `-- name: groups.Count replica=ok
+SELECT count(*) FROM "groups"`}
 
 // Count returns the number of rows of table groups.
 func (r *GroupRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlGroupsCount))
-	return n, wrapErr(err, "groups.Count", "groups")
+	return runtime.CountOp(ctx, r.db, opGroupsCount)
 }
 
-const sqlGroupsFindByIDs = `-- name: groups.FindByIDs replica=ok
+var opGroupsFindByIDs = &runtime.Op{Name: "groups.FindByIDs", Table: "groups", Errs: errs, SQL: `-- name: groups.FindByIDs replica=ok
 SELECT "id", "name" FROM "groups"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table groups whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -194,8 +186,7 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 	if len(ids) == 0 {
 		return []Group{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlGroupsFindByIDs, &ids, runtime.Arg, scanGroup, len(ids))
-	return items, wrapErr(err, "groups.FindByIDs", "groups")
+	return runtime.QueryOp(ctx, r.db, opGroupsFindByIDs, &ids, runtime.Arg, scanGroup, len(ids))
 }
 
 var copyGroups = &runtime.Copier[*NewGroup]{
@@ -212,48 +203,35 @@ func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, err
 	return n, wrapErr(err, "groups.CreateMany", "groups")
 }
 
-const sqlGroupsCreateManyReturning = `-- name: groups.CreateManyReturning
+var opGroupsCreateManyReturning = &runtime.Op{Name: "groups.CreateManyReturning", Table: "groups", Errs: errs, Validate: true, SQL: `-- name: groups.CreateManyReturning
 INSERT INTO "groups" ("name")
 SELECT "u"."c1"
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
-// CreateManyReturning inserts rows into table groups in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table groups in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *GroupRepo) CreateManyReturning(ctx context.Context, rows []NewGroup) ([]Group, error) {
-	if len(rows) == 0 {
-		return []Group{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "groups.CreateManyReturning", "groups")
-	}
-	res, err := r.db.Query(ctx, sqlGroupsCreateManyReturning, runtime.Unnest(argsNewGroup, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanGroup)
-	return items, wrapErr(err, "groups.CreateManyReturning", "groups")
+	return runtime.InsertManyOp(ctx, r.db, opGroupsCreateManyReturning, rows, argsNewGroup, scanGroup)
 }
 
-const sqlGroupsUpsertByName = `-- name: groups.UpsertByName
+var opGroupsUpsertByName = &runtime.Op{Name: "groups.UpsertByName", Table: "groups", Errs: errs, Validate: true, SQL: `-- name: groups.UpsertByName
 INSERT INTO "groups" ("name")
 VALUES ($1)
 ON CONFLICT ("name") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "id", "name"`
+RETURNING "id", "name"`}
 
-// UpsertByName inserts n into table groups or, when a row with the same name
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByName inserts n into table groups or updates the row with the same name
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *GroupRepo) UpsertByName(ctx context.Context, n NewGroup) (Group, error) {
-	if err := n.Validate(); err != nil {
-		return Group{}, wrapErr(err, "groups.UpsertByName", "groups")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsUpsertByName, &n, argsNewGroup, scanGroup)
-	return *v, wrapErr(err, "groups.UpsertByName", "groups")
+	v, err := runtime.QueryOneOp(ctx, r.db, opGroupsUpsertByName, &n, argsNewGroup, scanGroup)
+	return *v, err
 }
 
-const sqlGroupsCreateIfAbsentByName = `-- name: groups.CreateIfAbsentByName
+var opGroupsCreateIfAbsentByName = &runtime.Op{Name: "groups.CreateIfAbsentByName", Table: "groups", Errs: errs, Validate: true, SQL: `-- name: groups.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "groups" ("name")
 VALUES ($1)
@@ -264,18 +242,14 @@ SELECT true, "id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name" FROM "groups"
 WHERE "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table groups unless a row with the same name
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Group{}, false, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGroupsCreateIfAbsentByName, &n, argsNewGroup, scanGroup)
-	return *v, created, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opGroupsCreateIfAbsentByName, &n, argsNewGroup, scanGroup)
+	return *v, created, err
 }
 
 // GroupKeyedUpdate is one row's key and changes for UpdateMany.
@@ -294,31 +268,29 @@ var bulkGroupsUpdates = &runtime.Bulk[*GroupKeyedUpdate]{
 	},
 }
 
-const sqlGroupsUpdateMany = `-- name: groups.UpdateMany
+var opGroupsUpdateMany = &runtime.Op{Name: "groups.UpdateMany", Table: "groups", Errs: errs, SQL: `-- name: groups.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "groups" ON "groups"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "groups"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "groups" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "groups"."name") FROM "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table groups, all or none (see
 // runtime.UpdateMany).
 func (r *GroupRepo) UpdateMany(ctx context.Context, rows []GroupKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkGroupsUpdates, sqlGroupsUpdateMany, rows)
-	return out, wrapErr(err, "groups.UpdateMany", "groups")
+	return runtime.UpdateMany(ctx, r.db, bulkGroupsUpdates, opGroupsUpdateMany, rows)
 }
 
-const sqlGroupsUpdateManyReturning = `-- name: groups.UpdateManyReturning
+var opGroupsUpdateManyReturning = &runtime.Op{Name: "groups.UpdateManyReturning", Table: "groups", Errs: errs, SQL: `-- name: groups.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "groups" ON "groups"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "groups"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "groups" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "groups"."name") FROM "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *GroupRepo) UpdateManyReturning(ctx context.Context, rows []GroupKeyedUpdate) ([]Group, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkGroupsUpdates, sqlGroupsUpdateManyReturning, scanGroup, rows)
-	return out, wrapErr(err, "groups.UpdateManyReturning", "groups")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkGroupsUpdates, opGroupsUpdateManyReturning, scanGroup, rows)
 }
 
 var bulkGroupsKeys = &runtime.Bulk[*int64]{
@@ -329,17 +301,16 @@ var bulkGroupsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlGroupsDeleteMany = `-- name: groups.DeleteMany
+var opGroupsDeleteMany = &runtime.Op{Name: "groups.DeleteMany", Table: "groups", Errs: errs, SQL: `-- name: groups.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "groups" ON "groups"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "groups"),
 "cpcgen_new" AS (DELETE FROM "groups" USING "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table groups with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *GroupRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkGroupsKeys, sqlGroupsDeleteMany, keys)
-	return out, wrapErr(err, "groups.DeleteMany", "groups")
+	return runtime.WriteMany(ctx, r.db, bulkGroupsKeys, opGroupsDeleteMany, keys)
 }
 
 var bulkGroupsNew = &runtime.Bulk[*NewGroup]{
@@ -351,29 +322,27 @@ var bulkGroupsNew = &runtime.Bulk[*NewGroup]{
 	},
 }
 
-const sqlGroupsUpsertManyByName = `-- name: groups.UpsertManyByName
+var opGroupsUpsertManyByName = &runtime.Op{Name: "groups.UpsertManyByName", Table: "groups", Errs: errs, SQL: `-- name: groups.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "groups"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "groups" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "groups"),
 "cpcgen_ins" AS (INSERT INTO "groups" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"),
 "cpcgen_new" AS (UPDATE "groups" SET "name" = "groups"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *GroupRepo) UpsertManyByName(ctx context.Context, rows []NewGroup) ([]Group, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkGroupsNew, sqlGroupsUpsertManyByName, scanGroup, rows)
-	return out, wrapErr(err, "groups.UpsertManyByName", "groups")
+	return runtime.UpsertMany(ctx, r.db, bulkGroupsNew, opGroupsUpsertManyByName, scanGroup, rows)
 }
 
-const sqlGroupsCreateManyIfAbsentByName = `-- name: groups.CreateManyIfAbsentByName
+var opGroupsCreateManyIfAbsentByName = &runtime.Op{Name: "groups.CreateManyIfAbsentByName", Table: "groups", Errs: errs, SQL: `-- name: groups.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "groups" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "groups"."id", "groups"."name" FROM "cpcgen_v" JOIN "groups" ON "name" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "groups"."id", "groups"."name" FROM "cpcgen_v" JOIN "groups" ON "name" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *GroupRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewGroup) ([]Group, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkGroupsNew, sqlGroupsCreateManyIfAbsentByName, scanGroup, rows)
-	return out, created, wrapErr(err, "groups.CreateManyIfAbsentByName", "groups")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkGroupsNew, opGroupsCreateManyIfAbsentByName, scanGroup, rows)
 }
 
 // LoadMemberships returns the rows of table memberships of each of parents

@@ -97,45 +97,40 @@ func argsNewMembership(n *NewMembership, d []any) []any {
 	return append(d, &n.UserID, &n.GroupID, n.Role.Arg(), n.JoinedAt.Arg())
 }
 
-const sqlMembershipsCreate = `-- name: memberships.Create
+var opMembershipsCreate = &runtime.Op{Name: "memberships.Create", Table: "memberships", Errs: errs, Validate: true, Params: []string{"user_id", "group_id", "role", "joined_at"}, SQL: `-- name: memberships.Create
 INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at")
 VALUES ($1, $2, COALESCE($3::"role", 'member'::"role"), COALESCE($4::timestamptz, now()))
-RETURNING "user_id", "group_id", "role", "joined_at"`
+RETURNING "user_id", "group_id", "role", "joined_at"`}
 
 // Create inserts n into table memberships and returns the row as stored. It
 // validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, &n, argsNewMembership, scanMembership)
-	return *v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, &n, argsNewMembership, scanMembership)
+	return *v, err
 }
 
-const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
+var opMembershipsFindByID = &runtime.Op{Name: "memberships.FindByID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindByID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
-WHERE "user_id" = $1 AND "group_id" = $2`
+WHERE "user_id" = $1 AND "group_id" = $2`}
 
 // FindByID returns the row of table memberships with the given userID and groupID,
 // or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID int64) (Membership, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, &userID, runtime.Arg, scanMembership, groupID)
-	return *v, wrapErr(err, "memberships.FindByID", "memberships")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, &userID, runtime.Arg, scanMembership, groupID)
+	return *v, err
 }
 
-const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
-SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships" ORDER BY "user_id", "group_id"`
+var opMembershipsFindAll = &runtime.Op{Name: "memberships.FindAll", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindAll replica=ok
+SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships" ORDER BY "user_id", "group_id"`}
 
 // FindAll returns every row of table memberships in primary key order, in memory.
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
-	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanMembership)
-	return items, wrapErr(err, "memberships.FindAll", "memberships")
+	return runtime.AllOp(ctx, r.db, opMembershipsFindAll, scanMembership, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, sqlMembershipsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, opMembershipsFindAll.SQL)
 }
 
 const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
@@ -167,6 +162,7 @@ var updateMemberships = &runtime.Update{
 	Head: "UPDATE \"memberships\"\nSET ",
 	Cols: []string{`"role"`, `"joined_at"`},
 	Tail: "\nWHERE \"user_id\" = $1 AND \"group_id\" = $2\nRETURNING \"user_id\", \"group_id\", \"role\", \"joined_at\"",
+	Op:   &runtime.Op{Name: "memberships.Update", Table: "memberships", Errs: errs, Validate: true, Params: []string{"user_id", "group_id", "role", "joined_at"}},
 }
 
 func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
@@ -177,30 +173,26 @@ func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 // given userID and groupID and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *MembershipRepo) Update(ctx context.Context, userID uuid.UUID, groupID int64, u MembershipUpdate) (Membership, error) {
-	if err := u.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, &userID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, groupID)
-	return *v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
+	return *v, err
 }
 
-const sqlMembershipsDelete = `-- name: memberships.Delete
-DELETE FROM "memberships" WHERE "user_id" = $1 AND "group_id" = $2`
+var opMembershipsDelete = &runtime.Op{Name: "memberships.Delete", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Delete
+DELETE FROM "memberships" WHERE "user_id" = $1 AND "group_id" = $2`}
 
 // Delete removes the row of table memberships with the given userID and groupID
 // and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMembershipsDelete, &userID, runtime.Arg, groupID)
-	return tag.RowsAffected() > 0, wrapErr(err, "memberships.Delete", "memberships")
+	tag, err := runtime.ExecOp(ctx, r.db, opMembershipsDelete, &userID, runtime.Arg, groupID)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlMembershipsCount = `-- name: memberships.Count replica=ok
-SELECT count(*) FROM "memberships"`
+var opMembershipsCount = &runtime.Op{Name: "memberships.Count", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Count replica=ok
+SELECT count(*) FROM "memberships"`}
 
 // Count returns the number of rows of table memberships.
 func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlMembershipsCount))
-	return n, wrapErr(err, "memberships.Count", "memberships")
+	return runtime.CountOp(ctx, r.db, opMembershipsCount)
 }
 
 var copyMemberships = &runtime.Copier[*NewMembership]{
@@ -218,49 +210,36 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 	return n, wrapErr(err, "memberships.CreateMany", "memberships")
 }
 
-const sqlMembershipsCreateManyReturning = `-- name: memberships.CreateManyReturning
+var opMembershipsCreateManyReturning = &runtime.Op{Name: "memberships.CreateManyReturning", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateManyReturning
 INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 'member'::"role"), COALESCE("u"."c4", now())
 FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "user_id", "group_id", "role", "joined_at"`
+RETURNING "user_id", "group_id", "role", "joined_at"`}
 
-// CreateManyReturning inserts rows into table memberships in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table memberships in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
-	if len(rows) == 0 {
-		return []Membership{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
-	}
-	res, err := r.db.Query(ctx, sqlMembershipsCreateManyReturning, runtime.Unnest(argsNewMembership, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanMembership)
-	return items, wrapErr(err, "memberships.CreateManyReturning", "memberships")
+	return runtime.InsertManyOp(ctx, r.db, opMembershipsCreateManyReturning, rows, argsNewMembership, scanMembership)
 }
 
-const sqlMembershipsUpsertByUserIDAndGroupID = `-- name: memberships.UpsertByUserIDAndGroupID
+var opMembershipsUpsertByUserIDAndGroupID = &runtime.Op{Name: "memberships.UpsertByUserIDAndGroupID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.UpsertByUserIDAndGroupID
 INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at")
 VALUES ($1, $2, COALESCE($3::"role", 'member'::"role"), COALESCE($4::timestamptz, now()))
 ON CONFLICT ("user_id", "group_id") DO UPDATE
 SET "role" = CASE WHEN $3::"role" IS NULL THEN "memberships"."role" ELSE EXCLUDED."role" END,
     "joined_at" = CASE WHEN $4::timestamptz IS NULL THEN "memberships"."joined_at" ELSE EXCLUDED."joined_at" END
-RETURNING "user_id", "group_id", "role", "joined_at"`
+RETURNING "user_id", "group_id", "role", "joined_at"`}
 
-// UpsertByUserIDAndGroupID inserts n into table memberships or, when a row with
-// the same (user_id, group_id) exists, updates it from n (every column but the
-// key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It validates n first.
+// UpsertByUserIDAndGroupID inserts n into table memberships or updates the row
+// with the same (user_id, group_id) from n (docs/spec.md tells which columns it
+// keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *MembershipRepo) UpsertByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsUpsertByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
-	return *v, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
+	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
+	return *v, err
 }
 
-const sqlMembershipsCreateIfAbsentByUserIDAndGroupID = `-- name: memberships.CreateIfAbsentByUserIDAndGroupID
+var opMembershipsCreateIfAbsentByUserIDAndGroupID = &runtime.Op{Name: "memberships.CreateIfAbsentByUserIDAndGroupID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateIfAbsentByUserIDAndGroupID
 WITH "inserted" AS (
 INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at")
 VALUES ($1, $2, COALESCE($3::"role", 'member'::"role"), COALESCE($4::timestamptz, now()))
@@ -271,19 +250,15 @@ SELECT true, "user_id", "group_id", "role", "joined_at" FROM "inserted"
 UNION ALL
 SELECT false, "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "user_id" = $1 AND "group_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndGroupID inserts n into table memberships unless a row
 // with the same (user_id, group_id) exists, and returns the new row and true, or
-// the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
-// first.
+// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// validates n first.
 func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
-	return *v, created, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
+	return *v, created, err
 }
 
 // MembershipKey is the primary key of a row of table memberships.
@@ -313,31 +288,29 @@ var bulkMembershipsUpdates = &runtime.Bulk[*MembershipKeyedUpdate]{
 	},
 }
 
-const sqlMembershipsUpdateMany = `-- name: memberships.UpdateMany
+var opMembershipsUpdateMany = &runtime.Op{Name: "memberships.UpdateMany", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table memberships, all or none (see
 // runtime.UpdateMany).
 func (r *MembershipRepo) UpdateMany(ctx context.Context, rows []MembershipKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateMany, rows)
-	return out, wrapErr(err, "memberships.UpdateMany", "memberships")
+	return runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, opMembershipsUpdateMany, rows)
 }
 
-const sqlMembershipsUpdateManyReturning = `-- name: memberships.UpdateManyReturning
+var opMembershipsUpdateManyReturning = &runtime.Op{Name: "memberships.UpdateManyReturning", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "group_id", "role", "joined_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []MembershipKeyedUpdate) ([]Membership, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateManyReturning, scanMembership, rows)
-	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, opMembershipsUpdateManyReturning, scanMembership, rows)
 }
 
 var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
@@ -351,17 +324,16 @@ var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
 	},
 }
 
-const sqlMembershipsDeleteMany = `-- name: memberships.DeleteMany
+var opMembershipsDeleteMany = &runtime.Op{Name: "memberships.DeleteMany", Table: "memberships", Errs: errs, SQL: `-- name: memberships.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_new" AS (DELETE FROM "memberships" USING "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table memberships with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, sqlMembershipsDeleteMany, keys)
-	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
+	return runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, opMembershipsDeleteMany, keys)
 }
 
 var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
@@ -378,41 +350,38 @@ var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
 	},
 }
 
-const sqlMembershipsUpsertManyByUserIDAndGroupID = `-- name: memberships.UpsertManyByUserIDAndGroupID
+var opMembershipsUpsertManyByUserIDAndGroupID = &runtime.Op{Name: "memberships.UpsertManyByUserIDAndGroupID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpsertManyByUserIDAndGroupID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"role") AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", now()) AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "memberships"."user_id" AS "cpcgen_k1", "memberships"."group_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "memberships" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_ins" AS (INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "group_id") DO NOTHING RETURNING "user_id", "group_id", "role", "joined_at"),
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "group_id", "role", "joined_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new"`}
 
 // UpsertManyByUserIDAndGroupID is UpsertByUserIDAndGroupID for many rows (see
 // runtime.UpsertMany).
 func (r *MembershipRepo) UpsertManyByUserIDAndGroupID(ctx context.Context, rows []NewMembership) ([]Membership, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew, sqlMembershipsUpsertManyByUserIDAndGroupID, scanMembership, rows)
-	return out, wrapErr(err, "memberships.UpsertManyByUserIDAndGroupID", "memberships")
+	return runtime.UpsertMany(ctx, r.db, bulkMembershipsNew, opMembershipsUpsertManyByUserIDAndGroupID, scanMembership, rows)
 }
 
-const sqlMembershipsCreateManyIfAbsentByUserIDAndGroupID = `-- name: memberships.CreateManyIfAbsentByUserIDAndGroupID
+var opMembershipsCreateManyIfAbsentByUserIDAndGroupID = &runtime.Op{Name: "memberships.CreateManyIfAbsentByUserIDAndGroupID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.CreateManyIfAbsentByUserIDAndGroupID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"role") AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", now()) AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "group_id") DO NOTHING RETURNING "user_id", "group_id", "role", "joined_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."user_id", "memberships"."group_id", "memberships"."role", "memberships"."joined_at" FROM "cpcgen_v" JOIN "memberships" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."user_id", "memberships"."group_id", "memberships"."role", "memberships"."joined_at" FROM "cpcgen_v" JOIN "memberships" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByUserIDAndGroupID is CreateIfAbsentByUserIDAndGroupID for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *MembershipRepo) CreateManyIfAbsentByUserIDAndGroupID(ctx context.Context, rows []NewMembership) ([]Membership, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew, sqlMembershipsCreateManyIfAbsentByUserIDAndGroupID, scanMembership, rows)
-	return out, created, wrapErr(err, "memberships.CreateManyIfAbsentByUserIDAndGroupID", "memberships")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew, opMembershipsCreateManyIfAbsentByUserIDAndGroupID, scanMembership, rows)
 }
 
-const sqlMembershipsListByUserID = `-- name: memberships.ListByUserID replica=ok
+var opMembershipsListByUserID = &runtime.Op{Name: "memberships.ListByUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByUserID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
-WHERE "user_id" = $1 ORDER BY "user_id", "group_id"`
+WHERE "user_id" = $1 ORDER BY "user_id", "group_id"`}
 
 // ListByUserID returns the rows of table memberships whose user_id is userID, in
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
-	return items, wrapErr(err, "memberships.ListByUserID", "memberships")
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
 }
 
 const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
@@ -434,15 +403,14 @@ func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
 }
 
-const sqlMembershipsListByGroupID = `-- name: memberships.ListByGroupID replica=ok
+var opMembershipsListByGroupID = &runtime.Op{Name: "memberships.ListByGroupID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByGroupID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
-WHERE "group_id" = $1 ORDER BY "user_id", "group_id"`
+WHERE "group_id" = $1 ORDER BY "user_id", "group_id"`}
 
 // ListByGroupID returns the rows of table memberships whose group_id is groupID,
 // in primary key order.
 func (r *MembershipRepo) ListByGroupID(ctx context.Context, groupID int64) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByGroupID, &groupID, runtime.Arg, scanMembership, 0)
-	return items, wrapErr(err, "memberships.ListByGroupID", "memberships")
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByGroupID, &groupID, runtime.Arg, scanMembership, 0)
 }
 
 const sqlMembershipsLoadByGroupID = `-- name: memberships.LoadByGroupID replica=ok

@@ -89,45 +89,40 @@ func argsNewProfile(n *NewProfile, d []any) []any {
 	return append(d, &n.UserEmail, &n.Bio)
 }
 
-const sqlProfilesCreate = `-- name: profiles.Create
+var opProfilesCreate = &runtime.Op{Name: "profiles.Create", Table: "profiles", Errs: errs, Validate: true, Params: []string{"user_email", "bio"}, SQL: `-- name: profiles.Create
 INSERT INTO "profiles" ("user_email", "bio")
 VALUES ($1, $2)
-RETURNING "user_email", "bio"`
+RETURNING "user_email", "bio"`}
 
 // Create inserts n into table profiles and returns the row as stored. It validates
 // n first.
 func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, &n, argsNewProfile, scanProfile)
-	return *v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"user_email", "bio"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesCreate, &n, argsNewProfile, scanProfile)
+	return *v, err
 }
 
-const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
+var opProfilesFindByID = &runtime.Op{Name: "profiles.FindByID", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByID replica=ok
 SELECT "user_email", "bio" FROM "profiles"
-WHERE "user_email" = $1`
+WHERE "user_email" = $1`}
 
 // FindByID returns the row of table profiles with the given userEmail, or
 // runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, &userEmail, runtime.Arg, scanProfile)
-	return *v, wrapErr(err, "profiles.FindByID", "profiles")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesFindByID, &userEmail, runtime.Arg, scanProfile)
+	return *v, err
 }
 
-const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
-SELECT "user_email", "bio" FROM "profiles" ORDER BY "user_email"`
+var opProfilesFindAll = &runtime.Op{Name: "profiles.FindAll", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindAll replica=ok
+SELECT "user_email", "bio" FROM "profiles" ORDER BY "user_email"`}
 
 // FindAll returns every row of table profiles in primary key order, in memory.
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
-	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanProfile)
-	return items, wrapErr(err, "profiles.FindAll", "profiles")
+	return runtime.AllOp(ctx, r.db, opProfilesFindAll, scanProfile, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, opProfilesFindAll.SQL)
 }
 
 const sqlProfilesListFirst = `-- name: profiles.List replica=ok
@@ -158,6 +153,7 @@ var updateProfiles = &runtime.Update{
 	Head: "UPDATE \"profiles\"\nSET ",
 	Cols: []string{`"bio"`},
 	Tail: "\nWHERE \"user_email\" = $1\nRETURNING \"user_email\", \"bio\"",
+	Op:   &runtime.Op{Name: "profiles.Update", Table: "profiles", Errs: errs, Validate: true, Params: []string{"user_email", "bio"}},
 }
 
 func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
@@ -168,35 +164,31 @@ func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 // userEmail and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *ProfileRepo) Update(ctx context.Context, userEmail string, u ProfileUpdate) (Profile, error) {
-	if err := u.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, &userEmail, runtime.Arg, &u, argsProfileUpdate, scanProfile)
-	return *v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"user_email", "bio"})
+	return *v, err
 }
 
-const sqlProfilesDelete = `-- name: profiles.Delete
-DELETE FROM "profiles" WHERE "user_email" = $1`
+var opProfilesDelete = &runtime.Op{Name: "profiles.Delete", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Delete
+DELETE FROM "profiles" WHERE "user_email" = $1`}
 
 // Delete removes the row of table profiles with the given userEmail and reports
 // whether there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, userEmail string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProfilesDelete, &userEmail, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "profiles.Delete", "profiles")
+	tag, err := runtime.ExecOp(ctx, r.db, opProfilesDelete, &userEmail, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlProfilesCount = `-- name: profiles.Count replica=ok
-SELECT count(*) FROM "profiles"`
+var opProfilesCount = &runtime.Op{Name: "profiles.Count", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Count replica=ok
+SELECT count(*) FROM "profiles"`}
 
 // Count returns the number of rows of table profiles.
 func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProfilesCount))
-	return n, wrapErr(err, "profiles.Count", "profiles")
+	return runtime.CountOp(ctx, r.db, opProfilesCount)
 }
 
-const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs replica=ok
+var opProfilesFindByIDs = &runtime.Op{Name: "profiles.FindByIDs", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByIDs replica=ok
 SELECT "user_email", "bio" FROM "profiles"
-WHERE "user_email" = ANY($1) ORDER BY "user_email"`
+WHERE "user_email" = ANY($1) ORDER BY "user_email"`}
 
 // FindByIDs returns the rows of table profiles whose user_email is in ids, in
 // user_email order; keys without a row are skipped.
@@ -204,8 +196,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 	if len(ids) == 0 {
 		return []Profile{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
-	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
+	return runtime.QueryOp(ctx, r.db, opProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
 }
 
 var copyProfiles = &runtime.Copier[*NewProfile]{
@@ -222,48 +213,35 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 	return n, wrapErr(err, "profiles.CreateMany", "profiles")
 }
 
-const sqlProfilesCreateManyReturning = `-- name: profiles.CreateManyReturning
+var opProfilesCreateManyReturning = &runtime.Op{Name: "profiles.CreateManyReturning", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateManyReturning
 INSERT INTO "profiles" ("user_email", "bio")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "user_email", "bio"`
+RETURNING "user_email", "bio"`}
 
-// CreateManyReturning inserts rows into table profiles in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table profiles in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
-	if len(rows) == 0 {
-		return []Profile{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
-	}
-	res, err := r.db.Query(ctx, sqlProfilesCreateManyReturning, runtime.Unnest(argsNewProfile, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanProfile)
-	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
+	return runtime.InsertManyOp(ctx, r.db, opProfilesCreateManyReturning, rows, argsNewProfile, scanProfile)
 }
 
-const sqlProfilesUpsertByUserEmail = `-- name: profiles.UpsertByUserEmail
+var opProfilesUpsertByUserEmail = &runtime.Op{Name: "profiles.UpsertByUserEmail", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.UpsertByUserEmail
 INSERT INTO "profiles" ("user_email", "bio")
 VALUES ($1, $2)
 ON CONFLICT ("user_email") DO UPDATE
 SET "bio" = EXCLUDED."bio"
-RETURNING "user_email", "bio"`
+RETURNING "user_email", "bio"`}
 
-// UpsertByUserEmail inserts n into table profiles or, when a row with the same
-// user_email exists, updates it from n (every column but the key's and the primary
-// key's; an unset optional field keeps its value), in one statement, and returns
-// the row as stored. It validates n first.
+// UpsertByUserEmail inserts n into table profiles or updates the row with the same
+// user_email from n (docs/spec.md tells which columns it keeps), in one statement,
+// and returns the row as stored. It validates n first.
 func (r *ProfileRepo) UpsertByUserEmail(ctx context.Context, n NewProfile) (Profile, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesUpsertByUserEmail, &n, argsNewProfile, scanProfile)
-	return *v, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
+	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByUserEmail, &n, argsNewProfile, scanProfile)
+	return *v, err
 }
 
-const sqlProfilesCreateIfAbsentByUserEmail = `-- name: profiles.CreateIfAbsentByUserEmail
+var opProfilesCreateIfAbsentByUserEmail = &runtime.Op{Name: "profiles.CreateIfAbsentByUserEmail", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateIfAbsentByUserEmail
 WITH "inserted" AS (
 INSERT INTO "profiles" ("user_email", "bio")
 VALUES ($1, $2)
@@ -274,18 +252,14 @@ SELECT true, "user_email", "bio" FROM "inserted"
 UNION ALL
 SELECT false, "user_email", "bio" FROM "profiles"
 WHERE "user_email" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByUserEmail inserts n into table profiles unless a row with the
-// same user_email exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same user_email exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfile) (Profile, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByUserEmail, &n, argsNewProfile, scanProfile)
-	return *v, created, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByUserEmail, &n, argsNewProfile, scanProfile)
+	return *v, created, err
 }
 
 // ProfileKeyedUpdate is one row's key and changes for UpdateMany.
@@ -304,31 +278,29 @@ var bulkProfilesUpdates = &runtime.Bulk[*ProfileKeyedUpdate]{
 	},
 }
 
-const sqlProfilesUpdateMany = `-- name: profiles.UpdateMany
+var opProfilesUpdateMany = &runtime.Op{Name: "profiles.UpdateMany", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."user_email" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table profiles, all or none (see
 // runtime.UpdateMany).
 func (r *ProfileRepo) UpdateMany(ctx context.Context, rows []ProfileKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateMany, rows)
-	return out, wrapErr(err, "profiles.UpdateMany", "profiles")
+	return runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, opProfilesUpdateMany, rows)
 }
 
-const sqlProfilesUpdateManyReturning = `-- name: profiles.UpdateManyReturning
+var opProfilesUpdateManyReturning = &runtime.Op{Name: "profiles.UpdateManyReturning", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."user_email" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_email", "bio")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKeyedUpdate) ([]Profile, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateManyReturning, scanProfile, rows)
-	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, opProfilesUpdateManyReturning, scanProfile, rows)
 }
 
 var bulkProfilesKeys = &runtime.Bulk[*string]{
@@ -339,17 +311,16 @@ var bulkProfilesKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlProfilesDeleteMany = `-- name: profiles.DeleteMany
+var opProfilesDeleteMany = &runtime.Op{Name: "profiles.DeleteMany", Table: "profiles", Errs: errs, SQL: `-- name: profiles.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."user_email" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_new" AS (DELETE FROM "profiles" USING "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table profiles with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkProfilesKeys, sqlProfilesDeleteMany, keys)
-	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
+	return runtime.WriteMany(ctx, r.db, bulkProfilesKeys, opProfilesDeleteMany, keys)
 }
 
 var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
@@ -362,41 +333,38 @@ var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
 	},
 }
 
-const sqlProfilesUpsertManyByUserEmail = `-- name: profiles.UpsertManyByUserEmail
+var opProfilesUpsertManyByUserEmail = &runtime.Op{Name: "profiles.UpsertManyByUserEmail", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpsertManyByUserEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "profiles"."user_email" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "profiles" ON "user_email" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_ins" AS (INSERT INTO "profiles" ("user_email", "bio") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_email") DO NOTHING RETURNING "user_email", "bio"),
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "user_email" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_email", "bio")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new"`}
 
 // UpsertManyByUserEmail is UpsertByUserEmail for many rows (see
 // runtime.UpsertMany).
 func (r *ProfileRepo) UpsertManyByUserEmail(ctx context.Context, rows []NewProfile) ([]Profile, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew, sqlProfilesUpsertManyByUserEmail, scanProfile, rows)
-	return out, wrapErr(err, "profiles.UpsertManyByUserEmail", "profiles")
+	return runtime.UpsertMany(ctx, r.db, bulkProfilesNew, opProfilesUpsertManyByUserEmail, scanProfile, rows)
 }
 
-const sqlProfilesCreateManyIfAbsentByUserEmail = `-- name: profiles.CreateManyIfAbsentByUserEmail
+var opProfilesCreateManyIfAbsentByUserEmail = &runtime.Op{Name: "profiles.CreateManyIfAbsentByUserEmail", Table: "profiles", Errs: errs, SQL: `-- name: profiles.CreateManyIfAbsentByUserEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "profiles" ("user_email", "bio") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_email") DO NOTHING RETURNING "user_email", "bio")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."user_email", "profiles"."bio" FROM "cpcgen_v" JOIN "profiles" ON "user_email" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."user_email", "profiles"."bio" FROM "cpcgen_v" JOIN "profiles" ON "user_email" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByUserEmail is CreateIfAbsentByUserEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProfileRepo) CreateManyIfAbsentByUserEmail(ctx context.Context, rows []NewProfile) ([]Profile, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew, sqlProfilesCreateManyIfAbsentByUserEmail, scanProfile, rows)
-	return out, created, wrapErr(err, "profiles.CreateManyIfAbsentByUserEmail", "profiles")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew, opProfilesCreateManyIfAbsentByUserEmail, scanProfile, rows)
 }
 
-const sqlProfilesListByUserEmail = `-- name: profiles.ListByUserEmail replica=ok
+var opProfilesListByUserEmail = &runtime.Op{Name: "profiles.ListByUserEmail", Table: "profiles", Errs: errs, SQL: `-- name: profiles.ListByUserEmail replica=ok
 SELECT "user_email", "bio" FROM "profiles"
-WHERE "user_email" = $1 ORDER BY "user_email"`
+WHERE "user_email" = $1 ORDER BY "user_email"`}
 
 // ListByUserEmail returns the rows of table profiles whose user_email is
 // userEmail, in primary key order.
 func (r *ProfileRepo) ListByUserEmail(ctx context.Context, userEmail string) ([]Profile, error) {
-	items, err := runtime.Query(ctx, r.db, sqlProfilesListByUserEmail, &userEmail, runtime.Arg, scanProfile, 0)
-	return items, wrapErr(err, "profiles.ListByUserEmail", "profiles")
+	return runtime.QueryOp(ctx, r.db, opProfilesListByUserEmail, &userEmail, runtime.Arg, scanProfile, 0)
 }
 
 const sqlProfilesLoadByUserEmail = `-- name: profiles.LoadByUserEmail replica=ok

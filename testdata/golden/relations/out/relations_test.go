@@ -286,7 +286,7 @@ func TestSkippedRelationsAreDocumented(t *testing.T) {
 	if len(blobs) != 1 || string(blobs[0].Digest) != string(digest) {
 		t.Fatalf("FindByIDs(bytea) = %v", blobs)
 	}
-	if !strings.Contains(sqlAttachmentsListByBlobDigest, "= $1") {
+	if !strings.Contains(opAttachmentsListByBlobDigest.SQL, "= $1") {
 		t.Fatal("unexpected statement")
 	}
 }

@@ -79,45 +79,40 @@ func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, &n.Label)
 }
 
-const sqlTagsCreate = `-- name: tags.Create
+var opTagsCreate = &runtime.Op{Name: "tags.Create", Table: "tags", Errs: errs, Validate: true, Params: []string{"label"}, SQL: `-- name: tags.Create
 INSERT INTO "tags" ("label")
 VALUES ($1)
-RETURNING "id", "label"`
+RETURNING "id", "label"`}
 
 // Create inserts n into table tags and returns the row as stored. It validates n
 // first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
-	if err := n.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.Create", "tags")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTagsCreate, &n, argsNewTag, scanTag)
-	return *v, wrapParamsErr(err, "tags.Create", "tags", []string{"label"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTagsCreate, &n, argsNewTag, scanTag)
+	return *v, err
 }
 
-const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
+var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
 SELECT "id", "label" FROM "tags"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table tags with the given id, or
 // runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTagsFindByID, &id, runtime.Arg, scanTag)
-	return *v, wrapErr(err, "tags.FindByID", "tags")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTagsFindByID, &id, runtime.Arg, scanTag)
+	return *v, err
 }
 
-const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
-SELECT "id", "label" FROM "tags" ORDER BY "id"`
+var opTagsFindAll = &runtime.Op{Name: "tags.FindAll", Table: "tags", Errs: errs, SQL: `-- name: tags.FindAll replica=ok
+SELECT "id", "label" FROM "tags" ORDER BY "id"`}
 
 // FindAll returns every row of table tags in primary key order, in memory.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
-	rows, err := r.db.Query(ctx, sqlTagsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanTag)
-	return items, wrapErr(err, "tags.FindAll", "tags")
+	return runtime.AllOp(ctx, r.db, opTagsFindAll, scanTag, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -147,6 +142,7 @@ var updateTags = &runtime.Update{
 	Head: "UPDATE \"tags\"\nSET ",
 	Cols: []string{`"label"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\"",
+	Op:   &runtime.Op{Name: "tags.Update", Table: "tags", Errs: errs, Validate: true, Params: []string{"id", "label"}},
 }
 
 func argsTagUpdate(u *TagUpdate, d []any) []any {
@@ -156,35 +152,31 @@ func argsTagUpdate(u *TagUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table tags with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id int32, u TagUpdate) (Tag, error) {
-	if err := u.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.Update", "tags")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag)
-	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "label"})
+	return *v, err
 }
 
-const sqlTagsDelete = `-- name: tags.Delete
-DELETE FROM "tags" WHERE "id" = $1`
+var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
+DELETE FROM "tags" WHERE "id" = $1`}
 
 // Delete removes the row of table tags with the given id and reports whether there
 // was one.
 func (r *TagRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTagsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
+	tag, err := runtime.ExecOp(ctx, r.db, opTagsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlTagsCount = `-- name: tags.Count replica=ok
-SELECT count(*) FROM "tags"`
+var opTagsCount = &runtime.Op{Name: "tags.Count", Table: "tags", Errs: errs, SQL: `-- name: tags.Count replica=ok
+SELECT count(*) FROM "tags"`}
 
 // Count returns the number of rows of table tags.
 func (r *TagRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTagsCount))
-	return n, wrapErr(err, "tags.Count", "tags")
+	return runtime.CountOp(ctx, r.db, opTagsCount)
 }
 
-const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
+var opTagsFindByIDs = &runtime.Op{Name: "tags.FindByIDs", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByIDs replica=ok
 SELECT "id", "label" FROM "tags"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -192,8 +184,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids))
-	return items, wrapErr(err, "tags.FindByIDs", "tags")
+	return runtime.QueryOp(ctx, r.db, opTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids))
 }
 
 var copyTags = &runtime.Copier[*NewTag]{
@@ -210,26 +201,17 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	return n, wrapErr(err, "tags.CreateMany", "tags")
 }
 
-const sqlTagsCreateManyReturning = `-- name: tags.CreateManyReturning
+var opTagsCreateManyReturning = &runtime.Op{Name: "tags.CreateManyReturning", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateManyReturning
 INSERT INTO "tags" ("label")
 SELECT "u"."c1"
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "label"`
+RETURNING "id", "label"`}
 
-// CreateManyReturning inserts rows into table tags in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table tags in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
-	if len(rows) == 0 {
-		return []Tag{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
-	}
-	res, err := r.db.Query(ctx, sqlTagsCreateManyReturning, runtime.Unnest(argsNewTag, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTag)
-	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
+	return runtime.InsertManyOp(ctx, r.db, opTagsCreateManyReturning, rows, argsNewTag, scanTag)
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.
@@ -248,31 +230,29 @@ var bulkTagsUpdates = &runtime.Bulk[*TagKeyedUpdate]{
 	},
 }
 
-const sqlTagsUpdateMany = `-- name: tags.UpdateMany
+var opTagsUpdateMany = &runtime.Op{Name: "tags.UpdateMany", Table: "tags", Errs: errs, SQL: `-- name: tags.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tags" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."label") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table tags, all or none (see
 // runtime.UpdateMany).
 func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkTagsUpdates, sqlTagsUpdateMany, rows)
-	return out, wrapErr(err, "tags.UpdateMany", "tags")
+	return runtime.UpdateMany(ctx, r.db, bulkTagsUpdates, opTagsUpdateMany, rows)
 }
 
-const sqlTagsUpdateManyReturning = `-- name: tags.UpdateManyReturning
+var opTagsUpdateManyReturning = &runtime.Op{Name: "tags.UpdateManyReturning", Table: "tags", Errs: errs, SQL: `-- name: tags.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tags" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."label") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTagsUpdates, sqlTagsUpdateManyReturning, scanTag, rows)
-	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkTagsUpdates, opTagsUpdateManyReturning, scanTag, rows)
 }
 
 var bulkTagsKeys = &runtime.Bulk[*int32]{
@@ -283,17 +263,16 @@ var bulkTagsKeys = &runtime.Bulk[*int32]{
 	},
 }
 
-const sqlTagsDeleteMany = `-- name: tags.DeleteMany
+var opTagsDeleteMany = &runtime.Op{Name: "tags.DeleteMany", Table: "tags", Errs: errs, SQL: `-- name: tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table tags with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *TagRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkTagsKeys, sqlTagsDeleteMany, keys)
-	return out, wrapErr(err, "tags.DeleteMany", "tags")
+	return runtime.WriteMany(ctx, r.db, bulkTagsKeys, opTagsDeleteMany, keys)
 }
 
 // LoadUserTags returns the rows of table user_tags of each of parents

@@ -97,45 +97,40 @@ func argsNewTransfer(n *NewTransfer, d []any) []any {
 	return append(d, &n.FromAccountID, &n.ToAccountID, &n.Amount, &n.Note)
 }
 
-const sqlTransfersCreate = `-- name: transfers.Create
+var opTransfersCreate = &runtime.Op{Name: "transfers.Create", Table: "transfers", Errs: errs, Validate: true, Params: []string{"from_account_id", "to_account_id", "amount", "note"}, SQL: `-- name: transfers.Create
 INSERT INTO "transfers" ("from_account_id", "to_account_id", "amount", "note")
 VALUES ($1, $2, $3, $4)
-RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
+RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`}
 
 // Create inserts n into table transfers and returns the row as stored. It
 // validates n first.
 func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, error) {
-	if err := n.Validate(); err != nil {
-		return Transfer{}, wrapErr(err, "transfers.Create", "transfers")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersCreate, &n, argsNewTransfer, scanTransfer)
-	return *v, wrapParamsErr(err, "transfers.Create", "transfers", []string{"from_account_id", "to_account_id", "amount", "note"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransfersCreate, &n, argsNewTransfer, scanTransfer)
+	return *v, err
 }
 
-const sqlTransfersFindByID = `-- name: transfers.FindByID replica=ok
+var opTransfersFindByID = &runtime.Op{Name: "transfers.FindByID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.FindByID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table transfers with the given id, or
 // runtime.ErrNotFound.
 func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersFindByID, &id, runtime.Arg, scanTransfer)
-	return *v, wrapErr(err, "transfers.FindByID", "transfers")
+	v, err := runtime.QueryOneOp(ctx, r.db, opTransfersFindByID, &id, runtime.Arg, scanTransfer)
+	return *v, err
 }
 
-const sqlTransfersFindAll = `-- name: transfers.FindAll replica=ok
-SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers" ORDER BY "id"`
+var opTransfersFindAll = &runtime.Op{Name: "transfers.FindAll", Table: "transfers", Errs: errs, SQL: `-- name: transfers.FindAll replica=ok
+SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers" ORDER BY "id"`}
 
 // FindAll returns every row of table transfers in primary key order, in memory.
 func (r *TransferRepo) FindAll(ctx context.Context) ([]Transfer, error) {
-	rows, err := r.db.Query(ctx, sqlTransfersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanTransfer)
-	return items, wrapErr(err, "transfers.FindAll", "transfers")
+	return runtime.AllOp(ctx, r.db, opTransfersFindAll, scanTransfer, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transfers.Stream", "transfers") }, scanTransfer, sqlTransfersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transfers.Stream", "transfers") }, scanTransfer, opTransfersFindAll.SQL)
 }
 
 const sqlTransfersListFirst = `-- name: transfers.List replica=ok
@@ -167,6 +162,7 @@ var updateTransfers = &runtime.Update{
 	Cols:     []string{`"from_account_id"`, `"to_account_id"`, `"amount"`, `"note"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"from_account_id\", \"to_account_id\", \"amount\", \"note\"",
 	Nullable: runtime.Bits{1 << 3},
+	Op:       &runtime.Op{Name: "transfers.Update", Table: "transfers", Errs: errs, Validate: true, Params: []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"}},
 }
 
 func argsTransferUpdate(u *TransferUpdate, d []any) []any {
@@ -176,35 +172,31 @@ func argsTransferUpdate(u *TransferUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transfers with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransferRepo) Update(ctx context.Context, id int64, u TransferUpdate) (Transfer, error) {
-	if err := u.Validate(); err != nil {
-		return Transfer{}, wrapErr(err, "transfers.Update", "transfers")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTransfers, &id, runtime.Arg, &u, argsTransferUpdate, scanTransfer)
-	return *v, wrapParamsErr(err, "transfers.Update", "transfers", []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"})
+	return *v, err
 }
 
-const sqlTransfersDelete = `-- name: transfers.Delete
-DELETE FROM "transfers" WHERE "id" = $1`
+var opTransfersDelete = &runtime.Op{Name: "transfers.Delete", Table: "transfers", Errs: errs, SQL: `-- name: transfers.Delete
+DELETE FROM "transfers" WHERE "id" = $1`}
 
 // Delete removes the row of table transfers with the given id and reports whether
 // there was one.
 func (r *TransferRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTransfersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "transfers.Delete", "transfers")
+	tag, err := runtime.ExecOp(ctx, r.db, opTransfersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlTransfersCount = `-- name: transfers.Count replica=ok
-SELECT count(*) FROM "transfers"`
+var opTransfersCount = &runtime.Op{Name: "transfers.Count", Table: "transfers", Errs: errs, SQL: `-- name: transfers.Count replica=ok
+SELECT count(*) FROM "transfers"`}
 
 // Count returns the number of rows of table transfers.
 func (r *TransferRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTransfersCount))
-	return n, wrapErr(err, "transfers.Count", "transfers")
+	return runtime.CountOp(ctx, r.db, opTransfersCount)
 }
 
-const sqlTransfersFindByIDs = `-- name: transfers.FindByIDs replica=ok
+var opTransfersFindByIDs = &runtime.Op{Name: "transfers.FindByIDs", Table: "transfers", Errs: errs, SQL: `-- name: transfers.FindByIDs replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table transfers whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -212,8 +204,7 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 	if len(ids) == 0 {
 		return []Transfer{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTransfersFindByIDs, &ids, runtime.Arg, scanTransfer, len(ids))
-	return items, wrapErr(err, "transfers.FindByIDs", "transfers")
+	return runtime.QueryOp(ctx, r.db, opTransfersFindByIDs, &ids, runtime.Arg, scanTransfer, len(ids))
 }
 
 var copyTransfers = &runtime.Copier[*NewTransfer]{
@@ -230,26 +221,17 @@ func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int6
 	return n, wrapErr(err, "transfers.CreateMany", "transfers")
 }
 
-const sqlTransfersCreateManyReturning = `-- name: transfers.CreateManyReturning
+var opTransfersCreateManyReturning = &runtime.Op{Name: "transfers.CreateManyReturning", Table: "transfers", Errs: errs, Validate: true, SQL: `-- name: transfers.CreateManyReturning
 INSERT INTO "transfers" ("from_account_id", "to_account_id", "amount", "note")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
 FROM unnest($1::bigint[], $2::bigint[], $3::numeric(18,2)[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
+RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`}
 
-// CreateManyReturning inserts rows into table transfers in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table transfers in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransfer) ([]Transfer, error) {
-	if len(rows) == 0 {
-		return []Transfer{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "transfers.CreateManyReturning", "transfers")
-	}
-	res, err := r.db.Query(ctx, sqlTransfersCreateManyReturning, runtime.Unnest(argsNewTransfer, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTransfer)
-	return items, wrapErr(err, "transfers.CreateManyReturning", "transfers")
+	return runtime.InsertManyOp(ctx, r.db, opTransfersCreateManyReturning, rows, argsNewTransfer, scanTransfer)
 }
 
 // TransferKeyedUpdate is one row's key and changes for UpdateMany.
@@ -272,31 +254,29 @@ var bulkTransfersUpdates = &runtime.Bulk[*TransferKeyedUpdate]{
 	},
 }
 
-const sqlTransfersUpdateMany = `-- name: transfers.UpdateMany
+var opTransfersUpdateMany = &runtime.Op{Name: "transfers.UpdateMany", Table: "transfers", Errs: errs, SQL: `-- name: transfers.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::numeric(18,2)[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transfers" ON "transfers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transfers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table transfers, all or none (see
 // runtime.UpdateMany).
 func (r *TransferRepo) UpdateMany(ctx context.Context, rows []TransferKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkTransfersUpdates, sqlTransfersUpdateMany, rows)
-	return out, wrapErr(err, "transfers.UpdateMany", "transfers")
+	return runtime.UpdateMany(ctx, r.db, bulkTransfersUpdates, opTransfersUpdateMany, rows)
 }
 
-const sqlTransfersUpdateManyReturning = `-- name: transfers.UpdateManyReturning
+var opTransfersUpdateManyReturning = &runtime.Op{Name: "transfers.UpdateManyReturning", Table: "transfers", Errs: errs, SQL: `-- name: transfers.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::numeric(18,2)[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transfers" ON "transfers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transfers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "from_account_id", "to_account_id", "amount", "note")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."amount", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."amount", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TransferRepo) UpdateManyReturning(ctx context.Context, rows []TransferKeyedUpdate) ([]Transfer, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransfersUpdates, sqlTransfersUpdateManyReturning, scanTransfer, rows)
-	return out, wrapErr(err, "transfers.UpdateManyReturning", "transfers")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkTransfersUpdates, opTransfersUpdateManyReturning, scanTransfer, rows)
 }
 
 var bulkTransfersKeys = &runtime.Bulk[*int64]{
@@ -307,28 +287,26 @@ var bulkTransfersKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlTransfersDeleteMany = `-- name: transfers.DeleteMany
+var opTransfersDeleteMany = &runtime.Op{Name: "transfers.DeleteMany", Table: "transfers", Errs: errs, SQL: `-- name: transfers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transfers" ON "transfers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transfers"),
 "cpcgen_new" AS (DELETE FROM "transfers" USING "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table transfers with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *TransferRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkTransfersKeys, sqlTransfersDeleteMany, keys)
-	return out, wrapErr(err, "transfers.DeleteMany", "transfers")
+	return runtime.WriteMany(ctx, r.db, bulkTransfersKeys, opTransfersDeleteMany, keys)
 }
 
-const sqlTransfersListByFromAccountID = `-- name: transfers.ListByFromAccountID replica=ok
+var opTransfersListByFromAccountID = &runtime.Op{Name: "transfers.ListByFromAccountID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.ListByFromAccountID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
-WHERE "from_account_id" = $1 ORDER BY "id"`
+WHERE "from_account_id" = $1 ORDER BY "id"`}
 
 // ListByFromAccountID returns the rows of table transfers whose from_account_id is
 // fromAccountID, in primary key order.
 func (r *TransferRepo) ListByFromAccountID(ctx context.Context, fromAccountID int64) ([]Transfer, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransfersListByFromAccountID, &fromAccountID, runtime.Arg, scanTransfer, 0)
-	return items, wrapErr(err, "transfers.ListByFromAccountID", "transfers")
+	return runtime.QueryOp(ctx, r.db, opTransfersListByFromAccountID, &fromAccountID, runtime.Arg, scanTransfer, 0)
 }
 
 const sqlTransfersLoadByFromAccountID = `-- name: transfers.LoadByFromAccountID replica=ok
@@ -350,15 +328,14 @@ func (r *TransferRepo) LoadByFromAccountID(ctx context.Context, keys []int64) (m
 	return m, wrapErr(err, "transfers.LoadByFromAccountID", "transfers")
 }
 
-const sqlTransfersListByToAccountID = `-- name: transfers.ListByToAccountID replica=ok
+var opTransfersListByToAccountID = &runtime.Op{Name: "transfers.ListByToAccountID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.ListByToAccountID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
-WHERE "to_account_id" = $1 ORDER BY "id"`
+WHERE "to_account_id" = $1 ORDER BY "id"`}
 
 // ListByToAccountID returns the rows of table transfers whose to_account_id is
 // toAccountID, in primary key order.
 func (r *TransferRepo) ListByToAccountID(ctx context.Context, toAccountID int64) ([]Transfer, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransfersListByToAccountID, &toAccountID, runtime.Arg, scanTransfer, 0)
-	return items, wrapErr(err, "transfers.ListByToAccountID", "transfers")
+	return runtime.QueryOp(ctx, r.db, opTransfersListByToAccountID, &toAccountID, runtime.Arg, scanTransfer, 0)
 }
 
 const sqlTransfersLoadByToAccountID = `-- name: transfers.LoadByToAccountID replica=ok

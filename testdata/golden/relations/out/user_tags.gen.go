@@ -89,45 +89,40 @@ func argsNewUserTag(n *NewUserTag, d []any) []any {
 	return append(d, &n.UserID, &n.TagID, &n.AddedBy)
 }
 
-const sqlUserTagsCreate = `-- name: user_tags.Create
+var opUserTagsCreate = &runtime.Op{Name: "user_tags.Create", Table: "user_tags", Errs: errs, Validate: true, Params: []string{"user_id", "tag_id", "added_by"}, SQL: `-- name: user_tags.Create
 INSERT INTO "user_tags" ("user_id", "tag_id", "added_by")
 VALUES ($1, $2, $3)
-RETURNING "user_id", "tag_id", "added_by"`
+RETURNING "user_id", "tag_id", "added_by"`}
 
 // Create inserts n into table user_tags and returns the row as stored. It
 // validates n first.
 func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error) {
-	if err := n.Validate(); err != nil {
-		return UserTag{}, wrapErr(err, "user_tags.Create", "user_tags")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsCreate, &n, argsNewUserTag, scanUserTag)
-	return *v, wrapParamsErr(err, "user_tags.Create", "user_tags", []string{"user_id", "tag_id", "added_by"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserTagsCreate, &n, argsNewUserTag, scanUserTag)
+	return *v, err
 }
 
-const sqlUserTagsFindByID = `-- name: user_tags.FindByID replica=ok
+var opUserTagsFindByID = &runtime.Op{Name: "user_tags.FindByID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.FindByID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
-WHERE "user_id" = $1 AND "tag_id" = $2`
+WHERE "user_id" = $1 AND "tag_id" = $2`}
 
 // FindByID returns the row of table user_tags with the given userID and tagID, or
 // runtime.ErrNotFound.
 func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int32) (UserTag, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsFindByID, &userID, runtime.Arg, scanUserTag, tagID)
-	return *v, wrapErr(err, "user_tags.FindByID", "user_tags")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserTagsFindByID, &userID, runtime.Arg, scanUserTag, tagID)
+	return *v, err
 }
 
-const sqlUserTagsFindAll = `-- name: user_tags.FindAll replica=ok
-SELECT "user_id", "tag_id", "added_by" FROM "user_tags" ORDER BY "user_id", "tag_id"`
+var opUserTagsFindAll = &runtime.Op{Name: "user_tags.FindAll", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.FindAll replica=ok
+SELECT "user_id", "tag_id", "added_by" FROM "user_tags" ORDER BY "user_id", "tag_id"`}
 
 // FindAll returns every row of table user_tags in primary key order, in memory.
 func (r *UserTagRepo) FindAll(ctx context.Context) ([]UserTag, error) {
-	rows, err := r.db.Query(ctx, sqlUserTagsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanUserTag)
-	return items, wrapErr(err, "user_tags.FindAll", "user_tags")
+	return runtime.AllOp(ctx, r.db, opUserTagsFindAll, scanUserTag, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user_tags.Stream", "user_tags") }, scanUserTag, sqlUserTagsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user_tags.Stream", "user_tags") }, scanUserTag, opUserTagsFindAll.SQL)
 }
 
 const sqlUserTagsListFirst = `-- name: user_tags.List replica=ok
@@ -159,6 +154,7 @@ var updateUserTags = &runtime.Update{
 	Head: "UPDATE \"user_tags\"\nSET ",
 	Cols: []string{`"added_by"`},
 	Tail: "\nWHERE \"user_id\" = $1 AND \"tag_id\" = $2\nRETURNING \"user_id\", \"tag_id\", \"added_by\"",
+	Op:   &runtime.Op{Name: "user_tags.Update", Table: "user_tags", Errs: errs, Validate: true, Params: []string{"user_id", "tag_id", "added_by"}},
 }
 
 func argsUserTagUpdate(u *UserTagUpdate, d []any) []any {
@@ -169,30 +165,26 @@ func argsUserTagUpdate(u *UserTagUpdate, d []any) []any {
 // userID and tagID and returns it as stored, or runtime.ErrNotFound. It validates
 // u first.
 func (r *UserTagRepo) Update(ctx context.Context, userID uuid.UUID, tagID int32, u UserTagUpdate) (UserTag, error) {
-	if err := u.Validate(); err != nil {
-		return UserTag{}, wrapErr(err, "user_tags.Update", "user_tags")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUserTags, &userID, runtime.Arg, &u, argsUserTagUpdate, scanUserTag, tagID)
-	return *v, wrapParamsErr(err, "user_tags.Update", "user_tags", []string{"user_id", "tag_id", "added_by"})
+	return *v, err
 }
 
-const sqlUserTagsDelete = `-- name: user_tags.Delete
-DELETE FROM "user_tags" WHERE "user_id" = $1 AND "tag_id" = $2`
+var opUserTagsDelete = &runtime.Op{Name: "user_tags.Delete", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.Delete
+DELETE FROM "user_tags" WHERE "user_id" = $1 AND "tag_id" = $2`}
 
 // Delete removes the row of table user_tags with the given userID and tagID and
 // reports whether there was one.
 func (r *UserTagRepo) Delete(ctx context.Context, userID uuid.UUID, tagID int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUserTagsDelete, &userID, runtime.Arg, tagID)
-	return tag.RowsAffected() > 0, wrapErr(err, "user_tags.Delete", "user_tags")
+	tag, err := runtime.ExecOp(ctx, r.db, opUserTagsDelete, &userID, runtime.Arg, tagID)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlUserTagsCount = `-- name: user_tags.Count replica=ok
-SELECT count(*) FROM "user_tags"`
+var opUserTagsCount = &runtime.Op{Name: "user_tags.Count", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.Count replica=ok
+SELECT count(*) FROM "user_tags"`}
 
 // Count returns the number of rows of table user_tags.
 func (r *UserTagRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlUserTagsCount))
-	return n, wrapErr(err, "user_tags.Count", "user_tags")
+	return runtime.CountOp(ctx, r.db, opUserTagsCount)
 }
 
 var copyUserTags = &runtime.Copier[*NewUserTag]{
@@ -209,48 +201,35 @@ func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64,
 	return n, wrapErr(err, "user_tags.CreateMany", "user_tags")
 }
 
-const sqlUserTagsCreateManyReturning = `-- name: user_tags.CreateManyReturning
+var opUserTagsCreateManyReturning = &runtime.Op{Name: "user_tags.CreateManyReturning", Table: "user_tags", Errs: errs, Validate: true, SQL: `-- name: user_tags.CreateManyReturning
 INSERT INTO "user_tags" ("user_id", "tag_id", "added_by")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "user_id", "tag_id", "added_by"`
+RETURNING "user_id", "tag_id", "added_by"`}
 
-// CreateManyReturning inserts rows into table user_tags in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table user_tags in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *UserTagRepo) CreateManyReturning(ctx context.Context, rows []NewUserTag) ([]UserTag, error) {
-	if len(rows) == 0 {
-		return []UserTag{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
-	}
-	res, err := r.db.Query(ctx, sqlUserTagsCreateManyReturning, runtime.Unnest(argsNewUserTag, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanUserTag)
-	return items, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
+	return runtime.InsertManyOp(ctx, r.db, opUserTagsCreateManyReturning, rows, argsNewUserTag, scanUserTag)
 }
 
-const sqlUserTagsUpsertByUserIDAndTagID = `-- name: user_tags.UpsertByUserIDAndTagID
+var opUserTagsUpsertByUserIDAndTagID = &runtime.Op{Name: "user_tags.UpsertByUserIDAndTagID", Table: "user_tags", Errs: errs, Validate: true, SQL: `-- name: user_tags.UpsertByUserIDAndTagID
 INSERT INTO "user_tags" ("user_id", "tag_id", "added_by")
 VALUES ($1, $2, $3)
 ON CONFLICT ("user_id", "tag_id") DO UPDATE
 SET "added_by" = EXCLUDED."added_by"
-RETURNING "user_id", "tag_id", "added_by"`
+RETURNING "user_id", "tag_id", "added_by"`}
 
-// UpsertByUserIDAndTagID inserts n into table user_tags or, when a row with the
-// same (user_id, tag_id) exists, updates it from n (every column but the key's and
-// the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. It validates n first.
+// UpsertByUserIDAndTagID inserts n into table user_tags or updates the row with
+// the same (user_id, tag_id) from n (docs/spec.md tells which columns it keeps),
+// in one statement, and returns the row as stored. It validates n first.
 func (r *UserTagRepo) UpsertByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, error) {
-	if err := n.Validate(); err != nil {
-		return UserTag{}, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsUpsertByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
-	return *v, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserTagsUpsertByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
+	return *v, err
 }
 
-const sqlUserTagsCreateIfAbsentByUserIDAndTagID = `-- name: user_tags.CreateIfAbsentByUserIDAndTagID
+var opUserTagsCreateIfAbsentByUserIDAndTagID = &runtime.Op{Name: "user_tags.CreateIfAbsentByUserIDAndTagID", Table: "user_tags", Errs: errs, Validate: true, SQL: `-- name: user_tags.CreateIfAbsentByUserIDAndTagID
 WITH "inserted" AS (
 INSERT INTO "user_tags" ("user_id", "tag_id", "added_by")
 VALUES ($1, $2, $3)
@@ -261,19 +240,15 @@ SELECT true, "user_id", "tag_id", "added_by" FROM "inserted"
 UNION ALL
 SELECT false, "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "user_id" = $1 AND "tag_id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndTagID inserts n into table user_tags unless a row with
 // the same (user_id, tag_id) exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
+// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, bool, error) {
-	if err := n.Validate(); err != nil {
-		return UserTag{}, false, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserTagsCreateIfAbsentByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
-	return *v, created, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUserTagsCreateIfAbsentByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
+	return *v, created, err
 }
 
 // UserTagKey is the primary key of a row of table user_tags.
@@ -302,31 +277,29 @@ var bulkUserTagsUpdates = &runtime.Bulk[*UserTagKeyedUpdate]{
 	},
 }
 
-const sqlUserTagsUpdateMany = `-- name: user_tags.UpdateMany
+var opUserTagsUpdateMany = &runtime.Op{Name: "user_tags.UpdateMany", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user_tags" ON "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table user_tags, all or none (see
 // runtime.UpdateMany).
 func (r *UserTagRepo) UpdateMany(ctx context.Context, rows []UserTagKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkUserTagsUpdates, sqlUserTagsUpdateMany, rows)
-	return out, wrapErr(err, "user_tags.UpdateMany", "user_tags")
+	return runtime.UpdateMany(ctx, r.db, bulkUserTagsUpdates, opUserTagsUpdateMany, rows)
 }
 
-const sqlUserTagsUpdateManyReturning = `-- name: user_tags.UpdateManyReturning
+var opUserTagsUpdateManyReturning = &runtime.Op{Name: "user_tags.UpdateManyReturning", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user_tags" ON "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserTagRepo) UpdateManyReturning(ctx context.Context, rows []UserTagKeyedUpdate) ([]UserTag, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUserTagsUpdates, sqlUserTagsUpdateManyReturning, scanUserTag, rows)
-	return out, wrapErr(err, "user_tags.UpdateManyReturning", "user_tags")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkUserTagsUpdates, opUserTagsUpdateManyReturning, scanUserTag, rows)
 }
 
 var bulkUserTagsKeys = &runtime.Bulk[*UserTagKey]{
@@ -340,17 +313,16 @@ var bulkUserTagsKeys = &runtime.Bulk[*UserTagKey]{
 	},
 }
 
-const sqlUserTagsDeleteMany = `-- name: user_tags.DeleteMany
+var opUserTagsDeleteMany = &runtime.Op{Name: "user_tags.DeleteMany", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user_tags" ON "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
 "cpcgen_new" AS (DELETE FROM "user_tags" USING "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table user_tags with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *UserTagRepo) DeleteMany(ctx context.Context, keys []UserTagKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkUserTagsKeys, sqlUserTagsDeleteMany, keys)
-	return out, wrapErr(err, "user_tags.DeleteMany", "user_tags")
+	return runtime.WriteMany(ctx, r.db, bulkUserTagsKeys, opUserTagsDeleteMany, keys)
 }
 
 var bulkUserTagsNew = &runtime.Bulk[*NewUserTag]{
@@ -366,41 +338,38 @@ var bulkUserTagsNew = &runtime.Bulk[*NewUserTag]{
 	},
 }
 
-const sqlUserTagsUpsertManyByUserIDAndTagID = `-- name: user_tags.UpsertManyByUserIDAndTagID
+var opUserTagsUpsertManyByUserIDAndTagID = &runtime.Op{Name: "user_tags.UpsertManyByUserIDAndTagID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.UpsertManyByUserIDAndTagID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "user_tags"."user_id" AS "cpcgen_k1", "user_tags"."tag_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "user_tags" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
 "cpcgen_ins" AS (INSERT INTO "user_tags" ("user_id", "tag_id", "added_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "tag_id") DO NOTHING RETURNING "user_id", "tag_id", "added_by"),
 "cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."added_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."added_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new"`}
 
 // UpsertManyByUserIDAndTagID is UpsertByUserIDAndTagID for many rows (see
 // runtime.UpsertMany).
 func (r *UserTagRepo) UpsertManyByUserIDAndTagID(ctx context.Context, rows []NewUserTag) ([]UserTag, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkUserTagsNew, sqlUserTagsUpsertManyByUserIDAndTagID, scanUserTag, rows)
-	return out, wrapErr(err, "user_tags.UpsertManyByUserIDAndTagID", "user_tags")
+	return runtime.UpsertMany(ctx, r.db, bulkUserTagsNew, opUserTagsUpsertManyByUserIDAndTagID, scanUserTag, rows)
 }
 
-const sqlUserTagsCreateManyIfAbsentByUserIDAndTagID = `-- name: user_tags.CreateManyIfAbsentByUserIDAndTagID
+var opUserTagsCreateManyIfAbsentByUserIDAndTagID = &runtime.Op{Name: "user_tags.CreateManyIfAbsentByUserIDAndTagID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.CreateManyIfAbsentByUserIDAndTagID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "user_tags" ("user_id", "tag_id", "added_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "tag_id") DO NOTHING RETURNING "user_id", "tag_id", "added_by")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."added_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "user_tags"."user_id", "user_tags"."tag_id", "user_tags"."added_by" FROM "cpcgen_v" JOIN "user_tags" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."added_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "user_tags"."user_id", "user_tags"."tag_id", "user_tags"."added_by" FROM "cpcgen_v" JOIN "user_tags" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByUserIDAndTagID is CreateIfAbsentByUserIDAndTagID for many
 // rows (see runtime.CreateManyIfAbsent).
 func (r *UserTagRepo) CreateManyIfAbsentByUserIDAndTagID(ctx context.Context, rows []NewUserTag) ([]UserTag, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUserTagsNew, sqlUserTagsCreateManyIfAbsentByUserIDAndTagID, scanUserTag, rows)
-	return out, created, wrapErr(err, "user_tags.CreateManyIfAbsentByUserIDAndTagID", "user_tags")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkUserTagsNew, opUserTagsCreateManyIfAbsentByUserIDAndTagID, scanUserTag, rows)
 }
 
-const sqlUserTagsListByUserID = `-- name: user_tags.ListByUserID replica=ok
+var opUserTagsListByUserID = &runtime.Op{Name: "user_tags.ListByUserID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.ListByUserID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
-WHERE "user_id" = $1 ORDER BY "user_id", "tag_id"`
+WHERE "user_id" = $1 ORDER BY "user_id", "tag_id"`}
 
 // ListByUserID returns the rows of table user_tags whose user_id is userID, in
 // primary key order.
 func (r *UserTagRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]UserTag, error) {
-	items, err := runtime.Query(ctx, r.db, sqlUserTagsListByUserID, &userID, runtime.Arg, scanUserTag, 0)
-	return items, wrapErr(err, "user_tags.ListByUserID", "user_tags")
+	return runtime.QueryOp(ctx, r.db, opUserTagsListByUserID, &userID, runtime.Arg, scanUserTag, 0)
 }
 
 const sqlUserTagsLoadByUserID = `-- name: user_tags.LoadByUserID replica=ok
@@ -422,15 +391,14 @@ func (r *UserTagRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[u
 	return m, wrapErr(err, "user_tags.LoadByUserID", "user_tags")
 }
 
-const sqlUserTagsListByTagID = `-- name: user_tags.ListByTagID replica=ok
+var opUserTagsListByTagID = &runtime.Op{Name: "user_tags.ListByTagID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.ListByTagID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
-WHERE "tag_id" = $1 ORDER BY "user_id", "tag_id"`
+WHERE "tag_id" = $1 ORDER BY "user_id", "tag_id"`}
 
 // ListByTagID returns the rows of table user_tags whose tag_id is tagID, in
 // primary key order.
 func (r *UserTagRepo) ListByTagID(ctx context.Context, tagID int32) ([]UserTag, error) {
-	items, err := runtime.Query(ctx, r.db, sqlUserTagsListByTagID, &tagID, runtime.Arg, scanUserTag, 0)
-	return items, wrapErr(err, "user_tags.ListByTagID", "user_tags")
+	return runtime.QueryOp(ctx, r.db, opUserTagsListByTagID, &tagID, runtime.Arg, scanUserTag, 0)
 }
 
 const sqlUserTagsLoadByTagID = `-- name: user_tags.LoadByTagID replica=ok

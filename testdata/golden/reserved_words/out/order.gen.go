@@ -92,45 +92,40 @@ func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, &n.Type, &n.Func, &n.User, runtime.OptValue(&n.Group), n.Limit.Arg())
 }
 
-const sqlOrderCreate = `-- name: order.Create
+var opOrderCreate = &runtime.Op{Name: "order.Create", Table: "order", Errs: errs, Validate: true, Params: []string{"type", "func", "user", "group", "limit"}, SQL: `-- name: order.Create
 INSERT INTO "order" ("type", "func", "user", "group", "limit")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10))
-RETURNING "type", "func", "user", "group", "limit"`
+RETURNING "type", "func", "user", "group", "limit"`}
 
 // Create inserts n into table order and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	if err := n.Validate(); err != nil {
-		return Order{}, wrapErr(err, "order.Create", "order")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderCreate, &n, argsNewOrder, scanOrder)
-	return *v, wrapParamsErr(err, "order.Create", "order", []string{"type", "func", "user", "group", "limit"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderCreate, &n, argsNewOrder, scanOrder)
+	return *v, err
 }
 
-const sqlOrderFindByID = `-- name: order.FindByID replica=ok
+var opOrderFindByID = &runtime.Op{Name: "order.FindByID", Table: "order", Errs: errs, SQL: `-- name: order.FindByID replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
-WHERE "type" = $1 AND "func" = $2`
+WHERE "type" = $1 AND "func" = $2`}
 
 // FindByID returns the row of table order with the given type_ and func_, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Order, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderFindByID, &type_, runtime.Arg, scanOrder, func_)
-	return *v, wrapErr(err, "order.FindByID", "order")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderFindByID, &type_, runtime.Arg, scanOrder, func_)
+	return *v, err
 }
 
-const sqlOrderFindAll = `-- name: order.FindAll replica=ok
-SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "func"`
+var opOrderFindAll = &runtime.Op{Name: "order.FindAll", Table: "order", Errs: errs, SQL: `-- name: order.FindAll replica=ok
+SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "func"`}
 
 // FindAll returns every row of table order in primary key order, in memory.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrderFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOrder)
-	return items, wrapErr(err, "order.FindAll", "order")
+	return runtime.AllOp(ctx, r.db, opOrderFindAll, scanOrder, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order.Stream", "order") }, scanOrder, sqlOrderFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order.Stream", "order") }, scanOrder, opOrderFindAll.SQL)
 }
 
 const sqlOrderListFirst = `-- name: order.List replica=ok
@@ -162,6 +157,7 @@ var updateOrder = &runtime.Update{
 	Cols:     []string{`"user"`, `"group"`, `"limit"`},
 	Tail:     "\nWHERE \"type\" = $1 AND \"func\" = $2\nRETURNING \"type\", \"func\", \"user\", \"group\", \"limit\"",
 	Nullable: runtime.Bits{1 << 0},
+	Op:       &runtime.Op{Name: "order.Update", Table: "order", Errs: errs, Validate: true, Params: []string{"type", "func", "user", "user", "group", "limit"}},
 }
 
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
@@ -172,30 +168,26 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // type_ and func_ and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u OrderUpdate) (Order, error) {
-	if err := u.Validate(); err != nil {
-		return Order{}, wrapErr(err, "order.Update", "order")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrder, &type_, runtime.Arg, &u, argsOrderUpdate, scanOrder, func_)
-	return *v, wrapParamsErr(err, "order.Update", "order", []string{"type", "func", "user", "user", "group", "limit"})
+	return *v, err
 }
 
-const sqlOrderDelete = `-- name: order.Delete
-DELETE FROM "order" WHERE "type" = $1 AND "func" = $2`
+var opOrderDelete = &runtime.Op{Name: "order.Delete", Table: "order", Errs: errs, SQL: `-- name: order.Delete
+DELETE FROM "order" WHERE "type" = $1 AND "func" = $2`}
 
 // Delete removes the row of table order with the given type_ and func_ and reports
 // whether there was one.
 func (r *OrderRepo) Delete(ctx context.Context, type_ string, func_ int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderDelete, &type_, runtime.Arg, func_)
-	return tag.RowsAffected() > 0, wrapErr(err, "order.Delete", "order")
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderDelete, &type_, runtime.Arg, func_)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrderCount = `-- name: order.Count replica=ok
-SELECT count(*) FROM "order"`
+var opOrderCount = &runtime.Op{Name: "order.Count", Table: "order", Errs: errs, SQL: `-- name: order.Count replica=ok
+SELECT count(*) FROM "order"`}
 
 // Count returns the number of rows of table order.
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrderCount))
-	return n, wrapErr(err, "order.Count", "order")
+	return runtime.CountOp(ctx, r.db, opOrderCount)
 }
 
 var copyOrder = &runtime.Copier[*NewOrder]{
@@ -220,32 +212,28 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "order.CreateManyReturning", "order")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlOrderCreate, rows, argsNewOrder, scanOrder)
+	out, err := runtime.BatchQuery(ctx, r.db, opOrderCreate.SQL, rows, argsNewOrder, scanOrder)
 	return out, wrapErr(err, "order.CreateManyReturning", "order")
 }
 
-const sqlOrderUpsertByTypeAndFunc = `-- name: order.UpsertByTypeAndFunc
+var opOrderUpsertByTypeAndFunc = &runtime.Op{Name: "order.UpsertByTypeAndFunc", Table: "order", Errs: errs, Validate: true, SQL: `-- name: order.UpsertByTypeAndFunc
 INSERT INTO "order" ("type", "func", "user", "group", "limit")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10))
 ON CONFLICT ("type", "func") DO UPDATE
 SET "user" = EXCLUDED."user",
     "group" = CASE WHEN $4::text[] IS NULL THEN "order"."group" ELSE EXCLUDED."group" END,
     "limit" = CASE WHEN $5::bigint IS NULL THEN "order"."limit" ELSE EXCLUDED."limit" END
-RETURNING "type", "func", "user", "group", "limit"`
+RETURNING "type", "func", "user", "group", "limit"`}
 
-// UpsertByTypeAndFunc inserts n into table order or, when a row with the same
-// (type, func) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first.
+// UpsertByTypeAndFunc inserts n into table order or updates the row with the same
+// (type, func) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order, error) {
-	if err := n.Validate(); err != nil {
-		return Order{}, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderUpsertByTypeAndFunc, &n, argsNewOrder, scanOrder)
-	return *v, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOrderUpsertByTypeAndFunc, &n, argsNewOrder, scanOrder)
+	return *v, err
 }
 
-const sqlOrderCreateIfAbsentByTypeAndFunc = `-- name: order.CreateIfAbsentByTypeAndFunc
+var opOrderCreateIfAbsentByTypeAndFunc = &runtime.Op{Name: "order.CreateIfAbsentByTypeAndFunc", Table: "order", Errs: errs, Validate: true, SQL: `-- name: order.CreateIfAbsentByTypeAndFunc
 WITH "inserted" AS (
 INSERT INTO "order" ("type", "func", "user", "group", "limit")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10))
@@ -256,18 +244,14 @@ SELECT true, "type", "func", "user", "group", "limit" FROM "inserted"
 UNION ALL
 SELECT false, "type", "func", "user", "group", "limit" FROM "order"
 WHERE "type" = $1 AND "func" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByTypeAndFunc inserts n into table order unless a row with the
-// same (type, func) exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first.
+// same (type, func) exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder) (Order, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Order{}, false, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderCreateIfAbsentByTypeAndFunc, &n, argsNewOrder, scanOrder)
-	return *v, created, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrderCreateIfAbsentByTypeAndFunc, &n, argsNewOrder, scanOrder)
+	return *v, created, err
 }
 
 // OrderKey is the primary key of a row of table order.
@@ -299,31 +283,29 @@ var bulkOrderUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	},
 }
 
-const sqlOrderUpdateMany = `-- name: order.UpdateMany
+var opOrderUpdateMany = &runtime.Op{Name: "order.UpdateMany", Table: "order", Errs: errs, SQL: `-- name: order.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[], $3::boolean[], $4::integer[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order" ON "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order" SET "user" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "order"."user" END, "group" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_6", "order"."limit") FROM "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table order, all or none (see
 // runtime.UpdateMany).
 func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderUpdates, sqlOrderUpdateMany, rows)
-	return out, wrapErr(err, "order.UpdateMany", "order")
+	return runtime.UpdateMany(ctx, r.db, bulkOrderUpdates, opOrderUpdateMany, rows)
 }
 
-const sqlOrderUpdateManyReturning = `-- name: order.UpdateManyReturning
+var opOrderUpdateManyReturning = &runtime.Op{Name: "order.UpdateManyReturning", Table: "order", Errs: errs, SQL: `-- name: order.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[], $3::boolean[], $4::integer[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order" ON "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "order" SET "user" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "order"."user" END, "group" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_6", "order"."limit") FROM "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "type", "func", "user", "group", "limit")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderUpdates, sqlOrderUpdateManyReturning, scanOrder, rows)
-	return out, wrapErr(err, "order.UpdateManyReturning", "order")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkOrderUpdates, opOrderUpdateManyReturning, scanOrder, rows)
 }
 
 var bulkOrderKeys = &runtime.Bulk[*OrderKey]{
@@ -335,17 +317,16 @@ var bulkOrderKeys = &runtime.Bulk[*OrderKey]{
 	},
 }
 
-const sqlOrderDeleteMany = `-- name: order.DeleteMany
+var opOrderDeleteMany = &runtime.Op{Name: "order.DeleteMany", Table: "order", Errs: errs, SQL: `-- name: order.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order" ON "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
 "cpcgen_new" AS (DELETE FROM "order" USING "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table order with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *OrderRepo) DeleteMany(ctx context.Context, keys []OrderKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkOrderKeys, sqlOrderDeleteMany, keys)
-	return out, wrapErr(err, "order.DeleteMany", "order")
+	return runtime.WriteMany(ctx, r.db, bulkOrderKeys, opOrderDeleteMany, keys)
 }
 
 var bulkOrderNew = &runtime.Bulk[*NewOrder]{
@@ -361,41 +342,38 @@ var bulkOrderNew = &runtime.Bulk[*NewOrder]{
 	},
 }
 
-const sqlOrderUpsertManyByTypeAndFunc = `-- name: order.UpsertManyByTypeAndFunc
+var opOrderUpsertManyByTypeAndFunc = &runtime.Op{Name: "order.UpsertManyByTypeAndFunc", Table: "order", Errs: errs, SQL: `-- name: order.UpsertManyByTypeAndFunc
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 10) AS "cpcgen_i5" FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "order"."type" AS "cpcgen_k1", "order"."func" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "order" ON "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
 "cpcgen_ins" AS (INSERT INTO "order" ("type", "func", "user", "group", "limit") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("type", "func") DO NOTHING RETURNING "type", "func", "user", "group", "limit"),
 "cpcgen_new" AS (UPDATE "order" SET "user" = "cpcgen_v"."cpcgen_i3", "group" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_5", "order"."limit") FROM "cpcgen_v" WHERE "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "type", "func", "user", "group", "limit")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new"`}
 
 // UpsertManyByTypeAndFunc is UpsertByTypeAndFunc for many rows (see
 // runtime.UpsertMany).
 func (r *OrderRepo) UpsertManyByTypeAndFunc(ctx context.Context, rows []NewOrder) ([]Order, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderNew, sqlOrderUpsertManyByTypeAndFunc, scanOrder, rows)
-	return out, wrapErr(err, "order.UpsertManyByTypeAndFunc", "order")
+	return runtime.UpsertMany(ctx, r.db, bulkOrderNew, opOrderUpsertManyByTypeAndFunc, scanOrder, rows)
 }
 
-const sqlOrderCreateManyIfAbsentByTypeAndFunc = `-- name: order.CreateManyIfAbsentByTypeAndFunc
+var opOrderCreateManyIfAbsentByTypeAndFunc = &runtime.Op{Name: "order.CreateManyIfAbsentByTypeAndFunc", Table: "order", Errs: errs, SQL: `-- name: order.CreateManyIfAbsentByTypeAndFunc
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 10) AS "cpcgen_i5" FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "order" ("type", "func", "user", "group", "limit") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("type", "func") DO NOTHING RETURNING "type", "func", "user", "group", "limit")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order"."type", "order"."func", "order"."user", "order"."group", "order"."limit" FROM "cpcgen_v" JOIN "order" ON "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order"."type", "order"."func", "order"."user", "order"."group", "order"."limit" FROM "cpcgen_v" JOIN "order" ON "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByTypeAndFunc is CreateIfAbsentByTypeAndFunc for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *OrderRepo) CreateManyIfAbsentByTypeAndFunc(ctx context.Context, rows []NewOrder) ([]Order, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderNew, sqlOrderCreateManyIfAbsentByTypeAndFunc, scanOrder, rows)
-	return out, created, wrapErr(err, "order.CreateManyIfAbsentByTypeAndFunc", "order")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderNew, opOrderCreateManyIfAbsentByTypeAndFunc, scanOrder, rows)
 }
 
-const sqlOrderListByUser = `-- name: order.ListByUser replica=ok
+var opOrderListByUser = &runtime.Op{Name: "order.ListByUser", Table: "order", Errs: errs, SQL: `-- name: order.ListByUser replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
-WHERE "user" = $1 ORDER BY "type", "func"`
+WHERE "user" = $1 ORDER BY "type", "func"`}
 
 // ListByUser returns the rows of table order whose user is user, in primary key
 // order.
 func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderListByUser, &user, runtime.Arg, scanOrder, 0)
-	return items, wrapErr(err, "order.ListByUser", "order")
+	return runtime.QueryOp(ctx, r.db, opOrderListByUser, &user, runtime.Arg, scanOrder, 0)
 }
 
 const sqlOrderLoadByUser = `-- name: order.LoadByUser replica=ok

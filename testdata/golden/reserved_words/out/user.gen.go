@@ -95,45 +95,40 @@ func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, &n.ID, &n.Select, &n.From, n.Type.Arg(), n.Default.Arg())
 }
 
-const sqlUserCreate = `-- name: user.Create
+var opUserCreate = &runtime.Op{Name: "user.Create", Table: "user", Errs: errs, Validate: true, Params: []string{"id", "select", "from", "type", "default"}, SQL: `-- name: user.Create
 INSERT INTO "user" ("id", "select", "from", "type", "default")
 VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boolean, FALSE))
-RETURNING "id", "select", "from", "type", "default"`
+RETURNING "id", "select", "from", "type", "default"`}
 
 // Create inserts n into table user and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "user.Create", "user")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserCreate, &n, argsNewUser, scanUser)
-	return *v, wrapParamsErr(err, "user.Create", "user", []string{"id", "select", "from", "type", "default"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserCreate, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
-const sqlUserFindByID = `-- name: user.FindByID replica=ok
+var opUserFindByID = &runtime.Op{Name: "user.FindByID", Table: "user", Errs: errs, SQL: `-- name: user.FindByID replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table user with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserFindByID, &id, runtime.Arg, scanUser)
-	return *v, wrapErr(err, "user.FindByID", "user")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserFindByID, &id, runtime.Arg, scanUser)
+	return *v, err
 }
 
-const sqlUserFindAll = `-- name: user.FindAll replica=ok
-SELECT "id", "select", "from", "type", "default" FROM "user" ORDER BY "id"`
+var opUserFindAll = &runtime.Op{Name: "user.FindAll", Table: "user", Errs: errs, SQL: `-- name: user.FindAll replica=ok
+SELECT "id", "select", "from", "type", "default" FROM "user" ORDER BY "id"`}
 
 // FindAll returns every row of table user in primary key order, in memory.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
-	rows, err := r.db.Query(ctx, sqlUserFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanUser)
-	return items, wrapErr(err, "user.FindAll", "user")
+	return runtime.AllOp(ctx, r.db, opUserFindAll, scanUser, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user.Stream", "user") }, scanUser, sqlUserFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user.Stream", "user") }, scanUser, opUserFindAll.SQL)
 }
 
 const sqlUserListFirst = `-- name: user.List replica=ok
@@ -164,6 +159,7 @@ var updateUser = &runtime.Update{
 	Cols:     []string{`"select"`, `"from"`, `"type"`, `"default"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"select\", \"from\", \"type\", \"default\"",
 	Nullable: runtime.Bits{1 << 1},
+	Op:       &runtime.Op{Name: "user.Update", Table: "user", Errs: errs, Validate: true, Params: []string{"id", "select", "from", "from", "type", "default"}},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {
@@ -173,35 +169,31 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table user with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id int32, u UserUpdate) (User, error) {
-	if err := u.Validate(); err != nil {
-		return User{}, wrapErr(err, "user.Update", "user")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUser, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
-	return *v, wrapParamsErr(err, "user.Update", "user", []string{"id", "select", "from", "from", "type", "default"})
+	return *v, err
 }
 
-const sqlUserDelete = `-- name: user.Delete
-DELETE FROM "user" WHERE "id" = $1`
+var opUserDelete = &runtime.Op{Name: "user.Delete", Table: "user", Errs: errs, SQL: `-- name: user.Delete
+DELETE FROM "user" WHERE "id" = $1`}
 
 // Delete removes the row of table user with the given id and reports whether there
 // was one.
 func (r *UserRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUserDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "user.Delete", "user")
+	tag, err := runtime.ExecOp(ctx, r.db, opUserDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlUserCount = `-- name: user.Count replica=ok
-SELECT count(*) FROM "user"`
+var opUserCount = &runtime.Op{Name: "user.Count", Table: "user", Errs: errs, SQL: `-- name: user.Count replica=ok
+SELECT count(*) FROM "user"`}
 
 // Count returns the number of rows of table user.
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlUserCount))
-	return n, wrapErr(err, "user.Count", "user")
+	return runtime.CountOp(ctx, r.db, opUserCount)
 }
 
-const sqlUserFindByIDs = `-- name: user.FindByIDs replica=ok
+var opUserFindByIDs = &runtime.Op{Name: "user.FindByIDs", Table: "user", Errs: errs, SQL: `-- name: user.FindByIDs replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table user whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -209,8 +201,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlUserFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
-	return items, wrapErr(err, "user.FindByIDs", "user")
+	return runtime.QueryOp(ctx, r.db, opUserFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
 }
 
 var copyUser = &runtime.Copier[*NewUser]{
@@ -228,29 +219,20 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	return n, wrapErr(err, "user.CreateMany", "user")
 }
 
-const sqlUserCreateManyReturning = `-- name: user.CreateManyReturning
+var opUserCreateManyReturning = &runtime.Op{Name: "user.CreateManyReturning", Table: "user", Errs: errs, Validate: true, SQL: `-- name: user.CreateManyReturning
 INSERT INTO "user" ("id", "select", "from", "type", "default")
 SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", 'from'::"select"), COALESCE("u"."c5", FALSE)
 FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]::"select"[], $5::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "select", "from", "type", "default"`
+RETURNING "id", "select", "from", "type", "default"`}
 
-// CreateManyReturning inserts rows into table user in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table user in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
-	if len(rows) == 0 {
-		return []User{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "user.CreateManyReturning", "user")
-	}
-	res, err := r.db.Query(ctx, sqlUserCreateManyReturning, runtime.Unnest(argsNewUser, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanUser)
-	return items, wrapErr(err, "user.CreateManyReturning", "user")
+	return runtime.InsertManyOp(ctx, r.db, opUserCreateManyReturning, rows, argsNewUser, scanUser)
 }
 
-const sqlUserUpsertByID = `-- name: user.UpsertByID
+var opUserUpsertByID = &runtime.Op{Name: "user.UpsertByID", Table: "user", Errs: errs, Validate: true, SQL: `-- name: user.UpsertByID
 INSERT INTO "user" ("id", "select", "from", "type", "default")
 VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boolean, FALSE))
 ON CONFLICT ("id") DO UPDATE
@@ -258,21 +240,17 @@ SET "select" = EXCLUDED."select",
     "from" = EXCLUDED."from",
     "type" = CASE WHEN $4::"select" IS NULL THEN "user"."type" ELSE EXCLUDED."type" END,
     "default" = CASE WHEN $5::boolean IS NULL THEN "user"."default" ELSE EXCLUDED."default" END
-RETURNING "id", "select", "from", "type", "default"`
+RETURNING "id", "select", "from", "type", "default"`}
 
-// UpsertByID inserts n into table user or, when a row with the same id exists,
-// updates it from n (every column but the key's and the primary key's; an unset
-// optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByID inserts n into table user or updates the row with the same id from n
+// (docs/spec.md tells which columns it keeps), in one statement, and returns the
+// row as stored. It validates n first.
 func (r *UserRepo) UpsertByID(ctx context.Context, n NewUser) (User, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "user.UpsertByID", "user")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserUpsertByID, &n, argsNewUser, scanUser)
-	return *v, wrapErr(err, "user.UpsertByID", "user")
+	v, err := runtime.QueryOneOp(ctx, r.db, opUserUpsertByID, &n, argsNewUser, scanUser)
+	return *v, err
 }
 
-const sqlUserCreateIfAbsentByID = `-- name: user.CreateIfAbsentByID
+var opUserCreateIfAbsentByID = &runtime.Op{Name: "user.CreateIfAbsentByID", Table: "user", Errs: errs, Validate: true, SQL: `-- name: user.CreateIfAbsentByID
 WITH "inserted" AS (
 INSERT INTO "user" ("id", "select", "from", "type", "default")
 VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boolean, FALSE))
@@ -283,18 +261,14 @@ SELECT true, "id", "select", "from", "type", "default" FROM "inserted"
 UNION ALL
 SELECT false, "id", "select", "from", "type", "default" FROM "user"
 WHERE "id" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByID inserts n into table user unless a row with the same id
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, bool, error) {
-	if err := n.Validate(); err != nil {
-		return User{}, false, wrapErr(err, "user.CreateIfAbsentByID", "user")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserCreateIfAbsentByID, &n, argsNewUser, scanUser)
-	return *v, created, wrapErr(err, "user.CreateIfAbsentByID", "user")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUserCreateIfAbsentByID, &n, argsNewUser, scanUser)
+	return *v, created, err
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.
@@ -317,31 +291,29 @@ var bulkUserUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	},
 }
 
-const sqlUserUpdateMany = `-- name: user.UpdateMany
+var opUserUpdateMany = &runtime.Op{Name: "user.UpdateMany", Table: "user", Errs: errs, SQL: `-- name: user.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[], $4::text[], $5::text[]::"select"[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user" ON "user"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table user, all or none (see
 // runtime.UpdateMany).
 func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkUserUpdates, sqlUserUpdateMany, rows)
-	return out, wrapErr(err, "user.UpdateMany", "user")
+	return runtime.UpdateMany(ctx, r.db, bulkUserUpdates, opUserUpdateMany, rows)
 }
 
-const sqlUserUpdateManyReturning = `-- name: user.UpdateManyReturning
+var opUserUpdateManyReturning = &runtime.Op{Name: "user.UpdateManyReturning", Table: "user", Errs: errs, SQL: `-- name: user.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[], $4::text[], $5::text[]::"select"[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user" ON "user"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUserUpdates, sqlUserUpdateManyReturning, scanUser, rows)
-	return out, wrapErr(err, "user.UpdateManyReturning", "user")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkUserUpdates, opUserUpdateManyReturning, scanUser, rows)
 }
 
 var bulkUserKeys = &runtime.Bulk[*int32]{
@@ -352,17 +324,16 @@ var bulkUserKeys = &runtime.Bulk[*int32]{
 	},
 }
 
-const sqlUserDeleteMany = `-- name: user.DeleteMany
+var opUserDeleteMany = &runtime.Op{Name: "user.DeleteMany", Table: "user", Errs: errs, SQL: `-- name: user.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user" ON "user"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
 "cpcgen_new" AS (DELETE FROM "user" USING "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table user with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *UserRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkUserKeys, sqlUserDeleteMany, keys)
-	return out, wrapErr(err, "user.DeleteMany", "user")
+	return runtime.WriteMany(ctx, r.db, bulkUserKeys, opUserDeleteMany, keys)
 }
 
 var bulkUserNew = &runtime.Bulk[*NewUser]{
@@ -378,29 +349,27 @@ var bulkUserNew = &runtime.Bulk[*NewUser]{
 	},
 }
 
-const sqlUserUpsertManyByID = `-- name: user.UpsertManyByID
+var opUserUpsertManyByID = &runtime.Op{Name: "user.UpsertManyByID", Table: "user", Errs: errs, SQL: `-- name: user.UpsertManyByID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 'from'::"select") AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", FALSE) AS "cpcgen_i5" FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]::"select"[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "user"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "user" ON "id" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
 "cpcgen_ins" AS (INSERT INTO "user" ("id", "select", "from", "type", "default") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("id") DO NOTHING RETURNING "id", "select", "from", "type", "default"),
 "cpcgen_new" AS (UPDATE "user" SET "select" = "cpcgen_v"."cpcgen_i2", "from" = "cpcgen_v"."cpcgen_i3", "type" = COALESCE("cpcgen_v"."cpcgen_4", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_5", "user"."default") FROM "cpcgen_v" WHERE "id" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."select", "cpcgen_ins"."from", "cpcgen_ins"."type", "cpcgen_ins"."default" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."select", "cpcgen_ins"."from", "cpcgen_ins"."type", "cpcgen_ins"."default" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new"`}
 
 // UpsertManyByID is UpsertByID for many rows (see runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByID(ctx context.Context, rows []NewUser) ([]User, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkUserNew, sqlUserUpsertManyByID, scanUser, rows)
-	return out, wrapErr(err, "user.UpsertManyByID", "user")
+	return runtime.UpsertMany(ctx, r.db, bulkUserNew, opUserUpsertManyByID, scanUser, rows)
 }
 
-const sqlUserCreateManyIfAbsentByID = `-- name: user.CreateManyIfAbsentByID
+var opUserCreateManyIfAbsentByID = &runtime.Op{Name: "user.CreateManyIfAbsentByID", Table: "user", Errs: errs, SQL: `-- name: user.CreateManyIfAbsentByID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 'from'::"select") AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", FALSE) AS "cpcgen_i5" FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]::"select"[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "user" ("id", "select", "from", "type", "default") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("id") DO NOTHING RETURNING "id", "select", "from", "type", "default")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."select", "cpcgen_ins"."from", "cpcgen_ins"."type", "cpcgen_ins"."default" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "user"."id", "user"."select", "user"."from", "user"."type", "user"."default" FROM "cpcgen_v" JOIN "user" ON "id" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."select", "cpcgen_ins"."from", "cpcgen_ins"."type", "cpcgen_ins"."default" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "user"."id", "user"."select", "user"."from", "user"."type", "user"."default" FROM "cpcgen_v" JOIN "user" ON "id" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByID is CreateIfAbsentByID for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *UserRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUserNew, sqlUserCreateManyIfAbsentByID, scanUser, rows)
-	return out, created, wrapErr(err, "user.CreateManyIfAbsentByID", "user")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkUserNew, opUserCreateManyIfAbsentByID, scanUser, rows)
 }
 
 // LoadOrders returns the rows of table order of each of parents (order.user =

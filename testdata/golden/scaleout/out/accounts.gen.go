@@ -115,45 +115,40 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Owner, &n.Currency, n.Balance.Arg(), runtime.OptValue(&n.Tags), runtime.OptValue(&n.Flags), runtime.OptValue(&n.Meta))
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("id", "owner", "currency", "balance", "tags", "flags", "meta")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::numeric(18,2), 0), COALESCE($5::text[], '{}'::text[]), COALESCE($6::text[]::"currency"[], '{}'::"currency"[]), COALESCE($7::jsonb, '{}'::jsonb))
-RETURNING "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at"`
+RETURNING "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
+var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at" FROM "accounts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
-SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at" FROM "accounts" ORDER BY "id"`
+var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
+SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at" FROM "accounts" ORDER BY "id"`}
 
 // FindAll returns every row of table accounts in primary key order, in memory.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanAccount)
-	return items, wrapErr(err, "accounts.FindAll", "accounts")
+	return runtime.AllOp(ctx, r.db, opAccountsFindAll, scanAccount, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -186,6 +181,7 @@ var updateAccounts = &runtime.Update{
 	Casts:  []string{``, ``, ``, ``, `::text[]::"currency"[]`, ``},
 	Stamps: ",\n    \"updated_at\" = now()",
 	Tail:   "\nWHERE \"id\" = $1\nRETURNING \"id\", \"owner\", \"currency\", \"balance\", \"tags\", \"flags\"::text[], \"meta\", \"created_at\", \"updated_at\"",
+	Op:     &runtime.Op{Name: "accounts.Update", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"}},
 }
 
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
@@ -196,35 +192,31 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, u AccountUpdate) (Account, error) {
-	if err := u.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Update", "accounts")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
+	return *v, err
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
-DELETE FROM "accounts" WHERE "id" = $1`
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
+DELETE FROM "accounts" WHERE "id" = $1`}
 
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
+	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAccountsCount = `-- name: accounts.Count replica=ok
-SELECT count(*) FROM "accounts"`
+var opAccountsCount = &runtime.Op{Name: "accounts.Count", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Count replica=ok
+SELECT count(*) FROM "accounts"`}
 
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAccountsCount))
-	return n, wrapErr(err, "accounts.Count", "accounts")
+	return runtime.CountOp(ctx, r.db, opAccountsCount)
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
+var opAccountsFindByIDs = &runtime.Op{Name: "accounts.FindByIDs", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at" FROM "accounts"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -232,8 +224,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
-	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
+	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -262,7 +253,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlAccountsCreate, rows, argsNewAccount, scanAccount)
+	out, err := runtime.BatchQuery(ctx, r.db, opAccountsCreate.SQL, rows, argsNewAccount, scanAccount)
 	return out, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
@@ -287,31 +278,29 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	},
 }
 
-const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
+var opAccountsUpdateMany = &runtime.Op{Name: "accounts.UpdateMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]::"currency"[], $4::numeric(18,2)[], $5::text[], $6::text[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "tags" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "accounts"."tags"), "flags" = COALESCE("cpcgen_v"."cpcgen_6"::text[]::"currency"[], "accounts"."flags"), "meta" = COALESCE("cpcgen_v"."cpcgen_7", "accounts"."meta"), "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table accounts, all or none (see
 // runtime.UpdateMany).
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
-	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
+	return runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, opAccountsUpdateMany, rows)
 }
 
-const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
+var opAccountsUpdateManyReturning = &runtime.Op{Name: "accounts.UpdateManyReturning", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]::"currency"[], $4::numeric(18,2)[], $5::text[], $6::text[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "tags" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "accounts"."tags"), "flags" = COALESCE("cpcgen_v"."cpcgen_6"::text[]::"currency"[], "accounts"."flags"), "meta" = COALESCE("cpcgen_v"."cpcgen_7", "accounts"."meta"), "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "currency", "balance", "tags", "flags", "meta", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."tags", "cpcgen_new"."flags"::text[], "cpcgen_new"."meta", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."tags", "cpcgen_new"."flags"::text[], "cpcgen_new"."meta", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
-	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, opAccountsUpdateManyReturning, scanAccount, rows)
 }
 
 var bulkAccountsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -322,17 +311,16 @@ var bulkAccountsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
+var opAccountsDeleteMany = &runtime.Op{Name: "accounts.DeleteMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table accounts with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAccountsKeys, sqlAccountsDeleteMany, keys)
-	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
+	return runtime.WriteMany(ctx, r.db, bulkAccountsKeys, opAccountsDeleteMany, keys)
 }
 
 // ForOwnerParams holds the parameters of AccountRepo.ForOwner. Fields of type

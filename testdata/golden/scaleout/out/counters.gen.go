@@ -77,41 +77,39 @@ func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.ID, n.N.Arg())
 }
 
-const sqlCountersCreate = `-- name: counters.Create
+var opCountersCreate = &runtime.Op{Name: "counters.Create", Table: "counters", Errs: errs, Params: []string{"id", "n"}, SQL: `-- name: counters.Create
 INSERT INTO "counters" ("id", "n")
 VALUES ($1, COALESCE($2::bigint, 0))
-RETURNING "id", "n"`
+RETURNING "id", "n"`}
 
 // Create inserts n into table counters and returns the row as stored.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, &n, argsNewCounter, scanCounter)
-	return *v, wrapParamsErr(err, "counters.Create", "counters", []string{"id", "n"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
+var opCountersFindByID = &runtime.Op{Name: "counters.FindByID", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByID replica=ok
 SELECT "id", "n" FROM "counters"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table counters with the given id, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, id int32) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, &id, runtime.Arg, scanCounter)
-	return *v, wrapErr(err, "counters.FindByID", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &id, runtime.Arg, scanCounter)
+	return *v, err
 }
 
-const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
-SELECT "id", "n" FROM "counters" ORDER BY "id"`
+var opCountersFindAll = &runtime.Op{Name: "counters.FindAll", Table: "counters", Errs: errs, SQL: `-- name: counters.FindAll replica=ok
+SELECT "id", "n" FROM "counters" ORDER BY "id"`}
 
 // FindAll returns every row of table counters in primary key order, in memory.
 func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
-	rows, err := r.db.Query(ctx, sqlCountersFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCounter)
-	return items, wrapErr(err, "counters.FindAll", "counters")
+	return runtime.AllOp(ctx, r.db, opCountersFindAll, scanCounter, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, opCountersFindAll.SQL)
 }
 
 const sqlCountersListFirst = `-- name: counters.List replica=ok
@@ -142,6 +140,7 @@ var updateCounters = &runtime.Update{
 	Head: "UPDATE \"counters\"\nSET ",
 	Cols: []string{`"n"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"n\"",
+	Op:   &runtime.Op{Name: "counters.Update", Table: "counters", Errs: errs, Params: []string{"id", "n"}},
 }
 
 func argsCounterUpdate(u *CounterUpdate, d []any) []any {
@@ -152,31 +151,30 @@ func argsCounterUpdate(u *CounterUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *CounterRepo) Update(ctx context.Context, id int32, u CounterUpdate) (Counter, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, &id, runtime.Arg, &u, argsCounterUpdate, scanCounter)
-	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"id", "n"})
+	return *v, err
 }
 
-const sqlCountersDelete = `-- name: counters.Delete
-DELETE FROM "counters" WHERE "id" = $1`
+var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
+DELETE FROM "counters" WHERE "id" = $1`}
 
 // Delete removes the row of table counters with the given id and reports whether
 // there was one.
 func (r *CounterRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "counters.Delete", "counters")
+	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCountersCount = `-- name: counters.Count replica=ok
-SELECT count(*) FROM "counters"`
+var opCountersCount = &runtime.Op{Name: "counters.Count", Table: "counters", Errs: errs, SQL: `-- name: counters.Count replica=ok
+SELECT count(*) FROM "counters"`}
 
 // Count returns the number of rows of table counters.
 func (r *CounterRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCountersCount))
-	return n, wrapErr(err, "counters.Count", "counters")
+	return runtime.CountOp(ctx, r.db, opCountersCount)
 }
 
-const sqlCountersFindByIDs = `-- name: counters.FindByIDs replica=ok
+var opCountersFindByIDs = &runtime.Op{Name: "counters.FindByIDs", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByIDs replica=ok
 SELECT "id", "n" FROM "counters"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table counters whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -184,8 +182,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, er
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
-	return items, wrapErr(err, "counters.FindByIDs", "counters")
+	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
@@ -202,41 +199,35 @@ func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64,
 	return n, wrapErr(err, "counters.CreateMany", "counters")
 }
 
-const sqlCountersCreateManyReturning = `-- name: counters.CreateManyReturning
+var opCountersCreateManyReturning = &runtime.Op{Name: "counters.CreateManyReturning", Table: "counters", Errs: errs, SQL: `-- name: counters.CreateManyReturning
 INSERT INTO "counters" ("id", "n")
 SELECT "u"."c1", COALESCE("u"."c2", 0)
 FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "n"`
+RETURNING "id", "n"`}
 
-// CreateManyReturning inserts rows into table counters in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table counters in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
-	if len(rows) == 0 {
-		return []Counter{}, nil
-	}
-	res, err := r.db.Query(ctx, sqlCountersCreateManyReturning, runtime.Unnest(argsNewCounter, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCounter)
-	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
+	return runtime.InsertManyOp(ctx, r.db, opCountersCreateManyReturning, rows, argsNewCounter, scanCounter)
 }
 
-const sqlCountersUpsertByID = `-- name: counters.UpsertByID
+var opCountersUpsertByID = &runtime.Op{Name: "counters.UpsertByID", Table: "counters", Errs: errs, SQL: `-- name: counters.UpsertByID
 INSERT INTO "counters" ("id", "n")
 VALUES ($1, COALESCE($2::bigint, 0))
 ON CONFLICT ("id") DO UPDATE
 SET "n" = CASE WHEN $2::bigint IS NULL THEN "counters"."n" ELSE EXCLUDED."n" END
-RETURNING "id", "n"`
+RETURNING "id", "n"`}
 
-// UpsertByID inserts n into table counters or, when a row with the same id exists,
-// updates it from n (every column but the key's and the primary key's; an unset
-// optional field keeps its value), in one statement, and returns the row as
-// stored.
+// UpsertByID inserts n into table counters or updates the row with the same id
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored.
 func (r *CounterRepo) UpsertByID(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByID, &n, argsNewCounter, scanCounter)
-	return *v, wrapErr(err, "counters.UpsertByID", "counters")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCountersUpsertByID, &n, argsNewCounter, scanCounter)
+	return *v, err
 }
 
-const sqlCountersCreateIfAbsentByID = `-- name: counters.CreateIfAbsentByID
+var opCountersCreateIfAbsentByID = &runtime.Op{Name: "counters.CreateIfAbsentByID", Table: "counters", Errs: errs, SQL: `-- name: counters.CreateIfAbsentByID
 WITH "inserted" AS (
 INSERT INTO "counters" ("id", "n")
 VALUES ($1, COALESCE($2::bigint, 0))
@@ -247,15 +238,14 @@ SELECT true, "id", "n" FROM "inserted"
 UNION ALL
 SELECT false, "id", "n" FROM "counters"
 WHERE "id" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByID inserts n into table counters unless a row with the same id
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started).
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent).
 func (r *CounterRepo) CreateIfAbsentByID(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByID, &n, argsNewCounter, scanCounter)
-	return *v, created, wrapErr(err, "counters.CreateIfAbsentByID", "counters")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByID, &n, argsNewCounter, scanCounter)
+	return *v, created, err
 }
 
 // CounterKeyedUpdate is one row's key and changes for UpdateMany.
@@ -273,31 +263,29 @@ var bulkCountersUpdates = &runtime.Bulk[*CounterKeyedUpdate]{
 	},
 }
 
-const sqlCountersUpdateMany = `-- name: counters.UpdateMany
+var opCountersUpdateMany = &runtime.Op{Name: "counters.UpdateMany", Table: "counters", Errs: errs, SQL: `-- name: counters.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "counters" ON "counters"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table counters, all or none (see
 // runtime.UpdateMany).
 func (r *CounterRepo) UpdateMany(ctx context.Context, rows []CounterKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateMany, rows)
-	return out, wrapErr(err, "counters.UpdateMany", "counters")
+	return runtime.UpdateMany(ctx, r.db, bulkCountersUpdates, opCountersUpdateMany, rows)
 }
 
-const sqlCountersUpdateManyReturning = `-- name: counters.UpdateManyReturning
+var opCountersUpdateManyReturning = &runtime.Op{Name: "counters.UpdateManyReturning", Table: "counters", Errs: errs, SQL: `-- name: counters.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "counters" ON "counters"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "n")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."n" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."n" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKeyedUpdate) ([]Counter, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateManyReturning, scanCounter, rows)
-	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, opCountersUpdateManyReturning, scanCounter, rows)
 }
 
 var bulkCountersKeys = &runtime.Bulk[*int32]{
@@ -308,17 +296,16 @@ var bulkCountersKeys = &runtime.Bulk[*int32]{
 	},
 }
 
-const sqlCountersDeleteMany = `-- name: counters.DeleteMany
+var opCountersDeleteMany = &runtime.Op{Name: "counters.DeleteMany", Table: "counters", Errs: errs, SQL: `-- name: counters.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "counters" ON "counters"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
 "cpcgen_new" AS (DELETE FROM "counters" USING "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table counters with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *CounterRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCountersKeys, sqlCountersDeleteMany, keys)
-	return out, wrapErr(err, "counters.DeleteMany", "counters")
+	return runtime.WriteMany(ctx, r.db, bulkCountersKeys, opCountersDeleteMany, keys)
 }
 
 var bulkCountersNew = &runtime.Bulk[*NewCounter]{
@@ -330,27 +317,25 @@ var bulkCountersNew = &runtime.Bulk[*NewCounter]{
 	},
 }
 
-const sqlCountersUpsertManyByID = `-- name: counters.UpsertManyByID
+var opCountersUpsertManyByID = &runtime.Op{Name: "counters.UpsertManyByID", Table: "counters", Errs: errs, SQL: `-- name: counters.UpsertManyByID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2" FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "counters"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "counters" ON "id" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
 "cpcgen_ins" AS (INSERT INTO "counters" ("id", "n") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("id") DO NOTHING RETURNING "id", "n"),
 "cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "id" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "n")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."n" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."n" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."n" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."n" FROM "cpcgen_new"`}
 
 // UpsertManyByID is UpsertByID for many rows (see runtime.UpsertMany).
 func (r *CounterRepo) UpsertManyByID(ctx context.Context, rows []NewCounter) ([]Counter, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew, sqlCountersUpsertManyByID, scanCounter, rows)
-	return out, wrapErr(err, "counters.UpsertManyByID", "counters")
+	return runtime.UpsertMany(ctx, r.db, bulkCountersNew, opCountersUpsertManyByID, scanCounter, rows)
 }
 
-const sqlCountersCreateManyIfAbsentByID = `-- name: counters.CreateManyIfAbsentByID
+var opCountersCreateManyIfAbsentByID = &runtime.Op{Name: "counters.CreateManyIfAbsentByID", Table: "counters", Errs: errs, SQL: `-- name: counters.CreateManyIfAbsentByID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2" FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "counters" ("id", "n") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("id") DO NOTHING RETURNING "id", "n")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."n" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."id", "counters"."n" FROM "cpcgen_v" JOIN "counters" ON "id" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."n" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."id", "counters"."n" FROM "cpcgen_v" JOIN "counters" ON "id" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByID is CreateIfAbsentByID for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CounterRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew, sqlCountersCreateManyIfAbsentByID, scanCounter, rows)
-	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByID", "counters")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew, opCountersCreateManyIfAbsentByID, scanCounter, rows)
 }

@@ -96,45 +96,40 @@ func argsNewCurrency(n *NewCurrency, d []any) []any {
 	return append(d, &n.Code, &n.Name)
 }
 
-const sqlCurrenciesCreate = `-- name: currencies.Create
+var opCurrenciesCreate = &runtime.Op{Name: "currencies.Create", Table: "currencies", Errs: errs, Validate: true, Params: []string{"code", "name"}, SQL: `-- name: currencies.Create
 INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
-RETURNING "code"::text, "name"`
+RETURNING "code"::text, "name"`}
 
 // Create inserts n into table currencies and returns the row as stored. It
 // validates n first.
 func (r *CurrencyRepo) Create(ctx context.Context, n NewCurrency) (Currency, error) {
-	if err := n.Validate(); err != nil {
-		return Currency{}, wrapErr(err, "currencies.Create", "currencies")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesCreate, &n, argsNewCurrency, scanCurrency)
-	return *v, wrapParamsErr(err, "currencies.Create", "currencies", []string{"code", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opCurrenciesCreate, &n, argsNewCurrency, scanCurrency)
+	return *v, err
 }
 
-const sqlCurrenciesFindByID = `-- name: currencies.FindByID replica=ok
+var opCurrenciesFindByID = &runtime.Op{Name: "currencies.FindByID", Table: "currencies", Errs: errs, SQL: `-- name: currencies.FindByID replica=ok
 SELECT "code"::text, "name" FROM "currencies"
-WHERE "code" = $1`
+WHERE "code" = $1`}
 
 // FindByID returns the row of table currencies with the given code, or
 // runtime.ErrNotFound.
 func (r *CurrencyRepo) FindByID(ctx context.Context, code string) (Currency, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesFindByID, &code, runtime.Arg, scanCurrency)
-	return *v, wrapErr(err, "currencies.FindByID", "currencies")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCurrenciesFindByID, &code, runtime.Arg, scanCurrency)
+	return *v, err
 }
 
-const sqlCurrenciesFindAll = `-- name: currencies.FindAll replica=ok
-SELECT "code"::text, "name" FROM "currencies" ORDER BY "code"`
+var opCurrenciesFindAll = &runtime.Op{Name: "currencies.FindAll", Table: "currencies", Errs: errs, SQL: `-- name: currencies.FindAll replica=ok
+SELECT "code"::text, "name" FROM "currencies" ORDER BY "code"`}
 
 // FindAll returns every row of table currencies in primary key order, in memory.
 func (r *CurrencyRepo) FindAll(ctx context.Context) ([]Currency, error) {
-	rows, err := r.db.Query(ctx, sqlCurrenciesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCurrency)
-	return items, wrapErr(err, "currencies.FindAll", "currencies")
+	return runtime.AllOp(ctx, r.db, opCurrenciesFindAll, scanCurrency, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyRepo) Stream(ctx context.Context) iter.Seq2[Currency, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currencies.Stream", "currencies") }, scanCurrency, sqlCurrenciesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currencies.Stream", "currencies") }, scanCurrency, opCurrenciesFindAll.SQL)
 }
 
 const sqlCurrenciesListFirst = `-- name: currencies.List replica=ok
@@ -165,6 +160,7 @@ var updateCurrencies = &runtime.Update{
 	Head: "UPDATE \"currencies\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\"::text, \"name\"",
+	Op:   &runtime.Op{Name: "currencies.Update", Table: "currencies", Errs: errs, Validate: true, Params: []string{"code", "name"}},
 }
 
 func argsCurrencyUpdate(u *CurrencyUpdate, d []any) []any {
@@ -174,35 +170,31 @@ func argsCurrencyUpdate(u *CurrencyUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table currencies with the given
 // code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CurrencyRepo) Update(ctx context.Context, code string, u CurrencyUpdate) (Currency, error) {
-	if err := u.Validate(); err != nil {
-		return Currency{}, wrapErr(err, "currencies.Update", "currencies")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCurrencies, &code, runtime.Arg, &u, argsCurrencyUpdate, scanCurrency)
-	return *v, wrapParamsErr(err, "currencies.Update", "currencies", []string{"code", "name"})
+	return *v, err
 }
 
-const sqlCurrenciesDelete = `-- name: currencies.Delete
-DELETE FROM "currencies" WHERE "code" = $1`
+var opCurrenciesDelete = &runtime.Op{Name: "currencies.Delete", Table: "currencies", Errs: errs, SQL: `-- name: currencies.Delete
+DELETE FROM "currencies" WHERE "code" = $1`}
 
 // Delete removes the row of table currencies with the given code and reports
 // whether there was one.
 func (r *CurrencyRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCurrenciesDelete, &code, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "currencies.Delete", "currencies")
+	tag, err := runtime.ExecOp(ctx, r.db, opCurrenciesDelete, &code, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCurrenciesCount = `-- name: currencies.Count replica=ok
-SELECT count(*) FROM "currencies"`
+var opCurrenciesCount = &runtime.Op{Name: "currencies.Count", Table: "currencies", Errs: errs, SQL: `-- name: currencies.Count replica=ok
+SELECT count(*) FROM "currencies"`}
 
 // Count returns the number of rows of table currencies.
 func (r *CurrencyRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCurrenciesCount))
-	return n, wrapErr(err, "currencies.Count", "currencies")
+	return runtime.CountOp(ctx, r.db, opCurrenciesCount)
 }
 
-const sqlCurrenciesFindByIDs = `-- name: currencies.FindByIDs replica=ok
+var opCurrenciesFindByIDs = &runtime.Op{Name: "currencies.FindByIDs", Table: "currencies", Errs: errs, SQL: `-- name: currencies.FindByIDs replica=ok
 SELECT "code"::text, "name" FROM "currencies"
-WHERE "code" = ANY($1) ORDER BY "code"`
+WHERE "code" = ANY($1) ORDER BY "code"`}
 
 // FindByIDs returns the rows of table currencies whose code is in ids, in code
 // order; keys without a row are skipped.
@@ -210,8 +202,7 @@ func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency,
 	if len(ids) == 0 {
 		return []Currency{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCurrenciesFindByIDs, &ids, runtime.Arg, scanCurrency, len(ids))
-	return items, wrapErr(err, "currencies.FindByIDs", "currencies")
+	return runtime.QueryOp(ctx, r.db, opCurrenciesFindByIDs, &ids, runtime.Arg, scanCurrency, len(ids))
 }
 
 var copyCurrencies = &runtime.Copier[*NewCurrency]{
@@ -228,48 +219,35 @@ func (r *CurrencyRepo) CreateMany(ctx context.Context, rows []NewCurrency) (int6
 	return n, wrapErr(err, "currencies.CreateMany", "currencies")
 }
 
-const sqlCurrenciesCreateManyReturning = `-- name: currencies.CreateManyReturning
+var opCurrenciesCreateManyReturning = &runtime.Op{Name: "currencies.CreateManyReturning", Table: "currencies", Errs: errs, Validate: true, SQL: `-- name: currencies.CreateManyReturning
 INSERT INTO "currencies" ("code", "name")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "code"::text, "name"`
+RETURNING "code"::text, "name"`}
 
-// CreateManyReturning inserts rows into table currencies in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table currencies in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CurrencyRepo) CreateManyReturning(ctx context.Context, rows []NewCurrency) ([]Currency, error) {
-	if len(rows) == 0 {
-		return []Currency{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "currencies.CreateManyReturning", "currencies")
-	}
-	res, err := r.db.Query(ctx, sqlCurrenciesCreateManyReturning, runtime.Unnest(argsNewCurrency, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCurrency)
-	return items, wrapErr(err, "currencies.CreateManyReturning", "currencies")
+	return runtime.InsertManyOp(ctx, r.db, opCurrenciesCreateManyReturning, rows, argsNewCurrency, scanCurrency)
 }
 
-const sqlCurrenciesUpsertByCode = `-- name: currencies.UpsertByCode
+var opCurrenciesUpsertByCode = &runtime.Op{Name: "currencies.UpsertByCode", Table: "currencies", Errs: errs, Validate: true, SQL: `-- name: currencies.UpsertByCode
 INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
 ON CONFLICT ("code") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "code"::text, "name"`
+RETURNING "code"::text, "name"`}
 
-// UpsertByCode inserts n into table currencies or, when a row with the same code
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByCode inserts n into table currencies or updates the row with the same
+// code from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CurrencyRepo) UpsertByCode(ctx context.Context, n NewCurrency) (Currency, error) {
-	if err := n.Validate(); err != nil {
-		return Currency{}, wrapErr(err, "currencies.UpsertByCode", "currencies")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesUpsertByCode, &n, argsNewCurrency, scanCurrency)
-	return *v, wrapErr(err, "currencies.UpsertByCode", "currencies")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCurrenciesUpsertByCode, &n, argsNewCurrency, scanCurrency)
+	return *v, err
 }
 
-const sqlCurrenciesCreateIfAbsentByCode = `-- name: currencies.CreateIfAbsentByCode
+var opCurrenciesCreateIfAbsentByCode = &runtime.Op{Name: "currencies.CreateIfAbsentByCode", Table: "currencies", Errs: errs, Validate: true, SQL: `-- name: currencies.CreateIfAbsentByCode
 WITH "inserted" AS (
 INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
@@ -280,18 +258,14 @@ SELECT true, "code", "name" FROM "inserted"
 UNION ALL
 SELECT false, "code"::text, "name" FROM "currencies"
 WHERE "code" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table currencies unless a row with the same
-// code exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// code exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CurrencyRepo) CreateIfAbsentByCode(ctx context.Context, n NewCurrency) (Currency, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Currency{}, false, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCurrenciesCreateIfAbsentByCode, &n, argsNewCurrency, scanCurrency)
-	return *v, created, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCurrenciesCreateIfAbsentByCode, &n, argsNewCurrency, scanCurrency)
+	return *v, created, err
 }
 
 // CurrencyKeyedUpdate is one row's key and changes for UpdateMany.
@@ -310,31 +284,29 @@ var bulkCurrenciesUpdates = &runtime.Bulk[*CurrencyKeyedUpdate]{
 	},
 }
 
-const sqlCurrenciesUpdateMany = `-- name: currencies.UpdateMany
+var opCurrenciesUpdateMany = &runtime.Op{Name: "currencies.UpdateMany", Table: "currencies", Errs: errs, SQL: `-- name: currencies.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "currencies" ON "currencies"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table currencies, all or none (see
 // runtime.UpdateMany).
 func (r *CurrencyRepo) UpdateMany(ctx context.Context, rows []CurrencyKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkCurrenciesUpdates, sqlCurrenciesUpdateMany, rows)
-	return out, wrapErr(err, "currencies.UpdateMany", "currencies")
+	return runtime.UpdateMany(ctx, r.db, bulkCurrenciesUpdates, opCurrenciesUpdateMany, rows)
 }
 
-const sqlCurrenciesUpdateManyReturning = `-- name: currencies.UpdateManyReturning
+var opCurrenciesUpdateManyReturning = &runtime.Op{Name: "currencies.UpdateManyReturning", Table: "currencies", Errs: errs, SQL: `-- name: currencies.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "currencies" ON "currencies"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CurrencyRepo) UpdateManyReturning(ctx context.Context, rows []CurrencyKeyedUpdate) ([]Currency, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCurrenciesUpdates, sqlCurrenciesUpdateManyReturning, scanCurrency, rows)
-	return out, wrapErr(err, "currencies.UpdateManyReturning", "currencies")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkCurrenciesUpdates, opCurrenciesUpdateManyReturning, scanCurrency, rows)
 }
 
 var bulkCurrenciesKeys = &runtime.Bulk[*string]{
@@ -345,17 +317,16 @@ var bulkCurrenciesKeys = &runtime.Bulk[*string]{
 	},
 }
 
-const sqlCurrenciesDeleteMany = `-- name: currencies.DeleteMany
+var opCurrenciesDeleteMany = &runtime.Op{Name: "currencies.DeleteMany", Table: "currencies", Errs: errs, SQL: `-- name: currencies.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "currencies" ON "currencies"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
 "cpcgen_new" AS (DELETE FROM "currencies" USING "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table currencies with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *CurrencyRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkCurrenciesKeys, sqlCurrenciesDeleteMany, keys)
-	return out, wrapErr(err, "currencies.DeleteMany", "currencies")
+	return runtime.WriteMany(ctx, r.db, bulkCurrenciesKeys, opCurrenciesDeleteMany, keys)
 }
 
 var bulkCurrenciesNew = &runtime.Bulk[*NewCurrency]{
@@ -368,29 +339,27 @@ var bulkCurrenciesNew = &runtime.Bulk[*NewCurrency]{
 	},
 }
 
-const sqlCurrenciesUpsertManyByCode = `-- name: currencies.UpsertManyByCode
+var opCurrenciesUpsertManyByCode = &runtime.Op{Name: "currencies.UpsertManyByCode", Table: "currencies", Errs: errs, SQL: `-- name: currencies.UpsertManyByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "currencies"."code" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "currencies" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
 "cpcgen_ins" AS (INSERT INTO "currencies" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name"),
 "cpcgen_new" AS (UPDATE "currencies" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *CurrencyRepo) UpsertManyByCode(ctx context.Context, rows []NewCurrency) ([]Currency, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCurrenciesNew, sqlCurrenciesUpsertManyByCode, scanCurrency, rows)
-	return out, wrapErr(err, "currencies.UpsertManyByCode", "currencies")
+	return runtime.UpsertMany(ctx, r.db, bulkCurrenciesNew, opCurrenciesUpsertManyByCode, scanCurrency, rows)
 }
 
-const sqlCurrenciesCreateManyIfAbsentByCode = `-- name: currencies.CreateManyIfAbsentByCode
+var opCurrenciesCreateManyIfAbsentByCode = &runtime.Op{Name: "currencies.CreateManyIfAbsentByCode", Table: "currencies", Errs: errs, SQL: `-- name: currencies.CreateManyIfAbsentByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "currencies" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "currencies"."code"::text, "currencies"."name" FROM "cpcgen_v" JOIN "currencies" ON "code" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "currencies"."code"::text, "currencies"."name" FROM "cpcgen_v" JOIN "currencies" ON "code" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CurrencyRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCurrency) ([]Currency, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCurrenciesNew, sqlCurrenciesCreateManyIfAbsentByCode, scanCurrency, rows)
-	return out, created, wrapErr(err, "currencies.CreateManyIfAbsentByCode", "currencies")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkCurrenciesNew, opCurrenciesCreateManyIfAbsentByCode, scanCurrency, rows)
 }
 
 // LoadPrices returns the rows of table prices of each of parents (prices.currency

@@ -123,10 +123,10 @@ func argsNewInvoice(n *NewInvoice, d []any) []any {
 	return append(d, &n.Currency, &n.Total, n.Status.Arg())
 }
 
-const sqlInvoicesCreate = `-- name: invoices.Create
+var opInvoicesCreate = &runtime.Op{Name: "invoices.Create", Table: "invoices", Errs: errs, Params: []string{"currency", "total", "status"}, SQL: `-- name: invoices.Create
 INSERT INTO "invoices" ("currency", "total", "status", "org_id")
 VALUES ($1, $2, COALESCE($3::text, 'open'::text), $4)
-RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
+RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`}
 
 // Create inserts n into table invoices and returns the row as stored. It validates
 // n first.
@@ -139,13 +139,13 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlInvoicesCreate, &n, argsNewInvoice, scanInvoice, tenant)
-	return *v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"currency", "total", "status"})
+	v, err := runtime.QueryOneOp(ctx, db, opInvoicesCreate, &n, argsNewInvoice, scanInvoice, tenant)
+	return *v, err
 }
 
-const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
+var opInvoicesFindByID = &runtime.Op{Name: "invoices.FindByID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindByID replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
+WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`}
 
 // FindByID returns the row of table invoices with the given orgID and id, or
 // runtime.ErrNotFound.
@@ -155,13 +155,13 @@ func (r *InvoiceRepo) FindByID(ctx context.Context, orgID uuid.UUID, id int64) (
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlInvoicesFindByID, &orgID, runtime.Arg, scanInvoice, id, tenant)
-	return *v, wrapErr(err, "invoices.FindByID", "invoices")
+	v, err := runtime.QueryOneOp(ctx, db, opInvoicesFindByID, &orgID, runtime.Arg, scanInvoice, id, tenant)
+	return *v, err
 }
 
-const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
+var opInvoicesFindAll = &runtime.Op{Name: "invoices.FindAll", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindAll replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "org_id" = $1 ORDER BY "org_id", "id"`
+WHERE "org_id" = $1 ORDER BY "org_id", "id"`}
 
 // FindAll returns every row of table invoices in primary key order, in memory.
 func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
@@ -170,9 +170,7 @@ func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlInvoicesFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanInvoice)
-	return items, wrapErr(err, "invoices.FindAll", "invoices")
+	return runtime.AllOp(ctx, db, opInvoicesFindAll, scanInvoice, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -182,7 +180,7 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 		return runtime.StreamError[Invoice](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, sqlInvoicesFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, opInvoicesFindAll.SQL, tenant)
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
@@ -227,6 +225,7 @@ RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "up
 
 var updateInvoices = &runtime.Update{
 	Fallback: sqlInvoicesUpdate, Keys: 2,
+	Op: &runtime.Op{Name: "invoices.Update", Table: "invoices", Errs: errs, Params: []string{"org_id", "id", "currency", "total", "status"}},
 }
 
 func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
@@ -246,11 +245,11 @@ func (r *InvoiceRepo) Update(ctx context.Context, orgID uuid.UUID, id int64, u I
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateInvoices, &orgID, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice, id, tenant)
-	return *v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"org_id", "id", "currency", "total", "status"})
+	return *v, err
 }
 
-const sqlInvoicesDelete = `-- name: invoices.Delete
-DELETE FROM "invoices" WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
+var opInvoicesDelete = &runtime.Op{Name: "invoices.Delete", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Delete
+DELETE FROM "invoices" WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`}
 
 // Delete removes the row of table invoices with the given orgID and id and reports
 // whether there was one.
@@ -260,13 +259,13 @@ func (r *InvoiceRepo) Delete(ctx context.Context, orgID uuid.UUID, id int64) (bo
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlInvoicesDelete, &orgID, runtime.Arg, id, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "invoices.Delete", "invoices")
+	tag, err := runtime.ExecOp(ctx, db, opInvoicesDelete, &orgID, runtime.Arg, id, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlInvoicesCount = `-- name: invoices.Count replica=ok
+var opInvoicesCount = &runtime.Op{Name: "invoices.Count", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Count replica=ok
 SELECT count(*) FROM "invoices"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table invoices.
 func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
@@ -275,8 +274,7 @@ func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlInvoicesCount, tenant))
-	return n, wrapErr(err, "invoices.Count", "invoices")
+	return runtime.CountOp(ctx, db, opInvoicesCount, tenant)
 }
 
 const sqlInvoicesCreateMany = `-- name: invoices.CreateMany
@@ -304,31 +302,22 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 	return tag.RowsAffected(), wrapErr(err, "invoices.CreateMany", "invoices")
 }
 
-const sqlInvoicesCreateManyReturning = `-- name: invoices.CreateManyReturning
+var opInvoicesCreateManyReturning = &runtime.Op{Name: "invoices.CreateManyReturning", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateManyReturning
 INSERT INTO "invoices" ("currency", "total", "status", "org_id")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 'open'::text), $4::uuid
 FROM unnest($1::bpchar[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
+RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table invoices in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table invoices in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.CreateManyReturning", "invoices")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Invoice{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
-	}
-	res, err := db.Query(ctx, sqlInvoicesCreateManyReturning, append(runtime.Unnest(argsNewInvoice, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanInvoice)
-	return items, wrapErr(err, "invoices.CreateManyReturning", "invoices")
+	return runtime.InsertManyOp(ctx, db, opInvoicesCreateManyReturning, rows, argsNewInvoice, scanInvoice, tenant)
 }
 
 // InvoiceKey is the primary key of a row of table invoices.
@@ -359,12 +348,12 @@ var bulkInvoicesUpdates = &runtime.Bulk[*InvoiceKeyedUpdate]{
 	},
 }
 
-const sqlInvoicesUpdateMany = `-- name: invoices.UpdateMany
+var opInvoicesUpdateMany = &runtime.Op{Name: "invoices.UpdateMany", Table: "invoices", Errs: errs, SQL: `-- name: invoices.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bpchar[], $4::numeric(18,2)[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "invoices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_3", "invoices"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_4", "invoices"."total"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table invoices, all or none (see
 // runtime.UpdateMany).
@@ -374,16 +363,15 @@ func (r *InvoiceRepo) UpdateMany(ctx context.Context, rows []InvoiceKeyedUpdate)
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkInvoicesUpdates, sqlInvoicesUpdateMany, rows, tenant)
-	return out, wrapErr(err, "invoices.UpdateMany", "invoices")
+	return runtime.UpdateMany(ctx, db, bulkInvoicesUpdates, opInvoicesUpdateMany, rows, tenant)
 }
 
-const sqlInvoicesUpdateManyReturning = `-- name: invoices.UpdateManyReturning
+var opInvoicesUpdateManyReturning = &runtime.Op{Name: "invoices.UpdateManyReturning", Table: "invoices", Errs: errs, SQL: `-- name: invoices.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bpchar[], $4::numeric(18,2)[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "invoices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_3", "invoices"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_4", "invoices"."total"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "currency", "total", "status", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."currency"::text, "cpcgen_new"."total", "cpcgen_new"."status", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."currency"::text, "cpcgen_new"."total", "cpcgen_new"."status", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKeyedUpdate) ([]Invoice, error) {
@@ -392,8 +380,7 @@ func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKey
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkInvoicesUpdates, sqlInvoicesUpdateManyReturning, scanInvoice, rows, tenant)
-	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")
+	return runtime.UpdateManyReturning(ctx, db, bulkInvoicesUpdates, opInvoicesUpdateManyReturning, scanInvoice, rows, tenant)
 }
 
 var bulkInvoicesKeys = &runtime.Bulk[*InvoiceKey]{
@@ -407,11 +394,11 @@ var bulkInvoicesKeys = &runtime.Bulk[*InvoiceKey]{
 	},
 }
 
-const sqlInvoicesDeleteMany = `-- name: invoices.DeleteMany
+var opInvoicesDeleteMany = &runtime.Op{Name: "invoices.DeleteMany", Table: "invoices", Errs: errs, SQL: `-- name: invoices.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
 "cpcgen_new" AS (DELETE FROM "invoices" USING "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table invoices with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -421,13 +408,12 @@ func (r *InvoiceRepo) DeleteMany(ctx context.Context, keys []InvoiceKey) ([]bool
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkInvoicesKeys, sqlInvoicesDeleteMany, keys, tenant)
-	return out, wrapErr(err, "invoices.DeleteMany", "invoices")
+	return runtime.WriteMany(ctx, db, bulkInvoicesKeys, opInvoicesDeleteMany, keys, tenant)
 }
 
-const sqlInvoicesListByOrgID = `-- name: invoices.ListByOrgID replica=ok
+var opInvoicesListByOrgID = &runtime.Op{Name: "invoices.ListByOrgID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByOrgID replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`}
 
 // ListByOrgID returns the rows of table invoices whose org_id is orgID, in primary
 // key order.
@@ -437,8 +423,7 @@ func (r *InvoiceRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Invoi
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlInvoicesListByOrgID, &orgID, runtime.Arg, scanInvoice, 0, tenant)
-	return items, wrapErr(err, "invoices.ListByOrgID", "invoices")
+	return runtime.QueryOp(ctx, db, opInvoicesListByOrgID, &orgID, runtime.Arg, scanInvoice, 0, tenant)
 }
 
 const sqlInvoicesLoadByOrgID = `-- name: invoices.LoadByOrgID replica=ok
@@ -466,9 +451,9 @@ func (r *InvoiceRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 	return m, wrapErr(err, "invoices.LoadByOrgID", "invoices")
 }
 
-const sqlInvoicesListByCurrency = `-- name: invoices.ListByCurrency replica=ok
+var opInvoicesListByCurrency = &runtime.Op{Name: "invoices.ListByCurrency", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByCurrency replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "currency" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`
+WHERE "currency" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`}
 
 // ListByCurrency returns the rows of table invoices whose currency is currency, in
 // primary key order.
@@ -478,8 +463,7 @@ func (r *InvoiceRepo) ListByCurrency(ctx context.Context, currency string) ([]In
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlInvoicesListByCurrency, &currency, runtime.Arg, scanInvoice, 0, tenant)
-	return items, wrapErr(err, "invoices.ListByCurrency", "invoices")
+	return runtime.QueryOp(ctx, db, opInvoicesListByCurrency, &currency, runtime.Arg, scanInvoice, 0, tenant)
 }
 
 const sqlInvoicesLoadByCurrency = `-- name: invoices.LoadByCurrency replica=ok

@@ -100,45 +100,40 @@ func argsNewPrice(n *NewPrice, d []any) []any {
 	return append(d, &n.Tier, &n.Currency, &n.Price)
 }
 
-const sqlPricesCreate = `-- name: prices.Create
+var opPricesCreate = &runtime.Op{Name: "prices.Create", Table: "prices", Errs: errs, Validate: true, Params: []string{"tier", "currency", "price"}, SQL: `-- name: prices.Create
 INSERT INTO "prices" ("tier", "currency", "price")
 VALUES ($1, $2, $3)
-RETURNING "tier", "currency"::text, "price"`
+RETURNING "tier", "currency"::text, "price"`}
 
 // Create inserts n into table prices and returns the row as stored. It validates n
 // first.
 func (r *PriceRepo) Create(ctx context.Context, n NewPrice) (Price, error) {
-	if err := n.Validate(); err != nil {
-		return Price{}, wrapErr(err, "prices.Create", "prices")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPricesCreate, &n, argsNewPrice, scanPrice)
-	return *v, wrapParamsErr(err, "prices.Create", "prices", []string{"tier", "currency", "price"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPricesCreate, &n, argsNewPrice, scanPrice)
+	return *v, err
 }
 
-const sqlPricesFindByID = `-- name: prices.FindByID replica=ok
+var opPricesFindByID = &runtime.Op{Name: "prices.FindByID", Table: "prices", Errs: errs, SQL: `-- name: prices.FindByID replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
-WHERE "tier" = $1`
+WHERE "tier" = $1`}
 
 // FindByID returns the row of table prices with the given tier, or
 // runtime.ErrNotFound.
 func (r *PriceRepo) FindByID(ctx context.Context, tier Tier) (Price, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPricesFindByID, &tier, runtime.Arg, scanPrice)
-	return *v, wrapErr(err, "prices.FindByID", "prices")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPricesFindByID, &tier, runtime.Arg, scanPrice)
+	return *v, err
 }
 
-const sqlPricesFindAll = `-- name: prices.FindAll replica=ok
-SELECT "tier", "currency"::text, "price" FROM "prices" ORDER BY "tier"`
+var opPricesFindAll = &runtime.Op{Name: "prices.FindAll", Table: "prices", Errs: errs, SQL: `-- name: prices.FindAll replica=ok
+SELECT "tier", "currency"::text, "price" FROM "prices" ORDER BY "tier"`}
 
 // FindAll returns every row of table prices in primary key order, in memory.
 func (r *PriceRepo) FindAll(ctx context.Context) ([]Price, error) {
-	rows, err := r.db.Query(ctx, sqlPricesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPrice)
-	return items, wrapErr(err, "prices.FindAll", "prices")
+	return runtime.AllOp(ctx, r.db, opPricesFindAll, scanPrice, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceRepo) Stream(ctx context.Context) iter.Seq2[Price, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "prices.Stream", "prices") }, scanPrice, sqlPricesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "prices.Stream", "prices") }, scanPrice, opPricesFindAll.SQL)
 }
 
 const sqlPricesListFirst = `-- name: prices.List replica=ok
@@ -168,6 +163,7 @@ var updatePrices = &runtime.Update{
 	Head: "UPDATE \"prices\"\nSET ",
 	Cols: []string{`"currency"`, `"price"`},
 	Tail: "\nWHERE \"tier\" = $1\nRETURNING \"tier\", \"currency\"::text, \"price\"",
+	Op:   &runtime.Op{Name: "prices.Update", Table: "prices", Errs: errs, Validate: true, Params: []string{"tier", "currency", "price"}},
 }
 
 func argsPriceUpdate(u *PriceUpdate, d []any) []any {
@@ -177,35 +173,31 @@ func argsPriceUpdate(u *PriceUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table prices with the given
 // tier and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PriceRepo) Update(ctx context.Context, tier Tier, u PriceUpdate) (Price, error) {
-	if err := u.Validate(); err != nil {
-		return Price{}, wrapErr(err, "prices.Update", "prices")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePrices, &tier, runtime.Arg, &u, argsPriceUpdate, scanPrice)
-	return *v, wrapParamsErr(err, "prices.Update", "prices", []string{"tier", "currency", "price"})
+	return *v, err
 }
 
-const sqlPricesDelete = `-- name: prices.Delete
-DELETE FROM "prices" WHERE "tier" = $1`
+var opPricesDelete = &runtime.Op{Name: "prices.Delete", Table: "prices", Errs: errs, SQL: `-- name: prices.Delete
+DELETE FROM "prices" WHERE "tier" = $1`}
 
 // Delete removes the row of table prices with the given tier and reports whether
 // there was one.
 func (r *PriceRepo) Delete(ctx context.Context, tier Tier) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPricesDelete, &tier, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "prices.Delete", "prices")
+	tag, err := runtime.ExecOp(ctx, r.db, opPricesDelete, &tier, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlPricesCount = `-- name: prices.Count replica=ok
-SELECT count(*) FROM "prices"`
+var opPricesCount = &runtime.Op{Name: "prices.Count", Table: "prices", Errs: errs, SQL: `-- name: prices.Count replica=ok
+SELECT count(*) FROM "prices"`}
 
 // Count returns the number of rows of table prices.
 func (r *PriceRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPricesCount))
-	return n, wrapErr(err, "prices.Count", "prices")
+	return runtime.CountOp(ctx, r.db, opPricesCount)
 }
 
-const sqlPricesFindByIDs = `-- name: prices.FindByIDs replica=ok
+var opPricesFindByIDs = &runtime.Op{Name: "prices.FindByIDs", Table: "prices", Errs: errs, SQL: `-- name: prices.FindByIDs replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
-WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "tier"`
+WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "tier"`}
 
 // FindByIDs returns the rows of table prices whose tier is in ids, in tier order;
 // keys without a row are skipped.
@@ -213,8 +205,7 @@ func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) 
 	if len(ids) == 0 {
 		return []Price{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPricesFindByIDs, &ids, runtime.Arg, scanPrice, len(ids))
-	return items, wrapErr(err, "prices.FindByIDs", "prices")
+	return runtime.QueryOp(ctx, r.db, opPricesFindByIDs, &ids, runtime.Arg, scanPrice, len(ids))
 }
 
 var copyPrices = &runtime.Copier[*NewPrice]{
@@ -231,49 +222,36 @@ func (r *PriceRepo) CreateMany(ctx context.Context, rows []NewPrice) (int64, err
 	return n, wrapErr(err, "prices.CreateMany", "prices")
 }
 
-const sqlPricesCreateManyReturning = `-- name: prices.CreateManyReturning
+var opPricesCreateManyReturning = &runtime.Op{Name: "prices.CreateManyReturning", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.CreateManyReturning
 INSERT INTO "prices" ("tier", "currency", "price")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "tier", "currency"::text, "price"`
+RETURNING "tier", "currency"::text, "price"`}
 
-// CreateManyReturning inserts rows into table prices in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table prices in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PriceRepo) CreateManyReturning(ctx context.Context, rows []NewPrice) ([]Price, error) {
-	if len(rows) == 0 {
-		return []Price{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "prices.CreateManyReturning", "prices")
-	}
-	res, err := r.db.Query(ctx, sqlPricesCreateManyReturning, runtime.Unnest(argsNewPrice, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPrice)
-	return items, wrapErr(err, "prices.CreateManyReturning", "prices")
+	return runtime.InsertManyOp(ctx, r.db, opPricesCreateManyReturning, rows, argsNewPrice, scanPrice)
 }
 
-const sqlPricesUpsertByTier = `-- name: prices.UpsertByTier
+var opPricesUpsertByTier = &runtime.Op{Name: "prices.UpsertByTier", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.UpsertByTier
 INSERT INTO "prices" ("tier", "currency", "price")
 VALUES ($1, $2, $3)
 ON CONFLICT ("tier") DO UPDATE
 SET "currency" = EXCLUDED."currency",
     "price" = EXCLUDED."price"
-RETURNING "tier", "currency"::text, "price"`
+RETURNING "tier", "currency"::text, "price"`}
 
-// UpsertByTier inserts n into table prices or, when a row with the same tier
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByTier inserts n into table prices or updates the row with the same tier
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *PriceRepo) UpsertByTier(ctx context.Context, n NewPrice) (Price, error) {
-	if err := n.Validate(); err != nil {
-		return Price{}, wrapErr(err, "prices.UpsertByTier", "prices")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPricesUpsertByTier, &n, argsNewPrice, scanPrice)
-	return *v, wrapErr(err, "prices.UpsertByTier", "prices")
+	v, err := runtime.QueryOneOp(ctx, r.db, opPricesUpsertByTier, &n, argsNewPrice, scanPrice)
+	return *v, err
 }
 
-const sqlPricesCreateIfAbsentByTier = `-- name: prices.CreateIfAbsentByTier
+var opPricesCreateIfAbsentByTier = &runtime.Op{Name: "prices.CreateIfAbsentByTier", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.CreateIfAbsentByTier
 WITH "inserted" AS (
 INSERT INTO "prices" ("tier", "currency", "price")
 VALUES ($1, $2, $3)
@@ -284,18 +262,14 @@ SELECT true, "tier", "currency", "price" FROM "inserted"
 UNION ALL
 SELECT false, "tier", "currency"::text, "price" FROM "prices"
 WHERE "tier" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByTier inserts n into table prices unless a row with the same tier
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PriceRepo) CreateIfAbsentByTier(ctx context.Context, n NewPrice) (Price, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Price{}, false, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPricesCreateIfAbsentByTier, &n, argsNewPrice, scanPrice)
-	return *v, created, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPricesCreateIfAbsentByTier, &n, argsNewPrice, scanPrice)
+	return *v, created, err
 }
 
 // PriceKeyedUpdate is one row's key and changes for UpdateMany.
@@ -315,31 +289,29 @@ var bulkPricesUpdates = &runtime.Bulk[*PriceKeyedUpdate]{
 	},
 }
 
-const sqlPricesUpdateMany = `-- name: prices.UpdateMany
+var opPricesUpdateMany = &runtime.Op{Name: "prices.UpdateMany", Table: "prices", Errs: errs, SQL: `-- name: prices.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table prices, all or none (see
 // runtime.UpdateMany).
 func (r *PriceRepo) UpdateMany(ctx context.Context, rows []PriceKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkPricesUpdates, sqlPricesUpdateMany, rows)
-	return out, wrapErr(err, "prices.UpdateMany", "prices")
+	return runtime.UpdateMany(ctx, r.db, bulkPricesUpdates, opPricesUpdateMany, rows)
 }
 
-const sqlPricesUpdateManyReturning = `-- name: prices.UpdateManyReturning
+var opPricesUpdateManyReturning = &runtime.Op{Name: "prices.UpdateManyReturning", Table: "prices", Errs: errs, SQL: `-- name: prices.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PriceRepo) UpdateManyReturning(ctx context.Context, rows []PriceKeyedUpdate) ([]Price, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPricesUpdates, sqlPricesUpdateManyReturning, scanPrice, rows)
-	return out, wrapErr(err, "prices.UpdateManyReturning", "prices")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkPricesUpdates, opPricesUpdateManyReturning, scanPrice, rows)
 }
 
 var bulkPricesKeys = &runtime.Bulk[*Tier]{
@@ -350,17 +322,16 @@ var bulkPricesKeys = &runtime.Bulk[*Tier]{
 	},
 }
 
-const sqlPricesDeleteMany = `-- name: prices.DeleteMany
+var opPricesDeleteMany = &runtime.Op{Name: "prices.DeleteMany", Table: "prices", Errs: errs, SQL: `-- name: prices.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_new" AS (DELETE FROM "prices" USING "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table prices with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *PriceRepo) DeleteMany(ctx context.Context, keys []Tier) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkPricesKeys, sqlPricesDeleteMany, keys)
-	return out, wrapErr(err, "prices.DeleteMany", "prices")
+	return runtime.WriteMany(ctx, r.db, bulkPricesKeys, opPricesDeleteMany, keys)
 }
 
 var bulkPricesNew = &runtime.Bulk[*NewPrice]{
@@ -374,40 +345,37 @@ var bulkPricesNew = &runtime.Bulk[*NewPrice]{
 	},
 }
 
-const sqlPricesUpsertManyByTier = `-- name: prices.UpsertManyByTier
+var opPricesUpsertManyByTier = &runtime.Op{Name: "prices.UpsertManyByTier", Table: "prices", Errs: errs, SQL: `-- name: prices.UpsertManyByTier
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "prices"."tier" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_ins" AS (INSERT INTO "prices" ("tier", "currency", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("tier") DO NOTHING RETURNING "tier", "currency", "price"),
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "tier" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new"`}
 
 // UpsertManyByTier is UpsertByTier for many rows (see runtime.UpsertMany).
 func (r *PriceRepo) UpsertManyByTier(ctx context.Context, rows []NewPrice) ([]Price, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPricesNew, sqlPricesUpsertManyByTier, scanPrice, rows)
-	return out, wrapErr(err, "prices.UpsertManyByTier", "prices")
+	return runtime.UpsertMany(ctx, r.db, bulkPricesNew, opPricesUpsertManyByTier, scanPrice, rows)
 }
 
-const sqlPricesCreateManyIfAbsentByTier = `-- name: prices.CreateManyIfAbsentByTier
+var opPricesCreateManyIfAbsentByTier = &runtime.Op{Name: "prices.CreateManyIfAbsentByTier", Table: "prices", Errs: errs, SQL: `-- name: prices.CreateManyIfAbsentByTier
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "prices" ("tier", "currency", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("tier") DO NOTHING RETURNING "tier", "currency", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "prices"."tier", "prices"."currency"::text, "prices"."price" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "prices"."tier", "prices"."currency"::text, "prices"."price" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByTier is CreateIfAbsentByTier for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *PriceRepo) CreateManyIfAbsentByTier(ctx context.Context, rows []NewPrice) ([]Price, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPricesNew, sqlPricesCreateManyIfAbsentByTier, scanPrice, rows)
-	return out, created, wrapErr(err, "prices.CreateManyIfAbsentByTier", "prices")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkPricesNew, opPricesCreateManyIfAbsentByTier, scanPrice, rows)
 }
 
-const sqlPricesListByCurrency = `-- name: prices.ListByCurrency replica=ok
+var opPricesListByCurrency = &runtime.Op{Name: "prices.ListByCurrency", Table: "prices", Errs: errs, SQL: `-- name: prices.ListByCurrency replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
-WHERE "currency" = $1 ORDER BY "tier"`
+WHERE "currency" = $1 ORDER BY "tier"`}
 
 // ListByCurrency returns the rows of table prices whose currency is currency, in
 // primary key order.
 func (r *PriceRepo) ListByCurrency(ctx context.Context, currency string) ([]Price, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPricesListByCurrency, &currency, runtime.Arg, scanPrice, 0)
-	return items, wrapErr(err, "prices.ListByCurrency", "prices")
+	return runtime.QueryOp(ctx, r.db, opPricesListByCurrency, &currency, runtime.Arg, scanPrice, 0)
 }
 
 const sqlPricesLoadByCurrency = `-- name: prices.LoadByCurrency replica=ok

@@ -111,10 +111,10 @@ func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email)
 }
 
-const sqlUsersCreate = `-- name: users.Create
+var opUsersCreate = &runtime.Op{Name: "users.Create", Table: "users", Errs: errs, Params: []string{"id", "email"}, SQL: `-- name: users.Create
 INSERT INTO "users" ("id", "email", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
-RETURNING "org_id", "id", "email", "created_at", "updated_at"`
+RETURNING "org_id", "id", "email", "created_at", "updated_at"`}
 
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
@@ -127,13 +127,13 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, &n, argsNewUser, scanUser, tenant)
-	return *v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email"})
+	v, err := runtime.QueryOneOp(ctx, db, opUsersCreate, &n, argsNewUser, scanUser, tenant)
+	return *v, err
 }
 
-const sqlUsersFindByID = `-- name: users.FindByID replica=ok
+var opUsersFindByID = &runtime.Op{Name: "users.FindByID", Table: "users", Errs: errs, SQL: `-- name: users.FindByID replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
-WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
+WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`}
 
 // FindByID returns the row of table users with the given orgID and id, or
 // runtime.ErrNotFound.
@@ -143,13 +143,13 @@ func (r *UserRepo) FindByID(ctx context.Context, orgID uuid.UUID, id uuid.UUID) 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlUsersFindByID, &orgID, runtime.Arg, scanUser, id, tenant)
-	return *v, wrapErr(err, "users.FindByID", "users")
+	v, err := runtime.QueryOneOp(ctx, db, opUsersFindByID, &orgID, runtime.Arg, scanUser, id, tenant)
+	return *v, err
 }
 
-const sqlUsersFindAll = `-- name: users.FindAll replica=ok
+var opUsersFindAll = &runtime.Op{Name: "users.FindAll", Table: "users", Errs: errs, SQL: `-- name: users.FindAll replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
-WHERE "org_id" = $1 ORDER BY "org_id", "id"`
+WHERE "org_id" = $1 ORDER BY "org_id", "id"`}
 
 // FindAll returns every row of table users in primary key order, in memory.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
@@ -158,9 +158,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlUsersFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanUser)
-	return items, wrapErr(err, "users.FindAll", "users")
+	return runtime.AllOp(ctx, db, opUsersFindAll, scanUser, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -170,7 +168,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 		return runtime.StreamError[User](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, sqlUsersFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL, tenant)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -212,6 +210,7 @@ RETURNING "org_id", "id", "email", "created_at", "updated_at"`
 
 var updateUsers = &runtime.Update{
 	Fallback: sqlUsersUpdate, Keys: 2,
+	Op: &runtime.Op{Name: "users.Update", Table: "users", Errs: errs, Params: []string{"org_id", "id", "email"}},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {
@@ -231,11 +230,11 @@ func (r *UserRepo) Update(ctx context.Context, orgID uuid.UUID, id uuid.UUID, u 
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateUsers, &orgID, runtime.Arg, &u, argsUserUpdate, scanUser, id, tenant)
-	return *v, wrapParamsErr(err, "users.Update", "users", []string{"org_id", "id", "email"})
+	return *v, err
 }
 
-const sqlUsersDelete = `-- name: users.Delete
-DELETE FROM "users" WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
+var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
+DELETE FROM "users" WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`}
 
 // Delete removes the row of table users with the given orgID and id and reports
 // whether there was one.
@@ -245,13 +244,13 @@ func (r *UserRepo) Delete(ctx context.Context, orgID uuid.UUID, id uuid.UUID) (b
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlUsersDelete, &orgID, runtime.Arg, id, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
+	tag, err := runtime.ExecOp(ctx, db, opUsersDelete, &orgID, runtime.Arg, id, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlUsersCount = `-- name: users.Count replica=ok
+var opUsersCount = &runtime.Op{Name: "users.Count", Table: "users", Errs: errs, SQL: `-- name: users.Count replica=ok
 SELECT count(*) FROM "users"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table users.
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
@@ -260,8 +259,7 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlUsersCount, tenant))
-	return n, wrapErr(err, "users.Count", "users")
+	return runtime.CountOp(ctx, db, opUsersCount, tenant)
 }
 
 const sqlUsersCreateMany = `-- name: users.CreateMany
@@ -289,31 +287,22 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	return tag.RowsAffected(), wrapErr(err, "users.CreateMany", "users")
 }
 
-const sqlUsersCreateManyReturning = `-- name: users.CreateManyReturning
+var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
 INSERT INTO "users" ("id", "email", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "org_id", "id", "email", "created_at", "updated_at"`
+RETURNING "org_id", "id", "email", "created_at", "updated_at"`}
 
-// CreateManyReturning inserts rows into table users in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table users in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateManyReturning", "users")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []User{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "users.CreateManyReturning", "users")
-	}
-	res, err := db.Query(ctx, sqlUsersCreateManyReturning, append(runtime.Unnest(argsNewUser, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanUser)
-	return items, wrapErr(err, "users.CreateManyReturning", "users")
+	return runtime.InsertManyOp(ctx, db, opUsersCreateManyReturning, rows, argsNewUser, scanUser, tenant)
 }
 
 const sqlUsersUpsertByOrgIDAndEmail = `-- name: users.UpsertByOrgIDAndEmail
@@ -324,12 +313,12 @@ SET "updated_at" = now()
 WHERE "users"."org_id" = $3
 RETURNING "org_id", "id", "email", "created_at", "updated_at"`
 
-// UpsertByOrgIDAndEmail inserts n into table users or, when a row with the same
-// (org_id, email) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first. It sets updated_at to the
-// transaction's time. A row in the way that the caller cannot see (another
-// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// UpsertByOrgIDAndEmail inserts n into table users or updates the row with the
+// same (org_id, email) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first. It sets
+// updated_at to the transaction's time. A row in the way that the caller cannot
+// see (another tenant's, or soft-deleted) is not updated: the error has kind
+// Conflict.
 func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
@@ -361,9 +350,8 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndEmail inserts n into table users unless a row with the
 // same (org_id, email) exists, and returns the new row and true, or the existing
-// row, unchanged, and false, in one statement (run again, up to three times, when
-// the row in the way was committed after it started). It validates n first. When
-// the row in the way is one the caller cannot see (another tenant's, or
+// one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// When the row in the way is one the caller cannot see (another tenant's, or
 // soft-deleted), the error has kind Conflict.
 func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
@@ -407,12 +395,12 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	},
 }
 
-const sqlUsersUpdateMany = `-- name: users.UpdateMany
+var opUsersUpdateMany = &runtime.Op{Name: "users.UpdateMany", Table: "users", Errs: errs, SQL: `-- name: users.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_3", "users"."email"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table users, all or none (see
 // runtime.UpdateMany).
@@ -422,16 +410,15 @@ func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int6
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkUsersUpdates, sqlUsersUpdateMany, rows, tenant)
-	return out, wrapErr(err, "users.UpdateMany", "users")
+	return runtime.UpdateMany(ctx, db, bulkUsersUpdates, opUsersUpdateMany, rows, tenant)
 }
 
-const sqlUsersUpdateManyReturning = `-- name: users.UpdateManyReturning
+var opUsersUpdateManyReturning = &runtime.Op{Name: "users.UpdateManyReturning", Table: "users", Errs: errs, SQL: `-- name: users.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_3", "users"."email"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "email", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
@@ -440,8 +427,7 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkUsersUpdates, sqlUsersUpdateManyReturning, scanUser, rows, tenant)
-	return out, wrapErr(err, "users.UpdateManyReturning", "users")
+	return runtime.UpdateManyReturning(ctx, db, bulkUsersUpdates, opUsersUpdateManyReturning, scanUser, rows, tenant)
 }
 
 var bulkUsersKeys = &runtime.Bulk[*UserKey]{
@@ -455,11 +441,11 @@ var bulkUsersKeys = &runtime.Bulk[*UserKey]{
 	},
 }
 
-const sqlUsersDeleteMany = `-- name: users.DeleteMany
+var opUsersDeleteMany = &runtime.Op{Name: "users.DeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table users with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -469,8 +455,7 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []UserKey) ([]bool, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkUsersKeys, sqlUsersDeleteMany, keys, tenant)
-	return out, wrapErr(err, "users.DeleteMany", "users")
+	return runtime.WriteMany(ctx, db, bulkUsersKeys, opUsersDeleteMany, keys, tenant)
 }
 
 var bulkUsersNew = &runtime.Bulk[*NewUser]{
@@ -483,12 +468,12 @@ var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	},
 }
 
-const sqlUsersUpsertManyByOrgIDAndEmail = `-- name: users.UpsertManyByOrgIDAndEmail
+var opUsersUpsertManyByOrgIDAndEmail = &runtime.Op{Name: "users.UpsertManyByOrgIDAndEmail", Table: "users", Errs: errs, SQL: `-- name: users.UpsertManyByOrgIDAndEmail
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."org_id" AS "cpcgen_k1", "users"."id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "users" ON "org_id" = $3::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") DO NOTHING RETURNING "org_id", "id", "email", "created_at", "updated_at"),
 "cpcgen_new" AS (UPDATE "users" SET "updated_at" = now() FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "email", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."org_id", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."org_id", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`}
 
 // UpsertManyByOrgIDAndEmail is UpsertByOrgIDAndEmail for many rows (see
 // runtime.UpsertMany).
@@ -498,14 +483,13 @@ func (r *UserRepo) UpsertManyByOrgIDAndEmail(ctx context.Context, rows []NewUser
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkUsersNew, sqlUsersUpsertManyByOrgIDAndEmail, scanUser, rows, tenant)
-	return out, wrapErr(err, "users.UpsertManyByOrgIDAndEmail", "users")
+	return runtime.UpsertMany(ctx, db, bulkUsersNew, opUsersUpsertManyByOrgIDAndEmail, scanUser, rows, tenant)
 }
 
-const sqlUsersCreateManyIfAbsentByOrgIDAndEmail = `-- name: users.CreateManyIfAbsentByOrgIDAndEmail
+var opUsersCreateManyIfAbsentByOrgIDAndEmail = &runtime.Op{Name: "users.CreateManyIfAbsentByOrgIDAndEmail", Table: "users", Errs: errs, SQL: `-- name: users.CreateManyIfAbsentByOrgIDAndEmail
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") DO NOTHING RETURNING "org_id", "id", "email", "created_at", "updated_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."org_id", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."org_id", "users"."id", "users"."email", "users"."created_at", "users"."updated_at" FROM "cpcgen_v" JOIN "users" ON "org_id" = $3::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."org_id", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."org_id", "users"."id", "users"."email", "users"."created_at", "users"."updated_at" FROM "cpcgen_v" JOIN "users" ON "org_id" = $3::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`}
 
 // CreateManyIfAbsentByOrgIDAndEmail is CreateIfAbsentByOrgIDAndEmail for many rows
 // (see runtime.CreateManyIfAbsent).
@@ -515,13 +499,12 @@ func (r *UserRepo) CreateManyIfAbsentByOrgIDAndEmail(ctx context.Context, rows [
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkUsersNew, sqlUsersCreateManyIfAbsentByOrgIDAndEmail, scanUser, rows, tenant)
-	return out, created, wrapErr(err, "users.CreateManyIfAbsentByOrgIDAndEmail", "users")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkUsersNew, opUsersCreateManyIfAbsentByOrgIDAndEmail, scanUser, rows, tenant)
 }
 
-const sqlUsersListByOrgID = `-- name: users.ListByOrgID replica=ok
+var opUsersListByOrgID = &runtime.Op{Name: "users.ListByOrgID", Table: "users", Errs: errs, SQL: `-- name: users.ListByOrgID replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`}
 
 // ListByOrgID returns the rows of table users whose org_id is orgID, in primary
 // key order.
@@ -531,8 +514,7 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlUsersListByOrgID, &orgID, runtime.Arg, scanUser, 0, tenant)
-	return items, wrapErr(err, "users.ListByOrgID", "users")
+	return runtime.QueryOp(ctx, db, opUsersListByOrgID, &orgID, runtime.Arg, scanUser, 0, tenant)
 }
 
 const sqlUsersLoadByOrgID = `-- name: users.LoadByOrgID replica=ok

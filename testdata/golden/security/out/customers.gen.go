@@ -120,10 +120,10 @@ func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email, &n.ExternalRef)
 }
 
-const sqlCustomersCreate = `-- name: customers.Create
+var opCustomersCreate = &runtime.Op{Name: "customers.Create", Table: "customers", Errs: errs, Params: []string{"id", "email", "external_ref"}, SQL: `-- name: customers.Create
 INSERT INTO "customers" ("id", "email", "external_ref", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
-RETURNING "id", "org_id", "email", "external_ref"`
+RETURNING "id", "org_id", "email", "external_ref"`}
 
 // Create inserts n into table customers and returns the row as stored. It
 // validates n first.
@@ -136,13 +136,13 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "email", "external_ref"})
+	v, err := runtime.QueryOneOp(ctx, db, opCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
+	return *v, err
 }
 
-const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
+var opCustomersFindByID = &runtime.Op{Name: "customers.FindByID", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByID replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table customers with the given id, or
 // runtime.ErrNotFound.
@@ -152,13 +152,13 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
-	return *v, wrapErr(err, "customers.FindByID", "customers")
+	v, err := runtime.QueryOneOp(ctx, db, opCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
+	return *v, err
 }
 
-const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
+var opCustomersFindAll = &runtime.Op{Name: "customers.FindAll", Table: "customers", Errs: errs, SQL: `-- name: customers.FindAll replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table customers in primary key order, in memory.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
@@ -167,9 +167,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlCustomersFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanCustomer)
-	return items, wrapErr(err, "customers.FindAll", "customers")
+	return runtime.AllOp(ctx, db, opCustomersFindAll, scanCustomer, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -179,7 +177,7 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 		return runtime.StreamError[Customer](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, sqlCustomersFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL, tenant)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -222,6 +220,7 @@ RETURNING "id", "org_id", "email", "external_ref"`
 var updateCustomers = &runtime.Update{
 	Fallback: sqlCustomersUpdate, Keys: 1,
 	Nullable: runtime.Bits{1 << 1},
+	Op:       &runtime.Op{Name: "customers.Update", Table: "customers", Errs: errs, Params: []string{"id", "email", "external_ref", "external_ref"}},
 }
 
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
@@ -240,11 +239,11 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
-	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "email", "external_ref", "external_ref"})
+	return *v, err
 }
 
-const sqlCustomersDelete = `-- name: customers.Delete
-DELETE FROM "customers" WHERE "id" = $1 AND "org_id" = $2`
+var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete
+DELETE FROM "customers" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
@@ -254,13 +253,13 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
+	tag, err := runtime.ExecOp(ctx, db, opCustomersDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlCustomersCount = `-- name: customers.Count replica=ok
+var opCustomersCount = &runtime.Op{Name: "customers.Count", Table: "customers", Errs: errs, SQL: `-- name: customers.Count replica=ok
 SELECT count(*) FROM "customers"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table customers.
 func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
@@ -269,13 +268,12 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlCustomersCount, tenant))
-	return n, wrapErr(err, "customers.Count", "customers")
+	return runtime.CountOp(ctx, db, opCustomersCount, tenant)
 }
 
-const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
+var opCustomersFindByIDs = &runtime.Op{Name: "customers.FindByIDs", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByIDs replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -288,8 +286,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
-	return items, wrapErr(err, "customers.FindByIDs", "customers")
+	return runtime.QueryOp(ctx, db, opCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
 }
 
 const sqlCustomersCreateMany = `-- name: customers.CreateMany
@@ -317,31 +314,22 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
 }
 
-const sqlCustomersCreateManyReturning = `-- name: customers.CreateManyReturning
+var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning
 INSERT INTO "customers" ("id", "email", "external_ref", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "email", "external_ref"`
+RETURNING "id", "org_id", "email", "external_ref"`}
 
-// CreateManyReturning inserts rows into table customers in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table customers in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateManyReturning", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Customer{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
-	}
-	res, err := db.Query(ctx, sqlCustomersCreateManyReturning, append(runtime.Unnest(argsNewCustomer, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanCustomer)
-	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
+	return runtime.InsertManyOp(ctx, db, opCustomersCreateManyReturning, rows, argsNewCustomer, scanCustomer, tenant)
 }
 
 const sqlCustomersUpsertByEmail = `-- name: customers.UpsertByEmail
@@ -352,12 +340,11 @@ SET "external_ref" = EXCLUDED."external_ref"
 WHERE "customers"."org_id" = $4
 RETURNING "id", "org_id", "email", "external_ref"`
 
-// UpsertByEmail inserts n into table customers or, when a row with the same
-// (org_id, email) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict.
+// UpsertByEmail inserts n into table customers or updates the row with the same
+// (org_id, email) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first. A row in the way
+// that the caller cannot see (another tenant's, or soft-deleted) is not updated:
+// the error has kind Conflict.
 func (r *CustomerRepo) UpsertByEmail(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.UpsertByEmail", "customers")
@@ -388,11 +375,10 @@ WHERE "org_id" = $4 AND "email" = $2
 LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table customers unless a row with the same
-// (org_id, email) exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first. When the
-// row in the way is one the caller cannot see (another tenant's, or soft-deleted),
-// the error has kind Conflict.
+// (org_id, email) exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first. When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *CustomerRepo) CreateIfAbsentByEmail(ctx context.Context, n NewCustomer) (Customer, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, false, wrapErr(err, "customers.CreateIfAbsentByEmail", "customers")
@@ -417,12 +403,11 @@ SET "email" = EXCLUDED."email"
 WHERE "customers"."org_id" = $4
 RETURNING "id", "org_id", "email", "external_ref"`
 
-// UpsertByExternalRef inserts n into table customers or, when a row with the same
-// external_ref exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict.
+// UpsertByExternalRef inserts n into table customers or updates the row with the
+// same external_ref from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first. A row in the way
+// that the caller cannot see (another tenant's, or soft-deleted) is not updated:
+// the error has kind Conflict.
 func (r *CustomerRepo) UpsertByExternalRef(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.UpsertByExternalRef", "customers")
@@ -453,11 +438,10 @@ WHERE "external_ref" = $3 AND "org_id" = $4
 LIMIT 1`
 
 // CreateIfAbsentByExternalRef inserts n into table customers unless a row with the
-// same external_ref exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first. When the
-// row in the way is one the caller cannot see (another tenant's, or soft-deleted),
-// the error has kind Conflict.
+// same external_ref exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first. When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *CustomerRepo) CreateIfAbsentByExternalRef(ctx context.Context, n NewCustomer) (Customer, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, false, wrapErr(err, "customers.CreateIfAbsentByExternalRef", "customers")
@@ -492,12 +476,12 @@ var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	},
 }
 
-const sqlCustomersUpdateMany = `-- name: customers.UpdateMany
+var opCustomersUpdateMany = &runtime.Op{Name: "customers.UpdateMany", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $5 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "customers" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."email"), "external_ref" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "customers"."external_ref" END FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $5 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table customers, all or none (see
 // runtime.UpdateMany).
@@ -507,16 +491,15 @@ func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdat
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateMany, rows, tenant)
-	return out, wrapErr(err, "customers.UpdateMany", "customers")
+	return runtime.UpdateMany(ctx, db, bulkCustomersUpdates, opCustomersUpdateMany, rows, tenant)
 }
 
-const sqlCustomersUpdateManyReturning = `-- name: customers.UpdateManyReturning
+var opCustomersUpdateManyReturning = &runtime.Op{Name: "customers.UpdateManyReturning", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $5 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "customers" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."email"), "external_ref" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "customers"."external_ref" END FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $5 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "email", "external_ref")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."email", "cpcgen_new"."external_ref" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."email", "cpcgen_new"."external_ref" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerKeyedUpdate) ([]Customer, error) {
@@ -525,8 +508,7 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateManyReturning, scanCustomer, rows, tenant)
-	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
+	return runtime.UpdateManyReturning(ctx, db, bulkCustomersUpdates, opCustomersUpdateManyReturning, scanCustomer, rows, tenant)
 }
 
 var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
@@ -537,11 +519,11 @@ var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlCustomersDeleteMany = `-- name: customers.DeleteMany
+var opCustomersDeleteMany = &runtime.Op{Name: "customers.DeleteMany", Table: "customers", Errs: errs, SQL: `-- name: customers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_new" AS (DELETE FROM "customers" USING "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table customers with the keys given, as Delete
 // does (see runtime.WriteMany).
@@ -551,8 +533,7 @@ func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkCustomersKeys, sqlCustomersDeleteMany, keys, tenant)
-	return out, wrapErr(err, "customers.DeleteMany", "customers")
+	return runtime.WriteMany(ctx, db, bulkCustomersKeys, opCustomersDeleteMany, keys, tenant)
 }
 
 var bulkCustomersNew = &runtime.Bulk[*NewCustomer]{
@@ -566,12 +547,12 @@ var bulkCustomersNew = &runtime.Bulk[*NewCustomer]{
 	},
 }
 
-const sqlCustomersUpsertManyByEmail = `-- name: customers.UpsertManyByEmail
+var opCustomersUpsertManyByEmail = &runtime.Op{Name: "customers.UpsertManyByEmail", Table: "customers", Errs: errs, SQL: `-- name: customers.UpsertManyByEmail
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "customers"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "customers" ON "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_ins" AS (INSERT INTO "customers" ("id", "email", "external_ref", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", $4::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") DO NOTHING RETURNING "id", "org_id", "email", "external_ref"),
 "cpcgen_new" AS (UPDATE "customers" SET "external_ref" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $4 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "email", "external_ref")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."email", "cpcgen_ins"."external_ref" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."email", "cpcgen_new"."external_ref" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."email", "cpcgen_ins"."external_ref" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."email", "cpcgen_new"."external_ref" FROM "cpcgen_new"`}
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *CustomerRepo) UpsertManyByEmail(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
@@ -580,14 +561,13 @@ func (r *CustomerRepo) UpsertManyByEmail(ctx context.Context, rows []NewCustomer
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkCustomersNew, sqlCustomersUpsertManyByEmail, scanCustomer, rows, tenant)
-	return out, wrapErr(err, "customers.UpsertManyByEmail", "customers")
+	return runtime.UpsertMany(ctx, db, bulkCustomersNew, opCustomersUpsertManyByEmail, scanCustomer, rows, tenant)
 }
 
-const sqlCustomersCreateManyIfAbsentByEmail = `-- name: customers.CreateManyIfAbsentByEmail
+var opCustomersCreateManyIfAbsentByEmail = &runtime.Op{Name: "customers.CreateManyIfAbsentByEmail", Table: "customers", Errs: errs, SQL: `-- name: customers.CreateManyIfAbsentByEmail
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "customers" ("id", "email", "external_ref", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", $4::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") DO NOTHING RETURNING "id", "org_id", "email", "external_ref")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."email", "cpcgen_ins"."external_ref" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "customers"."id", "customers"."org_id", "customers"."email", "customers"."external_ref" FROM "cpcgen_v" JOIN "customers" ON "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $4`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."email", "cpcgen_ins"."external_ref" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "customers"."id", "customers"."org_id", "customers"."email", "customers"."external_ref" FROM "cpcgen_v" JOIN "customers" ON "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $4`}
 
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
@@ -597,13 +577,12 @@ func (r *CustomerRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []New
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkCustomersNew, sqlCustomersCreateManyIfAbsentByEmail, scanCustomer, rows, tenant)
-	return out, created, wrapErr(err, "customers.CreateManyIfAbsentByEmail", "customers")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkCustomersNew, opCustomersCreateManyIfAbsentByEmail, scanCustomer, rows, tenant)
 }
 
-const sqlCustomersListByOrgID = `-- name: customers.ListByOrgID replica=ok
+var opCustomersListByOrgID = &runtime.Op{Name: "customers.ListByOrgID", Table: "customers", Errs: errs, SQL: `-- name: customers.ListByOrgID replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table customers whose org_id is orgID, in
 // primary key order.
@@ -613,8 +592,7 @@ func (r *CustomerRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Cust
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomersListByOrgID, &orgID, runtime.Arg, scanCustomer, 0, tenant)
-	return items, wrapErr(err, "customers.ListByOrgID", "customers")
+	return runtime.QueryOp(ctx, db, opCustomersListByOrgID, &orgID, runtime.Arg, scanCustomer, 0, tenant)
 }
 
 const sqlCustomersLoadByOrgID = `-- name: customers.LoadByOrgID replica=ok

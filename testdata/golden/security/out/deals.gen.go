@@ -97,10 +97,10 @@ func argsNewDeal(n *NewDeal, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Title)
 }
 
-const sqlDealsCreate = `-- name: deals.Create
+var opDealsCreate = &runtime.Op{Name: "deals.Create", Table: "deals", Errs: errs, Params: []string{"id", "customer_id", "title"}, SQL: `-- name: deals.Create
 INSERT INTO "deals" ("id", "customer_id", "title", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
-RETURNING "id", "org_id", "customer_id", "title"`
+RETURNING "id", "org_id", "customer_id", "title"`}
 
 // Create inserts n into table deals and returns the row as stored. It validates n
 // first.
@@ -113,13 +113,13 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, &n, argsNewDeal, scanDeal, tenant)
-	return *v, wrapParamsErr(err, "deals.Create", "deals", []string{"id", "customer_id", "title"})
+	v, err := runtime.QueryOneOp(ctx, db, opDealsCreate, &n, argsNewDeal, scanDeal, tenant)
+	return *v, err
 }
 
-const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
+var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table deals with the given id, or
 // runtime.ErrNotFound.
@@ -129,13 +129,13 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
-	return *v, wrapErr(err, "deals.FindByID", "deals")
+	v, err := runtime.QueryOneOp(ctx, db, opDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
+	return *v, err
 }
 
-const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
+var opDealsFindAll = &runtime.Op{Name: "deals.FindAll", Table: "deals", Errs: errs, SQL: `-- name: deals.FindAll replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table deals in primary key order, in memory.
 func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
@@ -144,9 +144,7 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlDealsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanDeal)
-	return items, wrapErr(err, "deals.FindAll", "deals")
+	return runtime.AllOp(ctx, db, opDealsFindAll, scanDeal, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -156,7 +154,7 @@ func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 		return runtime.StreamError[Deal](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, sqlDealsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL, tenant)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok
@@ -197,6 +195,7 @@ RETURNING "id", "org_id", "customer_id", "title"`
 
 var updateDeals = &runtime.Update{
 	Fallback: sqlDealsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "deals.Update", Table: "deals", Errs: errs, Params: []string{"id", "customer_id", "title"}},
 }
 
 func argsDealUpdate(u *DealUpdate, d []any) []any {
@@ -215,11 +214,11 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, u DealUpdate) (Deal
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal, tenant)
-	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title"})
+	return *v, err
 }
 
-const sqlDealsDelete = `-- name: deals.Delete
-DELETE FROM "deals" WHERE "id" = $1 AND "org_id" = $2`
+var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete
+DELETE FROM "deals" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table deals with the given id and reports whether
 // there was one.
@@ -229,13 +228,13 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDealsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "deals.Delete", "deals")
+	tag, err := runtime.ExecOp(ctx, db, opDealsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlDealsCount = `-- name: deals.Count replica=ok
+var opDealsCount = &runtime.Op{Name: "deals.Count", Table: "deals", Errs: errs, SQL: `-- name: deals.Count replica=ok
 SELECT count(*) FROM "deals"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table deals.
 func (r *DealRepo) Count(ctx context.Context) (int64, error) {
@@ -244,13 +243,12 @@ func (r *DealRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlDealsCount, tenant))
-	return n, wrapErr(err, "deals.Count", "deals")
+	return runtime.CountOp(ctx, db, opDealsCount, tenant)
 }
 
-const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
+var opDealsFindByIDs = &runtime.Op{Name: "deals.FindByIDs", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByIDs replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table deals whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -263,8 +261,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
-	return items, wrapErr(err, "deals.FindByIDs", "deals")
+	return runtime.QueryOp(ctx, db, opDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
 }
 
 const sqlDealsCreateMany = `-- name: deals.CreateMany
@@ -292,31 +289,22 @@ func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error
 	return tag.RowsAffected(), wrapErr(err, "deals.CreateMany", "deals")
 }
 
-const sqlDealsCreateManyReturning = `-- name: deals.CreateManyReturning
+var opDealsCreateManyReturning = &runtime.Op{Name: "deals.CreateManyReturning", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateManyReturning
 INSERT INTO "deals" ("id", "customer_id", "title", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "customer_id", "title"`
+RETURNING "id", "org_id", "customer_id", "title"`}
 
-// CreateManyReturning inserts rows into table deals in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table deals in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.CreateManyReturning", "deals")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Deal{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "deals.CreateManyReturning", "deals")
-	}
-	res, err := db.Query(ctx, sqlDealsCreateManyReturning, append(runtime.Unnest(argsNewDeal, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanDeal)
-	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
+	return runtime.InsertManyOp(ctx, db, opDealsCreateManyReturning, rows, argsNewDeal, scanDeal, tenant)
 }
 
 // DealKeyedUpdate is one row's key and changes for UpdateMany.
@@ -336,12 +324,12 @@ var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	},
 }
 
-const sqlDealsUpdateMany = `-- name: deals.UpdateMany
+var opDealsUpdateMany = &runtime.Op{Name: "deals.UpdateMany", Table: "deals", Errs: errs, SQL: `-- name: deals.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."title") FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table deals, all or none (see
 // runtime.UpdateMany).
@@ -351,16 +339,15 @@ func (r *DealRepo) UpdateMany(ctx context.Context, rows []DealKeyedUpdate) (int6
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkDealsUpdates, sqlDealsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "deals.UpdateMany", "deals")
+	return runtime.UpdateMany(ctx, db, bulkDealsUpdates, opDealsUpdateMany, rows, tenant)
 }
 
-const sqlDealsUpdateManyReturning = `-- name: deals.UpdateManyReturning
+var opDealsUpdateManyReturning = &runtime.Op{Name: "deals.UpdateManyReturning", Table: "deals", Errs: errs, SQL: `-- name: deals.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."title") FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "customer_id", "title")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."title" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."title" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpdate) ([]Deal, error) {
@@ -369,8 +356,7 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkDealsUpdates, sqlDealsUpdateManyReturning, scanDeal, rows, tenant)
-	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
+	return runtime.UpdateManyReturning(ctx, db, bulkDealsUpdates, opDealsUpdateManyReturning, scanDeal, rows, tenant)
 }
 
 var bulkDealsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -381,11 +367,11 @@ var bulkDealsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlDealsDeleteMany = `-- name: deals.DeleteMany
+var opDealsDeleteMany = &runtime.Op{Name: "deals.DeleteMany", Table: "deals", Errs: errs, SQL: `-- name: deals.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_new" AS (DELETE FROM "deals" USING "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table deals with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -395,13 +381,12 @@ func (r *DealRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkDealsKeys, sqlDealsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "deals.DeleteMany", "deals")
+	return runtime.WriteMany(ctx, db, bulkDealsKeys, opDealsDeleteMany, keys, tenant)
 }
 
-const sqlDealsListByOrgID = `-- name: deals.ListByOrgID replica=ok
+var opDealsListByOrgID = &runtime.Op{Name: "deals.ListByOrgID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByOrgID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table deals whose org_id is orgID, in primary
 // key order.
@@ -411,8 +396,7 @@ func (r *DealRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Deal, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByOrgID, &orgID, runtime.Arg, scanDeal, 0, tenant)
-	return items, wrapErr(err, "deals.ListByOrgID", "deals")
+	return runtime.QueryOp(ctx, db, opDealsListByOrgID, &orgID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 const sqlDealsLoadByOrgID = `-- name: deals.LoadByOrgID replica=ok
@@ -440,9 +424,9 @@ func (r *DealRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	return m, wrapErr(err, "deals.LoadByOrgID", "deals")
 }
 
-const sqlDealsListByCustomerID = `-- name: deals.ListByCustomerID replica=ok
+var opDealsListByCustomerID = &runtime.Op{Name: "deals.ListByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table deals whose customer_id is
 // customerID, in primary key order.
@@ -452,8 +436,7 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
-	return items, wrapErr(err, "deals.ListByCustomerID", "deals")
+	return runtime.QueryOp(ctx, db, opDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok

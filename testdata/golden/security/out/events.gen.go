@@ -90,10 +90,10 @@ func argsNewEvent(n *NewEvent, d []any) []any {
 	return append(d, &n.What)
 }
 
-const sqlEventsCreate = `-- name: events.Create
+var opEventsCreate = &runtime.Op{Name: "events.Create", Table: "events", Errs: errs, Params: []string{"what"}, SQL: `-- name: events.Create
 INSERT INTO "events" ("what", "org_id")
 VALUES ($1, $2)
-RETURNING "id", "org_id", "what"`
+RETURNING "id", "org_id", "what"`}
 
 // Create inserts n into table events and returns the row as stored. It validates n
 // first.
@@ -106,13 +106,13 @@ func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlEventsCreate, &n, argsNewEvent, scanEvent, tenant)
-	return *v, wrapParamsErr(err, "events.Create", "events", []string{"what"})
+	v, err := runtime.QueryOneOp(ctx, db, opEventsCreate, &n, argsNewEvent, scanEvent, tenant)
+	return *v, err
 }
 
-const sqlEventsFindByID = `-- name: events.FindByID replica=ok
+var opEventsFindByID = &runtime.Op{Name: "events.FindByID", Table: "events", Errs: errs, SQL: `-- name: events.FindByID replica=ok
 SELECT "id", "org_id", "what" FROM "events"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table events with the given id, or
 // runtime.ErrNotFound.
@@ -122,13 +122,13 @@ func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlEventsFindByID, &id, runtime.Arg, scanEvent, tenant)
-	return *v, wrapErr(err, "events.FindByID", "events")
+	v, err := runtime.QueryOneOp(ctx, db, opEventsFindByID, &id, runtime.Arg, scanEvent, tenant)
+	return *v, err
 }
 
-const sqlEventsFindAll = `-- name: events.FindAll replica=ok
+var opEventsFindAll = &runtime.Op{Name: "events.FindAll", Table: "events", Errs: errs, SQL: `-- name: events.FindAll replica=ok
 SELECT "id", "org_id", "what" FROM "events"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table events in primary key order, in memory.
 func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
@@ -137,9 +137,7 @@ func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlEventsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanEvent)
-	return items, wrapErr(err, "events.FindAll", "events")
+	return runtime.AllOp(ctx, db, opEventsFindAll, scanEvent, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -149,7 +147,7 @@ func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 		return runtime.StreamError[Event](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, sqlEventsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, opEventsFindAll.SQL, tenant)
 }
 
 const sqlEventsListFirst = `-- name: events.List replica=ok
@@ -189,6 +187,7 @@ RETURNING "id", "org_id", "what"`
 
 var updateEvents = &runtime.Update{
 	Fallback: sqlEventsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "events.Update", Table: "events", Errs: errs, Params: []string{"id", "what"}},
 }
 
 func argsEventUpdate(u *EventUpdate, d []any) []any {
@@ -207,11 +206,11 @@ func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event,
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent, tenant)
-	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "what"})
+	return *v, err
 }
 
-const sqlEventsDelete = `-- name: events.Delete
-DELETE FROM "events" WHERE "id" = $1 AND "org_id" = $2`
+var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
+DELETE FROM "events" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table events with the given id and reports whether
 // there was one.
@@ -221,13 +220,13 @@ func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlEventsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "events.Delete", "events")
+	tag, err := runtime.ExecOp(ctx, db, opEventsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlEventsCount = `-- name: events.Count replica=ok
+var opEventsCount = &runtime.Op{Name: "events.Count", Table: "events", Errs: errs, SQL: `-- name: events.Count replica=ok
 SELECT count(*) FROM "events"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table events.
 func (r *EventRepo) Count(ctx context.Context) (int64, error) {
@@ -236,13 +235,12 @@ func (r *EventRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlEventsCount, tenant))
-	return n, wrapErr(err, "events.Count", "events")
+	return runtime.CountOp(ctx, db, opEventsCount, tenant)
 }
 
-const sqlEventsFindByIDs = `-- name: events.FindByIDs replica=ok
+var opEventsFindByIDs = &runtime.Op{Name: "events.FindByIDs", Table: "events", Errs: errs, SQL: `-- name: events.FindByIDs replica=ok
 SELECT "id", "org_id", "what" FROM "events"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table events whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -255,8 +253,7 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	if len(ids) == 0 {
 		return []Event{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids), tenant)
-	return items, wrapErr(err, "events.FindByIDs", "events")
+	return runtime.QueryOp(ctx, db, opEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids), tenant)
 }
 
 const sqlEventsCreateMany = `-- name: events.CreateMany
@@ -284,31 +281,22 @@ func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, err
 	return tag.RowsAffected(), wrapErr(err, "events.CreateMany", "events")
 }
 
-const sqlEventsCreateManyReturning = `-- name: events.CreateManyReturning
+var opEventsCreateManyReturning = &runtime.Op{Name: "events.CreateManyReturning", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateManyReturning
 INSERT INTO "events" ("what", "org_id")
 SELECT "u"."c1", $2::uuid
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "what"`
+RETURNING "id", "org_id", "what"`}
 
-// CreateManyReturning inserts rows into table events in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table events in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([]Event, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.CreateManyReturning", "events")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Event{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "events.CreateManyReturning", "events")
-	}
-	res, err := db.Query(ctx, sqlEventsCreateManyReturning, append(runtime.Unnest(argsNewEvent, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanEvent)
-	return items, wrapErr(err, "events.CreateManyReturning", "events")
+	return runtime.InsertManyOp(ctx, db, opEventsCreateManyReturning, rows, argsNewEvent, scanEvent, tenant)
 }
 
 // EventKeyedUpdate is one row's key and changes for UpdateMany.
@@ -327,12 +315,12 @@ var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	},
 }
 
-const sqlEventsUpdateMany = `-- name: events.UpdateMany
+var opEventsUpdateMany = &runtime.Op{Name: "events.UpdateMany", Table: "events", Errs: errs, SQL: `-- name: events.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "events" SET "what" = COALESCE("cpcgen_v"."cpcgen_2", "events"."what") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table events, all or none (see
 // runtime.UpdateMany).
@@ -342,16 +330,15 @@ func (r *EventRepo) UpdateMany(ctx context.Context, rows []EventKeyedUpdate) (in
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkEventsUpdates, sqlEventsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "events.UpdateMany", "events")
+	return runtime.UpdateMany(ctx, db, bulkEventsUpdates, opEventsUpdateMany, rows, tenant)
 }
 
-const sqlEventsUpdateManyReturning = `-- name: events.UpdateManyReturning
+var opEventsUpdateManyReturning = &runtime.Op{Name: "events.UpdateManyReturning", Table: "events", Errs: errs, SQL: `-- name: events.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "events" SET "what" = COALESCE("cpcgen_v"."cpcgen_2", "events"."what") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "what")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."what" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."what" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUpdate) ([]Event, error) {
@@ -360,8 +347,7 @@ func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUp
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkEventsUpdates, sqlEventsUpdateManyReturning, scanEvent, rows, tenant)
-	return out, wrapErr(err, "events.UpdateManyReturning", "events")
+	return runtime.UpdateManyReturning(ctx, db, bulkEventsUpdates, opEventsUpdateManyReturning, scanEvent, rows, tenant)
 }
 
 var bulkEventsKeys = &runtime.Bulk[*int64]{
@@ -372,11 +358,11 @@ var bulkEventsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlEventsDeleteMany = `-- name: events.DeleteMany
+var opEventsDeleteMany = &runtime.Op{Name: "events.DeleteMany", Table: "events", Errs: errs, SQL: `-- name: events.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_new" AS (DELETE FROM "events" USING "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table events with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -386,13 +372,12 @@ func (r *EventRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkEventsKeys, sqlEventsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "events.DeleteMany", "events")
+	return runtime.WriteMany(ctx, db, bulkEventsKeys, opEventsDeleteMany, keys, tenant)
 }
 
-const sqlEventsListByOrgID = `-- name: events.ListByOrgID replica=ok
+var opEventsListByOrgID = &runtime.Op{Name: "events.ListByOrgID", Table: "events", Errs: errs, SQL: `-- name: events.ListByOrgID replica=ok
 SELECT "id", "org_id", "what" FROM "events"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table events whose org_id is orgID, in primary
 // key order.
@@ -402,8 +387,7 @@ func (r *EventRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Event, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlEventsListByOrgID, &orgID, runtime.Arg, scanEvent, 0, tenant)
-	return items, wrapErr(err, "events.ListByOrgID", "events")
+	return runtime.QueryOp(ctx, db, opEventsListByOrgID, &orgID, runtime.Arg, scanEvent, 0, tenant)
 }
 
 const sqlEventsLoadByOrgID = `-- name: events.LoadByOrgID replica=ok

@@ -101,10 +101,10 @@ func argsNewNote(n *NewNote, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.DealID, &n.Body)
 }
 
-const sqlNotesCreate = `-- name: notes.Create
+var opNotesCreate = &runtime.Op{Name: "notes.Create", Table: "notes", Errs: errs, Params: []string{"id", "customer_id", "deal_id", "body"}, SQL: `-- name: notes.Create
 INSERT INTO "notes" ("id", "customer_id", "deal_id", "body", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
-RETURNING "id", "org_id", "customer_id", "deal_id", "body"`
+RETURNING "id", "org_id", "customer_id", "deal_id", "body"`}
 
 // Create inserts n into table notes and returns the row as stored. It validates n
 // first.
@@ -117,13 +117,13 @@ func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlNotesCreate, &n, argsNewNote, scanNote, tenant)
-	return *v, wrapParamsErr(err, "notes.Create", "notes", []string{"id", "customer_id", "deal_id", "body"})
+	v, err := runtime.QueryOneOp(ctx, db, opNotesCreate, &n, argsNewNote, scanNote, tenant)
+	return *v, err
 }
 
-const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
+var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table notes with the given id, or
 // runtime.ErrNotFound.
@@ -133,13 +133,13 @@ func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlNotesFindByID, &id, runtime.Arg, scanNote, tenant)
-	return *v, wrapErr(err, "notes.FindByID", "notes")
+	v, err := runtime.QueryOneOp(ctx, db, opNotesFindByID, &id, runtime.Arg, scanNote, tenant)
+	return *v, err
 }
 
-const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
+var opNotesFindAll = &runtime.Op{Name: "notes.FindAll", Table: "notes", Errs: errs, SQL: `-- name: notes.FindAll replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table notes in primary key order, in memory.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
@@ -148,9 +148,7 @@ func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlNotesFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanNote)
-	return items, wrapErr(err, "notes.FindAll", "notes")
+	return runtime.AllOp(ctx, db, opNotesFindAll, scanNote, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -160,7 +158,7 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 		return runtime.StreamError[Note](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL, tenant)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -203,6 +201,7 @@ RETURNING "id", "org_id", "customer_id", "deal_id", "body"`
 var updateNotes = &runtime.Update{
 	Fallback: sqlNotesUpdate, Keys: 1,
 	Nullable: runtime.Bits{1 << 1},
+	Op:       &runtime.Op{Name: "notes.Update", Table: "notes", Errs: errs, Params: []string{"id", "customer_id", "deal_id", "deal_id", "body"}},
 }
 
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {
@@ -221,11 +220,11 @@ func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote, tenant)
-	return *v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "customer_id", "deal_id", "deal_id", "body"})
+	return *v, err
 }
 
-const sqlNotesDelete = `-- name: notes.Delete
-DELETE FROM "notes" WHERE "id" = $1 AND "org_id" = $2`
+var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
+DELETE FROM "notes" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
@@ -235,13 +234,13 @@ func (r *NoteRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlNotesDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
+	tag, err := runtime.ExecOp(ctx, db, opNotesDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlNotesCount = `-- name: notes.Count replica=ok
+var opNotesCount = &runtime.Op{Name: "notes.Count", Table: "notes", Errs: errs, SQL: `-- name: notes.Count replica=ok
 SELECT count(*) FROM "notes"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table notes.
 func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
@@ -250,13 +249,12 @@ func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlNotesCount, tenant))
-	return n, wrapErr(err, "notes.Count", "notes")
+	return runtime.CountOp(ctx, db, opNotesCount, tenant)
 }
 
-const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok
+var opNotesFindByIDs = &runtime.Op{Name: "notes.FindByIDs", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByIDs replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table notes whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -269,8 +267,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids), tenant)
-	return items, wrapErr(err, "notes.FindByIDs", "notes")
+	return runtime.QueryOp(ctx, db, opNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids), tenant)
 }
 
 const sqlNotesCreateMany = `-- name: notes.CreateMany
@@ -298,31 +295,22 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 	return tag.RowsAffected(), wrapErr(err, "notes.CreateMany", "notes")
 }
 
-const sqlNotesCreateManyReturning = `-- name: notes.CreateManyReturning
+var opNotesCreateManyReturning = &runtime.Op{Name: "notes.CreateManyReturning", Table: "notes", Errs: errs, Validate: true, SQL: `-- name: notes.CreateManyReturning
 INSERT INTO "notes" ("id", "customer_id", "deal_id", "body", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", $5::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "customer_id", "deal_id", "body"`
+RETURNING "id", "org_id", "customer_id", "deal_id", "body"`}
 
-// CreateManyReturning inserts rows into table notes in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table notes in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.CreateManyReturning", "notes")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Note{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
-	}
-	res, err := db.Query(ctx, sqlNotesCreateManyReturning, append(runtime.Unnest(argsNewNote, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanNote)
-	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
+	return runtime.InsertManyOp(ctx, db, opNotesCreateManyReturning, rows, argsNewNote, scanNote, tenant)
 }
 
 // NoteKeyedUpdate is one row's key and changes for UpdateMany.
@@ -344,12 +332,12 @@ var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	},
 }
 
-const sqlNotesUpdateMany = `-- name: notes.UpdateMany
+var opNotesUpdateMany = &runtime.Op{Name: "notes.UpdateMany", Table: "notes", Errs: errs, SQL: `-- name: notes.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notes" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "notes"."deal_id" END, "body" = COALESCE("cpcgen_v"."cpcgen_5", "notes"."body") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table notes, all or none (see
 // runtime.UpdateMany).
@@ -359,16 +347,15 @@ func (r *NoteRepo) UpdateMany(ctx context.Context, rows []NoteKeyedUpdate) (int6
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkNotesUpdates, sqlNotesUpdateMany, rows, tenant)
-	return out, wrapErr(err, "notes.UpdateMany", "notes")
+	return runtime.UpdateMany(ctx, db, bulkNotesUpdates, opNotesUpdateMany, rows, tenant)
 }
 
-const sqlNotesUpdateManyReturning = `-- name: notes.UpdateManyReturning
+var opNotesUpdateManyReturning = &runtime.Op{Name: "notes.UpdateManyReturning", Table: "notes", Errs: errs, SQL: `-- name: notes.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notes" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "notes"."deal_id" END, "body" = COALESCE("cpcgen_v"."cpcgen_5", "notes"."body") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "customer_id", "deal_id", "body")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
@@ -377,8 +364,7 @@ func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpda
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, sqlNotesUpdateManyReturning, scanNote, rows, tenant)
-	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
+	return runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, opNotesUpdateManyReturning, scanNote, rows, tenant)
 }
 
 var bulkNotesKeys = &runtime.Bulk[*uuid.UUID]{
@@ -389,11 +375,11 @@ var bulkNotesKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlNotesDeleteMany = `-- name: notes.DeleteMany
+var opNotesDeleteMany = &runtime.Op{Name: "notes.DeleteMany", Table: "notes", Errs: errs, SQL: `-- name: notes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table notes with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -403,13 +389,12 @@ func (r *NoteRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkNotesKeys, sqlNotesDeleteMany, keys, tenant)
-	return out, wrapErr(err, "notes.DeleteMany", "notes")
+	return runtime.WriteMany(ctx, db, bulkNotesKeys, opNotesDeleteMany, keys, tenant)
 }
 
-const sqlNotesListByOrgID = `-- name: notes.ListByOrgID replica=ok
+var opNotesListByOrgID = &runtime.Op{Name: "notes.ListByOrgID", Table: "notes", Errs: errs, SQL: `-- name: notes.ListByOrgID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table notes whose org_id is orgID, in primary
 // key order.
@@ -419,8 +404,7 @@ func (r *NoteRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Note, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlNotesListByOrgID, &orgID, runtime.Arg, scanNote, 0, tenant)
-	return items, wrapErr(err, "notes.ListByOrgID", "notes")
+	return runtime.QueryOp(ctx, db, opNotesListByOrgID, &orgID, runtime.Arg, scanNote, 0, tenant)
 }
 
 const sqlNotesLoadByOrgID = `-- name: notes.LoadByOrgID replica=ok
@@ -448,9 +432,9 @@ func (r *NoteRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	return m, wrapErr(err, "notes.LoadByOrgID", "notes")
 }
 
-const sqlNotesListByCustomerID = `-- name: notes.ListByCustomerID replica=ok
+var opNotesListByCustomerID = &runtime.Op{Name: "notes.ListByCustomerID", Table: "notes", Errs: errs, SQL: `-- name: notes.ListByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "customer_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByCustomerID returns the rows of table notes whose customer_id is
 // customerID, in primary key order.
@@ -460,8 +444,7 @@ func (r *NoteRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlNotesListByCustomerID, &customerID, runtime.Arg, scanNote, 0, tenant)
-	return items, wrapErr(err, "notes.ListByCustomerID", "notes")
+	return runtime.QueryOp(ctx, db, opNotesListByCustomerID, &customerID, runtime.Arg, scanNote, 0, tenant)
 }
 
 const sqlNotesLoadByCustomerID = `-- name: notes.LoadByCustomerID replica=ok
@@ -489,9 +472,9 @@ func (r *NoteRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[
 	return m, wrapErr(err, "notes.LoadByCustomerID", "notes")
 }
 
-const sqlNotesListByDealID = `-- name: notes.ListByDealID replica=ok
+var opNotesListByDealID = &runtime.Op{Name: "notes.ListByDealID", Table: "notes", Errs: errs, SQL: `-- name: notes.ListByDealID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "deal_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "deal_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByDealID returns the rows of table notes whose deal_id is dealID, in primary
 // key order.
@@ -501,8 +484,7 @@ func (r *NoteRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Note, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlNotesListByDealID, &dealID, runtime.Arg, scanNote, 0, tenant)
-	return items, wrapErr(err, "notes.ListByDealID", "notes")
+	return runtime.QueryOp(ctx, db, opNotesListByDealID, &dealID, runtime.Arg, scanNote, 0, tenant)
 }
 
 const sqlNotesLoadByDealID = `-- name: notes.LoadByDealID replica=ok

@@ -107,10 +107,10 @@ func argsNewOrg(n *NewOrg, d []any) []any {
 	return append(d, &n.Slug)
 }
 
-const sqlOrgsCreate = `-- name: orgs.Create
+var opOrgsCreate = &runtime.Op{Name: "orgs.Create", Table: "orgs", Errs: errs, Params: []string{"slug"}, SQL: `-- name: orgs.Create
 INSERT INTO "orgs" ("slug", "id")
 VALUES ($1, $2)
-RETURNING "id", "slug"`
+RETURNING "id", "slug"`}
 
 // Create inserts n into table orgs and returns the row as stored. It validates n
 // first.
@@ -123,13 +123,13 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
-	return *v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"slug"})
+	v, err := runtime.QueryOneOp(ctx, db, opOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
+	return *v, err
 }
 
-const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
+var opOrgsFindByID = &runtime.Op{Name: "orgs.FindByID", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByID replica=ok
 SELECT "id", "slug" FROM "orgs"
-WHERE "id" = $1 AND "id" = $2`
+WHERE "id" = $1 AND "id" = $2`}
 
 // FindByID returns the row of table orgs with the given id, or
 // runtime.ErrNotFound.
@@ -139,13 +139,13 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlOrgsFindByID, &id, runtime.Arg, scanOrg, tenant)
-	return *v, wrapErr(err, "orgs.FindByID", "orgs")
+	v, err := runtime.QueryOneOp(ctx, db, opOrgsFindByID, &id, runtime.Arg, scanOrg, tenant)
+	return *v, err
 }
 
-const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
+var opOrgsFindAll = &runtime.Op{Name: "orgs.FindAll", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindAll replica=ok
 SELECT "id", "slug" FROM "orgs"
-WHERE "id" = $1 ORDER BY "id"`
+WHERE "id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table orgs in primary key order, in memory.
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
@@ -154,9 +154,7 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlOrgsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanOrg)
-	return items, wrapErr(err, "orgs.FindAll", "orgs")
+	return runtime.AllOp(ctx, db, opOrgsFindAll, scanOrg, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -166,7 +164,7 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 		return runtime.StreamError[Org](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL, tenant)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -206,6 +204,7 @@ RETURNING "id", "slug"`
 
 var updateOrgs = &runtime.Update{
 	Fallback: sqlOrgsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "orgs.Update", Table: "orgs", Errs: errs, Params: []string{"id", "slug"}},
 }
 
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
@@ -224,11 +223,11 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg, tenant)
-	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "slug"})
+	return *v, err
 }
 
-const sqlOrgsDelete = `-- name: orgs.Delete
-DELETE FROM "orgs" WHERE "id" = $1 AND "id" = $2`
+var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
+DELETE FROM "orgs" WHERE "id" = $1 AND "id" = $2`}
 
 // Delete removes the row of table orgs with the given id and reports whether there
 // was one.
@@ -238,13 +237,13 @@ func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlOrgsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
+	tag, err := runtime.ExecOp(ctx, db, opOrgsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlOrgsCount = `-- name: orgs.Count replica=ok
+var opOrgsCount = &runtime.Op{Name: "orgs.Count", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Count replica=ok
 SELECT count(*) FROM "orgs"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // Count returns the number of rows of table orgs.
 func (r *OrgRepo) Count(ctx context.Context) (int64, error) {
@@ -253,13 +252,12 @@ func (r *OrgRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlOrgsCount, tenant))
-	return n, wrapErr(err, "orgs.Count", "orgs")
+	return runtime.CountOp(ctx, db, opOrgsCount, tenant)
 }
 
-const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs replica=ok
+var opOrgsFindByIDs = &runtime.Op{Name: "orgs.FindByIDs", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByIDs replica=ok
 SELECT "id", "slug" FROM "orgs"
-WHERE "id" = ANY($1) AND "id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table orgs whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -272,8 +270,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids), tenant)
-	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
+	return runtime.QueryOp(ctx, db, opOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids), tenant)
 }
 
 const sqlOrgsCreateMany = `-- name: orgs.CreateMany
@@ -301,31 +298,22 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 	return tag.RowsAffected(), wrapErr(err, "orgs.CreateMany", "orgs")
 }
 
-const sqlOrgsCreateManyReturning = `-- name: orgs.CreateManyReturning
+var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning
 INSERT INTO "orgs" ("slug", "id")
 SELECT "u"."c1", $2::uuid
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "slug"`
+RETURNING "id", "slug"`}
 
-// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table orgs in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateManyReturning", "orgs")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Org{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
-	}
-	res, err := db.Query(ctx, sqlOrgsCreateManyReturning, append(runtime.Unnest(argsNewOrg, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanOrg)
-	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
+	return runtime.InsertManyOp(ctx, db, opOrgsCreateManyReturning, rows, argsNewOrg, scanOrg, tenant)
 }
 
 const sqlOrgsUpsertBySlug = `-- name: orgs.UpsertBySlug
@@ -336,11 +324,11 @@ SET "slug" = EXCLUDED."slug"
 WHERE "orgs"."id" = $2
 RETURNING "id", "slug"`
 
-// UpsertBySlug inserts n into table orgs or, when a row with the same slug exists,
-// updates it from n (every column but the key's and the primary key's; an unset
-// optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first. A row in the way that the caller cannot see
-// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// UpsertBySlug inserts n into table orgs or updates the row with the same slug
+// from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict.
 func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.UpsertBySlug", "orgs")
@@ -371,11 +359,10 @@ WHERE "slug" = $1 AND "id" = $2
 LIMIT 1`
 
 // CreateIfAbsentBySlug inserts n into table orgs unless a row with the same slug
-// exists, and returns the new row and true, or the existing row, unchanged, and
-// false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started). It validates n first. When the row in the way
-// is one the caller cannot see (another tenant's, or soft-deleted), the error has
-// kind Conflict.
+// exists, and returns the new row and true, or the existing one, unchanged, and
+// false (see runtime.CreateIfAbsent). It validates n first. When the row in the
+// way is one the caller cannot see (another tenant's, or soft-deleted), the error
+// has kind Conflict.
 func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
@@ -408,12 +395,12 @@ var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	},
 }
 
-const sqlOrgsUpdateMany = `-- name: orgs.UpdateMany
+var opOrgsUpdateMany = &runtime.Op{Name: "orgs.UpdateMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orgs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."slug") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table orgs, all or none (see
 // runtime.UpdateMany).
@@ -423,16 +410,15 @@ func (r *OrgRepo) UpdateMany(ctx context.Context, rows []OrgKeyedUpdate) (int64,
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkOrgsUpdates, sqlOrgsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "orgs.UpdateMany", "orgs")
+	return runtime.UpdateMany(ctx, db, bulkOrgsUpdates, opOrgsUpdateMany, rows, tenant)
 }
 
-const sqlOrgsUpdateManyReturning = `-- name: orgs.UpdateManyReturning
+var opOrgsUpdateManyReturning = &runtime.Op{Name: "orgs.UpdateManyReturning", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "orgs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."slug") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate) ([]Org, error) {
@@ -441,8 +427,7 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkOrgsUpdates, sqlOrgsUpdateManyReturning, scanOrg, rows, tenant)
-	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
+	return runtime.UpdateManyReturning(ctx, db, bulkOrgsUpdates, opOrgsUpdateManyReturning, scanOrg, rows, tenant)
 }
 
 var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -453,11 +438,11 @@ var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlOrgsDeleteMany = `-- name: orgs.DeleteMany
+var opOrgsDeleteMany = &runtime.Op{Name: "orgs.DeleteMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_new" AS (DELETE FROM "orgs" USING "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table orgs with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -467,8 +452,7 @@ func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkOrgsKeys, sqlOrgsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
+	return runtime.WriteMany(ctx, db, bulkOrgsKeys, opOrgsDeleteMany, keys, tenant)
 }
 
 var bulkOrgsNew = &runtime.Bulk[*NewOrg]{
@@ -480,12 +464,12 @@ var bulkOrgsNew = &runtime.Bulk[*NewOrg]{
 	},
 }
 
-const sqlOrgsUpsertManyBySlug = `-- name: orgs.UpsertManyBySlug
+var opOrgsUpsertManyBySlug = &runtime.Op{Name: "orgs.UpsertManyBySlug", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpsertManyBySlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "orgs"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "orgs" ON "slug" = "cpcgen_v"."cpcgen_i1" AND "id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_ins" AS (INSERT INTO "orgs" ("slug", "id") SELECT "cpcgen_v"."cpcgen_i1", $2::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "slug"),
 "cpcgen_new" AS (UPDATE "orgs" SET "slug" = "orgs"."slug" FROM "cpcgen_v" WHERE "slug" = "cpcgen_v"."cpcgen_i1" AND "id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug" FROM "cpcgen_new"`}
 
 // UpsertManyBySlug is UpsertBySlug for many rows (see runtime.UpsertMany).
 func (r *OrgRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrg) ([]Org, error) {
@@ -494,14 +478,13 @@ func (r *OrgRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrg) ([]Org, e
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkOrgsNew, sqlOrgsUpsertManyBySlug, scanOrg, rows, tenant)
-	return out, wrapErr(err, "orgs.UpsertManyBySlug", "orgs")
+	return runtime.UpsertMany(ctx, db, bulkOrgsNew, opOrgsUpsertManyBySlug, scanOrg, rows, tenant)
 }
 
-const sqlOrgsCreateManyIfAbsentBySlug = `-- name: orgs.CreateManyIfAbsentBySlug
+var opOrgsCreateManyIfAbsentBySlug = &runtime.Op{Name: "orgs.CreateManyIfAbsentBySlug", Table: "orgs", Errs: errs, SQL: `-- name: orgs.CreateManyIfAbsentBySlug
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "orgs" ("slug", "id") SELECT "cpcgen_v"."cpcgen_i1", $2::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "slug")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "orgs"."id", "orgs"."slug" FROM "cpcgen_v" JOIN "orgs" ON "slug" = "cpcgen_v"."cpcgen_i1" AND "id" = $2`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "orgs"."id", "orgs"."slug" FROM "cpcgen_v" JOIN "orgs" ON "slug" = "cpcgen_v"."cpcgen_i1" AND "id" = $2`}
 
 // CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows (see
 // runtime.CreateManyIfAbsent).
@@ -511,8 +494,7 @@ func (r *OrgRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewOrg) (
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkOrgsNew, sqlOrgsCreateManyIfAbsentBySlug, scanOrg, rows, tenant)
-	return out, created, wrapErr(err, "orgs.CreateManyIfAbsentBySlug", "orgs")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkOrgsNew, opOrgsCreateManyIfAbsentBySlug, scanOrg, rows, tenant)
 }
 
 // LoadCustomers returns the rows of table customers of each of parents

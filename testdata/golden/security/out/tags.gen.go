@@ -96,10 +96,10 @@ func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
 
-const sqlTagsCreate = `-- name: tags.Create
+var opTagsCreate = &runtime.Op{Name: "tags.Create", Table: "tags", Errs: errs, Params: []string{"id", "name"}, SQL: `-- name: tags.Create
 INSERT INTO "tags" ("id", "name", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
-RETURNING "id", "org_id", "name"`
+RETURNING "id", "org_id", "name"`}
 
 // Create inserts n into table tags and returns the row as stored. It validates n
 // first.
@@ -112,13 +112,13 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, &n, argsNewTag, scanTag, tenant)
-	return *v, wrapParamsErr(err, "tags.Create", "tags", []string{"id", "name"})
+	v, err := runtime.QueryOneOp(ctx, db, opTagsCreate, &n, argsNewTag, scanTag, tenant)
+	return *v, err
 }
 
-const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
+var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
-WHERE "id" = $1 AND "org_id" = $2`
+WHERE "id" = $1 AND "org_id" = $2`}
 
 // FindByID returns the row of table tags with the given id, or
 // runtime.ErrNotFound.
@@ -128,13 +128,13 @@ func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsFindByID, &id, runtime.Arg, scanTag, tenant)
-	return *v, wrapErr(err, "tags.FindByID", "tags")
+	v, err := runtime.QueryOneOp(ctx, db, opTagsFindByID, &id, runtime.Arg, scanTag, tenant)
+	return *v, err
 }
 
-const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
+var opTagsFindAll = &runtime.Op{Name: "tags.FindAll", Table: "tags", Errs: errs, SQL: `-- name: tags.FindAll replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 ORDER BY "id"`}
 
 // FindAll returns every row of table tags in primary key order, in memory.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
@@ -143,9 +143,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTagsFindAll, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanTag)
-	return items, wrapErr(err, "tags.FindAll", "tags")
+	return runtime.AllOp(ctx, db, opTagsFindAll, scanTag, 0, tenant)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -155,7 +153,7 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 		return runtime.StreamError[Tag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL, tenant)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -195,6 +193,7 @@ RETURNING "id", "org_id", "name"`
 
 var updateTags = &runtime.Update{
 	Fallback: sqlTagsUpdate, Keys: 1,
+	Op: &runtime.Op{Name: "tags.Update", Table: "tags", Errs: errs, Params: []string{"id", "name"}},
 }
 
 func argsTagUpdate(u *TagUpdate, d []any) []any {
@@ -213,11 +212,11 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
-	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
+	return *v, err
 }
 
-const sqlTagsDelete = `-- name: tags.Delete
-DELETE FROM "tags" WHERE "id" = $1 AND "org_id" = $2`
+var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
+DELETE FROM "tags" WHERE "id" = $1 AND "org_id" = $2`}
 
 // Delete removes the row of table tags with the given id and reports whether there
 // was one.
@@ -227,13 +226,13 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
+	tag, err := runtime.ExecOp(ctx, db, opTagsDelete, &id, runtime.Arg, tenant)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlTagsCount = `-- name: tags.Count replica=ok
+var opTagsCount = &runtime.Op{Name: "tags.Count", Table: "tags", Errs: errs, SQL: `-- name: tags.Count replica=ok
 SELECT count(*) FROM "tags"
-WHERE "org_id" = $1`
+WHERE "org_id" = $1`}
 
 // Count returns the number of rows of table tags.
 func (r *TagRepo) Count(ctx context.Context) (int64, error) {
@@ -242,13 +241,12 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTagsCount, tenant))
-	return n, wrapErr(err, "tags.Count", "tags")
+	return runtime.CountOp(ctx, db, opTagsCount, tenant)
 }
 
-const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
+var opTagsFindByIDs = &runtime.Op{Name: "tags.FindByIDs", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByIDs replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
-WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`}
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -261,8 +259,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error)
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
-	return items, wrapErr(err, "tags.FindByIDs", "tags")
+	return runtime.QueryOp(ctx, db, opTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
 }
 
 const sqlTagsCreateMany = `-- name: tags.CreateMany
@@ -290,31 +287,22 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	return tag.RowsAffected(), wrapErr(err, "tags.CreateMany", "tags")
 }
 
-const sqlTagsCreateManyReturning = `-- name: tags.CreateManyReturning
+var opTagsCreateManyReturning = &runtime.Op{Name: "tags.CreateManyReturning", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateManyReturning
 INSERT INTO "tags" ("id", "name", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "name"`
+RETURNING "id", "org_id", "name"`}
 
-// CreateManyReturning inserts rows into table tags in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table tags in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyReturning", "tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Tag{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
-	}
-	res, err := db.Query(ctx, sqlTagsCreateManyReturning, append(runtime.Unnest(argsNewTag, rows), tenant)...)
-	items, err := runtime.Collect(res, err, len(rows), scanTag)
-	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
+	return runtime.InsertManyOp(ctx, db, opTagsCreateManyReturning, rows, argsNewTag, scanTag, tenant)
 }
 
 const sqlTagsUpsertByName = `-- name: tags.UpsertByName
@@ -325,12 +313,11 @@ SET "org_id" = EXCLUDED."org_id"
 WHERE "tags"."org_id" = $3
 RETURNING "id", "org_id", "name"`
 
-// UpsertByName inserts n into table tags or, when a row with the same (org_id,
-// name) exists, updates it from n (every column but the key's and the primary
-// key's; an unset optional field keeps its value), in one statement, and returns
-// the row as stored. It validates n first. A row in the way that the caller cannot
-// see (another tenant's, or soft-deleted) is not updated: the error has kind
-// Conflict.
+// UpsertByName inserts n into table tags or updates the row with the same (org_id,
+// name) from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict.
 func (r *TagRepo) UpsertByName(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.UpsertByName", "tags")
@@ -361,11 +348,10 @@ WHERE "org_id" = $3 AND "name" = $2
 LIMIT 1`
 
 // CreateIfAbsentByName inserts n into table tags unless a row with the same
-// (org_id, name) exists, and returns the new row and true, or the existing row,
-// unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started). It validates n first. When the
-// row in the way is one the caller cannot see (another tenant's, or soft-deleted),
-// the error has kind Conflict.
+// (org_id, name) exists, and returns the new row and true, or the existing one,
+// unchanged, and false (see runtime.CreateIfAbsent). It validates n first. When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByName(ctx context.Context, n NewTag) (Tag, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, false, wrapErr(err, "tags.CreateIfAbsentByName", "tags")
@@ -398,12 +384,12 @@ var bulkTagsUpdates = &runtime.Bulk[*TagKeyedUpdate]{
 	},
 }
 
-const sqlTagsUpdateMany = `-- name: tags.UpdateMany
+var opTagsUpdateMany = &runtime.Op{Name: "tags.UpdateMany", Table: "tags", Errs: errs, SQL: `-- name: tags.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table tags, all or none (see
 // runtime.UpdateMany).
@@ -413,16 +399,15 @@ func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64,
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkTagsUpdates, sqlTagsUpdateMany, rows, tenant)
-	return out, wrapErr(err, "tags.UpdateMany", "tags")
+	return runtime.UpdateMany(ctx, db, bulkTagsUpdates, opTagsUpdateMany, rows, tenant)
 }
 
-const sqlTagsUpdateManyReturning = `-- name: tags.UpdateManyReturning
+var opTagsUpdateManyReturning = &runtime.Op{Name: "tags.UpdateManyReturning", Table: "tags", Errs: errs, SQL: `-- name: tags.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
@@ -431,8 +416,7 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkTagsUpdates, sqlTagsUpdateManyReturning, scanTag, rows, tenant)
-	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
+	return runtime.UpdateManyReturning(ctx, db, bulkTagsUpdates, opTagsUpdateManyReturning, scanTag, rows, tenant)
 }
 
 var bulkTagsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -443,11 +427,11 @@ var bulkTagsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlTagsDeleteMany = `-- name: tags.DeleteMany
+var opTagsDeleteMany = &runtime.Op{Name: "tags.DeleteMany", Table: "tags", Errs: errs, SQL: `-- name: tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table tags with the keys given, as Delete does
 // (see runtime.WriteMany).
@@ -457,8 +441,7 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkTagsKeys, sqlTagsDeleteMany, keys, tenant)
-	return out, wrapErr(err, "tags.DeleteMany", "tags")
+	return runtime.WriteMany(ctx, db, bulkTagsKeys, opTagsDeleteMany, keys, tenant)
 }
 
 var bulkTagsNew = &runtime.Bulk[*NewTag]{
@@ -471,12 +454,12 @@ var bulkTagsNew = &runtime.Bulk[*NewTag]{
 	},
 }
 
-const sqlTagsUpsertManyByName = `-- name: tags.UpsertManyByName
+var opTagsUpsertManyByName = &runtime.Op{Name: "tags.UpsertManyByName", Table: "tags", Errs: errs, SQL: `-- name: tags.UpsertManyByName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "tags"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
 "cpcgen_ins" AS (INSERT INTO "tags" ("id", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "name") DO NOTHING RETURNING "id", "org_id", "name"),
 "cpcgen_new" AS (UPDATE "tags" SET "org_id" = "tags"."org_id" FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *TagRepo) UpsertManyByName(ctx context.Context, rows []NewTag) ([]Tag, error) {
@@ -485,14 +468,13 @@ func (r *TagRepo) UpsertManyByName(ctx context.Context, rows []NewTag) ([]Tag, e
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkTagsNew, sqlTagsUpsertManyByName, scanTag, rows, tenant)
-	return out, wrapErr(err, "tags.UpsertManyByName", "tags")
+	return runtime.UpsertMany(ctx, db, bulkTagsNew, opTagsUpsertManyByName, scanTag, rows, tenant)
 }
 
-const sqlTagsCreateManyIfAbsentByName = `-- name: tags.CreateManyIfAbsentByName
+var opTagsCreateManyIfAbsentByName = &runtime.Op{Name: "tags.CreateManyIfAbsentByName", Table: "tags", Errs: errs, SQL: `-- name: tags.CreateManyIfAbsentByName
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "tags" ("id", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "name") DO NOTHING RETURNING "id", "org_id", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."org_id", "tags"."name" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."org_id", "tags"."name" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`}
 
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
@@ -502,13 +484,12 @@ func (r *TagRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTag) (
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew, sqlTagsCreateManyIfAbsentByName, scanTag, rows, tenant)
-	return out, created, wrapErr(err, "tags.CreateManyIfAbsentByName", "tags")
+	return runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew, opTagsCreateManyIfAbsentByName, scanTag, rows, tenant)
 }
 
-const sqlTagsListByOrgID = `-- name: tags.ListByOrgID replica=ok
+var opTagsListByOrgID = &runtime.Op{Name: "tags.ListByOrgID", Table: "tags", Errs: errs, SQL: `-- name: tags.ListByOrgID replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
-WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`}
 
 // ListByOrgID returns the rows of table tags whose org_id is orgID, in primary key
 // order.
@@ -518,8 +499,7 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
-	return items, wrapErr(err, "tags.ListByOrgID", "tags")
+	return runtime.QueryOp(ctx, db, opTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
 }
 
 const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID replica=ok

@@ -97,45 +97,40 @@ func argsNewNote(n *NewNote, d []any) []any {
 	return append(d, &n.Title, n.Body.Arg(), n.Search, n.CreatedAt.Arg())
 }
 
-const sqlNotesCreate = `-- name: notes.Create
+var opNotesCreate = &runtime.Op{Name: "notes.Create", Table: "notes", Errs: errs, Validate: true, Params: []string{"title", "body", "search", "created_at"}, SQL: `-- name: notes.Create
 INSERT INTO "notes" ("title", "body", "search", "created_at")
 VALUES ($1, COALESCE($2::text, ''::text), $3, COALESCE($4::timestamptz, now()))
-RETURNING "id", "title", "body", "search", "created_at"`
+RETURNING "id", "title", "body", "search", "created_at"`}
 
 // Create inserts n into table notes and returns the row as stored. It validates n
 // first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	if err := n.Validate(); err != nil {
-		return Note{}, wrapErr(err, "notes.Create", "notes")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotesCreate, &n, argsNewNote, scanNote)
-	return *v, wrapParamsErr(err, "notes.Create", "notes", []string{"title", "body", "search", "created_at"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opNotesCreate, &n, argsNewNote, scanNote)
+	return *v, err
 }
 
-const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
+var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
 SELECT "id", "title", "body", "search", "created_at" FROM "notes"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table notes with the given id, or
 // runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotesFindByID, &id, runtime.Arg, scanNote)
-	return *v, wrapErr(err, "notes.FindByID", "notes")
+	v, err := runtime.QueryOneOp(ctx, r.db, opNotesFindByID, &id, runtime.Arg, scanNote)
+	return *v, err
 }
 
-const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
-SELECT "id", "title", "body", "search", "created_at" FROM "notes" ORDER BY "id"`
+var opNotesFindAll = &runtime.Op{Name: "notes.FindAll", Table: "notes", Errs: errs, SQL: `-- name: notes.FindAll replica=ok
+SELECT "id", "title", "body", "search", "created_at" FROM "notes" ORDER BY "id"`}
 
 // FindAll returns every row of table notes in primary key order, in memory.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
-	rows, err := r.db.Query(ctx, sqlNotesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanNote)
-	return items, wrapErr(err, "notes.FindAll", "notes")
+	return runtime.AllOp(ctx, r.db, opNotesFindAll, scanNote, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -166,6 +161,7 @@ var updateNotes = &runtime.Update{
 	Cols:     []string{`"title"`, `"body"`, `"search"`, `"created_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"title\", \"body\", \"search\", \"created_at\"",
 	Nullable: runtime.Bits{1 << 2},
+	Op:       &runtime.Op{Name: "notes.Update", Table: "notes", Errs: errs, Validate: true, Params: []string{"id", "title", "body", "search", "search", "created_at"}},
 }
 
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {
@@ -175,35 +171,31 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table notes with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
-	if err := u.Validate(); err != nil {
-		return Note{}, wrapErr(err, "notes.Update", "notes")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote)
-	return *v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "title", "body", "search", "search", "created_at"})
+	return *v, err
 }
 
-const sqlNotesDelete = `-- name: notes.Delete
-DELETE FROM "notes" WHERE "id" = $1`
+var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
+DELETE FROM "notes" WHERE "id" = $1`}
 
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlNotesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
+	tag, err := runtime.ExecOp(ctx, r.db, opNotesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlNotesCount = `-- name: notes.Count replica=ok
-SELECT count(*) FROM "notes"`
+var opNotesCount = &runtime.Op{Name: "notes.Count", Table: "notes", Errs: errs, SQL: `-- name: notes.Count replica=ok
+SELECT count(*) FROM "notes"`}
 
 // Count returns the number of rows of table notes.
 func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlNotesCount))
-	return n, wrapErr(err, "notes.Count", "notes")
+	return runtime.CountOp(ctx, r.db, opNotesCount)
 }
 
-const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok
+var opNotesFindByIDs = &runtime.Op{Name: "notes.FindByIDs", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByIDs replica=ok
 SELECT "id", "title", "body", "search", "created_at" FROM "notes"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table notes whose id is in ids, in id order; keys
 // without a row are skipped.
@@ -211,8 +203,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids))
-	return items, wrapErr(err, "notes.FindByIDs", "notes")
+	return runtime.QueryOp(ctx, r.db, opNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids))
 }
 
 var copyNotes = &runtime.Copier[*NewNote]{
@@ -230,26 +221,17 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 	return n, wrapErr(err, "notes.CreateMany", "notes")
 }
 
-const sqlNotesCreateManyReturning = `-- name: notes.CreateManyReturning
+var opNotesCreateManyReturning = &runtime.Op{Name: "notes.CreateManyReturning", Table: "notes", Errs: errs, Validate: true, SQL: `-- name: notes.CreateManyReturning
 INSERT INTO "notes" ("title", "body", "search", "created_at")
 SELECT "u"."c1", COALESCE("u"."c2", ''::text), "u"."c3", COALESCE("u"."c4", now())
 FROM unnest($1::text[], $2::text[], $3::tsvector[], $4::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "title", "body", "search", "created_at"`
+RETURNING "id", "title", "body", "search", "created_at"`}
 
-// CreateManyReturning inserts rows into table notes in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table notes in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
-	if len(rows) == 0 {
-		return []Note{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
-	}
-	res, err := r.db.Query(ctx, sqlNotesCreateManyReturning, runtime.Unnest(argsNewNote, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanNote)
-	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
+	return runtime.InsertManyOp(ctx, r.db, opNotesCreateManyReturning, rows, argsNewNote, scanNote)
 }
 
 // NoteKeyedUpdate is one row's key and changes for UpdateMany.
@@ -272,31 +254,29 @@ var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	},
 }
 
-const sqlNotesUpdateMany = `-- name: notes.UpdateMany
+var opNotesUpdateMany = &runtime.Op{Name: "notes.UpdateMany", Table: "notes", Errs: errs, SQL: `-- name: notes.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::boolean[], $5::tsvector[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notes" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "notes"."body"), "search" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "notes"."search" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_6", "notes"."created_at") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table notes, all or none (see
 // runtime.UpdateMany).
 func (r *NoteRepo) UpdateMany(ctx context.Context, rows []NoteKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkNotesUpdates, sqlNotesUpdateMany, rows)
-	return out, wrapErr(err, "notes.UpdateMany", "notes")
+	return runtime.UpdateMany(ctx, r.db, bulkNotesUpdates, opNotesUpdateMany, rows)
 }
 
-const sqlNotesUpdateManyReturning = `-- name: notes.UpdateManyReturning
+var opNotesUpdateManyReturning = &runtime.Op{Name: "notes.UpdateManyReturning", Table: "notes", Errs: errs, SQL: `-- name: notes.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::boolean[], $5::tsvector[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "notes" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "notes"."body"), "search" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "notes"."search" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_6", "notes"."created_at") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "title", "body", "search", "created_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."search", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."search", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkNotesUpdates, sqlNotesUpdateManyReturning, scanNote, rows)
-	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkNotesUpdates, opNotesUpdateManyReturning, scanNote, rows)
 }
 
 var bulkNotesKeys = &runtime.Bulk[*int64]{
@@ -307,17 +287,16 @@ var bulkNotesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlNotesDeleteMany = `-- name: notes.DeleteMany
+var opNotesDeleteMany = &runtime.Op{Name: "notes.DeleteMany", Table: "notes", Errs: errs, SQL: `-- name: notes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table notes with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *NoteRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkNotesKeys, sqlNotesDeleteMany, keys)
-	return out, wrapErr(err, "notes.DeleteMany", "notes")
+	return runtime.WriteMany(ctx, r.db, bulkNotesKeys, opNotesDeleteMany, keys)
 }
 
 // SearchRow is one row of the result of NoteRepo.Search.

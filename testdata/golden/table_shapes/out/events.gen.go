@@ -92,45 +92,40 @@ func argsNewEvent(n *NewEvent, d []any) []any {
 	return append(d, &n.OccurredAt, &n.Kind, runtime.OptValue(&n.Payload))
 }
 
-const sqlEventsCreate = `-- name: events.Create
+var opEventsCreate = &runtime.Op{Name: "events.Create", Table: "events", Errs: errs, Validate: true, Params: []string{"occurred_at", "kind", "payload"}, SQL: `-- name: events.Create
 INSERT INTO "events" ("occurred_at", "kind", "payload")
 VALUES ($1, $2, COALESCE($3::jsonb, '{}'::jsonb))
-RETURNING "id", "occurred_at", "kind", "payload"`
+RETURNING "id", "occurred_at", "kind", "payload"`}
 
 // Create inserts n into table events and returns the row as stored. It validates n
 // first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
-	if err := n.Validate(); err != nil {
-		return Event{}, wrapErr(err, "events.Create", "events")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsCreate, &n, argsNewEvent, scanEvent)
-	return *v, wrapParamsErr(err, "events.Create", "events", []string{"occurred_at", "kind", "payload"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opEventsCreate, &n, argsNewEvent, scanEvent)
+	return *v, err
 }
 
-const sqlEventsFindByID = `-- name: events.FindByID replica=ok
+var opEventsFindByID = &runtime.Op{Name: "events.FindByID", Table: "events", Errs: errs, SQL: `-- name: events.FindByID replica=ok
 SELECT "id", "occurred_at", "kind", "payload" FROM "events"
-WHERE "id" = $1 AND "occurred_at" = $2`
+WHERE "id" = $1 AND "occurred_at" = $2`}
 
 // FindByID returns the row of table events with the given id and occurredAt, or
 // runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64, occurredAt time.Time) (Event, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, &id, runtime.Arg, scanEvent, occurredAt)
-	return *v, wrapErr(err, "events.FindByID", "events")
+	v, err := runtime.QueryOneOp(ctx, r.db, opEventsFindByID, &id, runtime.Arg, scanEvent, occurredAt)
+	return *v, err
 }
 
-const sqlEventsFindAll = `-- name: events.FindAll replica=ok
-SELECT "id", "occurred_at", "kind", "payload" FROM "events" ORDER BY "id", "occurred_at"`
+var opEventsFindAll = &runtime.Op{Name: "events.FindAll", Table: "events", Errs: errs, SQL: `-- name: events.FindAll replica=ok
+SELECT "id", "occurred_at", "kind", "payload" FROM "events" ORDER BY "id", "occurred_at"`}
 
 // FindAll returns every row of table events in primary key order, in memory.
 func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
-	rows, err := r.db.Query(ctx, sqlEventsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanEvent)
-	return items, wrapErr(err, "events.FindAll", "events")
+	return runtime.AllOp(ctx, r.db, opEventsFindAll, scanEvent, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, sqlEventsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, opEventsFindAll.SQL)
 }
 
 const sqlEventsListFirst = `-- name: events.List replica=ok
@@ -161,6 +156,7 @@ var updateEvents = &runtime.Update{
 	Head: "UPDATE \"events\"\nSET ",
 	Cols: []string{`"kind"`, `"payload"`},
 	Tail: "\nWHERE \"id\" = $1 AND \"occurred_at\" = $2\nRETURNING \"id\", \"occurred_at\", \"kind\", \"payload\"",
+	Op:   &runtime.Op{Name: "events.Update", Table: "events", Errs: errs, Validate: true, Params: []string{"id", "occurred_at", "kind", "payload"}},
 }
 
 func argsEventUpdate(u *EventUpdate, d []any) []any {
@@ -171,30 +167,26 @@ func argsEventUpdate(u *EventUpdate, d []any) []any {
 // and occurredAt and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *EventRepo) Update(ctx context.Context, id int64, occurredAt time.Time, u EventUpdate) (Event, error) {
-	if err := u.Validate(); err != nil {
-		return Event{}, wrapErr(err, "events.Update", "events")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent, occurredAt)
-	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "occurred_at", "kind", "payload"})
+	return *v, err
 }
 
-const sqlEventsDelete = `-- name: events.Delete
-DELETE FROM "events" WHERE "id" = $1 AND "occurred_at" = $2`
+var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
+DELETE FROM "events" WHERE "id" = $1 AND "occurred_at" = $2`}
 
 // Delete removes the row of table events with the given id and occurredAt and
 // reports whether there was one.
 func (r *EventRepo) Delete(ctx context.Context, id int64, occurredAt time.Time) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEventsDelete, &id, runtime.Arg, occurredAt)
-	return tag.RowsAffected() > 0, wrapErr(err, "events.Delete", "events")
+	tag, err := runtime.ExecOp(ctx, r.db, opEventsDelete, &id, runtime.Arg, occurredAt)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlEventsCount = `-- name: events.Count replica=ok
-SELECT count(*) FROM "events"`
+var opEventsCount = &runtime.Op{Name: "events.Count", Table: "events", Errs: errs, SQL: `-- name: events.Count replica=ok
+SELECT count(*) FROM "events"`}
 
 // Count returns the number of rows of table events.
 func (r *EventRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEventsCount))
-	return n, wrapErr(err, "events.Count", "events")
+	return runtime.CountOp(ctx, r.db, opEventsCount)
 }
 
 var copyEvents = &runtime.Copier[*NewEvent]{
@@ -212,26 +204,17 @@ func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, err
 	return n, wrapErr(err, "events.CreateMany", "events")
 }
 
-const sqlEventsCreateManyReturning = `-- name: events.CreateManyReturning
+var opEventsCreateManyReturning = &runtime.Op{Name: "events.CreateManyReturning", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateManyReturning
 INSERT INTO "events" ("occurred_at", "kind", "payload")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", '{}'::jsonb)
 FROM unnest($1::timestamptz[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "occurred_at", "kind", "payload"`
+RETURNING "id", "occurred_at", "kind", "payload"`}
 
-// CreateManyReturning inserts rows into table events in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table events in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([]Event, error) {
-	if len(rows) == 0 {
-		return []Event{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "events.CreateManyReturning", "events")
-	}
-	res, err := r.db.Query(ctx, sqlEventsCreateManyReturning, runtime.Unnest(argsNewEvent, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanEvent)
-	return items, wrapErr(err, "events.CreateManyReturning", "events")
+	return runtime.InsertManyOp(ctx, r.db, opEventsCreateManyReturning, rows, argsNewEvent, scanEvent)
 }
 
 // EventKey is the primary key of a row of table events.
@@ -261,31 +244,29 @@ var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	},
 }
 
-const sqlEventsUpdateMany = `-- name: events.UpdateMany
+var opEventsUpdateMany = &runtime.Op{Name: "events.UpdateMany", Table: "events", Errs: errs, SQL: `-- name: events.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "events" SET "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "events"."payload") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table events, all or none (see
 // runtime.UpdateMany).
 func (r *EventRepo) UpdateMany(ctx context.Context, rows []EventKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkEventsUpdates, sqlEventsUpdateMany, rows)
-	return out, wrapErr(err, "events.UpdateMany", "events")
+	return runtime.UpdateMany(ctx, r.db, bulkEventsUpdates, opEventsUpdateMany, rows)
 }
 
-const sqlEventsUpdateManyReturning = `-- name: events.UpdateManyReturning
+var opEventsUpdateManyReturning = &runtime.Op{Name: "events.UpdateManyReturning", Table: "events", Errs: errs, SQL: `-- name: events.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "events" SET "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "events"."payload") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "occurred_at", "kind", "payload")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."occurred_at", "cpcgen_new"."kind", "cpcgen_new"."payload" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."occurred_at", "cpcgen_new"."kind", "cpcgen_new"."payload" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUpdate) ([]Event, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEventsUpdates, sqlEventsUpdateManyReturning, scanEvent, rows)
-	return out, wrapErr(err, "events.UpdateManyReturning", "events")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkEventsUpdates, opEventsUpdateManyReturning, scanEvent, rows)
 }
 
 var bulkEventsKeys = &runtime.Bulk[*EventKey]{
@@ -299,15 +280,14 @@ var bulkEventsKeys = &runtime.Bulk[*EventKey]{
 	},
 }
 
-const sqlEventsDeleteMany = `-- name: events.DeleteMany
+var opEventsDeleteMany = &runtime.Op{Name: "events.DeleteMany", Table: "events", Errs: errs, SQL: `-- name: events.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_new" AS (DELETE FROM "events" USING "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table events with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *EventRepo) DeleteMany(ctx context.Context, keys []EventKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkEventsKeys, sqlEventsDeleteMany, keys)
-	return out, wrapErr(err, "events.DeleteMany", "events")
+	return runtime.WriteMany(ctx, r.db, bulkEventsKeys, opEventsDeleteMany, keys)
 }

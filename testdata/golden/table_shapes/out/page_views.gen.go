@@ -76,44 +76,38 @@ func argsNewPageView(n *NewPageView, d []any) []any {
 	return append(d, &n.Path, n.ViewedAt.Arg(), &n.Referrer, &n.LineID)
 }
 
-const sqlPageViewsCreate = `-- name: page_views.Create
+var opPageViewsCreate = &runtime.Op{Name: "page_views.Create", Table: "page_views", Errs: errs, Validate: true, Params: []string{"path", "viewed_at", "referrer", "line_id"}, SQL: `-- name: page_views.Create
 INSERT INTO "page_views" ("path", "viewed_at", "referrer", "line_id")
 VALUES ($1, COALESCE($2::timestamptz, now()), $3, $4)
-RETURNING "path", "viewed_at", "referrer", "line_id"`
+RETURNING "path", "viewed_at", "referrer", "line_id"`}
 
 // Create inserts n into table page_views and returns the row as stored. It
 // validates n first.
 func (r *PageViewRepo) Create(ctx context.Context, n NewPageView) (PageView, error) {
-	if err := n.Validate(); err != nil {
-		return PageView{}, wrapErr(err, "page_views.Create", "page_views")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPageViewsCreate, &n, argsNewPageView, scanPageView)
-	return *v, wrapParamsErr(err, "page_views.Create", "page_views", []string{"path", "viewed_at", "referrer", "line_id"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opPageViewsCreate, &n, argsNewPageView, scanPageView)
+	return *v, err
 }
 
-const sqlPageViewsFindAll = `-- name: page_views.FindAll replica=ok
-SELECT "path", "viewed_at", "referrer", "line_id" FROM "page_views"`
+var opPageViewsFindAll = &runtime.Op{Name: "page_views.FindAll", Table: "page_views", Errs: errs, SQL: `-- name: page_views.FindAll replica=ok
+SELECT "path", "viewed_at", "referrer", "line_id" FROM "page_views"`}
 
 // FindAll returns every row of table page_views, in no particular order (no
 // primary key), in memory.
 func (r *PageViewRepo) FindAll(ctx context.Context) ([]PageView, error) {
-	rows, err := r.db.Query(ctx, sqlPageViewsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanPageView)
-	return items, wrapErr(err, "page_views.FindAll", "page_views")
+	return runtime.AllOp(ctx, r.db, opPageViewsFindAll, scanPageView, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PageViewRepo) Stream(ctx context.Context) iter.Seq2[PageView, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "page_views.Stream", "page_views") }, scanPageView, sqlPageViewsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "page_views.Stream", "page_views") }, scanPageView, opPageViewsFindAll.SQL)
 }
 
-const sqlPageViewsCount = `-- name: page_views.Count replica=ok
-SELECT count(*) FROM "page_views"`
+var opPageViewsCount = &runtime.Op{Name: "page_views.Count", Table: "page_views", Errs: errs, SQL: `-- name: page_views.Count replica=ok
+SELECT count(*) FROM "page_views"`}
 
 // Count returns the number of rows of table page_views.
 func (r *PageViewRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPageViewsCount))
-	return n, wrapErr(err, "page_views.Count", "page_views")
+	return runtime.CountOp(ctx, r.db, opPageViewsCount)
 }
 
 var copyPageViews = &runtime.Copier[*NewPageView]{
@@ -131,37 +125,27 @@ func (r *PageViewRepo) CreateMany(ctx context.Context, rows []NewPageView) (int6
 	return n, wrapErr(err, "page_views.CreateMany", "page_views")
 }
 
-const sqlPageViewsCreateManyReturning = `-- name: page_views.CreateManyReturning
+var opPageViewsCreateManyReturning = &runtime.Op{Name: "page_views.CreateManyReturning", Table: "page_views", Errs: errs, Validate: true, SQL: `-- name: page_views.CreateManyReturning
 INSERT INTO "page_views" ("path", "viewed_at", "referrer", "line_id")
 SELECT "u"."c1", COALESCE("u"."c2", now()), "u"."c3", "u"."c4"
 FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "path", "viewed_at", "referrer", "line_id"`
+RETURNING "path", "viewed_at", "referrer", "line_id"`}
 
-// CreateManyReturning inserts rows into table page_views in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table page_views in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *PageViewRepo) CreateManyReturning(ctx context.Context, rows []NewPageView) ([]PageView, error) {
-	if len(rows) == 0 {
-		return []PageView{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "page_views.CreateManyReturning", "page_views")
-	}
-	res, err := r.db.Query(ctx, sqlPageViewsCreateManyReturning, runtime.Unnest(argsNewPageView, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanPageView)
-	return items, wrapErr(err, "page_views.CreateManyReturning", "page_views")
+	return runtime.InsertManyOp(ctx, r.db, opPageViewsCreateManyReturning, rows, argsNewPageView, scanPageView)
 }
 
-const sqlPageViewsListByLineID = `-- name: page_views.ListByLineID replica=ok
+var opPageViewsListByLineID = &runtime.Op{Name: "page_views.ListByLineID", Table: "page_views", Errs: errs, SQL: `-- name: page_views.ListByLineID replica=ok
 SELECT "path", "viewed_at", "referrer", "line_id" FROM "page_views"
-WHERE "line_id" = $1`
+WHERE "line_id" = $1`}
 
 // ListByLineID returns the rows of table page_views whose line_id is lineID, in
 // primary key order.
 func (r *PageViewRepo) ListByLineID(ctx context.Context, lineID int64) ([]PageView, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPageViewsListByLineID, &lineID, runtime.Arg, scanPageView, 0)
-	return items, wrapErr(err, "page_views.ListByLineID", "page_views")
+	return runtime.QueryOp(ctx, r.db, opPageViewsListByLineID, &lineID, runtime.Arg, scanPageView, 0)
 }
 
 const sqlPageViewsLoadByLineID = `-- name: page_views.LoadByLineID replica=ok

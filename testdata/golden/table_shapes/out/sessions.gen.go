@@ -75,41 +75,39 @@ func argsNewSession(n *NewSession, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID)
 }
 
-const sqlSessionsCreate = `-- name: sessions.Create
+var opSessionsCreate = &runtime.Op{Name: "sessions.Create", Table: "sessions", Errs: errs, Params: []string{"id", "user_id"}, SQL: `-- name: sessions.Create
 INSERT INTO "sessions" ("id", "user_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
-RETURNING "id", "user_id"`
+RETURNING "id", "user_id"`}
 
 // Create inserts n into table sessions and returns the row as stored.
 func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsCreate, &n, argsNewSession, scanSession)
-	return *v, wrapParamsErr(err, "sessions.Create", "sessions", []string{"id", "user_id"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opSessionsCreate, &n, argsNewSession, scanSession)
+	return *v, err
 }
 
-const sqlSessionsFindByID = `-- name: sessions.FindByID replica=ok
+var opSessionsFindByID = &runtime.Op{Name: "sessions.FindByID", Table: "sessions", Errs: errs, SQL: `-- name: sessions.FindByID replica=ok
 SELECT "id", "user_id" FROM "sessions"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table sessions with the given id, or
 // runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsFindByID, &id, runtime.Arg, scanSession)
-	return *v, wrapErr(err, "sessions.FindByID", "sessions")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSessionsFindByID, &id, runtime.Arg, scanSession)
+	return *v, err
 }
 
-const sqlSessionsFindAll = `-- name: sessions.FindAll replica=ok
-SELECT "id", "user_id" FROM "sessions" ORDER BY "id"`
+var opSessionsFindAll = &runtime.Op{Name: "sessions.FindAll", Table: "sessions", Errs: errs, SQL: `-- name: sessions.FindAll replica=ok
+SELECT "id", "user_id" FROM "sessions" ORDER BY "id"`}
 
 // FindAll returns every row of table sessions in primary key order, in memory.
 func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
-	rows, err := r.db.Query(ctx, sqlSessionsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanSession)
-	return items, wrapErr(err, "sessions.FindAll", "sessions")
+	return runtime.AllOp(ctx, r.db, opSessionsFindAll, scanSession, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "sessions.Stream", "sessions") }, scanSession, sqlSessionsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "sessions.Stream", "sessions") }, scanSession, opSessionsFindAll.SQL)
 }
 
 const sqlSessionsListFirst = `-- name: sessions.List replica=ok
@@ -140,6 +138,7 @@ var updateSessions = &runtime.Update{
 	Head: "UPDATE \"sessions\"\nSET ",
 	Cols: []string{`"user_id"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\"",
+	Op:   &runtime.Op{Name: "sessions.Update", Table: "sessions", Errs: errs, Params: []string{"id", "user_id"}},
 }
 
 func argsSessionUpdate(u *SessionUpdate, d []any) []any {
@@ -150,31 +149,30 @@ func argsSessionUpdate(u *SessionUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate) (Session, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateSessions, &id, runtime.Arg, &u, argsSessionUpdate, scanSession)
-	return *v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id"})
+	return *v, err
 }
 
-const sqlSessionsDelete = `-- name: sessions.Delete
-DELETE FROM "sessions" WHERE "id" = $1`
+var opSessionsDelete = &runtime.Op{Name: "sessions.Delete", Table: "sessions", Errs: errs, SQL: `-- name: sessions.Delete
+DELETE FROM "sessions" WHERE "id" = $1`}
 
 // Delete removes the row of table sessions with the given id and reports whether
 // there was one.
 func (r *SessionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSessionsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "sessions.Delete", "sessions")
+	tag, err := runtime.ExecOp(ctx, r.db, opSessionsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlSessionsCount = `-- name: sessions.Count replica=ok
-SELECT count(*) FROM "sessions"`
+var opSessionsCount = &runtime.Op{Name: "sessions.Count", Table: "sessions", Errs: errs, SQL: `-- name: sessions.Count replica=ok
+SELECT count(*) FROM "sessions"`}
 
 // Count returns the number of rows of table sessions.
 func (r *SessionRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlSessionsCount))
-	return n, wrapErr(err, "sessions.Count", "sessions")
+	return runtime.CountOp(ctx, r.db, opSessionsCount)
 }
 
-const sqlSessionsFindByIDs = `-- name: sessions.FindByIDs replica=ok
+var opSessionsFindByIDs = &runtime.Op{Name: "sessions.FindByIDs", Table: "sessions", Errs: errs, SQL: `-- name: sessions.FindByIDs replica=ok
 SELECT "id", "user_id" FROM "sessions"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table sessions whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -182,8 +180,7 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	if len(ids) == 0 {
 		return []Session{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSessionsFindByIDs, &ids, runtime.Arg, scanSession, len(ids))
-	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
+	return runtime.QueryOp(ctx, r.db, opSessionsFindByIDs, &ids, runtime.Arg, scanSession, len(ids))
 }
 
 var copySessions = &runtime.Copier[*NewSession]{
@@ -200,22 +197,17 @@ func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64,
 	return n, wrapErr(err, "sessions.CreateMany", "sessions")
 }
 
-const sqlSessionsCreateManyReturning = `-- name: sessions.CreateManyReturning
+var opSessionsCreateManyReturning = &runtime.Op{Name: "sessions.CreateManyReturning", Table: "sessions", Errs: errs, SQL: `-- name: sessions.CreateManyReturning
 INSERT INTO "sessions" ("id", "user_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2"
 FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "user_id"`
+RETURNING "id", "user_id"`}
 
-// CreateManyReturning inserts rows into table sessions in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table sessions in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession) ([]Session, error) {
-	if len(rows) == 0 {
-		return []Session{}, nil
-	}
-	res, err := r.db.Query(ctx, sqlSessionsCreateManyReturning, runtime.Unnest(argsNewSession, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanSession)
-	return items, wrapErr(err, "sessions.CreateManyReturning", "sessions")
+	return runtime.InsertManyOp(ctx, r.db, opSessionsCreateManyReturning, rows, argsNewSession, scanSession)
 }
 
 // SessionKeyedUpdate is one row's key and changes for UpdateMany.
@@ -233,31 +225,29 @@ var bulkSessionsUpdates = &runtime.Bulk[*SessionKeyedUpdate]{
 	},
 }
 
-const sqlSessionsUpdateMany = `-- name: sessions.UpdateMany
+var opSessionsUpdateMany = &runtime.Op{Name: "sessions.UpdateMany", Table: "sessions", Errs: errs, SQL: `-- name: sessions.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "sessions" ON "sessions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "sessions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table sessions, all or none (see
 // runtime.UpdateMany).
 func (r *SessionRepo) UpdateMany(ctx context.Context, rows []SessionKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkSessionsUpdates, sqlSessionsUpdateMany, rows)
-	return out, wrapErr(err, "sessions.UpdateMany", "sessions")
+	return runtime.UpdateMany(ctx, r.db, bulkSessionsUpdates, opSessionsUpdateMany, rows)
 }
 
-const sqlSessionsUpdateManyReturning = `-- name: sessions.UpdateManyReturning
+var opSessionsUpdateManyReturning = &runtime.Op{Name: "sessions.UpdateManyReturning", Table: "sessions", Errs: errs, SQL: `-- name: sessions.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "sessions" ON "sessions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "sessions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SessionRepo) UpdateManyReturning(ctx context.Context, rows []SessionKeyedUpdate) ([]Session, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSessionsUpdates, sqlSessionsUpdateManyReturning, scanSession, rows)
-	return out, wrapErr(err, "sessions.UpdateManyReturning", "sessions")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkSessionsUpdates, opSessionsUpdateManyReturning, scanSession, rows)
 }
 
 var bulkSessionsKeys = &runtime.Bulk[*uuid.UUID]{
@@ -268,15 +258,14 @@ var bulkSessionsKeys = &runtime.Bulk[*uuid.UUID]{
 	},
 }
 
-const sqlSessionsDeleteMany = `-- name: sessions.DeleteMany
+var opSessionsDeleteMany = &runtime.Op{Name: "sessions.DeleteMany", Table: "sessions", Errs: errs, SQL: `-- name: sessions.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "sessions" ON "sessions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "sessions"),
 "cpcgen_new" AS (DELETE FROM "sessions" USING "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table sessions with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *SessionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkSessionsKeys, sqlSessionsDeleteMany, keys)
-	return out, wrapErr(err, "sessions.DeleteMany", "sessions")
+	return runtime.WriteMany(ctx, r.db, bulkSessionsKeys, opSessionsDeleteMany, keys)
 }

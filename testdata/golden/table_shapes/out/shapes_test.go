@@ -124,7 +124,7 @@ func TestPartitionedTable(t *testing.T) {
 	// Pruning: the plan of FindByID's own statement scans one partition,
 	// for a key in a declared range and for one in the default partition.
 	for at, want := range map[time.Time]string{feb: "events_2026_02", later: "events_rest"} {
-		rows, err := db.Query(ctx, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) "+sqlEventsFindByID, int64(1), at)
+		rows, err := db.Query(ctx, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) "+opEventsFindByID.SQL, int64(1), at)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -83,45 +83,40 @@ func argsNewShop(n *NewShop, d []any) []any {
 	return append(d, &n.Region, &n.Code, &n.Name)
 }
 
-const sqlShopsCreate = `-- name: shops.Create
+var opShopsCreate = &runtime.Op{Name: "shops.Create", Table: "shops", Errs: errs, Validate: true, Params: []string{"region", "code", "name"}, SQL: `-- name: shops.Create
 INSERT INTO "shops" ("region", "code", "name")
 VALUES ($1, $2, $3)
-RETURNING "region", "code", "name"`
+RETURNING "region", "code", "name"`}
 
 // Create inserts n into table shops and returns the row as stored. It validates n
 // first.
 func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
-	if err := n.Validate(); err != nil {
-		return Shop{}, wrapErr(err, "shops.Create", "shops")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsCreate, &n, argsNewShop, scanShop)
-	return *v, wrapParamsErr(err, "shops.Create", "shops", []string{"region", "code", "name"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opShopsCreate, &n, argsNewShop, scanShop)
+	return *v, err
 }
 
-const sqlShopsFindByID = `-- name: shops.FindByID replica=ok
+var opShopsFindByID = &runtime.Op{Name: "shops.FindByID", Table: "shops", Errs: errs, SQL: `-- name: shops.FindByID replica=ok
 SELECT "region", "code", "name" FROM "shops"
-WHERE "region" = $1 AND "code" = $2`
+WHERE "region" = $1 AND "code" = $2`}
 
 // FindByID returns the row of table shops with the given region and code, or
 // runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, region string, code string) (Shop, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, &region, runtime.Arg, scanShop, code)
-	return *v, wrapErr(err, "shops.FindByID", "shops")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShopsFindByID, &region, runtime.Arg, scanShop, code)
+	return *v, err
 }
 
-const sqlShopsFindAll = `-- name: shops.FindAll replica=ok
-SELECT "region", "code", "name" FROM "shops" ORDER BY "region", "code"`
+var opShopsFindAll = &runtime.Op{Name: "shops.FindAll", Table: "shops", Errs: errs, SQL: `-- name: shops.FindAll replica=ok
+SELECT "region", "code", "name" FROM "shops" ORDER BY "region", "code"`}
 
 // FindAll returns every row of table shops in primary key order, in memory.
 func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
-	rows, err := r.db.Query(ctx, sqlShopsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanShop)
-	return items, wrapErr(err, "shops.FindAll", "shops")
+	return runtime.AllOp(ctx, r.db, opShopsFindAll, scanShop, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shops.Stream", "shops") }, scanShop, sqlShopsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shops.Stream", "shops") }, scanShop, opShopsFindAll.SQL)
 }
 
 const sqlShopsListFirst = `-- name: shops.List replica=ok
@@ -152,6 +147,7 @@ var updateShops = &runtime.Update{
 	Head: "UPDATE \"shops\"\nSET ",
 	Cols: []string{`"name"`},
 	Tail: "\nWHERE \"region\" = $1 AND \"code\" = $2\nRETURNING \"region\", \"code\", \"name\"",
+	Op:   &runtime.Op{Name: "shops.Update", Table: "shops", Errs: errs, Validate: true, Params: []string{"region", "code", "name"}},
 }
 
 func argsShopUpdate(u *ShopUpdate, d []any) []any {
@@ -162,30 +158,26 @@ func argsShopUpdate(u *ShopUpdate, d []any) []any {
 // region and code and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *ShopRepo) Update(ctx context.Context, region string, code string, u ShopUpdate) (Shop, error) {
-	if err := u.Validate(); err != nil {
-		return Shop{}, wrapErr(err, "shops.Update", "shops")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateShops, &region, runtime.Arg, &u, argsShopUpdate, scanShop, code)
-	return *v, wrapParamsErr(err, "shops.Update", "shops", []string{"region", "code", "name"})
+	return *v, err
 }
 
-const sqlShopsDelete = `-- name: shops.Delete
-DELETE FROM "shops" WHERE "region" = $1 AND "code" = $2`
+var opShopsDelete = &runtime.Op{Name: "shops.Delete", Table: "shops", Errs: errs, SQL: `-- name: shops.Delete
+DELETE FROM "shops" WHERE "region" = $1 AND "code" = $2`}
 
 // Delete removes the row of table shops with the given region and code and reports
 // whether there was one.
 func (r *ShopRepo) Delete(ctx context.Context, region string, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShopsDelete, &region, runtime.Arg, code)
-	return tag.RowsAffected() > 0, wrapErr(err, "shops.Delete", "shops")
+	tag, err := runtime.ExecOp(ctx, r.db, opShopsDelete, &region, runtime.Arg, code)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlShopsCount = `-- name: shops.Count replica=ok
-SELECT count(*) FROM "shops"`
+var opShopsCount = &runtime.Op{Name: "shops.Count", Table: "shops", Errs: errs, SQL: `-- name: shops.Count replica=ok
+SELECT count(*) FROM "shops"`}
 
 // Count returns the number of rows of table shops.
 func (r *ShopRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlShopsCount))
-	return n, wrapErr(err, "shops.Count", "shops")
+	return runtime.CountOp(ctx, r.db, opShopsCount)
 }
 
 var copyShops = &runtime.Copier[*NewShop]{
@@ -202,48 +194,35 @@ func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error
 	return n, wrapErr(err, "shops.CreateMany", "shops")
 }
 
-const sqlShopsCreateManyReturning = `-- name: shops.CreateManyReturning
+var opShopsCreateManyReturning = &runtime.Op{Name: "shops.CreateManyReturning", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.CreateManyReturning
 INSERT INTO "shops" ("region", "code", "name")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "region", "code", "name"`
+RETURNING "region", "code", "name"`}
 
-// CreateManyReturning inserts rows into table shops in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table shops in one statement and returns
+// them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]Shop, error) {
-	if len(rows) == 0 {
-		return []Shop{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "shops.CreateManyReturning", "shops")
-	}
-	res, err := r.db.Query(ctx, sqlShopsCreateManyReturning, runtime.Unnest(argsNewShop, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanShop)
-	return items, wrapErr(err, "shops.CreateManyReturning", "shops")
+	return runtime.InsertManyOp(ctx, r.db, opShopsCreateManyReturning, rows, argsNewShop, scanShop)
 }
 
-const sqlShopsUpsertByRegionAndCode = `-- name: shops.UpsertByRegionAndCode
+var opShopsUpsertByRegionAndCode = &runtime.Op{Name: "shops.UpsertByRegionAndCode", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.UpsertByRegionAndCode
 INSERT INTO "shops" ("region", "code", "name")
 VALUES ($1, $2, $3)
 ON CONFLICT ("region", "code") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "region", "code", "name"`
+RETURNING "region", "code", "name"`}
 
-// UpsertByRegionAndCode inserts n into table shops or, when a row with the same
-// (region, code) exists, updates it from n (every column but the key's and the
-// primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. It validates n first.
+// UpsertByRegionAndCode inserts n into table shops or updates the row with the
+// same (region, code) from n (docs/spec.md tells which columns it keeps), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *ShopRepo) UpsertByRegionAndCode(ctx context.Context, n NewShop) (Shop, error) {
-	if err := n.Validate(); err != nil {
-		return Shop{}, wrapErr(err, "shops.UpsertByRegionAndCode", "shops")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsUpsertByRegionAndCode, &n, argsNewShop, scanShop)
-	return *v, wrapErr(err, "shops.UpsertByRegionAndCode", "shops")
+	v, err := runtime.QueryOneOp(ctx, r.db, opShopsUpsertByRegionAndCode, &n, argsNewShop, scanShop)
+	return *v, err
 }
 
-const sqlShopsCreateIfAbsentByRegionAndCode = `-- name: shops.CreateIfAbsentByRegionAndCode
+var opShopsCreateIfAbsentByRegionAndCode = &runtime.Op{Name: "shops.CreateIfAbsentByRegionAndCode", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.CreateIfAbsentByRegionAndCode
 WITH "inserted" AS (
 INSERT INTO "shops" ("region", "code", "name")
 VALUES ($1, $2, $3)
@@ -254,18 +233,14 @@ SELECT true, "region", "code", "name" FROM "inserted"
 UNION ALL
 SELECT false, "region", "code", "name" FROM "shops"
 WHERE "region" = $1 AND "code" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByRegionAndCode inserts n into table shops unless a row with the
 // same (region, code) exists, and returns the new row and true, or the existing
-// row, unchanged, and false, in one statement (run again, up to three times, when
-// the row in the way was committed after it started). It validates n first.
+// one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ShopRepo) CreateIfAbsentByRegionAndCode(ctx context.Context, n NewShop) (Shop, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Shop{}, false, wrapErr(err, "shops.CreateIfAbsentByRegionAndCode", "shops")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShopsCreateIfAbsentByRegionAndCode, &n, argsNewShop, scanShop)
-	return *v, created, wrapErr(err, "shops.CreateIfAbsentByRegionAndCode", "shops")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShopsCreateIfAbsentByRegionAndCode, &n, argsNewShop, scanShop)
+	return *v, created, err
 }
 
 // ShopKey is the primary key of a row of table shops.
@@ -294,31 +269,29 @@ var bulkShopsUpdates = &runtime.Bulk[*ShopKeyedUpdate]{
 	},
 }
 
-const sqlShopsUpdateMany = `-- name: shops.UpdateMany
+var opShopsUpdateMany = &runtime.Op{Name: "shops.UpdateMany", Table: "shops", Errs: errs, SQL: `-- name: shops.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shops" ON "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shops"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shops" SET "name" = COALESCE("cpcgen_v"."cpcgen_3", "shops"."name") FROM "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table shops, all or none (see
 // runtime.UpdateMany).
 func (r *ShopRepo) UpdateMany(ctx context.Context, rows []ShopKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateMany, rows)
-	return out, wrapErr(err, "shops.UpdateMany", "shops")
+	return runtime.UpdateMany(ctx, r.db, bulkShopsUpdates, opShopsUpdateMany, rows)
 }
 
-const sqlShopsUpdateManyReturning = `-- name: shops.UpdateManyReturning
+var opShopsUpdateManyReturning = &runtime.Op{Name: "shops.UpdateManyReturning", Table: "shops", Errs: errs, SQL: `-- name: shops.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shops" ON "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shops"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "shops" SET "name" = COALESCE("cpcgen_v"."cpcgen_3", "shops"."name") FROM "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "region", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."code", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."code", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpdate) ([]Shop, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateManyReturning, scanShop, rows)
-	return out, wrapErr(err, "shops.UpdateManyReturning", "shops")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, opShopsUpdateManyReturning, scanShop, rows)
 }
 
 var bulkShopsKeys = &runtime.Bulk[*ShopKey]{
@@ -330,17 +303,16 @@ var bulkShopsKeys = &runtime.Bulk[*ShopKey]{
 	},
 }
 
-const sqlShopsDeleteMany = `-- name: shops.DeleteMany
+var opShopsDeleteMany = &runtime.Op{Name: "shops.DeleteMany", Table: "shops", Errs: errs, SQL: `-- name: shops.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shops" ON "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shops"),
 "cpcgen_new" AS (DELETE FROM "shops" USING "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table shops with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *ShopRepo) DeleteMany(ctx context.Context, keys []ShopKey) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkShopsKeys, sqlShopsDeleteMany, keys)
-	return out, wrapErr(err, "shops.DeleteMany", "shops")
+	return runtime.WriteMany(ctx, r.db, bulkShopsKeys, opShopsDeleteMany, keys)
 }
 
 var bulkShopsNew = &runtime.Bulk[*NewShop]{
@@ -354,28 +326,26 @@ var bulkShopsNew = &runtime.Bulk[*NewShop]{
 	},
 }
 
-const sqlShopsUpsertManyByRegionAndCode = `-- name: shops.UpsertManyByRegionAndCode
+var opShopsUpsertManyByRegionAndCode = &runtime.Op{Name: "shops.UpsertManyByRegionAndCode", Table: "shops", Errs: errs, SQL: `-- name: shops.UpsertManyByRegionAndCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "shops"."region" AS "cpcgen_k1", "shops"."code" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "shops" ON "region" = "cpcgen_v"."cpcgen_i1" AND "code" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shops"),
 "cpcgen_ins" AS (INSERT INTO "shops" ("region", "code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("region", "code") DO NOTHING RETURNING "region", "code", "name"),
 "cpcgen_new" AS (UPDATE "shops" SET "name" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "region" = "cpcgen_v"."cpcgen_i1" AND "code" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "region", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."code", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."code", "cpcgen_new"."name" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."code", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."code", "cpcgen_new"."name" FROM "cpcgen_new"`}
 
 // UpsertManyByRegionAndCode is UpsertByRegionAndCode for many rows (see
 // runtime.UpsertMany).
 func (r *ShopRepo) UpsertManyByRegionAndCode(ctx context.Context, rows []NewShop) ([]Shop, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkShopsNew, sqlShopsUpsertManyByRegionAndCode, scanShop, rows)
-	return out, wrapErr(err, "shops.UpsertManyByRegionAndCode", "shops")
+	return runtime.UpsertMany(ctx, r.db, bulkShopsNew, opShopsUpsertManyByRegionAndCode, scanShop, rows)
 }
 
-const sqlShopsCreateManyIfAbsentByRegionAndCode = `-- name: shops.CreateManyIfAbsentByRegionAndCode
+var opShopsCreateManyIfAbsentByRegionAndCode = &runtime.Op{Name: "shops.CreateManyIfAbsentByRegionAndCode", Table: "shops", Errs: errs, SQL: `-- name: shops.CreateManyIfAbsentByRegionAndCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "shops" ("region", "code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("region", "code") DO NOTHING RETURNING "region", "code", "name")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."code", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "shops"."region", "shops"."code", "shops"."name" FROM "cpcgen_v" JOIN "shops" ON "region" = "cpcgen_v"."cpcgen_i1" AND "code" = "cpcgen_v"."cpcgen_i2"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."code", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "shops"."region", "shops"."code", "shops"."name" FROM "cpcgen_v" JOIN "shops" ON "region" = "cpcgen_v"."cpcgen_i1" AND "code" = "cpcgen_v"."cpcgen_i2"`}
 
 // CreateManyIfAbsentByRegionAndCode is CreateIfAbsentByRegionAndCode for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *ShopRepo) CreateManyIfAbsentByRegionAndCode(ctx context.Context, rows []NewShop) ([]Shop, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkShopsNew, sqlShopsCreateManyIfAbsentByRegionAndCode, scanShop, rows)
-	return out, created, wrapErr(err, "shops.CreateManyIfAbsentByRegionAndCode", "shops")
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkShopsNew, opShopsCreateManyIfAbsentByRegionAndCode, scanShop, rows)
 }

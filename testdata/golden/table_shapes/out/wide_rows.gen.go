@@ -285,45 +285,40 @@ func argsNewWideRow(n *NewWideRow, d []any) []any {
 	return append(d, &n.C1, n.C2.Arg(), &n.C3, &n.C4, &n.C5, &n.C6, &n.C7, &n.C8, &n.C9, &n.C10, &n.C11, &n.C12, &n.C13, &n.C14, &n.C15, &n.C16, &n.C17, &n.C18, &n.C19, &n.C20, &n.C21, &n.C22, &n.C23, &n.C24, &n.C25, &n.C26, &n.C27, &n.C28, &n.C29, &n.C30, &n.C31, &n.C32, &n.C33, &n.C34, &n.C35, &n.C36, &n.C37, &n.C38, &n.C39, &n.C40, &n.C41, &n.C42, &n.C43, &n.C44, &n.C45, &n.C46, &n.C47, &n.C48, &n.C49, &n.C50, &n.C51, &n.C52, &n.C53, &n.C54, &n.C55, &n.C56, &n.C57, &n.C58, &n.C59, &n.C60, &n.C61, &n.C62, &n.C63, &n.C64, &n.C65, n.C66.Arg(), &n.C67, &n.C68, n.Note.Set, &n.Note.Value)
 }
 
-const sqlWideRowsCreate = `-- name: wide_rows.Create
+var opWideRowsCreate = &runtime.Op{Name: "wide_rows.Create", Table: "wide_rows", Errs: errs, Validate: true, Params: []string{"c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note", "note"}, SQL: `-- name: wide_rows.Create
 INSERT INTO "wide_rows" ("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note")
 VALUES ($1, COALESCE($2::integer, 7), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58, $59, $60, $61, $62, $63, $64, $65, COALESCE($66::integer, 42), $67, $68, CASE WHEN $69::boolean THEN $70::text ELSE 'none'::text END)
-RETURNING "id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note"`
+RETURNING "id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note"`}
 
 // Create inserts n into table wide_rows and returns the row as stored. It
 // validates n first.
 func (r *WideRowRepo) Create(ctx context.Context, n NewWideRow) (WideRow, error) {
-	if err := n.Validate(); err != nil {
-		return WideRow{}, wrapErr(err, "wide_rows.Create", "wide_rows")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWideRowsCreate, &n, argsNewWideRow, scanWideRow)
-	return *v, wrapParamsErr(err, "wide_rows.Create", "wide_rows", []string{"c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note", "note"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opWideRowsCreate, &n, argsNewWideRow, scanWideRow)
+	return *v, err
 }
 
-const sqlWideRowsFindByID = `-- name: wide_rows.FindByID replica=ok
+var opWideRowsFindByID = &runtime.Op{Name: "wide_rows.FindByID", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.FindByID replica=ok
 SELECT "id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note" FROM "wide_rows"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table wide_rows with the given id, or
 // runtime.ErrNotFound.
 func (r *WideRowRepo) FindByID(ctx context.Context, id int64) (WideRow, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlWideRowsFindByID, &id, runtime.Arg, scanWideRow)
-	return *v, wrapErr(err, "wide_rows.FindByID", "wide_rows")
+	v, err := runtime.QueryOneOp(ctx, r.db, opWideRowsFindByID, &id, runtime.Arg, scanWideRow)
+	return *v, err
 }
 
-const sqlWideRowsFindAll = `-- name: wide_rows.FindAll replica=ok
-SELECT "id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note" FROM "wide_rows" ORDER BY "id"`
+var opWideRowsFindAll = &runtime.Op{Name: "wide_rows.FindAll", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.FindAll replica=ok
+SELECT "id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note" FROM "wide_rows" ORDER BY "id"`}
 
 // FindAll returns every row of table wide_rows in primary key order, in memory.
 func (r *WideRowRepo) FindAll(ctx context.Context) ([]WideRow, error) {
-	rows, err := r.db.Query(ctx, sqlWideRowsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanWideRow)
-	return items, wrapErr(err, "wide_rows.FindAll", "wide_rows")
+	return runtime.AllOp(ctx, r.db, opWideRowsFindAll, scanWideRow, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WideRowRepo) Stream(ctx context.Context) iter.Seq2[WideRow, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "wide_rows.Stream", "wide_rows") }, scanWideRow, sqlWideRowsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "wide_rows.Stream", "wide_rows") }, scanWideRow, opWideRowsFindAll.SQL)
 }
 
 const sqlWideRowsListFirst = `-- name: wide_rows.List replica=ok
@@ -355,6 +350,7 @@ var updateWideRows = &runtime.Update{
 	Cols:     []string{`"c1"`, `"c2"`, `"c3"`, `"c4"`, `"c5"`, `"c6"`, `"c7"`, `"c8"`, `"c9"`, `"c10"`, `"c11"`, `"c12"`, `"c13"`, `"c14"`, `"c15"`, `"c16"`, `"c17"`, `"c18"`, `"c19"`, `"c20"`, `"c21"`, `"c22"`, `"c23"`, `"c24"`, `"c25"`, `"c26"`, `"c27"`, `"c28"`, `"c29"`, `"c30"`, `"c31"`, `"c32"`, `"c33"`, `"c34"`, `"c35"`, `"c36"`, `"c37"`, `"c38"`, `"c39"`, `"c40"`, `"c41"`, `"c42"`, `"c43"`, `"c44"`, `"c45"`, `"c46"`, `"c47"`, `"c48"`, `"c49"`, `"c50"`, `"c51"`, `"c52"`, `"c53"`, `"c54"`, `"c55"`, `"c56"`, `"c57"`, `"c58"`, `"c59"`, `"c60"`, `"c61"`, `"c62"`, `"c63"`, `"c64"`, `"c65"`, `"c66"`, `"c67"`, `"c68"`, `"note"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"c1\", \"c2\", \"c3\", \"c4\", \"c5\", \"c6\", \"c7\", \"c8\", \"c9\", \"c10\", \"c11\", \"c12\", \"c13\", \"c14\", \"c15\", \"c16\", \"c17\", \"c18\", \"c19\", \"c20\", \"c21\", \"c22\", \"c23\", \"c24\", \"c25\", \"c26\", \"c27\", \"c28\", \"c29\", \"c30\", \"c31\", \"c32\", \"c33\", \"c34\", \"c35\", \"c36\", \"c37\", \"c38\", \"c39\", \"c40\", \"c41\", \"c42\", \"c43\", \"c44\", \"c45\", \"c46\", \"c47\", \"c48\", \"c49\", \"c50\", \"c51\", \"c52\", \"c53\", \"c54\", \"c55\", \"c56\", \"c57\", \"c58\", \"c59\", \"c60\", \"c61\", \"c62\", \"c63\", \"c64\", \"c65\", \"c66\", \"c67\", \"c68\", \"note\"",
 	Nullable: runtime.Bits{0, 1 << 4},
+	Op:       &runtime.Op{Name: "wide_rows.Update", Table: "wide_rows", Errs: errs, Validate: true, Params: []string{"id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note", "note"}},
 }
 
 func argsWideRowUpdate(u *WideRowUpdate, d []any) []any {
@@ -364,35 +360,31 @@ func argsWideRowUpdate(u *WideRowUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table wide_rows with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WideRowRepo) Update(ctx context.Context, id int64, u WideRowUpdate) (WideRow, error) {
-	if err := u.Validate(); err != nil {
-		return WideRow{}, wrapErr(err, "wide_rows.Update", "wide_rows")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateWideRows, &id, runtime.Arg, &u, argsWideRowUpdate, scanWideRow)
-	return *v, wrapParamsErr(err, "wide_rows.Update", "wide_rows", []string{"id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note", "note"})
+	return *v, err
 }
 
-const sqlWideRowsDelete = `-- name: wide_rows.Delete
-DELETE FROM "wide_rows" WHERE "id" = $1`
+var opWideRowsDelete = &runtime.Op{Name: "wide_rows.Delete", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.Delete
+DELETE FROM "wide_rows" WHERE "id" = $1`}
 
 // Delete removes the row of table wide_rows with the given id and reports whether
 // there was one.
 func (r *WideRowRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlWideRowsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "wide_rows.Delete", "wide_rows")
+	tag, err := runtime.ExecOp(ctx, r.db, opWideRowsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlWideRowsCount = `-- name: wide_rows.Count replica=ok
-SELECT count(*) FROM "wide_rows"`
+var opWideRowsCount = &runtime.Op{Name: "wide_rows.Count", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.Count replica=ok
+SELECT count(*) FROM "wide_rows"`}
 
 // Count returns the number of rows of table wide_rows.
 func (r *WideRowRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlWideRowsCount))
-	return n, wrapErr(err, "wide_rows.Count", "wide_rows")
+	return runtime.CountOp(ctx, r.db, opWideRowsCount)
 }
 
-const sqlWideRowsFindByIDs = `-- name: wide_rows.FindByIDs replica=ok
+var opWideRowsFindByIDs = &runtime.Op{Name: "wide_rows.FindByIDs", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.FindByIDs replica=ok
 SELECT "id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note" FROM "wide_rows"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table wide_rows whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -400,8 +392,7 @@ func (r *WideRowRepo) FindByIDs(ctx context.Context, ids []int64) ([]WideRow, er
 	if len(ids) == 0 {
 		return []WideRow{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlWideRowsFindByIDs, &ids, runtime.Arg, scanWideRow, len(ids))
-	return items, wrapErr(err, "wide_rows.FindByIDs", "wide_rows")
+	return runtime.QueryOp(ctx, r.db, opWideRowsFindByIDs, &ids, runtime.Arg, scanWideRow, len(ids))
 }
 
 var copyWideRows = &runtime.Copier[*NewWideRow]{
@@ -421,26 +412,17 @@ func (r *WideRowRepo) CreateMany(ctx context.Context, rows []NewWideRow) (int64,
 	return n, wrapErr(err, "wide_rows.CreateMany", "wide_rows")
 }
 
-const sqlWideRowsCreateManyReturning = `-- name: wide_rows.CreateManyReturning
+var opWideRowsCreateManyReturning = &runtime.Op{Name: "wide_rows.CreateManyReturning", Table: "wide_rows", Errs: errs, Validate: true, SQL: `-- name: wide_rows.CreateManyReturning
 INSERT INTO "wide_rows" ("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note")
 SELECT "u"."c1", COALESCE("u"."c2", 7), "u"."c3", "u"."c4", "u"."c5", "u"."c6", "u"."c7", "u"."c8", "u"."c9", "u"."c10", "u"."c11", "u"."c12", "u"."c13", "u"."c14", "u"."c15", "u"."c16", "u"."c17", "u"."c18", "u"."c19", "u"."c20", "u"."c21", "u"."c22", "u"."c23", "u"."c24", "u"."c25", "u"."c26", "u"."c27", "u"."c28", "u"."c29", "u"."c30", "u"."c31", "u"."c32", "u"."c33", "u"."c34", "u"."c35", "u"."c36", "u"."c37", "u"."c38", "u"."c39", "u"."c40", "u"."c41", "u"."c42", "u"."c43", "u"."c44", "u"."c45", "u"."c46", "u"."c47", "u"."c48", "u"."c49", "u"."c50", "u"."c51", "u"."c52", "u"."c53", "u"."c54", "u"."c55", "u"."c56", "u"."c57", "u"."c58", "u"."c59", "u"."c60", "u"."c61", "u"."c62", "u"."c63", "u"."c64", "u"."c65", COALESCE("u"."c66", 42), "u"."c67", "u"."c68", CASE WHEN "u"."c69" THEN "u"."c70" ELSE 'none'::text END
 FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::integer[], $5::integer[], $6::integer[], $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::integer[], $12::integer[], $13::integer[], $14::integer[], $15::integer[], $16::integer[], $17::integer[], $18::integer[], $19::integer[], $20::integer[], $21::integer[], $22::integer[], $23::integer[], $24::integer[], $25::integer[], $26::integer[], $27::integer[], $28::integer[], $29::integer[], $30::integer[], $31::integer[], $32::integer[], $33::integer[], $34::integer[], $35::integer[], $36::integer[], $37::integer[], $38::integer[], $39::integer[], $40::integer[], $41::integer[], $42::integer[], $43::integer[], $44::integer[], $45::integer[], $46::integer[], $47::integer[], $48::integer[], $49::integer[], $50::integer[], $51::integer[], $52::integer[], $53::integer[], $54::integer[], $55::integer[], $56::integer[], $57::integer[], $58::integer[], $59::integer[], $60::integer[], $61::integer[], $62::integer[], $63::integer[], $64::integer[], $65::integer[], $66::integer[], $67::integer[], $68::integer[], $69::boolean[], $70::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "c69", "c70", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note"`
+RETURNING "id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note"`}
 
-// CreateManyReturning inserts rows into table wide_rows in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table wide_rows in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *WideRowRepo) CreateManyReturning(ctx context.Context, rows []NewWideRow) ([]WideRow, error) {
-	if len(rows) == 0 {
-		return []WideRow{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "wide_rows.CreateManyReturning", "wide_rows")
-	}
-	res, err := r.db.Query(ctx, sqlWideRowsCreateManyReturning, runtime.Unnest(argsNewWideRow, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanWideRow)
-	return items, wrapErr(err, "wide_rows.CreateManyReturning", "wide_rows")
+	return runtime.InsertManyOp(ctx, r.db, opWideRowsCreateManyReturning, rows, argsNewWideRow, scanWideRow)
 }
 
 // WideRowKeyedUpdate is one row's key and changes for UpdateMany.
@@ -528,31 +510,29 @@ var bulkWideRowsUpdates = &runtime.Bulk[*WideRowKeyedUpdate]{
 	},
 }
 
-const sqlWideRowsUpdateMany = `-- name: wide_rows.UpdateMany
+var opWideRowsUpdateMany = &runtime.Op{Name: "wide_rows.UpdateMany", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::integer[], $5::integer[], $6::integer[], $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::integer[], $12::integer[], $13::integer[], $14::integer[], $15::integer[], $16::integer[], $17::integer[], $18::integer[], $19::integer[], $20::integer[], $21::integer[], $22::integer[], $23::integer[], $24::integer[], $25::integer[], $26::integer[], $27::integer[], $28::integer[], $29::integer[], $30::integer[], $31::integer[], $32::integer[], $33::integer[], $34::integer[], $35::integer[], $36::integer[], $37::integer[], $38::integer[], $39::integer[], $40::integer[], $41::integer[], $42::integer[], $43::integer[], $44::integer[], $45::integer[], $46::integer[], $47::integer[], $48::integer[], $49::integer[], $50::integer[], $51::integer[], $52::integer[], $53::integer[], $54::integer[], $55::integer[], $56::integer[], $57::integer[], $58::integer[], $59::integer[], $60::integer[], $61::integer[], $62::integer[], $63::integer[], $64::integer[], $65::integer[], $66::integer[], $67::integer[], $68::integer[], $69::integer[], $70::boolean[], $71::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_30", "cpcgen_31", "cpcgen_32", "cpcgen_33", "cpcgen_34", "cpcgen_35", "cpcgen_36", "cpcgen_37", "cpcgen_38", "cpcgen_39", "cpcgen_40", "cpcgen_41", "cpcgen_42", "cpcgen_43", "cpcgen_44", "cpcgen_45", "cpcgen_46", "cpcgen_47", "cpcgen_48", "cpcgen_49", "cpcgen_50", "cpcgen_51", "cpcgen_52", "cpcgen_53", "cpcgen_54", "cpcgen_55", "cpcgen_56", "cpcgen_57", "cpcgen_58", "cpcgen_59", "cpcgen_60", "cpcgen_61", "cpcgen_62", "cpcgen_63", "cpcgen_64", "cpcgen_65", "cpcgen_66", "cpcgen_67", "cpcgen_68", "cpcgen_69", "cpcgen_70", "cpcgen_71", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "wide_rows" ON "wide_rows"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "wide_rows"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "wide_rows" SET "c1" = COALESCE("cpcgen_v"."cpcgen_2", "wide_rows"."c1"), "c2" = COALESCE("cpcgen_v"."cpcgen_3", "wide_rows"."c2"), "c3" = COALESCE("cpcgen_v"."cpcgen_4", "wide_rows"."c3"), "c4" = COALESCE("cpcgen_v"."cpcgen_5", "wide_rows"."c4"), "c5" = COALESCE("cpcgen_v"."cpcgen_6", "wide_rows"."c5"), "c6" = COALESCE("cpcgen_v"."cpcgen_7", "wide_rows"."c6"), "c7" = COALESCE("cpcgen_v"."cpcgen_8", "wide_rows"."c7"), "c8" = COALESCE("cpcgen_v"."cpcgen_9", "wide_rows"."c8"), "c9" = COALESCE("cpcgen_v"."cpcgen_10", "wide_rows"."c9"), "c10" = COALESCE("cpcgen_v"."cpcgen_11", "wide_rows"."c10"), "c11" = COALESCE("cpcgen_v"."cpcgen_12", "wide_rows"."c11"), "c12" = COALESCE("cpcgen_v"."cpcgen_13", "wide_rows"."c12"), "c13" = COALESCE("cpcgen_v"."cpcgen_14", "wide_rows"."c13"), "c14" = COALESCE("cpcgen_v"."cpcgen_15", "wide_rows"."c14"), "c15" = COALESCE("cpcgen_v"."cpcgen_16", "wide_rows"."c15"), "c16" = COALESCE("cpcgen_v"."cpcgen_17", "wide_rows"."c16"), "c17" = COALESCE("cpcgen_v"."cpcgen_18", "wide_rows"."c17"), "c18" = COALESCE("cpcgen_v"."cpcgen_19", "wide_rows"."c18"), "c19" = COALESCE("cpcgen_v"."cpcgen_20", "wide_rows"."c19"), "c20" = COALESCE("cpcgen_v"."cpcgen_21", "wide_rows"."c20"), "c21" = COALESCE("cpcgen_v"."cpcgen_22", "wide_rows"."c21"), "c22" = COALESCE("cpcgen_v"."cpcgen_23", "wide_rows"."c22"), "c23" = COALESCE("cpcgen_v"."cpcgen_24", "wide_rows"."c23"), "c24" = COALESCE("cpcgen_v"."cpcgen_25", "wide_rows"."c24"), "c25" = COALESCE("cpcgen_v"."cpcgen_26", "wide_rows"."c25"), "c26" = COALESCE("cpcgen_v"."cpcgen_27", "wide_rows"."c26"), "c27" = COALESCE("cpcgen_v"."cpcgen_28", "wide_rows"."c27"), "c28" = COALESCE("cpcgen_v"."cpcgen_29", "wide_rows"."c28"), "c29" = COALESCE("cpcgen_v"."cpcgen_30", "wide_rows"."c29"), "c30" = COALESCE("cpcgen_v"."cpcgen_31", "wide_rows"."c30"), "c31" = COALESCE("cpcgen_v"."cpcgen_32", "wide_rows"."c31"), "c32" = COALESCE("cpcgen_v"."cpcgen_33", "wide_rows"."c32"), "c33" = COALESCE("cpcgen_v"."cpcgen_34", "wide_rows"."c33"), "c34" = COALESCE("cpcgen_v"."cpcgen_35", "wide_rows"."c34"), "c35" = COALESCE("cpcgen_v"."cpcgen_36", "wide_rows"."c35"), "c36" = COALESCE("cpcgen_v"."cpcgen_37", "wide_rows"."c36"), "c37" = COALESCE("cpcgen_v"."cpcgen_38", "wide_rows"."c37"), "c38" = COALESCE("cpcgen_v"."cpcgen_39", "wide_rows"."c38"), "c39" = COALESCE("cpcgen_v"."cpcgen_40", "wide_rows"."c39"), "c40" = COALESCE("cpcgen_v"."cpcgen_41", "wide_rows"."c40"), "c41" = COALESCE("cpcgen_v"."cpcgen_42", "wide_rows"."c41"), "c42" = COALESCE("cpcgen_v"."cpcgen_43", "wide_rows"."c42"), "c43" = COALESCE("cpcgen_v"."cpcgen_44", "wide_rows"."c43"), "c44" = COALESCE("cpcgen_v"."cpcgen_45", "wide_rows"."c44"), "c45" = COALESCE("cpcgen_v"."cpcgen_46", "wide_rows"."c45"), "c46" = COALESCE("cpcgen_v"."cpcgen_47", "wide_rows"."c46"), "c47" = COALESCE("cpcgen_v"."cpcgen_48", "wide_rows"."c47"), "c48" = COALESCE("cpcgen_v"."cpcgen_49", "wide_rows"."c48"), "c49" = COALESCE("cpcgen_v"."cpcgen_50", "wide_rows"."c49"), "c50" = COALESCE("cpcgen_v"."cpcgen_51", "wide_rows"."c50"), "c51" = COALESCE("cpcgen_v"."cpcgen_52", "wide_rows"."c51"), "c52" = COALESCE("cpcgen_v"."cpcgen_53", "wide_rows"."c52"), "c53" = COALESCE("cpcgen_v"."cpcgen_54", "wide_rows"."c53"), "c54" = COALESCE("cpcgen_v"."cpcgen_55", "wide_rows"."c54"), "c55" = COALESCE("cpcgen_v"."cpcgen_56", "wide_rows"."c55"), "c56" = COALESCE("cpcgen_v"."cpcgen_57", "wide_rows"."c56"), "c57" = COALESCE("cpcgen_v"."cpcgen_58", "wide_rows"."c57"), "c58" = COALESCE("cpcgen_v"."cpcgen_59", "wide_rows"."c58"), "c59" = COALESCE("cpcgen_v"."cpcgen_60", "wide_rows"."c59"), "c60" = COALESCE("cpcgen_v"."cpcgen_61", "wide_rows"."c60"), "c61" = COALESCE("cpcgen_v"."cpcgen_62", "wide_rows"."c61"), "c62" = COALESCE("cpcgen_v"."cpcgen_63", "wide_rows"."c62"), "c63" = COALESCE("cpcgen_v"."cpcgen_64", "wide_rows"."c63"), "c64" = COALESCE("cpcgen_v"."cpcgen_65", "wide_rows"."c64"), "c65" = COALESCE("cpcgen_v"."cpcgen_66", "wide_rows"."c65"), "c66" = COALESCE("cpcgen_v"."cpcgen_67", "wide_rows"."c66"), "c67" = COALESCE("cpcgen_v"."cpcgen_68", "wide_rows"."c67"), "c68" = COALESCE("cpcgen_v"."cpcgen_69", "wide_rows"."c68"), "note" = CASE WHEN "cpcgen_v"."cpcgen_70" THEN "cpcgen_v"."cpcgen_71" ELSE "wide_rows"."note" END FROM "cpcgen_v" WHERE "wide_rows"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table wide_rows, all or none (see
 // runtime.UpdateMany).
 func (r *WideRowRepo) UpdateMany(ctx context.Context, rows []WideRowKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkWideRowsUpdates, sqlWideRowsUpdateMany, rows)
-	return out, wrapErr(err, "wide_rows.UpdateMany", "wide_rows")
+	return runtime.UpdateMany(ctx, r.db, bulkWideRowsUpdates, opWideRowsUpdateMany, rows)
 }
 
-const sqlWideRowsUpdateManyReturning = `-- name: wide_rows.UpdateManyReturning
+var opWideRowsUpdateManyReturning = &runtime.Op{Name: "wide_rows.UpdateManyReturning", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::integer[], $5::integer[], $6::integer[], $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::integer[], $12::integer[], $13::integer[], $14::integer[], $15::integer[], $16::integer[], $17::integer[], $18::integer[], $19::integer[], $20::integer[], $21::integer[], $22::integer[], $23::integer[], $24::integer[], $25::integer[], $26::integer[], $27::integer[], $28::integer[], $29::integer[], $30::integer[], $31::integer[], $32::integer[], $33::integer[], $34::integer[], $35::integer[], $36::integer[], $37::integer[], $38::integer[], $39::integer[], $40::integer[], $41::integer[], $42::integer[], $43::integer[], $44::integer[], $45::integer[], $46::integer[], $47::integer[], $48::integer[], $49::integer[], $50::integer[], $51::integer[], $52::integer[], $53::integer[], $54::integer[], $55::integer[], $56::integer[], $57::integer[], $58::integer[], $59::integer[], $60::integer[], $61::integer[], $62::integer[], $63::integer[], $64::integer[], $65::integer[], $66::integer[], $67::integer[], $68::integer[], $69::integer[], $70::boolean[], $71::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_30", "cpcgen_31", "cpcgen_32", "cpcgen_33", "cpcgen_34", "cpcgen_35", "cpcgen_36", "cpcgen_37", "cpcgen_38", "cpcgen_39", "cpcgen_40", "cpcgen_41", "cpcgen_42", "cpcgen_43", "cpcgen_44", "cpcgen_45", "cpcgen_46", "cpcgen_47", "cpcgen_48", "cpcgen_49", "cpcgen_50", "cpcgen_51", "cpcgen_52", "cpcgen_53", "cpcgen_54", "cpcgen_55", "cpcgen_56", "cpcgen_57", "cpcgen_58", "cpcgen_59", "cpcgen_60", "cpcgen_61", "cpcgen_62", "cpcgen_63", "cpcgen_64", "cpcgen_65", "cpcgen_66", "cpcgen_67", "cpcgen_68", "cpcgen_69", "cpcgen_70", "cpcgen_71", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "wide_rows" ON "wide_rows"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "wide_rows"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "wide_rows" SET "c1" = COALESCE("cpcgen_v"."cpcgen_2", "wide_rows"."c1"), "c2" = COALESCE("cpcgen_v"."cpcgen_3", "wide_rows"."c2"), "c3" = COALESCE("cpcgen_v"."cpcgen_4", "wide_rows"."c3"), "c4" = COALESCE("cpcgen_v"."cpcgen_5", "wide_rows"."c4"), "c5" = COALESCE("cpcgen_v"."cpcgen_6", "wide_rows"."c5"), "c6" = COALESCE("cpcgen_v"."cpcgen_7", "wide_rows"."c6"), "c7" = COALESCE("cpcgen_v"."cpcgen_8", "wide_rows"."c7"), "c8" = COALESCE("cpcgen_v"."cpcgen_9", "wide_rows"."c8"), "c9" = COALESCE("cpcgen_v"."cpcgen_10", "wide_rows"."c9"), "c10" = COALESCE("cpcgen_v"."cpcgen_11", "wide_rows"."c10"), "c11" = COALESCE("cpcgen_v"."cpcgen_12", "wide_rows"."c11"), "c12" = COALESCE("cpcgen_v"."cpcgen_13", "wide_rows"."c12"), "c13" = COALESCE("cpcgen_v"."cpcgen_14", "wide_rows"."c13"), "c14" = COALESCE("cpcgen_v"."cpcgen_15", "wide_rows"."c14"), "c15" = COALESCE("cpcgen_v"."cpcgen_16", "wide_rows"."c15"), "c16" = COALESCE("cpcgen_v"."cpcgen_17", "wide_rows"."c16"), "c17" = COALESCE("cpcgen_v"."cpcgen_18", "wide_rows"."c17"), "c18" = COALESCE("cpcgen_v"."cpcgen_19", "wide_rows"."c18"), "c19" = COALESCE("cpcgen_v"."cpcgen_20", "wide_rows"."c19"), "c20" = COALESCE("cpcgen_v"."cpcgen_21", "wide_rows"."c20"), "c21" = COALESCE("cpcgen_v"."cpcgen_22", "wide_rows"."c21"), "c22" = COALESCE("cpcgen_v"."cpcgen_23", "wide_rows"."c22"), "c23" = COALESCE("cpcgen_v"."cpcgen_24", "wide_rows"."c23"), "c24" = COALESCE("cpcgen_v"."cpcgen_25", "wide_rows"."c24"), "c25" = COALESCE("cpcgen_v"."cpcgen_26", "wide_rows"."c25"), "c26" = COALESCE("cpcgen_v"."cpcgen_27", "wide_rows"."c26"), "c27" = COALESCE("cpcgen_v"."cpcgen_28", "wide_rows"."c27"), "c28" = COALESCE("cpcgen_v"."cpcgen_29", "wide_rows"."c28"), "c29" = COALESCE("cpcgen_v"."cpcgen_30", "wide_rows"."c29"), "c30" = COALESCE("cpcgen_v"."cpcgen_31", "wide_rows"."c30"), "c31" = COALESCE("cpcgen_v"."cpcgen_32", "wide_rows"."c31"), "c32" = COALESCE("cpcgen_v"."cpcgen_33", "wide_rows"."c32"), "c33" = COALESCE("cpcgen_v"."cpcgen_34", "wide_rows"."c33"), "c34" = COALESCE("cpcgen_v"."cpcgen_35", "wide_rows"."c34"), "c35" = COALESCE("cpcgen_v"."cpcgen_36", "wide_rows"."c35"), "c36" = COALESCE("cpcgen_v"."cpcgen_37", "wide_rows"."c36"), "c37" = COALESCE("cpcgen_v"."cpcgen_38", "wide_rows"."c37"), "c38" = COALESCE("cpcgen_v"."cpcgen_39", "wide_rows"."c38"), "c39" = COALESCE("cpcgen_v"."cpcgen_40", "wide_rows"."c39"), "c40" = COALESCE("cpcgen_v"."cpcgen_41", "wide_rows"."c40"), "c41" = COALESCE("cpcgen_v"."cpcgen_42", "wide_rows"."c41"), "c42" = COALESCE("cpcgen_v"."cpcgen_43", "wide_rows"."c42"), "c43" = COALESCE("cpcgen_v"."cpcgen_44", "wide_rows"."c43"), "c44" = COALESCE("cpcgen_v"."cpcgen_45", "wide_rows"."c44"), "c45" = COALESCE("cpcgen_v"."cpcgen_46", "wide_rows"."c45"), "c46" = COALESCE("cpcgen_v"."cpcgen_47", "wide_rows"."c46"), "c47" = COALESCE("cpcgen_v"."cpcgen_48", "wide_rows"."c47"), "c48" = COALESCE("cpcgen_v"."cpcgen_49", "wide_rows"."c48"), "c49" = COALESCE("cpcgen_v"."cpcgen_50", "wide_rows"."c49"), "c50" = COALESCE("cpcgen_v"."cpcgen_51", "wide_rows"."c50"), "c51" = COALESCE("cpcgen_v"."cpcgen_52", "wide_rows"."c51"), "c52" = COALESCE("cpcgen_v"."cpcgen_53", "wide_rows"."c52"), "c53" = COALESCE("cpcgen_v"."cpcgen_54", "wide_rows"."c53"), "c54" = COALESCE("cpcgen_v"."cpcgen_55", "wide_rows"."c54"), "c55" = COALESCE("cpcgen_v"."cpcgen_56", "wide_rows"."c55"), "c56" = COALESCE("cpcgen_v"."cpcgen_57", "wide_rows"."c56"), "c57" = COALESCE("cpcgen_v"."cpcgen_58", "wide_rows"."c57"), "c58" = COALESCE("cpcgen_v"."cpcgen_59", "wide_rows"."c58"), "c59" = COALESCE("cpcgen_v"."cpcgen_60", "wide_rows"."c59"), "c60" = COALESCE("cpcgen_v"."cpcgen_61", "wide_rows"."c60"), "c61" = COALESCE("cpcgen_v"."cpcgen_62", "wide_rows"."c61"), "c62" = COALESCE("cpcgen_v"."cpcgen_63", "wide_rows"."c62"), "c63" = COALESCE("cpcgen_v"."cpcgen_64", "wide_rows"."c63"), "c64" = COALESCE("cpcgen_v"."cpcgen_65", "wide_rows"."c64"), "c65" = COALESCE("cpcgen_v"."cpcgen_66", "wide_rows"."c65"), "c66" = COALESCE("cpcgen_v"."cpcgen_67", "wide_rows"."c66"), "c67" = COALESCE("cpcgen_v"."cpcgen_68", "wide_rows"."c67"), "c68" = COALESCE("cpcgen_v"."cpcgen_69", "wide_rows"."c68"), "note" = CASE WHEN "cpcgen_v"."cpcgen_70" THEN "cpcgen_v"."cpcgen_71" ELSE "wide_rows"."note" END FROM "cpcgen_v" WHERE "wide_rows"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."c1", "cpcgen_new"."c2", "cpcgen_new"."c3", "cpcgen_new"."c4", "cpcgen_new"."c5", "cpcgen_new"."c6", "cpcgen_new"."c7", "cpcgen_new"."c8", "cpcgen_new"."c9", "cpcgen_new"."c10", "cpcgen_new"."c11", "cpcgen_new"."c12", "cpcgen_new"."c13", "cpcgen_new"."c14", "cpcgen_new"."c15", "cpcgen_new"."c16", "cpcgen_new"."c17", "cpcgen_new"."c18", "cpcgen_new"."c19", "cpcgen_new"."c20", "cpcgen_new"."c21", "cpcgen_new"."c22", "cpcgen_new"."c23", "cpcgen_new"."c24", "cpcgen_new"."c25", "cpcgen_new"."c26", "cpcgen_new"."c27", "cpcgen_new"."c28", "cpcgen_new"."c29", "cpcgen_new"."c30", "cpcgen_new"."c31", "cpcgen_new"."c32", "cpcgen_new"."c33", "cpcgen_new"."c34", "cpcgen_new"."c35", "cpcgen_new"."c36", "cpcgen_new"."c37", "cpcgen_new"."c38", "cpcgen_new"."c39", "cpcgen_new"."c40", "cpcgen_new"."c41", "cpcgen_new"."c42", "cpcgen_new"."c43", "cpcgen_new"."c44", "cpcgen_new"."c45", "cpcgen_new"."c46", "cpcgen_new"."c47", "cpcgen_new"."c48", "cpcgen_new"."c49", "cpcgen_new"."c50", "cpcgen_new"."c51", "cpcgen_new"."c52", "cpcgen_new"."c53", "cpcgen_new"."c54", "cpcgen_new"."c55", "cpcgen_new"."c56", "cpcgen_new"."c57", "cpcgen_new"."c58", "cpcgen_new"."c59", "cpcgen_new"."c60", "cpcgen_new"."c61", "cpcgen_new"."c62", "cpcgen_new"."c63", "cpcgen_new"."c64", "cpcgen_new"."c65", "cpcgen_new"."c66", "cpcgen_new"."c67", "cpcgen_new"."c68", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."c1", "cpcgen_new"."c2", "cpcgen_new"."c3", "cpcgen_new"."c4", "cpcgen_new"."c5", "cpcgen_new"."c6", "cpcgen_new"."c7", "cpcgen_new"."c8", "cpcgen_new"."c9", "cpcgen_new"."c10", "cpcgen_new"."c11", "cpcgen_new"."c12", "cpcgen_new"."c13", "cpcgen_new"."c14", "cpcgen_new"."c15", "cpcgen_new"."c16", "cpcgen_new"."c17", "cpcgen_new"."c18", "cpcgen_new"."c19", "cpcgen_new"."c20", "cpcgen_new"."c21", "cpcgen_new"."c22", "cpcgen_new"."c23", "cpcgen_new"."c24", "cpcgen_new"."c25", "cpcgen_new"."c26", "cpcgen_new"."c27", "cpcgen_new"."c28", "cpcgen_new"."c29", "cpcgen_new"."c30", "cpcgen_new"."c31", "cpcgen_new"."c32", "cpcgen_new"."c33", "cpcgen_new"."c34", "cpcgen_new"."c35", "cpcgen_new"."c36", "cpcgen_new"."c37", "cpcgen_new"."c38", "cpcgen_new"."c39", "cpcgen_new"."c40", "cpcgen_new"."c41", "cpcgen_new"."c42", "cpcgen_new"."c43", "cpcgen_new"."c44", "cpcgen_new"."c45", "cpcgen_new"."c46", "cpcgen_new"."c47", "cpcgen_new"."c48", "cpcgen_new"."c49", "cpcgen_new"."c50", "cpcgen_new"."c51", "cpcgen_new"."c52", "cpcgen_new"."c53", "cpcgen_new"."c54", "cpcgen_new"."c55", "cpcgen_new"."c56", "cpcgen_new"."c57", "cpcgen_new"."c58", "cpcgen_new"."c59", "cpcgen_new"."c60", "cpcgen_new"."c61", "cpcgen_new"."c62", "cpcgen_new"."c63", "cpcgen_new"."c64", "cpcgen_new"."c65", "cpcgen_new"."c66", "cpcgen_new"."c67", "cpcgen_new"."c68", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WideRowRepo) UpdateManyReturning(ctx context.Context, rows []WideRowKeyedUpdate) ([]WideRow, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWideRowsUpdates, sqlWideRowsUpdateManyReturning, scanWideRow, rows)
-	return out, wrapErr(err, "wide_rows.UpdateManyReturning", "wide_rows")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkWideRowsUpdates, opWideRowsUpdateManyReturning, scanWideRow, rows)
 }
 
 var bulkWideRowsKeys = &runtime.Bulk[*int64]{
@@ -563,15 +543,14 @@ var bulkWideRowsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlWideRowsDeleteMany = `-- name: wide_rows.DeleteMany
+var opWideRowsDeleteMany = &runtime.Op{Name: "wide_rows.DeleteMany", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "wide_rows" ON "wide_rows"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "wide_rows"),
 "cpcgen_new" AS (DELETE FROM "wide_rows" USING "cpcgen_v" WHERE "wide_rows"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table wide_rows with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *WideRowRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkWideRowsKeys, sqlWideRowsDeleteMany, keys)
-	return out, wrapErr(err, "wide_rows.DeleteMany", "wide_rows")
+	return runtime.WriteMany(ctx, r.db, bulkWideRowsKeys, opWideRowsDeleteMany, keys)
 }

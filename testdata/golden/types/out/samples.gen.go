@@ -223,45 +223,40 @@ func argsNewSample(n *NewSample, d []any) []any {
 	return append(d, n.UID.Arg(), &n.Name, &n.Code, &n.Flag, n.Active.Arg(), &n.Small, &n.Medium, &n.Big, &n.Amount, &n.Ratio, &n.Score, &n.Precise, &n.BornOn, &n.Alarm, &n.SeenAt, &n.HappenedAt, &n.Wait, runtime.OptValue(&n.Doc), n.RawDoc, n.Blob, &n.Addr, &n.Net, runtime.OptValue(&n.Tags), n.Counts, n.IDs, n.Prices, n.Mood.Arg(), runtime.OptValue(&n.Moods))
 }
 
-const sqlSamplesCreate = `-- name: samples.Create
+var opSamplesCreate = &runtime.Op{Name: "samples.Create", Table: "samples", Errs: errs, Validate: true, Params: []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"}, SQL: `-- name: samples.Create
 INSERT INTO "samples" ("uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::boolean, TRUE), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, COALESCE($18::jsonb, '{}'::jsonb), $19, $20, $21, $22, COALESCE($23::text[], '{}'::text[]), $24, $25, $26, COALESCE($27::"mood", 'happy'::"mood"), COALESCE($28::text[]::"mood"[], '{happy}'::"mood"[]))
-RETURNING "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`
+RETURNING "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`}
 
 // Create inserts n into table samples and returns the row as stored. It validates
 // n first.
 func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
-	if err := n.Validate(); err != nil {
-		return Sample{}, wrapErr(err, "samples.Create", "samples")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesCreate, &n, argsNewSample, scanSample)
-	return *v, wrapParamsErr(err, "samples.Create", "samples", []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opSamplesCreate, &n, argsNewSample, scanSample)
+	return *v, err
 }
 
-const sqlSamplesFindByID = `-- name: samples.FindByID replica=ok
+var opSamplesFindByID = &runtime.Op{Name: "samples.FindByID", Table: "samples", Errs: errs, SQL: `-- name: samples.FindByID replica=ok
 SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table samples with the given id, or
 // runtime.ErrNotFound.
 func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesFindByID, &id, runtime.Arg, scanSample)
-	return *v, wrapErr(err, "samples.FindByID", "samples")
+	v, err := runtime.QueryOneOp(ctx, r.db, opSamplesFindByID, &id, runtime.Arg, scanSample)
+	return *v, err
 }
 
-const sqlSamplesFindAll = `-- name: samples.FindAll replica=ok
-SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"`
+var opSamplesFindAll = &runtime.Op{Name: "samples.FindAll", Table: "samples", Errs: errs, SQL: `-- name: samples.FindAll replica=ok
+SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"`}
 
 // FindAll returns every row of table samples in primary key order, in memory.
 func (r *SampleRepo) FindAll(ctx context.Context) ([]Sample, error) {
-	rows, err := r.db.Query(ctx, sqlSamplesFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanSample)
-	return items, wrapErr(err, "samples.FindAll", "samples")
+	return runtime.AllOp(ctx, r.db, opSamplesFindAll, scanSample, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "samples.Stream", "samples") }, scanSample, sqlSamplesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "samples.Stream", "samples") }, scanSample, opSamplesFindAll.SQL)
 }
 
 const sqlSamplesListFirst = `-- name: samples.List replica=ok
@@ -293,6 +288,7 @@ var updateSamples = &runtime.Update{
 	Cols:  []string{`"uid"`, `"name"`, `"code"`, `"flag"`, `"active"`, `"small"`, `"medium"`, `"big"`, `"amount"`, `"ratio"`, `"score"`, `"precise"`, `"born_on"`, `"alarm"`, `"seen_at"`, `"happened_at"`, `"wait"`, `"doc"`, `"raw_doc"`, `"blob"`, `"addr"`, `"net"`, `"tags"`, `"counts"`, `"ids"`, `"prices"`, `"mood"`, `"moods"`},
 	Casts: []string{``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, `::text[]::"mood"[]`},
 	Tail:  "\nWHERE \"id\" = $1\nRETURNING \"id\", \"uid\", \"name\", \"code\", \"flag\"::text, \"active\", \"small\", \"medium\", \"big\", \"amount\", \"ratio\", \"score\", \"precise\", \"born_on\", \"alarm\", \"seen_at\", \"happened_at\", \"wait\", \"doc\", \"raw_doc\", \"blob\", \"addr\", \"net\", \"tags\", \"counts\", \"ids\", \"prices\", \"mood\", \"moods\"::text[]",
+	Op:    &runtime.Op{Name: "samples.Update", Table: "samples", Errs: errs, Validate: true, Params: []string{"id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"}},
 }
 
 func argsSampleUpdate(u *SampleUpdate, d []any) []any {
@@ -302,35 +298,31 @@ func argsSampleUpdate(u *SampleUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table samples with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SampleRepo) Update(ctx context.Context, id int64, u SampleUpdate) (Sample, error) {
-	if err := u.Validate(); err != nil {
-		return Sample{}, wrapErr(err, "samples.Update", "samples")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSamples, &id, runtime.Arg, &u, argsSampleUpdate, scanSample)
-	return *v, wrapParamsErr(err, "samples.Update", "samples", []string{"id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
+	return *v, err
 }
 
-const sqlSamplesDelete = `-- name: samples.Delete
-DELETE FROM "samples" WHERE "id" = $1`
+var opSamplesDelete = &runtime.Op{Name: "samples.Delete", Table: "samples", Errs: errs, SQL: `-- name: samples.Delete
+DELETE FROM "samples" WHERE "id" = $1`}
 
 // Delete removes the row of table samples with the given id and reports whether
 // there was one.
 func (r *SampleRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSamplesDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "samples.Delete", "samples")
+	tag, err := runtime.ExecOp(ctx, r.db, opSamplesDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlSamplesCount = `-- name: samples.Count replica=ok
-SELECT count(*) FROM "samples"`
+var opSamplesCount = &runtime.Op{Name: "samples.Count", Table: "samples", Errs: errs, SQL: `-- name: samples.Count replica=ok
+SELECT count(*) FROM "samples"`}
 
 // Count returns the number of rows of table samples.
 func (r *SampleRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlSamplesCount))
-	return n, wrapErr(err, "samples.Count", "samples")
+	return runtime.CountOp(ctx, r.db, opSamplesCount)
 }
 
-const sqlSamplesFindByIDs = `-- name: samples.FindByIDs replica=ok
+var opSamplesFindByIDs = &runtime.Op{Name: "samples.FindByIDs", Table: "samples", Errs: errs, SQL: `-- name: samples.FindByIDs replica=ok
 SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table samples whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -338,8 +330,7 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 	if len(ids) == 0 {
 		return []Sample{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSamplesFindByIDs, &ids, runtime.Arg, scanSample, len(ids))
-	return items, wrapErr(err, "samples.FindByIDs", "samples")
+	return runtime.QueryOp(ctx, r.db, opSamplesFindByIDs, &ids, runtime.Arg, scanSample, len(ids))
 }
 
 var copySamples = &runtime.Copier[*NewSample]{
@@ -368,7 +359,7 @@ func (r *SampleRepo) CreateManyReturning(ctx context.Context, rows []NewSample) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "samples.CreateManyReturning", "samples")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlSamplesCreate, rows, argsNewSample, scanSample)
+	out, err := runtime.BatchQuery(ctx, r.db, opSamplesCreate.SQL, rows, argsNewSample, scanSample)
 	return out, wrapErr(err, "samples.CreateManyReturning", "samples")
 }
 
@@ -415,31 +406,29 @@ var bulkSamplesUpdates = &runtime.Bulk[*SampleKeyedUpdate]{
 	},
 }
 
-const sqlSamplesUpdateMany = `-- name: samples.UpdateMany
+var opSamplesUpdateMany = &runtime.Op{Name: "samples.UpdateMany", Table: "samples", Errs: errs, SQL: `-- name: samples.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::varchar[], $5::bpchar[], $6::boolean[], $7::smallint[], $8::integer[], $9::bigint[], $10::numeric(38,18)[], $11::numeric[], $12::real[], $13::double precision[], $14::date[], $15::time[], $16::timestamp[], $17::timestamptz[], $18::interval[], $19::jsonb[], $20::json[], $21::bytea[], $22::inet[], $23::cidr[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[]::"mood"[], $29::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "samples" ON "samples"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "samples"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "samples" SET "uid" = COALESCE("cpcgen_v"."cpcgen_2", "samples"."uid"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "samples"."name"), "code" = COALESCE("cpcgen_v"."cpcgen_4", "samples"."code"), "flag" = COALESCE("cpcgen_v"."cpcgen_5", "samples"."flag"), "active" = COALESCE("cpcgen_v"."cpcgen_6", "samples"."active"), "small" = COALESCE("cpcgen_v"."cpcgen_7", "samples"."small"), "medium" = COALESCE("cpcgen_v"."cpcgen_8", "samples"."medium"), "big" = COALESCE("cpcgen_v"."cpcgen_9", "samples"."big"), "amount" = COALESCE("cpcgen_v"."cpcgen_10", "samples"."amount"), "ratio" = COALESCE("cpcgen_v"."cpcgen_11", "samples"."ratio"), "score" = COALESCE("cpcgen_v"."cpcgen_12", "samples"."score"), "precise" = COALESCE("cpcgen_v"."cpcgen_13", "samples"."precise"), "born_on" = COALESCE("cpcgen_v"."cpcgen_14", "samples"."born_on"), "alarm" = COALESCE("cpcgen_v"."cpcgen_15", "samples"."alarm"), "seen_at" = COALESCE("cpcgen_v"."cpcgen_16", "samples"."seen_at"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_17", "samples"."happened_at"), "wait" = COALESCE("cpcgen_v"."cpcgen_18", "samples"."wait"), "doc" = COALESCE("cpcgen_v"."cpcgen_19", "samples"."doc"), "raw_doc" = COALESCE("cpcgen_v"."cpcgen_20", "samples"."raw_doc"), "blob" = COALESCE("cpcgen_v"."cpcgen_21", "samples"."blob"), "addr" = COALESCE("cpcgen_v"."cpcgen_22", "samples"."addr"), "net" = COALESCE("cpcgen_v"."cpcgen_23", "samples"."net"), "tags" = COALESCE("cpcgen_v"."cpcgen_24"::text[], "samples"."tags"), "counts" = COALESCE("cpcgen_v"."cpcgen_25"::integer[], "samples"."counts"), "ids" = COALESCE("cpcgen_v"."cpcgen_26"::uuid[], "samples"."ids"), "prices" = COALESCE("cpcgen_v"."cpcgen_27"::numeric(10,2)[], "samples"."prices"), "mood" = COALESCE("cpcgen_v"."cpcgen_28", "samples"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_29"::text[]::"mood"[], "samples"."moods") FROM "cpcgen_v" WHERE "samples"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table samples, all or none (see
 // runtime.UpdateMany).
 func (r *SampleRepo) UpdateMany(ctx context.Context, rows []SampleKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkSamplesUpdates, sqlSamplesUpdateMany, rows)
-	return out, wrapErr(err, "samples.UpdateMany", "samples")
+	return runtime.UpdateMany(ctx, r.db, bulkSamplesUpdates, opSamplesUpdateMany, rows)
 }
 
-const sqlSamplesUpdateManyReturning = `-- name: samples.UpdateManyReturning
+var opSamplesUpdateManyReturning = &runtime.Op{Name: "samples.UpdateManyReturning", Table: "samples", Errs: errs, SQL: `-- name: samples.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::varchar[], $5::bpchar[], $6::boolean[], $7::smallint[], $8::integer[], $9::bigint[], $10::numeric(38,18)[], $11::numeric[], $12::real[], $13::double precision[], $14::date[], $15::time[], $16::timestamp[], $17::timestamptz[], $18::interval[], $19::jsonb[], $20::json[], $21::bytea[], $22::inet[], $23::cidr[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[]::"mood"[], $29::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "samples" ON "samples"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "samples"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "samples" SET "uid" = COALESCE("cpcgen_v"."cpcgen_2", "samples"."uid"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "samples"."name"), "code" = COALESCE("cpcgen_v"."cpcgen_4", "samples"."code"), "flag" = COALESCE("cpcgen_v"."cpcgen_5", "samples"."flag"), "active" = COALESCE("cpcgen_v"."cpcgen_6", "samples"."active"), "small" = COALESCE("cpcgen_v"."cpcgen_7", "samples"."small"), "medium" = COALESCE("cpcgen_v"."cpcgen_8", "samples"."medium"), "big" = COALESCE("cpcgen_v"."cpcgen_9", "samples"."big"), "amount" = COALESCE("cpcgen_v"."cpcgen_10", "samples"."amount"), "ratio" = COALESCE("cpcgen_v"."cpcgen_11", "samples"."ratio"), "score" = COALESCE("cpcgen_v"."cpcgen_12", "samples"."score"), "precise" = COALESCE("cpcgen_v"."cpcgen_13", "samples"."precise"), "born_on" = COALESCE("cpcgen_v"."cpcgen_14", "samples"."born_on"), "alarm" = COALESCE("cpcgen_v"."cpcgen_15", "samples"."alarm"), "seen_at" = COALESCE("cpcgen_v"."cpcgen_16", "samples"."seen_at"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_17", "samples"."happened_at"), "wait" = COALESCE("cpcgen_v"."cpcgen_18", "samples"."wait"), "doc" = COALESCE("cpcgen_v"."cpcgen_19", "samples"."doc"), "raw_doc" = COALESCE("cpcgen_v"."cpcgen_20", "samples"."raw_doc"), "blob" = COALESCE("cpcgen_v"."cpcgen_21", "samples"."blob"), "addr" = COALESCE("cpcgen_v"."cpcgen_22", "samples"."addr"), "net" = COALESCE("cpcgen_v"."cpcgen_23", "samples"."net"), "tags" = COALESCE("cpcgen_v"."cpcgen_24"::text[], "samples"."tags"), "counts" = COALESCE("cpcgen_v"."cpcgen_25"::integer[], "samples"."counts"), "ids" = COALESCE("cpcgen_v"."cpcgen_26"::uuid[], "samples"."ids"), "prices" = COALESCE("cpcgen_v"."cpcgen_27"::numeric(10,2)[], "samples"."prices"), "mood" = COALESCE("cpcgen_v"."cpcgen_28", "samples"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_29"::text[]::"mood"[], "samples"."moods") FROM "cpcgen_v" WHERE "samples"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."uid", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."flag"::text, "cpcgen_new"."active", "cpcgen_new"."small", "cpcgen_new"."medium", "cpcgen_new"."big", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."score", "cpcgen_new"."precise", "cpcgen_new"."born_on", "cpcgen_new"."alarm", "cpcgen_new"."seen_at", "cpcgen_new"."happened_at", "cpcgen_new"."wait", "cpcgen_new"."doc", "cpcgen_new"."raw_doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."net", "cpcgen_new"."tags", "cpcgen_new"."counts", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[] FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."uid", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."flag"::text, "cpcgen_new"."active", "cpcgen_new"."small", "cpcgen_new"."medium", "cpcgen_new"."big", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."score", "cpcgen_new"."precise", "cpcgen_new"."born_on", "cpcgen_new"."alarm", "cpcgen_new"."seen_at", "cpcgen_new"."happened_at", "cpcgen_new"."wait", "cpcgen_new"."doc", "cpcgen_new"."raw_doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."net", "cpcgen_new"."tags", "cpcgen_new"."counts", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[] FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SampleRepo) UpdateManyReturning(ctx context.Context, rows []SampleKeyedUpdate) ([]Sample, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSamplesUpdates, sqlSamplesUpdateManyReturning, scanSample, rows)
-	return out, wrapErr(err, "samples.UpdateManyReturning", "samples")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkSamplesUpdates, opSamplesUpdateManyReturning, scanSample, rows)
 }
 
 var bulkSamplesKeys = &runtime.Bulk[*int64]{
@@ -450,15 +439,14 @@ var bulkSamplesKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlSamplesDeleteMany = `-- name: samples.DeleteMany
+var opSamplesDeleteMany = &runtime.Op{Name: "samples.DeleteMany", Table: "samples", Errs: errs, SQL: `-- name: samples.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "samples" ON "samples"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "samples"),
 "cpcgen_new" AS (DELETE FROM "samples" USING "cpcgen_v" WHERE "samples"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table samples with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *SampleRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkSamplesKeys, sqlSamplesDeleteMany, keys)
-	return out, wrapErr(err, "samples.DeleteMany", "samples")
+	return runtime.WriteMany(ctx, r.db, bulkSamplesKeys, opSamplesDeleteMany, keys)
 }

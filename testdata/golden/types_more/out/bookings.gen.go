@@ -95,41 +95,39 @@ func argsNewBooking(n *NewBooking, d []any) []any {
 	return append(d, n.Seats.Arg(), n.IDs, &n.Prices, n.Days.Arg(), n.Wall, &n.During)
 }
 
-const sqlBookingsCreate = `-- name: bookings.Create
+var opBookingsCreate = &runtime.Op{Name: "bookings.Create", Table: "bookings", Errs: errs, Params: []string{"seats", "ids", "prices", "days", "wall", "during"}, SQL: `-- name: bookings.Create
 INSERT INTO "bookings" ("seats", "ids", "prices", "days", "wall", "during")
 VALUES (COALESCE($1::int4range, '[1,11)'::int4range), $2, $3, COALESCE($4::daterange, '[2024-01-01,2024-02-01)'::daterange), $5, $6)
-RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
+RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`}
 
 // Create inserts n into table bookings and returns the row as stored.
 func (r *BookingRepo) Create(ctx context.Context, n NewBooking) (Booking, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsCreate, &n, argsNewBooking, scanBooking)
-	return *v, wrapParamsErr(err, "bookings.Create", "bookings", []string{"seats", "ids", "prices", "days", "wall", "during"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opBookingsCreate, &n, argsNewBooking, scanBooking)
+	return *v, err
 }
 
-const sqlBookingsFindByID = `-- name: bookings.FindByID replica=ok
+var opBookingsFindByID = &runtime.Op{Name: "bookings.FindByID", Table: "bookings", Errs: errs, SQL: `-- name: bookings.FindByID replica=ok
 SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table bookings with the given id, or
 // runtime.ErrNotFound.
 func (r *BookingRepo) FindByID(ctx context.Context, id int64) (Booking, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsFindByID, &id, runtime.Arg, scanBooking)
-	return *v, wrapErr(err, "bookings.FindByID", "bookings")
+	v, err := runtime.QueryOneOp(ctx, r.db, opBookingsFindByID, &id, runtime.Arg, scanBooking)
+	return *v, err
 }
 
-const sqlBookingsFindAll = `-- name: bookings.FindAll replica=ok
-SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings" ORDER BY "id"`
+var opBookingsFindAll = &runtime.Op{Name: "bookings.FindAll", Table: "bookings", Errs: errs, SQL: `-- name: bookings.FindAll replica=ok
+SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings" ORDER BY "id"`}
 
 // FindAll returns every row of table bookings in primary key order, in memory.
 func (r *BookingRepo) FindAll(ctx context.Context) ([]Booking, error) {
-	rows, err := r.db.Query(ctx, sqlBookingsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanBooking)
-	return items, wrapErr(err, "bookings.FindAll", "bookings")
+	return runtime.AllOp(ctx, r.db, opBookingsFindAll, scanBooking, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BookingRepo) Stream(ctx context.Context) iter.Seq2[Booking, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "bookings.Stream", "bookings") }, scanBooking, sqlBookingsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "bookings.Stream", "bookings") }, scanBooking, opBookingsFindAll.SQL)
 }
 
 const sqlBookingsListFirst = `-- name: bookings.List replica=ok
@@ -161,6 +159,7 @@ var updateBookings = &runtime.Update{
 	Cols:     []string{`"seats"`, `"ids"`, `"prices"`, `"days"`, `"wall"`, `"during"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"seats\", \"ids\", \"prices\", \"days\", \"wall\", \"during\"",
 	Nullable: runtime.Bits{1<<1 | 1<<4},
+	Op:       &runtime.Op{Name: "bookings.Update", Table: "bookings", Errs: errs, Params: []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"}},
 }
 
 func argsBookingUpdate(u *BookingUpdate, d []any) []any {
@@ -171,31 +170,30 @@ func argsBookingUpdate(u *BookingUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *BookingRepo) Update(ctx context.Context, id int64, u BookingUpdate) (Booking, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateBookings, &id, runtime.Arg, &u, argsBookingUpdate, scanBooking)
-	return *v, wrapParamsErr(err, "bookings.Update", "bookings", []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"})
+	return *v, err
 }
 
-const sqlBookingsDelete = `-- name: bookings.Delete
-DELETE FROM "bookings" WHERE "id" = $1`
+var opBookingsDelete = &runtime.Op{Name: "bookings.Delete", Table: "bookings", Errs: errs, SQL: `-- name: bookings.Delete
+DELETE FROM "bookings" WHERE "id" = $1`}
 
 // Delete removes the row of table bookings with the given id and reports whether
 // there was one.
 func (r *BookingRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlBookingsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "bookings.Delete", "bookings")
+	tag, err := runtime.ExecOp(ctx, r.db, opBookingsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlBookingsCount = `-- name: bookings.Count replica=ok
-SELECT count(*) FROM "bookings"`
+var opBookingsCount = &runtime.Op{Name: "bookings.Count", Table: "bookings", Errs: errs, SQL: `-- name: bookings.Count replica=ok
+SELECT count(*) FROM "bookings"`}
 
 // Count returns the number of rows of table bookings.
 func (r *BookingRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlBookingsCount))
-	return n, wrapErr(err, "bookings.Count", "bookings")
+	return runtime.CountOp(ctx, r.db, opBookingsCount)
 }
 
-const sqlBookingsFindByIDs = `-- name: bookings.FindByIDs replica=ok
+var opBookingsFindByIDs = &runtime.Op{Name: "bookings.FindByIDs", Table: "bookings", Errs: errs, SQL: `-- name: bookings.FindByIDs replica=ok
 SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table bookings whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -203,8 +201,7 @@ func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, er
 	if len(ids) == 0 {
 		return []Booking{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlBookingsFindByIDs, &ids, runtime.Arg, scanBooking, len(ids))
-	return items, wrapErr(err, "bookings.FindByIDs", "bookings")
+	return runtime.QueryOp(ctx, r.db, opBookingsFindByIDs, &ids, runtime.Arg, scanBooking, len(ids))
 }
 
 var copyBookings = &runtime.Copier[*NewBooking]{
@@ -221,22 +218,17 @@ func (r *BookingRepo) CreateMany(ctx context.Context, rows []NewBooking) (int64,
 	return n, wrapErr(err, "bookings.CreateMany", "bookings")
 }
 
-const sqlBookingsCreateManyReturning = `-- name: bookings.CreateManyReturning
+var opBookingsCreateManyReturning = &runtime.Op{Name: "bookings.CreateManyReturning", Table: "bookings", Errs: errs, SQL: `-- name: bookings.CreateManyReturning
 INSERT INTO "bookings" ("seats", "ids", "prices", "days", "wall", "during")
 SELECT COALESCE("u"."c1", '[1,11)'::int4range), "u"."c2", "u"."c3", COALESCE("u"."c4", '[2024-01-01,2024-02-01)'::daterange), "u"."c5", "u"."c6"
 FROM unnest($1::int4range[], $2::int8range[], $3::numrange[], $4::daterange[], $5::tsrange[], $6::tstzrange[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
+RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`}
 
-// CreateManyReturning inserts rows into table bookings in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored.
+// CreateManyReturning inserts rows into table bookings in one statement and
+// returns them as stored (see runtime.InsertManyOp).
 func (r *BookingRepo) CreateManyReturning(ctx context.Context, rows []NewBooking) ([]Booking, error) {
-	if len(rows) == 0 {
-		return []Booking{}, nil
-	}
-	res, err := r.db.Query(ctx, sqlBookingsCreateManyReturning, runtime.Unnest(argsNewBooking, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanBooking)
-	return items, wrapErr(err, "bookings.CreateManyReturning", "bookings")
+	return runtime.InsertManyOp(ctx, r.db, opBookingsCreateManyReturning, rows, argsNewBooking, scanBooking)
 }
 
 // BookingKeyedUpdate is one row's key and changes for UpdateMany.
@@ -261,31 +253,29 @@ var bulkBookingsUpdates = &runtime.Bulk[*BookingKeyedUpdate]{
 	},
 }
 
-const sqlBookingsUpdateMany = `-- name: bookings.UpdateMany
+var opBookingsUpdateMany = &runtime.Op{Name: "bookings.UpdateMany", Table: "bookings", Errs: errs, SQL: `-- name: bookings.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::boolean[], $4::int8range[], $5::numrange[], $6::daterange[], $7::boolean[], $8::tsrange[], $9::tstzrange[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table bookings, all or none (see
 // runtime.UpdateMany).
 func (r *BookingRepo) UpdateMany(ctx context.Context, rows []BookingKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkBookingsUpdates, sqlBookingsUpdateMany, rows)
-	return out, wrapErr(err, "bookings.UpdateMany", "bookings")
+	return runtime.UpdateMany(ctx, r.db, bulkBookingsUpdates, opBookingsUpdateMany, rows)
 }
 
-const sqlBookingsUpdateManyReturning = `-- name: bookings.UpdateManyReturning
+var opBookingsUpdateManyReturning = &runtime.Op{Name: "bookings.UpdateManyReturning", Table: "bookings", Errs: errs, SQL: `-- name: bookings.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::boolean[], $4::int8range[], $5::numrange[], $6::daterange[], $7::boolean[], $8::tsrange[], $9::tstzrange[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "seats", "ids", "prices", "days", "wall", "during")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."seats", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."days", "cpcgen_new"."wall", "cpcgen_new"."during" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."seats", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."days", "cpcgen_new"."wall", "cpcgen_new"."during" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *BookingRepo) UpdateManyReturning(ctx context.Context, rows []BookingKeyedUpdate) ([]Booking, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkBookingsUpdates, sqlBookingsUpdateManyReturning, scanBooking, rows)
-	return out, wrapErr(err, "bookings.UpdateManyReturning", "bookings")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkBookingsUpdates, opBookingsUpdateManyReturning, scanBooking, rows)
 }
 
 var bulkBookingsKeys = &runtime.Bulk[*int64]{
@@ -296,17 +286,16 @@ var bulkBookingsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlBookingsDeleteMany = `-- name: bookings.DeleteMany
+var opBookingsDeleteMany = &runtime.Op{Name: "bookings.DeleteMany", Table: "bookings", Errs: errs, SQL: `-- name: bookings.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
 "cpcgen_new" AS (DELETE FROM "bookings" USING "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table bookings with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *BookingRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkBookingsKeys, sqlBookingsDeleteMany, keys)
-	return out, wrapErr(err, "bookings.DeleteMany", "bookings")
+	return runtime.WriteMany(ctx, r.db, bulkBookingsKeys, opBookingsDeleteMany, keys)
 }
 
 const sqlBookingsInJanuary = `-- name: bookings.InJanuary replica=ok

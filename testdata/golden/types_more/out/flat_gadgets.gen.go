@@ -106,45 +106,40 @@ func argsNewFlatGadget(n *NewFlatGadget, d []any) []any {
 	return append(d, &n.Label, &n.Alias, n.Mac, n.BackupMac, &n.Words, n.MoreWords)
 }
 
-const sqlFlatGadgetsCreate = `-- name: flat_gadgets.Create
+var opFlatGadgetsCreate = &runtime.Op{Name: "flat_gadgets.Create", Table: "flat_gadgets", Errs: errs, Validate: true, Params: []string{"label", "alias", "mac", "backup_mac", "words", "more_words"}, SQL: `-- name: flat_gadgets.Create
 INSERT INTO "flat_gadgets" ("label", "alias", "mac", "backup_mac", "words", "more_words")
 VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`
+RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`}
 
 // Create inserts n into table flat_gadgets and returns the row as stored. It
 // validates n first.
 func (r *FlatGadgetRepo) Create(ctx context.Context, n NewFlatGadget) (FlatGadget, error) {
-	if err := n.Validate(); err != nil {
-		return FlatGadget{}, wrapErr(err, "flat_gadgets.Create", "flat_gadgets")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsCreate, &n, argsNewFlatGadget, scanFlatGadget)
-	return *v, wrapParamsErr(err, "flat_gadgets.Create", "flat_gadgets", []string{"label", "alias", "mac", "backup_mac", "words", "more_words"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opFlatGadgetsCreate, &n, argsNewFlatGadget, scanFlatGadget)
+	return *v, err
 }
 
-const sqlFlatGadgetsFindByID = `-- name: flat_gadgets.FindByID replica=ok
+var opFlatGadgetsFindByID = &runtime.Op{Name: "flat_gadgets.FindByID", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.FindByID replica=ok
 SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table flat_gadgets with the given id, or
 // runtime.ErrNotFound.
 func (r *FlatGadgetRepo) FindByID(ctx context.Context, id int64) (FlatGadget, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsFindByID, &id, runtime.Arg, scanFlatGadget)
-	return *v, wrapErr(err, "flat_gadgets.FindByID", "flat_gadgets")
+	v, err := runtime.QueryOneOp(ctx, r.db, opFlatGadgetsFindByID, &id, runtime.Arg, scanFlatGadget)
+	return *v, err
 }
 
-const sqlFlatGadgetsFindAll = `-- name: flat_gadgets.FindAll replica=ok
-SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets" ORDER BY "id"`
+var opFlatGadgetsFindAll = &runtime.Op{Name: "flat_gadgets.FindAll", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.FindAll replica=ok
+SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets" ORDER BY "id"`}
 
 // FindAll returns every row of table flat_gadgets in primary key order, in memory.
 func (r *FlatGadgetRepo) FindAll(ctx context.Context) ([]FlatGadget, error) {
-	rows, err := r.db.Query(ctx, sqlFlatGadgetsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanFlatGadget)
-	return items, wrapErr(err, "flat_gadgets.FindAll", "flat_gadgets")
+	return runtime.AllOp(ctx, r.db, opFlatGadgetsFindAll, scanFlatGadget, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FlatGadgetRepo) Stream(ctx context.Context) iter.Seq2[FlatGadget, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "flat_gadgets.Stream", "flat_gadgets") }, scanFlatGadget, sqlFlatGadgetsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "flat_gadgets.Stream", "flat_gadgets") }, scanFlatGadget, opFlatGadgetsFindAll.SQL)
 }
 
 const sqlFlatGadgetsListFirst = `-- name: flat_gadgets.List replica=ok
@@ -176,6 +171,7 @@ var updateFlatGadgets = &runtime.Update{
 	Cols:     []string{`"label"`, `"alias"`, `"mac"`, `"backup_mac"`, `"words"`, `"more_words"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\", \"alias\", \"mac\", \"backup_mac\", \"words\", \"more_words\"",
 	Nullable: runtime.Bits{1<<1 | 1<<3 | 1<<5},
+	Op:       &runtime.Op{Name: "flat_gadgets.Update", Table: "flat_gadgets", Errs: errs, Validate: true, Params: []string{"id", "label", "alias", "alias", "mac", "backup_mac", "backup_mac", "words", "more_words", "more_words"}},
 }
 
 func argsFlatGadgetUpdate(u *FlatGadgetUpdate, d []any) []any {
@@ -185,35 +181,31 @@ func argsFlatGadgetUpdate(u *FlatGadgetUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table flat_gadgets with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *FlatGadgetRepo) Update(ctx context.Context, id int64, u FlatGadgetUpdate) (FlatGadget, error) {
-	if err := u.Validate(); err != nil {
-		return FlatGadget{}, wrapErr(err, "flat_gadgets.Update", "flat_gadgets")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateFlatGadgets, &id, runtime.Arg, &u, argsFlatGadgetUpdate, scanFlatGadget)
-	return *v, wrapParamsErr(err, "flat_gadgets.Update", "flat_gadgets", []string{"id", "label", "alias", "alias", "mac", "backup_mac", "backup_mac", "words", "more_words", "more_words"})
+	return *v, err
 }
 
-const sqlFlatGadgetsDelete = `-- name: flat_gadgets.Delete
-DELETE FROM "flat_gadgets" WHERE "id" = $1`
+var opFlatGadgetsDelete = &runtime.Op{Name: "flat_gadgets.Delete", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.Delete
+DELETE FROM "flat_gadgets" WHERE "id" = $1`}
 
 // Delete removes the row of table flat_gadgets with the given id and reports
 // whether there was one.
 func (r *FlatGadgetRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlFlatGadgetsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "flat_gadgets.Delete", "flat_gadgets")
+	tag, err := runtime.ExecOp(ctx, r.db, opFlatGadgetsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlFlatGadgetsCount = `-- name: flat_gadgets.Count replica=ok
-SELECT count(*) FROM "flat_gadgets"`
+var opFlatGadgetsCount = &runtime.Op{Name: "flat_gadgets.Count", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.Count replica=ok
+SELECT count(*) FROM "flat_gadgets"`}
 
 // Count returns the number of rows of table flat_gadgets.
 func (r *FlatGadgetRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlFlatGadgetsCount))
-	return n, wrapErr(err, "flat_gadgets.Count", "flat_gadgets")
+	return runtime.CountOp(ctx, r.db, opFlatGadgetsCount)
 }
 
-const sqlFlatGadgetsFindByIDs = `-- name: flat_gadgets.FindByIDs replica=ok
+var opFlatGadgetsFindByIDs = &runtime.Op{Name: "flat_gadgets.FindByIDs", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.FindByIDs replica=ok
 SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table flat_gadgets whose id is in ids, in id
 // order; keys without a row are skipped.
@@ -221,8 +213,7 @@ func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadg
 	if len(ids) == 0 {
 		return []FlatGadget{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlFlatGadgetsFindByIDs, &ids, runtime.Arg, scanFlatGadget, len(ids))
-	return items, wrapErr(err, "flat_gadgets.FindByIDs", "flat_gadgets")
+	return runtime.QueryOp(ctx, r.db, opFlatGadgetsFindByIDs, &ids, runtime.Arg, scanFlatGadget, len(ids))
 }
 
 var copyFlatGadgets = &runtime.Copier[*NewFlatGadget]{
@@ -239,26 +230,17 @@ func (r *FlatGadgetRepo) CreateMany(ctx context.Context, rows []NewFlatGadget) (
 	return n, wrapErr(err, "flat_gadgets.CreateMany", "flat_gadgets")
 }
 
-const sqlFlatGadgetsCreateManyReturning = `-- name: flat_gadgets.CreateManyReturning
+var opFlatGadgetsCreateManyReturning = &runtime.Op{Name: "flat_gadgets.CreateManyReturning", Table: "flat_gadgets", Errs: errs, Validate: true, SQL: `-- name: flat_gadgets.CreateManyReturning
 INSERT INTO "flat_gadgets" ("label", "alias", "mac", "backup_mac", "words", "more_words")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5", "u"."c6"
 FROM unnest($1::citext[], $2::citext[], $3::macaddr[], $4::macaddr[], $5::tsvector[], $6::tsvector[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`
+RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`}
 
-// CreateManyReturning inserts rows into table flat_gadgets in one INSERT …
-// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
-// every row first.
+// CreateManyReturning inserts rows into table flat_gadgets in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *FlatGadgetRepo) CreateManyReturning(ctx context.Context, rows []NewFlatGadget) ([]FlatGadget, error) {
-	if len(rows) == 0 {
-		return []FlatGadget{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "flat_gadgets.CreateManyReturning", "flat_gadgets")
-	}
-	res, err := r.db.Query(ctx, sqlFlatGadgetsCreateManyReturning, runtime.Unnest(argsNewFlatGadget, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanFlatGadget)
-	return items, wrapErr(err, "flat_gadgets.CreateManyReturning", "flat_gadgets")
+	return runtime.InsertManyOp(ctx, r.db, opFlatGadgetsCreateManyReturning, rows, argsNewFlatGadget, scanFlatGadget)
 }
 
 // FlatGadgetKeyedUpdate is one row's key and changes for UpdateMany.
@@ -285,31 +267,29 @@ var bulkFlatGadgetsUpdates = &runtime.Bulk[*FlatGadgetKeyedUpdate]{
 	},
 }
 
-const sqlFlatGadgetsUpdateMany = `-- name: flat_gadgets.UpdateMany
+var opFlatGadgetsUpdateMany = &runtime.Op{Name: "flat_gadgets.UpdateMany", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::macaddr[], $6::boolean[], $7::macaddr[], $8::tsvector[], $9::boolean[], $10::tsvector[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "flat_gadgets" ON "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "flat_gadgets"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "flat_gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "flat_gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "flat_gadgets"."alias" END, "mac" = COALESCE("cpcgen_v"."cpcgen_5", "flat_gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "flat_gadgets"."backup_mac" END, "words" = COALESCE("cpcgen_v"."cpcgen_8", "flat_gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "flat_gadgets"."more_words" END FROM "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table flat_gadgets, all or none (see
 // runtime.UpdateMany).
 func (r *FlatGadgetRepo) UpdateMany(ctx context.Context, rows []FlatGadgetKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkFlatGadgetsUpdates, sqlFlatGadgetsUpdateMany, rows)
-	return out, wrapErr(err, "flat_gadgets.UpdateMany", "flat_gadgets")
+	return runtime.UpdateMany(ctx, r.db, bulkFlatGadgetsUpdates, opFlatGadgetsUpdateMany, rows)
 }
 
-const sqlFlatGadgetsUpdateManyReturning = `-- name: flat_gadgets.UpdateManyReturning
+var opFlatGadgetsUpdateManyReturning = &runtime.Op{Name: "flat_gadgets.UpdateManyReturning", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::macaddr[], $6::boolean[], $7::macaddr[], $8::tsvector[], $9::boolean[], $10::tsvector[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "flat_gadgets" ON "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "flat_gadgets"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "flat_gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "flat_gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "flat_gadgets"."alias" END, "mac" = COALESCE("cpcgen_v"."cpcgen_5", "flat_gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "flat_gadgets"."backup_mac" END, "words" = COALESCE("cpcgen_v"."cpcgen_8", "flat_gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "flat_gadgets"."more_words" END FROM "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label", "alias", "mac", "backup_mac", "words", "more_words")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."words", "cpcgen_new"."more_words" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."words", "cpcgen_new"."more_words" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *FlatGadgetRepo) UpdateManyReturning(ctx context.Context, rows []FlatGadgetKeyedUpdate) ([]FlatGadget, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkFlatGadgetsUpdates, sqlFlatGadgetsUpdateManyReturning, scanFlatGadget, rows)
-	return out, wrapErr(err, "flat_gadgets.UpdateManyReturning", "flat_gadgets")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkFlatGadgetsUpdates, opFlatGadgetsUpdateManyReturning, scanFlatGadget, rows)
 }
 
 var bulkFlatGadgetsKeys = &runtime.Bulk[*int64]{
@@ -320,15 +300,14 @@ var bulkFlatGadgetsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlFlatGadgetsDeleteMany = `-- name: flat_gadgets.DeleteMany
+var opFlatGadgetsDeleteMany = &runtime.Op{Name: "flat_gadgets.DeleteMany", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "flat_gadgets" ON "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "flat_gadgets"),
 "cpcgen_new" AS (DELETE FROM "flat_gadgets" USING "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table flat_gadgets with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *FlatGadgetRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkFlatGadgetsKeys, sqlFlatGadgetsDeleteMany, keys)
-	return out, wrapErr(err, "flat_gadgets.DeleteMany", "flat_gadgets")
+	return runtime.WriteMany(ctx, r.db, bulkFlatGadgetsKeys, opFlatGadgetsDeleteMany, keys)
 }

@@ -130,45 +130,40 @@ func argsNewGadget(n *NewGadget, d []any) []any {
 	return append(d, n.Label.Arg(), &n.Alias, n.Aliases, runtime.OptValue(&n.Mac), n.BackupMac, n.Macs, n.Words.Arg(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods)
 }
 
-const sqlGadgetsCreate = `-- name: gadgets.Create
+var opGadgetsCreate = &runtime.Op{Name: "gadgets.Create", Table: "gadgets", Errs: errs, Validate: true, Params: []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"}, SQL: `-- name: gadgets.Create
 INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
 VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9, $10, $11)
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`}
 
 // Create inserts n into table gadgets and returns the row as stored. It validates
 // n first.
 func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
-	if err := n.Validate(); err != nil {
-		return Gadget{}, wrapErr(err, "gadgets.Create", "gadgets")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsCreate, &n, argsNewGadget, scanGadget)
-	return *v, wrapParamsErr(err, "gadgets.Create", "gadgets", []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opGadgetsCreate, &n, argsNewGadget, scanGadget)
+	return *v, err
 }
 
-const sqlGadgetsFindByID = `-- name: gadgets.FindByID replica=ok
+var opGadgetsFindByID = &runtime.Op{Name: "gadgets.FindByID", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.FindByID replica=ok
 SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table gadgets with the given id, or
 // runtime.ErrNotFound.
 func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsFindByID, &id, runtime.Arg, scanGadget)
-	return *v, wrapErr(err, "gadgets.FindByID", "gadgets")
+	v, err := runtime.QueryOneOp(ctx, r.db, opGadgetsFindByID, &id, runtime.Arg, scanGadget)
+	return *v, err
 }
 
-const sqlGadgetsFindAll = `-- name: gadgets.FindAll replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets" ORDER BY "id"`
+var opGadgetsFindAll = &runtime.Op{Name: "gadgets.FindAll", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.FindAll replica=ok
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets" ORDER BY "id"`}
 
 // FindAll returns every row of table gadgets in primary key order, in memory.
 func (r *GadgetRepo) FindAll(ctx context.Context) ([]Gadget, error) {
-	rows, err := r.db.Query(ctx, sqlGadgetsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanGadget)
-	return items, wrapErr(err, "gadgets.FindAll", "gadgets")
+	return runtime.AllOp(ctx, r.db, opGadgetsFindAll, scanGadget, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GadgetRepo) Stream(ctx context.Context) iter.Seq2[Gadget, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "gadgets.Stream", "gadgets") }, scanGadget, sqlGadgetsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "gadgets.Stream", "gadgets") }, scanGadget, opGadgetsFindAll.SQL)
 }
 
 const sqlGadgetsListFirst = `-- name: gadgets.List replica=ok
@@ -200,6 +195,7 @@ var updateGadgets = &runtime.Update{
 	Cols:     []string{`"label"`, `"alias"`, `"aliases"`, `"mac"`, `"backup_mac"`, `"macs"`, `"words"`, `"more_words"`, `"word_lists"`, `"seat_sets"`, `"periods"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\", \"alias\", \"aliases\", \"mac\", \"backup_mac\", \"macs\", \"words\", \"more_words\", \"word_lists\", \"seat_sets\", \"periods\"",
 	Nullable: runtime.Bits{1<<1 | 1<<2 | 1<<4 | 1<<5 | 1<<7 | 1<<8 | 1<<9 | 1<<10},
+	Op:       &runtime.Op{Name: "gadgets.Update", Table: "gadgets", Errs: errs, Validate: true, Params: []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"}},
 }
 
 func argsGadgetUpdate(u *GadgetUpdate, d []any) []any {
@@ -209,35 +205,31 @@ func argsGadgetUpdate(u *GadgetUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table gadgets with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadget, error) {
-	if err := u.Validate(); err != nil {
-		return Gadget{}, wrapErr(err, "gadgets.Update", "gadgets")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateGadgets, &id, runtime.Arg, &u, argsGadgetUpdate, scanGadget)
-	return *v, wrapParamsErr(err, "gadgets.Update", "gadgets", []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"})
+	return *v, err
 }
 
-const sqlGadgetsDelete = `-- name: gadgets.Delete
-DELETE FROM "gadgets" WHERE "id" = $1`
+var opGadgetsDelete = &runtime.Op{Name: "gadgets.Delete", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.Delete
+DELETE FROM "gadgets" WHERE "id" = $1`}
 
 // Delete removes the row of table gadgets with the given id and reports whether
 // there was one.
 func (r *GadgetRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlGadgetsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "gadgets.Delete", "gadgets")
+	tag, err := runtime.ExecOp(ctx, r.db, opGadgetsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlGadgetsCount = `-- name: gadgets.Count replica=ok
-SELECT count(*) FROM "gadgets"`
+var opGadgetsCount = &runtime.Op{Name: "gadgets.Count", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.Count replica=ok
+SELECT count(*) FROM "gadgets"`}
 
 // Count returns the number of rows of table gadgets.
 func (r *GadgetRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlGadgetsCount))
-	return n, wrapErr(err, "gadgets.Count", "gadgets")
+	return runtime.CountOp(ctx, r.db, opGadgetsCount)
 }
 
-const sqlGadgetsFindByIDs = `-- name: gadgets.FindByIDs replica=ok
+var opGadgetsFindByIDs = &runtime.Op{Name: "gadgets.FindByIDs", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.FindByIDs replica=ok
 SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table gadgets whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -245,8 +237,7 @@ func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, erro
 	if len(ids) == 0 {
 		return []Gadget{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlGadgetsFindByIDs, &ids, runtime.Arg, scanGadget, len(ids))
-	return items, wrapErr(err, "gadgets.FindByIDs", "gadgets")
+	return runtime.QueryOp(ctx, r.db, opGadgetsFindByIDs, &ids, runtime.Arg, scanGadget, len(ids))
 }
 
 var copyGadgets = &runtime.Copier[*NewGadget]{
@@ -273,11 +264,11 @@ func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
 	}
-	out, err := runtime.BatchQuery(ctx, r.db, sqlGadgetsCreate, rows, argsNewGadget, scanGadget)
+	out, err := runtime.BatchQuery(ctx, r.db, opGadgetsCreate.SQL, rows, argsNewGadget, scanGadget)
 	return out, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
 }
 
-const sqlGadgetsUpsertByLabel = `-- name: gadgets.UpsertByLabel
+var opGadgetsUpsertByLabel = &runtime.Op{Name: "gadgets.UpsertByLabel", Table: "gadgets", Errs: errs, Validate: true, SQL: `-- name: gadgets.UpsertByLabel
 INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
 VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9, $10, $11)
 ON CONFLICT ("label") DO UPDATE
@@ -291,21 +282,17 @@ SET "alias" = EXCLUDED."alias",
     "word_lists" = EXCLUDED."word_lists",
     "seat_sets" = EXCLUDED."seat_sets",
     "periods" = EXCLUDED."periods"
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`}
 
-// UpsertByLabel inserts n into table gadgets or, when a row with the same label
-// exists, updates it from n (every column but the key's and the primary key's; an
-// unset optional field keeps its value), in one statement, and returns the row as
-// stored. It validates n first.
+// UpsertByLabel inserts n into table gadgets or updates the row with the same
+// label from n (docs/spec.md tells which columns it keeps), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, error) {
-	if err := n.Validate(); err != nil {
-		return Gadget{}, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsUpsertByLabel, &n, argsNewGadget, scanGadget)
-	return *v, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
+	v, err := runtime.QueryOneOp(ctx, r.db, opGadgetsUpsertByLabel, &n, argsNewGadget, scanGadget)
+	return *v, err
 }
 
-const sqlGadgetsCreateIfAbsentByLabel = `-- name: gadgets.CreateIfAbsentByLabel
+var opGadgetsCreateIfAbsentByLabel = &runtime.Op{Name: "gadgets.CreateIfAbsentByLabel", Table: "gadgets", Errs: errs, Validate: true, SQL: `-- name: gadgets.CreateIfAbsentByLabel
 WITH "inserted" AS (
 INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
 VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9, $10, $11)
@@ -316,18 +303,14 @@ SELECT true, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "wo
 UNION ALL
 SELECT false, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
 WHERE "label" = COALESCE($1::citext, 'Unnamed'::citext)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByLabel inserts n into table gadgets unless a row with the same
-// label exists, and returns the new row and true, or the existing row, unchanged,
-// and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started). It validates n first.
+// label exists, and returns the new row and true, or the existing one, unchanged,
+// and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Gadget, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Gadget{}, false, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGadgetsCreateIfAbsentByLabel, &n, argsNewGadget, scanGadget)
-	return *v, created, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opGadgetsCreateIfAbsentByLabel, &n, argsNewGadget, scanGadget)
+	return *v, created, err
 }
 
 // GadgetKeyedUpdate is one row's key and changes for UpdateMany.
@@ -364,31 +347,29 @@ var bulkGadgetsUpdates = &runtime.Bulk[*GadgetKeyedUpdate]{
 	},
 }
 
-const sqlGadgetsUpdateMany = `-- name: gadgets.UpdateMany
+var opGadgetsUpdateMany = &runtime.Op{Name: "gadgets.UpdateMany", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::boolean[], $6::text[], $7::macaddr[], $8::boolean[], $9::macaddr[], $10::boolean[], $11::text[], $12::tsvector[], $13::boolean[], $14::tsvector[], $15::boolean[], $16::text[], $17::boolean[], $18::text[], $19::boolean[], $20::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "gadgets" ON "gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "gadgets"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "gadgets"."alias" END, "aliases" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6"::citext[] ELSE "gadgets"."aliases" END, "mac" = COALESCE("cpcgen_v"."cpcgen_7", "gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "gadgets"."backup_mac" END, "macs" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11"::macaddr[] ELSE "gadgets"."macs" END, "words" = COALESCE("cpcgen_v"."cpcgen_12", "gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "gadgets"."more_words" END, "word_lists" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16"::tsvector[] ELSE "gadgets"."word_lists" END, "seat_sets" = CASE WHEN "cpcgen_v"."cpcgen_17" THEN "cpcgen_v"."cpcgen_18"::int4range[] ELSE "gadgets"."seat_sets" END, "periods" = CASE WHEN "cpcgen_v"."cpcgen_19" THEN "cpcgen_v"."cpcgen_20"::tstzrange[] ELSE "gadgets"."periods" END FROM "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table gadgets, all or none (see
 // runtime.UpdateMany).
 func (r *GadgetRepo) UpdateMany(ctx context.Context, rows []GadgetKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkGadgetsUpdates, sqlGadgetsUpdateMany, rows)
-	return out, wrapErr(err, "gadgets.UpdateMany", "gadgets")
+	return runtime.UpdateMany(ctx, r.db, bulkGadgetsUpdates, opGadgetsUpdateMany, rows)
 }
 
-const sqlGadgetsUpdateManyReturning = `-- name: gadgets.UpdateManyReturning
+var opGadgetsUpdateManyReturning = &runtime.Op{Name: "gadgets.UpdateManyReturning", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::boolean[], $6::text[], $7::macaddr[], $8::boolean[], $9::macaddr[], $10::boolean[], $11::text[], $12::tsvector[], $13::boolean[], $14::tsvector[], $15::boolean[], $16::text[], $17::boolean[], $18::text[], $19::boolean[], $20::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "gadgets" ON "gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "gadgets"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "gadgets"."alias" END, "aliases" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6"::citext[] ELSE "gadgets"."aliases" END, "mac" = COALESCE("cpcgen_v"."cpcgen_7", "gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "gadgets"."backup_mac" END, "macs" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11"::macaddr[] ELSE "gadgets"."macs" END, "words" = COALESCE("cpcgen_v"."cpcgen_12", "gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "gadgets"."more_words" END, "word_lists" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16"::tsvector[] ELSE "gadgets"."word_lists" END, "seat_sets" = CASE WHEN "cpcgen_v"."cpcgen_17" THEN "cpcgen_v"."cpcgen_18"::int4range[] ELSE "gadgets"."seat_sets" END, "periods" = CASE WHEN "cpcgen_v"."cpcgen_19" THEN "cpcgen_v"."cpcgen_20"::tstzrange[] ELSE "gadgets"."periods" END FROM "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."aliases", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."macs", "cpcgen_new"."words", "cpcgen_new"."more_words", "cpcgen_new"."word_lists", "cpcgen_new"."seat_sets", "cpcgen_new"."periods" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."aliases", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."macs", "cpcgen_new"."words", "cpcgen_new"."more_words", "cpcgen_new"."word_lists", "cpcgen_new"."seat_sets", "cpcgen_new"."periods" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *GadgetRepo) UpdateManyReturning(ctx context.Context, rows []GadgetKeyedUpdate) ([]Gadget, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkGadgetsUpdates, sqlGadgetsUpdateManyReturning, scanGadget, rows)
-	return out, wrapErr(err, "gadgets.UpdateManyReturning", "gadgets")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkGadgetsUpdates, opGadgetsUpdateManyReturning, scanGadget, rows)
 }
 
 var bulkGadgetsKeys = &runtime.Bulk[*int64]{
@@ -399,17 +380,16 @@ var bulkGadgetsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlGadgetsDeleteMany = `-- name: gadgets.DeleteMany
+var opGadgetsDeleteMany = &runtime.Op{Name: "gadgets.DeleteMany", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "gadgets" ON "gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "gadgets"),
 "cpcgen_new" AS (DELETE FROM "gadgets" USING "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table gadgets with the keys given, as Delete does
 // (see runtime.WriteMany).
 func (r *GadgetRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkGadgetsKeys, sqlGadgetsDeleteMany, keys)
-	return out, wrapErr(err, "gadgets.DeleteMany", "gadgets")
+	return runtime.WriteMany(ctx, r.db, bulkGadgetsKeys, opGadgetsDeleteMany, keys)
 }
 
 const sqlGadgetsByLabel = `-- name: gadgets.ByLabel replica=ok

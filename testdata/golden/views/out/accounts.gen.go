@@ -92,45 +92,40 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, &n.Currency, n.Balance.Arg(), n.Closed.Arg())
 }
 
-const sqlAccountsCreate = `-- name: accounts.Create
+var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs, Validate: true, Params: []string{"owner", "currency", "balance", "closed"}, SQL: `-- name: accounts.Create
 INSERT INTO "accounts" ("owner", "currency", "balance", "closed")
 VALUES ($1, $2, COALESCE($3::numeric(18,2), 0), COALESCE($4::boolean, FALSE))
-RETURNING "id", "owner", "currency", "balance", "closed"`
+RETURNING "id", "owner", "currency", "balance", "closed"`}
 
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "currency", "balance", "closed"})
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
+var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "currency", "balance", "closed" FROM "accounts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, err
 }
 
-const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
-SELECT "id", "owner", "currency", "balance", "closed" FROM "accounts" ORDER BY "id"`
+var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
+SELECT "id", "owner", "currency", "balance", "closed" FROM "accounts" ORDER BY "id"`}
 
 // FindAll returns every row of table accounts in primary key order, in memory.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanAccount)
-	return items, wrapErr(err, "accounts.FindAll", "accounts")
+	return runtime.AllOp(ctx, r.db, opAccountsFindAll, scanAccount, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -161,6 +156,7 @@ var updateAccounts = &runtime.Update{
 	Head: "UPDATE \"accounts\"\nSET ",
 	Cols: []string{`"owner"`, `"currency"`, `"balance"`, `"closed"`},
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"owner\", \"currency\", \"balance\", \"closed\"",
+	Op:   &runtime.Op{Name: "accounts.Update", Table: "accounts", Errs: errs, Validate: true, Params: []string{"id", "owner", "currency", "balance", "closed"}},
 }
 
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
@@ -170,35 +166,31 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
-	if err := u.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Update", "accounts")
-	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
-	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "closed"})
+	return *v, err
 }
 
-const sqlAccountsDelete = `-- name: accounts.Delete
-DELETE FROM "accounts" WHERE "id" = $1`
+var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
+DELETE FROM "accounts" WHERE "id" = $1`}
 
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, &id, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
+	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, &id, runtime.Arg)
+	return tag.RowsAffected() > 0, err
 }
 
-const sqlAccountsCount = `-- name: accounts.Count replica=ok
-SELECT count(*) FROM "accounts"`
+var opAccountsCount = &runtime.Op{Name: "accounts.Count", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Count replica=ok
+SELECT count(*) FROM "accounts"`}
 
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAccountsCount))
-	return n, wrapErr(err, "accounts.Count", "accounts")
+	return runtime.CountOp(ctx, r.db, opAccountsCount)
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
+var opAccountsFindByIDs = &runtime.Op{Name: "accounts.FindByIDs", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "owner", "currency", "balance", "closed" FROM "accounts"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order;
 // keys without a row are skipped.
@@ -206,8 +198,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
-	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
+	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -225,26 +216,17 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
-const sqlAccountsCreateManyReturning = `-- name: accounts.CreateManyReturning
+var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning
 INSERT INTO "accounts" ("owner", "currency", "balance", "closed")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 0), COALESCE("u"."c4", FALSE)
 FROM unnest($1::text[], $2::text[]::"currency"[], $3::numeric(18,2)[], $4::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "owner", "currency", "balance", "closed"`
+RETURNING "id", "owner", "currency", "balance", "closed"`}
 
-// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
-// FROM unnest, all or nothing, and returns them as stored. It validates every row
-// first.
+// CreateManyReturning inserts rows into table accounts in one statement and
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
-	if len(rows) == 0 {
-		return []Account{}, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	res, err := r.db.Query(ctx, sqlAccountsCreateManyReturning, runtime.Unnest(argsNewAccount, rows)...)
-	items, err := runtime.Collect(res, err, len(rows), scanAccount)
-	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
+	return runtime.InsertManyOp(ctx, r.db, opAccountsCreateManyReturning, rows, argsNewAccount, scanAccount)
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany.
@@ -266,31 +248,29 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	},
 }
 
-const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
+var opAccountsUpdateMany = &runtime.Op{Name: "accounts.UpdateMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"currency"[], $4::numeric(18,2)[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "closed" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."closed") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table accounts, all or none (see
 // runtime.UpdateMany).
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
-	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
+	return runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, opAccountsUpdateMany, rows)
 }
 
-const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
+var opAccountsUpdateManyReturning = &runtime.Op{Name: "accounts.UpdateManyReturning", Table: "accounts", Errs: errs, SQL: `-- name: accounts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"currency"[], $4::numeric(18,2)[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "closed" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."closed") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "currency", "balance", "closed")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."closed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."closed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
-	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
+	return runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, opAccountsUpdateManyReturning, scanAccount, rows)
 }
 
 var bulkAccountsKeys = &runtime.Bulk[*int64]{
@@ -301,15 +281,14 @@ var bulkAccountsKeys = &runtime.Bulk[*int64]{
 	},
 }
 
-const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
+var opAccountsDeleteMany = &runtime.Op{Name: "accounts.DeleteMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 
 // DeleteMany deletes the rows of table accounts with the keys given, as Delete
 // does (see runtime.WriteMany).
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAccountsKeys, sqlAccountsDeleteMany, keys)
-	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
+	return runtime.WriteMany(ctx, r.db, bulkAccountsKeys, opAccountsDeleteMany, keys)
 }

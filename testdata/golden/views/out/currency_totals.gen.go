@@ -36,31 +36,29 @@ func scanCurrencyTotal(v *CurrencyTotal, d []any) []any {
 	return append(d, &v.Currency, &v.Total, &v.N)
 }
 
-const sqlCurrencyTotalsFindByID = `-- name: currency_totals.FindByID replica=ok
+var opCurrencyTotalsFindByID = &runtime.Op{Name: "currency_totals.FindByID", Table: "currency_totals", Errs: errs, SQL: `-- name: currency_totals.FindByID replica=ok
 SELECT "currency", "total", "n" FROM "currency_totals"
-WHERE "currency" = $1`
+WHERE "currency" = $1`}
 
 // FindByID returns the row of materialized view currency_totals with the given
 // currency, or runtime.ErrNotFound.
 func (r *CurrencyTotalRepo) FindByID(ctx context.Context, currency Currency) (CurrencyTotal, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrencyTotalsFindByID, &currency, runtime.Arg, scanCurrencyTotal)
-	return *v, wrapErr(err, "currency_totals.FindByID", "currency_totals")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCurrencyTotalsFindByID, &currency, runtime.Arg, scanCurrencyTotal)
+	return *v, err
 }
 
-const sqlCurrencyTotalsFindAll = `-- name: currency_totals.FindAll replica=ok
-SELECT "currency", "total", "n" FROM "currency_totals" ORDER BY "currency"`
+var opCurrencyTotalsFindAll = &runtime.Op{Name: "currency_totals.FindAll", Table: "currency_totals", Errs: errs, SQL: `-- name: currency_totals.FindAll replica=ok
+SELECT "currency", "total", "n" FROM "currency_totals" ORDER BY "currency"`}
 
 // FindAll returns every row of materialized view currency_totals in primary key
 // order, in memory.
 func (r *CurrencyTotalRepo) FindAll(ctx context.Context) ([]CurrencyTotal, error) {
-	rows, err := r.db.Query(ctx, sqlCurrencyTotalsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanCurrencyTotal)
-	return items, wrapErr(err, "currency_totals.FindAll", "currency_totals")
+	return runtime.AllOp(ctx, r.db, opCurrencyTotalsFindAll, scanCurrencyTotal, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyTotalRepo) Stream(ctx context.Context) iter.Seq2[CurrencyTotal, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currency_totals.Stream", "currency_totals") }, scanCurrencyTotal, sqlCurrencyTotalsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currency_totals.Stream", "currency_totals") }, scanCurrencyTotal, opCurrencyTotalsFindAll.SQL)
 }
 
 const sqlCurrencyTotalsListFirst = `-- name: currency_totals.List replica=ok
@@ -86,13 +84,12 @@ func (r *CurrencyTotalRepo) List(ctx context.Context, page runtime.PageArgs) (ru
 	return p, wrapErr(err, "currency_totals.List", "currency_totals")
 }
 
-const sqlCurrencyTotalsCount = `-- name: currency_totals.Count replica=ok
-SELECT count(*) FROM "currency_totals"`
+var opCurrencyTotalsCount = &runtime.Op{Name: "currency_totals.Count", Table: "currency_totals", Errs: errs, SQL: `-- name: currency_totals.Count replica=ok
+SELECT count(*) FROM "currency_totals"`}
 
 // Count returns the number of rows of materialized view currency_totals.
 func (r *CurrencyTotalRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCurrencyTotalsCount))
-	return n, wrapErr(err, "currency_totals.Count", "currency_totals")
+	return runtime.CountOp(ctx, r.db, opCurrencyTotalsCount)
 }
 
 const sqlCurrencyTotalsRefresh = `-- name: currency_totals.Refresh

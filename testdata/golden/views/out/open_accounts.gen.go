@@ -38,30 +38,28 @@ func scanOpenAccount(v *OpenAccount, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.Currency, &v.Balance)
 }
 
-const sqlOpenAccountsFindByID = `-- name: open_accounts.FindByID replica=ok
+var opOpenAccountsFindByID = &runtime.Op{Name: "open_accounts.FindByID", Table: "open_accounts", Errs: errs, SQL: `-- name: open_accounts.FindByID replica=ok
 SELECT "id", "owner", "currency", "balance" FROM "open_accounts"
-WHERE "id" = $1`
+WHERE "id" = $1`}
 
 // FindByID returns the row of view open_accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *OpenAccountRepo) FindByID(ctx context.Context, id int64) (OpenAccount, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOpenAccountsFindByID, &id, runtime.Arg, scanOpenAccount)
-	return *v, wrapErr(err, "open_accounts.FindByID", "open_accounts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOpenAccountsFindByID, &id, runtime.Arg, scanOpenAccount)
+	return *v, err
 }
 
-const sqlOpenAccountsFindAll = `-- name: open_accounts.FindAll replica=ok
-SELECT "id", "owner", "currency", "balance" FROM "open_accounts" ORDER BY "id"`
+var opOpenAccountsFindAll = &runtime.Op{Name: "open_accounts.FindAll", Table: "open_accounts", Errs: errs, SQL: `-- name: open_accounts.FindAll replica=ok
+SELECT "id", "owner", "currency", "balance" FROM "open_accounts" ORDER BY "id"`}
 
 // FindAll returns every row of view open_accounts in primary key order, in memory.
 func (r *OpenAccountRepo) FindAll(ctx context.Context) ([]OpenAccount, error) {
-	rows, err := r.db.Query(ctx, sqlOpenAccountsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOpenAccount)
-	return items, wrapErr(err, "open_accounts.FindAll", "open_accounts")
+	return runtime.AllOp(ctx, r.db, opOpenAccountsFindAll, scanOpenAccount, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OpenAccountRepo) Stream(ctx context.Context) iter.Seq2[OpenAccount, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "open_accounts.Stream", "open_accounts") }, scanOpenAccount, sqlOpenAccountsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "open_accounts.Stream", "open_accounts") }, scanOpenAccount, opOpenAccountsFindAll.SQL)
 }
 
 const sqlOpenAccountsListFirst = `-- name: open_accounts.List replica=ok
@@ -87,13 +85,12 @@ func (r *OpenAccountRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "open_accounts.List", "open_accounts")
 }
 
-const sqlOpenAccountsCount = `-- name: open_accounts.Count replica=ok
-SELECT count(*) FROM "open_accounts"`
+var opOpenAccountsCount = &runtime.Op{Name: "open_accounts.Count", Table: "open_accounts", Errs: errs, SQL: `-- name: open_accounts.Count replica=ok
+SELECT count(*) FROM "open_accounts"`}
 
 // Count returns the number of rows of view open_accounts.
 func (r *OpenAccountRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOpenAccountsCount))
-	return n, wrapErr(err, "open_accounts.Count", "open_accounts")
+	return runtime.CountOp(ctx, r.db, opOpenAccountsCount)
 }
 
 const sqlOpenAccountsByOwner = `-- name: open_accounts.ByOwner replica=ok

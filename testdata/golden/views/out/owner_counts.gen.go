@@ -32,31 +32,29 @@ func scanOwnerCount(v *OwnerCount, d []any) []any {
 	return append(d, &v.Owner, &v.N)
 }
 
-const sqlOwnerCountsFindByID = `-- name: owner_counts.FindByID replica=ok
+var opOwnerCountsFindByID = &runtime.Op{Name: "owner_counts.FindByID", Table: "owner_counts", Errs: errs, SQL: `-- name: owner_counts.FindByID replica=ok
 SELECT "owner", "n" FROM "owner_counts"
-WHERE "owner" = $1`
+WHERE "owner" = $1`}
 
 // FindByID returns the row of materialized view owner_counts with the given owner,
 // or runtime.ErrNotFound.
 func (r *OwnerCountRepo) FindByID(ctx context.Context, owner string) (OwnerCount, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOwnerCountsFindByID, &owner, runtime.Arg, scanOwnerCount)
-	return *v, wrapErr(err, "owner_counts.FindByID", "owner_counts")
+	v, err := runtime.QueryOneOp(ctx, r.db, opOwnerCountsFindByID, &owner, runtime.Arg, scanOwnerCount)
+	return *v, err
 }
 
-const sqlOwnerCountsFindAll = `-- name: owner_counts.FindAll replica=ok
-SELECT "owner", "n" FROM "owner_counts" ORDER BY "owner"`
+var opOwnerCountsFindAll = &runtime.Op{Name: "owner_counts.FindAll", Table: "owner_counts", Errs: errs, SQL: `-- name: owner_counts.FindAll replica=ok
+SELECT "owner", "n" FROM "owner_counts" ORDER BY "owner"`}
 
 // FindAll returns every row of materialized view owner_counts in primary key
 // order, in memory.
 func (r *OwnerCountRepo) FindAll(ctx context.Context) ([]OwnerCount, error) {
-	rows, err := r.db.Query(ctx, sqlOwnerCountsFindAll)
-	items, err := runtime.Collect(rows, err, 0, scanOwnerCount)
-	return items, wrapErr(err, "owner_counts.FindAll", "owner_counts")
+	return runtime.AllOp(ctx, r.db, opOwnerCountsFindAll, scanOwnerCount, 0)
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OwnerCountRepo) Stream(ctx context.Context) iter.Seq2[OwnerCount, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "owner_counts.Stream", "owner_counts") }, scanOwnerCount, sqlOwnerCountsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "owner_counts.Stream", "owner_counts") }, scanOwnerCount, opOwnerCountsFindAll.SQL)
 }
 
 const sqlOwnerCountsListFirst = `-- name: owner_counts.List replica=ok
@@ -82,13 +80,12 @@ func (r *OwnerCountRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "owner_counts.List", "owner_counts")
 }
 
-const sqlOwnerCountsCount = `-- name: owner_counts.Count replica=ok
-SELECT count(*) FROM "owner_counts"`
+var opOwnerCountsCount = &runtime.Op{Name: "owner_counts.Count", Table: "owner_counts", Errs: errs, SQL: `-- name: owner_counts.Count replica=ok
+SELECT count(*) FROM "owner_counts"`}
 
 // Count returns the number of rows of materialized view owner_counts.
 func (r *OwnerCountRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOwnerCountsCount))
-	return n, wrapErr(err, "owner_counts.Count", "owner_counts")
+	return runtime.CountOp(ctx, r.db, opOwnerCountsCount)
 }
 
 const sqlOwnerCountsRefresh = `-- name: owner_counts.Refresh

@@ -1,0 +1,203 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Op describes one statement of a generated repository method: the
+// facts the method used to spell out around its runtime call (the
+// operation's name and table for errors, the statement, the fields its
+// parameters hold, whether the input is validated first). A generated
+// package declares one per statement as a composite literal, which the
+// linker lays out (no code runs at init):
+//
+//	var opAccountsCreate = &runtime.Op{Name: "accounts.Create", Table: "accounts", Errs: errs,
+//		Validate: true, Params: []string{"owner", "balance"}, SQL: `-- name: accounts.Create
+//	INSERT INTO …`}
+//
+// and its methods hand it to QueryOneOp, QueryOp, ExecOp or
+// CreateIfAbsentOp, which return errors already wrapped: as Errs.Wrap
+// (or Errs.WrapParams when Params is set) wraps them for Name and Table.
+type Op struct {
+	// Name is the operation, "accounts.Create": DbError.Op.
+	Name string
+	// Table is the table of the repository: DbError.OpTable.
+	Table string
+	// SQL is the statement, starting with its "-- name:" line.
+	SQL string
+	// Params, when not nil, names the field each parameter holds ($1
+	// holds Params[0]; "" for one that is no field), so that invalid
+	// input names its field as a Validate failure does (see WrapParams).
+	Params []string
+	// Validate tells that the input is validated before any SQL is sent:
+	// the input (the *A of the call) must implement Validator. A failure
+	// is returned wrapped, and nothing is sent.
+	Validate bool
+	// Errs names the package's constraints in errors (see Errs.Wrap).
+	Errs *Errs
+}
+
+// Errs is what a generated package knows about its errors: the
+// sentinels of its constraints, by which a violated constraint is named
+// as the spec names it (DbError.SpecName, see SpecName). A generated
+// package declares one, errs, in store.gen.go.
+type Errs struct {
+	// Sentinels are the package's constraints.
+	Sentinels []*ConstraintSentinel
+}
+
+// Wrap is runtime.Wrap for op on table, which also names a violated
+// constraint as the spec does when one of e's sentinels is it. It
+// returns nil for nil. e may be nil (no constraints).
+func (e *Errs) Wrap(err error, op, table string) error {
+	if err == nil {
+		return nil
+	}
+	err = Wrap(err, op, table)
+	if de, ok := err.(*DbError); ok && de.Constraint != "" && de.SpecName == "" && e != nil {
+		if name := SpecName(de.Table, de.Constraint, e.Sentinels); name != "" {
+			cp := *de
+			cp.SpecName = name
+			return &cp
+		}
+	}
+	return err
+}
+
+// WrapParams is Wrap for a statement whose parameters hold the fields
+// named in params (see runtime.WrapParams).
+func (e *Errs) WrapParams(err error, op, table string, params []string) error {
+	if err == nil {
+		return nil
+	}
+	return e.Wrap(WrapParams(err, op, table, params), op, table)
+}
+
+// wrap wraps err, the error of running o's statement (nil stays nil).
+func (o *Op) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	if o.Params != nil {
+		return o.Errs.WrapParams(err, o.Name, o.Table, o.Params)
+	}
+	return o.Errs.Wrap(err, o.Name, o.Table)
+}
+
+// check validates in when o says so, and returns the error wrapped. in
+// is the call's copy of the input, already on the heap: validating the
+// caller's value through an interface would make it escape.
+func (o *Op) check(in any) error {
+	if !o.Validate {
+		return nil
+	}
+	return o.Errs.Wrap(o.validate(in), o.Name, o.Table)
+}
+
+// validate runs in's Validate.
+func (o *Op) validate(in any) error {
+	v, ok := in.(Validator)
+	if !ok {
+		return fmt.Errorf("runtime: %s validates its input, but %T has no Validate method: regenerate the package", o.Name, in)
+	}
+	return v.Validate()
+}
+
+// QueryOneOp is QueryOne for the statement of op: it validates *in
+// first when op says so, and returns the error wrapped as op says. A
+// generated Create is
+//
+//	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+//	return *v, err
+func QueryOneOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (*T, error) {
+	c := new(call[T, A])
+	c.in = *in
+	if err := op.check(&c.in); err != nil {
+		return new(T), err
+	}
+	if err := one(ctx, db, op.SQL, &c.buf, &c.in, args, &c.row, dest, tail); err != nil {
+		return new(T), op.wrap(err)
+	}
+	return &c.row, nil
+}
+
+// QueryOp is Query for the statement of op, validating and wrapping as
+// QueryOneOp does.
+func QueryOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, capacity int, tail ...any) ([]T, error) {
+	c := new(argCall[A])
+	c.in = *in
+	if err := op.check(&c.in); err != nil {
+		return nil, err
+	}
+	rows, slots, err := query(ctx, db, op.SQL, &c.buf, &c.in, args, tail)
+	items, err := collect(rows, err, capacity, dest, slots)
+	return items, op.wrap(err)
+}
+
+// ExecOp is Exec for the statement of op, validating and wrapping as
+// QueryOneOp does.
+func ExecOp[A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, tail ...any) (pgconn.CommandTag, error) {
+	c := new(execCall[A])
+	c.in = *in
+	if err := op.check(&c.in); err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	tag, err := execIn(ctx, db, op.SQL, &c.buf, &c.in, args, tail)
+	return tag, op.wrap(err)
+}
+
+// CreateIfAbsentOp is CreateIfAbsent for the statement of op,
+// validating and wrapping as QueryOneOp does.
+func CreateIfAbsentOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (*T, bool, error) {
+	c := new(createCall[T, A])
+	c.in = *in
+	if err := op.check(&c.in); err != nil {
+		return new(T), false, err
+	}
+	if err := createIfAbsent(ctx, db, op.SQL, &c.buf, &c.in, args, &c.row, dest, &c.created, tail); err != nil {
+		return new(T), false, op.wrap(err)
+	}
+	return &c.row, c.created, nil
+}
+
+// InsertManyOp runs the statement of op, an insert of rows from unnest
+// (a generated CreateManyReturning), binding the arrays of Unnest(args,
+// rows) and then tail, and returns the rows it returns, read with dest:
+// an empty slice for no rows (nothing is sent). When op says so, every
+// row is validated first, as ValidateAll does (each *A must implement
+// Validator). Errors come back wrapped for op.
+func InsertManyOp[T, A any](ctx context.Context, db DBTX, op *Op, rows []A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) ([]T, error) {
+	if len(rows) == 0 {
+		return []T{}, nil
+	}
+	if op.Validate {
+		if err := validateAll(len(rows), func(i int) error { return op.validate(&rows[i]) }); err != nil {
+			return nil, op.Errs.Wrap(err, op.Name, op.Table)
+		}
+	}
+	res, err := db.Query(ctx, op.SQL, append(Unnest(args, rows), tail...)...)
+	items, err := collect(res, err, len(rows), dest, nil)
+	return items, op.wrap(err)
+}
+
+// AllOp runs the statement of op, binding tail only, and collects its
+// rows through dest (see Collect), with room for capacity rows (0 when
+// unknown): a generated FindAll. Errors come back wrapped for op.
+func AllOp[T any](ctx context.Context, db DBTX, op *Op, dest func(*T, []any) []any, capacity int, tail ...any) ([]T, error) {
+	rows, err := db.Query(ctx, op.SQL, tail...)
+	items, err := collect(rows, err, capacity, dest, nil)
+	return items, op.wrap(err)
+}
+
+// CountOp runs the statement of op, a count, binding tail only, and
+// returns the count: a generated Count. Errors come back wrapped for op.
+func CountOp(ctx context.Context, db DBTX, op *Op, tail ...any) (int64, error) {
+	var n int64
+	if err := db.QueryRow(ctx, op.SQL, tail...).Scan(&n); err != nil {
+		return 0, op.wrap(err)
+	}
+	return n, nil
+}
