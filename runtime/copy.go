@@ -157,19 +157,24 @@ func copyRows[P any](ctx context.Context, db DBTX, c *Copier[P], n int, at func(
 }
 
 // group validates the rows of s and groups them by the optional fields
-// they leave unset, returning the mask of unset columns of each group.
+// they leave unset, returning the mask of unset columns of each group:
+// with UnsetFromArgs, the index in s.wide of the group's unset columns.
 // While every row is alike, s.group stays nil (every row in group 0).
 func groupRows[P any](c *Copier[P], s *copySource, at func(int) P) ([]uint64, error) {
+	unset := c.Unset
 	if c.UnsetFromArgs {
-		return groupRowsByArgs(c, s, at)
+		unset = func(p P) uint64 {
+			s.buf = c.Args(p, s.buf[:0])
+			return s.widePattern()
+		}
 	}
-	if c.Validate == nil && c.Unset == nil {
+	if c.Validate == nil && unset == nil {
 		return append(s.masks[:0], 0), nil
 	}
 	var invalid validationErrors
 	var first uint64
-	if c.Unset != nil {
-		first = c.Unset(at(0))
+	if unset != nil {
+		first = unset(at(0))
 	}
 	masks := append(s.masks[:0], first)
 	last, lastGroup := first, 0
@@ -181,10 +186,10 @@ func groupRows[P any](c *Copier[P], s *copySource, at func(int) P) ([]uint64, er
 				invalid.add(i, err)
 			}
 		}
-		if c.Unset == nil || tooMany {
+		if unset == nil || tooMany {
 			continue // validating the rest, whose errors say more
 		}
-		m := c.Unset(p)
+		m := unset(p)
 		if m == last {
 			if s.group != nil {
 				s.group[i] = uint8(lastGroup)
@@ -211,65 +216,6 @@ func groupRows[P any](c *Copier[P], s *copySource, at func(int) P) ([]uint64, er
 	}
 	if tooMany {
 		return nil, fmt.Errorf("runtime: COPY into %s: the rows set more than %d combinations of optional fields; set them alike or use CreateManyReturning", c.Table, maxCopyGroups)
-	}
-	return masks, nil
-}
-
-// groupRowsByArgs is groupRows for a Copier whose rows are grouped by the
-// values Args gives as nil (UnsetFromArgs): each group's unset columns
-// are a set of any width, kept in s.wide; the masks it returns are the
-// groups' indexes.
-func groupRowsByArgs[P any](c *Copier[P], s *copySource, at func(int) P) ([]uint64, error) {
-	var invalid validationErrors
-	words := (s.columns + 63) / 64
-	row := make([]uint64, words)
-	var buf []any
-	last := -1
-	for i := range s.n {
-		p := at(i)
-		if c.Validate != nil {
-			if err := c.Validate(p); err != nil {
-				invalid.add(i, err)
-			}
-		}
-		if len(s.wide) > maxCopyGroups {
-			continue // validating the rest, whose errors say more
-		}
-		clear(row)
-		buf = c.Args(p, buf[:0])
-		for j, v := range buf {
-			if v == nil {
-				row[j/64] |= 1 << (j % 64)
-			}
-		}
-		g := last
-		if g < 0 || !slices.Equal(s.wide[g], row) {
-			g = slices.IndexFunc(s.wide, func(w []uint64) bool { return slices.Equal(w, row) })
-		}
-		if g < 0 {
-			g = len(s.wide)
-			s.wide = append(s.wide, slices.Clone(row))
-			if g == maxCopyGroups {
-				continue
-			}
-		}
-		if g > 0 && s.group == nil {
-			s.group = make([]uint8, s.n) // rows before i are in group 0
-		}
-		if s.group != nil {
-			s.group[i] = uint8(g)
-		}
-		last = g
-	}
-	if err := invalid.err(); err != nil {
-		return nil, err
-	}
-	if len(s.wide) > maxCopyGroups {
-		return nil, fmt.Errorf("runtime: COPY into %s: the rows set more than %d combinations of optional fields; set them alike or use CreateManyReturning", c.Table, maxCopyGroups)
-	}
-	masks := s.masks[:0]
-	for g := range s.wide {
-		masks = append(masks, uint64(g))
 	}
 	return masks, nil
 }
@@ -305,8 +251,10 @@ type copySource struct {
 	columns int                        // the number of values of a row
 	group   []uint8                    // the group of each row; nil when they are all in group 0
 	g       uint8
-	mask    uint64     // the unset columns of group g, a bit per column; or non-zero when wide[g] has any
-	wide    [][]uint64 // the unset columns of each group, by words of 64 columns (Copier.UnsetFromArgs)
+	mask    uint64     // the unset columns of group g, a bit per column; or non-zero when unsetWide has any
+	wide    [][]uint64 // the sets of unset columns the rows have, by words of 64 columns (Copier.UnsetFromArgs)
+	wideRow []uint64   // widePattern's scratch set
+	unsetW  []uint64   // the unset columns of group g, one of wide
 	i       int
 	buf     []any     // Args' values of the current row
 	keep    []int     // the indexes in buf of the columns the group sends
@@ -315,11 +263,13 @@ type copySource struct {
 }
 
 // reset starts group g, whose rows leave unset the columns of mask.
-// With UnsetFromArgs, mask is g and s.wide[g] holds the unset columns.
+// With UnsetFromArgs, mask is an index in s.wide, whose set holds the
+// unset columns.
 func (s *copySource) reset(g uint8, mask uint64) *copySource {
 	if s.wide != nil {
+		s.unsetW = s.wide[mask]
 		mask = 0
-		for _, w := range s.wide[g] {
+		for _, w := range s.unsetW {
 			mask |= w
 		}
 	}
@@ -340,9 +290,30 @@ func (s *copySource) reset(g uint8, mask uint64) *copySource {
 // current group leave unset.
 func (s *copySource) unset(j int) bool {
 	if s.wide != nil {
-		return s.wide[s.g][j/64]&(1<<(j%64)) != 0
+		return s.unsetW[j/64]&(1<<(j%64)) != 0
 	}
 	return j < 64 && s.mask&(1<<j) != 0
+}
+
+// widePattern returns the index in s.wide of the set of columns whose
+// value in s.buf is nil (Copier.UnsetFromArgs: the row's unset optional
+// fields), adding the set when it is new.
+func (s *copySource) widePattern() uint64 {
+	if s.wideRow == nil {
+		s.wideRow = make([]uint64, (s.columns+63)/64)
+	}
+	clear(s.wideRow)
+	for j, v := range s.buf {
+		if v == nil {
+			s.wideRow[j/64] |= 1 << (j % 64)
+		}
+	}
+	i := slices.IndexFunc(s.wide, func(w []uint64) bool { return slices.Equal(w, s.wideRow) })
+	if i < 0 {
+		i = len(s.wide)
+		s.wide = append(s.wide, slices.Clone(s.wideRow))
+	}
+	return uint64(i)
 }
 
 // Next advances to the next row of the group.
