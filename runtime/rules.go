@@ -215,28 +215,11 @@ func (f *Fields) texts(field string, v *[]string, notNull bool) {
 // value v points to is one of its labels; a nil v (a field not set, or
 // NULL) is not checked.
 //
-//	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), `must be one of "open", "paid"`)
+//	runtime.CheckEnum(&f, "status", u.Status.Ptr(), `must be one of "open", "paid"`)
 func CheckEnum[E interface{ Valid() bool }](f *Fields, field string, v *E, message string) {
 	if v != nil && !(*v).Valid() {
 		f.Add(field, message)
 	}
-}
-
-// IfSet returns a pointer to o's value when it is set, else nil: the
-// value Validate checks of an optional field (see Fields.Text).
-func IfSet[T any](o *Opt[T]) *T {
-	if o.Set {
-		return &o.Value
-	}
-	return nil
-}
-
-// IfValid returns a pointer to n's value when it is not NULL, else nil.
-func IfValid[T any](n *Null[T]) *T {
-	if n.Valid {
-		return &n.V
-	}
-	return nil
 }
 
 // IfSetValid returns a pointer to o's value when it is set to a value

@@ -239,9 +239,9 @@ func TestFieldsOneCall(t *testing.T) {
 		for _, r := range []*runtime.TextRules{nil, rules} {
 			got, want := both(func(f *runtime.Fields) {
 				f.Text("x", &s, r)
-				f.Text("y", runtime.IfSet(&runtime.Opt[string]{Value: s, Set: true}), r)
-				f.Text("z", runtime.IfSet(&runtime.Opt[string]{Value: s}), r)
-				f.Text("n", runtime.IfValid(&runtime.Null[string]{V: s, Valid: true}), r)
+				f.Text("y", (&runtime.Opt[string]{Value: s, Set: true}).Ptr(), r)
+				f.Text("z", (&runtime.Opt[string]{Value: s}).Ptr(), r)
+				f.Text("n", (&runtime.Null[string]{V: s, Valid: true}).Ptr(), r)
 				f.Text("o", runtime.IfSetValid(&runtime.Opt[runtime.Null[string]]{Value: runtime.Null[string]{V: s, Valid: true}, Set: true}), r)
 				f.Text("p", runtime.IfSetValid(&runtime.Opt[runtime.Null[string]]{Value: runtime.Null[string]{V: s}, Set: true}), r)
 				f.Text("q", runtime.IfSetPtr(&runtime.Opt[*string]{Value: &s, Set: true}), r)
@@ -264,7 +264,7 @@ func TestFieldsOneCall(t *testing.T) {
 		for _, r := range []*runtime.DecimalRules{nil, dec} {
 			got, want := both(func(f *runtime.Fields) {
 				f.Numeric("x", &d, 18, 2, r)
-				f.Numeric("y", runtime.IfSet(&runtime.Opt[decimal.Decimal]{Value: d, Set: true}), 18, 2, r)
+				f.Numeric("y", (&runtime.Opt[decimal.Decimal]{Value: d, Set: true}).Ptr(), 18, 2, r)
 				f.Numeric("z", nil, 18, 2, r)
 			}, func(f *runtime.Fields) {
 				for _, name := range []string{"x", "y"} {
@@ -285,7 +285,7 @@ func TestFieldsOneCall(t *testing.T) {
 		got, want := both(func(f *runtime.Fields) {
 			f.Timestamptz("a", &tm)
 			f.Timestamp("b", &tm)
-			f.Date("c", runtime.IfSet(&runtime.Opt[time.Time]{Value: tm, Set: true}))
+			f.Date("c", (&runtime.Opt[time.Time]{Value: tm, Set: true}).Ptr())
 			f.Date("d", nil)
 		}, func(f *runtime.Fields) {
 			f.Fits("a", runtime.CheckTimestamptz(tm))
@@ -314,7 +314,7 @@ func TestFieldsOneCallSlices(t *testing.T) {
 		for _, notNull := range []bool{false, true} {
 			var got, want runtime.Fields
 			got.JSON("a", &d, notNull)
-			got.JSONB("b", runtime.IfSet(&runtime.Opt[json.RawMessage]{Value: d, Set: true}), notNull)
+			got.JSONB("b", (&runtime.Opt[json.RawMessage]{Value: d, Set: true}).Ptr(), notNull)
 			got.JSONB("c", nil, notNull)
 			want.Check("a", !notNull || d != nil, runtime.MsgNotNull)
 			want.Fits("a", runtime.CheckJSON(d))
@@ -338,10 +338,10 @@ func TestFieldsOneCallSlices(t *testing.T) {
 		}
 	}
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "a", runtime.IfSet(&runtime.Opt[label]{Value: "x", Set: true}), "bad a")
-	runtime.CheckEnum(&f, "b", runtime.IfSet(&runtime.Opt[label]{Value: "ok", Set: true}), "bad b")
-	runtime.CheckEnum(&f, "c", runtime.IfSet(&runtime.Opt[label]{Value: "x"}), "bad c")
-	runtime.CheckEnum(&f, "d", runtime.IfValid(&runtime.Null[label]{V: "x", Valid: true}), "bad d")
+	runtime.CheckEnum(&f, "a", (&runtime.Opt[label]{Value: "x", Set: true}).Ptr(), "bad a")
+	runtime.CheckEnum(&f, "b", (&runtime.Opt[label]{Value: "ok", Set: true}).Ptr(), "bad b")
+	runtime.CheckEnum(&f, "c", (&runtime.Opt[label]{Value: "x"}).Ptr(), "bad c")
+	runtime.CheckEnum(&f, "d", (&runtime.Null[label]{V: "x", Valid: true}).Ptr(), "bad d")
 	if got, want := fmt.Sprint(f.Err("t")), fmt.Sprint(runtime.NewValidationError("", "t", []runtime.FieldError{{Field: "a", Message: "bad a"}, {Field: "d", Message: "bad d"}})); got != want {
 		t.Errorf("CheckEnum: %s, want %s", got, want)
 	}

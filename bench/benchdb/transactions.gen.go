@@ -72,19 +72,19 @@ func (n *NewTransaction) Validate() error {
 	f.Numeric("amount", &n.Amount, 18, 2, nil)
 	f.Text("currency", &n.Currency, &rulesTransactionCurrency)
 	f.Fits("status", runtime.CheckText(n.Status))
-	f.Text("memo", runtime.IfValid(&n.Memo), nil)
-	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
+	f.Text("memo", n.Memo.Ptr(), nil)
+	f.Timestamptz("created_at", n.CreatedAt.Ptr())
 	return f.Err("transactions")
 }
 
 // Validate checks the fields of u that are set, as NewTransaction.Validate does.
 func (u *TransactionUpdate) Validate() error {
 	var f runtime.Fields
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, nil)
-	f.Text("currency", runtime.IfSet(&u.Currency), &rulesTransactionCurrency)
-	f.Text("status", runtime.IfSet(&u.Status), nil)
+	f.Numeric("amount", u.Amount.Ptr(), 18, 2, nil)
+	f.Text("currency", u.Currency.Ptr(), &rulesTransactionCurrency)
+	f.Text("status", u.Status.Ptr(), nil)
 	f.Text("memo", runtime.IfSetValid(&u.Memo), nil)
-	f.Timestamptz("created_at", runtime.IfSet(&u.CreatedAt))
+	f.Timestamptz("created_at", u.CreatedAt.Ptr())
 	return f.Err("transactions")
 }
 

@@ -62,16 +62,16 @@ func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Text("email", &n.Email, &rulesUserEmail)
 	f.Fits("name", runtime.CheckText(n.Name))
-	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
+	f.Timestamptz("created_at", n.CreatedAt.Ptr())
 	return f.Err("users")
 }
 
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("email", runtime.IfSet(&u.Email), &rulesUserEmail)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	f.Timestamptz("created_at", runtime.IfSet(&u.CreatedAt))
+	f.Text("email", u.Email.Ptr(), &rulesUserEmail)
+	f.Text("name", u.Name.Ptr(), nil)
+	f.Timestamptz("created_at", u.CreatedAt.Ptr())
 	return f.Err("users")
 }
 

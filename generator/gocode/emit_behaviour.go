@@ -424,8 +424,8 @@ func compactCheck(c *ir.Column, recv string, opt bool) jen.Code {
 	return jen.Id("f").Dot(k.method).Call(args...)
 }
 
-// compactEnum renders runtime.CheckEnum(&f, "status",
-// runtime.IfSet(&u.Status), "must be one of …") for an enum column whose
+// compactEnum renders runtime.CheckEnum(&f, "status", u.Status.Ptr(),
+// "must be one of …") for an enum column whose
 // field is optional or nullable, or nil.
 func compactEnum(c *ir.Column, recv string, opt bool) jen.Code {
 	if len(c.Rules) != 1 || c.Rules[0].Kind != ir.RuleEnum || c.RulesVar != "" || c.RefusesNil ||
@@ -437,7 +437,7 @@ func compactEnum(c *ir.Column, recv string, opt bool) jen.Code {
 
 // checkedValue renders a pointer to the value of column c in recv's
 // struct that Validate checks, nil when the field is not set (opt: a
-// runtime.Opt) or NULL: &n.Code, runtime.IfSet(&u.Code) …
+// runtime.Opt) or NULL: &n.Code, u.Code.Ptr() (Opt.Ptr, Null.Ptr) …
 func checkedValue(c *ir.Column, recv string, opt bool) jen.Code {
 	field := jen.Op("&").Id(recv).Dot(c.Field)
 	var ptr jen.Code
@@ -446,10 +446,8 @@ func checkedValue(c *ir.Column, recv string, opt bool) jen.Code {
 		ptr = jen.Qual(ir.PathRuntime, "IfSetValid").Call(field)
 	case opt && c.Go.Ptr:
 		ptr = jen.Qual(ir.PathRuntime, "IfSetPtr").Call(field)
-	case opt:
-		ptr = jen.Qual(ir.PathRuntime, "IfSet").Call(field)
-	case c.Go.Null:
-		ptr = jen.Qual(ir.PathRuntime, "IfValid").Call(field)
+	case opt, c.Go.Null:
+		ptr = jen.Id(recv).Dot(c.Field).Dot("Ptr").Call()
 	case c.Go.Ptr:
 		ptr = jen.Id(recv).Dot(c.Field)
 	default:

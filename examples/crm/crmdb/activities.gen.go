@@ -90,16 +90,16 @@ func (n *NewActivity) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
 	f.Text("summary", &n.Summary, &rulesActivitySummary)
-	f.Timestamptz("happened_at", runtime.IfSet(&n.HappenedAt))
+	f.Timestamptz("happened_at", n.HappenedAt.Ptr())
 	return f.Err("activities")
 }
 
 // Validate checks the fields of u that are set, as NewActivity.Validate does.
 func (u *ActivityUpdate) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "kind", runtime.IfSet(&u.Kind), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
-	f.Text("summary", runtime.IfSet(&u.Summary), &rulesActivitySummary)
-	f.Timestamptz("happened_at", runtime.IfSet(&u.HappenedAt))
+	runtime.CheckEnum(&f, "kind", u.Kind.Ptr(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
+	f.Text("summary", u.Summary.Ptr(), &rulesActivitySummary)
+	f.Timestamptz("happened_at", u.HappenedAt.Ptr())
 	return f.Err("activities")
 }
 

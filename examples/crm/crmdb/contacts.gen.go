@@ -84,15 +84,15 @@ var (
 func (n *NewContact) Validate() error {
 	var f runtime.Fields
 	f.Text("name", &n.Name, &rulesContactName)
-	f.Text("email", runtime.IfValid(&n.Email), &rulesContactEmail)
-	f.Text("title", runtime.IfValid(&n.Title), &rulesContactTitle)
+	f.Text("email", n.Email.Ptr(), &rulesContactEmail)
+	f.Text("title", n.Title.Ptr(), &rulesContactTitle)
 	return f.Err("contacts")
 }
 
 // Validate checks the fields of u that are set, as NewContact.Validate does.
 func (u *ContactUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), &rulesContactName)
+	f.Text("name", u.Name.Ptr(), &rulesContactName)
 	f.Text("email", runtime.IfSetValid(&u.Email), &rulesContactEmail)
 	f.Text("title", runtime.IfSetValid(&u.Title), &rulesContactTitle)
 	return f.Err("contacts")

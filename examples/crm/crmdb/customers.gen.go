@@ -115,16 +115,16 @@ func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
 	f.Text("name", &n.Name, &rulesCustomerName)
 	f.Text("email", &n.Email, &rulesCustomerEmail)
-	f.Text("phone", runtime.IfValid(&n.Phone), &rulesCustomerPhone)
-	f.Text("notes", runtime.IfValid(&n.Notes), nil)
+	f.Text("phone", n.Phone.Ptr(), &rulesCustomerPhone)
+	f.Text("notes", n.Notes.Ptr(), nil)
 	return f.Err("customers")
 }
 
 // Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), &rulesCustomerName)
-	f.Text("email", runtime.IfSet(&u.Email), &rulesCustomerEmail)
+	f.Text("name", u.Name.Ptr(), &rulesCustomerName)
+	f.Text("email", u.Email.Ptr(), &rulesCustomerEmail)
 	f.Text("phone", runtime.IfSetValid(&u.Phone), &rulesCustomerPhone)
 	f.Text("notes", runtime.IfSetValid(&u.Notes), nil)
 	return f.Err("customers")

@@ -99,18 +99,18 @@ var (
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
 	f.Text("title", &n.Title, &rulesDealTitle)
-	runtime.CheckEnum(&f, "stage", runtime.IfSet(&n.Stage), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
-	f.Numeric("amount", runtime.IfSet(&n.Amount), 14, 2, &rulesDealAmount)
-	f.Date("closes_on", runtime.IfValid(&n.ClosesOn))
+	runtime.CheckEnum(&f, "stage", n.Stage.Ptr(), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
+	f.Numeric("amount", n.Amount.Ptr(), 14, 2, &rulesDealAmount)
+	f.Date("closes_on", n.ClosesOn.Ptr())
 	return f.Err("deals")
 }
 
 // Validate checks the fields of u that are set, as NewDeal.Validate does.
 func (u *DealUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("title", runtime.IfSet(&u.Title), &rulesDealTitle)
-	runtime.CheckEnum(&f, "stage", runtime.IfSet(&u.Stage), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 14, 2, &rulesDealAmount)
+	f.Text("title", u.Title.Ptr(), &rulesDealTitle)
+	runtime.CheckEnum(&f, "stage", u.Stage.Ptr(), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
+	f.Numeric("amount", u.Amount.Ptr(), 14, 2, &rulesDealAmount)
 	f.Date("closes_on", runtime.IfSetValid(&u.ClosesOn))
 	return f.Err("deals")
 }

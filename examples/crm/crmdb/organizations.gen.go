@@ -108,8 +108,8 @@ func (n *NewOrganization) Validate() error {
 // Validate checks the fields of u that are set, as NewOrganization.Validate does.
 func (u *OrganizationUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), &rulesOrganizationName)
-	f.Text("slug", runtime.IfSet(&u.Slug), &rulesOrganizationSlug)
+	f.Text("name", u.Name.Ptr(), &rulesOrganizationName)
+	f.Text("slug", u.Slug.Ptr(), &rulesOrganizationSlug)
 	return f.Err("organizations")
 }
 

@@ -86,7 +86,7 @@ func (n *NewTag) Validate() error {
 // Validate checks the fields of u that are set, as NewTag.Validate does.
 func (u *TagUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), &rulesTagName)
+	f.Text("name", u.Name.Ptr(), &rulesTagName)
 	return f.Err("tags")
 }
 

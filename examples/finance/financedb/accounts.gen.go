@@ -93,16 +93,16 @@ func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Text("name", &n.Name, &rulesAccountName)
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
-	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, &rulesAccountBalance)
+	f.Numeric("balance", n.Balance.Ptr(), 18, 2, &rulesAccountBalance)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), &rulesAccountName)
-	runtime.CheckEnum(&f, "currency", runtime.IfSet(&u.Currency), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
-	f.Numeric("balance", runtime.IfSet(&u.Balance), 18, 2, &rulesAccountBalance)
+	f.Text("name", u.Name.Ptr(), &rulesAccountName)
+	runtime.CheckEnum(&f, "currency", u.Currency.Ptr(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
+	f.Numeric("balance", u.Balance.Ptr(), 18, 2, &rulesAccountBalance)
 	return f.Err("accounts")
 }
 

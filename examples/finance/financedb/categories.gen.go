@@ -75,7 +75,7 @@ func (n *NewCategory) Validate() error {
 // Validate checks the fields of u that are set, as NewCategory.Validate does.
 func (u *CategoryUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), &rulesCategoryName)
+	f.Text("name", u.Name.Ptr(), &rulesCategoryName)
 	return f.Err("categories")
 }
 

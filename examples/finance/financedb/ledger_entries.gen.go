@@ -85,16 +85,16 @@ func (n *NewLedgerEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
 	f.Numeric("amount", &n.Amount, 18, 2, nil)
-	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
+	f.Timestamptz("created_at", n.CreatedAt.Ptr())
 	return f.Err("ledger_entries")
 }
 
 // Validate checks the fields of u that are set, as NewLedgerEntry.Validate does.
 func (u *LedgerEntryUpdate) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "kind", runtime.IfSet(&u.Kind), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, nil)
-	f.Timestamptz("created_at", runtime.IfSet(&u.CreatedAt))
+	runtime.CheckEnum(&f, "kind", u.Kind.Ptr(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
+	f.Numeric("amount", u.Amount.Ptr(), 18, 2, nil)
+	f.Timestamptz("created_at", u.CreatedAt.Ptr())
 	return f.Err("ledger_entries")
 }
 

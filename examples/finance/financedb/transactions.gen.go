@@ -123,21 +123,21 @@ func (n *NewTransaction) Validate() error {
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
 	f.Numeric("amount", &n.Amount, 18, 2, &rulesTransactionAmount)
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
-	f.Text("memo", runtime.IfValid(&n.Memo), &rulesTransactionMemo)
+	f.Text("memo", n.Memo.Ptr(), &rulesTransactionMemo)
 	f.Text("idempotency_key", &n.IdempotencyKey, &rulesTransactionIdempotencyKey)
-	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
+	f.Timestamptz("created_at", n.CreatedAt.Ptr())
 	return f.Err("transactions")
 }
 
 // Validate checks the fields of u that are set, as NewTransaction.Validate does.
 func (u *TransactionUpdate) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "kind", runtime.IfSet(&u.Kind), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, &rulesTransactionAmount)
-	runtime.CheckEnum(&f, "currency", runtime.IfSet(&u.Currency), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
+	runtime.CheckEnum(&f, "kind", u.Kind.Ptr(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
+	f.Numeric("amount", u.Amount.Ptr(), 18, 2, &rulesTransactionAmount)
+	runtime.CheckEnum(&f, "currency", u.Currency.Ptr(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	f.Text("memo", runtime.IfSetValid(&u.Memo), &rulesTransactionMemo)
-	f.Text("idempotency_key", runtime.IfSet(&u.IdempotencyKey), &rulesTransactionIdempotencyKey)
-	f.Timestamptz("created_at", runtime.IfSet(&u.CreatedAt))
+	f.Text("idempotency_key", u.IdempotencyKey.Ptr(), &rulesTransactionIdempotencyKey)
+	f.Timestamptz("created_at", u.CreatedAt.Ptr())
 	return f.Err("transactions")
 }
 

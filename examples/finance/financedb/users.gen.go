@@ -81,8 +81,8 @@ func (n *NewUser) Validate() error {
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("email", runtime.IfSet(&u.Email), &rulesUserEmail)
-	f.Text("name", runtime.IfSet(&u.Name), &rulesUserName)
+	f.Text("email", u.Email.Ptr(), &rulesUserEmail)
+	f.Text("name", u.Name.Ptr(), &rulesUserName)
 	return f.Err("users")
 }
 

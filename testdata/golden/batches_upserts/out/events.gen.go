@@ -75,9 +75,9 @@ func (n *NewEvent) Validate() error {
 	f.Fits("name", runtime.CheckText(n.Name))
 	f.Check("kind", n.Kind.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	f.Numeric("amount", &n.Amount, 18, 2, nil)
-	f.Timestamptz("at", runtime.IfSet(&n.At))
+	f.Timestamptz("at", n.At.Ptr())
 	f.JSONB("payload", &n.Payload, false)
-	f.Text("code", runtime.IfSet(&n.Code), &rulesEventCode)
+	f.Text("code", n.Code.Ptr(), &rulesEventCode)
 	f.Text("label", runtime.IfSetValid(&n.Label), &rulesEventLabel)
 	return f.Err("events")
 }
@@ -85,12 +85,12 @@ func (n *NewEvent) Validate() error {
 // Validate checks the fields of u that are set, as NewEvent.Validate does.
 func (u *EventUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	runtime.CheckEnum(&f, "kind", runtime.IfSet(&u.Kind), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, nil)
-	f.Timestamptz("at", runtime.IfSet(&u.At))
-	f.JSONB("payload", runtime.IfSet(&u.Payload), false)
-	f.Text("code", runtime.IfSet(&u.Code), &rulesEventCode)
+	f.Text("name", u.Name.Ptr(), nil)
+	runtime.CheckEnum(&f, "kind", u.Kind.Ptr(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
+	f.Numeric("amount", u.Amount.Ptr(), 18, 2, nil)
+	f.Timestamptz("at", u.At.Ptr())
+	f.JSONB("payload", u.Payload.Ptr(), false)
+	f.Text("code", u.Code.Ptr(), &rulesEventCode)
 	f.Text("label", runtime.IfSetValid(&u.Label), &rulesEventLabel)
 	return f.Err("events")
 }

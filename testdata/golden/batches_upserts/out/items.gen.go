@@ -79,28 +79,28 @@ func (n *NewItem) Validate() error {
 	f.Text("sku", &n.SKU, &rulesItemSKU)
 	f.Fits("name", runtime.CheckText(n.Name))
 	f.Text("note", runtime.IfSetValid(&n.Note), nil)
-	runtime.CheckEnum(&f, "mood", runtime.IfSet(&n.Mood), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
+	runtime.CheckEnum(&f, "mood", n.Mood.Ptr(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	if n.Moods.Set {
 		f.Check("moods", n.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(n.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
-	f.Texts("tags", runtime.IfSet(&n.Tags), true)
-	f.Numeric("price", runtime.IfValid(&n.Price), 12, 2, nil)
+	f.Texts("tags", n.Tags.Ptr(), true)
+	f.Numeric("price", n.Price.Ptr(), 12, 2, nil)
 	return f.Err("items")
 }
 
 // Validate checks the fields of u that are set, as NewItem.Validate does.
 func (u *ItemUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("sku", runtime.IfSet(&u.SKU), &rulesItemSKU)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("sku", u.SKU.Ptr(), &rulesItemSKU)
+	f.Text("name", u.Name.Ptr(), nil)
 	f.Text("note", runtime.IfSetValid(&u.Note), nil)
-	runtime.CheckEnum(&f, "mood", runtime.IfSet(&u.Mood), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
+	runtime.CheckEnum(&f, "mood", u.Mood.Ptr(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	if u.Moods.Set {
 		f.Check("moods", u.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(u.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
-	f.Texts("tags", runtime.IfSet(&u.Tags), true)
+	f.Texts("tags", u.Tags.Ptr(), true)
 	f.Numeric("price", runtime.IfSetValid(&u.Price), 12, 2, nil)
 	return f.Err("items")
 }

@@ -68,8 +68,8 @@ func (n *NewProduct) Validate() error {
 // Validate checks the fields of u that are set, as NewProduct.Validate does.
 func (u *ProductUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("code", runtime.IfSet(&u.Code), nil)
-	f.Text("title", runtime.IfSet(&u.Title), nil)
+	f.Text("code", u.Code.Ptr(), nil)
+	f.Text("title", u.Title.Ptr(), nil)
 	return f.Err("products")
 }
 

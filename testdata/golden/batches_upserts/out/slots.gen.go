@@ -63,9 +63,9 @@ func (n *NewSlot) Validate() error {
 // Validate checks the fields of u that are set, as NewSlot.Validate does.
 func (u *SlotUpdate) Validate() error {
 	var f runtime.Fields
-	f.Date("day", runtime.IfSet(&u.Day))
-	f.Text("room", runtime.IfSet(&u.Room), nil)
-	f.Text("booked_by", runtime.IfSet(&u.BookedBy), nil)
+	f.Date("day", u.Day.Ptr())
+	f.Text("room", u.Room.Ptr(), nil)
+	f.Text("booked_by", u.BookedBy.Ptr(), nil)
 	return f.Err("slots")
 }
 

@@ -72,14 +72,14 @@ var (
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Fits("owner", runtime.CheckText(n.Owner))
-	f.Text("note", runtime.IfValid(&n.Note), nil)
+	f.Text("note", n.Note.Ptr(), nil)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("owner", runtime.IfSet(&u.Owner), nil)
+	f.Text("owner", u.Owner.Ptr(), nil)
 	f.Text("note", runtime.IfSetValid(&u.Note), nil)
 	return f.Err("accounts")
 }

@@ -72,7 +72,7 @@ func (n *NewContact) Validate() error {
 // Validate checks the fields of u that are set, as NewContact.Validate does.
 func (u *ContactUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("phone", runtime.IfSet(&u.Phone), nil)
+	f.Text("phone", u.Phone.Ptr(), nil)
 	return f.Err("contacts")
 }
 

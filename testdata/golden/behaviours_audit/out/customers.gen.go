@@ -75,8 +75,8 @@ func (n *NewCustomer) Validate() error {
 // Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	f.Text("email", runtime.IfSet(&u.Email), nil)
+	f.Text("name", u.Name.Ptr(), nil)
+	f.Text("email", u.Email.Ptr(), nil)
 	return f.Err("customers")
 }
 

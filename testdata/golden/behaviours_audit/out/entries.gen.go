@@ -69,14 +69,14 @@ var (
 // Validate checks n against the columns of table entries (see runtime.Validator).
 func (n *NewEntry) Validate() error {
 	var f runtime.Fields
-	f.Text("memo", runtime.IfSet(&n.Memo), nil)
+	f.Text("memo", n.Memo.Ptr(), nil)
 	return f.Err("entries")
 }
 
 // Validate checks the fields of u that are set, as NewEntry.Validate does.
 func (u *EntryUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("memo", runtime.IfSet(&u.Memo), nil)
+	f.Text("memo", u.Memo.Ptr(), nil)
 	return f.Err("entries")
 }
 

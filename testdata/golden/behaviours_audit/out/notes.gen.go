@@ -51,14 +51,14 @@ var (
 // Validate checks n against the columns of table notes (see runtime.Validator).
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
-	f.Texts("tags", runtime.IfSet(&n.Tags), true)
+	f.Texts("tags", n.Tags.Ptr(), true)
 	return f.Err("notes")
 }
 
 // Validate checks the fields of u that are set, as NewNote.Validate does.
 func (u *NoteUpdate) Validate() error {
 	var f runtime.Fields
-	f.Texts("tags", runtime.IfSet(&u.Tags), true)
+	f.Texts("tags", u.Tags.Ptr(), true)
 	return f.Err("notes")
 }
 

@@ -67,7 +67,7 @@ func (n *NewPart) Validate() error {
 // Validate checks the fields of u that are set, as NewPart.Validate does.
 func (u *PartUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("body", runtime.IfSet(&u.Body), nil)
+	f.Text("body", u.Body.Ptr(), nil)
 	return f.Err("parts")
 }
 

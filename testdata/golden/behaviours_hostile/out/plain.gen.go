@@ -63,9 +63,9 @@ func (n *NewPlain) Validate() error {
 // Validate checks the fields of u that are set, as NewPlain.Validate does.
 func (u *PlainUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("label", runtime.IfSet(&u.Label), &rulesPlainLabel)
-	f.Texts("words", runtime.IfSet(&u.Words), false)
-	f.JSON("doc", runtime.IfSet(&u.Doc), false)
+	f.Text("label", u.Label.Ptr(), &rulesPlainLabel)
+	f.Texts("words", u.Words.Ptr(), false)
+	f.JSON("doc", u.Doc.Ptr(), false)
 	return f.Err("plain")
 }
 

@@ -95,21 +95,21 @@ func (n *NewThing) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
 	f.Fits("name", runtime.CheckText(n.Name))
-	f.Text("code", runtime.IfValid(&n.Code), &rulesThingCode)
-	f.Texts("tags", runtime.IfSet(&n.Tags), true)
+	f.Text("code", n.Code.Ptr(), &rulesThingCode)
+	f.Texts("tags", n.Tags.Ptr(), true)
 	f.JSONB("doc", &n.Doc, false)
-	f.Text("note", runtime.IfValid(&n.Note), nil)
+	f.Text("note", n.Note.Ptr(), nil)
 	return f.Err("things")
 }
 
 // Validate checks the fields of u that are set, as NewThing.Validate does.
 func (u *ThingUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("key", runtime.IfSet(&u.Key), nil)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("key", u.Key.Ptr(), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	f.Text("code", runtime.IfSetValid(&u.Code), &rulesThingCode)
-	f.Texts("tags", runtime.IfSet(&u.Tags), true)
-	f.JSONB("doc", runtime.IfSet(&u.Doc), false)
+	f.Texts("tags", u.Tags.Ptr(), true)
+	f.JSONB("doc", u.Doc.Ptr(), false)
 	f.Text("note", runtime.IfSetValid(&u.Note), nil)
 	return f.Err("things")
 }

@@ -74,16 +74,16 @@ func (n *NewDocument) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
 	f.Fits("title", runtime.CheckText(n.Title))
-	f.Text("body", runtime.IfSet(&n.Body), nil)
+	f.Text("body", n.Body.Ptr(), nil)
 	return f.Err("documents")
 }
 
 // Validate checks the fields of u that are set, as NewDocument.Validate does.
 func (u *DocumentUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("key", runtime.IfSet(&u.Key), nil)
-	f.Text("title", runtime.IfSet(&u.Title), nil)
-	f.Text("body", runtime.IfSet(&u.Body), nil)
+	f.Text("key", u.Key.Ptr(), nil)
+	f.Text("title", u.Title.Ptr(), nil)
+	f.Text("body", u.Body.Ptr(), nil)
 	return f.Err("documents")
 }
 

@@ -72,8 +72,8 @@ func (n *NewAuthor) Validate() error {
 // Validate checks the fields of u that are set, as NewAuthor.Validate does.
 func (u *AuthorUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("email", runtime.IfSet(&u.Email), nil)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("email", u.Email.Ptr(), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("authors")
 }
 

@@ -65,7 +65,7 @@ func (n *NewLabel) Validate() error {
 // Validate checks the fields of u that are set, as NewLabel.Validate does.
 func (u *LabelUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("labels")
 }
 

@@ -75,8 +75,8 @@ func (n *NewPost) Validate() error {
 // Validate checks the fields of u that are set, as NewPost.Validate does.
 func (u *PostUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("slug", runtime.IfSet(&u.Slug), nil)
-	f.Text("title", runtime.IfSet(&u.Title), nil)
+	f.Text("slug", u.Slug.Ptr(), nil)
+	f.Text("title", u.Title.Ptr(), nil)
 	return f.Err("posts")
 }
 

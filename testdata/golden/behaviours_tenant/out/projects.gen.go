@@ -82,8 +82,8 @@ func (n *NewProject) Validate() error {
 // Validate checks the fields of u that are set, as NewProject.Validate does.
 func (u *ProjectUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("code", runtime.IfSet(&u.Code), nil)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("code", u.Code.Ptr(), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("projects")
 }
 

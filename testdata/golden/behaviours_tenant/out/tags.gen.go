@@ -73,15 +73,15 @@ var (
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
-	f.Texts("colors", runtime.IfSet(&n.Colors), true)
+	f.Texts("colors", n.Colors.Ptr(), true)
 	return f.Err("tags")
 }
 
 // Validate checks the fields of u that are set, as NewTag.Validate does.
 func (u *TagUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	f.Texts("colors", runtime.IfSet(&u.Colors), true)
+	f.Text("name", u.Name.Ptr(), nil)
+	f.Texts("colors", u.Colors.Ptr(), true)
 	return f.Err("tags")
 }
 

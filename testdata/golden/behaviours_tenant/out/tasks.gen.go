@@ -85,7 +85,7 @@ func (n *NewTask) Validate() error {
 // Validate checks the fields of u that are set, as NewTask.Validate does.
 func (u *TaskUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("title", runtime.IfSet(&u.Title), nil)
+	f.Text("title", u.Title.Ptr(), nil)
 	return f.Err("tasks")
 }
 

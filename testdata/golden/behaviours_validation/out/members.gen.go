@@ -174,24 +174,24 @@ func (n *NewMember) Validate() error {
 	f.Text("email", &n.Email, &rulesMemberEmail)
 	f.Text("handle", &n.Handle, &rulesMemberHandle)
 	f.Text("name", &n.Name, &rulesMemberName)
-	f.Text("website", runtime.IfValid(&n.Website), &rulesMemberWebsite)
-	f.Text("phone", runtime.IfValid(&n.Phone), &rulesMemberPhone)
-	f.Text("host", runtime.IfSet(&n.Host), &rulesMemberHost)
+	f.Text("website", n.Website.Ptr(), &rulesMemberWebsite)
+	f.Text("phone", n.Phone.Ptr(), &rulesMemberPhone)
+	f.Text("host", n.Host.Ptr(), &rulesMemberHost)
 	f.Text("slug", &n.Slug, &rulesMemberSlug)
-	f.Text("initials", runtime.IfValid(&n.Initials), &rulesMemberInitials)
-	f.Text("code", runtime.IfSet(&n.Code), &rulesMemberCode)
-	f.Text("ref", runtime.IfValid(&n.Ref), &rulesMemberRef)
+	f.Text("initials", n.Initials.Ptr(), &rulesMemberInitials)
+	f.Text("code", n.Code.Ptr(), &rulesMemberCode)
+	f.Text("ref", n.Ref.Ptr(), &rulesMemberRef)
 	if n.Age.Valid {
 		rulesMemberAge.Check(&f, "age", n.Age.V)
 	}
 	if n.Score.Set {
 		rulesMemberScore.Check(&f, "score", n.Score.Value)
 	}
-	f.Numeric("balance", runtime.IfSet(&n.Balance), 12, 2, &rulesMemberBalance)
+	f.Numeric("balance", n.Balance.Ptr(), 12, 2, &rulesMemberBalance)
 	if n.Ratio.Set {
 		rulesMemberRatio.Check(&f, "ratio", n.Ratio.Value)
 	}
-	runtime.CheckEnum(&f, "plan", runtime.IfSet(&n.Plan), "must be one of \"free\", \"pro\", \"enterprise\"")
+	runtime.CheckEnum(&f, "plan", n.Plan.Ptr(), "must be one of \"free\", \"pro\", \"enterprise\"")
 	if n.Plans.Set {
 		f.Check("plans", n.Plans.Value != nil, runtime.MsgNotNull)
 		f.Check("plans", runtime.AllValid(n.Plans.Value), "must be one of \"free\", \"pro\", \"enterprise\"")
@@ -199,7 +199,7 @@ func (n *NewMember) Validate() error {
 	f.Check("tags", n.Tags != nil, runtime.MsgNotNull)
 	f.Fits("tags", runtime.CheckTexts(n.Tags))
 	f.Check("tags", len(n.Tags) > 0, runtime.MsgNotEmpty)
-	f.Text("motto", runtime.IfValid(&n.Motto), &rulesMemberMotto)
+	f.Text("motto", n.Motto.Ptr(), &rulesMemberMotto)
 	f.Text("password", &n.Password, &rulesMemberPassword)
 	return f.Err("members")
 }
@@ -207,15 +207,15 @@ func (n *NewMember) Validate() error {
 // Validate checks the fields of u that are set, as NewMember.Validate does.
 func (u *MemberUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("email", runtime.IfSet(&u.Email), &rulesMemberEmail)
-	f.Text("handle", runtime.IfSet(&u.Handle), &rulesMemberHandle)
-	f.Text("name", runtime.IfSet(&u.Name), &rulesMemberName)
+	f.Text("email", u.Email.Ptr(), &rulesMemberEmail)
+	f.Text("handle", u.Handle.Ptr(), &rulesMemberHandle)
+	f.Text("name", u.Name.Ptr(), &rulesMemberName)
 	f.Text("website", runtime.IfSetValid(&u.Website), &rulesMemberWebsite)
 	f.Text("phone", runtime.IfSetValid(&u.Phone), &rulesMemberPhone)
-	f.Text("host", runtime.IfSet(&u.Host), &rulesMemberHost)
-	f.Text("slug", runtime.IfSet(&u.Slug), &rulesMemberSlug)
+	f.Text("host", u.Host.Ptr(), &rulesMemberHost)
+	f.Text("slug", u.Slug.Ptr(), &rulesMemberSlug)
 	f.Text("initials", runtime.IfSetValid(&u.Initials), &rulesMemberInitials)
-	f.Text("code", runtime.IfSet(&u.Code), &rulesMemberCode)
+	f.Text("code", u.Code.Ptr(), &rulesMemberCode)
 	f.Text("ref", runtime.IfSetValid(&u.Ref), &rulesMemberRef)
 	if u.Age.Set && u.Age.Value.Valid {
 		rulesMemberAge.Check(&f, "age", u.Age.Value.V)
@@ -223,11 +223,11 @@ func (u *MemberUpdate) Validate() error {
 	if u.Score.Set {
 		rulesMemberScore.Check(&f, "score", u.Score.Value)
 	}
-	f.Numeric("balance", runtime.IfSet(&u.Balance), 12, 2, &rulesMemberBalance)
+	f.Numeric("balance", u.Balance.Ptr(), 12, 2, &rulesMemberBalance)
 	if u.Ratio.Set {
 		rulesMemberRatio.Check(&f, "ratio", u.Ratio.Value)
 	}
-	runtime.CheckEnum(&f, "plan", runtime.IfSet(&u.Plan), "must be one of \"free\", \"pro\", \"enterprise\"")
+	runtime.CheckEnum(&f, "plan", u.Plan.Ptr(), "must be one of \"free\", \"pro\", \"enterprise\"")
 	if u.Plans.Set {
 		f.Check("plans", u.Plans.Value != nil, runtime.MsgNotNull)
 		f.Check("plans", runtime.AllValid(u.Plans.Value), "must be one of \"free\", \"pro\", \"enterprise\"")
@@ -238,7 +238,7 @@ func (u *MemberUpdate) Validate() error {
 		f.Check("tags", len(u.Tags.Value) > 0, runtime.MsgNotEmpty)
 	}
 	f.Text("motto", runtime.IfSetValid(&u.Motto), &rulesMemberMotto)
-	f.Text("password", runtime.IfSet(&u.Password), &rulesMemberPassword)
+	f.Text("password", u.Password.Ptr(), &rulesMemberPassword)
 	return f.Err("members")
 }
 

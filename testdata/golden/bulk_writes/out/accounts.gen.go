@@ -71,16 +71,16 @@ var (
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Fits("owner", runtime.CheckText(n.Owner))
-	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, nil)
-	f.Text("memo", runtime.IfValid(&n.Memo), nil)
+	f.Numeric("balance", n.Balance.Ptr(), 18, 2, nil)
+	f.Text("memo", n.Memo.Ptr(), nil)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("owner", runtime.IfSet(&u.Owner), nil)
-	f.Numeric("balance", runtime.IfSet(&u.Balance), 18, 2, nil)
+	f.Text("owner", u.Owner.Ptr(), nil)
+	f.Numeric("balance", u.Balance.Ptr(), 18, 2, nil)
 	f.Text("memo", runtime.IfSetValid(&u.Memo), nil)
 	return f.Err("accounts")
 }

@@ -54,7 +54,7 @@ func (n *NewCode) Validate() error {
 // Validate checks the fields of u that are set, as NewCode.Validate does.
 func (u *CodeUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("label", runtime.IfSet(&u.Label), nil)
+	f.Text("label", u.Label.Ptr(), nil)
 	return f.Err("codes")
 }
 

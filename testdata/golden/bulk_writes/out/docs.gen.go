@@ -75,8 +75,8 @@ func (n *NewDoc) Validate() error {
 // Validate checks the fields of u that are set, as NewDoc.Validate does.
 func (u *DocUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("slug", runtime.IfSet(&u.Slug), nil)
-	f.Text("title", runtime.IfSet(&u.Title), nil)
+	f.Text("slug", u.Slug.Ptr(), nil)
+	f.Text("title", u.Title.Ptr(), nil)
 	return f.Err("docs")
 }
 

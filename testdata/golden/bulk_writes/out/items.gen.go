@@ -78,31 +78,31 @@ func (n *NewItem) Validate() error {
 	var f runtime.Fields
 	f.Text("sku", &n.SKU, &rulesItemSKU)
 	f.Fits("name", runtime.CheckText(n.Name))
-	f.Text("note", runtime.IfValid(&n.Note), nil)
+	f.Text("note", n.Note.Ptr(), nil)
 	f.Text("label", runtime.IfSetValid(&n.Label), nil)
-	runtime.CheckEnum(&f, "mood", runtime.IfSet(&n.Mood), "must be one of \"happy\", \"sad\", \"it's complicated\"")
+	runtime.CheckEnum(&f, "mood", n.Mood.Ptr(), "must be one of \"happy\", \"sad\", \"it's complicated\"")
 	if n.Moods.Set {
 		f.Check("moods", n.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(n.Moods.Value), "must be one of \"happy\", \"sad\", \"it's complicated\"")
 	}
 	f.Texts("tags", &n.Tags, false)
-	f.Numeric("price", runtime.IfValid(&n.Price), 12, 2, nil)
+	f.Numeric("price", n.Price.Ptr(), 12, 2, nil)
 	return f.Err("items")
 }
 
 // Validate checks the fields of u that are set, as NewItem.Validate does.
 func (u *ItemUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("sku", runtime.IfSet(&u.SKU), &rulesItemSKU)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("sku", u.SKU.Ptr(), &rulesItemSKU)
+	f.Text("name", u.Name.Ptr(), nil)
 	f.Text("note", runtime.IfSetValid(&u.Note), nil)
 	f.Text("label", runtime.IfSetValid(&u.Label), nil)
-	runtime.CheckEnum(&f, "mood", runtime.IfSet(&u.Mood), "must be one of \"happy\", \"sad\", \"it's complicated\"")
+	runtime.CheckEnum(&f, "mood", u.Mood.Ptr(), "must be one of \"happy\", \"sad\", \"it's complicated\"")
 	if u.Moods.Set {
 		f.Check("moods", u.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(u.Moods.Value), "must be one of \"happy\", \"sad\", \"it's complicated\"")
 	}
-	f.Texts("tags", runtime.IfSet(&u.Tags), false)
+	f.Texts("tags", u.Tags.Ptr(), false)
 	f.Numeric("price", runtime.IfSetValid(&u.Price), 12, 2, nil)
 	return f.Err("items")
 }

@@ -74,7 +74,7 @@ func (n *NewLine) Validate() error {
 // Validate checks the fields of u that are set, as NewLine.Validate does.
 func (u *LineUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("product", runtime.IfSet(&u.Product), &rulesLineProduct)
+	f.Text("product", u.Product.Ptr(), &rulesLineProduct)
 	if u.Quantity.Set {
 		rulesLineQuantity.Check(&f, "quantity", u.Quantity.Value)
 	}

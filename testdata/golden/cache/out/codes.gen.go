@@ -69,15 +69,15 @@ func (n *NewCode) Validate() error {
 	var f runtime.Fields
 	f.Check("region", n.Region.Valid(), "must be one of \"eu\", \"us\"")
 	f.Fits("label", runtime.CheckText(n.Label))
-	f.Text("note", runtime.IfSet(&n.Note), nil)
+	f.Text("note", n.Note.Ptr(), nil)
 	return f.Err("codes")
 }
 
 // Validate checks the fields of u that are set, as NewCode.Validate does.
 func (u *CodeUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("label", runtime.IfSet(&u.Label), nil)
-	f.Text("note", runtime.IfSet(&u.Note), nil)
+	f.Text("label", u.Label.Ptr(), nil)
+	f.Text("note", u.Note.Ptr(), nil)
 	return f.Err("codes")
 }
 

@@ -85,8 +85,8 @@ func (n *NewOrg) Validate() error {
 // Validate checks the fields of u that are set, as NewOrg.Validate does.
 func (u *OrgUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("slug", runtime.IfSet(&u.Slug), nil)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("slug", u.Slug.Ptr(), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("orgs")
 }
 

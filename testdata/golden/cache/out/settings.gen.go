@@ -61,7 +61,7 @@ func (n *NewSetting) Validate() error {
 // Validate checks the fields of u that are set, as NewSetting.Validate does.
 func (u *SettingUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("value", runtime.IfSet(&u.Value), nil)
+	f.Text("value", u.Value.Ptr(), nil)
 	return f.Err("settings")
 }
 

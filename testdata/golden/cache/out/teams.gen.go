@@ -68,7 +68,7 @@ func (n *NewTeam) Validate() error {
 // Validate checks the fields of u that are set, as NewTeam.Validate does.
 func (u *TeamUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("teams")
 }
 

@@ -68,7 +68,7 @@ var (
 func (n *NewOrderItem) Validate() error {
 	var f runtime.Fields
 	f.Text("sku", &n.SKU, &rulesOrderItemSKU)
-	f.Text("note", runtime.IfValid(&n.Note), nil)
+	f.Text("note", n.Note.Ptr(), nil)
 	return f.Err("order_items")
 }
 

@@ -50,14 +50,14 @@ var (
 // Validate checks n against the columns of table orders (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
-	f.Timestamptz("placed", runtime.IfSet(&n.Placed))
+	f.Timestamptz("placed", n.Placed.Ptr())
 	return f.Err("orders")
 }
 
 // Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
-	f.Timestamptz("placed", runtime.IfSet(&u.Placed))
+	f.Timestamptz("placed", u.Placed.Ptr())
 	return f.Err("orders")
 }
 

@@ -66,8 +66,8 @@ func (n *NewProduct) Validate() error {
 // Validate checks the fields of u that are set, as NewProduct.Validate does.
 func (u *ProductUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("title", runtime.IfSet(&u.Title), nil)
-	f.Numeric("price", runtime.IfSet(&u.Price), 12, 2, nil)
+	f.Text("title", u.Title.Ptr(), nil)
+	f.Numeric("price", u.Price.Ptr(), 12, 2, nil)
 	return f.Err("products")
 }
 

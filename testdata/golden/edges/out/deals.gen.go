@@ -69,19 +69,19 @@ func (n *NewDeal) Validate() error {
 	f.Numeric("amount", &n.Amount, 12, 2, nil)
 	f.Fits("units", runtime.CheckInt(n.Units, 32))
 	f.JSON("payload", &n.Payload, false)
-	f.Date("closes_on", runtime.IfValid(&n.ClosesOn))
-	f.Text("region", runtime.IfValid(&n.Region), &rulesDealRegion)
+	f.Date("closes_on", n.ClosesOn.Ptr())
+	f.Text("region", n.Region.Ptr(), &rulesDealRegion)
 	return f.Err("deals")
 }
 
 // Validate checks the fields of u that are set, as NewDeal.Validate does.
 func (u *DealUpdate) Validate() error {
 	var f runtime.Fields
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 12, 2, nil)
+	f.Numeric("amount", u.Amount.Ptr(), 12, 2, nil)
 	if u.Units.Set {
 		f.Fits("units", runtime.CheckInt(u.Units.Value, 32))
 	}
-	f.JSON("payload", runtime.IfSet(&u.Payload), false)
+	f.JSON("payload", u.Payload.Ptr(), false)
 	f.Date("closes_on", runtime.IfSetValid(&u.ClosesOn))
 	f.Text("region", runtime.IfSetValid(&u.Region), &rulesDealRegion)
 	return f.Err("deals")

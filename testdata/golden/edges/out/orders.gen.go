@@ -67,8 +67,8 @@ var (
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
 	f.Timestamptz("placed_at", &n.PlacedAt)
-	runtime.CheckEnum(&f, "status", runtime.IfSet(&n.Status), "must be one of \"placed\", \"shipped\"")
-	f.Text("note", runtime.IfValid(&n.Note), nil)
+	runtime.CheckEnum(&f, "status", n.Status.Ptr(), "must be one of \"placed\", \"shipped\"")
+	f.Text("note", n.Note.Ptr(), nil)
 	f.Texts("labels", &n.Labels, true)
 	return f.Err("orders")
 }
@@ -76,10 +76,10 @@ func (n *NewOrder) Validate() error {
 // Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
-	f.Timestamptz("placed_at", runtime.IfSet(&u.PlacedAt))
-	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), "must be one of \"placed\", \"shipped\"")
+	f.Timestamptz("placed_at", u.PlacedAt.Ptr())
+	runtime.CheckEnum(&f, "status", u.Status.Ptr(), "must be one of \"placed\", \"shipped\"")
 	f.Text("note", runtime.IfSetValid(&u.Note), nil)
-	f.Texts("labels", runtime.IfSet(&u.Labels), true)
+	f.Texts("labels", u.Labels.Ptr(), true)
 	return f.Err("orders")
 }
 

@@ -71,8 +71,8 @@ func (n *NewProduct) Validate() error {
 	var f runtime.Fields
 	f.Text("sku", &n.SKU, &rulesProductSKU)
 	f.Fits("name", runtime.CheckText(n.Name))
-	f.Texts("tags", runtime.IfSet(&n.Tags), true)
-	f.JSONB("attrs", runtime.IfSet(&n.Attrs), true)
+	f.Texts("tags", n.Tags.Ptr(), true)
+	f.JSONB("attrs", n.Attrs.Ptr(), true)
 	f.Numeric("price", &n.Price, 12, 2, nil)
 	return f.Err("products")
 }
@@ -80,11 +80,11 @@ func (n *NewProduct) Validate() error {
 // Validate checks the fields of u that are set, as NewProduct.Validate does.
 func (u *ProductUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("sku", runtime.IfSet(&u.SKU), &rulesProductSKU)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	f.Texts("tags", runtime.IfSet(&u.Tags), true)
-	f.JSONB("attrs", runtime.IfSet(&u.Attrs), true)
-	f.Numeric("price", runtime.IfSet(&u.Price), 12, 2, nil)
+	f.Text("sku", u.SKU.Ptr(), &rulesProductSKU)
+	f.Text("name", u.Name.Ptr(), nil)
+	f.Texts("tags", u.Tags.Ptr(), true)
+	f.JSONB("attrs", u.Attrs.Ptr(), true)
+	f.Numeric("price", u.Price.Ptr(), 12, 2, nil)
 	return f.Err("products")
 }
 

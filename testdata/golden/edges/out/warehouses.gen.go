@@ -58,7 +58,7 @@ func (n *NewWarehouse) Validate() error {
 // Validate checks the fields of u that are set, as NewWarehouse.Validate does.
 func (u *WarehouseUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("warehouses")
 }
 

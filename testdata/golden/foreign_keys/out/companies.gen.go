@@ -62,7 +62,7 @@ func (n *NewCompany) Validate() error {
 // Validate checks the fields of u that are set, as NewCompany.Validate does.
 func (u *CompanyUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("companies")
 }
 

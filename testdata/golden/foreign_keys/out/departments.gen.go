@@ -69,7 +69,7 @@ func (n *NewDepartment) Validate() error {
 // Validate checks the fields of u that are set, as NewDepartment.Validate does.
 func (u *DepartmentUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("departments")
 }
 

@@ -77,8 +77,8 @@ func (n *NewEmployee) Validate() error {
 // Validate checks the fields of u that are set, as NewEmployee.Validate does.
 func (u *EmployeeUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("email", runtime.IfSet(&u.Email), &rulesEmployeeEmail)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("email", u.Email.Ptr(), &rulesEmployeeEmail)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("employees")
 }
 

@@ -61,7 +61,7 @@ func (n *NewStoreItem) Validate() error {
 // Validate checks the fields of u that are set, as NewStoreItem.Validate does.
 func (u *StoreItemUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("sku", runtime.IfSet(&u.SKU), nil)
+	f.Text("sku", u.SKU.Ptr(), nil)
 	return f.Err("store_items")
 }
 

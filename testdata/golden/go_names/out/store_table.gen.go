@@ -65,17 +65,17 @@ var (
 func (n *NewShop) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
-	runtime.CheckEnum(&f, "status", runtime.IfSet(&n.Status), "must be one of \"open\", \"closed\"")
-	f.Text("url", runtime.IfValid(&n.URL), nil)
-	f.Text("_url", runtime.IfValid(&n.LegacyURL), nil)
+	runtime.CheckEnum(&f, "status", n.Status.Ptr(), "must be one of \"open\", \"closed\"")
+	f.Text("url", n.URL.Ptr(), nil)
+	f.Text("_url", n.LegacyURL.Ptr(), nil)
 	return f.Err("store")
 }
 
 // Validate checks the fields of u that are set, as NewShop.Validate does.
 func (u *ShopUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), "must be one of \"open\", \"closed\"")
+	f.Text("name", u.Name.Ptr(), nil)
+	runtime.CheckEnum(&f, "status", u.Status.Ptr(), "must be one of \"open\", \"closed\"")
 	f.Text("url", runtime.IfSetValid(&u.URL), nil)
 	f.Text("_url", runtime.IfSetValid(&u.LegacyURL), nil)
 	return f.Err("store")

@@ -60,7 +60,7 @@ func (n *NewTx) Validate() error {
 // Validate checks the fields of u that are set, as NewTx.Validate does.
 func (u *TxUpdate) Validate() error {
 	var f runtime.Fields
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 12, 2, nil)
+	f.Numeric("amount", u.Amount.Ptr(), 12, 2, nil)
 	return f.Err("tx")
 }
 

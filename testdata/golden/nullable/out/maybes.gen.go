@@ -108,15 +108,15 @@ var (
 // Validate checks n against the columns of table maybes (see runtime.Validator).
 func (n *NewMaybe) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfValid(&n.Name), nil)
-	f.Text("code", runtime.IfValid(&n.Code), &rulesMaybeCode)
-	f.Numeric("amount", runtime.IfValid(&n.Amount), 18, 2, nil)
-	f.Date("day", runtime.IfValid(&n.Day))
-	f.Timestamptz("at", runtime.IfValid(&n.At))
-	f.Timestamp("local_at", runtime.IfValid(&n.LocalAt))
+	f.Text("name", n.Name.Ptr(), nil)
+	f.Text("code", n.Code.Ptr(), &rulesMaybeCode)
+	f.Numeric("amount", n.Amount.Ptr(), 18, 2, nil)
+	f.Date("day", n.Day.Ptr())
+	f.Timestamptz("at", n.At.Ptr())
+	f.Timestamp("local_at", n.LocalAt.Ptr())
 	f.JSONB("doc", &n.Doc, false)
 	f.Texts("tags", &n.Tags, false)
-	runtime.CheckEnum(&f, "color", runtime.IfValid(&n.Color), "must be one of \"red\", \"green\", \"blue\"")
+	runtime.CheckEnum(&f, "color", n.Color.Ptr(), "must be one of \"red\", \"green\", \"blue\"")
 	f.Check("colors", runtime.AllValid(n.Colors), "must be one of \"red\", \"green\", \"blue\"")
 	f.Text("hint", runtime.IfSetValid(&n.Hint), nil)
 	return f.Err("maybes")
@@ -131,8 +131,8 @@ func (u *MaybeUpdate) Validate() error {
 	f.Date("day", runtime.IfSetValid(&u.Day))
 	f.Timestamptz("at", runtime.IfSetValid(&u.At))
 	f.Timestamp("local_at", runtime.IfSetValid(&u.LocalAt))
-	f.JSONB("doc", runtime.IfSet(&u.Doc), false)
-	f.Texts("tags", runtime.IfSet(&u.Tags), false)
+	f.JSONB("doc", u.Doc.Ptr(), false)
+	f.Texts("tags", u.Tags.Ptr(), false)
 	runtime.CheckEnum(&f, "color", runtime.IfSetValid(&u.Color), "must be one of \"red\", \"green\", \"blue\"")
 	if u.Colors.Set {
 		f.Check("colors", runtime.AllValid(u.Colors.Value), "must be one of \"red\", \"green\", \"blue\"")

@@ -66,19 +66,19 @@ var (
 func (n *NewProfile) Validate() error {
 	var f runtime.Fields
 	f.Text("handle", &n.Handle, &rulesProfileHandle)
-	f.Text("bio", runtime.IfValid(&n.Bio), nil)
+	f.Text("bio", n.Bio.Ptr(), nil)
 	f.Text("motto", runtime.IfSetValid(&n.Motto), nil)
-	f.JSONB("settings", runtime.IfSet(&n.Settings), true)
+	f.JSONB("settings", n.Settings.Ptr(), true)
 	return f.Err("profiles")
 }
 
 // Validate checks the fields of u that are set, as NewProfile.Validate does.
 func (u *ProfileUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("handle", runtime.IfSet(&u.Handle), &rulesProfileHandle)
+	f.Text("handle", u.Handle.Ptr(), &rulesProfileHandle)
 	f.Text("bio", runtime.IfSetValid(&u.Bio), nil)
 	f.Text("motto", runtime.IfSetValid(&u.Motto), nil)
-	f.JSONB("settings", runtime.IfSet(&u.Settings), true)
+	f.JSONB("settings", u.Settings.Ptr(), true)
 	return f.Err("profiles")
 }
 

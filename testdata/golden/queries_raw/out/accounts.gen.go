@@ -74,20 +74,20 @@ func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Fits("owner", runtime.CheckText(n.Owner))
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, nil)
-	f.Text("label", runtime.IfValid(&n.Label), nil)
-	f.Texts("tags", runtime.IfSet(&n.Tags), true)
+	f.Numeric("balance", n.Balance.Ptr(), 18, 2, nil)
+	f.Text("label", n.Label.Ptr(), nil)
+	f.Texts("tags", n.Tags.Ptr(), true)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("owner", runtime.IfSet(&u.Owner), nil)
-	runtime.CheckEnum(&f, "currency", runtime.IfSet(&u.Currency), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	f.Numeric("balance", runtime.IfSet(&u.Balance), 18, 2, nil)
+	f.Text("owner", u.Owner.Ptr(), nil)
+	runtime.CheckEnum(&f, "currency", u.Currency.Ptr(), "must be one of \"USD\", \"EUR\", \"GBP\"")
+	f.Numeric("balance", u.Balance.Ptr(), 18, 2, nil)
 	f.Text("label", runtime.IfSetValid(&u.Label), nil)
-	f.Texts("tags", runtime.IfSet(&u.Tags), true)
+	f.Texts("tags", u.Tags.Ptr(), true)
 	return f.Err("accounts")
 }
 

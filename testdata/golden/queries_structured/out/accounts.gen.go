@@ -68,8 +68,8 @@ var (
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, nil)
-	f.Text("label", runtime.IfValid(&n.Label), &rulesAccountLabel)
+	f.Numeric("balance", n.Balance.Ptr(), 18, 2, nil)
+	f.Text("label", n.Label.Ptr(), &rulesAccountLabel)
 	f.Date("opened_on", &n.OpenedOn)
 	return f.Err("accounts")
 }
@@ -77,10 +77,10 @@ func (n *NewAccount) Validate() error {
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "currency", runtime.IfSet(&u.Currency), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	f.Numeric("balance", runtime.IfSet(&u.Balance), 18, 2, nil)
+	runtime.CheckEnum(&f, "currency", u.Currency.Ptr(), "must be one of \"USD\", \"EUR\", \"GBP\"")
+	f.Numeric("balance", u.Balance.Ptr(), 18, 2, nil)
 	f.Text("label", runtime.IfSetValid(&u.Label), &rulesAccountLabel)
-	f.Date("opened_on", runtime.IfSet(&u.OpenedOn))
+	f.Date("opened_on", u.OpenedOn.Ptr())
 	return f.Err("accounts")
 }
 

@@ -66,18 +66,18 @@ func (n *NewEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
 	f.Numeric("amount", &n.Amount, 18, 2, nil)
-	f.Text("memo", runtime.IfValid(&n.Memo), nil)
-	f.Timestamptz("booked_at", runtime.IfSet(&n.BookedAt))
+	f.Text("memo", n.Memo.Ptr(), nil)
+	f.Timestamptz("booked_at", n.BookedAt.Ptr())
 	return f.Err("entries")
 }
 
 // Validate checks the fields of u that are set, as NewEntry.Validate does.
 func (u *EntryUpdate) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "kind", runtime.IfSet(&u.Kind), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, nil)
+	runtime.CheckEnum(&f, "kind", u.Kind.Ptr(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
+	f.Numeric("amount", u.Amount.Ptr(), 18, 2, nil)
 	f.Text("memo", runtime.IfSetValid(&u.Memo), nil)
-	f.Timestamptz("booked_at", runtime.IfSet(&u.BookedAt))
+	f.Timestamptz("booked_at", u.BookedAt.Ptr())
 	return f.Err("entries")
 }
 

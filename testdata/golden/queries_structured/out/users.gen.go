@@ -78,15 +78,15 @@ func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Text("email", &n.Email, &rulesUserEmail)
 	f.Fits("name", runtime.CheckText(n.Name))
-	f.Text("nickname", runtime.IfValid(&n.Nickname), nil)
+	f.Text("nickname", n.Nickname.Ptr(), nil)
 	return f.Err("users")
 }
 
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("email", runtime.IfSet(&u.Email), &rulesUserEmail)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("email", u.Email.Ptr(), &rulesUserEmail)
+	f.Text("name", u.Name.Ptr(), nil)
 	f.Text("nickname", runtime.IfSetValid(&u.Nickname), nil)
 	return f.Err("users")
 }

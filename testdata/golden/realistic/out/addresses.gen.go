@@ -76,7 +76,7 @@ var (
 func (n *NewAddress) Validate() error {
 	var f runtime.Fields
 	f.Fits("line1", runtime.CheckText(n.Line1))
-	f.Text("line2", runtime.IfValid(&n.Line2), nil)
+	f.Text("line2", n.Line2.Ptr(), nil)
 	f.Fits("city", runtime.CheckText(n.City))
 	f.Text("postal_code", &n.PostalCode, &rulesAddressPostalCode)
 	f.Text("country", &n.Country, &rulesAddressCountry)
@@ -86,11 +86,11 @@ func (n *NewAddress) Validate() error {
 // Validate checks the fields of u that are set, as NewAddress.Validate does.
 func (u *AddressUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("line1", runtime.IfSet(&u.Line1), nil)
+	f.Text("line1", u.Line1.Ptr(), nil)
 	f.Text("line2", runtime.IfSetValid(&u.Line2), nil)
-	f.Text("city", runtime.IfSet(&u.City), nil)
-	f.Text("postal_code", runtime.IfSet(&u.PostalCode), &rulesAddressPostalCode)
-	f.Text("country", runtime.IfSet(&u.Country), &rulesAddressCountry)
+	f.Text("city", u.City.Ptr(), nil)
+	f.Text("postal_code", u.PostalCode.Ptr(), &rulesAddressPostalCode)
+	f.Text("country", u.Country.Ptr(), &rulesAddressCountry)
 	return f.Err("addresses")
 }
 

@@ -71,19 +71,19 @@ func (n *NewAPIKey) Validate() error {
 	var f runtime.Fields
 	f.Text("prefix", &n.Prefix, &rulesAPIKeyPrefix)
 	f.Check("secret_hash", n.SecretHash != nil, runtime.MsgNotNull)
-	f.Texts("scopes", runtime.IfSet(&n.Scopes), true)
-	f.Timestamptz("expires_at", runtime.IfValid(&n.ExpiresAt))
+	f.Texts("scopes", n.Scopes.Ptr(), true)
+	f.Timestamptz("expires_at", n.ExpiresAt.Ptr())
 	return f.Err("api_keys")
 }
 
 // Validate checks the fields of u that are set, as NewAPIKey.Validate does.
 func (u *APIKeyUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("prefix", runtime.IfSet(&u.Prefix), &rulesAPIKeyPrefix)
+	f.Text("prefix", u.Prefix.Ptr(), &rulesAPIKeyPrefix)
 	if u.SecretHash.Set {
 		f.Check("secret_hash", u.SecretHash.Value != nil, runtime.MsgNotNull)
 	}
-	f.Texts("scopes", runtime.IfSet(&u.Scopes), true)
+	f.Texts("scopes", u.Scopes.Ptr(), true)
 	f.Timestamptz("expires_at", runtime.IfSetValid(&u.ExpiresAt))
 	return f.Err("api_keys")
 }

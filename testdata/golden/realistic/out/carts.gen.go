@@ -66,7 +66,7 @@ var (
 func (n *NewCart) Validate() error {
 	var f runtime.Fields
 	f.Text("token", &n.Token, &rulesCartToken)
-	f.JSONB("items", runtime.IfSet(&n.Items), true)
+	f.JSONB("items", n.Items.Ptr(), true)
 	f.Timestamptz("expires_at", &n.ExpiresAt)
 	return f.Err("carts")
 }
@@ -74,9 +74,9 @@ func (n *NewCart) Validate() error {
 // Validate checks the fields of u that are set, as NewCart.Validate does.
 func (u *CartUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("token", runtime.IfSet(&u.Token), &rulesCartToken)
-	f.JSONB("items", runtime.IfSet(&u.Items), true)
-	f.Timestamptz("expires_at", runtime.IfSet(&u.ExpiresAt))
+	f.Text("token", u.Token.Ptr(), &rulesCartToken)
+	f.JSONB("items", u.Items.Ptr(), true)
+	f.Timestamptz("expires_at", u.ExpiresAt.Ptr())
 	return f.Err("carts")
 }
 

@@ -76,8 +76,8 @@ func (n *NewCategory) Validate() error {
 // Validate checks the fields of u that are set, as NewCategory.Validate does.
 func (u *CategoryUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	f.Text("slug", runtime.IfSet(&u.Slug), &rulesCategorySlug)
+	f.Text("name", u.Name.Ptr(), nil)
+	f.Text("slug", u.Slug.Ptr(), &rulesCategorySlug)
 	return f.Err("categories")
 }
 

@@ -69,9 +69,9 @@ var (
 func (n *NewCoupon) Validate() error {
 	var f runtime.Fields
 	f.Text("code", &n.Code, &rulesCouponCode)
-	f.Numeric("percent_off", runtime.IfValid(&n.PercentOff), 5, 2, nil)
-	f.Numeric("amount_off", runtime.IfValid(&n.AmountOff), 12, 2, nil)
-	f.Date("valid_until", runtime.IfValid(&n.ValidUntil))
+	f.Numeric("percent_off", n.PercentOff.Ptr(), 5, 2, nil)
+	f.Numeric("amount_off", n.AmountOff.Ptr(), 12, 2, nil)
+	f.Date("valid_until", n.ValidUntil.Ptr())
 	return f.Err("coupons")
 }
 

@@ -79,15 +79,15 @@ func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
 	f.Text("email", &n.Email, &rulesCustomerEmail)
 	f.Fits("name", runtime.CheckText(n.Name))
-	f.Text("phone", runtime.IfValid(&n.Phone), &rulesCustomerPhone)
+	f.Text("phone", n.Phone.Ptr(), &rulesCustomerPhone)
 	return f.Err("customers")
 }
 
 // Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("email", runtime.IfSet(&u.Email), &rulesCustomerEmail)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("email", u.Email.Ptr(), &rulesCustomerEmail)
+	f.Text("name", u.Name.Ptr(), nil)
 	f.Text("phone", runtime.IfSetValid(&u.Phone), &rulesCustomerPhone)
 	return f.Err("customers")
 }

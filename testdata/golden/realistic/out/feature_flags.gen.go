@@ -67,16 +67,16 @@ var (
 func (n *NewFeatureFlag) Validate() error {
 	var f runtime.Fields
 	f.Text("key", &n.Key, &rulesFeatureFlagKey)
-	f.Text("description", runtime.IfSet(&n.Description), nil)
-	f.JSONB("rules", runtime.IfSet(&n.Rules), true)
+	f.Text("description", n.Description.Ptr(), nil)
+	f.JSONB("rules", n.Rules.Ptr(), true)
 	return f.Err("feature_flags")
 }
 
 // Validate checks the fields of u that are set, as NewFeatureFlag.Validate does.
 func (u *FeatureFlagUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("description", runtime.IfSet(&u.Description), nil)
-	f.JSONB("rules", runtime.IfSet(&u.Rules), true)
+	f.Text("description", u.Description.Ptr(), nil)
+	f.JSONB("rules", u.Rules.Ptr(), true)
 	return f.Err("feature_flags")
 }
 

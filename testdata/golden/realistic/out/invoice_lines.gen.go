@@ -69,7 +69,7 @@ var (
 func (n *NewInvoiceLine) Validate() error {
 	var f runtime.Fields
 	f.Fits("description", runtime.CheckText(n.Description))
-	f.Numeric("quantity", runtime.IfSet(&n.Quantity), 12, 3, nil)
+	f.Numeric("quantity", n.Quantity.Ptr(), 12, 3, nil)
 	f.Numeric("unit_price", &n.UnitPrice, 14, 2, nil)
 	f.Numeric("amount", &n.Amount, 14, 2, nil)
 	return f.Err("invoice_lines")
@@ -78,10 +78,10 @@ func (n *NewInvoiceLine) Validate() error {
 // Validate checks the fields of u that are set, as NewInvoiceLine.Validate does.
 func (u *InvoiceLineUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("description", runtime.IfSet(&u.Description), nil)
-	f.Numeric("quantity", runtime.IfSet(&u.Quantity), 12, 3, nil)
-	f.Numeric("unit_price", runtime.IfSet(&u.UnitPrice), 14, 2, nil)
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 14, 2, nil)
+	f.Text("description", u.Description.Ptr(), nil)
+	f.Numeric("quantity", u.Quantity.Ptr(), 12, 3, nil)
+	f.Numeric("unit_price", u.UnitPrice.Ptr(), 14, 2, nil)
+	f.Numeric("amount", u.Amount.Ptr(), 14, 2, nil)
 	return f.Err("invoice_lines")
 }
 

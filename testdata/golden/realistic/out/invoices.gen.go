@@ -101,26 +101,26 @@ var (
 func (n *NewInvoice) Validate() error {
 	var f runtime.Fields
 	f.Text("number", &n.Number, &rulesInvoiceNumber)
-	runtime.CheckEnum(&f, "status", runtime.IfSet(&n.Status), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
+	runtime.CheckEnum(&f, "status", n.Status.Ptr(), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
 	f.Text("currency", &n.Currency, &rulesInvoiceCurrency)
-	f.Numeric("subtotal", runtime.IfSet(&n.Subtotal), 14, 2, nil)
-	f.Numeric("tax", runtime.IfSet(&n.Tax), 14, 2, nil)
-	f.Numeric("total", runtime.IfSet(&n.Total), 14, 2, nil)
-	f.Text("coupon_code", runtime.IfValid(&n.CouponCode), &rulesInvoiceCouponCode)
-	f.Date("issued_on", runtime.IfValid(&n.IssuedOn))
-	f.Date("due_on", runtime.IfValid(&n.DueOn))
+	f.Numeric("subtotal", n.Subtotal.Ptr(), 14, 2, nil)
+	f.Numeric("tax", n.Tax.Ptr(), 14, 2, nil)
+	f.Numeric("total", n.Total.Ptr(), 14, 2, nil)
+	f.Text("coupon_code", n.CouponCode.Ptr(), &rulesInvoiceCouponCode)
+	f.Date("issued_on", n.IssuedOn.Ptr())
+	f.Date("due_on", n.DueOn.Ptr())
 	return f.Err("invoices")
 }
 
 // Validate checks the fields of u that are set, as NewInvoice.Validate does.
 func (u *InvoiceUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("number", runtime.IfSet(&u.Number), &rulesInvoiceNumber)
-	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
-	f.Text("currency", runtime.IfSet(&u.Currency), &rulesInvoiceCurrency)
-	f.Numeric("subtotal", runtime.IfSet(&u.Subtotal), 14, 2, nil)
-	f.Numeric("tax", runtime.IfSet(&u.Tax), 14, 2, nil)
-	f.Numeric("total", runtime.IfSet(&u.Total), 14, 2, nil)
+	f.Text("number", u.Number.Ptr(), &rulesInvoiceNumber)
+	runtime.CheckEnum(&f, "status", u.Status.Ptr(), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
+	f.Text("currency", u.Currency.Ptr(), &rulesInvoiceCurrency)
+	f.Numeric("subtotal", u.Subtotal.Ptr(), 14, 2, nil)
+	f.Numeric("tax", u.Tax.Ptr(), 14, 2, nil)
+	f.Numeric("total", u.Total.Ptr(), 14, 2, nil)
 	f.Text("coupon_code", runtime.IfSetValid(&u.CouponCode), &rulesInvoiceCouponCode)
 	f.Date("issued_on", runtime.IfSetValid(&u.IssuedOn))
 	f.Date("due_on", runtime.IfSetValid(&u.DueOn))

@@ -67,21 +67,21 @@ var (
 // Validate checks n against the columns of table jobs (see runtime.Validator).
 func (n *NewJob) Validate() error {
 	var f runtime.Fields
-	f.Text("queue", runtime.IfSet(&n.Queue), &rulesJobQueue)
+	f.Text("queue", n.Queue.Ptr(), &rulesJobQueue)
 	f.JSONB("payload", &n.Payload, true)
-	f.Timestamptz("run_at", runtime.IfSet(&n.RunAt))
-	f.Text("last_error", runtime.IfValid(&n.LastError), nil)
-	f.Text("locked_by", runtime.IfValid(&n.LockedBy), nil)
-	f.Timestamptz("locked_at", runtime.IfValid(&n.LockedAt))
+	f.Timestamptz("run_at", n.RunAt.Ptr())
+	f.Text("last_error", n.LastError.Ptr(), nil)
+	f.Text("locked_by", n.LockedBy.Ptr(), nil)
+	f.Timestamptz("locked_at", n.LockedAt.Ptr())
 	return f.Err("jobs")
 }
 
 // Validate checks the fields of u that are set, as NewJob.Validate does.
 func (u *JobUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("queue", runtime.IfSet(&u.Queue), &rulesJobQueue)
-	f.JSONB("payload", runtime.IfSet(&u.Payload), true)
-	f.Timestamptz("run_at", runtime.IfSet(&u.RunAt))
+	f.Text("queue", u.Queue.Ptr(), &rulesJobQueue)
+	f.JSONB("payload", u.Payload.Ptr(), true)
+	f.Timestamptz("run_at", u.RunAt.Ptr())
 	f.Text("last_error", runtime.IfSetValid(&u.LastError), nil)
 	f.Text("locked_by", runtime.IfSetValid(&u.LockedBy), nil)
 	f.Timestamptz("locked_at", runtime.IfSetValid(&u.LockedAt))

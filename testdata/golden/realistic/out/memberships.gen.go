@@ -70,14 +70,14 @@ var (
 // runtime.Validator).
 func (n *NewMembership) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "role", runtime.IfSet(&n.Role), "must be one of \"owner\", \"admin\", \"member\", \"viewer\"")
+	runtime.CheckEnum(&f, "role", n.Role.Ptr(), "must be one of \"owner\", \"admin\", \"member\", \"viewer\"")
 	return f.Err("memberships")
 }
 
 // Validate checks the fields of u that are set, as NewMembership.Validate does.
 func (u *MembershipUpdate) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "role", runtime.IfSet(&u.Role), "must be one of \"owner\", \"admin\", \"member\", \"viewer\"")
+	runtime.CheckEnum(&f, "role", u.Role.Ptr(), "must be one of \"owner\", \"admin\", \"member\", \"viewer\"")
 	return f.Err("memberships")
 }
 

@@ -67,15 +67,15 @@ func (n *NewNotification) Validate() error {
 	var f runtime.Fields
 	f.Text("kind", &n.Kind, &rulesNotificationKind)
 	f.JSONB("body", &n.Body, true)
-	f.Timestamptz("read_at", runtime.IfValid(&n.ReadAt))
+	f.Timestamptz("read_at", n.ReadAt.Ptr())
 	return f.Err("notifications")
 }
 
 // Validate checks the fields of u that are set, as NewNotification.Validate does.
 func (u *NotificationUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("kind", runtime.IfSet(&u.Kind), &rulesNotificationKind)
-	f.JSONB("body", runtime.IfSet(&u.Body), true)
+	f.Text("kind", u.Kind.Ptr(), &rulesNotificationKind)
+	f.JSONB("body", u.Body.Ptr(), true)
 	f.Timestamptz("read_at", runtime.IfSetValid(&u.ReadAt))
 	return f.Err("notifications")
 }

@@ -77,7 +77,7 @@ func (n *NewOrderLine) Validate() error {
 // Validate checks the fields of u that are set, as NewOrderLine.Validate does.
 func (u *OrderLineUpdate) Validate() error {
 	var f runtime.Fields
-	f.Numeric("unit_price", runtime.IfSet(&u.UnitPrice), 12, 2, nil)
+	f.Numeric("unit_price", u.UnitPrice.Ptr(), 12, 2, nil)
 	return f.Err("order_lines")
 }
 

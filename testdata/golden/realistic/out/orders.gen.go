@@ -85,20 +85,20 @@ var (
 // Validate checks n against the columns of table orders (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "status", runtime.IfSet(&n.Status), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
+	runtime.CheckEnum(&f, "status", n.Status.Ptr(), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
 	f.Text("currency", &n.Currency, &rulesOrderCurrency)
-	f.Numeric("total", runtime.IfSet(&n.Total), 14, 2, nil)
-	f.Timestamptz("placed_at", runtime.IfValid(&n.PlacedAt))
-	f.Text("notes", runtime.IfValid(&n.Notes), nil)
+	f.Numeric("total", n.Total.Ptr(), 14, 2, nil)
+	f.Timestamptz("placed_at", n.PlacedAt.Ptr())
+	f.Text("notes", n.Notes.Ptr(), nil)
 	return f.Err("orders")
 }
 
 // Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
-	f.Text("currency", runtime.IfSet(&u.Currency), &rulesOrderCurrency)
-	f.Numeric("total", runtime.IfSet(&u.Total), 14, 2, nil)
+	runtime.CheckEnum(&f, "status", u.Status.Ptr(), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
+	f.Text("currency", u.Currency.Ptr(), &rulesOrderCurrency)
+	f.Numeric("total", u.Total.Ptr(), 14, 2, nil)
 	f.Timestamptz("placed_at", runtime.IfSetValid(&u.PlacedAt))
 	f.Text("notes", runtime.IfSetValid(&u.Notes), nil)
 	return f.Err("orders")

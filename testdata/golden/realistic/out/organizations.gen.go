@@ -97,16 +97,16 @@ func (n *NewOrganization) Validate() error {
 	var f runtime.Fields
 	f.Text("slug", &n.Slug, &rulesOrganizationSlug)
 	f.Fits("name", runtime.CheckText(n.Name))
-	f.JSONB("settings", runtime.IfSet(&n.Settings), true)
+	f.JSONB("settings", n.Settings.Ptr(), true)
 	return f.Err("organizations")
 }
 
 // Validate checks the fields of u that are set, as NewOrganization.Validate does.
 func (u *OrganizationUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("slug", runtime.IfSet(&u.Slug), &rulesOrganizationSlug)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	f.JSONB("settings", runtime.IfSet(&u.Settings), true)
+	f.Text("slug", u.Slug.Ptr(), &rulesOrganizationSlug)
+	f.Text("name", u.Name.Ptr(), nil)
+	f.JSONB("settings", u.Settings.Ptr(), true)
 	return f.Err("organizations")
 }
 

@@ -77,8 +77,8 @@ func (n *NewPayment) Validate() error {
 	var f runtime.Fields
 	f.Check("method", n.Method.Valid(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
 	f.Numeric("amount", &n.Amount, 14, 2, nil)
-	f.Timestamptz("received_at", runtime.IfSet(&n.ReceivedAt))
-	f.Text("reference", runtime.IfValid(&n.Reference), nil)
+	f.Timestamptz("received_at", n.ReceivedAt.Ptr())
+	f.Text("reference", n.Reference.Ptr(), nil)
 	f.JSONB("raw", &n.Raw, false)
 	return f.Err("payments")
 }
@@ -86,11 +86,11 @@ func (n *NewPayment) Validate() error {
 // Validate checks the fields of u that are set, as NewPayment.Validate does.
 func (u *PaymentUpdate) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "method", runtime.IfSet(&u.Method), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 14, 2, nil)
-	f.Timestamptz("received_at", runtime.IfSet(&u.ReceivedAt))
+	runtime.CheckEnum(&f, "method", u.Method.Ptr(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
+	f.Numeric("amount", u.Amount.Ptr(), 14, 2, nil)
+	f.Timestamptz("received_at", u.ReceivedAt.Ptr())
 	f.Text("reference", runtime.IfSetValid(&u.Reference), nil)
-	f.JSONB("raw", runtime.IfSet(&u.Raw), false)
+	f.JSONB("raw", u.Raw.Ptr(), false)
 	return f.Err("payments")
 }
 

@@ -84,21 +84,21 @@ func (n *NewPlan) Validate() error {
 	f.Text("code", &n.Code, &rulesPlanCode)
 	f.Fits("name", runtime.CheckText(n.Name))
 	f.Numeric("price", &n.Price, 12, 2, nil)
-	f.Text("currency", runtime.IfSet(&n.Currency), &rulesPlanCurrency)
-	runtime.CheckEnum(&f, "interval", runtime.IfSet(&n.Interval), "must be one of \"month\", \"year\"")
-	f.JSONB("features", runtime.IfSet(&n.Features), true)
+	f.Text("currency", n.Currency.Ptr(), &rulesPlanCurrency)
+	runtime.CheckEnum(&f, "interval", n.Interval.Ptr(), "must be one of \"month\", \"year\"")
+	f.JSONB("features", n.Features.Ptr(), true)
 	return f.Err("plans")
 }
 
 // Validate checks the fields of u that are set, as NewPlan.Validate does.
 func (u *PlanUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("code", runtime.IfSet(&u.Code), &rulesPlanCode)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	f.Numeric("price", runtime.IfSet(&u.Price), 12, 2, nil)
-	f.Text("currency", runtime.IfSet(&u.Currency), &rulesPlanCurrency)
-	runtime.CheckEnum(&f, "interval", runtime.IfSet(&u.Interval), "must be one of \"month\", \"year\"")
-	f.JSONB("features", runtime.IfSet(&u.Features), true)
+	f.Text("code", u.Code.Ptr(), &rulesPlanCode)
+	f.Text("name", u.Name.Ptr(), nil)
+	f.Numeric("price", u.Price.Ptr(), 12, 2, nil)
+	f.Text("currency", u.Currency.Ptr(), &rulesPlanCurrency)
+	runtime.CheckEnum(&f, "interval", u.Interval.Ptr(), "must be one of \"month\", \"year\"")
+	f.JSONB("features", u.Features.Ptr(), true)
 	return f.Err("plans")
 }
 

@@ -61,15 +61,15 @@ var (
 func (n *NewPriceHistory) Validate() error {
 	var f runtime.Fields
 	f.Numeric("price", &n.Price, 12, 2, nil)
-	f.Timestamptz("valid_from", runtime.IfSet(&n.ValidFrom))
+	f.Timestamptz("valid_from", n.ValidFrom.Ptr())
 	return f.Err("price_history")
 }
 
 // Validate checks the fields of u that are set, as NewPriceHistory.Validate does.
 func (u *PriceHistoryUpdate) Validate() error {
 	var f runtime.Fields
-	f.Numeric("price", runtime.IfSet(&u.Price), 12, 2, nil)
-	f.Timestamptz("valid_from", runtime.IfSet(&u.ValidFrom))
+	f.Numeric("price", u.Price.Ptr(), 12, 2, nil)
+	f.Timestamptz("valid_from", u.ValidFrom.Ptr())
 	return f.Err("price_history")
 }
 

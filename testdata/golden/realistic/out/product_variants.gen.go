@@ -84,7 +84,7 @@ func (n *NewProductVariant) Validate() error {
 	var f runtime.Fields
 	f.Text("sku", &n.SKU, &rulesProductVariantSKU)
 	f.Numeric("price", &n.Price, 12, 2, nil)
-	f.JSONB("options", runtime.IfSet(&n.Options), true)
+	f.JSONB("options", n.Options.Ptr(), true)
 	return f.Err("product_variants")
 }
 
@@ -92,9 +92,9 @@ func (n *NewProductVariant) Validate() error {
 // does.
 func (u *ProductVariantUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("sku", runtime.IfSet(&u.SKU), &rulesProductVariantSKU)
-	f.Numeric("price", runtime.IfSet(&u.Price), 12, 2, nil)
-	f.JSONB("options", runtime.IfSet(&u.Options), true)
+	f.Text("sku", u.SKU.Ptr(), &rulesProductVariantSKU)
+	f.Numeric("price", u.Price.Ptr(), 12, 2, nil)
+	f.JSONB("options", u.Options.Ptr(), true)
 	return f.Err("product_variants")
 }
 

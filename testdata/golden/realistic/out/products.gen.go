@@ -77,19 +77,19 @@ var (
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
-	f.Text("description", runtime.IfSet(&n.Description), nil)
-	f.Texts("tags", runtime.IfSet(&n.Tags), true)
-	f.JSONB("attributes", runtime.IfSet(&n.Attributes), true)
+	f.Text("description", n.Description.Ptr(), nil)
+	f.Texts("tags", n.Tags.Ptr(), true)
+	f.JSONB("attributes", n.Attributes.Ptr(), true)
 	return f.Err("products")
 }
 
 // Validate checks the fields of u that are set, as NewProduct.Validate does.
 func (u *ProductUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	f.Text("description", runtime.IfSet(&u.Description), nil)
-	f.Texts("tags", runtime.IfSet(&u.Tags), true)
-	f.JSONB("attributes", runtime.IfSet(&u.Attributes), true)
+	f.Text("name", u.Name.Ptr(), nil)
+	f.Text("description", u.Description.Ptr(), nil)
+	f.Texts("tags", u.Tags.Ptr(), true)
+	f.JSONB("attributes", u.Attributes.Ptr(), true)
 	return f.Err("products")
 }
 

@@ -68,14 +68,14 @@ var (
 func (n *NewRefund) Validate() error {
 	var f runtime.Fields
 	f.Numeric("amount", &n.Amount, 14, 2, nil)
-	f.Text("reason", runtime.IfValid(&n.Reason), nil)
+	f.Text("reason", n.Reason.Ptr(), nil)
 	return f.Err("refunds")
 }
 
 // Validate checks the fields of u that are set, as NewRefund.Validate does.
 func (u *RefundUpdate) Validate() error {
 	var f runtime.Fields
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 14, 2, nil)
+	f.Numeric("amount", u.Amount.Ptr(), 14, 2, nil)
 	f.Text("reason", runtime.IfSetValid(&u.Reason), nil)
 	return f.Err("refunds")
 }

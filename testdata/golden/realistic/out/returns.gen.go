@@ -72,7 +72,7 @@ func (n *NewReturn) Validate() error {
 // Validate checks the fields of u that are set, as NewReturn.Validate does.
 func (u *ReturnUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("reason", runtime.IfSet(&u.Reason), nil)
+	f.Text("reason", u.Reason.Ptr(), nil)
 	return f.Err("returns")
 }
 

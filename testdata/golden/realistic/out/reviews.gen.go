@@ -72,7 +72,7 @@ var (
 // Validate checks n against the columns of table reviews (see runtime.Validator).
 func (n *NewReview) Validate() error {
 	var f runtime.Fields
-	f.Text("body", runtime.IfValid(&n.Body), nil)
+	f.Text("body", n.Body.Ptr(), nil)
 	return f.Err("reviews")
 }
 

@@ -61,7 +61,7 @@ var (
 // Validate checks n against the columns of table sessions (see runtime.Validator).
 func (n *NewSession) Validate() error {
 	var f runtime.Fields
-	f.Text("user_agent", runtime.IfValid(&n.UserAgent), nil)
+	f.Text("user_agent", n.UserAgent.Ptr(), nil)
 	f.Timestamptz("expires_at", &n.ExpiresAt)
 	return f.Err("sessions")
 }
@@ -70,7 +70,7 @@ func (n *NewSession) Validate() error {
 func (u *SessionUpdate) Validate() error {
 	var f runtime.Fields
 	f.Text("user_agent", runtime.IfSetValid(&u.UserAgent), nil)
-	f.Timestamptz("expires_at", runtime.IfSet(&u.ExpiresAt))
+	f.Timestamptz("expires_at", u.ExpiresAt.Ptr())
 	return f.Err("sessions")
 }
 

@@ -69,7 +69,7 @@ func (n *NewSetting) Validate() error {
 // Validate checks the fields of u that are set, as NewSetting.Validate does.
 func (u *SettingUpdate) Validate() error {
 	var f runtime.Fields
-	f.JSONB("value", runtime.IfSet(&u.Value), true)
+	f.JSONB("value", u.Value.Ptr(), true)
 	return f.Err("settings")
 }
 

@@ -81,18 +81,18 @@ var (
 func (n *NewShipment) Validate() error {
 	var f runtime.Fields
 	f.Text("carrier", &n.Carrier, &rulesShipmentCarrier)
-	f.Text("tracking_no", runtime.IfValid(&n.TrackingNo), &rulesShipmentTrackingNo)
-	runtime.CheckEnum(&f, "status", runtime.IfSet(&n.Status), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
-	f.Timestamptz("shipped_at", runtime.IfValid(&n.ShippedAt))
+	f.Text("tracking_no", n.TrackingNo.Ptr(), &rulesShipmentTrackingNo)
+	runtime.CheckEnum(&f, "status", n.Status.Ptr(), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
+	f.Timestamptz("shipped_at", n.ShippedAt.Ptr())
 	return f.Err("shipments")
 }
 
 // Validate checks the fields of u that are set, as NewShipment.Validate does.
 func (u *ShipmentUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("carrier", runtime.IfSet(&u.Carrier), &rulesShipmentCarrier)
+	f.Text("carrier", u.Carrier.Ptr(), &rulesShipmentCarrier)
 	f.Text("tracking_no", runtime.IfSetValid(&u.TrackingNo), &rulesShipmentTrackingNo)
-	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
+	runtime.CheckEnum(&f, "status", u.Status.Ptr(), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
 	f.Timestamptz("shipped_at", runtime.IfSetValid(&u.ShippedAt))
 	return f.Err("shipments")
 }

@@ -85,15 +85,15 @@ func (n *NewSubscription) Validate() error {
 	var f runtime.Fields
 	f.Timestamptz("current_period_start", &n.CurrentPeriodStart)
 	f.Timestamptz("current_period_end", &n.CurrentPeriodEnd)
-	f.Timestamptz("canceled_at", runtime.IfValid(&n.CanceledAt))
+	f.Timestamptz("canceled_at", n.CanceledAt.Ptr())
 	return f.Err("subscriptions")
 }
 
 // Validate checks the fields of u that are set, as NewSubscription.Validate does.
 func (u *SubscriptionUpdate) Validate() error {
 	var f runtime.Fields
-	f.Timestamptz("current_period_start", runtime.IfSet(&u.CurrentPeriodStart))
-	f.Timestamptz("current_period_end", runtime.IfSet(&u.CurrentPeriodEnd))
+	f.Timestamptz("current_period_start", u.CurrentPeriodStart.Ptr())
+	f.Timestamptz("current_period_end", u.CurrentPeriodEnd.Ptr())
 	f.Timestamptz("canceled_at", runtime.IfSetValid(&u.CanceledAt))
 	return f.Err("subscriptions")
 }

@@ -86,18 +86,18 @@ func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Text("email", &n.Email, &rulesUserEmail)
 	f.Fits("display_name", runtime.CheckText(n.DisplayName))
-	f.Timestamptz("last_login_at", runtime.IfValid(&n.LastLoginAt))
-	f.Text("locale", runtime.IfSet(&n.Locale), &rulesUserLocale)
+	f.Timestamptz("last_login_at", n.LastLoginAt.Ptr())
+	f.Text("locale", n.Locale.Ptr(), &rulesUserLocale)
 	return f.Err("users")
 }
 
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("email", runtime.IfSet(&u.Email), &rulesUserEmail)
-	f.Text("display_name", runtime.IfSet(&u.DisplayName), nil)
+	f.Text("email", u.Email.Ptr(), &rulesUserEmail)
+	f.Text("display_name", u.DisplayName.Ptr(), nil)
 	f.Timestamptz("last_login_at", runtime.IfSetValid(&u.LastLoginAt))
-	f.Text("locale", runtime.IfSet(&u.Locale), &rulesUserLocale)
+	f.Text("locale", u.Locale.Ptr(), &rulesUserLocale)
 	return f.Err("users")
 }
 

@@ -71,9 +71,9 @@ func (n *NewWarehouse) Validate() error {
 // Validate checks the fields of u that are set, as NewWarehouse.Validate does.
 func (u *WarehouseUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("code", runtime.IfSet(&u.Code), &rulesWarehouseCode)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	f.Text("country", runtime.IfSet(&u.Country), &rulesWarehouseCountry)
+	f.Text("code", u.Code.Ptr(), &rulesWarehouseCode)
+	f.Text("name", u.Name.Ptr(), nil)
+	f.Text("country", u.Country.Ptr(), &rulesWarehouseCountry)
 	return f.Err("warehouses")
 }
 

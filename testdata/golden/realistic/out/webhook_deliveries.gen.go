@@ -79,9 +79,9 @@ func (n *NewWebhookDelivery) Validate() error {
 	var f runtime.Fields
 	f.Text("event", &n.Event, &rulesWebhookDeliveryEvent)
 	f.JSONB("payload", &n.Payload, true)
-	runtime.CheckEnum(&f, "state", runtime.IfSet(&n.State), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
-	f.Timestamptz("next_try_at", runtime.IfValid(&n.NextTryAt))
-	f.Text("response", runtime.IfValid(&n.Response), nil)
+	runtime.CheckEnum(&f, "state", n.State.Ptr(), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
+	f.Timestamptz("next_try_at", n.NextTryAt.Ptr())
+	f.Text("response", n.Response.Ptr(), nil)
 	return f.Err("webhook_deliveries")
 }
 
@@ -89,9 +89,9 @@ func (n *NewWebhookDelivery) Validate() error {
 // does.
 func (u *WebhookDeliveryUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("event", runtime.IfSet(&u.Event), &rulesWebhookDeliveryEvent)
-	f.JSONB("payload", runtime.IfSet(&u.Payload), true)
-	runtime.CheckEnum(&f, "state", runtime.IfSet(&u.State), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
+	f.Text("event", u.Event.Ptr(), &rulesWebhookDeliveryEvent)
+	f.JSONB("payload", u.Payload.Ptr(), true)
+	runtime.CheckEnum(&f, "state", u.State.Ptr(), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
 	f.Timestamptz("next_try_at", runtime.IfSetValid(&u.NextTryAt))
 	f.Text("response", runtime.IfSetValid(&u.Response), nil)
 	return f.Err("webhook_deliveries")

@@ -78,8 +78,8 @@ func (n *NewWebhook) Validate() error {
 // Validate checks the fields of u that are set, as NewWebhook.Validate does.
 func (u *WebhookUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("url", runtime.IfSet(&u.URL), nil)
-	f.Texts("events", runtime.IfSet(&u.Events), true)
+	f.Text("url", u.URL.Ptr(), nil)
+	f.Texts("events", u.Events.Ptr(), true)
 	if u.Secret.Set {
 		f.Check("secret", u.Secret.Value != nil, runtime.MsgNotNull)
 	}

@@ -66,7 +66,7 @@ func (n *NewAccount) Validate() error {
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("label", runtime.IfSet(&u.Label), nil)
+	f.Text("label", u.Label.Ptr(), nil)
 	return f.Err("accounts")
 }
 

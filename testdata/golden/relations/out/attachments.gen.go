@@ -68,7 +68,7 @@ func (u *AttachmentUpdate) Validate() error {
 	if u.BlobDigest.Set {
 		f.Check("blob_digest", u.BlobDigest.Value != nil, runtime.MsgNotNull)
 	}
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("attachments")
 }
 

@@ -57,7 +57,7 @@ func (n *NewGroup) Validate() error {
 // Validate checks the fields of u that are set, as NewGroup.Validate does.
 func (u *GroupUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("groups")
 }
 

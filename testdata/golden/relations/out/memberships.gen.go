@@ -64,16 +64,16 @@ var (
 // runtime.Validator).
 func (n *NewMembership) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "role", runtime.IfSet(&n.Role), "must be one of \"admin\", \"member\"")
-	f.Timestamptz("joined_at", runtime.IfSet(&n.JoinedAt))
+	runtime.CheckEnum(&f, "role", n.Role.Ptr(), "must be one of \"admin\", \"member\"")
+	f.Timestamptz("joined_at", n.JoinedAt.Ptr())
 	return f.Err("memberships")
 }
 
 // Validate checks the fields of u that are set, as NewMembership.Validate does.
 func (u *MembershipUpdate) Validate() error {
 	var f runtime.Fields
-	runtime.CheckEnum(&f, "role", runtime.IfSet(&u.Role), "must be one of \"admin\", \"member\"")
-	f.Timestamptz("joined_at", runtime.IfSet(&u.JoinedAt))
+	runtime.CheckEnum(&f, "role", u.Role.Ptr(), "must be one of \"admin\", \"member\"")
+	f.Timestamptz("joined_at", u.JoinedAt.Ptr())
 	return f.Err("memberships")
 }
 

@@ -58,7 +58,7 @@ func (n *NewProfile) Validate() error {
 // Validate checks the fields of u that are set, as NewProfile.Validate does.
 func (u *ProfileUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("bio", runtime.IfSet(&u.Bio), nil)
+	f.Text("bio", u.Bio.Ptr(), nil)
 	return f.Err("profiles")
 }
 

@@ -55,7 +55,7 @@ func (n *NewTag) Validate() error {
 // Validate checks the fields of u that are set, as NewTag.Validate does.
 func (u *TagUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("label", runtime.IfSet(&u.Label), nil)
+	f.Text("label", u.Label.Ptr(), nil)
 	return f.Err("tags")
 }
 

@@ -65,14 +65,14 @@ var (
 func (n *NewTransfer) Validate() error {
 	var f runtime.Fields
 	f.Numeric("amount", &n.Amount, 18, 2, nil)
-	f.Text("note", runtime.IfValid(&n.Note), nil)
+	f.Text("note", n.Note.Ptr(), nil)
 	return f.Err("transfers")
 }
 
 // Validate checks the fields of u that are set, as NewTransfer.Validate does.
 func (u *TransferUpdate) Validate() error {
 	var f runtime.Fields
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, nil)
+	f.Numeric("amount", u.Amount.Ptr(), 18, 2, nil)
 	f.Text("note", runtime.IfSetValid(&u.Note), nil)
 	return f.Err("transfers")
 }

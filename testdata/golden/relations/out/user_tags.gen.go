@@ -65,7 +65,7 @@ func (n *NewUserTag) Validate() error {
 // Validate checks the fields of u that are set, as NewUserTag.Validate does.
 func (u *UserTagUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("added_by", runtime.IfSet(&u.AddedBy), nil)
+	f.Text("added_by", u.AddedBy.Ptr(), nil)
 	return f.Err("user_tags")
 }
 

@@ -76,8 +76,8 @@ func (n *NewUser) Validate() error {
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("email", runtime.IfSet(&u.Email), &rulesUserEmail)
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("email", u.Email.Ptr(), &rulesUserEmail)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("users")
 }
 

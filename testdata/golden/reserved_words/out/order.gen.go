@@ -61,14 +61,14 @@ var (
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
 	f.Fits("type", runtime.CheckText(n.Type))
-	f.Texts("group", runtime.IfSet(&n.Group), true)
+	f.Texts("group", n.Group.Ptr(), true)
 	return f.Err("order")
 }
 
 // Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
-	f.Texts("group", runtime.IfSet(&u.Group), true)
+	f.Texts("group", u.Group.Ptr(), true)
 	return f.Err("order")
 }
 

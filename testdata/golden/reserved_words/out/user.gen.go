@@ -61,17 +61,17 @@ var (
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Fits("select", runtime.CheckText(n.Select))
-	f.Text("from", runtime.IfValid(&n.From), nil)
-	runtime.CheckEnum(&f, "type", runtime.IfSet(&n.Type), "must be one of \"from\", \"where\", \"group by\"")
+	f.Text("from", n.From.Ptr(), nil)
+	runtime.CheckEnum(&f, "type", n.Type.Ptr(), "must be one of \"from\", \"where\", \"group by\"")
 	return f.Err("user")
 }
 
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("select", runtime.IfSet(&u.Select), nil)
+	f.Text("select", u.Select.Ptr(), nil)
 	f.Text("from", runtime.IfSetValid(&u.From), nil)
-	runtime.CheckEnum(&f, "type", runtime.IfSet(&u.Type), "must be one of \"from\", \"where\", \"group by\"")
+	runtime.CheckEnum(&f, "type", u.Type.Ptr(), "must be one of \"from\", \"where\", \"group by\"")
 	return f.Err("user")
 }
 

@@ -70,28 +70,28 @@ func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Fits("owner", runtime.CheckText(n.Owner))
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, nil)
-	f.Texts("tags", runtime.IfSet(&n.Tags), true)
+	f.Numeric("balance", n.Balance.Ptr(), 18, 2, nil)
+	f.Texts("tags", n.Tags.Ptr(), true)
 	if n.Flags.Set {
 		f.Check("flags", n.Flags.Value != nil, runtime.MsgNotNull)
 		f.Check("flags", runtime.AllValid(n.Flags.Value), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	}
-	f.JSONB("meta", runtime.IfSet(&n.Meta), true)
+	f.JSONB("meta", n.Meta.Ptr(), true)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("owner", runtime.IfSet(&u.Owner), nil)
-	runtime.CheckEnum(&f, "currency", runtime.IfSet(&u.Currency), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	f.Numeric("balance", runtime.IfSet(&u.Balance), 18, 2, nil)
-	f.Texts("tags", runtime.IfSet(&u.Tags), true)
+	f.Text("owner", u.Owner.Ptr(), nil)
+	runtime.CheckEnum(&f, "currency", u.Currency.Ptr(), "must be one of \"USD\", \"EUR\", \"GBP\"")
+	f.Numeric("balance", u.Balance.Ptr(), 18, 2, nil)
+	f.Texts("tags", u.Tags.Ptr(), true)
 	if u.Flags.Set {
 		f.Check("flags", u.Flags.Value != nil, runtime.MsgNotNull)
 		f.Check("flags", runtime.AllValid(u.Flags.Value), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	}
-	f.JSONB("meta", runtime.IfSet(&u.Meta), true)
+	f.JSONB("meta", u.Meta.Ptr(), true)
 	return f.Err("accounts")
 }
 

@@ -78,16 +78,16 @@ func (n *NewInvoice) Validate() error {
 	var f runtime.Fields
 	f.Text("currency", &n.Currency, &rulesInvoiceCurrency)
 	f.Numeric("total", &n.Total, 18, 2, &rulesInvoiceTotal)
-	f.Text("status", runtime.IfSet(&n.Status), nil)
+	f.Text("status", n.Status.Ptr(), nil)
 	return f.Err("invoices")
 }
 
 // Validate checks the fields of u that are set, as NewInvoice.Validate does.
 func (u *InvoiceUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("currency", runtime.IfSet(&u.Currency), &rulesInvoiceCurrency)
-	f.Numeric("total", runtime.IfSet(&u.Total), 18, 2, &rulesInvoiceTotal)
-	f.Text("status", runtime.IfSet(&u.Status), nil)
+	f.Text("currency", u.Currency.Ptr(), &rulesInvoiceCurrency)
+	f.Numeric("total", u.Total.Ptr(), 18, 2, &rulesInvoiceTotal)
+	f.Text("status", u.Status.Ptr(), nil)
 	return f.Err("invoices")
 }
 

@@ -61,15 +61,15 @@ var (
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
-	runtime.CheckEnum(&f, "tier", runtime.IfSet(&n.Tier), "must be one of \"free\", \"pro\", \"enterprise\"")
+	runtime.CheckEnum(&f, "tier", n.Tier.Ptr(), "must be one of \"free\", \"pro\", \"enterprise\"")
 	return f.Err("orgs")
 }
 
 // Validate checks the fields of u that are set, as NewOrg.Validate does.
 func (u *OrgUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	runtime.CheckEnum(&f, "tier", runtime.IfSet(&u.Tier), "must be one of \"free\", \"pro\", \"enterprise\"")
+	f.Text("name", u.Name.Ptr(), nil)
+	runtime.CheckEnum(&f, "tier", u.Tier.Ptr(), "must be one of \"free\", \"pro\", \"enterprise\"")
 	return f.Err("orgs")
 }
 

@@ -67,8 +67,8 @@ func (n *NewPrice) Validate() error {
 // Validate checks the fields of u that are set, as NewPrice.Validate does.
 func (u *PriceUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("currency", runtime.IfSet(&u.Currency), &rulesPriceCurrency)
-	f.Numeric("price", runtime.IfSet(&u.Price), 10, 2, nil)
+	f.Text("currency", u.Currency.Ptr(), &rulesPriceCurrency)
+	f.Numeric("price", u.Price.Ptr(), 10, 2, nil)
 	return f.Err("prices")
 }
 

@@ -79,7 +79,7 @@ func (n *NewUser) Validate() error {
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("email", runtime.IfSet(&u.Email), &rulesUserEmail)
+	f.Text("email", u.Email.Ptr(), &rulesUserEmail)
 	return f.Err("users")
 }
 

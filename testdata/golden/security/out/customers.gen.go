@@ -88,14 +88,14 @@ var (
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
-	f.Text("external_ref", runtime.IfValid(&n.ExternalRef), nil)
+	f.Text("external_ref", n.ExternalRef.Ptr(), nil)
 	return f.Err("customers")
 }
 
 // Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("email", runtime.IfSet(&u.Email), nil)
+	f.Text("email", u.Email.Ptr(), nil)
 	f.Text("external_ref", runtime.IfSetValid(&u.ExternalRef), nil)
 	return f.Err("customers")
 }

@@ -73,7 +73,7 @@ func (n *NewDeal) Validate() error {
 // Validate checks the fields of u that are set, as NewDeal.Validate does.
 func (u *DealUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("title", runtime.IfSet(&u.Title), nil)
+	f.Text("title", u.Title.Ptr(), nil)
 	return f.Err("deals")
 }
 

@@ -66,7 +66,7 @@ func (n *NewEvent) Validate() error {
 // Validate checks the fields of u that are set, as NewEvent.Validate does.
 func (u *EventUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("what", runtime.IfSet(&u.What), nil)
+	f.Text("what", u.What.Ptr(), nil)
 	return f.Err("events")
 }
 

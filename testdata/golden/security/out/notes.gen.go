@@ -77,7 +77,7 @@ func (n *NewNote) Validate() error {
 // Validate checks the fields of u that are set, as NewNote.Validate does.
 func (u *NoteUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("body", runtime.IfSet(&u.Body), nil)
+	f.Text("body", u.Body.Ptr(), nil)
 	return f.Err("notes")
 }
 

@@ -83,7 +83,7 @@ func (n *NewOrg) Validate() error {
 // Validate checks the fields of u that are set, as NewOrg.Validate does.
 func (u *OrgUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("slug", runtime.IfSet(&u.Slug), nil)
+	f.Text("slug", u.Slug.Ptr(), nil)
 	return f.Err("orgs")
 }
 

@@ -72,7 +72,7 @@ func (n *NewTag) Validate() error {
 // Validate checks the fields of u that are set, as NewTag.Validate does.
 func (u *TagUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("tags")
 }
 

@@ -63,17 +63,17 @@ var (
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
 	f.Fits("title", runtime.CheckText(n.Title))
-	f.Text("body", runtime.IfSet(&n.Body), nil)
-	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
+	f.Text("body", n.Body.Ptr(), nil)
+	f.Timestamptz("created_at", n.CreatedAt.Ptr())
 	return f.Err("notes")
 }
 
 // Validate checks the fields of u that are set, as NewNote.Validate does.
 func (u *NoteUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("title", runtime.IfSet(&u.Title), nil)
-	f.Text("body", runtime.IfSet(&u.Body), nil)
-	f.Timestamptz("created_at", runtime.IfSet(&u.CreatedAt))
+	f.Text("title", u.Title.Ptr(), nil)
+	f.Text("body", u.Body.Ptr(), nil)
+	f.Timestamptz("created_at", u.CreatedAt.Ptr())
 	return f.Err("notes")
 }
 

@@ -60,15 +60,15 @@ func (n *NewEvent) Validate() error {
 	var f runtime.Fields
 	f.Timestamptz("occurred_at", &n.OccurredAt)
 	f.Fits("kind", runtime.CheckText(n.Kind))
-	f.JSONB("payload", runtime.IfSet(&n.Payload), true)
+	f.JSONB("payload", n.Payload.Ptr(), true)
 	return f.Err("events")
 }
 
 // Validate checks the fields of u that are set, as NewEvent.Validate does.
 func (u *EventUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("kind", runtime.IfSet(&u.Kind), nil)
-	f.JSONB("payload", runtime.IfSet(&u.Payload), true)
+	f.Text("kind", u.Kind.Ptr(), nil)
+	f.JSONB("payload", u.Payload.Ptr(), true)
 	return f.Err("events")
 }
 

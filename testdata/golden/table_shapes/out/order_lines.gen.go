@@ -74,8 +74,8 @@ func (n *NewOrderLine) Validate() error {
 // Validate checks the fields of u that are set, as NewOrderLine.Validate does.
 func (u *OrderLineUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("sku", runtime.IfSet(&u.SKU), nil)
-	f.Numeric("unit_price", runtime.IfSet(&u.UnitPrice), 12, 2, nil)
+	f.Text("sku", u.SKU.Ptr(), nil)
+	f.Numeric("unit_price", u.UnitPrice.Ptr(), 12, 2, nil)
 	return f.Err("order_lines")
 }
 

@@ -57,8 +57,8 @@ var (
 func (n *NewPageView) Validate() error {
 	var f runtime.Fields
 	f.Fits("path", runtime.CheckText(n.Path))
-	f.Timestamptz("viewed_at", runtime.IfSet(&n.ViewedAt))
-	f.Text("referrer", runtime.IfValid(&n.Referrer), nil)
+	f.Timestamptz("viewed_at", n.ViewedAt.Ptr())
+	f.Text("referrer", n.Referrer.Ptr(), nil)
 	return f.Err("page_views")
 }
 

@@ -59,7 +59,7 @@ func (n *NewShop) Validate() error {
 // Validate checks the fields of u that are set, as NewShop.Validate does.
 func (u *ShopUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("name", u.Name.Ptr(), nil)
 	return f.Err("shops")
 }
 

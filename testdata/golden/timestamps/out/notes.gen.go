@@ -56,15 +56,15 @@ var (
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
 	f.Fits("title", runtime.CheckText(n.Title))
-	f.Text("body", runtime.IfSet(&n.Body), nil)
+	f.Text("body", n.Body.Ptr(), nil)
 	return f.Err("notes")
 }
 
 // Validate checks the fields of u that are set, as NewNote.Validate does.
 func (u *NoteUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("title", runtime.IfSet(&u.Title), nil)
-	f.Text("body", runtime.IfSet(&u.Body), nil)
+	f.Text("title", u.Title.Ptr(), nil)
+	f.Text("body", u.Body.Ptr(), nil)
 	return f.Err("notes")
 }
 

@@ -143,14 +143,14 @@ func (n *NewSample) Validate() error {
 	f.Date("born_on", &n.BornOn)
 	f.Timestamp("seen_at", &n.SeenAt)
 	f.Timestamptz("happened_at", &n.HappenedAt)
-	f.JSONB("doc", runtime.IfSet(&n.Doc), true)
+	f.JSONB("doc", n.Doc.Ptr(), true)
 	f.JSON("raw_doc", &n.RawDoc, true)
 	f.Check("blob", n.Blob != nil, runtime.MsgNotNull)
-	f.Texts("tags", runtime.IfSet(&n.Tags), true)
+	f.Texts("tags", n.Tags.Ptr(), true)
 	f.Check("counts", n.Counts != nil, runtime.MsgNotNull)
 	f.Check("ids", n.IDs != nil, runtime.MsgNotNull)
 	f.Check("prices", n.Prices != nil, runtime.MsgNotNull)
-	runtime.CheckEnum(&f, "mood", runtime.IfSet(&n.Mood), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
+	runtime.CheckEnum(&f, "mood", n.Mood.Ptr(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	if n.Moods.Set {
 		f.Check("moods", n.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(n.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
@@ -161,19 +161,19 @@ func (n *NewSample) Validate() error {
 // Validate checks the fields of u that are set, as NewSample.Validate does.
 func (u *SampleUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("name", runtime.IfSet(&u.Name), nil)
-	f.Text("code", runtime.IfSet(&u.Code), &rulesSampleCode)
-	f.Text("flag", runtime.IfSet(&u.Flag), &rulesSampleFlag)
-	f.Numeric("amount", runtime.IfSet(&u.Amount), 38, 18, nil)
-	f.Date("born_on", runtime.IfSet(&u.BornOn))
-	f.Timestamp("seen_at", runtime.IfSet(&u.SeenAt))
-	f.Timestamptz("happened_at", runtime.IfSet(&u.HappenedAt))
-	f.JSONB("doc", runtime.IfSet(&u.Doc), true)
-	f.JSON("raw_doc", runtime.IfSet(&u.RawDoc), true)
+	f.Text("name", u.Name.Ptr(), nil)
+	f.Text("code", u.Code.Ptr(), &rulesSampleCode)
+	f.Text("flag", u.Flag.Ptr(), &rulesSampleFlag)
+	f.Numeric("amount", u.Amount.Ptr(), 38, 18, nil)
+	f.Date("born_on", u.BornOn.Ptr())
+	f.Timestamp("seen_at", u.SeenAt.Ptr())
+	f.Timestamptz("happened_at", u.HappenedAt.Ptr())
+	f.JSONB("doc", u.Doc.Ptr(), true)
+	f.JSON("raw_doc", u.RawDoc.Ptr(), true)
 	if u.Blob.Set {
 		f.Check("blob", u.Blob.Value != nil, runtime.MsgNotNull)
 	}
-	f.Texts("tags", runtime.IfSet(&u.Tags), true)
+	f.Texts("tags", u.Tags.Ptr(), true)
 	if u.Counts.Set {
 		f.Check("counts", u.Counts.Value != nil, runtime.MsgNotNull)
 	}
@@ -183,7 +183,7 @@ func (u *SampleUpdate) Validate() error {
 	if u.Prices.Set {
 		f.Check("prices", u.Prices.Value != nil, runtime.MsgNotNull)
 	}
-	runtime.CheckEnum(&f, "mood", runtime.IfSet(&u.Mood), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
+	runtime.CheckEnum(&f, "mood", u.Mood.Ptr(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	if u.Moods.Set {
 		f.Check("moods", u.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(u.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")

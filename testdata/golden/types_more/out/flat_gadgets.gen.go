@@ -70,7 +70,7 @@ var (
 func (n *NewFlatGadget) Validate() error {
 	var f runtime.Fields
 	f.Fits("label", runtime.CheckText(n.Label))
-	f.Text("alias", runtime.IfValid(&n.Alias), nil)
+	f.Text("alias", n.Alias.Ptr(), nil)
 	f.Check("mac", n.Mac != nil, runtime.MsgNotNull)
 	return f.Err("flat_gadgets")
 }
@@ -78,7 +78,7 @@ func (n *NewFlatGadget) Validate() error {
 // Validate checks the fields of u that are set, as NewFlatGadget.Validate does.
 func (u *FlatGadgetUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("label", runtime.IfSet(&u.Label), nil)
+	f.Text("label", u.Label.Ptr(), nil)
 	f.Text("alias", runtime.IfSetValid(&u.Alias), nil)
 	if u.Mac.Set {
 		f.Check("mac", u.Mac.Value != nil, runtime.MsgNotNull)

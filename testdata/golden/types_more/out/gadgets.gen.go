@@ -89,8 +89,8 @@ var (
 // Validate checks n against the columns of table gadgets (see runtime.Validator).
 func (n *NewGadget) Validate() error {
 	var f runtime.Fields
-	f.Text("label", runtime.IfSet(&n.Label), nil)
-	f.Text("alias", runtime.IfValid(&n.Alias), nil)
+	f.Text("label", n.Label.Ptr(), nil)
+	f.Text("alias", n.Alias.Ptr(), nil)
 	f.Texts("aliases", &n.Aliases, false)
 	if n.Mac.Set {
 		f.Check("mac", n.Mac.Value != nil, runtime.MsgNotNull)
@@ -101,9 +101,9 @@ func (n *NewGadget) Validate() error {
 // Validate checks the fields of u that are set, as NewGadget.Validate does.
 func (u *GadgetUpdate) Validate() error {
 	var f runtime.Fields
-	f.Text("label", runtime.IfSet(&u.Label), nil)
+	f.Text("label", u.Label.Ptr(), nil)
 	f.Text("alias", runtime.IfSetValid(&u.Alias), nil)
-	f.Texts("aliases", runtime.IfSet(&u.Aliases), false)
+	f.Texts("aliases", u.Aliases.Ptr(), false)
 	if u.Mac.Set {
 		f.Check("mac", u.Mac.Value != nil, runtime.MsgNotNull)
 	}
