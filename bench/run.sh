@@ -23,7 +23,9 @@
 # 4. measures Stream against FindAll over 1,000,000 rows (cmd/streammem);
 # 5. measures cpcgen generate (cold, warm), check and migrate diff at
 #    SIZES tables and the compile cost of the generated package (gen/),
-#    beside sqlc when it is found (SQLC, or sqlc on PATH).
+#    beside sqlc when it is found (SQLC, or sqlc on PATH); then again at
+#    SQLC_SIZES with methods: [] in the projects (the models and queries
+#    only, what sqlc generates for the same spec);
 #
 # Everything lands in bench/results/ (not versioned); the summary is
 # printed at the end. Knobs: PASSES (5), BENCHTIME (1s), BENCH (.),
@@ -118,7 +120,7 @@ machine() {
 	echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 machine | tee "$results/machine.md"
-rm -f "$results/table.md" "$results/stream.md" "$results/gen.md"
+rm -f "$results/table.md" "$results/stream.md" "$results/gen.md" "$results/gen-queries-only.md"
 
 echo "== generated code of the benchmark schema"
 go tool cpcgen generate
@@ -248,12 +250,17 @@ if [ -z "${SKIP_GEN:-}" ]; then
 		echo "(sqlc not found: set SQLC or put sqlc on PATH to compare)"
 	fi
 	go run ./gen -sizes "$SIZES" -build-sizes "$BUILD_SIZES" -runs "$RUNS" "${sqlc_flags[@]}" | tee "$results/gen.md"
+	echo "== the same with methods: [] (the models and queries only, what sqlc generates): $SQLC_SIZES tables"
+	if [ -n "$SQLC" ]; then
+		sqlc_flags=(-sqlc "$SQLC" -sqlc-sizes "$SQLC_SIZES")
+	fi
+	go run ./gen -methods '[]' -sizes "$SQLC_SIZES" -build-sizes "$SQLC_SIZES" -runs "$RUNS" "${sqlc_flags[@]}" | tee "$results/gen-queries-only.md"
 fi
 
 echo
 echo "== summary (bench/results/)"
 cat "$results/machine.md"
-for f in table.md stream.md gen.md; do
+for f in table.md stream.md gen.md gen-queries-only.md; do
 	if [ -f "$results/$f" ]; then
 		echo
 		cat "$results/$f"

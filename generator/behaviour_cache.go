@@ -26,6 +26,11 @@ func (cache) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
 	if st.Cache == nil {
 		return nil
 	}
+	if !t.Families.CRUD {
+		b.errs.Add(st.Cache.Pos, "table %q is cached, which needs its crud methods (FindByID and FindByIDs read "+
+			"through the cache); add crud to the table's methods: or drop cache:", t.SQLName)
+		return nil
+	}
 	c := &ir.Cache{Var: names.LowerGoName(t.Plural) + "Cache", TTL: st.Cache.TTL, MaxEntries: st.Cache.MaxEntries, Version: cacheVersion(t)}
 	what := fmt.Sprintf("the row cache of table %q", t.SQLName)
 	b.declareDerived(t, c.Var, what, st.Cache.Pos)

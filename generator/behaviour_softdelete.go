@@ -25,7 +25,7 @@ func (softDelete) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
 	t.DeletedAt = c
 	t.LivePredicate = c.Quoted + " IS NULL"
 	return &ir.Behaviour{Kind: ir.BehaviourSoftDelete, Name: "soft delete", Columns: []*ir.Column{c},
-		Methods: []string{"HardDelete", "Restore", "HardDeleteMany", "RestoreMany"},
+		Methods: []string{"HardDelete", "Restore"}, BatchMethods: []string{"HardDeleteMany", "RestoreMany"},
 		Doc: fmt.Sprintf("Delete sets %s instead of removing the row (HardDelete removes it, Restore "+
 			"clears it), and every read leaves deleted rows out unless it runs on WithDeleted.", c.SQLName)}
 }

@@ -104,6 +104,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 			}
 		}
 	}
+	markScanned(pkg)
 	markActingQueries(pkg)
 	b.partitionObjects(pkg)
 	b.buildObjects(pkg)
@@ -122,7 +123,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 // fixedIdents are the package-level names every generated package
 // declares besides the Store and its constructor, whose names the config
 // chooses.
-var fixedIdents = []string{"storeRepos", "wrapErr", "wrapParamsErr", "sentinels"}
+var fixedIdents = []string{"storeRepos", "errs"}
 
 // fixedFiles are the package-level files every generated package holds.
 var fixedFiles = []string{"store.gen.go", "enums.gen.go", "schema.sql"}
@@ -276,6 +277,49 @@ func (b *builder) buildEnum(e *spec.Enum) *ir.Enum {
 	return out
 }
 
+// families are the method families of a table: its own methods:, or
+// cpcgen.yaml's.
+func families(project spec.Methods, table *spec.Methods) ir.Families {
+	m := project
+	if table != nil {
+		m = *table
+	}
+	return ir.Families{CRUD: m.CRUD, Batch: m.Batch, Upsert: m.Upsert, Relations: m.Relations}
+}
+
+// markScanned sets Scanned on the tables whose rows generated code reads
+// into their model: by their own methods, a query returning their rows,
+// or a many-to-many relation reaching them; and on every view.
+func markScanned(pkg *ir.Package) {
+	for _, t := range pkg.Tables {
+		f := t.Families
+		t.Scanned = t.Scanned || f.CRUD || f.Batch || f.Upsert
+		for _, r := range t.Relations {
+			if !r.Generated() {
+				continue
+			}
+			switch r.Kind {
+			case ir.BelongsTo:
+				t.Scanned = true
+			case ir.ManyToMany:
+				if r.Skipped == "" {
+					r.Target.Scanned = true
+				}
+			}
+		}
+	}
+	for _, t := range append(pkg.Tables[:len(pkg.Tables):len(pkg.Tables)], pkg.Views...) {
+		for _, q := range t.Queries {
+			if q.Result != nil && q.Result.Table != nil {
+				q.Result.Table.Scanned = true
+			}
+		}
+	}
+	for _, v := range pkg.Views {
+		v.Scanned = true
+	}
+}
+
 func (b *builder) buildTable(st *spec.Table) *ir.Table {
 	// Plural names the Store field: the table's name in Go, or the
 	// plural of go_name:. Many names what holds many rows in relation
@@ -305,6 +349,7 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 
 		RenamedFrom: st.RenamedFrom,
 	}
+	t.Families = families(b.proj.Config.Methods, st.Methods)
 	b.tableSpec[t], b.irTable[st] = st, t
 	what := fmt.Sprintf("table %q", st.Name)
 	b.checkReserved(st)

@@ -15,6 +15,9 @@ var viewMethods = []string{"FindByID", "FindAll", "Stream", "List", "Count"}
 func (b *builder) buildView(st *spec.Table) *ir.Table {
 	t := b.buildTable(st)
 	t.View = &ir.View{Materialized: st.View.Materialized}
+	// A view's repository always reads (FindByID, FindAll, Stream, List,
+	// Count), whatever cpcgen.yaml's methods: says.
+	t.Families = ir.Families{CRUD: true}
 	// What writes: never generated, nor prepared by vet.
 	t.Insert, t.Updatable, t.Validates = nil, nil, false
 	t.SQL.Create, t.SQL.Update, t.SQL.Delete = ir.Statement{}, ir.Statement{}, ir.Statement{}

@@ -227,7 +227,7 @@ func (t *CacheTable[T, K, V]) Table() string { return t.spec.Table }
 //	}
 //	if err := scanCustomer(db.QueryRow(fill.Context(ctx), sqlCustomersFindByID, id, tenant), &v); err != nil {
 //		fill.Abort()
-//		return Customer{}, wrapErr(err, "customers.FindByID", "customers")
+//		return Customer{}, errs.Wrap(err, "customers.FindByID", "customers")
 //	}
 //	fill.Done(ctx, &v)
 //	return v, nil
@@ -257,7 +257,7 @@ func (t *CacheTable[T, K, V]) Get(ctx context.Context, db DBTX, tenant T, key K)
 //		items, err := runtime.Collect(rows, err, len(miss), scanCustomer)
 //		if err != nil {
 //			b.Abort()
-//			return nil, wrapErr(err, …)
+//			return nil, errs.Wrap(err, …)
 //		}
 //		b.Done(ctx, items)
 //	}

@@ -90,7 +90,7 @@ func Arg[V any](v *V, d []any) []any { return append(d, v) }
 // Generated Create, FindByID, the upserts and the like call it:
 //
 //	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
-//	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+//	return *v, errs.Wrap(err, "accounts.FindByID", "accounts")
 //
 // (In and out by pointer: a generic body that copies a struct by value
 // is compiled anew for each struct layout, so, for almost every table.)

@@ -1219,7 +1219,7 @@ func redactInput(e *DbError) {
 
 // SpecName returns the Name of the sentinel of sentinels for the
 // constraint named constraint: the one on table when several tables of
-// the package have a constraint of that name, or "". Generated wrapErr
+// the package have a constraint of that name, or "". The generated errs
 // names a violated constraint as the spec does with it, from the
 // package's list of its constraints' sentinels.
 func SpecName(table, constraint string, sentinels []*ConstraintSentinel) string {

@@ -27,7 +27,7 @@ var Engines = []string{EnginePostgres, EngineCitus, EngineCockroachDB, EngineYug
 // The keys of cpcgen.yaml and of its sections. Validation and the JSON
 // Schema (jsonschema.go) both read these lists.
 var (
-	configKeys     = []string{"version", "package", "specs", "migrations", "docs", "engine"}
+	configKeys     = []string{"version", "package", "specs", "migrations", "docs", "engine", "methods"}
 	packageKeys    = []string{"name", "dir", "import_path", "store"}
 	migrationsKeys = []string{"dir", "format", "table", "online", "lock_timeout"}
 	docsKeys       = []string{"dir"}
@@ -177,6 +177,12 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 		cfg.EnginePos = p.value.pos
 		if s, ok := d.oneOf(p.value, "engine", Engines...); ok {
 			cfg.Engine = s
+		}
+	}
+	cfg.Methods = AllMethods()
+	if p, ok := f.get("methods"); ok {
+		if m, ok := d.methods(p.value, "methods"); ok {
+			cfg.Methods = m
 		}
 	}
 	if p, ok := f.get("docs"); ok {

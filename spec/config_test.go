@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +26,7 @@ docs: {dir: docs/db}
 		Migrations: MigrationsConfig{Dir: "migrations", Format: "goose", Table: "revisions", Pos: Pos{File: "cpcgen.yaml", Line: 4, Col: 1}},
 		Docs:       DocsConfig{Dir: "docs/db", Pos: Pos{File: "cpcgen.yaml", Line: 5, Col: 1}},
 		Engine:     EnginePostgres,
+		Methods:    AllMethods(),
 		Pos:        Pos{File: "cpcgen.yaml", Line: 1, Col: 1},
 	}
 	if diff := cmp.Diff(want, cfg); diff != "" {
@@ -39,6 +41,35 @@ func TestParseConfigEngine(t *testing.T) {
 	}
 	if cfg.Engine != EngineCitus || cfg.EnginePos != (Pos{File: "cpcgen.yaml", Line: 4, Col: 9}) {
 		t.Errorf("engine %q at %v", cfg.Engine, cfg.EnginePos)
+	}
+}
+
+func TestParseConfigMethods(t *testing.T) {
+	cfg, err := ParseConfig(".", "cpcgen.yaml", []byte("version: 1\npackage: {name: db, dir: db}\nspecs: [a.yaml]\nmethods: [crud, relations]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Methods{CRUD: true, Relations: true, Pos: Pos{File: "cpcgen.yaml", Line: 4, Col: 10}}
+	if cfg.Methods != want {
+		t.Errorf("methods %+v, want %+v", cfg.Methods, want)
+	}
+	cfg, err = ParseConfig(".", "cpcgen.yaml", []byte("version: 1\npackage: {name: db, dir: db}\nspecs: [a.yaml]\nmethods: []\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Methods != (Methods{Pos: Pos{File: "cpcgen.yaml", Line: 4, Col: 10}}) {
+		t.Errorf("methods: [] gives %+v, want no family", cfg.Methods)
+	}
+	for src, want := range map[string]string{
+		"methods: [crud, relation]": `cpcgen.yaml:4:17: methods: "relation" is not one of "crud", "batch", "upsert" or "relations"; did you mean "relations"?`,
+		"methods: [crud, crud]":     `cpcgen.yaml:4:17: methods: "crud" is listed twice`,
+		"methods: crud":             `cpcgen.yaml:4:10: methods: expected a list of method families ("crud", "batch", "upsert" or "relations"), or [] for none, got`,
+		"methods:":                  `cpcgen.yaml:4:9: methods: expected a list of method families`,
+	} {
+		_, err := ParseConfig(".", "cpcgen.yaml", []byte("version: 1\npackage: {name: db, dir: db}\nspecs: [a.yaml]\n"+src+"\n"))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", src, err, want)
+		}
 	}
 }
 

@@ -127,6 +127,13 @@ func jsEnum(desc string, values ...string) *jsonSchema {
 	}
 	return s
 }
+
+// jsMethods is the schema of methods: (spec.MethodFamilies).
+func jsMethods(desc string) *jsonSchema {
+	return jsList(desc+" crud: Create, FindByID(s), FindAll, Stream, List, Update, Delete, Count; batch: CreateMany, "+
+		"UpdateMany, DeleteMany…; upsert: UpsertBy…, CreateIfAbsentBy…; relations: ListBy…, LoadBy…, Load<Children>.",
+		jsEnum("A method family.", MethodFamilies...))
+}
 func jsList(desc string, item *jsonSchema) *jsonSchema {
 	return &jsonSchema{Type: "array", Description: desc, Items: item}
 }
@@ -162,7 +169,8 @@ func configSchema() (*jsonSchema, []string) {
 		"docs": b.object("docs", "Where cpcgen docs writes its Markdown pages.", docsKeys, map[string]*jsonSchema{
 			"dir": jsStr("Docs directory, relative to cpcgen.yaml: ./docs/db."),
 		}, "dir"),
-		"engine": jsEnum("The database the schema is for (default postgres): with citus, distributed_by and reference tables are distributed in schema.sql and the migrations; with any distributed engine, what it rejects is refused (docs/scale-out.md).", Engines...),
+		"engine":  jsEnum("The database the schema is for (default postgres): with citus, distributed_by and reference tables are distributed in schema.sql and the migrations; with any distributed engine, what it rejects is refused (docs/scale-out.md).", Engines...),
+		"methods": jsMethods("The repository methods generated for every table, by family (default all of them); a table's methods: overrides it; [] generates the queries only."),
 	}, "version", "package", "specs")
 	root.Schema = "http://json-schema.org/draft-07/schema#"
 	root.ID = "https://github.com/cpcgen/cpcgen/" + ConfigSchemaFile
@@ -265,6 +273,7 @@ func specSchema() (*jsonSchema, []string) {
 			}, "column")}},
 		"many_to_many": {Type: "object", Description: "Many-to-many relations, by name.",
 			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsRef("relation")},
+		"methods": jsMethods("The families of repository methods generated for this table, instead of cpcgen.yaml's methods: (default all of them); [] generates the table's queries only."),
 		"cache": {Description: "Cache the rows FindByID, FindByIDs and the unique-key finders read, invalidated by every generated write when it commits: true, or {ttl, max_entries}.",
 			AnyOf: []*jsonSchema{jsBool(""), b.object("cache", "The row cache of the table.", cacheKeys, map[string]*jsonSchema{
 				"ttl":         {Type: "string", Pattern: `^([0-9]+(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$`, Description: "Time to live of an entry, a backstop: 90s, 10m, 1h30m. Default: runtime.CacheConfig.TTL."},

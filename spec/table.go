@@ -81,7 +81,7 @@ var tableKeys = []string{
 	"comment", "columns", "primary_key", "indexes", "checks", "timestamps",
 	"soft_delete", "optimistic_lock", "audit", "tenant", "many_to_many",
 	"distributed_by", "reference", "renamed_from", "go_name", "cache",
-	"partition", "view",
+	"partition", "view", "methods",
 }
 
 // cacheKeys are the keys of cache: written as a mapping.
@@ -703,6 +703,11 @@ func (p *parser) tableOptions(t *Table, f *fieldSet) {
 	}
 	if v, ok := f.get("cache"); ok {
 		t.Cache = p.cacheOption(v)
+	}
+	if v, ok := f.get("methods"); ok {
+		if m, ok := p.methods(v.value, "methods"); ok {
+			t.Methods = &m
+		}
 	}
 	if v, ok := f.get("reference"); ok {
 		t.Reference, _ = p.boolean(v.value, "reference")

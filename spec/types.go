@@ -38,6 +38,9 @@ type Config struct {
 	// EnginePos is where engine: was written (zero when it was not).
 	Engine    string
 	EnginePos Pos
+	// Methods are the method families generated for every table whose
+	// spec does not say (methods:); every family by default.
+	Methods Methods
 	// Pos is the position of the document's root mapping.
 	Pos Pos
 }
@@ -200,6 +203,9 @@ type Table struct {
 	TenantPos          Pos
 	// ManyToMany are the relations declared under `many_to_many:`.
 	ManyToMany []*ManyToMany
+	// Methods are the table's method families (`methods:`), or nil for
+	// those of cpcgen.yaml.
+	Methods *Methods
 	// Cache is the table's row cache (`cache: true`, or `cache: {ttl,
 	// max_entries}`), or nil when the table is not cached.
 	Cache *Cache

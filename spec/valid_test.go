@@ -24,6 +24,7 @@ func TestLoadValidProject(t *testing.T) {
 		Migrations: MigrationsConfig{Dir: "migrations", Format: "goose", Table: "cpcgen_migrations", Pos: at("cpcgen.yaml", 4, 1)},
 		Docs:       DocsConfig{Dir: "docs/db", Pos: at("cpcgen.yaml", 5, 1)},
 		Engine:     EnginePostgres,
+		Methods:    AllMethods(),
 		Pos:        at("cpcgen.yaml", 1, 1),
 	}
 	if diff := cmp.Diff(wantCfg, p.Config); diff != "" {

@@ -149,7 +149,7 @@ func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, opTransactionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "transactions.Stream", "transactions") }, scanTransaction, opTransactionsFindAll.SQL)
 }
 
 const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
@@ -172,7 +172,7 @@ func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 		Scan:  scanTransaction,
 		Key:   func(v *Transaction) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "transactions.List", "transactions")
+	return p, errs.Wrap(err, "transactions.List", "transactions")
 }
 
 var updateTransactions = &runtime.Update{
@@ -238,7 +238,7 @@ var copyTransactions = &runtime.Copier[*NewTransaction]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyTransactions, rows)
-	return n, wrapErr(err, "transactions.CreateMany", "transactions")
+	return n, errs.Wrap(err, "transactions.CreateMany", "transactions")
 }
 
 var opTransactionsCreateManyReturning = &runtime.Op{Name: "transactions.CreateManyReturning", Table: "transactions", Errs: errs, Validate: true, SQL: `-- name: transactions.CreateManyReturning
@@ -347,7 +347,7 @@ func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "transactions.LoadByUserID", "transactions")
+	return m, errs.Wrap(err, "transactions.LoadByUserID", "transactions")
 }
 
 // RecentForUserParams holds the parameters of TransactionRepo.RecentForUser.
@@ -371,7 +371,7 @@ LIMIT $2`
 // The newest transactions of a user, newest first.
 func (r *TransactionRepo) RecentForUser(ctx context.Context, p RecentForUserParams) ([]Transaction, error) {
 	items, err := runtime.Query(ctx, r.db, sqlTransactionsRecentForUser, &p, func(p *RecentForUserParams, d []any) []any { return append(d, &p.UserID, &p.Limit) }, scanTransaction, int(p.Limit))
-	return items, wrapErr(err, "transactions.RecentForUser", "transactions")
+	return items, errs.Wrap(err, "transactions.RecentForUser", "transactions")
 }
 
 // LargeForUserParams holds the parameters of TransactionRepo.LargeForUser.
@@ -394,5 +394,5 @@ ORDER BY "created_at" DESC, "id" DESC`
 // A user's transactions of at least an amount, newest first.
 func (r *TransactionRepo) LargeForUser(ctx context.Context, p LargeForUserParams) ([]Transaction, error) {
 	items, err := runtime.Query(ctx, r.db, sqlTransactionsLargeForUser, &p, func(p *LargeForUserParams, d []any) []any { return append(d, &p.UserID, &p.MinAmount) }, scanTransaction, 0)
-	return items, wrapErr(err, "transactions.LargeForUser", "transactions")
+	return items, errs.Wrap(err, "transactions.LargeForUser", "transactions")
 }

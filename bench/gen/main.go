@@ -29,6 +29,12 @@
 //
 //	cd bench && go run ./gen -sizes 100,200,1000,5000 -sqlc "$(command -v sqlc)"
 //
+// With -methods '[]' the projects' cpcgen.yaml says methods: [], so that
+// cpcgen generates what sqlc does for the same spec (the models and the
+// queries, no CRUD, batch, upsert or relation methods): the like-for-like
+// comparison of generation and compile cost (docs/spec.md, "Method
+// families").
+//
 // It prints Markdown tables; every figure is the median of -runs runs
 // (-large-runs for 5,000 tables and more).
 package main
@@ -61,6 +67,7 @@ func main() {
 	sqlc := flag.String("sqlc", "", "sqlc binary; when set, sqlc is measured on the same tables and queries")
 	sqlcSizes := flag.String("sqlc-sizes", "200,1000", "sizes of the sqlc comparison of generate (each must be in -sizes; sqlc's package is built at those also in -build-sizes)")
 	keep := flag.Bool("keep", false, "keep the temporary projects")
+	methods := flag.String("methods", "", "methods: of the projects' cpcgen.yaml, as YAML (\"[]\": the queries only, sqlc's footprint); default every family")
 	flag.Parse()
 
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
@@ -106,7 +113,7 @@ func main() {
 			r = *largeRuns
 		}
 		dir := filepath.Join(tmp, fmt.Sprintf("n%d", n))
-		writeProject(dir, synth.FilesWithQueries(n, *queries))
+		writeProject(dir, synth.FilesWithQueries(n, *queries), *methods)
 		ms := measureProject(*cpcgen, dir, r)
 		for i, s := range steps {
 			results[s] = append(results[s], ms[i])
@@ -151,9 +158,13 @@ func main() {
 		buildResults = append(buildResults, br)
 	}
 
-	fmt.Printf("cpcgen at scale: synthetic projects of N tables (about 10 columns, 2 foreign keys, 2 indexes and %d queries each); "+
+	families := "every method family"
+	if *methods != "" {
+		families = "methods: " + *methods
+	}
+	fmt.Printf("cpcgen at scale: synthetic projects of N tables (about 10 columns, 2 foreign keys, 2 indexes and %d queries each; %s); "+
 		"median of %d runs (%d at 5,000 tables and more), each a process under /usr/bin/time -v. "+
-		"CPU = user+sys; growth = (time at N ÷ time at the previous N) ÷ (N ÷ previous N): 1.00 is linear.\n\n", *queries, *runs, *largeRuns)
+		"CPU = user+sys; growth = (time at N ÷ time at the previous N) ÷ (N ÷ previous N): 1.00 is linear.\n\n", *queries, families, *runs, *largeRuns)
 	fmt.Println("| step | N | files | lines | wall s | CPU s | max RSS MB | growth (wall) | growth (CPU) |")
 	fmt.Println("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, s := range steps {
@@ -432,11 +443,15 @@ func tail(s string) string {
 	return s
 }
 
-// writeProject writes a synthetic project: cpcgen.yaml, go.mod and the
-// spec files.
-func writeProject(dir string, files []spec.File) {
+// writeProject writes a synthetic project: cpcgen.yaml (with methods: when
+// methods is not empty), go.mod and the spec files.
+func writeProject(dir string, files []spec.File, methods string) {
 	check(os.MkdirAll(dir, 0o755))
-	check(os.WriteFile(filepath.Join(dir, "cpcgen.yaml"), synth.Config(), 0o644))
+	cfg := synth.Config()
+	if methods != "" {
+		cfg = append(cfg, "methods: "+methods+"\n"...)
+	}
+	check(os.WriteFile(filepath.Join(dir, "cpcgen.yaml"), cfg, 0o644))
 	check(os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/synth\n\ngo 1.26\n"), 0o644))
 	for _, f := range files {
 		p := filepath.Join(dir, filepath.FromSlash(f.Name))

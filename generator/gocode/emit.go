@@ -307,16 +307,16 @@ var (
 	ctxParam = jen.Id("ctx").Qual(ir.PathContext, "Context")
 )
 
-// wrapErr renders wrapErr(err, "table.Method", "table"): the generated
-// package's runtime.Wrap, which also names a violated constraint as the
-// spec does.
+// wrapErr renders errs.Wrap(err, "table.Method", "table"): the error as a
+// *runtime.DbError naming a violated constraint of the package as the
+// spec does (errs, see genErrorHelpers).
 func wrapErr(t *ir.Table, method string) *jen.Statement {
 	return wrapErrOf(t, method, jen.Err())
 }
 
 // wrapErrOf is wrapErr of another error expression.
 func wrapErrOf(t *ir.Table, method string, err jen.Code) *jen.Statement {
-	return jen.Id("wrapErr").Call(err, jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName))
+	return jen.Id("errs").Dot("Wrap").Call(err, jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName))
 }
 
 // pageFields are the fields of a runtime.Keyset or runtime.Offset that

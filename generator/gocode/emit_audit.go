@@ -9,6 +9,9 @@ import (
 
 // genAuditTrail emits AuditTrail on the repository of an audited table.
 func genAuditTrail(f *jen.File, t *ir.Table) {
+	if !t.Families.CRUD {
+		return
+	}
 	s := t.SQL.AuditTrail
 	genStatement(f, s)
 	pre, scoped := prelude(t, "AuditTrail", "", []ir.Statement{s}, returnsNil)

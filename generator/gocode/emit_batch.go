@@ -11,9 +11,16 @@ import (
 // genBatch emits FindByIDs, CreateMany, CreateManyReturning and the
 // upserts of a table.
 func genBatch(f *jen.File, t *ir.Table) {
-	genFindByIDs(f, t)
-	genCreateMany(f, t)
-	genCreateManyReturning(f, t)
+	if t.Families.CRUD {
+		genFindByIDs(f, t)
+	}
+	if t.Families.Batch {
+		genCreateMany(f, t)
+		genCreateManyReturning(f, t)
+	}
+	if !t.Families.Upsert {
+		return
+	}
 	for _, k := range t.UniqueKeys {
 		genUpsert(f, t, k)
 		genCreateIfAbsent(f, t, k)

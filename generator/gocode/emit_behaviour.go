@@ -252,23 +252,9 @@ var constraintKinds = map[ir.ConstraintKind]string{
 }
 
 // genErrorHelpers emits errs, the package's constraints, which every
-// method's error goes through (runtime.Op's Errs), and wrapErr and
-// wrapParamsErr for the methods that wrap errors themselves.
+// method's error goes through (runtime.Op's Errs, or errs.Wrap and
+// errs.WrapParams in the methods that wrap errors themselves).
 func genErrorHelpers(f *jen.File, pkg *ir.Package) {
-	comment(f, "wrapErr turns err into a *runtime.DbError for op on table, naming a violated constraint of the "+
-		"package as the spec does (see runtime.Errs.Wrap). It returns nil for a nil err.")
-	f.Func().Id("wrapErr").Params(jen.Err().Error(), jen.List(jen.Id("op"), jen.Id("table")).String()).Error().Block(
-		jen.Return(jen.Id("errs").Dot("Wrap").Call(jen.Err(), jen.Id("op"), jen.Id("table"))),
-	)
-	f.Line()
-
-	comment(f, "wrapParamsErr is wrapErr for a statement whose parameters hold the fields named in params "+
-		"(see runtime.Errs.WrapParams).")
-	f.Func().Id("wrapParamsErr").Params(jen.Err().Error(), jen.List(jen.Id("op"), jen.Id("table")).String(), jen.Id("params").Index().String()).Error().Block(
-		jen.Return(jen.Id("errs").Dot("WrapParams").Call(jen.Err(), jen.Id("op"), jen.Id("table"), jen.Id("params"))),
-	)
-	f.Line()
-
 	var lines []jen.Code
 	for _, k := range pkg.Constraints {
 		lines = append(lines, jen.Id(k.Sentinel))
@@ -504,7 +490,7 @@ func wrapParamsErr(t *ir.Table, method string, s ir.Statement, keys []*ir.Column
 	for _, p := range paramFields(keys, args) {
 		fields = append(fields, jen.Lit(p))
 	}
-	return jen.Id("wrapParamsErr").Call(jen.Err(), jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName), jen.Index().String().Values(fields...))
+	return jen.Id("errs").Dot("WrapParams").Call(jen.Err(), jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName), jen.Index().String().Values(fields...))
 }
 
 // paramFields are the fields a statement's parameters hold: the key

@@ -52,6 +52,9 @@ func genBulkWrite(f *jen.File, t *ir.Table) {
 	} else {
 		genBulkMethod(f, t, "DeleteMany", w.DeleteMany, w.Keys, "", keyType(t), doc)
 	}
+	if !t.Families.Upsert {
+		return
+	}
 	for _, k := range t.UniqueKeys {
 		genBulkUpserts(f, t, k)
 	}

@@ -10,6 +10,9 @@ import (
 // genRelations emits the methods of a table's relations.
 func genRelations(f *jen.File, t *ir.Table) {
 	for _, r := range t.Relations {
+		if !r.Generated() {
+			continue
+		}
 		switch r.Kind {
 		case ir.BelongsTo:
 			genBelongsTo(f, r)

@@ -29,9 +29,19 @@ func genWithDeleted(f *jen.File, t *ir.Table) {
 	f.Line()
 }
 
-// genSoftDelete emits HardDelete and Restore on the repository of a
-// soft-delete table.
+// genSoftDelete emits the methods of a soft-delete table's repository
+// its method families ask for.
 func genSoftDelete(f *jen.File, t *ir.Table) {
+	if t.Families.CRUD {
+		genSoftDeleteOne(f, t)
+	}
+	if t.Families.Batch {
+		genSoftDeleteMany(f, t)
+	}
+}
+
+// genSoftDeleteOne emits HardDelete and Restore.
+func genSoftDeleteOne(f *jen.File, t *ir.Table) {
 	genOp(f, t, "HardDelete", t.SQL.HardDelete, nil, false)
 	method(f, t, "HardDelete", fmt.Sprintf("HardDelete removes the row of table %s with %s from the table, "+
 		"deleted or not, and reports whether there was one.", t.SQLName, pkDesc(t))).
@@ -44,7 +54,6 @@ func genSoftDelete(f *jen.File, t *ir.Table) {
 		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
 		Block(execCount(t, "Restore", t.SQL.Restore, false)...)
 	f.Line()
-	genSoftDeleteMany(f, t)
 }
 
 // genSoftDeleteMany emits HardDeleteMany and RestoreMany, the batch forms

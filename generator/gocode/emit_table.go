@@ -12,45 +12,63 @@ import (
 // structs, repository, statements and methods.
 func genTable(f *jen.File, t *ir.Table) {
 	keyed := !t.Keyless()
+	fam := t.Families
+	inserts, updates := fam.Inserts(), keyed && fam.Updates()
 	genModel(f, t)
-	genInsertStruct(f, t)
-	if keyed {
+	if inserts {
+		genInsertStruct(f, t)
+	}
+	if updates {
 		genUpdateStruct(f, t)
 	}
 	genRepo(f, t)
 	genSentinels(f, t)
-	genValidate(f, t, t.NewType, t.Insert, false)
-	if keyed {
+	if inserts {
+		genValidate(f, t, t.NewType, t.Insert, false)
+	}
+	if updates {
 		genValidate(f, t, t.UpdateType, t.Updatable, true)
 	}
-	genRefuseNulls(f, t, t.NewType, t.Insert, false)
-	if keyed {
+	if inserts {
+		genRefuseNulls(f, t, t.NewType, t.Insert, false)
+	}
+	if updates {
 		genRefuseNulls(f, t, t.UpdateType, t.Updatable, true)
 	}
-	genRuleVars(f, t)
+	if inserts || updates {
+		genRuleVars(f, t)
+	}
 	genWithDeleted(f, t)
-	genScan(f, t)
-	genArgs(f, t)
-	genCache(f, t)
-	genCreate(f, t)
-	if keyed {
-		genFindByID(f, t)
+	if t.Scanned {
+		genScan(f, t)
 	}
-	genFindAll(f, t)
-	genStream(f, t)
-	if keyed {
-		genList(f, t)
-		genUpdate(f, t)
-		genDelete(f, t)
+	if inserts {
+		genArgs(f, t)
 	}
-	genCount(f, t)
+	if fam.CRUD {
+		genCache(f, t)
+		genCreate(f, t)
+		if keyed {
+			genFindByID(f, t)
+		}
+		genFindAll(f, t)
+		genStream(f, t)
+		if keyed {
+			genList(f, t)
+			genUpdate(f, t)
+			genDelete(f, t)
+		}
+		genCount(f, t)
+	}
 	for _, bh := range t.Behaviours {
 		if gen := behaviourMethods[bh.Kind]; gen != nil {
 			gen(f, t)
 		}
 	}
 	genBatch(f, t)
-	genBulkWrite(f, t)
+	if fam.Batch {
+		genBulkWrite(f, t)
+	}
 	genRelations(f, t)
 	for _, q := range t.Queries {
 		genQuery(f, q)

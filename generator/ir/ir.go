@@ -188,6 +188,13 @@ type Table struct {
 	Validates bool
 	// Cache is the table's row cache (cache:), or nil.
 	Cache *Cache
+	// Families are the families of methods the repository has (methods:).
+	Families Families
+	// Scanned is set when generated code reads rows of the table into its
+	// model: its methods, its loaders, a query returning its rows, a
+	// many-to-many relation reaching it. The file then has the scan
+	// function (Scan).
+	Scanned bool
 	// CacheWrites are what the repository's write methods invalidate in
 	// the caches of the package (the table's own, and cached tables the
 	// writes reach), in method order; a method not listed invalidates
@@ -286,6 +293,33 @@ func (p Partition) Bound() string {
 	return "FOR VALUES " + p.Values
 }
 
+// Families are the families of repository methods a table has
+// (methods: in the spec, all of them by default); the spec's queries are
+// generated whatever they say.
+type Families struct {
+	// CRUD: Create, FindByID, FindByIDs, FindAll, Stream, List, Update,
+	// Delete, Count, and the behaviours' single-row methods.
+	CRUD bool
+	// Batch: CreateMany, CreateManyReturning, UpdateMany(Returning),
+	// DeleteMany, and the behaviours' batch methods.
+	Batch bool
+	// Upsert: UpsertBy<Key> and CreateIfAbsentBy<Key>; with Batch, their
+	// batch forms.
+	Upsert bool
+	// Relations: ListBy<FK> and LoadBy<FK> of the table as a child,
+	// Load<Children>, Link and Unlink as a parent (those need the family
+	// on the other table too).
+	Relations bool
+}
+
+// Inserts reports whether a method inserts rows: the insert struct, its
+// Validate and its arguments are then generated.
+func (f Families) Inserts() bool { return f.CRUD || f.Batch || f.Upsert }
+
+// Updates reports whether a method updates rows by key with the update
+// struct: it, its Validate and its arguments are then generated.
+func (f Families) Updates() bool { return f.CRUD || f.Batch }
+
 // Keyless reports whether t has no primary key: its repository creates,
 // counts and reads rows, and has no method finding, changing or
 // deleting a row by key.
@@ -331,8 +365,10 @@ type Behaviour struct {
 	// Doc is what it does to the repository's methods, in sentences, for
 	// the repository's doc comment; "" when it changes nothing there.
 	Doc string
-	// Methods are the repository methods it adds.
-	Methods []string
+	// Methods are the single-row repository methods it adds (with the
+	// crud family), BatchMethods their batch forms (with batch).
+	Methods      []string
+	BatchMethods []string
 }
 
 // Column returns the table's column with the given SQL name, or nil.
@@ -368,40 +404,58 @@ func (t *Table) Methods() []string {
 		}
 		return out
 	}
-	out := []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
-	if t.Keyless() {
-		out = []string{"Create", "FindAll", "Stream", "Count"}
+	fam := t.Families
+	var out []string
+	if fam.CRUD {
+		out = []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
+		if t.Keyless() {
+			out = []string{"Create", "FindAll", "Stream", "Count"}
+		}
+		for _, bh := range t.Behaviours {
+			out = append(out, bh.Methods...)
+		}
+		if t.Batch.FindByIDs != nil {
+			out = append(out, "FindByIDs")
+		}
 	}
-	for _, bh := range t.Behaviours {
-		out = append(out, bh.Methods...)
+	if fam.Batch {
+		for _, bh := range t.Behaviours {
+			out = append(out, bh.BatchMethods...)
+		}
 	}
 	if t.ReadsDeleted {
 		out = append(out, "WithDeleted")
 	}
-	if t.Batch.FindByIDs != nil {
-		out = append(out, "FindByIDs")
+	if fam.Batch {
+		if t.Batch.Copier != "" || len(t.Insert) > 0 || t.Tenant != nil {
+			// Without a column to set (and no tenant to stamp) there is no
+			// row to copy.
+			out = append(out, "CreateMany")
+		}
+		out = append(out, "CreateManyReturning")
 	}
-	if t.Batch.Copier != "" || len(t.Insert) > 0 || t.Tenant != nil {
-		// Without a column to set (and no tenant to stamp) there is no
-		// row to copy.
-		out = append(out, "CreateMany")
+	if fam.Upsert {
+		for _, k := range t.UniqueKeys {
+			out = append(out, k.Upsert, k.CreateIfAbsent)
+		}
 	}
-	out = append(out, "CreateManyReturning")
-	for _, k := range t.UniqueKeys {
-		out = append(out, k.Upsert, k.CreateIfAbsent)
-	}
-	if len(t.Bulk.PK) > 0 {
+	if fam.Batch && len(t.Bulk.PK) > 0 {
 		if t.Bulk.KeyedUpdate != "" {
 			out = append(out, "UpdateMany", "UpdateManyReturning")
 		}
 		out = append(out, "DeleteMany")
 	}
-	for _, k := range t.UniqueKeys {
-		if k.UpsertMany != "" {
-			out = append(out, k.UpsertMany, k.CreateManyIfAbsent)
+	if fam.Batch && fam.Upsert {
+		for _, k := range t.UniqueKeys {
+			if k.UpsertMany != "" {
+				out = append(out, k.UpsertMany, k.CreateManyIfAbsent)
+			}
 		}
 	}
 	for _, r := range t.Relations {
+		if !r.Generated() {
+			continue
+		}
 		if r.Kind == BelongsTo {
 			out = append(out, r.List)
 		}
@@ -688,6 +742,16 @@ const (
 	// ManyToMany links the table to Target through a join table.
 	ManyToMany
 )
+
+// Generated reports whether the relation's methods are generated: the
+// relations family on the table that has them and, for has-many, on the
+// child whose loader they call.
+func (r *Relation) Generated() bool {
+	if r.Kind == HasMany && !r.Target.Families.Relations {
+		return false
+	}
+	return r.Table.Families.Relations
+}
 
 // Relation is one relation of a table, with the names and statements of
 // the methods generated for it on the table's repository.

@@ -58,41 +58,54 @@ func tableStatements(out []GeneratedStatement, t *Table) []GeneratedStatement {
 			out = append(out, GeneratedStatement{Statement: *s.WithDeleted, Name: t.Op + "." + method, Table: t, Pos: pos})
 		}
 	}
-	add("Create", t.SQL.Create, pos)
-	add("FindByID", t.SQL.FindByID, pos)
-	add("FindAll", t.SQL.FindAll, pos)
-	add("List", t.SQL.ListFirst, pos)
-	add("List", t.SQL.ListAfter, pos)
-	add("Update", t.SQL.Update, pos)
-	add("Exists", t.SQL.Exists, pos)
-	add("Delete", t.SQL.Delete, pos)
-	add("HardDelete", t.SQL.HardDelete, pos)
-	add("Restore", t.SQL.Restore, pos)
-	add("Count", t.SQL.Count, pos)
-	add("AuditTrail", t.SQL.AuditTrail, pos)
-
-	if s := t.Batch.FindByIDs; s != nil {
-		add("FindByIDs", *s, pos)
+	fam := t.Families
+	if fam.CRUD {
+		add("Create", t.SQL.Create, pos)
+		add("FindByID", t.SQL.FindByID, pos)
+		add("FindAll", t.SQL.FindAll, pos)
+		add("List", t.SQL.ListFirst, pos)
+		add("List", t.SQL.ListAfter, pos)
+		add("Update", t.SQL.Update, pos)
+		add("Exists", t.SQL.Exists, pos)
+		add("Delete", t.SQL.Delete, pos)
+		add("HardDelete", t.SQL.HardDelete, pos)
+		add("Restore", t.SQL.Restore, pos)
+		add("Count", t.SQL.Count, pos)
+		add("AuditTrail", t.SQL.AuditTrail, pos)
+		if s := t.Batch.FindByIDs; s != nil {
+			add("FindByIDs", *s, pos)
+		}
 	}
-	add("CreateMany", t.Batch.Insert, pos)
-	if !t.Batch.ReturningBatch {
-		add("CreateManyReturning", t.Batch.Returning, pos)
+	if fam.Batch {
+		add("CreateMany", t.Batch.Insert, pos)
+		if !t.Batch.ReturningBatch {
+			add("CreateManyReturning", t.Batch.Returning, pos)
+		}
 	}
-	for _, k := range t.UniqueKeys {
-		add(k.Upsert, k.UpsertSQL, pos)
-		add(k.CreateIfAbsent, k.CreateIfAbsentSQL, pos)
+	if fam.Upsert {
+		for _, k := range t.UniqueKeys {
+			add(k.Upsert, k.UpsertSQL, pos)
+			add(k.CreateIfAbsent, k.CreateIfAbsentSQL, pos)
+		}
 	}
-	add("UpdateMany", t.Bulk.UpdateMany, pos)
-	add("UpdateManyReturning", t.Bulk.UpdateManyReturning, pos)
-	add("DeleteMany", t.Bulk.DeleteMany, pos)
-	add("HardDeleteMany", t.Bulk.HardDeleteMany, pos)
-	add("RestoreMany", t.Bulk.RestoreMany, pos)
-	for _, k := range t.UniqueKeys {
-		add(k.UpsertMany, k.UpsertManySQL, pos)
-		add(k.CreateManyIfAbsent, k.CreateManyIfAbsentSQL, pos)
+	if fam.Batch {
+		add("UpdateMany", t.Bulk.UpdateMany, pos)
+		add("UpdateManyReturning", t.Bulk.UpdateManyReturning, pos)
+		add("DeleteMany", t.Bulk.DeleteMany, pos)
+		add("HardDeleteMany", t.Bulk.HardDeleteMany, pos)
+		add("RestoreMany", t.Bulk.RestoreMany, pos)
+	}
+	if fam.Batch && fam.Upsert {
+		for _, k := range t.UniqueKeys {
+			add(k.UpsertMany, k.UpsertManySQL, pos)
+			add(k.CreateManyIfAbsent, k.CreateManyIfAbsentSQL, pos)
+		}
 	}
 
 	for _, r := range t.Relations {
+		if !r.Generated() {
+			continue
+		}
 		rel := func(method string, s Statement) { add(method, s, r.Pos) }
 		switch r.Kind {
 		case BelongsTo:

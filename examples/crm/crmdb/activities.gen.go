@@ -140,7 +140,7 @@ RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", 
 // validates n first.
 func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, error) {
 	if err := n.Validate(); err != nil {
-		return Activity{}, wrapErr(err, "activities.Create", "activities")
+		return Activity{}, errs.Wrap(err, "activities.Create", "activities")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.Create", "activities")
 	if err != nil {
@@ -188,7 +188,7 @@ func (r *ActivityRepo) Stream(ctx context.Context) iter.Seq2[Activity, error] {
 		return runtime.StreamError[Activity](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "activities.Stream", "activities") }, scanActivity, opActivitiesFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "activities.Stream", "activities") }, scanActivity, opActivitiesFindAll.SQL, tenant)
 }
 
 const sqlActivitiesListFirst = `-- name: activities.List replica=ok
@@ -218,7 +218,7 @@ func (r *ActivityRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		Scan:  scanActivity,
 		Key:   func(v *Activity) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "activities.List", "activities")
+	return p, errs.Wrap(err, "activities.List", "activities")
 }
 
 const sqlActivitiesUpdate = `-- name: activities.Update
@@ -245,7 +245,7 @@ func argsActivityUpdate(u *ActivityUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (Activity, error) {
 	if err := u.Validate(); err != nil {
-		return Activity{}, wrapErr(err, "activities.Update", "activities")
+		return Activity{}, errs.Wrap(err, "activities.Update", "activities")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.Update", "activities")
 	if err != nil {
@@ -322,10 +322,10 @@ func (r *ActivityRepo) CreateMany(ctx context.Context, rows []NewActivity) (int6
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "activities.CreateMany", "activities")
+		return 0, errs.Wrap(err, "activities.CreateMany", "activities")
 	}
 	tag, err := db.Exec(ctx, sqlActivitiesCreateMany, append(runtime.Unnest(argsNewActivity, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "activities.CreateMany", "activities")
+	return tag.RowsAffected(), errs.Wrap(err, "activities.CreateMany", "activities")
 }
 
 var opActivitiesCreateManyReturning = &runtime.Op{Name: "activities.CreateManyReturning", Table: "activities", Errs: errs, Validate: true, SQL: `-- name: activities.CreateManyReturning
@@ -464,7 +464,7 @@ func (r *ActivityRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadActivitiesByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "activities.LoadByOrganizationID", "activities")
+	return m, errs.Wrap(err, "activities.LoadByOrganizationID", "activities")
 }
 
 var opActivitiesListByCustomerID = &runtime.Op{Name: "activities.ListByCustomerID", Table: "activities", Errs: errs, SQL: `-- name: activities.ListByCustomerID replica=ok
@@ -504,7 +504,7 @@ func (r *ActivityRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadActivitiesByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "activities.LoadByCustomerID", "activities")
+	return m, errs.Wrap(err, "activities.LoadByCustomerID", "activities")
 }
 
 var opActivitiesListByDealID = &runtime.Op{Name: "activities.ListByDealID", Table: "activities", Errs: errs, SQL: `-- name: activities.ListByDealID replica=ok
@@ -544,5 +544,5 @@ func (r *ActivityRepo) LoadByDealID(ctx context.Context, keys []uuid.UUID) (map[
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadActivitiesByDealID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "activities.LoadByDealID", "activities")
+	return m, errs.Wrap(err, "activities.LoadByDealID", "activities")
 }

@@ -148,7 +148,7 @@ func (r *CustomerTagRepo) Stream(ctx context.Context) iter.Seq2[CustomerTag, err
 		return runtime.StreamError[CustomerTag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customer_tags.Stream", "customer_tags") }, scanCustomerTag, opCustomerTagsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "customer_tags.Stream", "customer_tags") }, scanCustomerTag, opCustomerTagsFindAll.SQL, tenant)
 }
 
 const sqlCustomerTagsListFirst = `-- name: customer_tags.List replica=ok
@@ -179,7 +179,7 @@ func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 		Scan:  scanCustomerTag,
 		Key:   func(v *CustomerTag) []any { return []any{v.CustomerID, v.TagID} },
 	}, &customerID, &tagID)
-	return p, wrapErr(err, "customer_tags.List", "customer_tags")
+	return p, errs.Wrap(err, "customer_tags.List", "customer_tags")
 }
 
 const sqlCustomerTagsUpdate = `-- name: customer_tags.Update
@@ -195,7 +195,7 @@ func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagI
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsUpdate, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
-	return *v, wrapParamsErr(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
+	return *v, errs.WrapParams(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
 var opCustomerTagsDelete = &runtime.Op{Name: "customer_tags.Delete", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.Delete
@@ -246,7 +246,7 @@ func (r *CustomerTagRepo) CreateMany(ctx context.Context, rows []NewCustomerTag)
 		return 0, nil
 	}
 	tag, err := db.Exec(ctx, sqlCustomerTagsCreateMany, append(runtime.Unnest(argsNewCustomerTag, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "customer_tags.CreateMany", "customer_tags")
+	return tag.RowsAffected(), errs.Wrap(err, "customer_tags.CreateMany", "customer_tags")
 }
 
 var opCustomerTagsCreateManyReturning = &runtime.Op{Name: "customer_tags.CreateManyReturning", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.CreateManyReturning
@@ -290,7 +290,7 @@ func (r *CustomerTagRepo) UpsertByCustomerIDAndTagID(ctx context.Context, n NewC
 	if errors.Is(err, pgx.ErrNoRows) {
 		return CustomerTag{}, runtime.NewHiddenKeyError("customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
 	}
-	return *v, wrapErr(err, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
+	return *v, errs.Wrap(err, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
 }
 
 const sqlCustomerTagsCreateIfAbsentByCustomerIDAndTagID = `-- name: customer_tags.CreateIfAbsentByCustomerIDAndTagID
@@ -321,7 +321,7 @@ func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context
 	if errors.Is(err, pgx.ErrNoRows) {
 		return CustomerTag{}, false, runtime.NewHiddenKeyError("customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
 	}
-	return *v, created, wrapErr(err, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
+	return *v, created, errs.Wrap(err, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
 }
 
 // CustomerTagKey is the primary key of a row of table customer_tags.
@@ -441,7 +441,7 @@ func (r *CustomerTagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomerTagsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customer_tags.LoadByOrganizationID", "customer_tags")
+	return m, errs.Wrap(err, "customer_tags.LoadByOrganizationID", "customer_tags")
 }
 
 var opCustomerTagsListByCustomerID = &runtime.Op{Name: "customer_tags.ListByCustomerID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByCustomerID replica=ok
@@ -481,7 +481,7 @@ func (r *CustomerTagRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customer_tags.LoadByCustomerID", "customer_tags")
+	return m, errs.Wrap(err, "customer_tags.LoadByCustomerID", "customer_tags")
 }
 
 var opCustomerTagsListByTagID = &runtime.Op{Name: "customer_tags.ListByTagID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByTagID replica=ok
@@ -521,5 +521,5 @@ func (r *CustomerTagRepo) LoadByTagID(ctx context.Context, keys []uuid.UUID) (ma
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customer_tags.LoadByTagID", "customer_tags")
+	return m, errs.Wrap(err, "customer_tags.LoadByTagID", "customer_tags")
 }

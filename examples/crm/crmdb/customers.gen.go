@@ -190,7 +190,7 @@ RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_a
 // validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.Create", "customers")
+		return Customer{}, errs.Wrap(err, "customers.Create", "customers")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Create", "customers")
 	if err != nil {
@@ -198,7 +198,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email", "phone", "notes"})
+	return *v, errs.WrapParams(err, "customers.Create", "customers", []string{"id", "name", "email", "phone", "notes"})
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
@@ -221,7 +221,7 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), sqlCustomersFindByID, id, tenant), scanCustomer)
 	if err != nil {
 		fill.Abort()
-		return Customer{}, wrapErr(err, "customers.FindByID", "customers")
+		return Customer{}, errs.Wrap(err, "customers.FindByID", "customers")
 	}
 	fill.Done(ctx, &row)
 	return row, nil
@@ -240,7 +240,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersFindAll, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanCustomer)
-	return items, wrapErr(err, "customers.FindAll", "customers")
+	return items, errs.Wrap(err, "customers.FindAll", "customers")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -250,7 +250,7 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 		return runtime.StreamError[Customer](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, sqlCustomersFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "customers.Stream", "customers") }, scanCustomer, sqlCustomersFindAll, tenant)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -280,7 +280,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		Scan:  scanCustomer,
 		Key:   func(v *Customer) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "customers.List", "customers")
+	return p, errs.Wrap(err, "customers.List", "customers")
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update sensitive=3,5
@@ -307,7 +307,7 @@ func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 // sets updated_at to the transaction's time.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
 	if err := u.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.Update", "customers")
+		return Customer{}, errs.Wrap(err, "customers.Update", "customers")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Update", "customers")
 	if err != nil {
@@ -315,7 +315,7 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
-	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
+	return *v, errs.WrapParams(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -330,7 +330,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
 	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
+	return tag.RowsAffected() > 0, errs.Wrap(err, "customers.Delete", "customers")
 }
 
 const sqlCustomersCount = `-- name: customers.Count replica=ok
@@ -345,7 +345,7 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlCustomersCount, tenant))
-	return n, wrapErr(err, "customers.Count", "customers")
+	return n, errs.Wrap(err, "customers.Count", "customers")
 }
 
 const sqlCustomersAuditTrail = `-- name: customers.AuditTrail replica=ok
@@ -366,7 +366,7 @@ func (r *CustomerRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersAuditTrail, id, tenant)
 	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
-	return items, wrapErr(err, "customers.AuditTrail", "customers")
+	return items, errs.Wrap(err, "customers.AuditTrail", "customers")
 }
 
 const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
@@ -392,7 +392,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 		items, err := runtime.Collect(rows, err, len(miss), scanCustomer)
 		if err != nil {
 			batch.Abort()
-			return nil, wrapErr(err, "customers.FindByIDs", "customers")
+			return nil, errs.Wrap(err, "customers.FindByIDs", "customers")
 		}
 		batch.Done(ctx, items)
 	}
@@ -420,10 +420,10 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "customers.CreateMany", "customers")
+		return 0, errs.Wrap(err, "customers.CreateMany", "customers")
 	}
 	tag, err := db.Exec(ctx, sqlCustomersCreateMany, append(runtime.Unnest(argsNewCustomer, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
+	return tag.RowsAffected(), errs.Wrap(err, "customers.CreateMany", "customers")
 }
 
 var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning sensitive=3,4
@@ -538,7 +538,7 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 	}
 	db := runtime.Scope(r.db, tenant)
 	items, err := runtime.Query(ctx, db, sqlCustomersListByOrganizationID, &organizationID, runtime.Arg, scanCustomer, 0, tenant)
-	return items, wrapErr(err, "customers.ListByOrganizationID", "customers")
+	return items, errs.Wrap(err, "customers.ListByOrganizationID", "customers")
 }
 
 const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID replica=ok
@@ -563,7 +563,7 @@ func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomersByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadByOrganizationID", "customers")
+	return m, errs.Wrap(err, "customers.LoadByOrganizationID", "customers")
 }
 
 // LoadContacts returns the rows of table contacts of each of parents
@@ -577,7 +577,7 @@ func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (ma
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadContacts", "customers")
+	return m, errs.Wrap(err, "customers.LoadContacts", "customers")
 }
 
 // LoadDeals returns the rows of table deals of each of parents (deals.customer_id
@@ -590,7 +590,7 @@ func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[u
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadDeals", "customers")
+	return m, errs.Wrap(err, "customers.LoadDeals", "customers")
 }
 
 // LoadActivities returns the rows of table activities of each of parents
@@ -604,7 +604,7 @@ func (r *CustomerRepo) LoadActivities(ctx context.Context, parents []Customer) (
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadActivitiesByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadActivities", "customers")
+	return m, errs.Wrap(err, "customers.LoadActivities", "customers")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -618,7 +618,7 @@ func (r *CustomerRepo) LoadCustomerTags(ctx context.Context, parents []Customer)
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadCustomerTags", "customers")
+	return m, errs.Wrap(err, "customers.LoadCustomerTags", "customers")
 }
 
 const sqlCustomersLoadTags = `-- name: customers.LoadTags replica=ok
@@ -642,7 +642,7 @@ func (r *CustomerRepo) LoadTags(ctx context.Context, parents []Customer) (map[uu
 	rows, err := db.Query(ctx, sqlCustomersLoadTags, keys, tenant)
 	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanTag)
 	if err != nil {
-		return nil, wrapErr(err, "customers.LoadTags", "customers")
+		return nil, errs.Wrap(err, "customers.LoadTags", "customers")
 	}
 	return m, nil
 }
@@ -664,7 +664,7 @@ func (r *CustomerRepo) ByEmail(ctx context.Context, email string) (Customer, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersByEmail, tenant, email), scanCustomer)
-	return v, wrapErr(err, "customers.ByEmail", "customers")
+	return v, errs.Wrap(err, "customers.ByEmail", "customers")
 }
 
 const sqlCustomersSearchByName = `-- name: customers.SearchByName replica=ok
@@ -704,7 +704,7 @@ func (r *CustomerRepo) SearchByName(ctx context.Context, pattern string, page ru
 		Scan:  scanCustomer,
 		Key:   func(v *Customer) []any { return []any{v.Name, v.ID} },
 	}, &k0, &k1)
-	return pg, wrapErr(err, "customers.SearchByName", "customers")
+	return pg, errs.Wrap(err, "customers.SearchByName", "customers")
 }
 
 const sqlCustomersWithOpenDeals = `-- name: customers.WithOpenDeals replica=ok
@@ -726,5 +726,5 @@ func (r *CustomerRepo) WithOpenDeals(ctx context.Context) ([]Customer, error) {
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersWithOpenDeals, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanCustomer)
-	return items, wrapErr(err, "customers.WithOpenDeals", "customers")
+	return items, errs.Wrap(err, "customers.WithOpenDeals", "customers")
 }

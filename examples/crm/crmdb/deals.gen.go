@@ -156,7 +156,7 @@ RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "c
 // first.
 func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	if err := n.Validate(); err != nil {
-		return Deal{}, wrapErr(err, "deals.Create", "deals")
+		return Deal{}, errs.Wrap(err, "deals.Create", "deals")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.Create", "deals")
 	if err != nil {
@@ -204,7 +204,7 @@ func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 		return runtime.StreamError[Deal](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL, tenant)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok
@@ -233,7 +233,7 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanDeal,
 		Key:   func(v *Deal) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "deals.List", "deals")
+	return p, errs.Wrap(err, "deals.List", "deals")
 }
 
 const sqlDealsUpdate = `-- name: deals.Update
@@ -268,7 +268,7 @@ WHERE "id" = $1 AND "organization_id" = $2)`
 // increments version. It sets updated_at to the transaction's time.
 func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u DealUpdate) (Deal, error) {
 	if err := u.Validate(); err != nil {
-		return Deal{}, wrapErr(err, "deals.Update", "deals")
+		return Deal{}, errs.Wrap(err, "deals.Update", "deals")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.Update", "deals")
 	if err != nil {
@@ -282,7 +282,7 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 			err = stale
 		}
 	}
-	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
+	return *v, errs.WrapParams(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
 }
 
 var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete
@@ -303,7 +303,7 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (boo
 		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
-	return false, wrapErr(runtime.StaleVersion(ctx, db, "deals.Delete", "deals", sqlDealsExists, id, tenant), "deals.Delete", "deals")
+	return false, errs.Wrap(runtime.StaleVersion(ctx, db, "deals.Delete", "deals", sqlDealsExists, id, tenant), "deals.Delete", "deals")
 }
 
 var opDealsCount = &runtime.Op{Name: "deals.Count", Table: "deals", Errs: errs, SQL: `-- name: deals.Count replica=ok
@@ -338,7 +338,7 @@ func (r *DealRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.Audi
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlDealsAuditTrail, id, tenant)
 	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
-	return items, wrapErr(err, "deals.AuditTrail", "deals")
+	return items, errs.Wrap(err, "deals.AuditTrail", "deals")
 }
 
 var opDealsFindByIDs = &runtime.Op{Name: "deals.FindByIDs", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByIDs replica=ok
@@ -378,10 +378,10 @@ func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "deals.CreateMany", "deals")
+		return 0, errs.Wrap(err, "deals.CreateMany", "deals")
 	}
 	tag, err := db.Exec(ctx, sqlDealsCreateMany, append(runtime.Unnest(argsNewDeal, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "deals.CreateMany", "deals")
+	return tag.RowsAffected(), errs.Wrap(err, "deals.CreateMany", "deals")
 }
 
 var opDealsCreateManyReturning = &runtime.Op{Name: "deals.CreateManyReturning", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateManyReturning
@@ -525,7 +525,7 @@ func (r *DealRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadDealsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "deals.LoadByOrganizationID", "deals")
+	return m, errs.Wrap(err, "deals.LoadByOrganizationID", "deals")
 }
 
 var opDealsListByCustomerID = &runtime.Op{Name: "deals.ListByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByCustomerID replica=ok
@@ -565,7 +565,7 @@ func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "deals.LoadByCustomerID", "deals")
+	return m, errs.Wrap(err, "deals.LoadByCustomerID", "deals")
 }
 
 // LoadActivities returns the rows of table activities of each of parents
@@ -578,7 +578,7 @@ func (r *DealRepo) LoadActivities(ctx context.Context, parents []Deal) (map[uuid
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Deal) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadActivitiesByDealID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "deals.LoadActivities", "deals")
+	return m, errs.Wrap(err, "deals.LoadActivities", "deals")
 }
 
 // PipelineByStageRow is one row of the result of DealRepo.PipelineByStage.
@@ -610,7 +610,7 @@ func (r *DealRepo) PipelineByStage(ctx context.Context) ([]PipelineByStageRow, e
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlDealsPipelineByStage, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanPipelineByStageRow)
-	return items, wrapErr(err, "deals.PipelineByStage", "deals")
+	return items, errs.Wrap(err, "deals.PipelineByStage", "deals")
 }
 
 const sqlDealsInStages = `-- name: deals.InStages replica=ok
@@ -630,5 +630,5 @@ func (r *DealRepo) InStages(ctx context.Context, stages []DealStage) ([]Deal, er
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlDealsInStages, stages, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanDeal)
-	return items, wrapErr(err, "deals.InStages", "deals")
+	return items, errs.Wrap(err, "deals.InStages", "deals")
 }

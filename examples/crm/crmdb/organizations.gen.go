@@ -180,7 +180,7 @@ RETURNING "id", "name", "slug", "created_at", "updated_at"`
 // validates n first.
 func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organization, error) {
 	if err := n.Validate(); err != nil {
-		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
+		return Organization{}, errs.Wrap(err, "organizations.Create", "organizations")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.Create", "organizations")
 	if err != nil {
@@ -188,7 +188,7 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlOrganizationsCreate, &n, argsNewOrganization, scanOrganization, tenant)
-	return *v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"name", "slug"})
+	return *v, errs.WrapParams(err, "organizations.Create", "organizations", []string{"name", "slug"})
 }
 
 const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
@@ -212,7 +212,7 @@ func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organiza
 	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), sqlOrganizationsFindByID, id, tenant), scanOrganization)
 	if err != nil {
 		fill.Abort()
-		return Organization{}, wrapErr(err, "organizations.FindByID", "organizations")
+		return Organization{}, errs.Wrap(err, "organizations.FindByID", "organizations")
 	}
 	fill.Done(ctx, &row)
 	return row, nil
@@ -232,7 +232,7 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlOrganizationsFindAll, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanOrganization)
-	return items, wrapErr(err, "organizations.FindAll", "organizations")
+	return items, errs.Wrap(err, "organizations.FindAll", "organizations")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -242,7 +242,7 @@ func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, e
 		return runtime.StreamError[Organization](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "organizations.Stream", "organizations") }, scanOrganization, sqlOrganizationsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "organizations.Stream", "organizations") }, scanOrganization, sqlOrganizationsFindAll, tenant)
 }
 
 const sqlOrganizationsListFirst = `-- name: organizations.List replica=ok
@@ -272,7 +272,7 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 		Scan:  scanOrganization,
 		Key:   func(v *Organization) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "organizations.List", "organizations")
+	return p, errs.Wrap(err, "organizations.List", "organizations")
 }
 
 const sqlOrganizationsUpdate = `-- name: organizations.Update
@@ -296,7 +296,7 @@ func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
 // It sets updated_at to the transaction's time.
 func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u OrganizationUpdate) (Organization, error) {
 	if err := u.Validate(); err != nil {
-		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
+		return Organization{}, errs.Wrap(err, "organizations.Update", "organizations")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.Update", "organizations")
 	if err != nil {
@@ -304,7 +304,7 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id)), tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateOrganizations, &id, runtime.Arg, &u, argsOrganizationUpdate, scanOrganization, tenant)
-	return *v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
+	return *v, errs.WrapParams(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
 }
 
 const sqlOrganizationsDelete = `-- name: organizations.Delete
@@ -319,7 +319,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id), customersCache.AllRows(), tagsCache.AllRows()), tenant))
 	tag, err := runtime.Exec(ctx, db, sqlOrganizationsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
+	return tag.RowsAffected() > 0, errs.Wrap(err, "organizations.Delete", "organizations")
 }
 
 const sqlOrganizationsCount = `-- name: organizations.Count replica=ok
@@ -334,7 +334,7 @@ func (r *OrganizationRepo) Count(ctx context.Context) (int64, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlOrganizationsCount, tenant))
-	return n, wrapErr(err, "organizations.Count", "organizations")
+	return n, errs.Wrap(err, "organizations.Count", "organizations")
 }
 
 const sqlOrganizationsFindByIDs = `-- name: organizations.FindByIDs replica=ok
@@ -360,7 +360,7 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 		items, err := runtime.Collect(rows, err, len(miss), scanOrganization)
 		if err != nil {
 			batch.Abort()
-			return nil, wrapErr(err, "organizations.FindByIDs", "organizations")
+			return nil, errs.Wrap(err, "organizations.FindByIDs", "organizations")
 		}
 		batch.Done(ctx, items)
 	}
@@ -388,10 +388,10 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "organizations.CreateMany", "organizations")
+		return 0, errs.Wrap(err, "organizations.CreateMany", "organizations")
 	}
 	tag, err := db.Exec(ctx, sqlOrganizationsCreateMany, append(runtime.Unnest(argsNewOrganization, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "organizations.CreateMany", "organizations")
+	return tag.RowsAffected(), errs.Wrap(err, "organizations.CreateMany", "organizations")
 }
 
 var opOrganizationsCreateManyReturning = &runtime.Op{Name: "organizations.CreateManyReturning", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateManyReturning
@@ -438,7 +438,7 @@ func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) 
 		return runtime.Invalidate(ctx, tx, organizationsCache.Keys(v.ID, v.ID))
 	})
 	if err != nil {
-		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
+		return Organization{}, errs.Wrap(err, "organizations.UpsertBySlug", "organizations")
 	}
 	return v, nil
 }
@@ -446,7 +446,7 @@ func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) 
 // upsertBySlug runs the statement of UpsertBySlug on r.db.
 func (r *OrganizationRepo) upsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
 	if err := n.Validate(); err != nil {
-		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
+		return Organization{}, errs.Wrap(err, "organizations.UpsertBySlug", "organizations")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.UpsertBySlug", "organizations")
 	if err != nil {
@@ -457,7 +457,7 @@ func (r *OrganizationRepo) upsertBySlug(ctx context.Context, n NewOrganization) 
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Organization{}, runtime.NewHiddenKeyError("organizations.UpsertBySlug", "organizations")
 	}
-	return *v, wrapErr(err, "organizations.UpsertBySlug", "organizations")
+	return *v, errs.Wrap(err, "organizations.UpsertBySlug", "organizations")
 }
 
 const sqlOrganizationsCreateIfAbsentBySlug = `-- name: organizations.CreateIfAbsentBySlug
@@ -480,7 +480,7 @@ LIMIT 1`
 // soft-deleted), the error has kind Conflict.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
+		return Organization{}, false, errs.Wrap(err, "organizations.CreateIfAbsentBySlug", "organizations")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.CreateIfAbsentBySlug", "organizations")
 	if err != nil {
@@ -491,7 +491,7 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Organization{}, false, runtime.NewHiddenKeyError("organizations.CreateIfAbsentBySlug", "organizations")
 	}
-	return *v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
+	return *v, created, errs.Wrap(err, "organizations.CreateIfAbsentBySlug", "organizations")
 }
 
 // OrganizationKeyedUpdate is one row's key and changes for UpdateMany.
@@ -625,7 +625,7 @@ func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organiza
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomersByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadCustomers", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadCustomers", "organizations")
 }
 
 // LoadContacts returns the rows of table contacts of each of parents
@@ -639,7 +639,7 @@ func (r *OrganizationRepo) LoadContacts(ctx context.Context, parents []Organizat
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadContactsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadContacts", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadContacts", "organizations")
 }
 
 // LoadDeals returns the rows of table deals of each of parents
@@ -653,7 +653,7 @@ func (r *OrganizationRepo) LoadDeals(ctx context.Context, parents []Organization
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadDealsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadDeals", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadDeals", "organizations")
 }
 
 // LoadActivities returns the rows of table activities of each of parents
@@ -667,7 +667,7 @@ func (r *OrganizationRepo) LoadActivities(ctx context.Context, parents []Organiz
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadActivitiesByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadActivities", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadActivities", "organizations")
 }
 
 // LoadTags returns the rows of table tags of each of parents (tags.organization_id
@@ -680,7 +680,7 @@ func (r *OrganizationRepo) LoadTags(ctx context.Context, parents []Organization)
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTagsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadTags", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadTags", "organizations")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -694,7 +694,7 @@ func (r *OrganizationRepo) LoadCustomerTags(ctx context.Context, parents []Organ
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadCustomerTags", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadCustomerTags", "organizations")
 }
 
 const sqlOrganizationsBySlug = `-- name: organizations.BySlug replica=ok
@@ -722,7 +722,7 @@ func (r *OrganizationRepo) BySlug(ctx context.Context, slug string) (Organizatio
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrganizationsBySlug, slug, tenant), scanOrganization)
 	if err != nil {
-		return v, wrapErr(err, "organizations.BySlug", "organizations")
+		return v, errs.Wrap(err, "organizations.BySlug", "organizations")
 	}
 	organizationsBySlug.Set(ctx, r.db, tenant, slug, v.ID)
 	return v, nil

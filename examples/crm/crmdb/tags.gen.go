@@ -149,7 +149,7 @@ RETURNING "id", "organization_id", "name"`
 // first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.Create", "tags")
+		return Tag{}, errs.Wrap(err, "tags.Create", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Create", "tags")
 	if err != nil {
@@ -157,7 +157,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, &n, argsNewTag, scanTag, tenant)
-	return *v, wrapParamsErr(err, "tags.Create", "tags", []string{"id", "name"})
+	return *v, errs.WrapParams(err, "tags.Create", "tags", []string{"id", "name"})
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
@@ -180,7 +180,7 @@ func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), sqlTagsFindByID, id, tenant), scanTag)
 	if err != nil {
 		fill.Abort()
-		return Tag{}, wrapErr(err, "tags.FindByID", "tags")
+		return Tag{}, errs.Wrap(err, "tags.FindByID", "tags")
 	}
 	fill.Done(ctx, &row)
 	return row, nil
@@ -199,7 +199,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTagsFindAll, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanTag)
-	return items, wrapErr(err, "tags.FindAll", "tags")
+	return items, errs.Wrap(err, "tags.FindAll", "tags")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -209,7 +209,7 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 		return runtime.StreamError[Tag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll, tenant)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -238,7 +238,7 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		Scan:  scanTag,
 		Key:   func(v *Tag) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "tags.List", "tags")
+	return p, errs.Wrap(err, "tags.List", "tags")
 }
 
 const sqlTagsUpdate = `-- name: tags.Update
@@ -259,7 +259,7 @@ func argsTagUpdate(u *TagUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, error) {
 	if err := u.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.Update", "tags")
+		return Tag{}, errs.Wrap(err, "tags.Update", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Update", "tags")
 	if err != nil {
@@ -267,7 +267,7 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
-	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
+	return *v, errs.WrapParams(err, "tags.Update", "tags", []string{"id", "name"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -282,7 +282,7 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
 	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
+	return tag.RowsAffected() > 0, errs.Wrap(err, "tags.Delete", "tags")
 }
 
 const sqlTagsCount = `-- name: tags.Count replica=ok
@@ -297,7 +297,7 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTagsCount, tenant))
-	return n, wrapErr(err, "tags.Count", "tags")
+	return n, errs.Wrap(err, "tags.Count", "tags")
 }
 
 const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
@@ -322,7 +322,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error)
 		items, err := runtime.Collect(rows, err, len(miss), scanTag)
 		if err != nil {
 			batch.Abort()
-			return nil, wrapErr(err, "tags.FindByIDs", "tags")
+			return nil, errs.Wrap(err, "tags.FindByIDs", "tags")
 		}
 		batch.Done(ctx, items)
 	}
@@ -350,10 +350,10 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "tags.CreateMany", "tags")
+		return 0, errs.Wrap(err, "tags.CreateMany", "tags")
 	}
 	tag, err := db.Exec(ctx, sqlTagsCreateMany, append(runtime.Unnest(argsNewTag, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "tags.CreateMany", "tags")
+	return tag.RowsAffected(), errs.Wrap(err, "tags.CreateMany", "tags")
 }
 
 var opTagsCreateManyReturning = &runtime.Op{Name: "tags.CreateManyReturning", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateManyReturning
@@ -398,7 +398,7 @@ func (r *TagRepo) UpsertByOrganizationIDAndName(ctx context.Context, n NewTag) (
 		return runtime.Invalidate(ctx, tx, tagsCache.Keys(v.OrganizationID, v.ID))
 	})
 	if err != nil {
-		return Tag{}, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
+		return Tag{}, errs.Wrap(err, "tags.UpsertByOrganizationIDAndName", "tags")
 	}
 	return v, nil
 }
@@ -407,7 +407,7 @@ func (r *TagRepo) UpsertByOrganizationIDAndName(ctx context.Context, n NewTag) (
 // UpsertByOrganizationIDAndName on r.db.
 func (r *TagRepo) upsertByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
+		return Tag{}, errs.Wrap(err, "tags.UpsertByOrganizationIDAndName", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpsertByOrganizationIDAndName", "tags")
 	if err != nil {
@@ -418,7 +418,7 @@ func (r *TagRepo) upsertByOrganizationIDAndName(ctx context.Context, n NewTag) (
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, runtime.NewHiddenKeyError("tags.UpsertByOrganizationIDAndName", "tags")
 	}
-	return *v, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
+	return *v, errs.Wrap(err, "tags.UpsertByOrganizationIDAndName", "tags")
 }
 
 const sqlTagsCreateIfAbsentByOrganizationIDAndName = `-- name: tags.CreateIfAbsentByOrganizationIDAndName
@@ -441,7 +441,7 @@ LIMIT 1`
 // tenant's, or soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Tag{}, false, wrapErr(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
+		return Tag{}, false, errs.Wrap(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
 	if err != nil {
@@ -452,7 +452,7 @@ func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n N
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrganizationIDAndName", "tags")
 	}
-	return *v, created, wrapErr(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
+	return *v, created, errs.Wrap(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.
@@ -589,7 +589,7 @@ func (r *TagRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	items, err := runtime.Query(ctx, db, sqlTagsListByOrganizationID, &organizationID, runtime.Arg, scanTag, 0, tenant)
-	return items, wrapErr(err, "tags.ListByOrganizationID", "tags")
+	return items, errs.Wrap(err, "tags.ListByOrganizationID", "tags")
 }
 
 const sqlTagsLoadByOrganizationID = `-- name: tags.LoadByOrganizationID replica=ok
@@ -614,7 +614,7 @@ func (r *TagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (m
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTagsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tags.LoadByOrganizationID", "tags")
+	return m, errs.Wrap(err, "tags.LoadByOrganizationID", "tags")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -627,7 +627,7 @@ func (r *TagRepo) LoadCustomerTags(ctx context.Context, parents []Tag) (map[uuid
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Tag) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tags.LoadCustomerTags", "tags")
+	return m, errs.Wrap(err, "tags.LoadCustomerTags", "tags")
 }
 
 const sqlTagsByName = `-- name: tags.ByName replica=ok
@@ -655,7 +655,7 @@ func (r *TagRepo) ByName(ctx context.Context, name string) (Tag, error) {
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsByName, name, tenant), scanTag)
 	if err != nil {
-		return v, wrapErr(err, "tags.ByName", "tags")
+		return v, errs.Wrap(err, "tags.ByName", "tags")
 	}
 	tagsByName.Set(ctx, r.db, tenant, name, v.ID)
 	return v, nil

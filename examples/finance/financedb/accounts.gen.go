@@ -171,7 +171,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -194,7 +194,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanAccount,
 		Key:   func(v *Account) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "accounts.List", "accounts")
+	return p, errs.Wrap(err, "accounts.List", "accounts")
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -227,7 +227,7 @@ WHERE "id" = $1)`
 // increments version. It sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, version int64, u AccountUpdate) (Account, error) {
 	if err := u.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Update", "accounts")
+		return Account{}, errs.Wrap(err, "accounts.Update", "accounts")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, version)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -236,7 +236,7 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, version int64, u
 			err = stale
 		}
 	}
-	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
+	return *v, errs.WrapParams(err, "accounts.Update", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -252,7 +252,7 @@ func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (
 		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
-	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "accounts.Delete", "accounts", sqlAccountsExists, id), "accounts.Delete", "accounts")
+	return false, errs.Wrap(runtime.StaleVersion(ctx, r.db, "accounts.Delete", "accounts", sqlAccountsExists, id), "accounts.Delete", "accounts")
 }
 
 var opAccountsCount = &runtime.Op{Name: "accounts.Count", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Count replica=ok
@@ -288,7 +288,7 @@ var copyAccounts = &runtime.Copier[*NewAccount]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyAccounts, rows)
-	return n, wrapErr(err, "accounts.CreateMany", "accounts")
+	return n, errs.Wrap(err, "accounts.CreateMany", "accounts")
 }
 
 var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning
@@ -479,7 +479,7 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "accounts.LoadByUserID", "accounts")
+	return m, errs.Wrap(err, "accounts.LoadByUserID", "accounts")
 }
 
 // LoadTransactionsByFromAccountID returns the rows of table transactions of each
@@ -488,7 +488,7 @@ func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[u
 func (r *AccountRepo) LoadTransactionsByFromAccountID(ctx context.Context, parents []Account) (map[uuid.UUID][]Transaction, error) {
 	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTransactionsByFromAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "accounts.LoadTransactionsByFromAccountID", "accounts")
+	return m, errs.Wrap(err, "accounts.LoadTransactionsByFromAccountID", "accounts")
 }
 
 // LoadTransactionsByToAccountID returns the rows of table transactions of each of
@@ -497,7 +497,7 @@ func (r *AccountRepo) LoadTransactionsByFromAccountID(ctx context.Context, paren
 func (r *AccountRepo) LoadTransactionsByToAccountID(ctx context.Context, parents []Account) (map[uuid.UUID][]Transaction, error) {
 	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTransactionsByToAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "accounts.LoadTransactionsByToAccountID", "accounts")
+	return m, errs.Wrap(err, "accounts.LoadTransactionsByToAccountID", "accounts")
 }
 
 // LoadLedgerEntries returns the rows of table ledger_entries of each of parents
@@ -506,7 +506,7 @@ func (r *AccountRepo) LoadTransactionsByToAccountID(ctx context.Context, parents
 func (r *AccountRepo) LoadLedgerEntries(ctx context.Context, parents []Account) (map[uuid.UUID][]LedgerEntry, error) {
 	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadLedgerEntriesByAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "accounts.LoadLedgerEntries", "accounts")
+	return m, errs.Wrap(err, "accounts.LoadLedgerEntries", "accounts")
 }
 
 // ForUserParams holds the parameters of AccountRepo.ForUser. Fields of type
@@ -545,7 +545,7 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams) ([]Account, 
 	}
 	rows, err := r.db.Query(ctx, sqlAccountsForUser[mask], args...)
 	items, err := runtime.Collect(rows, err, 0, scanAccount)
-	return items, wrapErr(err, "accounts.ForUser", "accounts")
+	return items, errs.Wrap(err, "accounts.ForUser", "accounts")
 }
 
 // BalanceAsOfRow is one row of the result of AccountRepo.BalanceAsOf.
@@ -571,7 +571,7 @@ WHERE account_id = $1 AND created_at <= $2`
 // The balance of an account at the end of a moment, from its ledger entries.
 func (r *AccountRepo) BalanceAsOf(ctx context.Context, accountID uuid.UUID, at time.Time) (BalanceAsOfRow, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsBalanceAsOf, accountID, at), scanBalanceAsOfRow)
-	return v, wrapErr(err, "accounts.BalanceAsOf", "accounts")
+	return v, errs.Wrap(err, "accounts.BalanceAsOf", "accounts")
 }
 
 // TotalsByCurrencyRow is one row of the result of AccountRepo.TotalsByCurrency.
@@ -599,7 +599,7 @@ FROM accounts GROUP BY currency ORDER BY currency`
 func (r *AccountRepo) TotalsByCurrency(ctx context.Context) ([]TotalsByCurrencyRow, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsTotalsByCurrency)
 	items, err := runtime.Collect(rows, err, 0, scanTotalsByCurrencyRow)
-	return items, wrapErr(err, "accounts.TotalsByCurrency", "accounts")
+	return items, errs.Wrap(err, "accounts.TotalsByCurrency", "accounts")
 }
 
 // OutOfBalanceRow is one row of the result of AccountRepo.OutOfBalance.
@@ -629,5 +629,5 @@ ORDER BY a.id`
 func (r *AccountRepo) OutOfBalance(ctx context.Context) ([]OutOfBalanceRow, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsOutOfBalance)
 	items, err := runtime.Collect(rows, err, 0, scanOutOfBalanceRow)
-	return items, wrapErr(err, "accounts.OutOfBalance", "accounts")
+	return items, errs.Wrap(err, "accounts.OutOfBalance", "accounts")
 }

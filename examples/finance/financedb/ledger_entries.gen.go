@@ -152,7 +152,7 @@ func (r *LedgerEntryRepo) FindAll(ctx context.Context) ([]LedgerEntry, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LedgerEntryRepo) Stream(ctx context.Context) iter.Seq2[LedgerEntry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, opLedgerEntriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, opLedgerEntriesFindAll.SQL)
 }
 
 const sqlLedgerEntriesListFirst = `-- name: ledger_entries.List replica=ok
@@ -175,7 +175,7 @@ func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 		Scan:  scanLedgerEntry,
 		Key:   func(v *LedgerEntry) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "ledger_entries.List", "ledger_entries")
+	return p, errs.Wrap(err, "ledger_entries.List", "ledger_entries")
 }
 
 var updateLedgerEntries = &runtime.Update{
@@ -240,7 +240,7 @@ var copyLedgerEntries = &runtime.Copier[*NewLedgerEntry]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *LedgerEntryRepo) CreateMany(ctx context.Context, rows []NewLedgerEntry) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyLedgerEntries, rows)
-	return n, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
+	return n, errs.Wrap(err, "ledger_entries.CreateMany", "ledger_entries")
 }
 
 var opLedgerEntriesCreateManyReturning = &runtime.Op{Name: "ledger_entries.CreateManyReturning", Table: "ledger_entries", Errs: errs, Validate: true, SQL: `-- name: ledger_entries.CreateManyReturning
@@ -349,7 +349,7 @@ func loadLedgerEntriesByTransactionID(ctx context.Context, db runtime.DBTX, keys
 // runtime.GroupRows).
 func (r *LedgerEntryRepo) LoadByTransactionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByTransactionID(ctx, r.db, keys)
-	return m, wrapErr(err, "ledger_entries.LoadByTransactionID", "ledger_entries")
+	return m, errs.Wrap(err, "ledger_entries.LoadByTransactionID", "ledger_entries")
 }
 
 var opLedgerEntriesListByAccountID = &runtime.Op{Name: "ledger_entries.ListByAccountID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.ListByAccountID replica=ok
@@ -378,7 +378,7 @@ func loadLedgerEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []u
 // of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *LedgerEntryRepo) LoadByAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "ledger_entries.LoadByAccountID", "ledger_entries")
+	return m, errs.Wrap(err, "ledger_entries.LoadByAccountID", "ledger_entries")
 }
 
 var opLedgerEntriesListByUserID = &runtime.Op{Name: "ledger_entries.ListByUserID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.ListByUserID replica=ok
@@ -407,7 +407,7 @@ func loadLedgerEntriesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *LedgerEntryRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "ledger_entries.LoadByUserID", "ledger_entries")
+	return m, errs.Wrap(err, "ledger_entries.LoadByUserID", "ledger_entries")
 }
 
 // HistoryParams holds the parameters of LedgerEntryRepo.History. Fields of type
@@ -551,5 +551,5 @@ func (r *LedgerEntryRepo) History(ctx context.Context, p HistoryParams, page run
 		Scan:  scanLedgerEntry,
 		Key:   func(v *LedgerEntry) []any { return []any{v.CreatedAt, v.ID} },
 	}, &k0, &k1)
-	return pg, wrapErr(err, "ledger_entries.History", "ledger_entries")
+	return pg, errs.Wrap(err, "ledger_entries.History", "ledger_entries")
 }

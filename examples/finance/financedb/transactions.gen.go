@@ -211,7 +211,7 @@ func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, opTransactionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "transactions.Stream", "transactions") }, scanTransaction, opTransactionsFindAll.SQL)
 }
 
 const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
@@ -234,7 +234,7 @@ func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 		Scan:  scanTransaction,
 		Key:   func(v *Transaction) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "transactions.List", "transactions")
+	return p, errs.Wrap(err, "transactions.List", "transactions")
 }
 
 var updateTransactions = &runtime.Update{
@@ -300,7 +300,7 @@ var copyTransactions = &runtime.Copier[*NewTransaction]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyTransactions, rows)
-	return n, wrapErr(err, "transactions.CreateMany", "transactions")
+	return n, errs.Wrap(err, "transactions.CreateMany", "transactions")
 }
 
 var opTransactionsCreateManyReturning = &runtime.Op{Name: "transactions.CreateManyReturning", Table: "transactions", Errs: errs, Validate: true, SQL: `-- name: transactions.CreateManyReturning
@@ -507,7 +507,7 @@ func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "transactions.LoadByUserID", "transactions")
+	return m, errs.Wrap(err, "transactions.LoadByUserID", "transactions")
 }
 
 var opTransactionsListByFromAccountID = &runtime.Op{Name: "transactions.ListByFromAccountID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByFromAccountID replica=ok
@@ -536,7 +536,7 @@ func loadTransactionsByFromAccountID(ctx context.Context, db runtime.DBTX, keys 
 // is one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransactionRepo) LoadByFromAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByFromAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "transactions.LoadByFromAccountID", "transactions")
+	return m, errs.Wrap(err, "transactions.LoadByFromAccountID", "transactions")
 }
 
 var opTransactionsListByToAccountID = &runtime.Op{Name: "transactions.ListByToAccountID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByToAccountID replica=ok
@@ -565,7 +565,7 @@ func loadTransactionsByToAccountID(ctx context.Context, db runtime.DBTX, keys []
 // one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransactionRepo) LoadByToAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByToAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "transactions.LoadByToAccountID", "transactions")
+	return m, errs.Wrap(err, "transactions.LoadByToAccountID", "transactions")
 }
 
 var opTransactionsListByCategoryID = &runtime.Op{Name: "transactions.ListByCategoryID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByCategoryID replica=ok
@@ -594,7 +594,7 @@ func loadTransactionsByCategoryID(ctx context.Context, db runtime.DBTX, keys []i
 // of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransactionRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Transaction, error) {
 	m, err := loadTransactionsByCategoryID(ctx, r.db, keys)
-	return m, wrapErr(err, "transactions.LoadByCategoryID", "transactions")
+	return m, errs.Wrap(err, "transactions.LoadByCategoryID", "transactions")
 }
 
 // LoadLedgerEntries returns the rows of table ledger_entries of each of parents
@@ -603,7 +603,7 @@ func (r *TransactionRepo) LoadByCategoryID(ctx context.Context, keys []int32) (m
 func (r *TransactionRepo) LoadLedgerEntries(ctx context.Context, parents []Transaction) (map[uuid.UUID][]LedgerEntry, error) {
 	keys := runtime.Keys(parents, func(p *Transaction) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadLedgerEntriesByTransactionID(ctx, r.db, keys)
-	return m, wrapErr(err, "transactions.LoadLedgerEntries", "transactions")
+	return m, errs.Wrap(err, "transactions.LoadLedgerEntries", "transactions")
 }
 
 // ByIdempotencyKeyParams holds the parameters of TransactionRepo.ByIdempotencyKey.
@@ -626,7 +626,7 @@ LIMIT 1`
 // The transaction a user recorded with a key.
 func (r *TransactionRepo) ByIdempotencyKey(ctx context.Context, p ByIdempotencyKeyParams) (Transaction, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsByIdempotencyKey, &p, func(p *ByIdempotencyKeyParams, d []any) []any { return append(d, &p.UserID, &p.IdempotencyKey) }, scanTransaction)
-	return *v, wrapErr(err, "transactions.ByIdempotencyKey", "transactions")
+	return *v, errs.Wrap(err, "transactions.ByIdempotencyKey", "transactions")
 }
 
 // TotalsByKindRow is one row of the result of TransactionRepo.TotalsByKind.
@@ -653,7 +653,7 @@ FROM transactions GROUP BY kind, currency ORDER BY kind, currency`
 func (r *TransactionRepo) TotalsByKind(ctx context.Context) ([]TotalsByKindRow, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsTotalsByKind)
 	items, err := runtime.Collect(rows, err, 0, scanTotalsByKindRow)
-	return items, wrapErr(err, "transactions.TotalsByKind", "transactions")
+	return items, errs.Wrap(err, "transactions.TotalsByKind", "transactions")
 }
 
 // UnbalancedRow is one row of the result of TransactionRepo.Unbalanced.
@@ -689,7 +689,7 @@ ORDER BY t.id`
 func (r *TransactionRepo) Unbalanced(ctx context.Context) ([]UnbalancedRow, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsUnbalanced)
 	items, err := runtime.Collect(rows, err, 0, scanUnbalancedRow)
-	return items, wrapErr(err, "transactions.Unbalanced", "transactions")
+	return items, errs.Wrap(err, "transactions.Unbalanced", "transactions")
 }
 
 // MonthlyTotalsByCategoryParams holds the parameters of
@@ -741,5 +741,5 @@ ORDER BY 1, 2, 3`
 // out of a user's accounts in [since, until).
 func (r *TransactionRepo) MonthlyTotalsByCategory(ctx context.Context, p MonthlyTotalsByCategoryParams) ([]MonthlyTotalsByCategoryRow, error) {
 	items, err := runtime.Query(ctx, r.db, sqlTransactionsMonthlyTotalsByCategory, &p, func(p *MonthlyTotalsByCategoryParams, d []any) []any { return append(d, &p.UserID, &p.Since, &p.Until) }, scanMonthlyTotalsByCategoryRow, 0)
-	return items, wrapErr(err, "transactions.MonthlyTotalsByCategory", "transactions")
+	return items, errs.Wrap(err, "transactions.MonthlyTotalsByCategory", "transactions")
 }

@@ -152,7 +152,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -174,7 +174,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanUser,
 		Key:   func(v *User) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "users.List", "users")
+	return p, errs.Wrap(err, "users.List", "users")
 }
 
 var updateUsers = &runtime.Update{
@@ -241,7 +241,7 @@ var copyUsers = &runtime.Copier[*NewUser]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyUsers, rows)
-	return n, wrapErr(err, "users.CreateMany", "users")
+	return n, errs.Wrap(err, "users.CreateMany", "users")
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
@@ -396,7 +396,7 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.UUID][]Account, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadAccounts", "users")
+	return m, errs.Wrap(err, "users.LoadAccounts", "users")
 }
 
 // LoadTransactions returns the rows of table transactions of each of parents
@@ -405,7 +405,7 @@ func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.U
 func (r *UserRepo) LoadTransactions(ctx context.Context, parents []User) (map[uuid.UUID][]Transaction, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadTransactions", "users")
+	return m, errs.Wrap(err, "users.LoadTransactions", "users")
 }
 
 // LoadLedgerEntries returns the rows of table ledger_entries of each of parents
@@ -414,7 +414,7 @@ func (r *UserRepo) LoadTransactions(ctx context.Context, parents []User) (map[uu
 func (r *UserRepo) LoadLedgerEntries(ctx context.Context, parents []User) (map[uuid.UUID][]LedgerEntry, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadLedgerEntriesByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadLedgerEntries", "users")
+	return m, errs.Wrap(err, "users.LoadLedgerEntries", "users")
 }
 
 const sqlUsersByEmail = `-- name: users.ByEmail replica=ok
@@ -426,5 +426,5 @@ LIMIT 1`
 // none, the error matches runtime.ErrNotFound.
 func (r *UserRepo) ByEmail(ctx context.Context, email string) (User, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersByEmail, email), scanUser)
-	return v, wrapErr(err, "users.ByEmail", "users")
+	return v, errs.Wrap(err, "users.ByEmail", "users")
 }

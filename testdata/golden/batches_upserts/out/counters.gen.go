@@ -101,7 +101,7 @@ func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, opCountersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "counters.Stream", "counters") }, scanCounter, opCountersFindAll.SQL)
 }
 
 const sqlCountersListFirst = `-- name: counters.List replica=ok
@@ -124,7 +124,7 @@ func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanCounter,
 		Key:   func(v *Counter) []any { return []any{v.Name} },
 	}, &name)
-	return p, wrapErr(err, "counters.List", "counters")
+	return p, errs.Wrap(err, "counters.List", "counters")
 }
 
 const sqlCountersUpdate = `-- name: counters.Update
@@ -135,10 +135,10 @@ WHERE "name" = $1`
 // name and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CounterRepo) Update(ctx context.Context, name string, u CounterUpdate) (Counter, error) {
 	if err := u.Validate(); err != nil {
-		return Counter{}, wrapErr(err, "counters.Update", "counters")
+		return Counter{}, errs.Wrap(err, "counters.Update", "counters")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpdate, &name, runtime.Arg, scanCounter)
-	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"name"})
+	return *v, errs.WrapParams(err, "counters.Update", "counters", []string{"name"})
 }
 
 var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
@@ -183,7 +183,7 @@ var copyCounters = &runtime.Copier[*NewCounter]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyCounters, rows)
-	return n, wrapErr(err, "counters.CreateMany", "counters")
+	return n, errs.Wrap(err, "counters.CreateMany", "counters")
 }
 
 var opCountersCreateManyReturning = &runtime.Op{Name: "counters.CreateManyReturning", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateManyReturning

@@ -165,7 +165,7 @@ func (r *ItemRepo) FindAll(ctx context.Context) ([]Item, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "items.Stream", "items") }, scanItem, opItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "items.Stream", "items") }, scanItem, opItemsFindAll.SQL)
 }
 
 const sqlItemsListFirst = `-- name: items.List replica=ok
@@ -187,7 +187,7 @@ func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanItem,
 		Key:   func(v *Item) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "items.List", "items")
+	return p, errs.Wrap(err, "items.List", "items")
 }
 
 var updateItems = &runtime.Update{
@@ -262,7 +262,7 @@ var copyItems = &runtime.Copier[*NewItem]{
 // enum types "mood" on its connection.
 func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyItems, rows)
-	return n, wrapErr(err, "items.CreateMany", "items")
+	return n, errs.Wrap(err, "items.CreateMany", "items")
 }
 
 // CreateManyReturning inserts rows into table items in one pgx.Batch of Create's
@@ -270,10 +270,10 @@ func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error
 // them as stored. It validates every row first.
 func (r *ItemRepo) CreateManyReturning(ctx context.Context, rows []NewItem) ([]Item, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "items.CreateManyReturning", "items")
+		return nil, errs.Wrap(err, "items.CreateManyReturning", "items")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opItemsCreate.SQL, rows, argsNewItem, scanItem)
-	return out, wrapErr(err, "items.CreateManyReturning", "items")
+	return out, errs.Wrap(err, "items.CreateManyReturning", "items")
 }
 
 var opItemsUpsertBySKU = &runtime.Op{Name: "items.UpsertBySKU", Table: "items", Errs: errs, Validate: true, SQL: `-- name: items.UpsertBySKU

@@ -122,7 +122,7 @@ func (r *SlotRepo) FindAll(ctx context.Context) ([]Slot, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "slots.Stream", "slots") }, scanSlot, opSlotsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "slots.Stream", "slots") }, scanSlot, opSlotsFindAll.SQL)
 }
 
 const sqlSlotsListFirst = `-- name: slots.List replica=ok
@@ -144,7 +144,7 @@ func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanSlot,
 		Key:   func(v *Slot) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "slots.List", "slots")
+	return p, errs.Wrap(err, "slots.List", "slots")
 }
 
 var updateSlots = &runtime.Update{
@@ -208,7 +208,7 @@ var copySlots = &runtime.Copier[*NewSlot]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copySlots, rows)
-	return n, wrapErr(err, "slots.CreateMany", "slots")
+	return n, errs.Wrap(err, "slots.CreateMany", "slots")
 }
 
 var opSlotsCreateManyReturning = &runtime.Op{Name: "slots.CreateManyReturning", Table: "slots", Errs: errs, Validate: true, SQL: `-- name: slots.CreateManyReturning

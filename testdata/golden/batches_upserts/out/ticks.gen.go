@@ -91,7 +91,7 @@ func (r *TickRepo) FindAll(ctx context.Context) ([]Tick, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ticks.Stream", "ticks") }, scanTick, opTicksFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "ticks.Stream", "ticks") }, scanTick, opTicksFindAll.SQL)
 }
 
 const sqlTicksListFirst = `-- name: ticks.List replica=ok
@@ -113,7 +113,7 @@ func (r *TickRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanTick,
 		Key:   func(v *Tick) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "ticks.List", "ticks")
+	return p, errs.Wrap(err, "ticks.List", "ticks")
 }
 
 const sqlTicksUpdate = `-- name: ticks.Update
@@ -127,7 +127,7 @@ RETURNING "id", "created_at", "updated_at"`
 // transaction's time.
 func (r *TickRepo) Update(ctx context.Context, id int64, u TickUpdate) (Tick, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTicksUpdate, &id, runtime.Arg, scanTick)
-	return *v, wrapParamsErr(err, "ticks.Update", "ticks", []string{"id"})
+	return *v, errs.WrapParams(err, "ticks.Update", "ticks", []string{"id"})
 }
 
 var opTicksDelete = &runtime.Op{Name: "ticks.Delete", Table: "ticks", Errs: errs, SQL: `-- name: ticks.Delete
@@ -166,7 +166,7 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 // them as stored.
 func (r *TickRepo) CreateManyReturning(ctx context.Context, rows []NewTick) ([]Tick, error) {
 	out, err := runtime.BatchQuery(ctx, r.db, opTicksCreate.SQL, rows, argsNewTick, scanTick)
-	return out, wrapErr(err, "ticks.CreateManyReturning", "ticks")
+	return out, errs.Wrap(err, "ticks.CreateManyReturning", "ticks")
 }
 
 // TickKeyedUpdate is one row's key and changes for UpdateMany.

@@ -150,7 +150,7 @@ WHERE "id" = $1`
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), &id, runtime.Arg, scanAccount)
-	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+	return *v, errs.Wrap(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -164,12 +164,12 @@ SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
 	items, err := runtime.Collect(rows, err, 0, scanAccount)
-	return items, wrapErr(err, "accounts.FindAll", "accounts")
+	return items, errs.Wrap(err, "accounts.FindAll", "accounts")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -202,7 +202,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanAccount,
 		Key:   func(v *Account) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "accounts.List", "accounts")
+	return p, errs.Wrap(err, "accounts.List", "accounts")
 }
 
 var updateAccounts = &runtime.Update{
@@ -254,7 +254,7 @@ SELECT count(*) FROM "accounts"`
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAccountsCount, sqlAccountsCountWithDeleted)))
-	return n, wrapErr(err, "accounts.Count", "accounts")
+	return n, errs.Wrap(err, "accounts.Count", "accounts")
 }
 
 var opAccountsHardDelete = &runtime.Op{Name: "accounts.HardDelete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.HardDelete
@@ -320,7 +320,7 @@ ORDER BY "id"`
 func (r *AccountRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsAuditTrail, id)
 	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
-	return items, wrapErr(err, "accounts.AuditTrail", "accounts")
+	return items, errs.Wrap(err, "accounts.AuditTrail", "accounts")
 }
 
 const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
@@ -338,7 +338,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 		return []Account{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), &ids, runtime.Arg, scanAccount, len(ids))
-	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
+	return items, errs.Wrap(err, "accounts.FindByIDs", "accounts")
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -353,7 +353,7 @@ var copyAccounts = &runtime.Copier[*NewAccount]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := runtime.CopyRows(ctx, runtime.Acting(ctx, r.db), copyAccounts, rows)
-	return n, wrapErr(err, "accounts.CreateMany", "accounts")
+	return n, errs.Wrap(err, "accounts.CreateMany", "accounts")
 }
 
 var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning
@@ -522,5 +522,5 @@ func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewA
 func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[int64][]Entry, error) {
 	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "accounts.LoadEntries", "accounts")
+	return m, errs.Wrap(err, "accounts.LoadEntries", "accounts")
 }

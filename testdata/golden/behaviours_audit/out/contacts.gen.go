@@ -105,7 +105,7 @@ RETURNING "id", "org_id", "customer_id", "phone"`}
 // n first.
 func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error) {
 	if err := n.Validate(); err != nil {
-		return Contact{}, wrapErr(err, "contacts.Create", "contacts")
+		return Contact{}, errs.Wrap(err, "contacts.Create", "contacts")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Create", "contacts")
 	if err != nil {
@@ -153,7 +153,7 @@ func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 		return runtime.StreamError[Contact](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "contacts.Stream", "contacts") }, scanContact, opContactsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "contacts.Stream", "contacts") }, scanContact, opContactsFindAll.SQL, tenant)
 }
 
 const sqlContactsListFirst = `-- name: contacts.List replica=ok
@@ -183,7 +183,7 @@ func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanContact,
 		Key:   func(v *Contact) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "contacts.List", "contacts")
+	return p, errs.Wrap(err, "contacts.List", "contacts")
 }
 
 const sqlContactsUpdate = `-- name: contacts.Update sensitive=3
@@ -206,7 +206,7 @@ func argsContactUpdate(u *ContactUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ContactRepo) Update(ctx context.Context, id int64, u ContactUpdate) (Contact, error) {
 	if err := u.Validate(); err != nil {
-		return Contact{}, wrapErr(err, "contacts.Update", "contacts")
+		return Contact{}, errs.Wrap(err, "contacts.Update", "contacts")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Update", "contacts")
 	if err != nil {
@@ -264,7 +264,7 @@ func (r *ContactRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.Audit
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlContactsAuditTrail, id, tenant)
 	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
-	return items, wrapErr(err, "contacts.AuditTrail", "contacts")
+	return items, errs.Wrap(err, "contacts.AuditTrail", "contacts")
 }
 
 var opContactsFindByIDs = &runtime.Op{Name: "contacts.FindByIDs", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindByIDs replica=ok
@@ -304,10 +304,10 @@ func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64,
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "contacts.CreateMany", "contacts")
+		return 0, errs.Wrap(err, "contacts.CreateMany", "contacts")
 	}
 	tag, err := db.Exec(ctx, sqlContactsCreateMany, append(runtime.Unnest(argsNewContact, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "contacts.CreateMany", "contacts")
+	return tag.RowsAffected(), errs.Wrap(err, "contacts.CreateMany", "contacts")
 }
 
 var opContactsCreateManyReturning = &runtime.Op{Name: "contacts.CreateManyReturning", Table: "contacts", Errs: errs, Validate: true, SQL: `-- name: contacts.CreateManyReturning sensitive=2
@@ -442,5 +442,5 @@ func (r *ContactRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (m
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "contacts.LoadByCustomerID", "contacts")
+	return m, errs.Wrap(err, "contacts.LoadByCustomerID", "contacts")
 }

@@ -109,7 +109,7 @@ RETURNING "id", "org_id", "name", "email"`}
 // validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.Create", "customers")
+		return Customer{}, errs.Wrap(err, "customers.Create", "customers")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Create", "customers")
 	if err != nil {
@@ -157,7 +157,7 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 		return runtime.StreamError[Customer](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL, tenant)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -187,7 +187,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		Scan:  scanCustomer,
 		Key:   func(v *Customer) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "customers.List", "customers")
+	return p, errs.Wrap(err, "customers.List", "customers")
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update sensitive=3
@@ -210,7 +210,7 @@ func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
 	if err := u.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.Update", "customers")
+		return Customer{}, errs.Wrap(err, "customers.Update", "customers")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Update", "customers")
 	if err != nil {
@@ -268,7 +268,7 @@ func (r *CustomerRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersAuditTrail, id, tenant)
 	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
-	return items, wrapErr(err, "customers.AuditTrail", "customers")
+	return items, errs.Wrap(err, "customers.AuditTrail", "customers")
 }
 
 var opCustomersFindByIDs = &runtime.Op{Name: "customers.FindByIDs", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByIDs replica=ok
@@ -308,10 +308,10 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "customers.CreateMany", "customers")
+		return 0, errs.Wrap(err, "customers.CreateMany", "customers")
 	}
 	tag, err := db.Exec(ctx, sqlCustomersCreateMany, append(runtime.Unnest(argsNewCustomer, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
+	return tag.RowsAffected(), errs.Wrap(err, "customers.CreateMany", "customers")
 }
 
 var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning sensitive=3
@@ -420,5 +420,5 @@ func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (ma
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadContacts", "customers")
+	return m, errs.Wrap(err, "customers.LoadContacts", "customers")
 }

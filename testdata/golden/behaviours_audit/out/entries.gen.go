@@ -134,7 +134,7 @@ func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, opEntriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "entries.Stream", "entries") }, scanEntry, opEntriesFindAll.SQL)
 }
 
 const sqlEntriesListFirst = `-- name: entries.List replica=ok
@@ -158,7 +158,7 @@ func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanEntry,
 		Key:   func(v *Entry) []any { return []any{v.AccountID, v.Seq} },
 	}, &accountID, &seq)
-	return p, wrapErr(err, "entries.List", "entries")
+	return p, errs.Wrap(err, "entries.List", "entries")
 }
 
 const sqlEntriesUpdate = `-- name: entries.Update
@@ -188,7 +188,7 @@ WHERE "account_id" = $1 AND "seq" = $2)`
 // runtime.ErrStaleVersion. It increments version.
 func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, version int64, u EntryUpdate) (Entry, error) {
 	if err := u.Validate(); err != nil {
-		return Entry{}, wrapErr(err, "entries.Update", "entries")
+		return Entry{}, errs.Wrap(err, "entries.Update", "entries")
 	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.UpdateOne(ctx, db, updateEntries, &accountID, runtime.Arg, &u, argsEntryUpdate, scanEntry, seq, version)
@@ -198,7 +198,7 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 			err = stale
 		}
 	}
-	return *v, wrapParamsErr(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
+	return *v, errs.WrapParams(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
 }
 
 var opEntriesDelete = &runtime.Op{Name: "entries.Delete", Table: "entries", Errs: errs, SQL: `-- name: entries.Delete
@@ -215,7 +215,7 @@ func (r *EntryRepo) Delete(ctx context.Context, accountID int64, seq int32, vers
 		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
-	return false, wrapErr(runtime.StaleVersion(ctx, db, "entries.Delete", "entries", sqlEntriesExists, accountID, seq), "entries.Delete", "entries")
+	return false, errs.Wrap(runtime.StaleVersion(ctx, db, "entries.Delete", "entries", sqlEntriesExists, accountID, seq), "entries.Delete", "entries")
 }
 
 var opEntriesCount = &runtime.Op{Name: "entries.Count", Table: "entries", Errs: errs, SQL: `-- name: entries.Count replica=ok
@@ -239,7 +239,7 @@ ORDER BY "id"`
 func (r *EntryRepo) AuditTrail(ctx context.Context, accountID int64, seq int32) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesAuditTrail, accountID, seq)
 	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
-	return items, wrapErr(err, "entries.AuditTrail", "entries")
+	return items, errs.Wrap(err, "entries.AuditTrail", "entries")
 }
 
 var copyEntries = &runtime.Copier[*NewEntry]{
@@ -254,7 +254,7 @@ var copyEntries = &runtime.Copier[*NewEntry]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
 	n, err := runtime.CopyRows(ctx, runtime.Acting(ctx, r.db), copyEntries, rows)
-	return n, wrapErr(err, "entries.CreateMany", "entries")
+	return n, errs.Wrap(err, "entries.CreateMany", "entries")
 }
 
 var opEntriesCreateManyReturning = &runtime.Op{Name: "entries.CreateManyReturning", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateManyReturning
@@ -462,5 +462,5 @@ func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) 
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "entries.LoadByAccountID", "entries")
+	return m, errs.Wrap(err, "entries.LoadByAccountID", "entries")
 }

@@ -116,7 +116,7 @@ func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -138,7 +138,7 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanNote,
 		Key:   func(v *Note) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "notes.List", "notes")
+	return p, errs.Wrap(err, "notes.List", "notes")
 }
 
 var updateNotes = &runtime.Update{
@@ -192,7 +192,7 @@ ORDER BY "id"`
 func (r *NoteRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlNotesAuditTrail, id)
 	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
-	return items, wrapErr(err, "notes.AuditTrail", "notes")
+	return items, errs.Wrap(err, "notes.AuditTrail", "notes")
 }
 
 var opNotesFindByIDs = &runtime.Op{Name: "notes.FindByIDs", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByIDs replica=ok
@@ -220,7 +220,7 @@ var copyNotes = &runtime.Copier[*NewNote]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
 	n, err := runtime.CopyRows(ctx, runtime.Acting(ctx, r.db), copyNotes, rows)
-	return n, wrapErr(err, "notes.CreateMany", "notes")
+	return n, errs.Wrap(err, "notes.CreateMany", "notes")
 }
 
 // CreateManyReturning inserts rows into table notes in one pgx.Batch of Create's
@@ -229,10 +229,10 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
 	db := runtime.Acting(ctx, r.db)
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
+		return nil, errs.Wrap(err, "notes.CreateManyReturning", "notes")
 	}
 	out, err := runtime.BatchQuery(ctx, db, opNotesCreate.SQL, rows, argsNewNote, scanNote)
-	return out, wrapErr(err, "notes.CreateManyReturning", "notes")
+	return out, errs.Wrap(err, "notes.CreateManyReturning", "notes")
 }
 
 // NoteKeyedUpdate is one row's key and changes for UpdateMany.

@@ -100,7 +100,7 @@ RETURNING "id", "owner", "thing_id", "body"`}
 // first.
 func (r *PartRepo) Create(ctx context.Context, n NewPart) (Part, error) {
 	if err := n.Validate(); err != nil {
-		return Part{}, wrapErr(err, "parts.Create", "parts")
+		return Part{}, errs.Wrap(err, "parts.Create", "parts")
 	}
 	tenant, err := runtime.TenantFor[string](ctx, "parts.Create", "parts")
 	if err != nil {
@@ -148,7 +148,7 @@ func (r *PartRepo) Stream(ctx context.Context) iter.Seq2[Part, error] {
 		return runtime.StreamError[Part](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "parts.Stream", "parts") }, scanPart, opPartsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "parts.Stream", "parts") }, scanPart, opPartsFindAll.SQL, tenant)
 }
 
 const sqlPartsListFirst = `-- name: parts.List replica=ok
@@ -177,7 +177,7 @@ func (r *PartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanPart,
 		Key:   func(v *Part) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "parts.List", "parts")
+	return p, errs.Wrap(err, "parts.List", "parts")
 }
 
 const sqlPartsUpdate = `-- name: parts.Update
@@ -200,7 +200,7 @@ func argsPartUpdate(u *PartUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PartRepo) Update(ctx context.Context, id int64, u PartUpdate) (Part, error) {
 	if err := u.Validate(); err != nil {
-		return Part{}, wrapErr(err, "parts.Update", "parts")
+		return Part{}, errs.Wrap(err, "parts.Update", "parts")
 	}
 	tenant, err := runtime.TenantFor[string](ctx, "parts.Update", "parts")
 	if err != nil {
@@ -277,10 +277,10 @@ func (r *PartRepo) CreateMany(ctx context.Context, rows []NewPart) (int64, error
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "parts.CreateMany", "parts")
+		return 0, errs.Wrap(err, "parts.CreateMany", "parts")
 	}
 	tag, err := db.Exec(ctx, sqlPartsCreateMany, append(runtime.Unnest(argsNewPart, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "parts.CreateMany", "parts")
+	return tag.RowsAffected(), errs.Wrap(err, "parts.CreateMany", "parts")
 }
 
 var opPartsCreateManyReturning = &runtime.Op{Name: "parts.CreateManyReturning", Table: "parts", Errs: errs, Validate: true, SQL: `-- name: parts.CreateManyReturning
@@ -415,5 +415,5 @@ func (r *PartRepo) LoadByThingID(ctx context.Context, keys []int64) (map[int64][
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadPartsByThingID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "parts.LoadByThingID", "parts")
+	return m, errs.Wrap(err, "parts.LoadByThingID", "parts")
 }

@@ -129,7 +129,7 @@ func (r *PlainRepo) FindAll(ctx context.Context) ([]Plain, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlainRepo) Stream(ctx context.Context) iter.Seq2[Plain, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plain.Stream", "plain") }, scanPlain, opPlainFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "plain.Stream", "plain") }, scanPlain, opPlainFindAll.SQL)
 }
 
 const sqlPlainListFirst = `-- name: plain.List replica=ok
@@ -151,7 +151,7 @@ func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanPlain,
 		Key:   func(v *Plain) []any { return []any{v.Name} },
 	}, &name)
-	return p, wrapErr(err, "plain.List", "plain")
+	return p, errs.Wrap(err, "plain.List", "plain")
 }
 
 var updatePlain = &runtime.Update{
@@ -216,7 +216,7 @@ var copyPlain = &runtime.Copier[*NewPlain]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *PlainRepo) CreateMany(ctx context.Context, rows []NewPlain) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyPlain, rows)
-	return n, wrapErr(err, "plain.CreateMany", "plain")
+	return n, errs.Wrap(err, "plain.CreateMany", "plain")
 }
 
 // CreateManyReturning inserts rows into table plain in one pgx.Batch of Create's
@@ -224,10 +224,10 @@ func (r *PlainRepo) CreateMany(ctx context.Context, rows []NewPlain) (int64, err
 // them as stored. It validates every row first.
 func (r *PlainRepo) CreateManyReturning(ctx context.Context, rows []NewPlain) ([]Plain, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "plain.CreateManyReturning", "plain")
+		return nil, errs.Wrap(err, "plain.CreateManyReturning", "plain")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opPlainCreate.SQL, rows, argsNewPlain, scanPlain)
-	return out, wrapErr(err, "plain.CreateManyReturning", "plain")
+	return out, errs.Wrap(err, "plain.CreateManyReturning", "plain")
 }
 
 var opPlainUpsertByName = &runtime.Op{Name: "plain.UpsertByName", Table: "plain", Errs: errs, Validate: true, SQL: `-- name: plain.UpsertByName
@@ -377,5 +377,5 @@ func (r *PlainRepo) Labelled(ctx context.Context, label string) ([]Plain, error)
 	db := runtime.Acting(ctx, r.db)
 	rows, err := db.Query(ctx, sqlPlainLabelled, label)
 	items, err := runtime.Collect(rows, err, 0, scanPlain)
-	return items, wrapErr(err, "plain.Labelled", "plain")
+	return items, errs.Wrap(err, "plain.Labelled", "plain")
 }

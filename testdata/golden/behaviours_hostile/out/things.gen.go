@@ -172,7 +172,7 @@ RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "cr
 // first.
 func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 	if err := n.Validate(); err != nil {
-		return Thing{}, wrapErr(err, "things.Create", "things")
+		return Thing{}, errs.Wrap(err, "things.Create", "things")
 	}
 	tenant, err := runtime.TenantFor[string](ctx, "things.Create", "things")
 	if err != nil {
@@ -200,7 +200,7 @@ func (r *ThingRepo) FindByID(ctx context.Context, id int64) (Thing, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, r.pick(sqlThingsFindByID, sqlThingsFindByIDWithDeleted), &id, runtime.Arg, scanThing, tenant)
-	return *v, wrapErr(err, "things.FindByID", "things")
+	return *v, errs.Wrap(err, "things.FindByID", "things")
 }
 
 const sqlThingsFindAll = `-- name: things.FindAll replica=ok
@@ -220,7 +220,7 @@ func (r *ThingRepo) FindAll(ctx context.Context) ([]Thing, error) {
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
 	items, err := runtime.Collect(rows, err, 0, scanThing)
-	return items, wrapErr(err, "things.FindAll", "things")
+	return items, errs.Wrap(err, "things.FindAll", "things")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -230,7 +230,7 @@ func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
 		return runtime.StreamError[Thing](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "things.Stream", "things") }, scanThing, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "things.Stream", "things") }, scanThing, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
 }
 
 const sqlThingsListFirst = `-- name: things.List replica=ok
@@ -269,7 +269,7 @@ func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanThing,
 		Key:   func(v *Thing) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "things.List", "things")
+	return p, errs.Wrap(err, "things.List", "things")
 }
 
 const sqlThingsUpdate = `-- name: things.Update
@@ -305,7 +305,7 @@ WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NULL)`
 // increments version. It sets updated_at to the transaction's time.
 func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u ThingUpdate) (Thing, error) {
 	if err := u.Validate(); err != nil {
-		return Thing{}, wrapErr(err, "things.Update", "things")
+		return Thing{}, errs.Wrap(err, "things.Update", "things")
 	}
 	tenant, err := runtime.TenantFor[string](ctx, "things.Update", "things")
 	if err != nil {
@@ -319,7 +319,7 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 			err = stale
 		}
 	}
-	return *v, wrapParamsErr(err, "things.Update", "things", []string{"id", "key", "name", "code", "code", "tags", "doc", "doc", "note", "note"})
+	return *v, errs.WrapParams(err, "things.Update", "things", []string{"id", "key", "name", "code", "code", "tags", "doc", "doc", "note", "note"})
 }
 
 var opThingsDelete = &runtime.Op{Name: "things.Delete", Table: "things", Errs: errs, SQL: `-- name: things.Delete
@@ -346,7 +346,7 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
-	return false, wrapErr(runtime.StaleVersion(ctx, db, "things.Delete", "things", sqlThingsExists, id, tenant), "things.Delete", "things")
+	return false, errs.Wrap(runtime.StaleVersion(ctx, db, "things.Delete", "things", sqlThingsExists, id, tenant), "things.Delete", "things")
 }
 
 const sqlThingsCount = `-- name: things.Count replica=ok
@@ -365,7 +365,7 @@ func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlThingsCount, sqlThingsCountWithDeleted), tenant))
-	return n, wrapErr(err, "things.Count", "things")
+	return n, errs.Wrap(err, "things.Count", "things")
 }
 
 var opThingsHardDelete = &runtime.Op{Name: "things.HardDelete", Table: "things", Errs: errs, SQL: `-- name: things.HardDelete
@@ -454,7 +454,7 @@ func (r *ThingRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEn
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlThingsAuditTrail, id, tenant)
 	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
-	return items, wrapErr(err, "things.AuditTrail", "things")
+	return items, errs.Wrap(err, "things.AuditTrail", "things")
 }
 
 const sqlThingsFindByIDs = `-- name: things.FindByIDs replica=ok
@@ -477,7 +477,7 @@ func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error)
 		return []Thing{}, nil
 	}
 	items, err := runtime.Query(ctx, db, r.pick(sqlThingsFindByIDs, sqlThingsFindByIDsWithDeleted), &ids, runtime.Arg, scanThing, len(ids), tenant)
-	return items, wrapErr(err, "things.FindByIDs", "things")
+	return items, errs.Wrap(err, "things.FindByIDs", "things")
 }
 
 // CreateMany inserts rows into table things in one pgx.Batch of Create's
@@ -490,10 +490,10 @@ func (r *ThingRepo) CreateMany(ctx context.Context, rows []NewThing) (int64, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "things.CreateMany", "things")
+		return 0, errs.Wrap(err, "things.CreateMany", "things")
 	}
 	n, err := runtime.BatchExec(ctx, db, opThingsCreate.SQL, rows, argsNewThing, tenant)
-	return n, wrapErr(err, "things.CreateMany", "things")
+	return n, errs.Wrap(err, "things.CreateMany", "things")
 }
 
 // CreateManyReturning inserts rows into table things in one pgx.Batch of Create's
@@ -506,10 +506,10 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "things.CreateManyReturning", "things")
+		return nil, errs.Wrap(err, "things.CreateManyReturning", "things")
 	}
 	out, err := runtime.BatchQuery(ctx, db, opThingsCreate.SQL, rows, argsNewThing, scanThing, tenant)
-	return out, wrapErr(err, "things.CreateManyReturning", "things")
+	return out, errs.Wrap(err, "things.CreateManyReturning", "things")
 }
 
 const sqlThingsUpsertByOwnerAndKey = `-- name: things.UpsertByOwnerAndKey
@@ -534,7 +534,7 @@ RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "cr
 // tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing, error) {
 	if err := n.Validate(); err != nil {
-		return Thing{}, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
+		return Thing{}, errs.Wrap(err, "things.UpsertByOwnerAndKey", "things")
 	}
 	tenant, err := runtime.TenantFor[string](ctx, "things.UpsertByOwnerAndKey", "things")
 	if err != nil {
@@ -545,7 +545,7 @@ func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing,
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Thing{}, runtime.NewHiddenKeyError("things.UpsertByOwnerAndKey", "things")
 	}
-	return *v, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
+	return *v, errs.Wrap(err, "things.UpsertByOwnerAndKey", "things")
 }
 
 const sqlThingsCreateIfAbsentByOwnerAndKey = `-- name: things.CreateIfAbsentByOwnerAndKey
@@ -569,7 +569,7 @@ LIMIT 1`
 // Conflict.
 func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing) (Thing, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Thing{}, false, wrapErr(err, "things.CreateIfAbsentByOwnerAndKey", "things")
+		return Thing{}, false, errs.Wrap(err, "things.CreateIfAbsentByOwnerAndKey", "things")
 	}
 	tenant, err := runtime.TenantFor[string](ctx, "things.CreateIfAbsentByOwnerAndKey", "things")
 	if err != nil {
@@ -580,7 +580,7 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Thing{}, false, runtime.NewHiddenKeyError("things.CreateIfAbsentByOwnerAndKey", "things")
 	}
-	return *v, created, wrapErr(err, "things.CreateIfAbsentByOwnerAndKey", "things")
+	return *v, created, errs.Wrap(err, "things.CreateIfAbsentByOwnerAndKey", "things")
 }
 
 // ThingKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -738,7 +738,7 @@ func (r *ThingRepo) LoadParts(ctx context.Context, parents []Thing) (map[int64][
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Thing) (int64, bool) { return p.ID, true })
 	m, err := loadPartsByThingID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "things.LoadParts", "things")
+	return m, errs.Wrap(err, "things.LoadParts", "things")
 }
 
 const sqlThingsByName = `-- name: things.ByName replica=ok
@@ -755,7 +755,7 @@ func (r *ThingRepo) ByName(ctx context.Context, name string) ([]Thing, error) {
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsByName, name, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanThing)
-	return items, wrapErr(err, "things.ByName", "things")
+	return items, errs.Wrap(err, "things.ByName", "things")
 }
 
 const sqlThingsNoteLike = `-- name: things.NoteLike replica=ok
@@ -772,7 +772,7 @@ func (r *ThingRepo) NoteLike(ctx context.Context, pattern string) ([]Thing, erro
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsNoteLike, pattern, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanThing)
-	return items, wrapErr(err, "things.NoteLike", "things")
+	return items, errs.Wrap(err, "things.NoteLike", "things")
 }
 
 const sqlThingsAmongKeys = `-- name: things.AmongKeys replica=ok
@@ -789,7 +789,7 @@ func (r *ThingRepo) AmongKeys(ctx context.Context, keys_ []string) ([]Thing, err
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsAmongKeys, keys_, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanThing)
-	return items, wrapErr(err, "things.AmongKeys", "things")
+	return items, errs.Wrap(err, "things.AmongKeys", "things")
 }
 
 // EchoRow is one row of the result of ThingRepo.Echo.
@@ -819,5 +819,5 @@ func (r *ThingRepo) Echo(ctx context.Context, name string, probe string) ([]Echo
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsEcho, probe, tenant, name)
 	items, err := runtime.Collect(rows, err, 0, scanEchoRow)
-	return items, wrapErr(err, "things.Echo", "things")
+	return items, errs.Wrap(err, "things.Echo", "things")
 }

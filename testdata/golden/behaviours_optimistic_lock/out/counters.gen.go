@@ -117,7 +117,7 @@ func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, opCountersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "counters.Stream", "counters") }, scanCounter, opCountersFindAll.SQL)
 }
 
 const sqlCountersListFirst = `-- name: counters.List replica=ok
@@ -140,7 +140,7 @@ func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanCounter,
 		Key:   func(v *Counter) []any { return []any{v.Name} },
 	}, &name)
-	return p, wrapErr(err, "counters.List", "counters")
+	return p, errs.Wrap(err, "counters.List", "counters")
 }
 
 const sqlCountersUpdate = `-- name: counters.Update
@@ -169,7 +169,7 @@ WHERE "name" = $1)`
 // increments rev.
 func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u CounterUpdate) (Counter, error) {
 	if err := u.Validate(); err != nil {
-		return Counter{}, wrapErr(err, "counters.Update", "counters")
+		return Counter{}, errs.Wrap(err, "counters.Update", "counters")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, &name, runtime.Arg, &u, argsCounterUpdate, scanCounter, version)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -178,7 +178,7 @@ func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u 
 			err = stale
 		}
 	}
-	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"name", "value"})
+	return *v, errs.WrapParams(err, "counters.Update", "counters", []string{"name", "value"})
 }
 
 var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
@@ -194,7 +194,7 @@ func (r *CounterRepo) Delete(ctx context.Context, name string, version int64) (b
 		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
-	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "counters.Delete", "counters", sqlCountersExists, name), "counters.Delete", "counters")
+	return false, errs.Wrap(runtime.StaleVersion(ctx, r.db, "counters.Delete", "counters", sqlCountersExists, name), "counters.Delete", "counters")
 }
 
 var opCountersCount = &runtime.Op{Name: "counters.Count", Table: "counters", Errs: errs, SQL: `-- name: counters.Count replica=ok
@@ -230,7 +230,7 @@ var copyCounters = &runtime.Copier[*NewCounter]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyCounters, rows)
-	return n, wrapErr(err, "counters.CreateMany", "counters")
+	return n, errs.Wrap(err, "counters.CreateMany", "counters")
 }
 
 var opCountersCreateManyReturning = &runtime.Op{Name: "counters.CreateManyReturning", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateManyReturning

@@ -140,7 +140,7 @@ func (r *DocumentRepo) FindAll(ctx context.Context) ([]Document, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DocumentRepo) Stream(ctx context.Context) iter.Seq2[Document, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "documents.Stream", "documents") }, scanDocument, opDocumentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "documents.Stream", "documents") }, scanDocument, opDocumentsFindAll.SQL)
 }
 
 const sqlDocumentsListFirst = `-- name: documents.List replica=ok
@@ -163,7 +163,7 @@ func (r *DocumentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		Scan:  scanDocument,
 		Key:   func(v *Document) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "documents.List", "documents")
+	return p, errs.Wrap(err, "documents.List", "documents")
 }
 
 const sqlDocumentsUpdate = `-- name: documents.Update
@@ -196,7 +196,7 @@ WHERE "id" = $1)`
 // increments version. It sets updated_at to the transaction's time.
 func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, u DocumentUpdate) (Document, error) {
 	if err := u.Validate(); err != nil {
-		return Document{}, wrapErr(err, "documents.Update", "documents")
+		return Document{}, errs.Wrap(err, "documents.Update", "documents")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateDocuments, &id, runtime.Arg, &u, argsDocumentUpdate, scanDocument, version)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -205,7 +205,7 @@ func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, 
 			err = stale
 		}
 	}
-	return *v, wrapParamsErr(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
+	return *v, errs.WrapParams(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
 }
 
 var opDocumentsDelete = &runtime.Op{Name: "documents.Delete", Table: "documents", Errs: errs, SQL: `-- name: documents.Delete
@@ -221,7 +221,7 @@ func (r *DocumentRepo) Delete(ctx context.Context, id uuid.UUID, version int64) 
 		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
-	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "documents.Delete", "documents", sqlDocumentsExists, id), "documents.Delete", "documents")
+	return false, errs.Wrap(runtime.StaleVersion(ctx, r.db, "documents.Delete", "documents", sqlDocumentsExists, id), "documents.Delete", "documents")
 }
 
 var opDocumentsCount = &runtime.Op{Name: "documents.Count", Table: "documents", Errs: errs, SQL: `-- name: documents.Count replica=ok
@@ -259,7 +259,7 @@ var copyDocuments = &runtime.Copier[*NewDocument]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *DocumentRepo) CreateMany(ctx context.Context, rows []NewDocument) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyDocuments, rows)
-	return n, wrapErr(err, "documents.CreateMany", "documents")
+	return n, errs.Wrap(err, "documents.CreateMany", "documents")
 }
 
 var opDocumentsCreateManyReturning = &runtime.Op{Name: "documents.CreateManyReturning", Table: "documents", Errs: errs, Validate: true, SQL: `-- name: documents.CreateManyReturning

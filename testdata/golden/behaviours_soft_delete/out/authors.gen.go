@@ -142,7 +142,7 @@ WHERE "id" = $1`
 // runtime.ErrNotFound.
 func (r *AuthorRepo) FindByID(ctx context.Context, id int64) (Author, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), &id, runtime.Arg, scanAuthor)
-	return *v, wrapErr(err, "authors.FindByID", "authors")
+	return *v, errs.Wrap(err, "authors.FindByID", "authors")
 }
 
 const sqlAuthorsFindAll = `-- name: authors.FindAll replica=ok
@@ -156,12 +156,12 @@ SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "aut
 func (r *AuthorRepo) FindAll(ctx context.Context) ([]Author, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
 	items, err := runtime.Collect(rows, err, 0, scanAuthor)
-	return items, wrapErr(err, "authors.FindAll", "authors")
+	return items, errs.Wrap(err, "authors.FindAll", "authors")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AuthorRepo) Stream(ctx context.Context) iter.Seq2[Author, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "authors.Stream", "authors") }, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "authors.Stream", "authors") }, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
 }
 
 const sqlAuthorsListFirst = `-- name: authors.List replica=ok
@@ -194,7 +194,7 @@ func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 		Scan:  scanAuthor,
 		Key:   func(v *Author) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "authors.List", "authors")
+	return p, errs.Wrap(err, "authors.List", "authors")
 }
 
 var updateAuthors = &runtime.Update{
@@ -243,7 +243,7 @@ SELECT count(*) FROM "authors"`
 // Count returns the number of rows of table authors.
 func (r *AuthorRepo) Count(ctx context.Context) (int64, error) {
 	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAuthorsCount, sqlAuthorsCountWithDeleted)))
-	return n, wrapErr(err, "authors.Count", "authors")
+	return n, errs.Wrap(err, "authors.Count", "authors")
 }
 
 var opAuthorsHardDelete = &runtime.Op{Name: "authors.HardDelete", Table: "authors", Errs: errs, SQL: `-- name: authors.HardDelete
@@ -308,7 +308,7 @@ func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, erro
 		return []Author{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, r.pick(sqlAuthorsFindByIDs, sqlAuthorsFindByIDsWithDeleted), &ids, runtime.Arg, scanAuthor, len(ids))
-	return items, wrapErr(err, "authors.FindByIDs", "authors")
+	return items, errs.Wrap(err, "authors.FindByIDs", "authors")
 }
 
 var copyAuthors = &runtime.Copier[*NewAuthor]{
@@ -322,7 +322,7 @@ var copyAuthors = &runtime.Copier[*NewAuthor]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AuthorRepo) CreateMany(ctx context.Context, rows []NewAuthor) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyAuthors, rows)
-	return n, wrapErr(err, "authors.CreateMany", "authors")
+	return n, errs.Wrap(err, "authors.CreateMany", "authors")
 }
 
 var opAuthorsCreateManyReturning = &runtime.Op{Name: "authors.CreateManyReturning", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.CreateManyReturning
@@ -478,7 +478,7 @@ func (r *AuthorRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewAu
 func (r *AuthorRepo) LoadPosts(ctx context.Context, parents []Author) (map[int64][]Post, error) {
 	keys := runtime.Keys(parents, func(p *Author) (int64, bool) { return p.ID, true })
 	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)
-	return m, wrapErr(err, "authors.LoadPosts", "authors")
+	return m, errs.Wrap(err, "authors.LoadPosts", "authors")
 }
 
 const sqlAuthorsNamed = `-- name: authors.Named replica=ok
@@ -490,7 +490,7 @@ ORDER BY "id"`
 func (r *AuthorRepo) Named(ctx context.Context, name string) ([]Author, error) {
 	rows, err := r.db.Query(ctx, sqlAuthorsNamed, name)
 	items, err := runtime.Collect(rows, err, 0, scanAuthor)
-	return items, wrapErr(err, "authors.Named", "authors")
+	return items, errs.Wrap(err, "authors.Named", "authors")
 }
 
 const sqlAuthorsNamedIncludingDeleted = `-- name: authors.NamedIncludingDeleted replica=ok
@@ -503,7 +503,7 @@ ORDER BY "id"`
 func (r *AuthorRepo) NamedIncludingDeleted(ctx context.Context, name string) ([]Author, error) {
 	rows, err := r.db.Query(ctx, sqlAuthorsNamedIncludingDeleted, name)
 	items, err := runtime.Collect(rows, err, 0, scanAuthor)
-	return items, wrapErr(err, "authors.NamedIncludingDeleted", "authors")
+	return items, errs.Wrap(err, "authors.NamedIncludingDeleted", "authors")
 }
 
 const sqlAuthorsCountNamed = `-- name: authors.CountNamed replica=ok
@@ -513,5 +513,5 @@ WHERE "name" = $1 AND "deleted_at" IS NULL`
 // CountNamed returns the number of rows of table authors that match the query.
 func (r *AuthorRepo) CountNamed(ctx context.Context, name string) (int64, error) {
 	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAuthorsCountNamed, name))
-	return n, wrapErr(err, "authors.CountNamed", "authors")
+	return n, errs.Wrap(err, "authors.CountNamed", "authors")
 }

@@ -134,7 +134,7 @@ WHERE "id" = $1`
 // runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int64) (Label, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlLabelsFindByID, sqlLabelsFindByIDWithDeleted), &id, runtime.Arg, scanLabel)
-	return *v, wrapErr(err, "labels.FindByID", "labels")
+	return *v, errs.Wrap(err, "labels.FindByID", "labels")
 }
 
 const sqlLabelsFindAll = `-- name: labels.FindAll replica=ok
@@ -148,12 +148,12 @@ SELECT "id", "name", "deleted_at" FROM "labels" ORDER BY "id"`
 func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
 	items, err := runtime.Collect(rows, err, 0, scanLabel)
-	return items, wrapErr(err, "labels.FindAll", "labels")
+	return items, errs.Wrap(err, "labels.FindAll", "labels")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "labels.Stream", "labels") }, scanLabel, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
 }
 
 const sqlLabelsListFirst = `-- name: labels.List replica=ok
@@ -185,7 +185,7 @@ func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanLabel,
 		Key:   func(v *Label) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "labels.List", "labels")
+	return p, errs.Wrap(err, "labels.List", "labels")
 }
 
 var updateLabels = &runtime.Update{
@@ -231,7 +231,7 @@ SELECT count(*) FROM "labels"`
 // Count returns the number of rows of table labels.
 func (r *LabelRepo) Count(ctx context.Context) (int64, error) {
 	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlLabelsCount, sqlLabelsCountWithDeleted)))
-	return n, wrapErr(err, "labels.Count", "labels")
+	return n, errs.Wrap(err, "labels.Count", "labels")
 }
 
 var opLabelsHardDelete = &runtime.Op{Name: "labels.HardDelete", Table: "labels", Errs: errs, SQL: `-- name: labels.HardDelete
@@ -295,7 +295,7 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int64) ([]Label, error)
 		return []Label{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, r.pick(sqlLabelsFindByIDs, sqlLabelsFindByIDsWithDeleted), &ids, runtime.Arg, scanLabel, len(ids))
-	return items, wrapErr(err, "labels.FindByIDs", "labels")
+	return items, errs.Wrap(err, "labels.FindByIDs", "labels")
 }
 
 var copyLabels = &runtime.Copier[*NewLabel]{
@@ -309,7 +309,7 @@ var copyLabels = &runtime.Copier[*NewLabel]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyLabels, rows)
-	return n, wrapErr(err, "labels.CreateMany", "labels")
+	return n, errs.Wrap(err, "labels.CreateMany", "labels")
 }
 
 var opLabelsCreateManyReturning = &runtime.Op{Name: "labels.CreateManyReturning", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateManyReturning
@@ -463,7 +463,7 @@ func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabe
 func (r *LabelRepo) LoadPostLabels(ctx context.Context, parents []Label) (map[int64][]PostLabel, error) {
 	keys := runtime.Keys(parents, func(p *Label) (int64, bool) { return p.ID, true })
 	m, err := loadPostLabelsByLabelID(ctx, r.db, keys)
-	return m, wrapErr(err, "labels.LoadPostLabels", "labels")
+	return m, errs.Wrap(err, "labels.LoadPostLabels", "labels")
 }
 
 const sqlLabelsLoadPosts = `-- name: labels.LoadPosts replica=ok
@@ -489,7 +489,7 @@ func (r *LabelRepo) LoadPosts(ctx context.Context, parents []Label) (map[int64][
 	rows, err := r.db.Query(ctx, r.pick(sqlLabelsLoadPosts, sqlLabelsLoadPostsWithDeleted), keys)
 	m, err := runtime.GroupRowsBy[int64](rows, err, scanPost)
 	if err != nil {
-		return nil, wrapErr(err, "labels.LoadPosts", "labels")
+		return nil, errs.Wrap(err, "labels.LoadPosts", "labels")
 	}
 	return m, nil
 }
@@ -505,7 +505,7 @@ ON CONFLICT DO NOTHING`
 func (r *LabelRepo) LinkPost(ctx context.Context, labelID int64, postID int64) (bool, error) {
 	tag, err := runtime.Exec(ctx, r.db, sqlLabelsLinkPost, &labelID, runtime.Arg, postID)
 	if err != nil {
-		return false, wrapErr(err, "labels.LinkPost", "labels")
+		return false, errs.Wrap(err, "labels.LinkPost", "labels")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -519,7 +519,7 @@ WHERE "label_id" = $1 AND "post_id" = $2`
 func (r *LabelRepo) UnlinkPost(ctx context.Context, labelID int64, postID int64) (bool, error) {
 	tag, err := runtime.Exec(ctx, r.db, sqlLabelsUnlinkPost, &labelID, runtime.Arg, postID)
 	if err != nil {
-		return false, wrapErr(err, "labels.UnlinkPost", "labels")
+		return false, errs.Wrap(err, "labels.UnlinkPost", "labels")
 	}
 	return tag.RowsAffected() > 0, nil
 }

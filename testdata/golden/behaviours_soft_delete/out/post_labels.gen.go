@@ -108,7 +108,7 @@ func (r *PostLabelRepo) FindAll(ctx context.Context) ([]PostLabel, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostLabelRepo) Stream(ctx context.Context) iter.Seq2[PostLabel, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "post_labels.Stream", "post_labels") }, scanPostLabel, opPostLabelsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "post_labels.Stream", "post_labels") }, scanPostLabel, opPostLabelsFindAll.SQL)
 }
 
 const sqlPostLabelsListFirst = `-- name: post_labels.List replica=ok
@@ -132,7 +132,7 @@ func (r *PostLabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 		Scan:  scanPostLabel,
 		Key:   func(v *PostLabel) []any { return []any{v.PostID, v.LabelID} },
 	}, &postID, &labelID)
-	return p, wrapErr(err, "post_labels.List", "post_labels")
+	return p, errs.Wrap(err, "post_labels.List", "post_labels")
 }
 
 const sqlPostLabelsUpdate = `-- name: post_labels.Update
@@ -143,7 +143,7 @@ WHERE "post_id" = $1 AND "label_id" = $2`
 // given postID and labelID and returns it as stored, or runtime.ErrNotFound.
 func (r *PostLabelRepo) Update(ctx context.Context, postID int64, labelID int64, u PostLabelUpdate) (PostLabel, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpdate, &postID, runtime.Arg, scanPostLabel, labelID)
-	return *v, wrapParamsErr(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
+	return *v, errs.WrapParams(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
 }
 
 var opPostLabelsDelete = &runtime.Op{Name: "post_labels.Delete", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.Delete
@@ -174,7 +174,7 @@ var copyPostLabels = &runtime.Copier[*NewPostLabel]{
 // returns how many (see runtime.Copier).
 func (r *PostLabelRepo) CreateMany(ctx context.Context, rows []NewPostLabel) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyPostLabels, rows)
-	return n, wrapErr(err, "post_labels.CreateMany", "post_labels")
+	return n, errs.Wrap(err, "post_labels.CreateMany", "post_labels")
 }
 
 var opPostLabelsCreateManyReturning = &runtime.Op{Name: "post_labels.CreateManyReturning", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.CreateManyReturning
@@ -316,7 +316,7 @@ func loadPostLabelsByPostID(ctx context.Context, db runtime.DBTX, keys []int64) 
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *PostLabelRepo) LoadByPostID(ctx context.Context, keys []int64) (map[int64][]PostLabel, error) {
 	m, err := loadPostLabelsByPostID(ctx, r.db, keys)
-	return m, wrapErr(err, "post_labels.LoadByPostID", "post_labels")
+	return m, errs.Wrap(err, "post_labels.LoadByPostID", "post_labels")
 }
 
 var opPostLabelsListByLabelID = &runtime.Op{Name: "post_labels.ListByLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.ListByLabelID replica=ok
@@ -345,5 +345,5 @@ func loadPostLabelsByLabelID(ctx context.Context, db runtime.DBTX, keys []int64)
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *PostLabelRepo) LoadByLabelID(ctx context.Context, keys []int64) (map[int64][]PostLabel, error) {
 	m, err := loadPostLabelsByLabelID(ctx, r.db, keys)
-	return m, wrapErr(err, "post_labels.LoadByLabelID", "post_labels")
+	return m, errs.Wrap(err, "post_labels.LoadByLabelID", "post_labels")
 }

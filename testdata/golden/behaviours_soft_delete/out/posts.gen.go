@@ -145,7 +145,7 @@ WHERE "id" = $1`
 // runtime.ErrNotFound.
 func (r *PostRepo) FindByID(ctx context.Context, id int64) (Post, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), &id, runtime.Arg, scanPost)
-	return *v, wrapErr(err, "posts.FindByID", "posts")
+	return *v, errs.Wrap(err, "posts.FindByID", "posts")
 }
 
 const sqlPostsFindAll = `-- name: posts.FindAll replica=ok
@@ -159,12 +159,12 @@ SELECT "id", "author_id", "slug", "title", "removed" FROM "posts" ORDER BY "id"`
 func (r *PostRepo) FindAll(ctx context.Context) ([]Post, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
 	items, err := runtime.Collect(rows, err, 0, scanPost)
-	return items, wrapErr(err, "posts.FindAll", "posts")
+	return items, errs.Wrap(err, "posts.FindAll", "posts")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostRepo) Stream(ctx context.Context) iter.Seq2[Post, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "posts.Stream", "posts") }, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "posts.Stream", "posts") }, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
 }
 
 const sqlPostsListFirst = `-- name: posts.List replica=ok
@@ -196,7 +196,7 @@ func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanPost,
 		Key:   func(v *Post) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "posts.List", "posts")
+	return p, errs.Wrap(err, "posts.List", "posts")
 }
 
 var updatePosts = &runtime.Update{
@@ -242,7 +242,7 @@ SELECT count(*) FROM "posts"`
 // Count returns the number of rows of table posts.
 func (r *PostRepo) Count(ctx context.Context) (int64, error) {
 	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlPostsCount, sqlPostsCountWithDeleted)))
-	return n, wrapErr(err, "posts.Count", "posts")
+	return n, errs.Wrap(err, "posts.Count", "posts")
 }
 
 var opPostsHardDelete = &runtime.Op{Name: "posts.HardDelete", Table: "posts", Errs: errs, SQL: `-- name: posts.HardDelete
@@ -306,7 +306,7 @@ func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 		return []Post{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsFindByIDs, sqlPostsFindByIDsWithDeleted), &ids, runtime.Arg, scanPost, len(ids))
-	return items, wrapErr(err, "posts.FindByIDs", "posts")
+	return items, errs.Wrap(err, "posts.FindByIDs", "posts")
 }
 
 var copyPosts = &runtime.Copier[*NewPost]{
@@ -320,7 +320,7 @@ var copyPosts = &runtime.Copier[*NewPost]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *PostRepo) CreateMany(ctx context.Context, rows []NewPost) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyPosts, rows)
-	return n, wrapErr(err, "posts.CreateMany", "posts")
+	return n, errs.Wrap(err, "posts.CreateMany", "posts")
 }
 
 var opPostsCreateManyReturning = &runtime.Op{Name: "posts.CreateManyReturning", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.CreateManyReturning
@@ -487,7 +487,7 @@ WHERE "author_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *PostRepo) ListByAuthorID(ctx context.Context, authorID int64) ([]Post, error) {
 	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsListByAuthorID, sqlPostsListByAuthorIDWithDeleted), &authorID, runtime.Arg, scanPost, 0)
-	return items, wrapErr(err, "posts.ListByAuthorID", "posts")
+	return items, errs.Wrap(err, "posts.ListByAuthorID", "posts")
 }
 
 const sqlPostsLoadByAuthorID = `-- name: posts.LoadByAuthorID replica=ok
@@ -514,7 +514,7 @@ func loadPostsByAuthorID(ctx context.Context, db runtime.DBTX, keys []int64, wit
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *PostRepo) LoadByAuthorID(ctx context.Context, keys []int64) (map[int64][]Post, error) {
 	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)
-	return m, wrapErr(err, "posts.LoadByAuthorID", "posts")
+	return m, errs.Wrap(err, "posts.LoadByAuthorID", "posts")
 }
 
 // LoadPostLabels returns the rows of table post_labels of each of parents
@@ -523,5 +523,5 @@ func (r *PostRepo) LoadByAuthorID(ctx context.Context, keys []int64) (map[int64]
 func (r *PostRepo) LoadPostLabels(ctx context.Context, parents []Post) (map[int64][]PostLabel, error) {
 	keys := runtime.Keys(parents, func(p *Post) (int64, bool) { return p.ID, true })
 	m, err := loadPostLabelsByPostID(ctx, r.db, keys)
-	return m, wrapErr(err, "posts.LoadPostLabels", "posts")
+	return m, errs.Wrap(err, "posts.LoadPostLabels", "posts")
 }

@@ -145,7 +145,7 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -167,7 +167,7 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		Scan:  scanOrg,
 		Key:   func(v *Org) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "orgs.List", "orgs")
+	return p, errs.Wrap(err, "orgs.List", "orgs")
 }
 
 var updateOrgs = &runtime.Update{
@@ -232,7 +232,7 @@ var copyOrgs = &runtime.Copier[*NewOrg]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyOrgs, rows)
-	return n, wrapErr(err, "orgs.CreateMany", "orgs")
+	return n, errs.Wrap(err, "orgs.CreateMany", "orgs")
 }
 
 var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning
@@ -319,7 +319,7 @@ func (r *OrgRepo) LoadProjects(ctx context.Context, parents []Org) (map[uuid.UUI
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadProjectsByOrgID(ctx, db, keys, tenant, r.withDeleted)
-	return m, wrapErr(err, "orgs.LoadProjects", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadProjects", "orgs")
 }
 
 // LoadTasks returns the rows of table tasks of each of parents (tasks.org_id =
@@ -332,7 +332,7 @@ func (r *OrgRepo) LoadTasks(ctx context.Context, parents []Org) (map[uuid.UUID][
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTasksByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadTasks", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadTasks", "orgs")
 }
 
 // LoadTags returns the rows of table tags of each of parents (tags.org_id =
@@ -345,7 +345,7 @@ func (r *OrgRepo) LoadTags(ctx context.Context, parents []Org) (map[uuid.UUID][]
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadTags", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadTags", "orgs")
 }
 
 // LoadTaskTags returns the rows of table task_tags of each of parents
@@ -358,5 +358,5 @@ func (r *OrgRepo) LoadTaskTags(ctx context.Context, parents []Org) (map[uuid.UUI
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTaskTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadTaskTags", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadTaskTags", "orgs")
 }

@@ -137,7 +137,7 @@ RETURNING "id", "org_id", "code", "name", "deleted_at"`}
 // n first.
 func (r *ProjectRepo) Create(ctx context.Context, n NewProject) (Project, error) {
 	if err := n.Validate(); err != nil {
-		return Project{}, wrapErr(err, "projects.Create", "projects")
+		return Project{}, errs.Wrap(err, "projects.Create", "projects")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Create", "projects")
 	if err != nil {
@@ -165,7 +165,7 @@ func (r *ProjectRepo) FindByID(ctx context.Context, id int64) (Project, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, r.pick(sqlProjectsFindByID, sqlProjectsFindByIDWithDeleted), &id, runtime.Arg, scanProject, tenant)
-	return *v, wrapErr(err, "projects.FindByID", "projects")
+	return *v, errs.Wrap(err, "projects.FindByID", "projects")
 }
 
 const sqlProjectsFindAll = `-- name: projects.FindAll replica=ok
@@ -185,7 +185,7 @@ func (r *ProjectRepo) FindAll(ctx context.Context) ([]Project, error) {
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
 	items, err := runtime.Collect(rows, err, 0, scanProject)
-	return items, wrapErr(err, "projects.FindAll", "projects")
+	return items, errs.Wrap(err, "projects.FindAll", "projects")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -195,7 +195,7 @@ func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
 		return runtime.StreamError[Project](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "projects.Stream", "projects") }, scanProject, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "projects.Stream", "projects") }, scanProject, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
 }
 
 const sqlProjectsListFirst = `-- name: projects.List replica=ok
@@ -235,7 +235,7 @@ func (r *ProjectRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanProject,
 		Key:   func(v *Project) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "projects.List", "projects")
+	return p, errs.Wrap(err, "projects.List", "projects")
 }
 
 const sqlProjectsUpdate = `-- name: projects.Update
@@ -258,7 +258,7 @@ func argsProjectUpdate(u *ProjectUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProjectRepo) Update(ctx context.Context, id int64, u ProjectUpdate) (Project, error) {
 	if err := u.Validate(); err != nil {
-		return Project{}, wrapErr(err, "projects.Update", "projects")
+		return Project{}, errs.Wrap(err, "projects.Update", "projects")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Update", "projects")
 	if err != nil {
@@ -304,7 +304,7 @@ func (r *ProjectRepo) Count(ctx context.Context) (int64, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlProjectsCount, sqlProjectsCountWithDeleted), tenant))
-	return n, wrapErr(err, "projects.Count", "projects")
+	return n, errs.Wrap(err, "projects.Count", "projects")
 }
 
 var opProjectsHardDelete = &runtime.Op{Name: "projects.HardDelete", Table: "projects", Errs: errs, SQL: `-- name: projects.HardDelete
@@ -393,7 +393,7 @@ func (r *ProjectRepo) FindByIDs(ctx context.Context, ids []int64) ([]Project, er
 		return []Project{}, nil
 	}
 	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsFindByIDs, sqlProjectsFindByIDsWithDeleted), &ids, runtime.Arg, scanProject, len(ids), tenant)
-	return items, wrapErr(err, "projects.FindByIDs", "projects")
+	return items, errs.Wrap(err, "projects.FindByIDs", "projects")
 }
 
 const sqlProjectsCreateMany = `-- name: projects.CreateMany
@@ -415,10 +415,10 @@ func (r *ProjectRepo) CreateMany(ctx context.Context, rows []NewProject) (int64,
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "projects.CreateMany", "projects")
+		return 0, errs.Wrap(err, "projects.CreateMany", "projects")
 	}
 	tag, err := db.Exec(ctx, sqlProjectsCreateMany, append(runtime.Unnest(argsNewProject, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "projects.CreateMany", "projects")
+	return tag.RowsAffected(), errs.Wrap(err, "projects.CreateMany", "projects")
 }
 
 var opProjectsCreateManyReturning = &runtime.Op{Name: "projects.CreateManyReturning", Table: "projects", Errs: errs, Validate: true, SQL: `-- name: projects.CreateManyReturning
@@ -454,7 +454,7 @@ RETURNING "id", "org_id", "code", "name", "deleted_at"`
 // (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (Project, error) {
 	if err := n.Validate(); err != nil {
-		return Project{}, wrapErr(err, "projects.UpsertByOrgIDAndCode", "projects")
+		return Project{}, errs.Wrap(err, "projects.UpsertByOrgIDAndCode", "projects")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.UpsertByOrgIDAndCode", "projects")
 	if err != nil {
@@ -465,7 +465,7 @@ func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (P
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Project{}, runtime.NewHiddenKeyError("projects.UpsertByOrgIDAndCode", "projects")
 	}
-	return *v, wrapErr(err, "projects.UpsertByOrgIDAndCode", "projects")
+	return *v, errs.Wrap(err, "projects.UpsertByOrgIDAndCode", "projects")
 }
 
 const sqlProjectsCreateIfAbsentByOrgIDAndCode = `-- name: projects.CreateIfAbsentByOrgIDAndCode
@@ -489,7 +489,7 @@ LIMIT 1`
 // Conflict.
 func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewProject) (Project, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Project{}, false, wrapErr(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
+		return Project{}, false, errs.Wrap(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
 	if err != nil {
@@ -500,7 +500,7 @@ func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewPro
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Project{}, false, runtime.NewHiddenKeyError("projects.CreateIfAbsentByOrgIDAndCode", "projects")
 	}
-	return *v, created, wrapErr(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
+	return *v, created, errs.Wrap(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
 }
 
 // ProjectKeyedUpdate is one row's key and changes for UpdateMany.
@@ -641,7 +641,7 @@ func (r *ProjectRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Proje
 	}
 	db := runtime.Scope(r.db, tenant)
 	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsListByOrgID, sqlProjectsListByOrgIDWithDeleted), &orgID, runtime.Arg, scanProject, 0, tenant)
-	return items, wrapErr(err, "projects.ListByOrgID", "projects")
+	return items, errs.Wrap(err, "projects.ListByOrgID", "projects")
 }
 
 const sqlProjectsLoadByOrgID = `-- name: projects.LoadByOrgID replica=ok
@@ -674,7 +674,7 @@ func (r *ProjectRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadProjectsByOrgID(ctx, db, keys, tenant, r.withDeleted)
-	return m, wrapErr(err, "projects.LoadByOrgID", "projects")
+	return m, errs.Wrap(err, "projects.LoadByOrgID", "projects")
 }
 
 // LoadTasks returns the rows of table tasks of each of parents (tasks.project_id =
@@ -687,7 +687,7 @@ func (r *ProjectRepo) LoadTasks(ctx context.Context, parents []Project) (map[int
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Project) (int64, bool) { return p.ID, true })
 	m, err := loadTasksByProjectID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "projects.LoadTasks", "projects")
+	return m, errs.Wrap(err, "projects.LoadTasks", "projects")
 }
 
 const sqlProjectsByName = `-- name: projects.ByName replica=ok
@@ -704,7 +704,7 @@ func (r *ProjectRepo) ByName(ctx context.Context, name string) ([]Project, error
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlProjectsByName, name, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanProject)
-	return items, wrapErr(err, "projects.ByName", "projects")
+	return items, errs.Wrap(err, "projects.ByName", "projects")
 }
 
 const sqlProjectsPage = `-- name: projects.Page replica=ok
@@ -740,7 +740,7 @@ func (r *ProjectRepo) Page(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanProject,
 		Key:   func(v *Project) []any { return []any{v.Code, v.ID} },
 	}, &k0, &k1)
-	return pg, wrapErr(err, "projects.Page", "projects")
+	return pg, errs.Wrap(err, "projects.Page", "projects")
 }
 
 const sqlProjectsSearch = `-- name: projects.Search
@@ -755,7 +755,7 @@ func (r *ProjectRepo) Search(ctx context.Context, q string) ([]Project, error) {
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlProjectsSearch, tenant, q)
 	items, err := runtime.Collect(rows, err, 0, scanProject)
-	return items, wrapErr(err, "projects.Search", "projects")
+	return items, errs.Wrap(err, "projects.Search", "projects")
 }
 
 // CountAllRow is one row of the result of ProjectRepo.CountAll.
@@ -777,5 +777,5 @@ SELECT count(*) AS n FROM projects`
 func (r *ProjectRepo) CountAll(ctx context.Context) (CountAllRow, error) {
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlProjectsCountAll), scanCountAllRow)
-	return v, wrapErr(err, "projects.CountAll", "projects")
+	return v, errs.Wrap(err, "projects.CountAll", "projects")
 }

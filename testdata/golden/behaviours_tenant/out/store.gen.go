@@ -73,19 +73,6 @@ func (s *Store) DB() runtime.DBTX {
 	return s.db
 }
 
-// wrapErr turns err into a *runtime.DbError for op on table, naming a violated
-// constraint of the package as the spec does (see runtime.Errs.Wrap). It returns
-// nil for a nil err.
-func wrapErr(err error, op, table string) error {
-	return errs.Wrap(err, op, table)
-}
-
-// wrapParamsErr is wrapErr for a statement whose parameters hold the fields named
-// in params (see runtime.Errs.WrapParams).
-func wrapParamsErr(err error, op, table string, params []string) error {
-	return errs.WrapParams(err, op, table, params)
-}
-
 // errs holds the package's constraints, which errors name as the spec does (see
 // runtime.Errs).
 var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{

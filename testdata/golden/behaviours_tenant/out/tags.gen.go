@@ -114,7 +114,7 @@ RETURNING "id", "org_id", "name", "colors"`}
 // first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.Create", "tags")
+		return Tag{}, errs.Wrap(err, "tags.Create", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Create", "tags")
 	if err != nil {
@@ -162,7 +162,7 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 		return runtime.StreamError[Tag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL, tenant)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -191,7 +191,7 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		Scan:  scanTag,
 		Key:   func(v *Tag) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "tags.List", "tags")
+	return p, errs.Wrap(err, "tags.List", "tags")
 }
 
 const sqlTagsUpdate = `-- name: tags.Update
@@ -214,7 +214,7 @@ func argsTagUpdate(u *TagUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error) {
 	if err := u.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.Update", "tags")
+		return Tag{}, errs.Wrap(err, "tags.Update", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Update", "tags")
 	if err != nil {
@@ -282,10 +282,10 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	}
 	db := runtime.Scope(r.db, tenant)
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "tags.CreateMany", "tags")
+		return 0, errs.Wrap(err, "tags.CreateMany", "tags")
 	}
 	n, err := runtime.BatchExec(ctx, db, opTagsCreate.SQL, rows, argsNewTag, tenant)
-	return n, wrapErr(err, "tags.CreateMany", "tags")
+	return n, errs.Wrap(err, "tags.CreateMany", "tags")
 }
 
 // CreateManyReturning inserts rows into table tags in one pgx.Batch of Create's
@@ -298,10 +298,10 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	}
 	db := runtime.Scope(r.db, tenant)
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
+		return nil, errs.Wrap(err, "tags.CreateManyReturning", "tags")
 	}
 	out, err := runtime.BatchQuery(ctx, db, opTagsCreate.SQL, rows, argsNewTag, scanTag, tenant)
-	return out, wrapErr(err, "tags.CreateManyReturning", "tags")
+	return out, errs.Wrap(err, "tags.CreateManyReturning", "tags")
 }
 
 const sqlTagsUpsertByOrgIDAndName = `-- name: tags.UpsertByOrgIDAndName
@@ -319,7 +319,7 @@ RETURNING "id", "org_id", "name", "colors"`
 // the error has kind Conflict.
 func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
+		return Tag{}, errs.Wrap(err, "tags.UpsertByOrgIDAndName", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpsertByOrgIDAndName", "tags")
 	if err != nil {
@@ -330,7 +330,7 @@ func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, erro
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, runtime.NewHiddenKeyError("tags.UpsertByOrgIDAndName", "tags")
 	}
-	return *v, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
+	return *v, errs.Wrap(err, "tags.UpsertByOrgIDAndName", "tags")
 }
 
 const sqlTagsCreateIfAbsentByOrgIDAndName = `-- name: tags.CreateIfAbsentByOrgIDAndName
@@ -353,7 +353,7 @@ LIMIT 1`
 // soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Tag{}, false, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
+		return Tag{}, false, errs.Wrap(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateIfAbsentByOrgIDAndName", "tags")
 	if err != nil {
@@ -364,7 +364,7 @@ func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (T
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrgIDAndName", "tags")
 	}
-	return *v, created, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
+	return *v, created, errs.Wrap(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.
@@ -525,7 +525,7 @@ func (r *TagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.U
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tags.LoadByOrgID", "tags")
+	return m, errs.Wrap(err, "tags.LoadByOrgID", "tags")
 }
 
 // LoadTaskTags returns the rows of table task_tags of each of parents
@@ -538,7 +538,7 @@ func (r *TagRepo) LoadTaskTags(ctx context.Context, parents []Tag) (map[int64][]
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Tag) (int64, bool) { return p.ID, true })
 	m, err := loadTaskTagsByTagID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tags.LoadTaskTags", "tags")
+	return m, errs.Wrap(err, "tags.LoadTaskTags", "tags")
 }
 
 const sqlTagsLoadTasks = `-- name: tags.LoadTasks replica=ok
@@ -562,7 +562,7 @@ func (r *TagRepo) LoadTasks(ctx context.Context, parents []Tag) (map[int64][]Tas
 	rows, err := db.Query(ctx, sqlTagsLoadTasks, keys, tenant)
 	m, err := runtime.GroupRowsBy[int64](rows, err, scanTask)
 	if err != nil {
-		return nil, wrapErr(err, "tags.LoadTasks", "tags")
+		return nil, errs.Wrap(err, "tags.LoadTasks", "tags")
 	}
 	return m, nil
 }

@@ -144,7 +144,7 @@ func (r *TaskTagRepo) Stream(ctx context.Context) iter.Seq2[TaskTag, error] {
 		return runtime.StreamError[TaskTag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "task_tags.Stream", "task_tags") }, scanTaskTag, opTaskTagsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "task_tags.Stream", "task_tags") }, scanTaskTag, opTaskTagsFindAll.SQL, tenant)
 }
 
 const sqlTaskTagsListFirst = `-- name: task_tags.List replica=ok
@@ -175,7 +175,7 @@ func (r *TaskTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanTaskTag,
 		Key:   func(v *TaskTag) []any { return []any{v.TaskID, v.TagID} },
 	}, &taskID, &tagID)
-	return p, wrapErr(err, "task_tags.List", "task_tags")
+	return p, errs.Wrap(err, "task_tags.List", "task_tags")
 }
 
 const sqlTaskTagsUpdate = `-- name: task_tags.Update
@@ -191,7 +191,7 @@ func (r *TaskTagRepo) Update(ctx context.Context, taskID int64, tagID int64, u T
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsUpdate, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
-	return *v, wrapParamsErr(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
+	return *v, errs.WrapParams(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
 }
 
 var opTaskTagsDelete = &runtime.Op{Name: "task_tags.Delete", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.Delete
@@ -242,7 +242,7 @@ func (r *TaskTagRepo) CreateMany(ctx context.Context, rows []NewTaskTag) (int64,
 		return 0, nil
 	}
 	tag, err := db.Exec(ctx, sqlTaskTagsCreateMany, append(runtime.Unnest(argsNewTaskTag, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "task_tags.CreateMany", "task_tags")
+	return tag.RowsAffected(), errs.Wrap(err, "task_tags.CreateMany", "task_tags")
 }
 
 var opTaskTagsCreateManyReturning = &runtime.Op{Name: "task_tags.CreateManyReturning", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.CreateManyReturning
@@ -286,7 +286,7 @@ func (r *TaskTagRepo) UpsertByTaskIDAndTagID(ctx context.Context, n NewTaskTag) 
 	if errors.Is(err, pgx.ErrNoRows) {
 		return TaskTag{}, runtime.NewHiddenKeyError("task_tags.UpsertByTaskIDAndTagID", "task_tags")
 	}
-	return *v, wrapErr(err, "task_tags.UpsertByTaskIDAndTagID", "task_tags")
+	return *v, errs.Wrap(err, "task_tags.UpsertByTaskIDAndTagID", "task_tags")
 }
 
 const sqlTaskTagsCreateIfAbsentByTaskIDAndTagID = `-- name: task_tags.CreateIfAbsentByTaskIDAndTagID
@@ -317,7 +317,7 @@ func (r *TaskTagRepo) CreateIfAbsentByTaskIDAndTagID(ctx context.Context, n NewT
 	if errors.Is(err, pgx.ErrNoRows) {
 		return TaskTag{}, false, runtime.NewHiddenKeyError("task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
 	}
-	return *v, created, wrapErr(err, "task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
+	return *v, created, errs.Wrap(err, "task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
 }
 
 // TaskTagKey is the primary key of a row of table task_tags.
@@ -436,7 +436,7 @@ func (r *TaskTagRepo) LoadByTaskID(ctx context.Context, keys []int64) (map[int64
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTaskTagsByTaskID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "task_tags.LoadByTaskID", "task_tags")
+	return m, errs.Wrap(err, "task_tags.LoadByTaskID", "task_tags")
 }
 
 var opTaskTagsListByTagID = &runtime.Op{Name: "task_tags.ListByTagID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.ListByTagID replica=ok
@@ -476,7 +476,7 @@ func (r *TaskTagRepo) LoadByTagID(ctx context.Context, keys []int64) (map[int64]
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTaskTagsByTagID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "task_tags.LoadByTagID", "task_tags")
+	return m, errs.Wrap(err, "task_tags.LoadByTagID", "task_tags")
 }
 
 var opTaskTagsListByOrgID = &runtime.Op{Name: "task_tags.ListByOrgID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.ListByOrgID replica=ok
@@ -516,5 +516,5 @@ func (r *TaskTagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTaskTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "task_tags.LoadByOrgID", "task_tags")
+	return m, errs.Wrap(err, "task_tags.LoadByOrgID", "task_tags")
 }

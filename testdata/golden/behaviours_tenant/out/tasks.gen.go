@@ -118,7 +118,7 @@ RETURNING "id", "org_id", "project_id", "title", "done", "version"`}
 // first.
 func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 	if err := n.Validate(); err != nil {
-		return Task{}, wrapErr(err, "tasks.Create", "tasks")
+		return Task{}, errs.Wrap(err, "tasks.Create", "tasks")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.Create", "tasks")
 	if err != nil {
@@ -166,7 +166,7 @@ func (r *TaskRepo) Stream(ctx context.Context) iter.Seq2[Task, error] {
 		return runtime.StreamError[Task](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tasks.Stream", "tasks") }, scanTask, opTasksFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "tasks.Stream", "tasks") }, scanTask, opTasksFindAll.SQL, tenant)
 }
 
 const sqlTasksListFirst = `-- name: tasks.List replica=ok
@@ -195,7 +195,7 @@ func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanTask,
 		Key:   func(v *Task) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "tasks.List", "tasks")
+	return p, errs.Wrap(err, "tasks.List", "tasks")
 }
 
 const sqlTasksUpdate = `-- name: tasks.Update
@@ -226,7 +226,7 @@ WHERE "id" = $1 AND "org_id" = $2)`
 // increments version.
 func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUpdate) (Task, error) {
 	if err := u.Validate(); err != nil {
-		return Task{}, wrapErr(err, "tasks.Update", "tasks")
+		return Task{}, errs.Wrap(err, "tasks.Update", "tasks")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.Update", "tasks")
 	if err != nil {
@@ -240,7 +240,7 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 			err = stale
 		}
 	}
-	return *v, wrapParamsErr(err, "tasks.Update", "tasks", []string{"id", "project_id", "title", "done"})
+	return *v, errs.WrapParams(err, "tasks.Update", "tasks", []string{"id", "project_id", "title", "done"})
 }
 
 var opTasksDelete = &runtime.Op{Name: "tasks.Delete", Table: "tasks", Errs: errs, SQL: `-- name: tasks.Delete
@@ -261,7 +261,7 @@ func (r *TaskRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
-	return false, wrapErr(runtime.StaleVersion(ctx, db, "tasks.Delete", "tasks", sqlTasksExists, id, tenant), "tasks.Delete", "tasks")
+	return false, errs.Wrap(runtime.StaleVersion(ctx, db, "tasks.Delete", "tasks", sqlTasksExists, id, tenant), "tasks.Delete", "tasks")
 }
 
 var opTasksCount = &runtime.Op{Name: "tasks.Count", Table: "tasks", Errs: errs, SQL: `-- name: tasks.Count replica=ok
@@ -296,7 +296,7 @@ func (r *TaskRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEnt
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTasksAuditTrail, id, tenant)
 	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
-	return items, wrapErr(err, "tasks.AuditTrail", "tasks")
+	return items, errs.Wrap(err, "tasks.AuditTrail", "tasks")
 }
 
 var opTasksFindByIDs = &runtime.Op{Name: "tasks.FindByIDs", Table: "tasks", Errs: errs, SQL: `-- name: tasks.FindByIDs replica=ok
@@ -336,10 +336,10 @@ func (r *TaskRepo) CreateMany(ctx context.Context, rows []NewTask) (int64, error
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "tasks.CreateMany", "tasks")
+		return 0, errs.Wrap(err, "tasks.CreateMany", "tasks")
 	}
 	tag, err := db.Exec(ctx, sqlTasksCreateMany, append(runtime.Unnest(argsNewTask, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "tasks.CreateMany", "tasks")
+	return tag.RowsAffected(), errs.Wrap(err, "tasks.CreateMany", "tasks")
 }
 
 var opTasksCreateManyReturning = &runtime.Op{Name: "tasks.CreateManyReturning", Table: "tasks", Errs: errs, Validate: true, SQL: `-- name: tasks.CreateManyReturning
@@ -480,7 +480,7 @@ func (r *TaskRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTasksByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tasks.LoadByOrgID", "tasks")
+	return m, errs.Wrap(err, "tasks.LoadByOrgID", "tasks")
 }
 
 var opTasksListByProjectID = &runtime.Op{Name: "tasks.ListByProjectID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.ListByProjectID replica=ok
@@ -520,7 +520,7 @@ func (r *TaskRepo) LoadByProjectID(ctx context.Context, keys []int64) (map[int64
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTasksByProjectID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tasks.LoadByProjectID", "tasks")
+	return m, errs.Wrap(err, "tasks.LoadByProjectID", "tasks")
 }
 
 // LoadTaskTags returns the rows of table task_tags of each of parents
@@ -533,7 +533,7 @@ func (r *TaskRepo) LoadTaskTags(ctx context.Context, parents []Task) (map[int64]
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Task) (int64, bool) { return p.ID, true })
 	m, err := loadTaskTagsByTaskID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tasks.LoadTaskTags", "tasks")
+	return m, errs.Wrap(err, "tasks.LoadTaskTags", "tasks")
 }
 
 const sqlTasksOpen = `-- name: tasks.Open replica=ok
@@ -550,5 +550,5 @@ func (r *TaskRepo) Open(ctx context.Context) ([]Task, error) {
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlTasksOpen, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanTask)
-	return items, wrapErr(err, "tasks.Open", "tasks")
+	return items, errs.Wrap(err, "tasks.Open", "tasks")
 }

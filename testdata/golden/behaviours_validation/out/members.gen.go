@@ -378,7 +378,7 @@ func (r *MemberRepo) FindAll(ctx context.Context) ([]Member, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MemberRepo) Stream(ctx context.Context) iter.Seq2[Member, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "members.Stream", "members") }, scanMember, opMembersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "members.Stream", "members") }, scanMember, opMembersFindAll.SQL)
 }
 
 const sqlMembersListFirst = `-- name: members.List replica=ok
@@ -401,7 +401,7 @@ func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 		Scan:  scanMember,
 		Key:   func(v *Member) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "members.List", "members")
+	return p, errs.Wrap(err, "members.List", "members")
 }
 
 var updateMembers = &runtime.Update{
@@ -475,7 +475,7 @@ var copyMembers = &runtime.Copier[*NewMember]{
 // registers the enum types "plan" on its connection.
 func (r *MemberRepo) CreateMany(ctx context.Context, rows []NewMember) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyMembers, rows)
-	return n, wrapErr(err, "members.CreateMany", "members")
+	return n, errs.Wrap(err, "members.CreateMany", "members")
 }
 
 // CreateManyReturning inserts rows into table members in one pgx.Batch of Create's
@@ -483,10 +483,10 @@ func (r *MemberRepo) CreateMany(ctx context.Context, rows []NewMember) (int64, e
 // them as stored. It validates every row first.
 func (r *MemberRepo) CreateManyReturning(ctx context.Context, rows []NewMember) ([]Member, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "members.CreateManyReturning", "members")
+		return nil, errs.Wrap(err, "members.CreateManyReturning", "members")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opMembersCreate.SQL, rows, argsNewMember, scanMember)
-	return out, wrapErr(err, "members.CreateManyReturning", "members")
+	return out, errs.Wrap(err, "members.CreateManyReturning", "members")
 }
 
 var opMembersUpsertByEmail = &runtime.Op{Name: "members.UpsertByEmail", Table: "members", Errs: errs, Validate: true, SQL: `-- name: members.UpsertByEmail sensitive=21
@@ -710,5 +710,5 @@ func loadMembersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64) (ma
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *MemberRepo) LoadByTeamID(ctx context.Context, keys []int64) (map[int64][]Member, error) {
 	m, err := loadMembersByTeamID(ctx, r.db, keys)
-	return m, wrapErr(err, "members.LoadByTeamID", "members")
+	return m, errs.Wrap(err, "members.LoadByTeamID", "members")
 }

@@ -125,7 +125,7 @@ func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, opTeamsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "teams.Stream", "teams") }, scanTeam, opTeamsFindAll.SQL)
 }
 
 const sqlTeamsListFirst = `-- name: teams.List replica=ok
@@ -147,7 +147,7 @@ func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanTeam,
 		Key:   func(v *Team) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "teams.List", "teams")
+	return p, errs.Wrap(err, "teams.List", "teams")
 }
 
 var updateTeams = &runtime.Update{
@@ -211,7 +211,7 @@ var copyTeams = &runtime.Copier[*NewTeam]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyTeams, rows)
-	return n, wrapErr(err, "teams.CreateMany", "teams")
+	return n, errs.Wrap(err, "teams.CreateMany", "teams")
 }
 
 var opTeamsCreateManyReturning = &runtime.Op{Name: "teams.CreateManyReturning", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateManyReturning
@@ -361,5 +361,5 @@ func (r *TeamRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTeam)
 func (r *TeamRepo) LoadMembers(ctx context.Context, parents []Team) (map[int64][]Member, error) {
 	keys := runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true })
 	m, err := loadMembersByTeamID(ctx, r.db, keys)
-	return m, wrapErr(err, "teams.LoadMembers", "teams")
+	return m, errs.Wrap(err, "teams.LoadMembers", "teams")
 }

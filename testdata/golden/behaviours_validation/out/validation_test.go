@@ -319,7 +319,7 @@ func TestDatabaseEnforcesTheSameRules(t *testing.T) {
 			continue
 		}
 		if !dbOK {
-			werr := wrapErr(err, "test", "members")
+			werr := errs.Wrap(err, "test", "members")
 			var de *runtime.DbError
 			if !errors.Is(werr, p.sentinel) || !errors.Is(werr, runtime.ErrCheck) || !errors.As(werr, &de) ||
 				de.SpecName != p.sentinel.(*runtime.ConstraintSentinel).Name {

@@ -139,7 +139,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -162,7 +162,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanAccount,
 		Key:   func(v *Account) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "accounts.List", "accounts")
+	return p, errs.Wrap(err, "accounts.List", "accounts")
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -195,7 +195,7 @@ WHERE "id" = $1)`
 // increments version. It sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id int64, version int64, u AccountUpdate) (Account, error) {
 	if err := u.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Update", "accounts")
+		return Account{}, errs.Wrap(err, "accounts.Update", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, version)
@@ -205,7 +205,7 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, version int64, u Acc
 			err = stale
 		}
 	}
-	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "memo", "memo"})
+	return *v, errs.WrapParams(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "memo", "memo"})
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -222,7 +222,7 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64, version int64) (bool
 		return err == nil, err
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
-	return false, wrapErr(runtime.StaleVersion(ctx, db, "accounts.Delete", "accounts", sqlAccountsExists, id), "accounts.Delete", "accounts")
+	return false, errs.Wrap(runtime.StaleVersion(ctx, db, "accounts.Delete", "accounts", sqlAccountsExists, id), "accounts.Delete", "accounts")
 }
 
 var opAccountsCount = &runtime.Op{Name: "accounts.Count", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Count replica=ok
@@ -245,7 +245,7 @@ ORDER BY "id"`
 func (r *AccountRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsAuditTrail, id)
 	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
-	return items, wrapErr(err, "accounts.AuditTrail", "accounts")
+	return items, errs.Wrap(err, "accounts.AuditTrail", "accounts")
 }
 
 var opAccountsFindByIDs = &runtime.Op{Name: "accounts.FindByIDs", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByIDs replica=ok
@@ -273,7 +273,7 @@ var copyAccounts = &runtime.Copier[*NewAccount]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := runtime.CopyRows(ctx, runtime.Acting(ctx, r.db), copyAccounts, rows)
-	return n, wrapErr(err, "accounts.CreateMany", "accounts")
+	return n, errs.Wrap(err, "accounts.CreateMany", "accounts")
 }
 
 var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning

@@ -111,7 +111,7 @@ func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, opCodesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "codes.Stream", "codes") }, scanCode, opCodesFindAll.SQL)
 }
 
 const sqlCodesListFirst = `-- name: codes.List replica=ok
@@ -133,7 +133,7 @@ func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanCode,
 		Key:   func(v *Code) []any { return []any{v.Code} },
 	}, &code)
-	return p, wrapErr(err, "codes.List", "codes")
+	return p, errs.Wrap(err, "codes.List", "codes")
 }
 
 var updateCodes = &runtime.Update{
@@ -197,7 +197,7 @@ var copyCodes = &runtime.Copier[*NewCode]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyCodes, rows)
-	return n, wrapErr(err, "codes.CreateMany", "codes")
+	return n, errs.Wrap(err, "codes.CreateMany", "codes")
 }
 
 var opCodesCreateManyReturning = &runtime.Op{Name: "codes.CreateManyReturning", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateManyReturning

@@ -130,7 +130,7 @@ RETURNING "id", "org_id", "slug", "title", "deleted_at"`}
 // first.
 func (r *DocRepo) Create(ctx context.Context, n NewDoc) (Doc, error) {
 	if err := n.Validate(); err != nil {
-		return Doc{}, wrapErr(err, "docs.Create", "docs")
+		return Doc{}, errs.Wrap(err, "docs.Create", "docs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.Create", "docs")
 	if err != nil {
@@ -158,7 +158,7 @@ func (r *DocRepo) FindByID(ctx context.Context, id int64) (Doc, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, r.pick(sqlDocsFindByID, sqlDocsFindByIDWithDeleted), &id, runtime.Arg, scanDoc, tenant)
-	return *v, wrapErr(err, "docs.FindByID", "docs")
+	return *v, errs.Wrap(err, "docs.FindByID", "docs")
 }
 
 const sqlDocsFindAll = `-- name: docs.FindAll replica=ok
@@ -178,7 +178,7 @@ func (r *DocRepo) FindAll(ctx context.Context) ([]Doc, error) {
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, r.pick(sqlDocsFindAll, sqlDocsFindAllWithDeleted), tenant)
 	items, err := runtime.Collect(rows, err, 0, scanDoc)
-	return items, wrapErr(err, "docs.FindAll", "docs")
+	return items, errs.Wrap(err, "docs.FindAll", "docs")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -188,7 +188,7 @@ func (r *DocRepo) Stream(ctx context.Context) iter.Seq2[Doc, error] {
 		return runtime.StreamError[Doc](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "docs.Stream", "docs") }, scanDoc, r.pick(sqlDocsFindAll, sqlDocsFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "docs.Stream", "docs") }, scanDoc, r.pick(sqlDocsFindAll, sqlDocsFindAllWithDeleted), tenant)
 }
 
 const sqlDocsListFirst = `-- name: docs.List replica=ok
@@ -227,7 +227,7 @@ func (r *DocRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		Scan:  scanDoc,
 		Key:   func(v *Doc) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "docs.List", "docs")
+	return p, errs.Wrap(err, "docs.List", "docs")
 }
 
 const sqlDocsUpdate = `-- name: docs.Update
@@ -250,7 +250,7 @@ func argsDocUpdate(u *DocUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DocRepo) Update(ctx context.Context, id int64, u DocUpdate) (Doc, error) {
 	if err := u.Validate(); err != nil {
-		return Doc{}, wrapErr(err, "docs.Update", "docs")
+		return Doc{}, errs.Wrap(err, "docs.Update", "docs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.Update", "docs")
 	if err != nil {
@@ -296,7 +296,7 @@ func (r *DocRepo) Count(ctx context.Context) (int64, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlDocsCount, sqlDocsCountWithDeleted), tenant))
-	return n, wrapErr(err, "docs.Count", "docs")
+	return n, errs.Wrap(err, "docs.Count", "docs")
 }
 
 var opDocsHardDelete = &runtime.Op{Name: "docs.HardDelete", Table: "docs", Errs: errs, SQL: `-- name: docs.HardDelete
@@ -385,7 +385,7 @@ func (r *DocRepo) FindByIDs(ctx context.Context, ids []int64) ([]Doc, error) {
 		return []Doc{}, nil
 	}
 	items, err := runtime.Query(ctx, db, r.pick(sqlDocsFindByIDs, sqlDocsFindByIDsWithDeleted), &ids, runtime.Arg, scanDoc, len(ids), tenant)
-	return items, wrapErr(err, "docs.FindByIDs", "docs")
+	return items, errs.Wrap(err, "docs.FindByIDs", "docs")
 }
 
 const sqlDocsCreateMany = `-- name: docs.CreateMany
@@ -407,10 +407,10 @@ func (r *DocRepo) CreateMany(ctx context.Context, rows []NewDoc) (int64, error) 
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "docs.CreateMany", "docs")
+		return 0, errs.Wrap(err, "docs.CreateMany", "docs")
 	}
 	tag, err := db.Exec(ctx, sqlDocsCreateMany, append(runtime.Unnest(argsNewDoc, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "docs.CreateMany", "docs")
+	return tag.RowsAffected(), errs.Wrap(err, "docs.CreateMany", "docs")
 }
 
 var opDocsCreateManyReturning = &runtime.Op{Name: "docs.CreateManyReturning", Table: "docs", Errs: errs, Validate: true, SQL: `-- name: docs.CreateManyReturning
@@ -446,7 +446,7 @@ RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 // tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *DocRepo) UpsertByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, error) {
 	if err := n.Validate(); err != nil {
-		return Doc{}, wrapErr(err, "docs.UpsertByOrgIDAndSlug", "docs")
+		return Doc{}, errs.Wrap(err, "docs.UpsertByOrgIDAndSlug", "docs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.UpsertByOrgIDAndSlug", "docs")
 	if err != nil {
@@ -457,7 +457,7 @@ func (r *DocRepo) UpsertByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, erro
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Doc{}, runtime.NewHiddenKeyError("docs.UpsertByOrgIDAndSlug", "docs")
 	}
-	return *v, wrapErr(err, "docs.UpsertByOrgIDAndSlug", "docs")
+	return *v, errs.Wrap(err, "docs.UpsertByOrgIDAndSlug", "docs")
 }
 
 const sqlDocsCreateIfAbsentByOrgIDAndSlug = `-- name: docs.CreateIfAbsentByOrgIDAndSlug
@@ -481,7 +481,7 @@ LIMIT 1`
 // Conflict.
 func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Doc{}, false, wrapErr(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
+		return Doc{}, false, errs.Wrap(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
 	if err != nil {
@@ -492,7 +492,7 @@ func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (D
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Doc{}, false, runtime.NewHiddenKeyError("docs.CreateIfAbsentByOrgIDAndSlug", "docs")
 	}
-	return *v, created, wrapErr(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
+	return *v, created, errs.Wrap(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
 }
 
 // DocKeyedUpdate is one row's key and changes for UpdateMany.

@@ -147,7 +147,7 @@ func (r *LineRepo) FindAll(ctx context.Context) ([]Line, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LineRepo) Stream(ctx context.Context) iter.Seq2[Line, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "lines.Stream", "lines") }, scanLine, opLinesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "lines.Stream", "lines") }, scanLine, opLinesFindAll.SQL)
 }
 
 const sqlLinesListFirst = `-- name: lines.List replica=ok
@@ -170,7 +170,7 @@ func (r *LineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanLine,
 		Key:   func(v *Line) []any { return []any{v.OrderNo, v.LineNo} },
 	}, &orderNo, &lineNo)
-	return p, wrapErr(err, "lines.List", "lines")
+	return p, errs.Wrap(err, "lines.List", "lines")
 }
 
 var updateLines = &runtime.Update{
@@ -223,7 +223,7 @@ var copyLines = &runtime.Copier[*NewLine]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *LineRepo) CreateMany(ctx context.Context, rows []NewLine) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyLines, rows)
-	return n, wrapErr(err, "lines.CreateMany", "lines")
+	return n, errs.Wrap(err, "lines.CreateMany", "lines")
 }
 
 var opLinesCreateManyReturning = &runtime.Op{Name: "lines.CreateManyReturning", Table: "lines", Errs: errs, Validate: true, SQL: `-- name: lines.CreateManyReturning

@@ -169,10 +169,10 @@ RETURNING "region", "num", "label", "note"`
 // first.
 func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.Create", "codes")
+		return Code{}, errs.Wrap(err, "codes.Create", "codes")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, &n, argsNewCode, scanCode)
-	return *v, wrapParamsErr(err, "codes.Create", "codes", []string{"region", "num", "label", "note"})
+	return *v, errs.WrapParams(err, "codes.Create", "codes", []string{"region", "num", "label", "note"})
 }
 
 const sqlCodesFindByID = `-- name: codes.FindByID replica=ok
@@ -190,7 +190,7 @@ func (r *CodeRepo) FindByID(ctx context.Context, region Region, num int32) (Code
 	row, err := runtime.ScanOne(r.db.QueryRow(fill.Context(ctx), sqlCodesFindByID, region, num), scanCode)
 	if err != nil {
 		fill.Abort()
-		return Code{}, wrapErr(err, "codes.FindByID", "codes")
+		return Code{}, errs.Wrap(err, "codes.FindByID", "codes")
 	}
 	fill.Done(ctx, &row)
 	return row, nil
@@ -203,12 +203,12 @@ SELECT "region", "num", "label", "note" FROM "codes" ORDER BY "region", "num"`
 func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 	rows, err := r.db.Query(ctx, sqlCodesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCode)
-	return items, wrapErr(err, "codes.FindAll", "codes")
+	return items, errs.Wrap(err, "codes.FindAll", "codes")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
 }
 
 const sqlCodesListFirst = `-- name: codes.List replica=ok
@@ -231,7 +231,7 @@ func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanCode,
 		Key:   func(v *Code) []any { return []any{v.Region, v.Num} },
 	}, &region, &num)
-	return p, wrapErr(err, "codes.List", "codes")
+	return p, errs.Wrap(err, "codes.List", "codes")
 }
 
 var updateCodes = &runtime.Update{
@@ -250,11 +250,11 @@ func argsCodeUpdate(u *CodeUpdate, d []any) []any {
 // first.
 func (r *CodeRepo) Update(ctx context.Context, region Region, num int32, u CodeUpdate) (Code, error) {
 	if err := u.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.Update", "codes")
+		return Code{}, errs.Wrap(err, "codes.Update", "codes")
 	}
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: region, Num: num}))
 	v, err := runtime.UpdateOne(ctx, db, updateCodes, &region, runtime.Arg, &u, argsCodeUpdate, scanCode, num)
-	return *v, wrapParamsErr(err, "codes.Update", "codes", []string{"region", "num", "label", "note"})
+	return *v, errs.WrapParams(err, "codes.Update", "codes", []string{"region", "num", "label", "note"})
 }
 
 const sqlCodesDelete = `-- name: codes.Delete
@@ -265,7 +265,7 @@ DELETE FROM "codes" WHERE "region" = $1 AND "num" = $2`
 func (r *CodeRepo) Delete(ctx context.Context, region Region, num int32) (bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: region, Num: num}))
 	tag, err := runtime.Exec(ctx, db, sqlCodesDelete, &region, runtime.Arg, num)
-	return tag.RowsAffected() > 0, wrapErr(err, "codes.Delete", "codes")
+	return tag.RowsAffected() > 0, errs.Wrap(err, "codes.Delete", "codes")
 }
 
 const sqlCodesCount = `-- name: codes.Count replica=ok
@@ -274,7 +274,7 @@ SELECT count(*) FROM "codes"`
 // Count returns the number of rows of table codes.
 func (r *CodeRepo) Count(ctx context.Context) (int64, error) {
 	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCodesCount))
-	return n, wrapErr(err, "codes.Count", "codes")
+	return n, errs.Wrap(err, "codes.Count", "codes")
 }
 
 var copyCodes = &runtime.Copier[*NewCode]{
@@ -289,7 +289,7 @@ var copyCodes = &runtime.Copier[*NewCode]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyCodes, rows)
-	return n, wrapErr(err, "codes.CreateMany", "codes")
+	return n, errs.Wrap(err, "codes.CreateMany", "codes")
 }
 
 var opCodesCreateManyReturning = &runtime.Op{Name: "codes.CreateManyReturning", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateManyReturning
@@ -318,11 +318,11 @@ RETURNING "region", "num", "label", "note"`
 // statement, and returns the row as stored. It validates n first.
 func (r *CodeRepo) UpsertByRegionAndNum(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.UpsertByRegionAndNum", "codes")
+		return Code{}, errs.Wrap(err, "codes.UpsertByRegionAndNum", "codes")
 	}
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: n.Region, Num: n.Num}))
 	v, err := runtime.QueryOne(ctx, db, sqlCodesUpsertByRegionAndNum, &n, argsNewCode, scanCode)
-	return *v, wrapErr(err, "codes.UpsertByRegionAndNum", "codes")
+	return *v, errs.Wrap(err, "codes.UpsertByRegionAndNum", "codes")
 }
 
 const sqlCodesCreateIfAbsentByRegionAndNum = `-- name: codes.CreateIfAbsentByRegionAndNum
@@ -343,10 +343,10 @@ LIMIT 1`
 // one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByRegionAndNum(ctx context.Context, n NewCode) (Code, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
+		return Code{}, false, errs.Wrap(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByRegionAndNum, &n, argsNewCode, scanCode)
-	return *v, created, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
+	return *v, created, errs.Wrap(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
 }
 
 const sqlCodesUpsertByLabel = `-- name: codes.UpsertByLabel
@@ -370,7 +370,7 @@ func (r *CodeRepo) UpsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 		return runtime.Invalidate(ctx, tx, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: v.Region, Num: v.Num}))
 	})
 	if err != nil {
-		return Code{}, wrapErr(err, "codes.UpsertByLabel", "codes")
+		return Code{}, errs.Wrap(err, "codes.UpsertByLabel", "codes")
 	}
 	return v, nil
 }
@@ -378,10 +378,10 @@ func (r *CodeRepo) UpsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 // upsertByLabel runs the statement of UpsertByLabel on r.db.
 func (r *CodeRepo) upsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.UpsertByLabel", "codes")
+		return Code{}, errs.Wrap(err, "codes.UpsertByLabel", "codes")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCodesUpsertByLabel, &n, argsNewCode, scanCode)
-	return *v, wrapErr(err, "codes.UpsertByLabel", "codes")
+	return *v, errs.Wrap(err, "codes.UpsertByLabel", "codes")
 }
 
 const sqlCodesCreateIfAbsentByLabel = `-- name: codes.CreateIfAbsentByLabel
@@ -402,10 +402,10 @@ LIMIT 1`
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByLabel(ctx context.Context, n NewCode) (Code, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
+		return Code{}, false, errs.Wrap(err, "codes.CreateIfAbsentByLabel", "codes")
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByLabel, &n, argsNewCode, scanCode)
-	return *v, created, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
+	return *v, created, errs.Wrap(err, "codes.CreateIfAbsentByLabel", "codes")
 }
 
 // CodeKey is the primary key of a row of table codes.
@@ -560,7 +560,7 @@ WHERE "label" = $1 ORDER BY "region", "num"`
 // order.
 func (r *CodeRepo) ListByLabel(ctx context.Context, label string) ([]Code, error) {
 	items, err := runtime.Query(ctx, r.db, sqlCodesListByLabel, &label, runtime.Arg, scanCode, 0)
-	return items, wrapErr(err, "codes.ListByLabel", "codes")
+	return items, errs.Wrap(err, "codes.ListByLabel", "codes")
 }
 
 const sqlCodesLoadByLabel = `-- name: codes.LoadByLabel replica=ok
@@ -579,7 +579,7 @@ func loadCodesByLabel(ctx context.Context, db runtime.DBTX, keys []string) (map[
 // by it, in one query (see runtime.GroupRows).
 func (r *CodeRepo) LoadByLabel(ctx context.Context, keys []string) (map[string][]Code, error) {
 	m, err := loadCodesByLabel(ctx, r.db, keys)
-	return m, wrapErr(err, "codes.LoadByLabel", "codes")
+	return m, errs.Wrap(err, "codes.LoadByLabel", "codes")
 }
 
 const sqlCodesByLabel = `-- name: codes.ByLabel replica=ok
@@ -600,7 +600,7 @@ func (r *CodeRepo) ByLabel(ctx context.Context, label string) (Code, error) {
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCodesByLabel, label), scanCode)
 	if err != nil {
-		return v, wrapErr(err, "codes.ByLabel", "codes")
+		return v, errs.Wrap(err, "codes.ByLabel", "codes")
 	}
 	codesByLabel.Set(ctx, r.db, runtime.NoTenant{}, label, codeKey{Region: v.Region, Num: v.Num})
 	return v, nil

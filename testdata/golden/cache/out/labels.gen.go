@@ -111,7 +111,7 @@ func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, opLabelsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "labels.Stream", "labels") }, scanLabel, opLabelsFindAll.SQL)
 }
 
 const sqlLabelsListFirst = `-- name: labels.List replica=ok
@@ -133,7 +133,7 @@ func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanLabel,
 		Key:   func(v *Label) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "labels.List", "labels")
+	return p, errs.Wrap(err, "labels.List", "labels")
 }
 
 var updateLabels = &runtime.Update{
@@ -204,7 +204,7 @@ var copyLabels = &runtime.Copier[*NewLabel]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyLabels, rows)
-	return n, wrapErr(err, "labels.CreateMany", "labels")
+	return n, errs.Wrap(err, "labels.CreateMany", "labels")
 }
 
 var opLabelsCreateManyReturning = &runtime.Op{Name: "labels.CreateManyReturning", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateManyReturning
@@ -357,5 +357,5 @@ func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabe
 func (r *LabelRepo) LoadCodes(ctx context.Context, parents []Label) (map[string][]Code, error) {
 	keys := runtime.Keys(parents, func(p *Label) (string, bool) { return p.Name, true })
 	m, err := loadCodesByLabel(ctx, r.db, keys)
-	return m, wrapErr(err, "labels.LoadCodes", "labels")
+	return m, errs.Wrap(err, "labels.LoadCodes", "labels")
 }

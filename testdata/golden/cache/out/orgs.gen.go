@@ -164,7 +164,7 @@ RETURNING "id", "slug", "name"`
 // first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.Create", "orgs")
+		return Org{}, errs.Wrap(err, "orgs.Create", "orgs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.Create", "orgs")
 	if err != nil {
@@ -172,7 +172,7 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
-	return *v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"slug", "name"})
+	return *v, errs.WrapParams(err, "orgs.Create", "orgs", []string{"slug", "name"})
 }
 
 const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
@@ -195,7 +195,7 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), sqlOrgsFindByID, id, tenant), scanOrg)
 	if err != nil {
 		fill.Abort()
-		return Org{}, wrapErr(err, "orgs.FindByID", "orgs")
+		return Org{}, errs.Wrap(err, "orgs.FindByID", "orgs")
 	}
 	fill.Done(ctx, &row)
 	return row, nil
@@ -214,7 +214,7 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlOrgsFindAll, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanOrg)
-	return items, wrapErr(err, "orgs.FindAll", "orgs")
+	return items, errs.Wrap(err, "orgs.FindAll", "orgs")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -224,7 +224,7 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 		return runtime.StreamError[Org](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll, tenant)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -253,7 +253,7 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		Scan:  scanOrg,
 		Key:   func(v *Org) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "orgs.List", "orgs")
+	return p, errs.Wrap(err, "orgs.List", "orgs")
 }
 
 const sqlOrgsUpdate = `-- name: orgs.Update
@@ -275,7 +275,7 @@ func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
 	if err := u.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.Update", "orgs")
+		return Org{}, errs.Wrap(err, "orgs.Update", "orgs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.Update", "orgs")
 	if err != nil {
@@ -283,7 +283,7 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.Keys(tenant, id)), tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg, tenant)
-	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "slug", "name"})
+	return *v, errs.WrapParams(err, "orgs.Update", "orgs", []string{"id", "slug", "name"})
 }
 
 const sqlOrgsDelete = `-- name: orgs.Delete
@@ -298,7 +298,7 @@ func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.Keys(tenant, id), usersCache.AllRows()), tenant)
 	tag, err := runtime.Exec(ctx, db, sqlOrgsDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
+	return tag.RowsAffected() > 0, errs.Wrap(err, "orgs.Delete", "orgs")
 }
 
 const sqlOrgsCount = `-- name: orgs.Count replica=ok
@@ -313,7 +313,7 @@ func (r *OrgRepo) Count(ctx context.Context) (int64, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlOrgsCount, tenant))
-	return n, wrapErr(err, "orgs.Count", "orgs")
+	return n, errs.Wrap(err, "orgs.Count", "orgs")
 }
 
 const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs replica=ok
@@ -338,7 +338,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 		items, err := runtime.Collect(rows, err, len(miss), scanOrg)
 		if err != nil {
 			batch.Abort()
-			return nil, wrapErr(err, "orgs.FindByIDs", "orgs")
+			return nil, errs.Wrap(err, "orgs.FindByIDs", "orgs")
 		}
 		batch.Done(ctx, items)
 	}
@@ -366,10 +366,10 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "orgs.CreateMany", "orgs")
+		return 0, errs.Wrap(err, "orgs.CreateMany", "orgs")
 	}
 	tag, err := db.Exec(ctx, sqlOrgsCreateMany, append(runtime.Unnest(argsNewOrg, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "orgs.CreateMany", "orgs")
+	return tag.RowsAffected(), errs.Wrap(err, "orgs.CreateMany", "orgs")
 }
 
 var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning
@@ -414,7 +414,7 @@ func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 		return runtime.Invalidate(ctx, tx, orgsCache.Keys(v.ID, v.ID))
 	})
 	if err != nil {
-		return Org{}, wrapErr(err, "orgs.UpsertBySlug", "orgs")
+		return Org{}, errs.Wrap(err, "orgs.UpsertBySlug", "orgs")
 	}
 	return v, nil
 }
@@ -422,7 +422,7 @@ func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 // upsertBySlug runs the statement of UpsertBySlug on r.db.
 func (r *OrgRepo) upsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.UpsertBySlug", "orgs")
+		return Org{}, errs.Wrap(err, "orgs.UpsertBySlug", "orgs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.UpsertBySlug", "orgs")
 	if err != nil {
@@ -433,7 +433,7 @@ func (r *OrgRepo) upsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Org{}, runtime.NewHiddenKeyError("orgs.UpsertBySlug", "orgs")
 	}
-	return *v, wrapErr(err, "orgs.UpsertBySlug", "orgs")
+	return *v, errs.Wrap(err, "orgs.UpsertBySlug", "orgs")
 }
 
 const sqlOrgsCreateIfAbsentBySlug = `-- name: orgs.CreateIfAbsentBySlug
@@ -456,7 +456,7 @@ LIMIT 1`
 // has kind Conflict.
 func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
+		return Org{}, false, errs.Wrap(err, "orgs.CreateIfAbsentBySlug", "orgs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateIfAbsentBySlug", "orgs")
 	if err != nil {
@@ -467,7 +467,7 @@ func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Org{}, false, runtime.NewHiddenKeyError("orgs.CreateIfAbsentBySlug", "orgs")
 	}
-	return *v, created, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
+	return *v, created, errs.Wrap(err, "orgs.CreateIfAbsentBySlug", "orgs")
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.
@@ -600,7 +600,7 @@ func (r *OrgRepo) LoadTeams(ctx context.Context, parents []Org) (map[uuid.UUID][
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTeamsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadTeams", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadTeams", "orgs")
 }
 
 // LoadUsers returns the rows of table users of each of parents (users.org_id =
@@ -613,7 +613,7 @@ func (r *OrgRepo) LoadUsers(ctx context.Context, parents []Org) (map[uuid.UUID][
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadUsersByOrgID(ctx, db, keys, tenant, r.withDeleted)
-	return m, wrapErr(err, "orgs.LoadUsers", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadUsers", "orgs")
 }
 
 const sqlOrgsBySlug = `-- name: orgs.BySlug replica=ok
@@ -639,7 +639,7 @@ func (r *OrgRepo) BySlug(ctx context.Context, slug string) (Org, error) {
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrgsBySlug, slug, tenant), scanOrg)
 	if err != nil {
-		return v, wrapErr(err, "orgs.BySlug", "orgs")
+		return v, errs.Wrap(err, "orgs.BySlug", "orgs")
 	}
 	orgsBySlug.Set(ctx, r.db, tenant, slug, v.ID)
 	return v, nil
@@ -656,5 +656,5 @@ func (r *OrgRepo) Rename(ctx context.Context, name string) (int64, error) {
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.AllRows()), tenant)
 	tag, err := db.Exec(ctx, sqlOrgsRename, name, tenant)
-	return tag.RowsAffected(), wrapErr(err, "orgs.Rename", "orgs")
+	return tag.RowsAffected(), errs.Wrap(err, "orgs.Rename", "orgs")
 }

@@ -112,10 +112,10 @@ RETURNING "key", "value"`
 // n first.
 func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error) {
 	if err := n.Validate(); err != nil {
-		return Setting{}, wrapErr(err, "settings.Create", "settings")
+		return Setting{}, errs.Wrap(err, "settings.Create", "settings")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, &n, argsNewSetting, scanSetting)
-	return *v, wrapParamsErr(err, "settings.Create", "settings", []string{"key", "value"})
+	return *v, errs.WrapParams(err, "settings.Create", "settings", []string{"key", "value"})
 }
 
 const sqlSettingsFindByID = `-- name: settings.FindByID replica=ok
@@ -133,7 +133,7 @@ func (r *SettingRepo) FindByID(ctx context.Context, key string) (Setting, error)
 	row, err := runtime.ScanOne(r.db.QueryRow(fill.Context(ctx), sqlSettingsFindByID, key), scanSetting)
 	if err != nil {
 		fill.Abort()
-		return Setting{}, wrapErr(err, "settings.FindByID", "settings")
+		return Setting{}, errs.Wrap(err, "settings.FindByID", "settings")
 	}
 	fill.Done(ctx, &row)
 	return row, nil
@@ -146,12 +146,12 @@ SELECT "key", "value" FROM "settings" ORDER BY "key"`
 func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	rows, err := r.db.Query(ctx, sqlSettingsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanSetting)
-	return items, wrapErr(err, "settings.FindAll", "settings")
+	return items, errs.Wrap(err, "settings.FindAll", "settings")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
 }
 
 const sqlSettingsListFirst = `-- name: settings.List replica=ok
@@ -174,7 +174,7 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanSetting,
 		Key:   func(v *Setting) []any { return []any{v.Key} },
 	}, &key)
-	return p, wrapErr(err, "settings.List", "settings")
+	return p, errs.Wrap(err, "settings.List", "settings")
 }
 
 var updateSettings = &runtime.Update{
@@ -192,11 +192,11 @@ func argsSettingUpdate(u *SettingUpdate, d []any) []any {
 // key and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SettingRepo) Update(ctx context.Context, key string, u SettingUpdate) (Setting, error) {
 	if err := u.Validate(); err != nil {
-		return Setting{}, wrapErr(err, "settings.Update", "settings")
+		return Setting{}, errs.Wrap(err, "settings.Update", "settings")
 	}
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, key))
 	v, err := runtime.UpdateOne(ctx, db, updateSettings, &key, runtime.Arg, &u, argsSettingUpdate, scanSetting)
-	return *v, wrapParamsErr(err, "settings.Update", "settings", []string{"key", "value"})
+	return *v, errs.WrapParams(err, "settings.Update", "settings", []string{"key", "value"})
 }
 
 const sqlSettingsDelete = `-- name: settings.Delete
@@ -207,7 +207,7 @@ DELETE FROM "settings" WHERE "key" = $1`
 func (r *SettingRepo) Delete(ctx context.Context, key string) (bool, error) {
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, key))
 	tag, err := runtime.Exec(ctx, db, sqlSettingsDelete, &key, runtime.Arg)
-	return tag.RowsAffected() > 0, wrapErr(err, "settings.Delete", "settings")
+	return tag.RowsAffected() > 0, errs.Wrap(err, "settings.Delete", "settings")
 }
 
 const sqlSettingsCount = `-- name: settings.Count replica=ok
@@ -216,7 +216,7 @@ SELECT count(*) FROM "settings"`
 // Count returns the number of rows of table settings.
 func (r *SettingRepo) Count(ctx context.Context) (int64, error) {
 	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlSettingsCount))
-	return n, wrapErr(err, "settings.Count", "settings")
+	return n, errs.Wrap(err, "settings.Count", "settings")
 }
 
 const sqlSettingsFindByIDs = `-- name: settings.FindByIDs replica=ok
@@ -237,7 +237,7 @@ func (r *SettingRepo) FindByIDs(ctx context.Context, ids []string) ([]Setting, e
 		items, err := runtime.Collect(rows, err, len(miss), scanSetting)
 		if err != nil {
 			batch.Abort()
-			return nil, wrapErr(err, "settings.FindByIDs", "settings")
+			return nil, errs.Wrap(err, "settings.FindByIDs", "settings")
 		}
 		batch.Done(ctx, items)
 	}
@@ -257,7 +257,7 @@ var copySettings = &runtime.Copier[*NewSetting]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copySettings, rows)
-	return n, wrapErr(err, "settings.CreateMany", "settings")
+	return n, errs.Wrap(err, "settings.CreateMany", "settings")
 }
 
 var opSettingsCreateManyReturning = &runtime.Op{Name: "settings.CreateManyReturning", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateManyReturning
@@ -285,11 +285,11 @@ RETURNING "key", "value"`
 // returns the row as stored. It validates n first.
 func (r *SettingRepo) UpsertByKey(ctx context.Context, n NewSetting) (Setting, error) {
 	if err := n.Validate(); err != nil {
-		return Setting{}, wrapErr(err, "settings.UpsertByKey", "settings")
+		return Setting{}, errs.Wrap(err, "settings.UpsertByKey", "settings")
 	}
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, n.Key))
 	v, err := runtime.QueryOne(ctx, db, sqlSettingsUpsertByKey, &n, argsNewSetting, scanSetting)
-	return *v, wrapErr(err, "settings.UpsertByKey", "settings")
+	return *v, errs.Wrap(err, "settings.UpsertByKey", "settings")
 }
 
 const sqlSettingsCreateIfAbsentByKey = `-- name: settings.CreateIfAbsentByKey
@@ -310,10 +310,10 @@ LIMIT 1`
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
+		return Setting{}, false, errs.Wrap(err, "settings.CreateIfAbsentByKey", "settings")
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByKey, &n, argsNewSetting, scanSetting)
-	return *v, created, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
+	return *v, created, errs.Wrap(err, "settings.CreateIfAbsentByKey", "settings")
 }
 
 // SettingKeyedUpdate is one row's key and changes for UpdateMany.
@@ -421,5 +421,5 @@ DELETE FROM settings WHERE key LIKE $1 || '%'`
 func (r *SettingRepo) Purge(ctx context.Context, prefix string) (int64, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
 	tag, err := db.Exec(ctx, sqlSettingsPurge, prefix)
-	return tag.RowsAffected(), wrapErr(err, "settings.Purge", "settings")
+	return tag.RowsAffected(), errs.Wrap(err, "settings.Purge", "settings")
 }

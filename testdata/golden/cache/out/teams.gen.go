@@ -122,7 +122,7 @@ RETURNING "id", "org_id", "name"`}
 // first.
 func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 	if err := n.Validate(); err != nil {
-		return Team{}, wrapErr(err, "teams.Create", "teams")
+		return Team{}, errs.Wrap(err, "teams.Create", "teams")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.Create", "teams")
 	if err != nil {
@@ -170,7 +170,7 @@ func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
 		return runtime.StreamError[Team](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, opTeamsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "teams.Stream", "teams") }, scanTeam, opTeamsFindAll.SQL, tenant)
 }
 
 const sqlTeamsListFirst = `-- name: teams.List replica=ok
@@ -199,7 +199,7 @@ func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanTeam,
 		Key:   func(v *Team) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "teams.List", "teams")
+	return p, errs.Wrap(err, "teams.List", "teams")
 }
 
 const sqlTeamsUpdate = `-- name: teams.Update
@@ -221,7 +221,7 @@ func argsTeamUpdate(u *TeamUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, error) {
 	if err := u.Validate(); err != nil {
-		return Team{}, wrapErr(err, "teams.Update", "teams")
+		return Team{}, errs.Wrap(err, "teams.Update", "teams")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.Update", "teams")
 	if err != nil {
@@ -298,10 +298,10 @@ func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "teams.CreateMany", "teams")
+		return 0, errs.Wrap(err, "teams.CreateMany", "teams")
 	}
 	tag, err := db.Exec(ctx, sqlTeamsCreateMany, append(runtime.Unnest(argsNewTeam, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "teams.CreateMany", "teams")
+	return tag.RowsAffected(), errs.Wrap(err, "teams.CreateMany", "teams")
 }
 
 var opTeamsCreateManyReturning = &runtime.Op{Name: "teams.CreateManyReturning", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateManyReturning
@@ -435,7 +435,7 @@ func (r *TeamRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTeamsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "teams.LoadByOrgID", "teams")
+	return m, errs.Wrap(err, "teams.LoadByOrgID", "teams")
 }
 
 // LoadUsers returns the rows of table users of each of parents (users.team_id =
@@ -448,5 +448,5 @@ func (r *TeamRepo) LoadUsers(ctx context.Context, parents []Team) (map[int64][]U
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true })
 	m, err := loadUsersByTeamID(ctx, db, keys, tenant, r.withDeleted)
-	return m, wrapErr(err, "teams.LoadUsers", "teams")
+	return m, errs.Wrap(err, "teams.LoadUsers", "teams")
 }

@@ -186,7 +186,7 @@ RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at"
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Create", "users")
+		return User{}, errs.Wrap(err, "users.Create", "users")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Create", "users")
 	if err != nil {
@@ -194,7 +194,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, &n, argsNewUser, scanUser, tenant)
-	return *v, wrapParamsErr(err, "users.Create", "users", []string{"team_id", "email", "name"})
+	return *v, errs.WrapParams(err, "users.Create", "users", []string{"team_id", "email", "name"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -221,7 +221,7 @@ func (r *UserRepo) FindByID(ctx context.Context, id int64) (User, error) {
 	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id, tenant), scanUser)
 	if err != nil {
 		fill.Abort()
-		return User{}, wrapErr(err, "users.FindByID", "users")
+		return User{}, errs.Wrap(err, "users.FindByID", "users")
 	}
 	fill.Done(ctx, &row)
 	return row, nil
@@ -244,7 +244,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted), tenant)
 	items, err := runtime.Collect(rows, err, 0, scanUser)
-	return items, wrapErr(err, "users.FindAll", "users")
+	return items, errs.Wrap(err, "users.FindAll", "users")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
@@ -254,7 +254,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 		return runtime.StreamError[User](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted), tenant)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -293,7 +293,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanUser,
 		Key:   func(v *User) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "users.List", "users")
+	return p, errs.Wrap(err, "users.List", "users")
 }
 
 const sqlUsersUpdate = `-- name: users.Update
@@ -326,7 +326,7 @@ WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL)`
 // increments version. It sets updated_at to the transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id int64, version int64, u UserUpdate) (User, error) {
 	if err := u.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Update", "users")
+		return User{}, errs.Wrap(err, "users.Update", "users")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Update", "users")
 	if err != nil {
@@ -340,7 +340,7 @@ func (r *UserRepo) Update(ctx context.Context, id int64, version int64, u UserUp
 			err = stale
 		}
 	}
-	return *v, wrapParamsErr(err, "users.Update", "users", []string{"id", "team_id", "team_id", "email", "name"})
+	return *v, errs.WrapParams(err, "users.Update", "users", []string{"id", "team_id", "team_id", "email", "name"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -364,10 +364,10 @@ func (r *UserRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
 	tag, err := runtime.Exec(ctx, db, sqlUsersDelete, &id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
-		return err == nil, wrapErr(err, "users.Delete", "users")
+		return err == nil, errs.Wrap(err, "users.Delete", "users")
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
-	return false, wrapErr(runtime.StaleVersion(ctx, db, "users.Delete", "users", sqlUsersExists, id, tenant), "users.Delete", "users")
+	return false, errs.Wrap(runtime.StaleVersion(ctx, db, "users.Delete", "users", sqlUsersExists, id, tenant), "users.Delete", "users")
 }
 
 const sqlUsersCount = `-- name: users.Count replica=ok
@@ -386,7 +386,7 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlUsersCount, sqlUsersCountWithDeleted), tenant))
-	return n, wrapErr(err, "users.Count", "users")
+	return n, errs.Wrap(err, "users.Count", "users")
 }
 
 const sqlUsersHardDelete = `-- name: users.HardDelete
@@ -401,7 +401,7 @@ func (r *UserRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
 	tag, err := runtime.Exec(ctx, db, sqlUsersHardDelete, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.HardDelete", "users")
+	return tag.RowsAffected() > 0, errs.Wrap(err, "users.HardDelete", "users")
 }
 
 const sqlUsersRestore = `-- name: users.Restore
@@ -420,7 +420,7 @@ func (r *UserRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
 	tag, err := runtime.Exec(ctx, db, sqlUsersRestore, &id, runtime.Arg, tenant)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
+	return tag.RowsAffected() > 0, errs.Wrap(err, "users.Restore", "users")
 }
 
 var opUsersHardDeleteMany = &runtime.Op{Name: "users.HardDeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.HardDeleteMany
@@ -483,7 +483,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int64) ([]User, error) {
 		items, err := runtime.Collect(rows, err, len(miss), scanUser)
 		if err != nil {
 			batch.Abort()
-			return nil, wrapErr(err, "users.FindByIDs", "users")
+			return nil, errs.Wrap(err, "users.FindByIDs", "users")
 		}
 		batch.Done(ctx, items)
 	}
@@ -511,10 +511,10 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
+		return 0, errs.Wrap(err, "users.CreateMany", "users")
 	}
 	tag, err := db.Exec(ctx, sqlUsersCreateMany, append(runtime.Unnest(argsNewUser, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "users.CreateMany", "users")
+	return tag.RowsAffected(), errs.Wrap(err, "users.CreateMany", "users")
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
@@ -564,7 +564,7 @@ func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return runtime.Invalidate(ctx, tx, usersCache.Keys(v.OrgID, v.ID))
 	})
 	if err != nil {
-		return User{}, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
+		return User{}, errs.Wrap(err, "users.UpsertByOrgIDAndEmail", "users")
 	}
 	return v, nil
 }
@@ -572,7 +572,7 @@ func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 // upsertByOrgIDAndEmail runs the statement of UpsertByOrgIDAndEmail on r.db.
 func (r *UserRepo) upsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
+		return User{}, errs.Wrap(err, "users.UpsertByOrgIDAndEmail", "users")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpsertByOrgIDAndEmail", "users")
 	if err != nil {
@@ -583,7 +583,7 @@ func (r *UserRepo) upsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, runtime.NewHiddenKeyError("users.UpsertByOrgIDAndEmail", "users")
 	}
-	return *v, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
+	return *v, errs.Wrap(err, "users.UpsertByOrgIDAndEmail", "users")
 }
 
 const sqlUsersCreateIfAbsentByOrgIDAndEmail = `-- name: users.CreateIfAbsentByOrgIDAndEmail
@@ -607,7 +607,7 @@ LIMIT 1`
 // Conflict.
 func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
-		return User{}, false, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+		return User{}, false, errs.Wrap(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 	if err != nil {
@@ -618,7 +618,7 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
 	}
-	return *v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+	return *v, created, errs.Wrap(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -775,7 +775,7 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByOrgID, sqlUsersListByOrgIDWithDeleted), &orgID, runtime.Arg, scanUser, 0, tenant)
-	return items, wrapErr(err, "users.ListByOrgID", "users")
+	return items, errs.Wrap(err, "users.ListByOrgID", "users")
 }
 
 const sqlUsersLoadByOrgID = `-- name: users.LoadByOrgID replica=ok
@@ -808,7 +808,7 @@ func (r *UserRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadUsersByOrgID(ctx, db, keys, tenant, r.withDeleted)
-	return m, wrapErr(err, "users.LoadByOrgID", "users")
+	return m, errs.Wrap(err, "users.LoadByOrgID", "users")
 }
 
 const sqlUsersListByTeamID = `-- name: users.ListByTeamID replica=ok
@@ -828,7 +828,7 @@ func (r *UserRepo) ListByTeamID(ctx context.Context, teamID int64) ([]User, erro
 	}
 	db := runtime.Scope(r.db, tenant)
 	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByTeamID, sqlUsersListByTeamIDWithDeleted), &teamID, runtime.Arg, scanUser, 0, tenant)
-	return items, wrapErr(err, "users.ListByTeamID", "users")
+	return items, errs.Wrap(err, "users.ListByTeamID", "users")
 }
 
 const sqlUsersLoadByTeamID = `-- name: users.LoadByTeamID replica=ok
@@ -861,7 +861,7 @@ func (r *UserRepo) LoadByTeamID(ctx context.Context, keys []int64) (map[int64][]
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadUsersByTeamID(ctx, db, keys, tenant, r.withDeleted)
-	return m, wrapErr(err, "users.LoadByTeamID", "users")
+	return m, errs.Wrap(err, "users.LoadByTeamID", "users")
 }
 
 const sqlUsersByEmail = `-- name: users.ByEmail replica=ok
@@ -887,7 +887,7 @@ func (r *UserRepo) ByEmail(ctx context.Context, email string) (User, error) {
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlUsersByEmail, email, tenant), scanUser)
 	if err != nil {
-		return v, wrapErr(err, "users.ByEmail", "users")
+		return v, errs.Wrap(err, "users.ByEmail", "users")
 	}
 	usersByEmail.Set(ctx, r.cacheDB(), tenant, email, v.ID)
 	return v, nil
@@ -907,7 +907,7 @@ func (r *UserRepo) Named(ctx context.Context, name string) ([]User, error) {
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlUsersNamed, name, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanUser)
-	return items, wrapErr(err, "users.Named", "users")
+	return items, errs.Wrap(err, "users.Named", "users")
 }
 
 const sqlUsersShoutNames = `-- name: users.ShoutNames
@@ -921,5 +921,5 @@ func (r *UserRepo) ShoutNames(ctx context.Context) (int64, error) {
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
 	tag, err := db.Exec(ctx, sqlUsersShoutNames, tenant)
-	return tag.RowsAffected(), wrapErr(err, "users.ShoutNames", "users")
+	return tag.RowsAffected(), errs.Wrap(err, "users.ShoutNames", "users")
 }

@@ -139,7 +139,7 @@ func (r *OrderItemRepo) FindAll(ctx context.Context) ([]OrderItem, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_items.Stream", "order_items") }, scanOrderItem, opOrderItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "order_items.Stream", "order_items") }, scanOrderItem, opOrderItemsFindAll.SQL)
 }
 
 const sqlOrderItemsListFirst = `-- name: order_items.List replica=ok
@@ -163,7 +163,7 @@ func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 		Scan:  scanOrderItem,
 		Key:   func(v *OrderItem) []any { return []any{v.OrderID, v.SKU} },
 	}, &orderID, &sku)
-	return p, wrapErr(err, "order_items.List", "order_items")
+	return p, errs.Wrap(err, "order_items.List", "order_items")
 }
 
 var updateOrderItems = &runtime.Update{
@@ -217,7 +217,7 @@ var copyOrderItems = &runtime.Copier[*NewOrderItem]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyOrderItems, rows)
-	return n, wrapErr(err, "order_items.CreateMany", "order_items")
+	return n, errs.Wrap(err, "order_items.CreateMany", "order_items")
 }
 
 var opOrderItemsCreateManyReturning = &runtime.Op{Name: "order_items.CreateManyReturning", Table: "order_items", Errs: errs, Validate: true, SQL: `-- name: order_items.CreateManyReturning
@@ -411,7 +411,7 @@ func loadOrderItemsByOrderID(ctx context.Context, db runtime.DBTX, keys []int32)
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderItemRepo) LoadByOrderID(ctx context.Context, keys []int32) (map[int32][]OrderItem, error) {
 	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "order_items.LoadByOrderID", "order_items")
+	return m, errs.Wrap(err, "order_items.LoadByOrderID", "order_items")
 }
 
 var opOrderItemsListBySKU = &runtime.Op{Name: "order_items.ListBySKU", Table: "order_items", Errs: errs, SQL: `-- name: order_items.ListBySKU replica=ok
@@ -440,5 +440,5 @@ func loadOrderItemsBySKU(ctx context.Context, db runtime.DBTX, keys []string) (m
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderItemRepo) LoadBySKU(ctx context.Context, keys []string) (map[string][]OrderItem, error) {
 	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
-	return m, wrapErr(err, "order_items.LoadBySKU", "order_items")
+	return m, errs.Wrap(err, "order_items.LoadBySKU", "order_items")
 }

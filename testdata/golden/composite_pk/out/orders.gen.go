@@ -114,7 +114,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -136,7 +136,7 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanOrder,
 		Key:   func(v *Order) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "orders.List", "orders")
+	return p, errs.Wrap(err, "orders.List", "orders")
 }
 
 var updateOrders = &runtime.Update{
@@ -201,7 +201,7 @@ var copyOrders = &runtime.Copier[*NewOrder]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyOrders, rows)
-	return n, wrapErr(err, "orders.CreateMany", "orders")
+	return n, errs.Wrap(err, "orders.CreateMany", "orders")
 }
 
 var opOrdersCreateManyReturning = &runtime.Op{Name: "orders.CreateManyReturning", Table: "orders", Errs: errs, Validate: true, SQL: `-- name: orders.CreateManyReturning
@@ -284,5 +284,5 @@ func (r *OrderRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error
 func (r *OrderRepo) LoadOrderItems(ctx context.Context, parents []Order) (map[int32][]OrderItem, error) {
 	keys := runtime.Keys(parents, func(p *Order) (int32, bool) { return p.ID, true })
 	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "orders.LoadOrderItems", "orders")
+	return m, errs.Wrap(err, "orders.LoadOrderItems", "orders")
 }

@@ -131,7 +131,7 @@ func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -154,7 +154,7 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanProduct,
 		Key:   func(v *Product) []any { return []any{v.SKU} },
 	}, &sku)
-	return p, wrapErr(err, "products.List", "products")
+	return p, errs.Wrap(err, "products.List", "products")
 }
 
 var updateProducts = &runtime.Update{
@@ -218,7 +218,7 @@ var copyProducts = &runtime.Copier[*NewProduct]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyProducts, rows)
-	return n, wrapErr(err, "products.CreateMany", "products")
+	return n, errs.Wrap(err, "products.CreateMany", "products")
 }
 
 var opProductsCreateManyReturning = &runtime.Op{Name: "products.CreateManyReturning", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateManyReturning
@@ -372,5 +372,5 @@ func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewPro
 func (r *ProductRepo) LoadOrderItems(ctx context.Context, parents []Product) (map[string][]OrderItem, error) {
 	keys := runtime.Keys(parents, func(p *Product) (string, bool) { return p.SKU, true })
 	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadOrderItems", "products")
+	return m, errs.Wrap(err, "products.LoadOrderItems", "products")
 }

@@ -148,7 +148,7 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok
@@ -170,7 +170,7 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanDeal,
 		Key:   func(v *Deal) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "deals.List", "deals")
+	return p, errs.Wrap(err, "deals.List", "deals")
 }
 
 var updateDeals = &runtime.Update{
@@ -235,7 +235,7 @@ var copyDeals = &runtime.Copier[*NewDeal]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyDeals, rows)
-	return n, wrapErr(err, "deals.CreateMany", "deals")
+	return n, errs.Wrap(err, "deals.CreateMany", "deals")
 }
 
 var opDealsCreateManyReturning = &runtime.Op{Name: "deals.CreateManyReturning", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateManyReturning

@@ -120,7 +120,7 @@ func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, opOrderLinesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "order_lines.Stream", "order_lines") }, scanOrderLine, opOrderLinesFindAll.SQL)
 }
 
 const sqlOrderLinesListFirst = `-- name: order_lines.List replica=ok
@@ -143,7 +143,7 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 		Scan:  scanOrderLine,
 		Key:   func(v *OrderLine) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "order_lines.List", "order_lines")
+	return p, errs.Wrap(err, "order_lines.List", "order_lines")
 }
 
 var updateOrderLines = &runtime.Update{
@@ -206,7 +206,7 @@ var copyOrderLines = &runtime.Copier[*NewOrderLine]{
 // returns how many (see runtime.Copier).
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyOrderLines, rows)
-	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
+	return n, errs.Wrap(err, "order_lines.CreateMany", "order_lines")
 }
 
 var opOrderLinesCreateManyReturning = &runtime.Op{Name: "order_lines.CreateManyReturning", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.CreateManyReturning
@@ -310,7 +310,7 @@ func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
+	return m, errs.Wrap(err, "order_lines.LoadByOrderID", "order_lines")
 }
 
 var opOrderLinesListByProductID = &runtime.Op{Name: "order_lines.ListByProductID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByProductID replica=ok
@@ -339,5 +339,5 @@ func loadOrderLinesByProductID(ctx context.Context, db runtime.DBTX, keys []int6
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderLineRepo) LoadByProductID(ctx context.Context, keys []int64) (map[int64][]OrderLine, error) {
 	m, err := loadOrderLinesByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "order_lines.LoadByProductID", "order_lines")
+	return m, errs.Wrap(err, "order_lines.LoadByProductID", "order_lines")
 }

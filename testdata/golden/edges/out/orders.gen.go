@@ -136,7 +136,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -158,7 +158,7 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanOrder,
 		Key:   func(v *Order) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "orders.List", "orders")
+	return p, errs.Wrap(err, "orders.List", "orders")
 }
 
 var updateOrders = &runtime.Update{
@@ -224,7 +224,7 @@ var copyOrders = &runtime.Copier[*NewOrder]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyOrders, rows)
-	return n, wrapErr(err, "orders.CreateMany", "orders")
+	return n, errs.Wrap(err, "orders.CreateMany", "orders")
 }
 
 // CreateManyReturning inserts rows into table orders in one pgx.Batch of Create's
@@ -232,10 +232,10 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 // them as stored. It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
+		return nil, errs.Wrap(err, "orders.CreateManyReturning", "orders")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opOrdersCreate.SQL, rows, argsNewOrder, scanOrder)
-	return out, wrapErr(err, "orders.CreateManyReturning", "orders")
+	return out, errs.Wrap(err, "orders.CreateManyReturning", "orders")
 }
 
 // OrderKeyedUpdate is one row's key and changes for UpdateMany.
@@ -330,7 +330,7 @@ func loadOrdersByUserID(ctx context.Context, db runtime.DBTX, keys []int64) (map
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderRepo) LoadByUserID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
 	m, err := loadOrdersByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "orders.LoadByUserID", "orders")
+	return m, errs.Wrap(err, "orders.LoadByUserID", "orders")
 }
 
 // LoadOrderLines returns the rows of table order_lines of each of parents
@@ -339,5 +339,5 @@ func (r *OrderRepo) LoadByUserID(ctx context.Context, keys []int64) (map[int64][
 func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uuid.UUID][]OrderLine, error) {
 	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "orders.LoadOrderLines", "orders")
+	return m, errs.Wrap(err, "orders.LoadOrderLines", "orders")
 }

@@ -148,7 +148,7 @@ func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -171,7 +171,7 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanProduct,
 		Key:   func(v *Product) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "products.List", "products")
+	return p, errs.Wrap(err, "products.List", "products")
 }
 
 var updateProducts = &runtime.Update{
@@ -236,7 +236,7 @@ var copyProducts = &runtime.Copier[*NewProduct]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyProducts, rows)
-	return n, wrapErr(err, "products.CreateMany", "products")
+	return n, errs.Wrap(err, "products.CreateMany", "products")
 }
 
 // CreateManyReturning inserts rows into table products in one pgx.Batch of
@@ -244,10 +244,10 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 // returns them as stored. It validates every row first.
 func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "products.CreateManyReturning", "products")
+		return nil, errs.Wrap(err, "products.CreateManyReturning", "products")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opProductsCreate.SQL, rows, argsNewProduct, scanProduct)
-	return out, wrapErr(err, "products.CreateManyReturning", "products")
+	return out, errs.Wrap(err, "products.CreateManyReturning", "products")
 }
 
 var opProductsUpsertBySKU = &runtime.Op{Name: "products.UpsertBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.UpsertBySKU
@@ -395,7 +395,7 @@ func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewPro
 func (r *ProductRepo) LoadStocks(ctx context.Context, parents []Product) (map[int64][]Stock, error) {
 	keys := runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true })
 	m, err := loadStockByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadStocks", "products")
+	return m, errs.Wrap(err, "products.LoadStocks", "products")
 }
 
 // LoadOrderLines returns the rows of table order_lines of each of parents
@@ -404,7 +404,7 @@ func (r *ProductRepo) LoadStocks(ctx context.Context, parents []Product) (map[in
 func (r *ProductRepo) LoadOrderLines(ctx context.Context, parents []Product) (map[int64][]OrderLine, error) {
 	keys := runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true })
 	m, err := loadOrderLinesByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadOrderLines", "products")
+	return m, errs.Wrap(err, "products.LoadOrderLines", "products")
 }
 
 const sqlProductsBySKUs = `-- name: products.BySKUs replica=ok
@@ -416,7 +416,7 @@ ORDER BY "sku"`
 func (r *ProductRepo) BySKUs(ctx context.Context, skus []string) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsBySKUs, skus)
 	items, err := runtime.Collect(rows, err, 0, scanProduct)
-	return items, wrapErr(err, "products.BySKUs", "products")
+	return items, errs.Wrap(err, "products.BySKUs", "products")
 }
 
 // NamedParams holds the parameters of ProductRepo.Named. Fields of type
@@ -474,5 +474,5 @@ func (r *ProductRepo) Named(ctx context.Context, p NamedParams, page runtime.Pag
 		Scan:  scanProduct,
 		Key:   func(v *Product) []any { return []any{v.ID} },
 	}, &k0)
-	return pg, wrapErr(err, "products.Named", "products")
+	return pg, errs.Wrap(err, "products.Named", "products")
 }

@@ -127,7 +127,7 @@ func (r *StockRepo) FindAll(ctx context.Context) ([]Stock, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StockRepo) Stream(ctx context.Context) iter.Seq2[Stock, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "stock.Stream", "stock") }, scanStock, opStockFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "stock.Stream", "stock") }, scanStock, opStockFindAll.SQL)
 }
 
 const sqlStockListFirst = `-- name: stock.List replica=ok
@@ -150,7 +150,7 @@ func (r *StockRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanStock,
 		Key:   func(v *Stock) []any { return []any{v.WarehouseCode, v.ProductID} },
 	}, &warehouseCode, &productID)
-	return p, wrapErr(err, "stock.List", "stock")
+	return p, errs.Wrap(err, "stock.List", "stock")
 }
 
 var updateStock = &runtime.Update{
@@ -202,7 +202,7 @@ var copyStock = &runtime.Copier[*NewStock]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *StockRepo) CreateMany(ctx context.Context, rows []NewStock) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyStock, rows)
-	return n, wrapErr(err, "stock.CreateMany", "stock")
+	return n, errs.Wrap(err, "stock.CreateMany", "stock")
 }
 
 var opStockCreateManyReturning = &runtime.Op{Name: "stock.CreateManyReturning", Table: "stock", Errs: errs, Validate: true, SQL: `-- name: stock.CreateManyReturning
@@ -395,7 +395,7 @@ func loadStockByWarehouseCode(ctx context.Context, db runtime.DBTX, keys []strin
 // of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *StockRepo) LoadByWarehouseCode(ctx context.Context, keys []string) (map[string][]Stock, error) {
 	m, err := loadStockByWarehouseCode(ctx, r.db, keys)
-	return m, wrapErr(err, "stock.LoadByWarehouseCode", "stock")
+	return m, errs.Wrap(err, "stock.LoadByWarehouseCode", "stock")
 }
 
 var opStockListByProductID = &runtime.Op{Name: "stock.ListByProductID", Table: "stock", Errs: errs, SQL: `-- name: stock.ListByProductID replica=ok
@@ -424,5 +424,5 @@ func loadStockByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (m
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *StockRepo) LoadByProductID(ctx context.Context, keys []int64) (map[int64][]Stock, error) {
 	m, err := loadStockByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "stock.LoadByProductID", "stock")
+	return m, errs.Wrap(err, "stock.LoadByProductID", "stock")
 }

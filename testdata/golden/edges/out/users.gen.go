@@ -114,7 +114,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -136,7 +136,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanUser,
 		Key:   func(v *User) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "users.List", "users")
+	return p, errs.Wrap(err, "users.List", "users")
 }
 
 var updateUsers = &runtime.Update{
@@ -200,7 +200,7 @@ var copyUsers = &runtime.Copier[*NewUser]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyUsers, rows)
-	return n, wrapErr(err, "users.CreateMany", "users")
+	return n, errs.Wrap(err, "users.CreateMany", "users")
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
@@ -350,5 +350,5 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 func (r *UserRepo) LoadOrders(ctx context.Context, parents []User) (map[int64][]Order, error) {
 	keys := runtime.Keys(parents, func(p *User) (int64, bool) { return p.ID, true })
 	m, err := loadOrdersByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadOrders", "users")
+	return m, errs.Wrap(err, "users.LoadOrders", "users")
 }

@@ -123,7 +123,7 @@ func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, opWarehousesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "warehouses.Stream", "warehouses") }, scanWarehouse, opWarehousesFindAll.SQL)
 }
 
 const sqlWarehousesListFirst = `-- name: warehouses.List replica=ok
@@ -146,7 +146,7 @@ func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 		Scan:  scanWarehouse,
 		Key:   func(v *Warehouse) []any { return []any{v.Code} },
 	}, &code)
-	return p, wrapErr(err, "warehouses.List", "warehouses")
+	return p, errs.Wrap(err, "warehouses.List", "warehouses")
 }
 
 var updateWarehouses = &runtime.Update{
@@ -210,7 +210,7 @@ var copyWarehouses = &runtime.Copier[*NewWarehouse]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyWarehouses, rows)
-	return n, wrapErr(err, "warehouses.CreateMany", "warehouses")
+	return n, errs.Wrap(err, "warehouses.CreateMany", "warehouses")
 }
 
 var opWarehousesCreateManyReturning = &runtime.Op{Name: "warehouses.CreateManyReturning", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.CreateManyReturning
@@ -362,5 +362,5 @@ func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []New
 func (r *WarehouseRepo) LoadStocks(ctx context.Context, parents []Warehouse) (map[string][]Stock, error) {
 	keys := runtime.Keys(parents, func(p *Warehouse) (string, bool) { return p.Code, true })
 	m, err := loadStockByWarehouseCode(ctx, r.db, keys)
-	return m, wrapErr(err, "warehouses.LoadStocks", "warehouses")
+	return m, errs.Wrap(err, "warehouses.LoadStocks", "warehouses")
 }

@@ -119,7 +119,7 @@ func (r *CompanyRepo) FindAll(ctx context.Context) ([]Company, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "companies.Stream", "companies") }, scanCompany, opCompaniesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "companies.Stream", "companies") }, scanCompany, opCompaniesFindAll.SQL)
 }
 
 const sqlCompaniesListFirst = `-- name: companies.List replica=ok
@@ -142,7 +142,7 @@ func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanCompany,
 		Key:   func(v *Company) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "companies.List", "companies")
+	return p, errs.Wrap(err, "companies.List", "companies")
 }
 
 var updateCompanies = &runtime.Update{
@@ -207,7 +207,7 @@ var copyCompanies = &runtime.Copier[*NewCompany]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyCompanies, rows)
-	return n, wrapErr(err, "companies.CreateMany", "companies")
+	return n, errs.Wrap(err, "companies.CreateMany", "companies")
 }
 
 var opCompaniesCreateManyReturning = &runtime.Op{Name: "companies.CreateManyReturning", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.CreateManyReturning
@@ -359,5 +359,5 @@ func (r *CompanyRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCo
 func (r *CompanyRepo) LoadDepartments(ctx context.Context, parents []Company) (map[uuid.UUID][]Department, error) {
 	keys := runtime.Keys(parents, func(p *Company) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
-	return m, wrapErr(err, "companies.LoadDepartments", "companies")
+	return m, errs.Wrap(err, "companies.LoadDepartments", "companies")
 }

@@ -126,7 +126,7 @@ func (r *DepartmentRepo) FindAll(ctx context.Context) ([]Department, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "departments.Stream", "departments") }, scanDepartment, opDepartmentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "departments.Stream", "departments") }, scanDepartment, opDepartmentsFindAll.SQL)
 }
 
 const sqlDepartmentsListFirst = `-- name: departments.List replica=ok
@@ -149,7 +149,7 @@ func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 		Scan:  scanDepartment,
 		Key:   func(v *Department) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "departments.List", "departments")
+	return p, errs.Wrap(err, "departments.List", "departments")
 }
 
 var updateDepartments = &runtime.Update{
@@ -214,7 +214,7 @@ var copyDepartments = &runtime.Copier[*NewDepartment]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyDepartments, rows)
-	return n, wrapErr(err, "departments.CreateMany", "departments")
+	return n, errs.Wrap(err, "departments.CreateMany", "departments")
 }
 
 var opDepartmentsCreateManyReturning = &runtime.Op{Name: "departments.CreateManyReturning", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.CreateManyReturning
@@ -392,7 +392,7 @@ func loadDepartmentsByCompanyID(ctx context.Context, db runtime.DBTX, keys []uui
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *DepartmentRepo) LoadByCompanyID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
 	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
-	return m, wrapErr(err, "departments.LoadByCompanyID", "departments")
+	return m, errs.Wrap(err, "departments.LoadByCompanyID", "departments")
 }
 
 // LoadEmployees returns the rows of table employees of each of parents
@@ -401,5 +401,5 @@ func (r *DepartmentRepo) LoadByCompanyID(ctx context.Context, keys []uuid.UUID) 
 func (r *DepartmentRepo) LoadEmployees(ctx context.Context, parents []Department) (map[uuid.UUID][]Employee, error) {
 	keys := runtime.Keys(parents, func(p *Department) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
-	return m, wrapErr(err, "departments.LoadEmployees", "departments")
+	return m, errs.Wrap(err, "departments.LoadEmployees", "departments")
 }

@@ -118,7 +118,7 @@ func (r *StoreItemRepo) FindAll(ctx context.Context) ([]StoreItem, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StoreItemRepo) Stream(ctx context.Context) iter.Seq2[StoreItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store_items.Stream", "store_items") }, scanStoreItem, opStoreItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "store_items.Stream", "store_items") }, scanStoreItem, opStoreItemsFindAll.SQL)
 }
 
 const sqlStoreItemsListFirst = `-- name: store_items.List replica=ok
@@ -141,7 +141,7 @@ func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 		Scan:  scanStoreItem,
 		Key:   func(v *StoreItem) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "store_items.List", "store_items")
+	return p, errs.Wrap(err, "store_items.List", "store_items")
 }
 
 var updateStoreItems = &runtime.Update{
@@ -205,7 +205,7 @@ var copyStoreItems = &runtime.Copier[*NewStoreItem]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *StoreItemRepo) CreateMany(ctx context.Context, rows []NewStoreItem) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyStoreItems, rows)
-	return n, wrapErr(err, "store_items.CreateMany", "store_items")
+	return n, errs.Wrap(err, "store_items.CreateMany", "store_items")
 }
 
 var opStoreItemsCreateManyReturning = &runtime.Op{Name: "store_items.CreateManyReturning", Table: "store_items", Errs: errs, Validate: true, SQL: `-- name: store_items.CreateManyReturning
@@ -309,5 +309,5 @@ func loadStoreItemsByStoreID(ctx context.Context, db runtime.DBTX, keys []int64)
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *StoreItemRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]StoreItem, error) {
 	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
-	return m, wrapErr(err, "store_items.LoadByStoreID", "store_items")
+	return m, errs.Wrap(err, "store_items.LoadByStoreID", "store_items")
 }

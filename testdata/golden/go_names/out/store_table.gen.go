@@ -134,7 +134,7 @@ func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store.Stream", "store") }, scanShop, opShopsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "store.Stream", "store") }, scanShop, opShopsFindAll.SQL)
 }
 
 const sqlShopsListFirst = `-- name: store.List replica=ok
@@ -156,7 +156,7 @@ func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanShop,
 		Key:   func(v *Shop) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "store.List", "store")
+	return p, errs.Wrap(err, "store.List", "store")
 }
 
 var updateShops = &runtime.Update{
@@ -222,7 +222,7 @@ var copyShops = &runtime.Copier[*NewShop]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyShops, rows)
-	return n, wrapErr(err, "store.CreateMany", "store")
+	return n, errs.Wrap(err, "store.CreateMany", "store")
 }
 
 var opShopsCreateManyReturning = &runtime.Op{Name: "store.CreateManyReturning", Table: "store", Errs: errs, Validate: true, SQL: `-- name: store.CreateManyReturning
@@ -310,7 +310,7 @@ func (r *ShopRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 func (r *ShopRepo) LoadStoreItems(ctx context.Context, parents []Shop) (map[int64][]StoreItem, error) {
 	keys := runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true })
 	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
-	return m, wrapErr(err, "store.LoadStoreItems", "store")
+	return m, errs.Wrap(err, "store.LoadStoreItems", "store")
 }
 
 // LoadTxes returns the rows of table tx of each of parents (tx.store_id =
@@ -318,5 +318,5 @@ func (r *ShopRepo) LoadStoreItems(ctx context.Context, parents []Shop) (map[int6
 func (r *ShopRepo) LoadTxes(ctx context.Context, parents []Shop) (map[int64][]Tx, error) {
 	keys := runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true })
 	m, err := loadTxByStoreID(ctx, r.db, keys)
-	return m, wrapErr(err, "store.LoadTxes", "store")
+	return m, errs.Wrap(err, "store.LoadTxes", "store")
 }

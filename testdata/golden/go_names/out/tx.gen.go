@@ -116,7 +116,7 @@ func (r *TxRepo) FindAll(ctx context.Context) ([]Tx, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TxRepo) Stream(ctx context.Context) iter.Seq2[Tx, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tx.Stream", "tx") }, scanTx, opTxFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "tx.Stream", "tx") }, scanTx, opTxFindAll.SQL)
 }
 
 const sqlTxListFirst = `-- name: tx.List replica=ok
@@ -138,7 +138,7 @@ func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[
 		Scan:  scanTx,
 		Key:   func(v *Tx) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "tx.List", "tx")
+	return p, errs.Wrap(err, "tx.List", "tx")
 }
 
 var updateTx = &runtime.Update{
@@ -202,7 +202,7 @@ var copyTx = &runtime.Copier[*NewTx]{
 // many (see runtime.Copier). It validates every row first.
 func (r *TxRepo) CreateMany(ctx context.Context, rows []NewTx) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyTx, rows)
-	return n, wrapErr(err, "tx.CreateMany", "tx")
+	return n, errs.Wrap(err, "tx.CreateMany", "tx")
 }
 
 var opTxCreateManyReturning = &runtime.Op{Name: "tx.CreateManyReturning", Table: "tx", Errs: errs, Validate: true, SQL: `-- name: tx.CreateManyReturning
@@ -306,5 +306,5 @@ func loadTxByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[in
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *TxRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]Tx, error) {
 	m, err := loadTxByStoreID(ctx, r.db, keys)
-	return m, wrapErr(err, "tx.LoadByStoreID", "tx")
+	return m, errs.Wrap(err, "tx.LoadByStoreID", "tx")
 }

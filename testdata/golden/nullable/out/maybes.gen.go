@@ -195,7 +195,7 @@ func (r *MaybeRepo) FindAll(ctx context.Context) ([]Maybe, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "maybes.Stream", "maybes") }, scanMaybe, opMaybesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "maybes.Stream", "maybes") }, scanMaybe, opMaybesFindAll.SQL)
 }
 
 const sqlMaybesListFirst = `-- name: maybes.List replica=ok
@@ -217,7 +217,7 @@ func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanMaybe,
 		Key:   func(v *Maybe) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "maybes.List", "maybes")
+	return p, errs.Wrap(err, "maybes.List", "maybes")
 }
 
 var updateMaybes = &runtime.Update{
@@ -288,7 +288,7 @@ var copyMaybes = &runtime.Copier[*NewMaybe]{
 // enum types "color" on its connection.
 func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyMaybes, rows)
-	return n, wrapErr(err, "maybes.CreateMany", "maybes")
+	return n, errs.Wrap(err, "maybes.CreateMany", "maybes")
 }
 
 // CreateManyReturning inserts rows into table maybes in one pgx.Batch of Create's
@@ -296,10 +296,10 @@ func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, err
 // them as stored. It validates every row first.
 func (r *MaybeRepo) CreateManyReturning(ctx context.Context, rows []NewMaybe) ([]Maybe, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")
+		return nil, errs.Wrap(err, "maybes.CreateManyReturning", "maybes")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opMaybesCreate.SQL, rows, argsNewMaybe, scanMaybe)
-	return out, wrapErr(err, "maybes.CreateManyReturning", "maybes")
+	return out, errs.Wrap(err, "maybes.CreateManyReturning", "maybes")
 }
 
 // MaybeKeyedUpdate is one row's key and changes for UpdateMany.

@@ -142,7 +142,7 @@ func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, opProfilesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "profiles.Stream", "profiles") }, scanProfile, opProfilesFindAll.SQL)
 }
 
 const sqlProfilesListFirst = `-- name: profiles.List replica=ok
@@ -165,7 +165,7 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanProfile,
 		Key:   func(v *Profile) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "profiles.List", "profiles")
+	return p, errs.Wrap(err, "profiles.List", "profiles")
 }
 
 var updateProfiles = &runtime.Update{
@@ -235,7 +235,7 @@ var copyProfiles = &runtime.Copier[*NewProfile]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyProfiles, rows)
-	return n, wrapErr(err, "profiles.CreateMany", "profiles")
+	return n, errs.Wrap(err, "profiles.CreateMany", "profiles")
 }
 
 var opProfilesCreateManyReturning = &runtime.Op{Name: "profiles.CreateManyReturning", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateManyReturning

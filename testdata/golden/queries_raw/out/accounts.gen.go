@@ -120,7 +120,7 @@ RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`}
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
 	if err := n.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
+		return Account{}, errs.Wrap(err, "accounts.Create", "accounts")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Create", "accounts")
 	if err != nil {
@@ -168,7 +168,7 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 		return runtime.StreamError[Account](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL, tenant)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -198,7 +198,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanAccount,
 		Key:   func(v *Account) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "accounts.List", "accounts")
+	return p, errs.Wrap(err, "accounts.List", "accounts")
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -225,7 +225,7 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
 	if err := u.Validate(); err != nil {
-		return Account{}, wrapErr(err, "accounts.Update", "accounts")
+		return Account{}, errs.Wrap(err, "accounts.Update", "accounts")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Update", "accounts")
 	if err != nil {
@@ -293,10 +293,10 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	}
 	db := runtime.Scope(r.db, tenant)
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
+		return 0, errs.Wrap(err, "accounts.CreateMany", "accounts")
 	}
 	n, err := runtime.BatchExec(ctx, db, opAccountsCreate.SQL, rows, argsNewAccount, tenant)
-	return n, wrapErr(err, "accounts.CreateMany", "accounts")
+	return n, errs.Wrap(err, "accounts.CreateMany", "accounts")
 }
 
 // CreateManyReturning inserts rows into table accounts in one pgx.Batch of
@@ -309,10 +309,10 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	}
 	db := runtime.Scope(r.db, tenant)
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
+		return nil, errs.Wrap(err, "accounts.CreateManyReturning", "accounts")
 	}
 	out, err := runtime.BatchQuery(ctx, db, opAccountsCreate.SQL, rows, argsNewAccount, scanAccount, tenant)
-	return out, wrapErr(err, "accounts.CreateManyReturning", "accounts")
+	return out, errs.Wrap(err, "accounts.CreateManyReturning", "accounts")
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany.
@@ -433,7 +433,7 @@ func (r *AccountRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadAccountsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "accounts.LoadByOrgID", "accounts")
+	return m, errs.Wrap(err, "accounts.LoadByOrgID", "accounts")
 }
 
 // TotalsRow is one row of the result of AccountRepo.Totals.
@@ -467,7 +467,7 @@ func (r *AccountRepo) Totals(ctx context.Context, minBalance decimal.Decimal) ([
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsTotals, tenant, minBalance)
 	items, err := runtime.Collect(rows, err, 0, scanTotalsRow)
-	return items, wrapErr(err, "accounts.Totals", "accounts")
+	return items, errs.Wrap(err, "accounts.Totals", "accounts")
 }
 
 // SearchRow is one row of the result of AccountRepo.Search.
@@ -503,7 +503,7 @@ func (r *AccountRepo) Search(ctx context.Context, q string, currencies []Currenc
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsSearch, q, tenant, currencies)
 	items, err := runtime.Collect(rows, err, 0, scanSearchRow)
-	return items, wrapErr(err, "accounts.Search", "accounts")
+	return items, errs.Wrap(err, "accounts.Search", "accounts")
 }
 
 const sqlAccountsByOwner = `-- name: accounts.ByOwner
@@ -518,7 +518,7 @@ func (r *AccountRepo) ByOwner(ctx context.Context, owner string) ([]Account, err
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsByOwner, tenant, owner)
 	items, err := runtime.Collect(rows, err, 0, scanAccount)
-	return items, wrapErr(err, "accounts.ByOwner", "accounts")
+	return items, errs.Wrap(err, "accounts.ByOwner", "accounts")
 }
 
 const sqlAccountsRichest = `-- name: accounts.Richest
@@ -533,7 +533,7 @@ func (r *AccountRepo) Richest(ctx context.Context) (Account, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsRichest, tenant), scanAccount)
-	return v, wrapErr(err, "accounts.Richest", "accounts")
+	return v, errs.Wrap(err, "accounts.Richest", "accounts")
 }
 
 // SummaryRow is one row of the result of AccountRepo.Summary.
@@ -564,7 +564,7 @@ func (r *AccountRepo) Summary(ctx context.Context) (SummaryRow, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsSummary, tenant), scanSummaryRow)
-	return v, wrapErr(err, "accounts.Summary", "accounts")
+	return v, errs.Wrap(err, "accounts.Summary", "accounts")
 }
 
 // RelabelParams holds the parameters of AccountRepo.Relabel.
@@ -590,7 +590,7 @@ func (r *AccountRepo) Relabel(ctx context.Context, p RelabelParams) error {
 	}
 	db := runtime.Scope(r.db, tenant)
 	if _, err := db.Exec(ctx, sqlAccountsRelabel, p.Label, p.Tags, tenant, p.ID); err != nil {
-		return wrapErr(err, "accounts.Relabel", "accounts")
+		return errs.Wrap(err, "accounts.Relabel", "accounts")
 	}
 	return nil
 }
@@ -606,7 +606,7 @@ func (r *AccountRepo) Move(ctx context.Context, delta decimal.Decimal, currency 
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlAccountsMove, delta, tenant, currency)
-	return tag.RowsAffected(), wrapErr(err, "accounts.Move", "accounts")
+	return tag.RowsAffected(), errs.Wrap(err, "accounts.Move", "accounts")
 }
 
 const sqlAccountsPurgeEmpty = `-- name: accounts.PurgeEmpty
@@ -615,7 +615,7 @@ DELETE FROM accounts WHERE balance = 0`
 // PurgeEmpty runs the query and returns the number of rows it affected.
 func (r *AccountRepo) PurgeEmpty(ctx context.Context) (int64, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsPurgeEmpty)
-	return tag.RowsAffected(), wrapErr(err, "accounts.PurgeEmpty", "accounts")
+	return tag.RowsAffected(), errs.Wrap(err, "accounts.PurgeEmpty", "accounts")
 }
 
 // EchoRow is one row of the result of AccountRepo.Echo.
@@ -639,7 +639,7 @@ FROM accounts WHERE id = $1`
 // runtime.ErrNotFound.
 func (r *AccountRepo) Echo(ctx context.Context, id int64) (EchoRow, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsEcho, id), scanEchoRow)
-	return v, wrapErr(err, "accounts.Echo", "accounts")
+	return v, errs.Wrap(err, "accounts.Echo", "accounts")
 }
 
 // PageByOwnerRow is one row of the result of AccountRepo.PageByOwner.
@@ -701,7 +701,7 @@ func (r *AccountRepo) PageByOwner(ctx context.Context, notOwner string, page run
 		Scan:  scanPageByOwnerRow,
 		Key:   func(v *PageByOwnerRow) []any { return []any{v.Owner, v.ID} },
 	}, &k0, &k1)
-	return pg, wrapErr(err, "accounts.PageByOwner", "accounts")
+	return pg, errs.Wrap(err, "accounts.PageByOwner", "accounts")
 }
 
 const sqlAccountsPageRichest = `-- name: accounts.PageRichest
@@ -738,5 +738,5 @@ func (r *AccountRepo) PageRichest(ctx context.Context, minBalance decimal.Decima
 		Scan:  scanAccount,
 		Key:   func(v *Account) []any { return []any{v.Balance, v.ID} },
 	}, &k0, &k1)
-	return pg, wrapErr(err, "accounts.PageRichest", "accounts")
+	return pg, errs.Wrap(err, "accounts.PageRichest", "accounts")
 }

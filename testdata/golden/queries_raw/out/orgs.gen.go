@@ -117,7 +117,7 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -139,7 +139,7 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		Scan:  scanOrg,
 		Key:   func(v *Org) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "orgs.List", "orgs")
+	return p, errs.Wrap(err, "orgs.List", "orgs")
 }
 
 var updateOrgs = &runtime.Update{
@@ -204,7 +204,7 @@ var copyOrgs = &runtime.Copier[*NewOrg]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyOrgs, rows)
-	return n, wrapErr(err, "orgs.CreateMany", "orgs")
+	return n, errs.Wrap(err, "orgs.CreateMany", "orgs")
 }
 
 var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning
@@ -360,5 +360,5 @@ func (r *OrgRepo) LoadAccounts(ctx context.Context, parents []Org) (map[uuid.UUI
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAccountsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadAccounts", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadAccounts", "orgs")
 }

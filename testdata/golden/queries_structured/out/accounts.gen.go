@@ -144,7 +144,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -167,7 +167,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanAccount,
 		Key:   func(v *Account) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "accounts.List", "accounts")
+	return p, errs.Wrap(err, "accounts.List", "accounts")
 }
 
 var updateAccounts = &runtime.Update{
@@ -233,7 +233,7 @@ var copyAccounts = &runtime.Copier[*NewAccount]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyAccounts, rows)
-	return n, wrapErr(err, "accounts.CreateMany", "accounts")
+	return n, errs.Wrap(err, "accounts.CreateMany", "accounts")
 }
 
 var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning
@@ -341,7 +341,7 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "accounts.LoadByUserID", "accounts")
+	return m, errs.Wrap(err, "accounts.LoadByUserID", "accounts")
 }
 
 // LoadEntries returns the rows of table entries of each of parents
@@ -350,7 +350,7 @@ func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[u
 func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[int64][]Entry, error) {
 	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "accounts.LoadEntries", "accounts")
+	return m, errs.Wrap(err, "accounts.LoadEntries", "accounts")
 }
 
 // ForUserParams holds the parameters of AccountRepo.ForUser. Fields of type
@@ -429,7 +429,7 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams, page runtime
 		Scan:  scanAccount,
 		Key:   func(v *Account) []any { return []any{v.Currency, v.Balance, v.ID} },
 	}, &k0, &k1, &k2)
-	return pg, wrapErr(err, "accounts.ForUser", "accounts")
+	return pg, errs.Wrap(err, "accounts.ForUser", "accounts")
 }
 
 // ForUserStream is ForUser as a sequence: it yields the rows as the loop reads
@@ -443,7 +443,7 @@ func (r *AccountRepo) ForUserStream(ctx context.Context, p ForUserParams) iter.S
 		mask |= 1
 		args = append(args, p.Currency.Value)
 	}
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.ForUserStream", "accounts") }, scanAccount, sqlAccountsForUserStream[mask], args...)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.ForUserStream", "accounts") }, scanAccount, sqlAccountsForUserStream[mask], args...)
 }
 
 // RichestParams holds the parameters of AccountRepo.Richest. Fields of type
@@ -490,7 +490,7 @@ func (r *AccountRepo) Richest(ctx context.Context, p RichestParams, page runtime
 		Args: args,
 		Scan: scanAccount,
 	})
-	return pg, wrapErr(err, "accounts.Richest", "accounts")
+	return pg, errs.Wrap(err, "accounts.Richest", "accounts")
 }
 
 // FilterParams holds the parameters of AccountRepo.Filter. Fields of type
@@ -533,14 +533,14 @@ func (r *AccountRepo) Filter(ctx context.Context, p FilterParams) ([]Account, er
 	items, err := runtime.Query(ctx, r.db, sqlAccountsFilter, &p, func(p *FilterParams, d []any) []any {
 		return append(d, p.UserID.Arg(), p.Currencies.Set, &p.Currencies.Value, p.BalanceFrom.Arg(), p.BalanceTo.Arg(), p.LabelPattern.Arg(), p.OpenedBefore.Arg())
 	}, scanAccount, 0)
-	return items, wrapErr(err, "accounts.Filter", "accounts")
+	return items, errs.Wrap(err, "accounts.Filter", "accounts")
 }
 
 // FilterStream is Filter as a sequence: it yields the rows as the loop reads them
 // from the server, so memory use does not grow with the result. An error ends the
 // sequence.
 func (r *AccountRepo) FilterStream(ctx context.Context, p FilterParams) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.FilterStream", "accounts") }, scanAccount, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.FilterStream", "accounts") }, scanAccount, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
 }
 
 const sqlAccountsInCurrencies = `-- name: accounts.InCurrencies replica=ok
@@ -553,7 +553,7 @@ ORDER BY "id"`
 func (r *AccountRepo) InCurrencies(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsInCurrencies)
 	items, err := runtime.Collect(rows, err, 0, scanAccount)
-	return items, wrapErr(err, "accounts.InCurrencies", "accounts")
+	return items, errs.Wrap(err, "accounts.InCurrencies", "accounts")
 }
 
 // TopParams holds the parameters of AccountRepo.Top.
@@ -575,5 +575,5 @@ LIMIT 10`
 // DESC, id.
 func (r *AccountRepo) Top(ctx context.Context, p TopParams) ([]Account, error) {
 	items, err := runtime.Query(ctx, r.db, sqlAccountsTop, &p, func(p *TopParams, d []any) []any { return append(d, &p.Balance, &p.Currency) }, scanAccount, 10)
-	return items, wrapErr(err, "accounts.Top", "accounts")
+	return items, errs.Wrap(err, "accounts.Top", "accounts")
 }

@@ -134,7 +134,7 @@ func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, opEntriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "entries.Stream", "entries") }, scanEntry, opEntriesFindAll.SQL)
 }
 
 const sqlEntriesListFirst = `-- name: entries.List replica=ok
@@ -157,7 +157,7 @@ func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanEntry,
 		Key:   func(v *Entry) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "entries.List", "entries")
+	return p, errs.Wrap(err, "entries.List", "entries")
 }
 
 var updateEntries = &runtime.Update{
@@ -223,7 +223,7 @@ var copyEntries = &runtime.Copier[*NewEntry]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyEntries, rows)
-	return n, wrapErr(err, "entries.CreateMany", "entries")
+	return n, errs.Wrap(err, "entries.CreateMany", "entries")
 }
 
 var opEntriesCreateManyReturning = &runtime.Op{Name: "entries.CreateManyReturning", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateManyReturning
@@ -331,7 +331,7 @@ func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) 
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "entries.LoadByAccountID", "entries")
+	return m, errs.Wrap(err, "entries.LoadByAccountID", "entries")
 }
 
 const sqlEntriesLedger = `-- name: entries.Ledger replica=ok
@@ -361,7 +361,7 @@ func (r *EntryRepo) Ledger(ctx context.Context, accountID int64, page runtime.Pa
 		Scan:  scanEntry,
 		Key:   func(v *Entry) []any { return []any{v.ID} },
 	}, &k0)
-	return pg, wrapErr(err, "entries.Ledger", "entries")
+	return pg, errs.Wrap(err, "entries.Ledger", "entries")
 }
 
 // RecentParams holds the parameters of EntryRepo.Recent.
@@ -414,14 +414,14 @@ func (r *EntryRepo) Recent(ctx context.Context, p RecentParams, page runtime.Pag
 		Scan:  scanEntry,
 		Key:   func(v *Entry) []any { return []any{v.BookedAt, v.ID} },
 	}, &k0, &k1)
-	return pg, wrapErr(err, "entries.Recent", "entries")
+	return pg, errs.Wrap(err, "entries.Recent", "entries")
 }
 
 // RecentStream is Recent as a sequence: it yields the rows as the loop reads them
 // from the server, so memory use does not grow with the result. An error ends the
 // sequence.
 func (r *EntryRepo) RecentStream(ctx context.Context, p RecentParams) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.RecentStream", "entries") }, scanEntry, sqlEntriesRecentStream, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "entries.RecentStream", "entries") }, scanEntry, sqlEntriesRecentStream, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds)
 }
 
 // MemoLikeParams holds the parameters of EntryRepo.MemoLike.
@@ -441,7 +441,7 @@ ORDER BY "id"`
 // MemoLike returns the rows of table entries that match the query, ordered by id.
 func (r *EntryRepo) MemoLike(ctx context.Context, p MemoLikeParams) ([]Entry, error) {
 	items, err := runtime.Query(ctx, r.db, sqlEntriesMemoLike, &p, func(p *MemoLikeParams, d []any) []any { return append(d, &p.Pattern, &p.Amount) }, scanEntry, 0)
-	return items, wrapErr(err, "entries.MemoLike", "entries")
+	return items, errs.Wrap(err, "entries.MemoLike", "entries")
 }
 
 const sqlEntriesWithdrawals = `-- name: entries.Withdrawals replica=ok
@@ -451,5 +451,5 @@ WHERE "kind" = 'withdrawal'::"entry_kind" AND "amount" < $1`
 // Withdrawals returns the number of rows of table entries that match the query.
 func (r *EntryRepo) Withdrawals(ctx context.Context, amount decimal.Decimal) (int64, error) {
 	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEntriesWithdrawals, amount))
-	return n, wrapErr(err, "entries.Withdrawals", "entries")
+	return n, errs.Wrap(err, "entries.Withdrawals", "entries")
 }

@@ -163,7 +163,7 @@ WHERE "id" = $1`
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), &id, runtime.Arg, scanUser)
-	return *v, wrapErr(err, "users.FindByID", "users")
+	return *v, errs.Wrap(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
@@ -177,12 +177,12 @@ SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
 	items, err := runtime.Collect(rows, err, 0, scanUser)
-	return items, wrapErr(err, "users.FindAll", "users")
+	return items, errs.Wrap(err, "users.FindAll", "users")
 }
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -214,7 +214,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanUser,
 		Key:   func(v *User) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "users.List", "users")
+	return p, errs.Wrap(err, "users.List", "users")
 }
 
 var updateUsers = &runtime.Update{
@@ -264,7 +264,7 @@ SELECT count(*) FROM "users"`
 // Count returns the number of rows of table users.
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlUsersCount, sqlUsersCountWithDeleted)))
-	return n, wrapErr(err, "users.Count", "users")
+	return n, errs.Wrap(err, "users.Count", "users")
 }
 
 var opUsersHardDelete = &runtime.Op{Name: "users.HardDelete", Table: "users", Errs: errs, SQL: `-- name: users.HardDelete
@@ -329,7 +329,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 		return []User{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), &ids, runtime.Arg, scanUser, len(ids))
-	return items, wrapErr(err, "users.FindByIDs", "users")
+	return items, errs.Wrap(err, "users.FindByIDs", "users")
 }
 
 var copyUsers = &runtime.Copier[*NewUser]{
@@ -344,7 +344,7 @@ var copyUsers = &runtime.Copier[*NewUser]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyUsers, rows)
-	return n, wrapErr(err, "users.CreateMany", "users")
+	return n, errs.Wrap(err, "users.CreateMany", "users")
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
@@ -512,7 +512,7 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.UUID][]Account, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadAccounts", "users")
+	return m, errs.Wrap(err, "users.LoadAccounts", "users")
 }
 
 const sqlUsersForEmail = `-- name: users.ForEmail replica=ok
@@ -526,7 +526,7 @@ LIMIT 1`
 // Looks a user up by address.
 func (r *UserRepo) ForEmail(ctx context.Context, email string) (User, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersForEmail, email), scanUser)
-	return v, wrapErr(err, "users.ForEmail", "users")
+	return v, errs.Wrap(err, "users.ForEmail", "users")
 }
 
 // SearchParams holds the parameters of UserRepo.Search. Fields of type runtime.Opt
@@ -679,7 +679,7 @@ func (r *UserRepo) Search(ctx context.Context, p SearchParams) ([]User, error) {
 	args = append(args, p.Offset)
 	rows, err := r.db.Query(ctx, sqlUsersSearch[mask], args...)
 	items, err := runtime.Collect(rows, err, int(p.Limit), scanUser)
-	return items, wrapErr(err, "users.Search", "users")
+	return items, errs.Wrap(err, "users.Search", "users")
 }
 
 const sqlUsersCountAdults = `-- name: users.CountAdults replica=ok
@@ -689,7 +689,7 @@ WHERE "age" >= $1 AND "deleted_at" IS NULL`
 // CountAdults returns the number of rows of table users that match the query.
 func (r *UserRepo) CountAdults(ctx context.Context, minAge int32) (int64, error) {
 	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlUsersCountAdults, minAge))
-	return n, wrapErr(err, "users.CountAdults", "users")
+	return n, errs.Wrap(err, "users.CountAdults", "users")
 }
 
 const sqlUsersEmailTaken = `-- name: users.EmailTaken replica=ok
@@ -699,7 +699,7 @@ WHERE "email" = $1 AND "deleted_at" IS NULL)`
 // EmailTaken reports whether a row of table users matches the query.
 func (r *UserRepo) EmailTaken(ctx context.Context, email string) (bool, error) {
 	ok, err := runtime.ScanValue[bool](r.db.QueryRow(ctx, sqlUsersEmailTaken, email))
-	return ok, wrapErr(err, "users.EmailTaken", "users")
+	return ok, errs.Wrap(err, "users.EmailTaken", "users")
 }
 
 const sqlUsersWithoutNickname = `-- name: users.WithoutNickname replica=ok
@@ -712,7 +712,7 @@ ORDER BY "name"`
 func (r *UserRepo) WithoutNickname(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersWithoutNickname)
 	items, err := runtime.Collect(rows, err, 0, scanUser)
-	return items, wrapErr(err, "users.WithoutNickname", "users")
+	return items, errs.Wrap(err, "users.WithoutNickname", "users")
 }
 
 const sqlUsersWithNickname = `-- name: users.WithNickname replica=ok
@@ -726,7 +726,7 @@ LIMIT 100`
 func (r *UserRepo) WithNickname(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersWithNickname)
 	items, err := runtime.Collect(rows, err, 100, scanUser)
-	return items, wrapErr(err, "users.WithNickname", "users")
+	return items, errs.Wrap(err, "users.WithNickname", "users")
 }
 
 const sqlUsersByIDs = `-- name: users.ByIDs replica=ok
@@ -738,7 +738,7 @@ ORDER BY "email"`
 func (r *UserRepo) ByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersByIDs, ids)
 	items, err := runtime.Collect(rows, err, 0, scanUser)
-	return items, wrapErr(err, "users.ByIDs", "users")
+	return items, errs.Wrap(err, "users.ByIDs", "users")
 }
 
 // NotNamedParams holds the parameters of UserRepo.NotNamed.
@@ -758,7 +758,7 @@ ORDER BY "id"`
 // NotNamed returns the rows of table users that match the query, ordered by id.
 func (r *UserRepo) NotNamed(ctx context.Context, p NotNamedParams) ([]User, error) {
 	items, err := runtime.Query(ctx, r.db, sqlUsersNotNamed, &p, func(p *NotNamedParams, d []any) []any { return append(d, &p.Name, &p.NotNick) }, scanUser, 0)
-	return items, wrapErr(err, "users.NotNamed", "users")
+	return items, errs.Wrap(err, "users.NotNamed", "users")
 }
 
 const sqlUsersDeleted = `-- name: users.Deleted replica=ok
@@ -770,5 +770,5 @@ ORDER BY "id"`
 func (r *UserRepo) Deleted(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersDeleted)
 	items, err := runtime.Collect(rows, err, 0, scanUser)
-	return items, wrapErr(err, "users.Deleted", "users")
+	return items, errs.Wrap(err, "users.Deleted", "users")
 }

@@ -159,7 +159,7 @@ func (r *AddressRepo) FindAll(ctx context.Context) ([]Address, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "addresses.Stream", "addresses") }, scanAddress, opAddressesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "addresses.Stream", "addresses") }, scanAddress, opAddressesFindAll.SQL)
 }
 
 const sqlAddressesListFirst = `-- name: addresses.List replica=ok
@@ -182,7 +182,7 @@ func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanAddress,
 		Key:   func(v *Address) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "addresses.List", "addresses")
+	return p, errs.Wrap(err, "addresses.List", "addresses")
 }
 
 var updateAddresses = &runtime.Update{
@@ -248,7 +248,7 @@ var copyAddresses = &runtime.Copier[*NewAddress]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyAddresses, rows)
-	return n, wrapErr(err, "addresses.CreateMany", "addresses")
+	return n, errs.Wrap(err, "addresses.CreateMany", "addresses")
 }
 
 var opAddressesCreateManyReturning = &runtime.Op{Name: "addresses.CreateManyReturning", Table: "addresses", Errs: errs, Validate: true, SQL: `-- name: addresses.CreateManyReturning
@@ -358,7 +358,7 @@ func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *AddressRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
 	m, err := loadAddressesByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "addresses.LoadByUserID", "addresses")
+	return m, errs.Wrap(err, "addresses.LoadByUserID", "addresses")
 }
 
 // LoadOrders returns the rows of table orders of each of parents
@@ -367,5 +367,5 @@ func (r *AddressRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[u
 func (r *AddressRepo) LoadOrders(ctx context.Context, parents []Address) (map[int64][]Order, error) {
 	keys := runtime.Keys(parents, func(p *Address) (int64, bool) { return p.ID, true })
 	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
-	return m, wrapErr(err, "addresses.LoadOrders", "addresses")
+	return m, errs.Wrap(err, "addresses.LoadOrders", "addresses")
 }

@@ -149,7 +149,7 @@ func (r *APIKeyRepo) FindAll(ctx context.Context) ([]APIKey, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "api_keys.Stream", "api_keys") }, scanAPIKey, opAPIKeysFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "api_keys.Stream", "api_keys") }, scanAPIKey, opAPIKeysFindAll.SQL)
 }
 
 const sqlAPIKeysListFirst = `-- name: api_keys.List replica=ok
@@ -172,7 +172,7 @@ func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 		Scan:  scanAPIKey,
 		Key:   func(v *APIKey) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "api_keys.List", "api_keys")
+	return p, errs.Wrap(err, "api_keys.List", "api_keys")
 }
 
 var updateAPIKeys = &runtime.Update{
@@ -241,7 +241,7 @@ var copyAPIKeys = &runtime.Copier[*NewAPIKey]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyAPIKeys, rows)
-	return n, wrapErr(err, "api_keys.CreateMany", "api_keys")
+	return n, errs.Wrap(err, "api_keys.CreateMany", "api_keys")
 }
 
 // CreateManyReturning inserts rows into table api_keys in one pgx.Batch of
@@ -249,10 +249,10 @@ func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, e
 // returns them as stored. It validates every row first.
 func (r *APIKeyRepo) CreateManyReturning(ctx context.Context, rows []NewAPIKey) ([]APIKey, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
+		return nil, errs.Wrap(err, "api_keys.CreateManyReturning", "api_keys")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opAPIKeysCreate.SQL, rows, argsNewAPIKey, scanAPIKey)
-	return out, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
+	return out, errs.Wrap(err, "api_keys.CreateManyReturning", "api_keys")
 }
 
 var opAPIKeysUpsertByPrefix = &runtime.Op{Name: "api_keys.UpsertByPrefix", Table: "api_keys", Errs: errs, Validate: true, SQL: `-- name: api_keys.UpsertByPrefix sensitive=4
@@ -426,5 +426,5 @@ func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uu
 // one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *APIKeyRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
 	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "api_keys.LoadByOrganizationID", "api_keys")
+	return m, errs.Wrap(err, "api_keys.LoadByOrganizationID", "api_keys")
 }

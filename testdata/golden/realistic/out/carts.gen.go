@@ -140,7 +140,7 @@ func (r *CartRepo) FindAll(ctx context.Context) ([]Cart, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "carts.Stream", "carts") }, scanCart, opCartsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "carts.Stream", "carts") }, scanCart, opCartsFindAll.SQL)
 }
 
 const sqlCartsListFirst = `-- name: carts.List replica=ok
@@ -162,7 +162,7 @@ func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanCart,
 		Key:   func(v *Cart) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "carts.List", "carts")
+	return p, errs.Wrap(err, "carts.List", "carts")
 }
 
 var updateCarts = &runtime.Update{
@@ -228,7 +228,7 @@ var copyCarts = &runtime.Copier[*NewCart]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyCarts, rows)
-	return n, wrapErr(err, "carts.CreateMany", "carts")
+	return n, errs.Wrap(err, "carts.CreateMany", "carts")
 }
 
 var opCartsCreateManyReturning = &runtime.Op{Name: "carts.CreateManyReturning", Table: "carts", Errs: errs, Validate: true, SQL: `-- name: carts.CreateManyReturning
@@ -409,5 +409,5 @@ func loadCartsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *CartRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
 	m, err := loadCartsByCustomerID(ctx, r.db, keys)
-	return m, wrapErr(err, "carts.LoadByCustomerID", "carts")
+	return m, errs.Wrap(err, "carts.LoadByCustomerID", "carts")
 }

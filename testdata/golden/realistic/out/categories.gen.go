@@ -141,7 +141,7 @@ func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "categories.Stream", "categories") }, scanCategory, opCategoriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "categories.Stream", "categories") }, scanCategory, opCategoriesFindAll.SQL)
 }
 
 const sqlCategoriesListFirst = `-- name: categories.List replica=ok
@@ -164,7 +164,7 @@ func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		Scan:  scanCategory,
 		Key:   func(v *Category) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "categories.List", "categories")
+	return p, errs.Wrap(err, "categories.List", "categories")
 }
 
 var updateCategories = &runtime.Update{
@@ -230,7 +230,7 @@ var copyCategories = &runtime.Copier[*NewCategory]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyCategories, rows)
-	return n, wrapErr(err, "categories.CreateMany", "categories")
+	return n, errs.Wrap(err, "categories.CreateMany", "categories")
 }
 
 var opCategoriesCreateManyReturning = &runtime.Op{Name: "categories.CreateManyReturning", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.CreateManyReturning
@@ -410,7 +410,7 @@ func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *CategoryRepo) LoadByParentID(ctx context.Context, keys []int32) (map[int32][]Category, error) {
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
-	return m, wrapErr(err, "categories.LoadByParentID", "categories")
+	return m, errs.Wrap(err, "categories.LoadByParentID", "categories")
 }
 
 // LoadCategoriesByParentID returns the rows of table categories of each of parents
@@ -419,7 +419,7 @@ func (r *CategoryRepo) LoadByParentID(ctx context.Context, keys []int32) (map[in
 func (r *CategoryRepo) LoadCategoriesByParentID(ctx context.Context, parents []Category) (map[int32][]Category, error) {
 	keys := runtime.Keys(parents, func(p *Category) (int32, bool) { return p.ID, true })
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
-	return m, wrapErr(err, "categories.LoadCategoriesByParentID", "categories")
+	return m, errs.Wrap(err, "categories.LoadCategoriesByParentID", "categories")
 }
 
 // LoadProducts returns the rows of table products of each of parents
@@ -428,5 +428,5 @@ func (r *CategoryRepo) LoadCategoriesByParentID(ctx context.Context, parents []C
 func (r *CategoryRepo) LoadProducts(ctx context.Context, parents []Category) (map[int32][]Product, error) {
 	keys := runtime.Keys(parents, func(p *Category) (int32, bool) { return p.ID, true })
 	m, err := loadProductsByCategoryID(ctx, r.db, keys)
-	return m, wrapErr(err, "categories.LoadProducts", "categories")
+	return m, errs.Wrap(err, "categories.LoadProducts", "categories")
 }

@@ -144,7 +144,7 @@ func (r *CouponRepo) FindAll(ctx context.Context) ([]Coupon, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "coupons.Stream", "coupons") }, scanCoupon, opCouponsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "coupons.Stream", "coupons") }, scanCoupon, opCouponsFindAll.SQL)
 }
 
 const sqlCouponsListFirst = `-- name: coupons.List replica=ok
@@ -167,7 +167,7 @@ func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 		Scan:  scanCoupon,
 		Key:   func(v *Coupon) []any { return []any{v.Code} },
 	}, &code)
-	return p, wrapErr(err, "coupons.List", "coupons")
+	return p, errs.Wrap(err, "coupons.List", "coupons")
 }
 
 var updateCoupons = &runtime.Update{
@@ -233,7 +233,7 @@ var copyCoupons = &runtime.Copier[*NewCoupon]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyCoupons, rows)
-	return n, wrapErr(err, "coupons.CreateMany", "coupons")
+	return n, errs.Wrap(err, "coupons.CreateMany", "coupons")
 }
 
 var opCouponsCreateManyReturning = &runtime.Op{Name: "coupons.CreateManyReturning", Table: "coupons", Errs: errs, Validate: true, SQL: `-- name: coupons.CreateManyReturning
@@ -401,5 +401,5 @@ func (r *CouponRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCou
 func (r *CouponRepo) LoadInvoices(ctx context.Context, parents []Coupon) (map[string][]Invoice, error) {
 	keys := runtime.Keys(parents, func(p *Coupon) (string, bool) { return p.Code, true })
 	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
-	return m, wrapErr(err, "coupons.LoadInvoices", "coupons")
+	return m, errs.Wrap(err, "coupons.LoadInvoices", "coupons")
 }

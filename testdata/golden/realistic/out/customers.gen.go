@@ -156,7 +156,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -179,7 +179,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		Scan:  scanCustomer,
 		Key:   func(v *Customer) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "customers.List", "customers")
+	return p, errs.Wrap(err, "customers.List", "customers")
 }
 
 var updateCustomers = &runtime.Update{
@@ -247,7 +247,7 @@ var copyCustomers = &runtime.Copier[*NewCustomer]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyCustomers, rows)
-	return n, wrapErr(err, "customers.CreateMany", "customers")
+	return n, errs.Wrap(err, "customers.CreateMany", "customers")
 }
 
 var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning
@@ -355,7 +355,7 @@ func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []
 // is one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "customers.LoadByOrganizationID", "customers")
+	return m, errs.Wrap(err, "customers.LoadByOrganizationID", "customers")
 }
 
 // LoadOrders returns the rows of table orders of each of parents
@@ -364,7 +364,7 @@ func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 func (r *CustomerRepo) LoadOrders(ctx context.Context, parents []Customer) (map[uuid.UUID][]Order, error) {
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
-	return m, wrapErr(err, "customers.LoadOrders", "customers")
+	return m, errs.Wrap(err, "customers.LoadOrders", "customers")
 }
 
 // LoadCarts returns the rows of table carts of each of parents (carts.customer_id
@@ -372,5 +372,5 @@ func (r *CustomerRepo) LoadOrders(ctx context.Context, parents []Customer) (map[
 func (r *CustomerRepo) LoadCarts(ctx context.Context, parents []Customer) (map[uuid.UUID][]Cart, error) {
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCartsByCustomerID(ctx, r.db, keys)
-	return m, wrapErr(err, "customers.LoadCarts", "customers")
+	return m, errs.Wrap(err, "customers.LoadCarts", "customers")
 }

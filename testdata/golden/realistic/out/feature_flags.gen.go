@@ -141,7 +141,7 @@ func (r *FeatureFlagRepo) FindAll(ctx context.Context) ([]FeatureFlag, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "feature_flags.Stream", "feature_flags") }, scanFeatureFlag, opFeatureFlagsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "feature_flags.Stream", "feature_flags") }, scanFeatureFlag, opFeatureFlagsFindAll.SQL)
 }
 
 const sqlFeatureFlagsListFirst = `-- name: feature_flags.List replica=ok
@@ -164,7 +164,7 @@ func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 		Scan:  scanFeatureFlag,
 		Key:   func(v *FeatureFlag) []any { return []any{v.Key} },
 	}, &key)
-	return p, wrapErr(err, "feature_flags.List", "feature_flags")
+	return p, errs.Wrap(err, "feature_flags.List", "feature_flags")
 }
 
 var updateFeatureFlags = &runtime.Update{
@@ -233,7 +233,7 @@ var copyFeatureFlags = &runtime.Copier[*NewFeatureFlag]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyFeatureFlags, rows)
-	return n, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
+	return n, errs.Wrap(err, "feature_flags.CreateMany", "feature_flags")
 }
 
 var opFeatureFlagsCreateManyReturning = &runtime.Op{Name: "feature_flags.CreateManyReturning", Table: "feature_flags", Errs: errs, Validate: true, SQL: `-- name: feature_flags.CreateManyReturning

@@ -129,7 +129,7 @@ func (r *InventoryRepo) FindAll(ctx context.Context) ([]Inventory, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "inventory.Stream", "inventory") }, scanInventory, opInventoryFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "inventory.Stream", "inventory") }, scanInventory, opInventoryFindAll.SQL)
 }
 
 const sqlInventoryListFirst = `-- name: inventory.List replica=ok
@@ -153,7 +153,7 @@ func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 		Scan:  scanInventory,
 		Key:   func(v *Inventory) []any { return []any{v.WarehouseID, v.VariantID} },
 	}, &warehouseID, &variantID)
-	return p, wrapErr(err, "inventory.List", "inventory")
+	return p, errs.Wrap(err, "inventory.List", "inventory")
 }
 
 var updateInventory = &runtime.Update{
@@ -204,7 +204,7 @@ var copyInventory = &runtime.Copier[*NewInventory]{
 // returns how many (see runtime.Copier).
 func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyInventory, rows)
-	return n, wrapErr(err, "inventory.CreateMany", "inventory")
+	return n, errs.Wrap(err, "inventory.CreateMany", "inventory")
 }
 
 var opInventoryCreateManyReturning = &runtime.Op{Name: "inventory.CreateManyReturning", Table: "inventory", Errs: errs, SQL: `-- name: inventory.CreateManyReturning
@@ -395,7 +395,7 @@ func loadInventoryByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int
 // of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InventoryRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Inventory, error) {
 	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
-	return m, wrapErr(err, "inventory.LoadByWarehouseID", "inventory")
+	return m, errs.Wrap(err, "inventory.LoadByWarehouseID", "inventory")
 }
 
 var opInventoryListByVariantID = &runtime.Op{Name: "inventory.ListByVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.ListByVariantID replica=ok
@@ -424,5 +424,5 @@ func loadInventoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InventoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
 	m, err := loadInventoryByVariantID(ctx, r.db, keys)
-	return m, wrapErr(err, "inventory.LoadByVariantID", "inventory")
+	return m, errs.Wrap(err, "inventory.LoadByVariantID", "inventory")
 }

@@ -139,7 +139,7 @@ func (r *InvoiceLineRepo) FindAll(ctx context.Context) ([]InvoiceLine, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoice_lines.Stream", "invoice_lines") }, scanInvoiceLine, opInvoiceLinesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "invoice_lines.Stream", "invoice_lines") }, scanInvoiceLine, opInvoiceLinesFindAll.SQL)
 }
 
 const sqlInvoiceLinesListFirst = `-- name: invoice_lines.List replica=ok
@@ -163,7 +163,7 @@ func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 		Scan:  scanInvoiceLine,
 		Key:   func(v *InvoiceLine) []any { return []any{v.InvoiceID, v.LineNo} },
 	}, &invoiceID, &lineNo)
-	return p, wrapErr(err, "invoice_lines.List", "invoice_lines")
+	return p, errs.Wrap(err, "invoice_lines.List", "invoice_lines")
 }
 
 var updateInvoiceLines = &runtime.Update{
@@ -216,7 +216,7 @@ var copyInvoiceLines = &runtime.Copier[*NewInvoiceLine]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyInvoiceLines, rows)
-	return n, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
+	return n, errs.Wrap(err, "invoice_lines.CreateMany", "invoice_lines")
 }
 
 var opInvoiceLinesCreateManyReturning = &runtime.Op{Name: "invoice_lines.CreateManyReturning", Table: "invoice_lines", Errs: errs, Validate: true, SQL: `-- name: invoice_lines.CreateManyReturning
@@ -415,5 +415,5 @@ func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uu
 // of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InvoiceLineRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
 	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
-	return m, wrapErr(err, "invoice_lines.LoadByInvoiceID", "invoice_lines")
+	return m, errs.Wrap(err, "invoice_lines.LoadByInvoiceID", "invoice_lines")
 }

@@ -196,7 +196,7 @@ func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, opInvoicesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "invoices.Stream", "invoices") }, scanInvoice, opInvoicesFindAll.SQL)
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
@@ -219,7 +219,7 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanInvoice,
 		Key:   func(v *Invoice) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "invoices.List", "invoices")
+	return p, errs.Wrap(err, "invoices.List", "invoices")
 }
 
 var updateInvoices = &runtime.Update{
@@ -289,7 +289,7 @@ var copyInvoices = &runtime.Copier[*NewInvoice]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyInvoices, rows)
-	return n, wrapErr(err, "invoices.CreateMany", "invoices")
+	return n, errs.Wrap(err, "invoices.CreateMany", "invoices")
 }
 
 var opInvoicesCreateManyReturning = &runtime.Op{Name: "invoices.CreateManyReturning", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateManyReturning
@@ -496,7 +496,7 @@ func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 // one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "invoices.LoadByOrganizationID", "invoices")
+	return m, errs.Wrap(err, "invoices.LoadByOrganizationID", "invoices")
 }
 
 var opInvoicesListBySubscriptionID = &runtime.Op{Name: "invoices.ListBySubscriptionID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListBySubscriptionID replica=ok
@@ -525,7 +525,7 @@ func loadInvoicesBySubscriptionID(ctx context.Context, db runtime.DBTX, keys []u
 // one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
-	return m, wrapErr(err, "invoices.LoadBySubscriptionID", "invoices")
+	return m, errs.Wrap(err, "invoices.LoadBySubscriptionID", "invoices")
 }
 
 var opInvoicesListByCouponCode = &runtime.Op{Name: "invoices.ListByCouponCode", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByCouponCode replica=ok
@@ -554,7 +554,7 @@ func loadInvoicesByCouponCode(ctx context.Context, db runtime.DBTX, keys []strin
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InvoiceRepo) LoadByCouponCode(ctx context.Context, keys []string) (map[string][]Invoice, error) {
 	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
-	return m, wrapErr(err, "invoices.LoadByCouponCode", "invoices")
+	return m, errs.Wrap(err, "invoices.LoadByCouponCode", "invoices")
 }
 
 // LoadInvoiceLines returns the rows of table invoice_lines of each of parents
@@ -563,7 +563,7 @@ func (r *InvoiceRepo) LoadByCouponCode(ctx context.Context, keys []string) (map[
 func (r *InvoiceRepo) LoadInvoiceLines(ctx context.Context, parents []Invoice) (map[uuid.UUID][]InvoiceLine, error) {
 	keys := runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
-	return m, wrapErr(err, "invoices.LoadInvoiceLines", "invoices")
+	return m, errs.Wrap(err, "invoices.LoadInvoiceLines", "invoices")
 }
 
 // LoadPayments returns the rows of table payments of each of parents
@@ -572,5 +572,5 @@ func (r *InvoiceRepo) LoadInvoiceLines(ctx context.Context, parents []Invoice) (
 func (r *InvoiceRepo) LoadPayments(ctx context.Context, parents []Invoice) (map[uuid.UUID][]Payment, error) {
 	keys := runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
-	return m, wrapErr(err, "invoices.LoadPayments", "invoices")
+	return m, errs.Wrap(err, "invoices.LoadPayments", "invoices")
 }

@@ -148,7 +148,7 @@ func (r *JobRepo) FindAll(ctx context.Context) ([]Job, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "jobs.Stream", "jobs") }, scanJob, opJobsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "jobs.Stream", "jobs") }, scanJob, opJobsFindAll.SQL)
 }
 
 const sqlJobsListFirst = `-- name: jobs.List replica=ok
@@ -170,7 +170,7 @@ func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		Scan:  scanJob,
 		Key:   func(v *Job) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "jobs.List", "jobs")
+	return p, errs.Wrap(err, "jobs.List", "jobs")
 }
 
 var updateJobs = &runtime.Update{
@@ -238,7 +238,7 @@ var copyJobs = &runtime.Copier[*NewJob]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyJobs, rows)
-	return n, wrapErr(err, "jobs.CreateMany", "jobs")
+	return n, errs.Wrap(err, "jobs.CreateMany", "jobs")
 }
 
 var opJobsCreateManyReturning = &runtime.Op{Name: "jobs.CreateManyReturning", Table: "jobs", Errs: errs, Validate: true, SQL: `-- name: jobs.CreateManyReturning

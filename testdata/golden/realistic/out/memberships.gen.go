@@ -134,7 +134,7 @@ func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, opMembershipsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "memberships.Stream", "memberships") }, scanMembership, opMembershipsFindAll.SQL)
 }
 
 const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
@@ -158,7 +158,7 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 		Scan:  scanMembership,
 		Key:   func(v *Membership) []any { return []any{v.OrganizationID, v.UserID} },
 	}, &organizationID, &userID)
-	return p, wrapErr(err, "memberships.List", "memberships")
+	return p, errs.Wrap(err, "memberships.List", "memberships")
 }
 
 var updateMemberships = &runtime.Update{
@@ -214,7 +214,7 @@ var copyMemberships = &runtime.Copier[*NewMembership]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyMemberships, rows)
-	return n, wrapErr(err, "memberships.CreateMany", "memberships")
+	return n, errs.Wrap(err, "memberships.CreateMany", "memberships")
 }
 
 var opMembershipsCreateManyReturning = &runtime.Op{Name: "memberships.CreateManyReturning", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateManyReturning
@@ -411,7 +411,7 @@ func loadMembershipsByOrganizationID(ctx context.Context, db runtime.DBTX, keys 
 // is one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *MembershipRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "memberships.LoadByOrganizationID", "memberships")
+	return m, errs.Wrap(err, "memberships.LoadByOrganizationID", "memberships")
 }
 
 var opMembershipsListByUserID = &runtime.Op{Name: "memberships.ListByUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByUserID replica=ok
@@ -440,7 +440,7 @@ func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
+	return m, errs.Wrap(err, "memberships.LoadByUserID", "memberships")
 }
 
 var opMembershipsListByInvitedBy = &runtime.Op{Name: "memberships.ListByInvitedBy", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByInvitedBy replica=ok
@@ -469,5 +469,5 @@ func loadMembershipsByInvitedBy(ctx context.Context, db runtime.DBTX, keys []uui
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *MembershipRepo) LoadByInvitedBy(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
-	return m, wrapErr(err, "memberships.LoadByInvitedBy", "memberships")
+	return m, errs.Wrap(err, "memberships.LoadByInvitedBy", "memberships")
 }

@@ -141,7 +141,7 @@ func (r *NotificationRepo) FindAll(ctx context.Context) ([]Notification, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notifications.Stream", "notifications") }, scanNotification, opNotificationsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "notifications.Stream", "notifications") }, scanNotification, opNotificationsFindAll.SQL)
 }
 
 const sqlNotificationsListFirst = `-- name: notifications.List replica=ok
@@ -164,7 +164,7 @@ func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 		Scan:  scanNotification,
 		Key:   func(v *Notification) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "notifications.List", "notifications")
+	return p, errs.Wrap(err, "notifications.List", "notifications")
 }
 
 var updateNotifications = &runtime.Update{
@@ -231,7 +231,7 @@ var copyNotifications = &runtime.Copier[*NewNotification]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotification) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyNotifications, rows)
-	return n, wrapErr(err, "notifications.CreateMany", "notifications")
+	return n, errs.Wrap(err, "notifications.CreateMany", "notifications")
 }
 
 var opNotificationsCreateManyReturning = &runtime.Op{Name: "notifications.CreateManyReturning", Table: "notifications", Errs: errs, Validate: true, SQL: `-- name: notifications.CreateManyReturning
@@ -338,5 +338,5 @@ func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *NotificationRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
 	m, err := loadNotificationsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "notifications.LoadByUserID", "notifications")
+	return m, errs.Wrap(err, "notifications.LoadByUserID", "notifications")
 }

@@ -165,7 +165,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -187,7 +187,7 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanOrder,
 		Key:   func(v *Order) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "orders.List", "orders")
+	return p, errs.Wrap(err, "orders.List", "orders")
 }
 
 var updateOrders = &runtime.Update{
@@ -257,7 +257,7 @@ var copyOrders = &runtime.Copier[*NewOrder]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyOrders, rows)
-	return n, wrapErr(err, "orders.CreateMany", "orders")
+	return n, errs.Wrap(err, "orders.CreateMany", "orders")
 }
 
 var opOrdersCreateManyReturning = &runtime.Op{Name: "orders.CreateManyReturning", Table: "orders", Errs: errs, Validate: true, SQL: `-- name: orders.CreateManyReturning
@@ -369,7 +369,7 @@ func loadOrdersByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
 	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
-	return m, wrapErr(err, "orders.LoadByCustomerID", "orders")
+	return m, errs.Wrap(err, "orders.LoadByCustomerID", "orders")
 }
 
 var opOrdersListByShippingAddressID = &runtime.Op{Name: "orders.ListByShippingAddressID", Table: "orders", Errs: errs, SQL: `-- name: orders.ListByShippingAddressID replica=ok
@@ -399,7 +399,7 @@ func loadOrdersByShippingAddressID(ctx context.Context, db runtime.DBTX, keys []
 // runtime.GroupRows).
 func (r *OrderRepo) LoadByShippingAddressID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
 	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
-	return m, wrapErr(err, "orders.LoadByShippingAddressID", "orders")
+	return m, errs.Wrap(err, "orders.LoadByShippingAddressID", "orders")
 }
 
 // LoadOrderLines returns the rows of table order_lines of each of parents
@@ -408,7 +408,7 @@ func (r *OrderRepo) LoadByShippingAddressID(ctx context.Context, keys []int64) (
 func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uuid.UUID][]OrderLine, error) {
 	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "orders.LoadOrderLines", "orders")
+	return m, errs.Wrap(err, "orders.LoadOrderLines", "orders")
 }
 
 // LoadShipments returns the rows of table shipments of each of parents
@@ -417,7 +417,7 @@ func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uu
 func (r *OrderRepo) LoadShipments(ctx context.Context, parents []Order) (map[uuid.UUID][]Shipment, error) {
 	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "orders.LoadShipments", "orders")
+	return m, errs.Wrap(err, "orders.LoadShipments", "orders")
 }
 
 // LoadReturns returns the rows of table returns of each of parents
@@ -425,5 +425,5 @@ func (r *OrderRepo) LoadShipments(ctx context.Context, parents []Order) (map[uui
 func (r *OrderRepo) LoadReturns(ctx context.Context, parents []Order) (map[uuid.UUID][]Return, error) {
 	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadReturnsByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "orders.LoadReturns", "orders")
+	return m, errs.Wrap(err, "orders.LoadReturns", "orders")
 }

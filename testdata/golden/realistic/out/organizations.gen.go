@@ -171,7 +171,7 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "organizations.Stream", "organizations") }, scanOrganization, opOrganizationsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "organizations.Stream", "organizations") }, scanOrganization, opOrganizationsFindAll.SQL)
 }
 
 const sqlOrganizationsListFirst = `-- name: organizations.List replica=ok
@@ -194,7 +194,7 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 		Scan:  scanOrganization,
 		Key:   func(v *Organization) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "organizations.List", "organizations")
+	return p, errs.Wrap(err, "organizations.List", "organizations")
 }
 
 var updateOrganizations = &runtime.Update{
@@ -262,7 +262,7 @@ var copyOrganizations = &runtime.Copier[*NewOrganization]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyOrganizations, rows)
-	return n, wrapErr(err, "organizations.CreateMany", "organizations")
+	return n, errs.Wrap(err, "organizations.CreateMany", "organizations")
 }
 
 var opOrganizationsCreateManyReturning = &runtime.Op{Name: "organizations.CreateManyReturning", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateManyReturning
@@ -445,7 +445,7 @@ func loadOrganizationsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrganizationRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
 	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
-	return m, wrapErr(err, "organizations.LoadByPlanID", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadByPlanID", "organizations")
 }
 
 // LoadSubscriptions returns the rows of table subscriptions of each of parents
@@ -454,7 +454,7 @@ func (r *OrganizationRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (
 func (r *OrganizationRepo) LoadSubscriptions(ctx context.Context, parents []Organization) (map[uuid.UUID][]Subscription, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "organizations.LoadSubscriptions", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadSubscriptions", "organizations")
 }
 
 // LoadInvoices returns the rows of table invoices of each of parents
@@ -463,7 +463,7 @@ func (r *OrganizationRepo) LoadSubscriptions(ctx context.Context, parents []Orga
 func (r *OrganizationRepo) LoadInvoices(ctx context.Context, parents []Organization) (map[uuid.UUID][]Invoice, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "organizations.LoadInvoices", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadInvoices", "organizations")
 }
 
 // LoadMemberships returns the rows of table memberships of each of parents
@@ -472,7 +472,7 @@ func (r *OrganizationRepo) LoadInvoices(ctx context.Context, parents []Organizat
 func (r *OrganizationRepo) LoadMemberships(ctx context.Context, parents []Organization) (map[uuid.UUID][]Membership, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "organizations.LoadMemberships", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadMemberships", "organizations")
 }
 
 // LoadAPIKeys returns the rows of table api_keys of each of parents
@@ -481,7 +481,7 @@ func (r *OrganizationRepo) LoadMemberships(ctx context.Context, parents []Organi
 func (r *OrganizationRepo) LoadAPIKeys(ctx context.Context, parents []Organization) (map[uuid.UUID][]APIKey, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "organizations.LoadAPIKeys", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadAPIKeys", "organizations")
 }
 
 // LoadWebhooks returns the rows of table webhooks of each of parents
@@ -490,7 +490,7 @@ func (r *OrganizationRepo) LoadAPIKeys(ctx context.Context, parents []Organizati
 func (r *OrganizationRepo) LoadWebhooks(ctx context.Context, parents []Organization) (map[uuid.UUID][]Webhook, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "organizations.LoadWebhooks", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadWebhooks", "organizations")
 }
 
 // LoadSettings returns the rows of table settings of each of parents
@@ -499,7 +499,7 @@ func (r *OrganizationRepo) LoadWebhooks(ctx context.Context, parents []Organizat
 func (r *OrganizationRepo) LoadSettings(ctx context.Context, parents []Organization) (map[uuid.UUID][]Setting, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "organizations.LoadSettings", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadSettings", "organizations")
 }
 
 // LoadCustomers returns the rows of table customers of each of parents
@@ -508,5 +508,5 @@ func (r *OrganizationRepo) LoadSettings(ctx context.Context, parents []Organizat
 func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organization) (map[uuid.UUID][]Customer, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "organizations.LoadCustomers", "organizations")
+	return m, errs.Wrap(err, "organizations.LoadCustomers", "organizations")
 }

@@ -147,7 +147,7 @@ func (r *PaymentRepo) FindAll(ctx context.Context) ([]Payment, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "payments.Stream", "payments") }, scanPayment, opPaymentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "payments.Stream", "payments") }, scanPayment, opPaymentsFindAll.SQL)
 }
 
 const sqlPaymentsListFirst = `-- name: payments.List replica=ok
@@ -170,7 +170,7 @@ func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanPayment,
 		Key:   func(v *Payment) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "payments.List", "payments")
+	return p, errs.Wrap(err, "payments.List", "payments")
 }
 
 var updatePayments = &runtime.Update{
@@ -236,7 +236,7 @@ var copyPayments = &runtime.Copier[*NewPayment]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyPayments, rows)
-	return n, wrapErr(err, "payments.CreateMany", "payments")
+	return n, errs.Wrap(err, "payments.CreateMany", "payments")
 }
 
 var opPaymentsCreateManyReturning = &runtime.Op{Name: "payments.CreateManyReturning", Table: "payments", Errs: errs, Validate: true, SQL: `-- name: payments.CreateManyReturning
@@ -346,7 +346,7 @@ func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *PaymentRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
 	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
-	return m, wrapErr(err, "payments.LoadByInvoiceID", "payments")
+	return m, errs.Wrap(err, "payments.LoadByInvoiceID", "payments")
 }
 
 // LoadRefunds returns the rows of table refunds of each of parents
@@ -355,5 +355,5 @@ func (r *PaymentRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (ma
 func (r *PaymentRepo) LoadRefunds(ctx context.Context, parents []Payment) (map[uuid.UUID][]Refund, error) {
 	keys := runtime.Keys(parents, func(p *Payment) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
-	return m, wrapErr(err, "payments.LoadRefunds", "payments")
+	return m, errs.Wrap(err, "payments.LoadRefunds", "payments")
 }

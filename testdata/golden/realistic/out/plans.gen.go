@@ -167,7 +167,7 @@ func (r *PlanRepo) FindAll(ctx context.Context) ([]Plan, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plans.Stream", "plans") }, scanPlan, opPlansFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "plans.Stream", "plans") }, scanPlan, opPlansFindAll.SQL)
 }
 
 const sqlPlansListFirst = `-- name: plans.List replica=ok
@@ -189,7 +189,7 @@ func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanPlan,
 		Key:   func(v *Plan) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "plans.List", "plans")
+	return p, errs.Wrap(err, "plans.List", "plans")
 }
 
 var updatePlans = &runtime.Update{
@@ -256,7 +256,7 @@ var copyPlans = &runtime.Copier[*NewPlan]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyPlans, rows)
-	return n, wrapErr(err, "plans.CreateMany", "plans")
+	return n, errs.Wrap(err, "plans.CreateMany", "plans")
 }
 
 var opPlansCreateManyReturning = &runtime.Op{Name: "plans.CreateManyReturning", Table: "plans", Errs: errs, Validate: true, SQL: `-- name: plans.CreateManyReturning
@@ -428,7 +428,7 @@ func (r *PlanRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewPlan)
 func (r *PlanRepo) LoadSubscriptions(ctx context.Context, parents []Plan) (map[uuid.UUID][]Subscription, error) {
 	keys := runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
-	return m, wrapErr(err, "plans.LoadSubscriptions", "plans")
+	return m, errs.Wrap(err, "plans.LoadSubscriptions", "plans")
 }
 
 // LoadOrganizations returns the rows of table organizations of each of parents
@@ -437,5 +437,5 @@ func (r *PlanRepo) LoadSubscriptions(ctx context.Context, parents []Plan) (map[u
 func (r *PlanRepo) LoadOrganizations(ctx context.Context, parents []Plan) (map[uuid.UUID][]Organization, error) {
 	keys := runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
-	return m, wrapErr(err, "plans.LoadOrganizations", "plans")
+	return m, errs.Wrap(err, "plans.LoadOrganizations", "plans")
 }

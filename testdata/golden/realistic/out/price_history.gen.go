@@ -127,7 +127,7 @@ func (r *PriceHistoryRepo) FindAll(ctx context.Context) ([]PriceHistory, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "price_history.Stream", "price_history") }, scanPriceHistory, opPriceHistoryFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "price_history.Stream", "price_history") }, scanPriceHistory, opPriceHistoryFindAll.SQL)
 }
 
 const sqlPriceHistoryListFirst = `-- name: price_history.List replica=ok
@@ -150,7 +150,7 @@ func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (run
 		Scan:  scanPriceHistory,
 		Key:   func(v *PriceHistory) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "price_history.List", "price_history")
+	return p, errs.Wrap(err, "price_history.List", "price_history")
 }
 
 var updatePriceHistory = &runtime.Update{
@@ -215,7 +215,7 @@ var copyPriceHistory = &runtime.Copier[*NewPriceHistory]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistory) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyPriceHistory, rows)
-	return n, wrapErr(err, "price_history.CreateMany", "price_history")
+	return n, errs.Wrap(err, "price_history.CreateMany", "price_history")
 }
 
 var opPriceHistoryCreateManyReturning = &runtime.Op{Name: "price_history.CreateManyReturning", Table: "price_history", Errs: errs, Validate: true, SQL: `-- name: price_history.CreateManyReturning
@@ -320,5 +320,5 @@ func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uu
 // of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *PriceHistoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
 	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
-	return m, wrapErr(err, "price_history.LoadByVariantID", "price_history")
+	return m, errs.Wrap(err, "price_history.LoadByVariantID", "price_history")
 }

@@ -159,7 +159,7 @@ func (r *ProductVariantRepo) FindAll(ctx context.Context) ([]ProductVariant, err
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVariant, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "product_variants.Stream", "product_variants") }, scanProductVariant, opProductVariantsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "product_variants.Stream", "product_variants") }, scanProductVariant, opProductVariantsFindAll.SQL)
 }
 
 const sqlProductVariantsListFirst = `-- name: product_variants.List replica=ok
@@ -182,7 +182,7 @@ func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (r
 		Scan:  scanProductVariant,
 		Key:   func(v *ProductVariant) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "product_variants.List", "product_variants")
+	return p, errs.Wrap(err, "product_variants.List", "product_variants")
 }
 
 var updateProductVariants = &runtime.Update{
@@ -248,7 +248,7 @@ var copyProductVariants = &runtime.Copier[*NewProductVariant]{
 // and returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVariant) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyProductVariants, rows)
-	return n, wrapErr(err, "product_variants.CreateMany", "product_variants")
+	return n, errs.Wrap(err, "product_variants.CreateMany", "product_variants")
 }
 
 var opProductVariantsCreateManyReturning = &runtime.Op{Name: "product_variants.CreateManyReturning", Table: "product_variants", Errs: errs, Validate: true, SQL: `-- name: product_variants.CreateManyReturning
@@ -433,7 +433,7 @@ func loadProductVariantsByProductID(ctx context.Context, db runtime.DBTX, keys [
 // one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ProductVariantRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
 	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "product_variants.LoadByProductID", "product_variants")
+	return m, errs.Wrap(err, "product_variants.LoadByProductID", "product_variants")
 }
 
 // LoadInventories returns the rows of table inventory of each of parents
@@ -442,7 +442,7 @@ func (r *ProductVariantRepo) LoadByProductID(ctx context.Context, keys []uuid.UU
 func (r *ProductVariantRepo) LoadInventories(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]Inventory, error) {
 	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInventoryByVariantID(ctx, r.db, keys)
-	return m, wrapErr(err, "product_variants.LoadInventories", "product_variants")
+	return m, errs.Wrap(err, "product_variants.LoadInventories", "product_variants")
 }
 
 // LoadPriceHistories returns the rows of table price_history of each of parents
@@ -451,7 +451,7 @@ func (r *ProductVariantRepo) LoadInventories(ctx context.Context, parents []Prod
 func (r *ProductVariantRepo) LoadPriceHistories(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]PriceHistory, error) {
 	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
-	return m, wrapErr(err, "product_variants.LoadPriceHistories", "product_variants")
+	return m, errs.Wrap(err, "product_variants.LoadPriceHistories", "product_variants")
 }
 
 // LoadOrderLines returns the rows of table order_lines of each of parents
@@ -460,5 +460,5 @@ func (r *ProductVariantRepo) LoadPriceHistories(ctx context.Context, parents []P
 func (r *ProductVariantRepo) LoadOrderLines(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]OrderLine, error) {
 	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
-	return m, wrapErr(err, "product_variants.LoadOrderLines", "product_variants")
+	return m, errs.Wrap(err, "product_variants.LoadOrderLines", "product_variants")
 }

@@ -146,7 +146,7 @@ func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -169,7 +169,7 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanProduct,
 		Key:   func(v *Product) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "products.List", "products")
+	return p, errs.Wrap(err, "products.List", "products")
 }
 
 var updateProducts = &runtime.Update{
@@ -239,7 +239,7 @@ var copyProducts = &runtime.Copier[*NewProduct]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyProducts, rows)
-	return n, wrapErr(err, "products.CreateMany", "products")
+	return n, errs.Wrap(err, "products.CreateMany", "products")
 }
 
 // CreateManyReturning inserts rows into table products in one pgx.Batch of
@@ -247,10 +247,10 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 // returns them as stored. It validates every row first.
 func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "products.CreateManyReturning", "products")
+		return nil, errs.Wrap(err, "products.CreateManyReturning", "products")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opProductsCreate.SQL, rows, argsNewProduct, scanProduct)
-	return out, wrapErr(err, "products.CreateManyReturning", "products")
+	return out, errs.Wrap(err, "products.CreateManyReturning", "products")
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.
@@ -346,7 +346,7 @@ func loadProductsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ProductRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Product, error) {
 	m, err := loadProductsByCategoryID(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadByCategoryID", "products")
+	return m, errs.Wrap(err, "products.LoadByCategoryID", "products")
 }
 
 // LoadProductVariants returns the rows of table product_variants of each of
@@ -355,7 +355,7 @@ func (r *ProductRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[i
 func (r *ProductRepo) LoadProductVariants(ctx context.Context, parents []Product) (map[uuid.UUID][]ProductVariant, error) {
 	keys := runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadProductVariants", "products")
+	return m, errs.Wrap(err, "products.LoadProductVariants", "products")
 }
 
 // LoadReviews returns the rows of table reviews of each of parents
@@ -364,5 +364,5 @@ func (r *ProductRepo) LoadProductVariants(ctx context.Context, parents []Product
 func (r *ProductRepo) LoadReviews(ctx context.Context, parents []Product) (map[uuid.UUID][]Review, error) {
 	keys := runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadReviewsByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadReviews", "products")
+	return m, errs.Wrap(err, "products.LoadReviews", "products")
 }

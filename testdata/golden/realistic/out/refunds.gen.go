@@ -133,7 +133,7 @@ func (r *RefundRepo) FindAll(ctx context.Context) ([]Refund, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "refunds.Stream", "refunds") }, scanRefund, opRefundsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "refunds.Stream", "refunds") }, scanRefund, opRefundsFindAll.SQL)
 }
 
 const sqlRefundsListFirst = `-- name: refunds.List replica=ok
@@ -156,7 +156,7 @@ func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 		Scan:  scanRefund,
 		Key:   func(v *Refund) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "refunds.List", "refunds")
+	return p, errs.Wrap(err, "refunds.List", "refunds")
 }
 
 var updateRefunds = &runtime.Update{
@@ -224,7 +224,7 @@ var copyRefunds = &runtime.Copier[*NewRefund]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyRefunds, rows)
-	return n, wrapErr(err, "refunds.CreateMany", "refunds")
+	return n, errs.Wrap(err, "refunds.CreateMany", "refunds")
 }
 
 var opRefundsCreateManyReturning = &runtime.Op{Name: "refunds.CreateManyReturning", Table: "refunds", Errs: errs, Validate: true, SQL: `-- name: refunds.CreateManyReturning
@@ -330,7 +330,7 @@ func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *RefundRepo) LoadByPaymentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
 	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
-	return m, wrapErr(err, "refunds.LoadByPaymentID", "refunds")
+	return m, errs.Wrap(err, "refunds.LoadByPaymentID", "refunds")
 }
 
 // LoadReturns returns the rows of table returns of each of parents
@@ -339,5 +339,5 @@ func (r *RefundRepo) LoadByPaymentID(ctx context.Context, keys []uuid.UUID) (map
 func (r *RefundRepo) LoadReturns(ctx context.Context, parents []Refund) (map[uuid.UUID][]Return, error) {
 	keys := runtime.Keys(parents, func(p *Refund) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadReturnsByRefundID(ctx, r.db, keys)
-	return m, wrapErr(err, "refunds.LoadReturns", "refunds")
+	return m, errs.Wrap(err, "refunds.LoadReturns", "refunds")
 }

@@ -129,7 +129,7 @@ func (r *ReturnRepo) FindAll(ctx context.Context) ([]Return, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "returns.Stream", "returns") }, scanReturn, opReturnsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "returns.Stream", "returns") }, scanReturn, opReturnsFindAll.SQL)
 }
 
 const sqlReturnsListFirst = `-- name: returns.List replica=ok
@@ -152,7 +152,7 @@ func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 		Scan:  scanReturn,
 		Key:   func(v *Return) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "returns.List", "returns")
+	return p, errs.Wrap(err, "returns.List", "returns")
 }
 
 var updateReturns = &runtime.Update{
@@ -220,7 +220,7 @@ var copyReturns = &runtime.Copier[*NewReturn]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyReturns, rows)
-	return n, wrapErr(err, "returns.CreateMany", "returns")
+	return n, errs.Wrap(err, "returns.CreateMany", "returns")
 }
 
 var opReturnsCreateManyReturning = &runtime.Op{Name: "returns.CreateManyReturning", Table: "returns", Errs: errs, Validate: true, SQL: `-- name: returns.CreateManyReturning
@@ -328,7 +328,7 @@ func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *ReturnRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	m, err := loadReturnsByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "returns.LoadByOrderID", "returns")
+	return m, errs.Wrap(err, "returns.LoadByOrderID", "returns")
 }
 
 var opReturnsListByRefundID = &runtime.Op{Name: "returns.ListByRefundID", Table: "returns", Errs: errs, SQL: `-- name: returns.ListByRefundID replica=ok
@@ -357,5 +357,5 @@ func loadReturnsByRefundID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *ReturnRepo) LoadByRefundID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	m, err := loadReturnsByRefundID(ctx, r.db, keys)
-	return m, wrapErr(err, "returns.LoadByRefundID", "returns")
+	return m, errs.Wrap(err, "returns.LoadByRefundID", "returns")
 }

@@ -136,7 +136,7 @@ func (r *ReviewRepo) FindAll(ctx context.Context) ([]Review, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "reviews.Stream", "reviews") }, scanReview, opReviewsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "reviews.Stream", "reviews") }, scanReview, opReviewsFindAll.SQL)
 }
 
 const sqlReviewsListFirst = `-- name: reviews.List replica=ok
@@ -159,7 +159,7 @@ func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 		Scan:  scanReview,
 		Key:   func(v *Review) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "reviews.List", "reviews")
+	return p, errs.Wrap(err, "reviews.List", "reviews")
 }
 
 var updateReviews = &runtime.Update{
@@ -227,7 +227,7 @@ var copyReviews = &runtime.Copier[*NewReview]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyReviews, rows)
-	return n, wrapErr(err, "reviews.CreateMany", "reviews")
+	return n, errs.Wrap(err, "reviews.CreateMany", "reviews")
 }
 
 var opReviewsCreateManyReturning = &runtime.Op{Name: "reviews.CreateManyReturning", Table: "reviews", Errs: errs, Validate: true, SQL: `-- name: reviews.CreateManyReturning
@@ -413,7 +413,7 @@ func loadReviewsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ReviewRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	m, err := loadReviewsByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "reviews.LoadByProductID", "reviews")
+	return m, errs.Wrap(err, "reviews.LoadByProductID", "reviews")
 }
 
 var opReviewsListByUserID = &runtime.Op{Name: "reviews.ListByUserID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.ListByUserID replica=ok
@@ -442,5 +442,5 @@ func loadReviewsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID)
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *ReviewRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	m, err := loadReviewsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "reviews.LoadByUserID", "reviews")
+	return m, errs.Wrap(err, "reviews.LoadByUserID", "reviews")
 }

@@ -127,7 +127,7 @@ func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "sessions.Stream", "sessions") }, scanSession, opSessionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "sessions.Stream", "sessions") }, scanSession, opSessionsFindAll.SQL)
 }
 
 const sqlSessionsListFirst = `-- name: sessions.List replica=ok
@@ -150,7 +150,7 @@ func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanSession,
 		Key:   func(v *Session) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "sessions.List", "sessions")
+	return p, errs.Wrap(err, "sessions.List", "sessions")
 }
 
 var updateSessions = &runtime.Update{
@@ -216,7 +216,7 @@ var copySessions = &runtime.Copier[*NewSession]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copySessions, rows)
-	return n, wrapErr(err, "sessions.CreateMany", "sessions")
+	return n, errs.Wrap(err, "sessions.CreateMany", "sessions")
 }
 
 var opSessionsCreateManyReturning = &runtime.Op{Name: "sessions.CreateManyReturning", Table: "sessions", Errs: errs, Validate: true, SQL: `-- name: sessions.CreateManyReturning
@@ -324,5 +324,5 @@ func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *SessionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
 	m, err := loadSessionsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "sessions.LoadByUserID", "sessions")
+	return m, errs.Wrap(err, "sessions.LoadByUserID", "sessions")
 }

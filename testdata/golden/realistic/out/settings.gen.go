@@ -133,7 +133,7 @@ func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, opSettingsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "settings.Stream", "settings") }, scanSetting, opSettingsFindAll.SQL)
 }
 
 const sqlSettingsListFirst = `-- name: settings.List replica=ok
@@ -157,7 +157,7 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanSetting,
 		Key:   func(v *Setting) []any { return []any{v.OrganizationID, v.Key} },
 	}, &organizationID, &key)
-	return p, wrapErr(err, "settings.List", "settings")
+	return p, errs.Wrap(err, "settings.List", "settings")
 }
 
 var updateSettings = &runtime.Update{
@@ -210,7 +210,7 @@ var copySettings = &runtime.Copier[*NewSetting]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copySettings, rows)
-	return n, wrapErr(err, "settings.CreateMany", "settings")
+	return n, errs.Wrap(err, "settings.CreateMany", "settings")
 }
 
 var opSettingsCreateManyReturning = &runtime.Op{Name: "settings.CreateManyReturning", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateManyReturning
@@ -402,5 +402,5 @@ func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 // one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *SettingRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
 	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "settings.LoadByOrganizationID", "settings")
+	return m, errs.Wrap(err, "settings.LoadByOrganizationID", "settings")
 }

@@ -122,7 +122,7 @@ func (r *ShipmentItemRepo) FindAll(ctx context.Context) ([]ShipmentItem, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, opShipmentItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, opShipmentItemsFindAll.SQL)
 }
 
 const sqlShipmentItemsListFirst = `-- name: shipment_items.List replica=ok
@@ -147,7 +147,7 @@ func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (run
 		Scan:  scanShipmentItem,
 		Key:   func(v *ShipmentItem) []any { return []any{v.ShipmentID, v.OrderID, v.LineNo} },
 	}, &shipmentID, &orderID, &lineNo)
-	return p, wrapErr(err, "shipment_items.List", "shipment_items")
+	return p, errs.Wrap(err, "shipment_items.List", "shipment_items")
 }
 
 var updateShipmentItems = &runtime.Update{
@@ -198,7 +198,7 @@ var copyShipmentItems = &runtime.Copier[*NewShipmentItem]{
 // returns how many (see runtime.Copier).
 func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentItem) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyShipmentItems, rows)
-	return n, wrapErr(err, "shipment_items.CreateMany", "shipment_items")
+	return n, errs.Wrap(err, "shipment_items.CreateMany", "shipment_items")
 }
 
 var opShipmentItemsCreateManyReturning = &runtime.Op{Name: "shipment_items.CreateManyReturning", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.CreateManyReturning
@@ -393,5 +393,5 @@ func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []
 // one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ShipmentItemRepo) LoadByShipmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
 	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
-	return m, wrapErr(err, "shipment_items.LoadByShipmentID", "shipment_items")
+	return m, errs.Wrap(err, "shipment_items.LoadByShipmentID", "shipment_items")
 }

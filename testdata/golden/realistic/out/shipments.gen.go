@@ -161,7 +161,7 @@ func (r *ShipmentRepo) FindAll(ctx context.Context) ([]Shipment, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipments.Stream", "shipments") }, scanShipment, opShipmentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "shipments.Stream", "shipments") }, scanShipment, opShipmentsFindAll.SQL)
 }
 
 const sqlShipmentsListFirst = `-- name: shipments.List replica=ok
@@ -184,7 +184,7 @@ func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		Scan:  scanShipment,
 		Key:   func(v *Shipment) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "shipments.List", "shipments")
+	return p, errs.Wrap(err, "shipments.List", "shipments")
 }
 
 var updateShipments = &runtime.Update{
@@ -250,7 +250,7 @@ var copyShipments = &runtime.Copier[*NewShipment]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyShipments, rows)
-	return n, wrapErr(err, "shipments.CreateMany", "shipments")
+	return n, errs.Wrap(err, "shipments.CreateMany", "shipments")
 }
 
 var opShipmentsCreateManyReturning = &runtime.Op{Name: "shipments.CreateManyReturning", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.CreateManyReturning
@@ -400,7 +400,7 @@ func loadShipmentsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *ShipmentRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
 	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "shipments.LoadByOrderID", "shipments")
+	return m, errs.Wrap(err, "shipments.LoadByOrderID", "shipments")
 }
 
 var opShipmentsListByWarehouseID = &runtime.Op{Name: "shipments.ListByWarehouseID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.ListByWarehouseID replica=ok
@@ -429,7 +429,7 @@ func loadShipmentsByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int
 // of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ShipmentRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Shipment, error) {
 	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
-	return m, wrapErr(err, "shipments.LoadByWarehouseID", "shipments")
+	return m, errs.Wrap(err, "shipments.LoadByWarehouseID", "shipments")
 }
 
 // LoadShipmentItems returns the rows of table shipment_items of each of parents
@@ -438,5 +438,5 @@ func (r *ShipmentRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map
 func (r *ShipmentRepo) LoadShipmentItems(ctx context.Context, parents []Shipment) (map[uuid.UUID][]ShipmentItem, error) {
 	keys := runtime.Keys(parents, func(p *Shipment) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
-	return m, wrapErr(err, "shipments.LoadShipmentItems", "shipments")
+	return m, errs.Wrap(err, "shipments.LoadShipmentItems", "shipments")
 }

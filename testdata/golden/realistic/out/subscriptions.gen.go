@@ -152,7 +152,7 @@ func (r *SubscriptionRepo) FindAll(ctx context.Context) ([]Subscription, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "subscriptions.Stream", "subscriptions") }, scanSubscription, opSubscriptionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "subscriptions.Stream", "subscriptions") }, scanSubscription, opSubscriptionsFindAll.SQL)
 }
 
 const sqlSubscriptionsListFirst = `-- name: subscriptions.List replica=ok
@@ -175,7 +175,7 @@ func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (run
 		Scan:  scanSubscription,
 		Key:   func(v *Subscription) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "subscriptions.List", "subscriptions")
+	return p, errs.Wrap(err, "subscriptions.List", "subscriptions")
 }
 
 var updateSubscriptions = &runtime.Update{
@@ -243,7 +243,7 @@ var copySubscriptions = &runtime.Copier[*NewSubscription]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscription) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copySubscriptions, rows)
-	return n, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
+	return n, errs.Wrap(err, "subscriptions.CreateMany", "subscriptions")
 }
 
 var opSubscriptionsCreateManyReturning = &runtime.Op{Name: "subscriptions.CreateManyReturning", Table: "subscriptions", Errs: errs, Validate: true, SQL: `-- name: subscriptions.CreateManyReturning
@@ -353,7 +353,7 @@ func loadSubscriptionsByOrganizationID(ctx context.Context, db runtime.DBTX, key
 // runtime.GroupRows).
 func (r *SubscriptionRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "subscriptions.LoadByOrganizationID", "subscriptions")
+	return m, errs.Wrap(err, "subscriptions.LoadByOrganizationID", "subscriptions")
 }
 
 var opSubscriptionsListByPlanID = &runtime.Op{Name: "subscriptions.ListByPlanID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.ListByPlanID replica=ok
@@ -382,7 +382,7 @@ func loadSubscriptionsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *SubscriptionRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
-	return m, wrapErr(err, "subscriptions.LoadByPlanID", "subscriptions")
+	return m, errs.Wrap(err, "subscriptions.LoadByPlanID", "subscriptions")
 }
 
 // LoadInvoices returns the rows of table invoices of each of parents
@@ -391,5 +391,5 @@ func (r *SubscriptionRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (
 func (r *SubscriptionRepo) LoadInvoices(ctx context.Context, parents []Subscription) (map[uuid.UUID][]Invoice, error) {
 	keys := runtime.Keys(parents, func(p *Subscription) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
-	return m, wrapErr(err, "subscriptions.LoadInvoices", "subscriptions")
+	return m, errs.Wrap(err, "subscriptions.LoadInvoices", "subscriptions")
 }

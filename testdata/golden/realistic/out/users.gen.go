@@ -165,7 +165,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -187,7 +187,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanUser,
 		Key:   func(v *User) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "users.List", "users")
+	return p, errs.Wrap(err, "users.List", "users")
 }
 
 var updateUsers = &runtime.Update{
@@ -256,7 +256,7 @@ var copyUsers = &runtime.Copier[*NewUser]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyUsers, rows)
-	return n, wrapErr(err, "users.CreateMany", "users")
+	return n, errs.Wrap(err, "users.CreateMany", "users")
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning sensitive=4
@@ -422,7 +422,7 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 func (r *UserRepo) LoadReviews(ctx context.Context, parents []User) (map[uuid.UUID][]Review, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadReviewsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadReviews", "users")
+	return m, errs.Wrap(err, "users.LoadReviews", "users")
 }
 
 // LoadMembershipsByUserID returns the rows of table memberships of each of parents
@@ -431,7 +431,7 @@ func (r *UserRepo) LoadReviews(ctx context.Context, parents []User) (map[uuid.UU
 func (r *UserRepo) LoadMembershipsByUserID(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadMembershipsByUserID", "users")
+	return m, errs.Wrap(err, "users.LoadMembershipsByUserID", "users")
 }
 
 // LoadMembershipsByInvitedBy returns the rows of table memberships of each of
@@ -440,7 +440,7 @@ func (r *UserRepo) LoadMembershipsByUserID(ctx context.Context, parents []User) 
 func (r *UserRepo) LoadMembershipsByInvitedBy(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadMembershipsByInvitedBy", "users")
+	return m, errs.Wrap(err, "users.LoadMembershipsByInvitedBy", "users")
 }
 
 // LoadSessions returns the rows of table sessions of each of parents
@@ -448,7 +448,7 @@ func (r *UserRepo) LoadMembershipsByInvitedBy(ctx context.Context, parents []Use
 func (r *UserRepo) LoadSessions(ctx context.Context, parents []User) (map[uuid.UUID][]Session, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadSessionsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadSessions", "users")
+	return m, errs.Wrap(err, "users.LoadSessions", "users")
 }
 
 // LoadAddresses returns the rows of table addresses of each of parents
@@ -456,7 +456,7 @@ func (r *UserRepo) LoadSessions(ctx context.Context, parents []User) (map[uuid.U
 func (r *UserRepo) LoadAddresses(ctx context.Context, parents []User) (map[uuid.UUID][]Address, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAddressesByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadAddresses", "users")
+	return m, errs.Wrap(err, "users.LoadAddresses", "users")
 }
 
 // LoadNotifications returns the rows of table notifications of each of parents
@@ -465,5 +465,5 @@ func (r *UserRepo) LoadAddresses(ctx context.Context, parents []User) (map[uuid.
 func (r *UserRepo) LoadNotifications(ctx context.Context, parents []User) (map[uuid.UUID][]Notification, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadNotificationsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadNotifications", "users")
+	return m, errs.Wrap(err, "users.LoadNotifications", "users")
 }

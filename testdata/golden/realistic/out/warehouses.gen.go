@@ -142,7 +142,7 @@ func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, opWarehousesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "warehouses.Stream", "warehouses") }, scanWarehouse, opWarehousesFindAll.SQL)
 }
 
 const sqlWarehousesListFirst = `-- name: warehouses.List replica=ok
@@ -165,7 +165,7 @@ func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 		Scan:  scanWarehouse,
 		Key:   func(v *Warehouse) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "warehouses.List", "warehouses")
+	return p, errs.Wrap(err, "warehouses.List", "warehouses")
 }
 
 var updateWarehouses = &runtime.Update{
@@ -229,7 +229,7 @@ var copyWarehouses = &runtime.Copier[*NewWarehouse]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyWarehouses, rows)
-	return n, wrapErr(err, "warehouses.CreateMany", "warehouses")
+	return n, errs.Wrap(err, "warehouses.CreateMany", "warehouses")
 }
 
 var opWarehousesCreateManyReturning = &runtime.Op{Name: "warehouses.CreateManyReturning", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.CreateManyReturning
@@ -385,7 +385,7 @@ func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []New
 func (r *WarehouseRepo) LoadInventories(ctx context.Context, parents []Warehouse) (map[int16][]Inventory, error) {
 	keys := runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true })
 	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
-	return m, wrapErr(err, "warehouses.LoadInventories", "warehouses")
+	return m, errs.Wrap(err, "warehouses.LoadInventories", "warehouses")
 }
 
 // LoadShipments returns the rows of table shipments of each of parents
@@ -394,5 +394,5 @@ func (r *WarehouseRepo) LoadInventories(ctx context.Context, parents []Warehouse
 func (r *WarehouseRepo) LoadShipments(ctx context.Context, parents []Warehouse) (map[int16][]Shipment, error) {
 	keys := runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true })
 	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
-	return m, wrapErr(err, "warehouses.LoadShipments", "warehouses")
+	return m, errs.Wrap(err, "warehouses.LoadShipments", "warehouses")
 }

@@ -158,7 +158,7 @@ func (r *WebhookDeliveryRepo) FindAll(ctx context.Context) ([]WebhookDelivery, e
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDelivery, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries") }, scanWebhookDelivery, opWebhookDeliveriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "webhook_deliveries.Stream", "webhook_deliveries") }, scanWebhookDelivery, opWebhookDeliveriesFindAll.SQL)
 }
 
 const sqlWebhookDeliveriesListFirst = `-- name: webhook_deliveries.List replica=ok
@@ -181,7 +181,7 @@ func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (
 		Scan:  scanWebhookDelivery,
 		Key:   func(v *WebhookDelivery) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
+	return p, errs.Wrap(err, "webhook_deliveries.List", "webhook_deliveries")
 }
 
 var updateWebhookDeliveries = &runtime.Update{
@@ -251,7 +251,7 @@ var copyWebhookDeliveries = &runtime.Copier[*NewWebhookDelivery]{
 // and returns how many (see runtime.Copier). It validates every row first.
 func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookDelivery) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyWebhookDeliveries, rows)
-	return n, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
+	return n, errs.Wrap(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
 }
 
 var opWebhookDeliveriesCreateManyReturning = &runtime.Op{Name: "webhook_deliveries.CreateManyReturning", Table: "webhook_deliveries", Errs: errs, Validate: true, SQL: `-- name: webhook_deliveries.CreateManyReturning
@@ -363,5 +363,5 @@ func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys
 // one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *WebhookDeliveryRepo) LoadByWebhookID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
 	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
-	return m, wrapErr(err, "webhook_deliveries.LoadByWebhookID", "webhook_deliveries")
+	return m, errs.Wrap(err, "webhook_deliveries.LoadByWebhookID", "webhook_deliveries")
 }

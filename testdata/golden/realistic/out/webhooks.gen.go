@@ -139,7 +139,7 @@ func (r *WebhookRepo) FindAll(ctx context.Context) ([]Webhook, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhooks.Stream", "webhooks") }, scanWebhook, opWebhooksFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "webhooks.Stream", "webhooks") }, scanWebhook, opWebhooksFindAll.SQL)
 }
 
 const sqlWebhooksListFirst = `-- name: webhooks.List replica=ok
@@ -162,7 +162,7 @@ func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanWebhook,
 		Key:   func(v *Webhook) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "webhooks.List", "webhooks")
+	return p, errs.Wrap(err, "webhooks.List", "webhooks")
 }
 
 var updateWebhooks = &runtime.Update{
@@ -228,7 +228,7 @@ var copyWebhooks = &runtime.Copier[*NewWebhook]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyWebhooks, rows)
-	return n, wrapErr(err, "webhooks.CreateMany", "webhooks")
+	return n, errs.Wrap(err, "webhooks.CreateMany", "webhooks")
 }
 
 // CreateManyReturning inserts rows into table webhooks in one pgx.Batch of
@@ -236,10 +236,10 @@ func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64,
 // returns them as stored. It validates every row first.
 func (r *WebhookRepo) CreateManyReturning(ctx context.Context, rows []NewWebhook) ([]Webhook, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
+		return nil, errs.Wrap(err, "webhooks.CreateManyReturning", "webhooks")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opWebhooksCreate.SQL, rows, argsNewWebhook, scanWebhook)
-	return out, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
+	return out, errs.Wrap(err, "webhooks.CreateManyReturning", "webhooks")
 }
 
 // WebhookKeyedUpdate is one row's key and changes for UpdateMany.
@@ -333,7 +333,7 @@ func loadWebhooksByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 // one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *WebhookRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
 	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "webhooks.LoadByOrganizationID", "webhooks")
+	return m, errs.Wrap(err, "webhooks.LoadByOrganizationID", "webhooks")
 }
 
 // LoadWebhookDeliveries returns the rows of table webhook_deliveries of each of
@@ -342,5 +342,5 @@ func (r *WebhookRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID
 func (r *WebhookRepo) LoadWebhookDeliveries(ctx context.Context, parents []Webhook) (map[uuid.UUID][]WebhookDelivery, error) {
 	keys := runtime.Keys(parents, func(p *Webhook) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
-	return m, wrapErr(err, "webhooks.LoadWebhookDeliveries", "webhooks")
+	return m, errs.Wrap(err, "webhooks.LoadWebhookDeliveries", "webhooks")
 }

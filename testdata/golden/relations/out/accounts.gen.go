@@ -123,7 +123,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -146,7 +146,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanAccount,
 		Key:   func(v *Account) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "accounts.List", "accounts")
+	return p, errs.Wrap(err, "accounts.List", "accounts")
 }
 
 var updateAccounts = &runtime.Update{
@@ -210,7 +210,7 @@ var copyAccounts = &runtime.Copier[*NewAccount]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyAccounts, rows)
-	return n, wrapErr(err, "accounts.CreateMany", "accounts")
+	return n, errs.Wrap(err, "accounts.CreateMany", "accounts")
 }
 
 var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning
@@ -314,7 +314,7 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "accounts.LoadByUserID", "accounts")
+	return m, errs.Wrap(err, "accounts.LoadByUserID", "accounts")
 }
 
 // LoadTransfersByFromAccountID returns the rows of table transfers of each of
@@ -323,7 +323,7 @@ func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[u
 func (r *AccountRepo) LoadTransfersByFromAccountID(ctx context.Context, parents []Account) (map[int64][]Transfer, error) {
 	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
 	m, err := loadTransfersByFromAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "accounts.LoadTransfersByFromAccountID", "accounts")
+	return m, errs.Wrap(err, "accounts.LoadTransfersByFromAccountID", "accounts")
 }
 
 // LoadTransfersByToAccountID returns the rows of table transfers of each of
@@ -332,5 +332,5 @@ func (r *AccountRepo) LoadTransfersByFromAccountID(ctx context.Context, parents 
 func (r *AccountRepo) LoadTransfersByToAccountID(ctx context.Context, parents []Account) (map[int64][]Transfer, error) {
 	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
 	m, err := loadTransfersByToAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "accounts.LoadTransfersByToAccountID", "accounts")
+	return m, errs.Wrap(err, "accounts.LoadTransfersByToAccountID", "accounts")
 }

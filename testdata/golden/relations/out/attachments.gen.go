@@ -125,7 +125,7 @@ func (r *AttachmentRepo) FindAll(ctx context.Context) ([]Attachment, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "attachments.Stream", "attachments") }, scanAttachment, opAttachmentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "attachments.Stream", "attachments") }, scanAttachment, opAttachmentsFindAll.SQL)
 }
 
 const sqlAttachmentsListFirst = `-- name: attachments.List replica=ok
@@ -148,7 +148,7 @@ func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 		Scan:  scanAttachment,
 		Key:   func(v *Attachment) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "attachments.List", "attachments")
+	return p, errs.Wrap(err, "attachments.List", "attachments")
 }
 
 var updateAttachments = &runtime.Update{
@@ -212,7 +212,7 @@ var copyAttachments = &runtime.Copier[*NewAttachment]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyAttachments, rows)
-	return n, wrapErr(err, "attachments.CreateMany", "attachments")
+	return n, errs.Wrap(err, "attachments.CreateMany", "attachments")
 }
 
 var opAttachmentsCreateManyReturning = &runtime.Op{Name: "attachments.CreateManyReturning", Table: "attachments", Errs: errs, Validate: true, SQL: `-- name: attachments.CreateManyReturning

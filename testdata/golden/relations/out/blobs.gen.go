@@ -114,7 +114,7 @@ func (r *BlobRepo) FindAll(ctx context.Context) ([]Blob, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "blobs.Stream", "blobs") }, scanBlob, opBlobsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "blobs.Stream", "blobs") }, scanBlob, opBlobsFindAll.SQL)
 }
 
 const sqlBlobsListFirst = `-- name: blobs.List replica=ok
@@ -136,7 +136,7 @@ func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanBlob,
 		Key:   func(v *Blob) []any { return []any{v.Digest} },
 	}, &digest)
-	return p, wrapErr(err, "blobs.List", "blobs")
+	return p, errs.Wrap(err, "blobs.List", "blobs")
 }
 
 var updateBlobs = &runtime.Update{
@@ -200,7 +200,7 @@ var copyBlobs = &runtime.Copier[*NewBlob]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyBlobs, rows)
-	return n, wrapErr(err, "blobs.CreateMany", "blobs")
+	return n, errs.Wrap(err, "blobs.CreateMany", "blobs")
 }
 
 var opBlobsCreateManyReturning = &runtime.Op{Name: "blobs.CreateManyReturning", Table: "blobs", Errs: errs, Validate: true, SQL: `-- name: blobs.CreateManyReturning

@@ -121,7 +121,7 @@ func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, opEmployeesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "employees.Stream", "employees") }, scanEmployee, opEmployeesFindAll.SQL)
 }
 
 const sqlEmployeesListFirst = `-- name: employees.List replica=ok
@@ -144,7 +144,7 @@ func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		Scan:  scanEmployee,
 		Key:   func(v *Employee) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "employees.List", "employees")
+	return p, errs.Wrap(err, "employees.List", "employees")
 }
 
 var updateEmployees = &runtime.Update{
@@ -209,7 +209,7 @@ var copyEmployees = &runtime.Copier[*NewEmployee]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyEmployees, rows)
-	return n, wrapErr(err, "employees.CreateMany", "employees")
+	return n, errs.Wrap(err, "employees.CreateMany", "employees")
 }
 
 var opEmployeesCreateManyReturning = &runtime.Op{Name: "employees.CreateManyReturning", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.CreateManyReturning
@@ -314,7 +314,7 @@ func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[int64][]Employee, error) {
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
-	return m, wrapErr(err, "employees.LoadByManagerID", "employees")
+	return m, errs.Wrap(err, "employees.LoadByManagerID", "employees")
 }
 
 // LoadEmployeesByManagerID returns the rows of table employees of each of parents
@@ -323,5 +323,5 @@ func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[i
 func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []Employee) (map[int64][]Employee, error) {
 	keys := runtime.Keys(parents, func(p *Employee) (int64, bool) { return p.ID, true })
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
-	return m, wrapErr(err, "employees.LoadEmployeesByManagerID", "employees")
+	return m, errs.Wrap(err, "employees.LoadEmployeesByManagerID", "employees")
 }

@@ -114,7 +114,7 @@ func (r *GroupRepo) FindAll(ctx context.Context) ([]Group, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "groups.Stream", "groups") }, scanGroup, opGroupsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "groups.Stream", "groups") }, scanGroup, opGroupsFindAll.SQL)
 }
 
 const sqlGroupsListFirst = `-- name: groups.List replica=ok
@@ -136,7 +136,7 @@ func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanGroup,
 		Key:   func(v *Group) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "groups.List", "groups")
+	return p, errs.Wrap(err, "groups.List", "groups")
 }
 
 var updateGroups = &runtime.Update{
@@ -200,7 +200,7 @@ var copyGroups = &runtime.Copier[*NewGroup]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyGroups, rows)
-	return n, wrapErr(err, "groups.CreateMany", "groups")
+	return n, errs.Wrap(err, "groups.CreateMany", "groups")
 }
 
 var opGroupsCreateManyReturning = &runtime.Op{Name: "groups.CreateManyReturning", Table: "groups", Errs: errs, Validate: true, SQL: `-- name: groups.CreateManyReturning
@@ -351,5 +351,5 @@ func (r *GroupRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewGrou
 func (r *GroupRepo) LoadMemberships(ctx context.Context, parents []Group) (map[int64][]Membership, error) {
 	keys := runtime.Keys(parents, func(p *Group) (int64, bool) { return p.ID, true })
 	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
-	return m, wrapErr(err, "groups.LoadMemberships", "groups")
+	return m, errs.Wrap(err, "groups.LoadMemberships", "groups")
 }

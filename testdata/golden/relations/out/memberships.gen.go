@@ -130,7 +130,7 @@ func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, opMembershipsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "memberships.Stream", "memberships") }, scanMembership, opMembershipsFindAll.SQL)
 }
 
 const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
@@ -154,7 +154,7 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 		Scan:  scanMembership,
 		Key:   func(v *Membership) []any { return []any{v.UserID, v.GroupID} },
 	}, &userID, &groupID)
-	return p, wrapErr(err, "memberships.List", "memberships")
+	return p, errs.Wrap(err, "memberships.List", "memberships")
 }
 
 var updateMemberships = &runtime.Update{
@@ -207,7 +207,7 @@ var copyMemberships = &runtime.Copier[*NewMembership]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyMemberships, rows)
-	return n, wrapErr(err, "memberships.CreateMany", "memberships")
+	return n, errs.Wrap(err, "memberships.CreateMany", "memberships")
 }
 
 var opMembershipsCreateManyReturning = &runtime.Op{Name: "memberships.CreateManyReturning", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateManyReturning
@@ -400,7 +400,7 @@ func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
+	return m, errs.Wrap(err, "memberships.LoadByUserID", "memberships")
 }
 
 var opMembershipsListByGroupID = &runtime.Op{Name: "memberships.ListByGroupID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByGroupID replica=ok
@@ -429,5 +429,5 @@ func loadMembershipsByGroupID(ctx context.Context, db runtime.DBTX, keys []int64
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *MembershipRepo) LoadByGroupID(ctx context.Context, keys []int64) (map[int64][]Membership, error) {
 	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
-	return m, wrapErr(err, "memberships.LoadByGroupID", "memberships")
+	return m, errs.Wrap(err, "memberships.LoadByGroupID", "memberships")
 }

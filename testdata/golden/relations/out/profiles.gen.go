@@ -122,7 +122,7 @@ func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, opProfilesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "profiles.Stream", "profiles") }, scanProfile, opProfilesFindAll.SQL)
 }
 
 const sqlProfilesListFirst = `-- name: profiles.List replica=ok
@@ -145,7 +145,7 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanProfile,
 		Key:   func(v *Profile) []any { return []any{v.UserEmail} },
 	}, &userEmail)
-	return p, wrapErr(err, "profiles.List", "profiles")
+	return p, errs.Wrap(err, "profiles.List", "profiles")
 }
 
 var updateProfiles = &runtime.Update{
@@ -210,7 +210,7 @@ var copyProfiles = &runtime.Copier[*NewProfile]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyProfiles, rows)
-	return n, wrapErr(err, "profiles.CreateMany", "profiles")
+	return n, errs.Wrap(err, "profiles.CreateMany", "profiles")
 }
 
 var opProfilesCreateManyReturning = &runtime.Op{Name: "profiles.CreateManyReturning", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateManyReturning
@@ -383,5 +383,5 @@ func loadProfilesByUserEmail(ctx context.Context, db runtime.DBTX, keys []string
 // keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ProfileRepo) LoadByUserEmail(ctx context.Context, keys []string) (map[string][]Profile, error) {
 	m, err := loadProfilesByUserEmail(ctx, r.db, keys)
-	return m, wrapErr(err, "profiles.LoadByUserEmail", "profiles")
+	return m, errs.Wrap(err, "profiles.LoadByUserEmail", "profiles")
 }

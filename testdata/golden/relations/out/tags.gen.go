@@ -112,7 +112,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -134,7 +134,7 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		Scan:  scanTag,
 		Key:   func(v *Tag) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "tags.List", "tags")
+	return p, errs.Wrap(err, "tags.List", "tags")
 }
 
 var updateTags = &runtime.Update{
@@ -198,7 +198,7 @@ var copyTags = &runtime.Copier[*NewTag]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyTags, rows)
-	return n, wrapErr(err, "tags.CreateMany", "tags")
+	return n, errs.Wrap(err, "tags.CreateMany", "tags")
 }
 
 var opTagsCreateManyReturning = &runtime.Op{Name: "tags.CreateManyReturning", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateManyReturning
@@ -280,5 +280,5 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) 
 func (r *TagRepo) LoadUserTags(ctx context.Context, parents []Tag) (map[int32][]UserTag, error) {
 	keys := runtime.Keys(parents, func(p *Tag) (int32, bool) { return p.ID, true })
 	m, err := loadUserTagsByTagID(ctx, r.db, keys)
-	return m, wrapErr(err, "tags.LoadUserTags", "tags")
+	return m, errs.Wrap(err, "tags.LoadUserTags", "tags")
 }

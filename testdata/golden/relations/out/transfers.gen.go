@@ -130,7 +130,7 @@ func (r *TransferRepo) FindAll(ctx context.Context) ([]Transfer, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transfers.Stream", "transfers") }, scanTransfer, opTransfersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "transfers.Stream", "transfers") }, scanTransfer, opTransfersFindAll.SQL)
 }
 
 const sqlTransfersListFirst = `-- name: transfers.List replica=ok
@@ -153,7 +153,7 @@ func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		Scan:  scanTransfer,
 		Key:   func(v *Transfer) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "transfers.List", "transfers")
+	return p, errs.Wrap(err, "transfers.List", "transfers")
 }
 
 var updateTransfers = &runtime.Update{
@@ -218,7 +218,7 @@ var copyTransfers = &runtime.Copier[*NewTransfer]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyTransfers, rows)
-	return n, wrapErr(err, "transfers.CreateMany", "transfers")
+	return n, errs.Wrap(err, "transfers.CreateMany", "transfers")
 }
 
 var opTransfersCreateManyReturning = &runtime.Op{Name: "transfers.CreateManyReturning", Table: "transfers", Errs: errs, Validate: true, SQL: `-- name: transfers.CreateManyReturning
@@ -325,7 +325,7 @@ func loadTransfersByFromAccountID(ctx context.Context, db runtime.DBTX, keys []i
 // one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransferRepo) LoadByFromAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
 	m, err := loadTransfersByFromAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "transfers.LoadByFromAccountID", "transfers")
+	return m, errs.Wrap(err, "transfers.LoadByFromAccountID", "transfers")
 }
 
 var opTransfersListByToAccountID = &runtime.Op{Name: "transfers.ListByToAccountID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.ListByToAccountID replica=ok
@@ -354,5 +354,5 @@ func loadTransfersByToAccountID(ctx context.Context, db runtime.DBTX, keys []int
 // of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransferRepo) LoadByToAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
 	m, err := loadTransfersByToAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "transfers.LoadByToAccountID", "transfers")
+	return m, errs.Wrap(err, "transfers.LoadByToAccountID", "transfers")
 }

@@ -122,7 +122,7 @@ func (r *UserTagRepo) FindAll(ctx context.Context) ([]UserTag, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user_tags.Stream", "user_tags") }, scanUserTag, opUserTagsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "user_tags.Stream", "user_tags") }, scanUserTag, opUserTagsFindAll.SQL)
 }
 
 const sqlUserTagsListFirst = `-- name: user_tags.List replica=ok
@@ -146,7 +146,7 @@ func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanUserTag,
 		Key:   func(v *UserTag) []any { return []any{v.UserID, v.TagID} },
 	}, &userID, &tagID)
-	return p, wrapErr(err, "user_tags.List", "user_tags")
+	return p, errs.Wrap(err, "user_tags.List", "user_tags")
 }
 
 var updateUserTags = &runtime.Update{
@@ -198,7 +198,7 @@ var copyUserTags = &runtime.Copier[*NewUserTag]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyUserTags, rows)
-	return n, wrapErr(err, "user_tags.CreateMany", "user_tags")
+	return n, errs.Wrap(err, "user_tags.CreateMany", "user_tags")
 }
 
 var opUserTagsCreateManyReturning = &runtime.Op{Name: "user_tags.CreateManyReturning", Table: "user_tags", Errs: errs, Validate: true, SQL: `-- name: user_tags.CreateManyReturning
@@ -388,7 +388,7 @@ func loadUserTagsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *UserTagRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
 	m, err := loadUserTagsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "user_tags.LoadByUserID", "user_tags")
+	return m, errs.Wrap(err, "user_tags.LoadByUserID", "user_tags")
 }
 
 var opUserTagsListByTagID = &runtime.Op{Name: "user_tags.ListByTagID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.ListByTagID replica=ok
@@ -417,5 +417,5 @@ func loadUserTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int32) (ma
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *UserTagRepo) LoadByTagID(ctx context.Context, keys []int32) (map[int32][]UserTag, error) {
 	m, err := loadUserTagsByTagID(ctx, r.db, keys)
-	return m, wrapErr(err, "user_tags.LoadByTagID", "user_tags")
+	return m, errs.Wrap(err, "user_tags.LoadByTagID", "user_tags")
 }

@@ -141,7 +141,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -163,7 +163,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanUser,
 		Key:   func(v *User) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "users.List", "users")
+	return p, errs.Wrap(err, "users.List", "users")
 }
 
 var updateUsers = &runtime.Update{
@@ -228,7 +228,7 @@ var copyUsers = &runtime.Copier[*NewUser]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyUsers, rows)
-	return n, wrapErr(err, "users.CreateMany", "users")
+	return n, errs.Wrap(err, "users.CreateMany", "users")
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
@@ -382,7 +382,7 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 func (r *UserRepo) LoadMemberships(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadMemberships", "users")
+	return m, errs.Wrap(err, "users.LoadMemberships", "users")
 }
 
 // LoadUserTags returns the rows of table user_tags of each of parents
@@ -390,7 +390,7 @@ func (r *UserRepo) LoadMemberships(ctx context.Context, parents []User) (map[uui
 func (r *UserRepo) LoadUserTags(ctx context.Context, parents []User) (map[uuid.UUID][]UserTag, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadUserTagsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadUserTags", "users")
+	return m, errs.Wrap(err, "users.LoadUserTags", "users")
 }
 
 // LoadAccounts returns the rows of table accounts of each of parents
@@ -398,7 +398,7 @@ func (r *UserRepo) LoadUserTags(ctx context.Context, parents []User) (map[uuid.U
 func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.UUID][]Account, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadAccounts", "users")
+	return m, errs.Wrap(err, "users.LoadAccounts", "users")
 }
 
 // LoadProfiles returns the rows of table profiles of each of parents
@@ -407,7 +407,7 @@ func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.U
 func (r *UserRepo) LoadProfiles(ctx context.Context, parents []User) (map[string][]Profile, error) {
 	keys := runtime.Keys(parents, func(p *User) (string, bool) { return p.Email, true })
 	m, err := loadProfilesByUserEmail(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadProfiles", "users")
+	return m, errs.Wrap(err, "users.LoadProfiles", "users")
 }
 
 const sqlUsersLoadGroups = `-- name: users.LoadGroups replica=ok
@@ -427,7 +427,7 @@ func (r *UserRepo) LoadGroups(ctx context.Context, parents []User) (map[uuid.UUI
 	rows, err := r.db.Query(ctx, sqlUsersLoadGroups, keys)
 	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanGroup)
 	if err != nil {
-		return nil, wrapErr(err, "users.LoadGroups", "users")
+		return nil, errs.Wrap(err, "users.LoadGroups", "users")
 	}
 	return m, nil
 }
@@ -443,7 +443,7 @@ ON CONFLICT DO NOTHING`
 func (r *UserRepo) LinkGroup(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
 	tag, err := runtime.Exec(ctx, r.db, sqlUsersLinkGroup, &userID, runtime.Arg, groupID)
 	if err != nil {
-		return false, wrapErr(err, "users.LinkGroup", "users")
+		return false, errs.Wrap(err, "users.LinkGroup", "users")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -457,7 +457,7 @@ WHERE "user_id" = $1 AND "group_id" = $2`
 func (r *UserRepo) UnlinkGroup(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
 	tag, err := runtime.Exec(ctx, r.db, sqlUsersUnlinkGroup, &userID, runtime.Arg, groupID)
 	if err != nil {
-		return false, wrapErr(err, "users.UnlinkGroup", "users")
+		return false, errs.Wrap(err, "users.UnlinkGroup", "users")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -478,7 +478,7 @@ func (r *UserRepo) LoadTags(ctx context.Context, parents []User) (map[uuid.UUID]
 	rows, err := r.db.Query(ctx, sqlUsersLoadTags, keys)
 	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanTag)
 	if err != nil {
-		return nil, wrapErr(err, "users.LoadTags", "users")
+		return nil, errs.Wrap(err, "users.LoadTags", "users")
 	}
 	return m, nil
 }

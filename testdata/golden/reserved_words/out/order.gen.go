@@ -125,7 +125,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order.Stream", "order") }, scanOrder, opOrderFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "order.Stream", "order") }, scanOrder, opOrderFindAll.SQL)
 }
 
 const sqlOrderListFirst = `-- name: order.List replica=ok
@@ -148,7 +148,7 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanOrder,
 		Key:   func(v *Order) []any { return []any{v.Type, v.Func} },
 	}, &type_, &func_)
-	return p, wrapErr(err, "order.List", "order")
+	return p, errs.Wrap(err, "order.List", "order")
 }
 
 var updateOrder = &runtime.Update{
@@ -202,7 +202,7 @@ var copyOrder = &runtime.Copier[*NewOrder]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyOrder, rows)
-	return n, wrapErr(err, "order.CreateMany", "order")
+	return n, errs.Wrap(err, "order.CreateMany", "order")
 }
 
 // CreateManyReturning inserts rows into table order in one pgx.Batch of Create's
@@ -210,10 +210,10 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 // them as stored. It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "order.CreateManyReturning", "order")
+		return nil, errs.Wrap(err, "order.CreateManyReturning", "order")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opOrderCreate.SQL, rows, argsNewOrder, scanOrder)
-	return out, wrapErr(err, "order.CreateManyReturning", "order")
+	return out, errs.Wrap(err, "order.CreateManyReturning", "order")
 }
 
 var opOrderUpsertByTypeAndFunc = &runtime.Op{Name: "order.UpsertByTypeAndFunc", Table: "order", Errs: errs, Validate: true, SQL: `-- name: order.UpsertByTypeAndFunc
@@ -392,5 +392,5 @@ func loadOrderByUser(ctx context.Context, db runtime.DBTX, keys []int32) (map[in
 // it, in one query (see runtime.GroupRows).
 func (r *OrderRepo) LoadByUser(ctx context.Context, keys []int32) (map[int32][]Order, error) {
 	m, err := loadOrderByUser(ctx, r.db, keys)
-	return m, wrapErr(err, "order.LoadByUser", "order")
+	return m, errs.Wrap(err, "order.LoadByUser", "order")
 }

@@ -128,7 +128,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user.Stream", "user") }, scanUser, opUserFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "user.Stream", "user") }, scanUser, opUserFindAll.SQL)
 }
 
 const sqlUserListFirst = `-- name: user.List replica=ok
@@ -150,7 +150,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanUser,
 		Key:   func(v *User) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "user.List", "user")
+	return p, errs.Wrap(err, "user.List", "user")
 }
 
 var updateUser = &runtime.Update{
@@ -216,7 +216,7 @@ var copyUser = &runtime.Copier[*NewUser]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyUser, rows)
-	return n, wrapErr(err, "user.CreateMany", "user")
+	return n, errs.Wrap(err, "user.CreateMany", "user")
 }
 
 var opUserCreateManyReturning = &runtime.Op{Name: "user.CreateManyReturning", Table: "user", Errs: errs, Validate: true, SQL: `-- name: user.CreateManyReturning
@@ -377,5 +377,5 @@ func (r *UserRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewUser) (
 func (r *UserRepo) LoadOrders(ctx context.Context, parents []User) (map[int32][]Order, error) {
 	keys := runtime.Keys(parents, func(p *User) (int32, bool) { return p.ID, true })
 	m, err := loadOrderByUser(ctx, r.db, keys)
-	return m, wrapErr(err, "user.LoadOrders", "user")
+	return m, errs.Wrap(err, "user.LoadOrders", "user")
 }

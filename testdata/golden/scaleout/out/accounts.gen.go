@@ -148,7 +148,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -171,7 +171,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanAccount,
 		Key:   func(v *Account) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "accounts.List", "accounts")
+	return p, errs.Wrap(err, "accounts.List", "accounts")
 }
 
 var updateAccounts = &runtime.Update{
@@ -243,7 +243,7 @@ var copyAccounts = &runtime.Copier[*NewAccount]{
 // registers the enum types "currency" on its connection.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyAccounts, rows)
-	return n, wrapErr(err, "accounts.CreateMany", "accounts")
+	return n, errs.Wrap(err, "accounts.CreateMany", "accounts")
 }
 
 // CreateManyReturning inserts rows into table accounts in one pgx.Batch of
@@ -251,10 +251,10 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 // returns them as stored. It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
+		return nil, errs.Wrap(err, "accounts.CreateManyReturning", "accounts")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opAccountsCreate.SQL, rows, argsNewAccount, scanAccount)
-	return out, wrapErr(err, "accounts.CreateManyReturning", "accounts")
+	return out, errs.Wrap(err, "accounts.CreateManyReturning", "accounts")
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany.
@@ -357,7 +357,7 @@ func (r *AccountRepo) ForOwner(ctx context.Context, p ForOwnerParams) ([]Account
 	}
 	rows, err := r.db.Query(ctx, sqlAccountsForOwner[mask], args...)
 	items, err := runtime.Collect(rows, err, 0, scanAccount)
-	return items, wrapErr(err, "accounts.ForOwner", "accounts")
+	return items, errs.Wrap(err, "accounts.ForOwner", "accounts")
 }
 
 // TotalByCurrencyRow is one row of the result of AccountRepo.TotalByCurrency.
@@ -381,7 +381,7 @@ FROM accounts GROUP BY currency ORDER BY currency`
 func (r *AccountRepo) TotalByCurrency(ctx context.Context) ([]TotalByCurrencyRow, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsTotalByCurrency)
 	items, err := runtime.Collect(rows, err, 0, scanTotalByCurrencyRow)
-	return items, wrapErr(err, "accounts.TotalByCurrency", "accounts")
+	return items, errs.Wrap(err, "accounts.TotalByCurrency", "accounts")
 }
 
 // InRecoveryRow is one row of the result of AccountRepo.InRecovery.
@@ -402,5 +402,5 @@ SELECT pg_is_in_recovery() AS standby`
 // runtime.ErrNotFound.
 func (r *AccountRepo) InRecovery(ctx context.Context) (InRecoveryRow, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsInRecovery), scanInRecoveryRow)
-	return v, wrapErr(err, "accounts.InRecovery", "accounts")
+	return v, errs.Wrap(err, "accounts.InRecovery", "accounts")
 }

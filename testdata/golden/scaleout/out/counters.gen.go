@@ -109,7 +109,7 @@ func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, opCountersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "counters.Stream", "counters") }, scanCounter, opCountersFindAll.SQL)
 }
 
 const sqlCountersListFirst = `-- name: counters.List replica=ok
@@ -132,7 +132,7 @@ func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanCounter,
 		Key:   func(v *Counter) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "counters.List", "counters")
+	return p, errs.Wrap(err, "counters.List", "counters")
 }
 
 var updateCounters = &runtime.Update{
@@ -196,7 +196,7 @@ var copyCounters = &runtime.Copier[*NewCounter]{
 // returns how many (see runtime.Copier).
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyCounters, rows)
-	return n, wrapErr(err, "counters.CreateMany", "counters")
+	return n, errs.Wrap(err, "counters.CreateMany", "counters")
 }
 
 var opCountersCreateManyReturning = &runtime.Op{Name: "counters.CreateManyReturning", Table: "counters", Errs: errs, SQL: `-- name: counters.CreateManyReturning

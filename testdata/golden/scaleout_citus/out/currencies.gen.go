@@ -129,7 +129,7 @@ func (r *CurrencyRepo) FindAll(ctx context.Context) ([]Currency, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyRepo) Stream(ctx context.Context) iter.Seq2[Currency, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currencies.Stream", "currencies") }, scanCurrency, opCurrenciesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "currencies.Stream", "currencies") }, scanCurrency, opCurrenciesFindAll.SQL)
 }
 
 const sqlCurrenciesListFirst = `-- name: currencies.List replica=ok
@@ -152,7 +152,7 @@ func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		Scan:  scanCurrency,
 		Key:   func(v *Currency) []any { return []any{v.Code} },
 	}, &code)
-	return p, wrapErr(err, "currencies.List", "currencies")
+	return p, errs.Wrap(err, "currencies.List", "currencies")
 }
 
 var updateCurrencies = &runtime.Update{
@@ -216,7 +216,7 @@ var copyCurrencies = &runtime.Copier[*NewCurrency]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CurrencyRepo) CreateMany(ctx context.Context, rows []NewCurrency) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyCurrencies, rows)
-	return n, wrapErr(err, "currencies.CreateMany", "currencies")
+	return n, errs.Wrap(err, "currencies.CreateMany", "currencies")
 }
 
 var opCurrenciesCreateManyReturning = &runtime.Op{Name: "currencies.CreateManyReturning", Table: "currencies", Errs: errs, Validate: true, SQL: `-- name: currencies.CreateManyReturning
@@ -367,7 +367,7 @@ func (r *CurrencyRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewC
 func (r *CurrencyRepo) LoadPrices(ctx context.Context, parents []Currency) (map[string][]Price, error) {
 	keys := runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true })
 	m, err := loadPricesByCurrency(ctx, r.db, keys)
-	return m, wrapErr(err, "currencies.LoadPrices", "currencies")
+	return m, errs.Wrap(err, "currencies.LoadPrices", "currencies")
 }
 
 // LoadInvoices returns the rows of table invoices of each of parents
@@ -381,5 +381,5 @@ func (r *CurrencyRepo) LoadInvoices(ctx context.Context, parents []Currency) (ma
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true })
 	m, err := loadInvoicesByCurrency(ctx, db, keys, tenant)
-	return m, wrapErr(err, "currencies.LoadInvoices", "currencies")
+	return m, errs.Wrap(err, "currencies.LoadInvoices", "currencies")
 }

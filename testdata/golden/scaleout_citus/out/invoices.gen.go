@@ -132,7 +132,7 @@ RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "up
 // n first.
 func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error) {
 	if err := n.Validate(); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
+		return Invoice{}, errs.Wrap(err, "invoices.Create", "invoices")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.Create", "invoices")
 	if err != nil {
@@ -180,7 +180,7 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 		return runtime.StreamError[Invoice](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, opInvoicesFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "invoices.Stream", "invoices") }, scanInvoice, opInvoicesFindAll.SQL, tenant)
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
@@ -211,7 +211,7 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanInvoice,
 		Key:   func(v *Invoice) []any { return []any{v.OrgID, v.ID} },
 	}, &orgID, &id)
-	return p, wrapErr(err, "invoices.List", "invoices")
+	return p, errs.Wrap(err, "invoices.List", "invoices")
 }
 
 const sqlInvoicesUpdate = `-- name: invoices.Update
@@ -237,7 +237,7 @@ func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
 // first. It sets updated_at to the transaction's time.
 func (r *InvoiceRepo) Update(ctx context.Context, orgID uuid.UUID, id int64, u InvoiceUpdate) (Invoice, error) {
 	if err := u.Validate(); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.Update", "invoices")
+		return Invoice{}, errs.Wrap(err, "invoices.Update", "invoices")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.Update", "invoices")
 	if err != nil {
@@ -296,10 +296,10 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "invoices.CreateMany", "invoices")
+		return 0, errs.Wrap(err, "invoices.CreateMany", "invoices")
 	}
 	tag, err := db.Exec(ctx, sqlInvoicesCreateMany, append(runtime.Unnest(argsNewInvoice, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "invoices.CreateMany", "invoices")
+	return tag.RowsAffected(), errs.Wrap(err, "invoices.CreateMany", "invoices")
 }
 
 var opInvoicesCreateManyReturning = &runtime.Op{Name: "invoices.CreateManyReturning", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateManyReturning
@@ -448,7 +448,7 @@ func (r *InvoiceRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadInvoicesByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "invoices.LoadByOrgID", "invoices")
+	return m, errs.Wrap(err, "invoices.LoadByOrgID", "invoices")
 }
 
 var opInvoicesListByCurrency = &runtime.Op{Name: "invoices.ListByCurrency", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByCurrency replica=ok
@@ -489,7 +489,7 @@ func (r *InvoiceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[st
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadInvoicesByCurrency(ctx, db, keys, tenant)
-	return m, wrapErr(err, "invoices.LoadByCurrency", "invoices")
+	return m, errs.Wrap(err, "invoices.LoadByCurrency", "invoices")
 }
 
 const sqlInvoicesOpen = `-- name: invoices.Open replica=ok
@@ -506,7 +506,7 @@ func (r *InvoiceRepo) Open(ctx context.Context) ([]Invoice, error) {
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlInvoicesOpen, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanInvoice)
-	return items, wrapErr(err, "invoices.Open", "invoices")
+	return items, errs.Wrap(err, "invoices.Open", "invoices")
 }
 
 // TotalsByCurrencyRow is one row of the result of InvoiceRepo.TotalsByCurrency.
@@ -534,5 +534,5 @@ func (r *InvoiceRepo) TotalsByCurrency(ctx context.Context) ([]TotalsByCurrencyR
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlInvoicesTotalsByCurrency, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanTotalsByCurrencyRow)
-	return items, wrapErr(err, "invoices.TotalsByCurrency", "invoices")
+	return items, errs.Wrap(err, "invoices.TotalsByCurrency", "invoices")
 }

@@ -126,7 +126,7 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -148,7 +148,7 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		Scan:  scanOrg,
 		Key:   func(v *Org) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "orgs.List", "orgs")
+	return p, errs.Wrap(err, "orgs.List", "orgs")
 }
 
 var updateOrgs = &runtime.Update{
@@ -213,7 +213,7 @@ var copyOrgs = &runtime.Copier[*NewOrg]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyOrgs, rows)
-	return n, wrapErr(err, "orgs.CreateMany", "orgs")
+	return n, errs.Wrap(err, "orgs.CreateMany", "orgs")
 }
 
 var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning
@@ -317,7 +317,7 @@ func loadOrgsByTier(ctx context.Context, db runtime.DBTX, keys []Tier) (map[Tier
 // it, in one query (see runtime.GroupRows).
 func (r *OrgRepo) LoadByTier(ctx context.Context, keys []Tier) (map[Tier][]Org, error) {
 	m, err := loadOrgsByTier(ctx, r.db, keys)
-	return m, wrapErr(err, "orgs.LoadByTier", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadByTier", "orgs")
 }
 
 // LoadUsers returns the rows of table users of each of parents (users.org_id =
@@ -330,7 +330,7 @@ func (r *OrgRepo) LoadUsers(ctx context.Context, parents []Org) (map[uuid.UUID][
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadUsersByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadUsers", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadUsers", "orgs")
 }
 
 // LoadInvoices returns the rows of table invoices of each of parents
@@ -343,5 +343,5 @@ func (r *OrgRepo) LoadInvoices(ctx context.Context, parents []Org) (map[uuid.UUI
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInvoicesByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadInvoices", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadInvoices", "orgs")
 }

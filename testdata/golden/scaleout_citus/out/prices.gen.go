@@ -133,7 +133,7 @@ func (r *PriceRepo) FindAll(ctx context.Context) ([]Price, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceRepo) Stream(ctx context.Context) iter.Seq2[Price, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "prices.Stream", "prices") }, scanPrice, opPricesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "prices.Stream", "prices") }, scanPrice, opPricesFindAll.SQL)
 }
 
 const sqlPricesListFirst = `-- name: prices.List replica=ok
@@ -155,7 +155,7 @@ func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanPrice,
 		Key:   func(v *Price) []any { return []any{v.Tier} },
 	}, &tier)
-	return p, wrapErr(err, "prices.List", "prices")
+	return p, errs.Wrap(err, "prices.List", "prices")
 }
 
 var updatePrices = &runtime.Update{
@@ -219,7 +219,7 @@ var copyPrices = &runtime.Copier[*NewPrice]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *PriceRepo) CreateMany(ctx context.Context, rows []NewPrice) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyPrices, rows)
-	return n, wrapErr(err, "prices.CreateMany", "prices")
+	return n, errs.Wrap(err, "prices.CreateMany", "prices")
 }
 
 var opPricesCreateManyReturning = &runtime.Op{Name: "prices.CreateManyReturning", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.CreateManyReturning
@@ -395,7 +395,7 @@ func loadPricesByCurrency(ctx context.Context, db runtime.DBTX, keys []string) (
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *PriceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[string][]Price, error) {
 	m, err := loadPricesByCurrency(ctx, r.db, keys)
-	return m, wrapErr(err, "prices.LoadByCurrency", "prices")
+	return m, errs.Wrap(err, "prices.LoadByCurrency", "prices")
 }
 
 // LoadOrgs returns the rows of table orgs of each of parents (orgs.tier =
@@ -403,5 +403,5 @@ func (r *PriceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[stri
 func (r *PriceRepo) LoadOrgs(ctx context.Context, parents []Price) (map[Tier][]Org, error) {
 	keys := runtime.Keys(parents, func(p *Price) (Tier, bool) { return p.Tier, true })
 	m, err := loadOrgsByTier(ctx, r.db, keys)
-	return m, wrapErr(err, "prices.LoadOrgs", "prices")
+	return m, errs.Wrap(err, "prices.LoadOrgs", "prices")
 }

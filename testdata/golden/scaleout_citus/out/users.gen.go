@@ -120,7 +120,7 @@ RETURNING "org_id", "id", "email", "created_at", "updated_at"`}
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Create", "users")
+		return User{}, errs.Wrap(err, "users.Create", "users")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Create", "users")
 	if err != nil {
@@ -168,7 +168,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 		return runtime.StreamError[User](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL, tenant)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -198,7 +198,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanUser,
 		Key:   func(v *User) []any { return []any{v.OrgID, v.ID} },
 	}, &orgID, &id)
-	return p, wrapErr(err, "users.List", "users")
+	return p, errs.Wrap(err, "users.List", "users")
 }
 
 const sqlUsersUpdate = `-- name: users.Update
@@ -222,7 +222,7 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // first. It sets updated_at to the transaction's time.
 func (r *UserRepo) Update(ctx context.Context, orgID uuid.UUID, id uuid.UUID, u UserUpdate) (User, error) {
 	if err := u.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.Update", "users")
+		return User{}, errs.Wrap(err, "users.Update", "users")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Update", "users")
 	if err != nil {
@@ -281,10 +281,10 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
+		return 0, errs.Wrap(err, "users.CreateMany", "users")
 	}
 	tag, err := db.Exec(ctx, sqlUsersCreateMany, append(runtime.Unnest(argsNewUser, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "users.CreateMany", "users")
+	return tag.RowsAffected(), errs.Wrap(err, "users.CreateMany", "users")
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
@@ -321,7 +321,7 @@ RETURNING "org_id", "id", "email", "created_at", "updated_at"`
 // Conflict.
 func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
-		return User{}, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
+		return User{}, errs.Wrap(err, "users.UpsertByOrgIDAndEmail", "users")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpsertByOrgIDAndEmail", "users")
 	if err != nil {
@@ -332,7 +332,7 @@ func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, runtime.NewHiddenKeyError("users.UpsertByOrgIDAndEmail", "users")
 	}
-	return *v, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
+	return *v, errs.Wrap(err, "users.UpsertByOrgIDAndEmail", "users")
 }
 
 const sqlUsersCreateIfAbsentByOrgIDAndEmail = `-- name: users.CreateIfAbsentByOrgIDAndEmail
@@ -355,7 +355,7 @@ LIMIT 1`
 // soft-deleted), the error has kind Conflict.
 func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
-		return User{}, false, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+		return User{}, false, errs.Wrap(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 	if err != nil {
@@ -366,7 +366,7 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
 	}
-	return *v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+	return *v, created, errs.Wrap(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 }
 
 // UserKey is the primary key of a row of table users.
@@ -539,5 +539,5 @@ func (r *UserRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadUsersByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "users.LoadByOrgID", "users")
+	return m, errs.Wrap(err, "users.LoadByOrgID", "users")
 }

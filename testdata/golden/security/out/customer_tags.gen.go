@@ -145,7 +145,7 @@ func (r *CustomerTagRepo) Stream(ctx context.Context) iter.Seq2[CustomerTag, err
 		return runtime.StreamError[CustomerTag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customer_tags.Stream", "customer_tags") }, scanCustomerTag, opCustomerTagsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "customer_tags.Stream", "customer_tags") }, scanCustomerTag, opCustomerTagsFindAll.SQL, tenant)
 }
 
 const sqlCustomerTagsListFirst = `-- name: customer_tags.List replica=ok
@@ -176,7 +176,7 @@ func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 		Scan:  scanCustomerTag,
 		Key:   func(v *CustomerTag) []any { return []any{v.CustomerID, v.TagID} },
 	}, &customerID, &tagID)
-	return p, wrapErr(err, "customer_tags.List", "customer_tags")
+	return p, errs.Wrap(err, "customer_tags.List", "customer_tags")
 }
 
 const sqlCustomerTagsUpdate = `-- name: customer_tags.Update
@@ -192,7 +192,7 @@ func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagI
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsUpdate, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
-	return *v, wrapParamsErr(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
+	return *v, errs.WrapParams(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
 var opCustomerTagsDelete = &runtime.Op{Name: "customer_tags.Delete", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.Delete
@@ -243,7 +243,7 @@ func (r *CustomerTagRepo) CreateMany(ctx context.Context, rows []NewCustomerTag)
 		return 0, nil
 	}
 	tag, err := db.Exec(ctx, sqlCustomerTagsCreateMany, append(runtime.Unnest(argsNewCustomerTag, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "customer_tags.CreateMany", "customer_tags")
+	return tag.RowsAffected(), errs.Wrap(err, "customer_tags.CreateMany", "customer_tags")
 }
 
 var opCustomerTagsCreateManyReturning = &runtime.Op{Name: "customer_tags.CreateManyReturning", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.CreateManyReturning
@@ -287,7 +287,7 @@ func (r *CustomerTagRepo) UpsertByCustomerIDAndTagID(ctx context.Context, n NewC
 	if errors.Is(err, pgx.ErrNoRows) {
 		return CustomerTag{}, runtime.NewHiddenKeyError("customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
 	}
-	return *v, wrapErr(err, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
+	return *v, errs.Wrap(err, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
 }
 
 const sqlCustomerTagsCreateIfAbsentByCustomerIDAndTagID = `-- name: customer_tags.CreateIfAbsentByCustomerIDAndTagID
@@ -318,7 +318,7 @@ func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context
 	if errors.Is(err, pgx.ErrNoRows) {
 		return CustomerTag{}, false, runtime.NewHiddenKeyError("customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
 	}
-	return *v, created, wrapErr(err, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
+	return *v, created, errs.Wrap(err, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
 }
 
 // CustomerTagKey is the primary key of a row of table customer_tags.
@@ -437,7 +437,7 @@ func (r *CustomerTagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (ma
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomerTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customer_tags.LoadByOrgID", "customer_tags")
+	return m, errs.Wrap(err, "customer_tags.LoadByOrgID", "customer_tags")
 }
 
 var opCustomerTagsListByCustomerID = &runtime.Op{Name: "customer_tags.ListByCustomerID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByCustomerID replica=ok
@@ -477,7 +477,7 @@ func (r *CustomerTagRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customer_tags.LoadByCustomerID", "customer_tags")
+	return m, errs.Wrap(err, "customer_tags.LoadByCustomerID", "customer_tags")
 }
 
 var opCustomerTagsListByTagID = &runtime.Op{Name: "customer_tags.ListByTagID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByTagID replica=ok
@@ -517,5 +517,5 @@ func (r *CustomerTagRepo) LoadByTagID(ctx context.Context, keys []uuid.UUID) (ma
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customer_tags.LoadByTagID", "customer_tags")
+	return m, errs.Wrap(err, "customer_tags.LoadByTagID", "customer_tags")
 }

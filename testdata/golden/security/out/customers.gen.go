@@ -129,7 +129,7 @@ RETURNING "id", "org_id", "email", "external_ref"`}
 // validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.Create", "customers")
+		return Customer{}, errs.Wrap(err, "customers.Create", "customers")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Create", "customers")
 	if err != nil {
@@ -177,7 +177,7 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 		return runtime.StreamError[Customer](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL, tenant)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -207,7 +207,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		Scan:  scanCustomer,
 		Key:   func(v *Customer) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "customers.List", "customers")
+	return p, errs.Wrap(err, "customers.List", "customers")
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update
@@ -231,7 +231,7 @@ func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
 	if err := u.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.Update", "customers")
+		return Customer{}, errs.Wrap(err, "customers.Update", "customers")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Update", "customers")
 	if err != nil {
@@ -308,10 +308,10 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "customers.CreateMany", "customers")
+		return 0, errs.Wrap(err, "customers.CreateMany", "customers")
 	}
 	tag, err := db.Exec(ctx, sqlCustomersCreateMany, append(runtime.Unnest(argsNewCustomer, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
+	return tag.RowsAffected(), errs.Wrap(err, "customers.CreateMany", "customers")
 }
 
 var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning
@@ -347,7 +347,7 @@ RETURNING "id", "org_id", "email", "external_ref"`
 // the error has kind Conflict.
 func (r *CustomerRepo) UpsertByEmail(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.UpsertByEmail", "customers")
+		return Customer{}, errs.Wrap(err, "customers.UpsertByEmail", "customers")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpsertByEmail", "customers")
 	if err != nil {
@@ -358,7 +358,7 @@ func (r *CustomerRepo) UpsertByEmail(ctx context.Context, n NewCustomer) (Custom
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Customer{}, runtime.NewHiddenKeyError("customers.UpsertByEmail", "customers")
 	}
-	return *v, wrapErr(err, "customers.UpsertByEmail", "customers")
+	return *v, errs.Wrap(err, "customers.UpsertByEmail", "customers")
 }
 
 const sqlCustomersCreateIfAbsentByEmail = `-- name: customers.CreateIfAbsentByEmail
@@ -381,7 +381,7 @@ LIMIT 1`
 // soft-deleted), the error has kind Conflict.
 func (r *CustomerRepo) CreateIfAbsentByEmail(ctx context.Context, n NewCustomer) (Customer, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Customer{}, false, wrapErr(err, "customers.CreateIfAbsentByEmail", "customers")
+		return Customer{}, false, errs.Wrap(err, "customers.CreateIfAbsentByEmail", "customers")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateIfAbsentByEmail", "customers")
 	if err != nil {
@@ -392,7 +392,7 @@ func (r *CustomerRepo) CreateIfAbsentByEmail(ctx context.Context, n NewCustomer)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Customer{}, false, runtime.NewHiddenKeyError("customers.CreateIfAbsentByEmail", "customers")
 	}
-	return *v, created, wrapErr(err, "customers.CreateIfAbsentByEmail", "customers")
+	return *v, created, errs.Wrap(err, "customers.CreateIfAbsentByEmail", "customers")
 }
 
 const sqlCustomersUpsertByExternalRef = `-- name: customers.UpsertByExternalRef
@@ -410,7 +410,7 @@ RETURNING "id", "org_id", "email", "external_ref"`
 // the error has kind Conflict.
 func (r *CustomerRepo) UpsertByExternalRef(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
-		return Customer{}, wrapErr(err, "customers.UpsertByExternalRef", "customers")
+		return Customer{}, errs.Wrap(err, "customers.UpsertByExternalRef", "customers")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpsertByExternalRef", "customers")
 	if err != nil {
@@ -421,7 +421,7 @@ func (r *CustomerRepo) UpsertByExternalRef(ctx context.Context, n NewCustomer) (
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Customer{}, runtime.NewHiddenKeyError("customers.UpsertByExternalRef", "customers")
 	}
-	return *v, wrapErr(err, "customers.UpsertByExternalRef", "customers")
+	return *v, errs.Wrap(err, "customers.UpsertByExternalRef", "customers")
 }
 
 const sqlCustomersCreateIfAbsentByExternalRef = `-- name: customers.CreateIfAbsentByExternalRef
@@ -444,7 +444,7 @@ LIMIT 1`
 // soft-deleted), the error has kind Conflict.
 func (r *CustomerRepo) CreateIfAbsentByExternalRef(ctx context.Context, n NewCustomer) (Customer, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Customer{}, false, wrapErr(err, "customers.CreateIfAbsentByExternalRef", "customers")
+		return Customer{}, false, errs.Wrap(err, "customers.CreateIfAbsentByExternalRef", "customers")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateIfAbsentByExternalRef", "customers")
 	if err != nil {
@@ -455,7 +455,7 @@ func (r *CustomerRepo) CreateIfAbsentByExternalRef(ctx context.Context, n NewCus
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Customer{}, false, runtime.NewHiddenKeyError("customers.CreateIfAbsentByExternalRef", "customers")
 	}
-	return *v, created, wrapErr(err, "customers.CreateIfAbsentByExternalRef", "customers")
+	return *v, created, errs.Wrap(err, "customers.CreateIfAbsentByExternalRef", "customers")
 }
 
 // CustomerKeyedUpdate is one row's key and changes for UpdateMany.
@@ -617,7 +617,7 @@ func (r *CustomerRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[u
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomersByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadByOrgID", "customers")
+	return m, errs.Wrap(err, "customers.LoadByOrgID", "customers")
 }
 
 // LoadDeals returns the rows of table deals of each of parents (deals.customer_id
@@ -630,7 +630,7 @@ func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[u
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadDeals", "customers")
+	return m, errs.Wrap(err, "customers.LoadDeals", "customers")
 }
 
 // LoadNotes returns the rows of table notes of each of parents (notes.customer_id
@@ -643,7 +643,7 @@ func (r *CustomerRepo) LoadNotes(ctx context.Context, parents []Customer) (map[u
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadNotesByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadNotes", "customers")
+	return m, errs.Wrap(err, "customers.LoadNotes", "customers")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -657,7 +657,7 @@ func (r *CustomerRepo) LoadCustomerTags(ctx context.Context, parents []Customer)
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadCustomerTags", "customers")
+	return m, errs.Wrap(err, "customers.LoadCustomerTags", "customers")
 }
 
 const sqlCustomersLoadTags = `-- name: customers.LoadTags replica=ok
@@ -681,7 +681,7 @@ func (r *CustomerRepo) LoadTags(ctx context.Context, parents []Customer) (map[uu
 	rows, err := db.Query(ctx, sqlCustomersLoadTags, keys, tenant)
 	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanTag)
 	if err != nil {
-		return nil, wrapErr(err, "customers.LoadTags", "customers")
+		return nil, errs.Wrap(err, "customers.LoadTags", "customers")
 	}
 	return m, nil
 }

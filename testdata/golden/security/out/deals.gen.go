@@ -106,7 +106,7 @@ RETURNING "id", "org_id", "customer_id", "title"`}
 // first.
 func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	if err := n.Validate(); err != nil {
-		return Deal{}, wrapErr(err, "deals.Create", "deals")
+		return Deal{}, errs.Wrap(err, "deals.Create", "deals")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.Create", "deals")
 	if err != nil {
@@ -154,7 +154,7 @@ func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 		return runtime.StreamError[Deal](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL, tenant)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok
@@ -183,7 +183,7 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanDeal,
 		Key:   func(v *Deal) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "deals.List", "deals")
+	return p, errs.Wrap(err, "deals.List", "deals")
 }
 
 const sqlDealsUpdate = `-- name: deals.Update
@@ -206,7 +206,7 @@ func argsDealUpdate(u *DealUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, u DealUpdate) (Deal, error) {
 	if err := u.Validate(); err != nil {
-		return Deal{}, wrapErr(err, "deals.Update", "deals")
+		return Deal{}, errs.Wrap(err, "deals.Update", "deals")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.Update", "deals")
 	if err != nil {
@@ -283,10 +283,10 @@ func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "deals.CreateMany", "deals")
+		return 0, errs.Wrap(err, "deals.CreateMany", "deals")
 	}
 	tag, err := db.Exec(ctx, sqlDealsCreateMany, append(runtime.Unnest(argsNewDeal, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "deals.CreateMany", "deals")
+	return tag.RowsAffected(), errs.Wrap(err, "deals.CreateMany", "deals")
 }
 
 var opDealsCreateManyReturning = &runtime.Op{Name: "deals.CreateManyReturning", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateManyReturning
@@ -421,7 +421,7 @@ func (r *DealRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadDealsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "deals.LoadByOrgID", "deals")
+	return m, errs.Wrap(err, "deals.LoadByOrgID", "deals")
 }
 
 var opDealsListByCustomerID = &runtime.Op{Name: "deals.ListByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByCustomerID replica=ok
@@ -461,7 +461,7 @@ func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "deals.LoadByCustomerID", "deals")
+	return m, errs.Wrap(err, "deals.LoadByCustomerID", "deals")
 }
 
 // LoadNotes returns the rows of table notes of each of parents (notes.deal_id =
@@ -474,5 +474,5 @@ func (r *DealRepo) LoadNotes(ctx context.Context, parents []Deal) (map[uuid.UUID
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Deal) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadNotesByDealID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "deals.LoadNotes", "deals")
+	return m, errs.Wrap(err, "deals.LoadNotes", "deals")
 }

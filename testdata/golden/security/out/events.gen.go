@@ -99,7 +99,7 @@ RETURNING "id", "org_id", "what"`}
 // first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 	if err := n.Validate(); err != nil {
-		return Event{}, wrapErr(err, "events.Create", "events")
+		return Event{}, errs.Wrap(err, "events.Create", "events")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.Create", "events")
 	if err != nil {
@@ -147,7 +147,7 @@ func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 		return runtime.StreamError[Event](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, opEventsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "events.Stream", "events") }, scanEvent, opEventsFindAll.SQL, tenant)
 }
 
 const sqlEventsListFirst = `-- name: events.List replica=ok
@@ -176,7 +176,7 @@ func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanEvent,
 		Key:   func(v *Event) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "events.List", "events")
+	return p, errs.Wrap(err, "events.List", "events")
 }
 
 const sqlEventsUpdate = `-- name: events.Update
@@ -198,7 +198,7 @@ func argsEventUpdate(u *EventUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event, error) {
 	if err := u.Validate(); err != nil {
-		return Event{}, wrapErr(err, "events.Update", "events")
+		return Event{}, errs.Wrap(err, "events.Update", "events")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.Update", "events")
 	if err != nil {
@@ -275,10 +275,10 @@ func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, err
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "events.CreateMany", "events")
+		return 0, errs.Wrap(err, "events.CreateMany", "events")
 	}
 	tag, err := db.Exec(ctx, sqlEventsCreateMany, append(runtime.Unnest(argsNewEvent, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "events.CreateMany", "events")
+	return tag.RowsAffected(), errs.Wrap(err, "events.CreateMany", "events")
 }
 
 var opEventsCreateManyReturning = &runtime.Op{Name: "events.CreateManyReturning", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateManyReturning
@@ -412,5 +412,5 @@ func (r *EventRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadEventsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "events.LoadByOrgID", "events")
+	return m, errs.Wrap(err, "events.LoadByOrgID", "events")
 }

@@ -110,7 +110,7 @@ RETURNING "id", "org_id", "customer_id", "deal_id", "body"`}
 // first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 	if err := n.Validate(); err != nil {
-		return Note{}, wrapErr(err, "notes.Create", "notes")
+		return Note{}, errs.Wrap(err, "notes.Create", "notes")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.Create", "notes")
 	if err != nil {
@@ -158,7 +158,7 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 		return runtime.StreamError[Note](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL, tenant)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -187,7 +187,7 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanNote,
 		Key:   func(v *Note) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "notes.List", "notes")
+	return p, errs.Wrap(err, "notes.List", "notes")
 }
 
 const sqlNotesUpdate = `-- name: notes.Update
@@ -212,7 +212,7 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note, error) {
 	if err := u.Validate(); err != nil {
-		return Note{}, wrapErr(err, "notes.Update", "notes")
+		return Note{}, errs.Wrap(err, "notes.Update", "notes")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.Update", "notes")
 	if err != nil {
@@ -289,10 +289,10 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "notes.CreateMany", "notes")
+		return 0, errs.Wrap(err, "notes.CreateMany", "notes")
 	}
 	tag, err := db.Exec(ctx, sqlNotesCreateMany, append(runtime.Unnest(argsNewNote, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "notes.CreateMany", "notes")
+	return tag.RowsAffected(), errs.Wrap(err, "notes.CreateMany", "notes")
 }
 
 var opNotesCreateManyReturning = &runtime.Op{Name: "notes.CreateManyReturning", Table: "notes", Errs: errs, Validate: true, SQL: `-- name: notes.CreateManyReturning
@@ -429,7 +429,7 @@ func (r *NoteRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadNotesByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "notes.LoadByOrgID", "notes")
+	return m, errs.Wrap(err, "notes.LoadByOrgID", "notes")
 }
 
 var opNotesListByCustomerID = &runtime.Op{Name: "notes.ListByCustomerID", Table: "notes", Errs: errs, SQL: `-- name: notes.ListByCustomerID replica=ok
@@ -469,7 +469,7 @@ func (r *NoteRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadNotesByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "notes.LoadByCustomerID", "notes")
+	return m, errs.Wrap(err, "notes.LoadByCustomerID", "notes")
 }
 
 var opNotesListByDealID = &runtime.Op{Name: "notes.ListByDealID", Table: "notes", Errs: errs, SQL: `-- name: notes.ListByDealID replica=ok
@@ -509,5 +509,5 @@ func (r *NoteRepo) LoadByDealID(ctx context.Context, keys []uuid.UUID) (map[uuid
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadNotesByDealID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "notes.LoadByDealID", "notes")
+	return m, errs.Wrap(err, "notes.LoadByDealID", "notes")
 }

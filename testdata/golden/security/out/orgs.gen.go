@@ -116,7 +116,7 @@ RETURNING "id", "slug"`}
 // first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.Create", "orgs")
+		return Org{}, errs.Wrap(err, "orgs.Create", "orgs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.Create", "orgs")
 	if err != nil {
@@ -164,7 +164,7 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 		return runtime.StreamError[Org](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL, tenant)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -193,7 +193,7 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		Scan:  scanOrg,
 		Key:   func(v *Org) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "orgs.List", "orgs")
+	return p, errs.Wrap(err, "orgs.List", "orgs")
 }
 
 const sqlOrgsUpdate = `-- name: orgs.Update
@@ -215,7 +215,7 @@ func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
 	if err := u.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.Update", "orgs")
+		return Org{}, errs.Wrap(err, "orgs.Update", "orgs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.Update", "orgs")
 	if err != nil {
@@ -292,10 +292,10 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "orgs.CreateMany", "orgs")
+		return 0, errs.Wrap(err, "orgs.CreateMany", "orgs")
 	}
 	tag, err := db.Exec(ctx, sqlOrgsCreateMany, append(runtime.Unnest(argsNewOrg, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "orgs.CreateMany", "orgs")
+	return tag.RowsAffected(), errs.Wrap(err, "orgs.CreateMany", "orgs")
 }
 
 var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning
@@ -331,7 +331,7 @@ RETURNING "id", "slug"`
 // has kind Conflict.
 func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
-		return Org{}, wrapErr(err, "orgs.UpsertBySlug", "orgs")
+		return Org{}, errs.Wrap(err, "orgs.UpsertBySlug", "orgs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.UpsertBySlug", "orgs")
 	if err != nil {
@@ -342,7 +342,7 @@ func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Org{}, runtime.NewHiddenKeyError("orgs.UpsertBySlug", "orgs")
 	}
-	return *v, wrapErr(err, "orgs.UpsertBySlug", "orgs")
+	return *v, errs.Wrap(err, "orgs.UpsertBySlug", "orgs")
 }
 
 const sqlOrgsCreateIfAbsentBySlug = `-- name: orgs.CreateIfAbsentBySlug
@@ -365,7 +365,7 @@ LIMIT 1`
 // has kind Conflict.
 func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
+		return Org{}, false, errs.Wrap(err, "orgs.CreateIfAbsentBySlug", "orgs")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateIfAbsentBySlug", "orgs")
 	if err != nil {
@@ -376,7 +376,7 @@ func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Org{}, false, runtime.NewHiddenKeyError("orgs.CreateIfAbsentBySlug", "orgs")
 	}
-	return *v, created, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
+	return *v, created, errs.Wrap(err, "orgs.CreateIfAbsentBySlug", "orgs")
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.
@@ -507,7 +507,7 @@ func (r *OrgRepo) LoadCustomers(ctx context.Context, parents []Org) (map[uuid.UU
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomersByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadCustomers", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadCustomers", "orgs")
 }
 
 // LoadDeals returns the rows of table deals of each of parents (deals.org_id =
@@ -520,7 +520,7 @@ func (r *OrgRepo) LoadDeals(ctx context.Context, parents []Org) (map[uuid.UUID][
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadDealsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadDeals", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadDeals", "orgs")
 }
 
 // LoadNotes returns the rows of table notes of each of parents (notes.org_id =
@@ -533,7 +533,7 @@ func (r *OrgRepo) LoadNotes(ctx context.Context, parents []Org) (map[uuid.UUID][
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadNotesByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadNotes", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadNotes", "orgs")
 }
 
 // LoadTags returns the rows of table tags of each of parents (tags.org_id =
@@ -546,7 +546,7 @@ func (r *OrgRepo) LoadTags(ctx context.Context, parents []Org) (map[uuid.UUID][]
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadTags", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadTags", "orgs")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -559,7 +559,7 @@ func (r *OrgRepo) LoadCustomerTags(ctx context.Context, parents []Org) (map[uuid
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadCustomerTags", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadCustomerTags", "orgs")
 }
 
 // LoadEvents returns the rows of table events of each of parents (events.org_id =
@@ -572,5 +572,5 @@ func (r *OrgRepo) LoadEvents(ctx context.Context, parents []Org) (map[uuid.UUID]
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadEventsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadEvents", "orgs")
+	return m, errs.Wrap(err, "orgs.LoadEvents", "orgs")
 }

@@ -105,7 +105,7 @@ RETURNING "id", "org_id", "name"`}
 // first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.Create", "tags")
+		return Tag{}, errs.Wrap(err, "tags.Create", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Create", "tags")
 	if err != nil {
@@ -153,7 +153,7 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 		return runtime.StreamError[Tag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL, tenant)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -182,7 +182,7 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		Scan:  scanTag,
 		Key:   func(v *Tag) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "tags.List", "tags")
+	return p, errs.Wrap(err, "tags.List", "tags")
 }
 
 const sqlTagsUpdate = `-- name: tags.Update
@@ -204,7 +204,7 @@ func argsTagUpdate(u *TagUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, error) {
 	if err := u.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.Update", "tags")
+		return Tag{}, errs.Wrap(err, "tags.Update", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Update", "tags")
 	if err != nil {
@@ -281,10 +281,10 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "tags.CreateMany", "tags")
+		return 0, errs.Wrap(err, "tags.CreateMany", "tags")
 	}
 	tag, err := db.Exec(ctx, sqlTagsCreateMany, append(runtime.Unnest(argsNewTag, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "tags.CreateMany", "tags")
+	return tag.RowsAffected(), errs.Wrap(err, "tags.CreateMany", "tags")
 }
 
 var opTagsCreateManyReturning = &runtime.Op{Name: "tags.CreateManyReturning", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateManyReturning
@@ -320,7 +320,7 @@ RETURNING "id", "org_id", "name"`
 // has kind Conflict.
 func (r *TagRepo) UpsertByName(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
-		return Tag{}, wrapErr(err, "tags.UpsertByName", "tags")
+		return Tag{}, errs.Wrap(err, "tags.UpsertByName", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpsertByName", "tags")
 	if err != nil {
@@ -331,7 +331,7 @@ func (r *TagRepo) UpsertByName(ctx context.Context, n NewTag) (Tag, error) {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, runtime.NewHiddenKeyError("tags.UpsertByName", "tags")
 	}
-	return *v, wrapErr(err, "tags.UpsertByName", "tags")
+	return *v, errs.Wrap(err, "tags.UpsertByName", "tags")
 }
 
 const sqlTagsCreateIfAbsentByName = `-- name: tags.CreateIfAbsentByName
@@ -354,7 +354,7 @@ LIMIT 1`
 // soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByName(ctx context.Context, n NewTag) (Tag, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Tag{}, false, wrapErr(err, "tags.CreateIfAbsentByName", "tags")
+		return Tag{}, false, errs.Wrap(err, "tags.CreateIfAbsentByName", "tags")
 	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateIfAbsentByName", "tags")
 	if err != nil {
@@ -365,7 +365,7 @@ func (r *TagRepo) CreateIfAbsentByName(ctx context.Context, n NewTag) (Tag, bool
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByName", "tags")
 	}
-	return *v, created, wrapErr(err, "tags.CreateIfAbsentByName", "tags")
+	return *v, created, errs.Wrap(err, "tags.CreateIfAbsentByName", "tags")
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.
@@ -524,7 +524,7 @@ func (r *TagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.U
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tags.LoadByOrgID", "tags")
+	return m, errs.Wrap(err, "tags.LoadByOrgID", "tags")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -537,5 +537,5 @@ func (r *TagRepo) LoadCustomerTags(ctx context.Context, parents []Tag) (map[uuid
 	db := runtime.Scope(r.db, tenant)
 	keys := runtime.Keys(parents, func(p *Tag) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tags.LoadCustomerTags", "tags")
+	return m, errs.Wrap(err, "tags.LoadCustomerTags", "tags")
 }

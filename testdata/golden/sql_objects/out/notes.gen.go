@@ -130,7 +130,7 @@ func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -152,7 +152,7 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanNote,
 		Key:   func(v *Note) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "notes.List", "notes")
+	return p, errs.Wrap(err, "notes.List", "notes")
 }
 
 var updateNotes = &runtime.Update{
@@ -218,7 +218,7 @@ var copyNotes = &runtime.Copier[*NewNote]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyNotes, rows)
-	return n, wrapErr(err, "notes.CreateMany", "notes")
+	return n, errs.Wrap(err, "notes.CreateMany", "notes")
 }
 
 var opNotesCreateManyReturning = &runtime.Op{Name: "notes.CreateManyReturning", Table: "notes", Errs: errs, Validate: true, SQL: `-- name: notes.CreateManyReturning
@@ -320,7 +320,7 @@ SELECT id, title FROM search_notes($1)`
 func (r *NoteRepo) Search(ctx context.Context, q string) ([]SearchRow, error) {
 	rows, err := r.db.Query(ctx, sqlNotesSearch, q)
 	items, err := runtime.Collect(rows, err, 0, scanSearchRow)
-	return items, wrapErr(err, "notes.Search", "notes")
+	return items, errs.Wrap(err, "notes.Search", "notes")
 }
 
 // SimilarRow is one row of the result of NoteRepo.Similar.
@@ -345,7 +345,7 @@ SELECT id, title, score FROM similar_notes($1)`
 func (r *NoteRepo) Similar(ctx context.Context, q string) ([]SimilarRow, error) {
 	rows, err := r.db.Query(ctx, sqlNotesSimilar, q)
 	items, err := runtime.Collect(rows, err, 0, scanSimilarRow)
-	return items, wrapErr(err, "notes.Similar", "notes")
+	return items, errs.Wrap(err, "notes.Similar", "notes")
 }
 
 // RecentRow is one row of the result of NoteRepo.Recent.
@@ -368,5 +368,5 @@ SELECT id, title, created_at FROM recent_notes`
 func (r *NoteRepo) Recent(ctx context.Context) ([]RecentRow, error) {
 	rows, err := r.db.Query(ctx, sqlNotesRecent)
 	items, err := runtime.Collect(rows, err, 0, scanRecentRow)
-	return items, wrapErr(err, "notes.Recent", "notes")
+	return items, errs.Wrap(err, "notes.Recent", "notes")
 }

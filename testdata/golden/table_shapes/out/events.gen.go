@@ -125,7 +125,7 @@ func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, opEventsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "events.Stream", "events") }, scanEvent, opEventsFindAll.SQL)
 }
 
 const sqlEventsListFirst = `-- name: events.List replica=ok
@@ -148,7 +148,7 @@ func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		Scan:  scanEvent,
 		Key:   func(v *Event) []any { return []any{v.ID, v.OccurredAt} },
 	}, &id, &occurredAt)
-	return p, wrapErr(err, "events.List", "events")
+	return p, errs.Wrap(err, "events.List", "events")
 }
 
 var updateEvents = &runtime.Update{
@@ -201,7 +201,7 @@ var copyEvents = &runtime.Copier[*NewEvent]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyEvents, rows)
-	return n, wrapErr(err, "events.CreateMany", "events")
+	return n, errs.Wrap(err, "events.CreateMany", "events")
 }
 
 var opEventsCreateManyReturning = &runtime.Op{Name: "events.CreateManyReturning", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateManyReturning

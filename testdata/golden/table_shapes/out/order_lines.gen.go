@@ -132,7 +132,7 @@ func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, opOrderLinesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "order_lines.Stream", "order_lines") }, scanOrderLine, opOrderLinesFindAll.SQL)
 }
 
 const sqlOrderLinesListFirst = `-- name: order_lines.List replica=ok
@@ -155,7 +155,7 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 		Scan:  scanOrderLine,
 		Key:   func(v *OrderLine) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "order_lines.List", "order_lines")
+	return p, errs.Wrap(err, "order_lines.List", "order_lines")
 }
 
 var updateOrderLines = &runtime.Update{
@@ -219,7 +219,7 @@ var copyOrderLines = &runtime.Copier[*NewOrderLine]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyOrderLines, rows)
-	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
+	return n, errs.Wrap(err, "order_lines.CreateMany", "order_lines")
 }
 
 var opOrderLinesCreateManyReturning = &runtime.Op{Name: "order_lines.CreateManyReturning", Table: "order_lines", Errs: errs, Validate: true, SQL: `-- name: order_lines.CreateManyReturning
@@ -304,5 +304,5 @@ func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, e
 func (r *OrderLineRepo) LoadPageViews(ctx context.Context, parents []OrderLine) (map[int64][]PageView, error) {
 	keys := runtime.Keys(parents, func(p *OrderLine) (int64, bool) { return p.ID, true })
 	m, err := loadPageViewsByLineID(ctx, r.db, keys)
-	return m, wrapErr(err, "order_lines.LoadPageViews", "order_lines")
+	return m, errs.Wrap(err, "order_lines.LoadPageViews", "order_lines")
 }

@@ -99,7 +99,7 @@ func (r *PageViewRepo) FindAll(ctx context.Context) ([]PageView, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PageViewRepo) Stream(ctx context.Context) iter.Seq2[PageView, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "page_views.Stream", "page_views") }, scanPageView, opPageViewsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "page_views.Stream", "page_views") }, scanPageView, opPageViewsFindAll.SQL)
 }
 
 var opPageViewsCount = &runtime.Op{Name: "page_views.Count", Table: "page_views", Errs: errs, SQL: `-- name: page_views.Count replica=ok
@@ -122,7 +122,7 @@ var copyPageViews = &runtime.Copier[*NewPageView]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *PageViewRepo) CreateMany(ctx context.Context, rows []NewPageView) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyPageViews, rows)
-	return n, wrapErr(err, "page_views.CreateMany", "page_views")
+	return n, errs.Wrap(err, "page_views.CreateMany", "page_views")
 }
 
 var opPageViewsCreateManyReturning = &runtime.Op{Name: "page_views.CreateManyReturning", Table: "page_views", Errs: errs, Validate: true, SQL: `-- name: page_views.CreateManyReturning
@@ -164,7 +164,7 @@ func loadPageViewsByLineID(ctx context.Context, db runtime.DBTX, keys []int64) (
 // grouped by it, in one query (see runtime.GroupRows).
 func (r *PageViewRepo) LoadByLineID(ctx context.Context, keys []int64) (map[int64][]PageView, error) {
 	m, err := loadPageViewsByLineID(ctx, r.db, keys)
-	return m, wrapErr(err, "page_views.LoadByLineID", "page_views")
+	return m, errs.Wrap(err, "page_views.LoadByLineID", "page_views")
 }
 
 const sqlPageViewsForPath = `-- name: page_views.ForPath replica=ok
@@ -177,7 +177,7 @@ ORDER BY "viewed_at" DESC`
 func (r *PageViewRepo) ForPath(ctx context.Context, path string) ([]PageView, error) {
 	rows, err := r.db.Query(ctx, sqlPageViewsForPath, path)
 	items, err := runtime.Collect(rows, err, 0, scanPageView)
-	return items, wrapErr(err, "page_views.ForPath", "page_views")
+	return items, errs.Wrap(err, "page_views.ForPath", "page_views")
 }
 
 const sqlPageViewsForPathPaged = `-- name: page_views.ForPathPaged replica=ok
@@ -198,5 +198,5 @@ func (r *PageViewRepo) ForPathPaged(ctx context.Context, path string, page runti
 		Args: []any{path},
 		Scan: scanPageView,
 	})
-	return pg, wrapErr(err, "page_views.ForPathPaged", "page_views")
+	return pg, errs.Wrap(err, "page_views.ForPathPaged", "page_views")
 }

@@ -107,7 +107,7 @@ func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "sessions.Stream", "sessions") }, scanSession, opSessionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "sessions.Stream", "sessions") }, scanSession, opSessionsFindAll.SQL)
 }
 
 const sqlSessionsListFirst = `-- name: sessions.List replica=ok
@@ -130,7 +130,7 @@ func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanSession,
 		Key:   func(v *Session) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "sessions.List", "sessions")
+	return p, errs.Wrap(err, "sessions.List", "sessions")
 }
 
 var updateSessions = &runtime.Update{
@@ -194,7 +194,7 @@ var copySessions = &runtime.Copier[*NewSession]{
 // returns how many (see runtime.Copier).
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copySessions, rows)
-	return n, wrapErr(err, "sessions.CreateMany", "sessions")
+	return n, errs.Wrap(err, "sessions.CreateMany", "sessions")
 }
 
 var opSessionsCreateManyReturning = &runtime.Op{Name: "sessions.CreateManyReturning", Table: "sessions", Errs: errs, SQL: `-- name: sessions.CreateManyReturning

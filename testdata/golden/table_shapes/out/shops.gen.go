@@ -116,7 +116,7 @@ func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shops.Stream", "shops") }, scanShop, opShopsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "shops.Stream", "shops") }, scanShop, opShopsFindAll.SQL)
 }
 
 const sqlShopsListFirst = `-- name: shops.List replica=ok
@@ -139,7 +139,7 @@ func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanShop,
 		Key:   func(v *Shop) []any { return []any{v.Region, v.Code} },
 	}, &region, &code)
-	return p, wrapErr(err, "shops.List", "shops")
+	return p, errs.Wrap(err, "shops.List", "shops")
 }
 
 var updateShops = &runtime.Update{
@@ -191,7 +191,7 @@ var copyShops = &runtime.Copier[*NewShop]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyShops, rows)
-	return n, wrapErr(err, "shops.CreateMany", "shops")
+	return n, errs.Wrap(err, "shops.CreateMany", "shops")
 }
 
 var opShopsCreateManyReturning = &runtime.Op{Name: "shops.CreateManyReturning", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.CreateManyReturning

@@ -318,7 +318,7 @@ func (r *WideRowRepo) FindAll(ctx context.Context) ([]WideRow, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WideRowRepo) Stream(ctx context.Context) iter.Seq2[WideRow, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "wide_rows.Stream", "wide_rows") }, scanWideRow, opWideRowsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "wide_rows.Stream", "wide_rows") }, scanWideRow, opWideRowsFindAll.SQL)
 }
 
 const sqlWideRowsListFirst = `-- name: wide_rows.List replica=ok
@@ -341,7 +341,7 @@ func (r *WideRowRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanWideRow,
 		Key:   func(v *WideRow) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "wide_rows.List", "wide_rows")
+	return p, errs.Wrap(err, "wide_rows.List", "wide_rows")
 }
 
 var updateWideRows = &runtime.Update{
@@ -409,7 +409,7 @@ var copyWideRows = &runtime.Copier[*NewWideRow]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *WideRowRepo) CreateMany(ctx context.Context, rows []NewWideRow) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyWideRows, rows)
-	return n, wrapErr(err, "wide_rows.CreateMany", "wide_rows")
+	return n, errs.Wrap(err, "wide_rows.CreateMany", "wide_rows")
 }
 
 var opWideRowsCreateManyReturning = &runtime.Op{Name: "wide_rows.CreateManyReturning", Table: "wide_rows", Errs: errs, Validate: true, SQL: `-- name: wide_rows.CreateManyReturning

@@ -121,7 +121,7 @@ func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -143,7 +143,7 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		Scan:  scanNote,
 		Key:   func(v *Note) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "notes.List", "notes")
+	return p, errs.Wrap(err, "notes.List", "notes")
 }
 
 var updateNotes = &runtime.Update{
@@ -210,7 +210,7 @@ var copyNotes = &runtime.Copier[*NewNote]{
 // how many (see runtime.Copier). It validates every row first.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyNotes, rows)
-	return n, wrapErr(err, "notes.CreateMany", "notes")
+	return n, errs.Wrap(err, "notes.CreateMany", "notes")
 }
 
 var opNotesCreateManyReturning = &runtime.Op{Name: "notes.CreateManyReturning", Table: "notes", Errs: errs, Validate: true, SQL: `-- name: notes.CreateManyReturning

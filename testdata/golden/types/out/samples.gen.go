@@ -256,7 +256,7 @@ func (r *SampleRepo) FindAll(ctx context.Context) ([]Sample, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "samples.Stream", "samples") }, scanSample, opSamplesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "samples.Stream", "samples") }, scanSample, opSamplesFindAll.SQL)
 }
 
 const sqlSamplesListFirst = `-- name: samples.List replica=ok
@@ -279,7 +279,7 @@ func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 		Scan:  scanSample,
 		Key:   func(v *Sample) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "samples.List", "samples")
+	return p, errs.Wrap(err, "samples.List", "samples")
 }
 
 var updateSamples = &runtime.Update{
@@ -349,7 +349,7 @@ var copySamples = &runtime.Copier[*NewSample]{
 // registers the enum types "mood" on its connection.
 func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copySamples, rows)
-	return n, wrapErr(err, "samples.CreateMany", "samples")
+	return n, errs.Wrap(err, "samples.CreateMany", "samples")
 }
 
 // CreateManyReturning inserts rows into table samples in one pgx.Batch of Create's
@@ -357,10 +357,10 @@ func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, e
 // them as stored. It validates every row first.
 func (r *SampleRepo) CreateManyReturning(ctx context.Context, rows []NewSample) ([]Sample, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "samples.CreateManyReturning", "samples")
+		return nil, errs.Wrap(err, "samples.CreateManyReturning", "samples")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opSamplesCreate.SQL, rows, argsNewSample, scanSample)
-	return out, wrapErr(err, "samples.CreateManyReturning", "samples")
+	return out, errs.Wrap(err, "samples.CreateManyReturning", "samples")
 }
 
 // SampleKeyedUpdate is one row's key and changes for UpdateMany.

@@ -127,7 +127,7 @@ func (r *BookingRepo) FindAll(ctx context.Context) ([]Booking, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BookingRepo) Stream(ctx context.Context) iter.Seq2[Booking, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "bookings.Stream", "bookings") }, scanBooking, opBookingsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "bookings.Stream", "bookings") }, scanBooking, opBookingsFindAll.SQL)
 }
 
 const sqlBookingsListFirst = `-- name: bookings.List replica=ok
@@ -150,7 +150,7 @@ func (r *BookingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanBooking,
 		Key:   func(v *Booking) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "bookings.List", "bookings")
+	return p, errs.Wrap(err, "bookings.List", "bookings")
 }
 
 var updateBookings = &runtime.Update{
@@ -215,7 +215,7 @@ var copyBookings = &runtime.Copier[*NewBooking]{
 // returns how many (see runtime.Copier).
 func (r *BookingRepo) CreateMany(ctx context.Context, rows []NewBooking) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyBookings, rows)
-	return n, wrapErr(err, "bookings.CreateMany", "bookings")
+	return n, errs.Wrap(err, "bookings.CreateMany", "bookings")
 }
 
 var opBookingsCreateManyReturning = &runtime.Op{Name: "bookings.CreateManyReturning", Table: "bookings", Errs: errs, SQL: `-- name: bookings.CreateManyReturning
@@ -308,7 +308,7 @@ ORDER BY "id"`
 func (r *BookingRepo) InJanuary(ctx context.Context) ([]Booking, error) {
 	rows, err := r.db.Query(ctx, sqlBookingsInJanuary)
 	items, err := runtime.Collect(rows, err, 0, scanBooking)
-	return items, wrapErr(err, "bookings.InJanuary", "bookings")
+	return items, errs.Wrap(err, "bookings.InJanuary", "bookings")
 }
 
 const sqlBookingsBySeats = `-- name: bookings.BySeats replica=ok
@@ -338,5 +338,5 @@ func (r *BookingRepo) BySeats(ctx context.Context, page runtime.PageArgs) (runti
 		Scan:  scanBooking,
 		Key:   func(v *Booking) []any { return []any{v.Seats, v.ID} },
 	}, &k0, &k1)
-	return pg, wrapErr(err, "bookings.BySeats", "bookings")
+	return pg, errs.Wrap(err, "bookings.BySeats", "bookings")
 }

@@ -139,7 +139,7 @@ func (r *FlatGadgetRepo) FindAll(ctx context.Context) ([]FlatGadget, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FlatGadgetRepo) Stream(ctx context.Context) iter.Seq2[FlatGadget, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "flat_gadgets.Stream", "flat_gadgets") }, scanFlatGadget, opFlatGadgetsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "flat_gadgets.Stream", "flat_gadgets") }, scanFlatGadget, opFlatGadgetsFindAll.SQL)
 }
 
 const sqlFlatGadgetsListFirst = `-- name: flat_gadgets.List replica=ok
@@ -162,7 +162,7 @@ func (r *FlatGadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 		Scan:  scanFlatGadget,
 		Key:   func(v *FlatGadget) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "flat_gadgets.List", "flat_gadgets")
+	return p, errs.Wrap(err, "flat_gadgets.List", "flat_gadgets")
 }
 
 var updateFlatGadgets = &runtime.Update{
@@ -227,7 +227,7 @@ var copyFlatGadgets = &runtime.Copier[*NewFlatGadget]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *FlatGadgetRepo) CreateMany(ctx context.Context, rows []NewFlatGadget) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyFlatGadgets, rows)
-	return n, wrapErr(err, "flat_gadgets.CreateMany", "flat_gadgets")
+	return n, errs.Wrap(err, "flat_gadgets.CreateMany", "flat_gadgets")
 }
 
 var opFlatGadgetsCreateManyReturning = &runtime.Op{Name: "flat_gadgets.CreateManyReturning", Table: "flat_gadgets", Errs: errs, Validate: true, SQL: `-- name: flat_gadgets.CreateManyReturning

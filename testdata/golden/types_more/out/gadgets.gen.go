@@ -163,7 +163,7 @@ func (r *GadgetRepo) FindAll(ctx context.Context) ([]Gadget, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GadgetRepo) Stream(ctx context.Context) iter.Seq2[Gadget, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "gadgets.Stream", "gadgets") }, scanGadget, opGadgetsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "gadgets.Stream", "gadgets") }, scanGadget, opGadgetsFindAll.SQL)
 }
 
 const sqlGadgetsListFirst = `-- name: gadgets.List replica=ok
@@ -186,7 +186,7 @@ func (r *GadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 		Scan:  scanGadget,
 		Key:   func(v *Gadget) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "gadgets.List", "gadgets")
+	return p, errs.Wrap(err, "gadgets.List", "gadgets")
 }
 
 var updateGadgets = &runtime.Update{
@@ -254,7 +254,7 @@ var copyGadgets = &runtime.Copier[*NewGadget]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *GadgetRepo) CreateMany(ctx context.Context, rows []NewGadget) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyGadgets, rows)
-	return n, wrapErr(err, "gadgets.CreateMany", "gadgets")
+	return n, errs.Wrap(err, "gadgets.CreateMany", "gadgets")
 }
 
 // CreateManyReturning inserts rows into table gadgets in one pgx.Batch of Create's
@@ -262,10 +262,10 @@ func (r *GadgetRepo) CreateMany(ctx context.Context, rows []NewGadget) (int64, e
 // them as stored. It validates every row first.
 func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) ([]Gadget, error) {
 	if err := runtime.ValidateAll(rows); err != nil {
-		return nil, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
+		return nil, errs.Wrap(err, "gadgets.CreateManyReturning", "gadgets")
 	}
 	out, err := runtime.BatchQuery(ctx, r.db, opGadgetsCreate.SQL, rows, argsNewGadget, scanGadget)
-	return out, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
+	return out, errs.Wrap(err, "gadgets.CreateManyReturning", "gadgets")
 }
 
 var opGadgetsUpsertByLabel = &runtime.Op{Name: "gadgets.UpsertByLabel", Table: "gadgets", Errs: errs, Validate: true, SQL: `-- name: gadgets.UpsertByLabel
@@ -401,7 +401,7 @@ LIMIT 1`
 // is none, the error matches runtime.ErrNotFound.
 func (r *GadgetRepo) ByLabel(ctx context.Context, label string) (Gadget, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGadgetsByLabel, label), scanGadget)
-	return v, wrapErr(err, "gadgets.ByLabel", "gadgets")
+	return v, errs.Wrap(err, "gadgets.ByLabel", "gadgets")
 }
 
 const sqlGadgetsByMacs = `-- name: gadgets.ByMacs replica=ok
@@ -413,5 +413,5 @@ ORDER BY "id"`
 func (r *GadgetRepo) ByMacs(ctx context.Context, macs []net.HardwareAddr) ([]Gadget, error) {
 	rows, err := r.db.Query(ctx, sqlGadgetsByMacs, macs)
 	items, err := runtime.Collect(rows, err, 0, scanGadget)
-	return items, wrapErr(err, "gadgets.ByMacs", "gadgets")
+	return items, errs.Wrap(err, "gadgets.ByMacs", "gadgets")
 }

@@ -125,7 +125,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -148,7 +148,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		Scan:  scanAccount,
 		Key:   func(v *Account) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "accounts.List", "accounts")
+	return p, errs.Wrap(err, "accounts.List", "accounts")
 }
 
 var updateAccounts = &runtime.Update{
@@ -213,7 +213,7 @@ var copyAccounts = &runtime.Copier[*NewAccount]{
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := runtime.CopyRows(ctx, r.db, copyAccounts, rows)
-	return n, wrapErr(err, "accounts.CreateMany", "accounts")
+	return n, errs.Wrap(err, "accounts.CreateMany", "accounts")
 }
 
 var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning

@@ -58,7 +58,7 @@ func (r *CurrencyTotalRepo) FindAll(ctx context.Context) ([]CurrencyTotal, error
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyTotalRepo) Stream(ctx context.Context) iter.Seq2[CurrencyTotal, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currency_totals.Stream", "currency_totals") }, scanCurrencyTotal, opCurrencyTotalsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "currency_totals.Stream", "currency_totals") }, scanCurrencyTotal, opCurrencyTotalsFindAll.SQL)
 }
 
 const sqlCurrencyTotalsListFirst = `-- name: currency_totals.List replica=ok
@@ -81,7 +81,7 @@ func (r *CurrencyTotalRepo) List(ctx context.Context, page runtime.PageArgs) (ru
 		Scan:  scanCurrencyTotal,
 		Key:   func(v *CurrencyTotal) []any { return []any{v.Currency} },
 	}, &currency)
-	return p, wrapErr(err, "currency_totals.List", "currency_totals")
+	return p, errs.Wrap(err, "currency_totals.List", "currency_totals")
 }
 
 var opCurrencyTotalsCount = &runtime.Op{Name: "currency_totals.Count", Table: "currency_totals", Errs: errs, SQL: `-- name: currency_totals.Count replica=ok
@@ -100,7 +100,7 @@ REFRESH MATERIALIZED VIEW "currency_totals"`
 // lock).
 func (r *CurrencyTotalRepo) Refresh(ctx context.Context) error {
 	_, err := r.db.Exec(ctx, sqlCurrencyTotalsRefresh)
-	return wrapErr(err, "currency_totals.Refresh", "currency_totals")
+	return errs.Wrap(err, "currency_totals.Refresh", "currency_totals")
 }
 
 const sqlCurrencyTotalsRefreshConcurrently = `-- name: currency_totals.RefreshConcurrently
@@ -112,7 +112,7 @@ REFRESH MATERIALIZED VIEW CONCURRENTLY "currency_totals"`
 // than Refresh when most rows change.
 func (r *CurrencyTotalRepo) RefreshConcurrently(ctx context.Context) error {
 	_, err := r.db.Exec(ctx, sqlCurrencyTotalsRefreshConcurrently)
-	return wrapErr(err, "currency_totals.RefreshConcurrently", "currency_totals")
+	return errs.Wrap(err, "currency_totals.RefreshConcurrently", "currency_totals")
 }
 
 const sqlCurrencyTotalsAbove = `-- name: currency_totals.Above
@@ -124,5 +124,5 @@ SELECT currency, total, n FROM currency_totals WHERE total >= $1 ORDER BY total 
 func (r *CurrencyTotalRepo) Above(ctx context.Context, min_ decimal.Decimal) ([]CurrencyTotal, error) {
 	rows, err := r.db.Query(ctx, sqlCurrencyTotalsAbove, min_)
 	items, err := runtime.Collect(rows, err, 0, scanCurrencyTotal)
-	return items, wrapErr(err, "currency_totals.Above", "currency_totals")
+	return items, errs.Wrap(err, "currency_totals.Above", "currency_totals")
 }

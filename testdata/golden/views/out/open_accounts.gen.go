@@ -59,7 +59,7 @@ func (r *OpenAccountRepo) FindAll(ctx context.Context) ([]OpenAccount, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OpenAccountRepo) Stream(ctx context.Context) iter.Seq2[OpenAccount, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "open_accounts.Stream", "open_accounts") }, scanOpenAccount, opOpenAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "open_accounts.Stream", "open_accounts") }, scanOpenAccount, opOpenAccountsFindAll.SQL)
 }
 
 const sqlOpenAccountsListFirst = `-- name: open_accounts.List replica=ok
@@ -82,7 +82,7 @@ func (r *OpenAccountRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 		Scan:  scanOpenAccount,
 		Key:   func(v *OpenAccount) []any { return []any{v.ID} },
 	}, &id)
-	return p, wrapErr(err, "open_accounts.List", "open_accounts")
+	return p, errs.Wrap(err, "open_accounts.List", "open_accounts")
 }
 
 var opOpenAccountsCount = &runtime.Op{Name: "open_accounts.Count", Table: "open_accounts", Errs: errs, SQL: `-- name: open_accounts.Count replica=ok
@@ -103,7 +103,7 @@ ORDER BY "id"`
 func (r *OpenAccountRepo) ByOwner(ctx context.Context, owner string) ([]OpenAccount, error) {
 	rows, err := r.db.Query(ctx, sqlOpenAccountsByOwner, owner)
 	items, err := runtime.Collect(rows, err, 0, scanOpenAccount)
-	return items, wrapErr(err, "open_accounts.ByOwner", "open_accounts")
+	return items, errs.Wrap(err, "open_accounts.ByOwner", "open_accounts")
 }
 
 // PageParams holds the parameters of OpenAccountRepo.Page. Fields of type
@@ -163,7 +163,7 @@ func (r *OpenAccountRepo) Page(ctx context.Context, p PageParams, page runtime.P
 		Scan:  scanOpenAccount,
 		Key:   func(v *OpenAccount) []any { return []any{v.Balance, v.ID} },
 	}, &k0, &k1)
-	return pg, wrapErr(err, "open_accounts.Page", "open_accounts")
+	return pg, errs.Wrap(err, "open_accounts.Page", "open_accounts")
 }
 
 const sqlOpenAccountsCountRich = `-- name: open_accounts.CountRich replica=ok
@@ -174,5 +174,5 @@ WHERE "balance" >= $1`
 // query.
 func (r *OpenAccountRepo) CountRich(ctx context.Context, balance decimal.Decimal) (int64, error) {
 	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOpenAccountsCountRich, balance))
-	return n, wrapErr(err, "open_accounts.CountRich", "open_accounts")
+	return n, errs.Wrap(err, "open_accounts.CountRich", "open_accounts")
 }

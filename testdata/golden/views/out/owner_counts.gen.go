@@ -54,7 +54,7 @@ func (r *OwnerCountRepo) FindAll(ctx context.Context) ([]OwnerCount, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OwnerCountRepo) Stream(ctx context.Context) iter.Seq2[OwnerCount, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "owner_counts.Stream", "owner_counts") }, scanOwnerCount, opOwnerCountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "owner_counts.Stream", "owner_counts") }, scanOwnerCount, opOwnerCountsFindAll.SQL)
 }
 
 const sqlOwnerCountsListFirst = `-- name: owner_counts.List replica=ok
@@ -77,7 +77,7 @@ func (r *OwnerCountRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 		Scan:  scanOwnerCount,
 		Key:   func(v *OwnerCount) []any { return []any{v.Owner} },
 	}, &owner)
-	return p, wrapErr(err, "owner_counts.List", "owner_counts")
+	return p, errs.Wrap(err, "owner_counts.List", "owner_counts")
 }
 
 var opOwnerCountsCount = &runtime.Op{Name: "owner_counts.Count", Table: "owner_counts", Errs: errs, SQL: `-- name: owner_counts.Count replica=ok
@@ -96,5 +96,5 @@ REFRESH MATERIALIZED VIEW "owner_counts"`
 // lock).
 func (r *OwnerCountRepo) Refresh(ctx context.Context) error {
 	_, err := r.db.Exec(ctx, sqlOwnerCountsRefresh)
-	return wrapErr(err, "owner_counts.Refresh", "owner_counts")
+	return errs.Wrap(err, "owner_counts.Refresh", "owner_counts")
 }
