@@ -223,7 +223,10 @@ func (c cpcgenTool) Transfer(ctx context.Context, debit, credit handpgx.NewTrans
 		if cr, err = tx.Transactions.Create(ctx, genNew(credit)); err != nil {
 			return err
 		}
-		_, err = tx.Users.Update(ctx, debit.UserID, benchdb.UserUpdate{Name: runtime.Set(name)})
+		n, err := tx.Users.Rename(ctx, name, debit.UserID)
+		if err == nil && n != 1 {
+			return errors.New("cpcgen: user not renamed")
+		}
 		return err
 	})
 	return fromGen(d), fromGen(cr), err

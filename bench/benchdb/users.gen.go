@@ -381,3 +381,14 @@ func (r *UserRepo) LoadTransactions(ctx context.Context, parents []User) (map[uu
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
 	return m, errs.Wrap(err, "users.LoadTransactions", "users")
 }
+
+const sqlUsersRename = `-- name: users.Rename
+UPDATE users SET name = $1 WHERE id = $2`
+
+// Rename runs the query and returns the number of rows it affected.
+//
+// Renames a user without reading the row back, as the other tools' transfers do.
+func (r *UserRepo) Rename(ctx context.Context, name string, id uuid.UUID) (int64, error) {
+	tag, err := r.db.Exec(ctx, sqlUsersRename, name, id)
+	return tag.RowsAffected(), errs.Wrap(err, "users.Rename", "users")
+}
