@@ -610,7 +610,8 @@ func rulesValue(c *ir.Column) jen.Code {
 			}
 		}
 	}
-	return literal(kind, kv...)
+	// One line: a column has few rules, each a short field.
+	return kind.Custom(jen.Options{Open: "{", Close: "}", Separator: ", "}, kv...)
 }
 
 // isNumber reports whether c holds integers or floating point numbers.

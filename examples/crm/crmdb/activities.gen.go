@@ -117,10 +117,7 @@ func (u *ActivityUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesActivitySummary are the rules of column activities.summary.
-	rulesActivitySummary = runtime.TextRules{
-		MinLength: 1,
-		MaxLength: 2000,
-	}
+	rulesActivitySummary = runtime.TextRules{MinLength: 1, MaxLength: 2000}
 )
 
 func scanActivity(v *Activity, d []any) []any {

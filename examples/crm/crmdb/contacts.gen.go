@@ -112,19 +112,11 @@ func (u *ContactUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesContactName are the rules of column contacts.name.
-	rulesContactName = runtime.TextRules{
-		MinLength: 1,
-		MaxLength: 200,
-	}
+	rulesContactName = runtime.TextRules{MinLength: 1, MaxLength: 200}
 	// rulesContactEmail are the rules of column contacts.email.
-	rulesContactEmail = runtime.TextRules{
-		MaxLength: 320,
-		Format:    "email",
-	}
+	rulesContactEmail = runtime.TextRules{MaxLength: 320, Format: "email"}
 	// rulesContactTitle are the rules of column contacts.title.
-	rulesContactTitle = runtime.TextRules{
-		MaxLength: 120,
-	}
+	rulesContactTitle = runtime.TextRules{MaxLength: 120}
 )
 
 func scanContact(v *Contact, d []any) []any {

@@ -144,20 +144,11 @@ func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesCustomerName are the rules of column customers.name.
-	rulesCustomerName = runtime.TextRules{
-		MinLength: 1,
-		MaxLength: 200,
-	}
+	rulesCustomerName = runtime.TextRules{MinLength: 1, MaxLength: 200}
 	// rulesCustomerEmail are the rules of column customers.email.
-	rulesCustomerEmail = runtime.TextRules{
-		MaxLength: 320,
-		Format:    "email",
-	}
+	rulesCustomerEmail = runtime.TextRules{MaxLength: 320, Format: "email"}
 	// rulesCustomerPhone are the rules of column customers.phone.
-	rulesCustomerPhone = runtime.TextRules{
-		MaxLength: 32,
-		Format:    "e164",
-	}
+	rulesCustomerPhone = runtime.TextRules{MaxLength: 32, Format: "e164"}
 )
 
 func scanCustomer(v *Customer, d []any) []any {

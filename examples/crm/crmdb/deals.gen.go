@@ -129,14 +129,9 @@ func (u *DealUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesDealTitle are the rules of column deals.title.
-	rulesDealTitle = runtime.TextRules{
-		MinLength: 1,
-		MaxLength: 200,
-	}
+	rulesDealTitle = runtime.TextRules{MinLength: 1, MaxLength: 200}
 	// rulesDealAmount are the rules of column deals.amount.
-	rulesDealAmount = runtime.DecimalRules{
-		Min: runtime.DecimalBound("0"),
-	}
+	rulesDealAmount = runtime.DecimalRules{Min: runtime.DecimalBound("0")}
 )
 
 func scanDeal(v *Deal, d []any) []any {

@@ -127,15 +127,9 @@ func (u *OrganizationUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesOrganizationName are the rules of column organizations.name.
-	rulesOrganizationName = runtime.TextRules{
-		MinLength: 1,
-		MaxLength: 120,
-	}
+	rulesOrganizationName = runtime.TextRules{MinLength: 1, MaxLength: 120}
 	// rulesOrganizationSlug are the rules of column organizations.slug.
-	rulesOrganizationSlug = runtime.TextRules{
-		MaxLength: 63,
-		Pattern:   runtime.NewPattern("^[a-z0-9]+(-[a-z0-9]+)*$"),
-	}
+	rulesOrganizationSlug = runtime.TextRules{MaxLength: 63, Pattern: runtime.NewPattern("^[a-z0-9]+(-[a-z0-9]+)*$")}
 )
 
 func scanOrganization(v *Organization, d []any) []any {

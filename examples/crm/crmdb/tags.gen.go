@@ -104,10 +104,7 @@ func (u *TagUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesTagName are the rules of column tags.name.
-	rulesTagName = runtime.TextRules{
-		MinLength: 1,
-		MaxLength: 64,
-	}
+	rulesTagName = runtime.TextRules{MinLength: 1, MaxLength: 64}
 )
 
 func scanTag(v *Tag, d []any) []any {

@@ -120,14 +120,9 @@ func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesAccountName are the rules of column accounts.name.
-	rulesAccountName = runtime.TextRules{
-		MinLength: 1,
-		MaxLength: 64,
-	}
+	rulesAccountName = runtime.TextRules{MinLength: 1, MaxLength: 64}
 	// rulesAccountBalance are the rules of column accounts.balance.
-	rulesAccountBalance = runtime.DecimalRules{
-		Min: runtime.DecimalBound("0"),
-	}
+	rulesAccountBalance = runtime.DecimalRules{Min: runtime.DecimalBound("0")}
 )
 
 func scanAccount(v *Account, d []any) []any {

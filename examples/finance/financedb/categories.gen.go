@@ -93,10 +93,7 @@ func (u *CategoryUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesCategoryName are the rules of column categories.name.
-	rulesCategoryName = runtime.TextRules{
-		MinLength: 1,
-		MaxLength: 64,
-	}
+	rulesCategoryName = runtime.TextRules{MinLength: 1, MaxLength: 64}
 )
 
 func scanCategory(v *Category, d []any) []any {

@@ -155,19 +155,12 @@ func (u *TransactionUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesTransactionAmount are the rules of column transactions.amount.
-	rulesTransactionAmount = runtime.DecimalRules{
-		Min: runtime.DecimalBound("0.01"),
-	}
+	rulesTransactionAmount = runtime.DecimalRules{Min: runtime.DecimalBound("0.01")}
 	// rulesTransactionMemo are the rules of column transactions.memo.
-	rulesTransactionMemo = runtime.TextRules{
-		MaxLength: 500,
-	}
+	rulesTransactionMemo = runtime.TextRules{MaxLength: 500}
 	// rulesTransactionIdempotencyKey are the rules of column
 	// transactions.idempotency_key.
-	rulesTransactionIdempotencyKey = runtime.TextRules{
-		MinLength: 8,
-		MaxLength: 64,
-	}
+	rulesTransactionIdempotencyKey = runtime.TextRules{MinLength: 8, MaxLength: 64}
 )
 
 func scanTransaction(v *Transaction, d []any) []any {

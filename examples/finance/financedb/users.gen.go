@@ -100,15 +100,9 @@ func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesUserEmail are the rules of column users.email.
-	rulesUserEmail = runtime.TextRules{
-		MaxLength: 255,
-		Format:    "email",
-	}
+	rulesUserEmail = runtime.TextRules{MaxLength: 255, Format: "email"}
 	// rulesUserName are the rules of column users.name.
-	rulesUserName = runtime.TextRules{
-		MinLength: 1,
-		MaxLength: 120,
-	}
+	rulesUserName = runtime.TextRules{MinLength: 1, MaxLength: 120}
 )
 
 func scanUser(v *User, d []any) []any {

@@ -109,14 +109,9 @@ func (u *EventUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesEventCode are the rules of column events.code.
-	rulesEventCode = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 4,
-	}
+	rulesEventCode = runtime.TextRules{Pad: true, MaxLength: 4}
 	// rulesEventLabel are the rules of column events.label.
-	rulesEventLabel = runtime.TextRules{
-		MaxLength: 10,
-	}
+	rulesEventLabel = runtime.TextRules{MaxLength: 10}
 )
 
 func scanEvent(v *Event, d []any) []any {

@@ -119,9 +119,7 @@ func (u *ItemUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesItemSKU are the rules of column items.sku.
-	rulesItemSKU = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesItemSKU = runtime.TextRules{MaxLength: 32}
 )
 
 func scanItem(v *Item, d []any) []any {

@@ -83,9 +83,7 @@ func (u *PlainUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesPlainLabel are the rules of column plain.label.
-	rulesPlainLabel = runtime.TextRules{
-		MaxLength: 100000,
-	}
+	rulesPlainLabel = runtime.TextRules{MaxLength: 100000}
 )
 
 func scanPlain(v *Plain, d []any) []any {

@@ -128,10 +128,7 @@ func (u *ThingUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesThingCode are the rules of column things.code.
-	rulesThingCode = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 24,
-	}
+	rulesThingCode = runtime.TextRules{Pad: true, MaxLength: 24}
 )
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,

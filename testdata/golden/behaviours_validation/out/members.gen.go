@@ -256,85 +256,37 @@ func (u *MemberUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesMemberEmail are the rules of column members.email.
-	rulesMemberEmail = runtime.TextRules{
-		MaxLength: 254,
-		Format:    "email",
-	}
+	rulesMemberEmail = runtime.TextRules{MaxLength: 254, Format: "email"}
 	// rulesMemberHandle are the rules of column members.handle.
-	rulesMemberHandle = runtime.TextRules{
-		MinLength: 3,
-		MaxLength: 20,
-		Pattern:   runtime.NewPattern("[a-z][a-z0-9_]*"),
-	}
+	rulesMemberHandle = runtime.TextRules{MinLength: 3, MaxLength: 20, Pattern: runtime.NewPattern("[a-z][a-z0-9_]*")}
 	// rulesMemberName are the rules of column members.name.
-	rulesMemberName = runtime.TextRules{
-		NotEmpty:  true,
-		MaxLength: 50,
-	}
+	rulesMemberName = runtime.TextRules{NotEmpty: true, MaxLength: 50}
 	// rulesMemberWebsite are the rules of column members.website.
-	rulesMemberWebsite = runtime.TextRules{
-		Format: "url",
-	}
+	rulesMemberWebsite = runtime.TextRules{Format: "url"}
 	// rulesMemberPhone are the rules of column members.phone.
-	rulesMemberPhone = runtime.TextRules{
-		Format: "e164",
-	}
+	rulesMemberPhone = runtime.TextRules{Format: "e164"}
 	// rulesMemberHost are the rules of column members.host.
-	rulesMemberHost = runtime.TextRules{
-		Format: "hostname",
-	}
+	rulesMemberHost = runtime.TextRules{Format: "hostname"}
 	// rulesMemberSlug are the rules of column members.slug.
-	rulesMemberSlug = runtime.TextRules{
-		Format: "slug",
-	}
+	rulesMemberSlug = runtime.TextRules{Format: "slug"}
 	// rulesMemberInitials are the rules of column members.initials.
-	rulesMemberInitials = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 3,
-		Format:    "alpha",
-	}
+	rulesMemberInitials = runtime.TextRules{Pad: true, MaxLength: 3, Format: "alpha"}
 	// rulesMemberCode are the rules of column members.code.
-	rulesMemberCode = runtime.TextRules{
-		Format: "alphanumeric",
-	}
+	rulesMemberCode = runtime.TextRules{Format: "alphanumeric"}
 	// rulesMemberRef are the rules of column members.ref.
-	rulesMemberRef = runtime.TextRules{
-		Format: "uuid",
-	}
+	rulesMemberRef = runtime.TextRules{Format: "uuid"}
 	// rulesMemberAge are the rules of column members.age.
-	rulesMemberAge = runtime.NumberRules[int32]{
-		Min:    13,
-		HasMin: true,
-		Max:    130,
-		HasMax: true,
-	}
+	rulesMemberAge = runtime.NumberRules[int32]{Min: 13, HasMin: true, Max: 130, HasMax: true}
 	// rulesMemberScore are the rules of column members.score.
-	rulesMemberScore = runtime.NumberRules[int16]{
-		Min:    -10,
-		HasMin: true,
-		Max:    10,
-		HasMax: true,
-	}
+	rulesMemberScore = runtime.NumberRules[int16]{Min: -10, HasMin: true, Max: 10, HasMax: true}
 	// rulesMemberBalance are the rules of column members.balance.
-	rulesMemberBalance = runtime.DecimalRules{
-		Min: runtime.DecimalBound("0"),
-		Max: runtime.DecimalBound("1000000"),
-	}
+	rulesMemberBalance = runtime.DecimalRules{Min: runtime.DecimalBound("0"), Max: runtime.DecimalBound("1000000")}
 	// rulesMemberRatio are the rules of column members.ratio.
-	rulesMemberRatio = runtime.NumberRules[float64]{
-		Min:    0,
-		HasMin: true,
-		Max:    1,
-		HasMax: true,
-	}
+	rulesMemberRatio = runtime.NumberRules[float64]{Min: 0, HasMin: true, Max: 1, HasMax: true}
 	// rulesMemberMotto are the rules of column members.motto.
-	rulesMemberMotto = runtime.TextRules{
-		Pattern: runtime.NewPattern("\\b\\w+\\b( \\w+)*"),
-	}
+	rulesMemberMotto = runtime.TextRules{Pattern: runtime.NewPattern("\\b\\w+\\b( \\w+)*")}
 	// rulesMemberPassword are the rules of column members.password.
-	rulesMemberPassword = runtime.TextRules{
-		MinLength: 8,
-	}
+	rulesMemberPassword = runtime.TextRules{MinLength: 8}
 )
 
 func scanMember(v *Member, d []any) []any {

@@ -78,10 +78,7 @@ func (u *TeamUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesTeamName are the rules of column teams.name.
-	rulesTeamName = runtime.TextRules{
-		NotEmpty:  true,
-		MaxLength: 40,
-	}
+	rulesTeamName = runtime.TextRules{NotEmpty: true, MaxLength: 40}
 )
 
 func scanTeam(v *Team, d []any) []any {

@@ -95,15 +95,9 @@ func (u *LineUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesLineProduct are the rules of column lines.product.
-	rulesLineProduct = runtime.TextRules{
-		MinLength: 1,
-		MaxLength: 40,
-	}
+	rulesLineProduct = runtime.TextRules{MinLength: 1, MaxLength: 40}
 	// rulesLineQuantity are the rules of column lines.quantity.
-	rulesLineQuantity = runtime.NumberRules[int32]{
-		Min:    1,
-		HasMin: true,
-	}
+	rulesLineQuantity = runtime.NumberRules[int32]{Min: 1, HasMin: true}
 )
 
 func scanLine(v *Line, d []any) []any {

@@ -79,9 +79,7 @@ func (u *SettingUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesSettingKey are the rules of column settings.key.
-	rulesSettingKey = runtime.TextRules{
-		MaxLength: 64,
-	}
+	rulesSettingKey = runtime.TextRules{MaxLength: 64}
 )
 
 func scanSetting(v *Setting, d []any) []any {

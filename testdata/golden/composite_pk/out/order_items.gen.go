@@ -93,9 +93,7 @@ func (u *OrderItemUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesOrderItemSKU are the rules of column order_items.sku.
-	rulesOrderItemSKU = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesOrderItemSKU = runtime.TextRules{MaxLength: 32}
 )
 
 func scanOrderItem(v *OrderItem, d []any) []any {

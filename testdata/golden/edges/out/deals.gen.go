@@ -101,10 +101,7 @@ func (u *DealUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesDealRegion are the rules of column deals.region.
-	rulesDealRegion = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 2,
-	}
+	rulesDealRegion = runtime.TextRules{Pad: true, MaxLength: 2}
 )
 
 func scanDeal(v *Deal, d []any) []any {

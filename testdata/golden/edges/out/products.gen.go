@@ -102,9 +102,7 @@ func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesProductSKU are the rules of column products.sku.
-	rulesProductSKU = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesProductSKU = runtime.TextRules{MaxLength: 32}
 )
 
 func scanProduct(v *Product, d []any) []any {

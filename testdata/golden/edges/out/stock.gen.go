@@ -80,10 +80,7 @@ func (u *StockUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesStockWarehouseCode are the rules of column stock.warehouse_code.
-	rulesStockWarehouseCode = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 4,
-	}
+	rulesStockWarehouseCode = runtime.TextRules{Pad: true, MaxLength: 4}
 )
 
 func scanStock(v *Stock, d []any) []any {

@@ -76,10 +76,7 @@ func (u *WarehouseUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesWarehouseCode are the rules of column warehouses.code.
-	rulesWarehouseCode = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 4,
-	}
+	rulesWarehouseCode = runtime.TextRules{Pad: true, MaxLength: 4}
 )
 
 func scanWarehouse(v *Warehouse, d []any) []any {

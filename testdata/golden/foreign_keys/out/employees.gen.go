@@ -96,9 +96,7 @@ func (u *EmployeeUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesEmployeeEmail are the rules of column employees.email.
-	rulesEmployeeEmail = runtime.TextRules{
-		MaxLength: 255,
-	}
+	rulesEmployeeEmail = runtime.TextRules{MaxLength: 255}
 )
 
 func scanEmployee(v *Employee, d []any) []any {

@@ -97,9 +97,7 @@ func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesAccountEmail are the rules of column accounts.email.
-	rulesAccountEmail = runtime.TextRules{
-		MaxLength: 100,
-	}
+	rulesAccountEmail = runtime.TextRules{MaxLength: 100}
 )
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,

@@ -86,9 +86,7 @@ func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesEntryAmount are the rules of column entries.amount.
-	rulesEntryAmount = runtime.DecimalRules{
-		Min: runtime.DecimalBound("0"),
-	}
+	rulesEntryAmount = runtime.DecimalRules{Min: runtime.DecimalBound("0")}
 )
 
 func scanEntry(v *Entry, d []any) []any {

@@ -149,9 +149,7 @@ func (n *NewMaybe) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesMaybeCode are the rules of column maybes.code.
-	rulesMaybeCode = runtime.TextRules{
-		MaxLength: 8,
-	}
+	rulesMaybeCode = runtime.TextRules{MaxLength: 8}
 )
 
 func scanMaybe(v *Maybe, d []any) []any {

@@ -96,9 +96,7 @@ func (u *ProfileUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesProfileHandle are the rules of column profiles.handle.
-	rulesProfileHandle = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesProfileHandle = runtime.TextRules{MaxLength: 32}
 )
 
 func scanProfile(v *Profile, d []any) []any {

@@ -98,9 +98,7 @@ func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesAccountLabel are the rules of column accounts.label.
-	rulesAccountLabel = runtime.TextRules{
-		MaxLength: 100,
-	}
+	rulesAccountLabel = runtime.TextRules{MaxLength: 100}
 )
 
 func scanAccount(v *Account, d []any) []any {

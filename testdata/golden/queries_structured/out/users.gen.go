@@ -105,9 +105,7 @@ func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesUserEmail are the rules of column users.email.
-	rulesUserEmail = runtime.TextRules{
-		MaxLength: 255,
-	}
+	rulesUserEmail = runtime.TextRules{MaxLength: 255}
 )
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,

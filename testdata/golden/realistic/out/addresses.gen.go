@@ -108,14 +108,9 @@ func (u *AddressUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesAddressPostalCode are the rules of column addresses.postal_code.
-	rulesAddressPostalCode = runtime.TextRules{
-		MaxLength: 16,
-	}
+	rulesAddressPostalCode = runtime.TextRules{MaxLength: 16}
 	// rulesAddressCountry are the rules of column addresses.country.
-	rulesAddressCountry = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 2,
-	}
+	rulesAddressCountry = runtime.TextRules{Pad: true, MaxLength: 2}
 )
 
 func scanAddress(v *Address, d []any) []any {

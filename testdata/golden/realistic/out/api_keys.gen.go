@@ -102,10 +102,7 @@ func (u *APIKeyUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesAPIKeyPrefix are the rules of column api_keys.prefix.
-	rulesAPIKeyPrefix = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 8,
-	}
+	rulesAPIKeyPrefix = runtime.TextRules{Pad: true, MaxLength: 8}
 )
 
 func scanAPIKey(v *APIKey, d []any) []any {

@@ -94,9 +94,7 @@ func (u *CartUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesCartToken are the rules of column carts.token.
-	rulesCartToken = runtime.TextRules{
-		MaxLength: 64,
-	}
+	rulesCartToken = runtime.TextRules{MaxLength: 64}
 )
 
 func scanCart(v *Cart, d []any) []any {

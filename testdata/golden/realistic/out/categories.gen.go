@@ -95,9 +95,7 @@ func (u *CategoryUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesCategorySlug are the rules of column categories.slug.
-	rulesCategorySlug = runtime.TextRules{
-		MaxLength: 80,
-	}
+	rulesCategorySlug = runtime.TextRules{MaxLength: 80}
 )
 
 func scanCategory(v *Category, d []any) []any {

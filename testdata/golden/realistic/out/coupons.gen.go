@@ -98,9 +98,7 @@ func (u *CouponUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesCouponCode are the rules of column coupons.code.
-	rulesCouponCode = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesCouponCode = runtime.TextRules{MaxLength: 32}
 )
 
 func scanCoupon(v *Coupon, d []any) []any {

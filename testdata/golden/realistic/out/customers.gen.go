@@ -106,13 +106,9 @@ func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesCustomerEmail are the rules of column customers.email.
-	rulesCustomerEmail = runtime.TextRules{
-		MaxLength: 320,
-	}
+	rulesCustomerEmail = runtime.TextRules{MaxLength: 320}
 	// rulesCustomerPhone are the rules of column customers.phone.
-	rulesCustomerPhone = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesCustomerPhone = runtime.TextRules{MaxLength: 32}
 )
 
 func scanCustomer(v *Customer, d []any) []any {

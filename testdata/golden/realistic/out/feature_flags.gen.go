@@ -94,9 +94,7 @@ func (u *FeatureFlagUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesFeatureFlagKey are the rules of column feature_flags.key.
-	rulesFeatureFlagKey = runtime.TextRules{
-		MaxLength: 64,
-	}
+	rulesFeatureFlagKey = runtime.TextRules{MaxLength: 64}
 )
 
 func scanFeatureFlag(v *FeatureFlag, d []any) []any {

@@ -141,18 +141,11 @@ func (u *InvoiceUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesInvoiceNumber are the rules of column invoices.number.
-	rulesInvoiceNumber = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesInvoiceNumber = runtime.TextRules{MaxLength: 32}
 	// rulesInvoiceCurrency are the rules of column invoices.currency.
-	rulesInvoiceCurrency = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 3,
-	}
+	rulesInvoiceCurrency = runtime.TextRules{Pad: true, MaxLength: 3}
 	// rulesInvoiceCouponCode are the rules of column invoices.coupon_code.
-	rulesInvoiceCouponCode = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesInvoiceCouponCode = runtime.TextRules{MaxLength: 32}
 )
 
 func scanInvoice(v *Invoice, d []any) []any {

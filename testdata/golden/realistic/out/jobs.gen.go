@@ -102,9 +102,7 @@ func (u *JobUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesJobQueue are the rules of column jobs.queue.
-	rulesJobQueue = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesJobQueue = runtime.TextRules{MaxLength: 32}
 )
 
 func scanJob(v *Job, d []any) []any {

@@ -94,9 +94,7 @@ func (u *NotificationUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesNotificationKind are the rules of column notifications.kind.
-	rulesNotificationKind = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesNotificationKind = runtime.TextRules{MaxLength: 32}
 )
 
 func scanNotification(v *Notification, d []any) []any {

@@ -118,10 +118,7 @@ func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesOrderCurrency are the rules of column orders.currency.
-	rulesOrderCurrency = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 3,
-	}
+	rulesOrderCurrency = runtime.TextRules{Pad: true, MaxLength: 3}
 )
 
 func scanOrder(v *Order, d []any) []any {

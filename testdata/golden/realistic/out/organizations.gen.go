@@ -124,9 +124,7 @@ func (u *OrganizationUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesOrganizationSlug are the rules of column organizations.slug.
-	rulesOrganizationSlug = runtime.TextRules{
-		MaxLength: 63,
-	}
+	rulesOrganizationSlug = runtime.TextRules{MaxLength: 63}
 )
 
 func scanOrganization(v *Organization, d []any) []any {

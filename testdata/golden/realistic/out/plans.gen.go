@@ -116,14 +116,9 @@ func (u *PlanUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesPlanCode are the rules of column plans.code.
-	rulesPlanCode = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesPlanCode = runtime.TextRules{MaxLength: 32}
 	// rulesPlanCurrency are the rules of column plans.currency.
-	rulesPlanCurrency = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 3,
-	}
+	rulesPlanCurrency = runtime.TextRules{Pad: true, MaxLength: 3}
 )
 
 func scanPlan(v *Plan, d []any) []any {

@@ -112,9 +112,7 @@ func (u *ProductVariantUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesProductVariantSKU are the rules of column product_variants.sku.
-	rulesProductVariantSKU = runtime.TextRules{
-		MaxLength: 40,
-	}
+	rulesProductVariantSKU = runtime.TextRules{MaxLength: 40}
 )
 
 func scanProductVariant(v *ProductVariant, d []any) []any {

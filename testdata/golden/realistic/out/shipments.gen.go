@@ -111,13 +111,9 @@ func (u *ShipmentUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesShipmentCarrier are the rules of column shipments.carrier.
-	rulesShipmentCarrier = runtime.TextRules{
-		MaxLength: 32,
-	}
+	rulesShipmentCarrier = runtime.TextRules{MaxLength: 32}
 	// rulesShipmentTrackingNo are the rules of column shipments.tracking_no.
-	rulesShipmentTrackingNo = runtime.TextRules{
-		MaxLength: 64,
-	}
+	rulesShipmentTrackingNo = runtime.TextRules{MaxLength: 64}
 )
 
 func scanShipment(v *Shipment, d []any) []any {

@@ -115,13 +115,9 @@ func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesUserEmail are the rules of column users.email.
-	rulesUserEmail = runtime.TextRules{
-		MaxLength: 320,
-	}
+	rulesUserEmail = runtime.TextRules{MaxLength: 320}
 	// rulesUserLocale are the rules of column users.locale.
-	rulesUserLocale = runtime.TextRules{
-		MaxLength: 16,
-	}
+	rulesUserLocale = runtime.TextRules{MaxLength: 16}
 )
 
 func scanUser(v *User, d []any) []any {

@@ -91,14 +91,9 @@ func (u *WarehouseUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesWarehouseCode are the rules of column warehouses.code.
-	rulesWarehouseCode = runtime.TextRules{
-		MaxLength: 8,
-	}
+	rulesWarehouseCode = runtime.TextRules{MaxLength: 8}
 	// rulesWarehouseCountry are the rules of column warehouses.country.
-	rulesWarehouseCountry = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 2,
-	}
+	rulesWarehouseCountry = runtime.TextRules{Pad: true, MaxLength: 2}
 )
 
 func scanWarehouse(v *Warehouse, d []any) []any {

@@ -111,9 +111,7 @@ func (u *WebhookDeliveryUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesWebhookDeliveryEvent are the rules of column webhook_deliveries.event.
-	rulesWebhookDeliveryEvent = runtime.TextRules{
-		MaxLength: 64,
-	}
+	rulesWebhookDeliveryEvent = runtime.TextRules{MaxLength: 64}
 )
 
 func scanWebhookDelivery(v *WebhookDelivery, d []any) []any {

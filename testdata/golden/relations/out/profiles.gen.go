@@ -76,9 +76,7 @@ func (u *ProfileUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesProfileUserEmail are the rules of column profiles.user_email.
-	rulesProfileUserEmail = runtime.TextRules{
-		MaxLength: 255,
-	}
+	rulesProfileUserEmail = runtime.TextRules{MaxLength: 255}
 )
 
 func scanProfile(v *Profile, d []any) []any {

@@ -95,9 +95,7 @@ func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesUserEmail are the rules of column users.email.
-	rulesUserEmail = runtime.TextRules{
-		MaxLength: 255,
-	}
+	rulesUserEmail = runtime.TextRules{MaxLength: 255}
 )
 
 func scanUser(v *User, d []any) []any {

@@ -82,10 +82,7 @@ func (u *CurrencyUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesCurrencyCode are the rules of column currencies.code.
-	rulesCurrencyCode = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 3,
-	}
+	rulesCurrencyCode = runtime.TextRules{Pad: true, MaxLength: 3}
 )
 
 func scanCurrency(v *Currency, d []any) []any {

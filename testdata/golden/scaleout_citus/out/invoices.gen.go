@@ -105,14 +105,9 @@ func (u *InvoiceUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesInvoiceCurrency are the rules of column invoices.currency.
-	rulesInvoiceCurrency = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 3,
-	}
+	rulesInvoiceCurrency = runtime.TextRules{Pad: true, MaxLength: 3}
 	// rulesInvoiceTotal are the rules of column invoices.total.
-	rulesInvoiceTotal = runtime.DecimalRules{
-		Min: runtime.DecimalBound("0"),
-	}
+	rulesInvoiceTotal = runtime.DecimalRules{Min: runtime.DecimalBound("0")}
 )
 
 func scanInvoice(v *Invoice, d []any) []any {

@@ -86,10 +86,7 @@ func (u *PriceUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesPriceCurrency are the rules of column prices.currency.
-	rulesPriceCurrency = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 3,
-	}
+	rulesPriceCurrency = runtime.TextRules{Pad: true, MaxLength: 3}
 )
 
 func scanPrice(v *Price, d []any) []any {

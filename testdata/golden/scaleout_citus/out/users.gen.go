@@ -97,10 +97,7 @@ func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesUserEmail are the rules of column users.email.
-	rulesUserEmail = runtime.TextRules{
-		MaxLength: 255,
-		Format:    "email",
-	}
+	rulesUserEmail = runtime.TextRules{MaxLength: 255, Format: "email"}
 )
 
 func scanUser(v *User, d []any) []any {

@@ -205,14 +205,9 @@ func (u *SampleUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesSampleCode are the rules of column samples.code.
-	rulesSampleCode = runtime.TextRules{
-		MaxLength: 16,
-	}
+	rulesSampleCode = runtime.TextRules{MaxLength: 16}
 	// rulesSampleFlag are the rules of column samples.flag.
-	rulesSampleFlag = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 1,
-	}
+	rulesSampleFlag = runtime.TextRules{Pad: true, MaxLength: 1}
 )
 
 func scanSample(v *Sample, d []any) []any {
