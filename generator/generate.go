@@ -248,6 +248,12 @@ func emit(pkg *ir.Package, opts Options) (writer.Tree, Stats, []manifestJob, err
 	errs := make([]error, len(jobs))
 	used := make([]gencache.Key, len(jobs))
 	var rendered, cached atomic.Int64
+	// The files rendered are stored at the end, at once (one pack for
+	// many files: see gencache.Cache.PutMany).
+	var puts []gencache.Entry
+	if keys != nil {
+		puts = make([]gencache.Entry, len(jobs))
+	}
 	parallel.For(len(jobs), func(i int) {
 		j := jobs[i]
 		var key gencache.Key
@@ -270,13 +276,22 @@ func emit(pkg *ir.Package, opts Options) (writer.Tree, Stats, []manifestJob, err
 		rendered.Add(1)
 		results[i] = files
 		if keys != nil {
-			// The cache is an optimisation: a failure to store is not
-			// one of generation.
-			_ = opts.Cache.Put(key, encodeFiles(files))
+			puts[i] = gencache.Entry{Key: key, Payload: encodeFiles(files)}
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
 		return writer.Tree{}, Stats{}, nil, err
+	}
+	if keys != nil {
+		stored := puts[:0]
+		for _, e := range puts {
+			if e.Payload != nil {
+				stored = append(stored, e)
+			}
+		}
+		// The cache is an optimisation: a failure to store is not one
+		// of generation.
+		_ = opts.Cache.PutMany(stored)
 	}
 	tree := writer.Tree{Dirs: []string{pkg.Dir}}
 	var manifest []manifestJob

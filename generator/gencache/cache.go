@@ -56,6 +56,8 @@ type Cache struct {
 
 	hits, misses, bad, puts atomic.Int64
 	written                 atomic.Int64
+
+	packs packs
 }
 
 // formatDir names the directory of this entry format under the cache's
@@ -137,8 +139,16 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 	name := c.path(k)
 	data, err := os.ReadFile(name)
 	if err != nil {
-		c.misses.Add(1)
-		return nil, false
+		payload, ok, bad := c.getPacked(k)
+		if bad {
+			c.bad.Add(1)
+		}
+		if !ok {
+			c.misses.Add(1)
+			return nil, false
+		}
+		c.hits.Add(1)
+		return payload, true
 	}
 	payload, ok := decode(k, data)
 	if !ok {
@@ -184,7 +194,11 @@ func decode(k Key, data []byte) ([]byte, bool) {
 
 // encode is an entry's bytes.
 func encode(k Key, payload []byte) []byte {
-	out := make([]byte, 0, headerSize+len(payload))
+	return appendEntry(make([]byte, 0, headerSize+len(payload)), k, payload)
+}
+
+// appendEntry appends an entry's bytes to out.
+func appendEntry(out []byte, k Key, payload []byte) []byte {
 	out = append(out, magic...)
 	out = append(out, k[:]...)
 	out = binary.LittleEndian.AppendUint64(out, uint64(len(payload)))
@@ -327,8 +341,18 @@ func (c *Cache) trim(limit int64) error {
 			}
 			return nil
 		}
-		entries = append(entries, entry{p, info.Size(), info.ModTime()})
-		total += info.Size()
+		if strings.HasSuffix(d.Name(), ".idx") {
+			// Counted and removed with its pack.
+			return nil
+		}
+		size := info.Size()
+		if idx, ok := strings.CutSuffix(p, ".pack"); ok {
+			if ii, err := os.Stat(idx + ".idx"); err == nil {
+				size += ii.Size()
+			}
+		}
+		entries = append(entries, entry{p, size, info.ModTime()})
+		total += size
 		return nil
 	})
 	if err != nil {
@@ -341,6 +365,10 @@ func (c *Cache) trim(limit int64) error {
 	for _, e := range entries {
 		if total <= limit {
 			break
+		}
+		if idx, ok := strings.CutSuffix(e.name, ".pack"); ok {
+			// The index first: a reader who finds an index finds its pack.
+			os.Remove(idx + ".idx")
 		}
 		if os.Remove(e.name) == nil {
 			total -= e.size

@@ -14,10 +14,13 @@
 // An entry is one file under the cache directory named after its key,
 // holding the key again, the payload's length and its SHA-256: a
 // truncated, corrupt, misplaced or foreign file is a miss (and is
-// removed), never a different output. Entries are written to a
-// temporary file and renamed into place, so that two processes may fill
-// the same cache at once; the cache trims itself to a bounded size,
-// least recently used entries first.
+// removed), never a different output. Many entries stored at once
+// (PutMany: the files of a cold run) go into one pack instead, the same
+// entries one after the other beside an index of their offsets, checked
+// the same way when read. Entries and packs are written to a temporary
+// file and renamed into place, so that two processes may fill the same
+// cache at once; the cache trims itself to a bounded size, least
+// recently used entries (or packs) first.
 //
 // Digest encodes a value graph (the IR) deterministically, following
 // pointers and slices, so that equal facts give equal keys; its options
