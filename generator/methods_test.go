@@ -2,11 +2,9 @@ package generator_test
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/cpcgen/cpcgen/generator"
@@ -28,15 +26,7 @@ func TestTableMethodsMatchTheCode(t *testing.T) {
 				t.Fatal(err)
 			}
 			declared := map[string][]string{}
-			fset := token.NewFileSet()
-			for _, f := range tree.Files {
-				if !strings.HasSuffix(f.Path, ".go") {
-					continue
-				}
-				file, err := parser.ParseFile(fset, f.Path, f.Data, parser.SkipObjectResolution)
-				if err != nil {
-					t.Fatal(err)
-				}
+			for _, file := range goFiles(t, token.NewFileSet(), tree) {
 				for _, d := range file.Decls {
 					fn, ok := d.(*ast.FuncDecl)
 					if !ok || fn.Recv == nil || !fn.Name.IsExported() {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cpcgen/cpcgen/generator/writer"
 )
 
 // TestNoUnusedDeclarations checks that the generated Go of every golden
@@ -19,18 +21,10 @@ import (
 func TestNoUnusedDeclarations(t *testing.T) {
 	for _, dir := range goldenCases(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			tree := generate(t, dir)
 			fset := token.NewFileSet()
 			declared := map[string]token.Pos{}
 			uses := map[string]int{}
-			for _, f := range tree.Files {
-				if !strings.HasSuffix(f.Path, ".go") {
-					continue
-				}
-				file, err := parser.ParseFile(fset, f.Path, f.Data, parser.SkipObjectResolution)
-				if err != nil {
-					t.Fatal(err)
-				}
+			for _, file := range goFiles(t, fset, generate(t, dir)) {
 				decl := map[*ast.Ident]bool{}
 				for _, d := range file.Decls {
 					for _, id := range declaredIdents(d) {
@@ -59,6 +53,23 @@ func TestNoUnusedDeclarations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// goFiles parses the Go files of a generated tree.
+func goFiles(t *testing.T, fset *token.FileSet, tree writer.Tree) []*ast.File {
+	t.Helper()
+	var out []*ast.File
+	for _, f := range tree.Files {
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f.Path, f.Data, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, file)
+	}
+	return out
 }
 
 // declaredIdents returns the names a top-level declaration declares:

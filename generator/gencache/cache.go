@@ -219,22 +219,9 @@ func (c *Cache) Put(k Key, payload []byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
 	data := encode(k, payload)
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), name)
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("cache: %w", werr)
+	if err := writeAtomic(dir, name, data); err != nil {
+		return err
 	}
 	c.puts.Add(1)
 	c.written.Add(int64(len(data)))

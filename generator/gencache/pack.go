@@ -100,7 +100,7 @@ func (c *Cache) PutMany(entries []Entry) error {
 }
 
 // writeAtomic writes data to a temporary file in dir and renames it to
-// name.
+// name, so that a reader sees all of it or nothing.
 func writeAtomic(dir, name string, data []byte) error {
 	f, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
