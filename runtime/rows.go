@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"iter"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -96,31 +95,8 @@ func StreamError[T any](err error) iter.Seq2[T, error] {
 	}
 }
 
-// GroupRows reads the result of a query into a map of slices, each row
-// scanned through dest and filed under the key key returns for it, rows
-// of one key in the order read; it closes the rows. rows and err are
-// what the query returned. Generated loaders (LoadBy… and
-// Load<Children>) use it to answer many keys with one query. The map is
-// empty, not nil, when there are no rows.
-func GroupRows[K comparable, T any](rows pgx.Rows, err error, dest func(*T, []any) []any, key func(*T) K) (map[K][]T, error) {
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[K][]T)
-	c := new(rowCall[T])
-	var zero T
-	if err := eachRow(rows, dest(&c.row, c.buf[:0]), func() {
-		k := key(&c.row)
-		m[k] = append(m[k], c.row)
-		c.row = zero
-	}); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
 // eachRow scans every row of rows through d, calling got after each, and
-// closes the rows: the loop of the loaders.
+// closes the rows: the loop of Loader.Load.
 func eachRow(rows pgx.Rows, d []any, got func()) error {
 	defer rows.Close()
 	for rows.Next() {
@@ -132,46 +108,8 @@ func eachRow(rows pgx.Rows, d []any, got func()) error {
 	return rows.Err()
 }
 
-// GroupRowsBy is GroupRows for a query whose first column is the key,
-// followed by the columns dest gives: a many-to-many loader's, which
-// selects the parent's key beside the target's row.
-func GroupRowsBy[K comparable, T any](rows pgx.Rows, err error, dest func(*T, []any) []any) (map[K][]T, error) {
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[K][]T)
-	c := new(keyedCall[K, T])
-	var zero T
-	if err := eachRow(rows, dest(&c.row, append(c.buf[:0], &c.key)), func() {
-		m[c.key] = append(m[c.key], c.row)
-		c.row = zero
-	}); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// PaddedKeys returns m, in which a loader keyed by a char(n) column has
-// grouped rows by their values without padding (the generated select
-// list reads char(n) as text), with each of keys that has trailing
-// spaces filed too, under the group of the same key without them: char(n)
-// ignores trailing spaces, so a caller asking for "AB  " finds the rows
-// of "AB" under the key it passed. An err is returned as it is.
-func PaddedKeys[K ~string, T any](m map[K][]T, err error, keys []K) (map[K][]T, error) {
-	if err != nil {
-		return m, err
-	}
-	for _, k := range keys {
-		if n := len(k); n > 0 && k[n-1] == ' ' {
-			if g, ok := m[K(strings.TrimRight(string(k), " "))]; ok {
-				m[k] = g
-			}
-		}
-	}
-	return m, nil
-}
-
-// keyedCall is the memory of GroupRowsBy.
+// keyedCall is the memory of Loader.Load: a row, and the key read from
+// the first column when the loader has no Key function.
 type keyedCall[K, T any] struct {
 	key K
 	row T

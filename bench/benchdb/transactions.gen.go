@@ -331,23 +331,18 @@ func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([
 	return runtime.QueryOp(ctx, r.db, opTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
 }
 
-const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok
+var loadTransactionsByUserID = &runtime.Loader[uuid.UUID, Transaction]{
+	Op: &runtime.Op{Name: "transactions.LoadByUserID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.LoadByUserID replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Transaction{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTransactionsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanTransaction,
+	Key:  func(v *Transaction) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table transactions whose user_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "transactions.LoadByUserID", "transactions")
+	return loadTransactionsByUserID.Load(ctx, r.db, keys)
 }
 
 // RecentForUserParams holds the parameters of TransactionRepo.RecentForUser.

@@ -377,7 +377,5 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 // (transactions.user_id = users.id), keyed by the parent's id, as LoadByUserID
 // does.
 func (r *UserRepo) LoadTransactions(ctx context.Context, parents []User) (map[uuid.UUID][]Transaction, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadTransactions", "users")
+	return loadTransactionsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -164,6 +164,13 @@ func genOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []str
 // functions that take nothing else (UpdateMany and the other batch
 // writes by key).
 func emitOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []string, validate bool) {
+	f.Var().Id(opName(s)).Op("=").Op("&").Qual(ir.PathRuntime, "Op").Values(opFields(t, method, s, params, validate)...)
+	f.Line()
+}
+
+// opFields are the fields of the runtime.Op of s, method of t (see
+// emitOp).
+func opFields(t *ir.Table, method string, s ir.Statement, params []string, validate bool) []jen.Code {
 	fields := []jen.Code{
 		jen.Id("Name").Op(":").Lit(t.Op + "." + method),
 		jen.Id("Table").Op(":").Lit(t.SQLName),
@@ -179,9 +186,7 @@ func emitOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []st
 		}
 		fields = append(fields, jen.Id("Params").Op(":").Index().String().Values(lits...))
 	}
-	fields = append(fields, jen.Id("SQL").Op(":").Add(sqlConst(s.SQL)))
-	f.Var().Id(opName(s)).Op("=").Op("&").Qual(ir.PathRuntime, "Op").Values(fields...)
-	f.Line()
+	return append(fields, jen.Id("SQL").Op(":").Add(sqlConst(s.SQL)))
 }
 
 // genStatement emits a statement's constant, and its variant's.

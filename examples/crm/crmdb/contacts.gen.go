@@ -447,29 +447,23 @@ func (r *ContactRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	return runtime.QueryOp(ctx, db, opContactsListByOrganizationID, &organizationID, runtime.Arg, scanContact, 0, tenant)
 }
 
-const sqlContactsLoadByOrganizationID = `-- name: contacts.LoadByOrganizationID replica=ok
+var loadContactsByOrganizationID = &runtime.Loader[uuid.UUID, Contact]{
+	Op: &runtime.Op{Name: "contacts.LoadByOrganizationID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadContactsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Contact{}, nil
-	}
-	rows, err := db.Query(ctx, sqlContactsLoadByOrganizationID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanContact, func(v *Contact) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanContact,
+	Key:  func(v *Contact) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table contacts whose organization_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *ContactRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByOrganizationID", "contacts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadContactsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "contacts.LoadByOrganizationID", "contacts")
+	return loadContactsByOrganizationID.Load(ctx, db, keys, tenant)
 }
 
 var opContactsListByCustomerID = &runtime.Op{Name: "contacts.ListByCustomerID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.ListByCustomerID replica=ok
@@ -487,27 +481,21 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 	return runtime.QueryOp(ctx, db, opContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
 }
 
-const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=ok
+var loadContactsByCustomerID = &runtime.Loader[uuid.UUID, Contact]{
+	Op: &runtime.Op{Name: "contacts.LoadByCustomerID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.LoadByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Contact{}, nil
-	}
-	rows, err := db.Query(ctx, sqlContactsLoadByCustomerID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanContact, func(v *Contact) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanContact,
+	Key:  func(v *Contact) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table contacts whose customer_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *ContactRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByCustomerID", "contacts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "contacts.LoadByCustomerID", "contacts")
+	return loadContactsByCustomerID.Load(ctx, db, keys, tenant)
 }

@@ -418,30 +418,24 @@ func (r *CustomerTagRepo) ListByOrganizationID(ctx context.Context, organization
 	return runtime.QueryOp(ctx, db, opCustomerTagsListByOrganizationID, &organizationID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
-const sqlCustomerTagsLoadByOrganizationID = `-- name: customer_tags.LoadByOrganizationID replica=ok
+var loadCustomerTagsByOrganizationID = &runtime.Loader[uuid.UUID, CustomerTag]{
+	Op: &runtime.Op{Name: "customer_tags.LoadByOrganizationID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.LoadByOrganizationID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadCustomerTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]CustomerTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomerTagsLoadByOrganizationID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanCustomerTag, func(v *CustomerTag) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`},
+	Scan: scanCustomerTag,
+	Key:  func(v *CustomerTag) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table customer_tags whose
 // organization_id is one of keys, grouped by it, in one query (see
-// runtime.GroupRows).
+// runtime.Loader).
 func (r *CustomerTagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByOrganizationID", "customer_tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadCustomerTagsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customer_tags.LoadByOrganizationID", "customer_tags")
+	return loadCustomerTagsByOrganizationID.Load(ctx, db, keys, tenant)
 }
 
 var opCustomerTagsListByCustomerID = &runtime.Op{Name: "customer_tags.ListByCustomerID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByCustomerID replica=ok
@@ -459,29 +453,23 @@ func (r *CustomerTagRepo) ListByCustomerID(ctx context.Context, customerID uuid.
 	return runtime.QueryOp(ctx, db, opCustomerTagsListByCustomerID, &customerID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
-const sqlCustomerTagsLoadByCustomerID = `-- name: customer_tags.LoadByCustomerID replica=ok
+var loadCustomerTagsByCustomerID = &runtime.Loader[uuid.UUID, CustomerTag]{
+	Op: &runtime.Op{Name: "customer_tags.LoadByCustomerID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.LoadByCustomerID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadCustomerTagsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]CustomerTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomerTagsLoadByCustomerID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanCustomerTag, func(v *CustomerTag) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`},
+	Scan: scanCustomerTag,
+	Key:  func(v *CustomerTag) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table customer_tags whose customer_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *CustomerTagRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByCustomerID", "customer_tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customer_tags.LoadByCustomerID", "customer_tags")
+	return loadCustomerTagsByCustomerID.Load(ctx, db, keys, tenant)
 }
 
 var opCustomerTagsListByTagID = &runtime.Op{Name: "customer_tags.ListByTagID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByTagID replica=ok
@@ -499,27 +487,21 @@ func (r *CustomerTagRepo) ListByTagID(ctx context.Context, tagID uuid.UUID) ([]C
 	return runtime.QueryOp(ctx, db, opCustomerTagsListByTagID, &tagID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
-const sqlCustomerTagsLoadByTagID = `-- name: customer_tags.LoadByTagID replica=ok
+var loadCustomerTagsByTagID = &runtime.Loader[uuid.UUID, CustomerTag]{
+	Op: &runtime.Op{Name: "customer_tags.LoadByTagID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.LoadByTagID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "tag_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadCustomerTagsByTagID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]CustomerTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomerTagsLoadByTagID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanCustomerTag, func(v *CustomerTag) uuid.UUID { return v.TagID })
+WHERE "tag_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`},
+	Scan: scanCustomerTag,
+	Key:  func(v *CustomerTag) uuid.UUID { return v.TagID },
 }
 
 // LoadByTagID returns the rows of table customer_tags whose tag_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *CustomerTagRepo) LoadByTagID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByTagID", "customer_tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customer_tags.LoadByTagID", "customer_tags")
+	return loadCustomerTagsByTagID.Load(ctx, db, keys, tenant)
 }

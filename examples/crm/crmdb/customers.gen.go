@@ -541,29 +541,23 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 	return items, wrapErr(err, "customers.ListByOrganizationID", "customers")
 }
 
-const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID replica=ok
+var loadCustomersByOrganizationID = &runtime.Loader[uuid.UUID, Customer]{
+	Op: &runtime.Op{Name: "customers.LoadByOrganizationID", Table: "customers", Errs: errs, SQL: `-- name: customers.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
-WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Customer, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Customer{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomersLoadByOrganizationID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanCustomer, func(v *Customer) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanCustomer,
+	Key:  func(v *Customer) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table customers whose organization_id
-// is one of keys, grouped by it, in one query (see runtime.GroupRows).
+// is one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadByOrganizationID", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadCustomersByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadByOrganizationID", "customers")
+	return loadCustomersByOrganizationID.Load(ctx, db, keys, tenant)
 }
 
 // LoadContacts returns the rows of table contacts of each of parents
@@ -575,9 +569,7 @@ func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (ma
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadContacts", "customers")
+	return loadContactsByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadDeals returns the rows of table deals of each of parents (deals.customer_id
@@ -588,9 +580,7 @@ func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[u
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadDeals", "customers")
+	return loadDealsByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadActivities returns the rows of table activities of each of parents
@@ -602,9 +592,7 @@ func (r *CustomerRepo) LoadActivities(ctx context.Context, parents []Customer) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadActivitiesByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadActivities", "customers")
+	return loadActivitiesByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -616,35 +604,27 @@ func (r *CustomerRepo) LoadCustomerTags(ctx context.Context, parents []Customer)
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadCustomerTags", "customers")
+	return loadCustomerTagsByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
-const sqlCustomersLoadTags = `-- name: customers.LoadTags replica=ok
+var loadCustomersTags = &runtime.Loader[uuid.UUID, Tag]{
+	Op: &runtime.Op{Name: "customers.LoadTags", Table: "customers", Errs: errs, SQL: `-- name: customers.LoadTags replica=ok
 SELECT "j"."customer_id", "t"."id", "t"."organization_id", "t"."name"
 FROM "customer_tags" AS "j" JOIN "tags" AS "t" ON "t"."id" = "j"."tag_id"
 WHERE "j"."customer_id" = ANY($1) AND "j"."organization_id" = $2 AND "t"."organization_id" = $2
-ORDER BY "j"."customer_id", "t"."id"`
+ORDER BY "j"."customer_id", "t"."id"`},
+	Scan: scanTag,
+}
 
 // LoadTags returns the rows of table tags linked to each of parents through table
-// customer_tags, keyed by the parent's id, in one query (see runtime.GroupRows).
+// customer_tags, keyed by the parent's id, in one query (see runtime.Loader).
 func (r *CustomerRepo) LoadTags(ctx context.Context, parents []Customer) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadTags", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Tag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomersLoadTags, keys, tenant)
-	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanTag)
-	if err != nil {
-		return nil, wrapErr(err, "customers.LoadTags", "customers")
-	}
-	return m, nil
+	return loadCustomersTags.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 const sqlCustomersByEmail = `-- name: customers.ByEmail sensitive=2

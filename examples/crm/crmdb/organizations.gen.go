@@ -623,9 +623,7 @@ func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organiza
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomersByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadCustomers", "organizations")
+	return loadCustomersByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadContacts returns the rows of table contacts of each of parents
@@ -637,9 +635,7 @@ func (r *OrganizationRepo) LoadContacts(ctx context.Context, parents []Organizat
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadContactsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadContacts", "organizations")
+	return loadContactsByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadDeals returns the rows of table deals of each of parents
@@ -651,9 +647,7 @@ func (r *OrganizationRepo) LoadDeals(ctx context.Context, parents []Organization
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadDealsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadDeals", "organizations")
+	return loadDealsByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadActivities returns the rows of table activities of each of parents
@@ -665,9 +659,7 @@ func (r *OrganizationRepo) LoadActivities(ctx context.Context, parents []Organiz
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadActivitiesByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadActivities", "organizations")
+	return loadActivitiesByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadTags returns the rows of table tags of each of parents (tags.organization_id
@@ -678,9 +670,7 @@ func (r *OrganizationRepo) LoadTags(ctx context.Context, parents []Organization)
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTagsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadTags", "organizations")
+	return loadTagsByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -692,9 +682,7 @@ func (r *OrganizationRepo) LoadCustomerTags(ctx context.Context, parents []Organ
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomerTagsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "organizations.LoadCustomerTags", "organizations")
+	return loadCustomerTagsByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 const sqlOrganizationsBySlug = `-- name: organizations.BySlug replica=ok

@@ -592,29 +592,23 @@ func (r *TagRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.
 	return items, wrapErr(err, "tags.ListByOrganizationID", "tags")
 }
 
-const sqlTagsLoadByOrganizationID = `-- name: tags.LoadByOrganizationID replica=ok
+var loadTagsByOrganizationID = &runtime.Loader[uuid.UUID, Tag]{
+	Op: &runtime.Op{Name: "tags.LoadByOrganizationID", Table: "tags", Errs: errs, SQL: `-- name: tags.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
-WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Tag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTagsLoadByOrganizationID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanTag, func(v *Tag) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanTag,
+	Key:  func(v *Tag) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table tags whose organization_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *TagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadByOrganizationID", "tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadTagsByOrganizationID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tags.LoadByOrganizationID", "tags")
+	return loadTagsByOrganizationID.Load(ctx, db, keys, tenant)
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -625,9 +619,7 @@ func (r *TagRepo) LoadCustomerTags(ctx context.Context, parents []Tag) (map[uuid
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Tag) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tags.LoadCustomerTags", "tags")
+	return loadCustomerTagsByTagID.Load(ctx, db, runtime.Keys(parents, func(p *Tag) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 const sqlTagsByName = `-- name: tags.ByName replica=ok

@@ -394,27 +394,21 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 // LoadAccounts returns the rows of table accounts of each of parents
 // (accounts.user_id = users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.UUID][]Account, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadAccounts", "users")
+	return loadAccountsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadTransactions returns the rows of table transactions of each of parents
 // (transactions.user_id = users.id), keyed by the parent's id, as LoadByUserID
 // does.
 func (r *UserRepo) LoadTransactions(ctx context.Context, parents []User) (map[uuid.UUID][]Transaction, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadTransactions", "users")
+	return loadTransactionsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadLedgerEntries returns the rows of table ledger_entries of each of parents
 // (ledger_entries.user_id = users.id), keyed by the parent's id, as LoadByUserID
 // does.
 func (r *UserRepo) LoadLedgerEntries(ctx context.Context, parents []User) (map[uuid.UUID][]LedgerEntry, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadLedgerEntriesByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadLedgerEntries", "users")
+	return loadLedgerEntriesByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 const sqlUsersByEmail = `-- name: users.ByEmail replica=ok

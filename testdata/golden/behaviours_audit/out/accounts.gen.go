@@ -520,7 +520,5 @@ func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewA
 // (entries.account_id = accounts.id), keyed by the parent's id, as LoadByAccountID
 // does.
 func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[int64][]Entry, error) {
-	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
-	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "accounts.LoadEntries", "accounts")
+	return loadEntriesByAccountID.Load(ctx, r.db, runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true }))
 }

@@ -420,27 +420,21 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 	return runtime.QueryOp(ctx, db, opContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
 }
 
-const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=ok
+var loadContactsByCustomerID = &runtime.Loader[uuid.UUID, Contact]{
+	Op: &runtime.Op{Name: "contacts.LoadByCustomerID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.LoadByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
-WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Contact{}, nil
-	}
-	rows, err := db.Query(ctx, sqlContactsLoadByCustomerID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanContact, func(v *Contact) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanContact,
+	Key:  func(v *Contact) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table contacts whose customer_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *ContactRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByCustomerID", "contacts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "contacts.LoadByCustomerID", "contacts")
+	return loadContactsByCustomerID.Load(ctx, db, keys, tenant)
 }

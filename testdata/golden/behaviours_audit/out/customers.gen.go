@@ -418,7 +418,5 @@ func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (ma
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "customers.LoadContacts", "customers")
+	return loadContactsByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

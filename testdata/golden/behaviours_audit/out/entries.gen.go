@@ -446,21 +446,16 @@ func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Ent
 	return runtime.QueryOp(ctx, r.db, opEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
 }
 
-const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
+var loadEntriesByAccountID = &runtime.Loader[int64, Entry]{
+	Op: &runtime.Op{Name: "entries.LoadByAccountID", Table: "entries", Errs: errs, SQL: `-- name: entries.LoadByAccountID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
-WHERE "account_id" = ANY($1) ORDER BY "account_id", "seq"`
-
-func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Entry, error) {
-	if len(keys) == 0 {
-		return map[int64][]Entry{}, nil
-	}
-	rows, err := db.Query(ctx, sqlEntriesLoadByAccountID, keys)
-	return runtime.GroupRows(rows, err, scanEntry, func(v *Entry) int64 { return v.AccountID })
+WHERE "account_id" = ANY($1) ORDER BY "account_id", "seq"`},
+	Scan: scanEntry,
+	Key:  func(v *Entry) int64 { return v.AccountID },
 }
 
 // LoadByAccountID returns the rows of table entries whose account_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
-	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	return m, wrapErr(err, "entries.LoadByAccountID", "entries")
+	return loadEntriesByAccountID.Load(ctx, r.db, keys)
 }

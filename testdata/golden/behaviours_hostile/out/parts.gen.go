@@ -393,27 +393,21 @@ func (r *PartRepo) ListByThingID(ctx context.Context, thingID int64) ([]Part, er
 	return runtime.QueryOp(ctx, db, opPartsListByThingID, &thingID, runtime.Arg, scanPart, 0, tenant)
 }
 
-const sqlPartsLoadByThingID = `-- name: parts.LoadByThingID replica=ok
+var loadPartsByThingID = &runtime.Loader[int64, Part]{
+	Op: &runtime.Op{Name: "parts.LoadByThingID", Table: "parts", Errs: errs, SQL: `-- name: parts.LoadByThingID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
-WHERE "thing_id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadPartsByThingID(ctx context.Context, db runtime.DBTX, keys []int64, tenant string) (map[int64][]Part, error) {
-	if len(keys) == 0 {
-		return map[int64][]Part{}, nil
-	}
-	rows, err := db.Query(ctx, sqlPartsLoadByThingID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanPart, func(v *Part) int64 { return v.ThingID })
+WHERE "thing_id" = ANY($1) AND "owner" = $2 ORDER BY "id"`},
+	Scan: scanPart,
+	Key:  func(v *Part) int64 { return v.ThingID },
 }
 
 // LoadByThingID returns the rows of table parts whose thing_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *PartRepo) LoadByThingID(ctx context.Context, keys []int64) (map[int64][]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.LoadByThingID", "parts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadPartsByThingID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "parts.LoadByThingID", "parts")
+	return loadPartsByThingID.Load(ctx, db, keys, tenant)
 }

@@ -736,9 +736,7 @@ func (r *ThingRepo) LoadParts(ctx context.Context, parents []Thing) (map[int64][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Thing) (int64, bool) { return p.ID, true })
-	m, err := loadPartsByThingID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "things.LoadParts", "things")
+	return loadPartsByThingID.Load(ctx, db, runtime.Keys(parents, func(p *Thing) (int64, bool) { return p.ID, true }), tenant)
 }
 
 const sqlThingsByName = `-- name: things.ByName replica=ok

@@ -476,9 +476,11 @@ func (r *AuthorRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewAu
 // LoadPosts returns the rows of table posts of each of parents (posts.author_id =
 // authors.id), keyed by the parent's id, as LoadByAuthorID does.
 func (r *AuthorRepo) LoadPosts(ctx context.Context, parents []Author) (map[int64][]Post, error) {
-	keys := runtime.Keys(parents, func(p *Author) (int64, bool) { return p.ID, true })
-	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)
-	return m, wrapErr(err, "authors.LoadPosts", "authors")
+	l := loadPostsByAuthorID
+	if r.withDeleted {
+		l = loadPostsByAuthorIDWithDeleted
+	}
+	return l.Load(ctx, r.db, runtime.Keys(parents, func(p *Author) (int64, bool) { return p.ID, true }))
 }
 
 const sqlAuthorsNamed = `-- name: authors.Named replica=ok

@@ -461,37 +461,35 @@ func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabe
 // (post_labels.label_id = labels.id), keyed by the parent's id, as LoadByLabelID
 // does.
 func (r *LabelRepo) LoadPostLabels(ctx context.Context, parents []Label) (map[int64][]PostLabel, error) {
-	keys := runtime.Keys(parents, func(p *Label) (int64, bool) { return p.ID, true })
-	m, err := loadPostLabelsByLabelID(ctx, r.db, keys)
-	return m, wrapErr(err, "labels.LoadPostLabels", "labels")
+	return loadPostLabelsByLabelID.Load(ctx, r.db, runtime.Keys(parents, func(p *Label) (int64, bool) { return p.ID, true }))
 }
 
-const sqlLabelsLoadPosts = `-- name: labels.LoadPosts replica=ok
+var loadLabelsPosts = &runtime.Loader[int64, Post]{
+	Op: &runtime.Op{Name: "labels.LoadPosts", Table: "labels", Errs: errs, SQL: `-- name: labels.LoadPosts replica=ok
 SELECT "j"."label_id", "t"."id", "t"."author_id", "t"."slug", "t"."title", "t"."removed"
 FROM "post_labels" AS "j" JOIN "posts" AS "t" ON "t"."id" = "j"."post_id"
 WHERE "j"."label_id" = ANY($1) AND "t"."removed" IS NULL
-ORDER BY "j"."label_id", "t"."id"`
+ORDER BY "j"."label_id", "t"."id"`},
+	Scan: scanPost,
+}
 
-const sqlLabelsLoadPostsWithDeleted = `-- name: labels.LoadPosts replica=ok
+var loadLabelsPostsWithDeleted = &runtime.Loader[int64, Post]{
+	Op: &runtime.Op{Name: "labels.LoadPosts", Table: "labels", Errs: errs, SQL: `-- name: labels.LoadPosts replica=ok
 SELECT "j"."label_id", "t"."id", "t"."author_id", "t"."slug", "t"."title", "t"."removed"
 FROM "post_labels" AS "j" JOIN "posts" AS "t" ON "t"."id" = "j"."post_id"
 WHERE "j"."label_id" = ANY($1)
-ORDER BY "j"."label_id", "t"."id"`
+ORDER BY "j"."label_id", "t"."id"`},
+	Scan: scanPost,
+}
 
 // LoadPosts returns the rows of table posts linked to each of parents through
-// table post_labels, keyed by the parent's id, in one query (see
-// runtime.GroupRows).
+// table post_labels, keyed by the parent's id, in one query (see runtime.Loader).
 func (r *LabelRepo) LoadPosts(ctx context.Context, parents []Label) (map[int64][]Post, error) {
-	keys := runtime.Keys(parents, func(p *Label) (int64, bool) { return p.ID, true })
-	if len(keys) == 0 {
-		return map[int64][]Post{}, nil
+	l := loadLabelsPosts
+	if r.withDeleted {
+		l = loadLabelsPostsWithDeleted
 	}
-	rows, err := r.db.Query(ctx, r.pick(sqlLabelsLoadPosts, sqlLabelsLoadPostsWithDeleted), keys)
-	m, err := runtime.GroupRowsBy[int64](rows, err, scanPost)
-	if err != nil {
-		return nil, wrapErr(err, "labels.LoadPosts", "labels")
-	}
-	return m, nil
+	return l.Load(ctx, r.db, runtime.Keys(parents, func(p *Label) (int64, bool) { return p.ID, true }))
 }
 
 const sqlLabelsLinkPost = `-- name: labels.LinkPost

@@ -490,38 +490,35 @@ func (r *PostRepo) ListByAuthorID(ctx context.Context, authorID int64) ([]Post, 
 	return items, wrapErr(err, "posts.ListByAuthorID", "posts")
 }
 
-const sqlPostsLoadByAuthorID = `-- name: posts.LoadByAuthorID replica=ok
+var loadPostsByAuthorID = &runtime.Loader[int64, Post]{
+	Op: &runtime.Op{Name: "posts.LoadByAuthorID", Table: "posts", Errs: errs, SQL: `-- name: posts.LoadByAuthorID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
-WHERE "author_id" = ANY($1) AND "removed" IS NULL ORDER BY "id"`
+WHERE "author_id" = ANY($1) AND "removed" IS NULL ORDER BY "id"`},
+	Scan: scanPost,
+	Key:  func(v *Post) int64 { return v.AuthorID },
+}
 
-const sqlPostsLoadByAuthorIDWithDeleted = `-- name: posts.LoadByAuthorID replica=ok
+var loadPostsByAuthorIDWithDeleted = &runtime.Loader[int64, Post]{
+	Op: &runtime.Op{Name: "posts.LoadByAuthorID", Table: "posts", Errs: errs, SQL: `-- name: posts.LoadByAuthorID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
-WHERE "author_id" = ANY($1) ORDER BY "id"`
-
-func loadPostsByAuthorID(ctx context.Context, db runtime.DBTX, keys []int64, withDeleted bool) (map[int64][]Post, error) {
-	if len(keys) == 0 {
-		return map[int64][]Post{}, nil
-	}
-	sql := sqlPostsLoadByAuthorID
-	if withDeleted {
-		sql = sqlPostsLoadByAuthorIDWithDeleted
-	}
-	rows, err := db.Query(ctx, sql, keys)
-	return runtime.GroupRows(rows, err, scanPost, func(v *Post) int64 { return v.AuthorID })
+WHERE "author_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanPost,
+	Key:  func(v *Post) int64 { return v.AuthorID },
 }
 
 // LoadByAuthorID returns the rows of table posts whose author_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *PostRepo) LoadByAuthorID(ctx context.Context, keys []int64) (map[int64][]Post, error) {
-	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)
-	return m, wrapErr(err, "posts.LoadByAuthorID", "posts")
+	l := loadPostsByAuthorID
+	if r.withDeleted {
+		l = loadPostsByAuthorIDWithDeleted
+	}
+	return l.Load(ctx, r.db, keys)
 }
 
 // LoadPostLabels returns the rows of table post_labels of each of parents
 // (post_labels.post_id = posts.id), keyed by the parent's id, as LoadByPostID
 // does.
 func (r *PostRepo) LoadPostLabels(ctx context.Context, parents []Post) (map[int64][]PostLabel, error) {
-	keys := runtime.Keys(parents, func(p *Post) (int64, bool) { return p.ID, true })
-	m, err := loadPostLabelsByPostID(ctx, r.db, keys)
-	return m, wrapErr(err, "posts.LoadPostLabels", "posts")
+	return loadPostLabelsByPostID.Load(ctx, r.db, runtime.Keys(parents, func(p *Post) (int64, bool) { return p.ID, true }))
 }

@@ -317,9 +317,11 @@ func (r *OrgRepo) LoadProjects(ctx context.Context, parents []Org) (map[uuid.UUI
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadProjectsByOrgID(ctx, db, keys, tenant, r.withDeleted)
-	return m, wrapErr(err, "orgs.LoadProjects", "orgs")
+	l := loadProjectsByOrgID
+	if r.withDeleted {
+		l = loadProjectsByOrgIDWithDeleted
+	}
+	return l.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadTasks returns the rows of table tasks of each of parents (tasks.org_id =
@@ -330,9 +332,7 @@ func (r *OrgRepo) LoadTasks(ctx context.Context, parents []Org) (map[uuid.UUID][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTasksByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadTasks", "orgs")
+	return loadTasksByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadTags returns the rows of table tags of each of parents (tags.org_id =
@@ -343,9 +343,7 @@ func (r *OrgRepo) LoadTags(ctx context.Context, parents []Org) (map[uuid.UUID][]
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadTags", "orgs")
+	return loadTagsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadTaskTags returns the rows of table task_tags of each of parents
@@ -356,7 +354,5 @@ func (r *OrgRepo) LoadTaskTags(ctx context.Context, parents []Org) (map[uuid.UUI
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTaskTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadTaskTags", "orgs")
+	return loadTaskTagsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

@@ -644,37 +644,35 @@ func (r *ProjectRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Proje
 	return items, wrapErr(err, "projects.ListByOrgID", "projects")
 }
 
-const sqlProjectsLoadByOrgID = `-- name: projects.LoadByOrgID replica=ok
+var loadProjectsByOrgID = &runtime.Loader[uuid.UUID, Project]{
+	Op: &runtime.Op{Name: "projects.LoadByOrgID", Table: "projects", Errs: errs, SQL: `-- name: projects.LoadByOrgID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`
+WHERE "org_id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`},
+	Scan: scanProject,
+	Key:  func(v *Project) uuid.UUID { return v.OrgID },
+}
 
-const sqlProjectsLoadByOrgIDWithDeleted = `-- name: projects.LoadByOrgID replica=ok
+var loadProjectsByOrgIDWithDeleted = &runtime.Loader[uuid.UUID, Project]{
+	Op: &runtime.Op{Name: "projects.LoadByOrgID", Table: "projects", Errs: errs, SQL: `-- name: projects.LoadByOrgID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadProjectsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID, withDeleted bool) (map[uuid.UUID][]Project, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Project{}, nil
-	}
-	sql := sqlProjectsLoadByOrgID
-	if withDeleted {
-		sql = sqlProjectsLoadByOrgIDWithDeleted
-	}
-	rows, err := db.Query(ctx, sql, keys, tenant)
-	return runtime.GroupRows(rows, err, scanProject, func(v *Project) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanProject,
+	Key:  func(v *Project) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table projects whose org_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *ProjectRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.LoadByOrgID", "projects")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadProjectsByOrgID(ctx, db, keys, tenant, r.withDeleted)
-	return m, wrapErr(err, "projects.LoadByOrgID", "projects")
+	l := loadProjectsByOrgID
+	if r.withDeleted {
+		l = loadProjectsByOrgIDWithDeleted
+	}
+	return l.Load(ctx, db, keys, tenant)
 }
 
 // LoadTasks returns the rows of table tasks of each of parents (tasks.project_id =
@@ -685,9 +683,7 @@ func (r *ProjectRepo) LoadTasks(ctx context.Context, parents []Project) (map[int
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Project) (int64, bool) { return p.ID, true })
-	m, err := loadTasksByProjectID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "projects.LoadTasks", "projects")
+	return loadTasksByProjectID.Load(ctx, db, runtime.Keys(parents, func(p *Project) (int64, bool) { return p.ID, true }), tenant)
 }
 
 const sqlProjectsByName = `-- name: projects.ByName replica=ok

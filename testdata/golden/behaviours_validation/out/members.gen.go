@@ -694,21 +694,16 @@ func (r *MemberRepo) ListByTeamID(ctx context.Context, teamID int64) ([]Member, 
 	return runtime.QueryOp(ctx, r.db, opMembersListByTeamID, &teamID, runtime.Arg, scanMember, 0)
 }
 
-const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID replica=ok
+var loadMembersByTeamID = &runtime.Loader[int64, Member]{
+	Op: &runtime.Op{Name: "members.LoadByTeamID", Table: "members", Errs: errs, SQL: `-- name: members.LoadByTeamID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
-WHERE "team_id" = ANY($1) ORDER BY "id"`
-
-func loadMembersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Member, error) {
-	if len(keys) == 0 {
-		return map[int64][]Member{}, nil
-	}
-	rows, err := db.Query(ctx, sqlMembersLoadByTeamID, keys)
-	return runtime.GroupRows(rows, err, scanMember, func(v *Member) int64 { return v.TeamID.V })
+WHERE "team_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanMember,
+	Key:  func(v *Member) int64 { return v.TeamID.V },
 }
 
 // LoadByTeamID returns the rows of table members whose team_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *MemberRepo) LoadByTeamID(ctx context.Context, keys []int64) (map[int64][]Member, error) {
-	m, err := loadMembersByTeamID(ctx, r.db, keys)
-	return m, wrapErr(err, "members.LoadByTeamID", "members")
+	return loadMembersByTeamID.Load(ctx, r.db, keys)
 }

@@ -359,7 +359,5 @@ func (r *TeamRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTeam)
 // LoadMembers returns the rows of table members of each of parents
 // (members.team_id = teams.id), keyed by the parent's id, as LoadByTeamID does.
 func (r *TeamRepo) LoadMembers(ctx context.Context, parents []Team) (map[int64][]Member, error) {
-	keys := runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true })
-	m, err := loadMembersByTeamID(ctx, r.db, keys)
-	return m, wrapErr(err, "teams.LoadMembers", "teams")
+	return loadMembersByTeamID.Load(ctx, r.db, runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true }))
 }

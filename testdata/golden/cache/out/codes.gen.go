@@ -563,23 +563,18 @@ func (r *CodeRepo) ListByLabel(ctx context.Context, label string) ([]Code, error
 	return items, wrapErr(err, "codes.ListByLabel", "codes")
 }
 
-const sqlCodesLoadByLabel = `-- name: codes.LoadByLabel replica=ok
+var loadCodesByLabel = &runtime.Loader[string, Code]{
+	Op: &runtime.Op{Name: "codes.LoadByLabel", Table: "codes", Errs: errs, SQL: `-- name: codes.LoadByLabel replica=ok
 SELECT "region", "num", "label", "note" FROM "codes"
-WHERE "label" = ANY($1) ORDER BY "region", "num"`
-
-func loadCodesByLabel(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Code, error) {
-	if len(keys) == 0 {
-		return map[string][]Code{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCodesLoadByLabel, keys)
-	return runtime.GroupRows(rows, err, scanCode, func(v *Code) string { return v.Label })
+WHERE "label" = ANY($1) ORDER BY "region", "num"`},
+	Scan: scanCode,
+	Key:  func(v *Code) string { return v.Label },
 }
 
 // LoadByLabel returns the rows of table codes whose label is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *CodeRepo) LoadByLabel(ctx context.Context, keys []string) (map[string][]Code, error) {
-	m, err := loadCodesByLabel(ctx, r.db, keys)
-	return m, wrapErr(err, "codes.LoadByLabel", "codes")
+	return loadCodesByLabel.Load(ctx, r.db, keys)
 }
 
 const sqlCodesByLabel = `-- name: codes.ByLabel replica=ok

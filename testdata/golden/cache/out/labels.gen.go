@@ -355,7 +355,5 @@ func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabe
 // LoadCodes returns the rows of table codes of each of parents (codes.label =
 // labels.name), keyed by the parent's name, as LoadByLabel does.
 func (r *LabelRepo) LoadCodes(ctx context.Context, parents []Label) (map[string][]Code, error) {
-	keys := runtime.Keys(parents, func(p *Label) (string, bool) { return p.Name, true })
-	m, err := loadCodesByLabel(ctx, r.db, keys)
-	return m, wrapErr(err, "labels.LoadCodes", "labels")
+	return loadCodesByLabel.Load(ctx, r.db, runtime.Keys(parents, func(p *Label) (string, bool) { return p.Name, true }))
 }

@@ -598,9 +598,7 @@ func (r *OrgRepo) LoadTeams(ctx context.Context, parents []Org) (map[uuid.UUID][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTeamsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadTeams", "orgs")
+	return loadTeamsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadUsers returns the rows of table users of each of parents (users.org_id =
@@ -611,9 +609,11 @@ func (r *OrgRepo) LoadUsers(ctx context.Context, parents []Org) (map[uuid.UUID][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadUsersByOrgID(ctx, db, keys, tenant, r.withDeleted)
-	return m, wrapErr(err, "orgs.LoadUsers", "orgs")
+	l := loadUsersByOrgID
+	if r.withDeleted {
+		l = loadUsersByOrgIDWithDeleted
+	}
+	return l.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 const sqlOrgsBySlug = `-- name: orgs.BySlug replica=ok

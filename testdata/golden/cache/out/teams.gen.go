@@ -413,29 +413,23 @@ func (r *TeamRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Team, er
 	return runtime.QueryOp(ctx, db, opTeamsListByOrgID, &orgID, runtime.Arg, scanTeam, 0, tenant)
 }
 
-const sqlTeamsLoadByOrgID = `-- name: teams.LoadByOrgID replica=ok
+var loadTeamsByOrgID = &runtime.Loader[uuid.UUID, Team]{
+	Op: &runtime.Op{Name: "teams.LoadByOrgID", Table: "teams", Errs: errs, SQL: `-- name: teams.LoadByOrgID replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadTeamsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Team, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Team{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTeamsLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanTeam, func(v *Team) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanTeam,
+	Key:  func(v *Team) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table teams whose org_id is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *TeamRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.LoadByOrgID", "teams")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadTeamsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "teams.LoadByOrgID", "teams")
+	return loadTeamsByOrgID.Load(ctx, db, keys, tenant)
 }
 
 // LoadUsers returns the rows of table users of each of parents (users.team_id =
@@ -446,7 +440,9 @@ func (r *TeamRepo) LoadUsers(ctx context.Context, parents []Team) (map[int64][]U
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true })
-	m, err := loadUsersByTeamID(ctx, db, keys, tenant, r.withDeleted)
-	return m, wrapErr(err, "teams.LoadUsers", "teams")
+	l := loadUsersByTeamID
+	if r.withDeleted {
+		l = loadUsersByTeamIDWithDeleted
+	}
+	return l.Load(ctx, db, runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true }), tenant)
 }

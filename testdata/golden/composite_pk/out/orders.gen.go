@@ -282,7 +282,5 @@ func (r *OrderRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error
 // (order_items.order_id = orders.id), keyed by the parent's id, as LoadByOrderID
 // does.
 func (r *OrderRepo) LoadOrderItems(ctx context.Context, parents []Order) (map[int32][]OrderItem, error) {
-	keys := runtime.Keys(parents, func(p *Order) (int32, bool) { return p.ID, true })
-	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "orders.LoadOrderItems", "orders")
+	return loadOrderItemsByOrderID.Load(ctx, r.db, runtime.Keys(parents, func(p *Order) (int32, bool) { return p.ID, true }))
 }

@@ -370,7 +370,5 @@ func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewPro
 // LoadOrderItems returns the rows of table order_items of each of parents
 // (order_items.sku = products.sku), keyed by the parent's sku, as LoadBySKU does.
 func (r *ProductRepo) LoadOrderItems(ctx context.Context, parents []Product) (map[string][]OrderItem, error) {
-	keys := runtime.Keys(parents, func(p *Product) (string, bool) { return p.SKU, true })
-	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadOrderItems", "products")
+	return loadOrderItemsBySKU.Load(ctx, r.db, runtime.Keys(parents, func(p *Product) (string, bool) { return p.SKU, true }))
 }

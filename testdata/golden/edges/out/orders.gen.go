@@ -314,30 +314,23 @@ func (r *OrderRepo) ListByUserID(ctx context.Context, userID int64) ([]Order, er
 	return runtime.QueryOp(ctx, r.db, opOrdersListByUserID, &userID, runtime.Arg, scanOrder, 0)
 }
 
-const sqlOrdersLoadByUserID = `-- name: orders.LoadByUserID replica=ok
+var loadOrdersByUserID = &runtime.Loader[int64, Order]{
+	Op: &runtime.Op{Name: "orders.LoadByUserID", Table: "orders", Errs: errs, SQL: `-- name: orders.LoadByUserID replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadOrdersByUserID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Order, error) {
-	if len(keys) == 0 {
-		return map[int64][]Order{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrdersLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) int64 { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanOrder,
+	Key:  func(v *Order) int64 { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table orders whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *OrderRepo) LoadByUserID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
-	m, err := loadOrdersByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "orders.LoadByUserID", "orders")
+	return loadOrdersByUserID.Load(ctx, r.db, keys)
 }
 
 // LoadOrderLines returns the rows of table order_lines of each of parents
 // (order_lines.order_id = orders.id), keyed by the parent's id, as LoadByOrderID
 // does.
 func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uuid.UUID][]OrderLine, error) {
-	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "orders.LoadOrderLines", "orders")
+	return loadOrderLinesByOrderID.Load(ctx, r.db, runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -393,18 +393,14 @@ func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewPro
 // LoadStocks returns the rows of table stock of each of parents (stock.product_id
 // = products.id), keyed by the parent's id, as LoadByProductID does.
 func (r *ProductRepo) LoadStocks(ctx context.Context, parents []Product) (map[int64][]Stock, error) {
-	keys := runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true })
-	m, err := loadStockByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadStocks", "products")
+	return loadStockByProductID.Load(ctx, r.db, runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true }))
 }
 
 // LoadOrderLines returns the rows of table order_lines of each of parents
 // (order_lines.product_id = products.id), keyed by the parent's id, as
 // LoadByProductID does.
 func (r *ProductRepo) LoadOrderLines(ctx context.Context, parents []Product) (map[int64][]OrderLine, error) {
-	keys := runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true })
-	m, err := loadOrderLinesByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadOrderLines", "products")
+	return loadOrderLinesByProductID.Load(ctx, r.db, runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true }))
 }
 
 const sqlProductsBySKUs = `-- name: products.BySKUs replica=ok

@@ -378,24 +378,19 @@ func (r *StockRepo) ListByWarehouseCode(ctx context.Context, warehouseCode strin
 	return runtime.QueryOp(ctx, r.db, opStockListByWarehouseCode, &warehouseCode, runtime.Arg, scanStock, 0)
 }
 
-const sqlStockLoadByWarehouseCode = `-- name: stock.LoadByWarehouseCode replica=ok
+var loadStockByWarehouseCode = &runtime.Loader[string, Stock]{
+	Op: &runtime.Op{Name: "stock.LoadByWarehouseCode", Table: "stock", Errs: errs, SQL: `-- name: stock.LoadByWarehouseCode replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
-WHERE "warehouse_code" = ANY($1) ORDER BY "warehouse_code", "product_id"`
-
-func loadStockByWarehouseCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Stock, error) {
-	if len(keys) == 0 {
-		return map[string][]Stock{}, nil
-	}
-	rows, err := db.Query(ctx, sqlStockLoadByWarehouseCode, keys)
-	m, err := runtime.GroupRows(rows, err, scanStock, func(v *Stock) string { return v.WarehouseCode })
-	return runtime.PaddedKeys(m, err, keys)
+WHERE "warehouse_code" = ANY($1) ORDER BY "warehouse_code", "product_id"`},
+	Scan:   scanStock,
+	Key:    func(v *Stock) string { return v.WarehouseCode },
+	Padded: true,
 }
 
 // LoadByWarehouseCode returns the rows of table stock whose warehouse_code is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *StockRepo) LoadByWarehouseCode(ctx context.Context, keys []string) (map[string][]Stock, error) {
-	m, err := loadStockByWarehouseCode(ctx, r.db, keys)
-	return m, wrapErr(err, "stock.LoadByWarehouseCode", "stock")
+	return loadStockByWarehouseCode.Load(ctx, r.db, keys)
 }
 
 var opStockListByProductID = &runtime.Op{Name: "stock.ListByProductID", Table: "stock", Errs: errs, SQL: `-- name: stock.ListByProductID replica=ok
@@ -408,21 +403,16 @@ func (r *StockRepo) ListByProductID(ctx context.Context, productID int64) ([]Sto
 	return runtime.QueryOp(ctx, r.db, opStockListByProductID, &productID, runtime.Arg, scanStock, 0)
 }
 
-const sqlStockLoadByProductID = `-- name: stock.LoadByProductID replica=ok
+var loadStockByProductID = &runtime.Loader[int64, Stock]{
+	Op: &runtime.Op{Name: "stock.LoadByProductID", Table: "stock", Errs: errs, SQL: `-- name: stock.LoadByProductID replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
-WHERE "product_id" = ANY($1) ORDER BY "warehouse_code", "product_id"`
-
-func loadStockByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Stock, error) {
-	if len(keys) == 0 {
-		return map[int64][]Stock{}, nil
-	}
-	rows, err := db.Query(ctx, sqlStockLoadByProductID, keys)
-	return runtime.GroupRows(rows, err, scanStock, func(v *Stock) int64 { return v.ProductID })
+WHERE "product_id" = ANY($1) ORDER BY "warehouse_code", "product_id"`},
+	Scan: scanStock,
+	Key:  func(v *Stock) int64 { return v.ProductID },
 }
 
 // LoadByProductID returns the rows of table stock whose product_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *StockRepo) LoadByProductID(ctx context.Context, keys []int64) (map[int64][]Stock, error) {
-	m, err := loadStockByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "stock.LoadByProductID", "stock")
+	return loadStockByProductID.Load(ctx, r.db, keys)
 }

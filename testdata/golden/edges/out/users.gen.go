@@ -348,7 +348,5 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 // LoadOrders returns the rows of table orders of each of parents (orders.user_id =
 // users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadOrders(ctx context.Context, parents []User) (map[int64][]Order, error) {
-	keys := runtime.Keys(parents, func(p *User) (int64, bool) { return p.ID, true })
-	m, err := loadOrdersByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadOrders", "users")
+	return loadOrdersByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (int64, bool) { return p.ID, true }))
 }

@@ -360,7 +360,5 @@ func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []New
 // (stock.warehouse_code = warehouses.code), keyed by the parent's code, as
 // LoadByWarehouseCode does.
 func (r *WarehouseRepo) LoadStocks(ctx context.Context, parents []Warehouse) (map[string][]Stock, error) {
-	keys := runtime.Keys(parents, func(p *Warehouse) (string, bool) { return p.Code, true })
-	m, err := loadStockByWarehouseCode(ctx, r.db, keys)
-	return m, wrapErr(err, "warehouses.LoadStocks", "warehouses")
+	return loadStockByWarehouseCode.Load(ctx, r.db, runtime.Keys(parents, func(p *Warehouse) (string, bool) { return p.Code, true }))
 }

@@ -357,7 +357,5 @@ func (r *CompanyRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCo
 // (departments.company_id = companies.id), keyed by the parent's id, as
 // LoadByCompanyID does.
 func (r *CompanyRepo) LoadDepartments(ctx context.Context, parents []Company) (map[uuid.UUID][]Department, error) {
-	keys := runtime.Keys(parents, func(p *Company) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
-	return m, wrapErr(err, "companies.LoadDepartments", "companies")
+	return loadDepartmentsByCompanyID.Load(ctx, r.db, runtime.Keys(parents, func(p *Company) (uuid.UUID, bool) { return p.ID, true }))
 }

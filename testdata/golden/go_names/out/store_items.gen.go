@@ -293,21 +293,16 @@ func (r *StoreItemRepo) ListByStoreID(ctx context.Context, storeID int64) ([]Sto
 	return runtime.QueryOp(ctx, r.db, opStoreItemsListByStoreID, &storeID, runtime.Arg, scanStoreItem, 0)
 }
 
-const sqlStoreItemsLoadByStoreID = `-- name: store_items.LoadByStoreID replica=ok
+var loadStoreItemsByStoreID = &runtime.Loader[int64, StoreItem]{
+	Op: &runtime.Op{Name: "store_items.LoadByStoreID", Table: "store_items", Errs: errs, SQL: `-- name: store_items.LoadByStoreID replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items"
-WHERE "store_id" = ANY($1) ORDER BY "id"`
-
-func loadStoreItemsByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]StoreItem, error) {
-	if len(keys) == 0 {
-		return map[int64][]StoreItem{}, nil
-	}
-	rows, err := db.Query(ctx, sqlStoreItemsLoadByStoreID, keys)
-	return runtime.GroupRows(rows, err, scanStoreItem, func(v *StoreItem) int64 { return v.StoreID })
+WHERE "store_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanStoreItem,
+	Key:  func(v *StoreItem) int64 { return v.StoreID },
 }
 
 // LoadByStoreID returns the rows of table store_items whose store_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *StoreItemRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]StoreItem, error) {
-	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
-	return m, wrapErr(err, "store_items.LoadByStoreID", "store_items")
+	return loadStoreItemsByStoreID.Load(ctx, r.db, keys)
 }

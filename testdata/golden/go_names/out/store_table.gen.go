@@ -308,15 +308,11 @@ func (r *ShopRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 // (store_items.store_id = store.id), keyed by the parent's id, as LoadByStoreID
 // does.
 func (r *ShopRepo) LoadStoreItems(ctx context.Context, parents []Shop) (map[int64][]StoreItem, error) {
-	keys := runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true })
-	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
-	return m, wrapErr(err, "store.LoadStoreItems", "store")
+	return loadStoreItemsByStoreID.Load(ctx, r.db, runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true }))
 }
 
 // LoadTxes returns the rows of table tx of each of parents (tx.store_id =
 // store.id), keyed by the parent's id, as LoadByStoreID does.
 func (r *ShopRepo) LoadTxes(ctx context.Context, parents []Shop) (map[int64][]Tx, error) {
-	keys := runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true })
-	m, err := loadTxByStoreID(ctx, r.db, keys)
-	return m, wrapErr(err, "store.LoadTxes", "store")
+	return loadTxByStoreID.Load(ctx, r.db, runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true }))
 }

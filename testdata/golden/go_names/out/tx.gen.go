@@ -290,21 +290,16 @@ func (r *TxRepo) ListByStoreID(ctx context.Context, storeID int64) ([]Tx, error)
 	return runtime.QueryOp(ctx, r.db, opTxListByStoreID, &storeID, runtime.Arg, scanTx, 0)
 }
 
-const sqlTxLoadByStoreID = `-- name: tx.LoadByStoreID replica=ok
+var loadTxByStoreID = &runtime.Loader[int64, Tx]{
+	Op: &runtime.Op{Name: "tx.LoadByStoreID", Table: "tx", Errs: errs, SQL: `-- name: tx.LoadByStoreID replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
-WHERE "store_id" = ANY($1) ORDER BY "id"`
-
-func loadTxByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Tx, error) {
-	if len(keys) == 0 {
-		return map[int64][]Tx{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTxLoadByStoreID, keys)
-	return runtime.GroupRows(rows, err, scanTx, func(v *Tx) int64 { return v.StoreID })
+WHERE "store_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanTx,
+	Key:  func(v *Tx) int64 { return v.StoreID },
 }
 
 // LoadByStoreID returns the rows of table tx whose store_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *TxRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]Tx, error) {
-	m, err := loadTxByStoreID(ctx, r.db, keys)
-	return m, wrapErr(err, "tx.LoadByStoreID", "tx")
+	return loadTxByStoreID.Load(ctx, r.db, keys)
 }

@@ -411,29 +411,23 @@ func (r *AccountRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Accou
 	return runtime.QueryOp(ctx, db, opAccountsListByOrgID, &orgID, runtime.Arg, scanAccount, 0, tenant)
 }
 
-const sqlAccountsLoadByOrgID = `-- name: accounts.LoadByOrgID replica=ok
+var loadAccountsByOrgID = &runtime.Loader[uuid.UUID, Account]{
+	Op: &runtime.Op{Name: "accounts.LoadByOrgID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.LoadByOrgID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadAccountsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Account, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Account{}, nil
-	}
-	rows, err := db.Query(ctx, sqlAccountsLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanAccount, func(v *Account) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanAccount,
+	Key:  func(v *Account) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table accounts whose org_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *AccountRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.LoadByOrgID", "accounts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadAccountsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "accounts.LoadByOrgID", "accounts")
+	return loadAccountsByOrgID.Load(ctx, db, keys, tenant)
 }
 
 // TotalsRow is one row of the result of AccountRepo.Totals.

@@ -358,7 +358,5 @@ func (r *OrgRepo) LoadAccounts(ctx context.Context, parents []Org) (map[uuid.UUI
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadAccountsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadAccounts", "orgs")
+	return loadAccountsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

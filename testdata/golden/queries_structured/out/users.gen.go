@@ -510,9 +510,7 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 // LoadAccounts returns the rows of table accounts of each of parents
 // (accounts.user_id = users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.UUID][]Account, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadAccounts", "users")
+	return loadAccountsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 const sqlUsersForEmail = `-- name: users.ForEmail replica=ok

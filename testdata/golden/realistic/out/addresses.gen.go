@@ -342,30 +342,23 @@ func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Add
 	return runtime.QueryOp(ctx, r.db, opAddressesListByUserID, &userID, runtime.Arg, scanAddress, 0)
 }
 
-const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID replica=ok
+var loadAddressesByUserID = &runtime.Loader[uuid.UUID, Address]{
+	Op: &runtime.Op{Name: "addresses.LoadByUserID", Table: "addresses", Errs: errs, SQL: `-- name: addresses.LoadByUserID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Address{}, nil
-	}
-	rows, err := db.Query(ctx, sqlAddressesLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanAddress, func(v *Address) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanAddress,
+	Key:  func(v *Address) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table addresses whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *AddressRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
-	m, err := loadAddressesByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "addresses.LoadByUserID", "addresses")
+	return loadAddressesByUserID.Load(ctx, r.db, keys)
 }
 
 // LoadOrders returns the rows of table orders of each of parents
 // (orders.shipping_address_id = addresses.id), keyed by the parent's id, as
 // LoadByShippingAddressID does.
 func (r *AddressRepo) LoadOrders(ctx context.Context, parents []Address) (map[int64][]Order, error) {
-	keys := runtime.Keys(parents, func(p *Address) (int64, bool) { return p.ID, true })
-	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
-	return m, wrapErr(err, "addresses.LoadOrders", "addresses")
+	return loadOrdersByShippingAddressID.Load(ctx, r.db, runtime.Keys(parents, func(p *Address) (int64, bool) { return p.ID, true }))
 }

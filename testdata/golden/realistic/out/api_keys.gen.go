@@ -410,21 +410,16 @@ func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uu
 	return runtime.QueryOp(ctx, r.db, opAPIKeysListByOrganizationID, &organizationID, runtime.Arg, scanAPIKey, 0)
 }
 
-const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID replica=ok
+var loadAPIKeysByOrganizationID = &runtime.Loader[uuid.UUID, APIKey]{
+	Op: &runtime.Op{Name: "api_keys.LoadByOrganizationID", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
-WHERE "organization_id" = ANY($1) ORDER BY "id"`
-
-func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]APIKey{}, nil
-	}
-	rows, err := db.Query(ctx, sqlAPIKeysLoadByOrganizationID, keys)
-	return runtime.GroupRows(rows, err, scanAPIKey, func(v *APIKey) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanAPIKey,
+	Key:  func(v *APIKey) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table api_keys whose organization_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *APIKeyRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
-	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "api_keys.LoadByOrganizationID", "api_keys")
+	return loadAPIKeysByOrganizationID.Load(ctx, r.db, keys)
 }

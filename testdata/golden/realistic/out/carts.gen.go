@@ -393,21 +393,16 @@ func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 	return runtime.QueryOp(ctx, r.db, opCartsListByCustomerID, &customerID, runtime.Arg, scanCart, 0)
 }
 
-const sqlCartsLoadByCustomerID = `-- name: carts.LoadByCustomerID replica=ok
+var loadCartsByCustomerID = &runtime.Loader[uuid.UUID, Cart]{
+	Op: &runtime.Op{Name: "carts.LoadByCustomerID", Table: "carts", Errs: errs, SQL: `-- name: carts.LoadByCustomerID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
-WHERE "customer_id" = ANY($1) ORDER BY "id"`
-
-func loadCartsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Cart{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCartsLoadByCustomerID, keys)
-	return runtime.GroupRows(rows, err, scanCart, func(v *Cart) uuid.UUID { return v.CustomerID.V })
+WHERE "customer_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanCart,
+	Key:  func(v *Cart) uuid.UUID { return v.CustomerID.V },
 }
 
 // LoadByCustomerID returns the rows of table carts whose customer_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *CartRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
-	m, err := loadCartsByCustomerID(ctx, r.db, keys)
-	return m, wrapErr(err, "carts.LoadByCustomerID", "carts")
+	return loadCartsByCustomerID.Load(ctx, r.db, keys)
 }

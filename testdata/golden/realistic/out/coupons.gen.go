@@ -399,7 +399,5 @@ func (r *CouponRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCou
 // (invoices.coupon_code = coupons.code), keyed by the parent's code, as
 // LoadByCouponCode does.
 func (r *CouponRepo) LoadInvoices(ctx context.Context, parents []Coupon) (map[string][]Invoice, error) {
-	keys := runtime.Keys(parents, func(p *Coupon) (string, bool) { return p.Code, true })
-	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
-	return m, wrapErr(err, "coupons.LoadInvoices", "coupons")
+	return loadInvoicesByCouponCode.Load(ctx, r.db, runtime.Keys(parents, func(p *Coupon) (string, bool) { return p.Code, true }))
 }

@@ -399,21 +399,16 @@ func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UU
 	return runtime.QueryOp(ctx, r.db, opInvoiceLinesListByInvoiceID, &invoiceID, runtime.Arg, scanInvoiceLine, 0)
 }
 
-const sqlInvoiceLinesLoadByInvoiceID = `-- name: invoice_lines.LoadByInvoiceID replica=ok
+var loadInvoiceLinesByInvoiceID = &runtime.Loader[uuid.UUID, InvoiceLine]{
+	Op: &runtime.Op{Name: "invoice_lines.LoadByInvoiceID", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.LoadByInvoiceID replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
-WHERE "invoice_id" = ANY($1) ORDER BY "invoice_id", "line_no"`
-
-func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]InvoiceLine{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoiceLinesLoadByInvoiceID, keys)
-	return runtime.GroupRows(rows, err, scanInvoiceLine, func(v *InvoiceLine) uuid.UUID { return v.InvoiceID })
+WHERE "invoice_id" = ANY($1) ORDER BY "invoice_id", "line_no"`},
+	Scan: scanInvoiceLine,
+	Key:  func(v *InvoiceLine) uuid.UUID { return v.InvoiceID },
 }
 
 // LoadByInvoiceID returns the rows of table invoice_lines whose invoice_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceLineRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
-	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
-	return m, wrapErr(err, "invoice_lines.LoadByInvoiceID", "invoice_lines")
+	return loadInvoiceLinesByInvoiceID.Load(ctx, r.db, keys)
 }

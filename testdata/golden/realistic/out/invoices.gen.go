@@ -480,23 +480,18 @@ func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	return runtime.QueryOp(ctx, r.db, opInvoicesListByOrganizationID, &organizationID, runtime.Arg, scanInvoice, 0)
 }
 
-const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID replica=ok
+var loadInvoicesByOrganizationID = &runtime.Loader[uuid.UUID, Invoice]{
+	Op: &runtime.Op{Name: "invoices.LoadByOrganizationID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "organization_id" = ANY($1) ORDER BY "id"`
-
-func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Invoice{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoicesLoadByOrganizationID, keys)
-	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanInvoice,
+	Key:  func(v *Invoice) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table invoices whose organization_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "invoices.LoadByOrganizationID", "invoices")
+	return loadInvoicesByOrganizationID.Load(ctx, r.db, keys)
 }
 
 var opInvoicesListBySubscriptionID = &runtime.Op{Name: "invoices.ListBySubscriptionID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListBySubscriptionID replica=ok
@@ -509,23 +504,18 @@ func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID u
 	return runtime.QueryOp(ctx, r.db, opInvoicesListBySubscriptionID, &subscriptionID, runtime.Arg, scanInvoice, 0)
 }
 
-const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID replica=ok
+var loadInvoicesBySubscriptionID = &runtime.Loader[uuid.UUID, Invoice]{
+	Op: &runtime.Op{Name: "invoices.LoadBySubscriptionID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.LoadBySubscriptionID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "subscription_id" = ANY($1) ORDER BY "id"`
-
-func loadInvoicesBySubscriptionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Invoice{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoicesLoadBySubscriptionID, keys)
-	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) uuid.UUID { return v.SubscriptionID.V })
+WHERE "subscription_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanInvoice,
+	Key:  func(v *Invoice) uuid.UUID { return v.SubscriptionID.V },
 }
 
 // LoadBySubscriptionID returns the rows of table invoices whose subscription_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
-	return m, wrapErr(err, "invoices.LoadBySubscriptionID", "invoices")
+	return loadInvoicesBySubscriptionID.Load(ctx, r.db, keys)
 }
 
 var opInvoicesListByCouponCode = &runtime.Op{Name: "invoices.ListByCouponCode", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByCouponCode replica=ok
@@ -538,39 +528,30 @@ func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) (
 	return runtime.QueryOp(ctx, r.db, opInvoicesListByCouponCode, &couponCode, runtime.Arg, scanInvoice, 0)
 }
 
-const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode replica=ok
+var loadInvoicesByCouponCode = &runtime.Loader[string, Invoice]{
+	Op: &runtime.Op{Name: "invoices.LoadByCouponCode", Table: "invoices", Errs: errs, SQL: `-- name: invoices.LoadByCouponCode replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "coupon_code" = ANY($1) ORDER BY "id"`
-
-func loadInvoicesByCouponCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Invoice, error) {
-	if len(keys) == 0 {
-		return map[string][]Invoice{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoicesLoadByCouponCode, keys)
-	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) string { return v.CouponCode.V })
+WHERE "coupon_code" = ANY($1) ORDER BY "id"`},
+	Scan: scanInvoice,
+	Key:  func(v *Invoice) string { return v.CouponCode.V },
 }
 
 // LoadByCouponCode returns the rows of table invoices whose coupon_code is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceRepo) LoadByCouponCode(ctx context.Context, keys []string) (map[string][]Invoice, error) {
-	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
-	return m, wrapErr(err, "invoices.LoadByCouponCode", "invoices")
+	return loadInvoicesByCouponCode.Load(ctx, r.db, keys)
 }
 
 // LoadInvoiceLines returns the rows of table invoice_lines of each of parents
 // (invoice_lines.invoice_id = invoices.id), keyed by the parent's id, as
 // LoadByInvoiceID does.
 func (r *InvoiceRepo) LoadInvoiceLines(ctx context.Context, parents []Invoice) (map[uuid.UUID][]InvoiceLine, error) {
-	keys := runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
-	return m, wrapErr(err, "invoices.LoadInvoiceLines", "invoices")
+	return loadInvoiceLinesByInvoiceID.Load(ctx, r.db, runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadPayments returns the rows of table payments of each of parents
 // (payments.invoice_id = invoices.id), keyed by the parent's id, as
 // LoadByInvoiceID does.
 func (r *InvoiceRepo) LoadPayments(ctx context.Context, parents []Invoice) (map[uuid.UUID][]Payment, error) {
-	keys := runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
-	return m, wrapErr(err, "invoices.LoadPayments", "invoices")
+	return loadPaymentsByInvoiceID.Load(ctx, r.db, runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -322,21 +322,16 @@ func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) (
 	return runtime.QueryOp(ctx, r.db, opNotificationsListByUserID, &userID, runtime.Arg, scanNotification, 0)
 }
 
-const sqlNotificationsLoadByUserID = `-- name: notifications.LoadByUserID replica=ok
+var loadNotificationsByUserID = &runtime.Loader[uuid.UUID, Notification]{
+	Op: &runtime.Op{Name: "notifications.LoadByUserID", Table: "notifications", Errs: errs, SQL: `-- name: notifications.LoadByUserID replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Notification{}, nil
-	}
-	rows, err := db.Query(ctx, sqlNotificationsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanNotification, func(v *Notification) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanNotification,
+	Key:  func(v *Notification) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table notifications whose user_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *NotificationRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
-	m, err := loadNotificationsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "notifications.LoadByUserID", "notifications")
+	return loadNotificationsByUserID.Load(ctx, r.db, keys)
 }

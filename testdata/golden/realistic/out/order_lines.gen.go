@@ -390,23 +390,18 @@ func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([
 	return runtime.QueryOp(ctx, r.db, opOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
 }
 
-const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=ok
+var loadOrderLinesByOrderID = &runtime.Loader[uuid.UUID, OrderLine]{
+	Op: &runtime.Op{Name: "order_lines.LoadByOrderID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.LoadByOrderID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
-WHERE "order_id" = ANY($1) ORDER BY "order_id", "line_no"`
-
-func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]OrderLine{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrderLinesLoadByOrderID, keys)
-	return runtime.GroupRows(rows, err, scanOrderLine, func(v *OrderLine) uuid.UUID { return v.OrderID })
+WHERE "order_id" = ANY($1) ORDER BY "order_id", "line_no"`},
+	Scan: scanOrderLine,
+	Key:  func(v *OrderLine) uuid.UUID { return v.OrderID },
 }
 
 // LoadByOrderID returns the rows of table order_lines whose order_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
+	return loadOrderLinesByOrderID.Load(ctx, r.db, keys)
 }
 
 var opOrderLinesListByVariantID = &runtime.Op{Name: "order_lines.ListByVariantID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByVariantID replica=ok
@@ -419,21 +414,16 @@ func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID
 	return runtime.QueryOp(ctx, r.db, opOrderLinesListByVariantID, &variantID, runtime.Arg, scanOrderLine, 0)
 }
 
-const sqlOrderLinesLoadByVariantID = `-- name: order_lines.LoadByVariantID replica=ok
+var loadOrderLinesByVariantID = &runtime.Loader[uuid.UUID, OrderLine]{
+	Op: &runtime.Op{Name: "order_lines.LoadByVariantID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.LoadByVariantID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
-WHERE "variant_id" = ANY($1) ORDER BY "order_id", "line_no"`
-
-func loadOrderLinesByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]OrderLine{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrderLinesLoadByVariantID, keys)
-	return runtime.GroupRows(rows, err, scanOrderLine, func(v *OrderLine) uuid.UUID { return v.VariantID })
+WHERE "variant_id" = ANY($1) ORDER BY "order_id", "line_no"`},
+	Scan: scanOrderLine,
+	Key:  func(v *OrderLine) uuid.UUID { return v.VariantID },
 }
 
 // LoadByVariantID returns the rows of table order_lines whose variant_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *OrderLineRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
-	return m, wrapErr(err, "order_lines.LoadByVariantID", "order_lines")
+	return loadOrderLinesByVariantID.Load(ctx, r.db, keys)
 }

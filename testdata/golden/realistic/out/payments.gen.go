@@ -330,30 +330,23 @@ func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) 
 	return runtime.QueryOp(ctx, r.db, opPaymentsListByInvoiceID, &invoiceID, runtime.Arg, scanPayment, 0)
 }
 
-const sqlPaymentsLoadByInvoiceID = `-- name: payments.LoadByInvoiceID replica=ok
+var loadPaymentsByInvoiceID = &runtime.Loader[uuid.UUID, Payment]{
+	Op: &runtime.Op{Name: "payments.LoadByInvoiceID", Table: "payments", Errs: errs, SQL: `-- name: payments.LoadByInvoiceID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
-WHERE "invoice_id" = ANY($1) ORDER BY "id"`
-
-func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Payment{}, nil
-	}
-	rows, err := db.Query(ctx, sqlPaymentsLoadByInvoiceID, keys)
-	return runtime.GroupRows(rows, err, scanPayment, func(v *Payment) uuid.UUID { return v.InvoiceID })
+WHERE "invoice_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanPayment,
+	Key:  func(v *Payment) uuid.UUID { return v.InvoiceID },
 }
 
 // LoadByInvoiceID returns the rows of table payments whose invoice_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *PaymentRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
-	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
-	return m, wrapErr(err, "payments.LoadByInvoiceID", "payments")
+	return loadPaymentsByInvoiceID.Load(ctx, r.db, keys)
 }
 
 // LoadRefunds returns the rows of table refunds of each of parents
 // (refunds.payment_id = payments.id), keyed by the parent's id, as LoadByPaymentID
 // does.
 func (r *PaymentRepo) LoadRefunds(ctx context.Context, parents []Payment) (map[uuid.UUID][]Refund, error) {
-	keys := runtime.Keys(parents, func(p *Payment) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
-	return m, wrapErr(err, "payments.LoadRefunds", "payments")
+	return loadRefundsByPaymentID.Load(ctx, r.db, runtime.Keys(parents, func(p *Payment) (uuid.UUID, bool) { return p.ID, true }))
 }

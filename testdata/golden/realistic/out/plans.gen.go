@@ -426,16 +426,12 @@ func (r *PlanRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewPlan)
 // (subscriptions.plan_id = plans.id), keyed by the parent's id, as LoadByPlanID
 // does.
 func (r *PlanRepo) LoadSubscriptions(ctx context.Context, parents []Plan) (map[uuid.UUID][]Subscription, error) {
-	keys := runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
-	return m, wrapErr(err, "plans.LoadSubscriptions", "plans")
+	return loadSubscriptionsByPlanID.Load(ctx, r.db, runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadOrganizations returns the rows of table organizations of each of parents
 // (organizations.plan_id = plans.id), keyed by the parent's id, as LoadByPlanID
 // does.
 func (r *PlanRepo) LoadOrganizations(ctx context.Context, parents []Plan) (map[uuid.UUID][]Organization, error) {
-	keys := runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
-	return m, wrapErr(err, "plans.LoadOrganizations", "plans")
+	return loadOrganizationsByPlanID.Load(ctx, r.db, runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -304,21 +304,16 @@ func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.U
 	return runtime.QueryOp(ctx, r.db, opPriceHistoryListByVariantID, &variantID, runtime.Arg, scanPriceHistory, 0)
 }
 
-const sqlPriceHistoryLoadByVariantID = `-- name: price_history.LoadByVariantID replica=ok
+var loadPriceHistoryByVariantID = &runtime.Loader[uuid.UUID, PriceHistory]{
+	Op: &runtime.Op{Name: "price_history.LoadByVariantID", Table: "price_history", Errs: errs, SQL: `-- name: price_history.LoadByVariantID replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
-WHERE "variant_id" = ANY($1) ORDER BY "id"`
-
-func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]PriceHistory{}, nil
-	}
-	rows, err := db.Query(ctx, sqlPriceHistoryLoadByVariantID, keys)
-	return runtime.GroupRows(rows, err, scanPriceHistory, func(v *PriceHistory) uuid.UUID { return v.VariantID })
+WHERE "variant_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanPriceHistory,
+	Key:  func(v *PriceHistory) uuid.UUID { return v.VariantID },
 }
 
 // LoadByVariantID returns the rows of table price_history whose variant_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *PriceHistoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
-	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
-	return m, wrapErr(err, "price_history.LoadByVariantID", "price_history")
+	return loadPriceHistoryByVariantID.Load(ctx, r.db, keys)
 }

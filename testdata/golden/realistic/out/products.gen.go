@@ -330,39 +330,30 @@ func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([
 	return runtime.QueryOp(ctx, r.db, opProductsListByCategoryID, &categoryID, runtime.Arg, scanProduct, 0)
 }
 
-const sqlProductsLoadByCategoryID = `-- name: products.LoadByCategoryID replica=ok
+var loadProductsByCategoryID = &runtime.Loader[int32, Product]{
+	Op: &runtime.Op{Name: "products.LoadByCategoryID", Table: "products", Errs: errs, SQL: `-- name: products.LoadByCategoryID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
-WHERE "category_id" = ANY($1) ORDER BY "id"`
-
-func loadProductsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Product, error) {
-	if len(keys) == 0 {
-		return map[int32][]Product{}, nil
-	}
-	rows, err := db.Query(ctx, sqlProductsLoadByCategoryID, keys)
-	return runtime.GroupRows(rows, err, scanProduct, func(v *Product) int32 { return v.CategoryID.V })
+WHERE "category_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanProduct,
+	Key:  func(v *Product) int32 { return v.CategoryID.V },
 }
 
 // LoadByCategoryID returns the rows of table products whose category_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *ProductRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Product, error) {
-	m, err := loadProductsByCategoryID(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadByCategoryID", "products")
+	return loadProductsByCategoryID.Load(ctx, r.db, keys)
 }
 
 // LoadProductVariants returns the rows of table product_variants of each of
 // parents (product_variants.product_id = products.id), keyed by the parent's id,
 // as LoadByProductID does.
 func (r *ProductRepo) LoadProductVariants(ctx context.Context, parents []Product) (map[uuid.UUID][]ProductVariant, error) {
-	keys := runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadProductVariants", "products")
+	return loadProductVariantsByProductID.Load(ctx, r.db, runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadReviews returns the rows of table reviews of each of parents
 // (reviews.product_id = products.id), keyed by the parent's id, as LoadByProductID
 // does.
 func (r *ProductRepo) LoadReviews(ctx context.Context, parents []Product) (map[uuid.UUID][]Review, error) {
-	keys := runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadReviewsByProductID(ctx, r.db, keys)
-	return m, wrapErr(err, "products.LoadReviews", "products")
+	return loadReviewsByProductID.Load(ctx, r.db, runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true }))
 }

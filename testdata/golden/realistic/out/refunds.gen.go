@@ -314,30 +314,23 @@ func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) (
 	return runtime.QueryOp(ctx, r.db, opRefundsListByPaymentID, &paymentID, runtime.Arg, scanRefund, 0)
 }
 
-const sqlRefundsLoadByPaymentID = `-- name: refunds.LoadByPaymentID replica=ok
+var loadRefundsByPaymentID = &runtime.Loader[uuid.UUID, Refund]{
+	Op: &runtime.Op{Name: "refunds.LoadByPaymentID", Table: "refunds", Errs: errs, SQL: `-- name: refunds.LoadByPaymentID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
-WHERE "payment_id" = ANY($1) ORDER BY "id"`
-
-func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Refund{}, nil
-	}
-	rows, err := db.Query(ctx, sqlRefundsLoadByPaymentID, keys)
-	return runtime.GroupRows(rows, err, scanRefund, func(v *Refund) uuid.UUID { return v.PaymentID })
+WHERE "payment_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanRefund,
+	Key:  func(v *Refund) uuid.UUID { return v.PaymentID },
 }
 
 // LoadByPaymentID returns the rows of table refunds whose payment_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *RefundRepo) LoadByPaymentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
-	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
-	return m, wrapErr(err, "refunds.LoadByPaymentID", "refunds")
+	return loadRefundsByPaymentID.Load(ctx, r.db, keys)
 }
 
 // LoadReturns returns the rows of table returns of each of parents
 // (returns.refund_id = refunds.id), keyed by the parent's id, as LoadByRefundID
 // does.
 func (r *RefundRepo) LoadReturns(ctx context.Context, parents []Refund) (map[uuid.UUID][]Return, error) {
-	keys := runtime.Keys(parents, func(p *Refund) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadReturnsByRefundID(ctx, r.db, keys)
-	return m, wrapErr(err, "refunds.LoadReturns", "refunds")
+	return loadReturnsByRefundID.Load(ctx, r.db, runtime.Keys(parents, func(p *Refund) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -312,23 +312,18 @@ func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Re
 	return runtime.QueryOp(ctx, r.db, opReturnsListByOrderID, &orderID, runtime.Arg, scanReturn, 0)
 }
 
-const sqlReturnsLoadByOrderID = `-- name: returns.LoadByOrderID replica=ok
+var loadReturnsByOrderID = &runtime.Loader[uuid.UUID, Return]{
+	Op: &runtime.Op{Name: "returns.LoadByOrderID", Table: "returns", Errs: errs, SQL: `-- name: returns.LoadByOrderID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "order_id" = ANY($1) ORDER BY "id"`
-
-func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Return{}, nil
-	}
-	rows, err := db.Query(ctx, sqlReturnsLoadByOrderID, keys)
-	return runtime.GroupRows(rows, err, scanReturn, func(v *Return) uuid.UUID { return v.OrderID })
+WHERE "order_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanReturn,
+	Key:  func(v *Return) uuid.UUID { return v.OrderID },
 }
 
 // LoadByOrderID returns the rows of table returns whose order_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *ReturnRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
-	m, err := loadReturnsByOrderID(ctx, r.db, keys)
-	return m, wrapErr(err, "returns.LoadByOrderID", "returns")
+	return loadReturnsByOrderID.Load(ctx, r.db, keys)
 }
 
 var opReturnsListByRefundID = &runtime.Op{Name: "returns.ListByRefundID", Table: "returns", Errs: errs, SQL: `-- name: returns.ListByRefundID replica=ok
@@ -341,21 +336,16 @@ func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]
 	return runtime.QueryOp(ctx, r.db, opReturnsListByRefundID, &refundID, runtime.Arg, scanReturn, 0)
 }
 
-const sqlReturnsLoadByRefundID = `-- name: returns.LoadByRefundID replica=ok
+var loadReturnsByRefundID = &runtime.Loader[uuid.UUID, Return]{
+	Op: &runtime.Op{Name: "returns.LoadByRefundID", Table: "returns", Errs: errs, SQL: `-- name: returns.LoadByRefundID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "refund_id" = ANY($1) ORDER BY "id"`
-
-func loadReturnsByRefundID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Return{}, nil
-	}
-	rows, err := db.Query(ctx, sqlReturnsLoadByRefundID, keys)
-	return runtime.GroupRows(rows, err, scanReturn, func(v *Return) uuid.UUID { return v.RefundID.V })
+WHERE "refund_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanReturn,
+	Key:  func(v *Return) uuid.UUID { return v.RefundID.V },
 }
 
 // LoadByRefundID returns the rows of table returns whose refund_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *ReturnRepo) LoadByRefundID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
-	m, err := loadReturnsByRefundID(ctx, r.db, keys)
-	return m, wrapErr(err, "returns.LoadByRefundID", "returns")
+	return loadReturnsByRefundID.Load(ctx, r.db, keys)
 }

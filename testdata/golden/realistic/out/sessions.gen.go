@@ -308,21 +308,16 @@ func (r *SessionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Ses
 	return runtime.QueryOp(ctx, r.db, opSessionsListByUserID, &userID, runtime.Arg, scanSession, 0)
 }
 
-const sqlSessionsLoadByUserID = `-- name: sessions.LoadByUserID replica=ok
+var loadSessionsByUserID = &runtime.Loader[uuid.UUID, Session]{
+	Op: &runtime.Op{Name: "sessions.LoadByUserID", Table: "sessions", Errs: errs, SQL: `-- name: sessions.LoadByUserID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Session{}, nil
-	}
-	rows, err := db.Query(ctx, sqlSessionsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanSession, func(v *Session) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanSession,
+	Key:  func(v *Session) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table sessions whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *SessionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
-	m, err := loadSessionsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "sessions.LoadByUserID", "sessions")
+	return loadSessionsByUserID.Load(ctx, r.db, keys)
 }

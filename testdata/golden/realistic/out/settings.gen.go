@@ -386,21 +386,16 @@ func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	return runtime.QueryOp(ctx, r.db, opSettingsListByOrganizationID, &organizationID, runtime.Arg, scanSetting, 0)
 }
 
-const sqlSettingsLoadByOrganizationID = `-- name: settings.LoadByOrganizationID replica=ok
+var loadSettingsByOrganizationID = &runtime.Loader[uuid.UUID, Setting]{
+	Op: &runtime.Op{Name: "settings.LoadByOrganizationID", Table: "settings", Errs: errs, SQL: `-- name: settings.LoadByOrganizationID replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
-WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "key"`
-
-func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Setting{}, nil
-	}
-	rows, err := db.Query(ctx, sqlSettingsLoadByOrganizationID, keys)
-	return runtime.GroupRows(rows, err, scanSetting, func(v *Setting) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "key"`},
+	Scan: scanSetting,
+	Key:  func(v *Setting) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table settings whose organization_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *SettingRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
-	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
-	return m, wrapErr(err, "settings.LoadByOrganizationID", "settings")
+	return loadSettingsByOrganizationID.Load(ctx, r.db, keys)
 }

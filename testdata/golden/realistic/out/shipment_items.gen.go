@@ -377,21 +377,16 @@ func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid
 	return runtime.QueryOp(ctx, r.db, opShipmentItemsListByShipmentID, &shipmentID, runtime.Arg, scanShipmentItem, 0)
 }
 
-const sqlShipmentItemsLoadByShipmentID = `-- name: shipment_items.LoadByShipmentID replica=ok
+var loadShipmentItemsByShipmentID = &runtime.Loader[uuid.UUID, ShipmentItem]{
+	Op: &runtime.Op{Name: "shipment_items.LoadByShipmentID", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.LoadByShipmentID replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
-WHERE "shipment_id" = ANY($1) ORDER BY "shipment_id", "order_id", "line_no"`
-
-func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]ShipmentItem{}, nil
-	}
-	rows, err := db.Query(ctx, sqlShipmentItemsLoadByShipmentID, keys)
-	return runtime.GroupRows(rows, err, scanShipmentItem, func(v *ShipmentItem) uuid.UUID { return v.ShipmentID })
+WHERE "shipment_id" = ANY($1) ORDER BY "shipment_id", "order_id", "line_no"`},
+	Scan: scanShipmentItem,
+	Key:  func(v *ShipmentItem) uuid.UUID { return v.ShipmentID },
 }
 
 // LoadByShipmentID returns the rows of table shipment_items whose shipment_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *ShipmentItemRepo) LoadByShipmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
-	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
-	return m, wrapErr(err, "shipment_items.LoadByShipmentID", "shipment_items")
+	return loadShipmentItemsByShipmentID.Load(ctx, r.db, keys)
 }

@@ -420,50 +420,38 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 // LoadReviews returns the rows of table reviews of each of parents
 // (reviews.user_id = users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadReviews(ctx context.Context, parents []User) (map[uuid.UUID][]Review, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadReviewsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadReviews", "users")
+	return loadReviewsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadMembershipsByUserID returns the rows of table memberships of each of parents
 // (memberships.user_id = users.id), keyed by the parent's id, as LoadByUserID
 // does.
 func (r *UserRepo) LoadMembershipsByUserID(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadMembershipsByUserID", "users")
+	return loadMembershipsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadMembershipsByInvitedBy returns the rows of table memberships of each of
 // parents (memberships.invited_by = users.id), keyed by the parent's id, as
 // LoadByInvitedBy does.
 func (r *UserRepo) LoadMembershipsByInvitedBy(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadMembershipsByInvitedBy", "users")
+	return loadMembershipsByInvitedBy.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadSessions returns the rows of table sessions of each of parents
 // (sessions.user_id = users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadSessions(ctx context.Context, parents []User) (map[uuid.UUID][]Session, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadSessionsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadSessions", "users")
+	return loadSessionsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadAddresses returns the rows of table addresses of each of parents
 // (addresses.user_id = users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadAddresses(ctx context.Context, parents []User) (map[uuid.UUID][]Address, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadAddressesByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadAddresses", "users")
+	return loadAddressesByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadNotifications returns the rows of table notifications of each of parents
 // (notifications.user_id = users.id), keyed by the parent's id, as LoadByUserID
 // does.
 func (r *UserRepo) LoadNotifications(ctx context.Context, parents []User) (map[uuid.UUID][]Notification, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadNotificationsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "users.LoadNotifications", "users")
+	return loadNotificationsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }

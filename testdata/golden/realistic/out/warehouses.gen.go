@@ -383,16 +383,12 @@ func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []New
 // (inventory.warehouse_id = warehouses.id), keyed by the parent's id, as
 // LoadByWarehouseID does.
 func (r *WarehouseRepo) LoadInventories(ctx context.Context, parents []Warehouse) (map[int16][]Inventory, error) {
-	keys := runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true })
-	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
-	return m, wrapErr(err, "warehouses.LoadInventories", "warehouses")
+	return loadInventoryByWarehouseID.Load(ctx, r.db, runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true }))
 }
 
 // LoadShipments returns the rows of table shipments of each of parents
 // (shipments.warehouse_id = warehouses.id), keyed by the parent's id, as
 // LoadByWarehouseID does.
 func (r *WarehouseRepo) LoadShipments(ctx context.Context, parents []Warehouse) (map[int16][]Shipment, error) {
-	keys := runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true })
-	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
-	return m, wrapErr(err, "warehouses.LoadShipments", "warehouses")
+	return loadShipmentsByWarehouseID.Load(ctx, r.db, runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true }))
 }

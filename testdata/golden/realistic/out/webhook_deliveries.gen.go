@@ -347,21 +347,16 @@ func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uui
 	return runtime.QueryOp(ctx, r.db, opWebhookDeliveriesListByWebhookID, &webhookID, runtime.Arg, scanWebhookDelivery, 0)
 }
 
-const sqlWebhookDeliveriesLoadByWebhookID = `-- name: webhook_deliveries.LoadByWebhookID replica=ok
+var loadWebhookDeliveriesByWebhookID = &runtime.Loader[uuid.UUID, WebhookDelivery]{
+	Op: &runtime.Op{Name: "webhook_deliveries.LoadByWebhookID", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.LoadByWebhookID replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
-WHERE "webhook_id" = ANY($1) ORDER BY "id"`
-
-func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]WebhookDelivery{}, nil
-	}
-	rows, err := db.Query(ctx, sqlWebhookDeliveriesLoadByWebhookID, keys)
-	return runtime.GroupRows(rows, err, scanWebhookDelivery, func(v *WebhookDelivery) uuid.UUID { return v.WebhookID })
+WHERE "webhook_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanWebhookDelivery,
+	Key:  func(v *WebhookDelivery) uuid.UUID { return v.WebhookID },
 }
 
 // LoadByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *WebhookDeliveryRepo) LoadByWebhookID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
-	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
-	return m, wrapErr(err, "webhook_deliveries.LoadByWebhookID", "webhook_deliveries")
+	return loadWebhookDeliveriesByWebhookID.Load(ctx, r.db, keys)
 }

@@ -349,7 +349,5 @@ func (r *GroupRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewGrou
 // (memberships.group_id = groups.id), keyed by the parent's id, as LoadByGroupID
 // does.
 func (r *GroupRepo) LoadMemberships(ctx context.Context, parents []Group) (map[int64][]Membership, error) {
-	keys := runtime.Keys(parents, func(p *Group) (int64, bool) { return p.ID, true })
-	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
-	return m, wrapErr(err, "groups.LoadMemberships", "groups")
+	return loadMembershipsByGroupID.Load(ctx, r.db, runtime.Keys(parents, func(p *Group) (int64, bool) { return p.ID, true }))
 }

@@ -384,23 +384,18 @@ func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]
 	return runtime.QueryOp(ctx, r.db, opMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
 }
 
-const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
+var loadMembershipsByUserID = &runtime.Loader[uuid.UUID, Membership]{
+	Op: &runtime.Op{Name: "memberships.LoadByUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.LoadByUserID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
-WHERE "user_id" = ANY($1) ORDER BY "user_id", "group_id"`
-
-func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Membership{}, nil
-	}
-	rows, err := db.Query(ctx, sqlMembershipsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "user_id", "group_id"`},
+	Scan: scanMembership,
+	Key:  func(v *Membership) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table memberships whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
+	return loadMembershipsByUserID.Load(ctx, r.db, keys)
 }
 
 var opMembershipsListByGroupID = &runtime.Op{Name: "memberships.ListByGroupID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByGroupID replica=ok
@@ -413,21 +408,16 @@ func (r *MembershipRepo) ListByGroupID(ctx context.Context, groupID int64) ([]Me
 	return runtime.QueryOp(ctx, r.db, opMembershipsListByGroupID, &groupID, runtime.Arg, scanMembership, 0)
 }
 
-const sqlMembershipsLoadByGroupID = `-- name: memberships.LoadByGroupID replica=ok
+var loadMembershipsByGroupID = &runtime.Loader[int64, Membership]{
+	Op: &runtime.Op{Name: "memberships.LoadByGroupID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.LoadByGroupID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
-WHERE "group_id" = ANY($1) ORDER BY "user_id", "group_id"`
-
-func loadMembershipsByGroupID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Membership, error) {
-	if len(keys) == 0 {
-		return map[int64][]Membership{}, nil
-	}
-	rows, err := db.Query(ctx, sqlMembershipsLoadByGroupID, keys)
-	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) int64 { return v.GroupID })
+WHERE "group_id" = ANY($1) ORDER BY "user_id", "group_id"`},
+	Scan: scanMembership,
+	Key:  func(v *Membership) int64 { return v.GroupID },
 }
 
 // LoadByGroupID returns the rows of table memberships whose group_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *MembershipRepo) LoadByGroupID(ctx context.Context, keys []int64) (map[int64][]Membership, error) {
-	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
-	return m, wrapErr(err, "memberships.LoadByGroupID", "memberships")
+	return loadMembershipsByGroupID.Load(ctx, r.db, keys)
 }

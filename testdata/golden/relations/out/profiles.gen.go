@@ -367,21 +367,16 @@ func (r *ProfileRepo) ListByUserEmail(ctx context.Context, userEmail string) ([]
 	return runtime.QueryOp(ctx, r.db, opProfilesListByUserEmail, &userEmail, runtime.Arg, scanProfile, 0)
 }
 
-const sqlProfilesLoadByUserEmail = `-- name: profiles.LoadByUserEmail replica=ok
+var loadProfilesByUserEmail = &runtime.Loader[string, Profile]{
+	Op: &runtime.Op{Name: "profiles.LoadByUserEmail", Table: "profiles", Errs: errs, SQL: `-- name: profiles.LoadByUserEmail replica=ok
 SELECT "user_email", "bio" FROM "profiles"
-WHERE "user_email" = ANY($1) ORDER BY "user_email"`
-
-func loadProfilesByUserEmail(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Profile, error) {
-	if len(keys) == 0 {
-		return map[string][]Profile{}, nil
-	}
-	rows, err := db.Query(ctx, sqlProfilesLoadByUserEmail, keys)
-	return runtime.GroupRows(rows, err, scanProfile, func(v *Profile) string { return v.UserEmail })
+WHERE "user_email" = ANY($1) ORDER BY "user_email"`},
+	Scan: scanProfile,
+	Key:  func(v *Profile) string { return v.UserEmail },
 }
 
 // LoadByUserEmail returns the rows of table profiles whose user_email is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *ProfileRepo) LoadByUserEmail(ctx context.Context, keys []string) (map[string][]Profile, error) {
-	m, err := loadProfilesByUserEmail(ctx, r.db, keys)
-	return m, wrapErr(err, "profiles.LoadByUserEmail", "profiles")
+	return loadProfilesByUserEmail.Load(ctx, r.db, keys)
 }

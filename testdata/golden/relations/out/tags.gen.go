@@ -278,7 +278,5 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) 
 // LoadUserTags returns the rows of table user_tags of each of parents
 // (user_tags.tag_id = tags.id), keyed by the parent's id, as LoadByTagID does.
 func (r *TagRepo) LoadUserTags(ctx context.Context, parents []Tag) (map[int32][]UserTag, error) {
-	keys := runtime.Keys(parents, func(p *Tag) (int32, bool) { return p.ID, true })
-	m, err := loadUserTagsByTagID(ctx, r.db, keys)
-	return m, wrapErr(err, "tags.LoadUserTags", "tags")
+	return loadUserTagsByTagID.Load(ctx, r.db, runtime.Keys(parents, func(p *Tag) (int32, bool) { return p.ID, true }))
 }

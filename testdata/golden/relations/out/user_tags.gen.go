@@ -372,23 +372,18 @@ func (r *UserTagRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Use
 	return runtime.QueryOp(ctx, r.db, opUserTagsListByUserID, &userID, runtime.Arg, scanUserTag, 0)
 }
 
-const sqlUserTagsLoadByUserID = `-- name: user_tags.LoadByUserID replica=ok
+var loadUserTagsByUserID = &runtime.Loader[uuid.UUID, UserTag]{
+	Op: &runtime.Op{Name: "user_tags.LoadByUserID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.LoadByUserID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
-WHERE "user_id" = ANY($1) ORDER BY "user_id", "tag_id"`
-
-func loadUserTagsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]UserTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlUserTagsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanUserTag, func(v *UserTag) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "user_id", "tag_id"`},
+	Scan: scanUserTag,
+	Key:  func(v *UserTag) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table user_tags whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *UserTagRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
-	m, err := loadUserTagsByUserID(ctx, r.db, keys)
-	return m, wrapErr(err, "user_tags.LoadByUserID", "user_tags")
+	return loadUserTagsByUserID.Load(ctx, r.db, keys)
 }
 
 var opUserTagsListByTagID = &runtime.Op{Name: "user_tags.ListByTagID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.ListByTagID replica=ok
@@ -401,21 +396,16 @@ func (r *UserTagRepo) ListByTagID(ctx context.Context, tagID int32) ([]UserTag, 
 	return runtime.QueryOp(ctx, r.db, opUserTagsListByTagID, &tagID, runtime.Arg, scanUserTag, 0)
 }
 
-const sqlUserTagsLoadByTagID = `-- name: user_tags.LoadByTagID replica=ok
+var loadUserTagsByTagID = &runtime.Loader[int32, UserTag]{
+	Op: &runtime.Op{Name: "user_tags.LoadByTagID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.LoadByTagID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
-WHERE "tag_id" = ANY($1) ORDER BY "user_id", "tag_id"`
-
-func loadUserTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]UserTag, error) {
-	if len(keys) == 0 {
-		return map[int32][]UserTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlUserTagsLoadByTagID, keys)
-	return runtime.GroupRows(rows, err, scanUserTag, func(v *UserTag) int32 { return v.TagID })
+WHERE "tag_id" = ANY($1) ORDER BY "user_id", "tag_id"`},
+	Scan: scanUserTag,
+	Key:  func(v *UserTag) int32 { return v.TagID },
 }
 
 // LoadByTagID returns the rows of table user_tags whose tag_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *UserTagRepo) LoadByTagID(ctx context.Context, keys []int32) (map[int32][]UserTag, error) {
-	m, err := loadUserTagsByTagID(ctx, r.db, keys)
-	return m, wrapErr(err, "user_tags.LoadByTagID", "user_tags")
+	return loadUserTagsByTagID.Load(ctx, r.db, keys)
 }

@@ -376,21 +376,16 @@ func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error)
 	return runtime.QueryOp(ctx, r.db, opOrderListByUser, &user, runtime.Arg, scanOrder, 0)
 }
 
-const sqlOrderLoadByUser = `-- name: order.LoadByUser replica=ok
+var loadOrderByUser = &runtime.Loader[int32, Order]{
+	Op: &runtime.Op{Name: "order.LoadByUser", Table: "order", Errs: errs, SQL: `-- name: order.LoadByUser replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
-WHERE "user" = ANY($1) ORDER BY "type", "func"`
-
-func loadOrderByUser(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Order, error) {
-	if len(keys) == 0 {
-		return map[int32][]Order{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrderLoadByUser, keys)
-	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) int32 { return v.User.V })
+WHERE "user" = ANY($1) ORDER BY "type", "func"`},
+	Scan: scanOrder,
+	Key:  func(v *Order) int32 { return v.User.V },
 }
 
 // LoadByUser returns the rows of table order whose user is one of keys, grouped by
-// it, in one query (see runtime.GroupRows).
+// it, in one query (see runtime.Loader).
 func (r *OrderRepo) LoadByUser(ctx context.Context, keys []int32) (map[int32][]Order, error) {
-	m, err := loadOrderByUser(ctx, r.db, keys)
-	return m, wrapErr(err, "order.LoadByUser", "order")
+	return loadOrderByUser.Load(ctx, r.db, keys)
 }

@@ -375,7 +375,5 @@ func (r *UserRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewUser) (
 // LoadOrders returns the rows of table order of each of parents (order.user =
 // user.id), keyed by the parent's id, as LoadByUser does.
 func (r *UserRepo) LoadOrders(ctx context.Context, parents []User) (map[int32][]Order, error) {
-	keys := runtime.Keys(parents, func(p *User) (int32, bool) { return p.ID, true })
-	m, err := loadOrderByUser(ctx, r.db, keys)
-	return m, wrapErr(err, "user.LoadOrders", "user")
+	return loadOrderByUser.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (int32, bool) { return p.ID, true }))
 }

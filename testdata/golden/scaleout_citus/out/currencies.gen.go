@@ -365,9 +365,7 @@ func (r *CurrencyRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewC
 // LoadPrices returns the rows of table prices of each of parents (prices.currency
 // = currencies.code), keyed by the parent's code, as LoadByCurrency does.
 func (r *CurrencyRepo) LoadPrices(ctx context.Context, parents []Currency) (map[string][]Price, error) {
-	keys := runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true })
-	m, err := loadPricesByCurrency(ctx, r.db, keys)
-	return m, wrapErr(err, "currencies.LoadPrices", "currencies")
+	return loadPricesByCurrency.Load(ctx, r.db, runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true }))
 }
 
 // LoadInvoices returns the rows of table invoices of each of parents
@@ -379,7 +377,5 @@ func (r *CurrencyRepo) LoadInvoices(ctx context.Context, parents []Currency) (ma
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true })
-	m, err := loadInvoicesByCurrency(ctx, db, keys, tenant)
-	return m, wrapErr(err, "currencies.LoadInvoices", "currencies")
+	return loadInvoicesByCurrency.Load(ctx, db, runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true }), tenant)
 }

@@ -426,29 +426,23 @@ func (r *InvoiceRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Invoi
 	return runtime.QueryOp(ctx, db, opInvoicesListByOrgID, &orgID, runtime.Arg, scanInvoice, 0, tenant)
 }
 
-const sqlInvoicesLoadByOrgID = `-- name: invoices.LoadByOrgID replica=ok
+var loadInvoicesByOrgID = &runtime.Loader[uuid.UUID, Invoice]{
+	Op: &runtime.Op{Name: "invoices.LoadByOrgID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.LoadByOrgID replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadInvoicesByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Invoice{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoicesLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`},
+	Scan: scanInvoice,
+	Key:  func(v *Invoice) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table invoices whose org_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.LoadByOrgID", "invoices")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadInvoicesByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "invoices.LoadByOrgID", "invoices")
+	return loadInvoicesByOrgID.Load(ctx, db, keys, tenant)
 }
 
 var opInvoicesListByCurrency = &runtime.Op{Name: "invoices.ListByCurrency", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByCurrency replica=ok
@@ -466,30 +460,24 @@ func (r *InvoiceRepo) ListByCurrency(ctx context.Context, currency string) ([]In
 	return runtime.QueryOp(ctx, db, opInvoicesListByCurrency, &currency, runtime.Arg, scanInvoice, 0, tenant)
 }
 
-const sqlInvoicesLoadByCurrency = `-- name: invoices.LoadByCurrency replica=ok
+var loadInvoicesByCurrency = &runtime.Loader[string, Invoice]{
+	Op: &runtime.Op{Name: "invoices.LoadByCurrency", Table: "invoices", Errs: errs, SQL: `-- name: invoices.LoadByCurrency replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "currency" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadInvoicesByCurrency(ctx context.Context, db runtime.DBTX, keys []string, tenant uuid.UUID) (map[string][]Invoice, error) {
-	if len(keys) == 0 {
-		return map[string][]Invoice{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoicesLoadByCurrency, keys, tenant)
-	m, err := runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) string { return v.Currency })
-	return runtime.PaddedKeys(m, err, keys)
+WHERE "currency" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`},
+	Scan:   scanInvoice,
+	Key:    func(v *Invoice) string { return v.Currency },
+	Padded: true,
 }
 
 // LoadByCurrency returns the rows of table invoices whose currency is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[string][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.LoadByCurrency", "invoices")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadInvoicesByCurrency(ctx, db, keys, tenant)
-	return m, wrapErr(err, "invoices.LoadByCurrency", "invoices")
+	return loadInvoicesByCurrency.Load(ctx, db, keys, tenant)
 }
 
 const sqlInvoicesOpen = `-- name: invoices.Open replica=ok

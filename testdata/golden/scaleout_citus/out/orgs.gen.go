@@ -301,23 +301,18 @@ func (r *OrgRepo) ListByTier(ctx context.Context, tier Tier) ([]Org, error) {
 	return runtime.QueryOp(ctx, r.db, opOrgsListByTier, &tier, runtime.Arg, scanOrg, 0)
 }
 
-const sqlOrgsLoadByTier = `-- name: orgs.LoadByTier replica=ok
+var loadOrgsByTier = &runtime.Loader[Tier, Org]{
+	Op: &runtime.Op{Name: "orgs.LoadByTier", Table: "orgs", Errs: errs, SQL: `-- name: orgs.LoadByTier replica=ok
 SELECT "id", "name", "tier" FROM "orgs"
-WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "id"`
-
-func loadOrgsByTier(ctx context.Context, db runtime.DBTX, keys []Tier) (map[Tier][]Org, error) {
-	if len(keys) == 0 {
-		return map[Tier][]Org{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrgsLoadByTier, keys)
-	return runtime.GroupRows(rows, err, scanOrg, func(v *Org) Tier { return v.Tier })
+WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "id"`},
+	Scan: scanOrg,
+	Key:  func(v *Org) Tier { return v.Tier },
 }
 
 // LoadByTier returns the rows of table orgs whose tier is one of keys, grouped by
-// it, in one query (see runtime.GroupRows).
+// it, in one query (see runtime.Loader).
 func (r *OrgRepo) LoadByTier(ctx context.Context, keys []Tier) (map[Tier][]Org, error) {
-	m, err := loadOrgsByTier(ctx, r.db, keys)
-	return m, wrapErr(err, "orgs.LoadByTier", "orgs")
+	return loadOrgsByTier.Load(ctx, r.db, keys)
 }
 
 // LoadUsers returns the rows of table users of each of parents (users.org_id =
@@ -328,9 +323,7 @@ func (r *OrgRepo) LoadUsers(ctx context.Context, parents []Org) (map[uuid.UUID][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadUsersByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadUsers", "orgs")
+	return loadUsersByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadInvoices returns the rows of table invoices of each of parents
@@ -341,7 +334,5 @@ func (r *OrgRepo) LoadInvoices(ctx context.Context, parents []Org) (map[uuid.UUI
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadInvoicesByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadInvoices", "orgs")
+	return loadInvoicesByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

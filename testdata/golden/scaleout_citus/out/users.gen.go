@@ -517,27 +517,21 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 	return runtime.QueryOp(ctx, db, opUsersListByOrgID, &orgID, runtime.Arg, scanUser, 0, tenant)
 }
 
-const sqlUsersLoadByOrgID = `-- name: users.LoadByOrgID replica=ok
+var loadUsersByOrgID = &runtime.Loader[uuid.UUID, User]{
+	Op: &runtime.Op{Name: "users.LoadByOrgID", Table: "users", Errs: errs, SQL: `-- name: users.LoadByOrgID replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]User, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]User{}, nil
-	}
-	rows, err := db.Query(ctx, sqlUsersLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanUser, func(v *User) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`},
+	Scan: scanUser,
+	Key:  func(v *User) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table users whose org_id is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *UserRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.LoadByOrgID", "users")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadUsersByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "users.LoadByOrgID", "users")
+	return loadUsersByOrgID.Load(ctx, db, keys, tenant)
 }

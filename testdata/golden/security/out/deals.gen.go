@@ -399,29 +399,23 @@ func (r *DealRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Deal, er
 	return runtime.QueryOp(ctx, db, opDealsListByOrgID, &orgID, runtime.Arg, scanDeal, 0, tenant)
 }
 
-const sqlDealsLoadByOrgID = `-- name: deals.LoadByOrgID replica=ok
+var loadDealsByOrgID = &runtime.Loader[uuid.UUID, Deal]{
+	Op: &runtime.Op{Name: "deals.LoadByOrgID", Table: "deals", Errs: errs, SQL: `-- name: deals.LoadByOrgID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadDealsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Deal{}, nil
-	}
-	rows, err := db.Query(ctx, sqlDealsLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanDeal, func(v *Deal) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanDeal,
+	Key:  func(v *Deal) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table deals whose org_id is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *DealRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByOrgID", "deals")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadDealsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "deals.LoadByOrgID", "deals")
+	return loadDealsByOrgID.Load(ctx, db, keys, tenant)
 }
 
 var opDealsListByCustomerID = &runtime.Op{Name: "deals.ListByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByCustomerID replica=ok
@@ -439,29 +433,23 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 	return runtime.QueryOp(ctx, db, opDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
 }
 
-const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok
+var loadDealsByCustomerID = &runtime.Loader[uuid.UUID, Deal]{
+	Op: &runtime.Op{Name: "deals.LoadByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.LoadByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadDealsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Deal{}, nil
-	}
-	rows, err := db.Query(ctx, sqlDealsLoadByCustomerID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanDeal, func(v *Deal) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanDeal,
+	Key:  func(v *Deal) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table deals whose customer_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByCustomerID", "deals")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "deals.LoadByCustomerID", "deals")
+	return loadDealsByCustomerID.Load(ctx, db, keys, tenant)
 }
 
 // LoadNotes returns the rows of table notes of each of parents (notes.deal_id =
@@ -472,7 +460,5 @@ func (r *DealRepo) LoadNotes(ctx context.Context, parents []Deal) (map[uuid.UUID
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Deal) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadNotesByDealID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "deals.LoadNotes", "deals")
+	return loadNotesByDealID.Load(ctx, db, runtime.Keys(parents, func(p *Deal) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

@@ -390,27 +390,21 @@ func (r *EventRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Event, 
 	return runtime.QueryOp(ctx, db, opEventsListByOrgID, &orgID, runtime.Arg, scanEvent, 0, tenant)
 }
 
-const sqlEventsLoadByOrgID = `-- name: events.LoadByOrgID replica=ok
+var loadEventsByOrgID = &runtime.Loader[uuid.UUID, Event]{
+	Op: &runtime.Op{Name: "events.LoadByOrgID", Table: "events", Errs: errs, SQL: `-- name: events.LoadByOrgID replica=ok
 SELECT "id", "org_id", "what" FROM "events"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadEventsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Event, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Event{}, nil
-	}
-	rows, err := db.Query(ctx, sqlEventsLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanEvent, func(v *Event) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanEvent,
+	Key:  func(v *Event) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table events whose org_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *EventRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Event, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.LoadByOrgID", "events")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadEventsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "events.LoadByOrgID", "events")
+	return loadEventsByOrgID.Load(ctx, db, keys, tenant)
 }

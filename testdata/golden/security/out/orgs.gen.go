@@ -505,9 +505,7 @@ func (r *OrgRepo) LoadCustomers(ctx context.Context, parents []Org) (map[uuid.UU
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomersByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadCustomers", "orgs")
+	return loadCustomersByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadDeals returns the rows of table deals of each of parents (deals.org_id =
@@ -518,9 +516,7 @@ func (r *OrgRepo) LoadDeals(ctx context.Context, parents []Org) (map[uuid.UUID][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadDealsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadDeals", "orgs")
+	return loadDealsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadNotes returns the rows of table notes of each of parents (notes.org_id =
@@ -531,9 +527,7 @@ func (r *OrgRepo) LoadNotes(ctx context.Context, parents []Org) (map[uuid.UUID][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadNotesByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadNotes", "orgs")
+	return loadNotesByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadTags returns the rows of table tags of each of parents (tags.org_id =
@@ -544,9 +538,7 @@ func (r *OrgRepo) LoadTags(ctx context.Context, parents []Org) (map[uuid.UUID][]
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadTags", "orgs")
+	return loadTagsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -557,9 +549,7 @@ func (r *OrgRepo) LoadCustomerTags(ctx context.Context, parents []Org) (map[uuid
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomerTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadCustomerTags", "orgs")
+	return loadCustomerTagsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadEvents returns the rows of table events of each of parents (events.org_id =
@@ -570,7 +560,5 @@ func (r *OrgRepo) LoadEvents(ctx context.Context, parents []Org) (map[uuid.UUID]
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadEventsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "orgs.LoadEvents", "orgs")
+	return loadEventsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

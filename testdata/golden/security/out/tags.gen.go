@@ -502,29 +502,23 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 	return runtime.QueryOp(ctx, db, opTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
 }
 
-const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID replica=ok
+var loadTagsByOrgID = &runtime.Loader[uuid.UUID, Tag]{
+	Op: &runtime.Op{Name: "tags.LoadByOrgID", Table: "tags", Errs: errs, SQL: `-- name: tags.LoadByOrgID replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Tag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTagsLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanTag, func(v *Tag) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanTag,
+	Key:  func(v *Tag) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table tags whose org_id is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *TagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadByOrgID", "tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadTagsByOrgID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tags.LoadByOrgID", "tags")
+	return loadTagsByOrgID.Load(ctx, db, keys, tenant)
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -535,7 +529,5 @@ func (r *TagRepo) LoadCustomerTags(ctx context.Context, parents []Tag) (map[uuid
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Tag) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
-	return m, wrapErr(err, "tags.LoadCustomerTags", "tags")
+	return loadCustomerTagsByTagID.Load(ctx, db, runtime.Keys(parents, func(p *Tag) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

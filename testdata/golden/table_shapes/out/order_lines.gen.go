@@ -302,7 +302,5 @@ func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, e
 // (page_views.line_id = order_lines.id), keyed by the parent's id, as LoadByLineID
 // does.
 func (r *OrderLineRepo) LoadPageViews(ctx context.Context, parents []OrderLine) (map[int64][]PageView, error) {
-	keys := runtime.Keys(parents, func(p *OrderLine) (int64, bool) { return p.ID, true })
-	m, err := loadPageViewsByLineID(ctx, r.db, keys)
-	return m, wrapErr(err, "order_lines.LoadPageViews", "order_lines")
+	return loadPageViewsByLineID.Load(ctx, r.db, runtime.Keys(parents, func(p *OrderLine) (int64, bool) { return p.ID, true }))
 }
