@@ -161,18 +161,19 @@ SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_a
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTransactions = &runtime.Keyset[Transaction]{
+	Op:    &runtime.Op{Name: "transactions.List", Table: "transactions", Errs: errs},
+	First: sqlTransactionsListFirst,
+	After: sqlTransactionsListAfter,
+	Scan:  scanTransaction,
+	Key:   func(v *Transaction) []any { return []any{v.ID} },
+}
+
 // List returns a page of table transactions in primary key order (see
 // runtime.PageArgs).
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
-		Op: "transactions.List", Table: "transactions",
-		First: sqlTransactionsListFirst,
-		After: sqlTransactionsListAfter,
-		Scan:  scanTransaction,
-		Key:   func(v *Transaction) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "transactions.List", "transactions")
+	return listTransactions.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateTransactions = &runtime.Update{

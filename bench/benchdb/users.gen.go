@@ -147,17 +147,18 @@ SELECT "id", "email", "name", "created_at" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listUsers = &runtime.Keyset[User]{
+	Op:    &runtime.Op{Name: "users.List", Table: "users", Errs: errs},
+	First: sqlUsersListFirst,
+	After: sqlUsersListAfter,
+	Scan:  scanUser,
+	Key:   func(v *User) []any { return []any{v.ID} },
+}
+
 // List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
-		Op: "users.List", Table: "users",
-		First: sqlUsersListFirst,
-		After: sqlUsersListAfter,
-		Scan:  scanUser,
-		Key:   func(v *User) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "users.List", "users")
+	return listUsers.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateUsers = &runtime.Update{

@@ -495,27 +495,50 @@ func genList(f *jen.File, t *ir.Table) {
 		cursor = append(cursor, jen.Op("&").Id(c.Param))
 		keys = append(keys, jen.Id("v").Dot(c.Field))
 	}
-	kv := []jen.Code{
-		pageFields(t, "List", scoped),
-		field("First", stmtExpr(first)),
-		field("After", stmtExpr(after)),
+	name := "list" + t.Plural
+	var stmts, call []jen.Code
+	if first.WithDeleted != nil {
+		// A WithDeleted view reads other statements: the call picks them.
+		call = append(call, field("First", stmtExpr(first)), field("After", stmtExpr(after)))
+	} else {
+		stmts = []jen.Code{jen.Id(first.Const), jen.Id(after.Const)}
+	}
+	genKeyset(f, t, "List", name, t.Model, t.Scan, stmts, keys)
+	if scoped {
+		call = append([]jen.Code{field("Tenant", jen.Id("tenant"))}, call...)
 	}
 	if tail := tailArgs(first); len(tail) > 0 {
-		kv = append(kv, field("Tail", jen.Index().Any().Values(tail...)))
+		call = append(call, field("Tail", jen.Index().Any().Values(tail...)))
 	}
-	kv = append(kv,
-		field("Scan", jen.Id(t.Scan)),
-		field("Key", jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Index().Any().Add(inline(jen.Return(jen.Index().Any().Values(keys...))))),
-	)
-	keyset := literal(jen.Qual(ir.PathRuntime, "Keyset").Types(jen.Id(t.Model)), kv...)
-	body = append(body,
-		jen.List(jen.Id("p"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("page"), keyset}, cursor...)...),
-		jen.Return(jen.Id("p"), wrapErr(t, "List")),
-	)
+	body = append(body, jen.Return(jen.Id(name).Dot("Page").Call(append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("page"), pageCall(call)}, cursor...)...)))
 	method(f, t, "List", fmt.Sprintf("List returns a page of %s %s in primary key order (see runtime.PageArgs).", relKind(t), t.SQLName)).
 		Params(ctxParam.Clone(), jen.Id("page").Qual(ir.PathRuntime, "PageArgs")).Params(pageType.Clone(), jen.Error()).
 		Block(body...)
 	f.Line()
+}
+
+// genKeyset emits name, the runtime.Keyset of method of t, which pages
+// rows of model read with scan and keyed by keys (expressions of v, a
+// *model); stmts are its first and after statements, or nil when each
+// call passes its own.
+func genKeyset(f *jen.File, t *ir.Table, method, name, model, scan string, stmts, keys []jen.Code) {
+	op := jen.Op("&").Qual(ir.PathRuntime, "Op").Values(
+		field("Name", jen.Lit(t.Op+"."+method)), field("Table", jen.Lit(t.SQLName)), field("Errs", jen.Id("errs")))
+	kv := []jen.Code{field("Op", op)}
+	if stmts != nil {
+		kv = append(kv, field("First", stmts[0]), field("After", stmts[1]))
+	}
+	kv = append(kv,
+		field("Scan", jen.Id(scan)),
+		field("Key", jen.Func().Params(jen.Id("v").Op("*").Id(model)).Index().Any().Add(inline(jen.Return(jen.Index().Any().Values(keys...))))),
+	)
+	f.Var().Id(name).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Keyset").Types(jen.Id(model)), kv...))
+	f.Line()
+}
+
+// pageCall renders a runtime.PageCall literal of fields kv, on one line.
+func pageCall(kv []jen.Code) jen.Code {
+	return jen.Qual(ir.PathRuntime, "PageCall").Custom(jen.Options{Open: "{", Close: "}", Separator: ", "}, kv...)
 }
 
 // versionParam is the parameter of the version the caller read.

@@ -201,6 +201,14 @@ SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "ha
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listActivities = &runtime.Keyset[Activity]{
+	Op:    &runtime.Op{Name: "activities.List", Table: "activities", Errs: errs},
+	First: sqlActivitiesListFirst,
+	After: sqlActivitiesListAfter,
+	Scan:  scanActivity,
+	Key:   func(v *Activity) []any { return []any{v.ID} },
+}
+
 // List returns a page of table activities in primary key order (see
 // runtime.PageArgs).
 func (r *ActivityRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Activity], error) {
@@ -210,15 +218,7 @@ func (r *ActivityRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Activity]{
-		Op: "activities.List", Table: "activities", Tenant: tenant,
-		First: sqlActivitiesListFirst,
-		After: sqlActivitiesListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanActivity,
-		Key:   func(v *Activity) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "activities.List", "activities")
+	return listActivities.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlActivitiesUpdate = `-- name: activities.Update

@@ -161,6 +161,14 @@ SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE ("customer_id", "tag_id") > ($1, $2) AND "organization_id" = $4 ORDER BY "customer_id", "tag_id"
 LIMIT $3`
 
+var listCustomerTags = &runtime.Keyset[CustomerTag]{
+	Op:    &runtime.Op{Name: "customer_tags.List", Table: "customer_tags", Errs: errs},
+	First: sqlCustomerTagsListFirst,
+	After: sqlCustomerTagsListAfter,
+	Scan:  scanCustomerTag,
+	Key:   func(v *CustomerTag) []any { return []any{v.CustomerID, v.TagID} },
+}
+
 // List returns a page of table customer_tags in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[CustomerTag], error) {
@@ -171,15 +179,7 @@ func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	db := runtime.Scope(r.db, tenant)
 	var customerID uuid.UUID
 	var tagID uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[CustomerTag]{
-		Op: "customer_tags.List", Table: "customer_tags", Tenant: tenant,
-		First: sqlCustomerTagsListFirst,
-		After: sqlCustomerTagsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanCustomerTag,
-		Key:   func(v *CustomerTag) []any { return []any{v.CustomerID, v.TagID} },
-	}, &customerID, &tagID)
-	return p, wrapErr(err, "customer_tags.List", "customer_tags")
+	return listCustomerTags.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &customerID, &tagID)
 }
 
 const sqlCustomerTagsUpdate = `-- name: customer_tags.Update

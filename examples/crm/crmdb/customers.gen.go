@@ -263,6 +263,14 @@ SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at",
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listCustomers = &runtime.Keyset[Customer]{
+	Op:    &runtime.Op{Name: "customers.List", Table: "customers", Errs: errs},
+	First: sqlCustomersListFirst,
+	After: sqlCustomersListAfter,
+	Scan:  scanCustomer,
+	Key:   func(v *Customer) []any { return []any{v.ID} },
+}
+
 // List returns a page of table customers in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
@@ -272,15 +280,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
-		Op: "customers.List", Table: "customers", Tenant: tenant,
-		First: sqlCustomersListFirst,
-		After: sqlCustomersListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanCustomer,
-		Key:   func(v *Customer) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "customers.List", "customers")
+	return listCustomers.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update sensitive=3,5
@@ -659,6 +659,14 @@ WHERE "name" ILIKE $1 AND "organization_id" = $2 AND ("name", "id") > ($3, $4)
 ORDER BY "name", "id"
 LIMIT $5`
 
+var pageCustomersSearchByName = &runtime.Keyset[Customer]{
+	Op:    &runtime.Op{Name: "customers.SearchByName", Table: "customers", Errs: errs},
+	First: sqlCustomersSearchByName,
+	After: sqlCustomersSearchByNameAfter,
+	Scan:  scanCustomer,
+	Key:   func(v *Customer) []any { return []any{v.Name, v.ID} },
+}
+
 // SearchByName returns the rows of table customers that match the query, ordered
 // by name, id, a page at a time: up to page.Limit rows after the cursor page.After
 // ("" for the first page). Pass the returned Next cursor to get the following
@@ -676,15 +684,7 @@ func (r *CustomerRepo) SearchByName(ctx context.Context, pattern string, page ru
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var k0 string
 	var k1 uuid.UUID
-	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
-		Op: "customers.SearchByName", Table: "customers", Tenant: tenant,
-		First: sqlCustomersSearchByName,
-		After: sqlCustomersSearchByNameAfter,
-		Args:  []any{pattern, tenant},
-		Scan:  scanCustomer,
-		Key:   func(v *Customer) []any { return []any{v.Name, v.ID} },
-	}, &k0, &k1)
-	return pg, wrapErr(err, "customers.SearchByName", "customers")
+	return pageCustomersSearchByName.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Args: []any{pattern, tenant}}, &k0, &k1)
 }
 
 const sqlCustomersWithOpenDeals = `-- name: customers.WithOpenDeals replica=ok

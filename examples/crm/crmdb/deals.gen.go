@@ -217,6 +217,14 @@ SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "clos
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listDeals = &runtime.Keyset[Deal]{
+	Op:    &runtime.Op{Name: "deals.List", Table: "deals", Errs: errs},
+	First: sqlDealsListFirst,
+	After: sqlDealsListAfter,
+	Scan:  scanDeal,
+	Key:   func(v *Deal) []any { return []any{v.ID} },
+}
+
 // List returns a page of table deals in primary key order (see runtime.PageArgs).
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.List", "deals")
@@ -225,15 +233,7 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Deal]{
-		Op: "deals.List", Table: "deals", Tenant: tenant,
-		First: sqlDealsListFirst,
-		After: sqlDealsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanDeal,
-		Key:   func(v *Deal) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "deals.List", "deals")
+	return listDeals.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlDealsUpdate = `-- name: deals.Update

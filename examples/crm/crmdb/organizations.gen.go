@@ -255,6 +255,14 @@ SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE ("id") > ($1) AND "id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listOrganizations = &runtime.Keyset[Organization]{
+	Op:    &runtime.Op{Name: "organizations.List", Table: "organizations", Errs: errs},
+	First: sqlOrganizationsListFirst,
+	After: sqlOrganizationsListAfter,
+	Scan:  scanOrganization,
+	Key:   func(v *Organization) []any { return []any{v.ID} },
+}
+
 // List returns a page of table organizations in primary key order (see
 // runtime.PageArgs).
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
@@ -264,15 +272,7 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Organization]{
-		Op: "organizations.List", Table: "organizations", Tenant: tenant,
-		First: sqlOrganizationsListFirst,
-		After: sqlOrganizationsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanOrganization,
-		Key:   func(v *Organization) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "organizations.List", "organizations")
+	return listOrganizations.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlOrganizationsUpdate = `-- name: organizations.Update

@@ -164,18 +164,19 @@ SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "creat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listLedgerEntries = &runtime.Keyset[LedgerEntry]{
+	Op:    &runtime.Op{Name: "ledger_entries.List", Table: "ledger_entries", Errs: errs},
+	First: sqlLedgerEntriesListFirst,
+	After: sqlLedgerEntriesListAfter,
+	Scan:  scanLedgerEntry,
+	Key:   func(v *LedgerEntry) []any { return []any{v.ID} },
+}
+
 // List returns a page of table ledger_entries in primary key order (see
 // runtime.PageArgs).
 func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[LedgerEntry], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
-		Op: "ledger_entries.List", Table: "ledger_entries",
-		First: sqlLedgerEntriesListFirst,
-		After: sqlLedgerEntriesListAfter,
-		Scan:  scanLedgerEntry,
-		Key:   func(v *LedgerEntry) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "ledger_entries.List", "ledger_entries")
+	return listLedgerEntries.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateLedgerEntries = &runtime.Update{
@@ -498,6 +499,12 @@ ORDER BY "created_at" DESC, "id" DESC
 LIMIT $7`,
 }
 
+var pageLedgerEntriesHistory = &runtime.Keyset[LedgerEntry]{
+	Op:   &runtime.Op{Name: "ledger_entries.History", Table: "ledger_entries", Errs: errs},
+	Scan: scanLedgerEntry,
+	Key:  func(v *LedgerEntry) []any { return []any{v.CreatedAt, v.ID} },
+}
+
 // History returns the rows of table ledger_entries that match the query, ordered
 // by created_at DESC, id DESC, a page at a time: up to page.Limit rows after the
 // cursor page.After ("" for the first page). Pass the returned Next cursor to get
@@ -527,13 +534,5 @@ func (r *LedgerEntryRepo) History(ctx context.Context, p HistoryParams, page run
 	}
 	var k0 time.Time
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
-		Op: "ledger_entries.History", Table: "ledger_entries",
-		First: sqlLedgerEntriesHistory[mask],
-		After: sqlLedgerEntriesHistoryAfter[mask],
-		Args:  args,
-		Scan:  scanLedgerEntry,
-		Key:   func(v *LedgerEntry) []any { return []any{v.CreatedAt, v.ID} },
-	}, &k0, &k1)
-	return pg, wrapErr(err, "ledger_entries.History", "ledger_entries")
+	return pageLedgerEntriesHistory.Page(ctx, r.db, page, runtime.PageCall{Args: args, First: sqlLedgerEntriesHistory[mask], After: sqlLedgerEntriesHistoryAfter[mask]}, &k0, &k1)
 }

@@ -113,18 +113,19 @@ SELECT "name" FROM "counters"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
+var listCounters = &runtime.Keyset[Counter]{
+	Op:    &runtime.Op{Name: "counters.List", Table: "counters", Errs: errs},
+	First: sqlCountersListFirst,
+	After: sqlCountersListAfter,
+	Scan:  scanCounter,
+	Key:   func(v *Counter) []any { return []any{v.Name} },
+}
+
 // List returns a page of table counters in primary key order (see
 // runtime.PageArgs).
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var name string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
-		Op: "counters.List", Table: "counters",
-		First: sqlCountersListFirst,
-		After: sqlCountersListAfter,
-		Scan:  scanCounter,
-		Key:   func(v *Counter) []any { return []any{v.Name} },
-	}, &name)
-	return p, wrapErr(err, "counters.List", "counters")
+	return listCounters.Page(ctx, r.db, page, runtime.PageCall{}, &name)
 }
 
 const sqlCountersUpdate = `-- name: counters.Update

@@ -172,17 +172,18 @@ SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "la
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listEvents = &runtime.Keyset[Event]{
+	Op:    &runtime.Op{Name: "events.List", Table: "events", Errs: errs},
+	First: sqlEventsListFirst,
+	After: sqlEventsListAfter,
+	Scan:  scanEvent,
+	Key:   func(v *Event) []any { return []any{v.ID} },
+}
+
 // List returns a page of table events in primary key order (see runtime.PageArgs).
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Event]{
-		Op: "events.List", Table: "events",
-		First: sqlEventsListFirst,
-		After: sqlEventsListAfter,
-		Scan:  scanEvent,
-		Key:   func(v *Event) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "events.List", "events")
+	return listEvents.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateEvents = &runtime.Update{

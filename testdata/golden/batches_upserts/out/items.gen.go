@@ -177,17 +177,18 @@ SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "pri
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listItems = &runtime.Keyset[Item]{
+	Op:    &runtime.Op{Name: "items.List", Table: "items", Errs: errs},
+	First: sqlItemsListFirst,
+	After: sqlItemsListAfter,
+	Scan:  scanItem,
+	Key:   func(v *Item) []any { return []any{v.ID} },
+}
+
 // List returns a page of table items in primary key order (see runtime.PageArgs).
 func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Item], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Item]{
-		Op: "items.List", Table: "items",
-		First: sqlItemsListFirst,
-		After: sqlItemsListAfter,
-		Scan:  scanItem,
-		Key:   func(v *Item) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "items.List", "items")
+	return listItems.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateItems = &runtime.Update{

@@ -134,17 +134,18 @@ SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listSlots = &runtime.Keyset[Slot]{
+	Op:    &runtime.Op{Name: "slots.List", Table: "slots", Errs: errs},
+	First: sqlSlotsListFirst,
+	After: sqlSlotsListAfter,
+	Scan:  scanSlot,
+	Key:   func(v *Slot) []any { return []any{v.ID} },
+}
+
 // List returns a page of table slots in primary key order (see runtime.PageArgs).
 func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Slot], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Slot]{
-		Op: "slots.List", Table: "slots",
-		First: sqlSlotsListFirst,
-		After: sqlSlotsListAfter,
-		Scan:  scanSlot,
-		Key:   func(v *Slot) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "slots.List", "slots")
+	return listSlots.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateSlots = &runtime.Update{

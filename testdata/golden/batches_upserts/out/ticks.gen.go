@@ -103,17 +103,18 @@ SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTicks = &runtime.Keyset[Tick]{
+	Op:    &runtime.Op{Name: "ticks.List", Table: "ticks", Errs: errs},
+	First: sqlTicksListFirst,
+	After: sqlTicksListAfter,
+	Scan:  scanTick,
+	Key:   func(v *Tick) []any { return []any{v.ID} },
+}
+
 // List returns a page of table ticks in primary key order (see runtime.PageArgs).
 func (r *TickRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tick], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tick]{
-		Op: "ticks.List", Table: "ticks",
-		First: sqlTicksListFirst,
-		After: sqlTicksListAfter,
-		Scan:  scanTick,
-		Key:   func(v *Tick) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "ticks.List", "ticks")
+	return listTicks.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 const sqlTicksUpdate = `-- name: ticks.Update

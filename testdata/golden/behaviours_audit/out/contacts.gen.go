@@ -166,6 +166,14 @@ SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listContacts = &runtime.Keyset[Contact]{
+	Op:    &runtime.Op{Name: "contacts.List", Table: "contacts", Errs: errs},
+	First: sqlContactsListFirst,
+	After: sqlContactsListAfter,
+	Scan:  scanContact,
+	Key:   func(v *Contact) []any { return []any{v.ID} },
+}
+
 // List returns a page of table contacts in primary key order (see
 // runtime.PageArgs).
 func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Contact], error) {
@@ -175,15 +183,7 @@ func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Contact]{
-		Op: "contacts.List", Table: "contacts", Tenant: tenant,
-		First: sqlContactsListFirst,
-		After: sqlContactsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanContact,
-		Key:   func(v *Contact) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "contacts.List", "contacts")
+	return listContacts.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlContactsUpdate = `-- name: contacts.Update sensitive=3

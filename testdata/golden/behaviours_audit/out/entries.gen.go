@@ -146,19 +146,20 @@ SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE ("account_id", "seq") > ($1, $2) ORDER BY "account_id", "seq"
 LIMIT $3`
 
+var listEntries = &runtime.Keyset[Entry]{
+	Op:    &runtime.Op{Name: "entries.List", Table: "entries", Errs: errs},
+	First: sqlEntriesListFirst,
+	After: sqlEntriesListAfter,
+	Scan:  scanEntry,
+	Key:   func(v *Entry) []any { return []any{v.AccountID, v.Seq} },
+}
+
 // List returns a page of table entries in primary key order (see
 // runtime.PageArgs).
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var accountID int64
 	var seq int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
-		Op: "entries.List", Table: "entries",
-		First: sqlEntriesListFirst,
-		After: sqlEntriesListAfter,
-		Scan:  scanEntry,
-		Key:   func(v *Entry) []any { return []any{v.AccountID, v.Seq} },
-	}, &accountID, &seq)
-	return p, wrapErr(err, "entries.List", "entries")
+	return listEntries.Page(ctx, r.db, page, runtime.PageCall{}, &accountID, &seq)
 }
 
 const sqlEntriesUpdate = `-- name: entries.Update

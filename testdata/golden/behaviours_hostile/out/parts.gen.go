@@ -161,6 +161,14 @@ SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listParts = &runtime.Keyset[Part]{
+	Op:    &runtime.Op{Name: "parts.List", Table: "parts", Errs: errs},
+	First: sqlPartsListFirst,
+	After: sqlPartsListAfter,
+	Scan:  scanPart,
+	Key:   func(v *Part) []any { return []any{v.ID} },
+}
+
 // List returns a page of table parts in primary key order (see runtime.PageArgs).
 func (r *PartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Part], error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.List", "parts")
@@ -169,15 +177,7 @@ func (r *PartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Part]{
-		Op: "parts.List", Table: "parts", Tenant: tenant,
-		First: sqlPartsListFirst,
-		After: sqlPartsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanPart,
-		Key:   func(v *Part) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "parts.List", "parts")
+	return listParts.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlPartsUpdate = `-- name: parts.Update

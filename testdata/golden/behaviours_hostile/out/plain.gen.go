@@ -141,17 +141,18 @@ SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
+var listPlain = &runtime.Keyset[Plain]{
+	Op:    &runtime.Op{Name: "plain.List", Table: "plain", Errs: errs},
+	First: sqlPlainListFirst,
+	After: sqlPlainListAfter,
+	Scan:  scanPlain,
+	Key:   func(v *Plain) []any { return []any{v.Name} },
+}
+
 // List returns a page of table plain in primary key order (see runtime.PageArgs).
 func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plain], error) {
 	var name string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plain]{
-		Op: "plain.List", Table: "plain",
-		First: sqlPlainListFirst,
-		After: sqlPlainListAfter,
-		Scan:  scanPlain,
-		Key:   func(v *Plain) []any { return []any{v.Name} },
-	}, &name)
-	return p, wrapErr(err, "plain.List", "plain")
+	return listPlain.Page(ctx, r.db, page, runtime.PageCall{}, &name)
 }
 
 var updatePlain = &runtime.Update{

@@ -253,6 +253,12 @@ SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "creat
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listThings = &runtime.Keyset[Thing]{
+	Op:   &runtime.Op{Name: "things.List", Table: "things", Errs: errs},
+	Scan: scanThing,
+	Key:  func(v *Thing) []any { return []any{v.ID} },
+}
+
 // List returns a page of table things in primary key order (see runtime.PageArgs).
 func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Thing], error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.List", "things")
@@ -261,15 +267,7 @@ func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Thing]{
-		Op: "things.List", Table: "things", Tenant: tenant,
-		First: r.pick(sqlThingsListFirst, sqlThingsListFirstWithDeleted),
-		After: r.pick(sqlThingsListAfter, sqlThingsListAfterWithDeleted),
-		Tail:  []any{tenant},
-		Scan:  scanThing,
-		Key:   func(v *Thing) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "things.List", "things")
+	return listThings.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, First: r.pick(sqlThingsListFirst, sqlThingsListFirstWithDeleted), After: r.pick(sqlThingsListAfter, sqlThingsListAfterWithDeleted), Tail: []any{tenant}}, &id)
 }
 
 const sqlThingsUpdate = `-- name: things.Update

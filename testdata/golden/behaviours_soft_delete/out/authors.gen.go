@@ -183,18 +183,17 @@ SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "aut
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAuthors = &runtime.Keyset[Author]{
+	Op:   &runtime.Op{Name: "authors.List", Table: "authors", Errs: errs},
+	Scan: scanAuthor,
+	Key:  func(v *Author) []any { return []any{v.ID} },
+}
+
 // List returns a page of table authors in primary key order (see
 // runtime.PageArgs).
 func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Author], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Author]{
-		Op: "authors.List", Table: "authors",
-		First: r.pick(sqlAuthorsListFirst, sqlAuthorsListFirstWithDeleted),
-		After: r.pick(sqlAuthorsListAfter, sqlAuthorsListAfterWithDeleted),
-		Scan:  scanAuthor,
-		Key:   func(v *Author) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "authors.List", "authors")
+	return listAuthors.Page(ctx, r.db, page, runtime.PageCall{First: r.pick(sqlAuthorsListFirst, sqlAuthorsListFirstWithDeleted), After: r.pick(sqlAuthorsListAfter, sqlAuthorsListAfterWithDeleted)}, &id)
 }
 
 var updateAuthors = &runtime.Update{

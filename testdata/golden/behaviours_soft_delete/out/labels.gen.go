@@ -175,17 +175,16 @@ SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listLabels = &runtime.Keyset[Label]{
+	Op:   &runtime.Op{Name: "labels.List", Table: "labels", Errs: errs},
+	Scan: scanLabel,
+	Key:  func(v *Label) []any { return []any{v.ID} },
+}
+
 // List returns a page of table labels in primary key order (see runtime.PageArgs).
 func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Label], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Label]{
-		Op: "labels.List", Table: "labels",
-		First: r.pick(sqlLabelsListFirst, sqlLabelsListFirstWithDeleted),
-		After: r.pick(sqlLabelsListAfter, sqlLabelsListAfterWithDeleted),
-		Scan:  scanLabel,
-		Key:   func(v *Label) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "labels.List", "labels")
+	return listLabels.Page(ctx, r.db, page, runtime.PageCall{First: r.pick(sqlLabelsListFirst, sqlLabelsListFirstWithDeleted), After: r.pick(sqlLabelsListAfter, sqlLabelsListAfterWithDeleted)}, &id)
 }
 
 var updateLabels = &runtime.Update{

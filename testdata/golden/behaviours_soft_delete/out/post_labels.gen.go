@@ -120,19 +120,20 @@ SELECT "post_id", "label_id" FROM "post_labels"
 WHERE ("post_id", "label_id") > ($1, $2) ORDER BY "post_id", "label_id"
 LIMIT $3`
 
+var listPostLabels = &runtime.Keyset[PostLabel]{
+	Op:    &runtime.Op{Name: "post_labels.List", Table: "post_labels", Errs: errs},
+	First: sqlPostLabelsListFirst,
+	After: sqlPostLabelsListAfter,
+	Scan:  scanPostLabel,
+	Key:   func(v *PostLabel) []any { return []any{v.PostID, v.LabelID} },
+}
+
 // List returns a page of table post_labels in primary key order (see
 // runtime.PageArgs).
 func (r *PostLabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PostLabel], error) {
 	var postID int64
 	var labelID int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PostLabel]{
-		Op: "post_labels.List", Table: "post_labels",
-		First: sqlPostLabelsListFirst,
-		After: sqlPostLabelsListAfter,
-		Scan:  scanPostLabel,
-		Key:   func(v *PostLabel) []any { return []any{v.PostID, v.LabelID} },
-	}, &postID, &labelID)
-	return p, wrapErr(err, "post_labels.List", "post_labels")
+	return listPostLabels.Page(ctx, r.db, page, runtime.PageCall{}, &postID, &labelID)
 }
 
 const sqlPostLabelsUpdate = `-- name: post_labels.Update

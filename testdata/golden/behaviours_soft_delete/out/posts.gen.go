@@ -186,17 +186,16 @@ SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listPosts = &runtime.Keyset[Post]{
+	Op:   &runtime.Op{Name: "posts.List", Table: "posts", Errs: errs},
+	Scan: scanPost,
+	Key:  func(v *Post) []any { return []any{v.ID} },
+}
+
 // List returns a page of table posts in primary key order (see runtime.PageArgs).
 func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Post], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Post]{
-		Op: "posts.List", Table: "posts",
-		First: r.pick(sqlPostsListFirst, sqlPostsListFirstWithDeleted),
-		After: r.pick(sqlPostsListAfter, sqlPostsListAfterWithDeleted),
-		Scan:  scanPost,
-		Key:   func(v *Post) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "posts.List", "posts")
+	return listPosts.Page(ctx, r.db, page, runtime.PageCall{First: r.pick(sqlPostsListFirst, sqlPostsListFirstWithDeleted), After: r.pick(sqlPostsListAfter, sqlPostsListAfterWithDeleted)}, &id)
 }
 
 var updatePosts = &runtime.Update{

@@ -218,6 +218,12 @@ SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listProjects = &runtime.Keyset[Project]{
+	Op:   &runtime.Op{Name: "projects.List", Table: "projects", Errs: errs},
+	Scan: scanProject,
+	Key:  func(v *Project) []any { return []any{v.ID} },
+}
+
 // List returns a page of table projects in primary key order (see
 // runtime.PageArgs).
 func (r *ProjectRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Project], error) {
@@ -227,15 +233,7 @@ func (r *ProjectRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Project]{
-		Op: "projects.List", Table: "projects", Tenant: tenant,
-		First: r.pick(sqlProjectsListFirst, sqlProjectsListFirstWithDeleted),
-		After: r.pick(sqlProjectsListAfter, sqlProjectsListAfterWithDeleted),
-		Tail:  []any{tenant},
-		Scan:  scanProject,
-		Key:   func(v *Project) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "projects.List", "projects")
+	return listProjects.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, First: r.pick(sqlProjectsListFirst, sqlProjectsListFirstWithDeleted), After: r.pick(sqlProjectsListAfter, sqlProjectsListAfterWithDeleted), Tail: []any{tenant}}, &id)
 }
 
 const sqlProjectsUpdate = `-- name: projects.Update
@@ -715,6 +713,14 @@ WHERE "org_id" = $1 AND "deleted_at" IS NULL AND ("code", "id") > ($2, $3)
 ORDER BY "code", "id"
 LIMIT $4`
 
+var pageProjectsPage = &runtime.Keyset[Project]{
+	Op:    &runtime.Op{Name: "projects.Page", Table: "projects", Errs: errs},
+	First: sqlProjectsPage,
+	After: sqlProjectsPageAfter,
+	Scan:  scanProject,
+	Key:   func(v *Project) []any { return []any{v.Code, v.ID} },
+}
+
 // Page returns the rows of table projects that match the query, ordered by code,
 // id, a page at a time: up to page.Limit rows after the cursor page.After ("" for
 // the first page). Pass the returned Next cursor to get the following page; it is
@@ -728,15 +734,7 @@ func (r *ProjectRepo) Page(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var k0 string
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Project]{
-		Op: "projects.Page", Table: "projects", Tenant: tenant,
-		First: sqlProjectsPage,
-		After: sqlProjectsPageAfter,
-		Args:  []any{tenant},
-		Scan:  scanProject,
-		Key:   func(v *Project) []any { return []any{v.Code, v.ID} },
-	}, &k0, &k1)
-	return pg, wrapErr(err, "projects.Page", "projects")
+	return pageProjectsPage.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Args: []any{tenant}}, &k0, &k1)
 }
 
 const sqlProjectsSearch = `-- name: projects.Search

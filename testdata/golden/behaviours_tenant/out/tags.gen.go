@@ -175,6 +175,14 @@ SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listTags = &runtime.Keyset[Tag]{
+	Op:    &runtime.Op{Name: "tags.List", Table: "tags", Errs: errs},
+	First: sqlTagsListFirst,
+	After: sqlTagsListAfter,
+	Scan:  scanTag,
+	Key:   func(v *Tag) []any { return []any{v.ID} },
+}
+
 // List returns a page of table tags in primary key order (see runtime.PageArgs).
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.List", "tags")
@@ -183,15 +191,7 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Tag]{
-		Op: "tags.List", Table: "tags", Tenant: tenant,
-		First: sqlTagsListFirst,
-		After: sqlTagsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanTag,
-		Key:   func(v *Tag) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "tags.List", "tags")
+	return listTags.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlTagsUpdate = `-- name: tags.Update

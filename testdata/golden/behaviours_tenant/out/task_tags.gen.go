@@ -157,6 +157,14 @@ SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE ("task_id", "tag_id") > ($1, $2) AND "org_id" = $4 ORDER BY "task_id", "tag_id"
 LIMIT $3`
 
+var listTaskTags = &runtime.Keyset[TaskTag]{
+	Op:    &runtime.Op{Name: "task_tags.List", Table: "task_tags", Errs: errs},
+	First: sqlTaskTagsListFirst,
+	After: sqlTaskTagsListAfter,
+	Scan:  scanTaskTag,
+	Key:   func(v *TaskTag) []any { return []any{v.TaskID, v.TagID} },
+}
+
 // List returns a page of table task_tags in primary key order (see
 // runtime.PageArgs).
 func (r *TaskTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[TaskTag], error) {
@@ -167,15 +175,7 @@ func (r *TaskTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Scope(r.db, tenant)
 	var taskID int64
 	var tagID int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[TaskTag]{
-		Op: "task_tags.List", Table: "task_tags", Tenant: tenant,
-		First: sqlTaskTagsListFirst,
-		After: sqlTaskTagsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanTaskTag,
-		Key:   func(v *TaskTag) []any { return []any{v.TaskID, v.TagID} },
-	}, &taskID, &tagID)
-	return p, wrapErr(err, "task_tags.List", "task_tags")
+	return listTaskTags.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &taskID, &tagID)
 }
 
 const sqlTaskTagsUpdate = `-- name: task_tags.Update

@@ -179,6 +179,14 @@ SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listTasks = &runtime.Keyset[Task]{
+	Op:    &runtime.Op{Name: "tasks.List", Table: "tasks", Errs: errs},
+	First: sqlTasksListFirst,
+	After: sqlTasksListAfter,
+	Scan:  scanTask,
+	Key:   func(v *Task) []any { return []any{v.ID} },
+}
+
 // List returns a page of table tasks in primary key order (see runtime.PageArgs).
 func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Task], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.List", "tasks")
@@ -187,15 +195,7 @@ func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Task]{
-		Op: "tasks.List", Table: "tasks", Tenant: tenant,
-		First: sqlTasksListFirst,
-		After: sqlTasksListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanTask,
-		Key:   func(v *Task) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "tasks.List", "tasks")
+	return listTasks.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlTasksUpdate = `-- name: tasks.Update

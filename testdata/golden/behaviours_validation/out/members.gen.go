@@ -390,18 +390,19 @@ SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listMembers = &runtime.Keyset[Member]{
+	Op:    &runtime.Op{Name: "members.List", Table: "members", Errs: errs},
+	First: sqlMembersListFirst,
+	After: sqlMembersListAfter,
+	Scan:  scanMember,
+	Key:   func(v *Member) []any { return []any{v.ID} },
+}
+
 // List returns a page of table members in primary key order (see
 // runtime.PageArgs).
 func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Member], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Member]{
-		Op: "members.List", Table: "members",
-		First: sqlMembersListFirst,
-		After: sqlMembersListAfter,
-		Scan:  scanMember,
-		Key:   func(v *Member) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "members.List", "members")
+	return listMembers.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateMembers = &runtime.Update{

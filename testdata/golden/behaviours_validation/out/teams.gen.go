@@ -137,17 +137,18 @@ SELECT "id", "name" FROM "teams"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTeams = &runtime.Keyset[Team]{
+	Op:    &runtime.Op{Name: "teams.List", Table: "teams", Errs: errs},
+	First: sqlTeamsListFirst,
+	After: sqlTeamsListAfter,
+	Scan:  scanTeam,
+	Key:   func(v *Team) []any { return []any{v.ID} },
+}
+
 // List returns a page of table teams in primary key order (see runtime.PageArgs).
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Team]{
-		Op: "teams.List", Table: "teams",
-		First: sqlTeamsListFirst,
-		After: sqlTeamsListAfter,
-		Scan:  scanTeam,
-		Key:   func(v *Team) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "teams.List", "teams")
+	return listTeams.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateTeams = &runtime.Update{

@@ -211,6 +211,12 @@ SELECT "id", "org_id", "slug", "title", "deleted_at" FROM "docs"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listDocs = &runtime.Keyset[Doc]{
+	Op:   &runtime.Op{Name: "docs.List", Table: "docs", Errs: errs},
+	Scan: scanDoc,
+	Key:  func(v *Doc) []any { return []any{v.ID} },
+}
+
 // List returns a page of table docs in primary key order (see runtime.PageArgs).
 func (r *DocRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Doc], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.List", "docs")
@@ -219,15 +225,7 @@ func (r *DocRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Doc]{
-		Op: "docs.List", Table: "docs", Tenant: tenant,
-		First: r.pick(sqlDocsListFirst, sqlDocsListFirstWithDeleted),
-		After: r.pick(sqlDocsListAfter, sqlDocsListAfterWithDeleted),
-		Tail:  []any{tenant},
-		Scan:  scanDoc,
-		Key:   func(v *Doc) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "docs.List", "docs")
+	return listDocs.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, First: r.pick(sqlDocsListFirst, sqlDocsListFirstWithDeleted), After: r.pick(sqlDocsListAfter, sqlDocsListAfterWithDeleted), Tail: []any{tenant}}, &id)
 }
 
 const sqlDocsUpdate = `-- name: docs.Update

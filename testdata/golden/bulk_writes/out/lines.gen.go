@@ -159,18 +159,19 @@ SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" 
 WHERE ("order_no", "line_no") > ($1, $2) ORDER BY "order_no", "line_no"
 LIMIT $3`
 
+var listLines = &runtime.Keyset[Line]{
+	Op:    &runtime.Op{Name: "lines.List", Table: "lines", Errs: errs},
+	First: sqlLinesListFirst,
+	After: sqlLinesListAfter,
+	Scan:  scanLine,
+	Key:   func(v *Line) []any { return []any{v.OrderNo, v.LineNo} },
+}
+
 // List returns a page of table lines in primary key order (see runtime.PageArgs).
 func (r *LineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Line], error) {
 	var orderNo int64
 	var lineNo int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Line]{
-		Op: "lines.List", Table: "lines",
-		First: sqlLinesListFirst,
-		After: sqlLinesListAfter,
-		Scan:  scanLine,
-		Key:   func(v *Line) []any { return []any{v.OrderNo, v.LineNo} },
-	}, &orderNo, &lineNo)
-	return p, wrapErr(err, "lines.List", "lines")
+	return listLines.Page(ctx, r.db, page, runtime.PageCall{}, &orderNo, &lineNo)
 }
 
 var updateLines = &runtime.Update{

@@ -220,18 +220,19 @@ SELECT "region", "num", "label", "note" FROM "codes"
 WHERE ("region", "num") > ($1, $2) ORDER BY "region", "num"
 LIMIT $3`
 
+var listCodes = &runtime.Keyset[Code]{
+	Op:    &runtime.Op{Name: "codes.List", Table: "codes", Errs: errs},
+	First: sqlCodesListFirst,
+	After: sqlCodesListAfter,
+	Scan:  scanCode,
+	Key:   func(v *Code) []any { return []any{v.Region, v.Num} },
+}
+
 // List returns a page of table codes in primary key order (see runtime.PageArgs).
 func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Code], error) {
 	var region Region
 	var num int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Code]{
-		Op: "codes.List", Table: "codes",
-		First: sqlCodesListFirst,
-		After: sqlCodesListAfter,
-		Scan:  scanCode,
-		Key:   func(v *Code) []any { return []any{v.Region, v.Num} },
-	}, &region, &num)
-	return p, wrapErr(err, "codes.List", "codes")
+	return listCodes.Page(ctx, r.db, page, runtime.PageCall{}, &region, &num)
 }
 
 var updateCodes = &runtime.Update{

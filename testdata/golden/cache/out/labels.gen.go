@@ -123,17 +123,18 @@ SELECT "id", "name" FROM "labels"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listLabels = &runtime.Keyset[Label]{
+	Op:    &runtime.Op{Name: "labels.List", Table: "labels", Errs: errs},
+	First: sqlLabelsListFirst,
+	After: sqlLabelsListAfter,
+	Scan:  scanLabel,
+	Key:   func(v *Label) []any { return []any{v.ID} },
+}
+
 // List returns a page of table labels in primary key order (see runtime.PageArgs).
 func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Label], error) {
 	var id int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Label]{
-		Op: "labels.List", Table: "labels",
-		First: sqlLabelsListFirst,
-		After: sqlLabelsListAfter,
-		Scan:  scanLabel,
-		Key:   func(v *Label) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "labels.List", "labels")
+	return listLabels.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateLabels = &runtime.Update{

@@ -237,6 +237,14 @@ SELECT "id", "slug", "name" FROM "orgs"
 WHERE ("id") > ($1) AND "id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listOrgs = &runtime.Keyset[Org]{
+	Op:    &runtime.Op{Name: "orgs.List", Table: "orgs", Errs: errs},
+	First: sqlOrgsListFirst,
+	After: sqlOrgsListAfter,
+	Scan:  scanOrg,
+	Key:   func(v *Org) []any { return []any{v.ID} },
+}
+
 // List returns a page of table orgs in primary key order (see runtime.PageArgs).
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.List", "orgs")
@@ -245,15 +253,7 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Org]{
-		Op: "orgs.List", Table: "orgs", Tenant: tenant,
-		First: sqlOrgsListFirst,
-		After: sqlOrgsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanOrg,
-		Key:   func(v *Org) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "orgs.List", "orgs")
+	return listOrgs.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlOrgsUpdate = `-- name: orgs.Update

@@ -183,6 +183,14 @@ SELECT "id", "org_id", "name" FROM "teams"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listTeams = &runtime.Keyset[Team]{
+	Op:    &runtime.Op{Name: "teams.List", Table: "teams", Errs: errs},
+	First: sqlTeamsListFirst,
+	After: sqlTeamsListAfter,
+	Scan:  scanTeam,
+	Key:   func(v *Team) []any { return []any{v.ID} },
+}
+
 // List returns a page of table teams in primary key order (see runtime.PageArgs).
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.List", "teams")
@@ -191,15 +199,7 @@ func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Team]{
-		Op: "teams.List", Table: "teams", Tenant: tenant,
-		First: sqlTeamsListFirst,
-		After: sqlTeamsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanTeam,
-		Key:   func(v *Team) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "teams.List", "teams")
+	return listTeams.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlTeamsUpdate = `-- name: teams.Update

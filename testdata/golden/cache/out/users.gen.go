@@ -277,6 +277,12 @@ SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listUsers = &runtime.Keyset[User]{
+	Op:   &runtime.Op{Name: "users.List", Table: "users", Errs: errs},
+	Scan: scanUser,
+	Key:  func(v *User) []any { return []any{v.ID} },
+}
+
 // List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.List", "users")
@@ -285,15 +291,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[User]{
-		Op: "users.List", Table: "users", Tenant: tenant,
-		First: r.pick(sqlUsersListFirst, sqlUsersListFirstWithDeleted),
-		After: r.pick(sqlUsersListAfter, sqlUsersListAfterWithDeleted),
-		Tail:  []any{tenant},
-		Scan:  scanUser,
-		Key:   func(v *User) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "users.List", "users")
+	return listUsers.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, First: r.pick(sqlUsersListFirst, sqlUsersListFirstWithDeleted), After: r.pick(sqlUsersListAfter, sqlUsersListAfterWithDeleted), Tail: []any{tenant}}, &id)
 }
 
 const sqlUsersUpdate = `-- name: users.Update

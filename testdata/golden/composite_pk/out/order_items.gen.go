@@ -151,19 +151,20 @@ SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE ("order_id", "sku") > ($1, $2) ORDER BY "order_id", "sku"
 LIMIT $3`
 
+var listOrderItems = &runtime.Keyset[OrderItem]{
+	Op:    &runtime.Op{Name: "order_items.List", Table: "order_items", Errs: errs},
+	First: sqlOrderItemsListFirst,
+	After: sqlOrderItemsListAfter,
+	Scan:  scanOrderItem,
+	Key:   func(v *OrderItem) []any { return []any{v.OrderID, v.SKU} },
+}
+
 // List returns a page of table order_items in primary key order (see
 // runtime.PageArgs).
 func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderItem], error) {
 	var orderID int32
 	var sku string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderItem]{
-		Op: "order_items.List", Table: "order_items",
-		First: sqlOrderItemsListFirst,
-		After: sqlOrderItemsListAfter,
-		Scan:  scanOrderItem,
-		Key:   func(v *OrderItem) []any { return []any{v.OrderID, v.SKU} },
-	}, &orderID, &sku)
-	return p, wrapErr(err, "order_items.List", "order_items")
+	return listOrderItems.Page(ctx, r.db, page, runtime.PageCall{}, &orderID, &sku)
 }
 
 var updateOrderItems = &runtime.Update{

@@ -126,17 +126,18 @@ SELECT "id", "placed" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrders = &runtime.Keyset[Order]{
+	Op:    &runtime.Op{Name: "orders.List", Table: "orders", Errs: errs},
+	First: sqlOrdersListFirst,
+	After: sqlOrdersListAfter,
+	Scan:  scanOrder,
+	Key:   func(v *Order) []any { return []any{v.ID} },
+}
+
 // List returns a page of table orders in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
-		Op: "orders.List", Table: "orders",
-		First: sqlOrdersListFirst,
-		After: sqlOrdersListAfter,
-		Scan:  scanOrder,
-		Key:   func(v *Order) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "orders.List", "orders")
+	return listOrders.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrders = &runtime.Update{

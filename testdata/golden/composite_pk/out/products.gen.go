@@ -143,18 +143,19 @@ SELECT "sku", "title", "price" FROM "products"
 WHERE ("sku") > ($1) ORDER BY "sku"
 LIMIT $2`
 
+var listProducts = &runtime.Keyset[Product]{
+	Op:    &runtime.Op{Name: "products.List", Table: "products", Errs: errs},
+	First: sqlProductsListFirst,
+	After: sqlProductsListAfter,
+	Scan:  scanProduct,
+	Key:   func(v *Product) []any { return []any{v.SKU} },
+}
+
 // List returns a page of table products in primary key order (see
 // runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var sku string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
-		Op: "products.List", Table: "products",
-		First: sqlProductsListFirst,
-		After: sqlProductsListAfter,
-		Scan:  scanProduct,
-		Key:   func(v *Product) []any { return []any{v.SKU} },
-	}, &sku)
-	return p, wrapErr(err, "products.List", "products")
+	return listProducts.Page(ctx, r.db, page, runtime.PageCall{}, &sku)
 }
 
 var updateProducts = &runtime.Update{

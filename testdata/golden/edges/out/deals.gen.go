@@ -160,17 +160,18 @@ SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listDeals = &runtime.Keyset[Deal]{
+	Op:    &runtime.Op{Name: "deals.List", Table: "deals", Errs: errs},
+	First: sqlDealsListFirst,
+	After: sqlDealsListAfter,
+	Scan:  scanDeal,
+	Key:   func(v *Deal) []any { return []any{v.ID} },
+}
+
 // List returns a page of table deals in primary key order (see runtime.PageArgs).
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Deal]{
-		Op: "deals.List", Table: "deals",
-		First: sqlDealsListFirst,
-		After: sqlDealsListAfter,
-		Scan:  scanDeal,
-		Key:   func(v *Deal) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "deals.List", "deals")
+	return listDeals.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateDeals = &runtime.Update{

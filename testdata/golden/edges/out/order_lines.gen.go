@@ -132,18 +132,19 @@ SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrderLines = &runtime.Keyset[OrderLine]{
+	Op:    &runtime.Op{Name: "order_lines.List", Table: "order_lines", Errs: errs},
+	First: sqlOrderLinesListFirst,
+	After: sqlOrderLinesListAfter,
+	Scan:  scanOrderLine,
+	Key:   func(v *OrderLine) []any { return []any{v.ID} },
+}
+
 // List returns a page of table order_lines in primary key order (see
 // runtime.PageArgs).
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderLine]{
-		Op: "order_lines.List", Table: "order_lines",
-		First: sqlOrderLinesListFirst,
-		After: sqlOrderLinesListAfter,
-		Scan:  scanOrderLine,
-		Key:   func(v *OrderLine) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "order_lines.List", "order_lines")
+	return listOrderLines.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrderLines = &runtime.Update{

@@ -160,18 +160,19 @@ SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listProducts = &runtime.Keyset[Product]{
+	Op:    &runtime.Op{Name: "products.List", Table: "products", Errs: errs},
+	First: sqlProductsListFirst,
+	After: sqlProductsListAfter,
+	Scan:  scanProduct,
+	Key:   func(v *Product) []any { return []any{v.ID} },
+}
+
 // List returns a page of table products in primary key order (see
 // runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
-		Op: "products.List", Table: "products",
-		First: sqlProductsListFirst,
-		After: sqlProductsListAfter,
-		Scan:  scanProduct,
-		Key:   func(v *Product) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "products.List", "products")
+	return listProducts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateProducts = &runtime.Update{
@@ -448,6 +449,12 @@ ORDER BY "id"
 LIMIT $3`,
 }
 
+var pageProductsNamed = &runtime.Keyset[Product]{
+	Op:   &runtime.Op{Name: "products.Named", Table: "products", Errs: errs},
+	Scan: scanProduct,
+	Key:  func(v *Product) []any { return []any{v.ID} },
+}
+
 // Named returns the rows of table products that match the query, ordered by id, a
 // page at a time: up to page.Limit rows after the cursor page.After ("" for the
 // first page). Pass the returned Next cursor to get the following page; it is ""
@@ -462,13 +469,5 @@ func (r *ProductRepo) Named(ctx context.Context, p NamedParams, page runtime.Pag
 		args = append(args, p.Names.Value)
 	}
 	var k0 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
-		Op: "products.Named", Table: "products",
-		First: sqlProductsNamed[mask],
-		After: sqlProductsNamedAfter[mask],
-		Args:  args,
-		Scan:  scanProduct,
-		Key:   func(v *Product) []any { return []any{v.ID} },
-	}, &k0)
-	return pg, wrapErr(err, "products.Named", "products")
+	return pageProductsNamed.Page(ctx, r.db, page, runtime.PageCall{Args: args, First: sqlProductsNamed[mask], After: sqlProductsNamedAfter[mask]}, &k0)
 }

@@ -139,18 +139,19 @@ SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE ("warehouse_code", "product_id") > ($1, $2) ORDER BY "warehouse_code", "product_id"
 LIMIT $3`
 
+var listStock = &runtime.Keyset[Stock]{
+	Op:    &runtime.Op{Name: "stock.List", Table: "stock", Errs: errs},
+	First: sqlStockListFirst,
+	After: sqlStockListAfter,
+	Scan:  scanStock,
+	Key:   func(v *Stock) []any { return []any{v.WarehouseCode, v.ProductID} },
+}
+
 // List returns a page of table stock in primary key order (see runtime.PageArgs).
 func (r *StockRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Stock], error) {
 	var warehouseCode string
 	var productID int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Stock]{
-		Op: "stock.List", Table: "stock",
-		First: sqlStockListFirst,
-		After: sqlStockListAfter,
-		Scan:  scanStock,
-		Key:   func(v *Stock) []any { return []any{v.WarehouseCode, v.ProductID} },
-	}, &warehouseCode, &productID)
-	return p, wrapErr(err, "stock.List", "stock")
+	return listStock.Page(ctx, r.db, page, runtime.PageCall{}, &warehouseCode, &productID)
 }
 
 var updateStock = &runtime.Update{

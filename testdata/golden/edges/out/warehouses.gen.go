@@ -135,18 +135,19 @@ SELECT "code"::text, "name" FROM "warehouses"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
+var listWarehouses = &runtime.Keyset[Warehouse]{
+	Op:    &runtime.Op{Name: "warehouses.List", Table: "warehouses", Errs: errs},
+	First: sqlWarehousesListFirst,
+	After: sqlWarehousesListAfter,
+	Scan:  scanWarehouse,
+	Key:   func(v *Warehouse) []any { return []any{v.Code} },
+}
+
 // List returns a page of table warehouses in primary key order (see
 // runtime.PageArgs).
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
 	var code string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Warehouse]{
-		Op: "warehouses.List", Table: "warehouses",
-		First: sqlWarehousesListFirst,
-		After: sqlWarehousesListAfter,
-		Scan:  scanWarehouse,
-		Key:   func(v *Warehouse) []any { return []any{v.Code} },
-	}, &code)
-	return p, wrapErr(err, "warehouses.List", "warehouses")
+	return listWarehouses.Page(ctx, r.db, page, runtime.PageCall{}, &code)
 }
 
 var updateWarehouses = &runtime.Update{

@@ -131,18 +131,19 @@ SELECT "id", "name" FROM "companies"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listCompanies = &runtime.Keyset[Company]{
+	Op:    &runtime.Op{Name: "companies.List", Table: "companies", Errs: errs},
+	First: sqlCompaniesListFirst,
+	After: sqlCompaniesListAfter,
+	Scan:  scanCompany,
+	Key:   func(v *Company) []any { return []any{v.ID} },
+}
+
 // List returns a page of table companies in primary key order (see
 // runtime.PageArgs).
 func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Company], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Company]{
-		Op: "companies.List", Table: "companies",
-		First: sqlCompaniesListFirst,
-		After: sqlCompaniesListAfter,
-		Scan:  scanCompany,
-		Key:   func(v *Company) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "companies.List", "companies")
+	return listCompanies.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateCompanies = &runtime.Update{

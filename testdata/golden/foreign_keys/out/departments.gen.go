@@ -138,18 +138,19 @@ SELECT "id", "company_id", "name" FROM "departments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listDepartments = &runtime.Keyset[Department]{
+	Op:    &runtime.Op{Name: "departments.List", Table: "departments", Errs: errs},
+	First: sqlDepartmentsListFirst,
+	After: sqlDepartmentsListAfter,
+	Scan:  scanDepartment,
+	Key:   func(v *Department) []any { return []any{v.ID} },
+}
+
 // List returns a page of table departments in primary key order (see
 // runtime.PageArgs).
 func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Department], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Department]{
-		Op: "departments.List", Table: "departments",
-		First: sqlDepartmentsListFirst,
-		After: sqlDepartmentsListAfter,
-		Scan:  scanDepartment,
-		Key:   func(v *Department) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "departments.List", "departments")
+	return listDepartments.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateDepartments = &runtime.Update{

@@ -154,18 +154,19 @@ SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listEmployees = &runtime.Keyset[Employee]{
+	Op:    &runtime.Op{Name: "employees.List", Table: "employees", Errs: errs},
+	First: sqlEmployeesListFirst,
+	After: sqlEmployeesListAfter,
+	Scan:  scanEmployee,
+	Key:   func(v *Employee) []any { return []any{v.ID} },
+}
+
 // List returns a page of table employees in primary key order (see
 // runtime.PageArgs).
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Employee]{
-		Op: "employees.List", Table: "employees",
-		First: sqlEmployeesListFirst,
-		After: sqlEmployeesListAfter,
-		Scan:  scanEmployee,
-		Key:   func(v *Employee) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "employees.List", "employees")
+	return listEmployees.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateEmployees = &runtime.Update{

@@ -130,18 +130,19 @@ SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listStoreItems = &runtime.Keyset[StoreItem]{
+	Op:    &runtime.Op{Name: "store_items.List", Table: "store_items", Errs: errs},
+	First: sqlStoreItemsListFirst,
+	After: sqlStoreItemsListAfter,
+	Scan:  scanStoreItem,
+	Key:   func(v *StoreItem) []any { return []any{v.ID} },
+}
+
 // List returns a page of table store_items in primary key order (see
 // runtime.PageArgs).
 func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[StoreItem], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[StoreItem]{
-		Op: "store_items.List", Table: "store_items",
-		First: sqlStoreItemsListFirst,
-		After: sqlStoreItemsListAfter,
-		Scan:  scanStoreItem,
-		Key:   func(v *StoreItem) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "store_items.List", "store_items")
+	return listStoreItems.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateStoreItems = &runtime.Update{

@@ -146,17 +146,18 @@ SELECT "id", "name", "status", "url", "_url" FROM "store"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listShops = &runtime.Keyset[Shop]{
+	Op:    &runtime.Op{Name: "store.List", Table: "store", Errs: errs},
+	First: sqlShopsListFirst,
+	After: sqlShopsListAfter,
+	Scan:  scanShop,
+	Key:   func(v *Shop) []any { return []any{v.ID} },
+}
+
 // List returns a page of table store in primary key order (see runtime.PageArgs).
 func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shop], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shop]{
-		Op: "store.List", Table: "store",
-		First: sqlShopsListFirst,
-		After: sqlShopsListAfter,
-		Scan:  scanShop,
-		Key:   func(v *Shop) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "store.List", "store")
+	return listShops.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateShops = &runtime.Update{

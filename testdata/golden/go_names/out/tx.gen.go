@@ -128,17 +128,18 @@ SELECT "id", "store_id", "amount" FROM "tx"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTx = &runtime.Keyset[Tx]{
+	Op:    &runtime.Op{Name: "tx.List", Table: "tx", Errs: errs},
+	First: sqlTxListFirst,
+	After: sqlTxListAfter,
+	Scan:  scanTx,
+	Key:   func(v *Tx) []any { return []any{v.ID} },
+}
+
 // List returns a page of table tx in primary key order (see runtime.PageArgs).
 func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tx], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tx]{
-		Op: "tx.List", Table: "tx",
-		First: sqlTxListFirst,
-		After: sqlTxListAfter,
-		Scan:  scanTx,
-		Key:   func(v *Tx) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "tx.List", "tx")
+	return listTx.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateTx = &runtime.Update{

@@ -207,17 +207,18 @@ SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listMaybes = &runtime.Keyset[Maybe]{
+	Op:    &runtime.Op{Name: "maybes.List", Table: "maybes", Errs: errs},
+	First: sqlMaybesListFirst,
+	After: sqlMaybesListAfter,
+	Scan:  scanMaybe,
+	Key:   func(v *Maybe) []any { return []any{v.ID} },
+}
+
 // List returns a page of table maybes in primary key order (see runtime.PageArgs).
 func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Maybe], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Maybe]{
-		Op: "maybes.List", Table: "maybes",
-		First: sqlMaybesListFirst,
-		After: sqlMaybesListAfter,
-		Scan:  scanMaybe,
-		Key:   func(v *Maybe) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "maybes.List", "maybes")
+	return listMaybes.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateMaybes = &runtime.Update{

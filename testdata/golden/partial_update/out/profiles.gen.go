@@ -154,18 +154,19 @@ SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "pro
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listProfiles = &runtime.Keyset[Profile]{
+	Op:    &runtime.Op{Name: "profiles.List", Table: "profiles", Errs: errs},
+	First: sqlProfilesListFirst,
+	After: sqlProfilesListAfter,
+	Scan:  scanProfile,
+	Key:   func(v *Profile) []any { return []any{v.ID} },
+}
+
 // List returns a page of table profiles in primary key order (see
 // runtime.PageArgs).
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
-		Op: "profiles.List", Table: "profiles",
-		First: sqlProfilesListFirst,
-		After: sqlProfilesListAfter,
-		Scan:  scanProfile,
-		Key:   func(v *Profile) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "profiles.List", "profiles")
+	return listProfiles.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateProfiles = &runtime.Update{

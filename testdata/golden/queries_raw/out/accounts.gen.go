@@ -181,6 +181,14 @@ SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "acc
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listAccounts = &runtime.Keyset[Account]{
+	Op:    &runtime.Op{Name: "accounts.List", Table: "accounts", Errs: errs},
+	First: sqlAccountsListFirst,
+	After: sqlAccountsListAfter,
+	Scan:  scanAccount,
+	Key:   func(v *Account) []any { return []any{v.ID} },
+}
+
 // List returns a page of table accounts in primary key order (see
 // runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
@@ -190,15 +198,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Account]{
-		Op: "accounts.List", Table: "accounts", Tenant: tenant,
-		First: sqlAccountsListFirst,
-		After: sqlAccountsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "accounts.List", "accounts")
+	return listAccounts.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -671,6 +671,14 @@ WHERE ("owner", "id") > ($3, $4)
 ORDER BY "owner", "id"
 LIMIT $5`
 
+var pageAccountsPageByOwner = &runtime.Keyset[PageByOwnerRow]{
+	Op:    &runtime.Op{Name: "accounts.PageByOwner", Table: "accounts", Errs: errs},
+	First: sqlAccountsPageByOwner,
+	After: sqlAccountsPageByOwnerAfter,
+	Scan:  scanPageByOwnerRow,
+	Key:   func(v *PageByOwnerRow) []any { return []any{v.Owner, v.ID} },
+}
+
 // PageByOwner returns the rows of the query ordered by owner, id, a page at a
 // time: up to page.Limit rows after the cursor page.After ("" for the first page).
 // Pass the returned Next cursor to get the following page; it is "" after the last
@@ -687,15 +695,7 @@ func (r *AccountRepo) PageByOwner(ctx context.Context, notOwner string, page run
 	db := runtime.Scope(r.db, tenant)
 	var k0 string
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[PageByOwnerRow]{
-		Op: "accounts.PageByOwner", Table: "accounts", Tenant: tenant,
-		First: sqlAccountsPageByOwner,
-		After: sqlAccountsPageByOwnerAfter,
-		Args:  []any{tenant, notOwner},
-		Scan:  scanPageByOwnerRow,
-		Key:   func(v *PageByOwnerRow) []any { return []any{v.Owner, v.ID} },
-	}, &k0, &k1)
-	return pg, wrapErr(err, "accounts.PageByOwner", "accounts")
+	return pageAccountsPageByOwner.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Args: []any{tenant, notOwner}}, &k0, &k1)
 }
 
 const sqlAccountsPageRichest = `-- name: accounts.PageRichest
@@ -713,6 +713,14 @@ WHERE "balance" <= $2 AND ("balance" < $2 OR ("balance" = $2 AND ("id" > $3)))
 ORDER BY "balance" DESC, "id"
 LIMIT $4`
 
+var pageAccountsPageRichest = &runtime.Keyset[Account]{
+	Op:    &runtime.Op{Name: "accounts.PageRichest", Table: "accounts", Errs: errs},
+	First: sqlAccountsPageRichest,
+	After: sqlAccountsPageRichestAfter,
+	Scan:  scanAccount,
+	Key:   func(v *Account) []any { return []any{v.Balance, v.ID} },
+}
+
 // PageRichest returns the rows of the query ordered by balance DESC, id, a page at
 // a time: up to page.Limit rows after the cursor page.After ("" for the first
 // page). Pass the returned Next cursor to get the following page; it is "" after
@@ -724,13 +732,5 @@ LIMIT $4`
 func (r *AccountRepo) PageRichest(ctx context.Context, minBalance decimal.Decimal, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var k0 decimal.Decimal
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
-		Op: "accounts.PageRichest", Table: "accounts",
-		First: sqlAccountsPageRichest,
-		After: sqlAccountsPageRichestAfter,
-		Args:  []any{minBalance},
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.Balance, v.ID} },
-	}, &k0, &k1)
-	return pg, wrapErr(err, "accounts.PageRichest", "accounts")
+	return pageAccountsPageRichest.Page(ctx, r.db, page, runtime.PageCall{Args: []any{minBalance}}, &k0, &k1)
 }

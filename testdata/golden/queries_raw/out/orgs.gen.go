@@ -129,17 +129,18 @@ SELECT "id", "name" FROM "orgs"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrgs = &runtime.Keyset[Org]{
+	Op:    &runtime.Op{Name: "orgs.List", Table: "orgs", Errs: errs},
+	First: sqlOrgsListFirst,
+	After: sqlOrgsListAfter,
+	Scan:  scanOrg,
+	Key:   func(v *Org) []any { return []any{v.ID} },
+}
+
 // List returns a page of table orgs in primary key order (see runtime.PageArgs).
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
-		Op: "orgs.List", Table: "orgs",
-		First: sqlOrgsListFirst,
-		After: sqlOrgsListAfter,
-		Scan:  scanOrg,
-		Key:   func(v *Org) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "orgs.List", "orgs")
+	return listOrgs.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrgs = &runtime.Update{

@@ -156,18 +156,19 @@ SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accoun
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAccounts = &runtime.Keyset[Account]{
+	Op:    &runtime.Op{Name: "accounts.List", Table: "accounts", Errs: errs},
+	First: sqlAccountsListFirst,
+	After: sqlAccountsListAfter,
+	Scan:  scanAccount,
+	Key:   func(v *Account) []any { return []any{v.ID} },
+}
+
 // List returns a page of table accounts in primary key order (see
 // runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
-		Op: "accounts.List", Table: "accounts",
-		First: sqlAccountsListFirst,
-		After: sqlAccountsListAfter,
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "accounts.List", "accounts")
+	return listAccounts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateAccounts = &runtime.Update{
@@ -394,6 +395,12 @@ WHERE "user_id" = $1 AND "currency" = $2
 ORDER BY "currency", "balance" DESC, "id"`,
 }
 
+var pageAccountsForUser = &runtime.Keyset[Account]{
+	Op:   &runtime.Op{Name: "accounts.ForUser", Table: "accounts", Errs: errs},
+	Scan: scanAccount,
+	Key:  func(v *Account) []any { return []any{v.Currency, v.Balance, v.ID} },
+}
+
 // ForUser returns the rows of table accounts that match the query, ordered by
 // currency, balance DESC, id, a page at a time: up to page.Limit rows after the
 // cursor page.After ("" for the first page). Pass the returned Next cursor to get
@@ -414,15 +421,7 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams, page runtime
 	var k0 Currency
 	var k1 decimal.Decimal
 	var k2 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
-		Op: "accounts.ForUser", Table: "accounts",
-		First: sqlAccountsForUser[mask],
-		After: sqlAccountsForUserAfter[mask],
-		Args:  args,
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.Currency, v.Balance, v.ID} },
-	}, &k0, &k1, &k2)
-	return pg, wrapErr(err, "accounts.ForUser", "accounts")
+	return pageAccountsForUser.Page(ctx, r.db, page, runtime.PageCall{Args: args, First: sqlAccountsForUser[mask], After: sqlAccountsForUserAfter[mask]}, &k0, &k1, &k2)
 }
 
 // ForUserStream is ForUser as a sequence: it yields the rows as the loop reads

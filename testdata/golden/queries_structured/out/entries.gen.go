@@ -146,18 +146,19 @@ SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listEntries = &runtime.Keyset[Entry]{
+	Op:    &runtime.Op{Name: "entries.List", Table: "entries", Errs: errs},
+	First: sqlEntriesListFirst,
+	After: sqlEntriesListAfter,
+	Scan:  scanEntry,
+	Key:   func(v *Entry) []any { return []any{v.ID} },
+}
+
 // List returns a page of table entries in primary key order (see
 // runtime.PageArgs).
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
-		Op: "entries.List", Table: "entries",
-		First: sqlEntriesListFirst,
-		After: sqlEntriesListAfter,
-		Scan:  scanEntry,
-		Key:   func(v *Entry) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "entries.List", "entries")
+	return listEntries.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateEntries = &runtime.Update{
@@ -341,6 +342,14 @@ WHERE "account_id" = $1 AND "id" > $2
 ORDER BY "id"
 LIMIT $3`
 
+var pageEntriesLedger = &runtime.Keyset[Entry]{
+	Op:    &runtime.Op{Name: "entries.Ledger", Table: "entries", Errs: errs},
+	First: sqlEntriesLedger,
+	After: sqlEntriesLedgerAfter,
+	Scan:  scanEntry,
+	Key:   func(v *Entry) []any { return []any{v.ID} },
+}
+
 // Ledger returns the rows of table entries that match the query, ordered by id, a
 // page at a time: up to page.Limit rows after the cursor page.After ("" for the
 // first page). Pass the returned Next cursor to get the following page; it is ""
@@ -348,15 +357,7 @@ LIMIT $3`
 // rows inserted meanwhile after it are included, and no row is returned twice.
 func (r *EntryRepo) Ledger(ctx context.Context, accountID int64, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var k0 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
-		Op: "entries.Ledger", Table: "entries",
-		First: sqlEntriesLedger,
-		After: sqlEntriesLedgerAfter,
-		Args:  []any{accountID},
-		Scan:  scanEntry,
-		Key:   func(v *Entry) []any { return []any{v.ID} },
-	}, &k0)
-	return pg, wrapErr(err, "entries.Ledger", "entries")
+	return pageEntriesLedger.Page(ctx, r.db, page, runtime.PageCall{Args: []any{accountID}}, &k0)
 }
 
 // RecentParams holds the parameters of EntryRepo.Recent.
@@ -392,6 +393,14 @@ SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = $1 AND "booked_at" BETWEEN $2 AND $3 AND "kind" = ANY($4::text[]::"entry_kind"[])
 ORDER BY "booked_at" DESC, "id" DESC`
 
+var pageEntriesRecent = &runtime.Keyset[Entry]{
+	Op:    &runtime.Op{Name: "entries.Recent", Table: "entries", Errs: errs},
+	First: sqlEntriesRecent,
+	After: sqlEntriesRecentAfter,
+	Scan:  scanEntry,
+	Key:   func(v *Entry) []any { return []any{v.BookedAt, v.ID} },
+}
+
 // Recent returns the rows of table entries that match the query, ordered by
 // booked_at DESC, id DESC, a page at a time: up to page.Limit rows after the
 // cursor page.After ("" for the first page). Pass the returned Next cursor to get
@@ -401,15 +410,7 @@ ORDER BY "booked_at" DESC, "id" DESC`
 func (r *EntryRepo) Recent(ctx context.Context, p RecentParams, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var k0 time.Time
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
-		Op: "entries.Recent", Table: "entries",
-		First: sqlEntriesRecent,
-		After: sqlEntriesRecentAfter,
-		Args:  []any{p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds},
-		Scan:  scanEntry,
-		Key:   func(v *Entry) []any { return []any{v.BookedAt, v.ID} },
-	}, &k0, &k1)
-	return pg, wrapErr(err, "entries.Recent", "entries")
+	return pageEntriesRecent.Page(ctx, r.db, page, runtime.PageCall{Args: []any{p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds}}, &k0, &k1)
 }
 
 // RecentStream is Recent as a sequence: it yields the rows as the loop reads them

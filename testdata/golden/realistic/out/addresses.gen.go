@@ -171,18 +171,19 @@ SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAddresses = &runtime.Keyset[Address]{
+	Op:    &runtime.Op{Name: "addresses.List", Table: "addresses", Errs: errs},
+	First: sqlAddressesListFirst,
+	After: sqlAddressesListAfter,
+	Scan:  scanAddress,
+	Key:   func(v *Address) []any { return []any{v.ID} },
+}
+
 // List returns a page of table addresses in primary key order (see
 // runtime.PageArgs).
 func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Address], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Address]{
-		Op: "addresses.List", Table: "addresses",
-		First: sqlAddressesListFirst,
-		After: sqlAddressesListAfter,
-		Scan:  scanAddress,
-		Key:   func(v *Address) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "addresses.List", "addresses")
+	return listAddresses.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateAddresses = &runtime.Update{

@@ -161,18 +161,19 @@ SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expire
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAPIKeys = &runtime.Keyset[APIKey]{
+	Op:    &runtime.Op{Name: "api_keys.List", Table: "api_keys", Errs: errs},
+	First: sqlAPIKeysListFirst,
+	After: sqlAPIKeysListAfter,
+	Scan:  scanAPIKey,
+	Key:   func(v *APIKey) []any { return []any{v.ID} },
+}
+
 // List returns a page of table api_keys in primary key order (see
 // runtime.PageArgs).
 func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[APIKey], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[APIKey]{
-		Op: "api_keys.List", Table: "api_keys",
-		First: sqlAPIKeysListFirst,
-		After: sqlAPIKeysListAfter,
-		Scan:  scanAPIKey,
-		Key:   func(v *APIKey) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "api_keys.List", "api_keys")
+	return listAPIKeys.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateAPIKeys = &runtime.Update{

@@ -152,17 +152,18 @@ SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listCarts = &runtime.Keyset[Cart]{
+	Op:    &runtime.Op{Name: "carts.List", Table: "carts", Errs: errs},
+	First: sqlCartsListFirst,
+	After: sqlCartsListAfter,
+	Scan:  scanCart,
+	Key:   func(v *Cart) []any { return []any{v.ID} },
+}
+
 // List returns a page of table carts in primary key order (see runtime.PageArgs).
 func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Cart], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Cart]{
-		Op: "carts.List", Table: "carts",
-		First: sqlCartsListFirst,
-		After: sqlCartsListAfter,
-		Scan:  scanCart,
-		Key:   func(v *Cart) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "carts.List", "carts")
+	return listCarts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateCarts = &runtime.Update{

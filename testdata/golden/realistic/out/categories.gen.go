@@ -153,18 +153,19 @@ SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listCategories = &runtime.Keyset[Category]{
+	Op:    &runtime.Op{Name: "categories.List", Table: "categories", Errs: errs},
+	First: sqlCategoriesListFirst,
+	After: sqlCategoriesListAfter,
+	Scan:  scanCategory,
+	Key:   func(v *Category) []any { return []any{v.ID} },
+}
+
 // List returns a page of table categories in primary key order (see
 // runtime.PageArgs).
 func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Category], error) {
 	var id int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Category]{
-		Op: "categories.List", Table: "categories",
-		First: sqlCategoriesListFirst,
-		After: sqlCategoriesListAfter,
-		Scan:  scanCategory,
-		Key:   func(v *Category) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "categories.List", "categories")
+	return listCategories.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateCategories = &runtime.Update{

@@ -156,18 +156,19 @@ SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FR
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
+var listCoupons = &runtime.Keyset[Coupon]{
+	Op:    &runtime.Op{Name: "coupons.List", Table: "coupons", Errs: errs},
+	First: sqlCouponsListFirst,
+	After: sqlCouponsListAfter,
+	Scan:  scanCoupon,
+	Key:   func(v *Coupon) []any { return []any{v.Code} },
+}
+
 // List returns a page of table coupons in primary key order (see
 // runtime.PageArgs).
 func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Coupon], error) {
 	var code string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Coupon]{
-		Op: "coupons.List", Table: "coupons",
-		First: sqlCouponsListFirst,
-		After: sqlCouponsListAfter,
-		Scan:  scanCoupon,
-		Key:   func(v *Coupon) []any { return []any{v.Code} },
-	}, &code)
-	return p, wrapErr(err, "coupons.List", "coupons")
+	return listCoupons.Page(ctx, r.db, page, runtime.PageCall{}, &code)
 }
 
 var updateCoupons = &runtime.Update{

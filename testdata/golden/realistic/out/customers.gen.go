@@ -168,18 +168,19 @@ SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "creat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listCustomers = &runtime.Keyset[Customer]{
+	Op:    &runtime.Op{Name: "customers.List", Table: "customers", Errs: errs},
+	First: sqlCustomersListFirst,
+	After: sqlCustomersListAfter,
+	Scan:  scanCustomer,
+	Key:   func(v *Customer) []any { return []any{v.ID} },
+}
+
 // List returns a page of table customers in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Customer]{
-		Op: "customers.List", Table: "customers",
-		First: sqlCustomersListFirst,
-		After: sqlCustomersListAfter,
-		Scan:  scanCustomer,
-		Key:   func(v *Customer) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "customers.List", "customers")
+	return listCustomers.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateCustomers = &runtime.Update{

@@ -141,19 +141,20 @@ SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE ("warehouse_id", "variant_id") > ($1, $2) ORDER BY "warehouse_id", "variant_id"
 LIMIT $3`
 
+var listInventory = &runtime.Keyset[Inventory]{
+	Op:    &runtime.Op{Name: "inventory.List", Table: "inventory", Errs: errs},
+	First: sqlInventoryListFirst,
+	After: sqlInventoryListAfter,
+	Scan:  scanInventory,
+	Key:   func(v *Inventory) []any { return []any{v.WarehouseID, v.VariantID} },
+}
+
 // List returns a page of table inventory in primary key order (see
 // runtime.PageArgs).
 func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Inventory], error) {
 	var warehouseID int16
 	var variantID uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Inventory]{
-		Op: "inventory.List", Table: "inventory",
-		First: sqlInventoryListFirst,
-		After: sqlInventoryListAfter,
-		Scan:  scanInventory,
-		Key:   func(v *Inventory) []any { return []any{v.WarehouseID, v.VariantID} },
-	}, &warehouseID, &variantID)
-	return p, wrapErr(err, "inventory.List", "inventory")
+	return listInventory.Page(ctx, r.db, page, runtime.PageCall{}, &warehouseID, &variantID)
 }
 
 var updateInventory = &runtime.Update{

@@ -151,19 +151,20 @@ SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount
 WHERE ("invoice_id", "line_no") > ($1, $2) ORDER BY "invoice_id", "line_no"
 LIMIT $3`
 
+var listInvoiceLines = &runtime.Keyset[InvoiceLine]{
+	Op:    &runtime.Op{Name: "invoice_lines.List", Table: "invoice_lines", Errs: errs},
+	First: sqlInvoiceLinesListFirst,
+	After: sqlInvoiceLinesListAfter,
+	Scan:  scanInvoiceLine,
+	Key:   func(v *InvoiceLine) []any { return []any{v.InvoiceID, v.LineNo} },
+}
+
 // List returns a page of table invoice_lines in primary key order (see
 // runtime.PageArgs).
 func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[InvoiceLine], error) {
 	var invoiceID uuid.UUID
 	var lineNo int16
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[InvoiceLine]{
-		Op: "invoice_lines.List", Table: "invoice_lines",
-		First: sqlInvoiceLinesListFirst,
-		After: sqlInvoiceLinesListAfter,
-		Scan:  scanInvoiceLine,
-		Key:   func(v *InvoiceLine) []any { return []any{v.InvoiceID, v.LineNo} },
-	}, &invoiceID, &lineNo)
-	return p, wrapErr(err, "invoice_lines.List", "invoice_lines")
+	return listInvoiceLines.Page(ctx, r.db, page, runtime.PageCall{}, &invoiceID, &lineNo)
 }
 
 var updateInvoiceLines = &runtime.Update{

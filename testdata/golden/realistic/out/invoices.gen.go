@@ -208,18 +208,19 @@ SELECT "id", "organization_id", "subscription_id", "number", "status", "currency
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listInvoices = &runtime.Keyset[Invoice]{
+	Op:    &runtime.Op{Name: "invoices.List", Table: "invoices", Errs: errs},
+	First: sqlInvoicesListFirst,
+	After: sqlInvoicesListAfter,
+	Scan:  scanInvoice,
+	Key:   func(v *Invoice) []any { return []any{v.ID} },
+}
+
 // List returns a page of table invoices in primary key order (see
 // runtime.PageArgs).
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Invoice]{
-		Op: "invoices.List", Table: "invoices",
-		First: sqlInvoicesListFirst,
-		After: sqlInvoicesListAfter,
-		Scan:  scanInvoice,
-		Key:   func(v *Invoice) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "invoices.List", "invoices")
+	return listInvoices.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateInvoices = &runtime.Update{

@@ -160,17 +160,18 @@ SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listJobs = &runtime.Keyset[Job]{
+	Op:    &runtime.Op{Name: "jobs.List", Table: "jobs", Errs: errs},
+	First: sqlJobsListFirst,
+	After: sqlJobsListAfter,
+	Scan:  scanJob,
+	Key:   func(v *Job) []any { return []any{v.ID} },
+}
+
 // List returns a page of table jobs in primary key order (see runtime.PageArgs).
 func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Job], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Job]{
-		Op: "jobs.List", Table: "jobs",
-		First: sqlJobsListFirst,
-		After: sqlJobsListAfter,
-		Scan:  scanJob,
-		Key:   func(v *Job) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "jobs.List", "jobs")
+	return listJobs.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateJobs = &runtime.Update{

@@ -146,19 +146,20 @@ SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "update
 WHERE ("organization_id", "user_id") > ($1, $2) ORDER BY "organization_id", "user_id"
 LIMIT $3`
 
+var listMemberships = &runtime.Keyset[Membership]{
+	Op:    &runtime.Op{Name: "memberships.List", Table: "memberships", Errs: errs},
+	First: sqlMembershipsListFirst,
+	After: sqlMembershipsListAfter,
+	Scan:  scanMembership,
+	Key:   func(v *Membership) []any { return []any{v.OrganizationID, v.UserID} },
+}
+
 // List returns a page of table memberships in primary key order (see
 // runtime.PageArgs).
 func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Membership], error) {
 	var organizationID uuid.UUID
 	var userID uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Membership]{
-		Op: "memberships.List", Table: "memberships",
-		First: sqlMembershipsListFirst,
-		After: sqlMembershipsListAfter,
-		Scan:  scanMembership,
-		Key:   func(v *Membership) []any { return []any{v.OrganizationID, v.UserID} },
-	}, &organizationID, &userID)
-	return p, wrapErr(err, "memberships.List", "memberships")
+	return listMemberships.Page(ctx, r.db, page, runtime.PageCall{}, &organizationID, &userID)
 }
 
 var updateMemberships = &runtime.Update{

@@ -153,18 +153,19 @@ SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FR
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listNotifications = &runtime.Keyset[Notification]{
+	Op:    &runtime.Op{Name: "notifications.List", Table: "notifications", Errs: errs},
+	First: sqlNotificationsListFirst,
+	After: sqlNotificationsListAfter,
+	Scan:  scanNotification,
+	Key:   func(v *Notification) []any { return []any{v.ID} },
+}
+
 // List returns a page of table notifications in primary key order (see
 // runtime.PageArgs).
 func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Notification], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Notification]{
-		Op: "notifications.List", Table: "notifications",
-		First: sqlNotificationsListFirst,
-		After: sqlNotificationsListAfter,
-		Scan:  scanNotification,
-		Key:   func(v *Notification) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "notifications.List", "notifications")
+	return listNotifications.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateNotifications = &runtime.Update{

@@ -146,19 +146,20 @@ SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order
 WHERE ("order_id", "line_no") > ($1, $2) ORDER BY "order_id", "line_no"
 LIMIT $3`
 
+var listOrderLines = &runtime.Keyset[OrderLine]{
+	Op:    &runtime.Op{Name: "order_lines.List", Table: "order_lines", Errs: errs},
+	First: sqlOrderLinesListFirst,
+	After: sqlOrderLinesListAfter,
+	Scan:  scanOrderLine,
+	Key:   func(v *OrderLine) []any { return []any{v.OrderID, v.LineNo} },
+}
+
 // List returns a page of table order_lines in primary key order (see
 // runtime.PageArgs).
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var orderID uuid.UUID
 	var lineNo int16
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderLine]{
-		Op: "order_lines.List", Table: "order_lines",
-		First: sqlOrderLinesListFirst,
-		After: sqlOrderLinesListAfter,
-		Scan:  scanOrderLine,
-		Key:   func(v *OrderLine) []any { return []any{v.OrderID, v.LineNo} },
-	}, &orderID, &lineNo)
-	return p, wrapErr(err, "order_lines.List", "order_lines")
+	return listOrderLines.Page(ctx, r.db, page, runtime.PageCall{}, &orderID, &lineNo)
 }
 
 var updateOrderLines = &runtime.Update{

@@ -183,18 +183,19 @@ SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrganizations = &runtime.Keyset[Organization]{
+	Op:    &runtime.Op{Name: "organizations.List", Table: "organizations", Errs: errs},
+	First: sqlOrganizationsListFirst,
+	After: sqlOrganizationsListAfter,
+	Scan:  scanOrganization,
+	Key:   func(v *Organization) []any { return []any{v.ID} },
+}
+
 // List returns a page of table organizations in primary key order (see
 // runtime.PageArgs).
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Organization]{
-		Op: "organizations.List", Table: "organizations",
-		First: sqlOrganizationsListFirst,
-		After: sqlOrganizationsListAfter,
-		Scan:  scanOrganization,
-		Key:   func(v *Organization) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "organizations.List", "organizations")
+	return listOrganizations.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrganizations = &runtime.Update{

@@ -159,18 +159,19 @@ SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listPayments = &runtime.Keyset[Payment]{
+	Op:    &runtime.Op{Name: "payments.List", Table: "payments", Errs: errs},
+	First: sqlPaymentsListFirst,
+	After: sqlPaymentsListAfter,
+	Scan:  scanPayment,
+	Key:   func(v *Payment) []any { return []any{v.ID} },
+}
+
 // List returns a page of table payments in primary key order (see
 // runtime.PageArgs).
 func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Payment], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Payment]{
-		Op: "payments.List", Table: "payments",
-		First: sqlPaymentsListFirst,
-		After: sqlPaymentsListAfter,
-		Scan:  scanPayment,
-		Key:   func(v *Payment) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "payments.List", "payments")
+	return listPayments.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updatePayments = &runtime.Update{

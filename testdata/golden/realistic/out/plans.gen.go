@@ -179,17 +179,18 @@ SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_inclu
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listPlans = &runtime.Keyset[Plan]{
+	Op:    &runtime.Op{Name: "plans.List", Table: "plans", Errs: errs},
+	First: sqlPlansListFirst,
+	After: sqlPlansListAfter,
+	Scan:  scanPlan,
+	Key:   func(v *Plan) []any { return []any{v.ID} },
+}
+
 // List returns a page of table plans in primary key order (see runtime.PageArgs).
 func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plan], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plan]{
-		Op: "plans.List", Table: "plans",
-		First: sqlPlansListFirst,
-		After: sqlPlansListAfter,
-		Scan:  scanPlan,
-		Key:   func(v *Plan) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "plans.List", "plans")
+	return listPlans.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updatePlans = &runtime.Update{

@@ -139,18 +139,19 @@ SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listPriceHistory = &runtime.Keyset[PriceHistory]{
+	Op:    &runtime.Op{Name: "price_history.List", Table: "price_history", Errs: errs},
+	First: sqlPriceHistoryListFirst,
+	After: sqlPriceHistoryListAfter,
+	Scan:  scanPriceHistory,
+	Key:   func(v *PriceHistory) []any { return []any{v.ID} },
+}
+
 // List returns a page of table price_history in primary key order (see
 // runtime.PageArgs).
 func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PriceHistory], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PriceHistory]{
-		Op: "price_history.List", Table: "price_history",
-		First: sqlPriceHistoryListFirst,
-		After: sqlPriceHistoryListAfter,
-		Scan:  scanPriceHistory,
-		Key:   func(v *PriceHistory) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "price_history.List", "price_history")
+	return listPriceHistory.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updatePriceHistory = &runtime.Update{

@@ -171,18 +171,19 @@ SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_v
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listProductVariants = &runtime.Keyset[ProductVariant]{
+	Op:    &runtime.Op{Name: "product_variants.List", Table: "product_variants", Errs: errs},
+	First: sqlProductVariantsListFirst,
+	After: sqlProductVariantsListAfter,
+	Scan:  scanProductVariant,
+	Key:   func(v *ProductVariant) []any { return []any{v.ID} },
+}
+
 // List returns a page of table product_variants in primary key order (see
 // runtime.PageArgs).
 func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ProductVariant], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ProductVariant]{
-		Op: "product_variants.List", Table: "product_variants",
-		First: sqlProductVariantsListFirst,
-		After: sqlProductVariantsListAfter,
-		Scan:  scanProductVariant,
-		Key:   func(v *ProductVariant) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "product_variants.List", "product_variants")
+	return listProductVariants.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateProductVariants = &runtime.Update{

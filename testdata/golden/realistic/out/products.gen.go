@@ -158,18 +158,19 @@ SELECT "id", "category_id", "name", "description", "tags", "published", "attribu
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listProducts = &runtime.Keyset[Product]{
+	Op:    &runtime.Op{Name: "products.List", Table: "products", Errs: errs},
+	First: sqlProductsListFirst,
+	After: sqlProductsListAfter,
+	Scan:  scanProduct,
+	Key:   func(v *Product) []any { return []any{v.ID} },
+}
+
 // List returns a page of table products in primary key order (see
 // runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
-		Op: "products.List", Table: "products",
-		First: sqlProductsListFirst,
-		After: sqlProductsListAfter,
-		Scan:  scanProduct,
-		Key:   func(v *Product) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "products.List", "products")
+	return listProducts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateProducts = &runtime.Update{

@@ -145,18 +145,19 @@ SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listRefunds = &runtime.Keyset[Refund]{
+	Op:    &runtime.Op{Name: "refunds.List", Table: "refunds", Errs: errs},
+	First: sqlRefundsListFirst,
+	After: sqlRefundsListAfter,
+	Scan:  scanRefund,
+	Key:   func(v *Refund) []any { return []any{v.ID} },
+}
+
 // List returns a page of table refunds in primary key order (see
 // runtime.PageArgs).
 func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Refund], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Refund]{
-		Op: "refunds.List", Table: "refunds",
-		First: sqlRefundsListFirst,
-		After: sqlRefundsListAfter,
-		Scan:  scanRefund,
-		Key:   func(v *Refund) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "refunds.List", "refunds")
+	return listRefunds.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateRefunds = &runtime.Update{

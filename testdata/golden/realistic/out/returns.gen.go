@@ -141,18 +141,19 @@ SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listReturns = &runtime.Keyset[Return]{
+	Op:    &runtime.Op{Name: "returns.List", Table: "returns", Errs: errs},
+	First: sqlReturnsListFirst,
+	After: sqlReturnsListAfter,
+	Scan:  scanReturn,
+	Key:   func(v *Return) []any { return []any{v.ID} },
+}
+
 // List returns a page of table returns in primary key order (see
 // runtime.PageArgs).
 func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Return], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Return]{
-		Op: "returns.List", Table: "returns",
-		First: sqlReturnsListFirst,
-		After: sqlReturnsListAfter,
-		Scan:  scanReturn,
-		Key:   func(v *Return) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "returns.List", "returns")
+	return listReturns.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateReturns = &runtime.Update{

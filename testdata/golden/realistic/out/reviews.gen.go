@@ -148,18 +148,19 @@ SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_a
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listReviews = &runtime.Keyset[Review]{
+	Op:    &runtime.Op{Name: "reviews.List", Table: "reviews", Errs: errs},
+	First: sqlReviewsListFirst,
+	After: sqlReviewsListAfter,
+	Scan:  scanReview,
+	Key:   func(v *Review) []any { return []any{v.ID} },
+}
+
 // List returns a page of table reviews in primary key order (see
 // runtime.PageArgs).
 func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Review], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Review]{
-		Op: "reviews.List", Table: "reviews",
-		First: sqlReviewsListFirst,
-		After: sqlReviewsListAfter,
-		Scan:  scanReview,
-		Key:   func(v *Review) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "reviews.List", "reviews")
+	return listReviews.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateReviews = &runtime.Update{

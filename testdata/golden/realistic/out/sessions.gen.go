@@ -139,18 +139,19 @@ SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listSessions = &runtime.Keyset[Session]{
+	Op:    &runtime.Op{Name: "sessions.List", Table: "sessions", Errs: errs},
+	First: sqlSessionsListFirst,
+	After: sqlSessionsListAfter,
+	Scan:  scanSession,
+	Key:   func(v *Session) []any { return []any{v.ID} },
+}
+
 // List returns a page of table sessions in primary key order (see
 // runtime.PageArgs).
 func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Session], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Session]{
-		Op: "sessions.List", Table: "sessions",
-		First: sqlSessionsListFirst,
-		After: sqlSessionsListAfter,
-		Scan:  scanSession,
-		Key:   func(v *Session) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "sessions.List", "sessions")
+	return listSessions.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateSessions = &runtime.Update{

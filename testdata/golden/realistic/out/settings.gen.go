@@ -145,19 +145,20 @@ SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "setti
 WHERE ("organization_id", "key") > ($1, $2) ORDER BY "organization_id", "key"
 LIMIT $3`
 
+var listSettings = &runtime.Keyset[Setting]{
+	Op:    &runtime.Op{Name: "settings.List", Table: "settings", Errs: errs},
+	First: sqlSettingsListFirst,
+	After: sqlSettingsListAfter,
+	Scan:  scanSetting,
+	Key:   func(v *Setting) []any { return []any{v.OrganizationID, v.Key} },
+}
+
 // List returns a page of table settings in primary key order (see
 // runtime.PageArgs).
 func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Setting], error) {
 	var organizationID uuid.UUID
 	var key string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Setting]{
-		Op: "settings.List", Table: "settings",
-		First: sqlSettingsListFirst,
-		After: sqlSettingsListAfter,
-		Scan:  scanSetting,
-		Key:   func(v *Setting) []any { return []any{v.OrganizationID, v.Key} },
-	}, &organizationID, &key)
-	return p, wrapErr(err, "settings.List", "settings")
+	return listSettings.Page(ctx, r.db, page, runtime.PageCall{}, &organizationID, &key)
 }
 
 var updateSettings = &runtime.Update{

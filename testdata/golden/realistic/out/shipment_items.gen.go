@@ -134,20 +134,21 @@ SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE ("shipment_id", "order_id", "line_no") > ($1, $2, $3) ORDER BY "shipment_id", "order_id", "line_no"
 LIMIT $4`
 
+var listShipmentItems = &runtime.Keyset[ShipmentItem]{
+	Op:    &runtime.Op{Name: "shipment_items.List", Table: "shipment_items", Errs: errs},
+	First: sqlShipmentItemsListFirst,
+	After: sqlShipmentItemsListAfter,
+	Scan:  scanShipmentItem,
+	Key:   func(v *ShipmentItem) []any { return []any{v.ShipmentID, v.OrderID, v.LineNo} },
+}
+
 // List returns a page of table shipment_items in primary key order (see
 // runtime.PageArgs).
 func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ShipmentItem], error) {
 	var shipmentID uuid.UUID
 	var orderID uuid.UUID
 	var lineNo int16
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ShipmentItem]{
-		Op: "shipment_items.List", Table: "shipment_items",
-		First: sqlShipmentItemsListFirst,
-		After: sqlShipmentItemsListAfter,
-		Scan:  scanShipmentItem,
-		Key:   func(v *ShipmentItem) []any { return []any{v.ShipmentID, v.OrderID, v.LineNo} },
-	}, &shipmentID, &orderID, &lineNo)
-	return p, wrapErr(err, "shipment_items.List", "shipment_items")
+	return listShipmentItems.Page(ctx, r.db, page, runtime.PageCall{}, &shipmentID, &orderID, &lineNo)
 }
 
 var updateShipmentItems = &runtime.Update{

@@ -173,18 +173,19 @@ SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "sh
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listShipments = &runtime.Keyset[Shipment]{
+	Op:    &runtime.Op{Name: "shipments.List", Table: "shipments", Errs: errs},
+	First: sqlShipmentsListFirst,
+	After: sqlShipmentsListAfter,
+	Scan:  scanShipment,
+	Key:   func(v *Shipment) []any { return []any{v.ID} },
+}
+
 // List returns a page of table shipments in primary key order (see
 // runtime.PageArgs).
 func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shipment], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shipment]{
-		Op: "shipments.List", Table: "shipments",
-		First: sqlShipmentsListFirst,
-		After: sqlShipmentsListAfter,
-		Scan:  scanShipment,
-		Key:   func(v *Shipment) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "shipments.List", "shipments")
+	return listShipments.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateShipments = &runtime.Update{

@@ -164,18 +164,19 @@ SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "cur
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listSubscriptions = &runtime.Keyset[Subscription]{
+	Op:    &runtime.Op{Name: "subscriptions.List", Table: "subscriptions", Errs: errs},
+	First: sqlSubscriptionsListFirst,
+	After: sqlSubscriptionsListAfter,
+	Scan:  scanSubscription,
+	Key:   func(v *Subscription) []any { return []any{v.ID} },
+}
+
 // List returns a page of table subscriptions in primary key order (see
 // runtime.PageArgs).
 func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Subscription], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Subscription]{
-		Op: "subscriptions.List", Table: "subscriptions",
-		First: sqlSubscriptionsListFirst,
-		After: sqlSubscriptionsListAfter,
-		Scan:  scanSubscription,
-		Key:   func(v *Subscription) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "subscriptions.List", "subscriptions")
+	return listSubscriptions.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateSubscriptions = &runtime.Update{

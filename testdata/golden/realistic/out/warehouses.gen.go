@@ -154,18 +154,19 @@ SELECT "id", "code", "name", "country"::text FROM "warehouses"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listWarehouses = &runtime.Keyset[Warehouse]{
+	Op:    &runtime.Op{Name: "warehouses.List", Table: "warehouses", Errs: errs},
+	First: sqlWarehousesListFirst,
+	After: sqlWarehousesListAfter,
+	Scan:  scanWarehouse,
+	Key:   func(v *Warehouse) []any { return []any{v.ID} },
+}
+
 // List returns a page of table warehouses in primary key order (see
 // runtime.PageArgs).
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
 	var id int16
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Warehouse]{
-		Op: "warehouses.List", Table: "warehouses",
-		First: sqlWarehousesListFirst,
-		After: sqlWarehousesListAfter,
-		Scan:  scanWarehouse,
-		Key:   func(v *Warehouse) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "warehouses.List", "warehouses")
+	return listWarehouses.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateWarehouses = &runtime.Update{

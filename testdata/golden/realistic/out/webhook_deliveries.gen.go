@@ -170,18 +170,19 @@ SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listWebhookDeliveries = &runtime.Keyset[WebhookDelivery]{
+	Op:    &runtime.Op{Name: "webhook_deliveries.List", Table: "webhook_deliveries", Errs: errs},
+	First: sqlWebhookDeliveriesListFirst,
+	After: sqlWebhookDeliveriesListAfter,
+	Scan:  scanWebhookDelivery,
+	Key:   func(v *WebhookDelivery) []any { return []any{v.ID} },
+}
+
 // List returns a page of table webhook_deliveries in primary key order (see
 // runtime.PageArgs).
 func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[WebhookDelivery], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[WebhookDelivery]{
-		Op: "webhook_deliveries.List", Table: "webhook_deliveries",
-		First: sqlWebhookDeliveriesListFirst,
-		After: sqlWebhookDeliveriesListAfter,
-		Scan:  scanWebhookDelivery,
-		Key:   func(v *WebhookDelivery) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
+	return listWebhookDeliveries.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateWebhookDeliveries = &runtime.Update{

@@ -151,18 +151,19 @@ SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webho
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listWebhooks = &runtime.Keyset[Webhook]{
+	Op:    &runtime.Op{Name: "webhooks.List", Table: "webhooks", Errs: errs},
+	First: sqlWebhooksListFirst,
+	After: sqlWebhooksListAfter,
+	Scan:  scanWebhook,
+	Key:   func(v *Webhook) []any { return []any{v.ID} },
+}
+
 // List returns a page of table webhooks in primary key order (see
 // runtime.PageArgs).
 func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Webhook], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Webhook]{
-		Op: "webhooks.List", Table: "webhooks",
-		First: sqlWebhooksListFirst,
-		After: sqlWebhooksListAfter,
-		Scan:  scanWebhook,
-		Key:   func(v *Webhook) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "webhooks.List", "webhooks")
+	return listWebhooks.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateWebhooks = &runtime.Update{

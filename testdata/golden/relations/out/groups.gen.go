@@ -126,17 +126,18 @@ SELECT "id", "name" FROM "groups"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listGroups = &runtime.Keyset[Group]{
+	Op:    &runtime.Op{Name: "groups.List", Table: "groups", Errs: errs},
+	First: sqlGroupsListFirst,
+	After: sqlGroupsListAfter,
+	Scan:  scanGroup,
+	Key:   func(v *Group) []any { return []any{v.ID} },
+}
+
 // List returns a page of table groups in primary key order (see runtime.PageArgs).
 func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Group], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Group]{
-		Op: "groups.List", Table: "groups",
-		First: sqlGroupsListFirst,
-		After: sqlGroupsListAfter,
-		Scan:  scanGroup,
-		Key:   func(v *Group) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "groups.List", "groups")
+	return listGroups.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateGroups = &runtime.Update{

@@ -142,19 +142,20 @@ SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE ("user_id", "group_id") > ($1, $2) ORDER BY "user_id", "group_id"
 LIMIT $3`
 
+var listMemberships = &runtime.Keyset[Membership]{
+	Op:    &runtime.Op{Name: "memberships.List", Table: "memberships", Errs: errs},
+	First: sqlMembershipsListFirst,
+	After: sqlMembershipsListAfter,
+	Scan:  scanMembership,
+	Key:   func(v *Membership) []any { return []any{v.UserID, v.GroupID} },
+}
+
 // List returns a page of table memberships in primary key order (see
 // runtime.PageArgs).
 func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Membership], error) {
 	var userID uuid.UUID
 	var groupID int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Membership]{
-		Op: "memberships.List", Table: "memberships",
-		First: sqlMembershipsListFirst,
-		After: sqlMembershipsListAfter,
-		Scan:  scanMembership,
-		Key:   func(v *Membership) []any { return []any{v.UserID, v.GroupID} },
-	}, &userID, &groupID)
-	return p, wrapErr(err, "memberships.List", "memberships")
+	return listMemberships.Page(ctx, r.db, page, runtime.PageCall{}, &userID, &groupID)
 }
 
 var updateMemberships = &runtime.Update{

@@ -134,18 +134,19 @@ SELECT "user_email", "bio" FROM "profiles"
 WHERE ("user_email") > ($1) ORDER BY "user_email"
 LIMIT $2`
 
+var listProfiles = &runtime.Keyset[Profile]{
+	Op:    &runtime.Op{Name: "profiles.List", Table: "profiles", Errs: errs},
+	First: sqlProfilesListFirst,
+	After: sqlProfilesListAfter,
+	Scan:  scanProfile,
+	Key:   func(v *Profile) []any { return []any{v.UserEmail} },
+}
+
 // List returns a page of table profiles in primary key order (see
 // runtime.PageArgs).
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var userEmail string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
-		Op: "profiles.List", Table: "profiles",
-		First: sqlProfilesListFirst,
-		After: sqlProfilesListAfter,
-		Scan:  scanProfile,
-		Key:   func(v *Profile) []any { return []any{v.UserEmail} },
-	}, &userEmail)
-	return p, wrapErr(err, "profiles.List", "profiles")
+	return listProfiles.Page(ctx, r.db, page, runtime.PageCall{}, &userEmail)
 }
 
 var updateProfiles = &runtime.Update{

@@ -124,17 +124,18 @@ SELECT "id", "label" FROM "tags"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTags = &runtime.Keyset[Tag]{
+	Op:    &runtime.Op{Name: "tags.List", Table: "tags", Errs: errs},
+	First: sqlTagsListFirst,
+	After: sqlTagsListAfter,
+	Scan:  scanTag,
+	Key:   func(v *Tag) []any { return []any{v.ID} },
+}
+
 // List returns a page of table tags in primary key order (see runtime.PageArgs).
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	var id int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tag]{
-		Op: "tags.List", Table: "tags",
-		First: sqlTagsListFirst,
-		After: sqlTagsListAfter,
-		Scan:  scanTag,
-		Key:   func(v *Tag) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "tags.List", "tags")
+	return listTags.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateTags = &runtime.Update{

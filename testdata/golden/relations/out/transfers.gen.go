@@ -142,18 +142,19 @@ SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfer
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTransfers = &runtime.Keyset[Transfer]{
+	Op:    &runtime.Op{Name: "transfers.List", Table: "transfers", Errs: errs},
+	First: sqlTransfersListFirst,
+	After: sqlTransfersListAfter,
+	Scan:  scanTransfer,
+	Key:   func(v *Transfer) []any { return []any{v.ID} },
+}
+
 // List returns a page of table transfers in primary key order (see
 // runtime.PageArgs).
 func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transfer], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transfer]{
-		Op: "transfers.List", Table: "transfers",
-		First: sqlTransfersListFirst,
-		After: sqlTransfersListAfter,
-		Scan:  scanTransfer,
-		Key:   func(v *Transfer) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "transfers.List", "transfers")
+	return listTransfers.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateTransfers = &runtime.Update{

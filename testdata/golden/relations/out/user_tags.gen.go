@@ -134,19 +134,20 @@ SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE ("user_id", "tag_id") > ($1, $2) ORDER BY "user_id", "tag_id"
 LIMIT $3`
 
+var listUserTags = &runtime.Keyset[UserTag]{
+	Op:    &runtime.Op{Name: "user_tags.List", Table: "user_tags", Errs: errs},
+	First: sqlUserTagsListFirst,
+	After: sqlUserTagsListAfter,
+	Scan:  scanUserTag,
+	Key:   func(v *UserTag) []any { return []any{v.UserID, v.TagID} },
+}
+
 // List returns a page of table user_tags in primary key order (see
 // runtime.PageArgs).
 func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[UserTag], error) {
 	var userID uuid.UUID
 	var tagID int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[UserTag]{
-		Op: "user_tags.List", Table: "user_tags",
-		First: sqlUserTagsListFirst,
-		After: sqlUserTagsListAfter,
-		Scan:  scanUserTag,
-		Key:   func(v *UserTag) []any { return []any{v.UserID, v.TagID} },
-	}, &userID, &tagID)
-	return p, wrapErr(err, "user_tags.List", "user_tags")
+	return listUserTags.Page(ctx, r.db, page, runtime.PageCall{}, &userID, &tagID)
 }
 
 var updateUserTags = &runtime.Update{

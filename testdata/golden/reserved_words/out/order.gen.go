@@ -137,18 +137,19 @@ SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE ("type", "func") > ($1, $2) ORDER BY "type", "func"
 LIMIT $3`
 
+var listOrder = &runtime.Keyset[Order]{
+	Op:    &runtime.Op{Name: "order.List", Table: "order", Errs: errs},
+	First: sqlOrderListFirst,
+	After: sqlOrderListAfter,
+	Scan:  scanOrder,
+	Key:   func(v *Order) []any { return []any{v.Type, v.Func} },
+}
+
 // List returns a page of table order in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var type_ string
 	var func_ int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
-		Op: "order.List", Table: "order",
-		First: sqlOrderListFirst,
-		After: sqlOrderListAfter,
-		Scan:  scanOrder,
-		Key:   func(v *Order) []any { return []any{v.Type, v.Func} },
-	}, &type_, &func_)
-	return p, wrapErr(err, "order.List", "order")
+	return listOrder.Page(ctx, r.db, page, runtime.PageCall{}, &type_, &func_)
 }
 
 var updateOrder = &runtime.Update{

@@ -140,17 +140,18 @@ SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listUser = &runtime.Keyset[User]{
+	Op:    &runtime.Op{Name: "user.List", Table: "user", Errs: errs},
+	First: sqlUserListFirst,
+	After: sqlUserListAfter,
+	Scan:  scanUser,
+	Key:   func(v *User) []any { return []any{v.ID} },
+}
+
 // List returns a page of table user in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
-		Op: "user.List", Table: "user",
-		First: sqlUserListFirst,
-		After: sqlUserListAfter,
-		Scan:  scanUser,
-		Key:   func(v *User) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "user.List", "user")
+	return listUser.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateUser = &runtime.Update{

@@ -141,18 +141,19 @@ SELECT "code"::text, "name" FROM "currencies"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
+var listCurrencies = &runtime.Keyset[Currency]{
+	Op:    &runtime.Op{Name: "currencies.List", Table: "currencies", Errs: errs},
+	First: sqlCurrenciesListFirst,
+	After: sqlCurrenciesListAfter,
+	Scan:  scanCurrency,
+	Key:   func(v *Currency) []any { return []any{v.Code} },
+}
+
 // List returns a page of table currencies in primary key order (see
 // runtime.PageArgs).
 func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Currency], error) {
 	var code string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Currency]{
-		Op: "currencies.List", Table: "currencies",
-		First: sqlCurrenciesListFirst,
-		After: sqlCurrenciesListAfter,
-		Scan:  scanCurrency,
-		Key:   func(v *Currency) []any { return []any{v.Code} },
-	}, &code)
-	return p, wrapErr(err, "currencies.List", "currencies")
+	return listCurrencies.Page(ctx, r.db, page, runtime.PageCall{}, &code)
 }
 
 var updateCurrencies = &runtime.Update{

@@ -193,6 +193,14 @@ SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updat
 WHERE ("org_id", "id") > ($1, $2) AND "org_id" = $4 ORDER BY "org_id", "id"
 LIMIT $3`
 
+var listInvoices = &runtime.Keyset[Invoice]{
+	Op:    &runtime.Op{Name: "invoices.List", Table: "invoices", Errs: errs},
+	First: sqlInvoicesListFirst,
+	After: sqlInvoicesListAfter,
+	Scan:  scanInvoice,
+	Key:   func(v *Invoice) []any { return []any{v.OrgID, v.ID} },
+}
+
 // List returns a page of table invoices in primary key order (see
 // runtime.PageArgs).
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
@@ -203,15 +211,7 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Scope(r.db, tenant)
 	var orgID uuid.UUID
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Invoice]{
-		Op: "invoices.List", Table: "invoices", Tenant: tenant,
-		First: sqlInvoicesListFirst,
-		After: sqlInvoicesListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanInvoice,
-		Key:   func(v *Invoice) []any { return []any{v.OrgID, v.ID} },
-	}, &orgID, &id)
-	return p, wrapErr(err, "invoices.List", "invoices")
+	return listInvoices.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &orgID, &id)
 }
 
 const sqlInvoicesUpdate = `-- name: invoices.Update

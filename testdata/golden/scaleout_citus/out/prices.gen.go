@@ -145,17 +145,18 @@ SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE ("tier") > ($1) ORDER BY "tier"
 LIMIT $2`
 
+var listPrices = &runtime.Keyset[Price]{
+	Op:    &runtime.Op{Name: "prices.List", Table: "prices", Errs: errs},
+	First: sqlPricesListFirst,
+	After: sqlPricesListAfter,
+	Scan:  scanPrice,
+	Key:   func(v *Price) []any { return []any{v.Tier} },
+}
+
 // List returns a page of table prices in primary key order (see runtime.PageArgs).
 func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Price], error) {
 	var tier Tier
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Price]{
-		Op: "prices.List", Table: "prices",
-		First: sqlPricesListFirst,
-		After: sqlPricesListAfter,
-		Scan:  scanPrice,
-		Key:   func(v *Price) []any { return []any{v.Tier} },
-	}, &tier)
-	return p, wrapErr(err, "prices.List", "prices")
+	return listPrices.Page(ctx, r.db, page, runtime.PageCall{}, &tier)
 }
 
 var updatePrices = &runtime.Update{

@@ -181,6 +181,14 @@ SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE ("org_id", "id") > ($1, $2) AND "org_id" = $4 ORDER BY "org_id", "id"
 LIMIT $3`
 
+var listUsers = &runtime.Keyset[User]{
+	Op:    &runtime.Op{Name: "users.List", Table: "users", Errs: errs},
+	First: sqlUsersListFirst,
+	After: sqlUsersListAfter,
+	Scan:  scanUser,
+	Key:   func(v *User) []any { return []any{v.OrgID, v.ID} },
+}
+
 // List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.List", "users")
@@ -190,15 +198,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	db := runtime.Scope(r.db, tenant)
 	var orgID uuid.UUID
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[User]{
-		Op: "users.List", Table: "users", Tenant: tenant,
-		First: sqlUsersListFirst,
-		After: sqlUsersListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanUser,
-		Key:   func(v *User) []any { return []any{v.OrgID, v.ID} },
-	}, &orgID, &id)
-	return p, wrapErr(err, "users.List", "users")
+	return listUsers.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &orgID, &id)
 }
 
 const sqlUsersUpdate = `-- name: users.Update

@@ -190,6 +190,14 @@ SELECT "id", "org_id", "email", "external_ref" FROM "customers"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listCustomers = &runtime.Keyset[Customer]{
+	Op:    &runtime.Op{Name: "customers.List", Table: "customers", Errs: errs},
+	First: sqlCustomersListFirst,
+	After: sqlCustomersListAfter,
+	Scan:  scanCustomer,
+	Key:   func(v *Customer) []any { return []any{v.ID} },
+}
+
 // List returns a page of table customers in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
@@ -199,15 +207,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
-		Op: "customers.List", Table: "customers", Tenant: tenant,
-		First: sqlCustomersListFirst,
-		After: sqlCustomersListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanCustomer,
-		Key:   func(v *Customer) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "customers.List", "customers")
+	return listCustomers.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update

@@ -160,6 +160,14 @@ SELECT "id", "org_id", "what" FROM "events"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listEvents = &runtime.Keyset[Event]{
+	Op:    &runtime.Op{Name: "events.List", Table: "events", Errs: errs},
+	First: sqlEventsListFirst,
+	After: sqlEventsListAfter,
+	Scan:  scanEvent,
+	Key:   func(v *Event) []any { return []any{v.ID} },
+}
+
 // List returns a page of table events in primary key order (see runtime.PageArgs).
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.List", "events")
@@ -168,15 +176,7 @@ func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Event]{
-		Op: "events.List", Table: "events", Tenant: tenant,
-		First: sqlEventsListFirst,
-		After: sqlEventsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanEvent,
-		Key:   func(v *Event) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "events.List", "events")
+	return listEvents.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlEventsUpdate = `-- name: events.Update

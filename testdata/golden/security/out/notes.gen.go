@@ -171,6 +171,14 @@ SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listNotes = &runtime.Keyset[Note]{
+	Op:    &runtime.Op{Name: "notes.List", Table: "notes", Errs: errs},
+	First: sqlNotesListFirst,
+	After: sqlNotesListAfter,
+	Scan:  scanNote,
+	Key:   func(v *Note) []any { return []any{v.ID} },
+}
+
 // List returns a page of table notes in primary key order (see runtime.PageArgs).
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.List", "notes")
@@ -179,15 +187,7 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Note]{
-		Op: "notes.List", Table: "notes", Tenant: tenant,
-		First: sqlNotesListFirst,
-		After: sqlNotesListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanNote,
-		Key:   func(v *Note) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "notes.List", "notes")
+	return listNotes.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlNotesUpdate = `-- name: notes.Update

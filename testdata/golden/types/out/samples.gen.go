@@ -268,18 +268,19 @@ SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listSamples = &runtime.Keyset[Sample]{
+	Op:    &runtime.Op{Name: "samples.List", Table: "samples", Errs: errs},
+	First: sqlSamplesListFirst,
+	After: sqlSamplesListAfter,
+	Scan:  scanSample,
+	Key:   func(v *Sample) []any { return []any{v.ID} },
+}
+
 // List returns a page of table samples in primary key order (see
 // runtime.PageArgs).
 func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Sample], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Sample]{
-		Op: "samples.List", Table: "samples",
-		First: sqlSamplesListFirst,
-		After: sqlSamplesListAfter,
-		Scan:  scanSample,
-		Key:   func(v *Sample) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "samples.List", "samples")
+	return listSamples.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateSamples = &runtime.Update{

@@ -175,18 +175,19 @@ SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", 
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listGadgets = &runtime.Keyset[Gadget]{
+	Op:    &runtime.Op{Name: "gadgets.List", Table: "gadgets", Errs: errs},
+	First: sqlGadgetsListFirst,
+	After: sqlGadgetsListAfter,
+	Scan:  scanGadget,
+	Key:   func(v *Gadget) []any { return []any{v.ID} },
+}
+
 // List returns a page of table gadgets in primary key order (see
 // runtime.PageArgs).
 func (r *GadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Gadget], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Gadget]{
-		Op: "gadgets.List", Table: "gadgets",
-		First: sqlGadgetsListFirst,
-		After: sqlGadgetsListAfter,
-		Scan:  scanGadget,
-		Key:   func(v *Gadget) []any { return []any{v.ID} },
-	}, &id)
-	return p, wrapErr(err, "gadgets.List", "gadgets")
+	return listGadgets.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateGadgets = &runtime.Update{

@@ -66,18 +66,19 @@ SELECT "owner", "n" FROM "owner_counts"
 WHERE ("owner") > ($1) ORDER BY "owner"
 LIMIT $2`
 
+var listOwnerCounts = &runtime.Keyset[OwnerCount]{
+	Op:    &runtime.Op{Name: "owner_counts.List", Table: "owner_counts", Errs: errs},
+	First: sqlOwnerCountsListFirst,
+	After: sqlOwnerCountsListAfter,
+	Scan:  scanOwnerCount,
+	Key:   func(v *OwnerCount) []any { return []any{v.Owner} },
+}
+
 // List returns a page of materialized view owner_counts in primary key order (see
 // runtime.PageArgs).
 func (r *OwnerCountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OwnerCount], error) {
 	var owner string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OwnerCount]{
-		Op: "owner_counts.List", Table: "owner_counts",
-		First: sqlOwnerCountsListFirst,
-		After: sqlOwnerCountsListAfter,
-		Scan:  scanOwnerCount,
-		Key:   func(v *OwnerCount) []any { return []any{v.Owner} },
-	}, &owner)
-	return p, wrapErr(err, "owner_counts.List", "owner_counts")
+	return listOwnerCounts.Page(ctx, r.db, page, runtime.PageCall{}, &owner)
 }
 
 var opOwnerCountsCount = &runtime.Op{Name: "owner_counts.Count", Table: "owner_counts", Errs: errs, SQL: `-- name: owner_counts.Count replica=ok
