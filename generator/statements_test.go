@@ -137,7 +137,8 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 }
 
 // opSQL returns the statement of variable i of vs when it is a
-// runtime.Op named op…: its SQL field, a string literal.
+// runtime.Op named op… with a statement of its own: its SQL field, a
+// string literal.
 func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
 	if !strings.HasPrefix(name, "op") || i >= len(vs.Values) {
 		return "", false
@@ -153,7 +154,18 @@ func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
 	if sel, ok := lit.Type.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Op" {
 		return "", false
 	}
-	return opLitSQL(t, name, lit), true
+	// An Op that names a statement whose constant is declared (its SQL
+	// that constant), or the statements a call picks (no SQL), is not a
+	// statement of its own.
+	for _, e := range lit.Elts {
+		if kv, ok := e.(*ast.KeyValueExpr); ok && kv.Key.(*ast.Ident).Name == "SQL" {
+			if _, named := kv.Value.(*ast.Ident); named {
+				return "", false
+			}
+			return opLitSQL(t, name, lit), true
+		}
+	}
+	return "", false
 }
 
 // loaderSQL returns the statement of variable i of vs when it is a

@@ -33,24 +33,27 @@ func CollectRows[T any](rows pgx.Rows, err error, capacity int, scan func(pgx.Ro
 	return items, nil
 }
 
-// Stream runs a query on db and yields its rows as the loop goes, each
+// Stream runs sql on db and yields its rows as the loop goes, each
 // scanned through dest into a value the loop gets a copy of: memory use
 // does not grow with the result, and no allocation is made per row
 // beyond what the column values need. An error — of the query, of a
-// scan, of the rows — is yielded once, passed through wrap (which names
-// the operation), and ends the sequence; breaking out of the loop closes
-// the rows. Generated Stream methods return it.
+// scan, of the rows — is yielded once, wrapped for op, and ends the
+// sequence; breaking out of the loop closes the rows. op names the
+// operation (its SQL is not read: sql is op's statement, or the one the
+// call picks). Generated Stream methods return it:
+//
+//	return runtime.Stream(ctx, r.db, opAccountsFindAll, scanAccount, opAccountsFindAll.SQL)
 //
 // It is kept out of line: inlined, its closures would be compiled again
 // into every caller, where out of line they are compiled once for each
 // row layout.
 //
 //go:noinline
-func Stream[T any](ctx context.Context, db DBTX, wrap func(error) error, dest func(*T, []any) []any, sql string, args ...any) iter.Seq2[T, error] {
+func Stream[T any](ctx context.Context, db DBTX, op *Op, dest func(*T, []any) []any, sql string, args ...any) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		c := new(rowCall[T])
-		stream(ctx, db, wrap, sql, args, dest(&c.row, c.buf[:0]), func(err error) bool {
+		stream(ctx, db, op, sql, args, dest(&c.row, c.buf[:0]), func(err error) bool {
 			if err != nil {
 				return yield(zero, err)
 			}
@@ -62,18 +65,18 @@ func Stream[T any](ctx context.Context, db DBTX, wrap func(error) error, dest fu
 }
 
 // stream runs sql on db and scans each row through d, calling yield
-// after each row and once with an error (passed through wrap) that ends
-// the rows; yield returns false to stop: the body of Stream.
-func stream(ctx context.Context, db DBTX, wrap func(error) error, sql string, args, d []any, yield func(error) bool) {
+// after each row and once with an error (wrapped for op) that ends the
+// rows; yield returns false to stop: the body of Stream.
+func stream(ctx context.Context, db DBTX, op *Op, sql string, args, d []any, yield func(error) bool) {
 	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
-		yield(wrap(err))
+		yield(op.wrap(err))
 		return
 	}
 	defer rows.Close()
 	for rows.Next() {
 		if err := rows.Scan(d...); err != nil {
-			yield(wrap(err))
+			yield(op.wrap(err))
 			return
 		}
 		if !yield(nil) {
@@ -81,7 +84,7 @@ func stream(ctx context.Context, db DBTX, wrap func(error) error, sql string, ar
 		}
 	}
 	if err := rows.Err(); err != nil {
-		yield(wrap(err))
+		yield(op.wrap(err))
 	}
 }
 

@@ -118,7 +118,8 @@ SELECT true, id, name, note FROM ins UNION ALL SELECT false, id, name, note FROM
 		t.Fatalf("create if absent, absent: %+v, %v, %v", v, created, err)
 	}
 	var ids []int64
-	for v, err := range runtime.Stream(ctx, db, func(err error) error { return err }, scan, `SELECT id, name, note FROM things ORDER BY id`) {
+	streamThings := &runtime.Op{Name: "things.Stream", Table: "things"}
+	for v, err := range runtime.Stream(ctx, db, streamThings, scan, `SELECT id, name, note FROM things ORDER BY id`) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,6 +130,17 @@ SELECT true, id, name, note FROM ins UNION ALL SELECT false, id, name, note FROM
 	}
 	if len(ids) != 11 {
 		t.Fatalf("stream: %v", ids)
+	}
+	// An error is yielded once, wrapped for the Op, and ends the rows.
+	errs := 0
+	for v, err := range runtime.Stream(ctx, db, streamThings, scan, `SELECT id, name, no_such_column FROM things`) {
+		var de *runtime.DbError
+		if errs++; !errors.As(err, &de) || de.Op != "things.Stream" || de.OpTable != "things" || v != (thing{}) {
+			t.Fatalf("stream error: %+v, %v", v, err)
+		}
+	}
+	if errs != 1 {
+		t.Fatalf("stream error: yielded %d times", errs)
 	}
 	byNote := &runtime.Loader[bool, thing]{
 		Op:   &runtime.Op{Name: "things.LoadByNote", Table: "things", SQL: `SELECT id, name, note FROM things WHERE (note IS NOT NULL) = ANY($1) ORDER BY id`},

@@ -149,7 +149,7 @@ func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, opTransactionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTransactionsFindAll, scanTransaction, opTransactionsFindAll.SQL)
 }
 
 const sqlTransactionsListFirst = `-- name: transactions.List replica=ok

@@ -562,7 +562,13 @@ func genQueryStream(f *jen.File, q *ir.Query) {
 		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(q.Result.Name)).Call(err))
 	})
 	body = append(body, c.prelude()...)
-	body = append(body, jen.Return(streamCall(q.Table, q.Stream, dbOf(local), q.Result.Scan, c.call(stmt))))
+	op := "op" + q.Table.Plural + q.Stream
+	var sql jen.Code
+	if !q.Arrays {
+		sql = c.sql(stmt)
+	}
+	namingOp(f, q.Table, q.Stream, op, sql)
+	body = append(body, jen.Return(streamCall(op, dbOf(local), q.Result.Scan, c.call(stmt))))
 	method(f, q.Table, q.Stream, fmt.Sprintf("%s is %s as a sequence: it yields the rows as the loop reads them from "+
 		"the server, so memory use does not grow with the result. An error ends the sequence.", q.Stream, q.Name)).
 		Params(params...).Qual(ir.PathIter, "Seq2").Types(jen.Id(q.Result.Name), jen.Error()).Block(body...)

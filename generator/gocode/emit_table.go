@@ -464,20 +464,35 @@ func genFindAll(f *jen.File, t *ir.Table) {
 
 func genStream(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
+	if !asOp(t, s) {
+		// FindAll runs its constants: the Op only names the statement.
+		namingOp(f, t, "FindAll", opName(s), jen.Id(s.Const))
+	}
 	pre, scoped := prelude(t, "Stream", "", []ir.Statement{s}, func(err jen.Code) jen.Code {
 		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(t.Model)).Call(err))
 	})
 	method(f, t, "Stream", "Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).").
 		Params(ctxParam.Clone()).Qual(ir.PathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
-		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, append([]jen.Code{stmtRef(t, s)}, tailArgs(s)...))))...)
+		Block(append(pre, jen.Return(streamCall(opName(s), dbOf(scoped), t.Scan, append([]jen.Code{stmtRef(t, s)}, tailArgs(s)...))))...)
+	f.Line()
+}
+
+// namingOp emits name, a runtime.Op naming method of t for a runtime
+// call that takes the statement apart (runtime.Stream): its SQL is sql,
+// a constant, or none when sql is nil.
+func namingOp(f *jen.File, t *ir.Table, method, name string, sql jen.Code) {
+	fields := []jen.Code{field("Name", jen.Lit(t.Op+"."+method)), field("Table", jen.Lit(t.SQLName)), field("Errs", jen.Id("errs"))}
+	if sql != nil {
+		fields = append(fields, field("SQL", sql))
+	}
+	f.Var().Id(name).Op("=").Op("&").Qual(ir.PathRuntime, "Op").Values(fields...)
 	f.Line()
 }
 
 // streamCall renders runtime.Stream over a query on db with args (the
-// statement first), scanned with scan, its errors wrapped for method.
-func streamCall(t *ir.Table, method string, db jen.Code, scan string, args []jen.Code) jen.Code {
-	wrap := jen.Func().Params(jen.Err().Error()).Error().Add(inline(jen.Return(wrapErr(t, method))))
-	return jen.Qual(ir.PathRuntime, "Stream").Call(append([]jen.Code{jen.Id("ctx"), db, wrap, jen.Id(scan)}, args...)...)
+// statement first), scanned with scan, its errors wrapped for op.
+func streamCall(op string, db jen.Code, scan string, args []jen.Code) jen.Code {
+	return jen.Qual(ir.PathRuntime, "Stream").Call(append([]jen.Code{jen.Id("ctx"), db, jen.Id(op), jen.Id(scan)}, args...)...)
 }
 
 func genList(f *jen.File, t *ir.Table) {

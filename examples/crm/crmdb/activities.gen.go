@@ -188,7 +188,7 @@ func (r *ActivityRepo) Stream(ctx context.Context) iter.Seq2[Activity, error] {
 		return runtime.StreamError[Activity](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "activities.Stream", "activities") }, scanActivity, opActivitiesFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opActivitiesFindAll, scanActivity, opActivitiesFindAll.SQL, tenant)
 }
 
 const sqlActivitiesListFirst = `-- name: activities.List replica=ok

@@ -235,6 +235,8 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 	return items, wrapErr(err, "organizations.FindAll", "organizations")
 }
 
+var opOrganizationsFindAll = &runtime.Op{Name: "organizations.FindAll", Table: "organizations", Errs: errs, SQL: sqlOrganizationsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.Stream", "organizations")
@@ -242,7 +244,7 @@ func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, e
 		return runtime.StreamError[Organization](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "organizations.Stream", "organizations") }, scanOrganization, sqlOrganizationsFindAll, tenant)
+	return runtime.Stream(ctx, db, opOrganizationsFindAll, scanOrganization, sqlOrganizationsFindAll, tenant)
 }
 
 const sqlOrganizationsListFirst = `-- name: organizations.List replica=ok

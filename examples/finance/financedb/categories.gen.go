@@ -140,7 +140,7 @@ func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "categories.Stream", "categories") }, scanCategory, opCategoriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCategoriesFindAll, scanCategory, opCategoriesFindAll.SQL)
 }
 
 const sqlCategoriesListFirst = `-- name: categories.List replica=ok

@@ -152,7 +152,7 @@ func (r *LedgerEntryRepo) FindAll(ctx context.Context) ([]LedgerEntry, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LedgerEntryRepo) Stream(ctx context.Context) iter.Seq2[LedgerEntry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, opLedgerEntriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opLedgerEntriesFindAll, scanLedgerEntry, opLedgerEntriesFindAll.SQL)
 }
 
 const sqlLedgerEntriesListFirst = `-- name: ledger_entries.List replica=ok

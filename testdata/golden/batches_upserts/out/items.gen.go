@@ -165,7 +165,7 @@ func (r *ItemRepo) FindAll(ctx context.Context) ([]Item, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "items.Stream", "items") }, scanItem, opItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opItemsFindAll, scanItem, opItemsFindAll.SQL)
 }
 
 const sqlItemsListFirst = `-- name: items.List replica=ok

@@ -122,7 +122,7 @@ func (r *SlotRepo) FindAll(ctx context.Context) ([]Slot, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "slots.Stream", "slots") }, scanSlot, opSlotsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opSlotsFindAll, scanSlot, opSlotsFindAll.SQL)
 }
 
 const sqlSlotsListFirst = `-- name: slots.List replica=ok

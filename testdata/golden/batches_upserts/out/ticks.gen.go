@@ -91,7 +91,7 @@ func (r *TickRepo) FindAll(ctx context.Context) ([]Tick, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ticks.Stream", "ticks") }, scanTick, opTicksFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTicksFindAll, scanTick, opTicksFindAll.SQL)
 }
 
 const sqlTicksListFirst = `-- name: ticks.List replica=ok

@@ -148,7 +148,7 @@ func (r *PartRepo) Stream(ctx context.Context) iter.Seq2[Part, error] {
 		return runtime.StreamError[Part](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "parts.Stream", "parts") }, scanPart, opPartsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opPartsFindAll, scanPart, opPartsFindAll.SQL, tenant)
 }
 
 const sqlPartsListFirst = `-- name: parts.List replica=ok

@@ -129,7 +129,7 @@ func (r *PlainRepo) FindAll(ctx context.Context) ([]Plain, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlainRepo) Stream(ctx context.Context) iter.Seq2[Plain, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plain.Stream", "plain") }, scanPlain, opPlainFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPlainFindAll, scanPlain, opPlainFindAll.SQL)
 }
 
 const sqlPlainListFirst = `-- name: plain.List replica=ok

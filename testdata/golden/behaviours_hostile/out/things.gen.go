@@ -223,6 +223,8 @@ func (r *ThingRepo) FindAll(ctx context.Context) ([]Thing, error) {
 	return items, wrapErr(err, "things.FindAll", "things")
 }
 
+var opThingsFindAll = &runtime.Op{Name: "things.FindAll", Table: "things", Errs: errs, SQL: sqlThingsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
 	tenant, err := runtime.TenantFor[string](ctx, "things.Stream", "things")
@@ -230,7 +232,7 @@ func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
 		return runtime.StreamError[Thing](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "things.Stream", "things") }, scanThing, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, opThingsFindAll, scanThing, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
 }
 
 const sqlThingsListFirst = `-- name: things.List replica=ok

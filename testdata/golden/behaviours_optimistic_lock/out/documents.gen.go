@@ -140,7 +140,7 @@ func (r *DocumentRepo) FindAll(ctx context.Context) ([]Document, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DocumentRepo) Stream(ctx context.Context) iter.Seq2[Document, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "documents.Stream", "documents") }, scanDocument, opDocumentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opDocumentsFindAll, scanDocument, opDocumentsFindAll.SQL)
 }
 
 const sqlDocumentsListFirst = `-- name: documents.List replica=ok

@@ -159,9 +159,11 @@ func (r *AuthorRepo) FindAll(ctx context.Context) ([]Author, error) {
 	return items, wrapErr(err, "authors.FindAll", "authors")
 }
 
+var opAuthorsFindAll = &runtime.Op{Name: "authors.FindAll", Table: "authors", Errs: errs, SQL: sqlAuthorsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AuthorRepo) Stream(ctx context.Context) iter.Seq2[Author, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "authors.Stream", "authors") }, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, opAuthorsFindAll, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
 }
 
 const sqlAuthorsListFirst = `-- name: authors.List replica=ok

@@ -151,9 +151,11 @@ func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 	return items, wrapErr(err, "labels.FindAll", "labels")
 }
 
+var opLabelsFindAll = &runtime.Op{Name: "labels.FindAll", Table: "labels", Errs: errs, SQL: sqlLabelsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, opLabelsFindAll, scanLabel, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
 }
 
 const sqlLabelsListFirst = `-- name: labels.List replica=ok

@@ -108,7 +108,7 @@ func (r *PostLabelRepo) FindAll(ctx context.Context) ([]PostLabel, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostLabelRepo) Stream(ctx context.Context) iter.Seq2[PostLabel, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "post_labels.Stream", "post_labels") }, scanPostLabel, opPostLabelsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPostLabelsFindAll, scanPostLabel, opPostLabelsFindAll.SQL)
 }
 
 const sqlPostLabelsListFirst = `-- name: post_labels.List replica=ok

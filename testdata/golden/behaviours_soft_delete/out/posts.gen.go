@@ -162,9 +162,11 @@ func (r *PostRepo) FindAll(ctx context.Context) ([]Post, error) {
 	return items, wrapErr(err, "posts.FindAll", "posts")
 }
 
+var opPostsFindAll = &runtime.Op{Name: "posts.FindAll", Table: "posts", Errs: errs, SQL: sqlPostsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostRepo) Stream(ctx context.Context) iter.Seq2[Post, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "posts.Stream", "posts") }, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, opPostsFindAll, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
 }
 
 const sqlPostsListFirst = `-- name: posts.List replica=ok

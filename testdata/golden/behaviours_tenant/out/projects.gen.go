@@ -188,6 +188,8 @@ func (r *ProjectRepo) FindAll(ctx context.Context) ([]Project, error) {
 	return items, wrapErr(err, "projects.FindAll", "projects")
 }
 
+var opProjectsFindAll = &runtime.Op{Name: "projects.FindAll", Table: "projects", Errs: errs, SQL: sqlProjectsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Stream", "projects")
@@ -195,7 +197,7 @@ func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
 		return runtime.StreamError[Project](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "projects.Stream", "projects") }, scanProject, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, opProjectsFindAll, scanProject, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
 }
 
 const sqlProjectsListFirst = `-- name: projects.List replica=ok

@@ -144,7 +144,7 @@ func (r *TaskTagRepo) Stream(ctx context.Context) iter.Seq2[TaskTag, error] {
 		return runtime.StreamError[TaskTag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "task_tags.Stream", "task_tags") }, scanTaskTag, opTaskTagsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opTaskTagsFindAll, scanTaskTag, opTaskTagsFindAll.SQL, tenant)
 }
 
 const sqlTaskTagsListFirst = `-- name: task_tags.List replica=ok

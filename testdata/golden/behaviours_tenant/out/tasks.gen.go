@@ -166,7 +166,7 @@ func (r *TaskRepo) Stream(ctx context.Context) iter.Seq2[Task, error] {
 		return runtime.StreamError[Task](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tasks.Stream", "tasks") }, scanTask, opTasksFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opTasksFindAll, scanTask, opTasksFindAll.SQL, tenant)
 }
 
 const sqlTasksListFirst = `-- name: tasks.List replica=ok

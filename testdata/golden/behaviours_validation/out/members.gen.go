@@ -378,7 +378,7 @@ func (r *MemberRepo) FindAll(ctx context.Context) ([]Member, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MemberRepo) Stream(ctx context.Context) iter.Seq2[Member, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "members.Stream", "members") }, scanMember, opMembersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opMembersFindAll, scanMember, opMembersFindAll.SQL)
 }
 
 const sqlMembersListFirst = `-- name: members.List replica=ok

@@ -125,7 +125,7 @@ func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, opTeamsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTeamsFindAll, scanTeam, opTeamsFindAll.SQL)
 }
 
 const sqlTeamsListFirst = `-- name: teams.List replica=ok

@@ -111,7 +111,7 @@ func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, opCodesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCodesFindAll, scanCode, opCodesFindAll.SQL)
 }
 
 const sqlCodesListFirst = `-- name: codes.List replica=ok

@@ -181,6 +181,8 @@ func (r *DocRepo) FindAll(ctx context.Context) ([]Doc, error) {
 	return items, wrapErr(err, "docs.FindAll", "docs")
 }
 
+var opDocsFindAll = &runtime.Op{Name: "docs.FindAll", Table: "docs", Errs: errs, SQL: sqlDocsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DocRepo) Stream(ctx context.Context) iter.Seq2[Doc, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.Stream", "docs")
@@ -188,7 +190,7 @@ func (r *DocRepo) Stream(ctx context.Context) iter.Seq2[Doc, error] {
 		return runtime.StreamError[Doc](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "docs.Stream", "docs") }, scanDoc, r.pick(sqlDocsFindAll, sqlDocsFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, opDocsFindAll, scanDoc, r.pick(sqlDocsFindAll, sqlDocsFindAllWithDeleted), tenant)
 }
 
 const sqlDocsListFirst = `-- name: docs.List replica=ok

@@ -147,7 +147,7 @@ func (r *LineRepo) FindAll(ctx context.Context) ([]Line, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LineRepo) Stream(ctx context.Context) iter.Seq2[Line, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "lines.Stream", "lines") }, scanLine, opLinesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opLinesFindAll, scanLine, opLinesFindAll.SQL)
 }
 
 const sqlLinesListFirst = `-- name: lines.List replica=ok

@@ -206,9 +206,11 @@ func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 	return items, wrapErr(err, "codes.FindAll", "codes")
 }
 
+var opCodesFindAll = &runtime.Op{Name: "codes.FindAll", Table: "codes", Errs: errs, SQL: sqlCodesFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
+	return runtime.Stream(ctx, r.db, opCodesFindAll, scanCode, sqlCodesFindAll)
 }
 
 const sqlCodesListFirst = `-- name: codes.List replica=ok

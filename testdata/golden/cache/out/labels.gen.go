@@ -111,7 +111,7 @@ func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, opLabelsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opLabelsFindAll, scanLabel, opLabelsFindAll.SQL)
 }
 
 const sqlLabelsListFirst = `-- name: labels.List replica=ok

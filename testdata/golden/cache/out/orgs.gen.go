@@ -217,6 +217,8 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	return items, wrapErr(err, "orgs.FindAll", "orgs")
 }
 
+var opOrgsFindAll = &runtime.Op{Name: "orgs.FindAll", Table: "orgs", Errs: errs, SQL: sqlOrgsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.Stream", "orgs")
@@ -224,7 +226,7 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 		return runtime.StreamError[Org](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll, tenant)
+	return runtime.Stream(ctx, db, opOrgsFindAll, scanOrg, sqlOrgsFindAll, tenant)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok

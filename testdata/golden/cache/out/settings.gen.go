@@ -149,9 +149,11 @@ func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	return items, wrapErr(err, "settings.FindAll", "settings")
 }
 
+var opSettingsFindAll = &runtime.Op{Name: "settings.FindAll", Table: "settings", Errs: errs, SQL: sqlSettingsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
+	return runtime.Stream(ctx, r.db, opSettingsFindAll, scanSetting, sqlSettingsFindAll)
 }
 
 const sqlSettingsListFirst = `-- name: settings.List replica=ok

@@ -170,7 +170,7 @@ func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
 		return runtime.StreamError[Team](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, opTeamsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opTeamsFindAll, scanTeam, opTeamsFindAll.SQL, tenant)
 }
 
 const sqlTeamsListFirst = `-- name: teams.List replica=ok

@@ -139,7 +139,7 @@ func (r *OrderItemRepo) FindAll(ctx context.Context) ([]OrderItem, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_items.Stream", "order_items") }, scanOrderItem, opOrderItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrderItemsFindAll, scanOrderItem, opOrderItemsFindAll.SQL)
 }
 
 const sqlOrderItemsListFirst = `-- name: order_items.List replica=ok

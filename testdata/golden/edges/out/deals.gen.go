@@ -148,7 +148,7 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opDealsFindAll, scanDeal, opDealsFindAll.SQL)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok

@@ -127,7 +127,7 @@ func (r *StockRepo) FindAll(ctx context.Context) ([]Stock, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StockRepo) Stream(ctx context.Context) iter.Seq2[Stock, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "stock.Stream", "stock") }, scanStock, opStockFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opStockFindAll, scanStock, opStockFindAll.SQL)
 }
 
 const sqlStockListFirst = `-- name: stock.List replica=ok

@@ -119,7 +119,7 @@ func (r *CompanyRepo) FindAll(ctx context.Context) ([]Company, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "companies.Stream", "companies") }, scanCompany, opCompaniesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCompaniesFindAll, scanCompany, opCompaniesFindAll.SQL)
 }
 
 const sqlCompaniesListFirst = `-- name: companies.List replica=ok

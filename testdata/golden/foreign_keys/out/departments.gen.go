@@ -126,7 +126,7 @@ func (r *DepartmentRepo) FindAll(ctx context.Context) ([]Department, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "departments.Stream", "departments") }, scanDepartment, opDepartmentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opDepartmentsFindAll, scanDepartment, opDepartmentsFindAll.SQL)
 }
 
 const sqlDepartmentsListFirst = `-- name: departments.List replica=ok

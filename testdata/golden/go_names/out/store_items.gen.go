@@ -118,7 +118,7 @@ func (r *StoreItemRepo) FindAll(ctx context.Context) ([]StoreItem, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StoreItemRepo) Stream(ctx context.Context) iter.Seq2[StoreItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store_items.Stream", "store_items") }, scanStoreItem, opStoreItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opStoreItemsFindAll, scanStoreItem, opStoreItemsFindAll.SQL)
 }
 
 const sqlStoreItemsListFirst = `-- name: store_items.List replica=ok

@@ -134,7 +134,7 @@ func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store.Stream", "store") }, scanShop, opShopsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opShopsFindAll, scanShop, opShopsFindAll.SQL)
 }
 
 const sqlShopsListFirst = `-- name: store.List replica=ok

@@ -116,7 +116,7 @@ func (r *TxRepo) FindAll(ctx context.Context) ([]Tx, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TxRepo) Stream(ctx context.Context) iter.Seq2[Tx, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tx.Stream", "tx") }, scanTx, opTxFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTxFindAll, scanTx, opTxFindAll.SQL)
 }
 
 const sqlTxListFirst = `-- name: tx.List replica=ok

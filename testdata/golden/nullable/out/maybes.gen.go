@@ -195,7 +195,7 @@ func (r *MaybeRepo) FindAll(ctx context.Context) ([]Maybe, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "maybes.Stream", "maybes") }, scanMaybe, opMaybesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opMaybesFindAll, scanMaybe, opMaybesFindAll.SQL)
 }
 
 const sqlMaybesListFirst = `-- name: maybes.List replica=ok

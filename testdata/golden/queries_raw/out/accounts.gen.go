@@ -168,7 +168,7 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 		return runtime.StreamError[Account](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opAccountsFindAll, scanAccount, opAccountsFindAll.SQL, tenant)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok

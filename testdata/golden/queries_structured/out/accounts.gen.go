@@ -144,7 +144,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opAccountsFindAll, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -424,6 +424,8 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams, page runtime
 	return pageAccountsForUser.Page(ctx, r.db, page, runtime.PageCall{Args: args, First: sqlAccountsForUser[mask], After: sqlAccountsForUserAfter[mask]}, &k0, &k1, &k2)
 }
 
+var opAccountsForUserStream = &runtime.Op{Name: "accounts.ForUserStream", Table: "accounts", Errs: errs}
+
 // ForUserStream is ForUser as a sequence: it yields the rows as the loop reads
 // them from the server, so memory use does not grow with the result. An error ends
 // the sequence.
@@ -435,7 +437,7 @@ func (r *AccountRepo) ForUserStream(ctx context.Context, p ForUserParams) iter.S
 		mask |= 1
 		args = append(args, p.Currency.Value)
 	}
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.ForUserStream", "accounts") }, scanAccount, sqlAccountsForUserStream[mask], args...)
+	return runtime.Stream(ctx, r.db, opAccountsForUserStream, scanAccount, sqlAccountsForUserStream[mask], args...)
 }
 
 // RichestParams holds the parameters of AccountRepo.Richest. Fields of type
@@ -528,11 +530,13 @@ func (r *AccountRepo) Filter(ctx context.Context, p FilterParams) ([]Account, er
 	return items, wrapErr(err, "accounts.Filter", "accounts")
 }
 
+var opAccountsFilterStream = &runtime.Op{Name: "accounts.FilterStream", Table: "accounts", Errs: errs, SQL: sqlAccountsFilter}
+
 // FilterStream is Filter as a sequence: it yields the rows as the loop reads them
 // from the server, so memory use does not grow with the result. An error ends the
 // sequence.
 func (r *AccountRepo) FilterStream(ctx context.Context, p FilterParams) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.FilterStream", "accounts") }, scanAccount, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
+	return runtime.Stream(ctx, r.db, opAccountsFilterStream, scanAccount, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
 }
 
 const sqlAccountsInCurrencies = `-- name: accounts.InCurrencies replica=ok

@@ -134,7 +134,7 @@ func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, opEntriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opEntriesFindAll, scanEntry, opEntriesFindAll.SQL)
 }
 
 const sqlEntriesListFirst = `-- name: entries.List replica=ok
@@ -413,11 +413,13 @@ func (r *EntryRepo) Recent(ctx context.Context, p RecentParams, page runtime.Pag
 	return pageEntriesRecent.Page(ctx, r.db, page, runtime.PageCall{Args: []any{p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds}}, &k0, &k1)
 }
 
+var opEntriesRecentStream = &runtime.Op{Name: "entries.RecentStream", Table: "entries", Errs: errs, SQL: sqlEntriesRecentStream}
+
 // RecentStream is Recent as a sequence: it yields the rows as the loop reads them
 // from the server, so memory use does not grow with the result. An error ends the
 // sequence.
 func (r *EntryRepo) RecentStream(ctx context.Context, p RecentParams) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.RecentStream", "entries") }, scanEntry, sqlEntriesRecentStream, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds)
+	return runtime.Stream(ctx, r.db, opEntriesRecentStream, scanEntry, sqlEntriesRecentStream, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds)
 }
 
 // MemoLikeParams holds the parameters of EntryRepo.MemoLike.

@@ -180,9 +180,11 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
+var opUsersFindAll = &runtime.Op{Name: "users.FindAll", Table: "users", Errs: errs, SQL: sqlUsersFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, opUsersFindAll, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok

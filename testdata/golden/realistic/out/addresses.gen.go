@@ -159,7 +159,7 @@ func (r *AddressRepo) FindAll(ctx context.Context) ([]Address, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "addresses.Stream", "addresses") }, scanAddress, opAddressesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opAddressesFindAll, scanAddress, opAddressesFindAll.SQL)
 }
 
 const sqlAddressesListFirst = `-- name: addresses.List replica=ok

@@ -149,7 +149,7 @@ func (r *APIKeyRepo) FindAll(ctx context.Context) ([]APIKey, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "api_keys.Stream", "api_keys") }, scanAPIKey, opAPIKeysFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opAPIKeysFindAll, scanAPIKey, opAPIKeysFindAll.SQL)
 }
 
 const sqlAPIKeysListFirst = `-- name: api_keys.List replica=ok

@@ -140,7 +140,7 @@ func (r *CartRepo) FindAll(ctx context.Context) ([]Cart, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "carts.Stream", "carts") }, scanCart, opCartsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCartsFindAll, scanCart, opCartsFindAll.SQL)
 }
 
 const sqlCartsListFirst = `-- name: carts.List replica=ok

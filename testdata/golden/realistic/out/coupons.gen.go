@@ -144,7 +144,7 @@ func (r *CouponRepo) FindAll(ctx context.Context) ([]Coupon, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "coupons.Stream", "coupons") }, scanCoupon, opCouponsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCouponsFindAll, scanCoupon, opCouponsFindAll.SQL)
 }
 
 const sqlCouponsListFirst = `-- name: coupons.List replica=ok

@@ -156,7 +156,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCustomersFindAll, scanCustomer, opCustomersFindAll.SQL)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok

@@ -141,7 +141,7 @@ func (r *FeatureFlagRepo) FindAll(ctx context.Context) ([]FeatureFlag, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "feature_flags.Stream", "feature_flags") }, scanFeatureFlag, opFeatureFlagsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opFeatureFlagsFindAll, scanFeatureFlag, opFeatureFlagsFindAll.SQL)
 }
 
 const sqlFeatureFlagsListFirst = `-- name: feature_flags.List replica=ok

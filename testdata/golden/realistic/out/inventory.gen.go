@@ -129,7 +129,7 @@ func (r *InventoryRepo) FindAll(ctx context.Context) ([]Inventory, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "inventory.Stream", "inventory") }, scanInventory, opInventoryFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opInventoryFindAll, scanInventory, opInventoryFindAll.SQL)
 }
 
 const sqlInventoryListFirst = `-- name: inventory.List replica=ok

@@ -139,7 +139,7 @@ func (r *InvoiceLineRepo) FindAll(ctx context.Context) ([]InvoiceLine, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoice_lines.Stream", "invoice_lines") }, scanInvoiceLine, opInvoiceLinesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opInvoiceLinesFindAll, scanInvoiceLine, opInvoiceLinesFindAll.SQL)
 }
 
 const sqlInvoiceLinesListFirst = `-- name: invoice_lines.List replica=ok

@@ -196,7 +196,7 @@ func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, opInvoicesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opInvoicesFindAll, scanInvoice, opInvoicesFindAll.SQL)
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok

@@ -148,7 +148,7 @@ func (r *JobRepo) FindAll(ctx context.Context) ([]Job, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "jobs.Stream", "jobs") }, scanJob, opJobsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opJobsFindAll, scanJob, opJobsFindAll.SQL)
 }
 
 const sqlJobsListFirst = `-- name: jobs.List replica=ok

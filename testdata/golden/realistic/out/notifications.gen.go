@@ -141,7 +141,7 @@ func (r *NotificationRepo) FindAll(ctx context.Context) ([]Notification, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notifications.Stream", "notifications") }, scanNotification, opNotificationsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opNotificationsFindAll, scanNotification, opNotificationsFindAll.SQL)
 }
 
 const sqlNotificationsListFirst = `-- name: notifications.List replica=ok

@@ -171,7 +171,7 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "organizations.Stream", "organizations") }, scanOrganization, opOrganizationsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrganizationsFindAll, scanOrganization, opOrganizationsFindAll.SQL)
 }
 
 const sqlOrganizationsListFirst = `-- name: organizations.List replica=ok

@@ -147,7 +147,7 @@ func (r *PaymentRepo) FindAll(ctx context.Context) ([]Payment, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "payments.Stream", "payments") }, scanPayment, opPaymentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPaymentsFindAll, scanPayment, opPaymentsFindAll.SQL)
 }
 
 const sqlPaymentsListFirst = `-- name: payments.List replica=ok

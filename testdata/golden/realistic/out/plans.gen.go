@@ -167,7 +167,7 @@ func (r *PlanRepo) FindAll(ctx context.Context) ([]Plan, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plans.Stream", "plans") }, scanPlan, opPlansFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPlansFindAll, scanPlan, opPlansFindAll.SQL)
 }
 
 const sqlPlansListFirst = `-- name: plans.List replica=ok

@@ -127,7 +127,7 @@ func (r *PriceHistoryRepo) FindAll(ctx context.Context) ([]PriceHistory, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "price_history.Stream", "price_history") }, scanPriceHistory, opPriceHistoryFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPriceHistoryFindAll, scanPriceHistory, opPriceHistoryFindAll.SQL)
 }
 
 const sqlPriceHistoryListFirst = `-- name: price_history.List replica=ok

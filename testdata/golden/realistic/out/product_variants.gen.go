@@ -159,7 +159,7 @@ func (r *ProductVariantRepo) FindAll(ctx context.Context) ([]ProductVariant, err
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVariant, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "product_variants.Stream", "product_variants") }, scanProductVariant, opProductVariantsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opProductVariantsFindAll, scanProductVariant, opProductVariantsFindAll.SQL)
 }
 
 const sqlProductVariantsListFirst = `-- name: product_variants.List replica=ok

@@ -133,7 +133,7 @@ func (r *RefundRepo) FindAll(ctx context.Context) ([]Refund, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "refunds.Stream", "refunds") }, scanRefund, opRefundsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opRefundsFindAll, scanRefund, opRefundsFindAll.SQL)
 }
 
 const sqlRefundsListFirst = `-- name: refunds.List replica=ok

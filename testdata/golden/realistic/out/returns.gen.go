@@ -129,7 +129,7 @@ func (r *ReturnRepo) FindAll(ctx context.Context) ([]Return, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "returns.Stream", "returns") }, scanReturn, opReturnsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opReturnsFindAll, scanReturn, opReturnsFindAll.SQL)
 }
 
 const sqlReturnsListFirst = `-- name: returns.List replica=ok

@@ -136,7 +136,7 @@ func (r *ReviewRepo) FindAll(ctx context.Context) ([]Review, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "reviews.Stream", "reviews") }, scanReview, opReviewsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opReviewsFindAll, scanReview, opReviewsFindAll.SQL)
 }
 
 const sqlReviewsListFirst = `-- name: reviews.List replica=ok

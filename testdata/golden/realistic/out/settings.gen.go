@@ -133,7 +133,7 @@ func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, opSettingsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opSettingsFindAll, scanSetting, opSettingsFindAll.SQL)
 }
 
 const sqlSettingsListFirst = `-- name: settings.List replica=ok

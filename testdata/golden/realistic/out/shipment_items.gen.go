@@ -122,7 +122,7 @@ func (r *ShipmentItemRepo) FindAll(ctx context.Context) ([]ShipmentItem, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, opShipmentItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opShipmentItemsFindAll, scanShipmentItem, opShipmentItemsFindAll.SQL)
 }
 
 const sqlShipmentItemsListFirst = `-- name: shipment_items.List replica=ok

@@ -161,7 +161,7 @@ func (r *ShipmentRepo) FindAll(ctx context.Context) ([]Shipment, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipments.Stream", "shipments") }, scanShipment, opShipmentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opShipmentsFindAll, scanShipment, opShipmentsFindAll.SQL)
 }
 
 const sqlShipmentsListFirst = `-- name: shipments.List replica=ok

@@ -152,7 +152,7 @@ func (r *SubscriptionRepo) FindAll(ctx context.Context) ([]Subscription, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "subscriptions.Stream", "subscriptions") }, scanSubscription, opSubscriptionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opSubscriptionsFindAll, scanSubscription, opSubscriptionsFindAll.SQL)
 }
 
 const sqlSubscriptionsListFirst = `-- name: subscriptions.List replica=ok

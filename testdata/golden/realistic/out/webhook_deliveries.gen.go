@@ -158,7 +158,7 @@ func (r *WebhookDeliveryRepo) FindAll(ctx context.Context) ([]WebhookDelivery, e
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDelivery, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries") }, scanWebhookDelivery, opWebhookDeliveriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opWebhookDeliveriesFindAll, scanWebhookDelivery, opWebhookDeliveriesFindAll.SQL)
 }
 
 const sqlWebhookDeliveriesListFirst = `-- name: webhook_deliveries.List replica=ok

@@ -139,7 +139,7 @@ func (r *WebhookRepo) FindAll(ctx context.Context) ([]Webhook, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhooks.Stream", "webhooks") }, scanWebhook, opWebhooksFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opWebhooksFindAll, scanWebhook, opWebhooksFindAll.SQL)
 }
 
 const sqlWebhooksListFirst = `-- name: webhooks.List replica=ok

@@ -125,7 +125,7 @@ func (r *AttachmentRepo) FindAll(ctx context.Context) ([]Attachment, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "attachments.Stream", "attachments") }, scanAttachment, opAttachmentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opAttachmentsFindAll, scanAttachment, opAttachmentsFindAll.SQL)
 }
 
 const sqlAttachmentsListFirst = `-- name: attachments.List replica=ok

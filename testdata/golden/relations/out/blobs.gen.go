@@ -114,7 +114,7 @@ func (r *BlobRepo) FindAll(ctx context.Context) ([]Blob, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "blobs.Stream", "blobs") }, scanBlob, opBlobsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opBlobsFindAll, scanBlob, opBlobsFindAll.SQL)
 }
 
 const sqlBlobsListFirst = `-- name: blobs.List replica=ok

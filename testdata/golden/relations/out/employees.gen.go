@@ -121,7 +121,7 @@ func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, opEmployeesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opEmployeesFindAll, scanEmployee, opEmployeesFindAll.SQL)
 }
 
 const sqlEmployeesListFirst = `-- name: employees.List replica=ok

@@ -114,7 +114,7 @@ func (r *GroupRepo) FindAll(ctx context.Context) ([]Group, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "groups.Stream", "groups") }, scanGroup, opGroupsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opGroupsFindAll, scanGroup, opGroupsFindAll.SQL)
 }
 
 const sqlGroupsListFirst = `-- name: groups.List replica=ok

@@ -112,7 +112,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTagsFindAll, scanTag, opTagsFindAll.SQL)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok

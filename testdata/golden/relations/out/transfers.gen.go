@@ -130,7 +130,7 @@ func (r *TransferRepo) FindAll(ctx context.Context) ([]Transfer, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transfers.Stream", "transfers") }, scanTransfer, opTransfersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTransfersFindAll, scanTransfer, opTransfersFindAll.SQL)
 }
 
 const sqlTransfersListFirst = `-- name: transfers.List replica=ok

@@ -122,7 +122,7 @@ func (r *UserTagRepo) FindAll(ctx context.Context) ([]UserTag, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user_tags.Stream", "user_tags") }, scanUserTag, opUserTagsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opUserTagsFindAll, scanUserTag, opUserTagsFindAll.SQL)
 }
 
 const sqlUserTagsListFirst = `-- name: user_tags.List replica=ok

@@ -125,7 +125,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order.Stream", "order") }, scanOrder, opOrderFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrderFindAll, scanOrder, opOrderFindAll.SQL)
 }
 
 const sqlOrderListFirst = `-- name: order.List replica=ok

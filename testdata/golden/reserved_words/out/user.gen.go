@@ -128,7 +128,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user.Stream", "user") }, scanUser, opUserFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opUserFindAll, scanUser, opUserFindAll.SQL)
 }
 
 const sqlUserListFirst = `-- name: user.List replica=ok

@@ -129,7 +129,7 @@ func (r *CurrencyRepo) FindAll(ctx context.Context) ([]Currency, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyRepo) Stream(ctx context.Context) iter.Seq2[Currency, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currencies.Stream", "currencies") }, scanCurrency, opCurrenciesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCurrenciesFindAll, scanCurrency, opCurrenciesFindAll.SQL)
 }
 
 const sqlCurrenciesListFirst = `-- name: currencies.List replica=ok

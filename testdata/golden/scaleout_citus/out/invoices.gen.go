@@ -180,7 +180,7 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 		return runtime.StreamError[Invoice](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, opInvoicesFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opInvoicesFindAll, scanInvoice, opInvoicesFindAll.SQL, tenant)
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok

@@ -133,7 +133,7 @@ func (r *PriceRepo) FindAll(ctx context.Context) ([]Price, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceRepo) Stream(ctx context.Context) iter.Seq2[Price, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "prices.Stream", "prices") }, scanPrice, opPricesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPricesFindAll, scanPrice, opPricesFindAll.SQL)
 }
 
 const sqlPricesListFirst = `-- name: prices.List replica=ok

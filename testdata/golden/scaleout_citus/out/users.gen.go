@@ -168,7 +168,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 		return runtime.StreamError[User](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opUsersFindAll, scanUser, opUsersFindAll.SQL, tenant)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok

@@ -145,7 +145,7 @@ func (r *CustomerTagRepo) Stream(ctx context.Context) iter.Seq2[CustomerTag, err
 		return runtime.StreamError[CustomerTag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customer_tags.Stream", "customer_tags") }, scanCustomerTag, opCustomerTagsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opCustomerTagsFindAll, scanCustomerTag, opCustomerTagsFindAll.SQL, tenant)
 }
 
 const sqlCustomerTagsListFirst = `-- name: customer_tags.List replica=ok

@@ -147,7 +147,7 @@ func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 		return runtime.StreamError[Event](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, opEventsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opEventsFindAll, scanEvent, opEventsFindAll.SQL, tenant)
 }
 
 const sqlEventsListFirst = `-- name: events.List replica=ok

@@ -158,7 +158,7 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 		return runtime.StreamError[Note](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opNotesFindAll, scanNote, opNotesFindAll.SQL, tenant)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok

@@ -164,7 +164,7 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 		return runtime.StreamError[Org](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opOrgsFindAll, scanOrg, opOrgsFindAll.SQL, tenant)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok

@@ -99,7 +99,7 @@ func (r *PageViewRepo) FindAll(ctx context.Context) ([]PageView, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PageViewRepo) Stream(ctx context.Context) iter.Seq2[PageView, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "page_views.Stream", "page_views") }, scanPageView, opPageViewsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPageViewsFindAll, scanPageView, opPageViewsFindAll.SQL)
 }
 
 var opPageViewsCount = &runtime.Op{Name: "page_views.Count", Table: "page_views", Errs: errs, SQL: `-- name: page_views.Count replica=ok

@@ -107,7 +107,7 @@ func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "sessions.Stream", "sessions") }, scanSession, opSessionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opSessionsFindAll, scanSession, opSessionsFindAll.SQL)
 }
 
 const sqlSessionsListFirst = `-- name: sessions.List replica=ok

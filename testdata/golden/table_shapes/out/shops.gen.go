@@ -116,7 +116,7 @@ func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shops.Stream", "shops") }, scanShop, opShopsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opShopsFindAll, scanShop, opShopsFindAll.SQL)
 }
 
 const sqlShopsListFirst = `-- name: shops.List replica=ok

@@ -318,7 +318,7 @@ func (r *WideRowRepo) FindAll(ctx context.Context) ([]WideRow, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WideRowRepo) Stream(ctx context.Context) iter.Seq2[WideRow, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "wide_rows.Stream", "wide_rows") }, scanWideRow, opWideRowsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opWideRowsFindAll, scanWideRow, opWideRowsFindAll.SQL)
 }
 
 const sqlWideRowsListFirst = `-- name: wide_rows.List replica=ok

@@ -256,7 +256,7 @@ func (r *SampleRepo) FindAll(ctx context.Context) ([]Sample, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "samples.Stream", "samples") }, scanSample, opSamplesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opSamplesFindAll, scanSample, opSamplesFindAll.SQL)
 }
 
 const sqlSamplesListFirst = `-- name: samples.List replica=ok

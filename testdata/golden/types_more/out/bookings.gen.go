@@ -127,7 +127,7 @@ func (r *BookingRepo) FindAll(ctx context.Context) ([]Booking, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BookingRepo) Stream(ctx context.Context) iter.Seq2[Booking, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "bookings.Stream", "bookings") }, scanBooking, opBookingsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opBookingsFindAll, scanBooking, opBookingsFindAll.SQL)
 }
 
 const sqlBookingsListFirst = `-- name: bookings.List replica=ok

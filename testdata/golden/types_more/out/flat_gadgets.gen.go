@@ -139,7 +139,7 @@ func (r *FlatGadgetRepo) FindAll(ctx context.Context) ([]FlatGadget, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FlatGadgetRepo) Stream(ctx context.Context) iter.Seq2[FlatGadget, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "flat_gadgets.Stream", "flat_gadgets") }, scanFlatGadget, opFlatGadgetsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opFlatGadgetsFindAll, scanFlatGadget, opFlatGadgetsFindAll.SQL)
 }
 
 const sqlFlatGadgetsListFirst = `-- name: flat_gadgets.List replica=ok

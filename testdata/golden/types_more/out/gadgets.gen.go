@@ -163,7 +163,7 @@ func (r *GadgetRepo) FindAll(ctx context.Context) ([]Gadget, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GadgetRepo) Stream(ctx context.Context) iter.Seq2[Gadget, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "gadgets.Stream", "gadgets") }, scanGadget, opGadgetsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opGadgetsFindAll, scanGadget, opGadgetsFindAll.SQL)
 }
 
 const sqlGadgetsListFirst = `-- name: gadgets.List replica=ok

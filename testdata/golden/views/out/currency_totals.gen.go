@@ -58,7 +58,7 @@ func (r *CurrencyTotalRepo) FindAll(ctx context.Context) ([]CurrencyTotal, error
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyTotalRepo) Stream(ctx context.Context) iter.Seq2[CurrencyTotal, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currency_totals.Stream", "currency_totals") }, scanCurrencyTotal, opCurrencyTotalsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCurrencyTotalsFindAll, scanCurrencyTotal, opCurrencyTotalsFindAll.SQL)
 }
 
 const sqlCurrencyTotalsListFirst = `-- name: currency_totals.List replica=ok

@@ -59,7 +59,7 @@ func (r *OpenAccountRepo) FindAll(ctx context.Context) ([]OpenAccount, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OpenAccountRepo) Stream(ctx context.Context) iter.Seq2[OpenAccount, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "open_accounts.Stream", "open_accounts") }, scanOpenAccount, opOpenAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOpenAccountsFindAll, scanOpenAccount, opOpenAccountsFindAll.SQL)
 }
 
 const sqlOpenAccountsListFirst = `-- name: open_accounts.List replica=ok

@@ -54,7 +54,7 @@ func (r *OwnerCountRepo) FindAll(ctx context.Context) ([]OwnerCount, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OwnerCountRepo) Stream(ctx context.Context) iter.Seq2[OwnerCount, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "owner_counts.Stream", "owner_counts") }, scanOwnerCount, opOwnerCountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOwnerCountsFindAll, scanOwnerCount, opOwnerCountsFindAll.SQL)
 }
 
 const sqlOwnerCountsListFirst = `-- name: owner_counts.List replica=ok
