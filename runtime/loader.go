@@ -20,7 +20,7 @@ import (
 //
 // and its LoadBy… and Load<Children> methods call Load. Loader has one
 // method, whose generic part is the filing of a row in the map: the
-// query and the loop over the rows are compiled once for every loader.
+// query and the loop over the rows are compiled once, for all loaders.
 type Loader[K comparable, T any] struct {
 	// Op is the statement; its Name and Table name the loader in
 	// errors (DbError.Op is the loader statement's name, such as
@@ -34,11 +34,11 @@ type Loader[K comparable, T any] struct {
 	// columns Scan gives: a many-to-many loader's, which selects the
 	// parent's key beside the target's row.
 	Key func(*T) K
-	// Padded tells that K is string and the key column is char(n): the
-	// select list reads it as text, without padding, so each of the
-	// keys asked for that has trailing spaces is filed too, under the
-	// group of the same key without them (char(n) ignores trailing
-	// spaces; see PaddedKeys).
+	// Padded tells that the key column is char(n) (K is then string, or
+	// a type whose underlying type is): the select list reads it as
+	// text, without padding, so each of the keys asked for that has
+	// trailing spaces is filed too, under the group of the same key
+	// without them (char(n) ignores trailing spaces).
 	Padded bool
 }
 
