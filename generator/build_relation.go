@@ -109,7 +109,7 @@ func (b *builder) belongsTo(t *ir.Table, c *ir.Column) {
 	} else if b.repoMethod(t, r.Load, fmt.Sprintf("the batch loader of foreign key %s.%s", t.SQLName, c.SQLName), pos) {
 		r.LoadSQL = loadBySQL(t, c, r.Load)
 		b.declareStatement(t, r.LoadSQL, pos)
-		b.declareDerived(t, r.Loader, fmt.Sprintf("the loader of foreign key %s.%s", t.SQLName, c.SQLName), pos)
+		b.declareLoader(t, r, fmt.Sprintf("the loader of foreign key %s.%s", t.SQLName, c.SQLName), pos)
 	} else {
 		r.Skipped = "its name is taken"
 	}
@@ -188,6 +188,7 @@ func (b *builder) manyToMany(t *ir.Table, m *spec.ManyToMany) {
 		Kind: ir.ManyToMany, Table: t, Target: target, Child: through, FK: from, Ref: fromRef,
 		Through: through, To: to, ToRef: toRef, Key: from.Go.Elem(),
 		Load: "Load" + names.GoName(m.Name), Link: "Link" + single, Unlink: "Unlink" + single, Pos: m.Pos,
+		Loader: "load" + t.Plural + names.GoName(m.Name),
 	}
 	what := fmt.Sprintf("many_to_many relation %q", m.Name)
 	switch {
@@ -202,6 +203,7 @@ func (b *builder) manyToMany(t *ir.Table, m *spec.ManyToMany) {
 	} else if b.repoMethod(t, r.Load, "the loader of "+what, m.Pos) {
 		r.LoadSQL = manyToManyLoadSQL(r)
 		b.declareStatement(t, r.LoadSQL, m.Pos)
+		b.declareLoader(t, r, "the loader of "+what, m.Pos)
 	} else {
 		r.Skipped = "its name is taken"
 	}
@@ -231,4 +233,13 @@ func (b *builder) manyToMany(t *ir.Table, m *spec.ManyToMany) {
 		}
 	}
 	t.Relations = append(t.Relations, r)
+}
+
+// declareLoader declares the runtime.Loader variables of r: r.Loader,
+// and its variant including soft-deleted rows when r's statement has one.
+func (b *builder) declareLoader(t *ir.Table, r *ir.Relation, what string, pos spec.Pos) {
+	b.declareDerived(t, r.Loader, what, pos)
+	if r.LoadSQL.WithDeleted != nil {
+		b.declareDerived(t, r.Loader+ir.WithDeletedSuffix, what+" including soft-deleted rows", pos)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -34,12 +35,31 @@ func TestStatementsComplete(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A loader's statements are the Ops of its runtime.Loader
+		// variables, named after the relation.
+		loaders := map[string]string{}
+		for _, tab := range pkg.Tables {
+			for _, r := range tab.Relations {
+				if r.Loader == "" || r.LoadSQL.Const == "" {
+					continue
+				}
+				loaders[r.Loader] = r.LoadSQL.Const
+				if r.LoadSQL.WithDeleted != nil {
+					loaders[r.Loader+ir.WithDeletedSuffix] = r.LoadSQL.WithDeleted.Const
+				}
+			}
+		}
 		emitted := map[string]string{}
 		for _, f := range tree.Files {
 			if !strings.HasSuffix(f.Path, ".go") {
 				continue
 			}
 			for name, sql := range sqlConsts(t, f.Path, f.Data) {
+				if v, ok := strings.CutPrefix(name, "loader:"); ok {
+					if name, ok = loaders[v]; !ok {
+						t.Errorf("%s: %s: a runtime.Loader of no relation", dir, v)
+					}
+				}
 				emitted[name] = sql
 			}
 		}
@@ -90,6 +110,10 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 					out["sql"+strings.TrimPrefix(id.Name, "op")] = sql
 					continue
 				}
+				if sql, ok := loaderSQL(t, id.Name, vs, i); ok {
+					out["loader:"+id.Name] = sql
+					continue
+				}
 				if !strings.HasPrefix(id.Name, "update") || i >= len(vs.Values) {
 					continue
 				}
@@ -113,7 +137,8 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 }
 
 // opSQL returns the statement of variable i of vs when it is a
-// runtime.Op named op…: its SQL field, a string literal.
+// runtime.Op named op… with a statement of its own: its SQL field, a
+// string literal.
 func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
 	if !strings.HasPrefix(name, "op") || i >= len(vs.Values) {
 		return "", false
@@ -129,6 +154,57 @@ func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
 	if sel, ok := lit.Type.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Op" {
 		return "", false
 	}
+	// An Op that names a statement whose constant is declared (its SQL
+	// that constant), or the statements a call picks (no SQL), is not a
+	// statement of its own.
+	for _, e := range lit.Elts {
+		if kv, ok := e.(*ast.KeyValueExpr); ok && kv.Key.(*ast.Ident).Name == "SQL" {
+			if _, named := kv.Value.(*ast.Ident); named {
+				return "", false
+			}
+			return opLitSQL(t, name, lit), true
+		}
+	}
+	return "", false
+}
+
+// loaderSQL returns the statement of variable i of vs when it is a
+// runtime.Loader: the SQL of its Op.
+func loaderSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
+	if i >= len(vs.Values) {
+		return "", false
+	}
+	u, ok := vs.Values[i].(*ast.UnaryExpr)
+	if !ok {
+		return "", false
+	}
+	lit, ok := u.X.(*ast.CompositeLit)
+	if !ok {
+		return "", false
+	}
+	if typ, ok := lit.Type.(*ast.IndexListExpr); !ok {
+		return "", false
+	} else if sel, ok := typ.X.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Loader" {
+		return "", false
+	}
+	for _, e := range lit.Elts {
+		kv, ok := e.(*ast.KeyValueExpr)
+		if !ok || kv.Key.(*ast.Ident).Name != "Op" {
+			continue
+		}
+		if u, ok := kv.Value.(*ast.UnaryExpr); ok {
+			if op, ok := u.X.(*ast.CompositeLit); ok {
+				return opLitSQL(t, name, op), true
+			}
+		}
+	}
+	t.Fatalf("%s: runtime.Loader without an Op literal", name)
+	return "", false
+}
+
+// opLitSQL returns the SQL field of the composite literal of a
+// runtime.Op.
+func opLitSQL(t *testing.T, name string, lit *ast.CompositeLit) string {
 	for _, e := range lit.Elts {
 		kv, ok := e.(*ast.KeyValueExpr)
 		if !ok || kv.Key.(*ast.Ident).Name != "SQL" {
@@ -142,10 +218,10 @@ func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		return sql, true
+		return sql
 	}
 	t.Fatalf("%s: runtime.Op without SQL", name)
-	return "", false
+	return ""
 }
 
 // updateLiteral evaluates the composite literal of a runtime.Update,

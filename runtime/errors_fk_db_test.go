@@ -39,7 +39,7 @@ var fkSchema = []string{
 
 // TestForeignKeyDirections produces both directions of a foreign key
 // violation on a real server and checks the tables, the direction and
-// which sentinels match, as a generated method's wrapErr reports them.
+// which sentinels match, as a generated method's errs.Wrap reports them.
 func TestForeignKeyDirections(t *testing.T) {
 	ctx := testContext(t)
 	db := openDB(t, runtime.Config{}, fkSchema...)

@@ -124,7 +124,7 @@ func TestOpHelpers(t *testing.T) {
 	}
 }
 
-// TestErrsWrap checks Errs.Wrap against the generated wrapErr it
+// TestErrsWrap checks Errs.Wrap against the generated errs.Wrap it
 // replaces: nil stays nil, and a nil Errs names no constraint.
 func TestErrsWrap(t *testing.T) {
 	var e *runtime.Errs

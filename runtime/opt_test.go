@@ -134,17 +134,3 @@ func TestFieldsFirstFailure(t *testing.T) {
 		}
 	}
 }
-
-// TestPaddedKeys: a loader keyed by a char(n) column answers a key
-// passed with trailing spaces under that key too.
-func TestPaddedKeys(t *testing.T) {
-	m := map[string][]int{"AB": {1}, "C": {2}}
-	got, err := runtime.PaddedKeys(m, nil, []string{"AB", "AB  ", "C ", "D  ", " C"})
-	if err != nil || len(got) != 4 || len(got["AB  "]) != 1 || len(got["C "]) != 1 || got["D  "] != nil || got[" C"] != nil {
-		t.Fatalf("%v, %v", got, err)
-	}
-	boom := errors.New("boom")
-	if _, err := runtime.PaddedKeys(m, boom, nil); err != boom {
-		t.Fatalf("error: %v", err)
-	}
-}

@@ -44,20 +44,21 @@ func BenchmarkCursor(b *testing.B) {
 	})
 }
 
+// itemsList is the descriptor of listItemsKeyset.
+var itemsList = &runtime.Keyset[pageItem]{
+	Op:    &runtime.Op{Name: "items.List", Table: "items"},
+	First: sqlItemsListFirst,
+	After: sqlItemsListAfter,
+	Scan:  scanItem,
+	Key:   func(v *pageItem) []any { return []any{v.Email, v.ID} },
+}
+
 // listItemsKeyset is listItems without the tenant scope (the same SQL as
-// the reference), as generated code calls KeysetPage.
+// the reference), as generated code calls Keyset.Page.
 func listItemsKeyset(ctx context.Context, db runtime.DBTX, tenant uuid.UUID, page runtime.PageArgs) (runtime.Page[pageItem], error) {
 	var email string
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[pageItem]{
-		Op: "items.List", Table: "items", Tenant: tenant,
-		First: sqlItemsListFirst, After: sqlItemsListAfter, Args: []any{tenant}, Scan: scanItem,
-		Key: func(v *pageItem) []any { return []any{v.Email, v.ID} },
-	}, &email, &id)
-	if err != nil {
-		return p, runtime.Wrap(err, "items.List", "items")
-	}
-	return p, nil
+	return itemsList.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Args: []any{tenant}}, &email, &id)
 }
 
 // listItemsPgx is the hand-written pgx reference: the same statements on
@@ -95,7 +96,7 @@ func listItemsPgx(ctx context.Context, pool *pgxpool.Pool, tenant uuid.UUID, lim
 
 // BenchmarkPaginatedList reads the second page of 20 rows of a
 // keyset-paginated method on PostgreSQL two ways, side by side: the
-// hand-written pgx reference and KeysetPage (checked size, sealed
+// hand-written pgx reference and Keyset.Page (checked size, sealed
 // cursors), as generated code calls it.
 func BenchmarkPaginatedList(b *testing.B) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

@@ -8,20 +8,32 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Keyset is a keyset-paginated query: the method it serves, the
-// statement of its first page and of the pages after a cursor, what they
-// bind, and how a row is read and keyed.
+// Keyset is the static descriptor of a keyset-paginated method: the
+// method it serves, the statements of its first page and of the pages
+// after a cursor, and how a row is read and keyed. A generated package
+// declares one per method as a composite literal, which the linker lays
+// out:
+//
+//	var listAccounts = &runtime.Keyset[Account]{
+//		Op:    &runtime.Op{Name: "accounts.List", Table: "accounts", Errs: errs},
+//		First: sqlAccountsListFirst,
+//		After: sqlAccountsListAfter,
+//		Scan:  scanAccount,
+//		Key:   func(v *Account) []any { return []any{v.ID} },
+//	}
+//
+// and the method calls Page.
 type Keyset[T any] struct {
-	// Op and Table name the method (accounts.List) and its table, and
-	// Tenant is the call's tenant (nil for a table without one): the
-	// page's cursors are sealed for Op and Tenant (see Paginate).
-	Op, Table string
-	Tenant    any
-	// First and After are the statements: First binds Args, the limit
-	// and Tail; After binds Args, the cursor's values, the limit and
-	// Tail.
+	// Op names the method (Name, Table) and wraps its errors (Errs); its
+	// SQL is not used. The page's cursors are sealed for Op.Name and the
+	// call's tenant (see Paginate).
+	Op *Op
+	// First and After are the statements: First binds the call's Args,
+	// the limit and its Tail; After binds Args, the cursor's values, the
+	// limit and Tail. A method whose statements depend on the call (a
+	// query's variant, a view including soft-deleted rows) leaves them
+	// empty and passes them in its PageCall.
 	First, After string
-	Args, Tail   []any
 	// Scan gives a row's scan destinations (see QueryOne); Key returns
 	// the values of a row a cursor holds (the order_by columns, or the
 	// primary key).
@@ -29,30 +41,41 @@ type Keyset[T any] struct {
 	Key  func(*T) []any
 }
 
-// KeysetPage runs one page of q on db and returns it. It checks page
-// (see Paginate); the first page (page.After empty) runs q.First, a
-// later one opens page.After into the values cursor points at and runs
-// q.After. The limit is the page size plus one: the extra row, dropped,
-// tells whether there is a next page, whose cursor seals the Key of the
-// last row kept. Generated List methods and keyset queries call it:
+// PageCall is what one call of a paginated method binds beside its
+// descriptor: its tenant (nil for a table without one), the values its
+// statements bind before the cursor (Args) and after the limit (Tail),
+// and, when the descriptor has none, its statements.
+type PageCall struct {
+	Tenant       any
+	Args, Tail   []any
+	First, After string
+}
+
+// Page runs one page of q on db, with what call binds, and returns it.
+// It checks page (see Paginate); the first page (page.After empty) runs
+// First, a later one opens page.After into the values cursor points at
+// and runs After. The limit is the page size plus one: the extra row,
+// dropped, tells whether there is a next page, whose cursor seals the
+// Key of the last row kept. Errors come back wrapped for q.Op. A
+// generated List is
 //
 //	var id uuid.UUID
-//	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
-//		Op: "accounts.List", Table: "accounts",
-//		First: sqlFirst, After: sqlAfter, Scan: scanAccount,
-//		Key: func(v *Account) []any { return []any{v.ID} },
-//	}, &id)
-func KeysetPage[T any](ctx context.Context, db DBTX, page PageArgs, q Keyset[T], cursor ...any) (Page[T], error) {
-	pager, rows, err := keysetQuery(ctx, db, page, q.Op, q.Table, q.Tenant, q.First, q.After, q.Args, q.Tail, cursor)
+//	return listAccounts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
+func (q *Keyset[T]) Page(ctx context.Context, db DBTX, page PageArgs, call PageCall, cursor ...any) (Page[T], error) {
+	first, after := q.First, q.After
+	if call.First != "" {
+		first, after = call.First, call.After
+	}
+	pager, rows, err := keysetQuery(ctx, db, page, q.Op.Name, q.Op.Table, call.Tenant, first, after, call.Args, call.Tail, cursor)
 	items, err := collect(rows, err, pager.Size+1, q.Scan, nil)
 	if err != nil {
-		return Page[T]{}, err
+		return Page[T]{}, q.Op.wrap(err)
 	}
 	return NewPage(items, pager.Size, func(v *T) string { return pager.Cursor(q.Key(v)...) }), nil
 }
 
 // keysetQuery checks page and runs the statement of the page it asks
-// for: the body of KeysetPage.
+// for: the body of Keyset.Page.
 func keysetQuery(ctx context.Context, db DBTX, page PageArgs, op, table string, tenant any, first, after string, qargs, tail, cursor []any) (Pager, pgx.Rows, error) {
 	pager, err := Paginate(db, page, op, table, tenant)
 	if err != nil {
@@ -73,9 +96,10 @@ func keysetQuery(ctx context.Context, db DBTX, page PageArgs, op, table string, 
 	return pager, rows, err
 }
 
-// Offset is an offset-paginated query: the method it serves (as in
-// Keyset), its statement, which binds Args, the limit and the offset,
-// and how a row is read.
+// Offset is an offset-paginated query: the method it serves (Op and
+// Table name it; Tenant is the call's tenant, as in PageCall), its
+// statement, which binds Args, the limit and the offset, and how a row
+// is read.
 type Offset[T any] struct {
 	Op, Table string
 	Tenant    any
@@ -85,7 +109,7 @@ type Offset[T any] struct {
 }
 
 // OffsetPage runs one page of q on db and returns it: q.SQL with q.Args,
-// the limit (the page size plus one, as in KeysetPage) and the offset
+// the limit (the page size plus one, as in Keyset.Page) and the offset
 // page.After holds (0 for the first page). The next page's cursor seals
 // the offset after this page.
 func OffsetPage[T any](ctx context.Context, db DBTX, page PageArgs, q Offset[T]) (Page[T], error) {

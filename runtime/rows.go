@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"iter"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -34,24 +33,27 @@ func CollectRows[T any](rows pgx.Rows, err error, capacity int, scan func(pgx.Ro
 	return items, nil
 }
 
-// Stream runs a query on db and yields its rows as the loop goes, each
+// Stream runs sql on db and yields its rows as the loop goes, each
 // scanned through dest into a value the loop gets a copy of: memory use
 // does not grow with the result, and no allocation is made per row
 // beyond what the column values need. An error — of the query, of a
-// scan, of the rows — is yielded once, passed through wrap (which names
-// the operation), and ends the sequence; breaking out of the loop closes
-// the rows. Generated Stream methods return it.
+// scan, of the rows — is yielded once, wrapped for op, and ends the
+// sequence; breaking out of the loop closes the rows. op names the
+// operation (its SQL is not read: sql is op's statement, or the one the
+// call picks). Generated Stream methods return it:
+//
+//	return runtime.Stream(ctx, r.db, opAccountsFindAll, scanAccount, opAccountsFindAll.SQL)
 //
 // It is kept out of line: inlined, its closures would be compiled again
 // into every caller, where out of line they are compiled once for each
 // row layout.
 //
 //go:noinline
-func Stream[T any](ctx context.Context, db DBTX, wrap func(error) error, dest func(*T, []any) []any, sql string, args ...any) iter.Seq2[T, error] {
+func Stream[T any](ctx context.Context, db DBTX, op *Op, dest func(*T, []any) []any, sql string, args ...any) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		c := new(rowCall[T])
-		stream(ctx, db, wrap, sql, args, dest(&c.row, c.buf[:0]), func(err error) bool {
+		stream(ctx, db, op, sql, args, dest(&c.row, c.buf[:0]), func(err error) bool {
 			if err != nil {
 				return yield(zero, err)
 			}
@@ -63,18 +65,18 @@ func Stream[T any](ctx context.Context, db DBTX, wrap func(error) error, dest fu
 }
 
 // stream runs sql on db and scans each row through d, calling yield
-// after each row and once with an error (passed through wrap) that ends
-// the rows; yield returns false to stop: the body of Stream.
-func stream(ctx context.Context, db DBTX, wrap func(error) error, sql string, args, d []any, yield func(error) bool) {
+// after each row and once with an error (wrapped for op) that ends the
+// rows; yield returns false to stop: the body of Stream.
+func stream(ctx context.Context, db DBTX, op *Op, sql string, args, d []any, yield func(error) bool) {
 	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
-		yield(wrap(err))
+		yield(op.wrap(err))
 		return
 	}
 	defer rows.Close()
 	for rows.Next() {
 		if err := rows.Scan(d...); err != nil {
-			yield(wrap(err))
+			yield(op.wrap(err))
 			return
 		}
 		if !yield(nil) {
@@ -82,7 +84,7 @@ func stream(ctx context.Context, db DBTX, wrap func(error) error, sql string, ar
 		}
 	}
 	if err := rows.Err(); err != nil {
-		yield(wrap(err))
+		yield(op.wrap(err))
 	}
 }
 
@@ -96,31 +98,8 @@ func StreamError[T any](err error) iter.Seq2[T, error] {
 	}
 }
 
-// GroupRows reads the result of a query into a map of slices, each row
-// scanned through dest and filed under the key key returns for it, rows
-// of one key in the order read; it closes the rows. rows and err are
-// what the query returned. Generated loaders (LoadBy… and
-// Load<Children>) use it to answer many keys with one query. The map is
-// empty, not nil, when there are no rows.
-func GroupRows[K comparable, T any](rows pgx.Rows, err error, dest func(*T, []any) []any, key func(*T) K) (map[K][]T, error) {
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[K][]T)
-	c := new(rowCall[T])
-	var zero T
-	if err := eachRow(rows, dest(&c.row, c.buf[:0]), func() {
-		k := key(&c.row)
-		m[k] = append(m[k], c.row)
-		c.row = zero
-	}); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
 // eachRow scans every row of rows through d, calling got after each, and
-// closes the rows: the loop of the loaders.
+// closes the rows: the loop of Loader.Load.
 func eachRow(rows pgx.Rows, d []any, got func()) error {
 	defer rows.Close()
 	for rows.Next() {
@@ -132,46 +111,8 @@ func eachRow(rows pgx.Rows, d []any, got func()) error {
 	return rows.Err()
 }
 
-// GroupRowsBy is GroupRows for a query whose first column is the key,
-// followed by the columns dest gives: a many-to-many loader's, which
-// selects the parent's key beside the target's row.
-func GroupRowsBy[K comparable, T any](rows pgx.Rows, err error, dest func(*T, []any) []any) (map[K][]T, error) {
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[K][]T)
-	c := new(keyedCall[K, T])
-	var zero T
-	if err := eachRow(rows, dest(&c.row, append(c.buf[:0], &c.key)), func() {
-		m[c.key] = append(m[c.key], c.row)
-		c.row = zero
-	}); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// PaddedKeys returns m, in which a loader keyed by a char(n) column has
-// grouped rows by their values without padding (the generated select
-// list reads char(n) as text), with each of keys that has trailing
-// spaces filed too, under the group of the same key without them: char(n)
-// ignores trailing spaces, so a caller asking for "AB  " finds the rows
-// of "AB" under the key it passed. An err is returned as it is.
-func PaddedKeys[K ~string, T any](m map[K][]T, err error, keys []K) (map[K][]T, error) {
-	if err != nil {
-		return m, err
-	}
-	for _, k := range keys {
-		if n := len(k); n > 0 && k[n-1] == ' ' {
-			if g, ok := m[K(strings.TrimRight(string(k), " "))]; ok {
-				m[k] = g
-			}
-		}
-	}
-	return m, nil
-}
-
-// keyedCall is the memory of GroupRowsBy.
+// keyedCall is the memory of Loader.Load: a row, and the key read from
+// the first column when the loader has no Key function.
 type keyedCall[K, T any] struct {
 	key K
 	row T

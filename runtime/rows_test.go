@@ -67,7 +67,7 @@ func TestCollect(t *testing.T) {
 }
 
 // TestCallHelpers runs QueryOne, Query, Exec, CreateIfAbsent, Stream and
-// GroupRows on a table, and checks that a call costs one allocation
+// a Loader on a table, and checks that a call costs one allocation
 // beside pgx's own, whatever the number of rows.
 func TestCallHelpers(t *testing.T) {
 	ctx := testContext(t)
@@ -118,7 +118,8 @@ SELECT true, id, name, note FROM ins UNION ALL SELECT false, id, name, note FROM
 		t.Fatalf("create if absent, absent: %+v, %v, %v", v, created, err)
 	}
 	var ids []int64
-	for v, err := range runtime.Stream(ctx, db, func(err error) error { return err }, scan, `SELECT id, name, note FROM things ORDER BY id`) {
+	streamThings := &runtime.Op{Name: "things.Stream", Table: "things"}
+	for v, err := range runtime.Stream(ctx, db, streamThings, scan, `SELECT id, name, note FROM things ORDER BY id`) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,10 +131,25 @@ SELECT true, id, name, note FROM ins UNION ALL SELECT false, id, name, note FROM
 	if len(ids) != 11 {
 		t.Fatalf("stream: %v", ids)
 	}
-	rows, err := db.Query(ctx, `SELECT id, name, note FROM things ORDER BY id`)
-	groups, err := runtime.GroupRows(rows, err, scan, func(v *thing) bool { return v.Note.Valid })
+	// An error is yielded once, wrapped for the Op, and ends the rows.
+	errs := 0
+	for v, err := range runtime.Stream(ctx, db, streamThings, scan, `SELECT id, name, no_such_column FROM things`) {
+		var de *runtime.DbError
+		if errs++; !errors.As(err, &de) || de.Op != "things.Stream" || de.OpTable != "things" || v != (thing{}) {
+			t.Fatalf("stream error: %+v, %v", v, err)
+		}
+	}
+	if errs != 1 {
+		t.Fatalf("stream error: yielded %d times", errs)
+	}
+	byNote := &runtime.Loader[bool, thing]{
+		Op:   &runtime.Op{Name: "things.LoadByNote", Table: "things", SQL: `SELECT id, name, note FROM things WHERE (note IS NOT NULL) = ANY($1) ORDER BY id`},
+		Scan: scan,
+		Key:  func(v *thing) bool { return v.Note.Valid },
+	}
+	groups, err := byNote.Load(ctx, db, []bool{true, false})
 	if err != nil || len(groups[true]) != 5 || len(groups[false]) != 6 || groups[true][1].ID != 2 {
-		t.Fatalf("group rows: %v, %v", groups, err)
+		t.Fatalf("loader: %v, %v", groups, err)
 	}
 	tag, err := runtime.Exec(ctx, db, `DELETE FROM things WHERE id = $1`, ptr(int64(99)), runtime.Arg)
 	if err != nil || tag.RowsAffected() != 1 {

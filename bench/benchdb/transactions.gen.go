@@ -102,10 +102,7 @@ func (u *TransactionUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesTransactionCurrency are the rules of column transactions.currency.
-	rulesTransactionCurrency = runtime.TextRules{
-		Pad:       true,
-		MaxLength: 3,
-	}
+	rulesTransactionCurrency = runtime.TextRules{Pad: true, MaxLength: 3}
 )
 
 func scanTransaction(v *Transaction, d []any) []any {
@@ -149,7 +146,7 @@ func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "transactions.Stream", "transactions") }, scanTransaction, opTransactionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTransactionsFindAll, scanTransaction, opTransactionsFindAll.SQL)
 }
 
 const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
@@ -161,18 +158,19 @@ SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_a
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTransactions = &runtime.Keyset[Transaction]{
+	Op:    &runtime.Op{Name: "transactions.List", Table: "transactions", Errs: errs},
+	First: sqlTransactionsListFirst,
+	After: sqlTransactionsListAfter,
+	Scan:  scanTransaction,
+	Key:   func(v *Transaction) []any { return []any{v.ID} },
+}
+
 // List returns a page of table transactions in primary key order (see
 // runtime.PageArgs).
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
-		Op: "transactions.List", Table: "transactions",
-		First: sqlTransactionsListFirst,
-		After: sqlTransactionsListAfter,
-		Scan:  scanTransaction,
-		Key:   func(v *Transaction) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "transactions.List", "transactions")
+	return listTransactions.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateTransactions = &runtime.Update{
@@ -331,23 +329,18 @@ func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([
 	return runtime.QueryOp(ctx, r.db, opTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
 }
 
-const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok
+var loadTransactionsByUserID = &runtime.Loader[uuid.UUID, Transaction]{
+	Op: &runtime.Op{Name: "transactions.LoadByUserID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.LoadByUserID replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Transaction{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTransactionsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanTransaction,
+	Key:  func(v *Transaction) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table transactions whose user_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "transactions.LoadByUserID", "transactions")
+	return loadTransactionsByUserID.Load(ctx, r.db, keys)
 }
 
 // RecentForUserParams holds the parameters of TransactionRepo.RecentForUser.

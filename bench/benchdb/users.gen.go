@@ -89,9 +89,7 @@ func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 
 var (
 	// rulesUserEmail are the rules of column users.email.
-	rulesUserEmail = runtime.TextRules{
-		MaxLength: 255,
-	}
+	rulesUserEmail = runtime.TextRules{MaxLength: 255}
 )
 
 func scanUser(v *User, d []any) []any {
@@ -135,7 +133,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opUsersFindAll, scanUser, opUsersFindAll.SQL)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -147,17 +145,18 @@ SELECT "id", "email", "name", "created_at" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listUsers = &runtime.Keyset[User]{
+	Op:    &runtime.Op{Name: "users.List", Table: "users", Errs: errs},
+	First: sqlUsersListFirst,
+	After: sqlUsersListAfter,
+	Scan:  scanUser,
+	Key:   func(v *User) []any { return []any{v.ID} },
+}
+
 // List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
-		Op: "users.List", Table: "users",
-		First: sqlUsersListFirst,
-		After: sqlUsersListAfter,
-		Scan:  scanUser,
-		Key:   func(v *User) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "users.List", "users")
+	return listUsers.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateUsers = &runtime.Update{
@@ -377,9 +376,7 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 // (transactions.user_id = users.id), keyed by the parent's id, as LoadByUserID
 // does.
 func (r *UserRepo) LoadTransactions(ctx context.Context, parents []User) (map[uuid.UUID][]Transaction, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadTransactions", "users")
+	return loadTransactionsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 const sqlUsersRename = `-- name: users.Rename

@@ -164,6 +164,13 @@ func genOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []str
 // functions that take nothing else (UpdateMany and the other batch
 // writes by key).
 func emitOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []string, validate bool) {
+	f.Var().Id(opName(s)).Op("=").Op("&").Qual(ir.PathRuntime, "Op").Values(opFields(t, method, s, params, validate)...)
+	f.Line()
+}
+
+// opFields are the fields of the runtime.Op of s, method of t (see
+// emitOp).
+func opFields(t *ir.Table, method string, s ir.Statement, params []string, validate bool) []jen.Code {
 	fields := []jen.Code{
 		jen.Id("Name").Op(":").Lit(t.Op + "." + method),
 		jen.Id("Table").Op(":").Lit(t.SQLName),
@@ -179,9 +186,7 @@ func emitOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []st
 		}
 		fields = append(fields, jen.Id("Params").Op(":").Index().String().Values(lits...))
 	}
-	fields = append(fields, jen.Id("SQL").Op(":").Add(sqlConst(s.SQL)))
-	f.Var().Id(opName(s)).Op("=").Op("&").Qual(ir.PathRuntime, "Op").Values(fields...)
-	f.Line()
+	return append(fields, jen.Id("SQL").Op(":").Add(sqlConst(s.SQL)))
 }
 
 // genStatement emits a statement's constant, and its variant's.
@@ -480,8 +485,8 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// wrapParamsErr renders wrapParamsErr(err, "table.Method", "table",
-// []string{…}): wrapErr for statement s, whose parameters are the key
+// wrapParamsErr renders errs.WrapParams(err, "table.Method", "table",
+// []string{…}): errs.Wrap for statement s, whose parameters are the key
 // columns, then args, then its behaviour values, so that a value the
 // driver cannot encode or the server refuses as invalid input names its
 // field (runtime.WrapParams), as a Validate failure does.

@@ -439,7 +439,7 @@ func genQueryMethod(f *jen.File, q *ir.Query) {
 	}
 	switch {
 	case q.Paginate == "keyset":
-		body = append(body, keysetBody(q, c, db)...)
+		body = append(body, keysetBody(f, q, c, db)...)
 	case q.Paginate == "offset":
 		body = append(body,
 			jen.List(jen.Id("pg"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "OffsetPage").Call(jen.Id("ctx"), db, jen.Id("page"),
@@ -515,8 +515,8 @@ func limitCapacity(q *ir.Query) jen.Code {
 }
 
 // keysetBody runs the first page or the page after a cursor through
-// runtime.KeysetPage.
-func keysetBody(q *ir.Query, c queryCall, db *jen.Statement) []jen.Code {
+// the query's runtime.Keyset, which it emits (before the method).
+func keysetBody(f *jen.File, q *ir.Query, c queryCall, db *jen.Statement) []jen.Code {
 	var body, keys, cursor []jen.Code
 	for i, col := range q.Cursor {
 		k := "k" + strconv.Itoa(i)
@@ -530,19 +530,23 @@ func keysetBody(q *ir.Query, c queryCall, db *jen.Statement) []jen.Code {
 		cursor = append(cursor, jen.Op("&").Id(k))
 		keys = append(keys, jen.Id("v").Dot(key.Field))
 	}
-	kv := []jen.Code{pageFields(q.Table, q.Name, q.Scoped), field("First", c.sql(mainStmt)), field("After", c.sql(afterStmt))}
-	if q.Arrays || len(c.argList()) > 0 {
-		kv = append(kv, field("Args", c.argSlice()))
+	base, _, _ := strings.Cut(mainStmt(q.Variants[0]).Const, "[")
+	name := "page" + strings.TrimPrefix(base, "sql")
+	var stmts, call []jen.Code
+	if q.Scoped {
+		call = append(call, field("Tenant", jen.Id("tenant")))
 	}
-	kv = append(kv,
-		field("Scan", jen.Id(q.Result.Scan)),
-		field("Key", jen.Func().Params(jen.Id("v").Op("*").Id(q.Result.Name)).Index().Any().Add(inline(jen.Return(jen.Index().Any().Values(keys...))))),
-	)
-	keyset := literal(jen.Qual(ir.PathRuntime, "Keyset").Types(jen.Id(q.Result.Name)), kv...)
-	return append(body,
-		jen.List(jen.Id("pg"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), db.Clone(), jen.Id("page"), keyset}, cursor...)...),
-		jen.Return(jen.Id("pg"), wrapErr(q.Table, q.Name)),
-	)
+	if q.Arrays {
+		// The statements depend on the optional parameters set.
+		call = append(call, field("Args", c.argSlice()), field("First", c.sql(mainStmt)), field("After", c.sql(afterStmt)))
+	} else {
+		stmts = []jen.Code{c.sql(mainStmt), c.sql(afterStmt)}
+		if len(c.argList()) > 0 {
+			call = append(call, field("Args", c.argSlice()))
+		}
+	}
+	genKeyset(f, q.Table, q.Name, name, q.Result.Name, q.Result.Scan, stmts, keys)
+	return append(body, jen.Return(jen.Id(name).Dot("Page").Call(append([]jen.Code{jen.Id("ctx"), db.Clone(), jen.Id("page"), pageCall(call)}, cursor...)...)))
 }
 
 // genQueryStream emits the streaming variant of a many query.
@@ -558,7 +562,13 @@ func genQueryStream(f *jen.File, q *ir.Query) {
 		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(q.Result.Name)).Call(err))
 	})
 	body = append(body, c.prelude()...)
-	body = append(body, jen.Return(streamCall(q.Table, q.Stream, dbOf(local), q.Result.Scan, c.call(stmt))))
+	op := "op" + q.Table.Plural + q.Stream
+	var sql jen.Code
+	if !q.Arrays {
+		sql = c.sql(stmt)
+	}
+	namingOp(f, q.Table, q.Stream, op, sql)
+	body = append(body, jen.Return(streamCall(op, dbOf(local), q.Result.Scan, c.call(stmt))))
 	method(f, q.Table, q.Stream, fmt.Sprintf("%s is %s as a sequence: it yields the rows as the loop reads them from "+
 		"the server, so memory use does not grow with the result. An error ends the sequence.", q.Stream, q.Name)).
 		Params(params...).Qual(ir.PathIter, "Seq2").Types(jen.Id(q.Result.Name), jen.Error()).Block(body...)

@@ -43,32 +43,6 @@ func keyOf(c *ir.Column, expr *jen.Statement) *jen.Statement {
 	return expr
 }
 
-// loaderExtra are the parameters a loader of child takes after its keys:
-// the tenant and whether to include soft-deleted rows, as its statement
-// needs them.
-func loaderExtra(r *ir.Relation) []jen.Code {
-	var out []jen.Code
-	if r.LoadSQL.Has(ir.TailTenant) {
-		out = append(out, jen.Id("tenant").Add(typeCode(r.Child.Tenant.Go.Elem())))
-	}
-	if r.LoadSQL.WithDeleted != nil {
-		out = append(out, jen.Id("withDeleted").Bool())
-	}
-	return out
-}
-
-// loaderArgs are the arguments a method passes a loader after its keys.
-func loaderArgs(r *ir.Relation) []jen.Code {
-	var out []jen.Code
-	if r.LoadSQL.Has(ir.TailTenant) {
-		out = append(out, jen.Id("tenant"))
-	}
-	if r.LoadSQL.WithDeleted != nil {
-		out = append(out, jen.Id("r").Dot("withDeleted"))
-	}
-	return out
-}
-
 // loaderPrelude is what a method calling r's loader runs first: the
 // tenant of ctx, when the loader needs it.
 func loaderPrelude(t *ir.Table, method string, r *ir.Relation, fail func(jen.Code) jen.Code) ([]jen.Code, bool) {
@@ -76,6 +50,58 @@ func loaderPrelude(t *ir.Table, method string, r *ir.Relation, fail func(jen.Cod
 		return nil, false
 	}
 	return tenantPrelude(t, method, r.Child.Tenant.Go.Elem(), fail, false), true
+}
+
+// loaderVars are the names of the runtime.Loader variables of statement
+// s: the one reading live rows (name) and, for a statement with a
+// variant including soft-deleted rows, the variant's.
+func loaderVars(name string, s ir.Statement) (live, all string) {
+	if s.WithDeleted != nil {
+		all = name + ir.WithDeletedSuffix
+	}
+	return name, all
+}
+
+// genLoader emits the runtime.Loader of statement s, named name (and
+// its soft-deleted variant's), loading rows of model by keys of type
+// key for method of t: key, when not nil, reads a row's key (nil: the
+// statement's first column is the key); padded tells a char(n) key.
+func genLoader(f *jen.File, t *ir.Table, method, name string, s ir.Statement, keyType ir.GoType, model, scan string, key jen.Code, padded bool) {
+	emit := func(v string, st ir.Statement) {
+		kv := []jen.Code{
+			field("Op", jen.Op("&").Qual(ir.PathRuntime, "Op").Values(opFields(t, method, st, nil, false)...)),
+			field("Scan", jen.Id(scan)),
+		}
+		if key != nil {
+			kv = append(kv, field("Key", key))
+		}
+		if padded {
+			kv = append(kv, field("Padded", jen.True()))
+		}
+		f.Var().Id(v).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Loader").Types(typeCode(keyType), jen.Id(model)), kv...))
+		f.Line()
+	}
+	live, all := loaderVars(name, s)
+	emit(live, s)
+	if all != "" {
+		emit(all, *s.WithDeleted)
+	}
+}
+
+// loadCall is the body of a method returning what the loader name of
+// statement s returns for keys (an expression) on db: with a soft-deleted variant, the
+// one r's view picks.
+func loadCall(name string, s ir.Statement, db, keys jen.Code) []jen.Code {
+	live, all := loaderVars(name, s)
+	args := append([]jen.Code{jen.Id("ctx"), db, keys}, tailArgs(s)...)
+	if all == "" {
+		return []jen.Code{jen.Return(jen.Id(live).Dot("Load").Call(args...))}
+	}
+	return []jen.Code{
+		jen.Id("l").Op(":=").Id(live),
+		jen.If(jen.Id("r").Dot("withDeleted")).Block(jen.Id("l").Op("=").Id(all)),
+		jen.Return(jen.Id("l").Dot("Load").Call(args...)),
+	}
 }
 
 // genBelongsTo emits ListBy<FK>, LoadBy<FK> and the shared loader.
@@ -92,55 +118,20 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 		return
 	}
 	s := r.LoadSQL
-	genStatement(f, s)
-	mt := mapType(r, t.Model)
-	if s.Has(ir.TailTenant) {
-		comment(f, "db must be scoped to tenant (runtime.Scope).")
-	}
-	var pick []jen.Code
-	sql := jen.Id(s.Const)
-	if s.WithDeleted != nil {
-		pick = []jen.Code{
-			jen.Id("sql").Op(":=").Id(s.Const),
-			jen.If(jen.Id("withDeleted")).Block(jen.Id("sql").Op("=").Id(s.WithDeleted.Const)),
-		}
-		sql = jen.Id("sql")
-	}
-	query := append([]jen.Code{jen.Id("ctx"), sql, jen.Id("keys")}, tailArgs(s)...)
-	params := append([]jen.Code{ctxParam.Clone(), jen.Id("db").Qual(ir.PathRuntime, "DBTX"), jen.Id("keys").Index().Add(typeCode(r.Key))}, loaderExtra(r)...)
-	body := []jen.Code{
-		jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(mt.Clone().Values(), jen.Nil())),
-	}
-	body = append(body, pick...)
-	group := jen.Qual(ir.PathRuntime, "GroupRows").Call(jen.Id("rows"), jen.Err(), jen.Id(t.Scan),
-		jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Add(typeCode(r.Key)).Add(inline(jen.Return(keyOf(c, jen.Id("v").Dot(c.Field))))))
-	body = append(body, jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("db").Dot("Query").Call(query...))
-	if c.Type.IsPadded() {
-		// The rows' keys read without padding; keys passed with it
-		// find them too.
-		body = append(body,
-			jen.List(jen.Id("m"), jen.Err()).Op(":=").Add(group),
-			jen.Return(jen.Qual(ir.PathRuntime, "PaddedKeys").Call(jen.Id("m"), jen.Err(), jen.Id("keys"))),
-		)
-	} else {
-		body = append(body, jen.Return(group))
-	}
-	f.Func().Id(r.Loader).Params(params...).Params(mt.Clone(), jen.Error()).Block(body...)
-	f.Line()
+	key := jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Add(typeCode(r.Key)).Add(inline(jen.Return(keyOf(c, jen.Id("v").Dot(c.Field)))))
+	genLoader(f, t, r.Load, r.Loader, s, r.Key, t.Model, t.Scan, key, c.Type.IsPadded())
 	lpre, lscoped := loaderPrelude(t, r.Load, r, returnsNil)
-	call := append([]jen.Code{jen.Id("ctx"), dbOf(lscoped), jen.Id("keys")}, loaderArgs(r)...)
 	method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s whose %s is one of keys, grouped by it, in "+
-		"one query (see runtime.GroupRows).", r.Load, t.SQLName, c.SQLName)).
-		Params(ctxParam.Clone(), jen.Id("keys").Index().Add(typeCode(r.Key))).Params(mt.Clone(), jen.Error()).
-		Block(append(lpre,
-			jen.List(jen.Id("m"), jen.Err()).Op(":=").Id(r.Loader).Call(call...),
-			jen.Return(jen.Id("m"), wrapErr(t, r.Load)),
-		)...)
+		"one query (see runtime.Loader).", r.Load, t.SQLName, c.SQLName)).
+		Params(ctxParam.Clone(), jen.Id("keys").Index().Add(typeCode(r.Key))).Params(mapType(r, t.Model), jen.Error()).
+		Block(append(lpre, loadCall(r.Loader, s, dbOf(lscoped), jen.Id("keys"))...)...)
 	f.Line()
 }
 
-// parentKeys renders collecting the keys of parents from ref.
-func parentKeys(r *ir.Relation, ref *ir.Column) []jen.Code {
+// parentKeys renders collecting the keys of parents from ref: the
+// statements that collect them into keys and that variable, or only the
+// expression (runtime.Keys) that returns them.
+func parentKeys(r *ir.Relation, ref *ir.Column) ([]jen.Code, jen.Code) {
 	p := func() *jen.Statement { return jen.Id("p").Dot(ref.Field) }
 	if ref.Go.Ptr {
 		elem := jen.Id("parents").Index(jen.Id("i")).Dot(ref.Field)
@@ -149,7 +140,7 @@ func parentKeys(r *ir.Relation, ref *ir.Column) []jen.Code {
 			jen.For(jen.Id("i").Op(":=").Range().Id("parents")).Block(
 				jen.If(elem.Clone().Op("!=").Nil()).Block(jen.Id("keys").Op("=").Append(jen.Id("keys"), jen.Op("*").Add(elem.Clone()))),
 			),
-		}
+		}, jen.Id("keys")
 	}
 	ok := jen.True()
 	if ref.Go.Null {
@@ -157,7 +148,7 @@ func parentKeys(r *ir.Relation, ref *ir.Column) []jen.Code {
 	}
 	key := jen.Func().Params(jen.Id("p").Op("*").Id(r.Table.Model)).Params(typeCode(r.Key), jen.Bool()).
 		Add(inline(jen.Return(keyOf(ref, p()), ok)))
-	return []jen.Code{jen.Id("keys").Op(":=").Qual(ir.PathRuntime, "Keys").Call(jen.Id("parents"), key)}
+	return nil, jen.Qual(ir.PathRuntime, "Keys").Call(jen.Id("parents"), key)
 }
 
 // genHasMany emits Load<Children> on the parent's repository.
@@ -170,12 +161,9 @@ func genHasMany(f *jen.File, r *ir.Relation) {
 		}
 	}
 	body, scoped := loaderPrelude(t, r.Load, loader, returnsNil)
-	body = append(body, parentKeys(r, r.Ref)...)
-	call := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("keys")}, loaderArgs(loader)...)
-	body = append(body,
-		jen.List(jen.Id("m"), jen.Err()).Op(":=").Id(r.Loader).Call(call...),
-		jen.Return(jen.Id("m"), wrapErr(t, r.Load)),
-	)
+	pre, keys := parentKeys(r, r.Ref)
+	body = append(body, pre...)
+	body = append(body, loadCall(r.Loader, loader.LoadSQL, dbOf(scoped), keys)...)
 	method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s of each of parents (%s.%s = %s.%s), "+
 		"keyed by the parent's %s, as %s does.", r.Load, child.SQLName, child.SQLName, r.FK.SQLName, t.SQLName,
 		r.Ref.SQLName, r.Ref.SQLName, loader.Load)).
@@ -189,8 +177,8 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 	t, target := r.Table, r.Target
 	if r.Skipped == "" {
 		s := r.LoadSQL
-		genStatement(f, s)
-		mt := mapType(r, target.Model)
+		name := r.Loader
+		genLoader(f, t, r.Load, name, s, r.Key, target.Model, target.Scan, nil, r.FK.Type.IsPadded())
 		var body []jen.Code
 		scoped := needsTenant(s)
 		if scoped {
@@ -200,21 +188,12 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 			}
 			body = tenantPrelude(t, r.Load, tc.Go.Elem(), returnsNil, false)
 		}
-		body = append(body, parentKeys(r, r.Ref)...)
-		body = append(body,
-			jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(mt.Clone().Values(), jen.Nil())),
-			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, []jen.Code{jen.Id("keys")})...),
-			jen.List(jen.Id("m"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "GroupRowsBy").Types(typeCode(r.Key)).Call(jen.Id("rows"), jen.Err(), jen.Id(target.Scan)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, r.Load))),
-		)
-		if r.FK.Type.IsPadded() {
-			body = append(body, jen.Return(jen.Qual(ir.PathRuntime, "PaddedKeys").Call(jen.Id("m"), jen.Nil(), jen.Id("keys"))))
-		} else {
-			body = append(body, jen.Return(jen.Id("m"), jen.Nil()))
-		}
+		pre, keys := parentKeys(r, r.Ref)
+		body = append(body, pre...)
+		body = append(body, loadCall(name, s, dbOf(scoped), keys)...)
 		method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s linked to each of parents through table %s, "+
-			"keyed by the parent's %s, in one query (see runtime.GroupRows).", r.Load, target.SQLName, r.Through.SQLName, r.Ref.SQLName)).
-			Params(ctxParam.Clone(), jen.Id("parents").Index().Id(t.Model)).Params(mt.Clone(), jen.Error()).
+			"keyed by the parent's %s, in one query (see runtime.Loader).", r.Load, target.SQLName, r.Through.SQLName, r.Ref.SQLName)).
+			Params(ctxParam.Clone(), jen.Id("parents").Index().Id(t.Model)).Params(mapType(r, target.Model), jen.Error()).
 			Block(body...)
 		f.Line()
 	}

@@ -482,20 +482,35 @@ func genFindAll(f *jen.File, t *ir.Table) {
 
 func genStream(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
+	if !asOp(t, s) {
+		// FindAll runs its constants: the Op only names the statement.
+		namingOp(f, t, "FindAll", opName(s), jen.Id(s.Const))
+	}
 	pre, scoped := prelude(t, "Stream", "", []ir.Statement{s}, func(err jen.Code) jen.Code {
 		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(t.Model)).Call(err))
 	})
 	method(f, t, "Stream", "Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).").
 		Params(ctxParam.Clone()).Qual(ir.PathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
-		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, append([]jen.Code{stmtRef(t, s)}, tailArgs(s)...))))...)
+		Block(append(pre, jen.Return(streamCall(opName(s), dbOf(scoped), t.Scan, append([]jen.Code{stmtRef(t, s)}, tailArgs(s)...))))...)
+	f.Line()
+}
+
+// namingOp emits name, a runtime.Op naming method of t for a runtime
+// call that takes the statement apart (runtime.Stream): its SQL is sql,
+// a constant, or none when sql is nil.
+func namingOp(f *jen.File, t *ir.Table, method, name string, sql jen.Code) {
+	fields := []jen.Code{field("Name", jen.Lit(t.Op+"."+method)), field("Table", jen.Lit(t.SQLName)), field("Errs", jen.Id("errs"))}
+	if sql != nil {
+		fields = append(fields, field("SQL", sql))
+	}
+	f.Var().Id(name).Op("=").Op("&").Qual(ir.PathRuntime, "Op").Values(fields...)
 	f.Line()
 }
 
 // streamCall renders runtime.Stream over a query on db with args (the
-// statement first), scanned with scan, its errors wrapped for method.
-func streamCall(t *ir.Table, method string, db jen.Code, scan string, args []jen.Code) jen.Code {
-	wrap := jen.Func().Params(jen.Err().Error()).Error().Add(inline(jen.Return(wrapErr(t, method))))
-	return jen.Qual(ir.PathRuntime, "Stream").Call(append([]jen.Code{jen.Id("ctx"), db, wrap, jen.Id(scan)}, args...)...)
+// statement first), scanned with scan, its errors wrapped for op.
+func streamCall(op string, db jen.Code, scan string, args []jen.Code) jen.Code {
+	return jen.Qual(ir.PathRuntime, "Stream").Call(append([]jen.Code{jen.Id("ctx"), db, jen.Id(op), jen.Id(scan)}, args...)...)
 }
 
 func genList(f *jen.File, t *ir.Table) {
@@ -513,27 +528,50 @@ func genList(f *jen.File, t *ir.Table) {
 		cursor = append(cursor, jen.Op("&").Id(c.Param))
 		keys = append(keys, jen.Id("v").Dot(c.Field))
 	}
-	kv := []jen.Code{
-		pageFields(t, "List", scoped),
-		field("First", stmtExpr(first)),
-		field("After", stmtExpr(after)),
+	name := "list" + t.Plural
+	var stmts, call []jen.Code
+	if first.WithDeleted != nil {
+		// A WithDeleted view reads other statements: the call picks them.
+		call = append(call, field("First", stmtExpr(first)), field("After", stmtExpr(after)))
+	} else {
+		stmts = []jen.Code{jen.Id(first.Const), jen.Id(after.Const)}
+	}
+	genKeyset(f, t, "List", name, t.Model, t.Scan, stmts, keys)
+	if scoped {
+		call = append([]jen.Code{field("Tenant", jen.Id("tenant"))}, call...)
 	}
 	if tail := tailArgs(first); len(tail) > 0 {
-		kv = append(kv, field("Tail", jen.Index().Any().Values(tail...)))
+		call = append(call, field("Tail", jen.Index().Any().Values(tail...)))
 	}
-	kv = append(kv,
-		field("Scan", jen.Id(t.Scan)),
-		field("Key", jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Index().Any().Add(inline(jen.Return(jen.Index().Any().Values(keys...))))),
-	)
-	keyset := literal(jen.Qual(ir.PathRuntime, "Keyset").Types(jen.Id(t.Model)), kv...)
-	body = append(body,
-		jen.List(jen.Id("p"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("page"), keyset}, cursor...)...),
-		jen.Return(jen.Id("p"), wrapErr(t, "List")),
-	)
+	body = append(body, jen.Return(jen.Id(name).Dot("Page").Call(append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("page"), pageCall(call)}, cursor...)...)))
 	method(f, t, "List", fmt.Sprintf("List returns a page of %s %s in primary key order (see runtime.PageArgs).", relKind(t), t.SQLName)).
 		Params(ctxParam.Clone(), jen.Id("page").Qual(ir.PathRuntime, "PageArgs")).Params(pageType.Clone(), jen.Error()).
 		Block(body...)
 	f.Line()
+}
+
+// genKeyset emits name, the runtime.Keyset of method of t, which pages
+// rows of model read with scan and keyed by keys (expressions of v, a
+// *model); stmts are its first and after statements, or nil when each
+// call passes its own.
+func genKeyset(f *jen.File, t *ir.Table, method, name, model, scan string, stmts, keys []jen.Code) {
+	op := jen.Op("&").Qual(ir.PathRuntime, "Op").Values(
+		field("Name", jen.Lit(t.Op+"."+method)), field("Table", jen.Lit(t.SQLName)), field("Errs", jen.Id("errs")))
+	kv := []jen.Code{field("Op", op)}
+	if stmts != nil {
+		kv = append(kv, field("First", stmts[0]), field("After", stmts[1]))
+	}
+	kv = append(kv,
+		field("Scan", jen.Id(scan)),
+		field("Key", jen.Func().Params(jen.Id("v").Op("*").Id(model)).Index().Any().Add(inline(jen.Return(jen.Index().Any().Values(keys...))))),
+	)
+	f.Var().Id(name).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Keyset").Types(jen.Id(model)), kv...))
+	f.Line()
+}
+
+// pageCall renders a runtime.PageCall literal of fields kv, on one line.
+func pageCall(kv []jen.Code) jen.Code {
+	return jen.Qual(ir.PathRuntime, "PageCall").Custom(jen.Options{Open: "{", Close: "}", Separator: ", "}, kv...)
 }
 
 // versionParam is the parameter of the version the caller read.

@@ -61,7 +61,7 @@ type Package struct {
 	Engine        string
 	Distributions []*Distribution
 	// Constraints are every named constraint of the package, in table
-	// order, each with its sentinel: what wrapErr looks a violated
+	// order, each with its sentinel: what the generated errs looks a violated
 	// constraint's spec name up in.
 	Constraints []*Constraint
 	// Warnings are what the build found questionable but not wrong
@@ -775,8 +775,12 @@ type Relation struct {
 	// Key is the Go type of the values FK holds (the pointer of a nullable
 	// column removed): the key type of the maps the loaders return.
 	Key GoType
-	// Loader is the unexported function that loads the rows of Child by
-	// FK (BelongsTo and HasMany share it): load<Child>By<FK>.
+	// Loader is the unexported runtime.Loader variable that loads the
+	// rows of Child by FK (BelongsTo and HasMany share it):
+	// load<Child>By<FK>; for ManyToMany, the one loading the rows of
+	// Target linked to many owners, load<Table><Name>. A statement with a
+	// variant including soft-deleted rows has a second variable, named
+	// with WithDeletedSuffix.
 	Loader string
 	// List (BelongsTo: ListByUserID) returns the rows with one FK value;
 	// Load (BelongsTo: LoadByUserID, HasMany: LoadAccounts, ManyToMany:
@@ -1355,3 +1359,7 @@ type Arg struct {
 	Column *Column
 	Kind   ArgKind
 }
+
+// WithDeletedSuffix ends the name of the runtime.Loader variable of a
+// loader's variant including soft-deleted rows.
+const WithDeletedSuffix = "WithDeleted"

@@ -185,7 +185,7 @@ func (r *ActivityRepo) Stream(ctx context.Context) iter.Seq2[Activity, error] {
 		return runtime.StreamError[Activity](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "activities.Stream", "activities") }, scanActivity, opActivitiesFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opActivitiesFindAll, scanActivity, opActivitiesFindAll.SQL, tenant)
 }
 
 const sqlActivitiesListFirst = `-- name: activities.List replica=ok
@@ -198,6 +198,14 @@ SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "ha
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listActivities = &runtime.Keyset[Activity]{
+	Op:    &runtime.Op{Name: "activities.List", Table: "activities", Errs: errs},
+	First: sqlActivitiesListFirst,
+	After: sqlActivitiesListAfter,
+	Scan:  scanActivity,
+	Key:   func(v *Activity) []any { return []any{v.ID} },
+}
+
 // List returns a page of table activities in primary key order (see
 // runtime.PageArgs).
 func (r *ActivityRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Activity], error) {
@@ -207,15 +215,7 @@ func (r *ActivityRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Activity]{
-		Op: "activities.List", Table: "activities", Tenant: tenant,
-		First: sqlActivitiesListFirst,
-		After: sqlActivitiesListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanActivity,
-		Key:   func(v *Activity) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "activities.List", "activities")
+	return listActivities.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlActivitiesUpdate = `-- name: activities.Update
@@ -439,29 +439,23 @@ func (r *ActivityRepo) ListByOrganizationID(ctx context.Context, organizationID 
 	return runtime.QueryOp(ctx, db, opActivitiesListByOrganizationID, &organizationID, runtime.Arg, scanActivity, 0, tenant)
 }
 
-const sqlActivitiesLoadByOrganizationID = `-- name: activities.LoadByOrganizationID replica=ok
+var loadActivitiesByOrganizationID = &runtime.Loader[uuid.UUID, Activity]{
+	Op: &runtime.Op{Name: "activities.LoadByOrganizationID", Table: "activities", Errs: errs, SQL: `-- name: activities.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadActivitiesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Activity{}, nil
-	}
-	rows, err := db.Query(ctx, sqlActivitiesLoadByOrganizationID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanActivity, func(v *Activity) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanActivity,
+	Key:  func(v *Activity) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table activities whose organization_id
-// is one of keys, grouped by it, in one query (see runtime.GroupRows).
+// is one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *ActivityRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.LoadByOrganizationID", "activities")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadActivitiesByOrganizationID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "activities.LoadByOrganizationID", "activities")
+	return loadActivitiesByOrganizationID.Load(ctx, db, keys, tenant)
 }
 
 var opActivitiesListByCustomerID = &runtime.Op{Name: "activities.ListByCustomerID", Table: "activities", Errs: errs, SQL: `-- name: activities.ListByCustomerID replica=ok
@@ -479,29 +473,23 @@ func (r *ActivityRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUI
 	return runtime.QueryOp(ctx, db, opActivitiesListByCustomerID, &customerID, runtime.Arg, scanActivity, 0, tenant)
 }
 
-const sqlActivitiesLoadByCustomerID = `-- name: activities.LoadByCustomerID replica=ok
+var loadActivitiesByCustomerID = &runtime.Loader[uuid.UUID, Activity]{
+	Op: &runtime.Op{Name: "activities.LoadByCustomerID", Table: "activities", Errs: errs, SQL: `-- name: activities.LoadByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadActivitiesByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Activity{}, nil
-	}
-	rows, err := db.Query(ctx, sqlActivitiesLoadByCustomerID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanActivity, func(v *Activity) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanActivity,
+	Key:  func(v *Activity) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table activities whose customer_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *ActivityRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.LoadByCustomerID", "activities")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadActivitiesByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "activities.LoadByCustomerID", "activities")
+	return loadActivitiesByCustomerID.Load(ctx, db, keys, tenant)
 }
 
 var opActivitiesListByDealID = &runtime.Op{Name: "activities.ListByDealID", Table: "activities", Errs: errs, SQL: `-- name: activities.ListByDealID replica=ok
@@ -519,27 +507,21 @@ func (r *ActivityRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Ac
 	return runtime.QueryOp(ctx, db, opActivitiesListByDealID, &dealID, runtime.Arg, scanActivity, 0, tenant)
 }
 
-const sqlActivitiesLoadByDealID = `-- name: activities.LoadByDealID replica=ok
+var loadActivitiesByDealID = &runtime.Loader[uuid.UUID, Activity]{
+	Op: &runtime.Op{Name: "activities.LoadByDealID", Table: "activities", Errs: errs, SQL: `-- name: activities.LoadByDealID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
-WHERE "deal_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadActivitiesByDealID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Activity{}, nil
-	}
-	rows, err := db.Query(ctx, sqlActivitiesLoadByDealID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanActivity, func(v *Activity) uuid.UUID { return v.DealID.V })
+WHERE "deal_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanActivity,
+	Key:  func(v *Activity) uuid.UUID { return v.DealID.V },
 }
 
 // LoadByDealID returns the rows of table activities whose deal_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *ActivityRepo) LoadByDealID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.LoadByDealID", "activities")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadActivitiesByDealID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "activities.LoadByDealID", "activities")
+	return loadActivitiesByDealID.Load(ctx, db, keys, tenant)
 }

@@ -184,7 +184,7 @@ func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 		return runtime.StreamError[Contact](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "contacts.Stream", "contacts") }, scanContact, opContactsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opContactsFindAll, scanContact, opContactsFindAll.SQL, tenant)
 }
 
 const sqlContactsListFirst = `-- name: contacts.List replica=ok
@@ -197,6 +197,14 @@ SELECT "id", "organization_id", "customer_id", "name", "email", "title", "create
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listContacts = &runtime.Keyset[Contact]{
+	Op:    &runtime.Op{Name: "contacts.List", Table: "contacts", Errs: errs},
+	First: sqlContactsListFirst,
+	After: sqlContactsListAfter,
+	Scan:  scanContact,
+	Key:   func(v *Contact) []any { return []any{v.ID} },
+}
+
 // List returns a page of table contacts in primary key order (see
 // runtime.PageArgs).
 func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Contact], error) {
@@ -206,15 +214,7 @@ func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Contact]{
-		Op: "contacts.List", Table: "contacts", Tenant: tenant,
-		First: sqlContactsListFirst,
-		After: sqlContactsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanContact,
-		Key:   func(v *Contact) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "contacts.List", "contacts")
+	return listContacts.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlContactsUpdate = `-- name: contacts.Update sensitive=5
@@ -439,29 +439,23 @@ func (r *ContactRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	return runtime.QueryOp(ctx, db, opContactsListByOrganizationID, &organizationID, runtime.Arg, scanContact, 0, tenant)
 }
 
-const sqlContactsLoadByOrganizationID = `-- name: contacts.LoadByOrganizationID replica=ok
+var loadContactsByOrganizationID = &runtime.Loader[uuid.UUID, Contact]{
+	Op: &runtime.Op{Name: "contacts.LoadByOrganizationID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadContactsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Contact{}, nil
-	}
-	rows, err := db.Query(ctx, sqlContactsLoadByOrganizationID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanContact, func(v *Contact) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanContact,
+	Key:  func(v *Contact) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table contacts whose organization_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *ContactRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByOrganizationID", "contacts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadContactsByOrganizationID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "contacts.LoadByOrganizationID", "contacts")
+	return loadContactsByOrganizationID.Load(ctx, db, keys, tenant)
 }
 
 var opContactsListByCustomerID = &runtime.Op{Name: "contacts.ListByCustomerID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.ListByCustomerID replica=ok
@@ -479,27 +473,21 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 	return runtime.QueryOp(ctx, db, opContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
 }
 
-const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=ok
+var loadContactsByCustomerID = &runtime.Loader[uuid.UUID, Contact]{
+	Op: &runtime.Op{Name: "contacts.LoadByCustomerID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.LoadByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
-WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Contact{}, nil
-	}
-	rows, err := db.Query(ctx, sqlContactsLoadByCustomerID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanContact, func(v *Contact) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanContact,
+	Key:  func(v *Contact) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table contacts whose customer_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *ContactRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByCustomerID", "contacts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "contacts.LoadByCustomerID", "contacts")
+	return loadContactsByCustomerID.Load(ctx, db, keys, tenant)
 }

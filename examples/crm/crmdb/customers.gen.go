@@ -234,6 +234,8 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	return items, errs.Wrap(err, "customers.FindAll", "customers")
 }
 
+var opCustomersFindAll = &runtime.Op{Name: "customers.FindAll", Table: "customers", Errs: errs, SQL: sqlCustomersFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Stream", "customers")
@@ -241,7 +243,7 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 		return runtime.StreamError[Customer](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "customers.Stream", "customers") }, scanCustomer, sqlCustomersFindAll, tenant)
+	return runtime.Stream(ctx, db, opCustomersFindAll, scanCustomer, sqlCustomersFindAll, tenant)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -254,6 +256,14 @@ SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at",
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listCustomers = &runtime.Keyset[Customer]{
+	Op:    &runtime.Op{Name: "customers.List", Table: "customers", Errs: errs},
+	First: sqlCustomersListFirst,
+	After: sqlCustomersListAfter,
+	Scan:  scanCustomer,
+	Key:   func(v *Customer) []any { return []any{v.ID} },
+}
+
 // List returns a page of table customers in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
@@ -263,15 +273,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
-		Op: "customers.List", Table: "customers", Tenant: tenant,
-		First: sqlCustomersListFirst,
-		After: sqlCustomersListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanCustomer,
-		Key:   func(v *Customer) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "customers.List", "customers")
+	return listCustomers.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update sensitive=3,5
@@ -532,29 +534,23 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 	return items, errs.Wrap(err, "customers.ListByOrganizationID", "customers")
 }
 
-const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID replica=ok
+var loadCustomersByOrganizationID = &runtime.Loader[uuid.UUID, Customer]{
+	Op: &runtime.Op{Name: "customers.LoadByOrganizationID", Table: "customers", Errs: errs, SQL: `-- name: customers.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
-WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Customer, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Customer{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomersLoadByOrganizationID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanCustomer, func(v *Customer) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanCustomer,
+	Key:  func(v *Customer) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table customers whose organization_id
-// is one of keys, grouped by it, in one query (see runtime.GroupRows).
+// is one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadByOrganizationID", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadCustomersByOrganizationID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customers.LoadByOrganizationID", "customers")
+	return loadCustomersByOrganizationID.Load(ctx, db, keys, tenant)
 }
 
 // LoadContacts returns the rows of table contacts of each of parents
@@ -566,9 +562,7 @@ func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (ma
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customers.LoadContacts", "customers")
+	return loadContactsByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadDeals returns the rows of table deals of each of parents (deals.customer_id
@@ -579,9 +573,7 @@ func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[u
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customers.LoadDeals", "customers")
+	return loadDealsByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadActivities returns the rows of table activities of each of parents
@@ -593,9 +585,7 @@ func (r *CustomerRepo) LoadActivities(ctx context.Context, parents []Customer) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadActivitiesByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customers.LoadActivities", "customers")
+	return loadActivitiesByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -607,35 +597,27 @@ func (r *CustomerRepo) LoadCustomerTags(ctx context.Context, parents []Customer)
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customers.LoadCustomerTags", "customers")
+	return loadCustomerTagsByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
-const sqlCustomersLoadTags = `-- name: customers.LoadTags replica=ok
+var loadCustomersTags = &runtime.Loader[uuid.UUID, Tag]{
+	Op: &runtime.Op{Name: "customers.LoadTags", Table: "customers", Errs: errs, SQL: `-- name: customers.LoadTags replica=ok
 SELECT "j"."customer_id", "t"."id", "t"."organization_id", "t"."name"
 FROM "customer_tags" AS "j" JOIN "tags" AS "t" ON "t"."id" = "j"."tag_id"
 WHERE "j"."customer_id" = ANY($1) AND "j"."organization_id" = $2 AND "t"."organization_id" = $2
-ORDER BY "j"."customer_id", "t"."id"`
+ORDER BY "j"."customer_id", "t"."id"`},
+	Scan: scanTag,
+}
 
 // LoadTags returns the rows of table tags linked to each of parents through table
-// customer_tags, keyed by the parent's id, in one query (see runtime.GroupRows).
+// customer_tags, keyed by the parent's id, in one query (see runtime.Loader).
 func (r *CustomerRepo) LoadTags(ctx context.Context, parents []Customer) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadTags", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Tag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomersLoadTags, keys, tenant)
-	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanTag)
-	if err != nil {
-		return nil, errs.Wrap(err, "customers.LoadTags", "customers")
-	}
-	return m, nil
+	return loadCustomersTags.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 const sqlCustomersByEmail = `-- name: customers.ByEmail sensitive=2
@@ -670,6 +652,14 @@ WHERE "name" ILIKE $1 AND "organization_id" = $2 AND ("name", "id") > ($3, $4)
 ORDER BY "name", "id"
 LIMIT $5`
 
+var pageCustomersSearchByName = &runtime.Keyset[Customer]{
+	Op:    &runtime.Op{Name: "customers.SearchByName", Table: "customers", Errs: errs},
+	First: sqlCustomersSearchByName,
+	After: sqlCustomersSearchByNameAfter,
+	Scan:  scanCustomer,
+	Key:   func(v *Customer) []any { return []any{v.Name, v.ID} },
+}
+
 // SearchByName returns the rows of table customers that match the query, ordered
 // by name, id, a page at a time: up to page.Limit rows after the cursor page.After
 // ("" for the first page). Pass the returned Next cursor to get the following
@@ -687,15 +677,7 @@ func (r *CustomerRepo) SearchByName(ctx context.Context, pattern string, page ru
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var k0 string
 	var k1 uuid.UUID
-	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
-		Op: "customers.SearchByName", Table: "customers", Tenant: tenant,
-		First: sqlCustomersSearchByName,
-		After: sqlCustomersSearchByNameAfter,
-		Args:  []any{pattern, tenant},
-		Scan:  scanCustomer,
-		Key:   func(v *Customer) []any { return []any{v.Name, v.ID} },
-	}, &k0, &k1)
-	return pg, errs.Wrap(err, "customers.SearchByName", "customers")
+	return pageCustomersSearchByName.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Args: []any{pattern, tenant}}, &k0, &k1)
 }
 
 const sqlCustomersWithOpenDeals = `-- name: customers.WithOpenDeals replica=ok

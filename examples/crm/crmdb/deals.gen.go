@@ -199,7 +199,7 @@ func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 		return runtime.StreamError[Deal](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opDealsFindAll, scanDeal, opDealsFindAll.SQL, tenant)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok
@@ -212,6 +212,14 @@ SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "clos
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listDeals = &runtime.Keyset[Deal]{
+	Op:    &runtime.Op{Name: "deals.List", Table: "deals", Errs: errs},
+	First: sqlDealsListFirst,
+	After: sqlDealsListAfter,
+	Scan:  scanDeal,
+	Key:   func(v *Deal) []any { return []any{v.ID} },
+}
+
 // List returns a page of table deals in primary key order (see runtime.PageArgs).
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.List", "deals")
@@ -220,15 +228,7 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Deal]{
-		Op: "deals.List", Table: "deals", Tenant: tenant,
-		First: sqlDealsListFirst,
-		After: sqlDealsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanDeal,
-		Key:   func(v *Deal) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "deals.List", "deals")
+	return listDeals.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlDealsUpdate = `-- name: deals.Update
@@ -498,29 +498,23 @@ func (r *DealRepo) ListByOrganizationID(ctx context.Context, organizationID uuid
 	return runtime.QueryOp(ctx, db, opDealsListByOrganizationID, &organizationID, runtime.Arg, scanDeal, 0, tenant)
 }
 
-const sqlDealsLoadByOrganizationID = `-- name: deals.LoadByOrganizationID replica=ok
+var loadDealsByOrganizationID = &runtime.Loader[uuid.UUID, Deal]{
+	Op: &runtime.Op{Name: "deals.LoadByOrganizationID", Table: "deals", Errs: errs, SQL: `-- name: deals.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
-WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadDealsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Deal{}, nil
-	}
-	rows, err := db.Query(ctx, sqlDealsLoadByOrganizationID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanDeal, func(v *Deal) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanDeal,
+	Key:  func(v *Deal) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table deals whose organization_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *DealRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByOrganizationID", "deals")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadDealsByOrganizationID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "deals.LoadByOrganizationID", "deals")
+	return loadDealsByOrganizationID.Load(ctx, db, keys, tenant)
 }
 
 var opDealsListByCustomerID = &runtime.Op{Name: "deals.ListByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByCustomerID replica=ok
@@ -538,29 +532,23 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 	return runtime.QueryOp(ctx, db, opDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
 }
 
-const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok
+var loadDealsByCustomerID = &runtime.Loader[uuid.UUID, Deal]{
+	Op: &runtime.Op{Name: "deals.LoadByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.LoadByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
-WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadDealsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Deal{}, nil
-	}
-	rows, err := db.Query(ctx, sqlDealsLoadByCustomerID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanDeal, func(v *Deal) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanDeal,
+	Key:  func(v *Deal) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table deals whose customer_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByCustomerID", "deals")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "deals.LoadByCustomerID", "deals")
+	return loadDealsByCustomerID.Load(ctx, db, keys, tenant)
 }
 
 // LoadActivities returns the rows of table activities of each of parents
@@ -571,9 +559,7 @@ func (r *DealRepo) LoadActivities(ctx context.Context, parents []Deal) (map[uuid
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Deal) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadActivitiesByDealID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "deals.LoadActivities", "deals")
+	return loadActivitiesByDealID.Load(ctx, db, runtime.Keys(parents, func(p *Deal) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // PipelineByStageRow is one row of the result of DealRepo.PipelineByStage.

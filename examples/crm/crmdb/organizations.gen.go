@@ -229,6 +229,8 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 	return items, errs.Wrap(err, "organizations.FindAll", "organizations")
 }
 
+var opOrganizationsFindAll = &runtime.Op{Name: "organizations.FindAll", Table: "organizations", Errs: errs, SQL: sqlOrganizationsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.Stream", "organizations")
@@ -236,7 +238,7 @@ func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, e
 		return runtime.StreamError[Organization](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "organizations.Stream", "organizations") }, scanOrganization, sqlOrganizationsFindAll, tenant)
+	return runtime.Stream(ctx, db, opOrganizationsFindAll, scanOrganization, sqlOrganizationsFindAll, tenant)
 }
 
 const sqlOrganizationsListFirst = `-- name: organizations.List replica=ok
@@ -249,6 +251,14 @@ SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE ("id") > ($1) AND "id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listOrganizations = &runtime.Keyset[Organization]{
+	Op:    &runtime.Op{Name: "organizations.List", Table: "organizations", Errs: errs},
+	First: sqlOrganizationsListFirst,
+	After: sqlOrganizationsListAfter,
+	Scan:  scanOrganization,
+	Key:   func(v *Organization) []any { return []any{v.ID} },
+}
+
 // List returns a page of table organizations in primary key order (see
 // runtime.PageArgs).
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
@@ -258,15 +268,7 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Organization]{
-		Op: "organizations.List", Table: "organizations", Tenant: tenant,
-		First: sqlOrganizationsListFirst,
-		After: sqlOrganizationsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanOrganization,
-		Key:   func(v *Organization) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "organizations.List", "organizations")
+	return listOrganizations.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlOrganizationsUpdate = `-- name: organizations.Update
@@ -617,9 +619,7 @@ func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organiza
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomersByOrganizationID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "organizations.LoadCustomers", "organizations")
+	return loadCustomersByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadContacts returns the rows of table contacts of each of parents
@@ -631,9 +631,7 @@ func (r *OrganizationRepo) LoadContacts(ctx context.Context, parents []Organizat
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadContactsByOrganizationID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "organizations.LoadContacts", "organizations")
+	return loadContactsByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadDeals returns the rows of table deals of each of parents
@@ -645,9 +643,7 @@ func (r *OrganizationRepo) LoadDeals(ctx context.Context, parents []Organization
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadDealsByOrganizationID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "organizations.LoadDeals", "organizations")
+	return loadDealsByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadActivities returns the rows of table activities of each of parents
@@ -659,9 +655,7 @@ func (r *OrganizationRepo) LoadActivities(ctx context.Context, parents []Organiz
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadActivitiesByOrganizationID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "organizations.LoadActivities", "organizations")
+	return loadActivitiesByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadTags returns the rows of table tags of each of parents (tags.organization_id
@@ -672,9 +666,7 @@ func (r *OrganizationRepo) LoadTags(ctx context.Context, parents []Organization)
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTagsByOrganizationID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "organizations.LoadTags", "organizations")
+	return loadTagsByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -686,9 +678,7 @@ func (r *OrganizationRepo) LoadCustomerTags(ctx context.Context, parents []Organ
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomerTagsByOrganizationID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "organizations.LoadCustomerTags", "organizations")
+	return loadCustomerTagsByOrganizationID.Load(ctx, db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 const sqlOrganizationsBySlug = `-- name: organizations.BySlug replica=ok

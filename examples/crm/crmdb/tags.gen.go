@@ -199,6 +199,8 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	return items, errs.Wrap(err, "tags.FindAll", "tags")
 }
 
+var opTagsFindAll = &runtime.Op{Name: "tags.FindAll", Table: "tags", Errs: errs, SQL: sqlTagsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Stream", "tags")
@@ -206,7 +208,7 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 		return runtime.StreamError[Tag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll, tenant)
+	return runtime.Stream(ctx, db, opTagsFindAll, scanTag, sqlTagsFindAll, tenant)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -219,6 +221,14 @@ SELECT "id", "organization_id", "name" FROM "tags"
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listTags = &runtime.Keyset[Tag]{
+	Op:    &runtime.Op{Name: "tags.List", Table: "tags", Errs: errs},
+	First: sqlTagsListFirst,
+	After: sqlTagsListAfter,
+	Scan:  scanTag,
+	Key:   func(v *Tag) []any { return []any{v.ID} },
+}
+
 // List returns a page of table tags in primary key order (see runtime.PageArgs).
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.List", "tags")
@@ -227,15 +237,7 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Tag]{
-		Op: "tags.List", Table: "tags", Tenant: tenant,
-		First: sqlTagsListFirst,
-		After: sqlTagsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanTag,
-		Key:   func(v *Tag) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "tags.List", "tags")
+	return listTags.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlTagsUpdate = `-- name: tags.Update
@@ -589,29 +591,23 @@ func (r *TagRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.
 	return items, errs.Wrap(err, "tags.ListByOrganizationID", "tags")
 }
 
-const sqlTagsLoadByOrganizationID = `-- name: tags.LoadByOrganizationID replica=ok
+var loadTagsByOrganizationID = &runtime.Loader[uuid.UUID, Tag]{
+	Op: &runtime.Op{Name: "tags.LoadByOrganizationID", Table: "tags", Errs: errs, SQL: `-- name: tags.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
-WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Tag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTagsLoadByOrganizationID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanTag, func(v *Tag) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`},
+	Scan: scanTag,
+	Key:  func(v *Tag) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table tags whose organization_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *TagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadByOrganizationID", "tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadTagsByOrganizationID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "tags.LoadByOrganizationID", "tags")
+	return loadTagsByOrganizationID.Load(ctx, db, keys, tenant)
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -622,9 +618,7 @@ func (r *TagRepo) LoadCustomerTags(ctx context.Context, parents []Tag) (map[uuid
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Tag) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "tags.LoadCustomerTags", "tags")
+	return loadCustomerTagsByTagID.Load(ctx, db, runtime.Keys(parents, func(p *Tag) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 const sqlTagsByName = `-- name: tags.ByName replica=ok

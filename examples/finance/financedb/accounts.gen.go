@@ -166,7 +166,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opAccountsFindAll, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -178,18 +178,19 @@ SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAccounts = &runtime.Keyset[Account]{
+	Op:    &runtime.Op{Name: "accounts.List", Table: "accounts", Errs: errs},
+	First: sqlAccountsListFirst,
+	After: sqlAccountsListAfter,
+	Scan:  scanAccount,
+	Key:   func(v *Account) []any { return []any{v.ID} },
+}
+
 // List returns a page of table accounts in primary key order (see
 // runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
-		Op: "accounts.List", Table: "accounts",
-		First: sqlAccountsListFirst,
-		After: sqlAccountsListAfter,
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "accounts.List", "accounts")
+	return listAccounts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -458,50 +459,39 @@ func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Acc
 	return runtime.QueryOp(ctx, r.db, opAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
 }
 
-const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
+var loadAccountsByUserID = &runtime.Loader[uuid.UUID, Account]{
+	Op: &runtime.Op{Name: "accounts.LoadByUserID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Account{}, nil
-	}
-	rows, err := db.Query(ctx, sqlAccountsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanAccount, func(v *Account) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanAccount,
+	Key:  func(v *Account) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table accounts whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
-	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "accounts.LoadByUserID", "accounts")
+	return loadAccountsByUserID.Load(ctx, r.db, keys)
 }
 
 // LoadTransactionsByFromAccountID returns the rows of table transactions of each
 // of parents (transactions.from_account_id = accounts.id), keyed by the parent's
 // id, as LoadByFromAccountID does.
 func (r *AccountRepo) LoadTransactionsByFromAccountID(ctx context.Context, parents []Account) (map[uuid.UUID][]Transaction, error) {
-	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTransactionsByFromAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "accounts.LoadTransactionsByFromAccountID", "accounts")
+	return loadTransactionsByFromAccountID.Load(ctx, r.db, runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadTransactionsByToAccountID returns the rows of table transactions of each of
 // parents (transactions.to_account_id = accounts.id), keyed by the parent's id, as
 // LoadByToAccountID does.
 func (r *AccountRepo) LoadTransactionsByToAccountID(ctx context.Context, parents []Account) (map[uuid.UUID][]Transaction, error) {
-	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTransactionsByToAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "accounts.LoadTransactionsByToAccountID", "accounts")
+	return loadTransactionsByToAccountID.Load(ctx, r.db, runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadLedgerEntries returns the rows of table ledger_entries of each of parents
 // (ledger_entries.account_id = accounts.id), keyed by the parent's id, as
 // LoadByAccountID does.
 func (r *AccountRepo) LoadLedgerEntries(ctx context.Context, parents []Account) (map[uuid.UUID][]LedgerEntry, error) {
-	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadLedgerEntriesByAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "accounts.LoadLedgerEntries", "accounts")
+	return loadLedgerEntriesByAccountID.Load(ctx, r.db, runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // ForUserParams holds the parameters of AccountRepo.ForUser. Fields of type

@@ -137,7 +137,7 @@ func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "categories.Stream", "categories") }, scanCategory, opCategoriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCategoriesFindAll, scanCategory, opCategoriesFindAll.SQL)
 }
 
 const sqlCategoriesListFirst = `-- name: categories.List replica=ok
@@ -149,18 +149,19 @@ SELECT "id", "name", "parent_id" FROM "categories"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listCategories = &runtime.Keyset[Category]{
+	Op:    &runtime.Op{Name: "categories.List", Table: "categories", Errs: errs},
+	First: sqlCategoriesListFirst,
+	After: sqlCategoriesListAfter,
+	Scan:  scanCategory,
+	Key:   func(v *Category) []any { return []any{v.ID} },
+}
+
 // List returns a page of table categories in primary key order (see
 // runtime.PageArgs).
 func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Category], error) {
 	var id int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Category]{
-		Op: "categories.List", Table: "categories",
-		First: sqlCategoriesListFirst,
-		After: sqlCategoriesListAfter,
-		Scan:  scanCategory,
-		Key:   func(v *Category) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "categories.List", "categories")
+	return listCategories.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateCategories = &runtime.Update{
@@ -383,39 +384,30 @@ func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Ca
 	return runtime.QueryOp(ctx, r.db, opCategoriesListByParentID, &parentID, runtime.Arg, scanCategory, 0)
 }
 
-const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID replica=ok
+var loadCategoriesByParentID = &runtime.Loader[int32, Category]{
+	Op: &runtime.Op{Name: "categories.LoadByParentID", Table: "categories", Errs: errs, SQL: `-- name: categories.LoadByParentID replica=ok
 SELECT "id", "name", "parent_id" FROM "categories"
-WHERE "parent_id" = ANY($1) ORDER BY "id"`
-
-func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Category, error) {
-	if len(keys) == 0 {
-		return map[int32][]Category{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCategoriesLoadByParentID, keys)
-	return runtime.GroupRows(rows, err, scanCategory, func(v *Category) int32 { return v.ParentID.V })
+WHERE "parent_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanCategory,
+	Key:  func(v *Category) int32 { return v.ParentID.V },
 }
 
 // LoadByParentID returns the rows of table categories whose parent_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *CategoryRepo) LoadByParentID(ctx context.Context, keys []int32) (map[int32][]Category, error) {
-	m, err := loadCategoriesByParentID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "categories.LoadByParentID", "categories")
+	return loadCategoriesByParentID.Load(ctx, r.db, keys)
 }
 
 // LoadCategoriesByParentID returns the rows of table categories of each of parents
 // (categories.parent_id = categories.id), keyed by the parent's id, as
 // LoadByParentID does.
 func (r *CategoryRepo) LoadCategoriesByParentID(ctx context.Context, parents []Category) (map[int32][]Category, error) {
-	keys := runtime.Keys(parents, func(p *Category) (int32, bool) { return p.ID, true })
-	m, err := loadCategoriesByParentID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "categories.LoadCategoriesByParentID", "categories")
+	return loadCategoriesByParentID.Load(ctx, r.db, runtime.Keys(parents, func(p *Category) (int32, bool) { return p.ID, true }))
 }
 
 // LoadTransactions returns the rows of table transactions of each of parents
 // (transactions.category_id = categories.id), keyed by the parent's id, as
 // LoadByCategoryID does.
 func (r *CategoryRepo) LoadTransactions(ctx context.Context, parents []Category) (map[int32][]Transaction, error) {
-	keys := runtime.Keys(parents, func(p *Category) (int32, bool) { return p.ID, true })
-	m, err := loadTransactionsByCategoryID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "categories.LoadTransactions", "categories")
+	return loadTransactionsByCategoryID.Load(ctx, r.db, runtime.Keys(parents, func(p *Category) (int32, bool) { return p.ID, true }))
 }

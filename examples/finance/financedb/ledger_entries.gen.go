@@ -152,7 +152,7 @@ func (r *LedgerEntryRepo) FindAll(ctx context.Context) ([]LedgerEntry, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LedgerEntryRepo) Stream(ctx context.Context) iter.Seq2[LedgerEntry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, opLedgerEntriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opLedgerEntriesFindAll, scanLedgerEntry, opLedgerEntriesFindAll.SQL)
 }
 
 const sqlLedgerEntriesListFirst = `-- name: ledger_entries.List replica=ok
@@ -164,18 +164,19 @@ SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "creat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listLedgerEntries = &runtime.Keyset[LedgerEntry]{
+	Op:    &runtime.Op{Name: "ledger_entries.List", Table: "ledger_entries", Errs: errs},
+	First: sqlLedgerEntriesListFirst,
+	After: sqlLedgerEntriesListAfter,
+	Scan:  scanLedgerEntry,
+	Key:   func(v *LedgerEntry) []any { return []any{v.ID} },
+}
+
 // List returns a page of table ledger_entries in primary key order (see
 // runtime.PageArgs).
 func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[LedgerEntry], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
-		Op: "ledger_entries.List", Table: "ledger_entries",
-		First: sqlLedgerEntriesListFirst,
-		After: sqlLedgerEntriesListAfter,
-		Scan:  scanLedgerEntry,
-		Key:   func(v *LedgerEntry) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "ledger_entries.List", "ledger_entries")
+	return listLedgerEntries.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateLedgerEntries = &runtime.Update{
@@ -332,24 +333,18 @@ func (r *LedgerEntryRepo) ListByTransactionID(ctx context.Context, transactionID
 	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByTransactionID, &transactionID, runtime.Arg, scanLedgerEntry, 0)
 }
 
-const sqlLedgerEntriesLoadByTransactionID = `-- name: ledger_entries.LoadByTransactionID replica=ok
+var loadLedgerEntriesByTransactionID = &runtime.Loader[uuid.UUID, LedgerEntry]{
+	Op: &runtime.Op{Name: "ledger_entries.LoadByTransactionID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.LoadByTransactionID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "transaction_id" = ANY($1) ORDER BY "id"`
-
-func loadLedgerEntriesByTransactionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]LedgerEntry{}, nil
-	}
-	rows, err := db.Query(ctx, sqlLedgerEntriesLoadByTransactionID, keys)
-	return runtime.GroupRows(rows, err, scanLedgerEntry, func(v *LedgerEntry) uuid.UUID { return v.TransactionID })
+WHERE "transaction_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanLedgerEntry,
+	Key:  func(v *LedgerEntry) uuid.UUID { return v.TransactionID },
 }
 
 // LoadByTransactionID returns the rows of table ledger_entries whose
-// transaction_id is one of keys, grouped by it, in one query (see
-// runtime.GroupRows).
+// transaction_id is one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *LedgerEntryRepo) LoadByTransactionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
-	m, err := loadLedgerEntriesByTransactionID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "ledger_entries.LoadByTransactionID", "ledger_entries")
+	return loadLedgerEntriesByTransactionID.Load(ctx, r.db, keys)
 }
 
 var opLedgerEntriesListByAccountID = &runtime.Op{Name: "ledger_entries.ListByAccountID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.ListByAccountID replica=ok
@@ -362,23 +357,18 @@ func (r *LedgerEntryRepo) ListByAccountID(ctx context.Context, accountID uuid.UU
 	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByAccountID, &accountID, runtime.Arg, scanLedgerEntry, 0)
 }
 
-const sqlLedgerEntriesLoadByAccountID = `-- name: ledger_entries.LoadByAccountID replica=ok
+var loadLedgerEntriesByAccountID = &runtime.Loader[uuid.UUID, LedgerEntry]{
+	Op: &runtime.Op{Name: "ledger_entries.LoadByAccountID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.LoadByAccountID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "account_id" = ANY($1) ORDER BY "id"`
-
-func loadLedgerEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]LedgerEntry{}, nil
-	}
-	rows, err := db.Query(ctx, sqlLedgerEntriesLoadByAccountID, keys)
-	return runtime.GroupRows(rows, err, scanLedgerEntry, func(v *LedgerEntry) uuid.UUID { return v.AccountID })
+WHERE "account_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanLedgerEntry,
+	Key:  func(v *LedgerEntry) uuid.UUID { return v.AccountID },
 }
 
 // LoadByAccountID returns the rows of table ledger_entries whose account_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *LedgerEntryRepo) LoadByAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
-	m, err := loadLedgerEntriesByAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "ledger_entries.LoadByAccountID", "ledger_entries")
+	return loadLedgerEntriesByAccountID.Load(ctx, r.db, keys)
 }
 
 var opLedgerEntriesListByUserID = &runtime.Op{Name: "ledger_entries.ListByUserID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.ListByUserID replica=ok
@@ -391,23 +381,18 @@ func (r *LedgerEntryRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([
 	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByUserID, &userID, runtime.Arg, scanLedgerEntry, 0)
 }
 
-const sqlLedgerEntriesLoadByUserID = `-- name: ledger_entries.LoadByUserID replica=ok
+var loadLedgerEntriesByUserID = &runtime.Loader[uuid.UUID, LedgerEntry]{
+	Op: &runtime.Op{Name: "ledger_entries.LoadByUserID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.LoadByUserID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadLedgerEntriesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]LedgerEntry{}, nil
-	}
-	rows, err := db.Query(ctx, sqlLedgerEntriesLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanLedgerEntry, func(v *LedgerEntry) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanLedgerEntry,
+	Key:  func(v *LedgerEntry) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table ledger_entries whose user_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *LedgerEntryRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
-	m, err := loadLedgerEntriesByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "ledger_entries.LoadByUserID", "ledger_entries")
+	return loadLedgerEntriesByUserID.Load(ctx, r.db, keys)
 }
 
 // HistoryParams holds the parameters of LedgerEntryRepo.History. Fields of type
@@ -514,6 +499,12 @@ ORDER BY "created_at" DESC, "id" DESC
 LIMIT $7`,
 }
 
+var pageLedgerEntriesHistory = &runtime.Keyset[LedgerEntry]{
+	Op:   &runtime.Op{Name: "ledger_entries.History", Table: "ledger_entries", Errs: errs},
+	Scan: scanLedgerEntry,
+	Key:  func(v *LedgerEntry) []any { return []any{v.CreatedAt, v.ID} },
+}
+
 // History returns the rows of table ledger_entries that match the query, ordered
 // by created_at DESC, id DESC, a page at a time: up to page.Limit rows after the
 // cursor page.After ("" for the first page). Pass the returned Next cursor to get
@@ -543,13 +534,5 @@ func (r *LedgerEntryRepo) History(ctx context.Context, p HistoryParams, page run
 	}
 	var k0 time.Time
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
-		Op: "ledger_entries.History", Table: "ledger_entries",
-		First: sqlLedgerEntriesHistory[mask],
-		After: sqlLedgerEntriesHistoryAfter[mask],
-		Args:  args,
-		Scan:  scanLedgerEntry,
-		Key:   func(v *LedgerEntry) []any { return []any{v.CreatedAt, v.ID} },
-	}, &k0, &k1)
-	return pg, errs.Wrap(err, "ledger_entries.History", "ledger_entries")
+	return pageLedgerEntriesHistory.Page(ctx, r.db, page, runtime.PageCall{Args: args, First: sqlLedgerEntriesHistory[mask], After: sqlLedgerEntriesHistoryAfter[mask]}, &k0, &k1)
 }

@@ -204,7 +204,7 @@ func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "transactions.Stream", "transactions") }, scanTransaction, opTransactionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTransactionsFindAll, scanTransaction, opTransactionsFindAll.SQL)
 }
 
 const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
@@ -216,18 +216,19 @@ SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_acc
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTransactions = &runtime.Keyset[Transaction]{
+	Op:    &runtime.Op{Name: "transactions.List", Table: "transactions", Errs: errs},
+	First: sqlTransactionsListFirst,
+	After: sqlTransactionsListAfter,
+	Scan:  scanTransaction,
+	Key:   func(v *Transaction) []any { return []any{v.ID} },
+}
+
 // List returns a page of table transactions in primary key order (see
 // runtime.PageArgs).
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
-		Op: "transactions.List", Table: "transactions",
-		First: sqlTransactionsListFirst,
-		After: sqlTransactionsListAfter,
-		Scan:  scanTransaction,
-		Key:   func(v *Transaction) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "transactions.List", "transactions")
+	return listTransactions.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateTransactions = &runtime.Update{
@@ -484,23 +485,18 @@ func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([
 	return runtime.QueryOp(ctx, r.db, opTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
 }
 
-const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok
+var loadTransactionsByUserID = &runtime.Loader[uuid.UUID, Transaction]{
+	Op: &runtime.Op{Name: "transactions.LoadByUserID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.LoadByUserID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Transaction{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTransactionsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanTransaction,
+	Key:  func(v *Transaction) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table transactions whose user_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "transactions.LoadByUserID", "transactions")
+	return loadTransactionsByUserID.Load(ctx, r.db, keys)
 }
 
 var opTransactionsListByFromAccountID = &runtime.Op{Name: "transactions.ListByFromAccountID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByFromAccountID replica=ok
@@ -513,23 +509,18 @@ func (r *TransactionRepo) ListByFromAccountID(ctx context.Context, fromAccountID
 	return runtime.QueryOp(ctx, r.db, opTransactionsListByFromAccountID, &fromAccountID, runtime.Arg, scanTransaction, 0)
 }
 
-const sqlTransactionsLoadByFromAccountID = `-- name: transactions.LoadByFromAccountID replica=ok
+var loadTransactionsByFromAccountID = &runtime.Loader[uuid.UUID, Transaction]{
+	Op: &runtime.Op{Name: "transactions.LoadByFromAccountID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.LoadByFromAccountID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "from_account_id" = ANY($1) ORDER BY "id"`
-
-func loadTransactionsByFromAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Transaction{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTransactionsLoadByFromAccountID, keys)
-	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return v.FromAccountID.V })
+WHERE "from_account_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanTransaction,
+	Key:  func(v *Transaction) uuid.UUID { return v.FromAccountID.V },
 }
 
 // LoadByFromAccountID returns the rows of table transactions whose from_account_id
-// is one of keys, grouped by it, in one query (see runtime.GroupRows).
+// is one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *TransactionRepo) LoadByFromAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	m, err := loadTransactionsByFromAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "transactions.LoadByFromAccountID", "transactions")
+	return loadTransactionsByFromAccountID.Load(ctx, r.db, keys)
 }
 
 var opTransactionsListByToAccountID = &runtime.Op{Name: "transactions.ListByToAccountID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByToAccountID replica=ok
@@ -542,23 +533,18 @@ func (r *TransactionRepo) ListByToAccountID(ctx context.Context, toAccountID uui
 	return runtime.QueryOp(ctx, r.db, opTransactionsListByToAccountID, &toAccountID, runtime.Arg, scanTransaction, 0)
 }
 
-const sqlTransactionsLoadByToAccountID = `-- name: transactions.LoadByToAccountID replica=ok
+var loadTransactionsByToAccountID = &runtime.Loader[uuid.UUID, Transaction]{
+	Op: &runtime.Op{Name: "transactions.LoadByToAccountID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.LoadByToAccountID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "to_account_id" = ANY($1) ORDER BY "id"`
-
-func loadTransactionsByToAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Transaction{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTransactionsLoadByToAccountID, keys)
-	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return v.ToAccountID.V })
+WHERE "to_account_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanTransaction,
+	Key:  func(v *Transaction) uuid.UUID { return v.ToAccountID.V },
 }
 
 // LoadByToAccountID returns the rows of table transactions whose to_account_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *TransactionRepo) LoadByToAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	m, err := loadTransactionsByToAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "transactions.LoadByToAccountID", "transactions")
+	return loadTransactionsByToAccountID.Load(ctx, r.db, keys)
 }
 
 var opTransactionsListByCategoryID = &runtime.Op{Name: "transactions.ListByCategoryID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.ListByCategoryID replica=ok
@@ -571,32 +557,25 @@ func (r *TransactionRepo) ListByCategoryID(ctx context.Context, categoryID int32
 	return runtime.QueryOp(ctx, r.db, opTransactionsListByCategoryID, &categoryID, runtime.Arg, scanTransaction, 0)
 }
 
-const sqlTransactionsLoadByCategoryID = `-- name: transactions.LoadByCategoryID replica=ok
+var loadTransactionsByCategoryID = &runtime.Loader[int32, Transaction]{
+	Op: &runtime.Op{Name: "transactions.LoadByCategoryID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.LoadByCategoryID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "category_id" = ANY($1) ORDER BY "id"`
-
-func loadTransactionsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Transaction, error) {
-	if len(keys) == 0 {
-		return map[int32][]Transaction{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTransactionsLoadByCategoryID, keys)
-	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) int32 { return v.CategoryID.V })
+WHERE "category_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanTransaction,
+	Key:  func(v *Transaction) int32 { return v.CategoryID.V },
 }
 
 // LoadByCategoryID returns the rows of table transactions whose category_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *TransactionRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Transaction, error) {
-	m, err := loadTransactionsByCategoryID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "transactions.LoadByCategoryID", "transactions")
+	return loadTransactionsByCategoryID.Load(ctx, r.db, keys)
 }
 
 // LoadLedgerEntries returns the rows of table ledger_entries of each of parents
 // (ledger_entries.transaction_id = transactions.id), keyed by the parent's id, as
 // LoadByTransactionID does.
 func (r *TransactionRepo) LoadLedgerEntries(ctx context.Context, parents []Transaction) (map[uuid.UUID][]LedgerEntry, error) {
-	keys := runtime.Keys(parents, func(p *Transaction) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadLedgerEntriesByTransactionID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "transactions.LoadLedgerEntries", "transactions")
+	return loadLedgerEntriesByTransactionID.Load(ctx, r.db, runtime.Keys(parents, func(p *Transaction) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // ByIdempotencyKeyParams holds the parameters of TransactionRepo.ByIdempotencyKey.

@@ -101,7 +101,7 @@ func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "counters.Stream", "counters") }, scanCounter, opCountersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCountersFindAll, scanCounter, opCountersFindAll.SQL)
 }
 
 const sqlCountersListFirst = `-- name: counters.List replica=ok
@@ -113,18 +113,19 @@ SELECT "name" FROM "counters"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
+var listCounters = &runtime.Keyset[Counter]{
+	Op:    &runtime.Op{Name: "counters.List", Table: "counters", Errs: errs},
+	First: sqlCountersListFirst,
+	After: sqlCountersListAfter,
+	Scan:  scanCounter,
+	Key:   func(v *Counter) []any { return []any{v.Name} },
+}
+
 // List returns a page of table counters in primary key order (see
 // runtime.PageArgs).
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var name string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
-		Op: "counters.List", Table: "counters",
-		First: sqlCountersListFirst,
-		After: sqlCountersListAfter,
-		Scan:  scanCounter,
-		Key:   func(v *Counter) []any { return []any{v.Name} },
-	}, &name)
-	return p, errs.Wrap(err, "counters.List", "counters")
+	return listCounters.Page(ctx, r.db, page, runtime.PageCall{}, &name)
 }
 
 const sqlCountersUpdate = `-- name: counters.Update

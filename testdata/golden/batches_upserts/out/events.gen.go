@@ -155,7 +155,7 @@ func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "events.Stream", "events") }, scanEvent, opEventsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opEventsFindAll, scanEvent, opEventsFindAll.SQL)
 }
 
 const sqlEventsListFirst = `-- name: events.List replica=ok
@@ -167,17 +167,18 @@ SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "la
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listEvents = &runtime.Keyset[Event]{
+	Op:    &runtime.Op{Name: "events.List", Table: "events", Errs: errs},
+	First: sqlEventsListFirst,
+	After: sqlEventsListAfter,
+	Scan:  scanEvent,
+	Key:   func(v *Event) []any { return []any{v.ID} },
+}
+
 // List returns a page of table events in primary key order (see runtime.PageArgs).
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Event]{
-		Op: "events.List", Table: "events",
-		First: sqlEventsListFirst,
-		After: sqlEventsListAfter,
-		Scan:  scanEvent,
-		Key:   func(v *Event) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "events.List", "events")
+	return listEvents.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateEvents = &runtime.Update{

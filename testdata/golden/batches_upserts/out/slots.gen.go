@@ -122,7 +122,7 @@ func (r *SlotRepo) FindAll(ctx context.Context) ([]Slot, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "slots.Stream", "slots") }, scanSlot, opSlotsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opSlotsFindAll, scanSlot, opSlotsFindAll.SQL)
 }
 
 const sqlSlotsListFirst = `-- name: slots.List replica=ok
@@ -134,17 +134,18 @@ SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listSlots = &runtime.Keyset[Slot]{
+	Op:    &runtime.Op{Name: "slots.List", Table: "slots", Errs: errs},
+	First: sqlSlotsListFirst,
+	After: sqlSlotsListAfter,
+	Scan:  scanSlot,
+	Key:   func(v *Slot) []any { return []any{v.ID} },
+}
+
 // List returns a page of table slots in primary key order (see runtime.PageArgs).
 func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Slot], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Slot]{
-		Op: "slots.List", Table: "slots",
-		First: sqlSlotsListFirst,
-		After: sqlSlotsListAfter,
-		Scan:  scanSlot,
-		Key:   func(v *Slot) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "slots.List", "slots")
+	return listSlots.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateSlots = &runtime.Update{

@@ -91,7 +91,7 @@ func (r *TickRepo) FindAll(ctx context.Context) ([]Tick, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "ticks.Stream", "ticks") }, scanTick, opTicksFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTicksFindAll, scanTick, opTicksFindAll.SQL)
 }
 
 const sqlTicksListFirst = `-- name: ticks.List replica=ok
@@ -103,17 +103,18 @@ SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTicks = &runtime.Keyset[Tick]{
+	Op:    &runtime.Op{Name: "ticks.List", Table: "ticks", Errs: errs},
+	First: sqlTicksListFirst,
+	After: sqlTicksListAfter,
+	Scan:  scanTick,
+	Key:   func(v *Tick) []any { return []any{v.ID} },
+}
+
 // List returns a page of table ticks in primary key order (see runtime.PageArgs).
 func (r *TickRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tick], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tick]{
-		Op: "ticks.List", Table: "ticks",
-		First: sqlTicksListFirst,
-		After: sqlTicksListAfter,
-		Scan:  scanTick,
-		Key:   func(v *Tick) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "ticks.List", "ticks")
+	return listTicks.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 const sqlTicksUpdate = `-- name: ticks.Update

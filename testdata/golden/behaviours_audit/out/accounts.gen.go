@@ -167,9 +167,11 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	return items, errs.Wrap(err, "accounts.FindAll", "accounts")
 }
 
+var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: sqlAccountsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, opAccountsFindAll, scanAccount, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -191,18 +193,17 @@ SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAccounts = &runtime.Keyset[Account]{
+	Op:   &runtime.Op{Name: "accounts.List", Table: "accounts", Errs: errs},
+	Scan: scanAccount,
+	Key:  func(v *Account) []any { return []any{v.ID} },
+}
+
 // List returns a page of table accounts in primary key order (see
 // runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
-		Op: "accounts.List", Table: "accounts",
-		First: r.pick(sqlAccountsListFirst, sqlAccountsListFirstWithDeleted),
-		After: r.pick(sqlAccountsListAfter, sqlAccountsListAfterWithDeleted),
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "accounts.List", "accounts")
+	return listAccounts.Page(ctx, r.db, page, runtime.PageCall{First: r.pick(sqlAccountsListFirst, sqlAccountsListFirstWithDeleted), After: r.pick(sqlAccountsListAfter, sqlAccountsListAfterWithDeleted)}, &id)
 }
 
 var updateAccounts = &runtime.Update{
@@ -520,7 +521,5 @@ func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewA
 // (entries.account_id = accounts.id), keyed by the parent's id, as LoadByAccountID
 // does.
 func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[int64][]Entry, error) {
-	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
-	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "accounts.LoadEntries", "accounts")
+	return loadEntriesByAccountID.Load(ctx, r.db, runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true }))
 }

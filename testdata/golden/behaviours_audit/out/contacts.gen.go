@@ -153,7 +153,7 @@ func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 		return runtime.StreamError[Contact](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "contacts.Stream", "contacts") }, scanContact, opContactsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opContactsFindAll, scanContact, opContactsFindAll.SQL, tenant)
 }
 
 const sqlContactsListFirst = `-- name: contacts.List replica=ok
@@ -166,6 +166,14 @@ SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listContacts = &runtime.Keyset[Contact]{
+	Op:    &runtime.Op{Name: "contacts.List", Table: "contacts", Errs: errs},
+	First: sqlContactsListFirst,
+	After: sqlContactsListAfter,
+	Scan:  scanContact,
+	Key:   func(v *Contact) []any { return []any{v.ID} },
+}
+
 // List returns a page of table contacts in primary key order (see
 // runtime.PageArgs).
 func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Contact], error) {
@@ -175,15 +183,7 @@ func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Contact]{
-		Op: "contacts.List", Table: "contacts", Tenant: tenant,
-		First: sqlContactsListFirst,
-		After: sqlContactsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanContact,
-		Key:   func(v *Contact) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "contacts.List", "contacts")
+	return listContacts.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlContactsUpdate = `-- name: contacts.Update sensitive=3
@@ -420,27 +420,21 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 	return runtime.QueryOp(ctx, db, opContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
 }
 
-const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=ok
+var loadContactsByCustomerID = &runtime.Loader[uuid.UUID, Contact]{
+	Op: &runtime.Op{Name: "contacts.LoadByCustomerID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.LoadByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
-WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Contact{}, nil
-	}
-	rows, err := db.Query(ctx, sqlContactsLoadByCustomerID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanContact, func(v *Contact) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanContact,
+	Key:  func(v *Contact) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table contacts whose customer_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *ContactRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByCustomerID", "contacts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "contacts.LoadByCustomerID", "contacts")
+	return loadContactsByCustomerID.Load(ctx, db, keys, tenant)
 }

@@ -157,7 +157,7 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 		return runtime.StreamError[Customer](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opCustomersFindAll, scanCustomer, opCustomersFindAll.SQL, tenant)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -170,6 +170,14 @@ SELECT "id", "org_id", "name", "email" FROM "customers"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listCustomers = &runtime.Keyset[Customer]{
+	Op:    &runtime.Op{Name: "customers.List", Table: "customers", Errs: errs},
+	First: sqlCustomersListFirst,
+	After: sqlCustomersListAfter,
+	Scan:  scanCustomer,
+	Key:   func(v *Customer) []any { return []any{v.ID} },
+}
+
 // List returns a page of table customers in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
@@ -179,15 +187,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
-		Op: "customers.List", Table: "customers", Tenant: tenant,
-		First: sqlCustomersListFirst,
-		After: sqlCustomersListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanCustomer,
-		Key:   func(v *Customer) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "customers.List", "customers")
+	return listCustomers.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update sensitive=3
@@ -418,7 +418,5 @@ func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (ma
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customers.LoadContacts", "customers")
+	return loadContactsByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

@@ -134,7 +134,7 @@ func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "entries.Stream", "entries") }, scanEntry, opEntriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opEntriesFindAll, scanEntry, opEntriesFindAll.SQL)
 }
 
 const sqlEntriesListFirst = `-- name: entries.List replica=ok
@@ -146,19 +146,20 @@ SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE ("account_id", "seq") > ($1, $2) ORDER BY "account_id", "seq"
 LIMIT $3`
 
+var listEntries = &runtime.Keyset[Entry]{
+	Op:    &runtime.Op{Name: "entries.List", Table: "entries", Errs: errs},
+	First: sqlEntriesListFirst,
+	After: sqlEntriesListAfter,
+	Scan:  scanEntry,
+	Key:   func(v *Entry) []any { return []any{v.AccountID, v.Seq} },
+}
+
 // List returns a page of table entries in primary key order (see
 // runtime.PageArgs).
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var accountID int64
 	var seq int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
-		Op: "entries.List", Table: "entries",
-		First: sqlEntriesListFirst,
-		After: sqlEntriesListAfter,
-		Scan:  scanEntry,
-		Key:   func(v *Entry) []any { return []any{v.AccountID, v.Seq} },
-	}, &accountID, &seq)
-	return p, errs.Wrap(err, "entries.List", "entries")
+	return listEntries.Page(ctx, r.db, page, runtime.PageCall{}, &accountID, &seq)
 }
 
 const sqlEntriesUpdate = `-- name: entries.Update
@@ -446,21 +447,16 @@ func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Ent
 	return runtime.QueryOp(ctx, r.db, opEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
 }
 
-const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
+var loadEntriesByAccountID = &runtime.Loader[int64, Entry]{
+	Op: &runtime.Op{Name: "entries.LoadByAccountID", Table: "entries", Errs: errs, SQL: `-- name: entries.LoadByAccountID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
-WHERE "account_id" = ANY($1) ORDER BY "account_id", "seq"`
-
-func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Entry, error) {
-	if len(keys) == 0 {
-		return map[int64][]Entry{}, nil
-	}
-	rows, err := db.Query(ctx, sqlEntriesLoadByAccountID, keys)
-	return runtime.GroupRows(rows, err, scanEntry, func(v *Entry) int64 { return v.AccountID })
+WHERE "account_id" = ANY($1) ORDER BY "account_id", "seq"`},
+	Scan: scanEntry,
+	Key:  func(v *Entry) int64 { return v.AccountID },
 }
 
 // LoadByAccountID returns the rows of table entries whose account_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
-	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "entries.LoadByAccountID", "entries")
+	return loadEntriesByAccountID.Load(ctx, r.db, keys)
 }

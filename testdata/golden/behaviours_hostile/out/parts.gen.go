@@ -148,7 +148,7 @@ func (r *PartRepo) Stream(ctx context.Context) iter.Seq2[Part, error] {
 		return runtime.StreamError[Part](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "parts.Stream", "parts") }, scanPart, opPartsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opPartsFindAll, scanPart, opPartsFindAll.SQL, tenant)
 }
 
 const sqlPartsListFirst = `-- name: parts.List replica=ok
@@ -161,6 +161,14 @@ SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listParts = &runtime.Keyset[Part]{
+	Op:    &runtime.Op{Name: "parts.List", Table: "parts", Errs: errs},
+	First: sqlPartsListFirst,
+	After: sqlPartsListAfter,
+	Scan:  scanPart,
+	Key:   func(v *Part) []any { return []any{v.ID} },
+}
+
 // List returns a page of table parts in primary key order (see runtime.PageArgs).
 func (r *PartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Part], error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.List", "parts")
@@ -169,15 +177,7 @@ func (r *PartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Part]{
-		Op: "parts.List", Table: "parts", Tenant: tenant,
-		First: sqlPartsListFirst,
-		After: sqlPartsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanPart,
-		Key:   func(v *Part) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "parts.List", "parts")
+	return listParts.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlPartsUpdate = `-- name: parts.Update
@@ -393,27 +393,21 @@ func (r *PartRepo) ListByThingID(ctx context.Context, thingID int64) ([]Part, er
 	return runtime.QueryOp(ctx, db, opPartsListByThingID, &thingID, runtime.Arg, scanPart, 0, tenant)
 }
 
-const sqlPartsLoadByThingID = `-- name: parts.LoadByThingID replica=ok
+var loadPartsByThingID = &runtime.Loader[int64, Part]{
+	Op: &runtime.Op{Name: "parts.LoadByThingID", Table: "parts", Errs: errs, SQL: `-- name: parts.LoadByThingID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
-WHERE "thing_id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadPartsByThingID(ctx context.Context, db runtime.DBTX, keys []int64, tenant string) (map[int64][]Part, error) {
-	if len(keys) == 0 {
-		return map[int64][]Part{}, nil
-	}
-	rows, err := db.Query(ctx, sqlPartsLoadByThingID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanPart, func(v *Part) int64 { return v.ThingID })
+WHERE "thing_id" = ANY($1) AND "owner" = $2 ORDER BY "id"`},
+	Scan: scanPart,
+	Key:  func(v *Part) int64 { return v.ThingID },
 }
 
 // LoadByThingID returns the rows of table parts whose thing_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *PartRepo) LoadByThingID(ctx context.Context, keys []int64) (map[int64][]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.LoadByThingID", "parts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadPartsByThingID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "parts.LoadByThingID", "parts")
+	return loadPartsByThingID.Load(ctx, db, keys, tenant)
 }

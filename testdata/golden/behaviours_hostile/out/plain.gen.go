@@ -127,7 +127,7 @@ func (r *PlainRepo) FindAll(ctx context.Context) ([]Plain, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlainRepo) Stream(ctx context.Context) iter.Seq2[Plain, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "plain.Stream", "plain") }, scanPlain, opPlainFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPlainFindAll, scanPlain, opPlainFindAll.SQL)
 }
 
 const sqlPlainListFirst = `-- name: plain.List replica=ok
@@ -139,17 +139,18 @@ SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
+var listPlain = &runtime.Keyset[Plain]{
+	Op:    &runtime.Op{Name: "plain.List", Table: "plain", Errs: errs},
+	First: sqlPlainListFirst,
+	After: sqlPlainListAfter,
+	Scan:  scanPlain,
+	Key:   func(v *Plain) []any { return []any{v.Name} },
+}
+
 // List returns a page of table plain in primary key order (see runtime.PageArgs).
 func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plain], error) {
 	var name string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plain]{
-		Op: "plain.List", Table: "plain",
-		First: sqlPlainListFirst,
-		After: sqlPlainListAfter,
-		Scan:  scanPlain,
-		Key:   func(v *Plain) []any { return []any{v.Name} },
-	}, &name)
-	return p, errs.Wrap(err, "plain.List", "plain")
+	return listPlain.Page(ctx, r.db, page, runtime.PageCall{}, &name)
 }
 
 var updatePlain = &runtime.Update{

@@ -220,6 +220,8 @@ func (r *ThingRepo) FindAll(ctx context.Context) ([]Thing, error) {
 	return items, errs.Wrap(err, "things.FindAll", "things")
 }
 
+var opThingsFindAll = &runtime.Op{Name: "things.FindAll", Table: "things", Errs: errs, SQL: sqlThingsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
 	tenant, err := runtime.TenantFor[string](ctx, "things.Stream", "things")
@@ -227,7 +229,7 @@ func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
 		return runtime.StreamError[Thing](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "things.Stream", "things") }, scanThing, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, opThingsFindAll, scanThing, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
 }
 
 const sqlThingsListFirst = `-- name: things.List replica=ok
@@ -250,6 +252,12 @@ SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "creat
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listThings = &runtime.Keyset[Thing]{
+	Op:   &runtime.Op{Name: "things.List", Table: "things", Errs: errs},
+	Scan: scanThing,
+	Key:  func(v *Thing) []any { return []any{v.ID} },
+}
+
 // List returns a page of table things in primary key order (see runtime.PageArgs).
 func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Thing], error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.List", "things")
@@ -258,15 +266,7 @@ func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Thing]{
-		Op: "things.List", Table: "things", Tenant: tenant,
-		First: r.pick(sqlThingsListFirst, sqlThingsListFirstWithDeleted),
-		After: r.pick(sqlThingsListAfter, sqlThingsListAfterWithDeleted),
-		Tail:  []any{tenant},
-		Scan:  scanThing,
-		Key:   func(v *Thing) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "things.List", "things")
+	return listThings.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, First: r.pick(sqlThingsListFirst, sqlThingsListFirstWithDeleted), After: r.pick(sqlThingsListAfter, sqlThingsListAfterWithDeleted), Tail: []any{tenant}}, &id)
 }
 
 const sqlThingsUpdate = `-- name: things.Update
@@ -733,9 +733,7 @@ func (r *ThingRepo) LoadParts(ctx context.Context, parents []Thing) (map[int64][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Thing) (int64, bool) { return p.ID, true })
-	m, err := loadPartsByThingID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "things.LoadParts", "things")
+	return loadPartsByThingID.Load(ctx, db, runtime.Keys(parents, func(p *Thing) (int64, bool) { return p.ID, true }), tenant)
 }
 
 const sqlThingsByName = `-- name: things.ByName replica=ok

@@ -140,7 +140,7 @@ func (r *DocumentRepo) FindAll(ctx context.Context) ([]Document, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DocumentRepo) Stream(ctx context.Context) iter.Seq2[Document, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "documents.Stream", "documents") }, scanDocument, opDocumentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opDocumentsFindAll, scanDocument, opDocumentsFindAll.SQL)
 }
 
 const sqlDocumentsListFirst = `-- name: documents.List replica=ok
@@ -152,18 +152,19 @@ SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "versio
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listDocuments = &runtime.Keyset[Document]{
+	Op:    &runtime.Op{Name: "documents.List", Table: "documents", Errs: errs},
+	First: sqlDocumentsListFirst,
+	After: sqlDocumentsListAfter,
+	Scan:  scanDocument,
+	Key:   func(v *Document) []any { return []any{v.ID} },
+}
+
 // List returns a page of table documents in primary key order (see
 // runtime.PageArgs).
 func (r *DocumentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Document], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Document]{
-		Op: "documents.List", Table: "documents",
-		First: sqlDocumentsListFirst,
-		After: sqlDocumentsListAfter,
-		Scan:  scanDocument,
-		Key:   func(v *Document) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "documents.List", "documents")
+	return listDocuments.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 const sqlDocumentsUpdate = `-- name: documents.Update

@@ -159,9 +159,11 @@ func (r *AuthorRepo) FindAll(ctx context.Context) ([]Author, error) {
 	return items, errs.Wrap(err, "authors.FindAll", "authors")
 }
 
+var opAuthorsFindAll = &runtime.Op{Name: "authors.FindAll", Table: "authors", Errs: errs, SQL: sqlAuthorsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AuthorRepo) Stream(ctx context.Context) iter.Seq2[Author, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "authors.Stream", "authors") }, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, opAuthorsFindAll, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
 }
 
 const sqlAuthorsListFirst = `-- name: authors.List replica=ok
@@ -183,18 +185,17 @@ SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "aut
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAuthors = &runtime.Keyset[Author]{
+	Op:   &runtime.Op{Name: "authors.List", Table: "authors", Errs: errs},
+	Scan: scanAuthor,
+	Key:  func(v *Author) []any { return []any{v.ID} },
+}
+
 // List returns a page of table authors in primary key order (see
 // runtime.PageArgs).
 func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Author], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Author]{
-		Op: "authors.List", Table: "authors",
-		First: r.pick(sqlAuthorsListFirst, sqlAuthorsListFirstWithDeleted),
-		After: r.pick(sqlAuthorsListAfter, sqlAuthorsListAfterWithDeleted),
-		Scan:  scanAuthor,
-		Key:   func(v *Author) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "authors.List", "authors")
+	return listAuthors.Page(ctx, r.db, page, runtime.PageCall{First: r.pick(sqlAuthorsListFirst, sqlAuthorsListFirstWithDeleted), After: r.pick(sqlAuthorsListAfter, sqlAuthorsListAfterWithDeleted)}, &id)
 }
 
 var updateAuthors = &runtime.Update{
@@ -476,9 +477,11 @@ func (r *AuthorRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewAu
 // LoadPosts returns the rows of table posts of each of parents (posts.author_id =
 // authors.id), keyed by the parent's id, as LoadByAuthorID does.
 func (r *AuthorRepo) LoadPosts(ctx context.Context, parents []Author) (map[int64][]Post, error) {
-	keys := runtime.Keys(parents, func(p *Author) (int64, bool) { return p.ID, true })
-	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)
-	return m, errs.Wrap(err, "authors.LoadPosts", "authors")
+	l := loadPostsByAuthorID
+	if r.withDeleted {
+		l = loadPostsByAuthorIDWithDeleted
+	}
+	return l.Load(ctx, r.db, runtime.Keys(parents, func(p *Author) (int64, bool) { return p.ID, true }))
 }
 
 const sqlAuthorsNamed = `-- name: authors.Named replica=ok

@@ -151,9 +151,11 @@ func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 	return items, errs.Wrap(err, "labels.FindAll", "labels")
 }
 
+var opLabelsFindAll = &runtime.Op{Name: "labels.FindAll", Table: "labels", Errs: errs, SQL: sqlLabelsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "labels.Stream", "labels") }, scanLabel, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, opLabelsFindAll, scanLabel, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
 }
 
 const sqlLabelsListFirst = `-- name: labels.List replica=ok
@@ -175,17 +177,16 @@ SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listLabels = &runtime.Keyset[Label]{
+	Op:   &runtime.Op{Name: "labels.List", Table: "labels", Errs: errs},
+	Scan: scanLabel,
+	Key:  func(v *Label) []any { return []any{v.ID} },
+}
+
 // List returns a page of table labels in primary key order (see runtime.PageArgs).
 func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Label], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Label]{
-		Op: "labels.List", Table: "labels",
-		First: r.pick(sqlLabelsListFirst, sqlLabelsListFirstWithDeleted),
-		After: r.pick(sqlLabelsListAfter, sqlLabelsListAfterWithDeleted),
-		Scan:  scanLabel,
-		Key:   func(v *Label) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "labels.List", "labels")
+	return listLabels.Page(ctx, r.db, page, runtime.PageCall{First: r.pick(sqlLabelsListFirst, sqlLabelsListFirstWithDeleted), After: r.pick(sqlLabelsListAfter, sqlLabelsListAfterWithDeleted)}, &id)
 }
 
 var updateLabels = &runtime.Update{
@@ -461,37 +462,35 @@ func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabe
 // (post_labels.label_id = labels.id), keyed by the parent's id, as LoadByLabelID
 // does.
 func (r *LabelRepo) LoadPostLabels(ctx context.Context, parents []Label) (map[int64][]PostLabel, error) {
-	keys := runtime.Keys(parents, func(p *Label) (int64, bool) { return p.ID, true })
-	m, err := loadPostLabelsByLabelID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "labels.LoadPostLabels", "labels")
+	return loadPostLabelsByLabelID.Load(ctx, r.db, runtime.Keys(parents, func(p *Label) (int64, bool) { return p.ID, true }))
 }
 
-const sqlLabelsLoadPosts = `-- name: labels.LoadPosts replica=ok
+var loadLabelsPosts = &runtime.Loader[int64, Post]{
+	Op: &runtime.Op{Name: "labels.LoadPosts", Table: "labels", Errs: errs, SQL: `-- name: labels.LoadPosts replica=ok
 SELECT "j"."label_id", "t"."id", "t"."author_id", "t"."slug", "t"."title", "t"."removed"
 FROM "post_labels" AS "j" JOIN "posts" AS "t" ON "t"."id" = "j"."post_id"
 WHERE "j"."label_id" = ANY($1) AND "t"."removed" IS NULL
-ORDER BY "j"."label_id", "t"."id"`
+ORDER BY "j"."label_id", "t"."id"`},
+	Scan: scanPost,
+}
 
-const sqlLabelsLoadPostsWithDeleted = `-- name: labels.LoadPosts replica=ok
+var loadLabelsPostsWithDeleted = &runtime.Loader[int64, Post]{
+	Op: &runtime.Op{Name: "labels.LoadPosts", Table: "labels", Errs: errs, SQL: `-- name: labels.LoadPosts replica=ok
 SELECT "j"."label_id", "t"."id", "t"."author_id", "t"."slug", "t"."title", "t"."removed"
 FROM "post_labels" AS "j" JOIN "posts" AS "t" ON "t"."id" = "j"."post_id"
 WHERE "j"."label_id" = ANY($1)
-ORDER BY "j"."label_id", "t"."id"`
+ORDER BY "j"."label_id", "t"."id"`},
+	Scan: scanPost,
+}
 
 // LoadPosts returns the rows of table posts linked to each of parents through
-// table post_labels, keyed by the parent's id, in one query (see
-// runtime.GroupRows).
+// table post_labels, keyed by the parent's id, in one query (see runtime.Loader).
 func (r *LabelRepo) LoadPosts(ctx context.Context, parents []Label) (map[int64][]Post, error) {
-	keys := runtime.Keys(parents, func(p *Label) (int64, bool) { return p.ID, true })
-	if len(keys) == 0 {
-		return map[int64][]Post{}, nil
+	l := loadLabelsPosts
+	if r.withDeleted {
+		l = loadLabelsPostsWithDeleted
 	}
-	rows, err := r.db.Query(ctx, r.pick(sqlLabelsLoadPosts, sqlLabelsLoadPostsWithDeleted), keys)
-	m, err := runtime.GroupRowsBy[int64](rows, err, scanPost)
-	if err != nil {
-		return nil, errs.Wrap(err, "labels.LoadPosts", "labels")
-	}
-	return m, nil
+	return l.Load(ctx, r.db, runtime.Keys(parents, func(p *Label) (int64, bool) { return p.ID, true }))
 }
 
 const sqlLabelsLinkPost = `-- name: labels.LinkPost

@@ -108,7 +108,7 @@ func (r *PostLabelRepo) FindAll(ctx context.Context) ([]PostLabel, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostLabelRepo) Stream(ctx context.Context) iter.Seq2[PostLabel, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "post_labels.Stream", "post_labels") }, scanPostLabel, opPostLabelsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPostLabelsFindAll, scanPostLabel, opPostLabelsFindAll.SQL)
 }
 
 const sqlPostLabelsListFirst = `-- name: post_labels.List replica=ok
@@ -120,19 +120,20 @@ SELECT "post_id", "label_id" FROM "post_labels"
 WHERE ("post_id", "label_id") > ($1, $2) ORDER BY "post_id", "label_id"
 LIMIT $3`
 
+var listPostLabels = &runtime.Keyset[PostLabel]{
+	Op:    &runtime.Op{Name: "post_labels.List", Table: "post_labels", Errs: errs},
+	First: sqlPostLabelsListFirst,
+	After: sqlPostLabelsListAfter,
+	Scan:  scanPostLabel,
+	Key:   func(v *PostLabel) []any { return []any{v.PostID, v.LabelID} },
+}
+
 // List returns a page of table post_labels in primary key order (see
 // runtime.PageArgs).
 func (r *PostLabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PostLabel], error) {
 	var postID int64
 	var labelID int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PostLabel]{
-		Op: "post_labels.List", Table: "post_labels",
-		First: sqlPostLabelsListFirst,
-		After: sqlPostLabelsListAfter,
-		Scan:  scanPostLabel,
-		Key:   func(v *PostLabel) []any { return []any{v.PostID, v.LabelID} },
-	}, &postID, &labelID)
-	return p, errs.Wrap(err, "post_labels.List", "post_labels")
+	return listPostLabels.Page(ctx, r.db, page, runtime.PageCall{}, &postID, &labelID)
 }
 
 const sqlPostLabelsUpdate = `-- name: post_labels.Update
@@ -300,23 +301,18 @@ func (r *PostLabelRepo) ListByPostID(ctx context.Context, postID int64) ([]PostL
 	return runtime.QueryOp(ctx, r.db, opPostLabelsListByPostID, &postID, runtime.Arg, scanPostLabel, 0)
 }
 
-const sqlPostLabelsLoadByPostID = `-- name: post_labels.LoadByPostID replica=ok
+var loadPostLabelsByPostID = &runtime.Loader[int64, PostLabel]{
+	Op: &runtime.Op{Name: "post_labels.LoadByPostID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.LoadByPostID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
-WHERE "post_id" = ANY($1) ORDER BY "post_id", "label_id"`
-
-func loadPostLabelsByPostID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PostLabel, error) {
-	if len(keys) == 0 {
-		return map[int64][]PostLabel{}, nil
-	}
-	rows, err := db.Query(ctx, sqlPostLabelsLoadByPostID, keys)
-	return runtime.GroupRows(rows, err, scanPostLabel, func(v *PostLabel) int64 { return v.PostID })
+WHERE "post_id" = ANY($1) ORDER BY "post_id", "label_id"`},
+	Scan: scanPostLabel,
+	Key:  func(v *PostLabel) int64 { return v.PostID },
 }
 
 // LoadByPostID returns the rows of table post_labels whose post_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *PostLabelRepo) LoadByPostID(ctx context.Context, keys []int64) (map[int64][]PostLabel, error) {
-	m, err := loadPostLabelsByPostID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "post_labels.LoadByPostID", "post_labels")
+	return loadPostLabelsByPostID.Load(ctx, r.db, keys)
 }
 
 var opPostLabelsListByLabelID = &runtime.Op{Name: "post_labels.ListByLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.ListByLabelID replica=ok
@@ -329,21 +325,16 @@ func (r *PostLabelRepo) ListByLabelID(ctx context.Context, labelID int64) ([]Pos
 	return runtime.QueryOp(ctx, r.db, opPostLabelsListByLabelID, &labelID, runtime.Arg, scanPostLabel, 0)
 }
 
-const sqlPostLabelsLoadByLabelID = `-- name: post_labels.LoadByLabelID replica=ok
+var loadPostLabelsByLabelID = &runtime.Loader[int64, PostLabel]{
+	Op: &runtime.Op{Name: "post_labels.LoadByLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.LoadByLabelID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
-WHERE "label_id" = ANY($1) ORDER BY "post_id", "label_id"`
-
-func loadPostLabelsByLabelID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PostLabel, error) {
-	if len(keys) == 0 {
-		return map[int64][]PostLabel{}, nil
-	}
-	rows, err := db.Query(ctx, sqlPostLabelsLoadByLabelID, keys)
-	return runtime.GroupRows(rows, err, scanPostLabel, func(v *PostLabel) int64 { return v.LabelID })
+WHERE "label_id" = ANY($1) ORDER BY "post_id", "label_id"`},
+	Scan: scanPostLabel,
+	Key:  func(v *PostLabel) int64 { return v.LabelID },
 }
 
 // LoadByLabelID returns the rows of table post_labels whose label_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *PostLabelRepo) LoadByLabelID(ctx context.Context, keys []int64) (map[int64][]PostLabel, error) {
-	m, err := loadPostLabelsByLabelID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "post_labels.LoadByLabelID", "post_labels")
+	return loadPostLabelsByLabelID.Load(ctx, r.db, keys)
 }

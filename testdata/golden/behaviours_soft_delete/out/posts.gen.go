@@ -162,9 +162,11 @@ func (r *PostRepo) FindAll(ctx context.Context) ([]Post, error) {
 	return items, errs.Wrap(err, "posts.FindAll", "posts")
 }
 
+var opPostsFindAll = &runtime.Op{Name: "posts.FindAll", Table: "posts", Errs: errs, SQL: sqlPostsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostRepo) Stream(ctx context.Context) iter.Seq2[Post, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "posts.Stream", "posts") }, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, opPostsFindAll, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
 }
 
 const sqlPostsListFirst = `-- name: posts.List replica=ok
@@ -186,17 +188,16 @@ SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listPosts = &runtime.Keyset[Post]{
+	Op:   &runtime.Op{Name: "posts.List", Table: "posts", Errs: errs},
+	Scan: scanPost,
+	Key:  func(v *Post) []any { return []any{v.ID} },
+}
+
 // List returns a page of table posts in primary key order (see runtime.PageArgs).
 func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Post], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Post]{
-		Op: "posts.List", Table: "posts",
-		First: r.pick(sqlPostsListFirst, sqlPostsListFirstWithDeleted),
-		After: r.pick(sqlPostsListAfter, sqlPostsListAfterWithDeleted),
-		Scan:  scanPost,
-		Key:   func(v *Post) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "posts.List", "posts")
+	return listPosts.Page(ctx, r.db, page, runtime.PageCall{First: r.pick(sqlPostsListFirst, sqlPostsListFirstWithDeleted), After: r.pick(sqlPostsListAfter, sqlPostsListAfterWithDeleted)}, &id)
 }
 
 var updatePosts = &runtime.Update{
@@ -490,38 +491,35 @@ func (r *PostRepo) ListByAuthorID(ctx context.Context, authorID int64) ([]Post, 
 	return items, errs.Wrap(err, "posts.ListByAuthorID", "posts")
 }
 
-const sqlPostsLoadByAuthorID = `-- name: posts.LoadByAuthorID replica=ok
+var loadPostsByAuthorID = &runtime.Loader[int64, Post]{
+	Op: &runtime.Op{Name: "posts.LoadByAuthorID", Table: "posts", Errs: errs, SQL: `-- name: posts.LoadByAuthorID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
-WHERE "author_id" = ANY($1) AND "removed" IS NULL ORDER BY "id"`
+WHERE "author_id" = ANY($1) AND "removed" IS NULL ORDER BY "id"`},
+	Scan: scanPost,
+	Key:  func(v *Post) int64 { return v.AuthorID },
+}
 
-const sqlPostsLoadByAuthorIDWithDeleted = `-- name: posts.LoadByAuthorID replica=ok
+var loadPostsByAuthorIDWithDeleted = &runtime.Loader[int64, Post]{
+	Op: &runtime.Op{Name: "posts.LoadByAuthorID", Table: "posts", Errs: errs, SQL: `-- name: posts.LoadByAuthorID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
-WHERE "author_id" = ANY($1) ORDER BY "id"`
-
-func loadPostsByAuthorID(ctx context.Context, db runtime.DBTX, keys []int64, withDeleted bool) (map[int64][]Post, error) {
-	if len(keys) == 0 {
-		return map[int64][]Post{}, nil
-	}
-	sql := sqlPostsLoadByAuthorID
-	if withDeleted {
-		sql = sqlPostsLoadByAuthorIDWithDeleted
-	}
-	rows, err := db.Query(ctx, sql, keys)
-	return runtime.GroupRows(rows, err, scanPost, func(v *Post) int64 { return v.AuthorID })
+WHERE "author_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanPost,
+	Key:  func(v *Post) int64 { return v.AuthorID },
 }
 
 // LoadByAuthorID returns the rows of table posts whose author_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *PostRepo) LoadByAuthorID(ctx context.Context, keys []int64) (map[int64][]Post, error) {
-	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)
-	return m, errs.Wrap(err, "posts.LoadByAuthorID", "posts")
+	l := loadPostsByAuthorID
+	if r.withDeleted {
+		l = loadPostsByAuthorIDWithDeleted
+	}
+	return l.Load(ctx, r.db, keys)
 }
 
 // LoadPostLabels returns the rows of table post_labels of each of parents
 // (post_labels.post_id = posts.id), keyed by the parent's id, as LoadByPostID
 // does.
 func (r *PostRepo) LoadPostLabels(ctx context.Context, parents []Post) (map[int64][]PostLabel, error) {
-	keys := runtime.Keys(parents, func(p *Post) (int64, bool) { return p.ID, true })
-	m, err := loadPostLabelsByPostID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "posts.LoadPostLabels", "posts")
+	return loadPostLabelsByPostID.Load(ctx, r.db, runtime.Keys(parents, func(p *Post) (int64, bool) { return p.ID, true }))
 }

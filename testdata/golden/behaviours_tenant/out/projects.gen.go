@@ -188,6 +188,8 @@ func (r *ProjectRepo) FindAll(ctx context.Context) ([]Project, error) {
 	return items, errs.Wrap(err, "projects.FindAll", "projects")
 }
 
+var opProjectsFindAll = &runtime.Op{Name: "projects.FindAll", Table: "projects", Errs: errs, SQL: sqlProjectsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Stream", "projects")
@@ -195,7 +197,7 @@ func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
 		return runtime.StreamError[Project](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "projects.Stream", "projects") }, scanProject, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, opProjectsFindAll, scanProject, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
 }
 
 const sqlProjectsListFirst = `-- name: projects.List replica=ok
@@ -218,6 +220,12 @@ SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listProjects = &runtime.Keyset[Project]{
+	Op:   &runtime.Op{Name: "projects.List", Table: "projects", Errs: errs},
+	Scan: scanProject,
+	Key:  func(v *Project) []any { return []any{v.ID} },
+}
+
 // List returns a page of table projects in primary key order (see
 // runtime.PageArgs).
 func (r *ProjectRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Project], error) {
@@ -227,15 +235,7 @@ func (r *ProjectRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Project]{
-		Op: "projects.List", Table: "projects", Tenant: tenant,
-		First: r.pick(sqlProjectsListFirst, sqlProjectsListFirstWithDeleted),
-		After: r.pick(sqlProjectsListAfter, sqlProjectsListAfterWithDeleted),
-		Tail:  []any{tenant},
-		Scan:  scanProject,
-		Key:   func(v *Project) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "projects.List", "projects")
+	return listProjects.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, First: r.pick(sqlProjectsListFirst, sqlProjectsListFirstWithDeleted), After: r.pick(sqlProjectsListAfter, sqlProjectsListAfterWithDeleted), Tail: []any{tenant}}, &id)
 }
 
 const sqlProjectsUpdate = `-- name: projects.Update
@@ -644,37 +644,35 @@ func (r *ProjectRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Proje
 	return items, errs.Wrap(err, "projects.ListByOrgID", "projects")
 }
 
-const sqlProjectsLoadByOrgID = `-- name: projects.LoadByOrgID replica=ok
+var loadProjectsByOrgID = &runtime.Loader[uuid.UUID, Project]{
+	Op: &runtime.Op{Name: "projects.LoadByOrgID", Table: "projects", Errs: errs, SQL: `-- name: projects.LoadByOrgID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`
+WHERE "org_id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`},
+	Scan: scanProject,
+	Key:  func(v *Project) uuid.UUID { return v.OrgID },
+}
 
-const sqlProjectsLoadByOrgIDWithDeleted = `-- name: projects.LoadByOrgID replica=ok
+var loadProjectsByOrgIDWithDeleted = &runtime.Loader[uuid.UUID, Project]{
+	Op: &runtime.Op{Name: "projects.LoadByOrgID", Table: "projects", Errs: errs, SQL: `-- name: projects.LoadByOrgID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadProjectsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID, withDeleted bool) (map[uuid.UUID][]Project, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Project{}, nil
-	}
-	sql := sqlProjectsLoadByOrgID
-	if withDeleted {
-		sql = sqlProjectsLoadByOrgIDWithDeleted
-	}
-	rows, err := db.Query(ctx, sql, keys, tenant)
-	return runtime.GroupRows(rows, err, scanProject, func(v *Project) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanProject,
+	Key:  func(v *Project) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table projects whose org_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *ProjectRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.LoadByOrgID", "projects")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadProjectsByOrgID(ctx, db, keys, tenant, r.withDeleted)
-	return m, errs.Wrap(err, "projects.LoadByOrgID", "projects")
+	l := loadProjectsByOrgID
+	if r.withDeleted {
+		l = loadProjectsByOrgIDWithDeleted
+	}
+	return l.Load(ctx, db, keys, tenant)
 }
 
 // LoadTasks returns the rows of table tasks of each of parents (tasks.project_id =
@@ -685,9 +683,7 @@ func (r *ProjectRepo) LoadTasks(ctx context.Context, parents []Project) (map[int
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Project) (int64, bool) { return p.ID, true })
-	m, err := loadTasksByProjectID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "projects.LoadTasks", "projects")
+	return loadTasksByProjectID.Load(ctx, db, runtime.Keys(parents, func(p *Project) (int64, bool) { return p.ID, true }), tenant)
 }
 
 const sqlProjectsByName = `-- name: projects.ByName replica=ok
@@ -719,6 +715,14 @@ WHERE "org_id" = $1 AND "deleted_at" IS NULL AND ("code", "id") > ($2, $3)
 ORDER BY "code", "id"
 LIMIT $4`
 
+var pageProjectsPage = &runtime.Keyset[Project]{
+	Op:    &runtime.Op{Name: "projects.Page", Table: "projects", Errs: errs},
+	First: sqlProjectsPage,
+	After: sqlProjectsPageAfter,
+	Scan:  scanProject,
+	Key:   func(v *Project) []any { return []any{v.Code, v.ID} },
+}
+
 // Page returns the rows of table projects that match the query, ordered by code,
 // id, a page at a time: up to page.Limit rows after the cursor page.After ("" for
 // the first page). Pass the returned Next cursor to get the following page; it is
@@ -732,15 +736,7 @@ func (r *ProjectRepo) Page(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var k0 string
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Project]{
-		Op: "projects.Page", Table: "projects", Tenant: tenant,
-		First: sqlProjectsPage,
-		After: sqlProjectsPageAfter,
-		Args:  []any{tenant},
-		Scan:  scanProject,
-		Key:   func(v *Project) []any { return []any{v.Code, v.ID} },
-	}, &k0, &k1)
-	return pg, errs.Wrap(err, "projects.Page", "projects")
+	return pageProjectsPage.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Args: []any{tenant}}, &k0, &k1)
 }
 
 const sqlProjectsSearch = `-- name: projects.Search

@@ -144,7 +144,7 @@ func (r *TaskTagRepo) Stream(ctx context.Context) iter.Seq2[TaskTag, error] {
 		return runtime.StreamError[TaskTag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "task_tags.Stream", "task_tags") }, scanTaskTag, opTaskTagsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opTaskTagsFindAll, scanTaskTag, opTaskTagsFindAll.SQL, tenant)
 }
 
 const sqlTaskTagsListFirst = `-- name: task_tags.List replica=ok
@@ -157,6 +157,14 @@ SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE ("task_id", "tag_id") > ($1, $2) AND "org_id" = $4 ORDER BY "task_id", "tag_id"
 LIMIT $3`
 
+var listTaskTags = &runtime.Keyset[TaskTag]{
+	Op:    &runtime.Op{Name: "task_tags.List", Table: "task_tags", Errs: errs},
+	First: sqlTaskTagsListFirst,
+	After: sqlTaskTagsListAfter,
+	Scan:  scanTaskTag,
+	Key:   func(v *TaskTag) []any { return []any{v.TaskID, v.TagID} },
+}
+
 // List returns a page of table task_tags in primary key order (see
 // runtime.PageArgs).
 func (r *TaskTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[TaskTag], error) {
@@ -167,15 +175,7 @@ func (r *TaskTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Scope(r.db, tenant)
 	var taskID int64
 	var tagID int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[TaskTag]{
-		Op: "task_tags.List", Table: "task_tags", Tenant: tenant,
-		First: sqlTaskTagsListFirst,
-		After: sqlTaskTagsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanTaskTag,
-		Key:   func(v *TaskTag) []any { return []any{v.TaskID, v.TagID} },
-	}, &taskID, &tagID)
-	return p, errs.Wrap(err, "task_tags.List", "task_tags")
+	return listTaskTags.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &taskID, &tagID)
 }
 
 const sqlTaskTagsUpdate = `-- name: task_tags.Update
@@ -414,29 +414,23 @@ func (r *TaskTagRepo) ListByTaskID(ctx context.Context, taskID int64) ([]TaskTag
 	return runtime.QueryOp(ctx, db, opTaskTagsListByTaskID, &taskID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
-const sqlTaskTagsLoadByTaskID = `-- name: task_tags.LoadByTaskID replica=ok
+var loadTaskTagsByTaskID = &runtime.Loader[int64, TaskTag]{
+	Op: &runtime.Op{Name: "task_tags.LoadByTaskID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.LoadByTaskID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "task_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadTaskTagsByTaskID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]TaskTag, error) {
-	if len(keys) == 0 {
-		return map[int64][]TaskTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTaskTagsLoadByTaskID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanTaskTag, func(v *TaskTag) int64 { return v.TaskID })
+WHERE "task_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`},
+	Scan: scanTaskTag,
+	Key:  func(v *TaskTag) int64 { return v.TaskID },
 }
 
 // LoadByTaskID returns the rows of table task_tags whose task_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *TaskTagRepo) LoadByTaskID(ctx context.Context, keys []int64) (map[int64][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.LoadByTaskID", "task_tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadTaskTagsByTaskID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "task_tags.LoadByTaskID", "task_tags")
+	return loadTaskTagsByTaskID.Load(ctx, db, keys, tenant)
 }
 
 var opTaskTagsListByTagID = &runtime.Op{Name: "task_tags.ListByTagID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.ListByTagID replica=ok
@@ -454,29 +448,23 @@ func (r *TaskTagRepo) ListByTagID(ctx context.Context, tagID int64) ([]TaskTag, 
 	return runtime.QueryOp(ctx, db, opTaskTagsListByTagID, &tagID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
-const sqlTaskTagsLoadByTagID = `-- name: task_tags.LoadByTagID replica=ok
+var loadTaskTagsByTagID = &runtime.Loader[int64, TaskTag]{
+	Op: &runtime.Op{Name: "task_tags.LoadByTagID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.LoadByTagID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "tag_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadTaskTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]TaskTag, error) {
-	if len(keys) == 0 {
-		return map[int64][]TaskTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTaskTagsLoadByTagID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanTaskTag, func(v *TaskTag) int64 { return v.TagID })
+WHERE "tag_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`},
+	Scan: scanTaskTag,
+	Key:  func(v *TaskTag) int64 { return v.TagID },
 }
 
 // LoadByTagID returns the rows of table task_tags whose tag_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *TaskTagRepo) LoadByTagID(ctx context.Context, keys []int64) (map[int64][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.LoadByTagID", "task_tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadTaskTagsByTagID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "task_tags.LoadByTagID", "task_tags")
+	return loadTaskTagsByTagID.Load(ctx, db, keys, tenant)
 }
 
 var opTaskTagsListByOrgID = &runtime.Op{Name: "task_tags.ListByOrgID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.ListByOrgID replica=ok
@@ -494,27 +482,21 @@ func (r *TaskTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]TaskT
 	return runtime.QueryOp(ctx, db, opTaskTagsListByOrgID, &orgID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
-const sqlTaskTagsLoadByOrgID = `-- name: task_tags.LoadByOrgID replica=ok
+var loadTaskTagsByOrgID = &runtime.Loader[uuid.UUID, TaskTag]{
+	Op: &runtime.Op{Name: "task_tags.LoadByOrgID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.LoadByOrgID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadTaskTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]TaskTag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]TaskTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTaskTagsLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanTaskTag, func(v *TaskTag) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`},
+	Scan: scanTaskTag,
+	Key:  func(v *TaskTag) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table task_tags whose org_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *TaskTagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.LoadByOrgID", "task_tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadTaskTagsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "task_tags.LoadByOrgID", "task_tags")
+	return loadTaskTagsByOrgID.Load(ctx, db, keys, tenant)
 }

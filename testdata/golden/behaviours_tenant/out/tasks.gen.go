@@ -166,7 +166,7 @@ func (r *TaskRepo) Stream(ctx context.Context) iter.Seq2[Task, error] {
 		return runtime.StreamError[Task](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "tasks.Stream", "tasks") }, scanTask, opTasksFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opTasksFindAll, scanTask, opTasksFindAll.SQL, tenant)
 }
 
 const sqlTasksListFirst = `-- name: tasks.List replica=ok
@@ -179,6 +179,14 @@ SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listTasks = &runtime.Keyset[Task]{
+	Op:    &runtime.Op{Name: "tasks.List", Table: "tasks", Errs: errs},
+	First: sqlTasksListFirst,
+	After: sqlTasksListAfter,
+	Scan:  scanTask,
+	Key:   func(v *Task) []any { return []any{v.ID} },
+}
+
 // List returns a page of table tasks in primary key order (see runtime.PageArgs).
 func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Task], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.List", "tasks")
@@ -187,15 +195,7 @@ func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Task]{
-		Op: "tasks.List", Table: "tasks", Tenant: tenant,
-		First: sqlTasksListFirst,
-		After: sqlTasksListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanTask,
-		Key:   func(v *Task) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "tasks.List", "tasks")
+	return listTasks.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlTasksUpdate = `-- name: tasks.Update
@@ -458,29 +458,23 @@ func (r *TaskRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Task, er
 	return runtime.QueryOp(ctx, db, opTasksListByOrgID, &orgID, runtime.Arg, scanTask, 0, tenant)
 }
 
-const sqlTasksLoadByOrgID = `-- name: tasks.LoadByOrgID replica=ok
+var loadTasksByOrgID = &runtime.Loader[uuid.UUID, Task]{
+	Op: &runtime.Op{Name: "tasks.LoadByOrgID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.LoadByOrgID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadTasksByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Task, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Task{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTasksLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanTask, func(v *Task) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanTask,
+	Key:  func(v *Task) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table tasks whose org_id is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *TaskRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.LoadByOrgID", "tasks")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadTasksByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "tasks.LoadByOrgID", "tasks")
+	return loadTasksByOrgID.Load(ctx, db, keys, tenant)
 }
 
 var opTasksListByProjectID = &runtime.Op{Name: "tasks.ListByProjectID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.ListByProjectID replica=ok
@@ -498,29 +492,23 @@ func (r *TaskRepo) ListByProjectID(ctx context.Context, projectID int64) ([]Task
 	return runtime.QueryOp(ctx, db, opTasksListByProjectID, &projectID, runtime.Arg, scanTask, 0, tenant)
 }
 
-const sqlTasksLoadByProjectID = `-- name: tasks.LoadByProjectID replica=ok
+var loadTasksByProjectID = &runtime.Loader[int64, Task]{
+	Op: &runtime.Op{Name: "tasks.LoadByProjectID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.LoadByProjectID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
-WHERE "project_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadTasksByProjectID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]Task, error) {
-	if len(keys) == 0 {
-		return map[int64][]Task{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTasksLoadByProjectID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanTask, func(v *Task) int64 { return v.ProjectID })
+WHERE "project_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanTask,
+	Key:  func(v *Task) int64 { return v.ProjectID },
 }
 
 // LoadByProjectID returns the rows of table tasks whose project_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *TaskRepo) LoadByProjectID(ctx context.Context, keys []int64) (map[int64][]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.LoadByProjectID", "tasks")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadTasksByProjectID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "tasks.LoadByProjectID", "tasks")
+	return loadTasksByProjectID.Load(ctx, db, keys, tenant)
 }
 
 // LoadTaskTags returns the rows of table task_tags of each of parents
@@ -531,9 +519,7 @@ func (r *TaskRepo) LoadTaskTags(ctx context.Context, parents []Task) (map[int64]
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Task) (int64, bool) { return p.ID, true })
-	m, err := loadTaskTagsByTaskID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "tasks.LoadTaskTags", "tasks")
+	return loadTaskTagsByTaskID.Load(ctx, db, runtime.Keys(parents, func(p *Task) (int64, bool) { return p.ID, true }), tenant)
 }
 
 const sqlTasksOpen = `-- name: tasks.Open replica=ok

@@ -330,7 +330,7 @@ func (r *MemberRepo) FindAll(ctx context.Context) ([]Member, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MemberRepo) Stream(ctx context.Context) iter.Seq2[Member, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "members.Stream", "members") }, scanMember, opMembersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opMembersFindAll, scanMember, opMembersFindAll.SQL)
 }
 
 const sqlMembersListFirst = `-- name: members.List replica=ok
@@ -342,18 +342,19 @@ SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listMembers = &runtime.Keyset[Member]{
+	Op:    &runtime.Op{Name: "members.List", Table: "members", Errs: errs},
+	First: sqlMembersListFirst,
+	After: sqlMembersListAfter,
+	Scan:  scanMember,
+	Key:   func(v *Member) []any { return []any{v.ID} },
+}
+
 // List returns a page of table members in primary key order (see
 // runtime.PageArgs).
 func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Member], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Member]{
-		Op: "members.List", Table: "members",
-		First: sqlMembersListFirst,
-		After: sqlMembersListAfter,
-		Scan:  scanMember,
-		Key:   func(v *Member) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "members.List", "members")
+	return listMembers.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateMembers = &runtime.Update{
@@ -646,21 +647,16 @@ func (r *MemberRepo) ListByTeamID(ctx context.Context, teamID int64) ([]Member, 
 	return runtime.QueryOp(ctx, r.db, opMembersListByTeamID, &teamID, runtime.Arg, scanMember, 0)
 }
 
-const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID replica=ok
+var loadMembersByTeamID = &runtime.Loader[int64, Member]{
+	Op: &runtime.Op{Name: "members.LoadByTeamID", Table: "members", Errs: errs, SQL: `-- name: members.LoadByTeamID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
-WHERE "team_id" = ANY($1) ORDER BY "id"`
-
-func loadMembersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Member, error) {
-	if len(keys) == 0 {
-		return map[int64][]Member{}, nil
-	}
-	rows, err := db.Query(ctx, sqlMembersLoadByTeamID, keys)
-	return runtime.GroupRows(rows, err, scanMember, func(v *Member) int64 { return v.TeamID.V })
+WHERE "team_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanMember,
+	Key:  func(v *Member) int64 { return v.TeamID.V },
 }
 
 // LoadByTeamID returns the rows of table members whose team_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *MemberRepo) LoadByTeamID(ctx context.Context, keys []int64) (map[int64][]Member, error) {
-	m, err := loadMembersByTeamID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "members.LoadByTeamID", "members")
+	return loadMembersByTeamID.Load(ctx, r.db, keys)
 }

@@ -122,7 +122,7 @@ func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "teams.Stream", "teams") }, scanTeam, opTeamsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTeamsFindAll, scanTeam, opTeamsFindAll.SQL)
 }
 
 const sqlTeamsListFirst = `-- name: teams.List replica=ok
@@ -134,17 +134,18 @@ SELECT "id", "name" FROM "teams"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTeams = &runtime.Keyset[Team]{
+	Op:    &runtime.Op{Name: "teams.List", Table: "teams", Errs: errs},
+	First: sqlTeamsListFirst,
+	After: sqlTeamsListAfter,
+	Scan:  scanTeam,
+	Key:   func(v *Team) []any { return []any{v.ID} },
+}
+
 // List returns a page of table teams in primary key order (see runtime.PageArgs).
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Team]{
-		Op: "teams.List", Table: "teams",
-		First: sqlTeamsListFirst,
-		After: sqlTeamsListAfter,
-		Scan:  scanTeam,
-		Key:   func(v *Team) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "teams.List", "teams")
+	return listTeams.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateTeams = &runtime.Update{
@@ -356,7 +357,5 @@ func (r *TeamRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTeam)
 // LoadMembers returns the rows of table members of each of parents
 // (members.team_id = teams.id), keyed by the parent's id, as LoadByTeamID does.
 func (r *TeamRepo) LoadMembers(ctx context.Context, parents []Team) (map[int64][]Member, error) {
-	keys := runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true })
-	m, err := loadMembersByTeamID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "teams.LoadMembers", "teams")
+	return loadMembersByTeamID.Load(ctx, r.db, runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true }))
 }

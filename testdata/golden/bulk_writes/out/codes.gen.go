@@ -111,7 +111,7 @@ func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "codes.Stream", "codes") }, scanCode, opCodesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCodesFindAll, scanCode, opCodesFindAll.SQL)
 }
 
 const sqlCodesListFirst = `-- name: codes.List replica=ok
@@ -123,17 +123,18 @@ SELECT "code", "label" FROM "codes"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
+var listCodes = &runtime.Keyset[Code]{
+	Op:    &runtime.Op{Name: "codes.List", Table: "codes", Errs: errs},
+	First: sqlCodesListFirst,
+	After: sqlCodesListAfter,
+	Scan:  scanCode,
+	Key:   func(v *Code) []any { return []any{v.Code} },
+}
+
 // List returns a page of table codes in primary key order (see runtime.PageArgs).
 func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Code], error) {
 	var code string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Code]{
-		Op: "codes.List", Table: "codes",
-		First: sqlCodesListFirst,
-		After: sqlCodesListAfter,
-		Scan:  scanCode,
-		Key:   func(v *Code) []any { return []any{v.Code} },
-	}, &code)
-	return p, errs.Wrap(err, "codes.List", "codes")
+	return listCodes.Page(ctx, r.db, page, runtime.PageCall{}, &code)
 }
 
 var updateCodes = &runtime.Update{

@@ -181,6 +181,8 @@ func (r *DocRepo) FindAll(ctx context.Context) ([]Doc, error) {
 	return items, errs.Wrap(err, "docs.FindAll", "docs")
 }
 
+var opDocsFindAll = &runtime.Op{Name: "docs.FindAll", Table: "docs", Errs: errs, SQL: sqlDocsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DocRepo) Stream(ctx context.Context) iter.Seq2[Doc, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.Stream", "docs")
@@ -188,7 +190,7 @@ func (r *DocRepo) Stream(ctx context.Context) iter.Seq2[Doc, error] {
 		return runtime.StreamError[Doc](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "docs.Stream", "docs") }, scanDoc, r.pick(sqlDocsFindAll, sqlDocsFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, opDocsFindAll, scanDoc, r.pick(sqlDocsFindAll, sqlDocsFindAllWithDeleted), tenant)
 }
 
 const sqlDocsListFirst = `-- name: docs.List replica=ok
@@ -211,6 +213,12 @@ SELECT "id", "org_id", "slug", "title", "deleted_at" FROM "docs"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listDocs = &runtime.Keyset[Doc]{
+	Op:   &runtime.Op{Name: "docs.List", Table: "docs", Errs: errs},
+	Scan: scanDoc,
+	Key:  func(v *Doc) []any { return []any{v.ID} },
+}
+
 // List returns a page of table docs in primary key order (see runtime.PageArgs).
 func (r *DocRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Doc], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.List", "docs")
@@ -219,15 +227,7 @@ func (r *DocRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Doc]{
-		Op: "docs.List", Table: "docs", Tenant: tenant,
-		First: r.pick(sqlDocsListFirst, sqlDocsListFirstWithDeleted),
-		After: r.pick(sqlDocsListAfter, sqlDocsListAfterWithDeleted),
-		Tail:  []any{tenant},
-		Scan:  scanDoc,
-		Key:   func(v *Doc) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "docs.List", "docs")
+	return listDocs.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, First: r.pick(sqlDocsListFirst, sqlDocsListFirstWithDeleted), After: r.pick(sqlDocsListAfter, sqlDocsListAfterWithDeleted), Tail: []any{tenant}}, &id)
 }
 
 const sqlDocsUpdate = `-- name: docs.Update

@@ -165,7 +165,7 @@ func (r *ItemRepo) FindAll(ctx context.Context) ([]Item, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "items.Stream", "items") }, scanItem, opItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opItemsFindAll, scanItem, opItemsFindAll.SQL)
 }
 
 const sqlItemsListFirst = `-- name: items.List replica=ok
@@ -177,17 +177,18 @@ SELECT "id", "sku", "name", "qty", "note", "label", "mood", "moods"::text[], "ta
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listItems = &runtime.Keyset[Item]{
+	Op:    &runtime.Op{Name: "items.List", Table: "items", Errs: errs},
+	First: sqlItemsListFirst,
+	After: sqlItemsListAfter,
+	Scan:  scanItem,
+	Key:   func(v *Item) []any { return []any{v.ID} },
+}
+
 // List returns a page of table items in primary key order (see runtime.PageArgs).
 func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Item], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Item]{
-		Op: "items.List", Table: "items",
-		First: sqlItemsListFirst,
-		After: sqlItemsListAfter,
-		Scan:  scanItem,
-		Key:   func(v *Item) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "items.List", "items")
+	return listItems.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateItems = &runtime.Update{

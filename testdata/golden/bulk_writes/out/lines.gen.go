@@ -141,7 +141,7 @@ func (r *LineRepo) FindAll(ctx context.Context) ([]Line, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LineRepo) Stream(ctx context.Context) iter.Seq2[Line, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "lines.Stream", "lines") }, scanLine, opLinesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opLinesFindAll, scanLine, opLinesFindAll.SQL)
 }
 
 const sqlLinesListFirst = `-- name: lines.List replica=ok
@@ -153,18 +153,19 @@ SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" 
 WHERE ("order_no", "line_no") > ($1, $2) ORDER BY "order_no", "line_no"
 LIMIT $3`
 
+var listLines = &runtime.Keyset[Line]{
+	Op:    &runtime.Op{Name: "lines.List", Table: "lines", Errs: errs},
+	First: sqlLinesListFirst,
+	After: sqlLinesListAfter,
+	Scan:  scanLine,
+	Key:   func(v *Line) []any { return []any{v.OrderNo, v.LineNo} },
+}
+
 // List returns a page of table lines in primary key order (see runtime.PageArgs).
 func (r *LineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Line], error) {
 	var orderNo int64
 	var lineNo int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Line]{
-		Op: "lines.List", Table: "lines",
-		First: sqlLinesListFirst,
-		After: sqlLinesListAfter,
-		Scan:  scanLine,
-		Key:   func(v *Line) []any { return []any{v.OrderNo, v.LineNo} },
-	}, &orderNo, &lineNo)
-	return p, errs.Wrap(err, "lines.List", "lines")
+	return listLines.Page(ctx, r.db, page, runtime.PageCall{}, &orderNo, &lineNo)
 }
 
 var updateLines = &runtime.Update{

@@ -206,9 +206,11 @@ func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 	return items, errs.Wrap(err, "codes.FindAll", "codes")
 }
 
+var opCodesFindAll = &runtime.Op{Name: "codes.FindAll", Table: "codes", Errs: errs, SQL: sqlCodesFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
+	return runtime.Stream(ctx, r.db, opCodesFindAll, scanCode, sqlCodesFindAll)
 }
 
 const sqlCodesListFirst = `-- name: codes.List replica=ok
@@ -220,18 +222,19 @@ SELECT "region", "num", "label", "note" FROM "codes"
 WHERE ("region", "num") > ($1, $2) ORDER BY "region", "num"
 LIMIT $3`
 
+var listCodes = &runtime.Keyset[Code]{
+	Op:    &runtime.Op{Name: "codes.List", Table: "codes", Errs: errs},
+	First: sqlCodesListFirst,
+	After: sqlCodesListAfter,
+	Scan:  scanCode,
+	Key:   func(v *Code) []any { return []any{v.Region, v.Num} },
+}
+
 // List returns a page of table codes in primary key order (see runtime.PageArgs).
 func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Code], error) {
 	var region Region
 	var num int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Code]{
-		Op: "codes.List", Table: "codes",
-		First: sqlCodesListFirst,
-		After: sqlCodesListAfter,
-		Scan:  scanCode,
-		Key:   func(v *Code) []any { return []any{v.Region, v.Num} },
-	}, &region, &num)
-	return p, errs.Wrap(err, "codes.List", "codes")
+	return listCodes.Page(ctx, r.db, page, runtime.PageCall{}, &region, &num)
 }
 
 var updateCodes = &runtime.Update{
@@ -563,23 +566,18 @@ func (r *CodeRepo) ListByLabel(ctx context.Context, label string) ([]Code, error
 	return items, errs.Wrap(err, "codes.ListByLabel", "codes")
 }
 
-const sqlCodesLoadByLabel = `-- name: codes.LoadByLabel replica=ok
+var loadCodesByLabel = &runtime.Loader[string, Code]{
+	Op: &runtime.Op{Name: "codes.LoadByLabel", Table: "codes", Errs: errs, SQL: `-- name: codes.LoadByLabel replica=ok
 SELECT "region", "num", "label", "note" FROM "codes"
-WHERE "label" = ANY($1) ORDER BY "region", "num"`
-
-func loadCodesByLabel(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Code, error) {
-	if len(keys) == 0 {
-		return map[string][]Code{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCodesLoadByLabel, keys)
-	return runtime.GroupRows(rows, err, scanCode, func(v *Code) string { return v.Label })
+WHERE "label" = ANY($1) ORDER BY "region", "num"`},
+	Scan: scanCode,
+	Key:  func(v *Code) string { return v.Label },
 }
 
 // LoadByLabel returns the rows of table codes whose label is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *CodeRepo) LoadByLabel(ctx context.Context, keys []string) (map[string][]Code, error) {
-	m, err := loadCodesByLabel(ctx, r.db, keys)
-	return m, errs.Wrap(err, "codes.LoadByLabel", "codes")
+	return loadCodesByLabel.Load(ctx, r.db, keys)
 }
 
 const sqlCodesByLabel = `-- name: codes.ByLabel replica=ok

@@ -111,7 +111,7 @@ func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "labels.Stream", "labels") }, scanLabel, opLabelsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opLabelsFindAll, scanLabel, opLabelsFindAll.SQL)
 }
 
 const sqlLabelsListFirst = `-- name: labels.List replica=ok
@@ -123,17 +123,18 @@ SELECT "id", "name" FROM "labels"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listLabels = &runtime.Keyset[Label]{
+	Op:    &runtime.Op{Name: "labels.List", Table: "labels", Errs: errs},
+	First: sqlLabelsListFirst,
+	After: sqlLabelsListAfter,
+	Scan:  scanLabel,
+	Key:   func(v *Label) []any { return []any{v.ID} },
+}
+
 // List returns a page of table labels in primary key order (see runtime.PageArgs).
 func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Label], error) {
 	var id int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Label]{
-		Op: "labels.List", Table: "labels",
-		First: sqlLabelsListFirst,
-		After: sqlLabelsListAfter,
-		Scan:  scanLabel,
-		Key:   func(v *Label) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "labels.List", "labels")
+	return listLabels.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateLabels = &runtime.Update{
@@ -355,7 +356,5 @@ func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabe
 // LoadCodes returns the rows of table codes of each of parents (codes.label =
 // labels.name), keyed by the parent's name, as LoadByLabel does.
 func (r *LabelRepo) LoadCodes(ctx context.Context, parents []Label) (map[string][]Code, error) {
-	keys := runtime.Keys(parents, func(p *Label) (string, bool) { return p.Name, true })
-	m, err := loadCodesByLabel(ctx, r.db, keys)
-	return m, errs.Wrap(err, "labels.LoadCodes", "labels")
+	return loadCodesByLabel.Load(ctx, r.db, runtime.Keys(parents, func(p *Label) (string, bool) { return p.Name, true }))
 }

@@ -217,6 +217,8 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	return items, errs.Wrap(err, "orgs.FindAll", "orgs")
 }
 
+var opOrgsFindAll = &runtime.Op{Name: "orgs.FindAll", Table: "orgs", Errs: errs, SQL: sqlOrgsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.Stream", "orgs")
@@ -224,7 +226,7 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 		return runtime.StreamError[Org](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll, tenant)
+	return runtime.Stream(ctx, db, opOrgsFindAll, scanOrg, sqlOrgsFindAll, tenant)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -237,6 +239,14 @@ SELECT "id", "slug", "name" FROM "orgs"
 WHERE ("id") > ($1) AND "id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listOrgs = &runtime.Keyset[Org]{
+	Op:    &runtime.Op{Name: "orgs.List", Table: "orgs", Errs: errs},
+	First: sqlOrgsListFirst,
+	After: sqlOrgsListAfter,
+	Scan:  scanOrg,
+	Key:   func(v *Org) []any { return []any{v.ID} },
+}
+
 // List returns a page of table orgs in primary key order (see runtime.PageArgs).
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.List", "orgs")
@@ -245,15 +255,7 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Org]{
-		Op: "orgs.List", Table: "orgs", Tenant: tenant,
-		First: sqlOrgsListFirst,
-		After: sqlOrgsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanOrg,
-		Key:   func(v *Org) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "orgs.List", "orgs")
+	return listOrgs.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlOrgsUpdate = `-- name: orgs.Update
@@ -598,9 +600,7 @@ func (r *OrgRepo) LoadTeams(ctx context.Context, parents []Org) (map[uuid.UUID][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTeamsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "orgs.LoadTeams", "orgs")
+	return loadTeamsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadUsers returns the rows of table users of each of parents (users.org_id =
@@ -611,9 +611,11 @@ func (r *OrgRepo) LoadUsers(ctx context.Context, parents []Org) (map[uuid.UUID][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadUsersByOrgID(ctx, db, keys, tenant, r.withDeleted)
-	return m, errs.Wrap(err, "orgs.LoadUsers", "orgs")
+	l := loadUsersByOrgID
+	if r.withDeleted {
+		l = loadUsersByOrgIDWithDeleted
+	}
+	return l.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 const sqlOrgsBySlug = `-- name: orgs.BySlug replica=ok

@@ -147,9 +147,11 @@ func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	return items, errs.Wrap(err, "settings.FindAll", "settings")
 }
 
+var opSettingsFindAll = &runtime.Op{Name: "settings.FindAll", Table: "settings", Errs: errs, SQL: sqlSettingsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
+	return runtime.Stream(ctx, r.db, opSettingsFindAll, scanSetting, sqlSettingsFindAll)
 }
 
 const sqlSettingsListFirst = `-- name: settings.List replica=ok
@@ -161,18 +163,19 @@ SELECT "key", "value" FROM "settings"
 WHERE ("key") > ($1) ORDER BY "key"
 LIMIT $2`
 
+var listSettings = &runtime.Keyset[Setting]{
+	Op:    &runtime.Op{Name: "settings.List", Table: "settings", Errs: errs},
+	First: sqlSettingsListFirst,
+	After: sqlSettingsListAfter,
+	Scan:  scanSetting,
+	Key:   func(v *Setting) []any { return []any{v.Key} },
+}
+
 // List returns a page of table settings in primary key order (see
 // runtime.PageArgs).
 func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Setting], error) {
 	var key string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Setting]{
-		Op: "settings.List", Table: "settings",
-		First: sqlSettingsListFirst,
-		After: sqlSettingsListAfter,
-		Scan:  scanSetting,
-		Key:   func(v *Setting) []any { return []any{v.Key} },
-	}, &key)
-	return p, errs.Wrap(err, "settings.List", "settings")
+	return listSettings.Page(ctx, r.db, page, runtime.PageCall{}, &key)
 }
 
 var updateSettings = &runtime.Update{

@@ -170,7 +170,7 @@ func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
 		return runtime.StreamError[Team](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "teams.Stream", "teams") }, scanTeam, opTeamsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opTeamsFindAll, scanTeam, opTeamsFindAll.SQL, tenant)
 }
 
 const sqlTeamsListFirst = `-- name: teams.List replica=ok
@@ -183,6 +183,14 @@ SELECT "id", "org_id", "name" FROM "teams"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listTeams = &runtime.Keyset[Team]{
+	Op:    &runtime.Op{Name: "teams.List", Table: "teams", Errs: errs},
+	First: sqlTeamsListFirst,
+	After: sqlTeamsListAfter,
+	Scan:  scanTeam,
+	Key:   func(v *Team) []any { return []any{v.ID} },
+}
+
 // List returns a page of table teams in primary key order (see runtime.PageArgs).
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.List", "teams")
@@ -191,15 +199,7 @@ func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Team]{
-		Op: "teams.List", Table: "teams", Tenant: tenant,
-		First: sqlTeamsListFirst,
-		After: sqlTeamsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanTeam,
-		Key:   func(v *Team) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "teams.List", "teams")
+	return listTeams.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlTeamsUpdate = `-- name: teams.Update
@@ -413,29 +413,23 @@ func (r *TeamRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Team, er
 	return runtime.QueryOp(ctx, db, opTeamsListByOrgID, &orgID, runtime.Arg, scanTeam, 0, tenant)
 }
 
-const sqlTeamsLoadByOrgID = `-- name: teams.LoadByOrgID replica=ok
+var loadTeamsByOrgID = &runtime.Loader[uuid.UUID, Team]{
+	Op: &runtime.Op{Name: "teams.LoadByOrgID", Table: "teams", Errs: errs, SQL: `-- name: teams.LoadByOrgID replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadTeamsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Team, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Team{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTeamsLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanTeam, func(v *Team) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanTeam,
+	Key:  func(v *Team) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table teams whose org_id is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *TeamRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.LoadByOrgID", "teams")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadTeamsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "teams.LoadByOrgID", "teams")
+	return loadTeamsByOrgID.Load(ctx, db, keys, tenant)
 }
 
 // LoadUsers returns the rows of table users of each of parents (users.team_id =
@@ -446,7 +440,9 @@ func (r *TeamRepo) LoadUsers(ctx context.Context, parents []Team) (map[int64][]U
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true })
-	m, err := loadUsersByTeamID(ctx, db, keys, tenant, r.withDeleted)
-	return m, errs.Wrap(err, "teams.LoadUsers", "teams")
+	l := loadUsersByTeamID
+	if r.withDeleted {
+		l = loadUsersByTeamIDWithDeleted
+	}
+	return l.Load(ctx, db, runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true }), tenant)
 }

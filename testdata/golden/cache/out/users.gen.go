@@ -247,6 +247,8 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	return items, errs.Wrap(err, "users.FindAll", "users")
 }
 
+var opUsersFindAll = &runtime.Op{Name: "users.FindAll", Table: "users", Errs: errs, SQL: sqlUsersFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Stream", "users")
@@ -254,7 +256,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 		return runtime.StreamError[User](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted), tenant)
+	return runtime.Stream(ctx, db, opUsersFindAll, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted), tenant)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -277,6 +279,12 @@ SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listUsers = &runtime.Keyset[User]{
+	Op:   &runtime.Op{Name: "users.List", Table: "users", Errs: errs},
+	Scan: scanUser,
+	Key:  func(v *User) []any { return []any{v.ID} },
+}
+
 // List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.List", "users")
@@ -285,15 +293,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[User]{
-		Op: "users.List", Table: "users", Tenant: tenant,
-		First: r.pick(sqlUsersListFirst, sqlUsersListFirstWithDeleted),
-		After: r.pick(sqlUsersListAfter, sqlUsersListAfterWithDeleted),
-		Tail:  []any{tenant},
-		Scan:  scanUser,
-		Key:   func(v *User) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "users.List", "users")
+	return listUsers.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, First: r.pick(sqlUsersListFirst, sqlUsersListFirstWithDeleted), After: r.pick(sqlUsersListAfter, sqlUsersListAfterWithDeleted), Tail: []any{tenant}}, &id)
 }
 
 const sqlUsersUpdate = `-- name: users.Update
@@ -778,37 +778,35 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 	return items, errs.Wrap(err, "users.ListByOrgID", "users")
 }
 
-const sqlUsersLoadByOrgID = `-- name: users.LoadByOrgID replica=ok
+var loadUsersByOrgID = &runtime.Loader[uuid.UUID, User]{
+	Op: &runtime.Op{Name: "users.LoadByOrgID", Table: "users", Errs: errs, SQL: `-- name: users.LoadByOrgID replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`
+WHERE "org_id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`},
+	Scan: scanUser,
+	Key:  func(v *User) uuid.UUID { return v.OrgID },
+}
 
-const sqlUsersLoadByOrgIDWithDeleted = `-- name: users.LoadByOrgID replica=ok
+var loadUsersByOrgIDWithDeleted = &runtime.Loader[uuid.UUID, User]{
+	Op: &runtime.Op{Name: "users.LoadByOrgID", Table: "users", Errs: errs, SQL: `-- name: users.LoadByOrgID replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID, withDeleted bool) (map[uuid.UUID][]User, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]User{}, nil
-	}
-	sql := sqlUsersLoadByOrgID
-	if withDeleted {
-		sql = sqlUsersLoadByOrgIDWithDeleted
-	}
-	rows, err := db.Query(ctx, sql, keys, tenant)
-	return runtime.GroupRows(rows, err, scanUser, func(v *User) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanUser,
+	Key:  func(v *User) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table users whose org_id is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *UserRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.LoadByOrgID", "users")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadUsersByOrgID(ctx, db, keys, tenant, r.withDeleted)
-	return m, errs.Wrap(err, "users.LoadByOrgID", "users")
+	l := loadUsersByOrgID
+	if r.withDeleted {
+		l = loadUsersByOrgIDWithDeleted
+	}
+	return l.Load(ctx, db, keys, tenant)
 }
 
 const sqlUsersListByTeamID = `-- name: users.ListByTeamID replica=ok
@@ -831,37 +829,35 @@ func (r *UserRepo) ListByTeamID(ctx context.Context, teamID int64) ([]User, erro
 	return items, errs.Wrap(err, "users.ListByTeamID", "users")
 }
 
-const sqlUsersLoadByTeamID = `-- name: users.LoadByTeamID replica=ok
+var loadUsersByTeamID = &runtime.Loader[int64, User]{
+	Op: &runtime.Op{Name: "users.LoadByTeamID", Table: "users", Errs: errs, SQL: `-- name: users.LoadByTeamID replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
-WHERE "team_id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`
+WHERE "team_id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`},
+	Scan: scanUser,
+	Key:  func(v *User) int64 { return v.TeamID.V },
+}
 
-const sqlUsersLoadByTeamIDWithDeleted = `-- name: users.LoadByTeamID replica=ok
+var loadUsersByTeamIDWithDeleted = &runtime.Loader[int64, User]{
+	Op: &runtime.Op{Name: "users.LoadByTeamID", Table: "users", Errs: errs, SQL: `-- name: users.LoadByTeamID replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
-WHERE "team_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadUsersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID, withDeleted bool) (map[int64][]User, error) {
-	if len(keys) == 0 {
-		return map[int64][]User{}, nil
-	}
-	sql := sqlUsersLoadByTeamID
-	if withDeleted {
-		sql = sqlUsersLoadByTeamIDWithDeleted
-	}
-	rows, err := db.Query(ctx, sql, keys, tenant)
-	return runtime.GroupRows(rows, err, scanUser, func(v *User) int64 { return v.TeamID.V })
+WHERE "team_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanUser,
+	Key:  func(v *User) int64 { return v.TeamID.V },
 }
 
 // LoadByTeamID returns the rows of table users whose team_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *UserRepo) LoadByTeamID(ctx context.Context, keys []int64) (map[int64][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.LoadByTeamID", "users")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadUsersByTeamID(ctx, db, keys, tenant, r.withDeleted)
-	return m, errs.Wrap(err, "users.LoadByTeamID", "users")
+	l := loadUsersByTeamID
+	if r.withDeleted {
+		l = loadUsersByTeamIDWithDeleted
+	}
+	return l.Load(ctx, db, keys, tenant)
 }
 
 const sqlUsersByEmail = `-- name: users.ByEmail replica=ok

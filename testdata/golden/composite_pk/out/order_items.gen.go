@@ -137,7 +137,7 @@ func (r *OrderItemRepo) FindAll(ctx context.Context) ([]OrderItem, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "order_items.Stream", "order_items") }, scanOrderItem, opOrderItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrderItemsFindAll, scanOrderItem, opOrderItemsFindAll.SQL)
 }
 
 const sqlOrderItemsListFirst = `-- name: order_items.List replica=ok
@@ -149,19 +149,20 @@ SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE ("order_id", "sku") > ($1, $2) ORDER BY "order_id", "sku"
 LIMIT $3`
 
+var listOrderItems = &runtime.Keyset[OrderItem]{
+	Op:    &runtime.Op{Name: "order_items.List", Table: "order_items", Errs: errs},
+	First: sqlOrderItemsListFirst,
+	After: sqlOrderItemsListAfter,
+	Scan:  scanOrderItem,
+	Key:   func(v *OrderItem) []any { return []any{v.OrderID, v.SKU} },
+}
+
 // List returns a page of table order_items in primary key order (see
 // runtime.PageArgs).
 func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderItem], error) {
 	var orderID int32
 	var sku string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderItem]{
-		Op: "order_items.List", Table: "order_items",
-		First: sqlOrderItemsListFirst,
-		After: sqlOrderItemsListAfter,
-		Scan:  scanOrderItem,
-		Key:   func(v *OrderItem) []any { return []any{v.OrderID, v.SKU} },
-	}, &orderID, &sku)
-	return p, errs.Wrap(err, "order_items.List", "order_items")
+	return listOrderItems.Page(ctx, r.db, page, runtime.PageCall{}, &orderID, &sku)
 }
 
 var updateOrderItems = &runtime.Update{
@@ -393,23 +394,18 @@ func (r *OrderItemRepo) ListByOrderID(ctx context.Context, orderID int32) ([]Ord
 	return runtime.QueryOp(ctx, r.db, opOrderItemsListByOrderID, &orderID, runtime.Arg, scanOrderItem, 0)
 }
 
-const sqlOrderItemsLoadByOrderID = `-- name: order_items.LoadByOrderID replica=ok
+var loadOrderItemsByOrderID = &runtime.Loader[int32, OrderItem]{
+	Op: &runtime.Op{Name: "order_items.LoadByOrderID", Table: "order_items", Errs: errs, SQL: `-- name: order_items.LoadByOrderID replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
-WHERE "order_id" = ANY($1) ORDER BY "order_id", "sku"`
-
-func loadOrderItemsByOrderID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]OrderItem, error) {
-	if len(keys) == 0 {
-		return map[int32][]OrderItem{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrderItemsLoadByOrderID, keys)
-	return runtime.GroupRows(rows, err, scanOrderItem, func(v *OrderItem) int32 { return v.OrderID })
+WHERE "order_id" = ANY($1) ORDER BY "order_id", "sku"`},
+	Scan: scanOrderItem,
+	Key:  func(v *OrderItem) int32 { return v.OrderID },
 }
 
 // LoadByOrderID returns the rows of table order_items whose order_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *OrderItemRepo) LoadByOrderID(ctx context.Context, keys []int32) (map[int32][]OrderItem, error) {
-	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "order_items.LoadByOrderID", "order_items")
+	return loadOrderItemsByOrderID.Load(ctx, r.db, keys)
 }
 
 var opOrderItemsListBySKU = &runtime.Op{Name: "order_items.ListBySKU", Table: "order_items", Errs: errs, SQL: `-- name: order_items.ListBySKU replica=ok
@@ -422,21 +418,16 @@ func (r *OrderItemRepo) ListBySKU(ctx context.Context, sku string) ([]OrderItem,
 	return runtime.QueryOp(ctx, r.db, opOrderItemsListBySKU, &sku, runtime.Arg, scanOrderItem, 0)
 }
 
-const sqlOrderItemsLoadBySKU = `-- name: order_items.LoadBySKU replica=ok
+var loadOrderItemsBySKU = &runtime.Loader[string, OrderItem]{
+	Op: &runtime.Op{Name: "order_items.LoadBySKU", Table: "order_items", Errs: errs, SQL: `-- name: order_items.LoadBySKU replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
-WHERE "sku" = ANY($1) ORDER BY "order_id", "sku"`
-
-func loadOrderItemsBySKU(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]OrderItem, error) {
-	if len(keys) == 0 {
-		return map[string][]OrderItem{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrderItemsLoadBySKU, keys)
-	return runtime.GroupRows(rows, err, scanOrderItem, func(v *OrderItem) string { return v.SKU })
+WHERE "sku" = ANY($1) ORDER BY "order_id", "sku"`},
+	Scan: scanOrderItem,
+	Key:  func(v *OrderItem) string { return v.SKU },
 }
 
 // LoadBySKU returns the rows of table order_items whose sku is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *OrderItemRepo) LoadBySKU(ctx context.Context, keys []string) (map[string][]OrderItem, error) {
-	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
-	return m, errs.Wrap(err, "order_items.LoadBySKU", "order_items")
+	return loadOrderItemsBySKU.Load(ctx, r.db, keys)
 }

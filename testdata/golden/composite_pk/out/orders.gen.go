@@ -114,7 +114,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrdersFindAll, scanOrder, opOrdersFindAll.SQL)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -126,17 +126,18 @@ SELECT "id", "placed" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrders = &runtime.Keyset[Order]{
+	Op:    &runtime.Op{Name: "orders.List", Table: "orders", Errs: errs},
+	First: sqlOrdersListFirst,
+	After: sqlOrdersListAfter,
+	Scan:  scanOrder,
+	Key:   func(v *Order) []any { return []any{v.ID} },
+}
+
 // List returns a page of table orders in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
-		Op: "orders.List", Table: "orders",
-		First: sqlOrdersListFirst,
-		After: sqlOrdersListAfter,
-		Scan:  scanOrder,
-		Key:   func(v *Order) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "orders.List", "orders")
+	return listOrders.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrders = &runtime.Update{
@@ -282,7 +283,5 @@ func (r *OrderRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error
 // (order_items.order_id = orders.id), keyed by the parent's id, as LoadByOrderID
 // does.
 func (r *OrderRepo) LoadOrderItems(ctx context.Context, parents []Order) (map[int32][]OrderItem, error) {
-	keys := runtime.Keys(parents, func(p *Order) (int32, bool) { return p.ID, true })
-	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "orders.LoadOrderItems", "orders")
+	return loadOrderItemsByOrderID.Load(ctx, r.db, runtime.Keys(parents, func(p *Order) (int32, bool) { return p.ID, true }))
 }

@@ -129,7 +129,7 @@ func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opProductsFindAll, scanProduct, opProductsFindAll.SQL)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -141,18 +141,19 @@ SELECT "sku", "title", "price" FROM "products"
 WHERE ("sku") > ($1) ORDER BY "sku"
 LIMIT $2`
 
+var listProducts = &runtime.Keyset[Product]{
+	Op:    &runtime.Op{Name: "products.List", Table: "products", Errs: errs},
+	First: sqlProductsListFirst,
+	After: sqlProductsListAfter,
+	Scan:  scanProduct,
+	Key:   func(v *Product) []any { return []any{v.SKU} },
+}
+
 // List returns a page of table products in primary key order (see
 // runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var sku string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
-		Op: "products.List", Table: "products",
-		First: sqlProductsListFirst,
-		After: sqlProductsListAfter,
-		Scan:  scanProduct,
-		Key:   func(v *Product) []any { return []any{v.SKU} },
-	}, &sku)
-	return p, errs.Wrap(err, "products.List", "products")
+	return listProducts.Page(ctx, r.db, page, runtime.PageCall{}, &sku)
 }
 
 var updateProducts = &runtime.Update{
@@ -368,7 +369,5 @@ func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewPro
 // LoadOrderItems returns the rows of table order_items of each of parents
 // (order_items.sku = products.sku), keyed by the parent's sku, as LoadBySKU does.
 func (r *ProductRepo) LoadOrderItems(ctx context.Context, parents []Product) (map[string][]OrderItem, error) {
-	keys := runtime.Keys(parents, func(p *Product) (string, bool) { return p.SKU, true })
-	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
-	return m, errs.Wrap(err, "products.LoadOrderItems", "products")
+	return loadOrderItemsBySKU.Load(ctx, r.db, runtime.Keys(parents, func(p *Product) (string, bool) { return p.SKU, true }))
 }

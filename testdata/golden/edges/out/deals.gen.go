@@ -145,7 +145,7 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opDealsFindAll, scanDeal, opDealsFindAll.SQL)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok
@@ -157,17 +157,18 @@ SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listDeals = &runtime.Keyset[Deal]{
+	Op:    &runtime.Op{Name: "deals.List", Table: "deals", Errs: errs},
+	First: sqlDealsListFirst,
+	After: sqlDealsListAfter,
+	Scan:  scanDeal,
+	Key:   func(v *Deal) []any { return []any{v.ID} },
+}
+
 // List returns a page of table deals in primary key order (see runtime.PageArgs).
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Deal]{
-		Op: "deals.List", Table: "deals",
-		First: sqlDealsListFirst,
-		After: sqlDealsListAfter,
-		Scan:  scanDeal,
-		Key:   func(v *Deal) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "deals.List", "deals")
+	return listDeals.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateDeals = &runtime.Update{

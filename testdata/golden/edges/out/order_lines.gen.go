@@ -120,7 +120,7 @@ func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "order_lines.Stream", "order_lines") }, scanOrderLine, opOrderLinesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrderLinesFindAll, scanOrderLine, opOrderLinesFindAll.SQL)
 }
 
 const sqlOrderLinesListFirst = `-- name: order_lines.List replica=ok
@@ -132,18 +132,19 @@ SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrderLines = &runtime.Keyset[OrderLine]{
+	Op:    &runtime.Op{Name: "order_lines.List", Table: "order_lines", Errs: errs},
+	First: sqlOrderLinesListFirst,
+	After: sqlOrderLinesListAfter,
+	Scan:  scanOrderLine,
+	Key:   func(v *OrderLine) []any { return []any{v.ID} },
+}
+
 // List returns a page of table order_lines in primary key order (see
 // runtime.PageArgs).
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderLine]{
-		Op: "order_lines.List", Table: "order_lines",
-		First: sqlOrderLinesListFirst,
-		After: sqlOrderLinesListAfter,
-		Scan:  scanOrderLine,
-		Key:   func(v *OrderLine) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "order_lines.List", "order_lines")
+	return listOrderLines.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrderLines = &runtime.Update{
@@ -294,23 +295,18 @@ func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([
 	return runtime.QueryOp(ctx, r.db, opOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
 }
 
-const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=ok
+var loadOrderLinesByOrderID = &runtime.Loader[uuid.UUID, OrderLine]{
+	Op: &runtime.Op{Name: "order_lines.LoadByOrderID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.LoadByOrderID replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
-WHERE "order_id" = ANY($1) ORDER BY "id"`
-
-func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]OrderLine{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrderLinesLoadByOrderID, keys)
-	return runtime.GroupRows(rows, err, scanOrderLine, func(v *OrderLine) uuid.UUID { return v.OrderID })
+WHERE "order_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanOrderLine,
+	Key:  func(v *OrderLine) uuid.UUID { return v.OrderID },
 }
 
 // LoadByOrderID returns the rows of table order_lines whose order_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "order_lines.LoadByOrderID", "order_lines")
+	return loadOrderLinesByOrderID.Load(ctx, r.db, keys)
 }
 
 var opOrderLinesListByProductID = &runtime.Op{Name: "order_lines.ListByProductID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByProductID replica=ok
@@ -323,21 +319,16 @@ func (r *OrderLineRepo) ListByProductID(ctx context.Context, productID int64) ([
 	return runtime.QueryOp(ctx, r.db, opOrderLinesListByProductID, &productID, runtime.Arg, scanOrderLine, 0)
 }
 
-const sqlOrderLinesLoadByProductID = `-- name: order_lines.LoadByProductID replica=ok
+var loadOrderLinesByProductID = &runtime.Loader[int64, OrderLine]{
+	Op: &runtime.Op{Name: "order_lines.LoadByProductID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.LoadByProductID replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
-WHERE "product_id" = ANY($1) ORDER BY "id"`
-
-func loadOrderLinesByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]OrderLine, error) {
-	if len(keys) == 0 {
-		return map[int64][]OrderLine{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrderLinesLoadByProductID, keys)
-	return runtime.GroupRows(rows, err, scanOrderLine, func(v *OrderLine) int64 { return v.ProductID })
+WHERE "product_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanOrderLine,
+	Key:  func(v *OrderLine) int64 { return v.ProductID },
 }
 
 // LoadByProductID returns the rows of table order_lines whose product_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *OrderLineRepo) LoadByProductID(ctx context.Context, keys []int64) (map[int64][]OrderLine, error) {
-	m, err := loadOrderLinesByProductID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "order_lines.LoadByProductID", "order_lines")
+	return loadOrderLinesByProductID.Load(ctx, r.db, keys)
 }

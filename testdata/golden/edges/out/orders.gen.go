@@ -136,7 +136,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrdersFindAll, scanOrder, opOrdersFindAll.SQL)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -148,17 +148,18 @@ SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrders = &runtime.Keyset[Order]{
+	Op:    &runtime.Op{Name: "orders.List", Table: "orders", Errs: errs},
+	First: sqlOrdersListFirst,
+	After: sqlOrdersListAfter,
+	Scan:  scanOrder,
+	Key:   func(v *Order) []any { return []any{v.ID} },
+}
+
 // List returns a page of table orders in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
-		Op: "orders.List", Table: "orders",
-		First: sqlOrdersListFirst,
-		After: sqlOrdersListAfter,
-		Scan:  scanOrder,
-		Key:   func(v *Order) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "orders.List", "orders")
+	return listOrders.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrders = &runtime.Update{
@@ -314,30 +315,23 @@ func (r *OrderRepo) ListByUserID(ctx context.Context, userID int64) ([]Order, er
 	return runtime.QueryOp(ctx, r.db, opOrdersListByUserID, &userID, runtime.Arg, scanOrder, 0)
 }
 
-const sqlOrdersLoadByUserID = `-- name: orders.LoadByUserID replica=ok
+var loadOrdersByUserID = &runtime.Loader[int64, Order]{
+	Op: &runtime.Op{Name: "orders.LoadByUserID", Table: "orders", Errs: errs, SQL: `-- name: orders.LoadByUserID replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadOrdersByUserID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Order, error) {
-	if len(keys) == 0 {
-		return map[int64][]Order{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrdersLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) int64 { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanOrder,
+	Key:  func(v *Order) int64 { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table orders whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *OrderRepo) LoadByUserID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
-	m, err := loadOrdersByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "orders.LoadByUserID", "orders")
+	return loadOrdersByUserID.Load(ctx, r.db, keys)
 }
 
 // LoadOrderLines returns the rows of table order_lines of each of parents
 // (order_lines.order_id = orders.id), keyed by the parent's id, as LoadByOrderID
 // does.
 func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uuid.UUID][]OrderLine, error) {
-	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "orders.LoadOrderLines", "orders")
+	return loadOrderLinesByOrderID.Load(ctx, r.db, runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -146,7 +146,7 @@ func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opProductsFindAll, scanProduct, opProductsFindAll.SQL)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -158,18 +158,19 @@ SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listProducts = &runtime.Keyset[Product]{
+	Op:    &runtime.Op{Name: "products.List", Table: "products", Errs: errs},
+	First: sqlProductsListFirst,
+	After: sqlProductsListAfter,
+	Scan:  scanProduct,
+	Key:   func(v *Product) []any { return []any{v.ID} },
+}
+
 // List returns a page of table products in primary key order (see
 // runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
-		Op: "products.List", Table: "products",
-		First: sqlProductsListFirst,
-		After: sqlProductsListAfter,
-		Scan:  scanProduct,
-		Key:   func(v *Product) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "products.List", "products")
+	return listProducts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateProducts = &runtime.Update{
@@ -391,18 +392,14 @@ func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewPro
 // LoadStocks returns the rows of table stock of each of parents (stock.product_id
 // = products.id), keyed by the parent's id, as LoadByProductID does.
 func (r *ProductRepo) LoadStocks(ctx context.Context, parents []Product) (map[int64][]Stock, error) {
-	keys := runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true })
-	m, err := loadStockByProductID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "products.LoadStocks", "products")
+	return loadStockByProductID.Load(ctx, r.db, runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true }))
 }
 
 // LoadOrderLines returns the rows of table order_lines of each of parents
 // (order_lines.product_id = products.id), keyed by the parent's id, as
 // LoadByProductID does.
 func (r *ProductRepo) LoadOrderLines(ctx context.Context, parents []Product) (map[int64][]OrderLine, error) {
-	keys := runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true })
-	m, err := loadOrderLinesByProductID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "products.LoadOrderLines", "products")
+	return loadOrderLinesByProductID.Load(ctx, r.db, runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true }))
 }
 
 const sqlProductsBySKUs = `-- name: products.BySKUs replica=ok
@@ -450,6 +447,12 @@ ORDER BY "id"
 LIMIT $3`,
 }
 
+var pageProductsNamed = &runtime.Keyset[Product]{
+	Op:   &runtime.Op{Name: "products.Named", Table: "products", Errs: errs},
+	Scan: scanProduct,
+	Key:  func(v *Product) []any { return []any{v.ID} },
+}
+
 // Named returns the rows of table products that match the query, ordered by id, a
 // page at a time: up to page.Limit rows after the cursor page.After ("" for the
 // first page). Pass the returned Next cursor to get the following page; it is ""
@@ -464,13 +467,5 @@ func (r *ProductRepo) Named(ctx context.Context, p NamedParams, page runtime.Pag
 		args = append(args, p.Names.Value)
 	}
 	var k0 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
-		Op: "products.Named", Table: "products",
-		First: sqlProductsNamed[mask],
-		After: sqlProductsNamedAfter[mask],
-		Args:  args,
-		Scan:  scanProduct,
-		Key:   func(v *Product) []any { return []any{v.ID} },
-	}, &k0)
-	return pg, errs.Wrap(err, "products.Named", "products")
+	return pageProductsNamed.Page(ctx, r.db, page, runtime.PageCall{Args: args, First: sqlProductsNamed[mask], After: sqlProductsNamedAfter[mask]}, &k0)
 }

@@ -124,7 +124,7 @@ func (r *StockRepo) FindAll(ctx context.Context) ([]Stock, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StockRepo) Stream(ctx context.Context) iter.Seq2[Stock, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "stock.Stream", "stock") }, scanStock, opStockFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opStockFindAll, scanStock, opStockFindAll.SQL)
 }
 
 const sqlStockListFirst = `-- name: stock.List replica=ok
@@ -136,18 +136,19 @@ SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE ("warehouse_code", "product_id") > ($1, $2) ORDER BY "warehouse_code", "product_id"
 LIMIT $3`
 
+var listStock = &runtime.Keyset[Stock]{
+	Op:    &runtime.Op{Name: "stock.List", Table: "stock", Errs: errs},
+	First: sqlStockListFirst,
+	After: sqlStockListAfter,
+	Scan:  scanStock,
+	Key:   func(v *Stock) []any { return []any{v.WarehouseCode, v.ProductID} },
+}
+
 // List returns a page of table stock in primary key order (see runtime.PageArgs).
 func (r *StockRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Stock], error) {
 	var warehouseCode string
 	var productID int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Stock]{
-		Op: "stock.List", Table: "stock",
-		First: sqlStockListFirst,
-		After: sqlStockListAfter,
-		Scan:  scanStock,
-		Key:   func(v *Stock) []any { return []any{v.WarehouseCode, v.ProductID} },
-	}, &warehouseCode, &productID)
-	return p, errs.Wrap(err, "stock.List", "stock")
+	return listStock.Page(ctx, r.db, page, runtime.PageCall{}, &warehouseCode, &productID)
 }
 
 var updateStock = &runtime.Update{
@@ -375,24 +376,19 @@ func (r *StockRepo) ListByWarehouseCode(ctx context.Context, warehouseCode strin
 	return runtime.QueryOp(ctx, r.db, opStockListByWarehouseCode, &warehouseCode, runtime.Arg, scanStock, 0)
 }
 
-const sqlStockLoadByWarehouseCode = `-- name: stock.LoadByWarehouseCode replica=ok
+var loadStockByWarehouseCode = &runtime.Loader[string, Stock]{
+	Op: &runtime.Op{Name: "stock.LoadByWarehouseCode", Table: "stock", Errs: errs, SQL: `-- name: stock.LoadByWarehouseCode replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
-WHERE "warehouse_code" = ANY($1) ORDER BY "warehouse_code", "product_id"`
-
-func loadStockByWarehouseCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Stock, error) {
-	if len(keys) == 0 {
-		return map[string][]Stock{}, nil
-	}
-	rows, err := db.Query(ctx, sqlStockLoadByWarehouseCode, keys)
-	m, err := runtime.GroupRows(rows, err, scanStock, func(v *Stock) string { return v.WarehouseCode })
-	return runtime.PaddedKeys(m, err, keys)
+WHERE "warehouse_code" = ANY($1) ORDER BY "warehouse_code", "product_id"`},
+	Scan:   scanStock,
+	Key:    func(v *Stock) string { return v.WarehouseCode },
+	Padded: true,
 }
 
 // LoadByWarehouseCode returns the rows of table stock whose warehouse_code is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *StockRepo) LoadByWarehouseCode(ctx context.Context, keys []string) (map[string][]Stock, error) {
-	m, err := loadStockByWarehouseCode(ctx, r.db, keys)
-	return m, errs.Wrap(err, "stock.LoadByWarehouseCode", "stock")
+	return loadStockByWarehouseCode.Load(ctx, r.db, keys)
 }
 
 var opStockListByProductID = &runtime.Op{Name: "stock.ListByProductID", Table: "stock", Errs: errs, SQL: `-- name: stock.ListByProductID replica=ok
@@ -405,21 +401,16 @@ func (r *StockRepo) ListByProductID(ctx context.Context, productID int64) ([]Sto
 	return runtime.QueryOp(ctx, r.db, opStockListByProductID, &productID, runtime.Arg, scanStock, 0)
 }
 
-const sqlStockLoadByProductID = `-- name: stock.LoadByProductID replica=ok
+var loadStockByProductID = &runtime.Loader[int64, Stock]{
+	Op: &runtime.Op{Name: "stock.LoadByProductID", Table: "stock", Errs: errs, SQL: `-- name: stock.LoadByProductID replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
-WHERE "product_id" = ANY($1) ORDER BY "warehouse_code", "product_id"`
-
-func loadStockByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Stock, error) {
-	if len(keys) == 0 {
-		return map[int64][]Stock{}, nil
-	}
-	rows, err := db.Query(ctx, sqlStockLoadByProductID, keys)
-	return runtime.GroupRows(rows, err, scanStock, func(v *Stock) int64 { return v.ProductID })
+WHERE "product_id" = ANY($1) ORDER BY "warehouse_code", "product_id"`},
+	Scan: scanStock,
+	Key:  func(v *Stock) int64 { return v.ProductID },
 }
 
 // LoadByProductID returns the rows of table stock whose product_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *StockRepo) LoadByProductID(ctx context.Context, keys []int64) (map[int64][]Stock, error) {
-	m, err := loadStockByProductID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "stock.LoadByProductID", "stock")
+	return loadStockByProductID.Load(ctx, r.db, keys)
 }

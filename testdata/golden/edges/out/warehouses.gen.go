@@ -120,7 +120,7 @@ func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "warehouses.Stream", "warehouses") }, scanWarehouse, opWarehousesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opWarehousesFindAll, scanWarehouse, opWarehousesFindAll.SQL)
 }
 
 const sqlWarehousesListFirst = `-- name: warehouses.List replica=ok
@@ -132,18 +132,19 @@ SELECT "code"::text, "name" FROM "warehouses"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
+var listWarehouses = &runtime.Keyset[Warehouse]{
+	Op:    &runtime.Op{Name: "warehouses.List", Table: "warehouses", Errs: errs},
+	First: sqlWarehousesListFirst,
+	After: sqlWarehousesListAfter,
+	Scan:  scanWarehouse,
+	Key:   func(v *Warehouse) []any { return []any{v.Code} },
+}
+
 // List returns a page of table warehouses in primary key order (see
 // runtime.PageArgs).
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
 	var code string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Warehouse]{
-		Op: "warehouses.List", Table: "warehouses",
-		First: sqlWarehousesListFirst,
-		After: sqlWarehousesListAfter,
-		Scan:  scanWarehouse,
-		Key:   func(v *Warehouse) []any { return []any{v.Code} },
-	}, &code)
-	return p, errs.Wrap(err, "warehouses.List", "warehouses")
+	return listWarehouses.Page(ctx, r.db, page, runtime.PageCall{}, &code)
 }
 
 var updateWarehouses = &runtime.Update{
@@ -357,7 +358,5 @@ func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []New
 // (stock.warehouse_code = warehouses.code), keyed by the parent's code, as
 // LoadByWarehouseCode does.
 func (r *WarehouseRepo) LoadStocks(ctx context.Context, parents []Warehouse) (map[string][]Stock, error) {
-	keys := runtime.Keys(parents, func(p *Warehouse) (string, bool) { return p.Code, true })
-	m, err := loadStockByWarehouseCode(ctx, r.db, keys)
-	return m, errs.Wrap(err, "warehouses.LoadStocks", "warehouses")
+	return loadStockByWarehouseCode.Load(ctx, r.db, runtime.Keys(parents, func(p *Warehouse) (string, bool) { return p.Code, true }))
 }

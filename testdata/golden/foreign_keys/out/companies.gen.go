@@ -119,7 +119,7 @@ func (r *CompanyRepo) FindAll(ctx context.Context) ([]Company, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "companies.Stream", "companies") }, scanCompany, opCompaniesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCompaniesFindAll, scanCompany, opCompaniesFindAll.SQL)
 }
 
 const sqlCompaniesListFirst = `-- name: companies.List replica=ok
@@ -131,18 +131,19 @@ SELECT "id", "name" FROM "companies"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listCompanies = &runtime.Keyset[Company]{
+	Op:    &runtime.Op{Name: "companies.List", Table: "companies", Errs: errs},
+	First: sqlCompaniesListFirst,
+	After: sqlCompaniesListAfter,
+	Scan:  scanCompany,
+	Key:   func(v *Company) []any { return []any{v.ID} },
+}
+
 // List returns a page of table companies in primary key order (see
 // runtime.PageArgs).
 func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Company], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Company]{
-		Op: "companies.List", Table: "companies",
-		First: sqlCompaniesListFirst,
-		After: sqlCompaniesListAfter,
-		Scan:  scanCompany,
-		Key:   func(v *Company) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "companies.List", "companies")
+	return listCompanies.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateCompanies = &runtime.Update{
@@ -357,7 +358,5 @@ func (r *CompanyRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCo
 // (departments.company_id = companies.id), keyed by the parent's id, as
 // LoadByCompanyID does.
 func (r *CompanyRepo) LoadDepartments(ctx context.Context, parents []Company) (map[uuid.UUID][]Department, error) {
-	keys := runtime.Keys(parents, func(p *Company) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "companies.LoadDepartments", "companies")
+	return loadDepartmentsByCompanyID.Load(ctx, r.db, runtime.Keys(parents, func(p *Company) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -126,7 +126,7 @@ func (r *DepartmentRepo) FindAll(ctx context.Context) ([]Department, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "departments.Stream", "departments") }, scanDepartment, opDepartmentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opDepartmentsFindAll, scanDepartment, opDepartmentsFindAll.SQL)
 }
 
 const sqlDepartmentsListFirst = `-- name: departments.List replica=ok
@@ -138,18 +138,19 @@ SELECT "id", "company_id", "name" FROM "departments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listDepartments = &runtime.Keyset[Department]{
+	Op:    &runtime.Op{Name: "departments.List", Table: "departments", Errs: errs},
+	First: sqlDepartmentsListFirst,
+	After: sqlDepartmentsListAfter,
+	Scan:  scanDepartment,
+	Key:   func(v *Department) []any { return []any{v.ID} },
+}
+
 // List returns a page of table departments in primary key order (see
 // runtime.PageArgs).
 func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Department], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Department]{
-		Op: "departments.List", Table: "departments",
-		First: sqlDepartmentsListFirst,
-		After: sqlDepartmentsListAfter,
-		Scan:  scanDepartment,
-		Key:   func(v *Department) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "departments.List", "departments")
+	return listDepartments.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateDepartments = &runtime.Update{
@@ -376,30 +377,23 @@ func (r *DepartmentRepo) ListByCompanyID(ctx context.Context, companyID uuid.UUI
 	return runtime.QueryOp(ctx, r.db, opDepartmentsListByCompanyID, &companyID, runtime.Arg, scanDepartment, 0)
 }
 
-const sqlDepartmentsLoadByCompanyID = `-- name: departments.LoadByCompanyID replica=ok
+var loadDepartmentsByCompanyID = &runtime.Loader[uuid.UUID, Department]{
+	Op: &runtime.Op{Name: "departments.LoadByCompanyID", Table: "departments", Errs: errs, SQL: `-- name: departments.LoadByCompanyID replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
-WHERE "company_id" = ANY($1) ORDER BY "id"`
-
-func loadDepartmentsByCompanyID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Department{}, nil
-	}
-	rows, err := db.Query(ctx, sqlDepartmentsLoadByCompanyID, keys)
-	return runtime.GroupRows(rows, err, scanDepartment, func(v *Department) uuid.UUID { return v.CompanyID })
+WHERE "company_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanDepartment,
+	Key:  func(v *Department) uuid.UUID { return v.CompanyID },
 }
 
 // LoadByCompanyID returns the rows of table departments whose company_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *DepartmentRepo) LoadByCompanyID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
-	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "departments.LoadByCompanyID", "departments")
+	return loadDepartmentsByCompanyID.Load(ctx, r.db, keys)
 }
 
 // LoadEmployees returns the rows of table employees of each of parents
 // (employees.department_id = departments.id), keyed by the parent's id, as
 // LoadByDepartmentID does.
 func (r *DepartmentRepo) LoadEmployees(ctx context.Context, parents []Department) (map[uuid.UUID][]Employee, error) {
-	keys := runtime.Keys(parents, func(p *Department) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "departments.LoadEmployees", "departments")
+	return loadEmployeesByDepartmentID.Load(ctx, r.db, runtime.Keys(parents, func(p *Department) (uuid.UUID, bool) { return p.ID, true }))
 }

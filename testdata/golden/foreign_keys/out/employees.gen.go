@@ -140,7 +140,7 @@ func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "employees.Stream", "employees") }, scanEmployee, opEmployeesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opEmployeesFindAll, scanEmployee, opEmployeesFindAll.SQL)
 }
 
 const sqlEmployeesListFirst = `-- name: employees.List replica=ok
@@ -152,18 +152,19 @@ SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listEmployees = &runtime.Keyset[Employee]{
+	Op:    &runtime.Op{Name: "employees.List", Table: "employees", Errs: errs},
+	First: sqlEmployeesListFirst,
+	After: sqlEmployeesListAfter,
+	Scan:  scanEmployee,
+	Key:   func(v *Employee) []any { return []any{v.ID} },
+}
+
 // List returns a page of table employees in primary key order (see
 // runtime.PageArgs).
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Employee]{
-		Op: "employees.List", Table: "employees",
-		First: sqlEmployeesListFirst,
-		After: sqlEmployeesListAfter,
-		Scan:  scanEmployee,
-		Key:   func(v *Employee) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "employees.List", "employees")
+	return listEmployees.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateEmployees = &runtime.Update{
@@ -392,23 +393,18 @@ func (r *EmployeeRepo) ListByDepartmentID(ctx context.Context, departmentID uuid
 	return runtime.QueryOp(ctx, r.db, opEmployeesListByDepartmentID, &departmentID, runtime.Arg, scanEmployee, 0)
 }
 
-const sqlEmployeesLoadByDepartmentID = `-- name: employees.LoadByDepartmentID replica=ok
+var loadEmployeesByDepartmentID = &runtime.Loader[uuid.UUID, Employee]{
+	Op: &runtime.Op{Name: "employees.LoadByDepartmentID", Table: "employees", Errs: errs, SQL: `-- name: employees.LoadByDepartmentID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
-WHERE "department_id" = ANY($1) ORDER BY "id"`
-
-func loadEmployeesByDepartmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Employee{}, nil
-	}
-	rows, err := db.Query(ctx, sqlEmployeesLoadByDepartmentID, keys)
-	return runtime.GroupRows(rows, err, scanEmployee, func(v *Employee) uuid.UUID { return v.DepartmentID })
+WHERE "department_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanEmployee,
+	Key:  func(v *Employee) uuid.UUID { return v.DepartmentID },
 }
 
 // LoadByDepartmentID returns the rows of table employees whose department_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *EmployeeRepo) LoadByDepartmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
-	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "employees.LoadByDepartmentID", "employees")
+	return loadEmployeesByDepartmentID.Load(ctx, r.db, keys)
 }
 
 var opEmployeesListByManagerID = &runtime.Op{Name: "employees.ListByManagerID", Table: "employees", Errs: errs, SQL: `-- name: employees.ListByManagerID replica=ok
@@ -421,30 +417,23 @@ func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]
 	return runtime.QueryOp(ctx, r.db, opEmployeesListByManagerID, &managerID, runtime.Arg, scanEmployee, 0)
 }
 
-const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=ok
+var loadEmployeesByManagerID = &runtime.Loader[int64, Employee]{
+	Op: &runtime.Op{Name: "employees.LoadByManagerID", Table: "employees", Errs: errs, SQL: `-- name: employees.LoadByManagerID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
-WHERE "manager_id" = ANY($1) ORDER BY "id"`
-
-func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Employee, error) {
-	if len(keys) == 0 {
-		return map[int64][]Employee{}, nil
-	}
-	rows, err := db.Query(ctx, sqlEmployeesLoadByManagerID, keys)
-	return runtime.GroupRows(rows, err, scanEmployee, func(v *Employee) int64 { return v.ManagerID.V })
+WHERE "manager_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanEmployee,
+	Key:  func(v *Employee) int64 { return v.ManagerID.V },
 }
 
 // LoadByManagerID returns the rows of table employees whose manager_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[int64][]Employee, error) {
-	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "employees.LoadByManagerID", "employees")
+	return loadEmployeesByManagerID.Load(ctx, r.db, keys)
 }
 
 // LoadEmployeesByManagerID returns the rows of table employees of each of parents
 // (employees.manager_id = employees.id), keyed by the parent's id, as
 // LoadByManagerID does.
 func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []Employee) (map[int64][]Employee, error) {
-	keys := runtime.Keys(parents, func(p *Employee) (int64, bool) { return p.ID, true })
-	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "employees.LoadEmployeesByManagerID", "employees")
+	return loadEmployeesByManagerID.Load(ctx, r.db, runtime.Keys(parents, func(p *Employee) (int64, bool) { return p.ID, true }))
 }

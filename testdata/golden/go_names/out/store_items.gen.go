@@ -118,7 +118,7 @@ func (r *StoreItemRepo) FindAll(ctx context.Context) ([]StoreItem, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StoreItemRepo) Stream(ctx context.Context) iter.Seq2[StoreItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "store_items.Stream", "store_items") }, scanStoreItem, opStoreItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opStoreItemsFindAll, scanStoreItem, opStoreItemsFindAll.SQL)
 }
 
 const sqlStoreItemsListFirst = `-- name: store_items.List replica=ok
@@ -130,18 +130,19 @@ SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listStoreItems = &runtime.Keyset[StoreItem]{
+	Op:    &runtime.Op{Name: "store_items.List", Table: "store_items", Errs: errs},
+	First: sqlStoreItemsListFirst,
+	After: sqlStoreItemsListAfter,
+	Scan:  scanStoreItem,
+	Key:   func(v *StoreItem) []any { return []any{v.ID} },
+}
+
 // List returns a page of table store_items in primary key order (see
 // runtime.PageArgs).
 func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[StoreItem], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[StoreItem]{
-		Op: "store_items.List", Table: "store_items",
-		First: sqlStoreItemsListFirst,
-		After: sqlStoreItemsListAfter,
-		Scan:  scanStoreItem,
-		Key:   func(v *StoreItem) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "store_items.List", "store_items")
+	return listStoreItems.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateStoreItems = &runtime.Update{
@@ -293,21 +294,16 @@ func (r *StoreItemRepo) ListByStoreID(ctx context.Context, storeID int64) ([]Sto
 	return runtime.QueryOp(ctx, r.db, opStoreItemsListByStoreID, &storeID, runtime.Arg, scanStoreItem, 0)
 }
 
-const sqlStoreItemsLoadByStoreID = `-- name: store_items.LoadByStoreID replica=ok
+var loadStoreItemsByStoreID = &runtime.Loader[int64, StoreItem]{
+	Op: &runtime.Op{Name: "store_items.LoadByStoreID", Table: "store_items", Errs: errs, SQL: `-- name: store_items.LoadByStoreID replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items"
-WHERE "store_id" = ANY($1) ORDER BY "id"`
-
-func loadStoreItemsByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]StoreItem, error) {
-	if len(keys) == 0 {
-		return map[int64][]StoreItem{}, nil
-	}
-	rows, err := db.Query(ctx, sqlStoreItemsLoadByStoreID, keys)
-	return runtime.GroupRows(rows, err, scanStoreItem, func(v *StoreItem) int64 { return v.StoreID })
+WHERE "store_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanStoreItem,
+	Key:  func(v *StoreItem) int64 { return v.StoreID },
 }
 
 // LoadByStoreID returns the rows of table store_items whose store_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *StoreItemRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]StoreItem, error) {
-	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "store_items.LoadByStoreID", "store_items")
+	return loadStoreItemsByStoreID.Load(ctx, r.db, keys)
 }

@@ -134,7 +134,7 @@ func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "store.Stream", "store") }, scanShop, opShopsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opShopsFindAll, scanShop, opShopsFindAll.SQL)
 }
 
 const sqlShopsListFirst = `-- name: store.List replica=ok
@@ -146,17 +146,18 @@ SELECT "id", "name", "status", "url", "_url" FROM "store"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listShops = &runtime.Keyset[Shop]{
+	Op:    &runtime.Op{Name: "store.List", Table: "store", Errs: errs},
+	First: sqlShopsListFirst,
+	After: sqlShopsListAfter,
+	Scan:  scanShop,
+	Key:   func(v *Shop) []any { return []any{v.ID} },
+}
+
 // List returns a page of table store in primary key order (see runtime.PageArgs).
 func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shop], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shop]{
-		Op: "store.List", Table: "store",
-		First: sqlShopsListFirst,
-		After: sqlShopsListAfter,
-		Scan:  scanShop,
-		Key:   func(v *Shop) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "store.List", "store")
+	return listShops.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateShops = &runtime.Update{
@@ -308,15 +309,11 @@ func (r *ShopRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 // (store_items.store_id = store.id), keyed by the parent's id, as LoadByStoreID
 // does.
 func (r *ShopRepo) LoadStoreItems(ctx context.Context, parents []Shop) (map[int64][]StoreItem, error) {
-	keys := runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true })
-	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "store.LoadStoreItems", "store")
+	return loadStoreItemsByStoreID.Load(ctx, r.db, runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true }))
 }
 
 // LoadTxes returns the rows of table tx of each of parents (tx.store_id =
 // store.id), keyed by the parent's id, as LoadByStoreID does.
 func (r *ShopRepo) LoadTxes(ctx context.Context, parents []Shop) (map[int64][]Tx, error) {
-	keys := runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true })
-	m, err := loadTxByStoreID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "store.LoadTxes", "store")
+	return loadTxByStoreID.Load(ctx, r.db, runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true }))
 }

@@ -116,7 +116,7 @@ func (r *TxRepo) FindAll(ctx context.Context) ([]Tx, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TxRepo) Stream(ctx context.Context) iter.Seq2[Tx, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "tx.Stream", "tx") }, scanTx, opTxFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTxFindAll, scanTx, opTxFindAll.SQL)
 }
 
 const sqlTxListFirst = `-- name: tx.List replica=ok
@@ -128,17 +128,18 @@ SELECT "id", "store_id", "amount" FROM "tx"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTx = &runtime.Keyset[Tx]{
+	Op:    &runtime.Op{Name: "tx.List", Table: "tx", Errs: errs},
+	First: sqlTxListFirst,
+	After: sqlTxListAfter,
+	Scan:  scanTx,
+	Key:   func(v *Tx) []any { return []any{v.ID} },
+}
+
 // List returns a page of table tx in primary key order (see runtime.PageArgs).
 func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tx], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tx]{
-		Op: "tx.List", Table: "tx",
-		First: sqlTxListFirst,
-		After: sqlTxListAfter,
-		Scan:  scanTx,
-		Key:   func(v *Tx) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "tx.List", "tx")
+	return listTx.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateTx = &runtime.Update{
@@ -290,21 +291,16 @@ func (r *TxRepo) ListByStoreID(ctx context.Context, storeID int64) ([]Tx, error)
 	return runtime.QueryOp(ctx, r.db, opTxListByStoreID, &storeID, runtime.Arg, scanTx, 0)
 }
 
-const sqlTxLoadByStoreID = `-- name: tx.LoadByStoreID replica=ok
+var loadTxByStoreID = &runtime.Loader[int64, Tx]{
+	Op: &runtime.Op{Name: "tx.LoadByStoreID", Table: "tx", Errs: errs, SQL: `-- name: tx.LoadByStoreID replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
-WHERE "store_id" = ANY($1) ORDER BY "id"`
-
-func loadTxByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Tx, error) {
-	if len(keys) == 0 {
-		return map[int64][]Tx{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTxLoadByStoreID, keys)
-	return runtime.GroupRows(rows, err, scanTx, func(v *Tx) int64 { return v.StoreID })
+WHERE "store_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanTx,
+	Key:  func(v *Tx) int64 { return v.StoreID },
 }
 
 // LoadByStoreID returns the rows of table tx whose store_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *TxRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]Tx, error) {
-	m, err := loadTxByStoreID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "tx.LoadByStoreID", "tx")
+	return loadTxByStoreID.Load(ctx, r.db, keys)
 }

@@ -54,7 +54,7 @@ func (r *AccountNoteCountRepo) FindAll(ctx context.Context) ([]AccountNoteCount,
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountNoteCountRepo) Stream(ctx context.Context) iter.Seq2[AccountNoteCount, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "account_note_counts.Stream", "account_note_counts") }, scanAccountNoteCount, opAccountNoteCountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opAccountNoteCountsFindAll, scanAccountNoteCount, opAccountNoteCountsFindAll.SQL)
 }
 
 const sqlAccountNoteCountsListFirst = `-- name: account_note_counts.List replica=ok
@@ -66,18 +66,19 @@ SELECT "account_id", "notes" FROM "account_note_counts"
 WHERE ("account_id") > ($1) ORDER BY "account_id"
 LIMIT $2`
 
+var listAccountNoteCounts = &runtime.Keyset[AccountNoteCount]{
+	Op:    &runtime.Op{Name: "account_note_counts.List", Table: "account_note_counts", Errs: errs},
+	First: sqlAccountNoteCountsListFirst,
+	After: sqlAccountNoteCountsListAfter,
+	Scan:  scanAccountNoteCount,
+	Key:   func(v *AccountNoteCount) []any { return []any{v.AccountID} },
+}
+
 // List returns a page of view account_note_counts in primary key order (see
 // runtime.PageArgs).
 func (r *AccountNoteCountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[AccountNoteCount], error) {
 	var accountID int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[AccountNoteCount]{
-		Op: "account_note_counts.List", Table: "account_note_counts",
-		First: sqlAccountNoteCountsListFirst,
-		After: sqlAccountNoteCountsListAfter,
-		Scan:  scanAccountNoteCount,
-		Key:   func(v *AccountNoteCount) []any { return []any{v.AccountID} },
-	}, &accountID)
-	return p, errs.Wrap(err, "account_note_counts.List", "account_note_counts")
+	return listAccountNoteCounts.Page(ctx, r.db, page, runtime.PageCall{}, &accountID)
 }
 
 var opAccountNoteCountsCount = &runtime.Op{Name: "account_note_counts.Count", Table: "account_note_counts", Errs: errs, SQL: `-- name: account_note_counts.Count replica=ok

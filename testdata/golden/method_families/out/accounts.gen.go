@@ -170,9 +170,11 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	return items, errs.Wrap(err, "accounts.FindAll", "accounts")
 }
 
+var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: sqlAccountsFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, opAccountsFindAll, scanAccount, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -194,18 +196,17 @@ SELECT "id", "email", "name", "deleted_at" FROM "accounts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAccounts = &runtime.Keyset[Account]{
+	Op:   &runtime.Op{Name: "accounts.List", Table: "accounts", Errs: errs},
+	Scan: scanAccount,
+	Key:  func(v *Account) []any { return []any{v.ID} },
+}
+
 // List returns a page of table accounts in primary key order (see
 // runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
-		Op: "accounts.List", Table: "accounts",
-		First: r.pick(sqlAccountsListFirst, sqlAccountsListFirstWithDeleted),
-		After: r.pick(sqlAccountsListAfter, sqlAccountsListAfterWithDeleted),
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "accounts.List", "accounts")
+	return listAccounts.Page(ctx, r.db, page, runtime.PageCall{First: r.pick(sqlAccountsListFirst, sqlAccountsListFirstWithDeleted), After: r.pick(sqlAccountsListAfter, sqlAccountsListAfterWithDeleted)}, &id)
 }
 
 var updateAccounts = &runtime.Update{
@@ -297,31 +298,23 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 // LoadNotes returns the rows of table notes of each of parents (notes.account_id =
 // accounts.id), keyed by the parent's id, as LoadByAccountID does.
 func (r *AccountRepo) LoadNotes(ctx context.Context, parents []Account) (map[int64][]Note, error) {
-	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
-	m, err := loadNotesByAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "accounts.LoadNotes", "accounts")
+	return loadNotesByAccountID.Load(ctx, r.db, runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true }))
 }
 
-const sqlAccountsLoadLabels = `-- name: accounts.LoadLabels replica=ok
+var loadAccountsLabels = &runtime.Loader[int64, Label]{
+	Op: &runtime.Op{Name: "accounts.LoadLabels", Table: "accounts", Errs: errs, SQL: `-- name: accounts.LoadLabels replica=ok
 SELECT "j"."account_id", "t"."id", "t"."name"
 FROM "account_labels" AS "j" JOIN "labels" AS "t" ON "t"."id" = "j"."label_id"
 WHERE "j"."account_id" = ANY($1)
-ORDER BY "j"."account_id", "t"."id"`
+ORDER BY "j"."account_id", "t"."id"`},
+	Scan: scanLabel,
+}
 
 // LoadLabels returns the rows of table labels linked to each of parents through
 // table account_labels, keyed by the parent's id, in one query (see
-// runtime.GroupRows).
+// runtime.Loader).
 func (r *AccountRepo) LoadLabels(ctx context.Context, parents []Account) (map[int64][]Label, error) {
-	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
-	if len(keys) == 0 {
-		return map[int64][]Label{}, nil
-	}
-	rows, err := r.db.Query(ctx, sqlAccountsLoadLabels, keys)
-	m, err := runtime.GroupRowsBy[int64](rows, err, scanLabel)
-	if err != nil {
-		return nil, errs.Wrap(err, "accounts.LoadLabels", "accounts")
-	}
-	return m, nil
+	return loadAccountsLabels.Load(ctx, r.db, runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true }))
 }
 
 const sqlAccountsLinkLabel = `-- name: accounts.LinkLabel

@@ -48,23 +48,18 @@ func (r *NoteRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Note
 	return runtime.QueryOp(ctx, r.db, opNotesListByAccountID, &accountID, runtime.Arg, scanNote, 0)
 }
 
-const sqlNotesLoadByAccountID = `-- name: notes.LoadByAccountID replica=ok
+var loadNotesByAccountID = &runtime.Loader[int64, Note]{
+	Op: &runtime.Op{Name: "notes.LoadByAccountID", Table: "notes", Errs: errs, SQL: `-- name: notes.LoadByAccountID replica=ok
 SELECT "id", "account_id", "body" FROM "notes"
-WHERE "account_id" = ANY($1) ORDER BY "id"`
-
-func loadNotesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Note, error) {
-	if len(keys) == 0 {
-		return map[int64][]Note{}, nil
-	}
-	rows, err := db.Query(ctx, sqlNotesLoadByAccountID, keys)
-	return runtime.GroupRows(rows, err, scanNote, func(v *Note) int64 { return v.AccountID })
+WHERE "account_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanNote,
+	Key:  func(v *Note) int64 { return v.AccountID },
 }
 
 // LoadByAccountID returns the rows of table notes whose account_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *NoteRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Note, error) {
-	m, err := loadNotesByAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "notes.LoadByAccountID", "notes")
+	return loadNotesByAccountID.Load(ctx, r.db, keys)
 }
 
 const sqlNotesOfAccount = `-- name: notes.OfAccount replica=ok

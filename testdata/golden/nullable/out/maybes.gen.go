@@ -193,7 +193,7 @@ func (r *MaybeRepo) FindAll(ctx context.Context) ([]Maybe, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "maybes.Stream", "maybes") }, scanMaybe, opMaybesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opMaybesFindAll, scanMaybe, opMaybesFindAll.SQL)
 }
 
 const sqlMaybesListFirst = `-- name: maybes.List replica=ok
@@ -205,17 +205,18 @@ SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listMaybes = &runtime.Keyset[Maybe]{
+	Op:    &runtime.Op{Name: "maybes.List", Table: "maybes", Errs: errs},
+	First: sqlMaybesListFirst,
+	After: sqlMaybesListAfter,
+	Scan:  scanMaybe,
+	Key:   func(v *Maybe) []any { return []any{v.ID} },
+}
+
 // List returns a page of table maybes in primary key order (see runtime.PageArgs).
 func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Maybe], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Maybe]{
-		Op: "maybes.List", Table: "maybes",
-		First: sqlMaybesListFirst,
-		After: sqlMaybesListAfter,
-		Scan:  scanMaybe,
-		Key:   func(v *Maybe) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "maybes.List", "maybes")
+	return listMaybes.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateMaybes = &runtime.Update{

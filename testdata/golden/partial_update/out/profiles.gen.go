@@ -140,7 +140,7 @@ func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "profiles.Stream", "profiles") }, scanProfile, opProfilesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opProfilesFindAll, scanProfile, opProfilesFindAll.SQL)
 }
 
 const sqlProfilesListFirst = `-- name: profiles.List replica=ok
@@ -152,18 +152,19 @@ SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "pro
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listProfiles = &runtime.Keyset[Profile]{
+	Op:    &runtime.Op{Name: "profiles.List", Table: "profiles", Errs: errs},
+	First: sqlProfilesListFirst,
+	After: sqlProfilesListAfter,
+	Scan:  scanProfile,
+	Key:   func(v *Profile) []any { return []any{v.ID} },
+}
+
 // List returns a page of table profiles in primary key order (see
 // runtime.PageArgs).
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
-		Op: "profiles.List", Table: "profiles",
-		First: sqlProfilesListFirst,
-		After: sqlProfilesListAfter,
-		Scan:  scanProfile,
-		Key:   func(v *Profile) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "profiles.List", "profiles")
+	return listProfiles.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateProfiles = &runtime.Update{

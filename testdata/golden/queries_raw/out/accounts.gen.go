@@ -168,7 +168,7 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 		return runtime.StreamError[Account](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opAccountsFindAll, scanAccount, opAccountsFindAll.SQL, tenant)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -181,6 +181,14 @@ SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "acc
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listAccounts = &runtime.Keyset[Account]{
+	Op:    &runtime.Op{Name: "accounts.List", Table: "accounts", Errs: errs},
+	First: sqlAccountsListFirst,
+	After: sqlAccountsListAfter,
+	Scan:  scanAccount,
+	Key:   func(v *Account) []any { return []any{v.ID} },
+}
+
 // List returns a page of table accounts in primary key order (see
 // runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
@@ -190,15 +198,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Account]{
-		Op: "accounts.List", Table: "accounts", Tenant: tenant,
-		First: sqlAccountsListFirst,
-		After: sqlAccountsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "accounts.List", "accounts")
+	return listAccounts.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -411,29 +411,23 @@ func (r *AccountRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Accou
 	return runtime.QueryOp(ctx, db, opAccountsListByOrgID, &orgID, runtime.Arg, scanAccount, 0, tenant)
 }
 
-const sqlAccountsLoadByOrgID = `-- name: accounts.LoadByOrgID replica=ok
+var loadAccountsByOrgID = &runtime.Loader[uuid.UUID, Account]{
+	Op: &runtime.Op{Name: "accounts.LoadByOrgID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.LoadByOrgID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadAccountsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Account, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Account{}, nil
-	}
-	rows, err := db.Query(ctx, sqlAccountsLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanAccount, func(v *Account) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanAccount,
+	Key:  func(v *Account) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table accounts whose org_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *AccountRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.LoadByOrgID", "accounts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadAccountsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "accounts.LoadByOrgID", "accounts")
+	return loadAccountsByOrgID.Load(ctx, db, keys, tenant)
 }
 
 // TotalsRow is one row of the result of AccountRepo.Totals.
@@ -677,6 +671,14 @@ WHERE ("owner", "id") > ($3, $4)
 ORDER BY "owner", "id"
 LIMIT $5`
 
+var pageAccountsPageByOwner = &runtime.Keyset[PageByOwnerRow]{
+	Op:    &runtime.Op{Name: "accounts.PageByOwner", Table: "accounts", Errs: errs},
+	First: sqlAccountsPageByOwner,
+	After: sqlAccountsPageByOwnerAfter,
+	Scan:  scanPageByOwnerRow,
+	Key:   func(v *PageByOwnerRow) []any { return []any{v.Owner, v.ID} },
+}
+
 // PageByOwner returns the rows of the query ordered by owner, id, a page at a
 // time: up to page.Limit rows after the cursor page.After ("" for the first page).
 // Pass the returned Next cursor to get the following page; it is "" after the last
@@ -693,15 +695,7 @@ func (r *AccountRepo) PageByOwner(ctx context.Context, notOwner string, page run
 	db := runtime.Scope(r.db, tenant)
 	var k0 string
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[PageByOwnerRow]{
-		Op: "accounts.PageByOwner", Table: "accounts", Tenant: tenant,
-		First: sqlAccountsPageByOwner,
-		After: sqlAccountsPageByOwnerAfter,
-		Args:  []any{tenant, notOwner},
-		Scan:  scanPageByOwnerRow,
-		Key:   func(v *PageByOwnerRow) []any { return []any{v.Owner, v.ID} },
-	}, &k0, &k1)
-	return pg, errs.Wrap(err, "accounts.PageByOwner", "accounts")
+	return pageAccountsPageByOwner.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Args: []any{tenant, notOwner}}, &k0, &k1)
 }
 
 const sqlAccountsPageRichest = `-- name: accounts.PageRichest
@@ -719,6 +713,14 @@ WHERE "balance" <= $2 AND ("balance" < $2 OR ("balance" = $2 AND ("id" > $3)))
 ORDER BY "balance" DESC, "id"
 LIMIT $4`
 
+var pageAccountsPageRichest = &runtime.Keyset[Account]{
+	Op:    &runtime.Op{Name: "accounts.PageRichest", Table: "accounts", Errs: errs},
+	First: sqlAccountsPageRichest,
+	After: sqlAccountsPageRichestAfter,
+	Scan:  scanAccount,
+	Key:   func(v *Account) []any { return []any{v.Balance, v.ID} },
+}
+
 // PageRichest returns the rows of the query ordered by balance DESC, id, a page at
 // a time: up to page.Limit rows after the cursor page.After ("" for the first
 // page). Pass the returned Next cursor to get the following page; it is "" after
@@ -730,13 +732,5 @@ LIMIT $4`
 func (r *AccountRepo) PageRichest(ctx context.Context, minBalance decimal.Decimal, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var k0 decimal.Decimal
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
-		Op: "accounts.PageRichest", Table: "accounts",
-		First: sqlAccountsPageRichest,
-		After: sqlAccountsPageRichestAfter,
-		Args:  []any{minBalance},
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.Balance, v.ID} },
-	}, &k0, &k1)
-	return pg, errs.Wrap(err, "accounts.PageRichest", "accounts")
+	return pageAccountsPageRichest.Page(ctx, r.db, page, runtime.PageCall{Args: []any{minBalance}}, &k0, &k1)
 }

@@ -117,7 +117,7 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrgsFindAll, scanOrg, opOrgsFindAll.SQL)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -129,17 +129,18 @@ SELECT "id", "name" FROM "orgs"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrgs = &runtime.Keyset[Org]{
+	Op:    &runtime.Op{Name: "orgs.List", Table: "orgs", Errs: errs},
+	First: sqlOrgsListFirst,
+	After: sqlOrgsListAfter,
+	Scan:  scanOrg,
+	Key:   func(v *Org) []any { return []any{v.ID} },
+}
+
 // List returns a page of table orgs in primary key order (see runtime.PageArgs).
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
-		Op: "orgs.List", Table: "orgs",
-		First: sqlOrgsListFirst,
-		After: sqlOrgsListAfter,
-		Scan:  scanOrg,
-		Key:   func(v *Org) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "orgs.List", "orgs")
+	return listOrgs.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrgs = &runtime.Update{
@@ -358,7 +359,5 @@ func (r *OrgRepo) LoadAccounts(ctx context.Context, parents []Org) (map[uuid.UUI
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadAccountsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "orgs.LoadAccounts", "orgs")
+	return loadAccountsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

@@ -142,7 +142,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opAccountsFindAll, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -154,18 +154,19 @@ SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accoun
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAccounts = &runtime.Keyset[Account]{
+	Op:    &runtime.Op{Name: "accounts.List", Table: "accounts", Errs: errs},
+	First: sqlAccountsListFirst,
+	After: sqlAccountsListAfter,
+	Scan:  scanAccount,
+	Key:   func(v *Account) []any { return []any{v.ID} },
+}
+
 // List returns a page of table accounts in primary key order (see
 // runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
-		Op: "accounts.List", Table: "accounts",
-		First: sqlAccountsListFirst,
-		After: sqlAccountsListAfter,
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "accounts.List", "accounts")
+	return listAccounts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateAccounts = &runtime.Update{
@@ -323,32 +324,25 @@ func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Acc
 	return runtime.QueryOp(ctx, r.db, opAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
 }
 
-const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
+var loadAccountsByUserID = &runtime.Loader[uuid.UUID, Account]{
+	Op: &runtime.Op{Name: "accounts.LoadByUserID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Account{}, nil
-	}
-	rows, err := db.Query(ctx, sqlAccountsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanAccount, func(v *Account) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanAccount,
+	Key:  func(v *Account) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table accounts whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
-	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "accounts.LoadByUserID", "accounts")
+	return loadAccountsByUserID.Load(ctx, r.db, keys)
 }
 
 // LoadEntries returns the rows of table entries of each of parents
 // (entries.account_id = accounts.id), keyed by the parent's id, as LoadByAccountID
 // does.
 func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[int64][]Entry, error) {
-	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
-	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "accounts.LoadEntries", "accounts")
+	return loadEntriesByAccountID.Load(ctx, r.db, runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true }))
 }
 
 // ForUserParams holds the parameters of AccountRepo.ForUser. Fields of type
@@ -399,6 +393,12 @@ WHERE "user_id" = $1 AND "currency" = $2
 ORDER BY "currency", "balance" DESC, "id"`,
 }
 
+var pageAccountsForUser = &runtime.Keyset[Account]{
+	Op:   &runtime.Op{Name: "accounts.ForUser", Table: "accounts", Errs: errs},
+	Scan: scanAccount,
+	Key:  func(v *Account) []any { return []any{v.Currency, v.Balance, v.ID} },
+}
+
 // ForUser returns the rows of table accounts that match the query, ordered by
 // currency, balance DESC, id, a page at a time: up to page.Limit rows after the
 // cursor page.After ("" for the first page). Pass the returned Next cursor to get
@@ -419,16 +419,10 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams, page runtime
 	var k0 Currency
 	var k1 decimal.Decimal
 	var k2 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
-		Op: "accounts.ForUser", Table: "accounts",
-		First: sqlAccountsForUser[mask],
-		After: sqlAccountsForUserAfter[mask],
-		Args:  args,
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.Currency, v.Balance, v.ID} },
-	}, &k0, &k1, &k2)
-	return pg, errs.Wrap(err, "accounts.ForUser", "accounts")
+	return pageAccountsForUser.Page(ctx, r.db, page, runtime.PageCall{Args: args, First: sqlAccountsForUser[mask], After: sqlAccountsForUserAfter[mask]}, &k0, &k1, &k2)
 }
+
+var opAccountsForUserStream = &runtime.Op{Name: "accounts.ForUserStream", Table: "accounts", Errs: errs}
 
 // ForUserStream is ForUser as a sequence: it yields the rows as the loop reads
 // them from the server, so memory use does not grow with the result. An error ends
@@ -441,7 +435,7 @@ func (r *AccountRepo) ForUserStream(ctx context.Context, p ForUserParams) iter.S
 		mask |= 1
 		args = append(args, p.Currency.Value)
 	}
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.ForUserStream", "accounts") }, scanAccount, sqlAccountsForUserStream[mask], args...)
+	return runtime.Stream(ctx, r.db, opAccountsForUserStream, scanAccount, sqlAccountsForUserStream[mask], args...)
 }
 
 // RichestParams holds the parameters of AccountRepo.Richest. Fields of type
@@ -534,11 +528,13 @@ func (r *AccountRepo) Filter(ctx context.Context, p FilterParams) ([]Account, er
 	return items, errs.Wrap(err, "accounts.Filter", "accounts")
 }
 
+var opAccountsFilterStream = &runtime.Op{Name: "accounts.FilterStream", Table: "accounts", Errs: errs, SQL: sqlAccountsFilter}
+
 // FilterStream is Filter as a sequence: it yields the rows as the loop reads them
 // from the server, so memory use does not grow with the result. An error ends the
 // sequence.
 func (r *AccountRepo) FilterStream(ctx context.Context, p FilterParams) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.FilterStream", "accounts") }, scanAccount, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
+	return runtime.Stream(ctx, r.db, opAccountsFilterStream, scanAccount, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
 }
 
 const sqlAccountsInCurrencies = `-- name: accounts.InCurrencies replica=ok

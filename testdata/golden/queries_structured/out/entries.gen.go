@@ -134,7 +134,7 @@ func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "entries.Stream", "entries") }, scanEntry, opEntriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opEntriesFindAll, scanEntry, opEntriesFindAll.SQL)
 }
 
 const sqlEntriesListFirst = `-- name: entries.List replica=ok
@@ -146,18 +146,19 @@ SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listEntries = &runtime.Keyset[Entry]{
+	Op:    &runtime.Op{Name: "entries.List", Table: "entries", Errs: errs},
+	First: sqlEntriesListFirst,
+	After: sqlEntriesListAfter,
+	Scan:  scanEntry,
+	Key:   func(v *Entry) []any { return []any{v.ID} },
+}
+
 // List returns a page of table entries in primary key order (see
 // runtime.PageArgs).
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
-		Op: "entries.List", Table: "entries",
-		First: sqlEntriesListFirst,
-		After: sqlEntriesListAfter,
-		Scan:  scanEntry,
-		Key:   func(v *Entry) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "entries.List", "entries")
+	return listEntries.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateEntries = &runtime.Update{
@@ -315,23 +316,18 @@ func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Ent
 	return runtime.QueryOp(ctx, r.db, opEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
 }
 
-const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
+var loadEntriesByAccountID = &runtime.Loader[int64, Entry]{
+	Op: &runtime.Op{Name: "entries.LoadByAccountID", Table: "entries", Errs: errs, SQL: `-- name: entries.LoadByAccountID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
-WHERE "account_id" = ANY($1) ORDER BY "id"`
-
-func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Entry, error) {
-	if len(keys) == 0 {
-		return map[int64][]Entry{}, nil
-	}
-	rows, err := db.Query(ctx, sqlEntriesLoadByAccountID, keys)
-	return runtime.GroupRows(rows, err, scanEntry, func(v *Entry) int64 { return v.AccountID })
+WHERE "account_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanEntry,
+	Key:  func(v *Entry) int64 { return v.AccountID },
 }
 
 // LoadByAccountID returns the rows of table entries whose account_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
-	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "entries.LoadByAccountID", "entries")
+	return loadEntriesByAccountID.Load(ctx, r.db, keys)
 }
 
 const sqlEntriesLedger = `-- name: entries.Ledger replica=ok
@@ -346,6 +342,14 @@ WHERE "account_id" = $1 AND "id" > $2
 ORDER BY "id"
 LIMIT $3`
 
+var pageEntriesLedger = &runtime.Keyset[Entry]{
+	Op:    &runtime.Op{Name: "entries.Ledger", Table: "entries", Errs: errs},
+	First: sqlEntriesLedger,
+	After: sqlEntriesLedgerAfter,
+	Scan:  scanEntry,
+	Key:   func(v *Entry) []any { return []any{v.ID} },
+}
+
 // Ledger returns the rows of table entries that match the query, ordered by id, a
 // page at a time: up to page.Limit rows after the cursor page.After ("" for the
 // first page). Pass the returned Next cursor to get the following page; it is ""
@@ -353,15 +357,7 @@ LIMIT $3`
 // rows inserted meanwhile after it are included, and no row is returned twice.
 func (r *EntryRepo) Ledger(ctx context.Context, accountID int64, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var k0 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
-		Op: "entries.Ledger", Table: "entries",
-		First: sqlEntriesLedger,
-		After: sqlEntriesLedgerAfter,
-		Args:  []any{accountID},
-		Scan:  scanEntry,
-		Key:   func(v *Entry) []any { return []any{v.ID} },
-	}, &k0)
-	return pg, errs.Wrap(err, "entries.Ledger", "entries")
+	return pageEntriesLedger.Page(ctx, r.db, page, runtime.PageCall{Args: []any{accountID}}, &k0)
 }
 
 // RecentParams holds the parameters of EntryRepo.Recent.
@@ -397,6 +393,14 @@ SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = $1 AND "booked_at" BETWEEN $2 AND $3 AND "kind" = ANY($4::text[]::"entry_kind"[])
 ORDER BY "booked_at" DESC, "id" DESC`
 
+var pageEntriesRecent = &runtime.Keyset[Entry]{
+	Op:    &runtime.Op{Name: "entries.Recent", Table: "entries", Errs: errs},
+	First: sqlEntriesRecent,
+	After: sqlEntriesRecentAfter,
+	Scan:  scanEntry,
+	Key:   func(v *Entry) []any { return []any{v.BookedAt, v.ID} },
+}
+
 // Recent returns the rows of table entries that match the query, ordered by
 // booked_at DESC, id DESC, a page at a time: up to page.Limit rows after the
 // cursor page.After ("" for the first page). Pass the returned Next cursor to get
@@ -406,22 +410,16 @@ ORDER BY "booked_at" DESC, "id" DESC`
 func (r *EntryRepo) Recent(ctx context.Context, p RecentParams, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var k0 time.Time
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
-		Op: "entries.Recent", Table: "entries",
-		First: sqlEntriesRecent,
-		After: sqlEntriesRecentAfter,
-		Args:  []any{p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds},
-		Scan:  scanEntry,
-		Key:   func(v *Entry) []any { return []any{v.BookedAt, v.ID} },
-	}, &k0, &k1)
-	return pg, errs.Wrap(err, "entries.Recent", "entries")
+	return pageEntriesRecent.Page(ctx, r.db, page, runtime.PageCall{Args: []any{p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds}}, &k0, &k1)
 }
+
+var opEntriesRecentStream = &runtime.Op{Name: "entries.RecentStream", Table: "entries", Errs: errs, SQL: sqlEntriesRecentStream}
 
 // RecentStream is Recent as a sequence: it yields the rows as the loop reads them
 // from the server, so memory use does not grow with the result. An error ends the
 // sequence.
 func (r *EntryRepo) RecentStream(ctx context.Context, p RecentParams) iter.Seq2[Entry, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "entries.RecentStream", "entries") }, scanEntry, sqlEntriesRecentStream, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds)
+	return runtime.Stream(ctx, r.db, opEntriesRecentStream, scanEntry, sqlEntriesRecentStream, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds)
 }
 
 // MemoLikeParams holds the parameters of EntryRepo.MemoLike.

@@ -178,9 +178,11 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	return items, errs.Wrap(err, "users.FindAll", "users")
 }
 
+var opUsersFindAll = &runtime.Op{Name: "users.FindAll", Table: "users", Errs: errs, SQL: sqlUsersFindAll}
+
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
+	return runtime.Stream(ctx, r.db, opUsersFindAll, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -202,17 +204,16 @@ SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listUsers = &runtime.Keyset[User]{
+	Op:   &runtime.Op{Name: "users.List", Table: "users", Errs: errs},
+	Scan: scanUser,
+	Key:  func(v *User) []any { return []any{v.ID} },
+}
+
 // List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
-		Op: "users.List", Table: "users",
-		First: r.pick(sqlUsersListFirst, sqlUsersListFirstWithDeleted),
-		After: r.pick(sqlUsersListAfter, sqlUsersListAfterWithDeleted),
-		Scan:  scanUser,
-		Key:   func(v *User) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "users.List", "users")
+	return listUsers.Page(ctx, r.db, page, runtime.PageCall{First: r.pick(sqlUsersListFirst, sqlUsersListFirstWithDeleted), After: r.pick(sqlUsersListAfter, sqlUsersListAfterWithDeleted)}, &id)
 }
 
 var updateUsers = &runtime.Update{
@@ -508,9 +509,7 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 // LoadAccounts returns the rows of table accounts of each of parents
 // (accounts.user_id = users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.UUID][]Account, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadAccounts", "users")
+	return loadAccountsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 const sqlUsersForEmail = `-- name: users.ForEmail replica=ok

@@ -154,7 +154,7 @@ func (r *AddressRepo) FindAll(ctx context.Context) ([]Address, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "addresses.Stream", "addresses") }, scanAddress, opAddressesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opAddressesFindAll, scanAddress, opAddressesFindAll.SQL)
 }
 
 const sqlAddressesListFirst = `-- name: addresses.List replica=ok
@@ -166,18 +166,19 @@ SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAddresses = &runtime.Keyset[Address]{
+	Op:    &runtime.Op{Name: "addresses.List", Table: "addresses", Errs: errs},
+	First: sqlAddressesListFirst,
+	After: sqlAddressesListAfter,
+	Scan:  scanAddress,
+	Key:   func(v *Address) []any { return []any{v.ID} },
+}
+
 // List returns a page of table addresses in primary key order (see
 // runtime.PageArgs).
 func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Address], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Address]{
-		Op: "addresses.List", Table: "addresses",
-		First: sqlAddressesListFirst,
-		After: sqlAddressesListAfter,
-		Scan:  scanAddress,
-		Key:   func(v *Address) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "addresses.List", "addresses")
+	return listAddresses.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateAddresses = &runtime.Update{
@@ -337,30 +338,23 @@ func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Add
 	return runtime.QueryOp(ctx, r.db, opAddressesListByUserID, &userID, runtime.Arg, scanAddress, 0)
 }
 
-const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID replica=ok
+var loadAddressesByUserID = &runtime.Loader[uuid.UUID, Address]{
+	Op: &runtime.Op{Name: "addresses.LoadByUserID", Table: "addresses", Errs: errs, SQL: `-- name: addresses.LoadByUserID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Address{}, nil
-	}
-	rows, err := db.Query(ctx, sqlAddressesLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanAddress, func(v *Address) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanAddress,
+	Key:  func(v *Address) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table addresses whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *AddressRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
-	m, err := loadAddressesByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "addresses.LoadByUserID", "addresses")
+	return loadAddressesByUserID.Load(ctx, r.db, keys)
 }
 
 // LoadOrders returns the rows of table orders of each of parents
 // (orders.shipping_address_id = addresses.id), keyed by the parent's id, as
 // LoadByShippingAddressID does.
 func (r *AddressRepo) LoadOrders(ctx context.Context, parents []Address) (map[int64][]Order, error) {
-	keys := runtime.Keys(parents, func(p *Address) (int64, bool) { return p.ID, true })
-	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "addresses.LoadOrders", "addresses")
+	return loadOrdersByShippingAddressID.Load(ctx, r.db, runtime.Keys(parents, func(p *Address) (int64, bool) { return p.ID, true }))
 }

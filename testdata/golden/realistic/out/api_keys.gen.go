@@ -146,7 +146,7 @@ func (r *APIKeyRepo) FindAll(ctx context.Context) ([]APIKey, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "api_keys.Stream", "api_keys") }, scanAPIKey, opAPIKeysFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opAPIKeysFindAll, scanAPIKey, opAPIKeysFindAll.SQL)
 }
 
 const sqlAPIKeysListFirst = `-- name: api_keys.List replica=ok
@@ -158,18 +158,19 @@ SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expire
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAPIKeys = &runtime.Keyset[APIKey]{
+	Op:    &runtime.Op{Name: "api_keys.List", Table: "api_keys", Errs: errs},
+	First: sqlAPIKeysListFirst,
+	After: sqlAPIKeysListAfter,
+	Scan:  scanAPIKey,
+	Key:   func(v *APIKey) []any { return []any{v.ID} },
+}
+
 // List returns a page of table api_keys in primary key order (see
 // runtime.PageArgs).
 func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[APIKey], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[APIKey]{
-		Op: "api_keys.List", Table: "api_keys",
-		First: sqlAPIKeysListFirst,
-		After: sqlAPIKeysListAfter,
-		Scan:  scanAPIKey,
-		Key:   func(v *APIKey) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "api_keys.List", "api_keys")
+	return listAPIKeys.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateAPIKeys = &runtime.Update{
@@ -407,21 +408,16 @@ func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uu
 	return runtime.QueryOp(ctx, r.db, opAPIKeysListByOrganizationID, &organizationID, runtime.Arg, scanAPIKey, 0)
 }
 
-const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID replica=ok
+var loadAPIKeysByOrganizationID = &runtime.Loader[uuid.UUID, APIKey]{
+	Op: &runtime.Op{Name: "api_keys.LoadByOrganizationID", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
-WHERE "organization_id" = ANY($1) ORDER BY "id"`
-
-func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]APIKey{}, nil
-	}
-	rows, err := db.Query(ctx, sqlAPIKeysLoadByOrganizationID, keys)
-	return runtime.GroupRows(rows, err, scanAPIKey, func(v *APIKey) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanAPIKey,
+	Key:  func(v *APIKey) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table api_keys whose organization_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *APIKeyRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
-	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "api_keys.LoadByOrganizationID", "api_keys")
+	return loadAPIKeysByOrganizationID.Load(ctx, r.db, keys)
 }

@@ -138,7 +138,7 @@ func (r *CartRepo) FindAll(ctx context.Context) ([]Cart, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "carts.Stream", "carts") }, scanCart, opCartsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCartsFindAll, scanCart, opCartsFindAll.SQL)
 }
 
 const sqlCartsListFirst = `-- name: carts.List replica=ok
@@ -150,17 +150,18 @@ SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listCarts = &runtime.Keyset[Cart]{
+	Op:    &runtime.Op{Name: "carts.List", Table: "carts", Errs: errs},
+	First: sqlCartsListFirst,
+	After: sqlCartsListAfter,
+	Scan:  scanCart,
+	Key:   func(v *Cart) []any { return []any{v.ID} },
+}
+
 // List returns a page of table carts in primary key order (see runtime.PageArgs).
 func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Cart], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Cart]{
-		Op: "carts.List", Table: "carts",
-		First: sqlCartsListFirst,
-		After: sqlCartsListAfter,
-		Scan:  scanCart,
-		Key:   func(v *Cart) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "carts.List", "carts")
+	return listCarts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateCarts = &runtime.Update{
@@ -391,21 +392,16 @@ func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 	return runtime.QueryOp(ctx, r.db, opCartsListByCustomerID, &customerID, runtime.Arg, scanCart, 0)
 }
 
-const sqlCartsLoadByCustomerID = `-- name: carts.LoadByCustomerID replica=ok
+var loadCartsByCustomerID = &runtime.Loader[uuid.UUID, Cart]{
+	Op: &runtime.Op{Name: "carts.LoadByCustomerID", Table: "carts", Errs: errs, SQL: `-- name: carts.LoadByCustomerID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
-WHERE "customer_id" = ANY($1) ORDER BY "id"`
-
-func loadCartsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Cart{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCartsLoadByCustomerID, keys)
-	return runtime.GroupRows(rows, err, scanCart, func(v *Cart) uuid.UUID { return v.CustomerID.V })
+WHERE "customer_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanCart,
+	Key:  func(v *Cart) uuid.UUID { return v.CustomerID.V },
 }
 
 // LoadByCustomerID returns the rows of table carts whose customer_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *CartRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
-	m, err := loadCartsByCustomerID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "carts.LoadByCustomerID", "carts")
+	return loadCartsByCustomerID.Load(ctx, r.db, keys)
 }

@@ -142,7 +142,7 @@ func (r *CouponRepo) FindAll(ctx context.Context) ([]Coupon, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "coupons.Stream", "coupons") }, scanCoupon, opCouponsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCouponsFindAll, scanCoupon, opCouponsFindAll.SQL)
 }
 
 const sqlCouponsListFirst = `-- name: coupons.List replica=ok
@@ -154,18 +154,19 @@ SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FR
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
+var listCoupons = &runtime.Keyset[Coupon]{
+	Op:    &runtime.Op{Name: "coupons.List", Table: "coupons", Errs: errs},
+	First: sqlCouponsListFirst,
+	After: sqlCouponsListAfter,
+	Scan:  scanCoupon,
+	Key:   func(v *Coupon) []any { return []any{v.Code} },
+}
+
 // List returns a page of table coupons in primary key order (see
 // runtime.PageArgs).
 func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Coupon], error) {
 	var code string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Coupon]{
-		Op: "coupons.List", Table: "coupons",
-		First: sqlCouponsListFirst,
-		After: sqlCouponsListAfter,
-		Scan:  scanCoupon,
-		Key:   func(v *Coupon) []any { return []any{v.Code} },
-	}, &code)
-	return p, errs.Wrap(err, "coupons.List", "coupons")
+	return listCoupons.Page(ctx, r.db, page, runtime.PageCall{}, &code)
 }
 
 var updateCoupons = &runtime.Update{
@@ -397,7 +398,5 @@ func (r *CouponRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCou
 // (invoices.coupon_code = coupons.code), keyed by the parent's code, as
 // LoadByCouponCode does.
 func (r *CouponRepo) LoadInvoices(ctx context.Context, parents []Coupon) (map[string][]Invoice, error) {
-	keys := runtime.Keys(parents, func(p *Coupon) (string, bool) { return p.Code, true })
-	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
-	return m, errs.Wrap(err, "coupons.LoadInvoices", "coupons")
+	return loadInvoicesByCouponCode.Load(ctx, r.db, runtime.Keys(parents, func(p *Coupon) (string, bool) { return p.Code, true }))
 }

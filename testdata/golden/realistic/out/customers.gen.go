@@ -152,7 +152,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCustomersFindAll, scanCustomer, opCustomersFindAll.SQL)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -164,18 +164,19 @@ SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "creat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listCustomers = &runtime.Keyset[Customer]{
+	Op:    &runtime.Op{Name: "customers.List", Table: "customers", Errs: errs},
+	First: sqlCustomersListFirst,
+	After: sqlCustomersListAfter,
+	Scan:  scanCustomer,
+	Key:   func(v *Customer) []any { return []any{v.ID} },
+}
+
 // List returns a page of table customers in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Customer]{
-		Op: "customers.List", Table: "customers",
-		First: sqlCustomersListFirst,
-		After: sqlCustomersListAfter,
-		Scan:  scanCustomer,
-		Key:   func(v *Customer) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "customers.List", "customers")
+	return listCustomers.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateCustomers = &runtime.Update{
@@ -335,38 +336,29 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 	return runtime.QueryOp(ctx, r.db, opCustomersListByOrganizationID, &organizationID, runtime.Arg, scanCustomer, 0)
 }
 
-const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID replica=ok
+var loadCustomersByOrganizationID = &runtime.Loader[uuid.UUID, Customer]{
+	Op: &runtime.Op{Name: "customers.LoadByOrganizationID", Table: "customers", Errs: errs, SQL: `-- name: customers.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
-WHERE "organization_id" = ANY($1) ORDER BY "id"`
-
-func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Customer{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomersLoadByOrganizationID, keys)
-	return runtime.GroupRows(rows, err, scanCustomer, func(v *Customer) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanCustomer,
+	Key:  func(v *Customer) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table customers whose organization_id
-// is one of keys, grouped by it, in one query (see runtime.GroupRows).
+// is one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
-	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "customers.LoadByOrganizationID", "customers")
+	return loadCustomersByOrganizationID.Load(ctx, r.db, keys)
 }
 
 // LoadOrders returns the rows of table orders of each of parents
 // (orders.customer_id = customers.id), keyed by the parent's id, as
 // LoadByCustomerID does.
 func (r *CustomerRepo) LoadOrders(ctx context.Context, parents []Customer) (map[uuid.UUID][]Order, error) {
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "customers.LoadOrders", "customers")
+	return loadOrdersByCustomerID.Load(ctx, r.db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadCarts returns the rows of table carts of each of parents (carts.customer_id
 // = customers.id), keyed by the parent's id, as LoadByCustomerID does.
 func (r *CustomerRepo) LoadCarts(ctx context.Context, parents []Customer) (map[uuid.UUID][]Cart, error) {
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCartsByCustomerID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "customers.LoadCarts", "customers")
+	return loadCartsByCustomerID.Load(ctx, r.db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }))
 }

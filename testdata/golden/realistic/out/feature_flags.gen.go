@@ -139,7 +139,7 @@ func (r *FeatureFlagRepo) FindAll(ctx context.Context) ([]FeatureFlag, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "feature_flags.Stream", "feature_flags") }, scanFeatureFlag, opFeatureFlagsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opFeatureFlagsFindAll, scanFeatureFlag, opFeatureFlagsFindAll.SQL)
 }
 
 const sqlFeatureFlagsListFirst = `-- name: feature_flags.List replica=ok
@@ -151,18 +151,19 @@ SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updat
 WHERE ("key") > ($1) ORDER BY "key"
 LIMIT $2`
 
+var listFeatureFlags = &runtime.Keyset[FeatureFlag]{
+	Op:    &runtime.Op{Name: "feature_flags.List", Table: "feature_flags", Errs: errs},
+	First: sqlFeatureFlagsListFirst,
+	After: sqlFeatureFlagsListAfter,
+	Scan:  scanFeatureFlag,
+	Key:   func(v *FeatureFlag) []any { return []any{v.Key} },
+}
+
 // List returns a page of table feature_flags in primary key order (see
 // runtime.PageArgs).
 func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[FeatureFlag], error) {
 	var key string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[FeatureFlag]{
-		Op: "feature_flags.List", Table: "feature_flags",
-		First: sqlFeatureFlagsListFirst,
-		After: sqlFeatureFlagsListAfter,
-		Scan:  scanFeatureFlag,
-		Key:   func(v *FeatureFlag) []any { return []any{v.Key} },
-	}, &key)
-	return p, errs.Wrap(err, "feature_flags.List", "feature_flags")
+	return listFeatureFlags.Page(ctx, r.db, page, runtime.PageCall{}, &key)
 }
 
 var updateFeatureFlags = &runtime.Update{

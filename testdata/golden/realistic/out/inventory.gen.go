@@ -129,7 +129,7 @@ func (r *InventoryRepo) FindAll(ctx context.Context) ([]Inventory, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "inventory.Stream", "inventory") }, scanInventory, opInventoryFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opInventoryFindAll, scanInventory, opInventoryFindAll.SQL)
 }
 
 const sqlInventoryListFirst = `-- name: inventory.List replica=ok
@@ -141,19 +141,20 @@ SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE ("warehouse_id", "variant_id") > ($1, $2) ORDER BY "warehouse_id", "variant_id"
 LIMIT $3`
 
+var listInventory = &runtime.Keyset[Inventory]{
+	Op:    &runtime.Op{Name: "inventory.List", Table: "inventory", Errs: errs},
+	First: sqlInventoryListFirst,
+	After: sqlInventoryListAfter,
+	Scan:  scanInventory,
+	Key:   func(v *Inventory) []any { return []any{v.WarehouseID, v.VariantID} },
+}
+
 // List returns a page of table inventory in primary key order (see
 // runtime.PageArgs).
 func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Inventory], error) {
 	var warehouseID int16
 	var variantID uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Inventory]{
-		Op: "inventory.List", Table: "inventory",
-		First: sqlInventoryListFirst,
-		After: sqlInventoryListAfter,
-		Scan:  scanInventory,
-		Key:   func(v *Inventory) []any { return []any{v.WarehouseID, v.VariantID} },
-	}, &warehouseID, &variantID)
-	return p, errs.Wrap(err, "inventory.List", "inventory")
+	return listInventory.Page(ctx, r.db, page, runtime.PageCall{}, &warehouseID, &variantID)
 }
 
 var updateInventory = &runtime.Update{
@@ -379,23 +380,18 @@ func (r *InventoryRepo) ListByWarehouseID(ctx context.Context, warehouseID int16
 	return runtime.QueryOp(ctx, r.db, opInventoryListByWarehouseID, &warehouseID, runtime.Arg, scanInventory, 0)
 }
 
-const sqlInventoryLoadByWarehouseID = `-- name: inventory.LoadByWarehouseID replica=ok
+var loadInventoryByWarehouseID = &runtime.Loader[int16, Inventory]{
+	Op: &runtime.Op{Name: "inventory.LoadByWarehouseID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.LoadByWarehouseID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
-WHERE "warehouse_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
-
-func loadInventoryByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Inventory, error) {
-	if len(keys) == 0 {
-		return map[int16][]Inventory{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInventoryLoadByWarehouseID, keys)
-	return runtime.GroupRows(rows, err, scanInventory, func(v *Inventory) int16 { return v.WarehouseID })
+WHERE "warehouse_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`},
+	Scan: scanInventory,
+	Key:  func(v *Inventory) int16 { return v.WarehouseID },
 }
 
 // LoadByWarehouseID returns the rows of table inventory whose warehouse_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *InventoryRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Inventory, error) {
-	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "inventory.LoadByWarehouseID", "inventory")
+	return loadInventoryByWarehouseID.Load(ctx, r.db, keys)
 }
 
 var opInventoryListByVariantID = &runtime.Op{Name: "inventory.ListByVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.ListByVariantID replica=ok
@@ -408,21 +404,16 @@ func (r *InventoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID
 	return runtime.QueryOp(ctx, r.db, opInventoryListByVariantID, &variantID, runtime.Arg, scanInventory, 0)
 }
 
-const sqlInventoryLoadByVariantID = `-- name: inventory.LoadByVariantID replica=ok
+var loadInventoryByVariantID = &runtime.Loader[uuid.UUID, Inventory]{
+	Op: &runtime.Op{Name: "inventory.LoadByVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.LoadByVariantID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
-WHERE "variant_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
-
-func loadInventoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Inventory{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInventoryLoadByVariantID, keys)
-	return runtime.GroupRows(rows, err, scanInventory, func(v *Inventory) uuid.UUID { return v.VariantID })
+WHERE "variant_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`},
+	Scan: scanInventory,
+	Key:  func(v *Inventory) uuid.UUID { return v.VariantID },
 }
 
 // LoadByVariantID returns the rows of table inventory whose variant_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *InventoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
-	m, err := loadInventoryByVariantID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "inventory.LoadByVariantID", "inventory")
+	return loadInventoryByVariantID.Load(ctx, r.db, keys)
 }

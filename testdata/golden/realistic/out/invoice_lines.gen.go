@@ -139,7 +139,7 @@ func (r *InvoiceLineRepo) FindAll(ctx context.Context) ([]InvoiceLine, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "invoice_lines.Stream", "invoice_lines") }, scanInvoiceLine, opInvoiceLinesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opInvoiceLinesFindAll, scanInvoiceLine, opInvoiceLinesFindAll.SQL)
 }
 
 const sqlInvoiceLinesListFirst = `-- name: invoice_lines.List replica=ok
@@ -151,19 +151,20 @@ SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount
 WHERE ("invoice_id", "line_no") > ($1, $2) ORDER BY "invoice_id", "line_no"
 LIMIT $3`
 
+var listInvoiceLines = &runtime.Keyset[InvoiceLine]{
+	Op:    &runtime.Op{Name: "invoice_lines.List", Table: "invoice_lines", Errs: errs},
+	First: sqlInvoiceLinesListFirst,
+	After: sqlInvoiceLinesListAfter,
+	Scan:  scanInvoiceLine,
+	Key:   func(v *InvoiceLine) []any { return []any{v.InvoiceID, v.LineNo} },
+}
+
 // List returns a page of table invoice_lines in primary key order (see
 // runtime.PageArgs).
 func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[InvoiceLine], error) {
 	var invoiceID uuid.UUID
 	var lineNo int16
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[InvoiceLine]{
-		Op: "invoice_lines.List", Table: "invoice_lines",
-		First: sqlInvoiceLinesListFirst,
-		After: sqlInvoiceLinesListAfter,
-		Scan:  scanInvoiceLine,
-		Key:   func(v *InvoiceLine) []any { return []any{v.InvoiceID, v.LineNo} },
-	}, &invoiceID, &lineNo)
-	return p, errs.Wrap(err, "invoice_lines.List", "invoice_lines")
+	return listInvoiceLines.Page(ctx, r.db, page, runtime.PageCall{}, &invoiceID, &lineNo)
 }
 
 var updateInvoiceLines = &runtime.Update{
@@ -399,21 +400,16 @@ func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UU
 	return runtime.QueryOp(ctx, r.db, opInvoiceLinesListByInvoiceID, &invoiceID, runtime.Arg, scanInvoiceLine, 0)
 }
 
-const sqlInvoiceLinesLoadByInvoiceID = `-- name: invoice_lines.LoadByInvoiceID replica=ok
+var loadInvoiceLinesByInvoiceID = &runtime.Loader[uuid.UUID, InvoiceLine]{
+	Op: &runtime.Op{Name: "invoice_lines.LoadByInvoiceID", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.LoadByInvoiceID replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
-WHERE "invoice_id" = ANY($1) ORDER BY "invoice_id", "line_no"`
-
-func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]InvoiceLine{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoiceLinesLoadByInvoiceID, keys)
-	return runtime.GroupRows(rows, err, scanInvoiceLine, func(v *InvoiceLine) uuid.UUID { return v.InvoiceID })
+WHERE "invoice_id" = ANY($1) ORDER BY "invoice_id", "line_no"`},
+	Scan: scanInvoiceLine,
+	Key:  func(v *InvoiceLine) uuid.UUID { return v.InvoiceID },
 }
 
 // LoadByInvoiceID returns the rows of table invoice_lines whose invoice_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceLineRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
-	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "invoice_lines.LoadByInvoiceID", "invoice_lines")
+	return loadInvoiceLinesByInvoiceID.Load(ctx, r.db, keys)
 }

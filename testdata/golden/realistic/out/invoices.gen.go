@@ -189,7 +189,7 @@ func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "invoices.Stream", "invoices") }, scanInvoice, opInvoicesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opInvoicesFindAll, scanInvoice, opInvoicesFindAll.SQL)
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
@@ -201,18 +201,19 @@ SELECT "id", "organization_id", "subscription_id", "number", "status", "currency
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listInvoices = &runtime.Keyset[Invoice]{
+	Op:    &runtime.Op{Name: "invoices.List", Table: "invoices", Errs: errs},
+	First: sqlInvoicesListFirst,
+	After: sqlInvoicesListAfter,
+	Scan:  scanInvoice,
+	Key:   func(v *Invoice) []any { return []any{v.ID} },
+}
+
 // List returns a page of table invoices in primary key order (see
 // runtime.PageArgs).
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Invoice]{
-		Op: "invoices.List", Table: "invoices",
-		First: sqlInvoicesListFirst,
-		After: sqlInvoicesListAfter,
-		Scan:  scanInvoice,
-		Key:   func(v *Invoice) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "invoices.List", "invoices")
+	return listInvoices.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateInvoices = &runtime.Update{
@@ -473,23 +474,18 @@ func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	return runtime.QueryOp(ctx, r.db, opInvoicesListByOrganizationID, &organizationID, runtime.Arg, scanInvoice, 0)
 }
 
-const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID replica=ok
+var loadInvoicesByOrganizationID = &runtime.Loader[uuid.UUID, Invoice]{
+	Op: &runtime.Op{Name: "invoices.LoadByOrganizationID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "organization_id" = ANY($1) ORDER BY "id"`
-
-func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Invoice{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoicesLoadByOrganizationID, keys)
-	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanInvoice,
+	Key:  func(v *Invoice) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table invoices whose organization_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "invoices.LoadByOrganizationID", "invoices")
+	return loadInvoicesByOrganizationID.Load(ctx, r.db, keys)
 }
 
 var opInvoicesListBySubscriptionID = &runtime.Op{Name: "invoices.ListBySubscriptionID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListBySubscriptionID replica=ok
@@ -502,23 +498,18 @@ func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID u
 	return runtime.QueryOp(ctx, r.db, opInvoicesListBySubscriptionID, &subscriptionID, runtime.Arg, scanInvoice, 0)
 }
 
-const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID replica=ok
+var loadInvoicesBySubscriptionID = &runtime.Loader[uuid.UUID, Invoice]{
+	Op: &runtime.Op{Name: "invoices.LoadBySubscriptionID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.LoadBySubscriptionID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "subscription_id" = ANY($1) ORDER BY "id"`
-
-func loadInvoicesBySubscriptionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Invoice{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoicesLoadBySubscriptionID, keys)
-	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) uuid.UUID { return v.SubscriptionID.V })
+WHERE "subscription_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanInvoice,
+	Key:  func(v *Invoice) uuid.UUID { return v.SubscriptionID.V },
 }
 
 // LoadBySubscriptionID returns the rows of table invoices whose subscription_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "invoices.LoadBySubscriptionID", "invoices")
+	return loadInvoicesBySubscriptionID.Load(ctx, r.db, keys)
 }
 
 var opInvoicesListByCouponCode = &runtime.Op{Name: "invoices.ListByCouponCode", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByCouponCode replica=ok
@@ -531,39 +522,30 @@ func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) (
 	return runtime.QueryOp(ctx, r.db, opInvoicesListByCouponCode, &couponCode, runtime.Arg, scanInvoice, 0)
 }
 
-const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode replica=ok
+var loadInvoicesByCouponCode = &runtime.Loader[string, Invoice]{
+	Op: &runtime.Op{Name: "invoices.LoadByCouponCode", Table: "invoices", Errs: errs, SQL: `-- name: invoices.LoadByCouponCode replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
-WHERE "coupon_code" = ANY($1) ORDER BY "id"`
-
-func loadInvoicesByCouponCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Invoice, error) {
-	if len(keys) == 0 {
-		return map[string][]Invoice{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoicesLoadByCouponCode, keys)
-	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) string { return v.CouponCode.V })
+WHERE "coupon_code" = ANY($1) ORDER BY "id"`},
+	Scan: scanInvoice,
+	Key:  func(v *Invoice) string { return v.CouponCode.V },
 }
 
 // LoadByCouponCode returns the rows of table invoices whose coupon_code is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceRepo) LoadByCouponCode(ctx context.Context, keys []string) (map[string][]Invoice, error) {
-	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
-	return m, errs.Wrap(err, "invoices.LoadByCouponCode", "invoices")
+	return loadInvoicesByCouponCode.Load(ctx, r.db, keys)
 }
 
 // LoadInvoiceLines returns the rows of table invoice_lines of each of parents
 // (invoice_lines.invoice_id = invoices.id), keyed by the parent's id, as
 // LoadByInvoiceID does.
 func (r *InvoiceRepo) LoadInvoiceLines(ctx context.Context, parents []Invoice) (map[uuid.UUID][]InvoiceLine, error) {
-	keys := runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "invoices.LoadInvoiceLines", "invoices")
+	return loadInvoiceLinesByInvoiceID.Load(ctx, r.db, runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadPayments returns the rows of table payments of each of parents
 // (payments.invoice_id = invoices.id), keyed by the parent's id, as
 // LoadByInvoiceID does.
 func (r *InvoiceRepo) LoadPayments(ctx context.Context, parents []Invoice) (map[uuid.UUID][]Payment, error) {
-	keys := runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "invoices.LoadPayments", "invoices")
+	return loadPaymentsByInvoiceID.Load(ctx, r.db, runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -146,7 +146,7 @@ func (r *JobRepo) FindAll(ctx context.Context) ([]Job, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "jobs.Stream", "jobs") }, scanJob, opJobsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opJobsFindAll, scanJob, opJobsFindAll.SQL)
 }
 
 const sqlJobsListFirst = `-- name: jobs.List replica=ok
@@ -158,17 +158,18 @@ SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listJobs = &runtime.Keyset[Job]{
+	Op:    &runtime.Op{Name: "jobs.List", Table: "jobs", Errs: errs},
+	First: sqlJobsListFirst,
+	After: sqlJobsListAfter,
+	Scan:  scanJob,
+	Key:   func(v *Job) []any { return []any{v.ID} },
+}
+
 // List returns a page of table jobs in primary key order (see runtime.PageArgs).
 func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Job], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Job]{
-		Op: "jobs.List", Table: "jobs",
-		First: sqlJobsListFirst,
-		After: sqlJobsListAfter,
-		Scan:  scanJob,
-		Key:   func(v *Job) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "jobs.List", "jobs")
+	return listJobs.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateJobs = &runtime.Update{

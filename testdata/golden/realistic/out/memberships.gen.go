@@ -134,7 +134,7 @@ func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "memberships.Stream", "memberships") }, scanMembership, opMembershipsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opMembershipsFindAll, scanMembership, opMembershipsFindAll.SQL)
 }
 
 const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
@@ -146,19 +146,20 @@ SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "update
 WHERE ("organization_id", "user_id") > ($1, $2) ORDER BY "organization_id", "user_id"
 LIMIT $3`
 
+var listMemberships = &runtime.Keyset[Membership]{
+	Op:    &runtime.Op{Name: "memberships.List", Table: "memberships", Errs: errs},
+	First: sqlMembershipsListFirst,
+	After: sqlMembershipsListAfter,
+	Scan:  scanMembership,
+	Key:   func(v *Membership) []any { return []any{v.OrganizationID, v.UserID} },
+}
+
 // List returns a page of table memberships in primary key order (see
 // runtime.PageArgs).
 func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Membership], error) {
 	var organizationID uuid.UUID
 	var userID uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Membership]{
-		Op: "memberships.List", Table: "memberships",
-		First: sqlMembershipsListFirst,
-		After: sqlMembershipsListAfter,
-		Scan:  scanMembership,
-		Key:   func(v *Membership) []any { return []any{v.OrganizationID, v.UserID} },
-	}, &organizationID, &userID)
-	return p, errs.Wrap(err, "memberships.List", "memberships")
+	return listMemberships.Page(ctx, r.db, page, runtime.PageCall{}, &organizationID, &userID)
 }
 
 var updateMemberships = &runtime.Update{
@@ -395,23 +396,18 @@ func (r *MembershipRepo) ListByOrganizationID(ctx context.Context, organizationI
 	return runtime.QueryOp(ctx, r.db, opMembershipsListByOrganizationID, &organizationID, runtime.Arg, scanMembership, 0)
 }
 
-const sqlMembershipsLoadByOrganizationID = `-- name: memberships.LoadByOrganizationID replica=ok
+var loadMembershipsByOrganizationID = &runtime.Loader[uuid.UUID, Membership]{
+	Op: &runtime.Op{Name: "memberships.LoadByOrganizationID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.LoadByOrganizationID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
-WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "user_id"`
-
-func loadMembershipsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Membership{}, nil
-	}
-	rows, err := db.Query(ctx, sqlMembershipsLoadByOrganizationID, keys)
-	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "user_id"`},
+	Scan: scanMembership,
+	Key:  func(v *Membership) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table memberships whose organization_id
-// is one of keys, grouped by it, in one query (see runtime.GroupRows).
+// is one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *MembershipRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "memberships.LoadByOrganizationID", "memberships")
+	return loadMembershipsByOrganizationID.Load(ctx, r.db, keys)
 }
 
 var opMembershipsListByUserID = &runtime.Op{Name: "memberships.ListByUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByUserID replica=ok
@@ -424,23 +420,18 @@ func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]
 	return runtime.QueryOp(ctx, r.db, opMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
 }
 
-const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
+var loadMembershipsByUserID = &runtime.Loader[uuid.UUID, Membership]{
+	Op: &runtime.Op{Name: "memberships.LoadByUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.LoadByUserID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
-WHERE "user_id" = ANY($1) ORDER BY "organization_id", "user_id"`
-
-func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Membership{}, nil
-	}
-	rows, err := db.Query(ctx, sqlMembershipsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "organization_id", "user_id"`},
+	Scan: scanMembership,
+	Key:  func(v *Membership) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table memberships whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "memberships.LoadByUserID", "memberships")
+	return loadMembershipsByUserID.Load(ctx, r.db, keys)
 }
 
 var opMembershipsListByInvitedBy = &runtime.Op{Name: "memberships.ListByInvitedBy", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByInvitedBy replica=ok
@@ -453,21 +444,16 @@ func (r *MembershipRepo) ListByInvitedBy(ctx context.Context, invitedBy uuid.UUI
 	return runtime.QueryOp(ctx, r.db, opMembershipsListByInvitedBy, &invitedBy, runtime.Arg, scanMembership, 0)
 }
 
-const sqlMembershipsLoadByInvitedBy = `-- name: memberships.LoadByInvitedBy replica=ok
+var loadMembershipsByInvitedBy = &runtime.Loader[uuid.UUID, Membership]{
+	Op: &runtime.Op{Name: "memberships.LoadByInvitedBy", Table: "memberships", Errs: errs, SQL: `-- name: memberships.LoadByInvitedBy replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
-WHERE "invited_by" = ANY($1) ORDER BY "organization_id", "user_id"`
-
-func loadMembershipsByInvitedBy(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Membership{}, nil
-	}
-	rows, err := db.Query(ctx, sqlMembershipsLoadByInvitedBy, keys)
-	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) uuid.UUID { return v.InvitedBy.V })
+WHERE "invited_by" = ANY($1) ORDER BY "organization_id", "user_id"`},
+	Scan: scanMembership,
+	Key:  func(v *Membership) uuid.UUID { return v.InvitedBy.V },
 }
 
 // LoadByInvitedBy returns the rows of table memberships whose invited_by is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *MembershipRepo) LoadByInvitedBy(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
-	return m, errs.Wrap(err, "memberships.LoadByInvitedBy", "memberships")
+	return loadMembershipsByInvitedBy.Load(ctx, r.db, keys)
 }

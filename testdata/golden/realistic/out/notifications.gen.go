@@ -139,7 +139,7 @@ func (r *NotificationRepo) FindAll(ctx context.Context) ([]Notification, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "notifications.Stream", "notifications") }, scanNotification, opNotificationsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opNotificationsFindAll, scanNotification, opNotificationsFindAll.SQL)
 }
 
 const sqlNotificationsListFirst = `-- name: notifications.List replica=ok
@@ -151,18 +151,19 @@ SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FR
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listNotifications = &runtime.Keyset[Notification]{
+	Op:    &runtime.Op{Name: "notifications.List", Table: "notifications", Errs: errs},
+	First: sqlNotificationsListFirst,
+	After: sqlNotificationsListAfter,
+	Scan:  scanNotification,
+	Key:   func(v *Notification) []any { return []any{v.ID} },
+}
+
 // List returns a page of table notifications in primary key order (see
 // runtime.PageArgs).
 func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Notification], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Notification]{
-		Op: "notifications.List", Table: "notifications",
-		First: sqlNotificationsListFirst,
-		After: sqlNotificationsListAfter,
-		Scan:  scanNotification,
-		Key:   func(v *Notification) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "notifications.List", "notifications")
+	return listNotifications.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateNotifications = &runtime.Update{
@@ -320,21 +321,16 @@ func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) (
 	return runtime.QueryOp(ctx, r.db, opNotificationsListByUserID, &userID, runtime.Arg, scanNotification, 0)
 }
 
-const sqlNotificationsLoadByUserID = `-- name: notifications.LoadByUserID replica=ok
+var loadNotificationsByUserID = &runtime.Loader[uuid.UUID, Notification]{
+	Op: &runtime.Op{Name: "notifications.LoadByUserID", Table: "notifications", Errs: errs, SQL: `-- name: notifications.LoadByUserID replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Notification{}, nil
-	}
-	rows, err := db.Query(ctx, sqlNotificationsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanNotification, func(v *Notification) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanNotification,
+	Key:  func(v *Notification) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table notifications whose user_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *NotificationRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
-	m, err := loadNotificationsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "notifications.LoadByUserID", "notifications")
+	return loadNotificationsByUserID.Load(ctx, r.db, keys)
 }

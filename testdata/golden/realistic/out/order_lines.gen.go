@@ -134,7 +134,7 @@ func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "order_lines.Stream", "order_lines") }, scanOrderLine, opOrderLinesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrderLinesFindAll, scanOrderLine, opOrderLinesFindAll.SQL)
 }
 
 const sqlOrderLinesListFirst = `-- name: order_lines.List replica=ok
@@ -146,19 +146,20 @@ SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order
 WHERE ("order_id", "line_no") > ($1, $2) ORDER BY "order_id", "line_no"
 LIMIT $3`
 
+var listOrderLines = &runtime.Keyset[OrderLine]{
+	Op:    &runtime.Op{Name: "order_lines.List", Table: "order_lines", Errs: errs},
+	First: sqlOrderLinesListFirst,
+	After: sqlOrderLinesListAfter,
+	Scan:  scanOrderLine,
+	Key:   func(v *OrderLine) []any { return []any{v.OrderID, v.LineNo} },
+}
+
 // List returns a page of table order_lines in primary key order (see
 // runtime.PageArgs).
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var orderID uuid.UUID
 	var lineNo int16
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderLine]{
-		Op: "order_lines.List", Table: "order_lines",
-		First: sqlOrderLinesListFirst,
-		After: sqlOrderLinesListAfter,
-		Scan:  scanOrderLine,
-		Key:   func(v *OrderLine) []any { return []any{v.OrderID, v.LineNo} },
-	}, &orderID, &lineNo)
-	return p, errs.Wrap(err, "order_lines.List", "order_lines")
+	return listOrderLines.Page(ctx, r.db, page, runtime.PageCall{}, &orderID, &lineNo)
 }
 
 var updateOrderLines = &runtime.Update{
@@ -390,23 +391,18 @@ func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([
 	return runtime.QueryOp(ctx, r.db, opOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
 }
 
-const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=ok
+var loadOrderLinesByOrderID = &runtime.Loader[uuid.UUID, OrderLine]{
+	Op: &runtime.Op{Name: "order_lines.LoadByOrderID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.LoadByOrderID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
-WHERE "order_id" = ANY($1) ORDER BY "order_id", "line_no"`
-
-func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]OrderLine{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrderLinesLoadByOrderID, keys)
-	return runtime.GroupRows(rows, err, scanOrderLine, func(v *OrderLine) uuid.UUID { return v.OrderID })
+WHERE "order_id" = ANY($1) ORDER BY "order_id", "line_no"`},
+	Scan: scanOrderLine,
+	Key:  func(v *OrderLine) uuid.UUID { return v.OrderID },
 }
 
 // LoadByOrderID returns the rows of table order_lines whose order_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "order_lines.LoadByOrderID", "order_lines")
+	return loadOrderLinesByOrderID.Load(ctx, r.db, keys)
 }
 
 var opOrderLinesListByVariantID = &runtime.Op{Name: "order_lines.ListByVariantID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.ListByVariantID replica=ok
@@ -419,21 +415,16 @@ func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID
 	return runtime.QueryOp(ctx, r.db, opOrderLinesListByVariantID, &variantID, runtime.Arg, scanOrderLine, 0)
 }
 
-const sqlOrderLinesLoadByVariantID = `-- name: order_lines.LoadByVariantID replica=ok
+var loadOrderLinesByVariantID = &runtime.Loader[uuid.UUID, OrderLine]{
+	Op: &runtime.Op{Name: "order_lines.LoadByVariantID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.LoadByVariantID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
-WHERE "variant_id" = ANY($1) ORDER BY "order_id", "line_no"`
-
-func loadOrderLinesByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]OrderLine{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrderLinesLoadByVariantID, keys)
-	return runtime.GroupRows(rows, err, scanOrderLine, func(v *OrderLine) uuid.UUID { return v.VariantID })
+WHERE "variant_id" = ANY($1) ORDER BY "order_id", "line_no"`},
+	Scan: scanOrderLine,
+	Key:  func(v *OrderLine) uuid.UUID { return v.VariantID },
 }
 
 // LoadByVariantID returns the rows of table order_lines whose variant_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *OrderLineRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "order_lines.LoadByVariantID", "order_lines")
+	return loadOrderLinesByVariantID.Load(ctx, r.db, keys)
 }

@@ -162,7 +162,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "orders.Stream", "orders") }, scanOrder, opOrdersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrdersFindAll, scanOrder, opOrdersFindAll.SQL)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -174,17 +174,18 @@ SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_addre
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrders = &runtime.Keyset[Order]{
+	Op:    &runtime.Op{Name: "orders.List", Table: "orders", Errs: errs},
+	First: sqlOrdersListFirst,
+	After: sqlOrdersListAfter,
+	Scan:  scanOrder,
+	Key:   func(v *Order) []any { return []any{v.ID} },
+}
+
 // List returns a page of table orders in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
-		Op: "orders.List", Table: "orders",
-		First: sqlOrdersListFirst,
-		After: sqlOrdersListAfter,
-		Scan:  scanOrder,
-		Key:   func(v *Order) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "orders.List", "orders")
+	return listOrders.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrders = &runtime.Update{
@@ -350,23 +351,18 @@ func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) 
 	return runtime.QueryOp(ctx, r.db, opOrdersListByCustomerID, &customerID, runtime.Arg, scanOrder, 0)
 }
 
-const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID replica=ok
+var loadOrdersByCustomerID = &runtime.Loader[uuid.UUID, Order]{
+	Op: &runtime.Op{Name: "orders.LoadByCustomerID", Table: "orders", Errs: errs, SQL: `-- name: orders.LoadByCustomerID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
-WHERE "customer_id" = ANY($1) ORDER BY "id"`
-
-func loadOrdersByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Order{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrdersLoadByCustomerID, keys)
-	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanOrder,
+	Key:  func(v *Order) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table orders whose customer_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
-	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "orders.LoadByCustomerID", "orders")
+	return loadOrdersByCustomerID.Load(ctx, r.db, keys)
 }
 
 var opOrdersListByShippingAddressID = &runtime.Op{Name: "orders.ListByShippingAddressID", Table: "orders", Errs: errs, SQL: `-- name: orders.ListByShippingAddressID replica=ok
@@ -379,48 +375,37 @@ func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddress
 	return runtime.QueryOp(ctx, r.db, opOrdersListByShippingAddressID, &shippingAddressID, runtime.Arg, scanOrder, 0)
 }
 
-const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressID replica=ok
+var loadOrdersByShippingAddressID = &runtime.Loader[int64, Order]{
+	Op: &runtime.Op{Name: "orders.LoadByShippingAddressID", Table: "orders", Errs: errs, SQL: `-- name: orders.LoadByShippingAddressID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
-WHERE "shipping_address_id" = ANY($1) ORDER BY "id"`
-
-func loadOrdersByShippingAddressID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Order, error) {
-	if len(keys) == 0 {
-		return map[int64][]Order{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrdersLoadByShippingAddressID, keys)
-	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) int64 { return v.ShippingAddressID.V })
+WHERE "shipping_address_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanOrder,
+	Key:  func(v *Order) int64 { return v.ShippingAddressID.V },
 }
 
 // LoadByShippingAddressID returns the rows of table orders whose
 // shipping_address_id is one of keys, grouped by it, in one query (see
-// runtime.GroupRows).
+// runtime.Loader).
 func (r *OrderRepo) LoadByShippingAddressID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
-	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "orders.LoadByShippingAddressID", "orders")
+	return loadOrdersByShippingAddressID.Load(ctx, r.db, keys)
 }
 
 // LoadOrderLines returns the rows of table order_lines of each of parents
 // (order_lines.order_id = orders.id), keyed by the parent's id, as LoadByOrderID
 // does.
 func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uuid.UUID][]OrderLine, error) {
-	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "orders.LoadOrderLines", "orders")
+	return loadOrderLinesByOrderID.Load(ctx, r.db, runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadShipments returns the rows of table shipments of each of parents
 // (shipments.order_id = orders.id), keyed by the parent's id, as LoadByOrderID
 // does.
 func (r *OrderRepo) LoadShipments(ctx context.Context, parents []Order) (map[uuid.UUID][]Shipment, error) {
-	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "orders.LoadShipments", "orders")
+	return loadShipmentsByOrderID.Load(ctx, r.db, runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadReturns returns the rows of table returns of each of parents
 // (returns.order_id = orders.id), keyed by the parent's id, as LoadByOrderID does.
 func (r *OrderRepo) LoadReturns(ctx context.Context, parents []Order) (map[uuid.UUID][]Return, error) {
-	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadReturnsByOrderID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "orders.LoadReturns", "orders")
+	return loadReturnsByOrderID.Load(ctx, r.db, runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -169,7 +169,7 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "organizations.Stream", "organizations") }, scanOrganization, opOrganizationsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrganizationsFindAll, scanOrganization, opOrganizationsFindAll.SQL)
 }
 
 const sqlOrganizationsListFirst = `-- name: organizations.List replica=ok
@@ -181,18 +181,19 @@ SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrganizations = &runtime.Keyset[Organization]{
+	Op:    &runtime.Op{Name: "organizations.List", Table: "organizations", Errs: errs},
+	First: sqlOrganizationsListFirst,
+	After: sqlOrganizationsListAfter,
+	Scan:  scanOrganization,
+	Key:   func(v *Organization) []any { return []any{v.ID} },
+}
+
 // List returns a page of table organizations in primary key order (see
 // runtime.PageArgs).
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Organization]{
-		Op: "organizations.List", Table: "organizations",
-		First: sqlOrganizationsListFirst,
-		After: sqlOrganizationsListAfter,
-		Scan:  scanOrganization,
-		Key:   func(v *Organization) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "organizations.List", "organizations")
+	return listOrganizations.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrganizations = &runtime.Update{
@@ -427,84 +428,65 @@ func (r *OrganizationRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) (
 	return runtime.QueryOp(ctx, r.db, opOrganizationsListByPlanID, &planID, runtime.Arg, scanOrganization, 0)
 }
 
-const sqlOrganizationsLoadByPlanID = `-- name: organizations.LoadByPlanID replica=ok
+var loadOrganizationsByPlanID = &runtime.Loader[uuid.UUID, Organization]{
+	Op: &runtime.Op{Name: "organizations.LoadByPlanID", Table: "organizations", Errs: errs, SQL: `-- name: organizations.LoadByPlanID replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
-WHERE "plan_id" = ANY($1) ORDER BY "id"`
-
-func loadOrganizationsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Organization{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrganizationsLoadByPlanID, keys)
-	return runtime.GroupRows(rows, err, scanOrganization, func(v *Organization) uuid.UUID { return v.PlanID.V })
+WHERE "plan_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanOrganization,
+	Key:  func(v *Organization) uuid.UUID { return v.PlanID.V },
 }
 
 // LoadByPlanID returns the rows of table organizations whose plan_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *OrganizationRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
-	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "organizations.LoadByPlanID", "organizations")
+	return loadOrganizationsByPlanID.Load(ctx, r.db, keys)
 }
 
 // LoadSubscriptions returns the rows of table subscriptions of each of parents
 // (subscriptions.organization_id = organizations.id), keyed by the parent's id, as
 // LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadSubscriptions(ctx context.Context, parents []Organization) (map[uuid.UUID][]Subscription, error) {
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "organizations.LoadSubscriptions", "organizations")
+	return loadSubscriptionsByOrganizationID.Load(ctx, r.db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadInvoices returns the rows of table invoices of each of parents
 // (invoices.organization_id = organizations.id), keyed by the parent's id, as
 // LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadInvoices(ctx context.Context, parents []Organization) (map[uuid.UUID][]Invoice, error) {
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "organizations.LoadInvoices", "organizations")
+	return loadInvoicesByOrganizationID.Load(ctx, r.db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadMemberships returns the rows of table memberships of each of parents
 // (memberships.organization_id = organizations.id), keyed by the parent's id, as
 // LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadMemberships(ctx context.Context, parents []Organization) (map[uuid.UUID][]Membership, error) {
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "organizations.LoadMemberships", "organizations")
+	return loadMembershipsByOrganizationID.Load(ctx, r.db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadAPIKeys returns the rows of table api_keys of each of parents
 // (api_keys.organization_id = organizations.id), keyed by the parent's id, as
 // LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadAPIKeys(ctx context.Context, parents []Organization) (map[uuid.UUID][]APIKey, error) {
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "organizations.LoadAPIKeys", "organizations")
+	return loadAPIKeysByOrganizationID.Load(ctx, r.db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadWebhooks returns the rows of table webhooks of each of parents
 // (webhooks.organization_id = organizations.id), keyed by the parent's id, as
 // LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadWebhooks(ctx context.Context, parents []Organization) (map[uuid.UUID][]Webhook, error) {
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "organizations.LoadWebhooks", "organizations")
+	return loadWebhooksByOrganizationID.Load(ctx, r.db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadSettings returns the rows of table settings of each of parents
 // (settings.organization_id = organizations.id), keyed by the parent's id, as
 // LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadSettings(ctx context.Context, parents []Organization) (map[uuid.UUID][]Setting, error) {
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "organizations.LoadSettings", "organizations")
+	return loadSettingsByOrganizationID.Load(ctx, r.db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadCustomers returns the rows of table customers of each of parents
 // (customers.organization_id = organizations.id), keyed by the parent's id, as
 // LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organization) (map[uuid.UUID][]Customer, error) {
-	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "organizations.LoadCustomers", "organizations")
+	return loadCustomersByOrganizationID.Load(ctx, r.db, runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true }))
 }

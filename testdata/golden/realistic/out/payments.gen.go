@@ -147,7 +147,7 @@ func (r *PaymentRepo) FindAll(ctx context.Context) ([]Payment, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "payments.Stream", "payments") }, scanPayment, opPaymentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPaymentsFindAll, scanPayment, opPaymentsFindAll.SQL)
 }
 
 const sqlPaymentsListFirst = `-- name: payments.List replica=ok
@@ -159,18 +159,19 @@ SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listPayments = &runtime.Keyset[Payment]{
+	Op:    &runtime.Op{Name: "payments.List", Table: "payments", Errs: errs},
+	First: sqlPaymentsListFirst,
+	After: sqlPaymentsListAfter,
+	Scan:  scanPayment,
+	Key:   func(v *Payment) []any { return []any{v.ID} },
+}
+
 // List returns a page of table payments in primary key order (see
 // runtime.PageArgs).
 func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Payment], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Payment]{
-		Op: "payments.List", Table: "payments",
-		First: sqlPaymentsListFirst,
-		After: sqlPaymentsListAfter,
-		Scan:  scanPayment,
-		Key:   func(v *Payment) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "payments.List", "payments")
+	return listPayments.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updatePayments = &runtime.Update{
@@ -330,30 +331,23 @@ func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) 
 	return runtime.QueryOp(ctx, r.db, opPaymentsListByInvoiceID, &invoiceID, runtime.Arg, scanPayment, 0)
 }
 
-const sqlPaymentsLoadByInvoiceID = `-- name: payments.LoadByInvoiceID replica=ok
+var loadPaymentsByInvoiceID = &runtime.Loader[uuid.UUID, Payment]{
+	Op: &runtime.Op{Name: "payments.LoadByInvoiceID", Table: "payments", Errs: errs, SQL: `-- name: payments.LoadByInvoiceID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
-WHERE "invoice_id" = ANY($1) ORDER BY "id"`
-
-func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Payment{}, nil
-	}
-	rows, err := db.Query(ctx, sqlPaymentsLoadByInvoiceID, keys)
-	return runtime.GroupRows(rows, err, scanPayment, func(v *Payment) uuid.UUID { return v.InvoiceID })
+WHERE "invoice_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanPayment,
+	Key:  func(v *Payment) uuid.UUID { return v.InvoiceID },
 }
 
 // LoadByInvoiceID returns the rows of table payments whose invoice_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *PaymentRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
-	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "payments.LoadByInvoiceID", "payments")
+	return loadPaymentsByInvoiceID.Load(ctx, r.db, keys)
 }
 
 // LoadRefunds returns the rows of table refunds of each of parents
 // (refunds.payment_id = payments.id), keyed by the parent's id, as LoadByPaymentID
 // does.
 func (r *PaymentRepo) LoadRefunds(ctx context.Context, parents []Payment) (map[uuid.UUID][]Refund, error) {
-	keys := runtime.Keys(parents, func(p *Payment) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "payments.LoadRefunds", "payments")
+	return loadRefundsByPaymentID.Load(ctx, r.db, runtime.Keys(parents, func(p *Payment) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -162,7 +162,7 @@ func (r *PlanRepo) FindAll(ctx context.Context) ([]Plan, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "plans.Stream", "plans") }, scanPlan, opPlansFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPlansFindAll, scanPlan, opPlansFindAll.SQL)
 }
 
 const sqlPlansListFirst = `-- name: plans.List replica=ok
@@ -174,17 +174,18 @@ SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_inclu
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listPlans = &runtime.Keyset[Plan]{
+	Op:    &runtime.Op{Name: "plans.List", Table: "plans", Errs: errs},
+	First: sqlPlansListFirst,
+	After: sqlPlansListAfter,
+	Scan:  scanPlan,
+	Key:   func(v *Plan) []any { return []any{v.ID} },
+}
+
 // List returns a page of table plans in primary key order (see runtime.PageArgs).
 func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plan], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plan]{
-		Op: "plans.List", Table: "plans",
-		First: sqlPlansListFirst,
-		After: sqlPlansListAfter,
-		Scan:  scanPlan,
-		Key:   func(v *Plan) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "plans.List", "plans")
+	return listPlans.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updatePlans = &runtime.Update{
@@ -421,16 +422,12 @@ func (r *PlanRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewPlan)
 // (subscriptions.plan_id = plans.id), keyed by the parent's id, as LoadByPlanID
 // does.
 func (r *PlanRepo) LoadSubscriptions(ctx context.Context, parents []Plan) (map[uuid.UUID][]Subscription, error) {
-	keys := runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "plans.LoadSubscriptions", "plans")
+	return loadSubscriptionsByPlanID.Load(ctx, r.db, runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadOrganizations returns the rows of table organizations of each of parents
 // (organizations.plan_id = plans.id), keyed by the parent's id, as LoadByPlanID
 // does.
 func (r *PlanRepo) LoadOrganizations(ctx context.Context, parents []Plan) (map[uuid.UUID][]Organization, error) {
-	keys := runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "plans.LoadOrganizations", "plans")
+	return loadOrganizationsByPlanID.Load(ctx, r.db, runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -127,7 +127,7 @@ func (r *PriceHistoryRepo) FindAll(ctx context.Context) ([]PriceHistory, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "price_history.Stream", "price_history") }, scanPriceHistory, opPriceHistoryFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPriceHistoryFindAll, scanPriceHistory, opPriceHistoryFindAll.SQL)
 }
 
 const sqlPriceHistoryListFirst = `-- name: price_history.List replica=ok
@@ -139,18 +139,19 @@ SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listPriceHistory = &runtime.Keyset[PriceHistory]{
+	Op:    &runtime.Op{Name: "price_history.List", Table: "price_history", Errs: errs},
+	First: sqlPriceHistoryListFirst,
+	After: sqlPriceHistoryListAfter,
+	Scan:  scanPriceHistory,
+	Key:   func(v *PriceHistory) []any { return []any{v.ID} },
+}
+
 // List returns a page of table price_history in primary key order (see
 // runtime.PageArgs).
 func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PriceHistory], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PriceHistory]{
-		Op: "price_history.List", Table: "price_history",
-		First: sqlPriceHistoryListFirst,
-		After: sqlPriceHistoryListAfter,
-		Scan:  scanPriceHistory,
-		Key:   func(v *PriceHistory) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "price_history.List", "price_history")
+	return listPriceHistory.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updatePriceHistory = &runtime.Update{
@@ -304,21 +305,16 @@ func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.U
 	return runtime.QueryOp(ctx, r.db, opPriceHistoryListByVariantID, &variantID, runtime.Arg, scanPriceHistory, 0)
 }
 
-const sqlPriceHistoryLoadByVariantID = `-- name: price_history.LoadByVariantID replica=ok
+var loadPriceHistoryByVariantID = &runtime.Loader[uuid.UUID, PriceHistory]{
+	Op: &runtime.Op{Name: "price_history.LoadByVariantID", Table: "price_history", Errs: errs, SQL: `-- name: price_history.LoadByVariantID replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
-WHERE "variant_id" = ANY($1) ORDER BY "id"`
-
-func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]PriceHistory{}, nil
-	}
-	rows, err := db.Query(ctx, sqlPriceHistoryLoadByVariantID, keys)
-	return runtime.GroupRows(rows, err, scanPriceHistory, func(v *PriceHistory) uuid.UUID { return v.VariantID })
+WHERE "variant_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanPriceHistory,
+	Key:  func(v *PriceHistory) uuid.UUID { return v.VariantID },
 }
 
 // LoadByVariantID returns the rows of table price_history whose variant_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *PriceHistoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
-	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "price_history.LoadByVariantID", "price_history")
+	return loadPriceHistoryByVariantID.Load(ctx, r.db, keys)
 }

@@ -157,7 +157,7 @@ func (r *ProductVariantRepo) FindAll(ctx context.Context) ([]ProductVariant, err
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVariant, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "product_variants.Stream", "product_variants") }, scanProductVariant, opProductVariantsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opProductVariantsFindAll, scanProductVariant, opProductVariantsFindAll.SQL)
 }
 
 const sqlProductVariantsListFirst = `-- name: product_variants.List replica=ok
@@ -169,18 +169,19 @@ SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_v
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listProductVariants = &runtime.Keyset[ProductVariant]{
+	Op:    &runtime.Op{Name: "product_variants.List", Table: "product_variants", Errs: errs},
+	First: sqlProductVariantsListFirst,
+	After: sqlProductVariantsListAfter,
+	Scan:  scanProductVariant,
+	Key:   func(v *ProductVariant) []any { return []any{v.ID} },
+}
+
 // List returns a page of table product_variants in primary key order (see
 // runtime.PageArgs).
 func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ProductVariant], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ProductVariant]{
-		Op: "product_variants.List", Table: "product_variants",
-		First: sqlProductVariantsListFirst,
-		After: sqlProductVariantsListAfter,
-		Scan:  scanProductVariant,
-		Key:   func(v *ProductVariant) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "product_variants.List", "product_variants")
+	return listProductVariants.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateProductVariants = &runtime.Update{
@@ -415,48 +416,37 @@ func (r *ProductVariantRepo) ListByProductID(ctx context.Context, productID uuid
 	return runtime.QueryOp(ctx, r.db, opProductVariantsListByProductID, &productID, runtime.Arg, scanProductVariant, 0)
 }
 
-const sqlProductVariantsLoadByProductID = `-- name: product_variants.LoadByProductID replica=ok
+var loadProductVariantsByProductID = &runtime.Loader[uuid.UUID, ProductVariant]{
+	Op: &runtime.Op{Name: "product_variants.LoadByProductID", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.LoadByProductID replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
-WHERE "product_id" = ANY($1) ORDER BY "id"`
-
-func loadProductVariantsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]ProductVariant{}, nil
-	}
-	rows, err := db.Query(ctx, sqlProductVariantsLoadByProductID, keys)
-	return runtime.GroupRows(rows, err, scanProductVariant, func(v *ProductVariant) uuid.UUID { return v.ProductID })
+WHERE "product_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanProductVariant,
+	Key:  func(v *ProductVariant) uuid.UUID { return v.ProductID },
 }
 
 // LoadByProductID returns the rows of table product_variants whose product_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *ProductVariantRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
-	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "product_variants.LoadByProductID", "product_variants")
+	return loadProductVariantsByProductID.Load(ctx, r.db, keys)
 }
 
 // LoadInventories returns the rows of table inventory of each of parents
 // (inventory.variant_id = product_variants.id), keyed by the parent's id, as
 // LoadByVariantID does.
 func (r *ProductVariantRepo) LoadInventories(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]Inventory, error) {
-	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadInventoryByVariantID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "product_variants.LoadInventories", "product_variants")
+	return loadInventoryByVariantID.Load(ctx, r.db, runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadPriceHistories returns the rows of table price_history of each of parents
 // (price_history.variant_id = product_variants.id), keyed by the parent's id, as
 // LoadByVariantID does.
 func (r *ProductVariantRepo) LoadPriceHistories(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]PriceHistory, error) {
-	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "product_variants.LoadPriceHistories", "product_variants")
+	return loadPriceHistoryByVariantID.Load(ctx, r.db, runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadOrderLines returns the rows of table order_lines of each of parents
 // (order_lines.variant_id = product_variants.id), keyed by the parent's id, as
 // LoadByVariantID does.
 func (r *ProductVariantRepo) LoadOrderLines(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]OrderLine, error) {
-	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "product_variants.LoadOrderLines", "product_variants")
+	return loadOrderLinesByVariantID.Load(ctx, r.db, runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -146,7 +146,7 @@ func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "products.Stream", "products") }, scanProduct, opProductsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opProductsFindAll, scanProduct, opProductsFindAll.SQL)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -158,18 +158,19 @@ SELECT "id", "category_id", "name", "description", "tags", "published", "attribu
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listProducts = &runtime.Keyset[Product]{
+	Op:    &runtime.Op{Name: "products.List", Table: "products", Errs: errs},
+	First: sqlProductsListFirst,
+	After: sqlProductsListAfter,
+	Scan:  scanProduct,
+	Key:   func(v *Product) []any { return []any{v.ID} },
+}
+
 // List returns a page of table products in primary key order (see
 // runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
-		Op: "products.List", Table: "products",
-		First: sqlProductsListFirst,
-		After: sqlProductsListAfter,
-		Scan:  scanProduct,
-		Key:   func(v *Product) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "products.List", "products")
+	return listProducts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateProducts = &runtime.Update{
@@ -330,39 +331,30 @@ func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([
 	return runtime.QueryOp(ctx, r.db, opProductsListByCategoryID, &categoryID, runtime.Arg, scanProduct, 0)
 }
 
-const sqlProductsLoadByCategoryID = `-- name: products.LoadByCategoryID replica=ok
+var loadProductsByCategoryID = &runtime.Loader[int32, Product]{
+	Op: &runtime.Op{Name: "products.LoadByCategoryID", Table: "products", Errs: errs, SQL: `-- name: products.LoadByCategoryID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
-WHERE "category_id" = ANY($1) ORDER BY "id"`
-
-func loadProductsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Product, error) {
-	if len(keys) == 0 {
-		return map[int32][]Product{}, nil
-	}
-	rows, err := db.Query(ctx, sqlProductsLoadByCategoryID, keys)
-	return runtime.GroupRows(rows, err, scanProduct, func(v *Product) int32 { return v.CategoryID.V })
+WHERE "category_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanProduct,
+	Key:  func(v *Product) int32 { return v.CategoryID.V },
 }
 
 // LoadByCategoryID returns the rows of table products whose category_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *ProductRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Product, error) {
-	m, err := loadProductsByCategoryID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "products.LoadByCategoryID", "products")
+	return loadProductsByCategoryID.Load(ctx, r.db, keys)
 }
 
 // LoadProductVariants returns the rows of table product_variants of each of
 // parents (product_variants.product_id = products.id), keyed by the parent's id,
 // as LoadByProductID does.
 func (r *ProductRepo) LoadProductVariants(ctx context.Context, parents []Product) (map[uuid.UUID][]ProductVariant, error) {
-	keys := runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "products.LoadProductVariants", "products")
+	return loadProductVariantsByProductID.Load(ctx, r.db, runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadReviews returns the rows of table reviews of each of parents
 // (reviews.product_id = products.id), keyed by the parent's id, as LoadByProductID
 // does.
 func (r *ProductRepo) LoadReviews(ctx context.Context, parents []Product) (map[uuid.UUID][]Review, error) {
-	keys := runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadReviewsByProductID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "products.LoadReviews", "products")
+	return loadReviewsByProductID.Load(ctx, r.db, runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true }))
 }

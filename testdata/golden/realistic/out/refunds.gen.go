@@ -133,7 +133,7 @@ func (r *RefundRepo) FindAll(ctx context.Context) ([]Refund, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "refunds.Stream", "refunds") }, scanRefund, opRefundsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opRefundsFindAll, scanRefund, opRefundsFindAll.SQL)
 }
 
 const sqlRefundsListFirst = `-- name: refunds.List replica=ok
@@ -145,18 +145,19 @@ SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listRefunds = &runtime.Keyset[Refund]{
+	Op:    &runtime.Op{Name: "refunds.List", Table: "refunds", Errs: errs},
+	First: sqlRefundsListFirst,
+	After: sqlRefundsListAfter,
+	Scan:  scanRefund,
+	Key:   func(v *Refund) []any { return []any{v.ID} },
+}
+
 // List returns a page of table refunds in primary key order (see
 // runtime.PageArgs).
 func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Refund], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Refund]{
-		Op: "refunds.List", Table: "refunds",
-		First: sqlRefundsListFirst,
-		After: sqlRefundsListAfter,
-		Scan:  scanRefund,
-		Key:   func(v *Refund) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "refunds.List", "refunds")
+	return listRefunds.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateRefunds = &runtime.Update{
@@ -314,30 +315,23 @@ func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) (
 	return runtime.QueryOp(ctx, r.db, opRefundsListByPaymentID, &paymentID, runtime.Arg, scanRefund, 0)
 }
 
-const sqlRefundsLoadByPaymentID = `-- name: refunds.LoadByPaymentID replica=ok
+var loadRefundsByPaymentID = &runtime.Loader[uuid.UUID, Refund]{
+	Op: &runtime.Op{Name: "refunds.LoadByPaymentID", Table: "refunds", Errs: errs, SQL: `-- name: refunds.LoadByPaymentID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
-WHERE "payment_id" = ANY($1) ORDER BY "id"`
-
-func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Refund{}, nil
-	}
-	rows, err := db.Query(ctx, sqlRefundsLoadByPaymentID, keys)
-	return runtime.GroupRows(rows, err, scanRefund, func(v *Refund) uuid.UUID { return v.PaymentID })
+WHERE "payment_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanRefund,
+	Key:  func(v *Refund) uuid.UUID { return v.PaymentID },
 }
 
 // LoadByPaymentID returns the rows of table refunds whose payment_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *RefundRepo) LoadByPaymentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
-	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "refunds.LoadByPaymentID", "refunds")
+	return loadRefundsByPaymentID.Load(ctx, r.db, keys)
 }
 
 // LoadReturns returns the rows of table returns of each of parents
 // (returns.refund_id = refunds.id), keyed by the parent's id, as LoadByRefundID
 // does.
 func (r *RefundRepo) LoadReturns(ctx context.Context, parents []Refund) (map[uuid.UUID][]Return, error) {
-	keys := runtime.Keys(parents, func(p *Refund) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadReturnsByRefundID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "refunds.LoadReturns", "refunds")
+	return loadReturnsByRefundID.Load(ctx, r.db, runtime.Keys(parents, func(p *Refund) (uuid.UUID, bool) { return p.ID, true }))
 }

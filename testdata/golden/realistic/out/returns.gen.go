@@ -129,7 +129,7 @@ func (r *ReturnRepo) FindAll(ctx context.Context) ([]Return, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "returns.Stream", "returns") }, scanReturn, opReturnsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opReturnsFindAll, scanReturn, opReturnsFindAll.SQL)
 }
 
 const sqlReturnsListFirst = `-- name: returns.List replica=ok
@@ -141,18 +141,19 @@ SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listReturns = &runtime.Keyset[Return]{
+	Op:    &runtime.Op{Name: "returns.List", Table: "returns", Errs: errs},
+	First: sqlReturnsListFirst,
+	After: sqlReturnsListAfter,
+	Scan:  scanReturn,
+	Key:   func(v *Return) []any { return []any{v.ID} },
+}
+
 // List returns a page of table returns in primary key order (see
 // runtime.PageArgs).
 func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Return], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Return]{
-		Op: "returns.List", Table: "returns",
-		First: sqlReturnsListFirst,
-		After: sqlReturnsListAfter,
-		Scan:  scanReturn,
-		Key:   func(v *Return) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "returns.List", "returns")
+	return listReturns.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateReturns = &runtime.Update{
@@ -312,23 +313,18 @@ func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Re
 	return runtime.QueryOp(ctx, r.db, opReturnsListByOrderID, &orderID, runtime.Arg, scanReturn, 0)
 }
 
-const sqlReturnsLoadByOrderID = `-- name: returns.LoadByOrderID replica=ok
+var loadReturnsByOrderID = &runtime.Loader[uuid.UUID, Return]{
+	Op: &runtime.Op{Name: "returns.LoadByOrderID", Table: "returns", Errs: errs, SQL: `-- name: returns.LoadByOrderID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "order_id" = ANY($1) ORDER BY "id"`
-
-func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Return{}, nil
-	}
-	rows, err := db.Query(ctx, sqlReturnsLoadByOrderID, keys)
-	return runtime.GroupRows(rows, err, scanReturn, func(v *Return) uuid.UUID { return v.OrderID })
+WHERE "order_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanReturn,
+	Key:  func(v *Return) uuid.UUID { return v.OrderID },
 }
 
 // LoadByOrderID returns the rows of table returns whose order_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *ReturnRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
-	m, err := loadReturnsByOrderID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "returns.LoadByOrderID", "returns")
+	return loadReturnsByOrderID.Load(ctx, r.db, keys)
 }
 
 var opReturnsListByRefundID = &runtime.Op{Name: "returns.ListByRefundID", Table: "returns", Errs: errs, SQL: `-- name: returns.ListByRefundID replica=ok
@@ -341,21 +337,16 @@ func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]
 	return runtime.QueryOp(ctx, r.db, opReturnsListByRefundID, &refundID, runtime.Arg, scanReturn, 0)
 }
 
-const sqlReturnsLoadByRefundID = `-- name: returns.LoadByRefundID replica=ok
+var loadReturnsByRefundID = &runtime.Loader[uuid.UUID, Return]{
+	Op: &runtime.Op{Name: "returns.LoadByRefundID", Table: "returns", Errs: errs, SQL: `-- name: returns.LoadByRefundID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
-WHERE "refund_id" = ANY($1) ORDER BY "id"`
-
-func loadReturnsByRefundID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Return{}, nil
-	}
-	rows, err := db.Query(ctx, sqlReturnsLoadByRefundID, keys)
-	return runtime.GroupRows(rows, err, scanReturn, func(v *Return) uuid.UUID { return v.RefundID.V })
+WHERE "refund_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanReturn,
+	Key:  func(v *Return) uuid.UUID { return v.RefundID.V },
 }
 
 // LoadByRefundID returns the rows of table returns whose refund_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *ReturnRepo) LoadByRefundID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
-	m, err := loadReturnsByRefundID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "returns.LoadByRefundID", "returns")
+	return loadReturnsByRefundID.Load(ctx, r.db, keys)
 }

@@ -136,7 +136,7 @@ func (r *ReviewRepo) FindAll(ctx context.Context) ([]Review, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "reviews.Stream", "reviews") }, scanReview, opReviewsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opReviewsFindAll, scanReview, opReviewsFindAll.SQL)
 }
 
 const sqlReviewsListFirst = `-- name: reviews.List replica=ok
@@ -148,18 +148,19 @@ SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_a
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listReviews = &runtime.Keyset[Review]{
+	Op:    &runtime.Op{Name: "reviews.List", Table: "reviews", Errs: errs},
+	First: sqlReviewsListFirst,
+	After: sqlReviewsListAfter,
+	Scan:  scanReview,
+	Key:   func(v *Review) []any { return []any{v.ID} },
+}
+
 // List returns a page of table reviews in primary key order (see
 // runtime.PageArgs).
 func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Review], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Review]{
-		Op: "reviews.List", Table: "reviews",
-		First: sqlReviewsListFirst,
-		After: sqlReviewsListAfter,
-		Scan:  scanReview,
-		Key:   func(v *Review) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "reviews.List", "reviews")
+	return listReviews.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateReviews = &runtime.Update{
@@ -397,23 +398,18 @@ func (r *ReviewRepo) ListByProductID(ctx context.Context, productID uuid.UUID) (
 	return runtime.QueryOp(ctx, r.db, opReviewsListByProductID, &productID, runtime.Arg, scanReview, 0)
 }
 
-const sqlReviewsLoadByProductID = `-- name: reviews.LoadByProductID replica=ok
+var loadReviewsByProductID = &runtime.Loader[uuid.UUID, Review]{
+	Op: &runtime.Op{Name: "reviews.LoadByProductID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.LoadByProductID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
-WHERE "product_id" = ANY($1) ORDER BY "id"`
-
-func loadReviewsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Review{}, nil
-	}
-	rows, err := db.Query(ctx, sqlReviewsLoadByProductID, keys)
-	return runtime.GroupRows(rows, err, scanReview, func(v *Review) uuid.UUID { return v.ProductID })
+WHERE "product_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanReview,
+	Key:  func(v *Review) uuid.UUID { return v.ProductID },
 }
 
 // LoadByProductID returns the rows of table reviews whose product_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *ReviewRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
-	m, err := loadReviewsByProductID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "reviews.LoadByProductID", "reviews")
+	return loadReviewsByProductID.Load(ctx, r.db, keys)
 }
 
 var opReviewsListByUserID = &runtime.Op{Name: "reviews.ListByUserID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.ListByUserID replica=ok
@@ -426,21 +422,16 @@ func (r *ReviewRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Revi
 	return runtime.QueryOp(ctx, r.db, opReviewsListByUserID, &userID, runtime.Arg, scanReview, 0)
 }
 
-const sqlReviewsLoadByUserID = `-- name: reviews.LoadByUserID replica=ok
+var loadReviewsByUserID = &runtime.Loader[uuid.UUID, Review]{
+	Op: &runtime.Op{Name: "reviews.LoadByUserID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.LoadByUserID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadReviewsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Review{}, nil
-	}
-	rows, err := db.Query(ctx, sqlReviewsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanReview, func(v *Review) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanReview,
+	Key:  func(v *Review) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table reviews whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *ReviewRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
-	m, err := loadReviewsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "reviews.LoadByUserID", "reviews")
+	return loadReviewsByUserID.Load(ctx, r.db, keys)
 }

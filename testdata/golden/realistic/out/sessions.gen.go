@@ -127,7 +127,7 @@ func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "sessions.Stream", "sessions") }, scanSession, opSessionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opSessionsFindAll, scanSession, opSessionsFindAll.SQL)
 }
 
 const sqlSessionsListFirst = `-- name: sessions.List replica=ok
@@ -139,18 +139,19 @@ SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listSessions = &runtime.Keyset[Session]{
+	Op:    &runtime.Op{Name: "sessions.List", Table: "sessions", Errs: errs},
+	First: sqlSessionsListFirst,
+	After: sqlSessionsListAfter,
+	Scan:  scanSession,
+	Key:   func(v *Session) []any { return []any{v.ID} },
+}
+
 // List returns a page of table sessions in primary key order (see
 // runtime.PageArgs).
 func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Session], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Session]{
-		Op: "sessions.List", Table: "sessions",
-		First: sqlSessionsListFirst,
-		After: sqlSessionsListAfter,
-		Scan:  scanSession,
-		Key:   func(v *Session) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "sessions.List", "sessions")
+	return listSessions.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateSessions = &runtime.Update{
@@ -308,21 +309,16 @@ func (r *SessionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Ses
 	return runtime.QueryOp(ctx, r.db, opSessionsListByUserID, &userID, runtime.Arg, scanSession, 0)
 }
 
-const sqlSessionsLoadByUserID = `-- name: sessions.LoadByUserID replica=ok
+var loadSessionsByUserID = &runtime.Loader[uuid.UUID, Session]{
+	Op: &runtime.Op{Name: "sessions.LoadByUserID", Table: "sessions", Errs: errs, SQL: `-- name: sessions.LoadByUserID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
-WHERE "user_id" = ANY($1) ORDER BY "id"`
-
-func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Session{}, nil
-	}
-	rows, err := db.Query(ctx, sqlSessionsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanSession, func(v *Session) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanSession,
+	Key:  func(v *Session) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table sessions whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *SessionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
-	m, err := loadSessionsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "sessions.LoadByUserID", "sessions")
+	return loadSessionsByUserID.Load(ctx, r.db, keys)
 }

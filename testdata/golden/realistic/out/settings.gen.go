@@ -131,7 +131,7 @@ func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "settings.Stream", "settings") }, scanSetting, opSettingsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opSettingsFindAll, scanSetting, opSettingsFindAll.SQL)
 }
 
 const sqlSettingsListFirst = `-- name: settings.List replica=ok
@@ -143,19 +143,20 @@ SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "setti
 WHERE ("organization_id", "key") > ($1, $2) ORDER BY "organization_id", "key"
 LIMIT $3`
 
+var listSettings = &runtime.Keyset[Setting]{
+	Op:    &runtime.Op{Name: "settings.List", Table: "settings", Errs: errs},
+	First: sqlSettingsListFirst,
+	After: sqlSettingsListAfter,
+	Scan:  scanSetting,
+	Key:   func(v *Setting) []any { return []any{v.OrganizationID, v.Key} },
+}
+
 // List returns a page of table settings in primary key order (see
 // runtime.PageArgs).
 func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Setting], error) {
 	var organizationID uuid.UUID
 	var key string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Setting]{
-		Op: "settings.List", Table: "settings",
-		First: sqlSettingsListFirst,
-		After: sqlSettingsListAfter,
-		Scan:  scanSetting,
-		Key:   func(v *Setting) []any { return []any{v.OrganizationID, v.Key} },
-	}, &organizationID, &key)
-	return p, errs.Wrap(err, "settings.List", "settings")
+	return listSettings.Page(ctx, r.db, page, runtime.PageCall{}, &organizationID, &key)
 }
 
 var updateSettings = &runtime.Update{
@@ -384,21 +385,16 @@ func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	return runtime.QueryOp(ctx, r.db, opSettingsListByOrganizationID, &organizationID, runtime.Arg, scanSetting, 0)
 }
 
-const sqlSettingsLoadByOrganizationID = `-- name: settings.LoadByOrganizationID replica=ok
+var loadSettingsByOrganizationID = &runtime.Loader[uuid.UUID, Setting]{
+	Op: &runtime.Op{Name: "settings.LoadByOrganizationID", Table: "settings", Errs: errs, SQL: `-- name: settings.LoadByOrganizationID replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
-WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "key"`
-
-func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Setting{}, nil
-	}
-	rows, err := db.Query(ctx, sqlSettingsLoadByOrganizationID, keys)
-	return runtime.GroupRows(rows, err, scanSetting, func(v *Setting) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "key"`},
+	Scan: scanSetting,
+	Key:  func(v *Setting) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table settings whose organization_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *SettingRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
-	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "settings.LoadByOrganizationID", "settings")
+	return loadSettingsByOrganizationID.Load(ctx, r.db, keys)
 }

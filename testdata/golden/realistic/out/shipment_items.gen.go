@@ -122,7 +122,7 @@ func (r *ShipmentItemRepo) FindAll(ctx context.Context) ([]ShipmentItem, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, opShipmentItemsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opShipmentItemsFindAll, scanShipmentItem, opShipmentItemsFindAll.SQL)
 }
 
 const sqlShipmentItemsListFirst = `-- name: shipment_items.List replica=ok
@@ -134,20 +134,21 @@ SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE ("shipment_id", "order_id", "line_no") > ($1, $2, $3) ORDER BY "shipment_id", "order_id", "line_no"
 LIMIT $4`
 
+var listShipmentItems = &runtime.Keyset[ShipmentItem]{
+	Op:    &runtime.Op{Name: "shipment_items.List", Table: "shipment_items", Errs: errs},
+	First: sqlShipmentItemsListFirst,
+	After: sqlShipmentItemsListAfter,
+	Scan:  scanShipmentItem,
+	Key:   func(v *ShipmentItem) []any { return []any{v.ShipmentID, v.OrderID, v.LineNo} },
+}
+
 // List returns a page of table shipment_items in primary key order (see
 // runtime.PageArgs).
 func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ShipmentItem], error) {
 	var shipmentID uuid.UUID
 	var orderID uuid.UUID
 	var lineNo int16
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ShipmentItem]{
-		Op: "shipment_items.List", Table: "shipment_items",
-		First: sqlShipmentItemsListFirst,
-		After: sqlShipmentItemsListAfter,
-		Scan:  scanShipmentItem,
-		Key:   func(v *ShipmentItem) []any { return []any{v.ShipmentID, v.OrderID, v.LineNo} },
-	}, &shipmentID, &orderID, &lineNo)
-	return p, errs.Wrap(err, "shipment_items.List", "shipment_items")
+	return listShipmentItems.Page(ctx, r.db, page, runtime.PageCall{}, &shipmentID, &orderID, &lineNo)
 }
 
 var updateShipmentItems = &runtime.Update{
@@ -377,21 +378,16 @@ func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid
 	return runtime.QueryOp(ctx, r.db, opShipmentItemsListByShipmentID, &shipmentID, runtime.Arg, scanShipmentItem, 0)
 }
 
-const sqlShipmentItemsLoadByShipmentID = `-- name: shipment_items.LoadByShipmentID replica=ok
+var loadShipmentItemsByShipmentID = &runtime.Loader[uuid.UUID, ShipmentItem]{
+	Op: &runtime.Op{Name: "shipment_items.LoadByShipmentID", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.LoadByShipmentID replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
-WHERE "shipment_id" = ANY($1) ORDER BY "shipment_id", "order_id", "line_no"`
-
-func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]ShipmentItem{}, nil
-	}
-	rows, err := db.Query(ctx, sqlShipmentItemsLoadByShipmentID, keys)
-	return runtime.GroupRows(rows, err, scanShipmentItem, func(v *ShipmentItem) uuid.UUID { return v.ShipmentID })
+WHERE "shipment_id" = ANY($1) ORDER BY "shipment_id", "order_id", "line_no"`},
+	Scan: scanShipmentItem,
+	Key:  func(v *ShipmentItem) uuid.UUID { return v.ShipmentID },
 }
 
 // LoadByShipmentID returns the rows of table shipment_items whose shipment_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *ShipmentItemRepo) LoadByShipmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
-	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "shipment_items.LoadByShipmentID", "shipment_items")
+	return loadShipmentItemsByShipmentID.Load(ctx, r.db, keys)
 }

@@ -157,7 +157,7 @@ func (r *ShipmentRepo) FindAll(ctx context.Context) ([]Shipment, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "shipments.Stream", "shipments") }, scanShipment, opShipmentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opShipmentsFindAll, scanShipment, opShipmentsFindAll.SQL)
 }
 
 const sqlShipmentsListFirst = `-- name: shipments.List replica=ok
@@ -169,18 +169,19 @@ SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "sh
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listShipments = &runtime.Keyset[Shipment]{
+	Op:    &runtime.Op{Name: "shipments.List", Table: "shipments", Errs: errs},
+	First: sqlShipmentsListFirst,
+	After: sqlShipmentsListAfter,
+	Scan:  scanShipment,
+	Key:   func(v *Shipment) []any { return []any{v.ID} },
+}
+
 // List returns a page of table shipments in primary key order (see
 // runtime.PageArgs).
 func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shipment], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shipment]{
-		Op: "shipments.List", Table: "shipments",
-		First: sqlShipmentsListFirst,
-		After: sqlShipmentsListAfter,
-		Scan:  scanShipment,
-		Key:   func(v *Shipment) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "shipments.List", "shipments")
+	return listShipments.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateShipments = &runtime.Update{
@@ -380,23 +381,18 @@ func (r *ShipmentRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]
 	return runtime.QueryOp(ctx, r.db, opShipmentsListByOrderID, &orderID, runtime.Arg, scanShipment, 0)
 }
 
-const sqlShipmentsLoadByOrderID = `-- name: shipments.LoadByOrderID replica=ok
+var loadShipmentsByOrderID = &runtime.Loader[uuid.UUID, Shipment]{
+	Op: &runtime.Op{Name: "shipments.LoadByOrderID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.LoadByOrderID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
-WHERE "order_id" = ANY($1) ORDER BY "id"`
-
-func loadShipmentsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Shipment{}, nil
-	}
-	rows, err := db.Query(ctx, sqlShipmentsLoadByOrderID, keys)
-	return runtime.GroupRows(rows, err, scanShipment, func(v *Shipment) uuid.UUID { return v.OrderID })
+WHERE "order_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanShipment,
+	Key:  func(v *Shipment) uuid.UUID { return v.OrderID },
 }
 
 // LoadByOrderID returns the rows of table shipments whose order_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *ShipmentRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
-	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "shipments.LoadByOrderID", "shipments")
+	return loadShipmentsByOrderID.Load(ctx, r.db, keys)
 }
 
 var opShipmentsListByWarehouseID = &runtime.Op{Name: "shipments.ListByWarehouseID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.ListByWarehouseID replica=ok
@@ -409,30 +405,23 @@ func (r *ShipmentRepo) ListByWarehouseID(ctx context.Context, warehouseID int16)
 	return runtime.QueryOp(ctx, r.db, opShipmentsListByWarehouseID, &warehouseID, runtime.Arg, scanShipment, 0)
 }
 
-const sqlShipmentsLoadByWarehouseID = `-- name: shipments.LoadByWarehouseID replica=ok
+var loadShipmentsByWarehouseID = &runtime.Loader[int16, Shipment]{
+	Op: &runtime.Op{Name: "shipments.LoadByWarehouseID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.LoadByWarehouseID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
-WHERE "warehouse_id" = ANY($1) ORDER BY "id"`
-
-func loadShipmentsByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Shipment, error) {
-	if len(keys) == 0 {
-		return map[int16][]Shipment{}, nil
-	}
-	rows, err := db.Query(ctx, sqlShipmentsLoadByWarehouseID, keys)
-	return runtime.GroupRows(rows, err, scanShipment, func(v *Shipment) int16 { return v.WarehouseID })
+WHERE "warehouse_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanShipment,
+	Key:  func(v *Shipment) int16 { return v.WarehouseID },
 }
 
 // LoadByWarehouseID returns the rows of table shipments whose warehouse_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *ShipmentRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Shipment, error) {
-	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "shipments.LoadByWarehouseID", "shipments")
+	return loadShipmentsByWarehouseID.Load(ctx, r.db, keys)
 }
 
 // LoadShipmentItems returns the rows of table shipment_items of each of parents
 // (shipment_items.shipment_id = shipments.id), keyed by the parent's id, as
 // LoadByShipmentID does.
 func (r *ShipmentRepo) LoadShipmentItems(ctx context.Context, parents []Shipment) (map[uuid.UUID][]ShipmentItem, error) {
-	keys := runtime.Keys(parents, func(p *Shipment) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "shipments.LoadShipmentItems", "shipments")
+	return loadShipmentItemsByShipmentID.Load(ctx, r.db, runtime.Keys(parents, func(p *Shipment) (uuid.UUID, bool) { return p.ID, true }))
 }

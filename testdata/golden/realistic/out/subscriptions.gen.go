@@ -152,7 +152,7 @@ func (r *SubscriptionRepo) FindAll(ctx context.Context) ([]Subscription, error) 
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "subscriptions.Stream", "subscriptions") }, scanSubscription, opSubscriptionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opSubscriptionsFindAll, scanSubscription, opSubscriptionsFindAll.SQL)
 }
 
 const sqlSubscriptionsListFirst = `-- name: subscriptions.List replica=ok
@@ -164,18 +164,19 @@ SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "cur
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listSubscriptions = &runtime.Keyset[Subscription]{
+	Op:    &runtime.Op{Name: "subscriptions.List", Table: "subscriptions", Errs: errs},
+	First: sqlSubscriptionsListFirst,
+	After: sqlSubscriptionsListAfter,
+	Scan:  scanSubscription,
+	Key:   func(v *Subscription) []any { return []any{v.ID} },
+}
+
 // List returns a page of table subscriptions in primary key order (see
 // runtime.PageArgs).
 func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Subscription], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Subscription]{
-		Op: "subscriptions.List", Table: "subscriptions",
-		First: sqlSubscriptionsListFirst,
-		After: sqlSubscriptionsListAfter,
-		Scan:  scanSubscription,
-		Key:   func(v *Subscription) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "subscriptions.List", "subscriptions")
+	return listSubscriptions.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateSubscriptions = &runtime.Update{
@@ -336,24 +337,19 @@ func (r *SubscriptionRepo) ListByOrganizationID(ctx context.Context, organizatio
 	return runtime.QueryOp(ctx, r.db, opSubscriptionsListByOrganizationID, &organizationID, runtime.Arg, scanSubscription, 0)
 }
 
-const sqlSubscriptionsLoadByOrganizationID = `-- name: subscriptions.LoadByOrganizationID replica=ok
+var loadSubscriptionsByOrganizationID = &runtime.Loader[uuid.UUID, Subscription]{
+	Op: &runtime.Op{Name: "subscriptions.LoadByOrganizationID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
-WHERE "organization_id" = ANY($1) ORDER BY "id"`
-
-func loadSubscriptionsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Subscription{}, nil
-	}
-	rows, err := db.Query(ctx, sqlSubscriptionsLoadByOrganizationID, keys)
-	return runtime.GroupRows(rows, err, scanSubscription, func(v *Subscription) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanSubscription,
+	Key:  func(v *Subscription) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table subscriptions whose
 // organization_id is one of keys, grouped by it, in one query (see
-// runtime.GroupRows).
+// runtime.Loader).
 func (r *SubscriptionRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
-	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "subscriptions.LoadByOrganizationID", "subscriptions")
+	return loadSubscriptionsByOrganizationID.Load(ctx, r.db, keys)
 }
 
 var opSubscriptionsListByPlanID = &runtime.Op{Name: "subscriptions.ListByPlanID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.ListByPlanID replica=ok
@@ -366,30 +362,23 @@ func (r *SubscriptionRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) (
 	return runtime.QueryOp(ctx, r.db, opSubscriptionsListByPlanID, &planID, runtime.Arg, scanSubscription, 0)
 }
 
-const sqlSubscriptionsLoadByPlanID = `-- name: subscriptions.LoadByPlanID replica=ok
+var loadSubscriptionsByPlanID = &runtime.Loader[uuid.UUID, Subscription]{
+	Op: &runtime.Op{Name: "subscriptions.LoadByPlanID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.LoadByPlanID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
-WHERE "plan_id" = ANY($1) ORDER BY "id"`
-
-func loadSubscriptionsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Subscription{}, nil
-	}
-	rows, err := db.Query(ctx, sqlSubscriptionsLoadByPlanID, keys)
-	return runtime.GroupRows(rows, err, scanSubscription, func(v *Subscription) uuid.UUID { return v.PlanID })
+WHERE "plan_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanSubscription,
+	Key:  func(v *Subscription) uuid.UUID { return v.PlanID },
 }
 
 // LoadByPlanID returns the rows of table subscriptions whose plan_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *SubscriptionRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
-	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "subscriptions.LoadByPlanID", "subscriptions")
+	return loadSubscriptionsByPlanID.Load(ctx, r.db, keys)
 }
 
 // LoadInvoices returns the rows of table invoices of each of parents
 // (invoices.subscription_id = subscriptions.id), keyed by the parent's id, as
 // LoadBySubscriptionID does.
 func (r *SubscriptionRepo) LoadInvoices(ctx context.Context, parents []Subscription) (map[uuid.UUID][]Invoice, error) {
-	keys := runtime.Keys(parents, func(p *Subscription) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "subscriptions.LoadInvoices", "subscriptions")
+	return loadInvoicesBySubscriptionID.Load(ctx, r.db, runtime.Keys(parents, func(p *Subscription) (uuid.UUID, bool) { return p.ID, true }))
 }

@@ -161,7 +161,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opUsersFindAll, scanUser, opUsersFindAll.SQL)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -173,17 +173,18 @@ SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listUsers = &runtime.Keyset[User]{
+	Op:    &runtime.Op{Name: "users.List", Table: "users", Errs: errs},
+	First: sqlUsersListFirst,
+	After: sqlUsersListAfter,
+	Scan:  scanUser,
+	Key:   func(v *User) []any { return []any{v.ID} },
+}
+
 // List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
-		Op: "users.List", Table: "users",
-		First: sqlUsersListFirst,
-		After: sqlUsersListAfter,
-		Scan:  scanUser,
-		Key:   func(v *User) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "users.List", "users")
+	return listUsers.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateUsers = &runtime.Update{
@@ -416,50 +417,38 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 // LoadReviews returns the rows of table reviews of each of parents
 // (reviews.user_id = users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadReviews(ctx context.Context, parents []User) (map[uuid.UUID][]Review, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadReviewsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadReviews", "users")
+	return loadReviewsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadMembershipsByUserID returns the rows of table memberships of each of parents
 // (memberships.user_id = users.id), keyed by the parent's id, as LoadByUserID
 // does.
 func (r *UserRepo) LoadMembershipsByUserID(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadMembershipsByUserID", "users")
+	return loadMembershipsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadMembershipsByInvitedBy returns the rows of table memberships of each of
 // parents (memberships.invited_by = users.id), keyed by the parent's id, as
 // LoadByInvitedBy does.
 func (r *UserRepo) LoadMembershipsByInvitedBy(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadMembershipsByInvitedBy", "users")
+	return loadMembershipsByInvitedBy.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadSessions returns the rows of table sessions of each of parents
 // (sessions.user_id = users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadSessions(ctx context.Context, parents []User) (map[uuid.UUID][]Session, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadSessionsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadSessions", "users")
+	return loadSessionsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadAddresses returns the rows of table addresses of each of parents
 // (addresses.user_id = users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadAddresses(ctx context.Context, parents []User) (map[uuid.UUID][]Address, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadAddressesByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadAddresses", "users")
+	return loadAddressesByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadNotifications returns the rows of table notifications of each of parents
 // (notifications.user_id = users.id), keyed by the parent's id, as LoadByUserID
 // does.
 func (r *UserRepo) LoadNotifications(ctx context.Context, parents []User) (map[uuid.UUID][]Notification, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadNotificationsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadNotifications", "users")
+	return loadNotificationsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }

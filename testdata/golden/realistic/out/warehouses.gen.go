@@ -137,7 +137,7 @@ func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "warehouses.Stream", "warehouses") }, scanWarehouse, opWarehousesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opWarehousesFindAll, scanWarehouse, opWarehousesFindAll.SQL)
 }
 
 const sqlWarehousesListFirst = `-- name: warehouses.List replica=ok
@@ -149,18 +149,19 @@ SELECT "id", "code", "name", "country"::text FROM "warehouses"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listWarehouses = &runtime.Keyset[Warehouse]{
+	Op:    &runtime.Op{Name: "warehouses.List", Table: "warehouses", Errs: errs},
+	First: sqlWarehousesListFirst,
+	After: sqlWarehousesListAfter,
+	Scan:  scanWarehouse,
+	Key:   func(v *Warehouse) []any { return []any{v.ID} },
+}
+
 // List returns a page of table warehouses in primary key order (see
 // runtime.PageArgs).
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
 	var id int16
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Warehouse]{
-		Op: "warehouses.List", Table: "warehouses",
-		First: sqlWarehousesListFirst,
-		After: sqlWarehousesListAfter,
-		Scan:  scanWarehouse,
-		Key:   func(v *Warehouse) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "warehouses.List", "warehouses")
+	return listWarehouses.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateWarehouses = &runtime.Update{
@@ -378,16 +379,12 @@ func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []New
 // (inventory.warehouse_id = warehouses.id), keyed by the parent's id, as
 // LoadByWarehouseID does.
 func (r *WarehouseRepo) LoadInventories(ctx context.Context, parents []Warehouse) (map[int16][]Inventory, error) {
-	keys := runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true })
-	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "warehouses.LoadInventories", "warehouses")
+	return loadInventoryByWarehouseID.Load(ctx, r.db, runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true }))
 }
 
 // LoadShipments returns the rows of table shipments of each of parents
 // (shipments.warehouse_id = warehouses.id), keyed by the parent's id, as
 // LoadByWarehouseID does.
 func (r *WarehouseRepo) LoadShipments(ctx context.Context, parents []Warehouse) (map[int16][]Shipment, error) {
-	keys := runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true })
-	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "warehouses.LoadShipments", "warehouses")
+	return loadShipmentsByWarehouseID.Load(ctx, r.db, runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true }))
 }

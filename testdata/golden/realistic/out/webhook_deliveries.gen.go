@@ -156,7 +156,7 @@ func (r *WebhookDeliveryRepo) FindAll(ctx context.Context) ([]WebhookDelivery, e
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDelivery, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "webhook_deliveries.Stream", "webhook_deliveries") }, scanWebhookDelivery, opWebhookDeliveriesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opWebhookDeliveriesFindAll, scanWebhookDelivery, opWebhookDeliveriesFindAll.SQL)
 }
 
 const sqlWebhookDeliveriesListFirst = `-- name: webhook_deliveries.List replica=ok
@@ -168,18 +168,19 @@ SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listWebhookDeliveries = &runtime.Keyset[WebhookDelivery]{
+	Op:    &runtime.Op{Name: "webhook_deliveries.List", Table: "webhook_deliveries", Errs: errs},
+	First: sqlWebhookDeliveriesListFirst,
+	After: sqlWebhookDeliveriesListAfter,
+	Scan:  scanWebhookDelivery,
+	Key:   func(v *WebhookDelivery) []any { return []any{v.ID} },
+}
+
 // List returns a page of table webhook_deliveries in primary key order (see
 // runtime.PageArgs).
 func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[WebhookDelivery], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[WebhookDelivery]{
-		Op: "webhook_deliveries.List", Table: "webhook_deliveries",
-		First: sqlWebhookDeliveriesListFirst,
-		After: sqlWebhookDeliveriesListAfter,
-		Scan:  scanWebhookDelivery,
-		Key:   func(v *WebhookDelivery) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "webhook_deliveries.List", "webhook_deliveries")
+	return listWebhookDeliveries.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateWebhookDeliveries = &runtime.Update{
@@ -345,21 +346,16 @@ func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uui
 	return runtime.QueryOp(ctx, r.db, opWebhookDeliveriesListByWebhookID, &webhookID, runtime.Arg, scanWebhookDelivery, 0)
 }
 
-const sqlWebhookDeliveriesLoadByWebhookID = `-- name: webhook_deliveries.LoadByWebhookID replica=ok
+var loadWebhookDeliveriesByWebhookID = &runtime.Loader[uuid.UUID, WebhookDelivery]{
+	Op: &runtime.Op{Name: "webhook_deliveries.LoadByWebhookID", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.LoadByWebhookID replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
-WHERE "webhook_id" = ANY($1) ORDER BY "id"`
-
-func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]WebhookDelivery{}, nil
-	}
-	rows, err := db.Query(ctx, sqlWebhookDeliveriesLoadByWebhookID, keys)
-	return runtime.GroupRows(rows, err, scanWebhookDelivery, func(v *WebhookDelivery) uuid.UUID { return v.WebhookID })
+WHERE "webhook_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanWebhookDelivery,
+	Key:  func(v *WebhookDelivery) uuid.UUID { return v.WebhookID },
 }
 
 // LoadByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *WebhookDeliveryRepo) LoadByWebhookID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
-	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "webhook_deliveries.LoadByWebhookID", "webhook_deliveries")
+	return loadWebhookDeliveriesByWebhookID.Load(ctx, r.db, keys)
 }

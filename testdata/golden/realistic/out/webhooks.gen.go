@@ -139,7 +139,7 @@ func (r *WebhookRepo) FindAll(ctx context.Context) ([]Webhook, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "webhooks.Stream", "webhooks") }, scanWebhook, opWebhooksFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opWebhooksFindAll, scanWebhook, opWebhooksFindAll.SQL)
 }
 
 const sqlWebhooksListFirst = `-- name: webhooks.List replica=ok
@@ -151,18 +151,19 @@ SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webho
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listWebhooks = &runtime.Keyset[Webhook]{
+	Op:    &runtime.Op{Name: "webhooks.List", Table: "webhooks", Errs: errs},
+	First: sqlWebhooksListFirst,
+	After: sqlWebhooksListAfter,
+	Scan:  scanWebhook,
+	Key:   func(v *Webhook) []any { return []any{v.ID} },
+}
+
 // List returns a page of table webhooks in primary key order (see
 // runtime.PageArgs).
 func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Webhook], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Webhook]{
-		Op: "webhooks.List", Table: "webhooks",
-		First: sqlWebhooksListFirst,
-		After: sqlWebhooksListAfter,
-		Scan:  scanWebhook,
-		Key:   func(v *Webhook) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "webhooks.List", "webhooks")
+	return listWebhooks.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateWebhooks = &runtime.Update{
@@ -317,30 +318,23 @@ func (r *WebhookRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	return runtime.QueryOp(ctx, r.db, opWebhooksListByOrganizationID, &organizationID, runtime.Arg, scanWebhook, 0)
 }
 
-const sqlWebhooksLoadByOrganizationID = `-- name: webhooks.LoadByOrganizationID replica=ok
+var loadWebhooksByOrganizationID = &runtime.Loader[uuid.UUID, Webhook]{
+	Op: &runtime.Op{Name: "webhooks.LoadByOrganizationID", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
-WHERE "organization_id" = ANY($1) ORDER BY "id"`
-
-func loadWebhooksByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Webhook{}, nil
-	}
-	rows, err := db.Query(ctx, sqlWebhooksLoadByOrganizationID, keys)
-	return runtime.GroupRows(rows, err, scanWebhook, func(v *Webhook) uuid.UUID { return v.OrganizationID })
+WHERE "organization_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanWebhook,
+	Key:  func(v *Webhook) uuid.UUID { return v.OrganizationID },
 }
 
 // LoadByOrganizationID returns the rows of table webhooks whose organization_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *WebhookRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
-	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "webhooks.LoadByOrganizationID", "webhooks")
+	return loadWebhooksByOrganizationID.Load(ctx, r.db, keys)
 }
 
 // LoadWebhookDeliveries returns the rows of table webhook_deliveries of each of
 // parents (webhook_deliveries.webhook_id = webhooks.id), keyed by the parent's id,
 // as LoadByWebhookID does.
 func (r *WebhookRepo) LoadWebhookDeliveries(ctx context.Context, parents []Webhook) (map[uuid.UUID][]WebhookDelivery, error) {
-	keys := runtime.Keys(parents, func(p *Webhook) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "webhooks.LoadWebhookDeliveries", "webhooks")
+	return loadWebhookDeliveriesByWebhookID.Load(ctx, r.db, runtime.Keys(parents, func(p *Webhook) (uuid.UUID, bool) { return p.ID, true }))
 }

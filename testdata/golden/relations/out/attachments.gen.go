@@ -125,7 +125,7 @@ func (r *AttachmentRepo) FindAll(ctx context.Context) ([]Attachment, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "attachments.Stream", "attachments") }, scanAttachment, opAttachmentsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opAttachmentsFindAll, scanAttachment, opAttachmentsFindAll.SQL)
 }
 
 const sqlAttachmentsListFirst = `-- name: attachments.List replica=ok
@@ -137,18 +137,19 @@ SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAttachments = &runtime.Keyset[Attachment]{
+	Op:    &runtime.Op{Name: "attachments.List", Table: "attachments", Errs: errs},
+	First: sqlAttachmentsListFirst,
+	After: sqlAttachmentsListAfter,
+	Scan:  scanAttachment,
+	Key:   func(v *Attachment) []any { return []any{v.ID} },
+}
+
 // List returns a page of table attachments in primary key order (see
 // runtime.PageArgs).
 func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Attachment], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Attachment]{
-		Op: "attachments.List", Table: "attachments",
-		First: sqlAttachmentsListFirst,
-		After: sqlAttachmentsListAfter,
-		Scan:  scanAttachment,
-		Key:   func(v *Attachment) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "attachments.List", "attachments")
+	return listAttachments.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateAttachments = &runtime.Update{

@@ -114,7 +114,7 @@ func (r *BlobRepo) FindAll(ctx context.Context) ([]Blob, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "blobs.Stream", "blobs") }, scanBlob, opBlobsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opBlobsFindAll, scanBlob, opBlobsFindAll.SQL)
 }
 
 const sqlBlobsListFirst = `-- name: blobs.List replica=ok
@@ -126,17 +126,18 @@ SELECT "digest", "size" FROM "blobs"
 WHERE ("digest") > ($1) ORDER BY "digest"
 LIMIT $2`
 
+var listBlobs = &runtime.Keyset[Blob]{
+	Op:    &runtime.Op{Name: "blobs.List", Table: "blobs", Errs: errs},
+	First: sqlBlobsListFirst,
+	After: sqlBlobsListAfter,
+	Scan:  scanBlob,
+	Key:   func(v *Blob) []any { return []any{v.Digest} },
+}
+
 // List returns a page of table blobs in primary key order (see runtime.PageArgs).
 func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Blob], error) {
 	var digest []byte
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Blob]{
-		Op: "blobs.List", Table: "blobs",
-		First: sqlBlobsListFirst,
-		After: sqlBlobsListAfter,
-		Scan:  scanBlob,
-		Key:   func(v *Blob) []any { return []any{v.Digest} },
-	}, &digest)
-	return p, errs.Wrap(err, "blobs.List", "blobs")
+	return listBlobs.Page(ctx, r.db, page, runtime.PageCall{}, &digest)
 }
 
 var updateBlobs = &runtime.Update{

@@ -114,7 +114,7 @@ func (r *GroupRepo) FindAll(ctx context.Context) ([]Group, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "groups.Stream", "groups") }, scanGroup, opGroupsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opGroupsFindAll, scanGroup, opGroupsFindAll.SQL)
 }
 
 const sqlGroupsListFirst = `-- name: groups.List replica=ok
@@ -126,17 +126,18 @@ SELECT "id", "name" FROM "groups"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listGroups = &runtime.Keyset[Group]{
+	Op:    &runtime.Op{Name: "groups.List", Table: "groups", Errs: errs},
+	First: sqlGroupsListFirst,
+	After: sqlGroupsListAfter,
+	Scan:  scanGroup,
+	Key:   func(v *Group) []any { return []any{v.ID} },
+}
+
 // List returns a page of table groups in primary key order (see runtime.PageArgs).
 func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Group], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Group]{
-		Op: "groups.List", Table: "groups",
-		First: sqlGroupsListFirst,
-		After: sqlGroupsListAfter,
-		Scan:  scanGroup,
-		Key:   func(v *Group) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "groups.List", "groups")
+	return listGroups.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateGroups = &runtime.Update{
@@ -349,7 +350,5 @@ func (r *GroupRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewGrou
 // (memberships.group_id = groups.id), keyed by the parent's id, as LoadByGroupID
 // does.
 func (r *GroupRepo) LoadMemberships(ctx context.Context, parents []Group) (map[int64][]Membership, error) {
-	keys := runtime.Keys(parents, func(p *Group) (int64, bool) { return p.ID, true })
-	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "groups.LoadMemberships", "groups")
+	return loadMembershipsByGroupID.Load(ctx, r.db, runtime.Keys(parents, func(p *Group) (int64, bool) { return p.ID, true }))
 }

@@ -130,7 +130,7 @@ func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "memberships.Stream", "memberships") }, scanMembership, opMembershipsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opMembershipsFindAll, scanMembership, opMembershipsFindAll.SQL)
 }
 
 const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
@@ -142,19 +142,20 @@ SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE ("user_id", "group_id") > ($1, $2) ORDER BY "user_id", "group_id"
 LIMIT $3`
 
+var listMemberships = &runtime.Keyset[Membership]{
+	Op:    &runtime.Op{Name: "memberships.List", Table: "memberships", Errs: errs},
+	First: sqlMembershipsListFirst,
+	After: sqlMembershipsListAfter,
+	Scan:  scanMembership,
+	Key:   func(v *Membership) []any { return []any{v.UserID, v.GroupID} },
+}
+
 // List returns a page of table memberships in primary key order (see
 // runtime.PageArgs).
 func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Membership], error) {
 	var userID uuid.UUID
 	var groupID int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Membership]{
-		Op: "memberships.List", Table: "memberships",
-		First: sqlMembershipsListFirst,
-		After: sqlMembershipsListAfter,
-		Scan:  scanMembership,
-		Key:   func(v *Membership) []any { return []any{v.UserID, v.GroupID} },
-	}, &userID, &groupID)
-	return p, errs.Wrap(err, "memberships.List", "memberships")
+	return listMemberships.Page(ctx, r.db, page, runtime.PageCall{}, &userID, &groupID)
 }
 
 var updateMemberships = &runtime.Update{
@@ -384,23 +385,18 @@ func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]
 	return runtime.QueryOp(ctx, r.db, opMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
 }
 
-const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
+var loadMembershipsByUserID = &runtime.Loader[uuid.UUID, Membership]{
+	Op: &runtime.Op{Name: "memberships.LoadByUserID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.LoadByUserID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
-WHERE "user_id" = ANY($1) ORDER BY "user_id", "group_id"`
-
-func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Membership{}, nil
-	}
-	rows, err := db.Query(ctx, sqlMembershipsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "user_id", "group_id"`},
+	Scan: scanMembership,
+	Key:  func(v *Membership) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table memberships whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "memberships.LoadByUserID", "memberships")
+	return loadMembershipsByUserID.Load(ctx, r.db, keys)
 }
 
 var opMembershipsListByGroupID = &runtime.Op{Name: "memberships.ListByGroupID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.ListByGroupID replica=ok
@@ -413,21 +409,16 @@ func (r *MembershipRepo) ListByGroupID(ctx context.Context, groupID int64) ([]Me
 	return runtime.QueryOp(ctx, r.db, opMembershipsListByGroupID, &groupID, runtime.Arg, scanMembership, 0)
 }
 
-const sqlMembershipsLoadByGroupID = `-- name: memberships.LoadByGroupID replica=ok
+var loadMembershipsByGroupID = &runtime.Loader[int64, Membership]{
+	Op: &runtime.Op{Name: "memberships.LoadByGroupID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.LoadByGroupID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
-WHERE "group_id" = ANY($1) ORDER BY "user_id", "group_id"`
-
-func loadMembershipsByGroupID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Membership, error) {
-	if len(keys) == 0 {
-		return map[int64][]Membership{}, nil
-	}
-	rows, err := db.Query(ctx, sqlMembershipsLoadByGroupID, keys)
-	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) int64 { return v.GroupID })
+WHERE "group_id" = ANY($1) ORDER BY "user_id", "group_id"`},
+	Scan: scanMembership,
+	Key:  func(v *Membership) int64 { return v.GroupID },
 }
 
 // LoadByGroupID returns the rows of table memberships whose group_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *MembershipRepo) LoadByGroupID(ctx context.Context, keys []int64) (map[int64][]Membership, error) {
-	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "memberships.LoadByGroupID", "memberships")
+	return loadMembershipsByGroupID.Load(ctx, r.db, keys)
 }

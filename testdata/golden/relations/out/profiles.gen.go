@@ -120,7 +120,7 @@ func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "profiles.Stream", "profiles") }, scanProfile, opProfilesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opProfilesFindAll, scanProfile, opProfilesFindAll.SQL)
 }
 
 const sqlProfilesListFirst = `-- name: profiles.List replica=ok
@@ -132,18 +132,19 @@ SELECT "user_email", "bio" FROM "profiles"
 WHERE ("user_email") > ($1) ORDER BY "user_email"
 LIMIT $2`
 
+var listProfiles = &runtime.Keyset[Profile]{
+	Op:    &runtime.Op{Name: "profiles.List", Table: "profiles", Errs: errs},
+	First: sqlProfilesListFirst,
+	After: sqlProfilesListAfter,
+	Scan:  scanProfile,
+	Key:   func(v *Profile) []any { return []any{v.UserEmail} },
+}
+
 // List returns a page of table profiles in primary key order (see
 // runtime.PageArgs).
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var userEmail string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
-		Op: "profiles.List", Table: "profiles",
-		First: sqlProfilesListFirst,
-		After: sqlProfilesListAfter,
-		Scan:  scanProfile,
-		Key:   func(v *Profile) []any { return []any{v.UserEmail} },
-	}, &userEmail)
-	return p, errs.Wrap(err, "profiles.List", "profiles")
+	return listProfiles.Page(ctx, r.db, page, runtime.PageCall{}, &userEmail)
 }
 
 var updateProfiles = &runtime.Update{
@@ -365,21 +366,16 @@ func (r *ProfileRepo) ListByUserEmail(ctx context.Context, userEmail string) ([]
 	return runtime.QueryOp(ctx, r.db, opProfilesListByUserEmail, &userEmail, runtime.Arg, scanProfile, 0)
 }
 
-const sqlProfilesLoadByUserEmail = `-- name: profiles.LoadByUserEmail replica=ok
+var loadProfilesByUserEmail = &runtime.Loader[string, Profile]{
+	Op: &runtime.Op{Name: "profiles.LoadByUserEmail", Table: "profiles", Errs: errs, SQL: `-- name: profiles.LoadByUserEmail replica=ok
 SELECT "user_email", "bio" FROM "profiles"
-WHERE "user_email" = ANY($1) ORDER BY "user_email"`
-
-func loadProfilesByUserEmail(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Profile, error) {
-	if len(keys) == 0 {
-		return map[string][]Profile{}, nil
-	}
-	rows, err := db.Query(ctx, sqlProfilesLoadByUserEmail, keys)
-	return runtime.GroupRows(rows, err, scanProfile, func(v *Profile) string { return v.UserEmail })
+WHERE "user_email" = ANY($1) ORDER BY "user_email"`},
+	Scan: scanProfile,
+	Key:  func(v *Profile) string { return v.UserEmail },
 }
 
 // LoadByUserEmail returns the rows of table profiles whose user_email is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *ProfileRepo) LoadByUserEmail(ctx context.Context, keys []string) (map[string][]Profile, error) {
-	m, err := loadProfilesByUserEmail(ctx, r.db, keys)
-	return m, errs.Wrap(err, "profiles.LoadByUserEmail", "profiles")
+	return loadProfilesByUserEmail.Load(ctx, r.db, keys)
 }

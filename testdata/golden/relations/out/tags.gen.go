@@ -112,7 +112,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "tags.Stream", "tags") }, scanTag, opTagsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTagsFindAll, scanTag, opTagsFindAll.SQL)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -124,17 +124,18 @@ SELECT "id", "label" FROM "tags"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTags = &runtime.Keyset[Tag]{
+	Op:    &runtime.Op{Name: "tags.List", Table: "tags", Errs: errs},
+	First: sqlTagsListFirst,
+	After: sqlTagsListAfter,
+	Scan:  scanTag,
+	Key:   func(v *Tag) []any { return []any{v.ID} },
+}
+
 // List returns a page of table tags in primary key order (see runtime.PageArgs).
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	var id int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tag]{
-		Op: "tags.List", Table: "tags",
-		First: sqlTagsListFirst,
-		After: sqlTagsListAfter,
-		Scan:  scanTag,
-		Key:   func(v *Tag) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "tags.List", "tags")
+	return listTags.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateTags = &runtime.Update{
@@ -278,7 +279,5 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) 
 // LoadUserTags returns the rows of table user_tags of each of parents
 // (user_tags.tag_id = tags.id), keyed by the parent's id, as LoadByTagID does.
 func (r *TagRepo) LoadUserTags(ctx context.Context, parents []Tag) (map[int32][]UserTag, error) {
-	keys := runtime.Keys(parents, func(p *Tag) (int32, bool) { return p.ID, true })
-	m, err := loadUserTagsByTagID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "tags.LoadUserTags", "tags")
+	return loadUserTagsByTagID.Load(ctx, r.db, runtime.Keys(parents, func(p *Tag) (int32, bool) { return p.ID, true }))
 }

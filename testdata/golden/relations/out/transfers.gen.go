@@ -130,7 +130,7 @@ func (r *TransferRepo) FindAll(ctx context.Context) ([]Transfer, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "transfers.Stream", "transfers") }, scanTransfer, opTransfersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opTransfersFindAll, scanTransfer, opTransfersFindAll.SQL)
 }
 
 const sqlTransfersListFirst = `-- name: transfers.List replica=ok
@@ -142,18 +142,19 @@ SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfer
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listTransfers = &runtime.Keyset[Transfer]{
+	Op:    &runtime.Op{Name: "transfers.List", Table: "transfers", Errs: errs},
+	First: sqlTransfersListFirst,
+	After: sqlTransfersListAfter,
+	Scan:  scanTransfer,
+	Key:   func(v *Transfer) []any { return []any{v.ID} },
+}
+
 // List returns a page of table transfers in primary key order (see
 // runtime.PageArgs).
 func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transfer], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transfer]{
-		Op: "transfers.List", Table: "transfers",
-		First: sqlTransfersListFirst,
-		After: sqlTransfersListAfter,
-		Scan:  scanTransfer,
-		Key:   func(v *Transfer) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "transfers.List", "transfers")
+	return listTransfers.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateTransfers = &runtime.Update{
@@ -309,23 +310,18 @@ func (r *TransferRepo) ListByFromAccountID(ctx context.Context, fromAccountID in
 	return runtime.QueryOp(ctx, r.db, opTransfersListByFromAccountID, &fromAccountID, runtime.Arg, scanTransfer, 0)
 }
 
-const sqlTransfersLoadByFromAccountID = `-- name: transfers.LoadByFromAccountID replica=ok
+var loadTransfersByFromAccountID = &runtime.Loader[int64, Transfer]{
+	Op: &runtime.Op{Name: "transfers.LoadByFromAccountID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.LoadByFromAccountID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
-WHERE "from_account_id" = ANY($1) ORDER BY "id"`
-
-func loadTransfersByFromAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Transfer, error) {
-	if len(keys) == 0 {
-		return map[int64][]Transfer{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTransfersLoadByFromAccountID, keys)
-	return runtime.GroupRows(rows, err, scanTransfer, func(v *Transfer) int64 { return v.FromAccountID })
+WHERE "from_account_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanTransfer,
+	Key:  func(v *Transfer) int64 { return v.FromAccountID },
 }
 
 // LoadByFromAccountID returns the rows of table transfers whose from_account_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *TransferRepo) LoadByFromAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
-	m, err := loadTransfersByFromAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "transfers.LoadByFromAccountID", "transfers")
+	return loadTransfersByFromAccountID.Load(ctx, r.db, keys)
 }
 
 var opTransfersListByToAccountID = &runtime.Op{Name: "transfers.ListByToAccountID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.ListByToAccountID replica=ok
@@ -338,21 +334,16 @@ func (r *TransferRepo) ListByToAccountID(ctx context.Context, toAccountID int64)
 	return runtime.QueryOp(ctx, r.db, opTransfersListByToAccountID, &toAccountID, runtime.Arg, scanTransfer, 0)
 }
 
-const sqlTransfersLoadByToAccountID = `-- name: transfers.LoadByToAccountID replica=ok
+var loadTransfersByToAccountID = &runtime.Loader[int64, Transfer]{
+	Op: &runtime.Op{Name: "transfers.LoadByToAccountID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.LoadByToAccountID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
-WHERE "to_account_id" = ANY($1) ORDER BY "id"`
-
-func loadTransfersByToAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Transfer, error) {
-	if len(keys) == 0 {
-		return map[int64][]Transfer{}, nil
-	}
-	rows, err := db.Query(ctx, sqlTransfersLoadByToAccountID, keys)
-	return runtime.GroupRows(rows, err, scanTransfer, func(v *Transfer) int64 { return v.ToAccountID })
+WHERE "to_account_id" = ANY($1) ORDER BY "id"`},
+	Scan: scanTransfer,
+	Key:  func(v *Transfer) int64 { return v.ToAccountID },
 }
 
 // LoadByToAccountID returns the rows of table transfers whose to_account_id is one
-// of keys, grouped by it, in one query (see runtime.GroupRows).
+// of keys, grouped by it, in one query (see runtime.Loader).
 func (r *TransferRepo) LoadByToAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
-	m, err := loadTransfersByToAccountID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "transfers.LoadByToAccountID", "transfers")
+	return loadTransfersByToAccountID.Load(ctx, r.db, keys)
 }

@@ -122,7 +122,7 @@ func (r *UserTagRepo) FindAll(ctx context.Context) ([]UserTag, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "user_tags.Stream", "user_tags") }, scanUserTag, opUserTagsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opUserTagsFindAll, scanUserTag, opUserTagsFindAll.SQL)
 }
 
 const sqlUserTagsListFirst = `-- name: user_tags.List replica=ok
@@ -134,19 +134,20 @@ SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE ("user_id", "tag_id") > ($1, $2) ORDER BY "user_id", "tag_id"
 LIMIT $3`
 
+var listUserTags = &runtime.Keyset[UserTag]{
+	Op:    &runtime.Op{Name: "user_tags.List", Table: "user_tags", Errs: errs},
+	First: sqlUserTagsListFirst,
+	After: sqlUserTagsListAfter,
+	Scan:  scanUserTag,
+	Key:   func(v *UserTag) []any { return []any{v.UserID, v.TagID} },
+}
+
 // List returns a page of table user_tags in primary key order (see
 // runtime.PageArgs).
 func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[UserTag], error) {
 	var userID uuid.UUID
 	var tagID int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[UserTag]{
-		Op: "user_tags.List", Table: "user_tags",
-		First: sqlUserTagsListFirst,
-		After: sqlUserTagsListAfter,
-		Scan:  scanUserTag,
-		Key:   func(v *UserTag) []any { return []any{v.UserID, v.TagID} },
-	}, &userID, &tagID)
-	return p, errs.Wrap(err, "user_tags.List", "user_tags")
+	return listUserTags.Page(ctx, r.db, page, runtime.PageCall{}, &userID, &tagID)
 }
 
 var updateUserTags = &runtime.Update{
@@ -372,23 +373,18 @@ func (r *UserTagRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Use
 	return runtime.QueryOp(ctx, r.db, opUserTagsListByUserID, &userID, runtime.Arg, scanUserTag, 0)
 }
 
-const sqlUserTagsLoadByUserID = `-- name: user_tags.LoadByUserID replica=ok
+var loadUserTagsByUserID = &runtime.Loader[uuid.UUID, UserTag]{
+	Op: &runtime.Op{Name: "user_tags.LoadByUserID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.LoadByUserID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
-WHERE "user_id" = ANY($1) ORDER BY "user_id", "tag_id"`
-
-func loadUserTagsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]UserTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlUserTagsLoadByUserID, keys)
-	return runtime.GroupRows(rows, err, scanUserTag, func(v *UserTag) uuid.UUID { return v.UserID })
+WHERE "user_id" = ANY($1) ORDER BY "user_id", "tag_id"`},
+	Scan: scanUserTag,
+	Key:  func(v *UserTag) uuid.UUID { return v.UserID },
 }
 
 // LoadByUserID returns the rows of table user_tags whose user_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *UserTagRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
-	m, err := loadUserTagsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "user_tags.LoadByUserID", "user_tags")
+	return loadUserTagsByUserID.Load(ctx, r.db, keys)
 }
 
 var opUserTagsListByTagID = &runtime.Op{Name: "user_tags.ListByTagID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.ListByTagID replica=ok
@@ -401,21 +397,16 @@ func (r *UserTagRepo) ListByTagID(ctx context.Context, tagID int32) ([]UserTag, 
 	return runtime.QueryOp(ctx, r.db, opUserTagsListByTagID, &tagID, runtime.Arg, scanUserTag, 0)
 }
 
-const sqlUserTagsLoadByTagID = `-- name: user_tags.LoadByTagID replica=ok
+var loadUserTagsByTagID = &runtime.Loader[int32, UserTag]{
+	Op: &runtime.Op{Name: "user_tags.LoadByTagID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.LoadByTagID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
-WHERE "tag_id" = ANY($1) ORDER BY "user_id", "tag_id"`
-
-func loadUserTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]UserTag, error) {
-	if len(keys) == 0 {
-		return map[int32][]UserTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlUserTagsLoadByTagID, keys)
-	return runtime.GroupRows(rows, err, scanUserTag, func(v *UserTag) int32 { return v.TagID })
+WHERE "tag_id" = ANY($1) ORDER BY "user_id", "tag_id"`},
+	Scan: scanUserTag,
+	Key:  func(v *UserTag) int32 { return v.TagID },
 }
 
 // LoadByTagID returns the rows of table user_tags whose tag_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *UserTagRepo) LoadByTagID(ctx context.Context, keys []int32) (map[int32][]UserTag, error) {
-	m, err := loadUserTagsByTagID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "user_tags.LoadByTagID", "user_tags")
+	return loadUserTagsByTagID.Load(ctx, r.db, keys)
 }

@@ -139,7 +139,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opUsersFindAll, scanUser, opUsersFindAll.SQL)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -151,17 +151,18 @@ SELECT "id", "email", "name" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listUsers = &runtime.Keyset[User]{
+	Op:    &runtime.Op{Name: "users.List", Table: "users", Errs: errs},
+	First: sqlUsersListFirst,
+	After: sqlUsersListAfter,
+	Scan:  scanUser,
+	Key:   func(v *User) []any { return []any{v.ID} },
+}
+
 // List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
-		Op: "users.List", Table: "users",
-		First: sqlUsersListFirst,
-		After: sqlUsersListAfter,
-		Scan:  scanUser,
-		Key:   func(v *User) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "users.List", "users")
+	return listUsers.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateUsers = &runtime.Update{
@@ -378,56 +379,41 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 // (memberships.user_id = users.id), keyed by the parent's id, as LoadByUserID
 // does.
 func (r *UserRepo) LoadMemberships(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadMemberships", "users")
+	return loadMembershipsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadUserTags returns the rows of table user_tags of each of parents
 // (user_tags.user_id = users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadUserTags(ctx context.Context, parents []User) (map[uuid.UUID][]UserTag, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadUserTagsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadUserTags", "users")
+	return loadUserTagsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadAccounts returns the rows of table accounts of each of parents
 // (accounts.user_id = users.id), keyed by the parent's id, as LoadByUserID does.
 func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.UUID][]Account, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadAccounts", "users")
+	return loadAccountsByUserID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadProfiles returns the rows of table profiles of each of parents
 // (profiles.user_email = users.email), keyed by the parent's email, as
 // LoadByUserEmail does.
 func (r *UserRepo) LoadProfiles(ctx context.Context, parents []User) (map[string][]Profile, error) {
-	keys := runtime.Keys(parents, func(p *User) (string, bool) { return p.Email, true })
-	m, err := loadProfilesByUserEmail(ctx, r.db, keys)
-	return m, errs.Wrap(err, "users.LoadProfiles", "users")
+	return loadProfilesByUserEmail.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (string, bool) { return p.Email, true }))
 }
 
-const sqlUsersLoadGroups = `-- name: users.LoadGroups replica=ok
+var loadUsersGroups = &runtime.Loader[uuid.UUID, Group]{
+	Op: &runtime.Op{Name: "users.LoadGroups", Table: "users", Errs: errs, SQL: `-- name: users.LoadGroups replica=ok
 SELECT "j"."user_id", "t"."id", "t"."name"
 FROM "memberships" AS "j" JOIN "groups" AS "t" ON "t"."id" = "j"."group_id"
 WHERE "j"."user_id" = ANY($1)
-ORDER BY "j"."user_id", "t"."id"`
+ORDER BY "j"."user_id", "t"."id"`},
+	Scan: scanGroup,
+}
 
 // LoadGroups returns the rows of table groups linked to each of parents through
-// table memberships, keyed by the parent's id, in one query (see
-// runtime.GroupRows).
+// table memberships, keyed by the parent's id, in one query (see runtime.Loader).
 func (r *UserRepo) LoadGroups(ctx context.Context, parents []User) (map[uuid.UUID][]Group, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Group{}, nil
-	}
-	rows, err := r.db.Query(ctx, sqlUsersLoadGroups, keys)
-	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanGroup)
-	if err != nil {
-		return nil, errs.Wrap(err, "users.LoadGroups", "users")
-	}
-	return m, nil
+	return loadUsersGroups.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 const sqlUsersLinkGroup = `-- name: users.LinkGroup
@@ -460,23 +446,17 @@ func (r *UserRepo) UnlinkGroup(ctx context.Context, userID uuid.UUID, groupID in
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlUsersLoadTags = `-- name: users.LoadTags replica=ok
+var loadUsersTags = &runtime.Loader[uuid.UUID, Tag]{
+	Op: &runtime.Op{Name: "users.LoadTags", Table: "users", Errs: errs, SQL: `-- name: users.LoadTags replica=ok
 SELECT "j"."user_id", "t"."id", "t"."label"
 FROM "user_tags" AS "j" JOIN "tags" AS "t" ON "t"."id" = "j"."tag_id"
 WHERE "j"."user_id" = ANY($1)
-ORDER BY "j"."user_id", "t"."id"`
+ORDER BY "j"."user_id", "t"."id"`},
+	Scan: scanTag,
+}
 
 // LoadTags returns the rows of table tags linked to each of parents through table
-// user_tags, keyed by the parent's id, in one query (see runtime.GroupRows).
+// user_tags, keyed by the parent's id, in one query (see runtime.Loader).
 func (r *UserRepo) LoadTags(ctx context.Context, parents []User) (map[uuid.UUID][]Tag, error) {
-	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Tag{}, nil
-	}
-	rows, err := r.db.Query(ctx, sqlUsersLoadTags, keys)
-	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanTag)
-	if err != nil {
-		return nil, errs.Wrap(err, "users.LoadTags", "users")
-	}
-	return m, nil
+	return loadUsersTags.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true }))
 }

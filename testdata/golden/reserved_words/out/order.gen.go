@@ -125,7 +125,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "order.Stream", "order") }, scanOrder, opOrderFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrderFindAll, scanOrder, opOrderFindAll.SQL)
 }
 
 const sqlOrderListFirst = `-- name: order.List replica=ok
@@ -137,18 +137,19 @@ SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE ("type", "func") > ($1, $2) ORDER BY "type", "func"
 LIMIT $3`
 
+var listOrder = &runtime.Keyset[Order]{
+	Op:    &runtime.Op{Name: "order.List", Table: "order", Errs: errs},
+	First: sqlOrderListFirst,
+	After: sqlOrderListAfter,
+	Scan:  scanOrder,
+	Key:   func(v *Order) []any { return []any{v.Type, v.Func} },
+}
+
 // List returns a page of table order in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var type_ string
 	var func_ int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
-		Op: "order.List", Table: "order",
-		First: sqlOrderListFirst,
-		After: sqlOrderListAfter,
-		Scan:  scanOrder,
-		Key:   func(v *Order) []any { return []any{v.Type, v.Func} },
-	}, &type_, &func_)
-	return p, errs.Wrap(err, "order.List", "order")
+	return listOrder.Page(ctx, r.db, page, runtime.PageCall{}, &type_, &func_)
 }
 
 var updateOrder = &runtime.Update{
@@ -376,21 +377,16 @@ func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error)
 	return runtime.QueryOp(ctx, r.db, opOrderListByUser, &user, runtime.Arg, scanOrder, 0)
 }
 
-const sqlOrderLoadByUser = `-- name: order.LoadByUser replica=ok
+var loadOrderByUser = &runtime.Loader[int32, Order]{
+	Op: &runtime.Op{Name: "order.LoadByUser", Table: "order", Errs: errs, SQL: `-- name: order.LoadByUser replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
-WHERE "user" = ANY($1) ORDER BY "type", "func"`
-
-func loadOrderByUser(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Order, error) {
-	if len(keys) == 0 {
-		return map[int32][]Order{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrderLoadByUser, keys)
-	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) int32 { return v.User.V })
+WHERE "user" = ANY($1) ORDER BY "type", "func"`},
+	Scan: scanOrder,
+	Key:  func(v *Order) int32 { return v.User.V },
 }
 
 // LoadByUser returns the rows of table order whose user is one of keys, grouped by
-// it, in one query (see runtime.GroupRows).
+// it, in one query (see runtime.Loader).
 func (r *OrderRepo) LoadByUser(ctx context.Context, keys []int32) (map[int32][]Order, error) {
-	m, err := loadOrderByUser(ctx, r.db, keys)
-	return m, errs.Wrap(err, "order.LoadByUser", "order")
+	return loadOrderByUser.Load(ctx, r.db, keys)
 }

@@ -128,7 +128,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "user.Stream", "user") }, scanUser, opUserFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opUserFindAll, scanUser, opUserFindAll.SQL)
 }
 
 const sqlUserListFirst = `-- name: user.List replica=ok
@@ -140,17 +140,18 @@ SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listUser = &runtime.Keyset[User]{
+	Op:    &runtime.Op{Name: "user.List", Table: "user", Errs: errs},
+	First: sqlUserListFirst,
+	After: sqlUserListAfter,
+	Scan:  scanUser,
+	Key:   func(v *User) []any { return []any{v.ID} },
+}
+
 // List returns a page of table user in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id int32
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
-		Op: "user.List", Table: "user",
-		First: sqlUserListFirst,
-		After: sqlUserListAfter,
-		Scan:  scanUser,
-		Key:   func(v *User) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "user.List", "user")
+	return listUser.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateUser = &runtime.Update{
@@ -375,7 +376,5 @@ func (r *UserRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewUser) (
 // LoadOrders returns the rows of table order of each of parents (order.user =
 // user.id), keyed by the parent's id, as LoadByUser does.
 func (r *UserRepo) LoadOrders(ctx context.Context, parents []User) (map[int32][]Order, error) {
-	keys := runtime.Keys(parents, func(p *User) (int32, bool) { return p.ID, true })
-	m, err := loadOrderByUser(ctx, r.db, keys)
-	return m, errs.Wrap(err, "user.LoadOrders", "user")
+	return loadOrderByUser.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (int32, bool) { return p.ID, true }))
 }

@@ -148,7 +148,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "accounts.Stream", "accounts") }, scanAccount, opAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opAccountsFindAll, scanAccount, opAccountsFindAll.SQL)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -160,18 +160,19 @@ SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "c
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listAccounts = &runtime.Keyset[Account]{
+	Op:    &runtime.Op{Name: "accounts.List", Table: "accounts", Errs: errs},
+	First: sqlAccountsListFirst,
+	After: sqlAccountsListAfter,
+	Scan:  scanAccount,
+	Key:   func(v *Account) []any { return []any{v.ID} },
+}
+
 // List returns a page of table accounts in primary key order (see
 // runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
-		Op: "accounts.List", Table: "accounts",
-		First: sqlAccountsListFirst,
-		After: sqlAccountsListAfter,
-		Scan:  scanAccount,
-		Key:   func(v *Account) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "accounts.List", "accounts")
+	return listAccounts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateAccounts = &runtime.Update{

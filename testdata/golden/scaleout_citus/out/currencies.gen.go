@@ -126,7 +126,7 @@ func (r *CurrencyRepo) FindAll(ctx context.Context) ([]Currency, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyRepo) Stream(ctx context.Context) iter.Seq2[Currency, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "currencies.Stream", "currencies") }, scanCurrency, opCurrenciesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCurrenciesFindAll, scanCurrency, opCurrenciesFindAll.SQL)
 }
 
 const sqlCurrenciesListFirst = `-- name: currencies.List replica=ok
@@ -138,18 +138,19 @@ SELECT "code"::text, "name" FROM "currencies"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
+var listCurrencies = &runtime.Keyset[Currency]{
+	Op:    &runtime.Op{Name: "currencies.List", Table: "currencies", Errs: errs},
+	First: sqlCurrenciesListFirst,
+	After: sqlCurrenciesListAfter,
+	Scan:  scanCurrency,
+	Key:   func(v *Currency) []any { return []any{v.Code} },
+}
+
 // List returns a page of table currencies in primary key order (see
 // runtime.PageArgs).
 func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Currency], error) {
 	var code string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Currency]{
-		Op: "currencies.List", Table: "currencies",
-		First: sqlCurrenciesListFirst,
-		After: sqlCurrenciesListAfter,
-		Scan:  scanCurrency,
-		Key:   func(v *Currency) []any { return []any{v.Code} },
-	}, &code)
-	return p, errs.Wrap(err, "currencies.List", "currencies")
+	return listCurrencies.Page(ctx, r.db, page, runtime.PageCall{}, &code)
 }
 
 var updateCurrencies = &runtime.Update{
@@ -362,9 +363,7 @@ func (r *CurrencyRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewC
 // LoadPrices returns the rows of table prices of each of parents (prices.currency
 // = currencies.code), keyed by the parent's code, as LoadByCurrency does.
 func (r *CurrencyRepo) LoadPrices(ctx context.Context, parents []Currency) (map[string][]Price, error) {
-	keys := runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true })
-	m, err := loadPricesByCurrency(ctx, r.db, keys)
-	return m, errs.Wrap(err, "currencies.LoadPrices", "currencies")
+	return loadPricesByCurrency.Load(ctx, r.db, runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true }))
 }
 
 // LoadInvoices returns the rows of table invoices of each of parents
@@ -376,7 +375,5 @@ func (r *CurrencyRepo) LoadInvoices(ctx context.Context, parents []Currency) (ma
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true })
-	m, err := loadInvoicesByCurrency(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "currencies.LoadInvoices", "currencies")
+	return loadInvoicesByCurrency.Load(ctx, db, runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true }), tenant)
 }

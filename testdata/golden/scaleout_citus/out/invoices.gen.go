@@ -175,7 +175,7 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 		return runtime.StreamError[Invoice](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "invoices.Stream", "invoices") }, scanInvoice, opInvoicesFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opInvoicesFindAll, scanInvoice, opInvoicesFindAll.SQL, tenant)
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
@@ -188,6 +188,14 @@ SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updat
 WHERE ("org_id", "id") > ($1, $2) AND "org_id" = $4 ORDER BY "org_id", "id"
 LIMIT $3`
 
+var listInvoices = &runtime.Keyset[Invoice]{
+	Op:    &runtime.Op{Name: "invoices.List", Table: "invoices", Errs: errs},
+	First: sqlInvoicesListFirst,
+	After: sqlInvoicesListAfter,
+	Scan:  scanInvoice,
+	Key:   func(v *Invoice) []any { return []any{v.OrgID, v.ID} },
+}
+
 // List returns a page of table invoices in primary key order (see
 // runtime.PageArgs).
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
@@ -198,15 +206,7 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Scope(r.db, tenant)
 	var orgID uuid.UUID
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Invoice]{
-		Op: "invoices.List", Table: "invoices", Tenant: tenant,
-		First: sqlInvoicesListFirst,
-		After: sqlInvoicesListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanInvoice,
-		Key:   func(v *Invoice) []any { return []any{v.OrgID, v.ID} },
-	}, &orgID, &id)
-	return p, errs.Wrap(err, "invoices.List", "invoices")
+	return listInvoices.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &orgID, &id)
 }
 
 const sqlInvoicesUpdate = `-- name: invoices.Update
@@ -421,29 +421,23 @@ func (r *InvoiceRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Invoi
 	return runtime.QueryOp(ctx, db, opInvoicesListByOrgID, &orgID, runtime.Arg, scanInvoice, 0, tenant)
 }
 
-const sqlInvoicesLoadByOrgID = `-- name: invoices.LoadByOrgID replica=ok
+var loadInvoicesByOrgID = &runtime.Loader[uuid.UUID, Invoice]{
+	Op: &runtime.Op{Name: "invoices.LoadByOrgID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.LoadByOrgID replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadInvoicesByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Invoice{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoicesLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`},
+	Scan: scanInvoice,
+	Key:  func(v *Invoice) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table invoices whose org_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.LoadByOrgID", "invoices")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadInvoicesByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "invoices.LoadByOrgID", "invoices")
+	return loadInvoicesByOrgID.Load(ctx, db, keys, tenant)
 }
 
 var opInvoicesListByCurrency = &runtime.Op{Name: "invoices.ListByCurrency", Table: "invoices", Errs: errs, SQL: `-- name: invoices.ListByCurrency replica=ok
@@ -461,30 +455,24 @@ func (r *InvoiceRepo) ListByCurrency(ctx context.Context, currency string) ([]In
 	return runtime.QueryOp(ctx, db, opInvoicesListByCurrency, &currency, runtime.Arg, scanInvoice, 0, tenant)
 }
 
-const sqlInvoicesLoadByCurrency = `-- name: invoices.LoadByCurrency replica=ok
+var loadInvoicesByCurrency = &runtime.Loader[string, Invoice]{
+	Op: &runtime.Op{Name: "invoices.LoadByCurrency", Table: "invoices", Errs: errs, SQL: `-- name: invoices.LoadByCurrency replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
-WHERE "currency" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadInvoicesByCurrency(ctx context.Context, db runtime.DBTX, keys []string, tenant uuid.UUID) (map[string][]Invoice, error) {
-	if len(keys) == 0 {
-		return map[string][]Invoice{}, nil
-	}
-	rows, err := db.Query(ctx, sqlInvoicesLoadByCurrency, keys, tenant)
-	m, err := runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) string { return v.Currency })
-	return runtime.PaddedKeys(m, err, keys)
+WHERE "currency" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`},
+	Scan:   scanInvoice,
+	Key:    func(v *Invoice) string { return v.Currency },
+	Padded: true,
 }
 
 // LoadByCurrency returns the rows of table invoices whose currency is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *InvoiceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[string][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.LoadByCurrency", "invoices")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadInvoicesByCurrency(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "invoices.LoadByCurrency", "invoices")
+	return loadInvoicesByCurrency.Load(ctx, db, keys, tenant)
 }
 
 const sqlInvoicesOpen = `-- name: invoices.Open replica=ok

@@ -126,7 +126,7 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrgsFindAll, scanOrg, opOrgsFindAll.SQL)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -138,17 +138,18 @@ SELECT "id", "name", "tier" FROM "orgs"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrgs = &runtime.Keyset[Org]{
+	Op:    &runtime.Op{Name: "orgs.List", Table: "orgs", Errs: errs},
+	First: sqlOrgsListFirst,
+	After: sqlOrgsListAfter,
+	Scan:  scanOrg,
+	Key:   func(v *Org) []any { return []any{v.ID} },
+}
+
 // List returns a page of table orgs in primary key order (see runtime.PageArgs).
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
-		Op: "orgs.List", Table: "orgs",
-		First: sqlOrgsListFirst,
-		After: sqlOrgsListAfter,
-		Scan:  scanOrg,
-		Key:   func(v *Org) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "orgs.List", "orgs")
+	return listOrgs.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrgs = &runtime.Update{
@@ -301,23 +302,18 @@ func (r *OrgRepo) ListByTier(ctx context.Context, tier Tier) ([]Org, error) {
 	return runtime.QueryOp(ctx, r.db, opOrgsListByTier, &tier, runtime.Arg, scanOrg, 0)
 }
 
-const sqlOrgsLoadByTier = `-- name: orgs.LoadByTier replica=ok
+var loadOrgsByTier = &runtime.Loader[Tier, Org]{
+	Op: &runtime.Op{Name: "orgs.LoadByTier", Table: "orgs", Errs: errs, SQL: `-- name: orgs.LoadByTier replica=ok
 SELECT "id", "name", "tier" FROM "orgs"
-WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "id"`
-
-func loadOrgsByTier(ctx context.Context, db runtime.DBTX, keys []Tier) (map[Tier][]Org, error) {
-	if len(keys) == 0 {
-		return map[Tier][]Org{}, nil
-	}
-	rows, err := db.Query(ctx, sqlOrgsLoadByTier, keys)
-	return runtime.GroupRows(rows, err, scanOrg, func(v *Org) Tier { return v.Tier })
+WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "id"`},
+	Scan: scanOrg,
+	Key:  func(v *Org) Tier { return v.Tier },
 }
 
 // LoadByTier returns the rows of table orgs whose tier is one of keys, grouped by
-// it, in one query (see runtime.GroupRows).
+// it, in one query (see runtime.Loader).
 func (r *OrgRepo) LoadByTier(ctx context.Context, keys []Tier) (map[Tier][]Org, error) {
-	m, err := loadOrgsByTier(ctx, r.db, keys)
-	return m, errs.Wrap(err, "orgs.LoadByTier", "orgs")
+	return loadOrgsByTier.Load(ctx, r.db, keys)
 }
 
 // LoadUsers returns the rows of table users of each of parents (users.org_id =
@@ -328,9 +324,7 @@ func (r *OrgRepo) LoadUsers(ctx context.Context, parents []Org) (map[uuid.UUID][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadUsersByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "orgs.LoadUsers", "orgs")
+	return loadUsersByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadInvoices returns the rows of table invoices of each of parents
@@ -341,7 +335,5 @@ func (r *OrgRepo) LoadInvoices(ctx context.Context, parents []Org) (map[uuid.UUI
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadInvoicesByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "orgs.LoadInvoices", "orgs")
+	return loadInvoicesByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

@@ -130,7 +130,7 @@ func (r *PriceRepo) FindAll(ctx context.Context) ([]Price, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceRepo) Stream(ctx context.Context) iter.Seq2[Price, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "prices.Stream", "prices") }, scanPrice, opPricesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPricesFindAll, scanPrice, opPricesFindAll.SQL)
 }
 
 const sqlPricesListFirst = `-- name: prices.List replica=ok
@@ -142,17 +142,18 @@ SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE ("tier") > ($1) ORDER BY "tier"
 LIMIT $2`
 
+var listPrices = &runtime.Keyset[Price]{
+	Op:    &runtime.Op{Name: "prices.List", Table: "prices", Errs: errs},
+	First: sqlPricesListFirst,
+	After: sqlPricesListAfter,
+	Scan:  scanPrice,
+	Key:   func(v *Price) []any { return []any{v.Tier} },
+}
+
 // List returns a page of table prices in primary key order (see runtime.PageArgs).
 func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Price], error) {
 	var tier Tier
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Price]{
-		Op: "prices.List", Table: "prices",
-		First: sqlPricesListFirst,
-		After: sqlPricesListAfter,
-		Scan:  scanPrice,
-		Key:   func(v *Price) []any { return []any{v.Tier} },
-	}, &tier)
-	return p, errs.Wrap(err, "prices.List", "prices")
+	return listPrices.Page(ctx, r.db, page, runtime.PageCall{}, &tier)
 }
 
 var updatePrices = &runtime.Update{
@@ -375,30 +376,23 @@ func (r *PriceRepo) ListByCurrency(ctx context.Context, currency string) ([]Pric
 	return runtime.QueryOp(ctx, r.db, opPricesListByCurrency, &currency, runtime.Arg, scanPrice, 0)
 }
 
-const sqlPricesLoadByCurrency = `-- name: prices.LoadByCurrency replica=ok
+var loadPricesByCurrency = &runtime.Loader[string, Price]{
+	Op: &runtime.Op{Name: "prices.LoadByCurrency", Table: "prices", Errs: errs, SQL: `-- name: prices.LoadByCurrency replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
-WHERE "currency" = ANY($1) ORDER BY "tier"`
-
-func loadPricesByCurrency(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Price, error) {
-	if len(keys) == 0 {
-		return map[string][]Price{}, nil
-	}
-	rows, err := db.Query(ctx, sqlPricesLoadByCurrency, keys)
-	m, err := runtime.GroupRows(rows, err, scanPrice, func(v *Price) string { return v.Currency })
-	return runtime.PaddedKeys(m, err, keys)
+WHERE "currency" = ANY($1) ORDER BY "tier"`},
+	Scan:   scanPrice,
+	Key:    func(v *Price) string { return v.Currency },
+	Padded: true,
 }
 
 // LoadByCurrency returns the rows of table prices whose currency is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *PriceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[string][]Price, error) {
-	m, err := loadPricesByCurrency(ctx, r.db, keys)
-	return m, errs.Wrap(err, "prices.LoadByCurrency", "prices")
+	return loadPricesByCurrency.Load(ctx, r.db, keys)
 }
 
 // LoadOrgs returns the rows of table orgs of each of parents (orgs.tier =
 // prices.tier), keyed by the parent's tier, as LoadByTier does.
 func (r *PriceRepo) LoadOrgs(ctx context.Context, parents []Price) (map[Tier][]Org, error) {
-	keys := runtime.Keys(parents, func(p *Price) (Tier, bool) { return p.Tier, true })
-	m, err := loadOrgsByTier(ctx, r.db, keys)
-	return m, errs.Wrap(err, "prices.LoadOrgs", "prices")
+	return loadOrgsByTier.Load(ctx, r.db, runtime.Keys(parents, func(p *Price) (Tier, bool) { return p.Tier, true }))
 }

@@ -165,7 +165,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 		return runtime.StreamError[User](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "users.Stream", "users") }, scanUser, opUsersFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opUsersFindAll, scanUser, opUsersFindAll.SQL, tenant)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -178,6 +178,14 @@ SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE ("org_id", "id") > ($1, $2) AND "org_id" = $4 ORDER BY "org_id", "id"
 LIMIT $3`
 
+var listUsers = &runtime.Keyset[User]{
+	Op:    &runtime.Op{Name: "users.List", Table: "users", Errs: errs},
+	First: sqlUsersListFirst,
+	After: sqlUsersListAfter,
+	Scan:  scanUser,
+	Key:   func(v *User) []any { return []any{v.OrgID, v.ID} },
+}
+
 // List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.List", "users")
@@ -187,15 +195,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	db := runtime.Scope(r.db, tenant)
 	var orgID uuid.UUID
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[User]{
-		Op: "users.List", Table: "users", Tenant: tenant,
-		First: sqlUsersListFirst,
-		After: sqlUsersListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanUser,
-		Key:   func(v *User) []any { return []any{v.OrgID, v.ID} },
-	}, &orgID, &id)
-	return p, errs.Wrap(err, "users.List", "users")
+	return listUsers.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &orgID, &id)
 }
 
 const sqlUsersUpdate = `-- name: users.Update
@@ -514,27 +514,21 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 	return runtime.QueryOp(ctx, db, opUsersListByOrgID, &orgID, runtime.Arg, scanUser, 0, tenant)
 }
 
-const sqlUsersLoadByOrgID = `-- name: users.LoadByOrgID replica=ok
+var loadUsersByOrgID = &runtime.Loader[uuid.UUID, User]{
+	Op: &runtime.Op{Name: "users.LoadByOrgID", Table: "users", Errs: errs, SQL: `-- name: users.LoadByOrgID replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]User, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]User{}, nil
-	}
-	rows, err := db.Query(ctx, sqlUsersLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanUser, func(v *User) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`},
+	Scan: scanUser,
+	Key:  func(v *User) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table users whose org_id is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *UserRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.LoadByOrgID", "users")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadUsersByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "users.LoadByOrgID", "users")
+	return loadUsersByOrgID.Load(ctx, db, keys, tenant)
 }

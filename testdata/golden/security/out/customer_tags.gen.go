@@ -145,7 +145,7 @@ func (r *CustomerTagRepo) Stream(ctx context.Context) iter.Seq2[CustomerTag, err
 		return runtime.StreamError[CustomerTag](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "customer_tags.Stream", "customer_tags") }, scanCustomerTag, opCustomerTagsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opCustomerTagsFindAll, scanCustomerTag, opCustomerTagsFindAll.SQL, tenant)
 }
 
 const sqlCustomerTagsListFirst = `-- name: customer_tags.List replica=ok
@@ -158,6 +158,14 @@ SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE ("customer_id", "tag_id") > ($1, $2) AND "org_id" = $4 ORDER BY "customer_id", "tag_id"
 LIMIT $3`
 
+var listCustomerTags = &runtime.Keyset[CustomerTag]{
+	Op:    &runtime.Op{Name: "customer_tags.List", Table: "customer_tags", Errs: errs},
+	First: sqlCustomerTagsListFirst,
+	After: sqlCustomerTagsListAfter,
+	Scan:  scanCustomerTag,
+	Key:   func(v *CustomerTag) []any { return []any{v.CustomerID, v.TagID} },
+}
+
 // List returns a page of table customer_tags in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[CustomerTag], error) {
@@ -168,15 +176,7 @@ func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	db := runtime.Scope(r.db, tenant)
 	var customerID uuid.UUID
 	var tagID uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[CustomerTag]{
-		Op: "customer_tags.List", Table: "customer_tags", Tenant: tenant,
-		First: sqlCustomerTagsListFirst,
-		After: sqlCustomerTagsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanCustomerTag,
-		Key:   func(v *CustomerTag) []any { return []any{v.CustomerID, v.TagID} },
-	}, &customerID, &tagID)
-	return p, errs.Wrap(err, "customer_tags.List", "customer_tags")
+	return listCustomerTags.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &customerID, &tagID)
 }
 
 const sqlCustomerTagsUpdate = `-- name: customer_tags.Update
@@ -415,29 +415,23 @@ func (r *CustomerTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]C
 	return runtime.QueryOp(ctx, db, opCustomerTagsListByOrgID, &orgID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
-const sqlCustomerTagsLoadByOrgID = `-- name: customer_tags.LoadByOrgID replica=ok
+var loadCustomerTagsByOrgID = &runtime.Loader[uuid.UUID, CustomerTag]{
+	Op: &runtime.Op{Name: "customer_tags.LoadByOrgID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.LoadByOrgID replica=ok
 SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadCustomerTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]CustomerTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomerTagsLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanCustomerTag, func(v *CustomerTag) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`},
+	Scan: scanCustomerTag,
+	Key:  func(v *CustomerTag) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table customer_tags whose org_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *CustomerTagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByOrgID", "customer_tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadCustomerTagsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customer_tags.LoadByOrgID", "customer_tags")
+	return loadCustomerTagsByOrgID.Load(ctx, db, keys, tenant)
 }
 
 var opCustomerTagsListByCustomerID = &runtime.Op{Name: "customer_tags.ListByCustomerID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByCustomerID replica=ok
@@ -455,29 +449,23 @@ func (r *CustomerTagRepo) ListByCustomerID(ctx context.Context, customerID uuid.
 	return runtime.QueryOp(ctx, db, opCustomerTagsListByCustomerID, &customerID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
-const sqlCustomerTagsLoadByCustomerID = `-- name: customer_tags.LoadByCustomerID replica=ok
+var loadCustomerTagsByCustomerID = &runtime.Loader[uuid.UUID, CustomerTag]{
+	Op: &runtime.Op{Name: "customer_tags.LoadByCustomerID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.LoadByCustomerID replica=ok
 SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadCustomerTagsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]CustomerTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomerTagsLoadByCustomerID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanCustomerTag, func(v *CustomerTag) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`},
+	Scan: scanCustomerTag,
+	Key:  func(v *CustomerTag) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table customer_tags whose customer_id is
-// one of keys, grouped by it, in one query (see runtime.GroupRows).
+// one of keys, grouped by it, in one query (see runtime.Loader).
 func (r *CustomerTagRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByCustomerID", "customer_tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customer_tags.LoadByCustomerID", "customer_tags")
+	return loadCustomerTagsByCustomerID.Load(ctx, db, keys, tenant)
 }
 
 var opCustomerTagsListByTagID = &runtime.Op{Name: "customer_tags.ListByTagID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.ListByTagID replica=ok
@@ -495,27 +483,21 @@ func (r *CustomerTagRepo) ListByTagID(ctx context.Context, tagID uuid.UUID) ([]C
 	return runtime.QueryOp(ctx, db, opCustomerTagsListByTagID, &tagID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
-const sqlCustomerTagsLoadByTagID = `-- name: customer_tags.LoadByTagID replica=ok
+var loadCustomerTagsByTagID = &runtime.Loader[uuid.UUID, CustomerTag]{
+	Op: &runtime.Op{Name: "customer_tags.LoadByTagID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.LoadByTagID replica=ok
 SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
-WHERE "tag_id" = ANY($1) AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadCustomerTagsByTagID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]CustomerTag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomerTagsLoadByTagID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanCustomerTag, func(v *CustomerTag) uuid.UUID { return v.TagID })
+WHERE "tag_id" = ANY($1) AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`},
+	Scan: scanCustomerTag,
+	Key:  func(v *CustomerTag) uuid.UUID { return v.TagID },
 }
 
 // LoadByTagID returns the rows of table customer_tags whose tag_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *CustomerTagRepo) LoadByTagID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByTagID", "customer_tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customer_tags.LoadByTagID", "customer_tags")
+	return loadCustomerTagsByTagID.Load(ctx, db, keys, tenant)
 }

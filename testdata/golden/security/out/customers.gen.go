@@ -177,7 +177,7 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 		return runtime.StreamError[Customer](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "customers.Stream", "customers") }, scanCustomer, opCustomersFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opCustomersFindAll, scanCustomer, opCustomersFindAll.SQL, tenant)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -190,6 +190,14 @@ SELECT "id", "org_id", "email", "external_ref" FROM "customers"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listCustomers = &runtime.Keyset[Customer]{
+	Op:    &runtime.Op{Name: "customers.List", Table: "customers", Errs: errs},
+	First: sqlCustomersListFirst,
+	After: sqlCustomersListAfter,
+	Scan:  scanCustomer,
+	Key:   func(v *Customer) []any { return []any{v.ID} },
+}
+
 // List returns a page of table customers in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
@@ -199,15 +207,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
-		Op: "customers.List", Table: "customers", Tenant: tenant,
-		First: sqlCustomersListFirst,
-		After: sqlCustomersListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanCustomer,
-		Key:   func(v *Customer) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "customers.List", "customers")
+	return listCustomers.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update
@@ -595,29 +595,23 @@ func (r *CustomerRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Cust
 	return runtime.QueryOp(ctx, db, opCustomersListByOrgID, &orgID, runtime.Arg, scanCustomer, 0, tenant)
 }
 
-const sqlCustomersLoadByOrgID = `-- name: customers.LoadByOrgID replica=ok
+var loadCustomersByOrgID = &runtime.Loader[uuid.UUID, Customer]{
+	Op: &runtime.Op{Name: "customers.LoadByOrgID", Table: "customers", Errs: errs, SQL: `-- name: customers.LoadByOrgID replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadCustomersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Customer, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Customer{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomersLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanCustomer, func(v *Customer) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanCustomer,
+	Key:  func(v *Customer) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table customers whose org_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *CustomerRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadByOrgID", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadCustomersByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customers.LoadByOrgID", "customers")
+	return loadCustomersByOrgID.Load(ctx, db, keys, tenant)
 }
 
 // LoadDeals returns the rows of table deals of each of parents (deals.customer_id
@@ -628,9 +622,7 @@ func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[u
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customers.LoadDeals", "customers")
+	return loadDealsByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadNotes returns the rows of table notes of each of parents (notes.customer_id
@@ -641,9 +633,7 @@ func (r *CustomerRepo) LoadNotes(ctx context.Context, parents []Customer) (map[u
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadNotesByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customers.LoadNotes", "customers")
+	return loadNotesByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -655,33 +645,25 @@ func (r *CustomerRepo) LoadCustomerTags(ctx context.Context, parents []Customer)
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "customers.LoadCustomerTags", "customers")
+	return loadCustomerTagsByCustomerID.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
-const sqlCustomersLoadTags = `-- name: customers.LoadTags replica=ok
+var loadCustomersTags = &runtime.Loader[uuid.UUID, Tag]{
+	Op: &runtime.Op{Name: "customers.LoadTags", Table: "customers", Errs: errs, SQL: `-- name: customers.LoadTags replica=ok
 SELECT "j"."customer_id", "t"."id", "t"."org_id", "t"."name"
 FROM "customer_tags" AS "j" JOIN "tags" AS "t" ON "t"."id" = "j"."tag_id"
 WHERE "j"."customer_id" = ANY($1) AND "j"."org_id" = $2 AND "t"."org_id" = $2
-ORDER BY "j"."customer_id", "t"."id"`
+ORDER BY "j"."customer_id", "t"."id"`},
+	Scan: scanTag,
+}
 
 // LoadTags returns the rows of table tags linked to each of parents through table
-// customer_tags, keyed by the parent's id, in one query (see runtime.GroupRows).
+// customer_tags, keyed by the parent's id, in one query (see runtime.Loader).
 func (r *CustomerRepo) LoadTags(ctx context.Context, parents []Customer) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadTags", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Tag{}, nil
-	}
-	rows, err := db.Query(ctx, sqlCustomersLoadTags, keys, tenant)
-	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanTag)
-	if err != nil {
-		return nil, errs.Wrap(err, "customers.LoadTags", "customers")
-	}
-	return m, nil
+	return loadCustomersTags.Load(ctx, db, runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

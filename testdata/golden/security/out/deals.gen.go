@@ -154,7 +154,7 @@ func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 		return runtime.StreamError[Deal](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "deals.Stream", "deals") }, scanDeal, opDealsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opDealsFindAll, scanDeal, opDealsFindAll.SQL, tenant)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok
@@ -167,6 +167,14 @@ SELECT "id", "org_id", "customer_id", "title" FROM "deals"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listDeals = &runtime.Keyset[Deal]{
+	Op:    &runtime.Op{Name: "deals.List", Table: "deals", Errs: errs},
+	First: sqlDealsListFirst,
+	After: sqlDealsListAfter,
+	Scan:  scanDeal,
+	Key:   func(v *Deal) []any { return []any{v.ID} },
+}
+
 // List returns a page of table deals in primary key order (see runtime.PageArgs).
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.List", "deals")
@@ -175,15 +183,7 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Deal]{
-		Op: "deals.List", Table: "deals", Tenant: tenant,
-		First: sqlDealsListFirst,
-		After: sqlDealsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanDeal,
-		Key:   func(v *Deal) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "deals.List", "deals")
+	return listDeals.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlDealsUpdate = `-- name: deals.Update
@@ -399,29 +399,23 @@ func (r *DealRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Deal, er
 	return runtime.QueryOp(ctx, db, opDealsListByOrgID, &orgID, runtime.Arg, scanDeal, 0, tenant)
 }
 
-const sqlDealsLoadByOrgID = `-- name: deals.LoadByOrgID replica=ok
+var loadDealsByOrgID = &runtime.Loader[uuid.UUID, Deal]{
+	Op: &runtime.Op{Name: "deals.LoadByOrgID", Table: "deals", Errs: errs, SQL: `-- name: deals.LoadByOrgID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadDealsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Deal{}, nil
-	}
-	rows, err := db.Query(ctx, sqlDealsLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanDeal, func(v *Deal) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanDeal,
+	Key:  func(v *Deal) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table deals whose org_id is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *DealRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByOrgID", "deals")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadDealsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "deals.LoadByOrgID", "deals")
+	return loadDealsByOrgID.Load(ctx, db, keys, tenant)
 }
 
 var opDealsListByCustomerID = &runtime.Op{Name: "deals.ListByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.ListByCustomerID replica=ok
@@ -439,29 +433,23 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 	return runtime.QueryOp(ctx, db, opDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
 }
 
-const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok
+var loadDealsByCustomerID = &runtime.Loader[uuid.UUID, Deal]{
+	Op: &runtime.Op{Name: "deals.LoadByCustomerID", Table: "deals", Errs: errs, SQL: `-- name: deals.LoadByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
-WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadDealsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Deal{}, nil
-	}
-	rows, err := db.Query(ctx, sqlDealsLoadByCustomerID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanDeal, func(v *Deal) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanDeal,
+	Key:  func(v *Deal) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table deals whose customer_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByCustomerID", "deals")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "deals.LoadByCustomerID", "deals")
+	return loadDealsByCustomerID.Load(ctx, db, keys, tenant)
 }
 
 // LoadNotes returns the rows of table notes of each of parents (notes.deal_id =
@@ -472,7 +460,5 @@ func (r *DealRepo) LoadNotes(ctx context.Context, parents []Deal) (map[uuid.UUID
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Deal) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadNotesByDealID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "deals.LoadNotes", "deals")
+	return loadNotesByDealID.Load(ctx, db, runtime.Keys(parents, func(p *Deal) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

@@ -147,7 +147,7 @@ func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 		return runtime.StreamError[Event](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "events.Stream", "events") }, scanEvent, opEventsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opEventsFindAll, scanEvent, opEventsFindAll.SQL, tenant)
 }
 
 const sqlEventsListFirst = `-- name: events.List replica=ok
@@ -160,6 +160,14 @@ SELECT "id", "org_id", "what" FROM "events"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listEvents = &runtime.Keyset[Event]{
+	Op:    &runtime.Op{Name: "events.List", Table: "events", Errs: errs},
+	First: sqlEventsListFirst,
+	After: sqlEventsListAfter,
+	Scan:  scanEvent,
+	Key:   func(v *Event) []any { return []any{v.ID} },
+}
+
 // List returns a page of table events in primary key order (see runtime.PageArgs).
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.List", "events")
@@ -168,15 +176,7 @@ func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id int64
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Event]{
-		Op: "events.List", Table: "events", Tenant: tenant,
-		First: sqlEventsListFirst,
-		After: sqlEventsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanEvent,
-		Key:   func(v *Event) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "events.List", "events")
+	return listEvents.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlEventsUpdate = `-- name: events.Update
@@ -390,27 +390,21 @@ func (r *EventRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Event, 
 	return runtime.QueryOp(ctx, db, opEventsListByOrgID, &orgID, runtime.Arg, scanEvent, 0, tenant)
 }
 
-const sqlEventsLoadByOrgID = `-- name: events.LoadByOrgID replica=ok
+var loadEventsByOrgID = &runtime.Loader[uuid.UUID, Event]{
+	Op: &runtime.Op{Name: "events.LoadByOrgID", Table: "events", Errs: errs, SQL: `-- name: events.LoadByOrgID replica=ok
 SELECT "id", "org_id", "what" FROM "events"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadEventsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Event, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Event{}, nil
-	}
-	rows, err := db.Query(ctx, sqlEventsLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanEvent, func(v *Event) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanEvent,
+	Key:  func(v *Event) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table events whose org_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *EventRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Event, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.LoadByOrgID", "events")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadEventsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "events.LoadByOrgID", "events")
+	return loadEventsByOrgID.Load(ctx, db, keys, tenant)
 }

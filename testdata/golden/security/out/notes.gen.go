@@ -158,7 +158,7 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 		return runtime.StreamError[Note](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opNotesFindAll, scanNote, opNotesFindAll.SQL, tenant)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -171,6 +171,14 @@ SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listNotes = &runtime.Keyset[Note]{
+	Op:    &runtime.Op{Name: "notes.List", Table: "notes", Errs: errs},
+	First: sqlNotesListFirst,
+	After: sqlNotesListAfter,
+	Scan:  scanNote,
+	Key:   func(v *Note) []any { return []any{v.ID} },
+}
+
 // List returns a page of table notes in primary key order (see runtime.PageArgs).
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.List", "notes")
@@ -179,15 +187,7 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Note]{
-		Op: "notes.List", Table: "notes", Tenant: tenant,
-		First: sqlNotesListFirst,
-		After: sqlNotesListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanNote,
-		Key:   func(v *Note) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "notes.List", "notes")
+	return listNotes.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlNotesUpdate = `-- name: notes.Update
@@ -407,29 +407,23 @@ func (r *NoteRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Note, er
 	return runtime.QueryOp(ctx, db, opNotesListByOrgID, &orgID, runtime.Arg, scanNote, 0, tenant)
 }
 
-const sqlNotesLoadByOrgID = `-- name: notes.LoadByOrgID replica=ok
+var loadNotesByOrgID = &runtime.Loader[uuid.UUID, Note]{
+	Op: &runtime.Op{Name: "notes.LoadByOrgID", Table: "notes", Errs: errs, SQL: `-- name: notes.LoadByOrgID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadNotesByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Note, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Note{}, nil
-	}
-	rows, err := db.Query(ctx, sqlNotesLoadByOrgID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanNote, func(v *Note) uuid.UUID { return v.OrgID })
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanNote,
+	Key:  func(v *Note) uuid.UUID { return v.OrgID },
 }
 
 // LoadByOrgID returns the rows of table notes whose org_id is one of keys, grouped
-// by it, in one query (see runtime.GroupRows).
+// by it, in one query (see runtime.Loader).
 func (r *NoteRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.LoadByOrgID", "notes")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadNotesByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "notes.LoadByOrgID", "notes")
+	return loadNotesByOrgID.Load(ctx, db, keys, tenant)
 }
 
 var opNotesListByCustomerID = &runtime.Op{Name: "notes.ListByCustomerID", Table: "notes", Errs: errs, SQL: `-- name: notes.ListByCustomerID replica=ok
@@ -447,29 +441,23 @@ func (r *NoteRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 	return runtime.QueryOp(ctx, db, opNotesListByCustomerID, &customerID, runtime.Arg, scanNote, 0, tenant)
 }
 
-const sqlNotesLoadByCustomerID = `-- name: notes.LoadByCustomerID replica=ok
+var loadNotesByCustomerID = &runtime.Loader[uuid.UUID, Note]{
+	Op: &runtime.Op{Name: "notes.LoadByCustomerID", Table: "notes", Errs: errs, SQL: `-- name: notes.LoadByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadNotesByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Note, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Note{}, nil
-	}
-	rows, err := db.Query(ctx, sqlNotesLoadByCustomerID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanNote, func(v *Note) uuid.UUID { return v.CustomerID })
+WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanNote,
+	Key:  func(v *Note) uuid.UUID { return v.CustomerID },
 }
 
 // LoadByCustomerID returns the rows of table notes whose customer_id is one of
-// keys, grouped by it, in one query (see runtime.GroupRows).
+// keys, grouped by it, in one query (see runtime.Loader).
 func (r *NoteRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.LoadByCustomerID", "notes")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadNotesByCustomerID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "notes.LoadByCustomerID", "notes")
+	return loadNotesByCustomerID.Load(ctx, db, keys, tenant)
 }
 
 var opNotesListByDealID = &runtime.Op{Name: "notes.ListByDealID", Table: "notes", Errs: errs, SQL: `-- name: notes.ListByDealID replica=ok
@@ -487,27 +475,21 @@ func (r *NoteRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Note, 
 	return runtime.QueryOp(ctx, db, opNotesListByDealID, &dealID, runtime.Arg, scanNote, 0, tenant)
 }
 
-const sqlNotesLoadByDealID = `-- name: notes.LoadByDealID replica=ok
+var loadNotesByDealID = &runtime.Loader[uuid.UUID, Note]{
+	Op: &runtime.Op{Name: "notes.LoadByDealID", Table: "notes", Errs: errs, SQL: `-- name: notes.LoadByDealID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
-WHERE "deal_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
-
-// db must be scoped to tenant (runtime.Scope).
-func loadNotesByDealID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Note, error) {
-	if len(keys) == 0 {
-		return map[uuid.UUID][]Note{}, nil
-	}
-	rows, err := db.Query(ctx, sqlNotesLoadByDealID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanNote, func(v *Note) uuid.UUID { return v.DealID.V })
+WHERE "deal_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`},
+	Scan: scanNote,
+	Key:  func(v *Note) uuid.UUID { return v.DealID.V },
 }
 
 // LoadByDealID returns the rows of table notes whose deal_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *NoteRepo) LoadByDealID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.LoadByDealID", "notes")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	m, err := loadNotesByDealID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "notes.LoadByDealID", "notes")
+	return loadNotesByDealID.Load(ctx, db, keys, tenant)
 }

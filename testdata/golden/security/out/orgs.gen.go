@@ -164,7 +164,7 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 		return runtime.StreamError[Org](err)
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.Stream(ctx, db, func(err error) error { return errs.Wrap(err, "orgs.Stream", "orgs") }, scanOrg, opOrgsFindAll.SQL, tenant)
+	return runtime.Stream(ctx, db, opOrgsFindAll, scanOrg, opOrgsFindAll.SQL, tenant)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -177,6 +177,14 @@ SELECT "id", "slug" FROM "orgs"
 WHERE ("id") > ($1) AND "id" = $3 ORDER BY "id"
 LIMIT $2`
 
+var listOrgs = &runtime.Keyset[Org]{
+	Op:    &runtime.Op{Name: "orgs.List", Table: "orgs", Errs: errs},
+	First: sqlOrgsListFirst,
+	After: sqlOrgsListAfter,
+	Scan:  scanOrg,
+	Key:   func(v *Org) []any { return []any{v.ID} },
+}
+
 // List returns a page of table orgs in primary key order (see runtime.PageArgs).
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.List", "orgs")
@@ -185,15 +193,7 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	}
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Org]{
-		Op: "orgs.List", Table: "orgs", Tenant: tenant,
-		First: sqlOrgsListFirst,
-		After: sqlOrgsListAfter,
-		Tail:  []any{tenant},
-		Scan:  scanOrg,
-		Key:   func(v *Org) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "orgs.List", "orgs")
+	return listOrgs.Page(ctx, db, page, runtime.PageCall{Tenant: tenant, Tail: []any{tenant}}, &id)
 }
 
 const sqlOrgsUpdate = `-- name: orgs.Update
@@ -505,9 +505,7 @@ func (r *OrgRepo) LoadCustomers(ctx context.Context, parents []Org) (map[uuid.UU
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomersByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "orgs.LoadCustomers", "orgs")
+	return loadCustomersByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadDeals returns the rows of table deals of each of parents (deals.org_id =
@@ -518,9 +516,7 @@ func (r *OrgRepo) LoadDeals(ctx context.Context, parents []Org) (map[uuid.UUID][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadDealsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "orgs.LoadDeals", "orgs")
+	return loadDealsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadNotes returns the rows of table notes of each of parents (notes.org_id =
@@ -531,9 +527,7 @@ func (r *OrgRepo) LoadNotes(ctx context.Context, parents []Org) (map[uuid.UUID][
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadNotesByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "orgs.LoadNotes", "orgs")
+	return loadNotesByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadTags returns the rows of table tags of each of parents (tags.org_id =
@@ -544,9 +538,7 @@ func (r *OrgRepo) LoadTags(ctx context.Context, parents []Org) (map[uuid.UUID][]
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadTagsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "orgs.LoadTags", "orgs")
+	return loadTagsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadCustomerTags returns the rows of table customer_tags of each of parents
@@ -557,9 +549,7 @@ func (r *OrgRepo) LoadCustomerTags(ctx context.Context, parents []Org) (map[uuid
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadCustomerTagsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "orgs.LoadCustomerTags", "orgs")
+	return loadCustomerTagsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }
 
 // LoadEvents returns the rows of table events of each of parents (events.org_id =
@@ -570,7 +560,5 @@ func (r *OrgRepo) LoadEvents(ctx context.Context, parents []Org) (map[uuid.UUID]
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
-	m, err := loadEventsByOrgID(ctx, db, keys, tenant)
-	return m, errs.Wrap(err, "orgs.LoadEvents", "orgs")
+	return loadEventsByOrgID.Load(ctx, db, runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true }), tenant)
 }

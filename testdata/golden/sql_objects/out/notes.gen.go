@@ -130,7 +130,7 @@ func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "notes.Stream", "notes") }, scanNote, opNotesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opNotesFindAll, scanNote, opNotesFindAll.SQL)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -142,17 +142,18 @@ SELECT "id", "title", "body", "search", "created_at" FROM "notes"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listNotes = &runtime.Keyset[Note]{
+	Op:    &runtime.Op{Name: "notes.List", Table: "notes", Errs: errs},
+	First: sqlNotesListFirst,
+	After: sqlNotesListAfter,
+	Scan:  scanNote,
+	Key:   func(v *Note) []any { return []any{v.ID} },
+}
+
 // List returns a page of table notes in primary key order (see runtime.PageArgs).
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Note]{
-		Op: "notes.List", Table: "notes",
-		First: sqlNotesListFirst,
-		After: sqlNotesListAfter,
-		Scan:  scanNote,
-		Key:   func(v *Note) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "notes.List", "notes")
+	return listNotes.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateNotes = &runtime.Update{

@@ -125,7 +125,7 @@ func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "events.Stream", "events") }, scanEvent, opEventsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opEventsFindAll, scanEvent, opEventsFindAll.SQL)
 }
 
 const sqlEventsListFirst = `-- name: events.List replica=ok
@@ -137,18 +137,19 @@ SELECT "id", "occurred_at", "kind", "payload" FROM "events"
 WHERE ("id", "occurred_at") > ($1, $2) ORDER BY "id", "occurred_at"
 LIMIT $3`
 
+var listEvents = &runtime.Keyset[Event]{
+	Op:    &runtime.Op{Name: "events.List", Table: "events", Errs: errs},
+	First: sqlEventsListFirst,
+	After: sqlEventsListAfter,
+	Scan:  scanEvent,
+	Key:   func(v *Event) []any { return []any{v.ID, v.OccurredAt} },
+}
+
 // List returns a page of table events in primary key order (see runtime.PageArgs).
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	var id int64
 	var occurredAt time.Time
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Event]{
-		Op: "events.List", Table: "events",
-		First: sqlEventsListFirst,
-		After: sqlEventsListAfter,
-		Scan:  scanEvent,
-		Key:   func(v *Event) []any { return []any{v.ID, v.OccurredAt} },
-	}, &id, &occurredAt)
-	return p, errs.Wrap(err, "events.List", "events")
+	return listEvents.Page(ctx, r.db, page, runtime.PageCall{}, &id, &occurredAt)
 }
 
 var updateEvents = &runtime.Update{

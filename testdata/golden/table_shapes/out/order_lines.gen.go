@@ -132,7 +132,7 @@ func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "order_lines.Stream", "order_lines") }, scanOrderLine, opOrderLinesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOrderLinesFindAll, scanOrderLine, opOrderLinesFindAll.SQL)
 }
 
 const sqlOrderLinesListFirst = `-- name: order_lines.List replica=ok
@@ -144,18 +144,19 @@ SELECT "id", "sku", "quantity", "unit_price", "total", "sku_lower" FROM "order_l
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOrderLines = &runtime.Keyset[OrderLine]{
+	Op:    &runtime.Op{Name: "order_lines.List", Table: "order_lines", Errs: errs},
+	First: sqlOrderLinesListFirst,
+	After: sqlOrderLinesListAfter,
+	Scan:  scanOrderLine,
+	Key:   func(v *OrderLine) []any { return []any{v.ID} },
+}
+
 // List returns a page of table order_lines in primary key order (see
 // runtime.PageArgs).
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderLine]{
-		Op: "order_lines.List", Table: "order_lines",
-		First: sqlOrderLinesListFirst,
-		After: sqlOrderLinesListAfter,
-		Scan:  scanOrderLine,
-		Key:   func(v *OrderLine) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "order_lines.List", "order_lines")
+	return listOrderLines.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateOrderLines = &runtime.Update{
@@ -302,7 +303,5 @@ func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, e
 // (page_views.line_id = order_lines.id), keyed by the parent's id, as LoadByLineID
 // does.
 func (r *OrderLineRepo) LoadPageViews(ctx context.Context, parents []OrderLine) (map[int64][]PageView, error) {
-	keys := runtime.Keys(parents, func(p *OrderLine) (int64, bool) { return p.ID, true })
-	m, err := loadPageViewsByLineID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "order_lines.LoadPageViews", "order_lines")
+	return loadPageViewsByLineID.Load(ctx, r.db, runtime.Keys(parents, func(p *OrderLine) (int64, bool) { return p.ID, true }))
 }

@@ -99,7 +99,7 @@ func (r *PageViewRepo) FindAll(ctx context.Context) ([]PageView, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PageViewRepo) Stream(ctx context.Context) iter.Seq2[PageView, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "page_views.Stream", "page_views") }, scanPageView, opPageViewsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opPageViewsFindAll, scanPageView, opPageViewsFindAll.SQL)
 }
 
 var opPageViewsCount = &runtime.Op{Name: "page_views.Count", Table: "page_views", Errs: errs, SQL: `-- name: page_views.Count replica=ok
@@ -148,23 +148,18 @@ func (r *PageViewRepo) ListByLineID(ctx context.Context, lineID int64) ([]PageVi
 	return runtime.QueryOp(ctx, r.db, opPageViewsListByLineID, &lineID, runtime.Arg, scanPageView, 0)
 }
 
-const sqlPageViewsLoadByLineID = `-- name: page_views.LoadByLineID replica=ok
+var loadPageViewsByLineID = &runtime.Loader[int64, PageView]{
+	Op: &runtime.Op{Name: "page_views.LoadByLineID", Table: "page_views", Errs: errs, SQL: `-- name: page_views.LoadByLineID replica=ok
 SELECT "path", "viewed_at", "referrer", "line_id" FROM "page_views"
-WHERE "line_id" = ANY($1)`
-
-func loadPageViewsByLineID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PageView, error) {
-	if len(keys) == 0 {
-		return map[int64][]PageView{}, nil
-	}
-	rows, err := db.Query(ctx, sqlPageViewsLoadByLineID, keys)
-	return runtime.GroupRows(rows, err, scanPageView, func(v *PageView) int64 { return v.LineID.V })
+WHERE "line_id" = ANY($1)`},
+	Scan: scanPageView,
+	Key:  func(v *PageView) int64 { return v.LineID.V },
 }
 
 // LoadByLineID returns the rows of table page_views whose line_id is one of keys,
-// grouped by it, in one query (see runtime.GroupRows).
+// grouped by it, in one query (see runtime.Loader).
 func (r *PageViewRepo) LoadByLineID(ctx context.Context, keys []int64) (map[int64][]PageView, error) {
-	m, err := loadPageViewsByLineID(ctx, r.db, keys)
-	return m, errs.Wrap(err, "page_views.LoadByLineID", "page_views")
+	return loadPageViewsByLineID.Load(ctx, r.db, keys)
 }
 
 const sqlPageViewsForPath = `-- name: page_views.ForPath replica=ok

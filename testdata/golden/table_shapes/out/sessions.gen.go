@@ -107,7 +107,7 @@ func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "sessions.Stream", "sessions") }, scanSession, opSessionsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opSessionsFindAll, scanSession, opSessionsFindAll.SQL)
 }
 
 const sqlSessionsListFirst = `-- name: sessions.List replica=ok
@@ -119,18 +119,19 @@ SELECT "id", "user_id" FROM "sessions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listSessions = &runtime.Keyset[Session]{
+	Op:    &runtime.Op{Name: "sessions.List", Table: "sessions", Errs: errs},
+	First: sqlSessionsListFirst,
+	After: sqlSessionsListAfter,
+	Scan:  scanSession,
+	Key:   func(v *Session) []any { return []any{v.ID} },
+}
+
 // List returns a page of table sessions in primary key order (see
 // runtime.PageArgs).
 func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Session], error) {
 	var id uuid.UUID
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Session]{
-		Op: "sessions.List", Table: "sessions",
-		First: sqlSessionsListFirst,
-		After: sqlSessionsListAfter,
-		Scan:  scanSession,
-		Key:   func(v *Session) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "sessions.List", "sessions")
+	return listSessions.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateSessions = &runtime.Update{

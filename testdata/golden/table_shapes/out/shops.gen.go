@@ -116,7 +116,7 @@ func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "shops.Stream", "shops") }, scanShop, opShopsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opShopsFindAll, scanShop, opShopsFindAll.SQL)
 }
 
 const sqlShopsListFirst = `-- name: shops.List replica=ok
@@ -128,18 +128,19 @@ SELECT "region", "code", "name" FROM "shops"
 WHERE ("region", "code") > ($1, $2) ORDER BY "region", "code"
 LIMIT $3`
 
+var listShops = &runtime.Keyset[Shop]{
+	Op:    &runtime.Op{Name: "shops.List", Table: "shops", Errs: errs},
+	First: sqlShopsListFirst,
+	After: sqlShopsListAfter,
+	Scan:  scanShop,
+	Key:   func(v *Shop) []any { return []any{v.Region, v.Code} },
+}
+
 // List returns a page of table shops in primary key order (see runtime.PageArgs).
 func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shop], error) {
 	var region string
 	var code string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shop]{
-		Op: "shops.List", Table: "shops",
-		First: sqlShopsListFirst,
-		After: sqlShopsListAfter,
-		Scan:  scanShop,
-		Key:   func(v *Shop) []any { return []any{v.Region, v.Code} },
-	}, &region, &code)
-	return p, errs.Wrap(err, "shops.List", "shops")
+	return listShops.Page(ctx, r.db, page, runtime.PageCall{}, &region, &code)
 }
 
 var updateShops = &runtime.Update{

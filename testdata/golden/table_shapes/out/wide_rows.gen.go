@@ -318,7 +318,7 @@ func (r *WideRowRepo) FindAll(ctx context.Context) ([]WideRow, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WideRowRepo) Stream(ctx context.Context) iter.Seq2[WideRow, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "wide_rows.Stream", "wide_rows") }, scanWideRow, opWideRowsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opWideRowsFindAll, scanWideRow, opWideRowsFindAll.SQL)
 }
 
 const sqlWideRowsListFirst = `-- name: wide_rows.List replica=ok
@@ -330,18 +330,19 @@ SELECT "id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11",
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listWideRows = &runtime.Keyset[WideRow]{
+	Op:    &runtime.Op{Name: "wide_rows.List", Table: "wide_rows", Errs: errs},
+	First: sqlWideRowsListFirst,
+	After: sqlWideRowsListAfter,
+	Scan:  scanWideRow,
+	Key:   func(v *WideRow) []any { return []any{v.ID} },
+}
+
 // List returns a page of table wide_rows in primary key order (see
 // runtime.PageArgs).
 func (r *WideRowRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[WideRow], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[WideRow]{
-		Op: "wide_rows.List", Table: "wide_rows",
-		First: sqlWideRowsListFirst,
-		After: sqlWideRowsListAfter,
-		Scan:  scanWideRow,
-		Key:   func(v *WideRow) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "wide_rows.List", "wide_rows")
+	return listWideRows.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateWideRows = &runtime.Update{

@@ -251,7 +251,7 @@ func (r *SampleRepo) FindAll(ctx context.Context) ([]Sample, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "samples.Stream", "samples") }, scanSample, opSamplesFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opSamplesFindAll, scanSample, opSamplesFindAll.SQL)
 }
 
 const sqlSamplesListFirst = `-- name: samples.List replica=ok
@@ -263,18 +263,19 @@ SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listSamples = &runtime.Keyset[Sample]{
+	Op:    &runtime.Op{Name: "samples.List", Table: "samples", Errs: errs},
+	First: sqlSamplesListFirst,
+	After: sqlSamplesListAfter,
+	Scan:  scanSample,
+	Key:   func(v *Sample) []any { return []any{v.ID} },
+}
+
 // List returns a page of table samples in primary key order (see
 // runtime.PageArgs).
 func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Sample], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Sample]{
-		Op: "samples.List", Table: "samples",
-		First: sqlSamplesListFirst,
-		After: sqlSamplesListAfter,
-		Scan:  scanSample,
-		Key:   func(v *Sample) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "samples.List", "samples")
+	return listSamples.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateSamples = &runtime.Update{

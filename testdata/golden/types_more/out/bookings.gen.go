@@ -127,7 +127,7 @@ func (r *BookingRepo) FindAll(ctx context.Context) ([]Booking, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BookingRepo) Stream(ctx context.Context) iter.Seq2[Booking, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "bookings.Stream", "bookings") }, scanBooking, opBookingsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opBookingsFindAll, scanBooking, opBookingsFindAll.SQL)
 }
 
 const sqlBookingsListFirst = `-- name: bookings.List replica=ok
@@ -139,18 +139,19 @@ SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listBookings = &runtime.Keyset[Booking]{
+	Op:    &runtime.Op{Name: "bookings.List", Table: "bookings", Errs: errs},
+	First: sqlBookingsListFirst,
+	After: sqlBookingsListAfter,
+	Scan:  scanBooking,
+	Key:   func(v *Booking) []any { return []any{v.ID} },
+}
+
 // List returns a page of table bookings in primary key order (see
 // runtime.PageArgs).
 func (r *BookingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Booking], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Booking]{
-		Op: "bookings.List", Table: "bookings",
-		First: sqlBookingsListFirst,
-		After: sqlBookingsListAfter,
-		Scan:  scanBooking,
-		Key:   func(v *Booking) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "bookings.List", "bookings")
+	return listBookings.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateBookings = &runtime.Update{
@@ -322,6 +323,14 @@ WHERE ("seats", "id") > ($1, $2)
 ORDER BY "seats", "id"
 LIMIT $3`
 
+var pageBookingsBySeats = &runtime.Keyset[Booking]{
+	Op:    &runtime.Op{Name: "bookings.BySeats", Table: "bookings", Errs: errs},
+	First: sqlBookingsBySeats,
+	After: sqlBookingsBySeatsAfter,
+	Scan:  scanBooking,
+	Key:   func(v *Booking) []any { return []any{v.Seats, v.ID} },
+}
+
 // BySeats returns the rows of table bookings that match the query, ordered by
 // seats, id, a page at a time: up to page.Limit rows after the cursor page.After
 // ("" for the first page). Pass the returned Next cursor to get the following
@@ -331,12 +340,5 @@ LIMIT $3`
 func (r *BookingRepo) BySeats(ctx context.Context, page runtime.PageArgs) (runtime.Page[Booking], error) {
 	var k0 pgtype.Range[int32]
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Booking]{
-		Op: "bookings.BySeats", Table: "bookings",
-		First: sqlBookingsBySeats,
-		After: sqlBookingsBySeatsAfter,
-		Scan:  scanBooking,
-		Key:   func(v *Booking) []any { return []any{v.Seats, v.ID} },
-	}, &k0, &k1)
-	return pg, errs.Wrap(err, "bookings.BySeats", "bookings")
+	return pageBookingsBySeats.Page(ctx, r.db, page, runtime.PageCall{}, &k0, &k1)
 }

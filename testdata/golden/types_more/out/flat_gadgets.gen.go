@@ -139,7 +139,7 @@ func (r *FlatGadgetRepo) FindAll(ctx context.Context) ([]FlatGadget, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FlatGadgetRepo) Stream(ctx context.Context) iter.Seq2[FlatGadget, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "flat_gadgets.Stream", "flat_gadgets") }, scanFlatGadget, opFlatGadgetsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opFlatGadgetsFindAll, scanFlatGadget, opFlatGadgetsFindAll.SQL)
 }
 
 const sqlFlatGadgetsListFirst = `-- name: flat_gadgets.List replica=ok
@@ -151,18 +151,19 @@ SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listFlatGadgets = &runtime.Keyset[FlatGadget]{
+	Op:    &runtime.Op{Name: "flat_gadgets.List", Table: "flat_gadgets", Errs: errs},
+	First: sqlFlatGadgetsListFirst,
+	After: sqlFlatGadgetsListAfter,
+	Scan:  scanFlatGadget,
+	Key:   func(v *FlatGadget) []any { return []any{v.ID} },
+}
+
 // List returns a page of table flat_gadgets in primary key order (see
 // runtime.PageArgs).
 func (r *FlatGadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[FlatGadget], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[FlatGadget]{
-		Op: "flat_gadgets.List", Table: "flat_gadgets",
-		First: sqlFlatGadgetsListFirst,
-		After: sqlFlatGadgetsListAfter,
-		Scan:  scanFlatGadget,
-		Key:   func(v *FlatGadget) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "flat_gadgets.List", "flat_gadgets")
+	return listFlatGadgets.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateFlatGadgets = &runtime.Update{

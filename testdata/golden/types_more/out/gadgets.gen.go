@@ -163,7 +163,7 @@ func (r *GadgetRepo) FindAll(ctx context.Context) ([]Gadget, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GadgetRepo) Stream(ctx context.Context) iter.Seq2[Gadget, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "gadgets.Stream", "gadgets") }, scanGadget, opGadgetsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opGadgetsFindAll, scanGadget, opGadgetsFindAll.SQL)
 }
 
 const sqlGadgetsListFirst = `-- name: gadgets.List replica=ok
@@ -175,18 +175,19 @@ SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", 
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listGadgets = &runtime.Keyset[Gadget]{
+	Op:    &runtime.Op{Name: "gadgets.List", Table: "gadgets", Errs: errs},
+	First: sqlGadgetsListFirst,
+	After: sqlGadgetsListAfter,
+	Scan:  scanGadget,
+	Key:   func(v *Gadget) []any { return []any{v.ID} },
+}
+
 // List returns a page of table gadgets in primary key order (see
 // runtime.PageArgs).
 func (r *GadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Gadget], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Gadget]{
-		Op: "gadgets.List", Table: "gadgets",
-		First: sqlGadgetsListFirst,
-		After: sqlGadgetsListAfter,
-		Scan:  scanGadget,
-		Key:   func(v *Gadget) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "gadgets.List", "gadgets")
+	return listGadgets.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var updateGadgets = &runtime.Update{

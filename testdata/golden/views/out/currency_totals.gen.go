@@ -58,7 +58,7 @@ func (r *CurrencyTotalRepo) FindAll(ctx context.Context) ([]CurrencyTotal, error
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyTotalRepo) Stream(ctx context.Context) iter.Seq2[CurrencyTotal, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "currency_totals.Stream", "currency_totals") }, scanCurrencyTotal, opCurrencyTotalsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opCurrencyTotalsFindAll, scanCurrencyTotal, opCurrencyTotalsFindAll.SQL)
 }
 
 const sqlCurrencyTotalsListFirst = `-- name: currency_totals.List replica=ok
@@ -70,18 +70,19 @@ SELECT "currency", "total", "n" FROM "currency_totals"
 WHERE ("currency") > ($1) ORDER BY "currency"
 LIMIT $2`
 
+var listCurrencyTotals = &runtime.Keyset[CurrencyTotal]{
+	Op:    &runtime.Op{Name: "currency_totals.List", Table: "currency_totals", Errs: errs},
+	First: sqlCurrencyTotalsListFirst,
+	After: sqlCurrencyTotalsListAfter,
+	Scan:  scanCurrencyTotal,
+	Key:   func(v *CurrencyTotal) []any { return []any{v.Currency} },
+}
+
 // List returns a page of materialized view currency_totals in primary key order
 // (see runtime.PageArgs).
 func (r *CurrencyTotalRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[CurrencyTotal], error) {
 	var currency Currency
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[CurrencyTotal]{
-		Op: "currency_totals.List", Table: "currency_totals",
-		First: sqlCurrencyTotalsListFirst,
-		After: sqlCurrencyTotalsListAfter,
-		Scan:  scanCurrencyTotal,
-		Key:   func(v *CurrencyTotal) []any { return []any{v.Currency} },
-	}, &currency)
-	return p, errs.Wrap(err, "currency_totals.List", "currency_totals")
+	return listCurrencyTotals.Page(ctx, r.db, page, runtime.PageCall{}, &currency)
 }
 
 var opCurrencyTotalsCount = &runtime.Op{Name: "currency_totals.Count", Table: "currency_totals", Errs: errs, SQL: `-- name: currency_totals.Count replica=ok

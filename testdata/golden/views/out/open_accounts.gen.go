@@ -59,7 +59,7 @@ func (r *OpenAccountRepo) FindAll(ctx context.Context) ([]OpenAccount, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OpenAccountRepo) Stream(ctx context.Context) iter.Seq2[OpenAccount, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "open_accounts.Stream", "open_accounts") }, scanOpenAccount, opOpenAccountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOpenAccountsFindAll, scanOpenAccount, opOpenAccountsFindAll.SQL)
 }
 
 const sqlOpenAccountsListFirst = `-- name: open_accounts.List replica=ok
@@ -71,18 +71,19 @@ SELECT "id", "owner", "currency", "balance" FROM "open_accounts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
+var listOpenAccounts = &runtime.Keyset[OpenAccount]{
+	Op:    &runtime.Op{Name: "open_accounts.List", Table: "open_accounts", Errs: errs},
+	First: sqlOpenAccountsListFirst,
+	After: sqlOpenAccountsListAfter,
+	Scan:  scanOpenAccount,
+	Key:   func(v *OpenAccount) []any { return []any{v.ID} },
+}
+
 // List returns a page of view open_accounts in primary key order (see
 // runtime.PageArgs).
 func (r *OpenAccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OpenAccount], error) {
 	var id int64
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OpenAccount]{
-		Op: "open_accounts.List", Table: "open_accounts",
-		First: sqlOpenAccountsListFirst,
-		After: sqlOpenAccountsListAfter,
-		Scan:  scanOpenAccount,
-		Key:   func(v *OpenAccount) []any { return []any{v.ID} },
-	}, &id)
-	return p, errs.Wrap(err, "open_accounts.List", "open_accounts")
+	return listOpenAccounts.Page(ctx, r.db, page, runtime.PageCall{}, &id)
 }
 
 var opOpenAccountsCount = &runtime.Op{Name: "open_accounts.Count", Table: "open_accounts", Errs: errs, SQL: `-- name: open_accounts.Count replica=ok
@@ -139,6 +140,12 @@ ORDER BY "balance" DESC, "id"
 LIMIT $4`,
 }
 
+var pageOpenAccountsPage = &runtime.Keyset[OpenAccount]{
+	Op:   &runtime.Op{Name: "open_accounts.Page", Table: "open_accounts", Errs: errs},
+	Scan: scanOpenAccount,
+	Key:  func(v *OpenAccount) []any { return []any{v.Balance, v.ID} },
+}
+
 // Page returns the rows of table open_accounts that match the query, ordered by
 // balance DESC, id, a page at a time: up to page.Limit rows after the cursor
 // page.After ("" for the first page). Pass the returned Next cursor to get the
@@ -155,15 +162,7 @@ func (r *OpenAccountRepo) Page(ctx context.Context, p PageParams, page runtime.P
 	}
 	var k0 decimal.Decimal
 	var k1 int64
-	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OpenAccount]{
-		Op: "open_accounts.Page", Table: "open_accounts",
-		First: sqlOpenAccountsPage[mask],
-		After: sqlOpenAccountsPageAfter[mask],
-		Args:  args,
-		Scan:  scanOpenAccount,
-		Key:   func(v *OpenAccount) []any { return []any{v.Balance, v.ID} },
-	}, &k0, &k1)
-	return pg, errs.Wrap(err, "open_accounts.Page", "open_accounts")
+	return pageOpenAccountsPage.Page(ctx, r.db, page, runtime.PageCall{Args: args, First: sqlOpenAccountsPage[mask], After: sqlOpenAccountsPageAfter[mask]}, &k0, &k1)
 }
 
 const sqlOpenAccountsCountRich = `-- name: open_accounts.CountRich replica=ok

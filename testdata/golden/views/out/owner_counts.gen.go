@@ -54,7 +54,7 @@ func (r *OwnerCountRepo) FindAll(ctx context.Context) ([]OwnerCount, error) {
 
 // Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OwnerCountRepo) Stream(ctx context.Context) iter.Seq2[OwnerCount, error] {
-	return runtime.Stream(ctx, r.db, func(err error) error { return errs.Wrap(err, "owner_counts.Stream", "owner_counts") }, scanOwnerCount, opOwnerCountsFindAll.SQL)
+	return runtime.Stream(ctx, r.db, opOwnerCountsFindAll, scanOwnerCount, opOwnerCountsFindAll.SQL)
 }
 
 const sqlOwnerCountsListFirst = `-- name: owner_counts.List replica=ok
@@ -66,18 +66,19 @@ SELECT "owner", "n" FROM "owner_counts"
 WHERE ("owner") > ($1) ORDER BY "owner"
 LIMIT $2`
 
+var listOwnerCounts = &runtime.Keyset[OwnerCount]{
+	Op:    &runtime.Op{Name: "owner_counts.List", Table: "owner_counts", Errs: errs},
+	First: sqlOwnerCountsListFirst,
+	After: sqlOwnerCountsListAfter,
+	Scan:  scanOwnerCount,
+	Key:   func(v *OwnerCount) []any { return []any{v.Owner} },
+}
+
 // List returns a page of materialized view owner_counts in primary key order (see
 // runtime.PageArgs).
 func (r *OwnerCountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OwnerCount], error) {
 	var owner string
-	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OwnerCount]{
-		Op: "owner_counts.List", Table: "owner_counts",
-		First: sqlOwnerCountsListFirst,
-		After: sqlOwnerCountsListAfter,
-		Scan:  scanOwnerCount,
-		Key:   func(v *OwnerCount) []any { return []any{v.Owner} },
-	}, &owner)
-	return p, errs.Wrap(err, "owner_counts.List", "owner_counts")
+	return listOwnerCounts.Page(ctx, r.db, page, runtime.PageCall{}, &owner)
 }
 
 var opOwnerCountsCount = &runtime.Op{Name: "owner_counts.Count", Table: "owner_counts", Errs: errs, SQL: `-- name: owner_counts.Count replica=ok
