@@ -124,8 +124,8 @@ func TestOpHelpers(t *testing.T) {
 	}
 }
 
-// TestErrsWrap checks Errs.Wrap against the generated errs.Wrap it
-// replaces: nil stays nil, and a nil Errs names no constraint.
+// TestErrsWrap checks Errs.Wrap, which generated code calls as
+// errs.Wrap: nil stays nil, and a nil Errs names no constraint.
 func TestErrsWrap(t *testing.T) {
 	var e *runtime.Errs
 	if e.Wrap(nil, "a.B", "a") != nil || e.WrapParams(nil, "a.B", "a", nil) != nil {
