@@ -81,6 +81,14 @@ func one[PA, PT any](ctx context.Context, db DBTX, sql string, buf *[callSlots]a
 // columns of a longer key after the first go in the call's tail).
 func Arg[V any](v *V, d []any) []any { return append(d, v) }
 
+// Pair holds the two parameters of a generated query method that takes
+// them one by one, so that the call binds both from one value copied
+// into its memory (see QueryOne) instead of boxing each in an interface.
+type Pair[A, B any] struct {
+	First  A
+	Second B
+}
+
 // QueryOne runs sql, binding what args reads from *in and then tail (the
 // values a statement binds after: the rest of a key, the tenant, the
 // version), and scans its one row into a new T through dest: one

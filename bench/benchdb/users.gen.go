@@ -386,6 +386,6 @@ UPDATE users SET name = $1 WHERE id = $2`
 //
 // Renames a user without reading the row back, as the other tools' transfers do.
 func (r *UserRepo) Rename(ctx context.Context, name string, id uuid.UUID) (int64, error) {
-	tag, err := r.db.Exec(ctx, sqlUsersRename, name, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersRename, &runtime.Pair[string, uuid.UUID]{First: name, Second: id}, func(p *runtime.Pair[string, uuid.UUID], d []any) []any { return append(d, &p.First, &p.Second) })
 	return tag.RowsAffected(), errs.Wrap(err, "users.Rename", "users")
 }

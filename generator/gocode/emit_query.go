@@ -243,8 +243,11 @@ func (c queryCall) argSlice() jen.Code {
 // as they are.
 func (c queryCall) fast() (call, bool) {
 	q := c.q
-	if q.ParamsType == "" || q.Arrays {
+	if q.Arrays {
 		return call{}, false
+	}
+	if q.ParamsType == "" {
+		return c.fastPositional()
 	}
 	var own, tail []jen.Code
 	for _, a := range q.Variants[0].Args {
@@ -270,6 +273,51 @@ func (c queryCall) fast() (call, bool) {
 	args := jen.Func().Params(jen.Id("p").Op("*").Id(q.ParamsType), jen.Id("d").Index().Any()).Index().Any().
 		Add(inline(jen.Return(jen.Append(append([]jen.Code{jen.Id("d")}, own...)...))))
 	return call{in: jen.Id("p"), args: args, rest: tail}, true
+}
+
+// fastPositional is fast for a query whose one or two parameters the
+// method takes one by one: the call binds the parameter itself, or a
+// runtime.Pair of the two, with a function giving pointers into it, the
+// tenant after them. ok is false for a query without parameters.
+func (c queryCall) fastPositional() (call, bool) {
+	q := c.q
+	var params []*ir.QueryParam
+	for _, p := range q.Params {
+		if p.Kind != ir.TenantParam {
+			params = append(params, p)
+		}
+	}
+	if len(params) == 0 || len(params) > 2 {
+		return call{}, false
+	}
+	var in, typ jen.Code
+	ptr := map[*ir.QueryParam]jen.Code{}
+	if len(params) == 1 {
+		in, typ = jen.Id(params[0].Local), queryParamType(params[0])
+		ptr[params[0]] = jen.Id("p")
+	} else {
+		pair := jen.Qual(ir.PathRuntime, "Pair").Types(queryParamType(params[0]), queryParamType(params[1]))
+		in, typ = pair.Clone().Values(field("First", jen.Id(params[0].Local)), field("Second", jen.Id(params[1].Local))), pair
+		ptr[params[0]] = jen.Op("&").Id("p").Dot("First")
+		ptr[params[1]] = jen.Op("&").Id("p").Dot("Second")
+	}
+	var own, tail []jen.Code
+	for _, a := range q.Variants[0].Args {
+		if a.Param.Kind == ir.TenantParam {
+			tail = append(tail, jen.Id("tenant"))
+			continue
+		}
+		if len(tail) > 0 || a.Kind != ir.ArgValue {
+			return call{}, false
+		}
+		own = append(own, ptr[a.Param])
+	}
+	args := jen.Qual(ir.PathRuntime, "Arg")
+	if len(params) > 1 || len(own) != 1 {
+		args = jen.Func().Params(jen.Id("p").Op("*").Add(typ), jen.Id("d").Index().Any()).Index().Any().
+			Add(inline(jen.Return(jen.Append(append([]jen.Code{jen.Id("d")}, own...)...))))
+	}
+	return call{in: in, args: args, rest: tail}, true
 }
 
 func mainStmt(v *ir.QueryVariant) ir.Statement   { return v.Main }

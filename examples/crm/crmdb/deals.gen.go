@@ -609,7 +609,6 @@ func (r *DealRepo) InStages(ctx context.Context, stages []DealStage) ([]Deal, er
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	rows, err := db.Query(ctx, sqlDealsInStages, stages, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanDeal)
+	items, err := runtime.Query(ctx, db, sqlDealsInStages, &stages, runtime.Arg, scanDeal, 0, tenant)
 	return items, errs.Wrap(err, "deals.InStages", "deals")
 }

@@ -555,8 +555,8 @@ WHERE account_id = $1 AND created_at <= $2`
 //
 // The balance of an account at the end of a moment, from its ledger entries.
 func (r *AccountRepo) BalanceAsOf(ctx context.Context, accountID uuid.UUID, at time.Time) (BalanceAsOfRow, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsBalanceAsOf, accountID, at), scanBalanceAsOfRow)
-	return v, errs.Wrap(err, "accounts.BalanceAsOf", "accounts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsBalanceAsOf, &runtime.Pair[uuid.UUID, time.Time]{First: accountID, Second: at}, func(p *runtime.Pair[uuid.UUID, time.Time], d []any) []any { return append(d, &p.First, &p.Second) }, scanBalanceAsOfRow)
+	return *v, errs.Wrap(err, "accounts.BalanceAsOf", "accounts")
 }
 
 // TotalsByCurrencyRow is one row of the result of AccountRepo.TotalsByCurrency.

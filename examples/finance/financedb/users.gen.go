@@ -414,6 +414,6 @@ LIMIT 1`
 // ByEmail returns the first row of table users that matches the query. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *UserRepo) ByEmail(ctx context.Context, email string) (User, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersByEmail, email), scanUser)
-	return v, errs.Wrap(err, "users.ByEmail", "users")
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersByEmail, &email, runtime.Arg, scanUser)
+	return *v, errs.Wrap(err, "users.ByEmail", "users")
 }

@@ -374,7 +374,6 @@ WHERE "label" = $1`
 // Labelled returns the rows of table plain that match the query.
 func (r *PlainRepo) Labelled(ctx context.Context, label string) ([]Plain, error) {
 	db := runtime.Acting(ctx, r.db)
-	rows, err := db.Query(ctx, sqlPlainLabelled, label)
-	items, err := runtime.Collect(rows, err, 0, scanPlain)
+	items, err := runtime.Query(ctx, db, sqlPlainLabelled, &label, runtime.Arg, scanPlain, 0)
 	return items, errs.Wrap(err, "plain.Labelled", "plain")
 }

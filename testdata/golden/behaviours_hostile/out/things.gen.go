@@ -748,8 +748,7 @@ func (r *ThingRepo) ByName(ctx context.Context, name string) ([]Thing, error) {
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	rows, err := db.Query(ctx, sqlThingsByName, name, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanThing)
+	items, err := runtime.Query(ctx, db, sqlThingsByName, &name, runtime.Arg, scanThing, 0, tenant)
 	return items, errs.Wrap(err, "things.ByName", "things")
 }
 
@@ -765,8 +764,7 @@ func (r *ThingRepo) NoteLike(ctx context.Context, pattern string) ([]Thing, erro
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	rows, err := db.Query(ctx, sqlThingsNoteLike, pattern, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanThing)
+	items, err := runtime.Query(ctx, db, sqlThingsNoteLike, &pattern, runtime.Arg, scanThing, 0, tenant)
 	return items, errs.Wrap(err, "things.NoteLike", "things")
 }
 
@@ -782,8 +780,7 @@ func (r *ThingRepo) AmongKeys(ctx context.Context, keys_ []string) ([]Thing, err
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	rows, err := db.Query(ctx, sqlThingsAmongKeys, keys_, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanThing)
+	items, err := runtime.Query(ctx, db, sqlThingsAmongKeys, &keys_, runtime.Arg, scanThing, 0, tenant)
 	return items, errs.Wrap(err, "things.AmongKeys", "things")
 }
 

@@ -491,8 +491,7 @@ ORDER BY "id"`
 
 // Named returns the rows of table authors that match the query, ordered by id.
 func (r *AuthorRepo) Named(ctx context.Context, name string) ([]Author, error) {
-	rows, err := r.db.Query(ctx, sqlAuthorsNamed, name)
-	items, err := runtime.Collect(rows, err, 0, scanAuthor)
+	items, err := runtime.Query(ctx, r.db, sqlAuthorsNamed, &name, runtime.Arg, scanAuthor, 0)
 	return items, errs.Wrap(err, "authors.Named", "authors")
 }
 
@@ -504,8 +503,7 @@ ORDER BY "id"`
 // NamedIncludingDeleted returns the rows of table authors that match the query,
 // ordered by id.
 func (r *AuthorRepo) NamedIncludingDeleted(ctx context.Context, name string) ([]Author, error) {
-	rows, err := r.db.Query(ctx, sqlAuthorsNamedIncludingDeleted, name)
-	items, err := runtime.Collect(rows, err, 0, scanAuthor)
+	items, err := runtime.Query(ctx, r.db, sqlAuthorsNamedIncludingDeleted, &name, runtime.Arg, scanAuthor, 0)
 	return items, errs.Wrap(err, "authors.NamedIncludingDeleted", "authors")
 }
 

@@ -698,8 +698,7 @@ func (r *ProjectRepo) ByName(ctx context.Context, name string) ([]Project, error
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	rows, err := db.Query(ctx, sqlProjectsByName, name, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanProject)
+	items, err := runtime.Query(ctx, db, sqlProjectsByName, &name, runtime.Arg, scanProject, 0, tenant)
 	return items, errs.Wrap(err, "projects.ByName", "projects")
 }
 

@@ -657,6 +657,6 @@ func (r *OrgRepo) Rename(ctx context.Context, name string) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.AllRows()), tenant)
-	tag, err := db.Exec(ctx, sqlOrgsRename, name, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlOrgsRename, &name, runtime.Arg, tenant)
 	return tag.RowsAffected(), errs.Wrap(err, "orgs.Rename", "orgs")
 }

@@ -421,6 +421,6 @@ DELETE FROM settings WHERE key LIKE $1 || '%'`
 // Purge runs the query and returns the number of rows it affected.
 func (r *SettingRepo) Purge(ctx context.Context, prefix string) (int64, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
-	tag, err := db.Exec(ctx, sqlSettingsPurge, prefix)
+	tag, err := runtime.Exec(ctx, db, sqlSettingsPurge, &prefix, runtime.Arg)
 	return tag.RowsAffected(), errs.Wrap(err, "settings.Purge", "settings")
 }

@@ -901,8 +901,7 @@ func (r *UserRepo) Named(ctx context.Context, name string) ([]User, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlUsersNamed, name, tenant)
-	items, err := runtime.Collect(rows, err, 0, scanUser)
+	items, err := runtime.Query(ctx, db, sqlUsersNamed, &name, runtime.Arg, scanUser, 0, tenant)
 	return items, errs.Wrap(err, "users.Named", "users")
 }
 

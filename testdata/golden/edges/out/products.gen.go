@@ -409,8 +409,7 @@ ORDER BY "sku"`
 
 // BySKUs returns the rows of table products that match the query, ordered by sku.
 func (r *ProductRepo) BySKUs(ctx context.Context, skus []string) ([]Product, error) {
-	rows, err := r.db.Query(ctx, sqlProductsBySKUs, skus)
-	items, err := runtime.Collect(rows, err, 0, scanProduct)
+	items, err := runtime.Query(ctx, r.db, sqlProductsBySKUs, &skus, runtime.Arg, scanProduct, 0)
 	return items, errs.Wrap(err, "products.BySKUs", "products")
 }
 

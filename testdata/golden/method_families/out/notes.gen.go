@@ -69,7 +69,6 @@ ORDER BY "id"`
 
 // OfAccount returns the rows of table notes that match the query, ordered by id.
 func (r *NoteRepo) OfAccount(ctx context.Context, accountID int64) ([]Note, error) {
-	rows, err := r.db.Query(ctx, sqlNotesOfAccount, accountID)
-	items, err := runtime.Collect(rows, err, 0, scanNote)
+	items, err := runtime.Query(ctx, r.db, sqlNotesOfAccount, &accountID, runtime.Arg, scanNote, 0)
 	return items, errs.Wrap(err, "notes.OfAccount", "notes")
 }

@@ -632,8 +632,8 @@ FROM accounts WHERE id = $1`
 // Echo returns the first row. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *AccountRepo) Echo(ctx context.Context, id int64) (EchoRow, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsEcho, id), scanEchoRow)
-	return v, errs.Wrap(err, "accounts.Echo", "accounts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsEcho, &id, runtime.Arg, scanEchoRow)
+	return *v, errs.Wrap(err, "accounts.Echo", "accounts")
 }
 
 // PageByOwnerRow is one row of the result of AccountRepo.PageByOwner.

@@ -522,8 +522,8 @@ LIMIT 1`
 //
 // Looks a user up by address.
 func (r *UserRepo) ForEmail(ctx context.Context, email string) (User, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersForEmail, email), scanUser)
-	return v, errs.Wrap(err, "users.ForEmail", "users")
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersForEmail, &email, runtime.Arg, scanUser)
+	return *v, errs.Wrap(err, "users.ForEmail", "users")
 }
 
 // SearchParams holds the parameters of UserRepo.Search. Fields of type runtime.Opt
@@ -733,8 +733,7 @@ ORDER BY "email"`
 
 // ByIDs returns the rows of table users that match the query, ordered by email.
 func (r *UserRepo) ByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
-	rows, err := r.db.Query(ctx, sqlUsersByIDs, ids)
-	items, err := runtime.Collect(rows, err, 0, scanUser)
+	items, err := runtime.Query(ctx, r.db, sqlUsersByIDs, &ids, runtime.Arg, scanUser, 0)
 	return items, errs.Wrap(err, "users.ByIDs", "users")
 }
 

@@ -319,8 +319,7 @@ SELECT id, title FROM search_notes($1)`
 //
 // Notes whose title or body match a web-style search (full-text).
 func (r *NoteRepo) Search(ctx context.Context, q string) ([]SearchRow, error) {
-	rows, err := r.db.Query(ctx, sqlNotesSearch, q)
-	items, err := runtime.Collect(rows, err, 0, scanSearchRow)
+	items, err := runtime.Query(ctx, r.db, sqlNotesSearch, &q, runtime.Arg, scanSearchRow, 0)
 	return items, errs.Wrap(err, "notes.Search", "notes")
 }
 
@@ -344,8 +343,7 @@ SELECT id, title, score FROM similar_notes($1)`
 //
 // Notes whose title looks like q, most alike first (pg_trgm).
 func (r *NoteRepo) Similar(ctx context.Context, q string) ([]SimilarRow, error) {
-	rows, err := r.db.Query(ctx, sqlNotesSimilar, q)
-	items, err := runtime.Collect(rows, err, 0, scanSimilarRow)
+	items, err := runtime.Query(ctx, r.db, sqlNotesSimilar, &q, runtime.Arg, scanSimilarRow, 0)
 	return items, errs.Wrap(err, "notes.Similar", "notes")
 }
 

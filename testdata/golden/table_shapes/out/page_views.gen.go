@@ -170,8 +170,7 @@ ORDER BY "viewed_at" DESC`
 // ForPath returns the rows of table page_views that match the query, ordered by
 // viewed_at DESC.
 func (r *PageViewRepo) ForPath(ctx context.Context, path string) ([]PageView, error) {
-	rows, err := r.db.Query(ctx, sqlPageViewsForPath, path)
-	items, err := runtime.Collect(rows, err, 0, scanPageView)
+	items, err := runtime.Query(ctx, r.db, sqlPageViewsForPath, &path, runtime.Arg, scanPageView, 0)
 	return items, errs.Wrap(err, "page_views.ForPath", "page_views")
 }
 

@@ -401,8 +401,8 @@ LIMIT 1`
 // ByLabel returns the first row of table gadgets that matches the query. If there
 // is none, the error matches runtime.ErrNotFound.
 func (r *GadgetRepo) ByLabel(ctx context.Context, label string) (Gadget, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGadgetsByLabel, label), scanGadget)
-	return v, errs.Wrap(err, "gadgets.ByLabel", "gadgets")
+	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsByLabel, &label, runtime.Arg, scanGadget)
+	return *v, errs.Wrap(err, "gadgets.ByLabel", "gadgets")
 }
 
 const sqlGadgetsByMacs = `-- name: gadgets.ByMacs replica=ok
@@ -412,7 +412,6 @@ ORDER BY "id"`
 
 // ByMacs returns the rows of table gadgets that match the query, ordered by id.
 func (r *GadgetRepo) ByMacs(ctx context.Context, macs []net.HardwareAddr) ([]Gadget, error) {
-	rows, err := r.db.Query(ctx, sqlGadgetsByMacs, macs)
-	items, err := runtime.Collect(rows, err, 0, scanGadget)
+	items, err := runtime.Query(ctx, r.db, sqlGadgetsByMacs, &macs, runtime.Arg, scanGadget, 0)
 	return items, errs.Wrap(err, "gadgets.ByMacs", "gadgets")
 }

@@ -123,7 +123,6 @@ SELECT currency, total, n FROM currency_totals WHERE total >= $1 ORDER BY total 
 //
 // The currencies with at least min in open accounts, largest first.
 func (r *CurrencyTotalRepo) Above(ctx context.Context, min_ decimal.Decimal) ([]CurrencyTotal, error) {
-	rows, err := r.db.Query(ctx, sqlCurrencyTotalsAbove, min_)
-	items, err := runtime.Collect(rows, err, 0, scanCurrencyTotal)
+	items, err := runtime.Query(ctx, r.db, sqlCurrencyTotalsAbove, &min_, runtime.Arg, scanCurrencyTotal, 0)
 	return items, errs.Wrap(err, "currency_totals.Above", "currency_totals")
 }

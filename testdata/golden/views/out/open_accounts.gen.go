@@ -102,8 +102,7 @@ ORDER BY "id"`
 // ByOwner returns the rows of table open_accounts that match the query, ordered by
 // id.
 func (r *OpenAccountRepo) ByOwner(ctx context.Context, owner string) ([]OpenAccount, error) {
-	rows, err := r.db.Query(ctx, sqlOpenAccountsByOwner, owner)
-	items, err := runtime.Collect(rows, err, 0, scanOpenAccount)
+	items, err := runtime.Query(ctx, r.db, sqlOpenAccountsByOwner, &owner, runtime.Arg, scanOpenAccount, 0)
 	return items, errs.Wrap(err, "open_accounts.ByOwner", "open_accounts")
 }
 
