@@ -39,7 +39,7 @@ func genBulkWrite(f *jen.File, t *ir.Table) {
 		genBulkVar(f, t, w.Versions, versionedType(t), w.VersionArgs, pkParts(t, w.VersionArgs), nil)
 	}
 	if w.Keys != "" {
-		genBulkVar(f, t, w.Keys, keyType(t), w.KeyArgs, pkParts(t, w.KeyArgs), nil)
+		genKeysVar(f, t)
 	}
 	verb := "deletes"
 	if t.DeletedAt != nil {
@@ -117,6 +117,21 @@ func genBulkVar(f *jen.File, t *ir.Table, name string, row *jen.Statement, args 
 	}
 	kv = append(kv, field("Row", jen.Func().Params(jen.Id("v").Op("*").Add(row.Clone()), jen.Id("r").Op("*").Qual(ir.PathRuntime, "BulkRow")).Block(elems...)))
 	f.Var().Id(name).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Bulk").Types(jen.Op("*").Add(row.Clone())), kv...))
+	f.Line()
+}
+
+// genKeysVar emits the runtime.Bulk of the keys of t (DeleteMany and its
+// kin): runtime.KeyBulk for a key of one column, a literal of its own
+// for a composite key's struct.
+func genKeysVar(f *jen.File, t *ir.Table) {
+	w := &t.Bulk
+	if len(w.KeyArgs) != 1 || len(w.KeyArgs[0].Path) != 0 || w.KeyArgs[0].TextType != "" {
+		genBulkVar(f, t, w.Keys, keyType(t), w.KeyArgs, pkParts(t, w.KeyArgs), nil)
+		return
+	}
+	compare := w.PK[0].Compare
+	f.Var().Id(w.Keys).Op("=").Qual(ir.PathRuntime, "KeyBulk").Types(keyType(t)).
+		Call(jen.Lit(t.SQLName), jen.Qual(compare.Path, compare.Name))
 	f.Line()
 }
 

@@ -208,13 +208,7 @@ func (r *TickRepo) UpdateManyReturning(ctx context.Context, rows []TickKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkTicksUpdates, opTicksUpdateManyReturning, scanTick, rows)
 }
 
-var bulkTicksKeys = &runtime.Bulk[*int64]{
-	Table: "ticks",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkTicksKeys = runtime.KeyBulk[int64]("ticks", cmp.Compare)
 
 var opTicksDeleteMany = &runtime.Op{Name: "ticks.DeleteMany", Table: "ticks", Errs: errs, SQL: `-- name: ticks.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

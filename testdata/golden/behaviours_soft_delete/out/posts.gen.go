@@ -418,13 +418,7 @@ func (r *PostRepo) UpdateManyReturning(ctx context.Context, rows []PostKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPostsUpdates, opPostsUpdateManyReturning, scanPost, rows)
 }
 
-var bulkPostsKeys = &runtime.Bulk[*int64]{
-	Table: "posts",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkPostsKeys = runtime.KeyBulk[int64]("posts", cmp.Compare)
 
 var opPostsDeleteMany = &runtime.Op{Name: "posts.DeleteMany", Table: "posts", Errs: errs, SQL: `-- name: posts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

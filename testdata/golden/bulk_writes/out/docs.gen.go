@@ -547,13 +547,7 @@ func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate
 	return runtime.UpdateManyReturning(ctx, db, bulkDocsUpdates, opDocsUpdateManyReturning, scanDoc, rows, tenant)
 }
 
-var bulkDocsKeys = &runtime.Bulk[*int64]{
-	Table: "docs",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkDocsKeys = runtime.KeyBulk[int64]("docs", cmp.Compare)
 
 var opDocsDeleteMany = &runtime.Op{Name: "docs.DeleteMany", Table: "docs", Errs: errs, SQL: `-- name: docs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -263,13 +263,7 @@ func (r *StoreItemRepo) UpdateManyReturning(ctx context.Context, rows []StoreIte
 	return runtime.UpdateManyReturning(ctx, r.db, bulkStoreItemsUpdates, opStoreItemsUpdateManyReturning, scanStoreItem, rows)
 }
 
-var bulkStoreItemsKeys = &runtime.Bulk[*int64]{
-	Table: "store_items",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkStoreItemsKeys = runtime.KeyBulk[int64]("store_items", cmp.Compare)
 
 var opStoreItemsDeleteMany = &runtime.Op{Name: "store_items.DeleteMany", Table: "store_items", Errs: errs, SQL: `-- name: store_items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

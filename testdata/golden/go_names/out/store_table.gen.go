@@ -284,13 +284,7 @@ func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, opShopsUpdateManyReturning, scanShop, rows)
 }
 
-var bulkShopsKeys = &runtime.Bulk[*int64]{
-	Table: "store",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkShopsKeys = runtime.KeyBulk[int64]("store", cmp.Compare)
 
 var opShopsDeleteMany = &runtime.Op{Name: "store.DeleteMany", Table: "store", Errs: errs, SQL: `-- name: store.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -285,13 +285,7 @@ func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkEntriesUpdates, opEntriesUpdateManyReturning, scanEntry, rows)
 }
 
-var bulkEntriesKeys = &runtime.Bulk[*int64]{
-	Table: "entries",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkEntriesKeys = runtime.KeyBulk[int64]("entries", cmp.Compare)
 
 var opEntriesDeleteMany = &runtime.Op{Name: "entries.DeleteMany", Table: "entries", Errs: errs, SQL: `-- name: entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -327,13 +327,7 @@ func (r *CartRepo) UpdateManyReturning(ctx context.Context, rows []CartKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCartsUpdates, opCartsUpdateManyReturning, scanCart, rows)
 }
 
-var bulkCartsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "carts",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkCartsKeys = runtime.KeyBulk[uuid.UUID]("carts", runtime.CompareUUID)
 
 var opCartsDeleteMany = &runtime.Op{Name: "carts.DeleteMany", Table: "carts", Errs: errs, SQL: `-- name: carts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -304,13 +304,7 @@ func (r *JobRepo) UpdateManyReturning(ctx context.Context, rows []JobKeyedUpdate
 	return runtime.UpdateManyReturning(ctx, r.db, bulkJobsUpdates, opJobsUpdateManyReturning, scanJob, rows)
 }
 
-var bulkJobsKeys = &runtime.Bulk[*int64]{
-	Table: "jobs",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkJobsKeys = runtime.KeyBulk[int64]("jobs", cmp.Compare)
 
 var opJobsDeleteMany = &runtime.Op{Name: "jobs.DeleteMany", Table: "jobs", Errs: errs, SQL: `-- name: jobs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

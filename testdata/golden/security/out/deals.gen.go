@@ -359,13 +359,7 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	return runtime.UpdateManyReturning(ctx, db, bulkDealsUpdates, opDealsUpdateManyReturning, scanDeal, rows, tenant)
 }
 
-var bulkDealsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "deals",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkDealsKeys = runtime.KeyBulk[uuid.UUID]("deals", runtime.CompareUUID)
 
 var opDealsDeleteMany = &runtime.Op{Name: "deals.DeleteMany", Table: "deals", Errs: errs, SQL: `-- name: deals.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -367,13 +367,7 @@ func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpda
 	return runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, opNotesUpdateManyReturning, scanNote, rows, tenant)
 }
 
-var bulkNotesKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "notes",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkNotesKeys = runtime.KeyBulk[uuid.UUID]("notes", runtime.CompareUUID)
 
 var opNotesDeleteMany = &runtime.Op{Name: "notes.DeleteMany", Table: "notes", Errs: errs, SQL: `-- name: notes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
