@@ -74,6 +74,14 @@ func TestStatementsComplete(t *testing.T) {
 // the runtime from the parts the file gives it.
 func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 	out := sqlConstDecls(t, name, src)
+	// The constants an Op's SQL is built from (the start that UpdateMany
+	// and UpdateManyReturning share) are parts, not statements.
+	parts := map[string]bool{}
+	defer func() {
+		for p := range parts {
+			delete(out, p)
+		}
+	}()
 	f, err := parser.ParseFile(token.NewFileSet(), name, src, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +94,7 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 		for _, s := range g.Specs {
 			vs := s.(*ast.ValueSpec)
 			for i, id := range vs.Names {
-				if sql, ok := opSQL(t, id.Name, vs, i); ok {
+				if sql, ok := opSQL(t, id.Name, vs, i, out, parts); ok {
 					out["sql"+strings.TrimPrefix(id.Name, "op")] = sql
 					continue
 				}
@@ -113,8 +121,10 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 }
 
 // opSQL returns the statement of variable i of vs when it is a
-// runtime.Op named op…: its SQL field, a string literal.
-func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
+// runtime.Op named op…: its SQL field, a string literal or a sum of
+// literals and the file's constants (consts), each of which it adds to
+// parts.
+func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int, consts map[string]string, parts map[string]bool) (string, bool) {
 	if !strings.HasPrefix(name, "op") || i >= len(vs.Values) {
 		return "", false
 	}
@@ -134,15 +144,31 @@ func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
 		if !ok || kv.Key.(*ast.Ident).Name != "SQL" {
 			continue
 		}
-		b, ok := kv.Value.(*ast.BasicLit)
-		if !ok {
-			t.Fatalf("%s: SQL is not a literal", name)
+		var eval func(e ast.Expr) string
+		eval = func(e ast.Expr) string {
+			switch e := e.(type) {
+			case *ast.BasicLit:
+				sql, err := strconv.Unquote(e.Value)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				return sql
+			case *ast.Ident:
+				sql, ok := consts[e.Name]
+				if !ok {
+					t.Fatalf("%s: SQL names %s, not a constant of the file", name, e.Name)
+				}
+				parts[e.Name] = true
+				return sql
+			case *ast.BinaryExpr:
+				if e.Op == token.ADD {
+					return eval(e.X) + eval(e.Y)
+				}
+			}
+			t.Fatalf("%s: SQL is not a literal or a sum of literals and constants", name)
+			return ""
 		}
-		sql, err := strconv.Unquote(b.Value)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return sql, true
+		return eval(kv.Value), true
 	}
 	t.Fatalf("%s: runtime.Op without SQL", name)
 	return "", false

@@ -179,9 +179,26 @@ func emitOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []st
 		}
 		fields = append(fields, jen.Id("Params").Op(":").Index().String().Values(lits...))
 	}
-	fields = append(fields, jen.Id("SQL").Op(":").Add(sqlConst(s.SQL)))
+	fields = append(fields, jen.Id("SQL").Op(":").Add(stmtSQL(f, s)))
 	f.Var().Id(opName(s)).Op("=").Op("&").Qual(ir.PathRuntime, "Op").Values(fields...)
 	f.Line()
+}
+
+// stmtSQL renders the text of s: its constant string, or, when s shares
+// its start with other statements (ir.Statement.Prefix), its name line,
+// the shared constant and the rest, which it declares first when s owns
+// it.
+func stmtSQL(f *jen.File, s ir.Statement) jen.Code {
+	p := s.Prefix
+	if p == nil {
+		return sqlConst(s.SQL)
+	}
+	if s.OwnsPrefix {
+		f.Const().Id(p.Const).Op("=").Add(sqlConst(p.SQL))
+		f.Line()
+	}
+	name, body, _ := strings.Cut(s.SQL, "\n")
+	return jen.Lit(name + "\n").Op("+").Id(p.Const).Op("+").Add(sqlConst(strings.TrimPrefix(body, p.SQL)))
 }
 
 // genStatement emits a statement's constant, and its variant's.
@@ -189,7 +206,7 @@ func genStatement(f *jen.File, s ir.Statement) {
 	if s.Const == "" {
 		return
 	}
-	f.Const().Id(s.Const).Op("=").Add(sqlConst(s.SQL))
+	f.Const().Id(s.Const).Op("=").Add(stmtSQL(f, s))
 	f.Line()
 	if s.WithDeleted != nil {
 		f.Const().Id(s.WithDeleted.Const).Op("=").Add(sqlConst(s.WithDeleted.SQL))

@@ -278,11 +278,12 @@ var bulkSlotsUpdates = &runtime.Bulk[*SlotKeyedUpdate]{
 	},
 }
 
-var opSlotsUpdateMany = &runtime.Op{Name: "slots.UpdateMany", Table: "slots", Errs: errs, SQL: `-- name: slots.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlSlotsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opSlotsUpdateMany = &runtime.Op{Name: "slots.UpdateMany", Table: "slots", Errs: errs, SQL: "-- name: slots.UpdateMany\n" + sqlSlotsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table slots, all or none (see
@@ -291,11 +292,7 @@ func (r *SlotRepo) UpdateMany(ctx context.Context, rows []SlotKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkSlotsUpdates, opSlotsUpdateMany, rows)
 }
 
-var opSlotsUpdateManyReturning = &runtime.Op{Name: "slots.UpdateManyReturning", Table: "slots", Errs: errs, SQL: `-- name: slots.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
+var opSlotsUpdateManyReturning = &runtime.Op{Name: "slots.UpdateManyReturning", Table: "slots", Errs: errs, SQL: "-- name: slots.UpdateManyReturning\n" + sqlSlotsUpdateManyWith + `, "id", "day", "room", "booked_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

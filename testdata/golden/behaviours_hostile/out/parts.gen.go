@@ -318,11 +318,12 @@ var bulkPartsUpdates = &runtime.Bulk[*PartKeyedUpdate]{
 	},
 }
 
-var opPartsUpdateMany = &runtime.Op{Name: "parts.UpdateMany", Table: "parts", Errs: errs, SQL: `-- name: parts.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlPartsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opPartsUpdateMany = &runtime.Op{Name: "parts.UpdateMany", Table: "parts", Errs: errs, SQL: "-- name: parts.UpdateMany\n" + sqlPartsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table parts, all or none (see
@@ -336,11 +337,7 @@ func (r *PartRepo) UpdateMany(ctx context.Context, rows []PartKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, db, bulkPartsUpdates, opPartsUpdateMany, rows, tenant)
 }
 
-var opPartsUpdateManyReturning = &runtime.Op{Name: "parts.UpdateManyReturning", Table: "parts", Errs: errs, SQL: `-- name: parts.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "thing_id", "body")
+var opPartsUpdateManyReturning = &runtime.Op{Name: "parts.UpdateManyReturning", Table: "parts", Errs: errs, SQL: "-- name: parts.UpdateManyReturning\n" + sqlPartsUpdateManyWith + `, "id", "owner", "thing_id", "body")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."thing_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

@@ -381,11 +381,12 @@ var bulkTasksUpdates = &runtime.Bulk[*TaskKeyedUpdate]{
 	},
 }
 
-var opTasksUpdateMany = &runtime.Op{Name: "tasks.UpdateMany", Table: "tasks", Errs: errs, SQL: `-- name: tasks.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+const sqlTasksUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opTasksUpdateMany = &runtime.Op{Name: "tasks.UpdateMany", Table: "tasks", Errs: errs, SQL: "-- name: tasks.UpdateMany\n" + sqlTasksUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table tasks, all or none (see
@@ -399,11 +400,7 @@ func (r *TaskRepo) UpdateMany(ctx context.Context, rows []TaskKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, db, bulkTasksUpdates, opTasksUpdateMany, rows, tenant)
 }
 
-var opTasksUpdateManyReturning = &runtime.Op{Name: "tasks.UpdateManyReturning", Table: "tasks", Errs: errs, SQL: `-- name: tasks.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "project_id", "title", "done", "version")
+var opTasksUpdateManyReturning = &runtime.Op{Name: "tasks.UpdateManyReturning", Table: "tasks", Errs: errs, SQL: "-- name: tasks.UpdateManyReturning\n" + sqlTasksUpdateManyWith + `, "id", "org_id", "project_id", "title", "done", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

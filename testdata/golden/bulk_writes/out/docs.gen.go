@@ -512,11 +512,12 @@ var bulkDocsUpdates = &runtime.Bulk[*DocKeyedUpdate]{
 	},
 }
 
-var opDocsUpdateMany = &runtime.Op{Name: "docs.UpdateMany", Table: "docs", Errs: errs, SQL: `-- name: docs.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlDocsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opDocsUpdateMany = &runtime.Op{Name: "docs.UpdateMany", Table: "docs", Errs: errs, SQL: "-- name: docs.UpdateMany\n" + sqlDocsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table docs, all or none (see
@@ -530,11 +531,7 @@ func (r *DocRepo) UpdateMany(ctx context.Context, rows []DocKeyedUpdate) (int64,
 	return runtime.UpdateMany(ctx, db, bulkDocsUpdates, opDocsUpdateMany, rows, tenant)
 }
 
-var opDocsUpdateManyReturning = &runtime.Op{Name: "docs.UpdateManyReturning", Table: "docs", Errs: errs, SQL: `-- name: docs.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "slug", "title", "deleted_at")
+var opDocsUpdateManyReturning = &runtime.Op{Name: "docs.UpdateManyReturning", Table: "docs", Errs: errs, SQL: "-- name: docs.UpdateManyReturning\n" + sqlDocsUpdateManyWith + `, "id", "org_id", "slug", "title", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

@@ -435,11 +435,12 @@ var bulkCodesUpdates = &runtime.Bulk[*CodeKeyedUpdate]{
 	},
 }
 
-var opCodesUpdateMany = &runtime.Op{Name: "codes.UpdateMany", Table: "codes", Errs: errs, SQL: `-- name: codes.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlCodesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opCodesUpdateMany = &runtime.Op{Name: "codes.UpdateMany", Table: "codes", Errs: errs, SQL: "-- name: codes.UpdateMany\n" + sqlCodesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table codes, all or none (see
@@ -449,11 +450,7 @@ func (r *CodeRepo) UpdateMany(ctx context.Context, rows []CodeKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, db, bulkCodesUpdates, opCodesUpdateMany, rows)
 }
 
-var opCodesUpdateManyReturning = &runtime.Op{Name: "codes.UpdateManyReturning", Table: "codes", Errs: errs, SQL: `-- name: codes.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
+var opCodesUpdateManyReturning = &runtime.Op{Name: "codes.UpdateManyReturning", Table: "codes", Errs: errs, SQL: "-- name: codes.UpdateManyReturning\n" + sqlCodesUpdateManyWith + `, "region", "num", "label", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

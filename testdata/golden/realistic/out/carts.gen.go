@@ -302,11 +302,12 @@ var bulkCartsUpdates = &runtime.Bulk[*CartKeyedUpdate]{
 	},
 }
 
-var opCartsUpdateMany = &runtime.Op{Name: "carts.UpdateMany", Table: "carts", Errs: errs, SQL: `-- name: carts.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+const sqlCartsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "carts" ON "carts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opCartsUpdateMany = &runtime.Op{Name: "carts.UpdateMany", Table: "carts", Errs: errs, SQL: "-- name: carts.UpdateMany\n" + sqlCartsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table carts, all or none (see
@@ -315,11 +316,7 @@ func (r *CartRepo) UpdateMany(ctx context.Context, rows []CartKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkCartsUpdates, opCartsUpdateMany, rows)
 }
 
-var opCartsUpdateManyReturning = &runtime.Op{Name: "carts.UpdateManyReturning", Table: "carts", Errs: errs, SQL: `-- name: carts.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "carts" ON "carts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "token", "items", "expires_at")
+var opCartsUpdateManyReturning = &runtime.Op{Name: "carts.UpdateManyReturning", Table: "carts", Errs: errs, SQL: "-- name: carts.UpdateManyReturning\n" + sqlCartsUpdateManyWith + `, "id", "customer_id", "token", "items", "expires_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."token", "cpcgen_new"."items", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
