@@ -2,8 +2,10 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -38,6 +40,13 @@ type Op struct {
 	Validate bool
 	// Errs names the package's constraints in errors (see Errs.Wrap).
 	Errs *Errs
+	// HiddenKey tells that the statement, an upsert or an insert unless
+	// absent, returns no row when the row in its way is one the caller
+	// cannot see (another tenant's, or soft-deleted): QueryOneOp then
+	// sends it again, up to three times in all, as a row in the way
+	// committed after the statement's snapshot hides it too, and the
+	// error has kind Conflict and matches ErrHiddenKey.
+	HiddenKey bool
 }
 
 // Errs is what a generated package knows about its errors: the
@@ -81,6 +90,9 @@ func (o *Op) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
+	if o.HiddenKey && errors.Is(err, pgx.ErrNoRows) {
+		return newHiddenKeyError(o.Name, o.Table)
+	}
 	if o.Params != nil {
 		return o.Errs.WrapParams(err, o.Name, o.Table, o.Params)
 	}
@@ -118,10 +130,21 @@ func QueryOneOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func
 	if err := op.check(&c.in); err != nil {
 		return new(T), err
 	}
-	if err := one(ctx, db, op.SQL, &c.buf, &c.in, args, &c.row, dest, tail); err != nil {
-		return new(T), op.wrap(err)
+	if err := oneOp(ctx, db, op, &c.buf, &c.in, args, &c.row, dest, tail); err != nil {
+		return new(T), err
 	}
 	return &c.row, nil
+}
+
+// oneOp is the body of QueryOneOp, compiled once for all tables (PA and
+// PT are pointers): the statement, sent again while it returns no row
+// when op.HiddenKey, and its error wrapped.
+func oneOp[PA, PT any](ctx context.Context, db DBTX, op *Op, buf *[callSlots]any, in PA, args func(PA, []any) []any, row PT, dest func(PT, []any) []any, tail []any) error {
+	err := one(ctx, db, op.SQL, buf, in, args, row, dest, tail)
+	for try := 1; err == pgx.ErrNoRows && op.HiddenKey && try < 3; try++ {
+		err = one(ctx, db, op.SQL, buf, in, args, row, dest, tail)
+	}
+	return op.wrap(err)
 }
 
 // QueryOp is Query for the statement of op, validating and wrapping as
@@ -181,6 +204,22 @@ func InsertManyOp[T, A any](ctx context.Context, db DBTX, op *Op, rows []A, args
 	res, err := db.Query(ctx, op.SQL, append(Unnest(args, rows), tail...)...)
 	items, err := collect(res, err, len(rows), dest, nil)
 	return items, op.wrap(err)
+}
+
+// ExecManyOp is InsertManyOp for a statement that returns no rows (a
+// generated CreateMany that COPY cannot serve): it returns how many rows
+// the statement inserted, 0 for no rows (nothing is sent).
+func ExecManyOp[A any](ctx context.Context, db DBTX, op *Op, rows []A, args func(*A, []any) []any, tail ...any) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	if op.Validate {
+		if err := validateAll(len(rows), func(i int) error { return op.validate(&rows[i]) }); err != nil {
+			return 0, op.Errs.Wrap(err, op.Name, op.Table)
+		}
+	}
+	tag, err := db.Exec(ctx, op.SQL, append(Unnest(args, rows), tail...)...)
+	return tag.RowsAffected(), op.wrap(err)
 }
 
 // AllOp runs the statement of op, binding tail only, and collects its

@@ -227,7 +227,7 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 }
 
 var copyTransactions = &runtime.Copier[*NewTransaction]{
-	Table:    "transactions",
+	Op:       &runtime.Op{Name: "transactions.CreateMany", Table: "transactions", Errs: errs},
 	Columns:  []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"},
 	Args:     argsNewTransaction,
 	Unset:    func(n *NewTransaction) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.CreatedAt.Set, 6) },
@@ -237,8 +237,7 @@ var copyTransactions = &runtime.Copier[*NewTransaction]{
 // CreateMany inserts rows into table transactions with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyTransactions, rows)
-	return n, wrapErr(err, "transactions.CreateMany", "transactions")
+	return runtime.CopyRows(ctx, r.db, copyTransactions, rows)
 }
 
 var opTransactionsCreateManyReturning = &runtime.Op{Name: "transactions.CreateManyReturning", Table: "transactions", Errs: errs, Validate: true, SQL: `-- name: transactions.CreateManyReturning

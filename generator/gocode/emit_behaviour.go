@@ -164,6 +164,18 @@ func genOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []str
 // functions that take nothing else (UpdateMany and the other batch
 // writes by key).
 func emitOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []string, validate bool) {
+	emitOpFields(f, t, method, s, params, validate, false)
+}
+
+// emitOpHidden is emitOp for an upsert or CreateIfAbsent, whose Op says,
+// with hidden, that no row back means a row in the way the caller cannot
+// see (runtime.Op's HiddenKey).
+func emitOpHidden(f *jen.File, t *ir.Table, method string, s ir.Statement, validate, hidden bool) {
+	emitOpFields(f, t, method, s, nil, validate, hidden)
+}
+
+// emitOpFields is emitOp, with the Op's HiddenKey.
+func emitOpFields(f *jen.File, t *ir.Table, method string, s ir.Statement, params []string, validate, hidden bool) {
 	fields := []jen.Code{
 		jen.Id("Name").Op(":").Lit(t.Op + "." + method),
 		jen.Id("Table").Op(":").Lit(t.SQLName),
@@ -171,6 +183,9 @@ func emitOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []st
 	}
 	if validate {
 		fields = append(fields, jen.Id("Validate").Op(":").True())
+	}
+	if hidden {
+		fields = append(fields, jen.Id("HiddenKey").Op(":").True())
 	}
 	if params != nil {
 		lits := make([]jen.Code, len(params))

@@ -303,29 +303,23 @@ func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, 
 	return runtime.QueryOp(ctx, db, opActivitiesFindByIDs, &ids, runtime.Arg, scanActivity, len(ids), tenant)
 }
 
-const sqlActivitiesCreateMany = `-- name: activities.CreateMany
+var opActivitiesCreateMany = &runtime.Op{Name: "activities.CreateMany", Table: "activities", Errs: errs, Validate: true, SQL: `-- name: activities.CreateMany
 INSERT INTO "activities" ("customer_id", "deal_id", "kind", "summary", "happened_at", "organization_id")
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", now()), $6::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"activity_kind"[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table activities in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp). It
+// validates every row first. (PostgreSQL does not run COPY FROM under row-level
+// security.)
 func (r *ActivityRepo) CreateMany(ctx context.Context, rows []NewActivity) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.CreateMany", "activities")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "activities.CreateMany", "activities")
-	}
-	tag, err := db.Exec(ctx, sqlActivitiesCreateMany, append(runtime.Unnest(argsNewActivity, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "activities.CreateMany", "activities")
+	return runtime.ExecManyOp(ctx, db, opActivitiesCreateMany, rows, argsNewActivity, tenant)
 }
 
 var opActivitiesCreateManyReturning = &runtime.Op{Name: "activities.CreateManyReturning", Table: "activities", Errs: errs, Validate: true, SQL: `-- name: activities.CreateManyReturning

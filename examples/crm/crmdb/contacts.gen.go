@@ -308,29 +308,23 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact
 	return runtime.QueryOp(ctx, db, opContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
 }
 
-const sqlContactsCreateMany = `-- name: contacts.CreateMany sensitive=4
+var opContactsCreateMany = &runtime.Op{Name: "contacts.CreateMany", Table: "contacts", Errs: errs, Validate: true, SQL: `-- name: contacts.CreateMany sensitive=4
 INSERT INTO "contacts" ("id", "customer_id", "name", "email", "title", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", $6::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table contacts in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp). It
+// validates every row first. (PostgreSQL does not run COPY FROM under row-level
+// security.)
 func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateMany", "contacts")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "contacts.CreateMany", "contacts")
-	}
-	tag, err := db.Exec(ctx, sqlContactsCreateMany, append(runtime.Unnest(argsNewContact, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "contacts.CreateMany", "contacts")
+	return runtime.ExecManyOp(ctx, db, opContactsCreateMany, rows, argsNewContact, tenant)
 }
 
 var opContactsCreateManyReturning = &runtime.Op{Name: "contacts.CreateManyReturning", Table: "contacts", Errs: errs, Validate: true, SQL: `-- name: contacts.CreateManyReturning sensitive=4

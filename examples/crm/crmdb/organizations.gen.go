@@ -369,29 +369,23 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	return out, nil
 }
 
-const sqlOrganizationsCreateMany = `-- name: organizations.CreateMany
+var opOrganizationsCreateMany = &runtime.Op{Name: "organizations.CreateMany", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateMany
 INSERT INTO "organizations" ("name", "slug", "id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table organizations in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp). It
+// validates every row first. (PostgreSQL does not run COPY FROM under row-level
+// security.)
 func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.CreateMany", "organizations")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "organizations.CreateMany", "organizations")
-	}
-	tag, err := db.Exec(ctx, sqlOrganizationsCreateMany, append(runtime.Unnest(argsNewOrganization, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "organizations.CreateMany", "organizations")
+	return runtime.ExecManyOp(ctx, db, opOrganizationsCreateMany, rows, argsNewOrganization, tenant)
 }
 
 var opOrganizationsCreateManyReturning = &runtime.Op{Name: "organizations.CreateManyReturning", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateManyReturning
@@ -412,14 +406,14 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	return runtime.InsertManyOp(ctx, db, opOrganizationsCreateManyReturning, rows, argsNewOrganization, scanOrganization, tenant)
 }
 
-const sqlOrganizationsUpsertBySlug = `-- name: organizations.UpsertBySlug
+var opOrganizationsUpsertBySlug = &runtime.Op{Name: "organizations.UpsertBySlug", Table: "organizations", Errs: errs, HiddenKey: true, SQL: `-- name: organizations.UpsertBySlug
 INSERT INTO "organizations" ("name", "slug", "id")
 VALUES ($1, $2, $3)
 ON CONFLICT ("slug") DO UPDATE
 SET "name" = EXCLUDED."name",
     "updated_at" = now()
 WHERE "organizations"."id" = $3
-RETURNING "id", "name", "slug", "created_at", "updated_at"`
+RETURNING "id", "name", "slug", "created_at", "updated_at"`}
 
 // UpsertBySlug inserts n into table organizations or updates the row with the same
 // slug from n (docs/spec.md tells which columns it keeps), in one statement, and
@@ -453,14 +447,11 @@ func (r *OrganizationRepo) upsertBySlug(ctx context.Context, n NewOrganization) 
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.Retry(ctx, db, sqlOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Organization{}, runtime.NewHiddenKeyError("organizations.UpsertBySlug", "organizations")
-	}
-	return *v, wrapErr(err, "organizations.UpsertBySlug", "organizations")
+	v, err := runtime.QueryOneOp(ctx, db, opOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization, tenant)
+	return *v, err
 }
 
-const sqlOrganizationsCreateIfAbsentBySlug = `-- name: organizations.CreateIfAbsentBySlug
+var opOrganizationsCreateIfAbsentBySlug = &runtime.Op{Name: "organizations.CreateIfAbsentBySlug", Table: "organizations", Errs: errs, HiddenKey: true, SQL: `-- name: organizations.CreateIfAbsentBySlug
 WITH "inserted" AS (
 INSERT INTO "organizations" ("name", "slug", "id")
 VALUES ($1, $2, $3)
@@ -471,7 +462,7 @@ SELECT true, "id", "name", "slug", "created_at", "updated_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "slug" = $2 AND "id" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySlug inserts n into table organizations unless a row with the
 // same slug exists, and returns the new row and true, or the existing one,
@@ -487,11 +478,8 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 		return Organization{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Organization{}, false, runtime.NewHiddenKeyError("organizations.CreateIfAbsentBySlug", "organizations")
-	}
-	return *v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization, tenant)
+	return *v, created, err
 }
 
 // OrganizationKeyedUpdate is one row's key and changes for UpdateMany.

@@ -331,29 +331,22 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error)
 	return out, nil
 }
 
-const sqlTagsCreateMany = `-- name: tags.CreateMany
+var opTagsCreateMany = &runtime.Op{Name: "tags.CreateMany", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateMany
 INSERT INTO "tags" ("id", "name", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table tags in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateMany", "tags")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "tags.CreateMany", "tags")
-	}
-	tag, err := db.Exec(ctx, sqlTagsCreateMany, append(runtime.Unnest(argsNewTag, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "tags.CreateMany", "tags")
+	return runtime.ExecManyOp(ctx, db, opTagsCreateMany, rows, argsNewTag, tenant)
 }
 
 var opTagsCreateManyReturning = &runtime.Op{Name: "tags.CreateManyReturning", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateManyReturning
@@ -374,13 +367,13 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	return runtime.InsertManyOp(ctx, db, opTagsCreateManyReturning, rows, argsNewTag, scanTag, tenant)
 }
 
-const sqlTagsUpsertByOrganizationIDAndName = `-- name: tags.UpsertByOrganizationIDAndName
+var opTagsUpsertByOrganizationIDAndName = &runtime.Op{Name: "tags.UpsertByOrganizationIDAndName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.UpsertByOrganizationIDAndName
 INSERT INTO "tags" ("id", "name", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 ON CONFLICT ("organization_id", "name") DO UPDATE
 SET "organization_id" = EXCLUDED."organization_id"
 WHERE "tags"."organization_id" = $3
-RETURNING "id", "organization_id", "name"`
+RETURNING "id", "organization_id", "name"`}
 
 // UpsertByOrganizationIDAndName inserts n into table tags or updates the row with
 // the same (organization_id, name) from n (docs/spec.md tells which columns it
@@ -414,14 +407,11 @@ func (r *TagRepo) upsertByOrganizationIDAndName(ctx context.Context, n NewTag) (
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlTagsUpsertByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Tag{}, runtime.NewHiddenKeyError("tags.UpsertByOrganizationIDAndName", "tags")
-	}
-	return *v, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
+	v, err := runtime.QueryOneOp(ctx, db, opTagsUpsertByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
+	return *v, err
 }
 
-const sqlTagsCreateIfAbsentByOrganizationIDAndName = `-- name: tags.CreateIfAbsentByOrganizationIDAndName
+var opTagsCreateIfAbsentByOrganizationIDAndName = &runtime.Op{Name: "tags.CreateIfAbsentByOrganizationIDAndName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.CreateIfAbsentByOrganizationIDAndName
 WITH "inserted" AS (
 INSERT INTO "tags" ("id", "name", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
@@ -432,7 +422,7 @@ SELECT true, "id", "organization_id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "organization_id", "name" FROM "tags"
 WHERE "organization_id" = $3 AND "name" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrganizationIDAndName inserts n into table tags unless a row
 // with the same (organization_id, name) exists, and returns the new row and true,
@@ -448,11 +438,8 @@ func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n N
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTagsCreateIfAbsentByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrganizationIDAndName", "tags")
-	}
-	return *v, created, wrapErr(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
+	return *v, created, err
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.

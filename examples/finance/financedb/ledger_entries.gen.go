@@ -229,7 +229,7 @@ func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerE
 }
 
 var copyLedgerEntries = &runtime.Copier[*NewLedgerEntry]{
-	Table:    "ledger_entries",
+	Op:       &runtime.Op{Name: "ledger_entries.CreateMany", Table: "ledger_entries", Errs: errs},
 	Columns:  []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"},
 	Args:     argsNewLedgerEntry,
 	Unset:    func(n *NewLedgerEntry) uint64 { return runtime.Bit(!n.CreatedAt.Set, 5) },
@@ -239,8 +239,7 @@ var copyLedgerEntries = &runtime.Copier[*NewLedgerEntry]{
 // CreateMany inserts rows into table ledger_entries with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *LedgerEntryRepo) CreateMany(ctx context.Context, rows []NewLedgerEntry) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyLedgerEntries, rows)
-	return n, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
+	return runtime.CopyRows(ctx, r.db, copyLedgerEntries, rows)
 }
 
 var opLedgerEntriesCreateManyReturning = &runtime.Op{Name: "ledger_entries.CreateManyReturning", Table: "ledger_entries", Errs: errs, Validate: true, SQL: `-- name: ledger_entries.CreateManyReturning

@@ -230,7 +230,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 }
 
 var copyUsers = &runtime.Copier[*NewUser]{
-	Table:    "users",
+	Op:       &runtime.Op{Name: "users.CreateMany", Table: "users", Errs: errs},
 	Columns:  []string{"id", "email", "name"},
 	Args:     argsNewUser,
 	Unset:    func(n *NewUser) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -240,8 +240,7 @@ var copyUsers = &runtime.Copier[*NewUser]{
 // CreateMany inserts rows into table users with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyUsers, rows)
-	return n, wrapErr(err, "users.CreateMany", "users")
+	return runtime.CopyRows(ctx, r.db, copyUsers, rows)
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning

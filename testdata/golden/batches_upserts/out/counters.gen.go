@@ -173,7 +173,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
-	Table:    "counters",
+	Op:       &runtime.Op{Name: "counters.CreateMany", Table: "counters", Errs: errs},
 	Columns:  []string{"name"},
 	Args:     argsNewCounter,
 	Validate: (*NewCounter).Validate,
@@ -182,8 +182,7 @@ var copyCounters = &runtime.Copier[*NewCounter]{
 // CreateMany inserts rows into table counters with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCounters, rows)
-	return n, wrapErr(err, "counters.CreateMany", "counters")
+	return runtime.CopyRows(ctx, r.db, copyCounters, rows)
 }
 
 var opCountersCreateManyReturning = &runtime.Op{Name: "counters.CreateManyReturning", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateManyReturning

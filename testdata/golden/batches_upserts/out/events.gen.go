@@ -237,7 +237,7 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 }
 
 var copyEvents = &runtime.Copier[*NewEvent]{
-	Table:   "events",
+	Op:      &runtime.Op{Name: "events.CreateMany", Table: "events", Errs: errs},
 	Columns: []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label"},
 	Args: func(n *NewEvent, d []any) []any {
 		return append(d, &n.Name, &n.Kind, &n.Amount, n.At.Arg(), n.Payload, &n.Ref, n.Code.Arg(), n.Label.Arg())
@@ -251,8 +251,7 @@ var copyEvents = &runtime.Copier[*NewEvent]{
 // CreateMany inserts rows into table events with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyEvents, rows)
-	return n, wrapErr(err, "events.CreateMany", "events")
+	return runtime.CopyRows(ctx, r.db, copyEvents, rows)
 }
 
 var opEventsCreateManyReturning = &runtime.Op{Name: "events.CreateManyReturning", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateManyReturning

@@ -210,7 +210,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
-	Table:    "products",
+	Op:       &runtime.Op{Name: "products.CreateMany", Table: "products", Errs: errs},
 	Columns:  []string{"sku", "code", "active", "title", "stock"},
 	Args:     argsNewProduct,
 	Unset:    func(n *NewProduct) uint64 { return runtime.Bit(!n.Active.Set, 2) | runtime.Bit(!n.Stock.Set, 4) },
@@ -220,8 +220,7 @@ var copyProducts = &runtime.Copier[*NewProduct]{
 // CreateMany inserts rows into table products with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyProducts, rows)
-	return n, wrapErr(err, "products.CreateMany", "products")
+	return runtime.CopyRows(ctx, r.db, copyProducts, rows)
 }
 
 var opProductsCreateManyReturning = &runtime.Op{Name: "products.CreateManyReturning", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateManyReturning

@@ -198,7 +198,7 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 }
 
 var copySlots = &runtime.Copier[*NewSlot]{
-	Table:    "slots",
+	Op:       &runtime.Op{Name: "slots.CreateMany", Table: "slots", Errs: errs},
 	Columns:  []string{"day", "room", "booked_by"},
 	Args:     argsNewSlot,
 	Validate: (*NewSlot).Validate,
@@ -207,8 +207,7 @@ var copySlots = &runtime.Copier[*NewSlot]{
 // CreateMany inserts rows into table slots with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copySlots, rows)
-	return n, wrapErr(err, "slots.CreateMany", "slots")
+	return runtime.CopyRows(ctx, r.db, copySlots, rows)
 }
 
 var opSlotsCreateManyReturning = &runtime.Op{Name: "slots.CreateManyReturning", Table: "slots", Errs: errs, Validate: true, SQL: `-- name: slots.CreateManyReturning

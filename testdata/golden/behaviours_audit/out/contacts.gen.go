@@ -285,29 +285,23 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []int64) ([]Contact, er
 	return runtime.QueryOp(ctx, db, opContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
 }
 
-const sqlContactsCreateMany = `-- name: contacts.CreateMany sensitive=2
+var opContactsCreateMany = &runtime.Op{Name: "contacts.CreateMany", Table: "contacts", Errs: errs, Validate: true, SQL: `-- name: contacts.CreateMany sensitive=2
 INSERT INTO "contacts" ("customer_id", "phone", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table contacts in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp). It
+// validates every row first. (PostgreSQL does not run COPY FROM under row-level
+// security.)
 func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateMany", "contacts")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "contacts.CreateMany", "contacts")
-	}
-	tag, err := db.Exec(ctx, sqlContactsCreateMany, append(runtime.Unnest(argsNewContact, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "contacts.CreateMany", "contacts")
+	return runtime.ExecManyOp(ctx, db, opContactsCreateMany, rows, argsNewContact, tenant)
 }
 
 var opContactsCreateManyReturning = &runtime.Op{Name: "contacts.CreateManyReturning", Table: "contacts", Errs: errs, Validate: true, SQL: `-- name: contacts.CreateManyReturning sensitive=2

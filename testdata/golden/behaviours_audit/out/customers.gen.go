@@ -289,29 +289,23 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	return runtime.QueryOp(ctx, db, opCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
 }
 
-const sqlCustomersCreateMany = `-- name: customers.CreateMany sensitive=3
+var opCustomersCreateMany = &runtime.Op{Name: "customers.CreateMany", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateMany sensitive=3
 INSERT INTO "customers" ("id", "name", "email", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table customers in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp). It
+// validates every row first. (PostgreSQL does not run COPY FROM under row-level
+// security.)
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateMany", "customers")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "customers.CreateMany", "customers")
-	}
-	tag, err := db.Exec(ctx, sqlCustomersCreateMany, append(runtime.Unnest(argsNewCustomer, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
+	return runtime.ExecManyOp(ctx, db, opCustomersCreateMany, rows, argsNewCustomer, tenant)
 }
 
 var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning sensitive=3

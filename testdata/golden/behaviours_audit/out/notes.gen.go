@@ -209,7 +209,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 }
 
 var copyNotes = &runtime.Copier[*NewNote]{
-	Table:    "notes",
+	Op:       &runtime.Op{Name: "notes.CreateMany", Table: "notes", Errs: errs},
 	Columns:  []string{"tags"},
 	Args:     argsNewNote,
 	Unset:    func(n *NewNote) uint64 { return runtime.Bit(!n.Tags.Set, 0) },
@@ -219,8 +219,7 @@ var copyNotes = &runtime.Copier[*NewNote]{
 // CreateMany inserts rows into table notes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
-	n, err := runtime.CopyRows(ctx, runtime.Acting(ctx, r.db), copyNotes, rows)
-	return n, wrapErr(err, "notes.CreateMany", "notes")
+	return runtime.CopyRows(ctx, runtime.Acting(ctx, r.db), copyNotes, rows)
 }
 
 // CreateManyReturning inserts rows into table notes in one pgx.Batch of Create's

@@ -258,29 +258,22 @@ func (r *PartRepo) FindByIDs(ctx context.Context, ids []int64) ([]Part, error) {
 	return runtime.QueryOp(ctx, db, opPartsFindByIDs, &ids, runtime.Arg, scanPart, len(ids), tenant)
 }
 
-const sqlPartsCreateMany = `-- name: parts.CreateMany
+var opPartsCreateMany = &runtime.Op{Name: "parts.CreateMany", Table: "parts", Errs: errs, Validate: true, SQL: `-- name: parts.CreateMany
 INSERT INTO "parts" ("thing_id", "body", "owner")
 SELECT "u"."c1", "u"."c2", $3::text
 FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table parts in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *PartRepo) CreateMany(ctx context.Context, rows []NewPart) (int64, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.CreateMany", "parts")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "parts.CreateMany", "parts")
-	}
-	tag, err := db.Exec(ctx, sqlPartsCreateMany, append(runtime.Unnest(argsNewPart, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "parts.CreateMany", "parts")
+	return runtime.ExecManyOp(ctx, db, opPartsCreateMany, rows, argsNewPart, tenant)
 }
 
 var opPartsCreateManyReturning = &runtime.Op{Name: "parts.CreateManyReturning", Table: "parts", Errs: errs, Validate: true, SQL: `-- name: parts.CreateManyReturning

@@ -206,7 +206,7 @@ func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error
 }
 
 var copyPlain = &runtime.Copier[*NewPlain]{
-	Table:    "plain",
+	Op:       &runtime.Op{Name: "plain.CreateMany", Table: "plain", Errs: errs},
 	Columns:  []string{"name", "label", "words", "doc"},
 	Args:     argsNewPlain,
 	Validate: (*NewPlain).Validate,
@@ -215,8 +215,7 @@ var copyPlain = &runtime.Copier[*NewPlain]{
 // CreateMany inserts rows into table plain with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PlainRepo) CreateMany(ctx context.Context, rows []NewPlain) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPlain, rows)
-	return n, wrapErr(err, "plain.CreateMany", "plain")
+	return runtime.CopyRows(ctx, r.db, copyPlain, rows)
 }
 
 // CreateManyReturning inserts rows into table plain in one pgx.Batch of Create's

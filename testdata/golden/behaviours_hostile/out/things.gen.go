@@ -512,7 +512,7 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	return out, wrapErr(err, "things.CreateManyReturning", "things")
 }
 
-const sqlThingsUpsertByOwnerAndKey = `-- name: things.UpsertByOwnerAndKey
+var opThingsUpsertByOwnerAndKey = &runtime.Op{Name: "things.UpsertByOwnerAndKey", Table: "things", Errs: errs, HiddenKey: true, SQL: `-- name: things.UpsertByOwnerAndKey
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
 ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO UPDATE
@@ -524,7 +524,7 @@ SET "name" = EXCLUDED."name",
     "version" = "things"."version" + 1,
     "updated_at" = now()
 WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL
-RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
+RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`}
 
 // UpsertByOwnerAndKey inserts n into table things or updates the row with the same
 // (owner, key) (among the rows where "deleted_at" IS NULL) from n (docs/spec.md
@@ -541,14 +541,11 @@ func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing,
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.Retry(ctx, db, sqlThingsUpsertByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Thing{}, runtime.NewHiddenKeyError("things.UpsertByOwnerAndKey", "things")
-	}
-	return *v, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
+	v, err := runtime.QueryOneOp(ctx, db, opThingsUpsertByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
+	return *v, err
 }
 
-const sqlThingsCreateIfAbsentByOwnerAndKey = `-- name: things.CreateIfAbsentByOwnerAndKey
+var opThingsCreateIfAbsentByOwnerAndKey = &runtime.Op{Name: "things.CreateIfAbsentByOwnerAndKey", Table: "things", Errs: errs, HiddenKey: true, SQL: `-- name: things.CreateIfAbsentByOwnerAndKey
 WITH "inserted" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
@@ -559,7 +556,7 @@ SELECT true, "id", "owner", "key", "name", "code", "tags", "doc", "note", "creat
 UNION ALL
 SELECT false, "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $7 AND "key" = $1 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOwnerAndKey inserts n into table things unless a row with the
 // same (owner, key) (among the rows where "deleted_at" IS NULL) exists, and
@@ -576,11 +573,8 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 		return Thing{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlThingsCreateIfAbsentByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Thing{}, false, runtime.NewHiddenKeyError("things.CreateIfAbsentByOwnerAndKey", "things")
-	}
-	return *v, created, wrapErr(err, "things.CreateIfAbsentByOwnerAndKey", "things")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opThingsCreateIfAbsentByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
+	return *v, created, err
 }
 
 // ThingKeyedUpdate is one row's key and changes for UpdateMany, with the version

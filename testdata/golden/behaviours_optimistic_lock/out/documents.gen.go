@@ -246,7 +246,7 @@ func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Docume
 }
 
 var copyDocuments = &runtime.Copier[*NewDocument]{
-	Table:   "documents",
+	Op:      &runtime.Op{Name: "documents.CreateMany", Table: "documents", Errs: errs},
 	Columns: []string{"id", "key", "title", "body", "hits"},
 	Args:    argsNewDocument,
 	Unset: func(n *NewDocument) uint64 {
@@ -258,8 +258,7 @@ var copyDocuments = &runtime.Copier[*NewDocument]{
 // CreateMany inserts rows into table documents with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *DocumentRepo) CreateMany(ctx context.Context, rows []NewDocument) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyDocuments, rows)
-	return n, wrapErr(err, "documents.CreateMany", "documents")
+	return runtime.CopyRows(ctx, r.db, copyDocuments, rows)
 }
 
 var opDocumentsCreateManyReturning = &runtime.Op{Name: "documents.CreateManyReturning", Table: "documents", Errs: errs, Validate: true, SQL: `-- name: documents.CreateManyReturning

@@ -312,7 +312,7 @@ func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, erro
 }
 
 var copyAuthors = &runtime.Copier[*NewAuthor]{
-	Table:    "authors",
+	Op:       &runtime.Op{Name: "authors.CreateMany", Table: "authors", Errs: errs},
 	Columns:  []string{"email", "name"},
 	Args:     argsNewAuthor,
 	Validate: (*NewAuthor).Validate,
@@ -321,8 +321,7 @@ var copyAuthors = &runtime.Copier[*NewAuthor]{
 // CreateMany inserts rows into table authors with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AuthorRepo) CreateMany(ctx context.Context, rows []NewAuthor) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyAuthors, rows)
-	return n, wrapErr(err, "authors.CreateMany", "authors")
+	return runtime.CopyRows(ctx, r.db, copyAuthors, rows)
 }
 
 var opAuthorsCreateManyReturning = &runtime.Op{Name: "authors.CreateManyReturning", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.CreateManyReturning

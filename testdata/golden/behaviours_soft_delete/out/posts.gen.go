@@ -310,7 +310,7 @@ func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 }
 
 var copyPosts = &runtime.Copier[*NewPost]{
-	Table:    "posts",
+	Op:       &runtime.Op{Name: "posts.CreateMany", Table: "posts", Errs: errs},
 	Columns:  []string{"author_id", "slug", "title"},
 	Args:     argsNewPost,
 	Validate: (*NewPost).Validate,
@@ -319,8 +319,7 @@ var copyPosts = &runtime.Copier[*NewPost]{
 // CreateMany inserts rows into table posts with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PostRepo) CreateMany(ctx context.Context, rows []NewPost) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPosts, rows)
-	return n, wrapErr(err, "posts.CreateMany", "posts")
+	return runtime.CopyRows(ctx, r.db, copyPosts, rows)
 }
 
 var opPostsCreateManyReturning = &runtime.Op{Name: "posts.CreateManyReturning", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.CreateManyReturning

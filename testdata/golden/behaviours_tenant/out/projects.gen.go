@@ -6,13 +6,11 @@ package tenantdb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Project is one row of table projects.
@@ -396,29 +394,23 @@ func (r *ProjectRepo) FindByIDs(ctx context.Context, ids []int64) ([]Project, er
 	return items, wrapErr(err, "projects.FindByIDs", "projects")
 }
 
-const sqlProjectsCreateMany = `-- name: projects.CreateMany
+var opProjectsCreateMany = &runtime.Op{Name: "projects.CreateMany", Table: "projects", Errs: errs, Validate: true, SQL: `-- name: projects.CreateMany
 INSERT INTO "projects" ("code", "name", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table projects in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp). It
+// validates every row first. (PostgreSQL does not run COPY FROM under row-level
+// security.)
 func (r *ProjectRepo) CreateMany(ctx context.Context, rows []NewProject) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.CreateMany", "projects")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "projects.CreateMany", "projects")
-	}
-	tag, err := db.Exec(ctx, sqlProjectsCreateMany, append(runtime.Unnest(argsNewProject, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "projects.CreateMany", "projects")
+	return runtime.ExecManyOp(ctx, db, opProjectsCreateMany, rows, argsNewProject, tenant)
 }
 
 var opProjectsCreateManyReturning = &runtime.Op{Name: "projects.CreateManyReturning", Table: "projects", Errs: errs, Validate: true, SQL: `-- name: projects.CreateManyReturning
@@ -439,13 +431,13 @@ func (r *ProjectRepo) CreateManyReturning(ctx context.Context, rows []NewProject
 	return runtime.InsertManyOp(ctx, db, opProjectsCreateManyReturning, rows, argsNewProject, scanProject, tenant)
 }
 
-const sqlProjectsUpsertByOrgIDAndCode = `-- name: projects.UpsertByOrgIDAndCode
+var opProjectsUpsertByOrgIDAndCode = &runtime.Op{Name: "projects.UpsertByOrgIDAndCode", Table: "projects", Errs: errs, HiddenKey: true, SQL: `-- name: projects.UpsertByOrgIDAndCode
 INSERT INTO "projects" ("code", "name", "org_id")
 VALUES ($1, $2, $3)
 ON CONFLICT ("org_id", "code") WHERE "deleted_at" IS NULL DO UPDATE
 SET "name" = EXCLUDED."name"
 WHERE "projects"."org_id" = $3 AND "projects"."deleted_at" IS NULL
-RETURNING "id", "org_id", "code", "name", "deleted_at"`
+RETURNING "id", "org_id", "code", "name", "deleted_at"`}
 
 // UpsertByOrgIDAndCode inserts n into table projects or updates the row with the
 // same (org_id, code) (among the rows where "deleted_at" IS NULL) from n
@@ -461,14 +453,11 @@ func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (P
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlProjectsUpsertByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Project{}, runtime.NewHiddenKeyError("projects.UpsertByOrgIDAndCode", "projects")
-	}
-	return *v, wrapErr(err, "projects.UpsertByOrgIDAndCode", "projects")
+	v, err := runtime.QueryOneOp(ctx, db, opProjectsUpsertByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
+	return *v, err
 }
 
-const sqlProjectsCreateIfAbsentByOrgIDAndCode = `-- name: projects.CreateIfAbsentByOrgIDAndCode
+var opProjectsCreateIfAbsentByOrgIDAndCode = &runtime.Op{Name: "projects.CreateIfAbsentByOrgIDAndCode", Table: "projects", Errs: errs, HiddenKey: true, SQL: `-- name: projects.CreateIfAbsentByOrgIDAndCode
 WITH "inserted" AS (
 INSERT INTO "projects" ("code", "name", "org_id")
 VALUES ($1, $2, $3)
@@ -479,7 +468,7 @@ SELECT true, "id", "org_id", "code", "name", "deleted_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $3 AND "code" = $1 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrgIDAndCode inserts n into table projects unless a row with the
 // same (org_id, code) (among the rows where "deleted_at" IS NULL) exists, and
@@ -496,11 +485,8 @@ func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewPro
 		return Project{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlProjectsCreateIfAbsentByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Project{}, false, runtime.NewHiddenKeyError("projects.CreateIfAbsentByOrgIDAndCode", "projects")
-	}
-	return *v, created, wrapErr(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opProjectsCreateIfAbsentByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
+	return *v, created, err
 }
 
 // ProjectKeyedUpdate is one row's key and changes for UpdateMany.

@@ -6,12 +6,10 @@ package tenantdb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Tag is one row of table tags.
@@ -304,13 +302,13 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	return out, wrapErr(err, "tags.CreateManyReturning", "tags")
 }
 
-const sqlTagsUpsertByOrgIDAndName = `-- name: tags.UpsertByOrgIDAndName
+var opTagsUpsertByOrgIDAndName = &runtime.Op{Name: "tags.UpsertByOrgIDAndName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.UpsertByOrgIDAndName
 INSERT INTO "tags" ("name", "colors", "org_id")
 VALUES ($1, COALESCE($2::text[], '{}'::text[]), $3)
 ON CONFLICT ("org_id", "name") DO UPDATE
 SET "colors" = CASE WHEN $2::text[] IS NULL THEN "tags"."colors" ELSE EXCLUDED."colors" END
 WHERE "tags"."org_id" = $3
-RETURNING "id", "org_id", "name", "colors"`
+RETURNING "id", "org_id", "name", "colors"`}
 
 // UpsertByOrgIDAndName inserts n into table tags or updates the row with the same
 // (org_id, name) from n (docs/spec.md tells which columns it keeps), in one
@@ -326,14 +324,11 @@ func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, erro
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlTagsUpsertByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Tag{}, runtime.NewHiddenKeyError("tags.UpsertByOrgIDAndName", "tags")
-	}
-	return *v, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
+	v, err := runtime.QueryOneOp(ctx, db, opTagsUpsertByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
+	return *v, err
 }
 
-const sqlTagsCreateIfAbsentByOrgIDAndName = `-- name: tags.CreateIfAbsentByOrgIDAndName
+var opTagsCreateIfAbsentByOrgIDAndName = &runtime.Op{Name: "tags.CreateIfAbsentByOrgIDAndName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.CreateIfAbsentByOrgIDAndName
 WITH "inserted" AS (
 INSERT INTO "tags" ("name", "colors", "org_id")
 VALUES ($1, COALESCE($2::text[], '{}'::text[]), $3)
@@ -344,7 +339,7 @@ SELECT true, "id", "org_id", "name", "colors" FROM "inserted"
 UNION ALL
 SELECT false, "id", "org_id", "name", "colors" FROM "tags"
 WHERE "org_id" = $3 AND "name" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrgIDAndName inserts n into table tags unless a row with the
 // same (org_id, name) exists, and returns the new row and true, or the existing
@@ -360,11 +355,8 @@ func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (T
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTagsCreateIfAbsentByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrgIDAndName", "tags")
-	}
-	return *v, created, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
+	return *v, created, err
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.

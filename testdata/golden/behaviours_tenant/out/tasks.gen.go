@@ -317,29 +317,22 @@ func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 	return runtime.QueryOp(ctx, db, opTasksFindByIDs, &ids, runtime.Arg, scanTask, len(ids), tenant)
 }
 
-const sqlTasksCreateMany = `-- name: tasks.CreateMany
+var opTasksCreateMany = &runtime.Op{Name: "tasks.CreateMany", Table: "tasks", Errs: errs, Validate: true, SQL: `-- name: tasks.CreateMany
 INSERT INTO "tasks" ("project_id", "title", "done", "org_id")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", FALSE), $4::uuid
 FROM unnest($1::bigint[], $2::text[], $3::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table tasks in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *TaskRepo) CreateMany(ctx context.Context, rows []NewTask) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.CreateMany", "tasks")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "tasks.CreateMany", "tasks")
-	}
-	tag, err := db.Exec(ctx, sqlTasksCreateMany, append(runtime.Unnest(argsNewTask, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "tasks.CreateMany", "tasks")
+	return runtime.ExecManyOp(ctx, db, opTasksCreateMany, rows, argsNewTask, tenant)
 }
 
 var opTasksCreateManyReturning = &runtime.Op{Name: "tasks.CreateManyReturning", Table: "tasks", Errs: errs, Validate: true, SQL: `-- name: tasks.CreateManyReturning

@@ -460,7 +460,7 @@ func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, 
 }
 
 var copyMembers = &runtime.Copier[*NewMember]{
-	Table:   "members",
+	Op:      &runtime.Op{Name: "members.CreateMany", Table: "members", Errs: errs},
 	Columns: []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"},
 	Args:    argsNewMember,
 	Unset: func(n *NewMember) uint64 {
@@ -474,8 +474,7 @@ var copyMembers = &runtime.Copier[*NewMember]{
 // returns how many (see runtime.Copier). It validates every row first. It
 // registers the enum types "plan" on its connection.
 func (r *MemberRepo) CreateMany(ctx context.Context, rows []NewMember) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyMembers, rows)
-	return n, wrapErr(err, "members.CreateMany", "members")
+	return runtime.CopyRows(ctx, r.db, copyMembers, rows)
 }
 
 // CreateManyReturning inserts rows into table members in one pgx.Batch of Create's

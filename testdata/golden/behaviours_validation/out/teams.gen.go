@@ -201,7 +201,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 }
 
 var copyTeams = &runtime.Copier[*NewTeam]{
-	Table:    "teams",
+	Op:       &runtime.Op{Name: "teams.CreateMany", Table: "teams", Errs: errs},
 	Columns:  []string{"name"},
 	Args:     argsNewTeam,
 	Validate: (*NewTeam).Validate,
@@ -210,8 +210,7 @@ var copyTeams = &runtime.Copier[*NewTeam]{
 // CreateMany inserts rows into table teams with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyTeams, rows)
-	return n, wrapErr(err, "teams.CreateMany", "teams")
+	return runtime.CopyRows(ctx, r.db, copyTeams, rows)
 }
 
 var opTeamsCreateManyReturning = &runtime.Op{Name: "teams.CreateManyReturning", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateManyReturning

@@ -262,7 +262,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
-	Table:    "accounts",
+	Op:       &runtime.Op{Name: "accounts.CreateMany", Table: "accounts", Errs: errs},
 	Columns:  []string{"owner", "balance", "memo"},
 	Args:     argsNewAccount,
 	Unset:    func(n *NewAccount) uint64 { return runtime.Bit(!n.Balance.Set, 1) },
@@ -272,8 +272,7 @@ var copyAccounts = &runtime.Copier[*NewAccount]{
 // CreateMany inserts rows into table accounts with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	n, err := runtime.CopyRows(ctx, runtime.Acting(ctx, r.db), copyAccounts, rows)
-	return n, wrapErr(err, "accounts.CreateMany", "accounts")
+	return runtime.CopyRows(ctx, runtime.Acting(ctx, r.db), copyAccounts, rows)
 }
 
 var opAccountsCreateManyReturning = &runtime.Op{Name: "accounts.CreateManyReturning", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateManyReturning

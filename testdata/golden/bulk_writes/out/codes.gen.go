@@ -187,7 +187,7 @@ func (r *CodeRepo) FindByIDs(ctx context.Context, ids []string) ([]Code, error) 
 }
 
 var copyCodes = &runtime.Copier[*NewCode]{
-	Table:    "codes",
+	Op:       &runtime.Op{Name: "codes.CreateMany", Table: "codes", Errs: errs},
 	Columns:  []string{"code", "label"},
 	Args:     argsNewCode,
 	Validate: (*NewCode).Validate,
@@ -196,8 +196,7 @@ var copyCodes = &runtime.Copier[*NewCode]{
 // CreateMany inserts rows into table codes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCodes, rows)
-	return n, wrapErr(err, "codes.CreateMany", "codes")
+	return runtime.CopyRows(ctx, r.db, copyCodes, rows)
 }
 
 var opCodesCreateManyReturning = &runtime.Op{Name: "codes.CreateManyReturning", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateManyReturning

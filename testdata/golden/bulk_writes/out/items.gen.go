@@ -245,7 +245,7 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 }
 
 var copyItems = &runtime.Copier[*NewItem]{
-	Table:   "items",
+	Op:      &runtime.Op{Name: "items.CreateMany", Table: "items", Errs: errs},
 	Columns: []string{"id", "sku", "name", "qty", "note", "label", "mood", "moods", "tags", "price"},
 	Args: func(n *NewItem, d []any) []any {
 		return append(d, n.ID.Arg(), &n.SKU, &n.Name, n.Qty.Arg(), &n.Note, n.Label.Arg(), n.Mood.Arg(), runtime.OptValue(&n.Moods), n.Tags, &n.Price)
@@ -261,8 +261,7 @@ var copyItems = &runtime.Copier[*NewItem]{
 // how many (see runtime.Copier). It validates every row first. It registers the
 // enum types "mood" on its connection.
 func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyItems, rows)
-	return n, wrapErr(err, "items.CreateMany", "items")
+	return runtime.CopyRows(ctx, r.db, copyItems, rows)
 }
 
 // CreateManyReturning inserts rows into table items in one pgx.Batch of Create's

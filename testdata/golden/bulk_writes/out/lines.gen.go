@@ -213,7 +213,7 @@ func (r *LineRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyLines = &runtime.Copier[*NewLine]{
-	Table:    "lines",
+	Op:       &runtime.Op{Name: "lines.CreateMany", Table: "lines", Errs: errs},
 	Columns:  []string{"order_no", "line_no", "product", "quantity"},
 	Args:     argsNewLine,
 	Validate: (*NewLine).Validate,
@@ -222,8 +222,7 @@ var copyLines = &runtime.Copier[*NewLine]{
 // CreateMany inserts rows into table lines with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *LineRepo) CreateMany(ctx context.Context, rows []NewLine) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyLines, rows)
-	return n, wrapErr(err, "lines.CreateMany", "lines")
+	return runtime.CopyRows(ctx, r.db, copyLines, rows)
 }
 
 var opLinesCreateManyReturning = &runtime.Op{Name: "lines.CreateManyReturning", Table: "lines", Errs: errs, Validate: true, SQL: `-- name: lines.CreateManyReturning

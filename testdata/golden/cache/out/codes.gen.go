@@ -278,7 +278,7 @@ func (r *CodeRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyCodes = &runtime.Copier[*NewCode]{
-	Table:    "codes",
+	Op:       &runtime.Op{Name: "codes.CreateMany", Table: "codes", Errs: errs},
 	Columns:  []string{"region", "num", "label", "note"},
 	Args:     argsNewCode,
 	Unset:    func(n *NewCode) uint64 { return runtime.Bit(!n.Note.Set, 3) },
@@ -288,8 +288,7 @@ var copyCodes = &runtime.Copier[*NewCode]{
 // CreateMany inserts rows into table codes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCodes, rows)
-	return n, wrapErr(err, "codes.CreateMany", "codes")
+	return runtime.CopyRows(ctx, r.db, copyCodes, rows)
 }
 
 var opCodesCreateManyReturning = &runtime.Op{Name: "codes.CreateManyReturning", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateManyReturning
@@ -305,27 +304,24 @@ func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]C
 	return runtime.InsertManyOp(ctx, r.db, opCodesCreateManyReturning, rows, argsNewCode, scanCode)
 }
 
-const sqlCodesUpsertByRegionAndNum = `-- name: codes.UpsertByRegionAndNum
+var opCodesUpsertByRegionAndNum = &runtime.Op{Name: "codes.UpsertByRegionAndNum", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.UpsertByRegionAndNum
 INSERT INTO "codes" ("region", "num", "label", "note")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 ON CONFLICT ("region", "num") DO UPDATE
 SET "label" = EXCLUDED."label",
     "note" = CASE WHEN $4::text IS NULL THEN "codes"."note" ELSE EXCLUDED."note" END
-RETURNING "region", "num", "label", "note"`
+RETURNING "region", "num", "label", "note"`}
 
 // UpsertByRegionAndNum inserts n into table codes or updates the row with the same
 // (region, num) from n (docs/spec.md tells which columns it keeps), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *CodeRepo) UpsertByRegionAndNum(ctx context.Context, n NewCode) (Code, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.UpsertByRegionAndNum", "codes")
-	}
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: n.Region, Num: n.Num}))
-	v, err := runtime.QueryOne(ctx, db, sqlCodesUpsertByRegionAndNum, &n, argsNewCode, scanCode)
-	return *v, wrapErr(err, "codes.UpsertByRegionAndNum", "codes")
+	v, err := runtime.QueryOneOp(ctx, db, opCodesUpsertByRegionAndNum, &n, argsNewCode, scanCode)
+	return *v, err
 }
 
-const sqlCodesCreateIfAbsentByRegionAndNum = `-- name: codes.CreateIfAbsentByRegionAndNum
+var opCodesCreateIfAbsentByRegionAndNum = &runtime.Op{Name: "codes.CreateIfAbsentByRegionAndNum", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateIfAbsentByRegionAndNum
 WITH "inserted" AS (
 INSERT INTO "codes" ("region", "num", "label", "note")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
@@ -336,25 +332,22 @@ SELECT true, "region", "num", "label", "note" FROM "inserted"
 UNION ALL
 SELECT false, "region", "num", "label", "note" FROM "codes"
 WHERE "region" = $1 AND "num" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByRegionAndNum inserts n into table codes unless a row with the
 // same (region, num) exists, and returns the new row and true, or the existing
 // one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByRegionAndNum(ctx context.Context, n NewCode) (Code, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByRegionAndNum, &n, argsNewCode, scanCode)
-	return *v, created, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByRegionAndNum, &n, argsNewCode, scanCode)
+	return *v, created, err
 }
 
-const sqlCodesUpsertByLabel = `-- name: codes.UpsertByLabel
+var opCodesUpsertByLabel = &runtime.Op{Name: "codes.UpsertByLabel", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.UpsertByLabel
 INSERT INTO "codes" ("region", "num", "label", "note")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 ON CONFLICT ("label") DO UPDATE
 SET "note" = CASE WHEN $4::text IS NULL THEN "codes"."note" ELSE EXCLUDED."note" END
-RETURNING "region", "num", "label", "note"`
+RETURNING "region", "num", "label", "note"`}
 
 // UpsertByLabel inserts n into table codes or updates the row with the same label
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
@@ -377,14 +370,11 @@ func (r *CodeRepo) UpsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 
 // upsertByLabel runs the statement of UpsertByLabel on r.db.
 func (r *CodeRepo) upsertByLabel(ctx context.Context, n NewCode) (Code, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, wrapErr(err, "codes.UpsertByLabel", "codes")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesUpsertByLabel, &n, argsNewCode, scanCode)
-	return *v, wrapErr(err, "codes.UpsertByLabel", "codes")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCodesUpsertByLabel, &n, argsNewCode, scanCode)
+	return *v, err
 }
 
-const sqlCodesCreateIfAbsentByLabel = `-- name: codes.CreateIfAbsentByLabel
+var opCodesCreateIfAbsentByLabel = &runtime.Op{Name: "codes.CreateIfAbsentByLabel", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateIfAbsentByLabel
 WITH "inserted" AS (
 INSERT INTO "codes" ("region", "num", "label", "note")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
@@ -395,17 +385,14 @@ SELECT true, "region", "num", "label", "note" FROM "inserted"
 UNION ALL
 SELECT false, "region", "num", "label", "note" FROM "codes"
 WHERE "label" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByLabel inserts n into table codes unless a row with the same
 // label exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByLabel(ctx context.Context, n NewCode) (Code, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByLabel, &n, argsNewCode, scanCode)
-	return *v, created, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByLabel, &n, argsNewCode, scanCode)
+	return *v, created, err
 }
 
 // CodeKey is the primary key of a row of table codes.

@@ -194,7 +194,7 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int32) ([]Label, error)
 }
 
 var copyLabels = &runtime.Copier[*NewLabel]{
-	Table:    "labels",
+	Op:       &runtime.Op{Name: "labels.CreateMany", Table: "labels", Errs: errs},
 	Columns:  []string{"name"},
 	Args:     argsNewLabel,
 	Validate: (*NewLabel).Validate,
@@ -203,8 +203,7 @@ var copyLabels = &runtime.Copier[*NewLabel]{
 // CreateMany inserts rows into table labels with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyLabels, rows)
-	return n, wrapErr(err, "labels.CreateMany", "labels")
+	return runtime.CopyRows(ctx, r.db, copyLabels, rows)
 }
 
 var opLabelsCreateManyReturning = &runtime.Op{Name: "labels.CreateManyReturning", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateManyReturning

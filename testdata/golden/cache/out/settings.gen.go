@@ -247,7 +247,7 @@ func (r *SettingRepo) FindByIDs(ctx context.Context, ids []string) ([]Setting, e
 }
 
 var copySettings = &runtime.Copier[*NewSetting]{
-	Table:    "settings",
+	Op:       &runtime.Op{Name: "settings.CreateMany", Table: "settings", Errs: errs},
 	Columns:  []string{"key", "value"},
 	Args:     argsNewSetting,
 	Validate: (*NewSetting).Validate,
@@ -256,8 +256,7 @@ var copySettings = &runtime.Copier[*NewSetting]{
 // CreateMany inserts rows into table settings with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copySettings, rows)
-	return n, wrapErr(err, "settings.CreateMany", "settings")
+	return runtime.CopyRows(ctx, r.db, copySettings, rows)
 }
 
 var opSettingsCreateManyReturning = &runtime.Op{Name: "settings.CreateManyReturning", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateManyReturning
@@ -273,26 +272,23 @@ func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting
 	return runtime.InsertManyOp(ctx, r.db, opSettingsCreateManyReturning, rows, argsNewSetting, scanSetting)
 }
 
-const sqlSettingsUpsertByKey = `-- name: settings.UpsertByKey
+var opSettingsUpsertByKey = &runtime.Op{Name: "settings.UpsertByKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.UpsertByKey
 INSERT INTO "settings" ("key", "value")
 VALUES ($1, $2)
 ON CONFLICT ("key") DO UPDATE
 SET "value" = EXCLUDED."value"
-RETURNING "key", "value"`
+RETURNING "key", "value"`}
 
 // UpsertByKey inserts n into table settings or updates the row with the same key
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *SettingRepo) UpsertByKey(ctx context.Context, n NewSetting) (Setting, error) {
-	if err := n.Validate(); err != nil {
-		return Setting{}, wrapErr(err, "settings.UpsertByKey", "settings")
-	}
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, n.Key))
-	v, err := runtime.QueryOne(ctx, db, sqlSettingsUpsertByKey, &n, argsNewSetting, scanSetting)
-	return *v, wrapErr(err, "settings.UpsertByKey", "settings")
+	v, err := runtime.QueryOneOp(ctx, db, opSettingsUpsertByKey, &n, argsNewSetting, scanSetting)
+	return *v, err
 }
 
-const sqlSettingsCreateIfAbsentByKey = `-- name: settings.CreateIfAbsentByKey
+var opSettingsCreateIfAbsentByKey = &runtime.Op{Name: "settings.CreateIfAbsentByKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateIfAbsentByKey
 WITH "inserted" AS (
 INSERT INTO "settings" ("key", "value")
 VALUES ($1, $2)
@@ -303,17 +299,14 @@ SELECT true, "key", "value" FROM "inserted"
 UNION ALL
 SELECT false, "key", "value" FROM "settings"
 WHERE "key" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByKey inserts n into table settings unless a row with the same key
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByKey, &n, argsNewSetting, scanSetting)
-	return *v, created, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByKey, &n, argsNewSetting, scanSetting)
+	return *v, created, err
 }
 
 // SettingKeyedUpdate is one row's key and changes for UpdateMany.

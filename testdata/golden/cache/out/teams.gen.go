@@ -279,29 +279,22 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	return runtime.QueryOp(ctx, db, opTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids), tenant)
 }
 
-const sqlTeamsCreateMany = `-- name: teams.CreateMany
+var opTeamsCreateMany = &runtime.Op{Name: "teams.CreateMany", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateMany
 INSERT INTO "teams" ("name", "org_id")
 SELECT "u"."c1", $2::uuid
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table teams in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.CreateMany", "teams")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "teams.CreateMany", "teams")
-	}
-	tag, err := db.Exec(ctx, sqlTeamsCreateMany, append(runtime.Unnest(argsNewTeam, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "teams.CreateMany", "teams")
+	return runtime.ExecManyOp(ctx, db, opTeamsCreateMany, rows, argsNewTeam, tenant)
 }
 
 var opTeamsCreateManyReturning = &runtime.Op{Name: "teams.CreateManyReturning", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateManyReturning

@@ -492,29 +492,22 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int64) ([]User, error) {
 	return out, nil
 }
 
-const sqlUsersCreateMany = `-- name: users.CreateMany
+var opUsersCreateMany = &runtime.Op{Name: "users.CreateMany", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateMany
 INSERT INTO "users" ("team_id", "email", "name", "org_id")
 SELECT "u"."c1", "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table users in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateMany", "users")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
-	}
-	tag, err := db.Exec(ctx, sqlUsersCreateMany, append(runtime.Unnest(argsNewUser, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "users.CreateMany", "users")
+	return runtime.ExecManyOp(ctx, db, opUsersCreateMany, rows, argsNewUser, tenant)
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
@@ -535,7 +528,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	return runtime.InsertManyOp(ctx, db, opUsersCreateManyReturning, rows, argsNewUser, scanUser, tenant)
 }
 
-const sqlUsersUpsertByOrgIDAndEmail = `-- name: users.UpsertByOrgIDAndEmail
+var opUsersUpsertByOrgIDAndEmail = &runtime.Op{Name: "users.UpsertByOrgIDAndEmail", Table: "users", Errs: errs, HiddenKey: true, SQL: `-- name: users.UpsertByOrgIDAndEmail
 INSERT INTO "users" ("team_id", "email", "name", "org_id")
 VALUES ($1, $2, $3, $4)
 ON CONFLICT ("org_id", "email") WHERE "deleted_at" IS NULL DO UPDATE
@@ -544,7 +537,7 @@ SET "team_id" = EXCLUDED."team_id",
     "version" = "users"."version" + 1,
     "updated_at" = now()
 WHERE "users"."org_id" = $4 AND "users"."deleted_at" IS NULL
-RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`
+RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`}
 
 // UpsertByOrgIDAndEmail inserts n into table users or updates the row with the
 // same (org_id, email) (among the rows where "deleted_at" IS NULL) from n
@@ -579,14 +572,11 @@ func (r *UserRepo) upsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return User{}, runtime.NewHiddenKeyError("users.UpsertByOrgIDAndEmail", "users")
-	}
-	return *v, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
+	v, err := runtime.QueryOneOp(ctx, db, opUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
+	return *v, err
 }
 
-const sqlUsersCreateIfAbsentByOrgIDAndEmail = `-- name: users.CreateIfAbsentByOrgIDAndEmail
+var opUsersCreateIfAbsentByOrgIDAndEmail = &runtime.Op{Name: "users.CreateIfAbsentByOrgIDAndEmail", Table: "users", Errs: errs, HiddenKey: true, SQL: `-- name: users.CreateIfAbsentByOrgIDAndEmail
 WITH "inserted" AS (
 INSERT INTO "users" ("team_id", "email", "name", "org_id")
 VALUES ($1, $2, $3, $4)
@@ -597,7 +587,7 @@ SELECT true, "id", "org_id", "team_id", "email", "name", "created_at", "updated_
 UNION ALL
 SELECT false, "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "org_id" = $4 AND "email" = $2 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrgIDAndEmail inserts n into table users unless a row with the
 // same (org_id, email) (among the rows where "deleted_at" IS NULL) exists, and
@@ -614,11 +604,8 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
-	}
-	return *v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
+	return *v, created, err
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany, with the version

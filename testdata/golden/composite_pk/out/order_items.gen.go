@@ -206,7 +206,7 @@ func (r *OrderItemRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyOrderItems = &runtime.Copier[*NewOrderItem]{
-	Table:    "order_items",
+	Op:       &runtime.Op{Name: "order_items.CreateMany", Table: "order_items", Errs: errs},
 	Columns:  []string{"order_id", "sku", "quantity", "note"},
 	Args:     argsNewOrderItem,
 	Unset:    func(n *NewOrderItem) uint64 { return runtime.Bit(!n.Quantity.Set, 2) },
@@ -216,8 +216,7 @@ var copyOrderItems = &runtime.Copier[*NewOrderItem]{
 // CreateMany inserts rows into table order_items with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrderItems, rows)
-	return n, wrapErr(err, "order_items.CreateMany", "order_items")
+	return runtime.CopyRows(ctx, r.db, copyOrderItems, rows)
 }
 
 var opOrderItemsCreateManyReturning = &runtime.Op{Name: "order_items.CreateManyReturning", Table: "order_items", Errs: errs, Validate: true, SQL: `-- name: order_items.CreateManyReturning

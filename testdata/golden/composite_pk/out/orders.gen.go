@@ -190,7 +190,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error)
 }
 
 var copyOrders = &runtime.Copier[*NewOrder]{
-	Table:    "orders",
+	Op:       &runtime.Op{Name: "orders.CreateMany", Table: "orders", Errs: errs},
 	Columns:  []string{"placed"},
 	Args:     argsNewOrder,
 	Unset:    func(n *NewOrder) uint64 { return runtime.Bit(!n.Placed.Set, 0) },
@@ -200,8 +200,7 @@ var copyOrders = &runtime.Copier[*NewOrder]{
 // CreateMany inserts rows into table orders with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrders, rows)
-	return n, wrapErr(err, "orders.CreateMany", "orders")
+	return runtime.CopyRows(ctx, r.db, copyOrders, rows)
 }
 
 var opOrdersCreateManyReturning = &runtime.Op{Name: "orders.CreateManyReturning", Table: "orders", Errs: errs, Validate: true, SQL: `-- name: orders.CreateManyReturning

@@ -208,7 +208,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
-	Table:    "products",
+	Op:       &runtime.Op{Name: "products.CreateMany", Table: "products", Errs: errs},
 	Columns:  []string{"sku", "title", "price"},
 	Args:     argsNewProduct,
 	Validate: (*NewProduct).Validate,
@@ -217,8 +217,7 @@ var copyProducts = &runtime.Copier[*NewProduct]{
 // CreateMany inserts rows into table products with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyProducts, rows)
-	return n, wrapErr(err, "products.CreateMany", "products")
+	return runtime.CopyRows(ctx, r.db, copyProducts, rows)
 }
 
 var opProductsCreateManyReturning = &runtime.Op{Name: "products.CreateManyReturning", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateManyReturning

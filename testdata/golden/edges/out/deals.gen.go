@@ -225,7 +225,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []int64) ([]Deal, error) {
 }
 
 var copyDeals = &runtime.Copier[*NewDeal]{
-	Table:    "deals",
+	Op:       &runtime.Op{Name: "deals.CreateMany", Table: "deals", Errs: errs},
 	Columns:  []string{"amount", "units", "payload", "closes_on", "region", "span"},
 	Args:     argsNewDeal,
 	Validate: (*NewDeal).Validate,
@@ -234,8 +234,7 @@ var copyDeals = &runtime.Copier[*NewDeal]{
 // CreateMany inserts rows into table deals with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyDeals, rows)
-	return n, wrapErr(err, "deals.CreateMany", "deals")
+	return runtime.CopyRows(ctx, r.db, copyDeals, rows)
 }
 
 var opDealsCreateManyReturning = &runtime.Op{Name: "deals.CreateManyReturning", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateManyReturning

@@ -197,7 +197,7 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 }
 
 var copyOrderLines = &runtime.Copier[*NewOrderLine]{
-	Table:   "order_lines",
+	Op:      &runtime.Op{Name: "order_lines.CreateMany", Table: "order_lines", Errs: errs},
 	Columns: []string{"order_id", "product_id", "qty"},
 	Args:    argsNewOrderLine,
 }
@@ -205,8 +205,7 @@ var copyOrderLines = &runtime.Copier[*NewOrderLine]{
 // CreateMany inserts rows into table order_lines with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrderLines, rows)
-	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
+	return runtime.CopyRows(ctx, r.db, copyOrderLines, rows)
 }
 
 var opOrderLinesCreateManyReturning = &runtime.Op{Name: "order_lines.CreateManyReturning", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.CreateManyReturning

@@ -213,7 +213,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 }
 
 var copyOrders = &runtime.Copier[*NewOrder]{
-	Table:    "orders",
+	Op:       &runtime.Op{Name: "orders.CreateMany", Table: "orders", Errs: errs},
 	Columns:  []string{"id", "user_id", "placed_at", "status", "note", "labels"},
 	Args:     argsNewOrder,
 	Unset:    func(n *NewOrder) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Status.Set, 3) },
@@ -223,8 +223,7 @@ var copyOrders = &runtime.Copier[*NewOrder]{
 // CreateMany inserts rows into table orders with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrders, rows)
-	return n, wrapErr(err, "orders.CreateMany", "orders")
+	return runtime.CopyRows(ctx, r.db, copyOrders, rows)
 }
 
 // CreateManyReturning inserts rows into table orders in one pgx.Batch of Create's

@@ -225,7 +225,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []int64) ([]Product, er
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
-	Table:    "products",
+	Op:       &runtime.Op{Name: "products.CreateMany", Table: "products", Errs: errs},
 	Columns:  []string{"sku", "name", "tags", "attrs", "price"},
 	Args:     argsNewProduct,
 	Unset:    func(n *NewProduct) uint64 { return runtime.Bit(!n.Tags.Set, 2) | runtime.Bit(!n.Attrs.Set, 3) },
@@ -235,8 +235,7 @@ var copyProducts = &runtime.Copier[*NewProduct]{
 // CreateMany inserts rows into table products with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyProducts, rows)
-	return n, wrapErr(err, "products.CreateMany", "products")
+	return runtime.CopyRows(ctx, r.db, copyProducts, rows)
 }
 
 // CreateManyReturning inserts rows into table products in one pgx.Batch of

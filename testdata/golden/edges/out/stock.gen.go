@@ -192,7 +192,7 @@ func (r *StockRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyStock = &runtime.Copier[*NewStock]{
-	Table:    "stock",
+	Op:       &runtime.Op{Name: "stock.CreateMany", Table: "stock", Errs: errs},
 	Columns:  []string{"warehouse_code", "product_id", "qty"},
 	Args:     argsNewStock,
 	Validate: (*NewStock).Validate,
@@ -201,8 +201,7 @@ var copyStock = &runtime.Copier[*NewStock]{
 // CreateMany inserts rows into table stock with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *StockRepo) CreateMany(ctx context.Context, rows []NewStock) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyStock, rows)
-	return n, wrapErr(err, "stock.CreateMany", "stock")
+	return runtime.CopyRows(ctx, r.db, copyStock, rows)
 }
 
 var opStockCreateManyReturning = &runtime.Op{Name: "stock.CreateManyReturning", Table: "stock", Errs: errs, Validate: true, SQL: `-- name: stock.CreateManyReturning

@@ -200,7 +200,7 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []string) ([]Warehous
 }
 
 var copyWarehouses = &runtime.Copier[*NewWarehouse]{
-	Table:    "warehouses",
+	Op:       &runtime.Op{Name: "warehouses.CreateMany", Table: "warehouses", Errs: errs},
 	Columns:  []string{"code", "name"},
 	Args:     argsNewWarehouse,
 	Validate: (*NewWarehouse).Validate,
@@ -209,8 +209,7 @@ var copyWarehouses = &runtime.Copier[*NewWarehouse]{
 // CreateMany inserts rows into table warehouses with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyWarehouses, rows)
-	return n, wrapErr(err, "warehouses.CreateMany", "warehouses")
+	return runtime.CopyRows(ctx, r.db, copyWarehouses, rows)
 }
 
 var opWarehousesCreateManyReturning = &runtime.Op{Name: "warehouses.CreateManyReturning", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.CreateManyReturning

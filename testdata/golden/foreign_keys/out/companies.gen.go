@@ -196,7 +196,7 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 }
 
 var copyCompanies = &runtime.Copier[*NewCompany]{
-	Table:    "companies",
+	Op:       &runtime.Op{Name: "companies.CreateMany", Table: "companies", Errs: errs},
 	Columns:  []string{"id", "name"},
 	Args:     argsNewCompany,
 	Unset:    func(n *NewCompany) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -206,8 +206,7 @@ var copyCompanies = &runtime.Copier[*NewCompany]{
 // CreateMany inserts rows into table companies with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCompanies, rows)
-	return n, wrapErr(err, "companies.CreateMany", "companies")
+	return runtime.CopyRows(ctx, r.db, copyCompanies, rows)
 }
 
 var opCompaniesCreateManyReturning = &runtime.Op{Name: "companies.CreateManyReturning", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.CreateManyReturning

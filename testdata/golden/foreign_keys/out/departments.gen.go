@@ -203,7 +203,7 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 }
 
 var copyDepartments = &runtime.Copier[*NewDepartment]{
-	Table:    "departments",
+	Op:       &runtime.Op{Name: "departments.CreateMany", Table: "departments", Errs: errs},
 	Columns:  []string{"id", "company_id", "name"},
 	Args:     argsNewDepartment,
 	Unset:    func(n *NewDepartment) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -213,8 +213,7 @@ var copyDepartments = &runtime.Copier[*NewDepartment]{
 // CreateMany inserts rows into table departments with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyDepartments, rows)
-	return n, wrapErr(err, "departments.CreateMany", "departments")
+	return runtime.CopyRows(ctx, r.db, copyDepartments, rows)
 }
 
 var opDepartmentsCreateManyReturning = &runtime.Op{Name: "departments.CreateManyReturning", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.CreateManyReturning

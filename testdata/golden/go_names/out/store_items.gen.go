@@ -195,7 +195,7 @@ func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem
 }
 
 var copyStoreItems = &runtime.Copier[*NewStoreItem]{
-	Table:    "store_items",
+	Op:       &runtime.Op{Name: "store_items.CreateMany", Table: "store_items", Errs: errs},
 	Columns:  []string{"store_id", "sku"},
 	Args:     argsNewStoreItem,
 	Validate: (*NewStoreItem).Validate,
@@ -204,8 +204,7 @@ var copyStoreItems = &runtime.Copier[*NewStoreItem]{
 // CreateMany inserts rows into table store_items with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *StoreItemRepo) CreateMany(ctx context.Context, rows []NewStoreItem) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyStoreItems, rows)
-	return n, wrapErr(err, "store_items.CreateMany", "store_items")
+	return runtime.CopyRows(ctx, r.db, copyStoreItems, rows)
 }
 
 var opStoreItemsCreateManyReturning = &runtime.Op{Name: "store_items.CreateManyReturning", Table: "store_items", Errs: errs, Validate: true, SQL: `-- name: store_items.CreateManyReturning

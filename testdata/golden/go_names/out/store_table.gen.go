@@ -211,7 +211,7 @@ func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 }
 
 var copyShops = &runtime.Copier[*NewShop]{
-	Table:    "store",
+	Op:       &runtime.Op{Name: "store.CreateMany", Table: "store", Errs: errs},
 	Columns:  []string{"name", "status", "url", "_url"},
 	Args:     argsNewShop,
 	Unset:    func(n *NewShop) uint64 { return runtime.Bit(!n.Status.Set, 1) },
@@ -221,8 +221,7 @@ var copyShops = &runtime.Copier[*NewShop]{
 // CreateMany inserts rows into table store with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyShops, rows)
-	return n, wrapErr(err, "store.CreateMany", "store")
+	return runtime.CopyRows(ctx, r.db, copyShops, rows)
 }
 
 var opShopsCreateManyReturning = &runtime.Op{Name: "store.CreateManyReturning", Table: "store", Errs: errs, Validate: true, SQL: `-- name: store.CreateManyReturning

@@ -192,7 +192,7 @@ func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 }
 
 var copyTx = &runtime.Copier[*NewTx]{
-	Table:    "tx",
+	Op:       &runtime.Op{Name: "tx.CreateMany", Table: "tx", Errs: errs},
 	Columns:  []string{"store_id", "amount"},
 	Args:     argsNewTx,
 	Validate: (*NewTx).Validate,
@@ -201,8 +201,7 @@ var copyTx = &runtime.Copier[*NewTx]{
 // CreateMany inserts rows into table tx with COPY, all or nothing, and returns how
 // many (see runtime.Copier). It validates every row first.
 func (r *TxRepo) CreateMany(ctx context.Context, rows []NewTx) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyTx, rows)
-	return n, wrapErr(err, "tx.CreateMany", "tx")
+	return runtime.CopyRows(ctx, r.db, copyTx, rows)
 }
 
 var opTxCreateManyReturning = &runtime.Op{Name: "tx.CreateManyReturning", Table: "tx", Errs: errs, Validate: true, SQL: `-- name: tx.CreateManyReturning

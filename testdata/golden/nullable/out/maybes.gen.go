@@ -273,7 +273,7 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 }
 
 var copyMaybes = &runtime.Copier[*NewMaybe]{
-	Table:   "maybes",
+	Op:      &runtime.Op{Name: "maybes.CreateMany", Table: "maybes", Errs: errs},
 	Columns: []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint"},
 	Args: func(n *NewMaybe, d []any) []any {
 		return append(d, n.ID.Arg(), &n.Name, &n.Code, &n.Active, &n.N16, &n.N32, &n.N64, &n.Amount, &n.Ratio, &n.Day, &n.At, &n.LocalAt, n.Doc, n.Blob, &n.Addr, n.Tags, &n.Ref, &n.Color, n.Colors, n.Hint.Arg())
@@ -287,8 +287,7 @@ var copyMaybes = &runtime.Copier[*NewMaybe]{
 // how many (see runtime.Copier). It validates every row first. It registers the
 // enum types "color" on its connection.
 func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyMaybes, rows)
-	return n, wrapErr(err, "maybes.CreateMany", "maybes")
+	return runtime.CopyRows(ctx, r.db, copyMaybes, rows)
 }
 
 // CreateManyReturning inserts rows into table maybes in one pgx.Batch of Create's

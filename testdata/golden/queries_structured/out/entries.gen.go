@@ -212,7 +212,7 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 }
 
 var copyEntries = &runtime.Copier[*NewEntry]{
-	Table:    "entries",
+	Op:       &runtime.Op{Name: "entries.CreateMany", Table: "entries", Errs: errs},
 	Columns:  []string{"account_id", "kind", "amount", "memo", "booked_at"},
 	Args:     argsNewEntry,
 	Unset:    func(n *NewEntry) uint64 { return runtime.Bit(!n.BookedAt.Set, 4) },
@@ -222,8 +222,7 @@ var copyEntries = &runtime.Copier[*NewEntry]{
 // CreateMany inserts rows into table entries with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyEntries, rows)
-	return n, wrapErr(err, "entries.CreateMany", "entries")
+	return runtime.CopyRows(ctx, r.db, copyEntries, rows)
 }
 
 var opEntriesCreateManyReturning = &runtime.Op{Name: "entries.CreateManyReturning", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateManyReturning

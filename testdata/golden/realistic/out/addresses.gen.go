@@ -237,7 +237,7 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 }
 
 var copyAddresses = &runtime.Copier[*NewAddress]{
-	Table:    "addresses",
+	Op:       &runtime.Op{Name: "addresses.CreateMany", Table: "addresses", Errs: errs},
 	Columns:  []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"},
 	Args:     argsNewAddress,
 	Unset:    func(n *NewAddress) uint64 { return runtime.Bit(!n.IsDefault.Set, 6) },
@@ -247,8 +247,7 @@ var copyAddresses = &runtime.Copier[*NewAddress]{
 // CreateMany inserts rows into table addresses with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyAddresses, rows)
-	return n, wrapErr(err, "addresses.CreateMany", "addresses")
+	return runtime.CopyRows(ctx, r.db, copyAddresses, rows)
 }
 
 var opAddressesCreateManyReturning = &runtime.Op{Name: "addresses.CreateManyReturning", Table: "addresses", Errs: errs, Validate: true, SQL: `-- name: addresses.CreateManyReturning

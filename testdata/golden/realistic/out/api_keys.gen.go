@@ -228,7 +228,7 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 }
 
 var copyAPIKeys = &runtime.Copier[*NewAPIKey]{
-	Table:   "api_keys",
+	Op:      &runtime.Op{Name: "api_keys.CreateMany", Table: "api_keys", Errs: errs},
 	Columns: []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"},
 	Args:    argsNewAPIKey,
 	Unset: func(n *NewAPIKey) uint64 {
@@ -240,8 +240,7 @@ var copyAPIKeys = &runtime.Copier[*NewAPIKey]{
 // CreateMany inserts rows into table api_keys with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyAPIKeys, rows)
-	return n, wrapErr(err, "api_keys.CreateMany", "api_keys")
+	return runtime.CopyRows(ctx, r.db, copyAPIKeys, rows)
 }
 
 // CreateManyReturning inserts rows into table api_keys in one pgx.Batch of

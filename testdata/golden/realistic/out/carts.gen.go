@@ -217,7 +217,7 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 }
 
 var copyCarts = &runtime.Copier[*NewCart]{
-	Table:    "carts",
+	Op:       &runtime.Op{Name: "carts.CreateMany", Table: "carts", Errs: errs},
 	Columns:  []string{"id", "customer_id", "token", "items", "expires_at"},
 	Args:     argsNewCart,
 	Unset:    func(n *NewCart) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Items.Set, 3) },
@@ -227,8 +227,7 @@ var copyCarts = &runtime.Copier[*NewCart]{
 // CreateMany inserts rows into table carts with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCarts, rows)
-	return n, wrapErr(err, "carts.CreateMany", "carts")
+	return runtime.CopyRows(ctx, r.db, copyCarts, rows)
 }
 
 var opCartsCreateManyReturning = &runtime.Op{Name: "carts.CreateManyReturning", Table: "carts", Errs: errs, Validate: true, SQL: `-- name: carts.CreateManyReturning

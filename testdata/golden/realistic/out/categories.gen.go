@@ -219,7 +219,7 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 }
 
 var copyCategories = &runtime.Copier[*NewCategory]{
-	Table:    "categories",
+	Op:       &runtime.Op{Name: "categories.CreateMany", Table: "categories", Errs: errs},
 	Columns:  []string{"parent_id", "name", "slug", "position"},
 	Args:     argsNewCategory,
 	Unset:    func(n *NewCategory) uint64 { return runtime.Bit(!n.Position.Set, 3) },
@@ -229,8 +229,7 @@ var copyCategories = &runtime.Copier[*NewCategory]{
 // CreateMany inserts rows into table categories with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCategories, rows)
-	return n, wrapErr(err, "categories.CreateMany", "categories")
+	return runtime.CopyRows(ctx, r.db, copyCategories, rows)
 }
 
 var opCategoriesCreateManyReturning = &runtime.Op{Name: "categories.CreateManyReturning", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.CreateManyReturning

@@ -222,7 +222,7 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 }
 
 var copyCoupons = &runtime.Copier[*NewCoupon]{
-	Table:    "coupons",
+	Op:       &runtime.Op{Name: "coupons.CreateMany", Table: "coupons", Errs: errs},
 	Columns:  []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"},
 	Args:     argsNewCoupon,
 	Unset:    func(n *NewCoupon) uint64 { return runtime.Bit(!n.Uses.Set, 5) },
@@ -232,8 +232,7 @@ var copyCoupons = &runtime.Copier[*NewCoupon]{
 // CreateMany inserts rows into table coupons with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCoupons, rows)
-	return n, wrapErr(err, "coupons.CreateMany", "coupons")
+	return runtime.CopyRows(ctx, r.db, copyCoupons, rows)
 }
 
 var opCouponsCreateManyReturning = &runtime.Op{Name: "coupons.CreateManyReturning", Table: "coupons", Errs: errs, Validate: true, SQL: `-- name: coupons.CreateManyReturning

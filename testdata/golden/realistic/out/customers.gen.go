@@ -236,7 +236,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 }
 
 var copyCustomers = &runtime.Copier[*NewCustomer]{
-	Table:    "customers",
+	Op:       &runtime.Op{Name: "customers.CreateMany", Table: "customers", Errs: errs},
 	Columns:  []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"},
 	Args:     argsNewCustomer,
 	Unset:    func(n *NewCustomer) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.MarketingOk.Set, 5) },
@@ -246,8 +246,7 @@ var copyCustomers = &runtime.Copier[*NewCustomer]{
 // CreateMany inserts rows into table customers with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCustomers, rows)
-	return n, wrapErr(err, "customers.CreateMany", "customers")
+	return runtime.CopyRows(ctx, r.db, copyCustomers, rows)
 }
 
 var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning

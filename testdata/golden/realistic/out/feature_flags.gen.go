@@ -220,7 +220,7 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 }
 
 var copyFeatureFlags = &runtime.Copier[*NewFeatureFlag]{
-	Table:   "feature_flags",
+	Op:      &runtime.Op{Name: "feature_flags.CreateMany", Table: "feature_flags", Errs: errs},
 	Columns: []string{"key", "description", "enabled", "rollout", "rules"},
 	Args:    argsNewFeatureFlag,
 	Unset: func(n *NewFeatureFlag) uint64 {
@@ -232,8 +232,7 @@ var copyFeatureFlags = &runtime.Copier[*NewFeatureFlag]{
 // CreateMany inserts rows into table feature_flags with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyFeatureFlags, rows)
-	return n, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
+	return runtime.CopyRows(ctx, r.db, copyFeatureFlags, rows)
 }
 
 var opFeatureFlagsCreateManyReturning = &runtime.Op{Name: "feature_flags.CreateManyReturning", Table: "feature_flags", Errs: errs, Validate: true, SQL: `-- name: feature_flags.CreateManyReturning

@@ -194,7 +194,7 @@ func (r *InventoryRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyInventory = &runtime.Copier[*NewInventory]{
-	Table:   "inventory",
+	Op:      &runtime.Op{Name: "inventory.CreateMany", Table: "inventory", Errs: errs},
 	Columns: []string{"warehouse_id", "variant_id", "on_hand", "reserved"},
 	Args:    argsNewInventory,
 	Unset:   func(n *NewInventory) uint64 { return runtime.Bit(!n.OnHand.Set, 2) | runtime.Bit(!n.Reserved.Set, 3) },
@@ -203,8 +203,7 @@ var copyInventory = &runtime.Copier[*NewInventory]{
 // CreateMany inserts rows into table inventory with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyInventory, rows)
-	return n, wrapErr(err, "inventory.CreateMany", "inventory")
+	return runtime.CopyRows(ctx, r.db, copyInventory, rows)
 }
 
 var opInventoryCreateManyReturning = &runtime.Op{Name: "inventory.CreateManyReturning", Table: "inventory", Errs: errs, SQL: `-- name: inventory.CreateManyReturning

@@ -205,7 +205,7 @@ func (r *InvoiceLineRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyInvoiceLines = &runtime.Copier[*NewInvoiceLine]{
-	Table:    "invoice_lines",
+	Op:       &runtime.Op{Name: "invoice_lines.CreateMany", Table: "invoice_lines", Errs: errs},
 	Columns:  []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"},
 	Args:     argsNewInvoiceLine,
 	Unset:    func(n *NewInvoiceLine) uint64 { return runtime.Bit(!n.Quantity.Set, 3) },
@@ -215,8 +215,7 @@ var copyInvoiceLines = &runtime.Copier[*NewInvoiceLine]{
 // CreateMany inserts rows into table invoice_lines with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyInvoiceLines, rows)
-	return n, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
+	return runtime.CopyRows(ctx, r.db, copyInvoiceLines, rows)
 }
 
 var opInvoiceLinesCreateManyReturning = &runtime.Op{Name: "invoice_lines.CreateManyReturning", Table: "invoice_lines", Errs: errs, Validate: true, SQL: `-- name: invoice_lines.CreateManyReturning

@@ -276,7 +276,7 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 }
 
 var copyInvoices = &runtime.Copier[*NewInvoice]{
-	Table:   "invoices",
+	Op:      &runtime.Op{Name: "invoices.CreateMany", Table: "invoices", Errs: errs},
 	Columns: []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"},
 	Args:    argsNewInvoice,
 	Unset: func(n *NewInvoice) uint64 {
@@ -288,8 +288,7 @@ var copyInvoices = &runtime.Copier[*NewInvoice]{
 // CreateMany inserts rows into table invoices with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyInvoices, rows)
-	return n, wrapErr(err, "invoices.CreateMany", "invoices")
+	return runtime.CopyRows(ctx, r.db, copyInvoices, rows)
 }
 
 var opInvoicesCreateManyReturning = &runtime.Op{Name: "invoices.CreateManyReturning", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateManyReturning

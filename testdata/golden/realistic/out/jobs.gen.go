@@ -225,7 +225,7 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 }
 
 var copyJobs = &runtime.Copier[*NewJob]{
-	Table:   "jobs",
+	Op:      &runtime.Op{Name: "jobs.CreateMany", Table: "jobs", Errs: errs},
 	Columns: []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"},
 	Args:    argsNewJob,
 	Unset: func(n *NewJob) uint64 {
@@ -237,8 +237,7 @@ var copyJobs = &runtime.Copier[*NewJob]{
 // CreateMany inserts rows into table jobs with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyJobs, rows)
-	return n, wrapErr(err, "jobs.CreateMany", "jobs")
+	return runtime.CopyRows(ctx, r.db, copyJobs, rows)
 }
 
 var opJobsCreateManyReturning = &runtime.Op{Name: "jobs.CreateManyReturning", Table: "jobs", Errs: errs, Validate: true, SQL: `-- name: jobs.CreateManyReturning

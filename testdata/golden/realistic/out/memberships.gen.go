@@ -203,7 +203,7 @@ func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyMemberships = &runtime.Copier[*NewMembership]{
-	Table:    "memberships",
+	Op:       &runtime.Op{Name: "memberships.CreateMany", Table: "memberships", Errs: errs},
 	Columns:  []string{"organization_id", "user_id", "role", "invited_by"},
 	Args:     argsNewMembership,
 	Unset:    func(n *NewMembership) uint64 { return runtime.Bit(!n.Role.Set, 2) },
@@ -213,8 +213,7 @@ var copyMemberships = &runtime.Copier[*NewMembership]{
 // CreateMany inserts rows into table memberships with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyMemberships, rows)
-	return n, wrapErr(err, "memberships.CreateMany", "memberships")
+	return runtime.CopyRows(ctx, r.db, copyMemberships, rows)
 }
 
 var opMembershipsCreateManyReturning = &runtime.Op{Name: "memberships.CreateManyReturning", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateManyReturning

@@ -221,7 +221,7 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 }
 
 var copyNotifications = &runtime.Copier[*NewNotification]{
-	Table:    "notifications",
+	Op:       &runtime.Op{Name: "notifications.CreateMany", Table: "notifications", Errs: errs},
 	Columns:  []string{"user_id", "kind", "body", "read_at"},
 	Args:     argsNewNotification,
 	Validate: (*NewNotification).Validate,
@@ -230,8 +230,7 @@ var copyNotifications = &runtime.Copier[*NewNotification]{
 // CreateMany inserts rows into table notifications with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotification) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyNotifications, rows)
-	return n, wrapErr(err, "notifications.CreateMany", "notifications")
+	return runtime.CopyRows(ctx, r.db, copyNotifications, rows)
 }
 
 var opNotificationsCreateManyReturning = &runtime.Op{Name: "notifications.CreateManyReturning", Table: "notifications", Errs: errs, Validate: true, SQL: `-- name: notifications.CreateManyReturning

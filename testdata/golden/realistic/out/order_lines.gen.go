@@ -200,7 +200,7 @@ func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyOrderLines = &runtime.Copier[*NewOrderLine]{
-	Table:    "order_lines",
+	Op:       &runtime.Op{Name: "order_lines.CreateMany", Table: "order_lines", Errs: errs},
 	Columns:  []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"},
 	Args:     argsNewOrderLine,
 	Validate: (*NewOrderLine).Validate,
@@ -209,8 +209,7 @@ var copyOrderLines = &runtime.Copier[*NewOrderLine]{
 // CreateMany inserts rows into table order_lines with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrderLines, rows)
-	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
+	return runtime.CopyRows(ctx, r.db, copyOrderLines, rows)
 }
 
 var opOrderLinesCreateManyReturning = &runtime.Op{Name: "order_lines.CreateManyReturning", Table: "order_lines", Errs: errs, Validate: true, SQL: `-- name: order_lines.CreateManyReturning

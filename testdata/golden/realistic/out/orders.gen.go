@@ -244,7 +244,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 }
 
 var copyOrders = &runtime.Copier[*NewOrder]{
-	Table:   "orders",
+	Op:      &runtime.Op{Name: "orders.CreateMany", Table: "orders", Errs: errs},
 	Columns: []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"},
 	Args:    argsNewOrder,
 	Unset: func(n *NewOrder) uint64 {
@@ -256,8 +256,7 @@ var copyOrders = &runtime.Copier[*NewOrder]{
 // CreateMany inserts rows into table orders with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrders, rows)
-	return n, wrapErr(err, "orders.CreateMany", "orders")
+	return runtime.CopyRows(ctx, r.db, copyOrders, rows)
 }
 
 var opOrdersCreateManyReturning = &runtime.Op{Name: "orders.CreateManyReturning", Table: "orders", Errs: errs, Validate: true, SQL: `-- name: orders.CreateManyReturning

@@ -251,7 +251,7 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 }
 
 var copyOrganizations = &runtime.Copier[*NewOrganization]{
-	Table:    "organizations",
+	Op:       &runtime.Op{Name: "organizations.CreateMany", Table: "organizations", Errs: errs},
 	Columns:  []string{"id", "slug", "name", "plan_id", "settings"},
 	Args:     argsNewOrganization,
 	Unset:    func(n *NewOrganization) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Settings.Set, 4) },
@@ -261,8 +261,7 @@ var copyOrganizations = &runtime.Copier[*NewOrganization]{
 // CreateMany inserts rows into table organizations with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrganizations, rows)
-	return n, wrapErr(err, "organizations.CreateMany", "organizations")
+	return runtime.CopyRows(ctx, r.db, copyOrganizations, rows)
 }
 
 var opOrganizationsCreateManyReturning = &runtime.Op{Name: "organizations.CreateManyReturning", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateManyReturning

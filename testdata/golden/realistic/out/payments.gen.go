@@ -225,7 +225,7 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 }
 
 var copyPayments = &runtime.Copier[*NewPayment]{
-	Table:    "payments",
+	Op:       &runtime.Op{Name: "payments.CreateMany", Table: "payments", Errs: errs},
 	Columns:  []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"},
 	Args:     argsNewPayment,
 	Unset:    func(n *NewPayment) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.ReceivedAt.Set, 4) },
@@ -235,8 +235,7 @@ var copyPayments = &runtime.Copier[*NewPayment]{
 // CreateMany inserts rows into table payments with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPayments, rows)
-	return n, wrapErr(err, "payments.CreateMany", "payments")
+	return runtime.CopyRows(ctx, r.db, copyPayments, rows)
 }
 
 var opPaymentsCreateManyReturning = &runtime.Op{Name: "payments.CreateManyReturning", Table: "payments", Errs: errs, Validate: true, SQL: `-- name: payments.CreateManyReturning

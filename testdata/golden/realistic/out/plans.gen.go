@@ -243,7 +243,7 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 }
 
 var copyPlans = &runtime.Copier[*NewPlan]{
-	Table:   "plans",
+	Op:      &runtime.Op{Name: "plans.CreateMany", Table: "plans", Errs: errs},
 	Columns: []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"},
 	Args:    argsNewPlan,
 	Unset: func(n *NewPlan) uint64 {
@@ -255,8 +255,7 @@ var copyPlans = &runtime.Copier[*NewPlan]{
 // CreateMany inserts rows into table plans with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPlans, rows)
-	return n, wrapErr(err, "plans.CreateMany", "plans")
+	return runtime.CopyRows(ctx, r.db, copyPlans, rows)
 }
 
 var opPlansCreateManyReturning = &runtime.Op{Name: "plans.CreateManyReturning", Table: "plans", Errs: errs, Validate: true, SQL: `-- name: plans.CreateManyReturning

@@ -204,7 +204,7 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 }
 
 var copyPriceHistory = &runtime.Copier[*NewPriceHistory]{
-	Table:    "price_history",
+	Op:       &runtime.Op{Name: "price_history.CreateMany", Table: "price_history", Errs: errs},
 	Columns:  []string{"variant_id", "price", "valid_from"},
 	Args:     argsNewPriceHistory,
 	Unset:    func(n *NewPriceHistory) uint64 { return runtime.Bit(!n.ValidFrom.Set, 2) },
@@ -214,8 +214,7 @@ var copyPriceHistory = &runtime.Copier[*NewPriceHistory]{
 // CreateMany inserts rows into table price_history with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistory) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPriceHistory, rows)
-	return n, wrapErr(err, "price_history.CreateMany", "price_history")
+	return runtime.CopyRows(ctx, r.db, copyPriceHistory, rows)
 }
 
 var opPriceHistoryCreateManyReturning = &runtime.Op{Name: "price_history.CreateManyReturning", Table: "price_history", Errs: errs, Validate: true, SQL: `-- name: price_history.CreateManyReturning

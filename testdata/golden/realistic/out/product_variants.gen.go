@@ -237,7 +237,7 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 }
 
 var copyProductVariants = &runtime.Copier[*NewProductVariant]{
-	Table:    "product_variants",
+	Op:       &runtime.Op{Name: "product_variants.CreateMany", Table: "product_variants", Errs: errs},
 	Columns:  []string{"id", "product_id", "sku", "price", "weight_g", "options"},
 	Args:     argsNewProductVariant,
 	Unset:    func(n *NewProductVariant) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Options.Set, 5) },
@@ -247,8 +247,7 @@ var copyProductVariants = &runtime.Copier[*NewProductVariant]{
 // CreateMany inserts rows into table product_variants with COPY, all or nothing,
 // and returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVariant) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyProductVariants, rows)
-	return n, wrapErr(err, "product_variants.CreateMany", "product_variants")
+	return runtime.CopyRows(ctx, r.db, copyProductVariants, rows)
 }
 
 var opProductVariantsCreateManyReturning = &runtime.Op{Name: "product_variants.CreateManyReturning", Table: "product_variants", Errs: errs, Validate: true, SQL: `-- name: product_variants.CreateManyReturning

@@ -226,7 +226,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
-	Table:   "products",
+	Op:      &runtime.Op{Name: "products.CreateMany", Table: "products", Errs: errs},
 	Columns: []string{"id", "category_id", "name", "description", "tags", "published", "attributes"},
 	Args:    argsNewProduct,
 	Unset: func(n *NewProduct) uint64 {
@@ -238,8 +238,7 @@ var copyProducts = &runtime.Copier[*NewProduct]{
 // CreateMany inserts rows into table products with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyProducts, rows)
-	return n, wrapErr(err, "products.CreateMany", "products")
+	return runtime.CopyRows(ctx, r.db, copyProducts, rows)
 }
 
 // CreateManyReturning inserts rows into table products in one pgx.Batch of

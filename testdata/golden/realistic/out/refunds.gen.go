@@ -213,7 +213,7 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 }
 
 var copyRefunds = &runtime.Copier[*NewRefund]{
-	Table:    "refunds",
+	Op:       &runtime.Op{Name: "refunds.CreateMany", Table: "refunds", Errs: errs},
 	Columns:  []string{"id", "payment_id", "amount", "reason"},
 	Args:     argsNewRefund,
 	Unset:    func(n *NewRefund) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -223,8 +223,7 @@ var copyRefunds = &runtime.Copier[*NewRefund]{
 // CreateMany inserts rows into table refunds with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyRefunds, rows)
-	return n, wrapErr(err, "refunds.CreateMany", "refunds")
+	return runtime.CopyRows(ctx, r.db, copyRefunds, rows)
 }
 
 var opRefundsCreateManyReturning = &runtime.Op{Name: "refunds.CreateManyReturning", Table: "refunds", Errs: errs, Validate: true, SQL: `-- name: refunds.CreateManyReturning

@@ -209,7 +209,7 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 }
 
 var copyReturns = &runtime.Copier[*NewReturn]{
-	Table:    "returns",
+	Op:       &runtime.Op{Name: "returns.CreateMany", Table: "returns", Errs: errs},
 	Columns:  []string{"id", "order_id", "reason", "approved", "refund_id"},
 	Args:     argsNewReturn,
 	Unset:    func(n *NewReturn) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -219,8 +219,7 @@ var copyReturns = &runtime.Copier[*NewReturn]{
 // CreateMany inserts rows into table returns with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyReturns, rows)
-	return n, wrapErr(err, "returns.CreateMany", "returns")
+	return runtime.CopyRows(ctx, r.db, copyReturns, rows)
 }
 
 var opReturnsCreateManyReturning = &runtime.Op{Name: "returns.CreateManyReturning", Table: "returns", Errs: errs, Validate: true, SQL: `-- name: returns.CreateManyReturning

@@ -216,7 +216,7 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 }
 
 var copyReviews = &runtime.Copier[*NewReview]{
-	Table:    "reviews",
+	Op:       &runtime.Op{Name: "reviews.CreateMany", Table: "reviews", Errs: errs},
 	Columns:  []string{"id", "product_id", "user_id", "rating", "body"},
 	Args:     argsNewReview,
 	Unset:    func(n *NewReview) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -226,8 +226,7 @@ var copyReviews = &runtime.Copier[*NewReview]{
 // CreateMany inserts rows into table reviews with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyReviews, rows)
-	return n, wrapErr(err, "reviews.CreateMany", "reviews")
+	return runtime.CopyRows(ctx, r.db, copyReviews, rows)
 }
 
 var opReviewsCreateManyReturning = &runtime.Op{Name: "reviews.CreateManyReturning", Table: "reviews", Errs: errs, Validate: true, SQL: `-- name: reviews.CreateManyReturning

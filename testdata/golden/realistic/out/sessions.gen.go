@@ -205,7 +205,7 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 }
 
 var copySessions = &runtime.Copier[*NewSession]{
-	Table:    "sessions",
+	Op:       &runtime.Op{Name: "sessions.CreateMany", Table: "sessions", Errs: errs},
 	Columns:  []string{"id", "user_id", "ip", "user_agent", "expires_at"},
 	Args:     argsNewSession,
 	Unset:    func(n *NewSession) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -215,8 +215,7 @@ var copySessions = &runtime.Copier[*NewSession]{
 // CreateMany inserts rows into table sessions with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copySessions, rows)
-	return n, wrapErr(err, "sessions.CreateMany", "sessions")
+	return runtime.CopyRows(ctx, r.db, copySessions, rows)
 }
 
 var opSessionsCreateManyReturning = &runtime.Op{Name: "sessions.CreateManyReturning", Table: "sessions", Errs: errs, Validate: true, SQL: `-- name: sessions.CreateManyReturning

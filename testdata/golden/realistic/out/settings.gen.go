@@ -200,7 +200,7 @@ func (r *SettingRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copySettings = &runtime.Copier[*NewSetting]{
-	Table:    "settings",
+	Op:       &runtime.Op{Name: "settings.CreateMany", Table: "settings", Errs: errs},
 	Columns:  []string{"organization_id", "key", "value"},
 	Args:     argsNewSetting,
 	Validate: (*NewSetting).Validate,
@@ -209,8 +209,7 @@ var copySettings = &runtime.Copier[*NewSetting]{
 // CreateMany inserts rows into table settings with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copySettings, rows)
-	return n, wrapErr(err, "settings.CreateMany", "settings")
+	return runtime.CopyRows(ctx, r.db, copySettings, rows)
 }
 
 var opSettingsCreateManyReturning = &runtime.Op{Name: "settings.CreateManyReturning", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateManyReturning

@@ -189,7 +189,7 @@ func (r *ShipmentItemRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyShipmentItems = &runtime.Copier[*NewShipmentItem]{
-	Table:   "shipment_items",
+	Op:      &runtime.Op{Name: "shipment_items.CreateMany", Table: "shipment_items", Errs: errs},
 	Columns: []string{"shipment_id", "order_id", "line_no", "quantity"},
 	Args:    argsNewShipmentItem,
 }
@@ -197,8 +197,7 @@ var copyShipmentItems = &runtime.Copier[*NewShipmentItem]{
 // CreateMany inserts rows into table shipment_items with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentItem) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyShipmentItems, rows)
-	return n, wrapErr(err, "shipment_items.CreateMany", "shipment_items")
+	return runtime.CopyRows(ctx, r.db, copyShipmentItems, rows)
 }
 
 var opShipmentItemsCreateManyReturning = &runtime.Op{Name: "shipment_items.CreateManyReturning", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.CreateManyReturning

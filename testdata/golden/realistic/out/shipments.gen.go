@@ -239,7 +239,7 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 }
 
 var copyShipments = &runtime.Copier[*NewShipment]{
-	Table:    "shipments",
+	Op:       &runtime.Op{Name: "shipments.CreateMany", Table: "shipments", Errs: errs},
 	Columns:  []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"},
 	Args:     argsNewShipment,
 	Unset:    func(n *NewShipment) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Status.Set, 5) },
@@ -249,8 +249,7 @@ var copyShipments = &runtime.Copier[*NewShipment]{
 // CreateMany inserts rows into table shipments with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyShipments, rows)
-	return n, wrapErr(err, "shipments.CreateMany", "shipments")
+	return runtime.CopyRows(ctx, r.db, copyShipments, rows)
 }
 
 var opShipmentsCreateManyReturning = &runtime.Op{Name: "shipments.CreateManyReturning", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.CreateManyReturning

@@ -232,7 +232,7 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 }
 
 var copySubscriptions = &runtime.Copier[*NewSubscription]{
-	Table:    "subscriptions",
+	Op:       &runtime.Op{Name: "subscriptions.CreateMany", Table: "subscriptions", Errs: errs},
 	Columns:  []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"},
 	Args:     argsNewSubscription,
 	Unset:    func(n *NewSubscription) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Seats.Set, 3) },
@@ -242,8 +242,7 @@ var copySubscriptions = &runtime.Copier[*NewSubscription]{
 // CreateMany inserts rows into table subscriptions with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscription) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copySubscriptions, rows)
-	return n, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
+	return runtime.CopyRows(ctx, r.db, copySubscriptions, rows)
 }
 
 var opSubscriptionsCreateManyReturning = &runtime.Op{Name: "subscriptions.CreateManyReturning", Table: "subscriptions", Errs: errs, Validate: true, SQL: `-- name: subscriptions.CreateManyReturning

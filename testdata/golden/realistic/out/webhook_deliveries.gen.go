@@ -238,7 +238,7 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 }
 
 var copyWebhookDeliveries = &runtime.Copier[*NewWebhookDelivery]{
-	Table:   "webhook_deliveries",
+	Op:      &runtime.Op{Name: "webhook_deliveries.CreateMany", Table: "webhook_deliveries", Errs: errs},
 	Columns: []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"},
 	Args:    argsNewWebhookDelivery,
 	Unset: func(n *NewWebhookDelivery) uint64 {
@@ -250,8 +250,7 @@ var copyWebhookDeliveries = &runtime.Copier[*NewWebhookDelivery]{
 // CreateMany inserts rows into table webhook_deliveries with COPY, all or nothing,
 // and returns how many (see runtime.Copier). It validates every row first.
 func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookDelivery) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyWebhookDeliveries, rows)
-	return n, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
+	return runtime.CopyRows(ctx, r.db, copyWebhookDeliveries, rows)
 }
 
 var opWebhookDeliveriesCreateManyReturning = &runtime.Op{Name: "webhook_deliveries.CreateManyReturning", Table: "webhook_deliveries", Errs: errs, Validate: true, SQL: `-- name: webhook_deliveries.CreateManyReturning

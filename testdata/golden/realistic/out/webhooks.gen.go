@@ -217,7 +217,7 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 }
 
 var copyWebhooks = &runtime.Copier[*NewWebhook]{
-	Table:    "webhooks",
+	Op:       &runtime.Op{Name: "webhooks.CreateMany", Table: "webhooks", Errs: errs},
 	Columns:  []string{"id", "organization_id", "url", "events", "secret", "enabled"},
 	Args:     argsNewWebhook,
 	Unset:    func(n *NewWebhook) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Enabled.Set, 5) },
@@ -227,8 +227,7 @@ var copyWebhooks = &runtime.Copier[*NewWebhook]{
 // CreateMany inserts rows into table webhooks with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyWebhooks, rows)
-	return n, wrapErr(err, "webhooks.CreateMany", "webhooks")
+	return runtime.CopyRows(ctx, r.db, copyWebhooks, rows)
 }
 
 // CreateManyReturning inserts rows into table webhooks in one pgx.Batch of

@@ -202,7 +202,7 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 }
 
 var copyAttachments = &runtime.Copier[*NewAttachment]{
-	Table:    "attachments",
+	Op:       &runtime.Op{Name: "attachments.CreateMany", Table: "attachments", Errs: errs},
 	Columns:  []string{"blob_digest", "name"},
 	Args:     argsNewAttachment,
 	Validate: (*NewAttachment).Validate,
@@ -211,8 +211,7 @@ var copyAttachments = &runtime.Copier[*NewAttachment]{
 // CreateMany inserts rows into table attachments with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyAttachments, rows)
-	return n, wrapErr(err, "attachments.CreateMany", "attachments")
+	return runtime.CopyRows(ctx, r.db, copyAttachments, rows)
 }
 
 var opAttachmentsCreateManyReturning = &runtime.Op{Name: "attachments.CreateManyReturning", Table: "attachments", Errs: errs, Validate: true, SQL: `-- name: attachments.CreateManyReturning

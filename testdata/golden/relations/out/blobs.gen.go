@@ -190,7 +190,7 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 }
 
 var copyBlobs = &runtime.Copier[*NewBlob]{
-	Table:    "blobs",
+	Op:       &runtime.Op{Name: "blobs.CreateMany", Table: "blobs", Errs: errs},
 	Columns:  []string{"digest", "size"},
 	Args:     argsNewBlob,
 	Validate: (*NewBlob).Validate,
@@ -199,8 +199,7 @@ var copyBlobs = &runtime.Copier[*NewBlob]{
 // CreateMany inserts rows into table blobs with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyBlobs, rows)
-	return n, wrapErr(err, "blobs.CreateMany", "blobs")
+	return runtime.CopyRows(ctx, r.db, copyBlobs, rows)
 }
 
 var opBlobsCreateManyReturning = &runtime.Op{Name: "blobs.CreateManyReturning", Table: "blobs", Errs: errs, Validate: true, SQL: `-- name: blobs.CreateManyReturning

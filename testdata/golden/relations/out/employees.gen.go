@@ -199,7 +199,7 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 }
 
 var copyEmployees = &runtime.Copier[*NewEmployee]{
-	Table:    "employees",
+	Op:       &runtime.Op{Name: "employees.CreateMany", Table: "employees", Errs: errs},
 	Columns:  []string{"manager_id", "name"},
 	Args:     argsNewEmployee,
 	Validate: (*NewEmployee).Validate,
@@ -208,8 +208,7 @@ var copyEmployees = &runtime.Copier[*NewEmployee]{
 // CreateMany inserts rows into table employees with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyEmployees, rows)
-	return n, wrapErr(err, "employees.CreateMany", "employees")
+	return runtime.CopyRows(ctx, r.db, copyEmployees, rows)
 }
 
 var opEmployeesCreateManyReturning = &runtime.Op{Name: "employees.CreateManyReturning", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.CreateManyReturning

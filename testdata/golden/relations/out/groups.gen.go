@@ -190,7 +190,7 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 }
 
 var copyGroups = &runtime.Copier[*NewGroup]{
-	Table:    "groups",
+	Op:       &runtime.Op{Name: "groups.CreateMany", Table: "groups", Errs: errs},
 	Columns:  []string{"name"},
 	Args:     argsNewGroup,
 	Validate: (*NewGroup).Validate,
@@ -199,8 +199,7 @@ var copyGroups = &runtime.Copier[*NewGroup]{
 // CreateMany inserts rows into table groups with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyGroups, rows)
-	return n, wrapErr(err, "groups.CreateMany", "groups")
+	return runtime.CopyRows(ctx, r.db, copyGroups, rows)
 }
 
 var opGroupsCreateManyReturning = &runtime.Op{Name: "groups.CreateManyReturning", Table: "groups", Errs: errs, Validate: true, SQL: `-- name: groups.CreateManyReturning

@@ -196,7 +196,7 @@ func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyMemberships = &runtime.Copier[*NewMembership]{
-	Table:    "memberships",
+	Op:       &runtime.Op{Name: "memberships.CreateMany", Table: "memberships", Errs: errs},
 	Columns:  []string{"user_id", "group_id", "role", "joined_at"},
 	Args:     argsNewMembership,
 	Unset:    func(n *NewMembership) uint64 { return runtime.Bit(!n.Role.Set, 2) | runtime.Bit(!n.JoinedAt.Set, 3) },
@@ -206,8 +206,7 @@ var copyMemberships = &runtime.Copier[*NewMembership]{
 // CreateMany inserts rows into table memberships with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyMemberships, rows)
-	return n, wrapErr(err, "memberships.CreateMany", "memberships")
+	return runtime.CopyRows(ctx, r.db, copyMemberships, rows)
 }
 
 var opMembershipsCreateManyReturning = &runtime.Op{Name: "memberships.CreateManyReturning", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateManyReturning

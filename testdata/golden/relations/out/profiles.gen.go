@@ -200,7 +200,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 }
 
 var copyProfiles = &runtime.Copier[*NewProfile]{
-	Table:    "profiles",
+	Op:       &runtime.Op{Name: "profiles.CreateMany", Table: "profiles", Errs: errs},
 	Columns:  []string{"user_email", "bio"},
 	Args:     argsNewProfile,
 	Validate: (*NewProfile).Validate,
@@ -209,8 +209,7 @@ var copyProfiles = &runtime.Copier[*NewProfile]{
 // CreateMany inserts rows into table profiles with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyProfiles, rows)
-	return n, wrapErr(err, "profiles.CreateMany", "profiles")
+	return runtime.CopyRows(ctx, r.db, copyProfiles, rows)
 }
 
 var opProfilesCreateManyReturning = &runtime.Op{Name: "profiles.CreateManyReturning", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateManyReturning

@@ -188,7 +188,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 }
 
 var copyTags = &runtime.Copier[*NewTag]{
-	Table:    "tags",
+	Op:       &runtime.Op{Name: "tags.CreateMany", Table: "tags", Errs: errs},
 	Columns:  []string{"label"},
 	Args:     argsNewTag,
 	Validate: (*NewTag).Validate,
@@ -197,8 +197,7 @@ var copyTags = &runtime.Copier[*NewTag]{
 // CreateMany inserts rows into table tags with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyTags, rows)
-	return n, wrapErr(err, "tags.CreateMany", "tags")
+	return runtime.CopyRows(ctx, r.db, copyTags, rows)
 }
 
 var opTagsCreateManyReturning = &runtime.Op{Name: "tags.CreateManyReturning", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateManyReturning

@@ -208,7 +208,7 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 }
 
 var copyTransfers = &runtime.Copier[*NewTransfer]{
-	Table:    "transfers",
+	Op:       &runtime.Op{Name: "transfers.CreateMany", Table: "transfers", Errs: errs},
 	Columns:  []string{"from_account_id", "to_account_id", "amount", "note"},
 	Args:     argsNewTransfer,
 	Validate: (*NewTransfer).Validate,
@@ -217,8 +217,7 @@ var copyTransfers = &runtime.Copier[*NewTransfer]{
 // CreateMany inserts rows into table transfers with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyTransfers, rows)
-	return n, wrapErr(err, "transfers.CreateMany", "transfers")
+	return runtime.CopyRows(ctx, r.db, copyTransfers, rows)
 }
 
 var opTransfersCreateManyReturning = &runtime.Op{Name: "transfers.CreateManyReturning", Table: "transfers", Errs: errs, Validate: true, SQL: `-- name: transfers.CreateManyReturning

@@ -188,7 +188,7 @@ func (r *UserTagRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyUserTags = &runtime.Copier[*NewUserTag]{
-	Table:    "user_tags",
+	Op:       &runtime.Op{Name: "user_tags.CreateMany", Table: "user_tags", Errs: errs},
 	Columns:  []string{"user_id", "tag_id", "added_by"},
 	Args:     argsNewUserTag,
 	Validate: (*NewUserTag).Validate,
@@ -197,8 +197,7 @@ var copyUserTags = &runtime.Copier[*NewUserTag]{
 // CreateMany inserts rows into table user_tags with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyUserTags, rows)
-	return n, wrapErr(err, "user_tags.CreateMany", "user_tags")
+	return runtime.CopyRows(ctx, r.db, copyUserTags, rows)
 }
 
 var opUserTagsCreateManyReturning = &runtime.Op{Name: "user_tags.CreateManyReturning", Table: "user_tags", Errs: errs, Validate: true, SQL: `-- name: user_tags.CreateManyReturning

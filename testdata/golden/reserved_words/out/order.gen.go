@@ -191,7 +191,7 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyOrder = &runtime.Copier[*NewOrder]{
-	Table:    "order",
+	Op:       &runtime.Op{Name: "order.CreateMany", Table: "order", Errs: errs},
 	Columns:  []string{"type", "func", "user", "group", "limit"},
 	Args:     argsNewOrder,
 	Unset:    func(n *NewOrder) uint64 { return runtime.Bit(!n.Group.Set, 3) | runtime.Bit(!n.Limit.Set, 4) },
@@ -201,8 +201,7 @@ var copyOrder = &runtime.Copier[*NewOrder]{
 // CreateMany inserts rows into table order with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrder, rows)
-	return n, wrapErr(err, "order.CreateMany", "order")
+	return runtime.CopyRows(ctx, r.db, copyOrder, rows)
 }
 
 // CreateManyReturning inserts rows into table order in one pgx.Batch of Create's

@@ -205,7 +205,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 }
 
 var copyUser = &runtime.Copier[*NewUser]{
-	Table:    "user",
+	Op:       &runtime.Op{Name: "user.CreateMany", Table: "user", Errs: errs},
 	Columns:  []string{"id", "select", "from", "type", "default"},
 	Args:     argsNewUser,
 	Unset:    func(n *NewUser) uint64 { return runtime.Bit(!n.Type.Set, 3) | runtime.Bit(!n.Default.Set, 4) },
@@ -215,8 +215,7 @@ var copyUser = &runtime.Copier[*NewUser]{
 // CreateMany inserts rows into table user with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyUser, rows)
-	return n, wrapErr(err, "user.CreateMany", "user")
+	return runtime.CopyRows(ctx, r.db, copyUser, rows)
 }
 
 var opUserCreateManyReturning = &runtime.Op{Name: "user.CreateManyReturning", Table: "user", Errs: errs, Validate: true, SQL: `-- name: user.CreateManyReturning

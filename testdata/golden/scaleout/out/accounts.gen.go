@@ -228,7 +228,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
-	Table:   "accounts",
+	Op:      &runtime.Op{Name: "accounts.CreateMany", Table: "accounts", Errs: errs},
 	Columns: []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"},
 	Args:    argsNewAccount,
 	Unset: func(n *NewAccount) uint64 {
@@ -242,8 +242,7 @@ var copyAccounts = &runtime.Copier[*NewAccount]{
 // returns how many (see runtime.Copier). It validates every row first. It
 // registers the enum types "currency" on its connection.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyAccounts, rows)
-	return n, wrapErr(err, "accounts.CreateMany", "accounts")
+	return runtime.CopyRows(ctx, r.db, copyAccounts, rows)
 }
 
 // CreateManyReturning inserts rows into table accounts in one pgx.Batch of

@@ -186,7 +186,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, er
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
-	Table:   "counters",
+	Op:      &runtime.Op{Name: "counters.CreateMany", Table: "counters", Errs: errs},
 	Columns: []string{"id", "n"},
 	Args:    argsNewCounter,
 	Unset:   func(n *NewCounter) uint64 { return runtime.Bit(!n.N.Set, 1) },
@@ -195,8 +195,7 @@ var copyCounters = &runtime.Copier[*NewCounter]{
 // CreateMany inserts rows into table counters with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCounters, rows)
-	return n, wrapErr(err, "counters.CreateMany", "counters")
+	return runtime.CopyRows(ctx, r.db, copyCounters, rows)
 }
 
 var opCountersCreateManyReturning = &runtime.Op{Name: "counters.CreateManyReturning", Table: "counters", Errs: errs, SQL: `-- name: counters.CreateManyReturning

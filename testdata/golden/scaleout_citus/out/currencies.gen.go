@@ -206,7 +206,7 @@ func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency,
 }
 
 var copyCurrencies = &runtime.Copier[*NewCurrency]{
-	Table:    "currencies",
+	Op:       &runtime.Op{Name: "currencies.CreateMany", Table: "currencies", Errs: errs},
 	Columns:  []string{"code", "name"},
 	Args:     argsNewCurrency,
 	Validate: (*NewCurrency).Validate,
@@ -215,8 +215,7 @@ var copyCurrencies = &runtime.Copier[*NewCurrency]{
 // CreateMany inserts rows into table currencies with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CurrencyRepo) CreateMany(ctx context.Context, rows []NewCurrency) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCurrencies, rows)
-	return n, wrapErr(err, "currencies.CreateMany", "currencies")
+	return runtime.CopyRows(ctx, r.db, copyCurrencies, rows)
 }
 
 var opCurrenciesCreateManyReturning = &runtime.Op{Name: "currencies.CreateManyReturning", Table: "currencies", Errs: errs, Validate: true, SQL: `-- name: currencies.CreateManyReturning

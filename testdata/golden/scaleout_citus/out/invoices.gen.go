@@ -277,29 +277,23 @@ func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
 	return runtime.CountOp(ctx, db, opInvoicesCount, tenant)
 }
 
-const sqlInvoicesCreateMany = `-- name: invoices.CreateMany
+var opInvoicesCreateMany = &runtime.Op{Name: "invoices.CreateMany", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateMany
 INSERT INTO "invoices" ("currency", "total", "status", "org_id")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 'open'::text), $4::uuid
 FROM unnest($1::bpchar[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table invoices in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp). It
+// validates every row first. (PostgreSQL does not run COPY FROM under row-level
+// security.)
 func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.CreateMany", "invoices")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "invoices.CreateMany", "invoices")
-	}
-	tag, err := db.Exec(ctx, sqlInvoicesCreateMany, append(runtime.Unnest(argsNewInvoice, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "invoices.CreateMany", "invoices")
+	return runtime.ExecManyOp(ctx, db, opInvoicesCreateMany, rows, argsNewInvoice, tenant)
 }
 
 var opInvoicesCreateManyReturning = &runtime.Op{Name: "invoices.CreateManyReturning", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateManyReturning

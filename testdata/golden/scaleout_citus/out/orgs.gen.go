@@ -202,7 +202,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 }
 
 var copyOrgs = &runtime.Copier[*NewOrg]{
-	Table:    "orgs",
+	Op:       &runtime.Op{Name: "orgs.CreateMany", Table: "orgs", Errs: errs},
 	Columns:  []string{"id", "name", "tier"},
 	Args:     argsNewOrg,
 	Unset:    func(n *NewOrg) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Tier.Set, 2) },
@@ -212,8 +212,7 @@ var copyOrgs = &runtime.Copier[*NewOrg]{
 // CreateMany inserts rows into table orgs with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrgs, rows)
-	return n, wrapErr(err, "orgs.CreateMany", "orgs")
+	return runtime.CopyRows(ctx, r.db, copyOrgs, rows)
 }
 
 var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning

@@ -209,7 +209,7 @@ func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) 
 }
 
 var copyPrices = &runtime.Copier[*NewPrice]{
-	Table:    "prices",
+	Op:       &runtime.Op{Name: "prices.CreateMany", Table: "prices", Errs: errs},
 	Columns:  []string{"tier", "currency", "price"},
 	Args:     argsNewPrice,
 	Validate: (*NewPrice).Validate,
@@ -218,8 +218,7 @@ var copyPrices = &runtime.Copier[*NewPrice]{
 // CreateMany inserts rows into table prices with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PriceRepo) CreateMany(ctx context.Context, rows []NewPrice) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPrices, rows)
-	return n, wrapErr(err, "prices.CreateMany", "prices")
+	return runtime.CopyRows(ctx, r.db, copyPrices, rows)
 }
 
 var opPricesCreateManyReturning = &runtime.Op{Name: "prices.CreateManyReturning", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.CreateManyReturning

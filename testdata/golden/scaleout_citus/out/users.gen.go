@@ -6,13 +6,11 @@ package citusdb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // User is one row of table users.
@@ -262,29 +260,22 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	return runtime.CountOp(ctx, db, opUsersCount, tenant)
 }
 
-const sqlUsersCreateMany = `-- name: users.CreateMany
+var opUsersCreateMany = &runtime.Op{Name: "users.CreateMany", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateMany
 INSERT INTO "users" ("id", "email", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table users in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateMany", "users")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
-	}
-	tag, err := db.Exec(ctx, sqlUsersCreateMany, append(runtime.Unnest(argsNewUser, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "users.CreateMany", "users")
+	return runtime.ExecManyOp(ctx, db, opUsersCreateMany, rows, argsNewUser, tenant)
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
@@ -305,13 +296,13 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	return runtime.InsertManyOp(ctx, db, opUsersCreateManyReturning, rows, argsNewUser, scanUser, tenant)
 }
 
-const sqlUsersUpsertByOrgIDAndEmail = `-- name: users.UpsertByOrgIDAndEmail
+var opUsersUpsertByOrgIDAndEmail = &runtime.Op{Name: "users.UpsertByOrgIDAndEmail", Table: "users", Errs: errs, HiddenKey: true, SQL: `-- name: users.UpsertByOrgIDAndEmail
 INSERT INTO "users" ("id", "email", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 ON CONFLICT ("org_id", "email") DO UPDATE
 SET "updated_at" = now()
 WHERE "users"."org_id" = $3
-RETURNING "org_id", "id", "email", "created_at", "updated_at"`
+RETURNING "org_id", "id", "email", "created_at", "updated_at"`}
 
 // UpsertByOrgIDAndEmail inserts n into table users or updates the row with the
 // same (org_id, email) from n (docs/spec.md tells which columns it keeps), in one
@@ -328,14 +319,11 @@ func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return User{}, runtime.NewHiddenKeyError("users.UpsertByOrgIDAndEmail", "users")
-	}
-	return *v, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
+	v, err := runtime.QueryOneOp(ctx, db, opUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
+	return *v, err
 }
 
-const sqlUsersCreateIfAbsentByOrgIDAndEmail = `-- name: users.CreateIfAbsentByOrgIDAndEmail
+var opUsersCreateIfAbsentByOrgIDAndEmail = &runtime.Op{Name: "users.CreateIfAbsentByOrgIDAndEmail", Table: "users", Errs: errs, HiddenKey: true, SQL: `-- name: users.CreateIfAbsentByOrgIDAndEmail
 WITH "inserted" AS (
 INSERT INTO "users" ("id", "email", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
@@ -346,7 +334,7 @@ SELECT true, "org_id", "id", "email", "created_at", "updated_at" FROM "inserted"
 UNION ALL
 SELECT false, "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE "org_id" = $3 AND "email" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrgIDAndEmail inserts n into table users unless a row with the
 // same (org_id, email) exists, and returns the new row and true, or the existing
@@ -362,11 +350,8 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
-	}
-	return *v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
+	return *v, created, err
 }
 
 // UserKey is the primary key of a row of table users.

@@ -264,29 +264,22 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	return runtime.QueryOp(ctx, db, opDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
 }
 
-const sqlDealsCreateMany = `-- name: deals.CreateMany
+var opDealsCreateMany = &runtime.Op{Name: "deals.CreateMany", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateMany
 INSERT INTO "deals" ("id", "customer_id", "title", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table deals in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.CreateMany", "deals")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "deals.CreateMany", "deals")
-	}
-	tag, err := db.Exec(ctx, sqlDealsCreateMany, append(runtime.Unnest(argsNewDeal, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "deals.CreateMany", "deals")
+	return runtime.ExecManyOp(ctx, db, opDealsCreateMany, rows, argsNewDeal, tenant)
 }
 
 var opDealsCreateManyReturning = &runtime.Op{Name: "deals.CreateManyReturning", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateManyReturning

@@ -256,29 +256,22 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	return runtime.QueryOp(ctx, db, opEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids), tenant)
 }
 
-const sqlEventsCreateMany = `-- name: events.CreateMany
+var opEventsCreateMany = &runtime.Op{Name: "events.CreateMany", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateMany
 INSERT INTO "events" ("what", "org_id")
 SELECT "u"."c1", $2::uuid
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table events in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.CreateMany", "events")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "events.CreateMany", "events")
-	}
-	tag, err := db.Exec(ctx, sqlEventsCreateMany, append(runtime.Unnest(argsNewEvent, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "events.CreateMany", "events")
+	return runtime.ExecManyOp(ctx, db, opEventsCreateMany, rows, argsNewEvent, tenant)
 }
 
 var opEventsCreateManyReturning = &runtime.Op{Name: "events.CreateManyReturning", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateManyReturning

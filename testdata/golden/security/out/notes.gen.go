@@ -270,29 +270,22 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	return runtime.QueryOp(ctx, db, opNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids), tenant)
 }
 
-const sqlNotesCreateMany = `-- name: notes.CreateMany
+var opNotesCreateMany = &runtime.Op{Name: "notes.CreateMany", Table: "notes", Errs: errs, Validate: true, SQL: `-- name: notes.CreateMany
 INSERT INTO "notes" ("id", "customer_id", "deal_id", "body", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", $5::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table notes in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.CreateMany", "notes")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "notes.CreateMany", "notes")
-	}
-	tag, err := db.Exec(ctx, sqlNotesCreateMany, append(runtime.Unnest(argsNewNote, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "notes.CreateMany", "notes")
+	return runtime.ExecManyOp(ctx, db, opNotesCreateMany, rows, argsNewNote, tenant)
 }
 
 var opNotesCreateManyReturning = &runtime.Op{Name: "notes.CreateManyReturning", Table: "notes", Errs: errs, Validate: true, SQL: `-- name: notes.CreateManyReturning

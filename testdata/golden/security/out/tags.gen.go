@@ -6,12 +6,10 @@ package securitydb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Tag is one row of table tags.
@@ -262,29 +260,22 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error)
 	return runtime.QueryOp(ctx, db, opTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
 }
 
-const sqlTagsCreateMany = `-- name: tags.CreateMany
+var opTagsCreateMany = &runtime.Op{Name: "tags.CreateMany", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateMany
 INSERT INTO "tags" ("id", "name", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table tags in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateMany", "tags")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "tags.CreateMany", "tags")
-	}
-	tag, err := db.Exec(ctx, sqlTagsCreateMany, append(runtime.Unnest(argsNewTag, rows), tenant)...)
-	return tag.RowsAffected(), wrapErr(err, "tags.CreateMany", "tags")
+	return runtime.ExecManyOp(ctx, db, opTagsCreateMany, rows, argsNewTag, tenant)
 }
 
 var opTagsCreateManyReturning = &runtime.Op{Name: "tags.CreateManyReturning", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateManyReturning
@@ -305,13 +296,13 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	return runtime.InsertManyOp(ctx, db, opTagsCreateManyReturning, rows, argsNewTag, scanTag, tenant)
 }
 
-const sqlTagsUpsertByName = `-- name: tags.UpsertByName
+var opTagsUpsertByName = &runtime.Op{Name: "tags.UpsertByName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.UpsertByName
 INSERT INTO "tags" ("id", "name", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 ON CONFLICT ("org_id", "name") DO UPDATE
 SET "org_id" = EXCLUDED."org_id"
 WHERE "tags"."org_id" = $3
-RETURNING "id", "org_id", "name"`
+RETURNING "id", "org_id", "name"`}
 
 // UpsertByName inserts n into table tags or updates the row with the same (org_id,
 // name) from n (docs/spec.md tells which columns it keeps), in one statement, and
@@ -327,14 +318,11 @@ func (r *TagRepo) UpsertByName(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlTagsUpsertByName, &n, argsNewTag, scanTag, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Tag{}, runtime.NewHiddenKeyError("tags.UpsertByName", "tags")
-	}
-	return *v, wrapErr(err, "tags.UpsertByName", "tags")
+	v, err := runtime.QueryOneOp(ctx, db, opTagsUpsertByName, &n, argsNewTag, scanTag, tenant)
+	return *v, err
 }
 
-const sqlTagsCreateIfAbsentByName = `-- name: tags.CreateIfAbsentByName
+var opTagsCreateIfAbsentByName = &runtime.Op{Name: "tags.CreateIfAbsentByName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "tags" ("id", "name", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
@@ -345,7 +333,7 @@ SELECT true, "id", "org_id", "name" FROM "inserted"
 UNION ALL
 SELECT false, "id", "org_id", "name" FROM "tags"
 WHERE "org_id" = $3 AND "name" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table tags unless a row with the same
 // (org_id, name) exists, and returns the new row and true, or the existing one,
@@ -361,11 +349,8 @@ func (r *TagRepo) CreateIfAbsentByName(ctx context.Context, n NewTag) (Tag, bool
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTagsCreateIfAbsentByName, &n, argsNewTag, scanTag, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByName", "tags")
-	}
-	return *v, created, wrapErr(err, "tags.CreateIfAbsentByName", "tags")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByName, &n, argsNewTag, scanTag, tenant)
+	return *v, created, err
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.

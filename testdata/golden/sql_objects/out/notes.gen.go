@@ -207,7 +207,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 }
 
 var copyNotes = &runtime.Copier[*NewNote]{
-	Table:    "notes",
+	Op:       &runtime.Op{Name: "notes.CreateMany", Table: "notes", Errs: errs},
 	Columns:  []string{"title", "body", "search", "created_at"},
 	Args:     argsNewNote,
 	Unset:    func(n *NewNote) uint64 { return runtime.Bit(!n.Body.Set, 1) | runtime.Bit(!n.CreatedAt.Set, 3) },
@@ -217,8 +217,7 @@ var copyNotes = &runtime.Copier[*NewNote]{
 // CreateMany inserts rows into table notes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyNotes, rows)
-	return n, wrapErr(err, "notes.CreateMany", "notes")
+	return runtime.CopyRows(ctx, r.db, copyNotes, rows)
 }
 
 var opNotesCreateManyReturning = &runtime.Op{Name: "notes.CreateManyReturning", Table: "notes", Errs: errs, Validate: true, SQL: `-- name: notes.CreateManyReturning

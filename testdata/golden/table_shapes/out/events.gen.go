@@ -190,7 +190,7 @@ func (r *EventRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyEvents = &runtime.Copier[*NewEvent]{
-	Table:    "events",
+	Op:       &runtime.Op{Name: "events.CreateMany", Table: "events", Errs: errs},
 	Columns:  []string{"occurred_at", "kind", "payload"},
 	Args:     argsNewEvent,
 	Unset:    func(n *NewEvent) uint64 { return runtime.Bit(!n.Payload.Set, 2) },
@@ -200,8 +200,7 @@ var copyEvents = &runtime.Copier[*NewEvent]{
 // CreateMany inserts rows into table events with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyEvents, rows)
-	return n, wrapErr(err, "events.CreateMany", "events")
+	return runtime.CopyRows(ctx, r.db, copyEvents, rows)
 }
 
 var opEventsCreateManyReturning = &runtime.Op{Name: "events.CreateManyReturning", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateManyReturning

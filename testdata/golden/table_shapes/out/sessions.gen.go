@@ -184,7 +184,7 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 }
 
 var copySessions = &runtime.Copier[*NewSession]{
-	Table:   "sessions",
+	Op:      &runtime.Op{Name: "sessions.CreateMany", Table: "sessions", Errs: errs},
 	Columns: []string{"id", "user_id"},
 	Args:    argsNewSession,
 	Unset:   func(n *NewSession) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -193,8 +193,7 @@ var copySessions = &runtime.Copier[*NewSession]{
 // CreateMany inserts rows into table sessions with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copySessions, rows)
-	return n, wrapErr(err, "sessions.CreateMany", "sessions")
+	return runtime.CopyRows(ctx, r.db, copySessions, rows)
 }
 
 var opSessionsCreateManyReturning = &runtime.Op{Name: "sessions.CreateManyReturning", Table: "sessions", Errs: errs, SQL: `-- name: sessions.CreateManyReturning

@@ -181,7 +181,7 @@ func (r *ShopRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyShops = &runtime.Copier[*NewShop]{
-	Table:    "shops",
+	Op:       &runtime.Op{Name: "shops.CreateMany", Table: "shops", Errs: errs},
 	Columns:  []string{"region", "code", "name"},
 	Args:     argsNewShop,
 	Validate: (*NewShop).Validate,
@@ -190,8 +190,7 @@ var copyShops = &runtime.Copier[*NewShop]{
 // CreateMany inserts rows into table shops with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyShops, rows)
-	return n, wrapErr(err, "shops.CreateMany", "shops")
+	return runtime.CopyRows(ctx, r.db, copyShops, rows)
 }
 
 var opShopsCreateManyReturning = &runtime.Op{Name: "shops.CreateManyReturning", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.CreateManyReturning

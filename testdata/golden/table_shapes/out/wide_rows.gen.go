@@ -396,7 +396,7 @@ func (r *WideRowRepo) FindByIDs(ctx context.Context, ids []int64) ([]WideRow, er
 }
 
 var copyWideRows = &runtime.Copier[*NewWideRow]{
-	Table:   "wide_rows",
+	Op:      &runtime.Op{Name: "wide_rows.CreateMany", Table: "wide_rows", Errs: errs},
 	Columns: []string{"c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32", "c33", "c34", "c35", "c36", "c37", "c38", "c39", "c40", "c41", "c42", "c43", "c44", "c45", "c46", "c47", "c48", "c49", "c50", "c51", "c52", "c53", "c54", "c55", "c56", "c57", "c58", "c59", "c60", "c61", "c62", "c63", "c64", "c65", "c66", "c67", "c68", "note"},
 	Args: func(n *NewWideRow, d []any) []any {
 		return append(d, &n.C1, n.C2.Arg(), &n.C3, &n.C4, &n.C5, &n.C6, &n.C7, &n.C8, &n.C9, &n.C10, &n.C11, &n.C12, &n.C13, &n.C14, &n.C15, &n.C16, &n.C17, &n.C18, &n.C19, &n.C20, &n.C21, &n.C22, &n.C23, &n.C24, &n.C25, &n.C26, &n.C27, &n.C28, &n.C29, &n.C30, &n.C31, &n.C32, &n.C33, &n.C34, &n.C35, &n.C36, &n.C37, &n.C38, &n.C39, &n.C40, &n.C41, &n.C42, &n.C43, &n.C44, &n.C45, &n.C46, &n.C47, &n.C48, &n.C49, &n.C50, &n.C51, &n.C52, &n.C53, &n.C54, &n.C55, &n.C56, &n.C57, &n.C58, &n.C59, &n.C60, &n.C61, &n.C62, &n.C63, &n.C64, &n.C65, n.C66.Arg(), &n.C67, &n.C68, n.Note.Arg())
@@ -408,8 +408,7 @@ var copyWideRows = &runtime.Copier[*NewWideRow]{
 // CreateMany inserts rows into table wide_rows with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *WideRowRepo) CreateMany(ctx context.Context, rows []NewWideRow) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyWideRows, rows)
-	return n, wrapErr(err, "wide_rows.CreateMany", "wide_rows")
+	return runtime.CopyRows(ctx, r.db, copyWideRows, rows)
 }
 
 var opWideRowsCreateManyReturning = &runtime.Op{Name: "wide_rows.CreateManyReturning", Table: "wide_rows", Errs: errs, Validate: true, SQL: `-- name: wide_rows.CreateManyReturning

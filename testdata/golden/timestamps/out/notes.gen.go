@@ -199,7 +199,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 }
 
 var copyNotes = &runtime.Copier[*NewNote]{
-	Table:    "notes",
+	Op:       &runtime.Op{Name: "notes.CreateMany", Table: "notes", Errs: errs},
 	Columns:  []string{"id", "title", "body"},
 	Args:     argsNewNote,
 	Unset:    func(n *NewNote) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Body.Set, 2) },
@@ -209,8 +209,7 @@ var copyNotes = &runtime.Copier[*NewNote]{
 // CreateMany inserts rows into table notes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyNotes, rows)
-	return n, wrapErr(err, "notes.CreateMany", "notes")
+	return runtime.CopyRows(ctx, r.db, copyNotes, rows)
 }
 
 var opNotesCreateManyReturning = &runtime.Op{Name: "notes.CreateManyReturning", Table: "notes", Errs: errs, Validate: true, SQL: `-- name: notes.CreateManyReturning

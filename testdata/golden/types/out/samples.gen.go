@@ -334,7 +334,7 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 }
 
 var copySamples = &runtime.Copier[*NewSample]{
-	Table:   "samples",
+	Op:      &runtime.Op{Name: "samples.CreateMany", Table: "samples", Errs: errs},
 	Columns: []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"},
 	Args:    argsNewSample,
 	Unset: func(n *NewSample) uint64 {
@@ -348,8 +348,7 @@ var copySamples = &runtime.Copier[*NewSample]{
 // returns how many (see runtime.Copier). It validates every row first. It
 // registers the enum types "mood" on its connection.
 func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copySamples, rows)
-	return n, wrapErr(err, "samples.CreateMany", "samples")
+	return runtime.CopyRows(ctx, r.db, copySamples, rows)
 }
 
 // CreateManyReturning inserts rows into table samples in one pgx.Batch of Create's

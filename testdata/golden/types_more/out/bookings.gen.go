@@ -205,7 +205,7 @@ func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, er
 }
 
 var copyBookings = &runtime.Copier[*NewBooking]{
-	Table:   "bookings",
+	Op:      &runtime.Op{Name: "bookings.CreateMany", Table: "bookings", Errs: errs},
 	Columns: []string{"seats", "ids", "prices", "days", "wall", "during"},
 	Args:    argsNewBooking,
 	Unset:   func(n *NewBooking) uint64 { return runtime.Bit(!n.Seats.Set, 0) | runtime.Bit(!n.Days.Set, 3) },
@@ -214,8 +214,7 @@ var copyBookings = &runtime.Copier[*NewBooking]{
 // CreateMany inserts rows into table bookings with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *BookingRepo) CreateMany(ctx context.Context, rows []NewBooking) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyBookings, rows)
-	return n, wrapErr(err, "bookings.CreateMany", "bookings")
+	return runtime.CopyRows(ctx, r.db, copyBookings, rows)
 }
 
 var opBookingsCreateManyReturning = &runtime.Op{Name: "bookings.CreateManyReturning", Table: "bookings", Errs: errs, SQL: `-- name: bookings.CreateManyReturning

@@ -217,7 +217,7 @@ func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadg
 }
 
 var copyFlatGadgets = &runtime.Copier[*NewFlatGadget]{
-	Table:    "flat_gadgets",
+	Op:       &runtime.Op{Name: "flat_gadgets.CreateMany", Table: "flat_gadgets", Errs: errs},
 	Columns:  []string{"label", "alias", "mac", "backup_mac", "words", "more_words"},
 	Args:     argsNewFlatGadget,
 	Validate: (*NewFlatGadget).Validate,
@@ -226,8 +226,7 @@ var copyFlatGadgets = &runtime.Copier[*NewFlatGadget]{
 // CreateMany inserts rows into table flat_gadgets with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *FlatGadgetRepo) CreateMany(ctx context.Context, rows []NewFlatGadget) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyFlatGadgets, rows)
-	return n, wrapErr(err, "flat_gadgets.CreateMany", "flat_gadgets")
+	return runtime.CopyRows(ctx, r.db, copyFlatGadgets, rows)
 }
 
 var opFlatGadgetsCreateManyReturning = &runtime.Op{Name: "flat_gadgets.CreateManyReturning", Table: "flat_gadgets", Errs: errs, Validate: true, SQL: `-- name: flat_gadgets.CreateManyReturning

@@ -241,7 +241,7 @@ func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, erro
 }
 
 var copyGadgets = &runtime.Copier[*NewGadget]{
-	Table:   "gadgets",
+	Op:      &runtime.Op{Name: "gadgets.CreateMany", Table: "gadgets", Errs: errs},
 	Columns: []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"},
 	Args:    argsNewGadget,
 	Unset: func(n *NewGadget) uint64 {
@@ -253,8 +253,7 @@ var copyGadgets = &runtime.Copier[*NewGadget]{
 // CreateMany inserts rows into table gadgets with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *GadgetRepo) CreateMany(ctx context.Context, rows []NewGadget) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyGadgets, rows)
-	return n, wrapErr(err, "gadgets.CreateMany", "gadgets")
+	return runtime.CopyRows(ctx, r.db, copyGadgets, rows)
 }
 
 // CreateManyReturning inserts rows into table gadgets in one pgx.Batch of Create's
