@@ -20,8 +20,7 @@ import (
 // batch writes then compiles once for all tables, as pointer type
 // arguments share their code. Generated code declares one per row type
 // and key as a composite literal of functions (no code runs at package
-// initialisation), or, for the keys of a one-column primary key, with
-// KeyBulk; it passes it to UpdateMany, WriteMany, UpsertMany or
+// initialisation), and passes it to UpdateMany, WriteMany, UpsertMany or
 // CreateManyIfAbsent with the statement to run.
 //
 // Every batch write works the same way. Every row is validated before
@@ -50,19 +49,13 @@ type Bulk[P any] struct {
 	Row func(P, *BulkRow)
 }
 
-// KeyBulk returns the Bulk of the keys of a table whose primary key is
-// one column of type K (generated DeleteMany, HardDeleteMany and
-// RestoreMany), ordered by compare, each key one value of the array
-// parameter. Generated code declares one per such table:
+// KeyRow is the Row of the Bulk of the keys of a table whose primary
+// key is one column of type K (generated DeleteMany, HardDeleteMany and
+// RestoreMany): each key is one value of the array parameter. Generated
+// code declares that Bulk in one line:
 //
-//	var bulkPaymentsKeys = runtime.KeyBulk[uuid.UUID]("payments", runtime.CompareUUID)
-func KeyBulk[K any](table string, compare func(a, b K) int) *Bulk[*K] {
-	return &Bulk[*K]{
-		Table: table,
-		Key:   func(a, b *K) int { return compare(*a, *b) },
-		Row:   func(v *K, r *BulkRow) { Elem(r, v) },
-	}
-}
+//	var bulkPaymentsKeys = &runtime.Bulk[*uuid.UUID]{Table: "payments", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
+func KeyRow[K any](v *K, r *BulkRow) { Elem(r, v) }
 
 // Versioned is the key of a row with the version the caller read: what
 // DeleteMany of a table with optimistic_lock takes for each row, as

@@ -297,7 +297,7 @@ func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []Transa
 	return runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, opTransactionsUpdateManyReturning, scanTransaction, rows)
 }
 
-var bulkTransactionsKeys = runtime.KeyBulk[uuid.UUID]("transactions", runtime.CompareUUID)
+var bulkTransactionsKeys = &runtime.Bulk[*uuid.UUID]{Table: "transactions", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opTransactionsDeleteMany = &runtime.Op{Name: "transactions.DeleteMany", Table: "transactions", Errs: errs, SQL: `-- name: transactions.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -121,17 +121,23 @@ func genBulkVar(f *jen.File, t *ir.Table, name string, row *jen.Statement, args 
 }
 
 // genKeysVar emits the runtime.Bulk of the keys of t (DeleteMany and its
-// kin): runtime.KeyBulk for a key of one column, a literal of its own
-// for a composite key's struct.
+// kin): for a key of one column, a literal on one line whose Row is
+// runtime.KeyRow; for a composite key's struct, a literal of its own. A
+// literal, not a constructor call: a call would run at package
+// initialisation, and keep the compiler from laying out statically every
+// package variable initialised after it.
 func genKeysVar(f *jen.File, t *ir.Table) {
 	w := &t.Bulk
 	if len(w.KeyArgs) != 1 || len(w.KeyArgs[0].Path) != 0 || w.KeyArgs[0].TextType != "" {
 		genBulkVar(f, t, w.Keys, keyType(t), w.KeyArgs, pkParts(t, w.KeyArgs), nil)
 		return
 	}
-	compare := w.PK[0].Compare
-	f.Var().Id(w.Keys).Op("=").Qual(ir.PathRuntime, "KeyBulk").Types(keyType(t)).
-		Call(jen.Lit(t.SQLName), jen.Qual(compare.Path, compare.Name))
+	key := keyType(t)
+	f.Var().Id(w.Keys).Op("=").Op("&").Qual(ir.PathRuntime, "Bulk").Types(jen.Op("*").Add(key.Clone())).Values(
+		field("Table", jen.Lit(t.SQLName)),
+		field("Key", compareFunc(key.Clone(), pkParts(t, w.KeyArgs))),
+		field("Row", jen.Qual(ir.PathRuntime, "KeyRow").Types(key.Clone())),
+	)
 	f.Line()
 }
 

@@ -393,7 +393,7 @@ func (r *ActivityRepo) UpdateManyReturning(ctx context.Context, rows []ActivityK
 	return runtime.UpdateManyReturning(ctx, db, bulkActivitiesUpdates, opActivitiesUpdateManyReturning, scanActivity, rows, tenant)
 }
 
-var bulkActivitiesKeys = runtime.KeyBulk[int64]("activities", cmp.Compare)
+var bulkActivitiesKeys = &runtime.Bulk[*int64]{Table: "activities", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opActivitiesDeleteMany = &runtime.Op{Name: "activities.DeleteMany", Table: "activities", Errs: errs, SQL: `-- name: activities.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -398,7 +398,7 @@ func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKey
 	return runtime.UpdateManyReturning(ctx, db, bulkContactsUpdates, opContactsUpdateManyReturning, scanContact, rows, tenant)
 }
 
-var bulkContactsKeys = runtime.KeyBulk[uuid.UUID]("contacts", runtime.CompareUUID)
+var bulkContactsKeys = &runtime.Bulk[*uuid.UUID]{Table: "contacts", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opContactsDeleteMany = &runtime.Op{Name: "contacts.DeleteMany", Table: "contacts", Errs: errs, SQL: `-- name: contacts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -491,7 +491,7 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return runtime.UpdateManyReturning(ctx, db, bulkCustomersUpdates, opCustomersUpdateManyReturning, scanCustomer, rows, tenant)
 }
 
-var bulkCustomersKeys = runtime.KeyBulk[uuid.UUID]("customers", runtime.CompareUUID)
+var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{Table: "customers", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opCustomersDeleteMany = &runtime.Op{Name: "customers.DeleteMany", Table: "customers", Errs: errs, SQL: `-- name: customers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -531,7 +531,7 @@ func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []Organ
 	return runtime.UpdateManyReturning(ctx, db, bulkOrganizationsUpdates, opOrganizationsUpdateManyReturning, scanOrganization, rows, tenant)
 }
 
-var bulkOrganizationsKeys = runtime.KeyBulk[uuid.UUID]("organizations", runtime.CompareUUID)
+var bulkOrganizationsKeys = &runtime.Bulk[*uuid.UUID]{Table: "organizations", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opOrganizationsDeleteMany = &runtime.Op{Name: "organizations.DeleteMany", Table: "organizations", Errs: errs, SQL: `-- name: organizations.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -298,7 +298,7 @@ func (r *LedgerEntryRepo) UpdateManyReturning(ctx context.Context, rows []Ledger
 	return runtime.UpdateManyReturning(ctx, r.db, bulkLedgerEntriesUpdates, opLedgerEntriesUpdateManyReturning, scanLedgerEntry, rows)
 }
 
-var bulkLedgerEntriesKeys = runtime.KeyBulk[int64]("ledger_entries", cmp.Compare)
+var bulkLedgerEntriesKeys = &runtime.Bulk[*int64]{Table: "ledger_entries", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opLedgerEntriesDeleteMany = &runtime.Op{Name: "ledger_entries.DeleteMany", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -234,7 +234,7 @@ func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (C
 	return *v, created, err
 }
 
-var bulkCountersKeys = runtime.KeyBulk[string]("counters", cmp.Compare)
+var bulkCountersKeys = &runtime.Bulk[*string]{Table: "counters", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opCountersDeleteMany = &runtime.Op{Name: "counters.DeleteMany", Table: "counters", Errs: errs, SQL: `-- name: counters.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

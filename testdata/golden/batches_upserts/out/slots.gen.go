@@ -299,7 +299,7 @@ func (r *SlotRepo) UpdateManyReturning(ctx context.Context, rows []SlotKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkSlotsUpdates, opSlotsUpdateManyReturning, scanSlot, rows)
 }
 
-var bulkSlotsKeys = runtime.KeyBulk[int64]("slots", cmp.Compare)
+var bulkSlotsKeys = &runtime.Bulk[*int64]{Table: "slots", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opSlotsDeleteMany = &runtime.Op{Name: "slots.DeleteMany", Table: "slots", Errs: errs, SQL: `-- name: slots.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

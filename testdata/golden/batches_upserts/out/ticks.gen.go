@@ -205,7 +205,7 @@ func (r *TickRepo) UpdateManyReturning(ctx context.Context, rows []TickKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkTicksUpdates, opTicksUpdateManyReturning, scanTick, rows)
 }
 
-var bulkTicksKeys = runtime.KeyBulk[int64]("ticks", cmp.Compare)
+var bulkTicksKeys = &runtime.Bulk[*int64]{Table: "ticks", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opTicksDeleteMany = &runtime.Op{Name: "ticks.DeleteMany", Table: "ticks", Errs: errs, SQL: `-- name: ticks.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

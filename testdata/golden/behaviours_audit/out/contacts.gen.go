@@ -371,7 +371,7 @@ func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKey
 	return runtime.UpdateManyReturning(ctx, db, bulkContactsUpdates, opContactsUpdateManyReturning, scanContact, rows, tenant)
 }
 
-var bulkContactsKeys = runtime.KeyBulk[int64]("contacts", cmp.Compare)
+var bulkContactsKeys = &runtime.Bulk[*int64]{Table: "contacts", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opContactsDeleteMany = &runtime.Op{Name: "contacts.DeleteMany", Table: "contacts", Errs: errs, SQL: `-- name: contacts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

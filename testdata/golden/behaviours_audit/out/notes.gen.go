@@ -274,7 +274,7 @@ func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpda
 	return runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, opNotesUpdateManyReturning, scanNote, rows)
 }
 
-var bulkNotesKeys = runtime.KeyBulk[int64]("notes", cmp.Compare)
+var bulkNotesKeys = &runtime.Bulk[*int64]{Table: "notes", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opNotesDeleteMany = &runtime.Op{Name: "notes.DeleteMany", Table: "notes", Errs: errs, SQL: `-- name: notes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -343,7 +343,7 @@ func (r *PartRepo) UpdateManyReturning(ctx context.Context, rows []PartKeyedUpda
 	return runtime.UpdateManyReturning(ctx, db, bulkPartsUpdates, opPartsUpdateManyReturning, scanPart, rows, tenant)
 }
 
-var bulkPartsKeys = runtime.KeyBulk[int64]("parts", cmp.Compare)
+var bulkPartsKeys = &runtime.Bulk[*int64]{Table: "parts", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opPartsDeleteMany = &runtime.Op{Name: "parts.DeleteMany", Table: "parts", Errs: errs, SQL: `-- name: parts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

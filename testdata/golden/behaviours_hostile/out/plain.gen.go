@@ -309,7 +309,7 @@ func (r *PlainRepo) UpdateManyReturning(ctx context.Context, rows []PlainKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPlainUpdates, opPlainUpdateManyReturning, scanPlain, rows)
 }
 
-var bulkPlainKeys = runtime.KeyBulk[string]("plain", cmp.Compare)
+var bulkPlainKeys = &runtime.Bulk[*string]{Table: "plain", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opPlainDeleteMany = &runtime.Op{Name: "plain.DeleteMany", Table: "plain", Errs: errs, SQL: `-- name: plain.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

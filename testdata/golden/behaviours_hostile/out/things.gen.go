@@ -645,7 +645,7 @@ var bulkThingsVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	},
 }
 
-var bulkThingsKeys = runtime.KeyBulk[int64]("things", cmp.Compare)
+var bulkThingsKeys = &runtime.Bulk[*int64]{Table: "things", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opThingsDeleteMany = &runtime.Op{Name: "things.DeleteMany", Table: "things", Errs: errs, SQL: `-- name: things.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),

@@ -416,7 +416,7 @@ func (r *AuthorRepo) UpdateManyReturning(ctx context.Context, rows []AuthorKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkAuthorsUpdates, opAuthorsUpdateManyReturning, scanAuthor, rows)
 }
 
-var bulkAuthorsKeys = runtime.KeyBulk[int64]("authors", cmp.Compare)
+var bulkAuthorsKeys = &runtime.Bulk[*int64]{Table: "authors", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opAuthorsDeleteMany = &runtime.Op{Name: "authors.DeleteMany", Table: "authors", Errs: errs, SQL: `-- name: authors.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

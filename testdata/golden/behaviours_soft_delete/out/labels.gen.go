@@ -401,7 +401,7 @@ func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkLabelsUpdates, opLabelsUpdateManyReturning, scanLabel, rows)
 }
 
-var bulkLabelsKeys = runtime.KeyBulk[int64]("labels", cmp.Compare)
+var bulkLabelsKeys = &runtime.Bulk[*int64]{Table: "labels", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opLabelsDeleteMany = &runtime.Op{Name: "labels.DeleteMany", Table: "labels", Errs: errs, SQL: `-- name: labels.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

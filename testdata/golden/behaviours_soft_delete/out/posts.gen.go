@@ -414,7 +414,7 @@ func (r *PostRepo) UpdateManyReturning(ctx context.Context, rows []PostKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPostsUpdates, opPostsUpdateManyReturning, scanPost, rows)
 }
 
-var bulkPostsKeys = runtime.KeyBulk[int64]("posts", cmp.Compare)
+var bulkPostsKeys = &runtime.Bulk[*int64]{Table: "posts", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opPostsDeleteMany = &runtime.Op{Name: "posts.DeleteMany", Table: "posts", Errs: errs, SQL: `-- name: posts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

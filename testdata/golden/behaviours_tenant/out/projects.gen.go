@@ -538,7 +538,7 @@ func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKey
 	return runtime.UpdateManyReturning(ctx, db, bulkProjectsUpdates, opProjectsUpdateManyReturning, scanProject, rows, tenant)
 }
 
-var bulkProjectsKeys = runtime.KeyBulk[int64]("projects", cmp.Compare)
+var bulkProjectsKeys = &runtime.Bulk[*int64]{Table: "projects", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opProjectsDeleteMany = &runtime.Op{Name: "projects.DeleteMany", Table: "projects", Errs: errs, SQL: `-- name: projects.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

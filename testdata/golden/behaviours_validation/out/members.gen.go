@@ -608,7 +608,7 @@ func (r *MemberRepo) UpdateManyReturning(ctx context.Context, rows []MemberKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkMembersUpdates, opMembersUpdateManyReturning, scanMember, rows)
 }
 
-var bulkMembersKeys = runtime.KeyBulk[uuid.UUID]("members", runtime.CompareUUID)
+var bulkMembersKeys = &runtime.Bulk[*uuid.UUID]{Table: "members", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opMembersDeleteMany = &runtime.Op{Name: "members.DeleteMany", Table: "members", Errs: errs, SQL: `-- name: members.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -286,7 +286,7 @@ func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCodesUpdates, opCodesUpdateManyReturning, scanCode, rows)
 }
 
-var bulkCodesKeys = runtime.KeyBulk[string]("codes", cmp.Compare)
+var bulkCodesKeys = &runtime.Bulk[*string]{Table: "codes", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opCodesDeleteMany = &runtime.Op{Name: "codes.DeleteMany", Table: "codes", Errs: errs, SQL: `-- name: codes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -529,7 +529,7 @@ func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate
 	return runtime.UpdateManyReturning(ctx, db, bulkDocsUpdates, opDocsUpdateManyReturning, scanDoc, rows, tenant)
 }
 
-var bulkDocsKeys = runtime.KeyBulk[int64]("docs", cmp.Compare)
+var bulkDocsKeys = &runtime.Bulk[*int64]{Table: "docs", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opDocsDeleteMany = &runtime.Op{Name: "docs.DeleteMany", Table: "docs", Errs: errs, SQL: `-- name: docs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

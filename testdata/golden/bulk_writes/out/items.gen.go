@@ -368,7 +368,7 @@ func (r *ItemRepo) UpdateManyReturning(ctx context.Context, rows []ItemKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkItemsUpdates, opItemsUpdateManyReturning, scanItem, rows)
 }
 
-var bulkItemsKeys = runtime.KeyBulk[uuid.UUID]("items", runtime.CompareUUID)
+var bulkItemsKeys = &runtime.Bulk[*uuid.UUID]{Table: "items", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opItemsDeleteMany = &runtime.Op{Name: "items.DeleteMany", Table: "items", Errs: errs, SQL: `-- name: items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

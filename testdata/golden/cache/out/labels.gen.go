@@ -295,7 +295,7 @@ func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUp
 	return runtime.UpdateManyReturning(ctx, db, bulkLabelsUpdates, opLabelsUpdateManyReturning, scanLabel, rows)
 }
 
-var bulkLabelsKeys = runtime.KeyBulk[int32]("labels", cmp.Compare)
+var bulkLabelsKeys = &runtime.Bulk[*int32]{Table: "labels", Key: func(a, b *int32) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int32]}
 
 var opLabelsDeleteMany = &runtime.Op{Name: "labels.DeleteMany", Table: "labels", Errs: errs, SQL: `-- name: labels.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -506,7 +506,7 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 	return runtime.UpdateManyReturning(ctx, db, bulkOrgsUpdates, opOrgsUpdateManyReturning, scanOrg, rows, tenant)
 }
 
-var bulkOrgsKeys = runtime.KeyBulk[uuid.UUID]("orgs", runtime.CompareUUID)
+var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{Table: "orgs", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opOrgsDeleteMany = &runtime.Op{Name: "orgs.DeleteMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

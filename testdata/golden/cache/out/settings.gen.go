@@ -349,7 +349,7 @@ func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKey
 	return runtime.UpdateManyReturning(ctx, db, bulkSettingsUpdates, opSettingsUpdateManyReturning, scanSetting, rows)
 }
 
-var bulkSettingsKeys = runtime.KeyBulk[string]("settings", cmp.Compare)
+var bulkSettingsKeys = &runtime.Bulk[*string]{Table: "settings", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opSettingsDeleteMany = &runtime.Op{Name: "settings.DeleteMany", Table: "settings", Errs: errs, SQL: `-- name: settings.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

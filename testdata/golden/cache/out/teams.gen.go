@@ -363,7 +363,7 @@ func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpda
 	return runtime.UpdateManyReturning(ctx, db, bulkTeamsUpdates, opTeamsUpdateManyReturning, scanTeam, rows, tenant)
 }
 
-var bulkTeamsKeys = runtime.KeyBulk[int64]("teams", cmp.Compare)
+var bulkTeamsKeys = &runtime.Bulk[*int64]{Table: "teams", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opTeamsDeleteMany = &runtime.Op{Name: "teams.DeleteMany", Table: "teams", Errs: errs, SQL: `-- name: teams.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

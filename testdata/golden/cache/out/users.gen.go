@@ -671,7 +671,7 @@ var bulkUsersVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	},
 }
 
-var bulkUsersKeys = runtime.KeyBulk[int64]("users", cmp.Compare)
+var bulkUsersKeys = &runtime.Bulk[*int64]{Table: "users", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opUsersDeleteMany = &runtime.Op{Name: "users.DeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),

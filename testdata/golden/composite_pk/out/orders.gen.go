@@ -254,7 +254,7 @@ func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateManyReturning, scanOrder, rows)
 }
 
-var bulkOrdersKeys = runtime.KeyBulk[int32]("orders", cmp.Compare)
+var bulkOrdersKeys = &runtime.Bulk[*int32]{Table: "orders", Key: func(a, b *int32) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int32]}
 
 var opOrdersDeleteMany = &runtime.Op{Name: "orders.DeleteMany", Table: "orders", Errs: errs, SQL: `-- name: orders.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

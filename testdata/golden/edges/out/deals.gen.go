@@ -297,7 +297,7 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkDealsUpdates, opDealsUpdateManyReturning, scanDeal, rows)
 }
 
-var bulkDealsKeys = runtime.KeyBulk[int64]("deals", cmp.Compare)
+var bulkDealsKeys = &runtime.Bulk[*int64]{Table: "deals", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opDealsDeleteMany = &runtime.Op{Name: "deals.DeleteMany", Table: "deals", Errs: errs, SQL: `-- name: deals.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

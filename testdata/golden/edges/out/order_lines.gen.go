@@ -260,7 +260,7 @@ func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLin
 	return runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, opOrderLinesUpdateManyReturning, scanOrderLine, rows)
 }
 
-var bulkOrderLinesKeys = runtime.KeyBulk[int64]("order_lines", cmp.Compare)
+var bulkOrderLinesKeys = &runtime.Bulk[*int64]{Table: "order_lines", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opOrderLinesDeleteMany = &runtime.Op{Name: "order_lines.DeleteMany", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

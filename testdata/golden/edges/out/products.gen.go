@@ -330,7 +330,7 @@ func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, opProductsUpdateManyReturning, scanProduct, rows)
 }
 
-var bulkProductsKeys = runtime.KeyBulk[int64]("products", cmp.Compare)
+var bulkProductsKeys = &runtime.Bulk[*int64]{Table: "products", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opProductsDeleteMany = &runtime.Op{Name: "products.DeleteMany", Table: "products", Errs: errs, SQL: `-- name: products.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -289,7 +289,7 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, opUsersUpdateManyReturning, scanUser, rows)
 }
 
-var bulkUsersKeys = runtime.KeyBulk[int64]("users", cmp.Compare)
+var bulkUsersKeys = &runtime.Bulk[*int64]{Table: "users", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opUsersDeleteMany = &runtime.Op{Name: "users.DeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

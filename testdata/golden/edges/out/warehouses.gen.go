@@ -299,7 +299,7 @@ func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []Warehous
 	return runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, opWarehousesUpdateManyReturning, scanWarehouse, rows)
 }
 
-var bulkWarehousesKeys = runtime.KeyBulk[string]("warehouses", runtime.CompareChar)
+var bulkWarehousesKeys = &runtime.Bulk[*string]{Table: "warehouses", Key: func(a, b *string) int { return runtime.CompareChar(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opWarehousesDeleteMany = &runtime.Op{Name: "warehouses.DeleteMany", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -296,7 +296,7 @@ func (r *CompanyRepo) UpdateManyReturning(ctx context.Context, rows []CompanyKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCompaniesUpdates, opCompaniesUpdateManyReturning, scanCompany, rows)
 }
 
-var bulkCompaniesKeys = runtime.KeyBulk[uuid.UUID]("companies", runtime.CompareUUID)
+var bulkCompaniesKeys = &runtime.Bulk[*uuid.UUID]{Table: "companies", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opCompaniesDeleteMany = &runtime.Op{Name: "companies.DeleteMany", Table: "companies", Errs: errs, SQL: `-- name: companies.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

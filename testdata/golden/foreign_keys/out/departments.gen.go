@@ -305,7 +305,7 @@ func (r *DepartmentRepo) UpdateManyReturning(ctx context.Context, rows []Departm
 	return runtime.UpdateManyReturning(ctx, r.db, bulkDepartmentsUpdates, opDepartmentsUpdateManyReturning, scanDepartment, rows)
 }
 
-var bulkDepartmentsKeys = runtime.KeyBulk[uuid.UUID]("departments", runtime.CompareUUID)
+var bulkDepartmentsKeys = &runtime.Bulk[*uuid.UUID]{Table: "departments", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opDepartmentsDeleteMany = &runtime.Op{Name: "departments.DeleteMany", Table: "departments", Errs: errs, SQL: `-- name: departments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

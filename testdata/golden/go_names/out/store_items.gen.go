@@ -259,7 +259,7 @@ func (r *StoreItemRepo) UpdateManyReturning(ctx context.Context, rows []StoreIte
 	return runtime.UpdateManyReturning(ctx, r.db, bulkStoreItemsUpdates, opStoreItemsUpdateManyReturning, scanStoreItem, rows)
 }
 
-var bulkStoreItemsKeys = runtime.KeyBulk[int64]("store_items", cmp.Compare)
+var bulkStoreItemsKeys = &runtime.Bulk[*int64]{Table: "store_items", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opStoreItemsDeleteMany = &runtime.Op{Name: "store_items.DeleteMany", Table: "store_items", Errs: errs, SQL: `-- name: store_items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

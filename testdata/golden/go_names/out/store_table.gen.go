@@ -280,7 +280,7 @@ func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, opShopsUpdateManyReturning, scanShop, rows)
 }
 
-var bulkShopsKeys = runtime.KeyBulk[int64]("store", cmp.Compare)
+var bulkShopsKeys = &runtime.Bulk[*int64]{Table: "store", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opShopsDeleteMany = &runtime.Op{Name: "store.DeleteMany", Table: "store", Errs: errs, SQL: `-- name: store.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -256,7 +256,7 @@ func (r *TxRepo) UpdateManyReturning(ctx context.Context, rows []TxKeyedUpdate) 
 	return runtime.UpdateManyReturning(ctx, r.db, bulkTxUpdates, opTxUpdateManyReturning, scanTx, rows)
 }
 
-var bulkTxKeys = runtime.KeyBulk[int64]("tx", cmp.Compare)
+var bulkTxKeys = &runtime.Bulk[*int64]{Table: "tx", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opTxDeleteMany = &runtime.Op{Name: "tx.DeleteMany", Table: "tx", Errs: errs, SQL: `-- name: tx.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -376,7 +376,7 @@ func (r *MaybeRepo) UpdateManyReturning(ctx context.Context, rows []MaybeKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkMaybesUpdates, opMaybesUpdateManyReturning, scanMaybe, rows)
 }
 
-var bulkMaybesKeys = runtime.KeyBulk[uuid.UUID]("maybes", runtime.CompareUUID)
+var bulkMaybesKeys = &runtime.Bulk[*uuid.UUID]{Table: "maybes", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opMaybesDeleteMany = &runtime.Op{Name: "maybes.DeleteMany", Table: "maybes", Errs: errs, SQL: `-- name: maybes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

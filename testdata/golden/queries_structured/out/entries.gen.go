@@ -281,7 +281,7 @@ func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkEntriesUpdates, opEntriesUpdateManyReturning, scanEntry, rows)
 }
 
-var bulkEntriesKeys = runtime.KeyBulk[int64]("entries", cmp.Compare)
+var bulkEntriesKeys = &runtime.Bulk[*int64]{Table: "entries", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opEntriesDeleteMany = &runtime.Op{Name: "entries.DeleteMany", Table: "entries", Errs: errs, SQL: `-- name: entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

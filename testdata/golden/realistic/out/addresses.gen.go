@@ -308,7 +308,7 @@ func (r *AddressRepo) UpdateManyReturning(ctx context.Context, rows []AddressKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkAddressesUpdates, opAddressesUpdateManyReturning, scanAddress, rows)
 }
 
-var bulkAddressesKeys = runtime.KeyBulk[int64]("addresses", cmp.Compare)
+var bulkAddressesKeys = &runtime.Bulk[*int64]{Table: "addresses", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opAddressesDeleteMany = &runtime.Op{Name: "addresses.DeleteMany", Table: "addresses", Errs: errs, SQL: `-- name: addresses.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -338,7 +338,7 @@ func (r *APIKeyRepo) UpdateManyReturning(ctx context.Context, rows []APIKeyKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkAPIKeysUpdates, opAPIKeysUpdateManyReturning, scanAPIKey, rows)
 }
 
-var bulkAPIKeysKeys = runtime.KeyBulk[uuid.UUID]("api_keys", runtime.CompareUUID)
+var bulkAPIKeysKeys = &runtime.Bulk[*uuid.UUID]{Table: "api_keys", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opAPIKeysDeleteMany = &runtime.Op{Name: "api_keys.DeleteMany", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

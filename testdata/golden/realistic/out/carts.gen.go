@@ -323,7 +323,7 @@ func (r *CartRepo) UpdateManyReturning(ctx context.Context, rows []CartKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCartsUpdates, opCartsUpdateManyReturning, scanCart, rows)
 }
 
-var bulkCartsKeys = runtime.KeyBulk[uuid.UUID]("carts", runtime.CompareUUID)
+var bulkCartsKeys = &runtime.Bulk[*uuid.UUID]{Table: "carts", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opCartsDeleteMany = &runtime.Op{Name: "carts.DeleteMany", Table: "carts", Errs: errs, SQL: `-- name: carts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -325,7 +325,7 @@ func (r *CategoryRepo) UpdateManyReturning(ctx context.Context, rows []CategoryK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCategoriesUpdates, opCategoriesUpdateManyReturning, scanCategory, rows)
 }
 
-var bulkCategoriesKeys = runtime.KeyBulk[int32]("categories", cmp.Compare)
+var bulkCategoriesKeys = &runtime.Bulk[*int32]{Table: "categories", Key: func(a, b *int32) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int32]}
 
 var opCategoriesDeleteMany = &runtime.Op{Name: "categories.DeleteMany", Table: "categories", Errs: errs, SQL: `-- name: categories.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -334,7 +334,7 @@ func (r *CouponRepo) UpdateManyReturning(ctx context.Context, rows []CouponKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCouponsUpdates, opCouponsUpdateManyReturning, scanCoupon, rows)
 }
 
-var bulkCouponsKeys = runtime.KeyBulk[string]("coupons", cmp.Compare)
+var bulkCouponsKeys = &runtime.Bulk[*string]{Table: "coupons", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opCouponsDeleteMany = &runtime.Op{Name: "coupons.DeleteMany", Table: "coupons", Errs: errs, SQL: `-- name: coupons.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

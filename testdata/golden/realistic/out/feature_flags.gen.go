@@ -330,7 +330,7 @@ func (r *FeatureFlagRepo) UpdateManyReturning(ctx context.Context, rows []Featur
 	return runtime.UpdateManyReturning(ctx, r.db, bulkFeatureFlagsUpdates, opFeatureFlagsUpdateManyReturning, scanFeatureFlag, rows)
 }
 
-var bulkFeatureFlagsKeys = runtime.KeyBulk[string]("feature_flags", cmp.Compare)
+var bulkFeatureFlagsKeys = &runtime.Bulk[*string]{Table: "feature_flags", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opFeatureFlagsDeleteMany = &runtime.Op{Name: "feature_flags.DeleteMany", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -403,7 +403,7 @@ func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkInvoicesUpdates, opInvoicesUpdateManyReturning, scanInvoice, rows)
 }
 
-var bulkInvoicesKeys = runtime.KeyBulk[uuid.UUID]("invoices", runtime.CompareUUID)
+var bulkInvoicesKeys = &runtime.Bulk[*uuid.UUID]{Table: "invoices", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opInvoicesDeleteMany = &runtime.Op{Name: "invoices.DeleteMany", Table: "invoices", Errs: errs, SQL: `-- name: invoices.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

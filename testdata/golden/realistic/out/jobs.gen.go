@@ -300,7 +300,7 @@ func (r *JobRepo) UpdateManyReturning(ctx context.Context, rows []JobKeyedUpdate
 	return runtime.UpdateManyReturning(ctx, r.db, bulkJobsUpdates, opJobsUpdateManyReturning, scanJob, rows)
 }
 
-var bulkJobsKeys = runtime.KeyBulk[int64]("jobs", cmp.Compare)
+var bulkJobsKeys = &runtime.Bulk[*int64]{Table: "jobs", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opJobsDeleteMany = &runtime.Op{Name: "jobs.DeleteMany", Table: "jobs", Errs: errs, SQL: `-- name: jobs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -288,7 +288,7 @@ func (r *NotificationRepo) UpdateManyReturning(ctx context.Context, rows []Notif
 	return runtime.UpdateManyReturning(ctx, r.db, bulkNotificationsUpdates, opNotificationsUpdateManyReturning, scanNotification, rows)
 }
 
-var bulkNotificationsKeys = runtime.KeyBulk[int64]("notifications", cmp.Compare)
+var bulkNotificationsKeys = &runtime.Bulk[*int64]{Table: "notifications", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opNotificationsDeleteMany = &runtime.Op{Name: "notifications.DeleteMany", Table: "notifications", Errs: errs, SQL: `-- name: notifications.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -319,7 +319,7 @@ func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, opOrdersUpdateManyReturning, scanOrder, rows)
 }
 
-var bulkOrdersKeys = runtime.KeyBulk[uuid.UUID]("orders", runtime.CompareUUID)
+var bulkOrdersKeys = &runtime.Bulk[*uuid.UUID]{Table: "orders", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opOrdersDeleteMany = &runtime.Op{Name: "orders.DeleteMany", Table: "orders", Errs: errs, SQL: `-- name: orders.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -296,7 +296,7 @@ func (r *PaymentRepo) UpdateManyReturning(ctx context.Context, rows []PaymentKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPaymentsUpdates, opPaymentsUpdateManyReturning, scanPayment, rows)
 }
 
-var bulkPaymentsKeys = runtime.KeyBulk[uuid.UUID]("payments", runtime.CompareUUID)
+var bulkPaymentsKeys = &runtime.Bulk[*uuid.UUID]{Table: "payments", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opPaymentsDeleteMany = &runtime.Op{Name: "payments.DeleteMany", Table: "payments", Errs: errs, SQL: `-- name: payments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -358,7 +358,7 @@ func (r *PlanRepo) UpdateManyReturning(ctx context.Context, rows []PlanKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPlansUpdates, opPlansUpdateManyReturning, scanPlan, rows)
 }
 
-var bulkPlansKeys = runtime.KeyBulk[uuid.UUID]("plans", runtime.CompareUUID)
+var bulkPlansKeys = &runtime.Bulk[*uuid.UUID]{Table: "plans", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opPlansDeleteMany = &runtime.Op{Name: "plans.DeleteMany", Table: "plans", Errs: errs, SQL: `-- name: plans.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

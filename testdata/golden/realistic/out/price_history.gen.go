@@ -270,7 +270,7 @@ func (r *PriceHistoryRepo) UpdateManyReturning(ctx context.Context, rows []Price
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPriceHistoryUpdates, opPriceHistoryUpdateManyReturning, scanPriceHistory, rows)
 }
 
-var bulkPriceHistoryKeys = runtime.KeyBulk[int64]("price_history", cmp.Compare)
+var bulkPriceHistoryKeys = &runtime.Bulk[*int64]{Table: "price_history", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opPriceHistoryDeleteMany = &runtime.Op{Name: "price_history.DeleteMany", Table: "price_history", Errs: errs, SQL: `-- name: price_history.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

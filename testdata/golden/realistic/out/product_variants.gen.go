@@ -346,7 +346,7 @@ func (r *ProductVariantRepo) UpdateManyReturning(ctx context.Context, rows []Pro
 	return runtime.UpdateManyReturning(ctx, r.db, bulkProductVariantsUpdates, opProductVariantsUpdateManyReturning, scanProductVariant, rows)
 }
 
-var bulkProductVariantsKeys = runtime.KeyBulk[uuid.UUID]("product_variants", runtime.CompareUUID)
+var bulkProductVariantsKeys = &runtime.Bulk[*uuid.UUID]{Table: "product_variants", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opProductVariantsDeleteMany = &runtime.Op{Name: "product_variants.DeleteMany", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

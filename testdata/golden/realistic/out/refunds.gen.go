@@ -280,7 +280,7 @@ func (r *RefundRepo) UpdateManyReturning(ctx context.Context, rows []RefundKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkRefundsUpdates, opRefundsUpdateManyReturning, scanRefund, rows)
 }
 
-var bulkRefundsKeys = runtime.KeyBulk[uuid.UUID]("refunds", runtime.CompareUUID)
+var bulkRefundsKeys = &runtime.Bulk[*uuid.UUID]{Table: "refunds", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opRefundsDeleteMany = &runtime.Op{Name: "refunds.DeleteMany", Table: "refunds", Errs: errs, SQL: `-- name: refunds.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -278,7 +278,7 @@ func (r *ReturnRepo) UpdateManyReturning(ctx context.Context, rows []ReturnKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkReturnsUpdates, opReturnsUpdateManyReturning, scanReturn, rows)
 }
 
-var bulkReturnsKeys = runtime.KeyBulk[uuid.UUID]("returns", runtime.CompareUUID)
+var bulkReturnsKeys = &runtime.Bulk[*uuid.UUID]{Table: "returns", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opReturnsDeleteMany = &runtime.Op{Name: "returns.DeleteMany", Table: "returns", Errs: errs, SQL: `-- name: returns.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -324,7 +324,7 @@ func (r *ReviewRepo) UpdateManyReturning(ctx context.Context, rows []ReviewKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkReviewsUpdates, opReviewsUpdateManyReturning, scanReview, rows)
 }
 
-var bulkReviewsKeys = runtime.KeyBulk[uuid.UUID]("reviews", runtime.CompareUUID)
+var bulkReviewsKeys = &runtime.Bulk[*uuid.UUID]{Table: "reviews", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opReviewsDeleteMany = &runtime.Op{Name: "reviews.DeleteMany", Table: "reviews", Errs: errs, SQL: `-- name: reviews.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

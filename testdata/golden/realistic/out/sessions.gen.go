@@ -274,7 +274,7 @@ func (r *SessionRepo) UpdateManyReturning(ctx context.Context, rows []SessionKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkSessionsUpdates, opSessionsUpdateManyReturning, scanSession, rows)
 }
 
-var bulkSessionsKeys = runtime.KeyBulk[uuid.UUID]("sessions", runtime.CompareUUID)
+var bulkSessionsKeys = &runtime.Bulk[*uuid.UUID]{Table: "sessions", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opSessionsDeleteMany = &runtime.Op{Name: "sessions.DeleteMany", Table: "sessions", Errs: errs, SQL: `-- name: sessions.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

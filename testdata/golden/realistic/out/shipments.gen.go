@@ -350,7 +350,7 @@ func (r *ShipmentRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkShipmentsUpdates, opShipmentsUpdateManyReturning, scanShipment, rows)
 }
 
-var bulkShipmentsKeys = runtime.KeyBulk[uuid.UUID]("shipments", runtime.CompareUUID)
+var bulkShipmentsKeys = &runtime.Bulk[*uuid.UUID]{Table: "shipments", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opShipmentsDeleteMany = &runtime.Op{Name: "shipments.DeleteMany", Table: "shipments", Errs: errs, SQL: `-- name: shipments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -302,7 +302,7 @@ func (r *SubscriptionRepo) UpdateManyReturning(ctx context.Context, rows []Subsc
 	return runtime.UpdateManyReturning(ctx, r.db, bulkSubscriptionsUpdates, opSubscriptionsUpdateManyReturning, scanSubscription, rows)
 }
 
-var bulkSubscriptionsKeys = runtime.KeyBulk[uuid.UUID]("subscriptions", runtime.CompareUUID)
+var bulkSubscriptionsKeys = &runtime.Bulk[*uuid.UUID]{Table: "subscriptions", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opSubscriptionsDeleteMany = &runtime.Op{Name: "subscriptions.DeleteMany", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -356,7 +356,7 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, opUsersUpdateManyReturning, scanUser, rows)
 }
 
-var bulkUsersKeys = runtime.KeyBulk[uuid.UUID]("users", runtime.CompareUUID)
+var bulkUsersKeys = &runtime.Bulk[*uuid.UUID]{Table: "users", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opUsersDeleteMany = &runtime.Op{Name: "users.DeleteMany", Table: "users", Errs: errs, SQL: `-- name: users.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -321,7 +321,7 @@ func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []Warehous
 	return runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, opWarehousesUpdateManyReturning, scanWarehouse, rows)
 }
 
-var bulkWarehousesKeys = runtime.KeyBulk[int16]("warehouses", cmp.Compare)
+var bulkWarehousesKeys = &runtime.Bulk[*int16]{Table: "warehouses", Key: func(a, b *int16) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int16]}
 
 var opWarehousesDeleteMany = &runtime.Op{Name: "warehouses.DeleteMany", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -313,7 +313,7 @@ func (r *WebhookDeliveryRepo) UpdateManyReturning(ctx context.Context, rows []We
 	return runtime.UpdateManyReturning(ctx, r.db, bulkWebhookDeliveriesUpdates, opWebhookDeliveriesUpdateManyReturning, scanWebhookDelivery, rows)
 }
 
-var bulkWebhookDeliveriesKeys = runtime.KeyBulk[int64]("webhook_deliveries", cmp.Compare)
+var bulkWebhookDeliveriesKeys = &runtime.Bulk[*int64]{Table: "webhook_deliveries", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opWebhookDeliveriesDeleteMany = &runtime.Op{Name: "webhook_deliveries.DeleteMany", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

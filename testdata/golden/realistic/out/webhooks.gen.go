@@ -283,7 +283,7 @@ func (r *WebhookRepo) UpdateManyReturning(ctx context.Context, rows []WebhookKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkWebhooksUpdates, opWebhooksUpdateManyReturning, scanWebhook, rows)
 }
 
-var bulkWebhooksKeys = runtime.KeyBulk[uuid.UUID]("webhooks", runtime.CompareUUID)
+var bulkWebhooksKeys = &runtime.Bulk[*uuid.UUID]{Table: "webhooks", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opWebhooksDeleteMany = &runtime.Op{Name: "webhooks.DeleteMany", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -266,7 +266,7 @@ func (r *AttachmentRepo) UpdateManyReturning(ctx context.Context, rows []Attachm
 	return runtime.UpdateManyReturning(ctx, r.db, bulkAttachmentsUpdates, opAttachmentsUpdateManyReturning, scanAttachment, rows)
 }
 
-var bulkAttachmentsKeys = runtime.KeyBulk[int64]("attachments", cmp.Compare)
+var bulkAttachmentsKeys = &runtime.Bulk[*int64]{Table: "attachments", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opAttachmentsDeleteMany = &runtime.Op{Name: "attachments.DeleteMany", Table: "attachments", Errs: errs, SQL: `-- name: attachments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -289,7 +289,7 @@ func (r *BlobRepo) UpdateManyReturning(ctx context.Context, rows []BlobKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkBlobsUpdates, opBlobsUpdateManyReturning, scanBlob, rows)
 }
 
-var bulkBlobsKeys = runtime.KeyBulk[[]byte]("blobs", bytes.Compare)
+var bulkBlobsKeys = &runtime.Bulk[*[]byte]{Table: "blobs", Key: func(a, b *[]byte) int { return bytes.Compare(*a, *b) }, Row: runtime.KeyRow[[]byte]}
 
 var opBlobsDeleteMany = &runtime.Op{Name: "blobs.DeleteMany", Table: "blobs", Errs: errs, SQL: `-- name: blobs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

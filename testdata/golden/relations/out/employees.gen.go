@@ -264,7 +264,7 @@ func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, opEmployeesUpdateManyReturning, scanEmployee, rows)
 }
 
-var bulkEmployeesKeys = runtime.KeyBulk[int64]("employees", cmp.Compare)
+var bulkEmployeesKeys = &runtime.Bulk[*int64]{Table: "employees", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opEmployeesDeleteMany = &runtime.Op{Name: "employees.DeleteMany", Table: "employees", Errs: errs, SQL: `-- name: employees.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

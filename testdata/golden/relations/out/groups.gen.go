@@ -289,7 +289,7 @@ func (r *GroupRepo) UpdateManyReturning(ctx context.Context, rows []GroupKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkGroupsUpdates, opGroupsUpdateManyReturning, scanGroup, rows)
 }
 
-var bulkGroupsKeys = runtime.KeyBulk[int64]("groups", cmp.Compare)
+var bulkGroupsKeys = &runtime.Bulk[*int64]{Table: "groups", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opGroupsDeleteMany = &runtime.Op{Name: "groups.DeleteMany", Table: "groups", Errs: errs, SQL: `-- name: groups.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

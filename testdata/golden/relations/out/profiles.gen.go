@@ -299,7 +299,7 @@ func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, opProfilesUpdateManyReturning, scanProfile, rows)
 }
 
-var bulkProfilesKeys = runtime.KeyBulk[string]("profiles", cmp.Compare)
+var bulkProfilesKeys = &runtime.Bulk[*string]{Table: "profiles", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opProfilesDeleteMany = &runtime.Op{Name: "profiles.DeleteMany", Table: "profiles", Errs: errs, SQL: `-- name: profiles.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

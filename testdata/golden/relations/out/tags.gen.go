@@ -251,7 +251,7 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 	return runtime.UpdateManyReturning(ctx, r.db, bulkTagsUpdates, opTagsUpdateManyReturning, scanTag, rows)
 }
 
-var bulkTagsKeys = runtime.KeyBulk[int32]("tags", cmp.Compare)
+var bulkTagsKeys = &runtime.Bulk[*int32]{Table: "tags", Key: func(a, b *int32) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int32]}
 
 var opTagsDeleteMany = &runtime.Op{Name: "tags.DeleteMany", Table: "tags", Errs: errs, SQL: `-- name: tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -275,7 +275,7 @@ func (r *TransferRepo) UpdateManyReturning(ctx context.Context, rows []TransferK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkTransfersUpdates, opTransfersUpdateManyReturning, scanTransfer, rows)
 }
 
-var bulkTransfersKeys = runtime.KeyBulk[int64]("transfers", cmp.Compare)
+var bulkTransfersKeys = &runtime.Bulk[*int64]{Table: "transfers", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opTransfersDeleteMany = &runtime.Op{Name: "transfers.DeleteMany", Table: "transfers", Errs: errs, SQL: `-- name: transfers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

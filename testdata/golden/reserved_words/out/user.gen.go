@@ -312,7 +312,7 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkUserUpdates, opUserUpdateManyReturning, scanUser, rows)
 }
 
-var bulkUserKeys = runtime.KeyBulk[int32]("user", cmp.Compare)
+var bulkUserKeys = &runtime.Bulk[*int32]{Table: "user", Key: func(a, b *int32) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int32]}
 
 var opUserDeleteMany = &runtime.Op{Name: "user.DeleteMany", Table: "user", Errs: errs, SQL: `-- name: user.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

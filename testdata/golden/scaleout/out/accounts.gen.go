@@ -299,7 +299,7 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, opAccountsUpdateManyReturning, scanAccount, rows)
 }
 
-var bulkAccountsKeys = runtime.KeyBulk[uuid.UUID]("accounts", runtime.CompareUUID)
+var bulkAccountsKeys = &runtime.Bulk[*uuid.UUID]{Table: "accounts", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opAccountsDeleteMany = &runtime.Op{Name: "accounts.DeleteMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -284,7 +284,7 @@ func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, opCountersUpdateManyReturning, scanCounter, rows)
 }
 
-var bulkCountersKeys = runtime.KeyBulk[int32]("counters", cmp.Compare)
+var bulkCountersKeys = &runtime.Bulk[*int32]{Table: "counters", Key: func(a, b *int32) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int32]}
 
 var opCountersDeleteMany = &runtime.Op{Name: "counters.DeleteMany", Table: "counters", Errs: errs, SQL: `-- name: counters.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

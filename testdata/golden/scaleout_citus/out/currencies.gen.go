@@ -305,7 +305,7 @@ func (r *CurrencyRepo) UpdateManyReturning(ctx context.Context, rows []CurrencyK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCurrenciesUpdates, opCurrenciesUpdateManyReturning, scanCurrency, rows)
 }
 
-var bulkCurrenciesKeys = runtime.KeyBulk[string]("currencies", runtime.CompareChar)
+var bulkCurrenciesKeys = &runtime.Bulk[*string]{Table: "currencies", Key: func(a, b *string) int { return runtime.CompareChar(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opCurrenciesDeleteMany = &runtime.Op{Name: "currencies.DeleteMany", Table: "currencies", Errs: errs, SQL: `-- name: currencies.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -310,7 +310,7 @@ func (r *PriceRepo) UpdateManyReturning(ctx context.Context, rows []PriceKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPricesUpdates, opPricesUpdateManyReturning, scanPrice, rows)
 }
 
-var bulkPricesKeys = runtime.KeyBulk[Tier]("prices", cmp.Compare)
+var bulkPricesKeys = &runtime.Bulk[*Tier]{Table: "prices", Key: func(a, b *Tier) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[Tier]}
 
 var opPricesDeleteMany = &runtime.Op{Name: "prices.DeleteMany", Table: "prices", Errs: errs, SQL: `-- name: prices.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

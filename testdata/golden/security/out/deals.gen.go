@@ -349,7 +349,7 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	return runtime.UpdateManyReturning(ctx, db, bulkDealsUpdates, opDealsUpdateManyReturning, scanDeal, rows, tenant)
 }
 
-var bulkDealsKeys = runtime.KeyBulk[uuid.UUID]("deals", runtime.CompareUUID)
+var bulkDealsKeys = &runtime.Bulk[*uuid.UUID]{Table: "deals", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opDealsDeleteMany = &runtime.Op{Name: "deals.DeleteMany", Table: "deals", Errs: errs, SQL: `-- name: deals.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

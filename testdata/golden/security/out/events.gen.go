@@ -340,7 +340,7 @@ func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUp
 	return runtime.UpdateManyReturning(ctx, db, bulkEventsUpdates, opEventsUpdateManyReturning, scanEvent, rows, tenant)
 }
 
-var bulkEventsKeys = runtime.KeyBulk[int64]("events", cmp.Compare)
+var bulkEventsKeys = &runtime.Bulk[*int64]{Table: "events", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opEventsDeleteMany = &runtime.Op{Name: "events.DeleteMany", Table: "events", Errs: errs, SQL: `-- name: events.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -357,7 +357,7 @@ func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpda
 	return runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, opNotesUpdateManyReturning, scanNote, rows, tenant)
 }
 
-var bulkNotesKeys = runtime.KeyBulk[uuid.UUID]("notes", runtime.CompareUUID)
+var bulkNotesKeys = &runtime.Bulk[*uuid.UUID]{Table: "notes", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opNotesDeleteMany = &runtime.Op{Name: "notes.DeleteMany", Table: "notes", Errs: errs, SQL: `-- name: notes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

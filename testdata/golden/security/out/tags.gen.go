@@ -401,7 +401,7 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 	return runtime.UpdateManyReturning(ctx, db, bulkTagsUpdates, opTagsUpdateManyReturning, scanTag, rows, tenant)
 }
 
-var bulkTagsKeys = runtime.KeyBulk[uuid.UUID]("tags", runtime.CompareUUID)
+var bulkTagsKeys = &runtime.Bulk[*uuid.UUID]{Table: "tags", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opTagsDeleteMany = &runtime.Op{Name: "tags.DeleteMany", Table: "tags", Errs: errs, SQL: `-- name: tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -531,7 +531,7 @@ func (r *WideRowRepo) UpdateManyReturning(ctx context.Context, rows []WideRowKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkWideRowsUpdates, opWideRowsUpdateManyReturning, scanWideRow, rows)
 }
 
-var bulkWideRowsKeys = runtime.KeyBulk[int64]("wide_rows", cmp.Compare)
+var bulkWideRowsKeys = &runtime.Bulk[*int64]{Table: "wide_rows", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opWideRowsDeleteMany = &runtime.Op{Name: "wide_rows.DeleteMany", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

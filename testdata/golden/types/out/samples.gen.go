@@ -427,7 +427,7 @@ func (r *SampleRepo) UpdateManyReturning(ctx context.Context, rows []SampleKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkSamplesUpdates, opSamplesUpdateManyReturning, scanSample, rows)
 }
 
-var bulkSamplesKeys = runtime.KeyBulk[int64]("samples", cmp.Compare)
+var bulkSamplesKeys = &runtime.Bulk[*int64]{Table: "samples", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opSamplesDeleteMany = &runtime.Op{Name: "samples.DeleteMany", Table: "samples", Errs: errs, SQL: `-- name: samples.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

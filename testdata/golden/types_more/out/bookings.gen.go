@@ -274,7 +274,7 @@ func (r *BookingRepo) UpdateManyReturning(ctx context.Context, rows []BookingKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkBookingsUpdates, opBookingsUpdateManyReturning, scanBooking, rows)
 }
 
-var bulkBookingsKeys = runtime.KeyBulk[int64]("bookings", cmp.Compare)
+var bulkBookingsKeys = &runtime.Bulk[*int64]{Table: "bookings", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opBookingsDeleteMany = &runtime.Op{Name: "bookings.DeleteMany", Table: "bookings", Errs: errs, SQL: `-- name: bookings.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

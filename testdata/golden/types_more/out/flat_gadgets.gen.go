@@ -288,7 +288,7 @@ func (r *FlatGadgetRepo) UpdateManyReturning(ctx context.Context, rows []FlatGad
 	return runtime.UpdateManyReturning(ctx, r.db, bulkFlatGadgetsUpdates, opFlatGadgetsUpdateManyReturning, scanFlatGadget, rows)
 }
 
-var bulkFlatGadgetsKeys = runtime.KeyBulk[int64]("flat_gadgets", cmp.Compare)
+var bulkFlatGadgetsKeys = &runtime.Bulk[*int64]{Table: "flat_gadgets", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opFlatGadgetsDeleteMany = &runtime.Op{Name: "flat_gadgets.DeleteMany", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

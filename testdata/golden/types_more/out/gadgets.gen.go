@@ -368,7 +368,7 @@ func (r *GadgetRepo) UpdateManyReturning(ctx context.Context, rows []GadgetKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkGadgetsUpdates, opGadgetsUpdateManyReturning, scanGadget, rows)
 }
 
-var bulkGadgetsKeys = runtime.KeyBulk[int64]("gadgets", cmp.Compare)
+var bulkGadgetsKeys = &runtime.Bulk[*int64]{Table: "gadgets", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opGadgetsDeleteMany = &runtime.Op{Name: "gadgets.DeleteMany", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -269,7 +269,7 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, opAccountsUpdateManyReturning, scanAccount, rows)
 }
 
-var bulkAccountsKeys = runtime.KeyBulk[int64]("accounts", cmp.Compare)
+var bulkAccountsKeys = &runtime.Bulk[*int64]{Table: "accounts", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opAccountsDeleteMany = &runtime.Op{Name: "accounts.DeleteMany", Table: "accounts", Errs: errs, SQL: `-- name: accounts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
