@@ -196,14 +196,36 @@ func InsertManyOp[T, A any](ctx context.Context, db DBTX, op *Op, rows []A, args
 	if len(rows) == 0 {
 		return []T{}, nil
 	}
+	res, err := insertMany(ctx, db, op, len(rows), func(i int) *A { return &rows[i] }, args, tail)
+	if err != nil {
+		return nil, err
+	}
+	items, err := collect(res, nil, len(rows), dest, nil)
+	return items, op.wrap(err)
+}
+
+// insertMany sends the statement of op over n rows, row i at(i) (see
+// unnestOp), and returns its rows or the error wrapped: the body of
+// InsertManyOp, compiled once for all tables (PA is a pointer).
+func insertMany[PA any](ctx context.Context, db DBTX, op *Op, n int, at func(int) PA, args func(PA, []any) []any, tail []any) (pgx.Rows, error) {
+	params, err := unnestOp(op, n, at, args, tail)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.Query(ctx, op.SQL, params...)
+	return rows, op.wrap(err)
+}
+
+// unnestOp validates n rows, row i at(i), when op says so, and returns
+// the parameters of its statement over them: the arrays of unnest, then
+// tail. A validation error comes back wrapped.
+func unnestOp[PA any](op *Op, n int, at func(int) PA, args func(PA, []any) []any, tail []any) ([]any, error) {
 	if op.Validate {
-		if err := validateAll(len(rows), func(i int) error { return op.validate(&rows[i]) }); err != nil {
+		if err := validateAll(n, func(i int) error { return op.validate(at(i)) }); err != nil {
 			return nil, op.Errs.Wrap(err, op.Name, op.Table)
 		}
 	}
-	res, err := db.Query(ctx, op.SQL, append(Unnest(args, rows), tail...)...)
-	items, err := collect(res, err, len(rows), dest, nil)
-	return items, op.wrap(err)
+	return append(unnest(n, at, args), tail...), nil
 }
 
 // ExecManyOp is InsertManyOp for a statement that returns no rows (a
@@ -213,12 +235,11 @@ func ExecManyOp[A any](ctx context.Context, db DBTX, op *Op, rows []A, args func
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	if op.Validate {
-		if err := validateAll(len(rows), func(i int) error { return op.validate(&rows[i]) }); err != nil {
-			return 0, op.Errs.Wrap(err, op.Name, op.Table)
-		}
+	params, err := unnestOp(op, len(rows), func(i int) *A { return &rows[i] }, args, tail)
+	if err != nil {
+		return 0, err
 	}
-	tag, err := db.Exec(ctx, op.SQL, append(Unnest(args, rows), tail...)...)
+	tag, err := db.Exec(ctx, op.SQL, params...)
 	return tag.RowsAffected(), op.wrap(err)
 }
 
