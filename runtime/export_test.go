@@ -43,3 +43,8 @@ func DecodeCursorValues(data []byte, dest ...any) error { return unmarshalCursor
 // NewHiddenKeyError is the error of an Op with HiddenKey that finds no
 // row.
 var NewHiddenKeyError = newHiddenKeyError
+
+// Unnest is unnest over rows: the parameters InsertManyOp binds.
+func Unnest[T any](args func(*T, []any) []any, rows []T) []any {
+	return unnest(len(rows), func(i int) *T { return &rows[i] }, args)
+}

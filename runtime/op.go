@@ -187,8 +187,9 @@ func CreateIfAbsentOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, arg
 }
 
 // InsertManyOp runs the statement of op, an insert of rows from unnest
-// (a generated CreateManyReturning), binding the arrays of Unnest(args,
-// rows) and then tail, and returns the rows it returns, read with dest:
+// (a generated CreateManyReturning), binding one array per value args
+// gives for a row (each holding that value of every row, as Create would
+// send it) and then tail, and returns the rows it returns, read with dest:
 // an empty slice for no rows (nothing is sent). When op says so, every
 // row is validated first, as ValidateAll does (each *A must implement
 // Validator). Errors come back wrapped for op.
