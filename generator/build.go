@@ -471,6 +471,9 @@ func (b *builder) declareStatement(t *ir.Table, s ir.Statement, pos spec.Pos) {
 	if s.WithDeleted != nil {
 		b.declareDerived(t, s.WithDeleted.Const, "a statement constant of "+t.Repo, pos)
 	}
+	if s.OwnsPrefix {
+		b.declareDerived(t, s.Prefix.Const, "a statement constant of "+t.Repo, pos)
+	}
 }
 
 // fileName picks the table's Go file name: <table>.gen.go, or

@@ -54,6 +54,7 @@ func (b *builder) buildBulkWrite(t *ir.Table) {
 		}
 		w.UpdateMany, w.UpdateArgs = updateManySQL(t, w, false)
 		w.UpdateManyReturning, _ = updateManySQL(t, w, true)
+		sharePrefix(t, "UpdateManyWith", &w.UpdateMany, &w.UpdateManyReturning)
 	} else {
 		t.Notes = append(t.Notes, "UpdateMany is not generated: no update can change a row.")
 	}
@@ -73,6 +74,7 @@ func (b *builder) buildBulkWrite(t *ir.Table) {
 		w.Keys = decl("bulk"+t.Plural+"Keys", "the batch deletes")
 		_, w.KeyArgs = deleteManySQL(t, "HardDeleteMany", "", nil, nil, false)
 	}
+	sharePrefix(t, "DeleteManyWith", &w.DeleteMany, &w.HardDeleteMany, &w.RestoreMany)
 	for _, s := range []ir.Statement{w.UpdateMany, w.UpdateManyReturning, w.DeleteMany, w.HardDeleteMany, w.RestoreMany} {
 		b.declareStatement(t, s, st.Pos)
 	}
@@ -128,6 +130,7 @@ func (b *builder) buildBulkUpsert(t *ir.Table, k *ir.UniqueKey) {
 	k.Parts, k.UpsertMany, k.CreateManyIfAbsent = parts, upsert, absent
 	k.UpsertManySQL = upsertManySQL(t, k)
 	k.CreateManyIfAbsentSQL = createManyIfAbsentSQL(t, k)
+	sharePrefix(t, upsert+"With", &k.UpsertManySQL, &k.CreateManyIfAbsentSQL)
 	b.declareStatement(t, k.UpsertManySQL, st.Pos)
 	b.declareStatement(t, k.CreateManyIfAbsentSQL, st.Pos)
 }

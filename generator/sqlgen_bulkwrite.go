@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -211,6 +212,51 @@ func keyedWriteSQL(t *ir.Table, w keyedWrite, r *bulkRows, keys []string) string
 		final = "SELECT " + written + " FROM " + cteNew
 	}
 	return withSQL(ctes, final)
+}
+
+// sharePrefix makes the statements ss of t share the text they start
+// with after their name lines (ir.Statement.Prefix), as the constant
+// named name, when it is at least half of the shortest of them: UpdateMany
+// and UpdateManyReturning differ only in what the write returns and the
+// final SELECT. The shared text ends at the end of a common table
+// expression, or before a list's next item or closing parenthesis.
+func sharePrefix(t *ir.Table, name string, ss ...*ir.Statement) {
+	bodies := make([]string, len(ss))
+	shortest := -1
+	for i, s := range ss {
+		if s.Const == "" {
+			return
+		}
+		_, bodies[i], _ = strings.Cut(s.SQL, "\n")
+		if shortest < 0 || len(bodies[i]) < shortest {
+			shortest = len(bodies[i])
+		}
+	}
+	n := 0
+	for n < shortest && allAt(bodies, n, bodies[0][n]) {
+		n++
+	}
+	if !allAt(bodies, n, ')', ',') {
+		n = max(strings.LastIndex(bodies[0][:n], ",\n"), 0)
+	}
+	if 2*n < shortest {
+		return
+	}
+	p := &ir.SQLPrefix{Const: sqlName(t, name), SQL: bodies[0][:n]}
+	for _, s := range ss {
+		s.Prefix = p
+	}
+	ss[0].OwnsPrefix = true
+}
+
+// allAt reports whether every one of texts has one of chars at byte i.
+func allAt(texts []string, i int, chars ...byte) bool {
+	for _, s := range texts {
+		if i >= len(s) || !slices.Contains(chars, s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // lockedFirst is the condition of a batch write that has its rows locked

@@ -94,6 +94,14 @@ func TestStatementsComplete(t *testing.T) {
 // the runtime from the parts the file gives it.
 func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 	out := sqlConstDecls(t, name, src)
+	// The constants an Op's SQL is built from (the start that UpdateMany
+	// and UpdateManyReturning share) are parts, not statements.
+	parts := map[string]bool{}
+	defer func() {
+		for p := range parts {
+			delete(out, p)
+		}
+	}()
 	f, err := parser.ParseFile(token.NewFileSet(), name, src, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -106,11 +114,11 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 		for _, s := range g.Specs {
 			vs := s.(*ast.ValueSpec)
 			for i, id := range vs.Names {
-				if sql, ok := opSQL(t, id.Name, vs, i); ok {
+				if sql, ok := opSQL(t, id.Name, vs, i, out, parts); ok {
 					out["sql"+strings.TrimPrefix(id.Name, "op")] = sql
 					continue
 				}
-				if sql, ok := loaderSQL(t, id.Name, vs, i); ok {
+				if sql, ok := loaderSQL(t, id.Name, vs, i, out, parts); ok {
 					out["loader:"+id.Name] = sql
 					continue
 				}
@@ -137,9 +145,9 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 }
 
 // opSQL returns the statement of variable i of vs when it is a
-// runtime.Op named op… with a statement of its own: its SQL field, a
-// string literal.
-func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
+// runtime.Op named op… with a statement of its own: its SQL field (see
+// opLitSQL).
+func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int, consts map[string]string, parts map[string]bool) (string, bool) {
 	if !strings.HasPrefix(name, "op") || i >= len(vs.Values) {
 		return "", false
 	}
@@ -162,7 +170,7 @@ func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
 			if _, named := kv.Value.(*ast.Ident); named {
 				return "", false
 			}
-			return opLitSQL(t, name, lit), true
+			return opLitSQL(t, name, lit, consts, parts), true
 		}
 	}
 	return "", false
@@ -170,7 +178,7 @@ func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
 
 // loaderSQL returns the statement of variable i of vs when it is a
 // runtime.Loader: the SQL of its Op.
-func loaderSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, bool) {
+func loaderSQL(t *testing.T, name string, vs *ast.ValueSpec, i int, consts map[string]string, parts map[string]bool) (string, bool) {
 	if i >= len(vs.Values) {
 		return "", false
 	}
@@ -194,7 +202,7 @@ func loaderSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, boo
 		}
 		if u, ok := kv.Value.(*ast.UnaryExpr); ok {
 			if op, ok := u.X.(*ast.CompositeLit); ok {
-				return opLitSQL(t, name, op), true
+				return opLitSQL(t, name, op, consts, parts), true
 			}
 		}
 	}
@@ -203,22 +211,39 @@ func loaderSQL(t *testing.T, name string, vs *ast.ValueSpec, i int) (string, boo
 }
 
 // opLitSQL returns the SQL field of the composite literal of a
-// runtime.Op.
-func opLitSQL(t *testing.T, name string, lit *ast.CompositeLit) string {
+// runtime.Op: a string literal or a sum of literals and the file's
+// constants (consts), each of which it adds to parts.
+func opLitSQL(t *testing.T, name string, lit *ast.CompositeLit, consts map[string]string, parts map[string]bool) string {
 	for _, e := range lit.Elts {
 		kv, ok := e.(*ast.KeyValueExpr)
 		if !ok || kv.Key.(*ast.Ident).Name != "SQL" {
 			continue
 		}
-		b, ok := kv.Value.(*ast.BasicLit)
-		if !ok {
-			t.Fatalf("%s: SQL is not a literal", name)
+		var eval func(e ast.Expr) string
+		eval = func(e ast.Expr) string {
+			switch e := e.(type) {
+			case *ast.BasicLit:
+				sql, err := strconv.Unquote(e.Value)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				return sql
+			case *ast.Ident:
+				sql, ok := consts[e.Name]
+				if !ok {
+					t.Fatalf("%s: SQL names %s, not a constant of the file", name, e.Name)
+				}
+				parts[e.Name] = true
+				return sql
+			case *ast.BinaryExpr:
+				if e.Op == token.ADD {
+					return eval(e.X) + eval(e.Y)
+				}
+			}
+			t.Fatalf("%s: SQL is not a literal or a sum of literals and constants", name)
+			return ""
 		}
-		sql, err := strconv.Unquote(b.Value)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return sql
+		return eval(kv.Value)
 	}
 	t.Fatalf("%s: runtime.Op without SQL", name)
 	return ""

@@ -49,6 +49,14 @@ type Bulk[P any] struct {
 	Row func(P, *BulkRow)
 }
 
+// KeyRow is the Row of the Bulk of the keys of a table whose primary
+// key is one column of type K (generated DeleteMany, HardDeleteMany and
+// RestoreMany): each key is one value of the array parameter. Generated
+// code declares that Bulk in one line:
+//
+//	var bulkPaymentsKeys = &runtime.Bulk[*uuid.UUID]{Table: "payments", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
+func KeyRow[K any](v *K, r *BulkRow) { Elem(r, v) }
+
 // Versioned is the key of a row with the version the caller read: what
 // DeleteMany of a table with optimistic_lock takes for each row, as
 // Delete takes the key and the version.

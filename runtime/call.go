@@ -230,44 +230,14 @@ func scanRows(rows pgx.Rows, slots []any, next func([]any) []any) error {
 	return rows.Err()
 }
 
-// Retry runs QueryOne up to three times while it finds no row, and
-// returns the last result: an upsert whose row in the way was committed
-// after the statement's snapshot was taken sees neither that row nor
-// its own insert, and a new statement does. (A row in the way that the
-// caller cannot see keeps the error pgx.ErrNoRows.)
-func Retry[T, A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (*T, error) {
-	c := new(call[T, A])
-	c.in = *in
-	var err error
-	for range 3 {
-		if err = one(ctx, db, sql, &c.buf, &c.in, args, &c.row, dest, tail); err != pgx.ErrNoRows {
-			break
-		}
-	}
-	if err != nil {
-		return new(T), err
-	}
-	return &c.row, nil
-}
-
-// CreateIfAbsent runs sql, an INSERT … ON CONFLICT DO NOTHING that also
+// createIfAbsent runs sql, an INSERT … ON CONFLICT DO NOTHING that also
 // selects the row in the way, its first column telling whether the row
-// is new, and returns the row (as QueryOne does) and that flag. When the row in the way was
-// committed after the statement's snapshot was taken, the statement sees
-// neither and runs again, up to three times in all; then, or when the
-// row in the way is one the caller cannot see (hidden: another tenant's
-// or soft-deleted), the error is pgx.ErrNoRows. Generated
-// CreateIfAbsentBy… methods call it.
-func CreateIfAbsent[T, A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (*T, bool, error) {
-	c := new(createCall[T, A])
-	c.in = *in
-	if err := createIfAbsent(ctx, db, sql, &c.buf, &c.in, args, &c.row, dest, &c.created, tail); err != nil {
-		return new(T), false, err
-	}
-	return &c.row, c.created, nil
-}
-
-// createIfAbsent is the body of CreateIfAbsent.
+// is new, reading the row through dest and that flag into created. When
+// the row in the way was committed after the statement's snapshot was
+// taken, the statement sees neither and runs again, up to three times in
+// all; then, or when the row in the way is one the caller cannot see
+// (hidden: another tenant's or soft-deleted), the error is
+// pgx.ErrNoRows. It is the body of CreateIfAbsentOp.
 func createIfAbsent[PA, PT any](ctx context.Context, db DBTX, sql string, buf *[callSlots]any, in PA, args func(PA, []any) []any, row PT, dest func(PT, []any) []any, created *bool, tail []any) error {
 	a := bind(buf, in, args, tail)
 	d := dest(row, append(slotsAfter(buf, a), created))
@@ -280,7 +250,7 @@ func createIfAbsent[PA, PT any](ctx context.Context, db DBTX, sql string, buf *[
 	return err
 }
 
-// createCall is the memory of CreateIfAbsent.
+// createCall is the memory of CreateIfAbsentOp.
 type createCall[T, A any] struct {
 	call[T, A]
 	created bool

@@ -74,9 +74,12 @@ ORDER BY i`, missing)
 // methods use one per table, declared as a composite literal; it is safe
 // for concurrent use.
 type Copier[P any] struct {
-	// Table is the table's name, unquoted; Columns its columns in the
-	// order Args gives their values.
-	Table   string
+	// Op names the operation (CreateMany) and the table, whose name,
+	// unquoted, is the one COPY writes to; CopyRows returns its errors
+	// wrapped for it (see Op). Op.SQL is not used.
+	Op *Op
+	// Columns are the table's columns in the order Args gives their
+	// values.
 	Columns []string
 	Args    func(P, []any) []any
 	// Unset returns the optional fields a row leaves unset, a bit per
@@ -104,7 +107,7 @@ type Copier[P any] struct {
 // registered, runs in a transaction of db (a savepoint when db is one).
 // Rows are validated, and grouped by the optional fields they set, before
 // any SQL; pgx then reads each row's values through c.Args as it encodes
-// them.
+// them. The error is wrapped as c.Op says.
 func CopyRows[T any](ctx context.Context, db DBTX, c *Copier[*T], rows []T) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil
@@ -125,14 +128,21 @@ func Bit(b bool, i int) uint64 {
 // one a COPY); 64 optional columns could make 2^64.
 const maxCopyGroups = 64
 
-// copyRows is CopyRows over n rows, row i at(i).
+// copyRows is CopyRows over n rows, row i at(i), its error wrapped for
+// c.Op.
 func copyRows[P any](ctx context.Context, db DBTX, c *Copier[P], n int, at func(int) P) (int64, error) {
+	total, err := copyAll(ctx, db, c, n, at)
+	return total, c.Op.wrap(err)
+}
+
+// copyAll is copyRows before the error is wrapped.
+func copyAll[P any](ctx context.Context, db DBTX, c *Copier[P], n int, at func(int) P) (int64, error) {
 	s := &copySource{n: n, i: -1, columns: len(c.Columns), args: func(i int, d []any) []any { return c.Args(at(i), d) }}
 	masks, err := groupRows(c, s, at)
 	if err != nil {
 		return 0, err
 	}
-	table := pgx.Identifier{c.Table}
+	table := pgx.Identifier{c.Op.Table}
 	if len(masks) == 1 && len(c.Enums) == 0 {
 		return copyGroup(ctx, db, table, c.Columns, s.reset(0, masks[0]))
 	}
@@ -215,7 +225,7 @@ func groupRows[P any](c *Copier[P], s *copySource, at func(int) P) ([]uint64, er
 		return nil, err
 	}
 	if tooMany {
-		return nil, fmt.Errorf("runtime: COPY into %s: the rows set more than %d combinations of optional fields; set them alike or use CreateManyReturning", c.Table, maxCopyGroups)
+		return nil, fmt.Errorf("runtime: COPY into %s: the rows set more than %d combinations of optional fields; set them alike or use CreateManyReturning", c.Op.Table, maxCopyGroups)
 	}
 	return masks, nil
 }

@@ -74,7 +74,7 @@ func (n *copyNote) Validate() error {
 }
 
 var copyNotes = &runtime.Copier[*copyNote]{
-	Table:   "copy_notes",
+	Op:      &runtime.Op{Name: "copy_notes.CreateMany", Table: "copy_notes"},
 	Columns: []string{"id", "title", "note", "tag"},
 	Args: func(n *copyNote, d []any) []any {
 		return append(d, n.ID.Arg(), &n.Title, &n.Note, n.Tag.Arg())
@@ -134,6 +134,9 @@ func TestCopierGroupsValidatesAndDefaults(t *testing.T) {
 	if !errors.As(err, &de) || de.Kind != runtime.KindValidation {
 		t.Fatalf("invalid rows: %v, want a validation error", err)
 	}
+	if de.Op != "copy_notes.CreateMany" || de.OpTable != "copy_notes" {
+		t.Fatalf("invalid rows: op %q on %q, want the Copier's Op", de.Op, de.OpTable)
+	}
 	var fields []string
 	for _, f := range de.Fields {
 		fields = append(fields, f.Field)
@@ -159,7 +162,7 @@ func TestCopierAlikeRows(t *testing.T) {
 		t.Fatalf("CopyRows: %d, %v", n, err)
 	}
 	plain := &runtime.Copier[*copyNote]{
-		Table:   "copy_notes",
+		Op:      &runtime.Op{Name: "copy_notes.CreateMany", Table: "copy_notes"},
 		Columns: []string{"id", "title", "note", "tag"},
 		Args: func(n *copyNote, d []any) []any {
 			return append(d, &n.ID.Value, &n.Title, &n.Note, &n.Tag.Value)
@@ -249,7 +252,7 @@ func TestCopierBasicValues(t *testing.T) {
 	db := openDB(t, runtime.Config{}, `CREATE TABLE copy_kinds (i16 smallint, i32 integer, i64 bigint, f64 double precision, b boolean,
 		at timestamptz, s text, ns text, ni bigint, ni4 integer, nb boolean, nat timestamptz)`)
 	c := &runtime.Copier[*copyKinds]{
-		Table:   "copy_kinds",
+		Op:      &runtime.Op{Name: "copy_kinds.CreateMany", Table: "copy_kinds"},
 		Columns: []string{"i16", "i32", "i64", "f64", "b", "at", "s", "ns", "ni", "ni4", "nb", "nat"},
 		Args: func(k *copyKinds, d []any) []any {
 			return append(d, &k.I16, &k.I32, &k.I64, &k.F64, &k.B, &k.At, &k.S, &k.NS, &k.NI, &k.NI4, &k.NB, &k.NAt)
@@ -305,7 +308,7 @@ func TestCopierUnsetFromArgs(t *testing.T) {
 	defs[66] += " DEFAULT 42"
 	db := openDB(t, runtime.Config{}, "CREATE TABLE copy_wide ("+strings.Join(defs, ", ")+")")
 	c := &runtime.Copier[*wideRow]{
-		Table:   "copy_wide",
+		Op:      &runtime.Op{Name: "copy_wide.CreateMany", Table: "copy_wide"},
 		Columns: cols,
 		Args: func(r *wideRow, d []any) []any {
 			for i := range r.C {

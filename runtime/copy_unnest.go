@@ -6,21 +6,16 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// Unnest returns the parameters of a statement that inserts rows from
-// unnest (a generated CreateManyReturning): one array per value args
-// gives for a row, in order, holding that value of every row. args is
-// the generated function that binds a row for Create (argsNewCustomer),
-// so that the arrays hold what Create would send, row by row: pointers
-// into the rows, nil or a NULL runtime.Null for NULL, whether an
-// optional field is set. Nothing is copied, and an element costs no
-// allocation: the runtime's types encode the pointers as they do for
-// Create. rows must not be empty.
-func Unnest[T any](args func(*T, []any) []any, rows []T) []any {
-	return unnest(len(rows), func(i int) *T { return &rows[i] }, args)
-}
-
-// unnest is Unnest over n rows, row i at(i): one compiled body for
-// every table (P is a pointer).
+// unnest returns the parameters of a statement that inserts n rows, row
+// i at(i), from unnest (InsertManyOp, ExecManyOp): one array per value
+// args gives for a row, in order, holding that value of every row. args
+// is the generated function that binds a row for Create
+// (argsNewCustomer), so that the arrays hold what Create would send, row
+// by row: pointers into the rows, nil or a NULL runtime.Null for NULL,
+// whether an optional field is set. Nothing is copied, and an element
+// costs no allocation: the runtime's types encode the pointers as they
+// do for Create. n must not be 0. One compiled body serves every table
+// (P is a pointer).
 func unnest[P any](n int, at func(int) P, args func(P, []any) []any) []any {
 	row := args(at(0), nil)
 	k := len(row)
@@ -40,7 +35,7 @@ func unnest[P any](n int, at func(int) P, args func(P, []any) []any) []any {
 	return out
 }
 
-// argArray is an array parameter of Unnest: a column's values as Create
+// argArray is an array parameter of unnest: a column's values as Create
 // binds them, each encoded through its own plan (pgx keeps the last
 // element type's plan, and every element of a column is of one type or
 // nil).
@@ -88,7 +83,7 @@ func (a argArray) slice() any {
 
 var stringPtrType = reflect.TypeFor[*string]()
 
-// tryWrapArgArray lets pgx encode Unnest's arrays when it knows no
+// tryWrapArgArray lets pgx encode unnest's arrays when it knows no
 // codec of the parameter's type (an extension's type, such as citext[],
 // or any type in StatementModeExec and StatementModeSimple, which do not
 // ask): as the text of the plain slice each holds (slice), planned for

@@ -1140,10 +1140,10 @@ func encodeDetail(text string) string {
 // around it has KindConflict.
 var ErrHiddenKey = errors.New("the key is taken by a row this call cannot see (another tenant's, or a deleted one)")
 
-// NewHiddenKeyError returns the *DbError of KindConflict that generated
-// code reports when the row in the way of an upsert is out of the
-// caller's sight.
-func NewHiddenKeyError(op, table string) error {
+// newHiddenKeyError returns the *DbError of KindConflict of an upsert or
+// CreateIfAbsent whose row in the way is out of the caller's sight (an
+// Op with HiddenKey).
+func newHiddenKeyError(op, table string) error {
 	return &DbError{Kind: KindConflict, Op: op, Table: table, OpTable: table, Message: ErrHiddenKey.Error(), Err: ErrHiddenKey}
 }
 

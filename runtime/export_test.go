@@ -39,3 +39,12 @@ var DataExceptionMessage = dataExceptionMessage
 // DecodeCursorValues decodes the JSON array a sealed cursor holds into
 // dest, for tests of the values a cursor can carry.
 func DecodeCursorValues(data []byte, dest ...any) error { return unmarshalCursorValues(data, dest) }
+
+// NewHiddenKeyError is the error of an Op with HiddenKey that finds no
+// row.
+var NewHiddenKeyError = newHiddenKeyError
+
+// Unnest is unnest over rows: the parameters InsertManyOp binds.
+func Unnest[T any](args func(*T, []any) []any, rows []T) []any {
+	return unnest(len(rows), func(i int) *T { return &rows[i] }, args)
+}

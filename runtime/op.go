@@ -2,8 +2,10 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -38,6 +40,13 @@ type Op struct {
 	Validate bool
 	// Errs names the package's constraints in errors (see Errs.Wrap).
 	Errs *Errs
+	// HiddenKey tells that the statement, an upsert or an insert unless
+	// absent, returns no row when the row in its way is one the caller
+	// cannot see (another tenant's, or soft-deleted): QueryOneOp then
+	// sends it again, up to three times in all, as a row in the way
+	// committed after the statement's snapshot hides it too, and the
+	// error has kind Conflict and matches ErrHiddenKey.
+	HiddenKey bool
 }
 
 // Errs is what a generated package knows about its errors: the
@@ -81,6 +90,9 @@ func (o *Op) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
+	if o.HiddenKey && errors.Is(err, pgx.ErrNoRows) {
+		return newHiddenKeyError(o.Name, o.Table)
+	}
 	if o.Params != nil {
 		return o.Errs.WrapParams(err, o.Name, o.Table, o.Params)
 	}
@@ -118,10 +130,21 @@ func QueryOneOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func
 	if err := op.check(&c.in); err != nil {
 		return new(T), err
 	}
-	if err := one(ctx, db, op.SQL, &c.buf, &c.in, args, &c.row, dest, tail); err != nil {
-		return new(T), op.wrap(err)
+	if err := oneOp(ctx, db, op, &c.buf, &c.in, args, &c.row, dest, tail); err != nil {
+		return new(T), err
 	}
 	return &c.row, nil
+}
+
+// oneOp is the body of QueryOneOp, compiled once for all tables (PA and
+// PT are pointers): the statement, sent again while it returns no row
+// when op.HiddenKey, and its error wrapped.
+func oneOp[PA, PT any](ctx context.Context, db DBTX, op *Op, buf *[callSlots]any, in PA, args func(PA, []any) []any, row PT, dest func(PT, []any) []any, tail []any) error {
+	err := one(ctx, db, op.SQL, buf, in, args, row, dest, tail)
+	for try := 1; err == pgx.ErrNoRows && op.HiddenKey && try < 3; try++ {
+		err = one(ctx, db, op.SQL, buf, in, args, row, dest, tail)
+	}
+	return op.wrap(err)
 }
 
 // QueryOp is Query for the statement of op, validating and wrapping as
@@ -164,8 +187,9 @@ func CreateIfAbsentOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, arg
 }
 
 // InsertManyOp runs the statement of op, an insert of rows from unnest
-// (a generated CreateManyReturning), binding the arrays of Unnest(args,
-// rows) and then tail, and returns the rows it returns, read with dest:
+// (a generated CreateManyReturning), binding one array per value args
+// gives for a row (each holding that value of every row, as Create would
+// send it) and then tail, and returns the rows it returns, read with dest:
 // an empty slice for no rows (nothing is sent). When op says so, every
 // row is validated first, as ValidateAll does (each *A must implement
 // Validator). Errors come back wrapped for op.
@@ -173,14 +197,51 @@ func InsertManyOp[T, A any](ctx context.Context, db DBTX, op *Op, rows []A, args
 	if len(rows) == 0 {
 		return []T{}, nil
 	}
+	res, err := insertMany(ctx, db, op, len(rows), func(i int) *A { return &rows[i] }, args, tail)
+	if err != nil {
+		return nil, err
+	}
+	items, err := collect(res, nil, len(rows), dest, nil)
+	return items, op.wrap(err)
+}
+
+// insertMany sends the statement of op over n rows, row i at(i) (see
+// unnestOp), and returns its rows or the error wrapped: the body of
+// InsertManyOp, compiled once for all tables (PA is a pointer).
+func insertMany[PA any](ctx context.Context, db DBTX, op *Op, n int, at func(int) PA, args func(PA, []any) []any, tail []any) (pgx.Rows, error) {
+	params, err := unnestOp(op, n, at, args, tail)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.Query(ctx, op.SQL, params...)
+	return rows, op.wrap(err)
+}
+
+// unnestOp validates n rows, row i at(i), when op says so, and returns
+// the parameters of its statement over them: the arrays of unnest, then
+// tail. A validation error comes back wrapped.
+func unnestOp[PA any](op *Op, n int, at func(int) PA, args func(PA, []any) []any, tail []any) ([]any, error) {
 	if op.Validate {
-		if err := validateAll(len(rows), func(i int) error { return op.validate(&rows[i]) }); err != nil {
+		if err := validateAll(n, func(i int) error { return op.validate(at(i)) }); err != nil {
 			return nil, op.Errs.Wrap(err, op.Name, op.Table)
 		}
 	}
-	res, err := db.Query(ctx, op.SQL, append(Unnest(args, rows), tail...)...)
-	items, err := collect(res, err, len(rows), dest, nil)
-	return items, op.wrap(err)
+	return append(unnest(n, at, args), tail...), nil
+}
+
+// ExecManyOp is InsertManyOp for a statement that returns no rows (a
+// generated CreateMany that COPY cannot serve): it returns how many rows
+// the statement inserted, 0 for no rows (nothing is sent).
+func ExecManyOp[A any](ctx context.Context, db DBTX, op *Op, rows []A, args func(*A, []any) []any, tail ...any) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	params, err := unnestOp(op, len(rows), func(i int) *A { return &rows[i] }, args, tail)
+	if err != nil {
+		return 0, err
+	}
+	tag, err := db.Exec(ctx, op.SQL, params...)
+	return tag.RowsAffected(), op.wrap(err)
 }
 
 // AllOp runs the statement of op, binding tail only, and collects its

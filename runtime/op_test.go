@@ -137,6 +137,8 @@ func TestErrsWrap(t *testing.T) {
 	}
 }
 
+// TestInsertManyOp runs InsertManyOp and ExecManyOp: rows inserted,
+// none, an invalid row (nothing sent), a violated constraint.
 func TestInsertManyOp(t *testing.T) {
 	ctx := testContext(t)
 	db := openDB(t, runtime.Config{}, `CREATE TABLE op_things (id bigint PRIMARY KEY, name text NOT NULL UNIQUE)`)
@@ -157,6 +159,24 @@ SELECT u.id, u.name FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS u(i
 	_, err = runtime.InsertManyOp(ctx, db, op, []newOpThing{{ID: 5, Name: "a"}}, argsNewOpThing, scanOpThing)
 	if !errors.As(err, &de) || de.SpecName != "name.unique" || de.Op != op.Name {
 		t.Fatalf("taken: %#v", err)
+	}
+
+	// ExecManyOp: the same, counting the rows.
+	exec := &runtime.Op{Name: "op_things.CreateMany", Table: "op_things", Errs: opErrs, Validate: true, SQL: `INSERT INTO op_things (id, name)
+SELECT u.id, u.name FROM unnest($1::bigint[], $2::text[]) AS u(id, name)`}
+	if n, err := runtime.ExecManyOp(ctx, db, exec, []newOpThing{{ID: 6, Name: "f"}, {ID: 7, Name: "g"}, {ID: 8, Name: "h"}}, argsNewOpThing); n != 3 || err != nil {
+		t.Fatalf("exec many: %d, %v", n, err)
+	}
+	if n, err := runtime.ExecManyOp(ctx, db, exec, nil, argsNewOpThing); n != 0 || err != nil {
+		t.Fatalf("exec many, no rows: %d, %v", n, err)
+	}
+	n, err := runtime.ExecManyOp(ctx, db, exec, []newOpThing{{ID: 9}, {ID: 10, Name: "j"}}, argsNewOpThing)
+	if !errors.As(err, &de) || n != 0 || de.Kind != runtime.KindValidation || de.Op != exec.Name || len(de.Fields) != 1 || de.Fields[0].Field != "[0].name" {
+		t.Fatalf("exec many, invalid row: %d, %#v", n, err)
+	}
+	n, err = runtime.ExecManyOp(ctx, db, exec, []newOpThing{{ID: 11, Name: "f"}}, argsNewOpThing)
+	if !errors.As(err, &de) || n != 0 || de.SpecName != "name.unique" || de.Op != exec.Name {
+		t.Fatalf("exec many, taken: %d, %#v", n, err)
 	}
 }
 

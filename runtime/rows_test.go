@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -66,7 +67,18 @@ func TestCollect(t *testing.T) {
 	}
 }
 
-// TestCallHelpers runs QueryOne, Query, Exec, CreateIfAbsent, Stream and
+// countingDB counts the rows queried for one row through it.
+type countingDB struct {
+	runtime.DBTX
+	n int
+}
+
+func (c *countingDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	c.n++
+	return c.DBTX.QueryRow(ctx, sql, args...)
+}
+
+// TestCallHelpers runs QueryOne, Query, Exec, CreateIfAbsentOp, Stream and
 // a Loader on a table, and checks that a call costs one allocation
 // beside pgx's own, whatever the number of rows.
 func TestCallHelpers(t *testing.T) {
@@ -109,13 +121,29 @@ func TestCallHelpers(t *testing.T) {
 	}
 	const createIfAbsent = `WITH ins AS (INSERT INTO things VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING id, name, note)
 SELECT true, id, name, note FROM ins UNION ALL SELECT false, id, name, note FROM things WHERE name = $2 LIMIT 1`
-	v, created, err := runtime.CreateIfAbsent(ctx, db, createIfAbsent, &newThing{ID: 99, Name: "thing a"}, args, scan)
+	absent := &runtime.Op{Name: "things.CreateIfAbsentByName", Table: "things", SQL: createIfAbsent}
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, absent, &newThing{ID: 99, Name: "thing a"}, args, scan)
 	if err != nil || created || v.ID != 0 {
 		t.Fatalf("create if absent, present: %+v, %v, %v", v, created, err)
 	}
-	v, created, err = runtime.CreateIfAbsent(ctx, db, createIfAbsent, &newThing{ID: 99, Name: "new"}, args, scan)
+	v, created, err = runtime.CreateIfAbsentOp(ctx, db, absent, &newThing{ID: 99, Name: "new"}, args, scan)
 	if err != nil || !created || v.ID != 99 {
 		t.Fatalf("create if absent, absent: %+v, %v, %v", v, created, err)
+	}
+	// An upsert that leaves alone the row in its way returns none: with
+	// HiddenKey, the error is a hidden-key conflict of the Op, after the
+	// statement was sent three times.
+	sent := &countingDB{DBTX: db}
+	upsert := &runtime.Op{Name: "things.UpsertByName", Table: "things", HiddenKey: true,
+		SQL: `INSERT INTO things VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET note = EXCLUDED.note WHERE things.id < 0 RETURNING id, name, note`}
+	_, err = runtime.QueryOneOp(ctx, sent, upsert, &newThing{ID: 98, Name: "thing b"}, args, scan)
+	var de *runtime.DbError
+	if !errors.As(err, &de) || !errors.Is(err, runtime.ErrHiddenKey) || de.Kind != runtime.KindConflict || de.Op != upsert.Name || sent.n != 3 {
+		t.Fatalf("upsert over a hidden row: %v after %d statements, want a hidden-key conflict after 3", err, sent.n)
+	}
+	upsert.HiddenKey = false
+	if _, err = runtime.QueryOneOp(ctx, db, upsert, &newThing{ID: 98, Name: "thing b"}, args, scan); errors.Is(err, runtime.ErrHiddenKey) || !errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("upsert over a hidden row without HiddenKey: %v, want not found", err)
 	}
 	var ids []int64
 	streamThings := &runtime.Op{Name: "things.Stream", Table: "things"}

@@ -68,7 +68,8 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 		genCreateManyInsert(f, t)
 		return
 	}
-	kv := []jen.Code{field("Table", jen.Lit(t.SQLName))}
+	kv := []jen.Code{field("Op", jen.Op("&").Qual(ir.PathRuntime, "Op").Values(
+		jen.Id("Name").Op(":").Lit(t.Op+".CreateMany"), jen.Id("Table").Op(":").Lit(t.SQLName), jen.Id("Errs").Op(":").Id("errs")))}
 	var cols []jen.Code
 	for _, c := range t.Insert {
 		cols = append(cols, jen.Lit(c.SQLName))
@@ -108,8 +109,7 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 	f.Line()
 
 	body := []jen.Code{
-		jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "CopyRows").Call(jen.Id("ctx"), copyDB(t), jen.Id(bs.Copier), jen.Id("rows")),
-		jen.Return(jen.Id("n"), wrapErr(t, "CreateMany")),
+		jen.Return(jen.Qual(ir.PathRuntime, "CopyRows").Call(jen.Id("ctx"), copyDB(t), jen.Id(bs.Copier), jen.Id("rows"))),
 	}
 	doc := fmt.Sprintf("CreateMany inserts rows into table %s with COPY, all or nothing, and returns how many "+
 		"(see runtime.Copier).", t.SQLName)
@@ -181,18 +181,6 @@ func validateRows(t *ir.Table, method string, fail func(jen.Code) jen.Code) []je
 	}
 }
 
-// unnestCall renders the arguments of running s, a statement over
-// unnest: ctx, the statement, the arrays of rows' values (runtime.Unnest
-// of the arguments Create binds, which are the statement's arrays in
-// the same order) and the behaviour values.
-func unnestCall(t *ir.Table, s ir.Statement) []jen.Code {
-	arrays := jen.Qual(ir.PathRuntime, "Unnest").Call(jen.Id(t.Args), jen.Id("rows"))
-	if tail := tailArgs(s); len(tail) > 0 {
-		arrays = jen.Append(append([]jen.Code{arrays}, tail...)...)
-	}
-	return []jen.Code{jen.Id("ctx"), stmtExpr(s), arrays.Op("...")}
-}
-
 // hasArgKind reports whether args has one of kind.
 func hasArgKind(args []ir.Arg, kind ir.ArgKind) bool {
 	for _, a := range args {
@@ -236,20 +224,17 @@ func genCreateManyInsert(f *jen.File, t *ir.Table) {
 		genCreateManyMethod(f, t, doc, body)
 		return
 	}
-	{
-		s := bs.Insert
-		genStatement(f, s)
-		body, scoped := prelude(t, "CreateMany", "", []ir.Statement{s}, fail)
-		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil())))
-		body = append(body, validateRows(t, "CreateMany", fail)...)
-		body = append(body,
-			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Call(unnestCall(t, s)...),
-			jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), wrapErr(t, "CreateMany")),
-		)
-		doc = fmt.Sprintf("CreateMany inserts rows into table %s in one INSERT … SELECT FROM unnest, all or nothing, "+
-			"and returns how many.", t.SQLName)
-		genCreateManyMethod(f, t, doc, body)
+	s := bs.Insert
+	emitOp(f, t, "CreateMany", s, nil, t.Validates)
+	body, scoped := prelude(t, "CreateMany", "", []ir.Statement{s}, fail)
+	args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(opName(s)), jen.Id("rows"), jen.Id(t.Args)}, tailArgs(s)...)
+	body = append(body, jen.Return(jen.Qual(ir.PathRuntime, "ExecManyOp").Call(args...)))
+	doc = fmt.Sprintf("CreateMany inserts rows into table %s in one INSERT … SELECT FROM unnest, all or nothing, "+
+		"and returns how many (see runtime.ExecManyOp).", t.SQLName)
+	if t.Validates {
+		doc += " It validates every row first."
 	}
+	genCreateManyMethod(f, t, doc, body)
 }
 
 // genCreateManyMethod emits CreateMany of a table COPY cannot serve, with
@@ -328,20 +313,12 @@ func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 		doc += " A row in the way that the caller cannot see (another tenant's, or soft-deleted) is not updated: " +
 			"the error has kind Conflict."
 	}
-	var body []jen.Code
-	if !k.MayMiss {
-		pre, scoped, validate := opPrelude(t, k.Upsert, "n", s, returnsModel(t))
-		genOp(f, t, k.Upsert, s, nil, validate)
-		body = append(pre, queryOne(t, k.Upsert, scoped, s, newIn(t))...)
-	} else {
-		genStatement(f, s)
-		pre, scoped := prelude(t, k.Upsert, "n", []ir.Statement{s}, returnsModel(t))
-		body = append(pre,
-			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("Retry", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
-			hiddenKey(t, k.Upsert, returnsModel(t)),
-			jen.Return(jen.Op("*").Id("v"), wrapErr(t, k.Upsert)),
-		)
-	}
+	pre, scoped, validate := writeOpPrelude(t, k.Upsert, s, returnsModel(t))
+	emitOpHidden(f, t, k.Upsert, s, validate, k.MayMiss)
+	body := append(pre,
+		jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).runOp("QueryOne", dbOf(scoped), s, jen.Id(t.Scan))),
+		jen.Return(jen.Op("*").Id("v"), jen.Err()),
+	)
 	name := k.Upsert
 	if w := returnedWrite(t, k.Upsert); w != nil {
 		// The row's key comes back from the statement: the method runs it
@@ -355,34 +332,27 @@ func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	f.Line()
 }
 
-// hiddenKey renders the return of runtime.NewHiddenKeyError when an
-// upsert found no row: the row in the way is one the caller cannot see.
-func hiddenKey(t *ir.Table, method string, fail func(jen.Code) jen.Code) jen.Code {
-	return jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(
-		fail(jen.Qual(ir.PathRuntime, "NewHiddenKeyError").Call(jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName))),
-	)
+// writeOpPrelude is opPrelude for an upsert or CreateIfAbsent, which run
+// through their Op on every table (a cached one's too: its cache code
+// does not run their statements).
+func writeOpPrelude(t *ir.Table, method string, s ir.Statement, fail func(jen.Code) jen.Code) (pre []jen.Code, scoped, validate bool) {
+	validate = t.Validates && !needsTenant(s)
+	v := "n"
+	if validate {
+		v = ""
+	}
+	pre, scoped = prelude(t, method, v, []ir.Statement{s}, fail)
+	return pre, scoped, validate
 }
 
 func genCreateIfAbsent(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	s := k.CreateIfAbsentSQL
 	fail := func(err jen.Code) jen.Code { return jen.Return(jen.Id(t.Model).Values(), jen.False(), err) }
-	var body []jen.Code
-	if !k.Hidden && asOp(t, s) {
-		pre, scoped, validate := opPrelude(t, k.CreateIfAbsent, "n", s, fail)
-		genOp(f, t, k.CreateIfAbsent, s, nil, validate)
-		body = append(pre, jen.List(jen.Id("v"), jen.Id("created"), jen.Err()).Op(":=").
-			Add(newIn(t).runOp("CreateIfAbsent", dbOf(scoped), s, jen.Id(t.Scan))),
-			jen.Return(jen.Op("*").Id("v"), jen.Id("created"), jen.Err()))
-	} else {
-		genStatement(f, s)
-		pre, scoped := prelude(t, k.CreateIfAbsent, "n", []ir.Statement{s}, fail)
-		body = append(pre, jen.List(jen.Id("v"), jen.Id("created"), jen.Err()).Op(":=").
-			Add(newIn(t).run("CreateIfAbsent", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))))
-		if k.Hidden {
-			body = append(body, hiddenKey(t, k.CreateIfAbsent, fail))
-		}
-		body = append(body, jen.Return(jen.Op("*").Id("v"), jen.Id("created"), wrapErr(t, k.CreateIfAbsent)))
-	}
+	pre, scoped, validate := writeOpPrelude(t, k.CreateIfAbsent, s, fail)
+	emitOpHidden(f, t, k.CreateIfAbsent, s, validate, k.Hidden)
+	body := append(pre, jen.List(jen.Id("v"), jen.Id("created"), jen.Err()).Op(":=").
+		Add(newIn(t).runOp("CreateIfAbsent", dbOf(scoped), s, jen.Id(t.Scan))),
+		jen.Return(jen.Op("*").Id("v"), jen.Id("created"), jen.Err()))
 	doc := fmt.Sprintf("%s inserts n into table %s unless a row with the same %s exists, and returns the new row "+
 		"and true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).", k.CreateIfAbsent, t.SQLName, keyDoc(k))
 	if t.Validates {

@@ -164,13 +164,26 @@ func genOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []str
 // functions that take nothing else (UpdateMany and the other batch
 // writes by key).
 func emitOp(f *jen.File, t *ir.Table, method string, s ir.Statement, params []string, validate bool) {
-	f.Var().Id(opName(s)).Op("=").Op("&").Qual(ir.PathRuntime, "Op").Values(opFields(t, method, s, params, validate)...)
+	emitOpFields(f, t, method, s, params, validate, false)
+}
+
+// emitOpHidden is emitOp for an upsert or CreateIfAbsent, whose Op says,
+// with hidden, that no row back means a row in the way the caller cannot
+// see (runtime.Op's HiddenKey).
+func emitOpHidden(f *jen.File, t *ir.Table, method string, s ir.Statement, validate, hidden bool) {
+	emitOpFields(f, t, method, s, nil, validate, hidden)
+}
+
+// emitOpFields is emitOp, with the Op's HiddenKey.
+func emitOpFields(f *jen.File, t *ir.Table, method string, s ir.Statement, params []string, validate, hidden bool) {
+	fields := opFields(f, t, method, s, params, validate, hidden)
+	f.Var().Id(opName(s)).Op("=").Op("&").Qual(ir.PathRuntime, "Op").Values(fields...)
 	f.Line()
 }
 
 // opFields are the fields of the runtime.Op of s, method of t (see
-// emitOp).
-func opFields(t *ir.Table, method string, s ir.Statement, params []string, validate bool) []jen.Code {
+// emitOp); the constant of a prefix s owns is declared in f first.
+func opFields(f *jen.File, t *ir.Table, method string, s ir.Statement, params []string, validate, hidden bool) []jen.Code {
 	fields := []jen.Code{
 		jen.Id("Name").Op(":").Lit(t.Op + "." + method),
 		jen.Id("Table").Op(":").Lit(t.SQLName),
@@ -179,6 +192,9 @@ func opFields(t *ir.Table, method string, s ir.Statement, params []string, valid
 	if validate {
 		fields = append(fields, jen.Id("Validate").Op(":").True())
 	}
+	if hidden {
+		fields = append(fields, jen.Id("HiddenKey").Op(":").True())
+	}
 	if params != nil {
 		lits := make([]jen.Code, len(params))
 		for i, p := range params {
@@ -186,7 +202,24 @@ func opFields(t *ir.Table, method string, s ir.Statement, params []string, valid
 		}
 		fields = append(fields, jen.Id("Params").Op(":").Index().String().Values(lits...))
 	}
-	return append(fields, jen.Id("SQL").Op(":").Add(sqlConst(s.SQL)))
+	return append(fields, jen.Id("SQL").Op(":").Add(stmtSQL(f, s)))
+}
+
+// stmtSQL renders the text of s: its constant string, or, when s shares
+// its start with other statements (ir.Statement.Prefix), its name line,
+// the shared constant and the rest, which it declares first when s owns
+// it.
+func stmtSQL(f *jen.File, s ir.Statement) jen.Code {
+	p := s.Prefix
+	if p == nil {
+		return sqlConst(s.SQL)
+	}
+	if s.OwnsPrefix {
+		f.Const().Id(p.Const).Op("=").Add(sqlConst(p.SQL))
+		f.Line()
+	}
+	name, body, _ := strings.Cut(s.SQL, "\n")
+	return jen.Lit(name + "\n").Op("+").Id(p.Const).Op("+").Add(sqlConst(strings.TrimPrefix(body, p.SQL)))
 }
 
 // genStatement emits a statement's constant, and its variant's.
@@ -194,7 +227,7 @@ func genStatement(f *jen.File, s ir.Statement) {
 	if s.Const == "" {
 		return
 	}
-	f.Const().Id(s.Const).Op("=").Add(sqlConst(s.SQL))
+	f.Const().Id(s.Const).Op("=").Add(stmtSQL(f, s))
 	f.Line()
 	if s.WithDeleted != nil {
 		f.Const().Id(s.WithDeleted.Const).Op("=").Add(sqlConst(s.WithDeleted.SQL))

@@ -39,7 +39,7 @@ func genBulkWrite(f *jen.File, t *ir.Table) {
 		genBulkVar(f, t, w.Versions, versionedType(t), w.VersionArgs, pkParts(t, w.VersionArgs), nil)
 	}
 	if w.Keys != "" {
-		genBulkVar(f, t, w.Keys, keyType(t), w.KeyArgs, pkParts(t, w.KeyArgs), nil)
+		genKeysVar(f, t)
 	}
 	verb := "deletes"
 	if t.DeletedAt != nil {
@@ -120,6 +120,27 @@ func genBulkVar(f *jen.File, t *ir.Table, name string, row *jen.Statement, args 
 	}
 	kv = append(kv, field("Row", jen.Func().Params(jen.Id("v").Op("*").Add(row.Clone()), jen.Id("r").Op("*").Qual(ir.PathRuntime, "BulkRow")).Block(elems...)))
 	f.Var().Id(name).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Bulk").Types(jen.Op("*").Add(row.Clone())), kv...))
+	f.Line()
+}
+
+// genKeysVar emits the runtime.Bulk of the keys of t (DeleteMany and its
+// kin): for a key of one column, a literal on one line whose Row is
+// runtime.KeyRow; for a composite key's struct, a literal of its own. A
+// literal, not a constructor call: a call would run at package
+// initialisation, and keep the compiler from laying out statically every
+// package variable initialised after it.
+func genKeysVar(f *jen.File, t *ir.Table) {
+	w := &t.Bulk
+	if len(w.KeyArgs) != 1 || len(w.KeyArgs[0].Path) != 0 || w.KeyArgs[0].TextType != "" {
+		genBulkVar(f, t, w.Keys, keyType(t), w.KeyArgs, pkParts(t, w.KeyArgs), nil)
+		return
+	}
+	key := keyType(t)
+	f.Var().Id(w.Keys).Op("=").Op("&").Qual(ir.PathRuntime, "Bulk").Types(jen.Op("*").Add(key.Clone())).Values(
+		field("Table", jen.Lit(t.SQLName)),
+		field("Key", compareFunc(key.Clone(), pkParts(t, w.KeyArgs))),
+		field("Row", jen.Qual(ir.PathRuntime, "KeyRow").Types(key.Clone())),
+	)
 	f.Line()
 }
 

@@ -69,7 +69,7 @@ func loaderVars(name string, s ir.Statement) (live, all string) {
 func genLoader(f *jen.File, t *ir.Table, method, name string, s ir.Statement, keyType ir.GoType, model, scan string, key jen.Code, padded bool) {
 	emit := func(v string, st ir.Statement) {
 		kv := []jen.Code{
-			field("Op", jen.Op("&").Qual(ir.PathRuntime, "Op").Values(opFields(t, method, st, nil, false)...)),
+			field("Op", jen.Op("&").Qual(ir.PathRuntime, "Op").Values(opFields(f, t, method, st, nil, false, false)...)),
 			field("Scan", jen.Id(scan)),
 		}
 		if key != nil {

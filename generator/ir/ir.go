@@ -538,6 +538,24 @@ type Statement struct {
 	// statement without the deleted_at filter (constant
 	// Const+"WithDeleted"); nil otherwise.
 	WithDeleted *Statement
+	// Prefix, when not nil, is the start of the text after the name line
+	// that the statement shares with others of its table (UpdateMany and
+	// UpdateManyReturning): the generated code spells it once, as a
+	// constant, and the statement as its name line, that constant and
+	// the rest. SQL still holds the whole text.
+	Prefix *SQLPrefix
+	// OwnsPrefix marks the statement whose Go code declares the Prefix's
+	// constant, before its own.
+	OwnsPrefix bool
+}
+
+// SQLPrefix is the text several statements of a table start with, after
+// their name lines.
+type SQLPrefix struct {
+	// Const is the Go constant's name.
+	Const string
+	// SQL is the shared text.
+	SQL string
 }
 
 // TailArg is a value a statement binds that comes from the table's

@@ -6,12 +6,10 @@ package crmdb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // CustomerTag is one row of table customer_tags.
@@ -227,26 +225,22 @@ func (r *CustomerTagRepo) Count(ctx context.Context) (int64, error) {
 	return runtime.CountOp(ctx, db, opCustomerTagsCount, tenant)
 }
 
-const sqlCustomerTagsCreateMany = `-- name: customer_tags.CreateMany
+var opCustomerTagsCreateMany = &runtime.Op{Name: "customer_tags.CreateMany", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.CreateMany
 INSERT INTO "customer_tags" ("customer_id", "tag_id", "organization_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table customer_tags in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp).
+// (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *CustomerTagRepo) CreateMany(ctx context.Context, rows []NewCustomerTag) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.CreateMany", "customer_tags")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	tag, err := db.Exec(ctx, sqlCustomerTagsCreateMany, append(runtime.Unnest(argsNewCustomerTag, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "customer_tags.CreateMany", "customer_tags")
+	return runtime.ExecManyOp(ctx, db, opCustomerTagsCreateMany, rows, argsNewCustomerTag, tenant)
 }
 
 var opCustomerTagsCreateManyReturning = &runtime.Op{Name: "customer_tags.CreateManyReturning", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.CreateManyReturning
@@ -267,13 +261,13 @@ func (r *CustomerTagRepo) CreateManyReturning(ctx context.Context, rows []NewCus
 	return runtime.InsertManyOp(ctx, db, opCustomerTagsCreateManyReturning, rows, argsNewCustomerTag, scanCustomerTag, tenant)
 }
 
-const sqlCustomerTagsUpsertByCustomerIDAndTagID = `-- name: customer_tags.UpsertByCustomerIDAndTagID
+var opCustomerTagsUpsertByCustomerIDAndTagID = &runtime.Op{Name: "customer_tags.UpsertByCustomerIDAndTagID", Table: "customer_tags", Errs: errs, HiddenKey: true, SQL: `-- name: customer_tags.UpsertByCustomerIDAndTagID
 INSERT INTO "customer_tags" ("customer_id", "tag_id", "organization_id")
 VALUES ($1, $2, $3)
 ON CONFLICT ("customer_id", "tag_id") DO UPDATE
 SET "customer_id" = EXCLUDED."customer_id"
 WHERE "customer_tags"."organization_id" = $3
-RETURNING "organization_id", "customer_id", "tag_id"`
+RETURNING "organization_id", "customer_id", "tag_id"`}
 
 // UpsertByCustomerIDAndTagID inserts n into table customer_tags or updates the row
 // with the same (customer_id, tag_id) from n (docs/spec.md tells which columns it
@@ -286,14 +280,11 @@ func (r *CustomerTagRepo) UpsertByCustomerIDAndTagID(ctx context.Context, n NewC
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlCustomerTagsUpsertByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return CustomerTag{}, runtime.NewHiddenKeyError("customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
-	}
-	return *v, errs.Wrap(err, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
+	v, err := runtime.QueryOneOp(ctx, db, opCustomerTagsUpsertByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
+	return *v, err
 }
 
-const sqlCustomerTagsCreateIfAbsentByCustomerIDAndTagID = `-- name: customer_tags.CreateIfAbsentByCustomerIDAndTagID
+var opCustomerTagsCreateIfAbsentByCustomerIDAndTagID = &runtime.Op{Name: "customer_tags.CreateIfAbsentByCustomerIDAndTagID", Table: "customer_tags", Errs: errs, HiddenKey: true, SQL: `-- name: customer_tags.CreateIfAbsentByCustomerIDAndTagID
 WITH "inserted" AS (
 INSERT INTO "customer_tags" ("customer_id", "tag_id", "organization_id")
 VALUES ($1, $2, $3)
@@ -304,7 +295,7 @@ SELECT true, "organization_id", "customer_id", "tag_id" FROM "inserted"
 UNION ALL
 SELECT false, "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByCustomerIDAndTagID inserts n into table customer_tags unless a
 // row with the same (customer_id, tag_id) exists, and returns the new row and
@@ -317,11 +308,8 @@ func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context
 		return CustomerTag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlCustomerTagsCreateIfAbsentByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return CustomerTag{}, false, runtime.NewHiddenKeyError("customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
-	}
-	return *v, created, errs.Wrap(err, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opCustomerTagsCreateIfAbsentByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
+	return *v, created, err
 }
 
 // CustomerTagKey is the primary key of a row of table customer_tags.

@@ -365,29 +365,23 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	return out, nil
 }
 
-const sqlOrganizationsCreateMany = `-- name: organizations.CreateMany
+var opOrganizationsCreateMany = &runtime.Op{Name: "organizations.CreateMany", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateMany
 INSERT INTO "organizations" ("name", "slug", "id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table organizations in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp). It
+// validates every row first. (PostgreSQL does not run COPY FROM under row-level
+// security.)
 func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.CreateMany", "organizations")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, errs.Wrap(err, "organizations.CreateMany", "organizations")
-	}
-	tag, err := db.Exec(ctx, sqlOrganizationsCreateMany, append(runtime.Unnest(argsNewOrganization, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "organizations.CreateMany", "organizations")
+	return runtime.ExecManyOp(ctx, db, opOrganizationsCreateMany, rows, argsNewOrganization, tenant)
 }
 
 var opOrganizationsCreateManyReturning = &runtime.Op{Name: "organizations.CreateManyReturning", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateManyReturning
@@ -408,14 +402,14 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	return runtime.InsertManyOp(ctx, db, opOrganizationsCreateManyReturning, rows, argsNewOrganization, scanOrganization, tenant)
 }
 
-const sqlOrganizationsUpsertBySlug = `-- name: organizations.UpsertBySlug
+var opOrganizationsUpsertBySlug = &runtime.Op{Name: "organizations.UpsertBySlug", Table: "organizations", Errs: errs, HiddenKey: true, SQL: `-- name: organizations.UpsertBySlug
 INSERT INTO "organizations" ("name", "slug", "id")
 VALUES ($1, $2, $3)
 ON CONFLICT ("slug") DO UPDATE
 SET "name" = EXCLUDED."name",
     "updated_at" = now()
 WHERE "organizations"."id" = $3
-RETURNING "id", "name", "slug", "created_at", "updated_at"`
+RETURNING "id", "name", "slug", "created_at", "updated_at"`}
 
 // UpsertBySlug inserts n into table organizations or updates the row with the same
 // slug from n (docs/spec.md tells which columns it keeps), in one statement, and
@@ -449,14 +443,11 @@ func (r *OrganizationRepo) upsertBySlug(ctx context.Context, n NewOrganization) 
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.Retry(ctx, db, sqlOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Organization{}, runtime.NewHiddenKeyError("organizations.UpsertBySlug", "organizations")
-	}
-	return *v, errs.Wrap(err, "organizations.UpsertBySlug", "organizations")
+	v, err := runtime.QueryOneOp(ctx, db, opOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization, tenant)
+	return *v, err
 }
 
-const sqlOrganizationsCreateIfAbsentBySlug = `-- name: organizations.CreateIfAbsentBySlug
+var opOrganizationsCreateIfAbsentBySlug = &runtime.Op{Name: "organizations.CreateIfAbsentBySlug", Table: "organizations", Errs: errs, HiddenKey: true, SQL: `-- name: organizations.CreateIfAbsentBySlug
 WITH "inserted" AS (
 INSERT INTO "organizations" ("name", "slug", "id")
 VALUES ($1, $2, $3)
@@ -467,7 +458,7 @@ SELECT true, "id", "name", "slug", "created_at", "updated_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "slug" = $2 AND "id" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySlug inserts n into table organizations unless a row with the
 // same slug exists, and returns the new row and true, or the existing one,
@@ -483,11 +474,8 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 		return Organization{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Organization{}, false, runtime.NewHiddenKeyError("organizations.CreateIfAbsentBySlug", "organizations")
-	}
-	return *v, created, errs.Wrap(err, "organizations.CreateIfAbsentBySlug", "organizations")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization, tenant)
+	return *v, created, err
 }
 
 // OrganizationKeyedUpdate is one row's key and changes for UpdateMany.
@@ -507,11 +495,12 @@ var bulkOrganizationsUpdates = &runtime.Bulk[*OrganizationKeyedUpdate]{
 	},
 }
 
-var opOrganizationsUpdateMany = &runtime.Op{Name: "organizations.UpdateMany", Table: "organizations", Errs: errs, SQL: `-- name: organizations.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlOrganizationsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opOrganizationsUpdateMany = &runtime.Op{Name: "organizations.UpdateMany", Table: "organizations", Errs: errs, SQL: "-- name: organizations.UpdateMany\n" + sqlOrganizationsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table organizations, all or none (see
@@ -525,11 +514,7 @@ func (r *OrganizationRepo) UpdateMany(ctx context.Context, rows []OrganizationKe
 	return runtime.UpdateMany(ctx, db, bulkOrganizationsUpdates, opOrganizationsUpdateMany, rows, tenant)
 }
 
-var opOrganizationsUpdateManyReturning = &runtime.Op{Name: "organizations.UpdateManyReturning", Table: "organizations", Errs: errs, SQL: `-- name: organizations.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
+var opOrganizationsUpdateManyReturning = &runtime.Op{Name: "organizations.UpdateManyReturning", Table: "organizations", Errs: errs, SQL: "-- name: organizations.UpdateManyReturning\n" + sqlOrganizationsUpdateManyWith + `, "id", "name", "slug", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -542,13 +527,7 @@ func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []Organ
 	return runtime.UpdateManyReturning(ctx, db, bulkOrganizationsUpdates, opOrganizationsUpdateManyReturning, scanOrganization, rows, tenant)
 }
 
-var bulkOrganizationsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "organizations",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkOrganizationsKeys = &runtime.Bulk[*uuid.UUID]{Table: "organizations", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opOrganizationsDeleteMany = &runtime.Op{Name: "organizations.DeleteMany", Table: "organizations", Errs: errs, SQL: `-- name: organizations.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -216,7 +216,7 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 }
 
 var copyCategories = &runtime.Copier[*NewCategory]{
-	Table:    "categories",
+	Op:       &runtime.Op{Name: "categories.CreateMany", Table: "categories", Errs: errs},
 	Columns:  []string{"name", "parent_id"},
 	Args:     argsNewCategory,
 	Validate: (*NewCategory).Validate,
@@ -225,8 +225,7 @@ var copyCategories = &runtime.Copier[*NewCategory]{
 // CreateMany inserts rows into table categories with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCategories, rows)
-	return n, errs.Wrap(err, "categories.CreateMany", "categories")
+	return runtime.CopyRows(ctx, r.db, copyCategories, rows)
 }
 
 var opCategoriesCreateManyReturning = &runtime.Op{Name: "categories.CreateManyReturning", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.CreateManyReturning
@@ -296,11 +295,12 @@ var bulkCategoriesUpdates = &runtime.Bulk[*CategoryKeyedUpdate]{
 	},
 }
 
-var opCategoriesUpdateMany = &runtime.Op{Name: "categories.UpdateMany", Table: "categories", Errs: errs, SQL: `-- name: categories.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::boolean[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlCategoriesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::boolean[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "categories" ON "categories"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "categories" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "categories"."name"), "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "categories"."parent_id" END FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "categories" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "categories"."name"), "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "categories"."parent_id" END FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opCategoriesUpdateMany = &runtime.Op{Name: "categories.UpdateMany", Table: "categories", Errs: errs, SQL: "-- name: categories.UpdateMany\n" + sqlCategoriesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table categories, all or none (see
@@ -309,11 +309,7 @@ func (r *CategoryRepo) UpdateMany(ctx context.Context, rows []CategoryKeyedUpdat
 	return runtime.UpdateMany(ctx, r.db, bulkCategoriesUpdates, opCategoriesUpdateMany, rows)
 }
 
-var opCategoriesUpdateManyReturning = &runtime.Op{Name: "categories.UpdateManyReturning", Table: "categories", Errs: errs, SQL: `-- name: categories.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::boolean[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "categories" ON "categories"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "categories" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "categories"."name"), "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "categories"."parent_id" END FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "parent_id")
+var opCategoriesUpdateManyReturning = &runtime.Op{Name: "categories.UpdateManyReturning", Table: "categories", Errs: errs, SQL: "-- name: categories.UpdateManyReturning\n" + sqlCategoriesUpdateManyWith + `, "id", "name", "parent_id")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."parent_id" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -321,13 +317,7 @@ func (r *CategoryRepo) UpdateManyReturning(ctx context.Context, rows []CategoryK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCategoriesUpdates, opCategoriesUpdateManyReturning, scanCategory, rows)
 }
 
-var bulkCategoriesKeys = &runtime.Bulk[*int32]{
-	Table: "categories",
-	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int32, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkCategoriesKeys = &runtime.Bulk[*int32]{Table: "categories", Key: func(a, b *int32) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int32]}
 
 var opCategoriesDeleteMany = &runtime.Op{Name: "categories.DeleteMany", Table: "categories", Errs: errs, SQL: `-- name: categories.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

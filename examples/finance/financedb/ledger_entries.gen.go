@@ -230,7 +230,7 @@ func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerE
 }
 
 var copyLedgerEntries = &runtime.Copier[*NewLedgerEntry]{
-	Table:    "ledger_entries",
+	Op:       &runtime.Op{Name: "ledger_entries.CreateMany", Table: "ledger_entries", Errs: errs},
 	Columns:  []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"},
 	Args:     argsNewLedgerEntry,
 	Unset:    func(n *NewLedgerEntry) uint64 { return runtime.Bit(!n.CreatedAt.Set, 5) },
@@ -240,8 +240,7 @@ var copyLedgerEntries = &runtime.Copier[*NewLedgerEntry]{
 // CreateMany inserts rows into table ledger_entries with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *LedgerEntryRepo) CreateMany(ctx context.Context, rows []NewLedgerEntry) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyLedgerEntries, rows)
-	return n, errs.Wrap(err, "ledger_entries.CreateMany", "ledger_entries")
+	return runtime.CopyRows(ctx, r.db, copyLedgerEntries, rows)
 }
 
 var opLedgerEntriesCreateManyReturning = &runtime.Op{Name: "ledger_entries.CreateManyReturning", Table: "ledger_entries", Errs: errs, Validate: true, SQL: `-- name: ledger_entries.CreateManyReturning
@@ -278,11 +277,12 @@ var bulkLedgerEntriesUpdates = &runtime.Bulk[*LedgerEntryKeyedUpdate]{
 	},
 }
 
-var opLedgerEntriesUpdateMany = &runtime.Op{Name: "ledger_entries.UpdateMany", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]::"transaction_kind"[], $6::numeric(18,2)[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+const sqlLedgerEntriesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]::"transaction_kind"[], $6::numeric(18,2)[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ledger_entries" ON "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ledger_entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opLedgerEntriesUpdateMany = &runtime.Op{Name: "ledger_entries.UpdateMany", Table: "ledger_entries", Errs: errs, SQL: "-- name: ledger_entries.UpdateMany\n" + sqlLedgerEntriesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table ledger_entries, all or none (see
@@ -291,11 +291,7 @@ func (r *LedgerEntryRepo) UpdateMany(ctx context.Context, rows []LedgerEntryKeye
 	return runtime.UpdateMany(ctx, r.db, bulkLedgerEntriesUpdates, opLedgerEntriesUpdateMany, rows)
 }
 
-var opLedgerEntriesUpdateManyReturning = &runtime.Op{Name: "ledger_entries.UpdateManyReturning", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]::"transaction_kind"[], $6::numeric(18,2)[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ledger_entries" ON "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ledger_entries"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
+var opLedgerEntriesUpdateManyReturning = &runtime.Op{Name: "ledger_entries.UpdateManyReturning", Table: "ledger_entries", Errs: errs, SQL: "-- name: ledger_entries.UpdateManyReturning\n" + sqlLedgerEntriesUpdateManyWith + `, "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."transaction_id", "cpcgen_new"."account_id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -303,13 +299,7 @@ func (r *LedgerEntryRepo) UpdateManyReturning(ctx context.Context, rows []Ledger
 	return runtime.UpdateManyReturning(ctx, r.db, bulkLedgerEntriesUpdates, opLedgerEntriesUpdateManyReturning, scanLedgerEntry, rows)
 }
 
-var bulkLedgerEntriesKeys = &runtime.Bulk[*int64]{
-	Table: "ledger_entries",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkLedgerEntriesKeys = &runtime.Bulk[*int64]{Table: "ledger_entries", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opLedgerEntriesDeleteMany = &runtime.Op{Name: "ledger_entries.DeleteMany", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -174,7 +174,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
-	Table:    "counters",
+	Op:       &runtime.Op{Name: "counters.CreateMany", Table: "counters", Errs: errs},
 	Columns:  []string{"name"},
 	Args:     argsNewCounter,
 	Validate: (*NewCounter).Validate,
@@ -183,8 +183,7 @@ var copyCounters = &runtime.Copier[*NewCounter]{
 // CreateMany inserts rows into table counters with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCounters, rows)
-	return n, errs.Wrap(err, "counters.CreateMany", "counters")
+	return runtime.CopyRows(ctx, r.db, copyCounters, rows)
 }
 
 var opCountersCreateManyReturning = &runtime.Op{Name: "counters.CreateManyReturning", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateManyReturning
@@ -236,13 +235,7 @@ func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (C
 	return *v, created, err
 }
 
-var bulkCountersKeys = &runtime.Bulk[*string]{
-	Table: "counters",
-	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Row: func(v *string, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkCountersKeys = &runtime.Bulk[*string]{Table: "counters", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opCountersDeleteMany = &runtime.Op{Name: "counters.DeleteMany", Table: "counters", Errs: errs, SQL: `-- name: counters.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -233,7 +233,7 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 }
 
 var copyEvents = &runtime.Copier[*NewEvent]{
-	Table:   "events",
+	Op:      &runtime.Op{Name: "events.CreateMany", Table: "events", Errs: errs},
 	Columns: []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label"},
 	Args: func(n *NewEvent, d []any) []any {
 		return append(d, &n.Name, &n.Kind, &n.Amount, n.At.Arg(), n.Payload, &n.Ref, n.Code.Arg(), n.Label.Arg())
@@ -247,8 +247,7 @@ var copyEvents = &runtime.Copier[*NewEvent]{
 // CreateMany inserts rows into table events with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyEvents, rows)
-	return n, errs.Wrap(err, "events.CreateMany", "events")
+	return runtime.CopyRows(ctx, r.db, copyEvents, rows)
 }
 
 var opEventsCreateManyReturning = &runtime.Op{Name: "events.CreateManyReturning", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateManyReturning
@@ -290,11 +289,12 @@ var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	},
 }
 
-var opEventsUpdateMany = &runtime.Op{Name: "events.UpdateMany", Table: "events", Errs: errs, SQL: `-- name: events.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"mood"[], $4::numeric(18,2)[], $5::timestamptz[], $6::boolean[], $7::jsonb[], $8::boolean[], $9::uuid[], $10::bpchar[], $11::boolean[], $12::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_ord")),
+const sqlEventsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"mood"[], $4::numeric(18,2)[], $5::timestamptz[], $6::boolean[], $7::jsonb[], $8::boolean[], $9::uuid[], $10::bpchar[], $11::boolean[], $12::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "events" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "events"."name"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "events"."amount"), "at" = COALESCE("cpcgen_v"."cpcgen_5", "events"."at"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "events"."payload" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "events"."ref" END, "code" = COALESCE("cpcgen_v"."cpcgen_10", "events"."code"), "label" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "events"."label" END FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "events" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "events"."name"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "events"."amount"), "at" = COALESCE("cpcgen_v"."cpcgen_5", "events"."at"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "events"."payload" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "events"."ref" END, "code" = COALESCE("cpcgen_v"."cpcgen_10", "events"."code"), "label" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "events"."label" END FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opEventsUpdateMany = &runtime.Op{Name: "events.UpdateMany", Table: "events", Errs: errs, SQL: "-- name: events.UpdateMany\n" + sqlEventsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table events, all or none (see
@@ -303,11 +303,7 @@ func (r *EventRepo) UpdateMany(ctx context.Context, rows []EventKeyedUpdate) (in
 	return runtime.UpdateMany(ctx, r.db, bulkEventsUpdates, opEventsUpdateMany, rows)
 }
 
-var opEventsUpdateManyReturning = &runtime.Op{Name: "events.UpdateManyReturning", Table: "events", Errs: errs, SQL: `-- name: events.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"mood"[], $4::numeric(18,2)[], $5::timestamptz[], $6::boolean[], $7::jsonb[], $8::boolean[], $9::uuid[], $10::bpchar[], $11::boolean[], $12::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "events" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "events"."name"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "events"."amount"), "at" = COALESCE("cpcgen_v"."cpcgen_5", "events"."at"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "events"."payload" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "events"."ref" END, "code" = COALESCE("cpcgen_v"."cpcgen_10", "events"."code"), "label" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "events"."label" END FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label")
+var opEventsUpdateManyReturning = &runtime.Op{Name: "events.UpdateManyReturning", Table: "events", Errs: errs, SQL: "-- name: events.UpdateManyReturning\n" + sqlEventsUpdateManyWith + `, "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."at", "cpcgen_new"."payload", "cpcgen_new"."ref", "cpcgen_new"."code"::text, "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -315,13 +311,7 @@ func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkEventsUpdates, opEventsUpdateManyReturning, scanEvent, rows)
 }
 
-var bulkEventsKeys = &runtime.Bulk[*int64]{
-	Table: "events",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkEventsKeys = &runtime.Bulk[*int64]{Table: "events", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opEventsDeleteMany = &runtime.Op{Name: "events.DeleteMany", Table: "events", Errs: errs, SQL: `-- name: events.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -209,7 +209,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
-	Table:    "products",
+	Op:       &runtime.Op{Name: "products.CreateMany", Table: "products", Errs: errs},
 	Columns:  []string{"sku", "code", "active", "title", "stock"},
 	Args:     argsNewProduct,
 	Unset:    func(n *NewProduct) uint64 { return runtime.Bit(!n.Active.Set, 2) | runtime.Bit(!n.Stock.Set, 4) },
@@ -219,8 +219,7 @@ var copyProducts = &runtime.Copier[*NewProduct]{
 // CreateMany inserts rows into table products with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyProducts, rows)
-	return n, errs.Wrap(err, "products.CreateMany", "products")
+	return runtime.CopyRows(ctx, r.db, copyProducts, rows)
 }
 
 var opProductsCreateManyReturning = &runtime.Op{Name: "products.CreateManyReturning", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateManyReturning
@@ -333,11 +332,12 @@ var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	},
 }
 
-var opProductsUpdateMany = &runtime.Op{Name: "products.UpdateMany", Table: "products", Errs: errs, SQL: `-- name: products.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::text[], $5::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+const sqlProductsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::text[], $5::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."sku" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "products" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "products"."code"), "active" = COALESCE("cpcgen_v"."cpcgen_3", "products"."active"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "products"."title"), "stock" = COALESCE("cpcgen_v"."cpcgen_5", "products"."stock") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "products" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "products"."code"), "active" = COALESCE("cpcgen_v"."cpcgen_3", "products"."active"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "products"."title"), "stock" = COALESCE("cpcgen_v"."cpcgen_5", "products"."stock") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opProductsUpdateMany = &runtime.Op{Name: "products.UpdateMany", Table: "products", Errs: errs, SQL: "-- name: products.UpdateMany\n" + sqlProductsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table products, all or none (see
@@ -346,11 +346,7 @@ func (r *ProductRepo) UpdateMany(ctx context.Context, rows []ProductKeyedUpdate)
 	return runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, opProductsUpdateMany, rows)
 }
 
-var opProductsUpdateManyReturning = &runtime.Op{Name: "products.UpdateManyReturning", Table: "products", Errs: errs, SQL: `-- name: products.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::text[], $5::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."sku" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "products" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "products"."code"), "active" = COALESCE("cpcgen_v"."cpcgen_3", "products"."active"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "products"."title"), "stock" = COALESCE("cpcgen_v"."cpcgen_5", "products"."stock") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "sku", "code", "active", "title", "stock")
+var opProductsUpdateManyReturning = &runtime.Op{Name: "products.UpdateManyReturning", Table: "products", Errs: errs, SQL: "-- name: products.UpdateManyReturning\n" + sqlProductsUpdateManyWith + `, "sku", "code", "active", "title", "stock")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."title", "cpcgen_new"."stock" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -358,13 +354,7 @@ func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, opProductsUpdateManyReturning, scanProduct, rows)
 }
 
-var bulkProductsKeys = &runtime.Bulk[*string]{
-	Table: "products",
-	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Row: func(v *string, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkProductsKeys = &runtime.Bulk[*string]{Table: "products", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opProductsDeleteMany = &runtime.Op{Name: "products.DeleteMany", Table: "products", Errs: errs, SQL: `-- name: products.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -199,7 +199,7 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 }
 
 var copySlots = &runtime.Copier[*NewSlot]{
-	Table:    "slots",
+	Op:       &runtime.Op{Name: "slots.CreateMany", Table: "slots", Errs: errs},
 	Columns:  []string{"day", "room", "booked_by"},
 	Args:     argsNewSlot,
 	Validate: (*NewSlot).Validate,
@@ -208,8 +208,7 @@ var copySlots = &runtime.Copier[*NewSlot]{
 // CreateMany inserts rows into table slots with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copySlots, rows)
-	return n, errs.Wrap(err, "slots.CreateMany", "slots")
+	return runtime.CopyRows(ctx, r.db, copySlots, rows)
 }
 
 var opSlotsCreateManyReturning = &runtime.Op{Name: "slots.CreateManyReturning", Table: "slots", Errs: errs, Validate: true, SQL: `-- name: slots.CreateManyReturning
@@ -279,11 +278,12 @@ var bulkSlotsUpdates = &runtime.Bulk[*SlotKeyedUpdate]{
 	},
 }
 
-var opSlotsUpdateMany = &runtime.Op{Name: "slots.UpdateMany", Table: "slots", Errs: errs, SQL: `-- name: slots.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlSlotsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opSlotsUpdateMany = &runtime.Op{Name: "slots.UpdateMany", Table: "slots", Errs: errs, SQL: "-- name: slots.UpdateMany\n" + sqlSlotsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table slots, all or none (see
@@ -292,11 +292,7 @@ func (r *SlotRepo) UpdateMany(ctx context.Context, rows []SlotKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkSlotsUpdates, opSlotsUpdateMany, rows)
 }
 
-var opSlotsUpdateManyReturning = &runtime.Op{Name: "slots.UpdateManyReturning", Table: "slots", Errs: errs, SQL: `-- name: slots.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
+var opSlotsUpdateManyReturning = &runtime.Op{Name: "slots.UpdateManyReturning", Table: "slots", Errs: errs, SQL: "-- name: slots.UpdateManyReturning\n" + sqlSlotsUpdateManyWith + `, "id", "day", "room", "booked_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -304,13 +300,7 @@ func (r *SlotRepo) UpdateManyReturning(ctx context.Context, rows []SlotKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkSlotsUpdates, opSlotsUpdateManyReturning, scanSlot, rows)
 }
 
-var bulkSlotsKeys = &runtime.Bulk[*int64]{
-	Table: "slots",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkSlotsKeys = &runtime.Bulk[*int64]{Table: "slots", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opSlotsDeleteMany = &runtime.Op{Name: "slots.DeleteMany", Table: "slots", Errs: errs, SQL: `-- name: slots.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

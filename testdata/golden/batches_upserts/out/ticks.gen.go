@@ -184,11 +184,12 @@ var bulkTicksUpdates = &runtime.Bulk[*TickKeyedUpdate]{
 	},
 }
 
-var opTicksUpdateMany = &runtime.Op{Name: "ticks.UpdateMany", Table: "ticks", Errs: errs, SQL: `-- name: ticks.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+const sqlTicksUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ticks" ON "ticks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ticks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "ticks" SET "updated_at" = now() FROM "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "ticks" SET "updated_at" = now() FROM "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opTicksUpdateMany = &runtime.Op{Name: "ticks.UpdateMany", Table: "ticks", Errs: errs, SQL: "-- name: ticks.UpdateMany\n" + sqlTicksUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table ticks, all or none (see
@@ -197,11 +198,7 @@ func (r *TickRepo) UpdateMany(ctx context.Context, rows []TickKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkTicksUpdates, opTicksUpdateMany, rows)
 }
 
-var opTicksUpdateManyReturning = &runtime.Op{Name: "ticks.UpdateManyReturning", Table: "ticks", Errs: errs, SQL: `-- name: ticks.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ticks" ON "ticks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ticks"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "ticks" SET "updated_at" = now() FROM "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "created_at", "updated_at")
+var opTicksUpdateManyReturning = &runtime.Op{Name: "ticks.UpdateManyReturning", Table: "ticks", Errs: errs, SQL: "-- name: ticks.UpdateManyReturning\n" + sqlTicksUpdateManyWith + `, "id", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -209,13 +206,7 @@ func (r *TickRepo) UpdateManyReturning(ctx context.Context, rows []TickKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkTicksUpdates, opTicksUpdateManyReturning, scanTick, rows)
 }
 
-var bulkTicksKeys = &runtime.Bulk[*int64]{
-	Table: "ticks",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkTicksKeys = &runtime.Bulk[*int64]{Table: "ticks", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opTicksDeleteMany = &runtime.Op{Name: "ticks.DeleteMany", Table: "ticks", Errs: errs, SQL: `-- name: ticks.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

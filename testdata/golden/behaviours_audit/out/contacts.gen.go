@@ -285,29 +285,23 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []int64) ([]Contact, er
 	return runtime.QueryOp(ctx, db, opContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
 }
 
-const sqlContactsCreateMany = `-- name: contacts.CreateMany sensitive=2
+var opContactsCreateMany = &runtime.Op{Name: "contacts.CreateMany", Table: "contacts", Errs: errs, Validate: true, SQL: `-- name: contacts.CreateMany sensitive=2
 INSERT INTO "contacts" ("customer_id", "phone", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table contacts in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp). It
+// validates every row first. (PostgreSQL does not run COPY FROM under row-level
+// security.)
 func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateMany", "contacts")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, errs.Wrap(err, "contacts.CreateMany", "contacts")
-	}
-	tag, err := db.Exec(ctx, sqlContactsCreateMany, append(runtime.Unnest(argsNewContact, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "contacts.CreateMany", "contacts")
+	return runtime.ExecManyOp(ctx, db, opContactsCreateMany, rows, argsNewContact, tenant)
 }
 
 var opContactsCreateManyReturning = &runtime.Op{Name: "contacts.CreateManyReturning", Table: "contacts", Errs: errs, Validate: true, SQL: `-- name: contacts.CreateManyReturning sensitive=2
@@ -345,11 +339,12 @@ var bulkContactsUpdates = &runtime.Bulk[*ContactKeyedUpdate]{
 	},
 }
 
-var opContactsUpdateMany = &runtime.Op{Name: "contacts.UpdateMany", Table: "contacts", Errs: errs, SQL: `-- name: contacts.UpdateMany sensitive=3
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlContactsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "phone" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."phone") FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "phone" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."phone") FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opContactsUpdateMany = &runtime.Op{Name: "contacts.UpdateMany", Table: "contacts", Errs: errs, SQL: "-- name: contacts.UpdateMany sensitive=3\n" + sqlContactsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table contacts, all or none (see
@@ -363,11 +358,7 @@ func (r *ContactRepo) UpdateMany(ctx context.Context, rows []ContactKeyedUpdate)
 	return runtime.UpdateMany(ctx, db, bulkContactsUpdates, opContactsUpdateMany, rows, tenant)
 }
 
-var opContactsUpdateManyReturning = &runtime.Op{Name: "contacts.UpdateManyReturning", Table: "contacts", Errs: errs, SQL: `-- name: contacts.UpdateManyReturning sensitive=3
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "phone" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."phone") FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "customer_id", "phone")
+var opContactsUpdateManyReturning = &runtime.Op{Name: "contacts.UpdateManyReturning", Table: "contacts", Errs: errs, SQL: "-- name: contacts.UpdateManyReturning sensitive=3\n" + sqlContactsUpdateManyWith + `, "id", "org_id", "customer_id", "phone")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."phone" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -380,13 +371,7 @@ func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKey
 	return runtime.UpdateManyReturning(ctx, db, bulkContactsUpdates, opContactsUpdateManyReturning, scanContact, rows, tenant)
 }
 
-var bulkContactsKeys = &runtime.Bulk[*int64]{
-	Table: "contacts",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkContactsKeys = &runtime.Bulk[*int64]{Table: "contacts", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opContactsDeleteMany = &runtime.Op{Name: "contacts.DeleteMany", Table: "contacts", Errs: errs, SQL: `-- name: contacts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

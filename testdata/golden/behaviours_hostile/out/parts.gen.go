@@ -258,29 +258,22 @@ func (r *PartRepo) FindByIDs(ctx context.Context, ids []int64) ([]Part, error) {
 	return runtime.QueryOp(ctx, db, opPartsFindByIDs, &ids, runtime.Arg, scanPart, len(ids), tenant)
 }
 
-const sqlPartsCreateMany = `-- name: parts.CreateMany
+var opPartsCreateMany = &runtime.Op{Name: "parts.CreateMany", Table: "parts", Errs: errs, Validate: true, SQL: `-- name: parts.CreateMany
 INSERT INTO "parts" ("thing_id", "body", "owner")
 SELECT "u"."c1", "u"."c2", $3::text
 FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table parts in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *PartRepo) CreateMany(ctx context.Context, rows []NewPart) (int64, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.CreateMany", "parts")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, errs.Wrap(err, "parts.CreateMany", "parts")
-	}
-	tag, err := db.Exec(ctx, sqlPartsCreateMany, append(runtime.Unnest(argsNewPart, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "parts.CreateMany", "parts")
+	return runtime.ExecManyOp(ctx, db, opPartsCreateMany, rows, argsNewPart, tenant)
 }
 
 var opPartsCreateManyReturning = &runtime.Op{Name: "parts.CreateManyReturning", Table: "parts", Errs: errs, Validate: true, SQL: `-- name: parts.CreateManyReturning
@@ -318,11 +311,12 @@ var bulkPartsUpdates = &runtime.Bulk[*PartKeyedUpdate]{
 	},
 }
 
-var opPartsUpdateMany = &runtime.Op{Name: "parts.UpdateMany", Table: "parts", Errs: errs, SQL: `-- name: parts.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlPartsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opPartsUpdateMany = &runtime.Op{Name: "parts.UpdateMany", Table: "parts", Errs: errs, SQL: "-- name: parts.UpdateMany\n" + sqlPartsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table parts, all or none (see
@@ -336,11 +330,7 @@ func (r *PartRepo) UpdateMany(ctx context.Context, rows []PartKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, db, bulkPartsUpdates, opPartsUpdateMany, rows, tenant)
 }
 
-var opPartsUpdateManyReturning = &runtime.Op{Name: "parts.UpdateManyReturning", Table: "parts", Errs: errs, SQL: `-- name: parts.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "thing_id", "body")
+var opPartsUpdateManyReturning = &runtime.Op{Name: "parts.UpdateManyReturning", Table: "parts", Errs: errs, SQL: "-- name: parts.UpdateManyReturning\n" + sqlPartsUpdateManyWith + `, "id", "owner", "thing_id", "body")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."thing_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -353,13 +343,7 @@ func (r *PartRepo) UpdateManyReturning(ctx context.Context, rows []PartKeyedUpda
 	return runtime.UpdateManyReturning(ctx, db, bulkPartsUpdates, opPartsUpdateManyReturning, scanPart, rows, tenant)
 }
 
-var bulkPartsKeys = &runtime.Bulk[*int64]{
-	Table: "parts",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkPartsKeys = &runtime.Bulk[*int64]{Table: "parts", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opPartsDeleteMany = &runtime.Op{Name: "parts.DeleteMany", Table: "parts", Errs: errs, SQL: `-- name: parts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

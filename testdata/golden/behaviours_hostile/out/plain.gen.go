@@ -205,7 +205,7 @@ func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error
 }
 
 var copyPlain = &runtime.Copier[*NewPlain]{
-	Table:    "plain",
+	Op:       &runtime.Op{Name: "plain.CreateMany", Table: "plain", Errs: errs},
 	Columns:  []string{"name", "label", "words", "doc"},
 	Args:     argsNewPlain,
 	Validate: (*NewPlain).Validate,
@@ -214,8 +214,7 @@ var copyPlain = &runtime.Copier[*NewPlain]{
 // CreateMany inserts rows into table plain with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PlainRepo) CreateMany(ctx context.Context, rows []NewPlain) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPlain, rows)
-	return n, errs.Wrap(err, "plain.CreateMany", "plain")
+	return runtime.CopyRows(ctx, r.db, copyPlain, rows)
 }
 
 // CreateManyReturning inserts rows into table plain in one pgx.Batch of Create's
@@ -287,11 +286,12 @@ var bulkPlainUpdates = &runtime.Bulk[*PlainKeyedUpdate]{
 	},
 }
 
-var opPlainUpdateMany = &runtime.Op{Name: "plain.UpdateMany", Table: "plain", Errs: errs, SQL: `-- name: plain.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[], $4::text[], $5::boolean[], $6::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+const sqlPlainUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[], $4::text[], $5::boolean[], $6::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plain" ON "plain"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opPlainUpdateMany = &runtime.Op{Name: "plain.UpdateMany", Table: "plain", Errs: errs, SQL: "-- name: plain.UpdateMany\n" + sqlPlainUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table plain, all or none (see
@@ -300,11 +300,7 @@ func (r *PlainRepo) UpdateMany(ctx context.Context, rows []PlainKeyedUpdate) (in
 	return runtime.UpdateMany(ctx, r.db, bulkPlainUpdates, opPlainUpdateMany, rows)
 }
 
-var opPlainUpdateManyReturning = &runtime.Op{Name: "plain.UpdateManyReturning", Table: "plain", Errs: errs, SQL: `-- name: plain.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[], $4::text[], $5::boolean[], $6::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plain" ON "plain"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "name", "label", "words", "doc")
+var opPlainUpdateManyReturning = &runtime.Op{Name: "plain.UpdateManyReturning", Table: "plain", Errs: errs, SQL: "-- name: plain.UpdateManyReturning\n" + sqlPlainUpdateManyWith + `, "name", "label", "words", "doc")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -312,13 +308,7 @@ func (r *PlainRepo) UpdateManyReturning(ctx context.Context, rows []PlainKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPlainUpdates, opPlainUpdateManyReturning, scanPlain, rows)
 }
 
-var bulkPlainKeys = &runtime.Bulk[*string]{
-	Table: "plain",
-	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Row: func(v *string, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkPlainKeys = &runtime.Bulk[*string]{Table: "plain", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opPlainDeleteMany = &runtime.Op{Name: "plain.DeleteMany", Table: "plain", Errs: errs, SQL: `-- name: plain.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -509,7 +509,7 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	return out, errs.Wrap(err, "things.CreateManyReturning", "things")
 }
 
-const sqlThingsUpsertByOwnerAndKey = `-- name: things.UpsertByOwnerAndKey
+var opThingsUpsertByOwnerAndKey = &runtime.Op{Name: "things.UpsertByOwnerAndKey", Table: "things", Errs: errs, HiddenKey: true, SQL: `-- name: things.UpsertByOwnerAndKey
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
 ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO UPDATE
@@ -521,7 +521,7 @@ SET "name" = EXCLUDED."name",
     "version" = "things"."version" + 1,
     "updated_at" = now()
 WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL
-RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
+RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`}
 
 // UpsertByOwnerAndKey inserts n into table things or updates the row with the same
 // (owner, key) (among the rows where "deleted_at" IS NULL) from n (docs/spec.md
@@ -538,14 +538,11 @@ func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing,
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.Retry(ctx, db, sqlThingsUpsertByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Thing{}, runtime.NewHiddenKeyError("things.UpsertByOwnerAndKey", "things")
-	}
-	return *v, errs.Wrap(err, "things.UpsertByOwnerAndKey", "things")
+	v, err := runtime.QueryOneOp(ctx, db, opThingsUpsertByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
+	return *v, err
 }
 
-const sqlThingsCreateIfAbsentByOwnerAndKey = `-- name: things.CreateIfAbsentByOwnerAndKey
+var opThingsCreateIfAbsentByOwnerAndKey = &runtime.Op{Name: "things.CreateIfAbsentByOwnerAndKey", Table: "things", Errs: errs, HiddenKey: true, SQL: `-- name: things.CreateIfAbsentByOwnerAndKey
 WITH "inserted" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
@@ -556,7 +553,7 @@ SELECT true, "id", "owner", "key", "name", "code", "tags", "doc", "note", "creat
 UNION ALL
 SELECT false, "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $7 AND "key" = $1 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOwnerAndKey inserts n into table things unless a row with the
 // same (owner, key) (among the rows where "deleted_at" IS NULL) exists, and
@@ -573,11 +570,8 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 		return Thing{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlThingsCreateIfAbsentByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Thing{}, false, runtime.NewHiddenKeyError("things.CreateIfAbsentByOwnerAndKey", "things")
-	}
-	return *v, created, errs.Wrap(err, "things.CreateIfAbsentByOwnerAndKey", "things")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opThingsCreateIfAbsentByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
+	return *v, created, err
 }
 
 // ThingKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -607,11 +601,12 @@ var bulkThingsUpdates = &runtime.Bulk[*ThingKeyedUpdate]{
 	},
 }
 
-var opThingsUpdateMany = &runtime.Op{Name: "things.UpdateMany", Table: "things", Errs: errs, SQL: `-- name: things.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bpchar[], $7::text[], $8::boolean[], $9::jsonb[], $10::boolean[], $11::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+const sqlThingsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bpchar[], $7::text[], $8::boolean[], $9::jsonb[], $10::boolean[], $11::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $12 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opThingsUpdateMany = &runtime.Op{Name: "things.UpdateMany", Table: "things", Errs: errs, SQL: "-- name: things.UpdateMany\n" + sqlThingsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table things, all or none (see
@@ -625,11 +620,7 @@ func (r *ThingRepo) UpdateMany(ctx context.Context, rows []ThingKeyedUpdate) (in
 	return runtime.UpdateMany(ctx, db, bulkThingsUpdates, opThingsUpdateMany, rows, tenant)
 }
 
-var opThingsUpdateManyReturning = &runtime.Op{Name: "things.UpdateManyReturning", Table: "things", Errs: errs, SQL: `-- name: things.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bpchar[], $7::text[], $8::boolean[], $9::jsonb[], $10::boolean[], $11::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $12 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
+var opThingsUpdateManyReturning = &runtime.Op{Name: "things.UpdateManyReturning", Table: "things", Errs: errs, SQL: "-- name: things.UpdateManyReturning\n" + sqlThingsUpdateManyWith + `, "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code"::text, "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -651,13 +642,7 @@ var bulkThingsVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	},
 }
 
-var bulkThingsKeys = &runtime.Bulk[*int64]{
-	Table: "things",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkThingsKeys = &runtime.Bulk[*int64]{Table: "things", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opThingsDeleteMany = &runtime.Op{Name: "things.DeleteMany", Table: "things", Errs: errs, SQL: `-- name: things.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),

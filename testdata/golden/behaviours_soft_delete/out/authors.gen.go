@@ -313,7 +313,7 @@ func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, erro
 }
 
 var copyAuthors = &runtime.Copier[*NewAuthor]{
-	Table:    "authors",
+	Op:       &runtime.Op{Name: "authors.CreateMany", Table: "authors", Errs: errs},
 	Columns:  []string{"email", "name"},
 	Args:     argsNewAuthor,
 	Validate: (*NewAuthor).Validate,
@@ -322,8 +322,7 @@ var copyAuthors = &runtime.Copier[*NewAuthor]{
 // CreateMany inserts rows into table authors with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AuthorRepo) CreateMany(ctx context.Context, rows []NewAuthor) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyAuthors, rows)
-	return n, errs.Wrap(err, "authors.CreateMany", "authors")
+	return runtime.CopyRows(ctx, r.db, copyAuthors, rows)
 }
 
 var opAuthorsCreateManyReturning = &runtime.Op{Name: "authors.CreateManyReturning", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.CreateManyReturning
@@ -396,11 +395,12 @@ var bulkAuthorsUpdates = &runtime.Bulk[*AuthorKeyedUpdate]{
 	},
 }
 
-var opAuthorsUpdateMany = &runtime.Op{Name: "authors.UpdateMany", Table: "authors", Errs: errs, SQL: `-- name: authors.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlAuthorsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opAuthorsUpdateMany = &runtime.Op{Name: "authors.UpdateMany", Table: "authors", Errs: errs, SQL: "-- name: authors.UpdateMany\n" + sqlAuthorsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table authors, all or none (see
@@ -409,11 +409,7 @@ func (r *AuthorRepo) UpdateMany(ctx context.Context, rows []AuthorKeyedUpdate) (
 	return runtime.UpdateMany(ctx, r.db, bulkAuthorsUpdates, opAuthorsUpdateMany, rows)
 }
 
-var opAuthorsUpdateManyReturning = &runtime.Op{Name: "authors.UpdateManyReturning", Table: "authors", Errs: errs, SQL: `-- name: authors.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at", "updated_at", "deleted_at")
+var opAuthorsUpdateManyReturning = &runtime.Op{Name: "authors.UpdateManyReturning", Table: "authors", Errs: errs, SQL: "-- name: authors.UpdateManyReturning\n" + sqlAuthorsUpdateManyWith + `, "id", "email", "name", "created_at", "updated_at", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -421,13 +417,7 @@ func (r *AuthorRepo) UpdateManyReturning(ctx context.Context, rows []AuthorKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkAuthorsUpdates, opAuthorsUpdateManyReturning, scanAuthor, rows)
 }
 
-var bulkAuthorsKeys = &runtime.Bulk[*int64]{
-	Table: "authors",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkAuthorsKeys = &runtime.Bulk[*int64]{Table: "authors", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opAuthorsDeleteMany = &runtime.Op{Name: "authors.DeleteMany", Table: "authors", Errs: errs, SQL: `-- name: authors.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

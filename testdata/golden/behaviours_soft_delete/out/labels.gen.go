@@ -300,7 +300,7 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int64) ([]Label, error)
 }
 
 var copyLabels = &runtime.Copier[*NewLabel]{
-	Table:    "labels",
+	Op:       &runtime.Op{Name: "labels.CreateMany", Table: "labels", Errs: errs},
 	Columns:  []string{"name"},
 	Args:     argsNewLabel,
 	Validate: (*NewLabel).Validate,
@@ -309,8 +309,7 @@ var copyLabels = &runtime.Copier[*NewLabel]{
 // CreateMany inserts rows into table labels with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyLabels, rows)
-	return n, errs.Wrap(err, "labels.CreateMany", "labels")
+	return runtime.CopyRows(ctx, r.db, copyLabels, rows)
 }
 
 var opLabelsCreateManyReturning = &runtime.Op{Name: "labels.CreateManyReturning", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateManyReturning
@@ -381,11 +380,12 @@ var bulkLabelsUpdates = &runtime.Bulk[*LabelKeyedUpdate]{
 	},
 }
 
-var opLabelsUpdateMany = &runtime.Op{Name: "labels.UpdateMany", Table: "labels", Errs: errs, SQL: `-- name: labels.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlLabelsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opLabelsUpdateMany = &runtime.Op{Name: "labels.UpdateMany", Table: "labels", Errs: errs, SQL: "-- name: labels.UpdateMany\n" + sqlLabelsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table labels, all or none (see
@@ -394,11 +394,7 @@ func (r *LabelRepo) UpdateMany(ctx context.Context, rows []LabelKeyedUpdate) (in
 	return runtime.UpdateMany(ctx, r.db, bulkLabelsUpdates, opLabelsUpdateMany, rows)
 }
 
-var opLabelsUpdateManyReturning = &runtime.Op{Name: "labels.UpdateManyReturning", Table: "labels", Errs: errs, SQL: `-- name: labels.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "deleted_at")
+var opLabelsUpdateManyReturning = &runtime.Op{Name: "labels.UpdateManyReturning", Table: "labels", Errs: errs, SQL: "-- name: labels.UpdateManyReturning\n" + sqlLabelsUpdateManyWith + `, "id", "name", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -406,13 +402,7 @@ func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkLabelsUpdates, opLabelsUpdateManyReturning, scanLabel, rows)
 }
 
-var bulkLabelsKeys = &runtime.Bulk[*int64]{
-	Table: "labels",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkLabelsKeys = &runtime.Bulk[*int64]{Table: "labels", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opLabelsDeleteMany = &runtime.Op{Name: "labels.DeleteMany", Table: "labels", Errs: errs, SQL: `-- name: labels.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -166,7 +166,7 @@ func (r *PostLabelRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyPostLabels = &runtime.Copier[*NewPostLabel]{
-	Table:   "post_labels",
+	Op:      &runtime.Op{Name: "post_labels.CreateMany", Table: "post_labels", Errs: errs},
 	Columns: []string{"post_id", "label_id"},
 	Args:    argsNewPostLabel,
 }
@@ -174,8 +174,7 @@ var copyPostLabels = &runtime.Copier[*NewPostLabel]{
 // CreateMany inserts rows into table post_labels with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *PostLabelRepo) CreateMany(ctx context.Context, rows []NewPostLabel) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPostLabels, rows)
-	return n, errs.Wrap(err, "post_labels.CreateMany", "post_labels")
+	return runtime.CopyRows(ctx, r.db, copyPostLabels, rows)
 }
 
 var opPostLabelsCreateManyReturning = &runtime.Op{Name: "post_labels.CreateManyReturning", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.CreateManyReturning

@@ -311,7 +311,7 @@ func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 }
 
 var copyPosts = &runtime.Copier[*NewPost]{
-	Table:    "posts",
+	Op:       &runtime.Op{Name: "posts.CreateMany", Table: "posts", Errs: errs},
 	Columns:  []string{"author_id", "slug", "title"},
 	Args:     argsNewPost,
 	Validate: (*NewPost).Validate,
@@ -320,8 +320,7 @@ var copyPosts = &runtime.Copier[*NewPost]{
 // CreateMany inserts rows into table posts with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PostRepo) CreateMany(ctx context.Context, rows []NewPost) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPosts, rows)
-	return n, errs.Wrap(err, "posts.CreateMany", "posts")
+	return runtime.CopyRows(ctx, r.db, copyPosts, rows)
 }
 
 var opPostsCreateManyReturning = &runtime.Op{Name: "posts.CreateManyReturning", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.CreateManyReturning
@@ -394,11 +393,12 @@ var bulkPostsUpdates = &runtime.Bulk[*PostKeyedUpdate]{
 	},
 }
 
-var opPostsUpdateMany = &runtime.Op{Name: "posts.UpdateMany", Table: "posts", Errs: errs, SQL: `-- name: posts.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlPostsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opPostsUpdateMany = &runtime.Op{Name: "posts.UpdateMany", Table: "posts", Errs: errs, SQL: "-- name: posts.UpdateMany\n" + sqlPostsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table posts, all or none (see
@@ -407,11 +407,7 @@ func (r *PostRepo) UpdateMany(ctx context.Context, rows []PostKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkPostsUpdates, opPostsUpdateMany, rows)
 }
 
-var opPostsUpdateManyReturning = &runtime.Op{Name: "posts.UpdateManyReturning", Table: "posts", Errs: errs, SQL: `-- name: posts.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
+var opPostsUpdateManyReturning = &runtime.Op{Name: "posts.UpdateManyReturning", Table: "posts", Errs: errs, SQL: "-- name: posts.UpdateManyReturning\n" + sqlPostsUpdateManyWith + `, "id", "author_id", "slug", "title", "removed")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -419,13 +415,7 @@ func (r *PostRepo) UpdateManyReturning(ctx context.Context, rows []PostKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPostsUpdates, opPostsUpdateManyReturning, scanPost, rows)
 }
 
-var bulkPostsKeys = &runtime.Bulk[*int64]{
-	Table: "posts",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkPostsKeys = &runtime.Bulk[*int64]{Table: "posts", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opPostsDeleteMany = &runtime.Op{Name: "posts.DeleteMany", Table: "posts", Errs: errs, SQL: `-- name: posts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -6,13 +6,11 @@ package tenantdb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Project is one row of table projects.
@@ -396,29 +394,23 @@ func (r *ProjectRepo) FindByIDs(ctx context.Context, ids []int64) ([]Project, er
 	return items, errs.Wrap(err, "projects.FindByIDs", "projects")
 }
 
-const sqlProjectsCreateMany = `-- name: projects.CreateMany
+var opProjectsCreateMany = &runtime.Op{Name: "projects.CreateMany", Table: "projects", Errs: errs, Validate: true, SQL: `-- name: projects.CreateMany
 INSERT INTO "projects" ("code", "name", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table projects in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp). It
+// validates every row first. (PostgreSQL does not run COPY FROM under row-level
+// security.)
 func (r *ProjectRepo) CreateMany(ctx context.Context, rows []NewProject) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.CreateMany", "projects")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, errs.Wrap(err, "projects.CreateMany", "projects")
-	}
-	tag, err := db.Exec(ctx, sqlProjectsCreateMany, append(runtime.Unnest(argsNewProject, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "projects.CreateMany", "projects")
+	return runtime.ExecManyOp(ctx, db, opProjectsCreateMany, rows, argsNewProject, tenant)
 }
 
 var opProjectsCreateManyReturning = &runtime.Op{Name: "projects.CreateManyReturning", Table: "projects", Errs: errs, Validate: true, SQL: `-- name: projects.CreateManyReturning
@@ -439,13 +431,13 @@ func (r *ProjectRepo) CreateManyReturning(ctx context.Context, rows []NewProject
 	return runtime.InsertManyOp(ctx, db, opProjectsCreateManyReturning, rows, argsNewProject, scanProject, tenant)
 }
 
-const sqlProjectsUpsertByOrgIDAndCode = `-- name: projects.UpsertByOrgIDAndCode
+var opProjectsUpsertByOrgIDAndCode = &runtime.Op{Name: "projects.UpsertByOrgIDAndCode", Table: "projects", Errs: errs, HiddenKey: true, SQL: `-- name: projects.UpsertByOrgIDAndCode
 INSERT INTO "projects" ("code", "name", "org_id")
 VALUES ($1, $2, $3)
 ON CONFLICT ("org_id", "code") WHERE "deleted_at" IS NULL DO UPDATE
 SET "name" = EXCLUDED."name"
 WHERE "projects"."org_id" = $3 AND "projects"."deleted_at" IS NULL
-RETURNING "id", "org_id", "code", "name", "deleted_at"`
+RETURNING "id", "org_id", "code", "name", "deleted_at"`}
 
 // UpsertByOrgIDAndCode inserts n into table projects or updates the row with the
 // same (org_id, code) (among the rows where "deleted_at" IS NULL) from n
@@ -461,14 +453,11 @@ func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (P
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlProjectsUpsertByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Project{}, runtime.NewHiddenKeyError("projects.UpsertByOrgIDAndCode", "projects")
-	}
-	return *v, errs.Wrap(err, "projects.UpsertByOrgIDAndCode", "projects")
+	v, err := runtime.QueryOneOp(ctx, db, opProjectsUpsertByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
+	return *v, err
 }
 
-const sqlProjectsCreateIfAbsentByOrgIDAndCode = `-- name: projects.CreateIfAbsentByOrgIDAndCode
+var opProjectsCreateIfAbsentByOrgIDAndCode = &runtime.Op{Name: "projects.CreateIfAbsentByOrgIDAndCode", Table: "projects", Errs: errs, HiddenKey: true, SQL: `-- name: projects.CreateIfAbsentByOrgIDAndCode
 WITH "inserted" AS (
 INSERT INTO "projects" ("code", "name", "org_id")
 VALUES ($1, $2, $3)
@@ -479,7 +468,7 @@ SELECT true, "id", "org_id", "code", "name", "deleted_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $3 AND "code" = $1 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrgIDAndCode inserts n into table projects unless a row with the
 // same (org_id, code) (among the rows where "deleted_at" IS NULL) exists, and
@@ -496,11 +485,8 @@ func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewPro
 		return Project{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlProjectsCreateIfAbsentByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Project{}, false, runtime.NewHiddenKeyError("projects.CreateIfAbsentByOrgIDAndCode", "projects")
-	}
-	return *v, created, errs.Wrap(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opProjectsCreateIfAbsentByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
+	return *v, created, err
 }
 
 // ProjectKeyedUpdate is one row's key and changes for UpdateMany.
@@ -520,11 +506,12 @@ var bulkProjectsUpdates = &runtime.Bulk[*ProjectKeyedUpdate]{
 	},
 }
 
-var opProjectsUpdateMany = &runtime.Op{Name: "projects.UpdateMany", Table: "projects", Errs: errs, SQL: `-- name: projects.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlProjectsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opProjectsUpdateMany = &runtime.Op{Name: "projects.UpdateMany", Table: "projects", Errs: errs, SQL: "-- name: projects.UpdateMany\n" + sqlProjectsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table projects, all or none (see
@@ -538,11 +525,7 @@ func (r *ProjectRepo) UpdateMany(ctx context.Context, rows []ProjectKeyedUpdate)
 	return runtime.UpdateMany(ctx, db, bulkProjectsUpdates, opProjectsUpdateMany, rows, tenant)
 }
 
-var opProjectsUpdateManyReturning = &runtime.Op{Name: "projects.UpdateManyReturning", Table: "projects", Errs: errs, SQL: `-- name: projects.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
+var opProjectsUpdateManyReturning = &runtime.Op{Name: "projects.UpdateManyReturning", Table: "projects", Errs: errs, SQL: "-- name: projects.UpdateManyReturning\n" + sqlProjectsUpdateManyWith + `, "id", "org_id", "code", "name", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -555,13 +538,7 @@ func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKey
 	return runtime.UpdateManyReturning(ctx, db, bulkProjectsUpdates, opProjectsUpdateManyReturning, scanProject, rows, tenant)
 }
 
-var bulkProjectsKeys = &runtime.Bulk[*int64]{
-	Table: "projects",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkProjectsKeys = &runtime.Bulk[*int64]{Table: "projects", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opProjectsDeleteMany = &runtime.Op{Name: "projects.DeleteMany", Table: "projects", Errs: errs, SQL: `-- name: projects.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

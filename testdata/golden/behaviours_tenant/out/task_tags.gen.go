@@ -6,12 +6,10 @@ package tenantdb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // TaskTag is one row of table task_tags.
@@ -223,26 +221,22 @@ func (r *TaskTagRepo) Count(ctx context.Context) (int64, error) {
 	return runtime.CountOp(ctx, db, opTaskTagsCount, tenant)
 }
 
-const sqlTaskTagsCreateMany = `-- name: task_tags.CreateMany
+var opTaskTagsCreateMany = &runtime.Op{Name: "task_tags.CreateMany", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.CreateMany
 INSERT INTO "task_tags" ("task_id", "tag_id", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table task_tags in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp).
+// (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *TaskTagRepo) CreateMany(ctx context.Context, rows []NewTaskTag) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.CreateMany", "task_tags")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	tag, err := db.Exec(ctx, sqlTaskTagsCreateMany, append(runtime.Unnest(argsNewTaskTag, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "task_tags.CreateMany", "task_tags")
+	return runtime.ExecManyOp(ctx, db, opTaskTagsCreateMany, rows, argsNewTaskTag, tenant)
 }
 
 var opTaskTagsCreateManyReturning = &runtime.Op{Name: "task_tags.CreateManyReturning", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.CreateManyReturning
@@ -263,13 +257,13 @@ func (r *TaskTagRepo) CreateManyReturning(ctx context.Context, rows []NewTaskTag
 	return runtime.InsertManyOp(ctx, db, opTaskTagsCreateManyReturning, rows, argsNewTaskTag, scanTaskTag, tenant)
 }
 
-const sqlTaskTagsUpsertByTaskIDAndTagID = `-- name: task_tags.UpsertByTaskIDAndTagID
+var opTaskTagsUpsertByTaskIDAndTagID = &runtime.Op{Name: "task_tags.UpsertByTaskIDAndTagID", Table: "task_tags", Errs: errs, HiddenKey: true, SQL: `-- name: task_tags.UpsertByTaskIDAndTagID
 INSERT INTO "task_tags" ("task_id", "tag_id", "org_id")
 VALUES ($1, $2, $3)
 ON CONFLICT ("task_id", "tag_id") DO UPDATE
 SET "task_id" = EXCLUDED."task_id"
 WHERE "task_tags"."org_id" = $3
-RETURNING "task_id", "tag_id", "org_id"`
+RETURNING "task_id", "tag_id", "org_id"`}
 
 // UpsertByTaskIDAndTagID inserts n into table task_tags or updates the row with
 // the same (task_id, tag_id) from n (docs/spec.md tells which columns it keeps),
@@ -282,14 +276,11 @@ func (r *TaskTagRepo) UpsertByTaskIDAndTagID(ctx context.Context, n NewTaskTag) 
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlTaskTagsUpsertByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return TaskTag{}, runtime.NewHiddenKeyError("task_tags.UpsertByTaskIDAndTagID", "task_tags")
-	}
-	return *v, errs.Wrap(err, "task_tags.UpsertByTaskIDAndTagID", "task_tags")
+	v, err := runtime.QueryOneOp(ctx, db, opTaskTagsUpsertByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
+	return *v, err
 }
 
-const sqlTaskTagsCreateIfAbsentByTaskIDAndTagID = `-- name: task_tags.CreateIfAbsentByTaskIDAndTagID
+var opTaskTagsCreateIfAbsentByTaskIDAndTagID = &runtime.Op{Name: "task_tags.CreateIfAbsentByTaskIDAndTagID", Table: "task_tags", Errs: errs, HiddenKey: true, SQL: `-- name: task_tags.CreateIfAbsentByTaskIDAndTagID
 WITH "inserted" AS (
 INSERT INTO "task_tags" ("task_id", "tag_id", "org_id")
 VALUES ($1, $2, $3)
@@ -300,7 +291,7 @@ SELECT true, "task_id", "tag_id", "org_id" FROM "inserted"
 UNION ALL
 SELECT false, "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByTaskIDAndTagID inserts n into table task_tags unless a row with
 // the same (task_id, tag_id) exists, and returns the new row and true, or the
@@ -313,11 +304,8 @@ func (r *TaskTagRepo) CreateIfAbsentByTaskIDAndTagID(ctx context.Context, n NewT
 		return TaskTag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTaskTagsCreateIfAbsentByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return TaskTag{}, false, runtime.NewHiddenKeyError("task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
-	}
-	return *v, created, errs.Wrap(err, "task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opTaskTagsCreateIfAbsentByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
+	return *v, created, err
 }
 
 // TaskTagKey is the primary key of a row of table task_tags.

@@ -199,7 +199,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 }
 
 var copyTeams = &runtime.Copier[*NewTeam]{
-	Table:    "teams",
+	Op:       &runtime.Op{Name: "teams.CreateMany", Table: "teams", Errs: errs},
 	Columns:  []string{"name"},
 	Args:     argsNewTeam,
 	Validate: (*NewTeam).Validate,
@@ -208,8 +208,7 @@ var copyTeams = &runtime.Copier[*NewTeam]{
 // CreateMany inserts rows into table teams with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyTeams, rows)
-	return n, errs.Wrap(err, "teams.CreateMany", "teams")
+	return runtime.CopyRows(ctx, r.db, copyTeams, rows)
 }
 
 var opTeamsCreateManyReturning = &runtime.Op{Name: "teams.CreateManyReturning", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateManyReturning
@@ -277,11 +276,12 @@ var bulkTeamsUpdates = &runtime.Bulk[*TeamKeyedUpdate]{
 	},
 }
 
-var opTeamsUpdateMany = &runtime.Op{Name: "teams.UpdateMany", Table: "teams", Errs: errs, SQL: `-- name: teams.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlTeamsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opTeamsUpdateMany = &runtime.Op{Name: "teams.UpdateMany", Table: "teams", Errs: errs, SQL: "-- name: teams.UpdateMany\n" + sqlTeamsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table teams, all or none (see
@@ -290,11 +290,7 @@ func (r *TeamRepo) UpdateMany(ctx context.Context, rows []TeamKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkTeamsUpdates, opTeamsUpdateMany, rows)
 }
 
-var opTeamsUpdateManyReturning = &runtime.Op{Name: "teams.UpdateManyReturning", Table: "teams", Errs: errs, SQL: `-- name: teams.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+var opTeamsUpdateManyReturning = &runtime.Op{Name: "teams.UpdateManyReturning", Table: "teams", Errs: errs, SQL: "-- name: teams.UpdateManyReturning\n" + sqlTeamsUpdateManyWith + `, "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -302,13 +298,7 @@ func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkTeamsUpdates, opTeamsUpdateManyReturning, scanTeam, rows)
 }
 
-var bulkTeamsKeys = &runtime.Bulk[*int64]{
-	Table: "teams",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkTeamsKeys = &runtime.Bulk[*int64]{Table: "teams", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opTeamsDeleteMany = &runtime.Op{Name: "teams.DeleteMany", Table: "teams", Errs: errs, SQL: `-- name: teams.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

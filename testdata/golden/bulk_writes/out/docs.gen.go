@@ -6,13 +6,11 @@ package bulkdb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Doc is one row of table docs.
@@ -388,29 +386,22 @@ func (r *DocRepo) FindByIDs(ctx context.Context, ids []int64) ([]Doc, error) {
 	return items, errs.Wrap(err, "docs.FindByIDs", "docs")
 }
 
-const sqlDocsCreateMany = `-- name: docs.CreateMany
+var opDocsCreateMany = &runtime.Op{Name: "docs.CreateMany", Table: "docs", Errs: errs, Validate: true, SQL: `-- name: docs.CreateMany
 INSERT INTO "docs" ("slug", "title", "org_id")
 SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table docs in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *DocRepo) CreateMany(ctx context.Context, rows []NewDoc) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.CreateMany", "docs")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, errs.Wrap(err, "docs.CreateMany", "docs")
-	}
-	tag, err := db.Exec(ctx, sqlDocsCreateMany, append(runtime.Unnest(argsNewDoc, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "docs.CreateMany", "docs")
+	return runtime.ExecManyOp(ctx, db, opDocsCreateMany, rows, argsNewDoc, tenant)
 }
 
 var opDocsCreateManyReturning = &runtime.Op{Name: "docs.CreateManyReturning", Table: "docs", Errs: errs, Validate: true, SQL: `-- name: docs.CreateManyReturning
@@ -431,13 +422,13 @@ func (r *DocRepo) CreateManyReturning(ctx context.Context, rows []NewDoc) ([]Doc
 	return runtime.InsertManyOp(ctx, db, opDocsCreateManyReturning, rows, argsNewDoc, scanDoc, tenant)
 }
 
-const sqlDocsUpsertByOrgIDAndSlug = `-- name: docs.UpsertByOrgIDAndSlug
+var opDocsUpsertByOrgIDAndSlug = &runtime.Op{Name: "docs.UpsertByOrgIDAndSlug", Table: "docs", Errs: errs, HiddenKey: true, SQL: `-- name: docs.UpsertByOrgIDAndSlug
 INSERT INTO "docs" ("slug", "title", "org_id")
 VALUES ($1, $2, $3)
 ON CONFLICT ("org_id", "slug") WHERE "deleted_at" IS NULL DO UPDATE
 SET "title" = EXCLUDED."title"
 WHERE "docs"."org_id" = $3 AND "docs"."deleted_at" IS NULL
-RETURNING "id", "org_id", "slug", "title", "deleted_at"`
+RETURNING "id", "org_id", "slug", "title", "deleted_at"`}
 
 // UpsertByOrgIDAndSlug inserts n into table docs or updates the row with the same
 // (org_id, slug) (among the rows where "deleted_at" IS NULL) from n (docs/spec.md
@@ -453,14 +444,11 @@ func (r *DocRepo) UpsertByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, erro
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlDocsUpsertByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Doc{}, runtime.NewHiddenKeyError("docs.UpsertByOrgIDAndSlug", "docs")
-	}
-	return *v, errs.Wrap(err, "docs.UpsertByOrgIDAndSlug", "docs")
+	v, err := runtime.QueryOneOp(ctx, db, opDocsUpsertByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
+	return *v, err
 }
 
-const sqlDocsCreateIfAbsentByOrgIDAndSlug = `-- name: docs.CreateIfAbsentByOrgIDAndSlug
+var opDocsCreateIfAbsentByOrgIDAndSlug = &runtime.Op{Name: "docs.CreateIfAbsentByOrgIDAndSlug", Table: "docs", Errs: errs, HiddenKey: true, SQL: `-- name: docs.CreateIfAbsentByOrgIDAndSlug
 WITH "inserted" AS (
 INSERT INTO "docs" ("slug", "title", "org_id")
 VALUES ($1, $2, $3)
@@ -471,7 +459,7 @@ SELECT true, "id", "org_id", "slug", "title", "deleted_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "org_id", "slug", "title", "deleted_at" FROM "docs"
 WHERE "org_id" = $3 AND "slug" = $1 AND ("deleted_at" IS NULL)
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrgIDAndSlug inserts n into table docs unless a row with the
 // same (org_id, slug) (among the rows where "deleted_at" IS NULL) exists, and
@@ -488,11 +476,8 @@ func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (D
 		return Doc{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlDocsCreateIfAbsentByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Doc{}, false, runtime.NewHiddenKeyError("docs.CreateIfAbsentByOrgIDAndSlug", "docs")
-	}
-	return *v, created, errs.Wrap(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opDocsCreateIfAbsentByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
+	return *v, created, err
 }
 
 // DocKeyedUpdate is one row's key and changes for UpdateMany.
@@ -512,11 +497,12 @@ var bulkDocsUpdates = &runtime.Bulk[*DocKeyedUpdate]{
 	},
 }
 
-var opDocsUpdateMany = &runtime.Op{Name: "docs.UpdateMany", Table: "docs", Errs: errs, SQL: `-- name: docs.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlDocsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opDocsUpdateMany = &runtime.Op{Name: "docs.UpdateMany", Table: "docs", Errs: errs, SQL: "-- name: docs.UpdateMany\n" + sqlDocsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table docs, all or none (see
@@ -530,11 +516,7 @@ func (r *DocRepo) UpdateMany(ctx context.Context, rows []DocKeyedUpdate) (int64,
 	return runtime.UpdateMany(ctx, db, bulkDocsUpdates, opDocsUpdateMany, rows, tenant)
 }
 
-var opDocsUpdateManyReturning = &runtime.Op{Name: "docs.UpdateManyReturning", Table: "docs", Errs: errs, SQL: `-- name: docs.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "docs" ON "docs"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "docs"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "slug", "title", "deleted_at")
+var opDocsUpdateManyReturning = &runtime.Op{Name: "docs.UpdateManyReturning", Table: "docs", Errs: errs, SQL: "-- name: docs.UpdateManyReturning\n" + sqlDocsUpdateManyWith + `, "id", "org_id", "slug", "title", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -547,13 +529,7 @@ func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate
 	return runtime.UpdateManyReturning(ctx, db, bulkDocsUpdates, opDocsUpdateManyReturning, scanDoc, rows, tenant)
 }
 
-var bulkDocsKeys = &runtime.Bulk[*int64]{
-	Table: "docs",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkDocsKeys = &runtime.Bulk[*int64]{Table: "docs", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opDocsDeleteMany = &runtime.Op{Name: "docs.DeleteMany", Table: "docs", Errs: errs, SQL: `-- name: docs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

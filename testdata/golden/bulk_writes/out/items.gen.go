@@ -244,7 +244,7 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 }
 
 var copyItems = &runtime.Copier[*NewItem]{
-	Table:   "items",
+	Op:      &runtime.Op{Name: "items.CreateMany", Table: "items", Errs: errs},
 	Columns: []string{"id", "sku", "name", "qty", "note", "label", "mood", "moods", "tags", "price"},
 	Args: func(n *NewItem, d []any) []any {
 		return append(d, n.ID.Arg(), &n.SKU, &n.Name, n.Qty.Arg(), &n.Note, n.Label.Arg(), n.Mood.Arg(), runtime.OptValue(&n.Moods), n.Tags, &n.Price)
@@ -260,8 +260,7 @@ var copyItems = &runtime.Copier[*NewItem]{
 // how many (see runtime.Copier). It validates every row first. It registers the
 // enum types "mood" on its connection.
 func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyItems, rows)
-	return n, errs.Wrap(err, "items.CreateMany", "items")
+	return runtime.CopyRows(ctx, r.db, copyItems, rows)
 }
 
 // CreateManyReturning inserts rows into table items in one pgx.Batch of Create's
@@ -346,11 +345,12 @@ var bulkItemsUpdates = &runtime.Bulk[*ItemKeyedUpdate]{
 	},
 }
 
-var opItemsUpdateMany = &runtime.Op{Name: "items.UpdateMany", Table: "items", Errs: errs, SQL: `-- name: items.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::boolean[], $8::text[], $9::text[]::"mood"[], $10::text[], $11::boolean[], $12::text[], $13::boolean[], $14::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_ord")),
+const sqlItemsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::boolean[], $8::text[], $9::text[]::"mood"[], $10::text[], $11::boolean[], $12::text[], $13::boolean[], $14::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "items" ON "items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "items" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "items"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "items"."name"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "label" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "items"."label" END, "mood" = COALESCE("cpcgen_v"."cpcgen_9", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_10"::text[]::"mood"[], "items"."moods"), "tags" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12"::text[] ELSE "items"."tags" END, "price" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "items"."price" END FROM "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "items" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "items"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "items"."name"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "label" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "items"."label" END, "mood" = COALESCE("cpcgen_v"."cpcgen_9", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_10"::text[]::"mood"[], "items"."moods"), "tags" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12"::text[] ELSE "items"."tags" END, "price" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "items"."price" END FROM "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opItemsUpdateMany = &runtime.Op{Name: "items.UpdateMany", Table: "items", Errs: errs, SQL: "-- name: items.UpdateMany\n" + sqlItemsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table items, all or none (see
@@ -359,11 +359,7 @@ func (r *ItemRepo) UpdateMany(ctx context.Context, rows []ItemKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkItemsUpdates, opItemsUpdateMany, rows)
 }
 
-var opItemsUpdateManyReturning = &runtime.Op{Name: "items.UpdateManyReturning", Table: "items", Errs: errs, SQL: `-- name: items.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::boolean[], $8::text[], $9::text[]::"mood"[], $10::text[], $11::boolean[], $12::text[], $13::boolean[], $14::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "items" ON "items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "items"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "items" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "items"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "items"."name"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "label" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "items"."label" END, "mood" = COALESCE("cpcgen_v"."cpcgen_9", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_10"::text[]::"mood"[], "items"."moods"), "tags" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12"::text[] ELSE "items"."tags" END, "price" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "items"."price" END FROM "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "qty", "note", "label", "mood", "moods", "tags", "price")
+var opItemsUpdateManyReturning = &runtime.Op{Name: "items.UpdateManyReturning", Table: "items", Errs: errs, SQL: "-- name: items.UpdateManyReturning\n" + sqlItemsUpdateManyWith + `, "id", "sku", "name", "qty", "note", "label", "mood", "moods", "tags", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."qty", "cpcgen_new"."note", "cpcgen_new"."label", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[], "cpcgen_new"."tags", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -371,13 +367,7 @@ func (r *ItemRepo) UpdateManyReturning(ctx context.Context, rows []ItemKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkItemsUpdates, opItemsUpdateManyReturning, scanItem, rows)
 }
 
-var bulkItemsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "items",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkItemsKeys = &runtime.Bulk[*uuid.UUID]{Table: "items", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opItemsDeleteMany = &runtime.Op{Name: "items.DeleteMany", Table: "items", Errs: errs, SQL: `-- name: items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

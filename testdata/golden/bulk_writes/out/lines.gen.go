@@ -208,7 +208,7 @@ func (r *LineRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyLines = &runtime.Copier[*NewLine]{
-	Table:    "lines",
+	Op:       &runtime.Op{Name: "lines.CreateMany", Table: "lines", Errs: errs},
 	Columns:  []string{"order_no", "line_no", "product", "quantity"},
 	Args:     argsNewLine,
 	Validate: (*NewLine).Validate,
@@ -217,8 +217,7 @@ var copyLines = &runtime.Copier[*NewLine]{
 // CreateMany inserts rows into table lines with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *LineRepo) CreateMany(ctx context.Context, rows []NewLine) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyLines, rows)
-	return n, errs.Wrap(err, "lines.CreateMany", "lines")
+	return runtime.CopyRows(ctx, r.db, copyLines, rows)
 }
 
 var opLinesCreateManyReturning = &runtime.Op{Name: "lines.CreateManyReturning", Table: "lines", Errs: errs, Validate: true, SQL: `-- name: lines.CreateManyReturning
@@ -301,11 +300,12 @@ var bulkLinesUpdates = &runtime.Bulk[*LineKeyedUpdate]{
 	},
 }
 
-var opLinesUpdateMany = &runtime.Op{Name: "lines.UpdateMany", Table: "lines", Errs: errs, SQL: `-- name: lines.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlLinesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "lines" ON "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "lines" SET "product" = COALESCE("cpcgen_v"."cpcgen_3", "lines"."product"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "lines"."quantity"), "updated_at" = now() FROM "cpcgen_v" WHERE "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "lines" SET "product" = COALESCE("cpcgen_v"."cpcgen_3", "lines"."product"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "lines"."quantity"), "updated_at" = now() FROM "cpcgen_v" WHERE "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opLinesUpdateMany = &runtime.Op{Name: "lines.UpdateMany", Table: "lines", Errs: errs, SQL: "-- name: lines.UpdateMany\n" + sqlLinesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table lines, all or none (see
@@ -314,11 +314,7 @@ func (r *LineRepo) UpdateMany(ctx context.Context, rows []LineKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkLinesUpdates, opLinesUpdateMany, rows)
 }
 
-var opLinesUpdateManyReturning = &runtime.Op{Name: "lines.UpdateManyReturning", Table: "lines", Errs: errs, SQL: `-- name: lines.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "lines" ON "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "lines"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "lines" SET "product" = COALESCE("cpcgen_v"."cpcgen_3", "lines"."product"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "lines"."quantity"), "updated_at" = now() FROM "cpcgen_v" WHERE "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_no", "line_no", "product", "quantity", "created_at", "updated_at")
+var opLinesUpdateManyReturning = &runtime.Op{Name: "lines.UpdateManyReturning", Table: "lines", Errs: errs, SQL: "-- name: lines.UpdateManyReturning\n" + sqlLinesUpdateManyWith + `, "order_no", "line_no", "product", "quantity", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_no", "cpcgen_new"."line_no", "cpcgen_new"."product", "cpcgen_new"."quantity", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

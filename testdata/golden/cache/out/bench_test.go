@@ -216,7 +216,7 @@ func BenchmarkUpsertByLabel(b *testing.B) {
 		var v Code
 		loop(b, func() error {
 			i++
-			return pool.QueryRow(ctx, sqlCodesUpsertByLabel, RegionEu, int32(1), "gold", fmt.Sprint(i)).Scan(scanCode(&v, nil)...)
+			return pool.QueryRow(ctx, opCodesUpsertByLabel.SQL, RegionEu, int32(1), "gold", fmt.Sprint(i)).Scan(scanCode(&v, nil)...)
 		})
 	})
 }

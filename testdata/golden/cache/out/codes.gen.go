@@ -281,7 +281,7 @@ func (r *CodeRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyCodes = &runtime.Copier[*NewCode]{
-	Table:    "codes",
+	Op:       &runtime.Op{Name: "codes.CreateMany", Table: "codes", Errs: errs},
 	Columns:  []string{"region", "num", "label", "note"},
 	Args:     argsNewCode,
 	Unset:    func(n *NewCode) uint64 { return runtime.Bit(!n.Note.Set, 3) },
@@ -291,8 +291,7 @@ var copyCodes = &runtime.Copier[*NewCode]{
 // CreateMany inserts rows into table codes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCodes, rows)
-	return n, errs.Wrap(err, "codes.CreateMany", "codes")
+	return runtime.CopyRows(ctx, r.db, copyCodes, rows)
 }
 
 var opCodesCreateManyReturning = &runtime.Op{Name: "codes.CreateManyReturning", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateManyReturning
@@ -308,27 +307,24 @@ func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]C
 	return runtime.InsertManyOp(ctx, r.db, opCodesCreateManyReturning, rows, argsNewCode, scanCode)
 }
 
-const sqlCodesUpsertByRegionAndNum = `-- name: codes.UpsertByRegionAndNum
+var opCodesUpsertByRegionAndNum = &runtime.Op{Name: "codes.UpsertByRegionAndNum", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.UpsertByRegionAndNum
 INSERT INTO "codes" ("region", "num", "label", "note")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 ON CONFLICT ("region", "num") DO UPDATE
 SET "label" = EXCLUDED."label",
     "note" = CASE WHEN $4::text IS NULL THEN "codes"."note" ELSE EXCLUDED."note" END
-RETURNING "region", "num", "label", "note"`
+RETURNING "region", "num", "label", "note"`}
 
 // UpsertByRegionAndNum inserts n into table codes or updates the row with the same
 // (region, num) from n (docs/spec.md tells which columns it keeps), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *CodeRepo) UpsertByRegionAndNum(ctx context.Context, n NewCode) (Code, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, errs.Wrap(err, "codes.UpsertByRegionAndNum", "codes")
-	}
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: n.Region, Num: n.Num}))
-	v, err := runtime.QueryOne(ctx, db, sqlCodesUpsertByRegionAndNum, &n, argsNewCode, scanCode)
-	return *v, errs.Wrap(err, "codes.UpsertByRegionAndNum", "codes")
+	v, err := runtime.QueryOneOp(ctx, db, opCodesUpsertByRegionAndNum, &n, argsNewCode, scanCode)
+	return *v, err
 }
 
-const sqlCodesCreateIfAbsentByRegionAndNum = `-- name: codes.CreateIfAbsentByRegionAndNum
+var opCodesCreateIfAbsentByRegionAndNum = &runtime.Op{Name: "codes.CreateIfAbsentByRegionAndNum", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateIfAbsentByRegionAndNum
 WITH "inserted" AS (
 INSERT INTO "codes" ("region", "num", "label", "note")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
@@ -339,25 +335,22 @@ SELECT true, "region", "num", "label", "note" FROM "inserted"
 UNION ALL
 SELECT false, "region", "num", "label", "note" FROM "codes"
 WHERE "region" = $1 AND "num" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByRegionAndNum inserts n into table codes unless a row with the
 // same (region, num) exists, and returns the new row and true, or the existing
 // one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByRegionAndNum(ctx context.Context, n NewCode) (Code, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, false, errs.Wrap(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByRegionAndNum, &n, argsNewCode, scanCode)
-	return *v, created, errs.Wrap(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByRegionAndNum, &n, argsNewCode, scanCode)
+	return *v, created, err
 }
 
-const sqlCodesUpsertByLabel = `-- name: codes.UpsertByLabel
+var opCodesUpsertByLabel = &runtime.Op{Name: "codes.UpsertByLabel", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.UpsertByLabel
 INSERT INTO "codes" ("region", "num", "label", "note")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 ON CONFLICT ("label") DO UPDATE
 SET "note" = CASE WHEN $4::text IS NULL THEN "codes"."note" ELSE EXCLUDED."note" END
-RETURNING "region", "num", "label", "note"`
+RETURNING "region", "num", "label", "note"`}
 
 // UpsertByLabel inserts n into table codes or updates the row with the same label
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
@@ -380,14 +373,11 @@ func (r *CodeRepo) UpsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 
 // upsertByLabel runs the statement of UpsertByLabel on r.db.
 func (r *CodeRepo) upsertByLabel(ctx context.Context, n NewCode) (Code, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, errs.Wrap(err, "codes.UpsertByLabel", "codes")
-	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesUpsertByLabel, &n, argsNewCode, scanCode)
-	return *v, errs.Wrap(err, "codes.UpsertByLabel", "codes")
+	v, err := runtime.QueryOneOp(ctx, r.db, opCodesUpsertByLabel, &n, argsNewCode, scanCode)
+	return *v, err
 }
 
-const sqlCodesCreateIfAbsentByLabel = `-- name: codes.CreateIfAbsentByLabel
+var opCodesCreateIfAbsentByLabel = &runtime.Op{Name: "codes.CreateIfAbsentByLabel", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateIfAbsentByLabel
 WITH "inserted" AS (
 INSERT INTO "codes" ("region", "num", "label", "note")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
@@ -398,17 +388,14 @@ SELECT true, "region", "num", "label", "note" FROM "inserted"
 UNION ALL
 SELECT false, "region", "num", "label", "note" FROM "codes"
 WHERE "label" = $3
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByLabel inserts n into table codes unless a row with the same
 // label exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByLabel(ctx context.Context, n NewCode) (Code, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Code{}, false, errs.Wrap(err, "codes.CreateIfAbsentByLabel", "codes")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByLabel, &n, argsNewCode, scanCode)
-	return *v, created, errs.Wrap(err, "codes.CreateIfAbsentByLabel", "codes")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByLabel, &n, argsNewCode, scanCode)
+	return *v, created, err
 }
 
 // CodeKey is the primary key of a row of table codes.
@@ -438,11 +425,12 @@ var bulkCodesUpdates = &runtime.Bulk[*CodeKeyedUpdate]{
 	},
 }
 
-var opCodesUpdateMany = &runtime.Op{Name: "codes.UpdateMany", Table: "codes", Errs: errs, SQL: `-- name: codes.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlCodesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opCodesUpdateMany = &runtime.Op{Name: "codes.UpdateMany", Table: "codes", Errs: errs, SQL: "-- name: codes.UpdateMany\n" + sqlCodesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table codes, all or none (see
@@ -452,11 +440,7 @@ func (r *CodeRepo) UpdateMany(ctx context.Context, rows []CodeKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, db, bulkCodesUpdates, opCodesUpdateMany, rows)
 }
 
-var opCodesUpdateManyReturning = &runtime.Op{Name: "codes.UpdateManyReturning", Table: "codes", Errs: errs, SQL: `-- name: codes.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
+var opCodesUpdateManyReturning = &runtime.Op{Name: "codes.UpdateManyReturning", Table: "codes", Errs: errs, SQL: "-- name: codes.UpdateManyReturning\n" + sqlCodesUpdateManyWith + `, "region", "num", "label", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

@@ -248,7 +248,7 @@ func (r *SettingRepo) FindByIDs(ctx context.Context, ids []string) ([]Setting, e
 }
 
 var copySettings = &runtime.Copier[*NewSetting]{
-	Table:    "settings",
+	Op:       &runtime.Op{Name: "settings.CreateMany", Table: "settings", Errs: errs},
 	Columns:  []string{"key", "value"},
 	Args:     argsNewSetting,
 	Validate: (*NewSetting).Validate,
@@ -257,8 +257,7 @@ var copySettings = &runtime.Copier[*NewSetting]{
 // CreateMany inserts rows into table settings with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copySettings, rows)
-	return n, errs.Wrap(err, "settings.CreateMany", "settings")
+	return runtime.CopyRows(ctx, r.db, copySettings, rows)
 }
 
 var opSettingsCreateManyReturning = &runtime.Op{Name: "settings.CreateManyReturning", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateManyReturning
@@ -274,26 +273,23 @@ func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting
 	return runtime.InsertManyOp(ctx, r.db, opSettingsCreateManyReturning, rows, argsNewSetting, scanSetting)
 }
 
-const sqlSettingsUpsertByKey = `-- name: settings.UpsertByKey
+var opSettingsUpsertByKey = &runtime.Op{Name: "settings.UpsertByKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.UpsertByKey
 INSERT INTO "settings" ("key", "value")
 VALUES ($1, $2)
 ON CONFLICT ("key") DO UPDATE
 SET "value" = EXCLUDED."value"
-RETURNING "key", "value"`
+RETURNING "key", "value"`}
 
 // UpsertByKey inserts n into table settings or updates the row with the same key
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *SettingRepo) UpsertByKey(ctx context.Context, n NewSetting) (Setting, error) {
-	if err := n.Validate(); err != nil {
-		return Setting{}, errs.Wrap(err, "settings.UpsertByKey", "settings")
-	}
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, n.Key))
-	v, err := runtime.QueryOne(ctx, db, sqlSettingsUpsertByKey, &n, argsNewSetting, scanSetting)
-	return *v, errs.Wrap(err, "settings.UpsertByKey", "settings")
+	v, err := runtime.QueryOneOp(ctx, db, opSettingsUpsertByKey, &n, argsNewSetting, scanSetting)
+	return *v, err
 }
 
-const sqlSettingsCreateIfAbsentByKey = `-- name: settings.CreateIfAbsentByKey
+var opSettingsCreateIfAbsentByKey = &runtime.Op{Name: "settings.CreateIfAbsentByKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateIfAbsentByKey
 WITH "inserted" AS (
 INSERT INTO "settings" ("key", "value")
 VALUES ($1, $2)
@@ -304,17 +300,14 @@ SELECT true, "key", "value" FROM "inserted"
 UNION ALL
 SELECT false, "key", "value" FROM "settings"
 WHERE "key" = $1
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByKey inserts n into table settings unless a row with the same key
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
-	if err := n.Validate(); err != nil {
-		return Setting{}, false, errs.Wrap(err, "settings.CreateIfAbsentByKey", "settings")
-	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByKey, &n, argsNewSetting, scanSetting)
-	return *v, created, errs.Wrap(err, "settings.CreateIfAbsentByKey", "settings")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByKey, &n, argsNewSetting, scanSetting)
+	return *v, created, err
 }
 
 // SettingKeyedUpdate is one row's key and changes for UpdateMany.
@@ -333,11 +326,12 @@ var bulkSettingsUpdates = &runtime.Bulk[*SettingKeyedUpdate]{
 	},
 }
 
-var opSettingsUpdateMany = &runtime.Op{Name: "settings.UpdateMany", Table: "settings", Errs: errs, SQL: `-- name: settings.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlSettingsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "settings"."value") FROM "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "settings"."value") FROM "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opSettingsUpdateMany = &runtime.Op{Name: "settings.UpdateMany", Table: "settings", Errs: errs, SQL: "-- name: settings.UpdateMany\n" + sqlSettingsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table settings, all or none (see
@@ -347,11 +341,7 @@ func (r *SettingRepo) UpdateMany(ctx context.Context, rows []SettingKeyedUpdate)
 	return runtime.UpdateMany(ctx, db, bulkSettingsUpdates, opSettingsUpdateMany, rows)
 }
 
-var opSettingsUpdateManyReturning = &runtime.Op{Name: "settings.UpdateManyReturning", Table: "settings", Errs: errs, SQL: `-- name: settings.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "settings"."value") FROM "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "key", "value")
+var opSettingsUpdateManyReturning = &runtime.Op{Name: "settings.UpdateManyReturning", Table: "settings", Errs: errs, SQL: "-- name: settings.UpdateManyReturning\n" + sqlSettingsUpdateManyWith + `, "key", "value")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."value" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -360,13 +350,7 @@ func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKey
 	return runtime.UpdateManyReturning(ctx, db, bulkSettingsUpdates, opSettingsUpdateManyReturning, scanSetting, rows)
 }
 
-var bulkSettingsKeys = &runtime.Bulk[*string]{
-	Table: "settings",
-	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Row: func(v *string, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkSettingsKeys = &runtime.Bulk[*string]{Table: "settings", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opSettingsDeleteMany = &runtime.Op{Name: "settings.DeleteMany", Table: "settings", Errs: errs, SQL: `-- name: settings.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -279,29 +279,22 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	return runtime.QueryOp(ctx, db, opTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids), tenant)
 }
 
-const sqlTeamsCreateMany = `-- name: teams.CreateMany
+var opTeamsCreateMany = &runtime.Op{Name: "teams.CreateMany", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateMany
 INSERT INTO "teams" ("name", "org_id")
 SELECT "u"."c1", $2::uuid
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table teams in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.CreateMany", "teams")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, errs.Wrap(err, "teams.CreateMany", "teams")
-	}
-	tag, err := db.Exec(ctx, sqlTeamsCreateMany, append(runtime.Unnest(argsNewTeam, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "teams.CreateMany", "teams")
+	return runtime.ExecManyOp(ctx, db, opTeamsCreateMany, rows, argsNewTeam, tenant)
 }
 
 var opTeamsCreateManyReturning = &runtime.Op{Name: "teams.CreateManyReturning", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateManyReturning
@@ -338,11 +331,12 @@ var bulkTeamsUpdates = &runtime.Bulk[*TeamKeyedUpdate]{
 	},
 }
 
-var opTeamsUpdateMany = &runtime.Op{Name: "teams.UpdateMany", Table: "teams", Errs: errs, SQL: `-- name: teams.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlTeamsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opTeamsUpdateMany = &runtime.Op{Name: "teams.UpdateMany", Table: "teams", Errs: errs, SQL: "-- name: teams.UpdateMany\n" + sqlTeamsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table teams, all or none (see
@@ -356,11 +350,7 @@ func (r *TeamRepo) UpdateMany(ctx context.Context, rows []TeamKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, db, bulkTeamsUpdates, opTeamsUpdateMany, rows, tenant)
 }
 
-var opTeamsUpdateManyReturning = &runtime.Op{Name: "teams.UpdateManyReturning", Table: "teams", Errs: errs, SQL: `-- name: teams.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name")
+var opTeamsUpdateManyReturning = &runtime.Op{Name: "teams.UpdateManyReturning", Table: "teams", Errs: errs, SQL: "-- name: teams.UpdateManyReturning\n" + sqlTeamsUpdateManyWith + `, "id", "org_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -373,13 +363,7 @@ func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpda
 	return runtime.UpdateManyReturning(ctx, db, bulkTeamsUpdates, opTeamsUpdateManyReturning, scanTeam, rows, tenant)
 }
 
-var bulkTeamsKeys = &runtime.Bulk[*int64]{
-	Table: "teams",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkTeamsKeys = &runtime.Bulk[*int64]{Table: "teams", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opTeamsDeleteMany = &runtime.Op{Name: "teams.DeleteMany", Table: "teams", Errs: errs, SQL: `-- name: teams.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -205,7 +205,7 @@ func (r *OrderItemRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyOrderItems = &runtime.Copier[*NewOrderItem]{
-	Table:    "order_items",
+	Op:       &runtime.Op{Name: "order_items.CreateMany", Table: "order_items", Errs: errs},
 	Columns:  []string{"order_id", "sku", "quantity", "note"},
 	Args:     argsNewOrderItem,
 	Unset:    func(n *NewOrderItem) uint64 { return runtime.Bit(!n.Quantity.Set, 2) },
@@ -215,8 +215,7 @@ var copyOrderItems = &runtime.Copier[*NewOrderItem]{
 // CreateMany inserts rows into table order_items with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrderItems, rows)
-	return n, errs.Wrap(err, "order_items.CreateMany", "order_items")
+	return runtime.CopyRows(ctx, r.db, copyOrderItems, rows)
 }
 
 var opOrderItemsCreateManyReturning = &runtime.Op{Name: "order_items.CreateManyReturning", Table: "order_items", Errs: errs, Validate: true, SQL: `-- name: order_items.CreateManyReturning
@@ -298,11 +297,12 @@ var bulkOrderItemsUpdates = &runtime.Bulk[*OrderItemKeyedUpdate]{
 	},
 }
 
-var opOrderItemsUpdateMany = &runtime.Op{Name: "order_items.UpdateMany", Table: "order_items", Errs: errs, SQL: `-- name: order_items.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+const sqlOrderItemsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_items" ON "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opOrderItemsUpdateMany = &runtime.Op{Name: "order_items.UpdateMany", Table: "order_items", Errs: errs, SQL: "-- name: order_items.UpdateMany\n" + sqlOrderItemsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table order_items, all or none (see
@@ -311,11 +311,7 @@ func (r *OrderItemRepo) UpdateMany(ctx context.Context, rows []OrderItemKeyedUpd
 	return runtime.UpdateMany(ctx, r.db, bulkOrderItemsUpdates, opOrderItemsUpdateMany, rows)
 }
 
-var opOrderItemsUpdateManyReturning = &runtime.Op{Name: "order_items.UpdateManyReturning", Table: "order_items", Errs: errs, SQL: `-- name: order_items.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_items" ON "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
+var opOrderItemsUpdateManyReturning = &runtime.Op{Name: "order_items.UpdateManyReturning", Table: "order_items", Errs: errs, SQL: "-- name: order_items.UpdateManyReturning\n" + sqlOrderItemsUpdateManyWith + `, "order_id", "sku", "quantity", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

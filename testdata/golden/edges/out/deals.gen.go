@@ -223,7 +223,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []int64) ([]Deal, error) {
 }
 
 var copyDeals = &runtime.Copier[*NewDeal]{
-	Table:    "deals",
+	Op:       &runtime.Op{Name: "deals.CreateMany", Table: "deals", Errs: errs},
 	Columns:  []string{"amount", "units", "payload", "closes_on", "region", "span"},
 	Args:     argsNewDeal,
 	Validate: (*NewDeal).Validate,
@@ -232,8 +232,7 @@ var copyDeals = &runtime.Copier[*NewDeal]{
 // CreateMany inserts rows into table deals with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyDeals, rows)
-	return n, errs.Wrap(err, "deals.CreateMany", "deals")
+	return runtime.CopyRows(ctx, r.db, copyDeals, rows)
 }
 
 var opDealsCreateManyReturning = &runtime.Op{Name: "deals.CreateManyReturning", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateManyReturning
@@ -274,11 +273,12 @@ var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	},
 }
 
-var opDealsUpdateMany = &runtime.Op{Name: "deals.UpdateMany", Table: "deals", Errs: errs, SQL: `-- name: deals.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::numeric(12,2)[], $3::integer[], $4::boolean[], $5::json[], $6::boolean[], $7::date[], $8::boolean[], $9::bpchar[], $10::boolean[], $11::int4range[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+const sqlDealsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::numeric(12,2)[], $3::integer[], $4::boolean[], $5::json[], $6::boolean[], $7::date[], $8::boolean[], $9::bpchar[], $10::boolean[], $11::int4range[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "deals" SET "amount" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."amount"), "units" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."units"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "deals"."payload" END, "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "deals"."closes_on" END, "region" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "deals"."region" END, "span" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "deals"."span" END FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "deals" SET "amount" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."amount"), "units" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."units"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "deals"."payload" END, "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "deals"."closes_on" END, "region" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "deals"."region" END, "span" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "deals"."span" END FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opDealsUpdateMany = &runtime.Op{Name: "deals.UpdateMany", Table: "deals", Errs: errs, SQL: "-- name: deals.UpdateMany\n" + sqlDealsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table deals, all or none (see
@@ -287,11 +287,7 @@ func (r *DealRepo) UpdateMany(ctx context.Context, rows []DealKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkDealsUpdates, opDealsUpdateMany, rows)
 }
 
-var opDealsUpdateManyReturning = &runtime.Op{Name: "deals.UpdateManyReturning", Table: "deals", Errs: errs, SQL: `-- name: deals.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::numeric(12,2)[], $3::integer[], $4::boolean[], $5::json[], $6::boolean[], $7::date[], $8::boolean[], $9::bpchar[], $10::boolean[], $11::int4range[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "deals" SET "amount" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."amount"), "units" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."units"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "deals"."payload" END, "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "deals"."closes_on" END, "region" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "deals"."region" END, "span" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "deals"."span" END FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "amount", "units", "payload", "closes_on", "region", "span")
+var opDealsUpdateManyReturning = &runtime.Op{Name: "deals.UpdateManyReturning", Table: "deals", Errs: errs, SQL: "-- name: deals.UpdateManyReturning\n" + sqlDealsUpdateManyWith + `, "id", "amount", "units", "payload", "closes_on", "region", "span")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."amount", "cpcgen_new"."units", "cpcgen_new"."payload", "cpcgen_new"."closes_on", "cpcgen_new"."region"::text, "cpcgen_new"."span" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -299,13 +295,7 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkDealsUpdates, opDealsUpdateManyReturning, scanDeal, rows)
 }
 
-var bulkDealsKeys = &runtime.Bulk[*int64]{
-	Table: "deals",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkDealsKeys = &runtime.Bulk[*int64]{Table: "deals", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opDealsDeleteMany = &runtime.Op{Name: "deals.DeleteMany", Table: "deals", Errs: errs, SQL: `-- name: deals.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

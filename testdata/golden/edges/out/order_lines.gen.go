@@ -198,7 +198,7 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 }
 
 var copyOrderLines = &runtime.Copier[*NewOrderLine]{
-	Table:   "order_lines",
+	Op:      &runtime.Op{Name: "order_lines.CreateMany", Table: "order_lines", Errs: errs},
 	Columns: []string{"order_id", "product_id", "qty"},
 	Args:    argsNewOrderLine,
 }
@@ -206,8 +206,7 @@ var copyOrderLines = &runtime.Copier[*NewOrderLine]{
 // CreateMany inserts rows into table order_lines with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrderLines, rows)
-	return n, errs.Wrap(err, "order_lines.CreateMany", "order_lines")
+	return runtime.CopyRows(ctx, r.db, copyOrderLines, rows)
 }
 
 var opOrderLinesCreateManyReturning = &runtime.Op{Name: "order_lines.CreateManyReturning", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.CreateManyReturning
@@ -240,11 +239,12 @@ var bulkOrderLinesUpdates = &runtime.Bulk[*OrderLineKeyedUpdate]{
 	},
 }
 
-var opOrderLinesUpdateMany = &runtime.Op{Name: "order_lines.UpdateMany", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlOrderLinesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "order_lines" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."order_id"), "product_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."product_id"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."qty") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "order_lines" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."order_id"), "product_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."product_id"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."qty") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opOrderLinesUpdateMany = &runtime.Op{Name: "order_lines.UpdateMany", Table: "order_lines", Errs: errs, SQL: "-- name: order_lines.UpdateMany\n" + sqlOrderLinesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table order_lines, all or none (see
@@ -253,11 +253,7 @@ func (r *OrderLineRepo) UpdateMany(ctx context.Context, rows []OrderLineKeyedUpd
 	return runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, opOrderLinesUpdateMany, rows)
 }
 
-var opOrderLinesUpdateManyReturning = &runtime.Op{Name: "order_lines.UpdateManyReturning", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "order_lines" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."order_id"), "product_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."product_id"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."qty") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "product_id", "qty")
+var opOrderLinesUpdateManyReturning = &runtime.Op{Name: "order_lines.UpdateManyReturning", Table: "order_lines", Errs: errs, SQL: "-- name: order_lines.UpdateManyReturning\n" + sqlOrderLinesUpdateManyWith + `, "id", "order_id", "product_id", "qty")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -265,13 +261,7 @@ func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLin
 	return runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, opOrderLinesUpdateManyReturning, scanOrderLine, rows)
 }
 
-var bulkOrderLinesKeys = &runtime.Bulk[*int64]{
-	Table: "order_lines",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkOrderLinesKeys = &runtime.Bulk[*int64]{Table: "order_lines", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opOrderLinesDeleteMany = &runtime.Op{Name: "order_lines.DeleteMany", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

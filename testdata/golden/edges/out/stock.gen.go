@@ -190,7 +190,7 @@ func (r *StockRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyStock = &runtime.Copier[*NewStock]{
-	Table:    "stock",
+	Op:       &runtime.Op{Name: "stock.CreateMany", Table: "stock", Errs: errs},
 	Columns:  []string{"warehouse_code", "product_id", "qty"},
 	Args:     argsNewStock,
 	Validate: (*NewStock).Validate,
@@ -199,8 +199,7 @@ var copyStock = &runtime.Copier[*NewStock]{
 // CreateMany inserts rows into table stock with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *StockRepo) CreateMany(ctx context.Context, rows []NewStock) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyStock, rows)
-	return n, errs.Wrap(err, "stock.CreateMany", "stock")
+	return runtime.CopyRows(ctx, r.db, copyStock, rows)
 }
 
 var opStockCreateManyReturning = &runtime.Op{Name: "stock.CreateManyReturning", Table: "stock", Errs: errs, Validate: true, SQL: `-- name: stock.CreateManyReturning
@@ -280,11 +279,12 @@ var bulkStockUpdates = &runtime.Bulk[*StockKeyedUpdate]{
 	},
 }
 
-var opStockUpdateMany = &runtime.Op{Name: "stock.UpdateMany", Table: "stock", Errs: errs, SQL: `-- name: stock.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlStockUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "stock" ON "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "stock"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "stock" SET "qty" = COALESCE("cpcgen_v"."cpcgen_3", "stock"."qty") FROM "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "stock" SET "qty" = COALESCE("cpcgen_v"."cpcgen_3", "stock"."qty") FROM "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opStockUpdateMany = &runtime.Op{Name: "stock.UpdateMany", Table: "stock", Errs: errs, SQL: "-- name: stock.UpdateMany\n" + sqlStockUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table stock, all or none (see
@@ -293,11 +293,7 @@ func (r *StockRepo) UpdateMany(ctx context.Context, rows []StockKeyedUpdate) (in
 	return runtime.UpdateMany(ctx, r.db, bulkStockUpdates, opStockUpdateMany, rows)
 }
 
-var opStockUpdateManyReturning = &runtime.Op{Name: "stock.UpdateManyReturning", Table: "stock", Errs: errs, SQL: `-- name: stock.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "stock" ON "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "stock"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "stock" SET "qty" = COALESCE("cpcgen_v"."cpcgen_3", "stock"."qty") FROM "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_code", "product_id", "qty")
+var opStockUpdateManyReturning = &runtime.Op{Name: "stock.UpdateManyReturning", Table: "stock", Errs: errs, SQL: "-- name: stock.UpdateManyReturning\n" + sqlStockUpdateManyWith + `, "warehouse_code", "product_id", "qty")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_code"::text, "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

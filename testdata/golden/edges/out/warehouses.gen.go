@@ -198,7 +198,7 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []string) ([]Warehous
 }
 
 var copyWarehouses = &runtime.Copier[*NewWarehouse]{
-	Table:    "warehouses",
+	Op:       &runtime.Op{Name: "warehouses.CreateMany", Table: "warehouses", Errs: errs},
 	Columns:  []string{"code", "name"},
 	Args:     argsNewWarehouse,
 	Validate: (*NewWarehouse).Validate,
@@ -207,8 +207,7 @@ var copyWarehouses = &runtime.Copier[*NewWarehouse]{
 // CreateMany inserts rows into table warehouses with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyWarehouses, rows)
-	return n, errs.Wrap(err, "warehouses.CreateMany", "warehouses")
+	return runtime.CopyRows(ctx, r.db, copyWarehouses, rows)
 }
 
 var opWarehousesCreateManyReturning = &runtime.Op{Name: "warehouses.CreateManyReturning", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.CreateManyReturning
@@ -276,11 +275,12 @@ var bulkWarehousesUpdates = &runtime.Bulk[*WarehouseKeyedUpdate]{
 	},
 }
 
-var opWarehousesUpdateMany = &runtime.Op{Name: "warehouses.UpdateMany", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlWarehousesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "warehouses" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."name") FROM "cpcgen_v" WHERE "warehouses"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "warehouses" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."name") FROM "cpcgen_v" WHERE "warehouses"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opWarehousesUpdateMany = &runtime.Op{Name: "warehouses.UpdateMany", Table: "warehouses", Errs: errs, SQL: "-- name: warehouses.UpdateMany\n" + sqlWarehousesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table warehouses, all or none (see
@@ -289,11 +289,7 @@ func (r *WarehouseRepo) UpdateMany(ctx context.Context, rows []WarehouseKeyedUpd
 	return runtime.UpdateMany(ctx, r.db, bulkWarehousesUpdates, opWarehousesUpdateMany, rows)
 }
 
-var opWarehousesUpdateManyReturning = &runtime.Op{Name: "warehouses.UpdateManyReturning", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "warehouses" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."name") FROM "cpcgen_v" WHERE "warehouses"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
+var opWarehousesUpdateManyReturning = &runtime.Op{Name: "warehouses.UpdateManyReturning", Table: "warehouses", Errs: errs, SQL: "-- name: warehouses.UpdateManyReturning\n" + sqlWarehousesUpdateManyWith + `, "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -301,13 +297,7 @@ func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []Warehous
 	return runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, opWarehousesUpdateManyReturning, scanWarehouse, rows)
 }
 
-var bulkWarehousesKeys = &runtime.Bulk[*string]{
-	Table: "warehouses",
-	Key:   func(a, b *string) int { return runtime.CompareChar(*a, *b) },
-	Row: func(v *string, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkWarehousesKeys = &runtime.Bulk[*string]{Table: "warehouses", Key: func(a, b *string) int { return runtime.CompareChar(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opWarehousesDeleteMany = &runtime.Op{Name: "warehouses.DeleteMany", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -197,7 +197,7 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 }
 
 var copyCompanies = &runtime.Copier[*NewCompany]{
-	Table:    "companies",
+	Op:       &runtime.Op{Name: "companies.CreateMany", Table: "companies", Errs: errs},
 	Columns:  []string{"id", "name"},
 	Args:     argsNewCompany,
 	Unset:    func(n *NewCompany) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -207,8 +207,7 @@ var copyCompanies = &runtime.Copier[*NewCompany]{
 // CreateMany inserts rows into table companies with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCompanies, rows)
-	return n, errs.Wrap(err, "companies.CreateMany", "companies")
+	return runtime.CopyRows(ctx, r.db, copyCompanies, rows)
 }
 
 var opCompaniesCreateManyReturning = &runtime.Op{Name: "companies.CreateManyReturning", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.CreateManyReturning
@@ -276,11 +275,12 @@ var bulkCompaniesUpdates = &runtime.Bulk[*CompanyKeyedUpdate]{
 	},
 }
 
-var opCompaniesUpdateMany = &runtime.Op{Name: "companies.UpdateMany", Table: "companies", Errs: errs, SQL: `-- name: companies.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlCompaniesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "companies" ON "companies"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opCompaniesUpdateMany = &runtime.Op{Name: "companies.UpdateMany", Table: "companies", Errs: errs, SQL: "-- name: companies.UpdateMany\n" + sqlCompaniesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table companies, all or none (see
@@ -289,11 +289,7 @@ func (r *CompanyRepo) UpdateMany(ctx context.Context, rows []CompanyKeyedUpdate)
 	return runtime.UpdateMany(ctx, r.db, bulkCompaniesUpdates, opCompaniesUpdateMany, rows)
 }
 
-var opCompaniesUpdateManyReturning = &runtime.Op{Name: "companies.UpdateManyReturning", Table: "companies", Errs: errs, SQL: `-- name: companies.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "companies" ON "companies"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+var opCompaniesUpdateManyReturning = &runtime.Op{Name: "companies.UpdateManyReturning", Table: "companies", Errs: errs, SQL: "-- name: companies.UpdateManyReturning\n" + sqlCompaniesUpdateManyWith + `, "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -301,13 +297,7 @@ func (r *CompanyRepo) UpdateManyReturning(ctx context.Context, rows []CompanyKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCompaniesUpdates, opCompaniesUpdateManyReturning, scanCompany, rows)
 }
 
-var bulkCompaniesKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "companies",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkCompaniesKeys = &runtime.Bulk[*uuid.UUID]{Table: "companies", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opCompaniesDeleteMany = &runtime.Op{Name: "companies.DeleteMany", Table: "companies", Errs: errs, SQL: `-- name: companies.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -204,7 +204,7 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 }
 
 var copyDepartments = &runtime.Copier[*NewDepartment]{
-	Table:    "departments",
+	Op:       &runtime.Op{Name: "departments.CreateMany", Table: "departments", Errs: errs},
 	Columns:  []string{"id", "company_id", "name"},
 	Args:     argsNewDepartment,
 	Unset:    func(n *NewDepartment) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -214,8 +214,7 @@ var copyDepartments = &runtime.Copier[*NewDepartment]{
 // CreateMany inserts rows into table departments with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyDepartments, rows)
-	return n, errs.Wrap(err, "departments.CreateMany", "departments")
+	return runtime.CopyRows(ctx, r.db, copyDepartments, rows)
 }
 
 var opDepartmentsCreateManyReturning = &runtime.Op{Name: "departments.CreateManyReturning", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.CreateManyReturning
@@ -285,11 +284,12 @@ var bulkDepartmentsUpdates = &runtime.Bulk[*DepartmentKeyedUpdate]{
 	},
 }
 
-var opDepartmentsUpdateMany = &runtime.Op{Name: "departments.UpdateMany", Table: "departments", Errs: errs, SQL: `-- name: departments.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlDepartmentsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "departments" ON "departments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opDepartmentsUpdateMany = &runtime.Op{Name: "departments.UpdateMany", Table: "departments", Errs: errs, SQL: "-- name: departments.UpdateMany\n" + sqlDepartmentsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table departments, all or none (see
@@ -298,11 +298,7 @@ func (r *DepartmentRepo) UpdateMany(ctx context.Context, rows []DepartmentKeyedU
 	return runtime.UpdateMany(ctx, r.db, bulkDepartmentsUpdates, opDepartmentsUpdateMany, rows)
 }
 
-var opDepartmentsUpdateManyReturning = &runtime.Op{Name: "departments.UpdateManyReturning", Table: "departments", Errs: errs, SQL: `-- name: departments.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "departments" ON "departments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "company_id", "name")
+var opDepartmentsUpdateManyReturning = &runtime.Op{Name: "departments.UpdateManyReturning", Table: "departments", Errs: errs, SQL: "-- name: departments.UpdateManyReturning\n" + sqlDepartmentsUpdateManyWith + `, "id", "company_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -310,13 +306,7 @@ func (r *DepartmentRepo) UpdateManyReturning(ctx context.Context, rows []Departm
 	return runtime.UpdateManyReturning(ctx, r.db, bulkDepartmentsUpdates, opDepartmentsUpdateManyReturning, scanDepartment, rows)
 }
 
-var bulkDepartmentsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "departments",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkDepartmentsKeys = &runtime.Bulk[*uuid.UUID]{Table: "departments", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opDepartmentsDeleteMany = &runtime.Op{Name: "departments.DeleteMany", Table: "departments", Errs: errs, SQL: `-- name: departments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -196,7 +196,7 @@ func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem
 }
 
 var copyStoreItems = &runtime.Copier[*NewStoreItem]{
-	Table:    "store_items",
+	Op:       &runtime.Op{Name: "store_items.CreateMany", Table: "store_items", Errs: errs},
 	Columns:  []string{"store_id", "sku"},
 	Args:     argsNewStoreItem,
 	Validate: (*NewStoreItem).Validate,
@@ -205,8 +205,7 @@ var copyStoreItems = &runtime.Copier[*NewStoreItem]{
 // CreateMany inserts rows into table store_items with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *StoreItemRepo) CreateMany(ctx context.Context, rows []NewStoreItem) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyStoreItems, rows)
-	return n, errs.Wrap(err, "store_items.CreateMany", "store_items")
+	return runtime.CopyRows(ctx, r.db, copyStoreItems, rows)
 }
 
 var opStoreItemsCreateManyReturning = &runtime.Op{Name: "store_items.CreateManyReturning", Table: "store_items", Errs: errs, Validate: true, SQL: `-- name: store_items.CreateManyReturning
@@ -239,11 +238,12 @@ var bulkStoreItemsUpdates = &runtime.Bulk[*StoreItemKeyedUpdate]{
 	},
 }
 
-var opStoreItemsUpdateMany = &runtime.Op{Name: "store_items.UpdateMany", Table: "store_items", Errs: errs, SQL: `-- name: store_items.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlStoreItemsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store_items" ON "store_items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opStoreItemsUpdateMany = &runtime.Op{Name: "store_items.UpdateMany", Table: "store_items", Errs: errs, SQL: "-- name: store_items.UpdateMany\n" + sqlStoreItemsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table store_items, all or none (see
@@ -252,11 +252,7 @@ func (r *StoreItemRepo) UpdateMany(ctx context.Context, rows []StoreItemKeyedUpd
 	return runtime.UpdateMany(ctx, r.db, bulkStoreItemsUpdates, opStoreItemsUpdateMany, rows)
 }
 
-var opStoreItemsUpdateManyReturning = &runtime.Op{Name: "store_items.UpdateManyReturning", Table: "store_items", Errs: errs, SQL: `-- name: store_items.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store_items" ON "store_items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store_items"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "sku")
+var opStoreItemsUpdateManyReturning = &runtime.Op{Name: "store_items.UpdateManyReturning", Table: "store_items", Errs: errs, SQL: "-- name: store_items.UpdateManyReturning\n" + sqlStoreItemsUpdateManyWith + `, "id", "store_id", "sku")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."sku" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -264,13 +260,7 @@ func (r *StoreItemRepo) UpdateManyReturning(ctx context.Context, rows []StoreIte
 	return runtime.UpdateManyReturning(ctx, r.db, bulkStoreItemsUpdates, opStoreItemsUpdateManyReturning, scanStoreItem, rows)
 }
 
-var bulkStoreItemsKeys = &runtime.Bulk[*int64]{
-	Table: "store_items",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkStoreItemsKeys = &runtime.Bulk[*int64]{Table: "store_items", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opStoreItemsDeleteMany = &runtime.Op{Name: "store_items.DeleteMany", Table: "store_items", Errs: errs, SQL: `-- name: store_items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

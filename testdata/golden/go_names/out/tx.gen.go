@@ -193,7 +193,7 @@ func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 }
 
 var copyTx = &runtime.Copier[*NewTx]{
-	Table:    "tx",
+	Op:       &runtime.Op{Name: "tx.CreateMany", Table: "tx", Errs: errs},
 	Columns:  []string{"store_id", "amount"},
 	Args:     argsNewTx,
 	Validate: (*NewTx).Validate,
@@ -202,8 +202,7 @@ var copyTx = &runtime.Copier[*NewTx]{
 // CreateMany inserts rows into table tx with COPY, all or nothing, and returns how
 // many (see runtime.Copier). It validates every row first.
 func (r *TxRepo) CreateMany(ctx context.Context, rows []NewTx) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyTx, rows)
-	return n, errs.Wrap(err, "tx.CreateMany", "tx")
+	return runtime.CopyRows(ctx, r.db, copyTx, rows)
 }
 
 var opTxCreateManyReturning = &runtime.Op{Name: "tx.CreateManyReturning", Table: "tx", Errs: errs, Validate: true, SQL: `-- name: tx.CreateManyReturning
@@ -236,11 +235,12 @@ var bulkTxUpdates = &runtime.Bulk[*TxKeyedUpdate]{
 	},
 }
 
-var opTxUpdateMany = &runtime.Op{Name: "tx.UpdateMany", Table: "tx", Errs: errs, SQL: `-- name: tx.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlTxUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tx" ON "tx"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tx"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opTxUpdateMany = &runtime.Op{Name: "tx.UpdateMany", Table: "tx", Errs: errs, SQL: "-- name: tx.UpdateMany\n" + sqlTxUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table tx, all or none (see
@@ -249,11 +249,7 @@ func (r *TxRepo) UpdateMany(ctx context.Context, rows []TxKeyedUpdate) (int64, e
 	return runtime.UpdateMany(ctx, r.db, bulkTxUpdates, opTxUpdateMany, rows)
 }
 
-var opTxUpdateManyReturning = &runtime.Op{Name: "tx.UpdateManyReturning", Table: "tx", Errs: errs, SQL: `-- name: tx.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tx" ON "tx"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tx"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "amount")
+var opTxUpdateManyReturning = &runtime.Op{Name: "tx.UpdateManyReturning", Table: "tx", Errs: errs, SQL: "-- name: tx.UpdateManyReturning\n" + sqlTxUpdateManyWith + `, "id", "store_id", "amount")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -261,13 +257,7 @@ func (r *TxRepo) UpdateManyReturning(ctx context.Context, rows []TxKeyedUpdate) 
 	return runtime.UpdateManyReturning(ctx, r.db, bulkTxUpdates, opTxUpdateManyReturning, scanTx, rows)
 }
 
-var bulkTxKeys = &runtime.Bulk[*int64]{
-	Table: "tx",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkTxKeys = &runtime.Bulk[*int64]{Table: "tx", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opTxDeleteMany = &runtime.Op{Name: "tx.DeleteMany", Table: "tx", Errs: errs, SQL: `-- name: tx.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -131,7 +131,7 @@ func (r *ArchivedRepo) RestoreMany(ctx context.Context, keys []uuid.UUID) ([]boo
 }
 
 var copyArchived = &runtime.Copier[*NewArchived]{
-	Table:    "archived",
+	Op:       &runtime.Op{Name: "archived.CreateMany", Table: "archived", Errs: errs},
 	Columns:  []string{"id", "name"},
 	Args:     argsNewArchived,
 	Unset:    func(n *NewArchived) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -141,8 +141,7 @@ var copyArchived = &runtime.Copier[*NewArchived]{
 // CreateMany inserts rows into table archived with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ArchivedRepo) CreateMany(ctx context.Context, rows []NewArchived) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyArchived, rows)
-	return n, errs.Wrap(err, "archived.CreateMany", "archived")
+	return runtime.CopyRows(ctx, r.db, copyArchived, rows)
 }
 
 var opArchivedCreateManyReturning = &runtime.Op{Name: "archived.CreateManyReturning", Table: "archived", Errs: errs, Validate: true, SQL: `-- name: archived.CreateManyReturning
@@ -174,11 +173,12 @@ var bulkArchivedUpdates = &runtime.Bulk[*ArchivedKeyedUpdate]{
 	},
 }
 
-var opArchivedUpdateMany = &runtime.Op{Name: "archived.UpdateMany", Table: "archived", Errs: errs, SQL: `-- name: archived.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlArchivedUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "archived" ON "archived"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "archived"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "archived" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "archived"."name") FROM "cpcgen_v" WHERE "archived"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "archived" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "archived"."name") FROM "cpcgen_v" WHERE "archived"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opArchivedUpdateMany = &runtime.Op{Name: "archived.UpdateMany", Table: "archived", Errs: errs, SQL: "-- name: archived.UpdateMany\n" + sqlArchivedUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table archived, all or none (see
@@ -187,11 +187,7 @@ func (r *ArchivedRepo) UpdateMany(ctx context.Context, rows []ArchivedKeyedUpdat
 	return runtime.UpdateMany(ctx, r.db, bulkArchivedUpdates, opArchivedUpdateMany, rows)
 }
 
-var opArchivedUpdateManyReturning = &runtime.Op{Name: "archived.UpdateManyReturning", Table: "archived", Errs: errs, SQL: `-- name: archived.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "archived" ON "archived"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "archived"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "archived" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "archived"."name") FROM "cpcgen_v" WHERE "archived"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "deleted_at")
+var opArchivedUpdateManyReturning = &runtime.Op{Name: "archived.UpdateManyReturning", Table: "archived", Errs: errs, SQL: "-- name: archived.UpdateManyReturning\n" + sqlArchivedUpdateManyWith + `, "id", "name", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -199,13 +195,7 @@ func (r *ArchivedRepo) UpdateManyReturning(ctx context.Context, rows []ArchivedK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkArchivedUpdates, opArchivedUpdateManyReturning, scanArchived, rows)
 }
 
-var bulkArchivedKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "archived",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkArchivedKeys = &runtime.Bulk[*uuid.UUID]{Table: "archived", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opArchivedDeleteMany = &runtime.Op{Name: "archived.DeleteMany", Table: "archived", Errs: errs, SQL: `-- name: archived.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

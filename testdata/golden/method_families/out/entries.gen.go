@@ -98,7 +98,7 @@ func argsNewEntry(n *NewEntry, d []any) []any {
 }
 
 var copyEntries = &runtime.Copier[*NewEntry]{
-	Table:    "entries",
+	Op:       &runtime.Op{Name: "entries.CreateMany", Table: "entries", Errs: errs},
 	Columns:  []string{"account_id", "ref", "amount"},
 	Args:     argsNewEntry,
 	Validate: (*NewEntry).Validate,
@@ -107,8 +107,7 @@ var copyEntries = &runtime.Copier[*NewEntry]{
 // CreateMany inserts rows into table entries with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyEntries, rows)
-	return n, errs.Wrap(err, "entries.CreateMany", "entries")
+	return runtime.CopyRows(ctx, r.db, copyEntries, rows)
 }
 
 var opEntriesCreateManyReturning = &runtime.Op{Name: "entries.CreateManyReturning", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateManyReturning
@@ -179,11 +178,12 @@ var bulkEntriesUpdates = &runtime.Bulk[*EntryKeyedUpdate]{
 	},
 }
 
-var opEntriesUpdateMany = &runtime.Op{Name: "entries.UpdateMany", Table: "entries", Errs: errs, SQL: `-- name: entries.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlEntriesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "entries" ON "entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "ref" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."ref"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "ref" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."ref"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opEntriesUpdateMany = &runtime.Op{Name: "entries.UpdateMany", Table: "entries", Errs: errs, SQL: "-- name: entries.UpdateMany\n" + sqlEntriesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table entries, all or none (see
@@ -192,11 +192,7 @@ func (r *EntryRepo) UpdateMany(ctx context.Context, rows []EntryKeyedUpdate) (in
 	return runtime.UpdateMany(ctx, r.db, bulkEntriesUpdates, opEntriesUpdateMany, rows)
 }
 
-var opEntriesUpdateManyReturning = &runtime.Op{Name: "entries.UpdateManyReturning", Table: "entries", Errs: errs, SQL: `-- name: entries.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "entries" ON "entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "ref" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."ref"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "account_id", "ref", "amount")
+var opEntriesUpdateManyReturning = &runtime.Op{Name: "entries.UpdateManyReturning", Table: "entries", Errs: errs, SQL: "-- name: entries.UpdateManyReturning\n" + sqlEntriesUpdateManyWith + `, "id", "account_id", "ref", "amount")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."account_id", "cpcgen_new"."ref", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -204,13 +200,7 @@ func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkEntriesUpdates, opEntriesUpdateManyReturning, scanEntry, rows)
 }
 
-var bulkEntriesKeys = &runtime.Bulk[*int64]{
-	Table: "entries",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkEntriesKeys = &runtime.Bulk[*int64]{Table: "entries", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opEntriesDeleteMany = &runtime.Op{Name: "entries.DeleteMany", Table: "entries", Errs: errs, SQL: `-- name: entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -194,7 +194,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 }
 
 var copyOrgs = &runtime.Copier[*NewOrg]{
-	Table:    "orgs",
+	Op:       &runtime.Op{Name: "orgs.CreateMany", Table: "orgs", Errs: errs},
 	Columns:  []string{"id", "name"},
 	Args:     argsNewOrg,
 	Unset:    func(n *NewOrg) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -204,8 +204,7 @@ var copyOrgs = &runtime.Copier[*NewOrg]{
 // CreateMany inserts rows into table orgs with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrgs, rows)
-	return n, errs.Wrap(err, "orgs.CreateMany", "orgs")
+	return runtime.CopyRows(ctx, r.db, copyOrgs, rows)
 }
 
 var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning
@@ -273,11 +272,12 @@ var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	},
 }
 
-var opOrgsUpdateMany = &runtime.Op{Name: "orgs.UpdateMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlOrgsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opOrgsUpdateMany = &runtime.Op{Name: "orgs.UpdateMany", Table: "orgs", Errs: errs, SQL: "-- name: orgs.UpdateMany\n" + sqlOrgsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table orgs, all or none (see
@@ -286,11 +286,7 @@ func (r *OrgRepo) UpdateMany(ctx context.Context, rows []OrgKeyedUpdate) (int64,
 	return runtime.UpdateMany(ctx, r.db, bulkOrgsUpdates, opOrgsUpdateMany, rows)
 }
 
-var opOrgsUpdateManyReturning = &runtime.Op{Name: "orgs.UpdateManyReturning", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+var opOrgsUpdateManyReturning = &runtime.Op{Name: "orgs.UpdateManyReturning", Table: "orgs", Errs: errs, SQL: "-- name: orgs.UpdateManyReturning\n" + sqlOrgsUpdateManyWith + `, "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -298,13 +294,7 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 	return runtime.UpdateManyReturning(ctx, r.db, bulkOrgsUpdates, opOrgsUpdateManyReturning, scanOrg, rows)
 }
 
-var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "orgs",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{Table: "orgs", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opOrgsDeleteMany = &runtime.Op{Name: "orgs.DeleteMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

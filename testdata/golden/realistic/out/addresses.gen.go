@@ -233,7 +233,7 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 }
 
 var copyAddresses = &runtime.Copier[*NewAddress]{
-	Table:    "addresses",
+	Op:       &runtime.Op{Name: "addresses.CreateMany", Table: "addresses", Errs: errs},
 	Columns:  []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"},
 	Args:     argsNewAddress,
 	Unset:    func(n *NewAddress) uint64 { return runtime.Bit(!n.IsDefault.Set, 6) },
@@ -243,8 +243,7 @@ var copyAddresses = &runtime.Copier[*NewAddress]{
 // CreateMany inserts rows into table addresses with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyAddresses, rows)
-	return n, errs.Wrap(err, "addresses.CreateMany", "addresses")
+	return runtime.CopyRows(ctx, r.db, copyAddresses, rows)
 }
 
 var opAddressesCreateManyReturning = &runtime.Op{Name: "addresses.CreateManyReturning", Table: "addresses", Errs: errs, Validate: true, SQL: `-- name: addresses.CreateManyReturning
@@ -283,11 +282,12 @@ var bulkAddressesUpdates = &runtime.Bulk[*AddressKeyedUpdate]{
 	},
 }
 
-var opAddressesUpdateMany = &runtime.Op{Name: "addresses.UpdateMany", Table: "addresses", Errs: errs, SQL: `-- name: addresses.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::varchar[], $8::bpchar[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+const sqlAddressesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::varchar[], $8::bpchar[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "addresses" ON "addresses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "addresses"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "addresses" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "addresses"."user_id"), "line1" = COALESCE("cpcgen_v"."cpcgen_3", "addresses"."line1"), "line2" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "addresses"."line2" END, "city" = COALESCE("cpcgen_v"."cpcgen_6", "addresses"."city"), "postal_code" = COALESCE("cpcgen_v"."cpcgen_7", "addresses"."postal_code"), "country" = COALESCE("cpcgen_v"."cpcgen_8", "addresses"."country"), "is_default" = COALESCE("cpcgen_v"."cpcgen_9", "addresses"."is_default") FROM "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "addresses" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "addresses"."user_id"), "line1" = COALESCE("cpcgen_v"."cpcgen_3", "addresses"."line1"), "line2" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "addresses"."line2" END, "city" = COALESCE("cpcgen_v"."cpcgen_6", "addresses"."city"), "postal_code" = COALESCE("cpcgen_v"."cpcgen_7", "addresses"."postal_code"), "country" = COALESCE("cpcgen_v"."cpcgen_8", "addresses"."country"), "is_default" = COALESCE("cpcgen_v"."cpcgen_9", "addresses"."is_default") FROM "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opAddressesUpdateMany = &runtime.Op{Name: "addresses.UpdateMany", Table: "addresses", Errs: errs, SQL: "-- name: addresses.UpdateMany\n" + sqlAddressesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table addresses, all or none (see
@@ -296,11 +296,7 @@ func (r *AddressRepo) UpdateMany(ctx context.Context, rows []AddressKeyedUpdate)
 	return runtime.UpdateMany(ctx, r.db, bulkAddressesUpdates, opAddressesUpdateMany, rows)
 }
 
-var opAddressesUpdateManyReturning = &runtime.Op{Name: "addresses.UpdateManyReturning", Table: "addresses", Errs: errs, SQL: `-- name: addresses.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::varchar[], $8::bpchar[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "addresses" ON "addresses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "addresses"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "addresses" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "addresses"."user_id"), "line1" = COALESCE("cpcgen_v"."cpcgen_3", "addresses"."line1"), "line2" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "addresses"."line2" END, "city" = COALESCE("cpcgen_v"."cpcgen_6", "addresses"."city"), "postal_code" = COALESCE("cpcgen_v"."cpcgen_7", "addresses"."postal_code"), "country" = COALESCE("cpcgen_v"."cpcgen_8", "addresses"."country"), "is_default" = COALESCE("cpcgen_v"."cpcgen_9", "addresses"."is_default") FROM "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
+var opAddressesUpdateManyReturning = &runtime.Op{Name: "addresses.UpdateManyReturning", Table: "addresses", Errs: errs, SQL: "-- name: addresses.UpdateManyReturning\n" + sqlAddressesUpdateManyWith + `, "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."line1", "cpcgen_new"."line2", "cpcgen_new"."city", "cpcgen_new"."postal_code", "cpcgen_new"."country"::text, "cpcgen_new"."is_default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -308,13 +304,7 @@ func (r *AddressRepo) UpdateManyReturning(ctx context.Context, rows []AddressKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkAddressesUpdates, opAddressesUpdateManyReturning, scanAddress, rows)
 }
 
-var bulkAddressesKeys = &runtime.Bulk[*int64]{
-	Table: "addresses",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkAddressesKeys = &runtime.Bulk[*int64]{Table: "addresses", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opAddressesDeleteMany = &runtime.Op{Name: "addresses.DeleteMany", Table: "addresses", Errs: errs, SQL: `-- name: addresses.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

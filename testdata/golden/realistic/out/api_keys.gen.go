@@ -226,7 +226,7 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 }
 
 var copyAPIKeys = &runtime.Copier[*NewAPIKey]{
-	Table:   "api_keys",
+	Op:      &runtime.Op{Name: "api_keys.CreateMany", Table: "api_keys", Errs: errs},
 	Columns: []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"},
 	Args:    argsNewAPIKey,
 	Unset: func(n *NewAPIKey) uint64 {
@@ -238,8 +238,7 @@ var copyAPIKeys = &runtime.Copier[*NewAPIKey]{
 // CreateMany inserts rows into table api_keys with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyAPIKeys, rows)
-	return n, errs.Wrap(err, "api_keys.CreateMany", "api_keys")
+	return runtime.CopyRows(ctx, r.db, copyAPIKeys, rows)
 }
 
 // CreateManyReturning inserts rows into table api_keys in one pgx.Batch of
@@ -315,11 +314,12 @@ var bulkAPIKeysUpdates = &runtime.Bulk[*APIKeyKeyedUpdate]{
 	},
 }
 
-var opAPIKeysUpdateMany = &runtime.Op{Name: "api_keys.UpdateMany", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.UpdateMany sensitive=4
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $4::bytea[], $5::text[], $6::boolean[], $7::timestamptz[], $8::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+const sqlAPIKeysUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $4::bytea[], $5::text[], $6::boolean[], $7::timestamptz[], $8::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "api_keys" ON "api_keys"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "api_keys"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "api_keys"."organization_id"), "prefix" = COALESCE("cpcgen_v"."cpcgen_3", "api_keys"."prefix"), "secret_hash" = COALESCE("cpcgen_v"."cpcgen_4", "api_keys"."secret_hash"), "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "api_keys"."expires_at" END, "revoked" = COALESCE("cpcgen_v"."cpcgen_8", "api_keys"."revoked") FROM "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "api_keys"."organization_id"), "prefix" = COALESCE("cpcgen_v"."cpcgen_3", "api_keys"."prefix"), "secret_hash" = COALESCE("cpcgen_v"."cpcgen_4", "api_keys"."secret_hash"), "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "api_keys"."expires_at" END, "revoked" = COALESCE("cpcgen_v"."cpcgen_8", "api_keys"."revoked") FROM "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opAPIKeysUpdateMany = &runtime.Op{Name: "api_keys.UpdateMany", Table: "api_keys", Errs: errs, SQL: "-- name: api_keys.UpdateMany sensitive=4\n" + sqlAPIKeysUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table api_keys, all or none (see
@@ -328,11 +328,7 @@ func (r *APIKeyRepo) UpdateMany(ctx context.Context, rows []APIKeyKeyedUpdate) (
 	return runtime.UpdateMany(ctx, r.db, bulkAPIKeysUpdates, opAPIKeysUpdateMany, rows)
 }
 
-var opAPIKeysUpdateManyReturning = &runtime.Op{Name: "api_keys.UpdateManyReturning", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.UpdateManyReturning sensitive=4
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $4::bytea[], $5::text[], $6::boolean[], $7::timestamptz[], $8::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "api_keys" ON "api_keys"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "api_keys"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "api_keys"."organization_id"), "prefix" = COALESCE("cpcgen_v"."cpcgen_3", "api_keys"."prefix"), "secret_hash" = COALESCE("cpcgen_v"."cpcgen_4", "api_keys"."secret_hash"), "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "api_keys"."expires_at" END, "revoked" = COALESCE("cpcgen_v"."cpcgen_8", "api_keys"."revoked") FROM "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
+var opAPIKeysUpdateManyReturning = &runtime.Op{Name: "api_keys.UpdateManyReturning", Table: "api_keys", Errs: errs, SQL: "-- name: api_keys.UpdateManyReturning sensitive=4\n" + sqlAPIKeysUpdateManyWith + `, "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."prefix"::text, "cpcgen_new"."secret_hash", "cpcgen_new"."scopes", "cpcgen_new"."expires_at", "cpcgen_new"."revoked" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -340,13 +336,7 @@ func (r *APIKeyRepo) UpdateManyReturning(ctx context.Context, rows []APIKeyKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkAPIKeysUpdates, opAPIKeysUpdateManyReturning, scanAPIKey, rows)
 }
 
-var bulkAPIKeysKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "api_keys",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkAPIKeysKeys = &runtime.Bulk[*uuid.UUID]{Table: "api_keys", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opAPIKeysDeleteMany = &runtime.Op{Name: "api_keys.DeleteMany", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

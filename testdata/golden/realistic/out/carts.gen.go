@@ -216,7 +216,7 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 }
 
 var copyCarts = &runtime.Copier[*NewCart]{
-	Table:    "carts",
+	Op:       &runtime.Op{Name: "carts.CreateMany", Table: "carts", Errs: errs},
 	Columns:  []string{"id", "customer_id", "token", "items", "expires_at"},
 	Args:     argsNewCart,
 	Unset:    func(n *NewCart) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Items.Set, 3) },
@@ -226,8 +226,7 @@ var copyCarts = &runtime.Copier[*NewCart]{
 // CreateMany inserts rows into table carts with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCarts, rows)
-	return n, errs.Wrap(err, "carts.CreateMany", "carts")
+	return runtime.CopyRows(ctx, r.db, copyCarts, rows)
 }
 
 var opCartsCreateManyReturning = &runtime.Op{Name: "carts.CreateManyReturning", Table: "carts", Errs: errs, Validate: true, SQL: `-- name: carts.CreateManyReturning
@@ -301,11 +300,12 @@ var bulkCartsUpdates = &runtime.Bulk[*CartKeyedUpdate]{
 	},
 }
 
-var opCartsUpdateMany = &runtime.Op{Name: "carts.UpdateMany", Table: "carts", Errs: errs, SQL: `-- name: carts.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+const sqlCartsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "carts" ON "carts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opCartsUpdateMany = &runtime.Op{Name: "carts.UpdateMany", Table: "carts", Errs: errs, SQL: "-- name: carts.UpdateMany\n" + sqlCartsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table carts, all or none (see
@@ -314,11 +314,7 @@ func (r *CartRepo) UpdateMany(ctx context.Context, rows []CartKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkCartsUpdates, opCartsUpdateMany, rows)
 }
 
-var opCartsUpdateManyReturning = &runtime.Op{Name: "carts.UpdateManyReturning", Table: "carts", Errs: errs, SQL: `-- name: carts.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "carts" ON "carts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "token", "items", "expires_at")
+var opCartsUpdateManyReturning = &runtime.Op{Name: "carts.UpdateManyReturning", Table: "carts", Errs: errs, SQL: "-- name: carts.UpdateManyReturning\n" + sqlCartsUpdateManyWith + `, "id", "customer_id", "token", "items", "expires_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."token", "cpcgen_new"."items", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -326,13 +322,7 @@ func (r *CartRepo) UpdateManyReturning(ctx context.Context, rows []CartKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCartsUpdates, opCartsUpdateManyReturning, scanCart, rows)
 }
 
-var bulkCartsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "carts",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkCartsKeys = &runtime.Bulk[*uuid.UUID]{Table: "carts", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opCartsDeleteMany = &runtime.Op{Name: "carts.DeleteMany", Table: "carts", Errs: errs, SQL: `-- name: carts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -221,7 +221,7 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 }
 
 var copyCoupons = &runtime.Copier[*NewCoupon]{
-	Table:    "coupons",
+	Op:       &runtime.Op{Name: "coupons.CreateMany", Table: "coupons", Errs: errs},
 	Columns:  []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"},
 	Args:     argsNewCoupon,
 	Unset:    func(n *NewCoupon) uint64 { return runtime.Bit(!n.Uses.Set, 5) },
@@ -231,8 +231,7 @@ var copyCoupons = &runtime.Copier[*NewCoupon]{
 // CreateMany inserts rows into table coupons with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCoupons, rows)
-	return n, errs.Wrap(err, "coupons.CreateMany", "coupons")
+	return runtime.CopyRows(ctx, r.db, copyCoupons, rows)
 }
 
 var opCouponsCreateManyReturning = &runtime.Op{Name: "coupons.CreateManyReturning", Table: "coupons", Errs: errs, Validate: true, SQL: `-- name: coupons.CreateManyReturning
@@ -312,11 +311,12 @@ var bulkCouponsUpdates = &runtime.Bulk[*CouponKeyedUpdate]{
 	},
 }
 
-var opCouponsUpdateMany = &runtime.Op{Name: "coupons.UpdateMany", Table: "coupons", Errs: errs, SQL: `-- name: coupons.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numeric(5,2)[], $4::boolean[], $5::numeric(12,2)[], $6::boolean[], $7::date[], $8::boolean[], $9::integer[], $10::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
+const sqlCouponsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numeric(5,2)[], $4::boolean[], $5::numeric(12,2)[], $6::boolean[], $7::date[], $8::boolean[], $9::integer[], $10::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "coupons" ON "coupons"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opCouponsUpdateMany = &runtime.Op{Name: "coupons.UpdateMany", Table: "coupons", Errs: errs, SQL: "-- name: coupons.UpdateMany\n" + sqlCouponsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table coupons, all or none (see
@@ -325,11 +325,7 @@ func (r *CouponRepo) UpdateMany(ctx context.Context, rows []CouponKeyedUpdate) (
 	return runtime.UpdateMany(ctx, r.db, bulkCouponsUpdates, opCouponsUpdateMany, rows)
 }
 
-var opCouponsUpdateManyReturning = &runtime.Op{Name: "coupons.UpdateManyReturning", Table: "coupons", Errs: errs, SQL: `-- name: coupons.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numeric(5,2)[], $4::boolean[], $5::numeric(12,2)[], $6::boolean[], $7::date[], $8::boolean[], $9::integer[], $10::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "coupons" ON "coupons"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
+var opCouponsUpdateManyReturning = &runtime.Op{Name: "coupons.UpdateManyReturning", Table: "coupons", Errs: errs, SQL: "-- name: coupons.UpdateManyReturning\n" + sqlCouponsUpdateManyWith + `, "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -337,13 +333,7 @@ func (r *CouponRepo) UpdateManyReturning(ctx context.Context, rows []CouponKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCouponsUpdates, opCouponsUpdateManyReturning, scanCoupon, rows)
 }
 
-var bulkCouponsKeys = &runtime.Bulk[*string]{
-	Table: "coupons",
-	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Row: func(v *string, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkCouponsKeys = &runtime.Bulk[*string]{Table: "coupons", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opCouponsDeleteMany = &runtime.Op{Name: "coupons.DeleteMany", Table: "coupons", Errs: errs, SQL: `-- name: coupons.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -233,7 +233,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 }
 
 var copyCustomers = &runtime.Copier[*NewCustomer]{
-	Table:    "customers",
+	Op:       &runtime.Op{Name: "customers.CreateMany", Table: "customers", Errs: errs},
 	Columns:  []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"},
 	Args:     argsNewCustomer,
 	Unset:    func(n *NewCustomer) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.MarketingOk.Set, 5) },
@@ -243,8 +243,7 @@ var copyCustomers = &runtime.Copier[*NewCustomer]{
 // CreateMany inserts rows into table customers with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCustomers, rows)
-	return n, errs.Wrap(err, "customers.CreateMany", "customers")
+	return runtime.CopyRows(ctx, r.db, copyCustomers, rows)
 }
 
 var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning
@@ -281,11 +280,12 @@ var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	},
 }
 
-var opCustomersUpdateMany = &runtime.Op{Name: "customers.UpdateMany", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::boolean[], $6::varchar[], $7::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+const sqlCustomersUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::boolean[], $6::varchar[], $7::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "customers" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."organization_id"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "customers"."name"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "customers"."phone" END, "marketing_ok" = COALESCE("cpcgen_v"."cpcgen_7", "customers"."marketing_ok"), "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "customers" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."organization_id"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "customers"."name"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "customers"."phone" END, "marketing_ok" = COALESCE("cpcgen_v"."cpcgen_7", "customers"."marketing_ok"), "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opCustomersUpdateMany = &runtime.Op{Name: "customers.UpdateMany", Table: "customers", Errs: errs, SQL: "-- name: customers.UpdateMany\n" + sqlCustomersUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table customers, all or none (see
@@ -294,11 +294,7 @@ func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdat
 	return runtime.UpdateMany(ctx, r.db, bulkCustomersUpdates, opCustomersUpdateMany, rows)
 }
 
-var opCustomersUpdateManyReturning = &runtime.Op{Name: "customers.UpdateManyReturning", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::boolean[], $6::varchar[], $7::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "customers" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."organization_id"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "customers"."name"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "customers"."phone" END, "marketing_ok" = COALESCE("cpcgen_v"."cpcgen_7", "customers"."marketing_ok"), "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at")
+var opCustomersUpdateManyReturning = &runtime.Op{Name: "customers.UpdateManyReturning", Table: "customers", Errs: errs, SQL: "-- name: customers.UpdateManyReturning\n" + sqlCustomersUpdateManyWith + `, "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."phone", "cpcgen_new"."marketing_ok", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -306,13 +302,7 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCustomersUpdates, opCustomersUpdateManyReturning, scanCustomer, rows)
 }
 
-var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "customers",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{Table: "customers", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opCustomersDeleteMany = &runtime.Op{Name: "customers.DeleteMany", Table: "customers", Errs: errs, SQL: `-- name: customers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

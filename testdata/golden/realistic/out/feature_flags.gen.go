@@ -219,7 +219,7 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 }
 
 var copyFeatureFlags = &runtime.Copier[*NewFeatureFlag]{
-	Table:   "feature_flags",
+	Op:      &runtime.Op{Name: "feature_flags.CreateMany", Table: "feature_flags", Errs: errs},
 	Columns: []string{"key", "description", "enabled", "rollout", "rules"},
 	Args:    argsNewFeatureFlag,
 	Unset: func(n *NewFeatureFlag) uint64 {
@@ -231,8 +231,7 @@ var copyFeatureFlags = &runtime.Copier[*NewFeatureFlag]{
 // CreateMany inserts rows into table feature_flags with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyFeatureFlags, rows)
-	return n, errs.Wrap(err, "feature_flags.CreateMany", "feature_flags")
+	return runtime.CopyRows(ctx, r.db, copyFeatureFlags, rows)
 }
 
 var opFeatureFlagsCreateManyReturning = &runtime.Op{Name: "feature_flags.CreateManyReturning", Table: "feature_flags", Errs: errs, Validate: true, SQL: `-- name: feature_flags.CreateManyReturning
@@ -308,11 +307,12 @@ var bulkFeatureFlagsUpdates = &runtime.Bulk[*FeatureFlagKeyedUpdate]{
 	},
 }
 
-var opFeatureFlagsUpdateMany = &runtime.Op{Name: "feature_flags.UpdateMany", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+const sqlFeatureFlagsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "feature_flags" ON "feature_flags"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "feature_flags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opFeatureFlagsUpdateMany = &runtime.Op{Name: "feature_flags.UpdateMany", Table: "feature_flags", Errs: errs, SQL: "-- name: feature_flags.UpdateMany\n" + sqlFeatureFlagsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table feature_flags, all or none (see
@@ -321,11 +321,7 @@ func (r *FeatureFlagRepo) UpdateMany(ctx context.Context, rows []FeatureFlagKeye
 	return runtime.UpdateMany(ctx, r.db, bulkFeatureFlagsUpdates, opFeatureFlagsUpdateMany, rows)
 }
 
-var opFeatureFlagsUpdateManyReturning = &runtime.Op{Name: "feature_flags.UpdateManyReturning", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "feature_flags" ON "feature_flags"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "feature_flags"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
+var opFeatureFlagsUpdateManyReturning = &runtime.Op{Name: "feature_flags.UpdateManyReturning", Table: "feature_flags", Errs: errs, SQL: "-- name: feature_flags.UpdateManyReturning\n" + sqlFeatureFlagsUpdateManyWith + `, "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."description", "cpcgen_new"."enabled", "cpcgen_new"."rollout", "cpcgen_new"."rules", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -333,13 +329,7 @@ func (r *FeatureFlagRepo) UpdateManyReturning(ctx context.Context, rows []Featur
 	return runtime.UpdateManyReturning(ctx, r.db, bulkFeatureFlagsUpdates, opFeatureFlagsUpdateManyReturning, scanFeatureFlag, rows)
 }
 
-var bulkFeatureFlagsKeys = &runtime.Bulk[*string]{
-	Table: "feature_flags",
-	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Row: func(v *string, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkFeatureFlagsKeys = &runtime.Bulk[*string]{Table: "feature_flags", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opFeatureFlagsDeleteMany = &runtime.Op{Name: "feature_flags.DeleteMany", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -195,7 +195,7 @@ func (r *InventoryRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyInventory = &runtime.Copier[*NewInventory]{
-	Table:   "inventory",
+	Op:      &runtime.Op{Name: "inventory.CreateMany", Table: "inventory", Errs: errs},
 	Columns: []string{"warehouse_id", "variant_id", "on_hand", "reserved"},
 	Args:    argsNewInventory,
 	Unset:   func(n *NewInventory) uint64 { return runtime.Bit(!n.OnHand.Set, 2) | runtime.Bit(!n.Reserved.Set, 3) },
@@ -204,8 +204,7 @@ var copyInventory = &runtime.Copier[*NewInventory]{
 // CreateMany inserts rows into table inventory with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyInventory, rows)
-	return n, errs.Wrap(err, "inventory.CreateMany", "inventory")
+	return runtime.CopyRows(ctx, r.db, copyInventory, rows)
 }
 
 var opInventoryCreateManyReturning = &runtime.Op{Name: "inventory.CreateManyReturning", Table: "inventory", Errs: errs, SQL: `-- name: inventory.CreateManyReturning
@@ -284,11 +283,12 @@ var bulkInventoryUpdates = &runtime.Bulk[*InventoryKeyedUpdate]{
 	},
 }
 
-var opInventoryUpdateMany = &runtime.Op{Name: "inventory.UpdateMany", Table: "inventory", Errs: errs, SQL: `-- name: inventory.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlInventoryUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "inventory" ON "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "inventory"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opInventoryUpdateMany = &runtime.Op{Name: "inventory.UpdateMany", Table: "inventory", Errs: errs, SQL: "-- name: inventory.UpdateMany\n" + sqlInventoryUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table inventory, all or none (see
@@ -297,11 +297,7 @@ func (r *InventoryRepo) UpdateMany(ctx context.Context, rows []InventoryKeyedUpd
 	return runtime.UpdateMany(ctx, r.db, bulkInventoryUpdates, opInventoryUpdateMany, rows)
 }
 
-var opInventoryUpdateManyReturning = &runtime.Op{Name: "inventory.UpdateManyReturning", Table: "inventory", Errs: errs, SQL: `-- name: inventory.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "inventory" ON "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "inventory"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_id", "variant_id", "on_hand", "reserved")
+var opInventoryUpdateManyReturning = &runtime.Op{Name: "inventory.UpdateManyReturning", Table: "inventory", Errs: errs, SQL: "-- name: inventory.UpdateManyReturning\n" + sqlInventoryUpdateManyWith + `, "warehouse_id", "variant_id", "on_hand", "reserved")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_id", "cpcgen_new"."variant_id", "cpcgen_new"."on_hand", "cpcgen_new"."reserved" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

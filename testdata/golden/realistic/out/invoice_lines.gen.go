@@ -206,7 +206,7 @@ func (r *InvoiceLineRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyInvoiceLines = &runtime.Copier[*NewInvoiceLine]{
-	Table:    "invoice_lines",
+	Op:       &runtime.Op{Name: "invoice_lines.CreateMany", Table: "invoice_lines", Errs: errs},
 	Columns:  []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"},
 	Args:     argsNewInvoiceLine,
 	Unset:    func(n *NewInvoiceLine) uint64 { return runtime.Bit(!n.Quantity.Set, 3) },
@@ -216,8 +216,7 @@ var copyInvoiceLines = &runtime.Copier[*NewInvoiceLine]{
 // CreateMany inserts rows into table invoice_lines with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyInvoiceLines, rows)
-	return n, errs.Wrap(err, "invoice_lines.CreateMany", "invoice_lines")
+	return runtime.CopyRows(ctx, r.db, copyInvoiceLines, rows)
 }
 
 var opInvoiceLinesCreateManyReturning = &runtime.Op{Name: "invoice_lines.CreateManyReturning", Table: "invoice_lines", Errs: errs, Validate: true, SQL: `-- name: invoice_lines.CreateManyReturning
@@ -302,11 +301,12 @@ var bulkInvoiceLinesUpdates = &runtime.Bulk[*InvoiceLineKeyedUpdate]{
 	},
 }
 
-var opInvoiceLinesUpdateMany = &runtime.Op{Name: "invoice_lines.UpdateMany", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+const sqlInvoiceLinesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoice_lines"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = COALESCE("cpcgen_v"."cpcgen_3", "invoice_lines"."description"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "invoice_lines"."unit_price"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "invoice_lines"."amount") FROM "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = COALESCE("cpcgen_v"."cpcgen_3", "invoice_lines"."description"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "invoice_lines"."unit_price"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "invoice_lines"."amount") FROM "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opInvoiceLinesUpdateMany = &runtime.Op{Name: "invoice_lines.UpdateMany", Table: "invoice_lines", Errs: errs, SQL: "-- name: invoice_lines.UpdateMany\n" + sqlInvoiceLinesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table invoice_lines, all or none (see
@@ -315,11 +315,7 @@ func (r *InvoiceLineRepo) UpdateMany(ctx context.Context, rows []InvoiceLineKeye
 	return runtime.UpdateMany(ctx, r.db, bulkInvoiceLinesUpdates, opInvoiceLinesUpdateMany, rows)
 }
 
-var opInvoiceLinesUpdateManyReturning = &runtime.Op{Name: "invoice_lines.UpdateManyReturning", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoice_lines"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = COALESCE("cpcgen_v"."cpcgen_3", "invoice_lines"."description"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "invoice_lines"."unit_price"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "invoice_lines"."amount") FROM "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
+var opInvoiceLinesUpdateManyReturning = &runtime.Op{Name: "invoice_lines.UpdateManyReturning", Table: "invoice_lines", Errs: errs, SQL: "-- name: invoice_lines.UpdateManyReturning\n" + sqlInvoiceLinesUpdateManyWith + `, "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."invoice_id", "cpcgen_new"."line_no", "cpcgen_new"."description", "cpcgen_new"."quantity", "cpcgen_new"."unit_price", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

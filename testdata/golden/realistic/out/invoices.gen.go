@@ -270,7 +270,7 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 }
 
 var copyInvoices = &runtime.Copier[*NewInvoice]{
-	Table:   "invoices",
+	Op:      &runtime.Op{Name: "invoices.CreateMany", Table: "invoices", Errs: errs},
 	Columns: []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"},
 	Args:    argsNewInvoice,
 	Unset: func(n *NewInvoice) uint64 {
@@ -282,8 +282,7 @@ var copyInvoices = &runtime.Copier[*NewInvoice]{
 // CreateMany inserts rows into table invoices with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyInvoices, rows)
-	return n, errs.Wrap(err, "invoices.CreateMany", "invoices")
+	return runtime.CopyRows(ctx, r.db, copyInvoices, rows)
 }
 
 var opInvoicesCreateManyReturning = &runtime.Op{Name: "invoices.CreateManyReturning", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateManyReturning
@@ -376,11 +375,12 @@ var bulkInvoicesUpdates = &runtime.Bulk[*InvoiceKeyedUpdate]{
 	},
 }
 
-var opInvoicesUpdateMany = &runtime.Op{Name: "invoices.UpdateMany", Table: "invoices", Errs: errs, SQL: `-- name: invoices.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::uuid[], $5::varchar[], $6::text[]::"invoice_status"[], $7::bpchar[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::numeric(14,2)[], $11::boolean[], $12::varchar[], $13::boolean[], $14::date[], $15::boolean[], $16::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_ord")),
+const sqlInvoicesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::uuid[], $5::varchar[], $6::text[]::"invoice_status"[], $7::bpchar[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::numeric(14,2)[], $11::boolean[], $12::varchar[], $13::boolean[], $14::date[], $15::boolean[], $16::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "invoices"."organization_id"), "subscription_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "invoices"."subscription_id" END, "number" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."number"), "status" = COALESCE("cpcgen_v"."cpcgen_6", "invoices"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."currency"), "subtotal" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_10", "invoices"."total"), "coupon_code" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "invoices"."coupon_code" END, "issued_on" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "invoices"."issued_on" END, "due_on" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16" ELSE "invoices"."due_on" END, "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "invoices"."organization_id"), "subscription_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "invoices"."subscription_id" END, "number" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."number"), "status" = COALESCE("cpcgen_v"."cpcgen_6", "invoices"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."currency"), "subtotal" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_10", "invoices"."total"), "coupon_code" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "invoices"."coupon_code" END, "issued_on" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "invoices"."issued_on" END, "due_on" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16" ELSE "invoices"."due_on" END, "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opInvoicesUpdateMany = &runtime.Op{Name: "invoices.UpdateMany", Table: "invoices", Errs: errs, SQL: "-- name: invoices.UpdateMany\n" + sqlInvoicesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table invoices, all or none (see
@@ -389,11 +389,7 @@ func (r *InvoiceRepo) UpdateMany(ctx context.Context, rows []InvoiceKeyedUpdate)
 	return runtime.UpdateMany(ctx, r.db, bulkInvoicesUpdates, opInvoicesUpdateMany, rows)
 }
 
-var opInvoicesUpdateManyReturning = &runtime.Op{Name: "invoices.UpdateManyReturning", Table: "invoices", Errs: errs, SQL: `-- name: invoices.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::uuid[], $5::varchar[], $6::text[]::"invoice_status"[], $7::bpchar[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::numeric(14,2)[], $11::boolean[], $12::varchar[], $13::boolean[], $14::date[], $15::boolean[], $16::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "invoices"."organization_id"), "subscription_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "invoices"."subscription_id" END, "number" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."number"), "status" = COALESCE("cpcgen_v"."cpcgen_6", "invoices"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."currency"), "subtotal" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_10", "invoices"."total"), "coupon_code" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "invoices"."coupon_code" END, "issued_on" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "invoices"."issued_on" END, "due_on" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16" ELSE "invoices"."due_on" END, "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
+var opInvoicesUpdateManyReturning = &runtime.Op{Name: "invoices.UpdateManyReturning", Table: "invoices", Errs: errs, SQL: "-- name: invoices.UpdateManyReturning\n" + sqlInvoicesUpdateManyWith + `, "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."subscription_id", "cpcgen_new"."number", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."subtotal", "cpcgen_new"."tax", "cpcgen_new"."total", "cpcgen_new"."coupon_code", "cpcgen_new"."issued_on", "cpcgen_new"."due_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -401,13 +397,7 @@ func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkInvoicesUpdates, opInvoicesUpdateManyReturning, scanInvoice, rows)
 }
 
-var bulkInvoicesKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "invoices",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkInvoicesKeys = &runtime.Bulk[*uuid.UUID]{Table: "invoices", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opInvoicesDeleteMany = &runtime.Op{Name: "invoices.DeleteMany", Table: "invoices", Errs: errs, SQL: `-- name: invoices.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

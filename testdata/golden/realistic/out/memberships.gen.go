@@ -204,7 +204,7 @@ func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyMemberships = &runtime.Copier[*NewMembership]{
-	Table:    "memberships",
+	Op:       &runtime.Op{Name: "memberships.CreateMany", Table: "memberships", Errs: errs},
 	Columns:  []string{"organization_id", "user_id", "role", "invited_by"},
 	Args:     argsNewMembership,
 	Unset:    func(n *NewMembership) uint64 { return runtime.Bit(!n.Role.Set, 2) },
@@ -214,8 +214,7 @@ var copyMemberships = &runtime.Copier[*NewMembership]{
 // CreateMany inserts rows into table memberships with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyMemberships, rows)
-	return n, errs.Wrap(err, "memberships.CreateMany", "memberships")
+	return runtime.CopyRows(ctx, r.db, copyMemberships, rows)
 }
 
 var opMembershipsCreateManyReturning = &runtime.Op{Name: "memberships.CreateManyReturning", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateManyReturning
@@ -299,11 +298,12 @@ var bulkMembershipsUpdates = &runtime.Bulk[*MembershipKeyedUpdate]{
 	},
 }
 
-var opMembershipsUpdateMany = &runtime.Op{Name: "memberships.UpdateMany", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+const sqlMembershipsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "memberships"."invited_by" END, "updated_at" = now() FROM "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "memberships"."invited_by" END, "updated_at" = now() FROM "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opMembershipsUpdateMany = &runtime.Op{Name: "memberships.UpdateMany", Table: "memberships", Errs: errs, SQL: "-- name: memberships.UpdateMany\n" + sqlMembershipsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table memberships, all or none (see
@@ -312,11 +312,7 @@ func (r *MembershipRepo) UpdateMany(ctx context.Context, rows []MembershipKeyedU
 	return runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, opMembershipsUpdateMany, rows)
 }
 
-var opMembershipsUpdateManyReturning = &runtime.Op{Name: "memberships.UpdateManyReturning", Table: "memberships", Errs: errs, SQL: `-- name: memberships.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "memberships"."invited_by" END, "updated_at" = now() FROM "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
+var opMembershipsUpdateManyReturning = &runtime.Op{Name: "memberships.UpdateManyReturning", Table: "memberships", Errs: errs, SQL: "-- name: memberships.UpdateManyReturning\n" + sqlMembershipsUpdateManyWith + `, "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

@@ -220,7 +220,7 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 }
 
 var copyNotifications = &runtime.Copier[*NewNotification]{
-	Table:    "notifications",
+	Op:       &runtime.Op{Name: "notifications.CreateMany", Table: "notifications", Errs: errs},
 	Columns:  []string{"user_id", "kind", "body", "read_at"},
 	Args:     argsNewNotification,
 	Validate: (*NewNotification).Validate,
@@ -229,8 +229,7 @@ var copyNotifications = &runtime.Copier[*NewNotification]{
 // CreateMany inserts rows into table notifications with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotification) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyNotifications, rows)
-	return n, errs.Wrap(err, "notifications.CreateMany", "notifications")
+	return runtime.CopyRows(ctx, r.db, copyNotifications, rows)
 }
 
 var opNotificationsCreateManyReturning = &runtime.Op{Name: "notifications.CreateManyReturning", Table: "notifications", Errs: errs, Validate: true, SQL: `-- name: notifications.CreateManyReturning
@@ -266,11 +265,12 @@ var bulkNotificationsUpdates = &runtime.Bulk[*NotificationKeyedUpdate]{
 	},
 }
 
-var opNotificationsUpdateMany = &runtime.Op{Name: "notifications.UpdateMany", Table: "notifications", Errs: errs, SQL: `-- name: notifications.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+const sqlNotificationsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opNotificationsUpdateMany = &runtime.Op{Name: "notifications.UpdateMany", Table: "notifications", Errs: errs, SQL: "-- name: notifications.UpdateMany\n" + sqlNotificationsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table notifications, all or none (see
@@ -279,11 +279,7 @@ func (r *NotificationRepo) UpdateMany(ctx context.Context, rows []NotificationKe
 	return runtime.UpdateMany(ctx, r.db, bulkNotificationsUpdates, opNotificationsUpdateMany, rows)
 }
 
-var opNotificationsUpdateManyReturning = &runtime.Op{Name: "notifications.UpdateManyReturning", Table: "notifications", Errs: errs, SQL: `-- name: notifications.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at")
+var opNotificationsUpdateManyReturning = &runtime.Op{Name: "notifications.UpdateManyReturning", Table: "notifications", Errs: errs, SQL: "-- name: notifications.UpdateManyReturning\n" + sqlNotificationsUpdateManyWith + `, "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."body", "cpcgen_new"."read_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -291,13 +287,7 @@ func (r *NotificationRepo) UpdateManyReturning(ctx context.Context, rows []Notif
 	return runtime.UpdateManyReturning(ctx, r.db, bulkNotificationsUpdates, opNotificationsUpdateManyReturning, scanNotification, rows)
 }
 
-var bulkNotificationsKeys = &runtime.Bulk[*int64]{
-	Table: "notifications",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkNotificationsKeys = &runtime.Bulk[*int64]{Table: "notifications", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opNotificationsDeleteMany = &runtime.Op{Name: "notifications.DeleteMany", Table: "notifications", Errs: errs, SQL: `-- name: notifications.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

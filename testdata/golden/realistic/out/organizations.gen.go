@@ -250,7 +250,7 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 }
 
 var copyOrganizations = &runtime.Copier[*NewOrganization]{
-	Table:    "organizations",
+	Op:       &runtime.Op{Name: "organizations.CreateMany", Table: "organizations", Errs: errs},
 	Columns:  []string{"id", "slug", "name", "plan_id", "settings"},
 	Args:     argsNewOrganization,
 	Unset:    func(n *NewOrganization) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Settings.Set, 4) },
@@ -260,8 +260,7 @@ var copyOrganizations = &runtime.Copier[*NewOrganization]{
 // CreateMany inserts rows into table organizations with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyOrganizations, rows)
-	return n, errs.Wrap(err, "organizations.CreateMany", "organizations")
+	return runtime.CopyRows(ctx, r.db, copyOrganizations, rows)
 }
 
 var opOrganizationsCreateManyReturning = &runtime.Op{Name: "organizations.CreateManyReturning", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateManyReturning
@@ -337,11 +336,12 @@ var bulkOrganizationsUpdates = &runtime.Bulk[*OrganizationKeyedUpdate]{
 	},
 }
 
-var opOrganizationsUpdateMany = &runtime.Op{Name: "organizations.UpdateMany", Table: "organizations", Errs: errs, SQL: `-- name: organizations.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::uuid[], $6::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+const sqlOrganizationsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::uuid[], $6::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "organizations" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."name"), "plan_id" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "organizations"."plan_id" END, "settings" = COALESCE("cpcgen_v"."cpcgen_6", "organizations"."settings"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "organizations" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."name"), "plan_id" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "organizations"."plan_id" END, "settings" = COALESCE("cpcgen_v"."cpcgen_6", "organizations"."settings"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opOrganizationsUpdateMany = &runtime.Op{Name: "organizations.UpdateMany", Table: "organizations", Errs: errs, SQL: "-- name: organizations.UpdateMany\n" + sqlOrganizationsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table organizations, all or none (see
@@ -350,11 +350,7 @@ func (r *OrganizationRepo) UpdateMany(ctx context.Context, rows []OrganizationKe
 	return runtime.UpdateMany(ctx, r.db, bulkOrganizationsUpdates, opOrganizationsUpdateMany, rows)
 }
 
-var opOrganizationsUpdateManyReturning = &runtime.Op{Name: "organizations.UpdateManyReturning", Table: "organizations", Errs: errs, SQL: `-- name: organizations.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::uuid[], $6::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "organizations" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."name"), "plan_id" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "organizations"."plan_id" END, "settings" = COALESCE("cpcgen_v"."cpcgen_6", "organizations"."settings"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at")
+var opOrganizationsUpdateManyReturning = &runtime.Op{Name: "organizations.UpdateManyReturning", Table: "organizations", Errs: errs, SQL: "-- name: organizations.UpdateManyReturning\n" + sqlOrganizationsUpdateManyWith + `, "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name", "cpcgen_new"."plan_id", "cpcgen_new"."settings", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -362,13 +358,7 @@ func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []Organ
 	return runtime.UpdateManyReturning(ctx, r.db, bulkOrganizationsUpdates, opOrganizationsUpdateManyReturning, scanOrganization, rows)
 }
 
-var bulkOrganizationsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "organizations",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkOrganizationsKeys = &runtime.Bulk[*uuid.UUID]{Table: "organizations", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opOrganizationsDeleteMany = &runtime.Op{Name: "organizations.DeleteMany", Table: "organizations", Errs: errs, SQL: `-- name: organizations.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -239,7 +239,7 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 }
 
 var copyPlans = &runtime.Copier[*NewPlan]{
-	Table:   "plans",
+	Op:      &runtime.Op{Name: "plans.CreateMany", Table: "plans", Errs: errs},
 	Columns: []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"},
 	Args:    argsNewPlan,
 	Unset: func(n *NewPlan) uint64 {
@@ -251,8 +251,7 @@ var copyPlans = &runtime.Copier[*NewPlan]{
 // CreateMany inserts rows into table plans with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPlans, rows)
-	return n, errs.Wrap(err, "plans.CreateMany", "plans")
+	return runtime.CopyRows(ctx, r.db, copyPlans, rows)
 }
 
 var opPlansCreateManyReturning = &runtime.Op{Name: "plans.CreateManyReturning", Table: "plans", Errs: errs, Validate: true, SQL: `-- name: plans.CreateManyReturning
@@ -333,11 +332,12 @@ var bulkPlansUpdates = &runtime.Bulk[*PlanKeyedUpdate]{
 	},
 }
 
-var opPlansUpdateMany = &runtime.Op{Name: "plans.UpdateMany", Table: "plans", Errs: errs, SQL: `-- name: plans.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+const sqlPlansUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plans" ON "plans"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plans"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "plans" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "plans"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "plans"."name"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "plans"."price"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "plans" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "plans"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "plans"."name"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "plans"."price"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opPlansUpdateMany = &runtime.Op{Name: "plans.UpdateMany", Table: "plans", Errs: errs, SQL: "-- name: plans.UpdateMany\n" + sqlPlansUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table plans, all or none (see
@@ -346,11 +346,7 @@ func (r *PlanRepo) UpdateMany(ctx context.Context, rows []PlanKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkPlansUpdates, opPlansUpdateMany, rows)
 }
 
-var opPlansUpdateManyReturning = &runtime.Op{Name: "plans.UpdateManyReturning", Table: "plans", Errs: errs, SQL: `-- name: plans.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plans" ON "plans"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plans"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "plans" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "plans"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "plans"."name"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "plans"."price"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
+var opPlansUpdateManyReturning = &runtime.Op{Name: "plans.UpdateManyReturning", Table: "plans", Errs: errs, SQL: "-- name: plans.UpdateManyReturning\n" + sqlPlansUpdateManyWith + `, "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."price", "cpcgen_new"."currency"::text, "cpcgen_new"."interval", "cpcgen_new"."seats_included", "cpcgen_new"."features", "cpcgen_new"."active" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -358,13 +354,7 @@ func (r *PlanRepo) UpdateManyReturning(ctx context.Context, rows []PlanKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPlansUpdates, opPlansUpdateManyReturning, scanPlan, rows)
 }
 
-var bulkPlansKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "plans",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkPlansKeys = &runtime.Bulk[*uuid.UUID]{Table: "plans", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opPlansDeleteMany = &runtime.Op{Name: "plans.DeleteMany", Table: "plans", Errs: errs, SQL: `-- name: plans.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

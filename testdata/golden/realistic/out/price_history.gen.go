@@ -205,7 +205,7 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 }
 
 var copyPriceHistory = &runtime.Copier[*NewPriceHistory]{
-	Table:    "price_history",
+	Op:       &runtime.Op{Name: "price_history.CreateMany", Table: "price_history", Errs: errs},
 	Columns:  []string{"variant_id", "price", "valid_from"},
 	Args:     argsNewPriceHistory,
 	Unset:    func(n *NewPriceHistory) uint64 { return runtime.Bit(!n.ValidFrom.Set, 2) },
@@ -215,8 +215,7 @@ var copyPriceHistory = &runtime.Copier[*NewPriceHistory]{
 // CreateMany inserts rows into table price_history with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistory) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPriceHistory, rows)
-	return n, errs.Wrap(err, "price_history.CreateMany", "price_history")
+	return runtime.CopyRows(ctx, r.db, copyPriceHistory, rows)
 }
 
 var opPriceHistoryCreateManyReturning = &runtime.Op{Name: "price_history.CreateManyReturning", Table: "price_history", Errs: errs, Validate: true, SQL: `-- name: price_history.CreateManyReturning
@@ -250,11 +249,12 @@ var bulkPriceHistoryUpdates = &runtime.Bulk[*PriceHistoryKeyedUpdate]{
 	},
 }
 
-var opPriceHistoryUpdateMany = &runtime.Op{Name: "price_history.UpdateMany", Table: "price_history", Errs: errs, SQL: `-- name: price_history.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(12,2)[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlPriceHistoryUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(12,2)[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "price_history" ON "price_history"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "price_history"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opPriceHistoryUpdateMany = &runtime.Op{Name: "price_history.UpdateMany", Table: "price_history", Errs: errs, SQL: "-- name: price_history.UpdateMany\n" + sqlPriceHistoryUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table price_history, all or none (see
@@ -263,11 +263,7 @@ func (r *PriceHistoryRepo) UpdateMany(ctx context.Context, rows []PriceHistoryKe
 	return runtime.UpdateMany(ctx, r.db, bulkPriceHistoryUpdates, opPriceHistoryUpdateMany, rows)
 }
 
-var opPriceHistoryUpdateManyReturning = &runtime.Op{Name: "price_history.UpdateManyReturning", Table: "price_history", Errs: errs, SQL: `-- name: price_history.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(12,2)[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "price_history" ON "price_history"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "price_history"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "variant_id", "price", "valid_from")
+var opPriceHistoryUpdateManyReturning = &runtime.Op{Name: "price_history.UpdateManyReturning", Table: "price_history", Errs: errs, SQL: "-- name: price_history.UpdateManyReturning\n" + sqlPriceHistoryUpdateManyWith + `, "id", "variant_id", "price", "valid_from")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."variant_id", "cpcgen_new"."price", "cpcgen_new"."valid_from" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -275,13 +271,7 @@ func (r *PriceHistoryRepo) UpdateManyReturning(ctx context.Context, rows []Price
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPriceHistoryUpdates, opPriceHistoryUpdateManyReturning, scanPriceHistory, rows)
 }
 
-var bulkPriceHistoryKeys = &runtime.Bulk[*int64]{
-	Table: "price_history",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkPriceHistoryKeys = &runtime.Bulk[*int64]{Table: "price_history", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opPriceHistoryDeleteMany = &runtime.Op{Name: "price_history.DeleteMany", Table: "price_history", Errs: errs, SQL: `-- name: price_history.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -236,7 +236,7 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 }
 
 var copyProductVariants = &runtime.Copier[*NewProductVariant]{
-	Table:    "product_variants",
+	Op:       &runtime.Op{Name: "product_variants.CreateMany", Table: "product_variants", Errs: errs},
 	Columns:  []string{"id", "product_id", "sku", "price", "weight_g", "options"},
 	Args:     argsNewProductVariant,
 	Unset:    func(n *NewProductVariant) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Options.Set, 5) },
@@ -246,8 +246,7 @@ var copyProductVariants = &runtime.Copier[*NewProductVariant]{
 // CreateMany inserts rows into table product_variants with COPY, all or nothing,
 // and returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVariant) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyProductVariants, rows)
-	return n, errs.Wrap(err, "product_variants.CreateMany", "product_variants")
+	return runtime.CopyRows(ctx, r.db, copyProductVariants, rows)
 }
 
 var opProductVariantsCreateManyReturning = &runtime.Op{Name: "product_variants.CreateManyReturning", Table: "product_variants", Errs: errs, Validate: true, SQL: `-- name: product_variants.CreateManyReturning
@@ -324,11 +323,12 @@ var bulkProductVariantsUpdates = &runtime.Bulk[*ProductVariantKeyedUpdate]{
 	},
 }
 
-var opProductVariantsUpdateMany = &runtime.Op{Name: "product_variants.UpdateMany", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::boolean[], $6::integer[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+const sqlProductVariantsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::boolean[], $6::integer[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "product_variants" ON "product_variants"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "product_variants"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "product_variants"."product_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "product_variants"."sku"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "product_variants"."price"), "weight_g" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "product_variants"."weight_g" END, "options" = COALESCE("cpcgen_v"."cpcgen_7", "product_variants"."options") FROM "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "product_variants"."product_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "product_variants"."sku"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "product_variants"."price"), "weight_g" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "product_variants"."weight_g" END, "options" = COALESCE("cpcgen_v"."cpcgen_7", "product_variants"."options") FROM "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opProductVariantsUpdateMany = &runtime.Op{Name: "product_variants.UpdateMany", Table: "product_variants", Errs: errs, SQL: "-- name: product_variants.UpdateMany\n" + sqlProductVariantsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table product_variants, all or none (see
@@ -337,11 +337,7 @@ func (r *ProductVariantRepo) UpdateMany(ctx context.Context, rows []ProductVaria
 	return runtime.UpdateMany(ctx, r.db, bulkProductVariantsUpdates, opProductVariantsUpdateMany, rows)
 }
 
-var opProductVariantsUpdateManyReturning = &runtime.Op{Name: "product_variants.UpdateManyReturning", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::boolean[], $6::integer[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "product_variants" ON "product_variants"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "product_variants"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "product_variants"."product_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "product_variants"."sku"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "product_variants"."price"), "weight_g" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "product_variants"."weight_g" END, "options" = COALESCE("cpcgen_v"."cpcgen_7", "product_variants"."options") FROM "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "sku", "price", "weight_g", "options")
+var opProductVariantsUpdateManyReturning = &runtime.Op{Name: "product_variants.UpdateManyReturning", Table: "product_variants", Errs: errs, SQL: "-- name: product_variants.UpdateManyReturning\n" + sqlProductVariantsUpdateManyWith + `, "id", "product_id", "sku", "price", "weight_g", "options")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."sku", "cpcgen_new"."price", "cpcgen_new"."weight_g", "cpcgen_new"."options" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -349,13 +345,7 @@ func (r *ProductVariantRepo) UpdateManyReturning(ctx context.Context, rows []Pro
 	return runtime.UpdateManyReturning(ctx, r.db, bulkProductVariantsUpdates, opProductVariantsUpdateManyReturning, scanProductVariant, rows)
 }
 
-var bulkProductVariantsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "product_variants",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkProductVariantsKeys = &runtime.Bulk[*uuid.UUID]{Table: "product_variants", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opProductVariantsDeleteMany = &runtime.Op{Name: "product_variants.DeleteMany", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

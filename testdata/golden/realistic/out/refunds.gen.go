@@ -214,7 +214,7 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 }
 
 var copyRefunds = &runtime.Copier[*NewRefund]{
-	Table:    "refunds",
+	Op:       &runtime.Op{Name: "refunds.CreateMany", Table: "refunds", Errs: errs},
 	Columns:  []string{"id", "payment_id", "amount", "reason"},
 	Args:     argsNewRefund,
 	Unset:    func(n *NewRefund) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -224,8 +224,7 @@ var copyRefunds = &runtime.Copier[*NewRefund]{
 // CreateMany inserts rows into table refunds with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyRefunds, rows)
-	return n, errs.Wrap(err, "refunds.CreateMany", "refunds")
+	return runtime.CopyRows(ctx, r.db, copyRefunds, rows)
 }
 
 var opRefundsCreateManyReturning = &runtime.Op{Name: "refunds.CreateManyReturning", Table: "refunds", Errs: errs, Validate: true, SQL: `-- name: refunds.CreateManyReturning
@@ -260,11 +259,12 @@ var bulkRefundsUpdates = &runtime.Bulk[*RefundKeyedUpdate]{
 	},
 }
 
-var opRefundsUpdateMany = &runtime.Op{Name: "refunds.UpdateMany", Table: "refunds", Errs: errs, SQL: `-- name: refunds.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,2)[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+const sqlRefundsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,2)[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "refunds" ON "refunds"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "refunds"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "refunds" SET "payment_id" = COALESCE("cpcgen_v"."cpcgen_2", "refunds"."payment_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "refunds"."amount"), "reason" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "refunds"."reason" END, "updated_at" = now() FROM "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "refunds" SET "payment_id" = COALESCE("cpcgen_v"."cpcgen_2", "refunds"."payment_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "refunds"."amount"), "reason" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "refunds"."reason" END, "updated_at" = now() FROM "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opRefundsUpdateMany = &runtime.Op{Name: "refunds.UpdateMany", Table: "refunds", Errs: errs, SQL: "-- name: refunds.UpdateMany\n" + sqlRefundsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table refunds, all or none (see
@@ -273,11 +273,7 @@ func (r *RefundRepo) UpdateMany(ctx context.Context, rows []RefundKeyedUpdate) (
 	return runtime.UpdateMany(ctx, r.db, bulkRefundsUpdates, opRefundsUpdateMany, rows)
 }
 
-var opRefundsUpdateManyReturning = &runtime.Op{Name: "refunds.UpdateManyReturning", Table: "refunds", Errs: errs, SQL: `-- name: refunds.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,2)[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "refunds" ON "refunds"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "refunds"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "refunds" SET "payment_id" = COALESCE("cpcgen_v"."cpcgen_2", "refunds"."payment_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "refunds"."amount"), "reason" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "refunds"."reason" END, "updated_at" = now() FROM "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "payment_id", "amount", "reason", "created_at", "updated_at")
+var opRefundsUpdateManyReturning = &runtime.Op{Name: "refunds.UpdateManyReturning", Table: "refunds", Errs: errs, SQL: "-- name: refunds.UpdateManyReturning\n" + sqlRefundsUpdateManyWith + `, "id", "payment_id", "amount", "reason", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."payment_id", "cpcgen_new"."amount", "cpcgen_new"."reason", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -285,13 +281,7 @@ func (r *RefundRepo) UpdateManyReturning(ctx context.Context, rows []RefundKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkRefundsUpdates, opRefundsUpdateManyReturning, scanRefund, rows)
 }
 
-var bulkRefundsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "refunds",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkRefundsKeys = &runtime.Bulk[*uuid.UUID]{Table: "refunds", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opRefundsDeleteMany = &runtime.Op{Name: "refunds.DeleteMany", Table: "refunds", Errs: errs, SQL: `-- name: refunds.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

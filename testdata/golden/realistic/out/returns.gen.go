@@ -210,7 +210,7 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 }
 
 var copyReturns = &runtime.Copier[*NewReturn]{
-	Table:    "returns",
+	Op:       &runtime.Op{Name: "returns.CreateMany", Table: "returns", Errs: errs},
 	Columns:  []string{"id", "order_id", "reason", "approved", "refund_id"},
 	Args:     argsNewReturn,
 	Unset:    func(n *NewReturn) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -220,8 +220,7 @@ var copyReturns = &runtime.Copier[*NewReturn]{
 // CreateMany inserts rows into table returns with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyReturns, rows)
-	return n, errs.Wrap(err, "returns.CreateMany", "returns")
+	return runtime.CopyRows(ctx, r.db, copyReturns, rows)
 }
 
 var opReturnsCreateManyReturning = &runtime.Op{Name: "returns.CreateManyReturning", Table: "returns", Errs: errs, Validate: true, SQL: `-- name: returns.CreateManyReturning
@@ -258,11 +257,12 @@ var bulkReturnsUpdates = &runtime.Bulk[*ReturnKeyedUpdate]{
 	},
 }
 
-var opReturnsUpdateMany = &runtime.Op{Name: "returns.UpdateMany", Table: "returns", Errs: errs, SQL: `-- name: returns.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::boolean[], $6::boolean[], $7::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+const sqlReturnsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::boolean[], $6::boolean[], $7::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "returns" ON "returns"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "returns"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opReturnsUpdateMany = &runtime.Op{Name: "returns.UpdateMany", Table: "returns", Errs: errs, SQL: "-- name: returns.UpdateMany\n" + sqlReturnsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table returns, all or none (see
@@ -271,11 +271,7 @@ func (r *ReturnRepo) UpdateMany(ctx context.Context, rows []ReturnKeyedUpdate) (
 	return runtime.UpdateMany(ctx, r.db, bulkReturnsUpdates, opReturnsUpdateMany, rows)
 }
 
-var opReturnsUpdateManyReturning = &runtime.Op{Name: "returns.UpdateManyReturning", Table: "returns", Errs: errs, SQL: `-- name: returns.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::boolean[], $6::boolean[], $7::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "returns" ON "returns"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "returns"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at")
+var opReturnsUpdateManyReturning = &runtime.Op{Name: "returns.UpdateManyReturning", Table: "returns", Errs: errs, SQL: "-- name: returns.UpdateManyReturning\n" + sqlReturnsUpdateManyWith + `, "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."reason", "cpcgen_new"."approved", "cpcgen_new"."refund_id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -283,13 +279,7 @@ func (r *ReturnRepo) UpdateManyReturning(ctx context.Context, rows []ReturnKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkReturnsUpdates, opReturnsUpdateManyReturning, scanReturn, rows)
 }
 
-var bulkReturnsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "returns",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkReturnsKeys = &runtime.Bulk[*uuid.UUID]{Table: "returns", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opReturnsDeleteMany = &runtime.Op{Name: "returns.DeleteMany", Table: "returns", Errs: errs, SQL: `-- name: returns.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

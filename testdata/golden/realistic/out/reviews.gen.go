@@ -217,7 +217,7 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 }
 
 var copyReviews = &runtime.Copier[*NewReview]{
-	Table:    "reviews",
+	Op:       &runtime.Op{Name: "reviews.CreateMany", Table: "reviews", Errs: errs},
 	Columns:  []string{"id", "product_id", "user_id", "rating", "body"},
 	Args:     argsNewReview,
 	Unset:    func(n *NewReview) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -227,8 +227,7 @@ var copyReviews = &runtime.Copier[*NewReview]{
 // CreateMany inserts rows into table reviews with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyReviews, rows)
-	return n, errs.Wrap(err, "reviews.CreateMany", "reviews")
+	return runtime.CopyRows(ctx, r.db, copyReviews, rows)
 }
 
 var opReviewsCreateManyReturning = &runtime.Op{Name: "reviews.CreateManyReturning", Table: "reviews", Errs: errs, Validate: true, SQL: `-- name: reviews.CreateManyReturning
@@ -304,11 +303,12 @@ var bulkReviewsUpdates = &runtime.Bulk[*ReviewKeyedUpdate]{
 	},
 }
 
-var opReviewsUpdateMany = &runtime.Op{Name: "reviews.UpdateMany", Table: "reviews", Errs: errs, SQL: `-- name: reviews.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+const sqlReviewsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "reviews" ON "reviews"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "reviews"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "reviews" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "reviews"."product_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "reviews"."user_id"), "rating" = COALESCE("cpcgen_v"."cpcgen_4", "reviews"."rating"), "body" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "reviews"."body" END, "updated_at" = now() FROM "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "reviews" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "reviews"."product_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "reviews"."user_id"), "rating" = COALESCE("cpcgen_v"."cpcgen_4", "reviews"."rating"), "body" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "reviews"."body" END, "updated_at" = now() FROM "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opReviewsUpdateMany = &runtime.Op{Name: "reviews.UpdateMany", Table: "reviews", Errs: errs, SQL: "-- name: reviews.UpdateMany\n" + sqlReviewsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table reviews, all or none (see
@@ -317,11 +317,7 @@ func (r *ReviewRepo) UpdateMany(ctx context.Context, rows []ReviewKeyedUpdate) (
 	return runtime.UpdateMany(ctx, r.db, bulkReviewsUpdates, opReviewsUpdateMany, rows)
 }
 
-var opReviewsUpdateManyReturning = &runtime.Op{Name: "reviews.UpdateManyReturning", Table: "reviews", Errs: errs, SQL: `-- name: reviews.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "reviews" ON "reviews"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "reviews"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "reviews" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "reviews"."product_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "reviews"."user_id"), "rating" = COALESCE("cpcgen_v"."cpcgen_4", "reviews"."rating"), "body" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "reviews"."body" END, "updated_at" = now() FROM "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at")
+var opReviewsUpdateManyReturning = &runtime.Op{Name: "reviews.UpdateManyReturning", Table: "reviews", Errs: errs, SQL: "-- name: reviews.UpdateManyReturning\n" + sqlReviewsUpdateManyWith + `, "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."user_id", "cpcgen_new"."rating", "cpcgen_new"."body", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -329,13 +325,7 @@ func (r *ReviewRepo) UpdateManyReturning(ctx context.Context, rows []ReviewKeyed
 	return runtime.UpdateManyReturning(ctx, r.db, bulkReviewsUpdates, opReviewsUpdateManyReturning, scanReview, rows)
 }
 
-var bulkReviewsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "reviews",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkReviewsKeys = &runtime.Bulk[*uuid.UUID]{Table: "reviews", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opReviewsDeleteMany = &runtime.Op{Name: "reviews.DeleteMany", Table: "reviews", Errs: errs, SQL: `-- name: reviews.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

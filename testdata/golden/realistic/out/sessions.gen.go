@@ -206,7 +206,7 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 }
 
 var copySessions = &runtime.Copier[*NewSession]{
-	Table:    "sessions",
+	Op:       &runtime.Op{Name: "sessions.CreateMany", Table: "sessions", Errs: errs},
 	Columns:  []string{"id", "user_id", "ip", "user_agent", "expires_at"},
 	Args:     argsNewSession,
 	Unset:    func(n *NewSession) uint64 { return runtime.Bit(!n.ID.Set, 0) },
@@ -216,8 +216,7 @@ var copySessions = &runtime.Copier[*NewSession]{
 // CreateMany inserts rows into table sessions with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copySessions, rows)
-	return n, errs.Wrap(err, "sessions.CreateMany", "sessions")
+	return runtime.CopyRows(ctx, r.db, copySessions, rows)
 }
 
 var opSessionsCreateManyReturning = &runtime.Op{Name: "sessions.CreateManyReturning", Table: "sessions", Errs: errs, Validate: true, SQL: `-- name: sessions.CreateManyReturning
@@ -254,11 +253,12 @@ var bulkSessionsUpdates = &runtime.Bulk[*SessionKeyedUpdate]{
 	},
 }
 
-var opSessionsUpdateMany = &runtime.Op{Name: "sessions.UpdateMany", Table: "sessions", Errs: errs, SQL: `-- name: sessions.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::inet[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+const sqlSessionsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::inet[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "sessions" ON "sessions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "sessions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opSessionsUpdateMany = &runtime.Op{Name: "sessions.UpdateMany", Table: "sessions", Errs: errs, SQL: "-- name: sessions.UpdateMany\n" + sqlSessionsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table sessions, all or none (see
@@ -267,11 +267,7 @@ func (r *SessionRepo) UpdateMany(ctx context.Context, rows []SessionKeyedUpdate)
 	return runtime.UpdateMany(ctx, r.db, bulkSessionsUpdates, opSessionsUpdateMany, rows)
 }
 
-var opSessionsUpdateManyReturning = &runtime.Op{Name: "sessions.UpdateManyReturning", Table: "sessions", Errs: errs, SQL: `-- name: sessions.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::inet[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "sessions" ON "sessions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "sessions"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "ip", "user_agent", "expires_at")
+var opSessionsUpdateManyReturning = &runtime.Op{Name: "sessions.UpdateManyReturning", Table: "sessions", Errs: errs, SQL: "-- name: sessions.UpdateManyReturning\n" + sqlSessionsUpdateManyWith + `, "id", "user_id", "ip", "user_agent", "expires_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."ip", "cpcgen_new"."user_agent", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -279,13 +275,7 @@ func (r *SessionRepo) UpdateManyReturning(ctx context.Context, rows []SessionKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkSessionsUpdates, opSessionsUpdateManyReturning, scanSession, rows)
 }
 
-var bulkSessionsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "sessions",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkSessionsKeys = &runtime.Bulk[*uuid.UUID]{Table: "sessions", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opSessionsDeleteMany = &runtime.Op{Name: "sessions.DeleteMany", Table: "sessions", Errs: errs, SQL: `-- name: sessions.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

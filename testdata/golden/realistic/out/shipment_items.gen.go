@@ -190,7 +190,7 @@ func (r *ShipmentItemRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyShipmentItems = &runtime.Copier[*NewShipmentItem]{
-	Table:   "shipment_items",
+	Op:      &runtime.Op{Name: "shipment_items.CreateMany", Table: "shipment_items", Errs: errs},
 	Columns: []string{"shipment_id", "order_id", "line_no", "quantity"},
 	Args:    argsNewShipmentItem,
 }
@@ -198,8 +198,7 @@ var copyShipmentItems = &runtime.Copier[*NewShipmentItem]{
 // CreateMany inserts rows into table shipment_items with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentItem) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyShipmentItems, rows)
-	return n, errs.Wrap(err, "shipment_items.CreateMany", "shipment_items")
+	return runtime.CopyRows(ctx, r.db, copyShipmentItems, rows)
 }
 
 var opShipmentItemsCreateManyReturning = &runtime.Op{Name: "shipment_items.CreateManyReturning", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.CreateManyReturning
@@ -281,11 +280,12 @@ var bulkShipmentItemsUpdates = &runtime.Bulk[*ShipmentItemKeyedUpdate]{
 	},
 }
 
-var opShipmentItemsUpdateMany = &runtime.Op{Name: "shipment_items.UpdateMany", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlShipmentItemsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opShipmentItemsUpdateMany = &runtime.Op{Name: "shipment_items.UpdateMany", Table: "shipment_items", Errs: errs, SQL: "-- name: shipment_items.UpdateMany\n" + sqlShipmentItemsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table shipment_items, all or none (see
@@ -294,11 +294,7 @@ func (r *ShipmentItemRepo) UpdateMany(ctx context.Context, rows []ShipmentItemKe
 	return runtime.UpdateMany(ctx, r.db, bulkShipmentItemsUpdates, opShipmentItemsUpdateMany, rows)
 }
 
-var opShipmentItemsUpdateManyReturning = &runtime.Op{Name: "shipment_items.UpdateManyReturning", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "shipment_id", "order_id", "line_no", "quantity")
+var opShipmentItemsUpdateManyReturning = &runtime.Op{Name: "shipment_items.UpdateManyReturning", Table: "shipment_items", Errs: errs, SQL: "-- name: shipment_items.UpdateManyReturning\n" + sqlShipmentItemsUpdateManyWith + `, "shipment_id", "order_id", "line_no", "quantity")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

@@ -236,7 +236,7 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 }
 
 var copyShipments = &runtime.Copier[*NewShipment]{
-	Table:    "shipments",
+	Op:       &runtime.Op{Name: "shipments.CreateMany", Table: "shipments", Errs: errs},
 	Columns:  []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"},
 	Args:     argsNewShipment,
 	Unset:    func(n *NewShipment) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Status.Set, 5) },
@@ -246,8 +246,7 @@ var copyShipments = &runtime.Copier[*NewShipment]{
 // CreateMany inserts rows into table shipments with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyShipments, rows)
-	return n, errs.Wrap(err, "shipments.CreateMany", "shipments")
+	return runtime.CopyRows(ctx, r.db, copyShipments, rows)
 }
 
 var opShipmentsCreateManyReturning = &runtime.Op{Name: "shipments.CreateManyReturning", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.CreateManyReturning
@@ -326,11 +325,12 @@ var bulkShipmentsUpdates = &runtime.Bulk[*ShipmentKeyedUpdate]{
 	},
 }
 
-var opShipmentsUpdateMany = &runtime.Op{Name: "shipments.UpdateMany", Table: "shipments", Errs: errs, SQL: `-- name: shipments.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::boolean[], $6::varchar[], $7::text[]::"shipment_status"[], $8::boolean[], $9::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+const sqlShipmentsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::boolean[], $6::varchar[], $7::text[]::"shipment_status"[], $8::boolean[], $9::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opShipmentsUpdateMany = &runtime.Op{Name: "shipments.UpdateMany", Table: "shipments", Errs: errs, SQL: "-- name: shipments.UpdateMany\n" + sqlShipmentsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table shipments, all or none (see
@@ -339,11 +339,7 @@ func (r *ShipmentRepo) UpdateMany(ctx context.Context, rows []ShipmentKeyedUpdat
 	return runtime.UpdateMany(ctx, r.db, bulkShipmentsUpdates, opShipmentsUpdateMany, rows)
 }
 
-var opShipmentsUpdateManyReturning = &runtime.Op{Name: "shipments.UpdateManyReturning", Table: "shipments", Errs: errs, SQL: `-- name: shipments.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::boolean[], $6::varchar[], $7::text[]::"shipment_status"[], $8::boolean[], $9::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
+var opShipmentsUpdateManyReturning = &runtime.Op{Name: "shipments.UpdateManyReturning", Table: "shipments", Errs: errs, SQL: "-- name: shipments.UpdateManyReturning\n" + sqlShipmentsUpdateManyWith + `, "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."warehouse_id", "cpcgen_new"."carrier", "cpcgen_new"."tracking_no", "cpcgen_new"."status", "cpcgen_new"."shipped_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -351,13 +347,7 @@ func (r *ShipmentRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkShipmentsUpdates, opShipmentsUpdateManyReturning, scanShipment, rows)
 }
 
-var bulkShipmentsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "shipments",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkShipmentsKeys = &runtime.Bulk[*uuid.UUID]{Table: "shipments", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opShipmentsDeleteMany = &runtime.Op{Name: "shipments.DeleteMany", Table: "shipments", Errs: errs, SQL: `-- name: shipments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

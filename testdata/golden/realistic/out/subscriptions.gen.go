@@ -233,7 +233,7 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 }
 
 var copySubscriptions = &runtime.Copier[*NewSubscription]{
-	Table:    "subscriptions",
+	Op:       &runtime.Op{Name: "subscriptions.CreateMany", Table: "subscriptions", Errs: errs},
 	Columns:  []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"},
 	Args:     argsNewSubscription,
 	Unset:    func(n *NewSubscription) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Seats.Set, 3) },
@@ -243,8 +243,7 @@ var copySubscriptions = &runtime.Copier[*NewSubscription]{
 // CreateMany inserts rows into table subscriptions with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscription) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copySubscriptions, rows)
-	return n, errs.Wrap(err, "subscriptions.CreateMany", "subscriptions")
+	return runtime.CopyRows(ctx, r.db, copySubscriptions, rows)
 }
 
 var opSubscriptionsCreateManyReturning = &runtime.Op{Name: "subscriptions.CreateManyReturning", Table: "subscriptions", Errs: errs, Validate: true, SQL: `-- name: subscriptions.CreateManyReturning
@@ -282,11 +281,12 @@ var bulkSubscriptionsUpdates = &runtime.Bulk[*SubscriptionKeyedUpdate]{
 	},
 }
 
-var opSubscriptionsUpdateMany = &runtime.Op{Name: "subscriptions.UpdateMany", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+const sqlSubscriptionsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "subscriptions" ON "subscriptions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "subscriptions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "subscriptions" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "subscriptions"."organization_id"), "plan_id" = COALESCE("cpcgen_v"."cpcgen_3", "subscriptions"."plan_id"), "seats" = COALESCE("cpcgen_v"."cpcgen_4", "subscriptions"."seats"), "current_period_start" = COALESCE("cpcgen_v"."cpcgen_5", "subscriptions"."current_period_start"), "current_period_end" = COALESCE("cpcgen_v"."cpcgen_6", "subscriptions"."current_period_end"), "canceled_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "subscriptions"."canceled_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "subscriptions" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "subscriptions"."organization_id"), "plan_id" = COALESCE("cpcgen_v"."cpcgen_3", "subscriptions"."plan_id"), "seats" = COALESCE("cpcgen_v"."cpcgen_4", "subscriptions"."seats"), "current_period_start" = COALESCE("cpcgen_v"."cpcgen_5", "subscriptions"."current_period_start"), "current_period_end" = COALESCE("cpcgen_v"."cpcgen_6", "subscriptions"."current_period_end"), "canceled_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "subscriptions"."canceled_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opSubscriptionsUpdateMany = &runtime.Op{Name: "subscriptions.UpdateMany", Table: "subscriptions", Errs: errs, SQL: "-- name: subscriptions.UpdateMany\n" + sqlSubscriptionsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table subscriptions, all or none (see
@@ -295,11 +295,7 @@ func (r *SubscriptionRepo) UpdateMany(ctx context.Context, rows []SubscriptionKe
 	return runtime.UpdateMany(ctx, r.db, bulkSubscriptionsUpdates, opSubscriptionsUpdateMany, rows)
 }
 
-var opSubscriptionsUpdateManyReturning = &runtime.Op{Name: "subscriptions.UpdateManyReturning", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "subscriptions" ON "subscriptions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "subscriptions"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "subscriptions" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "subscriptions"."organization_id"), "plan_id" = COALESCE("cpcgen_v"."cpcgen_3", "subscriptions"."plan_id"), "seats" = COALESCE("cpcgen_v"."cpcgen_4", "subscriptions"."seats"), "current_period_start" = COALESCE("cpcgen_v"."cpcgen_5", "subscriptions"."current_period_start"), "current_period_end" = COALESCE("cpcgen_v"."cpcgen_6", "subscriptions"."current_period_end"), "canceled_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "subscriptions"."canceled_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at")
+var opSubscriptionsUpdateManyReturning = &runtime.Op{Name: "subscriptions.UpdateManyReturning", Table: "subscriptions", Errs: errs, SQL: "-- name: subscriptions.UpdateManyReturning\n" + sqlSubscriptionsUpdateManyWith + `, "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."plan_id", "cpcgen_new"."seats", "cpcgen_new"."current_period_start", "cpcgen_new"."current_period_end", "cpcgen_new"."canceled_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -307,13 +303,7 @@ func (r *SubscriptionRepo) UpdateManyReturning(ctx context.Context, rows []Subsc
 	return runtime.UpdateManyReturning(ctx, r.db, bulkSubscriptionsUpdates, opSubscriptionsUpdateManyReturning, scanSubscription, rows)
 }
 
-var bulkSubscriptionsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "subscriptions",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkSubscriptionsKeys = &runtime.Bulk[*uuid.UUID]{Table: "subscriptions", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opSubscriptionsDeleteMany = &runtime.Op{Name: "subscriptions.DeleteMany", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

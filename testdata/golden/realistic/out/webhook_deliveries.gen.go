@@ -237,7 +237,7 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 }
 
 var copyWebhookDeliveries = &runtime.Copier[*NewWebhookDelivery]{
-	Table:   "webhook_deliveries",
+	Op:      &runtime.Op{Name: "webhook_deliveries.CreateMany", Table: "webhook_deliveries", Errs: errs},
 	Columns: []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"},
 	Args:    argsNewWebhookDelivery,
 	Unset: func(n *NewWebhookDelivery) uint64 {
@@ -249,8 +249,7 @@ var copyWebhookDeliveries = &runtime.Copier[*NewWebhookDelivery]{
 // CreateMany inserts rows into table webhook_deliveries with COPY, all or nothing,
 // and returns how many (see runtime.Copier). It validates every row first.
 func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookDelivery) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyWebhookDeliveries, rows)
-	return n, errs.Wrap(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
+	return runtime.CopyRows(ctx, r.db, copyWebhookDeliveries, rows)
 }
 
 var opWebhookDeliveriesCreateManyReturning = &runtime.Op{Name: "webhook_deliveries.CreateManyReturning", Table: "webhook_deliveries", Errs: errs, Validate: true, SQL: `-- name: webhook_deliveries.CreateManyReturning
@@ -291,11 +290,12 @@ var bulkWebhookDeliveriesUpdates = &runtime.Bulk[*WebhookDeliveryKeyedUpdate]{
 	},
 }
 
-var opWebhookDeliveriesUpdateMany = &runtime.Op{Name: "webhook_deliveries.UpdateMany", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::text[]::"delivery_state"[], $6::smallint[], $7::boolean[], $8::timestamptz[], $9::boolean[], $10::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
+const sqlWebhookDeliveriesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::text[]::"delivery_state"[], $6::smallint[], $7::boolean[], $8::timestamptz[], $9::boolean[], $10::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhook_deliveries" ON "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhook_deliveries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "webhook_deliveries" SET "webhook_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhook_deliveries"."webhook_id"), "event" = COALESCE("cpcgen_v"."cpcgen_3", "webhook_deliveries"."event"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "webhook_deliveries"."payload"), "state" = COALESCE("cpcgen_v"."cpcgen_5", "webhook_deliveries"."state"), "attempts" = COALESCE("cpcgen_v"."cpcgen_6", "webhook_deliveries"."attempts"), "next_try_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "webhook_deliveries"."next_try_at" END, "response" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "webhook_deliveries"."response" END, "updated_at" = now() FROM "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "webhook_deliveries" SET "webhook_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhook_deliveries"."webhook_id"), "event" = COALESCE("cpcgen_v"."cpcgen_3", "webhook_deliveries"."event"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "webhook_deliveries"."payload"), "state" = COALESCE("cpcgen_v"."cpcgen_5", "webhook_deliveries"."state"), "attempts" = COALESCE("cpcgen_v"."cpcgen_6", "webhook_deliveries"."attempts"), "next_try_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "webhook_deliveries"."next_try_at" END, "response" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "webhook_deliveries"."response" END, "updated_at" = now() FROM "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opWebhookDeliveriesUpdateMany = &runtime.Op{Name: "webhook_deliveries.UpdateMany", Table: "webhook_deliveries", Errs: errs, SQL: "-- name: webhook_deliveries.UpdateMany\n" + sqlWebhookDeliveriesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table webhook_deliveries, all or none (see
@@ -304,11 +304,7 @@ func (r *WebhookDeliveryRepo) UpdateMany(ctx context.Context, rows []WebhookDeli
 	return runtime.UpdateMany(ctx, r.db, bulkWebhookDeliveriesUpdates, opWebhookDeliveriesUpdateMany, rows)
 }
 
-var opWebhookDeliveriesUpdateManyReturning = &runtime.Op{Name: "webhook_deliveries.UpdateManyReturning", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::text[]::"delivery_state"[], $6::smallint[], $7::boolean[], $8::timestamptz[], $9::boolean[], $10::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhook_deliveries" ON "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhook_deliveries"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "webhook_deliveries" SET "webhook_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhook_deliveries"."webhook_id"), "event" = COALESCE("cpcgen_v"."cpcgen_3", "webhook_deliveries"."event"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "webhook_deliveries"."payload"), "state" = COALESCE("cpcgen_v"."cpcgen_5", "webhook_deliveries"."state"), "attempts" = COALESCE("cpcgen_v"."cpcgen_6", "webhook_deliveries"."attempts"), "next_try_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "webhook_deliveries"."next_try_at" END, "response" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "webhook_deliveries"."response" END, "updated_at" = now() FROM "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at")
+var opWebhookDeliveriesUpdateManyReturning = &runtime.Op{Name: "webhook_deliveries.UpdateManyReturning", Table: "webhook_deliveries", Errs: errs, SQL: "-- name: webhook_deliveries.UpdateManyReturning\n" + sqlWebhookDeliveriesUpdateManyWith + `, "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."webhook_id", "cpcgen_new"."event", "cpcgen_new"."payload", "cpcgen_new"."state", "cpcgen_new"."attempts", "cpcgen_new"."next_try_at", "cpcgen_new"."response", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -316,13 +312,7 @@ func (r *WebhookDeliveryRepo) UpdateManyReturning(ctx context.Context, rows []We
 	return runtime.UpdateManyReturning(ctx, r.db, bulkWebhookDeliveriesUpdates, opWebhookDeliveriesUpdateManyReturning, scanWebhookDelivery, rows)
 }
 
-var bulkWebhookDeliveriesKeys = &runtime.Bulk[*int64]{
-	Table: "webhook_deliveries",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkWebhookDeliveriesKeys = &runtime.Bulk[*int64]{Table: "webhook_deliveries", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opWebhookDeliveriesDeleteMany = &runtime.Op{Name: "webhook_deliveries.DeleteMany", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -218,7 +218,7 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 }
 
 var copyWebhooks = &runtime.Copier[*NewWebhook]{
-	Table:    "webhooks",
+	Op:       &runtime.Op{Name: "webhooks.CreateMany", Table: "webhooks", Errs: errs},
 	Columns:  []string{"id", "organization_id", "url", "events", "secret", "enabled"},
 	Args:     argsNewWebhook,
 	Unset:    func(n *NewWebhook) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Enabled.Set, 5) },
@@ -228,8 +228,7 @@ var copyWebhooks = &runtime.Copier[*NewWebhook]{
 // CreateMany inserts rows into table webhooks with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyWebhooks, rows)
-	return n, errs.Wrap(err, "webhooks.CreateMany", "webhooks")
+	return runtime.CopyRows(ctx, r.db, copyWebhooks, rows)
 }
 
 // CreateManyReturning inserts rows into table webhooks in one pgx.Batch of
@@ -263,11 +262,12 @@ var bulkWebhooksUpdates = &runtime.Bulk[*WebhookKeyedUpdate]{
 	},
 }
 
-var opWebhooksUpdateMany = &runtime.Op{Name: "webhooks.UpdateMany", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.UpdateMany sensitive=5
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+const sqlWebhooksUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhooks" ON "webhooks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhooks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opWebhooksUpdateMany = &runtime.Op{Name: "webhooks.UpdateMany", Table: "webhooks", Errs: errs, SQL: "-- name: webhooks.UpdateMany sensitive=5\n" + sqlWebhooksUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table webhooks, all or none (see
@@ -276,11 +276,7 @@ func (r *WebhookRepo) UpdateMany(ctx context.Context, rows []WebhookKeyedUpdate)
 	return runtime.UpdateMany(ctx, r.db, bulkWebhooksUpdates, opWebhooksUpdateMany, rows)
 }
 
-var opWebhooksUpdateManyReturning = &runtime.Op{Name: "webhooks.UpdateManyReturning", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.UpdateManyReturning sensitive=5
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhooks" ON "webhooks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhooks"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "url", "events", "secret", "enabled")
+var opWebhooksUpdateManyReturning = &runtime.Op{Name: "webhooks.UpdateManyReturning", Table: "webhooks", Errs: errs, SQL: "-- name: webhooks.UpdateManyReturning sensitive=5\n" + sqlWebhooksUpdateManyWith + `, "id", "organization_id", "url", "events", "secret", "enabled")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."url", "cpcgen_new"."events", "cpcgen_new"."secret", "cpcgen_new"."enabled" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -288,13 +284,7 @@ func (r *WebhookRepo) UpdateManyReturning(ctx context.Context, rows []WebhookKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkWebhooksUpdates, opWebhooksUpdateManyReturning, scanWebhook, rows)
 }
 
-var bulkWebhooksKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "webhooks",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkWebhooksKeys = &runtime.Bulk[*uuid.UUID]{Table: "webhooks", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opWebhooksDeleteMany = &runtime.Op{Name: "webhooks.DeleteMany", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

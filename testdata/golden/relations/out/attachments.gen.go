@@ -203,7 +203,7 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 }
 
 var copyAttachments = &runtime.Copier[*NewAttachment]{
-	Table:    "attachments",
+	Op:       &runtime.Op{Name: "attachments.CreateMany", Table: "attachments", Errs: errs},
 	Columns:  []string{"blob_digest", "name"},
 	Args:     argsNewAttachment,
 	Validate: (*NewAttachment).Validate,
@@ -212,8 +212,7 @@ var copyAttachments = &runtime.Copier[*NewAttachment]{
 // CreateMany inserts rows into table attachments with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyAttachments, rows)
-	return n, errs.Wrap(err, "attachments.CreateMany", "attachments")
+	return runtime.CopyRows(ctx, r.db, copyAttachments, rows)
 }
 
 var opAttachmentsCreateManyReturning = &runtime.Op{Name: "attachments.CreateManyReturning", Table: "attachments", Errs: errs, Validate: true, SQL: `-- name: attachments.CreateManyReturning
@@ -246,11 +245,12 @@ var bulkAttachmentsUpdates = &runtime.Bulk[*AttachmentKeyedUpdate]{
 	},
 }
 
-var opAttachmentsUpdateMany = &runtime.Op{Name: "attachments.UpdateMany", Table: "attachments", Errs: errs, SQL: `-- name: attachments.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlAttachmentsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "attachments" ON "attachments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "attachments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "attachments" SET "blob_digest" = COALESCE("cpcgen_v"."cpcgen_2", "attachments"."blob_digest"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "attachments"."name") FROM "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "attachments" SET "blob_digest" = COALESCE("cpcgen_v"."cpcgen_2", "attachments"."blob_digest"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "attachments"."name") FROM "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opAttachmentsUpdateMany = &runtime.Op{Name: "attachments.UpdateMany", Table: "attachments", Errs: errs, SQL: "-- name: attachments.UpdateMany\n" + sqlAttachmentsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table attachments, all or none (see
@@ -259,11 +259,7 @@ func (r *AttachmentRepo) UpdateMany(ctx context.Context, rows []AttachmentKeyedU
 	return runtime.UpdateMany(ctx, r.db, bulkAttachmentsUpdates, opAttachmentsUpdateMany, rows)
 }
 
-var opAttachmentsUpdateManyReturning = &runtime.Op{Name: "attachments.UpdateManyReturning", Table: "attachments", Errs: errs, SQL: `-- name: attachments.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "attachments" ON "attachments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "attachments"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "attachments" SET "blob_digest" = COALESCE("cpcgen_v"."cpcgen_2", "attachments"."blob_digest"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "attachments"."name") FROM "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "blob_digest", "name")
+var opAttachmentsUpdateManyReturning = &runtime.Op{Name: "attachments.UpdateManyReturning", Table: "attachments", Errs: errs, SQL: "-- name: attachments.UpdateManyReturning\n" + sqlAttachmentsUpdateManyWith + `, "id", "blob_digest", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."blob_digest", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -271,13 +267,7 @@ func (r *AttachmentRepo) UpdateManyReturning(ctx context.Context, rows []Attachm
 	return runtime.UpdateManyReturning(ctx, r.db, bulkAttachmentsUpdates, opAttachmentsUpdateManyReturning, scanAttachment, rows)
 }
 
-var bulkAttachmentsKeys = &runtime.Bulk[*int64]{
-	Table: "attachments",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkAttachmentsKeys = &runtime.Bulk[*int64]{Table: "attachments", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opAttachmentsDeleteMany = &runtime.Op{Name: "attachments.DeleteMany", Table: "attachments", Errs: errs, SQL: `-- name: attachments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -191,7 +191,7 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 }
 
 var copyBlobs = &runtime.Copier[*NewBlob]{
-	Table:    "blobs",
+	Op:       &runtime.Op{Name: "blobs.CreateMany", Table: "blobs", Errs: errs},
 	Columns:  []string{"digest", "size"},
 	Args:     argsNewBlob,
 	Validate: (*NewBlob).Validate,
@@ -200,8 +200,7 @@ var copyBlobs = &runtime.Copier[*NewBlob]{
 // CreateMany inserts rows into table blobs with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyBlobs, rows)
-	return n, errs.Wrap(err, "blobs.CreateMany", "blobs")
+	return runtime.CopyRows(ctx, r.db, copyBlobs, rows)
 }
 
 var opBlobsCreateManyReturning = &runtime.Op{Name: "blobs.CreateManyReturning", Table: "blobs", Errs: errs, Validate: true, SQL: `-- name: blobs.CreateManyReturning
@@ -269,11 +268,12 @@ var bulkBlobsUpdates = &runtime.Bulk[*BlobKeyedUpdate]{
 	},
 }
 
-var opBlobsUpdateMany = &runtime.Op{Name: "blobs.UpdateMany", Table: "blobs", Errs: errs, SQL: `-- name: blobs.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlBlobsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opBlobsUpdateMany = &runtime.Op{Name: "blobs.UpdateMany", Table: "blobs", Errs: errs, SQL: "-- name: blobs.UpdateMany\n" + sqlBlobsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table blobs, all or none (see
@@ -282,11 +282,7 @@ func (r *BlobRepo) UpdateMany(ctx context.Context, rows []BlobKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkBlobsUpdates, opBlobsUpdateMany, rows)
 }
 
-var opBlobsUpdateManyReturning = &runtime.Op{Name: "blobs.UpdateManyReturning", Table: "blobs", Errs: errs, SQL: `-- name: blobs.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
+var opBlobsUpdateManyReturning = &runtime.Op{Name: "blobs.UpdateManyReturning", Table: "blobs", Errs: errs, SQL: "-- name: blobs.UpdateManyReturning\n" + sqlBlobsUpdateManyWith + `, "digest", "size")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -294,13 +290,7 @@ func (r *BlobRepo) UpdateManyReturning(ctx context.Context, rows []BlobKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkBlobsUpdates, opBlobsUpdateManyReturning, scanBlob, rows)
 }
 
-var bulkBlobsKeys = &runtime.Bulk[*[]byte]{
-	Table: "blobs",
-	Key:   func(a, b *[]byte) int { return bytes.Compare(*a, *b) },
-	Row: func(v *[]byte, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkBlobsKeys = &runtime.Bulk[*[]byte]{Table: "blobs", Key: func(a, b *[]byte) int { return bytes.Compare(*a, *b) }, Row: runtime.KeyRow[[]byte]}
 
 var opBlobsDeleteMany = &runtime.Op{Name: "blobs.DeleteMany", Table: "blobs", Errs: errs, SQL: `-- name: blobs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

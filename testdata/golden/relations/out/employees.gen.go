@@ -200,7 +200,7 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 }
 
 var copyEmployees = &runtime.Copier[*NewEmployee]{
-	Table:    "employees",
+	Op:       &runtime.Op{Name: "employees.CreateMany", Table: "employees", Errs: errs},
 	Columns:  []string{"manager_id", "name"},
 	Args:     argsNewEmployee,
 	Validate: (*NewEmployee).Validate,
@@ -209,8 +209,7 @@ var copyEmployees = &runtime.Copier[*NewEmployee]{
 // CreateMany inserts rows into table employees with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyEmployees, rows)
-	return n, errs.Wrap(err, "employees.CreateMany", "employees")
+	return runtime.CopyRows(ctx, r.db, copyEmployees, rows)
 }
 
 var opEmployeesCreateManyReturning = &runtime.Op{Name: "employees.CreateManyReturning", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.CreateManyReturning
@@ -244,11 +243,12 @@ var bulkEmployeesUpdates = &runtime.Bulk[*EmployeeKeyedUpdate]{
 	},
 }
 
-var opEmployeesUpdateMany = &runtime.Op{Name: "employees.UpdateMany", Table: "employees", Errs: errs, SQL: `-- name: employees.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::boolean[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlEmployeesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::boolean[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "employees" SET "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "employees"."manager_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "employees" SET "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "employees"."manager_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opEmployeesUpdateMany = &runtime.Op{Name: "employees.UpdateMany", Table: "employees", Errs: errs, SQL: "-- name: employees.UpdateMany\n" + sqlEmployeesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table employees, all or none (see
@@ -257,11 +257,7 @@ func (r *EmployeeRepo) UpdateMany(ctx context.Context, rows []EmployeeKeyedUpdat
 	return runtime.UpdateMany(ctx, r.db, bulkEmployeesUpdates, opEmployeesUpdateMany, rows)
 }
 
-var opEmployeesUpdateManyReturning = &runtime.Op{Name: "employees.UpdateManyReturning", Table: "employees", Errs: errs, SQL: `-- name: employees.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::boolean[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "employees" SET "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "employees"."manager_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "manager_id", "name")
+var opEmployeesUpdateManyReturning = &runtime.Op{Name: "employees.UpdateManyReturning", Table: "employees", Errs: errs, SQL: "-- name: employees.UpdateManyReturning\n" + sqlEmployeesUpdateManyWith + `, "id", "manager_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."manager_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -269,13 +265,7 @@ func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, opEmployeesUpdateManyReturning, scanEmployee, rows)
 }
 
-var bulkEmployeesKeys = &runtime.Bulk[*int64]{
-	Table: "employees",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkEmployeesKeys = &runtime.Bulk[*int64]{Table: "employees", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opEmployeesDeleteMany = &runtime.Op{Name: "employees.DeleteMany", Table: "employees", Errs: errs, SQL: `-- name: employees.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -191,7 +191,7 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 }
 
 var copyGroups = &runtime.Copier[*NewGroup]{
-	Table:    "groups",
+	Op:       &runtime.Op{Name: "groups.CreateMany", Table: "groups", Errs: errs},
 	Columns:  []string{"name"},
 	Args:     argsNewGroup,
 	Validate: (*NewGroup).Validate,
@@ -200,8 +200,7 @@ var copyGroups = &runtime.Copier[*NewGroup]{
 // CreateMany inserts rows into table groups with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyGroups, rows)
-	return n, errs.Wrap(err, "groups.CreateMany", "groups")
+	return runtime.CopyRows(ctx, r.db, copyGroups, rows)
 }
 
 var opGroupsCreateManyReturning = &runtime.Op{Name: "groups.CreateManyReturning", Table: "groups", Errs: errs, Validate: true, SQL: `-- name: groups.CreateManyReturning
@@ -269,11 +268,12 @@ var bulkGroupsUpdates = &runtime.Bulk[*GroupKeyedUpdate]{
 	},
 }
 
-var opGroupsUpdateMany = &runtime.Op{Name: "groups.UpdateMany", Table: "groups", Errs: errs, SQL: `-- name: groups.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlGroupsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "groups" ON "groups"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "groups"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "groups" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "groups"."name") FROM "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "groups" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "groups"."name") FROM "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opGroupsUpdateMany = &runtime.Op{Name: "groups.UpdateMany", Table: "groups", Errs: errs, SQL: "-- name: groups.UpdateMany\n" + sqlGroupsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table groups, all or none (see
@@ -282,11 +282,7 @@ func (r *GroupRepo) UpdateMany(ctx context.Context, rows []GroupKeyedUpdate) (in
 	return runtime.UpdateMany(ctx, r.db, bulkGroupsUpdates, opGroupsUpdateMany, rows)
 }
 
-var opGroupsUpdateManyReturning = &runtime.Op{Name: "groups.UpdateManyReturning", Table: "groups", Errs: errs, SQL: `-- name: groups.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "groups" ON "groups"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "groups"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "groups" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "groups"."name") FROM "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+var opGroupsUpdateManyReturning = &runtime.Op{Name: "groups.UpdateManyReturning", Table: "groups", Errs: errs, SQL: "-- name: groups.UpdateManyReturning\n" + sqlGroupsUpdateManyWith + `, "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -294,13 +290,7 @@ func (r *GroupRepo) UpdateManyReturning(ctx context.Context, rows []GroupKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkGroupsUpdates, opGroupsUpdateManyReturning, scanGroup, rows)
 }
 
-var bulkGroupsKeys = &runtime.Bulk[*int64]{
-	Table: "groups",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkGroupsKeys = &runtime.Bulk[*int64]{Table: "groups", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opGroupsDeleteMany = &runtime.Op{Name: "groups.DeleteMany", Table: "groups", Errs: errs, SQL: `-- name: groups.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

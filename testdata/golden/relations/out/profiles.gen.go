@@ -199,7 +199,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 }
 
 var copyProfiles = &runtime.Copier[*NewProfile]{
-	Table:    "profiles",
+	Op:       &runtime.Op{Name: "profiles.CreateMany", Table: "profiles", Errs: errs},
 	Columns:  []string{"user_email", "bio"},
 	Args:     argsNewProfile,
 	Validate: (*NewProfile).Validate,
@@ -208,8 +208,7 @@ var copyProfiles = &runtime.Copier[*NewProfile]{
 // CreateMany inserts rows into table profiles with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyProfiles, rows)
-	return n, errs.Wrap(err, "profiles.CreateMany", "profiles")
+	return runtime.CopyRows(ctx, r.db, copyProfiles, rows)
 }
 
 var opProfilesCreateManyReturning = &runtime.Op{Name: "profiles.CreateManyReturning", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateManyReturning
@@ -277,11 +276,12 @@ var bulkProfilesUpdates = &runtime.Bulk[*ProfileKeyedUpdate]{
 	},
 }
 
-var opProfilesUpdateMany = &runtime.Op{Name: "profiles.UpdateMany", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlProfilesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."user_email" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opProfilesUpdateMany = &runtime.Op{Name: "profiles.UpdateMany", Table: "profiles", Errs: errs, SQL: "-- name: profiles.UpdateMany\n" + sqlProfilesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table profiles, all or none (see
@@ -290,11 +290,7 @@ func (r *ProfileRepo) UpdateMany(ctx context.Context, rows []ProfileKeyedUpdate)
 	return runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, opProfilesUpdateMany, rows)
 }
 
-var opProfilesUpdateManyReturning = &runtime.Op{Name: "profiles.UpdateManyReturning", Table: "profiles", Errs: errs, SQL: `-- name: profiles.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."user_email" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_email", "bio")
+var opProfilesUpdateManyReturning = &runtime.Op{Name: "profiles.UpdateManyReturning", Table: "profiles", Errs: errs, SQL: "-- name: profiles.UpdateManyReturning\n" + sqlProfilesUpdateManyWith + `, "user_email", "bio")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -302,13 +298,7 @@ func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, opProfilesUpdateManyReturning, scanProfile, rows)
 }
 
-var bulkProfilesKeys = &runtime.Bulk[*string]{
-	Table: "profiles",
-	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Row: func(v *string, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkProfilesKeys = &runtime.Bulk[*string]{Table: "profiles", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opProfilesDeleteMany = &runtime.Op{Name: "profiles.DeleteMany", Table: "profiles", Errs: errs, SQL: `-- name: profiles.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

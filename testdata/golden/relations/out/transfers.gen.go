@@ -209,7 +209,7 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 }
 
 var copyTransfers = &runtime.Copier[*NewTransfer]{
-	Table:    "transfers",
+	Op:       &runtime.Op{Name: "transfers.CreateMany", Table: "transfers", Errs: errs},
 	Columns:  []string{"from_account_id", "to_account_id", "amount", "note"},
 	Args:     argsNewTransfer,
 	Validate: (*NewTransfer).Validate,
@@ -218,8 +218,7 @@ var copyTransfers = &runtime.Copier[*NewTransfer]{
 // CreateMany inserts rows into table transfers with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyTransfers, rows)
-	return n, errs.Wrap(err, "transfers.CreateMany", "transfers")
+	return runtime.CopyRows(ctx, r.db, copyTransfers, rows)
 }
 
 var opTransfersCreateManyReturning = &runtime.Op{Name: "transfers.CreateManyReturning", Table: "transfers", Errs: errs, Validate: true, SQL: `-- name: transfers.CreateManyReturning
@@ -255,11 +254,12 @@ var bulkTransfersUpdates = &runtime.Bulk[*TransferKeyedUpdate]{
 	},
 }
 
-var opTransfersUpdateMany = &runtime.Op{Name: "transfers.UpdateMany", Table: "transfers", Errs: errs, SQL: `-- name: transfers.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::numeric(18,2)[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+const sqlTransfersUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::numeric(18,2)[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transfers" ON "transfers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transfers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opTransfersUpdateMany = &runtime.Op{Name: "transfers.UpdateMany", Table: "transfers", Errs: errs, SQL: "-- name: transfers.UpdateMany\n" + sqlTransfersUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table transfers, all or none (see
@@ -268,11 +268,7 @@ func (r *TransferRepo) UpdateMany(ctx context.Context, rows []TransferKeyedUpdat
 	return runtime.UpdateMany(ctx, r.db, bulkTransfersUpdates, opTransfersUpdateMany, rows)
 }
 
-var opTransfersUpdateManyReturning = &runtime.Op{Name: "transfers.UpdateManyReturning", Table: "transfers", Errs: errs, SQL: `-- name: transfers.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::numeric(18,2)[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transfers" ON "transfers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transfers"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "from_account_id", "to_account_id", "amount", "note")
+var opTransfersUpdateManyReturning = &runtime.Op{Name: "transfers.UpdateManyReturning", Table: "transfers", Errs: errs, SQL: "-- name: transfers.UpdateManyReturning\n" + sqlTransfersUpdateManyWith + `, "id", "from_account_id", "to_account_id", "amount", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."amount", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -280,13 +276,7 @@ func (r *TransferRepo) UpdateManyReturning(ctx context.Context, rows []TransferK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkTransfersUpdates, opTransfersUpdateManyReturning, scanTransfer, rows)
 }
 
-var bulkTransfersKeys = &runtime.Bulk[*int64]{
-	Table: "transfers",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkTransfersKeys = &runtime.Bulk[*int64]{Table: "transfers", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opTransfersDeleteMany = &runtime.Op{Name: "transfers.DeleteMany", Table: "transfers", Errs: errs, SQL: `-- name: transfers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

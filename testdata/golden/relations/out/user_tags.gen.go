@@ -189,7 +189,7 @@ func (r *UserTagRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyUserTags = &runtime.Copier[*NewUserTag]{
-	Table:    "user_tags",
+	Op:       &runtime.Op{Name: "user_tags.CreateMany", Table: "user_tags", Errs: errs},
 	Columns:  []string{"user_id", "tag_id", "added_by"},
 	Args:     argsNewUserTag,
 	Validate: (*NewUserTag).Validate,
@@ -198,8 +198,7 @@ var copyUserTags = &runtime.Copier[*NewUserTag]{
 // CreateMany inserts rows into table user_tags with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyUserTags, rows)
-	return n, errs.Wrap(err, "user_tags.CreateMany", "user_tags")
+	return runtime.CopyRows(ctx, r.db, copyUserTags, rows)
 }
 
 var opUserTagsCreateManyReturning = &runtime.Op{Name: "user_tags.CreateManyReturning", Table: "user_tags", Errs: errs, Validate: true, SQL: `-- name: user_tags.CreateManyReturning
@@ -278,11 +277,12 @@ var bulkUserTagsUpdates = &runtime.Bulk[*UserTagKeyedUpdate]{
 	},
 }
 
-var opUserTagsUpdateMany = &runtime.Op{Name: "user_tags.UpdateMany", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlUserTagsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user_tags" ON "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opUserTagsUpdateMany = &runtime.Op{Name: "user_tags.UpdateMany", Table: "user_tags", Errs: errs, SQL: "-- name: user_tags.UpdateMany\n" + sqlUserTagsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table user_tags, all or none (see
@@ -291,11 +291,7 @@ func (r *UserTagRepo) UpdateMany(ctx context.Context, rows []UserTagKeyedUpdate)
 	return runtime.UpdateMany(ctx, r.db, bulkUserTagsUpdates, opUserTagsUpdateMany, rows)
 }
 
-var opUserTagsUpdateManyReturning = &runtime.Op{Name: "user_tags.UpdateManyReturning", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user_tags" ON "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
+var opUserTagsUpdateManyReturning = &runtime.Op{Name: "user_tags.UpdateManyReturning", Table: "user_tags", Errs: errs, SQL: "-- name: user_tags.UpdateManyReturning\n" + sqlUserTagsUpdateManyWith + `, "user_id", "tag_id", "added_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

@@ -206,7 +206,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 }
 
 var copyUser = &runtime.Copier[*NewUser]{
-	Table:    "user",
+	Op:       &runtime.Op{Name: "user.CreateMany", Table: "user", Errs: errs},
 	Columns:  []string{"id", "select", "from", "type", "default"},
 	Args:     argsNewUser,
 	Unset:    func(n *NewUser) uint64 { return runtime.Bit(!n.Type.Set, 3) | runtime.Bit(!n.Default.Set, 4) },
@@ -216,8 +216,7 @@ var copyUser = &runtime.Copier[*NewUser]{
 // CreateMany inserts rows into table user with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyUser, rows)
-	return n, errs.Wrap(err, "user.CreateMany", "user")
+	return runtime.CopyRows(ctx, r.db, copyUser, rows)
 }
 
 var opUserCreateManyReturning = &runtime.Op{Name: "user.CreateManyReturning", Table: "user", Errs: errs, Validate: true, SQL: `-- name: user.CreateManyReturning
@@ -292,11 +291,12 @@ var bulkUserUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	},
 }
 
-var opUserUpdateMany = &runtime.Op{Name: "user.UpdateMany", Table: "user", Errs: errs, SQL: `-- name: user.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[], $4::text[], $5::text[]::"select"[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+const sqlUserUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[], $4::text[], $5::text[]::"select"[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user" ON "user"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opUserUpdateMany = &runtime.Op{Name: "user.UpdateMany", Table: "user", Errs: errs, SQL: "-- name: user.UpdateMany\n" + sqlUserUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table user, all or none (see
@@ -305,11 +305,7 @@ func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkUserUpdates, opUserUpdateMany, rows)
 }
 
-var opUserUpdateManyReturning = &runtime.Op{Name: "user.UpdateManyReturning", Table: "user", Errs: errs, SQL: `-- name: user.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[], $4::text[], $5::text[]::"select"[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user" ON "user"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
+var opUserUpdateManyReturning = &runtime.Op{Name: "user.UpdateManyReturning", Table: "user", Errs: errs, SQL: "-- name: user.UpdateManyReturning\n" + sqlUserUpdateManyWith + `, "id", "select", "from", "type", "default")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -317,13 +313,7 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return runtime.UpdateManyReturning(ctx, r.db, bulkUserUpdates, opUserUpdateManyReturning, scanUser, rows)
 }
 
-var bulkUserKeys = &runtime.Bulk[*int32]{
-	Table: "user",
-	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int32, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkUserKeys = &runtime.Bulk[*int32]{Table: "user", Key: func(a, b *int32) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int32]}
 
 var opUserDeleteMany = &runtime.Op{Name: "user.DeleteMany", Table: "user", Errs: errs, SQL: `-- name: user.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -187,7 +187,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, er
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
-	Table:   "counters",
+	Op:      &runtime.Op{Name: "counters.CreateMany", Table: "counters", Errs: errs},
 	Columns: []string{"id", "n"},
 	Args:    argsNewCounter,
 	Unset:   func(n *NewCounter) uint64 { return runtime.Bit(!n.N.Set, 1) },
@@ -196,8 +196,7 @@ var copyCounters = &runtime.Copier[*NewCounter]{
 // CreateMany inserts rows into table counters with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCounters, rows)
-	return n, errs.Wrap(err, "counters.CreateMany", "counters")
+	return runtime.CopyRows(ctx, r.db, copyCounters, rows)
 }
 
 var opCountersCreateManyReturning = &runtime.Op{Name: "counters.CreateManyReturning", Table: "counters", Errs: errs, SQL: `-- name: counters.CreateManyReturning
@@ -264,11 +263,12 @@ var bulkCountersUpdates = &runtime.Bulk[*CounterKeyedUpdate]{
 	},
 }
 
-var opCountersUpdateMany = &runtime.Op{Name: "counters.UpdateMany", Table: "counters", Errs: errs, SQL: `-- name: counters.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlCountersUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "counters" ON "counters"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opCountersUpdateMany = &runtime.Op{Name: "counters.UpdateMany", Table: "counters", Errs: errs, SQL: "-- name: counters.UpdateMany\n" + sqlCountersUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table counters, all or none (see
@@ -277,11 +277,7 @@ func (r *CounterRepo) UpdateMany(ctx context.Context, rows []CounterKeyedUpdate)
 	return runtime.UpdateMany(ctx, r.db, bulkCountersUpdates, opCountersUpdateMany, rows)
 }
 
-var opCountersUpdateManyReturning = &runtime.Op{Name: "counters.UpdateManyReturning", Table: "counters", Errs: errs, SQL: `-- name: counters.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "counters" ON "counters"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "n")
+var opCountersUpdateManyReturning = &runtime.Op{Name: "counters.UpdateManyReturning", Table: "counters", Errs: errs, SQL: "-- name: counters.UpdateManyReturning\n" + sqlCountersUpdateManyWith + `, "id", "n")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."n" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -289,13 +285,7 @@ func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, opCountersUpdateManyReturning, scanCounter, rows)
 }
 
-var bulkCountersKeys = &runtime.Bulk[*int32]{
-	Table: "counters",
-	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int32, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkCountersKeys = &runtime.Bulk[*int32]{Table: "counters", Key: func(a, b *int32) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int32]}
 
 var opCountersDeleteMany = &runtime.Op{Name: "counters.DeleteMany", Table: "counters", Errs: errs, SQL: `-- name: counters.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -204,7 +204,7 @@ func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency,
 }
 
 var copyCurrencies = &runtime.Copier[*NewCurrency]{
-	Table:    "currencies",
+	Op:       &runtime.Op{Name: "currencies.CreateMany", Table: "currencies", Errs: errs},
 	Columns:  []string{"code", "name"},
 	Args:     argsNewCurrency,
 	Validate: (*NewCurrency).Validate,
@@ -213,8 +213,7 @@ var copyCurrencies = &runtime.Copier[*NewCurrency]{
 // CreateMany inserts rows into table currencies with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CurrencyRepo) CreateMany(ctx context.Context, rows []NewCurrency) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyCurrencies, rows)
-	return n, errs.Wrap(err, "currencies.CreateMany", "currencies")
+	return runtime.CopyRows(ctx, r.db, copyCurrencies, rows)
 }
 
 var opCurrenciesCreateManyReturning = &runtime.Op{Name: "currencies.CreateManyReturning", Table: "currencies", Errs: errs, Validate: true, SQL: `-- name: currencies.CreateManyReturning
@@ -282,11 +281,12 @@ var bulkCurrenciesUpdates = &runtime.Bulk[*CurrencyKeyedUpdate]{
 	},
 }
 
-var opCurrenciesUpdateMany = &runtime.Op{Name: "currencies.UpdateMany", Table: "currencies", Errs: errs, SQL: `-- name: currencies.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlCurrenciesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "currencies" ON "currencies"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opCurrenciesUpdateMany = &runtime.Op{Name: "currencies.UpdateMany", Table: "currencies", Errs: errs, SQL: "-- name: currencies.UpdateMany\n" + sqlCurrenciesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table currencies, all or none (see
@@ -295,11 +295,7 @@ func (r *CurrencyRepo) UpdateMany(ctx context.Context, rows []CurrencyKeyedUpdat
 	return runtime.UpdateMany(ctx, r.db, bulkCurrenciesUpdates, opCurrenciesUpdateMany, rows)
 }
 
-var opCurrenciesUpdateManyReturning = &runtime.Op{Name: "currencies.UpdateManyReturning", Table: "currencies", Errs: errs, SQL: `-- name: currencies.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "currencies" ON "currencies"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
+var opCurrenciesUpdateManyReturning = &runtime.Op{Name: "currencies.UpdateManyReturning", Table: "currencies", Errs: errs, SQL: "-- name: currencies.UpdateManyReturning\n" + sqlCurrenciesUpdateManyWith + `, "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -307,13 +303,7 @@ func (r *CurrencyRepo) UpdateManyReturning(ctx context.Context, rows []CurrencyK
 	return runtime.UpdateManyReturning(ctx, r.db, bulkCurrenciesUpdates, opCurrenciesUpdateManyReturning, scanCurrency, rows)
 }
 
-var bulkCurrenciesKeys = &runtime.Bulk[*string]{
-	Table: "currencies",
-	Key:   func(a, b *string) int { return runtime.CompareChar(*a, *b) },
-	Row: func(v *string, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkCurrenciesKeys = &runtime.Bulk[*string]{Table: "currencies", Key: func(a, b *string) int { return runtime.CompareChar(*a, *b) }, Row: runtime.KeyRow[string]}
 
 var opCurrenciesDeleteMany = &runtime.Op{Name: "currencies.DeleteMany", Table: "currencies", Errs: errs, SQL: `-- name: currencies.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -207,7 +207,7 @@ func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) 
 }
 
 var copyPrices = &runtime.Copier[*NewPrice]{
-	Table:    "prices",
+	Op:       &runtime.Op{Name: "prices.CreateMany", Table: "prices", Errs: errs},
 	Columns:  []string{"tier", "currency", "price"},
 	Args:     argsNewPrice,
 	Validate: (*NewPrice).Validate,
@@ -216,8 +216,7 @@ var copyPrices = &runtime.Copier[*NewPrice]{
 // CreateMany inserts rows into table prices with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PriceRepo) CreateMany(ctx context.Context, rows []NewPrice) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPrices, rows)
-	return n, errs.Wrap(err, "prices.CreateMany", "prices")
+	return runtime.CopyRows(ctx, r.db, copyPrices, rows)
 }
 
 var opPricesCreateManyReturning = &runtime.Op{Name: "prices.CreateManyReturning", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.CreateManyReturning
@@ -287,11 +286,12 @@ var bulkPricesUpdates = &runtime.Bulk[*PriceKeyedUpdate]{
 	},
 }
 
-var opPricesUpdateMany = &runtime.Op{Name: "prices.UpdateMany", Table: "prices", Errs: errs, SQL: `-- name: prices.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlPricesUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opPricesUpdateMany = &runtime.Op{Name: "prices.UpdateMany", Table: "prices", Errs: errs, SQL: "-- name: prices.UpdateMany\n" + sqlPricesUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table prices, all or none (see
@@ -300,11 +300,7 @@ func (r *PriceRepo) UpdateMany(ctx context.Context, rows []PriceKeyedUpdate) (in
 	return runtime.UpdateMany(ctx, r.db, bulkPricesUpdates, opPricesUpdateMany, rows)
 }
 
-var opPricesUpdateManyReturning = &runtime.Op{Name: "prices.UpdateManyReturning", Table: "prices", Errs: errs, SQL: `-- name: prices.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
+var opPricesUpdateManyReturning = &runtime.Op{Name: "prices.UpdateManyReturning", Table: "prices", Errs: errs, SQL: "-- name: prices.UpdateManyReturning\n" + sqlPricesUpdateManyWith + `, "tier", "currency", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -312,13 +308,7 @@ func (r *PriceRepo) UpdateManyReturning(ctx context.Context, rows []PriceKeyedUp
 	return runtime.UpdateManyReturning(ctx, r.db, bulkPricesUpdates, opPricesUpdateManyReturning, scanPrice, rows)
 }
 
-var bulkPricesKeys = &runtime.Bulk[*Tier]{
-	Table: "prices",
-	Key:   func(a, b *Tier) int { return cmp.Compare(*a, *b) },
-	Row: func(v *Tier, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkPricesKeys = &runtime.Bulk[*Tier]{Table: "prices", Key: func(a, b *Tier) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[Tier]}
 
 var opPricesDeleteMany = &runtime.Op{Name: "prices.DeleteMany", Table: "prices", Errs: errs, SQL: `-- name: prices.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -6,13 +6,11 @@ package citusdb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // User is one row of table users.
@@ -259,29 +257,22 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	return runtime.CountOp(ctx, db, opUsersCount, tenant)
 }
 
-const sqlUsersCreateMany = `-- name: users.CreateMany
+var opUsersCreateMany = &runtime.Op{Name: "users.CreateMany", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateMany
 INSERT INTO "users" ("id", "email", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table users in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateMany", "users")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, errs.Wrap(err, "users.CreateMany", "users")
-	}
-	tag, err := db.Exec(ctx, sqlUsersCreateMany, append(runtime.Unnest(argsNewUser, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "users.CreateMany", "users")
+	return runtime.ExecManyOp(ctx, db, opUsersCreateMany, rows, argsNewUser, tenant)
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
@@ -302,13 +293,13 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	return runtime.InsertManyOp(ctx, db, opUsersCreateManyReturning, rows, argsNewUser, scanUser, tenant)
 }
 
-const sqlUsersUpsertByOrgIDAndEmail = `-- name: users.UpsertByOrgIDAndEmail
+var opUsersUpsertByOrgIDAndEmail = &runtime.Op{Name: "users.UpsertByOrgIDAndEmail", Table: "users", Errs: errs, HiddenKey: true, SQL: `-- name: users.UpsertByOrgIDAndEmail
 INSERT INTO "users" ("id", "email", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 ON CONFLICT ("org_id", "email") DO UPDATE
 SET "updated_at" = now()
 WHERE "users"."org_id" = $3
-RETURNING "org_id", "id", "email", "created_at", "updated_at"`
+RETURNING "org_id", "id", "email", "created_at", "updated_at"`}
 
 // UpsertByOrgIDAndEmail inserts n into table users or updates the row with the
 // same (org_id, email) from n (docs/spec.md tells which columns it keeps), in one
@@ -325,14 +316,11 @@ func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return User{}, runtime.NewHiddenKeyError("users.UpsertByOrgIDAndEmail", "users")
-	}
-	return *v, errs.Wrap(err, "users.UpsertByOrgIDAndEmail", "users")
+	v, err := runtime.QueryOneOp(ctx, db, opUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
+	return *v, err
 }
 
-const sqlUsersCreateIfAbsentByOrgIDAndEmail = `-- name: users.CreateIfAbsentByOrgIDAndEmail
+var opUsersCreateIfAbsentByOrgIDAndEmail = &runtime.Op{Name: "users.CreateIfAbsentByOrgIDAndEmail", Table: "users", Errs: errs, HiddenKey: true, SQL: `-- name: users.CreateIfAbsentByOrgIDAndEmail
 WITH "inserted" AS (
 INSERT INTO "users" ("id", "email", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
@@ -343,7 +331,7 @@ SELECT true, "org_id", "id", "email", "created_at", "updated_at" FROM "inserted"
 UNION ALL
 SELECT false, "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE "org_id" = $3 AND "email" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByOrgIDAndEmail inserts n into table users unless a row with the
 // same (org_id, email) exists, and returns the new row and true, or the existing
@@ -359,11 +347,8 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
-	}
-	return *v, created, errs.Wrap(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
+	return *v, created, err
 }
 
 // UserKey is the primary key of a row of table users.
@@ -392,11 +377,12 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	},
 }
 
-var opUsersUpdateMany = &runtime.Op{Name: "users.UpdateMany", Table: "users", Errs: errs, SQL: `-- name: users.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlUsersUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_3", "users"."email"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_3", "users"."email"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opUsersUpdateMany = &runtime.Op{Name: "users.UpdateMany", Table: "users", Errs: errs, SQL: "-- name: users.UpdateMany\n" + sqlUsersUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table users, all or none (see
@@ -410,11 +396,7 @@ func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, db, bulkUsersUpdates, opUsersUpdateMany, rows, tenant)
 }
 
-var opUsersUpdateManyReturning = &runtime.Op{Name: "users.UpdateManyReturning", Table: "users", Errs: errs, SQL: `-- name: users.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_3", "users"."email"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "email", "created_at", "updated_at")
+var opUsersUpdateManyReturning = &runtime.Op{Name: "users.UpdateManyReturning", Table: "users", Errs: errs, SQL: "-- name: users.UpdateManyReturning\n" + sqlUsersUpdateManyWith + `, "org_id", "id", "email", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

@@ -6,12 +6,10 @@ package securitydb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Customer is one row of table customers.
@@ -289,29 +287,23 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	return runtime.QueryOp(ctx, db, opCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
 }
 
-const sqlCustomersCreateMany = `-- name: customers.CreateMany
+var opCustomersCreateMany = &runtime.Op{Name: "customers.CreateMany", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateMany
 INSERT INTO "customers" ("id", "email", "external_ref", "org_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table customers in one INSERT … SELECT FROM
-// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
-// under row-level security.)
+// unnest, all or nothing, and returns how many (see runtime.ExecManyOp). It
+// validates every row first. (PostgreSQL does not run COPY FROM under row-level
+// security.)
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateMany", "customers")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, errs.Wrap(err, "customers.CreateMany", "customers")
-	}
-	tag, err := db.Exec(ctx, sqlCustomersCreateMany, append(runtime.Unnest(argsNewCustomer, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "customers.CreateMany", "customers")
+	return runtime.ExecManyOp(ctx, db, opCustomersCreateMany, rows, argsNewCustomer, tenant)
 }
 
 var opCustomersCreateManyReturning = &runtime.Op{Name: "customers.CreateManyReturning", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateManyReturning
@@ -332,13 +324,13 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	return runtime.InsertManyOp(ctx, db, opCustomersCreateManyReturning, rows, argsNewCustomer, scanCustomer, tenant)
 }
 
-const sqlCustomersUpsertByEmail = `-- name: customers.UpsertByEmail
+var opCustomersUpsertByEmail = &runtime.Op{Name: "customers.UpsertByEmail", Table: "customers", Errs: errs, HiddenKey: true, SQL: `-- name: customers.UpsertByEmail
 INSERT INTO "customers" ("id", "email", "external_ref", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
 ON CONFLICT ("org_id", "email") DO UPDATE
 SET "external_ref" = EXCLUDED."external_ref"
 WHERE "customers"."org_id" = $4
-RETURNING "id", "org_id", "email", "external_ref"`
+RETURNING "id", "org_id", "email", "external_ref"`}
 
 // UpsertByEmail inserts n into table customers or updates the row with the same
 // (org_id, email) from n (docs/spec.md tells which columns it keeps), in one
@@ -354,14 +346,11 @@ func (r *CustomerRepo) UpsertByEmail(ctx context.Context, n NewCustomer) (Custom
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlCustomersUpsertByEmail, &n, argsNewCustomer, scanCustomer, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Customer{}, runtime.NewHiddenKeyError("customers.UpsertByEmail", "customers")
-	}
-	return *v, errs.Wrap(err, "customers.UpsertByEmail", "customers")
+	v, err := runtime.QueryOneOp(ctx, db, opCustomersUpsertByEmail, &n, argsNewCustomer, scanCustomer, tenant)
+	return *v, err
 }
 
-const sqlCustomersCreateIfAbsentByEmail = `-- name: customers.CreateIfAbsentByEmail
+var opCustomersCreateIfAbsentByEmail = &runtime.Op{Name: "customers.CreateIfAbsentByEmail", Table: "customers", Errs: errs, HiddenKey: true, SQL: `-- name: customers.CreateIfAbsentByEmail
 WITH "inserted" AS (
 INSERT INTO "customers" ("id", "email", "external_ref", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
@@ -372,7 +361,7 @@ SELECT true, "id", "org_id", "email", "external_ref" FROM "inserted"
 UNION ALL
 SELECT false, "id", "org_id", "email", "external_ref" FROM "customers"
 WHERE "org_id" = $4 AND "email" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table customers unless a row with the same
 // (org_id, email) exists, and returns the new row and true, or the existing one,
@@ -388,20 +377,17 @@ func (r *CustomerRepo) CreateIfAbsentByEmail(ctx context.Context, n NewCustomer)
 		return Customer{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlCustomersCreateIfAbsentByEmail, &n, argsNewCustomer, scanCustomer, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Customer{}, false, runtime.NewHiddenKeyError("customers.CreateIfAbsentByEmail", "customers")
-	}
-	return *v, created, errs.Wrap(err, "customers.CreateIfAbsentByEmail", "customers")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opCustomersCreateIfAbsentByEmail, &n, argsNewCustomer, scanCustomer, tenant)
+	return *v, created, err
 }
 
-const sqlCustomersUpsertByExternalRef = `-- name: customers.UpsertByExternalRef
+var opCustomersUpsertByExternalRef = &runtime.Op{Name: "customers.UpsertByExternalRef", Table: "customers", Errs: errs, HiddenKey: true, SQL: `-- name: customers.UpsertByExternalRef
 INSERT INTO "customers" ("id", "email", "external_ref", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
 ON CONFLICT ("external_ref") DO UPDATE
 SET "email" = EXCLUDED."email"
 WHERE "customers"."org_id" = $4
-RETURNING "id", "org_id", "email", "external_ref"`
+RETURNING "id", "org_id", "email", "external_ref"`}
 
 // UpsertByExternalRef inserts n into table customers or updates the row with the
 // same external_ref from n (docs/spec.md tells which columns it keeps), in one
@@ -417,14 +403,11 @@ func (r *CustomerRepo) UpsertByExternalRef(ctx context.Context, n NewCustomer) (
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlCustomersUpsertByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Customer{}, runtime.NewHiddenKeyError("customers.UpsertByExternalRef", "customers")
-	}
-	return *v, errs.Wrap(err, "customers.UpsertByExternalRef", "customers")
+	v, err := runtime.QueryOneOp(ctx, db, opCustomersUpsertByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
+	return *v, err
 }
 
-const sqlCustomersCreateIfAbsentByExternalRef = `-- name: customers.CreateIfAbsentByExternalRef
+var opCustomersCreateIfAbsentByExternalRef = &runtime.Op{Name: "customers.CreateIfAbsentByExternalRef", Table: "customers", Errs: errs, HiddenKey: true, SQL: `-- name: customers.CreateIfAbsentByExternalRef
 WITH "inserted" AS (
 INSERT INTO "customers" ("id", "email", "external_ref", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
@@ -435,7 +418,7 @@ SELECT true, "id", "org_id", "email", "external_ref" FROM "inserted"
 UNION ALL
 SELECT false, "id", "org_id", "email", "external_ref" FROM "customers"
 WHERE "external_ref" = $3 AND "org_id" = $4
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentByExternalRef inserts n into table customers unless a row with the
 // same external_ref exists, and returns the new row and true, or the existing one,
@@ -451,11 +434,8 @@ func (r *CustomerRepo) CreateIfAbsentByExternalRef(ctx context.Context, n NewCus
 		return Customer{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlCustomersCreateIfAbsentByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Customer{}, false, runtime.NewHiddenKeyError("customers.CreateIfAbsentByExternalRef", "customers")
-	}
-	return *v, created, errs.Wrap(err, "customers.CreateIfAbsentByExternalRef", "customers")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opCustomersCreateIfAbsentByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
+	return *v, created, err
 }
 
 // CustomerKeyedUpdate is one row's key and changes for UpdateMany.
@@ -476,11 +456,12 @@ var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	},
 }
 
-var opCustomersUpdateMany = &runtime.Op{Name: "customers.UpdateMany", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlCustomersUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $5 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "customers" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."email"), "external_ref" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "customers"."external_ref" END FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $5 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "customers" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."email"), "external_ref" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "customers"."external_ref" END FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $5 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opCustomersUpdateMany = &runtime.Op{Name: "customers.UpdateMany", Table: "customers", Errs: errs, SQL: "-- name: customers.UpdateMany\n" + sqlCustomersUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table customers, all or none (see
@@ -494,11 +475,7 @@ func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdat
 	return runtime.UpdateMany(ctx, db, bulkCustomersUpdates, opCustomersUpdateMany, rows, tenant)
 }
 
-var opCustomersUpdateManyReturning = &runtime.Op{Name: "customers.UpdateManyReturning", Table: "customers", Errs: errs, SQL: `-- name: customers.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $5 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "customers" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."email"), "external_ref" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "customers"."external_ref" END FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $5 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "email", "external_ref")
+var opCustomersUpdateManyReturning = &runtime.Op{Name: "customers.UpdateManyReturning", Table: "customers", Errs: errs, SQL: "-- name: customers.UpdateManyReturning\n" + sqlCustomersUpdateManyWith + `, "id", "org_id", "email", "external_ref")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."email", "cpcgen_new"."external_ref" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -511,13 +488,7 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return runtime.UpdateManyReturning(ctx, db, bulkCustomersUpdates, opCustomersUpdateManyReturning, scanCustomer, rows, tenant)
 }
 
-var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "customers",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{Table: "customers", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opCustomersDeleteMany = &runtime.Op{Name: "customers.DeleteMany", Table: "customers", Errs: errs, SQL: `-- name: customers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -256,29 +256,22 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	return runtime.QueryOp(ctx, db, opEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids), tenant)
 }
 
-const sqlEventsCreateMany = `-- name: events.CreateMany
+var opEventsCreateMany = &runtime.Op{Name: "events.CreateMany", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateMany
 INSERT INTO "events" ("what", "org_id")
 SELECT "u"."c1", $2::uuid
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table events in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.CreateMany", "events")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, errs.Wrap(err, "events.CreateMany", "events")
-	}
-	tag, err := db.Exec(ctx, sqlEventsCreateMany, append(runtime.Unnest(argsNewEvent, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "events.CreateMany", "events")
+	return runtime.ExecManyOp(ctx, db, opEventsCreateMany, rows, argsNewEvent, tenant)
 }
 
 var opEventsCreateManyReturning = &runtime.Op{Name: "events.CreateManyReturning", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateManyReturning
@@ -315,11 +308,12 @@ var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	},
 }
 
-var opEventsUpdateMany = &runtime.Op{Name: "events.UpdateMany", Table: "events", Errs: errs, SQL: `-- name: events.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlEventsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "events" SET "what" = COALESCE("cpcgen_v"."cpcgen_2", "events"."what") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "events" SET "what" = COALESCE("cpcgen_v"."cpcgen_2", "events"."what") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opEventsUpdateMany = &runtime.Op{Name: "events.UpdateMany", Table: "events", Errs: errs, SQL: "-- name: events.UpdateMany\n" + sqlEventsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table events, all or none (see
@@ -333,11 +327,7 @@ func (r *EventRepo) UpdateMany(ctx context.Context, rows []EventKeyedUpdate) (in
 	return runtime.UpdateMany(ctx, db, bulkEventsUpdates, opEventsUpdateMany, rows, tenant)
 }
 
-var opEventsUpdateManyReturning = &runtime.Op{Name: "events.UpdateManyReturning", Table: "events", Errs: errs, SQL: `-- name: events.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "events" SET "what" = COALESCE("cpcgen_v"."cpcgen_2", "events"."what") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "what")
+var opEventsUpdateManyReturning = &runtime.Op{Name: "events.UpdateManyReturning", Table: "events", Errs: errs, SQL: "-- name: events.UpdateManyReturning\n" + sqlEventsUpdateManyWith + `, "id", "org_id", "what")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."what" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -350,13 +340,7 @@ func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUp
 	return runtime.UpdateManyReturning(ctx, db, bulkEventsUpdates, opEventsUpdateManyReturning, scanEvent, rows, tenant)
 }
 
-var bulkEventsKeys = &runtime.Bulk[*int64]{
-	Table: "events",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkEventsKeys = &runtime.Bulk[*int64]{Table: "events", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opEventsDeleteMany = &runtime.Op{Name: "events.DeleteMany", Table: "events", Errs: errs, SQL: `-- name: events.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -6,12 +6,10 @@ package securitydb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Org is one row of table orgs.
@@ -273,29 +271,22 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	return runtime.QueryOp(ctx, db, opOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids), tenant)
 }
 
-const sqlOrgsCreateMany = `-- name: orgs.CreateMany
+var opOrgsCreateMany = &runtime.Op{Name: "orgs.CreateMany", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateMany
 INSERT INTO "orgs" ("slug", "id")
 SELECT "u"."c1", $2::uuid
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
-ORDER BY "u"."ord"`
+ORDER BY "u"."ord"`}
 
 // CreateMany inserts rows into table orgs in one INSERT … SELECT FROM unnest,
-// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
-// row-level security.)
+// all or nothing, and returns how many (see runtime.ExecManyOp). It validates
+// every row first. (PostgreSQL does not run COPY FROM under row-level security.)
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateMany", "orgs")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, errs.Wrap(err, "orgs.CreateMany", "orgs")
-	}
-	tag, err := db.Exec(ctx, sqlOrgsCreateMany, append(runtime.Unnest(argsNewOrg, rows), tenant)...)
-	return tag.RowsAffected(), errs.Wrap(err, "orgs.CreateMany", "orgs")
+	return runtime.ExecManyOp(ctx, db, opOrgsCreateMany, rows, argsNewOrg, tenant)
 }
 
 var opOrgsCreateManyReturning = &runtime.Op{Name: "orgs.CreateManyReturning", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateManyReturning
@@ -316,13 +307,13 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 	return runtime.InsertManyOp(ctx, db, opOrgsCreateManyReturning, rows, argsNewOrg, scanOrg, tenant)
 }
 
-const sqlOrgsUpsertBySlug = `-- name: orgs.UpsertBySlug
+var opOrgsUpsertBySlug = &runtime.Op{Name: "orgs.UpsertBySlug", Table: "orgs", Errs: errs, HiddenKey: true, SQL: `-- name: orgs.UpsertBySlug
 INSERT INTO "orgs" ("slug", "id")
 VALUES ($1, $2)
 ON CONFLICT ("slug") DO UPDATE
 SET "slug" = EXCLUDED."slug"
 WHERE "orgs"."id" = $2
-RETURNING "id", "slug"`
+RETURNING "id", "slug"`}
 
 // UpsertBySlug inserts n into table orgs or updates the row with the same slug
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
@@ -338,14 +329,11 @@ func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlOrgsUpsertBySlug, &n, argsNewOrg, scanOrg, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Org{}, runtime.NewHiddenKeyError("orgs.UpsertBySlug", "orgs")
-	}
-	return *v, errs.Wrap(err, "orgs.UpsertBySlug", "orgs")
+	v, err := runtime.QueryOneOp(ctx, db, opOrgsUpsertBySlug, &n, argsNewOrg, scanOrg, tenant)
+	return *v, err
 }
 
-const sqlOrgsCreateIfAbsentBySlug = `-- name: orgs.CreateIfAbsentBySlug
+var opOrgsCreateIfAbsentBySlug = &runtime.Op{Name: "orgs.CreateIfAbsentBySlug", Table: "orgs", Errs: errs, HiddenKey: true, SQL: `-- name: orgs.CreateIfAbsentBySlug
 WITH "inserted" AS (
 INSERT INTO "orgs" ("slug", "id")
 VALUES ($1, $2)
@@ -356,7 +344,7 @@ SELECT true, "id", "slug" FROM "inserted"
 UNION ALL
 SELECT false, "id", "slug" FROM "orgs"
 WHERE "slug" = $1 AND "id" = $2
-LIMIT 1`
+LIMIT 1`}
 
 // CreateIfAbsentBySlug inserts n into table orgs unless a row with the same slug
 // exists, and returns the new row and true, or the existing one, unchanged, and
@@ -372,11 +360,8 @@ func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool
 		return Org{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrgsCreateIfAbsentBySlug, &n, argsNewOrg, scanOrg, tenant)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Org{}, false, runtime.NewHiddenKeyError("orgs.CreateIfAbsentBySlug", "orgs")
-	}
-	return *v, created, errs.Wrap(err, "orgs.CreateIfAbsentBySlug", "orgs")
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opOrgsCreateIfAbsentBySlug, &n, argsNewOrg, scanOrg, tenant)
+	return *v, created, err
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.
@@ -395,11 +380,12 @@ var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	},
 }
 
-var opOrgsUpdateMany = &runtime.Op{Name: "orgs.UpdateMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlOrgsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "orgs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."slug") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "orgs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."slug") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opOrgsUpdateMany = &runtime.Op{Name: "orgs.UpdateMany", Table: "orgs", Errs: errs, SQL: "-- name: orgs.UpdateMany\n" + sqlOrgsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table orgs, all or none (see
@@ -413,11 +399,7 @@ func (r *OrgRepo) UpdateMany(ctx context.Context, rows []OrgKeyedUpdate) (int64,
 	return runtime.UpdateMany(ctx, db, bulkOrgsUpdates, opOrgsUpdateMany, rows, tenant)
 }
 
-var opOrgsUpdateManyReturning = &runtime.Op{Name: "orgs.UpdateManyReturning", Table: "orgs", Errs: errs, SQL: `-- name: orgs.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "orgs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."slug") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug")
+var opOrgsUpdateManyReturning = &runtime.Op{Name: "orgs.UpdateManyReturning", Table: "orgs", Errs: errs, SQL: "-- name: orgs.UpdateManyReturning\n" + sqlOrgsUpdateManyWith + `, "id", "slug")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -430,13 +412,7 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 	return runtime.UpdateManyReturning(ctx, db, bulkOrgsUpdates, opOrgsUpdateManyReturning, scanOrg, rows, tenant)
 }
 
-var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
-	Table: "orgs",
-	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{Table: "orgs", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
 
 var opOrgsDeleteMany = &runtime.Op{Name: "orgs.DeleteMany", Table: "orgs", Errs: errs, SQL: `-- name: orgs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -191,7 +191,7 @@ func (r *EventRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyEvents = &runtime.Copier[*NewEvent]{
-	Table:    "events",
+	Op:       &runtime.Op{Name: "events.CreateMany", Table: "events", Errs: errs},
 	Columns:  []string{"occurred_at", "kind", "payload"},
 	Args:     argsNewEvent,
 	Unset:    func(n *NewEvent) uint64 { return runtime.Bit(!n.Payload.Set, 2) },
@@ -201,8 +201,7 @@ var copyEvents = &runtime.Copier[*NewEvent]{
 // CreateMany inserts rows into table events with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyEvents, rows)
-	return n, errs.Wrap(err, "events.CreateMany", "events")
+	return runtime.CopyRows(ctx, r.db, copyEvents, rows)
 }
 
 var opEventsCreateManyReturning = &runtime.Op{Name: "events.CreateManyReturning", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateManyReturning
@@ -245,11 +244,12 @@ var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	},
 }
 
-var opEventsUpdateMany = &runtime.Op{Name: "events.UpdateMany", Table: "events", Errs: errs, SQL: `-- name: events.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+const sqlEventsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "events" SET "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "events"."payload") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "events" SET "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "events"."payload") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opEventsUpdateMany = &runtime.Op{Name: "events.UpdateMany", Table: "events", Errs: errs, SQL: "-- name: events.UpdateMany\n" + sqlEventsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table events, all or none (see
@@ -258,11 +258,7 @@ func (r *EventRepo) UpdateMany(ctx context.Context, rows []EventKeyedUpdate) (in
 	return runtime.UpdateMany(ctx, r.db, bulkEventsUpdates, opEventsUpdateMany, rows)
 }
 
-var opEventsUpdateManyReturning = &runtime.Op{Name: "events.UpdateManyReturning", Table: "events", Errs: errs, SQL: `-- name: events.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "events" SET "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "events"."payload") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "occurred_at", "kind", "payload")
+var opEventsUpdateManyReturning = &runtime.Op{Name: "events.UpdateManyReturning", Table: "events", Errs: errs, SQL: "-- name: events.UpdateManyReturning\n" + sqlEventsUpdateManyWith + `, "id", "occurred_at", "kind", "payload")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."occurred_at", "cpcgen_new"."kind", "cpcgen_new"."payload" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

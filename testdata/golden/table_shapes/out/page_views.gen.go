@@ -111,7 +111,7 @@ func (r *PageViewRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyPageViews = &runtime.Copier[*NewPageView]{
-	Table:    "page_views",
+	Op:       &runtime.Op{Name: "page_views.CreateMany", Table: "page_views", Errs: errs},
 	Columns:  []string{"path", "viewed_at", "referrer", "line_id"},
 	Args:     argsNewPageView,
 	Unset:    func(n *NewPageView) uint64 { return runtime.Bit(!n.ViewedAt.Set, 1) },
@@ -121,8 +121,7 @@ var copyPageViews = &runtime.Copier[*NewPageView]{
 // CreateMany inserts rows into table page_views with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *PageViewRepo) CreateMany(ctx context.Context, rows []NewPageView) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyPageViews, rows)
-	return n, errs.Wrap(err, "page_views.CreateMany", "page_views")
+	return runtime.CopyRows(ctx, r.db, copyPageViews, rows)
 }
 
 var opPageViewsCreateManyReturning = &runtime.Op{Name: "page_views.CreateManyReturning", Table: "page_views", Errs: errs, Validate: true, SQL: `-- name: page_views.CreateManyReturning

@@ -182,7 +182,7 @@ func (r *ShopRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var copyShops = &runtime.Copier[*NewShop]{
-	Table:    "shops",
+	Op:       &runtime.Op{Name: "shops.CreateMany", Table: "shops", Errs: errs},
 	Columns:  []string{"region", "code", "name"},
 	Args:     argsNewShop,
 	Validate: (*NewShop).Validate,
@@ -191,8 +191,7 @@ var copyShops = &runtime.Copier[*NewShop]{
 // CreateMany inserts rows into table shops with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyShops, rows)
-	return n, errs.Wrap(err, "shops.CreateMany", "shops")
+	return runtime.CopyRows(ctx, r.db, copyShops, rows)
 }
 
 var opShopsCreateManyReturning = &runtime.Op{Name: "shops.CreateManyReturning", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.CreateManyReturning
@@ -270,11 +269,12 @@ var bulkShopsUpdates = &runtime.Bulk[*ShopKeyedUpdate]{
 	},
 }
 
-var opShopsUpdateMany = &runtime.Op{Name: "shops.UpdateMany", Table: "shops", Errs: errs, SQL: `-- name: shops.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+const sqlShopsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shops" ON "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shops"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "shops" SET "name" = COALESCE("cpcgen_v"."cpcgen_3", "shops"."name") FROM "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "shops" SET "name" = COALESCE("cpcgen_v"."cpcgen_3", "shops"."name") FROM "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opShopsUpdateMany = &runtime.Op{Name: "shops.UpdateMany", Table: "shops", Errs: errs, SQL: "-- name: shops.UpdateMany\n" + sqlShopsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table shops, all or none (see
@@ -283,11 +283,7 @@ func (r *ShopRepo) UpdateMany(ctx context.Context, rows []ShopKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkShopsUpdates, opShopsUpdateMany, rows)
 }
 
-var opShopsUpdateManyReturning = &runtime.Op{Name: "shops.UpdateManyReturning", Table: "shops", Errs: errs, SQL: `-- name: shops.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shops" ON "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shops"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "shops" SET "name" = COALESCE("cpcgen_v"."cpcgen_3", "shops"."name") FROM "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "region", "code", "name")
+var opShopsUpdateManyReturning = &runtime.Op{Name: "shops.UpdateManyReturning", Table: "shops", Errs: errs, SQL: "-- name: shops.UpdateManyReturning\n" + sqlShopsUpdateManyWith + `, "region", "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."code", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.

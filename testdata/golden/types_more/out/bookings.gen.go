@@ -206,7 +206,7 @@ func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, er
 }
 
 var copyBookings = &runtime.Copier[*NewBooking]{
-	Table:   "bookings",
+	Op:      &runtime.Op{Name: "bookings.CreateMany", Table: "bookings", Errs: errs},
 	Columns: []string{"seats", "ids", "prices", "days", "wall", "during"},
 	Args:    argsNewBooking,
 	Unset:   func(n *NewBooking) uint64 { return runtime.Bit(!n.Seats.Set, 0) | runtime.Bit(!n.Days.Set, 3) },
@@ -215,8 +215,7 @@ var copyBookings = &runtime.Copier[*NewBooking]{
 // CreateMany inserts rows into table bookings with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *BookingRepo) CreateMany(ctx context.Context, rows []NewBooking) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyBookings, rows)
-	return n, errs.Wrap(err, "bookings.CreateMany", "bookings")
+	return runtime.CopyRows(ctx, r.db, copyBookings, rows)
 }
 
 var opBookingsCreateManyReturning = &runtime.Op{Name: "bookings.CreateManyReturning", Table: "bookings", Errs: errs, SQL: `-- name: bookings.CreateManyReturning
@@ -254,11 +253,12 @@ var bulkBookingsUpdates = &runtime.Bulk[*BookingKeyedUpdate]{
 	},
 }
 
-var opBookingsUpdateMany = &runtime.Op{Name: "bookings.UpdateMany", Table: "bookings", Errs: errs, SQL: `-- name: bookings.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::boolean[], $4::int8range[], $5::numrange[], $6::daterange[], $7::boolean[], $8::tsrange[], $9::tstzrange[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+const sqlBookingsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::boolean[], $4::int8range[], $5::numrange[], $6::daterange[], $7::boolean[], $8::tsrange[], $9::tstzrange[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opBookingsUpdateMany = &runtime.Op{Name: "bookings.UpdateMany", Table: "bookings", Errs: errs, SQL: "-- name: bookings.UpdateMany\n" + sqlBookingsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table bookings, all or none (see
@@ -267,11 +267,7 @@ func (r *BookingRepo) UpdateMany(ctx context.Context, rows []BookingKeyedUpdate)
 	return runtime.UpdateMany(ctx, r.db, bulkBookingsUpdates, opBookingsUpdateMany, rows)
 }
 
-var opBookingsUpdateManyReturning = &runtime.Op{Name: "bookings.UpdateManyReturning", Table: "bookings", Errs: errs, SQL: `-- name: bookings.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::boolean[], $4::int8range[], $5::numrange[], $6::daterange[], $7::boolean[], $8::tsrange[], $9::tstzrange[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "seats", "ids", "prices", "days", "wall", "during")
+var opBookingsUpdateManyReturning = &runtime.Op{Name: "bookings.UpdateManyReturning", Table: "bookings", Errs: errs, SQL: "-- name: bookings.UpdateManyReturning\n" + sqlBookingsUpdateManyWith + `, "id", "seats", "ids", "prices", "days", "wall", "during")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."seats", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."days", "cpcgen_new"."wall", "cpcgen_new"."during" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -279,13 +275,7 @@ func (r *BookingRepo) UpdateManyReturning(ctx context.Context, rows []BookingKey
 	return runtime.UpdateManyReturning(ctx, r.db, bulkBookingsUpdates, opBookingsUpdateManyReturning, scanBooking, rows)
 }
 
-var bulkBookingsKeys = &runtime.Bulk[*int64]{
-	Table: "bookings",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkBookingsKeys = &runtime.Bulk[*int64]{Table: "bookings", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opBookingsDeleteMany = &runtime.Op{Name: "bookings.DeleteMany", Table: "bookings", Errs: errs, SQL: `-- name: bookings.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),

@@ -218,7 +218,7 @@ func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadg
 }
 
 var copyFlatGadgets = &runtime.Copier[*NewFlatGadget]{
-	Table:    "flat_gadgets",
+	Op:       &runtime.Op{Name: "flat_gadgets.CreateMany", Table: "flat_gadgets", Errs: errs},
 	Columns:  []string{"label", "alias", "mac", "backup_mac", "words", "more_words"},
 	Args:     argsNewFlatGadget,
 	Validate: (*NewFlatGadget).Validate,
@@ -227,8 +227,7 @@ var copyFlatGadgets = &runtime.Copier[*NewFlatGadget]{
 // CreateMany inserts rows into table flat_gadgets with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *FlatGadgetRepo) CreateMany(ctx context.Context, rows []NewFlatGadget) (int64, error) {
-	n, err := runtime.CopyRows(ctx, r.db, copyFlatGadgets, rows)
-	return n, errs.Wrap(err, "flat_gadgets.CreateMany", "flat_gadgets")
+	return runtime.CopyRows(ctx, r.db, copyFlatGadgets, rows)
 }
 
 var opFlatGadgetsCreateManyReturning = &runtime.Op{Name: "flat_gadgets.CreateManyReturning", Table: "flat_gadgets", Errs: errs, Validate: true, SQL: `-- name: flat_gadgets.CreateManyReturning
@@ -268,11 +267,12 @@ var bulkFlatGadgetsUpdates = &runtime.Bulk[*FlatGadgetKeyedUpdate]{
 	},
 }
 
-var opFlatGadgetsUpdateMany = &runtime.Op{Name: "flat_gadgets.UpdateMany", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.UpdateMany
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::macaddr[], $6::boolean[], $7::macaddr[], $8::tsvector[], $9::boolean[], $10::tsvector[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
+const sqlFlatGadgetsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::macaddr[], $6::boolean[], $7::macaddr[], $8::tsvector[], $9::boolean[], $10::tsvector[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "flat_gadgets" ON "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "flat_gadgets"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "flat_gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "flat_gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "flat_gadgets"."alias" END, "mac" = COALESCE("cpcgen_v"."cpcgen_5", "flat_gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "flat_gadgets"."backup_mac" END, "words" = COALESCE("cpcgen_v"."cpcgen_8", "flat_gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "flat_gadgets"."more_words" END FROM "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "flat_gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "flat_gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "flat_gadgets"."alias" END, "mac" = COALESCE("cpcgen_v"."cpcgen_5", "flat_gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "flat_gadgets"."backup_mac" END, "words" = COALESCE("cpcgen_v"."cpcgen_8", "flat_gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "flat_gadgets"."more_words" END FROM "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+
+var opFlatGadgetsUpdateMany = &runtime.Op{Name: "flat_gadgets.UpdateMany", Table: "flat_gadgets", Errs: errs, SQL: "-- name: flat_gadgets.UpdateMany\n" + sqlFlatGadgetsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
 
 // UpdateMany is Update for many rows of table flat_gadgets, all or none (see
@@ -281,11 +281,7 @@ func (r *FlatGadgetRepo) UpdateMany(ctx context.Context, rows []FlatGadgetKeyedU
 	return runtime.UpdateMany(ctx, r.db, bulkFlatGadgetsUpdates, opFlatGadgetsUpdateMany, rows)
 }
 
-var opFlatGadgetsUpdateManyReturning = &runtime.Op{Name: "flat_gadgets.UpdateManyReturning", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.UpdateManyReturning
-WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::macaddr[], $6::boolean[], $7::macaddr[], $8::tsvector[], $9::boolean[], $10::tsvector[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "flat_gadgets" ON "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "flat_gadgets"),
-"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "flat_gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "flat_gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "flat_gadgets"."alias" END, "mac" = COALESCE("cpcgen_v"."cpcgen_5", "flat_gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "flat_gadgets"."backup_mac" END, "words" = COALESCE("cpcgen_v"."cpcgen_8", "flat_gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "flat_gadgets"."more_words" END FROM "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label", "alias", "mac", "backup_mac", "words", "more_words")
+var opFlatGadgetsUpdateManyReturning = &runtime.Op{Name: "flat_gadgets.UpdateManyReturning", Table: "flat_gadgets", Errs: errs, SQL: "-- name: flat_gadgets.UpdateManyReturning\n" + sqlFlatGadgetsUpdateManyWith + `, "id", "label", "alias", "mac", "backup_mac", "words", "more_words")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."words", "cpcgen_new"."more_words" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
@@ -293,13 +289,7 @@ func (r *FlatGadgetRepo) UpdateManyReturning(ctx context.Context, rows []FlatGad
 	return runtime.UpdateManyReturning(ctx, r.db, bulkFlatGadgetsUpdates, opFlatGadgetsUpdateManyReturning, scanFlatGadget, rows)
 }
 
-var bulkFlatGadgetsKeys = &runtime.Bulk[*int64]{
-	Table: "flat_gadgets",
-	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Row: func(v *int64, r *runtime.BulkRow) {
-		runtime.Elem(r, v)
-	},
-}
+var bulkFlatGadgetsKeys = &runtime.Bulk[*int64]{Table: "flat_gadgets", Key: func(a, b *int64) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[int64]}
 
 var opFlatGadgetsDeleteMany = &runtime.Op{Name: "flat_gadgets.DeleteMany", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
