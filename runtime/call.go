@@ -91,24 +91,26 @@ type Pair[A, B any] struct {
 
 // QueryOne runs sql, binding what args reads from *in and then tail (the
 // values a statement binds after: the rest of a key, the tenant, the
-// version), and scans its one row into a new T through dest: one
-// allocation beside pgx's own, which holds a copy of *in, the row and
-// the slots of the arguments and destinations. It returns the row, or
-// a zero row and the error, pgx.ErrNoRows when there is no row.
-// Generated Create, FindByID, the upserts and the like call it:
+// version), and scans its one row through dest: one allocation beside
+// pgx's own, which holds a copy of *in, the row and the slots of the
+// arguments and destinations. It returns the row, or a zero row and the
+// error, pgx.ErrNoRows when there is no row. Generated queries that run
+// a constant call it (the methods of a table run their runtime.Op with
+// QueryOneOp, which reuses that memory):
 //
-//	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
-//	return *v, errs.Wrap(err, "accounts.FindByID", "accounts")
+//	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsByEmail, &email, runtime.Arg, scanAccount)
+//	return v, errs.Wrap(err, "accounts.ByEmail", "accounts")
 //
-// (In and out by pointer: a generic body that copies a struct by value
-// is compiled anew for each struct layout, so, for almost every table.)
-func QueryOne[T, A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (*T, error) {
+// (The input by pointer: the work that depends on nothing but pointers
+// is compiled once for all tables, in one, not per struct layout.)
+func QueryOne[T, A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, error) {
 	c := new(call[T, A])
 	c.in = *in
 	if err := one(ctx, db, sql, &c.buf, &c.in, args, &c.row, dest, tail); err != nil {
-		return new(T), err
+		var zero T
+		return zero, err
 	}
-	return &c.row, nil
+	return c.row, nil
 }
 
 // ScanOne reads the one row of a QueryRow through dest into a new T, or

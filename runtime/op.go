@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -47,6 +48,31 @@ type Op struct {
 	// committed after the statement's snapshot hides it too, and the
 	// error has kind Conflict and matches ErrHiddenKey.
 	HiddenKey bool
+
+	// calls keeps the memory of the statement's finished calls for the
+	// next ones (see getCall).
+	calls sync.Pool
+}
+
+// getCall returns memory for a call of op: a finished call's, cleared,
+// or new. A call copies its input there, scans its row there and points
+// pgx's arguments and destinations into it, so it must be on the heap;
+// reusing it saves an allocation per call. Every function that takes
+// one gives it back with putCall once nothing points into it any more:
+// the statement is done and its row copied out.
+func getCall[C any](op *Op) *C {
+	if c, ok := op.calls.Get().(*C); ok {
+		return c
+	}
+	return new(C)
+}
+
+// putCall clears c, so that it holds no value of the call (and keeps
+// nothing alive), and keeps it for the next call of op.
+func putCall[C any](op *Op, c *C) {
+	var zero C
+	*c = zero
+	op.calls.Put(c)
 }
 
 // Errs is what a generated package knows about its errors: the
@@ -119,21 +145,24 @@ func (o *Op) validate(in any) error {
 }
 
 // QueryOneOp is QueryOne for the statement of op: it validates *in
-// first when op says so, and returns the error wrapped as op says. A
-// generated Create is
+// first when op says so, and returns the error wrapped as op says. Its
+// memory is op's (see getCall): beside pgx's own, a call allocates
+// nothing once op has run. A generated Create is
 //
-//	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
-//	return *v, err
-func QueryOneOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (*T, error) {
-	c := new(call[T, A])
+//	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+func QueryOneOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, error) {
+	c := getCall[call[T, A]](op)
 	c.in = *in
-	if err := op.check(&c.in); err != nil {
-		return new(T), err
+	err := op.check(&c.in)
+	if err == nil {
+		err = oneOp(ctx, db, op, &c.buf, &c.in, args, &c.row, dest, tail)
 	}
-	if err := oneOp(ctx, db, op, &c.buf, &c.in, args, &c.row, dest, tail); err != nil {
-		return new(T), err
+	var v T
+	if err == nil {
+		v = c.row
 	}
-	return &c.row, nil
+	putCall(op, c)
+	return v, err
 }
 
 // oneOp is the body of QueryOneOp, compiled once for all tables (PA and
@@ -148,42 +177,52 @@ func oneOp[PA, PT any](ctx context.Context, db DBTX, op *Op, buf *[callSlots]any
 }
 
 // QueryOp is Query for the statement of op, validating and wrapping as
-// QueryOneOp does.
+// QueryOneOp does, in op's memory.
 func QueryOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, capacity int, tail ...any) ([]T, error) {
-	c := new(argCall[A])
+	c := getCall[argCall[A]](op)
 	c.in = *in
-	if err := op.check(&c.in); err != nil {
-		return nil, err
+	err := op.check(&c.in)
+	var items []T
+	if err == nil {
+		rows, slots, qerr := query(ctx, db, op.SQL, &c.buf, &c.in, args, tail)
+		items, err = collect(rows, qerr, capacity, dest, slots)
+		err = op.wrap(err)
 	}
-	rows, slots, err := query(ctx, db, op.SQL, &c.buf, &c.in, args, tail)
-	items, err := collect(rows, err, capacity, dest, slots)
-	return items, op.wrap(err)
+	putCall(op, c)
+	return items, err
 }
 
 // ExecOp is Exec for the statement of op, validating and wrapping as
-// QueryOneOp does.
+// QueryOneOp does, in op's memory.
 func ExecOp[A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, tail ...any) (pgconn.CommandTag, error) {
-	c := new(execCall[A])
+	c := getCall[execCall[A]](op)
 	c.in = *in
-	if err := op.check(&c.in); err != nil {
-		return pgconn.CommandTag{}, err
+	err := op.check(&c.in)
+	var tag pgconn.CommandTag
+	if err == nil {
+		tag, err = execIn(ctx, db, op.SQL, &c.buf, &c.in, args, tail)
+		err = op.wrap(err)
 	}
-	tag, err := execIn(ctx, db, op.SQL, &c.buf, &c.in, args, tail)
-	return tag, op.wrap(err)
+	putCall(op, c)
+	return tag, err
 }
 
 // CreateIfAbsentOp is CreateIfAbsent for the statement of op,
-// validating and wrapping as QueryOneOp does.
-func CreateIfAbsentOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (*T, bool, error) {
-	c := new(createCall[T, A])
+// validating and wrapping as QueryOneOp does, in op's memory.
+func CreateIfAbsentOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, bool, error) {
+	c := getCall[createCall[T, A]](op)
 	c.in = *in
-	if err := op.check(&c.in); err != nil {
-		return new(T), false, err
+	err := op.check(&c.in)
+	if err == nil {
+		err = op.wrap(createIfAbsent(ctx, db, op.SQL, &c.buf, &c.in, args, &c.row, dest, &c.created, tail))
 	}
-	if err := createIfAbsent(ctx, db, op.SQL, &c.buf, &c.in, args, &c.row, dest, &c.created, tail); err != nil {
-		return new(T), false, op.wrap(err)
+	var v T
+	created := false
+	if err == nil {
+		v, created = c.row, c.created
 	}
-	return &c.row, c.created, nil
+	putCall(op, c)
+	return v, created, err
 }
 
 // InsertManyOp runs the statement of op, an insert of rows from unnest

@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestOpHelpers(t *testing.T) {
 	v, err := runtime.QueryOneOp(ctx, db, opCreate, &newOpThing{ID: 1}, argsNewOpThing, scanOpThing)
 	var de *runtime.DbError
 	if !errors.As(err, &de) || de.Kind != runtime.KindValidation || de.Op != "op_things.Create" || de.OpTable != "op_things" ||
-		len(de.Fields) != 1 || de.Fields[0].Field != "name" || v == nil || *v != (opThing{}) {
+		len(de.Fields) != 1 || de.Fields[0].Field != "name" || v != (opThing{}) {
 		t.Fatalf("create, invalid: %+v, %#v", v, err)
 	}
 	// A constraint is named as the spec does, from Errs.
@@ -202,7 +203,7 @@ func TestUpdateOneOp(t *testing.T) {
 		Tail: "\nWHERE id = $1\nRETURNING id, name",
 		Op:   &runtime.Op{Name: "op_things.Update", Table: "op_things", Errs: opErrs, Validate: true, Params: []string{"id", "name"}}}
 	v, err := runtime.UpdateOne(ctx, db, q, ptr(int64(1)), runtime.Arg, &opThingUpdate{Name: runtime.Set("c")}, argsOpThingUpdate, scanOpThing)
-	if err != nil || *v != (opThing{1, "c"}) {
+	if err != nil || v != (opThing{1, "c"}) {
 		t.Fatalf("update: %+v, %v", v, err)
 	}
 	var de *runtime.DbError
@@ -221,5 +222,55 @@ func TestUpdateOneOp(t *testing.T) {
 	_, err = runtime.UpdateOne(ctx, db, q, ptr(int64(9)), runtime.Arg, &opThingUpdate{Name: runtime.Set("z")}, argsOpThingUpdate, scanOpThing)
 	if !errors.Is(err, runtime.ErrNotFound) || !errors.As(err, &de) || de.Op != "op_things.Update" {
 		t.Fatalf("update, missing: %#v", err)
+	}
+}
+
+// TestOpCallsReuseMemory: the calls of an Op reuse their memory (see
+// getCall) without a call ever seeing another's input or row, from many
+// goroutines at once, and a call allocates less than QueryOne, whose
+// memory is its own.
+func TestOpCallsReuseMemory(t *testing.T) {
+	ctx := testContext(t)
+	db := openDB(t, runtime.Config{}, `CREATE TABLE op_things (id bigint PRIMARY KEY, name text NOT NULL UNIQUE CHECK (name <> 'bad'));
+		INSERT INTO op_things SELECT i, 'thing ' || i FROM generate_series(0, 99) i`)
+	find := &runtime.Op{Name: "op_things.FindByID", Table: "op_things", Errs: opErrs, SQL: `SELECT id, name FROM op_things WHERE id = $1`}
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for i := range 200 {
+				id := int64((g*37 + i) % 120) // ids from 100 on have no row
+				v, err := runtime.QueryOneOp(ctx, db, find, &id, runtime.Arg, scanOpThing)
+				switch {
+				case id >= 100 && (!errors.Is(err, runtime.ErrNotFound) || v != (opThing{})):
+					errs <- fmt.Errorf("id %d: %+v, %v; want no row", id, v, err)
+					return
+				case id < 100 && (err != nil || v != (opThing{id, fmt.Sprint("thing ", id)})):
+					errs <- fmt.Errorf("id %d: %+v, %v", id, v, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	const sql = `SELECT id, name FROM op_things WHERE id = $1`
+	own := testing.AllocsPerRun(200, func() {
+		id := int64(7)
+		if _, err := runtime.QueryOne(ctx, db, sql, &id, runtime.Arg, scanOpThing); err != nil {
+			t.Fatal(err)
+		}
+	})
+	reused := testing.AllocsPerRun(200, func() {
+		id := int64(7)
+		if _, err := runtime.QueryOneOp(ctx, db, find, &id, runtime.Arg, scanOpThing); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if reused > own-1 {
+		t.Errorf("QueryOneOp: %v allocations per call, QueryOne %v", reused, own)
 	}
 }

@@ -111,7 +111,7 @@ func TestCallHelpers(t *testing.T) {
 	if v, err := runtime.QueryOne(ctx, db, find, ptr(int64(4)), runtime.Arg, scan); err != nil || v.Name != "thing e" || !v.Note.Valid {
 		t.Fatalf("find: %+v, %v", v, err)
 	}
-	if v, err := runtime.QueryOne(ctx, db, find, ptr(int64(40)), runtime.Arg, scan); !errors.Is(err, pgx.ErrNoRows) || v == nil || *v != (thing{}) {
+	if v, err := runtime.QueryOne(ctx, db, find, ptr(int64(40)), runtime.Arg, scan); !errors.Is(err, pgx.ErrNoRows) || v != (thing{}) {
 		t.Fatalf("find a missing row: %+v, %v", v, err)
 	}
 	const list = `SELECT id, name, note FROM things WHERE id >= $1 AND id < $2 ORDER BY id`

@@ -230,21 +230,33 @@ type updateCall[T, K, U any] struct {
 // first; the key has q.Keys) and then those the statement binds after
 // the columns', with a Fallback statement only. With q.Op set, *in is
 // validated first and errors come back wrapped (see Update.Op).
-func UpdateOne[T, K, U any](ctx context.Context, db DBTX, q *Update, key *K, keyArgs func(*K, []any) []any, in *U, args func(*U, []any) []any, dest func(*T, []any) []any, extra ...any) (*T, error) {
-	c := new(updateCall[T, K, U])
+func UpdateOne[T, K, U any](ctx context.Context, db DBTX, q *Update, key *K, keyArgs func(*K, []any) []any, in *U, args func(*U, []any) []any, dest func(*T, []any) []any, extra ...any) (T, error) {
+	if q.Op == nil {
+		c := new(updateCall[T, K, U])
+		return c.run(ctx, db, q, key, keyArgs, in, args, dest, extra)
+	}
+	c := getCall[updateCall[T, K, U]](q.Op)
+	v, err := c.run(ctx, db, q, key, keyArgs, in, args, dest, extra)
+	putCall(q.Op, c)
+	return v, err
+}
+
+// run is UpdateOne in the memory c.
+func (c *updateCall[T, K, U]) run(ctx context.Context, db DBTX, q *Update, key *K, keyArgs func(*K, []any) []any, in *U, args func(*U, []any) []any, dest func(*T, []any) []any, extra []any) (T, error) {
+	var zero T
 	c.key, c.in = *key, *in
 	if q.Op != nil {
 		if err := q.Op.check(&c.in); err != nil {
-			return new(T), err
+			return zero, err
 		}
 	}
 	if err := updateOne(ctx, db, q, &c.buf, &c.vals, &c.key, keyArgs, &c.in, args, &c.row, dest, extra); err != nil {
 		if q.Op != nil {
 			err = q.Op.wrap(err)
 		}
-		return new(T), err
+		return zero, err
 	}
-	return &c.row, nil
+	return c.row, nil
 }
 
 // updateOne is the body of UpdateOne.

@@ -121,8 +121,7 @@ RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "create
 // Create inserts n into table transactions and returns the row as stored. It
 // validates n first.
 func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transaction, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, &n, argsNewTransaction, scanTransaction)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, &n, argsNewTransaction, scanTransaction)
 }
 
 var opTransactionsFindByID = &runtime.Op{Name: "transactions.FindByID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByID replica=ok
@@ -132,8 +131,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table transactions with the given id, or
 // runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, &id, runtime.Arg, scanTransaction)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, &id, runtime.Arg, scanTransaction)
 }
 
 var opTransactionsFindAll = &runtime.Op{Name: "transactions.FindAll", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindAll replica=ok
@@ -189,8 +187,7 @@ func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transactions with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
 }
 
 var opTransactionsDelete = &runtime.Op{Name: "transactions.Delete", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Delete

@@ -315,10 +315,7 @@ func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	}
 	pre, scoped, validate := writeOpPrelude(t, k.Upsert, s, returnsModel(t))
 	emitOpHidden(f, t, k.Upsert, s, validate, k.MayMiss)
-	body := append(pre,
-		jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).runOp("QueryOne", dbOf(scoped), s, jen.Id(t.Scan))),
-		jen.Return(jen.Op("*").Id("v"), jen.Err()),
-	)
+	body := append(pre, jen.Return(newIn(t).runOp("QueryOne", dbOf(scoped), s, jen.Id(t.Scan))))
 	name := k.Upsert
 	if w := returnedWrite(t, k.Upsert); w != nil {
 		// The row's key comes back from the statement: the method runs it
@@ -350,9 +347,7 @@ func genCreateIfAbsent(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	fail := func(err jen.Code) jen.Code { return jen.Return(jen.Id(t.Model).Values(), jen.False(), err) }
 	pre, scoped, validate := writeOpPrelude(t, k.CreateIfAbsent, s, fail)
 	emitOpHidden(f, t, k.CreateIfAbsent, s, validate, k.Hidden)
-	body := append(pre, jen.List(jen.Id("v"), jen.Id("created"), jen.Err()).Op(":=").
-		Add(newIn(t).runOp("CreateIfAbsent", dbOf(scoped), s, jen.Id(t.Scan))),
-		jen.Return(jen.Op("*").Id("v"), jen.Id("created"), jen.Err()))
+	body := append(pre, jen.Return(newIn(t).runOp("CreateIfAbsent", dbOf(scoped), s, jen.Id(t.Scan))))
 	doc := fmt.Sprintf("%s inserts n into table %s unless a row with the same %s exists, and returns the new row "+
 		"and true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).", k.CreateIfAbsent, t.SQLName, keyDoc(k))
 	if t.Validates {

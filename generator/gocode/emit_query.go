@@ -501,7 +501,7 @@ func genQueryMethod(f *jen.File, q *ir.Query) {
 		if in, ok := c.fast(); ok {
 			body = append(body,
 				jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(in.run("QueryOne", db, c.sql(mainStmt), ir.Statement{}, jen.Id(q.Result.Scan))),
-				jen.Return(jen.Op("*").Id("v"), wrapErr(t, q.Name)))
+				jen.Return(jen.Id("v"), wrapErr(t, q.Name)))
 		} else {
 			body = append(body,
 				jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(run("QueryRow"), jen.Id(q.Result.Scan)),

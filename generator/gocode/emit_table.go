@@ -338,14 +338,11 @@ func pkDesc(t *ir.Table) string {
 // returning the row or the error, wrapped.
 func queryOne(t *ir.Table, methodName string, scoped bool, s ir.Statement, c call) []jen.Code {
 	if asOp(t, s) {
-		return []jen.Code{
-			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(c.runOp("QueryOne", dbOf(scoped), s, jen.Id(t.Scan))),
-			jen.Return(jen.Op("*").Id("v"), jen.Err()),
-		}
+		return []jen.Code{jen.Return(c.runOp("QueryOne", dbOf(scoped), s, jen.Id(t.Scan)))}
 	}
 	return []jen.Code{
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(c.run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
-		jen.Return(jen.Op("*").Id("v"), wrapErr(t, methodName)),
+		jen.Return(jen.Id("v"), wrapErr(t, methodName)),
 	}
 }
 
@@ -442,7 +439,7 @@ func createRun(t *ir.Table, s ir.Statement, scoped bool) []jen.Code {
 	}
 	return []jen.Code{
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
-		jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Create", s, nil, t.SQL.CreateArgs)),
+		jen.Return(jen.Id("v"), wrapParamsErr(t, "Create", s, nil, t.SQL.CreateArgs)),
 	}
 }
 
@@ -714,6 +711,11 @@ func genUpdate(f *jen.File, t *ir.Table) {
 		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(t.UpdateVar), jen.Op("&").Add(k.in), k.args, jen.Id("&u"), jen.Id(t.UpdateArgs), jen.Id(t.Scan)}, k.rest...)
 		run = jen.Qual(ir.PathRuntime, "UpdateOne").Call(append(args, tailArgs(s)...)...)
 	}
+	if t.Version == nil && updateOp(t) {
+		method(f, t, "Update", doc).Params(params...).Params(jen.Id(t.Model), jen.Error()).Block(append(pre, jen.Return(run))...)
+		f.Line()
+		return
+	}
 	body := append(pre, jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(run))
 	if t.Version != nil {
 		body = append(body, jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(
@@ -724,9 +726,9 @@ func genUpdate(f *jen.File, t *ir.Table) {
 		))
 	}
 	if updateOp(t) {
-		body = append(body, jen.Return(jen.Op("*").Id("v"), jen.Err()))
+		body = append(body, jen.Return(jen.Id("v"), jen.Err()))
 	} else {
-		body = append(body, jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)))
+		body = append(body, jen.Return(jen.Id("v"), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)))
 	}
 	method(f, t, "Update", doc).Params(params...).Params(jen.Id(t.Model), jen.Error()).Block(body...)
 	f.Line()

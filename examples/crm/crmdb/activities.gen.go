@@ -144,8 +144,7 @@ func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, err
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opActivitiesCreate, &n, argsNewActivity, scanActivity, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opActivitiesCreate, &n, argsNewActivity, scanActivity, tenant)
 }
 
 var opActivitiesFindByID = &runtime.Op{Name: "activities.FindByID", Table: "activities", Errs: errs, SQL: `-- name: activities.FindByID replica=ok
@@ -160,8 +159,7 @@ func (r *ActivityRepo) FindByID(ctx context.Context, id int64) (Activity, error)
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opActivitiesFindByID, &id, runtime.Arg, scanActivity, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opActivitiesFindByID, &id, runtime.Arg, scanActivity, tenant)
 }
 
 var opActivitiesFindAll = &runtime.Op{Name: "activities.FindAll", Table: "activities", Errs: errs, SQL: `-- name: activities.FindAll replica=ok
@@ -249,8 +247,7 @@ func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateActivities, &id, runtime.Arg, &u, argsActivityUpdate, scanActivity, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateActivities, &id, runtime.Arg, &u, argsActivityUpdate, scanActivity, tenant)
 }
 
 var opActivitiesDelete = &runtime.Op{Name: "activities.Delete", Table: "activities", Errs: errs, SQL: `-- name: activities.Delete

@@ -143,8 +143,7 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opContactsCreate, &n, argsNewContact, scanContact, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opContactsCreate, &n, argsNewContact, scanContact, tenant)
 }
 
 var opContactsFindByID = &runtime.Op{Name: "contacts.FindByID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindByID replica=ok
@@ -159,8 +158,7 @@ func (r *ContactRepo) FindByID(ctx context.Context, id uuid.UUID) (Contact, erro
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opContactsFindByID, &id, runtime.Arg, scanContact, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opContactsFindByID, &id, runtime.Arg, scanContact, tenant)
 }
 
 var opContactsFindAll = &runtime.Op{Name: "contacts.FindAll", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindAll replica=ok
@@ -249,8 +247,7 @@ func (r *ContactRepo) Update(ctx context.Context, id uuid.UUID, u ContactUpdate)
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateContacts, &id, runtime.Arg, &u, argsContactUpdate, scanContact, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateContacts, &id, runtime.Arg, &u, argsContactUpdate, scanContact, tenant)
 }
 
 var opContactsDelete = &runtime.Op{Name: "contacts.Delete", Table: "contacts", Errs: errs, SQL: `-- name: contacts.Delete

@@ -104,8 +104,7 @@ func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (Custome
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opCustomerTagsCreate, &n, argsNewCustomerTag, scanCustomerTag, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opCustomerTagsCreate, &n, argsNewCustomerTag, scanCustomerTag, tenant)
 }
 
 var opCustomerTagsFindByID = &runtime.Op{Name: "customer_tags.FindByID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.FindByID replica=ok
@@ -120,8 +119,7 @@ func (r *CustomerTagRepo) FindByID(ctx context.Context, customerID uuid.UUID, ta
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opCustomerTagsFindByID, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opCustomerTagsFindByID, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
 }
 
 var opCustomerTagsFindAll = &runtime.Op{Name: "customer_tags.FindAll", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.FindAll replica=ok
@@ -193,7 +191,7 @@ func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagI
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsUpdate, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
-	return *v, errs.WrapParams(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
+	return v, errs.WrapParams(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
 var opCustomerTagsDelete = &runtime.Op{Name: "customer_tags.Delete", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.Delete
@@ -280,8 +278,7 @@ func (r *CustomerTagRepo) UpsertByCustomerIDAndTagID(ctx context.Context, n NewC
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opCustomerTagsUpsertByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opCustomerTagsUpsertByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
 }
 
 var opCustomerTagsCreateIfAbsentByCustomerIDAndTagID = &runtime.Op{Name: "customer_tags.CreateIfAbsentByCustomerIDAndTagID", Table: "customer_tags", Errs: errs, HiddenKey: true, SQL: `-- name: customer_tags.CreateIfAbsentByCustomerIDAndTagID
@@ -308,8 +305,7 @@ func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context
 		return CustomerTag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opCustomerTagsCreateIfAbsentByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opCustomerTagsCreateIfAbsentByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
 }
 
 // CustomerTagKey is the primary key of a row of table customer_tags.

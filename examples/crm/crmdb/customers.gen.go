@@ -189,7 +189,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, errs.WrapParams(err, "customers.Create", "customers", []string{"id", "name", "email", "phone", "notes"})
+	return v, errs.WrapParams(err, "customers.Create", "customers", []string{"id", "name", "email", "phone", "notes"})
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
@@ -308,7 +308,7 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
-	return *v, errs.WrapParams(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
+	return v, errs.WrapParams(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete

@@ -158,8 +158,7 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOneOp(ctx, db, opDealsCreate, &n, argsNewDeal, scanDeal, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opDealsCreate, &n, argsNewDeal, scanDeal, tenant)
 }
 
 var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
@@ -174,8 +173,7 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
 }
 
 var opDealsFindAll = &runtime.Op{Name: "deals.FindAll", Table: "deals", Errs: errs, SQL: `-- name: deals.FindAll replica=ok
@@ -277,7 +275,7 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 			err = stale
 		}
 	}
-	return *v, errs.WrapParams(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
+	return v, errs.WrapParams(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
 }
 
 var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete

@@ -182,7 +182,7 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlOrganizationsCreate, &n, argsNewOrganization, scanOrganization, tenant)
-	return *v, errs.WrapParams(err, "organizations.Create", "organizations", []string{"name", "slug"})
+	return v, errs.WrapParams(err, "organizations.Create", "organizations", []string{"name", "slug"})
 }
 
 const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
@@ -300,7 +300,7 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id)), tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateOrganizations, &id, runtime.Arg, &u, argsOrganizationUpdate, scanOrganization, tenant)
-	return *v, errs.WrapParams(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
+	return v, errs.WrapParams(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
 }
 
 const sqlOrganizationsDelete = `-- name: organizations.Delete
@@ -443,8 +443,7 @@ func (r *OrganizationRepo) upsertBySlug(ctx context.Context, n NewOrganization) 
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOneOp(ctx, db, opOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization, tenant)
 }
 
 var opOrganizationsCreateIfAbsentBySlug = &runtime.Op{Name: "organizations.CreateIfAbsentBySlug", Table: "organizations", Errs: errs, HiddenKey: true, SQL: `-- name: organizations.CreateIfAbsentBySlug
@@ -474,8 +473,7 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 		return Organization{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization, tenant)
 }
 
 // OrganizationKeyedUpdate is one row's key and changes for UpdateMany.

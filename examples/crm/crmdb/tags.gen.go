@@ -154,7 +154,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, &n, argsNewTag, scanTag, tenant)
-	return *v, errs.WrapParams(err, "tags.Create", "tags", []string{"id", "name"})
+	return v, errs.WrapParams(err, "tags.Create", "tags", []string{"id", "name"})
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
@@ -266,7 +266,7 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
-	return *v, errs.WrapParams(err, "tags.Update", "tags", []string{"id", "name"})
+	return v, errs.WrapParams(err, "tags.Update", "tags", []string{"id", "name"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -406,8 +406,7 @@ func (r *TagRepo) upsertByOrganizationIDAndName(ctx context.Context, n NewTag) (
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTagsUpsertByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTagsUpsertByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
 }
 
 var opTagsCreateIfAbsentByOrganizationIDAndName = &runtime.Op{Name: "tags.CreateIfAbsentByOrganizationIDAndName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.CreateIfAbsentByOrganizationIDAndName
@@ -437,8 +436,7 @@ func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n N
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.

@@ -141,8 +141,7 @@ RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
 }
 
 var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
@@ -152,8 +151,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
 }
 
 var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
@@ -232,7 +230,7 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, version int64, u
 			err = stale
 		}
 	}
-	return *v, errs.WrapParams(err, "accounts.Update", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
+	return v, errs.WrapParams(err, "accounts.Update", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -314,8 +312,7 @@ RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated
 // statement, and returns the row as stored. It validates n first. Updating
 // increments version. It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByUserIDAndName(ctx context.Context, n NewAccount) (Account, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsUpsertByUserIDAndName, &n, argsNewAccount, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAccountsUpsertByUserIDAndName, &n, argsNewAccount, scanAccount)
 }
 
 var opAccountsCreateIfAbsentByUserIDAndName = &runtime.Op{Name: "accounts.CreateIfAbsentByUserIDAndName", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByUserIDAndName
@@ -336,8 +333,7 @@ LIMIT 1`}
 // existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *AccountRepo) CreateIfAbsentByUserIDAndName(ctx context.Context, n NewAccount) (Account, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAccountsCreateIfAbsentByUserIDAndName, &n, argsNewAccount, scanAccount)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opAccountsCreateIfAbsentByUserIDAndName, &n, argsNewAccount, scanAccount)
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -552,7 +548,7 @@ WHERE account_id = $1 AND created_at <= $2`
 // The balance of an account at the end of a moment, from its ledger entries.
 func (r *AccountRepo) BalanceAsOf(ctx context.Context, accountID uuid.UUID, at time.Time) (BalanceAsOfRow, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsBalanceAsOf, &runtime.Pair[uuid.UUID, time.Time]{First: accountID, Second: at}, func(p *runtime.Pair[uuid.UUID, time.Time], d []any) []any { return append(d, &p.First, &p.Second) }, scanBalanceAsOfRow)
-	return *v, errs.Wrap(err, "accounts.BalanceAsOf", "accounts")
+	return v, errs.Wrap(err, "accounts.BalanceAsOf", "accounts")
 }
 
 // TotalsByCurrencyRow is one row of the result of AccountRepo.TotalsByCurrency.

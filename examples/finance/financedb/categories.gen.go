@@ -112,8 +112,7 @@ RETURNING "id", "name", "parent_id"`}
 // Create inserts n into table categories and returns the row as stored. It
 // validates n first.
 func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesCreate, &n, argsNewCategory, scanCategory)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCategoriesCreate, &n, argsNewCategory, scanCategory)
 }
 
 var opCategoriesFindByID = &runtime.Op{Name: "categories.FindByID", Table: "categories", Errs: errs, SQL: `-- name: categories.FindByID replica=ok
@@ -123,8 +122,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table categories with the given id, or
 // runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesFindByID, &id, runtime.Arg, scanCategory)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCategoriesFindByID, &id, runtime.Arg, scanCategory)
 }
 
 var opCategoriesFindAll = &runtime.Op{Name: "categories.FindAll", Table: "categories", Errs: errs, SQL: `-- name: categories.FindAll replica=ok
@@ -180,8 +178,7 @@ func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table categories with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (Category, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateCategories, &id, runtime.Arg, &u, argsCategoryUpdate, scanCategory)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateCategories, &id, runtime.Arg, &u, argsCategoryUpdate, scanCategory)
 }
 
 var opCategoriesDelete = &runtime.Op{Name: "categories.Delete", Table: "categories", Errs: errs, SQL: `-- name: categories.Delete
@@ -252,8 +249,7 @@ RETURNING "id", "name", "parent_id"`}
 // name from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CategoryRepo) UpsertByName(ctx context.Context, n NewCategory) (Category, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesUpsertByName, &n, argsNewCategory, scanCategory)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCategoriesUpsertByName, &n, argsNewCategory, scanCategory)
 }
 
 var opCategoriesCreateIfAbsentByName = &runtime.Op{Name: "categories.CreateIfAbsentByName", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.CreateIfAbsentByName
@@ -273,8 +269,7 @@ LIMIT 1`}
 // name exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CategoryRepo) CreateIfAbsentByName(ctx context.Context, n NewCategory) (Category, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentByName, &n, argsNewCategory, scanCategory)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentByName, &n, argsNewCategory, scanCategory)
 }
 
 // CategoryKeyedUpdate is one row's key and changes for UpdateMany.

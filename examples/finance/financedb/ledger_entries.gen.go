@@ -126,8 +126,7 @@ RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "cr
 // Create inserts n into table ledger_entries and returns the row as stored. It
 // validates n first.
 func (r *LedgerEntryRepo) Create(ctx context.Context, n NewLedgerEntry) (LedgerEntry, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opLedgerEntriesCreate, &n, argsNewLedgerEntry, scanLedgerEntry)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opLedgerEntriesCreate, &n, argsNewLedgerEntry, scanLedgerEntry)
 }
 
 var opLedgerEntriesFindByID = &runtime.Op{Name: "ledger_entries.FindByID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.FindByID replica=ok
@@ -137,8 +136,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table ledger_entries with the given id, or
 // runtime.ErrNotFound.
 func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opLedgerEntriesFindByID, &id, runtime.Arg, scanLedgerEntry)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opLedgerEntriesFindByID, &id, runtime.Arg, scanLedgerEntry)
 }
 
 var opLedgerEntriesFindAll = &runtime.Op{Name: "ledger_entries.FindAll", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.FindAll replica=ok
@@ -194,8 +192,7 @@ func argsLedgerEntryUpdate(u *LedgerEntryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table ledger_entries with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *LedgerEntryRepo) Update(ctx context.Context, id int64, u LedgerEntryUpdate) (LedgerEntry, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateLedgerEntries, &id, runtime.Arg, &u, argsLedgerEntryUpdate, scanLedgerEntry)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateLedgerEntries, &id, runtime.Arg, &u, argsLedgerEntryUpdate, scanLedgerEntry)
 }
 
 var opLedgerEntriesDelete = &runtime.Op{Name: "ledger_entries.Delete", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.Delete

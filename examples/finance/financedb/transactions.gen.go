@@ -179,8 +179,7 @@ RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_
 // Create inserts n into table transactions and returns the row as stored. It
 // validates n first.
 func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transaction, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, &n, argsNewTransaction, scanTransaction)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, &n, argsNewTransaction, scanTransaction)
 }
 
 var opTransactionsFindByID = &runtime.Op{Name: "transactions.FindByID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByID replica=ok
@@ -190,8 +189,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table transactions with the given id, or
 // runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, &id, runtime.Arg, scanTransaction)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, &id, runtime.Arg, scanTransaction)
 }
 
 var opTransactionsFindAll = &runtime.Op{Name: "transactions.FindAll", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindAll replica=ok
@@ -247,8 +245,7 @@ func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transactions with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
 }
 
 var opTransactionsDelete = &runtime.Op{Name: "transactions.Delete", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Delete
@@ -328,8 +325,7 @@ RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_
 // columns it keeps), in one statement, and returns the row as stored. It validates
 // n first.
 func (r *TransactionRepo) UpsertByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTransactionsUpsertByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTransactionsUpsertByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
 }
 
 var opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey = &runtime.Op{Name: "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", Table: "transactions", Errs: errs, Validate: true, SQL: `-- name: transactions.CreateIfAbsentByUserIDAndIdempotencyKey
@@ -350,8 +346,7 @@ LIMIT 1`}
 // and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *TransactionRepo) CreateIfAbsentByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
 }
 
 // TransactionKeyedUpdate is one row's key and changes for UpdateMany.
@@ -588,7 +583,7 @@ LIMIT 1`
 // The transaction a user recorded with a key.
 func (r *TransactionRepo) ByIdempotencyKey(ctx context.Context, p ByIdempotencyKeyParams) (Transaction, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsByIdempotencyKey, &p, func(p *ByIdempotencyKeyParams, d []any) []any { return append(d, &p.UserID, &p.IdempotencyKey) }, scanTransaction)
-	return *v, errs.Wrap(err, "transactions.ByIdempotencyKey", "transactions")
+	return v, errs.Wrap(err, "transactions.ByIdempotencyKey", "transactions")
 }
 
 // TotalsByKindRow is one row of the result of TransactionRepo.TotalsByKind.

@@ -127,6 +127,12 @@ func TestFillRace(t *testing.T) {
 			}
 
 			// Control: a fill before the write is stored (a hit follows).
+			// The write's invalidation through the reader's listener may
+			// still be on its way (with Redis, arrived does not wait for
+			// it): it must land before the fill, not evict it after.
+			if err := reader.SyncCache(ctx); err != nil {
+				t.Fatal(err)
+			}
 			_, _, fill = itemsCache.Get(ctx, reader, int64(1), int64(99))
 			fill.Abort()
 			if err := reader.FlushCache(ctx); err != nil {

@@ -76,8 +76,7 @@ RETURNING "name"`}
 // Create inserts n into table counters and returns the row as stored. It validates
 // n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
 }
 
 var opCountersFindByID = &runtime.Op{Name: "counters.FindByID", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByID replica=ok
@@ -87,8 +86,7 @@ WHERE "name" = $1`}
 // FindByID returns the row of table counters with the given name, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &name, runtime.Arg, scanCounter)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &name, runtime.Arg, scanCounter)
 }
 
 var opCountersFindAll = &runtime.Op{Name: "counters.FindAll", Table: "counters", Errs: errs, SQL: `-- name: counters.FindAll replica=ok
@@ -139,7 +137,7 @@ func (r *CounterRepo) Update(ctx context.Context, name string, u CounterUpdate) 
 		return Counter{}, errs.Wrap(err, "counters.Update", "counters")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpdate, &name, runtime.Arg, scanCounter)
-	return *v, errs.WrapParams(err, "counters.Update", "counters", []string{"name"})
+	return v, errs.WrapParams(err, "counters.Update", "counters", []string{"name"})
 }
 
 var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
@@ -210,8 +208,7 @@ RETURNING "name"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
 }
 
 var opCountersCreateIfAbsentByName = &runtime.Op{Name: "counters.CreateIfAbsentByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateIfAbsentByName
@@ -231,8 +228,7 @@ LIMIT 1`}
 // name exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
 }
 
 var bulkCountersKeys = &runtime.Bulk[*string]{Table: "counters", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}

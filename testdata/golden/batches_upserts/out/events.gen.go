@@ -130,8 +130,7 @@ RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, 
 // Create inserts n into table events and returns the row as stored. It validates n
 // first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opEventsCreate, &n, argsNewEvent, scanEvent)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opEventsCreate, &n, argsNewEvent, scanEvent)
 }
 
 var opEventsFindByID = &runtime.Op{Name: "events.FindByID", Table: "events", Errs: errs, SQL: `-- name: events.FindByID replica=ok
@@ -141,8 +140,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table events with the given id, or
 // runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opEventsFindByID, &id, runtime.Arg, scanEvent)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opEventsFindByID, &id, runtime.Arg, scanEvent)
 }
 
 var opEventsFindAll = &runtime.Op{Name: "events.FindAll", Table: "events", Errs: errs, SQL: `-- name: events.FindAll replica=ok
@@ -197,8 +195,7 @@ func argsEventUpdate(u *EventUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table events with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent)
 }
 
 var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete

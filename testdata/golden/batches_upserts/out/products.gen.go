@@ -106,8 +106,7 @@ RETURNING "sku", "code", "active", "title", "stock"`}
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
 }
 
 var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
@@ -117,8 +116,7 @@ WHERE "sku" = $1`}
 // FindByID returns the row of table products with the given sku, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &sku, runtime.Arg, scanProduct)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &sku, runtime.Arg, scanProduct)
 }
 
 var opProductsFindAll = &runtime.Op{Name: "products.FindAll", Table: "products", Errs: errs, SQL: `-- name: products.FindAll replica=ok
@@ -173,8 +171,7 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table products with the given
 // sku and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (Product, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &sku, runtime.Arg, &u, argsProductUpdate, scanProduct)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateProducts, &sku, runtime.Arg, &u, argsProductUpdate, scanProduct)
 }
 
 var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
@@ -249,8 +246,7 @@ RETURNING "sku", "code", "active", "title", "stock"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
 }
 
 var opProductsCreateIfAbsentBySKU = &runtime.Op{Name: "products.CreateIfAbsentBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateIfAbsentBySKU
@@ -270,8 +266,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
 }
 
 var opProductsUpsertByCode = &runtime.Op{Name: "products.UpsertByCode", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.UpsertByCode
@@ -287,8 +282,7 @@ RETURNING "sku", "code", "active", "title", "stock"`}
 // (among the rows where active) from n (docs/spec.md tells which columns it
 // keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *ProductRepo) UpsertByCode(ctx context.Context, n NewProduct) (Product, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductsUpsertByCode, &n, argsNewProduct, scanProduct)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductsUpsertByCode, &n, argsNewProduct, scanProduct)
 }
 
 var opProductsCreateIfAbsentByCode = &runtime.Op{Name: "products.CreateIfAbsentByCode", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateIfAbsentByCode
@@ -309,8 +303,7 @@ LIMIT 1`}
 // the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *ProductRepo) CreateIfAbsentByCode(ctx context.Context, n NewProduct) (Product, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentByCode, &n, argsNewProduct, scanProduct)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentByCode, &n, argsNewProduct, scanProduct)
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.

@@ -97,8 +97,7 @@ RETURNING "id", "day", "room", "booked_by"`}
 // Create inserts n into table slots and returns the row as stored. It validates n
 // first.
 func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSlotsCreate, &n, argsNewSlot, scanSlot)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSlotsCreate, &n, argsNewSlot, scanSlot)
 }
 
 var opSlotsFindByID = &runtime.Op{Name: "slots.FindByID", Table: "slots", Errs: errs, SQL: `-- name: slots.FindByID replica=ok
@@ -108,8 +107,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table slots with the given id, or
 // runtime.ErrNotFound.
 func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSlotsFindByID, &id, runtime.Arg, scanSlot)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSlotsFindByID, &id, runtime.Arg, scanSlot)
 }
 
 var opSlotsFindAll = &runtime.Op{Name: "slots.FindAll", Table: "slots", Errs: errs, SQL: `-- name: slots.FindAll replica=ok
@@ -163,8 +161,7 @@ func argsSlotUpdate(u *SlotUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table slots with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SlotRepo) Update(ctx context.Context, id int64, u SlotUpdate) (Slot, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateSlots, &id, runtime.Arg, &u, argsSlotUpdate, scanSlot)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateSlots, &id, runtime.Arg, &u, argsSlotUpdate, scanSlot)
 }
 
 var opSlotsDelete = &runtime.Op{Name: "slots.Delete", Table: "slots", Errs: errs, SQL: `-- name: slots.Delete
@@ -235,8 +232,7 @@ RETURNING "id", "day", "room", "booked_by"`}
 // (day, room) from n (docs/spec.md tells which columns it keeps), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *SlotRepo) UpsertByDayAndRoom(ctx context.Context, n NewSlot) (Slot, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSlotsUpsertByDayAndRoom, &n, argsNewSlot, scanSlot)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSlotsUpsertByDayAndRoom, &n, argsNewSlot, scanSlot)
 }
 
 var opSlotsCreateIfAbsentByDayAndRoom = &runtime.Op{Name: "slots.CreateIfAbsentByDayAndRoom", Table: "slots", Errs: errs, Validate: true, SQL: `-- name: slots.CreateIfAbsentByDayAndRoom
@@ -256,8 +252,7 @@ LIMIT 1`}
 // (day, room) exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (Slot, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opSlotsCreateIfAbsentByDayAndRoom, &n, argsNewSlot, scanSlot)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opSlotsCreateIfAbsentByDayAndRoom, &n, argsNewSlot, scanSlot)
 }
 
 // SlotKeyedUpdate is one row's key and changes for UpdateMany.

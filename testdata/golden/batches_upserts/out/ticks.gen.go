@@ -66,8 +66,7 @@ INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`}
 
 // Create inserts n into table ticks and returns the row as stored.
 func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTicksCreate, &n, argsNewTick, scanTick)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTicksCreate, &n, argsNewTick, scanTick)
 }
 
 var opTicksFindByID = &runtime.Op{Name: "ticks.FindByID", Table: "ticks", Errs: errs, SQL: `-- name: ticks.FindByID replica=ok
@@ -77,8 +76,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table ticks with the given id, or
 // runtime.ErrNotFound.
 func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTicksFindByID, &id, runtime.Arg, scanTick)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTicksFindByID, &id, runtime.Arg, scanTick)
 }
 
 var opTicksFindAll = &runtime.Op{Name: "ticks.FindAll", Table: "ticks", Errs: errs, SQL: `-- name: ticks.FindAll replica=ok
@@ -128,7 +126,7 @@ RETURNING "id", "created_at", "updated_at"`
 // transaction's time.
 func (r *TickRepo) Update(ctx context.Context, id int64, u TickUpdate) (Tick, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTicksUpdate, &id, runtime.Arg, scanTick)
-	return *v, errs.WrapParams(err, "ticks.Update", "ticks", []string{"id"})
+	return v, errs.WrapParams(err, "ticks.Update", "ticks", []string{"id"})
 }
 
 var opTicksDelete = &runtime.Op{Name: "ticks.Delete", Table: "ticks", Errs: errs, SQL: `-- name: ticks.Delete

@@ -134,8 +134,7 @@ RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount)
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -150,7 +149,7 @@ WHERE "id" = $1`
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), &id, runtime.Arg, scanAccount)
-	return *v, errs.Wrap(err, "accounts.FindByID", "accounts")
+	return v, errs.Wrap(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -225,8 +224,7 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -386,8 +384,7 @@ RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted
 // validates n first. It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
 }
 
 var opAccountsCreateIfAbsentByOwner = &runtime.Op{Name: "accounts.CreateIfAbsentByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByOwner
@@ -409,8 +406,7 @@ LIMIT 1`}
 // runtime.CreateIfAbsent). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany.

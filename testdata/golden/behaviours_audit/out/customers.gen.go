@@ -116,8 +116,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOneOp(ctx, db, opCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
 }
 
 var opCustomersFindByID = &runtime.Op{Name: "customers.FindByID", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByID replica=ok
@@ -132,8 +131,7 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
 }
 
 var opCustomersFindAll = &runtime.Op{Name: "customers.FindAll", Table: "customers", Errs: errs, SQL: `-- name: customers.FindAll replica=ok
@@ -217,8 +215,7 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
 }
 
 var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete

@@ -109,8 +109,7 @@ RETURNING "account_id", "seq", "amount", "memo", "version"`}
 // n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOneOp(ctx, db, opEntriesCreate, &n, argsNewEntry, scanEntry)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opEntriesCreate, &n, argsNewEntry, scanEntry)
 }
 
 var opEntriesFindByID = &runtime.Op{Name: "entries.FindByID", Table: "entries", Errs: errs, SQL: `-- name: entries.FindByID replica=ok
@@ -120,8 +119,7 @@ WHERE "account_id" = $1 AND "seq" = $2`}
 // FindByID returns the row of table entries with the given accountID and seq, or
 // runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (Entry, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, &accountID, runtime.Arg, scanEntry, seq)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, &accountID, runtime.Arg, scanEntry, seq)
 }
 
 var opEntriesFindAll = &runtime.Op{Name: "entries.FindAll", Table: "entries", Errs: errs, SQL: `-- name: entries.FindAll replica=ok
@@ -199,7 +197,7 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 			err = stale
 		}
 	}
-	return *v, errs.WrapParams(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
+	return v, errs.WrapParams(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
 }
 
 var opEntriesDelete = &runtime.Op{Name: "entries.Delete", Table: "entries", Errs: errs, SQL: `-- name: entries.Delete
@@ -286,8 +284,7 @@ RETURNING "account_id", "seq", "amount", "memo", "version"`}
 // increments version.
 func (r *EntryRepo) UpsertByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, error) {
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOneOp(ctx, db, opEntriesUpsertByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opEntriesUpsertByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
 }
 
 var opEntriesCreateIfAbsentByAccountIDAndSeq = &runtime.Op{Name: "entries.CreateIfAbsentByAccountIDAndSeq", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateIfAbsentByAccountIDAndSeq
@@ -309,8 +306,7 @@ LIMIT 1`}
 // first.
 func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opEntriesCreateIfAbsentByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opEntriesCreateIfAbsentByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
 }
 
 // EntryKey is the primary key of a row of table entries.

@@ -107,8 +107,7 @@ func (r *PartRepo) Create(ctx context.Context, n NewPart) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opPartsCreate, &n, argsNewPart, scanPart, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opPartsCreate, &n, argsNewPart, scanPart, tenant)
 }
 
 var opPartsFindByID = &runtime.Op{Name: "parts.FindByID", Table: "parts", Errs: errs, SQL: `-- name: parts.FindByID replica=ok
@@ -123,8 +122,7 @@ func (r *PartRepo) FindByID(ctx context.Context, id int64) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opPartsFindByID, &id, runtime.Arg, scanPart, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opPartsFindByID, &id, runtime.Arg, scanPart, tenant)
 }
 
 var opPartsFindAll = &runtime.Op{Name: "parts.FindAll", Table: "parts", Errs: errs, SQL: `-- name: parts.FindAll replica=ok
@@ -207,8 +205,7 @@ func (r *PartRepo) Update(ctx context.Context, id int64, u PartUpdate) (Part, er
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateParts, &id, runtime.Arg, &u, argsPartUpdate, scanPart, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateParts, &id, runtime.Arg, &u, argsPartUpdate, scanPart, tenant)
 }
 
 var opPartsDelete = &runtime.Op{Name: "parts.Delete", Table: "parts", Errs: errs, SQL: `-- name: parts.Delete

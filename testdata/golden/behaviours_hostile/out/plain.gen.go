@@ -102,8 +102,7 @@ RETURNING "name", "label", "words", "doc"`}
 // Create inserts n into table plain and returns the row as stored. It validates n
 // first.
 func (r *PlainRepo) Create(ctx context.Context, n NewPlain) (Plain, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPlainCreate, &n, argsNewPlain, scanPlain)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPlainCreate, &n, argsNewPlain, scanPlain)
 }
 
 var opPlainFindByID = &runtime.Op{Name: "plain.FindByID", Table: "plain", Errs: errs, SQL: `-- name: plain.FindByID replica=ok
@@ -113,8 +112,7 @@ WHERE "name" = $1`}
 // FindByID returns the row of table plain with the given name, or
 // runtime.ErrNotFound.
 func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPlainFindByID, &name, runtime.Arg, scanPlain)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPlainFindByID, &name, runtime.Arg, scanPlain)
 }
 
 var opPlainFindAll = &runtime.Op{Name: "plain.FindAll", Table: "plain", Errs: errs, SQL: `-- name: plain.FindAll replica=ok
@@ -169,8 +167,7 @@ func argsPlainUpdate(u *PlainUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table plain with the given name
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PlainRepo) Update(ctx context.Context, name string, u PlainUpdate) (Plain, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updatePlain, &name, runtime.Arg, &u, argsPlainUpdate, scanPlain)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updatePlain, &name, runtime.Arg, &u, argsPlainUpdate, scanPlain)
 }
 
 var opPlainDelete = &runtime.Op{Name: "plain.Delete", Table: "plain", Errs: errs, SQL: `-- name: plain.Delete
@@ -241,8 +238,7 @@ RETURNING "name", "label", "words", "doc"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *PlainRepo) UpsertByName(ctx context.Context, n NewPlain) (Plain, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPlainUpsertByName, &n, argsNewPlain, scanPlain)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPlainUpsertByName, &n, argsNewPlain, scanPlain)
 }
 
 var opPlainCreateIfAbsentByName = &runtime.Op{Name: "plain.CreateIfAbsentByName", Table: "plain", Errs: errs, Validate: true, SQL: `-- name: plain.CreateIfAbsentByName
@@ -262,8 +258,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PlainRepo) CreateIfAbsentByName(ctx context.Context, n NewPlain) (Plain, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPlainCreateIfAbsentByName, &n, argsNewPlain, scanPlain)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opPlainCreateIfAbsentByName, &n, argsNewPlain, scanPlain)
 }
 
 // PlainKeyedUpdate is one row's key and changes for UpdateMany.

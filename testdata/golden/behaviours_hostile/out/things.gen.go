@@ -176,8 +176,7 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOneOp(ctx, db, opThingsCreate, &n, argsNewThing, scanThing, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opThingsCreate, &n, argsNewThing, scanThing, tenant)
 }
 
 const sqlThingsFindByID = `-- name: things.FindByID replica=ok
@@ -197,7 +196,7 @@ func (r *ThingRepo) FindByID(ctx context.Context, id int64) (Thing, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, r.pick(sqlThingsFindByID, sqlThingsFindByIDWithDeleted), &id, runtime.Arg, scanThing, tenant)
-	return *v, errs.Wrap(err, "things.FindByID", "things")
+	return v, errs.Wrap(err, "things.FindByID", "things")
 }
 
 const sqlThingsFindAll = `-- name: things.FindAll replica=ok
@@ -316,7 +315,7 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 			err = stale
 		}
 	}
-	return *v, errs.WrapParams(err, "things.Update", "things", []string{"id", "key", "name", "code", "code", "tags", "doc", "doc", "note", "note"})
+	return v, errs.WrapParams(err, "things.Update", "things", []string{"id", "key", "name", "code", "code", "tags", "doc", "doc", "note", "note"})
 }
 
 var opThingsDelete = &runtime.Op{Name: "things.Delete", Table: "things", Errs: errs, SQL: `-- name: things.Delete
@@ -538,8 +537,7 @@ func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing,
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOneOp(ctx, db, opThingsUpsertByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opThingsUpsertByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
 }
 
 var opThingsCreateIfAbsentByOwnerAndKey = &runtime.Op{Name: "things.CreateIfAbsentByOwnerAndKey", Table: "things", Errs: errs, HiddenKey: true, SQL: `-- name: things.CreateIfAbsentByOwnerAndKey
@@ -570,8 +568,7 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 		return Thing{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opThingsCreateIfAbsentByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opThingsCreateIfAbsentByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
 }
 
 // ThingKeyedUpdate is one row's key and changes for UpdateMany, with the version

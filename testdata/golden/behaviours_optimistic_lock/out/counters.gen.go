@@ -92,8 +92,7 @@ RETURNING "name", "value", "rev"`}
 // Create inserts n into table counters and returns the row as stored. It validates
 // n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
 }
 
 var opCountersFindByID = &runtime.Op{Name: "counters.FindByID", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByID replica=ok
@@ -103,8 +102,7 @@ WHERE "name" = $1`}
 // FindByID returns the row of table counters with the given name, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &name, runtime.Arg, scanCounter)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &name, runtime.Arg, scanCounter)
 }
 
 var opCountersFindAll = &runtime.Op{Name: "counters.FindAll", Table: "counters", Errs: errs, SQL: `-- name: counters.FindAll replica=ok
@@ -179,7 +177,7 @@ func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u 
 			err = stale
 		}
 	}
-	return *v, errs.WrapParams(err, "counters.Update", "counters", []string{"name", "value"})
+	return v, errs.WrapParams(err, "counters.Update", "counters", []string{"name", "value"})
 }
 
 var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
@@ -258,8 +256,7 @@ RETURNING "name", "value", "rev"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first. Updating increments rev.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
 }
 
 var opCountersCreateIfAbsentByName = &runtime.Op{Name: "counters.CreateIfAbsentByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateIfAbsentByName
@@ -279,8 +276,7 @@ LIMIT 1`}
 // name exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
 }
 
 // CounterKeyedUpdate is one row's key and changes for UpdateMany, with the rev the

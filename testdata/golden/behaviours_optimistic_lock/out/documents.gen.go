@@ -115,8 +115,7 @@ RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "ver
 // Create inserts n into table documents and returns the row as stored. It
 // validates n first.
 func (r *DocumentRepo) Create(ctx context.Context, n NewDocument) (Document, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opDocumentsCreate, &n, argsNewDocument, scanDocument)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opDocumentsCreate, &n, argsNewDocument, scanDocument)
 }
 
 var opDocumentsFindByID = &runtime.Op{Name: "documents.FindByID", Table: "documents", Errs: errs, SQL: `-- name: documents.FindByID replica=ok
@@ -126,8 +125,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table documents with the given id, or
 // runtime.ErrNotFound.
 func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opDocumentsFindByID, &id, runtime.Arg, scanDocument)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opDocumentsFindByID, &id, runtime.Arg, scanDocument)
 }
 
 var opDocumentsFindAll = &runtime.Op{Name: "documents.FindAll", Table: "documents", Errs: errs, SQL: `-- name: documents.FindAll replica=ok
@@ -206,7 +204,7 @@ func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, 
 			err = stale
 		}
 	}
-	return *v, errs.WrapParams(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
+	return v, errs.WrapParams(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
 }
 
 var opDocumentsDelete = &runtime.Op{Name: "documents.Delete", Table: "documents", Errs: errs, SQL: `-- name: documents.Delete
@@ -291,8 +289,7 @@ RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "ver
 // returns the row as stored. It validates n first. Updating increments version. It
 // sets updated_at to the transaction's time.
 func (r *DocumentRepo) UpsertByKey(ctx context.Context, n NewDocument) (Document, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opDocumentsUpsertByKey, &n, argsNewDocument, scanDocument)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opDocumentsUpsertByKey, &n, argsNewDocument, scanDocument)
 }
 
 var opDocumentsCreateIfAbsentByKey = &runtime.Op{Name: "documents.CreateIfAbsentByKey", Table: "documents", Errs: errs, Validate: true, SQL: `-- name: documents.CreateIfAbsentByKey
@@ -312,8 +309,7 @@ LIMIT 1`}
 // key exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (Document, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opDocumentsCreateIfAbsentByKey, &n, argsNewDocument, scanDocument)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opDocumentsCreateIfAbsentByKey, &n, argsNewDocument, scanDocument)
 }
 
 // DocumentKeyedUpdate is one row's key and changes for UpdateMany, with the

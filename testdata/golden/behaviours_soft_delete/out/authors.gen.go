@@ -126,8 +126,7 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 // Create inserts n into table authors and returns the row as stored. It validates
 // n first.
 func (r *AuthorRepo) Create(ctx context.Context, n NewAuthor) (Author, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAuthorsCreate, &n, argsNewAuthor, scanAuthor)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAuthorsCreate, &n, argsNewAuthor, scanAuthor)
 }
 
 const sqlAuthorsFindByID = `-- name: authors.FindByID replica=ok
@@ -142,7 +141,7 @@ WHERE "id" = $1`
 // runtime.ErrNotFound.
 func (r *AuthorRepo) FindByID(ctx context.Context, id int64) (Author, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), &id, runtime.Arg, scanAuthor)
-	return *v, errs.Wrap(err, "authors.FindByID", "authors")
+	return v, errs.Wrap(err, "authors.FindByID", "authors")
 }
 
 const sqlAuthorsFindAll = `-- name: authors.FindAll replica=ok
@@ -215,8 +214,7 @@ func argsAuthorUpdate(u *AuthorUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *AuthorRepo) Update(ctx context.Context, id int64, u AuthorUpdate) (Author, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateAuthors, &id, runtime.Arg, &u, argsAuthorUpdate, scanAuthor)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateAuthors, &id, runtime.Arg, &u, argsAuthorUpdate, scanAuthor)
 }
 
 var opAuthorsDelete = &runtime.Op{Name: "authors.Delete", Table: "authors", Errs: errs, SQL: `-- name: authors.Delete
@@ -352,8 +350,7 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 // which columns it keeps), in one statement, and returns the row as stored. It
 // validates n first. It sets updated_at to the transaction's time.
 func (r *AuthorRepo) UpsertByEmail(ctx context.Context, n NewAuthor) (Author, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAuthorsUpsertByEmail, &n, argsNewAuthor, scanAuthor)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAuthorsUpsertByEmail, &n, argsNewAuthor, scanAuthor)
 }
 
 var opAuthorsCreateIfAbsentByEmail = &runtime.Op{Name: "authors.CreateIfAbsentByEmail", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.CreateIfAbsentByEmail
@@ -374,8 +371,7 @@ LIMIT 1`}
 // row and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Author, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAuthorsCreateIfAbsentByEmail, &n, argsNewAuthor, scanAuthor)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opAuthorsCreateIfAbsentByEmail, &n, argsNewAuthor, scanAuthor)
 }
 
 // AuthorKeyedUpdate is one row's key and changes for UpdateMany.

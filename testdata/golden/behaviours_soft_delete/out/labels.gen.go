@@ -118,8 +118,7 @@ RETURNING "id", "name", "deleted_at"`}
 // Create inserts n into table labels and returns the row as stored. It validates n
 // first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsCreate, &n, argsNewLabel, scanLabel)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opLabelsCreate, &n, argsNewLabel, scanLabel)
 }
 
 const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
@@ -134,7 +133,7 @@ WHERE "id" = $1`
 // runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int64) (Label, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlLabelsFindByID, sqlLabelsFindByIDWithDeleted), &id, runtime.Arg, scanLabel)
-	return *v, errs.Wrap(err, "labels.FindByID", "labels")
+	return v, errs.Wrap(err, "labels.FindByID", "labels")
 }
 
 const sqlLabelsFindAll = `-- name: labels.FindAll replica=ok
@@ -204,8 +203,7 @@ func argsLabelUpdate(u *LabelUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table labels with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *LabelRepo) Update(ctx context.Context, id int64, u LabelUpdate) (Label, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateLabels, &id, runtime.Arg, &u, argsLabelUpdate, scanLabel)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateLabels, &id, runtime.Arg, &u, argsLabelUpdate, scanLabel)
 }
 
 var opLabelsDelete = &runtime.Op{Name: "labels.Delete", Table: "labels", Errs: errs, SQL: `-- name: labels.Delete
@@ -338,8 +336,7 @@ RETURNING "id", "name", "deleted_at"`}
 // columns it keeps), in one statement, and returns the row as stored. It validates
 // n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, &n, argsNewLabel, scanLabel)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, &n, argsNewLabel, scanLabel)
 }
 
 var opLabelsCreateIfAbsentByName = &runtime.Op{Name: "labels.CreateIfAbsentByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateIfAbsentByName
@@ -360,8 +357,7 @@ LIMIT 1`}
 // true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
 }
 
 // LabelKeyedUpdate is one row's key and changes for UpdateMany.

@@ -83,8 +83,7 @@ RETURNING "post_id", "label_id"`}
 
 // Create inserts n into table post_labels and returns the row as stored.
 func (r *PostLabelRepo) Create(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPostLabelsCreate, &n, argsNewPostLabel, scanPostLabel)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPostLabelsCreate, &n, argsNewPostLabel, scanPostLabel)
 }
 
 var opPostLabelsFindByID = &runtime.Op{Name: "post_labels.FindByID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.FindByID replica=ok
@@ -94,8 +93,7 @@ WHERE "post_id" = $1 AND "label_id" = $2`}
 // FindByID returns the row of table post_labels with the given postID and labelID,
 // or runtime.ErrNotFound.
 func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int64) (PostLabel, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPostLabelsFindByID, &postID, runtime.Arg, scanPostLabel, labelID)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPostLabelsFindByID, &postID, runtime.Arg, scanPostLabel, labelID)
 }
 
 var opPostLabelsFindAll = &runtime.Op{Name: "post_labels.FindAll", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.FindAll replica=ok
@@ -144,7 +142,7 @@ WHERE "post_id" = $1 AND "label_id" = $2`
 // given postID and labelID and returns it as stored, or runtime.ErrNotFound.
 func (r *PostLabelRepo) Update(ctx context.Context, postID int64, labelID int64, u PostLabelUpdate) (PostLabel, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpdate, &postID, runtime.Arg, scanPostLabel, labelID)
-	return *v, errs.WrapParams(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
+	return v, errs.WrapParams(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
 }
 
 var opPostLabelsDelete = &runtime.Op{Name: "post_labels.Delete", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.Delete
@@ -201,8 +199,7 @@ RETURNING "post_id", "label_id"`}
 // with the same (post_id, label_id) from n (docs/spec.md tells which columns it
 // keeps), in one statement, and returns the row as stored.
 func (r *PostLabelRepo) UpsertByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPostLabelsUpsertByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPostLabelsUpsertByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
 }
 
 var opPostLabelsCreateIfAbsentByPostIDAndLabelID = &runtime.Op{Name: "post_labels.CreateIfAbsentByPostIDAndLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.CreateIfAbsentByPostIDAndLabelID
@@ -222,8 +219,7 @@ LIMIT 1`}
 // with the same (post_id, label_id) exists, and returns the new row and true, or
 // the existing one, unchanged, and false (see runtime.CreateIfAbsent).
 func (r *PostLabelRepo) CreateIfAbsentByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPostLabelsCreateIfAbsentByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opPostLabelsCreateIfAbsentByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
 }
 
 // PostLabelKey is the primary key of a row of table post_labels.

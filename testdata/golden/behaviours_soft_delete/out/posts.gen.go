@@ -129,8 +129,7 @@ RETURNING "id", "author_id", "slug", "title", "removed"`}
 // Create inserts n into table posts and returns the row as stored. It validates n
 // first.
 func (r *PostRepo) Create(ctx context.Context, n NewPost) (Post, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPostsCreate, &n, argsNewPost, scanPost)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPostsCreate, &n, argsNewPost, scanPost)
 }
 
 const sqlPostsFindByID = `-- name: posts.FindByID replica=ok
@@ -145,7 +144,7 @@ WHERE "id" = $1`
 // runtime.ErrNotFound.
 func (r *PostRepo) FindByID(ctx context.Context, id int64) (Post, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), &id, runtime.Arg, scanPost)
-	return *v, errs.Wrap(err, "posts.FindByID", "posts")
+	return v, errs.Wrap(err, "posts.FindByID", "posts")
 }
 
 const sqlPostsFindAll = `-- name: posts.FindAll replica=ok
@@ -215,8 +214,7 @@ func argsPostUpdate(u *PostUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table posts with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PostRepo) Update(ctx context.Context, id int64, u PostUpdate) (Post, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updatePosts, &id, runtime.Arg, &u, argsPostUpdate, scanPost)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updatePosts, &id, runtime.Arg, &u, argsPostUpdate, scanPost)
 }
 
 var opPostsDelete = &runtime.Op{Name: "posts.Delete", Table: "posts", Errs: errs, SQL: `-- name: posts.Delete
@@ -349,8 +347,7 @@ RETURNING "id", "author_id", "slug", "title", "removed"`}
 // (docs/spec.md tells which columns it keeps), in one statement, and returns the
 // row as stored. It validates n first.
 func (r *PostRepo) UpsertByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPostsUpsertByAuthorIDAndSlug, &n, argsNewPost, scanPost)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPostsUpsertByAuthorIDAndSlug, &n, argsNewPost, scanPost)
 }
 
 var opPostsCreateIfAbsentByAuthorIDAndSlug = &runtime.Op{Name: "posts.CreateIfAbsentByAuthorIDAndSlug", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.CreateIfAbsentByAuthorIDAndSlug
@@ -371,8 +368,7 @@ LIMIT 1`}
 // returns the new row and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPostsCreateIfAbsentByAuthorIDAndSlug, &n, argsNewPost, scanPost)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opPostsCreateIfAbsentByAuthorIDAndSlug, &n, argsNewPost, scanPost)
 }
 
 // PostKeyedUpdate is one row's key and changes for UpdateMany.

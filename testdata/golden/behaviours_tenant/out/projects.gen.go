@@ -142,8 +142,7 @@ func (r *ProjectRepo) Create(ctx context.Context, n NewProject) (Project, error)
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opProjectsCreate, &n, argsNewProject, scanProject, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opProjectsCreate, &n, argsNewProject, scanProject, tenant)
 }
 
 const sqlProjectsFindByID = `-- name: projects.FindByID replica=ok
@@ -163,7 +162,7 @@ func (r *ProjectRepo) FindByID(ctx context.Context, id int64) (Project, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, r.pick(sqlProjectsFindByID, sqlProjectsFindByIDWithDeleted), &id, runtime.Arg, scanProject, tenant)
-	return *v, errs.Wrap(err, "projects.FindByID", "projects")
+	return v, errs.Wrap(err, "projects.FindByID", "projects")
 }
 
 const sqlProjectsFindAll = `-- name: projects.FindAll replica=ok
@@ -263,8 +262,7 @@ func (r *ProjectRepo) Update(ctx context.Context, id int64, u ProjectUpdate) (Pr
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateProjects, &id, runtime.Arg, &u, argsProjectUpdate, scanProject, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateProjects, &id, runtime.Arg, &u, argsProjectUpdate, scanProject, tenant)
 }
 
 var opProjectsDelete = &runtime.Op{Name: "projects.Delete", Table: "projects", Errs: errs, SQL: `-- name: projects.Delete
@@ -453,8 +451,7 @@ func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (P
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opProjectsUpsertByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opProjectsUpsertByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
 }
 
 var opProjectsCreateIfAbsentByOrgIDAndCode = &runtime.Op{Name: "projects.CreateIfAbsentByOrgIDAndCode", Table: "projects", Errs: errs, HiddenKey: true, SQL: `-- name: projects.CreateIfAbsentByOrgIDAndCode
@@ -485,8 +482,7 @@ func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewPro
 		return Project{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opProjectsCreateIfAbsentByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opProjectsCreateIfAbsentByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
 }
 
 // ProjectKeyedUpdate is one row's key and changes for UpdateMany.

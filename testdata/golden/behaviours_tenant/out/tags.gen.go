@@ -119,8 +119,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTagsCreate, &n, argsNewTag, scanTag, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTagsCreate, &n, argsNewTag, scanTag, tenant)
 }
 
 var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
@@ -135,8 +134,7 @@ func (r *TagRepo) FindByID(ctx context.Context, id int64) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTagsFindByID, &id, runtime.Arg, scanTag, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTagsFindByID, &id, runtime.Arg, scanTag, tenant)
 }
 
 var opTagsFindAll = &runtime.Op{Name: "tags.FindAll", Table: "tags", Errs: errs, SQL: `-- name: tags.FindAll replica=ok
@@ -219,8 +217,7 @@ func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
 }
 
 var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
@@ -324,8 +321,7 @@ func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, erro
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTagsUpsertByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTagsUpsertByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
 }
 
 var opTagsCreateIfAbsentByOrgIDAndName = &runtime.Op{Name: "tags.CreateIfAbsentByOrgIDAndName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.CreateIfAbsentByOrgIDAndName
@@ -355,8 +351,7 @@ func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (T
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.

@@ -101,8 +101,7 @@ func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error)
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTaskTagsCreate, &n, argsNewTaskTag, scanTaskTag, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTaskTagsCreate, &n, argsNewTaskTag, scanTaskTag, tenant)
 }
 
 var opTaskTagsFindByID = &runtime.Op{Name: "task_tags.FindByID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.FindByID replica=ok
@@ -117,8 +116,7 @@ func (r *TaskTagRepo) FindByID(ctx context.Context, taskID int64, tagID int64) (
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTaskTagsFindByID, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTaskTagsFindByID, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
 }
 
 var opTaskTagsFindAll = &runtime.Op{Name: "task_tags.FindAll", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.FindAll replica=ok
@@ -189,7 +187,7 @@ func (r *TaskTagRepo) Update(ctx context.Context, taskID int64, tagID int64, u T
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsUpdate, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
-	return *v, errs.WrapParams(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
+	return v, errs.WrapParams(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
 }
 
 var opTaskTagsDelete = &runtime.Op{Name: "task_tags.Delete", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.Delete
@@ -276,8 +274,7 @@ func (r *TaskTagRepo) UpsertByTaskIDAndTagID(ctx context.Context, n NewTaskTag) 
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTaskTagsUpsertByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTaskTagsUpsertByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
 }
 
 var opTaskTagsCreateIfAbsentByTaskIDAndTagID = &runtime.Op{Name: "task_tags.CreateIfAbsentByTaskIDAndTagID", Table: "task_tags", Errs: errs, HiddenKey: true, SQL: `-- name: task_tags.CreateIfAbsentByTaskIDAndTagID
@@ -304,8 +301,7 @@ func (r *TaskTagRepo) CreateIfAbsentByTaskIDAndTagID(ctx context.Context, n NewT
 		return TaskTag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opTaskTagsCreateIfAbsentByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opTaskTagsCreateIfAbsentByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
 }
 
 // TaskTagKey is the primary key of a row of table task_tags.

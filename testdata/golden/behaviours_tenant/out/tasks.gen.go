@@ -125,8 +125,7 @@ func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOneOp(ctx, db, opTasksCreate, &n, argsNewTask, scanTask, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTasksCreate, &n, argsNewTask, scanTask, tenant)
 }
 
 var opTasksFindByID = &runtime.Op{Name: "tasks.FindByID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.FindByID replica=ok
@@ -141,8 +140,7 @@ func (r *TaskRepo) FindByID(ctx context.Context, id int64) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTasksFindByID, &id, runtime.Arg, scanTask, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTasksFindByID, &id, runtime.Arg, scanTask, tenant)
 }
 
 var opTasksFindAll = &runtime.Op{Name: "tasks.FindAll", Table: "tasks", Errs: errs, SQL: `-- name: tasks.FindAll replica=ok
@@ -240,7 +238,7 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 			err = stale
 		}
 	}
-	return *v, errs.WrapParams(err, "tasks.Update", "tasks", []string{"id", "project_id", "title", "done"})
+	return v, errs.WrapParams(err, "tasks.Update", "tasks", []string{"id", "project_id", "title", "done"})
 }
 
 var opTasksDelete = &runtime.Op{Name: "tasks.Delete", Table: "tasks", Errs: errs, SQL: `-- name: tasks.Delete

@@ -305,8 +305,7 @@ RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host"
 // Create inserts n into table members and returns the row as stored. It validates
 // n first.
 func (r *MemberRepo) Create(ctx context.Context, n NewMember) (Member, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opMembersCreate, &n, argsNewMember, scanMember)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opMembersCreate, &n, argsNewMember, scanMember)
 }
 
 var opMembersFindByID = &runtime.Op{Name: "members.FindByID", Table: "members", Errs: errs, SQL: `-- name: members.FindByID replica=ok
@@ -316,8 +315,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table members with the given id, or
 // runtime.ErrNotFound.
 func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opMembersFindByID, &id, runtime.Arg, scanMember)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opMembersFindByID, &id, runtime.Arg, scanMember)
 }
 
 var opMembersFindAll = &runtime.Op{Name: "members.FindAll", Table: "members", Errs: errs, SQL: `-- name: members.FindAll replica=ok
@@ -377,8 +375,7 @@ func argsMemberUpdate(u *MemberUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *MemberRepo) Update(ctx context.Context, id uuid.UUID, u MemberUpdate) (Member, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateMembers, &id, runtime.Arg, &u, argsMemberUpdate, scanMember)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateMembers, &id, runtime.Arg, &u, argsMemberUpdate, scanMember)
 }
 
 var opMembersDelete = &runtime.Op{Name: "members.Delete", Table: "members", Errs: errs, SQL: `-- name: members.Delete
@@ -472,8 +469,7 @@ RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host"
 // returns the row as stored. It validates n first. It sets updated_at to the
 // transaction's time.
 func (r *MemberRepo) UpsertByEmail(ctx context.Context, n NewMember) (Member, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opMembersUpsertByEmail, &n, argsNewMember, scanMember)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opMembersUpsertByEmail, &n, argsNewMember, scanMember)
 }
 
 var opMembersCreateIfAbsentByEmail = &runtime.Op{Name: "members.CreateIfAbsentByEmail", Table: "members", Errs: errs, Validate: true, SQL: `-- name: members.CreateIfAbsentByEmail sensitive=21
@@ -493,8 +489,7 @@ LIMIT 1`}
 // email exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Member, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembersCreateIfAbsentByEmail, &n, argsNewMember, scanMember)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opMembersCreateIfAbsentByEmail, &n, argsNewMember, scanMember)
 }
 
 // MemberKeyedUpdate is one row's key and changes for UpdateMany.

@@ -97,8 +97,7 @@ RETURNING "id", "name"`}
 // Create inserts n into table teams and returns the row as stored. It validates n
 // first.
 func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTeamsCreate, &n, argsNewTeam, scanTeam)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTeamsCreate, &n, argsNewTeam, scanTeam)
 }
 
 var opTeamsFindByID = &runtime.Op{Name: "teams.FindByID", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByID replica=ok
@@ -108,8 +107,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table teams with the given id, or
 // runtime.ErrNotFound.
 func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTeamsFindByID, &id, runtime.Arg, scanTeam)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTeamsFindByID, &id, runtime.Arg, scanTeam)
 }
 
 var opTeamsFindAll = &runtime.Op{Name: "teams.FindAll", Table: "teams", Errs: errs, SQL: `-- name: teams.FindAll replica=ok
@@ -163,8 +161,7 @@ func argsTeamUpdate(u *TeamUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table teams with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam)
 }
 
 var opTeamsDelete = &runtime.Op{Name: "teams.Delete", Table: "teams", Errs: errs, SQL: `-- name: teams.Delete
@@ -235,8 +232,7 @@ RETURNING "id", "name"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *TeamRepo) UpsertByName(ctx context.Context, n NewTeam) (Team, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTeamsUpsertByName, &n, argsNewTeam, scanTeam)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTeamsUpsertByName, &n, argsNewTeam, scanTeam)
 }
 
 var opTeamsCreateIfAbsentByName = &runtime.Op{Name: "teams.CreateIfAbsentByName", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateIfAbsentByName
@@ -256,8 +252,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *TeamRepo) CreateIfAbsentByName(ctx context.Context, n NewTeam) (Team, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opTeamsCreateIfAbsentByName, &n, argsNewTeam, scanTeam)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opTeamsCreateIfAbsentByName, &n, argsNewTeam, scanTeam)
 }
 
 // TeamKeyedUpdate is one row's key and changes for UpdateMany.

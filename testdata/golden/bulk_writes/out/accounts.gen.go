@@ -114,8 +114,7 @@ RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount)
 }
 
 var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
@@ -125,8 +124,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
 }
 
 var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
@@ -206,7 +204,7 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, version int64, u Acc
 			err = stale
 		}
 	}
-	return *v, errs.WrapParams(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "memo", "memo"})
+	return v, errs.WrapParams(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "memo", "memo"})
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -306,8 +304,7 @@ RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version
 // sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
 }
 
 var opAccountsCreateIfAbsentByOwner = &runtime.Op{Name: "accounts.CreateIfAbsentByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByOwner
@@ -328,8 +325,7 @@ LIMIT 1`}
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version

@@ -135,8 +135,7 @@ func (r *DocRepo) Create(ctx context.Context, n NewDoc) (Doc, error) {
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opDocsCreate, &n, argsNewDoc, scanDoc, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opDocsCreate, &n, argsNewDoc, scanDoc, tenant)
 }
 
 const sqlDocsFindByID = `-- name: docs.FindByID replica=ok
@@ -156,7 +155,7 @@ func (r *DocRepo) FindByID(ctx context.Context, id int64) (Doc, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, r.pick(sqlDocsFindByID, sqlDocsFindByIDWithDeleted), &id, runtime.Arg, scanDoc, tenant)
-	return *v, errs.Wrap(err, "docs.FindByID", "docs")
+	return v, errs.Wrap(err, "docs.FindByID", "docs")
 }
 
 const sqlDocsFindAll = `-- name: docs.FindAll replica=ok
@@ -255,8 +254,7 @@ func (r *DocRepo) Update(ctx context.Context, id int64, u DocUpdate) (Doc, error
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateDocs, &id, runtime.Arg, &u, argsDocUpdate, scanDoc, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateDocs, &id, runtime.Arg, &u, argsDocUpdate, scanDoc, tenant)
 }
 
 var opDocsDelete = &runtime.Op{Name: "docs.Delete", Table: "docs", Errs: errs, SQL: `-- name: docs.Delete
@@ -444,8 +442,7 @@ func (r *DocRepo) UpsertByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, erro
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opDocsUpsertByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opDocsUpsertByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
 }
 
 var opDocsCreateIfAbsentByOrgIDAndSlug = &runtime.Op{Name: "docs.CreateIfAbsentByOrgIDAndSlug", Table: "docs", Errs: errs, HiddenKey: true, SQL: `-- name: docs.CreateIfAbsentByOrgIDAndSlug
@@ -476,8 +473,7 @@ func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (D
 		return Doc{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opDocsCreateIfAbsentByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opDocsCreateIfAbsentByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
 }
 
 // DocKeyedUpdate is one row's key and changes for UpdateMany.

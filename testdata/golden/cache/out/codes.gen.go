@@ -172,7 +172,7 @@ func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
 		return Code{}, errs.Wrap(err, "codes.Create", "codes")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, &n, argsNewCode, scanCode)
-	return *v, errs.WrapParams(err, "codes.Create", "codes", []string{"region", "num", "label", "note"})
+	return v, errs.WrapParams(err, "codes.Create", "codes", []string{"region", "num", "label", "note"})
 }
 
 const sqlCodesFindByID = `-- name: codes.FindByID replica=ok
@@ -257,7 +257,7 @@ func (r *CodeRepo) Update(ctx context.Context, region Region, num int32, u CodeU
 	}
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: region, Num: num}))
 	v, err := runtime.UpdateOne(ctx, db, updateCodes, &region, runtime.Arg, &u, argsCodeUpdate, scanCode, num)
-	return *v, errs.WrapParams(err, "codes.Update", "codes", []string{"region", "num", "label", "note"})
+	return v, errs.WrapParams(err, "codes.Update", "codes", []string{"region", "num", "label", "note"})
 }
 
 const sqlCodesDelete = `-- name: codes.Delete
@@ -320,8 +320,7 @@ RETURNING "region", "num", "label", "note"`}
 // statement, and returns the row as stored. It validates n first.
 func (r *CodeRepo) UpsertByRegionAndNum(ctx context.Context, n NewCode) (Code, error) {
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: n.Region, Num: n.Num}))
-	v, err := runtime.QueryOneOp(ctx, db, opCodesUpsertByRegionAndNum, &n, argsNewCode, scanCode)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opCodesUpsertByRegionAndNum, &n, argsNewCode, scanCode)
 }
 
 var opCodesCreateIfAbsentByRegionAndNum = &runtime.Op{Name: "codes.CreateIfAbsentByRegionAndNum", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateIfAbsentByRegionAndNum
@@ -341,8 +340,7 @@ LIMIT 1`}
 // same (region, num) exists, and returns the new row and true, or the existing
 // one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByRegionAndNum(ctx context.Context, n NewCode) (Code, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByRegionAndNum, &n, argsNewCode, scanCode)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByRegionAndNum, &n, argsNewCode, scanCode)
 }
 
 var opCodesUpsertByLabel = &runtime.Op{Name: "codes.UpsertByLabel", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.UpsertByLabel
@@ -373,8 +371,7 @@ func (r *CodeRepo) UpsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 
 // upsertByLabel runs the statement of UpsertByLabel on r.db.
 func (r *CodeRepo) upsertByLabel(ctx context.Context, n NewCode) (Code, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCodesUpsertByLabel, &n, argsNewCode, scanCode)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCodesUpsertByLabel, &n, argsNewCode, scanCode)
 }
 
 var opCodesCreateIfAbsentByLabel = &runtime.Op{Name: "codes.CreateIfAbsentByLabel", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateIfAbsentByLabel
@@ -394,8 +391,7 @@ LIMIT 1`}
 // label exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByLabel(ctx context.Context, n NewCode) (Code, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByLabel, &n, argsNewCode, scanCode)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByLabel, &n, argsNewCode, scanCode)
 }
 
 // CodeKey is the primary key of a row of table codes.

@@ -86,8 +86,7 @@ RETURNING "id", "name"`}
 // Create inserts n into table labels and returns the row as stored. It validates n
 // first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsCreate, &n, argsNewLabel, scanLabel)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opLabelsCreate, &n, argsNewLabel, scanLabel)
 }
 
 var opLabelsFindByID = &runtime.Op{Name: "labels.FindByID", Table: "labels", Errs: errs, SQL: `-- name: labels.FindByID replica=ok
@@ -97,8 +96,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table labels with the given id, or
 // runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int32) (Label, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsFindByID, &id, runtime.Arg, scanLabel)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opLabelsFindByID, &id, runtime.Arg, scanLabel)
 }
 
 var opLabelsFindAll = &runtime.Op{Name: "labels.FindAll", Table: "labels", Errs: errs, SQL: `-- name: labels.FindAll replica=ok
@@ -158,8 +156,7 @@ func (r *LabelRepo) Update(ctx context.Context, id int32, u LabelUpdate) (Label,
 		invs = append(invs, codesCache.AllRows())
 	}
 	db := runtime.Invalidating(r.db, invs...)
-	v, err := runtime.UpdateOne(ctx, db, updateLabels, &id, runtime.Arg, &u, argsLabelUpdate, scanLabel)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateLabels, &id, runtime.Arg, &u, argsLabelUpdate, scanLabel)
 }
 
 var opLabelsDelete = &runtime.Op{Name: "labels.Delete", Table: "labels", Errs: errs, SQL: `-- name: labels.Delete
@@ -231,8 +228,7 @@ RETURNING "id", "name"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, &n, argsNewLabel, scanLabel)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, &n, argsNewLabel, scanLabel)
 }
 
 var opLabelsCreateIfAbsentByName = &runtime.Op{Name: "labels.CreateIfAbsentByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateIfAbsentByName
@@ -252,8 +248,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
 }
 
 // LabelKeyedUpdate is one row's key and changes for UpdateMany.

@@ -172,7 +172,7 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
-	return *v, errs.WrapParams(err, "orgs.Create", "orgs", []string{"slug", "name"})
+	return v, errs.WrapParams(err, "orgs.Create", "orgs", []string{"slug", "name"})
 }
 
 const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
@@ -285,7 +285,7 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.Keys(tenant, id)), tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg, tenant)
-	return *v, errs.WrapParams(err, "orgs.Update", "orgs", []string{"id", "slug", "name"})
+	return v, errs.WrapParams(err, "orgs.Update", "orgs", []string{"id", "slug", "name"})
 }
 
 const sqlOrgsDelete = `-- name: orgs.Delete
@@ -424,8 +424,7 @@ func (r *OrgRepo) upsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opOrgsUpsertBySlug, &n, argsNewOrg, scanOrg, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opOrgsUpsertBySlug, &n, argsNewOrg, scanOrg, tenant)
 }
 
 var opOrgsCreateIfAbsentBySlug = &runtime.Op{Name: "orgs.CreateIfAbsentBySlug", Table: "orgs", Errs: errs, HiddenKey: true, SQL: `-- name: orgs.CreateIfAbsentBySlug
@@ -455,8 +454,7 @@ func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool
 		return Org{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opOrgsCreateIfAbsentBySlug, &n, argsNewOrg, scanOrg, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opOrgsCreateIfAbsentBySlug, &n, argsNewOrg, scanOrg, tenant)
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.

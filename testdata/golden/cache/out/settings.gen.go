@@ -113,7 +113,7 @@ func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error)
 		return Setting{}, errs.Wrap(err, "settings.Create", "settings")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, &n, argsNewSetting, scanSetting)
-	return *v, errs.WrapParams(err, "settings.Create", "settings", []string{"key", "value"})
+	return v, errs.WrapParams(err, "settings.Create", "settings", []string{"key", "value"})
 }
 
 const sqlSettingsFindByID = `-- name: settings.FindByID replica=ok
@@ -197,7 +197,7 @@ func (r *SettingRepo) Update(ctx context.Context, key string, u SettingUpdate) (
 	}
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, key))
 	v, err := runtime.UpdateOne(ctx, db, updateSettings, &key, runtime.Arg, &u, argsSettingUpdate, scanSetting)
-	return *v, errs.WrapParams(err, "settings.Update", "settings", []string{"key", "value"})
+	return v, errs.WrapParams(err, "settings.Update", "settings", []string{"key", "value"})
 }
 
 const sqlSettingsDelete = `-- name: settings.Delete
@@ -285,8 +285,7 @@ RETURNING "key", "value"`}
 // returns the row as stored. It validates n first.
 func (r *SettingRepo) UpsertByKey(ctx context.Context, n NewSetting) (Setting, error) {
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, n.Key))
-	v, err := runtime.QueryOneOp(ctx, db, opSettingsUpsertByKey, &n, argsNewSetting, scanSetting)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opSettingsUpsertByKey, &n, argsNewSetting, scanSetting)
 }
 
 var opSettingsCreateIfAbsentByKey = &runtime.Op{Name: "settings.CreateIfAbsentByKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateIfAbsentByKey
@@ -306,8 +305,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByKey, &n, argsNewSetting, scanSetting)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByKey, &n, argsNewSetting, scanSetting)
 }
 
 // SettingKeyedUpdate is one row's key and changes for UpdateMany.

@@ -129,8 +129,7 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTeamsCreate, &n, argsNewTeam, scanTeam, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTeamsCreate, &n, argsNewTeam, scanTeam, tenant)
 }
 
 var opTeamsFindByID = &runtime.Op{Name: "teams.FindByID", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByID replica=ok
@@ -145,8 +144,7 @@ func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTeamsFindByID, &id, runtime.Arg, scanTeam, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTeamsFindByID, &id, runtime.Arg, scanTeam, tenant)
 }
 
 var opTeamsFindAll = &runtime.Op{Name: "teams.FindAll", Table: "teams", Errs: errs, SQL: `-- name: teams.FindAll replica=ok
@@ -228,8 +226,7 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam, tenant)
 }
 
 var opTeamsDelete = &runtime.Op{Name: "teams.Delete", Table: "teams", Errs: errs, SQL: `-- name: teams.Delete

@@ -194,7 +194,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, &n, argsNewUser, scanUser, tenant)
-	return *v, errs.WrapParams(err, "users.Create", "users", []string{"team_id", "email", "name"})
+	return v, errs.WrapParams(err, "users.Create", "users", []string{"team_id", "email", "name"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -340,7 +340,7 @@ func (r *UserRepo) Update(ctx context.Context, id int64, version int64, u UserUp
 			err = stale
 		}
 	}
-	return *v, errs.WrapParams(err, "users.Update", "users", []string{"id", "team_id", "team_id", "email", "name"})
+	return v, errs.WrapParams(err, "users.Update", "users", []string{"id", "team_id", "team_id", "email", "name"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -572,8 +572,7 @@ func (r *UserRepo) upsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
 }
 
 var opUsersCreateIfAbsentByOrgIDAndEmail = &runtime.Op{Name: "users.CreateIfAbsentByOrgIDAndEmail", Table: "users", Errs: errs, HiddenKey: true, SQL: `-- name: users.CreateIfAbsentByOrgIDAndEmail
@@ -604,8 +603,7 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany, with the version

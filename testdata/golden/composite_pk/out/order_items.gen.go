@@ -112,8 +112,7 @@ RETURNING "order_id", "sku", "quantity", "note"`}
 // Create inserts n into table order_items and returns the row as stored. It
 // validates n first.
 func (r *OrderItemRepo) Create(ctx context.Context, n NewOrderItem) (OrderItem, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrderItemsCreate, &n, argsNewOrderItem, scanOrderItem)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrderItemsCreate, &n, argsNewOrderItem, scanOrderItem)
 }
 
 var opOrderItemsFindByID = &runtime.Op{Name: "order_items.FindByID", Table: "order_items", Errs: errs, SQL: `-- name: order_items.FindByID replica=ok
@@ -123,8 +122,7 @@ WHERE "order_id" = $1 AND "sku" = $2`}
 // FindByID returns the row of table order_items with the given orderID and sku, or
 // runtime.ErrNotFound.
 func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string) (OrderItem, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrderItemsFindByID, &orderID, runtime.Arg, scanOrderItem, sku)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrderItemsFindByID, &orderID, runtime.Arg, scanOrderItem, sku)
 }
 
 var opOrderItemsFindAll = &runtime.Op{Name: "order_items.FindAll", Table: "order_items", Errs: errs, SQL: `-- name: order_items.FindAll replica=ok
@@ -182,8 +180,7 @@ func argsOrderItemUpdate(u *OrderItemUpdate, d []any) []any {
 // given orderID and sku and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *OrderItemRepo) Update(ctx context.Context, orderID int32, sku string, u OrderItemUpdate) (OrderItem, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrderItems, &orderID, runtime.Arg, &u, argsOrderItemUpdate, scanOrderItem, sku)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateOrderItems, &orderID, runtime.Arg, &u, argsOrderItemUpdate, scanOrderItem, sku)
 }
 
 var opOrderItemsDelete = &runtime.Op{Name: "order_items.Delete", Table: "order_items", Errs: errs, SQL: `-- name: order_items.Delete
@@ -243,8 +240,7 @@ RETURNING "order_id", "sku", "quantity", "note"`}
 // the same (order_id, sku) from n (docs/spec.md tells which columns it keeps), in
 // one statement, and returns the row as stored. It validates n first.
 func (r *OrderItemRepo) UpsertByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrderItemsUpsertByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrderItemsUpsertByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
 }
 
 var opOrderItemsCreateIfAbsentByOrderIDAndSKU = &runtime.Op{Name: "order_items.CreateIfAbsentByOrderIDAndSKU", Table: "order_items", Errs: errs, Validate: true, SQL: `-- name: order_items.CreateIfAbsentByOrderIDAndSKU
@@ -265,8 +261,7 @@ LIMIT 1`}
 // existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrderItemsCreateIfAbsentByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opOrderItemsCreateIfAbsentByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
 }
 
 // OrderItemKey is the primary key of a row of table order_items.

@@ -120,8 +120,7 @@ RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span
 // Create inserts n into table deals and returns the row as stored. It validates n
 // first.
 func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opDealsCreate, &n, argsNewDeal, scanDeal)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opDealsCreate, &n, argsNewDeal, scanDeal)
 }
 
 var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
@@ -131,8 +130,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table deals with the given id, or
 // runtime.ErrNotFound.
 func (r *DealRepo) FindByID(ctx context.Context, id int64) (Deal, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opDealsFindByID, &id, runtime.Arg, scanDeal)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opDealsFindByID, &id, runtime.Arg, scanDeal)
 }
 
 var opDealsFindAll = &runtime.Op{Name: "deals.FindAll", Table: "deals", Errs: errs, SQL: `-- name: deals.FindAll replica=ok
@@ -187,8 +185,7 @@ func argsDealUpdate(u *DealUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table deals with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DealRepo) Update(ctx context.Context, id int64, u DealUpdate) (Deal, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal)
 }
 
 var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete

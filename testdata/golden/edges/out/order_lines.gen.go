@@ -95,8 +95,7 @@ RETURNING "id", "order_id", "product_id", "qty"`}
 
 // Create inserts n into table order_lines and returns the row as stored.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
 }
 
 var opOrderLinesFindByID = &runtime.Op{Name: "order_lines.FindByID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByID replica=ok
@@ -106,8 +105,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table order_lines with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
 }
 
 var opOrderLinesFindAll = &runtime.Op{Name: "order_lines.FindAll", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindAll replica=ok
@@ -162,8 +160,7 @@ func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table order_lines with the
 // given id and returns it as stored, or runtime.ErrNotFound.
 func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate) (OrderLine, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, &id, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateOrderLines, &id, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine)
 }
 
 var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete

@@ -121,8 +121,7 @@ RETURNING "id", "sku", "name", "tags", "attrs", "price"`}
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
 }
 
 var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
@@ -132,8 +131,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table products with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id int64) (Product, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &id, runtime.Arg, scanProduct)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &id, runtime.Arg, scanProduct)
 }
 
 var opProductsFindAll = &runtime.Op{Name: "products.FindAll", Table: "products", Errs: errs, SQL: `-- name: products.FindAll replica=ok
@@ -188,8 +186,7 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table products with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, id int64, u ProductUpdate) (Product, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
 }
 
 var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
@@ -262,8 +259,7 @@ RETURNING "id", "sku", "name", "tags", "attrs", "price"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
 }
 
 var opProductsCreateIfAbsentBySKU = &runtime.Op{Name: "products.CreateIfAbsentBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateIfAbsentBySKU
@@ -283,8 +279,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.

@@ -99,8 +99,7 @@ RETURNING "warehouse_code"::text, "product_id", "qty"`}
 // Create inserts n into table stock and returns the row as stored. It validates n
 // first.
 func (r *StockRepo) Create(ctx context.Context, n NewStock) (Stock, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opStockCreate, &n, argsNewStock, scanStock)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opStockCreate, &n, argsNewStock, scanStock)
 }
 
 var opStockFindByID = &runtime.Op{Name: "stock.FindByID", Table: "stock", Errs: errs, SQL: `-- name: stock.FindByID replica=ok
@@ -110,8 +109,7 @@ WHERE "warehouse_code" = $1 AND "product_id" = $2`}
 // FindByID returns the row of table stock with the given warehouseCode and
 // productID, or runtime.ErrNotFound.
 func (r *StockRepo) FindByID(ctx context.Context, warehouseCode string, productID int64) (Stock, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opStockFindByID, &warehouseCode, runtime.Arg, scanStock, productID)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opStockFindByID, &warehouseCode, runtime.Arg, scanStock, productID)
 }
 
 var opStockFindAll = &runtime.Op{Name: "stock.FindAll", Table: "stock", Errs: errs, SQL: `-- name: stock.FindAll replica=ok
@@ -167,8 +165,7 @@ func argsStockUpdate(u *StockUpdate, d []any) []any {
 // warehouseCode and productID and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *StockRepo) Update(ctx context.Context, warehouseCode string, productID int64, u StockUpdate) (Stock, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateStock, &warehouseCode, runtime.Arg, &u, argsStockUpdate, scanStock, productID)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateStock, &warehouseCode, runtime.Arg, &u, argsStockUpdate, scanStock, productID)
 }
 
 var opStockDelete = &runtime.Op{Name: "stock.Delete", Table: "stock", Errs: errs, SQL: `-- name: stock.Delete
@@ -227,8 +224,7 @@ RETURNING "warehouse_code"::text, "product_id", "qty"`}
 // columns it keeps), in one statement, and returns the row as stored. It validates
 // n first.
 func (r *StockRepo) UpsertByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opStockUpsertByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opStockUpsertByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
 }
 
 var opStockCreateIfAbsentByWarehouseCodeAndProductID = &runtime.Op{Name: "stock.CreateIfAbsentByWarehouseCodeAndProductID", Table: "stock", Errs: errs, Validate: true, SQL: `-- name: stock.CreateIfAbsentByWarehouseCodeAndProductID
@@ -249,8 +245,7 @@ LIMIT 1`}
 // and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *StockRepo) CreateIfAbsentByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opStockCreateIfAbsentByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opStockCreateIfAbsentByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
 }
 
 // StockKey is the primary key of a row of table stock.

@@ -89,8 +89,7 @@ RETURNING "id", "email"`}
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opUsersCreate, &n, argsNewUser, scanUser)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opUsersCreate, &n, argsNewUser, scanUser)
 }
 
 var opUsersFindByID = &runtime.Op{Name: "users.FindByID", Table: "users", Errs: errs, SQL: `-- name: users.FindByID replica=ok
@@ -100,8 +99,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table users with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int64) (User, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opUsersFindByID, &id, runtime.Arg, scanUser)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opUsersFindByID, &id, runtime.Arg, scanUser)
 }
 
 var opUsersFindAll = &runtime.Op{Name: "users.FindAll", Table: "users", Errs: errs, SQL: `-- name: users.FindAll replica=ok
@@ -155,8 +153,7 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table users with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id int64, u UserUpdate) (User, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
 }
 
 var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
@@ -227,8 +224,7 @@ RETURNING "id", "email"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
 }
 
 var opUsersCreateIfAbsentByEmail = &runtime.Op{Name: "users.CreateIfAbsentByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateIfAbsentByEmail
@@ -248,8 +244,7 @@ LIMIT 1`}
 // email exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.

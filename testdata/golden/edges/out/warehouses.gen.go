@@ -95,8 +95,7 @@ RETURNING "code"::text, "name"`}
 // Create inserts n into table warehouses and returns the row as stored. It
 // validates n first.
 func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opWarehousesCreate, &n, argsNewWarehouse, scanWarehouse)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opWarehousesCreate, &n, argsNewWarehouse, scanWarehouse)
 }
 
 var opWarehousesFindByID = &runtime.Op{Name: "warehouses.FindByID", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindByID replica=ok
@@ -106,8 +105,7 @@ WHERE "code" = $1`}
 // FindByID returns the row of table warehouses with the given code, or
 // runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, code string) (Warehouse, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opWarehousesFindByID, &code, runtime.Arg, scanWarehouse)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opWarehousesFindByID, &code, runtime.Arg, scanWarehouse)
 }
 
 var opWarehousesFindAll = &runtime.Op{Name: "warehouses.FindAll", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindAll replica=ok
@@ -162,8 +160,7 @@ func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table warehouses with the given
 // code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WarehouseRepo) Update(ctx context.Context, code string, u WarehouseUpdate) (Warehouse, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateWarehouses, &code, runtime.Arg, &u, argsWarehouseUpdate, scanWarehouse)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateWarehouses, &code, runtime.Arg, &u, argsWarehouseUpdate, scanWarehouse)
 }
 
 var opWarehousesDelete = &runtime.Op{Name: "warehouses.Delete", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.Delete
@@ -234,8 +231,7 @@ RETURNING "code"::text, "name"`}
 // code from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Warehouse, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
 }
 
 var opWarehousesCreateIfAbsentByCode = &runtime.Op{Name: "warehouses.CreateIfAbsentByCode", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.CreateIfAbsentByCode
@@ -255,8 +251,7 @@ LIMIT 1`}
 // code exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
 }
 
 // WarehouseKeyedUpdate is one row's key and changes for UpdateMany.

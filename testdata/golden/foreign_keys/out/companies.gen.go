@@ -94,8 +94,7 @@ RETURNING "id", "name"`}
 // Create inserts n into table companies and returns the row as stored. It
 // validates n first.
 func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCompaniesCreate, &n, argsNewCompany, scanCompany)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCompaniesCreate, &n, argsNewCompany, scanCompany)
 }
 
 var opCompaniesFindByID = &runtime.Op{Name: "companies.FindByID", Table: "companies", Errs: errs, SQL: `-- name: companies.FindByID replica=ok
@@ -105,8 +104,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table companies with the given id, or
 // runtime.ErrNotFound.
 func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCompaniesFindByID, &id, runtime.Arg, scanCompany)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCompaniesFindByID, &id, runtime.Arg, scanCompany)
 }
 
 var opCompaniesFindAll = &runtime.Op{Name: "companies.FindAll", Table: "companies", Errs: errs, SQL: `-- name: companies.FindAll replica=ok
@@ -161,8 +159,7 @@ func argsCompanyUpdate(u *CompanyUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table companies with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CompanyRepo) Update(ctx context.Context, id uuid.UUID, u CompanyUpdate) (Company, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateCompanies, &id, runtime.Arg, &u, argsCompanyUpdate, scanCompany)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateCompanies, &id, runtime.Arg, &u, argsCompanyUpdate, scanCompany)
 }
 
 var opCompaniesDelete = &runtime.Op{Name: "companies.Delete", Table: "companies", Errs: errs, SQL: `-- name: companies.Delete
@@ -234,8 +231,7 @@ RETURNING "id", "name"`}
 // name from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCompaniesUpsertByName, &n, argsNewCompany, scanCompany)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCompaniesUpsertByName, &n, argsNewCompany, scanCompany)
 }
 
 var opCompaniesCreateIfAbsentByName = &runtime.Op{Name: "companies.CreateIfAbsentByName", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.CreateIfAbsentByName
@@ -255,8 +251,7 @@ LIMIT 1`}
 // name exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (Company, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCompaniesCreateIfAbsentByName, &n, argsNewCompany, scanCompany)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCompaniesCreateIfAbsentByName, &n, argsNewCompany, scanCompany)
 }
 
 // CompanyKeyedUpdate is one row's key and changes for UpdateMany.

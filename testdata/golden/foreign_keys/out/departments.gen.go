@@ -101,8 +101,7 @@ RETURNING "id", "company_id", "name"`}
 // Create inserts n into table departments and returns the row as stored. It
 // validates n first.
 func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Department, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opDepartmentsCreate, &n, argsNewDepartment, scanDepartment)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opDepartmentsCreate, &n, argsNewDepartment, scanDepartment)
 }
 
 var opDepartmentsFindByID = &runtime.Op{Name: "departments.FindByID", Table: "departments", Errs: errs, SQL: `-- name: departments.FindByID replica=ok
@@ -112,8 +111,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table departments with the given id, or
 // runtime.ErrNotFound.
 func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opDepartmentsFindByID, &id, runtime.Arg, scanDepartment)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opDepartmentsFindByID, &id, runtime.Arg, scanDepartment)
 }
 
 var opDepartmentsFindAll = &runtime.Op{Name: "departments.FindAll", Table: "departments", Errs: errs, SQL: `-- name: departments.FindAll replica=ok
@@ -168,8 +166,7 @@ func argsDepartmentUpdate(u *DepartmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table departments with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DepartmentRepo) Update(ctx context.Context, id uuid.UUID, u DepartmentUpdate) (Department, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateDepartments, &id, runtime.Arg, &u, argsDepartmentUpdate, scanDepartment)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateDepartments, &id, runtime.Arg, &u, argsDepartmentUpdate, scanDepartment)
 }
 
 var opDepartmentsDelete = &runtime.Op{Name: "departments.Delete", Table: "departments", Errs: errs, SQL: `-- name: departments.Delete
@@ -241,8 +238,7 @@ RETURNING "id", "company_id", "name"`}
 // with the same (company_id, name) from n (docs/spec.md tells which columns it
 // keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opDepartmentsUpsertByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opDepartmentsUpsertByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
 }
 
 var opDepartmentsCreateIfAbsentByCompanyIDAndName = &runtime.Op{Name: "departments.CreateIfAbsentByCompanyIDAndName", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.CreateIfAbsentByCompanyIDAndName
@@ -263,8 +259,7 @@ LIMIT 1`}
 // the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opDepartmentsCreateIfAbsentByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opDepartmentsCreateIfAbsentByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
 }
 
 // DepartmentKeyedUpdate is one row's key and changes for UpdateMany.

@@ -115,8 +115,7 @@ RETURNING "id", "department_id", "manager_id", "email", "name"`}
 // Create inserts n into table employees and returns the row as stored. It
 // validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesCreate, &n, argsNewEmployee, scanEmployee)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opEmployeesCreate, &n, argsNewEmployee, scanEmployee)
 }
 
 var opEmployeesFindByID = &runtime.Op{Name: "employees.FindByID", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByID replica=ok
@@ -126,8 +125,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table employees with the given id, or
 // runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesFindByID, &id, runtime.Arg, scanEmployee)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opEmployeesFindByID, &id, runtime.Arg, scanEmployee)
 }
 
 var opEmployeesFindAll = &runtime.Op{Name: "employees.FindAll", Table: "employees", Errs: errs, SQL: `-- name: employees.FindAll replica=ok
@@ -183,8 +181,7 @@ func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table employees with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, &id, runtime.Arg, &u, argsEmployeeUpdate, scanEmployee)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateEmployees, &id, runtime.Arg, &u, argsEmployeeUpdate, scanEmployee)
 }
 
 var opEmployeesDelete = &runtime.Op{Name: "employees.Delete", Table: "employees", Errs: errs, SQL: `-- name: employees.Delete
@@ -257,8 +254,7 @@ RETURNING "id", "department_id", "manager_id", "email", "name"`}
 // email from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *EmployeeRepo) UpsertByEmail(ctx context.Context, n NewEmployee) (Employee, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesUpsertByEmail, &n, argsNewEmployee, scanEmployee)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opEmployeesUpsertByEmail, &n, argsNewEmployee, scanEmployee)
 }
 
 var opEmployeesCreateIfAbsentByEmail = &runtime.Op{Name: "employees.CreateIfAbsentByEmail", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.CreateIfAbsentByEmail
@@ -278,8 +274,7 @@ LIMIT 1`}
 // email exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee) (Employee, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opEmployeesCreateIfAbsentByEmail, &n, argsNewEmployee, scanEmployee)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opEmployeesCreateIfAbsentByEmail, &n, argsNewEmployee, scanEmployee)
 }
 
 // EmployeeKeyedUpdate is one row's key and changes for UpdateMany.

@@ -93,8 +93,7 @@ RETURNING "id", "store_id", "sku"`}
 // Create inserts n into table store_items and returns the row as stored. It
 // validates n first.
 func (r *StoreItemRepo) Create(ctx context.Context, n NewStoreItem) (StoreItem, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opStoreItemsCreate, &n, argsNewStoreItem, scanStoreItem)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opStoreItemsCreate, &n, argsNewStoreItem, scanStoreItem)
 }
 
 var opStoreItemsFindByID = &runtime.Op{Name: "store_items.FindByID", Table: "store_items", Errs: errs, SQL: `-- name: store_items.FindByID replica=ok
@@ -104,8 +103,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table store_items with the given id, or
 // runtime.ErrNotFound.
 func (r *StoreItemRepo) FindByID(ctx context.Context, id int64) (StoreItem, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opStoreItemsFindByID, &id, runtime.Arg, scanStoreItem)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opStoreItemsFindByID, &id, runtime.Arg, scanStoreItem)
 }
 
 var opStoreItemsFindAll = &runtime.Op{Name: "store_items.FindAll", Table: "store_items", Errs: errs, SQL: `-- name: store_items.FindAll replica=ok
@@ -160,8 +158,7 @@ func argsStoreItemUpdate(u *StoreItemUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table store_items with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *StoreItemRepo) Update(ctx context.Context, id int64, u StoreItemUpdate) (StoreItem, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateStoreItems, &id, runtime.Arg, &u, argsStoreItemUpdate, scanStoreItem)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateStoreItems, &id, runtime.Arg, &u, argsStoreItemUpdate, scanStoreItem)
 }
 
 var opStoreItemsDelete = &runtime.Op{Name: "store_items.Delete", Table: "store_items", Errs: errs, SQL: `-- name: store_items.Delete

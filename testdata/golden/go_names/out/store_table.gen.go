@@ -109,8 +109,7 @@ RETURNING "id", "name", "status", "url", "_url"`}
 // Create inserts n into table store and returns the row as stored. It validates n
 // first.
 func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opShopsCreate, &n, argsNewShop, scanShop)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opShopsCreate, &n, argsNewShop, scanShop)
 }
 
 var opShopsFindByID = &runtime.Op{Name: "store.FindByID", Table: "store", Errs: errs, SQL: `-- name: store.FindByID replica=ok
@@ -120,8 +119,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table store with the given id, or
 // runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, id int64) (Shop, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opShopsFindByID, &id, runtime.Arg, scanShop)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opShopsFindByID, &id, runtime.Arg, scanShop)
 }
 
 var opShopsFindAll = &runtime.Op{Name: "store.FindAll", Table: "store", Errs: errs, SQL: `-- name: store.FindAll replica=ok
@@ -176,8 +174,7 @@ func argsShopUpdate(u *ShopUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table store with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ShopRepo) Update(ctx context.Context, id int64, u ShopUpdate) (Shop, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateShops, &id, runtime.Arg, &u, argsShopUpdate, scanShop)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateShops, &id, runtime.Arg, &u, argsShopUpdate, scanShop)
 }
 
 var opShopsDelete = &runtime.Op{Name: "store.Delete", Table: "store", Errs: errs, SQL: `-- name: store.Delete

@@ -92,8 +92,7 @@ RETURNING "id", "store_id", "amount"`}
 // Create inserts n into table tx and returns the row as stored. It validates n
 // first.
 func (r *TxRepo) Create(ctx context.Context, n NewTx) (Tx, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTxCreate, &n, argsNewTx, scanTx)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTxCreate, &n, argsNewTx, scanTx)
 }
 
 var opTxFindByID = &runtime.Op{Name: "tx.FindByID", Table: "tx", Errs: errs, SQL: `-- name: tx.FindByID replica=ok
@@ -102,8 +101,7 @@ WHERE "id" = $1`}
 
 // FindByID returns the row of table tx with the given id, or runtime.ErrNotFound.
 func (r *TxRepo) FindByID(ctx context.Context, id int64) (Tx, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTxFindByID, &id, runtime.Arg, scanTx)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTxFindByID, &id, runtime.Arg, scanTx)
 }
 
 var opTxFindAll = &runtime.Op{Name: "tx.FindAll", Table: "tx", Errs: errs, SQL: `-- name: tx.FindAll replica=ok
@@ -157,8 +155,7 @@ func argsTxUpdate(u *TxUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table tx with the given id and
 // returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TxRepo) Update(ctx context.Context, id int64, u TxUpdate) (Tx, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateTx, &id, runtime.Arg, &u, argsTxUpdate, scanTx)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateTx, &id, runtime.Arg, &u, argsTxUpdate, scanTx)
 }
 
 var opTxDelete = &runtime.Op{Name: "tx.Delete", Table: "tx", Errs: errs, SQL: `-- name: tx.Delete

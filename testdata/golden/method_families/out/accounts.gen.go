@@ -137,8 +137,7 @@ RETURNING "id", "email", "name", "deleted_at"`}
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -153,7 +152,7 @@ WHERE "id" = $1`
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), &id, runtime.Arg, scanAccount)
-	return *v, errs.Wrap(err, "accounts.FindByID", "accounts")
+	return v, errs.Wrap(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -224,8 +223,7 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete

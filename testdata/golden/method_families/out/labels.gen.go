@@ -48,5 +48,5 @@ LIMIT 1`
 // none, the error matches runtime.ErrNotFound.
 func (r *LabelRepo) ByName(ctx context.Context, name string) (Label, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsByName, &name, runtime.Arg, scanLabel)
-	return *v, errs.Wrap(err, "labels.ByName", "labels")
+	return v, errs.Wrap(err, "labels.ByName", "labels")
 }

@@ -168,8 +168,7 @@ RETURNING "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio"
 // Create inserts n into table maybes and returns the row as stored. It validates n
 // first.
 func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opMaybesCreate, &n, argsNewMaybe, scanMaybe)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opMaybesCreate, &n, argsNewMaybe, scanMaybe)
 }
 
 var opMaybesFindByID = &runtime.Op{Name: "maybes.FindByID", Table: "maybes", Errs: errs, SQL: `-- name: maybes.FindByID replica=ok
@@ -179,8 +178,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table maybes with the given id, or
 // runtime.ErrNotFound.
 func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opMaybesFindByID, &id, runtime.Arg, scanMaybe)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opMaybesFindByID, &id, runtime.Arg, scanMaybe)
 }
 
 var opMaybesFindAll = &runtime.Op{Name: "maybes.FindAll", Table: "maybes", Errs: errs, SQL: `-- name: maybes.FindAll replica=ok
@@ -236,8 +234,7 @@ func argsMaybeUpdate(u *MaybeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table maybes with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *MaybeRepo) Update(ctx context.Context, id uuid.UUID, u MaybeUpdate) (Maybe, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateMaybes, &id, runtime.Arg, &u, argsMaybeUpdate, scanMaybe)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateMaybes, &id, runtime.Arg, &u, argsMaybeUpdate, scanMaybe)
 }
 
 var opMaybesDelete = &runtime.Op{Name: "maybes.Delete", Table: "maybes", Errs: errs, SQL: `-- name: maybes.Delete

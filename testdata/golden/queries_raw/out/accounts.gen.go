@@ -127,8 +127,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount, tenant)
 }
 
 var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
@@ -143,8 +142,7 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opAccountsFindByID, &id, runtime.Arg, scanAccount, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opAccountsFindByID, &id, runtime.Arg, scanAccount, tenant)
 }
 
 var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
@@ -232,8 +230,7 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, tenant)
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -624,7 +621,7 @@ FROM accounts WHERE id = $1`
 // runtime.ErrNotFound.
 func (r *AccountRepo) Echo(ctx context.Context, id int64) (EchoRow, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsEcho, &id, runtime.Arg, scanEchoRow)
-	return *v, errs.Wrap(err, "accounts.Echo", "accounts")
+	return v, errs.Wrap(err, "accounts.Echo", "accounts")
 }
 
 // PageByOwnerRow is one row of the result of AccountRepo.PageByOwner.

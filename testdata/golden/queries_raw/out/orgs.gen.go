@@ -92,8 +92,7 @@ RETURNING "id", "name"`}
 // Create inserts n into table orgs and returns the row as stored. It validates n
 // first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrgsCreate, &n, argsNewOrg, scanOrg)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrgsCreate, &n, argsNewOrg, scanOrg)
 }
 
 var opOrgsFindByID = &runtime.Op{Name: "orgs.FindByID", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByID replica=ok
@@ -103,8 +102,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table orgs with the given id, or
 // runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrgsFindByID, &id, runtime.Arg, scanOrg)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrgsFindByID, &id, runtime.Arg, scanOrg)
 }
 
 var opOrgsFindAll = &runtime.Op{Name: "orgs.FindAll", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindAll replica=ok
@@ -158,8 +156,7 @@ func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
 }
 
 var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
@@ -231,8 +228,7 @@ RETURNING "id", "name"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *OrgRepo) UpsertByName(ctx context.Context, n NewOrg) (Org, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrgsUpsertByName, &n, argsNewOrg, scanOrg)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrgsUpsertByName, &n, argsNewOrg, scanOrg)
 }
 
 var opOrgsCreateIfAbsentByName = &runtime.Op{Name: "orgs.CreateIfAbsentByName", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateIfAbsentByName
@@ -252,8 +248,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *OrgRepo) CreateIfAbsentByName(ctx context.Context, n NewOrg) (Org, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrgsCreateIfAbsentByName, &n, argsNewOrg, scanOrg)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opOrgsCreateIfAbsentByName, &n, argsNewOrg, scanOrg)
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.

@@ -117,8 +117,7 @@ RETURNING "id", "user_id", "currency", "balance", "label", "opened_on"`}
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
 }
 
 var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
@@ -128,8 +127,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
 }
 
 var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
@@ -185,8 +183,7 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete

@@ -109,8 +109,7 @@ RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`}
 // Create inserts n into table entries and returns the row as stored. It validates
 // n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opEntriesCreate, &n, argsNewEntry, scanEntry)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opEntriesCreate, &n, argsNewEntry, scanEntry)
 }
 
 var opEntriesFindByID = &runtime.Op{Name: "entries.FindByID", Table: "entries", Errs: errs, SQL: `-- name: entries.FindByID replica=ok
@@ -120,8 +119,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table entries with the given id, or
 // runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, &id, runtime.Arg, scanEntry)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, &id, runtime.Arg, scanEntry)
 }
 
 var opEntriesFindAll = &runtime.Op{Name: "entries.FindAll", Table: "entries", Errs: errs, SQL: `-- name: entries.FindAll replica=ok
@@ -177,8 +175,7 @@ func argsEntryUpdate(u *EntryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table entries with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EntryRepo) Update(ctx context.Context, id int64, u EntryUpdate) (Entry, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateEntries, &id, runtime.Arg, &u, argsEntryUpdate, scanEntry)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateEntries, &id, runtime.Arg, &u, argsEntryUpdate, scanEntry)
 }
 
 var opEntriesDelete = &runtime.Op{Name: "entries.Delete", Table: "entries", Errs: errs, SQL: `-- name: entries.Delete

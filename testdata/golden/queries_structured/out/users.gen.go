@@ -145,8 +145,7 @@ RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "upda
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opUsersCreate, &n, argsNewUser, scanUser)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opUsersCreate, &n, argsNewUser, scanUser)
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -161,7 +160,7 @@ WHERE "id" = $1`
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), &id, runtime.Arg, scanUser)
-	return *v, errs.Wrap(err, "users.FindByID", "users")
+	return v, errs.Wrap(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
@@ -234,8 +233,7 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
 }
 
 var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
@@ -375,8 +373,7 @@ RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "upda
 // columns it keeps), in one statement, and returns the row as stored. It validates
 // n first. It sets updated_at to the transaction's time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
 }
 
 var opUsersCreateIfAbsentByEmail = &runtime.Op{Name: "users.CreateIfAbsentByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateIfAbsentByEmail
@@ -397,8 +394,7 @@ LIMIT 1`}
 // row and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.
@@ -513,7 +509,7 @@ LIMIT 1`
 // Looks a user up by address.
 func (r *UserRepo) ForEmail(ctx context.Context, email string) (User, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlUsersForEmail, &email, runtime.Arg, scanUser)
-	return *v, errs.Wrap(err, "users.ForEmail", "users")
+	return v, errs.Wrap(err, "users.ForEmail", "users")
 }
 
 // SearchParams holds the parameters of UserRepo.Search. Fields of type runtime.Opt

@@ -129,8 +129,7 @@ RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::t
 // Create inserts n into table addresses and returns the row as stored. It
 // validates n first.
 func (r *AddressRepo) Create(ctx context.Context, n NewAddress) (Address, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAddressesCreate, &n, argsNewAddress, scanAddress)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAddressesCreate, &n, argsNewAddress, scanAddress)
 }
 
 var opAddressesFindByID = &runtime.Op{Name: "addresses.FindByID", Table: "addresses", Errs: errs, SQL: `-- name: addresses.FindByID replica=ok
@@ -140,8 +139,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table addresses with the given id, or
 // runtime.ErrNotFound.
 func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAddressesFindByID, &id, runtime.Arg, scanAddress)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAddressesFindByID, &id, runtime.Arg, scanAddress)
 }
 
 var opAddressesFindAll = &runtime.Op{Name: "addresses.FindAll", Table: "addresses", Errs: errs, SQL: `-- name: addresses.FindAll replica=ok
@@ -197,8 +195,7 @@ func argsAddressUpdate(u *AddressUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table addresses with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AddressRepo) Update(ctx context.Context, id int64, u AddressUpdate) (Address, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateAddresses, &id, runtime.Arg, &u, argsAddressUpdate, scanAddress)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateAddresses, &id, runtime.Arg, &u, argsAddressUpdate, scanAddress)
 }
 
 var opAddressesDelete = &runtime.Op{Name: "addresses.Delete", Table: "addresses", Errs: errs, SQL: `-- name: addresses.Delete

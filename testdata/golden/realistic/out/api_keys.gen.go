@@ -121,8 +121,7 @@ RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "exp
 // Create inserts n into table api_keys and returns the row as stored. It validates
 // n first.
 func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAPIKeysCreate, &n, argsNewAPIKey, scanAPIKey)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAPIKeysCreate, &n, argsNewAPIKey, scanAPIKey)
 }
 
 var opAPIKeysFindByID = &runtime.Op{Name: "api_keys.FindByID", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.FindByID replica=ok
@@ -132,8 +131,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table api_keys with the given id, or
 // runtime.ErrNotFound.
 func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAPIKeysFindByID, &id, runtime.Arg, scanAPIKey)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAPIKeysFindByID, &id, runtime.Arg, scanAPIKey)
 }
 
 var opAPIKeysFindAll = &runtime.Op{Name: "api_keys.FindAll", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.FindAll replica=ok
@@ -190,8 +188,7 @@ func argsAPIKeyUpdate(u *APIKeyUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table api_keys with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *APIKeyRepo) Update(ctx context.Context, id uuid.UUID, u APIKeyUpdate) (APIKey, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateAPIKeys, &id, runtime.Arg, &u, argsAPIKeyUpdate, scanAPIKey)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateAPIKeys, &id, runtime.Arg, &u, argsAPIKeyUpdate, scanAPIKey)
 }
 
 var opAPIKeysDelete = &runtime.Op{Name: "api_keys.Delete", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.Delete
@@ -267,8 +264,7 @@ RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "exp
 // prefix from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *APIKeyRepo) UpsertByPrefix(ctx context.Context, n NewAPIKey) (APIKey, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAPIKeysUpsertByPrefix, &n, argsNewAPIKey, scanAPIKey)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAPIKeysUpsertByPrefix, &n, argsNewAPIKey, scanAPIKey)
 }
 
 var opAPIKeysCreateIfAbsentByPrefix = &runtime.Op{Name: "api_keys.CreateIfAbsentByPrefix", Table: "api_keys", Errs: errs, Validate: true, SQL: `-- name: api_keys.CreateIfAbsentByPrefix sensitive=4
@@ -288,8 +284,7 @@ LIMIT 1`}
 // prefix exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (APIKey, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opAPIKeysCreateIfAbsentByPrefix, &n, argsNewAPIKey, scanAPIKey)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opAPIKeysCreateIfAbsentByPrefix, &n, argsNewAPIKey, scanAPIKey)
 }
 
 // APIKeyKeyedUpdate is one row's key and changes for UpdateMany.

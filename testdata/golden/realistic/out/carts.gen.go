@@ -113,8 +113,7 @@ RETURNING "id", "customer_id", "token", "items", "expires_at"`}
 // Create inserts n into table carts and returns the row as stored. It validates n
 // first.
 func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCartsCreate, &n, argsNewCart, scanCart)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCartsCreate, &n, argsNewCart, scanCart)
 }
 
 var opCartsFindByID = &runtime.Op{Name: "carts.FindByID", Table: "carts", Errs: errs, SQL: `-- name: carts.FindByID replica=ok
@@ -124,8 +123,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table carts with the given id, or
 // runtime.ErrNotFound.
 func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCartsFindByID, &id, runtime.Arg, scanCart)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCartsFindByID, &id, runtime.Arg, scanCart)
 }
 
 var opCartsFindAll = &runtime.Op{Name: "carts.FindAll", Table: "carts", Errs: errs, SQL: `-- name: carts.FindAll replica=ok
@@ -180,8 +178,7 @@ func argsCartUpdate(u *CartUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table carts with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CartRepo) Update(ctx context.Context, id uuid.UUID, u CartUpdate) (Cart, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateCarts, &id, runtime.Arg, &u, argsCartUpdate, scanCart)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateCarts, &id, runtime.Arg, &u, argsCartUpdate, scanCart)
 }
 
 var opCartsDelete = &runtime.Op{Name: "carts.Delete", Table: "carts", Errs: errs, SQL: `-- name: carts.Delete
@@ -255,8 +252,7 @@ RETURNING "id", "customer_id", "token", "items", "expires_at"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CartRepo) UpsertByToken(ctx context.Context, n NewCart) (Cart, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCartsUpsertByToken, &n, argsNewCart, scanCart)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCartsUpsertByToken, &n, argsNewCart, scanCart)
 }
 
 var opCartsCreateIfAbsentByToken = &runtime.Op{Name: "carts.CreateIfAbsentByToken", Table: "carts", Errs: errs, Validate: true, SQL: `-- name: carts.CreateIfAbsentByToken
@@ -276,8 +272,7 @@ LIMIT 1`}
 // token exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCartsCreateIfAbsentByToken, &n, argsNewCart, scanCart)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCartsCreateIfAbsentByToken, &n, argsNewCart, scanCart)
 }
 
 // CartKeyedUpdate is one row's key and changes for UpdateMany.

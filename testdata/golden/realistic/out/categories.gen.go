@@ -114,8 +114,7 @@ RETURNING "id", "parent_id", "name", "slug", "position"`}
 // Create inserts n into table categories and returns the row as stored. It
 // validates n first.
 func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesCreate, &n, argsNewCategory, scanCategory)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCategoriesCreate, &n, argsNewCategory, scanCategory)
 }
 
 var opCategoriesFindByID = &runtime.Op{Name: "categories.FindByID", Table: "categories", Errs: errs, SQL: `-- name: categories.FindByID replica=ok
@@ -125,8 +124,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table categories with the given id, or
 // runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesFindByID, &id, runtime.Arg, scanCategory)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCategoriesFindByID, &id, runtime.Arg, scanCategory)
 }
 
 var opCategoriesFindAll = &runtime.Op{Name: "categories.FindAll", Table: "categories", Errs: errs, SQL: `-- name: categories.FindAll replica=ok
@@ -182,8 +180,7 @@ func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table categories with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (Category, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateCategories, &id, runtime.Arg, &u, argsCategoryUpdate, scanCategory)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateCategories, &id, runtime.Arg, &u, argsCategoryUpdate, scanCategory)
 }
 
 var opCategoriesDelete = &runtime.Op{Name: "categories.Delete", Table: "categories", Errs: errs, SQL: `-- name: categories.Delete
@@ -257,8 +254,7 @@ RETURNING "id", "parent_id", "name", "slug", "position"`}
 // slug from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CategoryRepo) UpsertBySlug(ctx context.Context, n NewCategory) (Category, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCategoriesUpsertBySlug, &n, argsNewCategory, scanCategory)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCategoriesUpsertBySlug, &n, argsNewCategory, scanCategory)
 }
 
 var opCategoriesCreateIfAbsentBySlug = &runtime.Op{Name: "categories.CreateIfAbsentBySlug", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.CreateIfAbsentBySlug
@@ -278,8 +274,7 @@ LIMIT 1`}
 // slug exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CategoryRepo) CreateIfAbsentBySlug(ctx context.Context, n NewCategory) (Category, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentBySlug, &n, argsNewCategory, scanCategory)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentBySlug, &n, argsNewCategory, scanCategory)
 }
 
 // CategoryKeyedUpdate is one row's key and changes for UpdateMany.

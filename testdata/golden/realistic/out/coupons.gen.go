@@ -117,8 +117,7 @@ RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"
 // Create inserts n into table coupons and returns the row as stored. It validates
 // n first.
 func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCouponsCreate, &n, argsNewCoupon, scanCoupon)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCouponsCreate, &n, argsNewCoupon, scanCoupon)
 }
 
 var opCouponsFindByID = &runtime.Op{Name: "coupons.FindByID", Table: "coupons", Errs: errs, SQL: `-- name: coupons.FindByID replica=ok
@@ -128,8 +127,7 @@ WHERE "code" = $1`}
 // FindByID returns the row of table coupons with the given code, or
 // runtime.ErrNotFound.
 func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCouponsFindByID, &code, runtime.Arg, scanCoupon)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCouponsFindByID, &code, runtime.Arg, scanCoupon)
 }
 
 var opCouponsFindAll = &runtime.Op{Name: "coupons.FindAll", Table: "coupons", Errs: errs, SQL: `-- name: coupons.FindAll replica=ok
@@ -185,8 +183,7 @@ func argsCouponUpdate(u *CouponUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table coupons with the given
 // code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CouponRepo) Update(ctx context.Context, code string, u CouponUpdate) (Coupon, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateCoupons, &code, runtime.Arg, &u, argsCouponUpdate, scanCoupon)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateCoupons, &code, runtime.Arg, &u, argsCouponUpdate, scanCoupon)
 }
 
 var opCouponsDelete = &runtime.Op{Name: "coupons.Delete", Table: "coupons", Errs: errs, SQL: `-- name: coupons.Delete
@@ -262,8 +259,7 @@ RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CouponRepo) UpsertByCode(ctx context.Context, n NewCoupon) (Coupon, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCouponsUpsertByCode, &n, argsNewCoupon, scanCoupon)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCouponsUpsertByCode, &n, argsNewCoupon, scanCoupon)
 }
 
 var opCouponsCreateIfAbsentByCode = &runtime.Op{Name: "coupons.CreateIfAbsentByCode", Table: "coupons", Errs: errs, Validate: true, SQL: `-- name: coupons.CreateIfAbsentByCode
@@ -283,8 +279,7 @@ LIMIT 1`}
 // code exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Coupon, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opCouponsCreateIfAbsentByCode, &n, argsNewCoupon, scanCoupon)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCouponsCreateIfAbsentByCode, &n, argsNewCoupon, scanCoupon)
 }
 
 // CouponKeyedUpdate is one row's key and changes for UpdateMany.

@@ -127,8 +127,7 @@ RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "cr
 // Create inserts n into table customers and returns the row as stored. It
 // validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCustomersCreate, &n, argsNewCustomer, scanCustomer)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCustomersCreate, &n, argsNewCustomer, scanCustomer)
 }
 
 var opCustomersFindByID = &runtime.Op{Name: "customers.FindByID", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByID replica=ok
@@ -138,8 +137,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table customers with the given id, or
 // runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCustomersFindByID, &id, runtime.Arg, scanCustomer)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCustomersFindByID, &id, runtime.Arg, scanCustomer)
 }
 
 var opCustomersFindAll = &runtime.Op{Name: "customers.FindAll", Table: "customers", Errs: errs, SQL: `-- name: customers.FindAll replica=ok
@@ -197,8 +195,7 @@ func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer)
 }
 
 var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete

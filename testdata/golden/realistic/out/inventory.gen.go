@@ -104,8 +104,7 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`}
 
 // Create inserts n into table inventory and returns the row as stored.
 func (r *InventoryRepo) Create(ctx context.Context, n NewInventory) (Inventory, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opInventoryCreate, &n, argsNewInventory, scanInventory)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opInventoryCreate, &n, argsNewInventory, scanInventory)
 }
 
 var opInventoryFindByID = &runtime.Op{Name: "inventory.FindByID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.FindByID replica=ok
@@ -115,8 +114,7 @@ WHERE "warehouse_id" = $1 AND "variant_id" = $2`}
 // FindByID returns the row of table inventory with the given warehouseID and
 // variantID, or runtime.ErrNotFound.
 func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variantID uuid.UUID) (Inventory, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opInventoryFindByID, &warehouseID, runtime.Arg, scanInventory, variantID)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opInventoryFindByID, &warehouseID, runtime.Arg, scanInventory, variantID)
 }
 
 var opInventoryFindAll = &runtime.Op{Name: "inventory.FindAll", Table: "inventory", Errs: errs, SQL: `-- name: inventory.FindAll replica=ok
@@ -172,8 +170,7 @@ func argsInventoryUpdate(u *InventoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table inventory with the given
 // warehouseID and variantID and returns it as stored, or runtime.ErrNotFound.
 func (r *InventoryRepo) Update(ctx context.Context, warehouseID int16, variantID uuid.UUID, u InventoryUpdate) (Inventory, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateInventory, &warehouseID, runtime.Arg, &u, argsInventoryUpdate, scanInventory, variantID)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateInventory, &warehouseID, runtime.Arg, &u, argsInventoryUpdate, scanInventory, variantID)
 }
 
 var opInventoryDelete = &runtime.Op{Name: "inventory.Delete", Table: "inventory", Errs: errs, SQL: `-- name: inventory.Delete
@@ -232,8 +229,7 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`}
 // row with the same (warehouse_id, variant_id) from n (docs/spec.md tells which
 // columns it keeps), in one statement, and returns the row as stored.
 func (r *InventoryRepo) UpsertByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opInventoryUpsertByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opInventoryUpsertByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
 }
 
 var opInventoryCreateIfAbsentByWarehouseIDAndVariantID = &runtime.Op{Name: "inventory.CreateIfAbsentByWarehouseIDAndVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.CreateIfAbsentByWarehouseIDAndVariantID
@@ -253,8 +249,7 @@ LIMIT 1`}
 // row with the same (warehouse_id, variant_id) exists, and returns the new row and
 // true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).
 func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInventoryCreateIfAbsentByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opInventoryCreateIfAbsentByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
 }
 
 // InventoryKey is the primary key of a row of table inventory.

@@ -113,8 +113,7 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 // Create inserts n into table invoice_lines and returns the row as stored. It
 // validates n first.
 func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opInvoiceLinesCreate, &n, argsNewInvoiceLine, scanInvoiceLine)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opInvoiceLinesCreate, &n, argsNewInvoiceLine, scanInvoiceLine)
 }
 
 var opInvoiceLinesFindByID = &runtime.Op{Name: "invoice_lines.FindByID", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.FindByID replica=ok
@@ -124,8 +123,7 @@ WHERE "invoice_id" = $1 AND "line_no" = $2`}
 // FindByID returns the row of table invoice_lines with the given invoiceID and
 // lineNo, or runtime.ErrNotFound.
 func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (InvoiceLine, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opInvoiceLinesFindByID, &invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opInvoiceLinesFindByID, &invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
 }
 
 var opInvoiceLinesFindAll = &runtime.Op{Name: "invoice_lines.FindAll", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.FindAll replica=ok
@@ -183,8 +181,7 @@ func argsInvoiceLineUpdate(u *InvoiceLineUpdate, d []any) []any {
 // given invoiceID and lineNo and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *InvoiceLineRepo) Update(ctx context.Context, invoiceID uuid.UUID, lineNo int16, u InvoiceLineUpdate) (InvoiceLine, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateInvoiceLines, &invoiceID, runtime.Arg, &u, argsInvoiceLineUpdate, scanInvoiceLine, lineNo)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateInvoiceLines, &invoiceID, runtime.Arg, &u, argsInvoiceLineUpdate, scanInvoiceLine, lineNo)
 }
 
 var opInvoiceLinesDelete = &runtime.Op{Name: "invoice_lines.Delete", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.Delete
@@ -246,8 +243,7 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 // with the same (invoice_id, line_no) from n (docs/spec.md tells which columns it
 // keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opInvoiceLinesUpsertByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opInvoiceLinesUpsertByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
 }
 
 var opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo = &runtime.Op{Name: "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", Table: "invoice_lines", Errs: errs, Validate: true, SQL: `-- name: invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo
@@ -268,8 +264,7 @@ LIMIT 1`}
 // true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
 }
 
 // InvoiceLineKey is the primary key of a row of table invoice_lines.

@@ -164,8 +164,7 @@ RETURNING "id", "organization_id", "subscription_id", "number", "status", "curre
 // Create inserts n into table invoices and returns the row as stored. It validates
 // n first.
 func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opInvoicesCreate, &n, argsNewInvoice, scanInvoice)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opInvoicesCreate, &n, argsNewInvoice, scanInvoice)
 }
 
 var opInvoicesFindByID = &runtime.Op{Name: "invoices.FindByID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindByID replica=ok
@@ -175,8 +174,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table invoices with the given id, or
 // runtime.ErrNotFound.
 func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opInvoicesFindByID, &id, runtime.Arg, scanInvoice)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opInvoicesFindByID, &id, runtime.Arg, scanInvoice)
 }
 
 var opInvoicesFindAll = &runtime.Op{Name: "invoices.FindAll", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindAll replica=ok
@@ -234,8 +232,7 @@ func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *InvoiceRepo) Update(ctx context.Context, id uuid.UUID, u InvoiceUpdate) (Invoice, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateInvoices, &id, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateInvoices, &id, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice)
 }
 
 var opInvoicesDelete = &runtime.Op{Name: "invoices.Delete", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Delete
@@ -320,8 +317,7 @@ RETURNING "id", "organization_id", "subscription_id", "number", "status", "curre
 // returns the row as stored. It validates n first. It sets updated_at to the
 // transaction's time.
 func (r *InvoiceRepo) UpsertByNumber(ctx context.Context, n NewInvoice) (Invoice, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opInvoicesUpsertByNumber, &n, argsNewInvoice, scanInvoice)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opInvoicesUpsertByNumber, &n, argsNewInvoice, scanInvoice)
 }
 
 var opInvoicesCreateIfAbsentByNumber = &runtime.Op{Name: "invoices.CreateIfAbsentByNumber", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateIfAbsentByNumber
@@ -341,8 +337,7 @@ LIMIT 1`}
 // number exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) (Invoice, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opInvoicesCreateIfAbsentByNumber, &n, argsNewInvoice, scanInvoice)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opInvoicesCreateIfAbsentByNumber, &n, argsNewInvoice, scanInvoice)
 }
 
 // InvoiceKeyedUpdate is one row's key and changes for UpdateMany.

@@ -121,8 +121,7 @@ RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_
 // Create inserts n into table jobs and returns the row as stored. It validates n
 // first.
 func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opJobsCreate, &n, argsNewJob, scanJob)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opJobsCreate, &n, argsNewJob, scanJob)
 }
 
 var opJobsFindByID = &runtime.Op{Name: "jobs.FindByID", Table: "jobs", Errs: errs, SQL: `-- name: jobs.FindByID replica=ok
@@ -132,8 +131,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table jobs with the given id, or
 // runtime.ErrNotFound.
 func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opJobsFindByID, &id, runtime.Arg, scanJob)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opJobsFindByID, &id, runtime.Arg, scanJob)
 }
 
 var opJobsFindAll = &runtime.Op{Name: "jobs.FindAll", Table: "jobs", Errs: errs, SQL: `-- name: jobs.FindAll replica=ok
@@ -188,8 +186,7 @@ func argsJobUpdate(u *JobUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table jobs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *JobRepo) Update(ctx context.Context, id int64, u JobUpdate) (Job, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateJobs, &id, runtime.Arg, &u, argsJobUpdate, scanJob)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateJobs, &id, runtime.Arg, &u, argsJobUpdate, scanJob)
 }
 
 var opJobsDelete = &runtime.Op{Name: "jobs.Delete", Table: "jobs", Errs: errs, SQL: `-- name: jobs.Delete

@@ -109,8 +109,7 @@ RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "upd
 // Create inserts n into table memberships and returns the row as stored. It
 // validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, &n, argsNewMembership, scanMembership)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, &n, argsNewMembership, scanMembership)
 }
 
 var opMembershipsFindByID = &runtime.Op{Name: "memberships.FindByID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindByID replica=ok
@@ -120,8 +119,7 @@ WHERE "organization_id" = $1 AND "user_id" = $2`}
 // FindByID returns the row of table memberships with the given organizationID and
 // userID, or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (Membership, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, &organizationID, runtime.Arg, scanMembership, userID)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, &organizationID, runtime.Arg, scanMembership, userID)
 }
 
 var opMembershipsFindAll = &runtime.Op{Name: "memberships.FindAll", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindAll replica=ok
@@ -181,8 +179,7 @@ func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *MembershipRepo) Update(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID, u MembershipUpdate) (Membership, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, &organizationID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, userID)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateMemberships, &organizationID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, userID)
 }
 
 var opMembershipsDelete = &runtime.Op{Name: "memberships.Delete", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Delete
@@ -244,8 +241,7 @@ RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "upd
 // columns it keeps), in one statement, and returns the row as stored. It validates
 // n first. It sets updated_at to the transaction's time.
 func (r *MembershipRepo) UpsertByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
 }
 
 var opMembershipsCreateIfAbsentByOrganizationIDAndUserID = &runtime.Op{Name: "memberships.CreateIfAbsentByOrganizationIDAndUserID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateIfAbsentByOrganizationIDAndUserID
@@ -266,8 +262,7 @@ LIMIT 1`}
 // and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
 }
 
 // MembershipKey is the primary key of a row of table memberships.

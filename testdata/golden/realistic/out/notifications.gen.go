@@ -113,8 +113,7 @@ RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"
 // Create inserts n into table notifications and returns the row as stored. It
 // validates n first.
 func (r *NotificationRepo) Create(ctx context.Context, n NewNotification) (Notification, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opNotificationsCreate, &n, argsNewNotification, scanNotification)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opNotificationsCreate, &n, argsNewNotification, scanNotification)
 }
 
 var opNotificationsFindByID = &runtime.Op{Name: "notifications.FindByID", Table: "notifications", Errs: errs, SQL: `-- name: notifications.FindByID replica=ok
@@ -124,8 +123,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table notifications with the given id, or
 // runtime.ErrNotFound.
 func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opNotificationsFindByID, &id, runtime.Arg, scanNotification)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opNotificationsFindByID, &id, runtime.Arg, scanNotification)
 }
 
 var opNotificationsFindAll = &runtime.Op{Name: "notifications.FindAll", Table: "notifications", Errs: errs, SQL: `-- name: notifications.FindAll replica=ok
@@ -184,8 +182,7 @@ func argsNotificationUpdate(u *NotificationUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *NotificationRepo) Update(ctx context.Context, id int64, u NotificationUpdate) (Notification, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateNotifications, &id, runtime.Arg, &u, argsNotificationUpdate, scanNotification)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateNotifications, &id, runtime.Arg, &u, argsNotificationUpdate, scanNotification)
 }
 
 var opNotificationsDelete = &runtime.Op{Name: "notifications.Delete", Table: "notifications", Errs: errs, SQL: `-- name: notifications.Delete

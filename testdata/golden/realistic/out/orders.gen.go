@@ -137,8 +137,7 @@ RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_ad
 // Create inserts n into table orders and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersCreate, &n, argsNewOrder, scanOrder)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrdersCreate, &n, argsNewOrder, scanOrder)
 }
 
 var opOrdersFindByID = &runtime.Op{Name: "orders.FindByID", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByID replica=ok
@@ -148,8 +147,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table orders with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrdersFindByID, &id, runtime.Arg, scanOrder)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrdersFindByID, &id, runtime.Arg, scanOrder)
 }
 
 var opOrdersFindAll = &runtime.Op{Name: "orders.FindAll", Table: "orders", Errs: errs, SQL: `-- name: orders.FindAll replica=ok
@@ -206,8 +204,7 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Order, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
 }
 
 var opOrdersDelete = &runtime.Op{Name: "orders.Delete", Table: "orders", Errs: errs, SQL: `-- name: orders.Delete

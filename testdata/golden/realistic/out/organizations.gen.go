@@ -143,8 +143,7 @@ RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at
 // Create inserts n into table organizations and returns the row as stored. It
 // validates n first.
 func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organization, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrganizationsCreate, &n, argsNewOrganization, scanOrganization)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrganizationsCreate, &n, argsNewOrganization, scanOrganization)
 }
 
 var opOrganizationsFindByID = &runtime.Op{Name: "organizations.FindByID", Table: "organizations", Errs: errs, SQL: `-- name: organizations.FindByID replica=ok
@@ -154,8 +153,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table organizations with the given id, or
 // runtime.ErrNotFound.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrganizationsFindByID, &id, runtime.Arg, scanOrganization)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrganizationsFindByID, &id, runtime.Arg, scanOrganization)
 }
 
 var opOrganizationsFindAll = &runtime.Op{Name: "organizations.FindAll", Table: "organizations", Errs: errs, SQL: `-- name: organizations.FindAll replica=ok
@@ -214,8 +212,7 @@ func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u OrganizationUpdate) (Organization, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrganizations, &id, runtime.Arg, &u, argsOrganizationUpdate, scanOrganization)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateOrganizations, &id, runtime.Arg, &u, argsOrganizationUpdate, scanOrganization)
 }
 
 var opOrganizationsDelete = &runtime.Op{Name: "organizations.Delete", Table: "organizations", Errs: errs, SQL: `-- name: organizations.Delete
@@ -291,8 +288,7 @@ RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at
 // returns the row as stored. It validates n first. It sets updated_at to the
 // transaction's time.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization)
 }
 
 var opOrganizationsCreateIfAbsentBySlug = &runtime.Op{Name: "organizations.CreateIfAbsentBySlug", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateIfAbsentBySlug
@@ -312,8 +308,7 @@ LIMIT 1`}
 // same slug exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization)
 }
 
 // OrganizationKeyedUpdate is one row's key and changes for UpdateMany.

@@ -122,8 +122,7 @@ RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "r
 // Create inserts n into table payments and returns the row as stored. It validates
 // n first.
 func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPaymentsCreate, &n, argsNewPayment, scanPayment)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPaymentsCreate, &n, argsNewPayment, scanPayment)
 }
 
 var opPaymentsFindByID = &runtime.Op{Name: "payments.FindByID", Table: "payments", Errs: errs, SQL: `-- name: payments.FindByID replica=ok
@@ -133,8 +132,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table payments with the given id, or
 // runtime.ErrNotFound.
 func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPaymentsFindByID, &id, runtime.Arg, scanPayment)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPaymentsFindByID, &id, runtime.Arg, scanPayment)
 }
 
 var opPaymentsFindAll = &runtime.Op{Name: "payments.FindAll", Table: "payments", Errs: errs, SQL: `-- name: payments.FindAll replica=ok
@@ -190,8 +188,7 @@ func argsPaymentUpdate(u *PaymentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table payments with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PaymentRepo) Update(ctx context.Context, id uuid.UUID, u PaymentUpdate) (Payment, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updatePayments, &id, runtime.Arg, &u, argsPaymentUpdate, scanPayment)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updatePayments, &id, runtime.Arg, &u, argsPaymentUpdate, scanPayment)
 }
 
 var opPaymentsDelete = &runtime.Op{Name: "payments.Delete", Table: "payments", Errs: errs, SQL: `-- name: payments.Delete

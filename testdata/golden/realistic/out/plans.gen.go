@@ -137,8 +137,7 @@ RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_in
 // Create inserts n into table plans and returns the row as stored. It validates n
 // first.
 func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPlansCreate, &n, argsNewPlan, scanPlan)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPlansCreate, &n, argsNewPlan, scanPlan)
 }
 
 var opPlansFindByID = &runtime.Op{Name: "plans.FindByID", Table: "plans", Errs: errs, SQL: `-- name: plans.FindByID replica=ok
@@ -148,8 +147,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table plans with the given id, or
 // runtime.ErrNotFound.
 func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPlansFindByID, &id, runtime.Arg, scanPlan)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPlansFindByID, &id, runtime.Arg, scanPlan)
 }
 
 var opPlansFindAll = &runtime.Op{Name: "plans.FindAll", Table: "plans", Errs: errs, SQL: `-- name: plans.FindAll replica=ok
@@ -203,8 +201,7 @@ func argsPlanUpdate(u *PlanUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table plans with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PlanRepo) Update(ctx context.Context, id uuid.UUID, u PlanUpdate) (Plan, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updatePlans, &id, runtime.Arg, &u, argsPlanUpdate, scanPlan)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updatePlans, &id, runtime.Arg, &u, argsPlanUpdate, scanPlan)
 }
 
 var opPlansDelete = &runtime.Op{Name: "plans.Delete", Table: "plans", Errs: errs, SQL: `-- name: plans.Delete
@@ -284,8 +281,7 @@ RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_in
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *PlanRepo) UpsertByCode(ctx context.Context, n NewPlan) (Plan, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPlansUpsertByCode, &n, argsNewPlan, scanPlan)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPlansUpsertByCode, &n, argsNewPlan, scanPlan)
 }
 
 var opPlansCreateIfAbsentByCode = &runtime.Op{Name: "plans.CreateIfAbsentByCode", Table: "plans", Errs: errs, Validate: true, SQL: `-- name: plans.CreateIfAbsentByCode
@@ -305,8 +301,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPlansCreateIfAbsentByCode, &n, argsNewPlan, scanPlan)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opPlansCreateIfAbsentByCode, &n, argsNewPlan, scanPlan)
 }
 
 // PlanKeyedUpdate is one row's key and changes for UpdateMany.

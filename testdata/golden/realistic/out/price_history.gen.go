@@ -101,8 +101,7 @@ RETURNING "id", "variant_id", "price", "valid_from"`}
 // Create inserts n into table price_history and returns the row as stored. It
 // validates n first.
 func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (PriceHistory, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPriceHistoryCreate, &n, argsNewPriceHistory, scanPriceHistory)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPriceHistoryCreate, &n, argsNewPriceHistory, scanPriceHistory)
 }
 
 var opPriceHistoryFindByID = &runtime.Op{Name: "price_history.FindByID", Table: "price_history", Errs: errs, SQL: `-- name: price_history.FindByID replica=ok
@@ -112,8 +111,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table price_history with the given id, or
 // runtime.ErrNotFound.
 func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPriceHistoryFindByID, &id, runtime.Arg, scanPriceHistory)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPriceHistoryFindByID, &id, runtime.Arg, scanPriceHistory)
 }
 
 var opPriceHistoryFindAll = &runtime.Op{Name: "price_history.FindAll", Table: "price_history", Errs: errs, SQL: `-- name: price_history.FindAll replica=ok
@@ -169,8 +167,7 @@ func argsPriceHistoryUpdate(u *PriceHistoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table price_history with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PriceHistoryRepo) Update(ctx context.Context, id int64, u PriceHistoryUpdate) (PriceHistory, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updatePriceHistory, &id, runtime.Arg, &u, argsPriceHistoryUpdate, scanPriceHistory)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updatePriceHistory, &id, runtime.Arg, &u, argsPriceHistoryUpdate, scanPriceHistory)
 }
 
 var opPriceHistoryDelete = &runtime.Op{Name: "price_history.Delete", Table: "price_history", Errs: errs, SQL: `-- name: price_history.Delete

@@ -131,8 +131,7 @@ RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`}
 // Create inserts n into table product_variants and returns the row as stored. It
 // validates n first.
 func (r *ProductVariantRepo) Create(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductVariantsCreate, &n, argsNewProductVariant, scanProductVariant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductVariantsCreate, &n, argsNewProductVariant, scanProductVariant)
 }
 
 var opProductVariantsFindByID = &runtime.Op{Name: "product_variants.FindByID", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.FindByID replica=ok
@@ -142,8 +141,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table product_variants with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (ProductVariant, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductVariantsFindByID, &id, runtime.Arg, scanProductVariant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductVariantsFindByID, &id, runtime.Arg, scanProductVariant)
 }
 
 var opProductVariantsFindAll = &runtime.Op{Name: "product_variants.FindAll", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.FindAll replica=ok
@@ -200,8 +198,7 @@ func argsProductVariantUpdate(u *ProductVariantUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table product_variants with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductVariantRepo) Update(ctx context.Context, id uuid.UUID, u ProductVariantUpdate) (ProductVariant, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateProductVariants, &id, runtime.Arg, &u, argsProductVariantUpdate, scanProductVariant)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateProductVariants, &id, runtime.Arg, &u, argsProductVariantUpdate, scanProductVariant)
 }
 
 var opProductVariantsDelete = &runtime.Op{Name: "product_variants.Delete", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.Delete
@@ -277,8 +274,7 @@ RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`}
 // same sku from n (docs/spec.md tells which columns it keeps), in one statement,
 // and returns the row as stored. It validates n first.
 func (r *ProductVariantRepo) UpsertBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductVariantsUpsertBySKU, &n, argsNewProductVariant, scanProductVariant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductVariantsUpsertBySKU, &n, argsNewProductVariant, scanProductVariant)
 }
 
 var opProductVariantsCreateIfAbsentBySKU = &runtime.Op{Name: "product_variants.CreateIfAbsentBySKU", Table: "product_variants", Errs: errs, Validate: true, SQL: `-- name: product_variants.CreateIfAbsentBySKU
@@ -298,8 +294,7 @@ LIMIT 1`}
 // same sku exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProductVariantsCreateIfAbsentBySKU, &n, argsNewProductVariant, scanProductVariant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opProductVariantsCreateIfAbsentBySKU, &n, argsNewProductVariant, scanProductVariant)
 }
 
 // ProductVariantKeyedUpdate is one row's key and changes for UpdateMany.

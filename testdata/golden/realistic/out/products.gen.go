@@ -121,8 +121,7 @@ RETURNING "id", "category_id", "name", "description", "tags", "published", "attr
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
 }
 
 var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
@@ -132,8 +131,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table products with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &id, runtime.Arg, scanProduct)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &id, runtime.Arg, scanProduct)
 }
 
 var opProductsFindAll = &runtime.Op{Name: "products.FindAll", Table: "products", Errs: errs, SQL: `-- name: products.FindAll replica=ok
@@ -191,8 +189,7 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *ProductRepo) Update(ctx context.Context, id uuid.UUID, u ProductUpdate) (Product, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
 }
 
 var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete

@@ -108,8 +108,7 @@ RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`}
 // Create inserts n into table refunds and returns the row as stored. It validates
 // n first.
 func (r *RefundRepo) Create(ctx context.Context, n NewRefund) (Refund, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opRefundsCreate, &n, argsNewRefund, scanRefund)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opRefundsCreate, &n, argsNewRefund, scanRefund)
 }
 
 var opRefundsFindByID = &runtime.Op{Name: "refunds.FindByID", Table: "refunds", Errs: errs, SQL: `-- name: refunds.FindByID replica=ok
@@ -119,8 +118,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table refunds with the given id, or
 // runtime.ErrNotFound.
 func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opRefundsFindByID, &id, runtime.Arg, scanRefund)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opRefundsFindByID, &id, runtime.Arg, scanRefund)
 }
 
 var opRefundsFindAll = &runtime.Op{Name: "refunds.FindAll", Table: "refunds", Errs: errs, SQL: `-- name: refunds.FindAll replica=ok
@@ -178,8 +176,7 @@ func argsRefundUpdate(u *RefundUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *RefundRepo) Update(ctx context.Context, id uuid.UUID, u RefundUpdate) (Refund, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateRefunds, &id, runtime.Arg, &u, argsRefundUpdate, scanRefund)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateRefunds, &id, runtime.Arg, &u, argsRefundUpdate, scanRefund)
 }
 
 var opRefundsDelete = &runtime.Op{Name: "refunds.Delete", Table: "refunds", Errs: errs, SQL: `-- name: refunds.Delete

@@ -104,8 +104,7 @@ RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "up
 // Create inserts n into table returns and returns the row as stored. It validates
 // n first.
 func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opReturnsCreate, &n, argsNewReturn, scanReturn)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opReturnsCreate, &n, argsNewReturn, scanReturn)
 }
 
 var opReturnsFindByID = &runtime.Op{Name: "returns.FindByID", Table: "returns", Errs: errs, SQL: `-- name: returns.FindByID replica=ok
@@ -115,8 +114,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table returns with the given id, or
 // runtime.ErrNotFound.
 func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opReturnsFindByID, &id, runtime.Arg, scanReturn)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opReturnsFindByID, &id, runtime.Arg, scanReturn)
 }
 
 var opReturnsFindAll = &runtime.Op{Name: "returns.FindAll", Table: "returns", Errs: errs, SQL: `-- name: returns.FindAll replica=ok
@@ -174,8 +172,7 @@ func argsReturnUpdate(u *ReturnUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *ReturnRepo) Update(ctx context.Context, id uuid.UUID, u ReturnUpdate) (Return, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateReturns, &id, runtime.Arg, &u, argsReturnUpdate, scanReturn)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateReturns, &id, runtime.Arg, &u, argsReturnUpdate, scanReturn)
 }
 
 var opReturnsDelete = &runtime.Op{Name: "returns.Delete", Table: "returns", Errs: errs, SQL: `-- name: returns.Delete

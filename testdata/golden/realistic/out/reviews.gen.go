@@ -111,8 +111,7 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 // Create inserts n into table reviews and returns the row as stored. It validates
 // n first.
 func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opReviewsCreate, &n, argsNewReview, scanReview)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opReviewsCreate, &n, argsNewReview, scanReview)
 }
 
 var opReviewsFindByID = &runtime.Op{Name: "reviews.FindByID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.FindByID replica=ok
@@ -122,8 +121,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table reviews with the given id, or
 // runtime.ErrNotFound.
 func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opReviewsFindByID, &id, runtime.Arg, scanReview)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opReviewsFindByID, &id, runtime.Arg, scanReview)
 }
 
 var opReviewsFindAll = &runtime.Op{Name: "reviews.FindAll", Table: "reviews", Errs: errs, SQL: `-- name: reviews.FindAll replica=ok
@@ -181,8 +179,7 @@ func argsReviewUpdate(u *ReviewUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *ReviewRepo) Update(ctx context.Context, id uuid.UUID, u ReviewUpdate) (Review, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateReviews, &id, runtime.Arg, &u, argsReviewUpdate, scanReview)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateReviews, &id, runtime.Arg, &u, argsReviewUpdate, scanReview)
 }
 
 var opReviewsDelete = &runtime.Op{Name: "reviews.Delete", Table: "reviews", Errs: errs, SQL: `-- name: reviews.Delete
@@ -257,8 +254,7 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 // keeps), in one statement, and returns the row as stored. It validates n first.
 // It sets updated_at to the transaction's time.
 func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview) (Review, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opReviewsUpsertByProductIDAndUserID, &n, argsNewReview, scanReview)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opReviewsUpsertByProductIDAndUserID, &n, argsNewReview, scanReview)
 }
 
 var opReviewsCreateIfAbsentByProductIDAndUserID = &runtime.Op{Name: "reviews.CreateIfAbsentByProductIDAndUserID", Table: "reviews", Errs: errs, Validate: true, SQL: `-- name: reviews.CreateIfAbsentByProductIDAndUserID
@@ -279,8 +275,7 @@ LIMIT 1`}
 // the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n NewReview) (Review, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opReviewsCreateIfAbsentByProductIDAndUserID, &n, argsNewReview, scanReview)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opReviewsCreateIfAbsentByProductIDAndUserID, &n, argsNewReview, scanReview)
 }
 
 // ReviewKeyedUpdate is one row's key and changes for UpdateMany.

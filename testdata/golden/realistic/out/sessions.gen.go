@@ -102,8 +102,7 @@ RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`}
 // Create inserts n into table sessions and returns the row as stored. It validates
 // n first.
 func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSessionsCreate, &n, argsNewSession, scanSession)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSessionsCreate, &n, argsNewSession, scanSession)
 }
 
 var opSessionsFindByID = &runtime.Op{Name: "sessions.FindByID", Table: "sessions", Errs: errs, SQL: `-- name: sessions.FindByID replica=ok
@@ -113,8 +112,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table sessions with the given id, or
 // runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSessionsFindByID, &id, runtime.Arg, scanSession)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSessionsFindByID, &id, runtime.Arg, scanSession)
 }
 
 var opSessionsFindAll = &runtime.Op{Name: "sessions.FindAll", Table: "sessions", Errs: errs, SQL: `-- name: sessions.FindAll replica=ok
@@ -170,8 +168,7 @@ func argsSessionUpdate(u *SessionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table sessions with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate) (Session, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateSessions, &id, runtime.Arg, &u, argsSessionUpdate, scanSession)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateSessions, &id, runtime.Arg, &u, argsSessionUpdate, scanSession)
 }
 
 var opSessionsDelete = &runtime.Op{Name: "sessions.Delete", Table: "sessions", Errs: errs, SQL: `-- name: sessions.Delete

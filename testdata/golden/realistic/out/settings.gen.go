@@ -106,8 +106,7 @@ RETURNING "organization_id", "key", "value", "created_at", "updated_at"`}
 // Create inserts n into table settings and returns the row as stored. It validates
 // n first.
 func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSettingsCreate, &n, argsNewSetting, scanSetting)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSettingsCreate, &n, argsNewSetting, scanSetting)
 }
 
 var opSettingsFindByID = &runtime.Op{Name: "settings.FindByID", Table: "settings", Errs: errs, SQL: `-- name: settings.FindByID replica=ok
@@ -117,8 +116,7 @@ WHERE "organization_id" = $1 AND "key" = $2`}
 // FindByID returns the row of table settings with the given organizationID and
 // key, or runtime.ErrNotFound.
 func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, key string) (Setting, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSettingsFindByID, &organizationID, runtime.Arg, scanSetting, key)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSettingsFindByID, &organizationID, runtime.Arg, scanSetting, key)
 }
 
 var opSettingsFindAll = &runtime.Op{Name: "settings.FindAll", Table: "settings", Errs: errs, SQL: `-- name: settings.FindAll replica=ok
@@ -176,8 +174,7 @@ func argsSettingUpdate(u *SettingUpdate, d []any) []any {
 // organizationID and key and returns it as stored, or runtime.ErrNotFound. It
 // validates u first. It sets updated_at to the transaction's time.
 func (r *SettingRepo) Update(ctx context.Context, organizationID uuid.UUID, key string, u SettingUpdate) (Setting, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateSettings, &organizationID, runtime.Arg, &u, argsSettingUpdate, scanSetting, key)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateSettings, &organizationID, runtime.Arg, &u, argsSettingUpdate, scanSetting, key)
 }
 
 var opSettingsDelete = &runtime.Op{Name: "settings.Delete", Table: "settings", Errs: errs, SQL: `-- name: settings.Delete
@@ -237,8 +234,7 @@ RETURNING "organization_id", "key", "value", "created_at", "updated_at"`}
 // keeps), in one statement, and returns the row as stored. It validates n first.
 // It sets updated_at to the transaction's time.
 func (r *SettingRepo) UpsertByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSettingsUpsertByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSettingsUpsertByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
 }
 
 var opSettingsCreateIfAbsentByOrganizationIDAndKey = &runtime.Op{Name: "settings.CreateIfAbsentByOrganizationIDAndKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateIfAbsentByOrganizationIDAndKey
@@ -259,8 +255,7 @@ LIMIT 1`}
 // or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
 }
 
 // SettingKey is the primary key of a row of table settings.

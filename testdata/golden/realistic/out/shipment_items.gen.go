@@ -96,8 +96,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 
 // Create inserts n into table shipment_items and returns the row as stored.
 func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentItemsCreate, &n, argsNewShipmentItem, scanShipmentItem)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opShipmentItemsCreate, &n, argsNewShipmentItem, scanShipmentItem)
 }
 
 var opShipmentItemsFindByID = &runtime.Op{Name: "shipment_items.FindByID", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.FindByID replica=ok
@@ -107,8 +106,7 @@ WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`}
 // FindByID returns the row of table shipment_items with the given shipmentID,
 // orderID and lineNo, or runtime.ErrNotFound.
 func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (ShipmentItem, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentItemsFindByID, &shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opShipmentItemsFindByID, &shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
 }
 
 var opShipmentItemsFindAll = &runtime.Op{Name: "shipment_items.FindAll", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.FindAll replica=ok
@@ -167,8 +165,7 @@ func argsShipmentItemUpdate(u *ShipmentItemUpdate, d []any) []any {
 // given shipmentID, orderID and lineNo and returns it as stored, or
 // runtime.ErrNotFound.
 func (r *ShipmentItemRepo) Update(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16, u ShipmentItemUpdate) (ShipmentItem, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateShipmentItems, &shipmentID, runtime.Arg, &u, argsShipmentItemUpdate, scanShipmentItem, orderID, lineNo)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateShipmentItems, &shipmentID, runtime.Arg, &u, argsShipmentItemUpdate, scanShipmentItem, orderID, lineNo)
 }
 
 var opShipmentItemsDelete = &runtime.Op{Name: "shipment_items.Delete", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.Delete
@@ -226,8 +223,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 // (docs/spec.md tells which columns it keeps), in one statement, and returns the
 // row as stored.
 func (r *ShipmentItemRepo) UpsertByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
 }
 
 var opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo = &runtime.Op{Name: "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo
@@ -248,8 +244,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent).
 func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
 }
 
 // ShipmentItemKey is the primary key of a row of table shipment_items.

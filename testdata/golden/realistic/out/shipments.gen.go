@@ -132,8 +132,7 @@ RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", 
 // Create inserts n into table shipments and returns the row as stored. It
 // validates n first.
 func (r *ShipmentRepo) Create(ctx context.Context, n NewShipment) (Shipment, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentsCreate, &n, argsNewShipment, scanShipment)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opShipmentsCreate, &n, argsNewShipment, scanShipment)
 }
 
 var opShipmentsFindByID = &runtime.Op{Name: "shipments.FindByID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.FindByID replica=ok
@@ -143,8 +142,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table shipments with the given id, or
 // runtime.ErrNotFound.
 func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentsFindByID, &id, runtime.Arg, scanShipment)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opShipmentsFindByID, &id, runtime.Arg, scanShipment)
 }
 
 var opShipmentsFindAll = &runtime.Op{Name: "shipments.FindAll", Table: "shipments", Errs: errs, SQL: `-- name: shipments.FindAll replica=ok
@@ -200,8 +198,7 @@ func argsShipmentUpdate(u *ShipmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table shipments with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ShipmentRepo) Update(ctx context.Context, id uuid.UUID, u ShipmentUpdate) (Shipment, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateShipments, &id, runtime.Arg, &u, argsShipmentUpdate, scanShipment)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateShipments, &id, runtime.Arg, &u, argsShipmentUpdate, scanShipment)
 }
 
 var opShipmentsDelete = &runtime.Op{Name: "shipments.Delete", Table: "shipments", Errs: errs, SQL: `-- name: shipments.Delete
@@ -277,8 +274,7 @@ RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", 
 // same tracking_no from n (docs/spec.md tells which columns it keeps), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *ShipmentRepo) UpsertByTrackingNo(ctx context.Context, n NewShipment) (Shipment, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opShipmentsUpsertByTrackingNo, &n, argsNewShipment, scanShipment)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opShipmentsUpsertByTrackingNo, &n, argsNewShipment, scanShipment)
 }
 
 var opShipmentsCreateIfAbsentByTrackingNo = &runtime.Op{Name: "shipments.CreateIfAbsentByTrackingNo", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.CreateIfAbsentByTrackingNo
@@ -298,8 +294,7 @@ LIMIT 1`}
 // same tracking_no exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShipment) (Shipment, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShipmentsCreateIfAbsentByTrackingNo, &n, argsNewShipment, scanShipment)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opShipmentsCreateIfAbsentByTrackingNo, &n, argsNewShipment, scanShipment)
 }
 
 // ShipmentKeyedUpdate is one row's key and changes for UpdateMany.

@@ -126,8 +126,7 @@ RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "
 // Create inserts n into table subscriptions and returns the row as stored. It
 // validates n first.
 func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subscription, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSubscriptionsCreate, &n, argsNewSubscription, scanSubscription)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSubscriptionsCreate, &n, argsNewSubscription, scanSubscription)
 }
 
 var opSubscriptionsFindByID = &runtime.Op{Name: "subscriptions.FindByID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.FindByID replica=ok
@@ -137,8 +136,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table subscriptions with the given id, or
 // runtime.ErrNotFound.
 func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscription, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSubscriptionsFindByID, &id, runtime.Arg, scanSubscription)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSubscriptionsFindByID, &id, runtime.Arg, scanSubscription)
 }
 
 var opSubscriptionsFindAll = &runtime.Op{Name: "subscriptions.FindAll", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.FindAll replica=ok
@@ -197,8 +195,7 @@ func argsSubscriptionUpdate(u *SubscriptionUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *SubscriptionRepo) Update(ctx context.Context, id uuid.UUID, u SubscriptionUpdate) (Subscription, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateSubscriptions, &id, runtime.Arg, &u, argsSubscriptionUpdate, scanSubscription)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateSubscriptions, &id, runtime.Arg, &u, argsSubscriptionUpdate, scanSubscription)
 }
 
 var opSubscriptionsDelete = &runtime.Op{Name: "subscriptions.Delete", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.Delete

@@ -130,8 +130,7 @@ RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try
 // Create inserts n into table webhook_deliveries and returns the row as stored. It
 // validates n first.
 func (r *WebhookDeliveryRepo) Create(ctx context.Context, n NewWebhookDelivery) (WebhookDelivery, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesCreate, &n, argsNewWebhookDelivery, scanWebhookDelivery)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesCreate, &n, argsNewWebhookDelivery, scanWebhookDelivery)
 }
 
 var opWebhookDeliveriesFindByID = &runtime.Op{Name: "webhook_deliveries.FindByID", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.FindByID replica=ok
@@ -141,8 +140,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table webhook_deliveries with the given id, or
 // runtime.ErrNotFound.
 func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDelivery, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesFindByID, &id, runtime.Arg, scanWebhookDelivery)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesFindByID, &id, runtime.Arg, scanWebhookDelivery)
 }
 
 var opWebhookDeliveriesFindAll = &runtime.Op{Name: "webhook_deliveries.FindAll", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.FindAll replica=ok
@@ -201,8 +199,7 @@ func argsWebhookDeliveryUpdate(u *WebhookDeliveryUpdate, d []any) []any {
 // the given id and returns it as stored, or runtime.ErrNotFound. It validates u
 // first. It sets updated_at to the transaction's time.
 func (r *WebhookDeliveryRepo) Update(ctx context.Context, id int64, u WebhookDeliveryUpdate) (WebhookDelivery, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateWebhookDeliveries, &id, runtime.Arg, &u, argsWebhookDeliveryUpdate, scanWebhookDelivery)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateWebhookDeliveries, &id, runtime.Arg, &u, argsWebhookDeliveryUpdate, scanWebhookDelivery)
 }
 
 var opWebhookDeliveriesDelete = &runtime.Op{Name: "webhook_deliveries.Delete", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.Delete

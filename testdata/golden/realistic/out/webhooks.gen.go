@@ -114,8 +114,7 @@ RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`}
 // Create inserts n into table webhooks and returns the row as stored. It validates
 // n first.
 func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opWebhooksCreate, &n, argsNewWebhook, scanWebhook)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opWebhooksCreate, &n, argsNewWebhook, scanWebhook)
 }
 
 var opWebhooksFindByID = &runtime.Op{Name: "webhooks.FindByID", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.FindByID replica=ok
@@ -125,8 +124,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table webhooks with the given id, or
 // runtime.ErrNotFound.
 func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opWebhooksFindByID, &id, runtime.Arg, scanWebhook)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opWebhooksFindByID, &id, runtime.Arg, scanWebhook)
 }
 
 var opWebhooksFindAll = &runtime.Op{Name: "webhooks.FindAll", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.FindAll replica=ok
@@ -182,8 +180,7 @@ func argsWebhookUpdate(u *WebhookUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table webhooks with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WebhookRepo) Update(ctx context.Context, id uuid.UUID, u WebhookUpdate) (Webhook, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateWebhooks, &id, runtime.Arg, &u, argsWebhookUpdate, scanWebhook)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateWebhooks, &id, runtime.Arg, &u, argsWebhookUpdate, scanWebhook)
 }
 
 var opWebhooksDelete = &runtime.Op{Name: "webhooks.Delete", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.Delete

@@ -100,8 +100,7 @@ RETURNING "id", "blob_digest", "name"`}
 // Create inserts n into table attachments and returns the row as stored. It
 // validates n first.
 func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachment, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAttachmentsCreate, &n, argsNewAttachment, scanAttachment)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAttachmentsCreate, &n, argsNewAttachment, scanAttachment)
 }
 
 var opAttachmentsFindByID = &runtime.Op{Name: "attachments.FindByID", Table: "attachments", Errs: errs, SQL: `-- name: attachments.FindByID replica=ok
@@ -111,8 +110,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table attachments with the given id, or
 // runtime.ErrNotFound.
 func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAttachmentsFindByID, &id, runtime.Arg, scanAttachment)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAttachmentsFindByID, &id, runtime.Arg, scanAttachment)
 }
 
 var opAttachmentsFindAll = &runtime.Op{Name: "attachments.FindAll", Table: "attachments", Errs: errs, SQL: `-- name: attachments.FindAll replica=ok
@@ -167,8 +165,7 @@ func argsAttachmentUpdate(u *AttachmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table attachments with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AttachmentRepo) Update(ctx context.Context, id int64, u AttachmentUpdate) (Attachment, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateAttachments, &id, runtime.Arg, &u, argsAttachmentUpdate, scanAttachment)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateAttachments, &id, runtime.Arg, &u, argsAttachmentUpdate, scanAttachment)
 }
 
 var opAttachmentsDelete = &runtime.Op{Name: "attachments.Delete", Table: "attachments", Errs: errs, SQL: `-- name: attachments.Delete

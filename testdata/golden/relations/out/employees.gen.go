@@ -96,8 +96,7 @@ RETURNING "id", "manager_id", "name"`}
 // Create inserts n into table employees and returns the row as stored. It
 // validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesCreate, &n, argsNewEmployee, scanEmployee)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opEmployeesCreate, &n, argsNewEmployee, scanEmployee)
 }
 
 var opEmployeesFindByID = &runtime.Op{Name: "employees.FindByID", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByID replica=ok
@@ -107,8 +106,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table employees with the given id, or
 // runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opEmployeesFindByID, &id, runtime.Arg, scanEmployee)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opEmployeesFindByID, &id, runtime.Arg, scanEmployee)
 }
 
 var opEmployeesFindAll = &runtime.Op{Name: "employees.FindAll", Table: "employees", Errs: errs, SQL: `-- name: employees.FindAll replica=ok
@@ -164,8 +162,7 @@ func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table employees with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, &id, runtime.Arg, &u, argsEmployeeUpdate, scanEmployee)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateEmployees, &id, runtime.Arg, &u, argsEmployeeUpdate, scanEmployee)
 }
 
 var opEmployeesDelete = &runtime.Op{Name: "employees.Delete", Table: "employees", Errs: errs, SQL: `-- name: employees.Delete

@@ -89,8 +89,7 @@ RETURNING "id", "name"`}
 // Create inserts n into table groups and returns the row as stored. It validates n
 // first.
 func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opGroupsCreate, &n, argsNewGroup, scanGroup)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opGroupsCreate, &n, argsNewGroup, scanGroup)
 }
 
 var opGroupsFindByID = &runtime.Op{Name: "groups.FindByID", Table: "groups", Errs: errs, SQL: `-- name: groups.FindByID replica=ok
@@ -100,8 +99,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table groups with the given id, or
 // runtime.ErrNotFound.
 func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opGroupsFindByID, &id, runtime.Arg, scanGroup)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opGroupsFindByID, &id, runtime.Arg, scanGroup)
 }
 
 var opGroupsFindAll = &runtime.Op{Name: "groups.FindAll", Table: "groups", Errs: errs, SQL: `-- name: groups.FindAll replica=ok
@@ -155,8 +153,7 @@ func argsGroupUpdate(u *GroupUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table groups with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *GroupRepo) Update(ctx context.Context, id int64, u GroupUpdate) (Group, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateGroups, &id, runtime.Arg, &u, argsGroupUpdate, scanGroup)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateGroups, &id, runtime.Arg, &u, argsGroupUpdate, scanGroup)
 }
 
 var opGroupsDelete = &runtime.Op{Name: "groups.Delete", Table: "groups", Errs: errs, SQL: `-- name: groups.Delete
@@ -227,8 +224,7 @@ RETURNING "id", "name"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *GroupRepo) UpsertByName(ctx context.Context, n NewGroup) (Group, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opGroupsUpsertByName, &n, argsNewGroup, scanGroup)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opGroupsUpsertByName, &n, argsNewGroup, scanGroup)
 }
 
 var opGroupsCreateIfAbsentByName = &runtime.Op{Name: "groups.CreateIfAbsentByName", Table: "groups", Errs: errs, Validate: true, SQL: `-- name: groups.CreateIfAbsentByName
@@ -248,8 +244,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opGroupsCreateIfAbsentByName, &n, argsNewGroup, scanGroup)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opGroupsCreateIfAbsentByName, &n, argsNewGroup, scanGroup)
 }
 
 // GroupKeyedUpdate is one row's key and changes for UpdateMany.

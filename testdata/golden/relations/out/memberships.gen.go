@@ -105,8 +105,7 @@ RETURNING "user_id", "group_id", "role", "joined_at"`}
 // Create inserts n into table memberships and returns the row as stored. It
 // validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, &n, argsNewMembership, scanMembership)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, &n, argsNewMembership, scanMembership)
 }
 
 var opMembershipsFindByID = &runtime.Op{Name: "memberships.FindByID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindByID replica=ok
@@ -116,8 +115,7 @@ WHERE "user_id" = $1 AND "group_id" = $2`}
 // FindByID returns the row of table memberships with the given userID and groupID,
 // or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID int64) (Membership, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, &userID, runtime.Arg, scanMembership, groupID)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, &userID, runtime.Arg, scanMembership, groupID)
 }
 
 var opMembershipsFindAll = &runtime.Op{Name: "memberships.FindAll", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindAll replica=ok
@@ -174,8 +172,7 @@ func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 // given userID and groupID and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *MembershipRepo) Update(ctx context.Context, userID uuid.UUID, groupID int64, u MembershipUpdate) (Membership, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, &userID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, groupID)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateMemberships, &userID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, groupID)
 }
 
 var opMembershipsDelete = &runtime.Op{Name: "memberships.Delete", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Delete
@@ -235,8 +232,7 @@ RETURNING "user_id", "group_id", "role", "joined_at"`}
 // with the same (user_id, group_id) from n (docs/spec.md tells which columns it
 // keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *MembershipRepo) UpsertByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
 }
 
 var opMembershipsCreateIfAbsentByUserIDAndGroupID = &runtime.Op{Name: "memberships.CreateIfAbsentByUserIDAndGroupID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateIfAbsentByUserIDAndGroupID
@@ -257,8 +253,7 @@ LIMIT 1`}
 // the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
 }
 
 // MembershipKey is the primary key of a row of table memberships.

@@ -95,8 +95,7 @@ RETURNING "user_email", "bio"`}
 // Create inserts n into table profiles and returns the row as stored. It validates
 // n first.
 func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesCreate, &n, argsNewProfile, scanProfile)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProfilesCreate, &n, argsNewProfile, scanProfile)
 }
 
 var opProfilesFindByID = &runtime.Op{Name: "profiles.FindByID", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByID replica=ok
@@ -106,8 +105,7 @@ WHERE "user_email" = $1`}
 // FindByID returns the row of table profiles with the given userEmail, or
 // runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesFindByID, &userEmail, runtime.Arg, scanProfile)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProfilesFindByID, &userEmail, runtime.Arg, scanProfile)
 }
 
 var opProfilesFindAll = &runtime.Op{Name: "profiles.FindAll", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindAll replica=ok
@@ -163,8 +161,7 @@ func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 // userEmail and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *ProfileRepo) Update(ctx context.Context, userEmail string, u ProfileUpdate) (Profile, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, &userEmail, runtime.Arg, &u, argsProfileUpdate, scanProfile)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateProfiles, &userEmail, runtime.Arg, &u, argsProfileUpdate, scanProfile)
 }
 
 var opProfilesDelete = &runtime.Op{Name: "profiles.Delete", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Delete
@@ -235,8 +232,7 @@ RETURNING "user_email", "bio"`}
 // user_email from n (docs/spec.md tells which columns it keeps), in one statement,
 // and returns the row as stored. It validates n first.
 func (r *ProfileRepo) UpsertByUserEmail(ctx context.Context, n NewProfile) (Profile, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByUserEmail, &n, argsNewProfile, scanProfile)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByUserEmail, &n, argsNewProfile, scanProfile)
 }
 
 var opProfilesCreateIfAbsentByUserEmail = &runtime.Op{Name: "profiles.CreateIfAbsentByUserEmail", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateIfAbsentByUserEmail
@@ -256,8 +252,7 @@ LIMIT 1`}
 // same user_email exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfile) (Profile, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByUserEmail, &n, argsNewProfile, scanProfile)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByUserEmail, &n, argsNewProfile, scanProfile)
 }
 
 // ProfileKeyedUpdate is one row's key and changes for UpdateMany.

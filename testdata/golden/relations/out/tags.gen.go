@@ -87,8 +87,7 @@ RETURNING "id", "label"`}
 // Create inserts n into table tags and returns the row as stored. It validates n
 // first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTagsCreate, &n, argsNewTag, scanTag)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTagsCreate, &n, argsNewTag, scanTag)
 }
 
 var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
@@ -98,8 +97,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table tags with the given id, or
 // runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTagsFindByID, &id, runtime.Arg, scanTag)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTagsFindByID, &id, runtime.Arg, scanTag)
 }
 
 var opTagsFindAll = &runtime.Op{Name: "tags.FindAll", Table: "tags", Errs: errs, SQL: `-- name: tags.FindAll replica=ok
@@ -153,8 +151,7 @@ func argsTagUpdate(u *TagUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table tags with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id int32, u TagUpdate) (Tag, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag)
 }
 
 var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete

@@ -105,8 +105,7 @@ RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`}
 // Create inserts n into table transfers and returns the row as stored. It
 // validates n first.
 func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTransfersCreate, &n, argsNewTransfer, scanTransfer)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTransfersCreate, &n, argsNewTransfer, scanTransfer)
 }
 
 var opTransfersFindByID = &runtime.Op{Name: "transfers.FindByID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.FindByID replica=ok
@@ -116,8 +115,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table transfers with the given id, or
 // runtime.ErrNotFound.
 func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opTransfersFindByID, &id, runtime.Arg, scanTransfer)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opTransfersFindByID, &id, runtime.Arg, scanTransfer)
 }
 
 var opTransfersFindAll = &runtime.Op{Name: "transfers.FindAll", Table: "transfers", Errs: errs, SQL: `-- name: transfers.FindAll replica=ok
@@ -173,8 +171,7 @@ func argsTransferUpdate(u *TransferUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transfers with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransferRepo) Update(ctx context.Context, id int64, u TransferUpdate) (Transfer, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateTransfers, &id, runtime.Arg, &u, argsTransferUpdate, scanTransfer)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateTransfers, &id, runtime.Arg, &u, argsTransferUpdate, scanTransfer)
 }
 
 var opTransfersDelete = &runtime.Op{Name: "transfers.Delete", Table: "transfers", Errs: errs, SQL: `-- name: transfers.Delete

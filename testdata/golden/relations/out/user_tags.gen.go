@@ -97,8 +97,7 @@ RETURNING "user_id", "tag_id", "added_by"`}
 // Create inserts n into table user_tags and returns the row as stored. It
 // validates n first.
 func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opUserTagsCreate, &n, argsNewUserTag, scanUserTag)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opUserTagsCreate, &n, argsNewUserTag, scanUserTag)
 }
 
 var opUserTagsFindByID = &runtime.Op{Name: "user_tags.FindByID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.FindByID replica=ok
@@ -108,8 +107,7 @@ WHERE "user_id" = $1 AND "tag_id" = $2`}
 // FindByID returns the row of table user_tags with the given userID and tagID, or
 // runtime.ErrNotFound.
 func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int32) (UserTag, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opUserTagsFindByID, &userID, runtime.Arg, scanUserTag, tagID)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opUserTagsFindByID, &userID, runtime.Arg, scanUserTag, tagID)
 }
 
 var opUserTagsFindAll = &runtime.Op{Name: "user_tags.FindAll", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.FindAll replica=ok
@@ -166,8 +164,7 @@ func argsUserTagUpdate(u *UserTagUpdate, d []any) []any {
 // userID and tagID and returns it as stored, or runtime.ErrNotFound. It validates
 // u first.
 func (r *UserTagRepo) Update(ctx context.Context, userID uuid.UUID, tagID int32, u UserTagUpdate) (UserTag, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateUserTags, &userID, runtime.Arg, &u, argsUserTagUpdate, scanUserTag, tagID)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateUserTags, &userID, runtime.Arg, &u, argsUserTagUpdate, scanUserTag, tagID)
 }
 
 var opUserTagsDelete = &runtime.Op{Name: "user_tags.Delete", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.Delete
@@ -225,8 +222,7 @@ RETURNING "user_id", "tag_id", "added_by"`}
 // the same (user_id, tag_id) from n (docs/spec.md tells which columns it keeps),
 // in one statement, and returns the row as stored. It validates n first.
 func (r *UserTagRepo) UpsertByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opUserTagsUpsertByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opUserTagsUpsertByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
 }
 
 var opUserTagsCreateIfAbsentByUserIDAndTagID = &runtime.Op{Name: "user_tags.CreateIfAbsentByUserIDAndTagID", Table: "user_tags", Errs: errs, Validate: true, SQL: `-- name: user_tags.CreateIfAbsentByUserIDAndTagID
@@ -247,8 +243,7 @@ LIMIT 1`}
 // existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opUserTagsCreateIfAbsentByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opUserTagsCreateIfAbsentByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
 }
 
 // UserTagKey is the primary key of a row of table user_tags.

@@ -100,8 +100,7 @@ RETURNING "type", "func", "user", "group", "limit"`}
 // Create inserts n into table order and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrderCreate, &n, argsNewOrder, scanOrder)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrderCreate, &n, argsNewOrder, scanOrder)
 }
 
 var opOrderFindByID = &runtime.Op{Name: "order.FindByID", Table: "order", Errs: errs, SQL: `-- name: order.FindByID replica=ok
@@ -111,8 +110,7 @@ WHERE "type" = $1 AND "func" = $2`}
 // FindByID returns the row of table order with the given type_ and func_, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Order, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrderFindByID, &type_, runtime.Arg, scanOrder, func_)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrderFindByID, &type_, runtime.Arg, scanOrder, func_)
 }
 
 var opOrderFindAll = &runtime.Op{Name: "order.FindAll", Table: "order", Errs: errs, SQL: `-- name: order.FindAll replica=ok
@@ -169,8 +167,7 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // type_ and func_ and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u OrderUpdate) (Order, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrder, &type_, runtime.Arg, &u, argsOrderUpdate, scanOrder, func_)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateOrder, &type_, runtime.Arg, &u, argsOrderUpdate, scanOrder, func_)
 }
 
 var opOrderDelete = &runtime.Op{Name: "order.Delete", Table: "order", Errs: errs, SQL: `-- name: order.Delete
@@ -229,8 +226,7 @@ RETURNING "type", "func", "user", "group", "limit"`}
 // (type, func) from n (docs/spec.md tells which columns it keeps), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrderUpsertByTypeAndFunc, &n, argsNewOrder, scanOrder)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrderUpsertByTypeAndFunc, &n, argsNewOrder, scanOrder)
 }
 
 var opOrderCreateIfAbsentByTypeAndFunc = &runtime.Op{Name: "order.CreateIfAbsentByTypeAndFunc", Table: "order", Errs: errs, Validate: true, SQL: `-- name: order.CreateIfAbsentByTypeAndFunc
@@ -250,8 +246,7 @@ LIMIT 1`}
 // same (type, func) exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder) (Order, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opOrderCreateIfAbsentByTypeAndFunc, &n, argsNewOrder, scanOrder)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opOrderCreateIfAbsentByTypeAndFunc, &n, argsNewOrder, scanOrder)
 }
 
 // OrderKey is the primary key of a row of table order.

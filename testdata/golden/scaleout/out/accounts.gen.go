@@ -123,8 +123,7 @@ RETURNING "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta",
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
 }
 
 var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
@@ -134,8 +133,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
 }
 
 var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
@@ -193,8 +191,7 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, u AccountUpdate) (Account, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete

@@ -134,8 +134,7 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opInvoicesCreate, &n, argsNewInvoice, scanInvoice, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opInvoicesCreate, &n, argsNewInvoice, scanInvoice, tenant)
 }
 
 var opInvoicesFindByID = &runtime.Op{Name: "invoices.FindByID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindByID replica=ok
@@ -150,8 +149,7 @@ func (r *InvoiceRepo) FindByID(ctx context.Context, orgID uuid.UUID, id int64) (
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opInvoicesFindByID, &orgID, runtime.Arg, scanInvoice, id, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opInvoicesFindByID, &orgID, runtime.Arg, scanInvoice, id, tenant)
 }
 
 var opInvoicesFindAll = &runtime.Op{Name: "invoices.FindAll", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindAll replica=ok
@@ -239,8 +237,7 @@ func (r *InvoiceRepo) Update(ctx context.Context, orgID uuid.UUID, id int64, u I
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateInvoices, &orgID, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice, id, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateInvoices, &orgID, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice, id, tenant)
 }
 
 var opInvoicesDelete = &runtime.Op{Name: "invoices.Delete", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Delete

@@ -101,8 +101,7 @@ RETURNING "id", "name", "tier"`}
 // Create inserts n into table orgs and returns the row as stored. It validates n
 // first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrgsCreate, &n, argsNewOrg, scanOrg)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrgsCreate, &n, argsNewOrg, scanOrg)
 }
 
 var opOrgsFindByID = &runtime.Op{Name: "orgs.FindByID", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByID replica=ok
@@ -112,8 +111,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table orgs with the given id, or
 // runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOrgsFindByID, &id, runtime.Arg, scanOrg)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOrgsFindByID, &id, runtime.Arg, scanOrg)
 }
 
 var opOrgsFindAll = &runtime.Op{Name: "orgs.FindAll", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindAll replica=ok
@@ -167,8 +165,7 @@ func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
 }
 
 var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete

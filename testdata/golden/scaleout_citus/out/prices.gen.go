@@ -105,8 +105,7 @@ RETURNING "tier", "currency"::text, "price"`}
 // Create inserts n into table prices and returns the row as stored. It validates n
 // first.
 func (r *PriceRepo) Create(ctx context.Context, n NewPrice) (Price, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPricesCreate, &n, argsNewPrice, scanPrice)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPricesCreate, &n, argsNewPrice, scanPrice)
 }
 
 var opPricesFindByID = &runtime.Op{Name: "prices.FindByID", Table: "prices", Errs: errs, SQL: `-- name: prices.FindByID replica=ok
@@ -116,8 +115,7 @@ WHERE "tier" = $1`}
 // FindByID returns the row of table prices with the given tier, or
 // runtime.ErrNotFound.
 func (r *PriceRepo) FindByID(ctx context.Context, tier Tier) (Price, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPricesFindByID, &tier, runtime.Arg, scanPrice)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPricesFindByID, &tier, runtime.Arg, scanPrice)
 }
 
 var opPricesFindAll = &runtime.Op{Name: "prices.FindAll", Table: "prices", Errs: errs, SQL: `-- name: prices.FindAll replica=ok
@@ -171,8 +169,7 @@ func argsPriceUpdate(u *PriceUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table prices with the given
 // tier and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PriceRepo) Update(ctx context.Context, tier Tier, u PriceUpdate) (Price, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updatePrices, &tier, runtime.Arg, &u, argsPriceUpdate, scanPrice)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updatePrices, &tier, runtime.Arg, &u, argsPriceUpdate, scanPrice)
 }
 
 var opPricesDelete = &runtime.Op{Name: "prices.Delete", Table: "prices", Errs: errs, SQL: `-- name: prices.Delete
@@ -244,8 +241,7 @@ RETURNING "tier", "currency"::text, "price"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *PriceRepo) UpsertByTier(ctx context.Context, n NewPrice) (Price, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPricesUpsertByTier, &n, argsNewPrice, scanPrice)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPricesUpsertByTier, &n, argsNewPrice, scanPrice)
 }
 
 var opPricesCreateIfAbsentByTier = &runtime.Op{Name: "prices.CreateIfAbsentByTier", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.CreateIfAbsentByTier
@@ -265,8 +261,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PriceRepo) CreateIfAbsentByTier(ctx context.Context, n NewPrice) (Price, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opPricesCreateIfAbsentByTier, &n, argsNewPrice, scanPrice)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opPricesCreateIfAbsentByTier, &n, argsNewPrice, scanPrice)
 }
 
 // PriceKeyedUpdate is one row's key and changes for UpdateMany.

@@ -122,8 +122,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opUsersCreate, &n, argsNewUser, scanUser, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opUsersCreate, &n, argsNewUser, scanUser, tenant)
 }
 
 var opUsersFindByID = &runtime.Op{Name: "users.FindByID", Table: "users", Errs: errs, SQL: `-- name: users.FindByID replica=ok
@@ -138,8 +137,7 @@ func (r *UserRepo) FindByID(ctx context.Context, orgID uuid.UUID, id uuid.UUID) 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opUsersFindByID, &orgID, runtime.Arg, scanUser, id, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opUsersFindByID, &orgID, runtime.Arg, scanUser, id, tenant)
 }
 
 var opUsersFindAll = &runtime.Op{Name: "users.FindAll", Table: "users", Errs: errs, SQL: `-- name: users.FindAll replica=ok
@@ -224,8 +222,7 @@ func (r *UserRepo) Update(ctx context.Context, orgID uuid.UUID, id uuid.UUID, u 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateUsers, &orgID, runtime.Arg, &u, argsUserUpdate, scanUser, id, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateUsers, &orgID, runtime.Arg, &u, argsUserUpdate, scanUser, id, tenant)
 }
 
 var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
@@ -316,8 +313,7 @@ func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
 }
 
 var opUsersCreateIfAbsentByOrgIDAndEmail = &runtime.Op{Name: "users.CreateIfAbsentByOrgIDAndEmail", Table: "users", Errs: errs, HiddenKey: true, SQL: `-- name: users.CreateIfAbsentByOrgIDAndEmail
@@ -347,8 +343,7 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
 }
 
 // UserKey is the primary key of a row of table users.

@@ -134,8 +134,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
 }
 
 var opCustomersFindByID = &runtime.Op{Name: "customers.FindByID", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByID replica=ok
@@ -150,8 +149,7 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
 }
 
 var opCustomersFindAll = &runtime.Op{Name: "customers.FindAll", Table: "customers", Errs: errs, SQL: `-- name: customers.FindAll replica=ok
@@ -236,8 +234,7 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
 }
 
 var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete
@@ -346,8 +343,7 @@ func (r *CustomerRepo) UpsertByEmail(ctx context.Context, n NewCustomer) (Custom
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opCustomersUpsertByEmail, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opCustomersUpsertByEmail, &n, argsNewCustomer, scanCustomer, tenant)
 }
 
 var opCustomersCreateIfAbsentByEmail = &runtime.Op{Name: "customers.CreateIfAbsentByEmail", Table: "customers", Errs: errs, HiddenKey: true, SQL: `-- name: customers.CreateIfAbsentByEmail
@@ -377,8 +373,7 @@ func (r *CustomerRepo) CreateIfAbsentByEmail(ctx context.Context, n NewCustomer)
 		return Customer{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opCustomersCreateIfAbsentByEmail, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opCustomersCreateIfAbsentByEmail, &n, argsNewCustomer, scanCustomer, tenant)
 }
 
 var opCustomersUpsertByExternalRef = &runtime.Op{Name: "customers.UpsertByExternalRef", Table: "customers", Errs: errs, HiddenKey: true, SQL: `-- name: customers.UpsertByExternalRef
@@ -403,8 +398,7 @@ func (r *CustomerRepo) UpsertByExternalRef(ctx context.Context, n NewCustomer) (
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opCustomersUpsertByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opCustomersUpsertByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
 }
 
 var opCustomersCreateIfAbsentByExternalRef = &runtime.Op{Name: "customers.CreateIfAbsentByExternalRef", Table: "customers", Errs: errs, HiddenKey: true, SQL: `-- name: customers.CreateIfAbsentByExternalRef
@@ -434,8 +428,7 @@ func (r *CustomerRepo) CreateIfAbsentByExternalRef(ctx context.Context, n NewCus
 		return Customer{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opCustomersCreateIfAbsentByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opCustomersCreateIfAbsentByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
 }
 
 // CustomerKeyedUpdate is one row's key and changes for UpdateMany.

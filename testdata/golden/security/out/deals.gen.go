@@ -113,8 +113,7 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opDealsCreate, &n, argsNewDeal, scanDeal, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opDealsCreate, &n, argsNewDeal, scanDeal, tenant)
 }
 
 var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
@@ -129,8 +128,7 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
 }
 
 var opDealsFindAll = &runtime.Op{Name: "deals.FindAll", Table: "deals", Errs: errs, SQL: `-- name: deals.FindAll replica=ok
@@ -213,8 +211,7 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, u DealUpdate) (Deal
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal, tenant)
 }
 
 var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete

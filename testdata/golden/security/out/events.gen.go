@@ -106,8 +106,7 @@ func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opEventsCreate, &n, argsNewEvent, scanEvent, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opEventsCreate, &n, argsNewEvent, scanEvent, tenant)
 }
 
 var opEventsFindByID = &runtime.Op{Name: "events.FindByID", Table: "events", Errs: errs, SQL: `-- name: events.FindByID replica=ok
@@ -122,8 +121,7 @@ func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opEventsFindByID, &id, runtime.Arg, scanEvent, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opEventsFindByID, &id, runtime.Arg, scanEvent, tenant)
 }
 
 var opEventsFindAll = &runtime.Op{Name: "events.FindAll", Table: "events", Errs: errs, SQL: `-- name: events.FindAll replica=ok
@@ -205,8 +203,7 @@ func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event,
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent, tenant)
 }
 
 var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete

@@ -117,8 +117,7 @@ func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opNotesCreate, &n, argsNewNote, scanNote, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opNotesCreate, &n, argsNewNote, scanNote, tenant)
 }
 
 var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
@@ -133,8 +132,7 @@ func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opNotesFindByID, &id, runtime.Arg, scanNote, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opNotesFindByID, &id, runtime.Arg, scanNote, tenant)
 }
 
 var opNotesFindAll = &runtime.Op{Name: "notes.FindAll", Table: "notes", Errs: errs, SQL: `-- name: notes.FindAll replica=ok
@@ -219,8 +217,7 @@ func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote, tenant)
 }
 
 var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete

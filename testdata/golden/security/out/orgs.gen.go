@@ -121,8 +121,7 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
 }
 
 var opOrgsFindByID = &runtime.Op{Name: "orgs.FindByID", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByID replica=ok
@@ -137,8 +136,7 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opOrgsFindByID, &id, runtime.Arg, scanOrg, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opOrgsFindByID, &id, runtime.Arg, scanOrg, tenant)
 }
 
 var opOrgsFindAll = &runtime.Op{Name: "orgs.FindAll", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindAll replica=ok
@@ -220,8 +218,7 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg, tenant)
 }
 
 var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
@@ -329,8 +326,7 @@ func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opOrgsUpsertBySlug, &n, argsNewOrg, scanOrg, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opOrgsUpsertBySlug, &n, argsNewOrg, scanOrg, tenant)
 }
 
 var opOrgsCreateIfAbsentBySlug = &runtime.Op{Name: "orgs.CreateIfAbsentBySlug", Table: "orgs", Errs: errs, HiddenKey: true, SQL: `-- name: orgs.CreateIfAbsentBySlug
@@ -360,8 +356,7 @@ func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool
 		return Org{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opOrgsCreateIfAbsentBySlug, &n, argsNewOrg, scanOrg, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opOrgsCreateIfAbsentBySlug, &n, argsNewOrg, scanOrg, tenant)
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.

@@ -110,8 +110,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTagsCreate, &n, argsNewTag, scanTag, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTagsCreate, &n, argsNewTag, scanTag, tenant)
 }
 
 var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
@@ -126,8 +125,7 @@ func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTagsFindByID, &id, runtime.Arg, scanTag, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTagsFindByID, &id, runtime.Arg, scanTag, tenant)
 }
 
 var opTagsFindAll = &runtime.Op{Name: "tags.FindAll", Table: "tags", Errs: errs, SQL: `-- name: tags.FindAll replica=ok
@@ -209,8 +207,7 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
-	return *v, err
+	return runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
 }
 
 var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
@@ -318,8 +315,7 @@ func (r *TagRepo) UpsertByName(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOneOp(ctx, db, opTagsUpsertByName, &n, argsNewTag, scanTag, tenant)
-	return *v, err
+	return runtime.QueryOneOp(ctx, db, opTagsUpsertByName, &n, argsNewTag, scanTag, tenant)
 }
 
 var opTagsCreateIfAbsentByName = &runtime.Op{Name: "tags.CreateIfAbsentByName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.CreateIfAbsentByName
@@ -349,8 +345,7 @@ func (r *TagRepo) CreateIfAbsentByName(ctx context.Context, n NewTag) (Tag, bool
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByName, &n, argsNewTag, scanTag, tenant)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByName, &n, argsNewTag, scanTag, tenant)
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.

@@ -105,8 +105,7 @@ RETURNING "id", "title", "body", "search", "created_at"`}
 // Create inserts n into table notes and returns the row as stored. It validates n
 // first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opNotesCreate, &n, argsNewNote, scanNote)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opNotesCreate, &n, argsNewNote, scanNote)
 }
 
 var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
@@ -116,8 +115,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table notes with the given id, or
 // runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opNotesFindByID, &id, runtime.Arg, scanNote)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opNotesFindByID, &id, runtime.Arg, scanNote)
 }
 
 var opNotesFindAll = &runtime.Op{Name: "notes.FindAll", Table: "notes", Errs: errs, SQL: `-- name: notes.FindAll replica=ok
@@ -172,8 +170,7 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table notes with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote)
 }
 
 var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete

@@ -84,8 +84,7 @@ RETURNING "path", "viewed_at", "referrer", "line_id"`}
 // Create inserts n into table page_views and returns the row as stored. It
 // validates n first.
 func (r *PageViewRepo) Create(ctx context.Context, n NewPageView) (PageView, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opPageViewsCreate, &n, argsNewPageView, scanPageView)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opPageViewsCreate, &n, argsNewPageView, scanPageView)
 }
 
 var opPageViewsFindAll = &runtime.Op{Name: "page_views.FindAll", Table: "page_views", Errs: errs, SQL: `-- name: page_views.FindAll replica=ok

@@ -91,8 +91,7 @@ RETURNING "region", "code", "name"`}
 // Create inserts n into table shops and returns the row as stored. It validates n
 // first.
 func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opShopsCreate, &n, argsNewShop, scanShop)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opShopsCreate, &n, argsNewShop, scanShop)
 }
 
 var opShopsFindByID = &runtime.Op{Name: "shops.FindByID", Table: "shops", Errs: errs, SQL: `-- name: shops.FindByID replica=ok
@@ -102,8 +101,7 @@ WHERE "region" = $1 AND "code" = $2`}
 // FindByID returns the row of table shops with the given region and code, or
 // runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, region string, code string) (Shop, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opShopsFindByID, &region, runtime.Arg, scanShop, code)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opShopsFindByID, &region, runtime.Arg, scanShop, code)
 }
 
 var opShopsFindAll = &runtime.Op{Name: "shops.FindAll", Table: "shops", Errs: errs, SQL: `-- name: shops.FindAll replica=ok
@@ -159,8 +157,7 @@ func argsShopUpdate(u *ShopUpdate, d []any) []any {
 // region and code and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *ShopRepo) Update(ctx context.Context, region string, code string, u ShopUpdate) (Shop, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateShops, &region, runtime.Arg, &u, argsShopUpdate, scanShop, code)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateShops, &region, runtime.Arg, &u, argsShopUpdate, scanShop, code)
 }
 
 var opShopsDelete = &runtime.Op{Name: "shops.Delete", Table: "shops", Errs: errs, SQL: `-- name: shops.Delete
@@ -218,8 +215,7 @@ RETURNING "region", "code", "name"`}
 // same (region, code) from n (docs/spec.md tells which columns it keeps), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *ShopRepo) UpsertByRegionAndCode(ctx context.Context, n NewShop) (Shop, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opShopsUpsertByRegionAndCode, &n, argsNewShop, scanShop)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opShopsUpsertByRegionAndCode, &n, argsNewShop, scanShop)
 }
 
 var opShopsCreateIfAbsentByRegionAndCode = &runtime.Op{Name: "shops.CreateIfAbsentByRegionAndCode", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.CreateIfAbsentByRegionAndCode
@@ -239,8 +235,7 @@ LIMIT 1`}
 // same (region, code) exists, and returns the new row and true, or the existing
 // one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ShopRepo) CreateIfAbsentByRegionAndCode(ctx context.Context, n NewShop) (Shop, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opShopsCreateIfAbsentByRegionAndCode, &n, argsNewShop, scanShop)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opShopsCreateIfAbsentByRegionAndCode, &n, argsNewShop, scanShop)
 }
 
 // ShopKey is the primary key of a row of table shops.

@@ -226,8 +226,7 @@ RETURNING "id", "uid", "name", "code", "flag"::text, "active", "small", "medium"
 // Create inserts n into table samples and returns the row as stored. It validates
 // n first.
 func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSamplesCreate, &n, argsNewSample, scanSample)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSamplesCreate, &n, argsNewSample, scanSample)
 }
 
 var opSamplesFindByID = &runtime.Op{Name: "samples.FindByID", Table: "samples", Errs: errs, SQL: `-- name: samples.FindByID replica=ok
@@ -237,8 +236,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table samples with the given id, or
 // runtime.ErrNotFound.
 func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opSamplesFindByID, &id, runtime.Arg, scanSample)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opSamplesFindByID, &id, runtime.Arg, scanSample)
 }
 
 var opSamplesFindAll = &runtime.Op{Name: "samples.FindAll", Table: "samples", Errs: errs, SQL: `-- name: samples.FindAll replica=ok
@@ -294,8 +292,7 @@ func argsSampleUpdate(u *SampleUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table samples with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SampleRepo) Update(ctx context.Context, id int64, u SampleUpdate) (Sample, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateSamples, &id, runtime.Arg, &u, argsSampleUpdate, scanSample)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateSamples, &id, runtime.Arg, &u, argsSampleUpdate, scanSample)
 }
 
 var opSamplesDelete = &runtime.Op{Name: "samples.Delete", Table: "samples", Errs: errs, SQL: `-- name: samples.Delete

@@ -102,8 +102,7 @@ RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`}
 
 // Create inserts n into table bookings and returns the row as stored.
 func (r *BookingRepo) Create(ctx context.Context, n NewBooking) (Booking, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opBookingsCreate, &n, argsNewBooking, scanBooking)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opBookingsCreate, &n, argsNewBooking, scanBooking)
 }
 
 var opBookingsFindByID = &runtime.Op{Name: "bookings.FindByID", Table: "bookings", Errs: errs, SQL: `-- name: bookings.FindByID replica=ok
@@ -113,8 +112,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table bookings with the given id, or
 // runtime.ErrNotFound.
 func (r *BookingRepo) FindByID(ctx context.Context, id int64) (Booking, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opBookingsFindByID, &id, runtime.Arg, scanBooking)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opBookingsFindByID, &id, runtime.Arg, scanBooking)
 }
 
 var opBookingsFindAll = &runtime.Op{Name: "bookings.FindAll", Table: "bookings", Errs: errs, SQL: `-- name: bookings.FindAll replica=ok
@@ -170,8 +168,7 @@ func argsBookingUpdate(u *BookingUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table bookings with the given
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *BookingRepo) Update(ctx context.Context, id int64, u BookingUpdate) (Booking, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateBookings, &id, runtime.Arg, &u, argsBookingUpdate, scanBooking)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateBookings, &id, runtime.Arg, &u, argsBookingUpdate, scanBooking)
 }
 
 var opBookingsDelete = &runtime.Op{Name: "bookings.Delete", Table: "bookings", Errs: errs, SQL: `-- name: bookings.Delete

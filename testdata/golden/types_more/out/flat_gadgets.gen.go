@@ -114,8 +114,7 @@ RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`}
 // Create inserts n into table flat_gadgets and returns the row as stored. It
 // validates n first.
 func (r *FlatGadgetRepo) Create(ctx context.Context, n NewFlatGadget) (FlatGadget, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opFlatGadgetsCreate, &n, argsNewFlatGadget, scanFlatGadget)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opFlatGadgetsCreate, &n, argsNewFlatGadget, scanFlatGadget)
 }
 
 var opFlatGadgetsFindByID = &runtime.Op{Name: "flat_gadgets.FindByID", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.FindByID replica=ok
@@ -125,8 +124,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table flat_gadgets with the given id, or
 // runtime.ErrNotFound.
 func (r *FlatGadgetRepo) FindByID(ctx context.Context, id int64) (FlatGadget, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opFlatGadgetsFindByID, &id, runtime.Arg, scanFlatGadget)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opFlatGadgetsFindByID, &id, runtime.Arg, scanFlatGadget)
 }
 
 var opFlatGadgetsFindAll = &runtime.Op{Name: "flat_gadgets.FindAll", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.FindAll replica=ok
@@ -182,8 +180,7 @@ func argsFlatGadgetUpdate(u *FlatGadgetUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table flat_gadgets with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *FlatGadgetRepo) Update(ctx context.Context, id int64, u FlatGadgetUpdate) (FlatGadget, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateFlatGadgets, &id, runtime.Arg, &u, argsFlatGadgetUpdate, scanFlatGadget)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateFlatGadgets, &id, runtime.Arg, &u, argsFlatGadgetUpdate, scanFlatGadget)
 }
 
 var opFlatGadgetsDelete = &runtime.Op{Name: "flat_gadgets.Delete", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.Delete

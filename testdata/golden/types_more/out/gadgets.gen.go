@@ -138,8 +138,7 @@ RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words
 // Create inserts n into table gadgets and returns the row as stored. It validates
 // n first.
 func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opGadgetsCreate, &n, argsNewGadget, scanGadget)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opGadgetsCreate, &n, argsNewGadget, scanGadget)
 }
 
 var opGadgetsFindByID = &runtime.Op{Name: "gadgets.FindByID", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.FindByID replica=ok
@@ -149,8 +148,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table gadgets with the given id, or
 // runtime.ErrNotFound.
 func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opGadgetsFindByID, &id, runtime.Arg, scanGadget)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opGadgetsFindByID, &id, runtime.Arg, scanGadget)
 }
 
 var opGadgetsFindAll = &runtime.Op{Name: "gadgets.FindAll", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.FindAll replica=ok
@@ -206,8 +204,7 @@ func argsGadgetUpdate(u *GadgetUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table gadgets with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadget, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateGadgets, &id, runtime.Arg, &u, argsGadgetUpdate, scanGadget)
-	return *v, err
+	return runtime.UpdateOne(ctx, r.db, updateGadgets, &id, runtime.Arg, &u, argsGadgetUpdate, scanGadget)
 }
 
 var opGadgetsDelete = &runtime.Op{Name: "gadgets.Delete", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.Delete
@@ -288,8 +285,7 @@ RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words
 // label from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opGadgetsUpsertByLabel, &n, argsNewGadget, scanGadget)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opGadgetsUpsertByLabel, &n, argsNewGadget, scanGadget)
 }
 
 var opGadgetsCreateIfAbsentByLabel = &runtime.Op{Name: "gadgets.CreateIfAbsentByLabel", Table: "gadgets", Errs: errs, Validate: true, SQL: `-- name: gadgets.CreateIfAbsentByLabel
@@ -309,8 +305,7 @@ LIMIT 1`}
 // label exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Gadget, bool, error) {
-	v, created, err := runtime.CreateIfAbsentOp(ctx, r.db, opGadgetsCreateIfAbsentByLabel, &n, argsNewGadget, scanGadget)
-	return *v, created, err
+	return runtime.CreateIfAbsentOp(ctx, r.db, opGadgetsCreateIfAbsentByLabel, &n, argsNewGadget, scanGadget)
 }
 
 // GadgetKeyedUpdate is one row's key and changes for UpdateMany.
@@ -392,7 +387,7 @@ LIMIT 1`
 // is none, the error matches runtime.ErrNotFound.
 func (r *GadgetRepo) ByLabel(ctx context.Context, label string) (Gadget, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsByLabel, &label, runtime.Arg, scanGadget)
-	return *v, errs.Wrap(err, "gadgets.ByLabel", "gadgets")
+	return v, errs.Wrap(err, "gadgets.ByLabel", "gadgets")
 }
 
 const sqlGadgetsByMacs = `-- name: gadgets.ByMacs replica=ok

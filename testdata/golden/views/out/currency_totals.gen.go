@@ -43,8 +43,7 @@ WHERE "currency" = $1`}
 // FindByID returns the row of materialized view currency_totals with the given
 // currency, or runtime.ErrNotFound.
 func (r *CurrencyTotalRepo) FindByID(ctx context.Context, currency Currency) (CurrencyTotal, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opCurrencyTotalsFindByID, &currency, runtime.Arg, scanCurrencyTotal)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opCurrencyTotalsFindByID, &currency, runtime.Arg, scanCurrencyTotal)
 }
 
 var opCurrencyTotalsFindAll = &runtime.Op{Name: "currency_totals.FindAll", Table: "currency_totals", Errs: errs, SQL: `-- name: currency_totals.FindAll replica=ok

@@ -45,8 +45,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of view open_accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *OpenAccountRepo) FindByID(ctx context.Context, id int64) (OpenAccount, error) {
-	v, err := runtime.QueryOneOp(ctx, r.db, opOpenAccountsFindByID, &id, runtime.Arg, scanOpenAccount)
-	return *v, err
+	return runtime.QueryOneOp(ctx, r.db, opOpenAccountsFindByID, &id, runtime.Arg, scanOpenAccount)
 }
 
 var opOpenAccountsFindAll = &runtime.Op{Name: "open_accounts.FindAll", Table: "open_accounts", Errs: errs, SQL: `-- name: open_accounts.FindAll replica=ok
