@@ -89,23 +89,26 @@ type Pair[A, B any] struct {
 	Second B
 }
 
-// QueryOne runs sql, binding what args reads from *in and then tail (the
+// QueryOne runs sql, binding what args reads from in and then tail (the
 // values a statement binds after: the rest of a key, the tenant, the
 // version), and scans its one row through dest: one allocation beside
-// pgx's own, which holds a copy of *in, the row and the slots of the
+// pgx's own, which holds a copy of in, the row and the slots of the
 // arguments and destinations. It returns the row, or a zero row and the
 // error, pgx.ErrNoRows when there is no row. Generated queries that run
 // a constant call it (the methods of a table run their runtime.Op with
 // QueryOneOp, which reuses that memory):
 //
-//	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsByEmail, &email, runtime.Arg, scanAccount)
+//	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsByEmail, email, runtime.Arg, scanAccount)
 //	return v, errs.Wrap(err, "accounts.ByEmail", "accounts")
 //
-// (The input by pointer: the work that depends on nothing but pointers
-// is compiled once for all tables, in one, not per struct layout.)
-func QueryOne[T, A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, error) {
+// The input comes by value: a pointer to the caller's variable would
+// move it to the heap wherever the generated method is inlined (the
+// escape of an instance of a generic function is not known across
+// packages). The work that depends on nothing but pointers is compiled
+// once for all tables, in one, not per struct layout.
+func QueryOne[T, A any](ctx context.Context, db DBTX, sql string, in A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, error) {
 	c := new(call[T, A])
-	c.in = *in
+	c.in = in
 	if err := one(ctx, db, sql, &c.buf, &c.in, args, &c.row, dest, tail); err != nil {
 		var zero T
 		return zero, err
@@ -144,13 +147,13 @@ type argCall[A any] struct {
 	buf [callSlots]any
 }
 
-// Query runs sql, binding what args reads from *in, and collects its rows
+// Query runs sql, binding what args reads from in, and collects its rows
 // through dest (see Collect), with room for capacity rows (a limit; 0
 // when unknown). Generated queries and loaders call it.
 // The values of tail are bound after args' (see QueryOne).
-func Query[T, A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, capacity int, tail ...any) ([]T, error) {
+func Query[T, A any](ctx context.Context, db DBTX, sql string, in A, args func(*A, []any) []any, dest func(*T, []any) []any, capacity int, tail ...any) ([]T, error) {
 	c := new(argCall[A])
-	c.in = *in
+	c.in = in
 	rows, slots, err := query(ctx, db, sql, &c.buf, &c.in, args, tail)
 	return collect(rows, err, capacity, dest, slots)
 }
@@ -163,12 +166,12 @@ func query[PA any](ctx context.Context, db DBTX, sql string, buf *[callSlots]any
 	return rows, slotsAfter(buf, a), err
 }
 
-// Exec runs sql, binding what args reads from *in and then tail (see
+// Exec runs sql, binding what args reads from in and then tail (see
 // QueryOne), and returns its command tag: generated Delete and the other
 // writes that return no row.
-func Exec[A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, tail ...any) (pgconn.CommandTag, error) {
+func Exec[A any](ctx context.Context, db DBTX, sql string, in A, args func(*A, []any) []any, tail ...any) (pgconn.CommandTag, error) {
 	c := new(execCall[A])
-	c.in = *in
+	c.in = in
 	return execIn(ctx, db, sql, &c.buf, &c.in, args, tail)
 }
 

@@ -144,15 +144,15 @@ func (o *Op) validate(in any) error {
 	return v.Validate()
 }
 
-// QueryOneOp is QueryOne for the statement of op: it validates *in
+// QueryOneOp is QueryOne for the statement of op: it validates in
 // first when op says so, and returns the error wrapped as op says. Its
 // memory is op's (see getCall): beside pgx's own, a call allocates
 // nothing once op has run. A generated Create is
 //
-//	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
-func QueryOneOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, error) {
+//	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, n, argsNewAccount, scanAccount)
+func QueryOneOp[T, A any](ctx context.Context, db DBTX, op *Op, in A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, error) {
 	c := getCall[call[T, A]](op)
-	c.in = *in
+	c.in = in
 	err := op.check(&c.in)
 	if err == nil {
 		err = oneOp(ctx, db, op, &c.buf, &c.in, args, &c.row, dest, tail)
@@ -178,9 +178,9 @@ func oneOp[PA, PT any](ctx context.Context, db DBTX, op *Op, buf *[callSlots]any
 
 // QueryOp is Query for the statement of op, validating and wrapping as
 // QueryOneOp does, in op's memory.
-func QueryOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, capacity int, tail ...any) ([]T, error) {
+func QueryOp[T, A any](ctx context.Context, db DBTX, op *Op, in A, args func(*A, []any) []any, dest func(*T, []any) []any, capacity int, tail ...any) ([]T, error) {
 	c := getCall[argCall[A]](op)
-	c.in = *in
+	c.in = in
 	err := op.check(&c.in)
 	var items []T
 	if err == nil {
@@ -194,9 +194,9 @@ func QueryOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A
 
 // ExecOp is Exec for the statement of op, validating and wrapping as
 // QueryOneOp does, in op's memory.
-func ExecOp[A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, tail ...any) (pgconn.CommandTag, error) {
+func ExecOp[A any](ctx context.Context, db DBTX, op *Op, in A, args func(*A, []any) []any, tail ...any) (pgconn.CommandTag, error) {
 	c := getCall[execCall[A]](op)
-	c.in = *in
+	c.in = in
 	err := op.check(&c.in)
 	var tag pgconn.CommandTag
 	if err == nil {
@@ -209,9 +209,9 @@ func ExecOp[A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []
 
 // CreateIfAbsentOp is CreateIfAbsent for the statement of op,
 // validating and wrapping as QueryOneOp does, in op's memory.
-func CreateIfAbsentOp[T, A any](ctx context.Context, db DBTX, op *Op, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, bool, error) {
+func CreateIfAbsentOp[T, A any](ctx context.Context, db DBTX, op *Op, in A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, bool, error) {
 	c := getCall[createCall[T, A]](op)
-	c.in = *in
+	c.in = in
 	err := op.check(&c.in)
 	if err == nil {
 		err = op.wrap(createIfAbsent(ctx, db, op.SQL, &c.buf, &c.in, args, &c.row, dest, &c.created, tail))

@@ -49,52 +49,52 @@ func TestOpHelpers(t *testing.T) {
 	db := openDB(t, runtime.Config{}, `CREATE TABLE op_things (id bigint PRIMARY KEY, name text NOT NULL UNIQUE CHECK (name <> 'bad'))`)
 
 	for i := range int64(5) {
-		v, err := runtime.QueryOneOp(ctx, db, opCreate, &newOpThing{ID: i, Name: "thing " + string(rune('a'+i))}, argsNewOpThing, scanOpThing)
+		v, err := runtime.QueryOneOp(ctx, db, opCreate, newOpThing{ID: i, Name: "thing " + string(rune('a'+i))}, argsNewOpThing, scanOpThing)
 		if err != nil || v.ID != i {
 			t.Fatalf("create %d: %+v, %v", i, v, err)
 		}
 	}
 	// Validation first, wrapped for the op; nothing is sent (the row
 	// would violate the primary key).
-	v, err := runtime.QueryOneOp(ctx, db, opCreate, &newOpThing{ID: 1}, argsNewOpThing, scanOpThing)
+	v, err := runtime.QueryOneOp(ctx, db, opCreate, newOpThing{ID: 1}, argsNewOpThing, scanOpThing)
 	var de *runtime.DbError
 	if !errors.As(err, &de) || de.Kind != runtime.KindValidation || de.Op != "op_things.Create" || de.OpTable != "op_things" ||
 		len(de.Fields) != 1 || de.Fields[0].Field != "name" || v != (opThing{}) {
 		t.Fatalf("create, invalid: %+v, %#v", v, err)
 	}
 	// A constraint is named as the spec does, from Errs.
-	_, err = runtime.QueryOneOp(ctx, db, opCreate, &newOpThing{ID: 9, Name: "thing a"}, argsNewOpThing, scanOpThing)
+	_, err = runtime.QueryOneOp(ctx, db, opCreate, newOpThing{ID: 9, Name: "thing a"}, argsNewOpThing, scanOpThing)
 	if !errors.As(err, &de) || de.Kind != runtime.KindConflict || de.SpecName != "name.unique" || de.Op != "op_things.Create" {
 		t.Fatalf("create, taken: %#v", err)
 	}
 	// Invalid input names its field through Params.
-	_, err = runtime.QueryOneOp(ctx, db, opCreate, &newOpThing{ID: 9, Name: "bad\x00"}, argsNewOpThing, scanOpThing)
+	_, err = runtime.QueryOneOp(ctx, db, opCreate, newOpThing{ID: 9, Name: "bad\x00"}, argsNewOpThing, scanOpThing)
 	if !errors.As(err, &de) || de.Kind != runtime.KindValidation || len(de.Fields) != 1 || de.Fields[0].Field != "name" {
 		t.Fatalf("create, invalid input: %#v", err)
 	}
-	if v, err := runtime.QueryOneOp(ctx, db, opFind, ptr(int64(3)), runtime.Arg, scanOpThing); err != nil || v.Name != "thing d" {
+	if v, err := runtime.QueryOneOp(ctx, db, opFind, int64(3), runtime.Arg, scanOpThing); err != nil || v.Name != "thing d" {
 		t.Fatalf("find: %+v, %v", v, err)
 	}
-	_, err = runtime.QueryOneOp(ctx, db, opFind, ptr(int64(30)), runtime.Arg, scanOpThing)
+	_, err = runtime.QueryOneOp(ctx, db, opFind, int64(30), runtime.Arg, scanOpThing)
 	if !errors.Is(err, runtime.ErrNotFound) || !errors.As(err, &de) || de.Op != "op_things.FindByID" {
 		t.Fatalf("find a missing row: %#v", err)
 	}
-	items, err := runtime.QueryOp(ctx, db, opList, ptr(int64(1)), runtime.Arg, scanOpThing, 0, int64(4))
+	items, err := runtime.QueryOp(ctx, db, opList, int64(1), runtime.Arg, scanOpThing, 0, int64(4))
 	if err != nil || len(items) != 3 || items[0].ID != 1 || items[2].ID != 3 {
 		t.Fatalf("list: %+v, %v", items, err)
 	}
-	if _, err := runtime.QueryOp(ctx, db, opList, ptr("x"), runtime.Arg, scanOpThing, 0, int64(4)); !errors.As(err, &de) || de.Op != "op_things.List" {
+	if _, err := runtime.QueryOp(ctx, db, opList, "x", runtime.Arg, scanOpThing, 0, int64(4)); !errors.As(err, &de) || de.Op != "op_things.List" {
 		t.Fatalf("list, bad argument: %#v", err)
 	}
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opEnsure, &newOpThing{ID: 99, Name: "thing a"}, argsNewOpThing, scanOpThing)
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, opEnsure, newOpThing{ID: 99, Name: "thing a"}, argsNewOpThing, scanOpThing)
 	if err != nil || created || v.ID != 0 {
 		t.Fatalf("create if absent, present: %+v, %v, %v", v, created, err)
 	}
-	v, created, err = runtime.CreateIfAbsentOp(ctx, db, opEnsure, &newOpThing{ID: 99, Name: "new"}, argsNewOpThing, scanOpThing)
+	v, created, err = runtime.CreateIfAbsentOp(ctx, db, opEnsure, newOpThing{ID: 99, Name: "new"}, argsNewOpThing, scanOpThing)
 	if err != nil || !created || v.ID != 99 {
 		t.Fatalf("create if absent, absent: %+v, %v, %v", v, created, err)
 	}
-	if _, _, err := runtime.CreateIfAbsentOp(ctx, db, opEnsure, &newOpThing{ID: 100}, argsNewOpThing, scanOpThing); !errors.As(err, &de) || de.Kind != runtime.KindValidation {
+	if _, _, err := runtime.CreateIfAbsentOp(ctx, db, opEnsure, newOpThing{ID: 100}, argsNewOpThing, scanOpThing); !errors.As(err, &de) || de.Kind != runtime.KindValidation {
 		t.Fatalf("create if absent, invalid: %#v", err)
 	}
 	all, err := runtime.AllOp(ctx, db, &runtime.Op{Name: "op_things.FindAll", Table: "op_things", SQL: `SELECT id, name FROM op_things ORDER BY id`}, scanOpThing, 0)
@@ -111,16 +111,16 @@ func TestOpHelpers(t *testing.T) {
 	if _, err := runtime.CountOp(ctx, db, count, "x"); !errors.As(err, &de) || de.Op != "op_things.Count" {
 		t.Fatalf("count, bad argument: %#v", err)
 	}
-	tag, err := runtime.ExecOp(ctx, db, opDelete, ptr(int64(99)), runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, db, opDelete, int64(99), runtime.Arg)
 	if err != nil || tag.RowsAffected() != 1 {
 		t.Fatalf("exec: %v, %v", tag, err)
 	}
-	if _, err := runtime.ExecOp(ctx, db, opDelete, ptr("x"), runtime.Arg); !errors.As(err, &de) || de.Op != "op_things.Delete" {
+	if _, err := runtime.ExecOp(ctx, db, opDelete, "x", runtime.Arg); !errors.As(err, &de) || de.Op != "op_things.Delete" {
 		t.Fatalf("exec, bad argument: %#v", err)
 	}
 	// An op that validates an input that cannot is a misuse, reported.
 	odd := &runtime.Op{Name: "op_things.Odd", Table: "op_things", Validate: true, SQL: opFind.SQL}
-	if _, err := runtime.QueryOneOp(ctx, db, odd, ptr(int64(1)), runtime.Arg, scanOpThing); err == nil || !strings.Contains(err.Error(), "no Validate method") {
+	if _, err := runtime.QueryOneOp(ctx, db, odd, int64(1), runtime.Arg, scanOpThing); err == nil || !strings.Contains(err.Error(), "no Validate method") {
 		t.Fatalf("validating an input without Validate: %v", err)
 	}
 }
@@ -202,24 +202,24 @@ func TestUpdateOneOp(t *testing.T) {
 	q := &runtime.Update{Name: "op_things.Update", Keys: 1, Head: "UPDATE op_things\nSET ", Cols: []string{"name"},
 		Tail: "\nWHERE id = $1\nRETURNING id, name",
 		Op:   &runtime.Op{Name: "op_things.Update", Table: "op_things", Errs: opErrs, Validate: true, Params: []string{"id", "name"}}}
-	v, err := runtime.UpdateOne(ctx, db, q, ptr(int64(1)), runtime.Arg, &opThingUpdate{Name: runtime.Set("c")}, argsOpThingUpdate, scanOpThing)
+	v, err := runtime.UpdateOne(ctx, db, q, int64(1), runtime.Arg, opThingUpdate{Name: runtime.Set("c")}, argsOpThingUpdate, scanOpThing)
 	if err != nil || v != (opThing{1, "c"}) {
 		t.Fatalf("update: %+v, %v", v, err)
 	}
 	var de *runtime.DbError
-	_, err = runtime.UpdateOne(ctx, db, q, ptr(int64(1)), runtime.Arg, &opThingUpdate{Name: runtime.Set("")}, argsOpThingUpdate, scanOpThing)
+	_, err = runtime.UpdateOne(ctx, db, q, int64(1), runtime.Arg, opThingUpdate{Name: runtime.Set("")}, argsOpThingUpdate, scanOpThing)
 	if !errors.As(err, &de) || de.Kind != runtime.KindValidation || de.Op != "op_things.Update" || len(de.Fields) != 1 {
 		t.Fatalf("update, invalid: %#v", err)
 	}
-	_, err = runtime.UpdateOne(ctx, db, q, ptr(int64(1)), runtime.Arg, &opThingUpdate{Name: runtime.Set("b")}, argsOpThingUpdate, scanOpThing)
+	_, err = runtime.UpdateOne(ctx, db, q, int64(1), runtime.Arg, opThingUpdate{Name: runtime.Set("b")}, argsOpThingUpdate, scanOpThing)
 	if !errors.As(err, &de) || de.SpecName != "name.unique" || de.Op != "op_things.Update" {
 		t.Fatalf("update, taken: %#v", err)
 	}
-	_, err = runtime.UpdateOne(ctx, db, q, ptr(int64(1)), runtime.Arg, &opThingUpdate{Name: runtime.Set("x\x00")}, argsOpThingUpdate, scanOpThing)
+	_, err = runtime.UpdateOne(ctx, db, q, int64(1), runtime.Arg, opThingUpdate{Name: runtime.Set("x\x00")}, argsOpThingUpdate, scanOpThing)
 	if !errors.As(err, &de) || de.Kind != runtime.KindValidation || len(de.Fields) != 1 || de.Fields[0].Field != "name" {
 		t.Fatalf("update, invalid input: %#v", err)
 	}
-	_, err = runtime.UpdateOne(ctx, db, q, ptr(int64(9)), runtime.Arg, &opThingUpdate{Name: runtime.Set("z")}, argsOpThingUpdate, scanOpThing)
+	_, err = runtime.UpdateOne(ctx, db, q, int64(9), runtime.Arg, opThingUpdate{Name: runtime.Set("z")}, argsOpThingUpdate, scanOpThing)
 	if !errors.Is(err, runtime.ErrNotFound) || !errors.As(err, &de) || de.Op != "op_things.Update" {
 		t.Fatalf("update, missing: %#v", err)
 	}
@@ -239,7 +239,7 @@ func TestOpCallsReuseMemory(t *testing.T) {
 		go func() {
 			for i := range 200 {
 				id := int64((g*37 + i) % 120) // ids from 100 on have no row
-				v, err := runtime.QueryOneOp(ctx, db, find, &id, runtime.Arg, scanOpThing)
+				v, err := runtime.QueryOneOp(ctx, db, find, id, runtime.Arg, scanOpThing)
 				switch {
 				case id >= 100 && (!errors.Is(err, runtime.ErrNotFound) || v != (opThing{})):
 					errs <- fmt.Errorf("id %d: %+v, %v; want no row", id, v, err)
@@ -260,13 +260,13 @@ func TestOpCallsReuseMemory(t *testing.T) {
 	const sql = `SELECT id, name FROM op_things WHERE id = $1`
 	own := testing.AllocsPerRun(200, func() {
 		id := int64(7)
-		if _, err := runtime.QueryOne(ctx, db, sql, &id, runtime.Arg, scanOpThing); err != nil {
+		if _, err := runtime.QueryOne(ctx, db, sql, id, runtime.Arg, scanOpThing); err != nil {
 			t.Fatal(err)
 		}
 	})
 	reused := testing.AllocsPerRun(200, func() {
 		id := int64(7)
-		if _, err := runtime.QueryOneOp(ctx, db, find, &id, runtime.Arg, scanOpThing); err != nil {
+		if _, err := runtime.QueryOneOp(ctx, db, find, id, runtime.Arg, scanOpThing); err != nil {
 			t.Fatal(err)
 		}
 	})

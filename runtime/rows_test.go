@@ -102,31 +102,31 @@ func TestCallHelpers(t *testing.T) {
 		if i%2 == 0 {
 			n.Note = runtime.NullOf("even")
 		}
-		v, err := runtime.QueryOne(ctx, db, insert, &n, args, scan)
+		v, err := runtime.QueryOne(ctx, db, insert, n, args, scan)
 		if err != nil || v.ID != i || v.Name != n.Name || v.Note != n.Note {
 			t.Fatalf("insert %d: %+v, %v", i, v, err)
 		}
 	}
 	const find = `SELECT id, name, note FROM things WHERE id = $1`
-	if v, err := runtime.QueryOne(ctx, db, find, ptr(int64(4)), runtime.Arg, scan); err != nil || v.Name != "thing e" || !v.Note.Valid {
+	if v, err := runtime.QueryOne(ctx, db, find, int64(4), runtime.Arg, scan); err != nil || v.Name != "thing e" || !v.Note.Valid {
 		t.Fatalf("find: %+v, %v", v, err)
 	}
-	if v, err := runtime.QueryOne(ctx, db, find, ptr(int64(40)), runtime.Arg, scan); !errors.Is(err, pgx.ErrNoRows) || v != (thing{}) {
+	if v, err := runtime.QueryOne(ctx, db, find, int64(40), runtime.Arg, scan); !errors.Is(err, pgx.ErrNoRows) || v != (thing{}) {
 		t.Fatalf("find a missing row: %+v, %v", v, err)
 	}
 	const list = `SELECT id, name, note FROM things WHERE id >= $1 AND id < $2 ORDER BY id`
-	got, err := runtime.Query(ctx, db, list, ptr(int64(2)), runtime.Arg, scan, 0, int64(7))
+	got, err := runtime.Query(ctx, db, list, int64(2), runtime.Arg, scan, 0, int64(7))
 	if err != nil || len(got) != 5 || got[0].ID != 2 || got[4].ID != 6 || got[1].Note.Valid {
 		t.Fatalf("query: %+v, %v", got, err)
 	}
 	const createIfAbsent = `WITH ins AS (INSERT INTO things VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING id, name, note)
 SELECT true, id, name, note FROM ins UNION ALL SELECT false, id, name, note FROM things WHERE name = $2 LIMIT 1`
 	absent := &runtime.Op{Name: "things.CreateIfAbsentByName", Table: "things", SQL: createIfAbsent}
-	v, created, err := runtime.CreateIfAbsentOp(ctx, db, absent, &newThing{ID: 99, Name: "thing a"}, args, scan)
+	v, created, err := runtime.CreateIfAbsentOp(ctx, db, absent, newThing{ID: 99, Name: "thing a"}, args, scan)
 	if err != nil || created || v.ID != 0 {
 		t.Fatalf("create if absent, present: %+v, %v, %v", v, created, err)
 	}
-	v, created, err = runtime.CreateIfAbsentOp(ctx, db, absent, &newThing{ID: 99, Name: "new"}, args, scan)
+	v, created, err = runtime.CreateIfAbsentOp(ctx, db, absent, newThing{ID: 99, Name: "new"}, args, scan)
 	if err != nil || !created || v.ID != 99 {
 		t.Fatalf("create if absent, absent: %+v, %v, %v", v, created, err)
 	}
@@ -136,13 +136,13 @@ SELECT true, id, name, note FROM ins UNION ALL SELECT false, id, name, note FROM
 	sent := &countingDB{DBTX: db}
 	upsert := &runtime.Op{Name: "things.UpsertByName", Table: "things", HiddenKey: true,
 		SQL: `INSERT INTO things VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET note = EXCLUDED.note WHERE things.id < 0 RETURNING id, name, note`}
-	_, err = runtime.QueryOneOp(ctx, sent, upsert, &newThing{ID: 98, Name: "thing b"}, args, scan)
+	_, err = runtime.QueryOneOp(ctx, sent, upsert, newThing{ID: 98, Name: "thing b"}, args, scan)
 	var de *runtime.DbError
 	if !errors.As(err, &de) || !errors.Is(err, runtime.ErrHiddenKey) || de.Kind != runtime.KindConflict || de.Op != upsert.Name || sent.n != 3 {
 		t.Fatalf("upsert over a hidden row: %v after %d statements, want a hidden-key conflict after 3", err, sent.n)
 	}
 	upsert.HiddenKey = false
-	if _, err = runtime.QueryOneOp(ctx, db, upsert, &newThing{ID: 98, Name: "thing b"}, args, scan); errors.Is(err, runtime.ErrHiddenKey) || !errors.Is(err, runtime.ErrNotFound) {
+	if _, err = runtime.QueryOneOp(ctx, db, upsert, newThing{ID: 98, Name: "thing b"}, args, scan); errors.Is(err, runtime.ErrHiddenKey) || !errors.Is(err, runtime.ErrNotFound) {
 		t.Fatalf("upsert over a hidden row without HiddenKey: %v, want not found", err)
 	}
 	var ids []int64
@@ -179,7 +179,7 @@ SELECT true, id, name, note FROM ins UNION ALL SELECT false, id, name, note FROM
 	if err != nil || len(groups[true]) != 5 || len(groups[false]) != 6 || groups[true][1].ID != 2 {
 		t.Fatalf("loader: %v, %v", groups, err)
 	}
-	tag, err := runtime.Exec(ctx, db, `DELETE FROM things WHERE id = $1`, ptr(int64(99)), runtime.Arg)
+	tag, err := runtime.Exec(ctx, db, `DELETE FROM things WHERE id = $1`, int64(99), runtime.Arg)
 	if err != nil || tag.RowsAffected() != 1 {
 		t.Fatalf("exec: %v, %v", tag, err)
 	}
@@ -194,7 +194,7 @@ SELECT true, id, name, note FROM ins UNION ALL SELECT false, id, name, note FROM
 	})
 	one := testing.AllocsPerRun(100, func() {
 		id := int64(3)
-		if _, err := runtime.QueryOne(ctx, db, find, &id, runtime.Arg, scan); err != nil {
+		if _, err := runtime.QueryOne(ctx, db, find, id, runtime.Arg, scan); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -203,13 +203,13 @@ SELECT true, id, name, note FROM ins UNION ALL SELECT false, id, name, note FROM
 	}
 	many := testing.AllocsPerRun(50, func() {
 		from := int64(0)
-		if _, err := runtime.Query(ctx, db, list, &from, runtime.Arg, scan, 10, 10); err != nil {
+		if _, err := runtime.Query(ctx, db, list, from, runtime.Arg, scan, 10, 10); err != nil {
 			t.Fatal(err)
 		}
 	})
 	few := testing.AllocsPerRun(50, func() {
 		from := int64(0)
-		if _, err := runtime.Query(ctx, db, list, &from, runtime.Arg, scan, 2, 2); err != nil {
+		if _, err := runtime.Query(ctx, db, list, from, runtime.Arg, scan, 2, 2); err != nil {
 			t.Fatal(err)
 		}
 	})

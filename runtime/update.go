@@ -219,7 +219,7 @@ type updateCall[T, K, U any] struct {
 
 // UpdateOne runs q for the row whose key is *key, setting the columns
 // whose value args gives (nil for a field left unset: runtime.Opt's
-// Arg), one per column of q.Cols, read from *in, and scans the row it
+// Arg), one per column of q.Cols, read from in, and scans the row it
 // returns through dest into a new T, which it returns (a zero one with
 // an error, as QueryOne). The error is pgx.ErrNoRows when no row
 // matched. Generated Update methods call it:
@@ -228,9 +228,9 @@ type updateCall[T, K, U any] struct {
 //
 // extra are the values of the key's other columns (keyArgs binds the
 // first; the key has q.Keys) and then those the statement binds after
-// the columns', with a Fallback statement only. With q.Op set, *in is
+// the columns', with a Fallback statement only. With q.Op set, in is
 // validated first and errors come back wrapped (see Update.Op).
-func UpdateOne[T, K, U any](ctx context.Context, db DBTX, q *Update, key *K, keyArgs func(*K, []any) []any, in *U, args func(*U, []any) []any, dest func(*T, []any) []any, extra ...any) (T, error) {
+func UpdateOne[T, K, U any](ctx context.Context, db DBTX, q *Update, key K, keyArgs func(*K, []any) []any, in U, args func(*U, []any) []any, dest func(*T, []any) []any, extra ...any) (T, error) {
 	if q.Op == nil {
 		c := new(updateCall[T, K, U])
 		return c.run(ctx, db, q, key, keyArgs, in, args, dest, extra)
@@ -242,9 +242,9 @@ func UpdateOne[T, K, U any](ctx context.Context, db DBTX, q *Update, key *K, key
 }
 
 // run is UpdateOne in the memory c.
-func (c *updateCall[T, K, U]) run(ctx context.Context, db DBTX, q *Update, key *K, keyArgs func(*K, []any) []any, in *U, args func(*U, []any) []any, dest func(*T, []any) []any, extra []any) (T, error) {
+func (c *updateCall[T, K, U]) run(ctx context.Context, db DBTX, q *Update, key K, keyArgs func(*K, []any) []any, in U, args func(*U, []any) []any, dest func(*T, []any) []any, extra []any) (T, error) {
 	var zero T
-	c.key, c.in = *key, *in
+	c.key, c.in = key, in
 	if q.Op != nil {
 		if err := q.Op.check(&c.in); err != nil {
 			return zero, err

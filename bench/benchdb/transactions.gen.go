@@ -121,7 +121,7 @@ RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "create
 // Create inserts n into table transactions and returns the row as stored. It
 // validates n first.
 func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transaction, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, &n, argsNewTransaction, scanTransaction)
+	return runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, n, argsNewTransaction, scanTransaction)
 }
 
 var opTransactionsFindByID = &runtime.Op{Name: "transactions.FindByID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByID replica=ok
@@ -131,7 +131,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table transactions with the given id, or
 // runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, &id, runtime.Arg, scanTransaction)
+	return runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, id, runtime.Arg, scanTransaction)
 }
 
 var opTransactionsFindAll = &runtime.Op{Name: "transactions.FindAll", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindAll replica=ok
@@ -187,7 +187,7 @@ func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transactions with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
-	return runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
+	return runtime.UpdateOne(ctx, r.db, updateTransactions, id, runtime.Arg, u, argsTransactionUpdate, scanTransaction)
 }
 
 var opTransactionsDelete = &runtime.Op{Name: "transactions.Delete", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Delete
@@ -196,7 +196,7 @@ DELETE FROM "transactions" WHERE "id" = $1`}
 // Delete removes the row of table transactions with the given id and reports
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opTransactionsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opTransactionsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -218,7 +218,7 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	if len(ids) == 0 {
 		return []Transaction{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
+	return runtime.QueryOp(ctx, r.db, opTransactionsFindByIDs, ids, runtime.Arg, scanTransaction, len(ids))
 }
 
 var copyTransactions = &runtime.Copier[*NewTransaction]{
@@ -313,7 +313,7 @@ WHERE "user_id" = $1 ORDER BY "id"`}
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
-	return runtime.QueryOp(ctx, r.db, opTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByUserID, userID, runtime.Arg, scanTransaction, 0)
 }
 
 var loadTransactionsByUserID = &runtime.Loader[uuid.UUID, Transaction]{
@@ -350,7 +350,7 @@ LIMIT $2`
 //
 // The newest transactions of a user, newest first.
 func (r *TransactionRepo) RecentForUser(ctx context.Context, p RecentForUserParams) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsRecentForUser, &p, func(p *RecentForUserParams, d []any) []any { return append(d, &p.UserID, &p.Limit) }, scanTransaction, int(p.Limit))
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsRecentForUser, p, func(p *RecentForUserParams, d []any) []any { return append(d, &p.UserID, &p.Limit) }, scanTransaction, int(p.Limit))
 	return items, errs.Wrap(err, "transactions.RecentForUser", "transactions")
 }
 
@@ -373,6 +373,6 @@ ORDER BY "created_at" DESC, "id" DESC`
 //
 // A user's transactions of at least an amount, newest first.
 func (r *TransactionRepo) LargeForUser(ctx context.Context, p LargeForUserParams) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsLargeForUser, &p, func(p *LargeForUserParams, d []any) []any { return append(d, &p.UserID, &p.MinAmount) }, scanTransaction, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsLargeForUser, p, func(p *LargeForUserParams, d []any) []any { return append(d, &p.UserID, &p.MinAmount) }, scanTransaction, 0)
 	return items, errs.Wrap(err, "transactions.LargeForUser", "transactions")
 }

@@ -305,18 +305,18 @@ type call struct {
 	rest     []jen.Code
 }
 
-// run renders runtime.fn(ctx, db, sql, &in, args, extra…, rest…, the
+// run renders runtime.fn(ctx, db, sql, in, args, extra…, rest…, the
 // statement's behaviour values…).
 func (c call) run(fn string, db, sql jen.Code, s ir.Statement, extra ...jen.Code) *jen.Statement {
-	args := append([]jen.Code{jen.Id("ctx"), db, sql, jen.Op("&").Add(c.in), c.args}, extra...)
+	args := append([]jen.Code{jen.Id("ctx"), db, sql, c.in, c.args}, extra...)
 	args = append(append(args, c.rest...), tailArgs(s)...)
 	return jen.Qual(ir.PathRuntime, fn).Call(args...)
 }
 
-// runOp renders runtime.fn+"Op"(ctx, db, op, &in, args, extra…, rest…,
+// runOp renders runtime.fn+"Op"(ctx, db, op, in, args, extra…, rest…,
 // the statement's behaviour values…): the call of s through its Op.
 func (c call) runOp(fn string, db jen.Code, s ir.Statement, extra ...jen.Code) *jen.Statement {
-	args := append([]jen.Code{jen.Id("ctx"), db, jen.Id(opName(s)), jen.Op("&").Add(c.in), c.args}, extra...)
+	args := append([]jen.Code{jen.Id("ctx"), db, jen.Id(opName(s)), c.in, c.args}, extra...)
 	args = append(append(args, c.rest...), tailArgs(s)...)
 	return jen.Qual(ir.PathRuntime, fn+"Op").Call(args...)
 }
@@ -708,7 +708,7 @@ func genUpdate(f *jen.File, t *ir.Table) {
 		run = keyIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))
 	} else {
 		k := keyIn(t)
-		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(t.UpdateVar), jen.Op("&").Add(k.in), k.args, jen.Id("&u"), jen.Id(t.UpdateArgs), jen.Id(t.Scan)}, k.rest...)
+		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(t.UpdateVar), k.in, k.args, jen.Id("u"), jen.Id(t.UpdateArgs), jen.Id(t.Scan)}, k.rest...)
 		run = jen.Qual(ir.PathRuntime, "UpdateOne").Call(append(args, tailArgs(s)...)...)
 	}
 	if t.Version == nil && updateOp(t) {

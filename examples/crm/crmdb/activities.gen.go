@@ -144,7 +144,7 @@ func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, err
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opActivitiesCreate, &n, argsNewActivity, scanActivity, tenant)
+	return runtime.QueryOneOp(ctx, db, opActivitiesCreate, n, argsNewActivity, scanActivity, tenant)
 }
 
 var opActivitiesFindByID = &runtime.Op{Name: "activities.FindByID", Table: "activities", Errs: errs, SQL: `-- name: activities.FindByID replica=ok
@@ -159,7 +159,7 @@ func (r *ActivityRepo) FindByID(ctx context.Context, id int64) (Activity, error)
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opActivitiesFindByID, &id, runtime.Arg, scanActivity, tenant)
+	return runtime.QueryOneOp(ctx, db, opActivitiesFindByID, id, runtime.Arg, scanActivity, tenant)
 }
 
 var opActivitiesFindAll = &runtime.Op{Name: "activities.FindAll", Table: "activities", Errs: errs, SQL: `-- name: activities.FindAll replica=ok
@@ -247,7 +247,7 @@ func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateActivities, &id, runtime.Arg, &u, argsActivityUpdate, scanActivity, tenant)
+	return runtime.UpdateOne(ctx, db, updateActivities, id, runtime.Arg, u, argsActivityUpdate, scanActivity, tenant)
 }
 
 var opActivitiesDelete = &runtime.Op{Name: "activities.Delete", Table: "activities", Errs: errs, SQL: `-- name: activities.Delete
@@ -261,7 +261,7 @@ func (r *ActivityRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opActivitiesDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opActivitiesDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -294,7 +294,7 @@ func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, 
 	if len(ids) == 0 {
 		return []Activity{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opActivitiesFindByIDs, &ids, runtime.Arg, scanActivity, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opActivitiesFindByIDs, ids, runtime.Arg, scanActivity, len(ids), tenant)
 }
 
 var opActivitiesCreateMany = &runtime.Op{Name: "activities.CreateMany", Table: "activities", Errs: errs, Validate: true, SQL: `-- name: activities.CreateMany
@@ -418,7 +418,7 @@ func (r *ActivityRepo) ListByOrganizationID(ctx context.Context, organizationID 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opActivitiesListByOrganizationID, &organizationID, runtime.Arg, scanActivity, 0, tenant)
+	return runtime.QueryOp(ctx, db, opActivitiesListByOrganizationID, organizationID, runtime.Arg, scanActivity, 0, tenant)
 }
 
 var loadActivitiesByOrganizationID = &runtime.Loader[uuid.UUID, Activity]{
@@ -452,7 +452,7 @@ func (r *ActivityRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUI
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opActivitiesListByCustomerID, &customerID, runtime.Arg, scanActivity, 0, tenant)
+	return runtime.QueryOp(ctx, db, opActivitiesListByCustomerID, customerID, runtime.Arg, scanActivity, 0, tenant)
 }
 
 var loadActivitiesByCustomerID = &runtime.Loader[uuid.UUID, Activity]{
@@ -486,7 +486,7 @@ func (r *ActivityRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Ac
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opActivitiesListByDealID, &dealID, runtime.Arg, scanActivity, 0, tenant)
+	return runtime.QueryOp(ctx, db, opActivitiesListByDealID, dealID, runtime.Arg, scanActivity, 0, tenant)
 }
 
 var loadActivitiesByDealID = &runtime.Loader[uuid.UUID, Activity]{

@@ -143,7 +143,7 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opContactsCreate, &n, argsNewContact, scanContact, tenant)
+	return runtime.QueryOneOp(ctx, db, opContactsCreate, n, argsNewContact, scanContact, tenant)
 }
 
 var opContactsFindByID = &runtime.Op{Name: "contacts.FindByID", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindByID replica=ok
@@ -158,7 +158,7 @@ func (r *ContactRepo) FindByID(ctx context.Context, id uuid.UUID) (Contact, erro
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opContactsFindByID, &id, runtime.Arg, scanContact, tenant)
+	return runtime.QueryOneOp(ctx, db, opContactsFindByID, id, runtime.Arg, scanContact, tenant)
 }
 
 var opContactsFindAll = &runtime.Op{Name: "contacts.FindAll", Table: "contacts", Errs: errs, SQL: `-- name: contacts.FindAll replica=ok
@@ -247,7 +247,7 @@ func (r *ContactRepo) Update(ctx context.Context, id uuid.UUID, u ContactUpdate)
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateContacts, &id, runtime.Arg, &u, argsContactUpdate, scanContact, tenant)
+	return runtime.UpdateOne(ctx, db, updateContacts, id, runtime.Arg, u, argsContactUpdate, scanContact, tenant)
 }
 
 var opContactsDelete = &runtime.Op{Name: "contacts.Delete", Table: "contacts", Errs: errs, SQL: `-- name: contacts.Delete
@@ -261,7 +261,7 @@ func (r *ContactRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opContactsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opContactsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -294,7 +294,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact
 	if len(ids) == 0 {
 		return []Contact{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opContactsFindByIDs, ids, runtime.Arg, scanContact, len(ids), tenant)
 }
 
 var opContactsCreateMany = &runtime.Op{Name: "contacts.CreateMany", Table: "contacts", Errs: errs, Validate: true, SQL: `-- name: contacts.CreateMany sensitive=4
@@ -418,7 +418,7 @@ func (r *ContactRepo) ListByOrganizationID(ctx context.Context, organizationID u
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opContactsListByOrganizationID, &organizationID, runtime.Arg, scanContact, 0, tenant)
+	return runtime.QueryOp(ctx, db, opContactsListByOrganizationID, organizationID, runtime.Arg, scanContact, 0, tenant)
 }
 
 var loadContactsByOrganizationID = &runtime.Loader[uuid.UUID, Contact]{
@@ -452,7 +452,7 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
+	return runtime.QueryOp(ctx, db, opContactsListByCustomerID, customerID, runtime.Arg, scanContact, 0, tenant)
 }
 
 var loadContactsByCustomerID = &runtime.Loader[uuid.UUID, Contact]{

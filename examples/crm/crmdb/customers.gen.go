@@ -188,7 +188,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer, tenant)
 	return v, errs.WrapParams(err, "customers.Create", "customers", []string{"id", "name", "email", "phone", "notes"})
 }
 
@@ -307,7 +307,7 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant)
 	return v, errs.WrapParams(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
 }
 
@@ -322,7 +322,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
-	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, errs.Wrap(err, "customers.Delete", "customers")
 }
 
@@ -515,7 +515,7 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomersListByOrganizationID, &organizationID, runtime.Arg, scanCustomer, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlCustomersListByOrganizationID, organizationID, runtime.Arg, scanCustomer, 0, tenant)
 	return items, errs.Wrap(err, "customers.ListByOrganizationID", "customers")
 }
 

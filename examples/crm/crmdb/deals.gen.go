@@ -158,7 +158,7 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	return runtime.QueryOneOp(ctx, db, opDealsCreate, &n, argsNewDeal, scanDeal, tenant)
+	return runtime.QueryOneOp(ctx, db, opDealsCreate, n, argsNewDeal, scanDeal, tenant)
 }
 
 var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
@@ -173,7 +173,7 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
+	return runtime.QueryOneOp(ctx, db, opDealsFindByID, id, runtime.Arg, scanDeal, tenant)
 }
 
 var opDealsFindAll = &runtime.Op{Name: "deals.FindAll", Table: "deals", Errs: errs, SQL: `-- name: deals.FindAll replica=ok
@@ -268,7 +268,7 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 		return Deal{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal, version, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateDeals, id, runtime.Arg, u, argsDealUpdate, scanDeal, version, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "deals.Update", "deals", sqlDealsExists, id, tenant); stale != nil {
@@ -291,7 +291,7 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (boo
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.ExecOp(ctx, db, opDealsDelete, &id, runtime.Arg, version, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opDealsDelete, id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, err
 	}
@@ -349,7 +349,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opDealsFindByIDs, ids, runtime.Arg, scanDeal, len(ids), tenant)
 }
 
 var opDealsCreateMany = &runtime.Op{Name: "deals.CreateMany", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateMany
@@ -483,7 +483,7 @@ func (r *DealRepo) ListByOrganizationID(ctx context.Context, organizationID uuid
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opDealsListByOrganizationID, &organizationID, runtime.Arg, scanDeal, 0, tenant)
+	return runtime.QueryOp(ctx, db, opDealsListByOrganizationID, organizationID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 var loadDealsByOrganizationID = &runtime.Loader[uuid.UUID, Deal]{
@@ -517,7 +517,7 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
+	return runtime.QueryOp(ctx, db, opDealsListByCustomerID, customerID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 var loadDealsByCustomerID = &runtime.Loader[uuid.UUID, Deal]{
@@ -597,6 +597,6 @@ func (r *DealRepo) InStages(ctx context.Context, stages []DealStage) ([]Deal, er
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	items, err := runtime.Query(ctx, db, sqlDealsInStages, &stages, runtime.Arg, scanDeal, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlDealsInStages, stages, runtime.Arg, scanDeal, 0, tenant)
 	return items, errs.Wrap(err, "deals.InStages", "deals")
 }

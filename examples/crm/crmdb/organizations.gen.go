@@ -181,7 +181,7 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlOrganizationsCreate, &n, argsNewOrganization, scanOrganization, tenant)
+	v, err := runtime.QueryOne(ctx, db, sqlOrganizationsCreate, n, argsNewOrganization, scanOrganization, tenant)
 	return v, errs.WrapParams(err, "organizations.Create", "organizations", []string{"name", "slug"})
 }
 
@@ -299,7 +299,7 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id)), tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateOrganizations, &id, runtime.Arg, &u, argsOrganizationUpdate, scanOrganization, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateOrganizations, id, runtime.Arg, u, argsOrganizationUpdate, scanOrganization, tenant)
 	return v, errs.WrapParams(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
 }
 
@@ -314,7 +314,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id), customersCache.AllRows(), tagsCache.AllRows()), tenant))
-	tag, err := runtime.Exec(ctx, db, sqlOrganizationsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlOrganizationsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, errs.Wrap(err, "organizations.Delete", "organizations")
 }
 
@@ -443,7 +443,7 @@ func (r *OrganizationRepo) upsertBySlug(ctx context.Context, n NewOrganization) 
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	return runtime.QueryOneOp(ctx, db, opOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization, tenant)
+	return runtime.QueryOneOp(ctx, db, opOrganizationsUpsertBySlug, n, argsNewOrganization, scanOrganization, tenant)
 }
 
 var opOrganizationsCreateIfAbsentBySlug = &runtime.Op{Name: "organizations.CreateIfAbsentBySlug", Table: "organizations", Errs: errs, HiddenKey: true, SQL: `-- name: organizations.CreateIfAbsentBySlug
@@ -473,7 +473,7 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 		return Organization{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	return runtime.CreateIfAbsentOp(ctx, db, opOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opOrganizationsCreateIfAbsentBySlug, n, argsNewOrganization, scanOrganization, tenant)
 }
 
 // OrganizationKeyedUpdate is one row's key and changes for UpdateMany.

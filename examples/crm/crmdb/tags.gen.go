@@ -153,7 +153,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, &n, argsNewTag, scanTag, tenant)
+	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, n, argsNewTag, scanTag, tenant)
 	return v, errs.WrapParams(err, "tags.Create", "tags", []string{"id", "name"})
 }
 
@@ -265,7 +265,7 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 		return Tag{}, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag, tenant)
 	return v, errs.WrapParams(err, "tags.Update", "tags", []string{"id", "name"})
 }
 
@@ -280,7 +280,7 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, errs.Wrap(err, "tags.Delete", "tags")
 }
 
@@ -406,7 +406,7 @@ func (r *TagRepo) upsertByOrganizationIDAndName(ctx context.Context, n NewTag) (
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTagsUpsertByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
+	return runtime.QueryOneOp(ctx, db, opTagsUpsertByOrganizationIDAndName, n, argsNewTag, scanTag, tenant)
 }
 
 var opTagsCreateIfAbsentByOrganizationIDAndName = &runtime.Op{Name: "tags.CreateIfAbsentByOrganizationIDAndName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.CreateIfAbsentByOrganizationIDAndName
@@ -436,7 +436,7 @@ func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n N
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByOrganizationIDAndName, n, argsNewTag, scanTag, tenant)
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.
@@ -563,7 +563,7 @@ func (r *TagRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTagsListByOrganizationID, &organizationID, runtime.Arg, scanTag, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlTagsListByOrganizationID, organizationID, runtime.Arg, scanTag, 0, tenant)
 	return items, errs.Wrap(err, "tags.ListByOrganizationID", "tags")
 }
 

@@ -141,7 +141,7 @@ RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, n, argsNewAccount, scanAccount)
 }
 
 var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
@@ -151,7 +151,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, id, runtime.Arg, scanAccount)
 }
 
 var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
@@ -223,7 +223,7 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, version int64, u
 	if err := u.Validate(); err != nil {
 		return Account{}, errs.Wrap(err, "accounts.Update", "accounts")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, version)
+	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, r.db, "accounts.Update", "accounts", sqlAccountsExists, id); stale != nil {
@@ -241,7 +241,7 @@ DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`}
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, &id, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, err
 	}
@@ -267,7 +267,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
+	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -312,7 +312,7 @@ RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated
 // statement, and returns the row as stored. It validates n first. Updating
 // increments version. It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByUserIDAndName(ctx context.Context, n NewAccount) (Account, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAccountsUpsertByUserIDAndName, &n, argsNewAccount, scanAccount)
+	return runtime.QueryOneOp(ctx, r.db, opAccountsUpsertByUserIDAndName, n, argsNewAccount, scanAccount)
 }
 
 var opAccountsCreateIfAbsentByUserIDAndName = &runtime.Op{Name: "accounts.CreateIfAbsentByUserIDAndName", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByUserIDAndName
@@ -333,7 +333,7 @@ LIMIT 1`}
 // existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *AccountRepo) CreateIfAbsentByUserIDAndName(ctx context.Context, n NewAccount) (Account, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opAccountsCreateIfAbsentByUserIDAndName, &n, argsNewAccount, scanAccount)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opAccountsCreateIfAbsentByUserIDAndName, n, argsNewAccount, scanAccount)
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -448,7 +448,7 @@ WHERE "user_id" = $1 ORDER BY "id"`}
 // ListByUserID returns the rows of table accounts whose user_id is userID, in
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
-	return runtime.QueryOp(ctx, r.db, opAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
+	return runtime.QueryOp(ctx, r.db, opAccountsListByUserID, userID, runtime.Arg, scanAccount, 0)
 }
 
 var loadAccountsByUserID = &runtime.Loader[uuid.UUID, Account]{
@@ -547,7 +547,7 @@ WHERE account_id = $1 AND created_at <= $2`
 //
 // The balance of an account at the end of a moment, from its ledger entries.
 func (r *AccountRepo) BalanceAsOf(ctx context.Context, accountID uuid.UUID, at time.Time) (BalanceAsOfRow, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsBalanceAsOf, &runtime.Pair[uuid.UUID, time.Time]{First: accountID, Second: at}, func(p *runtime.Pair[uuid.UUID, time.Time], d []any) []any { return append(d, &p.First, &p.Second) }, scanBalanceAsOfRow)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsBalanceAsOf, runtime.Pair[uuid.UUID, time.Time]{First: accountID, Second: at}, func(p *runtime.Pair[uuid.UUID, time.Time], d []any) []any { return append(d, &p.First, &p.Second) }, scanBalanceAsOfRow)
 	return v, errs.Wrap(err, "accounts.BalanceAsOf", "accounts")
 }
 

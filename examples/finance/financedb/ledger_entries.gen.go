@@ -126,7 +126,7 @@ RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "cr
 // Create inserts n into table ledger_entries and returns the row as stored. It
 // validates n first.
 func (r *LedgerEntryRepo) Create(ctx context.Context, n NewLedgerEntry) (LedgerEntry, error) {
-	return runtime.QueryOneOp(ctx, r.db, opLedgerEntriesCreate, &n, argsNewLedgerEntry, scanLedgerEntry)
+	return runtime.QueryOneOp(ctx, r.db, opLedgerEntriesCreate, n, argsNewLedgerEntry, scanLedgerEntry)
 }
 
 var opLedgerEntriesFindByID = &runtime.Op{Name: "ledger_entries.FindByID", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.FindByID replica=ok
@@ -136,7 +136,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table ledger_entries with the given id, or
 // runtime.ErrNotFound.
 func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, error) {
-	return runtime.QueryOneOp(ctx, r.db, opLedgerEntriesFindByID, &id, runtime.Arg, scanLedgerEntry)
+	return runtime.QueryOneOp(ctx, r.db, opLedgerEntriesFindByID, id, runtime.Arg, scanLedgerEntry)
 }
 
 var opLedgerEntriesFindAll = &runtime.Op{Name: "ledger_entries.FindAll", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.FindAll replica=ok
@@ -192,7 +192,7 @@ func argsLedgerEntryUpdate(u *LedgerEntryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table ledger_entries with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *LedgerEntryRepo) Update(ctx context.Context, id int64, u LedgerEntryUpdate) (LedgerEntry, error) {
-	return runtime.UpdateOne(ctx, r.db, updateLedgerEntries, &id, runtime.Arg, &u, argsLedgerEntryUpdate, scanLedgerEntry)
+	return runtime.UpdateOne(ctx, r.db, updateLedgerEntries, id, runtime.Arg, u, argsLedgerEntryUpdate, scanLedgerEntry)
 }
 
 var opLedgerEntriesDelete = &runtime.Op{Name: "ledger_entries.Delete", Table: "ledger_entries", Errs: errs, SQL: `-- name: ledger_entries.Delete
@@ -201,7 +201,7 @@ DELETE FROM "ledger_entries" WHERE "id" = $1`}
 // Delete removes the row of table ledger_entries with the given id and reports
 // whether there was one.
 func (r *LedgerEntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opLedgerEntriesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opLedgerEntriesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -223,7 +223,7 @@ func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerE
 	if len(ids) == 0 {
 		return []LedgerEntry{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opLedgerEntriesFindByIDs, &ids, runtime.Arg, scanLedgerEntry, len(ids))
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesFindByIDs, ids, runtime.Arg, scanLedgerEntry, len(ids))
 }
 
 var copyLedgerEntries = &runtime.Copier[*NewLedgerEntry]{
@@ -317,7 +317,7 @@ WHERE "transaction_id" = $1 ORDER BY "id"`}
 // ListByTransactionID returns the rows of table ledger_entries whose
 // transaction_id is transactionID, in primary key order.
 func (r *LedgerEntryRepo) ListByTransactionID(ctx context.Context, transactionID uuid.UUID) ([]LedgerEntry, error) {
-	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByTransactionID, &transactionID, runtime.Arg, scanLedgerEntry, 0)
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByTransactionID, transactionID, runtime.Arg, scanLedgerEntry, 0)
 }
 
 var loadLedgerEntriesByTransactionID = &runtime.Loader[uuid.UUID, LedgerEntry]{
@@ -341,7 +341,7 @@ WHERE "account_id" = $1 ORDER BY "id"`}
 // ListByAccountID returns the rows of table ledger_entries whose account_id is
 // accountID, in primary key order.
 func (r *LedgerEntryRepo) ListByAccountID(ctx context.Context, accountID uuid.UUID) ([]LedgerEntry, error) {
-	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByAccountID, &accountID, runtime.Arg, scanLedgerEntry, 0)
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByAccountID, accountID, runtime.Arg, scanLedgerEntry, 0)
 }
 
 var loadLedgerEntriesByAccountID = &runtime.Loader[uuid.UUID, LedgerEntry]{
@@ -365,7 +365,7 @@ WHERE "user_id" = $1 ORDER BY "id"`}
 // ListByUserID returns the rows of table ledger_entries whose user_id is userID,
 // in primary key order.
 func (r *LedgerEntryRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]LedgerEntry, error) {
-	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByUserID, &userID, runtime.Arg, scanLedgerEntry, 0)
+	return runtime.QueryOp(ctx, r.db, opLedgerEntriesListByUserID, userID, runtime.Arg, scanLedgerEntry, 0)
 }
 
 var loadLedgerEntriesByUserID = &runtime.Loader[uuid.UUID, LedgerEntry]{

@@ -179,7 +179,7 @@ RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_
 // Create inserts n into table transactions and returns the row as stored. It
 // validates n first.
 func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transaction, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, &n, argsNewTransaction, scanTransaction)
+	return runtime.QueryOneOp(ctx, r.db, opTransactionsCreate, n, argsNewTransaction, scanTransaction)
 }
 
 var opTransactionsFindByID = &runtime.Op{Name: "transactions.FindByID", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindByID replica=ok
@@ -189,7 +189,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table transactions with the given id, or
 // runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, &id, runtime.Arg, scanTransaction)
+	return runtime.QueryOneOp(ctx, r.db, opTransactionsFindByID, id, runtime.Arg, scanTransaction)
 }
 
 var opTransactionsFindAll = &runtime.Op{Name: "transactions.FindAll", Table: "transactions", Errs: errs, SQL: `-- name: transactions.FindAll replica=ok
@@ -245,7 +245,7 @@ func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transactions with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
-	return runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
+	return runtime.UpdateOne(ctx, r.db, updateTransactions, id, runtime.Arg, u, argsTransactionUpdate, scanTransaction)
 }
 
 var opTransactionsDelete = &runtime.Op{Name: "transactions.Delete", Table: "transactions", Errs: errs, SQL: `-- name: transactions.Delete
@@ -254,7 +254,7 @@ DELETE FROM "transactions" WHERE "id" = $1`}
 // Delete removes the row of table transactions with the given id and reports
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opTransactionsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opTransactionsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -276,7 +276,7 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	if len(ids) == 0 {
 		return []Transaction{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
+	return runtime.QueryOp(ctx, r.db, opTransactionsFindByIDs, ids, runtime.Arg, scanTransaction, len(ids))
 }
 
 var copyTransactions = &runtime.Copier[*NewTransaction]{
@@ -325,7 +325,7 @@ RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_
 // columns it keeps), in one statement, and returns the row as stored. It validates
 // n first.
 func (r *TransactionRepo) UpsertByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTransactionsUpsertByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
+	return runtime.QueryOneOp(ctx, r.db, opTransactionsUpsertByUserIDAndIdempotencyKey, n, argsNewTransaction, scanTransaction)
 }
 
 var opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey = &runtime.Op{Name: "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", Table: "transactions", Errs: errs, Validate: true, SQL: `-- name: transactions.CreateIfAbsentByUserIDAndIdempotencyKey
@@ -346,7 +346,7 @@ LIMIT 1`}
 // and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *TransactionRepo) CreateIfAbsentByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, n, argsNewTransaction, scanTransaction)
 }
 
 // TransactionKeyedUpdate is one row's key and changes for UpdateMany.
@@ -467,7 +467,7 @@ WHERE "user_id" = $1 ORDER BY "id"`}
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
-	return runtime.QueryOp(ctx, r.db, opTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByUserID, userID, runtime.Arg, scanTransaction, 0)
 }
 
 var loadTransactionsByUserID = &runtime.Loader[uuid.UUID, Transaction]{
@@ -491,7 +491,7 @@ WHERE "from_account_id" = $1 ORDER BY "id"`}
 // ListByFromAccountID returns the rows of table transactions whose from_account_id
 // is fromAccountID, in primary key order.
 func (r *TransactionRepo) ListByFromAccountID(ctx context.Context, fromAccountID uuid.UUID) ([]Transaction, error) {
-	return runtime.QueryOp(ctx, r.db, opTransactionsListByFromAccountID, &fromAccountID, runtime.Arg, scanTransaction, 0)
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByFromAccountID, fromAccountID, runtime.Arg, scanTransaction, 0)
 }
 
 var loadTransactionsByFromAccountID = &runtime.Loader[uuid.UUID, Transaction]{
@@ -515,7 +515,7 @@ WHERE "to_account_id" = $1 ORDER BY "id"`}
 // ListByToAccountID returns the rows of table transactions whose to_account_id is
 // toAccountID, in primary key order.
 func (r *TransactionRepo) ListByToAccountID(ctx context.Context, toAccountID uuid.UUID) ([]Transaction, error) {
-	return runtime.QueryOp(ctx, r.db, opTransactionsListByToAccountID, &toAccountID, runtime.Arg, scanTransaction, 0)
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByToAccountID, toAccountID, runtime.Arg, scanTransaction, 0)
 }
 
 var loadTransactionsByToAccountID = &runtime.Loader[uuid.UUID, Transaction]{
@@ -539,7 +539,7 @@ WHERE "category_id" = $1 ORDER BY "id"`}
 // ListByCategoryID returns the rows of table transactions whose category_id is
 // categoryID, in primary key order.
 func (r *TransactionRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Transaction, error) {
-	return runtime.QueryOp(ctx, r.db, opTransactionsListByCategoryID, &categoryID, runtime.Arg, scanTransaction, 0)
+	return runtime.QueryOp(ctx, r.db, opTransactionsListByCategoryID, categoryID, runtime.Arg, scanTransaction, 0)
 }
 
 var loadTransactionsByCategoryID = &runtime.Loader[int32, Transaction]{
@@ -582,7 +582,7 @@ LIMIT 1`
 //
 // The transaction a user recorded with a key.
 func (r *TransactionRepo) ByIdempotencyKey(ctx context.Context, p ByIdempotencyKeyParams) (Transaction, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsByIdempotencyKey, &p, func(p *ByIdempotencyKeyParams, d []any) []any { return append(d, &p.UserID, &p.IdempotencyKey) }, scanTransaction)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsByIdempotencyKey, p, func(p *ByIdempotencyKeyParams, d []any) []any { return append(d, &p.UserID, &p.IdempotencyKey) }, scanTransaction)
 	return v, errs.Wrap(err, "transactions.ByIdempotencyKey", "transactions")
 }
 
@@ -697,6 +697,6 @@ ORDER BY 1, 2, 3`
 // Per calendar month (UTC), category and currency, the money that went into and
 // out of a user's accounts in [since, until).
 func (r *TransactionRepo) MonthlyTotalsByCategory(ctx context.Context, p MonthlyTotalsByCategoryParams) ([]MonthlyTotalsByCategoryRow, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsMonthlyTotalsByCategory, &p, func(p *MonthlyTotalsByCategoryParams, d []any) []any { return append(d, &p.UserID, &p.Since, &p.Until) }, scanMonthlyTotalsByCategoryRow, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsMonthlyTotalsByCategory, p, func(p *MonthlyTotalsByCategoryParams, d []any) []any { return append(d, &p.UserID, &p.Since, &p.Until) }, scanMonthlyTotalsByCategoryRow, 0)
 	return items, errs.Wrap(err, "transactions.MonthlyTotalsByCategory", "transactions")
 }

@@ -188,7 +188,7 @@ func TestCreateManyReturningInOneStatement(t *testing.T) {
 			t.Fatalf("Create %s: %v, want a validation error", bad.Name, err)
 		}
 		n := bad
-		_, err := runtime.QueryOne(ctx, s.DB(), opEventsCreate.SQL, &n, argsNewEvent, scanEvent)
+		_, err := runtime.QueryOne(ctx, s.DB(), opEventsCreate.SQL, n, argsNewEvent, scanEvent)
 		if runtime.KindOf(err) != runtime.KindValidation {
 			t.Fatalf("the Create statement itself with %s: %v, want a validation error", bad.Name, err)
 		}

@@ -76,7 +76,7 @@ RETURNING "name"`}
 // Create inserts n into table counters and returns the row as stored. It validates
 // n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
+	return runtime.QueryOneOp(ctx, r.db, opCountersCreate, n, argsNewCounter, scanCounter)
 }
 
 var opCountersFindByID = &runtime.Op{Name: "counters.FindByID", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByID replica=ok
@@ -86,7 +86,7 @@ WHERE "name" = $1`}
 // FindByID returns the row of table counters with the given name, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &name, runtime.Arg, scanCounter)
+	return runtime.QueryOneOp(ctx, r.db, opCountersFindByID, name, runtime.Arg, scanCounter)
 }
 
 var opCountersFindAll = &runtime.Op{Name: "counters.FindAll", Table: "counters", Errs: errs, SQL: `-- name: counters.FindAll replica=ok
@@ -136,7 +136,7 @@ func (r *CounterRepo) Update(ctx context.Context, name string, u CounterUpdate) 
 	if err := u.Validate(); err != nil {
 		return Counter{}, errs.Wrap(err, "counters.Update", "counters")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpdate, &name, runtime.Arg, scanCounter)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpdate, name, runtime.Arg, scanCounter)
 	return v, errs.WrapParams(err, "counters.Update", "counters", []string{"name"})
 }
 
@@ -146,7 +146,7 @@ DELETE FROM "counters" WHERE "name" = $1`}
 // Delete removes the row of table counters with the given name and reports whether
 // there was one.
 func (r *CounterRepo) Delete(ctx context.Context, name string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, &name, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, name, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -168,7 +168,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
+	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, ids, runtime.Arg, scanCounter, len(ids))
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
@@ -208,7 +208,7 @@ RETURNING "name"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
+	return runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, n, argsNewCounter, scanCounter)
 }
 
 var opCountersCreateIfAbsentByName = &runtime.Op{Name: "counters.CreateIfAbsentByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateIfAbsentByName
@@ -228,7 +228,7 @@ LIMIT 1`}
 // name exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, n, argsNewCounter, scanCounter)
 }
 
 var bulkCountersKeys = &runtime.Bulk[*string]{Table: "counters", Key: func(a, b *string) int { return cmp.Compare(*a, *b) }, Row: runtime.KeyRow[string]}

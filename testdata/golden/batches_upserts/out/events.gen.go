@@ -130,7 +130,7 @@ RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, 
 // Create inserts n into table events and returns the row as stored. It validates n
 // first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
-	return runtime.QueryOneOp(ctx, r.db, opEventsCreate, &n, argsNewEvent, scanEvent)
+	return runtime.QueryOneOp(ctx, r.db, opEventsCreate, n, argsNewEvent, scanEvent)
 }
 
 var opEventsFindByID = &runtime.Op{Name: "events.FindByID", Table: "events", Errs: errs, SQL: `-- name: events.FindByID replica=ok
@@ -140,7 +140,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table events with the given id, or
 // runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
-	return runtime.QueryOneOp(ctx, r.db, opEventsFindByID, &id, runtime.Arg, scanEvent)
+	return runtime.QueryOneOp(ctx, r.db, opEventsFindByID, id, runtime.Arg, scanEvent)
 }
 
 var opEventsFindAll = &runtime.Op{Name: "events.FindAll", Table: "events", Errs: errs, SQL: `-- name: events.FindAll replica=ok
@@ -195,7 +195,7 @@ func argsEventUpdate(u *EventUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table events with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event, error) {
-	return runtime.UpdateOne(ctx, r.db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent)
+	return runtime.UpdateOne(ctx, r.db, updateEvents, id, runtime.Arg, u, argsEventUpdate, scanEvent)
 }
 
 var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
@@ -204,7 +204,7 @@ DELETE FROM "events" WHERE "id" = $1`}
 // Delete removes the row of table events with the given id and reports whether
 // there was one.
 func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opEventsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opEventsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -226,7 +226,7 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	if len(ids) == 0 {
 		return []Event{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids))
+	return runtime.QueryOp(ctx, r.db, opEventsFindByIDs, ids, runtime.Arg, scanEvent, len(ids))
 }
 
 var copyEvents = &runtime.Copier[*NewEvent]{

@@ -138,7 +138,7 @@ RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "
 // Create inserts n into table items and returns the row as stored. It validates n
 // first.
 func (r *ItemRepo) Create(ctx context.Context, n NewItem) (Item, error) {
-	return runtime.QueryOneOp(ctx, r.db, opItemsCreate, &n, argsNewItem, scanItem)
+	return runtime.QueryOneOp(ctx, r.db, opItemsCreate, n, argsNewItem, scanItem)
 }
 
 var opItemsFindByID = &runtime.Op{Name: "items.FindByID", Table: "items", Errs: errs, SQL: `-- name: items.FindByID replica=ok
@@ -148,7 +148,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table items with the given id, or
 // runtime.ErrNotFound.
 func (r *ItemRepo) FindByID(ctx context.Context, id uuid.UUID) (Item, error) {
-	return runtime.QueryOneOp(ctx, r.db, opItemsFindByID, &id, runtime.Arg, scanItem)
+	return runtime.QueryOneOp(ctx, r.db, opItemsFindByID, id, runtime.Arg, scanItem)
 }
 
 var opItemsFindAll = &runtime.Op{Name: "items.FindAll", Table: "items", Errs: errs, SQL: `-- name: items.FindAll replica=ok
@@ -206,7 +206,7 @@ func argsItemUpdate(u *ItemUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *ItemRepo) Update(ctx context.Context, id uuid.UUID, u ItemUpdate) (Item, error) {
-	return runtime.UpdateOne(ctx, r.db, updateItems, &id, runtime.Arg, &u, argsItemUpdate, scanItem)
+	return runtime.UpdateOne(ctx, r.db, updateItems, id, runtime.Arg, u, argsItemUpdate, scanItem)
 }
 
 var opItemsDelete = &runtime.Op{Name: "items.Delete", Table: "items", Errs: errs, SQL: `-- name: items.Delete
@@ -215,7 +215,7 @@ DELETE FROM "items" WHERE "id" = $1`}
 // Delete removes the row of table items with the given id and reports whether
 // there was one.
 func (r *ItemRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opItemsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opItemsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -237,7 +237,7 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 	if len(ids) == 0 {
 		return []Item{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opItemsFindByIDs, &ids, runtime.Arg, scanItem, len(ids))
+	return runtime.QueryOp(ctx, r.db, opItemsFindByIDs, ids, runtime.Arg, scanItem, len(ids))
 }
 
 var copyItems = &runtime.Copier[*NewItem]{
@@ -290,7 +290,7 @@ RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "
 // row as stored. It validates n first. It sets updated_at to the transaction's
 // time.
 func (r *ItemRepo) UpsertBySKU(ctx context.Context, n NewItem) (Item, error) {
-	return runtime.QueryOneOp(ctx, r.db, opItemsUpsertBySKU, &n, argsNewItem, scanItem)
+	return runtime.QueryOneOp(ctx, r.db, opItemsUpsertBySKU, n, argsNewItem, scanItem)
 }
 
 var opItemsCreateIfAbsentBySKU = &runtime.Op{Name: "items.CreateIfAbsentBySKU", Table: "items", Errs: errs, Validate: true, SQL: `-- name: items.CreateIfAbsentBySKU
@@ -310,7 +310,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ItemRepo) CreateIfAbsentBySKU(ctx context.Context, n NewItem) (Item, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opItemsCreateIfAbsentBySKU, &n, argsNewItem, scanItem)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opItemsCreateIfAbsentBySKU, n, argsNewItem, scanItem)
 }
 
 // ItemKeyedUpdate is one row's key and changes for UpdateMany.

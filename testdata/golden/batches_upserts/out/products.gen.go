@@ -106,7 +106,7 @@ RETURNING "sku", "code", "active", "title", "stock"`}
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
+	return runtime.QueryOneOp(ctx, r.db, opProductsCreate, n, argsNewProduct, scanProduct)
 }
 
 var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
@@ -116,7 +116,7 @@ WHERE "sku" = $1`}
 // FindByID returns the row of table products with the given sku, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &sku, runtime.Arg, scanProduct)
+	return runtime.QueryOneOp(ctx, r.db, opProductsFindByID, sku, runtime.Arg, scanProduct)
 }
 
 var opProductsFindAll = &runtime.Op{Name: "products.FindAll", Table: "products", Errs: errs, SQL: `-- name: products.FindAll replica=ok
@@ -171,7 +171,7 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table products with the given
 // sku and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (Product, error) {
-	return runtime.UpdateOne(ctx, r.db, updateProducts, &sku, runtime.Arg, &u, argsProductUpdate, scanProduct)
+	return runtime.UpdateOne(ctx, r.db, updateProducts, sku, runtime.Arg, u, argsProductUpdate, scanProduct)
 }
 
 var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
@@ -180,7 +180,7 @@ DELETE FROM "products" WHERE "sku" = $1`}
 // Delete removes the row of table products with the given sku and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, sku string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, &sku, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, sku, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -202,7 +202,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
+	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
@@ -246,7 +246,7 @@ RETURNING "sku", "code", "active", "title", "stock"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
+	return runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, n, argsNewProduct, scanProduct)
 }
 
 var opProductsCreateIfAbsentBySKU = &runtime.Op{Name: "products.CreateIfAbsentBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateIfAbsentBySKU
@@ -266,7 +266,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, n, argsNewProduct, scanProduct)
 }
 
 var opProductsUpsertByCode = &runtime.Op{Name: "products.UpsertByCode", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.UpsertByCode
@@ -282,7 +282,7 @@ RETURNING "sku", "code", "active", "title", "stock"`}
 // (among the rows where active) from n (docs/spec.md tells which columns it
 // keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *ProductRepo) UpsertByCode(ctx context.Context, n NewProduct) (Product, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductsUpsertByCode, &n, argsNewProduct, scanProduct)
+	return runtime.QueryOneOp(ctx, r.db, opProductsUpsertByCode, n, argsNewProduct, scanProduct)
 }
 
 var opProductsCreateIfAbsentByCode = &runtime.Op{Name: "products.CreateIfAbsentByCode", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateIfAbsentByCode
@@ -303,7 +303,7 @@ LIMIT 1`}
 // the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *ProductRepo) CreateIfAbsentByCode(ctx context.Context, n NewProduct) (Product, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentByCode, &n, argsNewProduct, scanProduct)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentByCode, n, argsNewProduct, scanProduct)
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.

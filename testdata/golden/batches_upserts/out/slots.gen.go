@@ -97,7 +97,7 @@ RETURNING "id", "day", "room", "booked_by"`}
 // Create inserts n into table slots and returns the row as stored. It validates n
 // first.
 func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSlotsCreate, &n, argsNewSlot, scanSlot)
+	return runtime.QueryOneOp(ctx, r.db, opSlotsCreate, n, argsNewSlot, scanSlot)
 }
 
 var opSlotsFindByID = &runtime.Op{Name: "slots.FindByID", Table: "slots", Errs: errs, SQL: `-- name: slots.FindByID replica=ok
@@ -107,7 +107,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table slots with the given id, or
 // runtime.ErrNotFound.
 func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSlotsFindByID, &id, runtime.Arg, scanSlot)
+	return runtime.QueryOneOp(ctx, r.db, opSlotsFindByID, id, runtime.Arg, scanSlot)
 }
 
 var opSlotsFindAll = &runtime.Op{Name: "slots.FindAll", Table: "slots", Errs: errs, SQL: `-- name: slots.FindAll replica=ok
@@ -161,7 +161,7 @@ func argsSlotUpdate(u *SlotUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table slots with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SlotRepo) Update(ctx context.Context, id int64, u SlotUpdate) (Slot, error) {
-	return runtime.UpdateOne(ctx, r.db, updateSlots, &id, runtime.Arg, &u, argsSlotUpdate, scanSlot)
+	return runtime.UpdateOne(ctx, r.db, updateSlots, id, runtime.Arg, u, argsSlotUpdate, scanSlot)
 }
 
 var opSlotsDelete = &runtime.Op{Name: "slots.Delete", Table: "slots", Errs: errs, SQL: `-- name: slots.Delete
@@ -170,7 +170,7 @@ DELETE FROM "slots" WHERE "id" = $1`}
 // Delete removes the row of table slots with the given id and reports whether
 // there was one.
 func (r *SlotRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opSlotsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opSlotsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -192,7 +192,7 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	if len(ids) == 0 {
 		return []Slot{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opSlotsFindByIDs, &ids, runtime.Arg, scanSlot, len(ids))
+	return runtime.QueryOp(ctx, r.db, opSlotsFindByIDs, ids, runtime.Arg, scanSlot, len(ids))
 }
 
 var copySlots = &runtime.Copier[*NewSlot]{
@@ -232,7 +232,7 @@ RETURNING "id", "day", "room", "booked_by"`}
 // (day, room) from n (docs/spec.md tells which columns it keeps), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *SlotRepo) UpsertByDayAndRoom(ctx context.Context, n NewSlot) (Slot, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSlotsUpsertByDayAndRoom, &n, argsNewSlot, scanSlot)
+	return runtime.QueryOneOp(ctx, r.db, opSlotsUpsertByDayAndRoom, n, argsNewSlot, scanSlot)
 }
 
 var opSlotsCreateIfAbsentByDayAndRoom = &runtime.Op{Name: "slots.CreateIfAbsentByDayAndRoom", Table: "slots", Errs: errs, Validate: true, SQL: `-- name: slots.CreateIfAbsentByDayAndRoom
@@ -252,7 +252,7 @@ LIMIT 1`}
 // (day, room) exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (Slot, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opSlotsCreateIfAbsentByDayAndRoom, &n, argsNewSlot, scanSlot)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opSlotsCreateIfAbsentByDayAndRoom, n, argsNewSlot, scanSlot)
 }
 
 // SlotKeyedUpdate is one row's key and changes for UpdateMany.

@@ -66,7 +66,7 @@ INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`}
 
 // Create inserts n into table ticks and returns the row as stored.
 func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTicksCreate, &n, argsNewTick, scanTick)
+	return runtime.QueryOneOp(ctx, r.db, opTicksCreate, n, argsNewTick, scanTick)
 }
 
 var opTicksFindByID = &runtime.Op{Name: "ticks.FindByID", Table: "ticks", Errs: errs, SQL: `-- name: ticks.FindByID replica=ok
@@ -76,7 +76,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table ticks with the given id, or
 // runtime.ErrNotFound.
 func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTicksFindByID, &id, runtime.Arg, scanTick)
+	return runtime.QueryOneOp(ctx, r.db, opTicksFindByID, id, runtime.Arg, scanTick)
 }
 
 var opTicksFindAll = &runtime.Op{Name: "ticks.FindAll", Table: "ticks", Errs: errs, SQL: `-- name: ticks.FindAll replica=ok
@@ -125,7 +125,7 @@ RETURNING "id", "created_at", "updated_at"`
 // and returns it as stored, or runtime.ErrNotFound. It sets updated_at to the
 // transaction's time.
 func (r *TickRepo) Update(ctx context.Context, id int64, u TickUpdate) (Tick, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTicksUpdate, &id, runtime.Arg, scanTick)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTicksUpdate, id, runtime.Arg, scanTick)
 	return v, errs.WrapParams(err, "ticks.Update", "ticks", []string{"id"})
 }
 
@@ -135,7 +135,7 @@ DELETE FROM "ticks" WHERE "id" = $1`}
 // Delete removes the row of table ticks with the given id and reports whether
 // there was one.
 func (r *TickRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opTicksDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opTicksDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -157,7 +157,7 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 	if len(ids) == 0 {
 		return []Tick{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opTicksFindByIDs, &ids, runtime.Arg, scanTick, len(ids))
+	return runtime.QueryOp(ctx, r.db, opTicksFindByIDs, ids, runtime.Arg, scanTick, len(ids))
 }
 
 // CreateManyReturning inserts rows into table ticks in one pgx.Batch of Create's

@@ -134,7 +134,7 @@ RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return runtime.QueryOneOp(ctx, db, opAccountsCreate, n, argsNewAccount, scanAccount)
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -148,7 +148,7 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), &id, runtime.Arg, scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), id, runtime.Arg, scanAccount)
 	return v, errs.Wrap(err, "accounts.FindByID", "accounts")
 }
 
@@ -224,7 +224,7 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
+	return runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -239,7 +239,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`}
 // back or HardDelete removes it.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -263,7 +263,7 @@ DELETE FROM "accounts" WHERE "id" = $1`}
 // deleted or not, and reports whether there was one.
 func (r *AccountRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.ExecOp(ctx, db, opAccountsHardDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, db, opAccountsHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -277,7 +277,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.ExecOp(ctx, db, opAccountsRestore, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, db, opAccountsRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -336,7 +336,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), &ids, runtime.Arg, scanAccount, len(ids))
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), ids, runtime.Arg, scanAccount, len(ids))
 	return items, errs.Wrap(err, "accounts.FindByIDs", "accounts")
 }
 
@@ -384,7 +384,7 @@ RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted
 // validates n first. It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
+	return runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, n, argsNewAccount, scanAccount)
 }
 
 var opAccountsCreateIfAbsentByOwner = &runtime.Op{Name: "accounts.CreateIfAbsentByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByOwner
@@ -406,7 +406,7 @@ LIMIT 1`}
 // runtime.CreateIfAbsent). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
+	return runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount)
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany.

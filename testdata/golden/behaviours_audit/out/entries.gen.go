@@ -109,7 +109,7 @@ RETURNING "account_id", "seq", "amount", "memo", "version"`}
 // n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.QueryOneOp(ctx, db, opEntriesCreate, &n, argsNewEntry, scanEntry)
+	return runtime.QueryOneOp(ctx, db, opEntriesCreate, n, argsNewEntry, scanEntry)
 }
 
 var opEntriesFindByID = &runtime.Op{Name: "entries.FindByID", Table: "entries", Errs: errs, SQL: `-- name: entries.FindByID replica=ok
@@ -119,7 +119,7 @@ WHERE "account_id" = $1 AND "seq" = $2`}
 // FindByID returns the row of table entries with the given accountID and seq, or
 // runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (Entry, error) {
-	return runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, &accountID, runtime.Arg, scanEntry, seq)
+	return runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, accountID, runtime.Arg, scanEntry, seq)
 }
 
 var opEntriesFindAll = &runtime.Op{Name: "entries.FindAll", Table: "entries", Errs: errs, SQL: `-- name: entries.FindAll replica=ok
@@ -190,7 +190,7 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 		return Entry{}, errs.Wrap(err, "entries.Update", "entries")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.UpdateOne(ctx, db, updateEntries, &accountID, runtime.Arg, &u, argsEntryUpdate, scanEntry, seq, version)
+	v, err := runtime.UpdateOne(ctx, db, updateEntries, accountID, runtime.Arg, u, argsEntryUpdate, scanEntry, seq, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "entries.Update", "entries", sqlEntriesExists, accountID, seq); stale != nil {
@@ -209,7 +209,7 @@ DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3`
 // runtime.ErrStaleVersion.
 func (r *EntryRepo) Delete(ctx context.Context, accountID int64, seq int32, version int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.ExecOp(ctx, db, opEntriesDelete, &accountID, runtime.Arg, seq, version)
+	tag, err := runtime.ExecOp(ctx, db, opEntriesDelete, accountID, runtime.Arg, seq, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, err
 	}
@@ -284,7 +284,7 @@ RETURNING "account_id", "seq", "amount", "memo", "version"`}
 // increments version.
 func (r *EntryRepo) UpsertByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.QueryOneOp(ctx, db, opEntriesUpsertByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
+	return runtime.QueryOneOp(ctx, db, opEntriesUpsertByAccountIDAndSeq, n, argsNewEntry, scanEntry)
 }
 
 var opEntriesCreateIfAbsentByAccountIDAndSeq = &runtime.Op{Name: "entries.CreateIfAbsentByAccountIDAndSeq", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateIfAbsentByAccountIDAndSeq
@@ -306,7 +306,7 @@ LIMIT 1`}
 // first.
 func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.CreateIfAbsentOp(ctx, db, opEntriesCreateIfAbsentByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
+	return runtime.CreateIfAbsentOp(ctx, db, opEntriesCreateIfAbsentByAccountIDAndSeq, n, argsNewEntry, scanEntry)
 }
 
 // EntryKey is the primary key of a row of table entries.
@@ -436,7 +436,7 @@ WHERE "account_id" = $1 ORDER BY "account_id", "seq"`}
 // ListByAccountID returns the rows of table entries whose account_id is accountID,
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
-	return runtime.QueryOp(ctx, r.db, opEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
+	return runtime.QueryOp(ctx, r.db, opEntriesListByAccountID, accountID, runtime.Arg, scanEntry, 0)
 }
 
 var loadEntriesByAccountID = &runtime.Loader[int64, Entry]{

@@ -91,7 +91,7 @@ RETURNING "id", "tags"`}
 // first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.QueryOneOp(ctx, db, opNotesCreate, &n, argsNewNote, scanNote)
+	return runtime.QueryOneOp(ctx, db, opNotesCreate, n, argsNewNote, scanNote)
 }
 
 var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
@@ -101,7 +101,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table notes with the given id, or
 // runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
-	return runtime.QueryOneOp(ctx, r.db, opNotesFindByID, &id, runtime.Arg, scanNote)
+	return runtime.QueryOneOp(ctx, r.db, opNotesFindByID, id, runtime.Arg, scanNote)
 }
 
 var opNotesFindAll = &runtime.Op{Name: "notes.FindAll", Table: "notes", Errs: errs, SQL: `-- name: notes.FindAll replica=ok
@@ -156,7 +156,7 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.UpdateOne(ctx, db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote)
+	return runtime.UpdateOne(ctx, db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote)
 }
 
 var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
@@ -166,7 +166,7 @@ DELETE FROM "notes" WHERE "id" = $1`}
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.ExecOp(ctx, db, opNotesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, db, opNotesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -203,7 +203,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids))
+	return runtime.QueryOp(ctx, r.db, opNotesFindByIDs, ids, runtime.Arg, scanNote, len(ids))
 }
 
 var copyNotes = &runtime.Copier[*NewNote]{

@@ -107,7 +107,7 @@ func (r *PartRepo) Create(ctx context.Context, n NewPart) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opPartsCreate, &n, argsNewPart, scanPart, tenant)
+	return runtime.QueryOneOp(ctx, db, opPartsCreate, n, argsNewPart, scanPart, tenant)
 }
 
 var opPartsFindByID = &runtime.Op{Name: "parts.FindByID", Table: "parts", Errs: errs, SQL: `-- name: parts.FindByID replica=ok
@@ -122,7 +122,7 @@ func (r *PartRepo) FindByID(ctx context.Context, id int64) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opPartsFindByID, &id, runtime.Arg, scanPart, tenant)
+	return runtime.QueryOneOp(ctx, db, opPartsFindByID, id, runtime.Arg, scanPart, tenant)
 }
 
 var opPartsFindAll = &runtime.Op{Name: "parts.FindAll", Table: "parts", Errs: errs, SQL: `-- name: parts.FindAll replica=ok
@@ -205,7 +205,7 @@ func (r *PartRepo) Update(ctx context.Context, id int64, u PartUpdate) (Part, er
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateParts, &id, runtime.Arg, &u, argsPartUpdate, scanPart, tenant)
+	return runtime.UpdateOne(ctx, db, updateParts, id, runtime.Arg, u, argsPartUpdate, scanPart, tenant)
 }
 
 var opPartsDelete = &runtime.Op{Name: "parts.Delete", Table: "parts", Errs: errs, SQL: `-- name: parts.Delete
@@ -219,7 +219,7 @@ func (r *PartRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opPartsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opPartsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -252,7 +252,7 @@ func (r *PartRepo) FindByIDs(ctx context.Context, ids []int64) ([]Part, error) {
 	if len(ids) == 0 {
 		return []Part{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opPartsFindByIDs, &ids, runtime.Arg, scanPart, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opPartsFindByIDs, ids, runtime.Arg, scanPart, len(ids), tenant)
 }
 
 var opPartsCreateMany = &runtime.Op{Name: "parts.CreateMany", Table: "parts", Errs: errs, Validate: true, SQL: `-- name: parts.CreateMany
@@ -371,7 +371,7 @@ func (r *PartRepo) ListByThingID(ctx context.Context, thingID int64) ([]Part, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opPartsListByThingID, &thingID, runtime.Arg, scanPart, 0, tenant)
+	return runtime.QueryOp(ctx, db, opPartsListByThingID, thingID, runtime.Arg, scanPart, 0, tenant)
 }
 
 var loadPartsByThingID = &runtime.Loader[int64, Part]{

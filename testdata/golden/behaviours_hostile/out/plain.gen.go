@@ -102,7 +102,7 @@ RETURNING "name", "label", "words", "doc"`}
 // Create inserts n into table plain and returns the row as stored. It validates n
 // first.
 func (r *PlainRepo) Create(ctx context.Context, n NewPlain) (Plain, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPlainCreate, &n, argsNewPlain, scanPlain)
+	return runtime.QueryOneOp(ctx, r.db, opPlainCreate, n, argsNewPlain, scanPlain)
 }
 
 var opPlainFindByID = &runtime.Op{Name: "plain.FindByID", Table: "plain", Errs: errs, SQL: `-- name: plain.FindByID replica=ok
@@ -112,7 +112,7 @@ WHERE "name" = $1`}
 // FindByID returns the row of table plain with the given name, or
 // runtime.ErrNotFound.
 func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPlainFindByID, &name, runtime.Arg, scanPlain)
+	return runtime.QueryOneOp(ctx, r.db, opPlainFindByID, name, runtime.Arg, scanPlain)
 }
 
 var opPlainFindAll = &runtime.Op{Name: "plain.FindAll", Table: "plain", Errs: errs, SQL: `-- name: plain.FindAll replica=ok
@@ -167,7 +167,7 @@ func argsPlainUpdate(u *PlainUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table plain with the given name
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PlainRepo) Update(ctx context.Context, name string, u PlainUpdate) (Plain, error) {
-	return runtime.UpdateOne(ctx, r.db, updatePlain, &name, runtime.Arg, &u, argsPlainUpdate, scanPlain)
+	return runtime.UpdateOne(ctx, r.db, updatePlain, name, runtime.Arg, u, argsPlainUpdate, scanPlain)
 }
 
 var opPlainDelete = &runtime.Op{Name: "plain.Delete", Table: "plain", Errs: errs, SQL: `-- name: plain.Delete
@@ -176,7 +176,7 @@ DELETE FROM "plain" WHERE "name" = $1`}
 // Delete removes the row of table plain with the given name and reports whether
 // there was one.
 func (r *PlainRepo) Delete(ctx context.Context, name string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opPlainDelete, &name, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opPlainDelete, name, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -198,7 +198,7 @@ func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error
 	if len(ids) == 0 {
 		return []Plain{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opPlainFindByIDs, &ids, runtime.Arg, scanPlain, len(ids))
+	return runtime.QueryOp(ctx, r.db, opPlainFindByIDs, ids, runtime.Arg, scanPlain, len(ids))
 }
 
 var copyPlain = &runtime.Copier[*NewPlain]{
@@ -238,7 +238,7 @@ RETURNING "name", "label", "words", "doc"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *PlainRepo) UpsertByName(ctx context.Context, n NewPlain) (Plain, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPlainUpsertByName, &n, argsNewPlain, scanPlain)
+	return runtime.QueryOneOp(ctx, r.db, opPlainUpsertByName, n, argsNewPlain, scanPlain)
 }
 
 var opPlainCreateIfAbsentByName = &runtime.Op{Name: "plain.CreateIfAbsentByName", Table: "plain", Errs: errs, Validate: true, SQL: `-- name: plain.CreateIfAbsentByName
@@ -258,7 +258,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PlainRepo) CreateIfAbsentByName(ctx context.Context, n NewPlain) (Plain, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opPlainCreateIfAbsentByName, &n, argsNewPlain, scanPlain)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opPlainCreateIfAbsentByName, n, argsNewPlain, scanPlain)
 }
 
 // PlainKeyedUpdate is one row's key and changes for UpdateMany.
@@ -359,6 +359,6 @@ WHERE "label" = $1`
 // Labelled returns the rows of table plain that match the query.
 func (r *PlainRepo) Labelled(ctx context.Context, label string) ([]Plain, error) {
 	db := runtime.Acting(ctx, r.db)
-	items, err := runtime.Query(ctx, db, sqlPlainLabelled, &label, runtime.Arg, scanPlain, 0)
+	items, err := runtime.Query(ctx, db, sqlPlainLabelled, label, runtime.Arg, scanPlain, 0)
 	return items, errs.Wrap(err, "plain.Labelled", "plain")
 }

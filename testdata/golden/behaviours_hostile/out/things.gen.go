@@ -176,7 +176,7 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	return runtime.QueryOneOp(ctx, db, opThingsCreate, &n, argsNewThing, scanThing, tenant)
+	return runtime.QueryOneOp(ctx, db, opThingsCreate, n, argsNewThing, scanThing, tenant)
 }
 
 const sqlThingsFindByID = `-- name: things.FindByID replica=ok
@@ -195,7 +195,7 @@ func (r *ThingRepo) FindByID(ctx context.Context, id int64) (Thing, error) {
 		return Thing{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, r.pick(sqlThingsFindByID, sqlThingsFindByIDWithDeleted), &id, runtime.Arg, scanThing, tenant)
+	v, err := runtime.QueryOne(ctx, db, r.pick(sqlThingsFindByID, sqlThingsFindByIDWithDeleted), id, runtime.Arg, scanThing, tenant)
 	return v, errs.Wrap(err, "things.FindByID", "things")
 }
 
@@ -308,7 +308,7 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateThings, &id, runtime.Arg, &u, argsThingUpdate, scanThing, version, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateThings, id, runtime.Arg, u, argsThingUpdate, scanThing, version, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "things.Update", "things", sqlThingsExists, id, tenant); stale != nil {
@@ -337,7 +337,7 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.ExecOp(ctx, db, opThingsDelete, &id, runtime.Arg, version, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opThingsDelete, id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, err
 	}
@@ -375,7 +375,7 @@ func (r *ThingRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.ExecOp(ctx, db, opThingsHardDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opThingsHardDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -394,7 +394,7 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.ExecOp(ctx, db, opThingsRestore, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opThingsRestore, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -472,7 +472,7 @@ func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error)
 	if len(ids) == 0 {
 		return []Thing{}, nil
 	}
-	items, err := runtime.Query(ctx, db, r.pick(sqlThingsFindByIDs, sqlThingsFindByIDsWithDeleted), &ids, runtime.Arg, scanThing, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlThingsFindByIDs, sqlThingsFindByIDsWithDeleted), ids, runtime.Arg, scanThing, len(ids), tenant)
 	return items, errs.Wrap(err, "things.FindByIDs", "things")
 }
 
@@ -537,7 +537,7 @@ func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing,
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	return runtime.QueryOneOp(ctx, db, opThingsUpsertByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
+	return runtime.QueryOneOp(ctx, db, opThingsUpsertByOwnerAndKey, n, argsNewThing, scanThing, tenant)
 }
 
 var opThingsCreateIfAbsentByOwnerAndKey = &runtime.Op{Name: "things.CreateIfAbsentByOwnerAndKey", Table: "things", Errs: errs, HiddenKey: true, SQL: `-- name: things.CreateIfAbsentByOwnerAndKey
@@ -568,7 +568,7 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 		return Thing{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	return runtime.CreateIfAbsentOp(ctx, db, opThingsCreateIfAbsentByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opThingsCreateIfAbsentByOwnerAndKey, n, argsNewThing, scanThing, tenant)
 }
 
 // ThingKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -730,7 +730,7 @@ func (r *ThingRepo) ByName(ctx context.Context, name string) ([]Thing, error) {
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	items, err := runtime.Query(ctx, db, sqlThingsByName, &name, runtime.Arg, scanThing, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlThingsByName, name, runtime.Arg, scanThing, 0, tenant)
 	return items, errs.Wrap(err, "things.ByName", "things")
 }
 
@@ -746,7 +746,7 @@ func (r *ThingRepo) NoteLike(ctx context.Context, pattern string) ([]Thing, erro
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	items, err := runtime.Query(ctx, db, sqlThingsNoteLike, &pattern, runtime.Arg, scanThing, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlThingsNoteLike, pattern, runtime.Arg, scanThing, 0, tenant)
 	return items, errs.Wrap(err, "things.NoteLike", "things")
 }
 
@@ -762,7 +762,7 @@ func (r *ThingRepo) AmongKeys(ctx context.Context, keys_ []string) ([]Thing, err
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	items, err := runtime.Query(ctx, db, sqlThingsAmongKeys, &keys_, runtime.Arg, scanThing, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlThingsAmongKeys, keys_, runtime.Arg, scanThing, 0, tenant)
 	return items, errs.Wrap(err, "things.AmongKeys", "things")
 }
 

@@ -92,7 +92,7 @@ RETURNING "name", "value", "rev"`}
 // Create inserts n into table counters and returns the row as stored. It validates
 // n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
+	return runtime.QueryOneOp(ctx, r.db, opCountersCreate, n, argsNewCounter, scanCounter)
 }
 
 var opCountersFindByID = &runtime.Op{Name: "counters.FindByID", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByID replica=ok
@@ -102,7 +102,7 @@ WHERE "name" = $1`}
 // FindByID returns the row of table counters with the given name, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &name, runtime.Arg, scanCounter)
+	return runtime.QueryOneOp(ctx, r.db, opCountersFindByID, name, runtime.Arg, scanCounter)
 }
 
 var opCountersFindAll = &runtime.Op{Name: "counters.FindAll", Table: "counters", Errs: errs, SQL: `-- name: counters.FindAll replica=ok
@@ -170,7 +170,7 @@ func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u 
 	if err := u.Validate(); err != nil {
 		return Counter{}, errs.Wrap(err, "counters.Update", "counters")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, &name, runtime.Arg, &u, argsCounterUpdate, scanCounter, version)
+	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, name, runtime.Arg, u, argsCounterUpdate, scanCounter, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, r.db, "counters.Update", "counters", sqlCountersExists, name); stale != nil {
@@ -188,7 +188,7 @@ DELETE FROM "counters" WHERE "name" = $1 AND "rev" = $2`}
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *CounterRepo) Delete(ctx context.Context, name string, version int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, &name, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, name, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, err
 	}
@@ -214,7 +214,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
+	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, ids, runtime.Arg, scanCounter, len(ids))
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
@@ -256,7 +256,7 @@ RETURNING "name", "value", "rev"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first. Updating increments rev.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, &n, argsNewCounter, scanCounter)
+	return runtime.QueryOneOp(ctx, r.db, opCountersUpsertByName, n, argsNewCounter, scanCounter)
 }
 
 var opCountersCreateIfAbsentByName = &runtime.Op{Name: "counters.CreateIfAbsentByName", Table: "counters", Errs: errs, Validate: true, SQL: `-- name: counters.CreateIfAbsentByName
@@ -276,7 +276,7 @@ LIMIT 1`}
 // name exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, n, argsNewCounter, scanCounter)
 }
 
 // CounterKeyedUpdate is one row's key and changes for UpdateMany, with the rev the

@@ -115,7 +115,7 @@ RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "ver
 // Create inserts n into table documents and returns the row as stored. It
 // validates n first.
 func (r *DocumentRepo) Create(ctx context.Context, n NewDocument) (Document, error) {
-	return runtime.QueryOneOp(ctx, r.db, opDocumentsCreate, &n, argsNewDocument, scanDocument)
+	return runtime.QueryOneOp(ctx, r.db, opDocumentsCreate, n, argsNewDocument, scanDocument)
 }
 
 var opDocumentsFindByID = &runtime.Op{Name: "documents.FindByID", Table: "documents", Errs: errs, SQL: `-- name: documents.FindByID replica=ok
@@ -125,7 +125,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table documents with the given id, or
 // runtime.ErrNotFound.
 func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, error) {
-	return runtime.QueryOneOp(ctx, r.db, opDocumentsFindByID, &id, runtime.Arg, scanDocument)
+	return runtime.QueryOneOp(ctx, r.db, opDocumentsFindByID, id, runtime.Arg, scanDocument)
 }
 
 var opDocumentsFindAll = &runtime.Op{Name: "documents.FindAll", Table: "documents", Errs: errs, SQL: `-- name: documents.FindAll replica=ok
@@ -197,7 +197,7 @@ func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, 
 	if err := u.Validate(); err != nil {
 		return Document{}, errs.Wrap(err, "documents.Update", "documents")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateDocuments, &id, runtime.Arg, &u, argsDocumentUpdate, scanDocument, version)
+	v, err := runtime.UpdateOne(ctx, r.db, updateDocuments, id, runtime.Arg, u, argsDocumentUpdate, scanDocument, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, r.db, "documents.Update", "documents", sqlDocumentsExists, id); stale != nil {
@@ -215,7 +215,7 @@ DELETE FROM "documents" WHERE "id" = $1 AND "version" = $2`}
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *DocumentRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opDocumentsDelete, &id, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, r.db, opDocumentsDelete, id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, err
 	}
@@ -241,7 +241,7 @@ func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Docume
 	if len(ids) == 0 {
 		return []Document{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opDocumentsFindByIDs, &ids, runtime.Arg, scanDocument, len(ids))
+	return runtime.QueryOp(ctx, r.db, opDocumentsFindByIDs, ids, runtime.Arg, scanDocument, len(ids))
 }
 
 var copyDocuments = &runtime.Copier[*NewDocument]{
@@ -289,7 +289,7 @@ RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "ver
 // returns the row as stored. It validates n first. Updating increments version. It
 // sets updated_at to the transaction's time.
 func (r *DocumentRepo) UpsertByKey(ctx context.Context, n NewDocument) (Document, error) {
-	return runtime.QueryOneOp(ctx, r.db, opDocumentsUpsertByKey, &n, argsNewDocument, scanDocument)
+	return runtime.QueryOneOp(ctx, r.db, opDocumentsUpsertByKey, n, argsNewDocument, scanDocument)
 }
 
 var opDocumentsCreateIfAbsentByKey = &runtime.Op{Name: "documents.CreateIfAbsentByKey", Table: "documents", Errs: errs, Validate: true, SQL: `-- name: documents.CreateIfAbsentByKey
@@ -309,7 +309,7 @@ LIMIT 1`}
 // key exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (Document, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opDocumentsCreateIfAbsentByKey, &n, argsNewDocument, scanDocument)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opDocumentsCreateIfAbsentByKey, n, argsNewDocument, scanDocument)
 }
 
 // DocumentKeyedUpdate is one row's key and changes for UpdateMany, with the

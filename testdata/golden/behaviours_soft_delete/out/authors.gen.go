@@ -126,7 +126,7 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 // Create inserts n into table authors and returns the row as stored. It validates
 // n first.
 func (r *AuthorRepo) Create(ctx context.Context, n NewAuthor) (Author, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAuthorsCreate, &n, argsNewAuthor, scanAuthor)
+	return runtime.QueryOneOp(ctx, r.db, opAuthorsCreate, n, argsNewAuthor, scanAuthor)
 }
 
 const sqlAuthorsFindByID = `-- name: authors.FindByID replica=ok
@@ -140,7 +140,7 @@ WHERE "id" = $1`
 // FindByID returns the row of table authors with the given id, or
 // runtime.ErrNotFound.
 func (r *AuthorRepo) FindByID(ctx context.Context, id int64) (Author, error) {
-	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), &id, runtime.Arg, scanAuthor)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), id, runtime.Arg, scanAuthor)
 	return v, errs.Wrap(err, "authors.FindByID", "authors")
 }
 
@@ -214,7 +214,7 @@ func argsAuthorUpdate(u *AuthorUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *AuthorRepo) Update(ctx context.Context, id int64, u AuthorUpdate) (Author, error) {
-	return runtime.UpdateOne(ctx, r.db, updateAuthors, &id, runtime.Arg, &u, argsAuthorUpdate, scanAuthor)
+	return runtime.UpdateOne(ctx, r.db, updateAuthors, id, runtime.Arg, u, argsAuthorUpdate, scanAuthor)
 }
 
 var opAuthorsDelete = &runtime.Op{Name: "authors.Delete", Table: "authors", Errs: errs, SQL: `-- name: authors.Delete
@@ -228,7 +228,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`}
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *AuthorRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -251,7 +251,7 @@ DELETE FROM "authors" WHERE "id" = $1`}
 // HardDelete removes the row of table authors with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *AuthorRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsHardDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -264,7 +264,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 // Restore brings back the soft-deleted row of table authors with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AuthorRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsRestore, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opAuthorsRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -306,7 +306,7 @@ func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, erro
 	if len(ids) == 0 {
 		return []Author{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlAuthorsFindByIDs, sqlAuthorsFindByIDsWithDeleted), &ids, runtime.Arg, scanAuthor, len(ids))
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlAuthorsFindByIDs, sqlAuthorsFindByIDsWithDeleted), ids, runtime.Arg, scanAuthor, len(ids))
 	return items, errs.Wrap(err, "authors.FindByIDs", "authors")
 }
 
@@ -350,7 +350,7 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`}
 // which columns it keeps), in one statement, and returns the row as stored. It
 // validates n first. It sets updated_at to the transaction's time.
 func (r *AuthorRepo) UpsertByEmail(ctx context.Context, n NewAuthor) (Author, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAuthorsUpsertByEmail, &n, argsNewAuthor, scanAuthor)
+	return runtime.QueryOneOp(ctx, r.db, opAuthorsUpsertByEmail, n, argsNewAuthor, scanAuthor)
 }
 
 var opAuthorsCreateIfAbsentByEmail = &runtime.Op{Name: "authors.CreateIfAbsentByEmail", Table: "authors", Errs: errs, Validate: true, SQL: `-- name: authors.CreateIfAbsentByEmail
@@ -371,7 +371,7 @@ LIMIT 1`}
 // row and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Author, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opAuthorsCreateIfAbsentByEmail, &n, argsNewAuthor, scanAuthor)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opAuthorsCreateIfAbsentByEmail, n, argsNewAuthor, scanAuthor)
 }
 
 // AuthorKeyedUpdate is one row's key and changes for UpdateMany.
@@ -477,7 +477,7 @@ ORDER BY "id"`
 
 // Named returns the rows of table authors that match the query, ordered by id.
 func (r *AuthorRepo) Named(ctx context.Context, name string) ([]Author, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAuthorsNamed, &name, runtime.Arg, scanAuthor, 0)
+	items, err := runtime.Query(ctx, r.db, sqlAuthorsNamed, name, runtime.Arg, scanAuthor, 0)
 	return items, errs.Wrap(err, "authors.Named", "authors")
 }
 
@@ -489,7 +489,7 @@ ORDER BY "id"`
 // NamedIncludingDeleted returns the rows of table authors that match the query,
 // ordered by id.
 func (r *AuthorRepo) NamedIncludingDeleted(ctx context.Context, name string) ([]Author, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAuthorsNamedIncludingDeleted, &name, runtime.Arg, scanAuthor, 0)
+	items, err := runtime.Query(ctx, r.db, sqlAuthorsNamedIncludingDeleted, name, runtime.Arg, scanAuthor, 0)
 	return items, errs.Wrap(err, "authors.NamedIncludingDeleted", "authors")
 }
 

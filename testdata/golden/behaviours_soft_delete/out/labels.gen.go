@@ -118,7 +118,7 @@ RETURNING "id", "name", "deleted_at"`}
 // Create inserts n into table labels and returns the row as stored. It validates n
 // first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
-	return runtime.QueryOneOp(ctx, r.db, opLabelsCreate, &n, argsNewLabel, scanLabel)
+	return runtime.QueryOneOp(ctx, r.db, opLabelsCreate, n, argsNewLabel, scanLabel)
 }
 
 const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
@@ -132,7 +132,7 @@ WHERE "id" = $1`
 // FindByID returns the row of table labels with the given id, or
 // runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int64) (Label, error) {
-	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlLabelsFindByID, sqlLabelsFindByIDWithDeleted), &id, runtime.Arg, scanLabel)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlLabelsFindByID, sqlLabelsFindByIDWithDeleted), id, runtime.Arg, scanLabel)
 	return v, errs.Wrap(err, "labels.FindByID", "labels")
 }
 
@@ -203,7 +203,7 @@ func argsLabelUpdate(u *LabelUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table labels with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *LabelRepo) Update(ctx context.Context, id int64, u LabelUpdate) (Label, error) {
-	return runtime.UpdateOne(ctx, r.db, updateLabels, &id, runtime.Arg, &u, argsLabelUpdate, scanLabel)
+	return runtime.UpdateOne(ctx, r.db, updateLabels, id, runtime.Arg, u, argsLabelUpdate, scanLabel)
 }
 
 var opLabelsDelete = &runtime.Op{Name: "labels.Delete", Table: "labels", Errs: errs, SQL: `-- name: labels.Delete
@@ -216,7 +216,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`}
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *LabelRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opLabelsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opLabelsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -239,7 +239,7 @@ DELETE FROM "labels" WHERE "id" = $1`}
 // HardDelete removes the row of table labels with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *LabelRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opLabelsHardDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opLabelsHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -251,7 +251,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 // Restore brings back the soft-deleted row of table labels with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *LabelRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opLabelsRestore, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opLabelsRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -293,7 +293,7 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int64) ([]Label, error)
 	if len(ids) == 0 {
 		return []Label{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlLabelsFindByIDs, sqlLabelsFindByIDsWithDeleted), &ids, runtime.Arg, scanLabel, len(ids))
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlLabelsFindByIDs, sqlLabelsFindByIDsWithDeleted), ids, runtime.Arg, scanLabel, len(ids))
 	return items, errs.Wrap(err, "labels.FindByIDs", "labels")
 }
 
@@ -336,7 +336,7 @@ RETURNING "id", "name", "deleted_at"`}
 // columns it keeps), in one statement, and returns the row as stored. It validates
 // n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
-	return runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, &n, argsNewLabel, scanLabel)
+	return runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, n, argsNewLabel, scanLabel)
 }
 
 var opLabelsCreateIfAbsentByName = &runtime.Op{Name: "labels.CreateIfAbsentByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateIfAbsentByName
@@ -357,7 +357,7 @@ LIMIT 1`}
 // true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, n, argsNewLabel, scanLabel)
 }
 
 // LabelKeyedUpdate is one row's key and changes for UpdateMany.
@@ -488,7 +488,7 @@ ON CONFLICT DO NOTHING`
 // with id postID, adding the pair to table post_labels. It reports whether the
 // pair is new; linking a pair twice is not an error.
 func (r *LabelRepo) LinkPost(ctx context.Context, labelID int64, postID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsLinkPost, &labelID, runtime.Arg, postID)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsLinkPost, labelID, runtime.Arg, postID)
 	if err != nil {
 		return false, errs.Wrap(err, "labels.LinkPost", "labels")
 	}
@@ -502,7 +502,7 @@ WHERE "label_id" = $1 AND "post_id" = $2`
 // UnlinkPost removes the pair (labelID, postID) from table post_labels and reports
 // whether it was there.
 func (r *LabelRepo) UnlinkPost(ctx context.Context, labelID int64, postID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsUnlinkPost, &labelID, runtime.Arg, postID)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsUnlinkPost, labelID, runtime.Arg, postID)
 	if err != nil {
 		return false, errs.Wrap(err, "labels.UnlinkPost", "labels")
 	}

@@ -83,7 +83,7 @@ RETURNING "post_id", "label_id"`}
 
 // Create inserts n into table post_labels and returns the row as stored.
 func (r *PostLabelRepo) Create(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPostLabelsCreate, &n, argsNewPostLabel, scanPostLabel)
+	return runtime.QueryOneOp(ctx, r.db, opPostLabelsCreate, n, argsNewPostLabel, scanPostLabel)
 }
 
 var opPostLabelsFindByID = &runtime.Op{Name: "post_labels.FindByID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.FindByID replica=ok
@@ -93,7 +93,7 @@ WHERE "post_id" = $1 AND "label_id" = $2`}
 // FindByID returns the row of table post_labels with the given postID and labelID,
 // or runtime.ErrNotFound.
 func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int64) (PostLabel, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPostLabelsFindByID, &postID, runtime.Arg, scanPostLabel, labelID)
+	return runtime.QueryOneOp(ctx, r.db, opPostLabelsFindByID, postID, runtime.Arg, scanPostLabel, labelID)
 }
 
 var opPostLabelsFindAll = &runtime.Op{Name: "post_labels.FindAll", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.FindAll replica=ok
@@ -141,7 +141,7 @@ WHERE "post_id" = $1 AND "label_id" = $2`
 // Update applies the set fields of u to the row of table post_labels with the
 // given postID and labelID and returns it as stored, or runtime.ErrNotFound.
 func (r *PostLabelRepo) Update(ctx context.Context, postID int64, labelID int64, u PostLabelUpdate) (PostLabel, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpdate, &postID, runtime.Arg, scanPostLabel, labelID)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpdate, postID, runtime.Arg, scanPostLabel, labelID)
 	return v, errs.WrapParams(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
 }
 
@@ -151,7 +151,7 @@ DELETE FROM "post_labels" WHERE "post_id" = $1 AND "label_id" = $2`}
 // Delete removes the row of table post_labels with the given postID and labelID
 // and reports whether there was one.
 func (r *PostLabelRepo) Delete(ctx context.Context, postID int64, labelID int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opPostLabelsDelete, &postID, runtime.Arg, labelID)
+	tag, err := runtime.ExecOp(ctx, r.db, opPostLabelsDelete, postID, runtime.Arg, labelID)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -199,7 +199,7 @@ RETURNING "post_id", "label_id"`}
 // with the same (post_id, label_id) from n (docs/spec.md tells which columns it
 // keeps), in one statement, and returns the row as stored.
 func (r *PostLabelRepo) UpsertByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPostLabelsUpsertByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
+	return runtime.QueryOneOp(ctx, r.db, opPostLabelsUpsertByPostIDAndLabelID, n, argsNewPostLabel, scanPostLabel)
 }
 
 var opPostLabelsCreateIfAbsentByPostIDAndLabelID = &runtime.Op{Name: "post_labels.CreateIfAbsentByPostIDAndLabelID", Table: "post_labels", Errs: errs, SQL: `-- name: post_labels.CreateIfAbsentByPostIDAndLabelID
@@ -219,7 +219,7 @@ LIMIT 1`}
 // with the same (post_id, label_id) exists, and returns the new row and true, or
 // the existing one, unchanged, and false (see runtime.CreateIfAbsent).
 func (r *PostLabelRepo) CreateIfAbsentByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opPostLabelsCreateIfAbsentByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opPostLabelsCreateIfAbsentByPostIDAndLabelID, n, argsNewPostLabel, scanPostLabel)
 }
 
 // PostLabelKey is the primary key of a row of table post_labels.
@@ -293,7 +293,7 @@ WHERE "post_id" = $1 ORDER BY "post_id", "label_id"`}
 // ListByPostID returns the rows of table post_labels whose post_id is postID, in
 // primary key order.
 func (r *PostLabelRepo) ListByPostID(ctx context.Context, postID int64) ([]PostLabel, error) {
-	return runtime.QueryOp(ctx, r.db, opPostLabelsListByPostID, &postID, runtime.Arg, scanPostLabel, 0)
+	return runtime.QueryOp(ctx, r.db, opPostLabelsListByPostID, postID, runtime.Arg, scanPostLabel, 0)
 }
 
 var loadPostLabelsByPostID = &runtime.Loader[int64, PostLabel]{
@@ -317,7 +317,7 @@ WHERE "label_id" = $1 ORDER BY "post_id", "label_id"`}
 // ListByLabelID returns the rows of table post_labels whose label_id is labelID,
 // in primary key order.
 func (r *PostLabelRepo) ListByLabelID(ctx context.Context, labelID int64) ([]PostLabel, error) {
-	return runtime.QueryOp(ctx, r.db, opPostLabelsListByLabelID, &labelID, runtime.Arg, scanPostLabel, 0)
+	return runtime.QueryOp(ctx, r.db, opPostLabelsListByLabelID, labelID, runtime.Arg, scanPostLabel, 0)
 }
 
 var loadPostLabelsByLabelID = &runtime.Loader[int64, PostLabel]{

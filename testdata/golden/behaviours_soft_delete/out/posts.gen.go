@@ -129,7 +129,7 @@ RETURNING "id", "author_id", "slug", "title", "removed"`}
 // Create inserts n into table posts and returns the row as stored. It validates n
 // first.
 func (r *PostRepo) Create(ctx context.Context, n NewPost) (Post, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPostsCreate, &n, argsNewPost, scanPost)
+	return runtime.QueryOneOp(ctx, r.db, opPostsCreate, n, argsNewPost, scanPost)
 }
 
 const sqlPostsFindByID = `-- name: posts.FindByID replica=ok
@@ -143,7 +143,7 @@ WHERE "id" = $1`
 // FindByID returns the row of table posts with the given id, or
 // runtime.ErrNotFound.
 func (r *PostRepo) FindByID(ctx context.Context, id int64) (Post, error) {
-	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), &id, runtime.Arg, scanPost)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), id, runtime.Arg, scanPost)
 	return v, errs.Wrap(err, "posts.FindByID", "posts")
 }
 
@@ -214,7 +214,7 @@ func argsPostUpdate(u *PostUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table posts with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PostRepo) Update(ctx context.Context, id int64, u PostUpdate) (Post, error) {
-	return runtime.UpdateOne(ctx, r.db, updatePosts, &id, runtime.Arg, &u, argsPostUpdate, scanPost)
+	return runtime.UpdateOne(ctx, r.db, updatePosts, id, runtime.Arg, u, argsPostUpdate, scanPost)
 }
 
 var opPostsDelete = &runtime.Op{Name: "posts.Delete", Table: "posts", Errs: errs, SQL: `-- name: posts.Delete
@@ -227,7 +227,7 @@ WHERE "id" = $1 AND "removed" IS NULL`}
 // stays in the table, out of every read, until Restore brings it back or
 // HardDelete removes it.
 func (r *PostRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opPostsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opPostsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -250,7 +250,7 @@ DELETE FROM "posts" WHERE "id" = $1`}
 // HardDelete removes the row of table posts with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *PostRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opPostsHardDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opPostsHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -262,7 +262,7 @@ WHERE "id" = $1 AND "removed" IS NOT NULL`}
 // Restore brings back the soft-deleted row of table posts with the given id (it
 // clears removed) and reports whether a deleted row was restored.
 func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opPostsRestore, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opPostsRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -304,7 +304,7 @@ func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 	if len(ids) == 0 {
 		return []Post{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsFindByIDs, sqlPostsFindByIDsWithDeleted), &ids, runtime.Arg, scanPost, len(ids))
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsFindByIDs, sqlPostsFindByIDsWithDeleted), ids, runtime.Arg, scanPost, len(ids))
 	return items, errs.Wrap(err, "posts.FindByIDs", "posts")
 }
 
@@ -347,7 +347,7 @@ RETURNING "id", "author_id", "slug", "title", "removed"`}
 // (docs/spec.md tells which columns it keeps), in one statement, and returns the
 // row as stored. It validates n first.
 func (r *PostRepo) UpsertByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPostsUpsertByAuthorIDAndSlug, &n, argsNewPost, scanPost)
+	return runtime.QueryOneOp(ctx, r.db, opPostsUpsertByAuthorIDAndSlug, n, argsNewPost, scanPost)
 }
 
 var opPostsCreateIfAbsentByAuthorIDAndSlug = &runtime.Op{Name: "posts.CreateIfAbsentByAuthorIDAndSlug", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.CreateIfAbsentByAuthorIDAndSlug
@@ -368,7 +368,7 @@ LIMIT 1`}
 // returns the new row and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opPostsCreateIfAbsentByAuthorIDAndSlug, &n, argsNewPost, scanPost)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opPostsCreateIfAbsentByAuthorIDAndSlug, n, argsNewPost, scanPost)
 }
 
 // PostKeyedUpdate is one row's key and changes for UpdateMany.
@@ -473,7 +473,7 @@ WHERE "author_id" = $1 ORDER BY "id"`
 // ListByAuthorID returns the rows of table posts whose author_id is authorID, in
 // primary key order.
 func (r *PostRepo) ListByAuthorID(ctx context.Context, authorID int64) ([]Post, error) {
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsListByAuthorID, sqlPostsListByAuthorIDWithDeleted), &authorID, runtime.Arg, scanPost, 0)
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsListByAuthorID, sqlPostsListByAuthorIDWithDeleted), authorID, runtime.Arg, scanPost, 0)
 	return items, errs.Wrap(err, "posts.ListByAuthorID", "posts")
 }
 

@@ -50,7 +50,7 @@ func BenchmarkTenantScope(b *testing.B) {
 	ctx := a.ctx
 	id := a.projects[0].ID
 	plain := func() {
-		if _, err := runtime.QueryOne(context.Background(), pool, sqlProjectsFindByID, &id, runtime.Arg, scanProject, a.id); err != nil {
+		if _, err := runtime.QueryOne(context.Background(), pool, sqlProjectsFindByID, id, runtime.Arg, scanProject, a.id); err != nil {
 			b.Fatal(err)
 		}
 	}

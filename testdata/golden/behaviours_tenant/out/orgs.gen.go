@@ -120,7 +120,7 @@ RETURNING "id", "name"`}
 // Create inserts n into table orgs and returns the row as stored. It validates n
 // first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrgsCreate, &n, argsNewOrg, scanOrg)
+	return runtime.QueryOneOp(ctx, r.db, opOrgsCreate, n, argsNewOrg, scanOrg)
 }
 
 var opOrgsFindByID = &runtime.Op{Name: "orgs.FindByID", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByID replica=ok
@@ -130,7 +130,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table orgs with the given id, or
 // runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrgsFindByID, &id, runtime.Arg, scanOrg)
+	return runtime.QueryOneOp(ctx, r.db, opOrgsFindByID, id, runtime.Arg, scanOrg)
 }
 
 var opOrgsFindAll = &runtime.Op{Name: "orgs.FindAll", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindAll replica=ok
@@ -184,7 +184,7 @@ func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
-	return runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
+	return runtime.UpdateOne(ctx, r.db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg)
 }
 
 var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
@@ -193,7 +193,7 @@ DELETE FROM "orgs" WHERE "id" = $1`}
 // Delete removes the row of table orgs with the given id and reports whether there
 // was one.
 func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opOrgsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opOrgsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -215,7 +215,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids))
+	return runtime.QueryOp(ctx, r.db, opOrgsFindByIDs, ids, runtime.Arg, scanOrg, len(ids))
 }
 
 var copyOrgs = &runtime.Copier[*NewOrg]{

@@ -142,7 +142,7 @@ func (r *ProjectRepo) Create(ctx context.Context, n NewProject) (Project, error)
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opProjectsCreate, &n, argsNewProject, scanProject, tenant)
+	return runtime.QueryOneOp(ctx, db, opProjectsCreate, n, argsNewProject, scanProject, tenant)
 }
 
 const sqlProjectsFindByID = `-- name: projects.FindByID replica=ok
@@ -161,7 +161,7 @@ func (r *ProjectRepo) FindByID(ctx context.Context, id int64) (Project, error) {
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, r.pick(sqlProjectsFindByID, sqlProjectsFindByIDWithDeleted), &id, runtime.Arg, scanProject, tenant)
+	v, err := runtime.QueryOne(ctx, db, r.pick(sqlProjectsFindByID, sqlProjectsFindByIDWithDeleted), id, runtime.Arg, scanProject, tenant)
 	return v, errs.Wrap(err, "projects.FindByID", "projects")
 }
 
@@ -262,7 +262,7 @@ func (r *ProjectRepo) Update(ctx context.Context, id int64, u ProjectUpdate) (Pr
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateProjects, &id, runtime.Arg, &u, argsProjectUpdate, scanProject, tenant)
+	return runtime.UpdateOne(ctx, db, updateProjects, id, runtime.Arg, u, argsProjectUpdate, scanProject, tenant)
 }
 
 var opProjectsDelete = &runtime.Op{Name: "projects.Delete", Table: "projects", Errs: errs, SQL: `-- name: projects.Delete
@@ -280,7 +280,7 @@ func (r *ProjectRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opProjectsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opProjectsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -314,7 +314,7 @@ func (r *ProjectRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opProjectsHardDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opProjectsHardDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -331,7 +331,7 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opProjectsRestore, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opProjectsRestore, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -388,7 +388,7 @@ func (r *ProjectRepo) FindByIDs(ctx context.Context, ids []int64) ([]Project, er
 	if len(ids) == 0 {
 		return []Project{}, nil
 	}
-	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsFindByIDs, sqlProjectsFindByIDsWithDeleted), &ids, runtime.Arg, scanProject, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsFindByIDs, sqlProjectsFindByIDsWithDeleted), ids, runtime.Arg, scanProject, len(ids), tenant)
 	return items, errs.Wrap(err, "projects.FindByIDs", "projects")
 }
 
@@ -451,7 +451,7 @@ func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (P
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opProjectsUpsertByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
+	return runtime.QueryOneOp(ctx, db, opProjectsUpsertByOrgIDAndCode, n, argsNewProject, scanProject, tenant)
 }
 
 var opProjectsCreateIfAbsentByOrgIDAndCode = &runtime.Op{Name: "projects.CreateIfAbsentByOrgIDAndCode", Table: "projects", Errs: errs, HiddenKey: true, SQL: `-- name: projects.CreateIfAbsentByOrgIDAndCode
@@ -482,7 +482,7 @@ func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewPro
 		return Project{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opProjectsCreateIfAbsentByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opProjectsCreateIfAbsentByOrgIDAndCode, n, argsNewProject, scanProject, tenant)
 }
 
 // ProjectKeyedUpdate is one row's key and changes for UpdateMany.
@@ -613,7 +613,7 @@ func (r *ProjectRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Proje
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsListByOrgID, sqlProjectsListByOrgIDWithDeleted), &orgID, runtime.Arg, scanProject, 0, tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsListByOrgID, sqlProjectsListByOrgIDWithDeleted), orgID, runtime.Arg, scanProject, 0, tenant)
 	return items, errs.Wrap(err, "projects.ListByOrgID", "projects")
 }
 
@@ -671,7 +671,7 @@ func (r *ProjectRepo) ByName(ctx context.Context, name string) ([]Project, error
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	items, err := runtime.Query(ctx, db, sqlProjectsByName, &name, runtime.Arg, scanProject, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlProjectsByName, name, runtime.Arg, scanProject, 0, tenant)
 	return items, errs.Wrap(err, "projects.ByName", "projects")
 }
 

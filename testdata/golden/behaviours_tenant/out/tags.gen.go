@@ -119,7 +119,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTagsCreate, &n, argsNewTag, scanTag, tenant)
+	return runtime.QueryOneOp(ctx, db, opTagsCreate, n, argsNewTag, scanTag, tenant)
 }
 
 var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
@@ -134,7 +134,7 @@ func (r *TagRepo) FindByID(ctx context.Context, id int64) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTagsFindByID, &id, runtime.Arg, scanTag, tenant)
+	return runtime.QueryOneOp(ctx, db, opTagsFindByID, id, runtime.Arg, scanTag, tenant)
 }
 
 var opTagsFindAll = &runtime.Op{Name: "tags.FindAll", Table: "tags", Errs: errs, SQL: `-- name: tags.FindAll replica=ok
@@ -217,7 +217,7 @@ func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
+	return runtime.UpdateOne(ctx, db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag, tenant)
 }
 
 var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
@@ -231,7 +231,7 @@ func (r *TagRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opTagsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opTagsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -264,7 +264,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opTagsFindByIDs, ids, runtime.Arg, scanTag, len(ids), tenant)
 }
 
 // CreateMany inserts rows into table tags in one pgx.Batch of Create's statement,
@@ -321,7 +321,7 @@ func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, erro
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTagsUpsertByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
+	return runtime.QueryOneOp(ctx, db, opTagsUpsertByOrgIDAndName, n, argsNewTag, scanTag, tenant)
 }
 
 var opTagsCreateIfAbsentByOrgIDAndName = &runtime.Op{Name: "tags.CreateIfAbsentByOrgIDAndName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.CreateIfAbsentByOrgIDAndName
@@ -351,7 +351,7 @@ func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (T
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByOrgIDAndName, n, argsNewTag, scanTag, tenant)
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.
@@ -478,7 +478,7 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
+	return runtime.QueryOp(ctx, db, opTagsListByOrgID, orgID, runtime.Arg, scanTag, 0, tenant)
 }
 
 var loadTagsByOrgID = &runtime.Loader[uuid.UUID, Tag]{

@@ -101,7 +101,7 @@ func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error)
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTaskTagsCreate, &n, argsNewTaskTag, scanTaskTag, tenant)
+	return runtime.QueryOneOp(ctx, db, opTaskTagsCreate, n, argsNewTaskTag, scanTaskTag, tenant)
 }
 
 var opTaskTagsFindByID = &runtime.Op{Name: "task_tags.FindByID", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.FindByID replica=ok
@@ -116,7 +116,7 @@ func (r *TaskTagRepo) FindByID(ctx context.Context, taskID int64, tagID int64) (
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTaskTagsFindByID, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
+	return runtime.QueryOneOp(ctx, db, opTaskTagsFindByID, taskID, runtime.Arg, scanTaskTag, tagID, tenant)
 }
 
 var opTaskTagsFindAll = &runtime.Op{Name: "task_tags.FindAll", Table: "task_tags", Errs: errs, SQL: `-- name: task_tags.FindAll replica=ok
@@ -186,7 +186,7 @@ func (r *TaskTagRepo) Update(ctx context.Context, taskID int64, tagID int64, u T
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsUpdate, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
+	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsUpdate, taskID, runtime.Arg, scanTaskTag, tagID, tenant)
 	return v, errs.WrapParams(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
 }
 
@@ -201,7 +201,7 @@ func (r *TaskTagRepo) Delete(ctx context.Context, taskID int64, tagID int64) (bo
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opTaskTagsDelete, &taskID, runtime.Arg, tagID, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opTaskTagsDelete, taskID, runtime.Arg, tagID, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -274,7 +274,7 @@ func (r *TaskTagRepo) UpsertByTaskIDAndTagID(ctx context.Context, n NewTaskTag) 
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTaskTagsUpsertByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
+	return runtime.QueryOneOp(ctx, db, opTaskTagsUpsertByTaskIDAndTagID, n, argsNewTaskTag, scanTaskTag, tenant)
 }
 
 var opTaskTagsCreateIfAbsentByTaskIDAndTagID = &runtime.Op{Name: "task_tags.CreateIfAbsentByTaskIDAndTagID", Table: "task_tags", Errs: errs, HiddenKey: true, SQL: `-- name: task_tags.CreateIfAbsentByTaskIDAndTagID
@@ -301,7 +301,7 @@ func (r *TaskTagRepo) CreateIfAbsentByTaskIDAndTagID(ctx context.Context, n NewT
 		return TaskTag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opTaskTagsCreateIfAbsentByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opTaskTagsCreateIfAbsentByTaskIDAndTagID, n, argsNewTaskTag, scanTaskTag, tenant)
 }
 
 // TaskTagKey is the primary key of a row of table task_tags.
@@ -395,7 +395,7 @@ func (r *TaskTagRepo) ListByTaskID(ctx context.Context, taskID int64) ([]TaskTag
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opTaskTagsListByTaskID, &taskID, runtime.Arg, scanTaskTag, 0, tenant)
+	return runtime.QueryOp(ctx, db, opTaskTagsListByTaskID, taskID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
 var loadTaskTagsByTaskID = &runtime.Loader[int64, TaskTag]{
@@ -429,7 +429,7 @@ func (r *TaskTagRepo) ListByTagID(ctx context.Context, tagID int64) ([]TaskTag, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opTaskTagsListByTagID, &tagID, runtime.Arg, scanTaskTag, 0, tenant)
+	return runtime.QueryOp(ctx, db, opTaskTagsListByTagID, tagID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
 var loadTaskTagsByTagID = &runtime.Loader[int64, TaskTag]{
@@ -463,7 +463,7 @@ func (r *TaskTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]TaskT
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opTaskTagsListByOrgID, &orgID, runtime.Arg, scanTaskTag, 0, tenant)
+	return runtime.QueryOp(ctx, db, opTaskTagsListByOrgID, orgID, runtime.Arg, scanTaskTag, 0, tenant)
 }
 
 var loadTaskTagsByOrgID = &runtime.Loader[uuid.UUID, TaskTag]{

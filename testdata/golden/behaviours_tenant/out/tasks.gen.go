@@ -125,7 +125,7 @@ func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	return runtime.QueryOneOp(ctx, db, opTasksCreate, &n, argsNewTask, scanTask, tenant)
+	return runtime.QueryOneOp(ctx, db, opTasksCreate, n, argsNewTask, scanTask, tenant)
 }
 
 var opTasksFindByID = &runtime.Op{Name: "tasks.FindByID", Table: "tasks", Errs: errs, SQL: `-- name: tasks.FindByID replica=ok
@@ -140,7 +140,7 @@ func (r *TaskRepo) FindByID(ctx context.Context, id int64) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTasksFindByID, &id, runtime.Arg, scanTask, tenant)
+	return runtime.QueryOneOp(ctx, db, opTasksFindByID, id, runtime.Arg, scanTask, tenant)
 }
 
 var opTasksFindAll = &runtime.Op{Name: "tasks.FindAll", Table: "tasks", Errs: errs, SQL: `-- name: tasks.FindAll replica=ok
@@ -231,7 +231,7 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 		return Task{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateTasks, &id, runtime.Arg, &u, argsTaskUpdate, scanTask, version, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateTasks, id, runtime.Arg, u, argsTaskUpdate, scanTask, version, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "tasks.Update", "tasks", sqlTasksExists, id, tenant); stale != nil {
@@ -254,7 +254,7 @@ func (r *TaskRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.ExecOp(ctx, db, opTasksDelete, &id, runtime.Arg, version, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opTasksDelete, id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, err
 	}
@@ -312,7 +312,7 @@ func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 	if len(ids) == 0 {
 		return []Task{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opTasksFindByIDs, &ids, runtime.Arg, scanTask, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opTasksFindByIDs, ids, runtime.Arg, scanTask, len(ids), tenant)
 }
 
 var opTasksCreateMany = &runtime.Op{Name: "tasks.CreateMany", Table: "tasks", Errs: errs, Validate: true, SQL: `-- name: tasks.CreateMany
@@ -443,7 +443,7 @@ func (r *TaskRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Task, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opTasksListByOrgID, &orgID, runtime.Arg, scanTask, 0, tenant)
+	return runtime.QueryOp(ctx, db, opTasksListByOrgID, orgID, runtime.Arg, scanTask, 0, tenant)
 }
 
 var loadTasksByOrgID = &runtime.Loader[uuid.UUID, Task]{
@@ -477,7 +477,7 @@ func (r *TaskRepo) ListByProjectID(ctx context.Context, projectID int64) ([]Task
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opTasksListByProjectID, &projectID, runtime.Arg, scanTask, 0, tenant)
+	return runtime.QueryOp(ctx, db, opTasksListByProjectID, projectID, runtime.Arg, scanTask, 0, tenant)
 }
 
 var loadTasksByProjectID = &runtime.Loader[int64, Task]{

@@ -305,7 +305,7 @@ RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host"
 // Create inserts n into table members and returns the row as stored. It validates
 // n first.
 func (r *MemberRepo) Create(ctx context.Context, n NewMember) (Member, error) {
-	return runtime.QueryOneOp(ctx, r.db, opMembersCreate, &n, argsNewMember, scanMember)
+	return runtime.QueryOneOp(ctx, r.db, opMembersCreate, n, argsNewMember, scanMember)
 }
 
 var opMembersFindByID = &runtime.Op{Name: "members.FindByID", Table: "members", Errs: errs, SQL: `-- name: members.FindByID replica=ok
@@ -315,7 +315,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table members with the given id, or
 // runtime.ErrNotFound.
 func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error) {
-	return runtime.QueryOneOp(ctx, r.db, opMembersFindByID, &id, runtime.Arg, scanMember)
+	return runtime.QueryOneOp(ctx, r.db, opMembersFindByID, id, runtime.Arg, scanMember)
 }
 
 var opMembersFindAll = &runtime.Op{Name: "members.FindAll", Table: "members", Errs: errs, SQL: `-- name: members.FindAll replica=ok
@@ -375,7 +375,7 @@ func argsMemberUpdate(u *MemberUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *MemberRepo) Update(ctx context.Context, id uuid.UUID, u MemberUpdate) (Member, error) {
-	return runtime.UpdateOne(ctx, r.db, updateMembers, &id, runtime.Arg, &u, argsMemberUpdate, scanMember)
+	return runtime.UpdateOne(ctx, r.db, updateMembers, id, runtime.Arg, u, argsMemberUpdate, scanMember)
 }
 
 var opMembersDelete = &runtime.Op{Name: "members.Delete", Table: "members", Errs: errs, SQL: `-- name: members.Delete
@@ -384,7 +384,7 @@ DELETE FROM "members" WHERE "id" = $1`}
 // Delete removes the row of table members with the given id and reports whether
 // there was one.
 func (r *MemberRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opMembersDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opMembersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -406,7 +406,7 @@ func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, 
 	if len(ids) == 0 {
 		return []Member{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opMembersFindByIDs, &ids, runtime.Arg, scanMember, len(ids))
+	return runtime.QueryOp(ctx, r.db, opMembersFindByIDs, ids, runtime.Arg, scanMember, len(ids))
 }
 
 var copyMembers = &runtime.Copier[*NewMember]{
@@ -469,7 +469,7 @@ RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host"
 // returns the row as stored. It validates n first. It sets updated_at to the
 // transaction's time.
 func (r *MemberRepo) UpsertByEmail(ctx context.Context, n NewMember) (Member, error) {
-	return runtime.QueryOneOp(ctx, r.db, opMembersUpsertByEmail, &n, argsNewMember, scanMember)
+	return runtime.QueryOneOp(ctx, r.db, opMembersUpsertByEmail, n, argsNewMember, scanMember)
 }
 
 var opMembersCreateIfAbsentByEmail = &runtime.Op{Name: "members.CreateIfAbsentByEmail", Table: "members", Errs: errs, Validate: true, SQL: `-- name: members.CreateIfAbsentByEmail sensitive=21
@@ -489,7 +489,7 @@ LIMIT 1`}
 // email exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Member, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opMembersCreateIfAbsentByEmail, &n, argsNewMember, scanMember)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opMembersCreateIfAbsentByEmail, n, argsNewMember, scanMember)
 }
 
 // MemberKeyedUpdate is one row's key and changes for UpdateMany.
@@ -629,7 +629,7 @@ WHERE "team_id" = $1 ORDER BY "id"`}
 // ListByTeamID returns the rows of table members whose team_id is teamID, in
 // primary key order.
 func (r *MemberRepo) ListByTeamID(ctx context.Context, teamID int64) ([]Member, error) {
-	return runtime.QueryOp(ctx, r.db, opMembersListByTeamID, &teamID, runtime.Arg, scanMember, 0)
+	return runtime.QueryOp(ctx, r.db, opMembersListByTeamID, teamID, runtime.Arg, scanMember, 0)
 }
 
 var loadMembersByTeamID = &runtime.Loader[int64, Member]{

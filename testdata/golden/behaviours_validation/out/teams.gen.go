@@ -97,7 +97,7 @@ RETURNING "id", "name"`}
 // Create inserts n into table teams and returns the row as stored. It validates n
 // first.
 func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTeamsCreate, &n, argsNewTeam, scanTeam)
+	return runtime.QueryOneOp(ctx, r.db, opTeamsCreate, n, argsNewTeam, scanTeam)
 }
 
 var opTeamsFindByID = &runtime.Op{Name: "teams.FindByID", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByID replica=ok
@@ -107,7 +107,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table teams with the given id, or
 // runtime.ErrNotFound.
 func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTeamsFindByID, &id, runtime.Arg, scanTeam)
+	return runtime.QueryOneOp(ctx, r.db, opTeamsFindByID, id, runtime.Arg, scanTeam)
 }
 
 var opTeamsFindAll = &runtime.Op{Name: "teams.FindAll", Table: "teams", Errs: errs, SQL: `-- name: teams.FindAll replica=ok
@@ -161,7 +161,7 @@ func argsTeamUpdate(u *TeamUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table teams with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, error) {
-	return runtime.UpdateOne(ctx, r.db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam)
+	return runtime.UpdateOne(ctx, r.db, updateTeams, id, runtime.Arg, u, argsTeamUpdate, scanTeam)
 }
 
 var opTeamsDelete = &runtime.Op{Name: "teams.Delete", Table: "teams", Errs: errs, SQL: `-- name: teams.Delete
@@ -170,7 +170,7 @@ DELETE FROM "teams" WHERE "id" = $1`}
 // Delete removes the row of table teams with the given id and reports whether
 // there was one.
 func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opTeamsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opTeamsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -192,7 +192,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
 		return []Team{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids))
+	return runtime.QueryOp(ctx, r.db, opTeamsFindByIDs, ids, runtime.Arg, scanTeam, len(ids))
 }
 
 var copyTeams = &runtime.Copier[*NewTeam]{
@@ -232,7 +232,7 @@ RETURNING "id", "name"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *TeamRepo) UpsertByName(ctx context.Context, n NewTeam) (Team, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTeamsUpsertByName, &n, argsNewTeam, scanTeam)
+	return runtime.QueryOneOp(ctx, r.db, opTeamsUpsertByName, n, argsNewTeam, scanTeam)
 }
 
 var opTeamsCreateIfAbsentByName = &runtime.Op{Name: "teams.CreateIfAbsentByName", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateIfAbsentByName
@@ -252,7 +252,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *TeamRepo) CreateIfAbsentByName(ctx context.Context, n NewTeam) (Team, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opTeamsCreateIfAbsentByName, &n, argsNewTeam, scanTeam)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opTeamsCreateIfAbsentByName, n, argsNewTeam, scanTeam)
 }
 
 // TeamKeyedUpdate is one row's key and changes for UpdateMany.

@@ -114,7 +114,7 @@ RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return runtime.QueryOneOp(ctx, db, opAccountsCreate, n, argsNewAccount, scanAccount)
 }
 
 var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
@@ -124,7 +124,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, id, runtime.Arg, scanAccount)
 }
 
 var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
@@ -197,7 +197,7 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, version int64, u Acc
 		return Account{}, errs.Wrap(err, "accounts.Update", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, version)
+	v, err := runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "accounts.Update", "accounts", sqlAccountsExists, id); stale != nil {
@@ -216,7 +216,7 @@ DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`}
 // runtime.ErrStaleVersion.
 func (r *AccountRepo) Delete(ctx context.Context, id int64, version int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, &id, runtime.Arg, version)
+	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, err
 	}
@@ -257,7 +257,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
+	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -304,7 +304,7 @@ RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version
 // sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
+	return runtime.QueryOneOp(ctx, db, opAccountsUpsertByOwner, n, argsNewAccount, scanAccount)
 }
 
 var opAccountsCreateIfAbsentByOwner = &runtime.Op{Name: "accounts.CreateIfAbsentByOwner", Table: "accounts", Errs: errs, Validate: true, SQL: `-- name: accounts.CreateIfAbsentByOwner
@@ -325,7 +325,7 @@ LIMIT 1`}
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	return runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
+	return runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount)
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version

@@ -86,7 +86,7 @@ RETURNING "code", "label"`}
 // Create inserts n into table codes and returns the row as stored. It validates n
 // first.
 func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCodesCreate, &n, argsNewCode, scanCode)
+	return runtime.QueryOneOp(ctx, r.db, opCodesCreate, n, argsNewCode, scanCode)
 }
 
 var opCodesFindByID = &runtime.Op{Name: "codes.FindByID", Table: "codes", Errs: errs, SQL: `-- name: codes.FindByID replica=ok
@@ -96,7 +96,7 @@ WHERE "code" = $1`}
 // FindByID returns the row of table codes with the given code, or
 // runtime.ErrNotFound.
 func (r *CodeRepo) FindByID(ctx context.Context, code string) (Code, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCodesFindByID, &code, runtime.Arg, scanCode)
+	return runtime.QueryOneOp(ctx, r.db, opCodesFindByID, code, runtime.Arg, scanCode)
 }
 
 var opCodesFindAll = &runtime.Op{Name: "codes.FindAll", Table: "codes", Errs: errs, SQL: `-- name: codes.FindAll replica=ok
@@ -150,7 +150,7 @@ func argsCodeUpdate(u *CodeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table codes with the given code
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CodeRepo) Update(ctx context.Context, code string, u CodeUpdate) (Code, error) {
-	return runtime.UpdateOne(ctx, r.db, updateCodes, &code, runtime.Arg, &u, argsCodeUpdate, scanCode)
+	return runtime.UpdateOne(ctx, r.db, updateCodes, code, runtime.Arg, u, argsCodeUpdate, scanCode)
 }
 
 var opCodesDelete = &runtime.Op{Name: "codes.Delete", Table: "codes", Errs: errs, SQL: `-- name: codes.Delete
@@ -159,7 +159,7 @@ DELETE FROM "codes" WHERE "code" = $1`}
 // Delete removes the row of table codes with the given code and reports whether
 // there was one.
 func (r *CodeRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opCodesDelete, &code, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opCodesDelete, code, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -181,7 +181,7 @@ func (r *CodeRepo) FindByIDs(ctx context.Context, ids []string) ([]Code, error) 
 	if len(ids) == 0 {
 		return []Code{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opCodesFindByIDs, &ids, runtime.Arg, scanCode, len(ids))
+	return runtime.QueryOp(ctx, r.db, opCodesFindByIDs, ids, runtime.Arg, scanCode, len(ids))
 }
 
 var copyCodes = &runtime.Copier[*NewCode]{
@@ -221,7 +221,7 @@ RETURNING "code", "label"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CodeRepo) UpsertByCode(ctx context.Context, n NewCode) (Code, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCodesUpsertByCode, &n, argsNewCode, scanCode)
+	return runtime.QueryOneOp(ctx, r.db, opCodesUpsertByCode, n, argsNewCode, scanCode)
 }
 
 var opCodesCreateIfAbsentByCode = &runtime.Op{Name: "codes.CreateIfAbsentByCode", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateIfAbsentByCode
@@ -241,7 +241,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByCode(ctx context.Context, n NewCode) (Code, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByCode, &n, argsNewCode, scanCode)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByCode, n, argsNewCode, scanCode)
 }
 
 // CodeKeyedUpdate is one row's key and changes for UpdateMany.

@@ -135,7 +135,7 @@ func (r *DocRepo) Create(ctx context.Context, n NewDoc) (Doc, error) {
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opDocsCreate, &n, argsNewDoc, scanDoc, tenant)
+	return runtime.QueryOneOp(ctx, db, opDocsCreate, n, argsNewDoc, scanDoc, tenant)
 }
 
 const sqlDocsFindByID = `-- name: docs.FindByID replica=ok
@@ -154,7 +154,7 @@ func (r *DocRepo) FindByID(ctx context.Context, id int64) (Doc, error) {
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, r.pick(sqlDocsFindByID, sqlDocsFindByIDWithDeleted), &id, runtime.Arg, scanDoc, tenant)
+	v, err := runtime.QueryOne(ctx, db, r.pick(sqlDocsFindByID, sqlDocsFindByIDWithDeleted), id, runtime.Arg, scanDoc, tenant)
 	return v, errs.Wrap(err, "docs.FindByID", "docs")
 }
 
@@ -254,7 +254,7 @@ func (r *DocRepo) Update(ctx context.Context, id int64, u DocUpdate) (Doc, error
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateDocs, &id, runtime.Arg, &u, argsDocUpdate, scanDoc, tenant)
+	return runtime.UpdateOne(ctx, db, updateDocs, id, runtime.Arg, u, argsDocUpdate, scanDoc, tenant)
 }
 
 var opDocsDelete = &runtime.Op{Name: "docs.Delete", Table: "docs", Errs: errs, SQL: `-- name: docs.Delete
@@ -272,7 +272,7 @@ func (r *DocRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opDocsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opDocsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -306,7 +306,7 @@ func (r *DocRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opDocsHardDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opDocsHardDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -323,7 +323,7 @@ func (r *DocRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opDocsRestore, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opDocsRestore, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -380,7 +380,7 @@ func (r *DocRepo) FindByIDs(ctx context.Context, ids []int64) ([]Doc, error) {
 	if len(ids) == 0 {
 		return []Doc{}, nil
 	}
-	items, err := runtime.Query(ctx, db, r.pick(sqlDocsFindByIDs, sqlDocsFindByIDsWithDeleted), &ids, runtime.Arg, scanDoc, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlDocsFindByIDs, sqlDocsFindByIDsWithDeleted), ids, runtime.Arg, scanDoc, len(ids), tenant)
 	return items, errs.Wrap(err, "docs.FindByIDs", "docs")
 }
 
@@ -442,7 +442,7 @@ func (r *DocRepo) UpsertByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, erro
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opDocsUpsertByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
+	return runtime.QueryOneOp(ctx, db, opDocsUpsertByOrgIDAndSlug, n, argsNewDoc, scanDoc, tenant)
 }
 
 var opDocsCreateIfAbsentByOrgIDAndSlug = &runtime.Op{Name: "docs.CreateIfAbsentByOrgIDAndSlug", Table: "docs", Errs: errs, HiddenKey: true, SQL: `-- name: docs.CreateIfAbsentByOrgIDAndSlug
@@ -473,7 +473,7 @@ func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (D
 		return Doc{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opDocsCreateIfAbsentByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opDocsCreateIfAbsentByOrgIDAndSlug, n, argsNewDoc, scanDoc, tenant)
 }
 
 // DocKeyedUpdate is one row's key and changes for UpdateMany.

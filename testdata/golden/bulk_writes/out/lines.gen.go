@@ -116,7 +116,7 @@ RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_a
 // Create inserts n into table lines and returns the row as stored. It validates n
 // first.
 func (r *LineRepo) Create(ctx context.Context, n NewLine) (Line, error) {
-	return runtime.QueryOneOp(ctx, r.db, opLinesCreate, &n, argsNewLine, scanLine)
+	return runtime.QueryOneOp(ctx, r.db, opLinesCreate, n, argsNewLine, scanLine)
 }
 
 var opLinesFindByID = &runtime.Op{Name: "lines.FindByID", Table: "lines", Errs: errs, SQL: `-- name: lines.FindByID replica=ok
@@ -126,7 +126,7 @@ WHERE "order_no" = $1 AND "line_no" = $2`}
 // FindByID returns the row of table lines with the given orderNo and lineNo, or
 // runtime.ErrNotFound.
 func (r *LineRepo) FindByID(ctx context.Context, orderNo int64, lineNo int32) (Line, error) {
-	return runtime.QueryOneOp(ctx, r.db, opLinesFindByID, &orderNo, runtime.Arg, scanLine, lineNo)
+	return runtime.QueryOneOp(ctx, r.db, opLinesFindByID, orderNo, runtime.Arg, scanLine, lineNo)
 }
 
 var opLinesFindAll = &runtime.Op{Name: "lines.FindAll", Table: "lines", Errs: errs, SQL: `-- name: lines.FindAll replica=ok
@@ -183,7 +183,7 @@ func argsLineUpdate(u *LineUpdate, d []any) []any {
 // orderNo and lineNo and returns it as stored, or runtime.ErrNotFound. It
 // validates u first. It sets updated_at to the transaction's time.
 func (r *LineRepo) Update(ctx context.Context, orderNo int64, lineNo int32, u LineUpdate) (Line, error) {
-	return runtime.UpdateOne(ctx, r.db, updateLines, &orderNo, runtime.Arg, &u, argsLineUpdate, scanLine, lineNo)
+	return runtime.UpdateOne(ctx, r.db, updateLines, orderNo, runtime.Arg, u, argsLineUpdate, scanLine, lineNo)
 }
 
 var opLinesDelete = &runtime.Op{Name: "lines.Delete", Table: "lines", Errs: errs, SQL: `-- name: lines.Delete
@@ -192,7 +192,7 @@ DELETE FROM "lines" WHERE "order_no" = $1 AND "line_no" = $2`}
 // Delete removes the row of table lines with the given orderNo and lineNo and
 // reports whether there was one.
 func (r *LineRepo) Delete(ctx context.Context, orderNo int64, lineNo int32) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opLinesDelete, &orderNo, runtime.Arg, lineNo)
+	tag, err := runtime.ExecOp(ctx, r.db, opLinesDelete, orderNo, runtime.Arg, lineNo)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -244,7 +244,7 @@ RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_a
 // one statement, and returns the row as stored. It validates n first. It sets
 // updated_at to the transaction's time.
 func (r *LineRepo) UpsertByOrderNoAndLineNo(ctx context.Context, n NewLine) (Line, error) {
-	return runtime.QueryOneOp(ctx, r.db, opLinesUpsertByOrderNoAndLineNo, &n, argsNewLine, scanLine)
+	return runtime.QueryOneOp(ctx, r.db, opLinesUpsertByOrderNoAndLineNo, n, argsNewLine, scanLine)
 }
 
 var opLinesCreateIfAbsentByOrderNoAndLineNo = &runtime.Op{Name: "lines.CreateIfAbsentByOrderNoAndLineNo", Table: "lines", Errs: errs, Validate: true, SQL: `-- name: lines.CreateIfAbsentByOrderNoAndLineNo
@@ -265,7 +265,7 @@ LIMIT 1`}
 // existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *LineRepo) CreateIfAbsentByOrderNoAndLineNo(ctx context.Context, n NewLine) (Line, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opLinesCreateIfAbsentByOrderNoAndLineNo, &n, argsNewLine, scanLine)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opLinesCreateIfAbsentByOrderNoAndLineNo, n, argsNewLine, scanLine)
 }
 
 // LineKey is the primary key of a row of table lines.

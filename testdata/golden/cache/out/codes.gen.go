@@ -171,7 +171,7 @@ func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, errs.Wrap(err, "codes.Create", "codes")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, &n, argsNewCode, scanCode)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, n, argsNewCode, scanCode)
 	return v, errs.WrapParams(err, "codes.Create", "codes", []string{"region", "num", "label", "note"})
 }
 
@@ -256,7 +256,7 @@ func (r *CodeRepo) Update(ctx context.Context, region Region, num int32, u CodeU
 		return Code{}, errs.Wrap(err, "codes.Update", "codes")
 	}
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: region, Num: num}))
-	v, err := runtime.UpdateOne(ctx, db, updateCodes, &region, runtime.Arg, &u, argsCodeUpdate, scanCode, num)
+	v, err := runtime.UpdateOne(ctx, db, updateCodes, region, runtime.Arg, u, argsCodeUpdate, scanCode, num)
 	return v, errs.WrapParams(err, "codes.Update", "codes", []string{"region", "num", "label", "note"})
 }
 
@@ -267,7 +267,7 @@ DELETE FROM "codes" WHERE "region" = $1 AND "num" = $2`
 // whether there was one.
 func (r *CodeRepo) Delete(ctx context.Context, region Region, num int32) (bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: region, Num: num}))
-	tag, err := runtime.Exec(ctx, db, sqlCodesDelete, &region, runtime.Arg, num)
+	tag, err := runtime.Exec(ctx, db, sqlCodesDelete, region, runtime.Arg, num)
 	return tag.RowsAffected() > 0, errs.Wrap(err, "codes.Delete", "codes")
 }
 
@@ -320,7 +320,7 @@ RETURNING "region", "num", "label", "note"`}
 // statement, and returns the row as stored. It validates n first.
 func (r *CodeRepo) UpsertByRegionAndNum(ctx context.Context, n NewCode) (Code, error) {
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: n.Region, Num: n.Num}))
-	return runtime.QueryOneOp(ctx, db, opCodesUpsertByRegionAndNum, &n, argsNewCode, scanCode)
+	return runtime.QueryOneOp(ctx, db, opCodesUpsertByRegionAndNum, n, argsNewCode, scanCode)
 }
 
 var opCodesCreateIfAbsentByRegionAndNum = &runtime.Op{Name: "codes.CreateIfAbsentByRegionAndNum", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateIfAbsentByRegionAndNum
@@ -340,7 +340,7 @@ LIMIT 1`}
 // same (region, num) exists, and returns the new row and true, or the existing
 // one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByRegionAndNum(ctx context.Context, n NewCode) (Code, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByRegionAndNum, &n, argsNewCode, scanCode)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByRegionAndNum, n, argsNewCode, scanCode)
 }
 
 var opCodesUpsertByLabel = &runtime.Op{Name: "codes.UpsertByLabel", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.UpsertByLabel
@@ -371,7 +371,7 @@ func (r *CodeRepo) UpsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 
 // upsertByLabel runs the statement of UpsertByLabel on r.db.
 func (r *CodeRepo) upsertByLabel(ctx context.Context, n NewCode) (Code, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCodesUpsertByLabel, &n, argsNewCode, scanCode)
+	return runtime.QueryOneOp(ctx, r.db, opCodesUpsertByLabel, n, argsNewCode, scanCode)
 }
 
 var opCodesCreateIfAbsentByLabel = &runtime.Op{Name: "codes.CreateIfAbsentByLabel", Table: "codes", Errs: errs, Validate: true, SQL: `-- name: codes.CreateIfAbsentByLabel
@@ -391,7 +391,7 @@ LIMIT 1`}
 // label exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByLabel(ctx context.Context, n NewCode) (Code, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByLabel, &n, argsNewCode, scanCode)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByLabel, n, argsNewCode, scanCode)
 }
 
 // CodeKey is the primary key of a row of table codes.
@@ -542,7 +542,7 @@ WHERE "label" = $1 ORDER BY "region", "num"`
 // ListByLabel returns the rows of table codes whose label is label, in primary key
 // order.
 func (r *CodeRepo) ListByLabel(ctx context.Context, label string) ([]Code, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCodesListByLabel, &label, runtime.Arg, scanCode, 0)
+	items, err := runtime.Query(ctx, r.db, sqlCodesListByLabel, label, runtime.Arg, scanCode, 0)
 	return items, errs.Wrap(err, "codes.ListByLabel", "codes")
 }
 

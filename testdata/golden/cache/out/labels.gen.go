@@ -86,7 +86,7 @@ RETURNING "id", "name"`}
 // Create inserts n into table labels and returns the row as stored. It validates n
 // first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
-	return runtime.QueryOneOp(ctx, r.db, opLabelsCreate, &n, argsNewLabel, scanLabel)
+	return runtime.QueryOneOp(ctx, r.db, opLabelsCreate, n, argsNewLabel, scanLabel)
 }
 
 var opLabelsFindByID = &runtime.Op{Name: "labels.FindByID", Table: "labels", Errs: errs, SQL: `-- name: labels.FindByID replica=ok
@@ -96,7 +96,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table labels with the given id, or
 // runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int32) (Label, error) {
-	return runtime.QueryOneOp(ctx, r.db, opLabelsFindByID, &id, runtime.Arg, scanLabel)
+	return runtime.QueryOneOp(ctx, r.db, opLabelsFindByID, id, runtime.Arg, scanLabel)
 }
 
 var opLabelsFindAll = &runtime.Op{Name: "labels.FindAll", Table: "labels", Errs: errs, SQL: `-- name: labels.FindAll replica=ok
@@ -156,7 +156,7 @@ func (r *LabelRepo) Update(ctx context.Context, id int32, u LabelUpdate) (Label,
 		invs = append(invs, codesCache.AllRows())
 	}
 	db := runtime.Invalidating(r.db, invs...)
-	return runtime.UpdateOne(ctx, db, updateLabels, &id, runtime.Arg, &u, argsLabelUpdate, scanLabel)
+	return runtime.UpdateOne(ctx, db, updateLabels, id, runtime.Arg, u, argsLabelUpdate, scanLabel)
 }
 
 var opLabelsDelete = &runtime.Op{Name: "labels.Delete", Table: "labels", Errs: errs, SQL: `-- name: labels.Delete
@@ -166,7 +166,7 @@ DELETE FROM "labels" WHERE "id" = $1`}
 // there was one.
 func (r *LabelRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	tag, err := runtime.ExecOp(ctx, db, opLabelsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, db, opLabelsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -188,7 +188,7 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int32) ([]Label, error)
 	if len(ids) == 0 {
 		return []Label{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opLabelsFindByIDs, &ids, runtime.Arg, scanLabel, len(ids))
+	return runtime.QueryOp(ctx, r.db, opLabelsFindByIDs, ids, runtime.Arg, scanLabel, len(ids))
 }
 
 var copyLabels = &runtime.Copier[*NewLabel]{
@@ -228,7 +228,7 @@ RETURNING "id", "name"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
-	return runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, &n, argsNewLabel, scanLabel)
+	return runtime.QueryOneOp(ctx, r.db, opLabelsUpsertByName, n, argsNewLabel, scanLabel)
 }
 
 var opLabelsCreateIfAbsentByName = &runtime.Op{Name: "labels.CreateIfAbsentByName", Table: "labels", Errs: errs, Validate: true, SQL: `-- name: labels.CreateIfAbsentByName
@@ -248,7 +248,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, n, argsNewLabel, scanLabel)
 }
 
 // LabelKeyedUpdate is one row's key and changes for UpdateMany.

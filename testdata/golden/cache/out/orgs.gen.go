@@ -171,7 +171,7 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
+	v, err := runtime.QueryOne(ctx, db, sqlOrgsCreate, n, argsNewOrg, scanOrg, tenant)
 	return v, errs.WrapParams(err, "orgs.Create", "orgs", []string{"slug", "name"})
 }
 
@@ -284,7 +284,7 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 		return Org{}, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.Keys(tenant, id)), tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg, tenant)
 	return v, errs.WrapParams(err, "orgs.Update", "orgs", []string{"id", "slug", "name"})
 }
 
@@ -299,7 +299,7 @@ func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.Keys(tenant, id), usersCache.AllRows()), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlOrgsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlOrgsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, errs.Wrap(err, "orgs.Delete", "orgs")
 }
 
@@ -424,7 +424,7 @@ func (r *OrgRepo) upsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opOrgsUpsertBySlug, &n, argsNewOrg, scanOrg, tenant)
+	return runtime.QueryOneOp(ctx, db, opOrgsUpsertBySlug, n, argsNewOrg, scanOrg, tenant)
 }
 
 var opOrgsCreateIfAbsentBySlug = &runtime.Op{Name: "orgs.CreateIfAbsentBySlug", Table: "orgs", Errs: errs, HiddenKey: true, SQL: `-- name: orgs.CreateIfAbsentBySlug
@@ -454,7 +454,7 @@ func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool
 		return Org{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opOrgsCreateIfAbsentBySlug, &n, argsNewOrg, scanOrg, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opOrgsCreateIfAbsentBySlug, n, argsNewOrg, scanOrg, tenant)
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.
@@ -633,6 +633,6 @@ func (r *OrgRepo) Rename(ctx context.Context, name string) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.AllRows()), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlOrgsRename, &name, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlOrgsRename, name, runtime.Arg, tenant)
 	return tag.RowsAffected(), errs.Wrap(err, "orgs.Rename", "orgs")
 }

@@ -112,7 +112,7 @@ func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error)
 	if err := n.Validate(); err != nil {
 		return Setting{}, errs.Wrap(err, "settings.Create", "settings")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, &n, argsNewSetting, scanSetting)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, n, argsNewSetting, scanSetting)
 	return v, errs.WrapParams(err, "settings.Create", "settings", []string{"key", "value"})
 }
 
@@ -196,7 +196,7 @@ func (r *SettingRepo) Update(ctx context.Context, key string, u SettingUpdate) (
 		return Setting{}, errs.Wrap(err, "settings.Update", "settings")
 	}
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, key))
-	v, err := runtime.UpdateOne(ctx, db, updateSettings, &key, runtime.Arg, &u, argsSettingUpdate, scanSetting)
+	v, err := runtime.UpdateOne(ctx, db, updateSettings, key, runtime.Arg, u, argsSettingUpdate, scanSetting)
 	return v, errs.WrapParams(err, "settings.Update", "settings", []string{"key", "value"})
 }
 
@@ -207,7 +207,7 @@ DELETE FROM "settings" WHERE "key" = $1`
 // there was one.
 func (r *SettingRepo) Delete(ctx context.Context, key string) (bool, error) {
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, key))
-	tag, err := runtime.Exec(ctx, db, sqlSettingsDelete, &key, runtime.Arg)
+	tag, err := runtime.Exec(ctx, db, sqlSettingsDelete, key, runtime.Arg)
 	return tag.RowsAffected() > 0, errs.Wrap(err, "settings.Delete", "settings")
 }
 
@@ -285,7 +285,7 @@ RETURNING "key", "value"`}
 // returns the row as stored. It validates n first.
 func (r *SettingRepo) UpsertByKey(ctx context.Context, n NewSetting) (Setting, error) {
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, n.Key))
-	return runtime.QueryOneOp(ctx, db, opSettingsUpsertByKey, &n, argsNewSetting, scanSetting)
+	return runtime.QueryOneOp(ctx, db, opSettingsUpsertByKey, n, argsNewSetting, scanSetting)
 }
 
 var opSettingsCreateIfAbsentByKey = &runtime.Op{Name: "settings.CreateIfAbsentByKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateIfAbsentByKey
@@ -305,7 +305,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByKey, &n, argsNewSetting, scanSetting)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByKey, n, argsNewSetting, scanSetting)
 }
 
 // SettingKeyedUpdate is one row's key and changes for UpdateMany.
@@ -403,6 +403,6 @@ DELETE FROM settings WHERE key LIKE $1 || '%'`
 // Purge runs the query and returns the number of rows it affected.
 func (r *SettingRepo) Purge(ctx context.Context, prefix string) (int64, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
-	tag, err := runtime.Exec(ctx, db, sqlSettingsPurge, &prefix, runtime.Arg)
+	tag, err := runtime.Exec(ctx, db, sqlSettingsPurge, prefix, runtime.Arg)
 	return tag.RowsAffected(), errs.Wrap(err, "settings.Purge", "settings")
 }

@@ -129,7 +129,7 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTeamsCreate, &n, argsNewTeam, scanTeam, tenant)
+	return runtime.QueryOneOp(ctx, db, opTeamsCreate, n, argsNewTeam, scanTeam, tenant)
 }
 
 var opTeamsFindByID = &runtime.Op{Name: "teams.FindByID", Table: "teams", Errs: errs, SQL: `-- name: teams.FindByID replica=ok
@@ -144,7 +144,7 @@ func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTeamsFindByID, &id, runtime.Arg, scanTeam, tenant)
+	return runtime.QueryOneOp(ctx, db, opTeamsFindByID, id, runtime.Arg, scanTeam, tenant)
 }
 
 var opTeamsFindAll = &runtime.Op{Name: "teams.FindAll", Table: "teams", Errs: errs, SQL: `-- name: teams.FindAll replica=ok
@@ -226,7 +226,7 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam, tenant)
+	return runtime.UpdateOne(ctx, db, updateTeams, id, runtime.Arg, u, argsTeamUpdate, scanTeam, tenant)
 }
 
 var opTeamsDelete = &runtime.Op{Name: "teams.Delete", Table: "teams", Errs: errs, SQL: `-- name: teams.Delete
@@ -240,7 +240,7 @@ func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	tag, err := runtime.ExecOp(ctx, db, opTeamsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opTeamsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -273,7 +273,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
 		return []Team{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opTeamsFindByIDs, ids, runtime.Arg, scanTeam, len(ids), tenant)
 }
 
 var opTeamsCreateMany = &runtime.Op{Name: "teams.CreateMany", Table: "teams", Errs: errs, Validate: true, SQL: `-- name: teams.CreateMany
@@ -391,7 +391,7 @@ func (r *TeamRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Team, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opTeamsListByOrgID, &orgID, runtime.Arg, scanTeam, 0, tenant)
+	return runtime.QueryOp(ctx, db, opTeamsListByOrgID, orgID, runtime.Arg, scanTeam, 0, tenant)
 }
 
 var loadTeamsByOrgID = &runtime.Loader[uuid.UUID, Team]{

@@ -193,7 +193,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, &n, argsNewUser, scanUser, tenant)
+	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, n, argsNewUser, scanUser, tenant)
 	return v, errs.WrapParams(err, "users.Create", "users", []string{"team_id", "email", "name"})
 }
 
@@ -333,7 +333,7 @@ func (r *UserRepo) Update(ctx context.Context, id int64, version int64, u UserUp
 		return User{}, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser, version, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser, version, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "users.Update", "users", sqlUsersExists, id, tenant); stale != nil {
@@ -362,7 +362,7 @@ func (r *UserRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlUsersDelete, &id, runtime.Arg, version, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlUsersDelete, id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, errs.Wrap(err, "users.Delete", "users")
 	}
@@ -400,7 +400,7 @@ func (r *UserRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlUsersHardDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlUsersHardDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, errs.Wrap(err, "users.HardDelete", "users")
 }
 
@@ -419,7 +419,7 @@ func (r *UserRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlUsersRestore, &id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlUsersRestore, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, errs.Wrap(err, "users.Restore", "users")
 }
 
@@ -572,7 +572,7 @@ func (r *UserRepo) upsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
+	return runtime.QueryOneOp(ctx, db, opUsersUpsertByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
 }
 
 var opUsersCreateIfAbsentByOrgIDAndEmail = &runtime.Op{Name: "users.CreateIfAbsentByOrgIDAndEmail", Table: "users", Errs: errs, HiddenKey: true, SQL: `-- name: users.CreateIfAbsentByOrgIDAndEmail
@@ -603,7 +603,7 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opUsersCreateIfAbsentByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -750,7 +750,7 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByOrgID, sqlUsersListByOrgIDWithDeleted), &orgID, runtime.Arg, scanUser, 0, tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByOrgID, sqlUsersListByOrgIDWithDeleted), orgID, runtime.Arg, scanUser, 0, tenant)
 	return items, errs.Wrap(err, "users.ListByOrgID", "users")
 }
 
@@ -801,7 +801,7 @@ func (r *UserRepo) ListByTeamID(ctx context.Context, teamID int64) ([]User, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByTeamID, sqlUsersListByTeamIDWithDeleted), &teamID, runtime.Arg, scanUser, 0, tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByTeamID, sqlUsersListByTeamIDWithDeleted), teamID, runtime.Arg, scanUser, 0, tenant)
 	return items, errs.Wrap(err, "users.ListByTeamID", "users")
 }
 
@@ -877,7 +877,7 @@ func (r *UserRepo) Named(ctx context.Context, name string) ([]User, error) {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlUsersNamed, &name, runtime.Arg, scanUser, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlUsersNamed, name, runtime.Arg, scanUser, 0, tenant)
 	return items, errs.Wrap(err, "users.Named", "users")
 }
 

@@ -112,7 +112,7 @@ RETURNING "order_id", "sku", "quantity", "note"`}
 // Create inserts n into table order_items and returns the row as stored. It
 // validates n first.
 func (r *OrderItemRepo) Create(ctx context.Context, n NewOrderItem) (OrderItem, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderItemsCreate, &n, argsNewOrderItem, scanOrderItem)
+	return runtime.QueryOneOp(ctx, r.db, opOrderItemsCreate, n, argsNewOrderItem, scanOrderItem)
 }
 
 var opOrderItemsFindByID = &runtime.Op{Name: "order_items.FindByID", Table: "order_items", Errs: errs, SQL: `-- name: order_items.FindByID replica=ok
@@ -122,7 +122,7 @@ WHERE "order_id" = $1 AND "sku" = $2`}
 // FindByID returns the row of table order_items with the given orderID and sku, or
 // runtime.ErrNotFound.
 func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string) (OrderItem, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderItemsFindByID, &orderID, runtime.Arg, scanOrderItem, sku)
+	return runtime.QueryOneOp(ctx, r.db, opOrderItemsFindByID, orderID, runtime.Arg, scanOrderItem, sku)
 }
 
 var opOrderItemsFindAll = &runtime.Op{Name: "order_items.FindAll", Table: "order_items", Errs: errs, SQL: `-- name: order_items.FindAll replica=ok
@@ -180,7 +180,7 @@ func argsOrderItemUpdate(u *OrderItemUpdate, d []any) []any {
 // given orderID and sku and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *OrderItemRepo) Update(ctx context.Context, orderID int32, sku string, u OrderItemUpdate) (OrderItem, error) {
-	return runtime.UpdateOne(ctx, r.db, updateOrderItems, &orderID, runtime.Arg, &u, argsOrderItemUpdate, scanOrderItem, sku)
+	return runtime.UpdateOne(ctx, r.db, updateOrderItems, orderID, runtime.Arg, u, argsOrderItemUpdate, scanOrderItem, sku)
 }
 
 var opOrderItemsDelete = &runtime.Op{Name: "order_items.Delete", Table: "order_items", Errs: errs, SQL: `-- name: order_items.Delete
@@ -189,7 +189,7 @@ DELETE FROM "order_items" WHERE "order_id" = $1 AND "sku" = $2`}
 // Delete removes the row of table order_items with the given orderID and sku and
 // reports whether there was one.
 func (r *OrderItemRepo) Delete(ctx context.Context, orderID int32, sku string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opOrderItemsDelete, &orderID, runtime.Arg, sku)
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderItemsDelete, orderID, runtime.Arg, sku)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -240,7 +240,7 @@ RETURNING "order_id", "sku", "quantity", "note"`}
 // the same (order_id, sku) from n (docs/spec.md tells which columns it keeps), in
 // one statement, and returns the row as stored. It validates n first.
 func (r *OrderItemRepo) UpsertByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderItemsUpsertByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
+	return runtime.QueryOneOp(ctx, r.db, opOrderItemsUpsertByOrderIDAndSKU, n, argsNewOrderItem, scanOrderItem)
 }
 
 var opOrderItemsCreateIfAbsentByOrderIDAndSKU = &runtime.Op{Name: "order_items.CreateIfAbsentByOrderIDAndSKU", Table: "order_items", Errs: errs, Validate: true, SQL: `-- name: order_items.CreateIfAbsentByOrderIDAndSKU
@@ -261,7 +261,7 @@ LIMIT 1`}
 // existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opOrderItemsCreateIfAbsentByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opOrderItemsCreateIfAbsentByOrderIDAndSKU, n, argsNewOrderItem, scanOrderItem)
 }
 
 // OrderItemKey is the primary key of a row of table order_items.
@@ -382,7 +382,7 @@ WHERE "order_id" = $1 ORDER BY "order_id", "sku"`}
 // ListByOrderID returns the rows of table order_items whose order_id is orderID,
 // in primary key order.
 func (r *OrderItemRepo) ListByOrderID(ctx context.Context, orderID int32) ([]OrderItem, error) {
-	return runtime.QueryOp(ctx, r.db, opOrderItemsListByOrderID, &orderID, runtime.Arg, scanOrderItem, 0)
+	return runtime.QueryOp(ctx, r.db, opOrderItemsListByOrderID, orderID, runtime.Arg, scanOrderItem, 0)
 }
 
 var loadOrderItemsByOrderID = &runtime.Loader[int32, OrderItem]{
@@ -406,7 +406,7 @@ WHERE "sku" = $1 ORDER BY "order_id", "sku"`}
 // ListBySKU returns the rows of table order_items whose sku is sku, in primary key
 // order.
 func (r *OrderItemRepo) ListBySKU(ctx context.Context, sku string) ([]OrderItem, error) {
-	return runtime.QueryOp(ctx, r.db, opOrderItemsListBySKU, &sku, runtime.Arg, scanOrderItem, 0)
+	return runtime.QueryOp(ctx, r.db, opOrderItemsListBySKU, sku, runtime.Arg, scanOrderItem, 0)
 }
 
 var loadOrderItemsBySKU = &runtime.Loader[string, OrderItem]{

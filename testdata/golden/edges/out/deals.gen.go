@@ -120,7 +120,7 @@ RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span
 // Create inserts n into table deals and returns the row as stored. It validates n
 // first.
 func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
-	return runtime.QueryOneOp(ctx, r.db, opDealsCreate, &n, argsNewDeal, scanDeal)
+	return runtime.QueryOneOp(ctx, r.db, opDealsCreate, n, argsNewDeal, scanDeal)
 }
 
 var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
@@ -130,7 +130,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table deals with the given id, or
 // runtime.ErrNotFound.
 func (r *DealRepo) FindByID(ctx context.Context, id int64) (Deal, error) {
-	return runtime.QueryOneOp(ctx, r.db, opDealsFindByID, &id, runtime.Arg, scanDeal)
+	return runtime.QueryOneOp(ctx, r.db, opDealsFindByID, id, runtime.Arg, scanDeal)
 }
 
 var opDealsFindAll = &runtime.Op{Name: "deals.FindAll", Table: "deals", Errs: errs, SQL: `-- name: deals.FindAll replica=ok
@@ -185,7 +185,7 @@ func argsDealUpdate(u *DealUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table deals with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DealRepo) Update(ctx context.Context, id int64, u DealUpdate) (Deal, error) {
-	return runtime.UpdateOne(ctx, r.db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal)
+	return runtime.UpdateOne(ctx, r.db, updateDeals, id, runtime.Arg, u, argsDealUpdate, scanDeal)
 }
 
 var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete
@@ -194,7 +194,7 @@ DELETE FROM "deals" WHERE "id" = $1`}
 // Delete removes the row of table deals with the given id and reports whether
 // there was one.
 func (r *DealRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opDealsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opDealsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -216,7 +216,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []int64) ([]Deal, error) {
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids))
+	return runtime.QueryOp(ctx, r.db, opDealsFindByIDs, ids, runtime.Arg, scanDeal, len(ids))
 }
 
 var copyDeals = &runtime.Copier[*NewDeal]{

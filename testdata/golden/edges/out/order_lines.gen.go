@@ -95,7 +95,7 @@ RETURNING "id", "order_id", "product_id", "qty"`}
 
 // Create inserts n into table order_lines and returns the row as stored.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
+	return runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, n, argsNewOrderLine, scanOrderLine)
 }
 
 var opOrderLinesFindByID = &runtime.Op{Name: "order_lines.FindByID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByID replica=ok
@@ -105,7 +105,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table order_lines with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
+	return runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, id, runtime.Arg, scanOrderLine)
 }
 
 var opOrderLinesFindAll = &runtime.Op{Name: "order_lines.FindAll", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindAll replica=ok
@@ -160,7 +160,7 @@ func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table order_lines with the
 // given id and returns it as stored, or runtime.ErrNotFound.
 func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate) (OrderLine, error) {
-	return runtime.UpdateOne(ctx, r.db, updateOrderLines, &id, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine)
+	return runtime.UpdateOne(ctx, r.db, updateOrderLines, id, runtime.Arg, u, argsOrderLineUpdate, scanOrderLine)
 }
 
 var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete
@@ -169,7 +169,7 @@ DELETE FROM "order_lines" WHERE "id" = $1`}
 // Delete removes the row of table order_lines with the given id and reports
 // whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opOrderLinesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderLinesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -191,7 +191,7 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	if len(ids) == 0 {
 		return []OrderLine{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opOrderLinesFindByIDs, &ids, runtime.Arg, scanOrderLine, len(ids))
+	return runtime.QueryOp(ctx, r.db, opOrderLinesFindByIDs, ids, runtime.Arg, scanOrderLine, len(ids))
 }
 
 var copyOrderLines = &runtime.Copier[*NewOrderLine]{
@@ -279,7 +279,7 @@ WHERE "order_id" = $1 ORDER BY "id"`}
 // ListByOrderID returns the rows of table order_lines whose order_id is orderID,
 // in primary key order.
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
-	return runtime.QueryOp(ctx, r.db, opOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByOrderID, orderID, runtime.Arg, scanOrderLine, 0)
 }
 
 var loadOrderLinesByOrderID = &runtime.Loader[uuid.UUID, OrderLine]{
@@ -303,7 +303,7 @@ WHERE "product_id" = $1 ORDER BY "id"`}
 // ListByProductID returns the rows of table order_lines whose product_id is
 // productID, in primary key order.
 func (r *OrderLineRepo) ListByProductID(ctx context.Context, productID int64) ([]OrderLine, error) {
-	return runtime.QueryOp(ctx, r.db, opOrderLinesListByProductID, &productID, runtime.Arg, scanOrderLine, 0)
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByProductID, productID, runtime.Arg, scanOrderLine, 0)
 }
 
 var loadOrderLinesByProductID = &runtime.Loader[int64, OrderLine]{

@@ -111,7 +111,7 @@ RETURNING "id", "user_id", "placed_at", "status", "note", "labels"`}
 // Create inserts n into table orders and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrdersCreate, &n, argsNewOrder, scanOrder)
+	return runtime.QueryOneOp(ctx, r.db, opOrdersCreate, n, argsNewOrder, scanOrder)
 }
 
 var opOrdersFindByID = &runtime.Op{Name: "orders.FindByID", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByID replica=ok
@@ -121,7 +121,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table orders with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrdersFindByID, &id, runtime.Arg, scanOrder)
+	return runtime.QueryOneOp(ctx, r.db, opOrdersFindByID, id, runtime.Arg, scanOrder)
 }
 
 var opOrdersFindAll = &runtime.Op{Name: "orders.FindAll", Table: "orders", Errs: errs, SQL: `-- name: orders.FindAll replica=ok
@@ -176,7 +176,7 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orders with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Order, error) {
-	return runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
+	return runtime.UpdateOne(ctx, r.db, updateOrders, id, runtime.Arg, u, argsOrderUpdate, scanOrder)
 }
 
 var opOrdersDelete = &runtime.Op{Name: "orders.Delete", Table: "orders", Errs: errs, SQL: `-- name: orders.Delete
@@ -185,7 +185,7 @@ DELETE FROM "orders" WHERE "id" = $1`}
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opOrdersDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opOrdersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -207,7 +207,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
+	return runtime.QueryOp(ctx, r.db, opOrdersFindByIDs, ids, runtime.Arg, scanOrder, len(ids))
 }
 
 var copyOrders = &runtime.Copier[*NewOrder]{
@@ -299,7 +299,7 @@ WHERE "user_id" = $1 ORDER BY "id"`}
 // ListByUserID returns the rows of table orders whose user_id is userID, in
 // primary key order.
 func (r *OrderRepo) ListByUserID(ctx context.Context, userID int64) ([]Order, error) {
-	return runtime.QueryOp(ctx, r.db, opOrdersListByUserID, &userID, runtime.Arg, scanOrder, 0)
+	return runtime.QueryOp(ctx, r.db, opOrdersListByUserID, userID, runtime.Arg, scanOrder, 0)
 }
 
 var loadOrdersByUserID = &runtime.Loader[int64, Order]{

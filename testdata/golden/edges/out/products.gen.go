@@ -121,7 +121,7 @@ RETURNING "id", "sku", "name", "tags", "attrs", "price"`}
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
+	return runtime.QueryOneOp(ctx, r.db, opProductsCreate, n, argsNewProduct, scanProduct)
 }
 
 var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
@@ -131,7 +131,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table products with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id int64) (Product, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &id, runtime.Arg, scanProduct)
+	return runtime.QueryOneOp(ctx, r.db, opProductsFindByID, id, runtime.Arg, scanProduct)
 }
 
 var opProductsFindAll = &runtime.Op{Name: "products.FindAll", Table: "products", Errs: errs, SQL: `-- name: products.FindAll replica=ok
@@ -186,7 +186,7 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table products with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, id int64, u ProductUpdate) (Product, error) {
-	return runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
+	return runtime.UpdateOne(ctx, r.db, updateProducts, id, runtime.Arg, u, argsProductUpdate, scanProduct)
 }
 
 var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
@@ -195,7 +195,7 @@ DELETE FROM "products" WHERE "id" = $1`}
 // Delete removes the row of table products with the given id and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -217,7 +217,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []int64) ([]Product, er
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
+	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
@@ -259,7 +259,7 @@ RETURNING "id", "sku", "name", "tags", "attrs", "price"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
+	return runtime.QueryOneOp(ctx, r.db, opProductsUpsertBySKU, n, argsNewProduct, scanProduct)
 }
 
 var opProductsCreateIfAbsentBySKU = &runtime.Op{Name: "products.CreateIfAbsentBySKU", Table: "products", Errs: errs, Validate: true, SQL: `-- name: products.CreateIfAbsentBySKU
@@ -279,7 +279,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, n, argsNewProduct, scanProduct)
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.
@@ -394,7 +394,7 @@ ORDER BY "sku"`
 
 // BySKUs returns the rows of table products that match the query, ordered by sku.
 func (r *ProductRepo) BySKUs(ctx context.Context, skus []string) ([]Product, error) {
-	items, err := runtime.Query(ctx, r.db, sqlProductsBySKUs, &skus, runtime.Arg, scanProduct, 0)
+	items, err := runtime.Query(ctx, r.db, sqlProductsBySKUs, skus, runtime.Arg, scanProduct, 0)
 	return items, errs.Wrap(err, "products.BySKUs", "products")
 }
 

@@ -99,7 +99,7 @@ RETURNING "warehouse_code"::text, "product_id", "qty"`}
 // Create inserts n into table stock and returns the row as stored. It validates n
 // first.
 func (r *StockRepo) Create(ctx context.Context, n NewStock) (Stock, error) {
-	return runtime.QueryOneOp(ctx, r.db, opStockCreate, &n, argsNewStock, scanStock)
+	return runtime.QueryOneOp(ctx, r.db, opStockCreate, n, argsNewStock, scanStock)
 }
 
 var opStockFindByID = &runtime.Op{Name: "stock.FindByID", Table: "stock", Errs: errs, SQL: `-- name: stock.FindByID replica=ok
@@ -109,7 +109,7 @@ WHERE "warehouse_code" = $1 AND "product_id" = $2`}
 // FindByID returns the row of table stock with the given warehouseCode and
 // productID, or runtime.ErrNotFound.
 func (r *StockRepo) FindByID(ctx context.Context, warehouseCode string, productID int64) (Stock, error) {
-	return runtime.QueryOneOp(ctx, r.db, opStockFindByID, &warehouseCode, runtime.Arg, scanStock, productID)
+	return runtime.QueryOneOp(ctx, r.db, opStockFindByID, warehouseCode, runtime.Arg, scanStock, productID)
 }
 
 var opStockFindAll = &runtime.Op{Name: "stock.FindAll", Table: "stock", Errs: errs, SQL: `-- name: stock.FindAll replica=ok
@@ -165,7 +165,7 @@ func argsStockUpdate(u *StockUpdate, d []any) []any {
 // warehouseCode and productID and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *StockRepo) Update(ctx context.Context, warehouseCode string, productID int64, u StockUpdate) (Stock, error) {
-	return runtime.UpdateOne(ctx, r.db, updateStock, &warehouseCode, runtime.Arg, &u, argsStockUpdate, scanStock, productID)
+	return runtime.UpdateOne(ctx, r.db, updateStock, warehouseCode, runtime.Arg, u, argsStockUpdate, scanStock, productID)
 }
 
 var opStockDelete = &runtime.Op{Name: "stock.Delete", Table: "stock", Errs: errs, SQL: `-- name: stock.Delete
@@ -174,7 +174,7 @@ DELETE FROM "stock" WHERE "warehouse_code" = $1 AND "product_id" = $2`}
 // Delete removes the row of table stock with the given warehouseCode and productID
 // and reports whether there was one.
 func (r *StockRepo) Delete(ctx context.Context, warehouseCode string, productID int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opStockDelete, &warehouseCode, runtime.Arg, productID)
+	tag, err := runtime.ExecOp(ctx, r.db, opStockDelete, warehouseCode, runtime.Arg, productID)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -224,7 +224,7 @@ RETURNING "warehouse_code"::text, "product_id", "qty"`}
 // columns it keeps), in one statement, and returns the row as stored. It validates
 // n first.
 func (r *StockRepo) UpsertByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, error) {
-	return runtime.QueryOneOp(ctx, r.db, opStockUpsertByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
+	return runtime.QueryOneOp(ctx, r.db, opStockUpsertByWarehouseCodeAndProductID, n, argsNewStock, scanStock)
 }
 
 var opStockCreateIfAbsentByWarehouseCodeAndProductID = &runtime.Op{Name: "stock.CreateIfAbsentByWarehouseCodeAndProductID", Table: "stock", Errs: errs, Validate: true, SQL: `-- name: stock.CreateIfAbsentByWarehouseCodeAndProductID
@@ -245,7 +245,7 @@ LIMIT 1`}
 // and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *StockRepo) CreateIfAbsentByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opStockCreateIfAbsentByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opStockCreateIfAbsentByWarehouseCodeAndProductID, n, argsNewStock, scanStock)
 }
 
 // StockKey is the primary key of a row of table stock.
@@ -364,7 +364,7 @@ WHERE "warehouse_code" = $1 ORDER BY "warehouse_code", "product_id"`}
 // ListByWarehouseCode returns the rows of table stock whose warehouse_code is
 // warehouseCode, in primary key order.
 func (r *StockRepo) ListByWarehouseCode(ctx context.Context, warehouseCode string) ([]Stock, error) {
-	return runtime.QueryOp(ctx, r.db, opStockListByWarehouseCode, &warehouseCode, runtime.Arg, scanStock, 0)
+	return runtime.QueryOp(ctx, r.db, opStockListByWarehouseCode, warehouseCode, runtime.Arg, scanStock, 0)
 }
 
 var loadStockByWarehouseCode = &runtime.Loader[string, Stock]{
@@ -389,7 +389,7 @@ WHERE "product_id" = $1 ORDER BY "warehouse_code", "product_id"`}
 // ListByProductID returns the rows of table stock whose product_id is productID,
 // in primary key order.
 func (r *StockRepo) ListByProductID(ctx context.Context, productID int64) ([]Stock, error) {
-	return runtime.QueryOp(ctx, r.db, opStockListByProductID, &productID, runtime.Arg, scanStock, 0)
+	return runtime.QueryOp(ctx, r.db, opStockListByProductID, productID, runtime.Arg, scanStock, 0)
 }
 
 var loadStockByProductID = &runtime.Loader[int64, Stock]{

@@ -95,7 +95,7 @@ RETURNING "code"::text, "name"`}
 // Create inserts n into table warehouses and returns the row as stored. It
 // validates n first.
 func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWarehousesCreate, &n, argsNewWarehouse, scanWarehouse)
+	return runtime.QueryOneOp(ctx, r.db, opWarehousesCreate, n, argsNewWarehouse, scanWarehouse)
 }
 
 var opWarehousesFindByID = &runtime.Op{Name: "warehouses.FindByID", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindByID replica=ok
@@ -105,7 +105,7 @@ WHERE "code" = $1`}
 // FindByID returns the row of table warehouses with the given code, or
 // runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, code string) (Warehouse, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWarehousesFindByID, &code, runtime.Arg, scanWarehouse)
+	return runtime.QueryOneOp(ctx, r.db, opWarehousesFindByID, code, runtime.Arg, scanWarehouse)
 }
 
 var opWarehousesFindAll = &runtime.Op{Name: "warehouses.FindAll", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindAll replica=ok
@@ -160,7 +160,7 @@ func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table warehouses with the given
 // code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WarehouseRepo) Update(ctx context.Context, code string, u WarehouseUpdate) (Warehouse, error) {
-	return runtime.UpdateOne(ctx, r.db, updateWarehouses, &code, runtime.Arg, &u, argsWarehouseUpdate, scanWarehouse)
+	return runtime.UpdateOne(ctx, r.db, updateWarehouses, code, runtime.Arg, u, argsWarehouseUpdate, scanWarehouse)
 }
 
 var opWarehousesDelete = &runtime.Op{Name: "warehouses.Delete", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.Delete
@@ -169,7 +169,7 @@ DELETE FROM "warehouses" WHERE "code" = $1`}
 // Delete removes the row of table warehouses with the given code and reports
 // whether there was one.
 func (r *WarehouseRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opWarehousesDelete, &code, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opWarehousesDelete, code, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -191,7 +191,7 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []string) ([]Warehous
 	if len(ids) == 0 {
 		return []Warehouse{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opWarehousesFindByIDs, &ids, runtime.Arg, scanWarehouse, len(ids))
+	return runtime.QueryOp(ctx, r.db, opWarehousesFindByIDs, ids, runtime.Arg, scanWarehouse, len(ids))
 }
 
 var copyWarehouses = &runtime.Copier[*NewWarehouse]{
@@ -231,7 +231,7 @@ RETURNING "code"::text, "name"`}
 // code from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Warehouse, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
+	return runtime.QueryOneOp(ctx, r.db, opWarehousesUpsertByCode, n, argsNewWarehouse, scanWarehouse)
 }
 
 var opWarehousesCreateIfAbsentByCode = &runtime.Op{Name: "warehouses.CreateIfAbsentByCode", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.CreateIfAbsentByCode
@@ -251,7 +251,7 @@ LIMIT 1`}
 // code exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opWarehousesCreateIfAbsentByCode, n, argsNewWarehouse, scanWarehouse)
 }
 
 // WarehouseKeyedUpdate is one row's key and changes for UpdateMany.

@@ -94,7 +94,7 @@ RETURNING "id", "name"`}
 // Create inserts n into table companies and returns the row as stored. It
 // validates n first.
 func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCompaniesCreate, &n, argsNewCompany, scanCompany)
+	return runtime.QueryOneOp(ctx, r.db, opCompaniesCreate, n, argsNewCompany, scanCompany)
 }
 
 var opCompaniesFindByID = &runtime.Op{Name: "companies.FindByID", Table: "companies", Errs: errs, SQL: `-- name: companies.FindByID replica=ok
@@ -104,7 +104,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table companies with the given id, or
 // runtime.ErrNotFound.
 func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCompaniesFindByID, &id, runtime.Arg, scanCompany)
+	return runtime.QueryOneOp(ctx, r.db, opCompaniesFindByID, id, runtime.Arg, scanCompany)
 }
 
 var opCompaniesFindAll = &runtime.Op{Name: "companies.FindAll", Table: "companies", Errs: errs, SQL: `-- name: companies.FindAll replica=ok
@@ -159,7 +159,7 @@ func argsCompanyUpdate(u *CompanyUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table companies with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CompanyRepo) Update(ctx context.Context, id uuid.UUID, u CompanyUpdate) (Company, error) {
-	return runtime.UpdateOne(ctx, r.db, updateCompanies, &id, runtime.Arg, &u, argsCompanyUpdate, scanCompany)
+	return runtime.UpdateOne(ctx, r.db, updateCompanies, id, runtime.Arg, u, argsCompanyUpdate, scanCompany)
 }
 
 var opCompaniesDelete = &runtime.Op{Name: "companies.Delete", Table: "companies", Errs: errs, SQL: `-- name: companies.Delete
@@ -168,7 +168,7 @@ DELETE FROM "companies" WHERE "id" = $1`}
 // Delete removes the row of table companies with the given id and reports whether
 // there was one.
 func (r *CompanyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opCompaniesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opCompaniesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -190,7 +190,7 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 	if len(ids) == 0 {
 		return []Company{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opCompaniesFindByIDs, &ids, runtime.Arg, scanCompany, len(ids))
+	return runtime.QueryOp(ctx, r.db, opCompaniesFindByIDs, ids, runtime.Arg, scanCompany, len(ids))
 }
 
 var copyCompanies = &runtime.Copier[*NewCompany]{
@@ -231,7 +231,7 @@ RETURNING "id", "name"`}
 // name from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCompaniesUpsertByName, &n, argsNewCompany, scanCompany)
+	return runtime.QueryOneOp(ctx, r.db, opCompaniesUpsertByName, n, argsNewCompany, scanCompany)
 }
 
 var opCompaniesCreateIfAbsentByName = &runtime.Op{Name: "companies.CreateIfAbsentByName", Table: "companies", Errs: errs, Validate: true, SQL: `-- name: companies.CreateIfAbsentByName
@@ -251,7 +251,7 @@ LIMIT 1`}
 // name exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (Company, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opCompaniesCreateIfAbsentByName, &n, argsNewCompany, scanCompany)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCompaniesCreateIfAbsentByName, n, argsNewCompany, scanCompany)
 }
 
 // CompanyKeyedUpdate is one row's key and changes for UpdateMany.

@@ -101,7 +101,7 @@ RETURNING "id", "company_id", "name"`}
 // Create inserts n into table departments and returns the row as stored. It
 // validates n first.
 func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Department, error) {
-	return runtime.QueryOneOp(ctx, r.db, opDepartmentsCreate, &n, argsNewDepartment, scanDepartment)
+	return runtime.QueryOneOp(ctx, r.db, opDepartmentsCreate, n, argsNewDepartment, scanDepartment)
 }
 
 var opDepartmentsFindByID = &runtime.Op{Name: "departments.FindByID", Table: "departments", Errs: errs, SQL: `-- name: departments.FindByID replica=ok
@@ -111,7 +111,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table departments with the given id, or
 // runtime.ErrNotFound.
 func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department, error) {
-	return runtime.QueryOneOp(ctx, r.db, opDepartmentsFindByID, &id, runtime.Arg, scanDepartment)
+	return runtime.QueryOneOp(ctx, r.db, opDepartmentsFindByID, id, runtime.Arg, scanDepartment)
 }
 
 var opDepartmentsFindAll = &runtime.Op{Name: "departments.FindAll", Table: "departments", Errs: errs, SQL: `-- name: departments.FindAll replica=ok
@@ -166,7 +166,7 @@ func argsDepartmentUpdate(u *DepartmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table departments with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DepartmentRepo) Update(ctx context.Context, id uuid.UUID, u DepartmentUpdate) (Department, error) {
-	return runtime.UpdateOne(ctx, r.db, updateDepartments, &id, runtime.Arg, &u, argsDepartmentUpdate, scanDepartment)
+	return runtime.UpdateOne(ctx, r.db, updateDepartments, id, runtime.Arg, u, argsDepartmentUpdate, scanDepartment)
 }
 
 var opDepartmentsDelete = &runtime.Op{Name: "departments.Delete", Table: "departments", Errs: errs, SQL: `-- name: departments.Delete
@@ -175,7 +175,7 @@ DELETE FROM "departments" WHERE "id" = $1`}
 // Delete removes the row of table departments with the given id and reports
 // whether there was one.
 func (r *DepartmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opDepartmentsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opDepartmentsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -197,7 +197,7 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 	if len(ids) == 0 {
 		return []Department{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opDepartmentsFindByIDs, &ids, runtime.Arg, scanDepartment, len(ids))
+	return runtime.QueryOp(ctx, r.db, opDepartmentsFindByIDs, ids, runtime.Arg, scanDepartment, len(ids))
 }
 
 var copyDepartments = &runtime.Copier[*NewDepartment]{
@@ -238,7 +238,7 @@ RETURNING "id", "company_id", "name"`}
 // with the same (company_id, name) from n (docs/spec.md tells which columns it
 // keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, error) {
-	return runtime.QueryOneOp(ctx, r.db, opDepartmentsUpsertByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
+	return runtime.QueryOneOp(ctx, r.db, opDepartmentsUpsertByCompanyIDAndName, n, argsNewDepartment, scanDepartment)
 }
 
 var opDepartmentsCreateIfAbsentByCompanyIDAndName = &runtime.Op{Name: "departments.CreateIfAbsentByCompanyIDAndName", Table: "departments", Errs: errs, Validate: true, SQL: `-- name: departments.CreateIfAbsentByCompanyIDAndName
@@ -259,7 +259,7 @@ LIMIT 1`}
 // the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opDepartmentsCreateIfAbsentByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opDepartmentsCreateIfAbsentByCompanyIDAndName, n, argsNewDepartment, scanDepartment)
 }
 
 // DepartmentKeyedUpdate is one row's key and changes for UpdateMany.
@@ -359,7 +359,7 @@ WHERE "company_id" = $1 ORDER BY "id"`}
 // ListByCompanyID returns the rows of table departments whose company_id is
 // companyID, in primary key order.
 func (r *DepartmentRepo) ListByCompanyID(ctx context.Context, companyID uuid.UUID) ([]Department, error) {
-	return runtime.QueryOp(ctx, r.db, opDepartmentsListByCompanyID, &companyID, runtime.Arg, scanDepartment, 0)
+	return runtime.QueryOp(ctx, r.db, opDepartmentsListByCompanyID, companyID, runtime.Arg, scanDepartment, 0)
 }
 
 var loadDepartmentsByCompanyID = &runtime.Loader[uuid.UUID, Department]{

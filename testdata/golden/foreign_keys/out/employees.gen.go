@@ -115,7 +115,7 @@ RETURNING "id", "department_id", "manager_id", "email", "name"`}
 // Create inserts n into table employees and returns the row as stored. It
 // validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
-	return runtime.QueryOneOp(ctx, r.db, opEmployeesCreate, &n, argsNewEmployee, scanEmployee)
+	return runtime.QueryOneOp(ctx, r.db, opEmployeesCreate, n, argsNewEmployee, scanEmployee)
 }
 
 var opEmployeesFindByID = &runtime.Op{Name: "employees.FindByID", Table: "employees", Errs: errs, SQL: `-- name: employees.FindByID replica=ok
@@ -125,7 +125,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table employees with the given id, or
 // runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	return runtime.QueryOneOp(ctx, r.db, opEmployeesFindByID, &id, runtime.Arg, scanEmployee)
+	return runtime.QueryOneOp(ctx, r.db, opEmployeesFindByID, id, runtime.Arg, scanEmployee)
 }
 
 var opEmployeesFindAll = &runtime.Op{Name: "employees.FindAll", Table: "employees", Errs: errs, SQL: `-- name: employees.FindAll replica=ok
@@ -181,7 +181,7 @@ func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table employees with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
-	return runtime.UpdateOne(ctx, r.db, updateEmployees, &id, runtime.Arg, &u, argsEmployeeUpdate, scanEmployee)
+	return runtime.UpdateOne(ctx, r.db, updateEmployees, id, runtime.Arg, u, argsEmployeeUpdate, scanEmployee)
 }
 
 var opEmployeesDelete = &runtime.Op{Name: "employees.Delete", Table: "employees", Errs: errs, SQL: `-- name: employees.Delete
@@ -190,7 +190,7 @@ DELETE FROM "employees" WHERE "id" = $1`}
 // Delete removes the row of table employees with the given id and reports whether
 // there was one.
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opEmployeesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opEmployeesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -212,7 +212,7 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	if len(ids) == 0 {
 		return []Employee{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opEmployeesFindByIDs, &ids, runtime.Arg, scanEmployee, len(ids))
+	return runtime.QueryOp(ctx, r.db, opEmployeesFindByIDs, ids, runtime.Arg, scanEmployee, len(ids))
 }
 
 var copyEmployees = &runtime.Copier[*NewEmployee]{
@@ -254,7 +254,7 @@ RETURNING "id", "department_id", "manager_id", "email", "name"`}
 // email from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *EmployeeRepo) UpsertByEmail(ctx context.Context, n NewEmployee) (Employee, error) {
-	return runtime.QueryOneOp(ctx, r.db, opEmployeesUpsertByEmail, &n, argsNewEmployee, scanEmployee)
+	return runtime.QueryOneOp(ctx, r.db, opEmployeesUpsertByEmail, n, argsNewEmployee, scanEmployee)
 }
 
 var opEmployeesCreateIfAbsentByEmail = &runtime.Op{Name: "employees.CreateIfAbsentByEmail", Table: "employees", Errs: errs, Validate: true, SQL: `-- name: employees.CreateIfAbsentByEmail
@@ -274,7 +274,7 @@ LIMIT 1`}
 // email exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee) (Employee, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opEmployeesCreateIfAbsentByEmail, &n, argsNewEmployee, scanEmployee)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opEmployeesCreateIfAbsentByEmail, n, argsNewEmployee, scanEmployee)
 }
 
 // EmployeeKeyedUpdate is one row's key and changes for UpdateMany.
@@ -375,7 +375,7 @@ WHERE "department_id" = $1 ORDER BY "id"`}
 // ListByDepartmentID returns the rows of table employees whose department_id is
 // departmentID, in primary key order.
 func (r *EmployeeRepo) ListByDepartmentID(ctx context.Context, departmentID uuid.UUID) ([]Employee, error) {
-	return runtime.QueryOp(ctx, r.db, opEmployeesListByDepartmentID, &departmentID, runtime.Arg, scanEmployee, 0)
+	return runtime.QueryOp(ctx, r.db, opEmployeesListByDepartmentID, departmentID, runtime.Arg, scanEmployee, 0)
 }
 
 var loadEmployeesByDepartmentID = &runtime.Loader[uuid.UUID, Employee]{
@@ -399,7 +399,7 @@ WHERE "manager_id" = $1 ORDER BY "id"`}
 // ListByManagerID returns the rows of table employees whose manager_id is
 // managerID, in primary key order.
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
-	return runtime.QueryOp(ctx, r.db, opEmployeesListByManagerID, &managerID, runtime.Arg, scanEmployee, 0)
+	return runtime.QueryOp(ctx, r.db, opEmployeesListByManagerID, managerID, runtime.Arg, scanEmployee, 0)
 }
 
 var loadEmployeesByManagerID = &runtime.Loader[int64, Employee]{

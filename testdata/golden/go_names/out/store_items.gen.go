@@ -93,7 +93,7 @@ RETURNING "id", "store_id", "sku"`}
 // Create inserts n into table store_items and returns the row as stored. It
 // validates n first.
 func (r *StoreItemRepo) Create(ctx context.Context, n NewStoreItem) (StoreItem, error) {
-	return runtime.QueryOneOp(ctx, r.db, opStoreItemsCreate, &n, argsNewStoreItem, scanStoreItem)
+	return runtime.QueryOneOp(ctx, r.db, opStoreItemsCreate, n, argsNewStoreItem, scanStoreItem)
 }
 
 var opStoreItemsFindByID = &runtime.Op{Name: "store_items.FindByID", Table: "store_items", Errs: errs, SQL: `-- name: store_items.FindByID replica=ok
@@ -103,7 +103,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table store_items with the given id, or
 // runtime.ErrNotFound.
 func (r *StoreItemRepo) FindByID(ctx context.Context, id int64) (StoreItem, error) {
-	return runtime.QueryOneOp(ctx, r.db, opStoreItemsFindByID, &id, runtime.Arg, scanStoreItem)
+	return runtime.QueryOneOp(ctx, r.db, opStoreItemsFindByID, id, runtime.Arg, scanStoreItem)
 }
 
 var opStoreItemsFindAll = &runtime.Op{Name: "store_items.FindAll", Table: "store_items", Errs: errs, SQL: `-- name: store_items.FindAll replica=ok
@@ -158,7 +158,7 @@ func argsStoreItemUpdate(u *StoreItemUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table store_items with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *StoreItemRepo) Update(ctx context.Context, id int64, u StoreItemUpdate) (StoreItem, error) {
-	return runtime.UpdateOne(ctx, r.db, updateStoreItems, &id, runtime.Arg, &u, argsStoreItemUpdate, scanStoreItem)
+	return runtime.UpdateOne(ctx, r.db, updateStoreItems, id, runtime.Arg, u, argsStoreItemUpdate, scanStoreItem)
 }
 
 var opStoreItemsDelete = &runtime.Op{Name: "store_items.Delete", Table: "store_items", Errs: errs, SQL: `-- name: store_items.Delete
@@ -167,7 +167,7 @@ DELETE FROM "store_items" WHERE "id" = $1`}
 // Delete removes the row of table store_items with the given id and reports
 // whether there was one.
 func (r *StoreItemRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opStoreItemsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opStoreItemsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -189,7 +189,7 @@ func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem
 	if len(ids) == 0 {
 		return []StoreItem{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opStoreItemsFindByIDs, &ids, runtime.Arg, scanStoreItem, len(ids))
+	return runtime.QueryOp(ctx, r.db, opStoreItemsFindByIDs, ids, runtime.Arg, scanStoreItem, len(ids))
 }
 
 var copyStoreItems = &runtime.Copier[*NewStoreItem]{
@@ -278,7 +278,7 @@ WHERE "store_id" = $1 ORDER BY "id"`}
 // ListByStoreID returns the rows of table store_items whose store_id is storeID,
 // in primary key order.
 func (r *StoreItemRepo) ListByStoreID(ctx context.Context, storeID int64) ([]StoreItem, error) {
-	return runtime.QueryOp(ctx, r.db, opStoreItemsListByStoreID, &storeID, runtime.Arg, scanStoreItem, 0)
+	return runtime.QueryOp(ctx, r.db, opStoreItemsListByStoreID, storeID, runtime.Arg, scanStoreItem, 0)
 }
 
 var loadStoreItemsByStoreID = &runtime.Loader[int64, StoreItem]{

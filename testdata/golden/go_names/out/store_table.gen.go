@@ -109,7 +109,7 @@ RETURNING "id", "name", "status", "url", "_url"`}
 // Create inserts n into table store and returns the row as stored. It validates n
 // first.
 func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
-	return runtime.QueryOneOp(ctx, r.db, opShopsCreate, &n, argsNewShop, scanShop)
+	return runtime.QueryOneOp(ctx, r.db, opShopsCreate, n, argsNewShop, scanShop)
 }
 
 var opShopsFindByID = &runtime.Op{Name: "store.FindByID", Table: "store", Errs: errs, SQL: `-- name: store.FindByID replica=ok
@@ -119,7 +119,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table store with the given id, or
 // runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, id int64) (Shop, error) {
-	return runtime.QueryOneOp(ctx, r.db, opShopsFindByID, &id, runtime.Arg, scanShop)
+	return runtime.QueryOneOp(ctx, r.db, opShopsFindByID, id, runtime.Arg, scanShop)
 }
 
 var opShopsFindAll = &runtime.Op{Name: "store.FindAll", Table: "store", Errs: errs, SQL: `-- name: store.FindAll replica=ok
@@ -174,7 +174,7 @@ func argsShopUpdate(u *ShopUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table store with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ShopRepo) Update(ctx context.Context, id int64, u ShopUpdate) (Shop, error) {
-	return runtime.UpdateOne(ctx, r.db, updateShops, &id, runtime.Arg, &u, argsShopUpdate, scanShop)
+	return runtime.UpdateOne(ctx, r.db, updateShops, id, runtime.Arg, u, argsShopUpdate, scanShop)
 }
 
 var opShopsDelete = &runtime.Op{Name: "store.Delete", Table: "store", Errs: errs, SQL: `-- name: store.Delete
@@ -183,7 +183,7 @@ DELETE FROM "store" WHERE "id" = $1`}
 // Delete removes the row of table store with the given id and reports whether
 // there was one.
 func (r *ShopRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opShopsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opShopsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -205,7 +205,7 @@ func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 	if len(ids) == 0 {
 		return []Shop{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opShopsFindByIDs, &ids, runtime.Arg, scanShop, len(ids))
+	return runtime.QueryOp(ctx, r.db, opShopsFindByIDs, ids, runtime.Arg, scanShop, len(ids))
 }
 
 var copyShops = &runtime.Copier[*NewShop]{

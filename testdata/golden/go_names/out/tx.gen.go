@@ -92,7 +92,7 @@ RETURNING "id", "store_id", "amount"`}
 // Create inserts n into table tx and returns the row as stored. It validates n
 // first.
 func (r *TxRepo) Create(ctx context.Context, n NewTx) (Tx, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTxCreate, &n, argsNewTx, scanTx)
+	return runtime.QueryOneOp(ctx, r.db, opTxCreate, n, argsNewTx, scanTx)
 }
 
 var opTxFindByID = &runtime.Op{Name: "tx.FindByID", Table: "tx", Errs: errs, SQL: `-- name: tx.FindByID replica=ok
@@ -101,7 +101,7 @@ WHERE "id" = $1`}
 
 // FindByID returns the row of table tx with the given id, or runtime.ErrNotFound.
 func (r *TxRepo) FindByID(ctx context.Context, id int64) (Tx, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTxFindByID, &id, runtime.Arg, scanTx)
+	return runtime.QueryOneOp(ctx, r.db, opTxFindByID, id, runtime.Arg, scanTx)
 }
 
 var opTxFindAll = &runtime.Op{Name: "tx.FindAll", Table: "tx", Errs: errs, SQL: `-- name: tx.FindAll replica=ok
@@ -155,7 +155,7 @@ func argsTxUpdate(u *TxUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table tx with the given id and
 // returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TxRepo) Update(ctx context.Context, id int64, u TxUpdate) (Tx, error) {
-	return runtime.UpdateOne(ctx, r.db, updateTx, &id, runtime.Arg, &u, argsTxUpdate, scanTx)
+	return runtime.UpdateOne(ctx, r.db, updateTx, id, runtime.Arg, u, argsTxUpdate, scanTx)
 }
 
 var opTxDelete = &runtime.Op{Name: "tx.Delete", Table: "tx", Errs: errs, SQL: `-- name: tx.Delete
@@ -164,7 +164,7 @@ DELETE FROM "tx" WHERE "id" = $1`}
 // Delete removes the row of table tx with the given id and reports whether there
 // was one.
 func (r *TxRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opTxDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opTxDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -186,7 +186,7 @@ func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 	if len(ids) == 0 {
 		return []Tx{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opTxFindByIDs, &ids, runtime.Arg, scanTx, len(ids))
+	return runtime.QueryOp(ctx, r.db, opTxFindByIDs, ids, runtime.Arg, scanTx, len(ids))
 }
 
 var copyTx = &runtime.Copier[*NewTx]{
@@ -275,7 +275,7 @@ WHERE "store_id" = $1 ORDER BY "id"`}
 // ListByStoreID returns the rows of table tx whose store_id is storeID, in primary
 // key order.
 func (r *TxRepo) ListByStoreID(ctx context.Context, storeID int64) ([]Tx, error) {
-	return runtime.QueryOp(ctx, r.db, opTxListByStoreID, &storeID, runtime.Arg, scanTx, 0)
+	return runtime.QueryOp(ctx, r.db, opTxListByStoreID, storeID, runtime.Arg, scanTx, 0)
 }
 
 var loadTxByStoreID = &runtime.Loader[int64, Tx]{

@@ -39,7 +39,7 @@ WHERE "account_id" = $1`}
 // FindByID returns the row of view account_note_counts with the given accountID,
 // or runtime.ErrNotFound.
 func (r *AccountNoteCountRepo) FindByID(ctx context.Context, accountID int64) (AccountNoteCount, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAccountNoteCountsFindByID, &accountID, runtime.Arg, scanAccountNoteCount)
+	return runtime.QueryOneOp(ctx, r.db, opAccountNoteCountsFindByID, accountID, runtime.Arg, scanAccountNoteCount)
 }
 
 var opAccountNoteCountsFindAll = &runtime.Op{Name: "account_note_counts.FindAll", Table: "account_note_counts", Errs: errs, SQL: `-- name: account_note_counts.FindAll replica=ok

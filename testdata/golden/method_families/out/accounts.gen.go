@@ -137,7 +137,7 @@ RETURNING "id", "email", "name", "deleted_at"`}
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, n, argsNewAccount, scanAccount)
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -151,7 +151,7 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), &id, runtime.Arg, scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), id, runtime.Arg, scanAccount)
 	return v, errs.Wrap(err, "accounts.FindByID", "accounts")
 }
 
@@ -223,7 +223,7 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
-	return runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
+	return runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -236,7 +236,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`}
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -259,7 +259,7 @@ DELETE FROM "accounts" WHERE "id" = $1`}
 // HardDelete removes the row of table accounts with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *AccountRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opAccountsHardDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opAccountsHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -271,7 +271,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 // Restore brings back the soft-deleted row of table accounts with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opAccountsRestore, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opAccountsRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -289,7 +289,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), &ids, runtime.Arg, scanAccount, len(ids))
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), ids, runtime.Arg, scanAccount, len(ids))
 	return items, errs.Wrap(err, "accounts.FindByIDs", "accounts")
 }
 
@@ -324,7 +324,7 @@ ON CONFLICT DO NOTHING`
 // labels with id labelID, adding the pair to table account_labels. It reports
 // whether the pair is new; linking a pair twice is not an error.
 func (r *AccountRepo) LinkLabel(ctx context.Context, accountID int64, labelID int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsLinkLabel, &accountID, runtime.Arg, labelID)
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsLinkLabel, accountID, runtime.Arg, labelID)
 	if err != nil {
 		return false, errs.Wrap(err, "accounts.LinkLabel", "accounts")
 	}
@@ -338,7 +338,7 @@ WHERE "account_id" = $1 AND "label_id" = $2`
 // UnlinkLabel removes the pair (accountID, labelID) from table account_labels and
 // reports whether it was there.
 func (r *AccountRepo) UnlinkLabel(ctx context.Context, accountID int64, labelID int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsUnlinkLabel, &accountID, runtime.Arg, labelID)
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsUnlinkLabel, accountID, runtime.Arg, labelID)
 	if err != nil {
 		return false, errs.Wrap(err, "accounts.UnlinkLabel", "accounts")
 	}

@@ -135,7 +135,7 @@ RETURNING "id", "account_id", "ref", "amount"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *EntryRepo) UpsertByRef(ctx context.Context, n NewEntry) (Entry, error) {
-	return runtime.QueryOneOp(ctx, r.db, opEntriesUpsertByRef, &n, argsNewEntry, scanEntry)
+	return runtime.QueryOneOp(ctx, r.db, opEntriesUpsertByRef, n, argsNewEntry, scanEntry)
 }
 
 var opEntriesCreateIfAbsentByRef = &runtime.Op{Name: "entries.CreateIfAbsentByRef", Table: "entries", Errs: errs, Validate: true, SQL: `-- name: entries.CreateIfAbsentByRef
@@ -155,7 +155,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *EntryRepo) CreateIfAbsentByRef(ctx context.Context, n NewEntry) (Entry, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opEntriesCreateIfAbsentByRef, &n, argsNewEntry, scanEntry)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opEntriesCreateIfAbsentByRef, n, argsNewEntry, scanEntry)
 }
 
 // EntryKeyedUpdate is one row's key and changes for UpdateMany.

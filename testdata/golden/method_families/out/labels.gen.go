@@ -47,6 +47,6 @@ LIMIT 1`
 // ByName returns the first row of table labels that matches the query. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *LabelRepo) ByName(ctx context.Context, name string) (Label, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsByName, &name, runtime.Arg, scanLabel)
+	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsByName, name, runtime.Arg, scanLabel)
 	return v, errs.Wrap(err, "labels.ByName", "labels")
 }

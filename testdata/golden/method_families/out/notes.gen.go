@@ -45,7 +45,7 @@ WHERE "account_id" = $1 ORDER BY "id"`}
 // ListByAccountID returns the rows of table notes whose account_id is accountID,
 // in primary key order.
 func (r *NoteRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Note, error) {
-	return runtime.QueryOp(ctx, r.db, opNotesListByAccountID, &accountID, runtime.Arg, scanNote, 0)
+	return runtime.QueryOp(ctx, r.db, opNotesListByAccountID, accountID, runtime.Arg, scanNote, 0)
 }
 
 var loadNotesByAccountID = &runtime.Loader[int64, Note]{
@@ -69,6 +69,6 @@ ORDER BY "id"`
 
 // OfAccount returns the rows of table notes that match the query, ordered by id.
 func (r *NoteRepo) OfAccount(ctx context.Context, accountID int64) ([]Note, error) {
-	items, err := runtime.Query(ctx, r.db, sqlNotesOfAccount, &accountID, runtime.Arg, scanNote, 0)
+	items, err := runtime.Query(ctx, r.db, sqlNotesOfAccount, accountID, runtime.Arg, scanNote, 0)
 	return items, errs.Wrap(err, "notes.OfAccount", "notes")
 }

@@ -168,7 +168,7 @@ RETURNING "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio"
 // Create inserts n into table maybes and returns the row as stored. It validates n
 // first.
 func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
-	return runtime.QueryOneOp(ctx, r.db, opMaybesCreate, &n, argsNewMaybe, scanMaybe)
+	return runtime.QueryOneOp(ctx, r.db, opMaybesCreate, n, argsNewMaybe, scanMaybe)
 }
 
 var opMaybesFindByID = &runtime.Op{Name: "maybes.FindByID", Table: "maybes", Errs: errs, SQL: `-- name: maybes.FindByID replica=ok
@@ -178,7 +178,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table maybes with the given id, or
 // runtime.ErrNotFound.
 func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
-	return runtime.QueryOneOp(ctx, r.db, opMaybesFindByID, &id, runtime.Arg, scanMaybe)
+	return runtime.QueryOneOp(ctx, r.db, opMaybesFindByID, id, runtime.Arg, scanMaybe)
 }
 
 var opMaybesFindAll = &runtime.Op{Name: "maybes.FindAll", Table: "maybes", Errs: errs, SQL: `-- name: maybes.FindAll replica=ok
@@ -234,7 +234,7 @@ func argsMaybeUpdate(u *MaybeUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table maybes with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *MaybeRepo) Update(ctx context.Context, id uuid.UUID, u MaybeUpdate) (Maybe, error) {
-	return runtime.UpdateOne(ctx, r.db, updateMaybes, &id, runtime.Arg, &u, argsMaybeUpdate, scanMaybe)
+	return runtime.UpdateOne(ctx, r.db, updateMaybes, id, runtime.Arg, u, argsMaybeUpdate, scanMaybe)
 }
 
 var opMaybesDelete = &runtime.Op{Name: "maybes.Delete", Table: "maybes", Errs: errs, SQL: `-- name: maybes.Delete
@@ -243,7 +243,7 @@ DELETE FROM "maybes" WHERE "id" = $1`}
 // Delete removes the row of table maybes with the given id and reports whether
 // there was one.
 func (r *MaybeRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opMaybesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opMaybesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -265,7 +265,7 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 	if len(ids) == 0 {
 		return []Maybe{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opMaybesFindByIDs, &ids, runtime.Arg, scanMaybe, len(ids))
+	return runtime.QueryOp(ctx, r.db, opMaybesFindByIDs, ids, runtime.Arg, scanMaybe, len(ids))
 }
 
 var copyMaybes = &runtime.Copier[*NewMaybe]{

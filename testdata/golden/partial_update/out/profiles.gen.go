@@ -115,7 +115,7 @@ RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`}
 // Create inserts n into table profiles and returns the row as stored. It validates
 // n first.
 func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProfilesCreate, &n, argsNewProfile, scanProfile)
+	return runtime.QueryOneOp(ctx, r.db, opProfilesCreate, n, argsNewProfile, scanProfile)
 }
 
 var opProfilesFindByID = &runtime.Op{Name: "profiles.FindByID", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByID replica=ok
@@ -125,7 +125,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table profiles with the given id, or
 // runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProfilesFindByID, &id, runtime.Arg, scanProfile)
+	return runtime.QueryOneOp(ctx, r.db, opProfilesFindByID, id, runtime.Arg, scanProfile)
 }
 
 var opProfilesFindAll = &runtime.Op{Name: "profiles.FindAll", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindAll replica=ok
@@ -181,7 +181,7 @@ func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table profiles with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProfileRepo) Update(ctx context.Context, id int64, u ProfileUpdate) (Profile, error) {
-	return runtime.UpdateOne(ctx, r.db, updateProfiles, &id, runtime.Arg, &u, argsProfileUpdate, scanProfile)
+	return runtime.UpdateOne(ctx, r.db, updateProfiles, id, runtime.Arg, u, argsProfileUpdate, scanProfile)
 }
 
 var opProfilesDelete = &runtime.Op{Name: "profiles.Delete", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Delete
@@ -190,7 +190,7 @@ DELETE FROM "profiles" WHERE "id" = $1`}
 // Delete removes the row of table profiles with the given id and reports whether
 // there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opProfilesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opProfilesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -212,7 +212,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, er
 	if len(ids) == 0 {
 		return []Profile{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
+	return runtime.QueryOp(ctx, r.db, opProfilesFindByIDs, ids, runtime.Arg, scanProfile, len(ids))
 }
 
 var copyProfiles = &runtime.Copier[*NewProfile]{
@@ -261,7 +261,7 @@ RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`}
 // handle from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *ProfileRepo) UpsertByHandle(ctx context.Context, n NewProfile) (Profile, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByHandle, &n, argsNewProfile, scanProfile)
+	return runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByHandle, n, argsNewProfile, scanProfile)
 }
 
 var opProfilesCreateIfAbsentByHandle = &runtime.Op{Name: "profiles.CreateIfAbsentByHandle", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateIfAbsentByHandle
@@ -281,7 +281,7 @@ LIMIT 1`}
 // handle exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) (Profile, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByHandle, &n, argsNewProfile, scanProfile)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByHandle, n, argsNewProfile, scanProfile)
 }
 
 // ProfileKeyedUpdate is one row's key and changes for UpdateMany.

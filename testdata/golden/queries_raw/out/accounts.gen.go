@@ -127,7 +127,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opAccountsCreate, &n, argsNewAccount, scanAccount, tenant)
+	return runtime.QueryOneOp(ctx, db, opAccountsCreate, n, argsNewAccount, scanAccount, tenant)
 }
 
 var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
@@ -142,7 +142,7 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opAccountsFindByID, &id, runtime.Arg, scanAccount, tenant)
+	return runtime.QueryOneOp(ctx, db, opAccountsFindByID, id, runtime.Arg, scanAccount, tenant)
 }
 
 var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
@@ -230,7 +230,7 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, tenant)
+	return runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, tenant)
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -244,7 +244,7 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opAccountsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -277,7 +277,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids), tenant)
 }
 
 // CreateMany inserts rows into table accounts in one pgx.Batch of Create's
@@ -396,7 +396,7 @@ func (r *AccountRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Accou
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opAccountsListByOrgID, &orgID, runtime.Arg, scanAccount, 0, tenant)
+	return runtime.QueryOp(ctx, db, opAccountsListByOrgID, orgID, runtime.Arg, scanAccount, 0, tenant)
 }
 
 var loadAccountsByOrgID = &runtime.Loader[uuid.UUID, Account]{
@@ -620,7 +620,7 @@ FROM accounts WHERE id = $1`
 // Echo returns the first row. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *AccountRepo) Echo(ctx context.Context, id int64) (EchoRow, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsEcho, &id, runtime.Arg, scanEchoRow)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsEcho, id, runtime.Arg, scanEchoRow)
 	return v, errs.Wrap(err, "accounts.Echo", "accounts")
 }
 

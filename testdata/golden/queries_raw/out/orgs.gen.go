@@ -92,7 +92,7 @@ RETURNING "id", "name"`}
 // Create inserts n into table orgs and returns the row as stored. It validates n
 // first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrgsCreate, &n, argsNewOrg, scanOrg)
+	return runtime.QueryOneOp(ctx, r.db, opOrgsCreate, n, argsNewOrg, scanOrg)
 }
 
 var opOrgsFindByID = &runtime.Op{Name: "orgs.FindByID", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByID replica=ok
@@ -102,7 +102,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table orgs with the given id, or
 // runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrgsFindByID, &id, runtime.Arg, scanOrg)
+	return runtime.QueryOneOp(ctx, r.db, opOrgsFindByID, id, runtime.Arg, scanOrg)
 }
 
 var opOrgsFindAll = &runtime.Op{Name: "orgs.FindAll", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindAll replica=ok
@@ -156,7 +156,7 @@ func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
-	return runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
+	return runtime.UpdateOne(ctx, r.db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg)
 }
 
 var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
@@ -165,7 +165,7 @@ DELETE FROM "orgs" WHERE "id" = $1`}
 // Delete removes the row of table orgs with the given id and reports whether there
 // was one.
 func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opOrgsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opOrgsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -187,7 +187,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids))
+	return runtime.QueryOp(ctx, r.db, opOrgsFindByIDs, ids, runtime.Arg, scanOrg, len(ids))
 }
 
 var copyOrgs = &runtime.Copier[*NewOrg]{
@@ -228,7 +228,7 @@ RETURNING "id", "name"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *OrgRepo) UpsertByName(ctx context.Context, n NewOrg) (Org, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrgsUpsertByName, &n, argsNewOrg, scanOrg)
+	return runtime.QueryOneOp(ctx, r.db, opOrgsUpsertByName, n, argsNewOrg, scanOrg)
 }
 
 var opOrgsCreateIfAbsentByName = &runtime.Op{Name: "orgs.CreateIfAbsentByName", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateIfAbsentByName
@@ -248,7 +248,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *OrgRepo) CreateIfAbsentByName(ctx context.Context, n NewOrg) (Org, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opOrgsCreateIfAbsentByName, &n, argsNewOrg, scanOrg)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opOrgsCreateIfAbsentByName, n, argsNewOrg, scanOrg)
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.

@@ -117,7 +117,7 @@ RETURNING "id", "user_id", "currency", "balance", "label", "opened_on"`}
 // Create inserts n into table accounts and returns the row as stored. It validates
 // n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, &n, argsNewAccount, scanAccount)
+	return runtime.QueryOneOp(ctx, r.db, opAccountsCreate, n, argsNewAccount, scanAccount)
 }
 
 var opAccountsFindByID = &runtime.Op{Name: "accounts.FindByID", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindByID replica=ok
@@ -127,7 +127,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return runtime.QueryOneOp(ctx, r.db, opAccountsFindByID, id, runtime.Arg, scanAccount)
 }
 
 var opAccountsFindAll = &runtime.Op{Name: "accounts.FindAll", Table: "accounts", Errs: errs, SQL: `-- name: accounts.FindAll replica=ok
@@ -183,7 +183,7 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
-	return runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
+	return runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
 }
 
 var opAccountsDelete = &runtime.Op{Name: "accounts.Delete", Table: "accounts", Errs: errs, SQL: `-- name: accounts.Delete
@@ -192,7 +192,7 @@ DELETE FROM "accounts" WHERE "id" = $1`}
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opAccountsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -214,7 +214,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
+	return runtime.QueryOp(ctx, r.db, opAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
 }
 
 var copyAccounts = &runtime.Copier[*NewAccount]{
@@ -308,7 +308,7 @@ WHERE "user_id" = $1 ORDER BY "id"`}
 // ListByUserID returns the rows of table accounts whose user_id is userID, in
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
-	return runtime.QueryOp(ctx, r.db, opAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
+	return runtime.QueryOp(ctx, r.db, opAccountsListByUserID, userID, runtime.Arg, scanAccount, 0)
 }
 
 var loadAccountsByUserID = &runtime.Loader[uuid.UUID, Account]{
@@ -509,7 +509,7 @@ ORDER BY "id"`
 //
 // More than four optional filters, tested in SQL.
 func (r *AccountRepo) Filter(ctx context.Context, p FilterParams) ([]Account, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFilter, &p, func(p *FilterParams, d []any) []any {
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFilter, p, func(p *FilterParams, d []any) []any {
 		return append(d, p.UserID.Arg(), p.Currencies.Set, &p.Currencies.Value, p.BalanceFrom.Arg(), p.BalanceTo.Arg(), p.LabelPattern.Arg(), p.OpenedBefore.Arg())
 	}, scanAccount, 0)
 	return items, errs.Wrap(err, "accounts.Filter", "accounts")
@@ -555,6 +555,6 @@ LIMIT 10`
 // Top returns the rows of table accounts that match the query, ordered by balance
 // DESC, id.
 func (r *AccountRepo) Top(ctx context.Context, p TopParams) ([]Account, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAccountsTop, &p, func(p *TopParams, d []any) []any { return append(d, &p.Balance, &p.Currency) }, scanAccount, 10)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsTop, p, func(p *TopParams, d []any) []any { return append(d, &p.Balance, &p.Currency) }, scanAccount, 10)
 	return items, errs.Wrap(err, "accounts.Top", "accounts")
 }

@@ -109,7 +109,7 @@ RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`}
 // Create inserts n into table entries and returns the row as stored. It validates
 // n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
-	return runtime.QueryOneOp(ctx, r.db, opEntriesCreate, &n, argsNewEntry, scanEntry)
+	return runtime.QueryOneOp(ctx, r.db, opEntriesCreate, n, argsNewEntry, scanEntry)
 }
 
 var opEntriesFindByID = &runtime.Op{Name: "entries.FindByID", Table: "entries", Errs: errs, SQL: `-- name: entries.FindByID replica=ok
@@ -119,7 +119,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table entries with the given id, or
 // runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
-	return runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, &id, runtime.Arg, scanEntry)
+	return runtime.QueryOneOp(ctx, r.db, opEntriesFindByID, id, runtime.Arg, scanEntry)
 }
 
 var opEntriesFindAll = &runtime.Op{Name: "entries.FindAll", Table: "entries", Errs: errs, SQL: `-- name: entries.FindAll replica=ok
@@ -175,7 +175,7 @@ func argsEntryUpdate(u *EntryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table entries with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EntryRepo) Update(ctx context.Context, id int64, u EntryUpdate) (Entry, error) {
-	return runtime.UpdateOne(ctx, r.db, updateEntries, &id, runtime.Arg, &u, argsEntryUpdate, scanEntry)
+	return runtime.UpdateOne(ctx, r.db, updateEntries, id, runtime.Arg, u, argsEntryUpdate, scanEntry)
 }
 
 var opEntriesDelete = &runtime.Op{Name: "entries.Delete", Table: "entries", Errs: errs, SQL: `-- name: entries.Delete
@@ -184,7 +184,7 @@ DELETE FROM "entries" WHERE "id" = $1`}
 // Delete removes the row of table entries with the given id and reports whether
 // there was one.
 func (r *EntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opEntriesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opEntriesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -206,7 +206,7 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 	if len(ids) == 0 {
 		return []Entry{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opEntriesFindByIDs, &ids, runtime.Arg, scanEntry, len(ids))
+	return runtime.QueryOp(ctx, r.db, opEntriesFindByIDs, ids, runtime.Arg, scanEntry, len(ids))
 }
 
 var copyEntries = &runtime.Copier[*NewEntry]{
@@ -300,7 +300,7 @@ WHERE "account_id" = $1 ORDER BY "id"`}
 // ListByAccountID returns the rows of table entries whose account_id is accountID,
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
-	return runtime.QueryOp(ctx, r.db, opEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
+	return runtime.QueryOp(ctx, r.db, opEntriesListByAccountID, accountID, runtime.Arg, scanEntry, 0)
 }
 
 var loadEntriesByAccountID = &runtime.Loader[int64, Entry]{
@@ -425,7 +425,7 @@ ORDER BY "id"`
 
 // MemoLike returns the rows of table entries that match the query, ordered by id.
 func (r *EntryRepo) MemoLike(ctx context.Context, p MemoLikeParams) ([]Entry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEntriesMemoLike, &p, func(p *MemoLikeParams, d []any) []any { return append(d, &p.Pattern, &p.Amount) }, scanEntry, 0)
+	items, err := runtime.Query(ctx, r.db, sqlEntriesMemoLike, p, func(p *MemoLikeParams, d []any) []any { return append(d, &p.Pattern, &p.Amount) }, scanEntry, 0)
 	return items, errs.Wrap(err, "entries.MemoLike", "entries")
 }
 

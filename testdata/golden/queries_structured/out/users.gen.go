@@ -145,7 +145,7 @@ RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "upda
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUsersCreate, &n, argsNewUser, scanUser)
+	return runtime.QueryOneOp(ctx, r.db, opUsersCreate, n, argsNewUser, scanUser)
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -159,7 +159,7 @@ WHERE "id" = $1`
 // FindByID returns the row of table users with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), &id, runtime.Arg, scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id, runtime.Arg, scanUser)
 	return v, errs.Wrap(err, "users.FindByID", "users")
 }
 
@@ -233,7 +233,7 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
-	return runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
+	return runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
 }
 
 var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
@@ -247,7 +247,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`}
 // stays in the table, out of every read, until Restore brings it back or
 // HardDelete removes it.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opUsersDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -270,7 +270,7 @@ DELETE FROM "users" WHERE "id" = $1`}
 // HardDelete removes the row of table users with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *UserRepo) HardDelete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opUsersHardDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -283,7 +283,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`}
 // Restore brings back the soft-deleted row of table users with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opUsersRestore, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -325,7 +325,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), &ids, runtime.Arg, scanUser, len(ids))
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), ids, runtime.Arg, scanUser, len(ids))
 	return items, errs.Wrap(err, "users.FindByIDs", "users")
 }
 
@@ -373,7 +373,7 @@ RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "upda
 // columns it keeps), in one statement, and returns the row as stored. It validates
 // n first. It sets updated_at to the transaction's time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
+	return runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, n, argsNewUser, scanUser)
 }
 
 var opUsersCreateIfAbsentByEmail = &runtime.Op{Name: "users.CreateIfAbsentByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateIfAbsentByEmail
@@ -394,7 +394,7 @@ LIMIT 1`}
 // row and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.
@@ -508,7 +508,7 @@ LIMIT 1`
 //
 // Looks a user up by address.
 func (r *UserRepo) ForEmail(ctx context.Context, email string) (User, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersForEmail, &email, runtime.Arg, scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersForEmail, email, runtime.Arg, scanUser)
 	return v, errs.Wrap(err, "users.ForEmail", "users")
 }
 
@@ -719,7 +719,7 @@ ORDER BY "email"`
 
 // ByIDs returns the rows of table users that match the query, ordered by email.
 func (r *UserRepo) ByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
-	items, err := runtime.Query(ctx, r.db, sqlUsersByIDs, &ids, runtime.Arg, scanUser, 0)
+	items, err := runtime.Query(ctx, r.db, sqlUsersByIDs, ids, runtime.Arg, scanUser, 0)
 	return items, errs.Wrap(err, "users.ByIDs", "users")
 }
 
@@ -739,7 +739,7 @@ ORDER BY "id"`
 
 // NotNamed returns the rows of table users that match the query, ordered by id.
 func (r *UserRepo) NotNamed(ctx context.Context, p NotNamedParams) ([]User, error) {
-	items, err := runtime.Query(ctx, r.db, sqlUsersNotNamed, &p, func(p *NotNamedParams, d []any) []any { return append(d, &p.Name, &p.NotNick) }, scanUser, 0)
+	items, err := runtime.Query(ctx, r.db, sqlUsersNotNamed, p, func(p *NotNamedParams, d []any) []any { return append(d, &p.Name, &p.NotNick) }, scanUser, 0)
 	return items, errs.Wrap(err, "users.NotNamed", "users")
 }
 

@@ -129,7 +129,7 @@ RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::t
 // Create inserts n into table addresses and returns the row as stored. It
 // validates n first.
 func (r *AddressRepo) Create(ctx context.Context, n NewAddress) (Address, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAddressesCreate, &n, argsNewAddress, scanAddress)
+	return runtime.QueryOneOp(ctx, r.db, opAddressesCreate, n, argsNewAddress, scanAddress)
 }
 
 var opAddressesFindByID = &runtime.Op{Name: "addresses.FindByID", Table: "addresses", Errs: errs, SQL: `-- name: addresses.FindByID replica=ok
@@ -139,7 +139,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table addresses with the given id, or
 // runtime.ErrNotFound.
 func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAddressesFindByID, &id, runtime.Arg, scanAddress)
+	return runtime.QueryOneOp(ctx, r.db, opAddressesFindByID, id, runtime.Arg, scanAddress)
 }
 
 var opAddressesFindAll = &runtime.Op{Name: "addresses.FindAll", Table: "addresses", Errs: errs, SQL: `-- name: addresses.FindAll replica=ok
@@ -195,7 +195,7 @@ func argsAddressUpdate(u *AddressUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table addresses with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AddressRepo) Update(ctx context.Context, id int64, u AddressUpdate) (Address, error) {
-	return runtime.UpdateOne(ctx, r.db, updateAddresses, &id, runtime.Arg, &u, argsAddressUpdate, scanAddress)
+	return runtime.UpdateOne(ctx, r.db, updateAddresses, id, runtime.Arg, u, argsAddressUpdate, scanAddress)
 }
 
 var opAddressesDelete = &runtime.Op{Name: "addresses.Delete", Table: "addresses", Errs: errs, SQL: `-- name: addresses.Delete
@@ -204,7 +204,7 @@ DELETE FROM "addresses" WHERE "id" = $1`}
 // Delete removes the row of table addresses with the given id and reports whether
 // there was one.
 func (r *AddressRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opAddressesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opAddressesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -226,7 +226,7 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 	if len(ids) == 0 {
 		return []Address{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opAddressesFindByIDs, &ids, runtime.Arg, scanAddress, len(ids))
+	return runtime.QueryOp(ctx, r.db, opAddressesFindByIDs, ids, runtime.Arg, scanAddress, len(ids))
 }
 
 var copyAddresses = &runtime.Copier[*NewAddress]{
@@ -322,7 +322,7 @@ WHERE "user_id" = $1 ORDER BY "id"`}
 // ListByUserID returns the rows of table addresses whose user_id is userID, in
 // primary key order.
 func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Address, error) {
-	return runtime.QueryOp(ctx, r.db, opAddressesListByUserID, &userID, runtime.Arg, scanAddress, 0)
+	return runtime.QueryOp(ctx, r.db, opAddressesListByUserID, userID, runtime.Arg, scanAddress, 0)
 }
 
 var loadAddressesByUserID = &runtime.Loader[uuid.UUID, Address]{

@@ -121,7 +121,7 @@ RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "exp
 // Create inserts n into table api_keys and returns the row as stored. It validates
 // n first.
 func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAPIKeysCreate, &n, argsNewAPIKey, scanAPIKey)
+	return runtime.QueryOneOp(ctx, r.db, opAPIKeysCreate, n, argsNewAPIKey, scanAPIKey)
 }
 
 var opAPIKeysFindByID = &runtime.Op{Name: "api_keys.FindByID", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.FindByID replica=ok
@@ -131,7 +131,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table api_keys with the given id, or
 // runtime.ErrNotFound.
 func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAPIKeysFindByID, &id, runtime.Arg, scanAPIKey)
+	return runtime.QueryOneOp(ctx, r.db, opAPIKeysFindByID, id, runtime.Arg, scanAPIKey)
 }
 
 var opAPIKeysFindAll = &runtime.Op{Name: "api_keys.FindAll", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.FindAll replica=ok
@@ -188,7 +188,7 @@ func argsAPIKeyUpdate(u *APIKeyUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table api_keys with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *APIKeyRepo) Update(ctx context.Context, id uuid.UUID, u APIKeyUpdate) (APIKey, error) {
-	return runtime.UpdateOne(ctx, r.db, updateAPIKeys, &id, runtime.Arg, &u, argsAPIKeyUpdate, scanAPIKey)
+	return runtime.UpdateOne(ctx, r.db, updateAPIKeys, id, runtime.Arg, u, argsAPIKeyUpdate, scanAPIKey)
 }
 
 var opAPIKeysDelete = &runtime.Op{Name: "api_keys.Delete", Table: "api_keys", Errs: errs, SQL: `-- name: api_keys.Delete
@@ -197,7 +197,7 @@ DELETE FROM "api_keys" WHERE "id" = $1`}
 // Delete removes the row of table api_keys with the given id and reports whether
 // there was one.
 func (r *APIKeyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opAPIKeysDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opAPIKeysDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -219,7 +219,7 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 	if len(ids) == 0 {
 		return []APIKey{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opAPIKeysFindByIDs, &ids, runtime.Arg, scanAPIKey, len(ids))
+	return runtime.QueryOp(ctx, r.db, opAPIKeysFindByIDs, ids, runtime.Arg, scanAPIKey, len(ids))
 }
 
 var copyAPIKeys = &runtime.Copier[*NewAPIKey]{
@@ -264,7 +264,7 @@ RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "exp
 // prefix from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *APIKeyRepo) UpsertByPrefix(ctx context.Context, n NewAPIKey) (APIKey, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAPIKeysUpsertByPrefix, &n, argsNewAPIKey, scanAPIKey)
+	return runtime.QueryOneOp(ctx, r.db, opAPIKeysUpsertByPrefix, n, argsNewAPIKey, scanAPIKey)
 }
 
 var opAPIKeysCreateIfAbsentByPrefix = &runtime.Op{Name: "api_keys.CreateIfAbsentByPrefix", Table: "api_keys", Errs: errs, Validate: true, SQL: `-- name: api_keys.CreateIfAbsentByPrefix sensitive=4
@@ -284,7 +284,7 @@ LIMIT 1`}
 // prefix exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (APIKey, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opAPIKeysCreateIfAbsentByPrefix, &n, argsNewAPIKey, scanAPIKey)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opAPIKeysCreateIfAbsentByPrefix, n, argsNewAPIKey, scanAPIKey)
 }
 
 // APIKeyKeyedUpdate is one row's key and changes for UpdateMany.
@@ -390,7 +390,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`}
 // ListByOrganizationID returns the rows of table api_keys whose organization_id is
 // organizationID, in primary key order.
 func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]APIKey, error) {
-	return runtime.QueryOp(ctx, r.db, opAPIKeysListByOrganizationID, &organizationID, runtime.Arg, scanAPIKey, 0)
+	return runtime.QueryOp(ctx, r.db, opAPIKeysListByOrganizationID, organizationID, runtime.Arg, scanAPIKey, 0)
 }
 
 var loadAPIKeysByOrganizationID = &runtime.Loader[uuid.UUID, APIKey]{

@@ -113,7 +113,7 @@ RETURNING "id", "customer_id", "token", "items", "expires_at"`}
 // Create inserts n into table carts and returns the row as stored. It validates n
 // first.
 func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCartsCreate, &n, argsNewCart, scanCart)
+	return runtime.QueryOneOp(ctx, r.db, opCartsCreate, n, argsNewCart, scanCart)
 }
 
 var opCartsFindByID = &runtime.Op{Name: "carts.FindByID", Table: "carts", Errs: errs, SQL: `-- name: carts.FindByID replica=ok
@@ -123,7 +123,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table carts with the given id, or
 // runtime.ErrNotFound.
 func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCartsFindByID, &id, runtime.Arg, scanCart)
+	return runtime.QueryOneOp(ctx, r.db, opCartsFindByID, id, runtime.Arg, scanCart)
 }
 
 var opCartsFindAll = &runtime.Op{Name: "carts.FindAll", Table: "carts", Errs: errs, SQL: `-- name: carts.FindAll replica=ok
@@ -178,7 +178,7 @@ func argsCartUpdate(u *CartUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table carts with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CartRepo) Update(ctx context.Context, id uuid.UUID, u CartUpdate) (Cart, error) {
-	return runtime.UpdateOne(ctx, r.db, updateCarts, &id, runtime.Arg, &u, argsCartUpdate, scanCart)
+	return runtime.UpdateOne(ctx, r.db, updateCarts, id, runtime.Arg, u, argsCartUpdate, scanCart)
 }
 
 var opCartsDelete = &runtime.Op{Name: "carts.Delete", Table: "carts", Errs: errs, SQL: `-- name: carts.Delete
@@ -187,7 +187,7 @@ DELETE FROM "carts" WHERE "id" = $1`}
 // Delete removes the row of table carts with the given id and reports whether
 // there was one.
 func (r *CartRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opCartsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opCartsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -209,7 +209,7 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 	if len(ids) == 0 {
 		return []Cart{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opCartsFindByIDs, &ids, runtime.Arg, scanCart, len(ids))
+	return runtime.QueryOp(ctx, r.db, opCartsFindByIDs, ids, runtime.Arg, scanCart, len(ids))
 }
 
 var copyCarts = &runtime.Copier[*NewCart]{
@@ -252,7 +252,7 @@ RETURNING "id", "customer_id", "token", "items", "expires_at"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CartRepo) UpsertByToken(ctx context.Context, n NewCart) (Cart, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCartsUpsertByToken, &n, argsNewCart, scanCart)
+	return runtime.QueryOneOp(ctx, r.db, opCartsUpsertByToken, n, argsNewCart, scanCart)
 }
 
 var opCartsCreateIfAbsentByToken = &runtime.Op{Name: "carts.CreateIfAbsentByToken", Table: "carts", Errs: errs, Validate: true, SQL: `-- name: carts.CreateIfAbsentByToken
@@ -272,7 +272,7 @@ LIMIT 1`}
 // token exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opCartsCreateIfAbsentByToken, &n, argsNewCart, scanCart)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCartsCreateIfAbsentByToken, n, argsNewCart, scanCart)
 }
 
 // CartKeyedUpdate is one row's key and changes for UpdateMany.
@@ -374,7 +374,7 @@ WHERE "customer_id" = $1 ORDER BY "id"`}
 // ListByCustomerID returns the rows of table carts whose customer_id is
 // customerID, in primary key order.
 func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Cart, error) {
-	return runtime.QueryOp(ctx, r.db, opCartsListByCustomerID, &customerID, runtime.Arg, scanCart, 0)
+	return runtime.QueryOp(ctx, r.db, opCartsListByCustomerID, customerID, runtime.Arg, scanCart, 0)
 }
 
 var loadCartsByCustomerID = &runtime.Loader[uuid.UUID, Cart]{

@@ -114,7 +114,7 @@ RETURNING "id", "parent_id", "name", "slug", "position"`}
 // Create inserts n into table categories and returns the row as stored. It
 // validates n first.
 func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCategoriesCreate, &n, argsNewCategory, scanCategory)
+	return runtime.QueryOneOp(ctx, r.db, opCategoriesCreate, n, argsNewCategory, scanCategory)
 }
 
 var opCategoriesFindByID = &runtime.Op{Name: "categories.FindByID", Table: "categories", Errs: errs, SQL: `-- name: categories.FindByID replica=ok
@@ -124,7 +124,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table categories with the given id, or
 // runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCategoriesFindByID, &id, runtime.Arg, scanCategory)
+	return runtime.QueryOneOp(ctx, r.db, opCategoriesFindByID, id, runtime.Arg, scanCategory)
 }
 
 var opCategoriesFindAll = &runtime.Op{Name: "categories.FindAll", Table: "categories", Errs: errs, SQL: `-- name: categories.FindAll replica=ok
@@ -180,7 +180,7 @@ func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table categories with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (Category, error) {
-	return runtime.UpdateOne(ctx, r.db, updateCategories, &id, runtime.Arg, &u, argsCategoryUpdate, scanCategory)
+	return runtime.UpdateOne(ctx, r.db, updateCategories, id, runtime.Arg, u, argsCategoryUpdate, scanCategory)
 }
 
 var opCategoriesDelete = &runtime.Op{Name: "categories.Delete", Table: "categories", Errs: errs, SQL: `-- name: categories.Delete
@@ -189,7 +189,7 @@ DELETE FROM "categories" WHERE "id" = $1`}
 // Delete removes the row of table categories with the given id and reports whether
 // there was one.
 func (r *CategoryRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opCategoriesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opCategoriesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -211,7 +211,7 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	if len(ids) == 0 {
 		return []Category{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opCategoriesFindByIDs, &ids, runtime.Arg, scanCategory, len(ids))
+	return runtime.QueryOp(ctx, r.db, opCategoriesFindByIDs, ids, runtime.Arg, scanCategory, len(ids))
 }
 
 var copyCategories = &runtime.Copier[*NewCategory]{
@@ -254,7 +254,7 @@ RETURNING "id", "parent_id", "name", "slug", "position"`}
 // slug from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CategoryRepo) UpsertBySlug(ctx context.Context, n NewCategory) (Category, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCategoriesUpsertBySlug, &n, argsNewCategory, scanCategory)
+	return runtime.QueryOneOp(ctx, r.db, opCategoriesUpsertBySlug, n, argsNewCategory, scanCategory)
 }
 
 var opCategoriesCreateIfAbsentBySlug = &runtime.Op{Name: "categories.CreateIfAbsentBySlug", Table: "categories", Errs: errs, Validate: true, SQL: `-- name: categories.CreateIfAbsentBySlug
@@ -274,7 +274,7 @@ LIMIT 1`}
 // slug exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CategoryRepo) CreateIfAbsentBySlug(ctx context.Context, n NewCategory) (Category, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentBySlug, &n, argsNewCategory, scanCategory)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentBySlug, n, argsNewCategory, scanCategory)
 }
 
 // CategoryKeyedUpdate is one row's key and changes for UpdateMany.
@@ -375,7 +375,7 @@ WHERE "parent_id" = $1 ORDER BY "id"`}
 // ListByParentID returns the rows of table categories whose parent_id is parentID,
 // in primary key order.
 func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Category, error) {
-	return runtime.QueryOp(ctx, r.db, opCategoriesListByParentID, &parentID, runtime.Arg, scanCategory, 0)
+	return runtime.QueryOp(ctx, r.db, opCategoriesListByParentID, parentID, runtime.Arg, scanCategory, 0)
 }
 
 var loadCategoriesByParentID = &runtime.Loader[int32, Category]{

@@ -117,7 +117,7 @@ RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"
 // Create inserts n into table coupons and returns the row as stored. It validates
 // n first.
 func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCouponsCreate, &n, argsNewCoupon, scanCoupon)
+	return runtime.QueryOneOp(ctx, r.db, opCouponsCreate, n, argsNewCoupon, scanCoupon)
 }
 
 var opCouponsFindByID = &runtime.Op{Name: "coupons.FindByID", Table: "coupons", Errs: errs, SQL: `-- name: coupons.FindByID replica=ok
@@ -127,7 +127,7 @@ WHERE "code" = $1`}
 // FindByID returns the row of table coupons with the given code, or
 // runtime.ErrNotFound.
 func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCouponsFindByID, &code, runtime.Arg, scanCoupon)
+	return runtime.QueryOneOp(ctx, r.db, opCouponsFindByID, code, runtime.Arg, scanCoupon)
 }
 
 var opCouponsFindAll = &runtime.Op{Name: "coupons.FindAll", Table: "coupons", Errs: errs, SQL: `-- name: coupons.FindAll replica=ok
@@ -183,7 +183,7 @@ func argsCouponUpdate(u *CouponUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table coupons with the given
 // code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CouponRepo) Update(ctx context.Context, code string, u CouponUpdate) (Coupon, error) {
-	return runtime.UpdateOne(ctx, r.db, updateCoupons, &code, runtime.Arg, &u, argsCouponUpdate, scanCoupon)
+	return runtime.UpdateOne(ctx, r.db, updateCoupons, code, runtime.Arg, u, argsCouponUpdate, scanCoupon)
 }
 
 var opCouponsDelete = &runtime.Op{Name: "coupons.Delete", Table: "coupons", Errs: errs, SQL: `-- name: coupons.Delete
@@ -192,7 +192,7 @@ DELETE FROM "coupons" WHERE "code" = $1`}
 // Delete removes the row of table coupons with the given code and reports whether
 // there was one.
 func (r *CouponRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opCouponsDelete, &code, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opCouponsDelete, code, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -214,7 +214,7 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 	if len(ids) == 0 {
 		return []Coupon{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opCouponsFindByIDs, &ids, runtime.Arg, scanCoupon, len(ids))
+	return runtime.QueryOp(ctx, r.db, opCouponsFindByIDs, ids, runtime.Arg, scanCoupon, len(ids))
 }
 
 var copyCoupons = &runtime.Copier[*NewCoupon]{
@@ -259,7 +259,7 @@ RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CouponRepo) UpsertByCode(ctx context.Context, n NewCoupon) (Coupon, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCouponsUpsertByCode, &n, argsNewCoupon, scanCoupon)
+	return runtime.QueryOneOp(ctx, r.db, opCouponsUpsertByCode, n, argsNewCoupon, scanCoupon)
 }
 
 var opCouponsCreateIfAbsentByCode = &runtime.Op{Name: "coupons.CreateIfAbsentByCode", Table: "coupons", Errs: errs, Validate: true, SQL: `-- name: coupons.CreateIfAbsentByCode
@@ -279,7 +279,7 @@ LIMIT 1`}
 // code exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Coupon, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opCouponsCreateIfAbsentByCode, &n, argsNewCoupon, scanCoupon)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCouponsCreateIfAbsentByCode, n, argsNewCoupon, scanCoupon)
 }
 
 // CouponKeyedUpdate is one row's key and changes for UpdateMany.

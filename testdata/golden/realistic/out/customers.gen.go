@@ -127,7 +127,7 @@ RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "cr
 // Create inserts n into table customers and returns the row as stored. It
 // validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCustomersCreate, &n, argsNewCustomer, scanCustomer)
+	return runtime.QueryOneOp(ctx, r.db, opCustomersCreate, n, argsNewCustomer, scanCustomer)
 }
 
 var opCustomersFindByID = &runtime.Op{Name: "customers.FindByID", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByID replica=ok
@@ -137,7 +137,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table customers with the given id, or
 // runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCustomersFindByID, &id, runtime.Arg, scanCustomer)
+	return runtime.QueryOneOp(ctx, r.db, opCustomersFindByID, id, runtime.Arg, scanCustomer)
 }
 
 var opCustomersFindAll = &runtime.Op{Name: "customers.FindAll", Table: "customers", Errs: errs, SQL: `-- name: customers.FindAll replica=ok
@@ -195,7 +195,7 @@ func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
-	return runtime.UpdateOne(ctx, r.db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer)
+	return runtime.UpdateOne(ctx, r.db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer)
 }
 
 var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete
@@ -204,7 +204,7 @@ DELETE FROM "customers" WHERE "id" = $1`}
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
 func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opCustomersDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opCustomersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -226,7 +226,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids))
+	return runtime.QueryOp(ctx, r.db, opCustomersFindByIDs, ids, runtime.Arg, scanCustomer, len(ids))
 }
 
 var copyCustomers = &runtime.Copier[*NewCustomer]{
@@ -320,7 +320,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`}
 // ListByOrganizationID returns the rows of table customers whose organization_id
 // is organizationID, in primary key order.
 func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Customer, error) {
-	return runtime.QueryOp(ctx, r.db, opCustomersListByOrganizationID, &organizationID, runtime.Arg, scanCustomer, 0)
+	return runtime.QueryOp(ctx, r.db, opCustomersListByOrganizationID, organizationID, runtime.Arg, scanCustomer, 0)
 }
 
 var loadCustomersByOrganizationID = &runtime.Loader[uuid.UUID, Customer]{

@@ -113,7 +113,7 @@ RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "up
 // Create inserts n into table feature_flags and returns the row as stored. It
 // validates n first.
 func (r *FeatureFlagRepo) Create(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
-	return runtime.QueryOneOp(ctx, r.db, opFeatureFlagsCreate, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return runtime.QueryOneOp(ctx, r.db, opFeatureFlagsCreate, n, argsNewFeatureFlag, scanFeatureFlag)
 }
 
 var opFeatureFlagsFindByID = &runtime.Op{Name: "feature_flags.FindByID", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.FindByID replica=ok
@@ -123,7 +123,7 @@ WHERE "key" = $1`}
 // FindByID returns the row of table feature_flags with the given key, or
 // runtime.ErrNotFound.
 func (r *FeatureFlagRepo) FindByID(ctx context.Context, key string) (FeatureFlag, error) {
-	return runtime.QueryOneOp(ctx, r.db, opFeatureFlagsFindByID, &key, runtime.Arg, scanFeatureFlag)
+	return runtime.QueryOneOp(ctx, r.db, opFeatureFlagsFindByID, key, runtime.Arg, scanFeatureFlag)
 }
 
 var opFeatureFlagsFindAll = &runtime.Op{Name: "feature_flags.FindAll", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.FindAll replica=ok
@@ -181,7 +181,7 @@ func argsFeatureFlagUpdate(u *FeatureFlagUpdate, d []any) []any {
 // given key and returns it as stored, or runtime.ErrNotFound. It validates u
 // first. It sets updated_at to the transaction's time.
 func (r *FeatureFlagRepo) Update(ctx context.Context, key string, u FeatureFlagUpdate) (FeatureFlag, error) {
-	return runtime.UpdateOne(ctx, r.db, updateFeatureFlags, &key, runtime.Arg, &u, argsFeatureFlagUpdate, scanFeatureFlag)
+	return runtime.UpdateOne(ctx, r.db, updateFeatureFlags, key, runtime.Arg, u, argsFeatureFlagUpdate, scanFeatureFlag)
 }
 
 var opFeatureFlagsDelete = &runtime.Op{Name: "feature_flags.Delete", Table: "feature_flags", Errs: errs, SQL: `-- name: feature_flags.Delete
@@ -190,7 +190,7 @@ DELETE FROM "feature_flags" WHERE "key" = $1`}
 // Delete removes the row of table feature_flags with the given key and reports
 // whether there was one.
 func (r *FeatureFlagRepo) Delete(ctx context.Context, key string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opFeatureFlagsDelete, &key, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opFeatureFlagsDelete, key, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -212,7 +212,7 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 	if len(ids) == 0 {
 		return []FeatureFlag{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opFeatureFlagsFindByIDs, &ids, runtime.Arg, scanFeatureFlag, len(ids))
+	return runtime.QueryOp(ctx, r.db, opFeatureFlagsFindByIDs, ids, runtime.Arg, scanFeatureFlag, len(ids))
 }
 
 var copyFeatureFlags = &runtime.Copier[*NewFeatureFlag]{
@@ -260,7 +260,7 @@ RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "up
 // returns the row as stored. It validates n first. It sets updated_at to the
 // transaction's time.
 func (r *FeatureFlagRepo) UpsertByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
-	return runtime.QueryOneOp(ctx, r.db, opFeatureFlagsUpsertByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return runtime.QueryOneOp(ctx, r.db, opFeatureFlagsUpsertByKey, n, argsNewFeatureFlag, scanFeatureFlag)
 }
 
 var opFeatureFlagsCreateIfAbsentByKey = &runtime.Op{Name: "feature_flags.CreateIfAbsentByKey", Table: "feature_flags", Errs: errs, Validate: true, SQL: `-- name: feature_flags.CreateIfAbsentByKey
@@ -280,7 +280,7 @@ LIMIT 1`}
 // same key exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opFeatureFlagsCreateIfAbsentByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opFeatureFlagsCreateIfAbsentByKey, n, argsNewFeatureFlag, scanFeatureFlag)
 }
 
 // FeatureFlagKeyedUpdate is one row's key and changes for UpdateMany.

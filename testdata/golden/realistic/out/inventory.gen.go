@@ -104,7 +104,7 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`}
 
 // Create inserts n into table inventory and returns the row as stored.
 func (r *InventoryRepo) Create(ctx context.Context, n NewInventory) (Inventory, error) {
-	return runtime.QueryOneOp(ctx, r.db, opInventoryCreate, &n, argsNewInventory, scanInventory)
+	return runtime.QueryOneOp(ctx, r.db, opInventoryCreate, n, argsNewInventory, scanInventory)
 }
 
 var opInventoryFindByID = &runtime.Op{Name: "inventory.FindByID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.FindByID replica=ok
@@ -114,7 +114,7 @@ WHERE "warehouse_id" = $1 AND "variant_id" = $2`}
 // FindByID returns the row of table inventory with the given warehouseID and
 // variantID, or runtime.ErrNotFound.
 func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variantID uuid.UUID) (Inventory, error) {
-	return runtime.QueryOneOp(ctx, r.db, opInventoryFindByID, &warehouseID, runtime.Arg, scanInventory, variantID)
+	return runtime.QueryOneOp(ctx, r.db, opInventoryFindByID, warehouseID, runtime.Arg, scanInventory, variantID)
 }
 
 var opInventoryFindAll = &runtime.Op{Name: "inventory.FindAll", Table: "inventory", Errs: errs, SQL: `-- name: inventory.FindAll replica=ok
@@ -170,7 +170,7 @@ func argsInventoryUpdate(u *InventoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table inventory with the given
 // warehouseID and variantID and returns it as stored, or runtime.ErrNotFound.
 func (r *InventoryRepo) Update(ctx context.Context, warehouseID int16, variantID uuid.UUID, u InventoryUpdate) (Inventory, error) {
-	return runtime.UpdateOne(ctx, r.db, updateInventory, &warehouseID, runtime.Arg, &u, argsInventoryUpdate, scanInventory, variantID)
+	return runtime.UpdateOne(ctx, r.db, updateInventory, warehouseID, runtime.Arg, u, argsInventoryUpdate, scanInventory, variantID)
 }
 
 var opInventoryDelete = &runtime.Op{Name: "inventory.Delete", Table: "inventory", Errs: errs, SQL: `-- name: inventory.Delete
@@ -179,7 +179,7 @@ DELETE FROM "inventory" WHERE "warehouse_id" = $1 AND "variant_id" = $2`}
 // Delete removes the row of table inventory with the given warehouseID and
 // variantID and reports whether there was one.
 func (r *InventoryRepo) Delete(ctx context.Context, warehouseID int16, variantID uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opInventoryDelete, &warehouseID, runtime.Arg, variantID)
+	tag, err := runtime.ExecOp(ctx, r.db, opInventoryDelete, warehouseID, runtime.Arg, variantID)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -229,7 +229,7 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`}
 // row with the same (warehouse_id, variant_id) from n (docs/spec.md tells which
 // columns it keeps), in one statement, and returns the row as stored.
 func (r *InventoryRepo) UpsertByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, error) {
-	return runtime.QueryOneOp(ctx, r.db, opInventoryUpsertByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
+	return runtime.QueryOneOp(ctx, r.db, opInventoryUpsertByWarehouseIDAndVariantID, n, argsNewInventory, scanInventory)
 }
 
 var opInventoryCreateIfAbsentByWarehouseIDAndVariantID = &runtime.Op{Name: "inventory.CreateIfAbsentByWarehouseIDAndVariantID", Table: "inventory", Errs: errs, SQL: `-- name: inventory.CreateIfAbsentByWarehouseIDAndVariantID
@@ -249,7 +249,7 @@ LIMIT 1`}
 // row with the same (warehouse_id, variant_id) exists, and returns the new row and
 // true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).
 func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opInventoryCreateIfAbsentByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opInventoryCreateIfAbsentByWarehouseIDAndVariantID, n, argsNewInventory, scanInventory)
 }
 
 // InventoryKey is the primary key of a row of table inventory.
@@ -368,7 +368,7 @@ WHERE "warehouse_id" = $1 ORDER BY "warehouse_id", "variant_id"`}
 // ListByWarehouseID returns the rows of table inventory whose warehouse_id is
 // warehouseID, in primary key order.
 func (r *InventoryRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Inventory, error) {
-	return runtime.QueryOp(ctx, r.db, opInventoryListByWarehouseID, &warehouseID, runtime.Arg, scanInventory, 0)
+	return runtime.QueryOp(ctx, r.db, opInventoryListByWarehouseID, warehouseID, runtime.Arg, scanInventory, 0)
 }
 
 var loadInventoryByWarehouseID = &runtime.Loader[int16, Inventory]{
@@ -392,7 +392,7 @@ WHERE "variant_id" = $1 ORDER BY "warehouse_id", "variant_id"`}
 // ListByVariantID returns the rows of table inventory whose variant_id is
 // variantID, in primary key order.
 func (r *InventoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]Inventory, error) {
-	return runtime.QueryOp(ctx, r.db, opInventoryListByVariantID, &variantID, runtime.Arg, scanInventory, 0)
+	return runtime.QueryOp(ctx, r.db, opInventoryListByVariantID, variantID, runtime.Arg, scanInventory, 0)
 }
 
 var loadInventoryByVariantID = &runtime.Loader[uuid.UUID, Inventory]{

@@ -113,7 +113,7 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 // Create inserts n into table invoice_lines and returns the row as stored. It
 // validates n first.
 func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
-	return runtime.QueryOneOp(ctx, r.db, opInvoiceLinesCreate, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return runtime.QueryOneOp(ctx, r.db, opInvoiceLinesCreate, n, argsNewInvoiceLine, scanInvoiceLine)
 }
 
 var opInvoiceLinesFindByID = &runtime.Op{Name: "invoice_lines.FindByID", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.FindByID replica=ok
@@ -123,7 +123,7 @@ WHERE "invoice_id" = $1 AND "line_no" = $2`}
 // FindByID returns the row of table invoice_lines with the given invoiceID and
 // lineNo, or runtime.ErrNotFound.
 func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (InvoiceLine, error) {
-	return runtime.QueryOneOp(ctx, r.db, opInvoiceLinesFindByID, &invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
+	return runtime.QueryOneOp(ctx, r.db, opInvoiceLinesFindByID, invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
 }
 
 var opInvoiceLinesFindAll = &runtime.Op{Name: "invoice_lines.FindAll", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.FindAll replica=ok
@@ -181,7 +181,7 @@ func argsInvoiceLineUpdate(u *InvoiceLineUpdate, d []any) []any {
 // given invoiceID and lineNo and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *InvoiceLineRepo) Update(ctx context.Context, invoiceID uuid.UUID, lineNo int16, u InvoiceLineUpdate) (InvoiceLine, error) {
-	return runtime.UpdateOne(ctx, r.db, updateInvoiceLines, &invoiceID, runtime.Arg, &u, argsInvoiceLineUpdate, scanInvoiceLine, lineNo)
+	return runtime.UpdateOne(ctx, r.db, updateInvoiceLines, invoiceID, runtime.Arg, u, argsInvoiceLineUpdate, scanInvoiceLine, lineNo)
 }
 
 var opInvoiceLinesDelete = &runtime.Op{Name: "invoice_lines.Delete", Table: "invoice_lines", Errs: errs, SQL: `-- name: invoice_lines.Delete
@@ -190,7 +190,7 @@ DELETE FROM "invoice_lines" WHERE "invoice_id" = $1 AND "line_no" = $2`}
 // Delete removes the row of table invoice_lines with the given invoiceID and
 // lineNo and reports whether there was one.
 func (r *InvoiceLineRepo) Delete(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opInvoiceLinesDelete, &invoiceID, runtime.Arg, lineNo)
+	tag, err := runtime.ExecOp(ctx, r.db, opInvoiceLinesDelete, invoiceID, runtime.Arg, lineNo)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -243,7 +243,7 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 // with the same (invoice_id, line_no) from n (docs/spec.md tells which columns it
 // keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
-	return runtime.QueryOneOp(ctx, r.db, opInvoiceLinesUpsertByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return runtime.QueryOneOp(ctx, r.db, opInvoiceLinesUpsertByInvoiceIDAndLineNo, n, argsNewInvoiceLine, scanInvoiceLine)
 }
 
 var opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo = &runtime.Op{Name: "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", Table: "invoice_lines", Errs: errs, Validate: true, SQL: `-- name: invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo
@@ -264,7 +264,7 @@ LIMIT 1`}
 // true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, n, argsNewInvoiceLine, scanInvoiceLine)
 }
 
 // InvoiceLineKey is the primary key of a row of table invoice_lines.
@@ -388,7 +388,7 @@ WHERE "invoice_id" = $1 ORDER BY "invoice_id", "line_no"`}
 // ListByInvoiceID returns the rows of table invoice_lines whose invoice_id is
 // invoiceID, in primary key order.
 func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]InvoiceLine, error) {
-	return runtime.QueryOp(ctx, r.db, opInvoiceLinesListByInvoiceID, &invoiceID, runtime.Arg, scanInvoiceLine, 0)
+	return runtime.QueryOp(ctx, r.db, opInvoiceLinesListByInvoiceID, invoiceID, runtime.Arg, scanInvoiceLine, 0)
 }
 
 var loadInvoiceLinesByInvoiceID = &runtime.Loader[uuid.UUID, InvoiceLine]{

@@ -164,7 +164,7 @@ RETURNING "id", "organization_id", "subscription_id", "number", "status", "curre
 // Create inserts n into table invoices and returns the row as stored. It validates
 // n first.
 func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error) {
-	return runtime.QueryOneOp(ctx, r.db, opInvoicesCreate, &n, argsNewInvoice, scanInvoice)
+	return runtime.QueryOneOp(ctx, r.db, opInvoicesCreate, n, argsNewInvoice, scanInvoice)
 }
 
 var opInvoicesFindByID = &runtime.Op{Name: "invoices.FindByID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindByID replica=ok
@@ -174,7 +174,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table invoices with the given id, or
 // runtime.ErrNotFound.
 func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, error) {
-	return runtime.QueryOneOp(ctx, r.db, opInvoicesFindByID, &id, runtime.Arg, scanInvoice)
+	return runtime.QueryOneOp(ctx, r.db, opInvoicesFindByID, id, runtime.Arg, scanInvoice)
 }
 
 var opInvoicesFindAll = &runtime.Op{Name: "invoices.FindAll", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindAll replica=ok
@@ -232,7 +232,7 @@ func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *InvoiceRepo) Update(ctx context.Context, id uuid.UUID, u InvoiceUpdate) (Invoice, error) {
-	return runtime.UpdateOne(ctx, r.db, updateInvoices, &id, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice)
+	return runtime.UpdateOne(ctx, r.db, updateInvoices, id, runtime.Arg, u, argsInvoiceUpdate, scanInvoice)
 }
 
 var opInvoicesDelete = &runtime.Op{Name: "invoices.Delete", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Delete
@@ -241,7 +241,7 @@ DELETE FROM "invoices" WHERE "id" = $1`}
 // Delete removes the row of table invoices with the given id and reports whether
 // there was one.
 func (r *InvoiceRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opInvoicesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opInvoicesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -263,7 +263,7 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 	if len(ids) == 0 {
 		return []Invoice{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opInvoicesFindByIDs, &ids, runtime.Arg, scanInvoice, len(ids))
+	return runtime.QueryOp(ctx, r.db, opInvoicesFindByIDs, ids, runtime.Arg, scanInvoice, len(ids))
 }
 
 var copyInvoices = &runtime.Copier[*NewInvoice]{
@@ -317,7 +317,7 @@ RETURNING "id", "organization_id", "subscription_id", "number", "status", "curre
 // returns the row as stored. It validates n first. It sets updated_at to the
 // transaction's time.
 func (r *InvoiceRepo) UpsertByNumber(ctx context.Context, n NewInvoice) (Invoice, error) {
-	return runtime.QueryOneOp(ctx, r.db, opInvoicesUpsertByNumber, &n, argsNewInvoice, scanInvoice)
+	return runtime.QueryOneOp(ctx, r.db, opInvoicesUpsertByNumber, n, argsNewInvoice, scanInvoice)
 }
 
 var opInvoicesCreateIfAbsentByNumber = &runtime.Op{Name: "invoices.CreateIfAbsentByNumber", Table: "invoices", Errs: errs, Validate: true, SQL: `-- name: invoices.CreateIfAbsentByNumber
@@ -337,7 +337,7 @@ LIMIT 1`}
 // number exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) (Invoice, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opInvoicesCreateIfAbsentByNumber, &n, argsNewInvoice, scanInvoice)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opInvoicesCreateIfAbsentByNumber, n, argsNewInvoice, scanInvoice)
 }
 
 // InvoiceKeyedUpdate is one row's key and changes for UpdateMany.
@@ -456,7 +456,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`}
 // ListByOrganizationID returns the rows of table invoices whose organization_id is
 // organizationID, in primary key order.
 func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Invoice, error) {
-	return runtime.QueryOp(ctx, r.db, opInvoicesListByOrganizationID, &organizationID, runtime.Arg, scanInvoice, 0)
+	return runtime.QueryOp(ctx, r.db, opInvoicesListByOrganizationID, organizationID, runtime.Arg, scanInvoice, 0)
 }
 
 var loadInvoicesByOrganizationID = &runtime.Loader[uuid.UUID, Invoice]{
@@ -480,7 +480,7 @@ WHERE "subscription_id" = $1 ORDER BY "id"`}
 // ListBySubscriptionID returns the rows of table invoices whose subscription_id is
 // subscriptionID, in primary key order.
 func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID uuid.UUID) ([]Invoice, error) {
-	return runtime.QueryOp(ctx, r.db, opInvoicesListBySubscriptionID, &subscriptionID, runtime.Arg, scanInvoice, 0)
+	return runtime.QueryOp(ctx, r.db, opInvoicesListBySubscriptionID, subscriptionID, runtime.Arg, scanInvoice, 0)
 }
 
 var loadInvoicesBySubscriptionID = &runtime.Loader[uuid.UUID, Invoice]{
@@ -504,7 +504,7 @@ WHERE "coupon_code" = $1 ORDER BY "id"`}
 // ListByCouponCode returns the rows of table invoices whose coupon_code is
 // couponCode, in primary key order.
 func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) ([]Invoice, error) {
-	return runtime.QueryOp(ctx, r.db, opInvoicesListByCouponCode, &couponCode, runtime.Arg, scanInvoice, 0)
+	return runtime.QueryOp(ctx, r.db, opInvoicesListByCouponCode, couponCode, runtime.Arg, scanInvoice, 0)
 }
 
 var loadInvoicesByCouponCode = &runtime.Loader[string, Invoice]{

@@ -121,7 +121,7 @@ RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_
 // Create inserts n into table jobs and returns the row as stored. It validates n
 // first.
 func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
-	return runtime.QueryOneOp(ctx, r.db, opJobsCreate, &n, argsNewJob, scanJob)
+	return runtime.QueryOneOp(ctx, r.db, opJobsCreate, n, argsNewJob, scanJob)
 }
 
 var opJobsFindByID = &runtime.Op{Name: "jobs.FindByID", Table: "jobs", Errs: errs, SQL: `-- name: jobs.FindByID replica=ok
@@ -131,7 +131,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table jobs with the given id, or
 // runtime.ErrNotFound.
 func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
-	return runtime.QueryOneOp(ctx, r.db, opJobsFindByID, &id, runtime.Arg, scanJob)
+	return runtime.QueryOneOp(ctx, r.db, opJobsFindByID, id, runtime.Arg, scanJob)
 }
 
 var opJobsFindAll = &runtime.Op{Name: "jobs.FindAll", Table: "jobs", Errs: errs, SQL: `-- name: jobs.FindAll replica=ok
@@ -186,7 +186,7 @@ func argsJobUpdate(u *JobUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table jobs with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *JobRepo) Update(ctx context.Context, id int64, u JobUpdate) (Job, error) {
-	return runtime.UpdateOne(ctx, r.db, updateJobs, &id, runtime.Arg, &u, argsJobUpdate, scanJob)
+	return runtime.UpdateOne(ctx, r.db, updateJobs, id, runtime.Arg, u, argsJobUpdate, scanJob)
 }
 
 var opJobsDelete = &runtime.Op{Name: "jobs.Delete", Table: "jobs", Errs: errs, SQL: `-- name: jobs.Delete
@@ -195,7 +195,7 @@ DELETE FROM "jobs" WHERE "id" = $1`}
 // Delete removes the row of table jobs with the given id and reports whether there
 // was one.
 func (r *JobRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opJobsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opJobsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -217,7 +217,7 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	if len(ids) == 0 {
 		return []Job{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opJobsFindByIDs, &ids, runtime.Arg, scanJob, len(ids))
+	return runtime.QueryOp(ctx, r.db, opJobsFindByIDs, ids, runtime.Arg, scanJob, len(ids))
 }
 
 var copyJobs = &runtime.Copier[*NewJob]{

@@ -109,7 +109,7 @@ RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "upd
 // Create inserts n into table memberships and returns the row as stored. It
 // validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
-	return runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, &n, argsNewMembership, scanMembership)
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, n, argsNewMembership, scanMembership)
 }
 
 var opMembershipsFindByID = &runtime.Op{Name: "memberships.FindByID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindByID replica=ok
@@ -119,7 +119,7 @@ WHERE "organization_id" = $1 AND "user_id" = $2`}
 // FindByID returns the row of table memberships with the given organizationID and
 // userID, or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (Membership, error) {
-	return runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, &organizationID, runtime.Arg, scanMembership, userID)
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, organizationID, runtime.Arg, scanMembership, userID)
 }
 
 var opMembershipsFindAll = &runtime.Op{Name: "memberships.FindAll", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindAll replica=ok
@@ -179,7 +179,7 @@ func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *MembershipRepo) Update(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID, u MembershipUpdate) (Membership, error) {
-	return runtime.UpdateOne(ctx, r.db, updateMemberships, &organizationID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, userID)
+	return runtime.UpdateOne(ctx, r.db, updateMemberships, organizationID, runtime.Arg, u, argsMembershipUpdate, scanMembership, userID)
 }
 
 var opMembershipsDelete = &runtime.Op{Name: "memberships.Delete", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Delete
@@ -188,7 +188,7 @@ DELETE FROM "memberships" WHERE "organization_id" = $1 AND "user_id" = $2`}
 // Delete removes the row of table memberships with the given organizationID and
 // userID and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opMembershipsDelete, &organizationID, runtime.Arg, userID)
+	tag, err := runtime.ExecOp(ctx, r.db, opMembershipsDelete, organizationID, runtime.Arg, userID)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -241,7 +241,7 @@ RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "upd
 // columns it keeps), in one statement, and returns the row as stored. It validates
 // n first. It sets updated_at to the transaction's time.
 func (r *MembershipRepo) UpsertByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, error) {
-	return runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByOrganizationIDAndUserID, n, argsNewMembership, scanMembership)
 }
 
 var opMembershipsCreateIfAbsentByOrganizationIDAndUserID = &runtime.Op{Name: "memberships.CreateIfAbsentByOrganizationIDAndUserID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateIfAbsentByOrganizationIDAndUserID
@@ -262,7 +262,7 @@ LIMIT 1`}
 // and true, or the existing one, unchanged, and false (see
 // runtime.CreateIfAbsent). It validates n first.
 func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByOrganizationIDAndUserID, n, argsNewMembership, scanMembership)
 }
 
 // MembershipKey is the primary key of a row of table memberships.
@@ -384,7 +384,7 @@ WHERE "organization_id" = $1 ORDER BY "organization_id", "user_id"`}
 // ListByOrganizationID returns the rows of table memberships whose organization_id
 // is organizationID, in primary key order.
 func (r *MembershipRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Membership, error) {
-	return runtime.QueryOp(ctx, r.db, opMembershipsListByOrganizationID, &organizationID, runtime.Arg, scanMembership, 0)
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByOrganizationID, organizationID, runtime.Arg, scanMembership, 0)
 }
 
 var loadMembershipsByOrganizationID = &runtime.Loader[uuid.UUID, Membership]{
@@ -408,7 +408,7 @@ WHERE "user_id" = $1 ORDER BY "organization_id", "user_id"`}
 // ListByUserID returns the rows of table memberships whose user_id is userID, in
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
-	return runtime.QueryOp(ctx, r.db, opMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByUserID, userID, runtime.Arg, scanMembership, 0)
 }
 
 var loadMembershipsByUserID = &runtime.Loader[uuid.UUID, Membership]{
@@ -432,7 +432,7 @@ WHERE "invited_by" = $1 ORDER BY "organization_id", "user_id"`}
 // ListByInvitedBy returns the rows of table memberships whose invited_by is
 // invitedBy, in primary key order.
 func (r *MembershipRepo) ListByInvitedBy(ctx context.Context, invitedBy uuid.UUID) ([]Membership, error) {
-	return runtime.QueryOp(ctx, r.db, opMembershipsListByInvitedBy, &invitedBy, runtime.Arg, scanMembership, 0)
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByInvitedBy, invitedBy, runtime.Arg, scanMembership, 0)
 }
 
 var loadMembershipsByInvitedBy = &runtime.Loader[uuid.UUID, Membership]{

@@ -113,7 +113,7 @@ RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"
 // Create inserts n into table notifications and returns the row as stored. It
 // validates n first.
 func (r *NotificationRepo) Create(ctx context.Context, n NewNotification) (Notification, error) {
-	return runtime.QueryOneOp(ctx, r.db, opNotificationsCreate, &n, argsNewNotification, scanNotification)
+	return runtime.QueryOneOp(ctx, r.db, opNotificationsCreate, n, argsNewNotification, scanNotification)
 }
 
 var opNotificationsFindByID = &runtime.Op{Name: "notifications.FindByID", Table: "notifications", Errs: errs, SQL: `-- name: notifications.FindByID replica=ok
@@ -123,7 +123,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table notifications with the given id, or
 // runtime.ErrNotFound.
 func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification, error) {
-	return runtime.QueryOneOp(ctx, r.db, opNotificationsFindByID, &id, runtime.Arg, scanNotification)
+	return runtime.QueryOneOp(ctx, r.db, opNotificationsFindByID, id, runtime.Arg, scanNotification)
 }
 
 var opNotificationsFindAll = &runtime.Op{Name: "notifications.FindAll", Table: "notifications", Errs: errs, SQL: `-- name: notifications.FindAll replica=ok
@@ -182,7 +182,7 @@ func argsNotificationUpdate(u *NotificationUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *NotificationRepo) Update(ctx context.Context, id int64, u NotificationUpdate) (Notification, error) {
-	return runtime.UpdateOne(ctx, r.db, updateNotifications, &id, runtime.Arg, &u, argsNotificationUpdate, scanNotification)
+	return runtime.UpdateOne(ctx, r.db, updateNotifications, id, runtime.Arg, u, argsNotificationUpdate, scanNotification)
 }
 
 var opNotificationsDelete = &runtime.Op{Name: "notifications.Delete", Table: "notifications", Errs: errs, SQL: `-- name: notifications.Delete
@@ -191,7 +191,7 @@ DELETE FROM "notifications" WHERE "id" = $1`}
 // Delete removes the row of table notifications with the given id and reports
 // whether there was one.
 func (r *NotificationRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opNotificationsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opNotificationsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -213,7 +213,7 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 	if len(ids) == 0 {
 		return []Notification{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opNotificationsFindByIDs, &ids, runtime.Arg, scanNotification, len(ids))
+	return runtime.QueryOp(ctx, r.db, opNotificationsFindByIDs, ids, runtime.Arg, scanNotification, len(ids))
 }
 
 var copyNotifications = &runtime.Copier[*NewNotification]{
@@ -305,7 +305,7 @@ WHERE "user_id" = $1 ORDER BY "id"`}
 // ListByUserID returns the rows of table notifications whose user_id is userID, in
 // primary key order.
 func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Notification, error) {
-	return runtime.QueryOp(ctx, r.db, opNotificationsListByUserID, &userID, runtime.Arg, scanNotification, 0)
+	return runtime.QueryOp(ctx, r.db, opNotificationsListByUserID, userID, runtime.Arg, scanNotification, 0)
 }
 
 var loadNotificationsByUserID = &runtime.Loader[uuid.UUID, Notification]{

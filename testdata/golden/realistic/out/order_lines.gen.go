@@ -109,7 +109,7 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`}
 // Create inserts n into table order_lines and returns the row as stored. It
 // validates n first.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
+	return runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, n, argsNewOrderLine, scanOrderLine)
 }
 
 var opOrderLinesFindByID = &runtime.Op{Name: "order_lines.FindByID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByID replica=ok
@@ -119,7 +119,7 @@ WHERE "order_id" = $1 AND "line_no" = $2`}
 // FindByID returns the row of table order_lines with the given orderID and lineNo,
 // or runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo int16) (OrderLine, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, &orderID, runtime.Arg, scanOrderLine, lineNo)
+	return runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, orderID, runtime.Arg, scanOrderLine, lineNo)
 }
 
 var opOrderLinesFindAll = &runtime.Op{Name: "order_lines.FindAll", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindAll replica=ok
@@ -176,7 +176,7 @@ func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 // given orderID and lineNo and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *OrderLineRepo) Update(ctx context.Context, orderID uuid.UUID, lineNo int16, u OrderLineUpdate) (OrderLine, error) {
-	return runtime.UpdateOne(ctx, r.db, updateOrderLines, &orderID, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine, lineNo)
+	return runtime.UpdateOne(ctx, r.db, updateOrderLines, orderID, runtime.Arg, u, argsOrderLineUpdate, scanOrderLine, lineNo)
 }
 
 var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete
@@ -185,7 +185,7 @@ DELETE FROM "order_lines" WHERE "order_id" = $1 AND "line_no" = $2`}
 // Delete removes the row of table order_lines with the given orderID and lineNo
 // and reports whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, orderID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opOrderLinesDelete, &orderID, runtime.Arg, lineNo)
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderLinesDelete, orderID, runtime.Arg, lineNo)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -236,7 +236,7 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`}
 // with the same (order_id, line_no) from n (docs/spec.md tells which columns it
 // keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *OrderLineRepo) UpsertByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderLinesUpsertByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
+	return runtime.QueryOneOp(ctx, r.db, opOrderLinesUpsertByOrderIDAndLineNo, n, argsNewOrderLine, scanOrderLine)
 }
 
 var opOrderLinesCreateIfAbsentByOrderIDAndLineNo = &runtime.Op{Name: "order_lines.CreateIfAbsentByOrderIDAndLineNo", Table: "order_lines", Errs: errs, Validate: true, SQL: `-- name: order_lines.CreateIfAbsentByOrderIDAndLineNo
@@ -257,7 +257,7 @@ LIMIT 1`}
 // the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opOrderLinesCreateIfAbsentByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opOrderLinesCreateIfAbsentByOrderIDAndLineNo, n, argsNewOrderLine, scanOrderLine)
 }
 
 // OrderLineKey is the primary key of a row of table order_lines.
@@ -379,7 +379,7 @@ WHERE "order_id" = $1 ORDER BY "order_id", "line_no"`}
 // ListByOrderID returns the rows of table order_lines whose order_id is orderID,
 // in primary key order.
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
-	return runtime.QueryOp(ctx, r.db, opOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByOrderID, orderID, runtime.Arg, scanOrderLine, 0)
 }
 
 var loadOrderLinesByOrderID = &runtime.Loader[uuid.UUID, OrderLine]{
@@ -403,7 +403,7 @@ WHERE "variant_id" = $1 ORDER BY "order_id", "line_no"`}
 // ListByVariantID returns the rows of table order_lines whose variant_id is
 // variantID, in primary key order.
 func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]OrderLine, error) {
-	return runtime.QueryOp(ctx, r.db, opOrderLinesListByVariantID, &variantID, runtime.Arg, scanOrderLine, 0)
+	return runtime.QueryOp(ctx, r.db, opOrderLinesListByVariantID, variantID, runtime.Arg, scanOrderLine, 0)
 }
 
 var loadOrderLinesByVariantID = &runtime.Loader[uuid.UUID, OrderLine]{

@@ -137,7 +137,7 @@ RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_ad
 // Create inserts n into table orders and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrdersCreate, &n, argsNewOrder, scanOrder)
+	return runtime.QueryOneOp(ctx, r.db, opOrdersCreate, n, argsNewOrder, scanOrder)
 }
 
 var opOrdersFindByID = &runtime.Op{Name: "orders.FindByID", Table: "orders", Errs: errs, SQL: `-- name: orders.FindByID replica=ok
@@ -147,7 +147,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table orders with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrdersFindByID, &id, runtime.Arg, scanOrder)
+	return runtime.QueryOneOp(ctx, r.db, opOrdersFindByID, id, runtime.Arg, scanOrder)
 }
 
 var opOrdersFindAll = &runtime.Op{Name: "orders.FindAll", Table: "orders", Errs: errs, SQL: `-- name: orders.FindAll replica=ok
@@ -204,7 +204,7 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Order, error) {
-	return runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
+	return runtime.UpdateOne(ctx, r.db, updateOrders, id, runtime.Arg, u, argsOrderUpdate, scanOrder)
 }
 
 var opOrdersDelete = &runtime.Op{Name: "orders.Delete", Table: "orders", Errs: errs, SQL: `-- name: orders.Delete
@@ -213,7 +213,7 @@ DELETE FROM "orders" WHERE "id" = $1`}
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opOrdersDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opOrdersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -235,7 +235,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
+	return runtime.QueryOp(ctx, r.db, opOrdersFindByIDs, ids, runtime.Arg, scanOrder, len(ids))
 }
 
 var copyOrders = &runtime.Copier[*NewOrder]{
@@ -335,7 +335,7 @@ WHERE "customer_id" = $1 ORDER BY "id"`}
 // ListByCustomerID returns the rows of table orders whose customer_id is
 // customerID, in primary key order.
 func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Order, error) {
-	return runtime.QueryOp(ctx, r.db, opOrdersListByCustomerID, &customerID, runtime.Arg, scanOrder, 0)
+	return runtime.QueryOp(ctx, r.db, opOrdersListByCustomerID, customerID, runtime.Arg, scanOrder, 0)
 }
 
 var loadOrdersByCustomerID = &runtime.Loader[uuid.UUID, Order]{
@@ -359,7 +359,7 @@ WHERE "shipping_address_id" = $1 ORDER BY "id"`}
 // ListByShippingAddressID returns the rows of table orders whose
 // shipping_address_id is shippingAddressID, in primary key order.
 func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddressID int64) ([]Order, error) {
-	return runtime.QueryOp(ctx, r.db, opOrdersListByShippingAddressID, &shippingAddressID, runtime.Arg, scanOrder, 0)
+	return runtime.QueryOp(ctx, r.db, opOrdersListByShippingAddressID, shippingAddressID, runtime.Arg, scanOrder, 0)
 }
 
 var loadOrdersByShippingAddressID = &runtime.Loader[int64, Order]{

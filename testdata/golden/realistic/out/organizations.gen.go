@@ -143,7 +143,7 @@ RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at
 // Create inserts n into table organizations and returns the row as stored. It
 // validates n first.
 func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organization, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrganizationsCreate, &n, argsNewOrganization, scanOrganization)
+	return runtime.QueryOneOp(ctx, r.db, opOrganizationsCreate, n, argsNewOrganization, scanOrganization)
 }
 
 var opOrganizationsFindByID = &runtime.Op{Name: "organizations.FindByID", Table: "organizations", Errs: errs, SQL: `-- name: organizations.FindByID replica=ok
@@ -153,7 +153,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table organizations with the given id, or
 // runtime.ErrNotFound.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrganizationsFindByID, &id, runtime.Arg, scanOrganization)
+	return runtime.QueryOneOp(ctx, r.db, opOrganizationsFindByID, id, runtime.Arg, scanOrganization)
 }
 
 var opOrganizationsFindAll = &runtime.Op{Name: "organizations.FindAll", Table: "organizations", Errs: errs, SQL: `-- name: organizations.FindAll replica=ok
@@ -212,7 +212,7 @@ func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u OrganizationUpdate) (Organization, error) {
-	return runtime.UpdateOne(ctx, r.db, updateOrganizations, &id, runtime.Arg, &u, argsOrganizationUpdate, scanOrganization)
+	return runtime.UpdateOne(ctx, r.db, updateOrganizations, id, runtime.Arg, u, argsOrganizationUpdate, scanOrganization)
 }
 
 var opOrganizationsDelete = &runtime.Op{Name: "organizations.Delete", Table: "organizations", Errs: errs, SQL: `-- name: organizations.Delete
@@ -221,7 +221,7 @@ DELETE FROM "organizations" WHERE "id" = $1`}
 // Delete removes the row of table organizations with the given id and reports
 // whether there was one.
 func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opOrganizationsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opOrganizationsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -243,7 +243,7 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	if len(ids) == 0 {
 		return []Organization{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opOrganizationsFindByIDs, &ids, runtime.Arg, scanOrganization, len(ids))
+	return runtime.QueryOp(ctx, r.db, opOrganizationsFindByIDs, ids, runtime.Arg, scanOrganization, len(ids))
 }
 
 var copyOrganizations = &runtime.Copier[*NewOrganization]{
@@ -288,7 +288,7 @@ RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at
 // returns the row as stored. It validates n first. It sets updated_at to the
 // transaction's time.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization)
+	return runtime.QueryOneOp(ctx, r.db, opOrganizationsUpsertBySlug, n, argsNewOrganization, scanOrganization)
 }
 
 var opOrganizationsCreateIfAbsentBySlug = &runtime.Op{Name: "organizations.CreateIfAbsentBySlug", Table: "organizations", Errs: errs, Validate: true, SQL: `-- name: organizations.CreateIfAbsentBySlug
@@ -308,7 +308,7 @@ LIMIT 1`}
 // same slug exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opOrganizationsCreateIfAbsentBySlug, n, argsNewOrganization, scanOrganization)
 }
 
 // OrganizationKeyedUpdate is one row's key and changes for UpdateMany.
@@ -410,7 +410,7 @@ WHERE "plan_id" = $1 ORDER BY "id"`}
 // ListByPlanID returns the rows of table organizations whose plan_id is planID, in
 // primary key order.
 func (r *OrganizationRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Organization, error) {
-	return runtime.QueryOp(ctx, r.db, opOrganizationsListByPlanID, &planID, runtime.Arg, scanOrganization, 0)
+	return runtime.QueryOp(ctx, r.db, opOrganizationsListByPlanID, planID, runtime.Arg, scanOrganization, 0)
 }
 
 var loadOrganizationsByPlanID = &runtime.Loader[uuid.UUID, Organization]{

@@ -122,7 +122,7 @@ RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "r
 // Create inserts n into table payments and returns the row as stored. It validates
 // n first.
 func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPaymentsCreate, &n, argsNewPayment, scanPayment)
+	return runtime.QueryOneOp(ctx, r.db, opPaymentsCreate, n, argsNewPayment, scanPayment)
 }
 
 var opPaymentsFindByID = &runtime.Op{Name: "payments.FindByID", Table: "payments", Errs: errs, SQL: `-- name: payments.FindByID replica=ok
@@ -132,7 +132,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table payments with the given id, or
 // runtime.ErrNotFound.
 func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPaymentsFindByID, &id, runtime.Arg, scanPayment)
+	return runtime.QueryOneOp(ctx, r.db, opPaymentsFindByID, id, runtime.Arg, scanPayment)
 }
 
 var opPaymentsFindAll = &runtime.Op{Name: "payments.FindAll", Table: "payments", Errs: errs, SQL: `-- name: payments.FindAll replica=ok
@@ -188,7 +188,7 @@ func argsPaymentUpdate(u *PaymentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table payments with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PaymentRepo) Update(ctx context.Context, id uuid.UUID, u PaymentUpdate) (Payment, error) {
-	return runtime.UpdateOne(ctx, r.db, updatePayments, &id, runtime.Arg, &u, argsPaymentUpdate, scanPayment)
+	return runtime.UpdateOne(ctx, r.db, updatePayments, id, runtime.Arg, u, argsPaymentUpdate, scanPayment)
 }
 
 var opPaymentsDelete = &runtime.Op{Name: "payments.Delete", Table: "payments", Errs: errs, SQL: `-- name: payments.Delete
@@ -197,7 +197,7 @@ DELETE FROM "payments" WHERE "id" = $1`}
 // Delete removes the row of table payments with the given id and reports whether
 // there was one.
 func (r *PaymentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opPaymentsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opPaymentsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -219,7 +219,7 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 	if len(ids) == 0 {
 		return []Payment{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opPaymentsFindByIDs, &ids, runtime.Arg, scanPayment, len(ids))
+	return runtime.QueryOp(ctx, r.db, opPaymentsFindByIDs, ids, runtime.Arg, scanPayment, len(ids))
 }
 
 var copyPayments = &runtime.Copier[*NewPayment]{
@@ -315,7 +315,7 @@ WHERE "invoice_id" = $1 ORDER BY "id"`}
 // ListByInvoiceID returns the rows of table payments whose invoice_id is
 // invoiceID, in primary key order.
 func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]Payment, error) {
-	return runtime.QueryOp(ctx, r.db, opPaymentsListByInvoiceID, &invoiceID, runtime.Arg, scanPayment, 0)
+	return runtime.QueryOp(ctx, r.db, opPaymentsListByInvoiceID, invoiceID, runtime.Arg, scanPayment, 0)
 }
 
 var loadPaymentsByInvoiceID = &runtime.Loader[uuid.UUID, Payment]{

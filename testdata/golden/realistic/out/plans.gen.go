@@ -137,7 +137,7 @@ RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_in
 // Create inserts n into table plans and returns the row as stored. It validates n
 // first.
 func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPlansCreate, &n, argsNewPlan, scanPlan)
+	return runtime.QueryOneOp(ctx, r.db, opPlansCreate, n, argsNewPlan, scanPlan)
 }
 
 var opPlansFindByID = &runtime.Op{Name: "plans.FindByID", Table: "plans", Errs: errs, SQL: `-- name: plans.FindByID replica=ok
@@ -147,7 +147,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table plans with the given id, or
 // runtime.ErrNotFound.
 func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPlansFindByID, &id, runtime.Arg, scanPlan)
+	return runtime.QueryOneOp(ctx, r.db, opPlansFindByID, id, runtime.Arg, scanPlan)
 }
 
 var opPlansFindAll = &runtime.Op{Name: "plans.FindAll", Table: "plans", Errs: errs, SQL: `-- name: plans.FindAll replica=ok
@@ -201,7 +201,7 @@ func argsPlanUpdate(u *PlanUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table plans with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PlanRepo) Update(ctx context.Context, id uuid.UUID, u PlanUpdate) (Plan, error) {
-	return runtime.UpdateOne(ctx, r.db, updatePlans, &id, runtime.Arg, &u, argsPlanUpdate, scanPlan)
+	return runtime.UpdateOne(ctx, r.db, updatePlans, id, runtime.Arg, u, argsPlanUpdate, scanPlan)
 }
 
 var opPlansDelete = &runtime.Op{Name: "plans.Delete", Table: "plans", Errs: errs, SQL: `-- name: plans.Delete
@@ -210,7 +210,7 @@ DELETE FROM "plans" WHERE "id" = $1`}
 // Delete removes the row of table plans with the given id and reports whether
 // there was one.
 func (r *PlanRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opPlansDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opPlansDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -232,7 +232,7 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 	if len(ids) == 0 {
 		return []Plan{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opPlansFindByIDs, &ids, runtime.Arg, scanPlan, len(ids))
+	return runtime.QueryOp(ctx, r.db, opPlansFindByIDs, ids, runtime.Arg, scanPlan, len(ids))
 }
 
 var copyPlans = &runtime.Copier[*NewPlan]{
@@ -281,7 +281,7 @@ RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_in
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *PlanRepo) UpsertByCode(ctx context.Context, n NewPlan) (Plan, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPlansUpsertByCode, &n, argsNewPlan, scanPlan)
+	return runtime.QueryOneOp(ctx, r.db, opPlansUpsertByCode, n, argsNewPlan, scanPlan)
 }
 
 var opPlansCreateIfAbsentByCode = &runtime.Op{Name: "plans.CreateIfAbsentByCode", Table: "plans", Errs: errs, Validate: true, SQL: `-- name: plans.CreateIfAbsentByCode
@@ -301,7 +301,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opPlansCreateIfAbsentByCode, &n, argsNewPlan, scanPlan)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opPlansCreateIfAbsentByCode, n, argsNewPlan, scanPlan)
 }
 
 // PlanKeyedUpdate is one row's key and changes for UpdateMany.

@@ -101,7 +101,7 @@ RETURNING "id", "variant_id", "price", "valid_from"`}
 // Create inserts n into table price_history and returns the row as stored. It
 // validates n first.
 func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (PriceHistory, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPriceHistoryCreate, &n, argsNewPriceHistory, scanPriceHistory)
+	return runtime.QueryOneOp(ctx, r.db, opPriceHistoryCreate, n, argsNewPriceHistory, scanPriceHistory)
 }
 
 var opPriceHistoryFindByID = &runtime.Op{Name: "price_history.FindByID", Table: "price_history", Errs: errs, SQL: `-- name: price_history.FindByID replica=ok
@@ -111,7 +111,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table price_history with the given id, or
 // runtime.ErrNotFound.
 func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPriceHistoryFindByID, &id, runtime.Arg, scanPriceHistory)
+	return runtime.QueryOneOp(ctx, r.db, opPriceHistoryFindByID, id, runtime.Arg, scanPriceHistory)
 }
 
 var opPriceHistoryFindAll = &runtime.Op{Name: "price_history.FindAll", Table: "price_history", Errs: errs, SQL: `-- name: price_history.FindAll replica=ok
@@ -167,7 +167,7 @@ func argsPriceHistoryUpdate(u *PriceHistoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table price_history with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PriceHistoryRepo) Update(ctx context.Context, id int64, u PriceHistoryUpdate) (PriceHistory, error) {
-	return runtime.UpdateOne(ctx, r.db, updatePriceHistory, &id, runtime.Arg, &u, argsPriceHistoryUpdate, scanPriceHistory)
+	return runtime.UpdateOne(ctx, r.db, updatePriceHistory, id, runtime.Arg, u, argsPriceHistoryUpdate, scanPriceHistory)
 }
 
 var opPriceHistoryDelete = &runtime.Op{Name: "price_history.Delete", Table: "price_history", Errs: errs, SQL: `-- name: price_history.Delete
@@ -176,7 +176,7 @@ DELETE FROM "price_history" WHERE "id" = $1`}
 // Delete removes the row of table price_history with the given id and reports
 // whether there was one.
 func (r *PriceHistoryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opPriceHistoryDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opPriceHistoryDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -198,7 +198,7 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 	if len(ids) == 0 {
 		return []PriceHistory{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opPriceHistoryFindByIDs, &ids, runtime.Arg, scanPriceHistory, len(ids))
+	return runtime.QueryOp(ctx, r.db, opPriceHistoryFindByIDs, ids, runtime.Arg, scanPriceHistory, len(ids))
 }
 
 var copyPriceHistory = &runtime.Copier[*NewPriceHistory]{
@@ -289,7 +289,7 @@ WHERE "variant_id" = $1 ORDER BY "id"`}
 // ListByVariantID returns the rows of table price_history whose variant_id is
 // variantID, in primary key order.
 func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]PriceHistory, error) {
-	return runtime.QueryOp(ctx, r.db, opPriceHistoryListByVariantID, &variantID, runtime.Arg, scanPriceHistory, 0)
+	return runtime.QueryOp(ctx, r.db, opPriceHistoryListByVariantID, variantID, runtime.Arg, scanPriceHistory, 0)
 }
 
 var loadPriceHistoryByVariantID = &runtime.Loader[uuid.UUID, PriceHistory]{

@@ -131,7 +131,7 @@ RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`}
 // Create inserts n into table product_variants and returns the row as stored. It
 // validates n first.
 func (r *ProductVariantRepo) Create(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductVariantsCreate, &n, argsNewProductVariant, scanProductVariant)
+	return runtime.QueryOneOp(ctx, r.db, opProductVariantsCreate, n, argsNewProductVariant, scanProductVariant)
 }
 
 var opProductVariantsFindByID = &runtime.Op{Name: "product_variants.FindByID", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.FindByID replica=ok
@@ -141,7 +141,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table product_variants with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (ProductVariant, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductVariantsFindByID, &id, runtime.Arg, scanProductVariant)
+	return runtime.QueryOneOp(ctx, r.db, opProductVariantsFindByID, id, runtime.Arg, scanProductVariant)
 }
 
 var opProductVariantsFindAll = &runtime.Op{Name: "product_variants.FindAll", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.FindAll replica=ok
@@ -198,7 +198,7 @@ func argsProductVariantUpdate(u *ProductVariantUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table product_variants with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductVariantRepo) Update(ctx context.Context, id uuid.UUID, u ProductVariantUpdate) (ProductVariant, error) {
-	return runtime.UpdateOne(ctx, r.db, updateProductVariants, &id, runtime.Arg, &u, argsProductVariantUpdate, scanProductVariant)
+	return runtime.UpdateOne(ctx, r.db, updateProductVariants, id, runtime.Arg, u, argsProductVariantUpdate, scanProductVariant)
 }
 
 var opProductVariantsDelete = &runtime.Op{Name: "product_variants.Delete", Table: "product_variants", Errs: errs, SQL: `-- name: product_variants.Delete
@@ -207,7 +207,7 @@ DELETE FROM "product_variants" WHERE "id" = $1`}
 // Delete removes the row of table product_variants with the given id and reports
 // whether there was one.
 func (r *ProductVariantRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opProductVariantsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opProductVariantsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -229,7 +229,7 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 	if len(ids) == 0 {
 		return []ProductVariant{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opProductVariantsFindByIDs, &ids, runtime.Arg, scanProductVariant, len(ids))
+	return runtime.QueryOp(ctx, r.db, opProductVariantsFindByIDs, ids, runtime.Arg, scanProductVariant, len(ids))
 }
 
 var copyProductVariants = &runtime.Copier[*NewProductVariant]{
@@ -274,7 +274,7 @@ RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`}
 // same sku from n (docs/spec.md tells which columns it keeps), in one statement,
 // and returns the row as stored. It validates n first.
 func (r *ProductVariantRepo) UpsertBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductVariantsUpsertBySKU, &n, argsNewProductVariant, scanProductVariant)
+	return runtime.QueryOneOp(ctx, r.db, opProductVariantsUpsertBySKU, n, argsNewProductVariant, scanProductVariant)
 }
 
 var opProductVariantsCreateIfAbsentBySKU = &runtime.Op{Name: "product_variants.CreateIfAbsentBySKU", Table: "product_variants", Errs: errs, Validate: true, SQL: `-- name: product_variants.CreateIfAbsentBySKU
@@ -294,7 +294,7 @@ LIMIT 1`}
 // same sku exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opProductVariantsCreateIfAbsentBySKU, &n, argsNewProductVariant, scanProductVariant)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opProductVariantsCreateIfAbsentBySKU, n, argsNewProductVariant, scanProductVariant)
 }
 
 // ProductVariantKeyedUpdate is one row's key and changes for UpdateMany.
@@ -398,7 +398,7 @@ WHERE "product_id" = $1 ORDER BY "id"`}
 // ListByProductID returns the rows of table product_variants whose product_id is
 // productID, in primary key order.
 func (r *ProductVariantRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]ProductVariant, error) {
-	return runtime.QueryOp(ctx, r.db, opProductVariantsListByProductID, &productID, runtime.Arg, scanProductVariant, 0)
+	return runtime.QueryOp(ctx, r.db, opProductVariantsListByProductID, productID, runtime.Arg, scanProductVariant, 0)
 }
 
 var loadProductVariantsByProductID = &runtime.Loader[uuid.UUID, ProductVariant]{

@@ -121,7 +121,7 @@ RETURNING "id", "category_id", "name", "description", "tags", "published", "attr
 // Create inserts n into table products and returns the row as stored. It validates
 // n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductsCreate, &n, argsNewProduct, scanProduct)
+	return runtime.QueryOneOp(ctx, r.db, opProductsCreate, n, argsNewProduct, scanProduct)
 }
 
 var opProductsFindByID = &runtime.Op{Name: "products.FindByID", Table: "products", Errs: errs, SQL: `-- name: products.FindByID replica=ok
@@ -131,7 +131,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table products with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProductsFindByID, &id, runtime.Arg, scanProduct)
+	return runtime.QueryOneOp(ctx, r.db, opProductsFindByID, id, runtime.Arg, scanProduct)
 }
 
 var opProductsFindAll = &runtime.Op{Name: "products.FindAll", Table: "products", Errs: errs, SQL: `-- name: products.FindAll replica=ok
@@ -189,7 +189,7 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
 // sets updated_at to the transaction's time.
 func (r *ProductRepo) Update(ctx context.Context, id uuid.UUID, u ProductUpdate) (Product, error) {
-	return runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
+	return runtime.UpdateOne(ctx, r.db, updateProducts, id, runtime.Arg, u, argsProductUpdate, scanProduct)
 }
 
 var opProductsDelete = &runtime.Op{Name: "products.Delete", Table: "products", Errs: errs, SQL: `-- name: products.Delete
@@ -198,7 +198,7 @@ DELETE FROM "products" WHERE "id" = $1`}
 // Delete removes the row of table products with the given id and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opProductsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -220,7 +220,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
+	return runtime.QueryOp(ctx, r.db, opProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
 }
 
 var copyProducts = &runtime.Copier[*NewProduct]{
@@ -315,7 +315,7 @@ WHERE "category_id" = $1 ORDER BY "id"`}
 // ListByCategoryID returns the rows of table products whose category_id is
 // categoryID, in primary key order.
 func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Product, error) {
-	return runtime.QueryOp(ctx, r.db, opProductsListByCategoryID, &categoryID, runtime.Arg, scanProduct, 0)
+	return runtime.QueryOp(ctx, r.db, opProductsListByCategoryID, categoryID, runtime.Arg, scanProduct, 0)
 }
 
 var loadProductsByCategoryID = &runtime.Loader[int32, Product]{

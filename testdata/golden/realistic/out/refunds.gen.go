@@ -108,7 +108,7 @@ RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`}
 // Create inserts n into table refunds and returns the row as stored. It validates
 // n first.
 func (r *RefundRepo) Create(ctx context.Context, n NewRefund) (Refund, error) {
-	return runtime.QueryOneOp(ctx, r.db, opRefundsCreate, &n, argsNewRefund, scanRefund)
+	return runtime.QueryOneOp(ctx, r.db, opRefundsCreate, n, argsNewRefund, scanRefund)
 }
 
 var opRefundsFindByID = &runtime.Op{Name: "refunds.FindByID", Table: "refunds", Errs: errs, SQL: `-- name: refunds.FindByID replica=ok
@@ -118,7 +118,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table refunds with the given id, or
 // runtime.ErrNotFound.
 func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error) {
-	return runtime.QueryOneOp(ctx, r.db, opRefundsFindByID, &id, runtime.Arg, scanRefund)
+	return runtime.QueryOneOp(ctx, r.db, opRefundsFindByID, id, runtime.Arg, scanRefund)
 }
 
 var opRefundsFindAll = &runtime.Op{Name: "refunds.FindAll", Table: "refunds", Errs: errs, SQL: `-- name: refunds.FindAll replica=ok
@@ -176,7 +176,7 @@ func argsRefundUpdate(u *RefundUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *RefundRepo) Update(ctx context.Context, id uuid.UUID, u RefundUpdate) (Refund, error) {
-	return runtime.UpdateOne(ctx, r.db, updateRefunds, &id, runtime.Arg, &u, argsRefundUpdate, scanRefund)
+	return runtime.UpdateOne(ctx, r.db, updateRefunds, id, runtime.Arg, u, argsRefundUpdate, scanRefund)
 }
 
 var opRefundsDelete = &runtime.Op{Name: "refunds.Delete", Table: "refunds", Errs: errs, SQL: `-- name: refunds.Delete
@@ -185,7 +185,7 @@ DELETE FROM "refunds" WHERE "id" = $1`}
 // Delete removes the row of table refunds with the given id and reports whether
 // there was one.
 func (r *RefundRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opRefundsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opRefundsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -207,7 +207,7 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 	if len(ids) == 0 {
 		return []Refund{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opRefundsFindByIDs, &ids, runtime.Arg, scanRefund, len(ids))
+	return runtime.QueryOp(ctx, r.db, opRefundsFindByIDs, ids, runtime.Arg, scanRefund, len(ids))
 }
 
 var copyRefunds = &runtime.Copier[*NewRefund]{
@@ -299,7 +299,7 @@ WHERE "payment_id" = $1 ORDER BY "id"`}
 // ListByPaymentID returns the rows of table refunds whose payment_id is paymentID,
 // in primary key order.
 func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) ([]Refund, error) {
-	return runtime.QueryOp(ctx, r.db, opRefundsListByPaymentID, &paymentID, runtime.Arg, scanRefund, 0)
+	return runtime.QueryOp(ctx, r.db, opRefundsListByPaymentID, paymentID, runtime.Arg, scanRefund, 0)
 }
 
 var loadRefundsByPaymentID = &runtime.Loader[uuid.UUID, Refund]{

@@ -104,7 +104,7 @@ RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "up
 // Create inserts n into table returns and returns the row as stored. It validates
 // n first.
 func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
-	return runtime.QueryOneOp(ctx, r.db, opReturnsCreate, &n, argsNewReturn, scanReturn)
+	return runtime.QueryOneOp(ctx, r.db, opReturnsCreate, n, argsNewReturn, scanReturn)
 }
 
 var opReturnsFindByID = &runtime.Op{Name: "returns.FindByID", Table: "returns", Errs: errs, SQL: `-- name: returns.FindByID replica=ok
@@ -114,7 +114,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table returns with the given id, or
 // runtime.ErrNotFound.
 func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error) {
-	return runtime.QueryOneOp(ctx, r.db, opReturnsFindByID, &id, runtime.Arg, scanReturn)
+	return runtime.QueryOneOp(ctx, r.db, opReturnsFindByID, id, runtime.Arg, scanReturn)
 }
 
 var opReturnsFindAll = &runtime.Op{Name: "returns.FindAll", Table: "returns", Errs: errs, SQL: `-- name: returns.FindAll replica=ok
@@ -172,7 +172,7 @@ func argsReturnUpdate(u *ReturnUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *ReturnRepo) Update(ctx context.Context, id uuid.UUID, u ReturnUpdate) (Return, error) {
-	return runtime.UpdateOne(ctx, r.db, updateReturns, &id, runtime.Arg, &u, argsReturnUpdate, scanReturn)
+	return runtime.UpdateOne(ctx, r.db, updateReturns, id, runtime.Arg, u, argsReturnUpdate, scanReturn)
 }
 
 var opReturnsDelete = &runtime.Op{Name: "returns.Delete", Table: "returns", Errs: errs, SQL: `-- name: returns.Delete
@@ -181,7 +181,7 @@ DELETE FROM "returns" WHERE "id" = $1`}
 // Delete removes the row of table returns with the given id and reports whether
 // there was one.
 func (r *ReturnRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opReturnsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opReturnsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -203,7 +203,7 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 	if len(ids) == 0 {
 		return []Return{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opReturnsFindByIDs, &ids, runtime.Arg, scanReturn, len(ids))
+	return runtime.QueryOp(ctx, r.db, opReturnsFindByIDs, ids, runtime.Arg, scanReturn, len(ids))
 }
 
 var copyReturns = &runtime.Copier[*NewReturn]{
@@ -297,7 +297,7 @@ WHERE "order_id" = $1 ORDER BY "id"`}
 // ListByOrderID returns the rows of table returns whose order_id is orderID, in
 // primary key order.
 func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Return, error) {
-	return runtime.QueryOp(ctx, r.db, opReturnsListByOrderID, &orderID, runtime.Arg, scanReturn, 0)
+	return runtime.QueryOp(ctx, r.db, opReturnsListByOrderID, orderID, runtime.Arg, scanReturn, 0)
 }
 
 var loadReturnsByOrderID = &runtime.Loader[uuid.UUID, Return]{
@@ -321,7 +321,7 @@ WHERE "refund_id" = $1 ORDER BY "id"`}
 // ListByRefundID returns the rows of table returns whose refund_id is refundID, in
 // primary key order.
 func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]Return, error) {
-	return runtime.QueryOp(ctx, r.db, opReturnsListByRefundID, &refundID, runtime.Arg, scanReturn, 0)
+	return runtime.QueryOp(ctx, r.db, opReturnsListByRefundID, refundID, runtime.Arg, scanReturn, 0)
 }
 
 var loadReturnsByRefundID = &runtime.Loader[uuid.UUID, Return]{

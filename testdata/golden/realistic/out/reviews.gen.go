@@ -111,7 +111,7 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 // Create inserts n into table reviews and returns the row as stored. It validates
 // n first.
 func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
-	return runtime.QueryOneOp(ctx, r.db, opReviewsCreate, &n, argsNewReview, scanReview)
+	return runtime.QueryOneOp(ctx, r.db, opReviewsCreate, n, argsNewReview, scanReview)
 }
 
 var opReviewsFindByID = &runtime.Op{Name: "reviews.FindByID", Table: "reviews", Errs: errs, SQL: `-- name: reviews.FindByID replica=ok
@@ -121,7 +121,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table reviews with the given id, or
 // runtime.ErrNotFound.
 func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error) {
-	return runtime.QueryOneOp(ctx, r.db, opReviewsFindByID, &id, runtime.Arg, scanReview)
+	return runtime.QueryOneOp(ctx, r.db, opReviewsFindByID, id, runtime.Arg, scanReview)
 }
 
 var opReviewsFindAll = &runtime.Op{Name: "reviews.FindAll", Table: "reviews", Errs: errs, SQL: `-- name: reviews.FindAll replica=ok
@@ -179,7 +179,7 @@ func argsReviewUpdate(u *ReviewUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *ReviewRepo) Update(ctx context.Context, id uuid.UUID, u ReviewUpdate) (Review, error) {
-	return runtime.UpdateOne(ctx, r.db, updateReviews, &id, runtime.Arg, &u, argsReviewUpdate, scanReview)
+	return runtime.UpdateOne(ctx, r.db, updateReviews, id, runtime.Arg, u, argsReviewUpdate, scanReview)
 }
 
 var opReviewsDelete = &runtime.Op{Name: "reviews.Delete", Table: "reviews", Errs: errs, SQL: `-- name: reviews.Delete
@@ -188,7 +188,7 @@ DELETE FROM "reviews" WHERE "id" = $1`}
 // Delete removes the row of table reviews with the given id and reports whether
 // there was one.
 func (r *ReviewRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opReviewsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opReviewsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -210,7 +210,7 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 	if len(ids) == 0 {
 		return []Review{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opReviewsFindByIDs, &ids, runtime.Arg, scanReview, len(ids))
+	return runtime.QueryOp(ctx, r.db, opReviewsFindByIDs, ids, runtime.Arg, scanReview, len(ids))
 }
 
 var copyReviews = &runtime.Copier[*NewReview]{
@@ -254,7 +254,7 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 // keeps), in one statement, and returns the row as stored. It validates n first.
 // It sets updated_at to the transaction's time.
 func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview) (Review, error) {
-	return runtime.QueryOneOp(ctx, r.db, opReviewsUpsertByProductIDAndUserID, &n, argsNewReview, scanReview)
+	return runtime.QueryOneOp(ctx, r.db, opReviewsUpsertByProductIDAndUserID, n, argsNewReview, scanReview)
 }
 
 var opReviewsCreateIfAbsentByProductIDAndUserID = &runtime.Op{Name: "reviews.CreateIfAbsentByProductIDAndUserID", Table: "reviews", Errs: errs, Validate: true, SQL: `-- name: reviews.CreateIfAbsentByProductIDAndUserID
@@ -275,7 +275,7 @@ LIMIT 1`}
 // the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n NewReview) (Review, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opReviewsCreateIfAbsentByProductIDAndUserID, &n, argsNewReview, scanReview)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opReviewsCreateIfAbsentByProductIDAndUserID, n, argsNewReview, scanReview)
 }
 
 // ReviewKeyedUpdate is one row's key and changes for UpdateMany.
@@ -380,7 +380,7 @@ WHERE "product_id" = $1 ORDER BY "id"`}
 // ListByProductID returns the rows of table reviews whose product_id is productID,
 // in primary key order.
 func (r *ReviewRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]Review, error) {
-	return runtime.QueryOp(ctx, r.db, opReviewsListByProductID, &productID, runtime.Arg, scanReview, 0)
+	return runtime.QueryOp(ctx, r.db, opReviewsListByProductID, productID, runtime.Arg, scanReview, 0)
 }
 
 var loadReviewsByProductID = &runtime.Loader[uuid.UUID, Review]{
@@ -404,7 +404,7 @@ WHERE "user_id" = $1 ORDER BY "id"`}
 // ListByUserID returns the rows of table reviews whose user_id is userID, in
 // primary key order.
 func (r *ReviewRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Review, error) {
-	return runtime.QueryOp(ctx, r.db, opReviewsListByUserID, &userID, runtime.Arg, scanReview, 0)
+	return runtime.QueryOp(ctx, r.db, opReviewsListByUserID, userID, runtime.Arg, scanReview, 0)
 }
 
 var loadReviewsByUserID = &runtime.Loader[uuid.UUID, Review]{

@@ -106,7 +106,7 @@ RETURNING "organization_id", "key", "value", "created_at", "updated_at"`}
 // Create inserts n into table settings and returns the row as stored. It validates
 // n first.
 func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSettingsCreate, &n, argsNewSetting, scanSetting)
+	return runtime.QueryOneOp(ctx, r.db, opSettingsCreate, n, argsNewSetting, scanSetting)
 }
 
 var opSettingsFindByID = &runtime.Op{Name: "settings.FindByID", Table: "settings", Errs: errs, SQL: `-- name: settings.FindByID replica=ok
@@ -116,7 +116,7 @@ WHERE "organization_id" = $1 AND "key" = $2`}
 // FindByID returns the row of table settings with the given organizationID and
 // key, or runtime.ErrNotFound.
 func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, key string) (Setting, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSettingsFindByID, &organizationID, runtime.Arg, scanSetting, key)
+	return runtime.QueryOneOp(ctx, r.db, opSettingsFindByID, organizationID, runtime.Arg, scanSetting, key)
 }
 
 var opSettingsFindAll = &runtime.Op{Name: "settings.FindAll", Table: "settings", Errs: errs, SQL: `-- name: settings.FindAll replica=ok
@@ -174,7 +174,7 @@ func argsSettingUpdate(u *SettingUpdate, d []any) []any {
 // organizationID and key and returns it as stored, or runtime.ErrNotFound. It
 // validates u first. It sets updated_at to the transaction's time.
 func (r *SettingRepo) Update(ctx context.Context, organizationID uuid.UUID, key string, u SettingUpdate) (Setting, error) {
-	return runtime.UpdateOne(ctx, r.db, updateSettings, &organizationID, runtime.Arg, &u, argsSettingUpdate, scanSetting, key)
+	return runtime.UpdateOne(ctx, r.db, updateSettings, organizationID, runtime.Arg, u, argsSettingUpdate, scanSetting, key)
 }
 
 var opSettingsDelete = &runtime.Op{Name: "settings.Delete", Table: "settings", Errs: errs, SQL: `-- name: settings.Delete
@@ -183,7 +183,7 @@ DELETE FROM "settings" WHERE "organization_id" = $1 AND "key" = $2`}
 // Delete removes the row of table settings with the given organizationID and key
 // and reports whether there was one.
 func (r *SettingRepo) Delete(ctx context.Context, organizationID uuid.UUID, key string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opSettingsDelete, &organizationID, runtime.Arg, key)
+	tag, err := runtime.ExecOp(ctx, r.db, opSettingsDelete, organizationID, runtime.Arg, key)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -234,7 +234,7 @@ RETURNING "organization_id", "key", "value", "created_at", "updated_at"`}
 // keeps), in one statement, and returns the row as stored. It validates n first.
 // It sets updated_at to the transaction's time.
 func (r *SettingRepo) UpsertByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSettingsUpsertByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
+	return runtime.QueryOneOp(ctx, r.db, opSettingsUpsertByOrganizationIDAndKey, n, argsNewSetting, scanSetting)
 }
 
 var opSettingsCreateIfAbsentByOrganizationIDAndKey = &runtime.Op{Name: "settings.CreateIfAbsentByOrganizationIDAndKey", Table: "settings", Errs: errs, Validate: true, SQL: `-- name: settings.CreateIfAbsentByOrganizationIDAndKey
@@ -255,7 +255,7 @@ LIMIT 1`}
 // or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByOrganizationIDAndKey, n, argsNewSetting, scanSetting)
 }
 
 // SettingKey is the primary key of a row of table settings.
@@ -373,7 +373,7 @@ WHERE "organization_id" = $1 ORDER BY "organization_id", "key"`}
 // ListByOrganizationID returns the rows of table settings whose organization_id is
 // organizationID, in primary key order.
 func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Setting, error) {
-	return runtime.QueryOp(ctx, r.db, opSettingsListByOrganizationID, &organizationID, runtime.Arg, scanSetting, 0)
+	return runtime.QueryOp(ctx, r.db, opSettingsListByOrganizationID, organizationID, runtime.Arg, scanSetting, 0)
 }
 
 var loadSettingsByOrganizationID = &runtime.Loader[uuid.UUID, Setting]{

@@ -96,7 +96,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 
 // Create inserts n into table shipment_items and returns the row as stored.
 func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	return runtime.QueryOneOp(ctx, r.db, opShipmentItemsCreate, &n, argsNewShipmentItem, scanShipmentItem)
+	return runtime.QueryOneOp(ctx, r.db, opShipmentItemsCreate, n, argsNewShipmentItem, scanShipmentItem)
 }
 
 var opShipmentItemsFindByID = &runtime.Op{Name: "shipment_items.FindByID", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.FindByID replica=ok
@@ -106,7 +106,7 @@ WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`}
 // FindByID returns the row of table shipment_items with the given shipmentID,
 // orderID and lineNo, or runtime.ErrNotFound.
 func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (ShipmentItem, error) {
-	return runtime.QueryOneOp(ctx, r.db, opShipmentItemsFindByID, &shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
+	return runtime.QueryOneOp(ctx, r.db, opShipmentItemsFindByID, shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
 }
 
 var opShipmentItemsFindAll = &runtime.Op{Name: "shipment_items.FindAll", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.FindAll replica=ok
@@ -165,7 +165,7 @@ func argsShipmentItemUpdate(u *ShipmentItemUpdate, d []any) []any {
 // given shipmentID, orderID and lineNo and returns it as stored, or
 // runtime.ErrNotFound.
 func (r *ShipmentItemRepo) Update(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16, u ShipmentItemUpdate) (ShipmentItem, error) {
-	return runtime.UpdateOne(ctx, r.db, updateShipmentItems, &shipmentID, runtime.Arg, &u, argsShipmentItemUpdate, scanShipmentItem, orderID, lineNo)
+	return runtime.UpdateOne(ctx, r.db, updateShipmentItems, shipmentID, runtime.Arg, u, argsShipmentItemUpdate, scanShipmentItem, orderID, lineNo)
 }
 
 var opShipmentItemsDelete = &runtime.Op{Name: "shipment_items.Delete", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.Delete
@@ -174,7 +174,7 @@ DELETE FROM "shipment_items" WHERE "shipment_id" = $1 AND "order_id" = $2 AND "l
 // Delete removes the row of table shipment_items with the given shipmentID,
 // orderID and lineNo and reports whether there was one.
 func (r *ShipmentItemRepo) Delete(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opShipmentItemsDelete, &shipmentID, runtime.Arg, orderID, lineNo)
+	tag, err := runtime.ExecOp(ctx, r.db, opShipmentItemsDelete, shipmentID, runtime.Arg, orderID, lineNo)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -223,7 +223,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`}
 // (docs/spec.md tells which columns it keeps), in one statement, and returns the
 // row as stored.
 func (r *ShipmentItemRepo) UpsertByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	return runtime.QueryOneOp(ctx, r.db, opShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
+	return runtime.QueryOneOp(ctx, r.db, opShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, n, argsNewShipmentItem, scanShipmentItem)
 }
 
 var opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo = &runtime.Op{Name: "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", Table: "shipment_items", Errs: errs, SQL: `-- name: shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo
@@ -244,7 +244,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent).
 func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, n, argsNewShipmentItem, scanShipmentItem)
 }
 
 // ShipmentItemKey is the primary key of a row of table shipment_items.
@@ -366,7 +366,7 @@ WHERE "shipment_id" = $1 ORDER BY "shipment_id", "order_id", "line_no"`}
 // ListByShipmentID returns the rows of table shipment_items whose shipment_id is
 // shipmentID, in primary key order.
 func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid.UUID) ([]ShipmentItem, error) {
-	return runtime.QueryOp(ctx, r.db, opShipmentItemsListByShipmentID, &shipmentID, runtime.Arg, scanShipmentItem, 0)
+	return runtime.QueryOp(ctx, r.db, opShipmentItemsListByShipmentID, shipmentID, runtime.Arg, scanShipmentItem, 0)
 }
 
 var loadShipmentItemsByShipmentID = &runtime.Loader[uuid.UUID, ShipmentItem]{

@@ -132,7 +132,7 @@ RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", 
 // Create inserts n into table shipments and returns the row as stored. It
 // validates n first.
 func (r *ShipmentRepo) Create(ctx context.Context, n NewShipment) (Shipment, error) {
-	return runtime.QueryOneOp(ctx, r.db, opShipmentsCreate, &n, argsNewShipment, scanShipment)
+	return runtime.QueryOneOp(ctx, r.db, opShipmentsCreate, n, argsNewShipment, scanShipment)
 }
 
 var opShipmentsFindByID = &runtime.Op{Name: "shipments.FindByID", Table: "shipments", Errs: errs, SQL: `-- name: shipments.FindByID replica=ok
@@ -142,7 +142,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table shipments with the given id, or
 // runtime.ErrNotFound.
 func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, error) {
-	return runtime.QueryOneOp(ctx, r.db, opShipmentsFindByID, &id, runtime.Arg, scanShipment)
+	return runtime.QueryOneOp(ctx, r.db, opShipmentsFindByID, id, runtime.Arg, scanShipment)
 }
 
 var opShipmentsFindAll = &runtime.Op{Name: "shipments.FindAll", Table: "shipments", Errs: errs, SQL: `-- name: shipments.FindAll replica=ok
@@ -198,7 +198,7 @@ func argsShipmentUpdate(u *ShipmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table shipments with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ShipmentRepo) Update(ctx context.Context, id uuid.UUID, u ShipmentUpdate) (Shipment, error) {
-	return runtime.UpdateOne(ctx, r.db, updateShipments, &id, runtime.Arg, &u, argsShipmentUpdate, scanShipment)
+	return runtime.UpdateOne(ctx, r.db, updateShipments, id, runtime.Arg, u, argsShipmentUpdate, scanShipment)
 }
 
 var opShipmentsDelete = &runtime.Op{Name: "shipments.Delete", Table: "shipments", Errs: errs, SQL: `-- name: shipments.Delete
@@ -207,7 +207,7 @@ DELETE FROM "shipments" WHERE "id" = $1`}
 // Delete removes the row of table shipments with the given id and reports whether
 // there was one.
 func (r *ShipmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opShipmentsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opShipmentsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -229,7 +229,7 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 	if len(ids) == 0 {
 		return []Shipment{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opShipmentsFindByIDs, &ids, runtime.Arg, scanShipment, len(ids))
+	return runtime.QueryOp(ctx, r.db, opShipmentsFindByIDs, ids, runtime.Arg, scanShipment, len(ids))
 }
 
 var copyShipments = &runtime.Copier[*NewShipment]{
@@ -274,7 +274,7 @@ RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", 
 // same tracking_no from n (docs/spec.md tells which columns it keeps), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *ShipmentRepo) UpsertByTrackingNo(ctx context.Context, n NewShipment) (Shipment, error) {
-	return runtime.QueryOneOp(ctx, r.db, opShipmentsUpsertByTrackingNo, &n, argsNewShipment, scanShipment)
+	return runtime.QueryOneOp(ctx, r.db, opShipmentsUpsertByTrackingNo, n, argsNewShipment, scanShipment)
 }
 
 var opShipmentsCreateIfAbsentByTrackingNo = &runtime.Op{Name: "shipments.CreateIfAbsentByTrackingNo", Table: "shipments", Errs: errs, Validate: true, SQL: `-- name: shipments.CreateIfAbsentByTrackingNo
@@ -294,7 +294,7 @@ LIMIT 1`}
 // same tracking_no exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShipment) (Shipment, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opShipmentsCreateIfAbsentByTrackingNo, &n, argsNewShipment, scanShipment)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opShipmentsCreateIfAbsentByTrackingNo, n, argsNewShipment, scanShipment)
 }
 
 // ShipmentKeyedUpdate is one row's key and changes for UpdateMany.
@@ -363,7 +363,7 @@ WHERE "order_id" = $1 ORDER BY "id"`}
 // ListByOrderID returns the rows of table shipments whose order_id is orderID, in
 // primary key order.
 func (r *ShipmentRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Shipment, error) {
-	return runtime.QueryOp(ctx, r.db, opShipmentsListByOrderID, &orderID, runtime.Arg, scanShipment, 0)
+	return runtime.QueryOp(ctx, r.db, opShipmentsListByOrderID, orderID, runtime.Arg, scanShipment, 0)
 }
 
 var loadShipmentsByOrderID = &runtime.Loader[uuid.UUID, Shipment]{
@@ -387,7 +387,7 @@ WHERE "warehouse_id" = $1 ORDER BY "id"`}
 // ListByWarehouseID returns the rows of table shipments whose warehouse_id is
 // warehouseID, in primary key order.
 func (r *ShipmentRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Shipment, error) {
-	return runtime.QueryOp(ctx, r.db, opShipmentsListByWarehouseID, &warehouseID, runtime.Arg, scanShipment, 0)
+	return runtime.QueryOp(ctx, r.db, opShipmentsListByWarehouseID, warehouseID, runtime.Arg, scanShipment, 0)
 }
 
 var loadShipmentsByWarehouseID = &runtime.Loader[int16, Shipment]{

@@ -126,7 +126,7 @@ RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "
 // Create inserts n into table subscriptions and returns the row as stored. It
 // validates n first.
 func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subscription, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSubscriptionsCreate, &n, argsNewSubscription, scanSubscription)
+	return runtime.QueryOneOp(ctx, r.db, opSubscriptionsCreate, n, argsNewSubscription, scanSubscription)
 }
 
 var opSubscriptionsFindByID = &runtime.Op{Name: "subscriptions.FindByID", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.FindByID replica=ok
@@ -136,7 +136,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table subscriptions with the given id, or
 // runtime.ErrNotFound.
 func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscription, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSubscriptionsFindByID, &id, runtime.Arg, scanSubscription)
+	return runtime.QueryOneOp(ctx, r.db, opSubscriptionsFindByID, id, runtime.Arg, scanSubscription)
 }
 
 var opSubscriptionsFindAll = &runtime.Op{Name: "subscriptions.FindAll", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.FindAll replica=ok
@@ -195,7 +195,7 @@ func argsSubscriptionUpdate(u *SubscriptionUpdate, d []any) []any {
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 // It sets updated_at to the transaction's time.
 func (r *SubscriptionRepo) Update(ctx context.Context, id uuid.UUID, u SubscriptionUpdate) (Subscription, error) {
-	return runtime.UpdateOne(ctx, r.db, updateSubscriptions, &id, runtime.Arg, &u, argsSubscriptionUpdate, scanSubscription)
+	return runtime.UpdateOne(ctx, r.db, updateSubscriptions, id, runtime.Arg, u, argsSubscriptionUpdate, scanSubscription)
 }
 
 var opSubscriptionsDelete = &runtime.Op{Name: "subscriptions.Delete", Table: "subscriptions", Errs: errs, SQL: `-- name: subscriptions.Delete
@@ -204,7 +204,7 @@ DELETE FROM "subscriptions" WHERE "id" = $1`}
 // Delete removes the row of table subscriptions with the given id and reports
 // whether there was one.
 func (r *SubscriptionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opSubscriptionsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opSubscriptionsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -226,7 +226,7 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 	if len(ids) == 0 {
 		return []Subscription{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opSubscriptionsFindByIDs, &ids, runtime.Arg, scanSubscription, len(ids))
+	return runtime.QueryOp(ctx, r.db, opSubscriptionsFindByIDs, ids, runtime.Arg, scanSubscription, len(ids))
 }
 
 var copySubscriptions = &runtime.Copier[*NewSubscription]{
@@ -321,7 +321,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`}
 // ListByOrganizationID returns the rows of table subscriptions whose
 // organization_id is organizationID, in primary key order.
 func (r *SubscriptionRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Subscription, error) {
-	return runtime.QueryOp(ctx, r.db, opSubscriptionsListByOrganizationID, &organizationID, runtime.Arg, scanSubscription, 0)
+	return runtime.QueryOp(ctx, r.db, opSubscriptionsListByOrganizationID, organizationID, runtime.Arg, scanSubscription, 0)
 }
 
 var loadSubscriptionsByOrganizationID = &runtime.Loader[uuid.UUID, Subscription]{
@@ -346,7 +346,7 @@ WHERE "plan_id" = $1 ORDER BY "id"`}
 // ListByPlanID returns the rows of table subscriptions whose plan_id is planID, in
 // primary key order.
 func (r *SubscriptionRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Subscription, error) {
-	return runtime.QueryOp(ctx, r.db, opSubscriptionsListByPlanID, &planID, runtime.Arg, scanSubscription, 0)
+	return runtime.QueryOp(ctx, r.db, opSubscriptionsListByPlanID, planID, runtime.Arg, scanSubscription, 0)
 }
 
 var loadSubscriptionsByPlanID = &runtime.Loader[uuid.UUID, Subscription]{

@@ -136,7 +136,7 @@ RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "loca
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUsersCreate, &n, argsNewUser, scanUser)
+	return runtime.QueryOneOp(ctx, r.db, opUsersCreate, n, argsNewUser, scanUser)
 }
 
 var opUsersFindByID = &runtime.Op{Name: "users.FindByID", Table: "users", Errs: errs, SQL: `-- name: users.FindByID replica=ok
@@ -146,7 +146,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table users with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUsersFindByID, &id, runtime.Arg, scanUser)
+	return runtime.QueryOneOp(ctx, r.db, opUsersFindByID, id, runtime.Arg, scanUser)
 }
 
 var opUsersFindAll = &runtime.Op{Name: "users.FindAll", Table: "users", Errs: errs, SQL: `-- name: users.FindAll replica=ok
@@ -204,7 +204,7 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
-	return runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
+	return runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
 }
 
 var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
@@ -213,7 +213,7 @@ DELETE FROM "users" WHERE "id" = $1`}
 // Delete removes the row of table users with the given id and reports whether
 // there was one.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opUsersDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -235,7 +235,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opUsersFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
+	return runtime.QueryOp(ctx, r.db, opUsersFindByIDs, ids, runtime.Arg, scanUser, len(ids))
 }
 
 var copyUsers = &runtime.Copier[*NewUser]{
@@ -281,7 +281,7 @@ RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "loca
 // returns the row as stored. It validates n first. It sets updated_at to the
 // transaction's time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
+	return runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, n, argsNewUser, scanUser)
 }
 
 var opUsersCreateIfAbsentByEmail = &runtime.Op{Name: "users.CreateIfAbsentByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateIfAbsentByEmail sensitive=4
@@ -301,7 +301,7 @@ LIMIT 1`}
 // email exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.

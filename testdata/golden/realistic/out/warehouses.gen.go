@@ -112,7 +112,7 @@ RETURNING "id", "code", "name", "country"::text`}
 // Create inserts n into table warehouses and returns the row as stored. It
 // validates n first.
 func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWarehousesCreate, &n, argsNewWarehouse, scanWarehouse)
+	return runtime.QueryOneOp(ctx, r.db, opWarehousesCreate, n, argsNewWarehouse, scanWarehouse)
 }
 
 var opWarehousesFindByID = &runtime.Op{Name: "warehouses.FindByID", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindByID replica=ok
@@ -122,7 +122,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table warehouses with the given id, or
 // runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, id int16) (Warehouse, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWarehousesFindByID, &id, runtime.Arg, scanWarehouse)
+	return runtime.QueryOneOp(ctx, r.db, opWarehousesFindByID, id, runtime.Arg, scanWarehouse)
 }
 
 var opWarehousesFindAll = &runtime.Op{Name: "warehouses.FindAll", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.FindAll replica=ok
@@ -177,7 +177,7 @@ func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table warehouses with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WarehouseRepo) Update(ctx context.Context, id int16, u WarehouseUpdate) (Warehouse, error) {
-	return runtime.UpdateOne(ctx, r.db, updateWarehouses, &id, runtime.Arg, &u, argsWarehouseUpdate, scanWarehouse)
+	return runtime.UpdateOne(ctx, r.db, updateWarehouses, id, runtime.Arg, u, argsWarehouseUpdate, scanWarehouse)
 }
 
 var opWarehousesDelete = &runtime.Op{Name: "warehouses.Delete", Table: "warehouses", Errs: errs, SQL: `-- name: warehouses.Delete
@@ -186,7 +186,7 @@ DELETE FROM "warehouses" WHERE "id" = $1`}
 // Delete removes the row of table warehouses with the given id and reports whether
 // there was one.
 func (r *WarehouseRepo) Delete(ctx context.Context, id int16) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opWarehousesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opWarehousesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -208,7 +208,7 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse
 	if len(ids) == 0 {
 		return []Warehouse{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opWarehousesFindByIDs, &ids, runtime.Arg, scanWarehouse, len(ids))
+	return runtime.QueryOp(ctx, r.db, opWarehousesFindByIDs, ids, runtime.Arg, scanWarehouse, len(ids))
 }
 
 var copyWarehouses = &runtime.Copier[*NewWarehouse]{
@@ -249,7 +249,7 @@ RETURNING "id", "code", "name", "country"::text`}
 // code from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Warehouse, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
+	return runtime.QueryOneOp(ctx, r.db, opWarehousesUpsertByCode, n, argsNewWarehouse, scanWarehouse)
 }
 
 var opWarehousesCreateIfAbsentByCode = &runtime.Op{Name: "warehouses.CreateIfAbsentByCode", Table: "warehouses", Errs: errs, Validate: true, SQL: `-- name: warehouses.CreateIfAbsentByCode
@@ -269,7 +269,7 @@ LIMIT 1`}
 // code exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opWarehousesCreateIfAbsentByCode, n, argsNewWarehouse, scanWarehouse)
 }
 
 // WarehouseKeyedUpdate is one row's key and changes for UpdateMany.

@@ -130,7 +130,7 @@ RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try
 // Create inserts n into table webhook_deliveries and returns the row as stored. It
 // validates n first.
 func (r *WebhookDeliveryRepo) Create(ctx context.Context, n NewWebhookDelivery) (WebhookDelivery, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesCreate, &n, argsNewWebhookDelivery, scanWebhookDelivery)
+	return runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesCreate, n, argsNewWebhookDelivery, scanWebhookDelivery)
 }
 
 var opWebhookDeliveriesFindByID = &runtime.Op{Name: "webhook_deliveries.FindByID", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.FindByID replica=ok
@@ -140,7 +140,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table webhook_deliveries with the given id, or
 // runtime.ErrNotFound.
 func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDelivery, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesFindByID, &id, runtime.Arg, scanWebhookDelivery)
+	return runtime.QueryOneOp(ctx, r.db, opWebhookDeliveriesFindByID, id, runtime.Arg, scanWebhookDelivery)
 }
 
 var opWebhookDeliveriesFindAll = &runtime.Op{Name: "webhook_deliveries.FindAll", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.FindAll replica=ok
@@ -199,7 +199,7 @@ func argsWebhookDeliveryUpdate(u *WebhookDeliveryUpdate, d []any) []any {
 // the given id and returns it as stored, or runtime.ErrNotFound. It validates u
 // first. It sets updated_at to the transaction's time.
 func (r *WebhookDeliveryRepo) Update(ctx context.Context, id int64, u WebhookDeliveryUpdate) (WebhookDelivery, error) {
-	return runtime.UpdateOne(ctx, r.db, updateWebhookDeliveries, &id, runtime.Arg, &u, argsWebhookDeliveryUpdate, scanWebhookDelivery)
+	return runtime.UpdateOne(ctx, r.db, updateWebhookDeliveries, id, runtime.Arg, u, argsWebhookDeliveryUpdate, scanWebhookDelivery)
 }
 
 var opWebhookDeliveriesDelete = &runtime.Op{Name: "webhook_deliveries.Delete", Table: "webhook_deliveries", Errs: errs, SQL: `-- name: webhook_deliveries.Delete
@@ -208,7 +208,7 @@ DELETE FROM "webhook_deliveries" WHERE "id" = $1`}
 // Delete removes the row of table webhook_deliveries with the given id and reports
 // whether there was one.
 func (r *WebhookDeliveryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opWebhookDeliveriesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opWebhookDeliveriesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -230,7 +230,7 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 	if len(ids) == 0 {
 		return []WebhookDelivery{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opWebhookDeliveriesFindByIDs, &ids, runtime.Arg, scanWebhookDelivery, len(ids))
+	return runtime.QueryOp(ctx, r.db, opWebhookDeliveriesFindByIDs, ids, runtime.Arg, scanWebhookDelivery, len(ids))
 }
 
 var copyWebhookDeliveries = &runtime.Copier[*NewWebhookDelivery]{
@@ -330,7 +330,7 @@ WHERE "webhook_id" = $1 ORDER BY "id"`}
 // ListByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
 // webhookID, in primary key order.
 func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uuid.UUID) ([]WebhookDelivery, error) {
-	return runtime.QueryOp(ctx, r.db, opWebhookDeliveriesListByWebhookID, &webhookID, runtime.Arg, scanWebhookDelivery, 0)
+	return runtime.QueryOp(ctx, r.db, opWebhookDeliveriesListByWebhookID, webhookID, runtime.Arg, scanWebhookDelivery, 0)
 }
 
 var loadWebhookDeliveriesByWebhookID = &runtime.Loader[uuid.UUID, WebhookDelivery]{

@@ -114,7 +114,7 @@ RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`}
 // Create inserts n into table webhooks and returns the row as stored. It validates
 // n first.
 func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWebhooksCreate, &n, argsNewWebhook, scanWebhook)
+	return runtime.QueryOneOp(ctx, r.db, opWebhooksCreate, n, argsNewWebhook, scanWebhook)
 }
 
 var opWebhooksFindByID = &runtime.Op{Name: "webhooks.FindByID", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.FindByID replica=ok
@@ -124,7 +124,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table webhooks with the given id, or
 // runtime.ErrNotFound.
 func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWebhooksFindByID, &id, runtime.Arg, scanWebhook)
+	return runtime.QueryOneOp(ctx, r.db, opWebhooksFindByID, id, runtime.Arg, scanWebhook)
 }
 
 var opWebhooksFindAll = &runtime.Op{Name: "webhooks.FindAll", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.FindAll replica=ok
@@ -180,7 +180,7 @@ func argsWebhookUpdate(u *WebhookUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table webhooks with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WebhookRepo) Update(ctx context.Context, id uuid.UUID, u WebhookUpdate) (Webhook, error) {
-	return runtime.UpdateOne(ctx, r.db, updateWebhooks, &id, runtime.Arg, &u, argsWebhookUpdate, scanWebhook)
+	return runtime.UpdateOne(ctx, r.db, updateWebhooks, id, runtime.Arg, u, argsWebhookUpdate, scanWebhook)
 }
 
 var opWebhooksDelete = &runtime.Op{Name: "webhooks.Delete", Table: "webhooks", Errs: errs, SQL: `-- name: webhooks.Delete
@@ -189,7 +189,7 @@ DELETE FROM "webhooks" WHERE "id" = $1`}
 // Delete removes the row of table webhooks with the given id and reports whether
 // there was one.
 func (r *WebhookRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opWebhooksDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opWebhooksDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -211,7 +211,7 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 	if len(ids) == 0 {
 		return []Webhook{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opWebhooksFindByIDs, &ids, runtime.Arg, scanWebhook, len(ids))
+	return runtime.QueryOp(ctx, r.db, opWebhooksFindByIDs, ids, runtime.Arg, scanWebhook, len(ids))
 }
 
 var copyWebhooks = &runtime.Copier[*NewWebhook]{
@@ -302,7 +302,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`}
 // ListByOrganizationID returns the rows of table webhooks whose organization_id is
 // organizationID, in primary key order.
 func (r *WebhookRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Webhook, error) {
-	return runtime.QueryOp(ctx, r.db, opWebhooksListByOrganizationID, &organizationID, runtime.Arg, scanWebhook, 0)
+	return runtime.QueryOp(ctx, r.db, opWebhooksListByOrganizationID, organizationID, runtime.Arg, scanWebhook, 0)
 }
 
 var loadWebhooksByOrganizationID = &runtime.Loader[uuid.UUID, Webhook]{

@@ -100,7 +100,7 @@ RETURNING "id", "blob_digest", "name"`}
 // Create inserts n into table attachments and returns the row as stored. It
 // validates n first.
 func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachment, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAttachmentsCreate, &n, argsNewAttachment, scanAttachment)
+	return runtime.QueryOneOp(ctx, r.db, opAttachmentsCreate, n, argsNewAttachment, scanAttachment)
 }
 
 var opAttachmentsFindByID = &runtime.Op{Name: "attachments.FindByID", Table: "attachments", Errs: errs, SQL: `-- name: attachments.FindByID replica=ok
@@ -110,7 +110,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table attachments with the given id, or
 // runtime.ErrNotFound.
 func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, error) {
-	return runtime.QueryOneOp(ctx, r.db, opAttachmentsFindByID, &id, runtime.Arg, scanAttachment)
+	return runtime.QueryOneOp(ctx, r.db, opAttachmentsFindByID, id, runtime.Arg, scanAttachment)
 }
 
 var opAttachmentsFindAll = &runtime.Op{Name: "attachments.FindAll", Table: "attachments", Errs: errs, SQL: `-- name: attachments.FindAll replica=ok
@@ -165,7 +165,7 @@ func argsAttachmentUpdate(u *AttachmentUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table attachments with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AttachmentRepo) Update(ctx context.Context, id int64, u AttachmentUpdate) (Attachment, error) {
-	return runtime.UpdateOne(ctx, r.db, updateAttachments, &id, runtime.Arg, &u, argsAttachmentUpdate, scanAttachment)
+	return runtime.UpdateOne(ctx, r.db, updateAttachments, id, runtime.Arg, u, argsAttachmentUpdate, scanAttachment)
 }
 
 var opAttachmentsDelete = &runtime.Op{Name: "attachments.Delete", Table: "attachments", Errs: errs, SQL: `-- name: attachments.Delete
@@ -174,7 +174,7 @@ DELETE FROM "attachments" WHERE "id" = $1`}
 // Delete removes the row of table attachments with the given id and reports
 // whether there was one.
 func (r *AttachmentRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opAttachmentsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opAttachmentsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -196,7 +196,7 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 	if len(ids) == 0 {
 		return []Attachment{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opAttachmentsFindByIDs, &ids, runtime.Arg, scanAttachment, len(ids))
+	return runtime.QueryOp(ctx, r.db, opAttachmentsFindByIDs, ids, runtime.Arg, scanAttachment, len(ids))
 }
 
 var copyAttachments = &runtime.Copier[*NewAttachment]{
@@ -285,5 +285,5 @@ WHERE "blob_digest" = $1 ORDER BY "id"`}
 // ListByBlobDigest returns the rows of table attachments whose blob_digest is
 // blobDigest, in primary key order.
 func (r *AttachmentRepo) ListByBlobDigest(ctx context.Context, blobDigest []byte) ([]Attachment, error) {
-	return runtime.QueryOp(ctx, r.db, opAttachmentsListByBlobDigest, &blobDigest, runtime.Arg, scanAttachment, 0)
+	return runtime.QueryOp(ctx, r.db, opAttachmentsListByBlobDigest, blobDigest, runtime.Arg, scanAttachment, 0)
 }

@@ -89,7 +89,7 @@ RETURNING "digest", "size"`}
 // Create inserts n into table blobs and returns the row as stored. It validates n
 // first.
 func (r *BlobRepo) Create(ctx context.Context, n NewBlob) (Blob, error) {
-	return runtime.QueryOneOp(ctx, r.db, opBlobsCreate, &n, argsNewBlob, scanBlob)
+	return runtime.QueryOneOp(ctx, r.db, opBlobsCreate, n, argsNewBlob, scanBlob)
 }
 
 var opBlobsFindByID = &runtime.Op{Name: "blobs.FindByID", Table: "blobs", Errs: errs, SQL: `-- name: blobs.FindByID replica=ok
@@ -99,7 +99,7 @@ WHERE "digest" = $1`}
 // FindByID returns the row of table blobs with the given digest, or
 // runtime.ErrNotFound.
 func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
-	return runtime.QueryOneOp(ctx, r.db, opBlobsFindByID, &digest, runtime.Arg, scanBlob)
+	return runtime.QueryOneOp(ctx, r.db, opBlobsFindByID, digest, runtime.Arg, scanBlob)
 }
 
 var opBlobsFindAll = &runtime.Op{Name: "blobs.FindAll", Table: "blobs", Errs: errs, SQL: `-- name: blobs.FindAll replica=ok
@@ -153,7 +153,7 @@ func argsBlobUpdate(u *BlobUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table blobs with the given
 // digest and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *BlobRepo) Update(ctx context.Context, digest []byte, u BlobUpdate) (Blob, error) {
-	return runtime.UpdateOne(ctx, r.db, updateBlobs, &digest, runtime.Arg, &u, argsBlobUpdate, scanBlob)
+	return runtime.UpdateOne(ctx, r.db, updateBlobs, digest, runtime.Arg, u, argsBlobUpdate, scanBlob)
 }
 
 var opBlobsDelete = &runtime.Op{Name: "blobs.Delete", Table: "blobs", Errs: errs, SQL: `-- name: blobs.Delete
@@ -162,7 +162,7 @@ DELETE FROM "blobs" WHERE "digest" = $1`}
 // Delete removes the row of table blobs with the given digest and reports whether
 // there was one.
 func (r *BlobRepo) Delete(ctx context.Context, digest []byte) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opBlobsDelete, &digest, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opBlobsDelete, digest, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -184,7 +184,7 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 	if len(ids) == 0 {
 		return []Blob{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opBlobsFindByIDs, &ids, runtime.Arg, scanBlob, len(ids))
+	return runtime.QueryOp(ctx, r.db, opBlobsFindByIDs, ids, runtime.Arg, scanBlob, len(ids))
 }
 
 var copyBlobs = &runtime.Copier[*NewBlob]{
@@ -224,7 +224,7 @@ RETURNING "digest", "size"`}
 // digest from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *BlobRepo) UpsertByDigest(ctx context.Context, n NewBlob) (Blob, error) {
-	return runtime.QueryOneOp(ctx, r.db, opBlobsUpsertByDigest, &n, argsNewBlob, scanBlob)
+	return runtime.QueryOneOp(ctx, r.db, opBlobsUpsertByDigest, n, argsNewBlob, scanBlob)
 }
 
 var opBlobsCreateIfAbsentByDigest = &runtime.Op{Name: "blobs.CreateIfAbsentByDigest", Table: "blobs", Errs: errs, Validate: true, SQL: `-- name: blobs.CreateIfAbsentByDigest
@@ -244,7 +244,7 @@ LIMIT 1`}
 // digest exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opBlobsCreateIfAbsentByDigest, &n, argsNewBlob, scanBlob)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opBlobsCreateIfAbsentByDigest, n, argsNewBlob, scanBlob)
 }
 
 // BlobKeyedUpdate is one row's key and changes for UpdateMany.

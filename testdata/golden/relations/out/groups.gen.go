@@ -89,7 +89,7 @@ RETURNING "id", "name"`}
 // Create inserts n into table groups and returns the row as stored. It validates n
 // first.
 func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
-	return runtime.QueryOneOp(ctx, r.db, opGroupsCreate, &n, argsNewGroup, scanGroup)
+	return runtime.QueryOneOp(ctx, r.db, opGroupsCreate, n, argsNewGroup, scanGroup)
 }
 
 var opGroupsFindByID = &runtime.Op{Name: "groups.FindByID", Table: "groups", Errs: errs, SQL: `-- name: groups.FindByID replica=ok
@@ -99,7 +99,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table groups with the given id, or
 // runtime.ErrNotFound.
 func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
-	return runtime.QueryOneOp(ctx, r.db, opGroupsFindByID, &id, runtime.Arg, scanGroup)
+	return runtime.QueryOneOp(ctx, r.db, opGroupsFindByID, id, runtime.Arg, scanGroup)
 }
 
 var opGroupsFindAll = &runtime.Op{Name: "groups.FindAll", Table: "groups", Errs: errs, SQL: `-- name: groups.FindAll replica=ok
@@ -153,7 +153,7 @@ func argsGroupUpdate(u *GroupUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table groups with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *GroupRepo) Update(ctx context.Context, id int64, u GroupUpdate) (Group, error) {
-	return runtime.UpdateOne(ctx, r.db, updateGroups, &id, runtime.Arg, &u, argsGroupUpdate, scanGroup)
+	return runtime.UpdateOne(ctx, r.db, updateGroups, id, runtime.Arg, u, argsGroupUpdate, scanGroup)
 }
 
 var opGroupsDelete = &runtime.Op{Name: "groups.Delete", Table: "groups", Errs: errs, SQL: `-- name: groups.Delete
@@ -162,7 +162,7 @@ DELETE FROM "groups" WHERE "id" = $1`}
 // Delete removes the row of table groups with the given id and reports whether
 // there was one.
 func (r *GroupRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opGroupsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opGroupsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -184,7 +184,7 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 	if len(ids) == 0 {
 		return []Group{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opGroupsFindByIDs, &ids, runtime.Arg, scanGroup, len(ids))
+	return runtime.QueryOp(ctx, r.db, opGroupsFindByIDs, ids, runtime.Arg, scanGroup, len(ids))
 }
 
 var copyGroups = &runtime.Copier[*NewGroup]{
@@ -224,7 +224,7 @@ RETURNING "id", "name"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *GroupRepo) UpsertByName(ctx context.Context, n NewGroup) (Group, error) {
-	return runtime.QueryOneOp(ctx, r.db, opGroupsUpsertByName, &n, argsNewGroup, scanGroup)
+	return runtime.QueryOneOp(ctx, r.db, opGroupsUpsertByName, n, argsNewGroup, scanGroup)
 }
 
 var opGroupsCreateIfAbsentByName = &runtime.Op{Name: "groups.CreateIfAbsentByName", Table: "groups", Errs: errs, Validate: true, SQL: `-- name: groups.CreateIfAbsentByName
@@ -244,7 +244,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opGroupsCreateIfAbsentByName, &n, argsNewGroup, scanGroup)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opGroupsCreateIfAbsentByName, n, argsNewGroup, scanGroup)
 }
 
 // GroupKeyedUpdate is one row's key and changes for UpdateMany.

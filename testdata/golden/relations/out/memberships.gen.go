@@ -105,7 +105,7 @@ RETURNING "user_id", "group_id", "role", "joined_at"`}
 // Create inserts n into table memberships and returns the row as stored. It
 // validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
-	return runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, &n, argsNewMembership, scanMembership)
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsCreate, n, argsNewMembership, scanMembership)
 }
 
 var opMembershipsFindByID = &runtime.Op{Name: "memberships.FindByID", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindByID replica=ok
@@ -115,7 +115,7 @@ WHERE "user_id" = $1 AND "group_id" = $2`}
 // FindByID returns the row of table memberships with the given userID and groupID,
 // or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID int64) (Membership, error) {
-	return runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, &userID, runtime.Arg, scanMembership, groupID)
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsFindByID, userID, runtime.Arg, scanMembership, groupID)
 }
 
 var opMembershipsFindAll = &runtime.Op{Name: "memberships.FindAll", Table: "memberships", Errs: errs, SQL: `-- name: memberships.FindAll replica=ok
@@ -172,7 +172,7 @@ func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 // given userID and groupID and returns it as stored, or runtime.ErrNotFound. It
 // validates u first.
 func (r *MembershipRepo) Update(ctx context.Context, userID uuid.UUID, groupID int64, u MembershipUpdate) (Membership, error) {
-	return runtime.UpdateOne(ctx, r.db, updateMemberships, &userID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, groupID)
+	return runtime.UpdateOne(ctx, r.db, updateMemberships, userID, runtime.Arg, u, argsMembershipUpdate, scanMembership, groupID)
 }
 
 var opMembershipsDelete = &runtime.Op{Name: "memberships.Delete", Table: "memberships", Errs: errs, SQL: `-- name: memberships.Delete
@@ -181,7 +181,7 @@ DELETE FROM "memberships" WHERE "user_id" = $1 AND "group_id" = $2`}
 // Delete removes the row of table memberships with the given userID and groupID
 // and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opMembershipsDelete, &userID, runtime.Arg, groupID)
+	tag, err := runtime.ExecOp(ctx, r.db, opMembershipsDelete, userID, runtime.Arg, groupID)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -232,7 +232,7 @@ RETURNING "user_id", "group_id", "role", "joined_at"`}
 // with the same (user_id, group_id) from n (docs/spec.md tells which columns it
 // keeps), in one statement, and returns the row as stored. It validates n first.
 func (r *MembershipRepo) UpsertByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, error) {
-	return runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
+	return runtime.QueryOneOp(ctx, r.db, opMembershipsUpsertByUserIDAndGroupID, n, argsNewMembership, scanMembership)
 }
 
 var opMembershipsCreateIfAbsentByUserIDAndGroupID = &runtime.Op{Name: "memberships.CreateIfAbsentByUserIDAndGroupID", Table: "memberships", Errs: errs, Validate: true, SQL: `-- name: memberships.CreateIfAbsentByUserIDAndGroupID
@@ -253,7 +253,7 @@ LIMIT 1`}
 // the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
 // validates n first.
 func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByUserIDAndGroupID, n, argsNewMembership, scanMembership)
 }
 
 // MembershipKey is the primary key of a row of table memberships.
@@ -373,7 +373,7 @@ WHERE "user_id" = $1 ORDER BY "user_id", "group_id"`}
 // ListByUserID returns the rows of table memberships whose user_id is userID, in
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
-	return runtime.QueryOp(ctx, r.db, opMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByUserID, userID, runtime.Arg, scanMembership, 0)
 }
 
 var loadMembershipsByUserID = &runtime.Loader[uuid.UUID, Membership]{
@@ -397,7 +397,7 @@ WHERE "group_id" = $1 ORDER BY "user_id", "group_id"`}
 // ListByGroupID returns the rows of table memberships whose group_id is groupID,
 // in primary key order.
 func (r *MembershipRepo) ListByGroupID(ctx context.Context, groupID int64) ([]Membership, error) {
-	return runtime.QueryOp(ctx, r.db, opMembershipsListByGroupID, &groupID, runtime.Arg, scanMembership, 0)
+	return runtime.QueryOp(ctx, r.db, opMembershipsListByGroupID, groupID, runtime.Arg, scanMembership, 0)
 }
 
 var loadMembershipsByGroupID = &runtime.Loader[int64, Membership]{

@@ -95,7 +95,7 @@ RETURNING "user_email", "bio"`}
 // Create inserts n into table profiles and returns the row as stored. It validates
 // n first.
 func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProfilesCreate, &n, argsNewProfile, scanProfile)
+	return runtime.QueryOneOp(ctx, r.db, opProfilesCreate, n, argsNewProfile, scanProfile)
 }
 
 var opProfilesFindByID = &runtime.Op{Name: "profiles.FindByID", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindByID replica=ok
@@ -105,7 +105,7 @@ WHERE "user_email" = $1`}
 // FindByID returns the row of table profiles with the given userEmail, or
 // runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProfilesFindByID, &userEmail, runtime.Arg, scanProfile)
+	return runtime.QueryOneOp(ctx, r.db, opProfilesFindByID, userEmail, runtime.Arg, scanProfile)
 }
 
 var opProfilesFindAll = &runtime.Op{Name: "profiles.FindAll", Table: "profiles", Errs: errs, SQL: `-- name: profiles.FindAll replica=ok
@@ -161,7 +161,7 @@ func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 // userEmail and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *ProfileRepo) Update(ctx context.Context, userEmail string, u ProfileUpdate) (Profile, error) {
-	return runtime.UpdateOne(ctx, r.db, updateProfiles, &userEmail, runtime.Arg, &u, argsProfileUpdate, scanProfile)
+	return runtime.UpdateOne(ctx, r.db, updateProfiles, userEmail, runtime.Arg, u, argsProfileUpdate, scanProfile)
 }
 
 var opProfilesDelete = &runtime.Op{Name: "profiles.Delete", Table: "profiles", Errs: errs, SQL: `-- name: profiles.Delete
@@ -170,7 +170,7 @@ DELETE FROM "profiles" WHERE "user_email" = $1`}
 // Delete removes the row of table profiles with the given userEmail and reports
 // whether there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, userEmail string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opProfilesDelete, &userEmail, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opProfilesDelete, userEmail, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -192,7 +192,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 	if len(ids) == 0 {
 		return []Profile{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
+	return runtime.QueryOp(ctx, r.db, opProfilesFindByIDs, ids, runtime.Arg, scanProfile, len(ids))
 }
 
 var copyProfiles = &runtime.Copier[*NewProfile]{
@@ -232,7 +232,7 @@ RETURNING "user_email", "bio"`}
 // user_email from n (docs/spec.md tells which columns it keeps), in one statement,
 // and returns the row as stored. It validates n first.
 func (r *ProfileRepo) UpsertByUserEmail(ctx context.Context, n NewProfile) (Profile, error) {
-	return runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByUserEmail, &n, argsNewProfile, scanProfile)
+	return runtime.QueryOneOp(ctx, r.db, opProfilesUpsertByUserEmail, n, argsNewProfile, scanProfile)
 }
 
 var opProfilesCreateIfAbsentByUserEmail = &runtime.Op{Name: "profiles.CreateIfAbsentByUserEmail", Table: "profiles", Errs: errs, Validate: true, SQL: `-- name: profiles.CreateIfAbsentByUserEmail
@@ -252,7 +252,7 @@ LIMIT 1`}
 // same user_email exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfile) (Profile, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByUserEmail, &n, argsNewProfile, scanProfile)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByUserEmail, n, argsNewProfile, scanProfile)
 }
 
 // ProfileKeyedUpdate is one row's key and changes for UpdateMany.
@@ -348,7 +348,7 @@ WHERE "user_email" = $1 ORDER BY "user_email"`}
 // ListByUserEmail returns the rows of table profiles whose user_email is
 // userEmail, in primary key order.
 func (r *ProfileRepo) ListByUserEmail(ctx context.Context, userEmail string) ([]Profile, error) {
-	return runtime.QueryOp(ctx, r.db, opProfilesListByUserEmail, &userEmail, runtime.Arg, scanProfile, 0)
+	return runtime.QueryOp(ctx, r.db, opProfilesListByUserEmail, userEmail, runtime.Arg, scanProfile, 0)
 }
 
 var loadProfilesByUserEmail = &runtime.Loader[string, Profile]{

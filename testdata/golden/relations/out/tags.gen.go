@@ -87,7 +87,7 @@ RETURNING "id", "label"`}
 // Create inserts n into table tags and returns the row as stored. It validates n
 // first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTagsCreate, &n, argsNewTag, scanTag)
+	return runtime.QueryOneOp(ctx, r.db, opTagsCreate, n, argsNewTag, scanTag)
 }
 
 var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
@@ -97,7 +97,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table tags with the given id, or
 // runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTagsFindByID, &id, runtime.Arg, scanTag)
+	return runtime.QueryOneOp(ctx, r.db, opTagsFindByID, id, runtime.Arg, scanTag)
 }
 
 var opTagsFindAll = &runtime.Op{Name: "tags.FindAll", Table: "tags", Errs: errs, SQL: `-- name: tags.FindAll replica=ok
@@ -151,7 +151,7 @@ func argsTagUpdate(u *TagUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table tags with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id int32, u TagUpdate) (Tag, error) {
-	return runtime.UpdateOne(ctx, r.db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag)
+	return runtime.UpdateOne(ctx, r.db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag)
 }
 
 var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
@@ -160,7 +160,7 @@ DELETE FROM "tags" WHERE "id" = $1`}
 // Delete removes the row of table tags with the given id and reports whether there
 // was one.
 func (r *TagRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opTagsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opTagsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -182,7 +182,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids))
+	return runtime.QueryOp(ctx, r.db, opTagsFindByIDs, ids, runtime.Arg, scanTag, len(ids))
 }
 
 var copyTags = &runtime.Copier[*NewTag]{

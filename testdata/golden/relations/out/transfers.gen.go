@@ -105,7 +105,7 @@ RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`}
 // Create inserts n into table transfers and returns the row as stored. It
 // validates n first.
 func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTransfersCreate, &n, argsNewTransfer, scanTransfer)
+	return runtime.QueryOneOp(ctx, r.db, opTransfersCreate, n, argsNewTransfer, scanTransfer)
 }
 
 var opTransfersFindByID = &runtime.Op{Name: "transfers.FindByID", Table: "transfers", Errs: errs, SQL: `-- name: transfers.FindByID replica=ok
@@ -115,7 +115,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table transfers with the given id, or
 // runtime.ErrNotFound.
 func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error) {
-	return runtime.QueryOneOp(ctx, r.db, opTransfersFindByID, &id, runtime.Arg, scanTransfer)
+	return runtime.QueryOneOp(ctx, r.db, opTransfersFindByID, id, runtime.Arg, scanTransfer)
 }
 
 var opTransfersFindAll = &runtime.Op{Name: "transfers.FindAll", Table: "transfers", Errs: errs, SQL: `-- name: transfers.FindAll replica=ok
@@ -171,7 +171,7 @@ func argsTransferUpdate(u *TransferUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table transfers with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransferRepo) Update(ctx context.Context, id int64, u TransferUpdate) (Transfer, error) {
-	return runtime.UpdateOne(ctx, r.db, updateTransfers, &id, runtime.Arg, &u, argsTransferUpdate, scanTransfer)
+	return runtime.UpdateOne(ctx, r.db, updateTransfers, id, runtime.Arg, u, argsTransferUpdate, scanTransfer)
 }
 
 var opTransfersDelete = &runtime.Op{Name: "transfers.Delete", Table: "transfers", Errs: errs, SQL: `-- name: transfers.Delete
@@ -180,7 +180,7 @@ DELETE FROM "transfers" WHERE "id" = $1`}
 // Delete removes the row of table transfers with the given id and reports whether
 // there was one.
 func (r *TransferRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opTransfersDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opTransfersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -202,7 +202,7 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 	if len(ids) == 0 {
 		return []Transfer{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opTransfersFindByIDs, &ids, runtime.Arg, scanTransfer, len(ids))
+	return runtime.QueryOp(ctx, r.db, opTransfersFindByIDs, ids, runtime.Arg, scanTransfer, len(ids))
 }
 
 var copyTransfers = &runtime.Copier[*NewTransfer]{
@@ -294,7 +294,7 @@ WHERE "from_account_id" = $1 ORDER BY "id"`}
 // ListByFromAccountID returns the rows of table transfers whose from_account_id is
 // fromAccountID, in primary key order.
 func (r *TransferRepo) ListByFromAccountID(ctx context.Context, fromAccountID int64) ([]Transfer, error) {
-	return runtime.QueryOp(ctx, r.db, opTransfersListByFromAccountID, &fromAccountID, runtime.Arg, scanTransfer, 0)
+	return runtime.QueryOp(ctx, r.db, opTransfersListByFromAccountID, fromAccountID, runtime.Arg, scanTransfer, 0)
 }
 
 var loadTransfersByFromAccountID = &runtime.Loader[int64, Transfer]{
@@ -318,7 +318,7 @@ WHERE "to_account_id" = $1 ORDER BY "id"`}
 // ListByToAccountID returns the rows of table transfers whose to_account_id is
 // toAccountID, in primary key order.
 func (r *TransferRepo) ListByToAccountID(ctx context.Context, toAccountID int64) ([]Transfer, error) {
-	return runtime.QueryOp(ctx, r.db, opTransfersListByToAccountID, &toAccountID, runtime.Arg, scanTransfer, 0)
+	return runtime.QueryOp(ctx, r.db, opTransfersListByToAccountID, toAccountID, runtime.Arg, scanTransfer, 0)
 }
 
 var loadTransfersByToAccountID = &runtime.Loader[int64, Transfer]{

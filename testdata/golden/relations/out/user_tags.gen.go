@@ -97,7 +97,7 @@ RETURNING "user_id", "tag_id", "added_by"`}
 // Create inserts n into table user_tags and returns the row as stored. It
 // validates n first.
 func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUserTagsCreate, &n, argsNewUserTag, scanUserTag)
+	return runtime.QueryOneOp(ctx, r.db, opUserTagsCreate, n, argsNewUserTag, scanUserTag)
 }
 
 var opUserTagsFindByID = &runtime.Op{Name: "user_tags.FindByID", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.FindByID replica=ok
@@ -107,7 +107,7 @@ WHERE "user_id" = $1 AND "tag_id" = $2`}
 // FindByID returns the row of table user_tags with the given userID and tagID, or
 // runtime.ErrNotFound.
 func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int32) (UserTag, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUserTagsFindByID, &userID, runtime.Arg, scanUserTag, tagID)
+	return runtime.QueryOneOp(ctx, r.db, opUserTagsFindByID, userID, runtime.Arg, scanUserTag, tagID)
 }
 
 var opUserTagsFindAll = &runtime.Op{Name: "user_tags.FindAll", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.FindAll replica=ok
@@ -164,7 +164,7 @@ func argsUserTagUpdate(u *UserTagUpdate, d []any) []any {
 // userID and tagID and returns it as stored, or runtime.ErrNotFound. It validates
 // u first.
 func (r *UserTagRepo) Update(ctx context.Context, userID uuid.UUID, tagID int32, u UserTagUpdate) (UserTag, error) {
-	return runtime.UpdateOne(ctx, r.db, updateUserTags, &userID, runtime.Arg, &u, argsUserTagUpdate, scanUserTag, tagID)
+	return runtime.UpdateOne(ctx, r.db, updateUserTags, userID, runtime.Arg, u, argsUserTagUpdate, scanUserTag, tagID)
 }
 
 var opUserTagsDelete = &runtime.Op{Name: "user_tags.Delete", Table: "user_tags", Errs: errs, SQL: `-- name: user_tags.Delete
@@ -173,7 +173,7 @@ DELETE FROM "user_tags" WHERE "user_id" = $1 AND "tag_id" = $2`}
 // Delete removes the row of table user_tags with the given userID and tagID and
 // reports whether there was one.
 func (r *UserTagRepo) Delete(ctx context.Context, userID uuid.UUID, tagID int32) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opUserTagsDelete, &userID, runtime.Arg, tagID)
+	tag, err := runtime.ExecOp(ctx, r.db, opUserTagsDelete, userID, runtime.Arg, tagID)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -222,7 +222,7 @@ RETURNING "user_id", "tag_id", "added_by"`}
 // the same (user_id, tag_id) from n (docs/spec.md tells which columns it keeps),
 // in one statement, and returns the row as stored. It validates n first.
 func (r *UserTagRepo) UpsertByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUserTagsUpsertByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
+	return runtime.QueryOneOp(ctx, r.db, opUserTagsUpsertByUserIDAndTagID, n, argsNewUserTag, scanUserTag)
 }
 
 var opUserTagsCreateIfAbsentByUserIDAndTagID = &runtime.Op{Name: "user_tags.CreateIfAbsentByUserIDAndTagID", Table: "user_tags", Errs: errs, Validate: true, SQL: `-- name: user_tags.CreateIfAbsentByUserIDAndTagID
@@ -243,7 +243,7 @@ LIMIT 1`}
 // existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
 // first.
 func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opUserTagsCreateIfAbsentByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opUserTagsCreateIfAbsentByUserIDAndTagID, n, argsNewUserTag, scanUserTag)
 }
 
 // UserTagKey is the primary key of a row of table user_tags.
@@ -361,7 +361,7 @@ WHERE "user_id" = $1 ORDER BY "user_id", "tag_id"`}
 // ListByUserID returns the rows of table user_tags whose user_id is userID, in
 // primary key order.
 func (r *UserTagRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]UserTag, error) {
-	return runtime.QueryOp(ctx, r.db, opUserTagsListByUserID, &userID, runtime.Arg, scanUserTag, 0)
+	return runtime.QueryOp(ctx, r.db, opUserTagsListByUserID, userID, runtime.Arg, scanUserTag, 0)
 }
 
 var loadUserTagsByUserID = &runtime.Loader[uuid.UUID, UserTag]{
@@ -385,7 +385,7 @@ WHERE "tag_id" = $1 ORDER BY "user_id", "tag_id"`}
 // ListByTagID returns the rows of table user_tags whose tag_id is tagID, in
 // primary key order.
 func (r *UserTagRepo) ListByTagID(ctx context.Context, tagID int32) ([]UserTag, error) {
-	return runtime.QueryOp(ctx, r.db, opUserTagsListByTagID, &tagID, runtime.Arg, scanUserTag, 0)
+	return runtime.QueryOp(ctx, r.db, opUserTagsListByTagID, tagID, runtime.Arg, scanUserTag, 0)
 }
 
 var loadUserTagsByTagID = &runtime.Loader[int32, UserTag]{

@@ -114,7 +114,7 @@ RETURNING "id", "email", "name"`}
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUsersCreate, &n, argsNewUser, scanUser)
+	return runtime.QueryOneOp(ctx, r.db, opUsersCreate, n, argsNewUser, scanUser)
 }
 
 var opUsersFindByID = &runtime.Op{Name: "users.FindByID", Table: "users", Errs: errs, SQL: `-- name: users.FindByID replica=ok
@@ -124,7 +124,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table users with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUsersFindByID, &id, runtime.Arg, scanUser)
+	return runtime.QueryOneOp(ctx, r.db, opUsersFindByID, id, runtime.Arg, scanUser)
 }
 
 var opUsersFindAll = &runtime.Op{Name: "users.FindAll", Table: "users", Errs: errs, SQL: `-- name: users.FindAll replica=ok
@@ -178,7 +178,7 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table users with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
-	return runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
+	return runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
 }
 
 var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
@@ -187,7 +187,7 @@ DELETE FROM "users" WHERE "id" = $1`}
 // Delete removes the row of table users with the given id and reports whether
 // there was one.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opUsersDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opUsersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -209,7 +209,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opUsersFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
+	return runtime.QueryOp(ctx, r.db, opUsersFindByIDs, ids, runtime.Arg, scanUser, len(ids))
 }
 
 var copyUsers = &runtime.Copier[*NewUser]{
@@ -250,7 +250,7 @@ RETURNING "id", "email", "name"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, &n, argsNewUser, scanUser)
+	return runtime.QueryOneOp(ctx, r.db, opUsersUpsertByEmail, n, argsNewUser, scanUser)
 }
 
 var opUsersCreateIfAbsentByEmail = &runtime.Op{Name: "users.CreateIfAbsentByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateIfAbsentByEmail
@@ -270,7 +270,7 @@ LIMIT 1`}
 // email exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.
@@ -410,7 +410,7 @@ ON CONFLICT DO NOTHING`
 // with id groupID, adding the pair to table memberships. It reports whether the
 // pair is new; linking a pair twice is not an error.
 func (r *UserRepo) LinkGroup(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersLinkGroup, &userID, runtime.Arg, groupID)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersLinkGroup, userID, runtime.Arg, groupID)
 	if err != nil {
 		return false, errs.Wrap(err, "users.LinkGroup", "users")
 	}
@@ -424,7 +424,7 @@ WHERE "user_id" = $1 AND "group_id" = $2`
 // UnlinkGroup removes the pair (userID, groupID) from table memberships and
 // reports whether it was there.
 func (r *UserRepo) UnlinkGroup(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersUnlinkGroup, &userID, runtime.Arg, groupID)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersUnlinkGroup, userID, runtime.Arg, groupID)
 	if err != nil {
 		return false, errs.Wrap(err, "users.UnlinkGroup", "users")
 	}

@@ -100,7 +100,7 @@ RETURNING "type", "func", "user", "group", "limit"`}
 // Create inserts n into table order and returns the row as stored. It validates n
 // first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderCreate, &n, argsNewOrder, scanOrder)
+	return runtime.QueryOneOp(ctx, r.db, opOrderCreate, n, argsNewOrder, scanOrder)
 }
 
 var opOrderFindByID = &runtime.Op{Name: "order.FindByID", Table: "order", Errs: errs, SQL: `-- name: order.FindByID replica=ok
@@ -110,7 +110,7 @@ WHERE "type" = $1 AND "func" = $2`}
 // FindByID returns the row of table order with the given type_ and func_, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Order, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderFindByID, &type_, runtime.Arg, scanOrder, func_)
+	return runtime.QueryOneOp(ctx, r.db, opOrderFindByID, type_, runtime.Arg, scanOrder, func_)
 }
 
 var opOrderFindAll = &runtime.Op{Name: "order.FindAll", Table: "order", Errs: errs, SQL: `-- name: order.FindAll replica=ok
@@ -167,7 +167,7 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 // type_ and func_ and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u OrderUpdate) (Order, error) {
-	return runtime.UpdateOne(ctx, r.db, updateOrder, &type_, runtime.Arg, &u, argsOrderUpdate, scanOrder, func_)
+	return runtime.UpdateOne(ctx, r.db, updateOrder, type_, runtime.Arg, u, argsOrderUpdate, scanOrder, func_)
 }
 
 var opOrderDelete = &runtime.Op{Name: "order.Delete", Table: "order", Errs: errs, SQL: `-- name: order.Delete
@@ -176,7 +176,7 @@ DELETE FROM "order" WHERE "type" = $1 AND "func" = $2`}
 // Delete removes the row of table order with the given type_ and func_ and reports
 // whether there was one.
 func (r *OrderRepo) Delete(ctx context.Context, type_ string, func_ int32) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opOrderDelete, &type_, runtime.Arg, func_)
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderDelete, type_, runtime.Arg, func_)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -226,7 +226,7 @@ RETURNING "type", "func", "user", "group", "limit"`}
 // (type, func) from n (docs/spec.md tells which columns it keeps), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderUpsertByTypeAndFunc, &n, argsNewOrder, scanOrder)
+	return runtime.QueryOneOp(ctx, r.db, opOrderUpsertByTypeAndFunc, n, argsNewOrder, scanOrder)
 }
 
 var opOrderCreateIfAbsentByTypeAndFunc = &runtime.Op{Name: "order.CreateIfAbsentByTypeAndFunc", Table: "order", Errs: errs, Validate: true, SQL: `-- name: order.CreateIfAbsentByTypeAndFunc
@@ -246,7 +246,7 @@ LIMIT 1`}
 // same (type, func) exists, and returns the new row and true, or the existing one,
 // unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder) (Order, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opOrderCreateIfAbsentByTypeAndFunc, &n, argsNewOrder, scanOrder)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opOrderCreateIfAbsentByTypeAndFunc, n, argsNewOrder, scanOrder)
 }
 
 // OrderKey is the primary key of a row of table order.
@@ -365,7 +365,7 @@ WHERE "user" = $1 ORDER BY "type", "func"`}
 // ListByUser returns the rows of table order whose user is user, in primary key
 // order.
 func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error) {
-	return runtime.QueryOp(ctx, r.db, opOrderListByUser, &user, runtime.Arg, scanOrder, 0)
+	return runtime.QueryOp(ctx, r.db, opOrderListByUser, user, runtime.Arg, scanOrder, 0)
 }
 
 var loadOrderByUser = &runtime.Loader[int32, Order]{

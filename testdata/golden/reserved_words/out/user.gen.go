@@ -103,7 +103,7 @@ RETURNING "id", "select", "from", "type", "default"`}
 // Create inserts n into table user and returns the row as stored. It validates n
 // first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUserCreate, &n, argsNewUser, scanUser)
+	return runtime.QueryOneOp(ctx, r.db, opUserCreate, n, argsNewUser, scanUser)
 }
 
 var opUserFindByID = &runtime.Op{Name: "user.FindByID", Table: "user", Errs: errs, SQL: `-- name: user.FindByID replica=ok
@@ -113,7 +113,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table user with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUserFindByID, &id, runtime.Arg, scanUser)
+	return runtime.QueryOneOp(ctx, r.db, opUserFindByID, id, runtime.Arg, scanUser)
 }
 
 var opUserFindAll = &runtime.Op{Name: "user.FindAll", Table: "user", Errs: errs, SQL: `-- name: user.FindAll replica=ok
@@ -168,7 +168,7 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table user with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id int32, u UserUpdate) (User, error) {
-	return runtime.UpdateOne(ctx, r.db, updateUser, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
+	return runtime.UpdateOne(ctx, r.db, updateUser, id, runtime.Arg, u, argsUserUpdate, scanUser)
 }
 
 var opUserDelete = &runtime.Op{Name: "user.Delete", Table: "user", Errs: errs, SQL: `-- name: user.Delete
@@ -177,7 +177,7 @@ DELETE FROM "user" WHERE "id" = $1`}
 // Delete removes the row of table user with the given id and reports whether there
 // was one.
 func (r *UserRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opUserDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opUserDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -199,7 +199,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opUserFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
+	return runtime.QueryOp(ctx, r.db, opUserFindByIDs, ids, runtime.Arg, scanUser, len(ids))
 }
 
 var copyUser = &runtime.Copier[*NewUser]{
@@ -243,7 +243,7 @@ RETURNING "id", "select", "from", "type", "default"`}
 // (docs/spec.md tells which columns it keeps), in one statement, and returns the
 // row as stored. It validates n first.
 func (r *UserRepo) UpsertByID(ctx context.Context, n NewUser) (User, error) {
-	return runtime.QueryOneOp(ctx, r.db, opUserUpsertByID, &n, argsNewUser, scanUser)
+	return runtime.QueryOneOp(ctx, r.db, opUserUpsertByID, n, argsNewUser, scanUser)
 }
 
 var opUserCreateIfAbsentByID = &runtime.Op{Name: "user.CreateIfAbsentByID", Table: "user", Errs: errs, Validate: true, SQL: `-- name: user.CreateIfAbsentByID
@@ -263,7 +263,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opUserCreateIfAbsentByID, &n, argsNewUser, scanUser)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opUserCreateIfAbsentByID, n, argsNewUser, scanUser)
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.

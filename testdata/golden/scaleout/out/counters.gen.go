@@ -84,7 +84,7 @@ RETURNING "id", "n"`}
 
 // Create inserts n into table counters and returns the row as stored.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCountersCreate, &n, argsNewCounter, scanCounter)
+	return runtime.QueryOneOp(ctx, r.db, opCountersCreate, n, argsNewCounter, scanCounter)
 }
 
 var opCountersFindByID = &runtime.Op{Name: "counters.FindByID", Table: "counters", Errs: errs, SQL: `-- name: counters.FindByID replica=ok
@@ -94,7 +94,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table counters with the given id, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, id int32) (Counter, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCountersFindByID, &id, runtime.Arg, scanCounter)
+	return runtime.QueryOneOp(ctx, r.db, opCountersFindByID, id, runtime.Arg, scanCounter)
 }
 
 var opCountersFindAll = &runtime.Op{Name: "counters.FindAll", Table: "counters", Errs: errs, SQL: `-- name: counters.FindAll replica=ok
@@ -149,7 +149,7 @@ func argsCounterUpdate(u *CounterUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table counters with the given
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *CounterRepo) Update(ctx context.Context, id int32, u CounterUpdate) (Counter, error) {
-	return runtime.UpdateOne(ctx, r.db, updateCounters, &id, runtime.Arg, &u, argsCounterUpdate, scanCounter)
+	return runtime.UpdateOne(ctx, r.db, updateCounters, id, runtime.Arg, u, argsCounterUpdate, scanCounter)
 }
 
 var opCountersDelete = &runtime.Op{Name: "counters.Delete", Table: "counters", Errs: errs, SQL: `-- name: counters.Delete
@@ -158,7 +158,7 @@ DELETE FROM "counters" WHERE "id" = $1`}
 // Delete removes the row of table counters with the given id and reports whether
 // there was one.
 func (r *CounterRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opCountersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -180,7 +180,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, er
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
+	return runtime.QueryOp(ctx, r.db, opCountersFindByIDs, ids, runtime.Arg, scanCounter, len(ids))
 }
 
 var copyCounters = &runtime.Copier[*NewCounter]{
@@ -220,7 +220,7 @@ RETURNING "id", "n"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored.
 func (r *CounterRepo) UpsertByID(ctx context.Context, n NewCounter) (Counter, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCountersUpsertByID, &n, argsNewCounter, scanCounter)
+	return runtime.QueryOneOp(ctx, r.db, opCountersUpsertByID, n, argsNewCounter, scanCounter)
 }
 
 var opCountersCreateIfAbsentByID = &runtime.Op{Name: "counters.CreateIfAbsentByID", Table: "counters", Errs: errs, SQL: `-- name: counters.CreateIfAbsentByID
@@ -240,7 +240,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent).
 func (r *CounterRepo) CreateIfAbsentByID(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByID, &n, argsNewCounter, scanCounter)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByID, n, argsNewCounter, scanCounter)
 }
 
 // CounterKeyedUpdate is one row's key and changes for UpdateMany.

@@ -101,7 +101,7 @@ RETURNING "code"::text, "name"`}
 // Create inserts n into table currencies and returns the row as stored. It
 // validates n first.
 func (r *CurrencyRepo) Create(ctx context.Context, n NewCurrency) (Currency, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCurrenciesCreate, &n, argsNewCurrency, scanCurrency)
+	return runtime.QueryOneOp(ctx, r.db, opCurrenciesCreate, n, argsNewCurrency, scanCurrency)
 }
 
 var opCurrenciesFindByID = &runtime.Op{Name: "currencies.FindByID", Table: "currencies", Errs: errs, SQL: `-- name: currencies.FindByID replica=ok
@@ -111,7 +111,7 @@ WHERE "code" = $1`}
 // FindByID returns the row of table currencies with the given code, or
 // runtime.ErrNotFound.
 func (r *CurrencyRepo) FindByID(ctx context.Context, code string) (Currency, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCurrenciesFindByID, &code, runtime.Arg, scanCurrency)
+	return runtime.QueryOneOp(ctx, r.db, opCurrenciesFindByID, code, runtime.Arg, scanCurrency)
 }
 
 var opCurrenciesFindAll = &runtime.Op{Name: "currencies.FindAll", Table: "currencies", Errs: errs, SQL: `-- name: currencies.FindAll replica=ok
@@ -166,7 +166,7 @@ func argsCurrencyUpdate(u *CurrencyUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table currencies with the given
 // code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CurrencyRepo) Update(ctx context.Context, code string, u CurrencyUpdate) (Currency, error) {
-	return runtime.UpdateOne(ctx, r.db, updateCurrencies, &code, runtime.Arg, &u, argsCurrencyUpdate, scanCurrency)
+	return runtime.UpdateOne(ctx, r.db, updateCurrencies, code, runtime.Arg, u, argsCurrencyUpdate, scanCurrency)
 }
 
 var opCurrenciesDelete = &runtime.Op{Name: "currencies.Delete", Table: "currencies", Errs: errs, SQL: `-- name: currencies.Delete
@@ -175,7 +175,7 @@ DELETE FROM "currencies" WHERE "code" = $1`}
 // Delete removes the row of table currencies with the given code and reports
 // whether there was one.
 func (r *CurrencyRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opCurrenciesDelete, &code, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opCurrenciesDelete, code, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -197,7 +197,7 @@ func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency,
 	if len(ids) == 0 {
 		return []Currency{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opCurrenciesFindByIDs, &ids, runtime.Arg, scanCurrency, len(ids))
+	return runtime.QueryOp(ctx, r.db, opCurrenciesFindByIDs, ids, runtime.Arg, scanCurrency, len(ids))
 }
 
 var copyCurrencies = &runtime.Copier[*NewCurrency]{
@@ -237,7 +237,7 @@ RETURNING "code"::text, "name"`}
 // code from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *CurrencyRepo) UpsertByCode(ctx context.Context, n NewCurrency) (Currency, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCurrenciesUpsertByCode, &n, argsNewCurrency, scanCurrency)
+	return runtime.QueryOneOp(ctx, r.db, opCurrenciesUpsertByCode, n, argsNewCurrency, scanCurrency)
 }
 
 var opCurrenciesCreateIfAbsentByCode = &runtime.Op{Name: "currencies.CreateIfAbsentByCode", Table: "currencies", Errs: errs, Validate: true, SQL: `-- name: currencies.CreateIfAbsentByCode
@@ -257,7 +257,7 @@ LIMIT 1`}
 // code exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *CurrencyRepo) CreateIfAbsentByCode(ctx context.Context, n NewCurrency) (Currency, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opCurrenciesCreateIfAbsentByCode, &n, argsNewCurrency, scanCurrency)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opCurrenciesCreateIfAbsentByCode, n, argsNewCurrency, scanCurrency)
 }
 
 // CurrencyKeyedUpdate is one row's key and changes for UpdateMany.

@@ -134,7 +134,7 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opInvoicesCreate, &n, argsNewInvoice, scanInvoice, tenant)
+	return runtime.QueryOneOp(ctx, db, opInvoicesCreate, n, argsNewInvoice, scanInvoice, tenant)
 }
 
 var opInvoicesFindByID = &runtime.Op{Name: "invoices.FindByID", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindByID replica=ok
@@ -149,7 +149,7 @@ func (r *InvoiceRepo) FindByID(ctx context.Context, orgID uuid.UUID, id int64) (
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opInvoicesFindByID, &orgID, runtime.Arg, scanInvoice, id, tenant)
+	return runtime.QueryOneOp(ctx, db, opInvoicesFindByID, orgID, runtime.Arg, scanInvoice, id, tenant)
 }
 
 var opInvoicesFindAll = &runtime.Op{Name: "invoices.FindAll", Table: "invoices", Errs: errs, SQL: `-- name: invoices.FindAll replica=ok
@@ -237,7 +237,7 @@ func (r *InvoiceRepo) Update(ctx context.Context, orgID uuid.UUID, id int64, u I
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateInvoices, &orgID, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice, id, tenant)
+	return runtime.UpdateOne(ctx, db, updateInvoices, orgID, runtime.Arg, u, argsInvoiceUpdate, scanInvoice, id, tenant)
 }
 
 var opInvoicesDelete = &runtime.Op{Name: "invoices.Delete", Table: "invoices", Errs: errs, SQL: `-- name: invoices.Delete
@@ -251,7 +251,7 @@ func (r *InvoiceRepo) Delete(ctx context.Context, orgID uuid.UUID, id int64) (bo
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opInvoicesDelete, &orgID, runtime.Arg, id, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opInvoicesDelete, orgID, runtime.Arg, id, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -406,7 +406,7 @@ func (r *InvoiceRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Invoi
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opInvoicesListByOrgID, &orgID, runtime.Arg, scanInvoice, 0, tenant)
+	return runtime.QueryOp(ctx, db, opInvoicesListByOrgID, orgID, runtime.Arg, scanInvoice, 0, tenant)
 }
 
 var loadInvoicesByOrgID = &runtime.Loader[uuid.UUID, Invoice]{
@@ -440,7 +440,7 @@ func (r *InvoiceRepo) ListByCurrency(ctx context.Context, currency string) ([]In
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opInvoicesListByCurrency, &currency, runtime.Arg, scanInvoice, 0, tenant)
+	return runtime.QueryOp(ctx, db, opInvoicesListByCurrency, currency, runtime.Arg, scanInvoice, 0, tenant)
 }
 
 var loadInvoicesByCurrency = &runtime.Loader[string, Invoice]{

@@ -105,7 +105,7 @@ RETURNING "tier", "currency"::text, "price"`}
 // Create inserts n into table prices and returns the row as stored. It validates n
 // first.
 func (r *PriceRepo) Create(ctx context.Context, n NewPrice) (Price, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPricesCreate, &n, argsNewPrice, scanPrice)
+	return runtime.QueryOneOp(ctx, r.db, opPricesCreate, n, argsNewPrice, scanPrice)
 }
 
 var opPricesFindByID = &runtime.Op{Name: "prices.FindByID", Table: "prices", Errs: errs, SQL: `-- name: prices.FindByID replica=ok
@@ -115,7 +115,7 @@ WHERE "tier" = $1`}
 // FindByID returns the row of table prices with the given tier, or
 // runtime.ErrNotFound.
 func (r *PriceRepo) FindByID(ctx context.Context, tier Tier) (Price, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPricesFindByID, &tier, runtime.Arg, scanPrice)
+	return runtime.QueryOneOp(ctx, r.db, opPricesFindByID, tier, runtime.Arg, scanPrice)
 }
 
 var opPricesFindAll = &runtime.Op{Name: "prices.FindAll", Table: "prices", Errs: errs, SQL: `-- name: prices.FindAll replica=ok
@@ -169,7 +169,7 @@ func argsPriceUpdate(u *PriceUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table prices with the given
 // tier and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PriceRepo) Update(ctx context.Context, tier Tier, u PriceUpdate) (Price, error) {
-	return runtime.UpdateOne(ctx, r.db, updatePrices, &tier, runtime.Arg, &u, argsPriceUpdate, scanPrice)
+	return runtime.UpdateOne(ctx, r.db, updatePrices, tier, runtime.Arg, u, argsPriceUpdate, scanPrice)
 }
 
 var opPricesDelete = &runtime.Op{Name: "prices.Delete", Table: "prices", Errs: errs, SQL: `-- name: prices.Delete
@@ -178,7 +178,7 @@ DELETE FROM "prices" WHERE "tier" = $1`}
 // Delete removes the row of table prices with the given tier and reports whether
 // there was one.
 func (r *PriceRepo) Delete(ctx context.Context, tier Tier) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opPricesDelete, &tier, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opPricesDelete, tier, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -200,7 +200,7 @@ func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) 
 	if len(ids) == 0 {
 		return []Price{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opPricesFindByIDs, &ids, runtime.Arg, scanPrice, len(ids))
+	return runtime.QueryOp(ctx, r.db, opPricesFindByIDs, ids, runtime.Arg, scanPrice, len(ids))
 }
 
 var copyPrices = &runtime.Copier[*NewPrice]{
@@ -241,7 +241,7 @@ RETURNING "tier", "currency"::text, "price"`}
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *PriceRepo) UpsertByTier(ctx context.Context, n NewPrice) (Price, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPricesUpsertByTier, &n, argsNewPrice, scanPrice)
+	return runtime.QueryOneOp(ctx, r.db, opPricesUpsertByTier, n, argsNewPrice, scanPrice)
 }
 
 var opPricesCreateIfAbsentByTier = &runtime.Op{Name: "prices.CreateIfAbsentByTier", Table: "prices", Errs: errs, Validate: true, SQL: `-- name: prices.CreateIfAbsentByTier
@@ -261,7 +261,7 @@ LIMIT 1`}
 // exists, and returns the new row and true, or the existing one, unchanged, and
 // false (see runtime.CreateIfAbsent). It validates n first.
 func (r *PriceRepo) CreateIfAbsentByTier(ctx context.Context, n NewPrice) (Price, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opPricesCreateIfAbsentByTier, &n, argsNewPrice, scanPrice)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opPricesCreateIfAbsentByTier, n, argsNewPrice, scanPrice)
 }
 
 // PriceKeyedUpdate is one row's key and changes for UpdateMany.
@@ -358,7 +358,7 @@ WHERE "currency" = $1 ORDER BY "tier"`}
 // ListByCurrency returns the rows of table prices whose currency is currency, in
 // primary key order.
 func (r *PriceRepo) ListByCurrency(ctx context.Context, currency string) ([]Price, error) {
-	return runtime.QueryOp(ctx, r.db, opPricesListByCurrency, &currency, runtime.Arg, scanPrice, 0)
+	return runtime.QueryOp(ctx, r.db, opPricesListByCurrency, currency, runtime.Arg, scanPrice, 0)
 }
 
 var loadPricesByCurrency = &runtime.Loader[string, Price]{

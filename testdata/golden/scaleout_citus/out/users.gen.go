@@ -122,7 +122,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opUsersCreate, &n, argsNewUser, scanUser, tenant)
+	return runtime.QueryOneOp(ctx, db, opUsersCreate, n, argsNewUser, scanUser, tenant)
 }
 
 var opUsersFindByID = &runtime.Op{Name: "users.FindByID", Table: "users", Errs: errs, SQL: `-- name: users.FindByID replica=ok
@@ -137,7 +137,7 @@ func (r *UserRepo) FindByID(ctx context.Context, orgID uuid.UUID, id uuid.UUID) 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opUsersFindByID, &orgID, runtime.Arg, scanUser, id, tenant)
+	return runtime.QueryOneOp(ctx, db, opUsersFindByID, orgID, runtime.Arg, scanUser, id, tenant)
 }
 
 var opUsersFindAll = &runtime.Op{Name: "users.FindAll", Table: "users", Errs: errs, SQL: `-- name: users.FindAll replica=ok
@@ -222,7 +222,7 @@ func (r *UserRepo) Update(ctx context.Context, orgID uuid.UUID, id uuid.UUID, u 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateUsers, &orgID, runtime.Arg, &u, argsUserUpdate, scanUser, id, tenant)
+	return runtime.UpdateOne(ctx, db, updateUsers, orgID, runtime.Arg, u, argsUserUpdate, scanUser, id, tenant)
 }
 
 var opUsersDelete = &runtime.Op{Name: "users.Delete", Table: "users", Errs: errs, SQL: `-- name: users.Delete
@@ -236,7 +236,7 @@ func (r *UserRepo) Delete(ctx context.Context, orgID uuid.UUID, id uuid.UUID) (b
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opUsersDelete, &orgID, runtime.Arg, id, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opUsersDelete, orgID, runtime.Arg, id, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -313,7 +313,7 @@ func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
+	return runtime.QueryOneOp(ctx, db, opUsersUpsertByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
 }
 
 var opUsersCreateIfAbsentByOrgIDAndEmail = &runtime.Op{Name: "users.CreateIfAbsentByOrgIDAndEmail", Table: "users", Errs: errs, HiddenKey: true, SQL: `-- name: users.CreateIfAbsentByOrgIDAndEmail
@@ -343,7 +343,7 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opUsersCreateIfAbsentByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
 }
 
 // UserKey is the primary key of a row of table users.
@@ -488,7 +488,7 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opUsersListByOrgID, &orgID, runtime.Arg, scanUser, 0, tenant)
+	return runtime.QueryOp(ctx, db, opUsersListByOrgID, orgID, runtime.Arg, scanUser, 0, tenant)
 }
 
 var loadUsersByOrgID = &runtime.Loader[uuid.UUID, User]{

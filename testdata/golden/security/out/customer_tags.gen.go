@@ -101,7 +101,7 @@ func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (Custome
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opCustomerTagsCreate, &n, argsNewCustomerTag, scanCustomerTag, tenant)
+	return runtime.QueryOneOp(ctx, db, opCustomerTagsCreate, n, argsNewCustomerTag, scanCustomerTag, tenant)
 }
 
 var opCustomerTagsFindByID = &runtime.Op{Name: "customer_tags.FindByID", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.FindByID replica=ok
@@ -116,7 +116,7 @@ func (r *CustomerTagRepo) FindByID(ctx context.Context, customerID uuid.UUID, ta
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opCustomerTagsFindByID, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
+	return runtime.QueryOneOp(ctx, db, opCustomerTagsFindByID, customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
 }
 
 var opCustomerTagsFindAll = &runtime.Op{Name: "customer_tags.FindAll", Table: "customer_tags", Errs: errs, SQL: `-- name: customer_tags.FindAll replica=ok
@@ -187,7 +187,7 @@ func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagI
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsUpdate, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
+	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsUpdate, customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
 	return v, errs.WrapParams(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
@@ -202,7 +202,7 @@ func (r *CustomerTagRepo) Delete(ctx context.Context, customerID uuid.UUID, tagI
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opCustomerTagsDelete, &customerID, runtime.Arg, tagID, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opCustomerTagsDelete, customerID, runtime.Arg, tagID, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -275,7 +275,7 @@ func (r *CustomerTagRepo) UpsertByCustomerIDAndTagID(ctx context.Context, n NewC
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opCustomerTagsUpsertByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
+	return runtime.QueryOneOp(ctx, db, opCustomerTagsUpsertByCustomerIDAndTagID, n, argsNewCustomerTag, scanCustomerTag, tenant)
 }
 
 var opCustomerTagsCreateIfAbsentByCustomerIDAndTagID = &runtime.Op{Name: "customer_tags.CreateIfAbsentByCustomerIDAndTagID", Table: "customer_tags", Errs: errs, HiddenKey: true, SQL: `-- name: customer_tags.CreateIfAbsentByCustomerIDAndTagID
@@ -302,7 +302,7 @@ func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context
 		return CustomerTag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opCustomerTagsCreateIfAbsentByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opCustomerTagsCreateIfAbsentByCustomerIDAndTagID, n, argsNewCustomerTag, scanCustomerTag, tenant)
 }
 
 // CustomerTagKey is the primary key of a row of table customer_tags.
@@ -396,7 +396,7 @@ func (r *CustomerTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]C
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opCustomerTagsListByOrgID, &orgID, runtime.Arg, scanCustomerTag, 0, tenant)
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByOrgID, orgID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 var loadCustomerTagsByOrgID = &runtime.Loader[uuid.UUID, CustomerTag]{
@@ -430,7 +430,7 @@ func (r *CustomerTagRepo) ListByCustomerID(ctx context.Context, customerID uuid.
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opCustomerTagsListByCustomerID, &customerID, runtime.Arg, scanCustomerTag, 0, tenant)
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByCustomerID, customerID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 var loadCustomerTagsByCustomerID = &runtime.Loader[uuid.UUID, CustomerTag]{
@@ -464,7 +464,7 @@ func (r *CustomerTagRepo) ListByTagID(ctx context.Context, tagID uuid.UUID) ([]C
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opCustomerTagsListByTagID, &tagID, runtime.Arg, scanCustomerTag, 0, tenant)
+	return runtime.QueryOp(ctx, db, opCustomerTagsListByTagID, tagID, runtime.Arg, scanCustomerTag, 0, tenant)
 }
 
 var loadCustomerTagsByTagID = &runtime.Loader[uuid.UUID, CustomerTag]{

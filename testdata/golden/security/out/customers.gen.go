@@ -134,7 +134,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
+	return runtime.QueryOneOp(ctx, db, opCustomersCreate, n, argsNewCustomer, scanCustomer, tenant)
 }
 
 var opCustomersFindByID = &runtime.Op{Name: "customers.FindByID", Table: "customers", Errs: errs, SQL: `-- name: customers.FindByID replica=ok
@@ -149,7 +149,7 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
+	return runtime.QueryOneOp(ctx, db, opCustomersFindByID, id, runtime.Arg, scanCustomer, tenant)
 }
 
 var opCustomersFindAll = &runtime.Op{Name: "customers.FindAll", Table: "customers", Errs: errs, SQL: `-- name: customers.FindAll replica=ok
@@ -234,7 +234,7 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
+	return runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant)
 }
 
 var opCustomersDelete = &runtime.Op{Name: "customers.Delete", Table: "customers", Errs: errs, SQL: `-- name: customers.Delete
@@ -248,7 +248,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opCustomersDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opCustomersDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -281,7 +281,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opCustomersFindByIDs, ids, runtime.Arg, scanCustomer, len(ids), tenant)
 }
 
 var opCustomersCreateMany = &runtime.Op{Name: "customers.CreateMany", Table: "customers", Errs: errs, Validate: true, SQL: `-- name: customers.CreateMany
@@ -343,7 +343,7 @@ func (r *CustomerRepo) UpsertByEmail(ctx context.Context, n NewCustomer) (Custom
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opCustomersUpsertByEmail, &n, argsNewCustomer, scanCustomer, tenant)
+	return runtime.QueryOneOp(ctx, db, opCustomersUpsertByEmail, n, argsNewCustomer, scanCustomer, tenant)
 }
 
 var opCustomersCreateIfAbsentByEmail = &runtime.Op{Name: "customers.CreateIfAbsentByEmail", Table: "customers", Errs: errs, HiddenKey: true, SQL: `-- name: customers.CreateIfAbsentByEmail
@@ -373,7 +373,7 @@ func (r *CustomerRepo) CreateIfAbsentByEmail(ctx context.Context, n NewCustomer)
 		return Customer{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opCustomersCreateIfAbsentByEmail, &n, argsNewCustomer, scanCustomer, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opCustomersCreateIfAbsentByEmail, n, argsNewCustomer, scanCustomer, tenant)
 }
 
 var opCustomersUpsertByExternalRef = &runtime.Op{Name: "customers.UpsertByExternalRef", Table: "customers", Errs: errs, HiddenKey: true, SQL: `-- name: customers.UpsertByExternalRef
@@ -398,7 +398,7 @@ func (r *CustomerRepo) UpsertByExternalRef(ctx context.Context, n NewCustomer) (
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opCustomersUpsertByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
+	return runtime.QueryOneOp(ctx, db, opCustomersUpsertByExternalRef, n, argsNewCustomer, scanCustomer, tenant)
 }
 
 var opCustomersCreateIfAbsentByExternalRef = &runtime.Op{Name: "customers.CreateIfAbsentByExternalRef", Table: "customers", Errs: errs, HiddenKey: true, SQL: `-- name: customers.CreateIfAbsentByExternalRef
@@ -428,7 +428,7 @@ func (r *CustomerRepo) CreateIfAbsentByExternalRef(ctx context.Context, n NewCus
 		return Customer{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opCustomersCreateIfAbsentByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opCustomersCreateIfAbsentByExternalRef, n, argsNewCustomer, scanCustomer, tenant)
 }
 
 // CustomerKeyedUpdate is one row's key and changes for UpdateMany.
@@ -556,7 +556,7 @@ func (r *CustomerRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Cust
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opCustomersListByOrgID, &orgID, runtime.Arg, scanCustomer, 0, tenant)
+	return runtime.QueryOp(ctx, db, opCustomersListByOrgID, orgID, runtime.Arg, scanCustomer, 0, tenant)
 }
 
 var loadCustomersByOrgID = &runtime.Loader[uuid.UUID, Customer]{

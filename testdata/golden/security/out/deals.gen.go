@@ -113,7 +113,7 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opDealsCreate, &n, argsNewDeal, scanDeal, tenant)
+	return runtime.QueryOneOp(ctx, db, opDealsCreate, n, argsNewDeal, scanDeal, tenant)
 }
 
 var opDealsFindByID = &runtime.Op{Name: "deals.FindByID", Table: "deals", Errs: errs, SQL: `-- name: deals.FindByID replica=ok
@@ -128,7 +128,7 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
+	return runtime.QueryOneOp(ctx, db, opDealsFindByID, id, runtime.Arg, scanDeal, tenant)
 }
 
 var opDealsFindAll = &runtime.Op{Name: "deals.FindAll", Table: "deals", Errs: errs, SQL: `-- name: deals.FindAll replica=ok
@@ -211,7 +211,7 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, u DealUpdate) (Deal
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal, tenant)
+	return runtime.UpdateOne(ctx, db, updateDeals, id, runtime.Arg, u, argsDealUpdate, scanDeal, tenant)
 }
 
 var opDealsDelete = &runtime.Op{Name: "deals.Delete", Table: "deals", Errs: errs, SQL: `-- name: deals.Delete
@@ -225,7 +225,7 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opDealsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opDealsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -258,7 +258,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opDealsFindByIDs, ids, runtime.Arg, scanDeal, len(ids), tenant)
 }
 
 var opDealsCreateMany = &runtime.Op{Name: "deals.CreateMany", Table: "deals", Errs: errs, Validate: true, SQL: `-- name: deals.CreateMany
@@ -377,7 +377,7 @@ func (r *DealRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Deal, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opDealsListByOrgID, &orgID, runtime.Arg, scanDeal, 0, tenant)
+	return runtime.QueryOp(ctx, db, opDealsListByOrgID, orgID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 var loadDealsByOrgID = &runtime.Loader[uuid.UUID, Deal]{
@@ -411,7 +411,7 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
+	return runtime.QueryOp(ctx, db, opDealsListByCustomerID, customerID, runtime.Arg, scanDeal, 0, tenant)
 }
 
 var loadDealsByCustomerID = &runtime.Loader[uuid.UUID, Deal]{

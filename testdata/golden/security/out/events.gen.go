@@ -106,7 +106,7 @@ func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opEventsCreate, &n, argsNewEvent, scanEvent, tenant)
+	return runtime.QueryOneOp(ctx, db, opEventsCreate, n, argsNewEvent, scanEvent, tenant)
 }
 
 var opEventsFindByID = &runtime.Op{Name: "events.FindByID", Table: "events", Errs: errs, SQL: `-- name: events.FindByID replica=ok
@@ -121,7 +121,7 @@ func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opEventsFindByID, &id, runtime.Arg, scanEvent, tenant)
+	return runtime.QueryOneOp(ctx, db, opEventsFindByID, id, runtime.Arg, scanEvent, tenant)
 }
 
 var opEventsFindAll = &runtime.Op{Name: "events.FindAll", Table: "events", Errs: errs, SQL: `-- name: events.FindAll replica=ok
@@ -203,7 +203,7 @@ func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event,
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent, tenant)
+	return runtime.UpdateOne(ctx, db, updateEvents, id, runtime.Arg, u, argsEventUpdate, scanEvent, tenant)
 }
 
 var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
@@ -217,7 +217,7 @@ func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opEventsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opEventsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -250,7 +250,7 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	if len(ids) == 0 {
 		return []Event{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opEventsFindByIDs, ids, runtime.Arg, scanEvent, len(ids), tenant)
 }
 
 var opEventsCreateMany = &runtime.Op{Name: "events.CreateMany", Table: "events", Errs: errs, Validate: true, SQL: `-- name: events.CreateMany
@@ -368,7 +368,7 @@ func (r *EventRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Event, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opEventsListByOrgID, &orgID, runtime.Arg, scanEvent, 0, tenant)
+	return runtime.QueryOp(ctx, db, opEventsListByOrgID, orgID, runtime.Arg, scanEvent, 0, tenant)
 }
 
 var loadEventsByOrgID = &runtime.Loader[uuid.UUID, Event]{

@@ -117,7 +117,7 @@ func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opNotesCreate, &n, argsNewNote, scanNote, tenant)
+	return runtime.QueryOneOp(ctx, db, opNotesCreate, n, argsNewNote, scanNote, tenant)
 }
 
 var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
@@ -132,7 +132,7 @@ func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opNotesFindByID, &id, runtime.Arg, scanNote, tenant)
+	return runtime.QueryOneOp(ctx, db, opNotesFindByID, id, runtime.Arg, scanNote, tenant)
 }
 
 var opNotesFindAll = &runtime.Op{Name: "notes.FindAll", Table: "notes", Errs: errs, SQL: `-- name: notes.FindAll replica=ok
@@ -217,7 +217,7 @@ func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote, tenant)
+	return runtime.UpdateOne(ctx, db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote, tenant)
 }
 
 var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
@@ -231,7 +231,7 @@ func (r *NoteRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opNotesDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opNotesDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -264,7 +264,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opNotesFindByIDs, ids, runtime.Arg, scanNote, len(ids), tenant)
 }
 
 var opNotesCreateMany = &runtime.Op{Name: "notes.CreateMany", Table: "notes", Errs: errs, Validate: true, SQL: `-- name: notes.CreateMany
@@ -385,7 +385,7 @@ func (r *NoteRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Note, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opNotesListByOrgID, &orgID, runtime.Arg, scanNote, 0, tenant)
+	return runtime.QueryOp(ctx, db, opNotesListByOrgID, orgID, runtime.Arg, scanNote, 0, tenant)
 }
 
 var loadNotesByOrgID = &runtime.Loader[uuid.UUID, Note]{
@@ -419,7 +419,7 @@ func (r *NoteRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opNotesListByCustomerID, &customerID, runtime.Arg, scanNote, 0, tenant)
+	return runtime.QueryOp(ctx, db, opNotesListByCustomerID, customerID, runtime.Arg, scanNote, 0, tenant)
 }
 
 var loadNotesByCustomerID = &runtime.Loader[uuid.UUID, Note]{
@@ -453,7 +453,7 @@ func (r *NoteRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Note, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opNotesListByDealID, &dealID, runtime.Arg, scanNote, 0, tenant)
+	return runtime.QueryOp(ctx, db, opNotesListByDealID, dealID, runtime.Arg, scanNote, 0, tenant)
 }
 
 var loadNotesByDealID = &runtime.Loader[uuid.UUID, Note]{

@@ -121,7 +121,7 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
+	return runtime.QueryOneOp(ctx, db, opOrgsCreate, n, argsNewOrg, scanOrg, tenant)
 }
 
 var opOrgsFindByID = &runtime.Op{Name: "orgs.FindByID", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindByID replica=ok
@@ -136,7 +136,7 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opOrgsFindByID, &id, runtime.Arg, scanOrg, tenant)
+	return runtime.QueryOneOp(ctx, db, opOrgsFindByID, id, runtime.Arg, scanOrg, tenant)
 }
 
 var opOrgsFindAll = &runtime.Op{Name: "orgs.FindAll", Table: "orgs", Errs: errs, SQL: `-- name: orgs.FindAll replica=ok
@@ -218,7 +218,7 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg, tenant)
+	return runtime.UpdateOne(ctx, db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg, tenant)
 }
 
 var opOrgsDelete = &runtime.Op{Name: "orgs.Delete", Table: "orgs", Errs: errs, SQL: `-- name: orgs.Delete
@@ -232,7 +232,7 @@ func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opOrgsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opOrgsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -265,7 +265,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opOrgsFindByIDs, ids, runtime.Arg, scanOrg, len(ids), tenant)
 }
 
 var opOrgsCreateMany = &runtime.Op{Name: "orgs.CreateMany", Table: "orgs", Errs: errs, Validate: true, SQL: `-- name: orgs.CreateMany
@@ -326,7 +326,7 @@ func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opOrgsUpsertBySlug, &n, argsNewOrg, scanOrg, tenant)
+	return runtime.QueryOneOp(ctx, db, opOrgsUpsertBySlug, n, argsNewOrg, scanOrg, tenant)
 }
 
 var opOrgsCreateIfAbsentBySlug = &runtime.Op{Name: "orgs.CreateIfAbsentBySlug", Table: "orgs", Errs: errs, HiddenKey: true, SQL: `-- name: orgs.CreateIfAbsentBySlug
@@ -356,7 +356,7 @@ func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool
 		return Org{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opOrgsCreateIfAbsentBySlug, &n, argsNewOrg, scanOrg, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opOrgsCreateIfAbsentBySlug, n, argsNewOrg, scanOrg, tenant)
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.

@@ -110,7 +110,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTagsCreate, &n, argsNewTag, scanTag, tenant)
+	return runtime.QueryOneOp(ctx, db, opTagsCreate, n, argsNewTag, scanTag, tenant)
 }
 
 var opTagsFindByID = &runtime.Op{Name: "tags.FindByID", Table: "tags", Errs: errs, SQL: `-- name: tags.FindByID replica=ok
@@ -125,7 +125,7 @@ func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTagsFindByID, &id, runtime.Arg, scanTag, tenant)
+	return runtime.QueryOneOp(ctx, db, opTagsFindByID, id, runtime.Arg, scanTag, tenant)
 }
 
 var opTagsFindAll = &runtime.Op{Name: "tags.FindAll", Table: "tags", Errs: errs, SQL: `-- name: tags.FindAll replica=ok
@@ -207,7 +207,7 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
+	return runtime.UpdateOne(ctx, db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag, tenant)
 }
 
 var opTagsDelete = &runtime.Op{Name: "tags.Delete", Table: "tags", Errs: errs, SQL: `-- name: tags.Delete
@@ -221,7 +221,7 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.ExecOp(ctx, db, opTagsDelete, &id, runtime.Arg, tenant)
+	tag, err := runtime.ExecOp(ctx, db, opTagsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -254,7 +254,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error)
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	return runtime.QueryOp(ctx, db, opTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
+	return runtime.QueryOp(ctx, db, opTagsFindByIDs, ids, runtime.Arg, scanTag, len(ids), tenant)
 }
 
 var opTagsCreateMany = &runtime.Op{Name: "tags.CreateMany", Table: "tags", Errs: errs, Validate: true, SQL: `-- name: tags.CreateMany
@@ -315,7 +315,7 @@ func (r *TagRepo) UpsertByName(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOneOp(ctx, db, opTagsUpsertByName, &n, argsNewTag, scanTag, tenant)
+	return runtime.QueryOneOp(ctx, db, opTagsUpsertByName, n, argsNewTag, scanTag, tenant)
 }
 
 var opTagsCreateIfAbsentByName = &runtime.Op{Name: "tags.CreateIfAbsentByName", Table: "tags", Errs: errs, HiddenKey: true, SQL: `-- name: tags.CreateIfAbsentByName
@@ -345,7 +345,7 @@ func (r *TagRepo) CreateIfAbsentByName(ctx context.Context, n NewTag) (Tag, bool
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByName, &n, argsNewTag, scanTag, tenant)
+	return runtime.CreateIfAbsentOp(ctx, db, opTagsCreateIfAbsentByName, n, argsNewTag, scanTag, tenant)
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.
@@ -470,7 +470,7 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	return runtime.QueryOp(ctx, db, opTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
+	return runtime.QueryOp(ctx, db, opTagsListByOrgID, orgID, runtime.Arg, scanTag, 0, tenant)
 }
 
 var loadTagsByOrgID = &runtime.Loader[uuid.UUID, Tag]{

@@ -105,7 +105,7 @@ RETURNING "id", "title", "body", "search", "created_at"`}
 // Create inserts n into table notes and returns the row as stored. It validates n
 // first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	return runtime.QueryOneOp(ctx, r.db, opNotesCreate, &n, argsNewNote, scanNote)
+	return runtime.QueryOneOp(ctx, r.db, opNotesCreate, n, argsNewNote, scanNote)
 }
 
 var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
@@ -115,7 +115,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table notes with the given id, or
 // runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
-	return runtime.QueryOneOp(ctx, r.db, opNotesFindByID, &id, runtime.Arg, scanNote)
+	return runtime.QueryOneOp(ctx, r.db, opNotesFindByID, id, runtime.Arg, scanNote)
 }
 
 var opNotesFindAll = &runtime.Op{Name: "notes.FindAll", Table: "notes", Errs: errs, SQL: `-- name: notes.FindAll replica=ok
@@ -170,7 +170,7 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table notes with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
-	return runtime.UpdateOne(ctx, r.db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote)
+	return runtime.UpdateOne(ctx, r.db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote)
 }
 
 var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
@@ -179,7 +179,7 @@ DELETE FROM "notes" WHERE "id" = $1`}
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opNotesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opNotesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -201,7 +201,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids))
+	return runtime.QueryOp(ctx, r.db, opNotesFindByIDs, ids, runtime.Arg, scanNote, len(ids))
 }
 
 var copyNotes = &runtime.Copier[*NewNote]{
@@ -306,7 +306,7 @@ SELECT id, title FROM search_notes($1)`
 //
 // Notes whose title or body match a web-style search (full-text).
 func (r *NoteRepo) Search(ctx context.Context, q string) ([]SearchRow, error) {
-	items, err := runtime.Query(ctx, r.db, sqlNotesSearch, &q, runtime.Arg, scanSearchRow, 0)
+	items, err := runtime.Query(ctx, r.db, sqlNotesSearch, q, runtime.Arg, scanSearchRow, 0)
 	return items, errs.Wrap(err, "notes.Search", "notes")
 }
 
@@ -330,7 +330,7 @@ SELECT id, title, score FROM similar_notes($1)`
 //
 // Notes whose title looks like q, most alike first (pg_trgm).
 func (r *NoteRepo) Similar(ctx context.Context, q string) ([]SimilarRow, error) {
-	items, err := runtime.Query(ctx, r.db, sqlNotesSimilar, &q, runtime.Arg, scanSimilarRow, 0)
+	items, err := runtime.Query(ctx, r.db, sqlNotesSimilar, q, runtime.Arg, scanSimilarRow, 0)
 	return items, errs.Wrap(err, "notes.Similar", "notes")
 }
 

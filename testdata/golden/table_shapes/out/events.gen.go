@@ -100,7 +100,7 @@ RETURNING "id", "occurred_at", "kind", "payload"`}
 // Create inserts n into table events and returns the row as stored. It validates n
 // first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
-	return runtime.QueryOneOp(ctx, r.db, opEventsCreate, &n, argsNewEvent, scanEvent)
+	return runtime.QueryOneOp(ctx, r.db, opEventsCreate, n, argsNewEvent, scanEvent)
 }
 
 var opEventsFindByID = &runtime.Op{Name: "events.FindByID", Table: "events", Errs: errs, SQL: `-- name: events.FindByID replica=ok
@@ -110,7 +110,7 @@ WHERE "id" = $1 AND "occurred_at" = $2`}
 // FindByID returns the row of table events with the given id and occurredAt, or
 // runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64, occurredAt time.Time) (Event, error) {
-	return runtime.QueryOneOp(ctx, r.db, opEventsFindByID, &id, runtime.Arg, scanEvent, occurredAt)
+	return runtime.QueryOneOp(ctx, r.db, opEventsFindByID, id, runtime.Arg, scanEvent, occurredAt)
 }
 
 var opEventsFindAll = &runtime.Op{Name: "events.FindAll", Table: "events", Errs: errs, SQL: `-- name: events.FindAll replica=ok
@@ -166,7 +166,7 @@ func argsEventUpdate(u *EventUpdate, d []any) []any {
 // and occurredAt and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *EventRepo) Update(ctx context.Context, id int64, occurredAt time.Time, u EventUpdate) (Event, error) {
-	return runtime.UpdateOne(ctx, r.db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent, occurredAt)
+	return runtime.UpdateOne(ctx, r.db, updateEvents, id, runtime.Arg, u, argsEventUpdate, scanEvent, occurredAt)
 }
 
 var opEventsDelete = &runtime.Op{Name: "events.Delete", Table: "events", Errs: errs, SQL: `-- name: events.Delete
@@ -175,7 +175,7 @@ DELETE FROM "events" WHERE "id" = $1 AND "occurred_at" = $2`}
 // Delete removes the row of table events with the given id and occurredAt and
 // reports whether there was one.
 func (r *EventRepo) Delete(ctx context.Context, id int64, occurredAt time.Time) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opEventsDelete, &id, runtime.Arg, occurredAt)
+	tag, err := runtime.ExecOp(ctx, r.db, opEventsDelete, id, runtime.Arg, occurredAt)
 	return tag.RowsAffected() > 0, err
 }
 

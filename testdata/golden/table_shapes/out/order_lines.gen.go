@@ -107,7 +107,7 @@ RETURNING "id", "sku", "quantity", "unit_price", "total", "sku_lower"`}
 // Create inserts n into table order_lines and returns the row as stored. It
 // validates n first.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
+	return runtime.QueryOneOp(ctx, r.db, opOrderLinesCreate, n, argsNewOrderLine, scanOrderLine)
 }
 
 var opOrderLinesFindByID = &runtime.Op{Name: "order_lines.FindByID", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindByID replica=ok
@@ -117,7 +117,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table order_lines with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
+	return runtime.QueryOneOp(ctx, r.db, opOrderLinesFindByID, id, runtime.Arg, scanOrderLine)
 }
 
 var opOrderLinesFindAll = &runtime.Op{Name: "order_lines.FindAll", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.FindAll replica=ok
@@ -172,7 +172,7 @@ func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table order_lines with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate) (OrderLine, error) {
-	return runtime.UpdateOne(ctx, r.db, updateOrderLines, &id, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine)
+	return runtime.UpdateOne(ctx, r.db, updateOrderLines, id, runtime.Arg, u, argsOrderLineUpdate, scanOrderLine)
 }
 
 var opOrderLinesDelete = &runtime.Op{Name: "order_lines.Delete", Table: "order_lines", Errs: errs, SQL: `-- name: order_lines.Delete
@@ -181,7 +181,7 @@ DELETE FROM "order_lines" WHERE "id" = $1`}
 // Delete removes the row of table order_lines with the given id and reports
 // whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opOrderLinesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opOrderLinesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -203,7 +203,7 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	if len(ids) == 0 {
 		return []OrderLine{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opOrderLinesFindByIDs, &ids, runtime.Arg, scanOrderLine, len(ids))
+	return runtime.QueryOp(ctx, r.db, opOrderLinesFindByIDs, ids, runtime.Arg, scanOrderLine, len(ids))
 }
 
 var copyOrderLines = &runtime.Copier[*NewOrderLine]{

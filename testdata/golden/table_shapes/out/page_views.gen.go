@@ -84,7 +84,7 @@ RETURNING "path", "viewed_at", "referrer", "line_id"`}
 // Create inserts n into table page_views and returns the row as stored. It
 // validates n first.
 func (r *PageViewRepo) Create(ctx context.Context, n NewPageView) (PageView, error) {
-	return runtime.QueryOneOp(ctx, r.db, opPageViewsCreate, &n, argsNewPageView, scanPageView)
+	return runtime.QueryOneOp(ctx, r.db, opPageViewsCreate, n, argsNewPageView, scanPageView)
 }
 
 var opPageViewsFindAll = &runtime.Op{Name: "page_views.FindAll", Table: "page_views", Errs: errs, SQL: `-- name: page_views.FindAll replica=ok
@@ -143,7 +143,7 @@ WHERE "line_id" = $1`}
 // ListByLineID returns the rows of table page_views whose line_id is lineID, in
 // primary key order.
 func (r *PageViewRepo) ListByLineID(ctx context.Context, lineID int64) ([]PageView, error) {
-	return runtime.QueryOp(ctx, r.db, opPageViewsListByLineID, &lineID, runtime.Arg, scanPageView, 0)
+	return runtime.QueryOp(ctx, r.db, opPageViewsListByLineID, lineID, runtime.Arg, scanPageView, 0)
 }
 
 var loadPageViewsByLineID = &runtime.Loader[int64, PageView]{
@@ -168,7 +168,7 @@ ORDER BY "viewed_at" DESC`
 // ForPath returns the rows of table page_views that match the query, ordered by
 // viewed_at DESC.
 func (r *PageViewRepo) ForPath(ctx context.Context, path string) ([]PageView, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPageViewsForPath, &path, runtime.Arg, scanPageView, 0)
+	items, err := runtime.Query(ctx, r.db, sqlPageViewsForPath, path, runtime.Arg, scanPageView, 0)
 	return items, errs.Wrap(err, "page_views.ForPath", "page_views")
 }
 

@@ -82,7 +82,7 @@ RETURNING "id", "user_id"`}
 
 // Create inserts n into table sessions and returns the row as stored.
 func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSessionsCreate, &n, argsNewSession, scanSession)
+	return runtime.QueryOneOp(ctx, r.db, opSessionsCreate, n, argsNewSession, scanSession)
 }
 
 var opSessionsFindByID = &runtime.Op{Name: "sessions.FindByID", Table: "sessions", Errs: errs, SQL: `-- name: sessions.FindByID replica=ok
@@ -92,7 +92,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table sessions with the given id, or
 // runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSessionsFindByID, &id, runtime.Arg, scanSession)
+	return runtime.QueryOneOp(ctx, r.db, opSessionsFindByID, id, runtime.Arg, scanSession)
 }
 
 var opSessionsFindAll = &runtime.Op{Name: "sessions.FindAll", Table: "sessions", Errs: errs, SQL: `-- name: sessions.FindAll replica=ok
@@ -147,7 +147,7 @@ func argsSessionUpdate(u *SessionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table sessions with the given
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate) (Session, error) {
-	return runtime.UpdateOne(ctx, r.db, updateSessions, &id, runtime.Arg, &u, argsSessionUpdate, scanSession)
+	return runtime.UpdateOne(ctx, r.db, updateSessions, id, runtime.Arg, u, argsSessionUpdate, scanSession)
 }
 
 var opSessionsDelete = &runtime.Op{Name: "sessions.Delete", Table: "sessions", Errs: errs, SQL: `-- name: sessions.Delete
@@ -156,7 +156,7 @@ DELETE FROM "sessions" WHERE "id" = $1`}
 // Delete removes the row of table sessions with the given id and reports whether
 // there was one.
 func (r *SessionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opSessionsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opSessionsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -178,7 +178,7 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	if len(ids) == 0 {
 		return []Session{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opSessionsFindByIDs, &ids, runtime.Arg, scanSession, len(ids))
+	return runtime.QueryOp(ctx, r.db, opSessionsFindByIDs, ids, runtime.Arg, scanSession, len(ids))
 }
 
 var copySessions = &runtime.Copier[*NewSession]{

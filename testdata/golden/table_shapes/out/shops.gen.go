@@ -91,7 +91,7 @@ RETURNING "region", "code", "name"`}
 // Create inserts n into table shops and returns the row as stored. It validates n
 // first.
 func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
-	return runtime.QueryOneOp(ctx, r.db, opShopsCreate, &n, argsNewShop, scanShop)
+	return runtime.QueryOneOp(ctx, r.db, opShopsCreate, n, argsNewShop, scanShop)
 }
 
 var opShopsFindByID = &runtime.Op{Name: "shops.FindByID", Table: "shops", Errs: errs, SQL: `-- name: shops.FindByID replica=ok
@@ -101,7 +101,7 @@ WHERE "region" = $1 AND "code" = $2`}
 // FindByID returns the row of table shops with the given region and code, or
 // runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, region string, code string) (Shop, error) {
-	return runtime.QueryOneOp(ctx, r.db, opShopsFindByID, &region, runtime.Arg, scanShop, code)
+	return runtime.QueryOneOp(ctx, r.db, opShopsFindByID, region, runtime.Arg, scanShop, code)
 }
 
 var opShopsFindAll = &runtime.Op{Name: "shops.FindAll", Table: "shops", Errs: errs, SQL: `-- name: shops.FindAll replica=ok
@@ -157,7 +157,7 @@ func argsShopUpdate(u *ShopUpdate, d []any) []any {
 // region and code and returns it as stored, or runtime.ErrNotFound. It validates u
 // first.
 func (r *ShopRepo) Update(ctx context.Context, region string, code string, u ShopUpdate) (Shop, error) {
-	return runtime.UpdateOne(ctx, r.db, updateShops, &region, runtime.Arg, &u, argsShopUpdate, scanShop, code)
+	return runtime.UpdateOne(ctx, r.db, updateShops, region, runtime.Arg, u, argsShopUpdate, scanShop, code)
 }
 
 var opShopsDelete = &runtime.Op{Name: "shops.Delete", Table: "shops", Errs: errs, SQL: `-- name: shops.Delete
@@ -166,7 +166,7 @@ DELETE FROM "shops" WHERE "region" = $1 AND "code" = $2`}
 // Delete removes the row of table shops with the given region and code and reports
 // whether there was one.
 func (r *ShopRepo) Delete(ctx context.Context, region string, code string) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opShopsDelete, &region, runtime.Arg, code)
+	tag, err := runtime.ExecOp(ctx, r.db, opShopsDelete, region, runtime.Arg, code)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -215,7 +215,7 @@ RETURNING "region", "code", "name"`}
 // same (region, code) from n (docs/spec.md tells which columns it keeps), in one
 // statement, and returns the row as stored. It validates n first.
 func (r *ShopRepo) UpsertByRegionAndCode(ctx context.Context, n NewShop) (Shop, error) {
-	return runtime.QueryOneOp(ctx, r.db, opShopsUpsertByRegionAndCode, &n, argsNewShop, scanShop)
+	return runtime.QueryOneOp(ctx, r.db, opShopsUpsertByRegionAndCode, n, argsNewShop, scanShop)
 }
 
 var opShopsCreateIfAbsentByRegionAndCode = &runtime.Op{Name: "shops.CreateIfAbsentByRegionAndCode", Table: "shops", Errs: errs, Validate: true, SQL: `-- name: shops.CreateIfAbsentByRegionAndCode
@@ -235,7 +235,7 @@ LIMIT 1`}
 // same (region, code) exists, and returns the new row and true, or the existing
 // one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *ShopRepo) CreateIfAbsentByRegionAndCode(ctx context.Context, n NewShop) (Shop, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opShopsCreateIfAbsentByRegionAndCode, &n, argsNewShop, scanShop)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opShopsCreateIfAbsentByRegionAndCode, n, argsNewShop, scanShop)
 }
 
 // ShopKey is the primary key of a row of table shops.

@@ -293,7 +293,7 @@ RETURNING "id", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c1
 // Create inserts n into table wide_rows and returns the row as stored. It
 // validates n first.
 func (r *WideRowRepo) Create(ctx context.Context, n NewWideRow) (WideRow, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWideRowsCreate, &n, argsNewWideRow, scanWideRow)
+	return runtime.QueryOneOp(ctx, r.db, opWideRowsCreate, n, argsNewWideRow, scanWideRow)
 }
 
 var opWideRowsFindByID = &runtime.Op{Name: "wide_rows.FindByID", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.FindByID replica=ok
@@ -303,7 +303,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table wide_rows with the given id, or
 // runtime.ErrNotFound.
 func (r *WideRowRepo) FindByID(ctx context.Context, id int64) (WideRow, error) {
-	return runtime.QueryOneOp(ctx, r.db, opWideRowsFindByID, &id, runtime.Arg, scanWideRow)
+	return runtime.QueryOneOp(ctx, r.db, opWideRowsFindByID, id, runtime.Arg, scanWideRow)
 }
 
 var opWideRowsFindAll = &runtime.Op{Name: "wide_rows.FindAll", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.FindAll replica=ok
@@ -359,7 +359,7 @@ func argsWideRowUpdate(u *WideRowUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table wide_rows with the given
 // id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WideRowRepo) Update(ctx context.Context, id int64, u WideRowUpdate) (WideRow, error) {
-	return runtime.UpdateOne(ctx, r.db, updateWideRows, &id, runtime.Arg, &u, argsWideRowUpdate, scanWideRow)
+	return runtime.UpdateOne(ctx, r.db, updateWideRows, id, runtime.Arg, u, argsWideRowUpdate, scanWideRow)
 }
 
 var opWideRowsDelete = &runtime.Op{Name: "wide_rows.Delete", Table: "wide_rows", Errs: errs, SQL: `-- name: wide_rows.Delete
@@ -368,7 +368,7 @@ DELETE FROM "wide_rows" WHERE "id" = $1`}
 // Delete removes the row of table wide_rows with the given id and reports whether
 // there was one.
 func (r *WideRowRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opWideRowsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opWideRowsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -390,7 +390,7 @@ func (r *WideRowRepo) FindByIDs(ctx context.Context, ids []int64) ([]WideRow, er
 	if len(ids) == 0 {
 		return []WideRow{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opWideRowsFindByIDs, &ids, runtime.Arg, scanWideRow, len(ids))
+	return runtime.QueryOp(ctx, r.db, opWideRowsFindByIDs, ids, runtime.Arg, scanWideRow, len(ids))
 }
 
 var copyWideRows = &runtime.Copier[*NewWideRow]{

@@ -96,7 +96,7 @@ RETURNING "id", "title", "body", "created_at", "updated_at"`}
 // Create inserts n into table notes and returns the row as stored. It validates n
 // first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	return runtime.QueryOneOp(ctx, r.db, opNotesCreate, &n, argsNewNote, scanNote)
+	return runtime.QueryOneOp(ctx, r.db, opNotesCreate, n, argsNewNote, scanNote)
 }
 
 var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
@@ -106,7 +106,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table notes with the given id, or
 // runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
-	return runtime.QueryOneOp(ctx, r.db, opNotesFindByID, &id, runtime.Arg, scanNote)
+	return runtime.QueryOneOp(ctx, r.db, opNotesFindByID, id, runtime.Arg, scanNote)
 }
 
 var opNotesFindAll = &runtime.Op{Name: "notes.FindAll", Table: "notes", Errs: errs, SQL: `-- name: notes.FindAll replica=ok
@@ -162,7 +162,7 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 // and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
 // updated_at to the transaction's time.
 func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note, error) {
-	return runtime.UpdateOne(ctx, r.db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote)
+	return runtime.UpdateOne(ctx, r.db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote)
 }
 
 var opNotesDelete = &runtime.Op{Name: "notes.Delete", Table: "notes", Errs: errs, SQL: `-- name: notes.Delete
@@ -171,7 +171,7 @@ DELETE FROM "notes" WHERE "id" = $1`}
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opNotesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opNotesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -193,7 +193,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids))
+	return runtime.QueryOp(ctx, r.db, opNotesFindByIDs, ids, runtime.Arg, scanNote, len(ids))
 }
 
 var copyNotes = &runtime.Copier[*NewNote]{

@@ -163,7 +163,7 @@ func TestLimitsAreEnforcedByTheDatabase(t *testing.T) {
 	}
 	// The database rejects it too when the statement runs without Validate:
 	// the parameter's cast does not cut the value.
-	_, err = runtime.QueryOne(ctx, store.DB(), opSamplesCreate.SQL, &n, argsNewSample, scanSample)
+	_, err = runtime.QueryOne(ctx, store.DB(), opSamplesCreate.SQL, n, argsNewSample, scanSample)
 	if runtime.KindOf(err) != runtime.KindValidation {
 		t.Fatalf("over-long varchar through the statement: %v", err)
 	}

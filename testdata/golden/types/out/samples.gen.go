@@ -226,7 +226,7 @@ RETURNING "id", "uid", "name", "code", "flag"::text, "active", "small", "medium"
 // Create inserts n into table samples and returns the row as stored. It validates
 // n first.
 func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSamplesCreate, &n, argsNewSample, scanSample)
+	return runtime.QueryOneOp(ctx, r.db, opSamplesCreate, n, argsNewSample, scanSample)
 }
 
 var opSamplesFindByID = &runtime.Op{Name: "samples.FindByID", Table: "samples", Errs: errs, SQL: `-- name: samples.FindByID replica=ok
@@ -236,7 +236,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table samples with the given id, or
 // runtime.ErrNotFound.
 func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
-	return runtime.QueryOneOp(ctx, r.db, opSamplesFindByID, &id, runtime.Arg, scanSample)
+	return runtime.QueryOneOp(ctx, r.db, opSamplesFindByID, id, runtime.Arg, scanSample)
 }
 
 var opSamplesFindAll = &runtime.Op{Name: "samples.FindAll", Table: "samples", Errs: errs, SQL: `-- name: samples.FindAll replica=ok
@@ -292,7 +292,7 @@ func argsSampleUpdate(u *SampleUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table samples with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SampleRepo) Update(ctx context.Context, id int64, u SampleUpdate) (Sample, error) {
-	return runtime.UpdateOne(ctx, r.db, updateSamples, &id, runtime.Arg, &u, argsSampleUpdate, scanSample)
+	return runtime.UpdateOne(ctx, r.db, updateSamples, id, runtime.Arg, u, argsSampleUpdate, scanSample)
 }
 
 var opSamplesDelete = &runtime.Op{Name: "samples.Delete", Table: "samples", Errs: errs, SQL: `-- name: samples.Delete
@@ -301,7 +301,7 @@ DELETE FROM "samples" WHERE "id" = $1`}
 // Delete removes the row of table samples with the given id and reports whether
 // there was one.
 func (r *SampleRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opSamplesDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opSamplesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -323,7 +323,7 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 	if len(ids) == 0 {
 		return []Sample{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opSamplesFindByIDs, &ids, runtime.Arg, scanSample, len(ids))
+	return runtime.QueryOp(ctx, r.db, opSamplesFindByIDs, ids, runtime.Arg, scanSample, len(ids))
 }
 
 var copySamples = &runtime.Copier[*NewSample]{

@@ -102,7 +102,7 @@ RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`}
 
 // Create inserts n into table bookings and returns the row as stored.
 func (r *BookingRepo) Create(ctx context.Context, n NewBooking) (Booking, error) {
-	return runtime.QueryOneOp(ctx, r.db, opBookingsCreate, &n, argsNewBooking, scanBooking)
+	return runtime.QueryOneOp(ctx, r.db, opBookingsCreate, n, argsNewBooking, scanBooking)
 }
 
 var opBookingsFindByID = &runtime.Op{Name: "bookings.FindByID", Table: "bookings", Errs: errs, SQL: `-- name: bookings.FindByID replica=ok
@@ -112,7 +112,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table bookings with the given id, or
 // runtime.ErrNotFound.
 func (r *BookingRepo) FindByID(ctx context.Context, id int64) (Booking, error) {
-	return runtime.QueryOneOp(ctx, r.db, opBookingsFindByID, &id, runtime.Arg, scanBooking)
+	return runtime.QueryOneOp(ctx, r.db, opBookingsFindByID, id, runtime.Arg, scanBooking)
 }
 
 var opBookingsFindAll = &runtime.Op{Name: "bookings.FindAll", Table: "bookings", Errs: errs, SQL: `-- name: bookings.FindAll replica=ok
@@ -168,7 +168,7 @@ func argsBookingUpdate(u *BookingUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table bookings with the given
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *BookingRepo) Update(ctx context.Context, id int64, u BookingUpdate) (Booking, error) {
-	return runtime.UpdateOne(ctx, r.db, updateBookings, &id, runtime.Arg, &u, argsBookingUpdate, scanBooking)
+	return runtime.UpdateOne(ctx, r.db, updateBookings, id, runtime.Arg, u, argsBookingUpdate, scanBooking)
 }
 
 var opBookingsDelete = &runtime.Op{Name: "bookings.Delete", Table: "bookings", Errs: errs, SQL: `-- name: bookings.Delete
@@ -177,7 +177,7 @@ DELETE FROM "bookings" WHERE "id" = $1`}
 // Delete removes the row of table bookings with the given id and reports whether
 // there was one.
 func (r *BookingRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opBookingsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opBookingsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -199,7 +199,7 @@ func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, er
 	if len(ids) == 0 {
 		return []Booking{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opBookingsFindByIDs, &ids, runtime.Arg, scanBooking, len(ids))
+	return runtime.QueryOp(ctx, r.db, opBookingsFindByIDs, ids, runtime.Arg, scanBooking, len(ids))
 }
 
 var copyBookings = &runtime.Copier[*NewBooking]{

@@ -114,7 +114,7 @@ RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`}
 // Create inserts n into table flat_gadgets and returns the row as stored. It
 // validates n first.
 func (r *FlatGadgetRepo) Create(ctx context.Context, n NewFlatGadget) (FlatGadget, error) {
-	return runtime.QueryOneOp(ctx, r.db, opFlatGadgetsCreate, &n, argsNewFlatGadget, scanFlatGadget)
+	return runtime.QueryOneOp(ctx, r.db, opFlatGadgetsCreate, n, argsNewFlatGadget, scanFlatGadget)
 }
 
 var opFlatGadgetsFindByID = &runtime.Op{Name: "flat_gadgets.FindByID", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.FindByID replica=ok
@@ -124,7 +124,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table flat_gadgets with the given id, or
 // runtime.ErrNotFound.
 func (r *FlatGadgetRepo) FindByID(ctx context.Context, id int64) (FlatGadget, error) {
-	return runtime.QueryOneOp(ctx, r.db, opFlatGadgetsFindByID, &id, runtime.Arg, scanFlatGadget)
+	return runtime.QueryOneOp(ctx, r.db, opFlatGadgetsFindByID, id, runtime.Arg, scanFlatGadget)
 }
 
 var opFlatGadgetsFindAll = &runtime.Op{Name: "flat_gadgets.FindAll", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.FindAll replica=ok
@@ -180,7 +180,7 @@ func argsFlatGadgetUpdate(u *FlatGadgetUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table flat_gadgets with the
 // given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *FlatGadgetRepo) Update(ctx context.Context, id int64, u FlatGadgetUpdate) (FlatGadget, error) {
-	return runtime.UpdateOne(ctx, r.db, updateFlatGadgets, &id, runtime.Arg, &u, argsFlatGadgetUpdate, scanFlatGadget)
+	return runtime.UpdateOne(ctx, r.db, updateFlatGadgets, id, runtime.Arg, u, argsFlatGadgetUpdate, scanFlatGadget)
 }
 
 var opFlatGadgetsDelete = &runtime.Op{Name: "flat_gadgets.Delete", Table: "flat_gadgets", Errs: errs, SQL: `-- name: flat_gadgets.Delete
@@ -189,7 +189,7 @@ DELETE FROM "flat_gadgets" WHERE "id" = $1`}
 // Delete removes the row of table flat_gadgets with the given id and reports
 // whether there was one.
 func (r *FlatGadgetRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opFlatGadgetsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opFlatGadgetsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -211,7 +211,7 @@ func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadg
 	if len(ids) == 0 {
 		return []FlatGadget{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opFlatGadgetsFindByIDs, &ids, runtime.Arg, scanFlatGadget, len(ids))
+	return runtime.QueryOp(ctx, r.db, opFlatGadgetsFindByIDs, ids, runtime.Arg, scanFlatGadget, len(ids))
 }
 
 var copyFlatGadgets = &runtime.Copier[*NewFlatGadget]{

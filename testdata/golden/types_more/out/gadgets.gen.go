@@ -138,7 +138,7 @@ RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words
 // Create inserts n into table gadgets and returns the row as stored. It validates
 // n first.
 func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
-	return runtime.QueryOneOp(ctx, r.db, opGadgetsCreate, &n, argsNewGadget, scanGadget)
+	return runtime.QueryOneOp(ctx, r.db, opGadgetsCreate, n, argsNewGadget, scanGadget)
 }
 
 var opGadgetsFindByID = &runtime.Op{Name: "gadgets.FindByID", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.FindByID replica=ok
@@ -148,7 +148,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of table gadgets with the given id, or
 // runtime.ErrNotFound.
 func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
-	return runtime.QueryOneOp(ctx, r.db, opGadgetsFindByID, &id, runtime.Arg, scanGadget)
+	return runtime.QueryOneOp(ctx, r.db, opGadgetsFindByID, id, runtime.Arg, scanGadget)
 }
 
 var opGadgetsFindAll = &runtime.Op{Name: "gadgets.FindAll", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.FindAll replica=ok
@@ -204,7 +204,7 @@ func argsGadgetUpdate(u *GadgetUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table gadgets with the given id
 // and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadget, error) {
-	return runtime.UpdateOne(ctx, r.db, updateGadgets, &id, runtime.Arg, &u, argsGadgetUpdate, scanGadget)
+	return runtime.UpdateOne(ctx, r.db, updateGadgets, id, runtime.Arg, u, argsGadgetUpdate, scanGadget)
 }
 
 var opGadgetsDelete = &runtime.Op{Name: "gadgets.Delete", Table: "gadgets", Errs: errs, SQL: `-- name: gadgets.Delete
@@ -213,7 +213,7 @@ DELETE FROM "gadgets" WHERE "id" = $1`}
 // Delete removes the row of table gadgets with the given id and reports whether
 // there was one.
 func (r *GadgetRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.ExecOp(ctx, r.db, opGadgetsDelete, &id, runtime.Arg)
+	tag, err := runtime.ExecOp(ctx, r.db, opGadgetsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -235,7 +235,7 @@ func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, erro
 	if len(ids) == 0 {
 		return []Gadget{}, nil
 	}
-	return runtime.QueryOp(ctx, r.db, opGadgetsFindByIDs, &ids, runtime.Arg, scanGadget, len(ids))
+	return runtime.QueryOp(ctx, r.db, opGadgetsFindByIDs, ids, runtime.Arg, scanGadget, len(ids))
 }
 
 var copyGadgets = &runtime.Copier[*NewGadget]{
@@ -285,7 +285,7 @@ RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words
 // label from n (docs/spec.md tells which columns it keeps), in one statement, and
 // returns the row as stored. It validates n first.
 func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, error) {
-	return runtime.QueryOneOp(ctx, r.db, opGadgetsUpsertByLabel, &n, argsNewGadget, scanGadget)
+	return runtime.QueryOneOp(ctx, r.db, opGadgetsUpsertByLabel, n, argsNewGadget, scanGadget)
 }
 
 var opGadgetsCreateIfAbsentByLabel = &runtime.Op{Name: "gadgets.CreateIfAbsentByLabel", Table: "gadgets", Errs: errs, Validate: true, SQL: `-- name: gadgets.CreateIfAbsentByLabel
@@ -305,7 +305,7 @@ LIMIT 1`}
 // label exists, and returns the new row and true, or the existing one, unchanged,
 // and false (see runtime.CreateIfAbsent). It validates n first.
 func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Gadget, bool, error) {
-	return runtime.CreateIfAbsentOp(ctx, r.db, opGadgetsCreateIfAbsentByLabel, &n, argsNewGadget, scanGadget)
+	return runtime.CreateIfAbsentOp(ctx, r.db, opGadgetsCreateIfAbsentByLabel, n, argsNewGadget, scanGadget)
 }
 
 // GadgetKeyedUpdate is one row's key and changes for UpdateMany.
@@ -386,7 +386,7 @@ LIMIT 1`
 // ByLabel returns the first row of table gadgets that matches the query. If there
 // is none, the error matches runtime.ErrNotFound.
 func (r *GadgetRepo) ByLabel(ctx context.Context, label string) (Gadget, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsByLabel, &label, runtime.Arg, scanGadget)
+	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsByLabel, label, runtime.Arg, scanGadget)
 	return v, errs.Wrap(err, "gadgets.ByLabel", "gadgets")
 }
 
@@ -397,6 +397,6 @@ ORDER BY "id"`
 
 // ByMacs returns the rows of table gadgets that match the query, ordered by id.
 func (r *GadgetRepo) ByMacs(ctx context.Context, macs []net.HardwareAddr) ([]Gadget, error) {
-	items, err := runtime.Query(ctx, r.db, sqlGadgetsByMacs, &macs, runtime.Arg, scanGadget, 0)
+	items, err := runtime.Query(ctx, r.db, sqlGadgetsByMacs, macs, runtime.Arg, scanGadget, 0)
 	return items, errs.Wrap(err, "gadgets.ByMacs", "gadgets")
 }

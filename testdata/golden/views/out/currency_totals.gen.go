@@ -43,7 +43,7 @@ WHERE "currency" = $1`}
 // FindByID returns the row of materialized view currency_totals with the given
 // currency, or runtime.ErrNotFound.
 func (r *CurrencyTotalRepo) FindByID(ctx context.Context, currency Currency) (CurrencyTotal, error) {
-	return runtime.QueryOneOp(ctx, r.db, opCurrencyTotalsFindByID, &currency, runtime.Arg, scanCurrencyTotal)
+	return runtime.QueryOneOp(ctx, r.db, opCurrencyTotalsFindByID, currency, runtime.Arg, scanCurrencyTotal)
 }
 
 var opCurrencyTotalsFindAll = &runtime.Op{Name: "currency_totals.FindAll", Table: "currency_totals", Errs: errs, SQL: `-- name: currency_totals.FindAll replica=ok
@@ -122,6 +122,6 @@ SELECT currency, total, n FROM currency_totals WHERE total >= $1 ORDER BY total 
 //
 // The currencies with at least min in open accounts, largest first.
 func (r *CurrencyTotalRepo) Above(ctx context.Context, min_ decimal.Decimal) ([]CurrencyTotal, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCurrencyTotalsAbove, &min_, runtime.Arg, scanCurrencyTotal, 0)
+	items, err := runtime.Query(ctx, r.db, sqlCurrencyTotalsAbove, min_, runtime.Arg, scanCurrencyTotal, 0)
 	return items, errs.Wrap(err, "currency_totals.Above", "currency_totals")
 }

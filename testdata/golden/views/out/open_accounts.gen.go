@@ -45,7 +45,7 @@ WHERE "id" = $1`}
 // FindByID returns the row of view open_accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *OpenAccountRepo) FindByID(ctx context.Context, id int64) (OpenAccount, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOpenAccountsFindByID, &id, runtime.Arg, scanOpenAccount)
+	return runtime.QueryOneOp(ctx, r.db, opOpenAccountsFindByID, id, runtime.Arg, scanOpenAccount)
 }
 
 var opOpenAccountsFindAll = &runtime.Op{Name: "open_accounts.FindAll", Table: "open_accounts", Errs: errs, SQL: `-- name: open_accounts.FindAll replica=ok
@@ -101,7 +101,7 @@ ORDER BY "id"`
 // ByOwner returns the rows of table open_accounts that match the query, ordered by
 // id.
 func (r *OpenAccountRepo) ByOwner(ctx context.Context, owner string) ([]OpenAccount, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOpenAccountsByOwner, &owner, runtime.Arg, scanOpenAccount, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOpenAccountsByOwner, owner, runtime.Arg, scanOpenAccount, 0)
 	return items, errs.Wrap(err, "open_accounts.ByOwner", "open_accounts")
 }
 

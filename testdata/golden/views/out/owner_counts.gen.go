@@ -39,7 +39,7 @@ WHERE "owner" = $1`}
 // FindByID returns the row of materialized view owner_counts with the given owner,
 // or runtime.ErrNotFound.
 func (r *OwnerCountRepo) FindByID(ctx context.Context, owner string) (OwnerCount, error) {
-	return runtime.QueryOneOp(ctx, r.db, opOwnerCountsFindByID, &owner, runtime.Arg, scanOwnerCount)
+	return runtime.QueryOneOp(ctx, r.db, opOwnerCountsFindByID, owner, runtime.Arg, scanOwnerCount)
 }
 
 var opOwnerCountsFindAll = &runtime.Op{Name: "owner_counts.FindAll", Table: "owner_counts", Errs: errs, SQL: `-- name: owner_counts.FindAll replica=ok
