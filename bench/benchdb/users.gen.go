@@ -263,7 +263,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
 // email exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
 }

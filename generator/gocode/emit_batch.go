@@ -349,7 +349,7 @@ func genCreateIfAbsent(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	emitOpHidden(f, t, k.CreateIfAbsent, s, validate, k.Hidden)
 	body := append(pre, jen.Return(newIn(t).runOp("CreateIfAbsent", dbOf(scoped), s, jen.Id(t.Scan))))
 	doc := fmt.Sprintf("%s inserts n into table %s unless a row with the same %s exists, and returns the new row "+
-		"and true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).", k.CreateIfAbsent, t.SQLName, keyDoc(k))
+		"and true, or the existing one, unchanged, and false (see runtime.CreateIfAbsentOp).", k.CreateIfAbsent, t.SQLName, keyDoc(k))
 	if t.Validates {
 		doc += " It validates n first."
 	}

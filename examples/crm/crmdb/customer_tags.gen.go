@@ -296,7 +296,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByCustomerIDAndTagID inserts n into table customer_tags unless a
 // row with the same (customer_id, tag_id) exists, and returns the new row and
-// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsentOp).
 // When the row in the way is one the caller cannot see (another tenant's, or
 // soft-deleted), the error has kind Conflict.
 func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context, n NewCustomerTag) (CustomerTag, bool, error) {

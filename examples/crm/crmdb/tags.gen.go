@@ -424,7 +424,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByOrganizationIDAndName inserts n into table tags unless a row
 // with the same (organization_id, name) exists, and returns the new row and true,
-// or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// or the existing one, unchanged, and false (see runtime.CreateIfAbsentOp). It
 // validates n first. When the row in the way is one the caller cannot see (another
 // tenant's, or soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {

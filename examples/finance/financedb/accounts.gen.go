@@ -330,8 +330,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndName inserts n into table accounts unless a row with
 // the same (user_id, name) exists, and returns the new row and true, or the
-// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
-// first.
+// existing one, unchanged, and false (see runtime.CreateIfAbsentOp). It validates
+// n first.
 func (r *AccountRepo) CreateIfAbsentByUserIDAndName(ctx context.Context, n NewAccount) (Account, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opAccountsCreateIfAbsentByUserIDAndName, n, argsNewAccount, scanAccount)
 }

@@ -267,7 +267,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table categories unless a row with the same
 // name exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *CategoryRepo) CreateIfAbsentByName(ctx context.Context, n NewCategory) (Category, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentByName, n, argsNewCategory, scanCategory)
 }

@@ -344,7 +344,7 @@ LIMIT 1`}
 // CreateIfAbsentByUserIDAndIdempotencyKey inserts n into table transactions unless
 // a row with the same (user_id, idempotency_key) exists, and returns the new row
 // and true, or the existing one, unchanged, and false (see
-// runtime.CreateIfAbsent). It validates n first.
+// runtime.CreateIfAbsentOp). It validates n first.
 func (r *TransactionRepo) CreateIfAbsentByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, n, argsNewTransaction, scanTransaction)
 }

@@ -226,7 +226,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table counters unless a row with the same
 // name exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByName, n, argsNewCounter, scanCounter)
 }

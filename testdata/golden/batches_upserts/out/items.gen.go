@@ -308,7 +308,7 @@ LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table items unless a row with the same sku
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *ItemRepo) CreateIfAbsentBySKU(ctx context.Context, n NewItem) (Item, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opItemsCreateIfAbsentBySKU, n, argsNewItem, scanItem)
 }

@@ -264,7 +264,7 @@ LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table products unless a row with the same sku
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, n, argsNewProduct, scanProduct)
 }
@@ -300,7 +300,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table products unless a row with the same
 // code (among the rows where active) exists, and returns the new row and true, or
-// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// the existing one, unchanged, and false (see runtime.CreateIfAbsentOp). It
 // validates n first.
 func (r *ProductRepo) CreateIfAbsentByCode(ctx context.Context, n NewProduct) (Product, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentByCode, n, argsNewProduct, scanProduct)

@@ -250,7 +250,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByDayAndRoom inserts n into table slots unless a row with the same
 // (day, room) exists, and returns the new row and true, or the existing one,
-// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (Slot, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opSlotsCreateIfAbsentByDayAndRoom, n, argsNewSlot, scanSlot)
 }

@@ -403,7 +403,7 @@ LIMIT 1`}
 // CreateIfAbsentByOwner inserts n into table accounts unless a row with the same
 // owner (among the rows where "deleted_at" IS NULL) exists, and returns the new
 // row and true, or the existing one, unchanged, and false (see
-// runtime.CreateIfAbsent). It validates n first.
+// runtime.CreateIfAbsentOp). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
 	db := runtime.Acting(ctx, r.db)
 	return runtime.CreateIfAbsentOp(ctx, db, opAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount)

@@ -302,8 +302,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByAccountIDAndSeq inserts n into table entries unless a row with
 // the same (account_id, seq) exists, and returns the new row and true, or the
-// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
-// first.
+// existing one, unchanged, and false (see runtime.CreateIfAbsentOp). It validates
+// n first.
 func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, bool, error) {
 	db := runtime.Acting(ctx, r.db)
 	return runtime.CreateIfAbsentOp(ctx, db, opEntriesCreateIfAbsentByAccountIDAndSeq, n, argsNewEntry, scanEntry)

@@ -256,7 +256,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table plain unless a row with the same name
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *PlainRepo) CreateIfAbsentByName(ctx context.Context, n NewPlain) (Plain, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opPlainCreateIfAbsentByName, n, argsNewPlain, scanPlain)
 }

@@ -556,7 +556,7 @@ LIMIT 1`}
 // CreateIfAbsentByOwnerAndKey inserts n into table things unless a row with the
 // same (owner, key) (among the rows where "deleted_at" IS NULL) exists, and
 // returns the new row and true, or the existing one, unchanged, and false (see
-// runtime.CreateIfAbsent). It validates n first. When the row in the way is one
+// runtime.CreateIfAbsentOp). It validates n first. When the row in the way is one
 // the caller cannot see (another tenant's, or soft-deleted), the error has kind
 // Conflict.
 func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing) (Thing, bool, error) {

@@ -307,7 +307,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByKey inserts n into table documents unless a row with the same
 // key exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (Document, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opDocumentsCreateIfAbsentByKey, n, argsNewDocument, scanDocument)
 }

@@ -369,7 +369,7 @@ LIMIT 1`}
 // CreateIfAbsentByEmail inserts n into table authors unless a row with the same
 // email (among the rows where "deleted_at" IS NULL) exists, and returns the new
 // row and true, or the existing one, unchanged, and false (see
-// runtime.CreateIfAbsent). It validates n first.
+// runtime.CreateIfAbsentOp). It validates n first.
 func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Author, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opAuthorsCreateIfAbsentByEmail, n, argsNewAuthor, scanAuthor)
 }

@@ -217,7 +217,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByPostIDAndLabelID inserts n into table post_labels unless a row
 // with the same (post_id, label_id) exists, and returns the new row and true, or
-// the existing one, unchanged, and false (see runtime.CreateIfAbsent).
+// the existing one, unchanged, and false (see runtime.CreateIfAbsentOp).
 func (r *PostLabelRepo) CreateIfAbsentByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opPostLabelsCreateIfAbsentByPostIDAndLabelID, n, argsNewPostLabel, scanPostLabel)
 }

@@ -366,7 +366,7 @@ LIMIT 1`}
 // CreateIfAbsentByAuthorIDAndSlug inserts n into table posts unless a row with the
 // same (author_id, slug) (among the rows where "removed" IS NULL) exists, and
 // returns the new row and true, or the existing one, unchanged, and false (see
-// runtime.CreateIfAbsent). It validates n first.
+// runtime.CreateIfAbsentOp). It validates n first.
 func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opPostsCreateIfAbsentByAuthorIDAndSlug, n, argsNewPost, scanPost)
 }

@@ -470,7 +470,7 @@ LIMIT 1`}
 // CreateIfAbsentByOrgIDAndCode inserts n into table projects unless a row with the
 // same (org_id, code) (among the rows where "deleted_at" IS NULL) exists, and
 // returns the new row and true, or the existing one, unchanged, and false (see
-// runtime.CreateIfAbsent). It validates n first. When the row in the way is one
+// runtime.CreateIfAbsentOp). It validates n first. When the row in the way is one
 // the caller cannot see (another tenant's, or soft-deleted), the error has kind
 // Conflict.
 func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewProject) (Project, bool, error) {

@@ -339,7 +339,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByOrgIDAndName inserts n into table tags unless a row with the
 // same (org_id, name) exists, and returns the new row and true, or the existing
-// one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// one, unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first.
 // When the row in the way is one the caller cannot see (another tenant's, or
 // soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {

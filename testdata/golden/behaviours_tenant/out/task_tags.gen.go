@@ -292,8 +292,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByTaskIDAndTagID inserts n into table task_tags unless a row with
 // the same (task_id, tag_id) exists, and returns the new row and true, or the
-// existing one, unchanged, and false (see runtime.CreateIfAbsent). When the row in
-// the way is one the caller cannot see (another tenant's, or soft-deleted), the
+// existing one, unchanged, and false (see runtime.CreateIfAbsentOp). When the row
+// in the way is one the caller cannot see (another tenant's, or soft-deleted), the
 // error has kind Conflict.
 func (r *TaskTagRepo) CreateIfAbsentByTaskIDAndTagID(ctx context.Context, n NewTaskTag) (TaskTag, bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")

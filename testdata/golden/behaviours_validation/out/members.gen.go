@@ -487,7 +487,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table members unless a row with the same
 // email exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Member, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opMembersCreateIfAbsentByEmail, n, argsNewMember, scanMember)
 }

@@ -250,7 +250,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table teams unless a row with the same name
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *TeamRepo) CreateIfAbsentByName(ctx context.Context, n NewTeam) (Team, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opTeamsCreateIfAbsentByName, n, argsNewTeam, scanTeam)
 }

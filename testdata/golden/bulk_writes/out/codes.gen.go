@@ -239,7 +239,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table codes unless a row with the same code
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByCode(ctx context.Context, n NewCode) (Code, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByCode, n, argsNewCode, scanCode)
 }

@@ -461,7 +461,7 @@ LIMIT 1`}
 // CreateIfAbsentByOrgIDAndSlug inserts n into table docs unless a row with the
 // same (org_id, slug) (among the rows where "deleted_at" IS NULL) exists, and
 // returns the new row and true, or the existing one, unchanged, and false (see
-// runtime.CreateIfAbsent). It validates n first. When the row in the way is one
+// runtime.CreateIfAbsentOp). It validates n first. When the row in the way is one
 // the caller cannot see (another tenant's, or soft-deleted), the error has kind
 // Conflict.
 func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, bool, error) {

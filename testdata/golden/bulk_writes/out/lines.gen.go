@@ -262,8 +262,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByOrderNoAndLineNo inserts n into table lines unless a row with
 // the same (order_no, line_no) exists, and returns the new row and true, or the
-// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
-// first.
+// existing one, unchanged, and false (see runtime.CreateIfAbsentOp). It validates
+// n first.
 func (r *LineRepo) CreateIfAbsentByOrderNoAndLineNo(ctx context.Context, n NewLine) (Line, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opLinesCreateIfAbsentByOrderNoAndLineNo, n, argsNewLine, scanLine)
 }

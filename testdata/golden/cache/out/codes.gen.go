@@ -338,7 +338,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByRegionAndNum inserts n into table codes unless a row with the
 // same (region, num) exists, and returns the new row and true, or the existing
-// one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// one, unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByRegionAndNum(ctx context.Context, n NewCode) (Code, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByRegionAndNum, n, argsNewCode, scanCode)
 }
@@ -389,7 +389,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByLabel inserts n into table codes unless a row with the same
 // label exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByLabel(ctx context.Context, n NewCode) (Code, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opCodesCreateIfAbsentByLabel, n, argsNewCode, scanCode)
 }

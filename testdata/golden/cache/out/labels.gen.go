@@ -246,7 +246,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table labels unless a row with the same name
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opLabelsCreateIfAbsentByName, n, argsNewLabel, scanLabel)
 }

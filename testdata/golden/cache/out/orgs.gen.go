@@ -442,7 +442,7 @@ LIMIT 1`}
 
 // CreateIfAbsentBySlug inserts n into table orgs unless a row with the same slug
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first. When the row in the
+// false (see runtime.CreateIfAbsentOp). It validates n first. When the row in the
 // way is one the caller cannot see (another tenant's, or soft-deleted), the error
 // has kind Conflict.
 func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool, error) {

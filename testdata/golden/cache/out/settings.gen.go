@@ -303,7 +303,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByKey inserts n into table settings unless a row with the same key
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByKey, n, argsNewSetting, scanSetting)
 }

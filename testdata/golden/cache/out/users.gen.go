@@ -591,7 +591,7 @@ LIMIT 1`}
 // CreateIfAbsentByOrgIDAndEmail inserts n into table users unless a row with the
 // same (org_id, email) (among the rows where "deleted_at" IS NULL) exists, and
 // returns the new row and true, or the existing one, unchanged, and false (see
-// runtime.CreateIfAbsent). It validates n first. When the row in the way is one
+// runtime.CreateIfAbsentOp). It validates n first. When the row in the way is one
 // the caller cannot see (another tenant's, or soft-deleted), the error has kind
 // Conflict.
 func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser) (User, bool, error) {

@@ -258,8 +258,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByOrderIDAndSKU inserts n into table order_items unless a row with
 // the same (order_id, sku) exists, and returns the new row and true, or the
-// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
-// first.
+// existing one, unchanged, and false (see runtime.CreateIfAbsentOp). It validates
+// n first.
 func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opOrderItemsCreateIfAbsentByOrderIDAndSKU, n, argsNewOrderItem, scanOrderItem)
 }

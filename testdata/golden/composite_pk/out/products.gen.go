@@ -259,7 +259,7 @@ LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table products unless a row with the same sku
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opProductsCreateIfAbsentBySKU, n, argsNewProduct, scanProduct)
 }

@@ -243,7 +243,7 @@ LIMIT 1`}
 // CreateIfAbsentByWarehouseCodeAndProductID inserts n into table stock unless a
 // row with the same (warehouse_code, product_id) exists, and returns the new row
 // and true, or the existing one, unchanged, and false (see
-// runtime.CreateIfAbsent). It validates n first.
+// runtime.CreateIfAbsentOp). It validates n first.
 func (r *StockRepo) CreateIfAbsentByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opStockCreateIfAbsentByWarehouseCodeAndProductID, n, argsNewStock, scanStock)
 }

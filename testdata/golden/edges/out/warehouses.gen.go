@@ -249,7 +249,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table warehouses unless a row with the same
 // code exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opWarehousesCreateIfAbsentByCode, n, argsNewWarehouse, scanWarehouse)
 }

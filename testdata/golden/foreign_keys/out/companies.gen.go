@@ -249,7 +249,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table companies unless a row with the same
 // name exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (Company, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opCompaniesCreateIfAbsentByName, n, argsNewCompany, scanCompany)
 }

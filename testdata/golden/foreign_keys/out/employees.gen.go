@@ -272,7 +272,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table employees unless a row with the same
 // email exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee) (Employee, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opEmployeesCreateIfAbsentByEmail, n, argsNewEmployee, scanEmployee)
 }

@@ -153,7 +153,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByRef inserts n into table entries unless a row with the same ref
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *EntryRepo) CreateIfAbsentByRef(ctx context.Context, n NewEntry) (Entry, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opEntriesCreateIfAbsentByRef, n, argsNewEntry, scanEntry)
 }

@@ -279,7 +279,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByHandle inserts n into table profiles unless a row with the same
 // handle exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) (Profile, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByHandle, n, argsNewProfile, scanProfile)
 }

@@ -246,7 +246,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table orgs unless a row with the same name
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *OrgRepo) CreateIfAbsentByName(ctx context.Context, n NewOrg) (Org, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opOrgsCreateIfAbsentByName, n, argsNewOrg, scanOrg)
 }

@@ -282,7 +282,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByPrefix inserts n into table api_keys unless a row with the same
 // prefix exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (APIKey, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opAPIKeysCreateIfAbsentByPrefix, n, argsNewAPIKey, scanAPIKey)
 }

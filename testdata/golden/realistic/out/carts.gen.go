@@ -270,7 +270,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByToken inserts n into table carts unless a row with the same
 // token exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opCartsCreateIfAbsentByToken, n, argsNewCart, scanCart)
 }

@@ -272,7 +272,7 @@ LIMIT 1`}
 
 // CreateIfAbsentBySlug inserts n into table categories unless a row with the same
 // slug exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *CategoryRepo) CreateIfAbsentBySlug(ctx context.Context, n NewCategory) (Category, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opCategoriesCreateIfAbsentBySlug, n, argsNewCategory, scanCategory)
 }

@@ -277,7 +277,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table coupons unless a row with the same
 // code exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Coupon, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opCouponsCreateIfAbsentByCode, n, argsNewCoupon, scanCoupon)
 }

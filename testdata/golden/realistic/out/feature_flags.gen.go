@@ -278,7 +278,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByKey inserts n into table feature_flags unless a row with the
 // same key exists, and returns the new row and true, or the existing one,
-// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opFeatureFlagsCreateIfAbsentByKey, n, argsNewFeatureFlag, scanFeatureFlag)
 }

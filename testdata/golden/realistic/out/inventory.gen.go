@@ -247,7 +247,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByWarehouseIDAndVariantID inserts n into table inventory unless a
 // row with the same (warehouse_id, variant_id) exists, and returns the new row and
-// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent).
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsentOp).
 func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opInventoryCreateIfAbsentByWarehouseIDAndVariantID, n, argsNewInventory, scanInventory)
 }

@@ -261,8 +261,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByInvoiceIDAndLineNo inserts n into table invoice_lines unless a
 // row with the same (invoice_id, line_no) exists, and returns the new row and
-// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
-// validates n first.
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsentOp).
+// It validates n first.
 func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, n, argsNewInvoiceLine, scanInvoiceLine)
 }

@@ -335,7 +335,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByNumber inserts n into table invoices unless a row with the same
 // number exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) (Invoice, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opInvoicesCreateIfAbsentByNumber, n, argsNewInvoice, scanInvoice)
 }

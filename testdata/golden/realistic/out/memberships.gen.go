@@ -260,7 +260,7 @@ LIMIT 1`}
 // CreateIfAbsentByOrganizationIDAndUserID inserts n into table memberships unless
 // a row with the same (organization_id, user_id) exists, and returns the new row
 // and true, or the existing one, unchanged, and false (see
-// runtime.CreateIfAbsent). It validates n first.
+// runtime.CreateIfAbsentOp). It validates n first.
 func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByOrganizationIDAndUserID, n, argsNewMembership, scanMembership)
 }

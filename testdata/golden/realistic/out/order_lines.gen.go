@@ -254,7 +254,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByOrderIDAndLineNo inserts n into table order_lines unless a row
 // with the same (order_id, line_no) exists, and returns the new row and true, or
-// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// the existing one, unchanged, and false (see runtime.CreateIfAbsentOp). It
 // validates n first.
 func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opOrderLinesCreateIfAbsentByOrderIDAndLineNo, n, argsNewOrderLine, scanOrderLine)

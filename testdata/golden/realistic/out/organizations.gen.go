@@ -306,7 +306,7 @@ LIMIT 1`}
 
 // CreateIfAbsentBySlug inserts n into table organizations unless a row with the
 // same slug exists, and returns the new row and true, or the existing one,
-// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opOrganizationsCreateIfAbsentBySlug, n, argsNewOrganization, scanOrganization)
 }

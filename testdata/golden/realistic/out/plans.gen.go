@@ -299,7 +299,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table plans unless a row with the same code
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opPlansCreateIfAbsentByCode, n, argsNewPlan, scanPlan)
 }

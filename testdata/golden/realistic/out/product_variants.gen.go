@@ -292,7 +292,7 @@ LIMIT 1`}
 
 // CreateIfAbsentBySKU inserts n into table product_variants unless a row with the
 // same sku exists, and returns the new row and true, or the existing one,
-// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opProductVariantsCreateIfAbsentBySKU, n, argsNewProductVariant, scanProductVariant)
 }

@@ -272,7 +272,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByProductIDAndUserID inserts n into table reviews unless a row
 // with the same (product_id, user_id) exists, and returns the new row and true, or
-// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// the existing one, unchanged, and false (see runtime.CreateIfAbsentOp). It
 // validates n first.
 func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n NewReview) (Review, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opReviewsCreateIfAbsentByProductIDAndUserID, n, argsNewReview, scanReview)

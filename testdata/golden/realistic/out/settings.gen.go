@@ -252,7 +252,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByOrganizationIDAndKey inserts n into table settings unless a row
 // with the same (organization_id, key) exists, and returns the new row and true,
-// or the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// or the existing one, unchanged, and false (see runtime.CreateIfAbsentOp). It
 // validates n first.
 func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opSettingsCreateIfAbsentByOrganizationIDAndKey, n, argsNewSetting, scanSetting)

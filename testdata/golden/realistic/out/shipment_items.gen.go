@@ -242,7 +242,7 @@ LIMIT 1`}
 // CreateIfAbsentByShipmentIDAndOrderIDAndLineNo inserts n into table
 // shipment_items unless a row with the same (shipment_id, order_id, line_no)
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent).
+// false (see runtime.CreateIfAbsentOp).
 func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, n, argsNewShipmentItem, scanShipmentItem)
 }

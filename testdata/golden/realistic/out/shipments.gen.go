@@ -292,7 +292,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByTrackingNo inserts n into table shipments unless a row with the
 // same tracking_no exists, and returns the new row and true, or the existing one,
-// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShipment) (Shipment, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opShipmentsCreateIfAbsentByTrackingNo, n, argsNewShipment, scanShipment)
 }

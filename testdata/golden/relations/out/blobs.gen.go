@@ -242,7 +242,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByDigest inserts n into table blobs unless a row with the same
 // digest exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opBlobsCreateIfAbsentByDigest, n, argsNewBlob, scanBlob)
 }

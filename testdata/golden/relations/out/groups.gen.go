@@ -242,7 +242,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByName inserts n into table groups unless a row with the same name
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opGroupsCreateIfAbsentByName, n, argsNewGroup, scanGroup)
 }

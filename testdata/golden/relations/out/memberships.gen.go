@@ -250,7 +250,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndGroupID inserts n into table memberships unless a row
 // with the same (user_id, group_id) exists, and returns the new row and true, or
-// the existing one, unchanged, and false (see runtime.CreateIfAbsent). It
+// the existing one, unchanged, and false (see runtime.CreateIfAbsentOp). It
 // validates n first.
 func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opMembershipsCreateIfAbsentByUserIDAndGroupID, n, argsNewMembership, scanMembership)

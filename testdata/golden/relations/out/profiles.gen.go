@@ -250,7 +250,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByUserEmail inserts n into table profiles unless a row with the
 // same user_email exists, and returns the new row and true, or the existing one,
-// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfile) (Profile, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opProfilesCreateIfAbsentByUserEmail, n, argsNewProfile, scanProfile)
 }

@@ -240,8 +240,8 @@ LIMIT 1`}
 
 // CreateIfAbsentByUserIDAndTagID inserts n into table user_tags unless a row with
 // the same (user_id, tag_id) exists, and returns the new row and true, or the
-// existing one, unchanged, and false (see runtime.CreateIfAbsent). It validates n
-// first.
+// existing one, unchanged, and false (see runtime.CreateIfAbsentOp). It validates
+// n first.
 func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opUserTagsCreateIfAbsentByUserIDAndTagID, n, argsNewUserTag, scanUserTag)
 }

@@ -244,7 +244,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByTypeAndFunc inserts n into table order unless a row with the
 // same (type, func) exists, and returns the new row and true, or the existing one,
-// unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder) (Order, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opOrderCreateIfAbsentByTypeAndFunc, n, argsNewOrder, scanOrder)
 }

@@ -261,7 +261,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByID inserts n into table user unless a row with the same id
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opUserCreateIfAbsentByID, n, argsNewUser, scanUser)
 }

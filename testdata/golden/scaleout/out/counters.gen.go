@@ -238,7 +238,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByID inserts n into table counters unless a row with the same id
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent).
+// false (see runtime.CreateIfAbsentOp).
 func (r *CounterRepo) CreateIfAbsentByID(ctx context.Context, n NewCounter) (Counter, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opCountersCreateIfAbsentByID, n, argsNewCounter, scanCounter)
 }

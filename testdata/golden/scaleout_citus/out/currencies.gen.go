@@ -255,7 +255,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByCode inserts n into table currencies unless a row with the same
 // code exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *CurrencyRepo) CreateIfAbsentByCode(ctx context.Context, n NewCurrency) (Currency, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opCurrenciesCreateIfAbsentByCode, n, argsNewCurrency, scanCurrency)
 }

@@ -259,7 +259,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByTier inserts n into table prices unless a row with the same tier
 // exists, and returns the new row and true, or the existing one, unchanged, and
-// false (see runtime.CreateIfAbsent). It validates n first.
+// false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *PriceRepo) CreateIfAbsentByTier(ctx context.Context, n NewPrice) (Price, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opPricesCreateIfAbsentByTier, n, argsNewPrice, scanPrice)
 }

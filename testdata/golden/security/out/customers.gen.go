@@ -361,7 +361,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByEmail inserts n into table customers unless a row with the same
 // (org_id, email) exists, and returns the new row and true, or the existing one,
-// unchanged, and false (see runtime.CreateIfAbsent). It validates n first. When
+// unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first. When
 // the row in the way is one the caller cannot see (another tenant's, or
 // soft-deleted), the error has kind Conflict.
 func (r *CustomerRepo) CreateIfAbsentByEmail(ctx context.Context, n NewCustomer) (Customer, bool, error) {
@@ -416,7 +416,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByExternalRef inserts n into table customers unless a row with the
 // same external_ref exists, and returns the new row and true, or the existing one,
-// unchanged, and false (see runtime.CreateIfAbsent). It validates n first. When
+// unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first. When
 // the row in the way is one the caller cannot see (another tenant's, or
 // soft-deleted), the error has kind Conflict.
 func (r *CustomerRepo) CreateIfAbsentByExternalRef(ctx context.Context, n NewCustomer) (Customer, bool, error) {

@@ -233,7 +233,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByRegionAndCode inserts n into table shops unless a row with the
 // same (region, code) exists, and returns the new row and true, or the existing
-// one, unchanged, and false (see runtime.CreateIfAbsent). It validates n first.
+// one, unchanged, and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *ShopRepo) CreateIfAbsentByRegionAndCode(ctx context.Context, n NewShop) (Shop, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opShopsCreateIfAbsentByRegionAndCode, n, argsNewShop, scanShop)
 }

@@ -303,7 +303,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByLabel inserts n into table gadgets unless a row with the same
 // label exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsent). It validates n first.
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Gadget, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opGadgetsCreateIfAbsentByLabel, n, argsNewGadget, scanGadget)
 }
