@@ -34,8 +34,8 @@ func arrayParam(ph string, c *ir.Column) string {
 // get the context's tenant. With rows, it returns the rows in input
 // order (CreateManyReturning); without, its command tag counts them
 // (CreateMany). Its arrays are the arguments of Create, in the same
-// order (insertValues), so that the repository binds them with
-// runtime.Unnest of the same args function.
+// order (insertValues), so that the repository binds them through
+// runtime.InsertManyOp (or ExecManyOp) with the same args function.
 func createManySQL(t *ir.Table, method string, rows bool) ir.Statement {
 	var p placeholders
 	var arrays, aliases, vals []string
