@@ -58,8 +58,7 @@ func (c *Cache) PutMany(entries []Entry) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	p := &c.packs
-	p.once.Do(func() { p.load(dir) })
+	p := c.loadPacks()
 	var rnd [8]byte
 	rand.Read(rnd[:])
 	name := filepath.Join(dir, hex.EncodeToString(rnd[:]))
@@ -71,9 +70,11 @@ func (c *Cache) PutMany(entries []Entry) error {
 	index := make([]byte, 0, len(packIndexMagic)+8+len(entries)*packIndexEntry+sha256.Size)
 	index = append(index, packIndexMagic...)
 	index = binary.LittleEndian.AppendUint64(index, uint64(len(entries)))
-	for _, e := range entries {
+	locs := make([]packLoc, len(entries))
+	for i, e := range entries {
 		off := len(pack)
 		pack = appendEntry(pack, e.Key, e.Payload)
+		locs[i] = packLoc{pack: name + ".pack", off: int64(off), size: int64(len(pack) - off)}
 		index = append(index, e.Key[:]...)
 		index = binary.LittleEndian.AppendUint64(index, uint64(off))
 		index = binary.LittleEndian.AppendUint64(index, uint64(len(pack)-off))
@@ -88,10 +89,9 @@ func (c *Cache) PutMany(entries []Entry) error {
 		return err
 	}
 	// This process reads the new entries from the pack too.
-	locs, _ := decodeIndex(index, name+".pack")
 	p.mu.Lock()
-	for k, l := range locs {
-		p.entries[k] = append(p.entries[k], l)
+	for i, e := range entries {
+		p.entries[e.Key] = append(p.entries[e.Key], locs[i])
 	}
 	p.mu.Unlock()
 	c.puts.Add(int64(len(entries)))
@@ -133,6 +133,13 @@ type packs struct {
 	mu      sync.Mutex
 	entries map[Key][]packLoc // in several packs after concurrent runs
 	touched map[string]bool
+}
+
+// loadPacks returns the cache's packs, their indexes read on first use.
+func (c *Cache) loadPacks() *packs {
+	p := &c.packs
+	p.once.Do(func() { p.load(filepath.Join(c.dir, packDir)) })
+	return p
 }
 
 // load reads the indexes of the packs. An index that is damaged is a
@@ -199,8 +206,7 @@ func decodeIndex(data []byte, pack string) (map[Key]packLoc, bool) {
 // pack holds k intact; bad is set when one holds it unreadable or
 // damaged (that copy is then forgotten).
 func (c *Cache) getPacked(k Key) (payload []byte, ok, bad bool) {
-	p := &c.packs
-	p.once.Do(func() { p.load(filepath.Join(c.dir, packDir)) })
+	p := c.loadPacks()
 	for {
 		p.mu.Lock()
 		locs := p.entries[k]
