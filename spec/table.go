@@ -1084,8 +1084,8 @@ func (p *parser) resolveReferences(t *Table) {
 			}
 		}
 		if ta := p.colAux[tc]; aux.typeOK && ta != nil && ta.typeOK {
-			if c.Type.Name != tc.Type.Name || c.Type.ArrayDims != tc.Type.ArrayDims {
-				p.errs.Add(pos, "column %q is %s but references %s.%s, which is %s; the types must match", c.Name, c.Type, target.Name, tc.Name, tc.Type)
+			if !keyCompatible(c.Type, tc.Type) {
+				p.errs.Add(pos, "column %q is %s but references %s.%s, which is %s; the types must match (or be of one family: smallint, integer and bigint; text and varchar)", c.Name, c.Type, target.Name, tc.Name, tc.Type)
 			}
 		}
 		for key, act := range map[string]string{"on_delete": aux.onDelete, "on_update": aux.onUpdate} {
@@ -1095,6 +1095,20 @@ func (p *parser) resolveReferences(t *Table) {
 		}
 		c.References = &Reference{Table: target, Column: tc, OnDelete: aux.onDelete, OnUpdate: aux.onUpdate, Pos: pos}
 	}
+}
+
+// keyCompatible reports whether a foreign key column of type fk may
+// reference a key of type key: the same type, or types PostgreSQL
+// compares across (pgtypes.Type.KeyFamily), with as many array
+// dimensions.
+func keyCompatible(fk, key Type) bool {
+	if fk.ArrayDims != key.ArrayDims {
+		return false
+	}
+	if fk.Name == key.Name {
+		return true
+	}
+	return fk.Base != nil && key.Base != nil && fk.Base.KeyFamily != "" && fk.Base.KeyFamily == key.Base.KeyFamily
 }
 
 // resolveManyToMany resolves t's many_to_many relations.

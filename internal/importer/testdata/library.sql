@@ -162,3 +162,13 @@ END
 $$;
 CREATE TRIGGER loan_state_change AFTER UPDATE OF state ON loan
   FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION log_loan_state();
+
+-- Grown over the years: an integer key referencing a bigint one, and a
+-- varchar one referencing text.
+CREATE TABLE member_alias (alias text PRIMARY KEY);
+CREATE TABLE book_note (
+  note_id serial PRIMARY KEY,
+  book_id integer NOT NULL REFERENCES book ON DELETE CASCADE,
+  author varchar(80) REFERENCES member_alias (alias),
+  body text NOT NULL
+);
