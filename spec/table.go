@@ -75,6 +75,7 @@ type columnAux struct {
 	onDelete string
 	onUpdate string
 	onPos    map[string]Pos
+	refName  string // references_name:
 }
 
 var tableKeys = []string{
@@ -92,7 +93,7 @@ var tenantKeys = []string{"column", "allow_sequential_ids"}
 
 var columnKeys = []string{
 	"type", "nullable", "primary_key", "identity", "unique", "default", "check",
-	"references", "on_delete", "on_update", "comment", "go_type", "go_name", "renamed_from",
+	"references", "on_delete", "on_update", "references_name", "unique_name", "comment", "go_type", "go_name", "renamed_from",
 	"sensitive", "validate", "min_length", "max_length", "min", "max", "pattern",
 	"not_empty", "generated", "global",
 }
@@ -312,6 +313,22 @@ func (p *parser) column(t *Table, pr pair) *Column {
 		if s, ok := p.nonEmpty(v.value, "references"); ok {
 			aux.ref = v.value
 			aux.refTable, aux.refCol, _ = strings.Cut(s, ".")
+		}
+	}
+	if v, ok := f.get("references_name"); ok {
+		if n, ok := p.ident(v.value, "references_name"); ok {
+			if !f.has("references") {
+				p.errs.Add(v.key.pos, "references_name needs references: on column %q", name)
+			}
+			aux.refName = n
+		}
+	}
+	if v, ok := f.get("unique_name"); ok {
+		if n, ok := p.ident(v.value, "unique_name"); ok {
+			if !c.Unique {
+				p.errs.Add(v.key.pos, "unique_name needs unique: true on column %q", name)
+			}
+			c.UniqueName = n
 		}
 	}
 	for _, key := range []string{"on_delete", "on_update"} {
@@ -1093,7 +1110,7 @@ func (p *parser) resolveReferences(t *Table) {
 				p.errs.Add(aux.onPos[key], "%s: set null needs a nullable column; column %q is not nullable", key, c.Name)
 			}
 		}
-		c.References = &Reference{Table: target, Column: tc, OnDelete: aux.onDelete, OnUpdate: aux.onUpdate, Pos: pos}
+		c.References = &Reference{Table: target, Column: tc, OnDelete: aux.onDelete, OnUpdate: aux.onUpdate, Name: aux.refName, Pos: pos}
 	}
 }
 

@@ -132,6 +132,11 @@ type specColumn struct {
 	references string
 	onDelete   string
 	onUpdate   string
+	// uniqueName and referencesName are the names of the column's
+	// unique constraint and foreign key when they are not PostgreSQL's
+	// defaults (unique_name:, references_name:).
+	uniqueName     string
+	referencesName string
 	goName     string
 	generated  string // the expression of a generated column
 }
@@ -824,7 +829,9 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 	case "u":
 		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") {
 			cols[0].unique = true
-			rename(names.Constraint(t.Name, cols[0].cat.Name, "key"))
+			if k.Name != names.Constraint(t.Name, cols[0].cat.Name, "key") {
+				cols[0].uniqueName = k.Name
+			}
 			return
 		}
 		c.constraintObject(t, k, uniqueWhy(k, len(cols)))
@@ -843,7 +850,9 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		sc := cols[0]
 		sc.references = k.RefTable + "." + refCol.Name
 		sc.onDelete, sc.onUpdate = fkAction(k.OnDelete), fkAction(k.OnUpdate)
-		rename(names.Constraint(t.Name, sc.cat.Name, "fkey"))
+		if k.Name != names.Constraint(t.Name, sc.cat.Name, "fkey") {
+			sc.referencesName = k.Name
+		}
 	case "c":
 		expr, ok := checkExpr(k.Def)
 		if !ok || k.UsesSchema || !k.Validated || k.NoInherit {

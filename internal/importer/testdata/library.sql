@@ -163,12 +163,13 @@ $$;
 CREATE TRIGGER loan_state_change AFTER UPDATE OF state ON loan
   FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION log_loan_state();
 
--- Grown over the years: an integer key referencing a bigint one, and a
--- varchar one referencing text.
+-- Grown over the years: an integer key referencing a bigint one, a
+-- varchar one referencing text, constraints named by another tool.
 CREATE TABLE member_alias (alias text PRIMARY KEY);
 CREATE TABLE book_note (
   note_id serial PRIMARY KEY,
   book_id integer NOT NULL REFERENCES book ON DELETE CASCADE,
-  author varchar(80) REFERENCES member_alias (alias),
+  author varchar(80) CONSTRAINT fk_rails_1a2b3c4d5e REFERENCES member_alias (alias),
+  slug text NOT NULL CONSTRAINT book_note_slug_uniq UNIQUE,
   body text NOT NULL
 );

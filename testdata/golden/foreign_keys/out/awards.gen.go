@@ -53,7 +53,7 @@ var (
 	// employees.
 	ErrAwardEmployeeIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "awards", Constraint: "awards_employee_id_fkey", Name: "employee_id.references", FK: runtime.FKMissing}
 	// ErrAwardBadgeIDNotFound matches a write whose badge_id names no row of badges.
-	ErrAwardBadgeIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "awards", Constraint: "awards_badge_id_fkey", Name: "badge_id.references", FK: runtime.FKMissing}
+	ErrAwardBadgeIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "awards", Constraint: "fk_rails_8c949dd2cd", Name: "badge_id.references", FK: runtime.FKMissing}
 	// ErrAwardCompanyNameNotFound matches a write whose company_name names no row of
 	// companies.
 	ErrAwardCompanyNameNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "awards", Constraint: "awards_company_name_fkey", Name: "company_name.references", FK: runtime.FKMissing}

@@ -42,7 +42,7 @@ var (
 	ErrBadgeIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "badges", Constraint: "badges_pkey", Name: "primary_key"}
 	// ErrBadgeReferencedByAward matches a delete or key change of a row that rows of
 	// awards reference.
-	ErrBadgeReferencedByAward = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "awards", Constraint: "awards_badge_id_fkey", Name: "badge_id.references", FK: runtime.FKReferenced}
+	ErrBadgeReferencedByAward = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "awards", Constraint: "fk_rails_8c949dd2cd", Name: "badge_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table badges (see runtime.Validator).

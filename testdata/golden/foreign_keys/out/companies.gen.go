@@ -45,7 +45,7 @@ var (
 	// ErrCompanyIDTaken matches a violation of the primary key (id).
 	ErrCompanyIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "companies", Constraint: "companies_pkey", Name: "primary_key"}
 	// ErrCompanyNameTaken matches a violation of the unique column name.
-	ErrCompanyNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "companies", Constraint: "companies_name_key", Name: "name.unique"}
+	ErrCompanyNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "companies", Constraint: "companies_name_uniq", Name: "name.unique"}
 	// ErrCompanyReferencedByDepartment matches a delete or key change of a row that
 	// rows of departments reference.
 	ErrCompanyReferencedByDepartment = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "departments", Constraint: "departments_company_id_fkey", Name: "company_id.references", FK: runtime.FKReferenced}

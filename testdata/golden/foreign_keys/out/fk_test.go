@@ -118,6 +118,17 @@ func TestKeysOfOneFamily(t *testing.T) {
 	if _, err := s.Awards.Create(ctx, NewAward{EmployeeID: int32(emp.ID), BadgeID: int64(badge.ID), CompanyName: runtime.NullOf("Initrode")}); !errors.Is(err, ErrAwardCompanyNameNotFound) {
 		t.Fatalf("award of a missing company: %v", err)
 	}
+	// Constraints named as an existing database has them (unique_name,
+	// references_name) match their sentinels and spec names.
+	_, err = s.Companies.Create(ctx, NewCompany{Name: "Initech"})
+	var dbErr *runtime.DbError
+	if !errors.Is(err, ErrCompanyNameTaken) || !errors.As(err, &dbErr) || dbErr.Constraint != "companies_name_uniq" || dbErr.SpecName != "name.unique" {
+		t.Fatalf("duplicate company: %v", err)
+	}
+	_, err = s.Awards.Create(ctx, NewAward{EmployeeID: int32(emp.ID), BadgeID: int64(badge.ID) + 1})
+	if !errors.As(err, &dbErr) || dbErr.Constraint != "fk_rails_8c949dd2cd" || dbErr.SpecName != "badge_id.references" {
+		t.Fatalf("award of a missing badge: %v", err)
+	}
 	// bigint parents, integer foreign key: a parent whose id does not
 	// fit an integer has no awards, and is no error.
 	far := Employee{ID: 1 << 40}

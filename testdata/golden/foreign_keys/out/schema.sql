@@ -6,7 +6,7 @@ CREATE TABLE "companies" (
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
   "name" text NOT NULL,
   PRIMARY KEY ("id"),
-  CONSTRAINT "companies_name_key" UNIQUE ("name")
+  CONSTRAINT "companies_name_uniq" UNIQUE ("name")
 );
 
 -- Create "departments" table
@@ -52,6 +52,6 @@ CREATE TABLE "awards" (
   "company_name" character varying(100) NULL,
   PRIMARY KEY ("id"),
   CONSTRAINT "awards_employee_id_fkey" FOREIGN KEY ("employee_id") REFERENCES "employees" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
-  CONSTRAINT "awards_badge_id_fkey" FOREIGN KEY ("badge_id") REFERENCES "badges" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION,
+  CONSTRAINT "fk_rails_8c949dd2cd" FOREIGN KEY ("badge_id") REFERENCES "badges" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION,
   CONSTRAINT "awards_company_name_fkey" FOREIGN KEY ("company_name") REFERENCES "companies" ("name") ON UPDATE NO ACTION ON DELETE NO ACTION
 );
