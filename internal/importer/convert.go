@@ -137,8 +137,8 @@ type specColumn struct {
 	// defaults (unique_name:, references_name:).
 	uniqueName     string
 	referencesName string
-	goName     string
-	generated  string // the expression of a generated column
+	goName         string
+	generated      string // the expression of a generated column
 }
 
 type sqlExpr string  // a default written {sql: …}
