@@ -159,6 +159,9 @@ type CatIndex struct {
 	// NullsNotDistinct is set for UNIQUE NULLS NOT DISTINCT.
 	NullsNotDistinct bool
 	Options          []string
+	// Uses are the functions of the schema its expressions or predicate
+	// call.
+	Uses []string
 }
 
 // CatSequence is a sequence of the schema that no identity column owns.
@@ -431,7 +434,10 @@ SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisunique, am.
         AND u.coll <> 100)
     AND ic.reloptions IS NULL,
   coalesce(obj_description(i.indexrelid, 'pg_class'), ''),
-  coalesce(ic.reloptions, '{}')
+  coalesce(ic.reloptions, '{}'),
+  ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid AND d.refclassid = 'pg_proc'::regclass
+      AND p.pronamespace = n.oid ORDER BY 1)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
@@ -446,7 +452,7 @@ ORDER BY i.indrelid, ic.relname`, r.schema)
 		var oid uint32
 		x := &CatIndex{}
 		if err := rows.Scan(&oid, &x.Name, &x.Def, &x.Unique, &x.Method, &x.Keys, &x.KeyCols, &x.Desc, &x.NullsFirst, &x.NKeys,
-			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options); err != nil {
+			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses); err != nil {
 			return err
 		}
 		x.NullsNotDistinct = containsFold(x.Def, " NULLS NOT DISTINCT")

@@ -616,8 +616,12 @@ func constraintKind(t string) string {
 func (c *converter) indexObject(t *CatTable, x *CatIndex, why string) {
 	def := unqualify(x.Def, c.cat.Schema)
 	def += commentOn("INDEX", quoteIdent(x.Name), x.Comment)
+	deps := []string{objNameOf(t.Name)}
+	for _, fn := range x.Uses {
+		deps = appendUnique(deps, objNameOf(fn))
+	}
 	c.add(&c.later, &object{name: c.objName(x.Name, "index"), kind: "other", sql: def,
-		drop: "DROP INDEX " + quoteIdent(x.Name), dependsOn: []string{objNameOf(t.Name)}})
+		drop: "DROP INDEX " + quoteIdent(x.Name), dependsOn: deps})
 	c.find("index", t.Name+"."+x.Name, Kept, "%s", why)
 }
 
@@ -921,6 +925,8 @@ func (c *converter) index(st *specTable, x *CatIndex, byNum map[int16]*specColum
 		why = "it uses an operator class, collation or storage parameter specs do not declare"
 	case !plain(x.Name):
 		why = "its name is not a plain lower-case SQL name"
+	case len(x.Uses) > 0:
+		why = fmt.Sprintf("it calls %s of the schema, which exists only after the tables", strings.Join(x.Uses, ", "))
 	}
 	if why != "" {
 		c.indexObject(t, x, why)

@@ -173,3 +173,8 @@ CREATE TABLE book_note (
   slug text NOT NULL CONSTRAINT book_note_slug_uniq UNIQUE,
   body text NOT NULL
 );
+
+-- An index that calls a function of the schema: it can be created only
+-- after the function, which comes after the tables.
+CREATE FUNCTION norm_title(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(btrim($1)) $$;
+CREATE INDEX book_norm_title_idx ON book (norm_title(title));
