@@ -178,3 +178,10 @@ CREATE TABLE book_note (
 -- after the function, which comes after the tables.
 CREATE FUNCTION norm_title(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(btrim($1)) $$;
 CREATE INDEX book_norm_title_idx ON book (norm_title(title));
+-- So do a check and a default that call it.
+ALTER TABLE book_note ADD CONSTRAINT book_note_body_check CHECK (norm_title(body) <> '');
+ALTER TABLE book_note ADD COLUMN title text NOT NULL DEFAULT norm_title(' Untitled ');
+
+-- A table whose row type would take an enum's Go name.
+CREATE TYPE shelf AS ENUM ('open', 'closed');
+CREATE TABLE shelves (shelf_id integer PRIMARY KEY, state shelf NOT NULL DEFAULT 'open');
