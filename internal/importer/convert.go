@@ -858,6 +858,10 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			c.constraintObject(t, k, c.fkWhy(k, len(cols), target))
 			return
 		}
+		if cols[0].cat.NotNull && (k.OnDelete == "n" || k.OnUpdate == "n") {
+			c.constraintObject(t, k, "it sets NULL into a NOT NULL column on delete or update (which then fails), as specs refuse")
+			return
+		}
 		sc := cols[0]
 		sc.references = k.RefTable + "." + refCol.Name
 		sc.onDelete, sc.onUpdate = fkAction(k.OnDelete), fkAction(k.OnUpdate)
