@@ -452,6 +452,18 @@ func (c *converter) earlyObjects() {
 		c.add(&c.early, &object{name: objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop})
 		c.find("domain", d.Name, Kept, "domains are SQL objects, created before the tables; columns of the domain declare its base type")
 	}
+	for _, e := range cat.Enums {
+		if plain(e.Name) {
+			continue // an enums: entry
+		}
+		labels := make([]string, len(e.Labels))
+		for i, l := range e.Labels {
+			labels[i] = names.QuoteLiteral(l)
+		}
+		sql := fmt.Sprintf("CREATE TYPE %s AS ENUM (%s)", quoteIdent(e.Name), strings.Join(labels, ", ")) + commentOn("TYPE", quoteIdent(e.Name), e.Comment)
+		c.add(&c.early, &object{name: objNameOf(e.Name), kind: "other", sql: sql, drop: "DROP TYPE " + quoteIdent(e.Name)})
+		c.find("enum", e.Name, Kept, "its name is not a plain lower-case SQL name, so specs cannot declare it: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
+	}
 	for _, t := range cat.Types {
 		sql := fmt.Sprintf("CREATE TYPE %s AS %s", quoteIdent(t.Name), t.SQL) + commentOn("TYPE", quoteIdent(t.Name), t.Comment)
 		kind, drop := "type", ""

@@ -189,3 +189,8 @@ CREATE TABLE shelves (shelf_id integer PRIMARY KEY, state shelf NOT NULL DEFAULT
 -- A foreign key that sets NULL into a NOT NULL column (Sakila's
 -- payment.rental_id): PostgreSQL takes it, specs do not.
 ALTER TABLE book_note ADD COLUMN reviewer uuid NOT NULL REFERENCES member ON DELETE SET NULL;
+
+-- Names that need quoting, as an ORM that keeps its models' spelling
+-- writes them: the enum and the table are kept as SQL, the enum first.
+CREATE TYPE "Mood" AS ENUM ('happy', 'it''s complicated');
+CREATE TABLE "ReadingLog" (id integer PRIMARY KEY, "bookId" bigint REFERENCES book, mood "Mood" NOT NULL DEFAULT 'happy');
