@@ -390,7 +390,7 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 	}
 	for _, c := range t.Columns {
 		if c.Unique && !c.PrimaryKey {
-			c.UniqueName = names.Constraint(t.SQLName, c.SQLName, "key")
+			c.UniqueName = b.uniqueName(t, c)
 		}
 		if c.Check != "" {
 			c.CheckName = names.Constraint(t.SQLName, c.SQLName, "check")
@@ -598,12 +598,30 @@ func (b *builder) buildReferences(t *ir.Table) {
 		c.References = &ir.Reference{
 			Table: b.tables[ref.Table.Name], Column: b.irColumn[ref.Column],
 			OnDelete: ref.OnDelete, OnUpdate: ref.OnUpdate,
-			Name: names.Constraint(t.SQLName, c.SQLName, "fkey"), Pos: ref.Pos,
+			Name: fkName(t, c, ref), Pos: ref.Pos,
 		}
 		b.scopeReference(t, c)
 		b.checkScopedReference(t, c)
 	}
 	b.buildReferencedSentinels(t)
+}
+
+// fkName is the name of the foreign key of c, a column of t: the spec's
+// references_name, or PostgreSQL's default.
+func fkName(t *ir.Table, c *ir.Column, ref *spec.Reference) string {
+	if ref.Name != "" {
+		return ref.Name
+	}
+	return names.Constraint(t.SQLName, c.SQLName, "fkey")
+}
+
+// uniqueName is the name of the unique constraint of c, a unique column
+// of t: the spec's unique_name, or PostgreSQL's default.
+func (b *builder) uniqueName(t *ir.Table, c *ir.Column) string {
+	if n := b.columnSpec[c].UniqueName; n != "" {
+		return n
+	}
+	return names.Constraint(t.SQLName, c.SQLName, "key")
 }
 
 // isExported reports whether a Go name starts with an upper-case letter.

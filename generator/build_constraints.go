@@ -44,7 +44,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 	for _, c := range t.Columns {
 		if c.Unique && !c.PrimaryKey {
 			add(&ir.Constraint{
-				Kind: ir.UniqueConstraint, SQLName: names.Constraint(t.SQLName, c.SQLName, "key"), SpecName: c.SQLName + ".unique",
+				Kind: ir.UniqueConstraint, SQLName: c.UniqueName, SpecName: c.SQLName + ".unique",
 				Sentinel: "Err" + t.Model + c.Field + "Taken", Pos: c.Pos,
 				Doc: uniqueColumnDoc(c),
 			})
@@ -115,7 +115,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 	for _, c := range t.Columns {
 		if ref := b.columnSpec[c].References; ref != nil {
 			add(&ir.Constraint{
-				Kind: ir.ForeignKeyConstraint, SQLName: names.Constraint(t.SQLName, c.SQLName, "fkey"), SpecName: c.SQLName + ".references",
+				Kind: ir.ForeignKeyConstraint, SQLName: fkName(t, c, ref), SpecName: c.SQLName + ".references",
 				Sentinel: "Err" + t.Model + c.Field + "NotFound", Column: c, Pos: ref.Pos,
 				Doc: fmt.Sprintf("the foreign key %s → %s.%s", c.SQLName, ref.Table.Name, ref.Column.Name),
 			})

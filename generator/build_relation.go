@@ -86,6 +86,18 @@ func mapKeyProblem(c *ir.Column) string {
 	return ""
 }
 
+// convertibleKeys reports whether the keys of ref, in Go, convert to
+// those of fk, a foreign key column referencing it: integers of two
+// widths (a foreign key of one pgtypes KeyFamily), neither with a
+// go_type of its own. An eager loader converts each parent's key with
+// runtime.IntKey.
+func convertibleKeys(fk, ref *ir.Column) bool {
+	intCol := func(c *ir.Column) bool {
+		return !c.GoTypeOverride && c.Type.ArrayDims == 0 && c.Type.Base != nil && c.Type.Base.Int != nil
+	}
+	return intCol(fk) && intCol(ref)
+}
+
 // belongsTo adds the relation of t's foreign key column c.
 func (b *builder) belongsTo(t *ir.Table, c *ir.Column) {
 	parent, ref := b.refColumn(c)
@@ -135,7 +147,7 @@ func (b *builder) hasMany(parent, child *ir.Table, c *ir.Column, byFK bool) {
 	switch {
 	case mapKeyProblem(c) != "":
 		r.Skipped = mapKeyProblem(c)
-	case ref.Go.Elem() != r.Key:
+	case ref.Go.Elem() != r.Key && !convertibleKeys(c, ref):
 		r.Skipped = fmt.Sprintf("column %s.%s is %s in Go but %s.%s is %s", child.SQLName, c.SQLName, r.Key,
 			parent.SQLName, ref.SQLName, ref.Go.Elem())
 	case !b.loaderOf(child, c):
@@ -194,7 +206,7 @@ func (b *builder) manyToMany(t *ir.Table, m *spec.ManyToMany) {
 	switch {
 	case mapKeyProblem(from) != "":
 		r.Skipped = mapKeyProblem(from)
-	case fromRef.Go.Elem() != r.Key:
+	case fromRef.Go.Elem() != r.Key && !convertibleKeys(from, fromRef):
 		r.Skipped = fmt.Sprintf("column %s.%s is %s in Go but %s.%s is %s", through.SQLName, from.SQLName, r.Key,
 			t.SQLName, fromRef.SQLName, fromRef.Go.Elem())
 	}

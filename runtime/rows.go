@@ -132,6 +132,15 @@ func Keys[T, K any](items []T, key func(*T) (K, bool)) []K {
 	return out
 }
 
+// IntKey converts v, the key of a parent row, to K, the integer type
+// of a foreign key referencing it (an integer column referencing a
+// bigint key, or the reverse), for Keys: it returns ok, and false when v
+// does not fit K, as no row can reference such a key.
+func IntKey[K, V integer](v V, ok bool) (K, bool) {
+	k := K(v)
+	return k, ok && V(k) == v
+}
+
 // ScanValue reads the one value of a QueryRow (a count, an EXISTS), or
 // returns the zero value and the error.
 func ScanValue[T any](row pgx.Row) (T, error) {

@@ -75,6 +75,7 @@ type columnAux struct {
 	onDelete string
 	onUpdate string
 	onPos    map[string]Pos
+	refName  string // references_name:
 }
 
 var tableKeys = []string{
@@ -92,7 +93,7 @@ var tenantKeys = []string{"column", "allow_sequential_ids"}
 
 var columnKeys = []string{
 	"type", "nullable", "primary_key", "identity", "unique", "default", "check",
-	"references", "on_delete", "on_update", "comment", "go_type", "go_name", "renamed_from",
+	"references", "on_delete", "on_update", "references_name", "unique_name", "comment", "go_type", "go_name", "renamed_from",
 	"sensitive", "validate", "min_length", "max_length", "min", "max", "pattern",
 	"not_empty", "generated", "global",
 }
@@ -312,6 +313,22 @@ func (p *parser) column(t *Table, pr pair) *Column {
 		if s, ok := p.nonEmpty(v.value, "references"); ok {
 			aux.ref = v.value
 			aux.refTable, aux.refCol, _ = strings.Cut(s, ".")
+		}
+	}
+	if v, ok := f.get("references_name"); ok {
+		if n, ok := p.ident(v.value, "references_name"); ok {
+			if !f.has("references") {
+				p.errs.Add(v.key.pos, "references_name needs references: on column %q", name)
+			}
+			aux.refName = n
+		}
+	}
+	if v, ok := f.get("unique_name"); ok {
+		if n, ok := p.ident(v.value, "unique_name"); ok {
+			if !c.Unique {
+				p.errs.Add(v.key.pos, "unique_name needs unique: true on column %q", name)
+			}
+			c.UniqueName = n
 		}
 	}
 	for _, key := range []string{"on_delete", "on_update"} {
@@ -1084,8 +1101,8 @@ func (p *parser) resolveReferences(t *Table) {
 			}
 		}
 		if ta := p.colAux[tc]; aux.typeOK && ta != nil && ta.typeOK {
-			if c.Type.Name != tc.Type.Name || c.Type.ArrayDims != tc.Type.ArrayDims {
-				p.errs.Add(pos, "column %q is %s but references %s.%s, which is %s; the types must match", c.Name, c.Type, target.Name, tc.Name, tc.Type)
+			if !keyCompatible(c.Type, tc.Type) {
+				p.errs.Add(pos, "column %q is %s but references %s.%s, which is %s; the types must match (or be of one family: smallint, integer and bigint; text and varchar)", c.Name, c.Type, target.Name, tc.Name, tc.Type)
 			}
 		}
 		for key, act := range map[string]string{"on_delete": aux.onDelete, "on_update": aux.onUpdate} {
@@ -1093,8 +1110,22 @@ func (p *parser) resolveReferences(t *Table) {
 				p.errs.Add(aux.onPos[key], "%s: set null needs a nullable column; column %q is not nullable", key, c.Name)
 			}
 		}
-		c.References = &Reference{Table: target, Column: tc, OnDelete: aux.onDelete, OnUpdate: aux.onUpdate, Pos: pos}
+		c.References = &Reference{Table: target, Column: tc, OnDelete: aux.onDelete, OnUpdate: aux.onUpdate, Name: aux.refName, Pos: pos}
 	}
+}
+
+// keyCompatible reports whether a foreign key column of type fk may
+// reference a key of type key: the same type, or types PostgreSQL
+// compares across (pgtypes.Type.KeyFamily), with as many array
+// dimensions.
+func keyCompatible(fk, key Type) bool {
+	if fk.ArrayDims != key.ArrayDims {
+		return false
+	}
+	if fk.Name == key.Name {
+		return true
+	}
+	return fk.Base != nil && key.Base != nil && fk.Base.KeyFamily != "" && fk.Base.KeyFamily == key.Base.KeyFamily
 }
 
 // resolveManyToMany resolves t's many_to_many relations.

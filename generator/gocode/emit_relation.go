@@ -146,9 +146,25 @@ func parentKeys(r *ir.Relation, ref *ir.Column) ([]jen.Code, jen.Code) {
 	if ref.Go.Null {
 		ok = p().Dot("Valid")
 	}
+	ret := jen.Return(keyOf(ref, p()), ok)
+	if ref.Go.Elem() != r.Key {
+		// An integer key of another width than the foreign key's.
+		ret = jen.Return(jen.Qual(ir.PathRuntime, "IntKey").Types(typeCode(r.Key)).Call(keyOf(ref, p()), ok))
+	}
 	key := jen.Func().Params(jen.Id("p").Op("*").Id(r.Table.Model)).Params(typeCode(r.Key), jen.Bool()).
-		Add(inline(jen.Return(keyOf(ref, p()), ok)))
+		Add(inline(ret))
 	return nil, jen.Qual(ir.PathRuntime, "Keys").Call(jen.Id("parents"), key)
+}
+
+// keyedBy says what keys the map of r's eager loader: the parent's key,
+// converted to the foreign key's Go type when the two are integers of
+// other widths (runtime.IntKey).
+func keyedBy(r *ir.Relation) string {
+	if r.Ref.Go.Elem() == r.Key {
+		return "the parent's " + r.Ref.SQLName
+	}
+	return fmt.Sprintf("the parent's %s as %s, the type of %s.%s (a parent whose %s does not fit has none)",
+		r.Ref.SQLName, r.Key, r.Child.SQLName, r.FK.SQLName, r.Ref.SQLName)
 }
 
 // genHasMany emits Load<Children> on the parent's repository.
@@ -165,8 +181,8 @@ func genHasMany(f *jen.File, r *ir.Relation) {
 	body = append(body, pre...)
 	body = append(body, loadCall(r.Loader, loader.LoadSQL, dbOf(scoped), keys)...)
 	method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s of each of parents (%s.%s = %s.%s), "+
-		"keyed by the parent's %s, as %s does.", r.Load, child.SQLName, child.SQLName, r.FK.SQLName, t.SQLName,
-		r.Ref.SQLName, r.Ref.SQLName, loader.Load)).
+		"keyed by %s, as %s does.", r.Load, child.SQLName, child.SQLName, r.FK.SQLName, t.SQLName,
+		r.Ref.SQLName, keyedBy(r), loader.Load)).
 		Params(ctxParam.Clone(), jen.Id("parents").Index().Id(t.Model)).Params(mapType(r, child.Model), jen.Error()).
 		Block(body...)
 	f.Line()
@@ -192,7 +208,7 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 		body = append(body, pre...)
 		body = append(body, loadCall(name, s, dbOf(scoped), keys)...)
 		method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s linked to each of parents through table %s, "+
-			"keyed by the parent's %s, in one query (see runtime.Loader).", r.Load, target.SQLName, r.Through.SQLName, r.Ref.SQLName)).
+			"keyed by %s, in one query (see runtime.Loader).", r.Load, target.SQLName, r.Through.SQLName, keyedBy(r))).
 			Params(ctxParam.Clone(), jen.Id("parents").Index().Id(t.Model)).Params(mapType(r, target.Model), jen.Error()).
 			Block(body...)
 		f.Line()

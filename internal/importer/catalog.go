@@ -108,9 +108,9 @@ type CatColumn struct {
 	// Sequence is the sequence a serial column owns (an OWNED BY
 	// sequence whose nextval is the column's default), or "".
 	Sequence string
-	// DefaultUsesSchema is set when the default calls a function of the
-	// imported schema.
-	DefaultUsesSchema bool
+	// DefaultUses are the functions of the imported schema the default
+	// calls.
+	DefaultUses []string
 }
 
 // SeqOptions are a sequence's options and the largest value of its type.
@@ -135,8 +135,8 @@ type CatConstraint struct {
 	Validated  bool
 	NoInherit  bool
 	Comment    string
-	// UsesSchema is set when a check calls a function of the schema.
-	UsesSchema bool
+	// Uses are the functions of the schema a check calls.
+	Uses []string
 }
 
 // CatIndex is an index that does not back a constraint.
@@ -159,6 +159,9 @@ type CatIndex struct {
 	// NullsNotDistinct is set for UNIQUE NULLS NOT DISTINCT.
 	NullsNotDistinct bool
 	Options          []string
+	// Uses are the functions of the schema its expressions or predicate
+	// call.
+	Uses []string
 }
 
 // CatSequence is a sequence of the schema that no identity column owns.
@@ -348,8 +351,9 @@ SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
   coalesce((SELECT s.relname FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
     WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
       AND d.classid = 'pg_class'::regclass AND s.relkind = 'S' AND d.deptype = 'a' LIMIT 1), ''),
-  coalesce((SELECT bool_or(p.pronamespace = n.oid) FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
-    WHERE d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass), false),
+  ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
+    WHERE d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass
+      AND p.pronamespace = n.oid ORDER BY 1),
   coalesce(sq.seqstart, 0), coalesce(sq.seqincrement, 0), coalesce(sq.seqmin, 0), coalesce(sq.seqmax, 0), coalesce(sq.seqcache, 0),
   coalesce(sq.seqcycle, false),
   CASE sq.seqtypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END
@@ -371,7 +375,7 @@ ORDER BY a.attrelid, a.attnum`, r.schema)
 		var oid uint32
 		c := &CatColumn{}
 		if err := rows.Scan(&oid, &c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemCat, &c.Dims,
-			&c.NotNull, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUsesSchema,
+			&c.NotNull, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
 			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
 			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax); err != nil {
 			return err
@@ -390,8 +394,9 @@ SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
   co.confdeltype::text, co.confupdtype::text, co.confmatchtype::text,
   pg_get_constraintdef(co.oid, true), co.condeferrable, co.convalidated, co.connoinherit,
   coalesce(obj_description(co.oid, 'pg_constraint'), ''),
-  EXISTS (SELECT 1 FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
-    WHERE d.classid = 'pg_constraint'::regclass AND d.objid = co.oid AND d.refclassid = 'pg_proc'::regclass AND p.pronamespace = n.oid)
+  ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
+    WHERE d.classid = 'pg_constraint'::regclass AND d.objid = co.oid AND d.refclassid = 'pg_proc'::regclass
+      AND p.pronamespace = n.oid ORDER BY 1)
 FROM pg_constraint co
 JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
@@ -405,7 +410,7 @@ ORDER BY co.conrelid, co.conname`, r.schema)
 		var oid uint32
 		k := &CatConstraint{}
 		if err := rows.Scan(&oid, &k.Name, &k.Type, &k.Columns, &k.RefTable, &k.RefSchema, &k.RefColumns,
-			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Validated, &k.NoInherit, &k.Comment, &k.UsesSchema); err != nil {
+			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses); err != nil {
 			return err
 		}
 		if t := r.byOID[oid]; t != nil {
@@ -431,7 +436,10 @@ SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisunique, am.
         AND u.coll <> 100)
     AND ic.reloptions IS NULL,
   coalesce(obj_description(i.indexrelid, 'pg_class'), ''),
-  coalesce(ic.reloptions, '{}')
+  coalesce(ic.reloptions, '{}'),
+  ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid AND d.refclassid = 'pg_proc'::regclass
+      AND p.pronamespace = n.oid ORDER BY 1)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
@@ -446,7 +454,7 @@ ORDER BY i.indrelid, ic.relname`, r.schema)
 		var oid uint32
 		x := &CatIndex{}
 		if err := rows.Scan(&oid, &x.Name, &x.Def, &x.Unique, &x.Method, &x.Keys, &x.KeyCols, &x.Desc, &x.NullsFirst, &x.NKeys,
-			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options); err != nil {
+			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses); err != nil {
 			return err
 		}
 		x.NullsNotDistinct = containsFold(x.Def, " NULLS NOT DISTINCT")

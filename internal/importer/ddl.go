@@ -30,7 +30,27 @@ func (e *DDLError) Error() string {
 	if e.ErrLine > 0 {
 		line = e.ErrLine
 	}
-	return fmt.Sprintf("%s:%d: %v\n  in the statement starting at line %d: %s", e.File, line, e.Err, e.Line, e.Statement)
+	msg := fmt.Sprintf("%s:%d: %v\n  in the statement starting at line %d: %s", e.File, line, e.Err, e.Line, e.Statement)
+	if hint := ddlHint(e.Err); hint != "" {
+		msg += "\n  " + hint
+	}
+	return msg
+}
+
+// ddlHint says what to do about a statement the server refused for want
+// of something installed on it, or "".
+func ddlHint(err error) string {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return ""
+	}
+	switch {
+	case pgErr.Code == "58P01": // undefined_file: a C function's library
+		return "the statement needs a file the server replaying the DDL does not have (a C function's shared library): import from the database itself (--url), give a --dev-url whose server has it, or leave the statement out of the file and add the object by hand as an sql_objects entry"
+	case pgErr.Code == "0A000" && strings.HasPrefix(pgErr.Message, "extension ") && strings.HasSuffix(pgErr.Message, " is not available"):
+		return "the extension is not installed on the server replaying the DDL: import from the database itself (--url), or give a --dev-url whose server has it"
+	}
+	return ""
 }
 
 // Unwrap returns the server's error.

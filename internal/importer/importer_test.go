@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -118,6 +119,28 @@ func TestSplitDDL(t *testing.T) {
 	}
 	if _, err := SplitDDL("SELECT 'open"); err == nil {
 		t.Error("an unterminated string was not reported")
+	}
+}
+
+// TestApplyDDLMissingOnServer: a statement the replaying server cannot
+// run for want of something installed (a C function's library, an
+// extension) is reported with its file and line and what to do.
+func TestApplyDDLMissingOnServer(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct{ ddl, hint string }{
+		{"CREATE TABLE a (id int);\nCREATE FUNCTION tile(bigint) RETURNS integer LANGUAGE c STRICT AS '/nowhere/libtile.so', 'tile';\n", "a C function's shared library"},
+		{"CREATE EXTENSION no_such_extension;\n", "the extension is not installed"},
+	} {
+		conn, err := pgx.Connect(ctx, pgtest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = ApplyDDL(ctx, conn, "structure.sql", tc.ddl)
+		conn.Close(ctx)
+		var de *DDLError
+		if !errors.As(err, &de) || !strings.Contains(err.Error(), tc.hint) || !strings.Contains(err.Error(), "--dev-url") {
+			t.Errorf("%q: %v", tc.ddl, err)
+		}
 	}
 }
 

@@ -199,6 +199,9 @@ func columnYAML(sc *specColumn, singlePK bool) string {
 	}
 	if sc.unique {
 		kv = append(kv, "unique: true")
+		if sc.uniqueName != "" {
+			kv = append(kv, "unique_name: "+scalar(sc.uniqueName))
+		}
 	}
 	if sc.generated != "" {
 		kv = append(kv, "generated: "+quoted(sc.generated))
@@ -225,6 +228,9 @@ func columnYAML(sc *specColumn, singlePK bool) string {
 		}
 		if sc.onUpdate != "" {
 			kv = append(kv, "on_update: "+sc.onUpdate)
+		}
+		if sc.referencesName != "" {
+			kv = append(kv, "references_name: "+scalar(sc.referencesName))
 		}
 	}
 	if sc.goName != "" {

@@ -48,6 +48,12 @@ type Type struct {
 	// MapKey is set when Go values can key a Go map by value, as the
 	// relation loaders group rows by their foreign keys.
 	MapKey bool
+	// KeyFamily names the types PostgreSQL compares across with an
+	// equality operator of one operator family: a foreign key may be of
+	// one type and the key it references of another of the same family
+	// (an integer column referencing a bigint key, as schemas grown over
+	// the years have). "" for a type that only matches itself.
+	KeyFamily string
 	// Codec says how pgx moves values in and out: which codec, which
 	// format, what runtime.RegisterTypes adds.
 	Codec string
@@ -256,7 +262,7 @@ var (
 	integerType = &Type{
 		Name: "integer", Aliases: []string{"int", "int4"}, Hints: []string{"int32", "mediumint"},
 		Literal: intLit, Example: "-2147483648",
-		Go: GoType{Name: "int32"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare,
+		Go: GoType{Name: "int32"}, MapKey: true, KeyFamily: "integer", Copy: true, Unnest: true, Compare: cmpCompare,
 		Codec:   "pgx's int4 codec, binary",
 		Catalog: "int4", AtlasName: "integer", atlas: atlasInt,
 		Docs: "a 4-byte integer",
@@ -266,7 +272,7 @@ var (
 	bigintType = &Type{
 		Name: "bigint", Aliases: []string{"int8"}, Hints: []string{"int64", "long"},
 		Literal: intLit, Example: "9223372036854775807",
-		Go: GoType{Name: "int64"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare,
+		Go: GoType{Name: "int64"}, MapKey: true, KeyFamily: "integer", Copy: true, Unnest: true, Compare: cmpCompare,
 		Codec:   "pgx's int8 codec, binary",
 		Catalog: "int8", AtlasName: "bigint", atlas: atlasInt,
 		Docs: "an 8-byte integer",
@@ -342,7 +348,7 @@ var All = []*Type{
 	{
 		Name: "text", Hints: []string{"string", "str"},
 		Literal: textLit, Example: "hello",
-		Go: GoType{Name: "string"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare,
+		Go: GoType{Name: "string"}, MapKey: true, KeyFamily: "string", Copy: true, Unnest: true, Compare: cmpCompare,
 		Codec:   "pgx's text codec",
 		Catalog: "text", AtlasName: "text", atlas: atlasString,
 		Docs: "text of any length",
@@ -351,7 +357,7 @@ var All = []*Type{
 	{
 		Name: "varchar", Aliases: []string{"character varying"},
 		Mods: Length, Literal: textLit, Example: "hello",
-		Go: GoType{Name: "string"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare, Cast: "varchar",
+		Go: GoType{Name: "string"}, MapKey: true, KeyFamily: "string", Copy: true, Unnest: true, Compare: cmpCompare, Cast: "varchar",
 		Codec:   "pgx's text codec",
 		Catalog: "varchar", AtlasName: "character varying", atlas: atlasString,
 		Docs: "text of at most n characters, varchar(n); max_length defaults to n",
@@ -378,7 +384,7 @@ var All = []*Type{
 	{
 		Name: "smallint", Aliases: []string{"int2"}, Hints: []string{"int16", "tinyint"},
 		Literal: intLit, Example: "-32768",
-		Go: GoType{Name: "int16"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare,
+		Go: GoType{Name: "int16"}, MapKey: true, KeyFamily: "integer", Copy: true, Unnest: true, Compare: cmpCompare,
 		Codec:   "pgx's int2 codec, binary",
 		Catalog: "int2", AtlasName: "smallint", atlas: atlasInt,
 		Docs: "a 2-byte integer",

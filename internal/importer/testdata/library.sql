@@ -162,3 +162,35 @@ END
 $$;
 CREATE TRIGGER loan_state_change AFTER UPDATE OF state ON loan
   FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION log_loan_state();
+
+-- Grown over the years: an integer key referencing a bigint one, a
+-- varchar one referencing text, constraints named by another tool.
+CREATE TABLE member_alias (alias text PRIMARY KEY);
+CREATE TABLE book_note (
+  note_id serial PRIMARY KEY,
+  book_id integer NOT NULL REFERENCES book ON DELETE CASCADE,
+  author varchar(80) CONSTRAINT fk_rails_1a2b3c4d5e REFERENCES member_alias (alias),
+  slug text NOT NULL CONSTRAINT book_note_slug_uniq UNIQUE,
+  body text NOT NULL
+);
+
+-- An index that calls a function of the schema: it can be created only
+-- after the function, which comes after the tables.
+CREATE FUNCTION norm_title(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(btrim($1)) $$;
+CREATE INDEX book_norm_title_idx ON book (norm_title(title));
+-- So do a check and a default that call it.
+ALTER TABLE book_note ADD CONSTRAINT book_note_body_check CHECK (norm_title(body) <> '');
+ALTER TABLE book_note ADD COLUMN title text NOT NULL DEFAULT norm_title(' Untitled ');
+
+-- A table whose row type would take an enum's Go name.
+CREATE TYPE shelf AS ENUM ('open', 'closed');
+CREATE TABLE shelves (shelf_id integer PRIMARY KEY, state shelf NOT NULL DEFAULT 'open');
+
+-- A foreign key that sets NULL into a NOT NULL column (Sakila's
+-- payment.rental_id): PostgreSQL takes it, specs do not.
+ALTER TABLE book_note ADD COLUMN reviewer uuid NOT NULL REFERENCES member ON DELETE SET NULL;
+
+-- Names that need quoting, as an ORM that keeps its models' spelling
+-- writes them: the enum and the table are kept as SQL, the enum first.
+CREATE TYPE "Mood" AS ENUM ('happy', 'it''s complicated');
+CREATE TABLE "ReadingLog" (id integer PRIMARY KEY, "bookId" bigint REFERENCES book, mood "Mood" NOT NULL DEFAULT 'happy');

@@ -45,10 +45,13 @@ var (
 	// ErrCompanyIDTaken matches a violation of the primary key (id).
 	ErrCompanyIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "companies", Constraint: "companies_pkey", Name: "primary_key"}
 	// ErrCompanyNameTaken matches a violation of the unique column name.
-	ErrCompanyNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "companies", Constraint: "companies_name_key", Name: "name.unique"}
+	ErrCompanyNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "companies", Constraint: "companies_name_uniq", Name: "name.unique"}
 	// ErrCompanyReferencedByDepartment matches a delete or key change of a row that
 	// rows of departments reference.
 	ErrCompanyReferencedByDepartment = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "departments", Constraint: "departments_company_id_fkey", Name: "company_id.references", FK: runtime.FKReferenced}
+	// ErrCompanyReferencedByAward matches a delete or key change of a row that rows of
+	// awards reference.
+	ErrCompanyReferencedByAward = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "awards", Constraint: "awards_company_name_fkey", Name: "company_name.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table companies (see
@@ -344,4 +347,11 @@ func (r *CompanyRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCo
 // LoadByCompanyID does.
 func (r *CompanyRepo) LoadDepartments(ctx context.Context, parents []Company) (map[uuid.UUID][]Department, error) {
 	return loadDepartmentsByCompanyID.Load(ctx, r.db, runtime.Keys(parents, func(p *Company) (uuid.UUID, bool) { return p.ID, true }))
+}
+
+// LoadAwards returns the rows of table awards of each of parents
+// (awards.company_name = companies.name), keyed by the parent's name, as
+// LoadByCompanyName does.
+func (r *CompanyRepo) LoadAwards(ctx context.Context, parents []Company) (map[string][]Award, error) {
+	return loadAwardsByCompanyName.Load(ctx, r.db, runtime.Keys(parents, func(p *Company) (string, bool) { return p.Name, true }))
 }

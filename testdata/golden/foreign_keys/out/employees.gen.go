@@ -63,6 +63,9 @@ var (
 	// ErrEmployeeReferencedByEmployee matches a delete or key change of a row that
 	// rows of employees reference.
 	ErrEmployeeReferencedByEmployee = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "employees", Constraint: "employees_manager_id_fkey", Name: "manager_id.references", FK: runtime.FKReferenced}
+	// ErrEmployeeReferencedByAward matches a delete or key change of a row that rows
+	// of awards reference.
+	ErrEmployeeReferencedByAward = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "awards", Constraint: "awards_employee_id_fkey", Name: "employee_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table employees (see
@@ -421,4 +424,12 @@ func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[i
 // LoadByManagerID does.
 func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []Employee) (map[int64][]Employee, error) {
 	return loadEmployeesByManagerID.Load(ctx, r.db, runtime.Keys(parents, func(p *Employee) (int64, bool) { return p.ID, true }))
+}
+
+// LoadAwards returns the rows of table awards of each of parents
+// (awards.employee_id = employees.id), keyed by the parent's id as int32, the type
+// of awards.employee_id (a parent whose id does not fit has none), as
+// LoadByEmployeeID does.
+func (r *EmployeeRepo) LoadAwards(ctx context.Context, parents []Employee) (map[int32][]Award, error) {
+	return loadAwardsByEmployeeID.Load(ctx, r.db, runtime.Keys(parents, func(p *Employee) (int32, bool) { return runtime.IntKey[int32](p.ID, true) }))
 }

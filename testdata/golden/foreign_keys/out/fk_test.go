@@ -84,3 +84,82 @@ func TestReferentialActions(t *testing.T) {
 		t.Fatalf("departments after cascade: %d %v", n, err)
 	}
 }
+
+// TestKeysOfOneFamily runs foreign keys whose type differs from the
+// referenced key's within a family (integer → bigint, bigint → integer,
+// varchar → text): writes, the violation sentinels, and the eager
+// loaders, which convert each parent's key to the foreign key's type.
+func TestKeysOfOneFamily(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(pgtest.Open(t))
+	co, err := s.Companies.Create(ctx, NewCompany{Name: "Initech"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep, err := s.Departments.Create(ctx, NewDepartment{CompanyID: co.ID, Name: "Ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emp, err := s.Employees.Create(ctx, NewEmployee{DepartmentID: dep.ID, Email: "p@initech.test", Name: "Peter"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	badge, err := s.Badges.Create(ctx, NewBadge{Title: "TPS reports"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	award, err := s.Awards.Create(ctx, NewAward{EmployeeID: int32(emp.ID), BadgeID: int64(badge.ID), CompanyName: runtime.NullOf(co.Name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Awards.Create(ctx, NewAward{EmployeeID: int32(emp.ID), BadgeID: int64(badge.ID) + 1000}); !errors.Is(err, ErrAwardBadgeIDNotFound) {
+		t.Fatalf("award of a missing badge: %v", err)
+	}
+	if _, err := s.Awards.Create(ctx, NewAward{EmployeeID: int32(emp.ID), BadgeID: int64(badge.ID), CompanyName: runtime.NullOf("Initrode")}); !errors.Is(err, ErrAwardCompanyNameNotFound) {
+		t.Fatalf("award of a missing company: %v", err)
+	}
+	// Constraints named as an existing database has them (unique_name,
+	// references_name) match their sentinels and spec names.
+	_, err = s.Companies.Create(ctx, NewCompany{Name: "Initech"})
+	var dbErr *runtime.DbError
+	if !errors.Is(err, ErrCompanyNameTaken) || !errors.As(err, &dbErr) || dbErr.Constraint != "companies_name_uniq" || dbErr.SpecName != "name.unique" {
+		t.Fatalf("duplicate company: %v", err)
+	}
+	_, err = s.Awards.Create(ctx, NewAward{EmployeeID: int32(emp.ID), BadgeID: int64(badge.ID) + 1})
+	if !errors.As(err, &dbErr) || dbErr.Constraint != "fk_rails_8c949dd2cd" || dbErr.SpecName != "badge_id.references" {
+		t.Fatalf("award of a missing badge: %v", err)
+	}
+	// bigint parents, integer foreign key: a parent whose id does not
+	// fit an integer has no awards, and is no error.
+	far := Employee{ID: 1 << 40}
+	byEmp, err := s.Employees.LoadAwards(ctx, []Employee{emp, far})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := byEmp[int32(emp.ID)]; len(byEmp) != 1 || len(got) != 1 || got[0].ID != award.ID {
+		t.Fatalf("awards by employee: %+v", byEmp)
+	}
+	// integer parents, bigint foreign key.
+	byBadge, err := s.Badges.LoadAwards(ctx, []Badge{badge})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := byBadge[int64(badge.ID)]; len(got) != 1 || got[0].ID != award.ID {
+		t.Fatalf("awards by badge: %+v", byBadge)
+	}
+	// text parents, varchar foreign key.
+	byCompany, err := s.Companies.LoadAwards(ctx, []Company{co})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := byCompany[co.Name]; len(got) != 1 || got[0].ID != award.ID {
+		t.Fatalf("awards by company: %+v", byCompany)
+	}
+	// The cascade crosses the types too.
+	if ok, err := s.Employees.Delete(ctx, emp.ID); err != nil || !ok {
+		t.Fatalf("delete employee: %v %v", ok, err)
+	}
+	if n, err := s.Awards.Count(ctx); err != nil || n != 0 {
+		t.Fatalf("awards after the cascade: %d %v", n, err)
+	}
+}

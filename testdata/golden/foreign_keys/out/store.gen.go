@@ -28,6 +28,12 @@ type Store struct {
 
 	// Employees reads and writes table employees.
 	Employees *EmployeeRepo
+
+	// Badges reads and writes table badges.
+	Badges *BadgeRepo
+
+	// Awards reads and writes table awards.
+	Awards *AwardRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
@@ -37,17 +43,23 @@ type storeRepos struct {
 	Companies   CompanyRepo
 	Departments DepartmentRepo
 	Employees   EmployeeRepo
+	Badges      BadgeRepo
+	Awards      AwardRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
 	a := &storeRepos{
+		Awards:      *NewAwardRepo(db),
+		Badges:      *NewBadgeRepo(db),
 		Companies:   *NewCompanyRepo(db),
 		Departments: *NewDepartmentRepo(db),
 		Employees:   *NewEmployeeRepo(db),
 	}
 	a.store = Store{
+		Awards:      &a.Awards,
+		Badges:      &a.Badges,
 		Companies:   &a.Companies,
 		Departments: &a.Departments,
 		Employees:   &a.Employees,
@@ -73,6 +85,11 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrEmployeeEmailTaken,
 	ErrEmployeeDepartmentIDNotFound,
 	ErrEmployeeManagerIDNotFound,
+	ErrBadgeIDTaken,
+	ErrAwardIDTaken,
+	ErrAwardEmployeeIDNotFound,
+	ErrAwardBadgeIDNotFound,
+	ErrAwardCompanyNameNotFound,
 }}
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn
