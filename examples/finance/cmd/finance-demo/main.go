@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,14 +53,7 @@ func run(ctx context.Context, out io.Writer, opts demo.Options) error {
 	if err != nil {
 		return err
 	}
-	var names []string
-	for _, a := range applied {
-		names = append(names, fmt.Sprintf("%06d_%s", a.Version, a.Name))
-	}
-	if len(names) == 0 {
-		names = []string{"none pending"}
-	}
-	fmt.Fprintf(out, "migrations: %s\n", strings.Join(names, ", "))
+	demo.SayMigrations(out, applied)
 
 	s := &story{ctx: ctx, out: out, store: financedb.NewStore(db), tag: demo.RunTag(), retries: retries, short: opts.Short}
 	steps := []func() error{s.open, s.deposit, s.transfer, s.burst, s.history, s.monthly, s.asOf, s.books}
