@@ -190,59 +190,60 @@ func TestTransfer(t *testing.T) {
 		}
 	})
 
-	// refused checks that the request is refused with reason and the
-	// runtime's kind, and that nothing changed.
-	refused := func(t *testing.T, err error, reason error, kind runtime.Kind) {
-		t.Helper()
-		var dbErr *runtime.DbError
-		if !errors.Is(err, reason) || !errors.As(err, &dbErr) || dbErr.Kind != kind {
-			t.Fatalf("err = %v; want %v of kind %s", err, reason, kind)
-		}
-		if b := balance(t, ctx, store, ada.ID); !b.Equal(dec("69.75")) {
-			t.Errorf("ada's balance = %s after a refused request", b)
-		}
-		n, err := store.Transactions.Count(ctx)
-		if err != nil || n != 2 {
-			t.Errorf("%d transactions (%v), want 2", n, err)
+	// Each refused request is refused with reason and the runtime's kind
+	// (a validation error matching runtime.ErrValidation), and changes
+	// nothing.
+	transfer := func(edit func(r *finance.TransferRequest)) func() error {
+		return func() error {
+			r := req
+			edit(&r)
+			_, err := finance.Transfer(ctx, store, r)
+			return err
 		}
 	}
-	t.Run("insufficient funds", func(t *testing.T) {
-		r := req
-		r.IdempotencyKey, r.Amount = key(), dec("69.76")
-		_, err := finance.Transfer(ctx, store, r)
-		refused(t, err, finance.ErrInsufficientFunds, runtime.KindValidation)
-		if !errors.Is(err, runtime.ErrValidation) {
-			t.Errorf("%v does not match runtime.ErrValidation", err)
-		}
-		_, err = finance.Withdraw(ctx, store, finance.WithdrawRequest{IdempotencyKey: key(), AccountID: ada.ID, Amount: dec("1000"), Currency: financedb.CurrencyUSD})
-		refused(t, err, finance.ErrInsufficientFunds, runtime.KindValidation)
-	})
-	t.Run("currency mismatch", func(t *testing.T) {
-		r := req
-		r.IdempotencyKey, r.ToAccountID = key(), euro.ID
-		_, err := finance.Transfer(ctx, store, r)
-		refused(t, err, finance.ErrCurrencyMismatch, runtime.KindValidation)
-		_, err = finance.Deposit(ctx, store, finance.DepositRequest{IdempotencyKey: key(), AccountID: ada.ID, Amount: dec("1"), Currency: financedb.CurrencyEUR})
-		refused(t, err, finance.ErrCurrencyMismatch, runtime.KindValidation)
-	})
-	t.Run("same account", func(t *testing.T) {
-		r := req
-		r.IdempotencyKey, r.ToAccountID = key(), ada.ID
-		_, err := finance.Transfer(ctx, store, r)
-		refused(t, err, finance.ErrSameAccount, runtime.KindValidation)
-	})
-	t.Run("precision", func(t *testing.T) {
-		r := req
-		r.IdempotencyKey, r.Amount = key(), dec("10.005")
-		_, err := finance.Transfer(ctx, store, r)
-		refused(t, err, finance.ErrAmountPrecision, runtime.KindValidation)
-	})
-	t.Run("key reused", func(t *testing.T) {
-		r := req
-		r.Amount = dec("1.00")
-		_, err := finance.Transfer(ctx, store, r)
-		refused(t, err, finance.ErrKeyReused, runtime.KindConflict)
-	})
+	for _, c := range []struct {
+		name   string
+		try    func() error
+		reason error
+		kind   runtime.Kind
+	}{
+		{"insufficient funds", transfer(func(r *finance.TransferRequest) { r.IdempotencyKey, r.Amount = key(), dec("69.76") }),
+			finance.ErrInsufficientFunds, runtime.KindValidation},
+		{"insufficient funds to withdraw", func() error {
+			_, err := finance.Withdraw(ctx, store, finance.WithdrawRequest{IdempotencyKey: key(), AccountID: ada.ID, Amount: dec("1000"), Currency: financedb.CurrencyUSD})
+			return err
+		}, finance.ErrInsufficientFunds, runtime.KindValidation},
+		{"currency mismatch", transfer(func(r *finance.TransferRequest) { r.IdempotencyKey, r.ToAccountID = key(), euro.ID }),
+			finance.ErrCurrencyMismatch, runtime.KindValidation},
+		{"currency mismatch of a deposit", func() error {
+			_, err := finance.Deposit(ctx, store, finance.DepositRequest{IdempotencyKey: key(), AccountID: ada.ID, Amount: dec("1"), Currency: financedb.CurrencyEUR})
+			return err
+		}, finance.ErrCurrencyMismatch, runtime.KindValidation},
+		{"same account", transfer(func(r *finance.TransferRequest) { r.IdempotencyKey, r.ToAccountID = key(), ada.ID }),
+			finance.ErrSameAccount, runtime.KindValidation},
+		{"precision", transfer(func(r *finance.TransferRequest) { r.IdempotencyKey, r.Amount = key(), dec("10.005") }),
+			finance.ErrAmountPrecision, runtime.KindValidation},
+		{"key reused", transfer(func(r *finance.TransferRequest) { r.Amount = dec("1.00") }),
+			finance.ErrKeyReused, runtime.KindConflict},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.try()
+			var dbErr *runtime.DbError
+			if !errors.Is(err, c.reason) || !errors.As(err, &dbErr) || dbErr.Kind != c.kind {
+				t.Fatalf("err = %v; want %v of kind %s", err, c.reason, c.kind)
+			}
+			if c.kind == runtime.KindValidation && !errors.Is(err, runtime.ErrValidation) {
+				t.Errorf("%v does not match runtime.ErrValidation", err)
+			}
+			if b := balance(t, ctx, store, ada.ID); !b.Equal(dec("69.75")) {
+				t.Errorf("ada's balance = %s after a refused request", b)
+			}
+			n, err := store.Transactions.Count(ctx)
+			if err != nil || n != 2 {
+				t.Errorf("%d transactions (%v), want 2", n, err)
+			}
+		})
+	}
 	t.Run("generated validation", func(t *testing.T) {
 		r := req
 		r.IdempotencyKey, r.Amount = key(), dec("-5")
