@@ -167,32 +167,9 @@ func TestDrill(t *testing.T) {
 	bankURL := primary.URL("bank")
 
 	// The application: one runtime.DB for the whole drill.
-	db, err := runtime.Open(ctx, runtime.Config{URL: bankURL, MaxConns: 16, ConnectTimeout: 2 * time.Second, ApplicationName: "drill"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, store := openBank(t, ctx, runtime.Config{URL: bankURL, MaxConns: 16, ConnectTimeout: 2 * time.Second, ApplicationName: "drill"})
 	defer db.Close()
-	if _, err := finance.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	store := financedb.NewStore(db)
-	var accounts []uuid.UUID
-	for u := range drillUsers {
-		user, err := store.Users.Create(ctx, financedb.NewUser{Email: fmt.Sprintf("drill%d@example.com", u), Name: fmt.Sprintf("Drill %d", u)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for a := range drillAccountsByUser {
-			acc, err := store.Accounts.Create(ctx, financedb.NewAccount{UserID: user.ID, Name: fmt.Sprintf("a%d", a), Currency: financedb.CurrencyEUR})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := finance.Deposit(ctx, store, finance.DepositRequest{IdempotencyKey: key(), AccountID: acc.ID, Amount: dec("10000.00"), Currency: financedb.CurrencyEUR}); err != nil {
-				t.Fatal(err)
-			}
-			accounts = append(accounts, acc.ID)
-		}
-	}
+	_, accounts := openAccounts(t, ctx, store, "Drill", drillUsers, drillAccountsByUser, "10000.00")
 
 	// The workload: transfers between random accounts. A transfer that
 	// fails (the server is gone, or starting) is sent again with the same
@@ -376,9 +353,7 @@ func TestDrill(t *testing.T) {
 		if extra != 0 {
 			t.Errorf("%d transfers recorded that were never acknowledged", extra)
 		}
-		checkBooks(t, ctx, store)
-		checkRevisions(t, ctx, db)
-		checkCpcgen(t, ctx, cpcgen, restored.URL("bank"))
+		checkRestored(t, ctx, db, cpcgen, restored.URL("bank"))
 		if t.Failed() {
 			return
 		}
@@ -441,9 +416,7 @@ func TestDrill(t *testing.T) {
 				t.Errorf("transfer %s begun at %v, after the target, is there", a.key, a.createdAt)
 			}
 		}
-		checkBooks(t, ctx, store)
-		checkRevisions(t, ctx, db)
-		checkCpcgen(t, ctx, cpcgen, pitr.URL("bank"))
+		checkRestored(t, ctx, db, cpcgen, pitr.URL("bank"))
 		if t.Failed() {
 			return
 		}
@@ -554,6 +527,16 @@ func waitHealthy(ctx context.Context, db *runtime.DB) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// checkRestored checks a restored server, which db is connected to at
+// url: the books balance, the revisions table lists every migration
+// (checkRevisions), and cpcgen check --url finds no drift (checkCpcgen).
+func checkRestored(t *testing.T, ctx context.Context, db *runtime.DB, cpcgen func() (string, error), url string) {
+	t.Helper()
+	checkBooks(t, ctx, financedb.NewStore(db))
+	checkRevisions(t, ctx, db)
+	checkCpcgen(t, ctx, cpcgen, url)
 }
 
 // checkRevisions checks that the revisions table lists every migration of
