@@ -82,44 +82,25 @@ func balance(t *testing.T, ctx context.Context, store *financedb.Store, id uuid.
 	return a.Balance
 }
 
-// checkBooks checks the books with the generated reconciliation queries:
-// no transaction whose entries do not match it, no account whose balance
-// is not the sum of its entries, no negative balance, and per currency,
-// the sum of balances equal to deposits minus withdrawals.
+// checkBooks checks the books with the generated reconciliation queries
+// (finance.ReadBooks): no transaction whose entries do not match it, no
+// account whose balance is not the sum of its entries, no negative
+// balance, and per currency, the sum of balances equal to deposits minus
+// withdrawals.
 func checkBooks(t *testing.T, ctx context.Context, store *financedb.Store) {
 	t.Helper()
-	unbalanced, err := store.Transactions.Unbalanced(ctx)
+	books, err := finance.ReadBooks(ctx, store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range unbalanced {
+	for _, u := range books.Unbalanced {
 		t.Errorf("transaction %s (%s) has %d ledger entries summing to %s", u.ID, u.Kind, u.Entries, u.Total)
 	}
-	off, err := store.Accounts.OutOfBalance(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range off {
+	for _, o := range books.OutOfBalance {
 		t.Errorf("account %s has balance %s but ledger entries summing to %s", o.ID, o.Balance, o.Ledger)
 	}
-	totals, err := store.Accounts.TotalsByCurrency(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kinds, err := store.Transactions.TotalsByKind(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[financedb.Currency]decimal.Decimal{}
-	for _, k := range kinds {
-		switch k.Kind {
-		case financedb.TransactionKindDeposit:
-			want[k.Currency] = want[k.Currency].Add(k.Total)
-		case financedb.TransactionKindWithdrawal:
-			want[k.Currency] = want[k.Currency].Sub(k.Total)
-		}
-	}
-	for _, c := range totals {
+	want := books.Net
+	for _, c := range books.Totals {
 		if c.Negative != 0 {
 			t.Errorf("%s: %d accounts with a negative balance", c.Currency, c.Negative)
 		}

@@ -398,40 +398,18 @@ func (s *story) asOf() error {
 
 // books checks the invariants with the reconciliation queries.
 func (s *story) books() error {
-	ctx, st := s.ctx, s.store
-	totals, err := st.Accounts.TotalsByCurrency(ctx)
+	books, err := finance.ReadBooks(s.ctx, s.store)
 	if err != nil {
 		return err
-	}
-	kinds, err := st.Transactions.TotalsByKind(ctx)
-	if err != nil {
-		return err
-	}
-	unbalanced, err := st.Transactions.Unbalanced(ctx)
-	if err != nil {
-		return err
-	}
-	off, err := st.Accounts.OutOfBalance(ctx)
-	if err != nil {
-		return err
-	}
-	net := map[financedb.Currency]decimal.Decimal{}
-	for _, k := range kinds {
-		switch k.Kind {
-		case financedb.TransactionKindDeposit:
-			net[k.Currency] = net[k.Currency].Add(k.Total)
-		case financedb.TransactionKindWithdrawal:
-			net[k.Currency] = net[k.Currency].Sub(k.Total)
-		}
 	}
 	s.say("\nThe books:")
-	ok := len(unbalanced) == 0 && len(off) == 0
-	for _, t := range totals {
+	ok := len(books.Unbalanced) == 0 && len(books.OutOfBalance) == 0
+	for _, t := range books.Totals {
 		s.say("  %s: %d account(s) hold %s, deposits minus withdrawals are %s, %d negative balances",
-			t.Currency, t.Accounts, t.Total.StringFixed(2), net[t.Currency].StringFixed(2), t.Negative)
-		ok = ok && t.Total.Equal(net[t.Currency]) && t.Negative == 0
+			t.Currency, t.Accounts, t.Total.StringFixed(2), books.Net[t.Currency].StringFixed(2), t.Negative)
+		ok = ok && t.Total.Equal(books.Net[t.Currency]) && t.Negative == 0
 	}
-	s.say("  %d transactions whose ledger entries do not match them, %d accounts whose balance is not the sum of their entries", len(unbalanced), len(off))
+	s.say("  %d transactions whose ledger entries do not match them, %d accounts whose balance is not the sum of their entries", len(books.Unbalanced), len(books.OutOfBalance))
 	if !ok {
 		return errors.New("the books do not balance")
 	}
