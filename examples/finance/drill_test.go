@@ -25,8 +25,8 @@ import (
 
 	"github.com/cpcgen/cpcgen/examples/finance"
 	"github.com/cpcgen/cpcgen/examples/finance/financedb"
+	"github.com/cpcgen/cpcgen/examples/internal/demotest"
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -531,39 +531,13 @@ func waitHealthy(ctx context.Context, db *runtime.DB) error {
 
 // checkRestored checks a restored server, which db is connected to at
 // url: the books balance, the revisions table lists every migration
-// (checkRevisions), and cpcgen check --url finds no drift (checkCpcgen).
+// (demotest.CheckMigrations), and cpcgen check --url finds no drift
+// (checkCpcgen).
 func checkRestored(t *testing.T, ctx context.Context, db *runtime.DB, cpcgen func() (string, error), url string) {
 	t.Helper()
 	checkBooks(t, ctx, financedb.NewStore(db))
-	checkRevisions(t, ctx, db)
+	demotest.CheckMigrations(t, ctx, db, finance.Migrations())
 	checkCpcgen(t, ctx, cpcgen, url)
-}
-
-// checkRevisions checks that the revisions table lists every migration of
-// the example, unchanged, and nothing else.
-func checkRevisions(t *testing.T, ctx context.Context, db *runtime.DB) {
-	t.Helper()
-	m, err := migrate.New(db, finance.Migrations(), migrate.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	states, err := m.Status(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(states) != len(m.Migrations()) {
-		t.Errorf("revisions: %d states for %d migrations", len(states), len(m.Migrations()))
-	}
-	for _, s := range states {
-		switch {
-		case s.Migration == nil:
-			t.Errorf("revision %d %s is not in the migrations directory", s.Version, s.Name)
-		case s.Revision == nil:
-			t.Errorf("migration %d %s is not recorded as applied", s.Version, s.Name)
-		case s.Changed:
-			t.Errorf("migration %d %s changed since it was applied", s.Version, s.Name)
-		}
-	}
 }
 
 // buildCpcgen builds the cpcgen command in the background and returns a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -15,13 +16,15 @@ import (
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
-// Story is what a demo tells: Run is its run function, Migrations the
-// migrations a run on a new database applies, as the story names them
-// ("000001_init, …"), and Want the lines every run tells.
+// Story is what a demo tells, for its tests.
 type Story struct {
-	Run        func(context.Context, io.Writer, demo.Options) error
+	// Run is the demo's run function.
+	Run func(context.Context, io.Writer, demo.Options) error
+	// Migrations are the migrations a run on a new database applies, as
+	// the story names them ("000001_init, …").
 	Migrations string
-	Want       []string
+	// Want are lines every run tells.
+	Want []string
 }
 
 // OnDatabase runs the demo with -short on a database of its own, as with
@@ -73,4 +76,32 @@ func Main(m *testing.M, up func(context.Context, migrate.Conn) ([]migrate.Applie
 		_, err = up(ctx, db)
 		return err
 	}))
+}
+
+// CheckMigrations checks that the revisions table of db lists every
+// migration of dir, unchanged, and nothing else: what a database restored
+// from a backup or a dump must show.
+func CheckMigrations(t *testing.T, ctx context.Context, db migrate.Conn, dir fs.FS) {
+	t.Helper()
+	m, err := migrate.New(db, dir, migrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states, err := m.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(states) != len(m.Migrations()) {
+		t.Errorf("revisions: %d states for %d migrations", len(states), len(m.Migrations()))
+	}
+	for _, s := range states {
+		switch {
+		case s.Migration == nil:
+			t.Errorf("revision %d %s is not in the migrations directory", s.Version, s.Name)
+		case s.Revision == nil:
+			t.Errorf("migration %d %s is not recorded as applied", s.Version, s.Name)
+		case s.Changed:
+			t.Errorf("migration %d %s changed since it was applied", s.Version, s.Name)
+		}
+	}
 }
