@@ -144,6 +144,15 @@ func (p pgxTool) LargeForUser(ctx context.Context, user uuid.UUID, min decimal.D
 
 func (p pgxTool) PrepareMany(rows []handpgx.NewTransaction) any { return rows }
 
+// convert returns rows turned into a tool's input type by f.
+func convert[T any](rows []handpgx.NewTransaction, f func(handpgx.NewTransaction) T) []T {
+	out := make([]T, len(rows))
+	for i, n := range rows {
+		out[i] = f(n)
+	}
+	return out
+}
+
 func (p pgxTool) CreateMany(ctx context.Context, rows any) (int64, error) {
 	return p.r.CreateMany(ctx, rows.([]handpgx.NewTransaction))
 }
@@ -197,13 +206,7 @@ func (c cpcgenTool) LargeForUser(ctx context.Context, user uuid.UUID, min decima
 	return len(ts), fromGen(ts[0]), nil
 }
 
-func (c cpcgenTool) PrepareMany(rows []handpgx.NewTransaction) any {
-	out := make([]benchdb.NewTransaction, len(rows))
-	for i, n := range rows {
-		out[i] = genNew(n)
-	}
-	return out
-}
+func (c cpcgenTool) PrepareMany(rows []handpgx.NewTransaction) any { return convert(rows, genNew) }
 
 func (c cpcgenTool) CreateMany(ctx context.Context, rows any) (int64, error) {
 	return c.s.Transactions.CreateMany(ctx, rows.([]benchdb.NewTransaction))
@@ -282,13 +285,7 @@ func (g gormTool) LargeForUser(ctx context.Context, user uuid.UUID, min decimal.
 	return len(ts), fromGorm(&ts[0]), nil
 }
 
-func (g gormTool) PrepareMany(rows []handpgx.NewTransaction) any {
-	out := make([]gormdb.Transaction, len(rows))
-	for i, n := range rows {
-		out[i] = gormNew(n)
-	}
-	return out
-}
+func (g gormTool) PrepareMany(rows []handpgx.NewTransaction) any { return convert(rows, gormNew) }
 
 func (g gormTool) CreateMany(ctx context.Context, rows any) (int64, error) {
 	ts := rows.([]gormdb.Transaction)

@@ -48,6 +48,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,8 +122,8 @@ func main() {
 		fmt.Fprintf(os.Stderr, "%d tables: generate %.2fs (nothing changed %.2fs), check %.2fs (no cache %.2fs), migrate diff %.2fs\n",
 			n, ms[0].wall, ms[2].wall, ms[5].wall, ms[4].wall, ms[6].wall)
 
-		withSQLC := contains(sqlcNs, n)
-		if !contains(builds, n) && !withSQLC {
+		withSQLC := slices.Contains(sqlcNs, n)
+		if !slices.Contains(builds, n) && !withSQLC {
 			continue
 		}
 		br := buildResult{n: n}
@@ -145,7 +146,7 @@ func main() {
 			br.cold, br.warm, br.same = median(cold), median(warm), median(same)
 			br.cpcgen.files, br.cpcgen.lines = countFiles(filepath.Join(dir, "out"))
 		}
-		if contains(builds, n) {
+		if slices.Contains(builds, n) {
 			check(prepareModule(dir, root))
 			br.cpcgen = measureBuild(dir, "out", "synthdb", r)
 			br.cpcgen.files, br.cpcgen.lines = countFiles(filepath.Join(dir, "out"))
@@ -549,15 +550,6 @@ func thousands(n int) string {
 		b.WriteRune(c)
 	}
 	return b.String()
-}
-
-func contains(list []int, n int) bool {
-	for _, v := range list {
-		if v == n {
-			return true
-		}
-	}
-	return false
 }
 
 func check(err error) {

@@ -195,6 +195,27 @@ func TestTenantIsolation(t *testing.T) {
 	checkTenantIsolation(t, e.store, a, b)
 }
 
+// seesOwn checks that findAll of table, in ctx, returns exactly want, the
+// rows acme seeded into it, compared by key.
+func seesOwn[T any](t *testing.T, ctx context.Context, table string, findAll func(context.Context) ([]T, error), want []T, key func(T) string) {
+	t.Helper()
+	got, err := findAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := func(rows []T) []string {
+		var out []string
+		for _, r := range rows {
+			out = append(out, key(r))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if g, w := keys(got), keys(want); !slices.Equal(g, w) {
+		t.Errorf("%s: acme sees %v, want its own %v", table, g, w)
+	}
+}
+
 // checkTenantIsolation checks, through the generated methods of st, that
 // a, seeded as seed does, sees and changes its own rows only, and b's as
 // if they did not exist. TestDrillDumpRestore runs it on a restored dump.
@@ -202,63 +223,13 @@ func checkTenantIsolation(t *testing.T, st *crmdb.Store, a, b org) {
 	t.Helper()
 	ctx := a.ctx
 
-	ids := func(n int, id func(int) string) []string {
-		var out []string
-		for i := range n {
-			out = append(out, id(i))
-		}
-		slices.Sort(out)
-		return out
-	}
-	check := func(table string, got, want []string) {
-		t.Helper()
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			t.Errorf("%s: acme sees %v, want its own %v", table, got, want)
-		}
-	}
-
-	orgs, err := st.Organizations.FindAll(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("organizations", ids(len(orgs), func(i int) string { return orgs[i].ID.String() }), []string{a.org.ID.String()})
-	customers, err := st.Customers.FindAll(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("customers", ids(len(customers), func(i int) string { return customers[i].ID.String() }),
-		ids(len(a.customers), func(i int) string { return a.customers[i].ID.String() }))
-	contacts, err := st.Contacts.FindAll(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("contacts", ids(len(contacts), func(i int) string { return contacts[i].ID.String() }),
-		ids(len(a.contacts), func(i int) string { return a.contacts[i].ID.String() }))
-	deals, err := st.Deals.FindAll(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("deals", ids(len(deals), func(i int) string { return deals[i].ID.String() }),
-		ids(len(a.deals), func(i int) string { return a.deals[i].ID.String() }))
-	acts, err := st.Activities.FindAll(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("activities", ids(len(acts), func(i int) string { return fmt.Sprint(acts[i].ID) }),
-		ids(len(a.activities), func(i int) string { return fmt.Sprint(a.activities[i].ID) }))
-	tags, err := st.Tags.FindAll(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("tags", ids(len(tags), func(i int) string { return tags[i].ID.String() }),
-		ids(len(a.tags), func(i int) string { return a.tags[i].ID.String() }))
-	links, err := st.CustomerTags.FindAll(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("customer_tags", ids(len(links), func(i int) string { return links[i].CustomerID.String() }),
-		ids(len(a.links), func(i int) string { return a.links[i].CustomerID.String() }))
+	seesOwn(t, ctx, "organizations", st.Organizations.FindAll, []crmdb.Organization{a.org}, func(o crmdb.Organization) string { return o.ID.String() })
+	seesOwn(t, ctx, "customers", st.Customers.FindAll, a.customers, func(c crmdb.Customer) string { return c.ID.String() })
+	seesOwn(t, ctx, "contacts", st.Contacts.FindAll, a.contacts, func(c crmdb.Contact) string { return c.ID.String() })
+	seesOwn(t, ctx, "deals", st.Deals.FindAll, a.deals, func(d crmdb.Deal) string { return d.ID.String() })
+	seesOwn(t, ctx, "activities", st.Activities.FindAll, a.activities, func(act crmdb.Activity) string { return fmt.Sprint(act.ID) })
+	seesOwn(t, ctx, "tags", st.Tags.FindAll, a.tags, func(tag crmdb.Tag) string { return tag.ID.String() })
+	seesOwn(t, ctx, "customer_tags", st.CustomerTags.FindAll, a.links, func(l crmdb.CustomerTag) string { return l.CustomerID.String() })
 
 	// Counts.
 	for table, count := range map[string]func(context.Context) (int64, error){
@@ -281,7 +252,7 @@ func checkTenantIsolation(t *testing.T, st *crmdb.Store, a, b org) {
 			t.Errorf("%s of globex's row from acme: %v, want not found", what, err)
 		}
 	}
-	_, err = st.Organizations.FindByID(ctx, b.org.ID)
+	_, err := st.Organizations.FindByID(ctx, b.org.ID)
 	notFound("organizations.FindByID", err)
 	_, err = st.Organizations.Update(ctx, b.org.ID, crmdb.OrganizationUpdate{Name: runtime.Set("taken over")})
 	notFound("organizations.Update", err)

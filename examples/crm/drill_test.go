@@ -15,9 +15,9 @@ import (
 
 	"github.com/cpcgen/cpcgen/examples/crm"
 	"github.com/cpcgen/cpcgen/examples/crm/crmdb"
+	"github.com/cpcgen/cpcgen/examples/internal/demotest"
 	"github.com/cpcgen/cpcgen/internal/doccheck"
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -169,19 +169,7 @@ func TestDrillDumpRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ownerDB.Close()
-	m, err := migrate.New(ownerDB, crm.Migrations(), migrate.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	states, err := m.Status(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range states {
-		if s.Migration == nil || s.Revision == nil || s.Changed {
-			t.Errorf("migration %d %s: in the directory %v, applied %v, changed %v", s.Version, s.Name, s.Migration != nil, s.Revision != nil, s.Changed)
-		}
-	}
+	demotest.CheckMigrations(t, ctx, ownerDB, crm.Migrations())
 	t.Logf("drill: logical round trip of the crm example: pg_dump -Fc %s in %v; roles, empty database and pg_restore in %v; tenant isolation, row-level security and the audit trail checked as the application role",
 		fmt.Sprintf("%.1f KiB", float64(info.Size())/1024), dumpTook.Round(time.Millisecond), restoreTook.Round(time.Millisecond))
 }

@@ -82,44 +82,25 @@ func balance(t *testing.T, ctx context.Context, store *financedb.Store, id uuid.
 	return a.Balance
 }
 
-// checkBooks checks the books with the generated reconciliation queries:
-// no transaction whose entries do not match it, no account whose balance
-// is not the sum of its entries, no negative balance, and per currency,
-// the sum of balances equal to deposits minus withdrawals.
+// checkBooks checks the books with the generated reconciliation queries
+// (finance.ReadBooks): no transaction whose entries do not match it, no
+// account whose balance is not the sum of its entries, no negative
+// balance, and per currency, the sum of balances equal to deposits minus
+// withdrawals.
 func checkBooks(t *testing.T, ctx context.Context, store *financedb.Store) {
 	t.Helper()
-	unbalanced, err := store.Transactions.Unbalanced(ctx)
+	books, err := finance.ReadBooks(ctx, store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range unbalanced {
+	for _, u := range books.Unbalanced {
 		t.Errorf("transaction %s (%s) has %d ledger entries summing to %s", u.ID, u.Kind, u.Entries, u.Total)
 	}
-	off, err := store.Accounts.OutOfBalance(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range off {
+	for _, o := range books.OutOfBalance {
 		t.Errorf("account %s has balance %s but ledger entries summing to %s", o.ID, o.Balance, o.Ledger)
 	}
-	totals, err := store.Accounts.TotalsByCurrency(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kinds, err := store.Transactions.TotalsByKind(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[financedb.Currency]decimal.Decimal{}
-	for _, k := range kinds {
-		switch k.Kind {
-		case financedb.TransactionKindDeposit:
-			want[k.Currency] = want[k.Currency].Add(k.Total)
-		case financedb.TransactionKindWithdrawal:
-			want[k.Currency] = want[k.Currency].Sub(k.Total)
-		}
-	}
-	for _, c := range totals {
+	want := books.Net
+	for _, c := range books.Totals {
 		if c.Negative != 0 {
 			t.Errorf("%s: %d accounts with a negative balance", c.Currency, c.Negative)
 		}
@@ -190,59 +171,60 @@ func TestTransfer(t *testing.T) {
 		}
 	})
 
-	// refused checks that the request is refused with reason and the
-	// runtime's kind, and that nothing changed.
-	refused := func(t *testing.T, err error, reason error, kind runtime.Kind) {
-		t.Helper()
-		var dbErr *runtime.DbError
-		if !errors.Is(err, reason) || !errors.As(err, &dbErr) || dbErr.Kind != kind {
-			t.Fatalf("err = %v; want %v of kind %s", err, reason, kind)
-		}
-		if b := balance(t, ctx, store, ada.ID); !b.Equal(dec("69.75")) {
-			t.Errorf("ada's balance = %s after a refused request", b)
-		}
-		n, err := store.Transactions.Count(ctx)
-		if err != nil || n != 2 {
-			t.Errorf("%d transactions (%v), want 2", n, err)
+	// Each refused request is refused with reason and the runtime's kind
+	// (a validation error matching runtime.ErrValidation), and changes
+	// nothing.
+	transfer := func(edit func(r *finance.TransferRequest)) func() error {
+		return func() error {
+			r := req
+			edit(&r)
+			_, err := finance.Transfer(ctx, store, r)
+			return err
 		}
 	}
-	t.Run("insufficient funds", func(t *testing.T) {
-		r := req
-		r.IdempotencyKey, r.Amount = key(), dec("69.76")
-		_, err := finance.Transfer(ctx, store, r)
-		refused(t, err, finance.ErrInsufficientFunds, runtime.KindValidation)
-		if !errors.Is(err, runtime.ErrValidation) {
-			t.Errorf("%v does not match runtime.ErrValidation", err)
-		}
-		_, err = finance.Withdraw(ctx, store, finance.WithdrawRequest{IdempotencyKey: key(), AccountID: ada.ID, Amount: dec("1000"), Currency: financedb.CurrencyUSD})
-		refused(t, err, finance.ErrInsufficientFunds, runtime.KindValidation)
-	})
-	t.Run("currency mismatch", func(t *testing.T) {
-		r := req
-		r.IdempotencyKey, r.ToAccountID = key(), euro.ID
-		_, err := finance.Transfer(ctx, store, r)
-		refused(t, err, finance.ErrCurrencyMismatch, runtime.KindValidation)
-		_, err = finance.Deposit(ctx, store, finance.DepositRequest{IdempotencyKey: key(), AccountID: ada.ID, Amount: dec("1"), Currency: financedb.CurrencyEUR})
-		refused(t, err, finance.ErrCurrencyMismatch, runtime.KindValidation)
-	})
-	t.Run("same account", func(t *testing.T) {
-		r := req
-		r.IdempotencyKey, r.ToAccountID = key(), ada.ID
-		_, err := finance.Transfer(ctx, store, r)
-		refused(t, err, finance.ErrSameAccount, runtime.KindValidation)
-	})
-	t.Run("precision", func(t *testing.T) {
-		r := req
-		r.IdempotencyKey, r.Amount = key(), dec("10.005")
-		_, err := finance.Transfer(ctx, store, r)
-		refused(t, err, finance.ErrAmountPrecision, runtime.KindValidation)
-	})
-	t.Run("key reused", func(t *testing.T) {
-		r := req
-		r.Amount = dec("1.00")
-		_, err := finance.Transfer(ctx, store, r)
-		refused(t, err, finance.ErrKeyReused, runtime.KindConflict)
-	})
+	for _, c := range []struct {
+		name   string
+		try    func() error
+		reason error
+		kind   runtime.Kind
+	}{
+		{"insufficient funds", transfer(func(r *finance.TransferRequest) { r.IdempotencyKey, r.Amount = key(), dec("69.76") }),
+			finance.ErrInsufficientFunds, runtime.KindValidation},
+		{"insufficient funds to withdraw", func() error {
+			_, err := finance.Withdraw(ctx, store, finance.WithdrawRequest{IdempotencyKey: key(), AccountID: ada.ID, Amount: dec("1000"), Currency: financedb.CurrencyUSD})
+			return err
+		}, finance.ErrInsufficientFunds, runtime.KindValidation},
+		{"currency mismatch", transfer(func(r *finance.TransferRequest) { r.IdempotencyKey, r.ToAccountID = key(), euro.ID }),
+			finance.ErrCurrencyMismatch, runtime.KindValidation},
+		{"currency mismatch of a deposit", func() error {
+			_, err := finance.Deposit(ctx, store, finance.DepositRequest{IdempotencyKey: key(), AccountID: ada.ID, Amount: dec("1"), Currency: financedb.CurrencyEUR})
+			return err
+		}, finance.ErrCurrencyMismatch, runtime.KindValidation},
+		{"same account", transfer(func(r *finance.TransferRequest) { r.IdempotencyKey, r.ToAccountID = key(), ada.ID }),
+			finance.ErrSameAccount, runtime.KindValidation},
+		{"precision", transfer(func(r *finance.TransferRequest) { r.IdempotencyKey, r.Amount = key(), dec("10.005") }),
+			finance.ErrAmountPrecision, runtime.KindValidation},
+		{"key reused", transfer(func(r *finance.TransferRequest) { r.Amount = dec("1.00") }),
+			finance.ErrKeyReused, runtime.KindConflict},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.try()
+			var dbErr *runtime.DbError
+			if !errors.Is(err, c.reason) || !errors.As(err, &dbErr) || dbErr.Kind != c.kind {
+				t.Fatalf("err = %v; want %v of kind %s", err, c.reason, c.kind)
+			}
+			if c.kind == runtime.KindValidation && !errors.Is(err, runtime.ErrValidation) {
+				t.Errorf("%v does not match runtime.ErrValidation", err)
+			}
+			if b := balance(t, ctx, store, ada.ID); !b.Equal(dec("69.75")) {
+				t.Errorf("ada's balance = %s after a refused request", b)
+			}
+			n, err := store.Transactions.Count(ctx)
+			if err != nil || n != 2 {
+				t.Errorf("%d transactions (%v), want 2", n, err)
+			}
+		})
+	}
 	t.Run("generated validation", func(t *testing.T) {
 		r := req
 		r.IdempotencyKey, r.Amount = key(), dec("-5")

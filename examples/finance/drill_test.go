@@ -25,8 +25,8 @@ import (
 
 	"github.com/cpcgen/cpcgen/examples/finance"
 	"github.com/cpcgen/cpcgen/examples/finance/financedb"
+	"github.com/cpcgen/cpcgen/examples/internal/demotest"
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -167,32 +167,9 @@ func TestDrill(t *testing.T) {
 	bankURL := primary.URL("bank")
 
 	// The application: one runtime.DB for the whole drill.
-	db, err := runtime.Open(ctx, runtime.Config{URL: bankURL, MaxConns: 16, ConnectTimeout: 2 * time.Second, ApplicationName: "drill"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, store := openBank(t, ctx, runtime.Config{URL: bankURL, MaxConns: 16, ConnectTimeout: 2 * time.Second, ApplicationName: "drill"})
 	defer db.Close()
-	if _, err := finance.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	store := financedb.NewStore(db)
-	var accounts []uuid.UUID
-	for u := range drillUsers {
-		user, err := store.Users.Create(ctx, financedb.NewUser{Email: fmt.Sprintf("drill%d@example.com", u), Name: fmt.Sprintf("Drill %d", u)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for a := range drillAccountsByUser {
-			acc, err := store.Accounts.Create(ctx, financedb.NewAccount{UserID: user.ID, Name: fmt.Sprintf("a%d", a), Currency: financedb.CurrencyEUR})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := finance.Deposit(ctx, store, finance.DepositRequest{IdempotencyKey: key(), AccountID: acc.ID, Amount: dec("10000.00"), Currency: financedb.CurrencyEUR}); err != nil {
-				t.Fatal(err)
-			}
-			accounts = append(accounts, acc.ID)
-		}
-	}
+	_, accounts := openAccounts(t, ctx, store, "Drill", drillUsers, drillAccountsByUser, "10000.00")
 
 	// The workload: transfers between random accounts. A transfer that
 	// fails (the server is gone, or starting) is sent again with the same
@@ -376,9 +353,7 @@ func TestDrill(t *testing.T) {
 		if extra != 0 {
 			t.Errorf("%d transfers recorded that were never acknowledged", extra)
 		}
-		checkBooks(t, ctx, store)
-		checkRevisions(t, ctx, db)
-		checkCpcgen(t, ctx, cpcgen, restored.URL("bank"))
+		checkRestored(t, ctx, db, cpcgen, restored.URL("bank"))
 		if t.Failed() {
 			return
 		}
@@ -441,9 +416,7 @@ func TestDrill(t *testing.T) {
 				t.Errorf("transfer %s begun at %v, after the target, is there", a.key, a.createdAt)
 			}
 		}
-		checkBooks(t, ctx, store)
-		checkRevisions(t, ctx, db)
-		checkCpcgen(t, ctx, cpcgen, pitr.URL("bank"))
+		checkRestored(t, ctx, db, cpcgen, pitr.URL("bank"))
 		if t.Failed() {
 			return
 		}
@@ -556,31 +529,15 @@ func waitHealthy(ctx context.Context, db *runtime.DB) error {
 	}
 }
 
-// checkRevisions checks that the revisions table lists every migration of
-// the example, unchanged, and nothing else.
-func checkRevisions(t *testing.T, ctx context.Context, db *runtime.DB) {
+// checkRestored checks a restored server, which db is connected to at
+// url: the books balance, the revisions table lists every migration
+// (demotest.CheckMigrations), and cpcgen check --url finds no drift
+// (checkCpcgen).
+func checkRestored(t *testing.T, ctx context.Context, db *runtime.DB, cpcgen func() (string, error), url string) {
 	t.Helper()
-	m, err := migrate.New(db, finance.Migrations(), migrate.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	states, err := m.Status(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(states) != len(m.Migrations()) {
-		t.Errorf("revisions: %d states for %d migrations", len(states), len(m.Migrations()))
-	}
-	for _, s := range states {
-		switch {
-		case s.Migration == nil:
-			t.Errorf("revision %d %s is not in the migrations directory", s.Version, s.Name)
-		case s.Revision == nil:
-			t.Errorf("migration %d %s is not recorded as applied", s.Version, s.Name)
-		case s.Changed:
-			t.Errorf("migration %d %s changed since it was applied", s.Version, s.Name)
-		}
-	}
+	checkBooks(t, ctx, financedb.NewStore(db))
+	demotest.CheckMigrations(t, ctx, db, finance.Migrations())
+	checkCpcgen(t, ctx, cpcgen, url)
 }
 
 // buildCpcgen builds the cpcgen command in the background and returns a

@@ -9,7 +9,9 @@
 //
 // per currency, no balance is ever negative, and the two entries of a
 // transfer sum to zero. The generated package financedb holds everything
-// that touches the database; this package adds only the bank's rules.
+// that touches the database; this package adds only the bank's rules,
+// and ReadBooks, which runs the reconciliation queries the books are
+// checked with.
 //
 // Migrate applies the embedded migrations, which cpcgen migrate diff
 // wrote in two steps (the initial schema, then categories).

@@ -52,35 +52,9 @@ func TestSoak(t *testing.T) {
 	if err := cluster.CreateDatabase(ctx, "bank", ""); err != nil {
 		t.Fatal(err)
 	}
-	db, err := runtime.Open(ctx, runtime.Config{URL: cluster.URL("bank"), MaxConns: 16, ConnectTimeout: 2 * time.Second, Metrics: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, store := openBank(t, ctx, runtime.Config{URL: cluster.URL("bank"), MaxConns: 16, ConnectTimeout: 2 * time.Second, Metrics: true})
 	defer db.Close()
-	if _, err := finance.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	store := financedb.NewStore(db)
-
-	var ids []uuid.UUID
-	var userIDs []uuid.UUID
-	for u := range users {
-		user, err := store.Users.Create(ctx, financedb.NewUser{Email: fmt.Sprintf("soak%d@example.com", u), Name: fmt.Sprintf("Soak %d", u)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		userIDs = append(userIDs, user.ID)
-		for a := range accounts / users {
-			acc, err := store.Accounts.Create(ctx, financedb.NewAccount{UserID: user.ID, Name: fmt.Sprintf("a%d", a), Currency: financedb.CurrencyEUR})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := finance.Deposit(ctx, store, finance.DepositRequest{IdempotencyKey: key(), AccountID: acc.ID, Amount: dec("5000.00"), Currency: financedb.CurrencyEUR}); err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, acc.ID)
-		}
-	}
+	userIDs, ids := openAccounts(t, ctx, store, "Soak", users, accounts/users, "5000.00")
 
 	type acked struct {
 		key  string

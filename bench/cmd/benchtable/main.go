@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -355,7 +356,7 @@ type targetRow struct {
 // operation that both ran.
 func targetRows(passes []pass) []targetRow {
 	ops, tools := names(passes)
-	if !contains(tools, refTool) || !contains(tools, genTool) {
+	if !slices.Contains(tools, refTool) || !slices.Contains(tools, genTool) {
 		return nil
 	}
 	var rows []targetRow
@@ -488,17 +489,8 @@ func trimFloat(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 func appendNew(list []string, s string) []string {
-	if contains(list, s) {
+	if slices.Contains(list, s) {
 		return list
 	}
 	return append(list, s)

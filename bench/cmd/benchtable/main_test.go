@@ -29,11 +29,28 @@ BenchmarkOps/op=CreateMany10k/tool=cpcgen-2  1  9000000 ns/op  3200000 cpu-ns/op
 PASS
 `
 
-func TestPassesAndRatios(t *testing.T) {
-	passes, err := readPasses(strings.NewReader(twoPasses))
+// passesOf returns the passes of go test output text.
+func passesOf(t *testing.T, text string) []pass {
+	t.Helper()
+	passes, err := readPasses(strings.NewReader(text))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return passes
+}
+
+// checkLines checks that out, the named table, holds every line of want.
+func checkLines(t *testing.T, name, out string, want []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("%s: no line\n%s\ngot:\n%s", name, w, out)
+		}
+	}
+}
+
+func TestPassesAndRatios(t *testing.T) {
+	passes := passesOf(t, twoPasses)
 	if len(passes) != 2 {
 		t.Fatalf("%d passes, want 2", len(passes))
 	}
@@ -47,25 +64,16 @@ func TestPassesAndRatios(t *testing.T) {
 }
 
 func TestTargets(t *testing.T) {
-	passes, err := readPasses(strings.NewReader(twoPasses))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var b bytes.Buffer
-	writeTargets(&b, passes)
-	out := b.String()
-	for _, want := range []string{
+	writeTargets(&b, passesOf(t, twoPasses))
+	checkLines(t, "targets", b.String(), []string{
 		"| FindByID | client CPU ≤ 1.05× | 20.0 µs | 21.0 µs | 1.05 (1.00–1.10)× (passes) | met |",
 		"| FindByID | allocations ≤ reference + 1 per call | 12 | 17 | +5 | **missed** |",
 		"| Update | allocations ≤ reference + 1 per call | 11 | 12 | +1 | met |",
 		"| Update | sends only what changed (2 of 6 columns; parameters bound) | 3 | 5.5 | +2 | **missed** |",
 		"| CreateMany10k | client CPU ≤ 1.10× | 3,000 µs | 4,600 µs | 1.53 (1.07–2.00)× (passes) | **missed** |",
 		"| CreateMany10k | allocations per row < 0.1 | 0.0045 | 4.5050 | 4.5050 | **missed** |",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("targets lack\n%s\ngot:\n%s", want, out)
-		}
-	}
+	})
 }
 
 // basePasses is the output of the base revision's binary, two passes: it
@@ -87,22 +95,14 @@ PASS
 
 func comparisonOf(t *testing.T) comparison {
 	t.Helper()
-	before, err := readPasses(strings.NewReader(basePasses))
-	if err != nil {
-		t.Fatal(err)
-	}
-	after, err := readPasses(strings.NewReader(twoPasses))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return comparison{before: before, after: after, beforeName: "abc1234 (main)", afterName: "working tree", refNote: "the same code before and after."}
+	return comparison{before: passesOf(t, basePasses), after: passesOf(t, twoPasses), beforeName: "abc1234 (main)", afterName: "working tree", refNote: "the same code before and after."}
 }
 
 func TestComparison(t *testing.T) {
 	var b bytes.Buffer
 	writeComparison(&b, comparisonOf(t))
 	out := b.String()
-	for _, want := range []string{
+	checkLines(t, "comparison", out, []string{
 		"Before: abc1234 (main) (2 passes); after: working tree (2 passes).",
 		"Reference: the same code before and after.",
 		// FindByID: CPU ratio 1.50 and 1.20 before, 1.10 and 1.00 after;
@@ -120,11 +120,7 @@ func TestComparison(t *testing.T) {
 		"| FindByID | allocations ≤ reference + 1 per call | +8 | **missed** | 12 | 17 | +5 | **missed** |",
 		"| Update | allocations ≤ reference + 1 per call | – | – | 11 | 12 | +1 | met |",
 		"| CreateMany10k | allocations per row < 0.1 | – | – | 0.0045 | 4.5050 | 4.5050 | **missed** |",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("comparison lacks\n%s\ngot:\n%s", want, out)
-		}
-	}
+	})
 	// Delete has no target row after: the after side did not run it.
 	if strings.Contains(out, "| Delete | client CPU") {
 		t.Errorf("a target row for Delete, which the after side did not run:\n%s", out)
@@ -134,11 +130,7 @@ func TestComparison(t *testing.T) {
 func TestCrossRatiosPairPassesByNumber(t *testing.T) {
 	c := comparisonOf(t)
 	// A third pass after, with no pass before to pair it with, is left out.
-	extra, err := readPasses(strings.NewReader("goos: linux\nBenchmarkOps/op=FindByID/tool=pgx-2 100 40000 ns/op 90000 cpu-ns/op\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	after := append(c.after, extra...)
+	after := append(c.after, passesOf(t, "goos: linux\nBenchmarkOps/op=FindByID/tool=pgx-2 100 40000 ns/op 90000 cpu-ns/op\n")...)
 	got := crossRatios(c.before, after, opsName("FindByID", "pgx"), "cpu-ns/op")
 	if len(got) != 2 || got[0] != 1 || got[1] != 0.8 {
 		t.Fatalf("cross ratios %v, want [1 0.8]", got)

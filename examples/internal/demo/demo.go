@@ -13,8 +13,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
+	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -90,6 +92,19 @@ func Database(ctx context.Context, out io.Writer, url, name string) (string, fun
 	}
 	fmt.Fprintf(out, "database: a throwaway PostgreSQL cluster on port %d, started for this run and removed at exit (set DATABASE_URL to use another)\n", c.Port())
 	return c.URL(name), release, nil
+}
+
+// SayMigrations writes the line that names the migrations applied
+// ("migrations: 000001_init, …"), or "none pending" when there were none.
+func SayMigrations(out io.Writer, applied []migrate.Applied) {
+	var names []string
+	for _, a := range applied {
+		names = append(names, fmt.Sprintf("%06d_%s", a.Version, a.Name))
+	}
+	if len(names) == 0 {
+		names = []string{"none pending"}
+	}
+	fmt.Fprintf(out, "migrations: %s\n", strings.Join(names, ", "))
 }
 
 // RunTag returns a short random tag that makes a run's unique values

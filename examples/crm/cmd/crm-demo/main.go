@@ -91,14 +91,7 @@ func run(ctx context.Context, out io.Writer, opts demo.Options) error {
 		return err
 	}
 	fmt.Fprintf(out, "connected as %s: no superuser, no BYPASSRLS, owner of no table, every tenant table forcing row-level security (runtime.CheckAppRole)\n", role)
-	var names []string
-	for _, a := range applied {
-		names = append(names, fmt.Sprintf("%06d_%s", a.Version, a.Name))
-	}
-	if len(names) == 0 {
-		names = []string{"none pending"}
-	}
-	fmt.Fprintf(out, "migrations: %s\n", strings.Join(names, ", "))
+	demo.SayMigrations(out, applied)
 
 	s := &story{ctx: ctx, out: out, store: crmdb.NewStore(db), tag: demo.RunTag(), stmts: stmts, short: opts.Short}
 	for _, step := range []func() error{s.organizations, s.customers, s.deals, s.search, s.pipeline, s.board, s.audit, s.otherTenant} {

@@ -1,18 +1,17 @@
 package main
 
 import (
-	"strings"
 	"testing"
 
-	"github.com/cpcgen/cpcgen/examples/internal/demo"
 	"github.com/cpcgen/cpcgen/examples/internal/demotest"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// wantLines are parts of the story every run tells.
-var wantLines = []string{
+// wantStory is what the demo tells: the migrations it applies to a new
+// database, and parts of the story every run tells.
+var wantStory = demotest.Story{Run: run, Migrations: "000001_init, 000002_tags, 000003_audit_trail_index", Want: []string{
 	// The application's statements run as a role row-level security binds.
 	"connected as " + pgtest.AppRole + ": no superuser, no BYPASSRLS, owner of no table",
 	"Two organizations, each a tenant: Acme Corp",
@@ -31,35 +30,15 @@ var wantLines = []string{
 	"reads Initech by id: not found",
 	"moves Acme's renewal to lost: not found",
 	"counts 0 customers, 0 pipeline stages, 0 audit rows of the renewal; sees 1 organization (Globex)",
-}
-
-// runDemo runs the demo and checks its story, which names the migrations
-// applied and tells wantLines.
-func runDemo(t *testing.T, opts demo.Options, migrations string) string {
-	t.Helper()
-	return demotest.Run(t, run, opts, migrations, wantLines)
-}
+}}
 
 // TestRunOnDatabase runs the demo on a given database, as with
 // DATABASE_URL, twice: the second run finds the migrations applied and
 // makes organizations of its own.
 func TestRunOnDatabase(t *testing.T) {
-	t.Parallel()
-	url := pgtest.URL(t)
-	out := runDemo(t, demo.Options{URL: url, Short: true}, "000001_init, 000002_tags, 000003_audit_trail_index")
-	if !strings.Contains(out, "database: DATABASE_URL") || !strings.Contains(out, "application role: "+pgtest.AppRole+", made for this run") ||
-		!strings.Contains(out, "Acme Corp: 6 customers") {
-		t.Errorf("story:\n%s", out)
-	}
-	runDemo(t, demo.Options{URL: url, Short: true}, "none pending")
+	wantStory.OnDatabase(t, "application role: "+pgtest.AppRole+", made for this run", "Acme Corp: 6 customers")
 }
 
 // TestRunThrowaway runs the demo as a newcomer would: no DATABASE_URL,
 // so it starts and removes a PostgreSQL cluster of its own.
-func TestRunThrowaway(t *testing.T) {
-	pgtest.SkipIfDisabled(t)
-	out := runDemo(t, demo.Options{}, "000001_init, 000002_tags, 000003_audit_trail_index")
-	if !strings.Contains(out, "database: a throwaway PostgreSQL cluster") || !strings.Contains(out, "Acme Corp: 12 customers") {
-		t.Errorf("story:\n%s", out)
-	}
-}
+func TestRunThrowaway(t *testing.T) { wantStory.Throwaway(t, false, "Acme Corp: 12 customers") }

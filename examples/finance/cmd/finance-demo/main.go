@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,14 +53,7 @@ func run(ctx context.Context, out io.Writer, opts demo.Options) error {
 	if err != nil {
 		return err
 	}
-	var names []string
-	for _, a := range applied {
-		names = append(names, fmt.Sprintf("%06d_%s", a.Version, a.Name))
-	}
-	if len(names) == 0 {
-		names = []string{"none pending"}
-	}
-	fmt.Fprintf(out, "migrations: %s\n", strings.Join(names, ", "))
+	demo.SayMigrations(out, applied)
 
 	s := &story{ctx: ctx, out: out, store: financedb.NewStore(db), tag: demo.RunTag(), retries: retries, short: opts.Short}
 	steps := []func() error{s.open, s.deposit, s.transfer, s.burst, s.history, s.monthly, s.asOf, s.books}
@@ -406,40 +398,18 @@ func (s *story) asOf() error {
 
 // books checks the invariants with the reconciliation queries.
 func (s *story) books() error {
-	ctx, st := s.ctx, s.store
-	totals, err := st.Accounts.TotalsByCurrency(ctx)
+	books, err := finance.ReadBooks(s.ctx, s.store)
 	if err != nil {
 		return err
-	}
-	kinds, err := st.Transactions.TotalsByKind(ctx)
-	if err != nil {
-		return err
-	}
-	unbalanced, err := st.Transactions.Unbalanced(ctx)
-	if err != nil {
-		return err
-	}
-	off, err := st.Accounts.OutOfBalance(ctx)
-	if err != nil {
-		return err
-	}
-	net := map[financedb.Currency]decimal.Decimal{}
-	for _, k := range kinds {
-		switch k.Kind {
-		case financedb.TransactionKindDeposit:
-			net[k.Currency] = net[k.Currency].Add(k.Total)
-		case financedb.TransactionKindWithdrawal:
-			net[k.Currency] = net[k.Currency].Sub(k.Total)
-		}
 	}
 	s.say("\nThe books:")
-	ok := len(unbalanced) == 0 && len(off) == 0
-	for _, t := range totals {
+	ok := len(books.Unbalanced) == 0 && len(books.OutOfBalance) == 0
+	for _, t := range books.Totals {
 		s.say("  %s: %d account(s) hold %s, deposits minus withdrawals are %s, %d negative balances",
-			t.Currency, t.Accounts, t.Total.StringFixed(2), net[t.Currency].StringFixed(2), t.Negative)
-		ok = ok && t.Total.Equal(net[t.Currency]) && t.Negative == 0
+			t.Currency, t.Accounts, t.Total.StringFixed(2), books.Net[t.Currency].StringFixed(2), t.Negative)
+		ok = ok && t.Total.Equal(books.Net[t.Currency]) && t.Negative == 0
 	}
-	s.say("  %d transactions whose ledger entries do not match them, %d accounts whose balance is not the sum of their entries", len(unbalanced), len(off))
+	s.say("  %d transactions whose ledger entries do not match them, %d accounts whose balance is not the sum of their entries", len(books.Unbalanced), len(books.OutOfBalance))
 	if !ok {
 		return errors.New("the books do not balance")
 	}
