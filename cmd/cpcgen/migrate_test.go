@@ -68,13 +68,7 @@ func TestMigrateWorkflow(t *testing.T) {
 	}
 
 	// A new column.
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  users:
-    columns:
-      id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email:    {type: varchar(255), unique: true}
-      nickname: {type: text, nullable: true}
-`)
+	writeUsers(t, dir, "nickname: {type: text, nullable: true}")
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ = mustRun(t, 1, "-C", dir, "check")
 	contains(t, "check", out, `schema/app.yaml:6:7: uncovered spec change: add column "users"."nickname" is in the specs`)
@@ -94,12 +88,7 @@ func TestMigrateWorkflow(t *testing.T) {
 	contains(t, "apply", out, "applied 000002_add_nickname.up.sql")
 
 	// Dropping the column is refused, with the spec position, exit 2.
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  users:
-    columns:
-      id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email:    {type: varchar(255), unique: true}
-`)
+	writeUsers(t, dir)
 	_, errOut := mustRun(t, 2, "-C", dir, "migrate", "diff", "drop_nickname")
 	contains(t, "refusal", errOut, filepath.ToSlash(filepath.Join(dir, "schema/app.yaml"))+":2:3: destructive (CPC103): drop column \"users\".\"nickname\"",
 		"--allow-destructive", "migration not written")
