@@ -61,7 +61,7 @@ func (b *builder) buildEngine(pkg *ir.Package) {
 		t.Reference = st.Reference
 		bh := &ir.Behaviour{Kind: ir.BehaviourDistribution, Name: "reference table"}
 		if st.DistributedBy != nil {
-			t.DistributedBy = columnNamed(t, st.DistributedBy.Name)
+			t.DistributedBy = t.Column(st.DistributedBy.Name)
 			bh.Name, bh.Columns = "distributed by", []*ir.Column{t.DistributedBy}
 		}
 		t.Behaviours = append(t.Behaviours, bh)
@@ -75,15 +75,6 @@ func (b *builder) buildEngine(pkg *ir.Package) {
 	case spec.EngineYugabyteDB:
 		b.checkYugabyteDB(pkg)
 	}
-}
-
-func columnNamed(t *ir.Table, name string) *ir.Column {
-	for _, c := range t.Columns {
-		if c.SQLName == name {
-			return c
-		}
-	}
-	return nil
 }
 
 // checkCitus refuses what Citus rejects on distributed and reference
