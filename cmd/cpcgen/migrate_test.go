@@ -26,6 +26,15 @@ func newMigrationsProject(t *testing.T, format string) string {
 	return dir
 }
 
+// migrateInit generates the project in dir, writes its first migration
+// (init) and applies it to the database of url.
+func migrateInit(t *testing.T, dir, url string) {
+	t.Helper()
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)
+}
+
 func mustRun(t *testing.T, want int, args ...string) (string, string) {
 	t.Helper()
 	code, out, errOut := cpcgen(t, args...)

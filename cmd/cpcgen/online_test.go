@@ -13,10 +13,8 @@ import (
 func TestDiffRewriteSize(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
 	writeUsers(t, dir, "karma: {type: integer, default: 0}")
-	mustRun(t, 0, "-C", dir, "generate")
-	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
 	url := pgtest.URL(t)
-	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)
+	migrateInit(t, dir, url)
 	pgtest.Exec(t, url, `INSERT INTO users (email) SELECT 'u' || g || '@example.com' FROM generate_series(1, 5000) g`, `ANALYZE users`)
 
 	writeUsers(t, dir, "karma: {type: bigint, default: 0}")
