@@ -1,6 +1,7 @@
 package migration
 
 import (
+	"slices"
 	"sort"
 
 	"ariga.io/atlas/sql/schema"
@@ -118,15 +119,6 @@ func usageOfTable(us []*Usage, table string) *Usage {
 	return nil
 }
 
-func (u *Usage) reads(col string) bool   { return u != nil && contains(u.Read, col) }
-func (u *Usage) writes(col string) bool  { return u != nil && contains(u.Write, col) }
-func (u *Usage) inserts(col string) bool { return u != nil && contains(u.Insert, col) }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
+func (u *Usage) reads(col string) bool   { return u != nil && slices.Contains(u.Read, col) }
+func (u *Usage) writes(col string) bool  { return u != nil && slices.Contains(u.Write, col) }
+func (u *Usage) inserts(col string) bool { return u != nil && slices.Contains(u.Insert, col) }
