@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cpcgen/cpcgen/internal/find"
 )
 
 // ObjectKind is one kind of SQL object a spec declares under
@@ -72,12 +74,7 @@ var ObjectKinds = []*ObjectKind{
 
 // objectKind returns the kind with the given name, or nil.
 func objectKind(name string) *ObjectKind {
-	for _, k := range ObjectKinds {
-		if k.Name == name {
-			return k
-		}
-	}
-	return nil
+	return find.First(ObjectKinds, func(k *ObjectKind) bool { return k.Name == name })
 }
 
 func objectKindNames() []string {

@@ -7,6 +7,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/internal/find"
 )
 
 // Usage is what the generated code of one table reads and writes: the
@@ -111,12 +112,7 @@ func ParseUsage(data []byte) (us []*Usage, has bool, err error) {
 // usageOfTable returns the usage of a table, or nil when the code does
 // not use it.
 func usageOfTable(us []*Usage, table string) *Usage {
-	for _, u := range us {
-		if u.Table == table {
-			return u
-		}
-	}
-	return nil
+	return find.First(us, func(u *Usage) bool { return u.Table == table })
 }
 
 func (u *Usage) reads(col string) bool   { return u != nil && slices.Contains(u.Read, col) }

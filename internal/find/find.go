@@ -1,6 +1,7 @@
-// Package find holds the lookup that the by-name methods of the spec, the
-// IR and the imported catalog share (Project.Table, Package.Enum,
-// Table.Column …): the first element of a slice that matches, or nil.
+// Package find holds the lookup that the spec, the IR, the migrations,
+// the importer and the filter operators share for their by-name methods
+// and functions (Project.Table, Package.Enum, Table.Column,
+// filterop.Lookup …): the first element of a slice that matches, or nil.
 package find
 
 // First returns the first element of xs that match accepts, or nil when
