@@ -47,6 +47,19 @@ func generateProject(t *testing.T, root, name, specYAML string) (*ir.Package, wr
 	return pkg, tree
 }
 
+// vetClean checks that vet, preparing every statement of pkg (generated
+// in root) on conn, reports nothing.
+func vetClean(t *testing.T, ctx context.Context, conn *pgx.Conn, pkg *ir.Package, root string) {
+	t.Helper()
+	findings, err := vet.Check(ctx, conn, pkg, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Errorf("vet: %s: %s: %s", f.Pos, f.Kind, f.Msg)
+	}
+}
+
 // schemaOffers checks that the JSON Schema of spec files offers each of
 // names (of a type, an operator: what) to editors.
 func schemaOffers(t *testing.T, what string, names []string) {
@@ -246,13 +259,7 @@ WHERE a.attrelid = 'every'::regclass AND a.attname = $1`, col).Scan(&got)
 	}
 	// vet prepares every statement, the raw query included, and compares
 	// the server's types with the rows'.
-	findings, err := vet.Check(ctx, conn, pkg, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		t.Errorf("vet: %s: %s: %s", f.Pos, f.Kind, f.Msg)
-	}
+	vetClean(t, ctx, conn, pkg, root)
 }
 
 // TestEveryTypeHasAGolden checks that every row of the type table is a
@@ -376,11 +383,5 @@ func TestEveryFilterOpThroughThePipeline(t *testing.T) {
 	if _, err := conn.Exec(ctx, ddl); err != nil {
 		t.Fatalf("schema.sql: %v", err)
 	}
-	findings, err := vet.Check(ctx, conn, pkg, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		t.Errorf("vet: %s: %s: %s", f.Pos, f.Kind, f.Msg)
-	}
+	vetClean(t, ctx, conn, pkg, root)
 }
