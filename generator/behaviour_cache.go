@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
@@ -197,7 +198,7 @@ func (b *builder) cacheFinder(t *ir.Table, q *ir.Query) {
 		return
 	}
 	for _, f := range q.Where {
-		if f.Op != "eq" || f.Optional || f.HasValue || f.Param == "" || f.Column == t.Tenant || containsColumn(cols, f.Column) {
+		if f.Op != "eq" || f.Optional || f.HasValue || f.Param == "" || f.Column == t.Tenant || slices.Contains(cols, f.Column) {
 			return
 		}
 		cols = append(cols, f.Column)
@@ -291,7 +292,7 @@ func sameColumns(a, b []*ir.Column) bool {
 		return false
 	}
 	for _, c := range a {
-		if !containsColumn(b, c) {
+		if !slices.Contains(b, c) {
 			return false
 		}
 	}
@@ -351,7 +352,7 @@ func (b *builder) cacheWrites(pkg *ir.Package, p, t *ir.Table) {
 		}
 		var cols []*ir.Column
 		for _, c := range p.Insert {
-			if !containsColumn(k.Columns, c) && !c.PrimaryKey {
+			if !slices.Contains(k.Columns, c) && !c.PrimaryKey {
 				cols = append(cols, c)
 			}
 		}
@@ -459,7 +460,7 @@ func addFlush(w *ir.CacheWrite, t *ir.Table, when *ir.Column) {
 		case len(f.When) == 0:
 		case when == nil:
 			f.When = nil
-		case !containsColumn(f.When, when):
+		case !slices.Contains(f.When, when):
 			f.When = append(f.When, when)
 		}
 		return

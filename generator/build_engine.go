@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
@@ -61,7 +62,7 @@ func (b *builder) buildEngine(pkg *ir.Package) {
 		t.Reference = st.Reference
 		bh := &ir.Behaviour{Kind: ir.BehaviourDistribution, Name: "reference table"}
 		if st.DistributedBy != nil {
-			t.DistributedBy = columnNamed(t, st.DistributedBy.Name)
+			t.DistributedBy = t.Column(st.DistributedBy.Name)
 			bh.Name, bh.Columns = "distributed by", []*ir.Column{t.DistributedBy}
 		}
 		t.Behaviours = append(t.Behaviours, bh)
@@ -77,15 +78,6 @@ func (b *builder) buildEngine(pkg *ir.Package) {
 	}
 }
 
-func columnNamed(t *ir.Table, name string) *ir.Column {
-	for _, c := range t.Columns {
-		if c.SQLName == name {
-			return c
-		}
-	}
-	return nil
-}
-
 // checkCitus refuses what Citus rejects on distributed and reference
 // tables: keys and unique constraints without the distribution column,
 // foreign keys between tables that are not co-located, identity columns
@@ -99,7 +91,7 @@ func (b *builder) checkCitus(pkg *ir.Package) {
 	for _, t := range pkg.Tables {
 		st, kind, dist := b.tableSpec[t], kindOf(t), t.DistributedBy
 		if kind == distributedTable {
-			if !containsColumn(t.PK, dist) {
+			if !slices.Contains(t.PK, dist) {
 				b.errs.Add(st.DistributedByPos, "table %q is distributed by %q, which its primary key (%s) lacks: Citus enforces a key only when it holds the distribution column; make it primary_key: [%s]",
 					t.SQLName, dist.SQLName, columnNames(t.PK), strings.Join(append([]string{dist.SQLName}, columnNamesExcept(t.PK, dist)...), ", "))
 			}
@@ -193,15 +185,6 @@ func (b *builder) checkCockroachDB(pkg *ir.Package) {
 // refuses for every engine but Citus. It exists so that the list in
 // docs/scale-out.md has a home for each engine.
 func (b *builder) checkYugabyteDB(pkg *ir.Package) {}
-
-func containsColumn(cols []*ir.Column, c *ir.Column) bool {
-	for _, x := range cols {
-		if x == c {
-			return true
-		}
-	}
-	return false
-}
 
 func columnNames(cols []*ir.Column) string {
 	list := make([]string, len(cols))

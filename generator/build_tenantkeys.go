@@ -119,17 +119,7 @@ func (b *builder) scopeReference(t *ir.Table, c *ir.Column) {
 // key, a unique column, a unique index over columns only, or a tenant
 // key) is over exactly cols, in any order.
 func hasKeyOver(t *ir.Table, cols []*ir.Column) bool {
-	same := func(key []*ir.Column) bool {
-		if len(key) != len(cols) {
-			return false
-		}
-		for _, c := range cols {
-			if !slices.Contains(key, c) {
-				return false
-			}
-		}
-		return true
-	}
+	same := func(key []*ir.Column) bool { return sameColumns(cols, key) }
 	if same(t.PK) {
 		return true
 	}

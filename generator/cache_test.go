@@ -93,15 +93,7 @@ func TestCacheEveryGolden(t *testing.T) {
 			if s2.Built || s2.Rendered != 0 || s2.Cached == 0 {
 				t.Errorf("second run: %+v, want nothing built or rendered", s2)
 			}
-			proj, err := spec.Load(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			pkg, err := generator.Build(proj)
-			if err != nil {
-				t.Fatal(err)
-			}
-			third, s3, err := generator.EmitWith(pkg, generator.Options{Cache: c})
+			third, s3, err := generator.EmitWith(buildCase(t, dir), generator.Options{Cache: c})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/writer"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -42,15 +43,25 @@ func goldenCases(t *testing.T) []string {
 // generate runs the whole pipeline on a case, in memory.
 func generate(t *testing.T, dir string) writer.Tree {
 	t.Helper()
+	tree, err := generator.Emit(buildCase(t, dir))
+	if err != nil {
+		t.Fatalf("emit: %v", err)
+	}
+	return tree
+}
+
+// buildCase loads a case and builds its package.
+func buildCase(t *testing.T, dir string) *ir.Package {
+	t.Helper()
 	proj, err := spec.Load(dir)
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	_, tree, err := generator.Generate(proj)
+	pkg, err := generator.Build(proj)
 	if err != nil {
-		t.Fatalf("generate: %v", err)
+		t.Fatalf("build: %v", err)
 	}
-	return tree
+	return pkg
 }
 
 // TestGolden compares the output of every case with its expected tree.

@@ -15,7 +15,6 @@ import (
 	"github.com/cpcgen/cpcgen/generator"
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/cpcgen/cpcgen/spec"
 )
 
 // TestStatementsComplete checks, for every golden case, that
@@ -23,14 +22,7 @@ import (
 // code declares, with the same text, and that each has a position.
 func TestStatementsComplete(t *testing.T) {
 	for _, dir := range goldenCases(t) {
-		proj, err := spec.Load(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pkg, err := generator.Build(proj)
-		if err != nil {
-			t.Fatal(err)
-		}
+		pkg := buildCase(t, dir)
 		tree, err := generator.Emit(pkg)
 		if err != nil {
 			t.Fatal(err)
@@ -144,18 +136,28 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 	return out
 }
 
+// addrLit returns the composite literal whose address variable i of vs
+// is initialized with (&T{…}).
+func addrLit(vs *ast.ValueSpec, i int) (*ast.CompositeLit, bool) {
+	if i >= len(vs.Values) {
+		return nil, false
+	}
+	u, ok := vs.Values[i].(*ast.UnaryExpr)
+	if !ok {
+		return nil, false
+	}
+	lit, ok := u.X.(*ast.CompositeLit)
+	return lit, ok
+}
+
 // opSQL returns the statement of variable i of vs when it is a
 // runtime.Op named op… with a statement of its own: its SQL field (see
 // opLitSQL).
 func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int, consts map[string]string, parts map[string]bool) (string, bool) {
-	if !strings.HasPrefix(name, "op") || i >= len(vs.Values) {
+	if !strings.HasPrefix(name, "op") {
 		return "", false
 	}
-	u, ok := vs.Values[i].(*ast.UnaryExpr)
-	if !ok {
-		return "", false
-	}
-	lit, ok := u.X.(*ast.CompositeLit)
+	lit, ok := addrLit(vs, i)
 	if !ok {
 		return "", false
 	}
@@ -179,14 +181,7 @@ func opSQL(t *testing.T, name string, vs *ast.ValueSpec, i int, consts map[strin
 // loaderSQL returns the statement of variable i of vs when it is a
 // runtime.Loader: the SQL of its Op.
 func loaderSQL(t *testing.T, name string, vs *ast.ValueSpec, i int, consts map[string]string, parts map[string]bool) (string, bool) {
-	if i >= len(vs.Values) {
-		return "", false
-	}
-	u, ok := vs.Values[i].(*ast.UnaryExpr)
-	if !ok {
-		return "", false
-	}
-	lit, ok := u.X.(*ast.CompositeLit)
+	lit, ok := addrLit(vs, i)
 	if !ok {
 		return "", false
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/generator/vet"
+	"github.com/cpcgen/cpcgen/generator/writer"
 	"github.com/cpcgen/cpcgen/internal/filterop"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 	"github.com/cpcgen/cpcgen/internal/testfile"
@@ -27,14 +28,48 @@ import (
 	"github.com/cpcgen/cpcgen/spec"
 )
 
-// writeProject writes a project with one spec file into root: package
-// name in ./out, docs in ./docs.
-func writeProject(t *testing.T, root, name, specYAML string) {
+// generateProject writes a project with one spec file into root (package
+// name in ./out, docs in ./docs), loads and generates it.
+func generateProject(t *testing.T, root, name, specYAML string) (*ir.Package, writer.Tree) {
 	t.Helper()
 	testfile.WriteAll(t, root, map[string]string{
 		"cpcgen.yaml":      "version: 1\npackage: {name: " + name + ", dir: ./out}\nspecs: [./schema/*.yaml]\ndocs: {dir: ./docs}\n",
 		"schema/spec.yaml": specYAML,
 	})
+	proj, err := spec.Load(root)
+	if err != nil {
+		t.Fatalf("load:\n%v\nspec:\n%s", err, specYAML)
+	}
+	pkg, tree, err := generator.Generate(proj)
+	if err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	return pkg, tree
+}
+
+// vetClean checks that vet, preparing every statement of pkg (generated
+// in root) on conn, reports nothing.
+func vetClean(t *testing.T, ctx context.Context, conn *pgx.Conn, pkg *ir.Package, root string) {
+	t.Helper()
+	findings, err := vet.Check(ctx, conn, pkg, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Errorf("vet: %s: %s: %s", f.Pos, f.Kind, f.Msg)
+	}
+}
+
+// schemaOffers checks that the JSON Schema of spec files offers each of
+// names (of a type, an operator: what) to editors.
+func schemaOffers(t *testing.T, what string, names []string) {
+	t.Helper()
+	js := spec.SpecSchema()
+	for _, name := range names {
+		if !bytes.Contains(js, []byte(strconv.Quote(name))) {
+			t.Errorf("the JSON Schema of spec files does not offer %s %q", what, name)
+		}
+	}
 }
 
 // typeColumn is the column name of one row of pgtypes.All in the table
@@ -74,26 +109,12 @@ func TestEveryTypeThroughThePipeline(t *testing.T) {
 	specYAML := "tables:\n  every:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" + cols.String() +
 		"queries:\n  every:\n    - name: Nullables\n      sql: SELECT " + strings.TrimPrefix(selects.String(), ", ") + " FROM every\n" +
 		"      returns: many\n      columns:\n" + rawCols.String()
-	writeProject(t, root, "everydb", specYAML)
-
-	// The spec loader: names, modifiers, example literals.
-	proj, err := spec.Load(root)
-	if err != nil {
-		t.Fatalf("load:\n%v\nspec:\n%s", err, specYAML)
-	}
 	// The JSON Schema offers every name to editors.
-	js := spec.SpecSchema()
-	for _, typ := range pgtypes.All {
-		if !bytes.Contains(js, []byte(strconv.Quote(typ.Name))) {
-			t.Errorf("the JSON Schema of spec files does not offer type %q", typ.Name)
-		}
-	}
+	schemaOffers(t, "type", pgtypes.Names())
 
-	// The builder and the emitters.
-	pkg, tree, err := generator.Generate(proj)
-	if err != nil {
-		t.Fatalf("generate: %v", err)
-	}
+	// The spec loader (names, modifiers, example literals), the builder
+	// and the emitters.
+	pkg, tree := generateProject(t, root, "everydb", specYAML)
 	table := pkg.Table("every")
 	files := map[string]string{}
 	for _, f := range tree.Files {
@@ -238,13 +259,7 @@ WHERE a.attrelid = 'every'::regclass AND a.attname = $1`, col).Scan(&got)
 	}
 	// vet prepares every statement, the raw query included, and compares
 	// the server's types with the rows'.
-	findings, err := vet.Check(ctx, conn, pkg, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		t.Errorf("vet: %s: %s: %s", f.Pos, f.Kind, f.Msg)
-	}
+	vetClean(t, ctx, conn, pkg, root)
 }
 
 // TestEveryTypeHasAGolden checks that every row of the type table is a
@@ -318,21 +333,8 @@ func TestEveryFilterOpThroughThePipeline(t *testing.T) {
 		"      name: {type: text}\n      note: {type: text, nullable: true}\n      qty: {type: integer}\n" +
 		"      score: {type: integer, nullable: true}\n" +
 		"queries:\n  things:\n" + queries.String()
-	writeProject(t, root, "thingsdb", specYAML)
-	proj, err := spec.Load(root)
-	if err != nil {
-		t.Fatalf("load:\n%v\nspec:\n%s", err, specYAML)
-	}
-	js := spec.SpecSchema()
-	for _, op := range filterop.All {
-		if !bytes.Contains(js, []byte(strconv.Quote(op.Name))) {
-			t.Errorf("the JSON Schema of spec files does not offer operator %q", op.Name)
-		}
-	}
-	pkg, tree, err := generator.Generate(proj)
-	if err != nil {
-		t.Fatalf("generate: %v", err)
-	}
+	schemaOffers(t, "operator", filterop.Names())
+	pkg, tree := generateProject(t, root, "thingsdb", specYAML)
 	var docsPage, ddl string
 	for _, f := range tree.Files {
 		switch f.Path {
@@ -381,11 +383,5 @@ func TestEveryFilterOpThroughThePipeline(t *testing.T) {
 	if _, err := conn.Exec(ctx, ddl); err != nil {
 		t.Fatalf("schema.sql: %v", err)
 	}
-	findings, err := vet.Check(ctx, conn, pkg, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		t.Errorf("vet: %s: %s: %s", f.Pos, f.Kind, f.Msg)
-	}
+	vetClean(t, ctx, conn, pkg, root)
 }

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cpcgen/cpcgen/internal/find"
 )
 
 // ObjectKind is one kind of SQL object a spec declares under
@@ -72,12 +74,7 @@ var ObjectKinds = []*ObjectKind{
 
 // objectKind returns the kind with the given name, or nil.
 func objectKind(name string) *ObjectKind {
-	for _, k := range ObjectKinds {
-		if k.Name == name {
-			return k
-		}
-	}
-	return nil
+	return find.First(ObjectKinds, func(k *ObjectKind) bool { return k.Name == name })
 }
 
 func objectKindNames() []string {
@@ -336,37 +333,11 @@ func (p *parser) sqlObject(file string, n *node) {
 	if hasDrop {
 		dropSQL, hasDrop = p.nonEmpty(dropNode.value, "drop")
 	}
-	sqlNode, hasSQL := f.get("sql")
-	fileNode, hasFile := f.get("file")
-	var src string
-	var posAt func(int) Pos
-	switch {
-	case hasSQL && hasFile:
-		p.errs.Add(fileNode.key.pos, "%s has both sql: and file:; keep one", what)
-		return
-	case hasSQL:
-		s, ok := p.nonEmpty(sqlNode.value, "sql")
-		if !ok {
-			return
-		}
-		src = s
-		sn := sqlNode.value
-		posAt = func(off int) Pos { return p.sqlPos(sn, off) }
-	case hasFile:
-		rel, data, ok := p.objectFile(file, fileNode.value)
-		if !ok {
-			return
-		}
-		o.File, src = rel, string(data)
-		if !utf8.ValidString(src) {
-			p.errs.Add(fileNode.value.pos, "%s: file %q is not UTF-8 text", what, rel)
-			return
-		}
-		posAt = func(off int) Pos { return textPos(rel, src, off) }
-	default:
-		p.errs.Add(o.Pos, "%s has neither sql: nor file:; add sql: with its CREATE statement, or file: naming a .sql file relative to %s", what, path.Base(file))
+	src, rel, posAt, ok := p.objectSQL(f, file, what, o.Pos, "add sql: with its CREATE statement, or file: naming a .sql file relative to "+path.Base(file))
+	if !ok {
 		return
 	}
+	o.File = rel
 	if o.Kind == nil || !valid {
 		return
 	}
@@ -411,6 +382,39 @@ func (p *parser) objectName(n *node) (string, bool) {
 		}
 	}
 	return s, true
+}
+
+// objectSQL reads the SQL of entry f (of a spec file, what in messages):
+// sql: written in the spec, or the text of the file that file: names
+// (objectFile; rel is then its path relative to the project root), with
+// where each byte offset of it stands. ok is false, reported, when f has
+// both keys, or neither (with the advice neither at pos), or a wrong one.
+func (p *parser) objectSQL(f *fieldSet, specFile, what string, pos Pos, neither string) (src, rel string, posAt func(int) Pos, ok bool) {
+	sqlNode, hasSQL := f.get("sql")
+	fileNode, hasFile := f.get("file")
+	switch {
+	case hasSQL && hasFile:
+		p.errs.Add(fileNode.key.pos, "%s has both sql: and file:; keep one", what)
+		return "", "", nil, false
+	case hasSQL:
+		src, ok = p.nonEmpty(sqlNode.value, "sql")
+		sn := sqlNode.value
+		return src, "", func(off int) Pos { return p.sqlPos(sn, off) }, ok
+	case hasFile:
+		rel, data, ok := p.objectFile(specFile, fileNode.value)
+		if !ok {
+			return "", "", nil, false
+		}
+		src = string(data)
+		if !utf8.ValidString(src) {
+			p.errs.Add(fileNode.value.pos, "%s: file %q is not UTF-8 text", what, rel)
+			return "", "", nil, false
+		}
+		return src, rel, func(off int) Pos { return textPos(rel, src, off) }, true
+	default:
+		p.errs.Add(pos, "%s has neither sql: nor file:; %s", what, neither)
+		return "", "", nil, false
+	}
 }
 
 // objectFile reads the file an object's file: names, relative to the

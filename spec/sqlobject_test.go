@@ -174,7 +174,8 @@ func TestSQLObjectErrors(t *testing.T) {
 }
 
 // TestSQLObjectFile loads an object whose SQL is in a file beside the
-// spec, and reports positions in that file.
+// spec, and reports positions in that file; a file that is not UTF-8 is
+// refused, an object's as a view's.
 func TestSQLObjectFile(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, data string) {
@@ -182,13 +183,17 @@ func TestSQLObjectFile(t *testing.T) {
 		testfile.Write(t, dir, name, data)
 	}
 	write("cpcgen.yaml", "version: 1\npackage: {name: db, dir: ./db}\nspecs: [./schema/*.yaml]\n")
-	write("schema/a.yaml", objectsTable+"sql_objects:\n  - {name: recent, kind: view, file: sql/recent.sql}\n  - {name: bad, kind: view, file: sql/bad.sql}\n  - {name: gone, kind: view, file: sql/gone.sql}\n")
+	write("schema/a.yaml", objectsTable+"  latest:\n    columns: {id: {type: bigint, primary_key: true}}\n    view: {file: sql/latin1.sql}\n"+
+		"sql_objects:\n  - {name: recent, kind: view, file: sql/recent.sql}\n  - {name: bad, kind: view, file: sql/bad.sql}\n  - {name: gone, kind: view, file: sql/gone.sql}\n  - {name: latin1, kind: view, file: sql/latin1.sql}\n")
 	write("schema/sql/recent.sql", "-- The ten newest notes.\nCREATE VIEW recent AS\n  SELECT id FROM notes ORDER BY id DESC LIMIT 10;\n")
 	write("schema/sql/bad.sql", "\n\nCREATE VIEW bad AS SELECT 'x;\n")
+	write("schema/sql/latin1.sql", "CREATE VIEW latin1 AS SELECT 'caf\xe9';\n")
 	_, err := Load(dir)
 	checkErrors(t, err,
+		`schema/a.yaml:10:18: view "latest": file "schema/sql/latin1.sql" is not UTF-8 text`,
+		`schema/a.yaml:15:38: sql object "latin1": file "schema/sql/latin1.sql" is not UTF-8 text`,
 		`schema/sql/bad.sql:3:27: the sql of view "bad": unterminated string constant`,
-		`schema/a.yaml:11:36: file "sql/gone.sql" (schema/sql/gone.sql): no such file`)
+		`schema/a.yaml:14:36: file "sql/gone.sql" (schema/sql/gone.sql): no such file`)
 	write("schema/a.yaml", objectsTable+"sql_objects:\n  - {name: recent, kind: view, file: sql/recent.sql}\n")
 	p, err := Load(dir)
 	if err != nil {

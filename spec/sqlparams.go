@@ -66,8 +66,7 @@ func RewriteParamsFunc(sql string, placeholder func(name string, num int) string
 		c := sql[i]
 		switch {
 		case c == '\'':
-			escape := i > 0 && (sql[i-1] == 'E' || sql[i-1] == 'e') && (i < 2 || !isIdentByte(sql[i-2]))
-			end, ok := scanQuoted(sql, i, '\'', escape)
+			end, ok := scanString(sql, i)
 			if !ok {
 				return "", nil, &SQLError{Offset: i, Msg: "unterminated string literal"}
 			}
@@ -158,6 +157,14 @@ func isIdentStart(c byte) bool {
 
 func isIdentByte(c byte) bool {
 	return isIdentStart(c) || (c >= '0' && c <= '9')
+}
+
+// scanString returns the offset just past the string literal starting at
+// sql[i], a single quote: an escape string (E'…', the E not ending a word)
+// reads backslash escapes too.
+func scanString(sql string, i int) (int, bool) {
+	escape := i > 0 && (sql[i-1] == 'E' || sql[i-1] == 'e') && (i < 2 || !isIdentByte(sql[i-2]))
+	return scanQuoted(sql, i, '\'', escape)
 }
 
 // scanQuoted returns the offset just past the quoted text starting at

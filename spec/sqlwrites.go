@@ -116,8 +116,7 @@ func sqlTokens(sql string) []sqlToken {
 		c := sql[i]
 		switch {
 		case c == '\'':
-			escape := i > 0 && (sql[i-1] == 'E' || sql[i-1] == 'e') && (i < 2 || !isIdentByte(sql[i-2]))
-			end, ok := scanQuoted(sql, i, '\'', escape)
+			end, ok := scanString(sql, i)
 			if !ok {
 				return out
 			}

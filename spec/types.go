@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cpcgen/cpcgen/internal/find"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 	"github.com/cpcgen/cpcgen/internal/srcpos"
 )
@@ -117,22 +118,12 @@ type Project struct {
 
 // Table returns the table with the given SQL name, or nil.
 func (p *Project) Table(name string) *Table {
-	for _, t := range p.Tables {
-		if t.Name == name {
-			return t
-		}
-	}
-	return nil
+	return find.First(p.Tables, func(t *Table) bool { return t.Name == name })
 }
 
 // Enum returns the enum with the given SQL name, or nil.
 func (p *Project) Enum(name string) *Enum {
-	for _, e := range p.Enums {
-		if e.Name == name {
-			return e
-		}
-	}
-	return nil
+	return find.First(p.Enums, func(e *Enum) bool { return e.Name == name })
 }
 
 // Enum is a PostgreSQL enum type declared under `enums:`.
@@ -252,12 +243,7 @@ type Cache struct {
 
 // Column returns the table's column with the given SQL name, or nil.
 func (t *Table) Column(name string) *Column {
-	for _, c := range t.Columns {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
+	return find.First(t.Columns, func(c *Column) bool { return c.Name == name })
 }
 
 // Managed says which table option owns a column's value.

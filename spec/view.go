@@ -98,32 +98,11 @@ func (p *parser) view(t *Table, f *fieldSet, v pair) {
 	}
 	o := &SQLObject{Kind: kind, Name: t.Name, Local: t.Name, Comment: t.Comment, Source: t.File, Pos: t.Pos, View: t}
 	aux := &objectAux{deps: p.dependsOn(vf, what)}
-	sqlNode, hasSQL := vf.get("sql")
-	fileNode, hasFile := vf.get("file")
-	var query string
-	var queryPos func(int) Pos
-	switch {
-	case hasSQL && hasFile:
-		p.errs.Add(fileNode.key.pos, "%s has both sql: and file:; keep one", what)
-		return
-	case hasSQL:
-		s, ok := p.nonEmpty(sqlNode.value, "sql")
-		if !ok {
-			return
-		}
-		sn := sqlNode.value
-		query, queryPos = s, func(off int) Pos { return p.sqlPos(sn, off) }
-	case hasFile:
-		rel, data, ok := p.objectFile(t.File, fileNode.value)
-		if !ok {
-			return
-		}
-		o.File, query = rel, string(data)
-		queryPos = func(off int) Pos { return textPos(rel, query, off) }
-	default:
-		p.errs.Add(v.key.pos, "%s has neither sql: nor file:; add sql: with the query (SELECT …), or file: naming a .sql file that holds it", what)
+	query, rel, queryPos, ok := p.objectSQL(vf, t.File, what, v.key.pos, "add sql: with the query (SELECT …), or file: naming a .sql file that holds it")
+	if !ok {
 		return
 	}
+	o.File = rel
 	body := strings.TrimRight(strings.TrimSpace(query), ";\t\r\n ")
 	if body == "" {
 		p.errs.Add(queryPos(0), "the sql of %s holds no query", what)

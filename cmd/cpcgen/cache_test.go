@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/cpcgen/cpcgen/generator/gencache"
-	"github.com/cpcgen/cpcgen/internal/testfile"
 )
 
 func countEntries(t *testing.T, dir string) int {
@@ -54,13 +53,7 @@ func TestCacheFlags(t *testing.T) {
 
 	// A spec change without a migration, then with one: the migrations
 	// report is cached by the directory's content too.
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  users:
-    columns:
-      id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email: {type: varchar(255), unique: true}
-      age:   {type: integer, nullable: true}
-`)
+	writeUsers(t, dir, "age: {type: integer, nullable: true}")
 	mustRun(t, 0, "-C", dir, "generate", "--cache-dir", cache)
 	out, _ = mustRun(t, 1, "-C", dir, "check", "--cache-dir", cache)
 	contains(t, "check", out, `uncovered spec change: add column "users"."age"`)

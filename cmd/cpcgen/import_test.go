@@ -90,6 +90,17 @@ func normaliseDump(s string) string {
 
 // importProject imports the database at url into a new project
 // directory and returns it.
+// importerDDL returns the schema file name of the importer's tests
+// (internal/importer/testdata).
+func importerDDL(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "importer", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
 func importProject(t *testing.T, url string, args ...string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -123,11 +134,7 @@ func readSpecs(t *testing.T, dir string) map[string]string {
 func TestImportRoundTrip(t *testing.T) {
 	cases := map[string]string{}
 	for _, name := range []string{"shop.sql", "music.sql", "library.sql", "billing.sql"} {
-		data, err := os.ReadFile(filepath.Join("..", "..", "internal", "importer", "testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases[name] = string(data)
+		cases[name] = importerDDL(t, name)
 	}
 	cases["synthetic-200"] = importer.SyntheticDDL(200)
 	for name, ddl := range cases {
@@ -192,11 +199,7 @@ func lineDiff(a, b string) string {
 // right after baseline, and stays green after a later spec change is
 // migrated.
 func TestImportBaseline(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "importer", "testdata", "shop.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	orig := loadDDL(t, "shop.sql", string(data))
+	orig := loadDDL(t, "shop.sql", importerDDL(t, "shop.sql"))
 	dir := importProject(t, orig)
 	steps := [][]string{{"generate"}, {"migrate", "diff", "baseline"}}
 	for _, args := range steps {
@@ -450,11 +453,7 @@ func goEnv() []string {
 // partitioned table, check --url is green; a partition dropped behind
 // the migrations' back is reported by name.
 func TestImportPartitionDrift(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "importer", "testdata", "billing.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	orig := loadDDL(t, "billing.sql", string(data))
+	orig := loadDDL(t, "billing.sql", importerDDL(t, "billing.sql"))
 	dir := importProject(t, orig)
 	for _, args := range [][]string{{"generate"}, {"migrate", "diff", "baseline"}, {"migrate", "baseline", "--url", orig}} {
 		if code, out, errOut := cpcgen(t, append([]string{"-C", dir}, args...)...); code != exitOK {

@@ -25,13 +25,24 @@ func newProject(t *testing.T) string {
 	dir := t.TempDir()
 	testfile.Write(t, dir, "go.mod", "module example.com/app\n\ngo 1.25\n")
 	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n")
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
+	writeUsers(t, dir)
+	return dir
+}
+
+// writeUsers writes the spec of newProject, a table users with an id and
+// an email, followed by the column lines more ("name: {type: text}").
+func writeUsers(t *testing.T, dir string, more ...string) {
+	t.Helper()
+	spec := `tables:
   users:
     columns:
       id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
       email: {type: varchar(255), unique: true}
-`)
-	return dir
+`
+	for _, c := range more {
+		spec += "      " + c + "\n"
+	}
+	testfile.Write(t, dir, "schema/app.yaml", spec)
 }
 
 func TestGenerateThenCheck(t *testing.T) {
@@ -55,13 +66,7 @@ func TestGenerateThenCheck(t *testing.T) {
 	}
 
 	// A spec edit makes check fail with a readable diff and write nothing.
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  users:
-    columns:
-      id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email: {type: varchar(255), unique: true}
-      name:  {type: text, nullable: true}
-`)
+	writeUsers(t, dir, "name: {type: text, nullable: true}")
 	before, _ := os.ReadFile(filepath.Join(dir, "internal/appdb/users.gen.go"))
 	code, out, _ = cpcgen(t, "-C", dir, "check")
 	if code != exitProblems {

@@ -26,6 +26,15 @@ func newMigrationsProject(t *testing.T, format string) string {
 	return dir
 }
 
+// migrateInit generates the project in dir, writes its first migration
+// (init) and applies it to the database of url.
+func migrateInit(t *testing.T, dir, url string) {
+	t.Helper()
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)
+}
+
 func mustRun(t *testing.T, want int, args ...string) (string, string) {
 	t.Helper()
 	code, out, errOut := cpcgen(t, args...)
@@ -68,13 +77,7 @@ func TestMigrateWorkflow(t *testing.T) {
 	}
 
 	// A new column.
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  users:
-    columns:
-      id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email:    {type: varchar(255), unique: true}
-      nickname: {type: text, nullable: true}
-`)
+	writeUsers(t, dir, "nickname: {type: text, nullable: true}")
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ = mustRun(t, 1, "-C", dir, "check")
 	contains(t, "check", out, `schema/app.yaml:6:7: uncovered spec change: add column "users"."nickname" is in the specs`)
@@ -94,12 +97,7 @@ func TestMigrateWorkflow(t *testing.T) {
 	contains(t, "apply", out, "applied 000002_add_nickname.up.sql")
 
 	// Dropping the column is refused, with the spec position, exit 2.
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  users:
-    columns:
-      id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email:    {type: varchar(255), unique: true}
-`)
+	writeUsers(t, dir)
 	_, errOut := mustRun(t, 2, "-C", dir, "migrate", "diff", "drop_nickname")
 	contains(t, "refusal", errOut, filepath.ToSlash(filepath.Join(dir, "schema/app.yaml"))+":2:3: destructive (CPC103): drop column \"users\".\"nickname\"",
 		"--allow-destructive", "migration not written")

@@ -73,9 +73,7 @@ func TestCheckDatabaseSchemaApp(t *testing.T) {
 	live := pgtest.URL(t)
 	pgtest.Exec(t, live, "CREATE SCHEMA app",
 		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
-	mustRun(t, 0, "-C", dir, "generate")
-	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
-	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	migrateInit(t, dir, live)
 	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
 	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "app")`)
 	// The tables, the function, the trigger and the view are in app.
@@ -104,9 +102,7 @@ func TestCheckDatabaseObjects(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
 	testfile.Write(t, dir, "schema/app.yaml", goodObjects)
 	live := pgtest.URL(t)
-	mustRun(t, 0, "-C", dir, "generate")
-	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
-	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	migrateInit(t, dir, live)
 	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
 	contains(t, "check", out, "1 migration(s) applied, none pending, schema matches the migrations")
 

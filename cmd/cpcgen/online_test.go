@@ -12,26 +12,12 @@ import (
 // with --allow-rewrite; online: false reports it without refusing.
 func TestDiffRewriteSize(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  users:
-    columns:
-      id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email: {type: varchar(255), unique: true}
-      karma: {type: integer, default: 0}
-`)
-	mustRun(t, 0, "-C", dir, "generate")
-	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	writeUsers(t, dir, "karma: {type: integer, default: 0}")
 	url := pgtest.URL(t)
-	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)
+	migrateInit(t, dir, url)
 	pgtest.Exec(t, url, `INSERT INTO users (email) SELECT 'u' || g || '@example.com' FROM generate_series(1, 5000) g`, `ANALYZE users`)
 
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  users:
-    columns:
-      id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email: {type: varchar(255), unique: true}
-      karma: {type: bigint, default: 0}
-`)
+	writeUsers(t, dir, "karma: {type: bigint, default: 0}")
 	mustRun(t, 0, "-C", dir, "generate")
 	_, errOut := mustRun(t, 2, "-C", dir, "migrate", "diff", "widen_karma", "--url", url)
 	contains(t, "refusal", errOut, `table-rewrite (CPC401): changing type of "users"."karma" from integer to bigint rewrites table "users" under an ACCESS EXCLUSIVE lock`,

@@ -189,22 +189,10 @@ func TestCheckDatabase(t *testing.T) {
 func TestCheckDatabasePendingRename(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
 	live := pgtest.URL(t)
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  users:
-    columns:
-      id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email: {type: varchar(255), unique: true}
-      nick:  {type: text, nullable: true}
-`)
+	writeUsers(t, dir, "nick: {type: text, nullable: true}")
 	mustRun(t, 0, "-C", dir, "generate")
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  users:
-    columns:
-      id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email:    {type: varchar(255), unique: true}
-      nickname: {type: text, nullable: true, renamed_from: nick}
-`)
+	writeUsers(t, dir, "nickname: {type: text, nullable: true, renamed_from: nick}")
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "rename_nick")
 	contains(t, "diff", out, `rename column "users"."nick" to "nickname"`)

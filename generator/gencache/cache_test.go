@@ -189,22 +189,30 @@ func entrySizes(t *testing.T, c *Cache) (n int, total int64) {
 	return n, total
 }
 
-// TestBounded: the cache trims itself to its bound, oldest entries
-// first, keeping those used recently.
-func TestBounded(t *testing.T) {
+// agedCache opens a cache bounded to 100 KiB holding n entries of 4 KiB,
+// keyed testKey("0") … testKey(n-1), entry i last used at used(i).
+func agedCache(t *testing.T, n int, used func(i int) time.Time) *Cache {
+	t.Helper()
 	c := openTest(t, t.TempDir(), "tool")
 	c.MaxBytes = 100 << 10
 	payload := bytes.Repeat([]byte("x"), 4<<10)
-	old := time.Now().Add(-48 * time.Hour)
-	for i := range 100 {
+	for i := range n {
 		k := testKey(fmt.Sprint(i))
 		if err := c.Put(k, payload); err != nil {
 			t.Fatal(err)
 		}
-		// Entry i was last used i minutes after the oldest.
-		used := old.Add(time.Duration(i) * time.Minute)
-		os.Chtimes(c.path(k), used, used)
+		at := used(i)
+		os.Chtimes(c.path(k), at, at)
 	}
+	return c
+}
+
+// TestBounded: the cache trims itself to its bound, oldest entries
+// first, keeping those used recently.
+func TestBounded(t *testing.T) {
+	// Entry i was last used i minutes after the oldest.
+	old := time.Now().Add(-48 * time.Hour)
+	c := agedCache(t, 100, func(i int) time.Time { return old.Add(time.Duration(i) * time.Minute) })
 	// Entry 0 is used now: it is the most recent.
 	if _, ok := c.Get(testKey("0")); !ok {
 		t.Fatal("miss")
@@ -368,20 +376,10 @@ func main() { fmt.Print(gencache.Tool(), len(template)) }
 // check's migrations report, written first, went before the rendered
 // files of later runs.
 func TestTrimKeepsWhatWasJustRead(t *testing.T) {
-	c := openTest(t, t.TempDir(), "tool")
-	c.MaxBytes = 100 << 10
-	payload := bytes.Repeat([]byte("x"), 4<<10)
+	// Entry i was written i seconds after the first, all within the last
+	// hour.
 	start := time.Now().Add(-50 * time.Minute)
-	for i := range 40 {
-		k := testKey(fmt.Sprint(i))
-		if err := c.Put(k, payload); err != nil {
-			t.Fatal(err)
-		}
-		// Entry i was written i seconds after the first, all within the
-		// last hour.
-		at := start.Add(time.Duration(i) * time.Second)
-		os.Chtimes(c.path(k), at, at)
-	}
+	c := agedCache(t, 40, func(i int) time.Time { return start.Add(time.Duration(i) * time.Second) })
 	if _, ok := c.Get(testKey("0")); !ok {
 		t.Fatal("miss")
 	}

@@ -147,7 +147,7 @@ func (d *Digester) fieldsOf(t reflect.Type) []int {
 }
 
 func (d *Digester) value(v reflect.Value) {
-	if !v.IsValid() {
+	if isNil(v) {
 		d.tag(tagNil)
 		return
 	}
@@ -176,10 +176,6 @@ func (d *Digester) value(v reflect.Value) {
 		d.tag(tagString)
 		d.str(v.String())
 	case reflect.Slice:
-		if v.IsNil() {
-			d.tag(tagNil)
-			return
-		}
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			d.tag(tagString)
 			d.str(string(v.Bytes()))
@@ -194,16 +190,8 @@ func (d *Digester) value(v reflect.Value) {
 			d.value(v.Index(i))
 		}
 	case reflect.Map:
-		if v.IsNil() {
-			d.tag(tagNil)
-			return
-		}
 		d.mapValue(v)
 	case reflect.Pointer:
-		if v.IsNil() {
-			d.tag(tagNil)
-			return
-		}
 		if d.Ref != nil {
 			if name, ok := d.Ref(v); ok {
 				d.tag(tagRef)
@@ -221,10 +209,6 @@ func (d *Digester) value(v reflect.Value) {
 		d.tag(tagPtr)
 		d.value(v.Elem())
 	case reflect.Interface:
-		if v.IsNil() {
-			d.tag(tagNil)
-			return
-		}
 		d.tag(tagIface)
 		d.str(v.Elem().Type().String())
 		d.value(v.Elem())
@@ -234,17 +218,26 @@ func (d *Digester) value(v reflect.Value) {
 			d.value(v.Field(i))
 		}
 	default:
-		// Functions, channels and unsafe pointers: nil is nil, anything
-		// else has no content to compare.
-		if (v.Kind() == reflect.Func || v.Kind() == reflect.Chan || v.Kind() == reflect.UnsafePointer) && v.IsNil() {
-			d.tag(tagNil)
-			return
-		}
+		// Functions, channels and unsafe pointers other than nil have no
+		// content to compare.
 		if d.err == nil {
 			d.err = fmt.Errorf("digest: a %s value cannot be compared by content", v.Type())
 		}
 		d.tag(tagOther)
 	}
+}
+
+// isNil reports whether v is no value, or nil of a kind that has nil:
+// each is encoded as tagNil.
+func isNil(v reflect.Value) bool {
+	if !v.IsValid() {
+		return true
+	}
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Pointer, reflect.Interface, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		return v.IsNil()
+	}
+	return false
 }
 
 // mapValue encodes a map's entries in the order of their keys'

@@ -1,6 +1,10 @@
 package ir
 
-import "time"
+import (
+	"time"
+
+	"github.com/cpcgen/cpcgen/internal/find"
+)
 
 // BehaviourCache is the row cache of a table (cache:).
 const BehaviourCache BehaviourKind = "cache"
@@ -119,10 +123,5 @@ type CacheFlush struct {
 // CacheWrite returns what the repository method named method
 // invalidates, or nil when it invalidates nothing.
 func (t *Table) CacheWrite(method string) *CacheWrite {
-	for _, w := range t.CacheWrites {
-		if w.Method == method {
-			return w
-		}
-	}
-	return nil
+	return find.First(t.CacheWrites, func(w *CacheWrite) bool { return w.Method == method })
 }

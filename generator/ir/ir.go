@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/internal/find"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
@@ -79,22 +80,12 @@ type Package struct {
 
 // Table returns the table with the given SQL name, or nil.
 func (p *Package) Table(name string) *Table {
-	for _, t := range p.Tables {
-		if t.SQLName == name {
-			return t
-		}
-	}
-	return nil
+	return find.First(p.Tables, func(t *Table) bool { return t.SQLName == name })
 }
 
 // Enum returns the enum with the given SQL name, or nil.
 func (p *Package) Enum(name string) *Enum {
-	for _, e := range p.Enums {
-		if e.SQLName == name {
-			return e
-		}
-	}
-	return nil
+	return find.First(p.Enums, func(e *Enum) bool { return e.SQLName == name })
 }
 
 // Path joins the package directory and a file name.
@@ -330,12 +321,7 @@ func (t *Table) Has(k BehaviourKind) bool { return t.Behaviour(k) != nil }
 
 // Behaviour returns the table's behaviour of kind k, or nil.
 func (t *Table) Behaviour(k BehaviourKind) *Behaviour {
-	for _, b := range t.Behaviours {
-		if b.Kind == k {
-			return b
-		}
-	}
-	return nil
+	return find.First(t.Behaviours, func(b *Behaviour) bool { return b.Kind == k })
 }
 
 // BehaviourKind names a table behaviour by its spec key.
@@ -373,12 +359,7 @@ type Behaviour struct {
 
 // Column returns the table's column with the given SQL name, or nil.
 func (t *Table) Column(name string) *Column {
-	for _, c := range t.Columns {
-		if c.SQLName == name {
-			return c
-		}
-	}
-	return nil
+	return find.First(t.Columns, func(c *Column) bool { return c.SQLName == name })
 }
 
 // Methods returns the names of the repository's methods, as the docs

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/internal/find"
 )
 
 // Extension is a PostgreSQL extension the package's schema needs: one a
@@ -166,12 +167,7 @@ func EnumKey(enum string) string { return "enum " + enum }
 
 // Object returns the object with the given key, or nil.
 func (p *Package) Object(key string) *Object {
-	for _, o := range p.Objects {
-		if o.Key == key {
-			return o
-		}
-	}
-	return nil
+	return find.First(p.Objects, func(o *Object) bool { return o.Key == key })
 }
 
 // SplitEarly splits objects, in order, into those created before the

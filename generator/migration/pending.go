@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/internal/find"
 )
 
 // The kinds of Pending.
@@ -72,10 +73,5 @@ func ParsePending(data []byte) ([]*Pending, error) {
 
 // findPending returns the pending contract dropping table.column, or nil.
 func findPending(ps []*Pending, table, column string) *Pending {
-	for _, p := range ps {
-		if p.Table == table && p.Column == column {
-			return p
-		}
-	}
-	return nil
+	return find.First(ps, func(p *Pending) bool { return p.Table == table && p.Column == column })
 }

@@ -16,48 +16,30 @@ import (
 // column changes type (the policy is dropped and created again around
 // the type change), and it loses tenant:.
 var tenantEvolution = []string{
-	`tables:
-  items:
-    columns:
+	tenantVersion("items", "", "integer", false),
+	tenantVersion("items", "", "integer", true),
+	tenantVersion("things", "items", "integer", true),
+	tenantVersion("things", "", "bigint", true),
+	tenantVersion("things", "", "bigint", false),
+}
+
+// tenantVersion is the spec of one version of tenantEvolution: its table
+// (renamed from renamedFrom when not ""), the type of its column team,
+// and whether team is its tenant column (then the table is audited too).
+func tenantVersion(table, renamedFrom, teamType string, tenant bool) string {
+	s := "tables:\n  " + table + ":\n"
+	if renamedFrom != "" {
+		s += "    renamed_from: " + renamedFrom + "\n"
+	}
+	s += `    columns:
       id:    {type: bigint, primary_key: true, identity: true}
-      team:  {type: integer}
+      team:  {type: ` + teamType + `}
       label: {type: text}
-`,
-	`tables:
-  items:
-    columns:
-      id:    {type: bigint, primary_key: true, identity: true}
-      team:  {type: integer}
-      label: {type: text}
-    tenant: team
-    audit: true
-`,
-	`tables:
-  things:
-    renamed_from: items
-    columns:
-      id:    {type: bigint, primary_key: true, identity: true}
-      team:  {type: integer}
-      label: {type: text}
-    tenant: team
-    audit: true
-`,
-	`tables:
-  things:
-    columns:
-      id:    {type: bigint, primary_key: true, identity: true}
-      team:  {type: bigint}
-      label: {type: text}
-    tenant: team
-    audit: true
-`,
-	`tables:
-  things:
-    columns:
-      id:    {type: bigint, primary_key: true, identity: true}
-      team:  {type: bigint}
-      label: {type: text}
-`,
+`
+	if tenant {
+		s += "    tenant: team\n    audit: true\n"
+	}
+	return s
 }
 
 // policies describes the row-level security of the public tables:

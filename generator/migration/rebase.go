@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -258,7 +259,7 @@ func rebaseSelection(ms []*DirMigration, dups [][]*DirMigration, opts RebaseOpti
 	for _, n := range opts.Names {
 		found := false
 		for _, m := range ms {
-			if m.Name == n || m.Group == n || contains(m.Files, n) {
+			if m.Name == n || m.Group == n || slices.Contains(m.Files, n) {
 				pick[m] = true
 				found = true
 			}
@@ -456,7 +457,7 @@ func mergedSnapshotLines(data []byte, pkg *ir.Package) SnapshotContent {
 func union(a, b []string) []string {
 	out := append([]string(nil), a...)
 	for _, s := range b {
-		if !contains(out, s) {
+		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}

@@ -27,16 +27,14 @@ const (
       id:     {type: bigint, primary_key: true, identity: true}
       amount: {type: "numeric(12,2)"}
 `
-	rebaseB = rebaseBase + `  tags:
+	// rebaseTags is the table rebaseB adds.
+	rebaseTags = `  tags:
     columns:
       id:   {type: bigint, primary_key: true, identity: true}
       name: {type: text}
 `
-	rebaseBoth = rebaseA + `  tags:
-    columns:
-      id:   {type: bigint, primary_key: true, identity: true}
-      name: {type: text}
-`
+	rebaseB    = rebaseBase + rebaseTags
+	rebaseBoth = rebaseA + rebaseTags
 )
 
 // mergedProject plays two branches that each ran migrate diff from the

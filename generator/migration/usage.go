@@ -1,11 +1,13 @@
 package migration
 
 import (
+	"slices"
 	"sort"
 
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/internal/find"
 )
 
 // Usage is what the generated code of one table reads and writes: the
@@ -110,23 +112,9 @@ func ParseUsage(data []byte) (us []*Usage, has bool, err error) {
 // usageOfTable returns the usage of a table, or nil when the code does
 // not use it.
 func usageOfTable(us []*Usage, table string) *Usage {
-	for _, u := range us {
-		if u.Table == table {
-			return u
-		}
-	}
-	return nil
+	return find.First(us, func(u *Usage) bool { return u.Table == table })
 }
 
-func (u *Usage) reads(col string) bool   { return u != nil && contains(u.Read, col) }
-func (u *Usage) writes(col string) bool  { return u != nil && contains(u.Write, col) }
-func (u *Usage) inserts(col string) bool { return u != nil && contains(u.Insert, col) }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
+func (u *Usage) reads(col string) bool   { return u != nil && slices.Contains(u.Read, col) }
+func (u *Usage) writes(col string) bool  { return u != nil && slices.Contains(u.Write, col) }
+func (u *Usage) inserts(col string) bool { return u != nil && slices.Contains(u.Insert, col) }

@@ -2,76 +2,81 @@ package names
 
 import "testing"
 
-func TestGoName(t *testing.T) {
-	for in, want := range map[string]string{
-		"user_id":          "UserID",
-		"http_url":         "HTTPURL",
-		"order_items":      "OrderItems",
-		"2fa_enabled":      "X2faEnabled",
-		"in progress":      "InProgress",
-		"ids":              "IDs",
-		"api_keys":         "APIKeys",
-		"it's complicated": "ItsComplicated",
-		"USD":              "USD",
-		"closed_won":       "ClosedWon",
-		"---":              "",
-		"über":             "Über",
+// TestNames checks each function that derives a name from another, on
+// the names it is given and the names it must return.
+func TestNames(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fn    func(string) string
+		cases map[string]string
+	}{
+		{"GoName", GoName, map[string]string{
+			"user_id":          "UserID",
+			"http_url":         "HTTPURL",
+			"order_items":      "OrderItems",
+			"2fa_enabled":      "X2faEnabled",
+			"in progress":      "InProgress",
+			"ids":              "IDs",
+			"api_keys":         "APIKeys",
+			"it's complicated": "ItsComplicated",
+			"USD":              "USD",
+			"closed_won":       "ClosedWon",
+			"---":              "",
+			"über":             "Über",
+		}},
+		{"LowerName", LowerName, map[string]string{
+			"user_id": "userID",
+			"id":      "id",
+			"url":     "url",
+			"type":    "type_",
+			"func":    "func_",
+			"ctx":     "ctx_",
+			"limit":   "limit_",
+			"http_id": "httpID",
+			"9lives":  "v9lives",
+		}},
+		{"ModelName", ModelName, map[string]string{
+			"users":          "User",
+			"categories":     "Category",
+			"addresses":      "Address",
+			"people":         "Person",
+			"status":         "Status",
+			"order_items":    "OrderItem",
+			"account_status": "AccountStatus",
+			"ledger_entries": "LedgerEntry",
+			"boxes":          "Box",
+			"warehouses":     "Warehouse",
+			"inventory":      "Inventory",
+			"companies":      "Company",
+			"news":           "News",
+			"user":           "User",
+			"order":          "Order",
+			"analyses":       "Analysis",
+			"buses":          "Bus",
+			"matches":        "Match",
+			"heroes":         "Hero",
+			"data":           "Data",
+			"tags":           "Tag",
+			"customer_tags":  "CustomerTag",
+			"transactions":   "Transaction",
+			"devices":        "Device",
+			"invoices":       "Invoice",
+			"responses":      "Response",
+		}},
+		{"Plural", Plural, map[string]string{
+			"Customer": "Customers", "Category": "Categories", "Address": "Addresses", "Person": "People",
+			"Status": "Statuses", "LedgerEntry": "LedgerEntries", "Key": "Keys", "Box": "Boxes", "Match": "Matches",
+			"Data": "Data", "Metadata": "Metadata", "Leaf": "Leaves", "OrderLine": "OrderLines", "Rental": "Rentals",
+			"News": "News", "Quiz": "Quizzes", "Child": "Children", "Series": "Series", "Bus": "Buses", "Shop": "Shops",
+		}},
+		{"LowerGoName", LowerGoName, map[string]string{
+			"ShopID": "shopID", "URL": "url", "URLPath": "urlPath", "IDs": "ids", "Type": "type_", "X": "x", "Name": "name",
+		}},
 	} {
-		if got := GoName(in); got != want {
-			t.Errorf("GoName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestLowerName(t *testing.T) {
-	for in, want := range map[string]string{
-		"user_id": "userID",
-		"id":      "id",
-		"url":     "url",
-		"type":    "type_",
-		"func":    "func_",
-		"ctx":     "ctx_",
-		"limit":   "limit_",
-		"http_id": "httpID",
-		"9lives":  "v9lives",
-	} {
-		if got := LowerName(in); got != want {
-			t.Errorf("LowerName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestModelName(t *testing.T) {
-	for in, want := range map[string]string{
-		"users":          "User",
-		"categories":     "Category",
-		"addresses":      "Address",
-		"people":         "Person",
-		"status":         "Status",
-		"order_items":    "OrderItem",
-		"account_status": "AccountStatus",
-		"ledger_entries": "LedgerEntry",
-		"boxes":          "Box",
-		"warehouses":     "Warehouse",
-		"inventory":      "Inventory",
-		"companies":      "Company",
-		"news":           "News",
-		"user":           "User",
-		"order":          "Order",
-		"analyses":       "Analysis",
-		"buses":          "Bus",
-		"matches":        "Match",
-		"heroes":         "Hero",
-		"data":           "Data",
-		"tags":           "Tag",
-		"customer_tags":  "CustomerTag",
-		"transactions":   "Transaction",
-		"devices":        "Device",
-		"invoices":       "Invoice",
-		"responses":      "Response",
-	} {
-		if got := ModelName(in); got != want {
-			t.Errorf("ModelName(%q) = %q, want %q", in, got, want)
+		for in, want := range tc.cases {
+			if got := tc.fn(in); got != want {
+				t.Errorf("%s(%q) = %q, want %q", tc.name, in, got, want)
+			}
 		}
 	}
 }
@@ -88,28 +93,5 @@ func TestConstraintName(t *testing.T) {
 	}
 	if long1 == long2 {
 		t.Fatalf("two long names collide: %q", long1)
-	}
-}
-
-func TestPluralName(t *testing.T) {
-	for in, want := range map[string]string{
-		"Customer": "Customers", "Category": "Categories", "Address": "Addresses", "Person": "People",
-		"Status": "Statuses", "LedgerEntry": "LedgerEntries", "Key": "Keys", "Box": "Boxes", "Match": "Matches",
-		"Data": "Data", "Metadata": "Metadata", "Leaf": "Leaves", "OrderLine": "OrderLines", "Rental": "Rentals",
-		"News": "News", "Quiz": "Quizzes", "Child": "Children", "Series": "Series", "Bus": "Buses", "Shop": "Shops",
-	} {
-		if got := Plural(in); got != want {
-			t.Errorf("Plural(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestLowerGoName(t *testing.T) {
-	for in, want := range map[string]string{
-		"ShopID": "shopID", "URL": "url", "URLPath": "urlPath", "IDs": "ids", "Type": "type_", "X": "x", "Name": "name",
-	} {
-		if got := LowerGoName(in); got != want {
-			t.Errorf("LowerGoName(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

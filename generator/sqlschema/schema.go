@@ -341,36 +341,21 @@ func PoliciesSQL(pkg *ir.Package) []byte {
 // the key's id, which cpcgen_tenant() verifies tenant tokens with. Only
 // its owner may read it (ir.TenantKeyObject revokes the rest).
 func tenantKeyTable(s *schema.Schema) *schema.Table {
-	at := schema.NewTable(runtime.TenantKeyTable)
-	at.SetSchema(s)
-	at.SetComment("The tenant keys tenant tokens may be signed with (cpcgen tenant-key add); only the owner may read it.")
-	col := func(name, typ string, def, comment string) *schema.Column {
-		c := &schema.Column{Name: name, Type: &schema.ColumnType{Type: pgtypes.Lookup(typ).AtlasType(nil)}}
-		if def != "" {
-			c.Default = &schema.RawExpr{X: def}
-		}
-		c.Attrs = append(c.Attrs, &schema.Comment{Text: comment})
-		return c
-	}
-	at.AddColumns(
-		col("id", "text", "", "The key's id (runtime.TenantKey.ID), which tokens carry."),
-		col("inner_key", "bytea", "", "The key XOR HMAC's inner pad (runtime.TenantKey.Pads)."),
-		col("outer_key", "bytea", "", "The key XOR HMAC's outer pad."),
-		col("added_at", "timestamptz", "now()", "When the key was added."),
+	return ownTable(s, runtime.TenantKeyTable, "The tenant keys tenant tokens may be signed with (cpcgen tenant-key add); only the owner may read it.", "id",
+		ownColumn("id", "text", false, "", "The key's id (runtime.TenantKey.ID), which tokens carry."),
+		ownColumn("inner_key", "bytea", false, "", "The key XOR HMAC's inner pad (runtime.TenantKey.Pads)."),
+		ownColumn("outer_key", "bytea", false, "", "The key XOR HMAC's outer pad."),
+		ownColumn("added_at", "timestamptz", false, "now()", "When the key was added."),
 	)
-	pk := &schema.Index{Name: names.Constraint(runtime.TenantKeyTable, "pkey"), Unique: true, Table: at}
-	c, _ := at.Column("id")
-	pk.Parts = []*schema.IndexPart{{SeqNo: 0, C: c}}
-	at.SetPrimaryKey(pk)
-	return at
 }
 
 // AuditActions are the values of the action column of the audit log.
 var AuditActions = []string{"create", "update", "delete", "restore", "upsert", "hard_delete"}
 
-// auditColumn returns a column of one of the audit tables; its type is
-// a row of the type table, as spec columns' are.
-func auditColumn(name, typ string, null bool, def string, comment string) *schema.Column {
+// ownColumn returns a column of a table cpcgen adds to the schema (the
+// tenant keys, the audit tables); its type is a row of the type table, as
+// spec columns' are.
+func ownColumn(name, typ string, null bool, def string, comment string) *schema.Column {
 	c := &schema.Column{Name: name, Type: &schema.ColumnType{Type: pgtypes.Lookup(typ).AtlasType(nil), Null: null}}
 	if def != "" {
 		c.Default = &schema.RawExpr{X: def}
@@ -381,12 +366,26 @@ func auditColumn(name, typ string, null bool, def string, comment string) *schem
 	return c
 }
 
-// primaryKey sets the primary key of at to its column name.
-func primaryKey(at *schema.Table, name string) {
-	pk := &schema.Index{Name: names.Constraint(at.Name, "pkey"), Unique: true, Table: at}
-	c, _ := at.Column(name)
-	pk.Parts = []*schema.IndexPart{{SeqNo: 0, C: c}}
-	at.SetPrimaryKey(pk)
+// ownTable returns a table cpcgen adds to schema s: its name, comment,
+// columns, and the column that is its primary key.
+func ownTable(s *schema.Schema, name, comment, key string, cols ...*schema.Column) *schema.Table {
+	at := schema.NewTable(name)
+	at.SetSchema(s)
+	at.SetComment(comment)
+	at.AddColumns(cols...)
+	at.SetPrimaryKey(ownIndex(at, names.Constraint(name, "pkey"), true, key))
+	return at
+}
+
+// ownIndex returns the index named name of table at on its columns cols,
+// in order.
+func ownIndex(at *schema.Table, name string, unique bool, cols ...string) *schema.Index {
+	ix := &schema.Index{Name: name, Unique: unique, Table: at}
+	for i, col := range cols {
+		c, _ := at.Column(col)
+		ix.Parts = append(ix.Parts, &schema.IndexPart{SeqNo: i, C: c})
+	}
+	return ix
 }
 
 // auditTable is the audit log table: one row per row changed in a table
@@ -394,44 +393,33 @@ func primaryKey(at *schema.Table, name string) {
 // cpcgen_audit, an SQL object of the package). tenant, seq and hash come
 // last: they were added to a log that had the others.
 func auditTable(s *schema.Schema) *schema.Table {
-	at := schema.NewTable(ir.AuditTable)
-	at.SetSchema(s)
-	at.SetComment("One row per row changed in a table with audit: true, written by its trigger; a hash chain per tenant.")
-	id := auditColumn("id", "bigint", false, "", "")
+	id := ownColumn("id", "bigint", false, "", "")
 	id.Attrs = append(id.Attrs, &postgres.Identity{Generation: "BY DEFAULT", Sequence: &postgres.Sequence{Start: 1, Increment: 1}})
-	at.AddColumns(
+	at := ownTable(s, ir.AuditTable, "One row per row changed in a table with audit: true, written by its trigger; a hash chain per tenant.", "id",
 		id,
-		auditColumn("table_name", "text", false, "", "The table the row belongs to."),
-		auditColumn("row_key", "jsonb", false, "", "The row's primary key, as a JSON object of its columns."),
-		auditColumn("action", "text", false, "", "What happened to the row."),
-		auditColumn("actor", "text", true, "", "Who acted, as the application says: runtime.WithActor, NULL when not given."),
-		auditColumn("old", "jsonb", true, "", "The row before the change, sensitive values as keyed hashes; NULL for a new row."),
-		auditColumn("new", "jsonb", true, "", "The row after the change, sensitive values as keyed hashes; NULL for a deleted row."),
-		auditColumn("at", "timestamptz", false, "now()", "The time of the change's transaction."),
-		auditColumn("txid", "bigint", false, "txid_current()", "The change's transaction."),
-		auditColumn("tenant", "text", true, "", "The row's tenant (its tenant column as text); NULL for a table without tenant:."),
-		auditColumn("seq", "bigint", true, "", "The row's place in its tenant's hash chain, from 1."),
-		auditColumn("hash", "bytea", true, "", "SHA-256 of the previous row's hash and this row's payload (cpcgen_audit_hash)."),
+		ownColumn("table_name", "text", false, "", "The table the row belongs to."),
+		ownColumn("row_key", "jsonb", false, "", "The row's primary key, as a JSON object of its columns."),
+		ownColumn("action", "text", false, "", "What happened to the row."),
+		ownColumn("actor", "text", true, "", "Who acted, as the application says: runtime.WithActor, NULL when not given."),
+		ownColumn("old", "jsonb", true, "", "The row before the change, sensitive values as keyed hashes; NULL for a new row."),
+		ownColumn("new", "jsonb", true, "", "The row after the change, sensitive values as keyed hashes; NULL for a deleted row."),
+		ownColumn("at", "timestamptz", false, "now()", "The time of the change's transaction."),
+		ownColumn("txid", "bigint", false, "txid_current()", "The change's transaction."),
+		ownColumn("tenant", "text", true, "", "The row's tenant (its tenant column as text); NULL for a table without tenant:."),
+		ownColumn("seq", "bigint", true, "", "The row's place in its tenant's hash chain, from 1."),
+		ownColumn("hash", "bytea", true, "", "SHA-256 of the previous row's hash and this row's payload (cpcgen_audit_hash)."),
 	)
 	quoted := make([]string, len(AuditActions))
 	for i, a := range AuditActions {
 		quoted[i] = names.QuoteLiteral(a)
 	}
 	at.AddChecks(&schema.Check{Name: names.Constraint(ir.AuditTable, "action", "check"), Expr: `"action" IN (` + strings.Join(quoted, ", ") + ")"})
-	primaryKey(at, "id")
-	// A row's entries, in order: what the AuditTrail methods read.
-	byRow := &schema.Index{Name: names.Constraint(ir.AuditTable, "table_name", "row_key", "id", "idx"), Table: at}
-	for i, name := range []string{"table_name", "row_key", "id"} {
-		c, _ := at.Column(name)
-		byRow.Parts = append(byRow.Parts, &schema.IndexPart{SeqNo: i, C: c})
-	}
-	// A chain in order, each place once: what cpcgen_audit_verify reads.
-	byChain := &schema.Index{Name: names.Constraint(ir.AuditTable, "tenant", "seq", "key"), Unique: true, Table: at}
-	for i, name := range []string{"tenant", "seq"} {
-		c, _ := at.Column(name)
-		byChain.Parts = append(byChain.Parts, &schema.IndexPart{SeqNo: i, C: c})
-	}
-	at.AddIndexes(byRow, byChain)
+	at.AddIndexes(
+		// A row's entries, in order: what the AuditTrail methods read.
+		ownIndex(at, names.Constraint(ir.AuditTable, "table_name", "row_key", "id", "idx"), false, "table_name", "row_key", "id"),
+		// A chain in order, each place once: what cpcgen_audit_verify reads.
+		ownIndex(at, names.Constraint(ir.AuditTable, "tenant", "seq", "key"), true, "tenant", "seq"),
+	)
 	return at
 }
 
@@ -439,30 +427,21 @@ func auditTable(s *schema.Schema) *schema.Table {
 // trigger locks a tenant's row to take the next place, so the audited
 // changes of one tenant are chained one transaction at a time.
 func auditHeadTable(s *schema.Schema) *schema.Table {
-	at := schema.NewTable(ir.AuditHeadTable)
-	at.SetSchema(s)
-	at.SetComment("The last place and hash of each tenant's chain of audit rows ('' for the rows without a tenant).")
-	at.AddColumns(
-		auditColumn("tenant", "text", false, "", ""),
-		auditColumn("seq", "bigint", false, "", ""),
-		auditColumn("hash", "bytea", false, "", ""),
+	return ownTable(s, ir.AuditHeadTable, "The last place and hash of each tenant's chain of audit rows ('' for the rows without a tenant).", "tenant",
+		ownColumn("tenant", "text", false, "", ""),
+		ownColumn("seq", "bigint", false, "", ""),
+		ownColumn("hash", "bytea", false, "", ""),
 	)
-	primaryKey(at, "tenant")
-	return at
 }
 
 // auditKeyTable holds the one key of the keyed hashes of sensitive
 // values, made on first use; only its owner reads it.
 func auditKeyTable(s *schema.Schema) *schema.Table {
-	at := schema.NewTable(ir.AuditKeyTable)
-	at.SetSchema(s)
-	at.SetComment("The key of the HMAC-SHA256 of sensitive values in audit rows, as its inner and outer padded keys. Grant nothing on it.")
-	at.AddColumns(
-		auditColumn("id", "boolean", false, "true", ""),
-		auditColumn("inner_key", "bytea", false, "", ""),
-		auditColumn("outer_key", "bytea", false, "", ""),
+	at := ownTable(s, ir.AuditKeyTable, "The key of the HMAC-SHA256 of sensitive values in audit rows, as its inner and outer padded keys. Grant nothing on it.", "id",
+		ownColumn("id", "boolean", false, "true", ""),
+		ownColumn("inner_key", "bytea", false, "", ""),
+		ownColumn("outer_key", "bytea", false, "", ""),
 	)
 	at.AddChecks(&schema.Check{Name: names.Constraint(ir.AuditKeyTable, "id", "check"), Expr: `"id"`})
-	primaryKey(at, "id")
 	return at
 }

@@ -7,8 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
+
+	"github.com/cpcgen/cpcgen/internal/parallel"
 )
 
 // Result says what Write changed.
@@ -81,7 +81,7 @@ func Write(root string, t Tree) (Result, error) {
 		}
 		outcomes[i].tmp = tmp
 	}
-	forEach(len(t.Files), stageWorkers, stage)
+	parallel.ForWorkers(len(t.Files), stageWorkers, stage)
 	var firstErr error
 	for i, o := range outcomes {
 		switch {
@@ -134,32 +134,6 @@ func Write(root string, t Tree) (Result, error) {
 
 // stageWorkers is how many files Write stages at once.
 const stageWorkers = 16
-
-// forEach runs fn(0) … fn(n-1) on up to workers goroutines.
-func forEach(n, workers int, fn func(i int)) {
-	if n <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
-}
 
 // journal records the moves of one Write so that they can be undone.
 type journal struct {

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/cpcgen/cpcgen/internal/parallel"
 )
 
 // File is one output file, in memory: its path relative to the project
@@ -74,7 +76,7 @@ type Difference struct {
 func Compare(root string, t Tree) ([]Difference, error) {
 	diffs := make([]*Difference, len(t.Files))
 	errs := make([]error, len(t.Files))
-	forEach(len(t.Files), stageWorkers, func(i int) {
+	parallel.ForWorkers(len(t.Files), stageWorkers, func(i int) {
 		f := t.Files[i]
 		old, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.Path)))
 		switch {

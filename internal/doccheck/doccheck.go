@@ -361,29 +361,19 @@ func headingText(s string) string {
 func stripCodeSpans(text string) string {
 	b := []byte(text)
 	for i := 0; i < len(b); {
-		if b[i] != '`' {
+		n := backticks(b, i)
+		if n == 0 {
 			i++
 			continue
 		}
-		n := 0
-		for i+n < len(b) && b[i+n] == '`' {
-			n++
-		}
 		end := -1
 		for j := i + n; j < len(b); {
-			if b[j] != '`' {
-				j++
-				continue
-			}
-			m := 0
-			for j+m < len(b) && b[j+m] == '`' {
-				m++
-			}
+			m := backticks(b, j)
 			if m == n {
 				end = j + m
 				break
 			}
-			j += m
+			j += max(m, 1)
 		}
 		if end < 0 {
 			i += n
@@ -397,6 +387,15 @@ func stripCodeSpans(text string) string {
 		i = end
 	}
 	return string(b)
+}
+
+// backticks returns the length of the run of backticks at b[i:].
+func backticks(b []byte, i int) int {
+	n := 0
+	for i+n < len(b) && b[i+n] == '`' {
+		n++
+	}
+	return n
 }
 
 // checker resolves links, caching the anchors of each target page.

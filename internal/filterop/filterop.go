@@ -9,6 +9,8 @@
 // Adding an operator is adding a row to All.
 package filterop
 
+import "github.com/cpcgen/cpcgen/internal/find"
+
 // Shape is what a filter binds, and so the form of its SQL.
 type Shape int
 
@@ -65,12 +67,7 @@ var All = []*Op{
 
 // Lookup returns the operator with the given name, or nil.
 func Lookup(name string) *Op {
-	for _, o := range All {
-		if o.Name == name {
-			return o
-		}
-	}
-	return nil
+	return find.First(All, func(o *Op) bool { return o.Name == name })
 }
 
 // Names returns the operators' names, in the order of All.

@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/cpcgen/cpcgen/internal/find"
 )
 
 // Catalog is what Inspect read of one schema of a database: plain facts
@@ -74,12 +76,7 @@ type CatTable struct {
 
 // Column returns the column with the given number, or nil.
 func (t *CatTable) Column(num int16) *CatColumn {
-	for _, c := range t.Columns {
-		if c.Num == num {
-			return c
-		}
-	}
-	return nil
+	return find.First(t.Columns, func(c *CatColumn) bool { return c.Num == num })
 }
 
 // CatColumn is a column of a table.

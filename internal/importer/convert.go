@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/internal/find"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
@@ -320,12 +321,7 @@ func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 }
 
 func parentColumn(t *CatTable, name string) *CatColumn {
-	for _, col := range t.Columns {
-		if col.Name == name {
-			return col
-		}
-	}
-	return nil
+	return find.First(t.Columns, func(col *CatColumn) bool { return col.Name == name })
 }
 
 var modsRE = regexp.MustCompile(`\(([0-9, ]+)\)`)

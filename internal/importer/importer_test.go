@@ -32,15 +32,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := context.Background()
-			conn, err := pgx.Connect(ctx, pgtest.URL(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close(ctx)
-			if err := ApplyDDL(ctx, conn, name, string(ddl)); err != nil {
-				t.Fatal(err)
-			}
-			cat, err := Inspect(ctx, conn, "")
+			cat, err := Inspect(ctx, loadedConn(t, name, string(ddl)), "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,18 +158,27 @@ func TestScalars(t *testing.T) {
 	}
 }
 
+// loadedConn connects to a database of its own, runs ddl (named name in
+// errors) in it, and closes the connection when tb ends.
+func loadedConn(tb testing.TB, name, ddl string) *pgx.Conn {
+	tb.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { conn.Close(ctx) })
+	if err := ApplyDDL(ctx, conn, name, ddl); err != nil {
+		tb.Fatal(err)
+	}
+	return conn
+}
+
 // TestConvertIsDeterministic: the same database gives the same bytes,
 // and nothing in it is left unaccounted for.
 func TestConvertIsDeterministic(t *testing.T) {
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if err := ApplyDDL(ctx, conn, "synthetic", SyntheticDDL(30)); err != nil {
-		t.Fatal(err)
-	}
+	conn := loadedConn(t, "synthetic", SyntheticDDL(30))
 	var prev []File
 	for i := 0; i < 3; i++ {
 		cat, err := Inspect(ctx, conn, "")
@@ -199,14 +200,7 @@ func TestConvertIsDeterministic(t *testing.T) {
 // tables (each with foreign keys, indexes and checks).
 func BenchmarkImport(b *testing.B) {
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.URL(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if err := ApplyDDL(ctx, conn, "synthetic", SyntheticDDL(1000)); err != nil {
-		b.Fatal(err)
-	}
+	conn := loadedConn(b, "synthetic", SyntheticDDL(1000))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		cat, err := Inspect(ctx, conn, "")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -32,7 +33,7 @@ func WriteFiles(root string, files []File, force bool) ([]string, error) {
 	}
 	var written []string
 	for _, f := range files {
-		if !contains(changed, f.Path) {
+		if !slices.Contains(changed, f.Path) {
 			continue
 		}
 		p := filepath.Join(root, filepath.FromSlash(f.Path))
@@ -49,13 +50,4 @@ func WriteFiles(root string, files []File, force bool) ([]string, error) {
 		written = append(written, f.Path)
 	}
 	return written, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
