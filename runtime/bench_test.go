@@ -81,33 +81,25 @@ func BenchmarkScanUUID(b *testing.B) {
 // BenchmarkEncodeDecimal encodes one decimal parameter in binary, as
 // pgx does for each argument.
 func BenchmarkEncodeDecimal(b *testing.B) {
-	for _, mapName := range []string{"RegisterTypes", "pgx-default"} {
-		b.Run(mapName, func(b *testing.B) {
-			var d any = decimal.RequireFromString("12345.67") // arguments arrive boxed
-			m := typeMaps()[mapName]
-			buf := make([]byte, 0, 64)
-			b.ReportAllocs()
-			for b.Loop() {
-				var err error
-				if buf, err = m.Encode(pgtype.NumericOID, pgtype.BinaryFormatCode, d, buf[:0]); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchEncode(b, pgtype.NumericOID, decimal.RequireFromString("12345.67"))
 }
 
 // BenchmarkEncodeUUID encodes one uuid parameter in binary.
 func BenchmarkEncodeUUID(b *testing.B) {
+	benchEncode(b, pgtype.UUIDOID, uuid.New())
+}
+
+// benchEncode encodes v, boxed as arguments arrive, as a binary
+// parameter of type oid, with and without RegisterTypes.
+func benchEncode(b *testing.B, oid uint32, v any) {
 	for _, mapName := range []string{"RegisterTypes", "pgx-default"} {
 		b.Run(mapName, func(b *testing.B) {
-			var u any = uuid.New() // arguments arrive boxed
 			m := typeMaps()[mapName]
 			buf := make([]byte, 0, 64)
 			b.ReportAllocs()
 			for b.Loop() {
 				var err error
-				if buf, err = m.Encode(pgtype.UUIDOID, pgtype.BinaryFormatCode, u, buf[:0]); err != nil {
+				if buf, err = m.Encode(oid, pgtype.BinaryFormatCode, v, buf[:0]); err != nil {
 					b.Fatal(err)
 				}
 			}
