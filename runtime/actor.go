@@ -49,21 +49,11 @@ func Acting(ctx context.Context, db DBTX) ActingDB {
 
 // CursorKeys returns the cursor keys of the DBTX a runs on, or nil when
 // it has none; see CursorKeysOf.
-func (a ActingDB) CursorKeys() *CursorKeys {
-	if h, ok := a.db.(interface{ CursorKeys() *CursorKeys }); ok {
-		return h.CursorKeys()
-	}
-	return nil
-}
+func (a ActingDB) CursorKeys() *CursorKeys { return ownCursorKeys(a.db) }
 
 // MaxPageSize returns the maximum page size of the DBTX a runs on, or 0
 // when it has none; see MaxPageSizeOf.
-func (a ActingDB) MaxPageSize() int {
-	if h, ok := a.db.(interface{ MaxPageSize() int }); ok {
-		return h.MaxPageSize()
-	}
-	return 0
-}
+func (a ActingDB) MaxPageSize() int { return ownMaxPageSize(a.db) }
 
 // Exec runs sql as the actor.
 func (a ActingDB) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {

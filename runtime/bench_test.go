@@ -30,6 +30,19 @@ func wireBytes(b *testing.B, oid uint32, value any) []byte {
 	return buf
 }
 
+// benchScan decodes src, the binary form of a value of type oid, into
+// dst (a pointer) with m as rows.Scan does: the plan is found once per
+// column, then run per row.
+func benchScan(b *testing.B, m *pgtype.Map, oid uint32, src []byte, dst any) {
+	plan := m.PlanScan(oid, pgtype.BinaryFormatCode, dst)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := plan.Scan(src, dst); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkScanDecimal decodes one binary numeric as rows.Scan does: the
 // plan is found once per column, then run per row.
 func BenchmarkScanDecimal(b *testing.B) {
@@ -39,15 +52,8 @@ func BenchmarkScanDecimal(b *testing.B) {
 			b.Run(mapName+"/"+valueName, func(b *testing.B) {
 				d := decimal.RequireFromString(values[valueName])
 				src := wireBytes(b, pgtype.NumericOID, pgtype.Numeric{Int: d.Coefficient(), Exp: d.Exponent(), Valid: true})
-				m := typeMaps()[mapName]
 				var dst decimal.Decimal
-				plan := m.PlanScan(pgtype.NumericOID, pgtype.BinaryFormatCode, &dst)
-				b.ReportAllocs()
-				for b.Loop() {
-					if err := plan.Scan(src, &dst); err != nil {
-						b.Fatal(err)
-					}
-				}
+				benchScan(b, typeMaps()[mapName], pgtype.NumericOID, src, &dst)
 				if !dst.Equal(d) {
 					b.Fatalf("scanned %s, want %s", dst, d)
 				}
@@ -62,15 +68,8 @@ func BenchmarkScanUUID(b *testing.B) {
 		b.Run(mapName, func(b *testing.B) {
 			u := uuid.New()
 			src := wireBytes(b, pgtype.UUIDOID, pgtype.UUID{Bytes: u, Valid: true})
-			m := typeMaps()[mapName]
 			var dst uuid.UUID
-			plan := m.PlanScan(pgtype.UUIDOID, pgtype.BinaryFormatCode, &dst)
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := plan.Scan(src, &dst); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchScan(b, typeMaps()[mapName], pgtype.UUIDOID, src, &dst)
 			if dst != u {
 				b.Fatalf("scanned %s, want %s", dst, u)
 			}
@@ -81,33 +80,25 @@ func BenchmarkScanUUID(b *testing.B) {
 // BenchmarkEncodeDecimal encodes one decimal parameter in binary, as
 // pgx does for each argument.
 func BenchmarkEncodeDecimal(b *testing.B) {
-	for _, mapName := range []string{"RegisterTypes", "pgx-default"} {
-		b.Run(mapName, func(b *testing.B) {
-			var d any = decimal.RequireFromString("12345.67") // arguments arrive boxed
-			m := typeMaps()[mapName]
-			buf := make([]byte, 0, 64)
-			b.ReportAllocs()
-			for b.Loop() {
-				var err error
-				if buf, err = m.Encode(pgtype.NumericOID, pgtype.BinaryFormatCode, d, buf[:0]); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchEncode(b, pgtype.NumericOID, decimal.RequireFromString("12345.67"))
 }
 
 // BenchmarkEncodeUUID encodes one uuid parameter in binary.
 func BenchmarkEncodeUUID(b *testing.B) {
+	benchEncode(b, pgtype.UUIDOID, uuid.New())
+}
+
+// benchEncode encodes v, boxed as arguments arrive, as a binary
+// parameter of type oid, with and without RegisterTypes.
+func benchEncode(b *testing.B, oid uint32, v any) {
 	for _, mapName := range []string{"RegisterTypes", "pgx-default"} {
 		b.Run(mapName, func(b *testing.B) {
-			var u any = uuid.New() // arguments arrive boxed
 			m := typeMaps()[mapName]
 			buf := make([]byte, 0, 64)
 			b.ReportAllocs()
 			for b.Loop() {
 				var err error
-				if buf, err = m.Encode(pgtype.UUIDOID, pgtype.BinaryFormatCode, u, buf[:0]); err != nil {
+				if buf, err = m.Encode(oid, pgtype.BinaryFormatCode, v, buf[:0]); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -88,7 +88,13 @@ const nullElement = math.MaxUint32
 // appendFixed appends the array of ptrs, whose non-NULL elements take
 // size bytes each, written by put.
 func appendFixed[V any](buf []byte, elem uint32, ptrs []*V, size int, put func([]byte, *V) []byte) []byte {
-	need := 20 + len(ptrs)*(4+size)
+	return appendElems(buf, elem, ptrs, 20+len(ptrs)*(4+size), put)
+}
+
+// appendElems appends the array of ptrs, making room for need bytes
+// first: NULL for a nil pointer, else the element put appends, after its
+// length.
+func appendElems[V any](buf []byte, elem uint32, ptrs []*V, need int, put func([]byte, *V) []byte) []byte {
 	if cap(buf)-len(buf) < need {
 		grown := make([]byte, len(buf), len(buf)+need)
 		copy(grown, buf)
@@ -96,13 +102,14 @@ func appendFixed[V any](buf []byte, elem uint32, ptrs []*V, size int, put func([
 	}
 	buf, nullAt := appendArrayHeader(buf, len(ptrs), elem)
 	for _, p := range ptrs {
+		at := len(buf)
+		buf = binary.BigEndian.AppendUint32(buf, nullElement)
 		if p == nil {
-			buf = binary.BigEndian.AppendUint32(buf, nullElement)
 			binary.BigEndian.PutUint32(buf[nullAt:], 1)
 			continue
 		}
-		buf = binary.BigEndian.AppendUint32(buf, uint32(size))
 		buf = put(buf, p)
+		binary.BigEndian.PutUint32(buf[at:], uint32(len(buf)-at-4))
 	}
 	return buf
 }
@@ -131,19 +138,20 @@ func (a refArray[V]) appendBinary(buf []byte, elem uint32) ([]byte, error) {
 			return append(b, 0)
 		}), nil
 	case []*decimal.Decimal:
-		buf, nullAt := appendArrayHeader(buf, len(ptrs), elem)
-		for _, p := range ptrs {
-			at := len(buf)
-			buf = binary.BigEndian.AppendUint32(buf, nullElement)
-			if p == nil {
-				binary.BigEndian.PutUint32(buf[nullAt:], 1)
-				continue
+		var err error
+		buf = appendElems(buf, elem, ptrs, 0, func(b []byte, v *decimal.Decimal) []byte {
+			if err != nil {
+				return b
 			}
-			var err error
-			if buf, err = appendNumeric(buf, *p); err != nil {
-				return nil, err
+			out, e := appendNumeric(b, *v)
+			if e != nil {
+				err = e
+				return b
 			}
-			binary.BigEndian.PutUint32(buf[at:], uint32(len(buf)-at-4))
+			return out
+		})
+		if err != nil {
+			return nil, err
 		}
 		return buf, nil
 	}
@@ -161,22 +169,7 @@ func (a textRefs) appendBinary(buf []byte, elem uint32) ([]byte, error) {
 			need += len(*p)
 		}
 	}
-	if cap(buf)-len(buf) < need {
-		grown := make([]byte, len(buf), len(buf)+need)
-		copy(grown, buf)
-		buf = grown
-	}
-	buf, nullAt := appendArrayHeader(buf, len(a), elem)
-	for _, p := range a {
-		if p == nil {
-			buf = binary.BigEndian.AppendUint32(buf, nullElement)
-			binary.BigEndian.PutUint32(buf[nullAt:], 1)
-			continue
-		}
-		buf = binary.BigEndian.AppendUint32(buf, uint32(len(*p)))
-		buf = append(buf, *p...)
-	}
-	return buf, nil
+	return appendElems(buf, elem, a, need, func(b []byte, v *string) []byte { return append(b, *v...) }), nil
 }
 
 func (a int64Refs) encodes(elem uint32) bool { return elem == pgtype.Int8OID }

@@ -95,7 +95,7 @@ func TestBulkArrayEncoding(t *testing.T) {
 	}
 	// A decimal numeric cannot hold fails as with pgx.
 	tooFine := decimal.New(1, -20000)
-	if _, err := m.Encode(pgtype.NumericArrayOID, pgtype.BinaryFormatCode, refArray[decimal.Decimal]{&tooFine}, nil); err == nil {
+	if _, err := m.Encode(pgtype.NumericArrayOID, pgtype.BinaryFormatCode, refArray[decimal.Decimal]{dec("1"), &tooFine, dec("2")}, nil); err == nil {
 		t.Error("a decimal of 20,000 places was encoded")
 	}
 }

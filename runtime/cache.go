@@ -499,9 +499,7 @@ type Invalidation struct {
 	all    bool
 	// owner is the CacheTable the invalidation comes from, nil when it
 	// was made by table name or read from a notification.
-	owner interface {
-		stateFor(rc *rowCaches) cacheState
-	}
+	owner cacheSource
 }
 
 // InvalidateTable returns the invalidation of every cached row of the

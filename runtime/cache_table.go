@@ -69,35 +69,79 @@ type cacheState interface {
 	close()
 }
 
-// tableCache is a DB's cache of one CacheTable.
-type tableCache[T, K comparable, V any] struct {
-	spec *CacheTableSpec[T, K, V]
-	rc   *rowCaches
-	// local holds the rows as Go values; nil with a shared Cache.
-	local  *otter.Cache[cacheKey[T, K], V]
+// cacheStore is where a table's or an index's cache keeps its entries,
+// with its counters: what tableCache and indexCache share.
+type cacheStore[K comparable, V any] struct {
+	// local holds the entries as Go values; nil with a shared Cache.
+	local  *otter.Cache[K, V]
 	shared Cache
-	// sharedName is the table's name in the shared Cache: with the
+	// sharedName is the entries' name in the shared Cache: with the
 	// spec's Version.
 	sharedName string
 	ttl        time.Duration
-	seed       maphash.Seed
-	shards     [cacheShards]cacheShard[T, K, V]
 	c          cacheCounters
 }
 
+// init sets s up under rc's config for the entries named name of a spec
+// with the given Version, TTL and MaxEntries.
+func (s *cacheStore[K, V]) init(rc *rowCaches, name, version string, ttl time.Duration, maxEntries int) {
+	s.shared = rc.shared
+	s.ttl = ttl
+	if s.ttl <= 0 {
+		s.ttl = rc.cfg.TTL
+	}
+	s.sharedName = name
+	if version != "" {
+		s.sharedName += "@" + version
+	}
+	if s.shared == nil {
+		s.local = newLocalStore[K, V](pick(maxEntries, rc.cfg.MaxEntries), s.ttl)
+	}
+}
+
+// dropLocal drops every in-process entry.
+func (s *cacheStore[K, V]) dropLocal() {
+	if s.local != nil {
+		s.local.InvalidateAll()
+	}
+	s.c.flushes.Add(1)
+}
+
+func (s *cacheStore[K, V]) flushShared(ctx context.Context) error {
+	if s.shared == nil {
+		return nil
+	}
+	return s.shared.Flush(ctx, s.sharedName)
+}
+
+// snapshot returns the counters, and the number of in-process entries
+// (-1 with a shared Cache), as the TableCacheStats of table and index.
+func (s *cacheStore[K, V]) snapshot(table, index string) TableCacheStats {
+	entries := -1
+	if s.local != nil {
+		entries = s.local.EstimatedSize()
+	}
+	return s.c.snapshot(table, index, entries)
+}
+
+func (s *cacheStore[K, V]) close() {
+	if s.local != nil {
+		s.local.StopAllGoroutines()
+	}
+}
+
+// tableCache is a DB's cache of one CacheTable: its store holds the rows.
+type tableCache[T, K comparable, V any] struct {
+	cacheStore[cacheKey[T, K], V]
+	spec   *CacheTableSpec[T, K, V]
+	rc     *rowCaches
+	seed   maphash.Seed
+	shards [cacheShards]cacheShard[T, K, V]
+}
+
 func newTableCache[T, K comparable, V any](rc *rowCaches, spec *CacheTableSpec[T, K, V]) *tableCache[T, K, V] {
-	tc := &tableCache[T, K, V]{spec: spec, rc: rc, shared: rc.shared, seed: maphash.MakeSeed()}
-	tc.ttl = spec.TTL
-	if tc.ttl <= 0 {
-		tc.ttl = rc.cfg.TTL
-	}
-	tc.sharedName = spec.Table
-	if spec.Version != "" {
-		tc.sharedName += "@" + spec.Version
-	}
-	if tc.shared == nil {
-		tc.local = newLocalStore[cacheKey[T, K], V](pick(spec.MaxEntries, rc.cfg.MaxEntries), tc.ttl)
-	}
+	tc := &tableCache[T, K, V]{spec: spec, rc: rc, seed: maphash.MakeSeed()}
+	tc.init(rc, spec.Table, spec.Version, spec.TTL, spec.MaxEntries)
 	return tc
 }
 
@@ -119,17 +163,30 @@ func pick(v, def int) int {
 	return def
 }
 
+// cacheSource is a CacheTable or a CacheIndex: what a DB's cacheState
+// is made from.
+type cacheSource interface {
+	// stateFor returns rc's state of the cache, made if needed.
+	stateFor(rc *rowCaches) cacheState
+}
+
+// stateOf returns db's state, of type S, of the cache src with the given
+// id, or the zero S when db is not a *DB with caching on.
+func stateOf[S cacheState](db DBTX, id int, src cacheSource) (s S) {
+	d, ok := db.(*DB)
+	if !ok || d.caches == nil {
+		return s
+	}
+	if st := d.caches.lookup(id); st != nil {
+		return st.(S)
+	}
+	return src.stateFor(d.caches).(S)
+}
+
 // state returns db's cache of t, or nil when db is not a *DB with
 // caching on.
 func (t *CacheTable[T, K, V]) state(db DBTX) *tableCache[T, K, V] {
-	d, ok := db.(*DB)
-	if !ok || d.caches == nil {
-		return nil
-	}
-	if s := d.caches.lookup(t.id); s != nil {
-		return s.(*tableCache[T, K, V])
-	}
-	return t.stateFor(d.caches).(*tableCache[T, K, V])
+	return stateOf[*tableCache[T, K, V]](db, t.id, t)
 }
 
 func (tc *tableCache[T, K, V]) table() string { return tc.spec.Table }
@@ -247,31 +304,20 @@ func (tc *tableCache[T, K, V]) sharedFailed(ctx context.Context, what string, er
 	tc.rc.sharedError(ctx, tc.spec.Table, what, err, false)
 }
 
-// complete ends f with the row v found in the shared Cache, for the
-// readers waiting for it; nothing is stored.
-func (tc *tableCache[T, K, V]) complete(f *CacheFill[T, K, V], v *V) {
+// end ends f under its shard's lock: f leaves the fills in flight and
+// the readers waiting for it wake. With a row v, f ends with it; when
+// filled (v was read from the database), only if f was not invalidated
+// nor the cache flushed since f began, and v is then stored in process.
+// end reports whether f ended with v.
+func (tc *tableCache[T, K, V]) end(f *CacheFill[T, K, V], v *V, filled bool) bool {
 	sh := tc.shard(f.key)
 	sh.mu.Lock()
+	ok := v != nil && (!filled || !f.stale && tc.rc.epoch.Load() == f.epoch)
 	if sh.inflight[f.key] == f {
 		delete(sh.inflight, f.key)
 	}
-	f.value, f.shared = *v, true
-	if f.waiters != nil {
-		close(f.waiters)
-	}
-	sh.mu.Unlock()
-}
-
-// done is CacheFill.Done.
-func (tc *tableCache[T, K, V]) done(ctx context.Context, f *CacheFill[T, K, V], v *V) {
-	sh := tc.shard(f.key)
-	sh.mu.Lock()
-	store := !f.stale && tc.rc.epoch.Load() == f.epoch
-	if sh.inflight[f.key] == f {
-		delete(sh.inflight, f.key)
-	}
-	if store {
-		if tc.local != nil {
+	if ok {
+		if filled && tc.local != nil {
 			tc.local.Set(f.key, *v)
 		}
 		f.value, f.shared = *v, true
@@ -280,7 +326,19 @@ func (tc *tableCache[T, K, V]) done(ctx context.Context, f *CacheFill[T, K, V], 
 		close(f.waiters)
 	}
 	sh.mu.Unlock()
-	if !store {
+	return ok
+}
+
+// complete ends f with the row v found in the shared Cache, for the
+// readers waiting for it; nothing is stored.
+func (tc *tableCache[T, K, V]) complete(f *CacheFill[T, K, V], v *V) { tc.end(f, v, false) }
+
+// abort is CacheFill.Abort.
+func (tc *tableCache[T, K, V]) abort(f *CacheFill[T, K, V]) { tc.end(f, nil, false) }
+
+// done is CacheFill.Done.
+func (tc *tableCache[T, K, V]) done(ctx context.Context, f *CacheFill[T, K, V], v *V) {
+	if !tc.end(f, v, true) {
 		tc.c.dropped.Add(1)
 		if tc.rc.observers != nil {
 			tc.rc.observe(ctx, CacheEvent{Kind: CacheFillDropped, Table: tc.spec.Table})
@@ -300,19 +358,6 @@ func (tc *tableCache[T, K, V]) done(ctx context.Context, f *CacheFill[T, K, V], 
 	if tc.rc.observers != nil {
 		tc.rc.observe(ctx, CacheEvent{Kind: CacheFilled, Table: tc.spec.Table})
 	}
-}
-
-// abort is CacheFill.Abort.
-func (tc *tableCache[T, K, V]) abort(f *CacheFill[T, K, V]) {
-	sh := tc.shard(f.key)
-	sh.mu.Lock()
-	if sh.inflight[f.key] == f {
-		delete(sh.inflight, f.key)
-	}
-	if f.waiters != nil {
-		close(f.waiters)
-	}
-	sh.mu.Unlock()
 }
 
 // getMany is CacheTable.GetMany: hits go to b.hits; each other key is
@@ -414,23 +459,7 @@ func (tc *tableCache[T, K, V]) doneMany(ctx context.Context, b *CacheBatch[T, K,
 			continue
 		}
 		delete(b.fills, key)
-		sh := tc.shard(f.key)
-		sh.mu.Lock()
-		store := !f.stale && tc.rc.epoch.Load() == f.epoch
-		if sh.inflight[f.key] == f {
-			delete(sh.inflight, f.key)
-		}
-		if store {
-			if tc.local != nil {
-				tc.local.Set(f.key, rows[i])
-			}
-			f.value, f.shared = rows[i], true
-		}
-		if f.waiters != nil {
-			close(f.waiters)
-		}
-		sh.mu.Unlock()
-		if !store {
+		if !tc.end(f, &rows[i], true) {
 			tc.c.dropped.Add(1)
 			continue
 		}
@@ -513,68 +542,32 @@ func (tc *tableCache[T, K, V]) dropLocal() {
 		clear(sh.inflight)
 		sh.mu.Unlock()
 	}
-	if tc.local != nil {
-		tc.local.InvalidateAll()
-	}
-	tc.c.flushes.Add(1)
+	tc.cacheStore.dropLocal()
 }
 
-func (tc *tableCache[T, K, V]) flushShared(ctx context.Context) error {
-	if tc.shared == nil {
-		return nil
-	}
-	return tc.shared.Flush(ctx, tc.sharedName)
-}
+func (tc *tableCache[T, K, V]) stats() TableCacheStats { return tc.snapshot(tc.spec.Table, "") }
 
-func (tc *tableCache[T, K, V]) stats() TableCacheStats {
-	entries := -1
-	if tc.local != nil {
-		entries = tc.local.EstimatedSize()
-	}
-	return tc.c.snapshot(tc.spec.Table, "", entries)
-}
-
-func (tc *tableCache[T, K, V]) close() {
-	if tc.local != nil {
-		tc.local.StopAllGoroutines()
-	}
-}
-
-// indexCache is a DB's cache of one CacheIndex.
+// indexCache is a DB's cache of one CacheIndex: its store holds the keys
+// of the rows.
 type indexCache[T, U, K comparable] struct {
-	spec       *CacheIndexSpec[T, U, K]
-	rc         *rowCaches
-	local      *otter.Cache[cacheKey[T, U], K]
-	shared     Cache
-	sharedName string
-	ttl        time.Duration
-	c          cacheCounters
+	cacheStore[cacheKey[T, U], K]
+	spec *CacheIndexSpec[T, U, K]
+	rc   *rowCaches
 }
 
 // state returns db's cache of x, or nil when db is not a *DB with
 // caching on.
 func (x *CacheIndex[T, U, K]) state(db DBTX) *indexCache[T, U, K] {
-	d, ok := db.(*DB)
-	if !ok || d.caches == nil {
-		return nil
-	}
-	if s := d.caches.lookup(x.id); s != nil {
-		return s.(*indexCache[T, U, K])
-	}
-	return d.caches.register(x.id, func() cacheState {
-		rc := d.caches
-		ic := &indexCache[T, U, K]{spec: &x.spec, rc: rc, shared: rc.shared, sharedName: x.name, ttl: x.spec.TTL}
-		if ic.ttl <= 0 {
-			ic.ttl = rc.cfg.TTL
-		}
-		if x.spec.Version != "" {
-			ic.sharedName += "@" + x.spec.Version
-		}
-		if ic.shared == nil {
-			ic.local = newLocalStore[cacheKey[T, U], K](pick(x.spec.MaxEntries, rc.cfg.MaxEntries), ic.ttl)
-		}
+	return stateOf[*indexCache[T, U, K]](db, x.id, x)
+}
+
+// stateFor returns rc's cache of x, made if needed.
+func (x *CacheIndex[T, U, K]) stateFor(rc *rowCaches) cacheState {
+	return rc.register(x.id, func() cacheState {
+		ic := &indexCache[T, U, K]{spec: &x.spec, rc: rc}
+		ic.init(rc, x.name, x.spec.Version, x.spec.TTL, x.spec.MaxEntries)
 		return ic
-	}).(*indexCache[T, U, K])
+	})
 }
 
 func (ic *indexCache[T, U, K]) table() string { return ic.spec.Table }
@@ -632,30 +625,6 @@ func (ic *indexCache[T, U, K]) set(ctx context.Context, tenant T, u U, k K) {
 // invalidate does nothing: index entries are checked on use.
 func (ic *indexCache[T, U, K]) invalidate(context.Context, string, []string, bool) error { return nil }
 
-func (ic *indexCache[T, U, K]) dropLocal() {
-	if ic.local != nil {
-		ic.local.InvalidateAll()
-	}
-	ic.c.flushes.Add(1)
-}
-
-func (ic *indexCache[T, U, K]) flushShared(ctx context.Context) error {
-	if ic.shared == nil {
-		return nil
-	}
-	return ic.shared.Flush(ctx, ic.sharedName)
-}
-
 func (ic *indexCache[T, U, K]) stats() TableCacheStats {
-	entries := -1
-	if ic.local != nil {
-		entries = ic.local.EstimatedSize()
-	}
-	return ic.c.snapshot(ic.spec.Table, ic.spec.Index, entries)
-}
-
-func (ic *indexCache[T, U, K]) close() {
-	if ic.local != nil {
-		ic.local.StopAllGoroutines()
-	}
+	return ic.snapshot(ic.spec.Table, ic.spec.Index)
 }

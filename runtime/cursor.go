@@ -301,6 +301,15 @@ func (c *envParsed[T]) get(raw string, parse func(string) (*T, error), kind Kind
 	return c.val, c.err
 }
 
+// ownCursorKeys returns the cursor keys db carries (its method
+// CursorKeys() *CursorKeys), or nil when it has none.
+func ownCursorKeys(db DBTX) *CursorKeys {
+	if h, ok := db.(interface{ CursorKeys() *CursorKeys }); ok {
+		return h.CursorKeys()
+	}
+	return nil
+}
+
 // CursorKeysOf returns the cursor keys of db: its own when it has a
 // method CursorKeys() *CursorKeys that returns some (a *DB opened with
 // Config.CursorKeys, a transaction it began, a ScopedDB over either);
@@ -311,10 +320,8 @@ func (c *envParsed[T]) get(raw string, parse func(string) (*T, error), kind Kind
 // to start again from the first page. The error, a *DbError of
 // KindValidation, says that CPCGEN_CURSOR_KEYS does not parse.
 func CursorKeysOf(db DBTX) (*CursorKeys, error) {
-	if h, ok := db.(interface{ CursorKeys() *CursorKeys }); ok {
-		if k := h.CursorKeys(); k != nil {
-			return k, nil
-		}
+	if k := ownCursorKeys(db); k != nil {
+		return k, nil
 	}
 	raw := os.Getenv(EnvCursorKeys)
 	if strings.TrimSpace(raw) == "" {

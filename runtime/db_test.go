@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
 func TestOpenAppliesConfig(t *testing.T) {
@@ -63,10 +62,8 @@ func TestOpenInvalidConfig(t *testing.T) {
 // TestOpenWrongPassword starts a cluster that requires passwords: a
 // rejected login is a connection error that does not show the password.
 func TestOpenWrongPassword(t *testing.T) {
-	pgtest.SkipIfDisabled(t)
 	ctx := testContext(t)
 	c, admin := passwordCluster(t, ctx, "CREATE ROLE app LOGIN PASSWORD 'right-password'")
-	defer c.Close()
 	defer admin.Close(ctx)
 	url := strings.Replace(c.URL("postgres"), "postgres@", "app:wrong-password@", 1)
 	_, err := runtime.Open(ctx, runtime.Config{URL: url})

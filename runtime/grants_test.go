@@ -20,13 +20,8 @@ import (
 // application's role can do what generated code does and nothing that
 // changes the schema or reads the revisions.
 func TestDocumentedGrants(t *testing.T) {
-	pgtest.SkipIfDisabled(t)
 	ctx := testContext(t)
-	c, err := pgtest.Start(ctx, pgtest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := ownCluster(t, ctx, pgtest.Options{})
 	if err := c.CreateDatabase(ctx, "appdb", ""); err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
@@ -80,13 +78,8 @@ func getHealth(t *testing.T, db *runtime.DB) (int, map[string]any) {
 // reports it unhealthy, within HealthTimeout although the context has no
 // deadline, and healthy again once it is back.
 func TestHealthStoppedServer(t *testing.T) {
-	pgtest.SkipIfDisabled(t)
 	ctx := testContext(t)
-	c, err := pgtest.Start(ctx, pgtest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := ownCluster(t, ctx, pgtest.Options{})
 	const timeout = 3 * time.Second
 	db, err := runtime.Open(ctx, runtime.Config{URL: c.URL("postgres"), HealthTimeout: timeout, MinConns: 2})
 	if err != nil {
@@ -283,21 +276,9 @@ func pgtestAddr(url string) (string, error) {
 // cluster that requires a password: the password shows up in none of
 // them, not even once the server is gone.
 func TestPasswordNotObserved(t *testing.T) {
-	pgtest.SkipIfDisabled(t)
 	ctx := testContext(t)
-	c, err := pgtest.Start(ctx, pgtest.Options{HBA: []string{"host all app 127.0.0.1/32 scram-sha-256"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	const password = "Pw-9d2e-secret"
-	admin, err := pgx.Connect(ctx, c.AdminURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Exec(ctx, "CREATE ROLE app LOGIN SUPERUSER PASSWORD '"+password+"'"); err != nil {
-		t.Fatal(err)
-	}
+	c, admin := passwordCluster(t, ctx, "CREATE ROLE app LOGIN SUPERUSER PASSWORD '"+password+"'")
 	admin.Close(ctx)
 
 	logger, logs := newLogger(slog.LevelDebug)

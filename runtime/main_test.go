@@ -40,24 +40,32 @@ func openDB(t testing.TB, cfg runtime.Config, schema ...string) *runtime.DB {
 	return db
 }
 
-// passwordCluster starts a cluster of its own that requires a password
-// of role app over TCP, and creates the role with createRole (a CREATE
-// ROLE app … statement) on admin, a superuser's connection. The caller
-// closes both.
-func passwordCluster(t *testing.T, ctx context.Context, createRole string) (*pgtest.Cluster, *pgx.Conn) {
+// ownCluster starts a cluster of t's own with opts, closed when t ends.
+// It skips t when the tests that need PostgreSQL are disabled.
+func ownCluster(t *testing.T, ctx context.Context, opts pgtest.Options) *pgtest.Cluster {
 	t.Helper()
-	c, err := pgtest.Start(ctx, pgtest.Options{HBA: []string{"host all app 127.0.0.1/32 scram-sha-256"}})
+	pgtest.SkipIfDisabled(t)
+	c, err := pgtest.Start(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// passwordCluster starts a cluster of t's own (ownCluster) that requires
+// a password of role app over TCP, and creates the role with createRole
+// (a CREATE ROLE app … statement) on admin, a superuser's connection,
+// which the caller closes.
+func passwordCluster(t *testing.T, ctx context.Context, createRole string) (*pgtest.Cluster, *pgx.Conn) {
+	t.Helper()
+	c := ownCluster(t, ctx, pgtest.Options{HBA: []string{"host all app 127.0.0.1/32 scram-sha-256"}})
 	admin, err := pgx.Connect(ctx, c.AdminURL())
 	if err != nil {
-		c.Close()
 		t.Fatal(err)
 	}
 	if _, err := admin.Exec(ctx, createRole); err != nil {
 		admin.Close(ctx)
-		c.Close()
 		t.Fatal(err)
 	}
 	return c, admin

@@ -64,16 +64,7 @@ func BenchmarkObserve(b *testing.B) {
 		}
 		b.Cleanup(pool.Close)
 
-		b.Run("roundtrip/"+c.name, func(b *testing.B) {
-			var n int
-			var s string
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := pool.QueryRow(ctx, benchSQL, 1, "secret").Scan(&n, &s); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		b.Run("roundtrip/"+c.name, func(b *testing.B) { benchRoundTrip(b, ctx, pool) })
 
 		b.Run("tracer/"+c.name, func(b *testing.B) {
 			conn, err := pool.Acquire(ctx)
@@ -119,15 +110,18 @@ func BenchmarkObserveDB(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Cleanup(db.Close)
-		b.Run(c.name, func(b *testing.B) {
-			var n int
-			var s string
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := db.QueryRow(ctx, benchSQL, 1, "secret").Scan(&n, &s); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		b.Run(c.name, func(b *testing.B) { benchRoundTrip(b, ctx, db) })
+	}
+}
+
+// benchRoundTrip runs benchSQL on db once per iteration.
+func benchRoundTrip(b *testing.B, ctx context.Context, db runtime.DBTX) {
+	var n int
+	var s string
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := db.QueryRow(ctx, benchSQL, 1, "secret").Scan(&n, &s); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -93,6 +93,15 @@ var envMaxPageSizeCache struct {
 	err  error
 }
 
+// ownMaxPageSize returns the maximum page size db carries (its method
+// MaxPageSize() int), or 0 when it has none.
+func ownMaxPageSize(db DBTX) int {
+	if h, ok := db.(interface{ MaxPageSize() int }); ok {
+		return h.MaxPageSize()
+	}
+	return 0
+}
+
 // MaxPageSizeOf returns the maximum page size of db: its own when it has
 // a method MaxPageSize() int that returns a positive size (a *DB opened
 // with Config.MaxPageSize, a transaction it began, a ScopedDB over
@@ -100,10 +109,8 @@ var envMaxPageSizeCache struct {
 // DefaultMaxPageSize. The error, a *DbError of KindValidation, says that
 // CPCGEN_MAX_PAGE_SIZE is not a valid size.
 func MaxPageSizeOf(db DBTX) (int, error) {
-	if h, ok := db.(interface{ MaxPageSize() int }); ok {
-		if n := h.MaxPageSize(); n > 0 {
-			return n, nil
-		}
+	if n := ownMaxPageSize(db); n > 0 {
+		return n, nil
 	}
 	raw := strings.TrimSpace(os.Getenv(EnvMaxPageSize))
 	if raw == "" {

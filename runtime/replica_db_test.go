@@ -31,13 +31,8 @@ type replicaPair struct {
 
 func startReplicaPair(t *testing.T) *replicaPair {
 	t.Helper()
-	pgtest.SkipIfDisabled(t)
 	ctx := testContext(t)
-	primary, err := pgtest.Start(ctx, pgtest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { primary.Close() })
+	primary := ownCluster(t, ctx, pgtest.Options{})
 	if err := primary.CreateDatabase(ctx, "app", ""); err != nil {
 		t.Fatal(err)
 	}

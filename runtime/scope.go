@@ -166,21 +166,11 @@ func errZeroScope() error {
 
 // CursorKeys returns the cursor keys of the DBTX s runs on, or nil when
 // it has none; see CursorKeysOf.
-func (s ScopedDB) CursorKeys() *CursorKeys {
-	if h, ok := s.db.(interface{ CursorKeys() *CursorKeys }); ok {
-		return h.CursorKeys()
-	}
-	return nil
-}
+func (s ScopedDB) CursorKeys() *CursorKeys { return ownCursorKeys(s.db) }
 
 // MaxPageSize returns the maximum page size of the DBTX s runs on, or 0
 // when it has none; see MaxPageSizeOf.
-func (s ScopedDB) MaxPageSize() int {
-	if h, ok := s.db.(interface{ MaxPageSize() int }); ok {
-		return h.MaxPageSize()
-	}
-	return 0
-}
+func (s ScopedDB) MaxPageSize() int { return ownMaxPageSize(s.db) }
 
 // tenantText is the setting's text for a tenant value.
 func tenantText(v any) string {

@@ -511,7 +511,6 @@ func TestSecretsOnRealServer(t *testing.T) {
 	clearEnv(t)
 	ctx := testContext(t)
 	c, admin := passwordCluster(t, ctx, "CREATE ROLE app LOGIN")
-	defer c.Close()
 	defer admin.Close(ctx)
 	base, err := pgconn.ParseConfig(c.URL("postgres"))
 	if err != nil {

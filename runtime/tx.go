@@ -197,18 +197,7 @@ func runTx(ctx context.Context, b beginner, opts pgx.TxOptions, fn func(pgx.Tx) 
 	if err != nil {
 		return err
 	}
-	done := false
-	defer func() {
-		if !done {
-			// fn panicked or called runtime.Goexit: roll back, and let the
-			// panic go on.
-			rollback(ctx, tx)
-		}
-	}()
-	err = fn(tx)
-	done = true
-	if err != nil {
-		rollback(ctx, tx)
+	if err := runIn(ctx, tx, fn); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)
@@ -220,22 +209,30 @@ func inSavepoint(ctx context.Context, tx pgx.Tx, fn func(pgx.Tx) error) error {
 	if err != nil {
 		return txError(err)
 	}
-	done := false
-	defer func() {
-		if !done {
-			rollback(ctx, sp)
-		}
-	}()
-	err = fn(sp)
-	done = true
-	if err != nil {
-		rollback(ctx, sp)
+	if err := runIn(ctx, sp, fn); err != nil {
 		return txError(err)
 	}
 	if err := sp.Commit(ctx); err != nil {
 		return txError(err)
 	}
 	return nil
+}
+
+// runIn runs fn in tx (a transaction or a savepoint) and rolls tx back
+// when fn fails, or panics or calls runtime.Goexit (the panic goes on).
+func runIn(ctx context.Context, tx pgx.Tx, fn func(pgx.Tx) error) error {
+	done := false
+	defer func() {
+		if !done {
+			rollback(ctx, tx)
+		}
+	}()
+	err := fn(tx)
+	done = true
+	if err != nil {
+		rollback(ctx, tx)
+	}
+	return err
 }
 
 // rollback rolls tx back even when ctx has already ended, within a bound.

@@ -35,6 +35,17 @@ func insertItem(ctx context.Context, tx pgx.Tx, name string) error {
 	return err
 }
 
+// insertThen returns a transaction body that inserts the item name and
+// then, when the insert succeeded, returns fail.
+func insertThen(ctx context.Context, name string, fail error) func(pgx.Tx) error {
+	return func(tx pgx.Tx) error {
+		if err := insertItem(ctx, tx, name); err != nil {
+			return err
+		}
+		return fail
+	}
+}
+
 func TestInTxCommit(t *testing.T) {
 	ctx := testContext(t)
 	db := openDB(t, runtime.Config{}, txSchema...)
@@ -53,12 +64,7 @@ func TestInTxRollbackOnError(t *testing.T) {
 	ctx := testContext(t)
 	db := openDB(t, runtime.Config{}, txSchema...)
 	errBoom := errors.New("insufficient funds")
-	err := db.InTx(ctx, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		if err := insertItem(ctx, tx, "a"); err != nil {
-			return err
-		}
-		return errBoom
-	})
+	err := db.InTx(ctx, runtime.TxOptions{}, insertThen(ctx, "a", errBoom))
 	de := asDbError(t, err, nil)
 	// The application's error comes back as it is, with no operation of
 	// the runtime's in front.
@@ -116,12 +122,7 @@ func TestInTxSavepoint(t *testing.T) {
 			return err
 		}
 		// An inner call that fails loses only its own work.
-		err := runtime.InTx(ctx, tx, runtime.TxOptions{}, func(tx pgx.Tx) error {
-			if err := insertItem(ctx, tx, "inner-failed"); err != nil {
-				return err
-			}
-			return errInner
-		})
+		err := runtime.InTx(ctx, tx, runtime.TxOptions{}, insertThen(ctx, "inner-failed", errInner))
 		if !errors.Is(err, errInner) {
 			t.Errorf("inner error = %v", err)
 		}
@@ -164,13 +165,23 @@ func TestInTxSavepoint(t *testing.T) {
 	}
 }
 
-// interfere changes counter 1 from another connection and commits, so
-// that a serializable transaction that read it can no longer update it.
-func interfere(t *testing.T, ctx context.Context, db *runtime.DB) {
+// increment adds one to counter 1 in tx, reading it and then updating
+// it. When interfering, another connection of db adds 100 to it in
+// between and commits, so that a serializable or repeatable read tx can
+// no longer update it.
+func increment(t *testing.T, ctx context.Context, db *runtime.DB, tx pgx.Tx, interfering bool) error {
 	t.Helper()
-	if _, err := db.Exec(ctx, "UPDATE counters SET n = n + 100 WHERE id = 1"); err != nil {
-		t.Fatal(err)
+	var n int
+	if err := tx.QueryRow(ctx, "SELECT n FROM counters WHERE id = 1").Scan(&n); err != nil {
+		return err
 	}
+	if interfering {
+		if _, err := db.Exec(ctx, "UPDATE counters SET n = n + 100 WHERE id = 1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := tx.Exec(ctx, "UPDATE counters SET n = $1 WHERE id = 1", n+1)
+	return err
 }
 
 func TestInTxRetriesSerializationFailure(t *testing.T) {
@@ -182,15 +193,7 @@ func TestInTxRetriesSerializationFailure(t *testing.T) {
 		if _, err := tx.Exec(ctx, "INSERT INTO attempts_log VALUES ($1)", attempts); err != nil {
 			return err
 		}
-		var n int
-		if err := tx.QueryRow(ctx, "SELECT n FROM counters WHERE id = 1").Scan(&n); err != nil {
-			return err
-		}
-		if attempts == 1 {
-			interfere(t, ctx, db)
-		}
-		_, err := tx.Exec(ctx, "UPDATE counters SET n = $1 WHERE id = 1", n+1)
-		return runtime.Wrap(err, "counters.Increment", "counters")
+		return runtime.Wrap(increment(t, ctx, db, tx, attempts == 1), "counters.Increment", "counters")
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -273,13 +276,7 @@ func TestInTxAttemptsExhausted(t *testing.T) {
 	attempts := 0
 	err := db.InTx(ctx, runtime.TxOptions{Isolation: pgx.RepeatableRead, MaxAttempts: 3}, func(tx pgx.Tx) error {
 		attempts++
-		var n int
-		if err := tx.QueryRow(ctx, "SELECT n FROM counters WHERE id = 1").Scan(&n); err != nil {
-			return err
-		}
-		interfere(t, ctx, db)
-		_, err := tx.Exec(ctx, "UPDATE counters SET n = $1 WHERE id = 1", n+1)
-		return err
+		return increment(t, ctx, db, tx, true)
 	})
 	de := asDbError(t, err, runtime.ErrSerialization)
 	if attempts != 3 || !strings.Contains(err.Error(), "gave up after 3 attempts") || de.Code != "40001" {
@@ -290,13 +287,7 @@ func TestInTxAttemptsExhausted(t *testing.T) {
 	attempts = 0
 	err = db.InTx(ctx, runtime.TxOptions{Isolation: pgx.RepeatableRead, MaxAttempts: 1}, func(tx pgx.Tx) error {
 		attempts++
-		var n int
-		if err := tx.QueryRow(ctx, "SELECT n FROM counters WHERE id = 1").Scan(&n); err != nil {
-			return err
-		}
-		interfere(t, ctx, db)
-		_, err := tx.Exec(ctx, "UPDATE counters SET n = $1 WHERE id = 1", n+1)
-		return err
+		return increment(t, ctx, db, tx, true)
 	})
 	if attempts != 1 || !errors.Is(err, runtime.ErrSerialization) {
 		t.Errorf("attempts %d, err %v", attempts, err)
@@ -311,15 +302,7 @@ func TestInTxNestedDoesNotRetry(t *testing.T) {
 		outer++
 		return runtime.InTx(ctx, tx, runtime.TxOptions{}, func(tx pgx.Tx) error {
 			inner++
-			var n int
-			if err := tx.QueryRow(ctx, "SELECT n FROM counters WHERE id = 1").Scan(&n); err != nil {
-				return err
-			}
-			if outer == 1 {
-				interfere(t, ctx, db)
-			}
-			_, err := tx.Exec(ctx, "UPDATE counters SET n = $1 WHERE id = 1", n+1)
-			return err
+			return increment(t, ctx, db, tx, outer == 1)
 		})
 	})
 	if err != nil {

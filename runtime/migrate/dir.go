@@ -141,18 +141,28 @@ func detectFormat(names []string, files map[string][]byte) string {
 	return DefaultFormat
 }
 
+// parseFileName is ParseName for the file n of a directory, with an
+// error that says why a name does not parse.
+func (f *Format) parseFileName(n string) (version int64, name string, down bool, err error) {
+	verText, name, down, ok := f.parseName(n)
+	if !ok {
+		return 0, "", false, fmt.Errorf("migration file %s does not follow the directory's naming (%s); rename or remove it", n, f.namingHint)
+	}
+	version, err = strconv.ParseInt(verText, 10, 64)
+	if err != nil {
+		return 0, "", false, fmt.Errorf("migration file %s: version %s is too large", n, verText)
+	}
+	return version, name, down, nil
+}
+
 // loadPaired reads the formats that keep up and down in two files.
 func loadPaired(names []string, files map[string][]byte, f *Format) ([]*Migration, error) {
 	byVersion := map[int64]*Migration{}
 	var order []int64
 	for _, n := range names {
-		verText, name, down, ok := f.parseName(n)
-		if !ok {
-			return nil, fmt.Errorf("migration file %s does not follow the directory's naming (%s); rename or remove it", n, f.namingHint)
-		}
-		v, err := strconv.ParseInt(verText, 10, 64)
+		v, name, down, err := f.parseFileName(n)
 		if err != nil {
-			return nil, fmt.Errorf("migration file %s: version %s is too large", n, verText)
+			return nil, err
 		}
 		mig := byVersion[v]
 		if mig == nil {
@@ -194,13 +204,9 @@ func loadPaired(names []string, files map[string][]byte, f *Format) ([]*Migratio
 func loadSingle(names []string, files map[string][]byte, f *Format) ([]*Migration, error) {
 	var out []*Migration
 	for _, n := range names {
-		verText, name, _, ok := f.parseName(n)
-		if !ok {
-			return nil, fmt.Errorf("migration file %s does not follow the directory's naming (%s); rename or remove it", n, f.namingHint)
-		}
-		v, err := strconv.ParseInt(verText, 10, 64)
+		v, name, _, err := f.parseFileName(n)
 		if err != nil {
-			return nil, fmt.Errorf("migration file %s: version %s is too large", n, verText)
+			return nil, err
 		}
 		data := string(files[n])
 		lines := lineIndex(data)

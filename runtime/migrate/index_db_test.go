@@ -74,12 +74,8 @@ UPDATE users SET email = 'u1@example.com' WHERE id = 2`)
 // waits (an operator's pg_cancel_backend, a deploy killed) leaves an
 // invalid index; the next run detects it, drops it and builds it again.
 func TestInvalidIndexCanceledBuild(t *testing.T) {
-	url := pgtest.URL(t)
-	pool := newPool(t, url)
+	pool, b, fsys := heldIndexBuild(t, 5000)
 	ctx := context.Background()
-	mustExec(t, pool, `CREATE TABLE orders (id int PRIMARY KEY, status text); INSERT INTO orders SELECT g, 'new' FROM generate_series(1, 5000) g`)
-	b := block(t, url, "INSERT INTO orders VALUES (10000, 'held')")
-	fsys := fstest.MapFS{"000001_idx.up.sql": file("CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\n")}
 	opts := migrate.Options{LockTimeout: -1}
 	m := mustNew(t, pool, fsys, opts)
 	done := make(chan error, 1)

@@ -114,6 +114,19 @@ func (b *blocker) release(t *testing.T) {
 }
 
 // newPool opens a pool on url, closed when t ends.
+// heldIndexBuild sets up a concurrent index build that has to wait: a
+// fresh database with a table orders of n rows, a writer's transaction
+// that inserted one more and stays open, and the migration directory
+// that builds orders_status_idx concurrently.
+func heldIndexBuild(t *testing.T, n int) (*pgxpool.Pool, *blocker, fstest.MapFS) {
+	t.Helper()
+	url := pgtest.URL(t)
+	pool := newPool(t, url)
+	mustExec(t, pool, fmt.Sprintf(`CREATE TABLE orders (id int PRIMARY KEY, status text); INSERT INTO orders SELECT g, 'new' FROM generate_series(1, %d) g`, n))
+	b := block(t, url, "INSERT INTO orders VALUES (0, 'held')")
+	return pool, b, fstest.MapFS{"000001_idx.up.sql": file("CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\n")}
+}
+
 func newPool(t *testing.T, url string) *pgxpool.Pool {
 	t.Helper()
 	pool, err := pgxpool.New(context.Background(), url)
@@ -270,14 +283,9 @@ func TestLockTimeoutReported(t *testing.T) {
 // bound the claim keeps the failure, and the next run, once the writer
 // is gone, resumes and builds a valid index.
 func TestLockTimeoutOutsideTransaction(t *testing.T) {
-	url := pgtest.URL(t)
-	pool := newPool(t, url)
+	pool, b, fsys := heldIndexBuild(t, 1000)
 	ctx := context.Background()
-	mustExec(t, pool, `CREATE TABLE orders (id int PRIMARY KEY, status text); INSERT INTO orders SELECT g, 'new' FROM generate_series(1, 1000) g`)
-	b := block(t, url, "INSERT INTO orders VALUES (5000, 'held')")
-
 	rec := newLogRecorder()
-	fsys := fstest.MapFS{"000001_idx.up.sql": file("CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\n")}
 	opts := migrate.Options{LockTimeout: 200 * time.Millisecond, LockAttempts: 3, LockBackoff: 10 * time.Millisecond, Logger: slog.New(rec)}
 	m := mustNew(t, pool, fsys, opts)
 	if !m.Migrations()[0].Up.NoTransaction {

@@ -67,20 +67,8 @@ func splitStatements(file string, src string, base int, lineOf func(int) int) ([
 			}
 			continue
 		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			depth, j := 1, i+2
-			for j < len(src) && depth > 0 {
-				switch {
-				case strings.HasPrefix(src[j:], "/*"):
-					depth++
-					j += 2
-				case strings.HasPrefix(src[j:], "*/"):
-					depth--
-					j += 2
-				default:
-					j++
-				}
-			}
-			if depth > 0 {
+			j, ok := skipComment(src, i)
+			if !ok {
 				return nil, fmt.Errorf("%s: line %d: unterminated /* comment", file, lineOf(base+i))
 			}
 			i = j
@@ -98,8 +86,7 @@ func splitStatements(file string, src string, base int, lineOf func(int) int) ([
 			prevW = ""
 			i++
 		case c == '\'':
-			escapes := i > 0 && (src[i-1] == 'E' || src[i-1] == 'e') && (i < 2 || !isWordByte(src[i-2]))
-			j, ok := skipQuoted(src, i, '\'', escapes)
+			j, ok := skipString(src, i)
 			if !ok {
 				return nil, fmt.Errorf("%s: line %d: unterminated string", file, lineOf(base+i))
 			}
@@ -116,11 +103,11 @@ func splitStatements(file string, src string, base int, lineOf func(int) int) ([
 				i++
 				continue
 			}
-			end := strings.Index(src[i+len(tag):], tag)
-			if end < 0 {
+			j, ok := skipDollarQuoted(src, i, tag)
+			if !ok {
 				return nil, fmt.Errorf("%s: line %d: unterminated dollar-quoted string %s", file, lineOf(base+i), tag)
 			}
-			i += len(tag) + end + len(tag)
+			i = j
 		case isWordByte(c):
 			j := i
 			for j < len(src) && isWordByte(src[j]) {
@@ -145,9 +132,47 @@ func splitStatements(file string, src string, base int, lineOf func(int) int) ([
 	return out, nil
 }
 
+// skipComment returns the index just after the block comment starting at
+// src[i] ("/*"), nested comments included, or len(src) and false when it
+// is not closed.
+func skipComment(src string, i int) (int, bool) {
+	depth, j := 1, i+2
+	for j < len(src) && depth > 0 {
+		switch {
+		case strings.HasPrefix(src[j:], "/*"):
+			depth++
+			j += 2
+		case strings.HasPrefix(src[j:], "*/"):
+			depth--
+			j += 2
+		default:
+			j++
+		}
+	}
+	return j, depth == 0
+}
+
+// skipString is skipQuoted for the string constant starting at src[i],
+// with backslash escapes when it is an E'…' constant.
+func skipString(src string, i int) (int, bool) {
+	escapes := i > 0 && (src[i-1] == 'E' || src[i-1] == 'e') && (i < 2 || !isWordByte(src[i-2]))
+	return skipQuoted(src, i, '\'', escapes)
+}
+
+// skipDollarQuoted returns the index just after the dollar-quoted string
+// starting at src[i] with tag (see dollarTag), or len(src) and false when
+// it is not closed.
+func skipDollarQuoted(src string, i int, tag string) (int, bool) {
+	end := strings.Index(src[i+len(tag):], tag)
+	if end < 0 {
+		return len(src), false
+	}
+	return i + len(tag) + end + len(tag), true
+}
+
 // skipQuoted returns the index just after the quoted text starting at
 // src[i] (a quote character q), doubling q as its escape, and backslash
-// escapes when escapes is set.
+// escapes when escapes is set; len(src) and false when it is not closed.
 func skipQuoted(src string, i int, q byte, escapes bool) (int, bool) {
 	for j := i + 1; j < len(src); j++ {
 		switch src[j] {
@@ -163,7 +188,7 @@ func skipQuoted(src string, i int, q byte, escapes bool) (int, bool) {
 			return j + 1, true
 		}
 	}
-	return 0, false
+	return len(src), false
 }
 
 // dollarTag returns the dollar-quote opening tag at the start of s ("$$"

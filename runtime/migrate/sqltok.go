@@ -57,46 +57,19 @@ func tokenize(sql string) []token {
 			i += j
 			continue
 		case c == '/' && i+1 < len(sql) && sql[i+1] == '*':
-			d, j := 1, i+2
-			for j < len(sql) && d > 0 {
-				switch {
-				case strings.HasPrefix(sql[j:], "/*"):
-					d++
-					j += 2
-				case strings.HasPrefix(sql[j:], "*/"):
-					d--
-					j += 2
-				default:
-					j++
-				}
-			}
-			i = j
+			i, _ = skipComment(sql, i)
 			continue
 		case c == '\'':
-			escapes := i > 0 && (sql[i-1] == 'E' || sql[i-1] == 'e') && (i < 2 || !isWordByte(sql[i-2]))
-			j, ok := skipQuoted(sql, i, '\'', escapes)
-			if !ok {
-				j = len(sql)
-			}
-			i = j
+			i, _ = skipString(sql, i)
 			out = append(out, token{kind: tokString, text: sql[start:i], off: start, end: i, depth: depth})
 			continue
 		case c == '"':
-			j, ok := skipQuoted(sql, i, '"', false)
-			if !ok {
-				j = len(sql)
-			}
-			i = j
+			i, _ = skipQuoted(sql, i, '"', false)
 			out = append(out, token{kind: tokIdent, text: sql[start:i], off: start, end: i, depth: depth})
 			continue
 		case c == '$':
 			if tag, ok := dollarTag(sql[i:]); ok {
-				end := strings.Index(sql[i+len(tag):], tag)
-				if end < 0 {
-					i = len(sql)
-				} else {
-					i += len(tag) + end + len(tag)
-				}
+				i, _ = skipDollarQuoted(sql, i, tag)
 				out = append(out, token{kind: tokString, text: sql[start:i], off: start, end: i, depth: depth})
 				continue
 			}

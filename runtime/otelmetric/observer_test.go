@@ -18,12 +18,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
-func testContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // collect reads the one histogram the reader holds.
 func collect(t *testing.T, reader *sdkmetric.ManualReader) (metricdata.Metrics, metricdata.Histogram[float64]) {
 	t.Helper()
@@ -51,7 +45,7 @@ func collect(t *testing.T, reader *sdkmetric.ManualReader) (metricdata.Metrics, 
 // series per operation and outcome with the semantic conventions'
 // attributes.
 func TestDurationHistogram(t *testing.T) {
-	ctx := testContext(t)
+	ctx := pgtest.Context(t)
 	reader := sdkmetric.NewManualReader()
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
 	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })

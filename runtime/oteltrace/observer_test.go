@@ -20,17 +20,11 @@ import (
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
-func testContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // setup opens a DB on a fresh database with a table accounts, observed
 // by an oteltrace observer made with opts and an in-memory exporter.
 func setup(t *testing.T, opts ...oteltrace.Option) (*runtime.DB, *tracetest.InMemoryExporter, *sdktrace.TracerProvider) {
 	t.Helper()
-	ctx := testContext(t)
+	ctx := pgtest.Context(t)
 	url := pgtest.URL(t)
 	pgtest.Exec(t, url, "CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL)")
 	exporter := tracetest.NewInMemoryExporter()
@@ -57,7 +51,7 @@ func attrs(s tracetest.SpanStub) map[string]string {
 // TestSpans runs statements under a parent span and checks one span per
 // statement: name, kind, parent, attributes, times and error status.
 func TestSpans(t *testing.T) {
-	ctx := testContext(t)
+	ctx := pgtest.Context(t)
 	db, exporter, tp := setup(t)
 
 	ctx, parent := tp.Tracer("test").Start(ctx, "POST /accounts")
@@ -172,7 +166,7 @@ const connBusyText = "conn busy: a statement ran on a connection or transaction 
 // TestStatementAttribute adds db.query.text and custom attributes on
 // request; argument values never appear.
 func TestStatementAttribute(t *testing.T) {
-	ctx := testContext(t)
+	ctx := pgtest.Context(t)
 	db, exporter, _ := setup(t, oteltrace.WithStatement(true), oteltrace.WithAttributes(attribute.String("app.pool", "billing")))
 	const sql = "-- name: accounts.FindByOwner\nSELECT id FROM accounts WHERE owner = $1"
 	rows, err := db.Query(ctx, sql, "owner-secret")
@@ -198,7 +192,7 @@ func TestStatementAttribute(t *testing.T) {
 // TestNoParent records root spans for statements run without a span in
 // their context.
 func TestNoParent(t *testing.T) {
-	ctx := testContext(t)
+	ctx := pgtest.Context(t)
 	db, exporter, _ := setup(t)
 	if _, err := db.Exec(ctx, "-- name: accounts.Purge\nDELETE FROM accounts"); err != nil {
 		t.Fatal(err)

@@ -50,7 +50,7 @@ func ids(t *testing.T, ctx context.Context, url string) string {
 // the archive plus the streamed tail, which holds every commit.
 func TestPointInTimeRecovery(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
-	ctx := ctxT(t)
+	ctx := pgtest.Context(t)
 	archive, stream, backups := serverDir(t, "pgtest-archive-"), serverDir(t, "pgtest-stream-"), serverDir(t, "pgtest-backups-")
 	primary, err := pgtest.Start(ctx, pgtest.Options{Durable: true, Settings: map[string]string{
 		"archive_mode":              "on",
@@ -155,7 +155,7 @@ func TestPointInTimeRecovery(t *testing.T) {
 
 func TestStartFromBackupRefuses(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
-	ctx := ctxT(t)
+	ctx := pgtest.Context(t)
 	if _, err := pgtest.StartFromBackup(ctx, t.TempDir(), pgtest.Options{}, pgtest.Recovery{}); err == nil || !strings.Contains(err.Error(), "not a plain-format base backup") {
 		t.Errorf("a directory without backup_label: %v", err)
 	}

@@ -309,6 +309,15 @@ func Pool(t testing.TB) *pgxpool.Pool {
 	return pool
 }
 
+// Context returns a context for t, canceled when t ends, and bounded
+// (two minutes) so that a hang fails the test instead of blocking the
+// run.
+func Context(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // Open returns a runtime.DB on a fresh database (see URL); it is closed
 // when t ends.
 func Open(t testing.TB) *runtime.DB {

@@ -39,12 +39,6 @@ func TestMain(m *testing.M) {
 	}))
 }
 
-func ctxT(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // TestParallelIsolation runs parallel tests that each change their own
 // database and see only their own changes and the template's row.
 func TestParallelIsolation(t *testing.T) {
@@ -53,7 +47,7 @@ func TestParallelIsolation(t *testing.T) {
 		for i := range 8 {
 			t.Run(strconv.Itoa(i), func(t *testing.T) {
 				t.Parallel()
-				ctx := ctxT(t)
+				ctx := pgtest.Context(t)
 				pool := pgtest.Pool(t)
 				if _, err := pool.Exec(ctx, "INSERT INTO items VALUES ($1, 'mine')", 100+i); err != nil {
 					t.Fatal(err)
@@ -76,7 +70,7 @@ func TestParallelIsolation(t *testing.T) {
 }
 
 func TestDatabaseDroppedAtCleanup(t *testing.T) {
-	ctx := ctxT(t)
+	ctx := pgtest.Context(t)
 	var name string
 	t.Run("inner", func(t *testing.T) {
 		db := pgtest.Open(t)
@@ -108,7 +102,7 @@ func TestDatabaseDroppedAtCleanup(t *testing.T) {
 // Start, Restart, Kill (crash recovery keeps committed data) and Close.
 func TestClusterLifecycle(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
-	ctx := ctxT(t)
+	ctx := pgtest.Context(t)
 	c, err := pgtest.Start(ctx, pgtest.Options{
 		Durable:  true,
 		Settings: map[string]string{"max_connections": "42", "application_name": "it's quoted"},
@@ -224,7 +218,7 @@ func queryIn(t *testing.T, ctx context.Context, url, sql string) string {
 // rejects: the error must carry the server log's explanation.
 func TestStartFailureShowsLog(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
-	_, err := pgtest.Start(ctxT(t), pgtest.Options{Settings: map[string]string{"shared_buffers": "not-a-size"}})
+	_, err := pgtest.Start(pgtest.Context(t), pgtest.Options{Settings: map[string]string{"shared_buffers": "not-a-size"}})
 	if err == nil {
 		t.Fatal("Start succeeded with an invalid setting")
 	}
@@ -234,7 +228,7 @@ func TestStartFailureShowsLog(t *testing.T) {
 }
 
 func TestExecFiles(t *testing.T) {
-	ctx := ctxT(t)
+	ctx := pgtest.Context(t)
 	url := pgtest.URL(t)
 	dir := t.TempDir()
 	first, second := filepath.Join(dir, "schema.sql"), filepath.Join(dir, "seed.sql")
@@ -277,7 +271,7 @@ func TestInitdbFailureCleansUp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err = pgtest.Start(ctxT(t), pgtest.Options{BinDir: bin})
+	_, err = pgtest.Start(pgtest.Context(t), pgtest.Options{BinDir: bin})
 	if err == nil || !strings.Contains(err.Error(), "simulated failure") {
 		t.Fatalf("err = %v", err)
 	}
@@ -399,7 +393,7 @@ func TestChild(t *testing.T) {
 	}
 	c := pgtest.Current(t)
 	db := pgtest.Open(t)
-	ctx := ctxT(t)
+	ctx := pgtest.Context(t)
 	if mode == "external" {
 		fmt.Printf("port=%d\n", c.Port())
 		if err := c.Stop(ctx); err == nil || !strings.Contains(err.Error(), pgtest.EnvDatabaseURL) {

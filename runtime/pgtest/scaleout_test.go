@@ -24,7 +24,7 @@ func localPrimary(t *testing.T) *pgtest.Cluster {
 	if c.DataDir() != "" {
 		return c
 	}
-	own, err := pgtest.Start(ctxT(t), pgtest.Options{})
+	own, err := pgtest.Start(pgtest.Context(t), pgtest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func localPrimary(t *testing.T) *pgtest.Cluster {
 }
 
 func TestStartReplica(t *testing.T) {
-	ctx := ctxT(t)
+	ctx := pgtest.Context(t)
 	primary := localPrimary(t)
 	if err := primary.CreateDatabase(ctx, "replicated", ""); err != nil {
 		t.Fatal(err)
@@ -91,7 +91,7 @@ func TestStartReplica(t *testing.T) {
 func TestPgBouncerTransactionPooling(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
 	pgtest.NeedPgBouncer(t)
-	ctx := ctxT(t)
+	ctx := pgtest.Context(t)
 	c := pgtest.Current(t)
 	// One server connection for every client: what one client prepares,
 	// the next finds, so that prepared statements collide.
@@ -175,7 +175,7 @@ func TestMainThroughPgBouncer(t *testing.T) {
 // checkBehindPooler checks, in a child run with CPCGEN_TEST_POOLER, that
 // what Main hands out goes through PgBouncer.
 func checkBehindPooler(t *testing.T, c *pgtest.Cluster, db *runtime.DB) {
-	ctx := ctxT(t)
+	ctx := pgtest.Context(t)
 	b := pgtest.CurrentPooler(t)
 	if b == nil {
 		t.Fatal("no pooler")

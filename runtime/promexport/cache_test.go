@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
 	"github.com/cpcgen/cpcgen/runtime/promexport"
 )
 
@@ -25,7 +26,7 @@ var accountsCache = runtime.NewCacheTable(runtime.CacheTableSpec[runtime.NoTenan
 // findAccount is a cached FindByID, as generated code reads.
 func findAccount(t *testing.T, db *runtime.DB, id int64) account {
 	t.Helper()
-	ctx := testContext(t)
+	ctx := pgtest.Context(t)
 	if v, ok, fill := accountsCache.Get(ctx, db, runtime.NoTenant{}, id); ok {
 		return v
 	} else {
@@ -42,7 +43,7 @@ func findAccount(t *testing.T, db *runtime.DB, id int64) account {
 // TestCacheMetrics scrapes the row cache's counters after a known
 // sequence: a miss, two hits, an update (a local invalidation), a miss.
 func TestCacheMetrics(t *testing.T) {
-	ctx := testContext(t)
+	ctx := pgtest.Context(t)
 	db := openDB(t, runtime.Config{Cache: runtime.CacheConfig{Enabled: true}})
 	if _, err := db.Exec(ctx, "INSERT INTO accounts VALUES (1, 10)"); err != nil {
 		t.Fatal(err)

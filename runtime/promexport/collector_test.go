@@ -1,14 +1,12 @@
 package promexport_test
 
 import (
-	"context"
 	"errors"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,17 +21,11 @@ import (
 	"github.com/cpcgen/cpcgen/runtime/promexport"
 )
 
-func testContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // openDB opens a DB with query metrics on a fresh database and creates a
 // table accounts before the collector sees anything.
 func openDB(t *testing.T, cfg runtime.Config) *runtime.DB {
 	t.Helper()
-	ctx := testContext(t)
+	ctx := pgtest.Context(t)
 	url := pgtest.URL(t)
 	pgtest.Exec(t, url, "CREATE TABLE accounts (id bigint PRIMARY KEY, balance int NOT NULL CHECK (balance >= 0))")
 	cfg.URL = url
@@ -89,7 +81,7 @@ func byLabels(families map[string]*dto.MetricFamily, name string, labels ...stri
 // TestScrape runs a known set of statements, scrapes a real HTTP
 // handler and checks that the counts are exactly those statements.
 func TestScrape(t *testing.T) {
-	ctx := testContext(t)
+	ctx := pgtest.Context(t)
 	db := openDB(t, runtime.Config{Metrics: true, MaxConns: 3})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(promexport.NewCollector(db))
@@ -220,7 +212,7 @@ cpcgen_db_query_rows_total{operation="accounts.Withdraw",table="accounts"} 1
 // TestWithoutQueryMetrics collects the pool's metrics only when the DB
 // was opened without Config.Metrics.
 func TestWithoutQueryMetrics(t *testing.T) {
-	ctx := testContext(t)
+	ctx := pgtest.Context(t)
 	db := openDB(t, runtime.Config{})
 	if _, err := db.Exec(ctx, "-- name: accounts.Count\nSELECT count(*) FROM accounts"); err != nil {
 		t.Fatal(err)
@@ -237,7 +229,7 @@ func TestWithoutQueryMetrics(t *testing.T) {
 // TestLint checks the metric names and help texts with promlint, and
 // that two DBs with distinct constant labels register side by side.
 func TestLint(t *testing.T) {
-	ctx := testContext(t)
+	ctx := pgtest.Context(t)
 	db := openDB(t, runtime.Config{Metrics: true})
 	if _, err := db.Exec(ctx, "-- name: accounts.Count\nSELECT count(*) FROM accounts"); err != nil {
 		t.Fatal(err)

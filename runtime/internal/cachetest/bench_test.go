@@ -40,6 +40,15 @@ func (c *cpuClock) report(b *testing.B) {
 	b.ReportMetric(float64(c.total.Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
+// measureCPU runs f, the loop of benchmark b, and reports its
+// allocations and CPU time per op.
+func measureCPU(b *testing.B, f func()) {
+	var c cpuClock
+	b.ReportAllocs()
+	c.measure(f)
+	c.report(b)
+}
+
 // benchDB seeds notes 1…100 into a fresh database and returns its URL.
 func benchDB(b *testing.B) string {
 	url := pgtest.URL(b)
@@ -77,30 +86,24 @@ func BenchmarkFindByID(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer pool.Close()
-		var c cpuClock
 		var v Note
-		b.ReportAllocs()
-		c.measure(func() {
+		measureCPU(b, func() {
 			for b.Loop() {
 				if err := pool.QueryRow(ctx, sqlNotesFindByID, id).Scan(&v.ID, &v.Version, &v.Body); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
-		c.report(b)
 	})
 	b.Run("uncached", func(b *testing.B) {
 		repo := NewNoteRepo(plainDB(b, url))
-		var c cpuClock
-		b.ReportAllocs()
-		c.measure(func() {
+		measureCPU(b, func() {
 			for b.Loop() {
 				if _, err := repo.FindByIDUncached(ctx, id); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
-		c.report(b)
 	})
 	for _, v := range []benchVariant{{"hit", inProcessDB}, {"redis-hit", redisDB}} {
 		b.Run(v.name, func(b *testing.B) {
@@ -109,16 +112,13 @@ func BenchmarkFindByID(b *testing.B) {
 			if _, err := repo.FindByID(ctx, id); err != nil {
 				b.Fatal(err)
 			}
-			var c cpuClock
-			b.ReportAllocs()
-			c.measure(func() {
+			measureCPU(b, func() {
 				for b.Loop() {
 					if _, err := repo.FindByID(ctx, id); err != nil {
 						b.Fatal(err)
 					}
 				}
 			})
-			c.report(b)
 			if s, _ := db.Stats().Cache.Table("notes"); s.Misses != 1 {
 				b.Fatalf("%d misses, want 1: the benchmark did not measure hits", s.Misses)
 			}
@@ -134,32 +134,26 @@ func BenchmarkFindByIDTenant(b *testing.B) {
 	pgtest.Exec(b, url, `INSERT INTO items (id, tenant_id, slug) VALUES (1, 1, 'one')`)
 	b.Run("uncached", func(b *testing.B) {
 		repo := NewItemRepo(plainDB(b, url))
-		var c cpuClock
-		b.ReportAllocs()
-		c.measure(func() {
+		measureCPU(b, func() {
 			for b.Loop() {
 				if _, err := repo.FindByIDUncached(ctx, 1); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
-		c.report(b)
 	})
 	b.Run("hit", func(b *testing.B) {
 		repo := NewItemRepo(inProcessDB(b, url))
 		if _, err := repo.FindByID(ctx, 1); err != nil {
 			b.Fatal(err)
 		}
-		var c cpuClock
-		b.ReportAllocs()
-		c.measure(func() {
+		measureCPU(b, func() {
 			for b.Loop() {
 				if _, err := repo.FindByID(ctx, 1); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
-		c.report(b)
 	})
 }
 
@@ -207,9 +201,7 @@ func BenchmarkUpdate(b *testing.B) {
 	}{{benchVariant{"plain", plainDB}, false}, {benchVariant{"notify-caching-off", plainDB}, true}, {benchVariant{"notify", inProcessDB}, true}, {benchVariant{"notify-redis", redisDB}, true}} {
 		b.Run(v.name, func(b *testing.B) {
 			repo := NewNoteRepo(v.open(b, url))
-			var c cpuClock
-			b.ReportAllocs()
-			c.measure(func() {
+			measureCPU(b, func() {
 				for b.Loop() {
 					var err error
 					if v.notify {
@@ -222,7 +214,6 @@ func BenchmarkUpdate(b *testing.B) {
 					}
 				}
 			})
-			c.report(b)
 		})
 	}
 }
