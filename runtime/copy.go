@@ -309,10 +309,8 @@ func viewOf(v any) view {
 	case *Null[string]:
 		return viewNullText
 	}
-	if w := copyView(v); w != nil {
-		if _, ok := w.(*textValue); !ok && reflect.TypeOf(w) == reflect.TypeOf(v) {
-			return viewSame
-		}
+	if w := copyView(v); w != nil && reflect.TypeOf(w) == reflect.TypeOf(v) {
+		return viewSame
 	}
 	return viewOther
 }
