@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -112,7 +113,8 @@ func CopyRows[T any](ctx context.Context, db DBTX, c *Copier[*T], rows []T) (int
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	return copyRows(ctx, db, c, len(rows), func(i int) *T { return &rows[i] })
+	return copyRows(ctx, db, c, len(rows), func(i int) *T { return &rows[i] },
+		func(i int, d []any) []any { return c.Args(&rows[i], d) })
 }
 
 // Bit returns 1<<i when b is true, 0 when it is false: a Copier's Unset
@@ -128,16 +130,17 @@ func Bit(b bool, i int) uint64 {
 // one a COPY); 64 optional columns could make 2^64.
 const maxCopyGroups = 64
 
-// copyRows is CopyRows over n rows, row i at(i), its error wrapped for
-// c.Op.
-func copyRows[P any](ctx context.Context, db DBTX, c *Copier[P], n int, at func(int) P) (int64, error) {
-	total, err := copyAll(ctx, db, c, n, at)
+// copyRows is CopyRows over n rows, row i at(i), whose values args
+// appends (c.Args of at(i): one call per row where pgx reads them), its
+// error wrapped for c.Op.
+func copyRows[P any](ctx context.Context, db DBTX, c *Copier[P], n int, at func(int) P, args func(int, []any) []any) (int64, error) {
+	total, err := copyAll(ctx, db, c, n, at, args)
 	return total, c.Op.wrap(err)
 }
 
 // copyAll is copyRows before the error is wrapped.
-func copyAll[P any](ctx context.Context, db DBTX, c *Copier[P], n int, at func(int) P) (int64, error) {
-	s := &copySource{n: n, i: -1, columns: len(c.Columns), args: func(i int, d []any) []any { return c.Args(at(i), d) }}
+func copyAll[P any](ctx context.Context, db DBTX, c *Copier[P], n int, at func(int) P, args func(int, []any) []any) (int64, error) {
+	s := &copySource{n: n, i: -1, columns: len(c.Columns), args: args}
 	masks, err := groupRows(c, s, at)
 	if err != nil {
 		return 0, err
@@ -266,10 +269,50 @@ type copySource struct {
 	wideRow []uint64   // widePattern's scratch set
 	unsetW  []uint64   // the unset columns of group g, one of wide
 	i       int
-	buf     []any     // Args' values of the current row
-	keep    []int     // the indexes in buf of the columns the group sends
-	vals    []any     // their values
-	masks   [4]uint64 // room for the masks of groupRows' first groups
+	buf     []any        // Args' values of the current row
+	keep    []keptColumn // the columns the group sends
+	vals    []any        // their values, as pgx encodes them (copyView)
+	views   []view       // how each column's values are viewed, by index in buf
+	masks   [4]uint64    // room for the masks of groupRows' first groups
+}
+
+// keptColumn is a column a group sends: its index in Args' values, and
+// how its values are viewed (a copy of copySource.views, learnt as the
+// group's rows are read).
+type keptColumn struct {
+	j    int
+	view view
+}
+
+// view says how Values turns a column's values into what pgx encodes
+// (copyView), learnt from the first value that is not nil: the type of
+// a column's values does not change from row to row (Args gives a
+// pointer into the row, or nil). Either way the bytes pgx sends are the
+// same: copyView only spares pgx the runtime's pointer plans.
+type view uint8
+
+const (
+	viewUnknown  view = iota // no value seen yet: copyView decides
+	viewSame                 // the value itself (copyView returns it)
+	viewText                 // a *string, as its *textValue
+	viewNullText             // a *Null[string], as nil or its *textValue
+	viewOther                // copyView decides for each value
+)
+
+// viewOf returns the view of a column whose value is v.
+func viewOf(v any) view {
+	switch v.(type) {
+	case nil:
+		return viewUnknown
+	case *string:
+		return viewText
+	case *Null[string]:
+		return viewNullText
+	}
+	if w := copyView(v); w != nil && reflect.TypeOf(w) == reflect.TypeOf(v) {
+		return viewSame
+	}
+	return viewOther
 }
 
 // reset starts group g, whose rows leave unset the columns of mask.
@@ -284,15 +327,16 @@ func (s *copySource) reset(g uint8, mask uint64) *copySource {
 		}
 	}
 	s.g, s.mask, s.i = g, mask, -1
-	s.keep = s.keep[:0]
-	if mask != 0 {
-		for j := range s.columns {
-			if !s.unset(j) {
-				s.keep = append(s.keep, j)
-			}
-		}
-		s.vals = slices.Grow(s.vals[:0], len(s.keep))[:len(s.keep)]
+	if s.views == nil {
+		s.views = make([]view, s.columns)
 	}
+	s.keep = s.keep[:0]
+	for j := range s.columns {
+		if !s.unset(j) {
+			s.keep = append(s.keep, keptColumn{j: j, view: s.views[j]})
+		}
+	}
+	s.vals = slices.Grow(s.vals[:0], len(s.keep))[:len(s.keep)]
 	return s
 }
 
@@ -343,17 +387,44 @@ func (s *copySource) Next() bool {
 // Values returns the current row's values, pointers into the row; the
 // slice is reused for the next row.
 func (s *copySource) Values() ([]any, error) {
-	s.buf = s.args(s.i, s.buf[:0])
-	if s.mask == 0 {
-		for j, v := range s.buf {
-			s.buf[j] = copyView(v)
+	buf := s.args(s.i, s.buf[:0])
+	s.buf = buf
+	keep := s.keep
+	vals := s.vals[:len(keep)]
+	for k, c := range keep {
+		v := buf[c.j]
+		switch c.view {
+		case viewSame:
+			vals[k] = v
+			continue
+		case viewText:
+			if p, ok := v.(*string); ok {
+				vals[k] = (*textValue)(p)
+				continue
+			}
+		case viewNullText:
+			if p, ok := v.(*Null[string]); ok {
+				if p.Valid {
+					vals[k] = (*textValue)(&p.V)
+				} else {
+					vals[k] = nil
+				}
+				continue
+			}
+		case viewUnknown:
+			s.learn(k, v)
 		}
-		return s.buf, nil
+		vals[k] = copyView(v)
 	}
-	for k, j := range s.keep {
-		s.vals[k] = copyView(s.buf[j])
-	}
-	return s.vals, nil
+	return vals, nil
+}
+
+// learn sets the view of the k-th column the group sends from its value
+// v, for this group and the next.
+func (s *copySource) learn(k int, v any) {
+	c := &s.keep[k]
+	c.view = viewOf(v)
+	s.views[c.j] = c.view
 }
 
 // copyView returns the value pgx encodes for v: for a pointer to a

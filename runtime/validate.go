@@ -213,6 +213,7 @@ func CheckText(s string) string {
 	// a borrow out of a byte only ever follows a zero byte, which fails
 	// anyway. Short values are read as two overlapping words.
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	const ones32, highs32 = 0x01010101, 0x80808080
 	switch n := len(s); {
 	case n > shortText:
 	case n >= 8:
@@ -228,14 +229,15 @@ func CheckText(s string) string {
 		if ((w-ones)|w)&highs == 0 {
 			return ""
 		}
-	default:
-		i := 0
-		for i < n && s[i] != 0 && s[i] < utf8.RuneSelf {
-			i++
-		}
-		if i == n {
+	case n > 0:
+		// s[0], s[n/2] and s[n-1] are every byte of 1 to 3, in a word
+		// whose fourth byte (1) passes.
+		w := uint32(s[0]) | uint32(s[n/2])<<8 | uint32(s[n-1])<<16 | 1<<24
+		if ((w-ones32)|w)&highs32 == 0 {
 			return ""
 		}
+	default:
+		return ""
 	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return "must not contain the NUL character (U+0000)"
@@ -357,6 +359,9 @@ func numericProblem(d decimal.Decimal, precision, scale int) numericFit {
 	if n := d.NumDigits(); n <= maxInt64Digits {
 		// The coefficient fits an int64 (NumDigits counts it without
 		// allocating then): the same checks without big.Int arithmetic.
+		if -exp <= scale && n+exp <= precision-scale {
+			return numericFits // no digit to cut, and few enough before the point
+		}
 		c := d.CoefficientInt64()
 		if c == 0 {
 			return numericFits
