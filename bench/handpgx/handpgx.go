@@ -258,6 +258,12 @@ func (s *copySource) Next() bool { s.i++; return s.i < len(s.rows) }
 func (s *copySource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	s.row = copyRow{userID: n.UserID, amount: n.Amount, currency: text(n.Currency), status: text(n.Status), memo: nullText(n.Memo)}
+	// A NULL goes to pgx as nil, which it writes without planning an
+	// encoder for the value.
+	s.vals[4] = &s.row.memo
+	if !s.row.memo.Valid {
+		s.vals[4] = nil
+	}
 	return s.vals[:], nil
 }
 
