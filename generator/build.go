@@ -477,13 +477,15 @@ func (b *builder) declareStatement(t *ir.Table, s ir.Statement, pos spec.Pos) {
 }
 
 // fileName picks the table's Go file name: <table>.gen.go, or
-// <table>_table.gen.go when that is one of the package's fixed files.
+// <table>_table.gen.go when that is one of the package's fixed files (a
+// name with capitals in snake_case: "OrderLine" → order_line.gen.go).
 // The ".gen.go" suffix also keeps names like "x_test" and "x_linux" from
 // turning into test files or build-constrained ones.
 func (b *builder) fileName(st *spec.Table) string {
-	name := st.Name + ".gen.go"
+	base := names.FileName(st.Name)
+	name := base + ".gen.go"
 	if _, taken := b.files[name]; taken {
-		name = st.Name + "_table.gen.go"
+		name = base + "_table.gen.go"
 	}
 	if prev, ok := b.files[name]; ok {
 		b.errs.Add(st.Pos, "table %q would be generated into %s, which is already %s; rename the table", st.Name, name, prev.what)

@@ -132,7 +132,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"escaping glob", "version: 1\npackage: {name: db, dir: db}\nspecs: ['../x/*.yaml']\n", []string{`spec pattern "../x/*.yaml" leads outside the project root`}},
 		{"format typo", "version: 1\n" + ok + "migrations: {dir: m, format: gose}\n", []string{`migrations.format: "gose" is not one of "golang-migrate", "goose", "flyway", "dbmate" or "atlas"; did you mean "goose"?`}},
 		{"migrations without dir", "version: 1\n" + ok + "migrations: {format: goose}\n", []string{`migrations is missing the required key "dir"`}},
-		{"migrations table", "version: 1\n" + ok + "migrations: {dir: m, table: Revisions}\n", []string{`migrations table name "Revisions" is not a plain SQL name`}},
+		{"migrations table", "version: 1\n" + ok + "migrations: {dir: m, table: my-revisions}\n", []string{`migrations table name "my-revisions" is not a plain SQL name`}},
 		{"online text", "version: 1\n" + ok + "migrations: {dir: m, online: no-thanks}\n", []string{`cpcgen.yaml:4:30: migrations.online: expected true or false, got string "no-thanks"`}},
 		{"lock timeout", "version: 1\n" + ok + "migrations: {dir: m, lock_timeout: 5}\n", []string{`cpcgen.yaml:4:36: migrations.lock_timeout "5" is not a duration of at least 1ms; write it like 500ms, 5s or 1m, or off`}},
 		{"import path", "version: 1\npackage: {name: db, dir: db, import_path: 'not a path'}\nspecs: [a.yaml]\n", []string{`package.import_path "not a path" is not a Go import path`}},

@@ -139,7 +139,7 @@ func jsList(desc string, item *jsonSchema) *jsonSchema {
 }
 
 // identPattern is sqlIdentRE's pattern: plain SQL names.
-const identPattern = `^[a-z_][a-z0-9_]*$`
+const identPattern = `^[A-Za-z_][A-Za-z0-9_]*$`
 
 // goNamePattern matches the exported Go names go_name and store take.
 const goNamePattern = `^[A-Z][A-Za-z0-9_]*$`

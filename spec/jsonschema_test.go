@@ -98,7 +98,7 @@ func TestSchemaRejects(t *testing.T) {
 		{"bad returns", "queries:\n  users:\n    - name: X\n      returns: all\n", `#/queries/users/0/returns: "all" is not one of`, false},
 		{"query without name", "queries:\n  users:\n    - sql: SELECT 1\n", `#/queries/users/0: missing required key "name"`, false},
 		{"lower-case query name", "queries:\n  users:\n    - name: forUser\n", `#/queries/users/0/name: "forUser" does not match`, false},
-		{"bad table name", "tables:\n  Users:\n    columns: {id: uuid}\n", `#/tables: key "Users" does not match`, false},
+		{"bad table name", "tables:\n  user-accounts:\n    columns: {id: uuid}\n", `#/tables: key "user-accounts" does not match`, false},
 		{"unknown top-level key", "table: {}\n", `#: unknown key "table"`, false},
 		{"config without specs", "version: 1\npackage: {name: appdb, dir: ./x}\n", `#: missing required key "specs"`, true},
 		{"config version", "version: 2\npackage: {name: appdb, dir: ./x}\nspecs: [a]\n", `#/version: 2 is not one of [1]`, true},

@@ -262,11 +262,16 @@ func TestDefaultKinds(t *testing.T) {
 }
 
 func TestIdentifiers(t *testing.T) {
+	// Names with capitals are valid (kept as written, quoted in SQL);
+	// fixIdent still spells them in snake_case for the names it fixes.
+	for in, want := range map[string]string{"userID": "user_id", "UserAccount": "user_account", "HTTPServer": "http_server"} {
+		if got := fixIdent(in); got != want {
+			t.Errorf("fixIdent(%q) = %q, want %q", in, got, want)
+		}
+	}
 	fixes := map[string]string{
-		"userID":                "user_id",
-		"UserAccount":           "user_account",
-		"HTTPServer":            "http_server",
 		"Order Items":           "order_items",
+		"user-ID":               "user_id",
 		"2fa":                   "_2fa",
 		"a-b":                   "a_b",
 		"é":                     "x",
@@ -284,7 +289,7 @@ func TestIdentifiers(t *testing.T) {
 			t.Errorf("fixIdent(%q) = %q is not valid: %v", in, fixIdent(in), errs)
 		}
 	}
-	for _, ok := range []string{"users", "_x", "select", "order", "a1_b2", strings.Repeat("a", 63)} {
+	for _, ok := range []string{"users", "_x", "select", "order", "a1_b2", strings.Repeat("a", 63), "User", "createdAt", "HTTPServer"} {
 		var errs ErrorList
 		if !checkIdent(&errs, Pos{}, "table", ok) {
 			t.Errorf("checkIdent(%q): %v", ok, errs)

@@ -13,7 +13,11 @@ import (
 // names are silently truncated by the server, so the loader rejects them.
 const MaxIdentLen = 63
 
-var sqlIdentRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+// sqlIdentRE matches the names a spec may give: letters, digits and
+// underscores, not starting with a digit. Generated SQL quotes every
+// name, so one with capitals ("User", "createdAt", as ORMs that keep
+// their models' spelling create them) is kept as written.
+var sqlIdentRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // checkIdent reports whether name is a valid SQL name for what ("table",
 // "column", …), adding an error at pos that says why not and suggests a
@@ -25,7 +29,7 @@ func checkIdent(errs *ErrorList, pos Pos, what, name string) bool {
 		return false
 	}
 	if !sqlIdentRE.MatchString(name) {
-		errs.Add(pos, "%s name %q is not a plain SQL name (lower-case letters, digits and underscores, not starting with a digit); use %q",
+		errs.Add(pos, "%s name %q is not a plain SQL name (letters, digits and underscores, not starting with a digit); use %q",
 			what, clip(name), fixIdent(name))
 		return false
 	}

@@ -56,7 +56,7 @@ func TestQueryErrors(t *testing.T) {
 		{"in value scalar", qspec("    - {name: A, where: {name: {op: in, value: x}}}\n"), []string{`expected a sequence for type text[], got string "x"`}},
 		{"param reused", qspec("    - name: A\n      where:\n        created_at: [{op: gte}, {op: lt}]\n"), []string{`parameter "created_at" is used twice in query "A"`}},
 		{"param reserved", qspec("    - {name: A, where: {name: {op: eq, param: limit}}}\n"), []string{`parameter name "limit" is reserved for the generated method`}},
-		{"param bad ident", qspec("    - {name: A, where: {name: {op: eq, param: Name}}}\n"), []string{`parameter name "Name" is not a plain SQL name`}},
+		{"param bad ident", qspec("    - {name: A, where: {name: {op: eq, param: first-name}}}\n"), []string{`parameter name "first-name" is not a plain SQL name`}},
 		{"between params clash", qspec("    - name: A\n      where:\n        created_at: between\n        name: {op: eq, param: created_at_from}\n"), []string{`parameter "created_at_from" is used twice`}},
 		{"order_by unknown", qspec("    - {name: A, order_by: [nmae]}\n"), []string{`unknown column "nmae" in order_by; did you mean "name"?`}},
 		{"order_by syntax", qspec("    - {name: A, order_by: [\"name sideways\"]}\n"), []string{`"name sideways" is not "column [asc|desc] [nulls first|last]"`}},

@@ -195,7 +195,7 @@ var (
 )
 
 var (
-	objectNameRE    = regexp.MustCompile(`^([a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*$`)
+	objectNameRE    = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$`)
 	extensionNameRE = regexp.MustCompile(`^[a-z_][a-z0-9_-]*$`)
 )
 
@@ -372,7 +372,7 @@ func (p *parser) objectName(n *node) (string, bool) {
 		for i := range parts {
 			parts[i] = fixIdent(parts[i])
 		}
-		p.errs.Add(n.pos, "sql object name %q is not a plain SQL name or schema.name (lower-case letters, digits and underscores, not starting with a digit); use %q", clip(s), strings.Join(parts, "."))
+		p.errs.Add(n.pos, "sql object name %q is not a plain SQL name or schema.name (letters, digits and underscores, not starting with a digit); use %q", clip(s), strings.Join(parts, "."))
 		return s, false
 	}
 	for _, part := range strings.Split(s, ".") {

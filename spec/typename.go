@@ -41,7 +41,7 @@ func builtin(name string) Type {
 // and the declared enums. The error message is ready to report.
 func parseType(s string, enums map[string]*Enum) (Type, error) {
 	var t Type
-	src := strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	src := strings.Join(strings.Fields(s), " ")
 	if src == "" {
 		return t, fmt.Errorf("type is empty")
 	}
@@ -61,6 +61,13 @@ func parseType(s string, enums map[string]*Enum) (Type, error) {
 	if t.ArrayDims > 6 {
 		return t, fmt.Errorf("type %q has more than 6 array dimensions", clip(s))
 	}
+	if e, ok := enums[src]; ok && src != strings.ToLower(src) {
+		// An enum whose name has capitals ("Role") is named as written;
+		// built-in types and other enums in any case.
+		t.Name, t.Enum = e.Name, e
+		return t, nil
+	}
+	src = strings.ToLower(src)
 	name, args := src, ""
 	hasArgs := false
 	if i := strings.IndexByte(src, '('); i >= 0 {

@@ -30,12 +30,12 @@ func TestInvalidSpecs(t *testing.T) {
 		{"null column", table("      n:\n"), []string{`column "n" has no type`}},
 
 		// Identifiers.
-		{"table name case", "tables:\n  userAccounts:\n    columns: {id: {type: uuid, primary_key: true}}\n",
-			[]string{`schema/a.yaml:2:3: table name "userAccounts" is not a plain SQL name (lower-case letters, digits and underscores, not starting with a digit); use "user_accounts"`}},
+		{"table name dash", "tables:\n  user-accounts:\n    columns: {id: {type: uuid, primary_key: true}}\n",
+			[]string{`schema/a.yaml:2:3: table name "user-accounts" is not a plain SQL name (letters, digits and underscores, not starting with a digit); use "user_accounts"`}},
 		{"column name digit", table("      2fa: text\n"), []string{`column name "2fa" is not a plain SQL name`, `use "_2fa"`}},
 		{"column name long", table("      " + "a123456789a123456789a123456789a123456789a123456789a123456789abcd: text\n"),
 			[]string{`is 64 bytes; PostgreSQL truncates names to 63 bytes`}},
-		{"enum name", "enums:\n  Currency: [USD]\n", []string{`enum name "Currency" is not a plain SQL name`, `use "currency"`}},
+		{"enum name", "enums:\n  Currency Code: [USD]\n", []string{`enum name "Currency Code" is not a plain SQL name`, `use "currency_code"`}},
 		{"reserved word allowed", "", nil},
 
 		// Generated columns and partitioned tables.
@@ -190,6 +190,7 @@ func TestInvalidSpecs(t *testing.T) {
 // TestValidSpecs checks that correct uses of each rule load cleanly.
 func TestValidSpecs(t *testing.T) {
 	tests := map[string]string{
+		"names with capitals":     "enums:\n  Role: [USER, ADMIN]\ntables:\n  User:\n    columns: {id: {type: int, primary_key: true}, createdAt: timestamptz, role: Role, roles: \"Role[]\"}\n",
 		"reserved words as names": "tables:\n  order:\n    columns: {select: {type: bigint, primary_key: true}, from: text}\n",
 		"shorthand types":         table("      a: int\n      b: \"double precision\"\n      c: \"timestamp with time zone\"\n      d: bool\n      e: \"varchar(10)[]\"\n"),
 		"identity":                "tables:\n  t:\n    columns: {n: {type: smallint, identity: true, primary_key: true}}\n",

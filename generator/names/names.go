@@ -78,9 +78,35 @@ var apostrophes = strings.NewReplacer("'", "", "’", "")
 // Apostrophes join (it's → its).
 func words(s string) []string {
 	s = apostrophes.Replace(s)
-	return strings.FieldsFunc(s, func(r rune) bool {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	}) {
+		// camelCase and PascalCase names ("authorId", as ORMs that keep
+		// their models' spelling write them) are words too: a capital
+		// after a lower-case letter or a digit starts one.
+		start := 0
+		var prev rune
+		for i, r := range f {
+			if i > 0 && unicode.IsUpper(r) && (unicode.IsLower(prev) || unicode.IsDigit(prev)) {
+				out = append(out, f[start:i])
+				start = i
+			}
+			prev = r
+		}
+		out = append(out, f[start:])
+	}
+	return out
+}
+
+// FileName is the base of a Go file named after an SQL name: the name
+// itself when it is lower-case, else its words in lower-case joined
+// with underscores (OrderLine → order_line).
+func FileName(sql string) string {
+	if strings.ToLower(sql) == sql {
+		return sql
+	}
+	return strings.ToLower(strings.Join(words(sql), "_"))
 }
 
 // LowerName turns an SQL name into an unexported Go name for parameters

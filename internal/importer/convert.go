@@ -70,7 +70,16 @@ type Result struct {
 
 var plainRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
+// plain reports whether s is a lower-case SQL name, which needs no
+// quotes in SQL and names sql objects of every kind.
 func plain(s string) bool { return len(s) <= names.MaxIdent && plainRE.MatchString(s) }
+
+var specNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// specName reports whether a spec can name a table, column, enum or
+// index s: letters (capitals too, quoted in SQL), digits and
+// underscores.
+func specName(s string) bool { return len(s) <= names.MaxIdent && specNameRE.MatchString(s) }
 
 // Convert turns a catalog into spec files and a report. It is pure: the
 // same catalog and options give the same bytes.
@@ -268,8 +277,8 @@ func (c *converter) run() {
 // tableProblem says why a table cannot be a spec table, or "".
 func (c *converter) tableProblem(t *CatTable) string {
 	switch {
-	case !plain(t.Name):
-		return "its name is not a plain lower-case SQL name"
+	case !specName(t.Name):
+		return "its name is not a plain SQL name (letters, digits and underscores)"
 	case t.Kind == "p" && !partKeyRE.MatchString(t.PartKey):
 		return "it is partitioned by " + t.PartKey + ", a key specs do not declare (they name columns only)"
 	case t.Parent != "":
@@ -279,8 +288,8 @@ func (c *converter) tableProblem(t *CatTable) string {
 	}
 	for _, col := range t.Columns {
 		switch {
-		case !plain(col.Name):
-			return fmt.Sprintf("column %q has a name that is not a plain lower-case SQL name", col.Name)
+		case !specName(col.Name):
+			return fmt.Sprintf("column %q has a name that is not a plain SQL name (letters, digits and underscores)", col.Name)
 		case col.Collation != "":
 			return fmt.Sprintf("column %q has collation %s, which specs do not declare", col.Name, col.Collation)
 		}
@@ -304,8 +313,8 @@ func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 	switch {
 	case parent == nil:
 		return "it is a partition of " + t.Parent + ", which is kept as SQL"
-	case !plain(t.Name):
-		return "its name is not a plain lower-case SQL name"
+	case !specName(t.Name):
+		return "its name is not a plain SQL name (letters, digits and underscores)"
 	case len(t.Indexes) > 0 || len(t.Constraints) > 0:
 		return "it has indexes or constraints of its own, which a declared partition cannot carry"
 	case t.Comment != "" || len(t.Options) > 0 || t.Unlogged || t.RLS:
@@ -334,7 +343,7 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 	if col.Dims > 0 {
 		arr = "[]"
 	}
-	if col.ElemSchema == c.cat.Schema && col.ElemKind == "e" && c.enums[col.ElemName] && plain(col.ElemName) {
+	if col.ElemSchema == c.cat.Schema && col.ElemKind == "e" && c.enums[col.ElemName] && specName(col.ElemName) {
 		return col.ElemName + arr, ""
 	}
 	if col.ElemKind == "d" {
@@ -411,7 +420,7 @@ func (c *converter) earlyObjects() {
 		b.WriteString(commentOn("SEQUENCE", quoteIdent(s.Name), s.Comment))
 		kind := "sequence"
 		drop := ""
-		if !plain(s.Name) {
+		if !specName(s.Name) {
 			kind, drop = "other", "DROP SEQUENCE "+quoteIdent(s.Name)
 		}
 		c.add(&c.early, &object{name: objNameOf(s.Name), kind: kind, sql: b.String(), drop: drop})
@@ -442,14 +451,14 @@ func (c *converter) earlyObjects() {
 		}
 		b.WriteString(commentOn("DOMAIN", quoteIdent(d.Name), d.Comment))
 		kind, drop := "domain", ""
-		if !plain(d.Name) {
+		if !specName(d.Name) {
 			kind, drop = "other", "DROP DOMAIN "+quoteIdent(d.Name)
 		}
 		c.add(&c.early, &object{name: objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop})
 		c.find("domain", d.Name, Kept, "domains are SQL objects, created before the tables; columns of the domain declare its base type")
 	}
 	for _, e := range cat.Enums {
-		if plain(e.Name) {
+		if specName(e.Name) {
 			continue // an enums: entry
 		}
 		labels := make([]string, len(e.Labels))
@@ -458,12 +467,12 @@ func (c *converter) earlyObjects() {
 		}
 		sql := fmt.Sprintf("CREATE TYPE %s AS ENUM (%s)", quoteIdent(e.Name), strings.Join(labels, ", ")) + commentOn("TYPE", quoteIdent(e.Name), e.Comment)
 		c.add(&c.early, &object{name: objNameOf(e.Name), kind: "other", sql: sql, drop: "DROP TYPE " + quoteIdent(e.Name)})
-		c.find("enum", e.Name, Kept, "its name is not a plain lower-case SQL name, so specs cannot declare it: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
+		c.find("enum", e.Name, Kept, "its name is not a plain SQL name (letters, digits and underscores), so specs cannot declare it: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
 	}
 	for _, t := range cat.Types {
 		sql := fmt.Sprintf("CREATE TYPE %s AS %s", quoteIdent(t.Name), t.SQL) + commentOn("TYPE", quoteIdent(t.Name), t.Comment)
 		kind, drop := "type", ""
-		if !plain(t.Name) {
+		if !specName(t.Name) {
 			kind, drop = "other", "DROP TYPE "+quoteIdent(t.Name)
 		}
 		c.add(&c.early, &object{name: objNameOf(t.Name), kind: kind, sql: sql, drop: drop})
@@ -474,7 +483,7 @@ func (c *converter) earlyObjects() {
 // objNameOf is the sql object name of a database object: its name when
 // plain, else a plain spelling of it.
 func objNameOf(name string) string {
-	if plain(name) {
+	if specName(name) {
 		return name
 	}
 	return fixName(name)
@@ -803,6 +812,9 @@ func defaultValue(expr, typ string) any {
 	if m := strRE.FindStringSubmatch(expr); m != nil {
 		lit := strings.ReplaceAll(m[1], "''", "'")
 		name, _ := splitType(m[2])
+		if q := len(name); q > 1 && name[0] == '"' && name[q-1] == '"' {
+			name = strings.ReplaceAll(name[1:q-1], `""`, `"`) // an enum named with capitals
+		}
 		t := pgtypes.Lookup(typ)
 		switch {
 		case name == typ && t == nil && !strings.HasSuffix(typ, "[]"): // an enum label
@@ -942,8 +954,8 @@ func (c *converter) index(st *specTable, x *CatIndex, byNum map[int16]*specColum
 		why = "it is NULLS NOT DISTINCT, which specs do not declare"
 	case !x.Plain:
 		why = "it uses an operator class, collation or storage parameter specs do not declare"
-	case !plain(x.Name):
-		why = "its name is not a plain lower-case SQL name"
+	case !specName(x.Name):
+		why = "its name is not a plain SQL name (letters, digits and underscores)"
 	case len(x.Uses) > 0:
 		why = fmt.Sprintf("it calls %s of the schema, which exists only after the tables", strings.Join(x.Uses, ", "))
 	}
@@ -1016,7 +1028,7 @@ func (c *converter) behaviours(st *specTable) {
 func (c *converter) goNames() {
 	seen := map[string]string{"Store": "the Store type"}
 	for _, e := range c.cat.Enums {
-		if c.enums[e.Name] && plain(e.Name) {
+		if c.enums[e.Name] && specName(e.Name) {
 			seen[names.GoName(e.Name)] = "enum " + e.Name
 		}
 	}

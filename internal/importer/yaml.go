@@ -92,7 +92,7 @@ func (c *converter) writeExtensions(b *bytes.Buffer) {
 func (c *converter) writeEnums(b *bytes.Buffer) {
 	first := true
 	for _, e := range c.cat.Enums {
-		if !plain(e.Name) {
+		if !specName(e.Name) {
 			continue
 		}
 		if first {

@@ -190,7 +190,10 @@ CREATE TABLE shelves (shelf_id integer PRIMARY KEY, state shelf NOT NULL DEFAULT
 -- payment.rental_id): PostgreSQL takes it, specs do not.
 ALTER TABLE book_note ADD COLUMN reviewer uuid NOT NULL REFERENCES member ON DELETE SET NULL;
 
--- Names that need quoting, as an ORM that keeps its models' spelling
--- writes them: the enum and the table are kept as SQL, the enum first.
+-- Names with capitals, as an ORM that keeps its models' spelling
+-- writes them: declared as they are. Names no spec can give (a space)
+-- are kept as SQL, an enum before the tables.
 CREATE TYPE "Mood" AS ENUM ('happy', 'it''s complicated');
 CREATE TABLE "ReadingLog" (id integer PRIMARY KEY, "bookId" bigint REFERENCES book, mood "Mood" NOT NULL DEFAULT 'happy');
+CREATE TYPE "shelf state" AS ENUM ('open', 'closed');
+CREATE TABLE shelf_log (id integer PRIMARY KEY, state "shelf state" NOT NULL);
