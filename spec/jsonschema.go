@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/cpcgen/cpcgen/generator/names"
 )
 
 // JSON Schema files that `cpcgen schema` writes, by name.
@@ -138,8 +140,8 @@ func jsList(desc string, item *jsonSchema) *jsonSchema {
 	return &jsonSchema{Type: "array", Description: desc, Items: item}
 }
 
-// identPattern is sqlIdentRE's pattern: plain SQL names.
-const identPattern = `^[A-Za-z_][A-Za-z0-9_]*$`
+// identPattern is sqlIdentRE's pattern: the names a spec may give.
+const identPattern = names.IdentPattern
 
 // goNamePattern matches the exported Go names go_name and store take.
 const goNamePattern = `^[A-Z][A-Za-z0-9_]*$`

@@ -7,17 +7,16 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cpcgen/cpcgen/generator/names"
 )
 
 // MaxIdentLen is PostgreSQL's limit on identifiers, in bytes; longer
 // names are silently truncated by the server, so the loader rejects them.
-const MaxIdentLen = 63
+const MaxIdentLen = names.MaxIdent
 
-// sqlIdentRE matches the names a spec may give: letters, digits and
-// underscores, not starting with a digit. Generated SQL quotes every
-// name, so one with capitals ("User", "createdAt", as ORMs that keep
-// their models' spelling create them) is kept as written.
-var sqlIdentRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// sqlIdentRE matches the names a spec may give (names.IdentPattern).
+var sqlIdentRE = regexp.MustCompile(names.IdentPattern)
 
 // checkIdent reports whether name is a valid SQL name for what ("table",
 // "column", …), adding an error at pos that says why not and suggests a

@@ -318,6 +318,14 @@ func QuoteLiteral(s string) string {
 // MaxIdent is PostgreSQL's identifier limit in bytes (NAMEDATALEN - 1).
 const MaxIdent = 63
 
+// IdentPattern matches the names a spec may give tables, columns, enums,
+// indexes and constraints: letters, digits and underscores, not starting
+// with a digit. Generated SQL quotes every name, so one with capitals
+// ("User", "createdAt", as ORMs that keep their models' spelling create
+// them) is kept as written. The spec loader, its JSON Schema and import
+// all read it from here.
+const IdentPattern = `^[A-Za-z_][A-Za-z0-9_]*$`
+
 // Constraint joins parts into a constraint or index name the way
 // PostgreSQL names them (users_email_key). A name longer than 63 bytes is
 // cut and given a hash of the whole name, so that two long names never

@@ -74,11 +74,10 @@ var plainRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 // quotes in SQL and names sql objects of every kind.
 func plain(s string) bool { return len(s) <= names.MaxIdent && plainRE.MatchString(s) }
 
-var specNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var specNameRE = regexp.MustCompile(names.IdentPattern)
 
 // specName reports whether a spec can name a table, column, enum or
-// index s: letters (capitals too, quoted in SQL), digits and
-// underscores.
+// index s (names.IdentPattern, at most names.MaxIdent bytes).
 func specName(s string) bool { return len(s) <= names.MaxIdent && specNameRE.MatchString(s) }
 
 // Convert turns a catalog into spec files and a report. It is pure: the
@@ -481,7 +480,7 @@ func (c *converter) earlyObjects() {
 }
 
 // objNameOf is the sql object name of a database object: its name when
-// plain, else a plain spelling of it.
+// a spec can give it, else a plain spelling of it.
 func objNameOf(name string) string {
 	if specName(name) {
 		return name
