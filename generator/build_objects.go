@@ -44,20 +44,23 @@ func (b *builder) buildObjects(pkg *ir.Package) {
 		}
 		all = append(all, o)
 	}
-	early := map[string]bool{}
-	for _, o := range all {
-		early[o.Key] = o.Early
-	}
 	for _, so := range b.proj.Objects {
-		if !so.Kind.Early {
+		if !so.Early() {
 			continue
+		}
+		fix := "declare the object as kind other"
+		if so.BeforeTables {
+			fix = "drop before_tables"
 		}
 		for _, d := range so.DependsOn {
 			switch {
 			case d.Table != nil:
-				b.errs.Add(d.Pos, "%s is created before the tables, so it cannot depend on table %q; drop it from depends_on, or declare the object as kind other", so.Title(), d.Name)
-			case d.Object != nil && !d.Object.Kind.Early:
-				b.errs.Add(d.Pos, "%s is created before the tables, so it cannot depend on %s, which is created after them; declare it as kind other", so.Title(), d.Object.Title())
+				b.errs.Add(d.Pos, "%s is created before the tables, so it cannot depend on table %q; drop it from depends_on, or %s", so.Title(), d.Name, fix)
+			case d.Object != nil && !d.Object.Early():
+				if d.Object.Kind.BeforeTables {
+					fix += ", or give that one before_tables: true"
+				}
+				b.errs.Add(d.Pos, "%s is created before the tables, so it cannot depend on %s, which is created after them; %s", so.Title(), d.Object.Title(), fix)
 			}
 		}
 	}
@@ -133,7 +136,7 @@ func buildObject(so *spec.SQLObject) *ir.Object {
 		Signature: so.Signature,
 		Drop:      so.Drop,
 		Rebuild:   so.Kind.Rebuild,
-		Early:     so.Kind.Early,
+		Early:     so.Early(),
 		Comment:   so.Comment,
 		Source:    so.Source,
 		File:      so.File,

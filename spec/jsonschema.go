@@ -380,13 +380,14 @@ func specSchema() (*jsonSchema, []string) {
 		kindDocs = append(kindDocs, k.Name+": "+k.Doc)
 	}
 	defs["sql_object"] = b.object("sql object", "An SQL object cpcgen does not model (a function, trigger, view …), given as the SQL that creates it.", sqlObjectKeys, map[string]*jsonSchema{
-		"name":       {Type: "string", Pattern: `^([a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*$`, Description: "The name the SQL creates: name, or schema.name."},
-		"kind":       jsEnum("What the SQL creates. "+strings.Join(kindDocs, "; ")+".", objectKindNames()...),
-		"sql":        jsStr("The CREATE statement, and statements that belong with it (COMMENT ON, GRANT, an index of a materialized view), as written."),
-		"file":       jsStr("A .sql file holding the statements instead of sql:, relative to the spec file."),
-		"drop":       jsStr("The statements removing the object; derived from the kind and the CREATE statement when left out (required for kind other)."),
-		"depends_on": jsList("Tables, enums, extensions and other sql objects the object needs: they are created before it and dropped after it.", jsStr("")),
-		"comment":    jsStr("What the object is for: the docs page and SQL COMMENT."),
+		"name":          {Type: "string", Pattern: `^([a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*$`, Description: "The name the SQL creates: name, or schema.name."},
+		"kind":          jsEnum("What the SQL creates. "+strings.Join(kindDocs, "; ")+".", objectKindNames()...),
+		"sql":           jsStr("The CREATE statement, and statements that belong with it (COMMENT ON, GRANT, an index of a materialized view), as written."),
+		"file":          jsStr("A .sql file holding the statements instead of sql:, relative to the spec file."),
+		"drop":          jsStr("The statements removing the object; derived from the kind and the CREATE statement when left out (required for kind other)."),
+		"depends_on":    jsList("Tables, enums, extensions and other sql objects the object needs: they are created before it and dropped after it.", jsStr("")),
+		"before_tables": {Type: "boolean", Description: "Create the object before the tables and drop it after them, as sequences, domains and types are: a function a generated column, default or check calls (kinds function, procedure and other). It may then depend only on extensions and objects also created before the tables."},
+		"comment":       jsStr("What the object is for: the docs page and SQL COMMENT."),
 	}, "name", "kind")
 	root := b.object("spec file", "A cpcgen spec file: extensions, enums, tables, queries and sql objects.", specFileKeys, map[string]*jsonSchema{
 		"extensions":  jsList("PostgreSQL extensions the schema needs, created before everything else (CREATE EXTENSION IF NOT EXISTS).", jsRef("extension")),

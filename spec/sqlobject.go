@@ -44,15 +44,19 @@ type ObjectKind struct {
 	// after them. An object of such a kind cannot depend on a table or
 	// on an object created after the tables.
 	Early bool
+	// BeforeTables is set for the kinds whose objects may say
+	// before_tables: true, to be created before the tables like the
+	// Early kinds (a function a generated column calls).
+	BeforeTables bool
 	// Doc says what the kind is for, in the JSON Schema and the docs.
 	Doc string
 }
 
 // ObjectKinds are the kinds of SQL object, in the order docs list them.
 var ObjectKinds = []*ObjectKind{
-	{Name: "function", Keyword: "FUNCTION", Noun: "function", Replace: true,
+	{Name: "function", Keyword: "FUNCTION", Noun: "function", Replace: true, BeforeTables: true,
 		Doc: "CREATE FUNCTION; replaced in place while its arguments and result stay the same"},
-	{Name: "procedure", Keyword: "PROCEDURE", Noun: "procedure", Replace: true,
+	{Name: "procedure", Keyword: "PROCEDURE", Noun: "procedure", Replace: true, BeforeTables: true,
 		Doc: "CREATE PROCEDURE; replaced in place while its arguments stay the same"},
 	{Name: "trigger", Keyword: "TRIGGER", Noun: "trigger",
 		Doc: "CREATE TRIGGER … ON table; depends on its table and, when declared, its function"},
@@ -68,7 +72,7 @@ var ObjectKinds = []*ObjectKind{
 		Doc: "CREATE SEQUENCE; a changed sequence starts again from its START value"},
 	{Name: "schema", Keyword: "SCHEMA", Noun: "schema", Early: true,
 		Doc: "CREATE SCHEMA, for objects declared as schema.name"},
-	{Name: "other", Noun: "object",
+	{Name: "other", Noun: "object", BeforeTables: true,
 		Doc: "any other statements; drop: is required"},
 }
 
@@ -147,6 +151,11 @@ type SQLObject struct {
 	// arguments and result of a function; every overload when the SQL
 	// creates several), normalized; "" for kinds without Replace.
 	Signature string
+	// BeforeTables is before_tables: true: a function, procedure or
+	// object of kind other that tables use (a generated column's
+	// expression calls the function), created before them like the
+	// kinds that are Early. See Early.
+	BeforeTables bool
 	// DependsOn are what the object needs, resolved: depends_on: in the
 	// order written, then the dependencies cpcgen reads from the SQL (a
 	// trigger's table and function).
@@ -174,6 +183,11 @@ func (o *SQLObject) Title() string {
 	return fmt.Sprintf("%s %q", o.Kind.Noun, o.Name)
 }
 
+// Early reports whether the object is created before the tables (and
+// dropped after them): its kind is (ObjectKind.Early), or the entry says
+// before_tables: true.
+func (o *SQLObject) Early() bool { return o.Kind.Early || o.BeforeTables }
+
 // Dependency is one thing an SQL object depends on: a table, an enum,
 // an extension or another object (exactly one is set).
 type Dependency struct {
@@ -190,7 +204,7 @@ type Dependency struct {
 
 // The keys of an entry of sql_objects: and of an extension mapping.
 var (
-	sqlObjectKeys = []string{"name", "kind", "sql", "file", "drop", "depends_on", "comment"}
+	sqlObjectKeys = []string{"name", "kind", "sql", "file", "drop", "depends_on", "before_tables", "comment"}
 	extensionKeys = []string{"name", "schema", "version"}
 )
 
@@ -327,6 +341,13 @@ func (p *parser) sqlObject(file string, n *node) {
 	if v, ok := f.get("comment"); ok {
 		o.Comment, _ = p.str(v.value, "comment")
 	}
+	if v, ok := f.get("before_tables"); ok {
+		o.BeforeTables, _ = p.boolean(v.value, "before_tables")
+		if o.BeforeTables && o.Kind != nil && !o.Kind.BeforeTables {
+			p.errs.Add(v.key.pos, "%s: before_tables is for functions, procedures and objects of kind other that tables use; a %s is %s, so drop before_tables", what, o.Kind.Noun, earlyWhy(o.Kind))
+			valid = false
+		}
+	}
 	aux := &objectAux{deps: p.dependsOn(f, what)}
 	dropNode, hasDrop := f.get("drop")
 	var dropSQL string
@@ -359,6 +380,15 @@ func (p *parser) sqlObject(file string, n *node) {
 	}
 	p.objAux[o] = aux
 	p.proj.Objects = append(p.proj.Objects, o)
+}
+
+// earlyWhy says why an object of kind k needs no before_tables, or
+// cannot have it.
+func earlyWhy(k *ObjectKind) string {
+	if k.Early {
+		return "created before the tables already"
+	}
+	return "created after the tables it reads"
 }
 
 // objectName decodes and checks the name of an sql object.

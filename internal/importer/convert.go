@@ -109,6 +109,13 @@ type converter struct {
 
 	// objects by phase, each in order.
 	early, sqlTables, alters, later []*object
+
+	// beforeTables are the functions generated columns call, which are
+	// created before the tables (before_tables: true), by name;
+	// lateGenerated those generated columns call that cannot be, with
+	// why.
+	beforeTables  map[string]bool
+	lateGenerated map[string]string
 }
 
 // specTable is a table written under tables:.
@@ -171,6 +178,8 @@ type indexPart struct {
 type object struct {
 	name, kind, sql, drop string
 	dependsOn             []string
+	// beforeTables is before_tables: true.
+	beforeTables bool
 }
 
 func (c *converter) find(kind, name, action, why string, args ...any) {
@@ -235,6 +244,7 @@ func (c *converter) run() {
 		c.find(u.Kind, u.Name, NotImported, "import does not carry objects of kind %s; add it by hand as an sql_objects entry of kind other (with drop:)", u.Kind)
 	}
 	c.earlyObjects()
+	c.generatedFunctions()
 	var partitions []*CatTable
 	for _, t := range cat.Tables {
 		if strings.HasPrefix(t.Name, "cpcgen_") {
@@ -295,8 +305,139 @@ func (c *converter) tableProblem(t *CatTable) string {
 		if _, why := c.columnType(col); why != "" {
 			return fmt.Sprintf("column %q %s", col.Name, why)
 		}
+		if col.Generated == "s" {
+			for _, fn := range col.DefaultUses {
+				if why := c.lateGenerated[fn]; why != "" {
+					return fmt.Sprintf("its generated column %q calls function %s, which %s, so cannot be created before the tables", col.Name, fn, why)
+				}
+			}
+		}
 	}
 	return ""
+}
+
+// generatedFunctions decides which functions of the schema the
+// generated columns call are created before the tables (a generated
+// column's expression is checked when its table is created, and cannot
+// be added afterwards): those whose arguments and result name no table,
+// view or enum, and, for LANGUAGE sql ones, whose body (checked when
+// created) reads none and calls only functions that can be too. A
+// generated column calling another keeps its table as SQL, created
+// after the function.
+func (c *converter) generatedFunctions() {
+	c.beforeTables, c.lateGenerated = map[string]bool{}, map[string]string{}
+	for _, t := range c.cat.Tables {
+		for _, col := range t.Columns {
+			if col.Generated != "s" {
+				continue
+			}
+			for _, fn := range col.DefaultUses {
+				if why := c.earlyProblem(fn, map[string]bool{}); why != "" {
+					c.lateGenerated[fn] = why
+				} else {
+					c.markBeforeTables(fn)
+				}
+			}
+		}
+	}
+}
+
+// earlyProblem says why function name cannot be created before the
+// tables, or "": seen guards against functions calling each other.
+func (c *converter) earlyProblem(name string, seen map[string]bool) string {
+	if seen[name] {
+		return ""
+	}
+	seen[name] = true
+	f := c.catFunction(name)
+	if f == nil {
+		return "is not in the schema"
+	}
+	if f.Kind == "a" {
+		return "is an aggregate"
+	}
+	for _, def := range f.Defs {
+		text, sqlBody := checkedAtCreate(def)
+		for _, rel := range c.relationNames() {
+			if mentions(text, rel) {
+				return "names " + rel
+			}
+		}
+		if !sqlBody {
+			continue
+		}
+		for _, g := range c.cat.Functions {
+			if g.Name != name && calls(text, g.Name) {
+				if why := c.earlyProblem(g.Name, seen); why != "" {
+					return "calls " + g.Name + ", which " + why
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// checkedAtCreate returns the part of a function's definition
+// (pg_get_functiondef) that PostgreSQL resolves when it creates the
+// function: the arguments and result, and for LANGUAGE sql (sqlBody)
+// the body too, whether quoted (AS $function$…) or standard (RETURN …,
+// BEGIN ATOMIC).
+func checkedAtCreate(def string) (text string, sqlBody bool) {
+	head, _, _ := strings.Cut(def, "\nAS ")
+	if strings.Contains(strings.ToLower(head), "language sql") {
+		return def, true
+	}
+	return head, false
+}
+
+// catFunction returns the function of the schema with the given name,
+// or nil.
+func (c *converter) catFunction(name string) *CatFunction {
+	for i := range c.cat.Functions {
+		if c.cat.Functions[i].Name == name {
+			return &c.cat.Functions[i]
+		}
+	}
+	return nil
+}
+
+// relationNames are the names of the schema's tables, views and enums,
+// which exist only after the objects created before the tables.
+func (c *converter) relationNames() []string {
+	var out []string
+	for _, t := range c.cat.Tables {
+		out = append(out, t.Name)
+	}
+	for _, v := range c.cat.Views {
+		out = append(out, v.Name)
+	}
+	for _, e := range c.cat.Enums {
+		if specName(e.Name) {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}
+
+// markBeforeTables marks function name, and the functions a LANGUAGE sql
+// body of it calls, to be created before the tables.
+func (c *converter) markBeforeTables(name string) {
+	if c.beforeTables[name] {
+		return
+	}
+	c.beforeTables[name] = true
+	f := c.catFunction(name)
+	for _, def := range f.Defs {
+		text, sqlBody := checkedAtCreate(def)
+		if !sqlBody {
+			continue
+		}
+		for _, g := range c.cat.Functions {
+			if g.Name != name && calls(text, g.Name) {
+				c.markBeforeTables(g.Name)
+			}
+		}
+	}
 }
 
 // partKeyRE matches a partition key of plain columns, as
@@ -516,6 +657,11 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	if t.Parent == "" {
 		for _, col := range t.Columns {
 			items = append(items, columnDDL(col))
+			if col.Generated == "s" {
+				for _, fn := range col.DefaultUses {
+					deps = appendUnique(deps, objNameOf(fn))
+				}
+			}
 		}
 	}
 	for _, k := range t.Constraints {
@@ -562,7 +708,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	c.add(&c.sqlTables, &object{name: objNameOf(t.Name), kind: "other", sql: b.String(), drop: "DROP TABLE " + q, dependsOn: deps})
 	for _, col := range t.Columns {
-		if len(col.DefaultUses) > 0 {
+		if len(col.DefaultUses) > 0 && col.Generated == "" {
 			c.columnDefaultObject(t, col)
 		}
 	}
@@ -1069,12 +1215,19 @@ func (c *converter) laterObjects() {
 	cat := c.cat
 	var fns, views, trigs []*object
 	fnIndex := map[string]*object{}
+	var early []*object
 	for _, f := range cat.Functions {
 		o := c.function(f)
-		if o != nil {
+		switch {
+		case o == nil:
+			continue
+		case c.beforeTables[f.Name]:
+			o.beforeTables = true
+			early = append(early, o)
+		default:
 			fns = append(fns, o)
-			fnIndex[f.Name] = o
 		}
+		fnIndex[f.Name] = o
 	}
 	viewObj := map[string]*object{}
 	for _, v := range cat.Views {
@@ -1133,6 +1286,7 @@ func (c *converter) laterObjects() {
 			drop: "DROP RULE " + quoteIdent(rl.Name) + " ON " + quoteIdent(rl.Table), dependsOn: deps})
 		c.find("rule", rl.Table+"."+rl.Name, Kept, "rewrite rules are SQL objects of kind other")
 	}
+	c.early = append(c.early, orderByDeps(early)...)
 	c.later = append(c.later, orderByDeps(append(fns, views...))...)
 	c.later = append(c.later, trigs...)
 }
@@ -1228,7 +1382,11 @@ func (c *converter) function(f CatFunction) *object {
 		}
 	}
 	c.objNames[o.name] = true
-	c.find(kind, f.Name, Kept, "%s", "read it with a raw query; migrations create, replace and drop it")
+	if c.beforeTables[f.Name] {
+		c.find(kind, f.Name, Kept, "a generated column calls it, so it is created before the tables (before_tables: true); read it with a raw query; migrations create, replace and drop it")
+	} else {
+		c.find(kind, f.Name, Kept, "read it with a raw query; migrations create, replace and drop it")
+	}
 	return o
 }
 

@@ -255,6 +255,9 @@ func (c *converter) writeObjects(b *bytes.Buffer, objs []*object) {
 			b.WriteString("\n")
 		}
 		fmt.Fprintf(b, "  - name: %s\n    kind: %s\n", o.name, o.kind)
+		if o.beforeTables {
+			b.WriteString("    before_tables: true\n")
+		}
 		if len(o.dependsOn) > 0 {
 			fmt.Fprintf(b, "    depends_on: [%s]\n", strings.Join(o.dependsOn, ", "))
 		}

@@ -22,12 +22,14 @@ type Note struct {
 	Body  string `json:"body"`
 	// The title (weight A) and body (weight B) for full-text search, written by the
 	// notes_search trigger.
-	Search    *pgtype.TSVector `json:"search"`
-	CreatedAt time.Time        `json:"created_at"`
+	Search *pgtype.TSVector `json:"search"`
+	// The title in lower case, words joined by hyphens.
+	Slug      string    `json:"slug"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // NewNote holds the values of a new row of table notes. An unset runtime.Opt field
-// takes its column's default. The database sets id.
+// takes its column's default. The database sets id, slug.
 type NewNote struct {
 	Title     string                 `json:"title"`
 	Body      runtime.Opt[string]    `json:"body,omitzero"`
@@ -90,7 +92,7 @@ func (u *NoteUpdate) UnmarshalJSON(data []byte) error {
 }
 
 func scanNote(v *Note, d []any) []any {
-	return append(d, &v.ID, &v.Title, &v.Body, &v.Search, &v.CreatedAt)
+	return append(d, &v.ID, &v.Title, &v.Body, &v.Search, &v.Slug, &v.CreatedAt)
 }
 
 func argsNewNote(n *NewNote, d []any) []any {
@@ -100,7 +102,7 @@ func argsNewNote(n *NewNote, d []any) []any {
 var opNotesCreate = &runtime.Op{Name: "notes.Create", Table: "notes", Errs: errs, Validate: true, Params: []string{"title", "body", "search", "created_at"}, SQL: `-- name: notes.Create
 INSERT INTO "notes" ("title", "body", "search", "created_at")
 VALUES ($1, COALESCE($2::text, ''::text), $3, COALESCE($4::timestamptz, now()))
-RETURNING "id", "title", "body", "search", "created_at"`}
+RETURNING "id", "title", "body", "search", "slug", "created_at"`}
 
 // Create inserts n into table notes and returns the row as stored. It validates n
 // first.
@@ -109,7 +111,7 @@ func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 }
 
 var opNotesFindByID = &runtime.Op{Name: "notes.FindByID", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByID replica=ok
-SELECT "id", "title", "body", "search", "created_at" FROM "notes"
+SELECT "id", "title", "body", "search", "slug", "created_at" FROM "notes"
 WHERE "id" = $1`}
 
 // FindByID returns the row of table notes with the given id, or
@@ -119,7 +121,7 @@ func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
 }
 
 var opNotesFindAll = &runtime.Op{Name: "notes.FindAll", Table: "notes", Errs: errs, SQL: `-- name: notes.FindAll replica=ok
-SELECT "id", "title", "body", "search", "created_at" FROM "notes" ORDER BY "id"`}
+SELECT "id", "title", "body", "search", "slug", "created_at" FROM "notes" ORDER BY "id"`}
 
 // FindAll returns every row of table notes in primary key order, in memory.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
@@ -132,11 +134,11 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
-SELECT "id", "title", "body", "search", "created_at" FROM "notes" ORDER BY "id"
+SELECT "id", "title", "body", "search", "slug", "created_at" FROM "notes" ORDER BY "id"
 LIMIT $1`
 
 const sqlNotesListAfter = `-- name: notes.List replica=ok
-SELECT "id", "title", "body", "search", "created_at" FROM "notes"
+SELECT "id", "title", "body", "search", "slug", "created_at" FROM "notes"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -158,7 +160,7 @@ var updateNotes = &runtime.Update{
 	Name: "notes.Update", Keys: 1,
 	Head:     "UPDATE \"notes\"\nSET ",
 	Cols:     []string{`"title"`, `"body"`, `"search"`, `"created_at"`},
-	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"title\", \"body\", \"search\", \"created_at\"",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"title\", \"body\", \"search\", \"slug\", \"created_at\"",
 	Nullable: runtime.Bits{1 << 2},
 	Op:       &runtime.Op{Name: "notes.Update", Table: "notes", Errs: errs, Validate: true, Params: []string{"id", "title", "body", "search", "search", "created_at"}},
 }
@@ -192,7 +194,7 @@ func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var opNotesFindByIDs = &runtime.Op{Name: "notes.FindByIDs", Table: "notes", Errs: errs, SQL: `-- name: notes.FindByIDs replica=ok
-SELECT "id", "title", "body", "search", "created_at" FROM "notes"
+SELECT "id", "title", "body", "search", "slug", "created_at" FROM "notes"
 WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table notes whose id is in ids, in id order; keys
@@ -223,7 +225,7 @@ INSERT INTO "notes" ("title", "body", "search", "created_at")
 SELECT "u"."c1", COALESCE("u"."c2", ''::text), "u"."c3", COALESCE("u"."c4", now())
 FROM unnest($1::text[], $2::text[], $3::tsvector[], $4::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "title", "body", "search", "created_at"`}
+RETURNING "id", "title", "body", "search", "slug", "created_at"`}
 
 // CreateManyReturning inserts rows into table notes in one statement and returns
 // them as stored (see runtime.InsertManyOp). It validates every row first.
@@ -265,8 +267,8 @@ func (r *NoteRepo) UpdateMany(ctx context.Context, rows []NoteKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkNotesUpdates, opNotesUpdateMany, rows)
 }
 
-var opNotesUpdateManyReturning = &runtime.Op{Name: "notes.UpdateManyReturning", Table: "notes", Errs: errs, SQL: "-- name: notes.UpdateManyReturning\n" + sqlNotesUpdateManyWith + `, "id", "title", "body", "search", "created_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."search", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
+var opNotesUpdateManyReturning = &runtime.Op{Name: "notes.UpdateManyReturning", Table: "notes", Errs: errs, SQL: "-- name: notes.UpdateManyReturning\n" + sqlNotesUpdateManyWith + `, "id", "title", "body", "search", "slug", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."search", "cpcgen_new"."slug", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
