@@ -262,7 +262,10 @@ func (b *builder) buildEnum(e *spec.Enum) *ir.Enum {
 	seen := map[string]string{}
 	for i, v := range e.Values {
 		suffix := names.GoName(v.Name)
-		if suffix == "" {
+		switch {
+		case v.Name == "":
+			suffix = "Empty"
+		case suffix == "":
 			suffix = "Value" + strconv.Itoa(i+1)
 		}
 		val := &ir.EnumValue{Label: v.Name, GoName: out.GoName + suffix}

@@ -202,11 +202,9 @@ func (p *parser) enum(pr pair) {
 		if !ok {
 			continue
 		}
-		switch {
-		case label == "":
-			p.errs.Add(it.pos, "enum label is empty")
-			continue
-		case len(label) > MaxIdentLen:
+		// An empty label is valid in PostgreSQL (Coder's
+		// parameter_form_type has one for "the default").
+		if len(label) > MaxIdentLen {
 			p.errs.Add(it.pos, "enum label %q is %d bytes; PostgreSQL allows at most %d", clip(label), len(label), MaxIdentLen)
 			continue
 		}

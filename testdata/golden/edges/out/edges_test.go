@@ -488,3 +488,39 @@ func BenchmarkValidate(b *testing.B) {
 		}
 	}
 }
+
+// TestEmptyEnumLabel writes and reads the empty label of enum tier,
+// which PostgreSQL allows: its Go constant is TierEmpty, the column's
+// default; Validate accepts it and refuses a label the enum lacks; COPY
+// and the batch insert send it as they send the others.
+func TestEmptyEnumLabel(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.Open(t)
+	s := NewStore(db)
+	u := must[User](t)(s.Users.Create(ctx, NewUser{Email: "e@example.com"}))
+	if u.Tier != TierEmpty || !TierEmpty.Valid() || len(TierValues()) != 3 {
+		t.Fatalf("default tier %q; TierEmpty valid: %v", u.Tier, TierEmpty.Valid())
+	}
+	u = must[User](t)(s.Users.Update(ctx, u.ID, UserUpdate{Tier: runtime.Set(TierPro)}))
+	u = must[User](t)(s.Users.Update(ctx, u.ID, UserUpdate{Tier: runtime.Set(TierEmpty)}))
+	if u.Tier != TierEmpty {
+		t.Fatalf("tier after Update to the empty label: %q", u.Tier)
+	}
+	rows := []NewUser{{Email: "f@example.com", Tier: runtime.Set(TierEmpty)}, {Email: "g@example.com", Tier: runtime.Set(TierTeam)}}
+	if n := must[int64](t)(s.Users.CreateMany(ctx, rows)); n != 2 {
+		t.Fatalf("CreateMany: %d rows", n)
+	}
+	rows[0].Email, rows[1].Email = "h@example.com", "i@example.com"
+	got := must[[]User](t)(s.Users.CreateManyReturning(ctx, rows))
+	if len(got) != 2 || got[0].Tier != TierEmpty || got[1].Tier != TierTeam {
+		t.Fatalf("CreateManyReturning: %+v", got)
+	}
+	var empty int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM users WHERE tier = ''`).Scan(&empty); err != nil || empty != 3 {
+		t.Fatalf("rows of the empty tier: %d, %v", empty, err)
+	}
+	_, err := s.Users.Create(ctx, NewUser{Email: "j@example.com", Tier: runtime.Set(Tier("gold"))})
+	if !errors.Is(err, runtime.ErrValidation) {
+		t.Fatalf("a label the enum lacks: %v", err)
+	}
+}

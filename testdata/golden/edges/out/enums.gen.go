@@ -25,3 +25,27 @@ func (v OrderStatus) Valid() bool {
 func OrderStatusValues() []OrderStatus {
 	return []OrderStatus{OrderStatusPlaced, OrderStatusShipped}
 }
+
+// Tier is a value of the PostgreSQL enum tier.
+type Tier string
+
+// The labels of enum tier, in declaration order.
+const (
+	TierEmpty Tier = ""
+	TierPro   Tier = "pro"
+	TierTeam  Tier = "team"
+)
+
+// Valid reports whether v is a label of enum tier.
+func (v Tier) Valid() bool {
+	switch v {
+	case TierEmpty, TierPro, TierTeam:
+		return true
+	}
+	return false
+}
+
+// TierValues returns the labels of enum tier in declaration order.
+func TierValues() []Tier {
+	return []Tier{TierEmpty, TierPro, TierTeam}
+}

@@ -15,16 +15,20 @@ import (
 type User struct {
 	ID    int64  `json:"id"`
 	Email string `json:"email"`
+	Tier  Tier   `json:"tier"`
 }
 
-// NewUser holds the values of a new row of table users. The database sets id.
+// NewUser holds the values of a new row of table users. An unset runtime.Opt field
+// takes its column's default. The database sets id.
 type NewUser struct {
-	Email string `json:"email"`
+	Email string            `json:"email"`
+	Tier  runtime.Opt[Tier] `json:"tier,omitzero"`
 }
 
 // UserUpdate lists changes to a row of table users; unset fields stay unchanged.
 type UserUpdate struct {
 	Email runtime.Opt[string] `json:"email,omitzero"`
+	Tier  runtime.Opt[Tier]   `json:"tier,omitzero"`
 }
 
 // UserRepo reads and writes table users.
@@ -51,6 +55,7 @@ var (
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
+	runtime.CheckEnum(&f, "tier", n.Tier.Ptr(), "must be one of \"\", \"pro\", \"team\"")
 	return f.Err("users")
 }
 
@@ -58,33 +63,34 @@ func (n *NewUser) Validate() error {
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
 	f.Text("email", u.Email.Ptr(), nil)
+	runtime.CheckEnum(&f, "tier", u.Tier.Ptr(), "must be one of \"\", \"pro\", \"team\"")
 	return f.Err("users")
 }
 
 // UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewUser) UnmarshalJSON(data []byte) error {
 	type plain NewUser
-	return runtime.UnmarshalNotNull(data, (*plain)(n), "users", "email")
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "users", "email", "tier")
 }
 
 // UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 	type plain UserUpdate
-	return runtime.UnmarshalNotNull(data, (*plain)(u), "users", "email")
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "users", "email", "tier")
 }
 
 func scanUser(v *User, d []any) []any {
-	return append(d, &v.ID, &v.Email)
+	return append(d, &v.ID, &v.Email, &v.Tier)
 }
 
 func argsNewUser(n *NewUser, d []any) []any {
-	return append(d, &n.Email)
+	return append(d, &n.Email, n.Tier.Arg())
 }
 
-var opUsersCreate = &runtime.Op{Name: "users.Create", Table: "users", Errs: errs, Validate: true, Params: []string{"email"}, SQL: `-- name: users.Create
-INSERT INTO "users" ("email")
-VALUES ($1)
-RETURNING "id", "email"`}
+var opUsersCreate = &runtime.Op{Name: "users.Create", Table: "users", Errs: errs, Validate: true, Params: []string{"email", "tier"}, SQL: `-- name: users.Create
+INSERT INTO "users" ("email", "tier")
+VALUES ($1, COALESCE($2::"tier", ''::"tier"))
+RETURNING "id", "email", "tier"`}
 
 // Create inserts n into table users and returns the row as stored. It validates n
 // first.
@@ -93,7 +99,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 }
 
 var opUsersFindByID = &runtime.Op{Name: "users.FindByID", Table: "users", Errs: errs, SQL: `-- name: users.FindByID replica=ok
-SELECT "id", "email" FROM "users"
+SELECT "id", "email", "tier" FROM "users"
 WHERE "id" = $1`}
 
 // FindByID returns the row of table users with the given id, or
@@ -103,7 +109,7 @@ func (r *UserRepo) FindByID(ctx context.Context, id int64) (User, error) {
 }
 
 var opUsersFindAll = &runtime.Op{Name: "users.FindAll", Table: "users", Errs: errs, SQL: `-- name: users.FindAll replica=ok
-SELECT "id", "email" FROM "users" ORDER BY "id"`}
+SELECT "id", "email", "tier" FROM "users" ORDER BY "id"`}
 
 // FindAll returns every row of table users in primary key order, in memory.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
@@ -116,11 +122,11 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
-SELECT "id", "email" FROM "users" ORDER BY "id"
+SELECT "id", "email", "tier" FROM "users" ORDER BY "id"
 LIMIT $1`
 
 const sqlUsersListAfter = `-- name: users.List replica=ok
-SELECT "id", "email" FROM "users"
+SELECT "id", "email", "tier" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -141,13 +147,13 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 var updateUsers = &runtime.Update{
 	Name: "users.Update", Keys: 1,
 	Head: "UPDATE \"users\"\nSET ",
-	Cols: []string{`"email"`},
-	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\"",
-	Op:   &runtime.Op{Name: "users.Update", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email"}},
+	Cols: []string{`"email"`, `"tier"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"tier\"",
+	Op:   &runtime.Op{Name: "users.Update", Table: "users", Errs: errs, Validate: true, Params: []string{"id", "email", "tier"}},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {
-	return append(d, u.Email.Arg())
+	return append(d, u.Email.Arg(), u.Tier.Arg())
 }
 
 // Update applies the set fields of u to the row of table users with the given id
@@ -175,7 +181,7 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var opUsersFindByIDs = &runtime.Op{Name: "users.FindByIDs", Table: "users", Errs: errs, SQL: `-- name: users.FindByIDs replica=ok
-SELECT "id", "email" FROM "users"
+SELECT "id", "email", "tier" FROM "users"
 WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table users whose id is in ids, in id order; keys
@@ -189,8 +195,9 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int64) ([]User, error) {
 
 var copyUsers = &runtime.Copier[*NewUser]{
 	Op:       &runtime.Op{Name: "users.CreateMany", Table: "users", Errs: errs},
-	Columns:  []string{"email"},
+	Columns:  []string{"email", "tier"},
 	Args:     argsNewUser,
+	Unset:    func(n *NewUser) uint64 { return runtime.Bit(!n.Tier.Set, 1) },
 	Validate: (*NewUser).Validate,
 }
 
@@ -201,11 +208,11 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 }
 
 var opUsersCreateManyReturning = &runtime.Op{Name: "users.CreateManyReturning", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateManyReturning
-INSERT INTO "users" ("email")
-SELECT "u"."c1"
-FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
+INSERT INTO "users" ("email", "tier")
+SELECT "u"."c1", COALESCE("u"."c2", ''::"tier")
+FROM unnest($1::text[], $2::text[]::"tier"[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "email"`}
+RETURNING "id", "email", "tier"`}
 
 // CreateManyReturning inserts rows into table users in one statement and returns
 // them as stored (see runtime.InsertManyOp). It validates every row first.
@@ -214,11 +221,11 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 }
 
 var opUsersUpsertByEmail = &runtime.Op{Name: "users.UpsertByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.UpsertByEmail
-INSERT INTO "users" ("email")
-VALUES ($1)
+INSERT INTO "users" ("email", "tier")
+VALUES ($1, COALESCE($2::"tier", ''::"tier"))
 ON CONFLICT ("email") DO UPDATE
-SET "email" = EXCLUDED."email"
-RETURNING "id", "email"`}
+SET "tier" = CASE WHEN $2::"tier" IS NULL THEN "users"."tier" ELSE EXCLUDED."tier" END
+RETURNING "id", "email", "tier"`}
 
 // UpsertByEmail inserts n into table users or updates the row with the same email
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
@@ -229,14 +236,14 @@ func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 
 var opUsersCreateIfAbsentByEmail = &runtime.Op{Name: "users.CreateIfAbsentByEmail", Table: "users", Errs: errs, Validate: true, SQL: `-- name: users.CreateIfAbsentByEmail
 WITH "inserted" AS (
-INSERT INTO "users" ("email")
-VALUES ($1)
+INSERT INTO "users" ("email", "tier")
+VALUES ($1, COALESCE($2::"tier", ''::"tier"))
 ON CONFLICT ("email") DO NOTHING
-RETURNING "id", "email"
+RETURNING "id", "email", "tier"
 )
-SELECT true, "id", "email" FROM "inserted"
+SELECT true, "id", "email", "tier" FROM "inserted"
 UNION ALL
-SELECT false, "id", "email" FROM "users"
+SELECT false, "id", "email", "tier" FROM "users"
 WHERE "email" = $1
 LIMIT 1`}
 
@@ -260,13 +267,14 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
 		runtime.Elem(r, &v.ID)
 		runtime.Elem(r, v.Changes.Email.Ptr())
+		runtime.Elem(r, v.Changes.Tier.Ptr())
 	},
 }
 
-const sqlUsersUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlUsersUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"tier"[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email") FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "tier" = COALESCE("cpcgen_v"."cpcgen_3", "users"."tier") FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
 
 var opUsersUpdateMany = &runtime.Op{Name: "users.UpdateMany", Table: "users", Errs: errs, SQL: "-- name: users.UpdateMany\n" + sqlUsersUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
@@ -277,8 +285,8 @@ func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkUsersUpdates, opUsersUpdateMany, rows)
 }
 
-var opUsersUpdateManyReturning = &runtime.Op{Name: "users.UpdateManyReturning", Table: "users", Errs: errs, SQL: "-- name: users.UpdateManyReturning\n" + sqlUsersUpdateManyWith + `, "id", "email")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`}
+var opUsersUpdateManyReturning = &runtime.Op{Name: "users.UpdateManyReturning", Table: "users", Errs: errs, SQL: "-- name: users.UpdateManyReturning\n" + sqlUsersUpdateManyWith + `, "id", "email", "tier")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."tier" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
@@ -305,15 +313,16 @@ var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	Validate: (*NewUser).Validate,
 	Row: func(v *NewUser, r *runtime.BulkRow) {
 		runtime.Elem(r, &v.Email)
+		runtime.Elem(r, v.Tier.Ptr())
 	},
 }
 
 var opUsersUpsertManyByEmail = &runtime.Op{Name: "users.UpsertManyByEmail", Table: "users", Errs: errs, SQL: `-- name: users.UpsertManyByEmail
-WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", ''::"tier") AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]::"tier"[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
-"cpcgen_ins" AS (INSERT INTO "users" ("email") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email"),
-"cpcgen_new" AS (UPDATE "users" SET "email" = "users"."email" FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email" FROM "cpcgen_new"`}
+"cpcgen_ins" AS (INSERT INTO "users" ("email", "tier") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "tier"),
+"cpcgen_new" AS (UPDATE "users" SET "tier" = COALESCE("cpcgen_v"."cpcgen_2", "users"."tier") FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "tier")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."tier" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."tier" FROM "cpcgen_new"`}
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]User, error) {
@@ -321,9 +330,9 @@ func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]Use
 }
 
 var opUsersCreateManyIfAbsentByEmail = &runtime.Op{Name: "users.CreateManyIfAbsentByEmail", Table: "users", Errs: errs, SQL: `-- name: users.CreateManyIfAbsentByEmail
-WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
-"cpcgen_ins" AS (INSERT INTO "users" ("email") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i1"`}
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", ''::"tier") AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]::"tier"[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "users" ("email", "tier") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "tier")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."tier" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email", "users"."tier" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
