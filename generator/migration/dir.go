@@ -17,6 +17,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 )
@@ -261,6 +262,7 @@ func ParseSnapshot(data []byte) (*schema.Schema, error) {
 		if err := applySetColumns(data, r.Schemas[0]); err != nil {
 			return nil, err
 		}
+		linkEnumArrays(r.Schemas[0])
 		return r.Schemas[0], nil
 	}
 	return nil, fmt.Errorf("parse snapshot: %d schemas, want 1", len(r.Schemas))
@@ -310,6 +312,49 @@ func setColumnLines(s *schema.Schema) ([]byte, func(), error) {
 		}
 	}
 	return b.Bytes(), restore, nil
+}
+
+// linkEnumArrays gives the array columns of s whose elements are an
+// enum of s that enum as their element type, as the schema built from
+// the specs has it. The snapshot writes such a type as
+// sql("\"status\"[]"), with the enum's name quoted and lower-cased
+// ("Role"[] becomes "role"[]), and Atlas reads it back as an array of an
+// unknown type (it finds the enum only by its bare name), which would
+// compare as changed with the specs' on every check and migrate diff. An
+// enum whose name differs from another's only in case is found by its
+// exact name only.
+func linkEnumArrays(s *schema.Schema) {
+	enums := map[string]*schema.EnumType{}
+	folded := map[string][]*schema.EnumType{}
+	for _, o := range s.Objects {
+		if e, ok := o.(*schema.EnumType); ok {
+			enums[e.T] = e
+			folded[strings.ToLower(e.T)] = append(folded[strings.ToLower(e.T)], e)
+		}
+	}
+	for _, t := range s.Tables {
+		for _, c := range t.Columns {
+			a, ok := c.Type.Type.(*postgres.ArrayType)
+			if !ok {
+				continue
+			}
+			if _, ok := a.Type.(*schema.EnumType); ok {
+				continue
+			}
+			elem := strings.TrimRight(a.T, "[]")
+			if len(elem) > 1 && elem[0] == '"' && elem[len(elem)-1] == '"' {
+				elem = strings.ReplaceAll(elem[1:len(elem)-1], `""`, `"`)
+			}
+			e := enums[elem]
+			if f := folded[strings.ToLower(elem)]; e == nil && len(f) == 1 {
+				e = f[0]
+			}
+			if e != nil {
+				a.Type = e
+				a.T = names.QuoteIdent(e.T) + strings.Repeat("[]", strings.Count(a.T, "[]"))
+			}
+		}
+	}
 }
 
 // applySetColumns puts back the columns of the foreign keys' actions
