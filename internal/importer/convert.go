@@ -87,7 +87,7 @@ func Convert(cat *Catalog, opts Options) *Result {
 		opts.Dir = "schema"
 	}
 	c := &converter{cat: cat, opts: opts, res: &Result{}, specTables: map[string]*specTable{}, enums: map[string]bool{},
-		domains: map[string]*CatDomain{}, objNames: map[string]bool{}}
+		domains: map[string]*CatDomain{}, objNames: map[string]bool{}, unlogged: map[string]*object{}}
 	c.run()
 	return c.res
 }
@@ -116,6 +116,8 @@ type converter struct {
 	// why.
 	beforeTables  map[string]bool
 	lateGenerated map[string]string
+	// unlogged are the objects setting spec tables UNLOGGED, by table.
+	unlogged map[string]*object
 }
 
 // specTable is a table written under tables:.
@@ -275,6 +277,7 @@ func (c *converter) run() {
 	for _, st := range c.tables {
 		c.buildTable(st)
 	}
+	c.orderUnlogged()
 	if c.precision6 > 0 {
 		c.find("type", "precision (6)", Changed, "%d columns of type timestamp(6), time(6) or interval(6) are declared without (6): 6 is the default precision, so they hold the same values, and migrations create them without the modifier", c.precision6)
 	}
@@ -314,6 +317,55 @@ func (c *converter) tableProblem(t *CatTable) string {
 		}
 	}
 	return ""
+}
+
+// orderUnlogged orders the objects that set spec tables UNLOGGED: a
+// table referenced by a logged table cannot be made unlogged, so each
+// table goes after the unlogged tables whose foreign keys reference it
+// (Coder's tailnet_peers before tailnet_coordinators). Set LOGGED again,
+// they go in the reverse order, which PostgreSQL needs too. Tables
+// referencing each other in a cycle cannot be ordered: PostgreSQL could
+// not make them unlogged one at a time either.
+func (c *converter) orderUnlogged() {
+	for _, t := range c.cat.Tables {
+		from := c.unlogged[t.Name]
+		if from == nil {
+			continue
+		}
+		for _, k := range t.Constraints {
+			to := c.unlogged[k.RefTable]
+			if k.Type != "f" || to == nil || to == from || k.RefSchema != "" && k.RefSchema != c.cat.Schema || reaches(c.unlogged, from, to.name) {
+				continue
+			}
+			to.dependsOn = appendUnique(to.dependsOn, from.name)
+		}
+	}
+}
+
+// reaches reports whether object o depends, directly or through other
+// objects of objs, on the object named name.
+func reaches(objs map[string]*object, o *object, name string) bool {
+	byName := map[string]*object{}
+	for _, x := range objs {
+		byName[x.name] = x
+	}
+	seen := map[string]bool{}
+	var walk func(*object) bool
+	walk = func(o *object) bool {
+		for _, d := range o.dependsOn {
+			if d == name {
+				return true
+			}
+			if x := byName[d]; x != nil && !seen[d] {
+				seen[d] = true
+				if walk(x) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(o)
 }
 
 // generatedFunctions decides which functions of the schema the
@@ -916,9 +968,11 @@ func (c *converter) buildTable(st *specTable) {
 			dependsOn: []string{t.Name}})
 	}
 	if t.Unlogged {
-		c.add(&c.alters, &object{name: c.objName(t.Name, "unlogged"), kind: "other",
+		o := &object{name: c.objName(t.Name, "unlogged"), kind: "other",
 			sql: fmt.Sprintf("ALTER TABLE %s SET UNLOGGED", quoteIdent(t.Name)), drop: fmt.Sprintf("ALTER TABLE %s SET LOGGED", quoteIdent(t.Name)),
-			dependsOn: []string{t.Name}})
+			dependsOn: []string{t.Name}}
+		c.add(&c.alters, o)
+		c.unlogged[t.Name] = o
 	}
 	if t.RLS {
 		c.add(&c.alters, &object{name: c.objName(t.Name, "row_security"), kind: "other",
@@ -1109,7 +1163,11 @@ func (c *converter) index(st *specTable, x *CatIndex, byNum map[int16]*specColum
 		return
 	}
 	if x.Comment != "" {
-		c.find("index", x.Name, NotImported, "its comment: specs do not declare comments on indexes")
+		c.add(&c.alters, &object{name: c.objName(x.Name, "comment"), kind: "other",
+			sql:       "COMMENT ON INDEX " + quoteIdent(x.Name) + " IS " + names.QuoteLiteral(x.Comment),
+			drop:      "COMMENT ON INDEX " + quoteIdent(x.Name) + " IS NULL",
+			dependsOn: []string{objNameOf(t.Name)}})
+		c.find("index", t.Name+"."+x.Name, Kept, "its comment: specs do not declare comments on indexes, so an sql object sets it")
 	}
 	si := &specIndex{name: x.Name, unique: x.Unique, where: x.Where}
 	if x.Method != "btree" {

@@ -101,6 +101,7 @@ CREATE TABLE loan (
   CONSTRAINT loan_due_after_taken CHECK (due > taken)
 );
 CREATE INDEX loan_open_idx ON loan (due) WHERE returned IS NULL;
+COMMENT ON INDEX loan_open_idx IS 'Loans not returned yet, by due date.';
 
 -- A reservation holds one copy for one member over a time range; two
 -- reservations of a copy never overlap.
@@ -218,4 +219,18 @@ CREATE TABLE loan_note (
   note_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   state loan_state NOT NULL,
   code text GENERATED ALWAYS AS (state_code(state)) STORED
+);
+
+-- Unlogged tables, the second referencing the first: the second is made
+-- unlogged first. An enum with the empty label, and an array of it.
+CREATE TYPE peer_kind AS ENUM ('', 'relay', 'direct');
+CREATE UNLOGGED TABLE session_hub (
+  hub_id bigint PRIMARY KEY,
+  kinds peer_kind[] NOT NULL DEFAULT '{}',
+  seen timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNLOGGED TABLE session_peer (
+  peer_id bigint PRIMARY KEY,
+  hub_id bigint NOT NULL REFERENCES session_hub ON DELETE CASCADE,
+  kind peer_kind NOT NULL DEFAULT ''
 );
