@@ -101,12 +101,19 @@ func words(s string) []string {
 
 // FileName is the base of a Go file named after an SQL name: the name
 // itself when it is lower-case, else its words in lower-case joined
-// with underscores (OrderLine → order_line).
+// with underscores (OrderLine → order_line); without leading
+// underscores, as the go command ignores files whose names start with
+// one (_variable → variable, Prisma's _CategoryToPost →
+// category_to_post); "table" for a name of underscores only.
 func FileName(sql string) string {
-	if strings.ToLower(sql) == sql {
-		return sql
+	name := sql
+	if strings.ToLower(sql) != sql {
+		name = strings.ToLower(strings.Join(words(sql), "_"))
 	}
-	return strings.ToLower(strings.Join(words(sql), "_"))
+	if name = strings.TrimLeft(name, "_"); name == "" {
+		return "table"
+	}
+	return name
 }
 
 // LowerName turns an SQL name into an unexported Go name for parameters

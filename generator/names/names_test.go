@@ -69,6 +69,13 @@ func TestNames(t *testing.T) {
 			"Data": "Data", "Metadata": "Metadata", "Leaf": "Leaves", "OrderLine": "OrderLines", "Rental": "Rentals",
 			"News": "News", "Quiz": "Quizzes", "Child": "Children", "Series": "Series", "Bus": "Buses", "Shop": "Shops",
 		}},
+		{"FileName", FileName, map[string]string{
+			"order_lines":     "order_lines",
+			"OrderLine":       "order_line",
+			"_variable":       "variable",
+			"_CategoryToPost": "category_to_post",
+			"__":              "table",
+		}},
 		{"LowerGoName", LowerGoName, map[string]string{
 			"ShopID": "shopID", "URL": "url", "URLPath": "urlPath", "IDs": "ids", "Type": "type_", "X": "x", "Name": "name",
 		}},

@@ -85,6 +85,31 @@ func TestQuotedNames(t *testing.T) {
 		t.Fatalf("list: %+v %v", page, err)
 	}
 
+	// An array of the quoted enum, through Create, COPY, the batch update
+	// and Update; the join table named with a leading underscore.
+	cy, err := s.User.Create(ctx, NewUser{Email: "cy@test", Grants: runtime.Set([]Role{RoleADMIN, RoleUSER})})
+	if err != nil || len(cy.Grants) != 2 || cy.Grants[0] != RoleADMIN {
+		t.Fatalf("grants: %+v %v", cy, err)
+	}
+	if n, err := s.User.CreateMany(ctx, []NewUser{{Email: "dee@test", Grants: runtime.Set([]Role{RoleUSER})}, {Email: "eve@test"}}); err != nil || n != 2 {
+		t.Fatalf("create many users: %d %v", n, err)
+	}
+	if n, err := s.User.UpdateMany(ctx, []UserKeyedUpdate{{ID: cy.ID, Changes: UserUpdate{Grants: runtime.Set([]Role{RoleUSER})}}}); err != nil || n != 1 {
+		t.Fatalf("update many grants: %d %v", n, err)
+	}
+	if cy, err = s.User.FindByID(ctx, cy.ID); err != nil || len(cy.Grants) != 1 || cy.Grants[0] != RoleUSER {
+		t.Fatalf("grants after the batch update: %+v %v", cy, err)
+	}
+	if _, err := s.PostToUser.Create(ctx, NewPostToUser{A: p1.ID, B: cy.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PostToUser.Create(ctx, NewPostToUser{A: p1.ID, B: cy.ID}); !errors.Is(err, runtime.ErrConflict) {
+		t.Fatalf("the same pair twice: %v", err)
+	}
+	if n, err := s.PostToUser.Count(ctx); err != nil || n != 1 {
+		t.Fatalf("pairs: %d %v", n, err)
+	}
+
 	// The JSON names are the columns' own.
 	b, err := json.Marshal(got)
 	if err != nil || !strings.Contains(string(b), `"authorId":`) || !strings.Contains(string(b), `"tagIds":[1,2]`) {

@@ -55,6 +55,9 @@ var (
 	// ErrPostReferencedByPostTag matches a delete or key change of a row that rows of
 	// PostTag reference.
 	ErrPostReferencedByPostTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "PostTag", Constraint: "PostTag_postId_fkey", Name: "postId.references", FK: runtime.FKReferenced}
+	// ErrPostReferencedByPostToUser matches a delete or key change of a row that rows
+	// of _PostToUser reference.
+	ErrPostReferencedByPostToUser = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "_PostToUser", Constraint: "_PostToUser_A_fkey", Name: "A.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table Post (see runtime.Validator).
@@ -311,6 +314,12 @@ func (r *PostRepo) LoadByAuthorID(ctx context.Context, keys []int32) (map[int32]
 // (PostTag.postId = Post.id), keyed by the parent's id, as LoadByPostID does.
 func (r *PostRepo) LoadPostTags(ctx context.Context, parents []Post) (map[int32][]PostTag, error) {
 	return loadPostTagByPostID.Load(ctx, r.db, runtime.Keys(parents, func(p *Post) (int32, bool) { return p.ID, true }))
+}
+
+// LoadPostToUsers returns the rows of table _PostToUser of each of parents
+// (_PostToUser.A = Post.id), keyed by the parent's id, as LoadByA does.
+func (r *PostRepo) LoadPostToUsers(ctx context.Context, parents []Post) (map[int32][]PostToUser, error) {
+	return loadPostToUserByA.Load(ctx, r.db, runtime.Keys(parents, func(p *Post) (int32, bool) { return p.ID, true }))
 }
 
 // PublishedByParams holds the parameters of PostRepo.PublishedBy. Fields of type

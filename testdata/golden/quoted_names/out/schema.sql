@@ -10,6 +10,7 @@ CREATE TABLE "User" (
   "email" text NOT NULL,
   "name" text NULL,
   "role" "Role" NOT NULL DEFAULT 'USER'::"Role",
+  "grants" "Role"[] NOT NULL DEFAULT '{}'::"Role"[],
   "createdAt" timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY ("id"),
   CONSTRAINT "User_email_key" UNIQUE ("email")
@@ -35,4 +36,13 @@ CREATE TABLE "PostTag" (
   "label" text NOT NULL,
   PRIMARY KEY ("postId", "label"),
   CONSTRAINT "PostTag_postId_fkey" FOREIGN KEY ("postId") REFERENCES "Post" ("id") ON UPDATE NO ACTION ON DELETE CASCADE
+);
+
+-- Create "_PostToUser" table
+CREATE TABLE "_PostToUser" (
+  "A" integer NOT NULL,
+  "B" integer NOT NULL,
+  PRIMARY KEY ("A", "B"),
+  CONSTRAINT "_PostToUser_A_fkey" FOREIGN KEY ("A") REFERENCES "Post" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT "_PostToUser_B_fkey" FOREIGN KEY ("B") REFERENCES "User" ("id") ON UPDATE NO ACTION ON DELETE CASCADE
 );

@@ -28,30 +28,36 @@ type Store struct {
 
 	// PostTag reads and writes table PostTag.
 	PostTag *PostTagRepo
+
+	// PostToUser reads and writes table _PostToUser.
+	PostToUser *PostToUserRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
 // calls for every transaction, makes one allocation however many tables there are.
 type storeRepos struct {
-	store   Store
-	User    UserRepo
-	Post    PostRepo
-	PostTag PostTagRepo
+	store      Store
+	User       UserRepo
+	Post       PostRepo
+	PostTag    PostTagRepo
+	PostToUser PostToUserRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
 	a := &storeRepos{
-		Post:    *NewPostRepo(db),
-		PostTag: *NewPostTagRepo(db),
-		User:    *NewUserRepo(db),
+		Post:       *NewPostRepo(db),
+		PostTag:    *NewPostTagRepo(db),
+		PostToUser: *NewPostToUserRepo(db),
+		User:       *NewUserRepo(db),
 	}
 	a.store = Store{
-		Post:    &a.Post,
-		PostTag: &a.PostTag,
-		User:    &a.User,
-		db:      db,
+		Post:       &a.Post,
+		PostTag:    &a.PostTag,
+		PostToUser: &a.PostToUser,
+		User:       &a.User,
+		db:         db,
 	}
 	return &a.store
 }
@@ -70,6 +76,9 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrPostAuthorIDNotFound,
 	ErrPostTagPostIDLabelTaken,
 	ErrPostTagPostIDNotFound,
+	ErrPostToUserABTaken,
+	ErrPostToUserANotFound,
+	ErrPostToUserBNotFound,
 }}
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -18,6 +18,7 @@ type User struct {
 	Email     string               `json:"email"`
 	Name      runtime.Null[string] `json:"name"`
 	Role      Role                 `json:"role"`
+	Grants    []Role               `json:"grants"`
 	CreatedAt time.Time            `json:"createdAt"`
 }
 
@@ -27,6 +28,7 @@ type NewUser struct {
 	Email     string                 `json:"email"`
 	Name      runtime.Null[string]   `json:"name"`
 	Role      runtime.Opt[Role]      `json:"role,omitzero"`
+	Grants    runtime.Opt[[]Role]    `json:"grants,omitzero"`
 	CreatedAt runtime.Opt[time.Time] `json:"createdAt,omitzero"`
 }
 
@@ -36,6 +38,7 @@ type UserUpdate struct {
 	Email     runtime.Opt[string]               `json:"email,omitzero"`
 	Name      runtime.Opt[runtime.Null[string]] `json:"name,omitzero"`
 	Role      runtime.Opt[Role]                 `json:"role,omitzero"`
+	Grants    runtime.Opt[[]Role]               `json:"grants,omitzero"`
 	CreatedAt runtime.Opt[time.Time]            `json:"createdAt,omitzero"`
 }
 
@@ -57,6 +60,9 @@ var (
 	// ErrUserReferencedByPost matches a delete or key change of a row that rows of
 	// Post reference.
 	ErrUserReferencedByPost = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "Post", Constraint: "Post_authorId_fkey", Name: "authorId.references", FK: runtime.FKReferenced}
+	// ErrUserReferencedByPostToUser matches a delete or key change of a row that rows
+	// of _PostToUser reference.
+	ErrUserReferencedByPostToUser = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "_PostToUser", Constraint: "_PostToUser_B_fkey", Name: "B.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table User (see runtime.Validator).
@@ -65,6 +71,10 @@ func (n *NewUser) Validate() error {
 	f.Fits("email", runtime.CheckText(n.Email))
 	f.Text("name", n.Name.Ptr(), nil)
 	runtime.CheckEnum(&f, "role", n.Role.Ptr(), "must be one of \"USER\", \"ADMIN\"")
+	if n.Grants.Set {
+		f.Check("grants", n.Grants.Value != nil, runtime.MsgNotNull)
+		f.Check("grants", runtime.AllValid(n.Grants.Value), "must be one of \"USER\", \"ADMIN\"")
+	}
 	f.Timestamptz("createdAt", n.CreatedAt.Ptr())
 	return f.Err("User")
 }
@@ -75,6 +85,10 @@ func (u *UserUpdate) Validate() error {
 	f.Text("email", u.Email.Ptr(), nil)
 	f.Text("name", runtime.IfSetValid(&u.Name), nil)
 	runtime.CheckEnum(&f, "role", u.Role.Ptr(), "must be one of \"USER\", \"ADMIN\"")
+	if u.Grants.Set {
+		f.Check("grants", u.Grants.Value != nil, runtime.MsgNotNull)
+		f.Check("grants", runtime.AllValid(u.Grants.Value), "must be one of \"USER\", \"ADMIN\"")
+	}
 	f.Timestamptz("createdAt", u.CreatedAt.Ptr())
 	return f.Err("User")
 }
@@ -82,27 +96,27 @@ func (u *UserUpdate) Validate() error {
 // UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewUser) UnmarshalJSON(data []byte) error {
 	type plain NewUser
-	return runtime.UnmarshalNotNull(data, (*plain)(n), "User", "email", "role", "createdAt")
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "User", "email", "role", "grants", "createdAt")
 }
 
 // UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 	type plain UserUpdate
-	return runtime.UnmarshalNotNull(data, (*plain)(u), "User", "email", "role", "createdAt")
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "User", "email", "role", "grants", "createdAt")
 }
 
 func scanUser(v *User, d []any) []any {
-	return append(d, &v.ID, &v.Email, &v.Name, &v.Role, &v.CreatedAt)
+	return append(d, &v.ID, &v.Email, &v.Name, &v.Role, &v.Grants, &v.CreatedAt)
 }
 
 func argsNewUser(n *NewUser, d []any) []any {
-	return append(d, &n.Email, &n.Name, n.Role.Arg(), n.CreatedAt.Arg())
+	return append(d, &n.Email, &n.Name, n.Role.Arg(), runtime.OptValue(&n.Grants), n.CreatedAt.Arg())
 }
 
-var opUserCreate = &runtime.Op{Name: "User.Create", Table: "User", Errs: errs, Validate: true, Params: []string{"email", "name", "role", "createdAt"}, SQL: `-- name: User.Create
-INSERT INTO "User" ("email", "name", "role", "createdAt")
-VALUES ($1, $2, COALESCE($3::"Role", 'USER'::"Role"), COALESCE($4::timestamptz, now()))
-RETURNING "id", "email", "name", "role", "createdAt"`}
+var opUserCreate = &runtime.Op{Name: "User.Create", Table: "User", Errs: errs, Validate: true, Params: []string{"email", "name", "role", "grants", "createdAt"}, SQL: `-- name: User.Create
+INSERT INTO "User" ("email", "name", "role", "grants", "createdAt")
+VALUES ($1, $2, COALESCE($3::"Role", 'USER'::"Role"), COALESCE($4::text[]::"Role"[], '{}'::"Role"[]), COALESCE($5::timestamptz, now()))
+RETURNING "id", "email", "name", "role", "grants"::text[], "createdAt"`}
 
 // Create inserts n into table User and returns the row as stored. It validates n
 // first.
@@ -111,7 +125,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 }
 
 var opUserFindByID = &runtime.Op{Name: "User.FindByID", Table: "User", Errs: errs, SQL: `-- name: User.FindByID replica=ok
-SELECT "id", "email", "name", "role", "createdAt" FROM "User"
+SELECT "id", "email", "name", "role", "grants"::text[], "createdAt" FROM "User"
 WHERE "id" = $1`}
 
 // FindByID returns the row of table User with the given id, or
@@ -121,7 +135,7 @@ func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
 }
 
 var opUserFindAll = &runtime.Op{Name: "User.FindAll", Table: "User", Errs: errs, SQL: `-- name: User.FindAll replica=ok
-SELECT "id", "email", "name", "role", "createdAt" FROM "User" ORDER BY "id"`}
+SELECT "id", "email", "name", "role", "grants"::text[], "createdAt" FROM "User" ORDER BY "id"`}
 
 // FindAll returns every row of table User in primary key order, in memory.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
@@ -134,11 +148,11 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 }
 
 const sqlUserListFirst = `-- name: User.List replica=ok
-SELECT "id", "email", "name", "role", "createdAt" FROM "User" ORDER BY "id"
+SELECT "id", "email", "name", "role", "grants"::text[], "createdAt" FROM "User" ORDER BY "id"
 LIMIT $1`
 
 const sqlUserListAfter = `-- name: User.List replica=ok
-SELECT "id", "email", "name", "role", "createdAt" FROM "User"
+SELECT "id", "email", "name", "role", "grants"::text[], "createdAt" FROM "User"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -159,14 +173,15 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 var updateUser = &runtime.Update{
 	Name: "User.Update", Keys: 1,
 	Head:     "UPDATE \"User\"\nSET ",
-	Cols:     []string{`"email"`, `"name"`, `"role"`, `"createdAt"`},
-	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"name\", \"role\", \"createdAt\"",
+	Cols:     []string{`"email"`, `"name"`, `"role"`, `"grants"`, `"createdAt"`},
+	Casts:    []string{``, ``, ``, `::text[]::"Role"[]`, ``},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"name\", \"role\", \"grants\"::text[], \"createdAt\"",
 	Nullable: runtime.Bits{1 << 1},
-	Op:       &runtime.Op{Name: "User.Update", Table: "User", Errs: errs, Validate: true, Params: []string{"id", "email", "name", "name", "role", "createdAt"}},
+	Op:       &runtime.Op{Name: "User.Update", Table: "User", Errs: errs, Validate: true, Params: []string{"id", "email", "name", "name", "role", "grants", "createdAt"}},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {
-	return append(d, u.Email.Arg(), u.Name.Arg(), u.Role.Arg(), u.CreatedAt.Arg())
+	return append(d, u.Email.Arg(), u.Name.Arg(), u.Role.Arg(), runtime.OptValue(&u.Grants), u.CreatedAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table User with the given id
@@ -194,7 +209,7 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var opUserFindByIDs = &runtime.Op{Name: "User.FindByIDs", Table: "User", Errs: errs, SQL: `-- name: User.FindByIDs replica=ok
-SELECT "id", "email", "name", "role", "createdAt" FROM "User"
+SELECT "id", "email", "name", "role", "grants"::text[], "createdAt" FROM "User"
 WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table User whose id is in ids, in id order; keys
@@ -207,40 +222,43 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 }
 
 var copyUser = &runtime.Copier[*NewUser]{
-	Op:       &runtime.Op{Name: "User.CreateMany", Table: "User", Errs: errs},
-	Columns:  []string{"email", "name", "role", "createdAt"},
-	Args:     argsNewUser,
-	Unset:    func(n *NewUser) uint64 { return runtime.Bit(!n.Role.Set, 2) | runtime.Bit(!n.CreatedAt.Set, 3) },
+	Op:      &runtime.Op{Name: "User.CreateMany", Table: "User", Errs: errs},
+	Columns: []string{"email", "name", "role", "grants", "createdAt"},
+	Args:    argsNewUser,
+	Unset: func(n *NewUser) uint64 {
+		return runtime.Bit(!n.Role.Set, 2) | runtime.Bit(!n.Grants.Set, 3) | runtime.Bit(!n.CreatedAt.Set, 4)
+	},
 	Validate: (*NewUser).Validate,
+	Enums:    []string{"\"Role\""},
 }
 
 // CreateMany inserts rows into table User with COPY, all or nothing, and returns
-// how many (see runtime.Copier). It validates every row first.
+// how many (see runtime.Copier). It validates every row first. It registers the
+// enum types "Role" on its connection.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	return runtime.CopyRows(ctx, r.db, copyUser, rows)
 }
 
-var opUserCreateManyReturning = &runtime.Op{Name: "User.CreateManyReturning", Table: "User", Errs: errs, Validate: true, SQL: `-- name: User.CreateManyReturning
-INSERT INTO "User" ("email", "name", "role", "createdAt")
-SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 'USER'::"Role"), COALESCE("u"."c4", now())
-FROM unnest($1::text[], $2::text[], $3::text[]::"Role"[], $4::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
-ORDER BY "u"."ord"
-RETURNING "id", "email", "name", "role", "createdAt"`}
-
-// CreateManyReturning inserts rows into table User in one statement and returns
-// them as stored (see runtime.InsertManyOp). It validates every row first.
+// CreateManyReturning inserts rows into table User in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored. It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
-	return runtime.InsertManyOp(ctx, r.db, opUserCreateManyReturning, rows, argsNewUser, scanUser)
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, errs.Wrap(err, "User.CreateManyReturning", "User")
+	}
+	out, err := runtime.BatchQuery(ctx, r.db, opUserCreate.SQL, rows, argsNewUser, scanUser)
+	return out, errs.Wrap(err, "User.CreateManyReturning", "User")
 }
 
 var opUserUpsertByEmail = &runtime.Op{Name: "User.UpsertByEmail", Table: "User", Errs: errs, Validate: true, SQL: `-- name: User.UpsertByEmail
-INSERT INTO "User" ("email", "name", "role", "createdAt")
-VALUES ($1, $2, COALESCE($3::"Role", 'USER'::"Role"), COALESCE($4::timestamptz, now()))
+INSERT INTO "User" ("email", "name", "role", "grants", "createdAt")
+VALUES ($1, $2, COALESCE($3::"Role", 'USER'::"Role"), COALESCE($4::text[]::"Role"[], '{}'::"Role"[]), COALESCE($5::timestamptz, now()))
 ON CONFLICT ("email") DO UPDATE
 SET "name" = EXCLUDED."name",
     "role" = CASE WHEN $3::"Role" IS NULL THEN "User"."role" ELSE EXCLUDED."role" END,
-    "createdAt" = CASE WHEN $4::timestamptz IS NULL THEN "User"."createdAt" ELSE EXCLUDED."createdAt" END
-RETURNING "id", "email", "name", "role", "createdAt"`}
+    "grants" = CASE WHEN $4::text[]::"Role"[] IS NULL THEN "User"."grants" ELSE EXCLUDED."grants" END,
+    "createdAt" = CASE WHEN $5::timestamptz IS NULL THEN "User"."createdAt" ELSE EXCLUDED."createdAt" END
+RETURNING "id", "email", "name", "role", "grants"::text[], "createdAt"`}
 
 // UpsertByEmail inserts n into table User or updates the row with the same email
 // from n (docs/spec.md tells which columns it keeps), in one statement, and
@@ -251,14 +269,14 @@ func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 
 var opUserCreateIfAbsentByEmail = &runtime.Op{Name: "User.CreateIfAbsentByEmail", Table: "User", Errs: errs, Validate: true, SQL: `-- name: User.CreateIfAbsentByEmail
 WITH "inserted" AS (
-INSERT INTO "User" ("email", "name", "role", "createdAt")
-VALUES ($1, $2, COALESCE($3::"Role", 'USER'::"Role"), COALESCE($4::timestamptz, now()))
+INSERT INTO "User" ("email", "name", "role", "grants", "createdAt")
+VALUES ($1, $2, COALESCE($3::"Role", 'USER'::"Role"), COALESCE($4::text[]::"Role"[], '{}'::"Role"[]), COALESCE($5::timestamptz, now()))
 ON CONFLICT ("email") DO NOTHING
-RETURNING "id", "email", "name", "role", "createdAt"
+RETURNING "id", "email", "name", "role", "grants"::text[], "createdAt"
 )
-SELECT true, "id", "email", "name", "role", "createdAt" FROM "inserted"
+SELECT true, "id", "email", "name", "role", "grants", "createdAt" FROM "inserted"
 UNION ALL
-SELECT false, "id", "email", "name", "role", "createdAt" FROM "User"
+SELECT false, "id", "email", "name", "role", "grants"::text[], "createdAt" FROM "User"
 WHERE "email" = $1
 LIMIT 1`}
 
@@ -285,14 +303,15 @@ var bulkUserUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 		runtime.FlagElem(r, &v.Changes.Name.Set)
 		runtime.Elem(r, v.Changes.Name.Value.Ptr())
 		runtime.Elem(r, v.Changes.Role.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Grants.Ptr())
 		runtime.Elem(r, v.Changes.CreatedAt.Ptr())
 	},
 }
 
-const sqlUserUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[], $4::text[], $5::text[]::"Role"[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+const sqlUserUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[], $4::text[], $5::text[]::"Role"[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "User" ON "User"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "User"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "User" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "User"."email"), "name" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "User"."name" END, "role" = COALESCE("cpcgen_v"."cpcgen_5", "User"."role"), "createdAt" = COALESCE("cpcgen_v"."cpcgen_6", "User"."createdAt") FROM "cpcgen_v" WHERE "User"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+"cpcgen_new" AS (UPDATE "User" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "User"."email"), "name" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "User"."name" END, "role" = COALESCE("cpcgen_v"."cpcgen_5", "User"."role"), "grants" = COALESCE("cpcgen_v"."cpcgen_6"::text[]::"Role"[], "User"."grants"), "createdAt" = COALESCE("cpcgen_v"."cpcgen_7", "User"."createdAt") FROM "cpcgen_v" WHERE "User"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
 
 var opUserUpdateMany = &runtime.Op{Name: "User.UpdateMany", Table: "User", Errs: errs, SQL: "-- name: User.UpdateMany\n" + sqlUserUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
@@ -303,8 +322,8 @@ func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int6
 	return runtime.UpdateMany(ctx, r.db, bulkUserUpdates, opUserUpdateMany, rows)
 }
 
-var opUserUpdateManyReturning = &runtime.Op{Name: "User.UpdateManyReturning", Table: "User", Errs: errs, SQL: "-- name: User.UpdateManyReturning\n" + sqlUserUpdateManyWith + `, "id", "email", "name", "role", "createdAt")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."role", "cpcgen_new"."createdAt" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
+var opUserUpdateManyReturning = &runtime.Op{Name: "User.UpdateManyReturning", Table: "User", Errs: errs, SQL: "-- name: User.UpdateManyReturning\n" + sqlUserUpdateManyWith + `, "id", "email", "name", "role", "grants", "createdAt")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."role", "cpcgen_new"."grants"::text[], "cpcgen_new"."createdAt" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
@@ -333,16 +352,17 @@ var bulkUserNew = &runtime.Bulk[*NewUser]{
 		runtime.Elem(r, &v.Email)
 		runtime.Elem(r, v.Name.Ptr())
 		runtime.Elem(r, v.Role.Ptr())
+		runtime.TextElem(r, "_text", v.Grants.Ptr())
 		runtime.Elem(r, v.CreatedAt.Ptr())
 	},
 }
 
 var opUserUpsertManyByEmail = &runtime.Op{Name: "User.UpsertManyByEmail", Table: "User", Errs: errs, SQL: `-- name: User.UpsertManyByEmail
-WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'USER'::"Role") AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", now()) AS "cpcgen_i4" FROM unnest($1::text[], $2::text[], $3::text[]::"Role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'USER'::"Role") AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[]::"Role"[], '{}'::"Role"[]) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", now()) AS "cpcgen_i5" FROM unnest($1::text[], $2::text[], $3::text[]::"Role"[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "User"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "User" ON "email" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "User"),
-"cpcgen_ins" AS (INSERT INTO "User" ("email", "name", "role", "createdAt") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "name", "role", "createdAt"),
-"cpcgen_new" AS (UPDATE "User" SET "name" = "cpcgen_v"."cpcgen_i2", "role" = COALESCE("cpcgen_v"."cpcgen_3", "User"."role"), "createdAt" = COALESCE("cpcgen_v"."cpcgen_4", "User"."createdAt") FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "role", "createdAt")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."role", "cpcgen_ins"."createdAt" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."role", "cpcgen_new"."createdAt" FROM "cpcgen_new"`}
+"cpcgen_ins" AS (INSERT INTO "User" ("email", "name", "role", "grants", "createdAt") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "name", "role", "grants", "createdAt"),
+"cpcgen_new" AS (UPDATE "User" SET "name" = "cpcgen_v"."cpcgen_i2", "role" = COALESCE("cpcgen_v"."cpcgen_3", "User"."role"), "grants" = COALESCE("cpcgen_v"."cpcgen_4"::text[]::"Role"[], "User"."grants"), "createdAt" = COALESCE("cpcgen_v"."cpcgen_5", "User"."createdAt") FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "role", "grants", "createdAt")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."role", "cpcgen_ins"."grants"::text[], "cpcgen_ins"."createdAt" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."role", "cpcgen_new"."grants"::text[], "cpcgen_new"."createdAt" FROM "cpcgen_new"`}
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]User, error) {
@@ -350,9 +370,9 @@ func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]Use
 }
 
 var opUserCreateManyIfAbsentByEmail = &runtime.Op{Name: "User.CreateManyIfAbsentByEmail", Table: "User", Errs: errs, SQL: `-- name: User.CreateManyIfAbsentByEmail
-WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'USER'::"Role") AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", now()) AS "cpcgen_i4" FROM unnest($1::text[], $2::text[], $3::text[]::"Role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_ins" AS (INSERT INTO "User" ("email", "name", "role", "createdAt") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "name", "role", "createdAt")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."role", "cpcgen_ins"."createdAt" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "User"."id", "User"."email", "User"."name", "User"."role", "User"."createdAt" FROM "cpcgen_v" JOIN "User" ON "email" = "cpcgen_v"."cpcgen_i1"`}
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'USER'::"Role") AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[]::"Role"[], '{}'::"Role"[]) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", now()) AS "cpcgen_i5" FROM unnest($1::text[], $2::text[], $3::text[]::"Role"[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "User" ("email", "name", "role", "grants", "createdAt") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "name", "role", "grants", "createdAt")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."role", "cpcgen_ins"."grants"::text[], "cpcgen_ins"."createdAt" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "User"."id", "User"."email", "User"."name", "User"."role", "User"."grants"::text[], "User"."createdAt" FROM "cpcgen_v" JOIN "User" ON "email" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
@@ -364,4 +384,10 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 // User.id), keyed by the parent's id, as LoadByAuthorID does.
 func (r *UserRepo) LoadPosts(ctx context.Context, parents []User) (map[int32][]Post, error) {
 	return loadPostByAuthorID.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (int32, bool) { return p.ID, true }))
+}
+
+// LoadPostToUsers returns the rows of table _PostToUser of each of parents
+// (_PostToUser.B = User.id), keyed by the parent's id, as LoadByB does.
+func (r *UserRepo) LoadPostToUsers(ctx context.Context, parents []User) (map[int32][]PostToUser, error) {
+	return loadPostToUserByB.Load(ctx, r.db, runtime.Keys(parents, func(p *User) (int32, bool) { return p.ID, true }))
 }
