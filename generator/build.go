@@ -334,15 +334,16 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 	} else if many == model {
 		many = names.Plural(model)
 	}
+	types := names.TypesOf(model)
 	t := &ir.Table{
 		SQLName:    st.Name,
 		Quoted:     names.QuoteIdent(st.Name),
 		Model:      model,
 		Plural:     plural,
 		Many:       many,
-		Repo:       model + "Repo",
-		NewType:    "New" + model,
-		UpdateType: model + "Update",
+		Repo:       types.Repo,
+		NewType:    types.NewType,
+		UpdateType: types.UpdateType,
 		Op:         st.Name,
 		Source:     st.File,
 		Comment:    st.Comment,
@@ -367,7 +368,7 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 	b.declareFix(t.Repo, "the repository of "+what, fixTable, pos)
 	b.declareFix(t.NewType, "the insert struct of "+what, fixTable, pos)
 	b.declareFix(t.UpdateType, "the update struct of "+what, fixTable, pos)
-	b.declareFix("New"+t.Repo, "the repository constructor of "+what, fixTable, pos)
+	b.declareFix(types.NewRepo, "the repository constructor of "+what, fixTable, pos)
 	t.File = b.fileName(st)
 
 	byName := map[string]*ir.Column{}

@@ -297,6 +297,24 @@ var irregularPlural = func() map[string]string {
 	return m
 }()
 
+// TableTypes are the package-level Go names generated code declares for
+// a table whose row type is Model: what two tables must not share.
+type TableTypes struct {
+	Model, Repo, NewRepo, NewType, UpdateType string
+}
+
+// TypesOf returns the names of the types and constructor of a table
+// whose row type is model: Customer, CustomerRepo, NewCustomerRepo,
+// NewCustomer, CustomerUpdate.
+func TypesOf(model string) TableTypes {
+	return TableTypes{Model: model, Repo: model + "Repo", NewRepo: "New" + model + "Repo", NewType: "New" + model, UpdateType: model + "Update"}
+}
+
+// All lists the names.
+func (t TableTypes) All() []string {
+	return []string{t.Model, t.Repo, t.NewRepo, t.NewType, t.UpdateType}
+}
+
 // ModelName returns the Go type name of a table's row: the Singular of
 // its last word, camel-cased: users → User, order_items → OrderItem,
 // account_status → AccountStatus.

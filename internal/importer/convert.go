@@ -811,6 +811,21 @@ func (c *converter) constraintObject(t *CatTable, k *CatConstraint, why string) 
 	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "%s", why)
 }
 
+// constraintComment keeps the comment of a constraint the spec declares,
+// which specs cannot hold, as an sql object after the tables (and after
+// an object renaming the constraint, added before it).
+func (c *converter) constraintComment(t *CatTable, k *CatConstraint) {
+	if k.Comment == "" {
+		return
+	}
+	target := quoteIdent(k.Name) + " ON " + quoteIdent(t.Name)
+	c.add(&c.alters, &object{name: c.objName(t.Name, k.Name, "comment"), kind: "other",
+		sql:       "COMMENT ON CONSTRAINT " + target + " IS " + names.QuoteLiteral(k.Comment),
+		drop:      "COMMENT ON CONSTRAINT " + target + " IS NULL",
+		dependsOn: []string{objNameOf(t.Name)}})
+	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "its comment: specs do not declare comments on constraints, so an sql object sets it")
+}
+
 func constraintKind(t string) string {
 	switch t {
 	case "p":
@@ -1042,9 +1057,6 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			dependsOn: []string{t.Name}})
 		c.find(constraintKind(k.Type), t.Name+"."+k.Name, Changed, "the spec names it %s; an sql object renames it (DbError.Constraint reports %s, and the generated sentinel does not match it)", derived, k.Name)
 	}
-	if k.Comment != "" && (k.Type == "p" || k.Type == "u" && len(cols) == 1 || k.Type == "c") {
-		c.find(constraintKind(k.Type), t.Name+"."+k.Name, NotImported, "its comment: specs do not declare comments on constraints")
-	}
 	switch k.Type {
 	case "p":
 		if k.Deferrable {
@@ -1056,12 +1068,14 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			st.pk = append(st.pk, sc.cat.Name)
 		}
 		rename(names.Constraint(t.Name, "pkey"))
+		c.constraintComment(t, k)
 	case "u":
 		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") {
 			cols[0].unique = true
 			if k.Name != names.Constraint(t.Name, cols[0].cat.Name, "key") {
 				cols[0].uniqueName = k.Name
 			}
+			c.constraintComment(t, k)
 			return
 		}
 		c.constraintObject(t, k, uniqueWhy(k, len(cols)))
@@ -1087,12 +1101,14 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		if k.Name != names.Constraint(t.Name, sc.cat.Name, "fkey") {
 			sc.referencesName = k.Name
 		}
+		c.constraintComment(t, k)
 	case "c":
 		expr, ok := checkExpr(k.Def)
 		if !ok || len(k.Uses) > 0 || !k.Validated || k.NoInherit {
 			c.constraintObject(t, k, checkWhy(k, ok))
 			return
 		}
+		c.constraintComment(t, k)
 		if len(cols) == 1 && cols[0] != nil && k.Name == names.Constraint(t.Name, cols[0].cat.Name, "check") && cols[0].check == "" {
 			cols[0].check = expr
 			return
@@ -1235,18 +1251,30 @@ func (c *converter) goNames() {
 			seen[names.GoName(e.Name)] = "enum " + e.Name
 		}
 	}
+	// taken returns what already has one of the Go names of a table
+	// whose row type is model, or "".
+	taken := func(model string) string {
+		for _, n := range names.TypesOf(model).All() {
+			if prev := seen[n]; prev != "" {
+				return prev
+			}
+		}
+		return ""
+	}
 	for _, st := range c.tables {
 		g := names.ModelName(st.cat.Name)
-		if prev, dup := seen[g]; dup {
+		if prev := taken(g); prev != "" {
 			n := g + "Row"
-			for i := 2; seen[n] != ""; i++ {
+			for i := 2; taken(n) != ""; i++ {
 				n = g + "Row" + strconv.Itoa(i)
 			}
 			st.goName = n
-			c.find("table", st.cat.Name, Changed, "its Go name %s would collide with %s; go_name: %s", g, prev, n)
+			c.find("table", st.cat.Name, Changed, "its Go names (%s, %sRepo …) would collide with %s; go_name: %s", g, g, prev, n)
 			g = n
 		}
-		seen[g] = "table " + st.cat.Name
+		for _, n := range names.TypesOf(g).All() {
+			seen[n] = "table " + st.cat.Name
+		}
 		cols := map[string]string{}
 		for _, sc := range st.columns {
 			g := names.GoName(sc.cat.Name)

@@ -102,6 +102,9 @@ CREATE TABLE loan (
 );
 CREATE INDEX loan_open_idx ON loan (due) WHERE returned IS NULL;
 COMMENT ON INDEX loan_open_idx IS 'Loans not returned yet, by due date.';
+COMMENT ON CONSTRAINT loan_due_after_taken ON loan IS 'A loan is due after it is taken.';
+COMMENT ON CONSTRAINT loan_member_id_fkey ON loan IS 'Loans go with their member.';
+COMMENT ON CONSTRAINT member_email_key ON member IS 'One member per address.';
 
 -- A reservation holds one copy for one member over a time range; two
 -- reservations of a copy never overlap.
@@ -234,3 +237,6 @@ CREATE UNLOGGED TABLE session_peer (
   hub_id bigint NOT NULL REFERENCES session_hub ON DELETE CASCADE,
   kind peer_kind NOT NULL DEFAULT ''
 );
+
+-- Its row type would be BranchRepo, the repository of table branch.
+CREATE TABLE branch_repos (repo_id integer PRIMARY KEY, branch_id smallint NOT NULL REFERENCES branch);
