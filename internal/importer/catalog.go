@@ -584,7 +584,7 @@ func (r *reader) triggers() error {
 SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true), p.proname, coalesce(obj_description(tg.oid, 'pg_trigger'), ''), tg.tgenabled::text
 FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = tg.tgfoid
-WHERE n.nspname = $1 AND NOT tg.tgisinternal AND tg.tgparentid = 0
+WHERE n.nspname = $1 AND NOT tg.tgisinternal AND tg.tgparentid = 0`+notExt("c.oid", "pg_class")+`
 ORDER BY 2, 1`, r.schema)
 }
 
@@ -619,14 +619,14 @@ SELECT pol.polname, c.relname,
   coalesce(' USING (' || pg_get_expr(pol.polqual, pol.polrelid) || ')', '') ||
   coalesce(' WITH CHECK (' || pg_get_expr(pol.polwithcheck, pol.polrelid) || ')', '')
 FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = $1 ORDER BY 2, 1`, r.schema)
+WHERE n.nspname = $1`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
 	if err != nil {
 		return err
 	}
 	return appendRows(r, &r.cat.Rules, statement, `
 SELECT rw.rulename, c.relname, pg_get_ruledef(rw.oid, true)
 FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = $1 AND rw.rulename <> '_RETURN' ORDER BY 2, 1`, r.schema)
+WHERE n.nspname = $1 AND rw.rulename <> '_RETURN'`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
 }
 
 // appendRows runs query with args and appends to dst a T for each row,

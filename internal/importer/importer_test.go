@@ -213,3 +213,34 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 }
+
+// TestExtensionObjectsLeftOut: what an extension owns is the extension's
+// (PostGIS owns the view geometry_columns and its rules): a table an
+// extension owns, with its rule, trigger and policy, is not imported,
+// and nothing depends on it.
+func TestExtensionObjectsLeftOut(t *testing.T) {
+	ctx := context.Background()
+	conn := loadedConn(t, "extension", `
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE owned (id int PRIMARY KEY, note text);
+CREATE RULE owned_no_delete AS ON DELETE TO owned DO INSTEAD NOTHING;
+CREATE FUNCTION owned_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER owned_touch BEFORE UPDATE ON owned FOR EACH ROW EXECUTE FUNCTION owned_touch();
+CREATE POLICY owned_all ON owned USING (true);
+ALTER EXTENSION pg_trgm ADD TABLE owned;
+CREATE TABLE mine (id int PRIMARY KEY);
+`)
+	cat, err := Inspect(ctx, conn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Convert(cat, Options{Source: "test"})
+	var all strings.Builder
+	for _, f := range res.Files {
+		all.Write(f.Data)
+	}
+	if got := all.String(); strings.Contains(got, "owned_no_delete") || strings.Contains(got, "owned_all") ||
+		strings.Contains(got, "TRIGGER owned_touch") || strings.Contains(got, "  owned:") || !strings.Contains(got, "  mine:") {
+		t.Fatalf("import of a database whose extension owns a table:\n%s", got)
+	}
+}
