@@ -67,10 +67,11 @@ func (r *bulkRows) value(col string, c *ir.Column, qual string) string {
 }
 
 // textArrayType is the pgx type an array value of c is written as:
-// text[] for enum and text arrays (the statement casts it), the element
-// type's array otherwise.
+// text[] for arrays of enums and of the types whose Go values are
+// strings (text, citext, ltree: the literal is the same, and the
+// statement casts it), the element type's array otherwise.
 func textArrayType(c *ir.Column) string {
-	if c.Type.Enum != nil || c.Type.Base.Text {
+	if c.Type.Enum != nil || c.Type.Base.Go.Path == "" && c.Type.Base.Go.Name == "string" {
 		return "_text"
 	}
 	return "_" + c.Type.Base.Catalog

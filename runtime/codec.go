@@ -31,6 +31,8 @@ import (
 // scanning NULL into a plain UUID or Decimal is an error, as is scanning
 // the numeric values NaN and ±Infinity, which a Decimal cannot hold.
 //
+// It also gives pgx the array type of macaddr8, which pgx lacks.
+//
 // Without it, pgx handles these types through their text methods
 // (driver.Valuer and sql.Scanner): correct, but slower and with more
 // allocations. Every other type keeps pgx's handling; for the modes that
@@ -47,6 +49,10 @@ func RegisterTypes(m *pgtype.Map) {
 	m.RegisterType(numericType)
 	m.RegisterType(&pgtype.Type{Name: "_numeric", OID: pgtype.NumericArrayOID, Codec: &pgtype.ArrayCodec{ElementType: numericType}})
 	registerBulkArrays(m)
+	// pgx knows macaddr8 but not its array type.
+	if mac8, ok := m.TypeForName("macaddr8"); ok {
+		m.RegisterType(&pgtype.Type{Name: "_macaddr8", OID: macaddr8ArrayOID, Codec: &pgtype.ArrayCodec{ElementType: mac8}})
+	}
 
 	// Default types are used when a parameter's type is not known from the
 	// statement (QueryExecModeExec, the simple protocol).
@@ -61,12 +67,20 @@ func RegisterTypes(m *pgtype.Map) {
 	// into daterange and tsrange columns too.
 	registerDefault[net.HardwareAddr](m, "macaddr")
 	registerPointerPlans(m)
-	registerArgArrays(m)
+	// The array parameters of unnest (argArray) and of batch writes
+	// (refArray and its kin) whose type pgx has no codec of (an
+	// extension's type, such as citext[] or ltree[]) travel as text.
+	addWrapper(m, tryWrapArgArray)
+	addWrapper(m, tryWrapPlainArray)
 	registerDefault[pgtype.Range[int32]](m, "int4range")
 	registerDefault[pgtype.Range[int64]](m, "int8range")
 	registerDefault[pgtype.Range[decimal.Decimal]](m, "numrange")
 	registerDefault[pgtype.Range[time.Time]](m, "tstzrange")
 }
+
+// macaddr8ArrayOID is the OID of macaddr8[] (_macaddr8), fixed in
+// PostgreSQL's catalog.
+const macaddr8ArrayOID = 775
 
 func registerDefault[T any](m *pgtype.Map, name string) {
 	var v T

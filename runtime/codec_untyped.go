@@ -83,6 +83,18 @@ func (p *namedStringSlicePlan) Encode(value any, buf []byte) ([]byte, error) {
 	return p.next.Encode(out, buf)
 }
 
+// addWrapper appends f to m's wrappers of parameters, once: they are
+// tried after pgx's codecs, for values pgx has no plan of.
+func addWrapper(m *pgtype.Map, f pgtype.TryWrapEncodePlanFunc) {
+	p := reflect.ValueOf(f).Pointer()
+	for _, w := range m.TryWrapEncodePlanFuncs {
+		if reflect.ValueOf(w).Pointer() == p {
+			return
+		}
+	}
+	m.TryWrapEncodePlanFuncs = append(m.TryWrapEncodePlanFuncs, f)
+}
+
 // plainArray is an array parameter of a batch write (refArray and its
 // kin), whose type pgx knows no PostgreSQL type of.
 type plainArray interface{ plain() any }

@@ -97,18 +97,6 @@ func tryWrapArgArray(value any) (pgtype.WrappedEncodePlanNextSetter, any, bool) 
 	return nil, nil, false
 }
 
-// registerArgArrays adds tryWrapArgArray to m's wrappers of parameters,
-// once.
-func registerArgArrays(m *pgtype.Map) {
-	f := reflect.ValueOf(tryWrapArgArray).Pointer()
-	for _, w := range m.TryWrapEncodePlanFuncs {
-		if reflect.ValueOf(w).Pointer() == f {
-			return
-		}
-	}
-	m.TryWrapEncodePlanFuncs = append(m.TryWrapEncodePlanFuncs, tryWrapArgArray)
-}
-
 // argArrayTextPlan encodes an argArray as the text of its plain slice.
 type argArrayTextPlan struct{}
 

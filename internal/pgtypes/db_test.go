@@ -21,8 +21,13 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func TestLiteralsOnPostgreSQL(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t)
-	if _, err := pool.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS citext"); err != nil {
-		t.Fatal(err)
+	for _, typ := range All {
+		if typ.Extension == "" {
+			continue
+		}
+		if _, err := pool.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS "+typ.Extension); err != nil {
+			t.Fatal(err)
+		}
 	}
 	type lit struct{ typ, text string }
 	var lits []lit
@@ -36,11 +41,13 @@ func TestLiteralsOnPostgreSQL(t *testing.T) {
 		{"numrange", "[1.50,2.250]"}, {"numrange", "(1.5,1.5]"}, {"daterange", "(2024-02-28,infinity]"},
 		{"daterange", "(-infinity,2024-01-01]"}, {"tsrange", `["2024-01-01 10:00:00","2024-01-01 12:00:00")`},
 		{"macaddr", "0800.2b01.0203"}, {"macaddr", "08002B010203"},
+		{"macaddr8", "0800.2b01.0203.0405"}, {"macaddr8", "08002B:0102030405"}, {"macaddr8", "08-00-2b-01-02-03-04-05"},
+		{"ltree", "a"}, {"ltree", "Top.Collections.Pictures.Astronomy_2"},
 	} {
 		lits = append(lits, in)
 	}
 	sameText := map[string]bool{"range of integer": true, "range of bigint": true, "range of numeric": true,
-		"range of date": true, "range of timestamp": true, "MAC address": true, "integer": true, "boolean": true, "text": true}
+		"range of date": true, "range of timestamp": true, "MAC address": true, "EUI-64 MAC address": true, "integer": true, "boolean": true, "text": true}
 	for _, l := range lits {
 		typ := Lookup(l.typ)
 		canon, err := typ.CheckLiteral(Value{Text: l.text, Desc: strconv.Quote(l.text), Type: typ.Name})

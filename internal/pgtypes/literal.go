@@ -102,6 +102,7 @@ var (
 	inetLit    = &Literal{Kind: "IP address or network", check: checkInet}
 	cidrLit    = &Literal{Kind: "IP network", check: checkCidr}
 	macLit     = &Literal{Kind: "MAC address", check: checkMac}
+	mac8Lit    = &Literal{Kind: "EUI-64 MAC address", check: checkMac8}
 )
 
 func checkBool(_ *Type, v Value) (string, error) {
@@ -272,6 +273,37 @@ func checkMac(_ *Type, v Value) (string, error) {
 	parts := make([]string, 6)
 	for i := range parts {
 		parts[i] = h[2*i : 2*i+2]
+	}
+	return strings.Join(parts, ":"), nil
+}
+
+// checkMac8 takes the forms PostgreSQL reads a macaddr8 in: eight bytes
+// of hex digits, alone or in groups of whole bytes split by one kind of
+// separator (08:00:2b:01:02:03:04:05, 0800.2b01.0203.0405,
+// 08002b:0102030405, 08002b0102030405), and writes them as eight
+// colon-separated bytes in lower case.
+func checkMac8(_ *Type, v Value) (string, error) {
+	s := strings.TrimSpace(v.Text)
+	sep := strings.IndexAny(s, ":.-")
+	groups := []string{s}
+	if sep >= 0 {
+		groups = strings.Split(s, s[sep:sep+1])
+	}
+	var h strings.Builder
+	ok := true
+	for _, g := range groups {
+		if g == "" || len(g)%2 != 0 || strings.Trim(strings.ToLower(g), "0123456789abcdef") != "" {
+			ok = false
+		}
+		h.WriteString(strings.ToLower(g))
+	}
+	if !ok || h.Len() != 16 {
+		return "", fmt.Errorf("%q is not an EUI-64 MAC address (eight bytes such as 08:00:2b:01:02:03:04:05)", Clip(v.Text))
+	}
+	hex := h.String()
+	parts := make([]string, 8)
+	for i := range parts {
+		parts[i] = hex[2*i : 2*i+2]
 	}
 	return strings.Join(parts, ":"), nil
 }

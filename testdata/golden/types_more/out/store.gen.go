@@ -28,6 +28,12 @@ type Store struct {
 
 	// Bookings reads and writes table bookings.
 	Bookings *BookingRepo
+
+	// TreeNodes reads and writes table tree_nodes.
+	TreeNodes *TreeNodeRepo
+
+	// Labels reads and writes table labels.
+	Labels *LabelRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
@@ -37,6 +43,8 @@ type storeRepos struct {
 	Gadgets     GadgetRepo
 	FlatGadgets FlatGadgetRepo
 	Bookings    BookingRepo
+	TreeNodes   TreeNodeRepo
+	Labels      LabelRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
@@ -46,11 +54,15 @@ func NewStore(db runtime.DBTX) *Store {
 		Bookings:    *NewBookingRepo(db),
 		FlatGadgets: *NewFlatGadgetRepo(db),
 		Gadgets:     *NewGadgetRepo(db),
+		Labels:      *NewLabelRepo(db),
+		TreeNodes:   *NewTreeNodeRepo(db),
 	}
 	a.store = Store{
 		Bookings:    &a.Bookings,
 		FlatGadgets: &a.FlatGadgets,
 		Gadgets:     &a.Gadgets,
+		Labels:      &a.Labels,
+		TreeNodes:   &a.TreeNodes,
 		db:          db,
 	}
 	return &a.store
@@ -68,6 +80,9 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrGadgetLabelTaken,
 	ErrFlatGadgetIDTaken,
 	ErrBookingIDTaken,
+	ErrTreeNodeIDTaken,
+	ErrTreeNodePathTaken,
+	ErrLabelIDTaken,
 }}
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn
