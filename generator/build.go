@@ -107,6 +107,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 	markScanned(pkg)
 	markActingQueries(pkg)
 	b.partitionObjects(pkg)
+	b.pkNameObjects(pkg)
 	b.buildObjects(pkg)
 	for _, t := range pkg.Tables {
 		for _, h := range hooks(t) {
@@ -348,7 +349,7 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 		Source:     st.File,
 		Comment:    st.Comment,
 		Scan:       "scan" + model,
-		PKName:     names.Constraint(st.Name, "pkey"),
+		PKName:     pkName(st),
 		Pos:        st.Pos,
 
 		RenamedFrom: st.RenamedFrom,
@@ -477,6 +478,46 @@ func (b *builder) declareStatement(t *ir.Table, s ir.Statement, pos spec.Pos) {
 	}
 	if s.OwnsPrefix {
 		b.declareDerived(t, s.Prefix.Const, "a statement constant of "+t.Repo, pos)
+	}
+}
+
+// pkName is the name of a table's primary key constraint:
+// primary_key_name:, or PostgreSQL's <table>_pkey.
+func pkName(st *spec.Table) string {
+	if st.PrimaryKeyName != "" {
+		return st.PrimaryKeyName
+	}
+	return names.Constraint(st.Name, "pkey")
+}
+
+// pkNameObjects adds to pkg.Objects, for each table whose primary key
+// has a name of its own (primary_key_name:), the object renaming it from
+// the name PostgreSQL gives it when Atlas creates the table, after the
+// table; dropping the object names it back. A changed name is the
+// object dropped and created again.
+func (b *builder) pkNameObjects(pkg *ir.Package) {
+	for _, t := range pkg.Tables {
+		derived := names.Constraint(t.SQLName, "pkey")
+		if len(t.PK) == 0 || t.PKName == derived {
+			continue
+		}
+		st := b.tableSpec[t]
+		rename := func(from, to string) string {
+			return "ALTER TABLE " + t.Quoted + " RENAME CONSTRAINT " + names.QuoteIdent(from) + " TO " + names.QuoteIdent(to)
+		}
+		pkg.Objects = append(pkg.Objects, &ir.Object{
+			Key:       "primary key " + t.PKName + " of " + t.SQLName,
+			Kind:      "other",
+			Noun:      "primary key name",
+			Name:      t.PKName,
+			Table:     t.SQLName,
+			Create:    rename(derived, t.PKName),
+			Drop:      rename(t.PKName, derived),
+			DependsOn: []string{ir.TableKey(t.SQLName)},
+			Source:    st.File,
+			Pos:       st.PrimaryKeyNamePos,
+			SQLPos:    st.PrimaryKeyNamePos,
+		})
 	}
 }
 

@@ -37,7 +37,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 		return strings.Join(parts, ", ")
 	}
 	add(&ir.Constraint{
-		Kind: ir.PrimaryKeyConstraint, SQLName: names.Constraint(t.SQLName, "pkey"), SpecName: "primary_key",
+		Kind: ir.PrimaryKeyConstraint, SQLName: t.PKName, SpecName: "primary_key",
 		Sentinel: "Err" + t.Model + fields(st.PrimaryKey) + "Taken", Pos: st.Pos,
 		Doc: fmt.Sprintf("the primary key (%s)", columnList(st.PrimaryKey)),
 	})

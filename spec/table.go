@@ -79,7 +79,7 @@ type columnAux struct {
 }
 
 var tableKeys = []string{
-	"comment", "columns", "primary_key", "indexes", "checks", "timestamps",
+	"comment", "columns", "primary_key", "primary_key_name", "indexes", "checks", "timestamps",
 	"soft_delete", "optimistic_lock", "audit", "tenant", "many_to_many",
 	"distributed_by", "reference", "renamed_from", "go_name", "cache",
 	"partition", "view", "methods",
@@ -587,6 +587,14 @@ func (p *parser) primaryKey(t *Table, f *fieldSet, hasCols bool) {
 	for _, c := range t.PrimaryKey {
 		if c.Nullable {
 			p.errs.Add(c.Pos, "primary key column %q cannot be nullable", c.Name)
+		}
+	}
+	if v, ok := f.get("primary_key_name"); ok {
+		if n, ok := p.ident(v.value, "primary_key_name"); ok {
+			if len(t.PrimaryKey) == 0 {
+				p.errs.Add(v.key.pos, "primary_key_name names the primary key, but table %q has none", t.Name)
+			}
+			t.PrimaryKeyName, t.PrimaryKeyNamePos = n, v.value.pos
 		}
 	}
 }

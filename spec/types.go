@@ -166,7 +166,13 @@ type Table struct {
 	// for a table without a primary key, whose repository has no methods
 	// by key.
 	PrimaryKey []*Column
-	Indexes    []*Index
+	// PrimaryKeyName is the primary key constraint's name as
+	// primary_key_name: gives it (a table renamed since its key was
+	// created keeps the old name), "" for PostgreSQL's <table>_pkey;
+	// PrimaryKeyNamePos is where it is written.
+	PrimaryKeyName    string
+	PrimaryKeyNamePos Pos
+	Indexes           []*Index
 	// Checks are table-level CHECK constraints (`checks:`); column-level
 	// checks stay on their Column.
 	Checks []*Check

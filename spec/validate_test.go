@@ -61,6 +61,8 @@ func TestInvalidSpecs(t *testing.T) {
 		{"enum builtin name", "enums:\n  date: [a]\n", []string{`enum "date" has the name of a built-in type`}},
 		{"enum empty", "enums:\n  e: []\n", []string{`enum "e" has no values`}},
 		{"enum duplicate label", "enums:\n  e: [a, b, a]\n", []string{`schema/a.yaml:2:13: duplicate label "a" in enum "e"; first at schema/a.yaml:2:7`}},
+		{"primary_key_name without a key", "tables:\n  t:\n    columns: {a: text}\n    primary_key_name: t_pk\n", []string{`schema/a.yaml:4:5: primary_key_name names the primary key, but table "t" has none`}},
+		{"primary_key_name not a name", table("", "    primary_key_name: \"t pk\"\n"), []string{`schema/a.yaml:5:23: primary_key_name name "t pk" is not a plain SQL name`}},
 		{"enum empty label twice", "enums:\n  e: ['', a, '']\n", []string{`duplicate label "" in enum "e"`}},
 		{"enum long label", "enums:\n  e: [" + string(make([]byte, 0)) + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n", []string{"PostgreSQL allows at most 63"}},
 		{"enum mapping typo", "enums:\n  e: {value: [a]}\n", []string{`unknown key "value" in enum "e"; did you mean "values"?`}},

@@ -102,7 +102,9 @@ func AtlasSchema(pkg *ir.Package) *schema.Schema {
 		for _, k := range t.Checks {
 			at.AddChecks(&schema.Check{Name: k.SQLName, Expr: k.Expr})
 		}
-		pk := &schema.Index{Name: t.PKName, Unique: true, Table: at}
+		// The key as Atlas creates it, named after the table; a name of
+		// its own (primary_key_name:) is an object renaming it after.
+		pk := &schema.Index{Name: names.Constraint(t.SQLName, "pkey"), Unique: true, Table: at}
 		for i, c := range t.PK {
 			pk.Parts = append(pk.Parts, &schema.IndexPart{SeqNo: i, C: columns[c]})
 		}

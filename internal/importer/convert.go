@@ -125,6 +125,7 @@ type specTable struct {
 	cat        *CatTable
 	columns    []*specColumn
 	pk         []string
+	pkName     string // primary_key_name:, when not PostgreSQL's default
 	indexes    []*specIndex
 	checks     [][2]string // name, expr
 	goName     string
@@ -1047,16 +1048,6 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 	for i, n := range k.Columns {
 		cols[i] = byNum[n]
 	}
-	rename := func(derived string) {
-		if k.Name == derived {
-			return
-		}
-		c.add(&c.alters, &object{name: c.objName(t.Name, k.Name, "name"), kind: "other",
-			sql:       fmt.Sprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s", quoteIdent(t.Name), quoteIdent(derived), quoteIdent(k.Name)),
-			drop:      fmt.Sprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s", quoteIdent(t.Name), quoteIdent(k.Name), quoteIdent(derived)),
-			dependsOn: []string{t.Name}})
-		c.find(constraintKind(k.Type), t.Name+"."+k.Name, Changed, "the spec names it %s; an sql object renames it (DbError.Constraint reports %s, and the generated sentinel does not match it)", derived, k.Name)
-	}
 	switch k.Type {
 	case "p":
 		if k.Deferrable {
@@ -1067,7 +1058,9 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			sc.nullable = false
 			st.pk = append(st.pk, sc.cat.Name)
 		}
-		rename(names.Constraint(t.Name, "pkey"))
+		if k.Name != names.Constraint(t.Name, "pkey") {
+			st.pkName = k.Name
+		}
 		c.constraintComment(t, k)
 	case "u":
 		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") {

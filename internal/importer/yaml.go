@@ -126,6 +126,9 @@ func (c *converter) writeTable(b *bytes.Buffer, st *specTable) {
 	if len(st.pk) > 1 {
 		fmt.Fprintf(b, "    primary_key: [%s]\n", strings.Join(st.pk, ", "))
 	}
+	if st.pkName != "" {
+		fmt.Fprintf(b, "    primary_key_name: %s\n", st.pkName)
+	}
 	if len(st.indexes) > 0 {
 		b.WriteString("    indexes:\n")
 		for _, x := range st.indexes {

@@ -43,7 +43,7 @@ func NewCompanyRepo(db runtime.DBTX) *CompanyRepo {
 
 var (
 	// ErrCompanyIDTaken matches a violation of the primary key (id).
-	ErrCompanyIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "companies", Constraint: "companies_pkey", Name: "primary_key"}
+	ErrCompanyIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "companies", Constraint: "firms_pkey", Name: "primary_key"}
 	// ErrCompanyNameTaken matches a violation of the unique column name.
 	ErrCompanyNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "companies", Constraint: "companies_name_uniq", Name: "name.unique"}
 	// ErrCompanyReferencedByDepartment matches a delete or key change of a row that

@@ -119,11 +119,20 @@ func TestKeysOfOneFamily(t *testing.T) {
 		t.Fatalf("award of a missing company: %v", err)
 	}
 	// Constraints named as an existing database has them (unique_name,
-	// references_name) match their sentinels and spec names.
+	// references_name, primary_key_name) match their sentinels and spec
+	// names.
 	_, err = s.Companies.Create(ctx, NewCompany{Name: "Initech"})
 	var dbErr *runtime.DbError
 	if !errors.Is(err, ErrCompanyNameTaken) || !errors.As(err, &dbErr) || dbErr.Constraint != "companies_name_uniq" || dbErr.SpecName != "name.unique" {
 		t.Fatalf("duplicate company: %v", err)
+	}
+	first, err := s.Companies.FindAll(ctx)
+	if err != nil || len(first) == 0 {
+		t.Fatalf("companies: %v %v", first, err)
+	}
+	_, err = s.Companies.Create(ctx, NewCompany{ID: runtime.Set(first[0].ID), Name: "Another"})
+	if !errors.Is(err, ErrCompanyIDTaken) || !errors.As(err, &dbErr) || dbErr.Constraint != "firms_pkey" || dbErr.SpecName != "primary_key" {
+		t.Fatalf("duplicate company id: %v", err)
 	}
 	_, err = s.Awards.Create(ctx, NewAward{EmployeeID: int32(emp.ID), BadgeID: int64(badge.ID) + 1})
 	if !errors.As(err, &dbErr) || dbErr.Constraint != "fk_rails_8c949dd2cd" || dbErr.SpecName != "badge_id.references" {

@@ -55,3 +55,6 @@ CREATE TABLE "awards" (
   CONSTRAINT "fk_rails_8c949dd2cd" FOREIGN KEY ("badge_id") REFERENCES "badges" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION,
   CONSTRAINT "awards_company_name_fkey" FOREIGN KEY ("company_name") REFERENCES "companies" ("name") ON UPDATE NO ACTION ON DELETE NO ACTION
 );
+
+-- Create primary key name "firms_pkey" on "companies"
+ALTER TABLE "companies" RENAME CONSTRAINT "companies_pkey" TO "firms_pkey";
