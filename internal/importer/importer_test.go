@@ -174,18 +174,24 @@ func loadedConn(tb testing.TB, name, ddl string) *pgx.Conn {
 	return conn
 }
 
+// convert inspects the database of conn and converts it, as import
+// does, with source as the source's name.
+func convert(tb testing.TB, conn *pgx.Conn, source string) *Result {
+	tb.Helper()
+	cat, err := Inspect(context.Background(), conn, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Convert(cat, Options{Source: source})
+}
+
 // TestConvertIsDeterministic: the same database gives the same bytes,
 // and nothing in it is left unaccounted for.
 func TestConvertIsDeterministic(t *testing.T) {
-	ctx := context.Background()
 	conn := loadedConn(t, "synthetic", SyntheticDDL(30))
 	var prev []File
 	for i := 0; i < 3; i++ {
-		cat, err := Inspect(ctx, conn, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := Convert(cat, Options{Source: "test"})
+		res := convert(t, conn, "test")
 		if res.Tables != 30 {
 			t.Fatalf("%d spec tables, want 30", res.Tables)
 		}
@@ -199,15 +205,10 @@ func TestConvertIsDeterministic(t *testing.T) {
 // BenchmarkImport measures Inspect and Convert of a schema of 1,000
 // tables (each with foreign keys, indexes and checks).
 func BenchmarkImport(b *testing.B) {
-	ctx := context.Background()
 	conn := loadedConn(b, "synthetic", SyntheticDDL(1000))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		cat, err := Inspect(ctx, conn, "")
-		if err != nil {
-			b.Fatal(err)
-		}
-		res := Convert(cat, Options{Source: "bench"})
+		res := convert(b, conn, "bench")
 		if res.Tables != 1000 {
 			b.Fatalf("%d tables", res.Tables)
 		}
@@ -219,7 +220,6 @@ func BenchmarkImport(b *testing.B) {
 // extension owns, with its rule, trigger and policy, is not imported,
 // and nothing depends on it.
 func TestExtensionObjectsLeftOut(t *testing.T) {
-	ctx := context.Background()
 	conn := loadedConn(t, "extension", `
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE TABLE owned (id int PRIMARY KEY, note text);
@@ -230,11 +230,7 @@ CREATE POLICY owned_all ON owned USING (true);
 ALTER EXTENSION pg_trgm ADD TABLE owned;
 CREATE TABLE mine (id int PRIMARY KEY);
 `)
-	cat, err := Inspect(ctx, conn, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := Convert(cat, Options{Source: "test"})
+	res := convert(t, conn, "test")
 	var all strings.Builder
 	for _, f := range res.Files {
 		all.Write(f.Data)
