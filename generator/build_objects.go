@@ -56,6 +56,8 @@ func (b *builder) buildObjects(pkg *ir.Package) {
 			switch {
 			case d.Table != nil:
 				b.errs.Add(d.Pos, "%s is created before the tables, so it cannot depend on table %q; drop it from depends_on, or %s", so.Title(), d.Name, fix)
+			case d.Enum != nil:
+				b.errs.Add(d.Pos, "%s is created before the enums and tables, so it cannot depend on enum %q; drop it from depends_on, or %s", so.Title(), d.Name, fix)
 			case d.Object != nil && !d.Object.Early():
 				if d.Object.Kind.BeforeTables {
 					fix += ", or give that one before_tables: true"
