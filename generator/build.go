@@ -107,7 +107,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 	markScanned(pkg)
 	markActingQueries(pkg)
 	b.partitionObjects(pkg)
-	b.pkNameObjects(pkg)
+	b.constraintObjects(pkg)
 	b.buildObjects(pkg)
 	for _, t := range pkg.Tables {
 		for _, h := range hooks(t) {
@@ -490,34 +490,43 @@ func pkName(st *spec.Table) string {
 	return names.Constraint(st.Name, "pkey")
 }
 
-// pkNameObjects adds to pkg.Objects, for each table whose primary key
-// has a name of its own (primary_key_name:), the object renaming it from
-// the name PostgreSQL gives it when Atlas creates the table, after the
-// table; dropping the object names it back. A changed name is the
-// object dropped and created again.
-func (b *builder) pkNameObjects(pkg *ir.Package) {
+// constraintObjects adds to pkg.Objects what Atlas, which plans the
+// tables, cannot say of their constraints, as objects cpcgen makes
+// itself, each after its table:
+//   - a primary key with a name of its own (primary_key_name:): renamed
+//     from the name PostgreSQL gives it when Atlas creates the table;
+//     dropping the object names it back, so a changed name is the object
+//     dropped and created again;
+//   - a deferrable foreign key (deferrable:): made DEFERRABLE after Atlas
+//     creates it; dropping the object makes it NOT DEFERRABLE.
+func (b *builder) constraintObjects(pkg *ir.Package) {
 	for _, t := range pkg.Tables {
-		derived := names.Constraint(t.SQLName, "pkey")
-		if len(t.PK) == 0 || t.PKName == derived {
-			continue
-		}
 		st := b.tableSpec[t]
-		rename := func(from, to string) string {
-			return "ALTER TABLE " + t.Quoted + " RENAME CONSTRAINT " + names.QuoteIdent(from) + " TO " + names.QuoteIdent(to)
+		add := func(key, noun, name, create, drop string, pos spec.Pos) {
+			pkg.Objects = append(pkg.Objects, &ir.Object{
+				Key: key, Kind: "other", Noun: noun, Name: name, Table: t.SQLName,
+				Create: create, Drop: drop, DependsOn: []string{ir.TableKey(t.SQLName)},
+				Source: st.File, Pos: pos, SQLPos: pos,
+			})
 		}
-		pkg.Objects = append(pkg.Objects, &ir.Object{
-			Key:       "primary key " + t.PKName + " of " + t.SQLName,
-			Kind:      "other",
-			Noun:      "primary key name",
-			Name:      t.PKName,
-			Table:     t.SQLName,
-			Create:    rename(derived, t.PKName),
-			Drop:      rename(t.PKName, derived),
-			DependsOn: []string{ir.TableKey(t.SQLName)},
-			Source:    st.File,
-			Pos:       st.PrimaryKeyNamePos,
-			SQLPos:    st.PrimaryKeyNamePos,
-		})
+		alter := "ALTER TABLE " + t.Quoted + " "
+		if derived := names.Constraint(t.SQLName, "pkey"); len(t.PK) > 0 && t.PKName != derived {
+			rename := func(from, to string) string {
+				return alter + "RENAME CONSTRAINT " + names.QuoteIdent(from) + " TO " + names.QuoteIdent(to)
+			}
+			add("primary key "+t.PKName+" of "+t.SQLName, "primary key name", t.PKName,
+				rename(derived, t.PKName), rename(t.PKName, derived), st.PrimaryKeyNamePos)
+		}
+		for _, c := range t.Columns {
+			ref := b.columnSpec[c].References
+			if ref == nil || ref.Deferrable == "" {
+				continue
+			}
+			fk := fkName(t, c, ref)
+			add("deferrable "+fk+" of "+t.SQLName, "deferrable foreign key", fk,
+				alter+"ALTER CONSTRAINT "+names.QuoteIdent(fk)+" DEFERRABLE INITIALLY "+strings.ToUpper(ref.Deferrable),
+				alter+"ALTER CONSTRAINT "+names.QuoteIdent(fk)+" NOT DEFERRABLE", ref.Pos)
+		}
 	}
 }
 

@@ -211,6 +211,7 @@ func specSchema() (*jsonSchema, []string) {
 			"on_delete":       fkAction,
 			"on_update":       fkAction,
 			"references_name": {Type: "string", Pattern: identPattern, Description: "The foreign key constraint's name, when it is not <table>_<column>_fkey (an existing database's)."},
+			"deferrable":      jsEnum("The foreign key is checked at the end of the transaction (deferred: DEFERRABLE INITIALLY DEFERRED, as Django makes them) or may be deferred with SET CONSTRAINTS (immediate: DEFERRABLE INITIALLY IMMEDIATE).", "immediate", "deferred"),
 			"unique_name":     {Type: "string", Pattern: identPattern, Description: "The unique constraint's name, when it is not <table>_<column>_key (an existing database's)."},
 			"comment":         jsStr("Doc comment of the Go field and SQL COMMENT."),
 			"generated":       jsStr("GENERATED ALWAYS AS (expression) STORED: the database computes the value; read-only in Go."),

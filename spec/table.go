@@ -76,6 +76,7 @@ type columnAux struct {
 	onUpdate string
 	onPos    map[string]Pos
 	refName  string // references_name:
+	deferred string // deferrable:
 }
 
 var tableKeys = []string{
@@ -93,7 +94,7 @@ var tenantKeys = []string{"column", "allow_sequential_ids"}
 
 var columnKeys = []string{
 	"type", "nullable", "primary_key", "identity", "unique", "default", "check",
-	"references", "on_delete", "on_update", "references_name", "unique_name", "comment", "go_type", "go_name", "renamed_from",
+	"references", "on_delete", "on_update", "references_name", "deferrable", "unique_name", "comment", "go_type", "go_name", "renamed_from",
 	"sensitive", "validate", "min_length", "max_length", "min", "max", "pattern",
 	"not_empty", "generated", "global",
 }
@@ -321,6 +322,14 @@ func (p *parser) column(t *Table, pr pair) *Column {
 				p.errs.Add(v.key.pos, "references_name needs references: on column %q", name)
 			}
 			aux.refName = n
+		}
+	}
+	if v, ok := f.get("deferrable"); ok {
+		if d, ok := p.oneOf(v.value, "deferrable", "immediate", "deferred"); ok {
+			if !f.has("references") {
+				p.errs.Add(v.key.pos, "deferrable needs references: on column %q", name)
+			}
+			aux.deferred = d
 		}
 	}
 	if v, ok := f.get("unique_name"); ok {
@@ -1118,7 +1127,7 @@ func (p *parser) resolveReferences(t *Table) {
 				p.errs.Add(aux.onPos[key], "%s: set null needs a nullable column; column %q is not nullable", key, c.Name)
 			}
 		}
-		c.References = &Reference{Table: target, Column: tc, OnDelete: aux.onDelete, OnUpdate: aux.onUpdate, Name: aux.refName, Pos: pos}
+		c.References = &Reference{Table: target, Column: tc, OnDelete: aux.onDelete, OnUpdate: aux.onUpdate, Name: aux.refName, Deferrable: aux.deferred, Pos: pos}
 	}
 }
 

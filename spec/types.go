@@ -415,7 +415,11 @@ type Reference struct {
 	// gives one (an existing database's fk_rails_…), "" for PostgreSQL's
 	// default, <table>_<column>_fkey.
 	Name string
-	Pos  Pos
+	// Deferrable is deferrable:'s "immediate" (DEFERRABLE INITIALLY
+	// IMMEDIATE) or "deferred" (DEFERRABLE INITIALLY DEFERRED, as Django
+	// creates every foreign key), "" for a key checked at each statement.
+	Deferrable string
+	Pos        Pos
 }
 
 // Rules are a column's validation rules. Generated Validate methods check

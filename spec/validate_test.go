@@ -61,6 +61,8 @@ func TestInvalidSpecs(t *testing.T) {
 		{"enum builtin name", "enums:\n  date: [a]\n", []string{`enum "date" has the name of a built-in type`}},
 		{"enum empty", "enums:\n  e: []\n", []string{`enum "e" has no values`}},
 		{"enum duplicate label", "enums:\n  e: [a, b, a]\n", []string{`schema/a.yaml:2:13: duplicate label "a" in enum "e"; first at schema/a.yaml:2:7`}},
+		{"deferrable without references", table("      n: {type: bigint, deferrable: deferred}\n"), []string{`schema/a.yaml:5:25: deferrable needs references: on column "n"`}},
+		{"deferrable typo", table("      n: {type: bigint, references: t.id, deferrable: later}\n"), []string{`schema/a.yaml:5:55: deferrable: "later" is not one of "immediate" or "deferred"`}},
 		{"primary_key_name without a key", "tables:\n  t:\n    columns: {a: text}\n    primary_key_name: t_pk\n", []string{`schema/a.yaml:4:5: primary_key_name names the primary key, but table "t" has none`}},
 		{"primary_key_name not a name", table("", "    primary_key_name: \"t pk\"\n"), []string{`schema/a.yaml:5:23: primary_key_name name "t pk" is not a plain SQL name`}},
 		{"enum empty label twice", "enums:\n  e: ['', a, '']\n", []string{`duplicate label "" in enum "e"`}},

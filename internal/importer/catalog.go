@@ -129,6 +129,7 @@ type CatConstraint struct {
 	Match      string // confmatchtype: s f p
 	Def        string // pg_get_constraintdef
 	Deferrable bool
+	Deferred   bool // INITIALLY DEFERRED
 	Validated  bool
 	NoInherit  bool
 	Comment    string
@@ -389,7 +390,7 @@ func (r *reader) constraints() error {
 SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
   coalesce(rc.relname, ''), coalesce(rn.nspname, ''), coalesce(co.confkey, '{}'),
   co.confdeltype::text, co.confupdtype::text, co.confmatchtype::text,
-  pg_get_constraintdef(co.oid, true), co.condeferrable, co.convalidated, co.connoinherit,
+  pg_get_constraintdef(co.oid, true), co.condeferrable, co.condeferred, co.convalidated, co.connoinherit,
   coalesce(obj_description(co.oid, 'pg_constraint'), ''),
   ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
     WHERE d.classid = 'pg_constraint'::regclass AND d.objid = co.oid AND d.refclassid = 'pg_proc'::regclass
@@ -407,7 +408,7 @@ ORDER BY co.conrelid, co.conname`, r.schema)
 		var oid uint32
 		k := &CatConstraint{}
 		if err := rows.Scan(&oid, &k.Name, &k.Type, &k.Columns, &k.RefTable, &k.RefSchema, &k.RefColumns,
-			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses); err != nil {
+			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses); err != nil {
 			return err
 		}
 		if t := r.byOID[oid]; t != nil {

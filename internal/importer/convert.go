@@ -156,6 +156,7 @@ type specColumn struct {
 	// defaults (unique_name:, references_name:).
 	uniqueName     string
 	referencesName string
+	deferrable     string // deferrable: immediate or deferred
 	goName         string
 	generated      string // the expression of a generated column
 }
@@ -1074,7 +1075,7 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		c.constraintObject(t, k, uniqueWhy(k, len(cols)))
 	case "f":
 		target := c.specTables[k.RefTable]
-		ok := len(cols) == 1 && !k.Deferrable && k.Match == "s" && k.Validated && target != nil && k.RefSchema == c.cat.Schema
+		ok := len(cols) == 1 && k.Match == "s" && k.Validated && target != nil && k.RefSchema == c.cat.Schema
 		var refCol *CatColumn
 		if ok {
 			refCol = target.cat.Column(k.RefColumns[0])
@@ -1093,6 +1094,12 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		sc.onDelete, sc.onUpdate = fkAction(k.OnDelete), fkAction(k.OnUpdate)
 		if k.Name != names.Constraint(t.Name, sc.cat.Name, "fkey") {
 			sc.referencesName = k.Name
+		}
+		switch {
+		case k.Deferred:
+			sc.deferrable = "deferred"
+		case k.Deferrable:
+			sc.deferrable = "immediate"
 		}
 		c.constraintComment(t, k)
 	case "c":
@@ -1582,8 +1589,6 @@ func (c *converter) fkWhy(k *CatConstraint, n int, target *specTable) string {
 		return "it references a table of another schema"
 	case target == nil:
 		return "it references " + k.RefTable + ", a table kept as SQL"
-	case k.Deferrable:
-		return "it is DEFERRABLE, which specs do not declare"
 	case k.Match != "s":
 		return "it is MATCH FULL, which specs do not declare"
 	case !k.Validated:

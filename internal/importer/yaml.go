@@ -232,6 +232,9 @@ func columnYAML(sc *specColumn, singlePK bool) string {
 		if sc.onUpdate != "" {
 			kv = append(kv, "on_update: "+sc.onUpdate)
 		}
+		if sc.deferrable != "" {
+			kv = append(kv, "deferrable: "+sc.deferrable)
+		}
 		if sc.referencesName != "" {
 			kv = append(kv, "references_name: "+scalar(sc.referencesName))
 		}

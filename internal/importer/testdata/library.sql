@@ -240,3 +240,12 @@ CREATE UNLOGGED TABLE session_peer (
 
 -- Its row type would be BranchRepo, the repository of table branch.
 CREATE TABLE branch_repos (repo_id integer PRIMARY KEY, branch_id smallint NOT NULL REFERENCES branch);
+
+-- Foreign keys checked at commit, as Django makes every one.
+CREATE TABLE hold (
+  hold_id bigint PRIMARY KEY,
+  member_id uuid NOT NULL,
+  book_id bigint
+);
+ALTER TABLE hold ADD CONSTRAINT hold_member_id_fk_member FOREIGN KEY (member_id) REFERENCES member (member_id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE hold ADD CONSTRAINT hold_book_id_fkey FOREIGN KEY (book_id) REFERENCES book (book_id) DEFERRABLE;

@@ -49,6 +49,9 @@ var (
 	// ErrCompanyReferencedByDepartment matches a delete or key change of a row that
 	// rows of departments reference.
 	ErrCompanyReferencedByDepartment = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "departments", Constraint: "departments_company_id_fkey", Name: "company_id.references", FK: runtime.FKReferenced}
+	// ErrCompanyReferencedBySponsor matches a delete or key change of a row that rows
+	// of sponsors reference.
+	ErrCompanyReferencedBySponsor = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "sponsors", Constraint: "sponsors_company_id_fkey", Name: "company_id.references", FK: runtime.FKReferenced}
 	// ErrCompanyReferencedByAward matches a delete or key change of a row that rows of
 	// awards reference.
 	ErrCompanyReferencedByAward = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "awards", Constraint: "awards_company_name_fkey", Name: "company_name.references", FK: runtime.FKReferenced}
@@ -347,6 +350,13 @@ func (r *CompanyRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCo
 // LoadByCompanyID does.
 func (r *CompanyRepo) LoadDepartments(ctx context.Context, parents []Company) (map[uuid.UUID][]Department, error) {
 	return loadDepartmentsByCompanyID.Load(ctx, r.db, runtime.Keys(parents, func(p *Company) (uuid.UUID, bool) { return p.ID, true }))
+}
+
+// LoadSponsors returns the rows of table sponsors of each of parents
+// (sponsors.company_id = companies.id), keyed by the parent's id, as
+// LoadByCompanyID does.
+func (r *CompanyRepo) LoadSponsors(ctx context.Context, parents []Company) (map[uuid.UUID][]Sponsor, error) {
+	return loadSponsorsByCompanyID.Load(ctx, r.db, runtime.Keys(parents, func(p *Company) (uuid.UUID, bool) { return p.ID, true }))
 }
 
 // LoadAwards returns the rows of table awards of each of parents

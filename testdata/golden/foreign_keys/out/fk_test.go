@@ -172,3 +172,34 @@ func TestKeysOfOneFamily(t *testing.T) {
 		t.Fatalf("awards after the cascade: %d %v", n, err)
 	}
 }
+
+// TestDeferredForeignKey: sponsors.company_id is checked at commit
+// (deferrable: deferred): a transaction may write the sponsor before its
+// company, and one that never writes the company fails at commit with
+// the foreign key's sentinel.
+func TestDeferredForeignKey(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(pgtest.Open(t))
+	id := uuid.New()
+	err := s.InTx(ctx, func(tx *Store) error {
+		if _, err := tx.Sponsors.Create(ctx, NewSponsor{ID: 1, CompanyID: id}); err != nil {
+			return err
+		}
+		_, err := tx.Companies.Create(ctx, NewCompany{ID: runtime.Set(id), Name: "Later Inc"})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("sponsor before its company in one transaction: %v", err)
+	}
+	err = s.InTx(ctx, func(tx *Store) error {
+		_, err := tx.Sponsors.Create(ctx, NewSponsor{ID: 2, CompanyID: uuid.New()})
+		return err
+	})
+	if !errors.Is(err, ErrSponsorCompanyIDNotFound) {
+		t.Fatalf("a sponsor of no company, at commit: %v", err)
+	}
+	// Outside a transaction the statement is its own, and commits at once.
+	if _, err := s.Sponsors.Create(ctx, NewSponsor{ID: 3, CompanyID: uuid.New()}); !errors.Is(err, ErrSponsorCompanyIDNotFound) {
+		t.Fatalf("a sponsor of no company, alone: %v", err)
+	}
+}

@@ -56,5 +56,16 @@ CREATE TABLE "awards" (
   CONSTRAINT "awards_company_name_fkey" FOREIGN KEY ("company_name") REFERENCES "companies" ("name") ON UPDATE NO ACTION ON DELETE NO ACTION
 );
 
+-- Create "sponsors" table
+CREATE TABLE "sponsors" (
+  "id" bigint NOT NULL,
+  "company_id" uuid NOT NULL,
+  PRIMARY KEY ("id"),
+  CONSTRAINT "sponsors_company_id_fkey" FOREIGN KEY ("company_id") REFERENCES "companies" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION
+);
+
 -- Create primary key name "firms_pkey" on "companies"
 ALTER TABLE "companies" RENAME CONSTRAINT "companies_pkey" TO "firms_pkey";
+
+-- Create deferrable foreign key "sponsors_company_id_fkey" on "sponsors"
+ALTER TABLE "sponsors" ALTER CONSTRAINT "sponsors_company_id_fkey" DEFERRABLE INITIALLY DEFERRED;

@@ -29,6 +29,9 @@ type Store struct {
 	// Employees reads and writes table employees.
 	Employees *EmployeeRepo
 
+	// Sponsors reads and writes table sponsors.
+	Sponsors *SponsorRepo
+
 	// Badges reads and writes table badges.
 	Badges *BadgeRepo
 
@@ -43,6 +46,7 @@ type storeRepos struct {
 	Companies   CompanyRepo
 	Departments DepartmentRepo
 	Employees   EmployeeRepo
+	Sponsors    SponsorRepo
 	Badges      BadgeRepo
 	Awards      AwardRepo
 }
@@ -56,6 +60,7 @@ func NewStore(db runtime.DBTX) *Store {
 		Companies:   *NewCompanyRepo(db),
 		Departments: *NewDepartmentRepo(db),
 		Employees:   *NewEmployeeRepo(db),
+		Sponsors:    *NewSponsorRepo(db),
 	}
 	a.store = Store{
 		Awards:      &a.Awards,
@@ -63,6 +68,7 @@ func NewStore(db runtime.DBTX) *Store {
 		Companies:   &a.Companies,
 		Departments: &a.Departments,
 		Employees:   &a.Employees,
+		Sponsors:    &a.Sponsors,
 		db:          db,
 	}
 	return &a.store
@@ -85,6 +91,8 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrEmployeeEmailTaken,
 	ErrEmployeeDepartmentIDNotFound,
 	ErrEmployeeManagerIDNotFound,
+	ErrSponsorIDTaken,
+	ErrSponsorCompanyIDNotFound,
 	ErrBadgeIDTaken,
 	ErrAwardIDTaken,
 	ErrAwardEmployeeIDNotFound,
