@@ -509,13 +509,21 @@ func (b *builder) constraintObjects(pkg *ir.Package) {
 				Source: st.File, Pos: pos, SQLPos: pos,
 			})
 		}
+		// Each object's SQL starts with a comment stating the constraint
+		// as Atlas makes it: when that changes, Atlas drops the constraint
+		// and adds it again, and the object, changed too, is undone before
+		// and done again after.
 		alter := "ALTER TABLE " + t.Quoted + " "
 		if derived := names.Constraint(t.SQLName, "pkey"); len(t.PK) > 0 && t.PKName != derived {
+			cols := make([]string, len(t.PK))
+			for i, c := range t.PK {
+				cols[i] = c.Quoted
+			}
 			rename := func(from, to string) string {
 				return alter + "RENAME CONSTRAINT " + names.QuoteIdent(from) + " TO " + names.QuoteIdent(to)
 			}
 			add("primary key "+t.PKName+" of "+t.SQLName, "primary key name", t.PKName,
-				rename(derived, t.PKName), rename(t.PKName, derived), st.PrimaryKeyNamePos)
+				"-- PRIMARY KEY ("+strings.Join(cols, ", ")+")\n"+rename(derived, t.PKName), rename(t.PKName, derived), st.PrimaryKeyNamePos)
 		}
 		for _, c := range t.Columns {
 			ref := b.columnSpec[c].References
@@ -523,11 +531,21 @@ func (b *builder) constraintObjects(pkg *ir.Package) {
 				continue
 			}
 			fk := fkName(t, c, ref)
+			def := fmt.Sprintf("-- FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s ON UPDATE %s\n", c.Quoted,
+				names.QuoteIdent(ref.Table.Name), names.QuoteIdent(ref.Column.Name), fkAction(ref.OnDelete), fkAction(ref.OnUpdate))
 			add("deferrable "+fk+" of "+t.SQLName, "deferrable foreign key", fk,
-				alter+"ALTER CONSTRAINT "+names.QuoteIdent(fk)+" DEFERRABLE INITIALLY "+strings.ToUpper(ref.Deferrable),
+				def+alter+"ALTER CONSTRAINT "+names.QuoteIdent(fk)+" DEFERRABLE INITIALLY "+strings.ToUpper(ref.Deferrable),
 				alter+"ALTER CONSTRAINT "+names.QuoteIdent(fk)+" NOT DEFERRABLE", ref.Pos)
 		}
 	}
+}
+
+// fkAction is a foreign key action as SQL writes it: NO ACTION for "".
+func fkAction(a string) string {
+	if a == "" {
+		return "NO ACTION"
+	}
+	return strings.ToUpper(a)
 }
 
 // fileName picks the table's Go file name: <table>.gen.go, or

@@ -65,7 +65,9 @@ CREATE TABLE "sponsors" (
 );
 
 -- Create primary key name "firms_pkey" on "companies"
+-- PRIMARY KEY ("id")
 ALTER TABLE "companies" RENAME CONSTRAINT "companies_pkey" TO "firms_pkey";
 
 -- Create deferrable foreign key "sponsors_company_id_fkey" on "sponsors"
+-- FOREIGN KEY ("company_id") REFERENCES "companies" ("id") ON DELETE NO ACTION ON UPDATE NO ACTION
 ALTER TABLE "sponsors" ALTER CONSTRAINT "sponsors_company_id_fkey" DEFERRABLE INITIALLY DEFERRED;
