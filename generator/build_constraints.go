@@ -36,11 +36,13 @@ func (b *builder) buildConstraints(t *ir.Table) {
 		}
 		return strings.Join(parts, ", ")
 	}
-	add(&ir.Constraint{
-		Kind: ir.PrimaryKeyConstraint, SQLName: t.PKName, SpecName: "primary_key",
-		Sentinel: "Err" + t.Model + fields(st.PrimaryKey) + "Taken", Pos: st.Pos,
-		Doc: fmt.Sprintf("the primary key (%s)", columnList(st.PrimaryKey)),
-	})
+	if len(st.PrimaryKey) > 0 {
+		add(&ir.Constraint{
+			Kind: ir.PrimaryKeyConstraint, SQLName: t.PKName, SpecName: "primary_key",
+			Sentinel: "Err" + t.Model + fields(st.PrimaryKey) + "Taken", Pos: st.Pos,
+			Doc: fmt.Sprintf("the primary key (%s)", columnList(st.PrimaryKey)),
+		})
+	}
 	for _, c := range t.Columns {
 		if c.Unique && !c.PrimaryKey {
 			add(&ir.Constraint{

@@ -64,7 +64,9 @@ type Statement struct {
 
 // ApplyDDL runs the statements of a DDL file (src, named file for
 // messages) one by one on conn. psql's meta-commands (\connect …) and the
-// data of COPY … FROM stdin are skipped: import reads schemas, not data.
+// data of COPY … FROM stdin are skipped: import reads schemas, not data;
+// so are session settings the server does not know (see
+// unknownSetting).
 func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) error {
 	stmts, err := SplitDDL(src)
 	if err != nil {
@@ -72,6 +74,9 @@ func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) error {
 	}
 	for _, s := range stmts {
 		if _, err := conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol); err != nil {
+			if unknownSetting(s.SQL, err) {
+				continue
+			}
 			de := &DDLError{File: file, Line: s.Line, Statement: clipStatement(s.SQL), Err: err}
 			var pgErr *pgconn.PgError
 			if errors.As(err, &pgErr) && pgErr.Position > 0 {
@@ -82,6 +87,19 @@ func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) error {
 		}
 	}
 	return nil
+}
+
+// unknownSetting reports whether err is the server's refusal of a
+// session setting it does not know, stmt being a SET or set_config (a
+// newer pg_dump's SET transaction_timeout = 0 on an older server): such
+// a setting does not change the schema, and is skipped.
+func unknownSetting(stmt string, err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "42704" || !strings.HasPrefix(pgErr.Message, "unrecognized configuration parameter") {
+		return false
+	}
+	head := strings.ToUpper(strings.Join(strings.Fields(stmt), " "))
+	return strings.HasPrefix(head, "SET ") && !strings.HasPrefix(head, "SET ROLE ") || strings.HasPrefix(head, "SELECT PG_CATALOG.SET_CONFIG(")
 }
 
 func runeOffset(s string, n int) int {

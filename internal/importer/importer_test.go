@@ -136,6 +136,24 @@ func TestApplyDDLMissingOnServer(t *testing.T) {
 	}
 }
 
+// TestApplyDDLOfANewerDump: a newer pg_dump's session settings the
+// server does not know are skipped; an unknown setting in any other
+// statement, or a misspelt one's own error, is still reported.
+func TestApplyDDLOfANewerDump(t *testing.T) {
+	ctx := context.Background()
+	conn := loadedConn(t, "pg17.sql", "SET statement_timeout = 0;\nSET transaction_timeout = 0;\nSELECT pg_catalog.set_config('no_such_thing', '', false);\nCREATE TABLE a (id int PRIMARY KEY);\n")
+	if res := convert(t, conn, "pg17.sql"); res.Tables != 1 {
+		t.Fatalf("%d tables, want 1", res.Tables)
+	}
+	for _, ddl := range []string{"ALTER DATABASE postgres SET no_such_parameter = 1;\n", "SET statement_timeout = 'soon';\n"} {
+		err := ApplyDDL(ctx, conn, "bad.sql", ddl)
+		var de *DDLError
+		if !errors.As(err, &de) {
+			t.Errorf("%q: %v", ddl, err)
+		}
+	}
+}
+
 // TestScalars: every string the converter writes reads back the same.
 func TestScalars(t *testing.T) {
 	for _, s := range []string{"", "plain", "true", "no", "null", "1", "1.5", "a: b", "a #b", "-x", "[x]", "{x}", "x, y",

@@ -249,3 +249,7 @@ CREATE TABLE hold (
 );
 ALTER TABLE hold ADD CONSTRAINT hold_member_id_fk_member FOREIGN KEY (member_id) REFERENCES member (member_id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE hold ADD CONSTRAINT hold_book_id_fkey FOREIGN KEY (book_id) REFERENCES book (book_id) DEFERRABLE;
+
+-- No primary key, and a unique index with the name one would have (Ecto's join tables).
+CREATE TABLE hold_log (hold_id bigint NOT NULL, at timestamptz NOT NULL);
+CREATE UNIQUE INDEX hold_log_pkey ON hold_log (hold_id, at);

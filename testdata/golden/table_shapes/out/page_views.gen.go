@@ -45,8 +45,6 @@ func NewPageViewRepo(db runtime.DBTX) *PageViewRepo {
 }
 
 var (
-	// ErrPageViewTaken matches a violation of the primary key ().
-	ErrPageViewTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "page_views", Constraint: "page_views_pkey", Name: "primary_key"}
 	// ErrPageViewLineIDNotFound matches a write whose line_id names no row of
 	// order_lines.
 	ErrPageViewLineIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "page_views", Constraint: "page_views_line_id_fkey", Name: "line_id.references", FK: runtime.FKMissing}

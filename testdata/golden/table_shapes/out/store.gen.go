@@ -87,7 +87,6 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrEventIDOccurredAtTaken,
 	ErrShopRegionCodeTaken,
 	ErrSessionIDTaken,
-	ErrPageViewTaken,
 	ErrPageViewLineIDNotFound,
 	ErrWideRowIDTaken,
 }}
