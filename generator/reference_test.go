@@ -82,10 +82,13 @@ func referencePage() []byte {
 	}
 	p("\n## Filter operators\n\n")
 	p("| operator | SQL | binds | applies to |\n|---|---|---|---|\n")
-	var unordered []string
+	var unordered, noEquality []string
 	for _, t := range pgtypes.All {
 		if !t.Ordered {
 			unordered = append(unordered, code(t.Name))
+		}
+		if t.NoEquality {
+			noEquality = append(noEquality, code(t.Name))
 		}
 	}
 	shapes := map[filterop.Shape]string{filterop.Value: "one value", filterop.Range: "two values, `<param>_from` and `<param>_to`",
@@ -101,6 +104,8 @@ func referencePage() []byte {
 			applies = "text types"
 		case o.Ordered:
 			applies = "types with an order (not " + strings.Join(unordered, ", ") + ")"
+		case o.Equality:
+			applies = "types with an equality operator (not " + strings.Join(noEquality, ", ") + ")"
 		case o.Nullable:
 			applies = "nullable columns"
 		}

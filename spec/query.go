@@ -353,6 +353,9 @@ func (p *parser) filter(c *Column, n *node, pos Pos) *Filter {
 	if b := c.Type.scalar(); op.Ordered && typeOK && b != nil && !b.Ordered {
 		p.errs.Add(opPos, "%s does not apply to %s column %q", flt.Op, c.Type, c.Name)
 	}
+	if b := c.Type.scalar(); op.Equality && typeOK && b != nil && b.NoEquality {
+		p.errs.Add(opPos, "%s does not apply to %s column %q: PostgreSQL has no equality operator for %s (jsonb has one)", flt.Op, c.Type, c.Name, b.Name)
+	}
 	if op.Nullable && !c.Nullable {
 		p.errs.Add(opPos, "%s applies to nullable columns; column %q is not nullable", flt.Op, c.Name)
 	}

@@ -363,6 +363,9 @@ func (p *parser) column(t *Table, pr pair) *Column {
 		}
 		aux.onPos[key] = v.value.pos
 	}
+	if b := c.Type.scalar(); c.Unique && b != nil && b.NoEquality {
+		p.errs.Add(f.byKey["unique"].key.pos, "column %q cannot be unique: PostgreSQL has no equality operator for type %s; use jsonb", name, b.Name)
+	}
 	p.rules(c, aux, f)
 	return c
 }
@@ -596,6 +599,9 @@ func (p *parser) primaryKey(t *Table, f *fieldSet, hasCols bool) {
 	for _, c := range t.PrimaryKey {
 		if c.Nullable {
 			p.errs.Add(c.Pos, "primary key column %q cannot be nullable", c.Name)
+		}
+		if b := c.Type.scalar(); b != nil && b.NoEquality {
+			p.errs.Add(c.Pos, "primary key column %q is of type %s, which PostgreSQL has no equality operator for; use jsonb", c.Name, b.Name)
 		}
 	}
 	if v, ok := f.get("primary_key_name"); ok {

@@ -38,11 +38,13 @@ type Op struct {
 	SQL         string
 	NullableSQL string
 	Shape       Shape
-	// Text, Ordered and Nullable restrict the columns the operator
-	// applies to: text types (pgtypes.Type.Text), types with an order
-	// (pgtypes.Type.Ordered), nullable columns.
+	// Text, Ordered, Equality and Nullable restrict the columns the
+	// operator applies to: text types (pgtypes.Type.Text), types with an
+	// order (pgtypes.Type.Ordered), types with an equality operator (not
+	// pgtypes.Type.NoEquality), nullable columns.
 	Text     bool
 	Ordered  bool
+	Equality bool
 	Nullable bool
 	// Docs is how docs pages write the comparison: ≤, is null.
 	Docs string
@@ -51,13 +53,13 @@ type Op struct {
 // All are the operators, in the order the JSON Schema and docs list
 // them.
 var All = []*Op{
-	{Name: "eq", SQL: "=", Docs: "="},
-	{Name: "ne", SQL: "<>", NullableSQL: "IS DISTINCT FROM", Docs: "≠"},
+	{Name: "eq", SQL: "=", Equality: true, Docs: "="},
+	{Name: "ne", SQL: "<>", NullableSQL: "IS DISTINCT FROM", Equality: true, Docs: "≠"},
 	{Name: "lt", SQL: "<", Ordered: true, Docs: "<"},
 	{Name: "lte", SQL: "<=", Ordered: true, Docs: "≤"},
 	{Name: "gt", SQL: ">", Ordered: true, Docs: ">"},
 	{Name: "gte", SQL: ">=", Ordered: true, Docs: "≥"},
-	{Name: "in", SQL: "= ANY", Shape: List, Docs: "in"},
+	{Name: "in", SQL: "= ANY", Shape: List, Equality: true, Docs: "in"},
 	{Name: "like", SQL: "LIKE", Text: true, Docs: "like"},
 	{Name: "ilike", SQL: "ILIKE", Text: true, Docs: "ilike"},
 	{Name: "is_null", SQL: "IS NULL", Shape: NoValue, Nullable: true, Docs: "is null"},

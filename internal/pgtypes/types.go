@@ -115,7 +115,11 @@ type Type struct {
 	CheckArgs  CheckArgs
 	ArrayCheck string
 	// Ordered is set when lt, lte, gt, gte and between filters apply.
-	Ordered bool
+	// NoEquality is set for a type PostgreSQL has no equality operator
+	// for (json): eq, ne and in filters do not apply, and a column of it
+	// cannot be unique or a key.
+	Ordered    bool
+	NoEquality bool
 	// Keyset is set when a keyset page can be ordered by the type: the
 	// server can sort it, and its Go values survive the JSON of a page
 	// cursor (NaN does not).
@@ -447,7 +451,7 @@ var All = []*Type{
 		Codec:   "pgx's json codec; the JSON text as it is",
 		Catalog: "json", AtlasName: "json", atlas: atlasJSON,
 		Docs:  "JSON text, kept as written",
-		Check: "CheckJSON",
+		Check: "CheckJSON", NoEquality: true,
 	},
 	{
 		Name: "bytea", Hints: []string{"blob", "bytes"},
