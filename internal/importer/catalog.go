@@ -168,6 +168,8 @@ type CatSequence struct {
 	Type                        string
 	Start, Inc, Min, Max, Cache int64
 	Cycle                       bool
+	// Unlogged is set for an UNLOGGED sequence.
+	Unlogged bool
 	// OwnedBy is "table.column" for a sequence OWNED BY a column.
 	OwnedBy string
 	Comment string
@@ -465,9 +467,10 @@ ORDER BY i.indrelid, ic.relname`, r.schema)
 
 func (r *reader) sequences() error {
 	return appendRows(r, &r.cat.Sequences, func(s *CatSequence) []any {
-		return []any{&s.Name, &s.Type, &s.Start, &s.Inc, &s.Min, &s.Max, &s.Cache, &s.Cycle, &s.OwnedBy, &s.Comment}
+		return []any{&s.Name, &s.Type, &s.Start, &s.Inc, &s.Min, &s.Max, &s.Cache, &s.Cycle, &s.Unlogged, &s.OwnedBy, &s.Comment}
 	}, `
 SELECT c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+  c.relpersistence = 'u',
   coalesce((SELECT t.relname || '.' || a.attname FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' LIMIT 1), ''),

@@ -87,7 +87,7 @@ func Convert(cat *Catalog, opts Options) *Result {
 		opts.Dir = "schema"
 	}
 	c := &converter{cat: cat, opts: opts, res: &Result{}, specTables: map[string]*specTable{}, enums: map[string]bool{},
-		domains: map[string]*CatDomain{}, objNames: map[string]bool{}, unlogged: map[string]*object{}}
+		domains: map[string]*CatDomain{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}}
 	c.run()
 	return c.res
 }
@@ -116,8 +116,10 @@ type converter struct {
 	// why.
 	beforeTables  map[string]bool
 	lateGenerated map[string]string
-	// unlogged are the objects setting spec tables UNLOGGED, by table.
+	// unlogged are the objects setting spec tables UNLOGGED, by table;
+	// ownedBy the objects making sequences owned by a table, by table.
 	unlogged map[string]*object
+	ownedBy  map[string][]*object
 }
 
 // specTable is a table written under tables:.
@@ -333,6 +335,12 @@ func (c *converter) orderUnlogged() {
 		from := c.unlogged[t.Name]
 		if from == nil {
 			continue
+		}
+		// A sequence owned by the table when it is made unlogged becomes
+		// unlogged too; the database's kept its own (pg_dump creates the
+		// sequence apart and owns it after), so it is owned after.
+		for _, o := range c.ownedBy[t.Name] {
+			o.dependsOn = appendUnique(o.dependsOn, from.name)
 		}
 		for _, k := range t.Constraints {
 			to := c.unlogged[k.RefTable]
@@ -603,7 +611,11 @@ func (c *converter) earlyObjects() {
 	}
 	for _, s := range cat.Sequences {
 		var b strings.Builder
-		fmt.Fprintf(&b, "CREATE SEQUENCE %s", quoteIdent(s.Name))
+		b.WriteString("CREATE ")
+		if s.Unlogged {
+			b.WriteString("UNLOGGED ")
+		}
+		fmt.Fprintf(&b, "SEQUENCE %s", quoteIdent(s.Name))
 		if s.Type != "bigint" {
 			fmt.Fprintf(&b, "\n  AS %s", s.Type)
 		}
@@ -622,10 +634,12 @@ func (c *converter) earlyObjects() {
 		if s.OwnedBy != "" {
 			tbl, col, _ := strings.Cut(s.OwnedBy, ".")
 			name := c.objName(s.Name, "owned_by")
-			c.add(&c.alters, &object{name: name, kind: "other",
+			o := &object{name: name, kind: "other",
 				sql:       fmt.Sprintf("ALTER SEQUENCE %s OWNED BY %s.%s", quoteIdent(s.Name), quoteIdent(tbl), quoteIdent(col)),
 				drop:      fmt.Sprintf("ALTER SEQUENCE %s OWNED BY NONE", quoteIdent(s.Name)),
-				dependsOn: []string{objNameOf(s.Name), objNameOf(tbl)}})
+				dependsOn: []string{objNameOf(s.Name), objNameOf(tbl)}}
+			c.add(&c.alters, o)
+			c.ownedBy[tbl] = append(c.ownedBy[tbl], o)
 		}
 	}
 	for _, d := range cat.Domains {

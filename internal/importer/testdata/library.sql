@@ -233,7 +233,7 @@ CREATE UNLOGGED TABLE session_hub (
   seen timestamptz NOT NULL DEFAULT now()
 );
 CREATE UNLOGGED TABLE session_peer (
-  peer_id bigint PRIMARY KEY,
+  peer_id bigserial PRIMARY KEY,
   hub_id bigint NOT NULL REFERENCES session_hub ON DELETE CASCADE,
   kind peer_kind NOT NULL DEFAULT ''
 );
@@ -253,3 +253,10 @@ ALTER TABLE hold ADD CONSTRAINT hold_book_id_fkey FOREIGN KEY (book_id) REFERENC
 -- No primary key, and a unique index with the name one would have (Ecto's join tables).
 CREATE TABLE hold_log (hold_id bigint NOT NULL, at timestamptz NOT NULL);
 CREATE UNIQUE INDEX hold_log_pkey ON hold_log (hold_id, at);
+
+-- A sequence made apart and owned by an unlogged table after, as pg_dump
+-- writes one: it stays logged.
+CREATE UNLOGGED TABLE session_event (event_id bigint NOT NULL PRIMARY KEY, hub_id bigint NOT NULL);
+CREATE SEQUENCE session_event_event_id_seq;
+ALTER SEQUENCE session_event_event_id_seq OWNED BY session_event.event_id;
+ALTER TABLE session_event ALTER COLUMN event_id SET DEFAULT nextval('session_event_event_id_seq');
