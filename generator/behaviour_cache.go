@@ -251,7 +251,7 @@ func matchUniqueKey(t *ir.Table, cols []*ir.Column) []*ir.Column {
 	var keys [][]*ir.Column
 	keys = append(keys, t.PK)
 	for _, c := range t.Columns {
-		if c.Unique && !c.PrimaryKey {
+		if c.UniqueName != "" {
 			keys = append(keys, []*ir.Column{c})
 		}
 	}

@@ -394,7 +394,10 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 		}
 	}
 	for _, c := range t.Columns {
-		if c.Unique && !c.PrimaryKey {
+		// A unique column has a constraint of its own unless it is the
+		// primary key by itself (a column of a composite key may be
+		// unique alone).
+		if c.Unique && !(c.PrimaryKey && len(t.PK) == 1) {
 			c.UniqueName = b.uniqueName(t, c)
 		}
 		if c.Check != "" {

@@ -44,7 +44,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 		})
 	}
 	for _, c := range t.Columns {
-		if c.Unique && !c.PrimaryKey {
+		if c.UniqueName != "" {
 			add(&ir.Constraint{
 				Kind: ir.UniqueConstraint, SQLName: c.UniqueName, SpecName: c.SQLName + ".unique",
 				Sentinel: "Err" + t.Model + c.Field + "Taken", Pos: c.Pos,

@@ -208,7 +208,7 @@ func (p *parser) checkPartitionKeys(t *Table) {
 			t.Name, key, strings.Join(m, ", "), joinNames(t.PrimaryKey), strings.Join(m, ", "))
 	}
 	for _, c := range t.Columns {
-		if c.Unique && !c.PrimaryKey {
+		if c.Unique && !(c.PrimaryKey && len(t.PrimaryKey) == 1) {
 			if m := missing([]*Column{c}); len(m) > 0 {
 				p.errs.Add(c.Pos, "column %q of table %q cannot be unique: the table is partitioned by (%s), and a unique key must include %s; declare a unique index over (%s, %s) instead",
 					c.Name, t.Name, key, strings.Join(m, ", "), c.Name, strings.Join(m, ", "))

@@ -160,7 +160,7 @@ func attrKeys(c *ir.Column) string {
 	if c.References != nil {
 		keys = append(keys, "FK")
 	}
-	if c.Unique && !c.PrimaryKey {
+	if c.UniqueName != "" {
 		keys = append(keys, "UK")
 	}
 	s := ""

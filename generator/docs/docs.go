@@ -393,7 +393,7 @@ func buildColumn(t *ir.Table, c *ir.Column, at *schema.Table) columnView {
 	if c.Generated != "" {
 		cons = append(cons, "generated ("+code(c.Generated)+")")
 	}
-	if c.Unique && !c.PrimaryKey {
+	if c.UniqueName != "" {
 		cons = append(cons, "unique")
 	}
 	if ref := c.References; ref != nil {

@@ -1131,7 +1131,9 @@ type Column struct {
 	RefusesNil bool
 	// PrimaryKey is set on the columns of the primary key; Unique on a
 	// column with unique: true, whose constraint (or, on a soft-delete
-	// table, partial unique index over the live rows) is UniqueName.
+	// table, partial unique index over the live rows) is UniqueName: ""
+	// when the column is the primary key by itself, a column of a
+	// composite key has one of its own.
 	// UniqueTenant is the tenant column the constraint starts with, on
 	// a tenant table where the column is not global: (tenant, column);
 	// nil for a key unique across tenants.

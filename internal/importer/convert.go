@@ -1068,6 +1068,9 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		if k.Deferrable {
 			c.find("primary key", t.Name+"."+k.Name, Changed, "it is DEFERRABLE, which specs do not declare; imported as not deferrable")
 		}
+		if _, include, ok := strings.Cut(k.Def, " INCLUDE "); ok {
+			c.find("primary key", t.Name+"."+k.Name, Changed, "it has INCLUDE %s, which specs do not declare: migrations create the key without it (a unique index with INCLUDE can be an sql object)", include)
+		}
 		for _, sc := range cols {
 			sc.pk = true
 			sc.nullable = false

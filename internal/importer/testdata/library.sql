@@ -260,3 +260,6 @@ CREATE UNLOGGED TABLE session_event (event_id bigint NOT NULL PRIMARY KEY, hub_i
 CREATE SEQUENCE session_event_event_id_seq;
 ALTER SEQUENCE session_event_event_id_seq OWNED BY session_event.event_id;
 ALTER TABLE session_event ALTER COLUMN event_id SET DEFAULT nextval('session_event_event_id_seq');
+
+-- A column of a composite primary key that is unique by itself.
+CREATE TABLE shelf_slot (shelf_id integer NOT NULL, slot_no bigint NOT NULL UNIQUE, PRIMARY KEY (shelf_id, slot_no));
