@@ -93,9 +93,12 @@ type CatColumn struct {
 	ElemCat    string // typcategory
 	Dims       int
 	// Mods are the type modifiers read back from Type ("(255)", "(10,2)").
-	NotNull  bool
-	Default  string
-	Identity string // "", "a" (ALWAYS) or "d" (BY DEFAULT)
+	NotNull bool
+	// Inherited is set for a column a table inherits (INHERITS, a
+	// partition) and does not declare itself.
+	Inherited bool
+	Default   string
+	Identity  string // "", "a" (ALWAYS) or "d" (BY DEFAULT)
 	// IdentitySeq holds the options of an identity column's sequence.
 	IdentitySeq SeqOptions
 	Generated   string // "" or "s" (STORED)
@@ -344,7 +347,7 @@ func (r *reader) columns() error {
 	rows, err := r.conn.Query(r.ctx, `
 SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
   et.typname, en.nspname, et.typtype::text, et.typcategory::text, CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END,
-  a.attnotnull, coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
+  a.attnotnull, NOT a.attislocal, coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
   coalesce(col_description(a.attrelid, a.attnum), ''),
   CASE WHEN a.attcollation <> 0 AND a.attcollation <> et.typcollation AND a.attcollation <> t.typcollation
     THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) ELSE '' END,
@@ -375,7 +378,7 @@ ORDER BY a.attrelid, a.attnum`, r.schema)
 		var oid uint32
 		c := &CatColumn{}
 		if err := rows.Scan(&oid, &c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemCat, &c.Dims,
-			&c.NotNull, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
+			&c.NotNull, &c.Inherited, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
 			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
 			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax); err != nil {
 			return err

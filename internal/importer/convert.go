@@ -722,8 +722,17 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 		deps = append(deps, objNameOf(t.Parent))
 	}
 	var items []string
+	var inheritedDefaults []*CatColumn
 	if t.Parent == "" {
 		for _, col := range t.Columns {
+			if col.Inherited && len(t.Inherits) > 0 {
+				// INHERITS brings the column; a default of its own is
+				// set after.
+				if col.Default != "" && col.Default != c.inheritedDefault(t, col.Name) && len(col.DefaultUses) == 0 {
+					inheritedDefaults = append(inheritedDefaults, col)
+				}
+				continue
+			}
 			items = append(items, columnDDL(col))
 			if col.Generated == "s" {
 				for _, fn := range col.DefaultUses {
@@ -763,9 +772,12 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	if t.Parent != "" {
 		for _, col := range t.Columns {
 			if col.Default != "" && len(col.DefaultUses) == 0 {
-				fmt.Fprintf(&b, ";\nALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", q, quoteIdent(col.Name), col.Default)
+				inheritedDefaults = append(inheritedDefaults, col)
 			}
 		}
+	}
+	for _, col := range inheritedDefaults {
+		fmt.Fprintf(&b, ";\nALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", q, quoteIdent(col.Name), col.Default)
 	}
 	b.WriteString(commentOn("TABLE", q, t.Comment))
 	for _, col := range t.Columns {
@@ -788,6 +800,21 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	for _, x := range t.Indexes {
 		c.indexObject(t, x, "an index of a table kept as SQL")
 	}
+}
+
+// inheritedDefault returns the default column name has in the first
+// table t inherits that has the column, "" when none has it.
+func (c *converter) inheritedDefault(t *CatTable, name string) string {
+	for _, p := range t.Inherits {
+		for _, pt := range c.cat.Tables {
+			if pt.Name == p {
+				if pc := parentColumn(pt, name); pc != nil {
+					return pc.Default
+				}
+			}
+		}
+	}
+	return ""
 }
 
 func columnDDL(col *CatColumn) string {

@@ -263,3 +263,10 @@ ALTER TABLE session_event ALTER COLUMN event_id SET DEFAULT nextval('session_eve
 
 -- A column of a composite primary key that is unique by itself.
 CREATE TABLE shelf_slot (shelf_id integer NOT NULL, slot_no bigint NOT NULL UNIQUE, PRIMARY KEY (shelf_id, slot_no));
+
+-- Inheritance as older schemas partitioned (Sakila 2007): the child declares
+-- no column of its own, one has a default of its own.
+CREATE TABLE fine (fine_id bigint NOT NULL, member_id uuid NOT NULL, amount numeric(6,2) NOT NULL DEFAULT 0, issued date NOT NULL);
+CREATE TABLE fine_2024 (CONSTRAINT fine_2024_issued_check CHECK (issued >= DATE '2024-01-01' AND issued < DATE '2025-01-01')) INHERITS (fine);
+ALTER TABLE fine_2024 ALTER COLUMN amount SET DEFAULT 5;
+CREATE TABLE fine_2025 (note text) INHERITS (fine);
