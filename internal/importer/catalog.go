@@ -111,6 +111,11 @@ type CatColumn struct {
 	// DefaultUses are the functions of the imported schema the default
 	// calls.
 	DefaultUses []string
+	// Statistics is the column's statistics target (SET STATISTICS), -1
+	// for the server's default; Options its attribute options
+	// (n_distinct=-0.02).
+	Statistics int
+	Options    []string
 }
 
 // SeqOptions are a sequence's options and the largest value of its type.
@@ -347,7 +352,7 @@ func (r *reader) columns() error {
 	rows, err := r.conn.Query(r.ctx, `
 SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
   et.typname, en.nspname, et.typtype::text, et.typcategory::text, CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END,
-  a.attnotnull, NOT a.attislocal, coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
+  a.attnotnull, NOT a.attislocal, coalesce(a.attstattarget::int, -1), coalesce(a.attoptions, '{}'), coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
   coalesce(col_description(a.attrelid, a.attnum), ''),
   CASE WHEN a.attcollation <> 0 AND a.attcollation <> et.typcollation AND a.attcollation <> t.typcollation
     THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) ELSE '' END,
@@ -378,7 +383,7 @@ ORDER BY a.attrelid, a.attnum`, r.schema)
 		var oid uint32
 		c := &CatColumn{}
 		if err := rows.Scan(&oid, &c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemCat, &c.Dims,
-			&c.NotNull, &c.Inherited, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
+			&c.NotNull, &c.Inherited, &c.Statistics, &c.Options, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
 			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
 			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax); err != nil {
 			return err

@@ -779,6 +779,11 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	for _, col := range inheritedDefaults {
 		fmt.Fprintf(&b, ";\nALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", q, quoteIdent(col.Name), col.Default)
 	}
+	for _, col := range t.Columns {
+		if set, _ := columnSettings(t, col); set != "" {
+			b.WriteString(";\n" + set)
+		}
+	}
 	b.WriteString(commentOn("TABLE", q, t.Comment))
 	for _, col := range t.Columns {
 		b.WriteString(commentOn("COLUMN", q+"."+quoteIdent(col.Name), col.Comment))
@@ -800,6 +805,27 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	for _, x := range t.Indexes {
 		c.indexObject(t, x, "an index of a table kept as SQL")
 	}
+}
+
+// columnSettings returns the statements that give a column its
+// statistics target and attribute options, and those that take them
+// back; "" for a column without either.
+func columnSettings(t *CatTable, col *CatColumn) (set, reset string) {
+	alter := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s ", quoteIdent(t.Name), quoteIdent(col.Name))
+	var sets, resets []string
+	if col.Statistics >= 0 {
+		sets = append(sets, fmt.Sprintf("%sSET STATISTICS %d", alter, col.Statistics))
+		resets = append(resets, alter+"SET STATISTICS -1")
+	}
+	if len(col.Options) > 0 {
+		keys := make([]string, len(col.Options))
+		for i, o := range col.Options {
+			keys[i], _, _ = strings.Cut(o, "=")
+		}
+		sets = append(sets, alter+"SET ("+strings.Join(col.Options, ", ")+")")
+		resets = append(resets, alter+"RESET ("+strings.Join(keys, ", ")+")")
+	}
+	return strings.Join(sets, ";\n"), strings.Join(resets, ";\n")
 }
 
 // inheritedDefault returns the default column name has in the first
@@ -1004,6 +1030,10 @@ func (c *converter) buildTable(st *specTable) {
 				drop:      fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s", quoteIdent(t.Name), quoteIdent(col.Name), typ),
 				dependsOn: []string{t.Name, objNameOf(col.ElemName)}})
 			c.find("column", t.Name+"."+col.Name, Kept, "its type is the domain %s: the spec declares the base type %s and an sql object gives the column the domain", col.Type, typ)
+		}
+		if set, reset := columnSettings(t, col); set != "" {
+			c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "settings"), kind: "other", sql: set, drop: reset, dependsOn: []string{t.Name}})
+			c.find("column", t.Name+"."+col.Name, Kept, "its statistics target or options, which specs do not declare: an sql object sets them")
 		}
 		st.columns = append(st.columns, sc)
 		byNum[col.Num] = sc

@@ -270,3 +270,8 @@ CREATE TABLE fine (fine_id bigint NOT NULL, member_id uuid NOT NULL, amount nume
 CREATE TABLE fine_2024 (CONSTRAINT fine_2024_issued_check CHECK (issued >= DATE '2024-01-01' AND issued < DATE '2025-01-01')) INHERITS (fine);
 ALTER TABLE fine_2024 ALTER COLUMN amount SET DEFAULT 5;
 CREATE TABLE fine_2025 (note text) INHERITS (fine);
+
+-- Planner settings of columns: a statistics target, attribute options.
+ALTER TABLE loan ALTER COLUMN member_id SET STATISTICS 500;
+ALTER TABLE loan ALTER COLUMN member_id SET (n_distinct = -0.5);
+ALTER TABLE fine_2025 ALTER COLUMN note SET STATISTICS 50;
