@@ -154,6 +154,12 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 	if err != nil {
 		return err
 	}
+	if len(o.sqlFiles) > 0 {
+		// Only the temporary database: checking re-creates functions.
+		if err := importer.CheckBodies(ctx, conn, cat); err != nil {
+			return err
+		}
+	}
 	res := importer.Convert(cat, importer.Options{Dir: filepath.ToSlash(filepath.Clean(o.dir)), Split: o.split,
 		DetectBehaviours: o.detect, Source: source})
 	files := res.Files

@@ -173,6 +173,33 @@ func TestImportRoundTrip(t *testing.T) {
 	}
 }
 
+// TestImportUncheckedFunctionBody imports, from a DDL file as pg_dump
+// writes one, a function whose body PostgreSQL's check refuses (created
+// with check_function_bodies off): import says so, and its migration
+// creates it the same way, where it would otherwise stop at it.
+func TestImportUncheckedFunctionBody(t *testing.T) {
+	dir := t.TempDir()
+	testfile.Write(t, dir, "go.mod", "module example.com/imported\n\ngo 1.25\n")
+	testfile.Write(t, dir, "structure.sql", `SET check_function_bodies = false;
+CREATE TABLE loan (id bigint PRIMARY KEY, returned date);
+CREATE FUNCTION stale_report() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE loan WHERE returned IS NULL;
+END
+$$;
+CREATE FUNCTION fine() RETURNS int LANGUAGE sql AS 'SELECT 1';
+`)
+	code, out, errOut := cpcgen(t, "-C", dir, "import", "--sql", filepath.Join(dir, "structure.sql"), "--package", "importdb", "--dev-url", pgtest.Current(t).AdminURL())
+	if code != exitOK || !strings.Contains(out, `function stale_report: changed: its body does not pass PostgreSQL's check (syntax error at or near "WHERE")`) || strings.Contains(out, "function fine: changed") {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, args := range [][]string{{"generate"}, {"migrate", "diff", "baseline"}, {"migrate", "apply", "--url", pgtest.URL(t)}} {
+		if code, out, errOut := cpcgen(t, append([]string{"-C", dir}, args...)...); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+}
+
 // lineDiff lists the lines only one side has.
 func lineDiff(a, b string) string {
 	count := map[string]int{}

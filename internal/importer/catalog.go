@@ -2,10 +2,12 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/cpcgen/cpcgen/internal/find"
 )
@@ -220,6 +222,9 @@ type CatFunction struct {
 	Defs     []string
 	Args     []string // identity arguments of each overload
 	Comments []string
+	// BodyError is why PostgreSQL's check of function bodies refuses an
+	// overload (see CheckBodies), or "".
+	BodyError string
 }
 
 // CatTrigger is a trigger of a table of the schema.
@@ -657,4 +662,54 @@ func appendRows[T any](r *reader, dst *[]T, fields func(*T) []any, query string,
 		*dst = append(*dst, v)
 	}
 	return rows.Err()
+}
+
+// CheckBodies runs PostgreSQL's check of function bodies on every
+// function and procedure of cat, and sets BodyError on those it refuses:
+// a file pg_dump wrote creates functions with check_function_bodies off,
+// so one whose body never compiled (a statement with a syntax error, a
+// table that is gone) exists in the database, and migrations, which run
+// with the check on, would stop at it. Each definition is created again,
+// as CREATE OR REPLACE, in a transaction that is rolled back: call it on
+// the temporary database import replays DDL files into, never on a
+// database of the user's.
+func CheckBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog) error {
+	for i := range cat.Functions {
+		f := &cat.Functions[i]
+		if f.Kind == "a" {
+			continue
+		}
+		for _, def := range f.Defs {
+			msg, err := bodyError(ctx, conn, def)
+			if err != nil {
+				return fmt.Errorf("check the body of function %s: %w", f.Name, err)
+			}
+			if msg != "" {
+				f.BodyError = msg
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// bodyError returns the server's message refusing def with function
+// bodies checked, or "".
+func bodyError(ctx context.Context, conn *pgx.Conn, def string) (string, error) {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, "SET LOCAL check_function_bodies = on"); err != nil {
+		return "", err
+	}
+	if _, err := tx.Exec(ctx, def, pgx.QueryExecModeSimpleProtocol); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) {
+			return pgErr.Message, nil
+		}
+		return "", err
+	}
+	return "", nil
 }

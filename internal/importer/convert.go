@@ -1531,7 +1531,13 @@ func (c *converter) function(f CatFunction) *object {
 		stmts[len(stmts)-1] += commentOn(keyword, quoteIdent(f.Name)+"("+f.Args[i]+")", f.Comments[i])
 	}
 	o := &object{name: objNameOf(f.Name), kind: kind, sql: strings.Join(stmts, ";\n")}
-	if f.Kind == "a" || !plain(f.Name) {
+	if f.BodyError != "" {
+		// Created as the database has it, unchecked: an object of kind
+		// other, as an object of kind function must start with its
+		// CREATE statement.
+		o.sql = "SET check_function_bodies = off;\n" + o.sql + ";\nRESET check_function_bodies"
+	}
+	if f.Kind == "a" || !plain(f.Name) || f.BodyError != "" {
 		var drops []string
 		for _, a := range f.Args {
 			drops = append(drops, fmt.Sprintf("DROP %s %s(%s)", keyword, quoteIdent(f.Name), a))
@@ -1542,6 +1548,10 @@ func (c *converter) function(f CatFunction) *object {
 		}
 	}
 	c.objNames[o.name] = true
+	if f.BodyError != "" {
+		c.find(kind, f.Name, Changed, "its body does not pass PostgreSQL's check (%s): it was created with check_function_bodies off, as pg_dump's files do, and the sql object creates it so too; fix the body", clipText(f.BodyError))
+		return o
+	}
 	if c.beforeTables[f.Name] {
 		c.find(kind, f.Name, Kept, "a generated column calls it, so it is created before the tables (before_tables: true); read it with a raw query; migrations create, replace and drop it")
 	} else {
