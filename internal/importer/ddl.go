@@ -66,6 +66,7 @@ type Statement struct {
 // messages) one by one on conn. psql's meta-commands (\connect …) and the
 // data of COPY … FROM stdin and the statements that write rows are
 // skipped: import reads schemas, not data (see dataStatement); so are
+// the statements that create or drop a database (databaseStatement) and
 // session settings the server does not know (see unknownSetting).
 func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) error {
 	stmts, err := SplitDDL(src)
@@ -73,7 +74,7 @@ func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) error {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	for _, s := range stmts {
-		if dataStatement(s.SQL) {
+		if dataStatement(s.SQL) || databaseStatement(s.SQL) {
 			continue
 		}
 		if _, err := conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol); err != nil {
@@ -103,6 +104,15 @@ func dataStatement(stmt string) bool {
 		return true
 	}
 	return false
+}
+
+// databaseStatement reports whether stmt creates or drops a database
+// (a script that makes its own, as Chinook's does, then \connects to
+// it): import replays into a database of its own, and must not create or
+// drop others on the server of --dev-url.
+func databaseStatement(stmt string) bool {
+	f := strings.Fields(strings.ToUpper(stmt))
+	return len(f) >= 2 && (f[0] == "CREATE" || f[0] == "DROP") && f[1] == "DATABASE"
 }
 
 // unknownSetting reports whether err is the server's refusal of a

@@ -137,13 +137,16 @@ func TestApplyDDLMissingOnServer(t *testing.T) {
 }
 
 // TestApplyDDLSkips: a newer pg_dump's session settings the server does
-// not know are skipped, and so are the statements that write rows (with
+// not know are skipped, and so are the statements that create or drop a
+// database and those that write rows (with
 // COPY's data left out, the inserted row would fail the foreign key
 // added after it); an unknown setting in any other statement, or a
 // misspelt one's own error, is still reported.
 func TestApplyDDLSkips(t *testing.T) {
 	ctx := context.Background()
-	conn := loadedConn(t, "pg17.sql", `SET statement_timeout = 0;
+	conn := loadedConn(t, "pg17.sql", `DROP DATABASE IF EXISTS cpcgen_import_probe;
+CREATE DATABASE cpcgen_import_probe;
+SET statement_timeout = 0;
 SET transaction_timeout = 0;
 SELECT pg_catalog.set_config('no_such_thing', '', false);
 CREATE TABLE a (id int PRIMARY KEY);
@@ -154,6 +157,10 @@ ALTER TABLE b ADD FOREIGN KEY (a_id) REFERENCES a;
 `)
 	if res := convert(t, conn, "pg17.sql"); res.Tables != 2 {
 		t.Fatalf("%d tables, want 2", res.Tables)
+	}
+	var made bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'cpcgen_import_probe')").Scan(&made); err != nil || made {
+		t.Fatalf("a database the file creates was created on the server: %v %v", made, err)
 	}
 	for _, ddl := range []string{"ALTER DATABASE postgres SET no_such_parameter = 1;\n", "SET statement_timeout = 'soon';\n"} {
 		err := ApplyDDL(ctx, conn, "bad.sql", ddl)
