@@ -331,6 +331,10 @@ func (c *converter) tableProblem(t *CatTable) string {
 // referencing each other in a cycle cannot be ordered: PostgreSQL could
 // not make them unlogged one at a time either.
 func (c *converter) orderUnlogged() {
+	byName := map[string]*object{}
+	for _, o := range c.unlogged {
+		byName[o.name] = o
+	}
 	for _, t := range c.cat.Tables {
 		from := c.unlogged[t.Name]
 		if from == nil {
@@ -344,7 +348,7 @@ func (c *converter) orderUnlogged() {
 		}
 		for _, k := range t.Constraints {
 			to := c.unlogged[k.RefTable]
-			if k.Type != "f" || to == nil || to == from || k.RefSchema != "" && k.RefSchema != c.cat.Schema || reaches(c.unlogged, from, to.name) {
+			if k.Type != "f" || to == nil || to == from || k.RefSchema != "" && k.RefSchema != c.cat.Schema || reaches(byName, from, to.name) {
 				continue
 			}
 			to.dependsOn = appendUnique(to.dependsOn, from.name)
@@ -353,12 +357,8 @@ func (c *converter) orderUnlogged() {
 }
 
 // reaches reports whether object o depends, directly or through other
-// objects of objs, on the object named name.
-func reaches(objs map[string]*object, o *object, name string) bool {
-	byName := map[string]*object{}
-	for _, x := range objs {
-		byName[x.name] = x
-	}
+// objects of byName (by name), on the object named name.
+func reaches(byName map[string]*object, o *object, name string) bool {
 	seen := map[string]bool{}
 	var walk func(*object) bool
 	walk = func(o *object) bool {
@@ -388,13 +388,17 @@ func reaches(objs map[string]*object, o *object, name string) bool {
 // after the function.
 func (c *converter) generatedFunctions() {
 	c.beforeTables, c.lateGenerated = map[string]bool{}, map[string]string{}
+	relations := c.relationNames()
 	for _, t := range c.cat.Tables {
 		for _, col := range t.Columns {
 			if col.Generated != "s" {
 				continue
 			}
 			for _, fn := range col.DefaultUses {
-				if why := c.earlyProblem(fn, map[string]bool{}); why != "" {
+				if c.beforeTables[fn] || c.lateGenerated[fn] != "" {
+					continue // decided for another column
+				}
+				if why := c.earlyProblem(fn, relations, map[string]bool{}); why != "" {
 					c.lateGenerated[fn] = why
 				} else {
 					c.markBeforeTables(fn)
@@ -405,8 +409,9 @@ func (c *converter) generatedFunctions() {
 }
 
 // earlyProblem says why function name cannot be created before the
-// tables, or "": seen guards against functions calling each other.
-func (c *converter) earlyProblem(name string, seen map[string]bool) string {
+// tables, where it must not name any of relations, or "": seen guards
+// against functions calling each other.
+func (c *converter) earlyProblem(name string, relations []string, seen map[string]bool) string {
 	if seen[name] {
 		return ""
 	}
@@ -419,24 +424,38 @@ func (c *converter) earlyProblem(name string, seen map[string]bool) string {
 		return "is an aggregate"
 	}
 	for _, def := range f.Defs {
-		text, sqlBody := checkedAtCreate(def)
-		for _, rel := range c.relationNames() {
+		text, _ := checkedAtCreate(def)
+		for _, rel := range relations {
 			if mentions(text, rel) {
 				return "names " + rel
 			}
 		}
+	}
+	for _, g := range c.sqlCallees(f) {
+		if why := c.earlyProblem(g, relations, seen); why != "" {
+			return "calls " + g + ", which " + why
+		}
+	}
+	return ""
+}
+
+// sqlCallees are the other functions of the schema that the bodies of f
+// call, when f is LANGUAGE sql (PostgreSQL resolves them when it creates
+// f); none for another language.
+func (c *converter) sqlCallees(f *CatFunction) []string {
+	var out []string
+	for _, def := range f.Defs {
+		text, sqlBody := checkedAtCreate(def)
 		if !sqlBody {
 			continue
 		}
 		for _, g := range c.cat.Functions {
-			if g.Name != name && calls(text, g.Name) {
-				if why := c.earlyProblem(g.Name, seen); why != "" {
-					return "calls " + g.Name + ", which " + why
-				}
+			if g.Name != f.Name && calls(text, g.Name) {
+				out = appendUnique(out, g.Name)
 			}
 		}
 	}
-	return ""
+	return out
 }
 
 // checkedAtCreate returns the part of a function's definition
@@ -488,17 +507,8 @@ func (c *converter) markBeforeTables(name string) {
 		return
 	}
 	c.beforeTables[name] = true
-	f := c.catFunction(name)
-	for _, def := range f.Defs {
-		text, sqlBody := checkedAtCreate(def)
-		if !sqlBody {
-			continue
-		}
-		for _, g := range c.cat.Functions {
-			if g.Name != name && calls(text, g.Name) {
-				c.markBeforeTables(g.Name)
-			}
-		}
+	for _, g := range c.sqlCallees(c.catFunction(name)) {
+		c.markBeforeTables(g)
 	}
 }
 
@@ -701,7 +711,26 @@ func commentOn(what, target, comment string) string {
 	if comment == "" {
 		return ""
 	}
-	return ";\nCOMMENT ON " + what + " " + target + " IS " + names.QuoteLiteral(comment)
+	return ";\n" + commentSQL(what, target, comment)
+}
+
+// commentSQL is the statement giving the object target (of kind what:
+// TABLE, INDEX, CONSTRAINT) comment, or taking its comment away when
+// comment is "".
+func commentSQL(what, target, comment string) string {
+	text := "NULL"
+	if comment != "" {
+		text = names.QuoteLiteral(comment)
+	}
+	return "COMMENT ON " + what + " " + target + " IS " + text
+}
+
+// commentObject keeps the comment of an object of table that the spec
+// declares but cannot hold the comment of (an index, a constraint) as an
+// sql object after the tables, named name.
+func (c *converter) commentObject(name, table, what, target, comment string) {
+	c.add(&c.alters, &object{name: name, kind: "other",
+		sql: commentSQL(what, target, comment), drop: commentSQL(what, target, ""), dependsOn: []string{objNameOf(table)}})
 }
 
 // sqlTable keeps a table the spec cannot declare as an sql object made
@@ -887,11 +916,7 @@ func (c *converter) constraintComment(t *CatTable, k *CatConstraint) {
 	if k.Comment == "" {
 		return
 	}
-	target := quoteIdent(k.Name) + " ON " + quoteIdent(t.Name)
-	c.add(&c.alters, &object{name: c.objName(t.Name, k.Name, "comment"), kind: "other",
-		sql:       "COMMENT ON CONSTRAINT " + target + " IS " + names.QuoteLiteral(k.Comment),
-		drop:      "COMMENT ON CONSTRAINT " + target + " IS NULL",
-		dependsOn: []string{objNameOf(t.Name)}})
+	c.commentObject(c.objName(t.Name, k.Name, "comment"), t.Name, "CONSTRAINT", quoteIdent(k.Name)+" ON "+quoteIdent(t.Name), k.Comment)
 	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "its comment: specs do not declare comments on constraints, so an sql object sets it")
 }
 
@@ -1253,10 +1278,7 @@ func (c *converter) index(st *specTable, x *CatIndex, byNum map[int16]*specColum
 		return
 	}
 	if x.Comment != "" {
-		c.add(&c.alters, &object{name: c.objName(x.Name, "comment"), kind: "other",
-			sql:       "COMMENT ON INDEX " + quoteIdent(x.Name) + " IS " + names.QuoteLiteral(x.Comment),
-			drop:      "COMMENT ON INDEX " + quoteIdent(x.Name) + " IS NULL",
-			dependsOn: []string{objNameOf(t.Name)}})
+		c.commentObject(c.objName(x.Name, "comment"), t.Name, "INDEX", quoteIdent(x.Name), x.Comment)
 		c.find("index", t.Name+"."+x.Name, Kept, "its comment: specs do not declare comments on indexes, so an sql object sets it")
 	}
 	si := &specIndex{name: x.Name, unique: x.Unique, where: x.Where}

@@ -98,8 +98,7 @@ func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) error {
 // data of COPY left out, a row a file inserts may reference rows that are
 // not there when its foreign key is added (AdventureWorks' install.sql).
 func dataStatement(stmt string) bool {
-	word, _, _ := strings.Cut(strings.TrimLeft(stmt, " \t\r\n("), " ")
-	switch strings.ToUpper(strings.TrimSpace(word)) {
+	switch leadWords(stmt, 1) {
 	case "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE":
 		return true
 	}
@@ -111,8 +110,24 @@ func dataStatement(stmt string) bool {
 // it): import replays into a database of its own, and must not create or
 // drop others on the server of --dev-url.
 func databaseStatement(stmt string) bool {
-	f := strings.Fields(strings.ToUpper(stmt))
-	return len(f) >= 2 && (f[0] == "CREATE" || f[0] == "DROP") && f[1] == "DATABASE"
+	lead := leadWords(stmt, 2)
+	return lead == "CREATE DATABASE" || lead == "DROP DATABASE"
+}
+
+// leadWords returns the first n words of stmt in upper case, one space
+// between them (fewer when stmt has fewer), without reading further.
+func leadWords(stmt string, n int) string {
+	var words []string
+	rest := strings.TrimLeft(stmt, " \t\r\n(")
+	for len(words) < n && rest != "" {
+		end := strings.IndexAny(rest, " \t\r\n(")
+		if end < 0 {
+			end = len(rest)
+		}
+		words = append(words, strings.ToUpper(rest[:end]))
+		rest = strings.TrimLeft(rest[end:], " \t\r\n")
+	}
+	return strings.Join(words, " ")
 }
 
 // unknownSetting reports whether err is the server's refusal of a
@@ -124,8 +139,8 @@ func unknownSetting(stmt string, err error) bool {
 	if !errors.As(err, &pgErr) || pgErr.Code != "42704" || !strings.HasPrefix(pgErr.Message, "unrecognized configuration parameter") {
 		return false
 	}
-	head := strings.ToUpper(strings.Join(strings.Fields(stmt), " "))
-	return strings.HasPrefix(head, "SET ") && !strings.HasPrefix(head, "SET ROLE ") || strings.HasPrefix(head, "SELECT PG_CATALOG.SET_CONFIG(")
+	lead := leadWords(stmt, 2)
+	return strings.HasPrefix(lead, "SET ") && lead != "SET ROLE" || lead == "SELECT PG_CATALOG.SET_CONFIG"
 }
 
 func runeOffset(s string, n int) int {

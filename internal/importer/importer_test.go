@@ -152,6 +152,8 @@ SELECT pg_catalog.set_config('no_such_thing', '', false);
 CREATE TABLE a (id int PRIMARY KEY);
 CREATE TABLE b (a_id int);
 INSERT INTO b VALUES (1);
+INSERT
+  INTO b VALUES (3);
 update b SET a_id = 2;
 ALTER TABLE b ADD FOREIGN KEY (a_id) REFERENCES a;
 `)
