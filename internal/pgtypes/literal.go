@@ -269,12 +269,18 @@ func checkMac(_ *Type, v Value) (string, error) {
 	if !macRE.MatchString(s) {
 		return "", fmt.Errorf("%q is not a MAC address (six bytes such as 08:00:2b:01:02:03)", Clip(v.Text))
 	}
-	h := strings.ToLower(strings.NewReplacer(":", "", "-", "", ".", "").Replace(s))
-	parts := make([]string, 6)
+	return macText(strings.NewReplacer(":", "", "-", "", ".", "").Replace(s)), nil
+}
+
+// macText writes the bytes of a MAC address given as hex digits as
+// PostgreSQL prints them: lower case, colon-separated.
+func macText(hex string) string {
+	hex = strings.ToLower(hex)
+	parts := make([]string, len(hex)/2)
 	for i := range parts {
-		parts[i] = h[2*i : 2*i+2]
+		parts[i] = hex[2*i : 2*i+2]
 	}
-	return strings.Join(parts, ":"), nil
+	return strings.Join(parts, ":")
 }
 
 // checkMac8 takes the forms PostgreSQL reads a macaddr8 in: eight bytes
@@ -300,12 +306,7 @@ func checkMac8(_ *Type, v Value) (string, error) {
 	if !ok || h.Len() != 16 {
 		return "", fmt.Errorf("%q is not an EUI-64 MAC address (eight bytes such as 08:00:2b:01:02:03:04:05)", Clip(v.Text))
 	}
-	hex := h.String()
-	parts := make([]string, 8)
-	for i := range parts {
-		parts[i] = hex[2*i : 2*i+2]
-	}
-	return strings.Join(parts, ":"), nil
+	return macText(h.String()), nil
 }
 
 var timeRE = regexp.MustCompile(`^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?$`)
