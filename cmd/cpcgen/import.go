@@ -110,6 +110,7 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 	}
 	var conn *pgx.Conn
 	var source string
+	var replayed []importer.Finding
 	if o.dbURL != "" {
 		cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
@@ -141,9 +142,11 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 			if err != nil {
 				return fmt.Errorf("--sql: %w", err)
 			}
-			if err := importer.ApplyDDL(ctx, conn, f, string(data)); err != nil {
+			found, err := importer.ApplyDDL(ctx, conn, f, string(data))
+			if err != nil {
 				return err
 			}
+			replayed = append(replayed, found...)
 		}
 		if o.schema == "" {
 			o.schema = "public"
@@ -161,7 +164,7 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 		}
 	}
 	res := importer.Convert(cat, importer.Options{Dir: filepath.ToSlash(filepath.Clean(o.dir)), Split: o.split,
-		DetectBehaviours: o.detect, Source: source})
+		DetectBehaviours: o.detect, Source: source, Findings: replayed})
 	files := res.Files
 	cfgPath := c.configPath()
 	if _, err := os.Stat(cfgPath); errors.Is(err, os.ErrNotExist) {

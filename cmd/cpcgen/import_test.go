@@ -28,7 +28,7 @@ func loadDDL(t *testing.T, name, ddl string) string {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if err := importer.ApplyDDL(ctx, conn, name, ddl); err != nil {
+	if _, err := importer.ApplyDDL(ctx, conn, name, ddl); err != nil {
 		t.Fatal(err)
 	}
 	return url

@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +27,9 @@ type Options struct {
 	// Source names where the schema came from, for the files' header
 	// line ("database app", "schema.sql"); never a URL with a password.
 	Source string
+	// Findings are those of the steps before Convert (ApplyDDL's), which
+	// the report lists with Convert's own.
+	Findings []Finding
 }
 
 // Finding is one line of the import report: what happened to an object
@@ -86,7 +90,7 @@ func Convert(cat *Catalog, opts Options) *Result {
 	if opts.Dir == "" {
 		opts.Dir = "schema"
 	}
-	c := &converter{cat: cat, opts: opts, res: &Result{}, specTables: map[string]*specTable{}, enums: map[string]bool{},
+	c := &converter{cat: cat, opts: opts, res: &Result{Findings: slices.Clone(opts.Findings)}, specTables: map[string]*specTable{}, enums: map[string]bool{},
 		domains: map[string]*CatDomain{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}}
 	c.run()
 	return c.res

@@ -21,6 +21,9 @@ type DDLError struct {
 	// Statement is the statement's text, cut for messages.
 	Statement string
 	Err       error
+	// Hint says what to do, when the statement's failure follows from a
+	// statement left out before it; "" for ddlHint's.
+	Hint string
 }
 
 // Error names the file, line and statement, and gives the server's
@@ -31,7 +34,11 @@ func (e *DDLError) Error() string {
 		line = e.ErrLine
 	}
 	msg := fmt.Sprintf("%s:%d: %v\n  in the statement starting at line %d: %s", e.File, line, e.Err, e.Line, e.Statement)
-	if hint := ddlHint(e.Err); hint != "" {
+	hint := e.Hint
+	if hint == "" {
+		hint = ddlHint(e.Err)
+	}
+	if hint != "" {
 		msg += "\n  " + hint
 	}
 	return msg
@@ -45,8 +52,8 @@ func ddlHint(err error) string {
 		return ""
 	}
 	switch {
-	case pgErr.Code == "58P01": // undefined_file: a C function's library
-		return "the statement needs a file the server replaying the DDL does not have (a C function's shared library): import from the database itself (--url), give a --dev-url whose server has it, or leave the statement out of the file and add the object by hand as an sql_objects entry"
+	case pgErr.Code == "58P01": // undefined_file
+		return "the statement needs a file the server replaying the DDL does not have: import from the database itself (--url), or give a --dev-url whose server has it"
 	case pgErr.Code == "0A000" && strings.HasPrefix(pgErr.Message, "extension ") && strings.HasSuffix(pgErr.Message, " is not available"):
 		return "the extension is not installed on the server replaying the DDL: import from the database itself (--url), or give a --dev-url whose server has it"
 	}
@@ -68,29 +75,134 @@ type Statement struct {
 // skipped: import reads schemas, not data (see dataStatement); so are
 // the statements that create or drop a database (databaseStatement) and
 // session settings the server does not know (see unknownSetting).
-func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) error {
+//
+// A C function whose shared library the server does not have (OpenStreetMap's
+// libpgosm) is left out, with the statements about it (its comment,
+// owner, grants), and reported as a finding; a later statement that
+// uses it stops the replay with a message naming it.
+func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) ([]Finding, error) {
 	stmts, err := SplitDDL(src)
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
+	var findings []Finding
+	left := map[string]string{} // the functions left out, by name: their finding's name
 	for _, s := range stmts {
 		if dataStatement(s.SQL) || databaseStatement(s.SQL) {
 			continue
 		}
-		if _, err := conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol); err != nil {
-			if unknownSetting(s.SQL, err) {
-				continue
+		_, err := conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol)
+		if err == nil || unknownSetting(s.SQL, err) {
+			continue
+		}
+		var pgErr *pgconn.PgError
+		errors.As(err, &pgErr)
+		name, sig := cFunction(s.SQL)
+		switch {
+		case pgErr != nil && pgErr.Code == "58P01" && name != "":
+			left[name] = sig
+			findings = append(findings, Finding{Kind: "function", Name: sig, Action: NotImported,
+				Why: fmt.Sprintf("LANGUAGE c, and the server replaying the DDL refused it (%s:%d: %s): add it as an sql_objects entry once the servers migrations run on have its library", file, s.Line, pgErr.Message)})
+			continue
+		case pgErr != nil && pgErr.Code == "42883" && left[functionTarget(s.SQL)] != "":
+			continue // a statement about a function left out
+		}
+		de := &DDLError{File: file, Line: s.Line, Statement: clipStatement(s.SQL), Err: err}
+		if pgErr != nil && pgErr.Code == "42883" {
+			for n, sig := range left {
+				if calls(s.SQL, n) {
+					de.Hint = fmt.Sprintf("it uses function %s, left out above (a C function whose library the server does not have): give a --dev-url whose server has that library, or import from the database itself (--url)", sig)
+					break
+				}
 			}
-			de := &DDLError{File: file, Line: s.Line, Statement: clipStatement(s.SQL), Err: err}
-			var pgErr *pgconn.PgError
-			if errors.As(err, &pgErr) && pgErr.Position > 0 {
-				pos := runeOffset(s.SQL, int(pgErr.Position)-1)
-				de.ErrLine = s.Line + strings.Count(s.SQL[:pos], "\n")
-			}
-			return de
+		}
+		if pgErr != nil && pgErr.Position > 0 {
+			pos := runeOffset(s.SQL, int(pgErr.Position)-1)
+			de.ErrLine = s.Line + strings.Count(s.SQL[:pos], "\n")
+		}
+		return findings, de
+	}
+	return findings, nil
+}
+
+// cFunction returns the name of the function (procedure) stmt creates
+// when it is LANGUAGE c, unquoted and without its schema, and its name
+// with its arguments as written (for the report); "" otherwise.
+func cFunction(stmt string) (name, sig string) {
+	lead := leadWords(stmt, 4)
+	if !strings.HasPrefix(lead, "CREATE FUNCTION") && !strings.HasPrefix(lead, "CREATE OR REPLACE FUNCTION") &&
+		!strings.HasPrefix(lead, "CREATE PROCEDURE") && !strings.HasPrefix(lead, "CREATE OR REPLACE PROCEDURE") {
+		return "", ""
+	}
+	words := strings.Fields(strings.ToUpper(stmt))
+	c := false
+	for i, w := range words[:len(words)-1] {
+		if w == "LANGUAGE" {
+			l := strings.Trim(words[i+1], `'"`)
+			c = l == "C" || l == "C;"
 		}
 	}
-	return nil
+	name = functionTarget(stmt)
+	open := strings.IndexByte(stmt, '(')
+	if !c || name == "" || open < 0 {
+		return "", ""
+	}
+	depth, end := 0, open
+	for ; end < len(stmt); end++ {
+		if stmt[end] == '(' {
+			depth++
+		} else if stmt[end] == ')' {
+			depth--
+			if depth == 0 {
+				break
+			}
+		}
+	}
+	head := stmt[:min(end+1, len(stmt))]
+	start := strings.LastIndexAny(head[:open], " \t\r\n")
+	return name, strings.Join(strings.Fields(head[start+1:]), " ")
+}
+
+// functionTarget returns the name after the word FUNCTION or PROCEDURE
+// in stmt (CREATE FUNCTION public.tile(…), COMMENT ON FUNCTION tile(…),
+// GRANT ALL ON FUNCTION "tile"(…)), unquoted and without its schema,
+// lower case unless quoted; "" when there is none.
+func functionTarget(stmt string) string {
+	up := strings.ToUpper(stmt)
+	at := -1
+	for _, w := range []string{"FUNCTION", "PROCEDURE"} {
+		for i := 0; ; {
+			k := strings.Index(up[i:], w)
+			if k < 0 {
+				break
+			}
+			k += i
+			end := k + len(w)
+			if (k == 0 || !isIdentByte(up[k-1])) && end < len(up) && (up[end] == ' ' || up[end] == '\n' || up[end] == '\t') {
+				if at < 0 || k < at {
+					at = end
+				}
+				break
+			}
+			i = end
+		}
+	}
+	if at < 0 {
+		return ""
+	}
+	rest := strings.TrimLeft(stmt[at:], " \t\r\n")
+	end := strings.IndexAny(rest, "( \t\r\n")
+	if end <= 0 {
+		return ""
+	}
+	qual := rest[:end]
+	if dot := strings.LastIndex(qual, "."); dot >= 0 {
+		qual = qual[dot+1:]
+	}
+	if strings.HasPrefix(qual, `"`) {
+		return strings.ReplaceAll(strings.Trim(qual, `"`), `""`, `"`)
+	}
+	return strings.ToLower(qual)
 }
 
 // dataStatement reports whether stmt writes rows (INSERT, UPDATE,

@@ -114,25 +114,72 @@ func TestSplitDDL(t *testing.T) {
 	}
 }
 
-// TestApplyDDLMissingOnServer: a statement the replaying server cannot
-// run for want of something installed (a C function's library, an
-// extension) is reported with its file and line and what to do.
+// TestApplyDDLMissingOnServer: an extension the replaying server does
+// not have stops the replay with its file and line and what to do.
 func TestApplyDDLMissingOnServer(t *testing.T) {
 	ctx := context.Background()
-	for _, tc := range []struct{ ddl, hint string }{
-		{"CREATE TABLE a (id int);\nCREATE FUNCTION tile(bigint) RETURNS integer LANGUAGE c STRICT AS '/nowhere/libtile.so', 'tile';\n", "a C function's shared library"},
-		{"CREATE EXTENSION no_such_extension;\n", "the extension is not installed"},
-	} {
-		conn, err := pgx.Connect(ctx, pgtest.URL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = ApplyDDL(ctx, conn, "structure.sql", tc.ddl)
-		conn.Close(ctx)
-		var de *DDLError
-		if !errors.As(err, &de) || !strings.Contains(err.Error(), tc.hint) || !strings.Contains(err.Error(), "--dev-url") {
-			t.Errorf("%q: %v", tc.ddl, err)
-		}
+	conn, err := pgx.Connect(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	_, err = ApplyDDL(ctx, conn, "structure.sql", "CREATE TABLE a (id int);\nCREATE EXTENSION no_such_extension;\n")
+	var de *DDLError
+	if !errors.As(err, &de) || de.Line != 2 || !strings.Contains(err.Error(), "the extension is not installed") || !strings.Contains(err.Error(), "--dev-url") {
+		t.Errorf("%v", err)
+	}
+}
+
+// TestApplyDDLCFunctions: a C function whose library the replaying
+// server does not have (OpenStreetMap's structure.sql) is left out with
+// the statements about it, and reported; the rest of the file is
+// imported. A statement that uses it stops the replay with a message
+// naming it.
+func TestApplyDDLCFunctions(t *testing.T) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	found, err := ApplyDDL(ctx, conn, "structure.sql", `CREATE TABLE a (id int PRIMARY KEY);
+CREATE FUNCTION public.tile(bigint) RETURNS integer
+    LANGUAGE c STRICT
+    AS '/nowhere/libtile.so', 'tile';
+COMMENT ON FUNCTION public.tile(bigint) IS 'the tile of a point';
+ALTER FUNCTION tile(bigint) OWNER TO CURRENT_USER;
+GRANT ALL ON FUNCTION public.tile(bigint) TO PUBLIC;
+CREATE OR REPLACE FUNCTION "Tile2"(numeric(10,2), language text) RETURNS integer AS '/nowhere/libtile.so', 'tile2' LANGUAGE 'c';
+CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range found {
+		got = append(got, f.String())
+	}
+	if len(got) != 2 || !strings.HasPrefix(got[0], "function public.tile(bigint): not imported: LANGUAGE c") ||
+		!strings.Contains(got[0], "structure.sql:2:") || !strings.Contains(got[0], "libtile.so") ||
+		!strings.HasPrefix(got[1], `function "Tile2"(numeric(10,2), language text): not imported`) {
+		t.Fatalf("findings:\n%s", strings.Join(got, "\n"))
+	}
+	cat, err := Inspect(ctx, conn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Convert(cat, Options{Source: "structure.sql", Findings: found})
+	if res.Tables != 2 || len(res.Findings) < 2 {
+		t.Fatalf("%d tables, findings %v", res.Tables, res.Findings)
+	}
+
+	_, err = ApplyDDL(ctx, conn, "uses.sql", `CREATE FUNCTION tile(bigint) RETURNS integer LANGUAGE c AS '/nowhere/libtile.so', 'tile';
+CREATE TABLE c (id bigint);
+CREATE INDEX c_tile ON c (tile(id));
+`)
+	var de *DDLError
+	if !errors.As(err, &de) || de.Line != 3 || !strings.Contains(err.Error(), "it uses function tile(bigint), left out above") {
+		t.Fatalf("%v", err)
 	}
 }
 
@@ -165,7 +212,7 @@ ALTER TABLE b ADD FOREIGN KEY (a_id) REFERENCES a;
 		t.Fatalf("a database the file creates was created on the server: %v %v", made, err)
 	}
 	for _, ddl := range []string{"ALTER DATABASE postgres SET no_such_parameter = 1;\n", "SET statement_timeout = 'soon';\n"} {
-		err := ApplyDDL(ctx, conn, "bad.sql", ddl)
+		_, err := ApplyDDL(ctx, conn, "bad.sql", ddl)
 		var de *DDLError
 		if !errors.As(err, &de) {
 			t.Errorf("%q: %v", ddl, err)
@@ -205,7 +252,7 @@ func loadedConn(tb testing.TB, name, ddl string) *pgx.Conn {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { conn.Close(ctx) })
-	if err := ApplyDDL(ctx, conn, name, ddl); err != nil {
+	if _, err := ApplyDDL(ctx, conn, name, ddl); err != nil {
 		tb.Fatal(err)
 	}
 	return conn
