@@ -61,10 +61,11 @@ func compatTable(pkg *ir.Package, u *Usage, mt *schema.ModifyTable, refusals map
 	}
 	var out []Finding
 	table := mt.T.Name
+	regen := regeneratedColumns(mt)
 	for _, c := range mt.Changes {
 		switch c := c.(type) {
 		case *schema.DropColumn:
-			if u.reads(c.C.Name) {
+			if u.reads(c.C.Name) && !regen[c.C.Name] {
 				hint := "with online plans (the default) the drop is deferred: the column stays until migrate diff --contract, after this release is deployed everywhere; or stop the world: run again with --allow-breaking"
 				if why := refusals[table+"."+c.C.Name]; why != "" {
 					hint = "it cannot be kept for the contract: " + why + "; make it nullable (or give it a default) in a release first, or stop the world: run again with --allow-breaking"

@@ -162,6 +162,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 			out.Summary = append(out.Summary, summarize(renames)...)
 		}
 	}
+	regen := regenerate(current, desired)
 	changes, err := postgres.DefaultDiff.SchemaDiff(current, desired)
 	if err != nil {
 		return nil, fmt.Errorf("diff schema: %w", err)
@@ -179,6 +180,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	if o.expand {
 		changes = out.deferDrops(current, changes, o.usage)
 	}
+	regenerated(changes, regen)
 	summary := summarize(changes)
 	// The schema changes the migration makes, as the safety rules see
 	// them; the online rewrite below changes only how they are written.

@@ -134,6 +134,12 @@ func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs [
 		}
 		c.finding = objectFinding(c, o, true, want[o.Key])
 		switch {
+		case o.Early && op.create[o.Key] && overloads(o, want[o.Key]):
+			// Both can exist at once: the new one is created before the
+			// tables change, and the old one, which a generated column
+			// may call until then, dropped after them.
+			c.Comment = fmt.Sprintf("drop %s as it was: its arguments changed", o.Title())
+			earlyDrops = append(earlyDrops, c)
 		case o.Early && op.create[o.Key]:
 			earlyRedo = append(earlyRedo, c)
 		case o.Early:
@@ -171,6 +177,47 @@ func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs [
 	// again) before the tables' changes, and dropped for good after them.
 	p.Changes = concat(before, drops, earlyRedo, earlyCreates, p.Changes, creates, earlyDrops, after)
 	p.Summary = append(append(append(append(beforeSum, dropSum...), p.Summary...), createSum...), afterSum...)
+}
+
+// overloads reports whether n, the new definition of the function or
+// procedure o, is another function of the same name, which PostgreSQL
+// keeps beside o: it takes another number of arguments (OUT arguments
+// left out, as they are from a function's identity).
+func overloads(o, n *ir.Object) bool {
+	if n == nil || o.Kind != n.Kind || o.Kind != "function" && o.Kind != "procedure" || strings.Contains(o.Drop, ";") || strings.Contains(n.Drop, ";") {
+		return false
+	}
+	return inArgs(o.Drop) != inArgs(n.Drop)
+}
+
+// inArgs counts the arguments of the function a DROP FUNCTION statement
+// names, but its OUT arguments; -1 when it names none.
+func inArgs(drop string) int {
+	open, end := strings.IndexByte(drop, '('), strings.LastIndexByte(drop, ')')
+	if open < 0 || end < open {
+		return -1
+	}
+	n, depth, start := 0, 0, open+1
+	count := func(arg string) {
+		if f := strings.Fields(arg); len(f) > 0 && !strings.EqualFold(f[0], "OUT") {
+			n++
+		}
+	}
+	for i := open + 1; i < end; i++ {
+		switch drop[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				count(drop[start:i])
+				start = i + 1
+			}
+		}
+	}
+	count(drop[start:end])
+	return n
 }
 
 func concat(parts ...[]*Change) []*Change {

@@ -129,6 +129,7 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 	table := mt.T.Name
 	added := map[string]bool{}
 	var dropped []*schema.Index // unique indexes the change drops
+	regen := regeneratedColumns(mt)
 	for _, c := range mt.Changes {
 		if a, ok := c.(*schema.AddColumn); ok {
 			added[a.C.Name] = true
@@ -140,7 +141,7 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 	for _, c := range mt.Changes {
 		switch c := c.(type) {
 		case *schema.DropColumn:
-			if findPending(contracted, table, c.C.Name) != nil {
+			if findPending(contracted, table, c.C.Name) != nil || regen[c.C.Name] {
 				continue
 			}
 			out = append(out, Finding{
@@ -316,14 +317,7 @@ func widening(from, to schema.Type) int {
 
 // isGenerated reports whether c is a generated column, whose value the
 // database computes for every row.
-func isGenerated(c *schema.Column) bool {
-	for _, a := range c.Attrs {
-		if _, ok := a.(*schema.GeneratedExpr); ok {
-			return true
-		}
-	}
-	return false
-}
+func isGenerated(c *schema.Column) bool { return generatedExpr(c) != nil }
 
 func isIdentity(c *schema.Column) bool {
 	for _, a := range c.Attrs {
@@ -531,8 +525,9 @@ func atlasLint(pkg *ir.Package, file string, up []byte, p *Planned, from, to *sc
 			continue
 		}
 		seen[c.Source] = true
-		f.Changes = append(f.Changes, &sqlcheck.Change{Changes: schema.Changes{c.Source}, Stmt: stmt})
-		f.Sum = append(f.Sum, c.Source)
+		src := withoutRegenerated(c.Source)
+		f.Changes = append(f.Changes, &sqlcheck.Change{Changes: schema.Changes{src}, Stmt: stmt})
+		f.Sum = append(f.Sum, src)
 	}
 	var out []Finding
 	pass := &sqlcheck.Pass{

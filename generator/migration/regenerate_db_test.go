@@ -1,0 +1,108 @@
+package migration_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// generatedSpec declares notes with the generated column slug (expr,
+// indexed), calling slugify as fn creates it before the tables, and the
+// column shout: plain text, or generated as shout says.
+func generatedSpec(expr, fn, shout string) []byte {
+	col := "      shout: {type: text, nullable: true}\n"
+	if shout != "" {
+		col = fmt.Sprintf("      shout: {type: text, generated: %q}\n", shout)
+	}
+	return []byte("tables:\n  notes:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n      title: text\n" +
+		fmt.Sprintf("      slug: {type: text, generated: %q}\n", expr) + col +
+		"    indexes:\n      - {columns: [slug]}\n" +
+		"sql_objects:\n  - name: slugify\n    kind: function\n    before_tables: true\n    sql: |\n      " + fn + "\n")
+}
+
+const (
+	slugify1 = `CREATE FUNCTION slugify(s text) RETURNS text LANGUAGE sql IMMUTABLE STRICT RETURN trim(BOTH '-' FROM regexp_replace(lower(s), '[^a-z0-9]+', '-', 'g'))`
+	slugify2 = `CREATE FUNCTION slugify(s text, sep text) RETURNS text LANGUAGE sql IMMUTABLE STRICT RETURN trim(BOTH sep FROM regexp_replace(lower(s), '[^a-z0-9]+', sep, 'g'))`
+)
+
+// TestGeneratedColumnChangesMigrate changes the expression of a
+// generated column, and the arguments of the function it calls, then
+// makes a plain column generated: PostgreSQL 15 cannot alter either, so
+// the column is dropped and added again, its index with it, the new
+// function created before and the old one dropped after. The row that
+// was there before takes the values of each expression, and every down
+// migration gives the previous ones back.
+func TestGeneratedColumnChangesMigrate(t *testing.T) {
+	ctx := context.Background()
+	runSteps(t, []migrationStep{
+		{generatedSpec("slugify(title)", slugify1, ""), "Hello World: hello-world, <nil>; index slug; slugify(s text)"},
+		{generatedSpec("slugify(title, '_')", slugify2, ""), "Hello World: hello_world, <nil>; index slug; slugify(s text, sep text)"},
+		{generatedSpec("slugify(title, '_')", slugify2, "upper(title)"), "Hello World: hello_world, HELLO WORLD; index slug; slugify(s text, sep text)"},
+	}, func(db *testDB) string {
+		// The first call adds the row every later one reads.
+		if _, err := db.pool.Exec(ctx, `INSERT INTO notes (title) SELECT 'Hello World' WHERE NOT EXISTS (SELECT 1 FROM notes)`); err != nil {
+			t.Fatal(err)
+		}
+		var title, slug string
+		var shout *string
+		if err := db.pool.QueryRow(ctx, `SELECT title, slug, shout FROM notes`).Scan(&title, &slug, &shout); err != nil {
+			t.Fatal(err)
+		}
+		var idx, fns []string
+		rows, _ := db.pool.Query(ctx, `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'notes'::regclass AND NOT i.indisprimary`)
+		for rows.Next() {
+			var s string
+			_ = rows.Scan(&s)
+			idx = append(idx, s)
+		}
+		rows, _ = db.pool.Query(ctx, `SELECT format('%s(%s)', proname, pg_get_function_arguments(oid)) FROM pg_proc WHERE proname = 'slugify'`)
+		for rows.Next() {
+			var s string
+			_ = rows.Scan(&s)
+			fns = append(fns, s)
+		}
+		if rows.Err() != nil {
+			t.Fatal(rows.Err())
+		}
+		s := "<nil>"
+		if shout != nil {
+			s = *shout
+		}
+		slices.Sort(fns)
+		return fmt.Sprintf("%s: %s, %s; index %s; %s", title, slug, s, strings.Join(idx, ","), strings.Join(fns, ", "))
+	})
+}
+
+// TestGeneratedColumnChangeFindings: a generated column dropped and added
+// again loses no values and keeps working for the running code: only
+// the table's rewrite asks for a flag. A plain column made generated
+// loses its values, which asks for --allow-destructive too.
+func TestGeneratedColumnChangeFindings(t *testing.T) {
+	p := newProject(t, "golang-migrate")
+	p.setSpec(generatedSpec("slugify(title)", slugify1, ""))
+	if res := p.diff("init", false); res.Blocked {
+		t.Fatalf("init: %s", report(res))
+	}
+	codes := func(expr, fn, shout string) string {
+		p.setSpec(generatedSpec(expr, fn, shout))
+		res := p.diff("change", false)
+		var out []string
+		for _, f := range res.Findings {
+			if f.Kind != "lint" {
+				out = append(out, f.Code)
+			}
+		}
+		if !res.Blocked {
+			t.Fatalf("%s: not blocked: %s", expr, report(res))
+		}
+		return strings.Join(out, " ")
+	}
+	if got := codes("lower(title)", slugify1, ""); got != "CPC401" {
+		t.Errorf("a new expression: findings %q, want CPC401 alone", got)
+	}
+	if got := codes("slugify(title)", slugify1, "upper(title)"); !strings.Contains(got, "CPC103") || !strings.Contains(got, "CPC401") {
+		t.Errorf("a plain column made generated: findings %q, want CPC103 and CPC401", got)
+	}
+}
