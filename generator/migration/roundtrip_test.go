@@ -2,8 +2,11 @@ package migration_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -15,169 +18,24 @@ import (
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 )
 
-// evolution is a schema growing over six versions the way an app's does:
-// tables and enums added, columns added, renamed, widened and dropped, a
-// table renamed, indexes, checks and foreign keys added and removed.
-var evolution = []string{
-	// 1: users
-	`enums:
-  currency: [USD, EUR]
-tables:
-  users:
-    comment: People who sign in.
-    columns:
-      id:         {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email:      {type: varchar(255), unique: true}
-      created_at: {type: timestamptz, default: now()}
-`,
-	// 2: accounts, with a foreign key, a check and a composite unique key
-	`enums:
-  currency: [USD, EUR]
-tables:
-  users:
-    comment: People who sign in.
-    columns:
-      id:         {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email:      {type: varchar(255), unique: true}
-      created_at: {type: timestamptz, default: now()}
-  accounts:
-    columns:
-      id:       {type: bigint, primary_key: true, identity: true}
-      user_id:  {type: uuid, references: users.id, on_delete: cascade}
-      currency: {type: currency, default: USD}
-      balance:  {type: "numeric(18,2)", default: 0, check: "balance >= 0"}
-    indexes:
-      - {columns: [user_id, currency], unique: true}
-`,
-	// 3: new columns, a partial index, an enum value
-	`enums:
-  currency: [USD, EUR, GBP]
-  status: [active, frozen]
-tables:
-  users:
-    comment: People who sign in.
-    columns:
-      id:           {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email:        {type: varchar(255), unique: true}
-      nickname:     {type: text, nullable: true}
-      display_name: {type: varchar(64), default: ""}
-      created_at:   {type: timestamptz, default: now()}
-  accounts:
-    columns:
-      id:       {type: bigint, primary_key: true, identity: true}
-      user_id:  {type: uuid, references: users.id, on_delete: cascade}
-      currency: {type: currency, default: USD}
-      balance:  {type: "numeric(18,2)", default: 0, check: "balance >= 0"}
-      status:   {type: status, default: active}
-    indexes:
-      - {columns: [user_id, currency], unique: true}
-      - {columns: [balance], where: "balance > 0"}
-`,
-	// 4: a rename by hint, a widened type, a new table with two foreign keys
-	`enums:
-  currency: [USD, EUR, GBP]
-  status: [active, frozen]
-tables:
-  users:
-    comment: People who sign in.
-    columns:
-      id:           {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email:        {type: varchar(255), unique: true}
-      handle:       {type: text, nullable: true, renamed_from: nickname, comment: Shown to other users.}
-      display_name: {type: varchar(128), default: ""}
-      created_at:   {type: timestamptz, default: now()}
-  accounts:
-    columns:
-      id:       {type: bigint, primary_key: true, identity: true}
-      user_id:  {type: uuid, references: users.id, on_delete: cascade}
-      currency: {type: currency, default: USD}
-      balance:  {type: "numeric(18,2)", default: 0, check: "balance >= 0"}
-      status:   {type: status, default: active}
-    indexes:
-      - {columns: [user_id, currency], unique: true}
-      - {columns: [balance], where: "balance > 0"}
-  transfers:
-    columns:
-      id:      {type: bigint, primary_key: true, identity: true}
-      from_id: {type: bigint, references: accounts.id}
-      to_id:   {type: bigint, references: accounts.id}
-      amount:  {type: "numeric(18,2)", check: "amount > 0"}
-      at:      {type: timestamptz, default: now()}
-    indexes:
-      - {columns: [from_id, at]}
-`,
-	// 5: a table renamed by hint, a column with a default, an expression index
-	`enums:
-  currency: [USD, EUR, GBP]
-  status: [active, frozen]
-tables:
-  users:
-    comment: People who sign in.
-    columns:
-      id:           {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email:        {type: varchar(255), unique: true}
-      handle:       {type: text, nullable: true, comment: Shown to other users.}
-      display_name: {type: varchar(128), default: ""}
-      country:      {type: "char(2)", default: US}
-      created_at:   {type: timestamptz, default: now()}
-    indexes:
-      - {columns: [{expr: "lower(email)"}], name: users_email_lower_idx}
-  accounts:
-    columns:
-      id:       {type: bigint, primary_key: true, identity: true}
-      user_id:  {type: uuid, references: users.id, on_delete: cascade}
-      currency: {type: currency, default: USD}
-      balance:  {type: "numeric(18,2)", default: 0, check: "balance >= 0"}
-      status:   {type: status, default: active}
-    indexes:
-      - {columns: [user_id, currency], unique: true}
-      - {columns: [balance], where: "balance > 0"}
-  payments:
-    renamed_from: transfers
-    columns:
-      id:      {type: bigint, primary_key: true, identity: true}
-      from_id: {type: bigint, references: accounts.id}
-      to_id:   {type: bigint, references: accounts.id}
-      amount:  {type: "numeric(18,2)", check: "amount > 0"}
-      memo:    {type: text, nullable: true}
-      at:      {type: timestamptz, default: now()}
-    indexes:
-      - {columns: [from_id, at]}
-`,
-	// 6: destructive clean-up: a column, an index and an enum dropped, a
-	// default changed, a foreign key action changed
-	`enums:
-  currency: [USD, EUR, GBP]
-tables:
-  users:
-    comment: People who sign in.
-    columns:
-      id:           {type: uuid, primary_key: true, default: gen_random_uuid()}
-      email:        {type: varchar(255), unique: true}
-      handle:       {type: text, nullable: true, comment: Shown to other users.}
-      display_name: {type: varchar(128), default: anonymous}
-      country:      {type: "char(2)", default: US}
-    indexes:
-      - {columns: [{expr: "lower(email)"}], name: users_email_lower_idx}
-  accounts:
-    columns:
-      id:       {type: bigint, primary_key: true, identity: true}
-      user_id:  {type: uuid, references: users.id, on_delete: restrict}
-      currency: {type: currency, default: EUR}
-      balance:  {type: "numeric(18,2)", default: 0, check: "balance >= 0"}
-    indexes:
-      - {columns: [user_id, currency], unique: true}
-  payments:
-    columns:
-      id:      {type: bigint, primary_key: true, identity: true}
-      from_id: {type: bigint, references: accounts.id}
-      to_id:   {type: bigint, references: accounts.id}
-      amount:  {type: "numeric(18,2)", check: "amount > 0"}
-      memo:    {type: text, nullable: true}
-      at:      {type: timestamptz, default: now()}
-    indexes:
-      - {columns: [from_id, at]}
-`,
+// readEvolution returns a schema growing over six versions the way an
+// app's does (testdata/evolution/v1.yaml to v6.yaml, each saying what it
+// changes): tables and enums added, columns added, renamed, widened and
+// dropped, a table renamed, indexes, checks and foreign keys added and
+// removed.
+func readEvolution(t *testing.T) [][]byte {
+	t.Helper()
+	var versions [][]byte
+	for v := 1; ; v++ {
+		data, err := os.ReadFile(filepath.Join("testdata", "evolution", fmt.Sprintf("v%d.yaml", v)))
+		if errors.Is(err, fs.ErrNotExist) && v > 1 {
+			return versions
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, data)
+	}
 }
 
 // TestRoundTrip writes the six versions' migrations in every format (the
@@ -189,13 +47,14 @@ tables:
 // declared irreversible.
 func TestRoundTrip(t *testing.T) {
 	start := time.Now()
+	evolution := readEvolution(t)
 	// The spec schema of each version, normalized once.
 	pkgs := make([]*ir.Package, len(evolution)+1)
 	irreversibleFrom := len(evolution) + 1 // first version whose down leaves an enum value behind
 	{
 		p := newProject(t, "golang-migrate")
 		for i, v := range evolution {
-			p.setSpec([]byte(v))
+			p.setSpec(v)
 			pkgs[i+1] = p.build()
 			res := p.diff(fmt.Sprintf("version %d", i+1), true)
 			if res.Planned.Empty() {
@@ -226,7 +85,7 @@ func TestRoundTrip(t *testing.T) {
 			steps := make([]int, len(evolution)+1)
 			total := 0
 			for i, v := range evolution {
-				p.setSpec([]byte(v))
+				p.setSpec(v)
 				res := p.diff(fmt.Sprintf("version %d", i+1), true)
 				n, err := strconv.ParseInt(res.Versions[len(res.Versions)-1], 10, 64)
 				if err != nil {
