@@ -417,6 +417,69 @@ func (c *created) pick(r *rand.Rand) (int64, string, bool) {
 	return 0, "", false
 }
 
+// mismatches counts the reads that saw the other release's write wrong,
+// with the last one's description.
+type mismatches struct {
+	n    atomic.Int64
+	last atomic.Value
+}
+
+// readBack reads, with read, the name of a row of c picked at random and
+// counts the read in m when the name is not the one c holds; say
+// describes such a read from the name read, the row and the name c
+// holds. c's renames wait for it.
+func (m *mismatches) readBack(c *created, r *rand.Rand, read func(id int64) (string, error), say string) error {
+	c.rw.RLock()
+	defer c.rw.RUnlock()
+	id, want, ok := c.pick(r)
+	if !ok {
+		return nil
+	}
+	got, err := read(id)
+	if err == nil && got != want {
+		m.n.Add(1)
+		m.last.Store(fmt.Sprintf(say, got, id, want))
+	}
+	return err
+}
+
+// rollingDeploy applies the online migrations of kind as a rolling
+// deploy goes: the expand while the previous release (oldOps) runs alone,
+// then both releases side by side, then the contract while the next
+// release (newOps) runs alone, after beforeContract when it is not nil.
+// Each release must run operations, and none may fail.
+func rollingDeploy(t *testing.T, pool *pgxpool.Pool, kind string, oldOps, newOps op, beforeContract func(context.Context)) {
+	t.Helper()
+	dir, man := dirOf(t, "online", kind)
+	m := migrator(t, pool, dir)
+	ctx := context.Background()
+	old := startLoad(2, oldOps)
+	// Step 1: the expand, under the old release.
+	if _, err := m.UpTo(ctx, man.Expand); err != nil {
+		old.halt()
+		t.Fatalf("expand: %v", err)
+	}
+	// Step 2: both releases, as during a rolling deploy.
+	nw := startLoad(2, newOps)
+	time.Sleep(1500 * time.Millisecond)
+	// Step 3: the old release is gone; the contract runs under the new.
+	old.halt()
+	if beforeContract != nil {
+		beforeContract(ctx)
+	}
+	if _, err := m.UpTo(ctx, man.Contract); err != nil {
+		nw.halt()
+		t.Fatalf("contract: %v", err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	nw.halt()
+	for name, l := range map[string]*load{"old release": old, "new release": nw} {
+		if n := l.errors.Load(); n > 0 || l.ops.Load() == 0 {
+			t.Errorf("%s: %d of %d operations failed, the last: %s", name, n, l.ops.Load(), l.failure())
+		}
+	}
+}
+
 // TestRollingRename runs the previous release (holder) and the next
 // (owner_name, renamed_from: holder) side by side during each step of
 // the expand/contract rename: the old alone while the expand migrations
@@ -424,16 +487,12 @@ func (c *created) pick(r *rand.Rand) (int64, string, bool) {
 // renamed), the new alone while the contract runs. Neither sees an error.
 func TestRollingRename(t *testing.T) {
 	pool := openPool(t)
-	dir, man := dirOf(t, "online", "rename")
-	m := migrator(t, pool, dir)
-	ctx := context.Background()
 	olds, news := v1db.NewStore(pool), v2db.NewStore(pool)
 	byOld := &created{ids: map[int64]string{}}
 	byNew := &created{ids: map[int64]string{}}
-	var mismatches atomic.Int64
-	var mismatch atomic.Value
+	var wrong mismatches
 
-	old := startLoad(2, func(ctx context.Context, r *rand.Rand, i int) error {
+	oldOps := func(ctx context.Context, r *rand.Rand, i int) error {
 		switch i % 4 {
 		case 0:
 			name := fmt.Sprintf("old %d", r.Int64())
@@ -443,30 +502,16 @@ func TestRollingRename(t *testing.T) {
 			}
 			return err
 		case 1:
-			byNew.rw.RLock()
-			defer byNew.rw.RUnlock()
-			id, want, ok := byNew.pick(r)
-			if !ok {
-				return nil
-			}
-			a, err := olds.Accounts.FindByID(ctx, id)
-			if err == nil && a.Holder != want {
-				mismatches.Add(1)
-				mismatch.Store(fmt.Sprintf("the old release reads holder %q of row %d, which the new one created with owner_name %q", a.Holder, id, want))
-			}
-			return err
+			return wrong.readBack(byNew, r, func(id int64) (string, error) {
+				a, err := olds.Accounts.FindByID(ctx, id)
+				return a.Holder, err
+			}, "the old release reads holder %q of row %d, which the new one created with owner_name %q")
 		default:
 			_, err := olds.Accounts.Update(ctx, 1+r.Int64N(int64(rows)), v1db.AccountUpdate{Balance: runtime.Set(int64(i)), Status: runtime.SetNullable("paid")})
 			return err
 		}
-	})
-	// Step 1: the expand, under the old release.
-	if _, err := m.UpTo(ctx, man.Expand); err != nil {
-		old.halt()
-		t.Fatalf("expand: %v", err)
 	}
-	// Step 2: both releases, as during a rolling deploy.
-	nw := startLoad(2, func(ctx context.Context, r *rand.Rand, i int) error {
+	newOps := func(ctx context.Context, r *rand.Rand, i int) error {
 		switch i % 4 {
 		case 0:
 			name := fmt.Sprintf("new %d", r.Int64())
@@ -476,16 +521,10 @@ func TestRollingRename(t *testing.T) {
 			}
 			return err
 		case 1:
-			id, want, ok := byOld.pick(r)
-			if !ok {
-				return nil
-			}
-			a, err := news.Accounts.FindByID(ctx, id)
-			if err == nil && a.OwnerName != want {
-				mismatches.Add(1)
-				mismatch.Store(fmt.Sprintf("the new release reads owner_name %q of row %d, which the old one created with holder %q", a.OwnerName, id, want))
-			}
-			return err
+			return wrong.readBack(byOld, r, func(id int64) (string, error) {
+				a, err := news.Accounts.FindByID(ctx, id)
+				return a.OwnerName, err
+			}, "the new release reads owner_name %q of row %d, which the old one created with holder %q")
 		case 2:
 			// A rename by the new release, which the old one must see.
 			byNew.rw.Lock()
@@ -504,27 +543,15 @@ func TestRollingRename(t *testing.T) {
 			_, err := news.Accounts.Update(ctx, 1+r.Int64N(int64(rows)), v2db.AccountUpdate{Balance: runtime.Set(int64(i))})
 			return err
 		}
-	})
-	time.Sleep(1500 * time.Millisecond)
-	// Step 3: the old release is gone; the contract runs under the new.
-	old.halt()
-	var unsynced int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM accounts WHERE holder IS DISTINCT FROM owner_name`).Scan(&unsynced); err != nil || unsynced > 0 {
-		t.Errorf("%d rows whose two columns differ before the contract (%v)", unsynced, err)
 	}
-	if _, err := m.UpTo(ctx, man.Contract); err != nil {
-		nw.halt()
-		t.Fatalf("contract: %v", err)
-	}
-	time.Sleep(300 * time.Millisecond)
-	nw.halt()
-	for name, l := range map[string]*load{"old release": old, "new release": nw} {
-		if n := l.errors.Load(); n > 0 || l.ops.Load() == 0 {
-			t.Errorf("%s: %d of %d operations failed, the last: %s", name, n, l.ops.Load(), l.failure())
+	rollingDeploy(t, pool, "rename", oldOps, newOps, func(ctx context.Context) {
+		var unsynced int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM accounts WHERE holder IS DISTINCT FROM owner_name`).Scan(&unsynced); err != nil || unsynced > 0 {
+			t.Errorf("%d rows whose two columns differ before the contract (%v)", unsynced, err)
 		}
-	}
-	if n := mismatches.Load(); n > 0 {
-		t.Errorf("%d reads saw the other release's write wrong, the last: %s", n, mismatch.Load())
+	})
+	if n := wrong.n.Load(); n > 0 {
+		t.Errorf("%d reads saw the other release's write wrong, the last: %s", n, wrong.last.Load())
 	}
 	if len(byOld.ids) == 0 || len(byNew.ids) == 0 {
 		t.Errorf("the releases inserted %d and %d rows", len(byOld.ids), len(byNew.ids))
@@ -538,12 +565,9 @@ func TestRollingRename(t *testing.T) {
 // under the new release alone. Neither sees an error.
 func TestRollingDrop(t *testing.T) {
 	pool := openPool(t)
-	dir, man := dirOf(t, "online", "drop_column")
-	m := migrator(t, pool, dir)
-	ctx := context.Background()
 	olds, news := v1db.NewStore(pool), v3db.NewStore(pool)
 	byNew := &created{ids: map[int64]string{}}
-	old := startLoad(2, func(ctx context.Context, r *rand.Rand, i int) error {
+	oldOps := func(ctx context.Context, r *rand.Rand, i int) error {
 		if i%2 == 0 {
 			if id, _, ok := byNew.pick(r); ok {
 				_, err := olds.Accounts.FindByID(ctx, id)
@@ -551,12 +575,8 @@ func TestRollingDrop(t *testing.T) {
 			}
 		}
 		return oldWrites(olds)(ctx, r, i)
-	})
-	if _, err := m.UpTo(ctx, man.Expand); err != nil {
-		old.halt()
-		t.Fatalf("expand: %v", err)
 	}
-	nw := startLoad(2, func(ctx context.Context, r *rand.Rand, i int) error {
+	newOps := func(ctx context.Context, r *rand.Rand, i int) error {
 		if i%5 == 0 {
 			a, err := news.Accounts.Create(ctx, v3db.NewAccount{OwnerID: 1 + r.Int64N(1000), Holder: "new", Status: runtime.NullOf("new")})
 			if err == nil {
@@ -565,20 +585,8 @@ func TestRollingDrop(t *testing.T) {
 			return err
 		}
 		return dropWrites(news)(ctx, r, i)
-	})
-	time.Sleep(1500 * time.Millisecond)
-	old.halt()
-	if _, err := m.UpTo(ctx, man.Contract); err != nil {
-		nw.halt()
-		t.Fatalf("contract: %v", err)
 	}
-	time.Sleep(300 * time.Millisecond)
-	nw.halt()
-	for name, l := range map[string]*load{"old release": old, "new release": nw} {
-		if n := l.errors.Load(); n > 0 || l.ops.Load() == 0 {
-			t.Errorf("%s: %d of %d operations failed, the last: %s", name, n, l.ops.Load(), l.failure())
-		}
-	}
+	rollingDeploy(t, pool, "drop_column", oldOps, newOps, nil)
 	if len(byNew.ids) == 0 {
 		t.Error("the new release inserted no row")
 	}
