@@ -54,6 +54,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cpcgen/cpcgen/internal/numfmt"
 	"github.com/cpcgen/cpcgen/internal/synth"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -178,7 +179,7 @@ func main() {
 				gw = fmt.Sprintf("%.2f", m.wall/prev.wall/scale)
 				gc = fmt.Sprintf("%.2f", m.cpu/prev.cpu/scale)
 			}
-			fmt.Printf("| %s | %d | %d | %s | %.2f | %.2f | %.0f | %s | %s |\n", s, n, m.files, thousands(m.lines), m.wall, m.cpu, m.rssMB, gw, gc)
+			fmt.Printf("| %s | %d | %d | %s | %.2f | %.2f | %.0f | %s | %s |\n", s, n, m.files, numfmt.Thousands(m.lines), m.wall, m.cpu, m.rssMB, gw, gc)
 		}
 	}
 
@@ -188,10 +189,10 @@ func main() {
 		fmt.Println("|--:|---|--:|--:|--:|--:|--:|")
 		for _, br := range buildResults {
 			if br.cpcgen.wall > 0 {
-				fmt.Printf("| %d | cpcgen | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.cpcgen.files, thousands(br.cpcgen.lines), br.cpcgen.wall, br.cpcgen.cpu, br.cpcgen.rssMB)
+				fmt.Printf("| %d | cpcgen | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.cpcgen.files, numfmt.Thousands(br.cpcgen.lines), br.cpcgen.wall, br.cpcgen.cpu, br.cpcgen.rssMB)
 			}
 			if br.hasSQLC && br.sqlc.wall > 0 {
-				fmt.Printf("| %d | sqlc | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.sqlc.files, thousands(br.sqlc.lines), br.sqlc.wall, br.sqlc.cpu, br.sqlc.rssMB)
+				fmt.Printf("| %d | sqlc | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.sqlc.files, numfmt.Thousands(br.sqlc.lines), br.sqlc.wall, br.sqlc.cpu, br.sqlc.rssMB)
 			}
 		}
 	}
@@ -208,9 +209,9 @@ func main() {
 				name string
 				m    measure
 			}{{"cpcgen generate, no cache", br.cold}, {"cpcgen generate, cache warm", br.warm}, {"cpcgen generate, nothing changed", br.same}} {
-				fmt.Printf("| %d | %s | %d | %s | %.2f | %.2f | %.0f |\n", br.n, g.name, br.cpcgen.files, thousands(br.cpcgen.lines), g.m.wall, g.m.cpu, g.m.rssMB)
+				fmt.Printf("| %d | %s | %d | %s | %.2f | %.2f | %.0f |\n", br.n, g.name, br.cpcgen.files, numfmt.Thousands(br.cpcgen.lines), g.m.wall, g.m.cpu, g.m.rssMB)
 			}
-			fmt.Printf("| %d | sqlc generate | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.sqlcGen.files, thousands(br.sqlcGen.lines), br.sqlcGen.wall, br.sqlcGen.cpu, br.sqlcGen.rssMB)
+			fmt.Printf("| %d | sqlc generate | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.sqlcGen.files, numfmt.Thousands(br.sqlcGen.lines), br.sqlcGen.wall, br.sqlcGen.cpu, br.sqlcGen.rssMB)
 		}
 	}
 }
@@ -538,18 +539,6 @@ func parseSizes(s string) []int {
 		ns = append(ns, n)
 	}
 	return ns
-}
-
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 func check(err error) {

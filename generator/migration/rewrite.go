@@ -8,6 +8,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/internal/numfmt"
 )
 
 // TableSize is what a database says about the size of a table, for the
@@ -25,21 +26,9 @@ type TableSize struct {
 func (s TableSize) String() string {
 	rows := "an unknown number of rows (never analyzed)"
 	if s.Rows >= 0 {
-		rows = "about " + groupDigits(s.Rows) + " rows"
+		rows = "about " + numfmt.Thousands(s.Rows) + " rows"
 	}
 	return rows + ", " + formatBytes(s.Bytes)
-}
-
-func groupDigits(n int64) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 func formatBytes(n int64) string {

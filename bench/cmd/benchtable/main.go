@@ -34,6 +34,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/cpcgen/cpcgen/internal/numfmt"
 )
 
 // opOrder and toolOrder are the table's order; names not listed follow,
@@ -467,22 +469,10 @@ func micros(ns float64) string {
 
 // count formats a number rounded to an integer with thousands separators.
 func count(v float64) string {
-	neg := v < 0
-	if neg {
-		v = -v
+	if v < 0 {
+		return "-" + numfmt.Thousands(int64(-v+0.5))
 	}
-	s := strconv.FormatInt(int64(v+0.5), 10)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return numfmt.Thousands(int64(v + 0.5))
 }
 
 func trimFloat(v float64) string {
