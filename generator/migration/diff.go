@@ -54,6 +54,10 @@ type Planned struct {
 	Schema []schema.Change
 	// Summary names each change in a line, for messages and for check.
 	Summary []string
+	// again are the indexes and checks the plan drops only to make them
+	// again as they were (see dropEnumUses), as "table.name": the rows
+	// passed them before, so they cannot fail.
+	again map[string]bool
 	// Deferred are the drops an expand/contract plan leaves to the
 	// contract: not applied now, but classified as if they were.
 	Deferred []schema.Change
@@ -143,7 +147,7 @@ func Drift(current, desired *schema.Schema) (*Planned, error) {
 // snapshot's pending contracts kept or run, and, as o asks, expand and
 // contract for renames and drops and lock-safe statements.
 func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (*Planned, error) {
-	out := &Planned{refusals: map[string]string{}}
+	out := &Planned{refusals: map[string]string{}, again: map[string]bool{}}
 	var exps []*expansion
 	if pkg != nil {
 		for _, r := range renameEnums(pkg, current) {
@@ -160,6 +164,21 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 			out.Changes = append(out.Changes, planned...)
 			out.Schema = append(out.Schema, renames...)
 			out.Summary = append(out.Summary, summarize(renames)...)
+		}
+	}
+	if pkg == nil {
+		if err := enumDrift(current, desired); err != nil {
+			return nil, err
+		}
+	} else {
+		rebuilt, conversions, err := rebuildEnums(current, desired, out)
+		if err != nil {
+			return nil, err
+		}
+		out.Changes = append(out.Changes, rebuilt...)
+		out.Schema = append(out.Schema, conversions...)
+		for _, c := range rebuilt {
+			out.Summary = append(out.Summary, c.Comment)
 		}
 	}
 	regen := regenerate(current, desired)

@@ -179,8 +179,8 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 			upName, up = f.Name, f.Data
 		}
 	}
-	own := classify(pkg, planned.Schema, planned.Contracted)
-	own = append(own, classify(pkg, planned.Deferred, nil)...)
+	own := classify(pkg, planned.Schema, planned.Contracted, planned.again)
+	own = append(own, classify(pkg, planned.Deferred, nil, nil)...)
 	own = append(own, compatibility(pkg, usage, planned.Schema, planned.refusals)...)
 	own = append(own, rewrites(pkg, planned.Schema, opts.TableSizes, !opts.Offline)...)
 	own = append(own, lintQueries(pkg, append(append([]schema.Change(nil), planned.Schema...), planned.Deferred...))...)

@@ -67,6 +67,9 @@ func rewrites(pkg *ir.Package, changes []schema.Change, sizes map[string]TableSi
 					continue
 				}
 				what = fmt.Sprintf("changing type of %q.%q from %s to %s", table, tc.From.Name, typeString(tc.From.Type.Type), typeString(tc.To.Type.Type))
+				if e, _ := replacedEnum(tc); e != nil {
+					what = fmt.Sprintf("converting %q.%q to the new enum type %q", table, tc.From.Name, e.T)
+				}
 				pos = columnPos(pkg, table, tc.To.Name)
 			case *schema.AddColumn:
 				switch {

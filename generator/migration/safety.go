@@ -99,7 +99,7 @@ func (f Finding) String() string {
 // classify inspects the schema changes of a plan for destructive and
 // data-dependent ones. The drops of contracted columns are neither: the
 // migration that deferred them was allowed to drop them.
-func classify(pkg *ir.Package, changes []schema.Change, contracted []*Pending) []Finding {
+func classify(pkg *ir.Package, changes []schema.Change, contracted []*Pending, again map[string]bool) []Finding {
 	var out []Finding
 	for _, c := range changes {
 		switch c := c.(type) {
@@ -118,13 +118,13 @@ func classify(pkg *ir.Package, changes []schema.Change, contracted []*Pending) [
 				})
 			}
 		case *schema.ModifyTable:
-			out = append(out, classifyTable(pkg, c, contracted)...)
+			out = append(out, classifyTable(pkg, c, contracted, again)...)
 		}
 	}
 	return out
 }
 
-func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pending) []Finding {
+func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pending, again map[string]bool) []Finding {
 	var out []Finding
 	table := mt.T.Name
 	added := map[string]bool{}
@@ -172,7 +172,7 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 				}
 			}
 		case *schema.AddIndex:
-			if c.I.Unique && !allAdded(c.I, added) && !coversPrimaryKey(pkg, table, c.I) && !widens(c.I, dropped) {
+			if c.I.Unique && !again[table+"."+c.I.Name] && !allAdded(c.I, added) && !coversPrimaryKey(pkg, table, c.I) && !widens(c.I, dropped) {
 				out = append(out, Finding{
 					Kind: DataDependent, Code: "CPC203", Pos: indexPos(pkg, table, c.I),
 					Message: fmt.Sprintf("add unique index %q on %q fails if existing rows hold duplicates", c.I.Name, table),
@@ -188,6 +188,9 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 				})
 			}
 		case *schema.AddCheck:
+			if again[table+"."+c.C.Name] {
+				continue
+			}
 			col, pos := checkOwner(pkg, table, c.C.Name)
 			if col != nil && added[col.SQLName] && col.DefaultPassesRules {
 				// The check is a rule of a column this migration adds,
@@ -249,6 +252,17 @@ func checkOwner(pkg *ir.Package, table, name string) (*ir.Column, ir.Pos) {
 // typeChange classifies a column type change: widening is safe,
 // narrowing destructive, any other conversion data-dependent.
 func typeChange(table string, c *schema.ModifyColumn, pos ir.Pos) (Finding, bool) {
+	if fe, te := replacedEnum(c); fe != nil {
+		gone, _ := enumLoss(fe, te)
+		if len(gone) == 0 {
+			return Finding{}, false // every value converts
+		}
+		return Finding{
+			Kind: Destructive, Code: "CPC105", Pos: pos,
+			Message: fmt.Sprintf("enum type %q drops %s: converting %q.%q to the new type fails while a row holds one", te.T, quotedList(gone), table, c.To.Name),
+			Hint:    fmt.Sprintf("update the rows holding them in an earlier migration (UPDATE %s SET %s = … WHERE …), then run again with --allow-destructive", quote(table), quote(c.To.Name)),
+		}, true
+	}
 	from, to := c.From.Type.Type, c.To.Type.Type
 	desc := fmt.Sprintf("%q.%q from %s to %s", table, c.To.Name, typeString(from), typeString(to))
 	switch widening(from, to) {

@@ -1,0 +1,250 @@
+package migration
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+)
+
+// enumLoss returns the values of from that to drops, and whether to
+// puts the values they share in another order: the changes ALTER TYPE …
+// ADD VALUE, all PostgreSQL can do to an enum type in place, cannot
+// make. (Atlas's planner writes nothing for a dropped value.)
+func enumLoss(from, to *schema.EnumType) (gone []string, reordered bool) {
+	var kept, still []string
+	for _, v := range from.Values {
+		if slices.Contains(to.Values, v) {
+			kept = append(kept, v)
+		} else {
+			gone = append(gone, v)
+		}
+	}
+	for _, v := range to.Values {
+		if slices.Contains(kept, v) {
+			still = append(still, v)
+		}
+	}
+	return gone, !slices.Equal(kept, still)
+}
+
+// rebuildEnums plans the enum types of current whose values desired
+// drops or reorders (see enumLoss) as PostgreSQL needs: the type renamed
+// aside, the new one created, every column of it (or of arrays of it)
+// converted through its text (ALTER COLUMN … TYPE … USING), its default
+// set again, the old type dropped. The partial and expression indexes
+// and the checks that use such a column are dropped before (their SQL
+// compares it with the old type's values) and made again after, as
+// desired declares them. Every statement has its reverse.
+// current is changed to the state after them, so that Atlas's diff plans
+// nothing more for them; the returned schema changes are the column
+// conversions, which the safety rules and the rebuild of views read.
+func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []schema.Change, error) {
+	var out []*Change
+	var changes []schema.Change
+	for _, o := range current.Objects {
+		from, ok := o.(*schema.EnumType)
+		if !ok {
+			continue
+		}
+		to := findEnum(desired, from.T)
+		if to == nil {
+			continue
+		}
+		gone, reordered := enumLoss(from, to)
+		if len(gone) == 0 && !reordered {
+			continue
+		}
+		old := fmt.Sprintf("%.50s_cpcgen_old", from.T)
+		oldType := &schema.EnumType{T: from.T, Values: from.Values, Schema: from.Schema}
+		out = append(out,
+			&Change{Cmd: fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(from.T), quote(old)),
+				Comment: fmt.Sprintf("rename enum type %q aside, to replace it: PostgreSQL cannot drop or reorder the values of an enum type", from.T)},
+			&Change{Cmd: enumCreate(from.T, to.Values), Reverse: []string{"DROP TYPE " + quote(from.T)},
+				Comment: fmt.Sprintf("create enum type %q with its new values", from.T)})
+		var defaults []string // the reverse of the rename sets the defaults again
+		for _, t := range current.Tables {
+			var mt *schema.ModifyTable
+			drops, err := dropEnumUses(t, from, p)
+			if err != nil {
+				return nil, nil, err
+			}
+			out = append(out, drops...)
+			for _, c := range t.Columns {
+				typ, cast := enumColumn(c, from)
+				if typ == "" {
+					continue
+				}
+				col := quote(c.Name)
+				up := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s::%s", quote(t.Name), col, strings.ReplaceAll(typ, "%", quote(from.T)), col, cast, strings.ReplaceAll(typ, "%", quote(from.T)))
+				down := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s::%s", quote(t.Name), col, strings.ReplaceAll(typ, "%", quote(old)), col, cast, strings.ReplaceAll(typ, "%", quote(old)))
+				if def := defaultSQL(c); def != "" {
+					drop := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT, ", quote(t.Name), col)
+					up = drop + strings.TrimPrefix(up, fmt.Sprintf("ALTER TABLE %s ", quote(t.Name)))
+					up += fmt.Sprintf(", ALTER COLUMN %s SET DEFAULT %s", col, def)
+					down = drop + strings.TrimPrefix(down, fmt.Sprintf("ALTER TABLE %s ", quote(t.Name)))
+					defaults = append(defaults, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", quote(t.Name), col, def))
+				}
+				out = append(out, &Change{Cmd: up, Reverse: []string{down},
+					Comment: fmt.Sprintf("convert column %q.%q to the new enum type %q", t.Name, c.Name, from.T)})
+				if mt == nil {
+					mt = &schema.ModifyTable{T: t}
+					changes = append(changes, mt)
+				}
+				before := *c
+				before.Type = &schema.ColumnType{Type: oldType, Raw: c.Type.Raw, Null: c.Type.Null}
+				if a, ok := c.Type.Type.(*postgres.ArrayType); ok {
+					arr := *a
+					arr.Type = oldType
+					before.Type.Type = &arr
+				}
+				mt.Changes = append(mt.Changes, &schema.ModifyColumn{From: &before, To: c, Change: schema.ChangeType})
+			}
+		}
+		out[0].Reverse = append([]string{fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(old), quote(from.T))}, defaults...)
+		out = append(out, &Change{Cmd: "DROP TYPE " + quote(old), Reverse: []string{enumCreate(old, from.Values)},
+			Comment: fmt.Sprintf("drop the old enum type %q", from.T)})
+		from.Values = slices.Clone(to.Values)
+	}
+	return out, changes, nil
+}
+
+// enumColumn returns, when c is of the enum type e or an array of it,
+// its type with % for the enum's name and the type its values convert
+// through (text, text[]); "" otherwise.
+func enumColumn(c *schema.Column, e *schema.EnumType) (typ, through string) {
+	switch t := c.Type.Type.(type) {
+	case *schema.EnumType:
+		if t.T == e.T {
+			return "%", "text"
+		}
+	case *postgres.ArrayType:
+		if et, ok := t.Type.(*schema.EnumType); ok && et.T == e.T {
+			return "%[]", "text[]"
+		}
+	}
+	return "", ""
+}
+
+// defaultSQL returns the SQL of c's default, or "".
+func defaultSQL(c *schema.Column) string {
+	switch d := c.Default.(type) {
+	case *schema.RawExpr:
+		return d.X
+	case *schema.Literal:
+		return d.V
+	}
+	return ""
+}
+
+// enumCreate is the CREATE TYPE statement of the enum type name with
+// values.
+func enumCreate(name string, values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = quoteLiteral(v)
+	}
+	return fmt.Sprintf("CREATE TYPE %s AS ENUM (%s)", quote(name), strings.Join(q, ", "))
+}
+
+// enumDrift returns the error of a database (current) whose enum type
+// has values the migrations (desired) drop or put in another order: a
+// drift that no statement of a migration can undo.
+func enumDrift(current, desired *schema.Schema) error {
+	for _, o := range current.Objects {
+		from, ok := o.(*schema.EnumType)
+		if !ok {
+			continue
+		}
+		if to := findEnum(desired, from.T); to != nil {
+			if gone, reordered := enumLoss(from, to); len(gone) > 0 || reordered {
+				return fmt.Errorf("enum type %q differs from the migrations' in values or their order (database: %s; migrations: %s): a migration cannot make it so; find the hand change and undo it", from.T, strings.Join(from.Values, ", "), strings.Join(to.Values, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+// replacedEnum returns the old and new values' types when a column
+// change converts the column to a new enum type of the same name (see
+// rebuildEnums), element types for arrays; nil otherwise.
+func replacedEnum(c *schema.ModifyColumn) (from, to *schema.EnumType) {
+	from, to = enumElem(c.From.Type.Type), enumElem(c.To.Type.Type)
+	if from == nil || to == nil || from.T != to.T {
+		return nil, nil
+	}
+	return from, to
+}
+
+// enumElem returns t when it is an enum type, its element type when it is
+// an array of one, or nil.
+func enumElem(t schema.Type) *schema.EnumType {
+	if a, ok := t.(*postgres.ArrayType); ok {
+		t = a.Type
+	}
+	e, _ := t.(*schema.EnumType)
+	return e
+}
+
+// quotedList is values quoted and joined by commas.
+func quotedList(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, ", ")
+}
+
+// dropEnumUses returns the statements dropping the indexes and checks of
+// t whose predicate or expression names a column of the enum type e
+// (partial indexes, checks comparing with a value), which PostgreSQL
+// cannot carry over to a new type, and takes them out of t, so that the
+// diff adds them back; p.again records them.
+func dropEnumUses(t *schema.Table, e *schema.EnumType, p *Planned) ([]*Change, error) {
+	var cols []string
+	for _, c := range t.Columns {
+		if typ, _ := enumColumn(c, e); typ != "" {
+			cols = append(cols, c.Name)
+		}
+	}
+	if len(cols) == 0 {
+		return nil, nil
+	}
+	uses := func(expr string) bool {
+		return slices.ContainsFunc(cols, func(c string) bool { return mentions(expr, c) })
+	}
+	var drops []schema.Change
+	t.Indexes = slices.DeleteFunc(t.Indexes, func(i *schema.Index) bool {
+		var exprs []string
+		for _, a := range i.Attrs {
+			if p, ok := a.(*postgres.IndexPredicate); ok {
+				exprs = append(exprs, p.P)
+			}
+		}
+		for _, p := range i.Parts {
+			if x, ok := p.X.(*schema.RawExpr); ok {
+				exprs = append(exprs, x.X)
+			}
+		}
+		if slices.ContainsFunc(exprs, uses) {
+			drops = append(drops, &schema.DropIndex{I: i})
+			p.again[t.Name+"."+i.Name] = true
+			return true
+		}
+		return false
+	})
+	t.Attrs = slices.DeleteFunc(t.Attrs, func(a schema.Attr) bool {
+		if c, ok := a.(*schema.Check); ok && uses(c.Expr) {
+			drops = append(drops, &schema.DropCheck{C: c})
+			p.again[t.Name+"."+c.Name] = true
+			return true
+		}
+		return false
+	})
+	if len(drops) == 0 {
+		return nil, nil
+	}
+	return planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: drops}})
+}
