@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -430,11 +431,16 @@ func isIdentByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-// copyFromStdin reports whether the last statement is COPY … FROM stdin.
+// copyFromStdin reports whether the last statement is COPY … FROM stdin,
+// whose data follows it in the file.
 func copyFromStdin(stmts []Statement) bool {
-	if len(stmts) == 0 {
-		return false
-	}
-	f := strings.Fields(strings.ToUpper(stmts[len(stmts)-1].SQL))
-	return len(f) > 3 && f[0] == "COPY" && strings.HasSuffix(strings.Join(f, " "), "FROM STDIN")
+	return len(stmts) > 0 && fromStdin(stmts[len(stmts)-1].SQL)
 }
+
+// fromStdin reports whether stmt is COPY … FROM stdin, with or without
+// options after stdin (WITH DELIMITER '|', (FORMAT csv)).
+func fromStdin(stmt string) bool {
+	return leadWords(stmt, 1) == "COPY" && copyStdin.MatchString(stmt)
+}
+
+var copyStdin = regexp.MustCompile(`(?is)\bFROM\s+STDIN\b`)
