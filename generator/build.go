@@ -554,8 +554,9 @@ func fkAction(a string) string {
 // fileName picks the table's Go file name: <table>.gen.go, or
 // <table>_table.gen.go when that is one of the package's fixed files (a
 // name with capitals in snake_case: "OrderLine" → order_line.gen.go).
-// The ".gen.go" suffix also keeps names like "x_test" and "x_linux" from
-// turning into test files or build-constrained ones.
+// The ".gen.go" suffix keeps a name like "x_test" from making a test
+// file; names.FileName keeps one like "x_linux" from making a
+// build-constrained one.
 func (b *builder) fileName(st *spec.Table) string {
 	base := names.FileName(st.Name)
 	name := base + ".gen.go"

@@ -104,7 +104,10 @@ func words(s string) []string {
 // with underscores (OrderLine → order_line); without leading
 // underscores, as the go command ignores files whose names start with
 // one (_variable → variable, Prisma's _CategoryToPost →
-// category_to_post); "table" for a name of underscores only.
+// category_to_post); "table" for a name of underscores only; with
+// "_table" added when the go command would read the name as a build
+// constraint (maintenance_windows.gen.go builds only on Windows: the
+// go command reads the name up to its first dot).
 func FileName(sql string) string {
 	name := sql
 	if strings.ToLower(sql) != sql {
@@ -113,7 +116,45 @@ func FileName(sql string) string {
 	if name = strings.TrimLeft(name, "_"); name == "" {
 		return "table"
 	}
+	if constrains(name) {
+		name += "_table"
+	}
 	return name
+}
+
+// constrains reports whether the go command reads a file name starting
+// with name and a dot as a build constraint: after its first underscore,
+// its last word (before a last "test") is an operating system or an
+// architecture (see go/build's goodOSArchFile).
+func constrains(name string) bool {
+	i := strings.IndexByte(name, '_')
+	if i < 0 {
+		return false
+	}
+	l := strings.Split(name[i:], "_")
+	if l[len(l)-1] == "test" {
+		l = l[:len(l)-1]
+	}
+	last := l[len(l)-1]
+	return knownOS[last] || knownArch[last]
+}
+
+// knownOS and knownArch are the operating systems and architectures the
+// go command knows in file names (go/build's list).
+var (
+	knownOS = set("aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux", "nacl",
+		"netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos")
+	knownArch = set("386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips", "mipsle", "mips64",
+		"mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le", "riscv", "riscv64", "s390", "s390x", "sparc",
+		"sparc64", "wasm")
+)
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
 }
 
 // LowerName turns an SQL name into an unexported Go name for parameters

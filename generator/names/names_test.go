@@ -75,6 +75,14 @@ func TestNames(t *testing.T) {
 			"_variable":       "variable",
 			"_CategoryToPost": "category_to_post",
 			"__":              "table",
+			// Names the go command would read as build constraints.
+			"maintenance_windows": "maintenance_windows_table",
+			"MaintenanceWindows":  "maintenance_windows_table",
+			"build_linux_amd64":   "build_linux_amd64_table",
+			"x_js_test":           "x_js_test_table",
+			"windows":             "windows",
+			"app_test":            "app_test",
+			"arm_rest":            "arm_rest",
 		}},
 		{"LowerGoName", LowerGoName, map[string]string{
 			"ShopID": "shopID", "URL": "url", "URLPath": "urlPath", "IDs": "ids", "Type": "type_", "X": "x", "Name": "name",
