@@ -69,14 +69,22 @@ func (b *builder) buildConstraints(t *ir.Table) {
 			parts = append(parts, p.Column.Name)
 		}
 		name := t.Indexes[i].Name
+		taken := func(suffix string) bool {
+			return slices.ContainsFunc(t.Constraints, func(k *ir.Constraint) bool { return k.Sentinel == "Err"+t.Model+suffix+"Taken" })
+		}
 		byName := constraintStem(t, name, "_key")
 		suffix := byName
 		if allCols {
 			suffix = fields(cols)
-			if ix.Name != "" && slices.ContainsFunc(t.Constraints, func(k *ir.Constraint) bool { return k.Sentinel == "Err"+t.Model+suffix+"Taken" }) {
+			if taken(suffix) {
 				// Another key over the same columns has the columns' name:
-				// a named index is known by its name.
+				// the index is known by its name, and, when that is the
+				// columns' name too (Prisma's "Step_id_key" beside the
+				// primary key), as an index.
 				suffix = byName
+				if taken(suffix) {
+					suffix += "Index"
+				}
 			}
 		}
 		specName := ix.Name

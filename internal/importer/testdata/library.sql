@@ -275,3 +275,9 @@ CREATE TABLE fine_2025 (note text) INHERITS (fine);
 ALTER TABLE loan ALTER COLUMN member_id SET STATISTICS 500;
 ALTER TABLE loan ALTER COLUMN member_id SET (n_distinct = -0.5);
 ALTER TABLE fine_2025 ALTER COLUMN note SET STATISTICS 50;
+
+-- A table whose file name the go command would read as a build constraint,
+-- and a unique index on the primary key's column beside the key (Prisma's
+-- @id @unique).
+CREATE TABLE maintenance_windows (id bigint NOT NULL, starts_at timestamptz NOT NULL, CONSTRAINT maintenance_windows_pkey PRIMARY KEY (id));
+CREATE UNIQUE INDEX maintenance_windows_id_key ON maintenance_windows (id);
