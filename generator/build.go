@@ -270,6 +270,13 @@ func (b *builder) buildEnum(e *spec.Enum) *ir.Enum {
 			suffix = "Value" + strconv.Itoa(i+1)
 		}
 		val := &ir.EnumValue{Label: v.Name, GoName: out.GoName + suffix}
+		if _, ok := seen[val.GoName]; ok {
+			// Labels that differ only in what is not a letter or digit
+			// ("in_progress", "in progress"): the later one is known by
+			// its position too, as a database's labels cannot be renamed
+			// at will.
+			val.GoName += "Value" + strconv.Itoa(i+1)
+		}
 		if prev, ok := seen[val.GoName]; ok {
 			b.errs.Add(v.Pos, "enum %q: labels %q and %q both become the Go constant %s; rename one of them", e.Name, prev, v.Name, val.GoName)
 			continue

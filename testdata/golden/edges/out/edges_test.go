@@ -492,14 +492,20 @@ func BenchmarkValidate(b *testing.B) {
 // TestEmptyEnumLabel writes and reads the empty label of enum tier,
 // which PostgreSQL allows: its Go constant is TierEmpty, the column's
 // default; Validate accepts it and refuses a label the enum lacks; COPY
-// and the batch insert send it as they send the others.
+// and the batch insert send it as they send the others. Two labels that
+// differ only in punctuation have two constants.
 func TestEmptyEnumLabel(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.Open(t)
 	s := NewStore(db)
 	u := must[User](t)(s.Users.Create(ctx, NewUser{Email: "e@example.com"}))
-	if u.Tier != TierEmpty || !TierEmpty.Valid() || len(TierValues()) != 3 {
+	if u.Tier != TierEmpty || !TierEmpty.Valid() || len(TierValues()) != 5 {
 		t.Fatalf("default tier %q; TierEmpty valid: %v", u.Tier, TierEmpty.Valid())
+	}
+	// "pro plus" has pro_plus's name, and its position too.
+	u = must[User](t)(s.Users.Update(ctx, u.ID, UserUpdate{Tier: runtime.Set(TierProPlusValue5)}))
+	if u.Tier != "pro plus" || TierProPlus != "pro_plus" {
+		t.Fatalf("tier after Update to TierProPlusValue5: %q", u.Tier)
 	}
 	u = must[User](t)(s.Users.Update(ctx, u.ID, UserUpdate{Tier: runtime.Set(TierPro)}))
 	u = must[User](t)(s.Users.Update(ctx, u.ID, UserUpdate{Tier: runtime.Set(TierEmpty)}))

@@ -31,15 +31,17 @@ type Tier string
 
 // The labels of enum tier, in declaration order.
 const (
-	TierEmpty Tier = ""
-	TierPro   Tier = "pro"
-	TierTeam  Tier = "team"
+	TierEmpty         Tier = ""
+	TierPro           Tier = "pro"
+	TierTeam          Tier = "team"
+	TierProPlus       Tier = "pro_plus"
+	TierProPlusValue5 Tier = "pro plus"
 )
 
 // Valid reports whether v is a label of enum tier.
 func (v Tier) Valid() bool {
 	switch v {
-	case TierEmpty, TierPro, TierTeam:
+	case TierEmpty, TierPro, TierTeam, TierProPlus, TierProPlusValue5:
 		return true
 	}
 	return false
@@ -47,5 +49,5 @@ func (v Tier) Valid() bool {
 
 // TierValues returns the labels of enum tier in declaration order.
 func TierValues() []Tier {
-	return []Tier{TierEmpty, TierPro, TierTeam}
+	return []Tier{TierEmpty, TierPro, TierTeam, TierProPlus, TierProPlusValue5}
 }

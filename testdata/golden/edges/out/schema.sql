@@ -5,7 +5,7 @@
 CREATE TYPE "order_status" AS ENUM ('placed', 'shipped');
 
 -- Create enum type "tier"
-CREATE TYPE "tier" AS ENUM ('', 'pro', 'team');
+CREATE TYPE "tier" AS ENUM ('', 'pro', 'team', 'pro_plus', 'pro plus');
 
 -- Create "users" table
 CREATE TABLE "users" (

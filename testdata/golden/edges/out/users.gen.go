@@ -55,7 +55,7 @@ var (
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
-	runtime.CheckEnum(&f, "tier", n.Tier.Ptr(), "must be one of \"\", \"pro\", \"team\"")
+	runtime.CheckEnum(&f, "tier", n.Tier.Ptr(), "must be one of \"\", \"pro\", \"team\", \"pro_plus\", \"pro plus\"")
 	return f.Err("users")
 }
 
@@ -63,7 +63,7 @@ func (n *NewUser) Validate() error {
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
 	f.Text("email", u.Email.Ptr(), nil)
-	runtime.CheckEnum(&f, "tier", u.Tier.Ptr(), "must be one of \"\", \"pro\", \"team\"")
+	runtime.CheckEnum(&f, "tier", u.Tier.Ptr(), "must be one of \"\", \"pro\", \"team\", \"pro_plus\", \"pro plus\"")
 	return f.Err("users")
 }
 
