@@ -186,6 +186,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	if err != nil {
 		return nil, fmt.Errorf("diff schema: %w", err)
 	}
+	cast := castTypeChanges(changes)
 	changes, constraintRenames := pairRenames(changes)
 	checksAfterColumns(changes)
 	changes, pre, err := out.pendingContracts(current, desired, changes, o)
@@ -216,6 +217,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		if err != nil {
 			return nil, err
 		}
+		castReverses(planned, cast)
 		out.Changes = append(out.Changes, planned...)
 	}
 	constraintRenames = append(constraintRenames, renamePrimaryKeys(current, desired)...)

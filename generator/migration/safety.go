@@ -278,7 +278,7 @@ func typeChange(table string, c *schema.ModifyColumn, pos ir.Pos) (Finding, bool
 	return Finding{
 		Kind: DataDependent, Code: "CPC206", Pos: pos,
 		Message: "changing type of " + desc + " rewrites the table and fails if a value does not convert",
-		Hint:    "add a USING clause by hand if PostgreSQL needs one, test it on a copy of the data, then run again with --allow-destructive",
+		Hint:    "test the conversion on a copy of the data (the migration casts with USING where PostgreSQL needs it), then run again with --allow-destructive",
 	}, true
 }
 
