@@ -23,18 +23,22 @@ var sqlIdentRE = regexp.MustCompile(names.IdentPattern)
 // fixed name. Reserved words are allowed: generated SQL quotes every
 // identifier.
 func checkIdent(errs *ErrorList, pos Pos, what, name string) bool {
+	label := what + " name" // "table name"; a key that says it, "primary_key_name", as it is
+	if strings.HasSuffix(what, "_name") {
+		label = what
+	}
 	if name == "" {
-		errs.Add(pos, "%s name is empty", what)
+		errs.Add(pos, "%s is empty", label)
 		return false
 	}
 	if !sqlIdentRE.MatchString(name) {
-		errs.Add(pos, "%s name %q is not a plain SQL name (letters, digits and underscores, not starting with a digit); use %q",
-			what, clip(name), fixIdent(name))
+		errs.Add(pos, "%s %q is not a plain SQL name (letters, digits and underscores, not starting with a digit); use %q",
+			label, clip(name), fixIdent(name))
 		return false
 	}
 	if len(name) > MaxIdentLen {
-		errs.Add(pos, "%s name %q is %d bytes; PostgreSQL truncates names to %d bytes; use %q",
-			what, clip(name), len(name), MaxIdentLen, fixIdent(name))
+		errs.Add(pos, "%s %q is %d bytes; PostgreSQL truncates names to %d bytes; use %q",
+			label, clip(name), len(name), MaxIdentLen, fixIdent(name))
 		return false
 	}
 	return true

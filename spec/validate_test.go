@@ -67,7 +67,7 @@ func TestInvalidSpecs(t *testing.T) {
 			[]string{`schema/a.yaml:5:23: column "j" cannot be unique: PostgreSQL has no equality operator for type json; use jsonb`,
 				`eq does not apply to json column "j": PostgreSQL has no equality operator for json (jsonb has one)`}},
 		{"primary_key_name without a key", "tables:\n  t:\n    columns: {a: text}\n    primary_key_name: t_pk\n", []string{`schema/a.yaml:4:5: primary_key_name names the primary key, but table "t" has none`}},
-		{"primary_key_name not a name", table("", "    primary_key_name: \"t pk\"\n"), []string{`schema/a.yaml:5:23: primary_key_name name "t pk" is not a plain SQL name`}},
+		{"primary_key_name not a name", table("", "    primary_key_name: \"t pk\"\n"), []string{`schema/a.yaml:5:23: primary_key_name "t pk" is not a plain SQL name`}},
 		{"enum empty label twice", "enums:\n  e: ['', a, '']\n", []string{`duplicate label "" in enum "e"`}},
 		{"enum long label", "enums:\n  e: [" + string(make([]byte, 0)) + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n", []string{"PostgreSQL allows at most 63"}},
 		{"enum mapping typo", "enums:\n  e: {value: [a]}\n", []string{`unknown key "value" in enum "e"; did you mean "values"?`}},
