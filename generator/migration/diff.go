@@ -217,7 +217,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		if err != nil {
 			return nil, err
 		}
-		castReverses(planned, cast)
+		castStatements(planned, cast)
 		out.Changes = append(out.Changes, planned...)
 	}
 	constraintRenames = append(constraintRenames, renamePrimaryKeys(current, desired)...)

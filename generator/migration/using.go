@@ -13,75 +13,74 @@ import (
 // the USING clause PostgreSQL needs when the values convert only by an
 // explicit cast: USING "col"::type. Changes within a kind (int to
 // bigint, varchar(10) to text) convert without one, and keep none, so
-// that a change PostgreSQL makes without a rewrite stays one. A default
-// is dropped before such a change and set again after it.
+// that a change PostgreSQL makes without a rewrite stays one. It returns
+// the changes given one, for castStatements.
 func castTypeChanges(changes []schema.Change) (cast []*schema.ModifyColumn) {
 	for _, c := range changes {
 		mt, ok := c.(*schema.ModifyTable)
 		if !ok {
 			continue
 		}
-		var out []schema.Change
 		for _, tc := range mt.Changes {
 			m, ok := tc.(*schema.ModifyColumn)
 			if !ok || !m.Change.Is(schema.ChangeType) || hasUsing(m) {
-				out = append(out, tc)
 				continue
 			}
-			to := castTo(m.From.Type.Type, m.To.Type.Type)
-			if to == "" {
-				out = append(out, tc)
-				continue
+			if to := castTo(m.From.Type.Type, m.To.Type.Type); to != "" {
+				m.Extra = append(m.Extra, &postgres.ConvertUsing{X: quote(m.To.Name) + to})
+				cast = append(cast, m)
 			}
-			if m.From.Default != nil {
-				// PostgreSQL converts the default as it is, without the
-				// cast, and refuses: it is dropped first and set after.
-				bare := *m.From
-				bare.Default = nil
-				out = append(out, &schema.ModifyColumn{From: m.From, To: &bare, Change: schema.ChangeDefault})
-				if m.To.Default != nil {
-					m.Change |= schema.ChangeDefault
-				}
-				m.From = &bare
-			}
-			m.Extra = append(m.Extra, &postgres.ConvertUsing{X: quote(m.To.Name) + to})
-			out = append(out, m)
-			cast = append(cast, m)
 		}
-		mt.Changes = out
 	}
 	return cast
 }
 
-// castReverses gives the reverse statements of the planned changes the
-// USING clauses castTypeChanges gave the changes of cast, converting
-// back, and drops a default before such a conversion: Atlas reverses a
-// type change without them.
-func castReverses(planned []*Change, cast []*schema.ModifyColumn) {
+// castStatements completes the planned statements of the changes
+// castTypeChanges gave a USING clause: a column's default, which
+// PostgreSQL would convert without the cast and refuse, is dropped
+// before the conversion and set again after it; and the reverse, which
+// Atlas writes without a cast, converts back with one, the same way.
+func castStatements(planned []*Change, cast []*schema.ModifyColumn) {
 	for _, m := range cast {
+		col := quote(m.To.Name)
+		up := "ALTER COLUMN " + col + " TYPE " + castTarget(m.To.Type.Type)
+		keepsDefault := !m.Change.Is(schema.ChangeDefault) // Atlas sets a changed one itself
+		down := "ALTER COLUMN " + col + " TYPE " + castTarget(m.From.Type.Type)
 		back := castTo(m.To.Type.Type, m.From.Type.Type)
-		if back == "" {
-			continue
-		}
-		typ := castTarget(m.From.Type.Type)
-		if typ == "" {
-			continue
-		}
-		alter := "ALTER COLUMN " + quote(m.To.Name) + " TYPE " + typ
-		using := alter + " USING " + quote(m.To.Name) + back
-		if m.To.Default != nil {
-			using = "ALTER COLUMN " + quote(m.To.Name) + " DROP DEFAULT, " + using
-		}
 		for _, c := range planned {
+			c.Cmd = aroundType(c.Cmd, up, " USING "+m.Extra[len(m.Extra)-1].(*postgres.ConvertUsing).X, col, m.From, m.To, keepsDefault)
+			if back == "" {
+				continue
+			}
 			for i, r := range c.Reverse {
-				if k := strings.Index(r, alter); k >= 0 && !strings.HasPrefix(r[k+len(alter):], " USING") {
-					if end := r[k+len(alter):]; end == "" || end[0] == ',' || end[0] == ';' {
-						c.Reverse[i] = r[:k] + using + end
-					}
+				if k := clauseAt(r, down); k >= 0 {
+					r = r[:k+len(down)] + " USING " + col + back + r[k+len(down):]
+					c.Reverse[i] = aroundType(r, down, " USING "+col+back, col, m.To, m.From, keepsDefault)
 				}
 			}
 		}
 	}
+}
+
+// aroundType returns stmt with the clause alter (ALTER COLUMN "c" TYPE
+// t), followed by using, preceded by DROP DEFAULT when the column has
+// one before (from) and followed by SET DEFAULT when it has one after
+// (to) that the statement does not set itself; stmt itself when it has
+// no such clause.
+func aroundType(stmt, alter, using, col string, from, to *schema.Column, setDefault bool) string {
+	k := clauseAt(stmt, alter+using)
+	if k < 0 {
+		return stmt
+	}
+	end := k + len(alter+using)
+	clause := stmt[k:end]
+	if from.Default != nil {
+		clause = "ALTER COLUMN " + col + " DROP DEFAULT, " + clause
+	}
+	if def := defaultSQL(to); def != "" && setDefault && from.Default != nil {
+		clause += ", ALTER COLUMN " + col + " SET DEFAULT " + def
+	}
+	return stmt[:k] + clause + stmt[end:]
 }
 
 // castTarget is the type t as Atlas's statements write it.
@@ -136,4 +135,17 @@ func hasUsing(m *schema.ModifyColumn) bool {
 		}
 	}
 	return false
+}
+
+// clauseAt returns where stmt holds the clause, ended by a comma, a
+// semicolon or the statement's end; -1 when it does not.
+func clauseAt(stmt, clause string) int {
+	k := strings.Index(stmt, clause)
+	if k < 0 {
+		return -1
+	}
+	if rest := stmt[k+len(clause):]; rest != "" && rest[0] != ',' && rest[0] != ';' {
+		return -1
+	}
+	return k
 }
