@@ -268,9 +268,32 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 		if err != nil {
 			return nil, fmt.Errorf("plan migration: %w", err)
 		}
-		out = append(out, &Change{Cmd: c.Cmd, Reverse: rev, Comment: c.Comment, Source: c.Source})
+		cmd := c.Cmd
+		if _, ok := addedValue(cmd); ok && !strings.Contains(cmd, " ADD VALUE IF NOT EXISTS ") {
+			// The down migration cannot drop the value: applying the
+			// migration again after it must not stop at it.
+			cmd = strings.Replace(cmd, " ADD VALUE ", " ADD VALUE IF NOT EXISTS ", 1)
+		}
+		out = append(out, &Change{Cmd: cmd, Reverse: rev, Comment: c.Comment, Source: c.Source})
 	}
 	return out, nil
+}
+
+// addedValue returns the value (quoted) an ALTER TYPE … ADD VALUE
+// statement adds.
+func addedValue(cmd string) (string, bool) {
+	if !strings.HasPrefix(cmd, "ALTER TYPE ") {
+		return "", false
+	}
+	_, after, ok := strings.Cut(cmd, " ADD VALUE ")
+	if !ok {
+		return "", false
+	}
+	after = strings.TrimPrefix(after, "IF NOT EXISTS ")
+	if f := strings.Fields(after); len(f) > 0 {
+		return f[0], true
+	}
+	return "", false
 }
 
 // irreversibleReason explains a statement Atlas could not reverse.

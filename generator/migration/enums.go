@@ -150,8 +150,10 @@ func enumCreate(name string, values []string) string {
 }
 
 // enumDrift returns the error of a database (current) whose enum type
-// has values the migrations (desired) drop or put in another order: a
-// drift that no statement of a migration can undo.
+// has the values of the migrations (desired) in another order: a drift
+// no statement of a migration can undo. Values only the database has are
+// not: a down migration cannot drop the values its up migration added
+// (ADD VALUE IF NOT EXISTS lets the up migration run again over them).
 func enumDrift(current, desired *schema.Schema) error {
 	for _, o := range current.Objects {
 		from, ok := o.(*schema.EnumType)
@@ -159,8 +161,8 @@ func enumDrift(current, desired *schema.Schema) error {
 			continue
 		}
 		if to := findEnum(desired, from.T); to != nil {
-			if gone, reordered := enumLoss(from, to); len(gone) > 0 || reordered {
-				return fmt.Errorf("enum type %q differs from the migrations' in values or their order (database: %s; migrations: %s): a migration cannot make it so; find the hand change and undo it", from.T, strings.Join(from.Values, ", "), strings.Join(to.Values, ", "))
+			if _, reordered := enumLoss(from, to); reordered {
+				return fmt.Errorf("enum type %q has its values in another order than the migrations' (database: %s; migrations: %s): a migration cannot make it so; find the hand change and undo it", from.T, strings.Join(from.Values, ", "), strings.Join(to.Values, ", "))
 			}
 		}
 	}

@@ -3,12 +3,14 @@ package migration_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/migration"
+	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 )
 
 // enumSpec declares the enum status with values and the table posts
@@ -80,16 +82,48 @@ func TestEnumReplacementFindings(t *testing.T) {
 	}
 }
 
-// TestEnumDrift: a database whose enum has a value the migrations do not
-// is drift check --url reports, not a schema that matches.
+// TestEnumDrift: a database whose enum has the migrations' values in
+// another order is drift check --url reports, not a schema that matches;
+// one with a value more (a down migration cannot drop the value its up
+// migration added) is not.
 func TestEnumDrift(t *testing.T) {
 	s := func(values ...string) *schema.Schema {
 		return schema.New("public").AddObjects(&schema.EnumType{T: "status", Values: values})
 	}
-	if _, err := migration.Drift(s("draft", "live", "gone"), s("draft", "live")); err == nil || !strings.Contains(err.Error(), `enum type "status" differs`) {
-		t.Errorf("a value the migrations drop: %v", err)
+	if _, err := migration.Drift(s("live", "draft"), s("draft", "live")); err == nil || !strings.Contains(err.Error(), `enum type "status" has its values in another order`) {
+		t.Errorf("values in another order: %v", err)
 	}
-	if _, err := migration.Drift(s("live", "draft"), s("draft", "live")); err == nil {
-		t.Error("values in another order: no error")
+	if _, err := migration.Drift(s("draft", "live", "gone"), s("draft", "live")); err != nil {
+		t.Errorf("a value left by a down migration: %v", err)
+	}
+}
+
+// TestEnumValueAppliesAgain: the migration adding an enum value runs
+// again after its down migration, which leaves the value.
+func TestEnumValueAppliesAgain(t *testing.T) {
+	ctx := context.Background()
+	p := newProject(t, "golang-migrate")
+	db := openDB(t)
+	m := func() *runmigrate.Migrator {
+		m, err := runmigrate.New(db.pool, os.DirFS(p.migrationsDir()), runmigrate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	for i, values := range []string{"draft, live", "draft, live, gone"} {
+		p.setSpec(enumSpec(values))
+		if res := p.diff(fmt.Sprintf("v%d", i), true); res.Blocked {
+			t.Fatal(report(res))
+		}
+		if _, err := m().Up(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := m().Down(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m().Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
 	}
 }

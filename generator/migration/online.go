@@ -337,14 +337,13 @@ func backfill(table, column, value, notDone string) *Change {
 // of new value").
 func isolateEnumValues(changes []*Change) {
 	for i, c := range changes {
-		if c.Step != roleSchema || !strings.HasPrefix(c.Cmd, "ALTER TYPE ") {
+		if c.Step != roleSchema {
 			continue
 		}
-		_, after, ok := strings.Cut(c.Cmd, " ADD VALUE ")
+		value, ok := addedValue(c.Cmd)
 		if !ok {
 			continue
 		}
-		value := strings.Fields(after)[0]
 		for _, later := range changes[i+1:] {
 			if later.Step == roleSchema && strings.Contains(later.Cmd, value) {
 				c.Step = roleEnumValue

@@ -2,4 +2,4 @@
 -- applied anywhere, then run cpcgen migrate hash.
 
 -- add value to enum type: "currency"
-ALTER TYPE "currency" ADD VALUE 'GBP';
+ALTER TYPE "currency" ADD VALUE IF NOT EXISTS 'GBP';

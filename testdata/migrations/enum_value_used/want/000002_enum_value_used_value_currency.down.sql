@@ -2,5 +2,5 @@
 -- applied anywhere, then run cpcgen migrate hash.
 -- cpcgen: note: step 1 of 2 of migration enum_value_used: adds a value to enum type "currency" and commits it, so that the next steps can use it
 
--- cpcgen: irreversible: ALTER TYPE "currency" ADD VALUE 'GBP' cannot be undone: PostgreSQL cannot drop a value from an enum type, so it stays after the down migration
+-- cpcgen: irreversible: ALTER TYPE "currency" ADD VALUE IF NOT EXISTS 'GBP' cannot be undone: PostgreSQL cannot drop a value from an enum type, so it stays after the down migration
 

@@ -4,4 +4,4 @@
 
 -- cpcgen:no-transaction
 -- add value to enum type: "currency"
-ALTER TYPE "currency" ADD VALUE 'GBP';
+ALTER TYPE "currency" ADD VALUE IF NOT EXISTS 'GBP';

@@ -1,7 +1,7 @@
 -- Migration 000002 format_flyway, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
 
--- cpcgen: irreversible: ALTER TYPE "currency" ADD VALUE 'GBP' cannot be undone: PostgreSQL cannot drop a value from an enum type, so it stays after the down migration
+-- cpcgen: irreversible: ALTER TYPE "currency" ADD VALUE IF NOT EXISTS 'GBP' cannot be undone: PostgreSQL cannot drop a value from an enum type, so it stays after the down migration
 
 -- reverse: set comment to column: "note" on table: "transfers"
 COMMENT ON COLUMN "transfers"."note" IS '';
