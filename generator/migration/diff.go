@@ -186,6 +186,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	if err != nil {
 		return nil, fmt.Errorf("diff schema: %w", err)
 	}
+	changes = changedChecks(current, desired, changes)
 	cast := castTypeChanges(changes)
 	changes, constraintRenames := pairRenames(changes)
 	checksAfterColumns(changes)

@@ -158,3 +158,42 @@ func withoutRegenerated(c schema.Change) schema.Change {
 	})
 	return &cp
 }
+
+// changedChecks adds to changes the checks of a table in both schemas,
+// by the same name, whose expression differs: Atlas's diff, outside its
+// normalized mode, finds checks by name and never compares their
+// expressions, so a changed check planned nothing.
+func changedChecks(current, desired *schema.Schema, changes []schema.Change) []schema.Change {
+	for _, dt := range desired.Tables {
+		ct, ok := current.Table(dt.Name)
+		if !ok {
+			continue
+		}
+		var mods []schema.Change
+		for _, a := range dt.Attrs {
+			to, ok := a.(*schema.Check)
+			if !ok || to.Name == "" {
+				continue
+			}
+			for _, b := range ct.Attrs {
+				if from, ok := b.(*schema.Check); ok && from.Name == to.Name && wrapped(from.Expr) != wrapped(to.Expr) {
+					mods = append(mods, &schema.ModifyCheck{From: from, To: to})
+				}
+			}
+		}
+		if len(mods) == 0 {
+			continue
+		}
+		i := slices.IndexFunc(changes, func(c schema.Change) bool {
+			mt, ok := c.(*schema.ModifyTable)
+			return ok && mt.T.Name == dt.Name
+		})
+		if i < 0 {
+			changes = append(changes, &schema.ModifyTable{T: dt, Changes: mods})
+			continue
+		}
+		mt := changes[i].(*schema.ModifyTable)
+		mt.Changes = append(mt.Changes, mods...)
+	}
+	return changes
+}

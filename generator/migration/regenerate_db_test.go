@@ -106,3 +106,23 @@ func TestGeneratedColumnChangeFindings(t *testing.T) {
 		t.Errorf("a plain column made generated: findings %q, want CPC103 and CPC401", got)
 	}
 }
+
+// TestCheckChangeMigrates changes the expression of a named check and of
+// a column's check: each is replaced (NOT VALID, then validated), and the
+// down migration gives the old one back.
+func TestCheckChangeMigrates(t *testing.T) {
+	spec := func(check, col string) []byte {
+		return []byte("tables:\n  items:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      amount: {type: integer, check: \"" + col + "\"}\n    checks:\n      - {name: amount_small, expr: \"" + check + "\"}\n")
+	}
+	runSteps(t, []migrationStep{
+		{spec("amount < 100", "amount > 0"), "CHECK ((amount < 100)), CHECK ((amount > 0))"},
+		{spec("amount < 1000", "amount > 10"), "CHECK ((amount < 1000)), CHECK ((amount > 10))"},
+	}, func(db *testDB) string {
+		var defs string
+		if err := db.pool.QueryRow(context.Background(), `SELECT string_agg(pg_get_constraintdef(oid), ', ' ORDER BY pg_get_constraintdef(oid)) FROM pg_constraint WHERE conrelid = 'items'::regclass AND contype = 'c' AND convalidated`).Scan(&defs); err != nil {
+			t.Fatal(err)
+		}
+		return defs
+	})
+}
