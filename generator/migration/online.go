@@ -77,6 +77,16 @@ func lockSafe(current *schema.Schema, changes []schema.Change) ([]schema.Change,
 					return nil, nil, err
 				}
 				stepped = append(stepped, c)
+			case *schema.ModifyIndex:
+				if isConstraintIndex(tc.From) || isConstraintIndex(tc.To) || tc.To.Unique && referenced[keyOf(t.Name, tc.To.Parts)] {
+					rest = append(rest, tc)
+					continue
+				}
+				cs, err := swapIndex(t, tc.From, tc.To)
+				if err != nil {
+					return nil, nil, err
+				}
+				stepped = append(stepped, cs...)
 			case *schema.AddForeignKey:
 				rest = append(rest, &schema.AddForeignKey{F: tc.F, Extra: notValid(tc.Extra)})
 				stepped = append(stepped, validate(t, tc.F.Symbol, "foreign key"))
@@ -271,6 +281,36 @@ func dropIndexConcurrently(t *schema.Table, idx *schema.Index) (*Change, error) 
 		Comment: fmt.Sprintf("drop index %q of table %q without blocking writes", idx.Name, t.Name),
 		Step:    roleDropIndex, Object: idx.Name,
 	}, nil
+}
+
+// swapIndex changes the index from of an existing table into to without
+// a window in which neither exists (a unique index made partial, by
+// soft_delete or a where:, would stop guarding the table): to is built
+// concurrently under a name of its own, then the validate step drops
+// from and gives to its name, which take their locks only for a moment.
+// The down migration swaps them back.
+func swapIndex(t *schema.Table, from, to *schema.Index) ([]*Change, error) {
+	tmp := *to
+	tmp.Name = fmt.Sprintf("%.48s_cpcgen_new", to.Name)
+	cs, err := concurrentIndex(t, &tmp)
+	if err != nil {
+		return nil, err
+	}
+	old, err := planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: []schema.Change{&schema.AddIndex{I: from}}}})
+	if err != nil {
+		return nil, err
+	}
+	var create []string
+	for _, c := range old {
+		create = append(create, c.Cmd)
+	}
+	return append(cs,
+		&Change{Cmd: "DROP INDEX " + quote(from.Name), Reverse: create, Step: roleValidate,
+			Comment: fmt.Sprintf("drop index %q of table %q as it was", from.Name, t.Name)},
+		&Change{Cmd: fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quote(tmp.Name), quote(to.Name)),
+			Reverse: []string{fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quote(to.Name), quote(tmp.Name))}, Step: roleValidate,
+			Comment: fmt.Sprintf("give index %q of table %q its name", tmp.Name, t.Name)},
+	), nil
 }
 
 // validate is the statement of the validate step that validates a

@@ -126,3 +126,25 @@ func TestCheckChangeMigrates(t *testing.T) {
 		return defs
 	})
 }
+
+// TestIndexChangeMigrates makes a unique index partial and changes a
+// plain index's columns: online, each new index is built concurrently
+// under a name of its own and takes the old one's place after, so the
+// table is never without it; the down migration puts the old ones back.
+func TestIndexChangeMigrates(t *testing.T) {
+	spec := func(where, cols string) []byte {
+		return []byte("tables:\n  items:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      slug: text\n      gone: {type: boolean, default: false}\n      n: integer\n    indexes:\n" +
+			"      - {name: items_slug_key, columns: [slug], unique: true" + where + "}\n      - {name: items_n_idx, columns: [" + cols + "]}\n")
+	}
+	runSteps(t, []migrationStep{
+		{spec("", "n"), "CREATE INDEX items_n_idx ON public.items USING btree (n); CREATE UNIQUE INDEX items_slug_key ON public.items USING btree (slug)"},
+		{spec(`, where: "NOT gone"`, "n, slug"), "CREATE INDEX items_n_idx ON public.items USING btree (n, slug); CREATE UNIQUE INDEX items_slug_key ON public.items USING btree (slug) WHERE (NOT gone)"},
+	}, func(db *testDB) string {
+		var defs string
+		if err := db.pool.QueryRow(context.Background(), `SELECT string_agg(pg_get_indexdef(indexrelid), '; ' ORDER BY pg_get_indexdef(indexrelid)) FROM pg_index WHERE indrelid = 'items'::regclass AND NOT indisprimary AND indisvalid`).Scan(&defs); err != nil {
+			t.Fatal(err)
+		}
+		return defs
+	})
+}
