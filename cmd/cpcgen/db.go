@@ -102,7 +102,7 @@ func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, string, 
 	s.Name = sqlschema.SchemaName
 	var keep []*schema.Table
 	for _, t := range s.Tables {
-		if t.Name != table && t.Name != table+"_claims" {
+		if !migrate.RunnerTable(table, t.Name) {
 			keep = append(keep, t)
 		}
 	}

@@ -340,7 +340,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 	}
 	var keep []*schema.Table
 	for _, t := range current.Tables {
-		if t.Name != table && t.Name != table+"_claims" && t.Name != table+"_backfills" {
+		if !migrate.RunnerTable(table, t.Name) {
 			keep = append(keep, t)
 		}
 	}

@@ -324,3 +324,17 @@ INSERT INTO events (id) SELECT generate_series(1, 1000000); ANALYZE events`)
 	t.Logf("backfill of %d rows (+%d inserted meanwhile) in %d batches of 10,000, canceled after %d and resumed: %s; writers: %d writes, p99 %s, longest %s",
 		rows, nextID.Load()-rows, p2.Batches, p1.Batches, elapsed.Round(time.Millisecond), len(lat), p99, maxLat)
 }
+
+// TestRunnerTables: RunnerTable names the revisions table, the claims
+// and the backfills' progress (which stays after the migration that ran
+// the backfill is reverted), and nothing else.
+func TestRunnerTables(t *testing.T) {
+	for _, name := range []string{migrate.DefaultTable, migrate.DefaultTable + "_claims", migrate.DefaultTable + "_backfills"} {
+		if !migrate.RunnerTable(migrate.DefaultTable, name) {
+			t.Errorf("RunnerTable(%q) = false", name)
+		}
+	}
+	if migrate.RunnerTable(migrate.DefaultTable, "orders") || migrate.RunnerTable(migrate.DefaultTable, migrate.DefaultTable+"_x") {
+		t.Error("RunnerTable claims a table of the schema")
+	}
+}

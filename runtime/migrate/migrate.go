@@ -22,6 +22,14 @@ import (
 // DefaultTable is the revisions table used when Options.Table is empty.
 const DefaultTable = "cpcgen_migrations"
 
+// RunnerTable reports whether name is one of the tables the runner keeps
+// beside a schema whose revisions table is table: the revisions, the
+// claims of files outside a transaction, the backfills' progress. A
+// schema's comparison with its migrations leaves them out.
+func RunnerTable(table, name string) bool {
+	return name == table || name == table+"_claims" || name == table+"_backfills"
+}
+
 // Conn is what the runner needs from a database: *pgxpool.Pool,
 // *pgx.Conn and the runtime's *DB satisfy it. Do not pass a pgx.Tx: each
 // migration runs in a transaction of its own.
