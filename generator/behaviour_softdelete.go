@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/spec"
@@ -40,10 +41,33 @@ func (softDelete) scope(t *ir.Table, q string, withDeleted bool) []string {
 // uniquePredicate restricts a unique index to live rows, so that a
 // deleted row does not block a new one.
 func (softDelete) uniquePredicate(t *ir.Table, where string) string {
-	if where == "" {
+	switch {
+	case where == "":
 		return t.LivePredicate
+	case requires(where, t.LivePredicate):
+		return where // already restricted to live rows (Rails' and Lago's where: deleted_at IS NULL)
 	}
 	return "(" + where + ") AND " + t.LivePredicate
+}
+
+// requires reports whether the predicate where has cond as one of its
+// top-level AND terms, written with or without quotes, parentheses and
+// capitals.
+func requires(where, cond string) bool {
+	norm := func(s string) string {
+		s = strings.ToLower(strings.Join(strings.Fields(strings.ReplaceAll(s, `"`, "")), " "))
+		for strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") && !strings.Contains(s[1:len(s)-1], "(") {
+			s = strings.TrimSpace(s[1 : len(s)-1])
+		}
+		return s
+	}
+	want := norm(cond)
+	for _, term := range strings.Split(norm(where), " and ") {
+		if norm(term) == want {
+			return true
+		}
+	}
+	return false
 }
 
 // statements makes Delete an UPDATE of the column, and adds HardDelete

@@ -57,6 +57,8 @@ var (
 	// ErrPostAuthorIDSlugTaken matches a violation of the unique index on (author_id,
 	// slug).
 	ErrPostAuthorIDSlugTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "posts", Constraint: "posts_author_id_slug_key", Name: "unique(author_id, slug)"}
+	// ErrPostTitleTaken matches a violation of the unique index on (title).
+	ErrPostTitleTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "posts", Constraint: "posts_title_live", Name: "posts_title_live"}
 	// ErrPostAuthorIDNotFound matches a write whose author_id names no row of authors.
 	ErrPostAuthorIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "posts", Constraint: "posts_author_id_fkey", Name: "author_id.references", FK: runtime.FKMissing}
 	// ErrPostReferencedByPostLabel matches a delete or key change of a row that rows
@@ -371,6 +373,44 @@ func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPos
 	return runtime.CreateIfAbsentOp(ctx, r.db, opPostsCreateIfAbsentByAuthorIDAndSlug, n, argsNewPost, scanPost)
 }
 
+var opPostsUpsertByTitle = &runtime.Op{Name: "posts.UpsertByTitle", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.UpsertByTitle
+INSERT INTO "posts" ("author_id", "slug", "title")
+VALUES ($1, $2, $3)
+ON CONFLICT ("title") WHERE removed IS NULL DO UPDATE
+SET "author_id" = EXCLUDED."author_id",
+    "slug" = EXCLUDED."slug"
+WHERE "posts"."removed" IS NULL
+RETURNING "id", "author_id", "slug", "title", "removed"`}
+
+// UpsertByTitle inserts n into table posts or updates the row with the same title
+// (among the rows where removed IS NULL) from n (docs/spec.md tells which columns
+// it keeps), in one statement, and returns the row as stored. It validates n
+// first.
+func (r *PostRepo) UpsertByTitle(ctx context.Context, n NewPost) (Post, error) {
+	return runtime.QueryOneOp(ctx, r.db, opPostsUpsertByTitle, n, argsNewPost, scanPost)
+}
+
+var opPostsCreateIfAbsentByTitle = &runtime.Op{Name: "posts.CreateIfAbsentByTitle", Table: "posts", Errs: errs, Validate: true, SQL: `-- name: posts.CreateIfAbsentByTitle
+WITH "inserted" AS (
+INSERT INTO "posts" ("author_id", "slug", "title")
+VALUES ($1, $2, $3)
+ON CONFLICT ("title") WHERE removed IS NULL DO NOTHING
+RETURNING "id", "author_id", "slug", "title", "removed"
+)
+SELECT true, "id", "author_id", "slug", "title", "removed" FROM "inserted"
+UNION ALL
+SELECT false, "id", "author_id", "slug", "title", "removed" FROM "posts"
+WHERE "title" = $3 AND (removed IS NULL) AND "removed" IS NULL
+LIMIT 1`}
+
+// CreateIfAbsentByTitle inserts n into table posts unless a row with the same
+// title (among the rows where removed IS NULL) exists, and returns the new row and
+// true, or the existing one, unchanged, and false (see runtime.CreateIfAbsentOp).
+// It validates n first.
+func (r *PostRepo) CreateIfAbsentByTitle(ctx context.Context, n NewPost) (Post, bool, error) {
+	return runtime.CreateIfAbsentOp(ctx, r.db, opPostsCreateIfAbsentByTitle, n, argsNewPost, scanPost)
+}
+
 // PostKeyedUpdate is one row's key and changes for UpdateMany.
 type PostKeyedUpdate struct {
 	ID      int64      `json:"id"`
@@ -460,6 +500,36 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // rows (see runtime.CreateManyIfAbsent).
 func (r *PostRepo) CreateManyIfAbsentByAuthorIDAndSlug(ctx context.Context, rows []NewPost) ([]Post, []bool, error) {
 	return runtime.CreateManyIfAbsent(ctx, r.db, bulkPostsNew, opPostsCreateManyIfAbsentByAuthorIDAndSlug, scanPost, rows)
+}
+
+var bulkPostsNewByTitle = &runtime.Bulk[*NewPost]{
+	Table:    "posts",
+	Key:      func(a, b *NewPost) int { return cmp.Compare(a.Title, b.Title) },
+	Validate: (*NewPost).Validate,
+	Row:      bulkPostsNew.Row,
+}
+
+var opPostsUpsertManyByTitle = &runtime.Op{Name: "posts.UpsertManyByTitle", Table: "posts", Errs: errs, SQL: `-- name: posts.UpsertManyByTitle
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "posts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "posts" ON "title" = "cpcgen_v"."cpcgen_i3" AND (removed IS NULL) AND "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
+"cpcgen_ins" AS (INSERT INTO "posts" ("author_id", "slug", "title") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("title") WHERE removed IS NULL DO NOTHING RETURNING "id", "author_id", "slug", "title", "removed"),
+"cpcgen_new" AS (UPDATE "posts" SET "author_id" = "cpcgen_v"."cpcgen_i1", "slug" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "title" = "cpcgen_v"."cpcgen_i3" AND (removed IS NULL) AND "removed" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."title" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new"`}
+
+// UpsertManyByTitle is UpsertByTitle for many rows (see runtime.UpsertMany).
+func (r *PostRepo) UpsertManyByTitle(ctx context.Context, rows []NewPost) ([]Post, error) {
+	return runtime.UpsertMany(ctx, r.db, bulkPostsNewByTitle, opPostsUpsertManyByTitle, scanPost, rows)
+}
+
+var opPostsCreateManyIfAbsentByTitle = &runtime.Op{Name: "posts.CreateManyIfAbsentByTitle", Table: "posts", Errs: errs, SQL: `-- name: posts.CreateManyIfAbsentByTitle
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "posts" ("author_id", "slug", "title") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("title") WHERE removed IS NULL DO NOTHING RETURNING "id", "author_id", "slug", "title", "removed")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."title" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "posts"."id", "posts"."author_id", "posts"."slug", "posts"."title", "posts"."removed" FROM "cpcgen_v" JOIN "posts" ON "title" = "cpcgen_v"."cpcgen_i3" AND (removed IS NULL) AND "removed" IS NULL`}
+
+// CreateManyIfAbsentByTitle is CreateIfAbsentByTitle for many rows (see
+// runtime.CreateManyIfAbsent).
+func (r *PostRepo) CreateManyIfAbsentByTitle(ctx context.Context, rows []NewPost) ([]Post, []bool, error) {
+	return runtime.CreateManyIfAbsent(ctx, r.db, bulkPostsNewByTitle, opPostsCreateManyIfAbsentByTitle, scanPost, rows)
 }
 
 const sqlPostsListByAuthorID = `-- name: posts.ListByAuthorID replica=ok

@@ -297,6 +297,17 @@ func TestUniqueAmongLiveRows(t *testing.T) {
 	if _, err := s.Posts.Restore(ctx, a1.ID); !errors.Is(err, ErrPostAuthorIDSlugTaken) {
 		t.Fatalf("Restore over a live twin post: %v", err)
 	}
+	// posts_title_live, whose where: already keeps to live rows, holds
+	// among them the same way.
+	if _, err := s.Posts.Create(ctx, NewPost{AuthorID: a1.AuthorID, Slug: "a9", Title: "again"}); !errors.Is(err, ErrPostTitleTaken) {
+		t.Fatalf("a second live title: %v", err)
+	}
+	if _, err := s.Posts.Delete(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if q, err := s.Posts.UpsertByTitle(ctx, NewPost{AuthorID: a1.AuthorID, Slug: "a9", Title: "again"}); err != nil || q.ID == p.ID {
+		t.Fatalf("UpsertByTitle over a deleted twin = %+v, %v", q, err)
+	}
 }
 
 // TestBatchesAndTransactions: rows made by CreateMany are live; a

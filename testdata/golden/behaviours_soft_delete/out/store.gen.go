@@ -74,6 +74,7 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrAuthorEmailTaken,
 	ErrPostIDTaken,
 	ErrPostAuthorIDSlugTaken,
+	ErrPostTitleTaken,
 	ErrPostAuthorIDNotFound,
 	ErrLabelIDTaken,
 	ErrLabelNameTaken,
