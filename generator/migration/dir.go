@@ -206,7 +206,9 @@ func Snapshot(c SnapshotContent) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	restoreTimes := zeroPrecisionTimes(c.Schema)
 	data, err := marshalHCL(c.Schema)
+	restoreTimes()
 	restore()
 	if err != nil {
 		return nil, fmt.Errorf("render snapshot: %w", err)
@@ -471,3 +473,30 @@ func sumDifference(have, want []byte) string {
 // Hash recomputes atlas.sum for the directory as it is and returns the
 // file to write.
 func (d *Dir) Hash() ([]byte, error) { return SumOf(d.data) }
+
+// zeroPrecisionTimes gives the time types of precision 0 in s their
+// long names (timestamp without time zone) until the returned function
+// is called: under its short name, which a snapshot reads back, the
+// HCL writer leaves a precision of 0 out, and the next read took
+// timestamp(0) for timestamp(6).
+func zeroPrecisionTimes(s *schema.Schema) (restore func()) {
+	long := map[string]string{"timestamp": "timestamp without time zone", "timestamptz": "timestamp with time zone",
+		"time": "time without time zone", "timetz": "time with time zone"}
+	var undo []func()
+	for _, t := range s.Tables {
+		for _, c := range t.Columns {
+			tt, ok := c.Type.Type.(*schema.TimeType)
+			if !ok || tt.Precision == nil || *tt.Precision != 0 || long[tt.T] == "" {
+				continue
+			}
+			short := tt.T
+			tt.T = long[short]
+			undo = append(undo, func() { tt.T = short })
+		}
+	}
+	return func() {
+		for _, u := range undo {
+			u()
+		}
+	}
+}
