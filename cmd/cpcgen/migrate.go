@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -196,14 +197,7 @@ func blockedError(findings []migration.Finding) error {
 		}
 	}
 	var parts []string
-	for _, k := range []struct {
-		kinds      []string
-		what, flag string
-	}{
-		{[]string{migration.Destructive, migration.DataDependent}, "destructive or data-dependent", "--allow-destructive"},
-		{[]string{migration.Breaking}, "breaking for the running code", "--allow-breaking"},
-		{[]string{migration.Rewrite}, "rewriting a table", "--allow-rewrite"},
-	} {
+	for _, k := range allowFlags {
 		count := 0
 		for _, kind := range k.kinds {
 			count += n[kind]
@@ -259,8 +253,33 @@ func (c *cli) printFindings(root string, findings []migration.Finding) {
 		if f.Pos.IsValid() {
 			f.Pos.File = display(root, f.Pos.File)
 		}
+		if flag := allowFlag(f.Kind); flag != "" && !f.Blocks {
+			// Allowed by its flag: the advice to pass it is moot.
+			f.Hint = "allowed by " + flag
+		}
 		fmt.Fprintln(c.stderr, f.String())
 	}
+}
+
+// allowFlags are the flags that allow the kinds of findings that block
+// a migration, with what blockedError calls them.
+var allowFlags = []struct {
+	kinds      []string
+	what, flag string
+}{
+	{[]string{migration.Destructive, migration.DataDependent}, "destructive or data-dependent", "--allow-destructive"},
+	{[]string{migration.Breaking}, "breaking for the running code", "--allow-breaking"},
+	{[]string{migration.Rewrite}, "rewriting a table", "--allow-rewrite"},
+}
+
+// allowFlag returns the flag that allows findings of kind, or "".
+func allowFlag(kind string) string {
+	for _, k := range allowFlags {
+		if slices.Contains(k.kinds, kind) {
+			return k.flag
+		}
+	}
+	return ""
 }
 
 // replay creates a temporary database on the server of devURL, applies

@@ -106,8 +106,9 @@ func TestMigrateWorkflow(t *testing.T) {
 	}
 	// Allowed, the drop waits for the release that reads the column to be
 	// gone: a nullable column needs no statement now, only the snapshot.
-	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "drop_nickname", "--allow-destructive")
+	out, errOut = mustRun(t, 0, "-C", dir, "migrate", "diff", "drop_nickname", "--allow-destructive")
 	contains(t, "deferred drop", out, `pending contract: drop column "users"."nickname"`)
+	contains(t, "allowed finding", errOut, `destructive (CPC103): drop column "users"."nickname" deletes its values; allowed by --allow-destructive`)
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ = mustRun(t, 0, "-C", dir, "check")
 	contains(t, "check with a pending contract", out, "migrations cover the spec", `pending contract: drop column "users"."nickname"`)
