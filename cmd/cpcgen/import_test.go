@@ -137,6 +137,13 @@ func TestImportRoundTrip(t *testing.T) {
 		cases[name] = importerDDL(t, name)
 	}
 	cases["synthetic-200"] = importer.SyntheticDDL(200)
+	// Names YAML reads as null or booleans when written bare.
+	cases["yaml words"] = `CREATE TYPE "no" AS ENUM ('y', 'n', 'null');
+CREATE TABLE "null" (id int PRIMARY KEY, "null" text, "true" "no", "yes" int, UNIQUE ("null", "yes"));
+CREATE INDEX "off" ON "null" ("yes", "null");
+CREATE TABLE t (id int PRIMARY KEY, n int REFERENCES "null" (id));
+CREATE TABLE "on" ("y" int, "n" int, PRIMARY KEY ("y", "n"));
+CREATE VIEW "false" AS SELECT "null" FROM "null";`
 	for name, ddl := range cases {
 		t.Run(name, func(t *testing.T) {
 			orig := loadDDL(t, name, ddl)

@@ -104,15 +104,15 @@ func (c *converter) writeEnums(b *bytes.Buffer) {
 			vals[i] = scalar(l)
 		}
 		if e.Comment != "" {
-			fmt.Fprintf(b, "  %s: {values: [%s], comment: %s}\n", e.Name, strings.Join(vals, ", "), scalar(e.Comment))
+			fmt.Fprintf(b, "  %s: {values: [%s], comment: %s}\n", scalar(e.Name), strings.Join(vals, ", "), scalar(e.Comment))
 		} else {
-			fmt.Fprintf(b, "  %s: [%s]\n", e.Name, strings.Join(vals, ", "))
+			fmt.Fprintf(b, "  %s: [%s]\n", scalar(e.Name), strings.Join(vals, ", "))
 		}
 	}
 }
 
 func (c *converter) writeTable(b *bytes.Buffer, st *specTable) {
-	fmt.Fprintf(b, "  %s:\n", st.cat.Name)
+	fmt.Fprintf(b, "  %s:\n", scalar(st.cat.Name))
 	if st.goName != "" {
 		fmt.Fprintf(b, "    go_name: %s\n", st.goName)
 	}
@@ -121,13 +121,13 @@ func (c *converter) writeTable(b *bytes.Buffer, st *specTable) {
 	}
 	b.WriteString("    columns:\n")
 	for _, sc := range st.columns {
-		fmt.Fprintf(b, "      %s: %s\n", sc.cat.Name, columnYAML(sc, len(st.pk) == 1))
+		fmt.Fprintf(b, "      %s: %s\n", scalar(sc.cat.Name), columnYAML(sc, len(st.pk) == 1))
 	}
 	if len(st.pk) > 1 {
-		fmt.Fprintf(b, "    primary_key: [%s]\n", strings.Join(st.pk, ", "))
+		fmt.Fprintf(b, "    primary_key: [%s]\n", scalars(st.pk))
 	}
 	if st.pkName != "" {
-		fmt.Fprintf(b, "    primary_key_name: %s\n", st.pkName)
+		fmt.Fprintf(b, "    primary_key_name: %s\n", scalar(st.pkName))
 	}
 	if len(st.indexes) > 0 {
 		b.WriteString("    indexes:\n")
@@ -138,11 +138,11 @@ func (c *converter) writeTable(b *bytes.Buffer, st *specTable) {
 			for _, p := range x.parts {
 				switch p := p.(type) {
 				case string:
-					parts = append(parts, p)
+					parts = append(parts, scalar(p))
 				case indexPart:
 					var pk []string
 					if p.column != "" {
-						pk = append(pk, "column: "+p.column)
+						pk = append(pk, "column: "+scalar(p.column))
 					} else {
 						pk = append(pk, "expr: "+scalar(p.expr))
 					}
@@ -175,11 +175,11 @@ func (c *converter) writeTable(b *bytes.Buffer, st *specTable) {
 		}
 	}
 	if st.partBy != "" {
-		fmt.Fprintf(b, "    partition:\n      by: %s\n      key: [%s]\n", st.partBy, strings.Join(st.partKey, ", "))
+		fmt.Fprintf(b, "    partition:\n      by: %s\n      key: [%s]\n", st.partBy, scalars(st.partKey))
 		if len(st.parts) > 0 {
 			b.WriteString("      partitions:\n")
 			for _, p := range st.parts {
-				fmt.Fprintf(b, "        - {name: %s, values: %s}\n", p[0], scalar(p[1]))
+				fmt.Fprintf(b, "        - {name: %s, values: %s}\n", scalar(p[0]), scalar(p[1]))
 			}
 		}
 	}
@@ -225,7 +225,7 @@ func columnYAML(sc *specColumn, singlePK bool) string {
 		kv = append(kv, "check: "+scalar(sc.check))
 	}
 	if sc.references != "" {
-		kv = append(kv, "references: "+sc.references)
+		kv = append(kv, "references: "+scalar(sc.references))
 		if sc.onDelete != "" {
 			kv = append(kv, "on_delete: "+sc.onDelete)
 		}
@@ -260,12 +260,12 @@ func (c *converter) writeObjects(b *bytes.Buffer, objs []*object) {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(b, "  - name: %s\n    kind: %s\n", o.name, o.kind)
+		fmt.Fprintf(b, "  - name: %s\n    kind: %s\n", scalar(o.name), o.kind)
 		if o.beforeTables {
 			b.WriteString("    before_tables: true\n")
 		}
 		if len(o.dependsOn) > 0 {
-			fmt.Fprintf(b, "    depends_on: [%s]\n", strings.Join(o.dependsOn, ", "))
+			fmt.Fprintf(b, "    depends_on: [%s]\n", scalars(o.dependsOn))
 		}
 		fmt.Fprintf(b, "    sql: %s\n", block(o.sql, "      "))
 		if o.drop != "" {
@@ -289,6 +289,16 @@ func scalar(s string) string {
 		return s
 	}
 	return quoted(s)
+}
+
+// scalars writes names as the items of a YAML flow sequence, each as
+// scalar writes it.
+func scalars(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = scalar(n)
+	}
+	return strings.Join(out, ", ")
 }
 
 // quoted writes s double-quoted; JSON's escapes are YAML's.
