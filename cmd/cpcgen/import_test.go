@@ -144,6 +144,13 @@ CREATE INDEX "off" ON "null" ("yes", "null");
 CREATE TABLE t (id int PRIMARY KEY, n int REFERENCES "null" (id));
 CREATE TABLE "on" ("y" int, "n" int, PRIMARY KEY ("y", "n"));
 CREATE VIEW "false" AS SELECT "null" FROM "null";`
+	// Foreign keys the spec cannot declare as references: a second one
+	// on a column (to another table, or the same again).
+	cases["foreign keys as sql"] = `CREATE TABLE a (id int PRIMARY KEY);
+CREATE TABLE b (id int PRIMARY KEY);
+CREATE TABLE x (id int PRIMARY KEY, r int NOT NULL REFERENCES a (id), s int REFERENCES a (id));
+ALTER TABLE x ADD CONSTRAINT x_r_b_fkey FOREIGN KEY (r) REFERENCES b (id);
+ALTER TABLE x ADD CONSTRAINT x_s_fkey1 FOREIGN KEY (s) REFERENCES a (id) ON DELETE CASCADE;`
 	for name, ddl := range cases {
 		t.Run(name, func(t *testing.T) {
 			orig := loadDDL(t, name, ddl)

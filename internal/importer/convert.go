@@ -1193,6 +1193,14 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			return
 		}
 		sc := cols[0]
+		if sc.references != "" {
+			first := sc.referencesName
+			if first == "" {
+				first = names.Constraint(t.Name, sc.cat.Name, "fkey")
+			}
+			c.constraintObject(t, k, fmt.Sprintf("column %s has another foreign key, %s (to %s), which is its references:; specs declare one per column", sc.cat.Name, first, sc.references))
+			return
+		}
 		sc.references = k.RefTable + "." + refCol.Name
 		sc.onDelete, sc.onUpdate = fkAction(k.OnDelete), fkAction(k.OnUpdate)
 		if k.Name != names.Constraint(t.Name, sc.cat.Name, "fkey") {
