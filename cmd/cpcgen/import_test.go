@@ -150,7 +150,9 @@ CREATE VIEW "false" AS SELECT "null" FROM "null";`
 CREATE TABLE b (id int PRIMARY KEY);
 CREATE TABLE x (id int PRIMARY KEY, r int NOT NULL REFERENCES a (id), s int REFERENCES a (id));
 ALTER TABLE x ADD CONSTRAINT x_r_b_fkey FOREIGN KEY (r) REFERENCES b (id);
-ALTER TABLE x ADD CONSTRAINT x_s_fkey1 FOREIGN KEY (s) REFERENCES a (id) ON DELETE CASCADE;`
+ALTER TABLE x ADD CONSTRAINT x_s_fkey1 FOREIGN KEY (s) REFERENCES a (id) ON DELETE CASCADE;
+CREATE TABLE language (code varchar(6) PRIMARY KEY, description text);
+CREATE TABLE user_preference (id int PRIMARY KEY, language_code char(6) REFERENCES language (code), x_id bigint REFERENCES x);`
 	for name, ddl := range cases {
 		t.Run(name, func(t *testing.T) {
 			orig := loadDDL(t, name, ddl)

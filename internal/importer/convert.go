@@ -1182,10 +1182,10 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		var refCol *CatColumn
 		if ok {
 			refCol = target.cat.Column(k.RefColumns[0])
-			ok = refCol != nil && c.isKey(target.cat, k.RefColumns[0])
+			ok = refCol != nil && c.isKey(target.cat, k.RefColumns[0]) && c.keyCompatible(cols[0].typ, refCol)
 		}
 		if !ok {
-			c.constraintObject(t, k, c.fkWhy(k, len(cols), target))
+			c.constraintObject(t, k, c.fkWhy(k, cols, target))
 			return
 		}
 		if cols[0].cat.NotNull && (k.OnDelete == "n" || k.OnUpdate == "n") {
@@ -1699,8 +1699,39 @@ func uniqueWhy(k *CatConstraint, n int) string {
 	return "it has options (NULLS NOT DISTINCT, INCLUDE) specs do not declare"
 }
 
-func (c *converter) fkWhy(k *CatConstraint, n int, target *specTable) string {
-	switch {
+// keyCompatible reports whether a column of spec type fk may reference
+// the key column key, as the spec's loader decides (spec's
+// keyCompatible): the same type whatever its modifiers, or types of one
+// key family (pgtypes.Type.KeyFamily), with as many array dimensions.
+// PostgreSQL accepts more (a char(6) column referencing a varchar(6)
+// key), which specs refuse.
+func (c *converter) keyCompatible(fk string, key *CatColumn) bool {
+	keyType, _ := c.columnType(key)
+	fkName, fkDims := splitArray(fk)
+	keyName, keyDims := splitArray(keyType)
+	if fkDims != keyDims {
+		return false
+	}
+	if fkName == keyName {
+		return true
+	}
+	a, b := pgtypes.Find(fkName), pgtypes.Find(keyName)
+	return a != nil && b != nil && a.KeyFamily != "" && a.KeyFamily == b.KeyFamily
+}
+
+// splitArray splits a spec type into its name, without modifiers, and
+// its array dimensions: "varchar(6)[]" → "varchar", 1.
+func splitArray(typ string) (string, int) {
+	dims := 0
+	for strings.HasSuffix(typ, "[]") {
+		typ, dims = strings.TrimSuffix(typ, "[]"), dims+1
+	}
+	name, _ := splitType(typ)
+	return name, dims
+}
+
+func (c *converter) fkWhy(k *CatConstraint, cols []*specColumn, target *specTable) string {
+	switch n := len(cols); {
 	case n > 1:
 		return "it has several columns; specs declare foreign keys of one column (references:)"
 	case k.RefSchema != c.cat.Schema:
@@ -1711,6 +1742,10 @@ func (c *converter) fkWhy(k *CatConstraint, n int, target *specTable) string {
 		return "it is MATCH FULL, which specs do not declare"
 	case !k.Validated:
 		return "it is NOT VALID, which specs do not declare"
+	}
+	if key := target.cat.Column(k.RefColumns[0]); key != nil && c.isKey(target.cat, k.RefColumns[0]) {
+		keyType, _ := c.columnType(key)
+		return fmt.Sprintf("it references %s.%s, of type %s, from a column of type %s; specs declare references: between columns of one type (or of one family: smallint, integer and bigint; text and varchar)", k.RefTable, key.Name, keyType, cols[0].typ)
 	}
 	return "it references a column that is not the primary key or unique"
 }
