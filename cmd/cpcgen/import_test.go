@@ -153,6 +153,18 @@ ALTER TABLE x ADD CONSTRAINT x_r_b_fkey FOREIGN KEY (r) REFERENCES b (id);
 ALTER TABLE x ADD CONSTRAINT x_s_fkey1 FOREIGN KEY (s) REFERENCES a (id) ON DELETE CASCADE;
 CREATE TABLE language (code varchar(6) PRIMARY KEY, description text);
 CREATE TABLE user_preference (id int PRIMARY KEY, language_code char(6) REFERENCES language (code), x_id bigint REFERENCES x);`
+	// Objects created before the tables that need each other: domains
+	// over a domain (declared before it in name order) and over a
+	// composite type, a composite type of domains, a domain whose check
+	// calls a function of the schema.
+	cases["early objects"] = `CREATE TYPE base_content AS (body text, img_url text);
+CREATE DOMAIN content AS base_content NOT NULL;
+CREATE DOMAIN a_content AS content;
+CREATE FUNCTION is_even(i int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'select $1 % 2 = 0';
+CREATE DOMAIN even_int AS int CHECK (is_even(VALUE));
+CREATE DOMAIN b_evens AS even_int[];
+CREATE TYPE a_pair AS (c content, e b_evens);
+CREATE TABLE posts (id int PRIMARY KEY, c content, e even_int, p a_pair);`
 	for name, ddl := range cases {
 		t.Run(name, func(t *testing.T) {
 			orig := loadDDL(t, name, ddl)

@@ -191,6 +191,9 @@ type CatDomain struct {
 	NotNull                        bool
 	Checks                         []Named // Kind unused: Name and Detail (the definition)
 	Comment                        string
+	// Uses are the types and functions of the schema it names (its base
+	// type, the functions its checks call); see typeUses.
+	Uses []string
 }
 
 // CatType is a composite or range type.
@@ -199,6 +202,9 @@ type CatType struct {
 	Kind    string // c or r
 	SQL     string // the body after AS
 	Comment string
+	// Uses are the types and functions of the schema it names (the types
+	// of its attributes, its subtype, its subtype_diff); see typeUses.
+	Uses []string
 }
 
 // CatView is a view or materialized view.
@@ -494,6 +500,20 @@ WHERE n.nspname = $1
 ORDER BY 1`, r.schema)
 }
 
+// typeUses selects the names of the types and functions of schema n.oid
+// that type t (a domain, composite or range type) depends on: those its
+// definition, its attributes (by their element type for an array) or its
+// constraints name, which must exist before it.
+const typeUses = `ARRAY(SELECT DISTINCT coalesce(rt.typname, rp.proname) FROM pg_depend d
+    LEFT JOIN pg_type rt0 ON d.refclassid = 'pg_type'::regclass AND rt0.oid = d.refobjid
+    LEFT JOIN pg_type rt ON rt.oid = CASE WHEN rt0.typcategory = 'A' AND rt0.typelem <> 0 THEN rt0.typelem ELSE rt0.oid END AND rt.typnamespace = n.oid
+    LEFT JOIN pg_proc rp ON d.refclassid = 'pg_proc'::regclass AND rp.oid = d.refobjid AND rp.pronamespace = n.oid
+    WHERE d.deptype = 'n' AND (d.classid = 'pg_type'::regclass AND d.objid = t.oid
+        OR d.classid = 'pg_class'::regclass AND t.typrelid <> 0 AND d.objid = t.typrelid
+        OR d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT co.oid FROM pg_constraint co WHERE co.contypid = t.oid))
+      AND coalesce(rt.typname, rp.proname) IS NOT NULL AND coalesce(rt.oid, 0) <> t.oid
+    ORDER BY 1)`
+
 func (r *reader) domains() error {
 	rows, err := r.conn.Query(r.ctx, `
 SELECT t.typname, format_type(t.typbasetype, t.typtypmod), coalesce(t.typdefault, ''), t.typnotnull,
@@ -501,7 +521,7 @@ SELECT t.typname, format_type(t.typbasetype, t.typtypmod), coalesce(t.typdefault
     THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) ELSE '' END,
   coalesce((SELECT array_agg(co.conname ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
   coalesce((SELECT array_agg(pg_get_constraintdef(co.oid, true) ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
-  coalesce(obj_description(t.oid, 'pg_type'), '')
+  coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type b ON b.oid = t.typbasetype
 WHERE n.nspname = $1 AND t.typtype = 'd'`+notExt("t.oid", "pg_type")+`
 ORDER BY 1`, r.schema)
@@ -511,7 +531,7 @@ ORDER BY 1`, r.schema)
 	for rows.Next() {
 		var d CatDomain
 		var names, defs []string
-		if err := rows.Scan(&d.Name, &d.Base, &d.Default, &d.NotNull, &d.Collation, &names, &defs, &d.Comment); err != nil {
+		if err := rows.Scan(&d.Name, &d.Base, &d.Default, &d.NotNull, &d.Collation, &names, &defs, &d.Comment, &d.Uses); err != nil {
 			return err
 		}
 		for i := range names {
@@ -523,7 +543,7 @@ ORDER BY 1`, r.schema)
 }
 
 func (r *reader) types() error {
-	return appendRows(r, &r.cat.Types, func(t *CatType) []any { return []any{&t.Name, &t.Kind, &t.SQL, &t.Comment} }, `
+	return appendRows(r, &r.cat.Types, func(t *CatType) []any { return []any{&t.Name, &t.Kind, &t.SQL, &t.Comment, &t.Uses} }, `
 SELECT t.typname, t.typtype::text,
   CASE WHEN t.typtype = 'c' THEN
     '(' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
@@ -532,7 +552,7 @@ SELECT t.typname, t.typtype::text,
     'RANGE (subtype = ' || format_type(rg.rngsubtype, NULL) ||
       CASE WHEN rg.rngsubdiff <> 0 THEN ', subtype_diff = ' || rg.rngsubdiff::regproc::text ELSE '' END || ')'
   END,
-  coalesce(obj_description(t.oid, 'pg_type'), '')
+  coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_class c ON c.oid = t.typrelid
 LEFT JOIN pg_range rg ON rg.rngtypid = t.oid

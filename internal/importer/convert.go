@@ -114,11 +114,11 @@ type converter struct {
 	// objects by phase, each in order.
 	early, sqlTables, alters, later []*object
 
-	// beforeTables are the functions generated columns call, which are
-	// created before the tables (before_tables: true), by name;
-	// lateGenerated those generated columns call that cannot be, with
-	// why.
-	beforeTables  map[string]bool
+	// beforeTables are the functions generated columns, domains and
+	// types call, which are created before the tables (before_tables:
+	// true), by name, with what calls them; lateGenerated those that
+	// cannot be, with why.
+	beforeTables  map[string]string
 	lateGenerated map[string]string
 	// unlogged are the objects setting spec tables UNLOGGED, by table;
 	// ownedBy the objects making sequences owned by a table, by table.
@@ -253,8 +253,8 @@ func (c *converter) run() {
 	for _, u := range cat.Unsupported {
 		c.find(u.Kind, u.Name, NotImported, "import does not carry objects of kind %s; add it by hand as an sql_objects entry of kind other (with drop:)", u.Kind)
 	}
+	c.earlyFunctions()
 	c.earlyObjects()
-	c.generatedFunctions()
 	var partitions []*CatTable
 	for _, t := range cat.Tables {
 		if strings.HasPrefix(t.Name, "cpcgen_") {
@@ -382,34 +382,92 @@ func reaches(byName map[string]*object, o *object, name string) bool {
 	return walk(o)
 }
 
-// generatedFunctions decides which functions of the schema the
-// generated columns call are created before the tables (a generated
-// column's expression is checked when its table is created, and cannot
-// be added afterwards): those whose arguments and result name no table,
-// view or enum, and, for LANGUAGE sql ones, whose body (checked when
-// created) reads none and calls only functions that can be too. A
-// generated column calling another keeps its table as SQL, created
-// after the function.
-func (c *converter) generatedFunctions() {
-	c.beforeTables, c.lateGenerated = map[string]bool{}, map[string]string{}
+// earlyFunctions decides which functions of the schema the generated
+// columns, the domains (their checks) and the composite and range types
+// call are created before the tables (a generated column's expression
+// is checked when its table is created, and cannot be added afterwards;
+// domains and types are created before the tables): those whose
+// arguments and result name no table, view or enum, and, for LANGUAGE
+// sql ones, whose body (checked when created) reads none and calls only
+// functions that can be too. A generated column calling another keeps
+// its table as SQL, created after the function; a domain or type calling
+// another is noted.
+func (c *converter) earlyFunctions() {
+	c.beforeTables, c.lateGenerated = map[string]string{}, map[string]string{}
 	relations := c.relationNames()
+	decide := func(fn, by string) string {
+		if c.beforeTables[fn] != "" {
+			return ""
+		}
+		if why := c.lateGenerated[fn]; why != "" {
+			return why
+		}
+		why := c.earlyProblem(fn, relations, map[string]bool{})
+		if why != "" {
+			c.lateGenerated[fn] = why
+		} else {
+			c.markBeforeTables(fn, by)
+		}
+		return why
+	}
 	for _, t := range c.cat.Tables {
 		for _, col := range t.Columns {
 			if col.Generated != "s" {
 				continue
 			}
 			for _, fn := range col.DefaultUses {
-				if c.beforeTables[fn] || c.lateGenerated[fn] != "" {
-					continue // decided for another column
-				}
-				if why := c.earlyProblem(fn, relations, map[string]bool{}); why != "" {
-					c.lateGenerated[fn] = why
-				} else {
-					c.markBeforeTables(fn)
-				}
+				decide(fn, "a generated column calls it")
 			}
 		}
 	}
+	typeFunctions := func(kind, name string, uses []string) {
+		for _, fn := range uses {
+			if c.catFunction(fn) == nil || c.earlyType(fn) {
+				continue
+			}
+			if why := decide(fn, kind+" "+name+" calls it"); why != "" {
+				c.find(kind, name, Kept, "it calls function %s, which %s, so cannot be created before the tables as the %s is: migrations stop at the %s until it is changed by hand (the call taken out, or the %s made an sql object of kind other after the function)", fn, why, kind, kind, kind)
+			}
+		}
+	}
+	for _, d := range c.cat.Domains {
+		typeFunctions("domain", d.Name, d.Uses)
+	}
+	for _, t := range c.cat.Types {
+		typeFunctions("type", t.Name, t.Uses)
+	}
+}
+
+// earlyType reports whether name is a domain, composite or range type,
+// or an enum a spec cannot declare: the types sql objects create before
+// the tables.
+func (c *converter) earlyType(name string) bool {
+	if c.domains[name] != nil {
+		return true
+	}
+	for _, t := range c.cat.Types {
+		if t.Name == name {
+			return true
+		}
+	}
+	for _, e := range c.cat.Enums {
+		if e.Name == name {
+			return !specName(e.Name)
+		}
+	}
+	return false
+}
+
+// earlyDeps are the objects a domain or type naming uses depends on: the
+// types and the functions of uses created before the tables.
+func (c *converter) earlyDeps(uses []string) []string {
+	var deps []string
+	for _, u := range uses {
+		if c.earlyType(u) || c.beforeTables[u] != "" {
+			deps = appendUnique(deps, objNameOf(u))
+		}
+	}
+	return deps
 }
 
 // earlyProblem says why function name cannot be created before the
@@ -505,14 +563,15 @@ func (c *converter) relationNames() []string {
 }
 
 // markBeforeTables marks function name, and the functions a LANGUAGE sql
-// body of it calls, to be created before the tables.
-func (c *converter) markBeforeTables(name string) {
-	if c.beforeTables[name] {
+// body of it calls, to be created before the tables, by saying what
+// calls them ("a generated column calls it").
+func (c *converter) markBeforeTables(name, by string) {
+	if c.beforeTables[name] != "" {
 		return
 	}
-	c.beforeTables[name] = true
+	c.beforeTables[name] = by
 	for _, g := range c.sqlCallees(c.catFunction(name)) {
-		c.markBeforeTables(g)
+		c.markBeforeTables(g, by)
 	}
 }
 
@@ -676,7 +735,7 @@ func (c *converter) earlyObjects() {
 		if !specName(d.Name) {
 			kind, drop = "other", "DROP DOMAIN "+quoteIdent(d.Name)
 		}
-		c.add(&c.early, &object{name: objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop})
+		c.add(&c.early, &object{name: objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop, dependsOn: c.earlyDeps(d.Uses)})
 		c.find("domain", d.Name, Kept, "domains are SQL objects, created before the tables; columns of the domain declare its base type")
 	}
 	for _, e := range cat.Enums {
@@ -697,7 +756,7 @@ func (c *converter) earlyObjects() {
 		if !specName(t.Name) {
 			kind, drop = "other", "DROP TYPE "+quoteIdent(t.Name)
 		}
-		c.add(&c.early, &object{name: objNameOf(t.Name), kind: kind, sql: sql, drop: drop})
+		c.add(&c.early, &object{name: objNameOf(t.Name), kind: kind, sql: sql, drop: drop, dependsOn: c.earlyDeps(t.Uses)})
 		c.find("type", t.Name, Kept, "composite and range types are SQL objects, created before the tables")
 	}
 }
@@ -1415,7 +1474,7 @@ func (c *converter) laterObjects() {
 		switch {
 		case o == nil:
 			continue
-		case c.beforeTables[f.Name]:
+		case c.beforeTables[f.Name] != "":
 			o.beforeTables = true
 			early = append(early, o)
 		default:
@@ -1480,7 +1539,7 @@ func (c *converter) laterObjects() {
 			drop: "DROP RULE " + quoteIdent(rl.Name) + " ON " + quoteIdent(rl.Table), dependsOn: deps})
 		c.find("rule", rl.Table+"."+rl.Name, Kept, "rewrite rules are SQL objects of kind other")
 	}
-	c.early = append(c.early, orderByDeps(early)...)
+	c.early = orderByDeps(append(c.early, early...))
 	c.later = append(c.later, orderByDeps(append(fns, views...))...)
 	c.later = append(c.later, trigs...)
 }
@@ -1586,8 +1645,8 @@ func (c *converter) function(f CatFunction) *object {
 		c.find(kind, f.Name, Changed, "its body does not pass PostgreSQL's check (%s): it was created with check_function_bodies off, as pg_dump's files do, and the sql object creates it so too; fix the body", clipText(f.BodyError))
 		return o
 	}
-	if c.beforeTables[f.Name] {
-		c.find(kind, f.Name, Kept, "a generated column calls it, so it is created before the tables (before_tables: true); read it with a raw query; migrations create, replace and drop it")
+	if by := c.beforeTables[f.Name]; by != "" {
+		c.find(kind, f.Name, Kept, "%s, so it is created before the tables (before_tables: true); read it with a raw query; migrations create, replace and drop it", by)
 	} else {
 		c.find(kind, f.Name, Kept, "read it with a raw query; migrations create, replace and drop it")
 	}
