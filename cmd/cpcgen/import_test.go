@@ -152,7 +152,12 @@ CREATE TABLE x (id int PRIMARY KEY, r int NOT NULL REFERENCES a (id), s int REFE
 ALTER TABLE x ADD CONSTRAINT x_r_b_fkey FOREIGN KEY (r) REFERENCES b (id);
 ALTER TABLE x ADD CONSTRAINT x_s_fkey1 FOREIGN KEY (s) REFERENCES a (id) ON DELETE CASCADE;
 CREATE TABLE language (code varchar(6) PRIMARY KEY, description text);
-CREATE TABLE user_preference (id int PRIMARY KEY, language_code char(6) REFERENCES language (code), x_id bigint REFERENCES x);`
+CREATE TABLE user_preference (id int PRIMARY KEY, language_code char(6) REFERENCES language (code), x_id bigint REFERENCES x);
+CREATE TABLE parent (id int PRIMARY KEY, a int NOT NULL, b text NOT NULL, c int, CONSTRAINT parent_a_b_key UNIQUE (a, b));
+CREATE UNIQUE INDEX parent_b_c ON parent USING btree (b, c) INCLUDE (a);
+CREATE TABLE child (id int PRIMARY KEY, pa int, pb text, pc int,
+  CONSTRAINT child_pa_pb_fkey FOREIGN KEY (pa, pb) REFERENCES parent (a, b),
+  CONSTRAINT child_pb_pc_fkey FOREIGN KEY (pb, pc) REFERENCES parent (b, c));`
 	// Objects created before the tables that need each other: domains
 	// over a domain (declared before it in name order) and over a
 	// composite type, a composite type of domains, a domain whose check

@@ -145,6 +145,9 @@ type CatConstraint struct {
 	Comment    string
 	// Uses are the functions of the schema a check calls.
 	Uses []string
+	// KeyIndex is the index of the referenced table that a foreign key
+	// uses: its primary key's or unique constraint's, or a unique index.
+	KeyIndex string
 }
 
 // CatIndex is an index that does not back a constraint.
@@ -415,7 +418,8 @@ SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
   coalesce(obj_description(co.oid, 'pg_constraint'), ''),
   ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
     WHERE d.classid = 'pg_constraint'::regclass AND d.objid = co.oid AND d.refclassid = 'pg_proc'::regclass
-      AND p.pronamespace = n.oid ORDER BY 1)
+      AND p.pronamespace = n.oid ORDER BY 1),
+  coalesce((SELECT ki.relname FROM pg_class ki WHERE co.contype = 'f' AND ki.oid = co.conindid), '')
 FROM pg_constraint co
 JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
@@ -429,7 +433,7 @@ ORDER BY co.conrelid, co.conname`, r.schema)
 		var oid uint32
 		k := &CatConstraint{}
 		if err := rows.Scan(&oid, &k.Name, &k.Type, &k.Columns, &k.RefTable, &k.RefSchema, &k.RefColumns,
-			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses); err != nil {
+			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex); err != nil {
 			return err
 		}
 		if t := r.byOID[oid]; t != nil {

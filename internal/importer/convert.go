@@ -91,7 +91,7 @@ func Convert(cat *Catalog, opts Options) *Result {
 		opts.Dir = "schema"
 	}
 	c := &converter{cat: cat, opts: opts, res: &Result{Findings: slices.Clone(opts.Findings)}, specTables: map[string]*specTable{}, enums: map[string]bool{},
-		domains: map[string]*CatDomain{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}}
+		domains: map[string]*CatDomain{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}}
 	c.run()
 	return c.res
 }
@@ -124,6 +124,18 @@ type converter struct {
 	// ownedBy the objects making sequences owned by a table, by table.
 	unlogged map[string]*object
 	ownedBy  map[string][]*object
+	// keyObjects are the objects making keys and unique indexes, by
+	// "table.index"; fkKeys the objects making foreign keys with the key
+	// each needs, by "table.index" too.
+	keyObjects map[string]string
+	fkKeys     []fkKey
+}
+
+// fkKey is an object making a foreign key, and the key ("table.index")
+// of the referenced table it needs.
+type fkKey struct {
+	o   *object
+	key string
 }
 
 // specTable is a table written under tables:.
@@ -291,6 +303,11 @@ func (c *converter) run() {
 	}
 	c.goNames()
 	c.laterObjects()
+	for _, fk := range c.fkKeys {
+		if name := c.keyObjects[fk.key]; name != "" {
+			fk.o.dependsOn = appendUnique(fk.o.dependsOn, name)
+		}
+	}
 	c.write()
 }
 
@@ -967,8 +984,16 @@ func (c *converter) constraintObject(t *CatTable, k *CatConstraint, why string) 
 		c.find("constraint", t.Name+"."+k.Name, Kept, "it references %s.%s in another schema; that schema must exist where the migrations run", k.RefSchema, k.RefTable)
 	}
 	sql += commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+quoteIdent(t.Name), k.Comment)
-	c.add(&c.later, &object{name: c.objName(t.Name, k.Name), kind: "other", sql: sql,
-		drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quoteIdent(t.Name), quoteIdent(k.Name)), dependsOn: deps})
+	o := &object{name: c.objName(t.Name, k.Name), kind: "other", sql: sql,
+		drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quoteIdent(t.Name), quoteIdent(k.Name)), dependsOn: deps}
+	c.add(&c.later, o)
+	switch {
+	case k.Type == "f" && k.KeyIndex != "" && k.RefSchema == c.cat.Schema:
+		// After the key it references, when an object makes that too.
+		c.fkKeys = append(c.fkKeys, fkKey{o: o, key: k.RefTable + "." + k.KeyIndex})
+	case k.Type == "p" || k.Type == "u" || k.Type == "x":
+		c.keyObjects[t.Name+"."+k.Name] = o.name
+	}
 	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "%s", why)
 }
 
@@ -1002,8 +1027,10 @@ func constraintKind(t string) string {
 func (c *converter) indexObject(t *CatTable, x *CatIndex, why string) {
 	def := unqualify(x.Def, c.cat.Schema)
 	def += commentOn("INDEX", quoteIdent(x.Name), x.Comment)
-	c.add(&c.later, &object{name: c.objName(x.Name, "index"), kind: "other", sql: def,
+	name := c.objName(x.Name, "index")
+	c.add(&c.later, &object{name: name, kind: "other", sql: def,
 		drop: "DROP INDEX " + quoteIdent(x.Name), dependsOn: functionDeps(t.Name, x.Uses)})
+	c.keyObjects[t.Name+"."+x.Name] = name
 	c.find("index", t.Name+"."+x.Name, Kept, "%s", why)
 }
 
