@@ -170,6 +170,12 @@ CREATE DOMAIN even_int AS int CHECK (is_even(VALUE));
 CREATE DOMAIN b_evens AS even_int[];
 CREATE TYPE a_pair AS (c content, e b_evens);
 CREATE TABLE posts (id int PRIMARY KEY, c content, e even_int, p a_pair);`
+	// Range types (with the constructor functions and multirange type
+	// they make) and collations of types.
+	cases["ranges"] = `CREATE TYPE name_pair AS (first text COLLATE "C", last text);
+CREATE TYPE textrange_c AS RANGE (subtype = text, collation = "C");
+CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
+CREATE TABLE booking (id int PRIMARY KEY, during floatrange, names textrange_c);`
 	for name, ddl := range cases {
 		t.Run(name, func(t *testing.T) {
 			orig := loadDDL(t, name, ddl)

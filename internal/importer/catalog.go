@@ -369,7 +369,7 @@ SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
   a.attnotnull, NOT a.attislocal, coalesce(a.attstattarget::int, -1), coalesce(a.attoptions, '{}'), coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
   coalesce(col_description(a.attrelid, a.attnum), ''),
   CASE WHEN a.attcollation <> 0 AND a.attcollation <> et.typcollation AND a.attcollation <> t.typcollation
-    THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) ELSE '' END,
+    THEN `+collationName("a.attcollation")+` ELSE '' END,
   coalesce((SELECT s.relname FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
     WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
       AND d.classid = 'pg_class'::regclass AND s.relkind = 'S' AND d.deptype = 'a' LIMIT 1), ''),
@@ -518,11 +518,18 @@ const typeUses = `ARRAY(SELECT DISTINCT coalesce(rt.typname, rp.proname) FROM pg
       AND coalesce(rt.typname, rp.proname) IS NOT NULL AND coalesce(rt.oid, 0) <> t.oid
     ORDER BY 1)`
 
+// collationName selects the schema-qualified name of the collation whose
+// oid is expr.
+func collationName(expr string) string {
+	return `(SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co
+    JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = ` + expr + `)`
+}
+
 func (r *reader) domains() error {
 	rows, err := r.conn.Query(r.ctx, `
 SELECT t.typname, format_type(t.typbasetype, t.typtypmod), coalesce(t.typdefault, ''), t.typnotnull,
   CASE WHEN t.typcollation <> 0 AND t.typcollation <> b.typcollation
-    THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) ELSE '' END,
+    THEN `+collationName("t.typcollation")+` ELSE '' END,
   coalesce((SELECT array_agg(co.conname ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
   coalesce((SELECT array_agg(pg_get_constraintdef(co.oid, true) ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
   coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`
@@ -550,10 +557,14 @@ func (r *reader) types() error {
 	return appendRows(r, &r.cat.Types, func(t *CatType) []any { return []any{&t.Name, &t.Kind, &t.SQL, &t.Comment, &t.Uses} }, `
 SELECT t.typname, t.typtype::text,
   CASE WHEN t.typtype = 'c' THEN
-    '(' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
-      FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) || ')'
+    '(' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) ||
+        CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN ' COLLATE ' || `+collationName("a.attcollation")+` ELSE '' END,
+        ', ' ORDER BY a.attnum)
+      FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) || ')'
   ELSE
     'RANGE (subtype = ' || format_type(rg.rngsubtype, NULL) ||
+      CASE WHEN rg.rngcollation <> 0 AND rg.rngcollation <> (SELECT st.typcollation FROM pg_type st WHERE st.oid = rg.rngsubtype)
+        THEN ', collation = ' || `+collationName("rg.rngcollation")+` ELSE '' END ||
       CASE WHEN rg.rngsubdiff <> 0 THEN ', subtype_diff = ' || rg.rngsubdiff::regproc::text ELSE '' END || ')'
   END,
   coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`
@@ -581,6 +592,9 @@ WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')`+notExt("c.oid", "pg_class")+`
 ORDER BY 1`, r.schema)
 }
 
+// functions reads the functions, procedures and aggregates of the
+// schema, without those a type made (a range type's and its multirange
+// type's constructors), which are the type's.
 func (r *reader) functions() error {
 	rows, err := r.conn.Query(r.ctx, `
 SELECT p.proname, p.prokind::text,
@@ -597,6 +611,8 @@ SELECT p.proname, p.prokind::text,
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
 WHERE n.nspname = $1`+notExt("p.oid", "pg_proc")+`
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+    AND d.refclassid = 'pg_type'::regclass AND d.deptype = 'i')
 ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`, r.schema)
 	if err != nil {
 		return err
@@ -630,6 +646,7 @@ ORDER BY 2, 1`, r.schema)
 }
 
 // unsupported lists what the schema holds that import does not carry.
+// A multirange type is not among them: its range type makes it.
 func (r *reader) unsupported() error {
 	err := appendRows(r, &r.cat.Unsupported, func(n *Named) []any { return []any{&n.Kind, &n.Name} }, `
 SELECT 'foreign table', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'f'`+notExt("c.oid", "pg_class")+`
@@ -640,7 +657,7 @@ SELECT 'collation', co.collname FROM pg_collation co JOIN pg_namespace n ON n.oi
 UNION ALL
 SELECT 'text search configuration', cf.cfgname FROM pg_ts_config cf JOIN pg_namespace n ON n.oid = cf.cfgnamespace WHERE n.nspname = $1`+notExt("cf.oid", "pg_ts_config")+`
 UNION ALL
-SELECT 'base type', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype IN ('b', 'p', 'm') AND t.typelem = 0`+notExt("t.oid", "pg_type")+`
+SELECT 'base type', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype IN ('b', 'p') AND t.typelem = 0`+notExt("t.oid", "pg_type")+`
 ORDER BY 1, 2`, r.schema)
 	if err != nil {
 		return err
