@@ -176,6 +176,16 @@ CREATE TABLE posts (id int PRIMARY KEY, c content, e even_int, p a_pair);`
 CREATE TYPE textrange_c AS RANGE (subtype = text, collation = "C");
 CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
 CREATE TABLE booking (id int PRIMARY KEY, during floatrange, names textrange_c);`
+	// Comments on the columns of views and composite types.
+	cases["column comments"] = `CREATE TYPE applications AS (id int, name text);
+COMMENT ON TYPE applications IS 'an application';
+COMMENT ON COLUMN applications.id IS '@notNull';
+CREATE TABLE streets (id int PRIMARY KEY, name text NOT NULL);
+CREATE VIEW houses AS SELECT id AS street_id, name AS street_name FROM streets;
+COMMENT ON VIEW houses IS 'houses';
+COMMENT ON COLUMN houses.street_name IS '@notNull';
+CREATE MATERIALIZED VIEW "Street names" AS SELECT name FROM streets;
+COMMENT ON COLUMN "Street names".name IS 'a name';`
 	for name, ddl := range cases {
 		t.Run(name, func(t *testing.T) {
 			orig := loadDDL(t, name, ddl)

@@ -208,6 +208,9 @@ type CatType struct {
 	// Uses are the types and functions of the schema it names (the types
 	// of its attributes, its subtype, its subtype_diff); see typeUses.
 	Uses []string
+	// ColumnComments are the comments of a composite type's attributes,
+	// each [attribute, comment], in the attributes' order.
+	ColumnComments [][]string
 }
 
 // CatView is a view or materialized view.
@@ -222,6 +225,9 @@ type CatView struct {
 	// Uses are the tables, views and functions of the schema the view
 	// reads, by name.
 	Uses []string
+	// ColumnComments are the comments of its columns, each [column,
+	// comment], in the columns' order.
+	ColumnComments [][]string
 }
 
 // CatFunction is a function, procedure or aggregate with its overloads.
@@ -518,6 +524,14 @@ const typeUses = `ARRAY(SELECT DISTINCT coalesce(rt.typname, rp.proname) FROM pg
       AND coalesce(rt.typname, rp.proname) IS NOT NULL AND coalesce(rt.oid, 0) <> t.oid
     ORDER BY 1)`
 
+// columnComments selects the comments of the columns of relation rel
+// (a view, a composite type's row), each [column, comment].
+func columnComments(rel string) string {
+	return `coalesce((SELECT array_agg(ARRAY[a.attname::text, col_description(a.attrelid, a.attnum)] ORDER BY a.attnum)
+    FROM pg_attribute a WHERE a.attrelid = ` + rel + ` AND a.attnum > 0 AND NOT a.attisdropped
+      AND col_description(a.attrelid, a.attnum) IS NOT NULL), '{}')`
+}
+
 // collationName selects the schema-qualified name of the collation whose
 // oid is expr.
 func collationName(expr string) string {
@@ -554,7 +568,7 @@ ORDER BY 1`, r.schema)
 }
 
 func (r *reader) types() error {
-	return appendRows(r, &r.cat.Types, func(t *CatType) []any { return []any{&t.Name, &t.Kind, &t.SQL, &t.Comment, &t.Uses} }, `
+	return appendRows(r, &r.cat.Types, func(t *CatType) []any { return []any{&t.Name, &t.Kind, &t.SQL, &t.Comment, &t.Uses, &t.ColumnComments} }, `
 SELECT t.typname, t.typtype::text,
   CASE WHEN t.typtype = 'c' THEN
     '(' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) ||
@@ -567,7 +581,7 @@ SELECT t.typname, t.typtype::text,
         THEN ', collation = ' || `+collationName("rg.rngcollation")+` ELSE '' END ||
       CASE WHEN rg.rngsubdiff <> 0 THEN ', subtype_diff = ' || rg.rngsubdiff::regproc::text ELSE '' END || ')'
   END,
-  coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`
+  coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`, `+columnComments("t.typrelid")+`
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_class c ON c.oid = t.typrelid
 LEFT JOIN pg_range rg ON rg.rngtypid = t.oid
@@ -577,7 +591,7 @@ ORDER BY 1`, r.schema)
 
 func (r *reader) views() error {
 	return appendRows(r, &r.cat.Views, func(v *CatView) []any {
-		return []any{&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses}
+		return []any{&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses, &v.ColumnComments}
 	}, `
 SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.reloptions, '{}'),
   coalesce(obj_description(c.oid, 'pg_class'), ''),
@@ -586,7 +600,8 @@ SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.relop
     JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.deptype = 'n'
     LEFT JOIN pg_class dc ON d.refclassid = 'pg_class'::regclass AND dc.oid = d.refobjid AND dc.oid <> c.oid AND dc.relnamespace = n.oid
     LEFT JOIN pg_proc dp ON d.refclassid = 'pg_proc'::regclass AND dp.oid = d.refobjid AND dp.pronamespace = n.oid
-    WHERE rw.ev_class = c.oid AND coalesce(dc.relname, dp.proname) IS NOT NULL ORDER BY 1)
+    WHERE rw.ev_class = c.oid AND coalesce(dc.relname, dp.proname) IS NOT NULL ORDER BY 1),
+  `+columnComments("c.oid")+`
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')`+notExt("c.oid", "pg_class")+`
 ORDER BY 1`, r.schema)

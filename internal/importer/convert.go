@@ -768,7 +768,8 @@ func (c *converter) earlyObjects() {
 		c.find("enum", e.Name, Kept, "its name is not a plain SQL name (letters, digits and underscores), so specs cannot declare it: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
 	}
 	for _, t := range cat.Types {
-		sql := fmt.Sprintf("CREATE TYPE %s AS %s", quoteIdent(t.Name), t.SQL) + commentOn("TYPE", quoteIdent(t.Name), t.Comment)
+		sql := fmt.Sprintf("CREATE TYPE %s AS %s", quoteIdent(t.Name), t.SQL) + commentOn("TYPE", quoteIdent(t.Name), t.Comment) +
+			columnCommentsSQL(t.Name, t.ColumnComments)
 		kind, drop := "type", ""
 		if !specName(t.Name) {
 			kind, drop = "other", "DROP TYPE "+quoteIdent(t.Name)
@@ -792,6 +793,17 @@ func commentOn(what, target, comment string) string {
 		return ""
 	}
 	return ";\n" + commentSQL(what, target, comment)
+}
+
+// columnCommentsSQL are the statements, each after a semicolon, giving
+// the columns of relation rel (a view, a composite type) their comments
+// (each [column, comment]).
+func columnCommentsSQL(rel string, comments [][]string) string {
+	var b strings.Builder
+	for _, cc := range comments {
+		b.WriteString(commentOn("COLUMN", quoteIdent(rel)+"."+quoteIdent(cc[0]), cc[1]))
+	}
+	return b.String()
 }
 
 // commentSQL is the statement giving the object target (of kind what:
@@ -1697,6 +1709,7 @@ func (c *converter) view(v CatView) *object {
 		b.WriteString(";\n" + unqualify(ix, c.cat.Schema))
 	}
 	b.WriteString(commentOn(kw, quoteIdent(v.Name), v.Comment))
+	b.WriteString(columnCommentsSQL(v.Name, v.ColumnComments))
 	o := &object{name: objNameOf(v.Name), kind: kind, sql: b.String()}
 	for _, u := range v.Uses {
 		o.dependsOn = appendUnique(o.dependsOn, objNameOf(u))
