@@ -186,6 +186,14 @@ COMMENT ON VIEW houses IS 'houses';
 COMMENT ON COLUMN houses.street_name IS '@notNull';
 CREATE MATERIALIZED VIEW "Street names" AS SELECT name FROM streets;
 COMMENT ON COLUMN "Street names".name IS 'a name';`
+	// Tables clustered on an index: a spec index, and an index kept as
+	// an sql object of a table kept as SQL.
+	cases["cluster on"] = `CREATE TABLE person (person_id integer NOT NULL, year_of_birth integer NOT NULL);
+CREATE INDEX idx_person_id ON person (person_id ASC);
+CLUSTER person USING idx_person_id;
+CREATE TABLE "Visit" (id int PRIMARY KEY, person_id int, at date);
+CREATE INDEX visit_person ON "Visit" (person_id) INCLUDE (at);
+ALTER TABLE "Visit" CLUSTER ON visit_person;`
 	for name, ddl := range cases {
 		t.Run(name, func(t *testing.T) {
 			orig := loadDDL(t, name, ddl)

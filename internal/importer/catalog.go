@@ -37,6 +37,10 @@ type Catalog struct {
 	// Unsupported are objects of kinds import neither models nor keeps
 	// (policies, rules, foreign tables, operators …), by kind and name.
 	Unsupported []Named
+	// Privileges are the objects (tables, views, sequences, functions,
+	// the schema itself) whose privileges GRANT or REVOKE changed from
+	// what PostgreSQL gives them, by kind and name.
+	Privileges []Named
 }
 
 // Named is an object by kind and name, for reports.
@@ -70,6 +74,8 @@ type CatTable struct {
 	Options  []string
 	Unlogged bool
 	RLS      bool
+	// ClusterOn is the index ALTER TABLE … CLUSTER ON marked, or "".
+	ClusterOn string
 
 	Columns     []*CatColumn
 	Constraints []*CatConstraint
@@ -292,6 +298,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 		{"triggers", r.triggers},
 		{"policies and rules", r.policies},
 		{"other objects", r.unsupported},
+		{"privileges", r.privileges},
 	} {
 		if err := step.fn(); err != nil {
 			return nil, fmt.Errorf("read the %s of schema %q: %w", step.what, schemaName, err)
@@ -349,7 +356,8 @@ SELECT c.oid, c.relname, c.relkind::text, coalesce(obj_description(c.oid, 'pg_cl
   coalesce((SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND c.relispartition), ''),
   CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) ELSE '' END,
   coalesce((SELECT array_agg(p.relname ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND NOT c.relispartition), '{}'),
-  coalesce(c.reloptions, '{}'), c.relpersistence = 'u', c.relrowsecurity
+  coalesce(c.reloptions, '{}'), c.relpersistence = 'u', c.relrowsecurity,
+  coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisclustered), '')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`+notExt("c.oid", "pg_class")+`
 ORDER BY c.relname`, r.schema)
@@ -359,7 +367,7 @@ ORDER BY c.relname`, r.schema)
 	r.byOID = map[uint32]*CatTable{}
 	for rows.Next() {
 		t := &CatTable{}
-		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS); err != nil {
+		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS, &t.ClusterOn); err != nil {
 			return err
 		}
 		r.cat.Tables = append(r.cat.Tables, t)
@@ -679,6 +687,26 @@ ORDER BY 1, 2`, r.schema)
 	}
 	sort.SliceStable(r.cat.Unsupported, func(i, j int) bool { return r.cat.Unsupported[i].Kind < r.cat.Unsupported[j].Kind })
 	return nil
+}
+
+// privileges lists the objects of the schema, and the schema, whose
+// access control list is not the one PostgreSQL gives them (acldefault,
+// or the initial one pg_init_privs holds for the public schema).
+func (r *reader) privileges() error {
+	return appendRows(r, &r.cat.Privileges, func(n *Named) []any { return []any{&n.Kind, &n.Name} }, `
+SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END, c.relname
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+  AND (c.relacl IS NOT NULL AND c.relacl <> acldefault((CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::"char", c.relowner)
+    OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL))`+notExt("c.oid", "pg_class")+`
+UNION ALL
+SELECT 'function', p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = $1 AND p.proacl IS NOT NULL AND p.proacl <> acldefault('f', p.proowner)`+notExt("p.oid", "pg_proc")+`
+UNION ALL
+SELECT 'schema', n.nspname FROM pg_namespace n
+WHERE n.nspname = $1 AND n.nspacl IS NOT NULL AND n.nspacl <> coalesce((SELECT ip.initprivs FROM pg_init_privs ip
+  WHERE ip.objoid = n.oid AND ip.classoid = 'pg_namespace'::regclass AND ip.objsubid = 0), acldefault('n', n.nspowner))
+ORDER BY 1, 2`, r.schema)
 }
 
 func (r *reader) policies() error {

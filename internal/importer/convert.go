@@ -308,7 +308,57 @@ func (c *converter) run() {
 			fk.o.dependsOn = appendUnique(fk.o.dependsOn, name)
 		}
 	}
+	c.clusterOn()
+	c.privileges()
 	c.write()
+}
+
+// clusterOn keeps the index each table is clustered on (ALTER TABLE …
+// CLUSTER ON), which specs do not declare, as an sql object after the
+// table and the index.
+func (c *converter) clusterOn() {
+	sqlTables := map[string]bool{}
+	for _, o := range c.sqlTables {
+		sqlTables[o.name] = true
+	}
+	for _, t := range c.cat.Tables {
+		if t.ClusterOn == "" || strings.HasPrefix(t.Name, "cpcgen_") {
+			continue
+		}
+		if c.specTables[t.Name] == nil && !sqlTables[objNameOf(t.Name)] {
+			c.find("table", t.Name, NotImported, "it is clustered on index %s (CLUSTER), which a partition declared in its parent's partitions: list cannot carry; run ALTER TABLE %s CLUSTER ON %s where it is wanted", t.ClusterOn, quoteIdent(t.Name), quoteIdent(t.ClusterOn))
+			continue
+		}
+		deps := []string{objNameOf(t.Name)}
+		if name := c.keyObjects[t.Name+"."+t.ClusterOn]; name != "" {
+			deps = append(deps, name)
+		}
+		q := quoteIdent(t.Name)
+		c.add(&c.later, &object{name: c.objName(t.Name, "cluster"), kind: "other",
+			sql: fmt.Sprintf("ALTER TABLE %s CLUSTER ON %s", q, quoteIdent(t.ClusterOn)), drop: fmt.Sprintf("ALTER TABLE %s SET WITHOUT CLUSTER", q), dependsOn: deps})
+		c.find("table", t.Name, Kept, "it is clustered on index %s (CLUSTER), which specs do not declare: an sql object marks the index; migrations do not run CLUSTER", t.ClusterOn)
+	}
+}
+
+// privileges notes, once for each kind of object, the privileges GRANT
+// and REVOKE changed, which import does not carry.
+func (c *converter) privileges() {
+	var kinds []string
+	byKind := map[string][]string{}
+	for _, p := range c.cat.Privileges {
+		if byKind[p.Kind] == nil {
+			kinds = append(kinds, p.Kind)
+		}
+		byKind[p.Kind] = append(byKind[p.Kind], p.Name)
+	}
+	for _, k := range kinds {
+		objs := byKind[k]
+		name, what := "on "+k+"s", fmt.Sprintf("%d %ss (%s)", len(objs), k, clipText(strings.Join(objs, ", ")))
+		if len(objs) == 1 {
+			name, what = "on "+k+" "+objs[0], k+" "+objs[0]
+		}
+		c.find("privileges", name, NotImported, "GRANT and REVOKE changed the privileges on %s, which specs and migrations do not carry: privileges belong to deployment, which grants them to the roles it makes", what)
+	}
 }
 
 // tableProblem says why a table cannot be a spec table, or "".

@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the golden import output under 
 // --detect-behaviours, split by table or not) and compares the spec files
 // and the report with testdata/<name>.golden; -update rewrites them.
 func TestGolden(t *testing.T) {
-	for _, name := range []string{"library.sql", "shop.sql", "billing.sql"} {
+	for _, name := range []string{"library.sql", "shop.sql", "billing.sql", "deployment.sql"} {
 		t.Run(name, func(t *testing.T) {
 			ddl, err := os.ReadFile(filepath.Join("testdata", name))
 			if err != nil {
