@@ -161,7 +161,7 @@ CREATE TABLE child (id int PRIMARY KEY, pa int, pb text, pc int,
 	// Objects created before the tables that need each other: domains
 	// over a domain (declared before it in name order) and over a
 	// composite type, a composite type of domains, a domain whose check
-	// calls a function of the schema.
+	// calls a function of the schema, enums a domain or a type uses.
 	cases["early objects"] = `CREATE TYPE base_content AS (body text, img_url text);
 CREATE DOMAIN content AS base_content NOT NULL;
 CREATE DOMAIN a_content AS content;
@@ -169,7 +169,12 @@ CREATE FUNCTION is_even(i int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'select $1
 CREATE DOMAIN even_int AS int CHECK (is_even(VALUE));
 CREATE DOMAIN b_evens AS even_int[];
 CREATE TYPE a_pair AS (c content, e b_evens);
-CREATE TABLE posts (id int PRIMARY KEY, c content, e even_int, p a_pair);`
+CREATE TABLE posts (id int PRIMARY KEY, c content, e even_int, p a_pair);
+CREATE TYPE _node_type AS ENUM ('TEXT', 'MENTION');
+CREATE DOMAIN node_type AS _node_type NOT NULL;
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+CREATE TYPE a_line AS (t node_type, m mood, text text);
+CREATE TABLE lines (id int PRIMARY KEY, m mood, l a_line);`
 	// Range types (with the constructor functions and multirange type
 	// they make) and collations of types.
 	cases["ranges"] = `CREATE TYPE name_pair AS (first text COLLATE "C", last text);

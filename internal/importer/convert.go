@@ -90,7 +90,7 @@ func Convert(cat *Catalog, opts Options) *Result {
 	if opts.Dir == "" {
 		opts.Dir = "schema"
 	}
-	c := &converter{cat: cat, opts: opts, res: &Result{Findings: slices.Clone(opts.Findings)}, specTables: map[string]*specTable{}, enums: map[string]bool{},
+	c := &converter{cat: cat, opts: opts, res: &Result{Findings: slices.Clone(opts.Findings)}, specTables: map[string]*specTable{}, enums: map[string]bool{}, enumUsers: map[string]string{},
 		domains: map[string]*CatDomain{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}}
 	c.run()
 	return c.res
@@ -101,7 +101,10 @@ type converter struct {
 	opts Options
 	res  *Result
 
+	// enums are the enums declared under enums:, by name; enumUsers the
+	// domain or type that makes one an object created before the tables.
 	enums      map[string]bool
+	enumUsers  map[string]string
 	domains    map[string]*CatDomain
 	specTables map[string]*specTable
 	tables     []*specTable // in name order
@@ -249,8 +252,23 @@ func (c *converter) run() {
 	for _, o := range cat.Others {
 		c.find("schema", o, NotImported, "cpcgen projects hold one schema; import it into a project of its own with --schema %s", o)
 	}
+	// Enums go under enums:, which are created after the objects created
+	// before the tables: those a domain or type of the schema uses are
+	// such objects too.
+	early := map[string]string{}
+	for _, d := range cat.Domains {
+		for _, u := range d.Uses {
+			early[u] = "domain " + d.Name
+		}
+	}
+	for _, t := range cat.Types {
+		for _, u := range t.Uses {
+			early[u] = "type " + t.Name
+		}
+	}
 	for _, e := range cat.Enums {
-		c.enums[e.Name] = true
+		c.enums[e.Name] = specName(e.Name) && early[e.Name] == ""
+		c.enumUsers[e.Name] = early[e.Name]
 	}
 	for i := range cat.Domains {
 		c.domains[cat.Domains[i].Name] = &cat.Domains[i]
@@ -519,7 +537,7 @@ func (c *converter) earlyType(name string) bool {
 	}
 	for _, e := range c.cat.Enums {
 		if e.Name == name {
-			return !specName(e.Name)
+			return !c.enums[e.Name]
 		}
 	}
 	return false
@@ -622,7 +640,7 @@ func (c *converter) relationNames() []string {
 		out = append(out, v.Name)
 	}
 	for _, e := range c.cat.Enums {
-		if specName(e.Name) {
+		if c.enums[e.Name] {
 			out = append(out, e.Name)
 		}
 	}
@@ -685,7 +703,7 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 	if col.Dims > 0 {
 		arr = "[]"
 	}
-	if col.ElemSchema == c.cat.Schema && col.ElemKind == "e" && c.enums[col.ElemName] && specName(col.ElemName) {
+	if col.ElemSchema == c.cat.Schema && col.ElemKind == "e" && c.enums[col.ElemName] {
 		return col.ElemName + arr, ""
 	}
 	if col.ElemKind == "d" {
@@ -701,6 +719,9 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 		}
 		_ = base
 		return t.Name + mods, ""
+	}
+	if col.ElemSchema == c.cat.Schema && col.ElemKind == "e" {
+		return "", fmt.Sprintf("has type %s, an enum an sql object creates (see its note)", col.Type)
 	}
 	if col.ElemSchema != "pg_catalog" && pgtypes.ByCatalog(col.ElemName) == nil {
 		return "", fmt.Sprintf("has type %s, which cpcgen does not support", col.Type)
@@ -806,7 +827,7 @@ func (c *converter) earlyObjects() {
 		c.find("domain", d.Name, Kept, "domains are SQL objects, created before the tables; columns of the domain declare its base type")
 	}
 	for _, e := range cat.Enums {
-		if specName(e.Name) {
+		if c.enums[e.Name] {
 			continue // an enums: entry
 		}
 		labels := make([]string, len(e.Labels))
@@ -814,8 +835,12 @@ func (c *converter) earlyObjects() {
 			labels[i] = names.QuoteLiteral(l)
 		}
 		sql := fmt.Sprintf("CREATE TYPE %s AS ENUM (%s)", quoteIdent(e.Name), strings.Join(labels, ", ")) + commentOn("TYPE", quoteIdent(e.Name), e.Comment)
-		c.add(&c.early, &object{name: objNameOf(e.Name), kind: "other", sql: sql, drop: "DROP TYPE " + quoteIdent(e.Name)})
-		c.find("enum", e.Name, Kept, "its name is not a plain SQL name (letters, digits and underscores), so specs cannot declare it: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
+		c.add(&c.early, &object{name: objNameOf(e.Name), kind: "other", sql: sql, drop: "DROP TYPE " + quoteIdent(e.Name), beforeTables: true})
+		if by := c.enumUsers[e.Name]; by != "" && specName(e.Name) {
+			c.find("enum", e.Name, Kept, "%s uses it, and is created before the tables, where enums: come after them: an sql object creates it, before the tables, and columns of it keep their tables as SQL", by)
+		} else {
+			c.find("enum", e.Name, Kept, "its name is not a plain SQL name (letters, digits and underscores), so specs cannot declare it: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
+		}
 	}
 	for _, t := range cat.Types {
 		sql := fmt.Sprintf("CREATE TYPE %s AS %s", quoteIdent(t.Name), t.SQL) + commentOn("TYPE", quoteIdent(t.Name), t.Comment) +

@@ -92,7 +92,7 @@ func (c *converter) writeExtensions(b *bytes.Buffer) {
 func (c *converter) writeEnums(b *bytes.Buffer) {
 	first := true
 	for _, e := range c.cat.Enums {
-		if !specName(e.Name) {
+		if !c.enums[e.Name] {
 			continue
 		}
 		if first {
