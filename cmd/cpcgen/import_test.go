@@ -158,6 +158,12 @@ CREATE UNIQUE INDEX parent_b_c ON parent USING btree (b, c) INCLUDE (a);
 CREATE TABLE child (id int PRIMARY KEY, pa int, pb text, pc int,
   CONSTRAINT child_pa_pb_fkey FOREIGN KEY (pa, pb) REFERENCES parent (a, b),
   CONSTRAINT child_pb_pc_fkey FOREIGN KEY (pb, pc) REFERENCES parent (b, c));`
+	// Constraint names that are not plain SQL names (Keycloak's).
+	cases["constraint names"] = `CREATE TABLE realm (id varchar(36) NOT NULL, name text, CONSTRAINT "CONSTRAINT_4A" PRIMARY KEY (id));
+CREATE TABLE realm_attribute (name varchar(255) NOT NULL, realm_id varchar(36) NOT NULL, value varchar(255),
+  CONSTRAINT "CONSTRAINT_9-2" PRIMARY KEY (name, realm_id), CONSTRAINT "CHK value" CHECK (value <> ''));
+CREATE TABLE user_entity (id varchar(36) PRIMARY KEY, realm_id varchar(36) NOT NULL, email varchar(255),
+  CONSTRAINT "UK-EMAIL" UNIQUE (email), CONSTRAINT "FK-REALM" FOREIGN KEY (realm_id) REFERENCES realm (id));`
 	// Objects created before the tables that need each other: domains
 	// over a domain (declared before it in name order) and over a
 	// composite type, a composite type of domains, a domain whose check

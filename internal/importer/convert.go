@@ -1084,6 +1084,24 @@ func (c *converter) constraintObject(t *CatTable, k *CatConstraint, why string) 
 	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "%s", why)
 }
 
+// renameConstraint keeps the name of a constraint the spec declares when
+// that name is not a plain SQL name, as specs' names are (Keycloak's
+// "CONSTRAINT_9-2"): the spec gives the constraint PostgreSQL's default
+// name def, and an sql object after the tables renames it. It reports
+// whether it did; false for a plain name, which the spec declares.
+func (c *converter) renameConstraint(t *CatTable, k *CatConstraint, def string) bool {
+	if specName(k.Name) {
+		return false
+	}
+	tq := quoteIdent(t.Name)
+	c.add(&c.later, &object{name: c.objName(t.Name, def, "name"), kind: "other",
+		sql:       fmt.Sprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s", tq, quoteIdent(def), quoteIdent(k.Name)),
+		drop:      fmt.Sprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s", tq, quoteIdent(k.Name), quoteIdent(def)),
+		dependsOn: []string{objNameOf(t.Name)}})
+	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "its name is not a plain SQL name, which specs declare: the spec gives it the default name %s and an sql object renames it (the generated sentinel matches the default name)", def)
+	return true
+}
+
 // constraintComment keeps the comment of a constraint the spec declares,
 // which specs cannot hold, as an sql object after the tables (and after
 // an object renaming the constraint, added before it).
@@ -1335,14 +1353,14 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			sc.nullable = false
 			st.pk = append(st.pk, sc.cat.Name)
 		}
-		if k.Name != names.Constraint(t.Name, "pkey") {
+		if def := names.Constraint(t.Name, "pkey"); k.Name != def && !c.renameConstraint(t, k, def) {
 			st.pkName = k.Name
 		}
 		c.constraintComment(t, k)
 	case "u":
 		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") {
 			cols[0].unique = true
-			if k.Name != names.Constraint(t.Name, cols[0].cat.Name, "key") {
+			if def := names.Constraint(t.Name, cols[0].cat.Name, "key"); k.Name != def && !c.renameConstraint(t, k, def) {
 				cols[0].uniqueName = k.Name
 			}
 			c.constraintComment(t, k)
@@ -1376,7 +1394,7 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		}
 		sc.references = k.RefTable + "." + refCol.Name
 		sc.onDelete, sc.onUpdate = fkAction(k.OnDelete), fkAction(k.OnUpdate)
-		if k.Name != names.Constraint(t.Name, sc.cat.Name, "fkey") {
+		if def := names.Constraint(t.Name, sc.cat.Name, "fkey"); k.Name != def && !c.renameConstraint(t, k, def) {
 			sc.referencesName = k.Name
 		}
 		switch {
@@ -1390,6 +1408,10 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		expr, ok := checkExpr(k.Def)
 		if !ok || len(k.Uses) > 0 || !k.Validated || k.NoInherit {
 			c.constraintObject(t, k, checkWhy(k, ok))
+			return
+		}
+		if !specName(k.Name) {
+			c.constraintObject(t, k, fmt.Sprintf("its name %q is not a plain SQL name, which the spec's checks: take", k.Name))
 			return
 		}
 		c.constraintComment(t, k)
