@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cpcgen/cpcgen/generator/migration"
 	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 )
 
@@ -51,12 +50,8 @@ func runSteps(t *testing.T, steps []migrationStep, state func(*testDB) string) {
 		if got := state(db); got != st.want {
 			t.Fatalf("step %d: %s, want %s\n%s", i, got, st.want, report(res))
 		}
-		dir, err := migration.ReadDir(p.root, "migrations", "golang-migrate")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if left, err := migration.Uncovered(p.build(), dir); err != nil || len(left) > 0 {
-			t.Fatalf("step %d: uncovered %q %v", i, left, err)
+		if left := uncovered(t, p); len(left) > 0 {
+			t.Fatalf("step %d: uncovered %q", i, left)
 		}
 	}
 	m := migrator()

@@ -121,12 +121,8 @@ func TestSplitDDL(t *testing.T) {
 // not have stops the replay with its file and line and what to do.
 func TestApplyDDLMissingOnServer(t *testing.T) {
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	_, err = ApplyDDL(ctx, conn, "structure.sql", "CREATE TABLE a (id int);\nCREATE EXTENSION no_such_extension;\n")
+	conn := testConn(t)
+	_, err := ApplyDDL(ctx, conn, "structure.sql", "CREATE TABLE a (id int);\nCREATE EXTENSION no_such_extension;\n")
 	var de *DDLError
 	if !errors.As(err, &de) || de.Line != 2 || !strings.Contains(err.Error(), "the extension is not installed") || !strings.Contains(err.Error(), "--dev-url") {
 		t.Errorf("%v", err)
@@ -140,11 +136,7 @@ func TestApplyDDLMissingOnServer(t *testing.T) {
 // naming it.
 func TestApplyDDLCFunctions(t *testing.T) {
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := testConn(t)
 	found, err := ApplyDDL(ctx, conn, "structure.sql", `CREATE TABLE a (id int PRIMARY KEY);
 CREATE FUNCTION public.tile(bigint) RETURNS integer
     LANGUAGE c STRICT
@@ -249,15 +241,23 @@ func TestScalars(t *testing.T) {
 // errors) in it, and closes the connection when tb ends.
 func loadedConn(tb testing.TB, name, ddl string) *pgx.Conn {
 	tb.Helper()
+	conn := testConn(tb)
+	if _, err := ApplyDDL(context.Background(), conn, name, ddl); err != nil {
+		tb.Fatal(err)
+	}
+	return conn
+}
+
+// testConn connects to a database of its own, and closes the
+// connection when tb ends.
+func testConn(tb testing.TB) *pgx.Conn {
+	tb.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, pgtest.URL(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { conn.Close(ctx) })
-	if _, err := ApplyDDL(ctx, conn, name, ddl); err != nil {
-		tb.Fatal(err)
-	}
 	return conn
 }
 
