@@ -179,6 +179,9 @@ type CatIndex struct {
 	// Uses are the functions of the schema its expressions or predicate
 	// call.
 	Uses []string
+	// Statistics are the statistics targets its columns have (ALTER
+	// INDEX … ALTER COLUMN n SET STATISTICS), each "n target".
+	Statistics []string
 }
 
 // CatSequence is a sequence of the schema that no identity column owns.
@@ -476,7 +479,9 @@ SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisunique, am.
   coalesce(ic.reloptions, '{}'),
   ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
     WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid AND d.refclassid = 'pg_proc'::regclass
-      AND p.pronamespace = n.oid ORDER BY 1)
+      AND p.pronamespace = n.oid ORDER BY 1),
+  ARRAY(SELECT a.attnum::text || ' ' || a.attstattarget::text FROM pg_attribute a
+    WHERE a.attrelid = i.indexrelid AND a.attnum > 0 AND a.attstattarget >= 0 ORDER BY a.attnum)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
@@ -491,7 +496,7 @@ ORDER BY i.indrelid, ic.relname`, r.schema)
 		var oid uint32
 		x := &CatIndex{}
 		if err := rows.Scan(&oid, &x.Name, &x.Def, &x.Unique, &x.Method, &x.Keys, &x.KeyCols, &x.Desc, &x.NullsFirst, &x.NKeys,
-			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses); err != nil {
+			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses, &x.Statistics); err != nil {
 			return err
 		}
 		x.NullsNotDistinct = containsFold(x.Def, " NULLS NOT DISTINCT")

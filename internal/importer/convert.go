@@ -1137,6 +1137,31 @@ func (c *converter) indexObject(t *CatTable, x *CatIndex, why string) {
 		drop: "DROP INDEX " + quoteIdent(x.Name), dependsOn: functionDeps(t.Name, x.Uses)})
 	c.keyObjects[t.Name+"."+x.Name] = name
 	c.find("index", t.Name+"."+x.Name, Kept, "%s", why)
+	c.indexStatistics(t, x, name)
+}
+
+// indexStatistics keeps the statistics targets of x's columns (ALTER
+// INDEX … ALTER COLUMN n SET STATISTICS, on expression columns), which
+// specs do not declare, as an sql object after the index: after the
+// tables, or after the object making the index, named by made.
+func (c *converter) indexStatistics(t *CatTable, x *CatIndex, made string) {
+	if len(x.Statistics) == 0 {
+		return
+	}
+	q := quoteIdent(x.Name)
+	var sets, resets []string
+	for _, s := range x.Statistics {
+		col, target, _ := strings.Cut(s, " ")
+		sets = append(sets, fmt.Sprintf("ALTER INDEX %s ALTER COLUMN %s SET STATISTICS %s", q, col, target))
+		resets = append(resets, fmt.Sprintf("ALTER INDEX %s ALTER COLUMN %s SET STATISTICS -1", q, col))
+	}
+	deps, phase := []string{objNameOf(t.Name)}, &c.alters
+	if made != "" {
+		deps, phase = append(deps, made), &c.later
+	}
+	c.add(phase, &object{name: c.objName(x.Name, "statistics"), kind: "other", sql: strings.Join(sets, ";\n"),
+		drop: strings.Join(resets, ";\n"), dependsOn: deps})
+	c.find("index", t.Name+"."+x.Name, Kept, "the statistics targets of its columns: specs do not declare them, so an sql object sets them")
 }
 
 // functionDeps are the objects an object of table depends on: the table,
@@ -1488,6 +1513,7 @@ func (c *converter) index(st *specTable, x *CatIndex, byNum map[int16]*specColum
 		c.commentObject(c.objName(x.Name, "comment"), t.Name, "INDEX", quoteIdent(x.Name), x.Comment)
 		c.find("index", t.Name+"."+x.Name, Kept, "its comment: specs do not declare comments on indexes, so an sql object sets it")
 	}
+	c.indexStatistics(t, x, "")
 	si := &specIndex{name: x.Name, unique: x.Unique, where: x.Where}
 	if x.Method != "btree" {
 		si.method = x.Method
