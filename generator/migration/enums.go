@@ -77,15 +77,13 @@ func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []sch
 				if typ == "" {
 					continue
 				}
-				col := quote(c.Name)
-				up := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s::%s", quote(t.Name), col, strings.ReplaceAll(typ, "%", quote(from.T)), col, cast, strings.ReplaceAll(typ, "%", quote(from.T)))
-				down := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s::%s", quote(t.Name), col, strings.ReplaceAll(typ, "%", quote(old)), col, cast, strings.ReplaceAll(typ, "%", quote(old)))
-				if def := defaultSQL(c); def != "" {
-					drop := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT, ", quote(t.Name), col)
-					up = drop + strings.TrimPrefix(up, fmt.Sprintf("ALTER TABLE %s ", quote(t.Name)))
-					up += fmt.Sprintf(", ALTER COLUMN %s SET DEFAULT %s", col, def)
-					down = drop + strings.TrimPrefix(down, fmt.Sprintf("ALTER TABLE %s ", quote(t.Name)))
-					defaults = append(defaults, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", quote(t.Name), col, def))
+				col, newName, oldName := quote(c.Name), strings.ReplaceAll(typ, "%", quote(from.T)), strings.ReplaceAll(typ, "%", quote(old))
+				def := defaultSQL(c)
+				alter := "ALTER TABLE " + quote(t.Name) + " "
+				up := alter + aroundDefault(col, fmt.Sprintf("ALTER COLUMN %s TYPE %s USING %s::%s::%s", col, newName, col, cast, newName), def != "", def)
+				down := alter + aroundDefault(col, fmt.Sprintf("ALTER COLUMN %s TYPE %s USING %s::%s::%s", col, oldName, col, cast, oldName), def != "", "")
+				if def != "" {
+					defaults = append(defaults, fmt.Sprintf("%sALTER COLUMN %s SET DEFAULT %s", alter, col, def))
 				}
 				out = append(out, &Change{Cmd: up, Reverse: []string{down},
 					Comment: fmt.Sprintf("convert column %q.%q to the new enum type %q", t.Name, c.Name, from.T)})
@@ -217,8 +215,7 @@ func dropEnumUses(t *schema.Table, e *schema.EnumType, p *Planned) ([]*Change, e
 	uses := func(expr string) bool {
 		return slices.ContainsFunc(cols, func(c string) bool { return mentions(expr, c) })
 	}
-	var drops []schema.Change
-	t.Indexes = slices.DeleteFunc(t.Indexes, func(i *schema.Index) bool {
+	drops := takeOut(t, func(i *schema.Index) bool {
 		var exprs []string
 		for _, a := range i.Attrs {
 			if p, ok := a.(*postgres.IndexPredicate); ok {
@@ -230,21 +227,16 @@ func dropEnumUses(t *schema.Table, e *schema.EnumType, p *Planned) ([]*Change, e
 				exprs = append(exprs, x.X)
 			}
 		}
-		if slices.ContainsFunc(exprs, uses) {
-			drops = append(drops, &schema.DropIndex{I: i})
-			p.again[t.Name+"."+i.Name] = true
-			return true
+		return slices.ContainsFunc(exprs, uses)
+	}, nil, func(c *schema.Check) bool { return uses(c.Expr) })
+	for _, d := range drops {
+		switch d := d.(type) {
+		case *schema.DropIndex:
+			p.again[t.Name+"."+d.I.Name] = true
+		case *schema.DropCheck:
+			p.again[t.Name+"."+d.C.Name] = true
 		}
-		return false
-	})
-	t.Attrs = slices.DeleteFunc(t.Attrs, func(a schema.Attr) bool {
-		if c, ok := a.(*schema.Check); ok && uses(c.Expr) {
-			drops = append(drops, &schema.DropCheck{C: c})
-			p.again[t.Name+"."+c.Name] = true
-			return true
-		}
-		return false
-	})
+	}
 	if len(drops) == 0 {
 		return nil, nil
 	}

@@ -33,31 +33,47 @@ func regenerate(current, desired *schema.Schema) map[string][]schema.Change {
 			}
 			// PostgreSQL drops them with the column; saying so gives the
 			// down migration the statements that create them again.
-			ct.Indexes = slices.DeleteFunc(ct.Indexes, func(i *schema.Index) bool {
-				if slices.ContainsFunc(i.Parts, func(p *schema.IndexPart) bool { return p.C == cc }) {
-					drops[dt.Name] = append(drops[dt.Name], &schema.DropIndex{I: i})
-					return true
-				}
-				return false
-			})
-			ct.ForeignKeys = slices.DeleteFunc(ct.ForeignKeys, func(fk *schema.ForeignKey) bool {
-				if slices.Contains(fk.Columns, cc) {
-					drops[dt.Name] = append(drops[dt.Name], &schema.DropForeignKey{F: fk})
-					return true
-				}
-				return false
-			})
-			ct.Attrs = slices.DeleteFunc(ct.Attrs, func(a schema.Attr) bool {
-				if c, ok := a.(*schema.Check); ok && mentions(c.Expr, cc.Name) {
-					drops[dt.Name] = append(drops[dt.Name], &schema.DropCheck{C: c})
-					return true
-				}
-				return false
-			})
+			drops[dt.Name] = append(drops[dt.Name], takeOut(ct,
+				func(i *schema.Index) bool {
+					return slices.ContainsFunc(i.Parts, func(p *schema.IndexPart) bool { return p.C == cc })
+				},
+				func(fk *schema.ForeignKey) bool { return slices.Contains(fk.Columns, cc) },
+				func(c *schema.Check) bool { return mentions(c.Expr, cc.Name) })...)
 			drops[dt.Name] = append(drops[dt.Name], &schema.DropColumn{C: cc})
 			ct.Columns = slices.DeleteFunc(ct.Columns, func(c *schema.Column) bool { return c == cc })
 		}
 	}
+	return drops
+}
+
+// takeOut removes from t the indexes, foreign keys and checks the
+// functions match (a nil function matches none) and returns the changes
+// that drop them: what a change PostgreSQL makes drops with a column,
+// said, so that the diff adds it back and the down migration makes it
+// again.
+func takeOut(t *schema.Table, index func(*schema.Index) bool, fk func(*schema.ForeignKey) bool, check func(*schema.Check) bool) []schema.Change {
+	var drops []schema.Change
+	t.Indexes = slices.DeleteFunc(t.Indexes, func(i *schema.Index) bool {
+		if index != nil && index(i) {
+			drops = append(drops, &schema.DropIndex{I: i})
+			return true
+		}
+		return false
+	})
+	t.ForeignKeys = slices.DeleteFunc(t.ForeignKeys, func(f *schema.ForeignKey) bool {
+		if fk != nil && fk(f) {
+			drops = append(drops, &schema.DropForeignKey{F: f})
+			return true
+		}
+		return false
+	})
+	t.Attrs = slices.DeleteFunc(t.Attrs, func(a schema.Attr) bool {
+		if c, ok := a.(*schema.Check); ok && check != nil && check(c) {
+			drops = append(drops, &schema.DropCheck{C: c})
+			return true
+		}
+		return false
+	})
 	return drops
 }
 

@@ -48,7 +48,7 @@ func castStatements(planned []*Change, cast []*schema.ModifyColumn) {
 		down := "ALTER COLUMN " + col + " TYPE " + castTarget(m.From.Type.Type)
 		back := castTo(m.To.Type.Type, m.From.Type.Type)
 		for _, c := range planned {
-			c.Cmd = aroundType(c.Cmd, up, " USING "+m.Extra[len(m.Extra)-1].(*postgres.ConvertUsing).X, col, m.From, m.To, keepsDefault)
+			c.Cmd = aroundType(c.Cmd, up, " USING "+col+castTo(m.From.Type.Type, m.To.Type.Type), col, m.From, m.To, keepsDefault)
 			if back == "" {
 				continue
 			}
@@ -73,14 +73,25 @@ func aroundType(stmt, alter, using, col string, from, to *schema.Column, setDefa
 		return stmt
 	}
 	end := k + len(alter+using)
-	clause := stmt[k:end]
-	if from.Default != nil {
-		clause = "ALTER COLUMN " + col + " DROP DEFAULT, " + clause
+	set := ""
+	if setDefault && from.Default != nil {
+		set = defaultSQL(to)
 	}
-	if def := defaultSQL(to); def != "" && setDefault && from.Default != nil {
-		clause += ", ALTER COLUMN " + col + " SET DEFAULT " + def
+	return stmt[:k] + aroundDefault(col, stmt[k:end], from.Default != nil, set) + stmt[end:]
+}
+
+// aroundDefault returns the ALTER TABLE clause conversion (ALTER COLUMN
+// col TYPE …) preceded by the column's DROP DEFAULT when drop is set (a
+// default PostgreSQL would convert without the conversion's cast, and
+// refuse), and followed by SET DEFAULT set when set is not "".
+func aroundDefault(col, conversion string, drop bool, set string) string {
+	if drop {
+		conversion = "ALTER COLUMN " + col + " DROP DEFAULT, " + conversion
 	}
-	return stmt[:k] + clause + stmt[end:]
+	if set != "" {
+		conversion += ", ALTER COLUMN " + col + " SET DEFAULT " + set
+	}
+	return conversion
 }
 
 // castTarget is the type t as Atlas's statements write it.
