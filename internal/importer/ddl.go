@@ -169,34 +169,11 @@ func cFunction(stmt string) (name, sig string) {
 // GRANT ALL ON FUNCTION "tile"(…)), unquoted and without its schema,
 // lower case unless quoted; "" when there is none.
 func functionTarget(stmt string) string {
-	up := strings.ToUpper(stmt)
-	at := -1
-	for _, w := range []string{"FUNCTION", "PROCEDURE"} {
-		for i := 0; ; {
-			k := strings.Index(up[i:], w)
-			if k < 0 {
-				break
-			}
-			k += i
-			end := k + len(w)
-			if (k == 0 || !isIdentByte(up[k-1])) && end < len(up) && (up[end] == ' ' || up[end] == '\n' || up[end] == '\t') {
-				if at < 0 || k < at {
-					at = end
-				}
-				break
-			}
-			i = end
-		}
-	}
-	if at < 0 {
+	m := functionWord.FindStringSubmatch(stmt)
+	if m == nil {
 		return ""
 	}
-	rest := strings.TrimLeft(stmt[at:], " \t\r\n")
-	end := strings.IndexAny(rest, "( \t\r\n")
-	if end <= 0 {
-		return ""
-	}
-	qual := rest[:end]
+	qual := m[1]
 	if dot := strings.LastIndex(qual, "."); dot >= 0 {
 		qual = qual[dot+1:]
 	}
@@ -205,6 +182,10 @@ func functionTarget(stmt string) string {
 	}
 	return strings.ToLower(qual)
 }
+
+// functionWord finds the first FUNCTION or PROCEDURE and the name after
+// it.
+var functionWord = regexp.MustCompile(`(?i)\b(?:FUNCTION|PROCEDURE)\s+([^\s(]+)`)
 
 // dataStatement reports whether stmt writes rows (INSERT, UPDATE,
 // DELETE, MERGE, TRUNCATE): import reads schemas, not data, and with the
