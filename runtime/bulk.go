@@ -44,8 +44,8 @@ type Bulk[P any] struct {
 	// rules.
 	Validate func(P) error
 	// Row adds the values of one row to the array parameters of the
-	// statement, in placeholder order: one call of Elem, FlagElem or
-	// TextElem per parameter.
+	// statement: one call of BulkRow.Add with a Cell per parameter, in
+	// placeholder order.
 	Row func(P, *BulkRow)
 }
 
@@ -55,7 +55,7 @@ type Bulk[P any] struct {
 // code declares that Bulk in one line:
 //
 //	var bulkPaymentsKeys = &runtime.Bulk[*uuid.UUID]{Table: "payments", Key: func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) }, Row: runtime.KeyRow[uuid.UUID]}
-func KeyRow[K any](v *K, r *BulkRow) { Elem(r, v) }
+func KeyRow[K any](v *K, r *BulkRow) { r.Add(Elem(v)) }
 
 // Versioned is the key of a row with the version the caller read: what
 // DeleteMany of a table with optimistic_lock takes for each row, as

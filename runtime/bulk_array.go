@@ -17,10 +17,10 @@ import (
 )
 
 // BulkRow gathers the rows of one batch statement into its array
-// parameters, a row at a time: Bulk.Row adds each value of a row with
-// Elem, FlagElem or TextElem, one call per parameter in placeholder
-// order. These functions are generic in the value's type only, so they
-// compile once per value type for all tables.
+// parameters, a row at a time: Bulk.Row adds the values of a row with one
+// call of Add, a Cell per parameter in placeholder order (Elem, FlagElem,
+// TextElem). These functions are generic in the value's type only, so
+// they compile once per value type for all tables.
 //
 // The parameters hold pointers into the rows (the values are not
 // copied); a parameter whose every value is NULL is sent as a NULL array,
@@ -63,33 +63,47 @@ type paramKind interface {
 	param(p *bulkParam) (any, error)
 }
 
-// Elem adds the value of a row that p points at (&v.ID,
-// v.Changes.Name.Ptr()) to the next parameter, nil for NULL, as is a
-// pointer to a nil slice (a json.RawMessage, a []byte), which is NULL in
-// a single-row statement too. pgx encodes strings, integers, floats and
-// times through the pointers without an allocation per value.
-func Elem[V any](r *BulkRow, p *V) { r.add(unsafe.Pointer(p), elemKind[V]{}) }
+// Cell is one value of a row for its array parameter: a pointer to it
+// and how the parameter sends it. Elem, FlagElem and TextElem make one;
+// BulkRow.Add adds a row's cells.
+type Cell struct {
+	p    unsafe.Pointer
+	kind paramKind
+	// typ is the array type of a TextElem parameter.
+	typ string
+}
 
-// FlagElem adds to the next parameter whether a row sets an optional
-// field (a runtime.Opt's Set): a field not set travels as NULL, which the
+// Elem is the cell of the value of a row that p points at (&v.ID,
+// v.Changes.Name.Ptr()), nil for NULL, as is a pointer to a nil slice (a
+// json.RawMessage, a []byte), which is NULL in a single-row statement
+// too. pgx encodes strings, integers, floats and times through the
+// pointers without an allocation per value.
+func Elem[V any](p *V) Cell { return Cell{p: unsafe.Pointer(p), kind: elemKind[V]{}} }
+
+// FlagElem is the cell of whether a row sets an optional field (a
+// runtime.Opt's Set): a field not set travels as NULL, which the
 // statement's CASE WHEN reads as false.
-func FlagElem(r *BulkRow, set *bool) {
+func FlagElem(set *bool) Cell {
 	if set != nil && !*set {
 		set = nil
 	}
-	r.add(unsafe.Pointer(set), elemKind[bool]{})
+	return Cell{p: unsafe.Pointer(set), kind: elemKind[bool]{}}
 }
 
-// TextElem adds a value that is an array (a text[] column, an enum
-// array) to the next parameter, which unnest cannot carry as it is: each
-// row's value travels as the text of its array literal ({a,"b c"}),
-// which the statement casts back to the column's type. typ names the
-// array type pgx encodes the value as ("_text", "_int4"; enum arrays
-// travel as "_text"). p is as in Elem.
-func TextElem[V any](r *BulkRow, typ string, p *V) {
-	r.add(unsafe.Pointer(p), textKind[V]{})
-	if r.row == 0 && !r.bad {
-		r.params[r.next-1].typ = typ
+// TextElem is the cell of a value that is an array (a text[] column, an
+// enum array), which unnest cannot carry as it is: each row's value
+// travels as the text of its array literal ({a,"b c"}), which the
+// statement casts back to the column's type. typ names the array type
+// pgx encodes the value as ("_text", "_int4"; enum arrays travel as
+// "_text"). p is as in Elem.
+func TextElem[V any](typ string, p *V) Cell {
+	return Cell{p: unsafe.Pointer(p), kind: textKind[V]{}, typ: typ}
+}
+
+// Add adds the cells of the current row to the parameters, in order.
+func (r *BulkRow) Add(cells ...Cell) {
+	for i := range cells {
+		r.add(&cells[i])
 	}
 }
 
@@ -106,11 +120,12 @@ func (r *BulkRow) start(n int) {
 	r.n, r.params, r.bad = n, r.params[:0], false
 }
 
-// add adds the value p of the current row, a *V for kind, to the next
-// parameter; the first row makes the parameters.
-func (r *BulkRow) add(p unsafe.Pointer, kind paramKind) {
+// add adds the cell v of the current row to the next parameter; the
+// first row makes the parameters.
+func (r *BulkRow) add(v *Cell) {
+	p, kind := v.p, v.kind
 	if r.row == 0 {
-		r.params = append(r.params, bulkParam{kind: kind, slice: kind.slice()})
+		r.params = append(r.params, bulkParam{kind: kind, typ: v.typ, slice: kind.slice()})
 	}
 	if r.next >= len(r.params) {
 		r.bad = true

@@ -46,9 +46,7 @@ var bulkWidgets = &runtime.Bulk[*widgetUpdate]{
 		return nil
 	},
 	Row: func(v *widgetUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.Version)
-		runtime.Elem(r, v.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Name.Ptr()))
 	},
 }
 
@@ -263,11 +261,7 @@ var bulkGadgets = &runtime.Bulk[*gadgetRow]{
 	Table: "gadgets",
 	Key:   func(a, b *gadgetRow) int { return cmp.Compare(a.ID, b.ID) },
 	Row: func(v *gadgetRow, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.FlagElem(r, &v.Note.Set)
-		runtime.Elem(r, v.Note.Value)
-		runtime.TextElem(r, "_text", &v.Tags)
-		runtime.Elem(r, &v.Blob)
+		r.Add(runtime.Elem(&v.ID), runtime.FlagElem(&v.Note.Set), runtime.Elem(v.Note.Value), runtime.TextElem("_text", &v.Tags), runtime.Elem(&v.Blob))
 	},
 }
 
@@ -320,9 +314,9 @@ func TestBulkRowOfVaryingLength(t *testing.T) {
 		Table: "widgets",
 		Key:   func(a, b *widgetUpdate) int { return cmp.Compare(a.ID, b.ID) },
 		Row: func(v *widgetUpdate, r *runtime.BulkRow) {
-			runtime.Elem(r, &v.ID)
+			r.Add(runtime.Elem(&v.ID))
 			if v.ID > 1 {
-				runtime.Elem(r, &v.Version)
+				r.Add(runtime.Elem(&v.Version))
 			}
 		},
 	}

@@ -118,7 +118,7 @@ func genBulkVar(f *jen.File, t *ir.Table, name string, row *jen.Statement, args 
 	for _, a := range args {
 		elems = append(elems, bulkElem(a))
 	}
-	kv = append(kv, field("Row", jen.Func().Params(jen.Id("v").Op("*").Add(row.Clone()), jen.Id("r").Op("*").Qual(ir.PathRuntime, "BulkRow")).Block(elems...)))
+	kv = append(kv, field("Row", jen.Func().Params(jen.Id("v").Op("*").Add(row.Clone()), jen.Id("r").Op("*").Qual(ir.PathRuntime, "BulkRow")).Block(jen.Id("r").Dot("Add").Call(elems...))))
 	f.Var().Id(name).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Bulk").Types(jen.Op("*").Add(row.Clone())), kv...))
 	f.Line()
 }
@@ -179,8 +179,8 @@ func keyValue(v string, path []string) *jen.Statement {
 	return s
 }
 
-// bulkElem renders the statement adding the value of a in the row v to
-// its array parameter: a pointer to it (nil for NULL) for runtime.Elem,
+// bulkElem renders the cell of the value of a in the row v for its array
+// parameter: runtime.Elem of a pointer to it (nil for NULL),
 // runtime.FlagElem (whether an optional field is set) or, for an
 // array-typed value, runtime.TextElem.
 func bulkElem(a ir.BulkArg) jen.Code {
@@ -194,7 +194,7 @@ func bulkElem(a ir.BulkArg) jen.Code {
 	case len(a.Path) == 0:
 		get = jen.Id("v")
 	case a.Kind == ir.ArgOptSet:
-		return jen.Qual(ir.PathRuntime, "FlagElem").Call(jen.Id("r"), jen.Op("&").Add(field.Dot("Set")))
+		return jen.Qual(ir.PathRuntime, "FlagElem").Call(jen.Op("&").Add(field.Dot("Set")))
 	case a.Kind == ir.ArgOptPtr:
 		get = field.Dot("Ptr").Call()
 	case a.Kind == ir.ArgOptValue && c.Go.Null:
@@ -212,9 +212,9 @@ func bulkElem(a ir.BulkArg) jen.Code {
 		get = jen.Op("&").Add(field)
 	}
 	if a.TextType != "" {
-		return jen.Qual(ir.PathRuntime, "TextElem").Call(jen.Id("r"), jen.Lit(a.TextType), get)
+		return jen.Qual(ir.PathRuntime, "TextElem").Call(jen.Lit(a.TextType), get)
 	}
-	return jen.Qual(ir.PathRuntime, "Elem").Call(jen.Id("r"), get)
+	return jen.Qual(ir.PathRuntime, "Elem").Call(get)
 }
 
 // genBulkMethod emits a batch write by key running s through bulk: rows

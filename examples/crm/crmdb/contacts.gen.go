@@ -345,13 +345,7 @@ var bulkContactsUpdates = &runtime.Bulk[*ContactKeyedUpdate]{
 	Key:      func(a, b *ContactKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ContactKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ContactKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.CustomerID.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.FlagElem(r, &v.Changes.Email.Set)
-		runtime.Elem(r, v.Changes.Email.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.Title.Set)
-		runtime.Elem(r, v.Changes.Title.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.Email.Set), runtime.Elem(v.Changes.Email.Value.Ptr()), runtime.FlagElem(&v.Changes.Title.Set), runtime.Elem(v.Changes.Title.Value.Ptr()))
 	},
 }
 

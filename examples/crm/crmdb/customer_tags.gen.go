@@ -320,8 +320,7 @@ var bulkCustomerTagsKeys = &runtime.Bulk[*CustomerTagKey]{
 		return cmp.Or(runtime.CompareUUID(a.CustomerID, b.CustomerID), runtime.CompareUUID(a.TagID, b.TagID))
 	},
 	Row: func(v *CustomerTagKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.CustomerID)
-		runtime.Elem(r, &v.TagID)
+		r.Add(runtime.Elem(&v.CustomerID), runtime.Elem(&v.TagID))
 	},
 }
 
@@ -348,8 +347,7 @@ var bulkCustomerTagsNew = &runtime.Bulk[*NewCustomerTag]{
 		return cmp.Or(runtime.CompareUUID(a.CustomerID, b.CustomerID), runtime.CompareUUID(a.TagID, b.TagID))
 	},
 	Row: func(v *NewCustomerTag, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.CustomerID)
-		runtime.Elem(r, &v.TagID)
+		r.Add(runtime.Elem(&v.CustomerID), runtime.Elem(&v.TagID))
 	},
 }
 

@@ -401,14 +401,7 @@ var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	Key:      func(a, b *DealKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *DealKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *DealKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.Version)
-		runtime.Elem(r, v.Changes.CustomerID.Ptr())
-		runtime.Elem(r, v.Changes.Title.Ptr())
-		runtime.Elem(r, v.Changes.Stage.Ptr())
-		runtime.Elem(r, v.Changes.Amount.Ptr())
-		runtime.FlagElem(r, &v.Changes.ClosesOn.Set)
-		runtime.Elem(r, v.Changes.ClosesOn.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.Elem(v.Changes.Title.Ptr()), runtime.Elem(v.Changes.Stage.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.FlagElem(&v.Changes.ClosesOn.Set), runtime.Elem(v.Changes.ClosesOn.Value.Ptr()))
 	},
 }
 
@@ -448,8 +441,7 @@ var bulkDealsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
 	Table: "deals",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
 	Row: func(v *runtime.Versioned[uuid.UUID, int64], r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Version)
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(&v.Version))
 	},
 }
 

@@ -487,9 +487,7 @@ var bulkOrganizationsUpdates = &runtime.Bulk[*OrganizationKeyedUpdate]{
 	Key:      func(a, b *OrganizationKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrganizationKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrganizationKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.Elem(r, v.Changes.Slug.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Slug.Ptr()))
 	},
 }
 
@@ -549,8 +547,7 @@ var bulkOrganizationsNew = &runtime.Bulk[*NewOrganization]{
 	Key:      func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) },
 	Validate: (*NewOrganization).Validate,
 	Row: func(v *NewOrganization, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, &v.Slug)
+		r.Add(runtime.Elem(&v.Name), runtime.Elem(&v.Slug))
 	},
 }
 

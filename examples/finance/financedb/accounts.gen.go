@@ -349,12 +349,7 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Key:      func(a, b *AccountKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.Version)
-		runtime.Elem(r, v.Changes.UserID.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.Elem(r, v.Changes.Currency.Ptr())
-		runtime.Elem(r, v.Changes.Balance.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Balance.Ptr()))
 	},
 }
 
@@ -384,8 +379,7 @@ var bulkAccountsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
 	Table: "accounts",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
 	Row: func(v *runtime.Versioned[uuid.UUID, int64], r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Version)
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(&v.Version))
 	},
 }
 
@@ -409,11 +403,7 @@ var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
 	},
 	Validate: (*NewAccount).Validate,
 	Row: func(v *NewAccount, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.UserID)
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, &v.Currency)
-		runtime.Elem(r, v.Balance.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.UserID), runtime.Elem(&v.Name), runtime.Elem(&v.Currency), runtime.Elem(v.Balance.Ptr()))
 	},
 }
 

@@ -283,10 +283,7 @@ var bulkCategoriesUpdates = &runtime.Bulk[*CategoryKeyedUpdate]{
 	Key:      func(a, b *CategoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *CategoryKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CategoryKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.FlagElem(r, &v.Changes.ParentID.Set)
-		runtime.Elem(r, v.Changes.ParentID.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.ParentID.Set), runtime.Elem(v.Changes.ParentID.Value.Ptr()))
 	},
 }
 
@@ -331,8 +328,7 @@ var bulkCategoriesNew = &runtime.Bulk[*NewCategory]{
 	Key:      func(a, b *NewCategory) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewCategory).Validate,
 	Row: func(v *NewCategory, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, v.ParentID.Ptr())
+		r.Add(runtime.Elem(&v.Name), runtime.Elem(v.ParentID.Ptr()))
 	},
 }
 

@@ -264,13 +264,7 @@ var bulkLedgerEntriesUpdates = &runtime.Bulk[*LedgerEntryKeyedUpdate]{
 	Key:      func(a, b *LedgerEntryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *LedgerEntryKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *LedgerEntryKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.TransactionID.Ptr())
-		runtime.Elem(r, v.Changes.AccountID.Ptr())
-		runtime.Elem(r, v.Changes.UserID.Ptr())
-		runtime.Elem(r, v.Changes.Kind.Ptr())
-		runtime.Elem(r, v.Changes.Amount.Ptr())
-		runtime.Elem(r, v.Changes.CreatedAt.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.TransactionID.Ptr()), runtime.Elem(v.Changes.AccountID.Ptr()), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.CreatedAt.Ptr()))
 	},
 }
 

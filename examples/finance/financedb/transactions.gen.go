@@ -360,21 +360,7 @@ var bulkTransactionsUpdates = &runtime.Bulk[*TransactionKeyedUpdate]{
 	Key:      func(a, b *TransactionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *TransactionKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TransactionKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.UserID.Ptr())
-		runtime.Elem(r, v.Changes.Kind.Ptr())
-		runtime.Elem(r, v.Changes.Amount.Ptr())
-		runtime.Elem(r, v.Changes.Currency.Ptr())
-		runtime.FlagElem(r, &v.Changes.FromAccountID.Set)
-		runtime.Elem(r, v.Changes.FromAccountID.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.ToAccountID.Set)
-		runtime.Elem(r, v.Changes.ToAccountID.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.CategoryID.Set)
-		runtime.Elem(r, v.Changes.CategoryID.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.Memo.Set)
-		runtime.Elem(r, v.Changes.Memo.Value.Ptr())
-		runtime.Elem(r, v.Changes.IdempotencyKey.Ptr())
-		runtime.Elem(r, v.Changes.CreatedAt.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.FlagElem(&v.Changes.FromAccountID.Set), runtime.Elem(v.Changes.FromAccountID.Value.Ptr()), runtime.FlagElem(&v.Changes.ToAccountID.Set), runtime.Elem(v.Changes.ToAccountID.Value.Ptr()), runtime.FlagElem(&v.Changes.CategoryID.Set), runtime.Elem(v.Changes.CategoryID.Value.Ptr()), runtime.FlagElem(&v.Changes.Memo.Set), runtime.Elem(v.Changes.Memo.Value.Ptr()), runtime.Elem(v.Changes.IdempotencyKey.Ptr()), runtime.Elem(v.Changes.CreatedAt.Ptr()))
 	},
 }
 
@@ -421,17 +407,7 @@ var bulkTransactionsNew = &runtime.Bulk[*NewTransaction]{
 	},
 	Validate: (*NewTransaction).Validate,
 	Row: func(v *NewTransaction, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.UserID)
-		runtime.Elem(r, &v.Kind)
-		runtime.Elem(r, &v.Amount)
-		runtime.Elem(r, &v.Currency)
-		runtime.Elem(r, v.FromAccountID.Ptr())
-		runtime.Elem(r, v.ToAccountID.Ptr())
-		runtime.Elem(r, v.CategoryID.Ptr())
-		runtime.Elem(r, v.Memo.Ptr())
-		runtime.Elem(r, &v.IdempotencyKey)
-		runtime.Elem(r, v.CreatedAt.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.UserID), runtime.Elem(&v.Kind), runtime.Elem(&v.Amount), runtime.Elem(&v.Currency), runtime.Elem(v.FromAccountID.Ptr()), runtime.Elem(v.ToAccountID.Ptr()), runtime.Elem(v.CategoryID.Ptr()), runtime.Elem(v.Memo.Ptr()), runtime.Elem(&v.IdempotencyKey), runtime.Elem(v.CreatedAt.Ptr()))
 	},
 }
 

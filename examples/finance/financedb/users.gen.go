@@ -295,9 +295,7 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Email.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -342,9 +340,7 @@ var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	Key:      func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewUser).Validate,
 	Row: func(v *NewUser, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.Email)
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.Email), runtime.Elem(&v.Name))
 	},
 }
 

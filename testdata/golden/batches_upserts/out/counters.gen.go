@@ -250,7 +250,7 @@ var bulkCountersNew = &runtime.Bulk[*NewCounter]{
 	Key:      func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewCounter).Validate,
 	Row: func(v *NewCounter, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(&v.Name))
 	},
 }
 

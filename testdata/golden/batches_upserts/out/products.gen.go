@@ -317,11 +317,7 @@ var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	Key:      func(a, b *ProductKeyedUpdate) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: func(v *ProductKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ProductKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.SKU)
-		runtime.Elem(r, v.Changes.Code.Ptr())
-		runtime.Elem(r, v.Changes.Active.Ptr())
-		runtime.Elem(r, v.Changes.Title.Ptr())
-		runtime.Elem(r, v.Changes.Stock.Ptr())
+		r.Add(runtime.Elem(&v.SKU), runtime.Elem(v.Changes.Code.Ptr()), runtime.Elem(v.Changes.Active.Ptr()), runtime.Elem(v.Changes.Title.Ptr()), runtime.Elem(v.Changes.Stock.Ptr()))
 	},
 }
 
@@ -366,11 +362,7 @@ var bulkProductsNew = &runtime.Bulk[*NewProduct]{
 	Key:      func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: (*NewProduct).Validate,
 	Row: func(v *NewProduct, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.SKU)
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, v.Active.Ptr())
-		runtime.Elem(r, &v.Title)
-		runtime.Elem(r, v.Stock.Ptr())
+		r.Add(runtime.Elem(&v.SKU), runtime.Elem(&v.Code), runtime.Elem(v.Active.Ptr()), runtime.Elem(&v.Title), runtime.Elem(v.Stock.Ptr()))
 	},
 }
 

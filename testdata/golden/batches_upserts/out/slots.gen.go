@@ -266,10 +266,7 @@ var bulkSlotsUpdates = &runtime.Bulk[*SlotKeyedUpdate]{
 	Key:      func(a, b *SlotKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *SlotKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *SlotKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Day.Ptr())
-		runtime.Elem(r, v.Changes.Room.Ptr())
-		runtime.Elem(r, v.Changes.BookedBy.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Day.Ptr()), runtime.Elem(v.Changes.Room.Ptr()), runtime.Elem(v.Changes.BookedBy.Ptr()))
 	},
 }
 
@@ -314,9 +311,7 @@ var bulkSlotsNew = &runtime.Bulk[*NewSlot]{
 	Key:      func(a, b *NewSlot) int { return cmp.Or(runtime.CompareDate(a.Day, b.Day), cmp.Compare(a.Room, b.Room)) },
 	Validate: (*NewSlot).Validate,
 	Row: func(v *NewSlot, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Day)
-		runtime.Elem(r, &v.Room)
-		runtime.Elem(r, &v.BookedBy)
+		r.Add(runtime.Elem(&v.Day), runtime.Elem(&v.Room), runtime.Elem(&v.BookedBy))
 	},
 }
 

@@ -178,7 +178,7 @@ var bulkTicksUpdates = &runtime.Bulk[*TickKeyedUpdate]{
 	Table: "ticks",
 	Key:   func(a, b *TickKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Row: func(v *TickKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
+		r.Add(runtime.Elem(&v.ID))
 	},
 }
 

@@ -420,11 +420,7 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Owner.Ptr())
-		runtime.Elem(r, v.Changes.Balance.Ptr())
-		runtime.FlagElem(r, &v.Changes.Note.Set)
-		runtime.Elem(r, v.Changes.Note.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Owner.Ptr()), runtime.Elem(v.Changes.Balance.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(v.Changes.Note.Value.Ptr()))
 	},
 }
 
@@ -472,9 +468,7 @@ var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
 	Key:      func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) },
 	Validate: (*NewAccount).Validate,
 	Row: func(v *NewAccount, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Owner)
-		runtime.Elem(r, v.Balance.Ptr())
-		runtime.Elem(r, v.Note.Ptr())
+		r.Add(runtime.Elem(&v.Owner), runtime.Elem(v.Balance.Ptr()), runtime.Elem(v.Note.Ptr()))
 	},
 }
 

@@ -330,9 +330,7 @@ var bulkContactsUpdates = &runtime.Bulk[*ContactKeyedUpdate]{
 	Key:      func(a, b *ContactKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ContactKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ContactKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.CustomerID.Ptr())
-		runtime.Elem(r, v.Changes.Phone.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.Elem(v.Changes.Phone.Ptr()))
 	},
 }
 

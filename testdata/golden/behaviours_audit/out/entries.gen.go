@@ -331,11 +331,7 @@ var bulkEntriesUpdates = &runtime.Bulk[*EntryKeyedUpdate]{
 	},
 	Validate: func(v *EntryKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *EntryKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.AccountID)
-		runtime.Elem(r, &v.Seq)
-		runtime.Elem(r, &v.Version)
-		runtime.Elem(r, v.Changes.Amount.Ptr())
-		runtime.Elem(r, v.Changes.Memo.Ptr())
+		r.Add(runtime.Elem(&v.AccountID), runtime.Elem(&v.Seq), runtime.Elem(&v.Version), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.Memo.Ptr()))
 	},
 }
 
@@ -369,9 +365,7 @@ var bulkEntriesVersions = &runtime.Bulk[*runtime.Versioned[EntryKey, int64]]{
 		return cmp.Or(cmp.Compare(a.Key.AccountID, b.Key.AccountID), cmp.Compare(a.Key.Seq, b.Key.Seq))
 	},
 	Row: func(v *runtime.Versioned[EntryKey, int64], r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key.AccountID)
-		runtime.Elem(r, &v.Key.Seq)
-		runtime.Elem(r, &v.Version)
+		r.Add(runtime.Elem(&v.Key.AccountID), runtime.Elem(&v.Key.Seq), runtime.Elem(&v.Version))
 	},
 }
 
@@ -396,10 +390,7 @@ var bulkEntriesNew = &runtime.Bulk[*NewEntry]{
 	},
 	Validate: (*NewEntry).Validate,
 	Row: func(v *NewEntry, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.AccountID)
-		runtime.Elem(r, &v.Seq)
-		runtime.Elem(r, &v.Amount)
-		runtime.Elem(r, v.Memo.Ptr())
+		r.Add(runtime.Elem(&v.AccountID), runtime.Elem(&v.Seq), runtime.Elem(&v.Amount), runtime.Elem(v.Memo.Ptr()))
 	},
 }
 

@@ -243,8 +243,7 @@ var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	Key:      func(a, b *NoteKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *NoteKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.TextElem("_text", v.Changes.Tags.Ptr()))
 	},
 }
 

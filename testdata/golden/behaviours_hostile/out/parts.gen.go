@@ -302,9 +302,7 @@ var bulkPartsUpdates = &runtime.Bulk[*PartKeyedUpdate]{
 	Key:      func(a, b *PartKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *PartKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *PartKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.ThingID.Ptr())
-		runtime.Elem(r, v.Changes.Body.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.ThingID.Ptr()), runtime.Elem(v.Changes.Body.Ptr()))
 	},
 }
 

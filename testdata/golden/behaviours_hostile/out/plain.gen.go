@@ -272,12 +272,7 @@ var bulkPlainUpdates = &runtime.Bulk[*PlainKeyedUpdate]{
 	Key:      func(a, b *PlainKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: func(v *PlainKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *PlainKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, v.Changes.Label.Ptr())
-		runtime.FlagElem(r, &v.Changes.Words.Set)
-		runtime.TextElem(r, "_text", &v.Changes.Words.Value)
-		runtime.FlagElem(r, &v.Changes.Doc.Set)
-		runtime.Elem(r, &v.Changes.Doc.Value)
+		r.Add(runtime.Elem(&v.Name), runtime.Elem(v.Changes.Label.Ptr()), runtime.FlagElem(&v.Changes.Words.Set), runtime.TextElem("_text", &v.Changes.Words.Value), runtime.FlagElem(&v.Changes.Doc.Set), runtime.Elem(&v.Changes.Doc.Value))
 	},
 }
 
@@ -322,10 +317,7 @@ var bulkPlainNew = &runtime.Bulk[*NewPlain]{
 	Key:      func(a, b *NewPlain) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewPlain).Validate,
 	Row: func(v *NewPlain, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, &v.Label)
-		runtime.TextElem(r, "_text", &v.Words)
-		runtime.Elem(r, &v.Doc)
+		r.Add(runtime.Elem(&v.Name), runtime.Elem(&v.Label), runtime.TextElem("_text", &v.Words), runtime.Elem(&v.Doc))
 	},
 }
 

@@ -584,17 +584,7 @@ var bulkThingsUpdates = &runtime.Bulk[*ThingKeyedUpdate]{
 	Key:      func(a, b *ThingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ThingKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ThingKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.Version)
-		runtime.Elem(r, v.Changes.Key.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.FlagElem(r, &v.Changes.Code.Set)
-		runtime.Elem(r, v.Changes.Code.Value.Ptr())
-		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
-		runtime.FlagElem(r, &v.Changes.Doc.Set)
-		runtime.Elem(r, &v.Changes.Doc.Value)
-		runtime.FlagElem(r, &v.Changes.Note.Set)
-		runtime.Elem(r, v.Changes.Note.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.Key.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.Code.Set), runtime.Elem(v.Changes.Code.Value.Ptr()), runtime.TextElem("_text", v.Changes.Tags.Ptr()), runtime.FlagElem(&v.Changes.Doc.Set), runtime.Elem(&v.Changes.Doc.Value), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(v.Changes.Note.Value.Ptr()))
 	},
 }
 
@@ -634,8 +624,7 @@ var bulkThingsVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	Table: "things",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
 	Row: func(v *runtime.Versioned[int64, int64], r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Version)
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(&v.Version))
 	},
 }
 
@@ -664,12 +653,7 @@ var bulkThingsNew = &runtime.Bulk[*NewThing]{
 	Key:      func(a, b *NewThing) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: (*NewThing).Validate,
 	Row: func(v *NewThing, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, v.Code.Ptr())
-		runtime.TextElem(r, "_text", v.Tags.Ptr())
-		runtime.Elem(r, &v.Doc)
-		runtime.Elem(r, v.Note.Ptr())
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(&v.Name), runtime.Elem(v.Code.Ptr()), runtime.TextElem("_text", v.Tags.Ptr()), runtime.Elem(&v.Doc), runtime.Elem(v.Note.Ptr()))
 	},
 }
 

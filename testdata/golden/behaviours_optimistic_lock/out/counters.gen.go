@@ -292,9 +292,7 @@ var bulkCountersUpdates = &runtime.Bulk[*CounterKeyedUpdate]{
 	Key:      func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: func(v *CounterKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CounterKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, &v.Rev)
-		runtime.Elem(r, v.Changes.Value.Ptr())
+		r.Add(runtime.Elem(&v.Name), runtime.Elem(&v.Rev), runtime.Elem(v.Changes.Value.Ptr()))
 	},
 }
 
@@ -324,8 +322,7 @@ var bulkCountersVersions = &runtime.Bulk[*runtime.Versioned[string, int64]]{
 	Table: "counters",
 	Key:   func(a, b *runtime.Versioned[string, int64]) int { return cmp.Compare(a.Key, b.Key) },
 	Row: func(v *runtime.Versioned[string, int64], r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Version)
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(&v.Version))
 	},
 }
 
@@ -347,8 +344,7 @@ var bulkCountersNew = &runtime.Bulk[*NewCounter]{
 	Key:      func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewCounter).Validate,
 	Row: func(v *NewCounter, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, v.Value.Ptr())
+		r.Add(runtime.Elem(&v.Name), runtime.Elem(v.Value.Ptr()))
 	},
 }
 

@@ -325,12 +325,7 @@ var bulkDocumentsUpdates = &runtime.Bulk[*DocumentKeyedUpdate]{
 	Key:      func(a, b *DocumentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *DocumentKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *DocumentKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.Version)
-		runtime.Elem(r, v.Changes.Key.Ptr())
-		runtime.Elem(r, v.Changes.Title.Ptr())
-		runtime.Elem(r, v.Changes.Body.Ptr())
-		runtime.Elem(r, v.Changes.Hits.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.Key.Ptr()), runtime.Elem(v.Changes.Title.Ptr()), runtime.Elem(v.Changes.Body.Ptr()), runtime.Elem(v.Changes.Hits.Ptr()))
 	},
 }
 
@@ -360,8 +355,7 @@ var bulkDocumentsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
 	Table: "documents",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
 	Row: func(v *runtime.Versioned[uuid.UUID, int64], r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Version)
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(&v.Version))
 	},
 }
 
@@ -383,11 +377,7 @@ var bulkDocumentsNew = &runtime.Bulk[*NewDocument]{
 	Key:      func(a, b *NewDocument) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: (*NewDocument).Validate,
 	Row: func(v *NewDocument, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Title)
-		runtime.Elem(r, v.Body.Ptr())
-		runtime.Elem(r, v.Hits.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.Key), runtime.Elem(&v.Title), runtime.Elem(v.Body.Ptr()), runtime.Elem(v.Hits.Ptr()))
 	},
 }
 

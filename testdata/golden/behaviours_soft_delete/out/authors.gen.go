@@ -385,9 +385,7 @@ var bulkAuthorsUpdates = &runtime.Bulk[*AuthorKeyedUpdate]{
 	Key:      func(a, b *AuthorKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AuthorKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AuthorKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Email.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -432,8 +430,7 @@ var bulkAuthorsNew = &runtime.Bulk[*NewAuthor]{
 	Key:      func(a, b *NewAuthor) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewAuthor).Validate,
 	Row: func(v *NewAuthor, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Email)
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(&v.Email), runtime.Elem(&v.Name))
 	},
 }
 

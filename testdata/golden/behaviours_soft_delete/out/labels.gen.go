@@ -371,8 +371,7 @@ var bulkLabelsUpdates = &runtime.Bulk[*LabelKeyedUpdate]{
 	Key:      func(a, b *LabelKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *LabelKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *LabelKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -417,7 +416,7 @@ var bulkLabelsNew = &runtime.Bulk[*NewLabel]{
 	Key:      func(a, b *NewLabel) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewLabel).Validate,
 	Row: func(v *NewLabel, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(&v.Name))
 	},
 }
 

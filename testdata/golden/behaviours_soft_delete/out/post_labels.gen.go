@@ -234,8 +234,7 @@ var bulkPostLabelsKeys = &runtime.Bulk[*PostLabelKey]{
 		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.LabelID, b.LabelID))
 	},
 	Row: func(v *PostLabelKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.PostID)
-		runtime.Elem(r, &v.LabelID)
+		r.Add(runtime.Elem(&v.PostID), runtime.Elem(&v.LabelID))
 	},
 }
 
@@ -257,8 +256,7 @@ var bulkPostLabelsNew = &runtime.Bulk[*NewPostLabel]{
 		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.LabelID, b.LabelID))
 	},
 	Row: func(v *NewPostLabel, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.PostID)
-		runtime.Elem(r, &v.LabelID)
+		r.Add(runtime.Elem(&v.PostID), runtime.Elem(&v.LabelID))
 	},
 }
 

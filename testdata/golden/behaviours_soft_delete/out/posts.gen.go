@@ -422,10 +422,7 @@ var bulkPostsUpdates = &runtime.Bulk[*PostKeyedUpdate]{
 	Key:      func(a, b *PostKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *PostKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *PostKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.AuthorID.Ptr())
-		runtime.Elem(r, v.Changes.Slug.Ptr())
-		runtime.Elem(r, v.Changes.Title.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.AuthorID.Ptr()), runtime.Elem(v.Changes.Slug.Ptr()), runtime.Elem(v.Changes.Title.Ptr()))
 	},
 }
 
@@ -472,9 +469,7 @@ var bulkPostsNew = &runtime.Bulk[*NewPost]{
 	},
 	Validate: (*NewPost).Validate,
 	Row: func(v *NewPost, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.AuthorID)
-		runtime.Elem(r, &v.Slug)
-		runtime.Elem(r, &v.Title)
+		r.Add(runtime.Elem(&v.AuthorID), runtime.Elem(&v.Slug), runtime.Elem(&v.Title))
 	},
 }
 

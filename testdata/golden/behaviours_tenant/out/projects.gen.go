@@ -496,9 +496,7 @@ var bulkProjectsUpdates = &runtime.Bulk[*ProjectKeyedUpdate]{
 	Key:      func(a, b *ProjectKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ProjectKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ProjectKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Code.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Code.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -558,8 +556,7 @@ var bulkProjectsNew = &runtime.Bulk[*NewProject]{
 	Key:      func(a, b *NewProject) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: (*NewProject).Validate,
 	Row: func(v *NewProject, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(&v.Code), runtime.Elem(&v.Name))
 	},
 }
 

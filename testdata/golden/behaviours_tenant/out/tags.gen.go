@@ -365,9 +365,7 @@ var bulkTagsUpdates = &runtime.Bulk[*TagKeyedUpdate]{
 	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TagKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TagKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.TextElem(r, "_text", v.Changes.Colors.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.TextElem("_text", v.Changes.Colors.Ptr()))
 	},
 }
 
@@ -427,8 +425,7 @@ var bulkTagsNew = &runtime.Bulk[*NewTag]{
 	Key:      func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewTag).Validate,
 	Row: func(v *NewTag, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Name)
-		runtime.TextElem(r, "_text", v.Colors.Ptr())
+		r.Add(runtime.Elem(&v.Name), runtime.TextElem("_text", v.Colors.Ptr()))
 	},
 }
 

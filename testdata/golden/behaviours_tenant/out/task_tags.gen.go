@@ -316,8 +316,7 @@ var bulkTaskTagsKeys = &runtime.Bulk[*TaskTagKey]{
 		return cmp.Or(cmp.Compare(a.TaskID, b.TaskID), cmp.Compare(a.TagID, b.TagID))
 	},
 	Row: func(v *TaskTagKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.TaskID)
-		runtime.Elem(r, &v.TagID)
+		r.Add(runtime.Elem(&v.TaskID), runtime.Elem(&v.TagID))
 	},
 }
 
@@ -344,8 +343,7 @@ var bulkTaskTagsNew = &runtime.Bulk[*NewTaskTag]{
 		return cmp.Or(cmp.Compare(a.TaskID, b.TaskID), cmp.Compare(a.TagID, b.TagID))
 	},
 	Row: func(v *NewTaskTag, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.TaskID)
-		runtime.Elem(r, &v.TagID)
+		r.Add(runtime.Elem(&v.TaskID), runtime.Elem(&v.TagID))
 	},
 }
 

@@ -364,11 +364,7 @@ var bulkTasksUpdates = &runtime.Bulk[*TaskKeyedUpdate]{
 	Key:      func(a, b *TaskKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TaskKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TaskKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.Version)
-		runtime.Elem(r, v.Changes.ProjectID.Ptr())
-		runtime.Elem(r, v.Changes.Title.Ptr())
-		runtime.Elem(r, v.Changes.Done.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.ProjectID.Ptr()), runtime.Elem(v.Changes.Title.Ptr()), runtime.Elem(v.Changes.Done.Ptr()))
 	},
 }
 
@@ -408,8 +404,7 @@ var bulkTasksVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	Table: "tasks",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
 	Row: func(v *runtime.Versioned[int64, int64], r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Version)
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(&v.Version))
 	},
 }
 

@@ -503,34 +503,7 @@ var bulkMembersUpdates = &runtime.Bulk[*MemberKeyedUpdate]{
 	Key:      func(a, b *MemberKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *MemberKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *MemberKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.FlagElem(r, &v.Changes.TeamID.Set)
-		runtime.Elem(r, v.Changes.TeamID.Value.Ptr())
-		runtime.Elem(r, v.Changes.Email.Ptr())
-		runtime.Elem(r, v.Changes.Handle.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.FlagElem(r, &v.Changes.Website.Set)
-		runtime.Elem(r, v.Changes.Website.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.Phone.Set)
-		runtime.Elem(r, v.Changes.Phone.Value.Ptr())
-		runtime.Elem(r, v.Changes.Host.Ptr())
-		runtime.Elem(r, v.Changes.Slug.Ptr())
-		runtime.FlagElem(r, &v.Changes.Initials.Set)
-		runtime.Elem(r, v.Changes.Initials.Value.Ptr())
-		runtime.Elem(r, v.Changes.Code.Ptr())
-		runtime.FlagElem(r, &v.Changes.Ref.Set)
-		runtime.Elem(r, v.Changes.Ref.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.Age.Set)
-		runtime.Elem(r, v.Changes.Age.Value.Ptr())
-		runtime.Elem(r, v.Changes.Score.Ptr())
-		runtime.Elem(r, v.Changes.Balance.Ptr())
-		runtime.Elem(r, v.Changes.Ratio.Ptr())
-		runtime.Elem(r, v.Changes.Plan.Ptr())
-		runtime.TextElem(r, "_text", v.Changes.Plans.Ptr())
-		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
-		runtime.FlagElem(r, &v.Changes.Motto.Set)
-		runtime.Elem(r, v.Changes.Motto.Value.Ptr())
-		runtime.Elem(r, v.Changes.Password.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.FlagElem(&v.Changes.TeamID.Set), runtime.Elem(v.Changes.TeamID.Value.Ptr()), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Handle.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.Website.Set), runtime.Elem(v.Changes.Website.Value.Ptr()), runtime.FlagElem(&v.Changes.Phone.Set), runtime.Elem(v.Changes.Phone.Value.Ptr()), runtime.Elem(v.Changes.Host.Ptr()), runtime.Elem(v.Changes.Slug.Ptr()), runtime.FlagElem(&v.Changes.Initials.Set), runtime.Elem(v.Changes.Initials.Value.Ptr()), runtime.Elem(v.Changes.Code.Ptr()), runtime.FlagElem(&v.Changes.Ref.Set), runtime.Elem(v.Changes.Ref.Value.Ptr()), runtime.FlagElem(&v.Changes.Age.Set), runtime.Elem(v.Changes.Age.Value.Ptr()), runtime.Elem(v.Changes.Score.Ptr()), runtime.Elem(v.Changes.Balance.Ptr()), runtime.Elem(v.Changes.Ratio.Ptr()), runtime.Elem(v.Changes.Plan.Ptr()), runtime.TextElem("_text", v.Changes.Plans.Ptr()), runtime.TextElem("_text", v.Changes.Tags.Ptr()), runtime.FlagElem(&v.Changes.Motto.Set), runtime.Elem(v.Changes.Motto.Value.Ptr()), runtime.Elem(v.Changes.Password.Ptr()))
 	},
 }
 
@@ -575,27 +548,7 @@ var bulkMembersNew = &runtime.Bulk[*NewMember]{
 	Key:      func(a, b *NewMember) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewMember).Validate,
 	Row: func(v *NewMember, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, v.TeamID.Ptr())
-		runtime.Elem(r, &v.Email)
-		runtime.Elem(r, &v.Handle)
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, v.Website.Ptr())
-		runtime.Elem(r, v.Phone.Ptr())
-		runtime.Elem(r, v.Host.Ptr())
-		runtime.Elem(r, &v.Slug)
-		runtime.Elem(r, v.Initials.Ptr())
-		runtime.Elem(r, v.Code.Ptr())
-		runtime.Elem(r, v.Ref.Ptr())
-		runtime.Elem(r, v.Age.Ptr())
-		runtime.Elem(r, v.Score.Ptr())
-		runtime.Elem(r, v.Balance.Ptr())
-		runtime.Elem(r, v.Ratio.Ptr())
-		runtime.Elem(r, v.Plan.Ptr())
-		runtime.TextElem(r, "_text", v.Plans.Ptr())
-		runtime.TextElem(r, "_text", &v.Tags)
-		runtime.Elem(r, v.Motto.Ptr())
-		runtime.Elem(r, &v.Password)
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(v.TeamID.Ptr()), runtime.Elem(&v.Email), runtime.Elem(&v.Handle), runtime.Elem(&v.Name), runtime.Elem(v.Website.Ptr()), runtime.Elem(v.Phone.Ptr()), runtime.Elem(v.Host.Ptr()), runtime.Elem(&v.Slug), runtime.Elem(v.Initials.Ptr()), runtime.Elem(v.Code.Ptr()), runtime.Elem(v.Ref.Ptr()), runtime.Elem(v.Age.Ptr()), runtime.Elem(v.Score.Ptr()), runtime.Elem(v.Balance.Ptr()), runtime.Elem(v.Ratio.Ptr()), runtime.Elem(v.Plan.Ptr()), runtime.TextElem("_text", v.Plans.Ptr()), runtime.TextElem("_text", &v.Tags), runtime.Elem(v.Motto.Ptr()), runtime.Elem(&v.Password))
 	},
 }
 

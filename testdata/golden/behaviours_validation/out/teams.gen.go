@@ -266,8 +266,7 @@ var bulkTeamsUpdates = &runtime.Bulk[*TeamKeyedUpdate]{
 	Key:      func(a, b *TeamKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TeamKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TeamKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -312,7 +311,7 @@ var bulkTeamsNew = &runtime.Bulk[*NewTeam]{
 	Key:      func(a, b *NewTeam) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewTeam).Validate,
 	Row: func(v *NewTeam, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(&v.Name))
 	},
 }
 

@@ -341,12 +341,7 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.Version)
-		runtime.Elem(r, v.Changes.Owner.Ptr())
-		runtime.Elem(r, v.Changes.Balance.Ptr())
-		runtime.FlagElem(r, &v.Changes.Memo.Set)
-		runtime.Elem(r, v.Changes.Memo.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.Owner.Ptr()), runtime.Elem(v.Changes.Balance.Ptr()), runtime.FlagElem(&v.Changes.Memo.Set), runtime.Elem(v.Changes.Memo.Value.Ptr()))
 	},
 }
 
@@ -378,8 +373,7 @@ var bulkAccountsVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	Table: "accounts",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
 	Row: func(v *runtime.Versioned[int64, int64], r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Version)
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(&v.Version))
 	},
 }
 
@@ -402,9 +396,7 @@ var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
 	Key:      func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) },
 	Validate: (*NewAccount).Validate,
 	Row: func(v *NewAccount, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Owner)
-		runtime.Elem(r, v.Balance.Ptr())
-		runtime.Elem(r, v.Memo.Ptr())
+		r.Add(runtime.Elem(&v.Owner), runtime.Elem(v.Balance.Ptr()), runtime.Elem(v.Memo.Ptr()))
 	},
 }
 

@@ -255,8 +255,7 @@ var bulkCodesUpdates = &runtime.Bulk[*CodeKeyedUpdate]{
 	Key:      func(a, b *CodeKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: func(v *CodeKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CodeKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, v.Changes.Label.Ptr())
+		r.Add(runtime.Elem(&v.Code), runtime.Elem(v.Changes.Label.Ptr()))
 	},
 }
 
@@ -301,8 +300,7 @@ var bulkCodesNew = &runtime.Bulk[*NewCode]{
 	Key:      func(a, b *NewCode) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: (*NewCode).Validate,
 	Row: func(v *NewCode, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, &v.Label)
+		r.Add(runtime.Elem(&v.Code), runtime.Elem(&v.Label))
 	},
 }
 

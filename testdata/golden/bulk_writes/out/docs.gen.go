@@ -487,9 +487,7 @@ var bulkDocsUpdates = &runtime.Bulk[*DocKeyedUpdate]{
 	Key:      func(a, b *DocKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *DocKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *DocKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Slug.Ptr())
-		runtime.Elem(r, v.Changes.Title.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Slug.Ptr()), runtime.Elem(v.Changes.Title.Ptr()))
 	},
 }
 
@@ -549,8 +547,7 @@ var bulkDocsNew = &runtime.Bulk[*NewDoc]{
 	Key:      func(a, b *NewDoc) int { return cmp.Compare(a.Slug, b.Slug) },
 	Validate: (*NewDoc).Validate,
 	Row: func(v *NewDoc, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Slug)
-		runtime.Elem(r, &v.Title)
+		r.Add(runtime.Elem(&v.Slug), runtime.Elem(&v.Title))
 	},
 }
 

@@ -288,10 +288,7 @@ var bulkLinesUpdates = &runtime.Bulk[*LineKeyedUpdate]{
 	},
 	Validate: func(v *LineKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *LineKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrderNo)
-		runtime.Elem(r, &v.LineNo)
-		runtime.Elem(r, v.Changes.Product.Ptr())
-		runtime.Elem(r, v.Changes.Quantity.Ptr())
+		r.Add(runtime.Elem(&v.OrderNo), runtime.Elem(&v.LineNo), runtime.Elem(v.Changes.Product.Ptr()), runtime.Elem(v.Changes.Quantity.Ptr()))
 	},
 }
 
@@ -323,8 +320,7 @@ var bulkLinesKeys = &runtime.Bulk[*LineKey]{
 		return cmp.Or(cmp.Compare(a.OrderNo, b.OrderNo), cmp.Compare(a.LineNo, b.LineNo))
 	},
 	Row: func(v *LineKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrderNo)
-		runtime.Elem(r, &v.LineNo)
+		r.Add(runtime.Elem(&v.OrderNo), runtime.Elem(&v.LineNo))
 	},
 }
 
@@ -347,10 +343,7 @@ var bulkLinesNew = &runtime.Bulk[*NewLine]{
 	},
 	Validate: (*NewLine).Validate,
 	Row: func(v *NewLine, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrderNo)
-		runtime.Elem(r, &v.LineNo)
-		runtime.Elem(r, &v.Product)
-		runtime.Elem(r, &v.Quantity)
+		r.Add(runtime.Elem(&v.OrderNo), runtime.Elem(&v.LineNo), runtime.Elem(&v.Product), runtime.Elem(&v.Quantity))
 	},
 }
 

@@ -414,10 +414,7 @@ var bulkCodesUpdates = &runtime.Bulk[*CodeKeyedUpdate]{
 	},
 	Validate: func(v *CodeKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CodeKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Region)
-		runtime.Elem(r, &v.Num)
-		runtime.Elem(r, v.Changes.Label.Ptr())
-		runtime.Elem(r, v.Changes.Note.Ptr())
+		r.Add(runtime.Elem(&v.Region), runtime.Elem(&v.Num), runtime.Elem(v.Changes.Label.Ptr()), runtime.Elem(v.Changes.Note.Ptr()))
 	},
 }
 
@@ -449,8 +446,7 @@ var bulkCodesKeys = &runtime.Bulk[*CodeKey]{
 	Table: "codes",
 	Key:   func(a, b *CodeKey) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) },
 	Row: func(v *CodeKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Region)
-		runtime.Elem(r, &v.Num)
+		r.Add(runtime.Elem(&v.Region), runtime.Elem(&v.Num))
 	},
 }
 
@@ -472,10 +468,7 @@ var bulkCodesNew = &runtime.Bulk[*NewCode]{
 	Key:      func(a, b *NewCode) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) },
 	Validate: (*NewCode).Validate,
 	Row: func(v *NewCode, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Region)
-		runtime.Elem(r, &v.Num)
-		runtime.Elem(r, &v.Label)
-		runtime.Elem(r, v.Note.Ptr())
+		r.Add(runtime.Elem(&v.Region), runtime.Elem(&v.Num), runtime.Elem(&v.Label), runtime.Elem(v.Note.Ptr()))
 	},
 }
 

@@ -468,9 +468,7 @@ var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrgKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrgKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Slug.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Slug.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -530,8 +528,7 @@ var bulkOrgsNew = &runtime.Bulk[*NewOrg]{
 	Key:      func(a, b *NewOrg) int { return cmp.Compare(a.Slug, b.Slug) },
 	Validate: (*NewOrg).Validate,
 	Row: func(v *NewOrg, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Slug)
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(&v.Slug), runtime.Elem(&v.Name))
 	},
 }
 

@@ -319,8 +319,7 @@ var bulkSettingsUpdates = &runtime.Bulk[*SettingKeyedUpdate]{
 	Key:      func(a, b *SettingKeyedUpdate) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: func(v *SettingKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *SettingKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, v.Changes.Value.Ptr())
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(v.Changes.Value.Ptr()))
 	},
 }
 
@@ -368,8 +367,7 @@ var bulkSettingsNew = &runtime.Bulk[*NewSetting]{
 	Key:      func(a, b *NewSetting) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: (*NewSetting).Validate,
 	Row: func(v *NewSetting, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Value)
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(&v.Value))
 	},
 }
 

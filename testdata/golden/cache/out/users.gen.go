@@ -619,12 +619,7 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.Version)
-		runtime.FlagElem(r, &v.Changes.TeamID.Set)
-		runtime.Elem(r, v.Changes.TeamID.Value.Ptr())
-		runtime.Elem(r, v.Changes.Email.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.FlagElem(&v.Changes.TeamID.Set), runtime.Elem(v.Changes.TeamID.Value.Ptr()), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -664,8 +659,7 @@ var bulkUsersVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	Table: "users",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
 	Row: func(v *runtime.Versioned[int64, int64], r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Version)
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(&v.Version))
 	},
 }
 
@@ -694,9 +688,7 @@ var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	Key:      func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewUser).Validate,
 	Row: func(v *NewUser, r *runtime.BulkRow) {
-		runtime.Elem(r, v.TeamID.Ptr())
-		runtime.Elem(r, &v.Email)
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(v.TeamID.Ptr()), runtime.Elem(&v.Email), runtime.Elem(&v.Name))
 	},
 }
 

@@ -284,11 +284,7 @@ var bulkOrderItemsUpdates = &runtime.Bulk[*OrderItemKeyedUpdate]{
 	},
 	Validate: func(v *OrderItemKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrderItemKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrderID)
-		runtime.Elem(r, &v.SKU)
-		runtime.Elem(r, v.Changes.Quantity.Ptr())
-		runtime.FlagElem(r, &v.Changes.Note.Set)
-		runtime.Elem(r, v.Changes.Note.Value.Ptr())
+		r.Add(runtime.Elem(&v.OrderID), runtime.Elem(&v.SKU), runtime.Elem(v.Changes.Quantity.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(v.Changes.Note.Value.Ptr()))
 	},
 }
 
@@ -320,8 +316,7 @@ var bulkOrderItemsKeys = &runtime.Bulk[*OrderItemKey]{
 		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
 	},
 	Row: func(v *OrderItemKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrderID)
-		runtime.Elem(r, &v.SKU)
+		r.Add(runtime.Elem(&v.OrderID), runtime.Elem(&v.SKU))
 	},
 }
 
@@ -344,10 +339,7 @@ var bulkOrderItemsNew = &runtime.Bulk[*NewOrderItem]{
 	},
 	Validate: (*NewOrderItem).Validate,
 	Row: func(v *NewOrderItem, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrderID)
-		runtime.Elem(r, &v.SKU)
-		runtime.Elem(r, v.Quantity.Ptr())
-		runtime.Elem(r, v.Note.Ptr())
+		r.Add(runtime.Elem(&v.OrderID), runtime.Elem(&v.SKU), runtime.Elem(v.Quantity.Ptr()), runtime.Elem(v.Note.Ptr()))
 	},
 }
 

@@ -225,8 +225,7 @@ var bulkOrdersUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	Key:      func(a, b *OrderKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrderKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Placed.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Placed.Ptr()))
 	},
 }
 

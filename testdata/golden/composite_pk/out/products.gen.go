@@ -275,9 +275,7 @@ var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	Key:      func(a, b *ProductKeyedUpdate) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: func(v *ProductKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ProductKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.SKU)
-		runtime.Elem(r, v.Changes.Title.Ptr())
-		runtime.Elem(r, v.Changes.Price.Ptr())
+		r.Add(runtime.Elem(&v.SKU), runtime.Elem(v.Changes.Title.Ptr()), runtime.Elem(v.Changes.Price.Ptr()))
 	},
 }
 
@@ -322,9 +320,7 @@ var bulkProductsNew = &runtime.Bulk[*NewProduct]{
 	Key:      func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: (*NewProduct).Validate,
 	Row: func(v *NewProduct, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.SKU)
-		runtime.Elem(r, &v.Title)
-		runtime.Elem(r, &v.Price)
+		r.Add(runtime.Elem(&v.SKU), runtime.Elem(&v.Title), runtime.Elem(&v.Price))
 	},
 }
 

@@ -256,17 +256,7 @@ var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	Key:      func(a, b *DealKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *DealKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *DealKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Amount.Ptr())
-		runtime.Elem(r, v.Changes.Units.Ptr())
-		runtime.FlagElem(r, &v.Changes.Payload.Set)
-		runtime.Elem(r, &v.Changes.Payload.Value)
-		runtime.FlagElem(r, &v.Changes.ClosesOn.Set)
-		runtime.Elem(r, v.Changes.ClosesOn.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.Region.Set)
-		runtime.Elem(r, v.Changes.Region.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.Span.Set)
-		runtime.Elem(r, v.Changes.Span.Value)
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.Units.Ptr()), runtime.FlagElem(&v.Changes.Payload.Set), runtime.Elem(&v.Changes.Payload.Value), runtime.FlagElem(&v.Changes.ClosesOn.Set), runtime.Elem(v.Changes.ClosesOn.Value.Ptr()), runtime.FlagElem(&v.Changes.Region.Set), runtime.Elem(v.Changes.Region.Value.Ptr()), runtime.FlagElem(&v.Changes.Span.Set), runtime.Elem(v.Changes.Span.Value))
 	},
 }
 

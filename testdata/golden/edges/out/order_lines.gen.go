@@ -229,10 +229,7 @@ var bulkOrderLinesUpdates = &runtime.Bulk[*OrderLineKeyedUpdate]{
 	Table: "order_lines",
 	Key:   func(a, b *OrderLineKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Row: func(v *OrderLineKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.OrderID.Ptr())
-		runtime.Elem(r, v.Changes.ProductID.Ptr())
-		runtime.Elem(r, v.Changes.Qty.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrderID.Ptr()), runtime.Elem(v.Changes.ProductID.Ptr()), runtime.Elem(v.Changes.Qty.Ptr()))
 	},
 }
 

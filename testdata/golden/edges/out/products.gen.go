@@ -293,12 +293,7 @@ var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	Key:      func(a, b *ProductKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ProductKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ProductKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.SKU.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
-		runtime.Elem(r, v.Changes.Attrs.Ptr())
-		runtime.Elem(r, v.Changes.Price.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.SKU.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.TextElem("_text", v.Changes.Tags.Ptr()), runtime.Elem(v.Changes.Attrs.Ptr()), runtime.Elem(v.Changes.Price.Ptr()))
 	},
 }
 
@@ -343,11 +338,7 @@ var bulkProductsNew = &runtime.Bulk[*NewProduct]{
 	Key:      func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: (*NewProduct).Validate,
 	Row: func(v *NewProduct, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.SKU)
-		runtime.Elem(r, &v.Name)
-		runtime.TextElem(r, "_text", v.Tags.Ptr())
-		runtime.Elem(r, v.Attrs.Ptr())
-		runtime.Elem(r, &v.Price)
+		r.Add(runtime.Elem(&v.SKU), runtime.Elem(&v.Name), runtime.TextElem("_text", v.Tags.Ptr()), runtime.Elem(v.Attrs.Ptr()), runtime.Elem(&v.Price))
 	},
 }
 

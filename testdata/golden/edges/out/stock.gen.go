@@ -268,9 +268,7 @@ var bulkStockUpdates = &runtime.Bulk[*StockKeyedUpdate]{
 	},
 	Validate: func(v *StockKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *StockKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.WarehouseCode)
-		runtime.Elem(r, &v.ProductID)
-		runtime.Elem(r, v.Changes.Qty.Ptr())
+		r.Add(runtime.Elem(&v.WarehouseCode), runtime.Elem(&v.ProductID), runtime.Elem(v.Changes.Qty.Ptr()))
 	},
 }
 
@@ -302,8 +300,7 @@ var bulkStockKeys = &runtime.Bulk[*StockKey]{
 		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
 	},
 	Row: func(v *StockKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.WarehouseCode)
-		runtime.Elem(r, &v.ProductID)
+		r.Add(runtime.Elem(&v.WarehouseCode), runtime.Elem(&v.ProductID))
 	},
 }
 
@@ -326,9 +323,7 @@ var bulkStockNew = &runtime.Bulk[*NewStock]{
 	},
 	Validate: (*NewStock).Validate,
 	Row: func(v *NewStock, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.WarehouseCode)
-		runtime.Elem(r, &v.ProductID)
-		runtime.Elem(r, &v.Qty)
+		r.Add(runtime.Elem(&v.WarehouseCode), runtime.Elem(&v.ProductID), runtime.Elem(&v.Qty))
 	},
 }
 

@@ -265,8 +265,7 @@ var bulkWarehousesUpdates = &runtime.Bulk[*WarehouseKeyedUpdate]{
 	Key:      func(a, b *WarehouseKeyedUpdate) int { return runtime.CompareChar(a.Code, b.Code) },
 	Validate: func(v *WarehouseKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *WarehouseKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.Code), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -311,8 +310,7 @@ var bulkWarehousesNew = &runtime.Bulk[*NewWarehouse]{
 	Key:      func(a, b *NewWarehouse) int { return runtime.CompareChar(a.Code, b.Code) },
 	Validate: (*NewWarehouse).Validate,
 	Row: func(v *NewWarehouse, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(&v.Code), runtime.Elem(&v.Name))
 	},
 }
 

@@ -243,11 +243,7 @@ var bulkAwardsUpdates = &runtime.Bulk[*AwardKeyedUpdate]{
 	Key:      func(a, b *AwardKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *AwardKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AwardKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.EmployeeID.Ptr())
-		runtime.Elem(r, v.Changes.BadgeID.Ptr())
-		runtime.FlagElem(r, &v.Changes.CompanyName.Set)
-		runtime.Elem(r, v.Changes.CompanyName.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.EmployeeID.Ptr()), runtime.Elem(v.Changes.BadgeID.Ptr()), runtime.FlagElem(&v.Changes.CompanyName.Set), runtime.Elem(v.Changes.CompanyName.Value.Ptr()))
 	},
 }
 

@@ -222,8 +222,7 @@ var bulkBadgesUpdates = &runtime.Bulk[*BadgeKeyedUpdate]{
 	Key:      func(a, b *BadgeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *BadgeKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *BadgeKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Title.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Title.Ptr()))
 	},
 }
 

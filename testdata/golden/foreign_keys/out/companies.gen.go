@@ -271,8 +271,7 @@ var bulkCompaniesUpdates = &runtime.Bulk[*CompanyKeyedUpdate]{
 	Key:      func(a, b *CompanyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *CompanyKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CompanyKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -317,8 +316,7 @@ var bulkCompaniesNew = &runtime.Bulk[*NewCompany]{
 	Key:      func(a, b *NewCompany) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewCompany).Validate,
 	Row: func(v *NewCompany, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.Name))
 	},
 }
 

@@ -273,9 +273,7 @@ var bulkDepartmentsUpdates = &runtime.Bulk[*DepartmentKeyedUpdate]{
 	Key:      func(a, b *DepartmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *DepartmentKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *DepartmentKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.CompanyID.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CompanyID.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -322,9 +320,7 @@ var bulkDepartmentsNew = &runtime.Bulk[*NewDepartment]{
 	},
 	Validate: (*NewDepartment).Validate,
 	Row: func(v *NewDepartment, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.CompanyID)
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.CompanyID), runtime.Elem(&v.Name))
 	},
 }
 

@@ -291,12 +291,7 @@ var bulkEmployeesUpdates = &runtime.Bulk[*EmployeeKeyedUpdate]{
 	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EmployeeKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *EmployeeKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.DepartmentID.Ptr())
-		runtime.FlagElem(r, &v.Changes.ManagerID.Set)
-		runtime.Elem(r, v.Changes.ManagerID.Value.Ptr())
-		runtime.Elem(r, v.Changes.Email.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.DepartmentID.Ptr()), runtime.FlagElem(&v.Changes.ManagerID.Set), runtime.Elem(v.Changes.ManagerID.Value.Ptr()), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -341,10 +336,7 @@ var bulkEmployeesNew = &runtime.Bulk[*NewEmployee]{
 	Key:      func(a, b *NewEmployee) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewEmployee).Validate,
 	Row: func(v *NewEmployee, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.DepartmentID)
-		runtime.Elem(r, v.ManagerID.Ptr())
-		runtime.Elem(r, &v.Email)
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(&v.DepartmentID), runtime.Elem(v.ManagerID.Ptr()), runtime.Elem(&v.Email), runtime.Elem(&v.Name))
 	},
 }
 

@@ -253,8 +253,7 @@ var bulkSponsorsUpdates = &runtime.Bulk[*SponsorKeyedUpdate]{
 	Table: "sponsors",
 	Key:   func(a, b *SponsorKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Row: func(v *SponsorKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.CompanyID.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CompanyID.Ptr()))
 	},
 }
 
@@ -298,8 +297,7 @@ var bulkSponsorsNew = &runtime.Bulk[*NewSponsor]{
 	Table: "sponsors",
 	Key:   func(a, b *NewSponsor) int { return cmp.Compare(a.ID, b.ID) },
 	Row: func(v *NewSponsor, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.CompanyID)
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.CompanyID))
 	},
 }
 

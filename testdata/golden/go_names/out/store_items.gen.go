@@ -229,9 +229,7 @@ var bulkStoreItemsUpdates = &runtime.Bulk[*StoreItemKeyedUpdate]{
 	Key:      func(a, b *StoreItemKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *StoreItemKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *StoreItemKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.StoreID.Ptr())
-		runtime.Elem(r, v.Changes.SKU.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.StoreID.Ptr()), runtime.Elem(v.Changes.SKU.Ptr()))
 	},
 }
 

@@ -246,13 +246,7 @@ var bulkShopsUpdates = &runtime.Bulk[*ShopKeyedUpdate]{
 	Key:      func(a, b *ShopKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ShopKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ShopKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.Elem(r, v.Changes.Status.Ptr())
-		runtime.FlagElem(r, &v.Changes.URL.Set)
-		runtime.Elem(r, v.Changes.URL.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.LegacyURL.Set)
-		runtime.Elem(r, v.Changes.LegacyURL.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.FlagElem(&v.Changes.URL.Set), runtime.Elem(v.Changes.URL.Value.Ptr()), runtime.FlagElem(&v.Changes.LegacyURL.Set), runtime.Elem(v.Changes.LegacyURL.Value.Ptr()))
 	},
 }
 

@@ -226,9 +226,7 @@ var bulkTxUpdates = &runtime.Bulk[*TxKeyedUpdate]{
 	Key:      func(a, b *TxKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TxKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TxKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.StoreID.Ptr())
-		runtime.Elem(r, v.Changes.Amount.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.StoreID.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()))
 	},
 }
 

@@ -168,8 +168,7 @@ var bulkArchivedUpdates = &runtime.Bulk[*ArchivedKeyedUpdate]{
 	Key:      func(a, b *ArchivedKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ArchivedKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ArchivedKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 

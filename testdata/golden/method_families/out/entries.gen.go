@@ -169,10 +169,7 @@ var bulkEntriesUpdates = &runtime.Bulk[*EntryKeyedUpdate]{
 	Key:      func(a, b *EntryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EntryKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *EntryKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.AccountID.Ptr())
-		runtime.Elem(r, v.Changes.Ref.Ptr())
-		runtime.Elem(r, v.Changes.Amount.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.AccountID.Ptr()), runtime.Elem(v.Changes.Ref.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()))
 	},
 }
 
@@ -217,9 +214,7 @@ var bulkEntriesNew = &runtime.Bulk[*NewEntry]{
 	Key:      func(a, b *NewEntry) int { return cmp.Compare(a.Ref, b.Ref) },
 	Validate: (*NewEntry).Validate,
 	Row: func(v *NewEntry, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.AccountID)
-		runtime.Elem(r, &v.Ref)
-		runtime.Elem(r, &v.Amount)
+		r.Add(runtime.Elem(&v.AccountID), runtime.Elem(&v.Ref), runtime.Elem(&v.Amount))
 	},
 }
 

@@ -262,8 +262,7 @@ var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrgKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrgKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -308,8 +307,7 @@ var bulkOrgsNew = &runtime.Bulk[*NewOrg]{
 	Key:      func(a, b *NewOrg) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewOrg).Validate,
 	Row: func(v *NewOrg, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.Name))
 	},
 }
 

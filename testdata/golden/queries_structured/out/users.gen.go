@@ -408,14 +408,7 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Email.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.FlagElem(r, &v.Changes.Nickname.Set)
-		runtime.Elem(r, v.Changes.Nickname.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.Age.Set)
-		runtime.Elem(r, v.Changes.Age.Value.Ptr())
-		runtime.Elem(r, v.Changes.Score.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.Nickname.Set), runtime.Elem(v.Changes.Nickname.Value.Ptr()), runtime.FlagElem(&v.Changes.Age.Set), runtime.Elem(v.Changes.Age.Value.Ptr()), runtime.Elem(v.Changes.Score.Ptr()))
 	},
 }
 
@@ -460,12 +453,7 @@ var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	Key:      func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewUser).Validate,
 	Row: func(v *NewUser, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.Email)
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, v.Nickname.Ptr())
-		runtime.Elem(r, v.Age.Ptr())
-		runtime.Elem(r, v.Score.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.Email), runtime.Elem(&v.Name), runtime.Elem(v.Nickname.Ptr()), runtime.Elem(v.Age.Ptr()), runtime.Elem(v.Score.Ptr()))
 	},
 }
 

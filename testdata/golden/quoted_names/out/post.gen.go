@@ -242,11 +242,7 @@ var bulkPostUpdates = &runtime.Bulk[*PostKeyedUpdate]{
 	Key:      func(a, b *PostKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *PostKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *PostKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Title.Ptr())
-		runtime.Elem(r, v.Changes.Published.Ptr())
-		runtime.Elem(r, v.Changes.AuthorID.Ptr())
-		runtime.TextElem(r, "_int4", v.Changes.TagIDs.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Title.Ptr()), runtime.Elem(v.Changes.Published.Ptr()), runtime.Elem(v.Changes.AuthorID.Ptr()), runtime.TextElem("_int4", v.Changes.TagIDs.Ptr()))
 	},
 }
 

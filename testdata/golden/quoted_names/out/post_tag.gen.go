@@ -239,8 +239,7 @@ var bulkPostTagKeys = &runtime.Bulk[*PostTagKey]{
 		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.Label, b.Label))
 	},
 	Row: func(v *PostTagKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.PostID)
-		runtime.Elem(r, &v.Label)
+		r.Add(runtime.Elem(&v.PostID), runtime.Elem(&v.Label))
 	},
 }
 
@@ -263,8 +262,7 @@ var bulkPostTagNew = &runtime.Bulk[*NewPostTag]{
 	},
 	Validate: (*NewPostTag).Validate,
 	Row: func(v *NewPostTag, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.PostID)
-		runtime.Elem(r, &v.Label)
+		r.Add(runtime.Elem(&v.PostID), runtime.Elem(&v.Label))
 	},
 }
 

@@ -230,8 +230,7 @@ var bulkPostToUserKeys = &runtime.Bulk[*PostToUserKey]{
 	Table: "_PostToUser",
 	Key:   func(a, b *PostToUserKey) int { return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B)) },
 	Row: func(v *PostToUserKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.A)
-		runtime.Elem(r, &v.B)
+		r.Add(runtime.Elem(&v.A), runtime.Elem(&v.B))
 	},
 }
 
@@ -251,8 +250,7 @@ var bulkPostToUserNew = &runtime.Bulk[*NewPostToUser]{
 	Table: "_PostToUser",
 	Key:   func(a, b *NewPostToUser) int { return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B)) },
 	Row: func(v *NewPostToUser, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.A)
-		runtime.Elem(r, &v.B)
+		r.Add(runtime.Elem(&v.A), runtime.Elem(&v.B))
 	},
 }
 

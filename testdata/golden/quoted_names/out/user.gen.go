@@ -298,13 +298,7 @@ var bulkUserUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Email.Ptr())
-		runtime.FlagElem(r, &v.Changes.Name.Set)
-		runtime.Elem(r, v.Changes.Name.Value.Ptr())
-		runtime.Elem(r, v.Changes.Role.Ptr())
-		runtime.TextElem(r, "_text", v.Changes.Grants.Ptr())
-		runtime.Elem(r, v.Changes.CreatedAt.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.FlagElem(&v.Changes.Name.Set), runtime.Elem(v.Changes.Name.Value.Ptr()), runtime.Elem(v.Changes.Role.Ptr()), runtime.TextElem("_text", v.Changes.Grants.Ptr()), runtime.Elem(v.Changes.CreatedAt.Ptr()))
 	},
 }
 
@@ -349,11 +343,7 @@ var bulkUserNew = &runtime.Bulk[*NewUser]{
 	Key:      func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewUser).Validate,
 	Row: func(v *NewUser, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Email)
-		runtime.Elem(r, v.Name.Ptr())
-		runtime.Elem(r, v.Role.Ptr())
-		runtime.TextElem(r, "_text", v.Grants.Ptr())
-		runtime.Elem(r, v.CreatedAt.Ptr())
+		r.Add(runtime.Elem(&v.Email), runtime.Elem(v.Name.Ptr()), runtime.Elem(v.Role.Ptr()), runtime.TextElem("_text", v.Grants.Ptr()), runtime.Elem(v.CreatedAt.Ptr()))
 	},
 }
 

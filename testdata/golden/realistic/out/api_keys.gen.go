@@ -298,14 +298,7 @@ var bulkAPIKeysUpdates = &runtime.Bulk[*APIKeyKeyedUpdate]{
 	Key:      func(a, b *APIKeyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *APIKeyKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *APIKeyKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.OrganizationID.Ptr())
-		runtime.Elem(r, v.Changes.Prefix.Ptr())
-		runtime.Elem(r, v.Changes.SecretHash.Ptr())
-		runtime.TextElem(r, "_text", v.Changes.Scopes.Ptr())
-		runtime.FlagElem(r, &v.Changes.ExpiresAt.Set)
-		runtime.Elem(r, v.Changes.ExpiresAt.Value.Ptr())
-		runtime.Elem(r, v.Changes.Revoked.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrganizationID.Ptr()), runtime.Elem(v.Changes.Prefix.Ptr()), runtime.Elem(v.Changes.SecretHash.Ptr()), runtime.TextElem("_text", v.Changes.Scopes.Ptr()), runtime.FlagElem(&v.Changes.ExpiresAt.Set), runtime.Elem(v.Changes.ExpiresAt.Value.Ptr()), runtime.Elem(v.Changes.Revoked.Ptr()))
 	},
 }
 
@@ -350,13 +343,7 @@ var bulkAPIKeysNew = &runtime.Bulk[*NewAPIKey]{
 	Key:      func(a, b *NewAPIKey) int { return runtime.CompareChar(a.Prefix, b.Prefix) },
 	Validate: (*NewAPIKey).Validate,
 	Row: func(v *NewAPIKey, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.OrganizationID)
-		runtime.Elem(r, &v.Prefix)
-		runtime.Elem(r, &v.SecretHash)
-		runtime.TextElem(r, "_text", v.Scopes.Ptr())
-		runtime.Elem(r, v.ExpiresAt.Ptr())
-		runtime.Elem(r, v.Revoked.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.OrganizationID), runtime.Elem(&v.Prefix), runtime.Elem(&v.SecretHash), runtime.TextElem("_text", v.Scopes.Ptr()), runtime.Elem(v.ExpiresAt.Ptr()), runtime.Elem(v.Revoked.Ptr()))
 	},
 }
 

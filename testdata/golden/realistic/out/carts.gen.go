@@ -286,12 +286,7 @@ var bulkCartsUpdates = &runtime.Bulk[*CartKeyedUpdate]{
 	Key:      func(a, b *CartKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *CartKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CartKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.FlagElem(r, &v.Changes.CustomerID.Set)
-		runtime.Elem(r, v.Changes.CustomerID.Value.Ptr())
-		runtime.Elem(r, v.Changes.Token.Ptr())
-		runtime.Elem(r, v.Changes.Items.Ptr())
-		runtime.Elem(r, v.Changes.ExpiresAt.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.FlagElem(&v.Changes.CustomerID.Set), runtime.Elem(v.Changes.CustomerID.Value.Ptr()), runtime.Elem(v.Changes.Token.Ptr()), runtime.Elem(v.Changes.Items.Ptr()), runtime.Elem(v.Changes.ExpiresAt.Ptr()))
 	},
 }
 
@@ -336,11 +331,7 @@ var bulkCartsNew = &runtime.Bulk[*NewCart]{
 	Key:      func(a, b *NewCart) int { return cmp.Compare(a.Token, b.Token) },
 	Validate: (*NewCart).Validate,
 	Row: func(v *NewCart, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, v.CustomerID.Ptr())
-		runtime.Elem(r, &v.Token)
-		runtime.Elem(r, v.Items.Ptr())
-		runtime.Elem(r, &v.ExpiresAt)
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(v.CustomerID.Ptr()), runtime.Elem(&v.Token), runtime.Elem(v.Items.Ptr()), runtime.Elem(&v.ExpiresAt))
 	},
 }
 

@@ -288,12 +288,7 @@ var bulkCategoriesUpdates = &runtime.Bulk[*CategoryKeyedUpdate]{
 	Key:      func(a, b *CategoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *CategoryKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CategoryKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.FlagElem(r, &v.Changes.ParentID.Set)
-		runtime.Elem(r, v.Changes.ParentID.Value.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.Elem(r, v.Changes.Slug.Ptr())
-		runtime.Elem(r, v.Changes.Position.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.FlagElem(&v.Changes.ParentID.Set), runtime.Elem(v.Changes.ParentID.Value.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Slug.Ptr()), runtime.Elem(v.Changes.Position.Ptr()))
 	},
 }
 
@@ -338,10 +333,7 @@ var bulkCategoriesNew = &runtime.Bulk[*NewCategory]{
 	Key:      func(a, b *NewCategory) int { return cmp.Compare(a.Slug, b.Slug) },
 	Validate: (*NewCategory).Validate,
 	Row: func(v *NewCategory, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ParentID.Ptr())
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, &v.Slug)
-		runtime.Elem(r, v.Position.Ptr())
+		r.Add(runtime.Elem(v.ParentID.Ptr()), runtime.Elem(&v.Name), runtime.Elem(&v.Slug), runtime.Elem(v.Position.Ptr()))
 	},
 }
 

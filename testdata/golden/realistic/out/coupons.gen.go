@@ -293,16 +293,7 @@ var bulkCouponsUpdates = &runtime.Bulk[*CouponKeyedUpdate]{
 	Key:      func(a, b *CouponKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: func(v *CouponKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CouponKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Code)
-		runtime.FlagElem(r, &v.Changes.PercentOff.Set)
-		runtime.Elem(r, v.Changes.PercentOff.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.AmountOff.Set)
-		runtime.Elem(r, v.Changes.AmountOff.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.ValidUntil.Set)
-		runtime.Elem(r, v.Changes.ValidUntil.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.MaxUses.Set)
-		runtime.Elem(r, v.Changes.MaxUses.Value.Ptr())
-		runtime.Elem(r, v.Changes.Uses.Ptr())
+		r.Add(runtime.Elem(&v.Code), runtime.FlagElem(&v.Changes.PercentOff.Set), runtime.Elem(v.Changes.PercentOff.Value.Ptr()), runtime.FlagElem(&v.Changes.AmountOff.Set), runtime.Elem(v.Changes.AmountOff.Value.Ptr()), runtime.FlagElem(&v.Changes.ValidUntil.Set), runtime.Elem(v.Changes.ValidUntil.Value.Ptr()), runtime.FlagElem(&v.Changes.MaxUses.Set), runtime.Elem(v.Changes.MaxUses.Value.Ptr()), runtime.Elem(v.Changes.Uses.Ptr()))
 	},
 }
 
@@ -347,12 +338,7 @@ var bulkCouponsNew = &runtime.Bulk[*NewCoupon]{
 	Key:      func(a, b *NewCoupon) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: (*NewCoupon).Validate,
 	Row: func(v *NewCoupon, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, v.PercentOff.Ptr())
-		runtime.Elem(r, v.AmountOff.Ptr())
-		runtime.Elem(r, v.ValidUntil.Ptr())
-		runtime.Elem(r, v.MaxUses.Ptr())
-		runtime.Elem(r, v.Uses.Ptr())
+		r.Add(runtime.Elem(&v.Code), runtime.Elem(v.PercentOff.Ptr()), runtime.Elem(v.AmountOff.Ptr()), runtime.Elem(v.ValidUntil.Ptr()), runtime.Elem(v.MaxUses.Ptr()), runtime.Elem(v.Uses.Ptr()))
 	},
 }
 

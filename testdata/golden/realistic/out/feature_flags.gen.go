@@ -294,11 +294,7 @@ var bulkFeatureFlagsUpdates = &runtime.Bulk[*FeatureFlagKeyedUpdate]{
 	Key:      func(a, b *FeatureFlagKeyedUpdate) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: func(v *FeatureFlagKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *FeatureFlagKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, v.Changes.Description.Ptr())
-		runtime.Elem(r, v.Changes.Enabled.Ptr())
-		runtime.Elem(r, v.Changes.Rollout.Ptr())
-		runtime.Elem(r, v.Changes.Rules.Ptr())
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(v.Changes.Description.Ptr()), runtime.Elem(v.Changes.Enabled.Ptr()), runtime.Elem(v.Changes.Rollout.Ptr()), runtime.Elem(v.Changes.Rules.Ptr()))
 	},
 }
 
@@ -343,11 +339,7 @@ var bulkFeatureFlagsNew = &runtime.Bulk[*NewFeatureFlag]{
 	Key:      func(a, b *NewFeatureFlag) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: (*NewFeatureFlag).Validate,
 	Row: func(v *NewFeatureFlag, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, v.Description.Ptr())
-		runtime.Elem(r, v.Enabled.Ptr())
-		runtime.Elem(r, v.Rollout.Ptr())
-		runtime.Elem(r, v.Rules.Ptr())
+		r.Add(runtime.Elem(&v.Key), runtime.Elem(v.Description.Ptr()), runtime.Elem(v.Enabled.Ptr()), runtime.Elem(v.Rollout.Ptr()), runtime.Elem(v.Rules.Ptr()))
 	},
 }
 

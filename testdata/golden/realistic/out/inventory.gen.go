@@ -271,10 +271,7 @@ var bulkInventoryUpdates = &runtime.Bulk[*InventoryKeyedUpdate]{
 		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
 	},
 	Row: func(v *InventoryKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.WarehouseID)
-		runtime.Elem(r, &v.VariantID)
-		runtime.Elem(r, v.Changes.OnHand.Ptr())
-		runtime.Elem(r, v.Changes.Reserved.Ptr())
+		r.Add(runtime.Elem(&v.WarehouseID), runtime.Elem(&v.VariantID), runtime.Elem(v.Changes.OnHand.Ptr()), runtime.Elem(v.Changes.Reserved.Ptr()))
 	},
 }
 
@@ -306,8 +303,7 @@ var bulkInventoryKeys = &runtime.Bulk[*InventoryKey]{
 		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
 	},
 	Row: func(v *InventoryKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.WarehouseID)
-		runtime.Elem(r, &v.VariantID)
+		r.Add(runtime.Elem(&v.WarehouseID), runtime.Elem(&v.VariantID))
 	},
 }
 
@@ -329,10 +325,7 @@ var bulkInventoryNew = &runtime.Bulk[*NewInventory]{
 		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
 	},
 	Row: func(v *NewInventory, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.WarehouseID)
-		runtime.Elem(r, &v.VariantID)
-		runtime.Elem(r, v.OnHand.Ptr())
-		runtime.Elem(r, v.Reserved.Ptr())
+		r.Add(runtime.Elem(&v.WarehouseID), runtime.Elem(&v.VariantID), runtime.Elem(v.OnHand.Ptr()), runtime.Elem(v.Reserved.Ptr()))
 	},
 }
 

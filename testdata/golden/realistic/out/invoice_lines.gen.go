@@ -287,12 +287,7 @@ var bulkInvoiceLinesUpdates = &runtime.Bulk[*InvoiceLineKeyedUpdate]{
 	},
 	Validate: func(v *InvoiceLineKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *InvoiceLineKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.InvoiceID)
-		runtime.Elem(r, &v.LineNo)
-		runtime.Elem(r, v.Changes.Description.Ptr())
-		runtime.Elem(r, v.Changes.Quantity.Ptr())
-		runtime.Elem(r, v.Changes.UnitPrice.Ptr())
-		runtime.Elem(r, v.Changes.Amount.Ptr())
+		r.Add(runtime.Elem(&v.InvoiceID), runtime.Elem(&v.LineNo), runtime.Elem(v.Changes.Description.Ptr()), runtime.Elem(v.Changes.Quantity.Ptr()), runtime.Elem(v.Changes.UnitPrice.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()))
 	},
 }
 
@@ -324,8 +319,7 @@ var bulkInvoiceLinesKeys = &runtime.Bulk[*InvoiceLineKey]{
 		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
 	},
 	Row: func(v *InvoiceLineKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.InvoiceID)
-		runtime.Elem(r, &v.LineNo)
+		r.Add(runtime.Elem(&v.InvoiceID), runtime.Elem(&v.LineNo))
 	},
 }
 
@@ -348,12 +342,7 @@ var bulkInvoiceLinesNew = &runtime.Bulk[*NewInvoiceLine]{
 	},
 	Validate: (*NewInvoiceLine).Validate,
 	Row: func(v *NewInvoiceLine, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.InvoiceID)
-		runtime.Elem(r, &v.LineNo)
-		runtime.Elem(r, &v.Description)
-		runtime.Elem(r, v.Quantity.Ptr())
-		runtime.Elem(r, &v.UnitPrice)
-		runtime.Elem(r, &v.Amount)
+		r.Add(runtime.Elem(&v.InvoiceID), runtime.Elem(&v.LineNo), runtime.Elem(&v.Description), runtime.Elem(v.Quantity.Ptr()), runtime.Elem(&v.UnitPrice), runtime.Elem(&v.Amount))
 	},
 }
 

@@ -351,22 +351,7 @@ var bulkInvoicesUpdates = &runtime.Bulk[*InvoiceKeyedUpdate]{
 	Key:      func(a, b *InvoiceKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *InvoiceKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *InvoiceKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.OrganizationID.Ptr())
-		runtime.FlagElem(r, &v.Changes.SubscriptionID.Set)
-		runtime.Elem(r, v.Changes.SubscriptionID.Value.Ptr())
-		runtime.Elem(r, v.Changes.Number.Ptr())
-		runtime.Elem(r, v.Changes.Status.Ptr())
-		runtime.Elem(r, v.Changes.Currency.Ptr())
-		runtime.Elem(r, v.Changes.Subtotal.Ptr())
-		runtime.Elem(r, v.Changes.Tax.Ptr())
-		runtime.Elem(r, v.Changes.Total.Ptr())
-		runtime.FlagElem(r, &v.Changes.CouponCode.Set)
-		runtime.Elem(r, v.Changes.CouponCode.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.IssuedOn.Set)
-		runtime.Elem(r, v.Changes.IssuedOn.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.DueOn.Set)
-		runtime.Elem(r, v.Changes.DueOn.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrganizationID.Ptr()), runtime.FlagElem(&v.Changes.SubscriptionID.Set), runtime.Elem(v.Changes.SubscriptionID.Value.Ptr()), runtime.Elem(v.Changes.Number.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Subtotal.Ptr()), runtime.Elem(v.Changes.Tax.Ptr()), runtime.Elem(v.Changes.Total.Ptr()), runtime.FlagElem(&v.Changes.CouponCode.Set), runtime.Elem(v.Changes.CouponCode.Value.Ptr()), runtime.FlagElem(&v.Changes.IssuedOn.Set), runtime.Elem(v.Changes.IssuedOn.Value.Ptr()), runtime.FlagElem(&v.Changes.DueOn.Set), runtime.Elem(v.Changes.DueOn.Value.Ptr()))
 	},
 }
 
@@ -411,18 +396,7 @@ var bulkInvoicesNew = &runtime.Bulk[*NewInvoice]{
 	Key:      func(a, b *NewInvoice) int { return cmp.Compare(a.Number, b.Number) },
 	Validate: (*NewInvoice).Validate,
 	Row: func(v *NewInvoice, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.OrganizationID)
-		runtime.Elem(r, v.SubscriptionID.Ptr())
-		runtime.Elem(r, &v.Number)
-		runtime.Elem(r, v.Status.Ptr())
-		runtime.Elem(r, &v.Currency)
-		runtime.Elem(r, v.Subtotal.Ptr())
-		runtime.Elem(r, v.Tax.Ptr())
-		runtime.Elem(r, v.Total.Ptr())
-		runtime.Elem(r, v.CouponCode.Ptr())
-		runtime.Elem(r, v.IssuedOn.Ptr())
-		runtime.Elem(r, v.DueOn.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.OrganizationID), runtime.Elem(v.SubscriptionID.Ptr()), runtime.Elem(&v.Number), runtime.Elem(v.Status.Ptr()), runtime.Elem(&v.Currency), runtime.Elem(v.Subtotal.Ptr()), runtime.Elem(v.Tax.Ptr()), runtime.Elem(v.Total.Ptr()), runtime.Elem(v.CouponCode.Ptr()), runtime.Elem(v.IssuedOn.Ptr()), runtime.Elem(v.DueOn.Ptr()))
 	},
 }
 

@@ -285,11 +285,7 @@ var bulkMembershipsUpdates = &runtime.Bulk[*MembershipKeyedUpdate]{
 	},
 	Validate: func(v *MembershipKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *MembershipKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrganizationID)
-		runtime.Elem(r, &v.UserID)
-		runtime.Elem(r, v.Changes.Role.Ptr())
-		runtime.FlagElem(r, &v.Changes.InvitedBy.Set)
-		runtime.Elem(r, v.Changes.InvitedBy.Value.Ptr())
+		r.Add(runtime.Elem(&v.OrganizationID), runtime.Elem(&v.UserID), runtime.Elem(v.Changes.Role.Ptr()), runtime.FlagElem(&v.Changes.InvitedBy.Set), runtime.Elem(v.Changes.InvitedBy.Value.Ptr()))
 	},
 }
 
@@ -321,8 +317,7 @@ var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
 		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
 	},
 	Row: func(v *MembershipKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrganizationID)
-		runtime.Elem(r, &v.UserID)
+		r.Add(runtime.Elem(&v.OrganizationID), runtime.Elem(&v.UserID))
 	},
 }
 
@@ -345,10 +340,7 @@ var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
 	},
 	Validate: (*NewMembership).Validate,
 	Row: func(v *NewMembership, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrganizationID)
-		runtime.Elem(r, &v.UserID)
-		runtime.Elem(r, v.Role.Ptr())
-		runtime.Elem(r, v.InvitedBy.Ptr())
+		r.Add(runtime.Elem(&v.OrganizationID), runtime.Elem(&v.UserID), runtime.Elem(v.Role.Ptr()), runtime.Elem(v.InvitedBy.Ptr()))
 	},
 }
 

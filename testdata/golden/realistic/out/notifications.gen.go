@@ -253,12 +253,7 @@ var bulkNotificationsUpdates = &runtime.Bulk[*NotificationKeyedUpdate]{
 	Key:      func(a, b *NotificationKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *NotificationKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *NotificationKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.UserID.Ptr())
-		runtime.Elem(r, v.Changes.Kind.Ptr())
-		runtime.Elem(r, v.Changes.Body.Ptr())
-		runtime.FlagElem(r, &v.Changes.ReadAt.Set)
-		runtime.Elem(r, v.Changes.ReadAt.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Body.Ptr()), runtime.FlagElem(&v.Changes.ReadAt.Set), runtime.Elem(v.Changes.ReadAt.Value.Ptr()))
 	},
 }
 

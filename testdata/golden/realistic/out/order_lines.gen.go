@@ -280,11 +280,7 @@ var bulkOrderLinesUpdates = &runtime.Bulk[*OrderLineKeyedUpdate]{
 	},
 	Validate: func(v *OrderLineKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrderLineKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrderID)
-		runtime.Elem(r, &v.LineNo)
-		runtime.Elem(r, v.Changes.VariantID.Ptr())
-		runtime.Elem(r, v.Changes.Quantity.Ptr())
-		runtime.Elem(r, v.Changes.UnitPrice.Ptr())
+		r.Add(runtime.Elem(&v.OrderID), runtime.Elem(&v.LineNo), runtime.Elem(v.Changes.VariantID.Ptr()), runtime.Elem(v.Changes.Quantity.Ptr()), runtime.Elem(v.Changes.UnitPrice.Ptr()))
 	},
 }
 
@@ -316,8 +312,7 @@ var bulkOrderLinesKeys = &runtime.Bulk[*OrderLineKey]{
 		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
 	},
 	Row: func(v *OrderLineKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrderID)
-		runtime.Elem(r, &v.LineNo)
+		r.Add(runtime.Elem(&v.OrderID), runtime.Elem(&v.LineNo))
 	},
 }
 
@@ -340,11 +335,7 @@ var bulkOrderLinesNew = &runtime.Bulk[*NewOrderLine]{
 	},
 	Validate: (*NewOrderLine).Validate,
 	Row: func(v *NewOrderLine, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrderID)
-		runtime.Elem(r, &v.LineNo)
-		runtime.Elem(r, &v.VariantID)
-		runtime.Elem(r, &v.Quantity)
-		runtime.Elem(r, &v.UnitPrice)
+		r.Add(runtime.Elem(&v.OrderID), runtime.Elem(&v.LineNo), runtime.Elem(&v.VariantID), runtime.Elem(&v.Quantity), runtime.Elem(&v.UnitPrice))
 	},
 }
 

@@ -322,12 +322,7 @@ var bulkOrganizationsUpdates = &runtime.Bulk[*OrganizationKeyedUpdate]{
 	Key:      func(a, b *OrganizationKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrganizationKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrganizationKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Slug.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.FlagElem(r, &v.Changes.PlanID.Set)
-		runtime.Elem(r, v.Changes.PlanID.Value.Ptr())
-		runtime.Elem(r, v.Changes.Settings.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Slug.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.PlanID.Set), runtime.Elem(v.Changes.PlanID.Value.Ptr()), runtime.Elem(v.Changes.Settings.Ptr()))
 	},
 }
 
@@ -372,11 +367,7 @@ var bulkOrganizationsNew = &runtime.Bulk[*NewOrganization]{
 	Key:      func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) },
 	Validate: (*NewOrganization).Validate,
 	Row: func(v *NewOrganization, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.Slug)
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, v.PlanID.Ptr())
-		runtime.Elem(r, v.Settings.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.Slug), runtime.Elem(&v.Name), runtime.Elem(v.PlanID.Ptr()), runtime.Elem(v.Settings.Ptr()))
 	},
 }
 

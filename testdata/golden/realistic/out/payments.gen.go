@@ -260,15 +260,7 @@ var bulkPaymentsUpdates = &runtime.Bulk[*PaymentKeyedUpdate]{
 	Key:      func(a, b *PaymentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *PaymentKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *PaymentKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.InvoiceID.Ptr())
-		runtime.Elem(r, v.Changes.Method.Ptr())
-		runtime.Elem(r, v.Changes.Amount.Ptr())
-		runtime.Elem(r, v.Changes.ReceivedAt.Ptr())
-		runtime.FlagElem(r, &v.Changes.Reference.Set)
-		runtime.Elem(r, v.Changes.Reference.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.Raw.Set)
-		runtime.Elem(r, &v.Changes.Raw.Value)
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.InvoiceID.Ptr()), runtime.Elem(v.Changes.Method.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.ReceivedAt.Ptr()), runtime.FlagElem(&v.Changes.Reference.Set), runtime.Elem(v.Changes.Reference.Value.Ptr()), runtime.FlagElem(&v.Changes.Raw.Set), runtime.Elem(&v.Changes.Raw.Value))
 	},
 }
 

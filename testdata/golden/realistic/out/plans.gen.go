@@ -315,15 +315,7 @@ var bulkPlansUpdates = &runtime.Bulk[*PlanKeyedUpdate]{
 	Key:      func(a, b *PlanKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *PlanKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *PlanKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Code.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.Elem(r, v.Changes.Price.Ptr())
-		runtime.Elem(r, v.Changes.Currency.Ptr())
-		runtime.Elem(r, v.Changes.Interval.Ptr())
-		runtime.Elem(r, v.Changes.SeatsIncluded.Ptr())
-		runtime.Elem(r, v.Changes.Features.Ptr())
-		runtime.Elem(r, v.Changes.Active.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Code.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Price.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Interval.Ptr()), runtime.Elem(v.Changes.SeatsIncluded.Ptr()), runtime.Elem(v.Changes.Features.Ptr()), runtime.Elem(v.Changes.Active.Ptr()))
 	},
 }
 
@@ -368,15 +360,7 @@ var bulkPlansNew = &runtime.Bulk[*NewPlan]{
 	Key:      func(a, b *NewPlan) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: (*NewPlan).Validate,
 	Row: func(v *NewPlan, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, &v.Price)
-		runtime.Elem(r, v.Currency.Ptr())
-		runtime.Elem(r, v.Interval.Ptr())
-		runtime.Elem(r, v.SeatsIncluded.Ptr())
-		runtime.Elem(r, v.Features.Ptr())
-		runtime.Elem(r, v.Active.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.Code), runtime.Elem(&v.Name), runtime.Elem(&v.Price), runtime.Elem(v.Currency.Ptr()), runtime.Elem(v.Interval.Ptr()), runtime.Elem(v.SeatsIncluded.Ptr()), runtime.Elem(v.Features.Ptr()), runtime.Elem(v.Active.Ptr()))
 	},
 }
 

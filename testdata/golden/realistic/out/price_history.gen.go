@@ -239,10 +239,7 @@ var bulkPriceHistoryUpdates = &runtime.Bulk[*PriceHistoryKeyedUpdate]{
 	Key:      func(a, b *PriceHistoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *PriceHistoryKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *PriceHistoryKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.VariantID.Ptr())
-		runtime.Elem(r, v.Changes.Price.Ptr())
-		runtime.Elem(r, v.Changes.ValidFrom.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.VariantID.Ptr()), runtime.Elem(v.Changes.Price.Ptr()), runtime.Elem(v.Changes.ValidFrom.Ptr()))
 	},
 }
 

@@ -308,13 +308,7 @@ var bulkProductVariantsUpdates = &runtime.Bulk[*ProductVariantKeyedUpdate]{
 	Key:      func(a, b *ProductVariantKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ProductVariantKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ProductVariantKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.ProductID.Ptr())
-		runtime.Elem(r, v.Changes.SKU.Ptr())
-		runtime.Elem(r, v.Changes.Price.Ptr())
-		runtime.FlagElem(r, &v.Changes.WeightG.Set)
-		runtime.Elem(r, v.Changes.WeightG.Value.Ptr())
-		runtime.Elem(r, v.Changes.Options.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.ProductID.Ptr()), runtime.Elem(v.Changes.SKU.Ptr()), runtime.Elem(v.Changes.Price.Ptr()), runtime.FlagElem(&v.Changes.WeightG.Set), runtime.Elem(v.Changes.WeightG.Value.Ptr()), runtime.Elem(v.Changes.Options.Ptr()))
 	},
 }
 
@@ -359,12 +353,7 @@ var bulkProductVariantsNew = &runtime.Bulk[*NewProductVariant]{
 	Key:      func(a, b *NewProductVariant) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: (*NewProductVariant).Validate,
 	Row: func(v *NewProductVariant, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.ProductID)
-		runtime.Elem(r, &v.SKU)
-		runtime.Elem(r, &v.Price)
-		runtime.Elem(r, v.WeightG.Ptr())
-		runtime.Elem(r, v.Options.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.ProductID), runtime.Elem(&v.SKU), runtime.Elem(&v.Price), runtime.Elem(v.WeightG.Ptr()), runtime.Elem(v.Options.Ptr()))
 	},
 }
 

@@ -289,12 +289,7 @@ var bulkReviewsUpdates = &runtime.Bulk[*ReviewKeyedUpdate]{
 	Key:      func(a, b *ReviewKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ReviewKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ReviewKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.ProductID.Ptr())
-		runtime.Elem(r, v.Changes.UserID.Ptr())
-		runtime.Elem(r, v.Changes.Rating.Ptr())
-		runtime.FlagElem(r, &v.Changes.Body.Set)
-		runtime.Elem(r, v.Changes.Body.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.ProductID.Ptr()), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Rating.Ptr()), runtime.FlagElem(&v.Changes.Body.Set), runtime.Elem(v.Changes.Body.Value.Ptr()))
 	},
 }
 
@@ -341,11 +336,7 @@ var bulkReviewsNew = &runtime.Bulk[*NewReview]{
 	},
 	Validate: (*NewReview).Validate,
 	Row: func(v *NewReview, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.ProductID)
-		runtime.Elem(r, &v.UserID)
-		runtime.Elem(r, &v.Rating)
-		runtime.Elem(r, v.Body.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.ProductID), runtime.Elem(&v.UserID), runtime.Elem(&v.Rating), runtime.Elem(v.Body.Ptr()))
 	},
 }
 

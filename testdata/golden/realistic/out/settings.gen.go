@@ -278,9 +278,7 @@ var bulkSettingsUpdates = &runtime.Bulk[*SettingKeyedUpdate]{
 	},
 	Validate: func(v *SettingKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *SettingKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrganizationID)
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, v.Changes.Value.Ptr())
+		r.Add(runtime.Elem(&v.OrganizationID), runtime.Elem(&v.Key), runtime.Elem(v.Changes.Value.Ptr()))
 	},
 }
 
@@ -312,8 +310,7 @@ var bulkSettingsKeys = &runtime.Bulk[*SettingKey]{
 		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
 	},
 	Row: func(v *SettingKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrganizationID)
-		runtime.Elem(r, &v.Key)
+		r.Add(runtime.Elem(&v.OrganizationID), runtime.Elem(&v.Key))
 	},
 }
 
@@ -336,9 +333,7 @@ var bulkSettingsNew = &runtime.Bulk[*NewSetting]{
 	},
 	Validate: (*NewSetting).Validate,
 	Row: func(v *NewSetting, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrganizationID)
-		runtime.Elem(r, &v.Key)
-		runtime.Elem(r, &v.Value)
+		r.Add(runtime.Elem(&v.OrganizationID), runtime.Elem(&v.Key), runtime.Elem(&v.Value))
 	},
 }
 

@@ -268,10 +268,7 @@ var bulkShipmentItemsUpdates = &runtime.Bulk[*ShipmentItemKeyedUpdate]{
 		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
 	},
 	Row: func(v *ShipmentItemKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ShipmentID)
-		runtime.Elem(r, &v.OrderID)
-		runtime.Elem(r, &v.LineNo)
-		runtime.Elem(r, v.Changes.Quantity.Ptr())
+		r.Add(runtime.Elem(&v.ShipmentID), runtime.Elem(&v.OrderID), runtime.Elem(&v.LineNo), runtime.Elem(v.Changes.Quantity.Ptr()))
 	},
 }
 
@@ -303,9 +300,7 @@ var bulkShipmentItemsKeys = &runtime.Bulk[*ShipmentItemKey]{
 		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
 	},
 	Row: func(v *ShipmentItemKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ShipmentID)
-		runtime.Elem(r, &v.OrderID)
-		runtime.Elem(r, &v.LineNo)
+		r.Add(runtime.Elem(&v.ShipmentID), runtime.Elem(&v.OrderID), runtime.Elem(&v.LineNo))
 	},
 }
 
@@ -327,10 +322,7 @@ var bulkShipmentItemsNew = &runtime.Bulk[*NewShipmentItem]{
 		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
 	},
 	Row: func(v *NewShipmentItem, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ShipmentID)
-		runtime.Elem(r, &v.OrderID)
-		runtime.Elem(r, &v.LineNo)
-		runtime.Elem(r, &v.Quantity)
+		r.Add(runtime.Elem(&v.ShipmentID), runtime.Elem(&v.OrderID), runtime.Elem(&v.LineNo), runtime.Elem(&v.Quantity))
 	},
 }
 

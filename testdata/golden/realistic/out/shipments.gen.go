@@ -308,15 +308,7 @@ var bulkShipmentsUpdates = &runtime.Bulk[*ShipmentKeyedUpdate]{
 	Key:      func(a, b *ShipmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ShipmentKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ShipmentKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.OrderID.Ptr())
-		runtime.Elem(r, v.Changes.WarehouseID.Ptr())
-		runtime.Elem(r, v.Changes.Carrier.Ptr())
-		runtime.FlagElem(r, &v.Changes.TrackingNo.Set)
-		runtime.Elem(r, v.Changes.TrackingNo.Value.Ptr())
-		runtime.Elem(r, v.Changes.Status.Ptr())
-		runtime.FlagElem(r, &v.Changes.ShippedAt.Set)
-		runtime.Elem(r, v.Changes.ShippedAt.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrderID.Ptr()), runtime.Elem(v.Changes.WarehouseID.Ptr()), runtime.Elem(v.Changes.Carrier.Ptr()), runtime.FlagElem(&v.Changes.TrackingNo.Set), runtime.Elem(v.Changes.TrackingNo.Value.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.FlagElem(&v.Changes.ShippedAt.Set), runtime.Elem(v.Changes.ShippedAt.Value.Ptr()))
 	},
 }
 

@@ -315,14 +315,7 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Email.Ptr())
-		runtime.Elem(r, v.Changes.DisplayName.Ptr())
-		runtime.FlagElem(r, &v.Changes.PasswordHash.Set)
-		runtime.Elem(r, &v.Changes.PasswordHash.Value)
-		runtime.FlagElem(r, &v.Changes.LastLoginAt.Set)
-		runtime.Elem(r, v.Changes.LastLoginAt.Value.Ptr())
-		runtime.Elem(r, v.Changes.Locale.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.DisplayName.Ptr()), runtime.FlagElem(&v.Changes.PasswordHash.Set), runtime.Elem(&v.Changes.PasswordHash.Value), runtime.FlagElem(&v.Changes.LastLoginAt.Set), runtime.Elem(v.Changes.LastLoginAt.Value.Ptr()), runtime.Elem(v.Changes.Locale.Ptr()))
 	},
 }
 
@@ -367,12 +360,7 @@ var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	Key:      func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewUser).Validate,
 	Row: func(v *NewUser, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.Email)
-		runtime.Elem(r, &v.DisplayName)
-		runtime.Elem(r, &v.PasswordHash)
-		runtime.Elem(r, v.LastLoginAt.Ptr())
-		runtime.Elem(r, v.Locale.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.Email), runtime.Elem(&v.DisplayName), runtime.Elem(&v.PasswordHash), runtime.Elem(v.LastLoginAt.Ptr()), runtime.Elem(v.Locale.Ptr()))
 	},
 }
 

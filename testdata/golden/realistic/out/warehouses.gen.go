@@ -283,10 +283,7 @@ var bulkWarehousesUpdates = &runtime.Bulk[*WarehouseKeyedUpdate]{
 	Key:      func(a, b *WarehouseKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *WarehouseKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *WarehouseKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Code.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.Elem(r, v.Changes.Country.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Code.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Country.Ptr()))
 	},
 }
 
@@ -331,9 +328,7 @@ var bulkWarehousesNew = &runtime.Bulk[*NewWarehouse]{
 	Key:      func(a, b *NewWarehouse) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: (*NewWarehouse).Validate,
 	Row: func(v *NewWarehouse, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, &v.Name)
-		runtime.Elem(r, &v.Country)
+		r.Add(runtime.Elem(&v.Code), runtime.Elem(&v.Name), runtime.Elem(&v.Country))
 	},
 }
 

@@ -250,12 +250,7 @@ var bulkWebhooksUpdates = &runtime.Bulk[*WebhookKeyedUpdate]{
 	Key:      func(a, b *WebhookKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *WebhookKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *WebhookKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.OrganizationID.Ptr())
-		runtime.Elem(r, v.Changes.URL.Ptr())
-		runtime.TextElem(r, "_text", v.Changes.Events.Ptr())
-		runtime.Elem(r, v.Changes.Secret.Ptr())
-		runtime.Elem(r, v.Changes.Enabled.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrganizationID.Ptr()), runtime.Elem(v.Changes.URL.Ptr()), runtime.TextElem("_text", v.Changes.Events.Ptr()), runtime.Elem(v.Changes.Secret.Ptr()), runtime.Elem(v.Changes.Enabled.Ptr()))
 	},
 }
 

@@ -234,9 +234,7 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.UserID.Ptr())
-		runtime.Elem(r, v.Changes.Label.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Label.Ptr()))
 	},
 }
 

@@ -236,9 +236,7 @@ var bulkAttachmentsUpdates = &runtime.Bulk[*AttachmentKeyedUpdate]{
 	Key:      func(a, b *AttachmentKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AttachmentKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AttachmentKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.BlobDigest.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.BlobDigest.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 

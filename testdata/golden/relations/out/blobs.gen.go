@@ -258,8 +258,7 @@ var bulkBlobsUpdates = &runtime.Bulk[*BlobKeyedUpdate]{
 	Key:      func(a, b *BlobKeyedUpdate) int { return bytes.Compare(a.Digest, b.Digest) },
 	Validate: func(v *BlobKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *BlobKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Digest)
-		runtime.Elem(r, v.Changes.Size.Ptr())
+		r.Add(runtime.Elem(&v.Digest), runtime.Elem(v.Changes.Size.Ptr()))
 	},
 }
 
@@ -304,8 +303,7 @@ var bulkBlobsNew = &runtime.Bulk[*NewBlob]{
 	Key:      func(a, b *NewBlob) int { return bytes.Compare(a.Digest, b.Digest) },
 	Validate: (*NewBlob).Validate,
 	Row: func(v *NewBlob, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Digest)
-		runtime.Elem(r, &v.Size)
+		r.Add(runtime.Elem(&v.Digest), runtime.Elem(&v.Size))
 	},
 }
 

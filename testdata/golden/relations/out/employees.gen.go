@@ -233,10 +233,7 @@ var bulkEmployeesUpdates = &runtime.Bulk[*EmployeeKeyedUpdate]{
 	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EmployeeKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *EmployeeKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.FlagElem(r, &v.Changes.ManagerID.Set)
-		runtime.Elem(r, v.Changes.ManagerID.Value.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.FlagElem(&v.Changes.ManagerID.Set), runtime.Elem(v.Changes.ManagerID.Value.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 

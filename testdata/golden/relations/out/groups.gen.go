@@ -258,8 +258,7 @@ var bulkGroupsUpdates = &runtime.Bulk[*GroupKeyedUpdate]{
 	Key:      func(a, b *GroupKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *GroupKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *GroupKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -304,7 +303,7 @@ var bulkGroupsNew = &runtime.Bulk[*NewGroup]{
 	Key:      func(a, b *NewGroup) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewGroup).Validate,
 	Row: func(v *NewGroup, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(&v.Name))
 	},
 }
 

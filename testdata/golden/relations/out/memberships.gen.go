@@ -276,10 +276,7 @@ var bulkMembershipsUpdates = &runtime.Bulk[*MembershipKeyedUpdate]{
 	},
 	Validate: func(v *MembershipKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *MembershipKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.UserID)
-		runtime.Elem(r, &v.GroupID)
-		runtime.Elem(r, v.Changes.Role.Ptr())
-		runtime.Elem(r, v.Changes.JoinedAt.Ptr())
+		r.Add(runtime.Elem(&v.UserID), runtime.Elem(&v.GroupID), runtime.Elem(v.Changes.Role.Ptr()), runtime.Elem(v.Changes.JoinedAt.Ptr()))
 	},
 }
 
@@ -311,8 +308,7 @@ var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
 	},
 	Row: func(v *MembershipKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.UserID)
-		runtime.Elem(r, &v.GroupID)
+		r.Add(runtime.Elem(&v.UserID), runtime.Elem(&v.GroupID))
 	},
 }
 
@@ -335,10 +331,7 @@ var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
 	},
 	Validate: (*NewMembership).Validate,
 	Row: func(v *NewMembership, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.UserID)
-		runtime.Elem(r, &v.GroupID)
-		runtime.Elem(r, v.Role.Ptr())
-		runtime.Elem(r, v.JoinedAt.Ptr())
+		r.Add(runtime.Elem(&v.UserID), runtime.Elem(&v.GroupID), runtime.Elem(v.Role.Ptr()), runtime.Elem(v.JoinedAt.Ptr()))
 	},
 }
 

@@ -266,8 +266,7 @@ var bulkProfilesUpdates = &runtime.Bulk[*ProfileKeyedUpdate]{
 	Key:      func(a, b *ProfileKeyedUpdate) int { return cmp.Compare(a.UserEmail, b.UserEmail) },
 	Validate: func(v *ProfileKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ProfileKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.UserEmail)
-		runtime.Elem(r, v.Changes.Bio.Ptr())
+		r.Add(runtime.Elem(&v.UserEmail), runtime.Elem(v.Changes.Bio.Ptr()))
 	},
 }
 
@@ -312,8 +311,7 @@ var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
 	Key:      func(a, b *NewProfile) int { return cmp.Compare(a.UserEmail, b.UserEmail) },
 	Validate: (*NewProfile).Validate,
 	Row: func(v *NewProfile, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.UserEmail)
-		runtime.Elem(r, &v.Bio)
+		r.Add(runtime.Elem(&v.UserEmail), runtime.Elem(&v.Bio))
 	},
 }
 

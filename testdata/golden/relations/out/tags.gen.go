@@ -222,8 +222,7 @@ var bulkTagsUpdates = &runtime.Bulk[*TagKeyedUpdate]{
 	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TagKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TagKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Label.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Label.Ptr()))
 	},
 }
 

@@ -242,12 +242,7 @@ var bulkTransfersUpdates = &runtime.Bulk[*TransferKeyedUpdate]{
 	Key:      func(a, b *TransferKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TransferKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TransferKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.FromAccountID.Ptr())
-		runtime.Elem(r, v.Changes.ToAccountID.Ptr())
-		runtime.Elem(r, v.Changes.Amount.Ptr())
-		runtime.FlagElem(r, &v.Changes.Note.Set)
-		runtime.Elem(r, v.Changes.Note.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.FromAccountID.Ptr()), runtime.Elem(v.Changes.ToAccountID.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(v.Changes.Note.Value.Ptr()))
 	},
 }
 

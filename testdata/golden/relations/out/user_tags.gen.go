@@ -266,9 +266,7 @@ var bulkUserTagsUpdates = &runtime.Bulk[*UserTagKeyedUpdate]{
 	},
 	Validate: func(v *UserTagKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserTagKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.UserID)
-		runtime.Elem(r, &v.TagID)
-		runtime.Elem(r, v.Changes.AddedBy.Ptr())
+		r.Add(runtime.Elem(&v.UserID), runtime.Elem(&v.TagID), runtime.Elem(v.Changes.AddedBy.Ptr()))
 	},
 }
 
@@ -300,8 +298,7 @@ var bulkUserTagsKeys = &runtime.Bulk[*UserTagKey]{
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
 	},
 	Row: func(v *UserTagKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.UserID)
-		runtime.Elem(r, &v.TagID)
+		r.Add(runtime.Elem(&v.UserID), runtime.Elem(&v.TagID))
 	},
 }
 
@@ -324,9 +321,7 @@ var bulkUserTagsNew = &runtime.Bulk[*NewUserTag]{
 	},
 	Validate: (*NewUserTag).Validate,
 	Row: func(v *NewUserTag, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.UserID)
-		runtime.Elem(r, &v.TagID)
-		runtime.Elem(r, &v.AddedBy)
+		r.Add(runtime.Elem(&v.UserID), runtime.Elem(&v.TagID), runtime.Elem(&v.AddedBy))
 	},
 }
 

@@ -269,12 +269,7 @@ var bulkOrderUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	},
 	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrderKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Type)
-		runtime.Elem(r, &v.Func)
-		runtime.FlagElem(r, &v.Changes.User.Set)
-		runtime.Elem(r, v.Changes.User.Value.Ptr())
-		runtime.TextElem(r, "_text", v.Changes.Group.Ptr())
-		runtime.Elem(r, v.Changes.Limit.Ptr())
+		r.Add(runtime.Elem(&v.Type), runtime.Elem(&v.Func), runtime.FlagElem(&v.Changes.User.Set), runtime.Elem(v.Changes.User.Value.Ptr()), runtime.TextElem("_text", v.Changes.Group.Ptr()), runtime.Elem(v.Changes.Limit.Ptr()))
 	},
 }
 
@@ -304,8 +299,7 @@ var bulkOrderKeys = &runtime.Bulk[*OrderKey]{
 	Table: "order",
 	Key:   func(a, b *OrderKey) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) },
 	Row: func(v *OrderKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Type)
-		runtime.Elem(r, &v.Func)
+		r.Add(runtime.Elem(&v.Type), runtime.Elem(&v.Func))
 	},
 }
 
@@ -326,11 +320,7 @@ var bulkOrderNew = &runtime.Bulk[*NewOrder]{
 	Key:      func(a, b *NewOrder) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) },
 	Validate: (*NewOrder).Validate,
 	Row: func(v *NewOrder, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Type)
-		runtime.Elem(r, &v.Func)
-		runtime.Elem(r, v.User.Ptr())
-		runtime.TextElem(r, "_text", v.Group.Ptr())
-		runtime.Elem(r, v.Limit.Ptr())
+		r.Add(runtime.Elem(&v.Type), runtime.Elem(&v.Func), runtime.Elem(v.User.Ptr()), runtime.TextElem("_text", v.Group.Ptr()), runtime.Elem(v.Limit.Ptr()))
 	},
 }
 

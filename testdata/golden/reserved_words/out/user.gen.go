@@ -277,12 +277,7 @@ var bulkUserUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Select.Ptr())
-		runtime.FlagElem(r, &v.Changes.From.Set)
-		runtime.Elem(r, v.Changes.From.Value.Ptr())
-		runtime.Elem(r, v.Changes.Type.Ptr())
-		runtime.Elem(r, v.Changes.Default.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Select.Ptr()), runtime.FlagElem(&v.Changes.From.Set), runtime.Elem(v.Changes.From.Value.Ptr()), runtime.Elem(v.Changes.Type.Ptr()), runtime.Elem(v.Changes.Default.Ptr()))
 	},
 }
 
@@ -327,11 +322,7 @@ var bulkUserNew = &runtime.Bulk[*NewUser]{
 	Key:      func(a, b *NewUser) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: (*NewUser).Validate,
 	Row: func(v *NewUser, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.Select)
-		runtime.Elem(r, v.From.Ptr())
-		runtime.Elem(r, v.Type.Ptr())
-		runtime.Elem(r, v.Default.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Select), runtime.Elem(v.From.Ptr()), runtime.Elem(v.Type.Ptr()), runtime.Elem(v.Default.Ptr()))
 	},
 }
 

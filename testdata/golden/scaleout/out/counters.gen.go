@@ -253,8 +253,7 @@ var bulkCountersUpdates = &runtime.Bulk[*CounterKeyedUpdate]{
 	Table: "counters",
 	Key:   func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Row: func(v *CounterKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.N.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.N.Ptr()))
 	},
 }
 
@@ -298,8 +297,7 @@ var bulkCountersNew = &runtime.Bulk[*NewCounter]{
 	Table: "counters",
 	Key:   func(a, b *NewCounter) int { return cmp.Compare(a.ID, b.ID) },
 	Row: func(v *NewCounter, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.N.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.N.Ptr()))
 	},
 }
 

@@ -271,8 +271,7 @@ var bulkCurrenciesUpdates = &runtime.Bulk[*CurrencyKeyedUpdate]{
 	Key:      func(a, b *CurrencyKeyedUpdate) int { return runtime.CompareChar(a.Code, b.Code) },
 	Validate: func(v *CurrencyKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CurrencyKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.Code), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -317,8 +316,7 @@ var bulkCurrenciesNew = &runtime.Bulk[*NewCurrency]{
 	Key:      func(a, b *NewCurrency) int { return runtime.CompareChar(a.Code, b.Code) },
 	Validate: (*NewCurrency).Validate,
 	Row: func(v *NewCurrency, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(&v.Code), runtime.Elem(&v.Name))
 	},
 }
 

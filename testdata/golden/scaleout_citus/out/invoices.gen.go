@@ -326,11 +326,7 @@ var bulkInvoicesUpdates = &runtime.Bulk[*InvoiceKeyedUpdate]{
 	},
 	Validate: func(v *InvoiceKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *InvoiceKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrgID)
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Currency.Ptr())
-		runtime.Elem(r, v.Changes.Total.Ptr())
-		runtime.Elem(r, v.Changes.Status.Ptr())
+		r.Add(runtime.Elem(&v.OrgID), runtime.Elem(&v.ID), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Total.Ptr()), runtime.Elem(v.Changes.Status.Ptr()))
 	},
 }
 
@@ -372,8 +368,7 @@ var bulkInvoicesKeys = &runtime.Bulk[*InvoiceKey]{
 		return cmp.Or(runtime.CompareUUID(a.OrgID, b.OrgID), cmp.Compare(a.ID, b.ID))
 	},
 	Row: func(v *InvoiceKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrgID)
-		runtime.Elem(r, &v.ID)
+		r.Add(runtime.Elem(&v.OrgID), runtime.Elem(&v.ID))
 	},
 }
 

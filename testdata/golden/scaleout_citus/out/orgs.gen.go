@@ -237,9 +237,7 @@ var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrgKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrgKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.Elem(r, v.Changes.Tier.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Tier.Ptr()))
 	},
 }
 

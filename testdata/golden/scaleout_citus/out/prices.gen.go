@@ -275,9 +275,7 @@ var bulkPricesUpdates = &runtime.Bulk[*PriceKeyedUpdate]{
 	Key:      func(a, b *PriceKeyedUpdate) int { return cmp.Compare(a.Tier, b.Tier) },
 	Validate: func(v *PriceKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *PriceKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Tier)
-		runtime.Elem(r, v.Changes.Currency.Ptr())
-		runtime.Elem(r, v.Changes.Price.Ptr())
+		r.Add(runtime.Elem(&v.Tier), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Price.Ptr()))
 	},
 }
 
@@ -322,9 +320,7 @@ var bulkPricesNew = &runtime.Bulk[*NewPrice]{
 	Key:      func(a, b *NewPrice) int { return cmp.Compare(a.Tier, b.Tier) },
 	Validate: (*NewPrice).Validate,
 	Row: func(v *NewPrice, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Tier)
-		runtime.Elem(r, &v.Currency)
-		runtime.Elem(r, &v.Price)
+		r.Add(runtime.Elem(&v.Tier), runtime.Elem(&v.Currency), runtime.Elem(&v.Price))
 	},
 }
 

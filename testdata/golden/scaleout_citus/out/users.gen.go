@@ -366,9 +366,7 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	},
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrgID)
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Email.Ptr())
+		r.Add(runtime.Elem(&v.OrgID), runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()))
 	},
 }
 
@@ -410,8 +408,7 @@ var bulkUsersKeys = &runtime.Bulk[*UserKey]{
 		return cmp.Or(runtime.CompareUUID(a.OrgID, b.OrgID), runtime.CompareUUID(a.ID, b.ID))
 	},
 	Row: func(v *UserKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.OrgID)
-		runtime.Elem(r, &v.ID)
+		r.Add(runtime.Elem(&v.OrgID), runtime.Elem(&v.ID))
 	},
 }
 
@@ -437,8 +434,7 @@ var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	Key:      func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewUser).Validate,
 	Row: func(v *NewUser, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.Email)
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.Email))
 	},
 }
 

@@ -442,10 +442,7 @@ var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *CustomerKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CustomerKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Email.Ptr())
-		runtime.FlagElem(r, &v.Changes.ExternalRef.Set)
-		runtime.Elem(r, v.Changes.ExternalRef.Value.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.FlagElem(&v.Changes.ExternalRef.Set), runtime.Elem(v.Changes.ExternalRef.Value.Ptr()))
 	},
 }
 
@@ -505,9 +502,7 @@ var bulkCustomersNew = &runtime.Bulk[*NewCustomer]{
 	Key:      func(a, b *NewCustomer) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewCustomer).Validate,
 	Row: func(v *NewCustomer, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.Email)
-		runtime.Elem(r, v.ExternalRef.Ptr())
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.Email), runtime.Elem(v.ExternalRef.Ptr()))
 	},
 }
 

@@ -308,9 +308,7 @@ var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	Key:      func(a, b *DealKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *DealKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *DealKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.CustomerID.Ptr())
-		runtime.Elem(r, v.Changes.Title.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.Elem(v.Changes.Title.Ptr()))
 	},
 }
 

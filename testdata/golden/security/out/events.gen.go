@@ -300,8 +300,7 @@ var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	Key:      func(a, b *EventKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EventKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *EventKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.What.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.What.Ptr()))
 	},
 }
 

@@ -314,11 +314,7 @@ var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	Key:      func(a, b *NoteKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *NoteKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.CustomerID.Ptr())
-		runtime.FlagElem(r, &v.Changes.DealID.Set)
-		runtime.Elem(r, v.Changes.DealID.Value.Ptr())
-		runtime.Elem(r, v.Changes.Body.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.FlagElem(&v.Changes.DealID.Set), runtime.Elem(v.Changes.DealID.Value.Ptr()), runtime.Elem(v.Changes.Body.Ptr()))
 	},
 }
 

@@ -370,8 +370,7 @@ var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrgKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrgKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Slug.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Slug.Ptr()))
 	},
 }
 
@@ -431,7 +430,7 @@ var bulkOrgsNew = &runtime.Bulk[*NewOrg]{
 	Key:      func(a, b *NewOrg) int { return cmp.Compare(a.Slug, b.Slug) },
 	Validate: (*NewOrg).Validate,
 	Row: func(v *NewOrg, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Slug)
+		r.Add(runtime.Elem(&v.Slug))
 	},
 }
 

@@ -359,8 +359,7 @@ var bulkTagsUpdates = &runtime.Bulk[*TagKeyedUpdate]{
 	Key:      func(a, b *TagKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *TagKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TagKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -420,8 +419,7 @@ var bulkTagsNew = &runtime.Bulk[*NewTag]{
 	Key:      func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewTag).Validate,
 	Row: func(v *NewTag, r *runtime.BulkRow) {
-		runtime.Elem(r, v.ID.Ptr())
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.Name))
 	},
 }
 

@@ -234,10 +234,7 @@ var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	},
 	Validate: func(v *EventKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *EventKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.OccurredAt)
-		runtime.Elem(r, v.Changes.Kind.Ptr())
-		runtime.Elem(r, v.Changes.Payload.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.OccurredAt), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Payload.Ptr()))
 	},
 }
 
@@ -269,8 +266,7 @@ var bulkEventsKeys = &runtime.Bulk[*EventKey]{
 		return cmp.Or(cmp.Compare(a.ID, b.ID), runtime.CompareTime(a.OccurredAt, b.OccurredAt))
 	},
 	Row: func(v *EventKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, &v.OccurredAt)
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.OccurredAt))
 	},
 }
 

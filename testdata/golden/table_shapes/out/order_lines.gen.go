@@ -243,10 +243,7 @@ var bulkOrderLinesUpdates = &runtime.Bulk[*OrderLineKeyedUpdate]{
 	Key:      func(a, b *OrderLineKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *OrderLineKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrderLineKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.SKU.Ptr())
-		runtime.Elem(r, v.Changes.Quantity.Ptr())
-		runtime.Elem(r, v.Changes.UnitPrice.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.SKU.Ptr()), runtime.Elem(v.Changes.Quantity.Ptr()), runtime.Elem(v.Changes.UnitPrice.Ptr()))
 	},
 }
 

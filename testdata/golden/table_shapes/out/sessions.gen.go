@@ -217,8 +217,7 @@ var bulkSessionsUpdates = &runtime.Bulk[*SessionKeyedUpdate]{
 	Table: "sessions",
 	Key:   func(a, b *SessionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Row: func(v *SessionKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.UserID.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()))
 	},
 }
 

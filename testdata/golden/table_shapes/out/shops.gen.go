@@ -258,9 +258,7 @@ var bulkShopsUpdates = &runtime.Bulk[*ShopKeyedUpdate]{
 	},
 	Validate: func(v *ShopKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ShopKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Region)
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, v.Changes.Name.Ptr())
+		r.Add(runtime.Elem(&v.Region), runtime.Elem(&v.Code), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 
@@ -290,8 +288,7 @@ var bulkShopsKeys = &runtime.Bulk[*ShopKey]{
 	Table: "shops",
 	Key:   func(a, b *ShopKey) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Code, b.Code)) },
 	Row: func(v *ShopKey, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Region)
-		runtime.Elem(r, &v.Code)
+		r.Add(runtime.Elem(&v.Region), runtime.Elem(&v.Code))
 	},
 }
 
@@ -312,9 +309,7 @@ var bulkShopsNew = &runtime.Bulk[*NewShop]{
 	Key:      func(a, b *NewShop) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Code, b.Code)) },
 	Validate: (*NewShop).Validate,
 	Row: func(v *NewShop, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Region)
-		runtime.Elem(r, &v.Code)
-		runtime.Elem(r, &v.Name)
+		r.Add(runtime.Elem(&v.Region), runtime.Elem(&v.Code), runtime.Elem(&v.Name))
 	},
 }
 

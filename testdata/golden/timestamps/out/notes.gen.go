@@ -234,9 +234,7 @@ var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	Key:      func(a, b *NoteKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *NoteKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Title.Ptr())
-		runtime.Elem(r, v.Changes.Body.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Title.Ptr()), runtime.Elem(v.Changes.Body.Ptr()))
 	},
 }
 

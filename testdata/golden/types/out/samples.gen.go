@@ -366,35 +366,7 @@ var bulkSamplesUpdates = &runtime.Bulk[*SampleKeyedUpdate]{
 	Key:      func(a, b *SampleKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *SampleKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *SampleKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.UID.Ptr())
-		runtime.Elem(r, v.Changes.Name.Ptr())
-		runtime.Elem(r, v.Changes.Code.Ptr())
-		runtime.Elem(r, v.Changes.Flag.Ptr())
-		runtime.Elem(r, v.Changes.Active.Ptr())
-		runtime.Elem(r, v.Changes.Small.Ptr())
-		runtime.Elem(r, v.Changes.Medium.Ptr())
-		runtime.Elem(r, v.Changes.Big.Ptr())
-		runtime.Elem(r, v.Changes.Amount.Ptr())
-		runtime.Elem(r, v.Changes.Ratio.Ptr())
-		runtime.Elem(r, v.Changes.Score.Ptr())
-		runtime.Elem(r, v.Changes.Precise.Ptr())
-		runtime.Elem(r, v.Changes.BornOn.Ptr())
-		runtime.Elem(r, v.Changes.Alarm.Ptr())
-		runtime.Elem(r, v.Changes.SeenAt.Ptr())
-		runtime.Elem(r, v.Changes.HappenedAt.Ptr())
-		runtime.Elem(r, v.Changes.Wait.Ptr())
-		runtime.Elem(r, v.Changes.Doc.Ptr())
-		runtime.Elem(r, v.Changes.RawDoc.Ptr())
-		runtime.Elem(r, v.Changes.Blob.Ptr())
-		runtime.Elem(r, v.Changes.Addr.Ptr())
-		runtime.Elem(r, v.Changes.Net.Ptr())
-		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
-		runtime.TextElem(r, "_int4", v.Changes.Counts.Ptr())
-		runtime.TextElem(r, "_uuid", v.Changes.IDs.Ptr())
-		runtime.TextElem(r, "_numeric", v.Changes.Prices.Ptr())
-		runtime.Elem(r, v.Changes.Mood.Ptr())
-		runtime.TextElem(r, "_text", v.Changes.Moods.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UID.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Code.Ptr()), runtime.Elem(v.Changes.Flag.Ptr()), runtime.Elem(v.Changes.Active.Ptr()), runtime.Elem(v.Changes.Small.Ptr()), runtime.Elem(v.Changes.Medium.Ptr()), runtime.Elem(v.Changes.Big.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.Ratio.Ptr()), runtime.Elem(v.Changes.Score.Ptr()), runtime.Elem(v.Changes.Precise.Ptr()), runtime.Elem(v.Changes.BornOn.Ptr()), runtime.Elem(v.Changes.Alarm.Ptr()), runtime.Elem(v.Changes.SeenAt.Ptr()), runtime.Elem(v.Changes.HappenedAt.Ptr()), runtime.Elem(v.Changes.Wait.Ptr()), runtime.Elem(v.Changes.Doc.Ptr()), runtime.Elem(v.Changes.RawDoc.Ptr()), runtime.Elem(v.Changes.Blob.Ptr()), runtime.Elem(v.Changes.Addr.Ptr()), runtime.Elem(v.Changes.Net.Ptr()), runtime.TextElem("_text", v.Changes.Tags.Ptr()), runtime.TextElem("_int4", v.Changes.Counts.Ptr()), runtime.TextElem("_uuid", v.Changes.IDs.Ptr()), runtime.TextElem("_numeric", v.Changes.Prices.Ptr()), runtime.Elem(v.Changes.Mood.Ptr()), runtime.TextElem("_text", v.Changes.Moods.Ptr()))
 	},
 }
 

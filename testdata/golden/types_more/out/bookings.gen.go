@@ -238,15 +238,7 @@ var bulkBookingsUpdates = &runtime.Bulk[*BookingKeyedUpdate]{
 	Table: "bookings",
 	Key:   func(a, b *BookingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Row: func(v *BookingKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Seats.Ptr())
-		runtime.FlagElem(r, &v.Changes.IDs.Set)
-		runtime.Elem(r, v.Changes.IDs.Value)
-		runtime.Elem(r, v.Changes.Prices.Ptr())
-		runtime.Elem(r, v.Changes.Days.Ptr())
-		runtime.FlagElem(r, &v.Changes.Wall.Set)
-		runtime.Elem(r, v.Changes.Wall.Value)
-		runtime.Elem(r, v.Changes.During.Ptr())
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Seats.Ptr()), runtime.FlagElem(&v.Changes.IDs.Set), runtime.Elem(v.Changes.IDs.Value), runtime.Elem(v.Changes.Prices.Ptr()), runtime.Elem(v.Changes.Days.Ptr()), runtime.FlagElem(&v.Changes.Wall.Set), runtime.Elem(v.Changes.Wall.Value), runtime.Elem(v.Changes.During.Ptr()))
 	},
 }
 

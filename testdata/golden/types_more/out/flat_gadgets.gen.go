@@ -251,16 +251,7 @@ var bulkFlatGadgetsUpdates = &runtime.Bulk[*FlatGadgetKeyedUpdate]{
 	Key:      func(a, b *FlatGadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *FlatGadgetKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *FlatGadgetKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Label.Ptr())
-		runtime.FlagElem(r, &v.Changes.Alias.Set)
-		runtime.Elem(r, v.Changes.Alias.Value.Ptr())
-		runtime.Elem(r, v.Changes.Mac.Ptr())
-		runtime.FlagElem(r, &v.Changes.BackupMac.Set)
-		runtime.Elem(r, &v.Changes.BackupMac.Value)
-		runtime.Elem(r, v.Changes.Words.Ptr())
-		runtime.FlagElem(r, &v.Changes.MoreWords.Set)
-		runtime.Elem(r, v.Changes.MoreWords.Value)
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Label.Ptr()), runtime.FlagElem(&v.Changes.Alias.Set), runtime.Elem(v.Changes.Alias.Value.Ptr()), runtime.Elem(v.Changes.Mac.Ptr()), runtime.FlagElem(&v.Changes.BackupMac.Set), runtime.Elem(&v.Changes.BackupMac.Value), runtime.Elem(v.Changes.Words.Ptr()), runtime.FlagElem(&v.Changes.MoreWords.Set), runtime.Elem(v.Changes.MoreWords.Value))
 	},
 }
 

@@ -319,26 +319,7 @@ var bulkGadgetsUpdates = &runtime.Bulk[*GadgetKeyedUpdate]{
 	Key:      func(a, b *GadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *GadgetKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *GadgetKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Label.Ptr())
-		runtime.FlagElem(r, &v.Changes.Alias.Set)
-		runtime.Elem(r, v.Changes.Alias.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.Aliases.Set)
-		runtime.TextElem(r, "_text", &v.Changes.Aliases.Value)
-		runtime.Elem(r, v.Changes.Mac.Ptr())
-		runtime.FlagElem(r, &v.Changes.BackupMac.Set)
-		runtime.Elem(r, &v.Changes.BackupMac.Value)
-		runtime.FlagElem(r, &v.Changes.Macs.Set)
-		runtime.TextElem(r, "_macaddr", &v.Changes.Macs.Value)
-		runtime.Elem(r, v.Changes.Words.Ptr())
-		runtime.FlagElem(r, &v.Changes.MoreWords.Set)
-		runtime.Elem(r, v.Changes.MoreWords.Value)
-		runtime.FlagElem(r, &v.Changes.WordLists.Set)
-		runtime.TextElem(r, "_tsvector", &v.Changes.WordLists.Value)
-		runtime.FlagElem(r, &v.Changes.SeatSets.Set)
-		runtime.TextElem(r, "_int4range", &v.Changes.SeatSets.Value)
-		runtime.FlagElem(r, &v.Changes.Periods.Set)
-		runtime.TextElem(r, "_tstzrange", &v.Changes.Periods.Value)
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Label.Ptr()), runtime.FlagElem(&v.Changes.Alias.Set), runtime.Elem(v.Changes.Alias.Value.Ptr()), runtime.FlagElem(&v.Changes.Aliases.Set), runtime.TextElem("_text", &v.Changes.Aliases.Value), runtime.Elem(v.Changes.Mac.Ptr()), runtime.FlagElem(&v.Changes.BackupMac.Set), runtime.Elem(&v.Changes.BackupMac.Value), runtime.FlagElem(&v.Changes.Macs.Set), runtime.TextElem("_macaddr", &v.Changes.Macs.Value), runtime.Elem(v.Changes.Words.Ptr()), runtime.FlagElem(&v.Changes.MoreWords.Set), runtime.Elem(v.Changes.MoreWords.Value), runtime.FlagElem(&v.Changes.WordLists.Set), runtime.TextElem("_tsvector", &v.Changes.WordLists.Value), runtime.FlagElem(&v.Changes.SeatSets.Set), runtime.TextElem("_int4range", &v.Changes.SeatSets.Value), runtime.FlagElem(&v.Changes.Periods.Set), runtime.TextElem("_tstzrange", &v.Changes.Periods.Value))
 	},
 }
 

@@ -282,17 +282,7 @@ var bulkTreeNodesUpdates = &runtime.Bulk[*TreeNodeKeyedUpdate]{
 	Key:      func(a, b *TreeNodeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TreeNodeKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TreeNodeKeyedUpdate, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.ID)
-		runtime.Elem(r, v.Changes.Path.Ptr())
-		runtime.FlagElem(r, &v.Changes.Parent.Set)
-		runtime.Elem(r, v.Changes.Parent.Value.Ptr())
-		runtime.FlagElem(r, &v.Changes.Aliases.Set)
-		runtime.TextElem(r, "_text", &v.Changes.Aliases.Value)
-		runtime.Elem(r, v.Changes.Eui.Ptr())
-		runtime.FlagElem(r, &v.Changes.OldEui.Set)
-		runtime.Elem(r, &v.Changes.OldEui.Value)
-		runtime.FlagElem(r, &v.Changes.Euis.Set)
-		runtime.TextElem(r, "_macaddr8", &v.Changes.Euis.Value)
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Path.Ptr()), runtime.FlagElem(&v.Changes.Parent.Set), runtime.Elem(v.Changes.Parent.Value.Ptr()), runtime.FlagElem(&v.Changes.Aliases.Set), runtime.TextElem("_text", &v.Changes.Aliases.Value), runtime.Elem(v.Changes.Eui.Ptr()), runtime.FlagElem(&v.Changes.OldEui.Set), runtime.Elem(&v.Changes.OldEui.Value), runtime.FlagElem(&v.Changes.Euis.Set), runtime.TextElem("_macaddr8", &v.Changes.Euis.Value))
 	},
 }
 
@@ -337,12 +327,7 @@ var bulkTreeNodesNew = &runtime.Bulk[*NewTreeNode]{
 	Key:      func(a, b *NewTreeNode) int { return cmp.Compare(a.Path, b.Path) },
 	Validate: (*NewTreeNode).Validate,
 	Row: func(v *NewTreeNode, r *runtime.BulkRow) {
-		runtime.Elem(r, &v.Path)
-		runtime.Elem(r, v.Parent.Ptr())
-		runtime.TextElem(r, "_text", &v.Aliases)
-		runtime.Elem(r, v.Eui.Ptr())
-		runtime.Elem(r, &v.OldEui)
-		runtime.TextElem(r, "_macaddr8", &v.Euis)
+		r.Add(runtime.Elem(&v.Path), runtime.Elem(v.Parent.Ptr()), runtime.TextElem("_text", &v.Aliases), runtime.Elem(v.Eui.Ptr()), runtime.Elem(&v.OldEui), runtime.TextElem("_macaddr8", &v.Euis))
 	},
 }
 
