@@ -11,7 +11,6 @@ import (
 	"os"
 	"time"
 
-	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -72,9 +71,9 @@ func scratchDatabase(ctx context.Context, serverURL, flag string) (string, func(
 // two databases compare by content: a live database whose role's
 // search_path is app, and a temporary one whose tables landed in public.
 func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, string, error) {
-	db, err := sql.Open("pgx", dbURL)
+	db, err := openAtlas(dbURL)
 	if err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("inspect %s: %w", redact(dbURL), err)
 	}
 	defer db.Close()
 	var current sql.NullString
@@ -84,11 +83,7 @@ func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, string, 
 	if !current.Valid {
 		return nil, "", fmt.Errorf("inspect %s: no schema of its search_path exists, so unqualified table names resolve nowhere; create the schema or fix the role's search_path", redact(dbURL))
 	}
-	drv, err := postgres.Open(db)
-	if err != nil {
-		return nil, "", fmt.Errorf("inspect %s: %w", redact(dbURL), err)
-	}
-	s, err := drv.InspectSchema(ctx, current.String, nil)
+	s, err := db.inspectSchema(ctx, current.String)
 	if err != nil {
 		var nf *schema.NotExistError
 		if !errors.As(err, &nf) {
@@ -96,7 +91,7 @@ func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, string, 
 		}
 		s = schema.New(current.String)
 	}
-	if err := migration.InspectSetColumns(ctx, db, current.String, s); err != nil {
+	if err := migration.InspectSetColumns(ctx, db.DB, current.String, s); err != nil {
 		return nil, "", fmt.Errorf("inspect %s: %w", redact(dbURL), err)
 	}
 	s.Name = sqlschema.SchemaName

@@ -572,3 +572,33 @@ func TestImportPartitionDrift(t *testing.T) {
 		t.Fatalf("check after a partition was dropped: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestImportOddNamesDrift: tables named null (which the Atlas engine
+// reads as SQL NULL), reserved words and a name with a space and
+// capitals (kept as SQL), columns named null, in an index, an INCLUDE
+// list, a foreign key and a check, import, migrate and check --url
+// green; a column added behind the migrations' back to such tables is
+// reported.
+func TestImportOddNamesDrift(t *testing.T) {
+	orig := loadDDL(t, "odd names", `CREATE TABLE "null" (id int PRIMARY KEY, "null" text CHECK ("null" <> ''), "NULL" int);
+CREATE INDEX null_null ON "null" ("null") INCLUDE ("NULL");
+CREATE TABLE "user" (id int PRIMARY KEY, "Null" int REFERENCES "null" (id));
+CREATE TABLE "select" (id int PRIMARY KEY, "from" text UNIQUE);
+CREATE TABLE "Mixed Case" (id int PRIMARY KEY, "null" int REFERENCES "null" (id));
+CREATE TABLE "NULL" (id int PRIMARY KEY, n int REFERENCES "Mixed Case" (id));`)
+	dir := importProject(t, orig)
+	for _, args := range [][]string{{"generate"}, {"migrate", "diff", "baseline"}} {
+		if code, out, errOut := cpcgen(t, append([]string{"-C", dir}, args...)...); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+	live, dev := pgtest.URL(t), pgtest.Current(t).AdminURL()
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check after apply", out, "1 migration(s) applied, none pending, schema matches the migrations")
+
+	pgtest.Exec(t, live, `ALTER TABLE "null" ADD COLUMN extra int`, `ALTER TABLE "Mixed Case" ADD COLUMN extra int`)
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check after drift", out, `drop column "null"."extra" would bring it back`,
+		`drop column "Mixed Case"."extra" would bring it back`, "2 problems: 2 schema drift")
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,11 +16,9 @@ import (
 	"strings"
 	"time"
 
-	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for Atlas's inspection
 	"github.com/spf13/cobra"
 
 	"github.com/cpcgen/cpcgen/generator"
@@ -318,21 +315,17 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 	u.Path = "/" + name
 	scratch := u.String()
 
-	sdb, err := sql.Open("pgx", scratch)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer sdb.Close()
-	drv, err := postgres.Open(sdb)
+	sdb, err := openAtlas(scratch)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
+	defer sdb.Close()
 	for _, e := range exts {
 		if _, err := sdb.ExecContext(ctx, e.Create()); err != nil {
 			return nil, nil, fmt.Errorf("--dev-url: %s: %w", e.Create(), err)
 		}
 	}
-	normalized, err := drv.(*postgres.Driver).NormalizeSchema(ctx, desired)
+	normalized, err := sdb.normalizeSchema(ctx, desired)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
 	}
@@ -350,11 +343,11 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 	if _, err := m.Up(ctx); err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: replay the migrations: %w", err)
 	}
-	current, err := drv.InspectSchema(ctx, sqlschema.SchemaName, nil)
+	current, err := sdb.inspectSchema(ctx, sqlschema.SchemaName)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: inspect: %w", err)
 	}
-	if err := migration.InspectSetColumns(ctx, sdb, sqlschema.SchemaName, current); err != nil {
+	if err := migration.InspectSetColumns(ctx, sdb.DB, sqlschema.SchemaName, current); err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
 	var keep []*schema.Table

@@ -150,3 +150,26 @@ func TestMigrateUsage(t *testing.T) {
 	_, errOut = mustRun(t, 2, "-C", dir, "migrate", "apply")
 	contains(t, "no url", errOut, "pass --url or set DATABASE_URL")
 }
+
+// TestMigrateDiffDevURLNullNames diffs, against a --dev-url, a spec
+// whose table and columns are named null, which the Atlas engine reads
+// as SQL NULL: the first migration, replayed there, produces the spec,
+// so the diff finds no changes.
+func TestMigrateDiffDevURLNullNames(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev := pgtest.Current(t).AdminURL()
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  "null":
+    columns:
+      id: {type: int, primary_key: true}
+      "null": {type: text, nullable: true, unique: true, check: "\"null\" <> ''"}
+  user:
+    columns:
+      id: {type: int, primary_key: true}
+      "NULL": {type: int, nullable: true, references: null.id}
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "second diff", out, "no changes")
+}

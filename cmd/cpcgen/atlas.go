@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"strings"
+
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// The Atlas engine reads the string null, in any case, as SQL NULL
+// wherever its inspector tests that a name is there: it refuses a table
+// (or schema) named null, NULL or Null ("invalid schema or table name")
+// and takes an index's column of that name for an expression that is
+// not there. The database handle of openAtlas hands it those names with
+// nullMark in front, which no PostgreSQL name holds (names cannot
+// contain a NUL byte), takes the mark off the arguments of its queries,
+// and atlasDB's methods take it off the schemas they return.
+
+// nullMark is put in front of the names the inspector would read as NULL.
+const nullMark = "\x00"
+
+// nameColumns are the result columns of the inspector's queries that
+// hold the names of schemas, tables and columns.
+var nameColumns = map[string]bool{
+	"schema_name": true, "table_schema": true, "table_name": true, "column_name": true,
+	"referenced_schema_name": true, "referenced_table_name": true, "referenced_column_name": true,
+}
+
+// atlasDB is a database opened for the Atlas engine.
+type atlasDB struct {
+	// DB is the database, for the engine and for other queries: those
+	// whose results have columns named like nameColumns get the names
+	// null marked in them too.
+	*sql.DB
+	drv *postgres.Driver
+}
+
+// openAtlas opens the database at dbURL for the Atlas engine.
+func openAtlas(dbURL string) (*atlasDB, error) {
+	cfg, err := pgx.ParseConfig(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(markingConnector{stdlib.GetConnector(*cfg)})
+	drv, err := postgres.Open(db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &atlasDB{DB: db, drv: drv.(*postgres.Driver)}, nil
+}
+
+// inspectSchema is the engine's InspectSchema of the named schema.
+func (a *atlasDB) inspectSchema(ctx context.Context, name string) (*schema.Schema, error) {
+	s, err := a.drv.InspectSchema(ctx, name, nil)
+	if err != nil {
+		return nil, err
+	}
+	unmarkNames(s)
+	return s, nil
+}
+
+// normalizeSchema is the engine's NormalizeSchema of s: s applied to a
+// schema of the database and inspected back.
+func (a *atlasDB) normalizeSchema(ctx context.Context, s *schema.Schema) (*schema.Schema, error) {
+	n, err := a.drv.NormalizeSchema(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	unmarkNames(n)
+	return n, nil
+}
+
+// unmarkNames takes nullMark off the names of s: the schema's, its
+// tables' and columns', and those foreign keys and checks hold.
+func unmarkNames(s *schema.Schema) {
+	s.Name = strings.TrimPrefix(s.Name, nullMark)
+	for _, t := range s.Tables {
+		t.Name = strings.TrimPrefix(t.Name, nullMark)
+		for _, c := range t.Columns {
+			c.Name = strings.TrimPrefix(c.Name, nullMark)
+		}
+		for _, fk := range t.ForeignKeys {
+			// A table of another schema is a stand-in of its own.
+			fk.RefTable.Name = strings.TrimPrefix(fk.RefTable.Name, nullMark)
+			if fk.RefTable.Schema != nil {
+				fk.RefTable.Schema.Name = strings.TrimPrefix(fk.RefTable.Schema.Name, nullMark)
+			}
+			for _, c := range fk.RefColumns {
+				c.Name = strings.TrimPrefix(c.Name, nullMark)
+			}
+		}
+		for _, a := range t.Attrs {
+			ck, ok := a.(*schema.Check)
+			if !ok {
+				continue
+			}
+			for _, a := range ck.Attrs {
+				if cc, ok := a.(*postgres.CheckColumns); ok {
+					for i := range cc.Columns {
+						cc.Columns[i] = strings.TrimPrefix(cc.Columns[i], nullMark)
+					}
+				}
+			}
+		}
+	}
+}
+
+// markingConnector connects as pgx's database/sql driver does, marking
+// names (see nullMark).
+type markingConnector struct{ driver.Connector }
+
+// Connect implements driver.Connector.
+func (c markingConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return markingConn{conn.(*stdlib.Conn)}, nil
+}
+
+// markingConn is a connection of pgx's database/sql driver whose queries
+// take nullMark off their arguments and put it in front of the names
+// null of their results.
+type markingConn struct{ *stdlib.Conn }
+
+// QueryContext implements driver.QueryerContext.
+func (c markingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	for i := range args {
+		if s, ok := args[i].Value.(string); ok {
+			args[i].Value = strings.TrimPrefix(s, nullMark)
+		}
+	}
+	rows, err := c.Conn.QueryContext(ctx, query, args)
+	if err != nil {
+		return nil, err
+	}
+	r := &markingRows{Rows: rows.(*stdlib.Rows)}
+	for i, col := range r.Columns() {
+		if nameColumns[col] {
+			r.names = append(r.names, i)
+		}
+	}
+	return r, nil
+}
+
+// markingRows are the rows of a markingConn's query.
+type markingRows struct {
+	*stdlib.Rows
+	names []int // the indexes of the columns of nameColumns
+}
+
+// Next implements driver.Rows.
+func (r *markingRows) Next(dest []driver.Value) error {
+	if err := r.Rows.Next(dest); err != nil {
+		return err
+	}
+	for _, i := range r.names {
+		if s, ok := dest[i].(string); ok && strings.EqualFold(s, "null") {
+			dest[i] = nullMark + s
+		}
+	}
+	return nil
+}
