@@ -130,7 +130,9 @@ func readSpecs(t *testing.T, dir string) map[string]string {
 
 // TestImportRoundTrip imports each shape of schema, generates, writes the
 // first migration, applies it to an empty database and compares
-// pg_dump of both; importing the rebuilt database gives the same specs.
+// pg_dump of both, and checks the database with check --url; importing
+// the rebuilt database gives the same specs, and migrate down reverts
+// the migration.
 func TestImportRoundTrip(t *testing.T) {
 	cases := map[string]string{}
 	for _, name := range []string{"shop.sql", "music.sql", "library.sql", "billing.sql"} {
@@ -205,6 +207,36 @@ CLUSTER person USING idx_person_id;
 CREATE TABLE "Visit" (id int PRIMARY KEY, person_id int, at date);
 CREATE INDEX visit_person ON "Visit" (person_id) INCLUDE (at);
 ALTER TABLE "Visit" CLUSTER ON visit_person;`
+	// Indexes of partitions attached to their parent's under names of
+	// their own (made on the partition first, then attached), beside
+	// PostgreSQL's: of a declared partition, of one kept as SQL, of a
+	// partition of a partition, under a long table name PostgreSQL cuts,
+	// of an index with expressions and included columns kept as SQL.
+	cases["partition index names"] = `CREATE TABLE versions (id bigint NOT NULL, event text NOT NULL, created_at timestamp NOT NULL, item_id int, whodunnit text)
+  PARTITION BY RANGE (created_at);
+CREATE TABLE versions_y2023_m01 PARTITION OF versions FOR VALUES FROM ('2023-01-01') TO ('2023-02-01');
+CREATE TABLE versions_y2023_m02_under_a_name_long_enough_for_postgresql_to_cut PARTITION OF versions FOR VALUES FROM ('2023-02-01') TO ('2023-03-01');
+CREATE TABLE versions_y2023_m03 PARTITION OF versions FOR VALUES FROM ('2023-03-01') TO ('2023-04-01');
+CREATE TABLE versions_rest PARTITION OF versions DEFAULT;
+CREATE INDEX versions_rest_own ON versions_rest (whodunnit);
+CREATE INDEX index_versions_event ON ONLY versions (event);
+CREATE INDEX index_versions_event_1bf0c9a ON versions_y2023_m01 (event);
+ALTER INDEX index_versions_event ATTACH PARTITION index_versions_event_1bf0c9a;
+CREATE INDEX index_versions_event_2c7d0e1 ON versions_y2023_m02_under_a_name_long_enough_for_postgresql_to_cut (event);
+ALTER INDEX index_versions_event ATTACH PARTITION index_versions_event_2c7d0e1;
+CREATE INDEX versions_y2023_m03_event_idx ON versions_y2023_m03 (event);
+ALTER INDEX index_versions_event ATTACH PARTITION versions_y2023_m03_event_idx;
+CREATE INDEX index_versions_event_rest ON versions_rest (event);
+ALTER INDEX index_versions_event ATTACH PARTITION index_versions_event_rest;
+CREATE INDEX versions_item ON versions (item_id, lower(event), item_id) INCLUDE (whodunnit);
+ALTER INDEX versions_y2023_m01_item_id_lower_item_id1_whodunnit_idx RENAME TO versions_m01_item;
+ALTER INDEX versions_rest_item_id_lower_item_id1_whodunnit_idx RENAME TO versions_rest_item;
+CREATE TABLE "Log" (id int NOT NULL, at date NOT NULL, kind text) PARTITION BY LIST (kind);
+CREATE TABLE log_a PARTITION OF "Log" FOR VALUES IN ('a') PARTITION BY RANGE (at);
+CREATE TABLE log_a_2024 PARTITION OF log_a FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX log_at ON "Log" (at);
+ALTER INDEX log_a_at_idx RENAME TO log_a_at;
+ALTER INDEX log_a_2024_at_idx RENAME TO log_a_2024_at;`
 	for name, ddl := range cases {
 		t.Run(name, func(t *testing.T) {
 			orig := loadDDL(t, name, ddl)
@@ -230,12 +262,18 @@ ALTER TABLE "Visit" CLUSTER ON visit_person;`
 			if a, b := schemaDump(t, orig), schemaDump(t, rebuilt); a != b {
 				t.Errorf("pg_dump of the rebuilt database differs from the original:\n%s", lineDiff(a, b))
 			}
+			if code, out, errOut := cpcgen(t, "-C", dir, "check", "--url", rebuilt); code != exitOK {
+				t.Errorf("check --url: exit %d\n%s%s", code, out, errOut)
+			}
 			again := importProject(t, rebuilt)
 			if name == "library.sql" {
 				addLibraryQueries(t, again)
 			}
 			if a, b := readSpecs(t, dir), readSpecs(t, again); !maps.Equal(a, b) {
 				t.Errorf("importing the rebuilt database gives other specs")
+			}
+			if code, out, errOut := cpcgen(t, "-C", dir, "migrate", "down", "--url", rebuilt); code != exitOK {
+				t.Errorf("down: exit %d\n%s%s", code, out, errOut)
 			}
 		})
 	}

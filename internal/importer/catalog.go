@@ -80,6 +80,9 @@ type CatTable struct {
 	Columns     []*CatColumn
 	Constraints []*CatConstraint
 	Indexes     []*CatIndex
+	// PartIndexes are the indexes of a partition attached to an index
+	// of its parent, which Indexes leave out.
+	PartIndexes []*CatPartIndex
 }
 
 // Column returns the column with the given number, or nil.
@@ -182,6 +185,17 @@ type CatIndex struct {
 	// Statistics are the statistics targets its columns have (ALTER
 	// INDEX … ALTER COLUMN n SET STATISTICS), each "n target".
 	Statistics []string
+}
+
+// CatPartIndex is an index of a partition attached to an index of the
+// partition's parent (one PostgreSQL made for the parent's index, or one
+// made first and attached to it), not backing a constraint.
+type CatPartIndex struct {
+	Name   string
+	Parent string // the parent's index
+	// Columns are the names of the parent's index's columns, keys then
+	// included ones, as PostgreSQL chose them (item_id, lower, item_id1).
+	Columns []string
 }
 
 // CatSequence is a sequence of the schema that no identity column owns.
@@ -293,6 +307,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 		{"columns", r.columns},
 		{"constraints", r.constraints},
 		{"indexes", r.indexes},
+		{"indexes of partitions", r.partIndexes},
 		{"sequences", r.sequences},
 		{"domains", r.domains},
 		{"types", r.types},
@@ -502,6 +517,33 @@ ORDER BY i.indrelid, ic.relname`, r.schema)
 		x.NullsNotDistinct = containsFold(x.Def, " NULLS NOT DISTINCT")
 		if t := r.byOID[oid]; t != nil {
 			t.Indexes = append(t.Indexes, x)
+		}
+	}
+	return rows.Err()
+}
+
+func (r *reader) partIndexes() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT i.indrelid, ic.relname, pc.relname,
+  ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = h.inhparent AND a.attnum > 0 ORDER BY a.attnum)
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_inherits h ON h.inhrelid = i.indexrelid JOIN pg_class pc ON pc.oid = h.inhparent
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x'))
+ORDER BY i.indrelid, ic.relname`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var oid uint32
+		x := &CatPartIndex{}
+		if err := rows.Scan(&oid, &x.Name, &x.Parent, &x.Columns); err != nil {
+			return err
+		}
+		if t := r.byOID[oid]; t != nil {
+			t.PartIndexes = append(t.PartIndexes, x)
 		}
 	}
 	return rows.Err()

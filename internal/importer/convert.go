@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/internal/find"
@@ -327,6 +328,7 @@ func (c *converter) run() {
 		}
 	}
 	c.clusterOn()
+	c.partIndexNames()
 	c.privileges()
 	c.write()
 }
@@ -687,6 +689,108 @@ func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 		}
 	}
 	return ""
+}
+
+// partIndexNames keeps the names of the indexes of partitions attached
+// to their parents' indexes. Migrations create a partition's index as
+// PostgreSQL does for the parent's index, under the name it chooses
+// (partIndexName); an index named otherwise (made on the partition
+// first, then attached: index_versions_event_1bf0c9a) is renamed by an
+// sql object after the partition and the parent's index.
+func (c *converter) partIndexNames() {
+	taken := map[string]bool{}
+	for _, t := range c.cat.Tables {
+		taken[t.Name] = true
+		for _, x := range t.Indexes {
+			taken[x.Name] = true
+		}
+		for _, k := range t.Constraints {
+			if k.Type == "p" || k.Type == "u" || k.Type == "x" {
+				taken[k.Name] = true
+			}
+		}
+	}
+	for _, s := range c.cat.Sequences {
+		taken[s.Name] = true
+	}
+	for _, v := range c.cat.Views {
+		taken[v.Name] = true
+	}
+	for _, t := range c.cat.Tables {
+		for _, x := range t.PartIndexes {
+			made := partIndexName(t.Name, x.Columns, taken)
+			taken[made] = true
+			if made == x.Name {
+				continue
+			}
+			deps := []string{c.madeBy(t)}
+			if name := c.keyObjects[t.Parent+"."+x.Parent]; name != "" {
+				deps = append(deps, name)
+			}
+			c.add(&c.later, &object{name: c.objName(x.Name, "name"), kind: "other",
+				sql:       fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quoteIdent(made), quoteIdent(x.Name)),
+				drop:      fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quoteIdent(x.Name), quoteIdent(made)),
+				dependsOn: deps})
+			c.find("index", t.Name+"."+x.Name, Kept, "it is attached to index %s of %s: migrations make it from that index, under the name PostgreSQL gives it (%s), and an sql object renames it", x.Parent, t.Parent, made)
+		}
+	}
+}
+
+// madeBy is the object or spec table that makes table t: its own, or its
+// parent's for a partition the parent's partitions: declares.
+func (c *converter) madeBy(t *CatTable) string {
+	if p := c.specTables[t.Parent]; p != nil && slices.ContainsFunc(p.parts, func(part [2]string) bool { return part[0] == t.Name }) {
+		return objNameOf(p.cat.Name)
+	}
+	return objNameOf(t.Name)
+}
+
+// partIndexName is the name PostgreSQL chooses for the index it makes on
+// table for an index of the table's parent whose columns are named cols,
+// when the names of taken exist (ChooseIndexName): the table's name and
+// the columns' joined by underscores, the longer of the two cut to leave
+// room for _idx within 63 bytes, and a number after idx while the name
+// is taken.
+func partIndexName(table string, cols []string, taken map[string]bool) string {
+	var joined string
+	for _, col := range cols {
+		if joined != "" {
+			joined += "_"
+		}
+		joined += col
+		if len(joined) > names.MaxIdent {
+			break
+		}
+	}
+	for pass := 0; ; pass++ {
+		label := "idx"
+		if pass > 0 {
+			label += strconv.Itoa(pass)
+		}
+		n1, n2 := len(table), len(joined)
+		for avail := names.MaxIdent - len(label) - 2; n1+n2 > avail; {
+			if n1 > n2 {
+				n1--
+			} else {
+				n2--
+			}
+		}
+		name := clipName(table, n1) + "_" + clipName(joined, n2) + "_" + label
+		if !taken[name] {
+			return name
+		}
+	}
+}
+
+// clipName is s cut to at most n bytes, at the start of a character.
+func clipName(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func parentColumn(t *CatTable, name string) *CatColumn {
@@ -1176,10 +1280,12 @@ func functionDeps(table string, fns []string) []string {
 }
 
 // unqualify drops the schema from "ON schema.table" in an index
-// definition.
+// definition, and the ONLY pg_get_indexdef writes for the index of a
+// partitioned table: made on the table, not on it only, the index is
+// made on its partitions too, as they have it where it was read.
 func unqualify(def, schema string) string {
 	q := quoteIdent(schema) + "."
-	def = strings.Replace(def, " ON ONLY "+q, " ON ONLY ", 1)
+	def = strings.Replace(def, " ON ONLY "+q, " ON ", 1)
 	return strings.Replace(def, " ON "+q, " ON ", 1)
 }
 
