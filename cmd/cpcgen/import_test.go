@@ -207,6 +207,17 @@ CLUSTER person USING idx_person_id;
 CREATE TABLE "Visit" (id int PRIMARY KEY, person_id int, at date);
 CREATE INDEX visit_person ON "Visit" (person_id) INCLUDE (at);
 ALTER TABLE "Visit" CLUSTER ON visit_person;`
+	// Primary keys with INCLUDE columns (named as PostgreSQL does,
+	// otherwise, not a plain name with a comment; of two columns), and
+	// foreign keys referencing them or a unique constraint with INCLUDE.
+	cases["primary key include"] = `CREATE TABLE item (id int, name text, CONSTRAINT item_pkey PRIMARY KEY (id) INCLUDE (name));
+CREATE TABLE note (id int, body text, CONSTRAINT note_pk PRIMARY KEY (id) INCLUDE (body));
+CREATE TABLE tag (id int, label text, CONSTRAINT "tag key" PRIMARY KEY (id) INCLUDE (label));
+COMMENT ON CONSTRAINT "tag key" ON tag IS 'a key';
+CREATE TABLE item_tag (item_id int NOT NULL REFERENCES item (id), tag_id int NOT NULL REFERENCES tag (id) ON DELETE CASCADE,
+  PRIMARY KEY (item_id, tag_id) INCLUDE (item_id));
+CREATE TABLE code (id int PRIMARY KEY, code text, CONSTRAINT code_code_key UNIQUE (code) INCLUDE (id));
+CREATE TABLE a_use (id int PRIMARY KEY, c text REFERENCES code (code), n int REFERENCES note (id));`
 	// Indexes of partitions attached to their parent's under names of
 	// their own (made on the partition first, then attached), beside
 	// PostgreSQL's: of a declared partition, of one kept as SQL, of a

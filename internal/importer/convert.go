@@ -1476,15 +1476,20 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		if k.Deferrable {
 			c.find("primary key", t.Name+"."+k.Name, Changed, "it is DEFERRABLE, which specs do not declare; imported as not deferrable")
 		}
-		if _, include, ok := strings.Cut(k.Def, " INCLUDE "); ok {
-			c.find("primary key", t.Name+"."+k.Name, Changed, "it has INCLUDE %s, which specs do not declare: migrations create the key without it (a unique index with INCLUDE can be an sql object)", include)
-		}
 		for _, sc := range cols {
 			sc.pk = true
 			sc.nullable = false
 			st.pk = append(st.pk, sc.cat.Name)
 		}
-		if def := names.Constraint(t.Name, "pkey"); k.Name != def && !c.renameConstraint(t, k, def) {
+		def := names.Constraint(t.Name, "pkey")
+		if strings.Contains(k.Def, " INCLUDE ") {
+			if k.Name != def && specName(k.Name) {
+				st.pkName, def = k.Name, k.Name
+			}
+			c.includeKey(st, k, def)
+			return
+		}
+		if k.Name != def && !c.renameConstraint(t, k, def) {
 			st.pkName = k.Name
 		}
 		c.constraintComment(t, k)
@@ -1556,12 +1561,39 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 	}
 }
 
+// includeKey keeps a primary key with INCLUDE columns, which specs do
+// not declare: the spec declares the key (named specName) without them,
+// and an sql object after the tables replaces it with the key as it is,
+// its name and comment with it. Foreign keys referencing it are sql
+// objects after that one (isKey), as PostgreSQL cannot drop a key they
+// use.
+func (c *converter) includeKey(st *specTable, k *CatConstraint, specName string) {
+	t := st.cat
+	tq := quoteIdent(t.Name)
+	var cols []string
+	for _, col := range st.pk {
+		cols = append(cols, quoteIdent(col))
+	}
+	o := &object{name: c.objName(t.Name, k.Name, "include"), kind: "other",
+		sql: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s %s", tq, quoteIdent(specName), quoteIdent(k.Name), k.Def) +
+			commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+tq, k.Comment),
+		drop:      fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s PRIMARY KEY (%s)", tq, quoteIdent(k.Name), quoteIdent(specName), strings.Join(cols, ", ")),
+		dependsOn: []string{objNameOf(t.Name)}}
+	c.add(&c.alters, o)
+	c.keyObjects[t.Name+"."+k.Name] = o.name
+	_, include, _ := strings.Cut(k.Def, " INCLUDE ")
+	c.find("primary key", t.Name+"."+k.Name, Kept, "it has INCLUDE %s, which specs do not declare: the spec declares the key without it, and an sql object after the tables makes it again with it", include)
+}
+
 // isKey reports whether column num of t is its single-column primary key
-// or has a single-column unique constraint.
+// or has a single-column unique constraint, as the spec declares it: not
+// one an sql object makes after the tables (deferrable, NULLS NOT
+// DISTINCT, with INCLUDE), which a foreign key the spec declares would
+// come before.
 func (c *converter) isKey(t *CatTable, num int16) bool {
 	for _, k := range t.Constraints {
 		if (k.Type == "p" || k.Type == "u") && len(k.Columns) == 1 && k.Columns[0] == num {
-			if k.Type == "u" && (k.Deferrable || strings.Contains(k.Def, "NULLS NOT DISTINCT")) {
+			if k.Type == "u" && (k.Deferrable || strings.Contains(k.Def, "NULLS NOT DISTINCT")) || strings.Contains(k.Def, " INCLUDE ") {
 				continue
 			}
 			return true
@@ -2074,6 +2106,9 @@ func (c *converter) fkWhy(k *CatConstraint, cols []*specColumn, target *specTabl
 	if key := target.cat.Column(k.RefColumns[0]); key != nil && c.isKey(target.cat, k.RefColumns[0]) {
 		keyType, _ := c.columnType(key)
 		return fmt.Sprintf("it references %s.%s, of type %s, from a column of type %s; specs declare references: between columns of one type (or of one family: smallint, integer and bigint; text and varchar)", k.RefTable, key.Name, keyType, cols[0].typ)
+	}
+	if key := find.First(target.cat.Constraints, func(x *CatConstraint) bool { return x.Name == k.KeyIndex && len(x.Columns) == 1 }); key != nil {
+		return fmt.Sprintf("it references key %s of %s, which an sql object makes after the tables", key.Name, k.RefTable)
 	}
 	return "it references a column that is not the primary key or unique"
 }
