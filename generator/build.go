@@ -404,8 +404,11 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 		// A unique column has a constraint of its own unless it is the
 		// primary key by itself (a column of a composite key may be
 		// unique alone).
-		if c.Unique && !(c.PrimaryKey && len(t.PK) == 1) {
+		switch sc := b.columnSpec[c]; {
+		case c.Unique && !(c.PrimaryKey && len(t.PK) == 1):
 			c.UniqueName = b.uniqueName(t, c)
+		case c.Unique && sc.UniqueName != "":
+			b.errs.Add(sc.Pos, "column %q: unique_name %q names no constraint: a column that is the primary key by itself gets no unique constraint of its own; remove unique_name, or keep such a constraint in sql_objects", sc.Name, sc.UniqueName)
 		}
 		if c.Check != "" {
 			c.CheckName = names.Constraint(t.SQLName, c.SQLName, "check")

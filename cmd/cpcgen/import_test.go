@@ -160,6 +160,12 @@ CREATE UNIQUE INDEX parent_b_c ON parent USING btree (b, c) INCLUDE (a);
 CREATE TABLE child (id int PRIMARY KEY, pa int, pb text, pc int,
   CONSTRAINT child_pa_pb_fkey FOREIGN KEY (pa, pb) REFERENCES parent (a, b),
   CONSTRAINT child_pb_pc_fkey FOREIGN KEY (pb, pc) REFERENCES parent (b, c));`
+	// A unique constraint on a column that is the primary key by itself
+	// (Concourse's workers), which specs do not declare again: an sql
+	// object; a foreign key to the column is a reference to the key.
+	cases["unique primary key"] = `CREATE TABLE workers (name text PRIMARY KEY, addr text);
+ALTER TABLE workers ADD CONSTRAINT constraint_workers_name_unique UNIQUE (name);
+CREATE TABLE jobs (id int PRIMARY KEY, worker text REFERENCES workers);`
 	// Constraint names that are not plain SQL names (Keycloak's).
 	cases["constraint names"] = `CREATE TABLE realm (id varchar(36) NOT NULL, name text, CONSTRAINT "CONSTRAINT_4A" PRIMARY KEY (id));
 CREATE TABLE realm_attribute (name varchar(255) NOT NULL, realm_id varchar(36) NOT NULL, value varchar(255),

@@ -1494,7 +1494,7 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		}
 		c.constraintComment(t, k)
 	case "u":
-		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") {
+		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") && !soleKey(t, k.Columns) {
 			cols[0].unique = true
 			if def := names.Constraint(t.Name, cols[0].cat.Name, "key"); k.Name != def && !c.renameConstraint(t, k, def) {
 				cols[0].uniqueName = k.Name
@@ -2051,12 +2051,22 @@ func sortFindings(fs []Finding) {
 
 func uniqueWhy(k *CatConstraint, n int) string {
 	switch {
+	case n == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE "):
+		return "its column is the primary key by itself, which a spec does not declare unique again"
 	case n > 1:
 		return "specs declare unique constraints of one column (unique: true); a unique index would not be the same constraint"
 	case k.Deferrable:
 		return "it is DEFERRABLE, which specs do not declare"
 	}
 	return "it has options (NULLS NOT DISTINCT, INCLUDE) specs do not declare"
+}
+
+// soleKey reports whether cols are the columns of t's primary key, a
+// key of one column.
+func soleKey(t *CatTable, cols []int16) bool {
+	return len(cols) == 1 && slices.ContainsFunc(t.Constraints, func(k *CatConstraint) bool {
+		return k.Type == "p" && slices.Equal(k.Columns, cols)
+	})
 }
 
 // keyCompatible reports whether a column of spec type fk may reference
