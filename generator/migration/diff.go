@@ -58,6 +58,9 @@ type Planned struct {
 	// again as they were (see dropEnumUses), as "table.name": the rows
 	// passed them before, so they cannot fail.
 	again map[string]bool
+	// replaced are the enum types the plan replaces (see rebuildEnums),
+	// whose users among the SQL objects planObjects creates again.
+	replaced []string
 	// Deferred are the drops an expand/contract plan leaves to the
 	// contract: not applied now, but classified as if they were.
 	Deferred []schema.Change

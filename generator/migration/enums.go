@@ -105,6 +105,7 @@ func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []sch
 		out = append(out, &Change{Cmd: "DROP TYPE " + quote(old), Reverse: []string{enumCreate(old, from.Values)},
 			Comment: fmt.Sprintf("drop the old enum type %q", from.T)})
 		from.Values = slices.Clone(to.Values)
+		p.replaced = append(p.replaced, from.T)
 	}
 	return out, changes, nil
 }

@@ -127,3 +127,78 @@ func TestEnumValueAppliesAgain(t *testing.T) {
 		t.Fatalf("up again: %v", err)
 	}
 }
+
+// enumUsesSpec declares the enum mood with values, the table people
+// with a column of it, and SQL objects that use the type: a view reading
+// the column, functions taking and returning it, a procedure taking it,
+// a domain and a composite type over it (kind other, as objects created
+// after the tables), and a function over the domain.
+func enumUsesSpec(values string) []byte {
+	return []byte("enums:\n  mood: [" + values + "]\ntables:\n  people:\n    columns:\n" +
+		"      id: {type: bigint, primary_key: true, identity: true}\n" +
+		"      feeling: {type: mood, default: happy}\n" +
+		"sql_objects:\n" +
+		"  - {name: moods, kind: view, depends_on: [people], sql: \"CREATE VIEW moods AS SELECT id, feeling FROM people\"}\n" +
+		"  - {name: cheerful, kind: function, sql: \"CREATE FUNCTION cheerful(m mood) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN m = 'happy'\"}\n" +
+		"  - {name: usual_mood, kind: function, sql: \"CREATE FUNCTION usual_mood() RETURNS mood LANGUAGE sql IMMUTABLE RETURN 'meh'::mood\"}\n" +
+		"  - {name: cheer, kind: procedure, depends_on: [people], sql: \"CREATE PROCEDURE cheer(p bigint, m mood) LANGUAGE sql AS $$ UPDATE people SET feeling = m WHERE id = p $$\"}\n" +
+		"  - {name: not_sad, kind: other, sql: \"CREATE DOMAIN not_sad AS mood CHECK (VALUE <> 'sad')\", drop: DROP DOMAIN not_sad}\n" +
+		"  - {name: mood_pair, kind: other, sql: \"CREATE TYPE mood_pair AS (was mood, now mood)\", drop: DROP TYPE mood_pair}\n" +
+		"  - {name: brighten, kind: function, depends_on: [not_sad], sql: \"CREATE FUNCTION brighten(m not_sad) RETURNS not_sad LANGUAGE sql IMMUTABLE RETURN m\"}\n")
+}
+
+// TestEnumReplacementCarriesObjects drops a value of an enum that SQL
+// objects use and reorders the others: the objects bound to the type (a
+// view of a column of it, functions, a procedure, a domain, a composite
+// type, and the function over the domain) are dropped before the type is
+// replaced and created again after, so they use the new type; the rows
+// keep their values. The down migration gives the old type back, and the
+// objects with it.
+func TestEnumReplacementCarriesObjects(t *testing.T) {
+	ctx := context.Background()
+	const objects = "brighten(m not_sad) not_sad, cheer(IN p bigint, IN m mood) , cheerful(m mood) boolean, usual_mood() mood; mood_pair (was mood, now mood); not_sad mood"
+	runSteps(t, []migrationStep{
+		{enumUsesSpec("sad, happy, meh, gone"), "values {sad,happy,meh,gone}; rows sad:f happy:t meh:f; usual meh; pair (sad,happy); brighten happy; " + objects},
+		{enumUsesSpec("meh, happy, sad"), "values {meh,happy,sad}; rows meh:f happy:t sad:f; usual meh; pair (sad,happy); brighten happy; " + objects},
+	}, func(db *testDB) string {
+		// The first call adds the rows every later one reads.
+		if _, err := db.pool.Exec(ctx, `INSERT INTO people (feeling) SELECT * FROM (VALUES ('sad'::mood), ('happy'), ('meh')) v WHERE NOT EXISTS (SELECT 1 FROM people)`); err != nil {
+			t.Fatal(err)
+		}
+		var values, rows, usual, pair, brighten, fns, attrs, domain string
+		if err := db.pool.QueryRow(ctx, `SELECT enum_range(NULL::mood)::text,
+			(SELECT string_agg(format('%s:%s', feeling, cheerful(feeling)), ' ' ORDER BY feeling) FROM moods),
+			usual_mood()::text, ROW('sad', 'happy')::mood_pair::text, brighten('happy')::text,
+			(SELECT string_agg(format('%s(%s) %s', proname, pg_get_function_arguments(oid), pg_get_function_result(oid)), ', ' ORDER BY proname) FROM pg_proc WHERE pronamespace = 'public'::regnamespace),
+			(SELECT format('(%s)', string_agg(format('%s %s', attname, format_type(atttypid, atttypmod)), ', ' ORDER BY attnum)) FROM pg_attribute WHERE attrelid = 'mood_pair'::regclass),
+			(SELECT format_type(typbasetype, typtypmod) FROM pg_type WHERE typname = 'not_sad')`).Scan(&values, &rows, &usual, &pair, &brighten, &fns, &attrs, &domain); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("values %s; rows %s; usual %s; pair %s; brighten %s; %s; mood_pair %s; not_sad %s", values, rows, usual, pair, brighten, fns, attrs, domain)
+	})
+}
+
+// TestEnumReplacementRefusesEarlyUse: an object created before the
+// tables that uses an enum whose values go or move would be created
+// again before the type is replaced, over the old one: the plan is
+// refused, naming the object and what to do.
+func TestEnumReplacementRefusesEarlyUse(t *testing.T) {
+	spec := func(values string) []byte {
+		return []byte("enums:\n  mood: [" + values + "]\ntables:\n  people:\n    columns:\n      id: {type: bigint, primary_key: true}\n" +
+			"sql_objects:\n  - {name: glum, kind: function, before_tables: true, sql: \"CREATE FUNCTION glum() RETURNS mood LANGUAGE sql IMMUTABLE RETURN 'sad'::mood\"}\n")
+	}
+	p := newProject(t, "golang-migrate")
+	p.setSpec(spec("sad, happy"))
+	if res := p.diff("init", true); res.Blocked {
+		t.Fatal(report(res))
+	}
+	p.setSpec(spec("happy, sad"))
+	dir, err := migration.ReadDir(p.root, "migrations", p.format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = migration.Diff(p.build(), dir, migration.Options{Name: "reorder", AllowDestructive: true, AllowBreaking: true, AllowRewrite: true})
+	if err == nil || !strings.Contains(err.Error(), `function "glum" uses enum type "mood"`) || !strings.Contains(err.Error(), "before_tables") {
+		t.Errorf("err = %v, want the refusal naming function glum", err)
+	}
+}

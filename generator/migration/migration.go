@@ -312,7 +312,9 @@ func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema, o planOp
 	}
 	planDistributions(planned, pkg, dir.Distributions)
 	planEnumComments(planned, pkg, dir.EnumComments)
-	planObjects(planned, pkg, dir.Extensions, dir.Objects)
+	if err := planObjects(planned, pkg, dir.Extensions, dir.Objects); err != nil {
+		return nil, err
+	}
 	// After the objects, so that policies are dropped before and created
 	// after the function they call (cpcgen_tenant).
 	planPolicies(planned, pkg, dir.Policies)

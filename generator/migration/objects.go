@@ -2,6 +2,7 @@ package migration
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"ariga.io/atlas/sql/schema"
@@ -30,8 +31,11 @@ func ParseObjects(data []byte) ([]*ir.Extension, []*ir.Object, error) {
 	return exts, objs, nil
 }
 
-// objectPlan is what planObjects decides for the objects.
+// objectPlan is what decideObjects decides for the objects.
 type objectPlan struct {
+	// cur and want are the objects after the last migration and the
+	// package's, by key.
+	cur, want map[string]*ir.Object
 	// drop are the keys of current objects to drop, create those of the
 	// package's to create, replace those to replace in place.
 	drop, create, replace map[string]bool
@@ -51,73 +55,19 @@ type objectPlan struct {
 //     they were created;
 //   - objects that come, or come again, are created after every other
 //     change (so after their tables), in the package's order;
-//   - a changed object whose kind allows it and whose signature stays
-//     (a function with the same arguments and result) is replaced in
-//     place with CREATE OR REPLACE; any other change drops it and
-//     creates it again, and with it every object that depends on it;
-//   - a view (ir.Object.Rebuild) is dropped and created again around a
-//     change that drops, renames or retypes a column of a table it
-//     depends on, or renames that table.
+//   - objects created before the tables (Early) are created (again)
+//     before the tables change, and those that go are dropped after
+//     them;
+//   - see decideObjects for what is dropped and created again.
 //
 // Every statement has its reverse, so the down migration undoes it.
-func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs []*ir.Object) {
+func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs []*ir.Object) error {
 	before, after, beforeSum, afterSum := planExtensions(pkg, curExts)
-	cur := map[string]*ir.Object{}
-	for _, o := range curObjs {
-		cur[o.Key] = o
+	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), p.replaced)
+	if err != nil {
+		return err
 	}
-	want := map[string]*ir.Object{}
-	for _, o := range pkg.Objects {
-		want[o.Key] = o
-	}
-	op := objectPlan{drop: map[string]bool{}, create: map[string]bool{}, replace: map[string]bool{}, why: map[string]string{}}
-	for _, o := range curObjs {
-		if want[o.Key] == nil {
-			op.drop[o.Key] = true
-		}
-	}
-	changedTables := columnChanges(p.Schema)
-	for _, n := range pkg.Objects {
-		o := cur[n.Key]
-		switch {
-		case o == nil:
-			op.create[n.Key] = true
-		case o.Create != n.Create && n.Replace != "" && o.Replace != "" && o.Signature == n.Signature && o.Kind == n.Kind:
-			op.replace[n.Key] = true
-		case o.Create != n.Create:
-			op.drop[n.Key], op.create[n.Key] = true, true
-			op.why[n.Key] = "its definition changed"
-		}
-		if n.Rebuild && o != nil && !op.create[n.Key] {
-			for _, d := range n.DependsOn {
-				if t, ok := strings.CutPrefix(d, "table "); ok && changedTables[t] {
-					delete(op.replace, n.Key)
-					op.drop[n.Key], op.create[n.Key] = true, true
-					op.why[n.Key] = fmt.Sprintf("columns of table %q change", t)
-				}
-			}
-		}
-	}
-	// What depends on an object dropped and created again goes and comes
-	// with it: by the dependencies it had, and by those it has now.
-	for changed := true; changed; {
-		changed = false
-		for _, n := range pkg.Objects {
-			o := cur[n.Key]
-			if o == nil || op.drop[n.Key] {
-				continue
-			}
-			for _, d := range append(append([]string(nil), o.DependsOn...), n.DependsOn...) {
-				if op.drop[d] {
-					delete(op.replace, n.Key)
-					op.drop[n.Key], op.create[n.Key] = true, true
-					op.why[n.Key] = fmt.Sprintf("it depends on %s", objectTitle(d, cur, want))
-					changed = true
-					break
-				}
-			}
-		}
-	}
+	cur, want := op.cur, op.want
 	var drops, creates, earlyDrops, earlyRedo, earlyCreates []*Change
 	var dropSum, createSum []string
 	for i := len(curObjs) - 1; i >= 0; i-- {
@@ -171,12 +121,115 @@ func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs [
 		}
 	}
 	if len(before)+len(after)+len(drops)+len(creates)+len(earlyDrops)+len(earlyRedo)+len(earlyCreates) == 0 {
-		return
+		return nil
 	}
 	// Sequences, domains and types tables use are created (and created
 	// again) before the tables' changes, and dropped for good after them.
 	p.Changes = concat(before, drops, earlyRedo, earlyCreates, p.Changes, creates, earlyDrops, after)
 	p.Summary = append(append(append(append(beforeSum, dropSum...), p.Summary...), createSum...), afterSum...)
+	return nil
+}
+
+// decideObjects decides which of the objects after the last migration
+// (curObjs) go, which of the package's come, and which change in place:
+//
+//   - a changed object whose kind allows it and whose signature stays
+//     (a function with the same arguments and result) is replaced in
+//     place with CREATE OR REPLACE; any other change drops it and
+//     creates it again, and with it every object that depends on it;
+//   - a view (ir.Object.Rebuild) is dropped and created again around a
+//     change that drops, renames or retypes a column of a table it
+//     depends on (changedTables), or renames that table;
+//   - an object that uses an enum type the migration replaces (enums,
+//     see rebuildEnums), by its depends_on or by naming it in its SQL,
+//     is dropped before the type is replaced and created again after,
+//     over the new type: PostgreSQL binds it to the old one, which then
+//     cannot be dropped. An object created before the tables cannot be
+//     (it would be created again before the type is replaced): that is
+//     an error.
+func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[string]bool, enums []string) (objectPlan, error) {
+	cur := map[string]*ir.Object{}
+	for _, o := range curObjs {
+		cur[o.Key] = o
+	}
+	want := map[string]*ir.Object{}
+	for _, o := range pkg.Objects {
+		want[o.Key] = o
+	}
+	op := objectPlan{cur: cur, want: want, drop: map[string]bool{}, create: map[string]bool{}, replace: map[string]bool{}, why: map[string]string{}}
+	for _, o := range curObjs {
+		if want[o.Key] == nil {
+			op.drop[o.Key] = true
+		}
+	}
+	redo := func(key, why string) {
+		delete(op.replace, key)
+		op.drop[key], op.create[key] = true, true
+		op.why[key] = why
+	}
+	for _, n := range pkg.Objects {
+		o := cur[n.Key]
+		switch {
+		case o == nil:
+			op.create[n.Key] = true
+		case o.Create != n.Create && n.Replace != "" && o.Replace != "" && o.Signature == n.Signature && o.Kind == n.Kind:
+			op.replace[n.Key] = true
+		case o.Create != n.Create:
+			redo(n.Key, "its definition changed")
+		}
+		if n.Rebuild && o != nil && !op.create[n.Key] {
+			for _, d := range n.DependsOn {
+				if t, ok := strings.CutPrefix(d, "table "); ok && changedTables[t] {
+					redo(n.Key, fmt.Sprintf("columns of table %q change", t))
+				}
+			}
+		}
+	}
+	for _, o := range curObjs {
+		for _, e := range enums {
+			if !usesEnum(o, e) {
+				continue
+			}
+			if o.Early {
+				return op, fmt.Errorf("%s uses enum type %q, whose values this migration drops or reorders, so replaces the type; but it is created before the tables, so before the enums, and cannot be created again over the new type: in a migration of its own first, have it created after the tables (drop before_tables: true, or declare a domain or type as kind other), or write this migration by hand", o.Title(), e)
+			}
+			if want[o.Key] != nil && !op.create[o.Key] {
+				redo(o.Key, fmt.Sprintf("it uses enum type %q, which is replaced", e))
+			}
+		}
+	}
+	// What depends on an object dropped and created again goes and comes
+	// with it: by the dependencies it had, and by those it has now.
+	for changed := true; changed; {
+		changed = false
+		for _, n := range pkg.Objects {
+			o := cur[n.Key]
+			if o == nil || op.drop[n.Key] {
+				continue
+			}
+			for _, d := range append(append([]string(nil), o.DependsOn...), n.DependsOn...) {
+				if op.drop[d] {
+					redo(n.Key, fmt.Sprintf("it depends on %s", objectTitle(d, cur, want)))
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	return op, nil
+}
+
+// usesEnum reports whether the object o may be bound to the enum type e:
+// it depends on it, or its SQL names it. For a function or procedure
+// created before the tables, only its arguments and result count: its
+// body cannot use the type when it is created (before the enums), so
+// only a PL/pgSQL body, which PostgreSQL does not bind, may name it.
+func usesEnum(o *ir.Object, e string) bool {
+	sql := o.Create
+	if o.Early && o.Signature != "" {
+		sql = o.Signature
+	}
+	return slices.Contains(o.DependsOn, ir.EnumKey(e)) || mentions(sql, e)
 }
 
 // overloads reports whether n, the new definition of the function or
