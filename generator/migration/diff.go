@@ -3,6 +3,7 @@ package migration
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -61,6 +62,11 @@ type Planned struct {
 	// replaced are the enum types the plan replaces (see rebuildEnums),
 	// whose users among the SQL objects planObjects creates again.
 	replaced []string
+	// unbind are the statements, among Changes, dropping the generated
+	// columns that call an object created before the tables that the
+	// migration drops and creates again (see unbind): planObjects puts
+	// that object's drop and creation after them.
+	unbind []*Change
 	// Deferred are the drops an expand/contract plan leaves to the
 	// contract: not applied now, but classified as if they were.
 	Deferred []schema.Change
@@ -127,6 +133,9 @@ type planOptions struct {
 	// stay pending.
 	pending  []*Pending
 	contract bool
+	// recreated are the objects created before the tables that the
+	// migration drops and creates again (see recreatedEarly).
+	recreated []*ir.Object
 }
 
 // Plan computes the statements that bring current to desired. pkg gives
@@ -184,6 +193,10 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 			out.Summary = append(out.Summary, c.Comment)
 		}
 	}
+	unbound, err := unbind(current, desired, o.recreated)
+	if err != nil {
+		return nil, err
+	}
 	regen := regenerate(current, desired)
 	changes, err := postgres.DefaultDiff.SchemaDiff(current, desired)
 	if err != nil {
@@ -205,25 +218,33 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		changes = out.deferDrops(current, changes, o.usage)
 	}
 	regenerated(changes, regen)
-	summary := summarize(changes)
+	summary := append(summarize(unbound), summarize(changes)...)
 	// The schema changes the migration makes, as the safety rules see
 	// them; the online rewrite below changes only how they are written.
-	out.Schema = append(out.Schema, changes...)
+	schemaChanges := withUnbound(changes, unbound)
+	out.Schema = append(out.Schema, schemaChanges...)
 	var stepped []*Change
 	if o.online {
 		if changes, stepped, err = lockSafe(current, changes); err != nil {
 			return nil, err
 		}
 	}
+	if len(unbound) > 0 {
+		if out.unbind, err = planUnbind(unbound); err != nil {
+			return nil, err
+		}
+		out.Changes = append(out.Changes, out.unbind...)
+	}
 	out.Changes = append(out.Changes, pre...)
+	var planned []*Change
 	if len(changes) > 0 {
-		planned, err := planChanges(changes)
-		if err != nil {
+		if planned, err = planChanges(changes); err != nil {
 			return nil, err
 		}
 		castStatements(planned, cast)
-		out.Changes = append(out.Changes, planned...)
 	}
+	unboundSources(append(slices.Clone(out.unbind), planned...), schemaChanges, unbound)
+	out.Changes = append(out.Changes, planned...)
 	constraintRenames = append(constraintRenames, renamePrimaryKeys(current, desired)...)
 	out.Changes = append(out.Changes, constraintRenames...)
 	out.Changes = append(out.Changes, post...)

@@ -56,8 +56,8 @@ type objectPlan struct {
 //   - objects that come, or come again, are created after every other
 //     change (so after their tables), in the package's order;
 //   - objects created before the tables (Early) are created (again)
-//     before the tables change, and those that go are dropped after
-//     them;
+//     before the tables change, after p.unbind, and those that go are
+//     dropped after them;
 //   - see decideObjects for what is dropped and created again.
 //
 // Every statement has its reverse, so the down migration undoes it.
@@ -124,8 +124,13 @@ func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs [
 		return nil
 	}
 	// Sequences, domains and types tables use are created (and created
-	// again) before the tables' changes, and dropped for good after them.
-	p.Changes = concat(before, drops, earlyRedo, earlyCreates, p.Changes, creates, earlyDrops, after)
+	// again) before the tables' changes, and dropped for good after them;
+	// the columns that call one created again are dropped before it.
+	unbound := 0
+	if len(p.unbind) > 0 {
+		unbound = slices.Index(p.Changes, p.unbind[len(p.unbind)-1]) + 1
+	}
+	p.Changes = concat(before, drops, p.Changes[:unbound], earlyRedo, earlyCreates, p.Changes[unbound:], creates, earlyDrops, after)
 	p.Summary = append(append(append(append(beforeSum, dropSum...), p.Summary...), createSum...), afterSum...)
 	return nil
 }
@@ -230,6 +235,22 @@ func usesEnum(o *ir.Object, e string) bool {
 		sql = o.Signature
 	}
 	return slices.Contains(o.DependsOn, ir.EnumKey(e)) || mentions(sql, e)
+}
+
+// recreatedEarly returns the objects created before the tables that the
+// migration from curObjs to the package's drops and creates again but
+// for a function whose arguments change (see overloads): a function
+// whose result changes, say. PostgreSQL refuses to drop one while a
+// generated column calls it (see unbind).
+func recreatedEarly(pkg *ir.Package, curObjs []*ir.Object) []*ir.Object {
+	op, _ := decideObjects(pkg, curObjs, nil, nil)
+	var out []*ir.Object
+	for _, o := range curObjs {
+		if o.Early && op.drop[o.Key] && op.create[o.Key] && !overloads(o, op.want[o.Key]) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // overloads reports whether n, the new definition of the function or

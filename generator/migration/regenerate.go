@@ -1,10 +1,13 @@
 package migration
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/cpcgen/cpcgen/generator/ir"
 )
 
 // regenerate prepares for Atlas's diff the columns whose generation
@@ -31,19 +34,125 @@ func regenerate(current, desired *schema.Schema) map[string][]schema.Change {
 			if to == nil || from != nil && wrapped(from.Expr) == wrapped(to.Expr) {
 				continue
 			}
-			// PostgreSQL drops them with the column; saying so gives the
-			// down migration the statements that create them again.
-			drops[dt.Name] = append(drops[dt.Name], takeOut(ct,
-				func(i *schema.Index) bool {
-					return slices.ContainsFunc(i.Parts, func(p *schema.IndexPart) bool { return p.C == cc })
-				},
-				func(fk *schema.ForeignKey) bool { return slices.Contains(fk.Columns, cc) },
-				func(c *schema.Check) bool { return mentions(c.Expr, cc.Name) })...)
-			drops[dt.Name] = append(drops[dt.Name], &schema.DropColumn{C: cc})
-			ct.Columns = slices.DeleteFunc(ct.Columns, func(c *schema.Column) bool { return c == cc })
+			drops[dt.Name] = append(drops[dt.Name], takeColumn(ct, cc)...)
 		}
 	}
 	return drops
+}
+
+// takeColumn removes the column cc from t, with the indexes, foreign
+// keys and checks that use it, and returns the changes that drop them:
+// PostgreSQL drops them with the column; saying so gives the down
+// migration the statements that create them again.
+func takeColumn(t *schema.Table, cc *schema.Column) []schema.Change {
+	drops := takeOut(t,
+		func(i *schema.Index) bool {
+			return slices.ContainsFunc(i.Parts, func(p *schema.IndexPart) bool { return p.C == cc })
+		},
+		func(fk *schema.ForeignKey) bool { return slices.Contains(fk.Columns, cc) },
+		func(c *schema.Check) bool { return mentions(c.Expr, cc.Name) })
+	t.Columns = slices.DeleteFunc(t.Columns, func(c *schema.Column) bool { return c == cc })
+	return append(drops, &schema.DropColumn{C: cc})
+}
+
+// unbind prepares for Atlas's diff the generated columns of current whose
+// expression calls (names) one of objs, objects created before the
+// tables that the migration drops and creates again (a function whose
+// result changes): PostgreSQL refuses to drop a function a column calls.
+// Each such column is taken out of current (takeColumn), so that its
+// drop runs before the object's and the diff adds it back, as desired
+// declares it, after the object is created again. The returned changes
+// drop them, one per table. A column desired drops or makes plain is an
+// error: its drop belongs to the diff (expand/contract), and a plain
+// column added back would lose the values.
+func unbind(current, desired *schema.Schema, objs []*ir.Object) ([]schema.Change, error) {
+	var out []schema.Change
+	for _, ct := range current.Tables {
+		var drops []schema.Change
+		for _, cc := range slices.Clone(ct.Columns) {
+			g := generatedExpr(cc)
+			if g == nil {
+				continue
+			}
+			for _, o := range objs {
+				name := strings.TrimPrefix(o.Name, o.Schema+".")
+				if !mentions(g.Expr, name) {
+					continue
+				}
+				dt, ok := desired.Table(ct.Name)
+				var dc *schema.Column
+				if ok {
+					dc, _ = dt.Column(cc.Name)
+				}
+				if dc == nil || generatedExpr(dc) == nil {
+					return nil, fmt.Errorf("generated column %q.%q calls %s, which this migration drops and creates again (CREATE OR REPLACE cannot change it): the column must be dropped before and added back after, but the migration drops it or makes it plain; do that in a migration of its own first", ct.Name, cc.Name, o.Title())
+				}
+				drops = append(drops, takeColumn(ct, cc)...)
+				break
+			}
+		}
+		if len(drops) > 0 {
+			out = append(out, &schema.ModifyTable{T: ct, Changes: drops})
+		}
+	}
+	return out, nil
+}
+
+// planUnbind plans the drops unbind returned: the indexes, foreign keys
+// and checks before the columns and apart from them, as Atlas's planner
+// leaves those that go with a column it drops to PostgreSQL, with no
+// reverse making them again.
+func planUnbind(unbound []schema.Change) ([]*Change, error) {
+	var uses, cols []schema.Change
+	for _, u := range unbound {
+		mt := u.(*schema.ModifyTable)
+		isColumn := func(c schema.Change) bool {
+			_, ok := c.(*schema.DropColumn)
+			return ok
+		}
+		if rest := slices.DeleteFunc(slices.Clone(mt.Changes), isColumn); len(rest) > 0 {
+			uses = append(uses, &schema.ModifyTable{T: mt.T, Changes: rest})
+		}
+		cols = append(cols, &schema.ModifyTable{T: mt.T, Changes: slices.DeleteFunc(slices.Clone(mt.Changes), func(c schema.Change) bool { return !isColumn(c) })})
+	}
+	var out []*Change
+	for _, changes := range [][]schema.Change{uses, cols} {
+		if len(changes) == 0 {
+			continue
+		}
+		planned, err := planChanges(changes)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, planned...)
+	}
+	return out, nil
+}
+
+// withUnbound returns changes with the drops unbind returned put first
+// in the change of their table, or beside them for a table the changes
+// do not alter: how the safety rules see them (a column dropped and
+// added again loses no values).
+func withUnbound(changes, unbound []schema.Change) []schema.Change {
+	if len(unbound) == 0 {
+		return changes
+	}
+	out := slices.Clone(changes)
+	for _, u := range unbound {
+		u := u.(*schema.ModifyTable)
+		i := slices.IndexFunc(out, func(c schema.Change) bool {
+			mt, ok := c.(*schema.ModifyTable)
+			return ok && mt.T.Name == u.T.Name
+		})
+		if i < 0 {
+			out = append(out, u)
+			continue
+		}
+		mt := *out[i].(*schema.ModifyTable)
+		mt.Changes = append(slices.Clone(u.Changes), mt.Changes...)
+		out[i] = &mt
+	}
+	return out
 }
 
 // takeOut removes from t the indexes, foreign keys and checks the
@@ -212,4 +321,32 @@ func changedChecks(current, desired *schema.Schema, changes []schema.Change) []s
 		mt.Changes = append(mt.Changes, mods...)
 	}
 	return changes
+}
+
+// unboundSources points the statements whose source is the change of a
+// table unbind drops columns of (its drops, and the diff's change adding
+// them back) at that table's change as the safety rules see it
+// (schemaChanges, from withUnbound): Atlas's analyzers then read each
+// drop with its add, which loses no values, as for the columns regenerate
+// drops.
+func unboundSources(statements []*Change, schemaChanges, unbound []schema.Change) {
+	if len(unbound) == 0 {
+		return
+	}
+	merged := map[string]schema.Change{}
+	for _, u := range unbound {
+		merged[tableName(u)] = nil
+	}
+	for _, c := range schemaChanges {
+		if name := tableName(c); name != "" {
+			if _, ok := merged[name]; ok {
+				merged[name] = c
+			}
+		}
+	}
+	for _, c := range statements {
+		if s := merged[tableName(c.Source)]; s != nil {
+			c.Source = s
+		}
+	}
 }

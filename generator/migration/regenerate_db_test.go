@@ -1,11 +1,14 @@
 package migration_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cpcgen/cpcgen/generator/migration"
 )
 
 // generatedSpec declares notes with the generated column slug (expr,
@@ -147,4 +150,63 @@ func TestIndexChangeMigrates(t *testing.T) {
 		}
 		return defs
 	})
+}
+
+// slugSpec declares notes with the generated column slug, indexed,
+// calling the function slugify fn creates before the tables, and the
+// view slugs reading the column.
+func slugSpec(fn string) []byte {
+	return []byte("tables:\n  notes:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n      title: text\n" +
+		"      slug: {type: text, generated: \"slugify(title)\"}\n    indexes:\n      - {columns: [slug]}\n" +
+		"sql_objects:\n  - name: slugify\n    kind: function\n    before_tables: true\n    sql: |\n      " + fn + "\n" +
+		"  - {name: slugs, kind: view, depends_on: [notes], sql: \"CREATE VIEW slugs AS SELECT id, slug FROM notes\"}\n")
+}
+
+// TestGeneratedColumnFunctionResultChanges changes the result type of
+// the function a generated column calls, its arguments the same: the
+// function is dropped and created again, which PostgreSQL refuses while
+// the column calls it, so the column is dropped before (its index and the
+// view reading it with it) and added again after, computed by the new
+// function. The down migration gives the old function and values back.
+func TestGeneratedColumnFunctionResultChanges(t *testing.T) {
+	ctx := context.Background()
+	const varchar = `CREATE FUNCTION slugify(s text) RETURNS varchar LANGUAGE sql IMMUTABLE STRICT RETURN trim(BOTH '_' FROM regexp_replace(lower(s), '[^a-z0-9]+', '_', 'g'))`
+	runSteps(t, []migrationStep{
+		{slugSpec(slugify1), "hello-world; index slug; slugify(s text) text"},
+		{slugSpec(varchar), "hello_world; index slug; slugify(s text) character varying"},
+	}, func(db *testDB) string {
+		// The first call adds the row every later one reads.
+		if _, err := db.pool.Exec(ctx, `INSERT INTO notes (title) SELECT 'Hello World' WHERE NOT EXISTS (SELECT 1 FROM notes)`); err != nil {
+			t.Fatal(err)
+		}
+		var slug, idx, fn string
+		if err := db.pool.QueryRow(ctx, `SELECT (SELECT slug FROM slugs),
+			(SELECT coalesce(string_agg(a.attname, ','), '-') FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'notes'::regclass AND NOT i.indisprimary),
+			(SELECT string_agg(format('%s(%s) %s', proname, pg_get_function_arguments(oid), pg_get_function_result(oid)), ', ') FROM pg_proc WHERE proname = 'slugify')`).Scan(&slug, &idx, &fn); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%s; index %s; %s", slug, idx, fn)
+	})
+}
+
+// TestGeneratedColumnFunctionResultChangeRefused: a generated column
+// calling a function created again, which the same migration makes plain,
+// cannot be dropped first without losing its values: the plan is refused,
+// naming the column and the function.
+func TestGeneratedColumnFunctionResultChangeRefused(t *testing.T) {
+	p := newProject(t, "golang-migrate")
+	p.setSpec(slugSpec(slugify1))
+	if res := p.diff("init", true); res.Blocked {
+		t.Fatal(report(res))
+	}
+	varchar := strings.Replace(slugify1, "RETURNS text", "RETURNS varchar", 1)
+	p.setSpec(bytes.Replace(slugSpec(varchar), []byte(`slug: {type: text, generated: "slugify(title)"}`), []byte("slug: {type: text, nullable: true}"), 1))
+	dir, err := migration.ReadDir(p.root, "migrations", p.format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = migration.Diff(p.build(), dir, migration.Options{Name: "plain", AllowDestructive: true, AllowBreaking: true, AllowRewrite: true})
+	if err == nil || !strings.Contains(err.Error(), `generated column "notes"."slug" calls function "slugify"`) {
+		t.Errorf("err = %v, want the refusal naming the column and the function", err)
+	}
 }

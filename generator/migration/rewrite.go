@@ -77,7 +77,7 @@ func rewrites(pkg *ir.Package, changes []schema.Change, sizes map[string]TableSi
 				case isIdentity(tc.C):
 					what = fmt.Sprintf("adding identity column %q.%q", table, tc.C.Name)
 				case isGenerated(tc.C) && regen[tc.C.Name]:
-					what = fmt.Sprintf("changing the expression of generated column %q.%q (dropped and added again)", table, tc.C.Name)
+					what = fmt.Sprintf("dropping generated column %q.%q and adding it back (its expression, or a function it calls, changes)", table, tc.C.Name)
 				case isGenerated(tc.C):
 					what = fmt.Sprintf("adding generated column %q.%q", table, tc.C.Name)
 					hint = "add a plain column the code writes instead, or run again with --allow-rewrite in a maintenance window"
