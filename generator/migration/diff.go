@@ -217,7 +217,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	if o.expand {
 		changes = out.deferDrops(current, changes, o.usage)
 	}
-	regenerated(changes, regen)
+	changes = regenerated(changes, regen)
 	summary := append(summarize(unbound), summarize(changes)...)
 	// The schema changes the migration makes, as the safety rules see
 	// them; the online rewrite below changes only how they are written.

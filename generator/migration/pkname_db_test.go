@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cpcgen/cpcgen/generator/migration"
 	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 )
 
@@ -17,12 +18,18 @@ type migrationStep struct {
 	want string
 }
 
-// runSteps plans a migration to each step's spec in turn and runs it on
-// a fresh database: after each, state must read the step's want, and
-// nothing of the spec is left uncovered. Then it runs the down
-// migrations step by step: after each, state must read the previous
-// step's want again.
+// runSteps plans a migration to each step's spec in turn, everything
+// allowed, and runs it on a fresh database: after each, state must read
+// the step's want, and nothing of the spec is left uncovered. Then it
+// runs the down migrations step by step: after each, state must read
+// the previous step's want again.
 func runSteps(t *testing.T, steps []migrationStep, state func(*testDB) string) {
+	t.Helper()
+	runStepsWith(t, migration.Options{AllowDestructive: true, AllowBreaking: true, AllowRewrite: true}, steps, state)
+}
+
+// runStepsWith is runSteps planning with opts (Name set for each step).
+func runStepsWith(t *testing.T, opts migration.Options, steps []migrationStep, state func(*testDB) string) {
 	t.Helper()
 	p := newProject(t, "golang-migrate")
 	db := openDB(t)
@@ -38,7 +45,8 @@ func runSteps(t *testing.T, steps []migrationStep, state func(*testDB) string) {
 	files := make([]int, len(steps)) // the migrations each step wrote
 	for i, st := range steps {
 		p.setSpec(st.spec)
-		res := p.diff(fmt.Sprintf("step%d", i), true)
+		opts.Name = fmt.Sprintf("step%d", i)
+		res := p.diffWith(opts)
 		if res.Blocked || res.Planned.Empty() {
 			t.Fatalf("step %d: %s", i, report(res))
 		}

@@ -106,14 +106,11 @@ func planUnbind(unbound []schema.Change) ([]*Change, error) {
 	var uses, cols []schema.Change
 	for _, u := range unbound {
 		mt := u.(*schema.ModifyTable)
-		isColumn := func(c schema.Change) bool {
-			_, ok := c.(*schema.DropColumn)
-			return ok
+		u, c := splitColumnDrops(mt.Changes)
+		if len(u) > 0 {
+			uses = append(uses, &schema.ModifyTable{T: mt.T, Changes: u})
 		}
-		if rest := slices.DeleteFunc(slices.Clone(mt.Changes), isColumn); len(rest) > 0 {
-			uses = append(uses, &schema.ModifyTable{T: mt.T, Changes: rest})
-		}
-		cols = append(cols, &schema.ModifyTable{T: mt.T, Changes: slices.DeleteFunc(slices.Clone(mt.Changes), func(c schema.Change) bool { return !isColumn(c) })})
+		cols = append(cols, &schema.ModifyTable{T: mt.T, Changes: c})
 	}
 	var out []*Change
 	for _, changes := range [][]schema.Change{uses, cols} {
@@ -186,14 +183,36 @@ func takeOut(t *schema.Table, index func(*schema.Index) bool, fk func(*schema.Fo
 	return drops
 }
 
-// regenerated puts the drops regenerate returned first in the change of
-// their table.
-func regenerated(changes []schema.Change, drops map[string][]schema.Change) {
+// regenerated puts the column drops regenerate returned first in the
+// change of their table, and the drops of what uses the columns in a
+// change of the table before it: Atlas's planner leaves an index or a
+// foreign key dropped with its column to PostgreSQL, with no reverse
+// making it again for the down migration.
+func regenerated(changes []schema.Change, drops map[string][]schema.Change) []schema.Change {
+	var out []schema.Change
 	for _, c := range changes {
 		if mt, ok := c.(*schema.ModifyTable); ok && len(drops[mt.T.Name]) > 0 {
-			mt.Changes = append(slices.Clone(drops[mt.T.Name]), mt.Changes...)
+			uses, cols := splitColumnDrops(drops[mt.T.Name])
+			if len(uses) > 0 {
+				out = append(out, &schema.ModifyTable{T: mt.T, Changes: uses})
+			}
+			mt.Changes = append(cols, mt.Changes...)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// splitColumnDrops splits drops into the column drops and the others.
+func splitColumnDrops(drops []schema.Change) (uses, cols []schema.Change) {
+	for _, d := range drops {
+		if _, ok := d.(*schema.DropColumn); ok {
+			cols = append(cols, d)
+		} else {
+			uses = append(uses, d)
 		}
 	}
+	return uses, cols
 }
 
 // generatedExpr returns the generation expression of c, or nil.

@@ -36,10 +36,19 @@ const (
 // the column is dropped and added again, its index with it, the new
 // function created before and the old one dropped after. The row that
 // was there before takes the values of each expression, and every down
-// migration gives the previous ones back.
+// migration gives the previous ones back, its index included, with
+// online plans and offline ones.
 func TestGeneratedColumnChangesMigrate(t *testing.T) {
+	for _, offline := range []bool{false, true} {
+		t.Run(fmt.Sprintf("offline=%v", offline), func(t *testing.T) {
+			generatedColumnChangesMigrate(t, migration.Options{Offline: offline, AllowDestructive: true, AllowBreaking: true, AllowRewrite: true})
+		})
+	}
+}
+
+func generatedColumnChangesMigrate(t *testing.T, opts migration.Options) {
 	ctx := context.Background()
-	runSteps(t, []migrationStep{
+	runStepsWith(t, opts, []migrationStep{
 		{generatedSpec("slugify(title)", slugify1, ""), "Hello World: hello-world, <nil>; index slug; slugify(s text)"},
 		{generatedSpec("slugify(title, '_')", slugify2, ""), "Hello World: hello_world, <nil>; index slug; slugify(s text, sep text)"},
 		{generatedSpec("slugify(title, '_')", slugify2, "upper(title)"), "Hello World: hello_world, HELLO WORLD; index slug; slugify(s text, sep text)"},
@@ -167,11 +176,20 @@ func slugSpec(fn string) []byte {
 // function is dropped and created again, which PostgreSQL refuses while
 // the column calls it, so the column is dropped before (its index and the
 // view reading it with it) and added again after, computed by the new
-// function. The down migration gives the old function and values back.
+// function. The down migration gives the old function and values back,
+// and the index; online and offline.
 func TestGeneratedColumnFunctionResultChanges(t *testing.T) {
+	for _, offline := range []bool{false, true} {
+		t.Run(fmt.Sprintf("offline=%v", offline), func(t *testing.T) {
+			generatedColumnFunctionResultChanges(t, migration.Options{Offline: offline, AllowDestructive: true, AllowBreaking: true, AllowRewrite: true})
+		})
+	}
+}
+
+func generatedColumnFunctionResultChanges(t *testing.T, opts migration.Options) {
 	ctx := context.Background()
 	const varchar = `CREATE FUNCTION slugify(s text) RETURNS varchar LANGUAGE sql IMMUTABLE STRICT RETURN trim(BOTH '_' FROM regexp_replace(lower(s), '[^a-z0-9]+', '_', 'g'))`
-	runSteps(t, []migrationStep{
+	runStepsWith(t, opts, []migrationStep{
 		{slugSpec(slugify1), "hello-world; index slug; slugify(s text) text"},
 		{slugSpec(varchar), "hello_world; index slug; slugify(s text) character varying"},
 	}, func(db *testDB) string {
