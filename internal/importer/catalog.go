@@ -116,8 +116,9 @@ type CatColumn struct {
 	Comment     string
 	// Collation is a collation other than the type's default, or "".
 	Collation string
-	// Sequence is the sequence a serial column owns (an OWNED BY
-	// sequence whose nextval is the column's default), or "".
+	// Sequence is the sequence the column owns: an identity column's, or
+	// a serial column's (an OWNED BY sequence whose nextval is the
+	// column's default); "" for none.
 	Sequence string
 	// DefaultUses are the functions of the imported schema the default
 	// calls.
@@ -404,7 +405,7 @@ SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
     THEN `+collationName("a.attcollation")+` ELSE '' END,
   coalesce((SELECT s.relname FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
     WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
-      AND d.classid = 'pg_class'::regclass AND s.relkind = 'S' AND d.deptype = 'a' LIMIT 1), ''),
+      AND d.classid = 'pg_class'::regclass AND s.relkind = 'S' AND d.deptype IN ('a', 'i') LIMIT 1), ''),
   ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
     WHERE d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass
       AND p.pronamespace = n.oid ORDER BY 1),
