@@ -479,7 +479,8 @@ func reaches(byName map[string]*object, o *object, name string) bool {
 // sql ones, whose body (checked when created) reads none and calls only
 // functions that can be too. A generated column calling another keeps
 // its table as SQL, created after the function; a domain or type calling
-// another is noted.
+// another is noted. The functions column defaults call are decided with
+// their tables (earlyDefault).
 func (c *converter) earlyFunctions() {
 	c.beforeTables, c.lateGenerated = map[string]string{}, map[string]string{}
 	relations := c.relationNames()
@@ -490,7 +491,7 @@ func (c *converter) earlyFunctions() {
 		if why := c.lateGenerated[fn]; why != "" {
 			return why
 		}
-		why := c.earlyProblem(fn, relations, map[string]bool{})
+		why := c.earlyProblem(fn, relations, false, map[string]bool{})
 		if why != "" {
 			c.lateGenerated[fn] = why
 		} else {
@@ -560,8 +561,10 @@ func (c *converter) earlyDeps(uses []string) []string {
 
 // earlyProblem says why function name cannot be created before the
 // tables, where it must not name any of relations, or "": seen guards
-// against functions calling each other.
-func (c *converter) earlyProblem(name string, relations []string, seen map[string]bool) string {
+// against functions calling each other. What PostgreSQL resolves when it
+// creates the function must name none (checkedAtCreate); with body, its
+// whole definition, whatever its language.
+func (c *converter) earlyProblem(name string, relations []string, body bool, seen map[string]bool) string {
 	if seen[name] {
 		return ""
 	}
@@ -575,6 +578,9 @@ func (c *converter) earlyProblem(name string, relations []string, seen map[strin
 	}
 	for _, def := range f.Defs {
 		text, _ := checkedAtCreate(def)
+		if body {
+			text = def
+		}
 		for _, rel := range relations {
 			if mentions(text, rel) {
 				return "names " + rel
@@ -582,7 +588,7 @@ func (c *converter) earlyProblem(name string, relations []string, seen map[strin
 		}
 	}
 	for _, g := range c.sqlCallees(f) {
-		if why := c.earlyProblem(g, relations, seen); why != "" {
+		if why := c.earlyProblem(g, relations, body, seen); why != "" {
 			return "calls " + g + ", which " + why
 		}
 	}
@@ -661,6 +667,35 @@ func (c *converter) markBeforeTables(name, by string) {
 	for _, g := range c.sqlCallees(c.catFunction(name)) {
 		c.markBeforeTables(g, by)
 	}
+}
+
+// earlyDefault decides whether the default of column col of spec table t,
+// which calls functions of the schema, is declared by the spec, and
+// says why not, or "". It is when every function it calls can be created
+// before the tables, which marks them so: the table is created with its
+// default, so an unset runtime.Opt in the insert struct takes it. A
+// function naming a table, view or enum anywhere in its definition
+// cannot: PostgreSQL resolves some of a body's names when it creates the
+// function (a LANGUAGE sql body, a plpgsql variable of a table's row
+// type), and import reads no further.
+func (c *converter) earlyDefault(t *CatTable, col *CatColumn) string {
+	relations := c.relationNames()
+	for _, fn := range col.DefaultUses {
+		if c.beforeTables[fn] != "" {
+			continue
+		}
+		why := c.lateGenerated[fn]
+		if why == "" {
+			why = c.earlyProblem(fn, relations, true, map[string]bool{})
+		}
+		if why != "" {
+			return fmt.Sprintf("function %s, which %s", fn, why)
+		}
+	}
+	for _, fn := range col.DefaultUses {
+		c.markBeforeTables(fn, fmt.Sprintf("the default of column %s.%s calls it", t.Name, col.Name))
+	}
+	return ""
 }
 
 // partKeyRE matches a partition key of plain columns, as
@@ -1118,7 +1153,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	c.add(&c.sqlTables, &object{name: objNameOf(t.Name), kind: "other", sql: b.String(), drop: "DROP TABLE " + q, dependsOn: deps})
 	for _, col := range t.Columns {
 		if len(col.DefaultUses) > 0 && col.Generated == "" {
-			c.columnDefaultObject(t, col)
+			c.columnDefaultObject(t, col, "calls a function of the schema, which exists only after the tables; the default is set by an sql object")
 		}
 	}
 	for _, k := range t.Constraints {
@@ -1322,12 +1357,15 @@ func unqualify(def, schema string) string {
 	return strings.Replace(def, " ON "+q, " ON ", 1)
 }
 
-func (c *converter) columnDefaultObject(t *CatTable, col *CatColumn) {
+// columnDefaultObject sets the default of column col of table t, which
+// calls functions of the schema, by an sql object after the tables and
+// the functions; the note says why ("its default expr " why).
+func (c *converter) columnDefaultObject(t *CatTable, col *CatColumn, why string) {
 	c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "default"), kind: "other",
 		sql:       fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", quoteIdent(t.Name), quoteIdent(col.Name), col.Default),
 		drop:      fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quoteIdent(t.Name), quoteIdent(col.Name)),
 		dependsOn: functionDeps(t.Name, col.DefaultUses)})
-	c.find("column", t.Name+"."+col.Name, Kept, "its default %s calls a function of the schema, which exists only after the tables; the default is set by an sql object", clipText(col.Default))
+	c.find("column", t.Name+"."+col.Name, Kept, "its default %s %s", clipText(col.Default), why)
 }
 
 var (
@@ -1477,8 +1515,12 @@ func (c *converter) buildTable(st *specTable) {
 			// A generated column's expression is its pg_attrdef entry.
 			sc.generated = strings.TrimSpace(col.Default)
 		} else if col.Default != "" && col.Identity == "" {
+			why := ""
 			if len(col.DefaultUses) > 0 {
-				c.columnDefaultObject(t, col)
+				why = c.earlyDefault(t, col)
+			}
+			if why != "" {
+				c.columnDefaultObject(t, col, fmt.Sprintf("calls %s, so it cannot be created before the tables: an sql object after them sets the default and the spec declares none, so Create always sends the insert struct's field, and the default applies only to inserts that leave the column out (raw SQL)", why))
 			} else {
 				sc.def = defaultValue(col.Default, typ)
 			}
