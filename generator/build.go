@@ -512,15 +512,24 @@ func pkName(st *spec.Table) string {
 //     dropped and created again;
 //   - a deferrable foreign key (deferrable:): made DEFERRABLE after Atlas
 //     creates it; dropping the object makes it NOT DEFERRABLE.
+//
+// A key renamed to the name PostgreSQL gives another table's key (a
+// table renamed, and a new one made under its old name: b_pkey on a,
+// b_pkey1 on the new b) is renamed after that key is renamed away.
 func (b *builder) constraintObjects(pkg *ir.Package) {
+	// keyRenames are the primary key name objects by the name they
+	// rename from.
+	keyRenames := map[string]*ir.Object{}
 	for _, t := range pkg.Tables {
 		st := b.tableSpec[t]
-		add := func(key, noun, name, create, drop string, pos spec.Pos) {
-			pkg.Objects = append(pkg.Objects, &ir.Object{
+		add := func(key, noun, name, create, drop string, pos spec.Pos) *ir.Object {
+			o := &ir.Object{
 				Key: key, Kind: "other", Noun: noun, Name: name, Table: t.SQLName,
 				Create: create, Drop: drop, DependsOn: []string{ir.TableKey(t.SQLName)},
 				Source: st.File, Pos: pos, SQLPos: pos,
-			})
+			}
+			pkg.Objects = append(pkg.Objects, o)
+			return o
 		}
 		// Each object's SQL starts with a comment stating the constraint
 		// as Atlas makes it: when that changes, Atlas drops the constraint
@@ -535,7 +544,7 @@ func (b *builder) constraintObjects(pkg *ir.Package) {
 			rename := func(from, to string) string {
 				return alter + "RENAME CONSTRAINT " + names.QuoteIdent(from) + " TO " + names.QuoteIdent(to)
 			}
-			add("primary key "+t.PKName+" of "+t.SQLName, "primary key name", t.PKName,
+			keyRenames[derived] = add("primary key "+t.PKName+" of "+t.SQLName, "primary key name", t.PKName,
 				"-- PRIMARY KEY ("+strings.Join(cols, ", ")+")\n"+rename(derived, t.PKName), rename(t.PKName, derived), st.PrimaryKeyNamePos)
 		}
 		for _, c := range t.Columns {
@@ -549,6 +558,11 @@ func (b *builder) constraintObjects(pkg *ir.Package) {
 			add("deferrable "+fk+" of "+t.SQLName, "deferrable foreign key", fk,
 				def+alter+"ALTER CONSTRAINT "+names.QuoteIdent(fk)+" DEFERRABLE INITIALLY "+strings.ToUpper(ref.Deferrable),
 				alter+"ALTER CONSTRAINT "+names.QuoteIdent(fk)+" NOT DEFERRABLE", ref.Pos)
+		}
+	}
+	for _, o := range keyRenames {
+		if away := keyRenames[o.Name]; away != nil && away != o {
+			o.DependsOn = append(o.DependsOn, away.Key)
 		}
 	}
 }

@@ -111,6 +111,24 @@ func TestPrimaryKeyNameMigrates(t *testing.T) {
 	})
 }
 
+// TestPrimaryKeyNameOfAnotherTable creates a table whose key has the name
+// PostgreSQL gives another table's key, as a table renamed and a new one
+// made under its old name have them (a's b_pkey, b's b_pkey1): b's key
+// is renamed away before a's takes its name, and back after on the way
+// down.
+func TestPrimaryKeyNameOfAnotherTable(t *testing.T) {
+	spec := []byte("tables:\n" +
+		"  a:\n    columns:\n      id: {type: bigint, primary_key: true}\n    primary_key_name: b_pkey\n" +
+		"  b:\n    columns:\n      id: {type: bigint, primary_key: true}\n      a_id: {type: bigint, references: a.id}\n    primary_key_name: b_pkey1\n")
+	runSteps(t, []migrationStep{{spec, "a:b_pkey b:b_pkey1"}}, func(db *testDB) string {
+		var keys string
+		if err := db.pool.QueryRow(context.Background(), `SELECT coalesce(string_agg(conrelid::regclass::text || ':' || conname, ' ' ORDER BY conrelid::regclass::text), '') FROM pg_constraint WHERE contype = 'p' AND conrelid IN ('a'::regclass, 'b'::regclass)`).Scan(&keys); err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	})
+}
+
 // TestDeferrableForeignKeyMigrates makes a foreign key deferrable, then
 // changes its ON DELETE action, which Atlas plans as dropping the key
 // and adding it again, then makes it not deferrable: the key is
