@@ -287,10 +287,17 @@ func allowFlag(kind string) string {
 // they bring (citext). The temporary database is dropped before
 // returning.
 func replay(ctx context.Context, devURL string, dir *migration.Dir, table string, desired *schema.Schema, exts []*ir.Extension) (*schema.Schema, *schema.Schema, error) {
-	return replayFS(ctx, devURL, os.DirFS(dir.Path), dir.Format, table, desired, exts)
+	var fsys fs.FS
+	if len(dir.Files) > 0 {
+		// Without migrations there is nothing to replay, and the
+		// directory may not exist yet (a project's first diff).
+		fsys = os.DirFS(dir.Path)
+	}
+	return replayFS(ctx, devURL, fsys, dir.Format, table, desired, exts)
 }
 
-// replayFS is replay for the migrations of fsys, in the given format.
+// replayFS is replay for the migrations of fsys, in the given format; a
+// nil fsys has none.
 func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table string, desired *schema.Schema, exts []*ir.Extension) (*schema.Schema, *schema.Schema, error) {
 	admin, err := pgx.Connect(ctx, devURL)
 	if err != nil {
@@ -331,17 +338,10 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 	}
 	normalized.Name = sqlschema.SchemaName
 	migration.CopySetColumns(desired, normalized)
-	pool, err := pgxpool.New(ctx, scratch)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer pool.Close()
-	m, err := migrate.New(pool, fsys, migrate.Options{Table: table, Format: format})
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := m.Up(ctx); err != nil {
-		return nil, nil, fmt.Errorf("--dev-url: replay the migrations: %w", err)
+	if fsys != nil {
+		if err := replayUp(ctx, scratch, fsys, format, table); err != nil {
+			return nil, nil, err
+		}
 	}
 	current, err := sdb.inspectSchema(ctx, sqlschema.SchemaName)
 	if err != nil {
@@ -358,6 +358,23 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 	}
 	current.Tables = keep
 	return current, normalized, nil
+}
+
+// replayUp applies the migrations of fsys to the database at dbURL.
+func replayUp(ctx context.Context, dbURL string, fsys fs.FS, format, table string) error {
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	m, err := migrate.New(pool, fsys, migrate.Options{Table: table, Format: format})
+	if err != nil {
+		return err
+	}
+	if _, err := m.Up(ctx); err != nil {
+		return fmt.Errorf("--dev-url: replay the migrations: %w", err)
+	}
+	return nil
 }
 
 // migrator opens the database and the migrations directory.

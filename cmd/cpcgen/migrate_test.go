@@ -151,6 +151,19 @@ func TestMigrateUsage(t *testing.T) {
 	contains(t, "no url", errOut, "pass --url or set DATABASE_URL")
 }
 
+// TestMigrateDiffDevURLFirst writes the first migration of a project
+// that has no migrations directory yet with --dev-url, as without it:
+// there is nothing to replay, and the diff creates the spec's tables.
+func TestMigrateDiffDevURLFirst(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev := pgtest.Current(t).AdminURL()
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	contains(t, "first diff", out, `create table "users"`, "migrations/000001_init.up.sql")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "second diff", out, "no changes")
+}
+
 // TestMigrateDiffDevURLNullNames diffs, against a --dev-url, a spec
 // whose table and columns are named null, which the Atlas engine reads
 // as SQL NULL: the first migration, replayed there, produces the spec,
