@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -284,8 +285,9 @@ func allowFlag(kind string) string {
 // desired schema as that server normalizes it (types, defaults and
 // expressions spelled the way PostgreSQL prints them), so the two compare
 // like for like. The spec's extensions are created first, for the types
-// they bring (citext). The temporary database is dropped before
-// returning.
+// they bring (citext). What the SQL objects of the migrations (the
+// snapshot's) made is left out of the schema returned (see
+// dropObjects). The temporary database is dropped before returning.
 func replay(ctx context.Context, devURL string, dir *migration.Dir, table string, desired *schema.Schema, exts []*ir.Extension) (*schema.Schema, *schema.Schema, error) {
 	var fsys fs.FS
 	if len(dir.Files) > 0 {
@@ -293,12 +295,12 @@ func replay(ctx context.Context, devURL string, dir *migration.Dir, table string
 		// directory may not exist yet (a project's first diff).
 		fsys = os.DirFS(dir.Path)
 	}
-	return replayFS(ctx, devURL, fsys, dir.Format, table, desired, exts)
+	return replayFS(ctx, devURL, fsys, dir.Format, table, desired, exts, dir.Objects)
 }
 
-// replayFS is replay for the migrations of fsys, in the given format; a
-// nil fsys has none.
-func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table string, desired *schema.Schema, exts []*ir.Extension) (*schema.Schema, *schema.Schema, error) {
+// replayFS is replay for the migrations of fsys, in the given format (a
+// nil fsys has none), which create the SQL objects objs.
+func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table string, desired *schema.Schema, exts []*ir.Extension, objs []*ir.Object) (*schema.Schema, *schema.Schema, error) {
 	admin, err := pgx.Connect(ctx, devURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: connect: %w", err)
@@ -343,6 +345,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 			return nil, nil, err
 		}
 	}
+	dropObjects(ctx, sdb.DB, objs)
 	current, err := sdb.inspectSchema(ctx, sqlschema.SchemaName)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: inspect: %w", err)
@@ -358,6 +361,23 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 	}
 	current.Tables = keep
 	return current, normalized, nil
+}
+
+// dropObjects drops the SQL objects objs from the database db, as their
+// migrations created them: dependents first, those created before the
+// tables (which the tables may use) left. The tables, indexes,
+// constraints and defaults an object of kind other makes are the
+// object's, not the spec tables': migrate diff plans them from the
+// snapshot's objects, by the objects' own statements, so the Atlas
+// engine must not see them, or it plans to drop them too. An object whose
+// drop fails (a function a policy uses) stays: it made nothing the
+// engine sees, or the diff shows what it made.
+func dropObjects(ctx context.Context, db *sql.DB, objs []*ir.Object) {
+	for _, o := range slices.Backward(objs) {
+		if !o.Early {
+			_, _ = db.ExecContext(ctx, o.Drop)
+		}
+	}
 }
 
 // replayUp applies the migrations of fsys to the database at dbURL.
@@ -636,7 +656,7 @@ check afterwards.`,
 							return nil, nil, err
 						}
 					}
-					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc.Table, sqlschema.AtlasSchema(pkg), pkg.Extensions)
+					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc.Table, sqlschema.AtlasSchema(pkg), pkg.Extensions, nil)
 				}
 			}
 			res, err := migration.Rebase(pkg, dir, opts)

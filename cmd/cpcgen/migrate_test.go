@@ -164,6 +164,105 @@ func TestMigrateDiffDevURLFirst(t *testing.T) {
 	contains(t, "second diff", out, "no changes")
 }
 
+// keptAsSQLSpec is a spec with what its tables cannot declare kept as SQL
+// objects, as cpcgen import keeps it: a table of an unsupported column
+// type, with its foreign key and index; a table inheriting another; an
+// index, a check, an exclusion constraint and a default on spec tables;
+// and a view over an object's table.
+const keptAsSQLSpec = `tables:
+  account:
+    columns:
+      id: {type: bigint, primary_key: true}
+      email: text
+  event:
+    columns:
+      id: {type: bigint, primary_key: true}
+      at: {type: tstzrange, nullable: true}
+
+sql_objects:
+  - name: admin
+    kind: other
+    depends_on: [account]
+    sql: CREATE TABLE admin (level integer) INHERITS (account)
+    drop: DROP TABLE admin
+  - name: flags
+    kind: other
+    sql: CREATE TABLE flags (id bigint PRIMARY KEY, bits bit(8) NOT NULL, account_id bigint)
+    drop: DROP TABLE flags
+  - name: flags_account_id_fkey
+    kind: other
+    depends_on: [flags, account]
+    sql: ALTER TABLE flags ADD CONSTRAINT flags_account_id_fkey FOREIGN KEY (account_id) REFERENCES account (id)
+    drop: ALTER TABLE flags DROP CONSTRAINT flags_account_id_fkey
+  - name: flags_bits_idx
+    kind: other
+    depends_on: [flags]
+    sql: CREATE INDEX flags_bits_idx ON flags (bits)
+    drop: DROP INDEX flags_bits_idx
+  - name: flag_counts
+    kind: view
+    depends_on: [flags]
+    sql: CREATE VIEW flag_counts AS SELECT account_id, count(*) AS n FROM flags GROUP BY account_id
+  - name: account_email_lower
+    kind: other
+    depends_on: [account]
+    sql: CREATE UNIQUE INDEX account_email_lower ON account (lower(email))
+    drop: DROP INDEX account_email_lower
+  - name: account_email_check
+    kind: other
+    depends_on: [account]
+    sql: ALTER TABLE account ADD CONSTRAINT account_email_check CHECK (email <> '')
+    drop: ALTER TABLE account DROP CONSTRAINT account_email_check
+  - name: account_email_default
+    kind: other
+    depends_on: [account]
+    sql: ALTER TABLE account ALTER COLUMN email SET DEFAULT 'none'
+    drop: ALTER TABLE account ALTER COLUMN email DROP DEFAULT
+  - name: event_at_excl
+    kind: other
+    depends_on: [event]
+    sql: ALTER TABLE event ADD CONSTRAINT event_at_excl EXCLUDE USING gist (at WITH &&)
+    drop: ALTER TABLE event DROP CONSTRAINT event_at_excl
+`
+
+// TestMigrateDiffDevURLObjects diffs against a --dev-url a spec whose
+// SQL objects create tables and add indexes, constraints and a default
+// to spec tables: what they make is theirs, planned from the snapshot's
+// objects, so with nothing changed the replayed migrations plan nothing
+// (Atlas planned to drop all of it), and an object taken out of the
+// spec is dropped once, by its own statement.
+func TestMigrateDiffDevURLObjects(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	testfile.Write(t, dir, "schema/app.yaml", keptAsSQLSpec)
+	migrateInit(t, dir, live)
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "diff with nothing changed", out, "no changes")
+
+	spec := keptAsSQLSpec
+	for _, name := range []string{"flags_bits_idx", "account_email_check"} {
+		start := strings.Index(spec, "  - name: "+name+"\n")
+		end := start + 1 + strings.Index(spec[start+1:], "  - name: ")
+		spec = spec[:start] + spec[end:]
+	}
+	testfile.Write(t, dir, "schema/app.yaml", spec)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "drop_two", "--dev-url", dev)
+	contains(t, "diff dropping two objects", out, `drop object "flags_bits_idx"`, `drop object "account_email_check"`)
+	up, err := os.ReadFile(filepath.Join(dir, "migrations", "000002_drop_two.up.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(up), ";\n"); n != 2 {
+		t.Errorf("the migration has %d statements, want the 2 objects' drops:\n%s", n, up)
+	}
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "diff after the drops", out, "no changes")
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
+}
+
 // TestMigrateDiffDevURLNullNames diffs, against a --dev-url, a spec
 // whose table and columns are named null, which the Atlas engine reads
 // as SQL NULL: the first migration, replayed there, produces the spec,
