@@ -645,7 +645,7 @@ check afterwards.`,
 				}
 			}
 			if devURL != "" {
-				opts.Replay = func(files map[string][]byte) (*schema.Schema, *schema.Schema, error) {
+				opts.Replay = func(files map[string][]byte, objs []*ir.Object) (*schema.Schema, *schema.Schema, error) {
 					tmp, err := os.MkdirTemp("", "cpcgen-rebase-")
 					if err != nil {
 						return nil, nil, err
@@ -656,7 +656,7 @@ check afterwards.`,
 							return nil, nil, err
 						}
 					}
-					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc.Table, sqlschema.AtlasSchema(pkg), pkg.Extensions, nil)
+					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc.Table, sqlschema.AtlasSchema(pkg), pkg.Extensions, objs)
 				}
 			}
 			res, err := migration.Rebase(pkg, dir, opts)

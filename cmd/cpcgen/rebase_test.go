@@ -152,3 +152,24 @@ func TestRebaseWithDatabase(t *testing.T) {
 	contains(t, "apply", out, "applied 000003_add_tags.up.sql", "1 migration(s) applied")
 	mustRun(t, 0, "-C", dir, "check", "--url", prod)
 }
+
+// TestRebaseDevURLObjects rebuilds, with --dev-url, the snapshot of a
+// project whose SQL objects create a table and add indexes and
+// constraints to spec tables: the snapshot keeps the spec's tables
+// alone, as migrate diff writes it, so nothing is uncovered and the next
+// diff finds no changes.
+func TestRebaseDevURLObjects(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", keptAsSQLSpec)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "rebase", "init", "--dev-url", pgtest.Current(t).AdminURL())
+	contains(t, "rebase", out, "migrations/cpcgen.snapshot.hcl from the migrations replayed")
+	if strings.Contains(out, "uncovered") {
+		t.Errorf("rebase found uncovered changes:\n%s", out)
+	}
+	out, _ = mustRun(t, 0, "-C", dir, "check")
+	contains(t, "check after the rebase", out, "migrations cover the spec")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again")
+	contains(t, "diff after the rebase", out, "no changes")
+}

@@ -158,11 +158,12 @@ type RebaseOptions struct {
 	// version: their names. Rebase refuses to renumber one of them.
 	Applied map[int64]string
 	// Replay, when set (--dev-url), replays the renumbered migration
-	// files (by name) into a scratch database and returns its schema and
-	// the specs' schema as that database normalizes it: the snapshot is
-	// rebuilt from them. Without it the merged snapshot is kept, if it
-	// covers the specs.
-	Replay func(files map[string][]byte) (current, desired *schema.Schema, err error)
+	// files (by name) into a scratch database and returns its schema,
+	// without what the SQL objects the migrations create (objects, those
+	// of the merged snapshot) made, and the specs' schema as that
+	// database normalizes it: the snapshot is rebuilt from them. Without
+	// it the merged snapshot is kept, if it covers the specs.
+	Replay func(files map[string][]byte, objects []*ir.Object) (current, desired *schema.Schema, err error)
 }
 
 // Move is a migration file Rebase renames.
@@ -341,7 +342,7 @@ func rebaseSnapshot(pkg *ir.Package, dir *Dir, files map[string][]byte, renumber
 		content.Schema = dir.pristineSnapshot()
 		return Snapshot(content)
 	}
-	current, norm, err := opts.Replay(files)
+	current, norm, err := opts.Replay(files, content.Objects)
 	if err != nil {
 		return nil, err
 	}

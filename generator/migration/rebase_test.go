@@ -200,7 +200,7 @@ func TestRebaseKeepsSteps(t *testing.T) {
 	}
 	// With the snapshot of the merged specs, the steps move together.
 	res, err := migration.Rebase(p.build(), dir, migration.RebaseOptions{Names: []string{"rename_email"},
-		Replay: func(files map[string][]byte) (current, desired *schemaT, err error) {
+		Replay: func(files map[string][]byte, _ []*ir.Object) (current, desired *schemaT, err error) {
 			return replayed(t, files, p.build())
 		}})
 	if err != nil {
