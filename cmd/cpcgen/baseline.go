@@ -82,7 +82,11 @@ func (c *cli) baseline(ctx context.Context, dbURL, devURL string, version int64,
 		return fmt.Errorf("cannot reach %s: %s", where, oneLine(err.Error()))
 	}
 	mc := proj.Config.Migrations
-	m, err := migrate.New(pool, os.DirFS(dir.Path), migrate.Options{Table: mc.Table, Format: mc.Format})
+	fsys, err := migrationsFS(dir)
+	if err != nil {
+		return err
+	}
+	m, err := migrate.New(pool, fsys, migrate.Options{Table: mc.Table, Format: mc.Format})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"time"
@@ -105,6 +106,17 @@ func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, string, 
 	return s, current.String, nil
 }
 
+// migrationsFS is the migrations directory as the runner reads it. A
+// project that has written no migration yet has no directory: that is
+// an error saying how to write the first, where the runner would say
+// "open .: no such file or directory".
+func migrationsFS(dir *migration.Dir) (fs.FS, error) {
+	if _, err := os.Stat(dir.Path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s does not exist: there are no migrations yet; write the first with cpcgen migrate diff NAME", dir.Rel)
+	}
+	return os.DirFS(dir.Path), nil
+}
+
 // applyTo applies the directory's migrations up to and including
 // version (all of them when version < 0) to the database at dbURL.
 func applyTo(ctx context.Context, dbURL string, dir *migration.Dir, table string, version int64) error {
@@ -113,7 +125,11 @@ func applyTo(ctx context.Context, dbURL string, dir *migration.Dir, table string
 		return err
 	}
 	defer pool.Close()
-	m, err := migrate.New(pool, os.DirFS(dir.Path), migrate.Options{Table: table, Format: dir.Format})
+	fsys, err := migrationsFS(dir)
+	if err != nil {
+		return err
+	}
+	m, err := migrate.New(pool, fsys, migrate.Options{Table: table, Format: dir.Format})
 	if err != nil {
 		return err
 	}
@@ -143,7 +159,11 @@ func (c *cli) checkDatabase(ctx context.Context, proj *spec.Project, pkg *ir.Pac
 	if err := pool.Ping(ctx); err != nil {
 		return nil, nil, "", fmt.Errorf("--url: connect to %s: %w", where, err)
 	}
-	m, err := migrate.New(pool, os.DirFS(dir.Path), migrate.Options{Table: mc.Table, Format: mc.Format})
+	fsys, err := migrationsFS(dir)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	m, err := migrate.New(pool, fsys, migrate.Options{Table: mc.Table, Format: mc.Format})
 	if err != nil {
 		return nil, nil, "", err
 	}

@@ -164,6 +164,23 @@ func TestMigrateDiffDevURLFirst(t *testing.T) {
 	contains(t, "second diff", out, "no changes")
 }
 
+// TestMigrateWithoutMigrations runs the commands that read the
+// migrations on a project that has written none yet: each says how to
+// write the first, where they said "open .: no such file or directory".
+func TestMigrateWithoutMigrations(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	url := pgtest.URL(t)
+	mustRun(t, 0, "-C", dir, "generate")
+	for _, args := range [][]string{
+		{"migrate", "status", "--url", url},
+		{"migrate", "apply", "--url", url},
+		{"check", "--url", url},
+	} {
+		_, errOut := mustRun(t, 2, append([]string{"-C", dir}, args...)...)
+		contains(t, strings.Join(args, " "), errOut, "migrations does not exist: there are no migrations yet; write the first with cpcgen migrate diff NAME")
+	}
+}
+
 // keptAsSQLSpec is a spec with what its tables cannot declare kept as SQL
 // objects, as cpcgen import keeps it: a table of an unsupported column
 // type, with its foreign key and index; a table inheriting another; an
