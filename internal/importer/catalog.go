@@ -121,7 +121,8 @@ type CatColumn struct {
 	// column's default); "" for none.
 	Sequence string
 	// DefaultUses are the functions of the imported schema the default
-	// calls.
+	// (or the generated column's expression) calls, without those an
+	// extension owns: extensions are created before the tables.
 	DefaultUses []string
 	// Statistics is the column's statistics target (SET STATISTICS), -1
 	// for the server's default; Options its attribute options
@@ -153,7 +154,8 @@ type CatConstraint struct {
 	Validated  bool
 	NoInherit  bool
 	Comment    string
-	// Uses are the functions of the schema a check calls.
+	// Uses are the functions of the schema a check calls, without those
+	// an extension owns.
 	Uses []string
 	// KeyIndex is the index of the referenced table that a foreign key
 	// uses: its primary key's or unique constraint's, or a unique index.
@@ -181,7 +183,7 @@ type CatIndex struct {
 	NullsNotDistinct bool
 	Options          []string
 	// Uses are the functions of the schema its expressions or predicate
-	// call.
+	// call, without those an extension owns.
 	Uses []string
 	// Statistics are the statistics targets its columns have (ALTER
 	// INDEX … ALTER COLUMN n SET STATISTICS), each "n target".
@@ -247,7 +249,7 @@ type CatView struct {
 	// Indexes are the CREATE INDEX statements of a materialized view.
 	Indexes []string
 	// Uses are the tables, views and functions of the schema the view
-	// reads, by name.
+	// reads, by name, without those an extension owns.
 	Uses []string
 	// ColumnComments are the comments of its columns, each [column,
 	// comment], in the columns' order.
@@ -408,7 +410,7 @@ SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
       AND d.classid = 'pg_class'::regclass AND s.relkind = 'S' AND d.deptype IN ('a', 'i') LIMIT 1), ''),
   ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
     WHERE d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass
-      AND p.pronamespace = n.oid ORDER BY 1),
+      AND p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
   coalesce(sq.seqstart, 0), coalesce(sq.seqincrement, 0), coalesce(sq.seqmin, 0), coalesce(sq.seqmax, 0), coalesce(sq.seqcache, 0),
   coalesce(sq.seqcycle, false),
   CASE sq.seqtypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END
@@ -451,7 +453,7 @@ SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
   coalesce(obj_description(co.oid, 'pg_constraint'), ''),
   ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
     WHERE d.classid = 'pg_constraint'::regclass AND d.objid = co.oid AND d.refclassid = 'pg_proc'::regclass
-      AND p.pronamespace = n.oid ORDER BY 1),
+      AND p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
   coalesce((SELECT ki.relname FROM pg_class ki WHERE co.contype = 'f' AND ki.oid = co.conindid), '')
 FROM pg_constraint co
 JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -495,7 +497,7 @@ SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisunique, am.
   coalesce(ic.reloptions, '{}'),
   ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
     WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid AND d.refclassid = 'pg_proc'::regclass
-      AND p.pronamespace = n.oid ORDER BY 1),
+      AND p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
   ARRAY(SELECT a.attnum::text || ' ' || a.attstattarget::text FROM pg_attribute a
     WHERE a.attrelid = i.indexrelid AND a.attnum > 0 AND a.attstattarget >= 0 ORDER BY a.attnum)
 FROM pg_index i
@@ -569,11 +571,13 @@ ORDER BY 1`, r.schema)
 // typeUses selects the names of the types and functions of schema n.oid
 // that type t (a domain, composite or range type) depends on: those its
 // definition, its attributes (by their element type for an array) or its
-// constraints name, which must exist before it.
-const typeUses = `ARRAY(SELECT DISTINCT coalesce(rt.typname, rp.proname) FROM pg_depend d
+// constraints name, which must exist before it. What an extension owns is
+// left out: extensions are created before everything of the schema.
+var typeUses = `ARRAY(SELECT DISTINCT coalesce(rt.typname, rp.proname) FROM pg_depend d
     LEFT JOIN pg_type rt0 ON d.refclassid = 'pg_type'::regclass AND rt0.oid = d.refobjid
-    LEFT JOIN pg_type rt ON rt.oid = CASE WHEN rt0.typcategory = 'A' AND rt0.typelem <> 0 THEN rt0.typelem ELSE rt0.oid END AND rt.typnamespace = n.oid
-    LEFT JOIN pg_proc rp ON d.refclassid = 'pg_proc'::regclass AND rp.oid = d.refobjid AND rp.pronamespace = n.oid
+    LEFT JOIN pg_type rt ON rt.oid = CASE WHEN rt0.typcategory = 'A' AND rt0.typelem <> 0 THEN rt0.typelem ELSE rt0.oid END AND rt.typnamespace = n.oid` +
+	notExt("rt.oid", "pg_type") + `
+    LEFT JOIN pg_proc rp ON d.refclassid = 'pg_proc'::regclass AND rp.oid = d.refobjid AND rp.pronamespace = n.oid` + notExt("rp.oid", "pg_proc") + `
     WHERE d.deptype = 'n' AND (d.classid = 'pg_type'::regclass AND d.objid = t.oid
         OR d.classid = 'pg_class'::regclass AND t.typrelid <> 0 AND d.objid = t.typrelid
         OR d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT co.oid FROM pg_constraint co WHERE co.contypid = t.oid))
@@ -654,8 +658,8 @@ SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.relop
   ARRAY(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid ORDER BY ic.relname),
   ARRAY(SELECT DISTINCT coalesce(dc.relname, dp.proname) FROM pg_rewrite rw
     JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.deptype = 'n'
-    LEFT JOIN pg_class dc ON d.refclassid = 'pg_class'::regclass AND dc.oid = d.refobjid AND dc.oid <> c.oid AND dc.relnamespace = n.oid
-    LEFT JOIN pg_proc dp ON d.refclassid = 'pg_proc'::regclass AND dp.oid = d.refobjid AND dp.pronamespace = n.oid
+    LEFT JOIN pg_class dc ON d.refclassid = 'pg_class'::regclass AND dc.oid = d.refobjid AND dc.oid <> c.oid AND dc.relnamespace = n.oid`+notExt("dc.oid", "pg_class")+`
+    LEFT JOIN pg_proc dp ON d.refclassid = 'pg_proc'::regclass AND dp.oid = d.refobjid AND dp.pronamespace = n.oid`+notExt("dp.oid", "pg_proc")+`
     WHERE rw.ev_class = c.oid AND coalesce(dc.relname, dp.proname) IS NOT NULL ORDER BY 1),
   `+columnComments("c.oid")+`
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

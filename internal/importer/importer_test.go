@@ -327,3 +327,59 @@ CREATE TABLE mine (id int PRIMARY KEY);
 		t.Fatalf("import of a database whose extension owns a table:\n%s", got)
 	}
 }
+
+// TestExtensionFunctionsAreNotUses: the functions an extension installed
+// in the schema owns (uuid-ossp's in public) exist before the tables, as
+// the extension is created first: a default, a generated column, a
+// check, an index and a domain calling them are declared by the spec as
+// any other, not kept as SQL for a function of the schema.
+func TestExtensionFunctionsAreNotUses(t *testing.T) {
+	ddl, err := os.ReadFile(filepath.Join("testdata", "extension_functions.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := loadedConn(t, "extension_functions.sql", string(ddl))
+	cat, err := Inspect(context.Background(), conn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range cat.Tables {
+		for _, col := range tb.Columns {
+			if len(col.DefaultUses) > 0 {
+				t.Errorf("column %s.%s uses %v", tb.Name, col.Name, col.DefaultUses)
+			}
+		}
+		for _, k := range tb.Constraints {
+			if len(k.Uses) > 0 {
+				t.Errorf("constraint %s uses %v", k.Name, k.Uses)
+			}
+		}
+		for _, x := range tb.Indexes {
+			if len(x.Uses) > 0 {
+				t.Errorf("index %s uses %v", x.Name, x.Uses)
+			}
+		}
+	}
+	for _, d := range cat.Domains {
+		if len(d.Uses) > 0 {
+			t.Errorf("domain %s uses %v", d.Name, d.Uses)
+		}
+	}
+	for _, v := range cat.Views {
+		if strings.Join(v.Uses, ",") != "t" {
+			t.Errorf("view %s uses %v, want [t]", v.Name, v.Uses)
+		}
+	}
+	res := Convert(cat, Options{Source: "extension"})
+	if res.Tables != 1 {
+		t.Errorf("%d spec tables, want 1", res.Tables)
+	}
+	for _, f := range res.Findings {
+		if f.Kind != "domain" && f.Kind != "view" && f.Name != "t.k" {
+			t.Errorf("%s", f)
+		}
+	}
+	if got := string(res.Files[0].Data); !strings.Contains(got, "default: uuid_generate_v4()") {
+		t.Errorf("the spec does not declare the default:\n%s", got)
+	}
+}
