@@ -75,7 +75,11 @@ type Statement struct {
 // data of COPY … FROM stdin and the statements that write rows are
 // skipped: import reads schemas, not data (see dataStatement); so are
 // the statements that create or drop a database (databaseStatement) and
-// session settings the server does not know (see unknownSetting).
+// session settings the server does not know (see unknownSetting). A
+// statement the server refuses for the rows of a table (SET NOT NULL on a
+// column with the nulls of a row a DO block inserted, see onRows) runs
+// again once every table is emptied: conn must be connected to a
+// database made for the replay.
 //
 // A C function whose shared library the server does not have (OpenStreetMap's
 // libpgosm) is left out, with the statements about it (its comment,
@@ -93,6 +97,14 @@ func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) ([]Finding,
 			continue
 		}
 		_, err := conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol)
+		if onRows(conn, err) {
+			// Rows a statement run before left (a DO block's INSERT)
+			// are no part of the schema: empty the tables and try again.
+			if _, terr := conn.Exec(ctx, truncateAll); terr != nil {
+				return findings, fmt.Errorf("%s:%d: empty the tables to run the statement again after %w: %w", file, s.Line, err, terr)
+			}
+			_, err = conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol)
+		}
 		if err == nil || unknownSetting(s.SQL, err) {
 			continue
 		}
@@ -125,6 +137,31 @@ func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) ([]Finding,
 	}
 	return findings, nil
 }
+
+// onRows reports whether err is the server's refusal of a statement for
+// the rows of a table (a data exception, an integrity constraint
+// violation: SET NOT NULL on a column with nulls), outside a transaction
+// block the file began, where the tables can be emptied.
+func onRows(conn *pgx.Conn, err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.Code, "22") || strings.HasPrefix(pgErr.Code, "23")) &&
+		conn.PgConn().TxStatus() == 'I'
+}
+
+// truncateAll empties every table of the database but those of the
+// system and of extensions (PostGIS's spatial_ref_sys holds the
+// extension's rows).
+const truncateAll = `DO $$
+DECLARE tables text;
+BEGIN
+  SELECT string_agg(c.oid::regclass::text, ', ') INTO tables
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e');
+  IF tables IS NOT NULL THEN
+    EXECUTE 'TRUNCATE ' || tables || ' CASCADE';
+  END IF;
+END $$`
 
 // cFunction returns the name of the function (procedure) stmt creates
 // when it is LANGUAGE c, unquoted and without its schema, and its name
@@ -187,16 +224,134 @@ func functionTarget(stmt string) string {
 // it.
 var functionWord = regexp.MustCompile(`(?i)\b(?:FUNCTION|PROCEDURE)\s+([^\s(]+)`)
 
-// dataStatement reports whether stmt writes rows (INSERT, UPDATE,
-// DELETE, MERGE, TRUNCATE): import reads schemas, not data, and with the
-// data of COPY left out, a row a file inserts may reference rows that are
-// not there when its foreign key is added (AdventureWorks' install.sql).
+// dataStatement reports whether stmt writes rows: INSERT, UPDATE,
+// DELETE, MERGE or TRUNCATE, or a WITH leading one of them. Import reads
+// schemas, not data, and with the data of COPY left out, a row a file
+// inserts may reference rows that are not there when its foreign key is
+// added (AdventureWorks' install.sql). A statement that writes rows by
+// other means (a DO block, a WITH query writing rows for a SELECT, a
+// function called) runs, as it may change the schema too; ApplyDDL
+// empties the tables if a later statement fails on the rows it left.
 func dataStatement(stmt string) bool {
-	switch leadWords(stmt, 1) {
+	toks := sqlTokens(stmt)
+	if len(toks) == 0 {
+		return false
+	}
+	lead := toks[0]
+	if lead == "WITH" {
+		lead = withMain(toks)
+	}
+	switch lead {
 	case "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE":
 		return true
 	}
 	return false
+}
+
+// withMain returns the first word of the statement a WITH clause leads,
+// toks being the tokens of the whole (sqlTokens): the first SELECT,
+// INSERT, UPDATE, DELETE, MERGE, VALUES or TABLE outside parentheses
+// after the parenthesis that closes the first query; "" when there is
+// none.
+func withMain(toks []string) string {
+	depth, closed := 0, false
+	for _, t := range toks {
+		switch t {
+		case "(":
+			depth++
+		case ")":
+			depth--
+			closed = closed || depth == 0
+		case "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "VALUES", "TABLE":
+			if depth == 0 && closed {
+				return t
+			}
+		}
+	}
+	return ""
+}
+
+// sqlTokens splits SQL text into words (in upper case) and other
+// characters, each a token, leaving out comments and white space. A
+// string constant ('…', E'…', $tag$…$tag$) is the token ', a quoted
+// identifier the token ".
+func sqlTokens(src string) []string {
+	var toks []string
+	for i := 0; i < len(src); {
+		ch := src[i]
+		switch {
+		case ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n':
+			i++
+		case strings.HasPrefix(src[i:], "--"):
+			end := strings.IndexByte(src[i:], '\n')
+			if end < 0 {
+				return toks
+			}
+			i += end
+		case strings.HasPrefix(src[i:], "/*"):
+			depth := 0
+			for i < len(src) {
+				if strings.HasPrefix(src[i:], "/*") {
+					depth++
+					i += 2
+				} else if strings.HasPrefix(src[i:], "*/") {
+					depth--
+					i += 2
+					if depth == 0 {
+						break
+					}
+				} else {
+					i++
+				}
+			}
+		case ch == '\'' || ch == '"':
+			escapes := ch == '\'' && len(toks) > 0 && toks[len(toks)-1] == "E" && (src[i-1] == 'E' || src[i-1] == 'e')
+			if escapes {
+				toks = toks[:len(toks)-1]
+			}
+			j := i + 1
+			for ; j < len(src); j++ {
+				if escapes && src[j] == '\\' {
+					j++
+				} else if src[j] == ch {
+					if j+1 >= len(src) || src[j+1] != ch {
+						break
+					}
+					j++
+				}
+			}
+			toks = append(toks, string(ch))
+			i = j + 1
+		case ch == '$':
+			j := i + 1
+			for j < len(src) && isIdentByte(src[j]) && !(src[j] >= '0' && src[j] <= '9' && j == i+1) {
+				j++
+			}
+			if j < len(src) && src[j] == '$' {
+				tag := src[i : j+1]
+				end := strings.Index(src[j+1:], tag)
+				if end < 0 {
+					return append(toks, "'")
+				}
+				toks = append(toks, "'")
+				i = j + 1 + end + len(tag)
+				continue
+			}
+			toks = append(toks, "$")
+			i++
+		case isIdentByte(ch):
+			j := i
+			for j < len(src) && (isIdentByte(src[j]) || src[j] == '$') {
+				j++
+			}
+			toks = append(toks, strings.ToUpper(src[i:j]))
+			i = j
+		default:
+			toks = append(toks, string(ch))
+			i++
+		}
+	}
+	return toks
 }
 
 // databaseStatement reports whether stmt creates or drops a database
