@@ -135,7 +135,7 @@ func readSpecs(t *testing.T, dir string) map[string]string {
 // the migration.
 func TestImportRoundTrip(t *testing.T) {
 	cases := map[string]string{}
-	for _, name := range []string{"shop.sql", "music.sql", "library.sql", "billing.sql", "extension_functions.sql"} {
+	for _, name := range []string{"shop.sql", "music.sql", "library.sql", "billing.sql", "extension_functions.sql", "unique_index_keys.sql"} {
 		cases[name] = importerDDL(t, name)
 	}
 	cases["synthetic-200"] = importer.SyntheticDDL(200)

@@ -1659,7 +1659,7 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		var refCol *CatColumn
 		if ok {
 			refCol = target.cat.Column(k.RefColumns[0])
-			ok = refCol != nil && c.isKey(target.cat, k.RefColumns[0]) && c.keyCompatible(cols[0].typ, refCol)
+			ok = refCol != nil && c.isKey(target.cat, k) && c.keyCompatible(cols[0].typ, refCol)
 		}
 		if !ok {
 			c.constraintObject(t, k, c.fkWhy(k, cols, target))
@@ -1735,12 +1735,16 @@ func (c *converter) includeKey(st *specTable, k *CatConstraint, specName string)
 	c.find("primary key", t.Name+"."+k.Name, Kept, "it has INCLUDE %s, which specs do not declare: the spec declares the key without it, and an sql object after the tables makes it again with it", include)
 }
 
-// isKey reports whether column num of t is its single-column primary key
-// or has a single-column unique constraint, as the spec declares it: not
-// one an sql object makes after the tables (deferrable, NULLS NOT
-// DISTINCT, with INCLUDE), which a foreign key the spec declares would
-// come before.
-func (c *converter) isKey(t *CatTable, num int16) bool {
+// isKey reports whether the column of t that foreign key fk references
+// is its single-column primary key or has a single-column unique
+// constraint, as the spec declares it: not one an sql object makes after
+// the tables (deferrable, NULLS NOT DISTINCT, with INCLUDE), which a
+// foreign key the spec declares would come before. So is a column unique
+// by the index the key uses (Prisma's @unique), when that is a unique
+// index of the column alone, without predicate, that the spec declares:
+// a spec's references: may name a column a unique index covers.
+func (c *converter) isKey(t *CatTable, fk *CatConstraint) bool {
+	num := fk.RefColumns[0]
 	for _, k := range t.Constraints {
 		if (k.Type == "p" || k.Type == "u") && len(k.Columns) == 1 && k.Columns[0] == num {
 			if k.Type == "u" && (k.Deferrable || strings.Contains(k.Def, "NULLS NOT DISTINCT")) || strings.Contains(k.Def, " INCLUDE ") {
@@ -1749,7 +1753,8 @@ func (c *converter) isKey(t *CatTable, num int16) bool {
 			return true
 		}
 	}
-	return false
+	x := find.First(t.Indexes, func(x *CatIndex) bool { return x.Name == fk.KeyIndex })
+	return x != nil && x.Unique && x.NKeys == 1 && x.KeyCols[0] == num && x.Where == "" && indexWhy(x) == ""
 }
 
 func fkAction(a string) string {
@@ -1776,24 +1781,28 @@ func checkExpr(def string) (string, bool) {
 
 var specMethods = map[string]bool{"btree": true, "hash": true, "gist": true, "gin": true, "brin": true}
 
-func (c *converter) index(st *specTable, x *CatIndex, byNum map[int16]*specColumn) {
-	t := st.cat
-	why := ""
+// indexWhy says why the spec cannot declare index x, or "".
+func indexWhy(x *CatIndex) string {
 	switch {
 	case !specMethods[x.Method]:
-		why = "its access method " + x.Method + " is not one specs declare"
+		return "its access method " + x.Method + " is not one specs declare"
 	case len(x.Include) > 0:
-		why = "it has INCLUDE columns, which specs do not declare yet"
+		return "it has INCLUDE columns, which specs do not declare yet"
 	case x.NullsNotDistinct:
-		why = "it is NULLS NOT DISTINCT, which specs do not declare"
+		return "it is NULLS NOT DISTINCT, which specs do not declare"
 	case !x.Plain:
-		why = "it uses an operator class, collation or storage parameter specs do not declare"
+		return "it uses an operator class, collation or storage parameter specs do not declare"
 	case !specName(x.Name):
-		why = "its name is not a plain SQL name (letters, digits and underscores)"
+		return "its name is not a plain SQL name (letters, digits and underscores)"
 	case len(x.Uses) > 0:
-		why = fmt.Sprintf("it calls %s of the schema, which exists only after the tables", strings.Join(x.Uses, ", "))
+		return fmt.Sprintf("it calls %s of the schema, which exists only after the tables", strings.Join(x.Uses, ", "))
 	}
-	if why != "" {
+	return ""
+}
+
+func (c *converter) index(st *specTable, x *CatIndex, byNum map[int16]*specColumn) {
+	t := st.cat
+	if why := indexWhy(x); why != "" {
 		c.indexObject(t, x, why)
 		return
 	}
@@ -2263,12 +2272,15 @@ func (c *converter) fkWhy(k *CatConstraint, cols []*specColumn, target *specTabl
 	case !k.Validated:
 		return "it is NOT VALID, which specs do not declare"
 	}
-	if key := target.cat.Column(k.RefColumns[0]); key != nil && c.isKey(target.cat, k.RefColumns[0]) {
+	if key := target.cat.Column(k.RefColumns[0]); key != nil && c.isKey(target.cat, k) {
 		keyType, _ := c.columnType(key)
 		return fmt.Sprintf("it references %s.%s, of type %s, from a column of type %s; specs declare references: between columns of one type (or of one family: smallint, integer and bigint; text and varchar)", k.RefTable, key.Name, keyType, cols[0].typ)
 	}
 	if key := find.First(target.cat.Constraints, func(x *CatConstraint) bool { return x.Name == k.KeyIndex && len(x.Columns) == 1 }); key != nil {
 		return fmt.Sprintf("it references key %s of %s, which an sql object makes after the tables", key.Name, k.RefTable)
+	}
+	if x := find.First(target.cat.Indexes, func(x *CatIndex) bool { return x.Name == k.KeyIndex }); x != nil {
+		return fmt.Sprintf("it references %s.%s, unique by index %s, which an sql object makes after the tables: %s", k.RefTable, target.cat.Column(k.RefColumns[0]).Name, x.Name, indexWhy(x))
 	}
 	return "it references a column that is not the primary key or unique"
 }

@@ -434,3 +434,29 @@ func TestExtensionFunctionsAreNotUses(t *testing.T) {
 		t.Errorf("the spec does not declare the default:\n%s", got)
 	}
 }
+
+// TestForeignKeyToUniqueIndex: a foreign key to a column a unique index
+// the spec declares makes unique is the spec's references:; one to a
+// column whose unique index an sql object makes is kept as SQL, saying
+// so.
+func TestForeignKeyToUniqueIndex(t *testing.T) {
+	ddl, err := os.ReadFile(filepath.Join("testdata", "unique_index_keys.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := convert(t, loadedConn(t, "unique_index_keys.sql", string(ddl)), "unique_index_keys.sql")
+	if got := string(res.Files[0].Data); !strings.Contains(got, "clientId: {type: text, references: oauthClient.clientId, on_delete: cascade, on_update: cascade}") {
+		t.Errorf("the foreign key to oauthClient.clientId is not a references:\n%s", got)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if f.Kind == "foreign key" {
+			got = append(got, f.String())
+		}
+	}
+	want := "foreign key item.item_tag_code_fkey: kept as sql_object: it references tag.code, unique by index tag_code, which an sql object makes after the tables: " +
+		"it uses an operator class, collation or storage parameter specs do not declare"
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("findings of foreign keys:\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+}
