@@ -293,6 +293,17 @@ CREATE FUNCTION last_ticket() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE r counters%ROWTYPE;
 BEGIN SELECT * INTO r FROM counters WHERE name = 'ticket'; RETURN r.n; END $$;
 CREATE TABLE tickets (id bigint PRIMARY KEY DEFAULT next_ticket(), title text NOT NULL, after bigint DEFAULT last_ticket());`
+	// Columns whose storage is not their type's (SET STORAGE), of a
+	// domain (which giving the column its domain resets) or not, of a
+	// spec table and of a table kept as SQL.
+	cases["column storage"] = `CREATE DOMAIN bytea20 AS bytea CONSTRAINT exactly_20_bytes_long CHECK (VALUE IS NULL OR octet_length(VALUE) = 20);
+CREATE TABLE host (id bytea20 NOT NULL, raw bytea NOT NULL, zone_id bytea20, note text, CONSTRAINT pk_host PRIMARY KEY (id));
+ALTER TABLE host ALTER COLUMN id SET STORAGE PLAIN;
+ALTER TABLE host ALTER COLUMN raw SET STORAGE PLAIN;
+ALTER TABLE host ALTER COLUMN zone_id SET STORAGE PLAIN;
+ALTER TABLE host ALTER COLUMN note SET STORAGE EXTERNAL, ALTER COLUMN note SET STATISTICS 500;
+CREATE TABLE "odd-name" (id int PRIMARY KEY, body text);
+ALTER TABLE "odd-name" ALTER COLUMN body SET STORAGE MAIN;`
 	// The imported projects' own tests, run against the original
 	// database.
 	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest}

@@ -129,6 +129,10 @@ type CatColumn struct {
 	// (n_distinct=-0.02).
 	Statistics int
 	Options    []string
+	// Storage is the column's storage (SET STORAGE) when it is not its
+	// type's, and TypeStorage the type's, each PLAIN, EXTERNAL, MAIN or
+	// EXTENDED; "" when the column has its type's.
+	Storage, TypeStorage string
 }
 
 // SeqOptions are a sequence's options and the largest value of its type.
@@ -401,7 +405,10 @@ func (r *reader) columns() error {
 	rows, err := r.conn.Query(r.ctx, `
 SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
   et.typname, en.nspname, et.typtype::text, et.typcategory::text, CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END,
-  a.attnotnull, NOT a.attislocal, coalesce(a.attstattarget::int, -1), coalesce(a.attoptions, '{}'), coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
+  a.attnotnull, NOT a.attislocal, coalesce(a.attstattarget::int, -1), coalesce(a.attoptions, '{}'),
+  CASE WHEN a.attstorage <> t.typstorage THEN `+storageName("a.attstorage")+` ELSE '' END,
+  CASE WHEN a.attstorage <> t.typstorage THEN `+storageName("t.typstorage")+` ELSE '' END,
+  coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
   coalesce(col_description(a.attrelid, a.attnum), ''),
   CASE WHEN a.attcollation <> 0 AND a.attcollation <> et.typcollation AND a.attcollation <> t.typcollation
     THEN `+collationName("a.attcollation")+` ELSE '' END,
@@ -432,7 +439,7 @@ ORDER BY a.attrelid, a.attnum`, r.schema)
 		var oid uint32
 		c := &CatColumn{}
 		if err := rows.Scan(&oid, &c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemCat, &c.Dims,
-			&c.NotNull, &c.Inherited, &c.Statistics, &c.Options, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
+			&c.NotNull, &c.Inherited, &c.Statistics, &c.Options, &c.Storage, &c.TypeStorage, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
 			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
 			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax); err != nil {
 			return err
@@ -590,6 +597,12 @@ func columnComments(rel string) string {
 	return `coalesce((SELECT array_agg(ARRAY[a.attname::text, col_description(a.attrelid, a.attnum)] ORDER BY a.attnum)
     FROM pg_attribute a WHERE a.attrelid = ` + rel + ` AND a.attnum > 0 AND NOT a.attisdropped
       AND col_description(a.attrelid, a.attnum) IS NOT NULL), '{}')`
+}
+
+// storageName selects the keyword of SET STORAGE for the storage code
+// (attstorage, typstorage) expr.
+func storageName(expr string) string {
+	return `CASE ` + expr + ` WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END`
 }
 
 // collationName selects the schema-qualified name of the collation whose

@@ -1167,8 +1167,8 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 }
 
 // columnSettings returns the statements that give a column its
-// statistics target and attribute options, and those that take them
-// back; "" for a column without either.
+// statistics target, attribute options and storage, and those that take
+// them back; "" for a column without any.
 func columnSettings(t *CatTable, col *CatColumn) (set, reset string) {
 	alter := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s ", quoteIdent(t.Name), quoteIdent(col.Name))
 	var sets, resets []string
@@ -1183,6 +1183,10 @@ func columnSettings(t *CatTable, col *CatColumn) (set, reset string) {
 		}
 		sets = append(sets, alter+"SET ("+strings.Join(col.Options, ", ")+")")
 		resets = append(resets, alter+"RESET ("+strings.Join(keys, ", ")+")")
+	}
+	if col.Storage != "" {
+		sets = append(sets, alter+"SET STORAGE "+col.Storage)
+		resets = append(resets, alter+"SET STORAGE "+col.TypeStorage)
 	}
 	return strings.Join(sets, ";\n"), strings.Join(resets, ";\n")
 }
@@ -1525,16 +1529,21 @@ func (c *converter) buildTable(st *specTable) {
 				sc.def = defaultValue(col.Default, typ)
 			}
 		}
+		deps := []string{t.Name}
 		if col.ElemKind == "d" {
-			c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "type"), kind: "other",
+			typed := c.objName(t.Name, col.Name, "type")
+			// Giving the column its domain gives it the domain's storage:
+			// its settings come after.
+			deps = append(deps, typed)
+			c.add(&c.alters, &object{name: typed, kind: "other",
 				sql:       fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s", quoteIdent(t.Name), quoteIdent(col.Name), col.Type),
 				drop:      fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s", quoteIdent(t.Name), quoteIdent(col.Name), typ),
 				dependsOn: []string{t.Name, objNameOf(col.ElemName)}})
 			c.find("column", t.Name+"."+col.Name, Kept, "its type is the domain %s: the spec declares the base type %s and an sql object gives the column the domain", col.Type, typ)
 		}
 		if set, reset := columnSettings(t, col); set != "" {
-			c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "settings"), kind: "other", sql: set, drop: reset, dependsOn: []string{t.Name}})
-			c.find("column", t.Name+"."+col.Name, Kept, "its statistics target or options, which specs do not declare: an sql object sets them")
+			c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "settings"), kind: "other", sql: set, drop: reset, dependsOn: deps})
+			c.find("column", t.Name+"."+col.Name, Kept, "its statistics target, options or storage, which specs do not declare: an sql object sets them")
 		}
 		st.columns = append(st.columns, sc)
 		byNum[col.Num] = sc
