@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cpcgen/cpcgen/internal/find"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // ObjectKind is one kind of SQL object a spec declares under
@@ -492,11 +493,11 @@ func textPos(file, text string, off int) Pos {
 // dropText checks an explicit drop: and returns it without the trailing
 // semicolon and comments.
 func (p *parser) dropText(what, s string, posAt func(int) Pos) (string, bool) {
-	toks, err := lexSQL(s)
+	toks, err := sqllex.Lex(s)
 	if err != nil {
-		var se *sqlError
+		var se *sqllex.Error
 		errors.As(err, &se)
-		p.errs.Add(posAt(se.off), "%s: drop: %s", what, se.msg)
+		p.errs.Add(posAt(se.Off), "%s: drop: %s", what, se.Msg)
 		return "", false
 	}
 	stmts := splitSQL(toks)
@@ -514,7 +515,7 @@ type createStmt struct {
 	kind      string
 	orReplace bool
 	// create is the CREATE token, for making it CREATE OR REPLACE.
-	create sqlTok
+	create sqllex.Tok
 	name   qualName
 	// dropArgs are a function's arguments as DROP FUNCTION takes them:
 	// as written, without defaults.
@@ -543,36 +544,36 @@ var routineOptions = map[string]bool{
 // name of what it creates; nil when st is not a CREATE statement.
 func parseCreate(src string, st sqlStmt) *createStmt {
 	t := st.toks
-	if len(t) < 2 || !t[0].is("create") {
+	if len(t) < 2 || !t[0].Is("create") {
 		return nil
 	}
-	cs := &createStmt{create: t[0], off: t[0].off}
+	cs := &createStmt{create: t[0], off: t[0].Off}
 	i := 1
-	if t[i].is("or") && i+1 < len(t) && t[i+1].is("replace") {
+	if t[i].Is("or") && i+1 < len(t) && t[i+1].Is("replace") {
 		cs.orReplace = true
 		i += 2
 	}
-	for i < len(t) && (t[i].is("temp") || t[i].is("temporary") || t[i].is("unlogged") || t[i].is("recursive") || t[i].is("constraint")) {
+	for i < len(t) && (t[i].Is("temp") || t[i].Is("temporary") || t[i].Is("unlogged") || t[i].Is("recursive") || t[i].Is("constraint")) {
 		i++
 	}
 	if i >= len(t) {
 		return cs
 	}
 	switch {
-	case t[i].is("function"), t[i].is("procedure"), t[i].is("trigger"), t[i].is("view"), t[i].is("type"),
-		t[i].is("domain"), t[i].is("sequence"), t[i].is("schema"):
-		cs.kind = strings.ToLower(t[i].text)
-	case t[i].is("materialized") && i+1 < len(t) && t[i+1].is("view"):
+	case t[i].Is("function"), t[i].Is("procedure"), t[i].Is("trigger"), t[i].Is("view"), t[i].Is("type"),
+		t[i].Is("domain"), t[i].Is("sequence"), t[i].Is("schema"):
+		cs.kind = strings.ToLower(t[i].Text)
+	case t[i].Is("materialized") && i+1 < len(t) && t[i+1].Is("view"):
 		cs.kind = "materialized_view"
 		i++
 	default:
 		return cs
 	}
 	i++
-	if i+2 < len(t) && t[i].is("if") && t[i+1].is("not") && t[i+2].is("exists") {
+	if i+2 < len(t) && t[i].Is("if") && t[i+1].Is("not") && t[i+2].Is("exists") {
 		i += 3
 	}
-	if cs.kind == "schema" && i < len(t) && t[i].is("authorization") {
+	if cs.kind == "schema" && i < len(t) && t[i].Is("authorization") {
 		cs.problem = "CREATE SCHEMA AUTHORIZATION names no schema"
 		return cs
 	}
@@ -586,7 +587,7 @@ func parseCreate(src string, st sqlStmt) *createStmt {
 	cs.target = q.text
 	switch cs.kind {
 	case "function", "procedure":
-		if i >= len(t) || !t[i].punct("(") {
+		if i >= len(t) || !t[i].IsPunct("(") {
 			cs.problem = "no argument list after the name"
 			return cs
 		}
@@ -600,7 +601,7 @@ func parseCreate(src string, st sqlStmt) *createStmt {
 		for _, a := range splitTopLevel(args) {
 			cut := len(a)
 			for k, tk := range a {
-				if tk.is("default") || tk.punct("=") {
+				if tk.Is("default") || tk.IsPunct("=") {
 					cut = k
 					break
 				}
@@ -610,16 +611,16 @@ func parseCreate(src string, st sqlStmt) *createStmt {
 		cs.dropArgs = strings.Join(parts, ", ")
 		cs.target = q.text + "(" + cs.dropArgs + ")"
 		returns := ""
-		if rest := t[j+1:]; len(rest) > 0 && rest[0].is("returns") {
+		if rest := t[j+1:]; len(rest) > 0 && rest[0].Is("returns") {
 			k, depth := 1, 0
 		clause:
 			for ; k < len(rest); k++ {
 				switch {
-				case rest[k].punct("("):
+				case rest[k].IsPunct("("):
 					depth++
-				case rest[k].punct(")"):
+				case rest[k].IsPunct(")"):
 					depth--
-				case depth == 0 && rest[k].kind == tokWord && routineOptions[strings.ToLower(rest[k].text)]:
+				case depth == 0 && rest[k].Kind == sqllex.Word && routineOptions[strings.ToLower(rest[k].Text)]:
 					break clause
 				}
 			}
@@ -628,7 +629,7 @@ func parseCreate(src string, st sqlStmt) *createStmt {
 		cs.signature = q.String() + "(" + normText(args) + ")" + returns
 	case "trigger":
 		for k := i; k < len(t); k++ {
-			if t[k].is("on") {
+			if t[k].Is("on") {
 				if tq, n := readQualName(src, t, k+1); n > 0 {
 					cs.table = tq
 				}
@@ -641,7 +642,7 @@ func parseCreate(src string, st sqlStmt) *createStmt {
 		}
 		cs.target = q.text + " ON " + cs.table.text
 		for k := i; k+2 < len(t); k++ {
-			if t[k].is("execute") && (t[k+1].is("function") || t[k+1].is("procedure")) {
+			if t[k].Is("execute") && (t[k+1].Is("function") || t[k+1].Is("procedure")) {
 				cs.exec, _ = readQualName(src, t, k+2)
 				break
 			}
@@ -656,11 +657,11 @@ func parseCreate(src string, st sqlStmt) *createStmt {
 // returns false then.
 func (p *parser) analyzeObject(o *SQLObject, aux *objectAux, src string, posAt func(int) Pos, hasDrop bool) bool {
 	what := o.Title()
-	toks, err := lexSQL(src)
+	toks, err := sqllex.Lex(src)
 	if err != nil {
-		var se *sqlError
+		var se *sqllex.Error
 		errors.As(err, &se)
-		p.errs.Add(posAt(se.off), "the sql of %s: %s", what, se.msg)
+		p.errs.Add(posAt(se.Off), "the sql of %s: %s", what, se.Msg)
 		return false
 	}
 	stmts := splitSQL(toks)
@@ -743,9 +744,9 @@ func (p *parser) analyzeObject(o *SQLObject, aux *objectAux, src string, posAt f
 			if cs.orReplace {
 				continue
 			}
-			b.WriteString(src[at:cs.create.end()])
+			b.WriteString(src[at:cs.create.End()])
 			b.WriteString(" OR REPLACE")
-			at = cs.create.end()
+			at = cs.create.End()
 		}
 		b.WriteString(src[at : lead+len(o.SQL)])
 		o.Replace = b.String()

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 	"github.com/cpcgen/cpcgen/internal/testfile"
 )
 
@@ -226,7 +227,7 @@ func TestSplitSQL(t *testing.T) {
 			[]string{"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END", "SELECT 3"}},
 		{";;", nil},
 	} {
-		toks, err := lexSQL(tc.src)
+		toks, err := sqllex.Lex(tc.src)
 		if err != nil {
 			t.Errorf("%q: %v", tc.src, err)
 			continue
@@ -278,7 +279,7 @@ func TestSQLReadingNeverPanics(t *testing.T) {
 	}
 	chars := []byte("'\"$();,.-/*E \n")
 	read := func(s string) {
-		toks, err := lexSQL(s)
+		toks, err := sqllex.Lex(s)
 		if err != nil {
 			return
 		}

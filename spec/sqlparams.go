@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // ParamUse is a named parameter found in raw SQL: its name and the byte
@@ -103,7 +105,7 @@ func RewriteParamsFunc(sql string, placeholder func(name string, num int) string
 				}
 				return "", nil, &SQLError{Offset: i, Msg: fmt.Sprintf("positional parameter %s is not supported; use @name parameters", sql[i:j])}
 			}
-			if tag, ok := dollarTag(sql, i); ok {
+			if tag, ok := sqllex.DollarTag(sql, i); ok {
 				body := i + len(tag)
 				end := strings.Index(sql[body:], tag)
 				if end < 0 {
@@ -205,23 +207,4 @@ func scanBlockComment(sql string, i int) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// dollarTag returns the opening tag ($$ or $name$) of a dollar-quoted
-// string starting at sql[i].
-func dollarTag(sql string, i int) (string, bool) {
-	if i > 0 && isIdentByte(sql[i-1]) {
-		return "", false
-	}
-	j := i + 1
-	if j < len(sql) && isIdentStart(sql[j]) {
-		j++
-		for j < len(sql) && isIdentByte(sql[j]) {
-			j++
-		}
-	}
-	if j < len(sql) && sql[j] == '$' {
-		return sql[i : j+1], true
-	}
-	return "", false
 }

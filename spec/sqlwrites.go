@@ -1,6 +1,10 @@
 package spec
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cpcgen/cpcgen/internal/sqllex"
+)
 
 // WrittenTable is a table raw SQL names as the target of a write: its
 // name, the statement's verb (insert, update, delete, merge, truncate)
@@ -141,7 +145,7 @@ func sqlTokens(sql string) []sqlToken {
 			}
 			i = end
 		case c == '$':
-			if tag, ok := dollarTag(sql, i); ok {
+			if tag, ok := sqllex.DollarTag(sql, i); ok {
 				// The body is read as SQL; its closing tag is skipped
 				// like the opening one.
 				i += len(tag)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // DDLError is a statement of a DDL file the server refused.
@@ -233,125 +235,45 @@ var functionWord = regexp.MustCompile(`(?i)\b(?:FUNCTION|PROCEDURE)\s+([^\s(]+)`
 // function called) runs, as it may change the schema too; ApplyDDL
 // empties the tables if a later statement fails on the rows it left.
 func dataStatement(stmt string) bool {
-	toks := sqlTokens(stmt)
-	if len(toks) == 0 {
+	toks, err := sqllex.Lex(stmt)
+	if err != nil || len(toks) == 0 {
 		return false
 	}
 	lead := toks[0]
-	if lead == "WITH" {
+	if lead.Is("with") {
 		lead = withMain(toks)
 	}
-	switch lead {
-	case "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE":
-		return true
+	for _, w := range []string{"insert", "update", "delete", "merge", "truncate"} {
+		if lead.Is(w) {
+			return true
+		}
 	}
 	return false
 }
 
 // withMain returns the first word of the statement a WITH clause leads,
-// toks being the tokens of the whole (sqlTokens): the first SELECT,
-// INSERT, UPDATE, DELETE, MERGE, VALUES or TABLE outside parentheses
-// after the parenthesis that closes the first query; "" when there is
+// toks being the tokens of the whole: the first SELECT, INSERT, UPDATE,
+// DELETE, MERGE, VALUES or TABLE outside parentheses after the
+// parenthesis that closes the first query; a zero token when there is
 // none.
-func withMain(toks []string) string {
+func withMain(toks []sqllex.Tok) sqllex.Tok {
 	depth, closed := 0, false
 	for _, t := range toks {
-		switch t {
-		case "(":
+		switch {
+		case t.IsPunct("("):
 			depth++
-		case ")":
+		case t.IsPunct(")"):
 			depth--
 			closed = closed || depth == 0
-		case "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "VALUES", "TABLE":
-			if depth == 0 && closed {
-				return t
+		case depth == 0 && closed && t.Kind == sqllex.Word:
+			for _, w := range []string{"select", "insert", "update", "delete", "merge", "values", "table"} {
+				if t.Is(w) {
+					return t
+				}
 			}
 		}
 	}
-	return ""
-}
-
-// sqlTokens splits SQL text into words (in upper case) and other
-// characters, each a token, leaving out comments and white space. A
-// string constant ('…', E'…', $tag$…$tag$) is the token ', a quoted
-// identifier the token ".
-func sqlTokens(src string) []string {
-	var toks []string
-	for i := 0; i < len(src); {
-		ch := src[i]
-		switch {
-		case ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n':
-			i++
-		case strings.HasPrefix(src[i:], "--"):
-			end := strings.IndexByte(src[i:], '\n')
-			if end < 0 {
-				return toks
-			}
-			i += end
-		case strings.HasPrefix(src[i:], "/*"):
-			depth := 0
-			for i < len(src) {
-				if strings.HasPrefix(src[i:], "/*") {
-					depth++
-					i += 2
-				} else if strings.HasPrefix(src[i:], "*/") {
-					depth--
-					i += 2
-					if depth == 0 {
-						break
-					}
-				} else {
-					i++
-				}
-			}
-		case ch == '\'' || ch == '"':
-			escapes := ch == '\'' && len(toks) > 0 && toks[len(toks)-1] == "E" && (src[i-1] == 'E' || src[i-1] == 'e')
-			if escapes {
-				toks = toks[:len(toks)-1]
-			}
-			j := i + 1
-			for ; j < len(src); j++ {
-				if escapes && src[j] == '\\' {
-					j++
-				} else if src[j] == ch {
-					if j+1 >= len(src) || src[j+1] != ch {
-						break
-					}
-					j++
-				}
-			}
-			toks = append(toks, string(ch))
-			i = j + 1
-		case ch == '$':
-			j := i + 1
-			for j < len(src) && isIdentByte(src[j]) && !(src[j] >= '0' && src[j] <= '9' && j == i+1) {
-				j++
-			}
-			if j < len(src) && src[j] == '$' {
-				tag := src[i : j+1]
-				end := strings.Index(src[j+1:], tag)
-				if end < 0 {
-					return append(toks, "'")
-				}
-				toks = append(toks, "'")
-				i = j + 1 + end + len(tag)
-				continue
-			}
-			toks = append(toks, "$")
-			i++
-		case isIdentByte(ch):
-			j := i
-			for j < len(src) && (isIdentByte(src[j]) || src[j] == '$') {
-				j++
-			}
-			toks = append(toks, strings.ToUpper(src[i:j]))
-			i = j
-		default:
-			toks = append(toks, string(ch))
-			i++
-		}
-	}
-	return toks
+	return sqllex.Tok{}
 }
 
 // databaseStatement reports whether stmt creates or drops a database

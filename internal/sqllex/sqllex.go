@@ -1,0 +1,221 @@
+package sqllex
+
+import "strings"
+
+// Kind tells the tokens of SQL text apart.
+type Kind int
+
+const (
+	// Word is a keyword or an unquoted identifier.
+	Word Kind = iota
+	// Quoted is a quoted identifier ("Name").
+	Quoted
+	// String is a string constant: '…', E'…', $tag$…$tag$.
+	String
+	// Number is a numeric constant.
+	Number
+	// Punct is one punctuation or operator character, or a $n
+	// parameter.
+	Punct
+)
+
+// Tok is one token of SQL text.
+type Tok struct {
+	Kind Kind
+	// Text is the token as written.
+	Text string
+	// Off is the byte offset of Text in the source.
+	Off int
+}
+
+// End is the byte offset just after the token.
+func (t Tok) End() int { return t.Off + len(t.Text) }
+
+// Is reports whether t is the keyword w, in any case.
+func (t Tok) Is(w string) bool { return t.Kind == Word && strings.EqualFold(t.Text, w) }
+
+// IsPunct reports whether t is the punctuation character c.
+func (t Tok) IsPunct(c string) bool { return t.Kind == Punct && t.Text == c }
+
+// Ident returns the name t spells: an unquoted word folded to lower case
+// as PostgreSQL does, a quoted identifier unquoted; "" for other tokens.
+func (t Tok) Ident() string {
+	switch t.Kind {
+	case Word:
+		return strings.ToLower(t.Text)
+	case Quoted:
+		return strings.ReplaceAll(t.Text[1:len(t.Text)-1], `""`, `"`)
+	}
+	return ""
+}
+
+// Norm is the token as it takes part in a normalized text: words in
+// lower case, everything else as written.
+func (t Tok) Norm() string {
+	if t.Kind == Word {
+		return strings.ToLower(t.Text)
+	}
+	return t.Text
+}
+
+// Error is text that never ends (an unterminated string, identifier or
+// comment), at a byte offset.
+type Error struct {
+	Off int
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Lex splits SQL text into tokens. It understands single-quoted strings
+// (doubled quotes; backslash escapes after E), quoted identifiers,
+// dollar-quoted strings ($$…$$, $fn$…$fn$), line comments and nested
+// block comments. It fails, with an *Error, only on text that never
+// ends: an unterminated string, identifier or comment.
+func Lex(src string) ([]Tok, error) {
+	var out []Tok
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			i++
+		case c == '-' && i+1 < len(src) && src[i+1] == '-':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			start, depth := i, 0
+			for i < len(src) {
+				if strings.HasPrefix(src[i:], "/*") {
+					depth++
+					i += 2
+				} else if strings.HasPrefix(src[i:], "*/") {
+					depth--
+					i += 2
+					if depth == 0 {
+						break
+					}
+				} else {
+					i++
+				}
+			}
+			if depth > 0 {
+				return nil, &Error{start, "unterminated block comment /*"}
+			}
+		case c == '\'':
+			end, err := stringEnd(src, i, false)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Tok{String, src[i:end], i})
+			i = end
+		case c == '"':
+			j := i + 1
+			for {
+				k := strings.IndexByte(src[j:], '"')
+				if k < 0 {
+					return nil, &Error{i, "unterminated quoted identifier"}
+				}
+				j += k + 1
+				if j < len(src) && src[j] == '"' {
+					j++
+					continue
+				}
+				break
+			}
+			out = append(out, Tok{Quoted, src[i:j], i})
+			i = j
+		case c == '$':
+			if tag, ok := DollarTag(src, i); ok {
+				k := strings.Index(src[i+len(tag):], tag)
+				if k < 0 {
+					return nil, &Error{i, "unterminated dollar-quoted string " + tag}
+				}
+				end := i + len(tag) + k + len(tag)
+				out = append(out, Tok{String, src[i:end], i})
+				i = end
+				continue
+			}
+			j := i + 1
+			for j < len(src) && src[j] >= '0' && src[j] <= '9' {
+				j++
+			}
+			out = append(out, Tok{Punct, src[i:j], i})
+			i = j
+		case wordStart(c):
+			j := i + 1
+			for j < len(src) && (wordByte(src[j]) || src[j] == '$') {
+				j++
+			}
+			if j-i == 1 && (c == 'e' || c == 'E') && j < len(src) && src[j] == '\'' {
+				end, err := stringEnd(src, j, true)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, Tok{String, src[i:end], i})
+				i = end
+				continue
+			}
+			out = append(out, Tok{Word, src[i:j], i})
+			i = j
+		case c >= '0' && c <= '9':
+			j := i + 1
+			for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '.' || src[j] == '_' ||
+				src[j] == 'e' || src[j] == 'E' || (src[j] == '+' || src[j] == '-') && (src[j-1] == 'e' || src[j-1] == 'E')) {
+				j++
+			}
+			out = append(out, Tok{Number, src[i:j], i})
+			i = j
+		default:
+			out = append(out, Tok{Punct, src[i : i+1], i})
+			i++
+		}
+	}
+	return out, nil
+}
+
+// stringEnd returns the offset after the single-quoted string starting
+// at src[i]; escapes allows backslash escapes (E'…').
+func stringEnd(src string, i int, escapes bool) (int, error) {
+	for j := i + 1; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			if escapes {
+				j++
+			}
+		case '\'':
+			if j+1 < len(src) && src[j+1] == '\'' {
+				j++
+				continue
+			}
+			return j + 1, nil
+		}
+	}
+	return 0, &Error{i, "unterminated string constant"}
+}
+
+// DollarTag returns the opening tag ($$ or $name$) of a dollar-quoted
+// string starting at src[i]; false when the $ there opens none (a $1
+// parameter, a $ inside a word).
+func DollarTag(src string, i int) (string, bool) {
+	if i > 0 && wordByte(src[i-1]) {
+		return "", false
+	}
+	j := i + 1
+	if j < len(src) && wordStart(src[j]) {
+		j++
+		for j < len(src) && wordByte(src[j]) {
+			j++
+		}
+	}
+	if j < len(src) && src[j] == '$' {
+		return src[i : j+1], true
+	}
+	return "", false
+}
+
+func wordStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80
+}
+
+func wordByte(c byte) bool { return wordStart(c) || c >= '0' && c <= '9' }
