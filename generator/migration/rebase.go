@@ -235,9 +235,9 @@ func Rebase(pkg *ir.Package, dir *Dir, opts RebaseOptions) (*RebaseResult, error
 			content := headerRE.ReplaceAll(dir.data[f], []byte("-- Migration "+to+" "))
 			delete(data, f)
 			data[nf] = content
-			res.Moves = append(res.Moves, Move{From: f, To: nf})
 			res.Files = append(res.Files, File{Path: path.Join(dir.Rel, nf), Data: content})
 			if nf != f {
+				res.Moves = append(res.Moves, Move{From: f, To: nf})
 				res.Remove = append(res.Remove, path.Join(dir.Rel, f))
 			}
 		}

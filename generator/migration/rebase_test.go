@@ -148,6 +148,15 @@ func TestRebaseOffline(t *testing.T) {
 			if err := dir.CheckVersions(); err != nil {
 				t.Fatal(err)
 			}
+			// Named again, add_tags is the last already: its number
+			// stays, and no file is reported renamed or removed.
+			again, err := migration.Rebase(p.build(), dir, migration.RebaseOptions{Names: []string{"add_tags"}})
+			if err != nil {
+				t.Fatalf("rebase of the last migration: %v", err)
+			}
+			if len(again.Moves) > 0 || len(again.Remove) > 0 {
+				t.Fatalf("rebase of the last migration: moves %v, removes %v", again.Moves, again.Remove)
+			}
 			if left, err := migration.Uncovered(p.build(), dir); err != nil || len(left) > 0 {
 				t.Fatalf("uncovered after rebase: %v %v", left, err)
 			}
