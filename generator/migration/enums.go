@@ -216,20 +216,8 @@ func dropEnumUses(t *schema.Table, e *schema.EnumType, p *Planned) ([]*Change, e
 	uses := func(expr string) bool {
 		return slices.ContainsFunc(cols, func(c string) bool { return mentions(expr, c) })
 	}
-	drops := takeOut(t, func(i *schema.Index) bool {
-		var exprs []string
-		for _, a := range i.Attrs {
-			if p, ok := a.(*postgres.IndexPredicate); ok {
-				exprs = append(exprs, p.P)
-			}
-		}
-		for _, p := range i.Parts {
-			if x, ok := p.X.(*schema.RawExpr); ok {
-				exprs = append(exprs, x.X)
-			}
-		}
-		return slices.ContainsFunc(exprs, uses)
-	}, nil, func(c *schema.Check) bool { return uses(c.Expr) })
+	drops := takeOut(t, func(i *schema.Index) bool { return slices.ContainsFunc(indexExprs(i), uses) },
+		nil, func(c *schema.Check) bool { return uses(c.Expr) })
 	for _, d := range drops {
 		switch d := d.(type) {
 		case *schema.DropIndex:
@@ -242,4 +230,21 @@ func dropEnumUses(t *schema.Table, e *schema.EnumType, p *Planned) ([]*Change, e
 		return nil, nil
 	}
 	return planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: drops}})
+}
+
+// indexExprs returns the SQL expressions of index i: its predicate and
+// its expression parts.
+func indexExprs(i *schema.Index) []string {
+	var exprs []string
+	for _, a := range i.Attrs {
+		if p, ok := a.(*postgres.IndexPredicate); ok {
+			exprs = append(exprs, p.P)
+		}
+	}
+	for _, p := range i.Parts {
+		if x, ok := p.X.(*schema.RawExpr); ok {
+			exprs = append(exprs, x.X)
+		}
+	}
+	return exprs
 }

@@ -55,14 +55,15 @@ func takeColumn(t *schema.Table, cc *schema.Column) []schema.Change {
 	return append(drops, &schema.DropColumn{C: cc})
 }
 
-// unbind prepares for Atlas's diff the generated columns of current whose
-// expression calls (names) one of objs, objects created before the
-// tables that the migration drops and creates again (a function whose
-// result changes): PostgreSQL refuses to drop a function a column calls.
-// Each such column is taken out of current (takeColumn), so that its
-// drop runs before the object's and the diff adds it back, as desired
-// declares it, after the object is created again. The returned changes
-// drop them, one per table. A column desired drops or makes plain is an
+// unbind prepares for Atlas's diff the generated columns, indexes
+// (expression or predicate) and checks of current whose expression calls
+// (names) one of objs, objects created before the tables that the
+// migration drops and creates again (a function whose result changes):
+// PostgreSQL refuses to drop a function a column, index or check calls.
+// Each is taken out of current (a column by takeColumn, with what uses
+// it), so that its drop runs before the object's and the diff adds it
+// back, as desired declares it, after the object is created again. The
+// returned changes drop them, one per table. A column desired drops or makes plain is an
 // error: its drop belongs to the diff (expand/contract), and a plain
 // column added back would lose the values.
 func unbind(current, desired *schema.Schema, objs []*ir.Object) ([]schema.Change, error) {
@@ -91,6 +92,14 @@ func unbind(current, desired *schema.Schema, objs []*ir.Object) ([]schema.Change
 				break
 			}
 		}
+		for _, o := range objs {
+			name := strings.TrimPrefix(o.Name, o.Schema+".")
+			calls := func(expr string) bool { return mentions(expr, name) }
+			drops = append(drops, takeOut(ct,
+				func(i *schema.Index) bool { return slices.ContainsFunc(indexExprs(i), calls) },
+				nil,
+				func(c *schema.Check) bool { return calls(c.Expr) })...)
+		}
 		if len(drops) > 0 {
 			out = append(out, &schema.ModifyTable{T: ct, Changes: drops})
 		}
@@ -110,7 +119,9 @@ func planUnbind(unbound []schema.Change) ([]*Change, error) {
 		if len(u) > 0 {
 			uses = append(uses, &schema.ModifyTable{T: mt.T, Changes: u})
 		}
-		cols = append(cols, &schema.ModifyTable{T: mt.T, Changes: c})
+		if len(c) > 0 {
+			cols = append(cols, &schema.ModifyTable{T: mt.T, Changes: c})
+		}
 	}
 	var out []*Change
 	for _, changes := range [][]schema.Change{uses, cols} {

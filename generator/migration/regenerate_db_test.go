@@ -228,3 +228,42 @@ func TestGeneratedColumnFunctionResultChangeRefused(t *testing.T) {
 		t.Errorf("err = %v, want the refusal naming the column and the function", err)
 	}
 }
+
+// slugIndexSpec declares notes with an expression index, a partial index
+// and a check calling the function slugify fn creates before the tables.
+func slugIndexSpec(fn string) []byte {
+	return []byte("tables:\n  notes:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n      title: text\n" +
+		"    indexes:\n      - {columns: [{expr: \"slugify(title)\"}], name: notes_slug_idx}\n" +
+		"      - {columns: [title], where: \"slugify(title) <> ''\", name: notes_titled_idx}\n" +
+		"    checks: [{name: notes_sluggable, expr: \"slugify(title) <> ''\"}]\n" +
+		"sql_objects:\n  - name: slugify\n    kind: function\n    before_tables: true\n    sql: |\n      " + fn + "\n")
+}
+
+// TestIndexAndCheckFunctionResultChanges changes the result type of the
+// function an expression index, a partial index and a check call: the
+// function is dropped and created again, which PostgreSQL refuses while
+// they call it, so they are dropped before and made again after, with
+// the new function. The down migration gives the old function back, and
+// them with it.
+func TestIndexAndCheckFunctionResultChanges(t *testing.T) {
+	ctx := context.Background()
+	varchar := strings.Replace(slugify1, "RETURNS text", "RETURNS varchar", 1)
+	runSteps(t, []migrationStep{
+		{slugIndexSpec(slugify1), "notes_slug_idx,notes_titled_idx; notes_sluggable; text; 1 row"},
+		{slugIndexSpec(varchar), "notes_slug_idx,notes_titled_idx; notes_sluggable; character varying; 1 row"},
+	}, func(db *testDB) string {
+		if _, err := db.pool.Exec(ctx, `INSERT INTO notes (title) SELECT 'Hello World' WHERE NOT EXISTS (SELECT 1 FROM notes)`); err != nil {
+			t.Fatal(err)
+		}
+		var idx, chk, result string
+		var rows int
+		if err := db.pool.QueryRow(ctx, `SELECT
+			(SELECT coalesce(string_agg(c.relname, ',' ORDER BY c.relname), '-') FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'notes'::regclass AND NOT i.indisprimary),
+			(SELECT coalesce(string_agg(conname, ','), '-') FROM pg_constraint WHERE conrelid = 'notes'::regclass AND contype = 'c'),
+			(SELECT pg_get_function_result(oid) FROM pg_proc WHERE proname = 'slugify'),
+			(SELECT count(*) FROM notes)`).Scan(&idx, &chk, &result, &rows); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%s; %s; %s; %d row", idx, chk, result, rows)
+	})
+}
