@@ -2,6 +2,7 @@ package migration
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -144,7 +145,8 @@ func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs [
 //     creates it again, and with it every object that depends on it;
 //   - a view (ir.Object.Rebuild) is dropped and created again around a
 //     change that drops, renames or retypes a column of a table it
-//     depends on (changedTables), or renames that table;
+//     depends on or its SQL names (changedTables), or renames that
+//     table;
 //   - an object that uses an enum type the migration replaces (enums,
 //     see rebuildEnums), by its depends_on or by naming it in its SQL,
 //     is dropped before the type is replaced and created again after,
@@ -186,6 +188,13 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[stri
 			for _, d := range n.DependsOn {
 				if t, ok := strings.CutPrefix(d, "table "); ok && changedTables[t] {
 					redo(n.Key, fmt.Sprintf("columns of table %q change", t))
+				}
+			}
+			// A view that reads a table without declaring it is bound
+			// to its columns all the same.
+			for _, t := range slices.Sorted(maps.Keys(changedTables)) {
+				if !op.create[n.Key] && mentions(o.Create, t) {
+					redo(n.Key, fmt.Sprintf("columns of table %q, which its SQL names, change", t))
 				}
 			}
 		}

@@ -267,3 +267,45 @@ func TestIndexAndCheckFunctionResultChanges(t *testing.T) {
 		return fmt.Sprintf("%s; %s; %s; %d row", idx, chk, result, rows)
 	})
 }
+
+// TestViewWithoutDependsOnRebuilt retypes and renames columns a view
+// reads whose depends_on does not name its table: the view is dropped
+// before the ALTER TABLE, which PostgreSQL refuses while a view uses the
+// column, and created again after; down gives the old one back.
+func TestViewWithoutDependsOnRebuilt(t *testing.T) {
+	ctx := context.Background()
+	spec := func(typ, name string) []byte {
+		return []byte("tables:\n  items:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      " + name + ": " + typ + "\n" +
+			"sql_objects:\n  - {name: item_qty, kind: view, sql: \"CREATE VIEW item_qty AS SELECT id, " + name + " AS qty FROM public.\\\"items\\\"\"}\n")
+	}
+	runSteps(t, []migrationStep{
+		{spec("integer", "qty"), "integer 7"},
+		{spec("bigint", "qty"), "bigint 7"},
+		{[]byte(strings.Replace(string(spec("bigint", "quantity")), "      quantity: bigint\n", "      quantity: {type: bigint, renamed_from: qty}\n", 1)), "bigint 7"},
+	}, func(db *testDB) string {
+		col := "qty"
+		if hasColumn(t, db, "items", "quantity") {
+			col = "quantity"
+		}
+		if _, err := db.pool.Exec(ctx, `INSERT INTO items (`+col+`) SELECT 7 WHERE NOT EXISTS (SELECT 1 FROM items)`); err != nil {
+			t.Fatal(err)
+		}
+		var typ string
+		var qty int64
+		if err := db.pool.QueryRow(ctx, `SELECT pg_typeof(qty)::text, qty::bigint FROM item_qty`).Scan(&typ, &qty); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%s %d", typ, qty)
+	})
+}
+
+// hasColumn reports whether table has a column named col.
+func hasColumn(t *testing.T, db *testDB, table, col string) bool {
+	t.Helper()
+	var ok bool
+	if err := db.pool.QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2)`, table, col).Scan(&ok); err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
