@@ -479,8 +479,8 @@ func reaches(byName map[string]*object, o *object, name string) bool {
 // sql ones, whose body (checked when created) reads none and calls only
 // functions that can be too. A generated column calling another keeps
 // its table as SQL, created after the function; a domain or type calling
-// another is noted. The functions column defaults call are decided with
-// their tables (earlyDefault).
+// another is noted. The functions column defaults, checks and indexes
+// call are decided with their tables (earlyCalls).
 func (c *converter) earlyFunctions() {
 	c.beforeTables, c.lateGenerated = map[string]string{}, map[string]string{}
 	relations := c.relationNames()
@@ -669,18 +669,18 @@ func (c *converter) markBeforeTables(name, by string) {
 	}
 }
 
-// earlyDefault decides whether the default of column col of spec table t,
-// which calls functions of the schema, is declared by the spec, and
-// says why not, or "". It is when every function it calls can be created
-// before the tables, which marks them so: the table is created with its
-// default, so an unset runtime.Opt in the insert struct takes it. A
-// function naming a table, view or enum anywhere in its definition
-// cannot: PostgreSQL resolves some of a body's names when it creates the
-// function (a LANGUAGE sql body, a plpgsql variable of a table's row
-// type), and import reads no further.
-func (c *converter) earlyDefault(t *CatTable, col *CatColumn) string {
+// earlyCalls decides whether a default, check or index that calls the
+// functions uses of the schema is declared by the spec, and says why
+// not, or "". It is when every function it calls can be created before
+// the tables, which marks them so (by says what calls them): the table
+// is created with it (a default then also lets an unset runtime.Opt in
+// the insert struct take it). A function naming a table, view or enum
+// anywhere in its definition cannot: PostgreSQL resolves some of a
+// body's names when it creates the function (a LANGUAGE sql body, a
+// plpgsql variable of a table's row type), and import reads no further.
+func (c *converter) earlyCalls(uses []string, by string) string {
 	relations := c.relationNames()
-	for _, fn := range col.DefaultUses {
+	for _, fn := range uses {
 		if c.beforeTables[fn] != "" {
 			continue
 		}
@@ -692,8 +692,8 @@ func (c *converter) earlyDefault(t *CatTable, col *CatColumn) string {
 			return fmt.Sprintf("function %s, which %s", fn, why)
 		}
 	}
-	for _, fn := range col.DefaultUses {
-		c.markBeforeTables(fn, fmt.Sprintf("the default of column %s.%s calls it", t.Name, col.Name))
+	for _, fn := range uses {
+		c.markBeforeTables(fn, by)
 	}
 	return ""
 }
@@ -1521,7 +1521,7 @@ func (c *converter) buildTable(st *specTable) {
 		} else if col.Default != "" && col.Identity == "" {
 			why := ""
 			if len(col.DefaultUses) > 0 {
-				why = c.earlyDefault(t, col)
+				why = c.earlyCalls(col.DefaultUses, fmt.Sprintf("the default of column %s.%s calls it", t.Name, col.Name))
 			}
 			if why != "" {
 				c.columnDefaultObject(t, col, fmt.Sprintf("calls %s, so it cannot be created before the tables: an sql object after them sets the default and the spec declares none, so Create always sends the insert struct's field, and the default applies only to inserts that leave the column out (raw SQL)", why))
@@ -1701,9 +1701,15 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		c.constraintComment(t, k)
 	case "c":
 		expr, ok := checkExpr(k.Def)
-		if !ok || len(k.Uses) > 0 || !k.Validated || k.NoInherit {
+		if !ok || !k.Validated || k.NoInherit {
 			c.constraintObject(t, k, checkWhy(k, ok))
 			return
+		}
+		if len(k.Uses) > 0 {
+			if why := c.earlyCalls(k.Uses, fmt.Sprintf("check %s of table %s calls it", k.Name, t.Name)); why != "" {
+				c.constraintObject(t, k, "it calls "+why+", so it cannot be created before the tables")
+				return
+			}
 		}
 		if !specName(k.Name) {
 			c.constraintObject(t, k, fmt.Sprintf("its name %q is not a plain SQL name, which the spec's checks: take", k.Name))
@@ -1803,8 +1809,6 @@ func indexWhy(x *CatIndex) string {
 		return "it uses an operator class, collation or storage parameter specs do not declare"
 	case !specName(x.Name):
 		return "its name is not a plain SQL name (letters, digits and underscores)"
-	case len(x.Uses) > 0:
-		return fmt.Sprintf("it calls %s of the schema, which exists only after the tables", strings.Join(x.Uses, ", "))
 	}
 	return ""
 }
@@ -1814,6 +1818,12 @@ func (c *converter) index(st *specTable, x *CatIndex, byNum map[int16]*specColum
 	if why := indexWhy(x); why != "" {
 		c.indexObject(t, x, why)
 		return
+	}
+	if len(x.Uses) > 0 {
+		if why := c.earlyCalls(x.Uses, fmt.Sprintf("index %s of table %s calls it", x.Name, t.Name)); why != "" {
+			c.indexObject(t, x, "it calls "+why+", so it cannot be created before the tables")
+			return
+		}
 	}
 	if x.Comment != "" {
 		c.commentObject(c.objName(x.Name, "comment"), t.Name, "INDEX", quoteIdent(x.Name), x.Comment)
@@ -2296,8 +2306,6 @@ func (c *converter) fkWhy(k *CatConstraint, cols []*specColumn, target *specTabl
 
 func checkWhy(k *CatConstraint, parsed bool) string {
 	switch {
-	case len(k.Uses) > 0:
-		return "it calls a function of the schema, which exists only after the tables"
 	case !k.Validated:
 		return "it is NOT VALID, which specs do not declare"
 	case k.NoInherit:
