@@ -67,6 +67,11 @@ type Planned struct {
 	// migration drops and creates again (see unbind): planObjects puts
 	// that object's drop and creation after them.
 	unbind []*Change
+	// rebound are the functions, by key, whose arguments change and
+	// whose callers unbind took out: planObjects drops the old function
+	// after those callers' drops and before the tables change, not after
+	// the tables.
+	rebound map[string]bool
 	// Deferred are the drops an expand/contract plan leaves to the
 	// contract: not applied now, but classified as if they were.
 	Deferred []schema.Change
@@ -134,8 +139,10 @@ type planOptions struct {
 	pending  []*Pending
 	contract bool
 	// recreated are the objects created before the tables that the
-	// migration drops and creates again (see recreatedEarly).
-	recreated []*ir.Object
+	// migration drops and creates again, overloaded the functions among
+	// them whose arguments change, by key (see recreatedEarly).
+	recreated  []*ir.Object
+	overloaded map[string]bool
 }
 
 // Plan computes the statements that bring current to desired. pkg gives
@@ -193,10 +200,11 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 			out.Summary = append(out.Summary, c.Comment)
 		}
 	}
-	unbound, err := unbind(current, desired, o.recreated)
+	unbound, rebound, err := unbind(current, desired, o.recreated, o.overloaded)
 	if err != nil {
 		return nil, err
 	}
+	out.rebound = rebound
 	regen := regenerate(current, desired)
 	changes, err := postgres.DefaultDiff.SchemaDiff(current, desired)
 	if err != nil {

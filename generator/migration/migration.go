@@ -306,7 +306,7 @@ func Uncovered(pkg *ir.Package, dir *Dir) ([]string, error) {
 // the row-level security policies, the Citus distribution, the enum
 // comments, the extensions and the SQL objects.
 func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema, o planOptions) (*Planned, error) {
-	o.recreated = recreatedEarly(pkg, dir.Objects)
+	o.recreated, o.overloaded = recreatedEarly(pkg, dir.Objects)
 	planned, err := planWith(pkg, current, target, o)
 	if err != nil {
 		return nil, err

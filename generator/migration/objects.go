@@ -85,12 +85,17 @@ func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs [
 		}
 		c.finding = objectFinding(c, o, true, want[o.Key])
 		switch {
-		case o.Early && op.create[o.Key] && overloads(o, want[o.Key]):
+		case o.Early && op.create[o.Key] && overloads(o, want[o.Key]) && !p.rebound[o.Key]:
 			// Both can exist at once: the new one is created before the
 			// tables change, and the old one, which a generated column
-			// may call until then, dropped after them.
+			// or a default may call until then, dropped after them.
 			c.Comment = fmt.Sprintf("drop %s as it was: its arguments changed", o.Title())
 			earlyDrops = append(earlyDrops, c)
+		case o.Early && op.create[o.Key] && overloads(o, want[o.Key]):
+			// What calls it, which the table changes do not change, was
+			// dropped (unbind) to be made again over the new one.
+			c.Comment = fmt.Sprintf("drop %s as it was: its arguments changed, and what calls it is made again after the new one is created", o.Title())
+			earlyRedo = append(earlyRedo, c)
 		case o.Early && op.create[o.Key]:
 			earlyRedo = append(earlyRedo, c)
 		case o.Early:
@@ -247,19 +252,24 @@ func usesEnum(o *ir.Object, e string) bool {
 }
 
 // recreatedEarly returns the objects created before the tables that the
-// migration from curObjs to the package's drops and creates again but
-// for a function whose arguments change (see overloads): a function
-// whose result changes, say. PostgreSQL refuses to drop one while a
-// generated column calls it (see unbind).
-func recreatedEarly(pkg *ir.Package, curObjs []*ir.Object) []*ir.Object {
+// migration from curObjs to the package's drops and creates again (a
+// function whose result changes, say), and among them the functions
+// whose arguments change (see overloads), by key. PostgreSQL refuses to
+// drop one while a generated column, index or check calls it (see
+// unbind).
+func recreatedEarly(pkg *ir.Package, curObjs []*ir.Object) ([]*ir.Object, map[string]bool) {
 	op, _ := decideObjects(pkg, curObjs, nil, nil)
 	var out []*ir.Object
+	overloaded := map[string]bool{}
 	for _, o := range curObjs {
-		if o.Early && op.drop[o.Key] && op.create[o.Key] && !overloads(o, op.want[o.Key]) {
+		if o.Early && op.drop[o.Key] && op.create[o.Key] {
 			out = append(out, o)
+			if overloads(o, op.want[o.Key]) {
+				overloaded[o.Key] = true
+			}
 		}
 	}
-	return out
+	return out, overloaded
 }
 
 // overloads reports whether n, the new definition of the function or

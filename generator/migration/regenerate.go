@@ -2,6 +2,7 @@ package migration
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -63,11 +64,29 @@ func takeColumn(t *schema.Table, cc *schema.Column) []schema.Change {
 // Each is taken out of current (a column by takeColumn, with what uses
 // it), so that its drop runs before the object's and the diff adds it
 // back, as desired declares it, after the object is created again. The
-// returned changes drop them, one per table. A column desired drops or makes plain is an
-// error: its drop belongs to the diff (expand/contract), and a plain
-// column added back would lose the values.
-func unbind(current, desired *schema.Schema, objs []*ir.Object) ([]schema.Change, error) {
-	var out []schema.Change
+// returned changes drop them, one per table. A column desired drops or
+// makes plain is an error: its drop belongs to the diff (expand/contract),
+// and a plain column added back would lose the values.
+//
+// A function whose arguments change (overloaded, by key) is another
+// function beside the old one, which the plan drops after the tables
+// change, when the callers the change rewrites no longer call it. Callers
+// it does not rewrite stay bound to the old one, so theirs are taken out
+// too, and rebound returns the keys of such functions with callers, whose
+// old version must then go before the tables change — but not when a
+// column default calls it, or a generated column calling it is dropped or
+// made plain: the table changes may be what rewrites the default or
+// drops the column, and the old function must outlive them.
+func unbind(current, desired *schema.Schema, objs []*ir.Object, overloaded map[string]bool) (out []schema.Change, rebound map[string]bool, err error) {
+	rebound = map[string]bool{}
+	names := map[*ir.Object]string{}
+	for _, o := range objs {
+		name := strings.TrimPrefix(o.Name, o.Schema+".")
+		if overloaded[o.Key] && (defaultCalls(current, name) || dropsGeneratedCaller(current, desired, name)) {
+			continue
+		}
+		names[o] = name
+	}
 	for _, ct := range current.Tables {
 		var drops []schema.Change
 		for _, cc := range slices.Clone(ct.Columns) {
@@ -76,8 +95,8 @@ func unbind(current, desired *schema.Schema, objs []*ir.Object) ([]schema.Change
 				continue
 			}
 			for _, o := range objs {
-				name := strings.TrimPrefix(o.Name, o.Schema+".")
-				if !mentions(g.Expr, name) {
+				name, ok := names[o]
+				if !ok || !mentions(g.Expr, name) {
 					continue
 				}
 				dt, ok := desired.Table(ct.Name)
@@ -86,25 +105,67 @@ func unbind(current, desired *schema.Schema, objs []*ir.Object) ([]schema.Change
 					dc, _ = dt.Column(cc.Name)
 				}
 				if dc == nil || generatedExpr(dc) == nil {
-					return nil, fmt.Errorf("generated column %q.%q calls %s, which this migration drops and creates again (CREATE OR REPLACE cannot change it): the column must be dropped before and added back after, but the migration drops it or makes it plain; do that in a migration of its own first", ct.Name, cc.Name, o.Title())
+					return nil, nil, fmt.Errorf("generated column %q.%q calls %s, which this migration drops and creates again (CREATE OR REPLACE cannot change it): the column must be dropped before and added back after, but the migration drops it or makes it plain; do that in a migration of its own first", ct.Name, cc.Name, o.Title())
 				}
 				drops = append(drops, takeColumn(ct, cc)...)
+				rebound[o.Key] = overloaded[o.Key]
 				break
 			}
 		}
 		for _, o := range objs {
-			name := strings.TrimPrefix(o.Name, o.Schema+".")
+			name, ok := names[o]
+			if !ok {
+				continue
+			}
 			calls := func(expr string) bool { return mentions(expr, name) }
-			drops = append(drops, takeOut(ct,
+			taken := takeOut(ct,
 				func(i *schema.Index) bool { return slices.ContainsFunc(indexExprs(i), calls) },
 				nil,
-				func(c *schema.Check) bool { return calls(c.Expr) })...)
+				func(c *schema.Check) bool { return calls(c.Expr) })
+			if len(taken) > 0 && overloaded[o.Key] {
+				rebound[o.Key] = true
+			}
+			drops = append(drops, taken...)
 		}
 		if len(drops) > 0 {
 			out = append(out, &schema.ModifyTable{T: ct, Changes: drops})
 		}
 	}
-	return out, nil
+	maps.DeleteFunc(rebound, func(_ string, v bool) bool { return !v })
+	return out, rebound, nil
+}
+
+// dropsGeneratedCaller reports whether desired drops, or makes plain, a
+// generated column of current whose expression names the function name.
+func dropsGeneratedCaller(current, desired *schema.Schema, name string) bool {
+	for _, ct := range current.Tables {
+		for _, cc := range ct.Columns {
+			if g := generatedExpr(cc); g == nil || !mentions(g.Expr, name) {
+				continue
+			}
+			dt, ok := desired.Table(ct.Name)
+			if !ok {
+				return true
+			}
+			if dc, ok := dt.Column(cc.Name); !ok || generatedExpr(dc) == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// defaultCalls reports whether a column default of s names the function
+// name.
+func defaultCalls(s *schema.Schema, name string) bool {
+	for _, t := range s.Tables {
+		for _, c := range t.Columns {
+			if x, ok := c.Default.(*schema.RawExpr); ok && mentions(x.X, name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // planUnbind plans the drops unbind returned: the indexes, foreign keys

@@ -309,3 +309,54 @@ func hasColumn(t *testing.T, db *testDB, table, col string) bool {
 	}
 	return ok
 }
+
+// TestFunctionArgumentsChangeUnderCallers gives the function a generated
+// column, an expression index, a partial index and a check call a new
+// argument with a default, their expressions the same: PostgreSQL keeps
+// the old function beside the new one and refuses to drop it while they
+// are bound to it, so they are dropped before it and made again after
+// the new one exists, bound to it. Down gives the old one back.
+func TestFunctionArgumentsChangeUnderCallers(t *testing.T) {
+	ctx := context.Background()
+	withSep := `CREATE FUNCTION slugify(s text, sep text DEFAULT '-') RETURNS text LANGUAGE sql IMMUTABLE STRICT RETURN trim(BOTH sep FROM regexp_replace(lower(s), '[^a-z0-9]+', sep, 'g'))`
+	spec := func(fn string) []byte {
+		return []byte(strings.Replace(string(slugIndexSpec(fn)), "      title: text\n", "      title: text\n      slug: {type: text, generated: \"slugify(title)\"}\n", 1))
+	}
+	runSteps(t, []migrationStep{
+		{spec(slugify1), "hello-world; notes_slug_idx,notes_titled_idx; notes_sluggable; slugify(s text)"},
+		{spec(withSep), "hello-world; notes_slug_idx,notes_titled_idx; notes_sluggable; slugify(s text, sep text DEFAULT '-'::text)"},
+	}, func(db *testDB) string {
+		if _, err := db.pool.Exec(ctx, `INSERT INTO notes (title) SELECT 'Hello World' WHERE NOT EXISTS (SELECT 1 FROM notes)`); err != nil {
+			t.Fatal(err)
+		}
+		var slug, idx, chk, fn string
+		if err := db.pool.QueryRow(ctx, `SELECT (SELECT slug FROM notes),
+			(SELECT coalesce(string_agg(c.relname, ',' ORDER BY c.relname), '-') FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'notes'::regclass AND NOT i.indisprimary),
+			(SELECT coalesce(string_agg(conname, ','), '-') FROM pg_constraint WHERE conrelid = 'notes'::regclass AND contype = 'c'),
+			(SELECT string_agg(format('%s(%s)', proname, pg_get_function_arguments(oid)), ', ') FROM pg_proc WHERE proname = 'slugify')`).Scan(&slug, &idx, &chk, &fn); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%s; %s; %s; %s", slug, idx, chk, fn)
+	})
+}
+
+// TestFunctionArgumentsChangeDroppingCaller drops the generated column
+// calling a function whose arguments change in the same migration: the
+// table change drops the column, and the old function goes after it.
+func TestFunctionArgumentsChangeDroppingCaller(t *testing.T) {
+	ctx := context.Background()
+	dropped := []byte("tables:\n  notes:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n      title: text\n" +
+		"sql_objects:\n  - name: slugify\n    kind: function\n    before_tables: true\n    sql: |\n      " + slugify2 + "\n")
+	runSteps(t, []migrationStep{
+		{slugSpec(slugify1), "slug; slugify(s text)"},
+		{dropped, "-; slugify(s text, sep text)"},
+	}, func(db *testDB) string {
+		var cols, fn string
+		if err := db.pool.QueryRow(ctx, `SELECT
+			(SELECT coalesce(string_agg(column_name::text, ','), '-') FROM information_schema.columns WHERE table_name = 'notes' AND column_name = 'slug'),
+			(SELECT string_agg(format('%s(%s)', proname, pg_get_function_arguments(oid)), ', ') FROM pg_proc WHERE proname = 'slugify')`).Scan(&cols, &fn); err != nil {
+			t.Fatal(err)
+		}
+		return cols + "; " + fn
+	})
+}
