@@ -56,14 +56,15 @@ func takeColumn(t *schema.Table, cc *schema.Column) []schema.Change {
 	return append(drops, &schema.DropColumn{C: cc})
 }
 
-// unbind prepares for Atlas's diff the generated columns, indexes
-// (expression or predicate) and checks of current whose expression calls
-// (names) one of objs, objects created before the tables that the
+// unbind prepares for Atlas's diff the generated columns, column
+// defaults, indexes (expression or predicate) and checks of current whose
+// expression calls (names) one of objs, objects created before the tables that the
 // migration drops and creates again (a function whose result changes):
-// PostgreSQL refuses to drop a function a column, index or check calls.
-// Each is taken out of current (a column by takeColumn, with what uses
-// it), so that its drop runs before the object's and the diff adds it
-// back, as desired declares it, after the object is created again. The
+// PostgreSQL refuses to drop a function a column, default, index or
+// check calls. Each is taken out of current (a column by takeColumn, with
+// what uses it; a default by unsetDefault), so that its drop runs before
+// the object's and the diff adds it back, as desired declares it, after
+// the object is created again. The
 // returned changes drop them, one per table. A column desired drops or
 // makes plain is an error: its drop belongs to the diff (expand/contract),
 // and a plain column added back would lose the values.
@@ -74,15 +75,14 @@ func takeColumn(t *schema.Table, cc *schema.Column) []schema.Change {
 // it does not rewrite stay bound to the old one, so theirs are taken out
 // too, and rebound returns the keys of such functions with callers, whose
 // old version must then go before the tables change — but not when a
-// column default calls it, or a generated column calling it is dropped or
-// made plain: the table changes may be what rewrites the default or
-// drops the column, and the old function must outlive them.
+// generated column calling it is dropped or made plain: the table
+// changes drop that column, and the old function must outlive them.
 func unbind(current, desired *schema.Schema, objs []*ir.Object, overloaded map[string]bool) (out []schema.Change, rebound map[string]bool, err error) {
 	rebound = map[string]bool{}
 	names := map[*ir.Object]string{}
 	for _, o := range objs {
 		name := strings.TrimPrefix(o.Name, o.Schema+".")
-		if overloaded[o.Key] && (defaultCalls(current, name) || dropsGeneratedCaller(current, desired, name)) {
+		if overloaded[o.Key] && dropsGeneratedCaller(current, desired, name) {
 			continue
 		}
 		names[o] = name
@@ -92,6 +92,9 @@ func unbind(current, desired *schema.Schema, objs []*ir.Object, overloaded map[s
 		for _, cc := range slices.Clone(ct.Columns) {
 			g := generatedExpr(cc)
 			if g == nil {
+				if c := unsetDefault(cc, objs, names, rebound, overloaded); c != nil {
+					drops = append(drops, c)
+				}
 				continue
 			}
 			for _, o := range objs {
@@ -155,17 +158,26 @@ func dropsGeneratedCaller(current, desired *schema.Schema, name string) bool {
 	return false
 }
 
-// defaultCalls reports whether a column default of s names the function
-// name.
-func defaultCalls(s *schema.Schema, name string) bool {
-	for _, t := range s.Tables {
-		for _, c := range t.Columns {
-			if x, ok := c.Default.(*schema.RawExpr); ok && mentions(x.X, name) {
-				return true
-			}
+// unsetDefault takes the default of column cc out when it calls (names)
+// one of objs (whose names are names): PostgreSQL refuses to drop a
+// function a default calls. It returns the change dropping the default,
+// and the diff sets the default desired declares after the object is
+// created again; nil when the default calls none. rebound records an
+// overloaded function (see unbind).
+func unsetDefault(cc *schema.Column, objs []*ir.Object, names map[*ir.Object]string, rebound, overloaded map[string]bool) schema.Change {
+	x, ok := cc.Default.(*schema.RawExpr)
+	if !ok {
+		return nil
+	}
+	for _, o := range objs {
+		if name, ok := names[o]; ok && mentions(x.X, name) {
+			from := *cc
+			cc.Default = nil
+			rebound[o.Key] = rebound[o.Key] || overloaded[o.Key]
+			return &schema.ModifyColumn{From: &from, To: cc, Change: schema.ChangeDefault}
 		}
 	}
-	return false
+	return nil
 }
 
 // planUnbind plans the drops unbind returned: the indexes, foreign keys

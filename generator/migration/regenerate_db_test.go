@@ -360,3 +360,34 @@ func TestFunctionArgumentsChangeDroppingCaller(t *testing.T) {
 		return cols + "; " + fn
 	})
 }
+
+// TestFunctionCalledByDefaultChanges changes the result, then the
+// arguments, of the function a column default calls: PostgreSQL refuses
+// to drop it while the default calls it, so the default is dropped
+// before and set again after, calling the new one. Each down migration
+// gives the old function and default back.
+func TestFunctionCalledByDefaultChanges(t *testing.T) {
+	ctx := context.Background()
+	spec := func(fn, def string) []byte {
+		return []byte("tables:\n  tags:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      code: {type: text, default: {sql: \"" + def + "\"}}\n" +
+			"sql_objects:\n  - name: slugify\n    kind: function\n    before_tables: true\n    sql: |\n      " + fn + "\n")
+	}
+	varchar := strings.Replace(slugify1, "RETURNS text", "RETURNS varchar", 1)
+	withSep := `CREATE FUNCTION slugify(s text, sep text DEFAULT '-') RETURNS text LANGUAGE sql IMMUTABLE STRICT RETURN trim(BOTH sep FROM regexp_replace(lower(s), '[^a-z0-9]+', sep, 'g'))`
+	runSteps(t, []migrationStep{
+		{spec(slugify1, "slugify('Hello World')"), "hello-world; slugify(s text) text"},
+		{spec(varchar, "slugify('Hello World')"), "hello-world; slugify(s text) character varying"},
+		{spec(withSep, "slugify('Hello World')"), "hello-world; slugify(s text, sep text DEFAULT '-'::text) text"},
+		{spec(withSep, "slugify('Hello World', '_')"), "hello_world; slugify(s text, sep text DEFAULT '-'::text) text"},
+	}, func(db *testDB) string {
+		var code, fn string
+		if err := db.pool.QueryRow(ctx, `INSERT INTO tags DEFAULT VALUES RETURNING code`).Scan(&code); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.pool.QueryRow(ctx, `SELECT string_agg(format('%s(%s) %s', proname, pg_get_function_arguments(oid), pg_get_function_result(oid)), ', ') FROM pg_proc WHERE proname = 'slugify'`).Scan(&fn); err != nil {
+			t.Fatal(err)
+		}
+		return code + "; " + fn
+	})
+}
