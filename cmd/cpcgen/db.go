@@ -20,6 +20,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/migration"
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
+	"github.com/cpcgen/cpcgen/internal/atlasdb"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -72,7 +73,7 @@ func scratchDatabase(ctx context.Context, serverURL, flag string) (string, func(
 // two databases compare by content: a live database whose role's
 // search_path is app, and a temporary one whose tables landed in public.
 func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, string, error) {
-	db, err := openAtlas(dbURL)
+	db, err := atlasdb.Open(dbURL)
 	if err != nil {
 		return nil, "", fmt.Errorf("inspect %s: %w", redact(dbURL), err)
 	}
@@ -84,7 +85,7 @@ func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, string, 
 	if !current.Valid {
 		return nil, "", fmt.Errorf("inspect %s: no schema of its search_path exists, so unqualified table names resolve nowhere; create the schema or fix the role's search_path", redact(dbURL))
 	}
-	s, err := db.inspectSchema(ctx, current.String)
+	s, err := db.InspectSchema(ctx, current.String)
 	if err != nil {
 		var nf *schema.NotExistError
 		if !errors.As(err, &nf) {

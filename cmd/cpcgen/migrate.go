@@ -26,6 +26,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
+	"github.com/cpcgen/cpcgen/internal/atlasdb"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -324,7 +325,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 	u.Path = "/" + name
 	scratch := u.String()
 
-	sdb, err := openAtlas(scratch)
+	sdb, err := atlasdb.Open(scratch)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
@@ -334,7 +335,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 			return nil, nil, fmt.Errorf("--dev-url: %s: %w", e.Create(), err)
 		}
 	}
-	normalized, err := sdb.normalizeSchema(ctx, desired)
+	normalized, err := sdb.NormalizeSchema(ctx, desired)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
 	}
@@ -346,7 +347,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 		}
 	}
 	dropObjects(ctx, sdb.DB, objs)
-	current, err := sdb.inspectSchema(ctx, sqlschema.SchemaName)
+	current, err := sdb.InspectSchema(ctx, sqlschema.SchemaName)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: inspect: %w", err)
 	}

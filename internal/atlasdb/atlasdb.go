@@ -1,4 +1,4 @@
-package main
+package atlasdb
 
 import (
 	"context"
@@ -12,15 +12,6 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
-// The Atlas engine reads the string null, in any case, as SQL NULL
-// wherever its inspector tests that a name is there: it refuses a table
-// (or schema) named null, NULL or Null ("invalid schema or table name")
-// and takes an index's column of that name for an expression that is
-// not there. The database handle of openAtlas hands it those names with
-// nullMark in front, which no PostgreSQL name holds (names cannot
-// contain a NUL byte), takes the mark off the arguments of its queries,
-// and atlasDB's methods take it off the schemas they return.
-
 // nullMark is put in front of the names the inspector would read as NULL.
 const nullMark = "\x00"
 
@@ -31,8 +22,8 @@ var nameColumns = map[string]bool{
 	"referenced_schema_name": true, "referenced_table_name": true, "referenced_column_name": true,
 }
 
-// atlasDB is a database opened for the Atlas engine.
-type atlasDB struct {
+// DB is a database opened for the Atlas engine.
+type DB struct {
 	// DB is the database, for the engine and for other queries: those
 	// whose results have columns named like nameColumns get the names
 	// null marked in them too.
@@ -40,8 +31,8 @@ type atlasDB struct {
 	drv *postgres.Driver
 }
 
-// openAtlas opens the database at dbURL for the Atlas engine.
-func openAtlas(dbURL string) (*atlasDB, error) {
+// Open opens the database at dbURL for the Atlas engine.
+func Open(dbURL string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(dbURL)
 	if err != nil {
 		return nil, err
@@ -52,11 +43,11 @@ func openAtlas(dbURL string) (*atlasDB, error) {
 		db.Close()
 		return nil, err
 	}
-	return &atlasDB{DB: db, drv: drv.(*postgres.Driver)}, nil
+	return &DB{DB: db, drv: drv.(*postgres.Driver)}, nil
 }
 
-// inspectSchema is the engine's InspectSchema of the named schema.
-func (a *atlasDB) inspectSchema(ctx context.Context, name string) (*schema.Schema, error) {
+// InspectSchema is the engine's InspectSchema of the named schema.
+func (a *DB) InspectSchema(ctx context.Context, name string) (*schema.Schema, error) {
 	s, err := a.drv.InspectSchema(ctx, name, nil)
 	if err != nil {
 		return nil, err
@@ -65,9 +56,9 @@ func (a *atlasDB) inspectSchema(ctx context.Context, name string) (*schema.Schem
 	return s, nil
 }
 
-// normalizeSchema is the engine's NormalizeSchema of s: s applied to a
+// NormalizeSchema is the engine's NormalizeSchema of s: s applied to a
 // schema of the database and inspected back.
-func (a *atlasDB) normalizeSchema(ctx context.Context, s *schema.Schema) (*schema.Schema, error) {
+func (a *DB) NormalizeSchema(ctx context.Context, s *schema.Schema) (*schema.Schema, error) {
 	n, err := a.drv.NormalizeSchema(ctx, s)
 	if err != nil {
 		return nil, err
