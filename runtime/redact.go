@@ -59,6 +59,21 @@ func RedactError(err error, dsns ...string) error {
 	return newMaskedError(err, secrets)
 }
 
+// RedactText returns text with every part of the passwords of dsns (and
+// of PGPASSWORD, whether dsns are given or not) masked, as RedactError
+// masks an error's text: for output that is not an error, such as what a
+// command prints about the databases it was given.
+func RedactText(text string, dsns ...string) string {
+	var secrets []string
+	for _, dsn := range dsns {
+		secrets = append(secrets, dsnSecrets(dsn)...)
+	}
+	if pw := os.Getenv("PGPASSWORD"); pw != "" {
+		secrets = append(secrets, pw)
+	}
+	return maskSecrets(text, secrets)
+}
+
 // maskedError is an error whose text had its secrets masked. It matches
 // what the original matches with errors.Is, but does not unwrap to it.
 type maskedError struct {

@@ -494,6 +494,27 @@ func TestRedactError(t *testing.T) {
 	}
 }
 
+// TestRedactText masks every run of four bytes of the passwords of the
+// DSNs given, and of PGPASSWORD, in any text; other text is left alone.
+func TestRedactText(t *testing.T) {
+	clearEnv(t)
+	const dsn = "postgres://app:Bat@Horse%2Fstaple@127.0.0.1:1/app"
+	text := "cannot parse `postgres://app:xxxxx@Horse/staple@127.0.0.1:1/app`: near \"aple@127\" (Bat@Horse/staple)"
+	got := runtime.RedactText(text, dsn)
+	for _, piece := range []string{"Horse", "aple", "Bat@"} {
+		if strings.Contains(got, piece) {
+			t.Errorf("RedactText left %q: %s", piece, got)
+		}
+	}
+	if !strings.Contains(got, "127.0.0.1:1/app") || !strings.HasPrefix(got, "cannot parse") {
+		t.Errorf("RedactText masked more than the password: %s", got)
+	}
+	t.Setenv("PGPASSWORD", "Quokka-Envy")
+	if got := runtime.RedactText("password authentication failed (Quokka-Envy)"); strings.Contains(got, "Quokka") || !strings.Contains(got, "authentication failed") {
+		t.Errorf("RedactText with PGPASSWORD: %s", got)
+	}
+}
+
 // weirdPasswords are real passwords, set on a server, that connection
 // strings written by hand get wrong.
 var weirdPasswords = []string{

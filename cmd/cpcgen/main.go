@@ -96,6 +96,14 @@ func (e problemsError) Error() string { return fmt.Sprintf("%d problem(s) found"
 
 // run executes the command line and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
+	if dsns := connectionStrings(args); len(dsns) > 0 {
+		// What a command that connects prints passes through the
+		// redaction the runtime gives its messages: no part of a
+		// password of the databases given (by flag, DATABASE_URL or
+		// PGPASSWORD) shows, whichever path printed it (pgx's parse
+		// errors quote a URL they cannot read, password and all).
+		stdout, stderr = redactingWriter{stdout, dsns}, redactingWriter{stderr, dsns}
+	}
 	cli := &cli{stdout: stdout, stderr: stderr}
 	root := cli.rootCommand()
 	root.SetArgs(args)
@@ -301,4 +309,43 @@ func version() string {
 		return info.Main.Version
 	}
 	return "(devel)"
+}
+
+// connectionStrings returns the connection strings a command line may
+// use: the values of --url and --dev-url, and DATABASE_URL for the
+// migrate commands, which read it. A command that uses none connects to
+// no database (import --sql starts a server of its own, without
+// password), and prints what it makes unmasked.
+func connectionStrings(args []string) []string {
+	var out []string
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if u := os.Getenv("DATABASE_URL"); a == "migrate" && u != "" {
+			out = append(out, u)
+		}
+		for _, flag := range []string{"--url", "--dev-url"} {
+			if v, ok := strings.CutPrefix(a, flag+"="); ok {
+				out = append(out, v)
+			} else if a == flag && i+1 < len(args) {
+				out = append(out, args[i+1])
+			}
+		}
+	}
+	return out
+}
+
+// redactingWriter writes to w what is written to it with every part of
+// the passwords of dsns (and of PGPASSWORD) masked (runtime.RedactText).
+type redactingWriter struct {
+	w    io.Writer
+	dsns []string
+}
+
+func (r redactingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(r.w, cpcruntime.RedactText(string(p), r.dsns...)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
