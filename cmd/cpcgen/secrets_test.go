@@ -18,7 +18,7 @@ import (
 // secretPassword is the password TestNoCommandPrintsThePassword gives its
 // roles: characters a URL must escape, and a run no message would hold by
 // chance.
-const secretPassword = "Zq7-Hush@Pass:w/rd%x"
+const secretPassword = "Zq7-Hux@Kvj:w/rd%x"
 
 // TestNoCommandPrintsThePassword runs every command that connects to a
 // database with URLs holding a password — the right one, a wrong one
