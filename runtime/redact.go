@@ -49,14 +49,7 @@ func RedactError(err error, dsns ...string) error {
 	if err == nil {
 		return nil
 	}
-	var secrets []string
-	for _, dsn := range dsns {
-		secrets = append(secrets, dsnSecrets(dsn)...)
-	}
-	if pw := os.Getenv("PGPASSWORD"); len(dsns) == 0 && pw != "" {
-		secrets = append(secrets, pw)
-	}
-	return newMaskedError(err, secrets)
+	return newMaskedError(err, secretsOfDSNs(dsns))
 }
 
 // RedactText returns text with every part of the passwords of dsns (and
@@ -64,14 +57,20 @@ func RedactError(err error, dsns ...string) error {
 // masks an error's text: for output that is not an error, such as what a
 // command prints about the databases it was given.
 func RedactText(text string, dsns ...string) string {
+	return maskSecrets(text, secretsOfDSNs(dsns))
+}
+
+// secretsOfDSNs returns the secrets of dsns (dsnSecrets, which counts
+// PGPASSWORD with each), or PGPASSWORD alone when there is no dsn.
+func secretsOfDSNs(dsns []string) []string {
 	var secrets []string
 	for _, dsn := range dsns {
 		secrets = append(secrets, dsnSecrets(dsn)...)
 	}
-	if pw := os.Getenv("PGPASSWORD"); pw != "" {
+	if pw := os.Getenv("PGPASSWORD"); len(dsns) == 0 && pw != "" {
 		secrets = append(secrets, pw)
 	}
-	return maskSecrets(text, secrets)
+	return secrets
 }
 
 // maskedError is an error whose text had its secrets masked. It matches
