@@ -63,9 +63,10 @@ type Planned struct {
 	// whose users among the SQL objects planObjects creates again.
 	replaced []string
 	// unbind are the statements, among Changes, dropping the generated
-	// columns that call an object created before the tables that the
-	// migration drops and creates again (see unbind): planObjects puts
-	// that object's drop and creation after them.
+	// columns, defaults, indexes and checks that call an object created
+	// before the tables that the migration drops and creates again (see
+	// unbind): planObjects puts that object's drop and creation after
+	// them.
 	unbind []*Change
 	// rebound are the functions, by key, whose arguments change and
 	// whose callers unbind took out: planObjects drops the old function

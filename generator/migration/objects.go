@@ -255,8 +255,8 @@ func usesEnum(o *ir.Object, e string) bool {
 // migration from curObjs to the package's drops and creates again (a
 // function whose result changes, say), and among them the functions
 // whose arguments change (see overloads), by key. PostgreSQL refuses to
-// drop one while a generated column, index or check calls it (see
-// unbind).
+// drop one while a generated column, default, index or check calls it
+// (see unbind).
 func recreatedEarly(pkg *ir.Package, curObjs []*ir.Object) ([]*ir.Object, map[string]bool) {
 	op, _ := decideObjects(pkg, curObjs, nil, nil)
 	var out []*ir.Object

@@ -2,7 +2,6 @@ package migration
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -58,16 +57,16 @@ func takeColumn(t *schema.Table, cc *schema.Column) []schema.Change {
 
 // unbind prepares for Atlas's diff the generated columns, column
 // defaults, indexes (expression or predicate) and checks of current whose
-// expression calls (names) one of objs, objects created before the tables that the
-// migration drops and creates again (a function whose result changes):
-// PostgreSQL refuses to drop a function a column, default, index or
-// check calls. Each is taken out of current (a column by takeColumn, with
-// what uses it; a default by unsetDefault), so that its drop runs before
-// the object's and the diff adds it back, as desired declares it, after
-// the object is created again. The
-// returned changes drop them, one per table. A column desired drops or
-// makes plain is an error: its drop belongs to the diff (expand/contract),
-// and a plain column added back would lose the values.
+// expression calls (names) one of objs, objects created before the
+// tables that the migration drops and creates again (a function whose
+// result changes): PostgreSQL refuses to drop a function a column,
+// default, index or check calls. Each is taken out of current (a column
+// by takeColumn, with what uses it), so that its drop runs before the
+// object's and the diff adds it back, as desired declares it, after the
+// object is created again. The returned changes drop them, one per
+// table. A generated column desired drops or makes plain is an error: its
+// drop belongs to the diff (expand/contract), and a plain column added
+// back would lose the values.
 //
 // A function whose arguments change (overloaded, by key) is another
 // function beside the old one, which the plan drops after the tables
@@ -87,54 +86,46 @@ func unbind(current, desired *schema.Schema, objs []*ir.Object, overloaded map[s
 		}
 		names[o] = name
 	}
+	// called returns the object of objs expr names, recording it in
+	// rebound when its arguments change; nil when it names none.
+	called := func(expr string) *ir.Object {
+		for _, o := range objs {
+			if name, ok := names[o]; ok && mentions(expr, name) {
+				if overloaded[o.Key] {
+					rebound[o.Key] = true
+				}
+				return o
+			}
+		}
+		return nil
+	}
+	calls := func(expr string) bool { return called(expr) != nil }
 	for _, ct := range current.Tables {
 		var drops []schema.Change
 		for _, cc := range slices.Clone(ct.Columns) {
-			g := generatedExpr(cc)
-			if g == nil {
-				if c := unsetDefault(cc, objs, names, rebound, overloaded); c != nil {
-					drops = append(drops, c)
+			if g := generatedExpr(cc); g != nil {
+				if o := called(g.Expr); o != nil {
+					if !keepsGenerated(desired, ct.Name, cc.Name) {
+						return nil, nil, fmt.Errorf("generated column %q.%q calls %s, which this migration drops and creates again (CREATE OR REPLACE cannot change it): the column must be dropped before and added back after, but the migration drops it or makes it plain; do that in a migration of its own first", ct.Name, cc.Name, o.Title())
+					}
+					drops = append(drops, takeColumn(ct, cc)...)
 				}
-				continue
-			}
-			for _, o := range objs {
-				name, ok := names[o]
-				if !ok || !mentions(g.Expr, name) {
-					continue
-				}
-				dt, ok := desired.Table(ct.Name)
-				var dc *schema.Column
-				if ok {
-					dc, _ = dt.Column(cc.Name)
-				}
-				if dc == nil || generatedExpr(dc) == nil {
-					return nil, nil, fmt.Errorf("generated column %q.%q calls %s, which this migration drops and creates again (CREATE OR REPLACE cannot change it): the column must be dropped before and added back after, but the migration drops it or makes it plain; do that in a migration of its own first", ct.Name, cc.Name, o.Title())
-				}
-				drops = append(drops, takeColumn(ct, cc)...)
-				rebound[o.Key] = overloaded[o.Key]
-				break
+			} else if x, ok := cc.Default.(*schema.RawExpr); ok && calls(x.X) {
+				// The default is dropped; the diff sets the one desired
+				// declares.
+				from := *cc
+				cc.Default = nil
+				drops = append(drops, &schema.ModifyColumn{From: &from, To: cc, Change: schema.ChangeDefault})
 			}
 		}
-		for _, o := range objs {
-			name, ok := names[o]
-			if !ok {
-				continue
-			}
-			calls := func(expr string) bool { return mentions(expr, name) }
-			taken := takeOut(ct,
-				func(i *schema.Index) bool { return slices.ContainsFunc(indexExprs(i), calls) },
-				nil,
-				func(c *schema.Check) bool { return calls(c.Expr) })
-			if len(taken) > 0 && overloaded[o.Key] {
-				rebound[o.Key] = true
-			}
-			drops = append(drops, taken...)
-		}
+		drops = append(drops, takeOut(ct,
+			func(i *schema.Index) bool { return slices.ContainsFunc(indexExprs(i), calls) },
+			nil,
+			func(c *schema.Check) bool { return calls(c.Expr) })...)
 		if len(drops) > 0 {
 			out = append(out, &schema.ModifyTable{T: ct, Changes: drops})
 		}
 	}
-	maps.DeleteFunc(rebound, func(_ string, v bool) bool { return !v })
 	return out, rebound, nil
 }
 
@@ -143,14 +134,7 @@ func unbind(current, desired *schema.Schema, objs []*ir.Object, overloaded map[s
 func dropsGeneratedCaller(current, desired *schema.Schema, name string) bool {
 	for _, ct := range current.Tables {
 		for _, cc := range ct.Columns {
-			if g := generatedExpr(cc); g == nil || !mentions(g.Expr, name) {
-				continue
-			}
-			dt, ok := desired.Table(ct.Name)
-			if !ok {
-				return true
-			}
-			if dc, ok := dt.Column(cc.Name); !ok || generatedExpr(dc) == nil {
+			if g := generatedExpr(cc); g != nil && mentions(g.Expr, name) && !keepsGenerated(desired, ct.Name, cc.Name) {
 				return true
 			}
 		}
@@ -158,26 +142,15 @@ func dropsGeneratedCaller(current, desired *schema.Schema, name string) bool {
 	return false
 }
 
-// unsetDefault takes the default of column cc out when it calls (names)
-// one of objs (whose names are names): PostgreSQL refuses to drop a
-// function a default calls. It returns the change dropping the default,
-// and the diff sets the default desired declares after the object is
-// created again; nil when the default calls none. rebound records an
-// overloaded function (see unbind).
-func unsetDefault(cc *schema.Column, objs []*ir.Object, names map[*ir.Object]string, rebound, overloaded map[string]bool) schema.Change {
-	x, ok := cc.Default.(*schema.RawExpr)
+// keepsGenerated reports whether s has the column col of table, and
+// generated.
+func keepsGenerated(s *schema.Schema, table, col string) bool {
+	t, ok := s.Table(table)
 	if !ok {
-		return nil
+		return false
 	}
-	for _, o := range objs {
-		if name, ok := names[o]; ok && mentions(x.X, name) {
-			from := *cc
-			cc.Default = nil
-			rebound[o.Key] = rebound[o.Key] || overloaded[o.Key]
-			return &schema.ModifyColumn{From: &from, To: cc, Change: schema.ChangeDefault}
-		}
-	}
-	return nil
+	c, ok := t.Column(col)
+	return ok && generatedExpr(c) != nil
 }
 
 // planUnbind plans the drops unbind returned: the indexes, foreign keys
