@@ -82,11 +82,7 @@ func (c *cli) baseline(ctx context.Context, dbURL, devURL string, version int64,
 		return fmt.Errorf("cannot reach %s: %s", where, oneLine(err.Error()))
 	}
 	mc := proj.Config.Migrations
-	fsys, err := migrationsFS(dir)
-	if err != nil {
-		return err
-	}
-	m, err := migrate.New(pool, fsys, migrate.Options{Table: mc.Table, Format: mc.Format})
+	m, err := newMigrator(pool, dir, migrate.Options{Table: mc.Table, Format: mc.Format})
 	if err != nil {
 		return err
 	}

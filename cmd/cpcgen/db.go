@@ -107,15 +107,15 @@ func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, string, 
 	return s, current.String, nil
 }
 
-// migrationsFS is the migrations directory as the runner reads it. A
+// newMigrator is the runner over the migrations directory dir. A
 // project that has written no migration yet has no directory: that is
 // an error saying how to write the first, where the runner would say
 // "open .: no such file or directory".
-func migrationsFS(dir *migration.Dir) (fs.FS, error) {
+func newMigrator(pool *pgxpool.Pool, dir *migration.Dir, opts migrate.Options) (*migrate.Migrator, error) {
 	if _, err := os.Stat(dir.Path); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s does not exist: there are no migrations yet; write the first with cpcgen migrate diff NAME", dir.Rel)
 	}
-	return os.DirFS(dir.Path), nil
+	return migrate.New(pool, os.DirFS(dir.Path), opts)
 }
 
 // applyTo applies the directory's migrations up to and including
@@ -126,11 +126,7 @@ func applyTo(ctx context.Context, dbURL string, dir *migration.Dir, table string
 		return err
 	}
 	defer pool.Close()
-	fsys, err := migrationsFS(dir)
-	if err != nil {
-		return err
-	}
-	m, err := migrate.New(pool, fsys, migrate.Options{Table: table, Format: dir.Format})
+	m, err := newMigrator(pool, dir, migrate.Options{Table: table, Format: dir.Format})
 	if err != nil {
 		return err
 	}
@@ -160,11 +156,7 @@ func (c *cli) checkDatabase(ctx context.Context, proj *spec.Project, pkg *ir.Pac
 	if err := pool.Ping(ctx); err != nil {
 		return nil, nil, "", fmt.Errorf("--url: connect to %s: %w", where, err)
 	}
-	fsys, err := migrationsFS(dir)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	m, err := migrate.New(pool, fsys, migrate.Options{Table: mc.Table, Format: mc.Format})
+	m, err := newMigrator(pool, dir, migrate.Options{Table: mc.Table, Format: mc.Format})
 	if err != nil {
 		return nil, nil, "", err
 	}

@@ -318,12 +318,13 @@ func version() string {
 // password), and prints what it makes unmasked.
 func connectionStrings(args []string) []string {
 	var out []string
+	env := os.Getenv("DATABASE_URL")
 	for i, a := range args {
 		if a == "--" {
 			break
 		}
-		if u := os.Getenv("DATABASE_URL"); a == "migrate" && u != "" {
-			out = append(out, u)
+		if a == "migrate" && env != "" {
+			out = append(out, env)
 		}
 		for _, flag := range []string{"--url", "--dev-url"} {
 			if v, ok := strings.CutPrefix(a, flag+"="); ok {

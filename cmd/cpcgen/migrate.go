@@ -418,12 +418,7 @@ func (c *cli) migrator(ctx context.Context, dbURL string, onApply func(migrate.A
 		return nil, nil, fmt.Errorf("connect: %w", err)
 	}
 	mc := proj.Config.Migrations
-	fsys, err := migrationsFS(dir)
-	if err != nil {
-		pool.Close()
-		return nil, nil, err
-	}
-	m, err := migrate.New(pool, fsys, migrate.Options{Table: mc.Table, Format: mc.Format, OnApply: onApply, LockTimeout: mc.LockTimeout})
+	m, err := newMigrator(pool, dir, migrate.Options{Table: mc.Table, Format: mc.Format, OnApply: onApply, LockTimeout: mc.LockTimeout})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err
