@@ -118,12 +118,17 @@ type converter struct {
 	// objects by phase, each in order.
 	early, sqlTables, alters, later []*object
 
-	// beforeTables are the functions generated columns, domains and
-	// types call, which are created before the tables (before_tables:
-	// true), by name, with what calls them; lateGenerated those that
-	// cannot be, with why.
+	// beforeTables are the functions generated columns, domains,
+	// types, defaults, checks and indexes call, which are created before
+	// the tables (before_tables: true), by name, with what calls them;
+	// lateGenerated those generated columns, domains and types call that
+	// cannot be, lateCalled those defaults, checks and indexes call, with
+	// why (see earlyCalls). relations are the names a function created
+	// before the tables must not use (relationNames).
 	beforeTables  map[string]string
 	lateGenerated map[string]string
+	lateCalled    map[string]string
+	relations     []string
 	// unlogged are the objects setting spec tables UNLOGGED, by table;
 	// ownedBy the objects making sequences owned by a table, by table.
 	unlogged map[string]*object
@@ -482,8 +487,8 @@ func reaches(byName map[string]*object, o *object, name string) bool {
 // another is noted. The functions column defaults, checks and indexes
 // call are decided with their tables (earlyCalls).
 func (c *converter) earlyFunctions() {
-	c.beforeTables, c.lateGenerated = map[string]string{}, map[string]string{}
-	relations := c.relationNames()
+	c.beforeTables, c.lateGenerated, c.lateCalled = map[string]string{}, map[string]string{}, map[string]string{}
+	c.relations = c.relationNames()
 	decide := func(fn, by string) string {
 		if c.beforeTables[fn] != "" {
 			return ""
@@ -491,7 +496,7 @@ func (c *converter) earlyFunctions() {
 		if why := c.lateGenerated[fn]; why != "" {
 			return why
 		}
-		why := c.earlyProblem(fn, relations, false, map[string]bool{})
+		why := c.earlyProblem(fn, false, map[string]bool{})
 		if why != "" {
 			c.lateGenerated[fn] = why
 		} else {
@@ -560,11 +565,11 @@ func (c *converter) earlyDeps(uses []string) []string {
 }
 
 // earlyProblem says why function name cannot be created before the
-// tables, where it must not name any of relations, or "": seen guards
+// tables, where it must not name any of c.relations, or "": seen guards
 // against functions calling each other. What PostgreSQL resolves when it
 // creates the function must name none (checkedAtCreate); with body, its
 // whole definition, whatever its language.
-func (c *converter) earlyProblem(name string, relations []string, body bool, seen map[string]bool) string {
+func (c *converter) earlyProblem(name string, body bool, seen map[string]bool) string {
 	if seen[name] {
 		return ""
 	}
@@ -581,14 +586,14 @@ func (c *converter) earlyProblem(name string, relations []string, body bool, see
 		if body {
 			text = def
 		}
-		for _, rel := range relations {
+		for _, rel := range c.relations {
 			if mentions(text, rel) {
 				return "names " + rel
 			}
 		}
 	}
 	for _, g := range c.sqlCallees(f) {
-		if why := c.earlyProblem(g, relations, body, seen); why != "" {
+		if why := c.earlyProblem(g, body, seen); why != "" {
 			return "calls " + g + ", which " + why
 		}
 	}
@@ -679,16 +684,19 @@ func (c *converter) markBeforeTables(name, by string) {
 // body's names when it creates the function (a LANGUAGE sql body, a
 // plpgsql variable of a table's row type), and import reads no further.
 func (c *converter) earlyCalls(uses []string, by string) string {
-	relations := c.relationNames()
 	for _, fn := range uses {
 		if c.beforeTables[fn] != "" {
 			continue
 		}
 		why := c.lateGenerated[fn]
 		if why == "" {
-			why = c.earlyProblem(fn, relations, true, map[string]bool{})
+			why = c.lateCalled[fn]
+		}
+		if why == "" {
+			why = c.earlyProblem(fn, true, map[string]bool{})
 		}
 		if why != "" {
+			c.lateCalled[fn] = why
 			return fmt.Sprintf("function %s, which %s", fn, why)
 		}
 	}
