@@ -402,7 +402,14 @@ ORDER BY c.relname`, r.schema)
 }
 
 func (r *reader) columns() error {
-	rows, err := r.conn.Query(r.ctx, `
+	return tableRows(r, func(c *CatColumn) []any {
+		return []any{&c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemCat, &c.Dims,
+			&c.NotNull, &c.Inherited, &c.Statistics, &c.Options, &c.Storage, &c.TypeStorage, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
+			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
+			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax}
+	}, func(t *CatTable, c *CatColumn) {
+		t.Columns = append(t.Columns, c)
+	}, `
 SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
   et.typname, en.nspname, et.typtype::text, et.typcategory::text, CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END,
   a.attnotnull, NOT a.attislocal, coalesce(a.attstattarget::int, -1), coalesce(a.attoptions, '{}'),
@@ -432,27 +439,15 @@ LEFT JOIN pg_depend sd ON a.attidentity <> '' AND sd.refclassid = 'pg_class'::re
 LEFT JOIN pg_sequence sq ON sq.seqrelid = sd.objid
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`, r.schema)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var oid uint32
-		c := &CatColumn{}
-		if err := rows.Scan(&oid, &c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemCat, &c.Dims,
-			&c.NotNull, &c.Inherited, &c.Statistics, &c.Options, &c.Storage, &c.TypeStorage, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
-			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
-			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax); err != nil {
-			return err
-		}
-		if t := r.byOID[oid]; t != nil {
-			t.Columns = append(t.Columns, c)
-		}
-	}
-	return rows.Err()
 }
 
 func (r *reader) constraints() error {
-	rows, err := r.conn.Query(r.ctx, `
+	return tableRows(r, func(k *CatConstraint) []any {
+		return []any{&k.Name, &k.Type, &k.Columns, &k.RefTable, &k.RefSchema, &k.RefColumns,
+			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex}
+	}, func(t *CatTable, k *CatConstraint) {
+		t.Constraints = append(t.Constraints, k)
+	}, `
 SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
   coalesce(rc.relname, ''), coalesce(rn.nspname, ''), coalesce(co.confkey, '{}'),
   co.confdeltype::text, co.confupdtype::text, co.confmatchtype::text,
@@ -468,25 +463,16 @@ LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.o
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND co.contype IN ('p', 'u', 'f', 'c', 'x') AND co.conparentid = 0
   AND NOT (co.contype = 'c' AND co.coninhcount > 0)
 ORDER BY co.conrelid, co.conname`, r.schema)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var oid uint32
-		k := &CatConstraint{}
-		if err := rows.Scan(&oid, &k.Name, &k.Type, &k.Columns, &k.RefTable, &k.RefSchema, &k.RefColumns,
-			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex); err != nil {
-			return err
-		}
-		if t := r.byOID[oid]; t != nil {
-			t.Constraints = append(t.Constraints, k)
-		}
-	}
-	return rows.Err()
 }
 
 func (r *reader) indexes() error {
-	rows, err := r.conn.Query(r.ctx, `
+	return tableRows(r, func(x *CatIndex) []any {
+		return []any{&x.Name, &x.Def, &x.Unique, &x.Method, &x.Keys, &x.KeyCols, &x.Desc, &x.NullsFirst, &x.NKeys,
+			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses, &x.Statistics}
+	}, func(t *CatTable, x *CatIndex) {
+		x.NullsNotDistinct = containsFold(x.Def, " NULLS NOT DISTINCT")
+		t.Indexes = append(t.Indexes, x)
+	}, `
 SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisunique, am.amname,
   ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k),
   ARRAY(SELECT i.indkey[k - 1] FROM generate_series(1, i.indnkeyatts) k)::int2[],
@@ -514,26 +500,14 @@ WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x'))
   AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
 ORDER BY i.indrelid, ic.relname`, r.schema)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var oid uint32
-		x := &CatIndex{}
-		if err := rows.Scan(&oid, &x.Name, &x.Def, &x.Unique, &x.Method, &x.Keys, &x.KeyCols, &x.Desc, &x.NullsFirst, &x.NKeys,
-			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses, &x.Statistics); err != nil {
-			return err
-		}
-		x.NullsNotDistinct = containsFold(x.Def, " NULLS NOT DISTINCT")
-		if t := r.byOID[oid]; t != nil {
-			t.Indexes = append(t.Indexes, x)
-		}
-	}
-	return rows.Err()
 }
 
 func (r *reader) partIndexes() error {
-	rows, err := r.conn.Query(r.ctx, `
+	return tableRows(r, func(x *CatPartIndex) []any {
+		return []any{&x.Name, &x.Parent, &x.Columns}
+	}, func(t *CatTable, x *CatPartIndex) {
+		t.PartIndexes = append(t.PartIndexes, x)
+	}, `
 SELECT i.indrelid, ic.relname, pc.relname,
   ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = h.inhparent AND a.attnum > 0 ORDER BY a.attnum)
 FROM pg_index i
@@ -543,20 +517,6 @@ JOIN pg_inherits h ON h.inhrelid = i.indexrelid JOIN pg_class pc ON pc.oid = h.i
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x'))
 ORDER BY i.indrelid, ic.relname`, r.schema)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var oid uint32
-		x := &CatPartIndex{}
-		if err := rows.Scan(&oid, &x.Name, &x.Parent, &x.Columns); err != nil {
-			return err
-		}
-		if t := r.byOID[oid]; t != nil {
-			t.PartIndexes = append(t.PartIndexes, x)
-		}
-	}
-	return rows.Err()
 }
 
 func (r *reader) sequences() error {
@@ -793,6 +753,28 @@ WHERE n.nspname = $1`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
 SELECT rw.rulename, c.relname, pg_get_ruledef(rw.oid, true)
 FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND rw.rulename <> '_RETURN'`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
+}
+
+// tableRows runs query, whose rows each start with the oid of a table,
+// scans the rest of each row into a new T (fields) and hands it to add
+// with its table; the rows of tables not read are left out.
+func tableRows[T any](r *reader, fields func(*T) []any, add func(*CatTable, *T), query string, args ...any) error {
+	rows, err := r.conn.Query(r.ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var oid uint32
+		v := new(T)
+		if err := rows.Scan(append([]any{&oid}, fields(v)...)...); err != nil {
+			return err
+		}
+		if t := r.byOID[oid]; t != nil {
+			add(t, v)
+		}
+	}
+	return rows.Err()
 }
 
 // appendRows runs query with args and appends to dst a T for each row,
