@@ -685,6 +685,7 @@ func (b *builder) buildIndex(t *ir.Table, ix *spec.Index) *ir.Index {
 	}
 	if ix.Unique {
 		out.Predicate = uniquePredicate(t, ix.Where)
+		out.Constraint = ix.Constraint && out.Predicate == ""
 	}
 	return out
 }

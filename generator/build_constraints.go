@@ -94,7 +94,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 		add(&ir.Constraint{
 			Kind: ir.UniqueConstraint, SQLName: name, SpecName: specName,
 			Sentinel: "Err" + t.Model + suffix + "Taken", Pos: ix.Pos,
-			Doc: fmt.Sprintf("the unique index on (%s)", strings.Join(indexColumns(t.Indexes[i], parts), ", ")),
+			Doc: fmt.Sprintf("the unique %s on (%s)", keyKind(t.Indexes[i]), strings.Join(indexColumns(t.Indexes[i], parts), ", ")),
 		})
 	}
 	for _, c := range t.Columns {
@@ -222,4 +222,13 @@ func indexColumns(ix *ir.Index, parts []string) []string {
 		return append(out, parts...)
 	}
 	return parts
+}
+
+// keyKind names what a unique key of a table's indexes is in the
+// database: a unique constraint or a unique index.
+func keyKind(ix *ir.Index) string {
+	if ix.Constraint {
+		return "constraint"
+	}
+	return "index"
 }

@@ -850,7 +850,7 @@ func (p *parser) cacheOption(v pair) *Cache {
 // The keys of an index, of an index part written as a mapping, of a
 // check and of a many_to_many relation.
 var (
-	indexKeys     = []string{"name", "columns", "unique", "global", "where", "method"}
+	indexKeys     = []string{"name", "columns", "unique", "global", "constraint", "where", "method"}
 	indexPartKeys = []string{"column", "expr", "desc", "nulls"}
 	checkKeys     = []string{"name", "expr"}
 	relationKeys  = []string{"through", "from", "to"}
@@ -875,6 +875,10 @@ func (p *parser) index(t *Table, n *node) *Index {
 	}
 	if v, ok := f.get("where"); ok {
 		ix.Where, _ = p.nonEmpty(v.value, "where")
+	}
+	constraint, hasConstraint := f.get("constraint")
+	if hasConstraint {
+		ix.Constraint, _ = p.boolean(constraint.value, "constraint")
 	}
 	if v, ok := f.get("method"); ok {
 		ix.Method, _ = p.oneOf(v.value, "method", IndexMethods...)
@@ -934,7 +938,31 @@ func (p *parser) index(t *Table, n *node) *Index {
 		}
 		ix.Parts = append(ix.Parts, part)
 	}
+	if ix.Constraint {
+		p.uniqueConstraint(ix, constraint.key.pos)
+	}
 	return ix
+}
+
+// uniqueConstraint rejects `constraint: true` on an index that cannot be
+// a unique constraint: PostgreSQL's UNIQUE (…) holds plain columns in
+// ascending order, over every row, with btree.
+func (p *parser) uniqueConstraint(ix *Index, pos Pos) {
+	switch {
+	case !ix.Unique:
+		p.errs.Add(pos, "constraint: true makes a unique index a unique constraint; add unique: true or drop constraint:")
+	case ix.Where != "":
+		p.errs.Add(pos, "a unique constraint cannot be partial; drop where: or drop constraint: to keep a partial unique index")
+	case ix.Method != "" && ix.Method != "btree":
+		// Refused above: a unique index must use btree.
+	default:
+		for _, part := range ix.Parts {
+			if part.Expr != "" || part.Desc || part.Nulls != "" {
+				p.errs.Add(part.Pos, "a unique constraint holds plain columns in ascending order; write the column alone, or drop constraint: to keep a unique index")
+				return
+			}
+		}
+	}
 }
 
 var orderTermRE = regexp.MustCompile(`^(\S+)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?$`)

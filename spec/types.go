@@ -465,6 +465,10 @@ type Index struct {
 	// GlobalPos is where it was written.
 	Global    bool
 	GlobalPos Pos
+	// Constraint is set by `constraint: true` on a unique index of plain
+	// columns: the key is a unique constraint (ADD CONSTRAINT … UNIQUE)
+	// rather than a unique index, as a single column's `unique: true` is.
+	Constraint bool
 	// Where is the predicate of a partial index, or "".
 	Where string
 	// Method is the access method ("btree" when empty, "gin", "gist",

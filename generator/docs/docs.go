@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -265,10 +266,13 @@ func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 		v.PrimaryKey = fmt.Sprintf("%s (%s)", code(pk.Name), columnList(t.PK))
 	}
 	for _, ix := range at.Indexes {
-		if isUniqueConstraint(ix) {
-			continue // listed with its column
-		}
 		iv := indexView{Name: ix.Name, Columns: indexParts(ix), Unique: yesNo(ix.Unique), Method: "btree"}
+		if isUniqueConstraint(ix) {
+			if !slices.ContainsFunc(t.Indexes, func(x *ir.Index) bool { return x.Constraint && x.Name == ix.Name }) {
+				continue // listed with its column
+			}
+			iv.Unique = "yes (a constraint)"
+		}
 		for _, a := range ix.Attrs {
 			switch a := a.(type) {
 			case *postgres.IndexPredicate:

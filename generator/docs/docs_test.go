@@ -85,3 +85,14 @@ func need(t *testing.T, page, s string) {
 		t.Errorf("page lacks %q", s)
 	}
 }
+
+// TestUniqueConstraintListed checks that a unique key declared as a
+// constraint (constraint: true) is listed with the indexes, as a
+// constraint.
+func TestUniqueConstraintListed(t *testing.T) {
+	files, err := docs.Generate(build(t, "batches_upserts"), "docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	need(t, string(files[0].Data), "| `slots_day_room_key` | `day`, `room` | yes (a constraint) | btree |")
+}

@@ -463,6 +463,10 @@ type Index struct {
 	Name   string
 	Parts  []*IndexPart
 	Unique bool
+	// Constraint is set when the key is a unique constraint rather than
+	// a unique index (`constraint: true`), except on a soft-delete table,
+	// whose unique keys are partial unique indexes over the live rows.
+	Constraint bool
 	// Where is the predicate of a partial index as written; Predicate is
 	// the one the database gets: for a unique index of a soft-delete
 	// table, Where joined with the table's LivePredicate, so that a

@@ -211,7 +211,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	if err != nil {
 		return nil, fmt.Errorf("diff schema: %w", err)
 	}
-	changes = changedChecks(current, desired, changes)
+	changes = missedChanges(current, desired, changes)
 	cast := castTypeChanges(changes)
 	changes, constraintRenames := pairRenames(changes)
 	checksAfterColumns(changes)
@@ -255,6 +255,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	unboundSources(append(slices.Clone(out.unbind), planned...), schemaChanges, unbound)
 	out.Changes = append(out.Changes, planned...)
 	constraintRenames = append(constraintRenames, renamePrimaryKeys(current, desired)...)
+	constraintRenames = append(constraintRenames, indexesToConstraints(current, desired)...)
 	out.Changes = append(out.Changes, constraintRenames...)
 	out.Changes = append(out.Changes, post...)
 	out.Changes = append(out.Changes, out.post...)

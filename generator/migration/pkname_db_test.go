@@ -153,3 +153,42 @@ func TestDeferrableForeignKeyMigrates(t *testing.T) {
 		return fmt.Sprintf("deferrable=%v deferred=%v on_delete=%s", deferrable, deferred, del)
 	})
 }
+
+// TestUniqueKeyKindMigrates adds a unique key of two columns as a
+// constraint (constraint: true), makes it a unique index, a constraint
+// again (over the index it has), renames it, and makes it a soft-delete
+// table's partial unique index: after each migration pg_constraint and
+// pg_index read what the spec says, and every down migration gives the
+// previous state back.
+func TestUniqueKeyKindMigrates(t *testing.T) {
+	spec := func(key string) []byte {
+		s := "tables:\n  seats:\n    columns:\n      id: {type: bigint, primary_key: true}\n      room: int\n      seat: int\n      deleted_at: {type: timestamptz, nullable: true}\n"
+		if key != "" {
+			s += "    indexes:\n      - " + key + "\n"
+		}
+		if strings.Contains(key, "soft") {
+			s = strings.Replace(s, "      deleted_at: {type: timestamptz, nullable: true}\n", "", 1) + "    soft_delete: true\n"
+			s = strings.Replace(s, ", soft", "", 1)
+		}
+		return []byte(s)
+	}
+	steps := []migrationStep{
+		{spec("{columns: [room, seat], unique: true, constraint: true}"), "constraint seats_room_seat_key"},
+		{spec("{columns: [room, seat], unique: true}"), "index seats_room_seat_key"},
+		{spec("{columns: [room, seat], unique: true, constraint: true}"), "constraint seats_room_seat_key"},
+		{spec("{columns: [room, seat], unique: true, constraint: true, name: seats_place}"), "constraint seats_place"},
+		{spec("{columns: [room, seat], unique: true, constraint: true, name: seats_place, soft}"), "index seats_place where"},
+	}
+	runSteps(t, steps, func(db *testDB) string {
+		var keys string
+		if err := db.pool.QueryRow(context.Background(), `
+SELECT coalesce(string_agg(CASE WHEN c.oid IS NULL THEN 'index ' ELSE 'constraint ' END || i.relname ||
+  CASE WHEN x.indpred IS NULL THEN '' ELSE ' where' END, ' ' ORDER BY i.relname), '')
+FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.contype = 'u'
+WHERE x.indrelid = 'seats'::regclass AND NOT x.indisprimary`).Scan(&keys); err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	})
+}

@@ -360,11 +360,16 @@ func withoutRegenerated(c schema.Change) schema.Change {
 	return &cp
 }
 
-// changedChecks adds to changes the checks of a table in both schemas,
-// by the same name, whose expression differs: Atlas's diff, outside its
-// normalized mode, finds checks by name and never compares their
-// expressions, so a changed check planned nothing.
-func changedChecks(current, desired *schema.Schema, changes []schema.Change) []schema.Change {
+// missedChanges adds to changes what Atlas's diff does not see between
+// two tables of the same name:
+//   - checks by the same name whose expression differs: the diff,
+//     outside its normalized mode, finds checks by name and never
+//     compares their expressions;
+//   - a unique key by the same name and columns that turns from a unique
+//     constraint into a unique index (`constraint:` dropped): the diff
+//     does not compare the kind of a unique key. (The other way round is
+//     a statement of its own, indexesToConstraints.)
+func missedChanges(current, desired *schema.Schema, changes []schema.Change) []schema.Change {
 	for _, dt := range desired.Tables {
 		ct, ok := current.Table(dt.Name)
 		if !ok {
@@ -382,6 +387,12 @@ func changedChecks(current, desired *schema.Schema, changes []schema.Change) []s
 				}
 			}
 		}
+		for _, to := range dt.Indexes {
+			from, ok := ct.Index(to.Name)
+			if ok && isConstraintIndex(from) && !isConstraintIndex(to) && sameKey(from, to) {
+				mods = append(mods, &schema.ModifyIndex{From: from, To: to, Change: schema.ChangeAttr})
+			}
+		}
 		if len(mods) == 0 {
 			continue
 		}
@@ -397,6 +408,47 @@ func changedChecks(current, desired *schema.Schema, changes []schema.Change) []s
 		mt.Changes = append(mt.Changes, mods...)
 	}
 	return changes
+}
+
+// sameKey reports whether a and b are unique and alike but for their
+// kind (index or constraint).
+func sameKey(a, b *schema.Index) bool {
+	other := func(a string) bool { return strings.HasPrefix(a, "constraint ") }
+	return a.Unique && b.Unique && sameParts(a.Parts, b.Parts) &&
+		slices.Equal(slices.DeleteFunc(indexAttrs(a), other), slices.DeleteFunc(indexAttrs(b), other))
+}
+
+// indexesToConstraints makes the unique indexes of current that desired
+// holds as unique constraints by the same name and columns
+// (`constraint: true` added) constraints over the index they have:
+// nothing is built again, and no row can be in the way.
+func indexesToConstraints(current, desired *schema.Schema) []*Change {
+	var out []*Change
+	for _, dt := range desired.Tables {
+		ct, ok := current.Table(dt.Name)
+		if !ok {
+			continue
+		}
+		for _, to := range dt.Indexes {
+			from, ok := ct.Index(to.Name)
+			if !ok || isConstraintIndex(from) || !isConstraintIndex(to) || !sameKey(from, to) {
+				continue
+			}
+			cols := make([]string, len(from.Parts))
+			for i, p := range from.Parts {
+				cols[i] = quote(p.C.Name)
+			}
+			out = append(out, &Change{
+				Cmd: fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE USING INDEX %s", quote(dt.Name), quote(to.Name), quote(from.Name)),
+				Reverse: []string{
+					fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quote(dt.Name), quote(to.Name)),
+					fmt.Sprintf("CREATE UNIQUE INDEX %s ON %s (%s)", quote(from.Name), quote(dt.Name), strings.Join(cols, ", ")),
+				},
+				Comment: fmt.Sprintf("make unique index %q of table %q a unique constraint", from.Name, dt.Name),
+			})
+		}
+	}
+	return out
 }
 
 // unboundSources points the statements whose source is the change of a

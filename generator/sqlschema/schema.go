@@ -244,6 +244,9 @@ func atlasIndex(at *schema.Table, ix *ir.Index) *schema.Index {
 	if ix.Predicate != "" {
 		idx.Attrs = append(idx.Attrs, &postgres.IndexPredicate{P: ix.Predicate})
 	}
+	if ix.Constraint {
+		idx.Attrs = append(idx.Attrs, postgres.UniqueConstraint(ix.Name))
+	}
 	if ix.Method != "" && ix.Method != "btree" {
 		idx.Attrs = append(idx.Attrs, &postgres.IndexType{T: strings.ToUpper(ix.Method)})
 	}

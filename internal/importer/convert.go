@@ -195,8 +195,10 @@ type specIndex struct {
 	name   string
 	parts  []any // string column, or indexPart
 	unique bool
-	where  string
-	method string
+	// constraint is constraint: true, a unique constraint.
+	constraint bool
+	where      string
+	method     string
 }
 
 type indexPart struct {
@@ -1669,6 +1671,21 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			c.constraintComment(t, k)
 			return
 		}
+		if len(cols) > 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") {
+			// A unique index of the spec that is a constraint.
+			si := &specIndex{name: k.Name, unique: true, constraint: true}
+			keyName := []string{t.Name}
+			for _, sc := range cols {
+				si.parts = append(si.parts, sc.cat.Name)
+				keyName = append(keyName, sc.cat.Name)
+			}
+			if def := names.Constraint(append(keyName, "key")...); k.Name != def && c.renameConstraint(t, k, def) {
+				si.name = def
+			}
+			st.indexes = append(st.indexes, si)
+			c.constraintComment(t, k)
+			return
+		}
 		c.constraintObject(t, k, uniqueWhy(k, len(cols)))
 	case "f":
 		target := c.specTables[k.RefTable]
@@ -2239,8 +2256,6 @@ func uniqueWhy(k *CatConstraint, n int) string {
 	switch {
 	case n == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE "):
 		return "its column is the primary key by itself, which a spec does not declare unique again"
-	case n > 1:
-		return "specs declare unique constraints of one column (unique: true); a unique index would not be the same constraint"
 	case k.Deferrable:
 		return "it is DEFERRABLE, which specs do not declare"
 	}

@@ -159,6 +159,9 @@ func (c *converter) writeTable(b *bytes.Buffer, st *specTable) {
 			if x.unique {
 				kv = append(kv, "unique: true")
 			}
+			if x.constraint {
+				kv = append(kv, "constraint: true")
+			}
 			if x.method != "" {
 				kv = append(kv, "method: "+x.method)
 			}

@@ -64,7 +64,10 @@ CREATE TABLE order_line (
   total numeric(12,2) GENERATED ALWAYS AS (quantity * 2) STORED,
   PRIMARY KEY (order_id, line),
   CONSTRAINT order_line_order_fk FOREIGN KEY (order_id) REFERENCES "order" (order_id) ON DELETE CASCADE ON UPDATE RESTRICT,
-  CONSTRAINT order_line_product_id_fkey FOREIGN KEY (product_id) REFERENCES product (product_id)
+  CONSTRAINT order_line_product_id_fkey FOREIGN KEY (product_id) REFERENCES product (product_id),
+  UNIQUE (order_id, product_id),
+  CONSTRAINT "order line product" UNIQUE (product_id, line),
+  CONSTRAINT order_line_late UNIQUE (line, product_id) DEFERRABLE
 );
 
 CREATE TABLE booking (

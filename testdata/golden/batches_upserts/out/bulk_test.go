@@ -304,6 +304,15 @@ func TestUpsertNaturalPartialCompositeAndKeyOnly(t *testing.T) {
 	if err != nil || b.ID != a.ID || b.BookedBy != "bob" {
 		t.Fatalf("composite key: %+v, %v", b, err)
 	}
+	// The key is a unique constraint (constraint: true): a second row
+	// with it is the key's sentinel, and the catalog holds a constraint.
+	if _, err := s.Slots.Create(ctx, NewSlot{Day: day, Room: hostile, BookedBy: "cy"}); !errors.Is(err, ErrSlotDayRoomTaken) {
+		t.Fatalf("duplicate composite key: %v", err)
+	}
+	var kind string
+	if err := pgtest.Open(t).QueryRow(ctx, `SELECT contype::text FROM pg_constraint WHERE conname = 'slots_day_room_key'`).Scan(&kind); err != nil || kind != "u" {
+		t.Fatalf("slots_day_room_key: %q, %v", kind, err)
+	}
 
 	c1, err := s.Counters.UpsertByName(ctx, NewCounter{Name: hostile})
 	if err != nil {

@@ -54,11 +54,9 @@ CREATE TABLE "slots" (
   "day" date NOT NULL,
   "room" text NOT NULL,
   "booked_by" text NOT NULL,
-  PRIMARY KEY ("id")
+  PRIMARY KEY ("id"),
+  CONSTRAINT "slots_day_room_key" UNIQUE ("day", "room")
 );
-
--- Create index "slots_day_room_key" to table: "slots"
-CREATE UNIQUE INDEX "slots_day_room_key" ON "slots" ("day", "room");
 
 -- Create "counters" table
 CREATE TABLE "counters" (

@@ -47,7 +47,7 @@ func NewSlotRepo(db runtime.DBTX) *SlotRepo {
 var (
 	// ErrSlotIDTaken matches a violation of the primary key (id).
 	ErrSlotIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "slots", Constraint: "slots_pkey", Name: "primary_key"}
-	// ErrSlotDayRoomTaken matches a violation of the unique index on (day, room).
+	// ErrSlotDayRoomTaken matches a violation of the unique constraint on (day, room).
 	ErrSlotDayRoomTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "slots", Constraint: "slots_day_room_key", Name: "unique(day, room)"}
 )
 

@@ -137,12 +137,10 @@ CREATE TABLE "tags" (
   "name" text NOT NULL,
   "colors" text[] NOT NULL DEFAULT '{}'::text[],
   PRIMARY KEY ("id"),
+  CONSTRAINT "tags_org_id_name_key" UNIQUE ("org_id", "name"),
   CONSTRAINT "tags_org_id_id_key" UNIQUE ("org_id", "id"),
   CONSTRAINT "tags_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "orgs" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION
 );
-
--- Create index "tags_org_id_name_key" to table: "tags"
-CREATE UNIQUE INDEX "tags_org_id_name_key" ON "tags" ("org_id", "name");
 
 -- Create "tasks" table
 CREATE TABLE "tasks" (

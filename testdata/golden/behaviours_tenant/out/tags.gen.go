@@ -58,7 +58,8 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 var (
 	// ErrTagIDTaken matches a violation of the primary key (id).
 	ErrTagIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "tags", Constraint: "tags_pkey", Name: "primary_key"}
-	// ErrTagOrgIDNameTaken matches a violation of the unique index on (org_id, name).
+	// ErrTagOrgIDNameTaken matches a violation of the unique constraint on (org_id,
+	// name).
 	ErrTagOrgIDNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "tags", Constraint: "tags_org_id_name_key", Name: "unique(org_id, name)"}
 	// ErrTagOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrTagOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tags", Constraint: "tags_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
