@@ -93,7 +93,7 @@ var cacheKeys = []string{"ttl", "max_entries"}
 var tenantKeys = []string{"column", "allow_sequential_ids"}
 
 var columnKeys = []string{
-	"type", "nullable", "primary_key", "identity", "unique", "default", "check",
+	"type", "nullable", "primary_key", "identity", "serial", "unique", "default", "check",
 	"references", "on_delete", "on_update", "references_name", "deferrable", "unique_name", "comment", "go_type", "go_name", "renamed_from",
 	"sensitive", "validate", "min_length", "max_length", "min", "max", "pattern",
 	"not_empty", "generated", "global",
@@ -268,6 +268,7 @@ func (p *parser) column(t *Table, pr pair) *Column {
 	boolField("nullable", &c.Nullable)
 	boolField("primary_key", &c.PrimaryKey)
 	boolField("identity", &c.Identity)
+	boolField("serial", &c.Serial)
 	boolField("unique", &c.Unique)
 	if v, ok := f.get("global"); ok {
 		c.Global, _ = p.boolean(v.value, "global")
@@ -278,7 +279,7 @@ func (p *parser) column(t *Table, pr pair) *Column {
 	if v, ok := f.get("generated"); ok {
 		c.Generated, _ = p.nonEmpty(v.value, "generated")
 		c.GeneratedPos = v.value.pos
-		for _, key := range []string{"default", "identity"} {
+		for _, key := range []string{"default", "identity", "serial"} {
 			if f.has(key) {
 				p.errs.Add(f.byKey[key].key.pos, "generated column %q cannot have %s:; the database computes its value from %q", name, key, clip(c.Generated))
 			}
@@ -304,9 +305,23 @@ func (p *parser) column(t *Table, pr pair) *Column {
 	if c.Identity && c.Nullable {
 		p.errs.Add(f.byKey["identity"].key.pos, "identity column %q cannot be nullable", name)
 	}
+	if c.Serial {
+		pos := f.byKey["serial"].key.pos
+		switch {
+		case c.Identity:
+			p.errs.Add(pos, "column %q is identity: true or serial: true, not both; new tables use identity columns", name)
+		case aux.typeOK && !c.Type.isInteger():
+			p.errs.Add(pos, "serial: true needs a smallint, integer or bigint column; column %q is %s", name, c.Type)
+		case c.Nullable:
+			p.errs.Add(pos, "serial column %q cannot be nullable", name)
+		}
+	}
 	if v, ok := f.get("default"); ok {
-		if c.Identity {
+		switch {
+		case c.Identity:
 			p.errs.Add(v.key.pos, "identity column %q cannot have a default; the sequence provides it", name)
+		case c.Serial:
+			p.errs.Add(v.key.pos, "serial column %q cannot have a default; its sequence provides it", name)
 		}
 		c.Default = p.defaultValue(c, v.value, aux.typeOK)
 	}

@@ -391,7 +391,10 @@ func buildColumn(t *ir.Table, c *ir.Column, at *schema.Table) columnView {
 	if c.PrimaryKey {
 		cons = append(cons, "PK")
 	}
-	if c.Identity {
+	switch {
+	case c.Serial:
+		cons = append(cons, "serial")
+	case c.Identity:
 		cons = append(cons, "identity")
 	}
 	if c.Generated != "" {

@@ -1108,7 +1108,11 @@ type Column struct {
 	// HasDefault is set when the column has a default (or identity):
 	// the insert struct makes it optional.
 	HasDefault bool
-	Identity   bool
+	// Identity is set when a sequence numbers the column: an identity
+	// column, or, with Serial, a serial column (smallserial, serial,
+	// bigserial: DEFAULT nextval of a sequence the column owns).
+	Identity bool
+	Serial   bool
 	// Generated is the expression of a generated column (GENERATED
 	// ALWAYS AS (Generated) STORED), or "": the database computes the
 	// value, so the column is in the row struct and no write lists it.

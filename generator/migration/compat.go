@@ -107,7 +107,7 @@ func compatColumn(pkg *ir.Package, u *Usage, table string, c *schema.ModifyColum
 	var out []Finding
 	name := c.From.Name
 	pos := columnPos(pkg, table, c.To.Name)
-	if fe, te := replacedEnum(c); fe != nil && c.Change.Is(schema.ChangeType) {
+	if fe, te := replacedEnum(c); fe != nil && retyped(c) {
 		if gone, _ := enumLoss(fe, te); len(gone) > 0 && u.writes(name) {
 			out = append(out, Finding{
 				Kind: Breaking, Code: "CPC506", Pos: pos,
@@ -115,7 +115,7 @@ func compatColumn(pkg *ir.Package, u *Usage, table string, c *schema.ModifyColum
 				Hint:    "release code that no longer writes them first, then run again with --allow-breaking",
 			})
 		}
-	} else if c.Change.Is(schema.ChangeType) {
+	} else if retyped(c) {
 		desc := fmt.Sprintf("%q.%q from %s to %s", table, name, typeString(c.From.Type.Type), typeString(c.To.Type.Type))
 		switch widening(c.From.Type.Type, c.To.Type.Type) {
 		case -1:

@@ -60,8 +60,13 @@ func describeTableChange(t *schema.Table, c schema.Change) string {
 		return fmt.Sprintf("rename column %s to %q", col(c.From.Name), c.To.Name)
 	case *schema.ModifyColumn:
 		var what []string
-		if c.Change.Is(schema.ChangeType) {
+		switch _, serial := c.To.Type.Type.(*postgres.SerialType); {
+		case retyped(c):
 			what = append(what, fmt.Sprintf("type %s → %s", typeString(c.From.Type.Type), typeString(c.To.Type.Type)))
+		case c.Change.Is(schema.ChangeType) && serial:
+			what = append(what, "serial")
+		case c.Change.Is(schema.ChangeType):
+			what = append(what, "no longer serial")
 		}
 		if c.Change.Is(schema.ChangeNull) {
 			if c.To.Type.Null {

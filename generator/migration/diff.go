@@ -3,6 +3,7 @@ package migration
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/internal/atlasorder"
 )
 
@@ -309,9 +311,49 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 			// migration again after it must not stop at it.
 			cmd = strings.Replace(cmd, " ADD VALUE ", " ADD VALUE IF NOT EXISTS ", 1)
 		}
-		out = append(out, &Change{Cmd: cmd, Reverse: rev, Comment: c.Comment, Source: c.Source})
+		change := &Change{Cmd: cmd, Reverse: rev, Comment: c.Comment, Source: c.Source}
+		m, ok := c.Source.(*schema.ModifyColumn)
+		if !ok {
+			out = append(out, change)
+			continue
+		}
+		var start string
+		if change.Cmd, start = serialSequence(cmd, m.To); start != "" {
+			// After the sequence, before the column's DEFAULT uses it.
+			out = append(out, change, &Change{Cmd: start, Comment: c.Comment, Source: c.Source, NoUndo: true})
+			continue
+		}
+		for i := 0; i < len(change.Reverse); i++ {
+			if r, start := serialSequence(change.Reverse[i], m.From); start != "" {
+				change.Reverse = slices.Insert(change.Reverse, i+1, start)
+				change.Reverse[i] = r
+				i++
+			}
+		}
+		out = append(out, change)
 	}
 	return out, nil
+}
+
+// ownedSequence matches the statement Atlas makes a column serial with:
+// CREATE SEQUENCE IF NOT EXISTS "seq" OWNED BY "table"."column".
+var ownedSequence = regexp.MustCompile(`^CREATE SEQUENCE IF NOT EXISTS ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") OWNED BY ("(?:[^"]|"")+")\.("(?:[^"]|"")+")$`)
+
+// serialSequence makes the sequence of stmt, when stmt makes an existing
+// column of c's type serial, the sequence PostgreSQL makes for a serial
+// column (of the column's integer type, not bigint), and returns the
+// statement that starts it after the column's largest value: the rows
+// already there keep their values and the next insert does not take one
+// of them. It returns stmt and "" for any other statement.
+func serialSequence(stmt string, c *schema.Column) (string, string) {
+	st, ok := c.Type.Type.(*postgres.SerialType)
+	m := ownedSequence.FindStringSubmatch(stmt)
+	if !ok || m == nil {
+		return stmt, ""
+	}
+	seq, table, column := m[1], m[2], m[3]
+	return fmt.Sprintf("CREATE SEQUENCE IF NOT EXISTS %s AS %s OWNED BY %s.%s", seq, st.IntegerType().T, table, column),
+		fmt.Sprintf("SELECT setval(%s, coalesce(max(%s), 0) + 1, false) FROM %s", names.QuoteLiteral(seq), column, table)
 }
 
 // addedValue returns the value (quoted) an ALTER TYPE … ADD VALUE

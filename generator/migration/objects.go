@@ -349,7 +349,7 @@ func columnChanges(changes []schema.Change) map[string]bool {
 				case *schema.DropColumn, *schema.RenameColumn:
 					out[c.T.Name] = true
 				case *schema.ModifyColumn:
-					if tc.(*schema.ModifyColumn).Change.Is(schema.ChangeType) {
+					if retyped(tc.(*schema.ModifyColumn)) {
 						out[c.T.Name] = true
 					}
 				}

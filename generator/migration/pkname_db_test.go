@@ -192,3 +192,76 @@ WHERE x.indrelid = 'seats'::regclass AND NOT x.indisprimary`).Scan(&keys); err !
 		return keys
 	})
 }
+
+// TestSerialColumnMigrates makes a column with rows serial, then plain
+// again, then adds a serial column: after each migration, and after
+// each down migration, a serial column's sequence is of the column's
+// type and its next value is above every value the rows hold (the rows
+// keep theirs), and a plain column has neither default nor sequence.
+func TestSerialColumnMigrates(t *testing.T) {
+	spec := func(n, m string) []byte {
+		s := "tables:\n  posts:\n    columns:\n      id: {type: integer, primary_key: true, serial: true}\n      n: {type: integer" + n + "}\n"
+		if m != "" {
+			s += "      m: {type: smallint, serial: true}\n"
+		}
+		return []byte(s)
+	}
+	steps := []migrationStep{
+		{spec("", ""), "id:serial integer n:plain"},
+		{spec(", serial: true", ""), "id:serial integer n:serial integer"},
+		{spec("", ""), "id:serial integer n:plain"},
+		{spec("", "m"), "id:serial integer m:serial smallint n:plain"},
+	}
+	runStepsWith(t, migration.Options{AllowDestructive: true, AllowBreaking: true, AllowRewrite: true}, steps, func(db *testDB) string {
+		ctx := context.Background()
+		// Rows with values of their own, once.
+		if _, err := db.pool.Exec(ctx, `INSERT INTO posts (n) SELECT 20 WHERE NOT EXISTS (SELECT FROM posts)`); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.pool.Query(ctx, `
+SELECT a.attname, s.seqrelid::regclass::text, format_type(s.seqtypid, NULL)
+FROM pg_attribute a LEFT JOIN pg_depend d ON d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.classid = 'pg_class'::regclass AND d.deptype = 'a'
+LEFT JOIN pg_sequence s ON s.seqrelid = d.objid
+WHERE a.attrelid = 'posts'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type col struct{ name, seq, typ string }
+		var cols []col
+		for rows.Next() {
+			var c col
+			var seq, typ *string
+			if err := rows.Scan(&c.name, &seq, &typ); err != nil {
+				t.Fatal(err)
+			}
+			if seq != nil {
+				c.seq, c.typ = *seq, *typ
+			}
+			cols = append(cols, c)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range cols {
+			if c.seq == "" {
+				out = append(out, c.name+":plain")
+				continue
+			}
+			// The next value is above every value of the column.
+			var next, max int64
+			if err := db.pool.QueryRow(ctx, `SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM `+c.seq).Scan(&next); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(`+c.name+`), 0) FROM posts`).Scan(&max); err != nil {
+				t.Fatal(err)
+			}
+			if next <= max {
+				out = append(out, fmt.Sprintf("%s:next %d <= %d", c.name, next, max))
+				continue
+			}
+			out = append(out, c.name+":serial "+c.typ)
+		}
+		return strings.Join(out, " ")
+	})
+}

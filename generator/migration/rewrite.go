@@ -64,7 +64,7 @@ func rewrites(pkg *ir.Package, changes []schema.Change, sizes map[string]TableSi
 			hint := "add a new column instead, fill it with a backfill and switch the code to it (expand/contract); or run again with --allow-rewrite in a maintenance window"
 			switch tc := tc.(type) {
 			case *schema.ModifyColumn:
-				if !tc.Change.Is(schema.ChangeType) || !rewritesType(tc.From.Type.Type, tc.To.Type.Type) {
+				if !retyped(tc) || !rewritesType(tc.From.Type.Type, tc.To.Type.Type) {
 					continue
 				}
 				what = fmt.Sprintf("changing type of %q.%q from %s to %s", table, tc.From.Name, typeString(tc.From.Type.Type), typeString(tc.To.Type.Type))
@@ -75,7 +75,7 @@ func rewrites(pkg *ir.Package, changes []schema.Change, sizes map[string]TableSi
 			case *schema.AddColumn:
 				switch {
 				case isIdentity(tc.C):
-					what = fmt.Sprintf("adding identity column %q.%q", table, tc.C.Name)
+					what = fmt.Sprintf("adding %s column %q.%q", numbering(tc.C), table, tc.C.Name)
 				case isGenerated(tc.C) && regen[tc.C.Name]:
 					what = fmt.Sprintf("dropping generated column %q.%q and adding it back (its expression, or a function it calls, changes)", table, tc.C.Name)
 				case isGenerated(tc.C):

@@ -166,7 +166,7 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 					Hint:    fmt.Sprintf("backfill first (UPDATE %s SET %s = … WHERE %s IS NULL) in an earlier migration, then run again with --allow-destructive", quote(table), quote(c.To.Name), quote(c.To.Name)),
 				})
 			}
-			if c.Change.Is(schema.ChangeType) {
+			if retyped(c) {
 				if f, ok := typeChange(table, c, pos); ok {
 					out = append(out, f)
 				}
@@ -333,13 +333,62 @@ func widening(from, to schema.Type) int {
 // database computes for every row.
 func isGenerated(c *schema.Column) bool { return generatedExpr(c) != nil }
 
+// isIdentity reports whether a sequence numbers c: an identity column,
+// or a serial one (its type a serial type, its default nextval).
 func isIdentity(c *schema.Column) bool {
+	if _, ok := c.Type.Type.(*postgres.SerialType); ok {
+		return true
+	}
 	for _, a := range c.Attrs {
 		if _, ok := a.(*postgres.Identity); ok {
 			return true
 		}
 	}
 	return false
+}
+
+// retyped reports whether c changes its column's type: a column that
+// turns serial or stops being serial (its type a serial type or the
+// serial's integer type) keeps its type, as PostgreSQL sees it, and
+// only gains or loses the default and sequence.
+func retyped(c *schema.ModifyColumn) bool {
+	return c.Change.Is(schema.ChangeType) && !serialOnly(c.From.Type.Type, c.To.Type.Type)
+}
+
+// serialOnly reports whether a and b are one integer type, serial in one
+// of them only.
+func serialOnly(a, b schema.Type) bool {
+	as, aok := a.(*postgres.SerialType)
+	bs, bok := b.(*postgres.SerialType)
+	switch {
+	case aok && !bok:
+		bi, ok := b.(*schema.IntegerType)
+		return ok && as.IntegerType().T == normalInt(bi.T)
+	case bok && !aok:
+		ai, ok := a.(*schema.IntegerType)
+		return ok && bs.IntegerType().T == normalInt(ai.T)
+	}
+	return false
+}
+
+// normalInt spells an integer type as a serial's IntegerType does.
+func normalInt(t string) string {
+	switch strings.ToLower(t) {
+	case postgres.TypeInt2, postgres.TypeSmallInt:
+		return postgres.TypeSmallInt
+	case postgres.TypeInt8, postgres.TypeBigInt:
+		return postgres.TypeBigInt
+	}
+	return postgres.TypeInteger
+}
+
+// numbering names how a sequence numbers c, a column isIdentity
+// reports: "identity" or "serial".
+func numbering(c *schema.Column) string {
+	if _, ok := c.Type.Type.(*postgres.SerialType); ok {
+		return "serial"
+	}
+	return "identity"
 }
 
 func allAdded(i *schema.Index, added map[string]bool) bool {
@@ -548,6 +597,10 @@ func atlasLint(pkg *ir.Package, file string, up []byte, p *Planned, from, to *sc
 		File: f,
 		Reporter: sqlcheck.ReportWriterFunc(func(r sqlcheck.Report) {
 			for _, d := range r.Diagnostics {
+				if serialAdded.MatchString(d.Text) {
+					// The sequence fills the rows there are.
+					continue
+				}
 				out = append(out, Finding{Kind: atlasKind(d.Code), Code: d.Code, Message: d.Text})
 			}
 		}),
@@ -559,6 +612,11 @@ func atlasLint(pkg *ir.Package, file string, up []byte, p *Planned, from, to *sc
 	}
 	return out, nil
 }
+
+// serialAdded matches the analyzers' warning that adding a NOT NULL
+// column without a default fails on a table with rows, which they give
+// for a serial column too.
+var serialAdded = regexp.MustCompile(`^Adding a non-nullable "(small|big)?serial" column `)
 
 // atlasKind maps an Atlas analyzer code to a finding kind.
 func atlasKind(code string) string {

@@ -23,7 +23,7 @@ func castTypeChanges(changes []schema.Change) (cast []*schema.ModifyColumn) {
 		}
 		for _, tc := range mt.Changes {
 			m, ok := tc.(*schema.ModifyColumn)
-			if !ok || !m.Change.Is(schema.ChangeType) || hasUsing(m) {
+			if !ok || !retyped(m) || hasUsing(m) {
 				continue
 			}
 			if to := castTo(m.From.Type.Type, m.To.Type.Type); to != "" {

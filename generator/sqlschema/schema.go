@@ -82,7 +82,11 @@ func AtlasSchema(pkg *ir.Package) *schema.Schema {
 				Type:    &schema.ColumnType{Type: atlasType(c.Type, enums), Null: c.Nullable},
 				Default: atlasDefault(c),
 			}
-			if c.Identity {
+			if it, ok := ac.Type.Type.(*schema.IntegerType); ok && c.Serial {
+				st := &postgres.SerialType{}
+				st.SetType(it)
+				ac.Type.Type = st
+			} else if c.Identity {
 				ac.Attrs = append(ac.Attrs, &postgres.Identity{
 					Generation: "BY DEFAULT",
 					Sequence:   &postgres.Sequence{Start: 1, Increment: 1},

@@ -92,7 +92,7 @@ func Convert(cat *Catalog, opts Options) *Result {
 		opts.Dir = "schema"
 	}
 	c := &converter{cat: cat, opts: opts, res: &Result{Findings: slices.Clone(opts.Findings)}, specTables: map[string]*specTable{}, enums: map[string]bool{}, enumUsers: map[string]string{},
-		domains: map[string]*CatDomain{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}}
+		domains: map[string]*CatDomain{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}, serials: map[string]bool{}}
 	c.run()
 	return c.res
 }
@@ -138,6 +138,9 @@ type converter struct {
 	// each needs, by "table.index" too.
 	keyObjects map[string]string
 	fkKeys     []fkKey
+	// serials are the sequences of the spec tables' serial columns, which
+	// the columns' serial: true makes (see serialColumn).
+	serials map[string]bool
 }
 
 // fkKey is an object making a foreign key, and the key ("table.index")
@@ -172,6 +175,7 @@ type specColumn struct {
 	nullable   bool
 	pk         bool
 	identity   bool
+	serial     bool
 	unique     bool
 	def        any // string literal, or sqlExpr
 	check      string
@@ -937,6 +941,16 @@ func (c *converter) earlyObjects() {
 	for _, s := range cat.Sequences {
 		c.objNames[s.Name] = true
 	}
+	for _, t := range cat.Tables {
+		if t.Parent != "" || strings.HasPrefix(t.Name, "cpcgen_") || c.tableProblem(t) != "" {
+			continue // not a spec table
+		}
+		for _, col := range t.Columns {
+			if c.serialColumn(t, col) {
+				c.serials[col.Sequence] = true
+			}
+		}
+	}
 	for _, d := range cat.Domains {
 		c.objNames[d.Name] = true
 	}
@@ -944,6 +958,9 @@ func (c *converter) earlyObjects() {
 		c.objNames[t.Name] = true
 	}
 	for _, s := range cat.Sequences {
+		if c.serials[s.Name] {
+			continue
+		}
 		var b strings.Builder
 		b.WriteString("CREATE ")
 		if s.Unlogged {
@@ -1444,6 +1461,27 @@ func (c *converter) identityOptions(t *CatTable, col *CatColumn) {
 	c.find("column", t.Name+"."+col.Name, Kept, "its identity has sequence options (%s): the spec declares identity: true and an sql object sets them", sets(set))
 }
 
+// serialColumn reports whether col of t is a serial column as the spec
+// declares one (serial: true): NOT NULL, of an integer type, its default
+// nextval of the sequence it owns, a sequence of its type with
+// PostgreSQL's options for a serial's, UNLOGGED as its table is (setting
+// a table UNLOGGED sets the sequences it owns so). Other columns taking a sequence's
+// values keep the default, and their sequence is an sql object.
+func (c *converter) serialColumn(t *CatTable, col *CatColumn) bool {
+	limit := map[string]int64{"smallint": 1<<15 - 1, "integer": 1<<31 - 1, "bigint": 1<<63 - 1}[col.Type]
+	if col.Identity != "" || col.Generated != "" || !col.NotNull || col.Sequence == "" || limit == 0 ||
+		col.Default != "nextval('"+quoteIdent(col.Sequence)+"'::regclass)" {
+		return false
+	}
+	i := slices.IndexFunc(c.cat.Sequences, func(s CatSequence) bool { return s.Name == col.Sequence })
+	if i < 0 {
+		return false
+	}
+	s := c.cat.Sequences[i]
+	return s.OwnedBy == t.Name+"."+col.Name && s.Type == col.Type && s.Start == 1 && s.Inc == 1 && s.Min == 1 &&
+		s.Max == limit && s.Cache == 1 && !s.Cycle && s.Unlogged == t.Unlogged && s.Comment == ""
+}
+
 // identitySequenceNames keeps the names of the sequences of spec tables'
 // identity columns that are not the names PostgreSQL gives them: one
 // kept through a rename of its table (jobs_id_seq of _private_jobs), or
@@ -1456,6 +1494,9 @@ func (c *converter) identityOptions(t *CatTable, col *CatColumn) {
 // kept as SQL whose sequence has that name.
 func (c *converter) identitySequenceNames() {
 	taken := c.relationsNamed()
+	for s := range c.serials {
+		delete(taken, s) // made with its table, as an identity's is
+	}
 	type rename struct {
 		o      *object
 		target string
@@ -1465,7 +1506,7 @@ func (c *converter) identitySequenceNames() {
 	for _, st := range c.tables {
 		t := st.cat
 		for _, col := range t.Columns {
-			if col.Identity == "" || col.Sequence == "" {
+			if (col.Identity == "" && !c.serials[col.Sequence]) || col.Sequence == "" {
 				continue
 			}
 			made := chooseRelationName(t.Name, col.Name, "seq", taken)
@@ -1480,7 +1521,11 @@ func (c *converter) identitySequenceNames() {
 			c.add(&c.alters, o)
 			renames = append(renames, rename{o, col.Sequence})
 			byMade[made], byName[o.name] = o, o
-			c.find("column", t.Name+"."+col.Name, Kept, "its identity's sequence is named %s, where PostgreSQL names the one migrations make with the table %s: an sql object renames it", col.Sequence, made)
+			kind := "identity"
+			if col.Identity == "" {
+				kind = "serial"
+			}
+			c.find("column", t.Name+"."+col.Name, Kept, "its %s's sequence is named %s, where PostgreSQL names the one migrations make with the table %s: an sql object renames it", kind, col.Sequence, made)
 		}
 	}
 	for _, r := range renames {
@@ -1525,10 +1570,11 @@ func (c *converter) buildTable(st *specTable) {
 		if col.Identity != "" {
 			c.identityOptions(t, col)
 		}
+		sc.serial = c.serials[col.Sequence] && c.serialColumn(t, col)
 		if col.Generated == "s" {
 			// A generated column's expression is its pg_attrdef entry.
 			sc.generated = strings.TrimSpace(col.Default)
-		} else if col.Default != "" && col.Identity == "" {
+		} else if col.Default != "" && col.Identity == "" && !sc.serial {
 			why := ""
 			if len(col.DefaultUses) > 0 {
 				why = c.earlyCalls(col.DefaultUses, fmt.Sprintf("the default of column %s.%s calls it", t.Name, col.Name))

@@ -200,6 +200,9 @@ func columnYAML(sc *specColumn, singlePK bool) string {
 	if sc.nullable {
 		kv = append(kv, "nullable: true")
 	}
+	if sc.serial {
+		kv = append(kv, "serial: true")
+	}
 	if sc.identity {
 		kv = append(kv, "identity: true")
 	}

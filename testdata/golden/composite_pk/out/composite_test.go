@@ -86,3 +86,31 @@ func TestCompositeKey(t *testing.T) {
 		t.Fatalf("quantity 0: %v", err)
 	}
 }
+
+// TestSerialKey numbers rows of a serial-keyed table from its sequence:
+// Create and CreateMany leave the key to it, and the rows read back
+// under the keys it gave.
+func TestSerialKey(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.Open(t)
+	s := NewStore(db)
+	a, err := s.LegacyNotes.Create(ctx, NewLegacyNote{Body: "first"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.LegacyNotes.Create(ctx, NewLegacyNote{Body: "second"})
+	if err != nil || b.ID != a.ID+1 {
+		t.Fatalf("second: %+v, %v (first %d)", b, err, a.ID)
+	}
+	if n, err := s.LegacyNotes.CreateMany(ctx, []NewLegacyNote{{Body: "x"}, {Body: "y"}}); err != nil || n != 2 {
+		t.Fatalf("CreateMany: %d, %v", n, err)
+	}
+	all, err := s.LegacyNotes.FindAll(ctx)
+	if err != nil || len(all) != 4 || all[3].ID != a.ID+3 || all[3].Body != "y" {
+		t.Fatalf("FindAll: %+v, %v", all, err)
+	}
+	var seq string
+	if err := db.QueryRow(ctx, `SELECT pg_get_serial_sequence('legacy_notes', 'id')`).Scan(&seq); err != nil || seq != "public.legacy_notes_id_seq" {
+		t.Fatalf("sequence %q, %v", seq, err)
+	}
+}

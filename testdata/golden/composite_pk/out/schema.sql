@@ -8,6 +8,13 @@ CREATE TABLE "orders" (
   PRIMARY KEY ("id")
 );
 
+-- Create "legacy_notes" table
+CREATE TABLE "legacy_notes" (
+  "id" serial NOT NULL,
+  "body" text NOT NULL,
+  PRIMARY KEY ("id")
+);
+
 -- Create "products" table
 CREATE TABLE "products" (
   "sku" character varying(32) NOT NULL,

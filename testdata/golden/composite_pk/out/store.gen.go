@@ -28,30 +28,36 @@ type Store struct {
 
 	// OrderItems reads and writes table order_items.
 	OrderItems *OrderItemRepo
+
+	// LegacyNotes reads and writes table legacy_notes.
+	LegacyNotes *LegacyNoteRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
 // calls for every transaction, makes one allocation however many tables there are.
 type storeRepos struct {
-	store      Store
-	Products   ProductRepo
-	Orders     OrderRepo
-	OrderItems OrderItemRepo
+	store       Store
+	Products    ProductRepo
+	Orders      OrderRepo
+	OrderItems  OrderItemRepo
+	LegacyNotes LegacyNoteRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
 	a := &storeRepos{
-		OrderItems: *NewOrderItemRepo(db),
-		Orders:     *NewOrderRepo(db),
-		Products:   *NewProductRepo(db),
+		LegacyNotes: *NewLegacyNoteRepo(db),
+		OrderItems:  *NewOrderItemRepo(db),
+		Orders:      *NewOrderRepo(db),
+		Products:    *NewProductRepo(db),
 	}
 	a.store = Store{
-		OrderItems: &a.OrderItems,
-		Orders:     &a.Orders,
-		Products:   &a.Products,
-		db:         db,
+		LegacyNotes: &a.LegacyNotes,
+		OrderItems:  &a.OrderItems,
+		Orders:      &a.Orders,
+		Products:    &a.Products,
+		db:          db,
 	}
 	return &a.store
 }
@@ -71,6 +77,7 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrOrderItemQuantityCheck,
 	ErrOrderItemOrderIDNotFound,
 	ErrOrderItemSKUNotFound,
+	ErrLegacyNoteIDTaken,
 }}
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn
