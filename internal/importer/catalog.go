@@ -20,6 +20,9 @@ type Catalog struct {
 	// reported, not read).
 	Schema string
 	Others []string
+	// SchemaComment is the comment on the schema read, "" for none or
+	// for the one PostgreSQL gives schema public.
+	SchemaComment string
 
 	Extensions []CatExtension
 	Enums      []CatEnum
@@ -356,8 +359,12 @@ ORDER BY 1`, r.schema)
 	if err != nil {
 		return err
 	}
-	r.cat.Others, err = pgx.CollectRows(rows, pgx.RowTo[string])
-	return err
+	if r.cat.Others, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return err
+	}
+	return r.conn.QueryRow(r.ctx, `
+SELECT coalesce(nullif(obj_description(n.oid, 'pg_namespace'), CASE n.nspname WHEN 'public' THEN 'standard public schema' END), '')
+FROM pg_namespace n WHERE n.nspname = $1`, r.schema).Scan(&r.cat.SchemaComment)
 }
 
 func (r *reader) extensions() error {

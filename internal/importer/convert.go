@@ -264,6 +264,9 @@ func (c *converter) run() {
 	for _, o := range cat.Others {
 		c.find("schema", o, NotImported, "cpcgen projects hold one schema; import it into a project of its own with --schema %s", o)
 	}
+	if cat.SchemaComment != "" {
+		c.find("schema", cat.Schema, NotImported, "its comment (COMMENT ON SCHEMA %s IS %s): a project holds the schema's objects, not the schema, which deployment makes", quoteIdent(cat.Schema), names.QuoteLiteral(clipText(cat.SchemaComment)))
+	}
 	// Enums go under enums:, which are created after the objects created
 	// before the tables: those a domain or type of the schema uses are
 	// such objects too.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -458,5 +459,20 @@ func TestForeignKeyToUniqueIndex(t *testing.T) {
 		"it uses an operator class, collation or storage parameter specs do not declare"
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("findings of foreign keys:\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+}
+
+// TestSchemaComment: a comment on the schema, which a project does not
+// carry, is reported; public's own, the one PostgreSQL gives it, is not.
+func TestSchemaComment(t *testing.T) {
+	for comment, want := range map[string]bool{"Standard public schema": true, "standard public schema": false} {
+		conn := loadedConn(t, "comment", "CREATE TABLE t (id int PRIMARY KEY);\nCOMMENT ON SCHEMA public IS '"+comment+"';\n")
+		res := convert(t, conn, "test")
+		found := slices.ContainsFunc(res.Findings, func(f Finding) bool {
+			return f.Kind == "schema" && f.Name == "public" && f.Action == NotImported && strings.Contains(f.Why, comment)
+		})
+		if found != want {
+			t.Errorf("comment %q: reported %v, want %v: %+v", comment, found, want, res.Findings)
+		}
 	}
 }
