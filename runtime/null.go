@@ -262,15 +262,21 @@ func (n *Null[T]) ScanFloat64(v pgtype.Float8) error {
 
 // ScanBool implements pgtype.BoolScanner.
 func (n *Null[T]) ScanBool(v pgtype.Bool) error {
-	if !v.Valid {
+	return scanNullAs(n, v.Bool, v.Valid, "a boolean")
+}
+
+// scanNullAs stores v in n when T is V, or makes n NULL when valid is
+// false; what names the scanned value in the error of any other T.
+func scanNullAs[T, V any](n *Null[T], v V, valid bool, what string) error {
+	if !valid {
 		n.setNull()
 		return nil
 	}
-	p, ok := any(&n.V).(*bool)
+	p, ok := any(&n.V).(*V)
 	if !ok {
-		return nullTypeError[T]("a boolean")
+		return nullTypeError[T](what)
 	}
-	*p, n.Valid = v.Bool, true
+	*p, n.Valid = v, true
 	return nil
 }
 
@@ -308,16 +314,7 @@ func (n *Null[T]) ScanDate(v pgtype.Date) error {
 
 // ScanUUID implements pgtype.UUIDScanner.
 func (n *Null[T]) ScanUUID(v pgtype.UUID) error {
-	if !v.Valid {
-		n.setNull()
-		return nil
-	}
-	p, ok := any(&n.V).(*uuid.UUID)
-	if !ok {
-		return nullTypeError[T]("a uuid")
-	}
-	*p, n.Valid = uuid.UUID(v.Bytes), true
-	return nil
+	return scanNullAs(n, uuid.UUID(v.Bytes), v.Valid, "a uuid")
 }
 
 // ScanNumeric implements pgtype.NumericScanner (RegisterTypes scans
@@ -340,44 +337,17 @@ func (n *Null[T]) ScanNumeric(v pgtype.Numeric) error {
 
 // ScanInterval implements pgtype.IntervalScanner.
 func (n *Null[T]) ScanInterval(v pgtype.Interval) error {
-	if !v.Valid {
-		n.setNull()
-		return nil
-	}
-	p, ok := any(&n.V).(*pgtype.Interval)
-	if !ok {
-		return nullTypeError[T]("an interval")
-	}
-	*p, n.Valid = v, true
-	return nil
+	return scanNullAs(n, v, v.Valid, "an interval")
 }
 
 // ScanTime implements pgtype.TimeScanner (time of day).
 func (n *Null[T]) ScanTime(v pgtype.Time) error {
-	if !v.Valid {
-		n.setNull()
-		return nil
-	}
-	p, ok := any(&n.V).(*pgtype.Time)
-	if !ok {
-		return nullTypeError[T]("a time of day")
-	}
-	*p, n.Valid = v, true
-	return nil
+	return scanNullAs(n, v, v.Valid, "a time of day")
 }
 
 // ScanNetipPrefix implements pgtype.NetipPrefixScanner (inet, cidr).
 func (n *Null[T]) ScanNetipPrefix(v netip.Prefix) error {
-	if !v.IsValid() {
-		n.setNull()
-		return nil
-	}
-	p, ok := any(&n.V).(*netip.Prefix)
-	if !ok {
-		return nullTypeError[T]("an inet")
-	}
-	*p, n.Valid = v, true
-	return nil
+	return scanNullAs(n, v, v.IsValid(), "an inet")
 }
 
 // Scan implements database/sql's Scanner, the fallback pgx uses for a
