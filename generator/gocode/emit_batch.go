@@ -191,15 +191,40 @@ func hasArgKind(args []ir.Arg, kind ir.ArgKind) bool {
 	return false
 }
 
-// eachCreate renders runtime.BatchQuery or BatchExec (call) of Create's
-// statement over rows, on the method's database.
-func eachCreate(t *ir.Table, call string, scoped bool) *jen.Statement {
+// eachCreateBody is the body of method (CreateMany, or
+// CreateManyReturning when returning) that queues Create's statement once
+// per row in one pgx.Batch: it validates the rows, then returns what
+// runtime.BatchExec (the count) or BatchQuery (the rows) returns.
+func eachCreateBody(t *ir.Table, method string, returning bool, fail func(jen.Code) jen.Code) []jen.Code {
 	s := t.SQL.Create
+	body, scoped := prelude(t, method, "", []ir.Statement{s}, fail)
+	body = append(body, validateRows(t, method, fail)...)
+	call, result := "BatchExec", "n"
 	args := []jen.Code{jen.Id("ctx"), dbOf(scoped), stmtRef(t, s), jen.Id("rows"), jen.Id(t.Args)}
-	if call == "BatchQuery" {
+	if returning {
+		call, result = "BatchQuery", "out"
 		args = append(args, jen.Id(t.Scan))
 	}
-	return jen.Qual(ir.PathRuntime, call).Call(append(args, tailArgs(s)...)...)
+	return append(body,
+		jen.List(jen.Id(result), jen.Err()).Op(":=").Add(jen.Qual(ir.PathRuntime, call).Call(append(args, tailArgs(s)...)...)),
+		jen.Return(jen.Id(result), wrapErr(t, method)),
+	)
+}
+
+// manyOpBody emits the op of s, the one statement of method (CreateMany,
+// or CreateManyReturning when returning) over all rows, and returns the
+// body that runs it with runtime.ExecManyOp (the count) or InsertManyOp
+// (the rows).
+func manyOpBody(f *jen.File, t *ir.Table, method string, s ir.Statement, returning bool, fail func(jen.Code) jen.Code) []jen.Code {
+	emitOp(f, t, method, s, nil, t.Validates)
+	body, scoped := prelude(t, method, "", []ir.Statement{s}, fail)
+	call := "ExecManyOp"
+	args := []jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(opName(s)), jen.Id("rows"), jen.Id(t.Args)}
+	if returning {
+		call = "InsertManyOp"
+		args = append(args, jen.Id(t.Scan))
+	}
+	return append(body, jen.Return(jen.Qual(ir.PathRuntime, call).Call(append(args, tailArgs(s)...)...)))
 }
 
 // genCreateManyInsert emits CreateMany of a table COPY cannot serve
@@ -213,22 +238,13 @@ func genCreateManyInsert(f *jen.File, t *ir.Table) {
 	fail := func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) }
 	var doc string
 	if bs.ReturningBatch {
-		body, scoped := prelude(t, "CreateMany", "", []ir.Statement{t.SQL.Create}, fail)
-		body = append(body, validateRows(t, "CreateMany", fail)...)
-		body = append(body,
-			jen.List(jen.Id("n"), jen.Err()).Op(":=").Add(eachCreate(t, "BatchExec", scoped)),
-			jen.Return(jen.Id("n"), wrapErr(t, "CreateMany")),
-		)
+		body := eachCreateBody(t, "CreateMany", false, fail)
 		doc = fmt.Sprintf("CreateMany inserts rows into table %s in one pgx.Batch of Create's statement, all or "+
 			"nothing, and returns how many.", t.SQLName)
 		genCreateManyMethod(f, t, doc, body)
 		return
 	}
-	s := bs.Insert
-	emitOp(f, t, "CreateMany", s, nil, t.Validates)
-	body, scoped := prelude(t, "CreateMany", "", []ir.Statement{s}, fail)
-	args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(opName(s)), jen.Id("rows"), jen.Id(t.Args)}, tailArgs(s)...)
-	body = append(body, jen.Return(jen.Qual(ir.PathRuntime, "ExecManyOp").Call(args...)))
+	body := manyOpBody(f, t, "CreateMany", bs.Insert, false, fail)
 	doc = fmt.Sprintf("CreateMany inserts rows into table %s in one INSERT … SELECT FROM unnest, all or nothing, "+
 		"and returns how many (see runtime.ExecManyOp).", t.SQLName)
 	if t.Validates {
@@ -253,22 +269,11 @@ func genCreateManyReturning(f *jen.File, t *ir.Table) {
 	var body []jen.Code
 	var doc string
 	if bs.ReturningBatch {
-		var scoped bool
-		body, scoped = prelude(t, "CreateManyReturning", "", []ir.Statement{t.SQL.Create}, returnsNil)
-		body = append(body, validateRows(t, "CreateManyReturning", returnsNil)...)
-		body = append(body,
-			jen.List(jen.Id("out"), jen.Err()).Op(":=").Add(eachCreate(t, "BatchQuery", scoped)),
-			jen.Return(jen.Id("out"), wrapErr(t, "CreateManyReturning")),
-		)
+		body = eachCreateBody(t, "CreateManyReturning", true, returnsNil)
 		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s in one pgx.Batch of Create's statement "+
 			"(unnest cannot carry its array columns), all or nothing, and returns them as stored.", t.SQLName)
 	} else {
-		s := bs.Returning
-		emitOp(f, t, "CreateManyReturning", s, nil, t.Validates)
-		var scoped bool
-		body, scoped = prelude(t, "CreateManyReturning", "", []ir.Statement{s}, returnsNil)
-		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(opName(s)), jen.Id("rows"), jen.Id(t.Args), jen.Id(t.Scan)}, tailArgs(s)...)
-		body = append(body, jen.Return(jen.Qual(ir.PathRuntime, "InsertManyOp").Call(args...)))
+		body = manyOpBody(f, t, "CreateManyReturning", bs.Returning, true, returnsNil)
 		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s in one statement and returns them as "+
 			"stored (see runtime.InsertManyOp).", t.SQLName)
 	}
