@@ -120,14 +120,7 @@ func (f *Fields) numeric(field string, v *decimal.Decimal, precision, scale int,
 // CheckTimestamptz does; a nil v is not checked.
 func (f *Fields) Timestamptz(field string, v *time.Time) {
 	if v != nil {
-		f.timestamptz(field, v)
-	}
-}
-
-// timestamptz is Timestamptz on a value.
-func (f *Fields) timestamptz(field string, v *time.Time) {
-	if msg := CheckTimestamptz(*v); msg != "" {
-		f.Add(field, msg)
+		f.timeFits(field, v, CheckTimestamptz)
 	}
 }
 
@@ -135,14 +128,7 @@ func (f *Fields) timestamptz(field string, v *time.Time) {
 // CheckTimestamp does; a nil v is not checked.
 func (f *Fields) Timestamp(field string, v *time.Time) {
 	if v != nil {
-		f.timestamp(field, v)
-	}
-}
-
-// timestamp is Timestamp on a value.
-func (f *Fields) timestamp(field string, v *time.Time) {
-	if msg := CheckTimestamp(*v); msg != "" {
-		f.Add(field, msg)
+		f.timeFits(field, v, CheckTimestamp)
 	}
 }
 
@@ -150,13 +136,14 @@ func (f *Fields) timestamp(field string, v *time.Time) {
 // does; a nil v is not checked.
 func (f *Fields) Date(field string, v *time.Time) {
 	if v != nil {
-		f.date(field, v)
+		f.timeFits(field, v, CheckDate)
 	}
 }
 
-// date is Date on a value.
-func (f *Fields) date(field string, v *time.Time) {
-	if msg := CheckDate(*v); msg != "" {
+// timeFits is Timestamptz, Timestamp or Date on a value, whose check it
+// is.
+func (f *Fields) timeFits(field string, v *time.Time, check func(time.Time) string) {
+	if msg := check(*v); msg != "" {
 		f.Add(field, msg)
 	}
 }
@@ -166,17 +153,7 @@ func (f *Fields) date(field string, v *time.Time) {
 // not checked.
 func (f *Fields) JSON(field string, v *json.RawMessage, notNull bool) {
 	if v != nil {
-		f.json(field, v, notNull)
-	}
-}
-
-// json is JSON on a value.
-func (f *Fields) json(field string, v *json.RawMessage, notNull bool) {
-	switch {
-	case notNull && *v == nil:
-		f.Add(field, MsgNotNull)
-	default:
-		f.Fits(field, CheckJSON(*v))
+		sliceFits(f, field, (*[]byte)(v), notNull, CheckJSON)
 	}
 }
 
@@ -184,17 +161,7 @@ func (f *Fields) json(field string, v *json.RawMessage, notNull bool) {
 // does, after refusing nil when notNull; a nil v is not checked.
 func (f *Fields) JSONB(field string, v *json.RawMessage, notNull bool) {
 	if v != nil {
-		f.jsonb(field, v, notNull)
-	}
-}
-
-// jsonb is JSONB on a value.
-func (f *Fields) jsonb(field string, v *json.RawMessage, notNull bool) {
-	switch {
-	case notNull && *v == nil:
-		f.Add(field, MsgNotNull)
-	default:
-		f.Fits(field, CheckJSONB(*v))
+		sliceFits(f, field, (*[]byte)(v), notNull, CheckJSONB)
 	}
 }
 
@@ -202,17 +169,18 @@ func (f *Fields) jsonb(field string, v *json.RawMessage, notNull bool) {
 // does, after refusing nil when notNull; a nil v is not checked.
 func (f *Fields) Texts(field string, v *[]string, notNull bool) {
 	if v != nil {
-		f.texts(field, v, notNull)
+		sliceFits(f, field, v, notNull, CheckTexts)
 	}
 }
 
-// texts is Texts on a value.
-func (f *Fields) texts(field string, v *[]string, notNull bool) {
+// sliceFits is JSON, JSONB or Texts on a value, whose check it is: nil
+// (NULL) fails when notNull, any other value is checked.
+func sliceFits[S ~[]E, E any](f *Fields, field string, v *S, notNull bool, check func(S) string) {
 	switch {
 	case notNull && *v == nil:
 		f.Add(field, MsgNotNull)
 	default:
-		f.Fits(field, CheckTexts(*v))
+		f.Fits(field, check(*v))
 	}
 }
 
