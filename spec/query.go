@@ -596,18 +596,11 @@ func (p *parser) rawKeyset(q *Query, f *fieldSet) {
 	seen := map[string]Pos{}
 	for _, it := range items {
 		k := &KeysetKey{Pos: it.pos}
-		nameNode := it
-		if it.kind == mappingNode {
-			kf := p.fields(it, "keyset entry", keysetKeys...)
-			if kf == nil {
-				continue
-			}
-			cn, ok := kf.get("column")
-			if !ok {
-				p.errs.Add(it.pos, "keyset entry needs column:")
-				continue
-			}
-			nameNode = cn.value
+		nameNode, kf := p.nameEntry(it, "keyset entry", keysetKeys, "column", "keyset entry needs column:")
+		if nameNode == nil {
+			continue
+		}
+		if kf != nil {
 			if d, ok := kf.get("desc"); ok {
 				k.Desc, _ = p.boolean(d.value, "desc")
 			}

@@ -253,30 +253,44 @@ type depRef struct {
 	pos  Pos
 }
 
+// nameEntry reads an entry of a list written as a name alone or as a
+// mapping (what, with keys) whose key holds the name. It returns the
+// name's node and, for a mapping, its fields; a nil node when the entry
+// is to be skipped: a mapping whose errors it recorded, or one without
+// key, recorded as missing.
+func (p *parser) nameEntry(it *node, what string, keys []string, key, missing string) (*node, *fieldSet) {
+	if it.kind != mappingNode {
+		return it, nil
+	}
+	f := p.fields(it, what, keys...)
+	if f == nil {
+		return nil, nil
+	}
+	v, ok := f.get(key)
+	if !ok {
+		p.errs.Add(it.pos, "%s", missing)
+		return nil, nil
+	}
+	return v.value, f
+}
+
 // extensions decodes a spec file's extensions:.
 func (p *parser) extensions(file string, n *node) {
 	items, _ := p.sequence(n, "extensions")
 	for _, it := range items {
 		e := &Extension{File: file, Pos: it.pos}
-		nameNode := it
-		if it.kind == mappingNode {
-			f := p.fields(it, "extension", extensionKeys...)
-			if f == nil {
-				continue
-			}
-			v, ok := f.get("name")
-			if !ok {
-				p.errs.Add(it.pos, "extension has no name; add name: pg_trgm (or write the name alone)")
-				continue
-			}
-			nameNode = v.value
+		nameNode, f := p.nameEntry(it, "extension", extensionKeys, "name", "extension has no name; add name: pg_trgm (or write the name alone)")
+		switch {
+		case nameNode == nil:
+			continue
+		case f != nil:
 			if v, ok := f.get("schema"); ok {
 				e.Schema, _ = p.ident(v.value, "extension schema")
 			}
 			if v, ok := f.get("version"); ok {
 				e.Version, _ = p.nonEmpty(v.value, "extension version")
 			}
-		} else if it.kind != scalarNode {
+		case it.kind != scalarNode:
 			p.errs.Add(it.pos, "extension: expected a name or a mapping with name, schema and version, got %s", describe(it))
 			continue
 		}
