@@ -222,68 +222,28 @@ type (
 	int32Refs   []*int32
 	float64Refs []*float64
 	timeRefs    []*time.Time
-	textRef     string
-	int64Ref    int64
-	int32Ref    int32
-	float64Ref  float64
-	timeRef     time.Time
 )
 
 func (a textRefs) Dimensions() []pgtype.ArrayDimension    { return dims(len(a)) }
-func (a textRefs) Index(i int) any                        { return (*textRef)(a[i]) }
-func (a textRefs) IndexType() any                         { return (*textRef)(nil) }
+func (a textRefs) Index(i int) any                        { return (*textValue)(a[i]) }
+func (a textRefs) IndexType() any                         { return (*textValue)(nil) }
 func (a textRefs) plain() any                             { return []*string(a) }
 func (a int64Refs) Dimensions() []pgtype.ArrayDimension   { return dims(len(a)) }
-func (a int64Refs) Index(i int) any                       { return (*int64Ref)(a[i]) }
-func (a int64Refs) IndexType() any                        { return (*int64Ref)(nil) }
+func (a int64Refs) Index(i int) any                       { return (*int64Value)(a[i]) }
+func (a int64Refs) IndexType() any                        { return (*int64Value)(nil) }
 func (a int64Refs) plain() any                            { return []*int64(a) }
 func (a int32Refs) Dimensions() []pgtype.ArrayDimension   { return dims(len(a)) }
-func (a int32Refs) Index(i int) any                       { return (*int32Ref)(a[i]) }
-func (a int32Refs) IndexType() any                        { return (*int32Ref)(nil) }
+func (a int32Refs) Index(i int) any                       { return (*int32Value)(a[i]) }
+func (a int32Refs) IndexType() any                        { return (*int32Value)(nil) }
 func (a int32Refs) plain() any                            { return []*int32(a) }
 func (a float64Refs) Dimensions() []pgtype.ArrayDimension { return dims(len(a)) }
-func (a float64Refs) Index(i int) any                     { return (*float64Ref)(a[i]) }
-func (a float64Refs) IndexType() any                      { return (*float64Ref)(nil) }
+func (a float64Refs) Index(i int) any                     { return (*float64Value)(a[i]) }
+func (a float64Refs) IndexType() any                      { return (*float64Value)(nil) }
 func (a float64Refs) plain() any                          { return []*float64(a) }
 func (a timeRefs) Dimensions() []pgtype.ArrayDimension    { return dims(len(a)) }
-func (a timeRefs) Index(i int) any                        { return (*timeRef)(a[i]) }
-func (a timeRefs) IndexType() any                         { return (*timeRef)(nil) }
+func (a timeRefs) Index(i int) any                        { return (*timeValue)(a[i]) }
+func (a timeRefs) IndexType() any                         { return (*timeValue)(nil) }
 func (a timeRefs) plain() any                             { return []*time.Time(a) }
-
-// TextValue implements pgtype.TextValuer.
-func (r *textRef) TextValue() (pgtype.Text, error) {
-	return pgtype.Text{String: string(*r), Valid: true}, nil
-}
-
-// Int64Value implements pgtype.Int64Valuer.
-func (r *int64Ref) Int64Value() (pgtype.Int8, error) {
-	return pgtype.Int8{Int64: int64(*r), Valid: true}, nil
-}
-
-// Int64Value implements pgtype.Int64Valuer.
-func (r *int32Ref) Int64Value() (pgtype.Int8, error) {
-	return pgtype.Int8{Int64: int64(*r), Valid: true}, nil
-}
-
-// Float64Value implements pgtype.Float64Valuer.
-func (r *float64Ref) Float64Value() (pgtype.Float8, error) {
-	return pgtype.Float8{Float64: float64(*r), Valid: true}, nil
-}
-
-// TimestamptzValue implements pgtype.TimestamptzValuer.
-func (r *timeRef) TimestamptzValue() (pgtype.Timestamptz, error) {
-	return pgtype.Timestamptz{Time: time.Time(*r), Valid: true}, nil
-}
-
-// TimestampValue implements pgtype.TimestampValuer.
-func (r *timeRef) TimestampValue() (pgtype.Timestamp, error) {
-	return pgtype.Timestamp{Time: time.Time(*r), Valid: true}, nil
-}
-
-// DateValue implements pgtype.DateValuer.
-func (r *timeRef) DateValue() (pgtype.Date, error) {
-	return pgtype.Date{Time: time.Time(*r), Valid: true}, nil
-}
 
 // textMaps hold type maps with pgx's types and the runtime's
 // (RegisterTypes), for writing arrays as text and for parsing values that

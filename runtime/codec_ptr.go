@@ -17,7 +17,8 @@ import (
 // TimestamptzValuer …), sharing the memory it points to, and a *Null as
 // the pointer to its value (or NULL). A nil pointer is NULL either way.
 
-// The valuer views of the pointers tryWrapPointer converts.
+// The valuer views of the pointers tryWrapPointer converts, and of the
+// elements of the arrays of pointers refArrayOf makes (textRefs …).
 type (
 	textValue    string
 	int16Value   int16
