@@ -643,42 +643,34 @@ func (c *Cluster) adminPool(ctx context.Context) (*pgxpool.Pool, error) {
 // means the server's default, template1). The template must have no
 // open connections.
 func (c *Cluster) CreateDatabase(ctx context.Context, name, template string) error {
-	pool, err := c.adminPool(ctx)
-	if err != nil {
-		return err
-	}
 	sql := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
 	if template != "" {
 		sql += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
 	}
-	if _, err := pool.Exec(ctx, sql); err != nil {
-		return fmt.Errorf("pgtest: create database %s: %w", name, err)
-	}
-	return nil
+	return c.adminExec(ctx, "create database "+name, sql)
 }
 
 // DropDatabase drops database name if it exists, ending its sessions
 // first.
 func (c *Cluster) DropDatabase(ctx context.Context, name string) error {
-	pool, err := c.adminPool(ctx)
-	if err != nil {
-		return err
-	}
-	if _, err := pool.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-		return fmt.Errorf("pgtest: drop database %s: %w", name, err)
-	}
-	return nil
+	return c.adminExec(ctx, "drop database "+name, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 }
 
 // terminateSessions ends every session on database name but the caller's.
 func (c *Cluster) terminateSessions(ctx context.Context, name string) error {
+	return c.adminExec(ctx, "end sessions on "+name,
+		"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
+}
+
+// adminExec runs sql with args on the maintenance database; what names
+// the work in the error of a failure.
+func (c *Cluster) adminExec(ctx context.Context, what, sql string, args ...any) error {
 	pool, err := c.adminPool(ctx)
 	if err != nil {
 		return err
 	}
-	_, err = pool.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
-	if err != nil {
-		return fmt.Errorf("pgtest: end sessions on %s: %w", name, err)
+	if _, err := pool.Exec(ctx, sql, args...); err != nil {
+		return fmt.Errorf("pgtest: %s: %w", what, err)
 	}
 	return nil
 }

@@ -211,12 +211,8 @@ func (s *suite) prepareTemplate(ctx context.Context) error {
 	}
 	// A template cannot be copied while anyone is connected to it; refuse
 	// new connections and end those left open.
-	pool, err := c.adminPool(ctx)
-	if err != nil {
+	if err := c.adminExec(ctx, "seal template database", "ALTER DATABASE "+pgx.Identifier{s.template}.Sanitize()+" ALLOW_CONNECTIONS false"); err != nil {
 		return err
-	}
-	if _, err := pool.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{s.template}.Sanitize()+" ALLOW_CONNECTIONS false"); err != nil {
-		return fmt.Errorf("pgtest: seal template database: %w", err)
 	}
 	return c.terminateSessions(ctx, s.template)
 }
