@@ -76,55 +76,36 @@ func (v *timeValue) DateValue() (pgtype.Date, error) {
 func valueView(value any) (any, bool) {
 	switch p := value.(type) {
 	case *string:
-		if p == nil {
-			return nil, true
-		}
-		return (*textValue)(p), true
+		return asValuer((*textValue)(p))
 	case *int16:
-		if p == nil {
-			return nil, true
-		}
-		return (*int16Value)(p), true
+		return asValuer((*int16Value)(p))
 	case *int32:
-		if p == nil {
-			return nil, true
-		}
-		return (*int32Value)(p), true
+		return asValuer((*int32Value)(p))
 	case *int64:
-		if p == nil {
-			return nil, true
-		}
-		return (*int64Value)(p), true
+		return asValuer((*int64Value)(p))
 	case *float32:
-		if p == nil {
-			return nil, true
-		}
-		return (*float32Value)(p), true
+		return asValuer((*float32Value)(p))
 	case *float64:
-		if p == nil {
-			return nil, true
-		}
-		return (*float64Value)(p), true
+		return asValuer((*float64Value)(p))
 	case *bool:
-		if p == nil {
-			return nil, true
-		}
-		return (*boolValue)(p), true
+		return asValuer((*boolValue)(p))
 	case *time.Time:
-		if p == nil {
-			return nil, true
-		}
-		return (*timeValue)(p), true
+		return asValuer((*timeValue)(p))
 	}
 	// A pointer to a named string type: a generated enum, a go_type.
 	if t := reflect.TypeOf(value); t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.String {
-		p := reflect.ValueOf(value).UnsafePointer()
-		if p == nil {
-			return nil, true
-		}
-		return (*textValue)(p), true
+		return asValuer((*textValue)(reflect.ValueOf(value).UnsafePointer()))
 	}
 	return nil, false
+}
+
+// asValuer returns valueView's answer for the view p: p, or an untyped nil
+// when p is nil.
+func asValuer[V any](p *V) (any, bool) {
+	if p == nil {
+		return nil, true
+	}
+	return p, true
 }
 
 // tryWrapPointer is a pgtype.TryWrapEncodePlanFunc for pointers to basic
