@@ -696,15 +696,7 @@ func TestImportPartitionDrift(t *testing.T) {
 	if code, out, errOut := cpcgen(t, "-C", dir, "check", "--url", orig); code != exitOK {
 		t.Fatalf("check after baseline: exit %d\n%s%s", code, out, errOut)
 	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, orig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "DROP TABLE enriched_events_default"); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.Exec(t, orig, "DROP TABLE enriched_events_default")
 	code, out, errOut := cpcgen(t, "-C", dir, "check", "--url", orig)
 	if code == exitOK || !strings.Contains(out+errOut, `partition "enriched_events_default"`) {
 		t.Fatalf("check after a partition was dropped: exit %d\n%s%s", code, out, errOut)
