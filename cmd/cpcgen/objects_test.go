@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
@@ -77,17 +74,9 @@ func TestCheckDatabaseSchemaApp(t *testing.T) {
 	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
 	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "app")`)
 	// The tables, the function, the trigger and the view are in app.
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, live)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	err = conn.QueryRow(ctx, `SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'app' AND c.relname IN ('notes', 'titles')`).Scan(&n)
-	if err != nil || n != 2 {
-		t.Fatalf("tables in app: %d %v", n, err)
+	if n := queryInt(t, live, `SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'app' AND c.relname IN ('notes', 'titles')`); n != 2 {
+		t.Fatalf("tables in app: %d", n)
 	}
 	// A column added by hand in app is drift.
 	pgtest.Exec(t, live, "ALTER TABLE app.notes ADD COLUMN extra integer")

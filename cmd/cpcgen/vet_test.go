@@ -124,6 +124,14 @@ func TestVetCleanProjects(t *testing.T) {
 // temporary databases.
 func assertNoScratchDatabases(t *testing.T, url string) {
 	t.Helper()
+	if n := queryInt(t, url, "SELECT count(*) FROM pg_database WHERE datname LIKE 'cpcgen_scratch_%'"); n != 0 {
+		t.Errorf("%d temporary databases left behind", n)
+	}
+}
+
+// queryInt returns the integer sql selects in the database at url.
+func queryInt(t *testing.T, url, sql string) int {
+	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
@@ -131,12 +139,10 @@ func assertNoScratchDatabases(t *testing.T, url string) {
 	}
 	defer conn.Close(ctx)
 	var n int
-	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_database WHERE datname LIKE 'cpcgen_scratch_%'").Scan(&n); err != nil {
+	if err := conn.QueryRow(ctx, sql).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	if n != 0 {
-		t.Errorf("%d temporary databases left behind", n)
-	}
+	return n
 }
 
 // TestCheckDatabase compares a live database with the migrations
