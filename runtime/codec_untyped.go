@@ -34,25 +34,35 @@ func tryWrapNamedStringSlice(value any) (pgtype.WrappedEncodePlanNextSetter, any
 	if e := t.Elem(); e.Kind() == reflect.Pointer && e.Elem().Kind() == reflect.String && e.Elem() != stringType {
 		// A slice of pointers to one (an array of a batch write, nil
 		// for NULL).
-		return &namedStringPtrSlicePlan{}, []*string(nil), true
+		return &stringCopyPlan{copy: copyStringPtrs}, []*string(nil), true
 	}
 	if t.Elem().Kind() != reflect.String || t.Elem() == stringType {
 		return nil, nil, false
 	}
-	return &namedStringSlicePlan{}, []string(nil), true
+	return &stringCopyPlan{copy: copyStrings}, []string(nil), true
 }
 
-// namedStringPtrSlicePlan encodes a slice of pointers to a named string
-// type as the []*string it copies it into.
-type namedStringPtrSlicePlan struct{ next pgtype.EncodePlan }
+// stringCopyPlan encodes a slice of a named string type, or of pointers
+// to one, as the []string or []*string copy makes of it; a nil slice is
+// NULL.
+type stringCopyPlan struct {
+	next pgtype.EncodePlan
+	copy func(v reflect.Value) any
+}
 
-func (p *namedStringPtrSlicePlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+func (p *stringCopyPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
 
-func (p *namedStringPtrSlicePlan) Encode(value any, buf []byte) ([]byte, error) {
+func (p *stringCopyPlan) Encode(value any, buf []byte) ([]byte, error) {
 	v := reflect.ValueOf(value)
 	if v.IsNil() {
 		return nil, nil
 	}
+	return p.next.Encode(p.copy(v), buf)
+}
+
+// copyStringPtrs copies v, a slice of pointers to a named string type,
+// into a []*string.
+func copyStringPtrs(v reflect.Value) any {
 	out := make([]*string, v.Len())
 	for i := range out {
 		if e := v.Index(i); !e.IsNil() {
@@ -60,28 +70,19 @@ func (p *namedStringPtrSlicePlan) Encode(value any, buf []byte) ([]byte, error) 
 			out[i] = &s
 		}
 	}
-	return p.next.Encode(out, buf)
+	return out
 }
 
-var stringType = reflect.TypeFor[string]()
-
-// namedStringSlicePlan encodes a slice of a named string type as the
-// []string it copies it into.
-type namedStringSlicePlan struct{ next pgtype.EncodePlan }
-
-func (p *namedStringSlicePlan) SetNext(next pgtype.EncodePlan) { p.next = next }
-
-func (p *namedStringSlicePlan) Encode(value any, buf []byte) ([]byte, error) {
-	v := reflect.ValueOf(value)
-	if v.IsNil() {
-		return nil, nil
-	}
+// copyStrings copies v, a slice of a named string type, into a []string.
+func copyStrings(v reflect.Value) any {
 	out := make([]string, v.Len())
 	for i := range out {
 		out[i] = v.Index(i).String()
 	}
-	return p.next.Encode(out, buf)
+	return out
 }
+
+var stringType = reflect.TypeFor[string]()
 
 // addWrapper appends f to m's wrappers of parameters, once: they are
 // tried after pgx's codecs, for values pgx has no plan of.
