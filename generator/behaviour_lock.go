@@ -15,10 +15,7 @@ type optimisticLock struct{ noHooks }
 func (optimisticLock) kind() ir.BehaviourKind { return ir.BehaviourOptimisticLock }
 
 func (optimisticLock) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
-	if st.Version == nil {
-		return nil
-	}
-	c := t.Column(st.Version.Name)
+	c := columnOf(t, st.Version)
 	if c == nil {
 		return nil
 	}

@@ -16,10 +16,7 @@ type softDelete struct{ noHooks }
 func (softDelete) kind() ir.BehaviourKind { return ir.BehaviourSoftDelete }
 
 func (softDelete) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
-	if st.SoftDelete == nil {
-		return nil
-	}
-	c := t.Column(st.SoftDelete.Name)
+	c := columnOf(t, st.SoftDelete)
 	if c == nil {
 		return nil
 	}

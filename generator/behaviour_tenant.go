@@ -15,10 +15,7 @@ type tenant struct{ noHooks }
 func (tenant) kind() ir.BehaviourKind { return ir.BehaviourTenant }
 
 func (tenant) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
-	if st.Tenant == nil {
-		return nil
-	}
-	c := t.Column(st.Tenant.Name)
+	c := columnOf(t, st.Tenant)
 	if c == nil {
 		return nil
 	}
