@@ -65,26 +65,25 @@ func (d *decoder) fields(n *node, ctx string, known ...string) *fieldSet {
 // mapping checks that n is a mapping (null counts as empty) and returns
 // its entries.
 func (d *decoder) mapping(n *node, ctx string) ([]pair, bool) {
-	if n.isNull() {
-		return nil, true
-	}
-	if n.kind != mappingNode {
-		d.errs.Add(n.pos, "%s: expected a mapping, got %s", ctx, describe(n))
-		return nil, false
-	}
-	return n.pairs, true
+	return entries(d, n, ctx, mappingNode, "a mapping", n.pairs)
 }
 
 // sequence checks that n is a sequence (null counts as empty).
 func (d *decoder) sequence(n *node, ctx string) ([]*node, bool) {
+	return entries(d, n, ctx, sequenceNode, "a sequence", n.items)
+}
+
+// entries returns the entries of n, which are list, when n is of kind
+// (what, in the error when it is not); none when n is null.
+func entries[T any](d *decoder, n *node, ctx string, kind nodeKind, what string, list []T) ([]T, bool) {
 	if n.isNull() {
 		return nil, true
 	}
-	if n.kind != sequenceNode {
-		d.errs.Add(n.pos, "%s: expected a sequence, got %s", ctx, describe(n))
+	if n.kind != kind {
+		d.errs.Add(n.pos, "%s: expected %s, got %s", ctx, what, describe(n))
 		return nil, false
 	}
-	return n.items, true
+	return list, true
 }
 
 // str decodes a scalar as text. Numbers and booleans are taken as
