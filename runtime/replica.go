@@ -572,21 +572,23 @@ func resend(b *pgx.Batch) *pgx.Batch {
 }
 
 func (f *fallbackBatch) Exec() (pgconn.CommandTag, error) {
-	tag, err := f.BatchResults.Exec()
-	if err != nil && f.moved(err) {
-		return f.BatchResults.Exec()
-	}
-	f.r = nil
-	return tag, err
+	return readResult(f, pgx.BatchResults.Exec)
 }
 
 func (f *fallbackBatch) Query() (pgx.Rows, error) {
-	rows, err := f.BatchResults.Query()
+	return readResult(f, pgx.BatchResults.Query)
+}
+
+// readResult reads the batch's next result with read; when the first
+// result's failure moves the batch to the primary, it reads the first
+// result there instead.
+func readResult[T any](f *fallbackBatch, read func(pgx.BatchResults) (T, error)) (T, error) {
+	v, err := read(f.BatchResults)
 	if err != nil && f.moved(err) {
-		return f.BatchResults.Query()
+		return read(f.BatchResults)
 	}
 	f.r = nil
-	return rows, err
+	return v, err
 }
 
 func (f *fallbackBatch) QueryRow() pgx.Row {
