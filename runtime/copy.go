@@ -404,11 +404,7 @@ func (s *copySource) Values() ([]any, error) {
 			}
 		case viewNullText:
 			if p, ok := v.(*Null[string]); ok {
-				if p.Valid {
-					vals[k] = (*textValue)(&p.V)
-				} else {
-					vals[k] = nil
-				}
+				vals[k] = nullView(p.Valid, (*textValue)(&p.V))
 				continue
 			}
 		case viewUnknown:
@@ -450,32 +446,26 @@ func copyView(v any) any {
 	case *time.Time:
 		return (*timeValue)(p)
 	case *Null[string]:
-		if p.Valid {
-			return (*textValue)(&p.V)
-		}
-		return nil
+		return nullView(p.Valid, (*textValue)(&p.V))
 	case *Null[int64]:
-		if p.Valid {
-			return (*int64Value)(&p.V)
-		}
-		return nil
+		return nullView(p.Valid, (*int64Value)(&p.V))
 	case *Null[int32]:
-		if p.Valid {
-			return (*int32Value)(&p.V)
-		}
-		return nil
+		return nullView(p.Valid, (*int32Value)(&p.V))
 	case *Null[bool]:
-		if p.Valid {
-			return (*boolValue)(&p.V)
-		}
-		return nil
+		return nullView(p.Valid, (*boolValue)(&p.V))
 	case *Null[time.Time]:
-		if p.Valid {
-			return (*timeValue)(&p.V)
-		}
-		return nil
+		return nullView(p.Valid, (*timeValue)(&p.V))
 	}
 	return v
+}
+
+// nullView is the view of a *Null: view, its value's, when valid, else
+// nil (NULL).
+func nullView(valid bool, view any) any {
+	if valid {
+		return view
+	}
+	return nil
 }
 
 // Err reports no error: the rows are in memory.
