@@ -766,22 +766,21 @@ WHERE n.nspname = $1 AND rw.rulename <> '_RETURN'`+notExt("c.oid", "pg_class")+`
 // scans the rest of each row into a new T (fields) and hands it to add
 // with its table; the rows of tables not read are left out.
 func tableRows[T any](r *reader, fields func(*T) []any, add func(*CatTable, *T), query string, args ...any) error {
-	rows, err := r.conn.Query(r.ctx, query, args...)
+	type row struct {
+		oid uint32
+		v   T
+	}
+	var rows []row
+	err := appendRows(r, &rows, func(x *row) []any { return append([]any{&x.oid}, fields(&x.v)...) }, query, args...)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var oid uint32
-		v := new(T)
-		if err := rows.Scan(append([]any{&oid}, fields(v)...)...); err != nil {
-			return err
-		}
-		if t := r.byOID[oid]; t != nil {
-			add(t, v)
+	for i := range rows {
+		if t := r.byOID[rows[i].oid]; t != nil {
+			add(t, &rows[i].v)
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // appendRows runs query with args and appends to dst a T for each row,
