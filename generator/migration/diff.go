@@ -555,9 +555,8 @@ func renameConstraint(t *schema.Table, from, to string) *Change {
 // a renamed table keeps its old key name otherwise.
 func renamePrimaryKeys(current, desired *schema.Schema) []*Change {
 	var out []*Change
-	for _, dt := range desired.Tables {
-		ct, ok := current.Table(dt.Name)
-		if !ok || ct.PrimaryKey == nil || dt.PrimaryKey == nil || ct.PrimaryKey.Name == "" || ct.PrimaryKey.Name == dt.PrimaryKey.Name {
+	for ct, dt := range keptTables(current, desired) {
+		if ct.PrimaryKey == nil || dt.PrimaryKey == nil || ct.PrimaryKey.Name == "" || ct.PrimaryKey.Name == dt.PrimaryKey.Name {
 			continue
 		}
 		if !sameParts(ct.PrimaryKey.Parts, dt.PrimaryKey.Parts) {

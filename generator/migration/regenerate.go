@@ -2,6 +2,7 @@ package migration
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -20,11 +21,7 @@ import (
 // them, by table; regenerated puts them first in their table's change.
 func regenerate(current, desired *schema.Schema) map[string][]schema.Change {
 	drops := map[string][]schema.Change{}
-	for _, dt := range desired.Tables {
-		ct, ok := current.Table(dt.Name)
-		if !ok {
-			continue
-		}
+	for ct, dt := range keptTables(current, desired) {
 		for _, dc := range dt.Columns {
 			cc, ok := ct.Column(dc.Name)
 			if !ok {
@@ -360,6 +357,18 @@ func withoutRegenerated(c schema.Change) schema.Change {
 	return &cp
 }
 
+// keptTables yields the tables of desired that current holds too, each
+// after current's.
+func keptTables(current, desired *schema.Schema) iter.Seq2[*schema.Table, *schema.Table] {
+	return func(yield func(*schema.Table, *schema.Table) bool) {
+		for _, dt := range desired.Tables {
+			if ct, ok := current.Table(dt.Name); ok && !yield(ct, dt) {
+				return
+			}
+		}
+	}
+}
+
 // missedChanges adds to changes what Atlas's diff does not see between
 // two tables of the same name:
 //   - checks by the same name whose expression differs: the diff,
@@ -370,11 +379,7 @@ func withoutRegenerated(c schema.Change) schema.Change {
 //     does not compare the kind of a unique key. (The other way round is
 //     a statement of its own, indexesToConstraints.)
 func missedChanges(current, desired *schema.Schema, changes []schema.Change) []schema.Change {
-	for _, dt := range desired.Tables {
-		ct, ok := current.Table(dt.Name)
-		if !ok {
-			continue
-		}
+	for ct, dt := range keptTables(current, desired) {
 		var mods []schema.Change
 		for _, a := range dt.Attrs {
 			to, ok := a.(*schema.Check)
@@ -424,11 +429,7 @@ func sameKey(a, b *schema.Index) bool {
 // nothing is built again, and no row can be in the way.
 func indexesToConstraints(current, desired *schema.Schema) []*Change {
 	var out []*Change
-	for _, dt := range desired.Tables {
-		ct, ok := current.Table(dt.Name)
-		if !ok {
-			continue
-		}
+	for ct, dt := range keptTables(current, desired) {
 		for _, to := range dt.Indexes {
 			from, ok := ct.Index(to.Name)
 			if !ok || isConstraintIndex(from) || !isConstraintIndex(to) || !sameKey(from, to) {
