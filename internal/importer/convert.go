@@ -595,6 +595,7 @@ func (c *converter) earlyProblem(name string, body bool, seen map[string]bool) s
 		if body {
 			text = def
 		}
+		text = withoutOptions(text)
 		for _, rel := range c.relations {
 			if mentions(text, rel) {
 				return "names " + rel
@@ -639,6 +640,24 @@ func checkedAtCreate(def string) (text string, sqlBody bool) {
 		return def, true
 	}
 	return head, false
+}
+
+// functionOption matches a line of the options pg_get_functiondef
+// prints between a function's result and its body (LANGUAGE sql,
+// IMMUTABLE, SECURITY DEFINER, PARALLEL SAFE, COST 100, SET …): key
+// words, which name no relation even where one is called so (Lemmy's
+// table language).
+var functionOption = regexp.MustCompile(`(?m)^ (LANGUAGE|IMMUTABLE|STABLE|VOLATILE|STRICT|CALLED|RETURNS NULL|SECURITY|EXTERNAL|PARALLEL|LEAKPROOF|NOT LEAKPROOF|COST|ROWS|SUPPORT|SET|WINDOW|TRANSFORM)\b.*$`)
+
+// withoutOptions is a function's definition without the lines of its
+// options, before its body.
+func withoutOptions(def string) string {
+	head, body, found := strings.Cut(def, "\nAS ")
+	head = functionOption.ReplaceAllString(head, "")
+	if !found {
+		return head
+	}
+	return head + "\nAS " + body
 }
 
 // catFunction returns the function of the schema with the given name,

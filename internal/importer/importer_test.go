@@ -476,3 +476,34 @@ func TestSchemaComment(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionOptionsNameNoRelation: the key words of a function's
+// options (LANGUAGE sql, STABLE, SECURITY DEFINER) name no relation, even
+// where tables are called language, stable and security (Lemmy's
+// language): a default and an index calling such functions stay in the
+// spec, the functions created before the tables.
+func TestFunctionOptionsNameNoRelation(t *testing.T) {
+	conn := loadedConn(t, "options", `
+CREATE TABLE language (id int PRIMARY KEY, code text);
+CREATE TABLE stable (id int PRIMARY KEY);
+CREATE TABLE security (id int PRIMARY KEY);
+CREATE FUNCTION new_code() RETURNS text LANGUAGE sql VOLATILE SECURITY DEFINER AS $$ SELECT md5(random()::text) $$;
+CREATE FUNCTION neg(t timestamptz) RETURNS bigint AS $$ BEGIN RETURN (-extract(epoch FROM t))::bigint; END $$ LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE;
+CREATE TABLE post (id int PRIMARY KEY, code text NOT NULL DEFAULT new_code(), at timestamptz NOT NULL);
+CREATE INDEX post_at_desc ON post (neg(at));
+`)
+	res := convert(t, conn, "test")
+	var all strings.Builder
+	for _, f := range res.Files {
+		all.Write(f.Data)
+	}
+	got := all.String()
+	for _, want := range []string{"code: {type: text, default: new_code()}", `{expr: neg(at)}`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the spec lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Count(got, "before_tables: true") != 2 {
+		t.Errorf("want both functions before the tables:\n%s", got)
+	}
+}
