@@ -663,7 +663,7 @@ func (b *builder) irType(st spec.Type) ir.Type {
 // buildIndex names an index of t the spec declares and computes the
 // predicate the database gets.
 func (b *builder) buildIndex(t *ir.Table, ix *spec.Index) *ir.Index {
-	out := &ir.Index{Name: ix.Name, Unique: ix.Unique, Where: ix.Where, Predicate: ix.Where,
+	out := &ir.Index{Name: ix.Name, Unique: ix.Unique, NullsNotDistinct: ix.NullsNotDistinct, Where: ix.Where, Predicate: ix.Where,
 		Method: strings.ToLower(ix.Method), Pos: ix.Pos}
 	parts := []string{t.SQLName}
 	for _, p := range ix.Parts {

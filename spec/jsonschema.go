@@ -246,11 +246,12 @@ func specSchema() (*jsonSchema, []string) {
 			"desc":   jsBool("Descending order."),
 			"nulls":  nulls,
 		})}}},
-		"unique":     jsBool("A unique index; on a tenant table, unique within each tenant (the tenant column goes first) unless global."),
-		"global":     jsBool("On a unique index of a tenant table: unique across all tenants instead of within each tenant."),
-		"constraint": jsBool("On a unique index of plain columns: a unique constraint (ADD CONSTRAINT … UNIQUE) instead of a unique index."),
-		"where":      jsStr("The predicate of a partial index."),
-		"method":     jsEnum("The access method (default btree).", IndexMethods...),
+		"unique":             jsBool("A unique index; on a tenant table, unique within each tenant (the tenant column goes first) unless global."),
+		"global":             jsBool("On a unique index of a tenant table: unique across all tenants instead of within each tenant."),
+		"constraint":         jsBool("On a unique index of plain columns: a unique constraint (ADD CONSTRAINT … UNIQUE) instead of a unique index."),
+		"nulls_not_distinct": jsBool("On a unique index: rows whose key columns are NULL conflict (NULLS NOT DISTINCT)."),
+		"where":              jsStr("The predicate of a partial index."),
+		"method":             jsEnum("The access method (default btree).", IndexMethods...),
 	}, "columns")
 	defs["check"] = b.object("check", "A table CHECK constraint.", checkKeys, map[string]*jsonSchema{
 		"name": {Type: "string", Pattern: identPattern, Description: "The constraint name."},

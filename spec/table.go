@@ -865,7 +865,7 @@ func (p *parser) cacheOption(v pair) *Cache {
 // The keys of an index, of an index part written as a mapping, of a
 // check and of a many_to_many relation.
 var (
-	indexKeys     = []string{"name", "columns", "unique", "global", "constraint", "where", "method"}
+	indexKeys     = []string{"name", "columns", "unique", "global", "constraint", "nulls_not_distinct", "where", "method"}
 	indexPartKeys = []string{"column", "expr", "desc", "nulls"}
 	checkKeys     = []string{"name", "expr"}
 	relationKeys  = []string{"through", "from", "to"}
@@ -894,6 +894,12 @@ func (p *parser) index(t *Table, n *node) *Index {
 	constraint, hasConstraint := f.get("constraint")
 	if hasConstraint {
 		ix.Constraint, _ = p.boolean(constraint.value, "constraint")
+	}
+	if v, ok := f.get("nulls_not_distinct"); ok {
+		ix.NullsNotDistinct, _ = p.boolean(v.value, "nulls_not_distinct")
+		if ix.NullsNotDistinct && !ix.Unique {
+			p.errs.Add(v.key.pos, "nulls_not_distinct: true makes NULLs conflict in a unique index; add unique: true or drop nulls_not_distinct:")
+		}
 	}
 	if v, ok := f.get("method"); ok {
 		ix.Method, _ = p.oneOf(v.value, "method", IndexMethods...)

@@ -474,6 +474,10 @@ type Index struct {
 	// columns: the key is a unique constraint (ADD CONSTRAINT … UNIQUE)
 	// rather than a unique index, as a single column's `unique: true` is.
 	Constraint bool
+	// NullsNotDistinct is set by `nulls_not_distinct: true` on a unique
+	// index: rows whose key columns are NULL conflict as equal values do
+	// (UNIQUE NULLS NOT DISTINCT, PostgreSQL 15).
+	NullsNotDistinct bool
 	// Where is the predicate of a partial index, or "".
 	Where string
 	// Method is the access method ("btree" when empty, "gin", "gist",

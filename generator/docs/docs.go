@@ -279,6 +279,10 @@ func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 				iv.Where = code(a.P)
 			case *postgres.IndexType:
 				iv.Method = strings.ToLower(a.T)
+			case *postgres.IndexNullsDistinct:
+				if !a.V {
+					iv.Unique += ", NULLS NOT DISTINCT"
+				}
 			}
 		}
 		v.Indexes = append(v.Indexes, iv)

@@ -96,3 +96,13 @@ func TestUniqueConstraintListed(t *testing.T) {
 	}
 	need(t, string(files[0].Data), "| `slots_day_room_key` | `day`, `room` | yes (a constraint) | btree |")
 }
+
+// TestNullsNotDistinctListed checks that a unique key whose NULLs
+// conflict says so in the indexes' table.
+func TestNullsNotDistinctListed(t *testing.T) {
+	files, err := docs.Generate(build(t, "composite_pk"), "docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	need(t, string(files[0].Data), "| `coupons_region_key` | `region` | yes, NULLS NOT DISTINCT | btree |")
+}

@@ -467,6 +467,9 @@ type Index struct {
 	// a unique index (`constraint: true`), except on a soft-delete table,
 	// whose unique keys are partial unique indexes over the live rows.
 	Constraint bool
+	// NullsNotDistinct is set on a unique key whose NULLs conflict
+	// (NULLS NOT DISTINCT).
+	NullsNotDistinct bool
 	// Where is the predicate of a partial index as written; Predicate is
 	// the one the database gets: for a unique index of a soft-delete
 	// table, Where joined with the table's LivePredicate, so that a

@@ -593,6 +593,10 @@ func indexAttrs(i *schema.Index) []string {
 			}
 		case *postgres.Constraint:
 			out = append(out, "constraint "+a.T)
+		case *postgres.IndexNullsDistinct:
+			if !a.V {
+				out = append(out, "nulls not distinct")
+			}
 		}
 	}
 	return out

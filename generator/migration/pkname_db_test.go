@@ -156,8 +156,9 @@ func TestDeferrableForeignKeyMigrates(t *testing.T) {
 
 // TestUniqueKeyKindMigrates adds a unique key of two columns as a
 // constraint (constraint: true), makes it a unique index, a constraint
-// again (over the index it has), renames it, and makes it a soft-delete
-// table's partial unique index: after each migration pg_constraint and
+// again (over the index it has), renames it, makes its NULLs conflict
+// (nulls_not_distinct), a unique index again, and a soft-delete table's
+// partial unique index: after each migration pg_constraint and
 // pg_index read what the spec says, and every down migration gives the
 // previous state back.
 func TestUniqueKeyKindMigrates(t *testing.T) {
@@ -177,13 +178,15 @@ func TestUniqueKeyKindMigrates(t *testing.T) {
 		{spec("{columns: [room, seat], unique: true}"), "index seats_room_seat_key"},
 		{spec("{columns: [room, seat], unique: true, constraint: true}"), "constraint seats_room_seat_key"},
 		{spec("{columns: [room, seat], unique: true, constraint: true, name: seats_place}"), "constraint seats_place"},
+		{spec("{columns: [room, seat], unique: true, constraint: true, name: seats_place, nulls_not_distinct: true}"), "constraint seats_place nulls not distinct"},
+		{spec("{columns: [room, seat], unique: true, name: seats_place, nulls_not_distinct: true}"), "index seats_place nulls not distinct"},
 		{spec("{columns: [room, seat], unique: true, constraint: true, name: seats_place, soft}"), "index seats_place where"},
 	}
 	runSteps(t, steps, func(db *testDB) string {
 		var keys string
 		if err := db.pool.QueryRow(context.Background(), `
 SELECT coalesce(string_agg(CASE WHEN c.oid IS NULL THEN 'index ' ELSE 'constraint ' END || i.relname ||
-  CASE WHEN x.indpred IS NULL THEN '' ELSE ' where' END, ' ' ORDER BY i.relname), '')
+  CASE WHEN x.indpred IS NULL THEN '' ELSE ' where' END || CASE WHEN x.indnullsnotdistinct THEN ' nulls not distinct' ELSE '' END, ' ' ORDER BY i.relname), '')
 FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
 LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.contype = 'u'
 WHERE x.indrelid = 'seats'::regclass AND NOT x.indisprimary`).Scan(&keys); err != nil {

@@ -180,11 +180,18 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 				})
 			}
 		case *schema.ModifyIndex:
-			if c.To.Unique && !c.From.Unique {
+			switch {
+			case c.To.Unique && !c.From.Unique:
 				out = append(out, Finding{
 					Kind: DataDependent, Code: "CPC203", Pos: indexPos(pkg, table, c.To),
 					Message: fmt.Sprintf("make index %q on %q unique fails if existing rows hold duplicates", c.To.Name, table),
 					Hint:    "clean up duplicates in an earlier migration, then run again with --allow-destructive",
+				})
+			case c.To.Unique && nullsNotDistinct(c.To) && !nullsNotDistinct(c.From):
+				out = append(out, Finding{
+					Kind: DataDependent, Code: "CPC203", Pos: indexPos(pkg, table, c.To),
+					Message: fmt.Sprintf("make unique key %q on %q NULLS NOT DISTINCT fails if existing rows hold the same values with NULLs", c.To.Name, table),
+					Hint:    "clean up the rows that would conflict in an earlier migration, then run again with --allow-destructive",
 				})
 			}
 		case *schema.AddCheck:
@@ -380,6 +387,12 @@ func normalInt(t string) string {
 		return postgres.TypeBigInt
 	}
 	return postgres.TypeInteger
+}
+
+// nullsNotDistinct reports whether the NULLs of unique key i conflict
+// (NULLS NOT DISTINCT).
+func nullsNotDistinct(i *schema.Index) bool {
+	return slices.Contains(indexAttrs(i), "nulls not distinct")
 }
 
 // numbering names how a sequence numbers c, a column isIdentity

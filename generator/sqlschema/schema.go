@@ -251,6 +251,9 @@ func atlasIndex(at *schema.Table, ix *ir.Index) *schema.Index {
 	if ix.Constraint {
 		idx.Attrs = append(idx.Attrs, postgres.UniqueConstraint(ix.Name))
 	}
+	if ix.NullsNotDistinct {
+		idx.Attrs = append(idx.Attrs, &postgres.IndexNullsDistinct{V: false})
+	}
 	if ix.Method != "" && ix.Method != "btree" {
 		idx.Attrs = append(idx.Attrs, &postgres.IndexType{T: strings.ToUpper(ix.Method)})
 	}

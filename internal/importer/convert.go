@@ -199,10 +199,12 @@ type specIndex struct {
 	name   string
 	parts  []any // string column, or indexPart
 	unique bool
-	// constraint is constraint: true, a unique constraint.
-	constraint bool
-	where      string
-	method     string
+	// constraint is constraint: true, a unique constraint;
+	// nullsNotDistinct nulls_not_distinct: true.
+	constraint       bool
+	nullsNotDistinct bool
+	where            string
+	method           string
 }
 
 type indexPart struct {
@@ -1739,9 +1741,10 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			c.constraintComment(t, k)
 			return
 		}
-		if len(cols) > 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") {
+		nnd := strings.Contains(k.Def, "NULLS NOT DISTINCT")
+		if (len(cols) > 1 || nnd && !soleKey(t, k.Columns)) && !k.Deferrable && !strings.Contains(k.Def, " INCLUDE ") {
 			// A unique index of the spec that is a constraint.
-			si := &specIndex{name: k.Name, unique: true, constraint: true}
+			si := &specIndex{name: k.Name, unique: true, constraint: true, nullsNotDistinct: nnd}
 			keyName := []string{t.Name}
 			for _, sc := range cols {
 				si.parts = append(si.parts, sc.cat.Name)
@@ -1896,8 +1899,6 @@ func indexWhy(x *CatIndex) string {
 		return "its access method " + x.Method + " is not one specs declare"
 	case len(x.Include) > 0:
 		return "it has INCLUDE columns, which specs do not declare yet"
-	case x.NullsNotDistinct:
-		return "it is NULLS NOT DISTINCT, which specs do not declare"
 	case !x.Plain:
 		return "it uses an operator class, collation or storage parameter specs do not declare"
 	case !specName(x.Name):
@@ -1923,7 +1924,7 @@ func (c *converter) index(st *specTable, x *CatIndex, byNum map[int16]*specColum
 		c.find("index", t.Name+"."+x.Name, Kept, "its comment: specs do not declare comments on indexes, so an sql object sets it")
 	}
 	c.indexStatistics(t, x, "")
-	si := &specIndex{name: x.Name, unique: x.Unique, where: x.Where}
+	si := &specIndex{name: x.Name, unique: x.Unique, nullsNotDistinct: x.NullsNotDistinct, where: x.Where}
 	if x.Method != "btree" {
 		si.method = x.Method
 	}
@@ -2322,12 +2323,12 @@ func sortFindings(fs []Finding) {
 
 func uniqueWhy(k *CatConstraint, n int) string {
 	switch {
-	case n == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE "):
+	case n == 1 && !k.Deferrable && !strings.Contains(k.Def, " INCLUDE "):
 		return "its column is the primary key by itself, which a spec does not declare unique again"
 	case k.Deferrable:
 		return "it is DEFERRABLE, which specs do not declare"
 	}
-	return "it has options (NULLS NOT DISTINCT, INCLUDE) specs do not declare"
+	return "it has INCLUDE columns, which specs do not declare"
 }
 
 // soleKey reports whether cols are the columns of t's primary key, a

@@ -162,6 +162,9 @@ func (c *converter) writeTable(b *bytes.Buffer, st *specTable) {
 			if x.constraint {
 				kv = append(kv, "constraint: true")
 			}
+			if x.nullsNotDistinct {
+				kv = append(kv, "nulls_not_distinct: true")
+			}
 			if x.method != "" {
 				kv = append(kv, "method: "+x.method)
 			}

@@ -67,8 +67,10 @@ CREATE TABLE order_line (
   CONSTRAINT order_line_product_id_fkey FOREIGN KEY (product_id) REFERENCES product (product_id),
   UNIQUE (order_id, product_id),
   CONSTRAINT "order line product" UNIQUE (product_id, line),
-  CONSTRAINT order_line_late UNIQUE (line, product_id) DEFERRABLE
+  CONSTRAINT order_line_late UNIQUE (line, product_id) DEFERRABLE,
+  CONSTRAINT order_line_total_key UNIQUE NULLS NOT DISTINCT (total)
 );
+CREATE UNIQUE INDEX order_line_quantity_key ON order_line (order_id, quantity) NULLS NOT DISTINCT;
 
 CREATE TABLE booking (
   booking_id integer PRIMARY KEY,

@@ -114,3 +114,24 @@ func TestSerialKey(t *testing.T) {
 		t.Fatalf("sequence %q, %v", seq, err)
 	}
 }
+
+// TestNullsNotDistinctKey: in a unique key with nulls_not_distinct, a
+// second row whose key is NULL conflicts as equal values do; without a
+// NULL, keys conflict as in any unique key.
+func TestNullsNotDistinctKey(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(pgtest.Open(t))
+	if _, err := s.Coupons.Create(ctx, NewCoupon{Code: "ALL10"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Coupons.Create(ctx, NewCoupon{Code: "ALL20"}); !errors.Is(err, ErrCouponRegionTaken) {
+		t.Fatalf("second coupon without a region: %v", err)
+	}
+	eu := runtime.NullOf("eu")
+	if _, err := s.Coupons.Create(ctx, NewCoupon{Code: "EU10", Region: eu}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Coupons.Create(ctx, NewCoupon{Code: "EU20", Region: eu}); !errors.Is(err, ErrCouponRegionTaken) {
+		t.Fatalf("second coupon of a region: %v", err)
+	}
+}

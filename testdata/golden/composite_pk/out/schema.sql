@@ -15,6 +15,16 @@ CREATE TABLE "legacy_notes" (
   PRIMARY KEY ("id")
 );
 
+-- Create "coupons" table
+CREATE TABLE "coupons" (
+  "code" text NOT NULL,
+  "region" text NULL,
+  PRIMARY KEY ("code")
+);
+
+-- Create index "coupons_region_key" to table: "coupons"
+CREATE UNIQUE INDEX "coupons_region_key" ON "coupons" ("region") NULLS NOT DISTINCT;
+
 -- Create "products" table
 CREATE TABLE "products" (
   "sku" character varying(32) NOT NULL,

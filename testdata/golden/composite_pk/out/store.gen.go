@@ -31,6 +31,9 @@ type Store struct {
 
 	// LegacyNotes reads and writes table legacy_notes.
 	LegacyNotes *LegacyNoteRepo
+
+	// Coupons reads and writes table coupons.
+	Coupons *CouponRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
@@ -41,18 +44,21 @@ type storeRepos struct {
 	Orders      OrderRepo
 	OrderItems  OrderItemRepo
 	LegacyNotes LegacyNoteRepo
+	Coupons     CouponRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
 	a := &storeRepos{
+		Coupons:     *NewCouponRepo(db),
 		LegacyNotes: *NewLegacyNoteRepo(db),
 		OrderItems:  *NewOrderItemRepo(db),
 		Orders:      *NewOrderRepo(db),
 		Products:    *NewProductRepo(db),
 	}
 	a.store = Store{
+		Coupons:     &a.Coupons,
 		LegacyNotes: &a.LegacyNotes,
 		OrderItems:  &a.OrderItems,
 		Orders:      &a.Orders,
@@ -78,6 +84,8 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrOrderItemOrderIDNotFound,
 	ErrOrderItemSKUNotFound,
 	ErrLegacyNoteIDTaken,
+	ErrCouponCodeTaken,
+	ErrCouponRegionTaken,
 }}
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn
