@@ -9,10 +9,14 @@ import (
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
-// TestCheckExamples runs check on the examples, as CI does: their
-// generated code, docs pages and JSON Schemas are current, and their
-// migrations cover their specs, with atlas.sum intact.
+// TestCheckExamples runs check on the examples and on the benchmarks'
+// project, as CI does: their generated code, docs pages and JSON Schemas
+// are current, and the examples' migrations cover their specs, with
+// atlas.sum intact.
 func TestCheckExamples(t *testing.T) {
+	if code, out, errOut := cpcgen(t, "-C", filepath.Join("..", "..", "bench"), "check"); code != 0 {
+		t.Errorf("check bench: exit %d\n%s%s", code, out, errOut)
+	}
 	examples, err := filepath.Glob("../../examples/*/cpcgen.yaml")
 	if err != nil || len(examples) < 2 {
 		t.Fatalf("examples: %v, %v", examples, err)
