@@ -101,8 +101,8 @@ func (b *builder) checkCitus(pkg *ir.Package) {
 						c.SQLName, t.SQLName, dist.SQLName, dist.SQLName, c.SQLName)
 				}
 				if c.Identity && c.Type.Name != "bigint" {
-					b.errs.Add(b.columnSpec[c].Pos, "column %q of table %q is an identity column of type %s: on distributed tables Citus supports bigint identity columns only (each node draws from its own range); make it bigint, or a uuid with default gen_random_uuid()",
-						c.SQLName, t.SQLName, c.SQLType)
+					b.errs.Add(b.columnSpec[c].Pos, "column %q of table %q is %s column of type %s: on distributed tables Citus supports bigint identity and serial columns only (each node draws from its own range); make it bigint, or a uuid with default gen_random_uuid()",
+						c.SQLName, t.SQLName, numbering(c), c.SQLType)
 				}
 			}
 			for _, idx := range st.Indexes {
@@ -170,8 +170,8 @@ func (b *builder) checkCockroachDB(pkg *ir.Package) {
 	for _, t := range pkg.Tables {
 		for _, c := range t.Columns {
 			if c.Identity {
-				b.errs.Add(b.columnSpec[c].Pos, "column %q of table %q is an identity column: on CockroachDB its sequence is one range every insert writes to; use a uuid with default gen_random_uuid() (or a bigint with default {sql: unique_rowid()})",
-					c.SQLName, t.SQLName)
+				b.errs.Add(b.columnSpec[c].Pos, "column %q of table %q is %s column: on CockroachDB its sequence is one range every insert writes to; use a uuid with default gen_random_uuid() (or a bigint with default {sql: unique_rowid()})",
+					c.SQLName, t.SQLName, numbering(c))
 			}
 		}
 		if t.Audit {
@@ -262,4 +262,13 @@ func isKind(tables []*ir.Table, name string, kind tableKind) bool {
 		}
 	}
 	return false
+}
+
+// numbering says how a sequence numbers c, a column with Identity set:
+// "an identity" or "a serial".
+func numbering(c *ir.Column) string {
+	if c.Serial {
+		return "a serial"
+	}
+	return "an identity"
 }
