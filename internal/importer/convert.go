@@ -1487,23 +1487,49 @@ func (c *converter) identityOptions(t *CatTable, col *CatColumn) {
 
 // serialColumn reports whether col of t is a serial column as the spec
 // declares one (serial: true): NOT NULL, of an integer type, its default
-// nextval of the sequence it owns, a sequence of its type with
-// PostgreSQL's options for a serial's, UNLOGGED as its table is (setting
-// a table UNLOGGED sets the sequences it owns so). Other columns taking a sequence's
-// values keep the default, and their sequence is an sql object.
+// nextval of the sequence it owns, that sequence UNLOGGED as its table is
+// (setting a table UNLOGGED sets the sequences it owns so) and without a
+// comment. Options of the sequence other than a serial's are set by an
+// sql object (serialOptions). Other columns taking a sequence's values
+// keep the default, and their sequence is an sql object.
 func (c *converter) serialColumn(t *CatTable, col *CatColumn) bool {
-	limit := map[string]int64{"smallint": 1<<15 - 1, "integer": 1<<31 - 1, "bigint": 1<<63 - 1}[col.Type]
-	if col.Identity != "" || col.Generated != "" || !col.NotNull || col.Sequence == "" || limit == 0 ||
+	if col.Identity != "" || col.Generated != "" || !col.NotNull || col.Sequence == "" || intMax[col.Type] == 0 ||
 		col.Default != "nextval('"+quoteIdent(col.Sequence)+"'::regclass)" {
 		return false
 	}
-	i := slices.IndexFunc(c.cat.Sequences, func(s CatSequence) bool { return s.Name == col.Sequence })
+	s := c.sequence(col.Sequence)
+	return s != nil && s.OwnedBy == t.Name+"."+col.Name && intMax[s.Type] != 0 && s.Unlogged == t.Unlogged && s.Comment == ""
+}
+
+// intMax is the largest value of each integer type.
+var intMax = map[string]int64{"smallint": 1<<15 - 1, "integer": 1<<31 - 1, "bigint": 1<<63 - 1}
+
+// sequence returns the sequence of the schema with the given name, or
+// nil.
+func (c *converter) sequence(name string) *CatSequence {
+	i := slices.IndexFunc(c.cat.Sequences, func(s CatSequence) bool { return s.Name == name })
 	if i < 0 {
-		return false
+		return nil
 	}
-	s := c.cat.Sequences[i]
-	return s.OwnedBy == t.Name+"."+col.Name && s.Type == col.Type && s.Start == 1 && s.Inc == 1 && s.Min == 1 &&
-		s.Max == limit && s.Cache == 1 && !s.Cycle && s.Unlogged == t.Unlogged && s.Comment == ""
+	return &c.cat.Sequences[i]
+}
+
+// serialOptions returns the options of the sequence s of a serial column
+// of type typ that differ from those PostgreSQL gives a serial's (its
+// type, 1 to the type's largest value, cache 1, no cycle), as ALTER
+// SEQUENCE takes them, and those that set them back; a new start
+// restarts the sequence, as it does for a sequence made with it.
+func serialOptions(s *CatSequence, typ string) (set, reset []string) {
+	set, reset = identitySeqOptions(SeqOptions{Start: s.Start, Increment: s.Inc, Min: s.Min, Max: s.Max, Cache: s.Cache, TypeMax: intMax[s.Type], Cycle: s.Cycle})
+	for i, o := range set {
+		if strings.HasPrefix(o, "START WITH ") {
+			set[i], reset[i] = o+" RESTART", reset[i]+" RESTART"
+		}
+	}
+	if s.Type != typ {
+		set, reset = append([]string{"AS " + s.Type}, set...), append([]string{"AS " + typ}, reset...)
+	}
+	return set, reset
 }
 
 // identitySequenceNames keeps the names of the sequences of spec tables'
@@ -1526,7 +1552,7 @@ func (c *converter) identitySequenceNames() {
 		target string
 	}
 	var renames []rename
-	byMade, byName := map[string]*object{}, map[string]*object{}
+	byMade, byName, bySeq := map[string]*object{}, map[string]*object{}, map[string]*object{}
 	for _, st := range c.tables {
 		t := st.cat
 		for _, col := range t.Columns {
@@ -1544,12 +1570,31 @@ func (c *converter) identitySequenceNames() {
 				dependsOn: []string{t.Name}}
 			c.add(&c.alters, o)
 			renames = append(renames, rename{o, col.Sequence})
-			byMade[made], byName[o.name] = o, o
+			byMade[made], byName[o.name], bySeq[col.Sequence] = o, o, o
 			kind := "identity"
 			if col.Identity == "" {
 				kind = "serial"
 			}
 			c.find("column", t.Name+"."+col.Name, Kept, "its %s's sequence is named %s, where PostgreSQL names the one migrations make with the table %s: an sql object renames it", kind, col.Sequence, made)
+		}
+	}
+	for _, st := range c.tables {
+		for _, col := range st.cat.Columns {
+			if !c.serials[col.Sequence] || col.Identity != "" {
+				continue
+			}
+			set, reset := serialOptions(c.sequence(col.Sequence), col.Type)
+			if len(set) == 0 {
+				continue
+			}
+			deps := []string{st.cat.Name}
+			if o := bySeq[col.Sequence]; o != nil {
+				deps = append(deps, o.name) // under its name
+			}
+			alter := "ALTER SEQUENCE " + quoteIdent(col.Sequence) + " "
+			c.add(&c.alters, &object{name: c.objName(col.Sequence, "options"), kind: "other",
+				sql: alter + strings.Join(set, " "), drop: alter + strings.Join(reset, " "), dependsOn: deps})
+			c.find("column", st.cat.Name+"."+col.Name, Kept, "its serial's sequence has options (%s): the spec declares serial: true and an sql object sets them", strings.Join(set, " "))
 		}
 	}
 	for _, r := range renames {

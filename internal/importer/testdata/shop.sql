@@ -133,3 +133,11 @@ CREATE FUNCTION add_one(i bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SE
 CREATE AGGREGATE group_concat(text) (SFUNC = textcat, STYPE = text);
 
 CREATE POLICY customer_self ON customer USING (true);
+
+-- Serial columns whose sequences have options of their own (Harbor's
+-- robot_id_seq AS bigint MAXVALUE …), one of them renamed with its table.
+CREATE TABLE voucher (id serial PRIMARY KEY, code text NOT NULL);
+ALTER SEQUENCE voucher_id_seq AS bigint MAXVALUE 9007199254740991 START WITH 100 RESTART CACHE 5;
+CREATE TABLE gift (id smallserial PRIMARY KEY);
+ALTER TABLE gift RENAME TO gift_card;
+ALTER SEQUENCE gift_id_seq INCREMENT BY 2;
