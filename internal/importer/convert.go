@@ -1552,49 +1552,41 @@ func (c *converter) identitySequenceNames() {
 		target string
 	}
 	var renames []rename
-	byMade, byName, bySeq := map[string]*object{}, map[string]*object{}, map[string]*object{}
+	byMade, byName := map[string]*object{}, map[string]*object{}
 	for _, st := range c.tables {
 		t := st.cat
 		for _, col := range t.Columns {
-			if (col.Identity == "" && !c.serials[col.Sequence]) || col.Sequence == "" {
+			serial := c.serials[col.Sequence]
+			if (col.Identity == "" && !serial) || col.Sequence == "" {
 				continue
 			}
 			made := chooseRelationName(t.Name, col.Name, "seq", taken)
 			taken[made] = true
-			if made == col.Sequence {
-				continue
-			}
-			o := &object{name: c.objName(col.Sequence, "name"), kind: "other",
-				sql:       fmt.Sprintf("ALTER SEQUENCE %s RENAME TO %s", quoteIdent(made), quoteIdent(col.Sequence)),
-				drop:      fmt.Sprintf("ALTER SEQUENCE %s RENAME TO %s", quoteIdent(col.Sequence), quoteIdent(made)),
-				dependsOn: []string{t.Name}}
-			c.add(&c.alters, o)
-			renames = append(renames, rename{o, col.Sequence})
-			byMade[made], byName[o.name], bySeq[col.Sequence] = o, o, o
-			kind := "identity"
-			if col.Identity == "" {
-				kind = "serial"
-			}
-			c.find("column", t.Name+"."+col.Name, Kept, "its %s's sequence is named %s, where PostgreSQL names the one migrations make with the table %s: an sql object renames it", kind, col.Sequence, made)
-		}
-	}
-	for _, st := range c.tables {
-		for _, col := range st.cat.Columns {
-			if !c.serials[col.Sequence] || col.Identity != "" {
-				continue
-			}
-			set, reset := serialOptions(c.sequence(col.Sequence), col.Type)
-			if len(set) == 0 {
-				continue
-			}
-			deps := []string{st.cat.Name}
-			if o := bySeq[col.Sequence]; o != nil {
+			deps := []string{t.Name} // of a serial's options object
+			if made != col.Sequence {
+				o := &object{name: c.objName(col.Sequence, "name"), kind: "other",
+					sql:       fmt.Sprintf("ALTER SEQUENCE %s RENAME TO %s", quoteIdent(made), quoteIdent(col.Sequence)),
+					drop:      fmt.Sprintf("ALTER SEQUENCE %s RENAME TO %s", quoteIdent(col.Sequence), quoteIdent(made)),
+					dependsOn: []string{t.Name}}
+				c.add(&c.alters, o)
+				renames = append(renames, rename{o, col.Sequence})
+				byMade[made], byName[o.name] = o, o
 				deps = append(deps, o.name) // under its name
+				kind := "identity"
+				if serial {
+					kind = "serial"
+				}
+				c.find("column", t.Name+"."+col.Name, Kept, "its %s's sequence is named %s, where PostgreSQL names the one migrations make with the table %s: an sql object renames it", kind, col.Sequence, made)
 			}
-			alter := "ALTER SEQUENCE " + quoteIdent(col.Sequence) + " "
-			c.add(&c.alters, &object{name: c.objName(col.Sequence, "options"), kind: "other",
-				sql: alter + strings.Join(set, " "), drop: alter + strings.Join(reset, " "), dependsOn: deps})
-			c.find("column", st.cat.Name+"."+col.Name, Kept, "its serial's sequence has options (%s): the spec declares serial: true and an sql object sets them", strings.Join(set, " "))
+			if !serial {
+				continue
+			}
+			if set, reset := serialOptions(c.sequence(col.Sequence), col.Type); len(set) > 0 {
+				alter := "ALTER SEQUENCE " + quoteIdent(col.Sequence) + " "
+				c.add(&c.alters, &object{name: c.objName(col.Sequence, "options"), kind: "other",
+					sql: alter + strings.Join(set, " "), drop: alter + strings.Join(reset, " "), dependsOn: deps})
+				c.find("column", t.Name+"."+col.Name, Kept, "its serial's sequence has options (%s): the spec declares serial: true and an sql object sets them", strings.Join(set, " "))
+			}
 		}
 	}
 	for _, r := range renames {
@@ -1639,7 +1631,7 @@ func (c *converter) buildTable(st *specTable) {
 		if col.Identity != "" {
 			c.identityOptions(t, col)
 		}
-		sc.serial = c.serials[col.Sequence] && c.serialColumn(t, col)
+		sc.serial = c.serials[col.Sequence] // the sequence this column owns
 		if col.Generated == "s" {
 			// A generated column's expression is its pg_attrdef entry.
 			sc.generated = strings.TrimSpace(col.Default)
