@@ -47,7 +47,7 @@ func expandable(current, desired *schema.Schema, t *ir.Table, c *ir.Column, ct *
 		return "it is the tenant column, which the row-level security policy names"
 	case t.DistributedBy == c:
 		return "it is the distribution column"
-	case c.Serial || isIdentity(oc) && numbering(oc) == "serial":
+	case c.Serial || numbering(oc) == "serial":
 		return "it is a serial column"
 	case c.Identity || isIdentity(oc):
 		return "it is an identity column"

@@ -365,28 +365,18 @@ func retyped(c *schema.ModifyColumn) bool {
 // serialOnly reports whether a and b are one integer type, serial in one
 // of them only.
 func serialOnly(a, b schema.Type) bool {
-	as, aok := a.(*postgres.SerialType)
-	bs, bok := b.(*postgres.SerialType)
-	switch {
-	case aok && !bok:
-		bi, ok := b.(*schema.IntegerType)
-		return ok && as.IntegerType().T == normalInt(bi.T)
-	case bok && !aok:
-		ai, ok := a.(*schema.IntegerType)
-		return ok && bs.IntegerType().T == normalInt(ai.T)
+	if _, ok := b.(*postgres.SerialType); ok {
+		a, b = b, a
 	}
-	return false
-}
-
-// normalInt spells an integer type as a serial's IntegerType does.
-func normalInt(t string) string {
-	switch strings.ToLower(t) {
-	case postgres.TypeInt2, postgres.TypeSmallInt:
-		return postgres.TypeSmallInt
-	case postgres.TypeInt8, postgres.TypeBigInt:
-		return postgres.TypeBigInt
+	s, ok := a.(*postgres.SerialType)
+	i, isInt := b.(*schema.IntegerType)
+	if !ok || !isInt {
+		return false
 	}
-	return postgres.TypeInteger
+	// The serial type of i, as Atlas spells the integer types.
+	var is postgres.SerialType
+	is.SetType(i)
+	return is.T != "" && is.IntegerType().T == s.IntegerType().T
 }
 
 // nullsNotDistinct reports whether the NULLs of unique key i conflict
