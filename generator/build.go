@@ -728,18 +728,7 @@ func (b *builder) uniqueName(t *ir.Table, c *ir.Column) string {
 	return names.Constraint(t.SQLName, c.SQLName, "key")
 }
 
-// isExported reports whether a Go name starts with an upper-case letter.
-func isExported(s string) bool {
-	for _, r := range s {
-		return unicode.IsUpper(r)
-	}
-	return false
-}
-
 func isLetter(r rune) bool { return unicode.IsLetter(r) }
-
-// sourceList formats spec files for a header line.
-func sourceList(files []string) string { return strings.Join(files, ", ") }
 
 // reservedPrefix starts the names of cpcgen's own tables (the audit log)
 // and of the common table expressions and columns its statements use.

@@ -5,9 +5,6 @@ import (
 	"github.com/cpcgen/cpcgen/spec"
 )
 
-// viewMethods are the methods of a view's repository: a table's reads.
-var viewMethods = []string{"FindByID", "FindAll", "Stream", "List", "Count"}
-
 // buildView builds a view or materialized view as a read-only model: a
 // table's columns, key and reads, without its writes; a materialized
 // view also gets Refresh, and RefreshConcurrently when a unique index

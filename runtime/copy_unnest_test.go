@@ -67,6 +67,9 @@ func TestUnnestArrays(t *testing.T) {
 				}
 				for _, in := range [][]unnestNote{rows, rows[1:2]} { // the second: at and tag unset in every row
 					res, err := tx.Query(ctx, sqlUnnestNotes, runtime.Unnest(argsUnnestNote, in)...)
+					if err != nil {
+						return err
+					}
 					got, err := pgx.CollectRows(res, pgx.RowTo[string])
 					if err != nil {
 						return err

@@ -386,21 +386,19 @@ func FuzzSecretsNeverShown(f *testing.F) {
 	f.Fuzz(func(t *testing.T, shape uint8, raw string, replica bool) {
 		pw := fuzzPassword(raw)
 		dsn, env := dsnShapes[int(shape)%len(dsnShapes)](pw, port)
-		if env != nil {
-			for k, v := range env {
-				if strings.ContainsRune(v, 0) {
-					t.Skip()
-				}
-				old, had := os.LookupEnv(k)
-				os.Setenv(k, v)
-				defer func() {
-					if had {
-						os.Setenv(k, old)
-					} else {
-						os.Unsetenv(k)
-					}
-				}()
+		for k, v := range env {
+			if strings.ContainsRune(v, 0) {
+				t.Skip()
 			}
+			old, had := os.LookupEnv(k)
+			os.Setenv(k, v)
+			defer func() {
+				if had {
+					os.Setenv(k, old)
+				} else {
+					os.Unsetenv(k)
+				}
+			}()
 		}
 		checkNoSecret(t, pw, dsn, replica)
 	})

@@ -194,15 +194,10 @@ func didYouMean(name string, cands []string) string {
 	return ""
 }
 
-// levenshtein is the edit distance between a and b, counted in runes,
-// where swapping two adjacent runes counts as one edit (the "optimal
-// string alignment" variant, so "emial" is one edit from "email").
-func levenshtein(a, b string) int {
-	return distance([]rune(a), []rune(b), len(a)+len(b))
-}
-
-// distance is levenshtein on runes; it gives up once the distance must
-// exceed limit, returning limit+1.
+// distance is the edit distance between a and b, where swapping two
+// adjacent runes counts as one edit (the "optimal string alignment"
+// variant, so "emial" is one edit from "email"); it gives up once the
+// distance must exceed limit, returning limit+1.
 func distance(a, b []rune, limit int) int {
 	if len(a) > 256 || len(b) > 256 {
 		return limit + 1 // long inputs are never typos of short names

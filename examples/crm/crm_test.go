@@ -780,8 +780,6 @@ func TestPipeline(t *testing.T) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // TestCachedReads: with caching on, the by-key reads of organizations,
 // customers and tags are answered by their row caches (no statement
 // reaches the server), a row cached for one organization is never served

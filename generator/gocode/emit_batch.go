@@ -57,11 +57,6 @@ func genFindByIDs(f *jen.File, t *ir.Table) {
 // rows returns an empty slice, never nil, when there are none (JSON []).
 func emptySlice(t *ir.Table) jen.Code { return jen.Index().Id(t.Model).Values() }
 
-// multi renders items as the arguments of a call, one per line.
-func multi(items ...jen.Code) *jen.Statement {
-	return jen.Custom(jen.Options{Open: "(", Close: ")", Separator: ",", Multi: true}, items...)
-}
-
 func genCreateMany(f *jen.File, t *ir.Table) {
 	bs := t.Batch
 	if bs.Copier == "" {

@@ -510,14 +510,6 @@ func genRefuseNulls(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, upd
 	f.Line()
 }
 
-// plural picks the singular or plural form for n things.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // wrapParamsErr renders errs.WrapParams(err, "table.Method", "table",
 // []string{…}): errs.Wrap for statement s, whose parameters are the key
 // columns, then args, then its behaviour values, so that a value the
@@ -674,7 +666,3 @@ func behaviourDoc(t *ir.Table) string {
 	}
 	return strings.Join(parts, " ")
 }
-
-// isChar reports whether c is a char(n) column, whose trailing spaces do
-// not count.
-func isChar(c *ir.Column) bool { return c.Type.IsChar() }

@@ -294,11 +294,9 @@ func genBulkUpserts(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 		emitOp(f, t, m.name, m.s, nil, false)
 		doc := m.doc
 		results := []jen.Code{jen.Index().Id(t.Model)}
-		outs := []jen.Code{jen.Id("out")}
 		fail := returnsNil
 		if m.call == "CreateManyIfAbsent" {
 			results = append(results, jen.Index().Bool())
-			outs = append(outs, jen.Id("created"))
 			fail = func(err jen.Code) jen.Code { return jen.Return(jen.Nil(), jen.Nil(), err) }
 		}
 		pre, scoped := prelude(t, m.name, "", []ir.Statement{m.s}, fail)

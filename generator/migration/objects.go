@@ -345,11 +345,11 @@ func columnChanges(changes []schema.Change) map[string]bool {
 			out[c.To.Name] = true
 		case *schema.ModifyTable:
 			for _, tc := range c.Changes {
-				switch tc.(type) {
+				switch tc := tc.(type) {
 				case *schema.DropColumn, *schema.RenameColumn:
 					out[c.T.Name] = true
 				case *schema.ModifyColumn:
-					if retyped(tc.(*schema.ModifyColumn)) {
+					if retyped(tc) {
 						out[c.T.Name] = true
 					}
 				}

@@ -36,16 +36,14 @@ func TestLiteralsOnPostgreSQL(t *testing.T) {
 			lits = append(lits, lit{typ.Name, typ.Example})
 		}
 	}
-	for _, in := range []lit{
+	lits = append(lits, []lit{
 		{"int4range", "(1,10)"}, {"int4range", "[,10]"}, {"int4range", "[5,5)"}, {"int8range", "(,9223372036854775806]"},
 		{"numrange", "[1.50,2.250]"}, {"numrange", "(1.5,1.5]"}, {"daterange", "(2024-02-28,infinity]"},
 		{"daterange", "(-infinity,2024-01-01]"}, {"tsrange", `["2024-01-01 10:00:00","2024-01-01 12:00:00")`},
 		{"macaddr", "0800.2b01.0203"}, {"macaddr", "08002B010203"},
 		{"macaddr8", "0800.2b01.0203.0405"}, {"macaddr8", "08002B:0102030405"}, {"macaddr8", "08-00-2b-01-02-03-04-05"},
 		{"ltree", "a"}, {"ltree", "Top.Collections.Pictures.Astronomy_2"},
-	} {
-		lits = append(lits, in)
-	}
+	}...)
 	sameText := map[string]bool{"range of integer": true, "range of bigint": true, "range of numeric": true,
 		"range of date": true, "range of timestamp": true, "MAC address": true, "EUI-64 MAC address": true, "integer": true, "boolean": true, "text": true}
 	for _, l := range lits {

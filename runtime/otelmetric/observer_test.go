@@ -120,7 +120,7 @@ func TestDurationHistogram(t *testing.T) {
 	for _, dp := range h.DataPoints {
 		attrs := map[string]string{}
 		for _, kv := range dp.Attributes.ToSlice() {
-			attrs[string(kv.Key)] = kv.Value.Emit()
+			attrs[string(kv.Key)] = kv.Value.String()
 		}
 		got = append(got, describe(dp.Count, attrs))
 		if !slices.Equal(dp.Bounds, otelmetric.Buckets) {

@@ -51,7 +51,7 @@ func Example() {
 			case "db.namespace", "server.address", "server.port":
 				// The throwaway server's; they vary.
 			default:
-				fmt.Printf(" %s=%s", kv.Key, kv.Value.Emit())
+				fmt.Printf(" %s=%s", kv.Key, kv.Value.String())
 			}
 		}
 		fmt.Println()

@@ -43,7 +43,7 @@ func setup(t *testing.T, opts ...oteltrace.Option) (*runtime.DB, *tracetest.InMe
 func attrs(s tracetest.SpanStub) map[string]string {
 	out := map[string]string{}
 	for _, kv := range s.Attributes {
-		out[string(kv.Key)] = kv.Value.Emit()
+		out[string(kv.Key)] = kv.Value.String()
 	}
 	return out
 }

@@ -401,7 +401,7 @@ func StartWALReceiver(ctx context.Context, c *Cluster, dir string, opts WALRecei
 		args = append(args, "--synchronous")
 	}
 	r := &WALReceiver{dir: dir, log: &syncBuffer{}}
-	cmd := c.command(nil, "pg_receivewal", args...)
+	cmd := c.command(context.Background(), "pg_receivewal", args...)
 	cmd.Stdout = r.log
 	cmd.Stderr = r.log
 	cmd.SysProcAttr.Setpgid = true

@@ -193,14 +193,10 @@ func freePort() (int, error) {
 
 // command prepares a PostgreSQL program to run in the cluster's
 // directory, as the postgres user when running as root, with the PG*
-// variables of the test environment removed.
+// variables of the test environment removed; ctx ends it
+// (context.Background() for a server that outlives the call).
 func (c *Cluster) command(ctx context.Context, name string, args ...string) *exec.Cmd {
-	var cmd *exec.Cmd
-	if ctx != nil {
-		cmd = exec.CommandContext(ctx, filepath.Join(c.binDir, name), args...)
-	} else {
-		cmd = exec.Command(filepath.Join(c.binDir, name), args...)
-	}
+	cmd := exec.CommandContext(ctx, filepath.Join(c.binDir, name), args...)
 	cmd.Dir = c.root
 	env := []string{"LC_ALL=C", "LANG=C"}
 	for _, kv := range os.Environ() {
@@ -318,7 +314,7 @@ func (c *Cluster) startServer(ctx context.Context) error {
 	defer logFile.Close()
 	logStart, _ := logFile.Seek(0, io.SeekEnd)
 
-	cmd := c.command(nil, "postgres", "-D", c.dataDir, "-p", strconv.Itoa(c.port))
+	cmd := c.command(context.Background(), "postgres", "-D", c.dataDir, "-p", strconv.Itoa(c.port))
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	// Its own process group keeps terminal signals away from the server

@@ -148,8 +148,6 @@ type story struct {
 
 func (s *story) say(format string, args ...any) { fmt.Fprintf(s.out, format+"\n", args...) }
 
-func ptr[T any](v T) *T { return &v }
-
 func amount(v string) runtime.Opt[decimal.Decimal] {
 	return runtime.Set(decimal.RequireFromString(v))
 }

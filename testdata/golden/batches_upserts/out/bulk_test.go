@@ -24,8 +24,6 @@ func TestMain(m *testing.M) { pgtest.Main(m, pgtest.WithTemplate(pgtest.ExecFile
 // hostile is stored and read back through the generated methods.
 const hostile = "O'Reilly \"q\" \\ back\\slash; DROP TABLE items; -- $1 @param \u00e9\u4e16\U0001F600 {a,b} NULL"
 
-func ptr[T any](v T) *T { return &v }
-
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 var cmpOpts = cmp.Options{

@@ -396,5 +396,3 @@ func TestConcurrentAuditedWrites(t *testing.T) {
 		}
 	}
 }
-
-func ptr[T any](v T) *T { return &v }

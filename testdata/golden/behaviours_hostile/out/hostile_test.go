@@ -353,5 +353,3 @@ func TestHostileInputRoundTrips(t *testing.T) {
 		}
 	}
 }
-
-func ptr[T any](v T) *T { return &v }

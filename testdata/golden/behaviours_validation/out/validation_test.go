@@ -20,8 +20,6 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m, pgtest.WithTemplate(pgtest.ExecFiles("schema.sql"))) }
 
-func ptr[T any](v T) *T { return &v }
-
 // good returns a member that passes every rule.
 func good(i int) NewMember {
 	return NewMember{

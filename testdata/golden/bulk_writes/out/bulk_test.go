@@ -87,8 +87,6 @@ func tracedPool(t *testing.T, tracer pgx.QueryTracer) *pgxpool.Pool {
 	return pool
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // rowsOf returns the indexes and kinds of a batch error's rows.
 func rowsOf(t *testing.T, err error) map[int]runtime.Kind {
 	t.Helper()

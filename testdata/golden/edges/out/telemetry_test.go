@@ -69,8 +69,8 @@ func TestTelemetryConventions(t *testing.T) {
 			want["db.response.status_code"] = "23505"
 		}
 		for k, v := range want {
-			if got, ok := attrs.Value(k); !ok || got.Emit() != v {
-				t.Errorf("span %d: %s = %q, want %q", i, k, got.Emit(), v)
+			if got, ok := attrs.Value(k); !ok || got.String() != v {
+				t.Errorf("span %d: %s = %q, want %q", i, k, got.String(), v)
 			}
 		}
 		for _, old := range []attribute.Key{"db.system", "db.operation", "db.sql.table", "db.statement"} {
@@ -92,13 +92,13 @@ func TestTelemetryConventions(t *testing.T) {
 				continue
 			}
 			for _, p := range h.DataPoints {
-				if op, _ := p.Attributes.Value("db.operation.name"); op.Emit() != "Create" {
+				if op, _ := p.Attributes.Value("db.operation.name"); op.String() != "Create" {
 					continue
 				}
-				if table, _ := p.Attributes.Value("db.collection.name"); table.Emit() != "products" {
+				if table, _ := p.Attributes.Value("db.collection.name"); table.String() != "products" {
 					continue
 				}
-				if code, ok := p.Attributes.Value("error.type"); ok && code.Emit() == "23505" {
+				if code, ok := p.Attributes.Value("error.type"); ok && code.String() == "23505" {
 					failed += p.Count
 				} else if !ok {
 					succeeded += p.Count

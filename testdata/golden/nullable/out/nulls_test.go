@@ -23,8 +23,6 @@ var cmpOpts = cmp.Options{
 	cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }),
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func TestAllNulls(t *testing.T) {
 	ctx := context.Background()
 	s := NewStore(pgtest.Open(t))

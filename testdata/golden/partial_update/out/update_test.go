@@ -13,8 +13,6 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m, pgtest.WithTemplate(pgtest.ExecFiles("schema.sql"))) }
 
-func ptr[T any](v T) *T { return &v }
-
 func TestInsertDefaults(t *testing.T) {
 	ctx := context.Background()
 	s := NewStore(pgtest.Open(t))

@@ -68,8 +68,6 @@ func setup(t *testing.T) fixture {
 	return f
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func TestRowStructsAndTenantScope(t *testing.T) {
 	f := setup(t)
 	ctx := f.in

@@ -25,8 +25,6 @@ const hostile = "O'Reilly \"q\" \\ back\\slash; DROP TABLE users; -- $1 @param \
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func ptr[T any](v T) *T { return &v }
-
 // seedUsers creates users with the given names, ages and nicknames.
 func seedUsers(t *testing.T, s *Store, specs ...NewUser) []User {
 	t.Helper()

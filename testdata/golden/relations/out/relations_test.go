@@ -170,8 +170,6 @@ func TestTwoKeysToTheSameParent(t *testing.T) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func TestSelfReferenceWithNulls(t *testing.T) {
 	ctx := context.Background()
 	s, counter := openCounted(t)
