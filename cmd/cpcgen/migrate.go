@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -302,28 +299,11 @@ func replay(ctx context.Context, devURL string, dir *migration.Dir, table string
 // replayFS is replay for the migrations of fsys, in the given format (a
 // nil fsys has none), which create the SQL objects objs.
 func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table string, desired *schema.Schema, exts []*ir.Extension, objs []*ir.Object) (*schema.Schema, *schema.Schema, error) {
-	admin, err := pgx.Connect(ctx, devURL)
+	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
 	if err != nil {
-		return nil, nil, fmt.Errorf("--dev-url: connect: %w", err)
+		return nil, nil, err
 	}
-	defer admin.Close(context.WithoutCancel(ctx))
-	var nonce [4]byte
-	_, _ = rand.Read(nonce[:])
-	name := "cpcgen_dev_" + hex.EncodeToString(nonce[:])
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return nil, nil, fmt.Errorf("--dev-url: create a temporary database (the user needs CREATEDB): %w", err)
-	}
-	defer func() {
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		_, _ = admin.Exec(dctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	}()
-	u, err := url.Parse(devURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return nil, nil, fmt.Errorf("--dev-url must be a postgres:// URL")
-	}
-	u.Path = "/" + name
-	scratch := u.String()
+	defer drop()
 
 	sdb, err := atlasdb.Open(scratch)
 	if err != nil {

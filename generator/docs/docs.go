@@ -267,7 +267,7 @@ func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 	}
 	for _, ix := range at.Indexes {
 		iv := indexView{Name: ix.Name, Columns: indexParts(ix), Unique: yesNo(ix.Unique), Method: "btree"}
-		if isUniqueConstraint(ix) {
+		if sqlschema.IsConstraintIndex(ix) {
 			if !slices.ContainsFunc(t.Indexes, func(x *ir.Index) bool { return x.Constraint && x.Name == ix.Name }) {
 				continue // listed with its column
 			}
@@ -355,17 +355,6 @@ func buildSentinel(t *ir.Table, k *ir.Constraint) sentinelView {
 		sv.Matches = fmt.Sprintf("a violation of %s (%s)", cell(k.Doc), code(k.SQLName))
 	}
 	return sv
-}
-
-// isUniqueConstraint tells the unique constraint of a `unique: true`
-// column from an index.
-func isUniqueConstraint(ix *schema.Index) bool {
-	for _, a := range ix.Attrs {
-		if _, ok := a.(*postgres.Constraint); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // columnCheck reports whether ck is the CHECK of a column (listed with

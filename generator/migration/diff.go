@@ -299,11 +299,28 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plan migration: %w; write this change by hand in a migration of its own", err)
 	}
+	restore, err := restoreDropped(changes)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*Change, 0, len(plan.Changes))
+	// The setval of a column that turns serial while its type changes
+	// (text to integer) reads the converted values: it runs after the
+	// ALTER TABLE converting them.
+	type pendingStart struct {
+		m     *schema.ModifyColumn
+		start *Change
+	}
+	var afterAlter []pendingStart
 	for _, c := range plan.Changes {
 		rev, err := c.ReverseStmts()
 		if err != nil {
 			return nil, fmt.Errorf("plan migration: %w", err)
+		}
+		if t := droppingColumns(c.Source); t != nil && len(rev) > 0 && len(restore[t]) > 0 {
+			// After the columns are back.
+			rev = append(rev, restore[t]...)
+			delete(restore, t)
 		}
 		cmd := c.Cmd
 		if _, ok := addedValue(cmd); ok && !strings.Contains(cmd, " ADD VALUE IF NOT EXISTS ") {
@@ -312,6 +329,18 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 			cmd = strings.Replace(cmd, " ADD VALUE ", " ADD VALUE IF NOT EXISTS ", 1)
 		}
 		change := &Change{Cmd: cmd, Reverse: rev, Comment: c.Comment, Source: c.Source}
+		if mt, ok := c.Source.(*schema.ModifyTable); ok {
+			out = append(out, change)
+			afterAlter = slices.DeleteFunc(afterAlter, func(p pendingStart) bool {
+				if slices.Contains(mt.Changes, schema.Change(p.m)) {
+					out = append(out, p.start)
+					return true
+				}
+				return false
+			})
+			out = append(out, serialRetypes(mt)...)
+			continue
+		}
 		m, ok := c.Source.(*schema.ModifyColumn)
 		if !ok {
 			out = append(out, change)
@@ -319,20 +348,111 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 		}
 		var start string
 		if change.Cmd, start = serialSequence(cmd, m.To); start != "" {
-			// After the sequence, before the column's DEFAULT uses it.
-			out = append(out, change, &Change{Cmd: start, Comment: c.Comment, Source: c.Source, NoUndo: true})
+			s := &Change{Cmd: start, Comment: c.Comment, Source: c.Source, NoUndo: true}
+			out = append(out, change)
+			if retyped(m) {
+				afterAlter = append(afterAlter, pendingStart{m, s})
+			} else {
+				// After the sequence, before the column's DEFAULT uses it.
+				out = append(out, s)
+			}
 			continue
 		}
 		for i := 0; i < len(change.Reverse); i++ {
-			if r, start := serialSequence(change.Reverse[i], m.From); start != "" {
-				change.Reverse = slices.Insert(change.Reverse, i+1, start)
-				change.Reverse[i] = r
-				i++
+			r, start := serialSequence(change.Reverse[i], m.From)
+			if start == "" {
+				continue
 			}
+			change.Reverse[i] = r
+			if alter := retypingAlter(out, m); retyped(m) && alter != nil {
+				// The down converts the values back to integers in the
+				// reverse of the ALTER TABLE, which runs after this one's.
+				alter.Reverse = append(alter.Reverse, start)
+				continue
+			}
+			change.Reverse = slices.Insert(change.Reverse, i+1, start)
+			i++
 		}
 		out = append(out, change)
 	}
+	for _, p := range afterAlter {
+		out = append(out, p.start)
+	}
 	return out, nil
+}
+
+// retypingAlter returns the planned ALTER TABLE of out that holds the
+// column change m, or nil.
+func retypingAlter(out []*Change, m *schema.ModifyColumn) *Change {
+	for _, c := range slices.Backward(out) {
+		if mt, ok := c.Source.(*schema.ModifyTable); ok && slices.Contains(mt.Changes, schema.Change(m)) {
+			return c
+		}
+	}
+	return nil
+}
+
+// restoreDropped returns, by table, the statements that create again the
+// foreign keys and indexes over the columns the changes drop from it.
+// PostgreSQL drops those with their column, so Atlas's planner leaves
+// their drops out of the ALTER TABLE, and with them their reverse: the
+// down migration gave the columns back without them.
+func restoreDropped(changes []schema.Change) (map[*schema.Table][]string, error) {
+	out := map[*schema.Table][]string{}
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		dropped := map[string]bool{}
+		for _, tc := range mt.Changes {
+			if d, ok := tc.(*schema.DropColumn); ok {
+				dropped[d.C.Name] = true
+			}
+		}
+		if len(dropped) == 0 {
+			continue
+		}
+		var adds []schema.Change
+		for _, tc := range mt.Changes {
+			switch tc := tc.(type) {
+			case *schema.DropForeignKey:
+				if slices.ContainsFunc(tc.F.Columns, func(c *schema.Column) bool { return dropped[c.Name] }) {
+					adds = append(adds, &schema.AddForeignKey{F: tc.F})
+				}
+			case *schema.DropIndex:
+				if slices.ContainsFunc(tc.I.Parts, func(p *schema.IndexPart) bool { return p.C != nil && dropped[p.C.Name] }) {
+					adds = append(adds, &schema.AddIndex{I: tc.I})
+				}
+			}
+		}
+		if len(adds) == 0 {
+			continue
+		}
+		plan, err := atlasorder.Plan("restore", []schema.Change{&schema.ModifyTable{T: mt.T, Changes: adds}})
+		if err != nil {
+			return nil, fmt.Errorf("plan migration: restore the constraints of the columns dropped from %q: %w", mt.T.Name, err)
+		}
+		for _, pc := range plan.Changes {
+			out[mt.T] = append(out[mt.T], pc.Cmd)
+		}
+	}
+	return out, nil
+}
+
+// droppingColumns returns the table of a planned ALTER TABLE that drops
+// columns, or nil.
+func droppingColumns(source schema.Change) *schema.Table {
+	mt, ok := source.(*schema.ModifyTable)
+	if !ok {
+		return nil
+	}
+	for _, tc := range mt.Changes {
+		if _, ok := tc.(*schema.DropColumn); ok {
+			return mt.T
+		}
+	}
+	return nil
 }
 
 // ownedSequence matches the statement Atlas makes a column serial with:
@@ -354,6 +474,43 @@ func serialSequence(stmt string, c *schema.Column) (string, string) {
 	seq, table, column := m[1], m[2], m[3]
 	return fmt.Sprintf("CREATE SEQUENCE IF NOT EXISTS %s AS %s OWNED BY %s.%s", seq, st.IntegerType().T, table, column),
 		fmt.Sprintf("SELECT setval(%s, coalesce(max(%s), 0) + 1, false) FROM %s", names.QuoteLiteral(seq), column, table)
+}
+
+// serialRetypes returns, for each serial column whose integer type the
+// ALTER TABLE of mt changes (serial to bigserial), the statement giving
+// its sequence the new type, as PostgreSQL makes a serial column's
+// sequence of the column's type: ALTER COLUMN TYPE leaves the sequence
+// alone, so an integer column widened to bigint kept an integer sequence,
+// whose nextval fails past 2^31-1, and a database built from the specs
+// differed. The sequence is found by its column (pg_get_serial_sequence):
+// an imported one may be named otherwise.
+func serialRetypes(mt *schema.ModifyTable) []*Change {
+	var out []*Change
+	for _, tc := range mt.Changes {
+		m, ok := tc.(*schema.ModifyColumn)
+		if !ok || !m.Change.Is(schema.ChangeType) {
+			continue
+		}
+		from, ok1 := m.From.Type.Type.(*postgres.SerialType)
+		to, ok2 := m.To.Type.Type.(*postgres.SerialType)
+		if !ok1 || !ok2 || from.IntegerType().T == to.IntegerType().T {
+			continue
+		}
+		out = append(out, &Change{
+			Cmd:     alterSerialSequence(mt.T.Name, m.To.Name, to.IntegerType().T),
+			Reverse: []string{alterSerialSequence(mt.T.Name, m.To.Name, from.IntegerType().T)},
+			Comment: fmt.Sprintf("make the sequence of %q.%q %s, as its column", mt.T.Name, m.To.Name, to.IntegerType().T),
+			Source:  mt,
+		})
+	}
+	return out
+}
+
+// alterSerialSequence returns the statement giving the sequence of
+// serial column table.column the integer type typ.
+func alterSerialSequence(table, column, typ string) string {
+	return fmt.Sprintf("DO $cpcgen$ BEGIN EXECUTE format('ALTER SEQUENCE %%s AS %s', pg_get_serial_sequence(%s, %s)); END $cpcgen$",
+		typ, names.QuoteLiteral(quote(table)), names.QuoteLiteral(column))
 }
 
 // addedValue returns the value (quoted) an ALTER TYPE … ADD VALUE

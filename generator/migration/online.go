@@ -9,6 +9,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 )
 
 // Backfill settings of the batched UPDATEs online plans write: the
@@ -68,7 +69,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change) ([]schema.Change,
 				}
 				stepped = append(stepped, cs...)
 			case *schema.DropIndex:
-				if isConstraintIndex(tc.I) {
+				if sqlschema.IsConstraintIndex(tc.I) {
 					rest = append(rest, tc)
 					continue
 				}
@@ -78,7 +79,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change) ([]schema.Change,
 				}
 				stepped = append(stepped, c)
 			case *schema.ModifyIndex:
-				if isConstraintIndex(tc.From) || isConstraintIndex(tc.To) || tc.To.Unique && referenced[keyOf(t.Name, tc.To.Parts)] {
+				if sqlschema.IsConstraintIndex(tc.To) || tc.To.Unique && referenced[keyOf(t.Name, tc.To.Parts)] {
 					rest = append(rest, tc)
 					continue
 				}
@@ -209,17 +210,6 @@ func notValid(extra []schema.Clause) []schema.Clause {
 	return append(append([]schema.Clause(nil), extra...), &postgres.NotValid{})
 }
 
-// isConstraintIndex reports whether an index is a unique (or exclusion)
-// constraint's, which ALTER TABLE adds and drops.
-func isConstraintIndex(i *schema.Index) bool {
-	for _, a := range i.Attrs {
-		if _, ok := a.(*postgres.Constraint); ok {
-			return true
-		}
-	}
-	return false
-}
-
 // concurrentIndex builds an index of an existing table in a step of its
 // own; a unique constraint's index is attached by the validate step.
 func concurrentIndex(t *schema.Table, idx *schema.Index) ([]*Change, error) {
@@ -287,14 +277,23 @@ func dropIndexConcurrently(t *schema.Table, idx *schema.Index) (*Change, error) 
 // a window in which neither exists (a unique index made partial, by
 // soft_delete or a where:, would stop guarding the table): to is built
 // concurrently under a name of its own, then the validate step drops
-// from and gives to its name, which take their locks only for a moment.
-// The down migration swaps them back.
+// from (with ALTER TABLE … DROP CONSTRAINT when it is a unique
+// constraint's) and gives to its name, which take their locks only for
+// a moment. The down migration swaps them back.
 func swapIndex(t *schema.Table, from, to *schema.Index) ([]*Change, error) {
 	tmp := *to
 	tmp.Name = fmt.Sprintf("%.48s_cpcgen_new", to.Name)
 	cs, err := concurrentIndex(t, &tmp)
 	if err != nil {
 		return nil, err
+	}
+	if from.Unique && sameParts(from.Parts, to.Parts) {
+		// from keeps the rows unique on the same columns until to is
+		// built: no duplicate can be in the way, which the linter,
+		// seeing a unique index added, would warn of.
+		for _, c := range cs {
+			c.Source = nil
+		}
 	}
 	old, err := planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: []schema.Change{&schema.AddIndex{I: from}}}})
 	if err != nil {
@@ -304,9 +303,15 @@ func swapIndex(t *schema.Table, from, to *schema.Index) ([]*Change, error) {
 	for _, c := range old {
 		create = append(create, c.Cmd)
 	}
+	drop, what := "DROP INDEX "+quote(from.Name), "index"
+	if sqlschema.IsConstraintIndex(from) {
+		// A unique constraint that becomes an index: the constraint's
+		// index enforces the key until the new one has its name.
+		drop, what = fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quote(t.Name), quote(from.Name)), "constraint"
+	}
 	return append(cs,
-		&Change{Cmd: "DROP INDEX " + quote(from.Name), Reverse: create, Step: roleValidate,
-			Comment: fmt.Sprintf("drop index %q of table %q as it was", from.Name, t.Name)},
+		&Change{Cmd: drop, Reverse: create, Step: roleValidate,
+			Comment: fmt.Sprintf("drop %s %q of table %q as it was", what, from.Name, t.Name)},
 		&Change{Cmd: fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quote(tmp.Name), quote(to.Name)),
 			Reverse: []string{fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quote(to.Name), quote(tmp.Name))}, Step: roleValidate,
 			Comment: fmt.Sprintf("give index %q of table %q its name", tmp.Name, t.Name)},

@@ -268,3 +268,38 @@ WHERE a.attrelid = 'posts'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORD
 		return strings.Join(out, " ")
 	})
 }
+
+// TestSerialFromOtherType turns a text key holding numbers into a serial
+// integer and back: the values are converted with a cast to integer (not
+// to serial, which is no type), and the sequence is started after the
+// largest converted value, so the setval runs after the ALTER TABLE that
+// converts them, up and down.
+func TestSerialFromOtherType(t *testing.T) {
+	spec := func(col string) []byte {
+		return []byte("tables:\n  codes:\n    columns:\n      id: {type: " + col + ", primary_key: true}\n")
+	}
+	steps := []migrationStep{
+		{spec("text"), "text plain"},
+		{spec("integer, serial: true"), "integer next 8"},
+		{spec("text"), "text plain"},
+	}
+	runStepsWith(t, migration.Options{AllowDestructive: true, AllowBreaking: true, AllowRewrite: true}, steps, func(db *testDB) string {
+		ctx := context.Background()
+		if _, err := db.pool.Exec(ctx, `INSERT INTO codes SELECT * FROM json_populate_recordset(NULL::codes, '[{"id": 5}, {"id": 7}]') WHERE NOT EXISTS (SELECT FROM codes)`); err != nil {
+			t.Fatal(err)
+		}
+		var typ string
+		var seq *string
+		if err := db.pool.QueryRow(ctx, `SELECT format_type(atttypid, atttypmod), pg_get_serial_sequence('codes', 'id') FROM pg_attribute WHERE attrelid = 'codes'::regclass AND attname = 'id'`).Scan(&typ, &seq); err != nil {
+			t.Fatal(err)
+		}
+		if seq == nil {
+			return typ + " plain"
+		}
+		var next int64
+		if err := db.pool.QueryRow(ctx, `SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM `+*seq).Scan(&next); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%s next %d", typ, next)
+	})
+}

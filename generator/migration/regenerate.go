@@ -9,6 +9,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 )
 
 // regenerate prepares for Atlas's diff the columns whose generation
@@ -378,9 +379,23 @@ func keptTables(current, desired *schema.Schema) iter.Seq2[*schema.Table, *schem
 //     constraint into a unique index (`constraint:` dropped): the diff
 //     does not compare the kind of a unique key. (The other way round is
 //     a statement of its own, indexesToConstraints.)
+//   - a foreign key by the same name and columns that references another
+//     table: the diff compares the referencing tables' names where it
+//     means the referenced ones', so a key moved to another table by
+//     columns of the same names (Ory Kratos's
+//     identity_recovery_tokens_selfservice_recovery_request_id_fkey, from
+//     selfservice_recovery_requests to selfservice_recovery_flows) stayed
+//     on the old table, whose drop then failed.
 func missedChanges(current, desired *schema.Schema, changes []schema.Change) []schema.Change {
 	for ct, dt := range keptTables(current, desired) {
 		var mods []schema.Change
+		for _, to := range dt.ForeignKeys {
+			from, ok := ct.ForeignKey(to.Symbol)
+			if !ok || from.RefTable == nil || to.RefTable == nil || from.RefTable.Name == to.RefTable.Name || modifiesForeignKey(changes, dt.Name, to.Symbol) {
+				continue
+			}
+			mods = append(mods, &schema.ModifyForeignKey{From: from, To: to, Change: schema.ChangeRefTable})
+		}
 		for _, a := range dt.Attrs {
 			to, ok := a.(*schema.Check)
 			if !ok || to.Name == "" {
@@ -394,7 +409,7 @@ func missedChanges(current, desired *schema.Schema, changes []schema.Change) []s
 		}
 		for _, to := range dt.Indexes {
 			from, ok := ct.Index(to.Name)
-			if ok && isConstraintIndex(from) && !isConstraintIndex(to) && sameKey(from, to) {
+			if ok && sqlschema.IsConstraintIndex(from) && !sqlschema.IsConstraintIndex(to) && sameKey(from, to) {
 				mods = append(mods, &schema.ModifyIndex{From: from, To: to, Change: schema.ChangeAttr})
 			}
 		}
@@ -415,6 +430,24 @@ func missedChanges(current, desired *schema.Schema, changes []schema.Change) []s
 	return changes
 }
 
+// modifiesForeignKey reports whether changes already modify or drop the
+// foreign key name of table.
+func modifiesForeignKey(changes []schema.Change, table, name string) bool {
+	mt := findModify(changes, table)
+	if mt == nil {
+		return false
+	}
+	return slices.ContainsFunc(mt.Changes, func(c schema.Change) bool {
+		switch c := c.(type) {
+		case *schema.ModifyForeignKey:
+			return c.From.Symbol == name
+		case *schema.DropForeignKey:
+			return c.F.Symbol == name
+		}
+		return false
+	})
+}
+
 // sameKey reports whether a and b are unique and alike but for their
 // kind (index or constraint).
 func sameKey(a, b *schema.Index) bool {
@@ -432,7 +465,7 @@ func indexesToConstraints(current, desired *schema.Schema) []*Change {
 	for ct, dt := range keptTables(current, desired) {
 		for _, to := range dt.Indexes {
 			from, ok := ct.Index(to.Name)
-			if !ok || isConstraintIndex(from) || !isConstraintIndex(to) || !sameKey(from, to) {
+			if !ok || sqlschema.IsConstraintIndex(from) || !sqlschema.IsConstraintIndex(to) || !sameKey(from, to) {
 				continue
 			}
 			cols := make([]string, len(from.Parts))

@@ -96,6 +96,7 @@ func aroundDefault(col, conversion string, drop bool, set string) string {
 
 // castTarget is the type t as Atlas's statements write it.
 func castTarget(t schema.Type) string {
+	t = serialInteger(t)
 	if e, ok := t.(*schema.EnumType); ok {
 		return quote(e.T)
 	}
@@ -109,8 +110,9 @@ func castTarget(t schema.Type) string {
 // castTo returns the casts ("::integer", "::text::\"status\"") that
 // convert a value of type from to type to when PostgreSQL needs them
 // said: the two are of different kinds, or different enum types (an
-// enum converts through its text); "" otherwise.
+// enum converts through its text, to an enum and from one); "" otherwise.
 func castTo(from, to schema.Type) string {
+	from, to = serialInteger(from), serialInteger(to)
 	_, toArray := to.(*postgres.ArrayType)
 	fe, te := enumElem(from), enumElem(to)
 	switch {
@@ -120,6 +122,20 @@ func castTo(from, to schema.Type) string {
 		return "::text[]::" + quote(te.T) + "[]"
 	case te != nil:
 		return "::text::" + quote(te.T)
+	case fe != nil:
+		// PostgreSQL casts an enum to text only.
+		typ, err := postgres.FormatType(to)
+		if err != nil {
+			return ""
+		}
+		via := "::text"
+		if _, fromArray := from.(*postgres.ArrayType); fromArray {
+			via = "::text[]"
+		}
+		if "::"+typ == via {
+			return via
+		}
+		return via + "::" + typ
 	}
 	fromElem, toElem := from, to
 	if a, ok := from.(*postgres.ArrayType); ok {
@@ -136,6 +152,16 @@ func castTo(from, to schema.Type) string {
 		return ""
 	}
 	return "::" + typ
+}
+
+// serialInteger returns the integer type of a serial type (a value
+// casts to integer, not to serial, and Atlas's ALTER COLUMN … TYPE
+// writes the integer type), and any other type as it is.
+func serialInteger(t schema.Type) schema.Type {
+	if s, ok := t.(*postgres.SerialType); ok {
+		return s.IntegerType()
+	}
+	return t
 }
 
 // hasUsing reports whether m already converts with a USING clause.

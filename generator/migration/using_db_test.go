@@ -62,3 +62,58 @@ func TestTypeChangeKeepsDefaultQuietly(t *testing.T) {
 		}
 	}
 }
+
+// TestEnumToOtherKindCasts changes an integer column to an enum, then to
+// integer again, and a uuid one to an enum and back, over a row:
+// an enum converts to a type of another kind through its text, as the
+// other kinds convert to an enum, up and down (OpenStreetMap's
+// issues.status, an integer made issue_status_enum, whose down cast the
+// enum to integer directly, which PostgreSQL refuses).
+func TestEnumToOtherKindCasts(t *testing.T) {
+	ctx := context.Background()
+	spec := func(level, ref string) []byte {
+		return []byte(fmt.Sprintf("enums:\n  level: ['1', '2']\n  ref_kind: [a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11]\ntables:\n  grades:\n    columns:\n"+
+			"      id: {type: bigint, primary_key: true, identity: true}\n      level: {type: %q}\n      ref: {type: %q}\n", level, ref))
+	}
+	runSteps(t, []migrationStep{
+		{spec("integer", "uuid"), "integer uuid: 2 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},
+		{spec("level", "ref_kind"), "level ref_kind: 2 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},
+		{spec("integer", "uuid"), "integer uuid: 2 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},
+	}, func(db *testDB) string {
+		if _, err := db.pool.Exec(ctx, `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM grades) THEN
+			INSERT INTO grades (level, ref) VALUES (2, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'); END IF; END $$`); err != nil {
+			t.Fatal(err)
+		}
+		var types, values string
+		if err := db.pool.QueryRow(ctx, `SELECT
+			(SELECT string_agg(format_type(atttypid, atttypmod), ' ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'grades'::regclass AND attnum > 1 AND NOT attisdropped),
+			(SELECT format('%s %s', level, ref) FROM grades)`).Scan(&types, &values); err != nil {
+			t.Fatal(err)
+		}
+		return types + ": " + values
+	})
+}
+
+// TestSerialWidened: a serial column made bigint gets a bigint sequence,
+// as a database built from the spec has, and the down gives it back its
+// integer one; the table's name needs quoting. ALTER COLUMN TYPE leaves
+// the sequence alone: the widened column kept an integer sequence, whose
+// nextval fails past 2^31-1 (OpenStreetMap's notes.id, made bigint).
+func TestSerialWidened(t *testing.T) {
+	ctx := context.Background()
+	spec := func(typ string) []byte {
+		return []byte(fmt.Sprintf("tables:\n  Notes:\n    columns:\n      id: {type: %s, primary_key: true, serial: true}\n      body: text\n", typ))
+	}
+	runSteps(t, []migrationStep{
+		{spec("integer"), "integer integer"},
+		{spec("bigint"), "bigint bigint"},
+	}, func(db *testDB) string {
+		var col, seq string
+		if err := db.pool.QueryRow(ctx, `SELECT format_type(a.atttypid, a.atttypmod), format_type(s.seqtypid, NULL)
+			FROM pg_attribute a, pg_sequence s
+			WHERE a.attrelid = '"Notes"'::regclass AND a.attname = 'id' AND s.seqrelid = pg_get_serial_sequence('"Notes"', 'id')::regclass`).Scan(&col, &seq); err != nil {
+			t.Fatal(err)
+		}
+		return col + " " + seq
+	})
+}

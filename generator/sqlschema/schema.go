@@ -457,3 +457,15 @@ func auditKeyTable(s *schema.Schema) *schema.Table {
 	at.AddChecks(&schema.Check{Name: names.Constraint(ir.AuditKeyTable, "id", "check"), Expr: `"id"`})
 	return at
 }
+
+// IsConstraintIndex reports whether an index of a built or inspected
+// table is a constraint's (a unique or exclusion constraint, which ALTER
+// TABLE adds and drops) rather than an index of its own.
+func IsConstraintIndex(ix *schema.Index) bool {
+	for _, a := range ix.Attrs {
+		if _, ok := a.(*postgres.Constraint); ok {
+			return true
+		}
+	}
+	return false
+}

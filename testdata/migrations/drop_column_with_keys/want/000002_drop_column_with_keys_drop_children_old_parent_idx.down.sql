@@ -1,0 +1,7 @@
+-- Migration 000002 drop_column_with_keys_drop_children_old_parent_idx, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 1 of 4 of migration drop_column_with_keys: drops index "children_old_parent_idx" without blocking writes (DROP INDEX CONCURRENTLY, outside a transaction)
+
+-- cpcgen:no-transaction
+-- reverse: drop index "children_old_parent_idx" of table "children" without blocking writes
+CREATE INDEX CONCURRENTLY "children_old_parent_idx" ON "children" ("old_parent");

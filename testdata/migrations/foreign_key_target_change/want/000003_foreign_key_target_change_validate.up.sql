@@ -1,0 +1,6 @@
+-- Migration 000003 foreign_key_target_change_validate, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 2 of 2 of migration foreign_key_target_change: validates the constraints added NOT VALID, scanning the rows without blocking writes
+
+-- validate foreign key "children_parent_id_fkey" of table "children" against the existing rows
+ALTER TABLE "children" VALIDATE CONSTRAINT "children_parent_id_fkey";
