@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/cpcgen/cpcgen/generator"
 	"github.com/cpcgen/cpcgen/internal/importer"
@@ -29,8 +30,21 @@ type importOptions struct {
 	detect, force                              bool
 }
 
+// countedFlag is a flag value that counts the times it is given.
+type countedFlag struct {
+	pflag.Value
+	sets int
+}
+
+// Set sets the value and counts it.
+func (f *countedFlag) Set(s string) error {
+	f.sets++
+	return f.Value.Set(s)
+}
+
 func (c *cli) importCommand() *cobra.Command {
 	var o importOptions
+	sqlFlag := &countedFlag{}
 	cmd := &cobra.Command{
 		Use:   "import",
 		Short: "Write spec files from an existing database or DDL file",
@@ -57,9 +71,10 @@ import never overwrites a spec file that exists with other content (edited
 since it was written) unless --force is given; files holding the same bytes
 are left alone, so running it again is safe. The output is deterministic.
 
---sql files are applied to a temporary database on the server of --dev-url
-when given, else to a throwaway PostgreSQL started from the local binaries
-(as runtime/pgtest does). A statement the server refuses is reported with
+--sql files are applied in order (--sql a.sql --sql b.sql, or all after one
+--sql: --sql migrations/*.up.sql) to a temporary database on the server of
+--dev-url when given, else to a throwaway PostgreSQL started from the local
+binaries (as runtime/pgtest does). A statement the server refuses is reported with
 the file, line, statement and the server's message.
 
 Next: cpcgen generate, then cpcgen migrate diff baseline (migration 1 is the
@@ -69,8 +84,18 @@ the database it came from.`,
   cpcgen import --sql db/structure.sql --detect-behaviours
   cpcgen import --url postgres://app@localhost/app --schema billing --split table
   cpcgen import --sql schema.sql --dev-url postgres://postgres@localhost/postgres --force`,
-		Args: cobra.NoArgs,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case len(args) > 0 && len(o.sqlFiles) == 0:
+				return fmt.Errorf("import takes no arguments (%q): DDL files follow --sql (--sql a.sql b.sql); a database is --url", args[0])
+			case len(args) > 0 && sqlFlag.sets > 1:
+				return fmt.Errorf("DDL files follow either one --sql each or all after one --sql (--sql a.sql b.sql), not both: the place of %q among them is unclear", args[0])
+			case len(args) > 0:
+				// The files after --sql's: --sql a.sql b.sql, or a
+				// shell glob (--sql migrations/*.up.sql).
+				o.sqlFiles = append(o.sqlFiles, args...)
+			}
 			switch {
 			case o.dbURL == "" && len(o.sqlFiles) == 0:
 				return errors.New("import needs --url (a database to read) or --sql (DDL files to read)")
@@ -89,6 +114,10 @@ the database it came from.`,
 	f := cmd.Flags()
 	f.StringVar(&o.dbURL, "url", "", "the database to import (`URL`); it is only read")
 	f.StringSliceVar(&o.sqlFiles, "sql", nil, "DDL `file`s to import, applied in order to a temporary database")
+	// Count the --sql flags, for the files after one (--sql a.sql b.sql);
+	// DefValue "" keeps the help without a default, as a slice's.
+	sqlFlag.Value = f.Lookup("sql").Value
+	f.Lookup("sql").Value, f.Lookup("sql").DefValue = sqlFlag, ""
 	f.StringVar(&o.devURL, "dev-url", "", "with --sql: the server `URL` to create the temporary database on (default: a throwaway local PostgreSQL)")
 	f.StringVar(&o.schema, "schema", "", "the PostgreSQL `schema` to import (default: the connection's current schema, public)")
 	f.StringVar(&o.dir, "dir", "schema", "the `directory` for the spec files, relative to the project")

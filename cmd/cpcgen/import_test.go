@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"maps"
 	"os"
@@ -55,10 +56,16 @@ var dumpComment = regexp.MustCompile(`(?m)^--.*$`)
 // original prints timestamp(6), the rebuilt database timestamp.
 var precision6 = regexp.MustCompile(`\b(timestamp|time|interval)\(6\)`)
 
+// precision6Null is a NULL default of a column of precision 6, which
+// PostgreSQL keeps only for the cast to the precision and import leaves
+// out with it.
+var precision6Null = regexp.MustCompile(`\b((?:timestamp|time|interval)\(6\)(?: with(?:out)? time zone)?) DEFAULT NULL(?:::[a-z]+(?: [a-z]+)*)?`)
+
 // normaliseDump drops comments, SET lines and psql meta-commands from a
 // dump and sorts its statements.
 func normaliseDump(s string) string {
 	s = dumpComment.ReplaceAllString(s, "")
+	s = precision6Null.ReplaceAllString(s, "$1")
 	s = precision6.ReplaceAllString(s, "$1")
 	var stmts, cur []string
 	quote := ""
@@ -293,6 +300,78 @@ CREATE FUNCTION last_ticket() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE r counters%ROWTYPE;
 BEGIN SELECT * INTO r FROM counters WHERE name = 'ticket'; RETURN r.n; END $$;
 CREATE TABLE tickets (id bigint PRIMARY KEY DEFAULT next_ticket(), title text NOT NULL, after bigint DEFAULT last_ticket());`
+	// Defaults calling functions of the schema in tables kept as SQL: a
+	// partition with an index of its own (Pagila's payment_p2022_01),
+	// beside a generated column; a table whose name no spec gives; a
+	// table that inherits; one function that can be created before the
+	// tables, one that reads a table.
+	cases["function defaults of sql tables"] = `CREATE FUNCTION new_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+CREATE TABLE counters (name text PRIMARY KEY, n bigint NOT NULL);
+CREATE FUNCTION next_ticket() RETURNS bigint LANGUAGE sql AS $$ UPDATE counters SET n = n + 1 WHERE name = 'ticket' RETURNING n $$;
+CREATE TABLE payment (id int NOT NULL, at date NOT NULL, amount int NOT NULL, code text NOT NULL DEFAULT new_code(),
+  ticket bigint DEFAULT next_ticket(), double int GENERATED ALWAYS AS (amount * 2) STORED) PARTITION BY RANGE (at);
+CREATE TABLE payment_2024 PARTITION OF payment FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX payment_2024_amount ON payment_2024 (amount);
+CREATE TABLE "odd-name" (id int PRIMARY KEY, code text DEFAULT new_code(), ticket bigint DEFAULT next_ticket());
+CREATE TABLE base (id int, code text DEFAULT new_code());
+CREATE TABLE derived (extra text DEFAULT new_code(), ticket bigint DEFAULT next_ticket()) INHERITS (base);`
+	// PL/pgSQL functions declaring variables of a view's row type
+	// (ThingsBoard's acknowledge_alarm), which PostgreSQL resolves when
+	// it creates the function: in the top block, schema-qualified, with
+	// %ROWTYPE and %TYPE, in a nested block.
+	cases["plpgsql view variables"] = `CREATE TABLE alarm (id int PRIMARY KEY, acked boolean NOT NULL DEFAULT false);
+CREATE VIEW alarm_info AS SELECT id, acked FROM alarm;
+CREATE VIEW alarm_ids AS SELECT id FROM alarm;
+CREATE VIEW acked_alarms AS SELECT id FROM alarm WHERE acked;
+CREATE VIEW open_alarms AS SELECT id FROM alarm WHERE NOT acked;
+CREATE FUNCTION acknowledge(a_id int) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  result alarm_info;
+  r public.alarm_ids%ROWTYPE;
+BEGIN
+  UPDATE alarm SET acked = true WHERE id = a_id;
+  SELECT * INTO result FROM alarm_info WHERE id = a_id;
+  DECLARE
+    x acked_alarms.id%TYPE;
+    y "open_alarms";
+  BEGIN
+    x := a_id;
+  END;
+  RETURN row_to_json(result)::text;
+END $$;`
+	// Boolean expressions with an AND of its own under an AND (an OR
+	// under an OR), which pretty-printing writes without the
+	// parentheses (Hatchet's v1_incoming_webhook check): of a check, a
+	// domain's check, an index's predicate, a view, beside a BETWEEN.
+	cases["nested and"] = `CREATE DOMAIN pair_code AS text CHECK (VALUE <> '' AND (length(VALUE) > 1 AND length(VALUE) < 9));
+CREATE TABLE hook (id int PRIMARY KEY, method text NOT NULL, a text, b text, c int, code pair_code,
+  CHECK ((method = 'basic' AND (a IS NOT NULL AND b IS NOT NULL)) OR (method = 'key' AND (c > 0 OR (c < -10 OR a IS NULL)))),
+  CHECK (c > 0 AND c BETWEEN 1 AND 10));
+CREATE INDEX hook_basic ON hook (a) WHERE method = 'basic' AND (b IS NOT NULL AND c IS NULL);
+CREATE VIEW basic_hooks AS SELECT id FROM hook WHERE method = 'basic' AND (a IS NOT NULL AND b IS NOT NULL);`
+	// Indexes of partitions whose names PostgreSQL cuts to the same
+	// base and numbers in the order the parent's indexes were made
+	// (Lago's enriched_events_default): made in name order, and made in
+	// the other order, so that migrations, which make them in name
+	// order, give each the other's name.
+	cases["partition index name order"] = `CREATE TABLE enriched_events (organization_id int NOT NULL, external_subscription_id text NOT NULL,
+  code text NOT NULL, transaction_id text NOT NULL, "timestamp" timestamp NOT NULL) PARTITION BY RANGE ("timestamp");
+CREATE TABLE enriched_events_default PARTITION OF enriched_events DEFAULT;
+CREATE INDEX idx_lookup_on_enriched_events ON enriched_events (organization_id, external_subscription_id, code, "timestamp");
+CREATE UNIQUE INDEX idx_unique_on_enriched_events ON enriched_events (organization_id, external_subscription_id, transaction_id, "timestamp");
+CREATE TABLE enriched_facts (organization_id int NOT NULL, external_subscription_id text NOT NULL,
+  code text NOT NULL, transaction_id text NOT NULL, "timestamp" timestamp NOT NULL) PARTITION BY RANGE ("timestamp");
+CREATE TABLE enriched_facts_default PARTITION OF enriched_facts DEFAULT;
+CREATE UNIQUE INDEX idx_unique_on_enriched_facts ON enriched_facts (organization_id, external_subscription_id, transaction_id, "timestamp");
+CREATE INDEX idx_lookup_on_enriched_facts ON enriched_facts (organization_id, external_subscription_id, code, "timestamp");`
+	// Time columns of precision 6 with a NULL default, which PostgreSQL
+	// keeps only for the cast to precision 6 (Lago's
+	// payment_dispute_lost_at), beside one of another precision.
+	cases["null defaults of precision 6"] = `CREATE TABLE payments (id int PRIMARY KEY,
+  lost_at timestamp(6) DEFAULT NULL::timestamp without time zone,
+  won_at timestamptz(6) DEFAULT NULL,
+  took interval(6) DEFAULT NULL::interval,
+  seen_at timestamp(3) DEFAULT NULL::timestamp without time zone);`
 	// Columns whose storage is not their type's (SET STORAGE), of a
 	// domain (which giving the column its domain resets) or not, of a
 	// spec table and of a table kept as SQL.
@@ -304,11 +383,23 @@ ALTER TABLE host ALTER COLUMN zone_id SET STORAGE PLAIN;
 ALTER TABLE host ALTER COLUMN note SET STORAGE EXTERNAL, ALTER COLUMN note SET STATISTICS 500;
 CREATE TABLE "odd-name" (id int PRIMARY KEY, body text);
 ALTER TABLE "odd-name" ALTER COLUMN body SET STORAGE MAIN;`
+	// Extensions whose comments are not the ones CREATE EXTENSION gives
+	// them (an older server's, as in Sourcegraph's pg_dump; none), beside
+	// one whose comment is its own.
+	cases["extension comments"] = `CREATE EXTENSION pg_trgm;
+COMMENT ON EXTENSION pg_trgm IS 'trigram matching';
+CREATE EXTENSION hstore;
+COMMENT ON EXTENSION hstore IS NULL;
+CREATE EXTENSION citext;
+CREATE TABLE t (id int PRIMARY KEY, name citext);`
 	// The imported projects' own tests, run against the original
 	// database.
 	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest}
 	for name, ddl := range cases {
 		t.Run(name, func(t *testing.T) {
+			// Each case has databases and a project of its own; run
+			// side by side, they wait on the server less.
+			t.Parallel()
 			orig := loadDDL(t, name, ddl)
 			dir := importProject(t, orig)
 			if name == "library.sql" {
@@ -372,6 +463,52 @@ CREATE FUNCTION fine() RETURNS int LANGUAGE sql AS 'SELECT 1';
 	for _, args := range [][]string{{"generate"}, {"migrate", "diff", "baseline"}, {"migrate", "apply", "--url", pgtest.URL(t)}} {
 		if code, out, errOut := cpcgen(t, append([]string{"-C", dir}, args...)...); code != exitOK {
 			t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+}
+
+// TestImportSQLFiles: DDL files follow one --sql each, or all after one --sql
+// (--sql migrations/*.up.sql, as a shell expands it), applied in order;
+// files after --sql given twice, or arguments without --sql, are refused
+// saying so.
+func TestImportSQLFiles(t *testing.T) {
+	dir := t.TempDir()
+	testfile.Write(t, dir, "go.mod", "module example.com/imported\n\ngo 1.25\n")
+	testfile.Write(t, dir, "1.sql", "CREATE TABLE a (id int PRIMARY KEY);\n")
+	testfile.Write(t, dir, "2.sql", "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);\n")
+	testfile.Write(t, dir, "3.sql", "ALTER TABLE b ADD COLUMN note text;\n")
+	files := []string{filepath.Join(dir, "1.sql"), filepath.Join(dir, "2.sql"), filepath.Join(dir, "3.sql")}
+	dev := pgtest.Current(t).AdminURL()
+	var want string
+	for i, args := range [][]string{
+		{"--sql", files[0], "--sql", files[1], "--sql", files[2]},
+		{"--sql", files[0], files[1], files[2]},
+		{"--sql", files[0] + "," + files[1], files[2]},
+	} {
+		code, out, errOut := cpcgen(t, append([]string{"-C", dir, "import", "--dev-url", dev, "--force", "--package", "importdb"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "schema", "public.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(b[bytes.IndexByte(b, '\n'):]); i == 0 {
+			want = got
+			if !strings.Contains(got, "note: {type: text, nullable: true}") {
+				t.Fatalf("the third file was not applied:\n%s", got)
+			}
+		} else if got != want {
+			t.Errorf("%v: other specs than one --sql each:\n%s", args, got)
+		}
+	}
+	for args, msg := range map[string]string{
+		"--sql " + files[0] + " --sql " + files[1] + " " + files[2]: `either one --sql each or all after one --sql`,
+		"--url postgres://localhost/app " + files[0]:                `import takes no arguments ("` + files[0] + `"): DDL files follow --sql`,
+	} {
+		code, out, errOut := cpcgen(t, append([]string{"-C", dir, "import"}, strings.Fields(args)...)...)
+		if code != exitUsage || !strings.Contains(errOut, msg) {
+			t.Errorf("import %s: exit %d, want the error %q\n%s%s", args, code, msg, out, errOut)
 		}
 	}
 }

@@ -49,8 +49,10 @@ type Catalog struct {
 // Named is an object by kind and name, for reports.
 type Named struct{ Kind, Name, Detail string }
 
-// CatExtension is a row of pg_extension.
-type CatExtension struct{ Name, Schema, Version string }
+// CatExtension is a row of pg_extension. Comment is its comment, ""
+// for none; DefaultComment the one CREATE EXTENSION gives it (its control
+// file's), "" for none.
+type CatExtension struct{ Name, Schema, Version, Comment, DefaultComment string }
 
 // CatEnum is an enum type with its labels in order.
 type CatEnum struct {
@@ -167,6 +169,7 @@ type CatConstraint struct {
 	// KeyIndex is the index of the referenced table that a foreign key
 	// uses: its primary key's or unique constraint's, or a unique index.
 	KeyIndex string
+	plain    string // Def without pretty-printing; see nestedSameOp
 }
 
 // CatIndex is an index that does not back a constraint.
@@ -195,6 +198,7 @@ type CatIndex struct {
 	// Statistics are the statistics targets its columns have (ALTER
 	// INDEX … ALTER COLUMN n SET STATISTICS), each "n target".
 	Statistics []string
+	plainWhere string // Where without pretty-printing; see nestedSameOp
 }
 
 // CatPartIndex is an index of a partition attached to an index of the
@@ -261,6 +265,7 @@ type CatView struct {
 	// ColumnComments are the comments of its columns, each [column,
 	// comment], in the columns' order.
 	ColumnComments [][]string
+	plain          string // Def without pretty-printing; see nestedSameOp
 }
 
 // CatFunction is a function, procedure or aggregate with its overloads.
@@ -368,8 +373,12 @@ FROM pg_namespace n WHERE n.nspname = $1`, r.schema).Scan(&r.cat.SchemaComment)
 }
 
 func (r *reader) extensions() error {
-	return appendRows(r, &r.cat.Extensions, func(e *CatExtension) []any { return []any{&e.Name, &e.Schema, &e.Version} }, `
-SELECT e.extname, n.nspname, e.extversion FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+	return appendRows(r, &r.cat.Extensions, func(e *CatExtension) []any {
+		return []any{&e.Name, &e.Schema, &e.Version, &e.Comment, &e.DefaultComment}
+	}, `
+SELECT e.extname, n.nspname, e.extversion, coalesce(obj_description(e.oid, 'pg_extension'), ''),
+  coalesce((SELECT a.comment FROM pg_available_extensions a WHERE a.name = e.extname), '')
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
 WHERE e.extname <> 'plpgsql' ORDER BY 1`)
 }
 
@@ -451,8 +460,11 @@ ORDER BY a.attrelid, a.attnum`, r.schema)
 func (r *reader) constraints() error {
 	return tableRows(r, func(k *CatConstraint) []any {
 		return []any{&k.Name, &k.Type, &k.Columns, &k.RefTable, &k.RefSchema, &k.RefColumns,
-			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex}
+			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex, &k.plain}
 	}, func(t *CatTable, k *CatConstraint) {
+		if nestedSameOp(k.plain) {
+			k.Def = k.plain
+		}
 		t.Constraints = append(t.Constraints, k)
 	}, `
 SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
@@ -463,7 +475,8 @@ SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
   ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
     WHERE d.classid = 'pg_constraint'::regclass AND d.objid = co.oid AND d.refclassid = 'pg_proc'::regclass
       AND p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
-  coalesce((SELECT ki.relname FROM pg_class ki WHERE co.contype = 'f' AND ki.oid = co.conindid), '')
+  coalesce((SELECT ki.relname FROM pg_class ki WHERE co.contype = 'f' AND ki.oid = co.conindid), ''),
+  pg_get_constraintdef(co.oid, false)
 FROM pg_constraint co
 JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
@@ -475,8 +488,11 @@ ORDER BY co.conrelid, co.conname`, r.schema)
 func (r *reader) indexes() error {
 	return tableRows(r, func(x *CatIndex) []any {
 		return []any{&x.Name, &x.Def, &x.Unique, &x.Method, &x.Keys, &x.KeyCols, &x.Desc, &x.NullsFirst, &x.NKeys,
-			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses, &x.Statistics}
+			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses, &x.Statistics, &x.plainWhere}
 	}, func(t *CatTable, x *CatIndex) {
+		if nestedSameOp(x.plainWhere) {
+			x.Where = x.plainWhere
+		}
 		x.NullsNotDistinct = containsFold(x.Def, " NULLS NOT DISTINCT")
 		t.Indexes = append(t.Indexes, x)
 	}, `
@@ -499,7 +515,8 @@ SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisunique, am.
     WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid AND d.refclassid = 'pg_proc'::regclass
       AND p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
   ARRAY(SELECT a.attnum::text || ' ' || a.attstattarget::text FROM pg_attribute a
-    WHERE a.attrelid = i.indexrelid AND a.attnum > 0 AND a.attstattarget >= 0 ORDER BY a.attnum)
+    WHERE a.attrelid = i.indexrelid AND a.attnum > 0 AND a.attstattarget >= 0 ORDER BY a.attnum),
+  coalesce(pg_get_expr(i.indpred, i.indrelid, false), '')
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
@@ -586,7 +603,8 @@ SELECT t.typname, format_type(t.typbasetype, t.typtypmod), coalesce(t.typdefault
     THEN `+collationName("t.typcollation")+` ELSE '' END,
   coalesce((SELECT array_agg(co.conname ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
   coalesce((SELECT array_agg(pg_get_constraintdef(co.oid, true) ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
-  coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`
+  coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`,
+  coalesce((SELECT array_agg(pg_get_constraintdef(co.oid, false) ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}')
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type b ON b.oid = t.typbasetype
 WHERE n.nspname = $1 AND t.typtype = 'd'`+notExt("t.oid", "pg_type")+`
 ORDER BY 1`, r.schema)
@@ -595,11 +613,14 @@ ORDER BY 1`, r.schema)
 	}
 	for rows.Next() {
 		var d CatDomain
-		var names, defs []string
-		if err := rows.Scan(&d.Name, &d.Base, &d.Default, &d.NotNull, &d.Collation, &names, &defs, &d.Comment, &d.Uses); err != nil {
+		var names, defs, plain []string
+		if err := rows.Scan(&d.Name, &d.Base, &d.Default, &d.NotNull, &d.Collation, &names, &defs, &d.Comment, &d.Uses, &plain); err != nil {
 			return err
 		}
 		for i := range names {
+			if nestedSameOp(plain[i]) {
+				defs[i] = plain[i]
+			}
 			d.Checks = append(d.Checks, Named{Name: names[i], Detail: defs[i]})
 		}
 		r.cat.Domains = append(r.cat.Domains, d)
@@ -630,8 +651,15 @@ ORDER BY 1`, r.schema)
 }
 
 func (r *reader) views() error {
+	defer func() {
+		for i := range r.cat.Views {
+			if v := &r.cat.Views[i]; nestedSameOp(v.plain) {
+				v.Def = v.plain
+			}
+		}
+	}()
 	return appendRows(r, &r.cat.Views, func(v *CatView) []any {
-		return []any{&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses, &v.ColumnComments}
+		return []any{&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses, &v.ColumnComments, &v.plain}
 	}, `
 SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.reloptions, '{}'),
   coalesce(obj_description(c.oid, 'pg_class'), ''),
@@ -641,7 +669,7 @@ SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.relop
     LEFT JOIN pg_class dc ON d.refclassid = 'pg_class'::regclass AND dc.oid = d.refobjid AND dc.oid <> c.oid AND dc.relnamespace = n.oid`+notExt("dc.oid", "pg_class")+`
     LEFT JOIN pg_proc dp ON d.refclassid = 'pg_proc'::regclass AND dp.oid = d.refobjid AND dp.pronamespace = n.oid`+notExt("dp.oid", "pg_proc")+`
     WHERE rw.ev_class = c.oid AND coalesce(dc.relname, dp.proname) IS NOT NULL ORDER BY 1),
-  `+columnComments("c.oid")+`
+  `+columnComments("c.oid")+`, pg_get_viewdef(c.oid, false)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')`+notExt("c.oid", "pg_class")+`
 ORDER BY 1`, r.schema)

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -112,8 +113,11 @@ type converter struct {
 	objNames   map[string]bool
 
 	// precision6 counts the columns whose explicit precision (6), the
-	// default, the spec leaves out.
-	precision6 int
+	// default, the spec leaves out; nullDefaults6 those of them whose
+	// default is a NULL, which PostgreSQL keeps only for the cast to
+	// precision 6 (NULL::timestamp without time zone) and which the
+	// spec leaves out too.
+	precision6, nullDefaults6 int
 
 	// objects by phase, each in order.
 	early, sqlTables, alters, later []*object
@@ -160,7 +164,6 @@ type specTable struct {
 	checks     [][2]string // name, expr
 	goName     string
 	behaviours []string // "timestamps: true" …
-	file       string
 	// partBy and partKey are a partitioned table's method (range, list,
 	// hash) and key columns; parts its partitions as the spec declares
 	// them: name and bound (FROM (…) TO (…), IN (…), WITH (…), DEFAULT).
@@ -334,7 +337,15 @@ func (c *converter) run() {
 	}
 	c.orderUnlogged()
 	if c.precision6 > 0 {
-		c.find("type", "precision (6)", Changed, "%d columns of type timestamp(6), time(6) or interval(6) are declared without (6): 6 is the default precision, so they hold the same values, and migrations create them without the modifier", c.precision6)
+		nulls := ""
+		if c.nullDefaults6 > 0 {
+			nulls = fmt.Sprintf("; %d of them with DEFAULT NULL::…, which PostgreSQL keeps only for the cast to precision 6 and which is no default without it: the spec declares none", c.nullDefaults6)
+		}
+		columns := "columns"
+		if c.precision6 == 1 {
+			columns = "column"
+		}
+		c.find("type", "precision (6)", Changed, "%d %s of type timestamp(6), time(6) or interval(6) declared without (6): 6 is the default precision, so they hold the same values, and migrations create them without the modifier%s", c.precision6, columns, nulls)
 	}
 	c.goNames()
 	c.laterObjects()
@@ -768,29 +779,114 @@ func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 // partIndexNames keeps the names of the indexes of partitions attached
 // to their parents' indexes. Migrations create a partition's index as
 // PostgreSQL does for the parent's index, under the name it chooses
-// (partIndexName); an index named otherwise (made on the partition
+// (partIndexName), in the order migrations make the parent's indexes
+// (partIndexOrder); an index named otherwise (made on the partition
 // first, then attached: index_versions_event_1bf0c9a) is renamed by an
-// sql object after the partition and the parent's index.
+// sql object after the partition and the parent's index. Where a name
+// to give is one PostgreSQL gave another of the partition's indexes
+// (the parent's indexes were made in another order, and their names,
+// cut to 63 bytes, are alike), one sql object renames them all, in an
+// order that frees each name first (renameOrder).
 func (c *converter) partIndexNames() {
 	taken := c.relationsNamed()
 	for _, t := range c.cat.Tables {
-		for _, x := range t.PartIndexes {
+		var renames [][2]string // from the name PostgreSQL gives, to the name
+		var deps [][]string     // of each rename
+		for _, x := range c.partIndexOrder(t) {
 			made := partIndexName(t.Name, x.Columns, taken)
 			taken[made] = true
 			if made == x.Name {
 				continue
 			}
-			deps := []string{c.madeBy(t)}
+			d := []string{c.madeBy(t)}
 			if name := c.keyObjects[t.Parent+"."+x.Parent]; name != "" {
-				deps = append(deps, name)
+				d = append(d, name)
 			}
-			c.add(&c.later, &object{name: c.objName(x.Name, "name"), kind: "other",
-				sql:       fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quoteIdent(made), quoteIdent(x.Name)),
-				drop:      fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quoteIdent(x.Name), quoteIdent(made)),
-				dependsOn: deps})
+			renames, deps = append(renames, [2]string{made, x.Name}), append(deps, d)
 			c.find("index", t.Name+"."+x.Name, Kept, "it is attached to index %s of %s: migrations make it from that index, under the name PostgreSQL gives it (%s), and an sql object renames it", x.Parent, t.Parent, made)
 		}
+		chained := slices.ContainsFunc(renames, func(r [2]string) bool {
+			return slices.ContainsFunc(renames, func(o [2]string) bool { return o[0] == r[1] })
+		})
+		if !chained {
+			for i, r := range renames {
+				c.add(&c.later, &object{name: c.objName(r[1], "name"), kind: "other",
+					sql:       fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quoteIdent(r[0]), quoteIdent(r[1])),
+					drop:      fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quoteIdent(r[1]), quoteIdent(r[0])),
+					dependsOn: deps[i]})
+			}
+			continue
+		}
+		var all []string
+		back := make([][2]string, len(renames))
+		for i, r := range renames {
+			back[i] = [2]string{r[1], r[0]}
+			for _, d := range deps[i] {
+				all = appendUnique(all, d)
+			}
+		}
+		c.add(&c.later, &object{name: c.objName(t.Name, "index_names"), kind: "other",
+			sql: renameOrder(renames, taken), drop: renameOrder(back, taken), dependsOn: all})
 	}
+}
+
+// partIndexOrder is the order in which migrations make the indexes of
+// partition t, which is the order they make its parent's: the indexes of
+// the parent's keys (CREATE TABLE), then the indexes the spec declares,
+// then those sql objects make; each by name.
+func (c *converter) partIndexOrder(t *CatTable) []*CatPartIndex {
+	var parent *CatTable
+	for _, p := range c.cat.Tables {
+		if p.Name == t.Parent {
+			parent = p
+		}
+	}
+	rank := func(x *CatPartIndex) int {
+		switch {
+		case c.keyObjects[t.Parent+"."+x.Parent] != "":
+			return 2
+		case parent != nil && slices.ContainsFunc(parent.Constraints, func(k *CatConstraint) bool {
+			return k.Name == x.Parent && (k.Type == "p" || k.Type == "u" || k.Type == "x")
+		}):
+			return 0
+		}
+		return 1
+	}
+	xs := slices.Clone(t.PartIndexes)
+	slices.SortStableFunc(xs, func(a, b *CatPartIndex) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), strings.Compare(a.Parent, b.Parent))
+	})
+	return xs
+}
+
+// renameOrder is the ALTER INDEX statements that rename indexes, each
+// [from, to], where a name to give may be one to take away: each rename
+// after the one freeing its name, a cycle broken by a name none of taken
+// has.
+func renameOrder(renames [][2]string, taken map[string]bool) string {
+	pending := slices.Clone(renames)
+	var stmts []string
+	rename := func(from, to string) {
+		stmts = append(stmts, fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quoteIdent(from), quoteIdent(to)))
+	}
+	for len(pending) > 0 {
+		held := func(name string) bool {
+			return slices.ContainsFunc(pending, func(r [2]string) bool { return r[0] == name })
+		}
+		i := slices.IndexFunc(pending, func(r [2]string) bool { return !held(r[1]) })
+		if i < 0 {
+			tmp := "cpcgen_rename"
+			for n := 1; taken[tmp] || held(tmp); n++ {
+				tmp = "cpcgen_rename_" + strconv.Itoa(n)
+			}
+			rename(pending[0][0], tmp)
+			pending[0][0] = tmp
+			continue
+		}
+		rename(pending[i][0], pending[i][1])
+		pending = slices.Delete(pending, i, i+1)
+	}
+	return strings.Join(stmts, ";\n")
 }
 
 // madeBy is the object or spec table that makes table t: its own, or its
@@ -942,6 +1038,9 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 	return t.Name + mods + arr, ""
 }
 
+// nullDefaultRE matches a default that is a NULL, cast or not.
+var nullDefaultRE = regexp.MustCompile(`^NULL(::[a-z ]+(\(\d+\))?[a-z ]*)?$`)
+
 // defaultPrecision6 are the types whose precision is 6 when none is
 // given: timestamp(6) and timestamp hold the same values.
 var defaultPrecision6 = map[string]bool{"timestamp": true, "timestamptz": true, "time": true, "timetz": true, "interval": true}
@@ -962,6 +1061,7 @@ func splitType(s string) (string, string) {
 
 func (c *converter) earlyObjects() {
 	cat := c.cat
+	c.extensionComments()
 	for _, s := range cat.Sequences {
 		c.objNames[s.Name] = true
 	}
@@ -1068,6 +1168,25 @@ func (c *converter) earlyObjects() {
 	}
 }
 
+// extensionComments keeps the comment of an extension that is not the
+// one CREATE EXTENSION gives it (COMMENT ON EXTENSION pg_stat_statements
+// IS …, as pg_dump writes it), which extensions: entries do not declare,
+// as an sql object created before the tables, whose reverse gives the
+// extension its own comment again.
+func (c *converter) extensionComments() {
+	for _, e := range c.cat.Extensions {
+		if e.Comment == e.DefaultComment {
+			continue
+		}
+		name := c.objName(e.Name, "comment")
+		c.add(&c.early, &object{name: name, kind: "other", beforeTables: true,
+			sql:       commentSQL("EXTENSION", quoteIdent(e.Name), e.Comment),
+			drop:      commentSQL("EXTENSION", quoteIdent(e.Name), e.DefaultComment),
+			dependsOn: []string{e.Name}})
+		c.find("extension", e.Name, Kept, "its comment is not the one CREATE EXTENSION gives it, and extensions: entries declare no comment: an sql object sets it")
+	}
+}
+
 // objNameOf is the sql object name of a database object: its name when
 // a spec can give it, else a plain spelling of it.
 func objNameOf(name string) string {
@@ -1131,6 +1250,21 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 		fmt.Fprintf(&b, " PARTITION OF %s", quoteIdent(t.Parent))
 		deps = append(deps, objNameOf(t.Parent))
 	}
+	// A default calling functions of the schema is made with the table
+	// when they can all be created before the tables (as a declared
+	// table's is); lateDefaults says why not, by column.
+	lateDefaults := map[string]string{}
+	for _, col := range t.Columns {
+		if col.Default != "" && len(col.DefaultUses) > 0 && col.Generated == "" {
+			if why := c.earlyCalls(col.DefaultUses, fmt.Sprintf("the default of column %s.%s calls it", t.Name, col.Name)); why != "" {
+				lateDefaults[col.Name] = why
+			} else {
+				for _, fn := range col.DefaultUses {
+					deps = appendUnique(deps, objNameOf(fn))
+				}
+			}
+		}
+	}
 	var items []string
 	var inheritedDefaults []*CatColumn
 	if t.Parent == "" {
@@ -1138,12 +1272,12 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 			if col.Inherited && len(t.Inherits) > 0 {
 				// INHERITS brings the column; a default of its own is
 				// set after.
-				if col.Default != "" && col.Default != c.inheritedDefault(t, col.Name) && len(col.DefaultUses) == 0 {
+				if col.Default != "" && col.Default != c.inheritedDefault(t, col.Name) && lateDefaults[col.Name] == "" {
 					inheritedDefaults = append(inheritedDefaults, col)
 				}
 				continue
 			}
-			items = append(items, columnDDL(t, col))
+			items = append(items, columnDDL(t, col, lateDefaults[col.Name] == ""))
 			if col.Generated == "s" {
 				for _, fn := range col.DefaultUses {
 					deps = appendUnique(deps, objNameOf(fn))
@@ -1181,7 +1315,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	if t.Parent != "" {
 		for _, col := range t.Columns {
-			if col.Default != "" && len(col.DefaultUses) == 0 {
+			if col.Default != "" && col.Generated == "" && lateDefaults[col.Name] == "" {
 				inheritedDefaults = append(inheritedDefaults, col)
 			}
 		}
@@ -1203,8 +1337,8 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	c.add(&c.sqlTables, &object{name: objNameOf(t.Name), kind: "other", sql: b.String(), drop: "DROP TABLE " + q, dependsOn: deps})
 	for _, col := range t.Columns {
-		if len(col.DefaultUses) > 0 && col.Generated == "" {
-			c.columnDefaultObject(t, col, "calls a function of the schema, which exists only after the tables; the default is set by an sql object")
+		if why := lateDefaults[col.Name]; why != "" {
+			c.columnDefaultObject(t, col, fmt.Sprintf("calls %s, so it cannot be created before the tables: an sql object after them sets the default", why))
 		}
 	}
 	for _, k := range t.Constraints {
@@ -1260,8 +1394,9 @@ func (c *converter) inheritedDefault(t *CatTable, name string) string {
 // columnDDL is the definition of column col of table t in its CREATE
 // TABLE statement. An identity names its sequence when PostgreSQL would
 // name it otherwise, and gives the sequence's options that are not
-// PostgreSQL's.
-func columnDDL(t *CatTable, col *CatColumn) string {
+// PostgreSQL's. withDefault is false for a default an sql object sets
+// after the tables.
+func columnDDL(t *CatTable, col *CatColumn, withDefault bool) string {
 	s := quoteIdent(col.Name) + " " + col.Type
 	if col.Collation != "" {
 		s += " COLLATE " + col.Collation
@@ -1278,7 +1413,7 @@ func columnDDL(t *CatTable, col *CatColumn) string {
 		if len(opts) > 0 {
 			s += " (" + strings.Join(opts, " ") + ")"
 		}
-	case col.Default != "" && len(col.DefaultUses) == 0:
+	case col.Default != "" && withDefault:
 		s += " DEFAULT " + col.Default
 	}
 	if col.NotNull {
@@ -1616,6 +1751,15 @@ func (c *converter) buildTable(st *specTable) {
 		sc := &specColumn{cat: col, typ: typ, nullable: !col.NotNull}
 		if strings.Contains(col.Type, "(6)") && !strings.Contains(typ, "(6)") {
 			c.precision6++
+			if nullDefaultRE.MatchString(col.Default) && col.Generated == "" {
+				// Without the precision, the cast is none: PostgreSQL
+				// would store no default, which is what NULL is.
+				c.nullDefaults6++
+				bare := *col
+				bare.Default, bare.DefaultUses = "", nil
+				col = &bare
+				sc.cat = col
+			}
 		}
 		switch col.Identity {
 		case "d":
@@ -1681,6 +1825,7 @@ func (c *converter) buildTable(st *specTable) {
 			sql:       fmt.Sprintf("ALTER TABLE %s SET (%s)", quoteIdent(t.Name), strings.Join(t.Options, ", ")),
 			drop:      fmt.Sprintf("ALTER TABLE %s RESET (%s)", quoteIdent(t.Name), strings.Join(keys, ", ")),
 			dependsOn: []string{t.Name}})
+		c.find("table", t.Name, Kept, "its storage options (%s), which specs do not declare: an sql object sets them", strings.Join(t.Options, ", "))
 	}
 	if t.Unlogged {
 		o := &object{name: c.objName(t.Name, "unlogged"), kind: "other",
@@ -1688,11 +1833,13 @@ func (c *converter) buildTable(st *specTable) {
 			dependsOn: []string{t.Name}}
 		c.add(&c.alters, o)
 		c.unlogged[t.Name] = o
+		c.find("table", t.Name, Kept, "it is UNLOGGED, which specs do not declare: an sql object sets it unlogged")
 	}
 	if t.RLS {
 		c.add(&c.alters, &object{name: c.objName(t.Name, "row_security"), kind: "other",
 			sql:  fmt.Sprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", quoteIdent(t.Name)),
 			drop: fmt.Sprintf("ALTER TABLE %s DISABLE ROW LEVEL SECURITY", quoteIdent(t.Name)), dependsOn: []string{t.Name}})
+		c.find("table", t.Name, Kept, "row-level security is enabled on it, which specs do not declare: an sql object enables it")
 	}
 	if m := partKeyRE.FindStringSubmatch(t.PartKey); m != nil {
 		st.partBy = strings.ToLower(m[1])
@@ -2104,10 +2251,28 @@ func (c *converter) laterObjects() {
 	// view needs it first. Find those uses by name.
 	for _, f := range cat.Functions {
 		o := fnIndex[f.Name]
-		if o == nil || !strings.Contains(strings.ToLower(strings.Join(f.Defs, "\n")), "language sql") {
+		if o == nil {
 			continue
 		}
 		body := strings.Join(f.Defs, "\n")
+		lower := strings.ToLower(body)
+		if strings.Contains(lower, "language plpgsql") {
+			// PL/pgSQL's check compiles the function when it is
+			// created, which resolves the types of the variables its
+			// DECLARE sections declare: one of a view's row type
+			// (ThingsBoard's result alarm_info; r v%ROWTYPE; x
+			// v.col%TYPE) needs the view first.
+			decl := c.declareSections(body)
+			for _, v := range cat.Views {
+				if mentions(decl, v.Name) || strings.Contains(decl, `"`+strings.ReplaceAll(v.Name, `"`, `""`)+`"`) {
+					o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
+				}
+			}
+			continue
+		}
+		if !strings.Contains(lower, "language sql") {
+			continue
+		}
 		for _, v := range cat.Views {
 			if mentions(body, v.Name) {
 				o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
@@ -2151,6 +2316,27 @@ func (c *converter) laterObjects() {
 	c.early = orderByDeps(append(c.early, early...))
 	c.later = append(c.later, orderByDeps(append(fns, views...))...)
 	c.later = append(c.later, trigs...)
+}
+
+// declareRE matches a DECLARE section of a PL/pgSQL block, up to the
+// BEGIN that ends it.
+var declareRE = regexp.MustCompile(`(?is)\bdeclare\b(.*?)\bbegin\b`)
+
+// declareSections returns the DECLARE sections of the PL/pgSQL function
+// definition def, names qualified by the imported schema unqualified. A
+// view's name is found in them as mentions finds it, or quoted.
+func (c *converter) declareSections(def string) string {
+	var b strings.Builder
+	for _, m := range declareRE.FindAllStringSubmatch(def, -1) {
+		b.WriteString(m[1] + "\n")
+	}
+	out := b.String()
+	if c.cat.Schema != "" {
+		for _, q := range []string{quoteIdent(c.cat.Schema) + ".", c.cat.Schema + "."} {
+			out = strings.ReplaceAll(out, q, "")
+		}
+	}
+	return out
 }
 
 var wordCache = map[string]*regexp.Regexp{}

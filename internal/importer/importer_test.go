@@ -507,3 +507,159 @@ CREATE INDEX post_at_desc ON post (neg(at));
 		t.Errorf("want both functions before the tables:\n%s", got)
 	}
 }
+
+// TestTableSettingsReported: a table's storage options, UNLOGGED and
+// row-level security, which sql objects set, are each reported with the
+// table, as every other object kept as SQL is (Plausible's oban_peers is
+// unlogged): the report counted the sql objects but did not name them.
+func TestTableSettingsReported(t *testing.T) {
+	conn := loadedConn(t, "settings", `
+CREATE TABLE packed (id int PRIMARY KEY) WITH (fillfactor = 70);
+CREATE UNLOGGED TABLE peers (name text PRIMARY KEY);
+CREATE TABLE notes (id int PRIMARY KEY);
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+`)
+	res := convert(t, conn, "test")
+	var got []string
+	for _, f := range res.Findings {
+		if f.Kind == "table" {
+			got = append(got, f.String())
+		}
+	}
+	want := []string{
+		"table notes: kept as sql_object: row-level security is enabled on it, which specs do not declare: an sql object enables it",
+		"table packed: kept as sql_object: its storage options (fillfactor=70), which specs do not declare: an sql object sets them",
+		"table peers: kept as sql_object: it is UNLOGGED, which specs do not declare: an sql object sets it unlogged",
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("findings of tables:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSQLTableFunctionDefaults: a table kept as SQL (a partition with an
+// index of its own) makes a default calling a function that can be
+// created before the tables with the table, that function before the
+// tables, as a declared table does; a default calling one that reads a
+// table is set after, by an sql object saying why. A generated column of
+// the partition gets no default.
+func TestSQLTableFunctionDefaults(t *testing.T) {
+	conn := loadedConn(t, "defaults", `
+CREATE FUNCTION new_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+CREATE TABLE counters (name text PRIMARY KEY, n bigint NOT NULL);
+CREATE FUNCTION next_ticket() RETURNS bigint LANGUAGE sql AS $$ UPDATE counters SET n = n + 1 WHERE name = 'ticket' RETURNING n $$;
+CREATE TABLE payment (id int NOT NULL, at date NOT NULL, amount int NOT NULL, code text NOT NULL DEFAULT new_code(),
+  ticket bigint DEFAULT next_ticket(), double int GENERATED ALWAYS AS (amount * 2) STORED) PARTITION BY RANGE (at);
+CREATE TABLE payment_2024 PARTITION OF payment FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX payment_2024_amount ON payment_2024 (amount);
+`)
+	res := convert(t, conn, "test")
+	got := string(res.Files[0].Data)
+	for _, want := range []string{
+		"ALTER TABLE payment_2024 ALTER COLUMN code SET DEFAULT new_code()",
+		"ALTER TABLE payment_2024 ALTER COLUMN ticket SET DEFAULT next_ticket()",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the spec lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "SET DEFAULT (amount * 2)") {
+		t.Errorf("the generated column gets a default:\n%s", got)
+	}
+	if strings.Contains(got, "payment_2024_code_default") {
+		t.Errorf("an sql object sets the default of payment_2024.code:\n%s", got)
+	}
+	var notes []string
+	for _, f := range res.Findings {
+		if f.Kind == "column" {
+			notes = append(notes, f.String())
+		}
+	}
+	want := []string{
+		"column payment.ticket: kept as sql_object: its default next_ticket() calls function next_ticket, which names counters, so it cannot be created before the tables: an sql object after them sets the default and the spec declares none, so Create always sends the insert struct's field, and the default applies only to inserts that leave the column out (raw SQL)",
+		"column payment_2024.ticket: kept as sql_object: its default next_ticket() calls function next_ticket, which names counters, so it cannot be created before the tables: an sql object after them sets the default",
+	}
+	if !slices.Equal(notes, want) {
+		t.Errorf("notes on columns:\n%s\nwant\n%s", strings.Join(notes, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestPLpgSQLViewVariables: a PL/pgSQL function declaring variables of a
+// view's row type depends on the view, which PostgreSQL's check resolves
+// when it creates the function; a view named only in its statements, not
+// in a DECLARE section, is not a dependency.
+func TestPLpgSQLViewVariables(t *testing.T) {
+	conn := loadedConn(t, "plpgsql", `
+CREATE TABLE alarm (id int PRIMARY KEY, acked boolean NOT NULL DEFAULT false);
+CREATE VIEW alarm_info AS SELECT id, acked FROM alarm;
+CREATE VIEW alarm_ids AS SELECT id FROM alarm;
+CREATE VIEW acked_alarms AS SELECT id FROM alarm WHERE acked;
+CREATE VIEW open_alarms AS SELECT id FROM alarm WHERE NOT acked;
+CREATE FUNCTION acknowledge(a_id int) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+  result alarm_info;
+  r public.alarm_ids%ROWTYPE;
+BEGIN
+  DECLARE
+    x acked_alarms.id%TYPE;
+  BEGIN
+    SELECT count(*) INTO x FROM open_alarms;
+    RETURN x;
+  END;
+END $$;
+`)
+	res := convert(t, conn, "test")
+	got := string(res.Files[0].Data)
+	if want := "  - name: acknowledge\n    kind: function\n    depends_on: [acked_alarms, alarm_ids, alarm_info]\n"; !strings.Contains(got, want) {
+		t.Errorf("the spec lacks\n%s\n%s", want, got)
+	}
+}
+
+// TestNestedSameOp: an AND directly under an AND (or OR under OR), as
+// PostgreSQL prints an expression without pretty-printing, is found; an
+// AND under an OR, one inside a call or after NOT, and flat ones are not.
+func TestNestedSameOp(t *testing.T) {
+	for expr, want := range map[string]bool{
+		"CHECK (((a > 0) AND ((b > 0) AND (c > 0))))":                                        true,
+		"((a > 0) OR ((b > 0) OR (c > 0)))":                                                  true,
+		"(((a > 0) AND (b > 0)) AND (c > 0))":                                                true,
+		"(((a > 0) AND (b > 0)) OR ((c > 0) AND (d > 0)))":                                   false,
+		"((a > 0) AND (b > 0) AND (c > 0))":                                                  false,
+		"((a > 0) AND (NOT ((b > 0) AND (c > 0))))":                                          false,
+		"((a > 0) AND f(((b > 0) AND (c > 0))))":                                             false,
+		"((a = ' AND (x') AND (\"and\" > 0))":                                                false,
+		"CHECK ((((m = 'B'::t) AND ((u IS NOT NULL) AND (p IS NOT NULL))) OR (m = 'A'::t)))": true,
+	} {
+		if got := nestedSameOp(expr); got != want {
+			t.Errorf("nestedSameOp(%q) = %v, want %v", expr, got, want)
+		}
+	}
+}
+
+// TestPartitionIndexSwap: the indexes of a partition that PostgreSQL
+// named, the parent's indexes made out of name order, each under the
+// name migrations give the other, are renamed by one sql object through
+// a free name, and back.
+func TestPartitionIndexSwap(t *testing.T) {
+	conn := loadedConn(t, "swap", `
+CREATE TABLE enriched_facts (organization_id int NOT NULL, external_subscription_id text NOT NULL,
+  code text NOT NULL, transaction_id text NOT NULL, "timestamp" timestamp NOT NULL) PARTITION BY RANGE ("timestamp");
+CREATE TABLE enriched_facts_default PARTITION OF enriched_facts DEFAULT;
+CREATE UNIQUE INDEX idx_unique_on_enriched_facts ON enriched_facts (organization_id, external_subscription_id, transaction_id, "timestamp");
+CREATE INDEX idx_lookup_on_enriched_facts ON enriched_facts (organization_id, external_subscription_id, code, "timestamp");
+`)
+	res := convert(t, conn, "test")
+	got := string(res.Files[0].Data)
+	want := `  - name: enriched_facts_default_index_names
+    kind: other
+    depends_on: [enriched_facts]
+    sql: |-
+      ALTER INDEX enriched_facts_default_organization_id_external_subscriptio_idx RENAME TO cpcgen_rename;
+      ALTER INDEX enriched_facts_default_organization_id_external_subscripti_idx1 RENAME TO enriched_facts_default_organization_id_external_subscriptio_idx;
+      ALTER INDEX cpcgen_rename RENAME TO enriched_facts_default_organization_id_external_subscripti_idx1
+    drop: |-
+`
+	if !strings.Contains(got, want) {
+		t.Errorf("the spec lacks\n%s\n%s", want, got)
+	}
+}

@@ -59,6 +59,9 @@ func (c *converter) objects() []*object {
 	for _, e := range c.cat.Enums {
 		declared[e.Name] = true
 	}
+	for _, e := range c.cat.Extensions {
+		declared[e.Name] = true
+	}
 	all := append(append(append(append([]*object(nil), c.early...), c.sqlTables...), c.alters...), c.later...)
 	for _, o := range all {
 		declared[o.name] = true
