@@ -220,9 +220,10 @@ func (rc *rowCaches) apply(ctx context.Context, invs []Invalidation, remote bool
 		states := rc.statesOf(inv.table)
 		var err error
 		if inv.all {
+			// The shared cache first, as in tableCache.invalidate.
 			for _, s := range states {
-				s.dropLocal()
 				err = errors.Join(err, s.flushShared(ctx))
+				s.dropLocal()
 			}
 		} else {
 			for _, s := range states {
@@ -245,15 +246,18 @@ func (rc *rowCaches) apply(ctx context.Context, invs []Invalidation, remote bool
 // flushAll drops every entry of every cache of this DB, and of the
 // shared cache, and ends every fill in flight.
 func (rc *rowCaches) flushAll(ctx context.Context, reason string) error {
+	// The shared cache first, as in tableCache.invalidate: a miss that
+	// began before the in-process flush, whichever epoch of the shared
+	// cache it read, is then not shared with later readers.
+	var err error
+	if rc.shared != nil {
+		err = rc.shared.Flush(ctx, "")
+	}
 	rc.epoch.Add(1)
 	for _, s := range rc.allStates() {
 		s.dropLocal()
 	}
 	rc.flushes.Add(1)
-	var err error
-	if rc.shared != nil {
-		err = rc.shared.Flush(ctx, "")
-	}
 	if rc.observers != nil {
 		rc.observe(ctx, CacheEvent{Kind: CacheFlushed, Reason: reason, Err: err})
 	}

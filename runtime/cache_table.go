@@ -492,14 +492,29 @@ func (tc *tableCache[T, K, V]) doneMany(ctx context.Context, b *CacheBatch[T, K,
 // their fills in flight. A key that does not parse drops the whole
 // table's in-process entries instead: too much is safe, too little is
 // not.
+//
+// The shared Cache is emptied first: a miss that begins before the
+// fills in flight are ended may still find the old row there, and
+// readers arriving later would wait for that miss and share its row
+// (after this DB's own write had returned, for a write's invalidation).
+// Ending the fills second drops every miss that could have seen the old
+// row from being shared.
 func (tc *tableCache[T, K, V]) invalidate(ctx context.Context, tenantText string, keys []string, remote bool) error {
-	tenant, err := tc.spec.Tenant.Parse(tenantText)
-	if err != nil {
+	var err error
+	if tc.shared != nil {
+		entries := make([]string, len(keys))
+		for i, s := range keys {
+			entries[i] = tenantText + "\x00" + s
+		}
+		err = tc.shared.Invalidate(ctx, tc.sharedName, entries)
+	}
+	tenant, perr := tc.spec.Tenant.Parse(tenantText)
+	if perr != nil {
 		tc.dropLocal()
 	} else {
 		for _, s := range keys {
-			key, err := tc.spec.Key.Parse(s)
-			if err != nil {
+			key, perr := tc.spec.Key.Parse(s)
+			if perr != nil {
 				tc.dropLocal()
 				break
 			}
@@ -521,14 +536,7 @@ func (tc *tableCache[T, K, V]) invalidate(ctx context.Context, tenantText string
 	} else {
 		tc.c.invalidated.Add(int64(len(keys)))
 	}
-	if tc.shared == nil {
-		return nil
-	}
-	entries := make([]string, len(keys))
-	for i, s := range keys {
-		entries[i] = tenantText + "\x00" + s
-	}
-	return tc.shared.Invalidate(ctx, tc.sharedName, entries)
+	return err
 }
 
 // dropLocal ends every fill in flight and drops every in-process entry.
