@@ -13,6 +13,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/internal/find"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // Options say how Convert writes specs.
@@ -2318,17 +2319,47 @@ func (c *converter) laterObjects() {
 	c.later = append(c.later, trigs...)
 }
 
-// declareRE matches a DECLARE section of a PL/pgSQL block, up to the
-// BEGIN that ends it.
-var declareRE = regexp.MustCompile(`(?is)\bdeclare\b(.*?)\bbegin\b`)
-
 // declareSections returns the DECLARE sections of the PL/pgSQL function
-// definition def, names qualified by the imported schema unqualified. A
-// view's name is found in them as mentions finds it, or quoted.
+// definition def (its overloads' definitions), names qualified by the
+// imported schema unqualified. A view's name is found in them as
+// mentions finds it, or quoted. The bodies are read as tokens: a
+// comment or a string constant saying "begin" or "declare" neither ends
+// nor starts a section, and string constants are left out.
 func (c *converter) declareSections(def string) string {
 	var b strings.Builder
-	for _, m := range declareRE.FindAllStringSubmatch(def, -1) {
-		b.WriteString(m[1] + "\n")
+	toks, err := sqllex.Lex(def)
+	if err != nil {
+		// Not text PostgreSQL printed; read it whole.
+		b.WriteString(def)
+	}
+	for _, t := range toks {
+		tag, ok := sqllex.DollarTag(t.Text, 0)
+		if t.Kind != sqllex.String || !ok || len(t.Text) < 2*len(tag) {
+			continue
+		}
+		body, err := sqllex.Lex(t.Text[len(tag) : len(t.Text)-len(tag)])
+		if err != nil {
+			b.WriteString(t.Text + "\n")
+			continue
+		}
+		in, end := false, -1
+		for _, bt := range body {
+			switch {
+			case bt.Is("declare"):
+				in, end = true, -1
+			case bt.Is("begin"):
+				if in {
+					b.WriteString("\n")
+				}
+				in = false
+			case in && bt.Kind != sqllex.String:
+				if end >= 0 && bt.Off > end {
+					b.WriteByte(' ')
+				}
+				b.WriteString(bt.Text)
+				end = bt.End()
+			}
+		}
 	}
 	out := b.String()
 	if c.cat.Schema != "" {

@@ -587,7 +587,9 @@ CREATE INDEX payment_2024_amount ON payment_2024 (amount);
 // TestPLpgSQLViewVariables: a PL/pgSQL function declaring variables of a
 // view's row type depends on the view, which PostgreSQL's check resolves
 // when it creates the function; a view named only in its statements, not
-// in a DECLARE section, is not a dependency.
+// in a DECLARE section, is not a dependency. A comment or a string
+// saying "begin" does not end a DECLARE section, nor does one saying
+// "declare" start one.
 func TestPLpgSQLViewVariables(t *testing.T) {
 	conn := loadedConn(t, "plpgsql", `
 CREATE TABLE alarm (id int PRIMARY KEY, acked boolean NOT NULL DEFAULT false);
@@ -595,14 +597,19 @@ CREATE VIEW alarm_info AS SELECT id, acked FROM alarm;
 CREATE VIEW alarm_ids AS SELECT id FROM alarm;
 CREATE VIEW acked_alarms AS SELECT id FROM alarm WHERE acked;
 CREATE VIEW open_alarms AS SELECT id FROM alarm WHERE NOT acked;
+CREATE VIEW closed_alarms AS SELECT id FROM alarm WHERE acked;
 CREATE FUNCTION acknowledge(a_id int) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
+  -- the row we begin with
+  label text := 'begin; /* begin */';
   result alarm_info;
-  r public.alarm_ids%ROWTYPE;
+  /* where to begin: */ r public.alarm_ids%ROWTYPE;
 BEGIN
+  -- declare nothing: closed_alarms;
   DECLARE
     x acked_alarms.id%TYPE;
   BEGIN
+    RAISE NOTICE 'declare y closed_alarms; begin';
     SELECT count(*) INTO x FROM open_alarms;
     RETURN x;
   END;
