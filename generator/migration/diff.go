@@ -216,6 +216,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	changes = missedChanges(current, desired, changes)
 	cast := castTypeChanges(changes)
 	changes, constraintRenames := pairRenames(changes)
+	constraintRenames = append(constraintRenames, renameChecks(current, desired, changes)...)
 	checksAfterColumns(changes)
 	changes, pre, err := out.pendingContracts(current, desired, changes, o)
 	if err != nil {
@@ -725,6 +726,57 @@ func renamePrimaryKeys(current, desired *schema.Schema) []*Change {
 			Reverse: []string{fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quote(to), quote(from))},
 			Comment: fmt.Sprintf("rename primary key %q of table %q to %q", from, dt.Name, to),
 		})
+	}
+	return out
+}
+
+// renameChecks renames the checks whose name changes while their
+// expression stays: Atlas's diff pairs checks by expression before name,
+// so it plans nothing for them. A check the changes already drop, add or
+// modify is left to them.
+func renameChecks(current, desired *schema.Schema, changes []schema.Change) []*Change {
+	var out []*Change
+	for ct, dt := range keptTables(current, desired) {
+		touched := map[string]bool{}
+		if mt := findModify(changes, dt.Name); mt != nil {
+			for _, c := range mt.Changes {
+				switch c := c.(type) {
+				case *schema.DropCheck:
+					touched[c.C.Name] = true
+				case *schema.AddCheck:
+					touched[c.C.Name] = true
+				case *schema.ModifyCheck:
+					touched[c.From.Name], touched[c.To.Name] = true, true
+				}
+			}
+		}
+		from, to := namedChecks(ct), namedChecks(dt)
+		used := map[string]bool{}
+		for _, t := range to {
+			if touched[t.Name] || slices.ContainsFunc(from, func(f *schema.Check) bool { return f.Name == t.Name }) {
+				continue
+			}
+			i := slices.IndexFunc(from, func(f *schema.Check) bool {
+				return !used[f.Name] && !touched[f.Name] && wrapped(f.Expr) == wrapped(t.Expr) &&
+					!slices.ContainsFunc(to, func(d *schema.Check) bool { return d.Name == f.Name })
+			})
+			if i < 0 {
+				continue
+			}
+			used[from[i].Name] = true
+			out = append(out, renameConstraint(dt, from[i].Name, t.Name))
+		}
+	}
+	return out
+}
+
+// namedChecks returns the checks of t that have a name.
+func namedChecks(t *schema.Table) []*schema.Check {
+	var out []*schema.Check
+	for _, a := range t.Attrs {
+		if c, ok := a.(*schema.Check); ok && c.Name != "" {
+			out = append(out, c)
+		}
 	}
 	return out
 }

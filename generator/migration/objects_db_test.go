@@ -35,6 +35,15 @@ func assertObjects(t *testing.T, db *testDB, pkg *ir.Package, extra ...string) {
 			want = append(want, o.Key)
 		}
 	}
+	// The sequence PostgreSQL makes for a serial column, under the name
+	// it gives it (the test cases' names are short).
+	for _, t := range pkg.Tables {
+		for _, c := range t.Columns {
+			if c.Serial {
+				want = append(want, "sequence "+t.SQLName+"_"+c.SQLName+"_seq")
+			}
+		}
+	}
 	sort.Strings(want)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("the database holds the objects\n  %s\nthe spec declares\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
