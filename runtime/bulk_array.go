@@ -343,6 +343,24 @@ func CompareTimeOfDay(a, b pgtype.Time) int {
 	return cmp.Or(CompareBool(a.Valid, b.Valid), cmp.Compare(a.Microseconds, b.Microseconds))
 }
 
+// CompareBits orders bit strings as PostgreSQL does: by their bits,
+// then the shorter first; the bits past Len in the last byte do not
+// count.
+func CompareBits(a, b pgtype.Bits) int {
+	n := min(a.Len, b.Len)
+	whole := int(n / 8)
+	if c := bytes.Compare(a.Bytes[:whole], b.Bytes[:whole]); c != 0 {
+		return c
+	}
+	if rest := n % 8; rest > 0 {
+		mask := byte(0xff << (8 - rest))
+		if c := cmp.Compare(a.Bytes[whole]&mask, b.Bytes[whole]&mask); c != 0 {
+			return c
+		}
+	}
+	return cmp.Or(cmp.Compare(a.Len, b.Len), CompareBool(a.Valid, b.Valid))
+}
+
 // CompareInterval orders intervals by months, days, then microseconds:
 // a total order, whose equal intervals are equal in PostgreSQL too.
 func CompareInterval(a, b pgtype.Interval) int {

@@ -392,6 +392,19 @@ CREATE EXTENSION hstore;
 COMMENT ON EXTENSION hstore IS NULL;
 CREATE EXTENSION citext;
 CREATE TABLE t (id int PRIMARY KEY, name citext);`
+	// bit(n) and bit varying(n) columns, plain, nullable, in an array,
+	// as a unique key and in an index's predicate, as River's job table
+	// has them.
+	cases["bit strings"] = `CREATE TABLE masks (
+  id bigserial PRIMARY KEY,
+  states bit(8) NOT NULL DEFAULT B'00000000',
+  flag bit NOT NULL DEFAULT B'1',
+  seen varbit(16) DEFAULT '0101',
+  any_bits bit varying,
+  history varbit[],
+  CONSTRAINT masks_states_key UNIQUE (states)
+);
+CREATE INDEX masks_seen_idx ON masks (seen) WHERE seen IS NOT NULL AND get_bit(seen, 0) = 1;`
 	// The imported projects' own tests, run against the original
 	// database.
 	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest}

@@ -43,9 +43,10 @@ func TestLiteralsOnPostgreSQL(t *testing.T) {
 		{"macaddr", "0800.2b01.0203"}, {"macaddr", "08002B010203"},
 		{"macaddr8", "0800.2b01.0203.0405"}, {"macaddr8", "08002B:0102030405"}, {"macaddr8", "08-00-2b-01-02-03-04-05"},
 		{"ltree", "a"}, {"ltree", "Top.Collections.Pictures.Astronomy_2"},
+		{"bit", "0"}, {"varbit", "0110"}, {"varbit", "000111000111"},
 	}...)
 	sameText := map[string]bool{"range of integer": true, "range of bigint": true, "range of numeric": true,
-		"range of date": true, "range of timestamp": true, "MAC address": true, "EUI-64 MAC address": true, "integer": true, "boolean": true, "text": true}
+		"range of date": true, "range of timestamp": true, "MAC address": true, "EUI-64 MAC address": true, "bit string": true, "integer": true, "boolean": true, "text": true}
 	for _, l := range lits {
 		typ := Lookup(l.typ)
 		canon, err := typ.CheckLiteral(Value{Text: l.text, Desc: strconv.Quote(l.text), Type: typ.Name})

@@ -103,6 +103,7 @@ var (
 	cidrLit    = &Literal{Kind: "IP network", check: checkCidr}
 	macLit     = &Literal{Kind: "MAC address", check: checkMac}
 	mac8Lit    = &Literal{Kind: "EUI-64 MAC address", check: checkMac8}
+	bitLit     = &Literal{Kind: "bit string", check: checkBits}
 )
 
 func checkBool(_ *Type, v Value) (string, error) {
@@ -307,6 +308,30 @@ func checkMac8(_ *Type, v Value) (string, error) {
 		return "", fmt.Errorf("%q is not an EUI-64 MAC address (eight bytes such as 08:00:2b:01:02:03:04:05)", Clip(v.Text))
 	}
 	return macText(h.String()), nil
+}
+
+// checkBits takes a bit string as its bits (1010): exactly n of them
+// for bit(n), at most n for bit varying(n).
+func checkBits(t *Type, v Value) (string, error) {
+	s := strings.TrimSpace(v.Text)
+	if s == "" || strings.Trim(s, "01") != "" {
+		return "", fmt.Errorf("%q is not a bit string (bits 0 and 1, such as 1010)", Clip(v.Text))
+	}
+	args := v.Args
+	if len(args) == 0 {
+		args = t.DefaultArgs
+	}
+	n := 0
+	if len(args) > 0 {
+		n = args[0]
+	}
+	switch {
+	case t.Name == "bit" && len(s) != n:
+		return "", fmt.Errorf("%q has %d bits; type %s takes exactly %d", Clip(v.Text), len(s), v.Type, n)
+	case n > 0 && len(s) > n:
+		return "", fmt.Errorf("%q has %d bits; type %s takes at most %d", Clip(v.Text), len(s), v.Type, n)
+	}
+	return s, nil
 }
 
 var timeRE = regexp.MustCompile(`^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?$`)

@@ -67,7 +67,7 @@ func (t *Type) CheckMods(written string, nums []int, hasArgs bool) ([]int, error
 // MaxLen returns the n of varchar(n) and char(n) given their modifiers,
 // or 0 for a type without a length.
 func (t *Type) MaxLen(args []int) int {
-	if t.Mods == Length && len(args) == 1 {
+	if t.Mods == Length && t.Text && len(args) == 1 {
 		return args[0]
 	}
 	return 0

@@ -71,7 +71,8 @@ type Type struct {
 	// infer it, when that differs from the column's type as written:
 	// varchar for varchar(n) and bpchar for char(n), since a cast to
 	// varchar(n) would cut an over-long value silently where the column
-	// rejects it. "" casts to the type as written.
+	// rejects it (varbit for bit(n) and varbit(n), which a cast pads or
+	// cuts alike). "" casts to the type as written.
 	Cast string
 
 	// Catalog is the type's pg_type.typname, what the server reports for
@@ -242,6 +243,9 @@ func atlasBinary(n string, _ []int) schema.Type  { return &schema.BinaryType{T: 
 func atlasNetwork(n string, _ []int) schema.Type { return &postgres.NetworkType{T: n} }
 func atlasSearch(n string, _ []int) schema.Type  { return &postgres.TextSearchType{T: n} }
 func atlasRange(n string, _ []int) schema.Type   { return &postgres.RangeType{T: n} }
+func atlasBit(n string, a []int) schema.Type {
+	return &postgres.BitType{T: n, Len: int64(arg(a, 0, 0))}
+}
 
 func atlasDecimal(n string, a []int) schema.Type {
 	return &schema.DecimalType{T: n, Precision: arg(a, 0, 0), Scale: arg(a, 1, 0)}
@@ -516,6 +520,25 @@ var All = []*Type{
 		Codec:   "no pgx codec (the extension's type has no fixed OID): text format through pgtype.Hstore's text methods; nil is NULL, a nil value pointer a NULL value; CreateMany sends Create's statement for each row in one pgx.Batch, and batch writes are not generated, as neither COPY's binary form nor an array parameter carries it",
 		Catalog: "hstore", AtlasName: "hstore", atlas: atlasUser, Extension: "hstore",
 		Docs: "a map of text keys to text values or NULL (the hstore extension, which the schema creates); defaults in {sql: …}",
+	},
+	{
+		Name: "bit", Mods: Length, DefaultArgs: []int{1}, Literal: bitLit, Example: "1",
+		Go: GoType{Path: PathPgtype, Name: "Bits"}, NullPtr: true, Copy: true, Unnest: true, Compare: runtimeCompare("Bits"), Cast: "varbit",
+		Codec:   "pgx's bit codec, binary; Len bits, the first in the high bit of Bytes[0]; Valid false is NULL",
+		Catalog: "bit", AtlasName: "bit", atlas: atlasBit,
+		Docs:    "a string of exactly n bits, bit(n) (bit is bit(1)); literals are the bits (1010 for bit(4))",
+		Ordered: true,
+	},
+	{
+		// Atlas reads an array's element type by its SQL name, and knows
+		// this one only as bit varying.
+		Name: "bit varying", Aliases: []string{"varbit"},
+		Mods: Length, Literal: bitLit, Example: "101",
+		Go: GoType{Path: PathPgtype, Name: "Bits"}, NullPtr: true, Copy: true, Unnest: true, Compare: runtimeCompare("Bits"), Cast: "varbit",
+		Codec:   "pgx's bit codec, binary; Len bits, the first in the high bit of Bytes[0]; Valid false is NULL",
+		Catalog: "varbit", AtlasName: "bit varying", atlas: atlasBit,
+		Docs:    "a string of at most n bits, bit varying(n) or varbit(n), or of any length; literals are the bits (101)",
+		Ordered: true,
 	},
 	{
 		Name: "tsvector", Literal: noLiteral,

@@ -159,6 +159,8 @@ func TestLiterals(t *testing.T) {
 		}
 	}
 	bad := []struct{ typ, in, want string }{
+		{"bit", "10", "has 2 bits; type bit takes exactly 1"},
+		{"varbit", "012", "is not a bit string"},
 		{"macaddr", "08:00:2b:01:02", "is not a MAC address"},
 		{"macaddr", "08:00-2b:01:02:03", "is not a MAC address"},
 		{"macaddr8", "08:00:2b:01:02:03", "is not an EUI-64 MAC address"},

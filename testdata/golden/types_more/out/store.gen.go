@@ -32,6 +32,9 @@ type Store struct {
 	// TreeNodes reads and writes table tree_nodes.
 	TreeNodes *TreeNodeRepo
 
+	// JobMasks reads and writes table job_masks.
+	JobMasks *JobMaskRepo
+
 	// Labels reads and writes table labels.
 	Labels *LabelRepo
 }
@@ -44,6 +47,7 @@ type storeRepos struct {
 	FlatGadgets FlatGadgetRepo
 	Bookings    BookingRepo
 	TreeNodes   TreeNodeRepo
+	JobMasks    JobMaskRepo
 	Labels      LabelRepo
 }
 
@@ -54,6 +58,7 @@ func NewStore(db runtime.DBTX) *Store {
 		Bookings:    *NewBookingRepo(db),
 		FlatGadgets: *NewFlatGadgetRepo(db),
 		Gadgets:     *NewGadgetRepo(db),
+		JobMasks:    *NewJobMaskRepo(db),
 		Labels:      *NewLabelRepo(db),
 		TreeNodes:   *NewTreeNodeRepo(db),
 	}
@@ -61,6 +66,7 @@ func NewStore(db runtime.DBTX) *Store {
 		Bookings:    &a.Bookings,
 		FlatGadgets: &a.FlatGadgets,
 		Gadgets:     &a.Gadgets,
+		JobMasks:    &a.JobMasks,
 		Labels:      &a.Labels,
 		TreeNodes:   &a.TreeNodes,
 		db:          db,
@@ -82,6 +88,8 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrBookingIDTaken,
 	ErrTreeNodeIDTaken,
 	ErrTreeNodePathTaken,
+	ErrJobMaskIDTaken,
+	ErrJobMaskStatesTaken,
 	ErrLabelIDTaken,
 }}
 
