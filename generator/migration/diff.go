@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
@@ -293,6 +294,48 @@ func checksAfterColumns(changes []schema.Change) {
 	}
 }
 
+// createIndexRE matches a statement creating an index, with its name.
+var createIndexRE = regexp.MustCompile(`^CREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?"((?:[^"]|"")+)"`)
+
+// dropIndexRE matches a statement dropping an index, with its name.
+var dropIndexRE = regexp.MustCompile(`^DROP INDEX (?:CONCURRENTLY )?(?:IF EXISTS )?"((?:[^"]|"")+)"`)
+
+// afterFreed moves each statement creating an index whose name a later
+// statement frees (dropping the index, or the table holding it) to just
+// after that statement: an index's name is the schema's, so the new one
+// cannot be made while the old one exists (a table replaced by another
+// that keeps its index names). Atlas plans the tables it adds before
+// those it drops.
+func afterFreed(plan []*migrate.Change) []*migrate.Change {
+	freed := map[string]int{}
+	for i, c := range plan {
+		if m := dropIndexRE.FindStringSubmatch(c.Cmd); m != nil {
+			freed[strings.ReplaceAll(m[1], `""`, `"`)] = i
+		}
+		if d, ok := c.Source.(*schema.DropTable); ok && strings.HasPrefix(c.Cmd, "DROP TABLE ") {
+			for _, ix := range d.T.Indexes {
+				freed[ix.Name] = i
+			}
+			if d.T.PrimaryKey != nil && d.T.PrimaryKey.Name != "" {
+				freed[d.T.PrimaryKey.Name] = i
+			}
+		}
+	}
+	moved := map[int][]*migrate.Change{}
+	var out []*migrate.Change
+	for i, c := range plan {
+		if m := createIndexRE.FindStringSubmatch(c.Cmd); m != nil {
+			if j, ok := freed[strings.ReplaceAll(m[1], `""`, `"`)]; ok && j > i {
+				moved[j] = append(moved[j], c)
+				continue
+			}
+		}
+		out = append(out, c)
+		out = append(out, moved[i]...)
+	}
+	return out
+}
+
 // planChanges turns schema changes into statements with Atlas's planner,
 // without schema qualifiers.
 func planChanges(changes []schema.Change) ([]*Change, error) {
@@ -300,6 +343,7 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plan migration: %w; write this change by hand in a migration of its own", err)
 	}
+	plan.Changes = afterFreed(plan.Changes)
 	restore, err := restoreDropped(changes)
 	if err != nil {
 		return nil, err
