@@ -14,6 +14,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/internal/atlasorder"
 )
 
@@ -300,26 +301,65 @@ var createIndexRE = regexp.MustCompile(`^CREATE (?:UNIQUE )?INDEX (?:CONCURRENTL
 // dropIndexRE matches a statement dropping an index, with its name.
 var dropIndexRE = regexp.MustCompile(`^DROP INDEX (?:CONCURRENTLY )?(?:IF EXISTS )?"((?:[^"]|"")+)"`)
 
-// afterFreed moves each statement creating an index whose name a later
-// statement frees (dropping the index, or the table holding it) to just
-// after that statement: an index's name is the schema's, so the new one
-// cannot be made while the old one exists (a table replaced by another
-// that keeps its index names). Atlas plans the tables it adds before
-// those it drops.
+// afterFreed orders the statements making an index (or a key, whose
+// index has its name) after those freeing the name (dropping the index,
+// or the table holding it): an index's name is the schema's, so the new
+// one cannot be made while the old one exists — a table replaced by
+// another that keeps its index and key names. Atlas plans the tables it
+// adds before those it drops. A CREATE INDEX moves to just after the
+// drop; a CREATE TABLE whose keys take a freed name has the DROP TABLE
+// moved to just before it, unless a statement between them still needs
+// the dropped table (dropping a foreign key that references it, or a
+// table that does).
 func afterFreed(plan []*migrate.Change) []*migrate.Change {
 	freed := map[string]int{}
 	for i, c := range plan {
 		if m := dropIndexRE.FindStringSubmatch(c.Cmd); m != nil {
 			freed[strings.ReplaceAll(m[1], `""`, `"`)] = i
 		}
-		if d, ok := c.Source.(*schema.DropTable); ok && strings.HasPrefix(c.Cmd, "DROP TABLE ") {
-			for _, ix := range d.T.Indexes {
+		if t := droppedTable(c); t != nil {
+			for _, ix := range t.Indexes {
 				freed[ix.Name] = i
 			}
-			if d.T.PrimaryKey != nil && d.T.PrimaryKey.Name != "" {
-				freed[d.T.PrimaryKey.Name] = i
+			if t.PrimaryKey != nil && t.PrimaryKey.Name != "" {
+				freed[t.PrimaryKey.Name] = i
 			}
 		}
+	}
+	if len(freed) == 0 {
+		return plan
+	}
+	for i := 0; i < len(plan); i++ {
+		a, ok := plan[i].Source.(*schema.AddTable)
+		if !ok || !strings.HasPrefix(plan[i].Cmd, "CREATE TABLE ") {
+			continue
+		}
+		j := -1
+		for _, ix := range a.T.Indexes {
+			if k, ok := freed[ix.Name]; ok && k > i && sqlschema.IsConstraintIndex(ix) {
+				j = max(j, k)
+			}
+		}
+		if a.T.PrimaryKey != nil {
+			if k, ok := freed[a.T.PrimaryKey.Name]; ok && k > i {
+				j = max(j, k)
+			}
+		}
+		if j < 0 || !droppable(plan[i+1:j], droppedTable(plan[j])) {
+			continue
+		}
+		drop := plan[j]
+		copy(plan[i+1:j+1], plan[i:j])
+		plan[i] = drop
+		for name, k := range freed {
+			switch {
+			case k == j:
+				freed[name] = i
+			case k >= i && k < j:
+				freed[name] = k + 1
+			}
+		}
+		i++
 	}
 	moved := map[int][]*migrate.Change{}
 	var out []*migrate.Change
@@ -334,6 +374,39 @@ func afterFreed(plan []*migrate.Change) []*migrate.Change {
 		out = append(out, moved[i]...)
 	}
 	return out
+}
+
+// droppedTable returns the table a DROP TABLE statement drops, or nil.
+func droppedTable(c *migrate.Change) *schema.Table {
+	if d, ok := c.Source.(*schema.DropTable); ok && strings.HasPrefix(c.Cmd, "DROP TABLE ") {
+		return d.T
+	}
+	return nil
+}
+
+// droppable reports whether table t can be dropped before the statements
+// between: none drops a table with a foreign key referencing it, a
+// foreign key or a column (which may hold one).
+func droppable(between []*migrate.Change, t *schema.Table) bool {
+	if t == nil {
+		return false
+	}
+	for _, c := range between {
+		switch src := c.Source.(type) {
+		case *schema.DropTable:
+			if slices.ContainsFunc(src.T.ForeignKeys, func(fk *schema.ForeignKey) bool { return fk.RefTable != nil && fk.RefTable.Name == t.Name }) {
+				return false
+			}
+		case *schema.ModifyTable:
+			for _, mc := range src.Changes {
+				switch mc.(type) {
+				case *schema.DropForeignKey, *schema.DropColumn:
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // planChanges turns schema changes into statements with Atlas's planner,
