@@ -216,6 +216,9 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		return nil, fmt.Errorf("diff schema: %w", err)
 	}
 	changes = missedChanges(current, desired, changes)
+	if err := uncastable(changes); err != nil {
+		return nil, err
+	}
 	cast := castTypeChanges(changes)
 	changes, constraintRenames := pairRenames(changes)
 	constraintRenames = append(constraintRenames, renameChecks(current, desired, changes)...)

@@ -1,6 +1,7 @@
 package migration
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -33,6 +34,52 @@ func castTypeChanges(changes []schema.Change) (cast []*schema.ModifyColumn) {
 		}
 	}
 	return cast
+}
+
+// uncastable refuses a column type change PostgreSQL has no cast for,
+// from a time of day to a date or timestamp, or from a date to a time of
+// day: no ALTER COLUMN … TYPE converts the values, with USING "col"::type
+// or without; only an expression of the user's can (current_date +
+// "col").
+func uncastable(changes []schema.Change) error {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for _, tc := range mt.Changes {
+			m, ok := tc.(*schema.ModifyColumn)
+			if !ok || !retyped(m) || hasUsing(m) {
+				continue
+			}
+			from, fok := elemType(m.From.Type.Type).(*schema.TimeType)
+			to, tok := elemType(m.To.Type.Type).(*schema.TimeType)
+			if !fok || !tok || !(timeOfDay(from.T) && !timeOfDay(to.T) || from.T == "date" && timeOfDay(to.T)) {
+				continue
+			}
+			f, _ := postgres.FormatType(m.From.Type.Type)
+			t, _ := postgres.FormatType(m.To.Type.Type)
+			return fmt.Errorf("column %q of table %q changes type from %s to %s, which PostgreSQL has no cast for: no migration converts its values by itself. "+
+				"Change it in steps (add a column of type %s, set it in SQL, say UPDATE %s SET new = current_date + %s, drop the old column), "+
+				"or write ALTER TABLE … ALTER COLUMN … TYPE %s USING <expression> in a migration by hand",
+				m.To.Name, mt.T.Name, f, t, t, quote(mt.T.Name), quote(m.To.Name), t)
+		}
+	}
+	return nil
+}
+
+// elemType returns the element type of an array type, any other type as
+// it is.
+func elemType(t schema.Type) schema.Type {
+	if a, ok := t.(*postgres.ArrayType); ok && a.Type != nil {
+		return a.Type
+	}
+	return t
+}
+
+// timeOfDay reports whether an Atlas time type is time or timetz.
+func timeOfDay(t string) bool {
+	return strings.HasPrefix(t, "time") && !strings.HasPrefix(t, "timestamp")
 }
 
 // castStatements completes the planned statements of the changes

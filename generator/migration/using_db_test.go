@@ -3,7 +3,10 @@ package migration_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/cpcgen/cpcgen/generator/migration"
 )
 
 // castSpec declares posts with the columns' types given.
@@ -116,4 +119,43 @@ func TestSerialWidened(t *testing.T) {
 		}
 		return col + " " + seq
 	})
+}
+
+// TestUncastableTypeChange: a time column becoming a timestamp, or a
+// date column a time, has no cast in PostgreSQL (Harbor 2.5 converts
+// retention_policy.create_time with USING current_date + create_time):
+// the diff is refused, naming the column and the ways to do it, where it
+// would write a migration that fails on the server. date to timestamp
+// has a cast and is planned.
+func TestUncastableTypeChange(t *testing.T) {
+	spec := func(created, day string) []byte {
+		return []byte("tables:\n  policies:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      created: {type: " + created + "}\n      day: {type: " + day + "}\n")
+	}
+	opts := func(name string) migration.Options {
+		return migration.Options{Name: name, AllowDestructive: true, AllowBreaking: true, AllowRewrite: true}
+	}
+	p := newProject(t, "golang-migrate")
+	p.setSpec(spec("time", "date"))
+	if res := p.diff("init", true); res.Blocked {
+		t.Fatal(report(res))
+	}
+	for _, c := range []struct{ created, day, want string }{
+		{"timestamp", "date", `column "created" of table "policies" changes type from time to timestamp, which PostgreSQL has no cast for`},
+		{"time", "time", `column "day" of table "policies" changes type from date to time, which PostgreSQL has no cast for`},
+	} {
+		p.setSpec(spec(c.created, c.day))
+		dir, err := migration.ReadDir(p.root, "migrations", p.format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = migration.Diff(p.build(), dir, opts("retype"))
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "USING <expression>") {
+			t.Errorf("%s, %s: err = %v, want the refusal %q", c.created, c.day, err, c.want)
+		}
+	}
+	p.setSpec(spec("time", "timestamptz"))
+	if res := p.diff("day_to_timestamptz", true); res.Blocked {
+		t.Fatal(report(res))
+	}
 }
