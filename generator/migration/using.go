@@ -17,23 +17,38 @@ import (
 // that a change PostgreSQL makes without a rewrite stays one. It returns
 // the changes given one, for castStatements.
 func castTypeChanges(changes []schema.Change) (cast []*schema.ModifyColumn) {
+	for _, r := range unconverted(changes) {
+		m := r.m
+		if to := castTo(m.From.Type.Type, m.To.Type.Type); to != "" {
+			m.Extra = append(m.Extra, &postgres.ConvertUsing{X: quote(m.To.Name) + to})
+			cast = append(cast, m)
+		}
+	}
+	return cast
+}
+
+// retype is a column type change and its table.
+type retype struct {
+	t *schema.Table
+	m *schema.ModifyColumn
+}
+
+// unconverted returns the column type changes of changes without a USING
+// clause of their own.
+func unconverted(changes []schema.Change) []retype {
+	var out []retype
 	for _, c := range changes {
 		mt, ok := c.(*schema.ModifyTable)
 		if !ok {
 			continue
 		}
 		for _, tc := range mt.Changes {
-			m, ok := tc.(*schema.ModifyColumn)
-			if !ok || !retyped(m) || hasUsing(m) {
-				continue
-			}
-			if to := castTo(m.From.Type.Type, m.To.Type.Type); to != "" {
-				m.Extra = append(m.Extra, &postgres.ConvertUsing{X: quote(m.To.Name) + to})
-				cast = append(cast, m)
+			if m, ok := tc.(*schema.ModifyColumn); ok && retyped(m) && !hasUsing(m) {
+				out = append(out, retype{mt.T, m})
 			}
 		}
 	}
-	return cast
+	return out
 }
 
 // uncastable refuses a column type change PostgreSQL has no cast for,
@@ -42,28 +57,19 @@ func castTypeChanges(changes []schema.Change) (cast []*schema.ModifyColumn) {
 // or without; only an expression of the user's can (current_date +
 // "col").
 func uncastable(changes []schema.Change) error {
-	for _, c := range changes {
-		mt, ok := c.(*schema.ModifyTable)
-		if !ok {
+	for _, r := range unconverted(changes) {
+		m := r.m
+		from, fok := elemType(m.From.Type.Type).(*schema.TimeType)
+		to, tok := elemType(m.To.Type.Type).(*schema.TimeType)
+		if !fok || !tok || !(timeOfDay(from.T) && !timeOfDay(to.T) || from.T == "date" && timeOfDay(to.T)) {
 			continue
 		}
-		for _, tc := range mt.Changes {
-			m, ok := tc.(*schema.ModifyColumn)
-			if !ok || !retyped(m) || hasUsing(m) {
-				continue
-			}
-			from, fok := elemType(m.From.Type.Type).(*schema.TimeType)
-			to, tok := elemType(m.To.Type.Type).(*schema.TimeType)
-			if !fok || !tok || !(timeOfDay(from.T) && !timeOfDay(to.T) || from.T == "date" && timeOfDay(to.T)) {
-				continue
-			}
-			f, _ := postgres.FormatType(m.From.Type.Type)
-			t, _ := postgres.FormatType(m.To.Type.Type)
-			return fmt.Errorf("column %q of table %q changes type from %s to %s, which PostgreSQL has no cast for: no migration converts its values by itself. "+
-				"Change it in steps (add a column of type %s, set it in SQL, say UPDATE %s SET new = current_date + %s, drop the old column), "+
-				"or write ALTER TABLE … ALTER COLUMN … TYPE %s USING <expression> in a migration by hand",
-				m.To.Name, mt.T.Name, f, t, t, quote(mt.T.Name), quote(m.To.Name), t)
-		}
+		f, _ := postgres.FormatType(m.From.Type.Type)
+		t, _ := postgres.FormatType(m.To.Type.Type)
+		return fmt.Errorf("column %q of table %q changes type from %s to %s, which PostgreSQL has no cast for: no migration converts its values by itself. "+
+			"Change it in steps (add a column of type %s, set it in SQL, say UPDATE %s SET new = current_date + %s, drop the old column), "+
+			"or write ALTER TABLE … ALTER COLUMN … TYPE %s USING <expression> in a migration by hand",
+			m.To.Name, r.t.Name, f, t, t, quote(r.t.Name), quote(m.To.Name), t)
 	}
 	return nil
 }
