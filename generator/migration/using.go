@@ -3,10 +3,13 @@ package migration
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
 // castTypeChanges gives each column type change between kinds of type
@@ -51,42 +54,61 @@ func unconverted(changes []schema.Change) []retype {
 	return out
 }
 
-// uncastable refuses a column type change PostgreSQL has no cast for,
-// from a time of day to a date or timestamp, or from a date to a time of
-// day: no ALTER COLUMN … TYPE converts the values, with USING "col"::type
-// or without; only an expression of the user's can (current_date +
-// "col").
+// uncastable refuses a column type change PostgreSQL has no cast for
+// (integer to uuid, time to timestamp, bigint to boolean: see
+// pgtypes.CastExists): no ALTER COLUMN … TYPE converts the values, with
+// USING "col"::type or without; only an expression of the user's can
+// (to_timestamp(col), current_date + col). An enum converts through
+// text (castTo); a type the table does not know is left to the server.
 func uncastable(changes []schema.Change) error {
 	for _, r := range unconverted(changes) {
 		m := r.m
-		from, fok := elemType(m.From.Type.Type).(*schema.TimeType)
-		to, tok := elemType(m.To.Type.Type).(*schema.TimeType)
-		if !fok || !tok || !(timeOfDay(from.T) && !timeOfDay(to.T) || from.T == "date" && timeOfDay(to.T)) {
+		from, to := castType(m.From.Type.Type), castType(m.To.Type.Type)
+		if from == nil || to == nil {
+			continue
+		}
+		_, fromArray := m.From.Type.Type.(*postgres.ArrayType)
+		_, toArray := m.To.Type.Type.(*postgres.ArrayType)
+		switch {
+		case fromArray != toArray && (!fromArray && from.Text || !toArray && to.Text):
+			continue // through text
+		case fromArray == toArray && pgtypes.CastExists(from, to):
 			continue
 		}
 		f, _ := postgres.FormatType(m.From.Type.Type)
 		t, _ := postgres.FormatType(m.To.Type.Type)
 		return fmt.Errorf("column %q of table %q changes type from %s to %s, which PostgreSQL has no cast for: no migration converts its values by itself. "+
-			"Change it in steps (add a column of type %s, set it in SQL, say UPDATE %s SET new = current_date + %s, drop the old column), "+
-			"or write ALTER TABLE … ALTER COLUMN … TYPE %s USING <expression> in a migration by hand",
-			m.To.Name, r.t.Name, f, t, t, quote(r.t.Name), quote(m.To.Name), t)
+			"Change it in steps (add a column of type %s, set it from %s in SQL, drop the old column), "+
+			"or write ALTER TABLE %s ALTER COLUMN %s TYPE %s USING <expression> in a migration by hand",
+			m.To.Name, r.t.Name, f, t, t, quote(m.To.Name), quote(r.t.Name), quote(m.To.Name), t)
 	}
 	return nil
 }
 
-// elemType returns the element type of an array type, any other type as
-// it is.
-func elemType(t schema.Type) schema.Type {
-	if a, ok := t.(*postgres.ArrayType); ok && a.Type != nil {
-		return a.Type
+// castType returns the row of the type table of a column's Atlas type,
+// an array's element's for an array; nil for an enum or a type the table
+// does not know. (An array and a scalar cast only through text: the
+// scalar is of a string type.)
+func castType(t schema.Type) *pgtypes.Type {
+	switch t := t.(type) {
+	case *postgres.ArrayType:
+		return castType(t.Type)
+	case *schema.EnumType:
+		return nil
+	case *postgres.SerialType:
+		return castType(t.IntegerType())
+	case *postgres.UserDefinedType:
+		return pgtypes.Find(t.T)
 	}
-	return t
+	name, err := postgres.FormatType(t)
+	if err != nil {
+		return nil
+	}
+	return pgtypes.Find(modsRE.ReplaceAllString(name, ""))
 }
 
-// timeOfDay reports whether an Atlas time type is time or timetz.
-func timeOfDay(t string) bool {
-	return strings.HasPrefix(t, "time") && !strings.HasPrefix(t, "timestamp")
-}
+// modsRE matches the modifiers of a type's name, (10) or (18,2).
+var modsRE = regexp.MustCompile(`\(\d+(?:,\s*\d+)?\)`)
 
 // castStatements completes the planned statements of the changes
 // castTypeChanges gave a USING clause: a column's default, which

@@ -3,6 +3,7 @@ package migration_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -121,41 +122,49 @@ func TestSerialWidened(t *testing.T) {
 	})
 }
 
-// TestUncastableTypeChange: a time column becoming a timestamp, or a
-// date column a time, has no cast in PostgreSQL (Harbor 2.5 converts
-// retention_policy.create_time with USING current_date + create_time):
-// the diff is refused, naming the column and the ways to do it, where it
-// would write a migration that fails on the server. date to timestamp
-// has a cast and is planned.
+// TestUncastableTypeChange: a change to a type PostgreSQL has no cast
+// to from the column's (time to timestamp, as Harbor 2.5 converts
+// retention_policy.create_time with USING current_date + create_time;
+// date to time; integer to uuid; bigint to boolean; a scalar to an array
+// of it) is refused, naming the column and the ways to do it, where the
+// diff wrote a migration that failed on the server. date to timestamptz,
+// integer to boolean, text to an array have a cast and are planned.
 func TestUncastableTypeChange(t *testing.T) {
-	spec := func(created, day string) []byte {
-		return []byte("tables:\n  policies:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
-			"      created: {type: " + created + "}\n      day: {type: " + day + "}\n")
+	spec := func(types ...string) []byte {
+		s := "tables:\n  policies:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n"
+		for i, typ := range types {
+			s += fmt.Sprintf("      c%d: {type: %q}\n", i, typ)
+		}
+		return []byte(s)
 	}
-	opts := func(name string) migration.Options {
-		return migration.Options{Name: name, AllowDestructive: true, AllowBreaking: true, AllowRewrite: true}
-	}
+	opts := migration.Options{Name: "retype", AllowDestructive: true, AllowBreaking: true, AllowRewrite: true}
 	p := newProject(t, "golang-migrate")
-	p.setSpec(spec("time", "date"))
+	before := []string{"time", "date", "integer", "bigint", "integer", "integer", "text"}
+	p.setSpec(spec(before...))
 	if res := p.diff("init", true); res.Blocked {
 		t.Fatal(report(res))
 	}
-	for _, c := range []struct{ created, day, want string }{
-		{"timestamp", "date", `column "created" of table "policies" changes type from time to timestamp, which PostgreSQL has no cast for`},
-		{"time", "time", `column "day" of table "policies" changes type from date to time, which PostgreSQL has no cast for`},
+	for i, c := range []struct{ to, want string }{
+		{"timestamp", `column "c0" of table "policies" changes type from time to timestamp, which PostgreSQL has no cast for`},
+		{"time", `column "c1" of table "policies" changes type from date to time, which PostgreSQL has no cast for`},
+		{"uuid", `column "c2" of table "policies" changes type from integer to uuid, which PostgreSQL has no cast for`},
+		{"boolean", `column "c3" of table "policies" changes type from bigint to boolean, which PostgreSQL has no cast for`},
+		{"integer[]", `column "c4" of table "policies" changes type from integer to integer[], which PostgreSQL has no cast for`},
 	} {
-		p.setSpec(spec(c.created, c.day))
+		types := slices.Clone(before)
+		types[i] = c.to
+		p.setSpec(spec(types...))
 		dir, err := migration.ReadDir(p.root, "migrations", p.format)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = migration.Diff(p.build(), dir, opts("retype"))
+		_, err = migration.Diff(p.build(), dir, opts)
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "USING <expression>") {
-			t.Errorf("%s, %s: err = %v, want the refusal %q", c.created, c.day, err, c.want)
+			t.Errorf("%s to %s: err = %v, want the refusal %q", before[i], c.to, err, c.want)
 		}
 	}
-	p.setSpec(spec("time", "timestamptz"))
-	if res := p.diff("day_to_timestamptz", true); res.Blocked {
+	p.setSpec(spec("time", "timestamptz", "integer", "bigint", "boolean", "integer", "text[]"))
+	if res := p.diff("castable", true); res.Blocked {
 		t.Fatal(report(res))
 	}
 }

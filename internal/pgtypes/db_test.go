@@ -70,3 +70,25 @@ func TestLiteralsOnPostgreSQL(t *testing.T) {
 		}
 	}
 }
+
+// TestCastsOnPostgreSQL checks CastExists against the server for every
+// pair of types of the table: whether CAST(NULL::a AS b) is accepted.
+func TestCastsOnPostgreSQL(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Open(t)
+	for _, typ := range All {
+		if typ.Extension != "" {
+			if _, err := pool.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS "+typ.Extension); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, from := range All {
+		for _, to := range All {
+			_, err := pool.Exec(ctx, "SELECT CAST(NULL::"+from.Name+" AS "+to.Name+")")
+			if got, want := CastExists(from, to), err == nil; got != want {
+				t.Errorf("CastExists(%s, %s) = %v; PostgreSQL: %v", from.Name, to.Name, got, err)
+			}
+		}
+	}
+}
