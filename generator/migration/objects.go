@@ -3,6 +3,7 @@ package migration
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -104,9 +105,12 @@ func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs [
 			drops = append(drops, c)
 		}
 	}
+	adopted := adoptSerialSequences(p, pkg, op)
 	for _, n := range pkg.Objects {
 		var c *Change
 		switch {
+		case adopted[n.Key]:
+			continue
 		case op.replace[n.Key]:
 			c = &Change{Cmd: n.Replace, Reverse: []string{cur[n.Key].Replace}, Comment: "replace " + n.Title()}
 			createSum = append(createSum, c.Comment)
@@ -332,6 +336,48 @@ func objectTitle(key string, cur, want map[string]*ir.Object) string {
 	}
 	return key
 }
+
+// adoptSerialSequences keeps the sequence of a column that stops being
+// serial when the spec now declares that sequence as an sql object of
+// kind sequence (as import writes a sequence a plain column owns, a
+// serial whose default was dropped): the object is not created and the
+// statement dropping the sequence with the column's serial becomes one
+// keeping it owned by the column, whose reverse gives it back to the
+// column in the down migration after the objects' own reverses. The
+// sequence keeps its value. It returns the keys of those objects.
+func adoptSerialSequences(p *Planned, pkg *ir.Package, op objectPlan) map[string]bool {
+	adopted := map[string]bool{}
+	for _, n := range pkg.Objects {
+		if n.Kind != "sequence" || !op.create[n.Key] || op.cur[n.Key] != nil {
+			continue
+		}
+		seq := quote(n.Name)
+		for _, c := range p.Changes {
+			if _, ok := c.Source.(*schema.ModifyColumn); !ok || c.Cmd != "DROP SEQUENCE IF EXISTS "+seq {
+				continue // Atlas's statement after the ALTER
+			}
+			var owner string
+			for _, r := range c.Reverse {
+				if m := ownedByRE.FindStringSubmatch(r); m != nil {
+					owner = m[1]
+				}
+			}
+			if owner == "" {
+				break
+			}
+			keep := "ALTER SEQUENCE " + seq + " OWNED BY " + owner
+			c.Cmd, c.Reverse = keep, []string{keep}
+			c.Comment = fmt.Sprintf("keep sequence %s, which the specs now declare, owned by %s", seq, owner)
+			adopted[n.Key] = true
+			break
+		}
+	}
+	return adopted
+}
+
+// ownedByRE matches the owner of a sequence Atlas creates for a serial
+// column: OWNED BY "table"."column".
+var ownedByRE = regexp.MustCompile(`OWNED BY ("(?:[^"]|"")+"\."(?:[^"]|"")+")`)
 
 // columnChanges returns the tables whose columns the schema changes
 // drop, rename or retype, or that are renamed, by their names before
