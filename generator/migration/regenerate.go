@@ -396,13 +396,9 @@ func missedChanges(current, desired *schema.Schema, changes []schema.Change) []s
 			}
 			mods = append(mods, &schema.ModifyForeignKey{From: from, To: to, Change: schema.ChangeRefTable})
 		}
-		for _, a := range dt.Attrs {
-			to, ok := a.(*schema.Check)
-			if !ok || to.Name == "" {
-				continue
-			}
-			for _, b := range ct.Attrs {
-				if from, ok := b.(*schema.Check); ok && from.Name == to.Name && wrapped(from.Expr) != wrapped(to.Expr) {
+		for _, to := range namedChecks(dt) {
+			for _, from := range namedChecks(ct) {
+				if from.Name == to.Name && wrapped(from.Expr) != wrapped(to.Expr) {
 					mods = append(mods, &schema.ModifyCheck{From: from, To: to})
 				}
 			}

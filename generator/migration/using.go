@@ -90,13 +90,12 @@ func uncastable(changes []schema.Change) error {
 // does not know. (An array and a scalar cast only through text: the
 // scalar is of a string type.)
 func castType(t schema.Type) *pgtypes.Type {
+	t = serialInteger(t)
 	switch t := t.(type) {
 	case *postgres.ArrayType:
 		return castType(t.Type)
 	case *schema.EnumType:
 		return nil
-	case *postgres.SerialType:
-		return castType(t.IntegerType())
 	case *postgres.UserDefinedType:
 		return pgtypes.Find(t.T)
 	}

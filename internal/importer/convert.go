@@ -2265,7 +2265,7 @@ func (c *converter) laterObjects() {
 			// v.col%TYPE) needs the view first.
 			decl := c.declareSections(body)
 			for _, v := range cat.Views {
-				if mentions(decl, v.Name) || strings.Contains(decl, `"`+strings.ReplaceAll(v.Name, `"`, `""`)+`"`) {
+				if mentions(decl, v.Name) || strings.Contains(decl, names.QuoteIdent(v.Name)) {
 					o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
 				}
 			}

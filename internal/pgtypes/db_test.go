@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -20,15 +22,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // reads the same from the catalog as from the spec.
 func TestLiteralsOnPostgreSQL(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t)
-	for _, typ := range All {
-		if typ.Extension == "" {
-			continue
-		}
-		if _, err := pool.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS "+typ.Extension); err != nil {
-			t.Fatal(err)
-		}
-	}
+	pool := withExtensions(t)
 	type lit struct{ typ, text string }
 	var lits []lit
 	for _, typ := range All {
@@ -75,14 +69,7 @@ func TestLiteralsOnPostgreSQL(t *testing.T) {
 // pair of types of the table: whether CAST(NULL::a AS b) is accepted.
 func TestCastsOnPostgreSQL(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Open(t)
-	for _, typ := range All {
-		if typ.Extension != "" {
-			if _, err := pool.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS "+typ.Extension); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	pool := withExtensions(t)
 	for _, from := range All {
 		for _, to := range All {
 			_, err := pool.Exec(ctx, "SELECT CAST(NULL::"+from.Name+" AS "+to.Name+")")
@@ -91,4 +78,20 @@ func TestCastsOnPostgreSQL(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withExtensions returns a pool on a fresh database with the extensions
+// of the table's types created.
+func withExtensions(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	pool := pgtest.Pool(t)
+	for _, typ := range All {
+		if typ.Extension == "" {
+			continue
+		}
+		if _, err := pool.Exec(context.Background(), "CREATE EXTENSION IF NOT EXISTS "+typ.Extension); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return pool
 }

@@ -321,10 +321,7 @@ func checkBits(t *Type, v Value) (string, error) {
 	if len(args) == 0 {
 		args = t.DefaultArgs
 	}
-	n := 0
-	if len(args) > 0 {
-		n = args[0]
-	}
+	n := arg(args, 0, 0)
 	switch {
 	case t.Name == "bit" && len(s) != n:
 		return "", fmt.Errorf("%q has %d bits; type %s takes exactly %d", Clip(v.Text), len(s), v.Type, n)
