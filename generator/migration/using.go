@@ -212,13 +212,16 @@ func castTo(from, to schema.Type) string {
 		return via + "::" + typ
 	}
 	fromElem, toElem := from, to
+	fromArray := false
 	if a, ok := from.(*postgres.ArrayType); ok {
-		fromElem = a.Type
+		fromElem, fromArray = a.Type, true
 	}
 	if a, ok := to.(*postgres.ArrayType); ok {
 		toElem = a.Type
 	}
-	if fromElem == nil || toElem == nil || reflect.TypeOf(fromElem) == reflect.TypeOf(toElem) {
+	// A scalar and an array convert only through text, explicitly
+	// (varchar to text[]), even when their elements are of one kind.
+	if fromElem == nil || toElem == nil || fromArray == toArray && reflect.TypeOf(fromElem) == reflect.TypeOf(toElem) {
 		return ""
 	}
 	typ, err := postgres.FormatType(to)

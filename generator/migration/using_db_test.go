@@ -98,6 +98,32 @@ func TestEnumToOtherKindCasts(t *testing.T) {
 	})
 }
 
+// TestScalarToArrayCasts changes a varchar column to text[] and back,
+// over a row holding an array literal: a scalar and an array convert
+// only through text, by an explicit cast, even when their elements are
+// both strings (crates.io's dependencies.features, varchar made text[]).
+func TestScalarToArrayCasts(t *testing.T) {
+	ctx := context.Background()
+	spec := func(typ string) []byte {
+		return []byte(fmt.Sprintf("tables:\n  deps:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n      features: {type: %q}\n", typ))
+	}
+	runSteps(t, []migrationStep{
+		{spec("varchar"), "character varying: {a,b}"},
+		{spec("text[]"), "text[]: {a,b}"},
+		{spec("varchar"), "character varying: {a,b}"},
+	}, func(db *testDB) string {
+		if _, err := db.pool.Exec(ctx, `INSERT INTO deps (features) SELECT '{a,b}' WHERE NOT EXISTS (SELECT 1 FROM deps)`); err != nil {
+			t.Fatal(err)
+		}
+		var typ, value string
+		if err := db.pool.QueryRow(ctx, `SELECT format_type(atttypid, atttypmod), (SELECT features::text FROM deps)
+			FROM pg_attribute WHERE attrelid = 'deps'::regclass AND attname = 'features'`).Scan(&typ, &value); err != nil {
+			t.Fatal(err)
+		}
+		return typ + ": " + value
+	})
+}
+
 // TestSerialWidened: a serial column made bigint gets a bigint sequence,
 // as a database built from the spec has, and the down gives it back its
 // integer one; the table's name needs quoting. ALTER COLUMN TYPE leaves
