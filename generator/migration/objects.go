@@ -222,7 +222,8 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[stri
 		}
 	}
 	// What depends on an object dropped and created again goes and comes
-	// with it: by the dependencies it had, and by those it has now.
+	// with it: by the dependencies it had, and by those it has now, and
+	// by the types its definition is bound to (typeBound).
 	for changed := true; changed; {
 		changed = false
 		for _, n := range pkg.Objects {
@@ -237,9 +238,37 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[stri
 					break
 				}
 			}
+			if op.drop[n.Key] {
+				continue
+			}
+			for _, d := range curObjs {
+				if op.drop[d.Key] && (typeBound(o, d) || typeBound(n, d)) {
+					redo(n.Key, fmt.Sprintf("its definition uses %s", d.Title()))
+					changed = true
+					break
+				}
+			}
 		}
 	}
 	return op, nil
+}
+
+// typeBound reports whether PostgreSQL binds the object o to the type or
+// domain t, so that t cannot be dropped while o exists, whether or not o
+// declares it in depends_on: a function or procedure whose arguments or
+// result name it, a type or domain defined over it, a view that names
+// it (a cast). A function's body is not bound.
+func typeBound(o, t *ir.Object) bool {
+	if t.Kind != "type" && t.Kind != "domain" || o.Key == t.Key {
+		return false
+	}
+	switch o.Kind {
+	case "function", "procedure":
+		return o.Signature != "" && mentions(o.Signature, t.Name)
+	case "type", "domain", "view", "materialized_view":
+		return mentions(o.Create, t.Name)
+	}
+	return false
 }
 
 // usesEnum reports whether the object o may be bound to the enum type e:

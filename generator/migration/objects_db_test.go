@@ -217,3 +217,34 @@ func TestObjectKindsHaveCatalogs(t *testing.T) {
 		}
 	}
 }
+
+// TestTypeChangeRebuildsBoundObjects changes a composite type that a
+// function's result and a domain's base name, neither declaring it in
+// depends_on: PostgreSQL binds both to the type, which cannot be dropped
+// while they exist, so they are dropped before it and created again after,
+// the function even where its new body alone would replace it in place
+// (crates.io's semver_triple and to_semver_no_prerelease, made numeric).
+func TestTypeChangeRebuildsBoundObjects(t *testing.T) {
+	ctx := context.Background()
+	spec := func(typ string) []byte {
+		return []byte("tables:\n  versions:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n      num: text\n" +
+			"sql_objects:\n" +
+			"  - name: semver\n    kind: type\n    sql: CREATE TYPE semver AS (major " + typ + ", minor " + typ + ")\n" +
+			"  - name: semvers\n    kind: domain\n    sql: CREATE DOMAIN semvers AS semver[]\n" +
+			"  - name: to_semver\n    kind: function\n    sql: |\n" +
+			"      CREATE FUNCTION to_semver(text) RETURNS semver IMMUTABLE LANGUAGE sql\n" +
+			"      AS $$ SELECT (split_part($1, '.', 1)::" + typ + ", split_part($1, '.', 2)::" + typ + ")::semver $$\n")
+	}
+	runSteps(t, []migrationStep{
+		{spec("integer"), "integer (1,2) {\"(1,2)\"}"},
+		{spec("numeric"), "numeric (1,2) {\"(1,2)\"}"},
+	}, func(db *testDB) string {
+		var typ, value, values string
+		if err := db.pool.QueryRow(ctx, `SELECT
+			(SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'semver'::regclass AND attname = 'major'),
+			to_semver('1.2')::text, ARRAY[to_semver('1.2')]::semvers::text`).Scan(&typ, &value, &values); err != nil {
+			t.Fatal(err)
+		}
+		return typ + " " + value + " " + values
+	})
+}
