@@ -544,7 +544,7 @@ func (b *builder) constraintObjects(pkg *ir.Package) {
 			rename := func(from, to string) string {
 				return alter + "RENAME CONSTRAINT " + names.QuoteIdent(from) + " TO " + names.QuoteIdent(to)
 			}
-			keyRenames[derived] = add("primary key "+t.PKName+" of "+t.SQLName, "primary key name", t.PKName,
+			keyRenames[derived] = add("primary key "+t.PKName+" of "+t.SQLName, ir.NounPrimaryKeyName, t.PKName,
 				"-- PRIMARY KEY ("+strings.Join(cols, ", ")+")\n"+rename(derived, t.PKName), rename(t.PKName, derived), st.PrimaryKeyNamePos)
 		}
 		for _, c := range t.Columns {

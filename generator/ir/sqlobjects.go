@@ -159,6 +159,13 @@ func (o *Object) PosAt(off int) Pos {
 // declares an object of this kind under sql_objects:.
 const KindPartition = "partition"
 
+// NounPrimaryKeyName is the noun of the objects cpcgen makes for a
+// primary key with a name of its own (primary_key_name:): the
+// statement renaming it from the name derived from its table's
+// (names.Constraint(table, "pkey")), which PostgreSQL gives it when the
+// name is free.
+const NounPrimaryKeyName = "primary key name"
+
 // TableKey is the key of a table among an object's dependencies.
 func TableKey(table string) string { return "table " + table }
 

@@ -313,7 +313,7 @@ func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema, o planOp
 	}
 	planDistributions(planned, pkg, dir.Distributions)
 	planEnumComments(planned, pkg, dir.EnumComments)
-	if err := planObjects(planned, pkg, dir.Extensions, dir.Objects); err != nil {
+	if err := planObjects(planned, pkg, current, dir.Extensions, dir.Objects); err != nil {
 		return nil, err
 	}
 	// After the objects, so that policies are dropped before and created

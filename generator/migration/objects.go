@@ -5,11 +5,13 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 )
 
 // The prefixes of the snapshot's lines holding the extensions and the
@@ -63,7 +65,7 @@ type objectPlan struct {
 //   - see decideObjects for what is dropped and created again.
 //
 // Every statement has its reverse, so the down migration undoes it.
-func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs []*ir.Object) error {
+func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []*ir.Extension, curObjs []*ir.Object) error {
 	before, after, beforeSum, afterSum := planExtensions(pkg, curExts)
 	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), p.replaced)
 	if err != nil {
@@ -106,6 +108,9 @@ func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs [
 		}
 	}
 	adopted := adoptSerialSequences(p, pkg, op)
+	for key := range numberedKeyNames(p, pkg, current, op) {
+		adopted[key] = true
+	}
 	for _, n := range pkg.Objects {
 		var c *Change
 		switch {
@@ -402,6 +407,87 @@ func adoptSerialSequences(p *Planned, pkg *ir.Package, op objectPlan) map[string
 		}
 	}
 	return adopted
+}
+
+// numberedKeyNames returns the primary key name objects (ir.NounPrimaryKeyName)
+// of the tables the migration creates whose name is the one PostgreSQL
+// gives the key itself, by key: the name derived from the table's is
+// taken by another relation before the migration and stays so after it
+// (a table renamed keeps its key's name: sessions_pkey on user_sessions,
+// after which a new sessions table gets sessions_pkey1), so PostgreSQL
+// numbers the new key, and renaming it from the derived name would
+// fail. Their creation is left out: the key has its name already.
+func numberedKeyNames(p *Planned, pkg *ir.Package, current *schema.Schema, op objectPlan) map[string]bool {
+	out := map[string]bool{}
+	created := map[string]bool{}
+	for _, c := range p.Schema {
+		if a, ok := c.(*schema.AddTable); ok {
+			created[a.T.Name] = true
+		}
+	}
+	if len(created) == 0 || current == nil {
+		return out
+	}
+	before := relationNames(current, op.cur)
+	for _, n := range pkg.Objects {
+		if n.Noun != ir.NounPrimaryKeyName || !op.create[n.Key] || op.cur[n.Key] != nil || !created[n.Table] {
+			continue
+		}
+		derived := names.Constraint(n.Table, "pkey")
+		if !before[derived] || len(derived) >= names.MaxIdent || !keepsName(pkg, derived) {
+			continue
+		}
+		chosen := ""
+		for i := 1; chosen == ""; i++ {
+			if c := derived + strconv.Itoa(i); !before[c] {
+				chosen = c
+			}
+		}
+		if n.Name == chosen {
+			out[n.Key] = true
+		}
+	}
+	return out
+}
+
+// keepsName reports whether a table of pkg keeps a primary key or an
+// index named name.
+func keepsName(pkg *ir.Package, name string) bool {
+	for _, t := range pkg.Tables {
+		if len(t.PK) > 0 && t.PKName == name {
+			return true
+		}
+		for _, idx := range t.Indexes {
+			if idx.Name == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// relationNames returns the names of the relations a schema and its
+// objects hold, as far as PostgreSQL picks a new key's name among them:
+// tables, their primary keys (named by the schema or by a primary key
+// name object) and indexes, sequences, views and types.
+func relationNames(s *schema.Schema, objs map[string]*ir.Object) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range s.Tables {
+		out[t.Name] = true
+		if t.PrimaryKey != nil && t.PrimaryKey.Name != "" {
+			out[t.PrimaryKey.Name] = true
+		}
+		for _, idx := range t.Indexes {
+			out[idx.Name] = true
+		}
+	}
+	for _, o := range objs {
+		switch {
+		case o.Kind == "sequence", o.Kind == "view", o.Kind == "materialized_view", o.Kind == "type", o.Noun == ir.NounPrimaryKeyName:
+			out[o.Name] = true
+		}
+	}
+	return out
 }
 
 // ownedByRE matches the owner of a sequence Atlas creates for a serial

@@ -129,6 +129,28 @@ func TestPrimaryKeyNameOfAnotherTable(t *testing.T) {
 	})
 }
 
+// TestPrimaryKeyNameNumbered renames table sessions, whose key keeps its
+// name, then makes a new sessions table: PostgreSQL numbers the new
+// table's key (sessions_pkey1), since sessions_pkey stays taken, and the
+// migration keeps that name rather than renaming from a sessions_pkey
+// the table never had (Miniflux's sessions, renamed user_sessions).
+func TestPrimaryKeyNameNumbered(t *testing.T) {
+	old := "  user_sessions:\n    columns:\n      id: {type: bigint, primary_key: true}\n    primary_key_name: sessions_pkey\n"
+	keys := `SELECT coalesce(string_agg(conrelid::regclass::text || ':' || conname, ' ' ORDER BY conrelid::regclass::text), '') FROM pg_constraint WHERE contype = 'p' AND connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT LIKE 'cpcgen%'`
+	runSteps(t, []migrationStep{
+		{[]byte("tables:\n  sessions:\n    columns:\n      id: {type: bigint, primary_key: true}\n"), "sessions:sessions_pkey"},
+		{[]byte("tables:\n" + strings.Replace(old, "columns:", "renamed_from: sessions\n    columns:", 1)), "user_sessions:sessions_pkey"},
+		{[]byte("tables:\n" + old + "  sessions:\n    columns:\n      id: {type: text, primary_key: true}\n    primary_key_name: sessions_pkey1\n"),
+			"sessions:sessions_pkey1 user_sessions:sessions_pkey"},
+	}, func(db *testDB) string {
+		var got string
+		if err := db.pool.QueryRow(context.Background(), keys).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	})
+}
+
 // TestDeferrableForeignKeyMigrates makes a foreign key deferrable, then
 // changes its ON DELETE action, which Atlas plans as dropping the key
 // and adding it again, then makes it not deferrable: the key is
