@@ -148,6 +148,9 @@ type planOptions struct {
 	// them whose arguments change, by key (see recreatedEarly).
 	recreated  []*ir.Object
 	overloaded map[string]bool
+	// objects are the SQL objects after the last migration and the
+	// package's, some of them foreign keys kept as SQL (see lockSafe).
+	objects []*ir.Object
 }
 
 // Plan computes the statements that bring current to desired. pkg gives
@@ -211,6 +214,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	}
 	out.rebound = rebound
 	regen := regenerate(current, desired)
+	keyDrops := retypedKeys(current, desired)
 	changes, err := postgres.DefaultDiff.SchemaDiff(current, desired)
 	if err != nil {
 		return nil, fmt.Errorf("diff schema: %w", err)
@@ -235,14 +239,14 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		changes = out.deferDrops(current, changes, o.usage)
 	}
 	changes = regenerated(changes, regen)
-	summary := append(summarize(unbound), summarize(changes)...)
+	summary := append(append(summarize(unbound), summarize(keyDrops)...), summarize(changes)...)
 	// The schema changes the migration makes, as the safety rules see
 	// them; the online rewrite below changes only how they are written.
 	schemaChanges := withUnbound(changes, unbound)
-	out.Schema = append(out.Schema, schemaChanges...)
+	out.Schema = append(append(out.Schema, keyDrops...), schemaChanges...)
 	var stepped []*Change
 	if o.online {
-		if changes, stepped, err = lockSafe(current, changes); err != nil {
+		if changes, stepped, err = lockSafe(current, changes, o.objects); err != nil {
 			return nil, err
 		}
 	}
@@ -253,6 +257,14 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		out.Changes = append(out.Changes, out.unbind...)
 	}
 	out.Changes = append(out.Changes, pre...)
+	if len(keyDrops) > 0 {
+		// Before the changes, which order the tables among themselves.
+		dropped, err := planChanges(keyDrops)
+		if err != nil {
+			return nil, err
+		}
+		out.Changes = append(out.Changes, dropped...)
+	}
 	var planned []*Change
 	if len(changes) > 0 {
 		if planned, err = planChanges(changes); err != nil {

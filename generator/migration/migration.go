@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 
 	"ariga.io/atlas/sql/schema"
 
@@ -307,6 +308,7 @@ func Uncovered(pkg *ir.Package, dir *Dir) ([]string, error) {
 // comments, the extensions and the SQL objects.
 func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema, o planOptions) (*Planned, error) {
 	o.recreated, o.overloaded = recreatedEarly(pkg, dir.Objects)
+	o.objects = append(slices.Clone(dir.Objects), pkg.Objects...)
 	planned, err := planWith(pkg, current, target, o)
 	if err != nil {
 		return nil, err

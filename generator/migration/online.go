@@ -2,12 +2,14 @@ package migration
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 )
@@ -27,9 +29,11 @@ const (
 // step with the statements it moved to steps of their own:
 //
 //   - an index is built with CREATE INDEX CONCURRENTLY in a file of its
-//     own, and dropped with DROP INDEX CONCURRENTLY; a unique constraint
-//     is built as a unique index, then attached with ADD CONSTRAINT …
-//     UNIQUE USING INDEX;
+//     own, and dropped with DROP INDEX CONCURRENTLY, before the schema
+//     step; a unique constraint is built as a unique index, then
+//     attached with ADD CONSTRAINT … UNIQUE USING INDEX. A unique index
+//     a foreign key may use (see mayBackForeignKey) is dropped in the
+//     schema step, after the foreign keys that go with it;
 //   - a foreign key or a check is added NOT VALID (it holds for new rows
 //     at once) and validated by the validate step, which scans the rows
 //     under a lock that lets writes through;
@@ -41,10 +45,11 @@ const (
 //     instead of a table rewrite.
 //
 // Tables the migration creates need none of this: nobody uses them yet.
-func lockSafe(current *schema.Schema, changes []schema.Change) ([]schema.Change, []*Change, error) {
+func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Object) ([]schema.Change, []*Change, error) {
 	var keep []schema.Change
 	var stepped []*Change
 	referenced := referencedKeys(changes)
+	backing := foreignKeyTargets(current)
 	for _, c := range changes {
 		mt, ok := c.(*schema.ModifyTable)
 		if _, existed := current.Table(tableName(c)); !ok || !existed {
@@ -56,7 +61,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change) ([]schema.Change,
 		for _, tc := range mt.Changes {
 			switch tc := tc.(type) {
 			case *schema.AddIndex:
-				if tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] {
+				if tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] || mayBackForeignKey(t.Name, tc.I, nil, objects) {
 					// A foreign key the migration adds references it (a
 					// tenant key (tenant, id)): it must exist when the key
 					// is added, in the first step.
@@ -69,7 +74,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change) ([]schema.Change,
 				}
 				stepped = append(stepped, cs...)
 			case *schema.DropIndex:
-				if sqlschema.IsConstraintIndex(tc.I) {
+				if sqlschema.IsConstraintIndex(tc.I) || mayBackForeignKey(t.Name, tc.I, backing, objects) {
 					rest = append(rest, tc)
 					continue
 				}
@@ -178,6 +183,49 @@ func referencedKeys(changes []schema.Change) map[string]bool {
 		}
 	}
 	return out
+}
+
+// foreignKeyTargets returns the keys (keyOf) the foreign keys of the
+// schema reference.
+func foreignKeyTargets(s *schema.Schema) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range s.Tables {
+		for _, f := range t.ForeignKeys {
+			if f.RefTable == nil {
+				continue
+			}
+			var cols []string
+			for _, c := range f.RefColumns {
+				cols = append(cols, c.Name)
+			}
+			out[keyOfNames(f.RefTable.Name, cols)] = true
+		}
+	}
+	return out
+}
+
+// mayBackForeignKey reports whether the unique index idx of table may be
+// the one a foreign key uses: one of the schema's references its columns
+// (targets, see foreignKeyTargets), or an SQL object (a foreign key of
+// several columns kept as SQL, before the migration or after it)
+// references the table. PostgreSQL refuses to drop such an index before
+// the key, and to add the key before the index, and the migration drops
+// and creates the objects in its schema step, so the index is dropped or
+// built there too.
+func mayBackForeignKey(table string, idx *schema.Index, targets map[string]bool, objects []*ir.Object) bool {
+	if !idx.Unique {
+		return false
+	}
+	if targets[keyOf(table, idx.Parts)] {
+		return true
+	}
+	re := regexp.MustCompile(`(?i)\bREFERENCES\s+(?:"?public"?\.)?(?:` + regexp.QuoteMeta(quote(table)) + `|` + regexp.QuoteMeta(table) + `\b)`)
+	for _, o := range objects {
+		if re.MatchString(o.Create) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyOf names the key over the columns of parts of table, in any order.

@@ -508,3 +508,51 @@ func unboundSources(statements []*Change, schemaChanges, unbound []schema.Change
 		}
 	}
 }
+
+// retypedKeys prepares for Atlas's diff the foreign keys whose columns,
+// or the columns they reference, change type: PostgreSQL checks a
+// foreign key again when either side of it is converted, and refuses
+// the first ALTER COLUMN … TYPE while the other side still has the old
+// type (text referencing a column made uuid). Each such key is taken out
+// of current, so that the diff adds it back as desired declares it, if
+// it does, after the conversions (the diff orders a table referencing
+// another after it); the returned changes drop them, one per table,
+// before every table change.
+func retypedKeys(current, desired *schema.Schema) []schema.Change {
+	var drops []schema.Change
+	for ct, dt := range keptTables(current, desired) {
+		retypedIn := func(t *schema.Table, cols []*schema.Column) bool {
+			if t == nil {
+				return false
+			}
+			for _, c := range cols {
+				if changesType(t, c, desired) {
+					return true
+				}
+			}
+			return false
+		}
+		taken := takeOut(ct, nil,
+			func(fk *schema.ForeignKey) bool {
+				return retypedIn(ct, fk.Columns) || retypedIn(fk.RefTable, fk.RefColumns)
+			}, nil)
+		if len(taken) > 0 {
+			drops = append(drops, &schema.ModifyTable{T: dt, Changes: taken})
+		}
+	}
+	return drops
+}
+
+// changesType reports whether column c of table t (of the current
+// schema) has another type in desired.
+func changesType(t *schema.Table, c *schema.Column, desired *schema.Schema) bool {
+	dt, ok := desired.Table(t.Name)
+	if !ok {
+		return false
+	}
+	dc, ok := dt.Column(c.Name)
+	if !ok {
+		return false
+	}
+	return castTarget(c.Type.Type) != castTarget(dc.Type.Type)
+}

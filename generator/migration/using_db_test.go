@@ -194,3 +194,47 @@ func TestUncastableTypeChange(t *testing.T) {
 		t.Fatal(report(res))
 	}
 }
+
+// TestKeysAroundTypeChanges changes the type of a key referenced by a
+// foreign key and of the column referencing it (text to uuid), and
+// replaces the unique index a foreign key of two columns kept as SQL
+// uses by another, which the key then references: the foreign key is
+// dropped before the conversions and added after both sides have their
+// new type, and the unique indexes are dropped and built in the schema
+// step, around the SQL foreign key, not concurrently before and after it
+// (Hatchet's Action.id, made uuid while _ActionToWorker.A and Step's key
+// of (actionId, tenantId) referenced it). Up and down, over rows.
+func TestKeysAroundTypeChanges(t *testing.T) {
+	ctx := context.Background()
+	spec := func(typ, key string) []byte {
+		return []byte("tables:\n" +
+			"  action:\n    columns:\n      id: {type: " + typ + ", primary_key: true}\n      tenant: text\n      name: text\n" +
+			"    indexes:\n      - {columns: [tenant, " + key + "], unique: true}\n" +
+			"  step:\n    columns:\n      id: {type: bigint, primary_key: true}\n      action: text\n      tenant: text\n" +
+			"  worker_action:\n    columns:\n      id: {type: bigint, primary_key: true}\n      a: {type: " + typ + ", references: action.id}\n" +
+			"sql_objects:\n  - name: step_action_fkey\n    kind: other\n    depends_on: [step, action]\n" +
+			"    sql: ALTER TABLE step ADD CONSTRAINT step_action_fkey FOREIGN KEY (action, tenant) REFERENCES action (" + key + ", tenant)\n" +
+			"    drop: ALTER TABLE step DROP CONSTRAINT step_action_fkey\n")
+	}
+	const id = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
+	runSteps(t, []migrationStep{
+		{spec("text", "id"), "text text (id,tenant): " + id},
+		{spec("uuid", "name"), "uuid uuid (name,tenant): " + id},
+	}, func(db *testDB) string {
+		if _, err := db.pool.Exec(ctx, `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM action) THEN
+			INSERT INTO action VALUES ('`+id+`', 't', '`+id+`');
+			INSERT INTO step VALUES (1, '`+id+`', 't');
+			INSERT INTO worker_action VALUES (1, '`+id+`'); END IF; END $$`); err != nil {
+			t.Fatal(err)
+		}
+		var types, key, a string
+		if err := db.pool.QueryRow(ctx, `SELECT
+			(SELECT string_agg(format_type(atttypid, atttypmod), ' ' ORDER BY attrelid::regclass::text) FROM pg_attribute WHERE attrelid = 'action'::regclass AND attname = 'id' OR attrelid = 'worker_action'::regclass AND attname = 'a'),
+			(SELECT '(' || string_agg(a.attname, ',' ORDER BY k.n) || ')' FROM pg_constraint c, unnest(c.confkey) WITH ORDINALITY k(attnum, n), pg_attribute a
+				WHERE c.conname = 'step_action_fkey' AND a.attrelid = c.confrelid AND a.attnum = k.attnum),
+			(SELECT a::text FROM worker_action)`).Scan(&types, &key, &a); err != nil {
+			t.Fatal(err)
+		}
+		return types + " " + key + ": " + a
+	})
+}
