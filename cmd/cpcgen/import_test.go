@@ -405,6 +405,19 @@ CREATE TABLE t (id int PRIMARY KEY, name citext);`
   CONSTRAINT masks_states_key UNIQUE (states)
 );
 CREATE INDEX masks_seen_idx ON masks (seen) WHERE seen IS NOT NULL AND get_bit(seen, 0) = 1;`
+	// A partition made as Hatchet makes them: CREATE TABLE … (LIKE
+	// parent INCLUDING INDEXES), without the parent's defaults, then
+	// attached; PARTITION OF would give it the parent's defaults.
+	cases["partition without defaults"] = `CREATE TABLE runs (
+  id bigint GENERATED ALWAYS AS IDENTITY,
+  inserted_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  retry_count integer NOT NULL DEFAULT 0,
+  PRIMARY KEY (id, inserted_at)
+) PARTITION BY RANGE (inserted_at);
+CREATE TABLE runs_20261206 PARTITION OF runs FOR VALUES FROM ('2026-12-06') TO ('2026-12-07');
+CREATE TABLE runs_20261207 (LIKE runs INCLUDING INDEXES);
+ALTER TABLE runs ATTACH PARTITION runs_20261207 FOR VALUES FROM ('2026-12-07') TO ('2026-12-08');
+ALTER TABLE runs_20261207 ALTER COLUMN retry_count SET DEFAULT 1;`
 	// The imported projects' own tests, run against the original
 	// database.
 	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest}

@@ -1314,15 +1314,25 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	if len(t.Options) > 0 {
 		b.WriteString(" WITH (" + strings.Join(t.Options, ", ") + ")")
 	}
+	var droppedDefaults []*CatColumn
 	if t.Parent != "" {
 		for _, col := range t.Columns {
-			if col.Default != "" && col.Generated == "" && lateDefaults[col.Name] == "" {
+			switch {
+			case col.Default != "" && col.Generated == "" && lateDefaults[col.Name] == "":
 				inheritedDefaults = append(inheritedDefaults, col)
+			case col.Default == "" && col.Generated == "" && c.partitionParentDefault(t, col.Name) != "":
+				// PARTITION OF gives the column the parent's default,
+				// which a partition made otherwise (CREATE TABLE … (LIKE
+				// parent), then ATTACH PARTITION) does not have.
+				droppedDefaults = append(droppedDefaults, col)
 			}
 		}
 	}
 	for _, col := range inheritedDefaults {
 		fmt.Fprintf(&b, ";\nALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", q, quoteIdent(col.Name), col.Default)
+	}
+	for _, col := range droppedDefaults {
+		fmt.Fprintf(&b, ";\nALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", q, quoteIdent(col.Name))
 	}
 	for _, col := range t.Columns {
 		if set, _ := columnSettings(t, col); set != "" {
@@ -1386,6 +1396,19 @@ func (c *converter) inheritedDefault(t *CatTable, name string) string {
 				if pc := parentColumn(pt, name); pc != nil {
 					return pc.Default
 				}
+			}
+		}
+	}
+	return ""
+}
+
+// partitionParentDefault returns the default of column name of the
+// table the partition t is of, "" when it has none.
+func (c *converter) partitionParentDefault(t *CatTable, name string) string {
+	for _, pt := range c.cat.Tables {
+		if pt.Name == t.Parent {
+			if pc := parentColumn(pt, name); pc != nil && pc.Generated == "" {
+				return pc.Default
 			}
 		}
 	}
