@@ -1391,12 +1391,8 @@ func columnSettings(t *CatTable, col *CatColumn) (set, reset string) {
 // table t inherits that has the column, "" when none has it.
 func (c *converter) inheritedDefault(t *CatTable, name string) string {
 	for _, p := range t.Inherits {
-		for _, pt := range c.cat.Tables {
-			if pt.Name == p {
-				if pc := parentColumn(pt, name); pc != nil {
-					return pc.Default
-				}
-			}
+		if pc := c.tableColumn(p, name); pc != nil {
+			return pc.Default
 		}
 	}
 	return ""
@@ -1405,14 +1401,19 @@ func (c *converter) inheritedDefault(t *CatTable, name string) string {
 // partitionParentDefault returns the default of column name of the
 // table the partition t is of, "" when it has none.
 func (c *converter) partitionParentDefault(t *CatTable, name string) string {
-	for _, pt := range c.cat.Tables {
-		if pt.Name == t.Parent {
-			if pc := parentColumn(pt, name); pc != nil && pc.Generated == "" {
-				return pc.Default
-			}
-		}
+	if pc := c.tableColumn(t.Parent, name); pc != nil && pc.Generated == "" {
+		return pc.Default
 	}
 	return ""
+}
+
+// tableColumn returns column name of the catalog's table, nil when
+// either is missing.
+func (c *converter) tableColumn(table, name string) *CatColumn {
+	if t := find.First(c.cat.Tables, func(t *CatTable) bool { return t.Name == table }); t != nil {
+		return parentColumn(t, name)
+	}
+	return nil
 }
 
 // columnDDL is the definition of column col of table t in its CREATE
