@@ -30,7 +30,8 @@ const (
 //
 //   - an index is built with CREATE INDEX CONCURRENTLY in a file of its
 //     own, and dropped with DROP INDEX CONCURRENTLY, before the schema
-//     step; a unique constraint is built as a unique index, then
+//     step (a partitioned table's, which PostgreSQL cannot, in the
+//     schema step); a unique constraint is built as a unique index, then
 //     attached with ADD CONSTRAINT … UNIQUE USING INDEX. A unique index
 //     a foreign key may use (see mayBackForeignKey) is dropped in the
 //     schema step, after the foreign keys that go with it;
@@ -57,11 +58,12 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 			continue
 		}
 		t := mt.T
+		partitioned := isPartitioned(t)
 		var rest []schema.Change
 		for _, tc := range mt.Changes {
 			switch tc := tc.(type) {
 			case *schema.AddIndex:
-				if tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] || mayBackForeignKey(t.Name, tc.I, nil, objects) {
+				if partitioned || tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] || mayBackForeignKey(t.Name, tc.I, nil, objects) {
 					// A foreign key the migration adds references it (a
 					// tenant key (tenant, id)): it must exist when the key
 					// is added, in the first step.
@@ -74,7 +76,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				}
 				stepped = append(stepped, cs...)
 			case *schema.DropIndex:
-				if sqlschema.IsConstraintIndex(tc.I) || mayBackForeignKey(t.Name, tc.I, backing, objects) {
+				if partitioned || sqlschema.IsConstraintIndex(tc.I) || mayBackForeignKey(t.Name, tc.I, backing, objects) {
 					rest = append(rest, tc)
 					continue
 				}
@@ -84,7 +86,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				}
 				stepped = append(stepped, c)
 			case *schema.ModifyIndex:
-				if sqlschema.IsConstraintIndex(tc.To) || tc.To.Unique && referenced[keyOf(t.Name, tc.To.Parts)] {
+				if partitioned || sqlschema.IsConstraintIndex(tc.To) || tc.To.Unique && referenced[keyOf(t.Name, tc.To.Parts)] {
 					rest = append(rest, tc)
 					continue
 				}
@@ -183,6 +185,15 @@ func referencedKeys(changes []schema.Change) map[string]bool {
 		}
 	}
 	return out
+}
+
+// isPartitioned reports whether t is a partitioned table, whose indexes
+// PostgreSQL neither builds nor drops CONCURRENTLY.
+func isPartitioned(t *schema.Table) bool {
+	return slices.ContainsFunc(t.Attrs, func(a schema.Attr) bool {
+		_, ok := a.(*postgres.Partition)
+		return ok
+	})
 }
 
 // foreignKeyTargets returns the keys (keyOf) the foreign keys of the

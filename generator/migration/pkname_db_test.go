@@ -325,3 +325,33 @@ func TestSerialFromOtherType(t *testing.T) {
 		return fmt.Sprintf("%s next %d", typ, next)
 	})
 }
+
+// TestPartitionedTableIndexes adds an index to a partitioned table, then
+// changes its columns, then drops it: PostgreSQL builds and drops the
+// indexes of a partitioned table only in a transaction (not
+// CONCURRENTLY), so the online plans make them in the schema step, and
+// the partitions get theirs (Hatchet's v1_events_olap).
+func TestPartitionedTableIndexes(t *testing.T) {
+	spec := func(index string) []byte {
+		s := "tables:\n  events:\n    columns:\n      id: {type: bigint, identity: true}\n      at: timestamptz\n      kind: text\n      scope: text\n" +
+			"    primary_key: [id, at]\n    partition:\n      by: range\n      key: [at]\n      partitions:\n" +
+			"        - {name: events_2026, values: \"FROM ('2026-01-01') TO ('2027-01-01')\"}\n        - {name: events_rest, values: DEFAULT}\n"
+		if index != "" {
+			s += "    indexes:\n      - {name: events_scope_idx, columns: [" + index + "]}\n"
+		}
+		return []byte(s)
+	}
+	runSteps(t, []migrationStep{
+		{spec(""), ""},
+		{spec("scope"), "events:(scope) events_2026:(scope) events_rest:(scope)"},
+		{spec("kind, scope"), "events:(kind, scope) events_2026:(kind, scope) events_rest:(kind, scope)"},
+		{spec(""), ""},
+	}, func(db *testDB) string {
+		var got string
+		if err := db.pool.QueryRow(context.Background(), `SELECT coalesce(string_agg(i.indrelid::regclass::text || ':' || regexp_replace(pg_get_indexdef(i.indexrelid), '.*USING btree ', ''), ' ' ORDER BY i.indrelid::regclass::text), '')
+			FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisprimary AND c.relname LIKE 'events%'`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	})
+}
