@@ -3,9 +3,11 @@ package migration
 import (
 	"fmt"
 	"iter"
+	"reflect"
 	"slices"
 	"strings"
 
+	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
@@ -513,8 +515,12 @@ func unboundSources(statements []*Change, schemaChanges, unbound []schema.Change
 // or the columns they reference, change type: PostgreSQL checks a
 // foreign key again when either side of it is converted, and refuses
 // the first ALTER COLUMN … TYPE while the other side still has the old
-// type (text referencing a column made uuid). Each such key is taken out
-// of current, so that the diff adds it back as desired declares it, if
+// type (text referencing a column made uuid). So for the indexes over
+// such a column that change too: PostgreSQL rebuilds an index through a
+// conversion, reading its expression anew (date(col) of a column made
+// date becomes col), so the old index, made again by the down migration
+// before the column is converted back, would not be the old one. Each
+// such key and index is taken out of current, so that the diff adds it back as desired declares it, if
 // it does, after the conversions (the diff orders a table referencing
 // another after it); the returned changes drop them, one per table,
 // before every table change.
@@ -532,7 +538,8 @@ func retypedKeys(current, desired *schema.Schema) []schema.Change {
 			}
 			return false
 		}
-		taken := takeOut(ct, nil,
+		taken := takeOut(ct,
+			func(i *schema.Index) bool { return usesRetyped(ct, i, desired) && indexChanges(i, dt) },
 			func(fk *schema.ForeignKey) bool {
 				return retypedIn(ct, fk.Columns) || retypedIn(fk.RefTable, fk.RefColumns)
 			}, nil)
@@ -541,6 +548,36 @@ func retypedKeys(current, desired *schema.Schema) []schema.Change {
 		}
 	}
 	return drops
+}
+
+// usesRetyped reports whether the index i of table t (of the current
+// schema) uses a column that has another type in desired, as a key
+// part, in an expression or in its predicate.
+func usesRetyped(t *schema.Table, i *schema.Index, desired *schema.Schema) bool {
+	for _, c := range t.Columns {
+		if !changesType(t, c, desired) {
+			continue
+		}
+		for _, p := range i.Parts {
+			if p.C == c || p.X != nil && mentions(exprText(p.X), c.Name) {
+				return true
+			}
+		}
+		for _, a := range i.Attrs {
+			if w, ok := a.(*postgres.IndexPredicate); ok && mentions(w.P, c.Name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// indexChanges reports whether the index i is not in dt, the table as
+// desired, as it is: dt has none of its name, or one of other parts,
+// uniqueness or attributes.
+func indexChanges(i *schema.Index, dt *schema.Table) bool {
+	di, ok := dt.Index(i.Name)
+	return !ok || i.Unique != di.Unique || !sameParts(i.Parts, di.Parts) || !reflect.DeepEqual(indexAttrs(i), indexAttrs(di))
 }
 
 // changesType reports whether column c of table t (of the current

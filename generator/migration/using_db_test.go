@@ -238,3 +238,28 @@ func TestKeysAroundTypeChanges(t *testing.T) {
 		return types + " " + key + ": " + a
 	})
 }
+
+// TestIndexOverRetypedColumn changes a timestamp column to date while its
+// index on date(col) becomes one on the column: PostgreSQL reads an
+// index's expression anew when it converts the column, so the index is
+// dropped before the conversion and built after it, and the down
+// migration converts the column back before it makes the old index
+// again, which is then date(col) again (crates.io's
+// version_downloads.date).
+func TestIndexOverRetypedColumn(t *testing.T) {
+	spec := func(typ, key string) []byte {
+		return []byte("tables:\n  downloads:\n    columns:\n      id: {type: bigint, primary_key: true}\n      day: " + typ + "\n" +
+			"    indexes:\n      - {name: downloads_day_idx, columns: [" + key + "]}\n")
+	}
+	runSteps(t, []migrationStep{
+		{spec("timestamp", `{expr: "date(day)"}`), "timestamp without time zone: (date(day))"},
+		{spec("date", "day"), "date: (day)"},
+	}, func(db *testDB) string {
+		var typ, def string
+		if err := db.pool.QueryRow(context.Background(), `SELECT format_type(atttypid, atttypmod), regexp_replace(pg_get_indexdef('downloads_day_idx'::regclass), '.*USING btree ', '')
+			FROM pg_attribute WHERE attrelid = 'downloads'::regclass AND attname = 'day'`).Scan(&typ, &def); err != nil {
+			t.Fatal(err)
+		}
+		return typ + ": " + def
+	})
+}
