@@ -156,14 +156,9 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 func referencedKeys(changes []schema.Change) map[string]bool {
 	out := map[string]bool{}
 	add := func(f *schema.ForeignKey) {
-		if f == nil || f.RefTable == nil {
-			return
+		if f != nil && f.RefTable != nil {
+			out[foreignKeyTarget(f)] = true
 		}
-		var cols []string
-		for _, c := range f.RefColumns {
-			cols = append(cols, c.Name)
-		}
-		out[keyOfNames(f.RefTable.Name, cols)] = true
 	}
 	for _, c := range changes {
 		var tcs []schema.Change
@@ -202,17 +197,22 @@ func foreignKeyTargets(s *schema.Schema) map[string]bool {
 	out := map[string]bool{}
 	for _, t := range s.Tables {
 		for _, f := range t.ForeignKeys {
-			if f.RefTable == nil {
-				continue
+			if f.RefTable != nil {
+				out[foreignKeyTarget(f)] = true
 			}
-			var cols []string
-			for _, c := range f.RefColumns {
-				cols = append(cols, c.Name)
-			}
-			out[keyOfNames(f.RefTable.Name, cols)] = true
 		}
 	}
 	return out
+}
+
+// foreignKeyTarget names the key (keyOf) the foreign key f, whose
+// RefTable is set, references.
+func foreignKeyTarget(f *schema.ForeignKey) string {
+	cols := make([]string, len(f.RefColumns))
+	for i, c := range f.RefColumns {
+		cols[i] = c.Name
+	}
+	return keyOfNames(f.RefTable.Name, cols)
 }
 
 // mayBackForeignKey reports whether the unique index idx of table may be

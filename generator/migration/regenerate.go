@@ -520,28 +520,31 @@ func unboundSources(statements []*Change, schemaChanges, unbound []schema.Change
 // conversion, reading its expression anew (date(col) of a column made
 // date becomes col), so the old index, made again by the down migration
 // before the column is converted back, would not be the old one. Each
-// such key and index is taken out of current, so that the diff adds it back as desired declares it, if
-// it does, after the conversions (the diff orders a table referencing
-// another after it); the returned changes drop them, one per table,
-// before every table change.
+// such key and index is taken out of current, so that the diff adds it
+// back as desired declares it, if it does, after the conversions (the
+// diff orders a table referencing another after it); the returned
+// changes drop them, one per table, before every table change.
 func retypedKeys(current, desired *schema.Schema) []schema.Change {
+	// The columns of current whose type changes, found once: a foreign
+	// key may reference another table's.
+	retyped := map[*schema.Column]bool{}
+	for ct, dt := range keptTables(current, desired) {
+		for _, c := range ct.Columns {
+			if dc, ok := dt.Column(c.Name); ok && castTarget(c.Type.Type) != castTarget(dc.Type.Type) {
+				retyped[c] = true
+			}
+		}
+	}
+	if len(retyped) == 0 {
+		return nil
+	}
 	var drops []schema.Change
 	for ct, dt := range keptTables(current, desired) {
-		retypedIn := func(t *schema.Table, cols []*schema.Column) bool {
-			if t == nil {
-				return false
-			}
-			for _, c := range cols {
-				if changesType(t, c, desired) {
-					return true
-				}
-			}
-			return false
-		}
 		taken := takeOut(ct,
-			func(i *schema.Index) bool { return usesRetyped(ct, i, desired) && indexChanges(i, dt) },
+			func(i *schema.Index) bool { return usesRetyped(ct, i, retyped) && indexChanges(i, dt) },
 			func(fk *schema.ForeignKey) bool {
-				return retypedIn(ct, fk.Columns) || retypedIn(fk.RefTable, fk.RefColumns)
+				return slices.ContainsFunc(fk.Columns, func(c *schema.Column) bool { return retyped[c] }) ||
+					slices.ContainsFunc(fk.RefColumns, func(c *schema.Column) bool { return retyped[c] })
 			}, nil)
 		if len(taken) > 0 {
 			drops = append(drops, &schema.ModifyTable{T: dt, Changes: taken})
@@ -550,12 +553,11 @@ func retypedKeys(current, desired *schema.Schema) []schema.Change {
 	return drops
 }
 
-// usesRetyped reports whether the index i of table t (of the current
-// schema) uses a column that has another type in desired, as a key
-// part, in an expression or in its predicate.
-func usesRetyped(t *schema.Table, i *schema.Index, desired *schema.Schema) bool {
+// usesRetyped reports whether the index i of table t uses one of its
+// retyped columns, as a key part, in an expression or in its predicate.
+func usesRetyped(t *schema.Table, i *schema.Index, retyped map[*schema.Column]bool) bool {
 	for _, c := range t.Columns {
-		if !changesType(t, c, desired) {
+		if !retyped[c] {
 			continue
 		}
 		for _, p := range i.Parts {
@@ -578,18 +580,4 @@ func usesRetyped(t *schema.Table, i *schema.Index, desired *schema.Schema) bool 
 func indexChanges(i *schema.Index, dt *schema.Table) bool {
 	di, ok := dt.Index(i.Name)
 	return !ok || i.Unique != di.Unique || !sameParts(i.Parts, di.Parts) || !reflect.DeepEqual(indexAttrs(i), indexAttrs(di))
-}
-
-// changesType reports whether column c of table t (of the current
-// schema) has another type in desired.
-func changesType(t *schema.Table, c *schema.Column, desired *schema.Schema) bool {
-	dt, ok := desired.Table(t.Name)
-	if !ok {
-		return false
-	}
-	dc, ok := dt.Column(c.Name)
-	if !ok {
-		return false
-	}
-	return castTarget(c.Type.Type) != castTarget(dc.Type.Type)
 }
