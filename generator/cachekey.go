@@ -61,11 +61,17 @@ var (
 	posType   = reflect.TypeFor[ir.Pos]()
 )
 
-// staticRef encodes the type table's rows by name.
+// staticRef encodes the type table's rows by name, and the rows of
+// types named by their SQL by their spelling, which is all that is
+// their own (pgtypes.SQLNamed).
 func staticRef(p reflect.Value) (string, bool) {
 	if p.Type() == typeType {
-		if t := (*pgtypes.Type)(p.UnsafePointer()); staticTypes()[t] {
+		t := (*pgtypes.Type)(p.UnsafePointer())
+		if staticTypes()[t] {
 			return "pgtype " + t.Name, true
+		}
+		if t != nil && t.SQLNamed {
+			return "pgtype sql " + t.Name, true
 		}
 	}
 	return "", false

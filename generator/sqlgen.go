@@ -101,8 +101,11 @@ func cast(ph string, c *ir.Column) string {
 }
 
 // castType returns the placeholder cast to t (see paramSQLType); enum
-// arrays travel as text[].
+// arrays and values of a type named by its SQL travel as text.
 func castType(ph string, t ir.Type) string {
+	if t.IsSQLNamed() {
+		return ph + "::text" + strings.Repeat("[]", t.ArrayDims) + "::" + t.SQL()
+	}
 	if t.IsEnumArray() {
 		return ph + "::text[]::" + t.SQL()
 	}
@@ -128,9 +131,10 @@ func arrayCast(ph string, t ir.Type) string {
 }
 
 // plainParam returns the placeholder as a column value where PostgreSQL
-// infers its type from the column, except for enum arrays.
+// infers its type from the column, except for enum arrays and types
+// named by their SQL, which travel as text.
 func plainParam(ph string, c *ir.Column) string {
-	if c.Type.IsEnumArray() {
+	if c.Type.IsEnumArray() || c.Type.IsSQLNamed() {
 		return cast(ph, c)
 	}
 	return ph

@@ -45,21 +45,32 @@ func createManySQL(t *ir.Table, method string, rows bool) ir.Statement {
 		aliases = append(aliases, name)
 		return alias + "." + name
 	}
+	// A value of a type named by its SQL travels as text, cast per row:
+	// unnest of an array of a composite type would spread its fields.
+	value := func(c *ir.Column) string {
+		if c.Type.IsSQLNamed() {
+			return castType(field(c), c.Type)
+		}
+		return field(c)
+	}
 	array := func(c *ir.Column) string {
 		ph := p.nextFor(c)
+		if c.Type.IsSQLNamed() {
+			return ph + "::text[]"
+		}
 		return arrayCast(ph, c.Type)
 	}
 	for _, c := range t.Insert {
 		switch {
 		case !c.HasDefault:
 			arrays = append(arrays, array(c))
-			vals = append(vals, field(c))
+			vals = append(vals, value(c))
 		case !c.Nullable:
 			arrays = append(arrays, array(c))
-			vals = append(vals, "COALESCE("+field(c)+", "+defaultSQL(c)+")")
+			vals = append(vals, "COALESCE("+value(c)+", "+defaultSQL(c)+")")
 		default:
 			arrays = append(arrays, p.next()+"::boolean[]", array(c))
-			set, val := field(c), field(c)
+			set, val := field(c), value(c)
 			vals = append(vals, "CASE WHEN "+set+" THEN "+val+" ELSE "+defaultSQL(c)+" END")
 		}
 	}

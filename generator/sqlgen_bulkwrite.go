@@ -36,14 +36,15 @@ type bulkRows struct {
 }
 
 // add binds the array of a and returns its column. An array-typed value
-// travels as the text of its literal.
+// travels as the text of its literal, as does a value of a type named by
+// its SQL.
 func (r *bulkRows) add(a ir.BulkArg) string {
 	c := a.Column
 	var param string
 	switch {
 	case a.Kind == ir.ArgOptSet:
 		param = r.p.next() + "::boolean[]"
-	case c.Type.ArrayDims > 0:
+	case c.Type.ArrayDims > 0 || c.Type.IsSQLNamed():
 		param = r.p.nextFor(c) + "::text[]"
 		a.TextType = textArrayType(c)
 	default:
@@ -60,7 +61,7 @@ func (r *bulkRows) add(a ir.BulkArg) string {
 // cast back to the column's type when it travels as text.
 func (r *bulkRows) value(col string, c *ir.Column, qual string) string {
 	v := qual + "." + col
-	if c.Type.ArrayDims > 0 {
+	if c.Type.ArrayDims > 0 || c.Type.IsSQLNamed() {
 		return castType(v, c.Type)
 	}
 	return v

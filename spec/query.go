@@ -354,7 +354,11 @@ func (p *parser) filter(c *Column, n *node, pos Pos) *Filter {
 		p.errs.Add(opPos, "%s does not apply to %s column %q", flt.Op, c.Type, c.Name)
 	}
 	if b := c.Type.scalar(); op.Equality && typeOK && b != nil && b.NoEquality {
-		p.errs.Add(opPos, "%s does not apply to %s column %q: PostgreSQL has no equality operator for %s (jsonb has one)", flt.Op, c.Type, c.Name, b.Name)
+		if b.SQLNamed {
+			p.errs.Add(opPos, "%s does not apply to column %q of type {sql: %q}: only is_null and not_null do; compare it in a raw query (sql:)", flt.Op, c.Name, b.Name)
+		} else {
+			p.errs.Add(opPos, "%s does not apply to %s column %q: PostgreSQL has no equality operator for %s (jsonb has one)", flt.Op, c.Type, c.Name, b.Name)
+		}
 	}
 	if op.Nullable && !c.Nullable {
 		p.errs.Add(opPos, "%s applies to nullable columns; column %q is not nullable", flt.Op, c.Name)

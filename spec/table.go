@@ -246,7 +246,11 @@ func (p *parser) column(t *Table, pr pair) *Column {
 		p.errs.Add(pr.value.pos, "%s: expected a type or a mapping, got a sequence", ctx)
 		return c
 	}
-	if typeNode != nil {
+	if typeNode != nil && typeNode.kind == mappingNode {
+		if typ, ok := p.sqlType(typeNode); ok {
+			c.Type, aux.typeOK = typ, true
+		}
+	} else if typeNode != nil {
 		if s, ok := p.str(typeNode, "type"); ok {
 			typ, err := parseType(s, p.enums)
 			if err != nil {
@@ -379,7 +383,7 @@ func (p *parser) column(t *Table, pr pair) *Column {
 		aux.onPos[key] = v.value.pos
 	}
 	if b := c.Type.scalar(); c.Unique && b != nil && b.NoEquality {
-		p.errs.Add(f.byKey["unique"].key.pos, "column %q cannot be unique: PostgreSQL has no equality operator for type %s; use jsonb", name, b.Name)
+		p.errs.Add(f.byKey["unique"].key.pos, "column %q cannot be unique: %s", name, noKeyAdvice(b))
 	}
 	p.rules(c, aux, f)
 	return c
@@ -616,7 +620,7 @@ func (p *parser) primaryKey(t *Table, f *fieldSet, hasCols bool) {
 			p.errs.Add(c.Pos, "primary key column %q cannot be nullable", c.Name)
 		}
 		if b := c.Type.scalar(); b != nil && b.NoEquality {
-			p.errs.Add(c.Pos, "primary key column %q is of type %s, which PostgreSQL has no equality operator for; use jsonb", c.Name, b.Name)
+			p.errs.Add(c.Pos, "primary key column %q cannot be of this type: %s", c.Name, noKeyAdvice(b))
 		}
 	}
 	if v, ok := f.get("primary_key_name"); ok {
@@ -956,6 +960,9 @@ func (p *parser) index(t *Table, n *node) *Index {
 		}
 		if !ordered && (part.Desc || part.Nulls != "") {
 			p.errs.Add(it.pos, "index method %s does not support desc or nulls ordering", ix.Method)
+		}
+		if b := part.Column.sqlNamed(); ix.Unique && b != nil {
+			p.errs.Add(it.pos, "a unique index cannot hold column %q of type {sql: %q}: cpcgen keys rows only by types it models; declare the index as an sql object", part.Column.Name, b.Name)
 		}
 		ix.Parts = append(ix.Parts, part)
 	}

@@ -116,6 +116,9 @@ func parseType(s string, enums map[string]*Enum) (Type, error) {
 			return t, nil
 		}
 		if advice, ok := pgtypes.Unsupported[name]; ok {
+			if !strings.Contains(name, "serial") {
+				advice += fmt.Sprintf(", or type: {sql: %s} to move its values as text", name)
+			}
 			return t, fmt.Errorf("type %q is not supported; %s", name, advice)
 		}
 		if hint := pgtypes.Hint(name); hint != nil {
@@ -131,7 +134,7 @@ func parseType(s string, enums map[string]*Enum) (Type, error) {
 			}
 			return t, fmt.Errorf("unknown type %q; did you mean %q?", clip(name), s)
 		}
-		return t, fmt.Errorf("unknown type %q", clip(name))
+		return t, fmt.Errorf("unknown type %q; a type cpcgen does not model (an extension's, a composite type) is written type: {sql: %q}", clip(name), clip(src))
 	}
 	mods, err := base.CheckMods(s, nums, hasArgs)
 	if err != nil {
@@ -139,6 +142,47 @@ func parseType(s string, enums map[string]*Enum) (Type, error) {
 	}
 	t.Name, t.Base, t.Args = base.Name, base, mods
 	return t, nil
+}
+
+// sqlType decodes type: {sql: "…"}, a type cpcgen has no row of, named
+// by its SQL (pgtypes.SQLNamed).
+func (p *parser) sqlType(n *node) (Type, bool) {
+	if len(n.pairs) != 1 || n.pairs[0].key.value != "sql" {
+		p.errs.Add(n.pos, "type: expected a type name or {sql: \"…\"} naming a type cpcgen does not model, such as {sql: \"geometry(Point,4326)\"}")
+		return Type{}, false
+	}
+	s, ok := p.nonEmpty(n.pairs[0].value, "type sql")
+	if !ok {
+		return Type{}, false
+	}
+	base, err := pgtypes.SQLNamed(s)
+	if err != nil {
+		p.errs.Add(n.pairs[0].value.pos, "%v", err)
+		return Type{}, false
+	}
+	if e, ok := p.enums[base.Catalog]; ok && !strings.Contains(base.Name, ".") {
+		p.errs.Add(n.pairs[0].value.pos, "type {sql: %q}: %s is an enum of the spec; write type: %s", clip(s), base.Catalog, e.Name)
+		return Type{}, false
+	}
+	return Type{Name: base.Name, Base: base}, true
+}
+
+// sqlNamed returns the row of c's type when the spec names it by its SQL
+// (type: {sql: …}), or nil; nil for a nil c.
+func (c *Column) sqlNamed() *pgtypes.Type {
+	if c == nil || c.Type.Base == nil || !c.Type.Base.SQLNamed {
+		return nil
+	}
+	return c.Type.Base
+}
+
+// noKeyAdvice says why a column of type b, which has no equality cpcgen
+// can use, cannot be a key, and what to do.
+func noKeyAdvice(b *pgtypes.Type) string {
+	if b.SQLNamed {
+		return fmt.Sprintf("cpcgen keys rows only by types it models, not by {sql: %q}; declare the constraint as an sql object", b.Name)
+	}
+	return fmt.Sprintf("PostgreSQL has no equality operator for type %s; use jsonb", b.Name)
 }
 
 // Type classes used by the validation rules: facts of the type's row

@@ -1308,13 +1308,20 @@ func (t Type) IsEnumArray() bool { return t.Enum != nil && t.ArrayDims > 0 }
 // which PostgreSQL pads with spaces to n characters.
 func (t Type) IsPadded() bool { return t.Base != nil && t.Base.Padded }
 
+// IsSQLNamed reports whether t is a type the spec names by its SQL
+// (pgtypes.SQLNamed), whose values travel as their text.
+func (t Type) IsSQLNamed() bool { return t.Base != nil && t.Base.SQLNamed }
+
 // ReadCast is the cast a select list gives a column of type t so that
 // its values scan as the model holds them, or "": enum arrays read as
 // text[] (pgx has no codec for them) and char(n) as text, which drops
 // the padding, so that a value reads back as it was written ("AB", not
-// "AB  "; char(n) ignores trailing spaces in comparisons anyway).
+// "AB  "; char(n) ignores trailing spaces in comparisons anyway); a type
+// named by its SQL reads as text.
 func (t Type) ReadCast() string {
 	switch {
+	case t.IsSQLNamed():
+		return "::text"
 	case t.IsEnumArray(), t.IsPadded() && t.ArrayDims > 0:
 		return "::text[]"
 	case t.IsPadded():

@@ -139,6 +139,10 @@ type Type struct {
 	// sorts them in Go as PostgreSQL does (text by COLLATE "C"). "" for
 	// the other types (citext compares without case, char(n) pads).
 	CacheKey string
+	// SQLNamed is set for the row SQLNamed makes of a type a spec names
+	// by its SQL: its values travel as their text, so a select list
+	// casts the column to text and a parameter is text cast to the type.
+	SQLNamed bool
 
 	// succ returns the value after a canonical literal (integers, dates:
 	// the element types of discrete ranges); order compares two

@@ -37,6 +37,9 @@ type Store struct {
 
 	// Labels reads and writes table labels.
 	Labels *LabelRepo
+
+	// Places reads and writes table places.
+	Places *PlaceRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
@@ -49,6 +52,7 @@ type storeRepos struct {
 	TreeNodes   TreeNodeRepo
 	JobMasks    JobMaskRepo
 	Labels      LabelRepo
+	Places      PlaceRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
@@ -60,6 +64,7 @@ func NewStore(db runtime.DBTX) *Store {
 		Gadgets:     *NewGadgetRepo(db),
 		JobMasks:    *NewJobMaskRepo(db),
 		Labels:      *NewLabelRepo(db),
+		Places:      *NewPlaceRepo(db),
 		TreeNodes:   *NewTreeNodeRepo(db),
 	}
 	a.store = Store{
@@ -68,6 +73,7 @@ func NewStore(db runtime.DBTX) *Store {
 		Gadgets:     &a.Gadgets,
 		JobMasks:    &a.JobMasks,
 		Labels:      &a.Labels,
+		Places:      &a.Places,
 		TreeNodes:   &a.TreeNodes,
 		db:          db,
 	}
@@ -91,6 +97,8 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrJobMaskIDTaken,
 	ErrJobMaskStatesTaken,
 	ErrLabelIDTaken,
+	ErrPlaceIDTaken,
+	ErrPlaceNameTaken,
 }}
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -1,0 +1,105 @@
+package pgtypes
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+)
+
+// SQLNamed returns the row of a type a spec names by its SQL, as type:
+// {sql: …}: one cpcgen has no row of, such as an extension's
+// (PostGIS's geometry(Point,4326), pgvector's vector(3)), a composite
+// type an sql object creates, or one of PostgreSQL's own it does not
+// model (xml, point, timetz). Its values are Go strings in the type's
+// text form: reads cast the column to text and writes cast text to the
+// type, so pgx needs no codec of it, whatever it is. No literal, rule or
+// filter but is_null applies, and it cannot be a key (equality is the
+// type's own, when it has one). written is the spelling as the spec
+// gives it; the error says what is wrong with it.
+func SQLNamed(written string) (*Type, error) {
+	spelling, catalog, err := parseSQLName(written)
+	if err != nil {
+		return nil, err
+	}
+	return &Type{
+		Name:       spelling,
+		Literal:    noLiteral,
+		Go:         GoType{Name: "string"},
+		Unnest:     true,
+		Codec:      "none: its text form, read as column::text and written as $n::text::type",
+		Catalog:    catalog,
+		AtlasName:  spelling,
+		atlas:      atlasSQLNamed,
+		Docs:       "a type named by its SQL, moved as text",
+		SQLNamed:   true,
+		Check:      "CheckText",
+		NoEquality: true,
+	}, nil
+}
+
+// sqlNameRE matches a type name as type: {sql: …} may write it: a name
+// of one or more words, optionally qualified by its schema, optionally
+// with modifiers that are numbers or words, which may come before the
+// name's last words as format_type writes them: geometry(Point,4326),
+// public.vector(3), xml, time(3) with time zone.
+var sqlNameRE = regexp.MustCompile(`^(?:([a-zA-Z_][a-zA-Z0-9_$]*)\s*\.\s*)?([a-zA-Z_][a-zA-Z0-9_$]*(?:\s+[a-zA-Z_][a-zA-Z0-9_$]*)*)\s*(?:\(\s*([a-zA-Z0-9_]+(?:\s*,\s*[a-zA-Z0-9_]+)*)\s*\))?((?:\s+[a-zA-Z_][a-zA-Z0-9_$]*)*)$`)
+
+// parseSQLName checks a type: {sql: …} spelling and returns it in the
+// canonical form (names in lower case, single spaces, no space in the
+// modifiers) and the type's pg_type name.
+func parseSQLName(written string) (spelling, catalog string, err error) {
+	s := strings.TrimSpace(written)
+	if strings.HasSuffix(s, "]") {
+		return "", "", fmt.Errorf("type {sql: %q}: arrays of a type named by its SQL are not supported; use an array of a built-in type, or keep the table as an sql object", Clip(written))
+	}
+	m := sqlNameRE.FindStringSubmatch(s)
+	if m == nil {
+		return "", "", fmt.Errorf("type {sql: %q} is not a type name: write a name, optionally schema.name, optionally with modifiers of numbers or words, such as geometry(Point,4326) or vector(3)", Clip(written))
+	}
+	schemaName, name := strings.ToLower(m[1]), strings.ToLower(strings.Join(strings.Fields(m[2]+" "+m[4]), " "))
+	if schemaName == "" || schemaName == "pg_catalog" {
+		if t := Lookup(name); t != nil {
+			return "", "", fmt.Errorf("type {sql: %q}: %s is a type cpcgen supports; write type: %s", Clip(written), name, t.Name)
+		}
+	}
+	if advice, ok := Unsupported[name]; ok && strings.Contains(name, "serial") {
+		return "", "", fmt.Errorf("type {sql: %q}: %s is not a type; %s", Clip(written), name, advice)
+	}
+	spelling = strings.ToLower(strings.Join(strings.Fields(m[2]), " "))
+	if schemaName != "" {
+		spelling = schemaName + "." + spelling
+	}
+	if m[3] != "" {
+		mods := strings.Split(m[3], ",")
+		for i := range mods {
+			mods[i] = strings.TrimSpace(mods[i])
+		}
+		spelling += "(" + strings.Join(mods, ",") + ")"
+	}
+	if tail := strings.Fields(strings.ToLower(m[4])); len(tail) > 0 {
+		spelling += " " + strings.Join(tail, " ")
+	}
+	return spelling, name, nil
+}
+
+// atlasSQLNamed is the Atlas type of a type named by its SQL: the one
+// Atlas reads the spelling as (so that a snapshot read back and a
+// database inspected compare equal), unless Atlas's type would lose the
+// modifiers (it drops geometry's), which stays a user-defined type of
+// the spelling.
+func atlasSQLNamed(spelling string, _ []int) schema.Type {
+	if t, err := postgres.ParseType(spelling); err == nil {
+		back, err := postgres.FormatType(t)
+		mods := ""
+		if i, j := strings.IndexByte(spelling, '('), strings.IndexByte(spelling, ')'); i >= 0 && j > i {
+			mods = spelling[i : j+1]
+		}
+		if err == nil && strings.Contains(back, mods) {
+			return t
+		}
+	}
+	return &postgres.UserDefinedType{T: spelling}
+}
