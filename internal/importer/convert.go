@@ -429,8 +429,12 @@ func (c *converter) tableProblem(t *CatTable) string {
 		case col.Collation != "":
 			return fmt.Sprintf("column %q has collation %s, which specs do not declare", col.Name, col.Collation)
 		}
-		if _, why := c.columnType(col); why != "" {
+		typ, why := c.columnType(col)
+		if why != "" {
 			return fmt.Sprintf("column %q %s", col.Name, why)
+		}
+		if _, ok := sqlNamed(typ); ok && inPrimaryKey(t, col) {
+			return fmt.Sprintf("its primary key column %q has type %s, which cpcgen does not model, so cannot key rows by", col.Name, col.Type)
 		}
 		if col.Generated == "s" {
 			for _, fn := range col.DefaultUses {
@@ -748,6 +752,28 @@ func (c *converter) earlyCalls(uses []string, by string) string {
 	return ""
 }
 
+// sqlNamedColumn returns the first of cols whose type is named by its
+// SQL, or nil (nil entries, an index's expressions, are skipped).
+func sqlNamedColumn(cols []*specColumn) *specColumn {
+	return find.First(cols, func(sc *specColumn) bool {
+		if sc == nil {
+			return false
+		}
+		_, ok := sqlNamed(sc.typ)
+		return ok
+	})
+}
+
+// inPrimaryKey reports whether col is a column of t's primary key.
+func inPrimaryKey(t *CatTable, col *CatColumn) bool {
+	for _, k := range t.Constraints {
+		if k.Type == "p" && slices.Contains(k.Columns, col.Num) {
+			return true
+		}
+	}
+	return false
+}
+
 // partKeyRE matches a partition key of plain columns, as
 // pg_get_partkeydef prints it: RANGE (created_at), LIST (a, b).
 // A reserved word is quoted: RANGE ("timestamp").
@@ -1009,28 +1035,24 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 		if d == nil || col.ElemSchema != c.cat.Schema || col.Dims > 0 {
 			return "", fmt.Sprintf("has type %s, a domain import cannot resolve", col.Type)
 		}
-		base := &CatColumn{Type: d.Base}
 		name, mods := splitType(d.Base)
 		t := pgtypes.Find(name)
 		if t == nil {
-			return "", fmt.Sprintf("has type %s, a domain over %s, which cpcgen does not support", col.Type, d.Base)
+			// A domain over a type cpcgen does not model is named by
+			// its SQL itself.
+			return sqlNamedType(col.Type)
 		}
-		_ = base
 		return t.Name + mods, ""
 	}
 	if col.ElemSchema == c.cat.Schema && col.ElemKind == "e" {
 		return "", fmt.Sprintf("has type %s, an enum an sql object creates (see its note)", col.Type)
 	}
-	if col.ElemSchema != "pg_catalog" && pgtypes.ByCatalog(col.ElemName) == nil {
-		return "", fmt.Sprintf("has type %s, which cpcgen does not support", col.Type)
-	}
 	t := pgtypes.ByCatalog(col.ElemName)
 	if t == nil {
-		hint := ""
-		if h, ok := pgtypes.Unsupported[col.ElemName]; ok {
-			hint = " (" + h + ")"
+		if col.Dims > 0 {
+			return "", fmt.Sprintf("has type %s, an array of a type cpcgen does not model, which specs do not declare", col.Type)
 		}
-		return "", fmt.Sprintf("has type %s, which cpcgen does not support%s", col.Type, hint)
+		return sqlNamedType(col.Type)
 	}
 	_, mods := splitType(strings.TrimSuffix(col.Type, "[]"))
 	if mods == "(6)" && defaultPrecision6[t.Name] {
@@ -1038,6 +1060,25 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 	}
 	return t.Name + mods + arr, ""
 }
+
+// sqlTypeMark starts the spec type of a column whose type cpcgen does not
+// model: the rest is its SQL, which the spec gives as type: {sql: …}
+// (pgtypes.SQLNamed).
+const sqlTypeMark = "sql:"
+
+// sqlNamedType returns the spec type of a column of type spelling (as
+// format_type writes it), named by its SQL, or why it cannot be.
+func sqlNamedType(spelling string) (string, string) {
+	t, err := pgtypes.SQLNamed(spelling)
+	if err != nil {
+		return "", fmt.Sprintf("has type %s, which a spec cannot name: %v", spelling, err)
+	}
+	return sqlTypeMark + t.Name, ""
+}
+
+// sqlNamed returns the SQL of a spec type named by its SQL, and whether
+// typ is one.
+func sqlNamed(typ string) (string, bool) { return strings.CutPrefix(typ, sqlTypeMark) }
 
 // nullDefaultRE matches a default that is a NULL, cast or not.
 var nullDefaultRE = regexp.MustCompile(`^NULL(::[a-z ]+(\(\d+\))?[a-z ]*)?$`)
@@ -1816,7 +1857,7 @@ func (c *converter) buildTable(st *specTable) {
 			}
 		}
 		deps := []string{t.Name}
-		if col.ElemKind == "d" {
+		if _, named := sqlNamed(typ); col.ElemKind == "d" && !named {
 			typed := c.objName(t.Name, col.Name, "type")
 			// Giving the column its domain gives it the domain's storage:
 			// its settings come after.
@@ -1942,6 +1983,10 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		}
 		c.constraintComment(t, k)
 	case "u":
+		if sc := sqlNamedColumn(cols); sc != nil {
+			c.constraintObject(t, k, fmt.Sprintf("its column %s has type %s, which cpcgen does not model, and a spec's unique keys hold only types it does", sc.cat.Name, sc.cat.Type))
+			return
+		}
 		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") && !soleKey(t, k.Columns) {
 			cols[0].unique = true
 			if def := names.Constraint(t.Name, cols[0].cat.Name, "key"); k.Name != def && !c.renameConstraint(t, k, def) {
@@ -2121,6 +2166,16 @@ func (c *converter) index(st *specTable, x *CatIndex, byNum map[int16]*specColum
 	if why := indexWhy(x); why != "" {
 		c.indexObject(t, x, why)
 		return
+	}
+	if x.Unique {
+		var cols []*specColumn
+		for _, n := range x.KeyCols {
+			cols = append(cols, byNum[n])
+		}
+		if sc := sqlNamedColumn(cols); sc != nil {
+			c.indexObject(t, x, fmt.Sprintf("its column %s has type %s, which cpcgen does not model, and a spec's unique indexes hold only types it does", sc.cat.Name, sc.cat.Type))
+			return
+		}
 	}
 	if len(x.Uses) > 0 {
 		if why := c.earlyCalls(x.Uses, fmt.Sprintf("index %s of table %s calls it", x.Name, t.Name)); why != "" {
@@ -2625,6 +2680,11 @@ func soleKey(t *CatTable, cols []int16) bool {
 // key), which specs refuse.
 func (c *converter) keyCompatible(fk string, key *CatColumn) bool {
 	keyType, _ := c.columnType(key)
+	_, fkSQL := sqlNamed(fk)
+	_, keySQL := sqlNamed(keyType)
+	if fkSQL || keySQL {
+		return false // a type named by its SQL keys nothing in a spec
+	}
 	fkName, fkDims := splitArray(fk)
 	keyName, keyDims := splitArray(keyType)
 	if fkDims != keyDims {

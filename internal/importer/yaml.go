@@ -199,7 +199,12 @@ func (c *converter) writeTable(b *bytes.Buffer, st *specTable) {
 
 func columnYAML(sc *specColumn, singlePK bool) string {
 	var kv []string
-	kv = append(kv, "type: "+scalar(sc.typ))
+	typ := scalar(sc.typ)
+	sqlType, named := sqlNamed(sc.typ)
+	if named {
+		typ = "{sql: " + quoted(sqlType) + "}"
+	}
+	kv = append(kv, "type: "+typ)
 	if sc.pk && singlePK {
 		kv = append(kv, "primary_key: true")
 	}
@@ -257,8 +262,8 @@ func columnYAML(sc *specColumn, singlePK bool) string {
 	if sc.cat.Comment != "" {
 		kv = append(kv, "comment: "+scalar(sc.cat.Comment))
 	}
-	if len(kv) == 1 {
-		return scalar(sc.typ)
+	if len(kv) == 1 && !named {
+		return typ
 	}
 	return "{" + strings.Join(kv, ", ") + "}"
 }
