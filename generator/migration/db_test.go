@@ -76,17 +76,26 @@ func (db *testDB) inspect(t *testing.T) *schema.Schema {
 // it back, the way Atlas's dev database normalizes desired states.
 func normalize(t *testing.T, pkg *ir.Package) *schema.Schema {
 	t.Helper()
-	return normalizeSchema(t, sqlschema.AtlasSchema(pkg), pkg.Extensions)
+	return normalizeSchema(t, sqlschema.AtlasSchema(pkg), pkg.Extensions, pkg.Objects)
 }
 
 // normalizeSchema returns a schema as PostgreSQL spells it, on a
-// database with the given extensions (the types they define).
-func normalizeSchema(t *testing.T, s *schema.Schema, exts []*ir.Extension) *schema.Schema {
+// database with the given extensions and the objects tables may use
+// (Early: the types and domains of columns named by their SQL).
+func normalizeSchema(t *testing.T, s *schema.Schema, exts []*ir.Extension, objs []*ir.Object) *schema.Schema {
 	t.Helper()
 	dev := openDB(t)
 	for _, e := range exts {
 		if _, err := dev.pool.Exec(context.Background(), e.Create()); err != nil {
 			t.Fatalf("normalize: %v", err)
+		}
+	}
+	for _, o := range objs {
+		if !o.Early {
+			continue
+		}
+		if _, err := dev.pool.Exec(context.Background(), o.Create); err != nil {
+			t.Fatalf("normalize: %s: %v", o.Key, err)
 		}
 	}
 	n, err := dev.drv.(*postgres.Driver).NormalizeSchema(context.Background(), s)
@@ -115,12 +124,12 @@ func assertSnapshot(t *testing.T, db *testDB, snapshot []byte, irreversible []st
 	if err != nil {
 		t.Fatal(err)
 	}
-	exts, _, err := migration.ParseObjects(snapshot)
+	exts, objs, err := migration.ParseObjects(snapshot)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Name = "public"
-	assertSchemaIs(t, db, normalizeSchema(t, s, exts), irreversible)
+	assertSchemaIs(t, db, normalizeSchema(t, s, exts, objs), irreversible)
 }
 
 // assertSchemaIs checks that the database holds exactly the normalized

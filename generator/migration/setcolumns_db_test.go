@@ -36,7 +36,7 @@ CREATE TABLE children (id int PRIMARY KEY, org int NOT NULL, parent_id int, othe
 		}
 	}
 	// A normalized copy of the schema gets the lists back from it.
-	n := normalizeSchema(t, s, nil)
+	n := normalizeSchema(t, s, nil, nil)
 	nt, _ := n.Table("children")
 	if fk, _ := nt.ForeignKey("children_parent_id_fkey"); fk.OnDelete != `SET NULL ("parent_id")` {
 		t.Errorf("normalized: ON DELETE %v", fk.OnDelete)
