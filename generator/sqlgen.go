@@ -163,6 +163,12 @@ func defaultSQL(c *ir.Column) string {
 	if c.Default == nil {
 		return "NULL"
 	}
+	if c.Type.IsSQLNamed() {
+		// COALESCE resolves its arguments to one type by implicit casts
+		// only, where a column default needs an assignment cast (0 for
+		// money, ROW(…) for a composite type): the cast makes it one.
+		return "CAST(" + c.Default.SQL + " AS " + c.Type.SQL() + ")"
+	}
 	return c.Default.SQL
 }
 

@@ -446,7 +446,7 @@ ALTER TABLE runs ATTACH PARTITION runs_20261207 FOR VALUES FROM ('2026-12-07') T
 ALTER TABLE runs_20261207 ALTER COLUMN retry_count SET DEFAULT 1;`
 	// The imported projects' own tests, run against the original
 	// database.
-	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest}
+	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest, "types named by their SQL": sqlNamedTest}
 	for name, ddl := range cases {
 		t.Run(name, func(t *testing.T) {
 			// Each case has databases and a project of its own; run
@@ -838,6 +838,45 @@ func TestImported(t *testing.T) {
 	}
 	if u.CreatedAt < 1_000_000_000_000_000 || u.TrialEnds.IsZero() || len(u.Code) != 32 {
 		t.Fatalf("Create did not take the database's defaults: %+v", u)
+	}
+}
+`
+
+// sqlNamedTest writes and reads the imported columns of types named by
+// their SQL, and the generated column reading a field of one.
+const sqlNamedTest = `package importdb
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cpcgen/cpcgen/runtime"
+)
+
+func TestImported(t *testing.T) {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, os.Getenv("IMPORTED_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	shapes := NewShapeRepo(pool)
+	s, err := shapes.Create(ctx, NewShape{Spot: "(1,2)", Doc: runtime.NullOf("<a/>"), Version: runtime.NullOf("(2,1,0)"), Q: runtime.NullOf("cat & dog"), Home: runtime.NullOf("(3,4)")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Spot != "(1,2)" || s.Version != runtime.NullOf("(2,1,0)") || s.VersionMajor != runtime.NullOf(int32(2)) || s.Amount != "$0.00" || s.Q != runtime.NullOf("'cat' & 'dog'") || s.Home != runtime.NullOf("(3,4)") {
+		t.Fatalf("Create: %+v", s)
+	}
+	if n, err := shapes.CreateMany(ctx, []NewShape{{Spot: "(0,0)", Amount: runtime.Set("12.50"), Lsn: runtime.NullOf("0/16B3748")}}); err != nil || n != 1 {
+		t.Fatalf("CreateMany: %d %v", n, err)
+	}
+	if _, err := shapes.Create(ctx, NewShape{Spot: "(0,0)", Home: runtime.NullOf("(-1,0)")}); !errors.Is(err, runtime.ErrCheck) && !errors.Is(err, runtime.ErrValidation) {
+		t.Fatalf("a value the domain's check refuses: %v", err)
 	}
 }
 `

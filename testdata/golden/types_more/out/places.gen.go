@@ -110,7 +110,7 @@ func argsNewPlace(n *NewPlace, d []any) []any {
 
 var opPlacesCreate = &runtime.Op{Name: "places.Create", Table: "places", Errs: errs, Validate: true, Params: []string{"name", "spot", "area", "doc", "opens", "release"}, SQL: `-- name: places.Create
 INSERT INTO "places" ("name", "spot", "area", "doc", "opens", "release")
-VALUES ($1, $2::text::point, $3::text::pg_catalog.box, $4::text::xml, COALESCE($5::text::time with time zone, '09:00:00+01'), $6::text::version_triple)
+VALUES ($1, $2::text::point, $3::text::pg_catalog.box, $4::text::xml, COALESCE($5::text::time with time zone, CAST('09:00:00+01' AS time with time zone)), $6::text::version_triple)
 RETURNING "id", "name", "spot"::text, "area"::text, "doc"::text, "opens"::text, "release"::text`}
 
 // Create inserts n into table places and returns the row as stored. It validates n
@@ -218,7 +218,7 @@ func (r *PlaceRepo) FindByIDs(ctx context.Context, ids []int64) ([]Place, error)
 
 var opPlacesCreateMany = &runtime.Op{Name: "places.CreateMany", Table: "places", Errs: errs, Validate: true, SQL: `-- name: places.CreateMany
 INSERT INTO "places" ("name", "spot", "area", "doc", "opens", "release")
-SELECT "u"."c1", "u"."c2"::text::point, "u"."c3"::text::pg_catalog.box, "u"."c4"::text::xml, COALESCE("u"."c5"::text::time with time zone, '09:00:00+01'), "u"."c6"::text::version_triple
+SELECT "u"."c1", "u"."c2"::text::point, "u"."c3"::text::pg_catalog.box, "u"."c4"::text::xml, COALESCE("u"."c5"::text::time with time zone, CAST('09:00:00+01' AS time with time zone)), "u"."c6"::text::version_triple
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"`}
 
@@ -231,7 +231,7 @@ func (r *PlaceRepo) CreateMany(ctx context.Context, rows []NewPlace) (int64, err
 
 var opPlacesCreateManyReturning = &runtime.Op{Name: "places.CreateManyReturning", Table: "places", Errs: errs, Validate: true, SQL: `-- name: places.CreateManyReturning
 INSERT INTO "places" ("name", "spot", "area", "doc", "opens", "release")
-SELECT "u"."c1", "u"."c2"::text::point, "u"."c3"::text::pg_catalog.box, "u"."c4"::text::xml, COALESCE("u"."c5"::text::time with time zone, '09:00:00+01'), "u"."c6"::text::version_triple
+SELECT "u"."c1", "u"."c2"::text::point, "u"."c3"::text::pg_catalog.box, "u"."c4"::text::xml, COALESCE("u"."c5"::text::time with time zone, CAST('09:00:00+01' AS time with time zone)), "u"."c6"::text::version_triple
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name", "spot"::text, "area"::text, "doc"::text, "opens"::text, "release"::text`}
@@ -244,7 +244,7 @@ func (r *PlaceRepo) CreateManyReturning(ctx context.Context, rows []NewPlace) ([
 
 var opPlacesUpsertByName = &runtime.Op{Name: "places.UpsertByName", Table: "places", Errs: errs, Validate: true, SQL: `-- name: places.UpsertByName
 INSERT INTO "places" ("name", "spot", "area", "doc", "opens", "release")
-VALUES ($1, $2::text::point, $3::text::pg_catalog.box, $4::text::xml, COALESCE($5::text::time with time zone, '09:00:00+01'), $6::text::version_triple)
+VALUES ($1, $2::text::point, $3::text::pg_catalog.box, $4::text::xml, COALESCE($5::text::time with time zone, CAST('09:00:00+01' AS time with time zone)), $6::text::version_triple)
 ON CONFLICT ("name") DO UPDATE
 SET "spot" = EXCLUDED."spot",
     "area" = EXCLUDED."area",
@@ -263,7 +263,7 @@ func (r *PlaceRepo) UpsertByName(ctx context.Context, n NewPlace) (Place, error)
 var opPlacesCreateIfAbsentByName = &runtime.Op{Name: "places.CreateIfAbsentByName", Table: "places", Errs: errs, Validate: true, SQL: `-- name: places.CreateIfAbsentByName
 WITH "inserted" AS (
 INSERT INTO "places" ("name", "spot", "area", "doc", "opens", "release")
-VALUES ($1, $2::text::point, $3::text::pg_catalog.box, $4::text::xml, COALESCE($5::text::time with time zone, '09:00:00+01'), $6::text::version_triple)
+VALUES ($1, $2::text::point, $3::text::pg_catalog.box, $4::text::xml, COALESCE($5::text::time with time zone, CAST('09:00:00+01' AS time with time zone)), $6::text::version_triple)
 ON CONFLICT ("name") DO NOTHING
 RETURNING "id", "name", "spot"::text, "area"::text, "doc"::text, "opens"::text, "release"::text
 )
@@ -341,7 +341,7 @@ var bulkPlacesNew = &runtime.Bulk[*NewPlace]{
 }
 
 var opPlacesUpsertManyByName = &runtime.Op{Name: "places.UpsertManyByName", Table: "places", Errs: errs, SQL: `-- name: places.UpsertManyByName
-WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2"::text::point AS "cpcgen_i2", "cpcgen_u"."cpcgen_3"::text::pg_catalog.box AS "cpcgen_i3", "cpcgen_u"."cpcgen_4"::text::xml AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5"::text::time with time zone, '09:00:00+01') AS "cpcgen_i5", "cpcgen_u"."cpcgen_6"::text::version_triple AS "cpcgen_i6" FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2"::text::point AS "cpcgen_i2", "cpcgen_u"."cpcgen_3"::text::pg_catalog.box AS "cpcgen_i3", "cpcgen_u"."cpcgen_4"::text::xml AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5"::text::time with time zone, CAST('09:00:00+01' AS time with time zone)) AS "cpcgen_i5", "cpcgen_u"."cpcgen_6"::text::version_triple AS "cpcgen_i6" FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "places"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "places" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "places"),
 "cpcgen_ins" AS (INSERT INTO "places" ("name", "spot", "area", "doc", "opens", "release") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name", "spot", "area", "doc", "opens", "release"),
 "cpcgen_new" AS (UPDATE "places" SET "spot" = "cpcgen_v"."cpcgen_i2", "area" = "cpcgen_v"."cpcgen_i3", "doc" = "cpcgen_v"."cpcgen_i4", "opens" = COALESCE("cpcgen_v"."cpcgen_5"::text::time with time zone, "places"."opens"), "release" = "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "spot", "area", "doc", "opens", "release")
@@ -353,7 +353,7 @@ func (r *PlaceRepo) UpsertManyByName(ctx context.Context, rows []NewPlace) ([]Pl
 }
 
 var opPlacesCreateManyIfAbsentByName = &runtime.Op{Name: "places.CreateManyIfAbsentByName", Table: "places", Errs: errs, SQL: `-- name: places.CreateManyIfAbsentByName
-WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2"::text::point AS "cpcgen_i2", "cpcgen_u"."cpcgen_3"::text::pg_catalog.box AS "cpcgen_i3", "cpcgen_u"."cpcgen_4"::text::xml AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5"::text::time with time zone, '09:00:00+01') AS "cpcgen_i5", "cpcgen_u"."cpcgen_6"::text::version_triple AS "cpcgen_i6" FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2"::text::point AS "cpcgen_i2", "cpcgen_u"."cpcgen_3"::text::pg_catalog.box AS "cpcgen_i3", "cpcgen_u"."cpcgen_4"::text::xml AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5"::text::time with time zone, CAST('09:00:00+01' AS time with time zone)) AS "cpcgen_i5", "cpcgen_u"."cpcgen_6"::text::version_triple AS "cpcgen_i6" FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "places" ("name", "spot", "area", "doc", "opens", "release") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name", "spot", "area", "doc", "opens", "release")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."spot"::text, "cpcgen_ins"."area"::text, "cpcgen_ins"."doc"::text, "cpcgen_ins"."opens"::text, "cpcgen_ins"."release"::text FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "places"."id", "places"."name", "places"."spot"::text, "places"."area"::text, "places"."doc"::text, "places"."opens"::text, "places"."release"::text FROM "cpcgen_v" JOIN "places" ON "name" = "cpcgen_v"."cpcgen_i1"`}
 
