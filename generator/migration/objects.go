@@ -160,7 +160,7 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 //   - a view (ir.Object.Rebuild) is dropped and created again around a
 //     change that drops, renames or retypes a column of a table it
 //     depends on or its SQL names (changedTables), or renames that
-//     table;
+//     table; so is a trigger that names columns (bindsColumns);
 //   - an object that uses an enum type the migration replaces (enums,
 //     see rebuildEnums), by its depends_on or by naming it in its SQL,
 //     is dropped before the type is replaced and created again after,
@@ -198,7 +198,7 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[stri
 		case o.Create != n.Create:
 			redo(n.Key, "its definition changed")
 		}
-		if n.Rebuild && o != nil && !op.create[n.Key] {
+		if (n.Rebuild || bindsColumns(o)) && o != nil && !op.create[n.Key] {
 			for _, d := range n.DependsOn {
 				if t, ok := strings.CutPrefix(d, "table "); ok && changedTables[t] {
 					redo(n.Key, fmt.Sprintf("columns of table %q change", t))
@@ -256,6 +256,18 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[stri
 		}
 	}
 	return op, nil
+}
+
+// triggerColumnsRE matches what binds a trigger to columns of its table:
+// an UPDATE OF column list, a WHEN condition.
+var triggerColumnsRE = regexp.MustCompile(`(?is)\bUPDATE\s+OF\b|\bWHEN\s*\(`)
+
+// bindsColumns reports whether o is a trigger PostgreSQL binds to columns
+// of its table (UPDATE OF, WHEN): such a column's type cannot change
+// while it exists ("cannot alter type of a column used in a trigger
+// definition"), nor can it be dropped.
+func bindsColumns(o *ir.Object) bool {
+	return o != nil && o.Kind == "trigger" && triggerColumnsRE.MatchString(o.Create)
 }
 
 // typeBound reports whether PostgreSQL binds the object o to the type or

@@ -248,3 +248,36 @@ func TestTypeChangeRebuildsBoundObjects(t *testing.T) {
 		return typ + " " + value + " " + values
 	})
 }
+
+// TestRetypedColumnRebuildsTrigger changes the type of a column a
+// trigger names in UPDATE OF and one its WHEN reads: PostgreSQL refuses
+// to alter the type of a column used in a trigger definition, so the
+// triggers are dropped before the change and created again after it
+// (crates.io's trigger_crates_tsvector_update, when its timestamps
+// became timestamptz). A trigger naming no column stays.
+func TestRetypedColumnRebuildsTrigger(t *testing.T) {
+	ctx := context.Background()
+	spec := func(typ string) []byte {
+		return []byte("tables:\n  crates:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      name: text\n      updated_at: {type: " + typ + ", default: now()}\n      score: {type: " + typ + ", nullable: true}\n      touched: {type: integer, default: 0}\n" +
+			"sql_objects:\n" +
+			"  - name: touch\n    kind: function\n    sql: |\n" +
+			"      CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := NEW.touched + 1; RETURN NEW; END $$\n" +
+			"  - name: crates_touch\n    kind: trigger\n    depends_on: [touch]\n    sql: CREATE TRIGGER crates_touch BEFORE INSERT OR UPDATE OF updated_at ON crates FOR EACH ROW EXECUTE FUNCTION touch()\n" +
+			"  - name: crates_touch_when\n    kind: trigger\n    depends_on: [touch]\n    sql: CREATE TRIGGER crates_touch_when BEFORE UPDATE ON crates FOR EACH ROW WHEN (OLD.score IS DISTINCT FROM NEW.score) EXECUTE FUNCTION touch()\n" +
+			"  - name: crates_touch_all\n    kind: trigger\n    depends_on: [touch]\n    sql: CREATE TRIGGER crates_touch_all BEFORE UPDATE ON crates FOR EACH ROW EXECUTE FUNCTION touch()\n")
+	}
+	probe := func(db *testDB) string {
+		var typ, names string
+		if err := db.pool.QueryRow(ctx, `SELECT
+			(SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'crates'::regclass AND attname = 'updated_at'),
+			(SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'crates'::regclass AND NOT tgisinternal)`).Scan(&typ, &names); err != nil {
+			t.Fatal(err)
+		}
+		return typ + " " + names
+	}
+	runSteps(t, []migrationStep{
+		{spec("timestamp"), "timestamp without time zone crates_touch,crates_touch_all,crates_touch_when"},
+		{spec("timestamptz"), "timestamp with time zone crates_touch,crates_touch_all,crates_touch_when"},
+	}, probe)
+}
