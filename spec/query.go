@@ -434,6 +434,10 @@ func (p *parser) paramSpec(pr pair, what string) *Param {
 			prm.Nullable, _ = p.boolean(v.value, "nullable")
 		}
 	}
+	if typeNode.kind == mappingNode {
+		p.errs.Add(typeNode.pos, "%s %q: a raw query's parameters and columns take the types cpcgen models; for a type named by its SQL, use text and cast in the query (@p::geometry, geom::text)", what, name)
+		return nil
+	}
 	s, ok := p.str(typeNode, "type")
 	if !ok {
 		return nil
