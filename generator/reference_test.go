@@ -98,7 +98,8 @@ func referencePage() []byte {
 	p("(declare such a constraint as an sql object). Indexes of other methods\n")
 	p("(`method: gist` over a geometry) are declared as usual. Declare the\n")
 	p("extension the type comes from under `extensions:`. `cpcgen import`\n")
-	p("names every such column this way.\n")
+	p("names every such column this way. A raw query's parameters and columns\n")
+	p("take `text` instead, cast in its SQL (`@p::geometry`, `geom::text`).\n")
 	p("\n## Filter operators\n\n")
 	p("| operator | SQL | binds | applies to |\n|---|---|---|---|\n")
 	var unordered, noEquality []string
