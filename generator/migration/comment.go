@@ -2,9 +2,14 @@ package migration
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
+
+	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 )
 
@@ -59,5 +64,44 @@ func planEnumComments(p *Planned, pkg *ir.Package, current []*EnumComment) {
 			Comment: fmt.Sprintf("set comment to enum type %q", e.SQLName),
 		})
 		p.Summary = append(p.Summary, fmt.Sprintf("set comment to enum type %q", e.SQLName))
+	}
+}
+
+// droppedColumnComments gives the reverse of a dropped column its
+// comment back: Atlas's reverse of DROP COLUMN adds the column again
+// without it (its reverse of DROP TABLE keeps the comments). The
+// COMMENT ON COLUMN follows the reverse statement that adds the column.
+func droppedColumnComments(planned []*Change, changes []schema.Change) {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for _, tc := range mt.Changes {
+			d, ok := tc.(*schema.DropColumn)
+			if !ok {
+				continue
+			}
+			comment := ""
+			for _, a := range d.C.Attrs {
+				if c, ok := a.(*schema.Comment); ok {
+					comment = c.Text
+				}
+			}
+			if comment == "" {
+				continue
+			}
+			table, col := quote(mt.T.Name), quote(d.C.Name)
+			stmt := "COMMENT ON COLUMN " + table + "." + col + " IS " + names.QuoteLiteral(comment)
+			for _, p := range planned {
+				i := slices.IndexFunc(p.Reverse, func(r string) bool {
+					return strings.HasPrefix(r, "ALTER TABLE "+table+" ") && strings.Contains(r, "ADD COLUMN "+col+" ")
+				})
+				if i >= 0 {
+					p.Reverse = slices.Insert(p.Reverse, i+1, stmt)
+					break
+				}
+			}
+		}
 	}
 }

@@ -271,6 +271,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 			return nil, err
 		}
 		castStatements(planned, cast)
+		droppedColumnComments(planned, changes)
 	}
 	unboundSources(append(slices.Clone(out.unbind), planned...), schemaChanges, unbound)
 	out.Changes = append(out.Changes, planned...)
