@@ -757,22 +757,15 @@ const importedTest = `package importdb
 import (
 	"context"
 	"net"
-	"os"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cpcgen/cpcgen/runtime"
 )
 
 func TestImported(t *testing.T) {
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, os.Getenv("IMPORTED_URL"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := importedPool(t)
 	br, err := NewBranchRepo(pool).Create(ctx, NewBranch{BranchID: 1, Name: "Main"})
 	if err != nil {
 		t.Fatal(err)
@@ -819,19 +812,13 @@ const defaultsTest = `package importdb
 
 import (
 	"context"
-	"os"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func TestImported(t *testing.T) {
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, os.Getenv("IMPORTED_URL"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := importedPool(t)
 	u, err := NewAnonUserRepo(pool).Create(ctx, NewAnonUser{ID: "a"})
 	if err != nil {
 		t.Fatal(err)
@@ -849,21 +836,14 @@ const sqlNamedTest = `package importdb
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cpcgen/cpcgen/runtime"
 )
 
 func TestImported(t *testing.T) {
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, os.Getenv("IMPORTED_URL"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := importedPool(t)
 	shapes := NewShapeRepo(pool)
 	s, err := shapes.Create(ctx, NewShape{Spot: "(1,2)", Doc: runtime.NullOf("<a/>"), Version: runtime.NullOf("(2,1,0)"), Q: runtime.NullOf("cat & dog"), Home: runtime.NullOf("(3,4)")})
 	if err != nil {
@@ -881,19 +861,44 @@ func TestImported(t *testing.T) {
 }
 `
 
+// importedPoolSrc opens the pool the imported projects' tests use, on
+// the database at IMPORTED_URL.
+const importedPoolSrc = `package importdb
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+func importedPool(t *testing.T) *pgxpool.Pool {
+	pool, err := pgxpool.New(context.Background(), os.Getenv("IMPORTED_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+`
+
 // runImportedTest runs the test src in the imported project against the
 // database at url.
 func runImportedTest(t *testing.T, dir, url, src string) {
 	t.Helper()
 	testfile.Write(t, dir, "internal/importdb/imported_test.go", src)
+	testfile.Write(t, dir, "internal/importdb/pool_test.go", importedPoolSrc)
 	cmd := exec.Command("go", "test", "-count=1", "./internal/importdb/")
 	cmd.Dir = dir
 	cmd.Env = append(goEnv(), "IMPORTED_URL="+url)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("the imported project's test: %v\n%s", err, out)
 	}
-	if err := os.Remove(filepath.Join(dir, "internal/importdb/imported_test.go")); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{"imported_test.go", "pool_test.go"} {
+		if err := os.Remove(filepath.Join(dir, "internal/importdb", f)); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
