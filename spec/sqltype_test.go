@@ -12,9 +12,10 @@ func TestSQLNamedTypes(t *testing.T) {
       emb: {type: {sql: public.vector(3)}, nullable: true}
       at: {type: {sql: "time(3)  with time zone"}}
       doc: {type: {sql: xml}, nullable: true, comment: a document}
+      ship_to: {type: {sql: '"Address"'}, nullable: true}
 `, "    indexes:\n      - {columns: [geo], method: gist}\n"))
 	cols := p.Tables[0].Columns
-	for i, want := range []string{"geometry(Point,4326)", "public.vector(3)", "time(3) with time zone", "xml"} {
+	for i, want := range []string{"geometry(Point,4326)", "public.vector(3)", "time(3) with time zone", "xml", `"Address"`} {
 		c := cols[i+1]
 		if c.Type.Base == nil || !c.Type.Base.SQLNamed || c.Type.Name != want {
 			t.Errorf("column %s: type %+v, want the type named by its SQL %q", c.Name, c.Type, want)

@@ -41,15 +41,25 @@ func SQLNamed(written string) (*Type, error) {
 }
 
 // sqlNameRE matches a type name as type: {sql: …} may write it: a name
-// of one or more words, optionally qualified by its schema, optionally
-// with modifiers that are numbers or words, which may come before the
-// name's last words as format_type writes them: geometry(Point,4326),
-// public.vector(3), xml, time(3) with time zone.
-var sqlNameRE = regexp.MustCompile(`^(?:([a-zA-Z_][a-zA-Z0-9_$]*)\s*\.\s*)?([a-zA-Z_][a-zA-Z0-9_$]*(?:\s+[a-zA-Z_][a-zA-Z0-9_$]*)*)\s*(?:\(\s*([a-zA-Z0-9_]+(?:\s*,\s*[a-zA-Z0-9_]+)*)\s*\))?((?:\s+[a-zA-Z_][a-zA-Z0-9_$]*)*)$`)
+// of one or more words or one quoted identifier ("Address"), optionally
+// qualified by its schema, optionally with modifiers that are numbers or
+// words, which may come before the name's last words as format_type
+// writes them: geometry(Point,4326), public.vector(3), xml, time(3) with
+// time zone.
+var sqlNameRE = regexp.MustCompile(`^(?:("[^"]+"|[a-zA-Z_][a-zA-Z0-9_$]*)\s*\.\s*)?("[^"]+"|[a-zA-Z_][a-zA-Z0-9_$]*(?:\s+[a-zA-Z_][a-zA-Z0-9_$]*)*)\s*(?:\(\s*([a-zA-Z0-9_]+(?:\s*,\s*[a-zA-Z0-9_]+)*)\s*\))?((?:\s+[a-zA-Z_][a-zA-Z0-9_$]*)*)$`)
+
+// foldName is a name as PostgreSQL reads it: a quoted identifier as
+// written, any other in lower case with single spaces.
+func foldName(s string) string {
+	if strings.HasPrefix(s, `"`) {
+		return s
+	}
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
 
 // parseSQLName checks a type: {sql: …} spelling and returns it in the
-// canonical form (names in lower case, single spaces, no space in the
-// modifiers) and the type's pg_type name.
+// canonical form (unquoted names in lower case, single spaces, no space
+// in the modifiers) and the type's pg_type name.
 func parseSQLName(written string) (spelling, catalog string, err error) {
 	s := strings.TrimSpace(written)
 	if strings.HasSuffix(s, "]") {
@@ -59,7 +69,13 @@ func parseSQLName(written string) (spelling, catalog string, err error) {
 	if m == nil {
 		return "", "", fmt.Errorf("type {sql: %q} is not a type name: write a name, optionally schema.name, optionally with modifiers of numbers or words, such as geometry(Point,4326) or vector(3)", Clip(written))
 	}
-	schemaName, name := strings.ToLower(m[1]), strings.ToLower(strings.Join(strings.Fields(m[2]+" "+m[4]), " "))
+	schemaName, name := foldName(m[1]), foldName(m[2]+m[4])
+	if strings.HasPrefix(m[2], `"`) {
+		if m[4] != "" {
+			return "", "", fmt.Errorf("type {sql: %q} is not a type name: a quoted name takes no words after it", Clip(written))
+		}
+		name = m[2]
+	}
 	if schemaName == "" || schemaName == "pg_catalog" {
 		if t := Lookup(name); t != nil {
 			return "", "", fmt.Errorf("type {sql: %q}: %s is a type cpcgen supports; write type: %s", Clip(written), name, t.Name)
@@ -68,7 +84,7 @@ func parseSQLName(written string) (spelling, catalog string, err error) {
 	if advice, ok := Unsupported[name]; ok && strings.Contains(name, "serial") {
 		return "", "", fmt.Errorf("type {sql: %q}: %s is not a type; %s", Clip(written), name, advice)
 	}
-	spelling = strings.ToLower(strings.Join(strings.Fields(m[2]), " "))
+	spelling = foldName(m[2])
 	if schemaName != "" {
 		spelling = schemaName + "." + spelling
 	}
@@ -79,10 +95,10 @@ func parseSQLName(written string) (spelling, catalog string, err error) {
 		}
 		spelling += "(" + strings.Join(mods, ",") + ")"
 	}
-	if tail := strings.Fields(strings.ToLower(m[4])); len(tail) > 0 {
-		spelling += " " + strings.Join(tail, " ")
+	if tail := foldName(m[4]); tail != "" {
+		spelling += " " + tail
 	}
-	return spelling, name, nil
+	return spelling, strings.Trim(name, `"`), nil
 }
 
 // atlasSQLNamed is the Atlas type of a type named by its SQL: the one
