@@ -387,10 +387,24 @@ func keptTables(current, desired *schema.Schema) iter.Seq2[*schema.Table, *schem
 //     columns of the same names (Ory Kratos's
 //     identity_recovery_tokens_selfservice_recovery_request_id_fkey, from
 //     selfservice_recovery_requests to selfservice_recovery_flows) stayed
-//     on the old table, whose drop then failed.
+//     on the old table, whose drop then failed;
+//   - a column of a user-defined type that changes to another (a type
+//     named by its SQL: geometry(Point,4326) to geometry(Point,3857)):
+//     the diff compares the new type's name with itself.
 func missedChanges(current, desired *schema.Schema, changes []schema.Change) []schema.Change {
 	for ct, dt := range keptTables(current, desired) {
 		var mods []schema.Change
+		for _, to := range dt.Columns {
+			from, ok := ct.Column(to.Name)
+			if !ok || !userTypeChanged(from, to) {
+				continue
+			}
+			if mc := modifiesColumn(changes, dt.Name, to.Name); mc != nil {
+				mc.Change |= schema.ChangeType
+				continue
+			}
+			mods = append(mods, &schema.ModifyColumn{From: from, To: to, Change: schema.ChangeType})
+		}
 		for _, to := range dt.ForeignKeys {
 			from, ok := ct.ForeignKey(to.Symbol)
 			if !ok || from.RefTable == nil || to.RefTable == nil || from.RefTable.Name == to.RefTable.Name || modifiesForeignKey(changes, dt.Name, to.Symbol) {
@@ -426,6 +440,29 @@ func missedChanges(current, desired *schema.Schema, changes []schema.Change) []s
 		mt.Changes = append(mt.Changes, mods...)
 	}
 	return changes
+}
+
+// userTypeChanged reports whether a column of a user-defined type is of
+// another one in to.
+func userTypeChanged(from, to *schema.Column) bool {
+	f, ok1 := from.Type.Type.(*postgres.UserDefinedType)
+	t, ok2 := to.Type.Type.(*postgres.UserDefinedType)
+	return ok1 && ok2 && f.T != t.T
+}
+
+// modifiesColumn returns the change of column col of table in changes,
+// or nil.
+func modifiesColumn(changes []schema.Change, table, col string) *schema.ModifyColumn {
+	mt := findModify(changes, table)
+	if mt == nil {
+		return nil
+	}
+	for _, c := range mt.Changes {
+		if mc, ok := c.(*schema.ModifyColumn); ok && mc.To.Name == col {
+			return mc
+		}
+	}
+	return nil
 }
 
 // modifiesForeignKey reports whether changes already modify or drop the
