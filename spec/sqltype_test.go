@@ -13,9 +13,13 @@ func TestSQLNamedTypes(t *testing.T) {
       at: {type: {sql: "time(3)  with time zone"}}
       doc: {type: {sql: xml}, nullable: true, comment: a document}
       ship_to: {type: {sql: '"Address"'}, nullable: true}
+      stops: {type: {sql: "point []"}, nullable: true}
 `, "    indexes:\n      - {columns: [geo], method: gist}\n"))
 	cols := p.Tables[0].Columns
-	for i, want := range []string{"geometry(Point,4326)", "public.vector(3)", "time(3) with time zone", "xml", `"Address"`} {
+	if stops := cols[6]; stops.Type.ArrayDims != 1 || stops.Type.Base.Name != "point" {
+		t.Errorf("column stops: type %+v, want an array of point", stops.Type)
+	}
+	for i, want := range []string{"geometry(Point,4326)", "public.vector(3)", "time(3) with time zone", "xml", `"Address"`, "point"} {
 		c := cols[i+1]
 		if c.Type.Base == nil || !c.Type.Base.SQLNamed || c.Type.Name != want {
 			t.Errorf("column %s: type %+v, want the type named by its SQL %q", c.Name, c.Type, want)
@@ -24,7 +28,12 @@ func TestSQLNamedTypes(t *testing.T) {
 	bad := []struct{ src, want string }{
 		{table("      a: {type: {sql: text}}\n"), `schema/a.yaml:5:23: type {sql: "text"}: text is a type cpcgen supports; write type: text`},
 		{table("      a: {type: {sql: pg_catalog.int4}}\n"), `type {sql: "pg_catalog.int4"}: int4 is a type cpcgen supports; write type: integer`},
-		{table("      a: {type: {sql: \"point[]\"}}\n"), `arrays of a type named by its SQL are not supported`},
+		{table("      a: {type: {sql: \"point[][][][][][][]\"}}\n"), `more than 6 array dimensions`},
+		{table("      a: {type: {sql: \"geometry(Point,4326)[]\"}}\n"), `an array of a type with modifiers or a quoted name is not supported`},
+		{table("      a: {type: {sql: '\"Address\"[]'}}\n"), `an array of a type with modifiers or a quoted name is not supported`},
+		{table("      a: {type: {sql: \"point[]\"}, unique: true}\n"), `column "a" cannot be unique: cpcgen keys rows only by types it models`},
+		{table("      a: {type: {sql: \"point[]\"}}\n", "queries:\n  t:\n    - {name: At, where: {a: eq}}\n"), `eq does not apply to column "a" of type {sql: "point"}`},
+		{table("      a: {type: {sql: point}}\n", "queries:\n  t:\n    - {name: At, where: {a: lt}}\n"), `lt does not apply to column "a" of type {sql: "point"}`},
 		{table("      a: {type: {sql: \"point; DROP TABLE t\"}}\n"), `is not a type name`},
 		{table("      a: {type: {sql: \"geometry('x')\"}}\n"), `is not a type name`},
 		{table("      a: {type: {sql: bigserial}}\n"), `bigserial is not a type; use type: bigint with identity: true`},

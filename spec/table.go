@@ -382,7 +382,7 @@ func (p *parser) column(t *Table, pr pair) *Column {
 		}
 		aux.onPos[key] = v.value.pos
 	}
-	if b := c.Type.scalar(); c.Unique && b != nil && b.NoEquality {
+	if b := c.noKey(); c.Unique && b != nil {
 		p.errs.Add(f.byKey["unique"].key.pos, "column %q cannot be unique: %s", name, noKeyAdvice(b))
 	}
 	p.rules(c, aux, f)
@@ -619,7 +619,7 @@ func (p *parser) primaryKey(t *Table, f *fieldSet, hasCols bool) {
 		if c.Nullable {
 			p.errs.Add(c.Pos, "primary key column %q cannot be nullable", c.Name)
 		}
-		if b := c.Type.scalar(); b != nil && b.NoEquality {
+		if b := c.noKey(); b != nil {
 			p.errs.Add(c.Pos, "primary key column %q cannot be of this type: %s", c.Name, noKeyAdvice(b))
 		}
 	}

@@ -155,7 +155,19 @@ func (p *parser) sqlType(n *node) (Type, bool) {
 	if !ok {
 		return Type{}, false
 	}
-	base, err := pgtypes.SQLNamed(s)
+	elem, dims := strings.TrimSpace(s), 0
+	for strings.HasSuffix(elem, "[]") {
+		elem, dims = strings.TrimSpace(strings.TrimSuffix(elem, "[]")), dims+1
+	}
+	if dims > 6 {
+		p.errs.Add(n.pairs[0].value.pos, "type {sql: %q} has more than 6 array dimensions", clip(s))
+		return Type{}, false
+	}
+	named := pgtypes.SQLNamed
+	if dims > 0 {
+		named = pgtypes.SQLNamedArray
+	}
+	base, err := named(elem)
 	if err != nil {
 		p.errs.Add(n.pairs[0].value.pos, "%v", err)
 		return Type{}, false
@@ -164,7 +176,7 @@ func (p *parser) sqlType(n *node) (Type, bool) {
 		p.errs.Add(n.pairs[0].value.pos, "type {sql: %q}: %s is an enum of the spec; write type: %s", clip(s), base.Catalog, e.Name)
 		return Type{}, false
 	}
-	return Type{Name: base.Name, Base: base}, true
+	return Type{Name: base.Name, Base: base, ArrayDims: dims}, true
 }
 
 // sqlNamed returns the row of c's type when the spec names it by its SQL
@@ -174,6 +186,19 @@ func (c *Column) sqlNamed() *pgtypes.Type {
 		return nil
 	}
 	return c.Type.Base
+}
+
+// noKey returns the row of c's type when c cannot be a key: a type
+// without equality, or one named by its SQL (an array of one too); nil
+// otherwise.
+func (c *Column) noKey() *pgtypes.Type {
+	if b := c.sqlNamed(); b != nil {
+		return b
+	}
+	if b := c.Type.scalar(); b != nil && b.NoEquality {
+		return b
+	}
+	return nil
 }
 
 // noKeyAdvice says why a column of type b, which has no equality cpcgen

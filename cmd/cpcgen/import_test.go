@@ -205,9 +205,9 @@ CREATE TABLE booking (id int PRIMARY KEY, during floatrange, names textrange_c);
 	// Columns of types cpcgen does not model, named by their SQL: a
 	// composite type (and a generated column reading a field of it), a
 	// domain over point, PostgreSQL's point, box, xml, timetz, tsquery,
-	// money and pg_lsn; a GiST index over one in the spec; a unique index
-	// and a unique constraint over one kept as SQL; tables keyed by one,
-	// or with an array of one, kept as SQL.
+	// money and pg_lsn, an array of point; a GiST index over one in the
+	// spec; a unique index and a unique constraint over one kept as SQL;
+	// a table keyed by one kept as SQL.
 	cases["types named by their SQL"] = `CREATE TYPE semver AS (major int, minor int, patch int);
 CREATE TYPE "Address" AS (street text, city text);
 CREATE DOMAIN east_point AS point CHECK (VALUE[0] >= 0);
@@ -229,7 +229,7 @@ CREATE INDEX shapes_spot ON shapes USING gist (spot);
 CREATE UNIQUE INDEX shapes_lsn ON shapes (lsn);
 ALTER TABLE shapes ADD CONSTRAINT shapes_version_key UNIQUE (version);
 CREATE TABLE positions (lsn pg_lsn PRIMARY KEY, n int);
-CREATE TABLE paths (id int PRIMARY KEY, pts point[]);`
+CREATE TABLE paths (id int PRIMARY KEY, pts point[], stops semver[] NOT NULL DEFAULT '{}');`
 	// Comments on the columns of views and composite types.
 	cases["column comments"] = `CREATE TYPE applications AS (id int, name text);
 COMMENT ON TYPE applications IS 'an application';
@@ -856,6 +856,17 @@ func TestImported(t *testing.T) {
 	}
 	if n, err := shapes.CreateMany(ctx, []NewShape{{Spot: "(0,0)", Amount: runtime.Set("12.50"), Lsn: runtime.NullOf("0/16B3748")}}); err != nil || n != 1 {
 		t.Fatalf("CreateMany: %d %v", n, err)
+	}
+	paths := NewPathRepo(pool)
+	p, err := paths.Create(ctx, NewPath{ID: 1, Pts: []string{"(1,2)", "(3,4)"}})
+	if err != nil || len(p.Pts) != 2 || p.Pts[1] != "(3,4)" || p.Stops == nil || len(p.Stops) != 0 {
+		t.Fatalf("Create with arrays: %+v %v", p, err)
+	}
+	if n, err := paths.CreateMany(ctx, []NewPath{{ID: 2, Stops: runtime.Set([]string{"(1,2,3)", "(1,2,4)"})}}); err != nil || n != 1 {
+		t.Fatalf("CreateMany with arrays: %d %v", n, err)
+	}
+	if p, err := paths.Update(ctx, 2, PathUpdate{Pts: runtime.Set([]string{"(0,0)"}), Stops: runtime.Set([]string{})}); err != nil || len(p.Pts) != 1 || len(p.Stops) != 0 || p.Stops == nil {
+		t.Fatalf("Update with arrays: %+v %v", p, err)
 	}
 	if _, err := shapes.Create(ctx, NewShape{Spot: "(0,0)", Home: runtime.NullOf("(-1,0)")}); !errors.Is(err, runtime.ErrCheck) && !errors.Is(err, runtime.ErrValidation) {
 		t.Fatalf("a value the domain's check refuses: %v", err)

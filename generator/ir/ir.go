@@ -1320,6 +1320,8 @@ func (t Type) IsSQLNamed() bool { return t.Base != nil && t.Base.SQLNamed }
 // named by its SQL reads as text.
 func (t Type) ReadCast() string {
 	switch {
+	case t.IsSQLNamed() && t.ArrayDims > 0:
+		return "::text[]"
 	case t.IsSQLNamed():
 		return "::text"
 	case t.IsEnumArray(), t.IsPadded() && t.ArrayDims > 0:

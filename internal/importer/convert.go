@@ -1050,7 +1050,11 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 	t := pgtypes.ByCatalog(col.ElemName)
 	if t == nil {
 		if col.Dims > 0 {
-			return "", fmt.Sprintf("has type %s, an array of a type cpcgen does not model, which specs do not declare", col.Type)
+			t, err := pgtypes.SQLNamedArray(strings.TrimSuffix(col.Type, "[]"))
+			if err != nil {
+				return "", fmt.Sprintf("has type %s, which a spec cannot name: %v", col.Type, err)
+			}
+			return sqlTypeMark + t.Name + "[]", ""
 		}
 		return sqlNamedType(col.Type)
 	}

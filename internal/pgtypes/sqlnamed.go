@@ -10,7 +10,7 @@ import (
 )
 
 // SQLNamed returns the row of a type a spec names by its SQL, as type:
-// {sql: …}: one cpcgen has no row of, such as an extension's
+// {sql: …} (of the elements, for an array: {sql: "point[]"}): one cpcgen has no row of, such as an extension's
 // (PostGIS's geometry(Point,4326), pgvector's vector(3)), a composite
 // type an sql object creates, or one of PostgreSQL's own it does not
 // model (xml, point, timetz). Its values are Go strings in the type's
@@ -36,8 +36,25 @@ func SQLNamed(written string) (*Type, error) {
 		Docs:       "a type named by its SQL, moved as text",
 		SQLNamed:   true,
 		Check:      "CheckText",
+		ArrayCheck: "CheckTexts",
 		NoEquality: true,
 	}, nil
+}
+
+// SQLNamedArray returns the row of the elements of an array of a type
+// named by its SQL (the spelling without its []), or why there is none:
+// SQLNamed's, or an element spelled with modifiers or quotes, which
+// Atlas's array types lower-case or drop (geometry(Point,4326)[] would
+// become an array of geometry; "Address"[] of address).
+func SQLNamedArray(elem string) (*Type, error) {
+	t, err := SQLNamed(elem)
+	if err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(t.Name, `"(`) {
+		return nil, fmt.Errorf("type {sql: %q}: an array of a type with modifiers or a quoted name is not supported; keep the column's table as an sql object", Clip(t.Name+"[]"))
+	}
+	return t, nil
 }
 
 // sqlNameRE matches a type name as type: {sql: …} may write it: a name
@@ -63,7 +80,7 @@ func foldName(s string) string {
 func parseSQLName(written string) (spelling, catalog string, err error) {
 	s := strings.TrimSpace(written)
 	if strings.HasSuffix(s, "]") {
-		return "", "", fmt.Errorf("type {sql: %q}: arrays of a type named by its SQL are not supported; use an array of a built-in type, or keep the table as an sql object", Clip(written))
+		return "", "", fmt.Errorf("type {sql: %q}: write the element type alone here; an array of it is {sql: \"name[]\"} in a spec", Clip(written))
 	}
 	m := sqlNameRE.FindStringSubmatch(s)
 	if m == nil {

@@ -39,7 +39,7 @@ func TestSQLNamed(t *testing.T) {
 		"text":                "text is a type cpcgen supports; write type: text",
 		"pg_catalog.int8":     "int8 is a type cpcgen supports; write type: bigint",
 		"character varying":   "write type: varchar",
-		"point[]":             "arrays of a type named by its SQL are not supported",
+		"point[]":             "write the element type alone here",
 		"point; DROP TABLE t": "is not a type name",
 		`"a"b"`:               "is not a type name",
 		`"Address" with zone`: "a quoted name takes no words after it",
@@ -56,6 +56,13 @@ func TestSQLNamed(t *testing.T) {
 		_, err := SQLNamed(in)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("SQLNamed(%q) = %v, want an error containing %q", in, err, want)
+		}
+	}
+	// An array's elements: plain names only.
+	for in, want := range map[string]string{"point": "", "public.version_triple": "", "geometry(Point,4326)": "modifiers or a quoted name", `"Address"`: "modifiers or a quoted name", "text": "write type: text"} {
+		_, err := SQLNamedArray(in)
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("SQLNamedArray(%q) = %v, want %q", in, err, want)
 		}
 	}
 }

@@ -100,3 +100,49 @@ func TestSQLNamedTypes(t *testing.T) {
 		t.Fatalf("Count after refused writes: %d %v", n, err)
 	}
 }
+
+// TestSQLNamedArrays writes arrays of types named by their SQL (point,
+// a composite type) through Create (and the default, an array of a row),
+// CreateMany, CreateManyReturning, Update and UpdateMany, and reads them
+// back as text[]; an element the type refuses is a validation error.
+func TestSQLNamedArrays(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(pgtest.Open(t))
+	got, err := s.Routes.Create(ctx, NewRoute{Stops: []string{"(1,2)", "(3,4)"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(Route{ID: got.ID, Stops: []string{"(1,2)", "(3,4)"}, Releases: []string{"(1,0,0)"}}, got); diff != "" {
+		t.Fatalf("Create (-want +got):\n%s", diff)
+	}
+	if n, err := s.Routes.CreateMany(ctx, []NewRoute{{Stops: []string{}, Releases: runtime.Set([]string(nil))}, {Stops: []string{"(0,0)"}, Releases: runtime.Set([]string{"(2,0,1)", `(3,,)`})}}); err != nil || n != 2 {
+		t.Fatalf("CreateMany: %d %v", n, err)
+	}
+	made, err := s.Routes.CreateManyReturning(ctx, []NewRoute{{Stops: []string{"(5,5)"}}})
+	if err != nil || len(made) != 1 || made[0].Stops[0] != "(5,5)" || len(made[0].Releases) != 1 {
+		t.Fatalf("CreateManyReturning: %+v %v", made, err)
+	}
+	up, err := s.Routes.Update(ctx, got.ID, RouteUpdate{Stops: runtime.Set([]string{"(9,9)"}), Releases: runtime.Set([]string(nil))})
+	if err != nil || len(up.Stops) != 1 || up.Stops[0] != "(9,9)" || up.Releases != nil {
+		t.Fatalf("Update: %+v %v", up, err)
+	}
+	if n, err := s.Routes.UpdateMany(ctx, []RouteKeyedUpdate{{ID: made[0].ID, Changes: RouteUpdate{Releases: runtime.Set([]string{"(4,4,4)"})}}}); err != nil || n != 1 {
+		t.Fatalf("UpdateMany: %d %v", n, err)
+	}
+	all, err := s.Routes.FindAll(ctx)
+	if err != nil || len(all) != 4 {
+		t.Fatalf("FindAll: %+v %v", all, err)
+	}
+	want := [][]string{nil, nil, {"(2,0,1)", "(3,,)"}, {"(4,4,4)"}}
+	for i, r := range all {
+		if diff := cmp.Diff(want[i], r.Releases); diff != "" {
+			t.Errorf("row %d releases (-want +got):\n%s", i, diff)
+		}
+	}
+	if _, err := s.Routes.Create(ctx, NewRoute{Stops: []string{"(1,1)", "nowhere"}}); !errors.Is(err, runtime.ErrValidation) {
+		t.Errorf("an element point refuses: got %v, want a validation error", err)
+	}
+	if _, err := s.Routes.Create(ctx, NewRoute{Stops: []string{"(1,\x001)"}}); !errors.Is(err, runtime.ErrValidation) {
+		t.Errorf("an element with a NUL byte: got %v, want a validation error", err)
+	}
+}

@@ -40,6 +40,9 @@ type Store struct {
 
 	// Places reads and writes table places.
 	Places *PlaceRepo
+
+	// Routes reads and writes table routes.
+	Routes *RouteRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
@@ -53,6 +56,7 @@ type storeRepos struct {
 	JobMasks    JobMaskRepo
 	Labels      LabelRepo
 	Places      PlaceRepo
+	Routes      RouteRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
@@ -65,6 +69,7 @@ func NewStore(db runtime.DBTX) *Store {
 		JobMasks:    *NewJobMaskRepo(db),
 		Labels:      *NewLabelRepo(db),
 		Places:      *NewPlaceRepo(db),
+		Routes:      *NewRouteRepo(db),
 		TreeNodes:   *NewTreeNodeRepo(db),
 	}
 	a.store = Store{
@@ -74,6 +79,7 @@ func NewStore(db runtime.DBTX) *Store {
 		JobMasks:    &a.JobMasks,
 		Labels:      &a.Labels,
 		Places:      &a.Places,
+		Routes:      &a.Routes,
 		TreeNodes:   &a.TreeNodes,
 		db:          db,
 	}
@@ -99,6 +105,7 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrLabelIDTaken,
 	ErrPlaceIDTaken,
 	ErrPlaceNameTaken,
+	ErrRouteIDTaken,
 }}
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -5,4 +5,4 @@
 -- reverse: set comment to table: "releases"
 COMMENT ON TABLE "releases" IS '';
 -- reverse: modify "releases" table
-ALTER TABLE "releases" DROP COLUMN "opens", DROP COLUMN "spot", DROP COLUMN "version", ALTER COLUMN "notes" TYPE xml USING "notes"::xml;
+ALTER TABLE "releases" DROP COLUMN "opens", DROP COLUMN "stops", DROP COLUMN "spot", DROP COLUMN "version", ALTER COLUMN "notes" TYPE xml USING "notes"::xml;
