@@ -11,6 +11,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // EnumComment is the comment of an enum type as the snapshot keeps it:
@@ -104,4 +105,53 @@ func droppedColumnComments(planned []*Change, changes []schema.Change) {
 			}
 		}
 	}
+}
+
+// commentTargets returns what the COMMENT ON statements of sql comment
+// on, as written after ON ("FUNCTION random_string(int4)").
+func commentTargets(sql string) []string {
+	toks, err := sqllex.Lex(sql)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	start := 0
+	for i, t := range toks {
+		if !t.IsPunct(";") && i < len(toks)-1 {
+			continue
+		}
+		stmt := toks[start:i]
+		if i == len(toks)-1 && !t.IsPunct(";") {
+			stmt = toks[start:]
+		}
+		start = i + 1
+		if len(stmt) < 4 || !stmt[0].Is("comment") || !stmt[1].Is("on") {
+			continue
+		}
+		for j := 3; j < len(stmt); j++ {
+			if stmt[j].Is("is") {
+				out = append(out, sql[stmt[2].Off:stmt[j-1].End()])
+				break
+			}
+		}
+	}
+	return out
+}
+
+// uncomment returns the statements that take away the comments the
+// COMMENT ON statements of from set and those of to do not (CREATE OR
+// REPLACE leaves an object's comment as it was), each ending in a
+// semicolon and a newline: "" when to sets every one again.
+func uncomment(from, to string) string {
+	have := map[string]bool{}
+	for _, t := range commentTargets(to) {
+		have[strings.ToLower(strings.Join(strings.Fields(t), " "))] = true
+	}
+	var b strings.Builder
+	for _, t := range commentTargets(from) {
+		if !have[strings.ToLower(strings.Join(strings.Fields(t), " "))] {
+			b.WriteString("COMMENT ON " + t + " IS NULL;\n")
+		}
+	}
+	return b.String()
 }

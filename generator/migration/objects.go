@@ -117,7 +117,10 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 		case adopted[n.Key]:
 			continue
 		case op.replace[n.Key]:
-			c = &Change{Cmd: n.Replace, Reverse: []string{cur[n.Key].Replace}, Comment: "replace " + n.Title()}
+			// The comment a replacement drops is taken away; so is, going
+			// back, the one it adds.
+			o := cur[n.Key]
+			c = &Change{Cmd: uncomment(o.Replace, n.Replace) + n.Replace, Reverse: []string{uncomment(n.Replace, o.Replace) + o.Replace}, Comment: "replace " + n.Title()}
 			createSum = append(createSum, c.Comment)
 		case op.create[n.Key] && cur[n.Key] != nil:
 			c = &Change{Cmd: n.Create, Reverse: []string{n.Drop}, Comment: "create " + n.Title() + " again"}

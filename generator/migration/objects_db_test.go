@@ -281,3 +281,32 @@ func TestRetypedColumnRebuildsTrigger(t *testing.T) {
 		{spec("timestamptz"), "timestamp with time zone crates_touch,crates_touch_all,crates_touch_when"},
 	}, probe)
 }
+
+// TestReplacedFunctionComment replaces a function in place whose new
+// definition adds a COMMENT ON, then one that drops it: CREATE OR REPLACE
+// leaves the comment as it was, so the migration that drops it, and the
+// reverse of the one that adds it, take it away (crates.io's
+// random_string, commented when it moved to gen_random_bytes).
+func TestReplacedFunctionComment(t *testing.T) {
+	ctx := context.Background()
+	spec := func(body, comment string) []byte {
+		s := "tables:\n  t:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"sql_objects:\n  - name: pick\n    kind: function\n    sql: |\n" +
+			"      CREATE FUNCTION pick(n int4) RETURNS text LANGUAGE sql AS $$ SELECT " + body + " $$;\n"
+		if comment != "" {
+			s += "      COMMENT ON FUNCTION pick(int4) IS '" + comment + "';\n"
+		}
+		return []byte(s)
+	}
+	runSteps(t, []migrationStep{
+		{spec("'a'", ""), "a -"},
+		{spec("'b'", "picks b"), "b picks b"},
+		{spec("'c'", ""), "c -"},
+	}, func(db *testDB) string {
+		var v, comment string
+		if err := db.pool.QueryRow(ctx, `SELECT pick(1), coalesce(obj_description('pick(int4)'::regprocedure, 'pg_proc'), '-')`).Scan(&v, &comment); err != nil {
+			t.Fatal(err)
+		}
+		return v + " " + comment
+	})
+}
