@@ -56,10 +56,12 @@ cpcgen.yaml when there is none.
 SQL names are kept exactly; go_name: is set only where a derived Go name
 would collide. Every column type, default, identity, foreign key (with its
 actions), unique constraint, index, check, comment and enum becomes a spec
-entry where the spec can declare it. What it cannot — functions, triggers,
-views, materialized views, sequences, domains, types, tables without a
-primary key, partitioned tables, constraints and indexes of kinds specs do
-not declare — is kept as an sql_objects entry holding the SQL that creates
+entry where the spec can declare it; a column of a type cpcgen does not
+model is named by its SQL (type: {sql: …}). What it cannot — functions,
+triggers, views, materialized views, sequences, domains, types,
+collations, text search dictionaries and configurations, constraints and
+indexes of kinds specs do not declare — is kept as an sql_objects entry
+holding the SQL that creates
 it, and listed in the report by kind and name with the reason; what not
 even that can carry (policies, rules, operators …) is listed as not
 imported. Nothing is dropped silently.

@@ -230,6 +230,33 @@ CREATE UNIQUE INDEX shapes_lsn ON shapes (lsn);
 ALTER TABLE shapes ADD CONSTRAINT shapes_version_key UNIQUE (version);
 CREATE TABLE positions (lsn pg_lsn PRIMARY KEY, n int);
 CREATE TABLE paths (id int PRIMARY KEY, pts point[], stops semver[] NOT NULL DEFAULT '{}');`
+	// Collations of the schema (ICU, nondeterministic, libc, a name with
+	// a space, a comment; MusicBrainz's musicbrainz collation), used by
+	// columns, a domain and an index.
+	cases["collations"] = `CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+COMMENT ON COLLATION ci IS 'case-insensitive';
+CREATE COLLATION "C numeric" (provider = icu, locale = '@colNumeric=yes');
+CREATE COLLATION posix_c (provider = libc, lc_collate = 'C', lc_ctype = 'C');
+CREATE DOMAIN ci_text AS text COLLATE ci;
+CREATE TABLE users (id int PRIMARY KEY, email text COLLATE ci NOT NULL, handle ci_text);
+CREATE TABLE tags (id int PRIMARY KEY, name text COLLATE posix_c);
+CREATE TABLE labels (id int PRIMARY KEY, name text NOT NULL);
+CREATE INDEX labels_name_numeric ON labels (name COLLATE "C numeric");`
+	// Text search dictionaries and configurations of the schema (as
+	// MusicBrainz's mb_simple), one copied from simple and remapped to an
+	// extension's dictionary, used by a LANGUAGE sql function, which
+	// PostgreSQL checks when it creates it, and by a generated column.
+	cases["text search configurations"] = `CREATE EXTENSION unaccent;
+CREATE TEXT SEARCH DICTIONARY english_stem_nostop (TEMPLATE = snowball, language = 'english');
+COMMENT ON TEXT SEARCH DICTIONARY english_stem_nostop IS 'no stop words';
+CREATE TEXT SEARCH CONFIGURATION mb_simple (COPY = pg_catalog.simple);
+ALTER TEXT SEARCH CONFIGURATION mb_simple ALTER MAPPING FOR word, numword, hword, numhword, hword_part, hword_numpart WITH unaccent, simple;
+CREATE TEXT SEARCH CONFIGURATION "English plain" (PARSER = default);
+ALTER TEXT SEARCH CONFIGURATION "English plain" ADD MAPPING FOR asciiword, word WITH english_stem_nostop;
+COMMENT ON TEXT SEARCH CONFIGURATION "English plain" IS 'English without stop words';
+CREATE FUNCTION mb_simple_tsvector(input text) RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$ SELECT to_tsvector('mb_simple', input) $$;
+CREATE TABLE docs (id int PRIMARY KEY, body text NOT NULL,
+  search tsvector GENERATED ALWAYS AS (to_tsvector('"English plain"'::regconfig, body)) STORED);`
 	// Comments on the columns of views and composite types.
 	cases["column comments"] = `CREATE TYPE applications AS (id int, name text);
 COMMENT ON TYPE applications IS 'an application';

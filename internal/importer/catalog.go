@@ -29,10 +29,15 @@ type Catalog struct {
 	Tables     []*CatTable
 	Sequences  []CatSequence
 	Domains    []CatDomain
-	Types      []CatType
-	Views      []CatView
-	Functions  []CatFunction
-	Triggers   []CatTrigger
+	Collations []CatCollation
+	// Dictionaries and SearchConfigs are the text search dictionaries and
+	// configurations of the schema.
+	Dictionaries  []CatStatement
+	SearchConfigs []CatSearchConfig
+	Types         []CatType
+	Views         []CatView
+	Functions     []CatFunction
+	Triggers      []CatTrigger
 	// Policies and Rules are row-level security policies and rewrite
 	// rules of tables: their CREATE statements, by table and name.
 	Policies []CatStatement
@@ -225,6 +230,23 @@ type CatSequence struct {
 	Comment string
 }
 
+// CatCollation is a collation of the schema, with what CREATE COLLATION
+// takes: its provider (c for libc, i for ICU, d for the database's
+// default), its ICU locale or libc lc_collate and lc_ctype, whether it
+// is deterministic; and its comment.
+type CatCollation struct {
+	Name, Provider, Locale, Collate, Ctype, Comment string
+	Deterministic                                   bool
+}
+
+// CatSearchConfig is a text search configuration: its parser and its
+// mappings, each token types (their aliases) and the dictionaries they
+// go through in order, both qualified by schema; and its comment.
+type CatSearchConfig struct {
+	Name, Parser, Comment string
+	Mappings              []Named // Name: the token types; Detail: the dictionaries
+}
+
 // CatDomain is a domain with its constraints.
 type CatDomain struct {
 	Name, Base, Default, Collation string
@@ -324,6 +346,8 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 		{"indexes", r.indexes},
 		{"indexes of partitions", r.partIndexes},
 		{"sequences", r.sequences},
+		{"collations", r.collations},
+		{"text search configurations", r.searchConfigs},
 		{"domains", r.domains},
 		{"types", r.types},
 		{"views", r.views},
@@ -596,6 +620,67 @@ func collationName(expr string) string {
     JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = ` + expr + `)`
 }
 
+// collations reads the collations of the schema. The ICU locale is
+// colliculocale up to PostgreSQL 16, colllocale from 17.
+func (r *reader) collations() error {
+	return appendRows(r, &r.cat.Collations, func(c *CatCollation) []any {
+		return []any{&c.Name, &c.Provider, &c.Locale, &c.Collate, &c.Ctype, &c.Deterministic, &c.Comment}
+	}, `
+SELECT co.collname, co.collprovider::text, coalesce(to_jsonb(co)->>'colllocale', to_jsonb(co)->>'colliculocale', ''),
+  coalesce(co.collcollate, ''), coalesce(co.collctype, ''), co.collisdeterministic, coalesce(obj_description(co.oid, 'pg_collation'), '')
+FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+WHERE n.nspname = $1`+notExt("co.oid", "pg_collation")+`
+ORDER BY 1`, r.schema)
+}
+
+// searchConfigs reads the text search dictionaries (their CREATE
+// statements) and configurations of the schema. A configuration's
+// mappings group the token types that go through the same dictionaries.
+func (r *reader) searchConfigs() error {
+	err := appendRows(r, &r.cat.Dictionaries, func(d *CatStatement) []any { return []any{&d.Name, &d.SQL} }, `
+SELECT td.dictname, 'CREATE TEXT SEARCH DICTIONARY ' || quote_ident(td.dictname) || ' (TEMPLATE = ' ||
+    quote_ident(tn.nspname) || '.' || quote_ident(t.tmplname) || coalesce(', ' || td.dictinitoption, '') || ')' ||
+    coalesce(';' || chr(10) || 'COMMENT ON TEXT SEARCH DICTIONARY ' || quote_ident(td.dictname) || ' IS ' || quote_literal(obj_description(td.oid, 'pg_ts_dict')), '')
+FROM pg_ts_dict td JOIN pg_namespace n ON n.oid = td.dictnamespace
+JOIN pg_ts_template t ON t.oid = td.dicttemplate JOIN pg_namespace tn ON tn.oid = t.tmplnamespace
+WHERE n.nspname = $1`+notExt("td.oid", "pg_ts_dict")+`
+ORDER BY 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	rows, err := r.conn.Query(r.ctx, `
+SELECT cf.cfgname, quote_ident(pn.nspname) || '.' || quote_ident(p.prsname), coalesce(obj_description(cf.oid, 'pg_ts_config'), ''),
+  coalesce(g.tokens, '{}'), coalesce(g.dicts, '{}')
+FROM pg_ts_config cf JOIN pg_namespace n ON n.oid = cf.cfgnamespace
+JOIN pg_ts_parser p ON p.oid = cf.cfgparser JOIN pg_namespace pn ON pn.oid = p.prsnamespace
+LEFT JOIN LATERAL (
+  SELECT array_agg(tokens ORDER BY first) AS tokens, array_agg(dicts ORDER BY first) AS dicts FROM (
+    SELECT string_agg(m.alias, ', ' ORDER BY m.tokid) AS tokens, min(m.tokid) AS first, m.dicts FROM (
+      SELECT t.tokid, t.alias, string_agg(quote_ident(dn.nspname) || '.' || quote_ident(td.dictname), ', ' ORDER BY cm.mapseqno) AS dicts
+      FROM pg_ts_config_map cm JOIN ts_token_type(cf.cfgparser) t ON t.tokid = cm.maptokentype
+      JOIN pg_ts_dict td ON td.oid = cm.mapdict JOIN pg_namespace dn ON dn.oid = td.dictnamespace
+      WHERE cm.mapcfg = cf.oid GROUP BY t.tokid, t.alias) m
+    GROUP BY m.dicts) x) g ON true
+WHERE n.nspname = $1`+notExt("cf.oid", "pg_ts_config")+`
+ORDER BY 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c CatSearchConfig
+		var tokens, dicts []string
+		if err := rows.Scan(&c.Name, &c.Parser, &c.Comment, &tokens, &dicts); err != nil {
+			return err
+		}
+		for i := range tokens {
+			c.Mappings = append(c.Mappings, Named{Name: tokens[i], Detail: dicts[i]})
+		}
+		r.cat.SearchConfigs = append(r.cat.SearchConfigs, c)
+	}
+	return rows.Err()
+}
+
 func (r *reader) domains() error {
 	rows, err := r.conn.Query(r.ctx, `
 SELECT t.typname, format_type(t.typbasetype, t.typtypmod), coalesce(t.typdefault, ''), t.typnotnull,
@@ -735,10 +820,6 @@ func (r *reader) unsupported() error {
 SELECT 'foreign table', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'f'`+notExt("c.oid", "pg_class")+`
 UNION ALL
 SELECT 'operator', o.oprname || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')' FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = $1`+notExt("o.oid", "pg_operator")+`
-UNION ALL
-SELECT 'collation', co.collname FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE n.nspname = $1`+notExt("co.oid", "pg_collation")+`
-UNION ALL
-SELECT 'text search configuration', cf.cfgname FROM pg_ts_config cf JOIN pg_namespace n ON n.oid = cf.cfgnamespace WHERE n.nspname = $1`+notExt("cf.oid", "pg_ts_config")+`
 UNION ALL
 SELECT 'base type', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype IN ('b', 'p') AND t.typelem = 0`+notExt("t.oid", "pg_type")+`
 ORDER BY 1, 2`, r.schema)

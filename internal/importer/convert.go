@@ -94,7 +94,7 @@ func Convert(cat *Catalog, opts Options) *Result {
 		opts.Dir = "schema"
 	}
 	c := &converter{cat: cat, opts: opts, res: &Result{Findings: slices.Clone(opts.Findings)}, specTables: map[string]*specTable{}, enums: map[string]bool{}, enumUsers: map[string]string{},
-		domains: map[string]*CatDomain{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}, serials: map[string]bool{}}
+		domains: map[string]*CatDomain{}, collations: map[string]string{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}, serials: map[string]bool{}}
 	c.run()
 	return c.res
 }
@@ -106,9 +106,12 @@ type converter struct {
 
 	// enums are the enums declared under enums:, by name; enumUsers the
 	// domain or type that makes one an object created before the tables.
-	enums      map[string]bool
-	enumUsers  map[string]string
-	domains    map[string]*CatDomain
+	enums     map[string]bool
+	enumUsers map[string]string
+	domains   map[string]*CatDomain
+	// collations are the sql objects of the schema's collations, by the
+	// qualified name columns and domains give them (public.musicbrainz).
+	collations map[string]string
 	specTables map[string]*specTable
 	tables     []*specTable // in name order
 	objNames   map[string]bool
@@ -1163,6 +1166,8 @@ func (c *converter) earlyObjects() {
 			c.ownedBy[tbl] = append(c.ownedBy[tbl], o)
 		}
 	}
+	c.collationObjects()
+	c.searchObjects()
 	for _, d := range cat.Domains {
 		var b strings.Builder
 		fmt.Fprintf(&b, "CREATE DOMAIN %s AS %s", quoteIdent(d.Name), d.Base)
@@ -1183,7 +1188,7 @@ func (c *converter) earlyObjects() {
 		if !specName(d.Name) {
 			kind, drop = "other", "DROP DOMAIN "+quoteIdent(d.Name)
 		}
-		c.add(&c.early, &object{name: objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop, dependsOn: c.earlyDeps(d.Uses)})
+		c.add(&c.early, &object{name: objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop, dependsOn: append(c.earlyDeps(d.Uses), c.collationDeps(d.Collation)...)})
 		c.find("domain", d.Name, Kept, "domains are SQL objects, created before the tables; columns of the domain declare its base type")
 	}
 	for _, e := range cat.Enums {
@@ -1209,9 +1214,93 @@ func (c *converter) earlyObjects() {
 		if !specName(t.Name) {
 			kind, drop = "other", "DROP TYPE "+quoteIdent(t.Name)
 		}
-		c.add(&c.early, &object{name: objNameOf(t.Name), kind: kind, sql: sql, drop: drop, dependsOn: c.earlyDeps(t.Uses)})
+		c.add(&c.early, &object{name: objNameOf(t.Name), kind: kind, sql: sql, drop: drop, dependsOn: append(c.earlyDeps(t.Uses), c.collationDeps(t.SQL)...)})
 		c.find("type", t.Name, Kept, "composite and range types are SQL objects, created before the tables")
 	}
+}
+
+// collationObjects keeps each collation of the schema as an sql object
+// created before the tables (CREATE COLLATION with its provider, locale
+// and determinism), which columns, domains, types and indexes may use.
+// One of the database's default provider cannot be created again.
+func (c *converter) collationObjects() {
+	for _, co := range c.cat.Collations {
+		var opts []string
+		switch co.Provider {
+		case "i":
+			opts = append(opts, "provider = icu", "locale = "+names.QuoteLiteral(co.Locale))
+		case "c":
+			opts = append(opts, "provider = libc", "lc_collate = "+names.QuoteLiteral(co.Collate), "lc_ctype = "+names.QuoteLiteral(co.Ctype))
+		default:
+			c.find("collation", co.Name, NotImported, "its provider is the database's default, which CREATE COLLATION cannot name; add it by hand as an sql_objects entry of kind other (with drop:)")
+			continue
+		}
+		if !co.Deterministic {
+			opts = append(opts, "deterministic = false")
+		}
+		name := c.searchName(co.Name, "collation")
+		c.collations[quoteIdent(c.cat.Schema)+"."+quoteIdent(co.Name)] = name
+		sql := fmt.Sprintf("CREATE COLLATION %s (%s)", quoteIdent(co.Name), strings.Join(opts, ", ")) + commentOn("COLLATION", quoteIdent(co.Name), co.Comment)
+		c.add(&c.early, &object{name: name, kind: "other", sql: sql, drop: "DROP COLLATION " + quoteIdent(co.Name), beforeTables: true})
+		c.find("collation", co.Name, Kept, "collations are SQL objects, created before the tables; a column with one keeps its table as SQL")
+	}
+}
+
+// searchObjects keeps the text search dictionaries and configurations
+// of the schema as sql objects created before the tables (after the
+// extensions whose dictionaries they use): functions and generated
+// columns name them, and PostgreSQL checks a LANGUAGE sql body's names
+// when it creates the function.
+func (c *converter) searchObjects() {
+	dicts := map[string]string{}
+	for _, d := range c.cat.Dictionaries {
+		name := c.searchName(d.Name, "dictionary")
+		dicts[quoteIdent(c.cat.Schema)+"."+quoteIdent(d.Name)] = name
+		c.add(&c.early, &object{name: name, kind: "other", sql: d.SQL, drop: "DROP TEXT SEARCH DICTIONARY " + quoteIdent(d.Name), beforeTables: true})
+		c.find("text search dictionary", d.Name, Kept, "text search dictionaries are SQL objects, created before the tables")
+	}
+	for _, cf := range c.cat.SearchConfigs {
+		var b strings.Builder
+		fmt.Fprintf(&b, "CREATE TEXT SEARCH CONFIGURATION %s (PARSER = %s)", quoteIdent(cf.Name), cf.Parser)
+		var deps []string
+		for _, m := range cf.Mappings {
+			fmt.Fprintf(&b, ";\nALTER TEXT SEARCH CONFIGURATION %s\n  ADD MAPPING FOR %s WITH %s", quoteIdent(cf.Name), m.Name, m.Detail)
+			for _, d := range strings.Split(m.Detail, ", ") {
+				if n := dicts[d]; n != "" && !slices.Contains(deps, n) {
+					deps = append(deps, n)
+				}
+			}
+		}
+		b.WriteString(commentOn("TEXT SEARCH CONFIGURATION", quoteIdent(cf.Name), cf.Comment))
+		c.add(&c.early, &object{name: c.searchName(cf.Name, "configuration"), kind: "other", sql: b.String(),
+			drop: "DROP TEXT SEARCH CONFIGURATION " + quoteIdent(cf.Name), beforeTables: true, dependsOn: deps})
+		c.find("text search configuration", cf.Name, Kept, "text search configurations are SQL objects, created before the tables")
+	}
+}
+
+// searchName is the sql object name of a collation, text search
+// dictionary or configuration: its name, or name_<what> when that is
+// taken.
+func (c *converter) searchName(name, what string) string {
+	n := objNameOf(name)
+	if c.objNames[n] {
+		return c.objName(name, what)
+	}
+	c.objNames[n] = true
+	return n
+}
+
+// collationDeps returns the sql objects of the schema's collations that
+// sql (a domain's collation, a type's definition) names.
+func (c *converter) collationDeps(sql string) []string {
+	var out []string
+	for q, name := range c.collations {
+		if strings.Contains(sql, q) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // extensionComments keeps the comment of an extension that is not the
