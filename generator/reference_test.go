@@ -100,8 +100,11 @@ func referencePage() []byte {
 	p("(declare such a constraint as an sql object). Indexes of other methods\n")
 	p("(`method: gist` over a geometry) are declared as usual. Declare the\n")
 	p("extension the type comes from under `extensions:`. `cpcgen import`\n")
-	p("names every such column this way. A raw query's parameters and columns\n")
-	p("take `text` instead, cast in its SQL (`@p::geometry`, `geom::text`).\n")
+	p("names every such column this way. A raw query's parameters and result\n")
+	p("columns may be such types too (`params: {at: {type: {sql: point}}}`),\n")
+	p("not arrays of them: a parameter is sent as text, and a result column\n")
+	p("scans through `runtime.Text`, which takes the text form of what pgx\n")
+	p("reads, in binary (`point`, `box`) or as text.\n")
 	p("\n## Filter operators\n\n")
 	p("| operator | SQL | binds | applies to |\n|---|---|---|---|\n")
 	var unordered, noEquality []string

@@ -435,8 +435,16 @@ func (p *parser) paramSpec(pr pair, what string) *Param {
 		}
 	}
 	if typeNode.kind == mappingNode {
-		p.errs.Add(typeNode.pos, "%s %q: a raw query's parameters and columns take the types cpcgen models; for a type named by its SQL, use text and cast in the query (@p::geometry, geom::text)", what, name)
-		return nil
+		t, ok := p.sqlType(typeNode)
+		if !ok {
+			return nil
+		}
+		if t.ArrayDims > 0 {
+			p.errs.Add(typeNode.pos, "%s %q: a raw query's parameters and columns take no arrays of a type named by its SQL; use text[] and cast in the query (@p::point[], pts::text[])", what, name)
+			return nil
+		}
+		prm.Type = t
+		return prm
 	}
 	s, ok := p.str(typeNode, "type")
 	if !ok {

@@ -46,7 +46,7 @@ func TestSQLNamedTypes(t *testing.T) {
 		{table("      a: {type: {sql: point}, default: \"(1,2)\"}\n"), `invalid default for column "a"`},
 		{table("      a: {type: {sql: point}, min_length: 1}\n"), `min_length`},
 		{table("      a: {type: {sql: point}}\n", "queries:\n  t:\n    - {name: At, where: {a: eq}}\n"), `eq does not apply to column "a" of type {sql: "point"}: only is_null and not_null do`},
-		{table("", "queries:\n  t:\n    - name: Near\n      sql: SELECT id FROM t WHERE @p IS NOT NULL\n      params: {p: {type: {sql: point}}}\n      columns: {id: bigint}\n"), `parameter "p": a raw query's parameters and columns take the types cpcgen models; for a type named by its SQL, use text and cast in the query`},
+		{table("", "queries:\n  t:\n    - name: Near\n      sql: SELECT id FROM t WHERE @p IS NOT NULL\n      params: {p: {type: {sql: \"point[]\"}}}\n      columns: {id: bigint}\n"), `parameter "p": a raw query's parameters and columns take no arrays of a type named by its SQL; use text[] and cast in the query`},
 		{table("      a: geometry\n"), `unknown type "geometry"; a type cpcgen does not model (an extension's, a composite type) is written type: {sql: "geometry"}`},
 		{table("      a: money\n"), `use numeric(p,s), or type: {sql: money} to move its values as text`},
 	}

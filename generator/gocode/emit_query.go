@@ -104,7 +104,7 @@ func genQueryRow(f *jen.File, q *ir.Query) {
 	comment(f, fmt.Sprintf("%s gives the scan destinations of the fields of v, columns in declared order.", r.Scan))
 	items := []jen.Code{jen.Id("d")}
 	for _, fl := range r.Fields {
-		items = append(items, jen.Op("&").Id("v").Dot(fl.Field))
+		items = append(items, fieldPtr("v", fl.Field, fl.TextScan))
 	}
 	f.Func().Id(r.Scan).Params(jen.Id("v").Op("*").Id(r.Name), jen.Id("d").Index().Any()).Index().Any().Block(
 		jen.Return(jen.Append(items...)),

@@ -209,9 +209,19 @@ func genScan(f *jen.File, t *ir.Table) {
 func fieldPtrs(v string, cols []*ir.Column) []jen.Code {
 	out := make([]jen.Code, len(cols))
 	for i, c := range cols {
-		out[i] = jen.Op("&").Id(v).Dot(c.Field)
+		out[i] = fieldPtr(v, c.Field, c.Type.IsSQLNamed() && c.Type.ArrayDims == 0 && !c.Nullable && !c.GoTypeOverride)
 	}
 	return out
+}
+
+// fieldPtr is &v.field, or (*runtime.Text)(&v.field) for a column of a
+// type named by its SQL, which a raw query may return in binary.
+func fieldPtr(v, field string, text bool) jen.Code {
+	ptr := jen.Op("&").Id(v).Dot(field)
+	if text {
+		return jen.Parens(jen.Op("*").Qual(ir.PathRuntime, "Text")).Parens(ptr)
+	}
+	return ptr
 }
 
 // genArgs emits the function giving the values Create binds from an

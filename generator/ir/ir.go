@@ -1035,6 +1035,9 @@ type ResultField struct {
 	Field   string
 	JSON    string
 	Go      GoType
+	// TextScan is set for a NOT NULL column of a type named by its SQL,
+	// scanned through runtime.Text: pgx may read it in binary.
+	TextScan bool
 }
 
 // CRUDSQL are the statements of a table's CRUD methods, computed at

@@ -101,7 +101,7 @@ func (u *PlaceUpdate) UnmarshalJSON(data []byte) error {
 }
 
 func scanPlace(v *Place, d []any) []any {
-	return append(d, &v.ID, &v.Name, &v.Spot, &v.Area, &v.Doc, &v.Opens, &v.Release)
+	return append(d, &v.ID, &v.Name, (*runtime.Text)(&v.Spot), &v.Area, &v.Doc, (*runtime.Text)(&v.Opens), &v.Release)
 }
 
 func argsNewPlace(n *NewPlace, d []any) []any {
@@ -374,4 +374,26 @@ func (r *PlaceRepo) WithoutDoc(ctx context.Context) ([]Place, error) {
 	rows, err := r.db.Query(ctx, sqlPlacesWithoutDoc)
 	items, err := runtime.Collect(rows, err, 0, scanPlace)
 	return items, errs.Wrap(err, "places.WithoutDoc", "places")
+}
+
+// NearRow is one row of the result of PlaceRepo.Near.
+type NearRow struct {
+	ID   int64                `json:"id"`
+	Spot string               `json:"spot"`
+	Area runtime.Null[string] `json:"area"`
+}
+
+// scanNearRow gives the scan destinations of the fields of v, columns in declared
+// order.
+func scanNearRow(v *NearRow, d []any) []any {
+	return append(d, &v.ID, (*runtime.Text)(&v.Spot), &v.Area)
+}
+
+const sqlPlacesNear = `-- name: places.Near
+SELECT id, spot, area FROM places WHERE spot <-> $1 < $2 ORDER BY id`
+
+// Near returns the rows of the query, all in memory.
+func (r *PlaceRepo) Near(ctx context.Context, at string, radius float64) ([]NearRow, error) {
+	items, err := runtime.Query(ctx, r.db, sqlPlacesNear, runtime.Pair[string, float64]{First: at, Second: radius}, func(p *runtime.Pair[string, float64], d []any) []any { return append(d, &p.First, &p.Second) }, scanNearRow, 0)
+	return items, errs.Wrap(err, "places.Near", "places")
 }

@@ -79,6 +79,22 @@ func TestSQLNamedTypes(t *testing.T) {
 	if n, err := s.Places.Count(ctx); err != nil || n != 6 {
 		t.Fatalf("Count: %d %v", n, err)
 	}
+	// A raw query that returns point and box uncast, which pgx reads in
+	// binary, and takes a point parameter as text.
+	near, err := s.Places.Near(ctx, "(0,0)", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spots []string
+	for _, r := range near {
+		spots = append(spots, r.Spot)
+	}
+	if diff := cmp.Diff([]string{"(0,0)", "(2,2)"}, spots); diff != "" || near[0].Area.Valid {
+		t.Fatalf("Near (-want +got):\n%s%+v", diff, near)
+	}
+	if near, err := s.Places.Near(ctx, "(8,8)", 2); err != nil || len(near) != 1 || near[0].Area != runtime.NullOf("(6,6),(5,5)") {
+		t.Fatalf("Near a box: %+v %v", near, err)
+	}
 
 	// Values the types refuse, and text Validate refuses, are validation
 	// errors, and nothing is written.
