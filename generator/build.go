@@ -611,6 +611,7 @@ func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
 		Managed:    ir.Managed(sc.Managed),
 		Comment:    sc.Comment,
 		Sensitive:  sc.Sensitive,
+		Collation:  sc.Collation,
 		PrimaryKey: sc.PrimaryKey,
 		Unique:     sc.Unique,
 		Check:      sc.Check,

@@ -226,6 +226,7 @@ func specSchema() (*jsonSchema, []string) {
 			"go_name":         {Type: "string", Pattern: goNamePattern, Description: "The Go field name, when the one derived from the column name collides or reads badly."},
 			"renamed_from":    {Type: "string", Pattern: identPattern, Description: "The column's previous name: migrations rename instead of drop and add."},
 			"sensitive":       jsBool("Never log the column's values."),
+			"collation":       {Type: "string", Pattern: names.CollationPattern, Description: "The column's collation (\"C\", und-x-icu, a collation an sql object creates), for text columns."},
 			"validate":        jsEnum("A format Validate() checks.", Formats...),
 			"min_length":      {Type: "integer", Minimum: jsInt(0), Description: "Minimum length in characters, checked by Validate()."},
 			"max_length":      {Type: "integer", Minimum: jsInt(0), Description: "Maximum length in characters, checked by Validate()."},

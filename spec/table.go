@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
@@ -96,7 +97,7 @@ var columnKeys = []string{
 	"type", "nullable", "primary_key", "identity", "serial", "unique", "default", "check",
 	"references", "on_delete", "on_update", "references_name", "deferrable", "unique_name", "comment", "go_type", "go_name", "renamed_from",
 	"sensitive", "validate", "min_length", "max_length", "min", "max", "pattern",
-	"not_empty", "generated", "global",
+	"not_empty", "generated", "global", "collation",
 }
 
 var ruleKeys = map[string]bool{
@@ -279,6 +280,18 @@ func (p *parser) column(t *Table, pr pair) *Column {
 		c.GlobalPos = v.key.pos
 	}
 	boolField("sensitive", &c.Sensitive)
+	if v, ok := f.get("collation"); ok {
+		if s, ok := p.nonEmpty(v.value, "collation"); ok {
+			switch {
+			case !names.CollationName(s):
+				p.errs.Add(v.value.pos, "collation %q is not a collation name: letters, digits, _, -, @, = and dots, up to 63 bytes (\"C\", und-x-icu, en_US.utf8)", clip(s))
+			case aux.typeOK && c.Type.Enum == nil && (c.Type.Base == nil || !c.Type.Base.Text):
+				p.errs.Add(v.key.pos, "column %q: collation applies to text columns (text, varchar, char, citext and arrays of them), not %s", name, c.Type)
+			default:
+				c.Collation = s
+			}
+		}
+	}
 	p.naming(f, &c.Comment, &c.RenamedFrom, &c.GoName, &c.GoNamePos)
 	if v, ok := f.get("generated"); ok {
 		c.Generated, _ = p.nonEmpty(v.value, "generated")

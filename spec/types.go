@@ -320,6 +320,9 @@ type Column struct {
 	// Sensitive is set by `sensitive: true`: the value never appears in
 	// logs, even when argument logging is on.
 	Sensitive bool
+	// Collation is the column's collation (collation:), "" for its type's
+	// default.
+	Collation string
 	// Managed says which table option owns the column, if any.
 	Managed Managed
 	// Implied is set when a table option added the column because the

@@ -1128,6 +1128,8 @@ type Column struct {
 	// Sensitive is set by sensitive: true: the name line of every
 	// statement binding the column lists its placeholders.
 	Sensitive bool
+	// Collation is the column's collation, "" for its type's default.
+	Collation string
 	// Rules are what Validate checks on the column's value, in order;
 	// empty for a go_type override. RulesVar names the package-level
 	// variable holding the column's runtime.TextRules, NumberRules or

@@ -196,8 +196,9 @@ type SnapshotContent struct {
 // security policy ("# cpcgen:policy {json}"), per distributed or
 // reference table ("# cpcgen:distribution {json}"), per commented enum
 // ("# cpcgen:enum-comment {json}"), per table the generated code uses
-// ("# cpcgen:usage {json}") and per pending contract ("# cpcgen:pending
-// {json}"), after the extension and SQL object lines ("# cpcgen:extension
+// ("# cpcgen:usage {json}"), per pending contract ("# cpcgen:pending
+// {json}") and per column with a collation ("# cpcgen:collation {json}"),
+// after the extension and SQL object lines ("# cpcgen:extension
 // {json}", "# cpcgen:object {json}"), which HCL ignores and
 // ParsePolicies, ParseDistributions, ParseEnumComments, ParseUsage,
 // ParsePending and ParseObjects read.
@@ -224,6 +225,7 @@ func Snapshot(c SnapshotContent) ([]byte, error) {
 		writeLines(&b, enumCommentPrefix, c.EnumComments),
 		writeLines(&b, usagePrefix, c.Usage),
 		writeLines(&b, pendingPrefix, sortedPending(c.Pending)),
+		writeCollations(&b, c.Schema),
 	} {
 		if err != nil {
 			return nil, err
@@ -262,6 +264,9 @@ func ParseSnapshot(data []byte) (*schema.Schema, error) {
 		return schema.New(sqlschema.SchemaName), nil
 	case 1:
 		if err := applySetColumns(data, r.Schemas[0]); err != nil {
+			return nil, err
+		}
+		if err := applyCollations(data, r.Schemas[0]); err != nil {
 			return nil, err
 		}
 		linkEnumArrays(r.Schemas[0])

@@ -310,3 +310,27 @@ func TestReplacedFunctionComment(t *testing.T) {
 		return v + " " + comment
 	})
 }
+
+// TestColumnCollations adds, changes and drops columns' collations, which
+// Atlas's HCL and diff leave out (the snapshot keeps them in lines of its
+// own), and checks the database's after each migration, up and down.
+func TestColumnCollations(t *testing.T) {
+	ctx := context.Background()
+	spec := func(email, handle string, extra string) []byte {
+		return []byte("tables:\n  accounts:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      email: {type: text, unique: true" + email + "}\n      handle: {type: varchar(40)" + handle + "}\n" + extra)
+	}
+	runSteps(t, []migrationStep{
+		{spec(`, collation: "C"`, "", ""), "email:C handle:-"},
+		{spec(", collation: und-x-icu", `, collation: "POSIX"`, "      motto: {type: text, nullable: true, collation: \"C\"}\n"), "email:und-x-icu handle:POSIX motto:C"},
+		{spec("", `, collation: "POSIX"`, ""), "email:- handle:POSIX"},
+	}, func(db *testDB) string {
+		var got string
+		if err := db.pool.QueryRow(ctx, `SELECT string_agg(a.attname || ':' || coalesce(c.collname, '-'), ' ' ORDER BY a.attnum)
+			FROM pg_attribute a LEFT JOIN pg_collation c ON c.oid = a.attcollation AND c.collname <> 'default'
+			WHERE a.attrelid = 'accounts'::regclass AND a.attnum > 1 AND NOT a.attisdropped`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"go/token"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -441,3 +442,14 @@ func Constraint(parts ...string) string {
 	}
 	return cut + suffix
 }
+
+// CollationPattern matches the collation names specs take: those
+// PostgreSQL's collations have ("C", und-x-icu, en_US.utf8,
+// de-u-co-phonebk-x-icu), up to 63 bytes.
+const CollationPattern = `^[A-Za-z0-9_][A-Za-z0-9_.@=-]{0,62}$`
+
+var collationRE = regexp.MustCompile(CollationPattern)
+
+// CollationName reports whether s is a collation name a spec's
+// collation: takes; DDL quotes it.
+func CollationName(s string) bool { return collationRE.MatchString(s) }

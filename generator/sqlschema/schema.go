@@ -95,6 +95,9 @@ func AtlasSchema(pkg *ir.Package) *schema.Schema {
 			if c.Generated != "" {
 				ac.Attrs = append(ac.Attrs, &schema.GeneratedExpr{Expr: c.Generated, Type: "STORED"})
 			}
+			if c.Collation != "" {
+				ac.Attrs = append(ac.Attrs, &schema.Collation{V: c.Collation})
+			}
 			if c.Comment != "" {
 				ac.Attrs = append(ac.Attrs, &schema.Comment{Text: c.Comment})
 			}

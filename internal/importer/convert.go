@@ -197,6 +197,7 @@ type specColumn struct {
 	deferrable     string // deferrable: immediate or deferred
 	goName         string
 	generated      string // the expression of a generated column
+	collation      string // collation:, "" for the type's default
 }
 
 type sqlExpr string  // a default written {sql: …}
@@ -429,8 +430,9 @@ func (c *converter) tableProblem(t *CatTable) string {
 		switch {
 		case !specName(col.Name):
 			return fmt.Sprintf("column %q has a name that is not a plain SQL name (letters, digits and underscores)", col.Name)
-		case col.Collation != "":
-			return fmt.Sprintf("column %q has collation %s, which specs do not declare", col.Name, col.Collation)
+		}
+		if _, why := c.columnCollation(col); why != "" {
+			return fmt.Sprintf("column %q has collation %s, %s", col.Name, col.Collation, why)
 		}
 		typ, why := c.columnType(col)
 		if why != "" {
@@ -765,6 +767,63 @@ func sqlNamedColumn(cols []*specColumn) *specColumn {
 		_, ok := sqlNamed(sc.typ)
 		return ok
 	})
+}
+
+// columnCollation returns the collation: of a column with one other
+// than its type's default, or why a spec cannot declare it ("" and ""
+// for a column without one). The catalog names it schema-qualified
+// (public.musicbrainz, pg_catalog."C"); a spec names a collation of the
+// schema or pg_catalog bare, on a text column.
+func (c *converter) columnCollation(col *CatColumn) (string, string) {
+	if col.Collation == "" {
+		return "", ""
+	}
+	schemaName, name, ok := splitQualified(col.Collation)
+	switch {
+	case !ok || schemaName != c.cat.Schema && schemaName != "pg_catalog":
+		return "", "a collation of another schema, which specs do not name"
+	case !names.CollationName(name):
+		return "", "whose name specs do not take (letters, digits, _, -, @, = and dots)"
+	}
+	typ, why := c.columnType(col)
+	base, _ := splitType(strings.TrimRight(typ, "[]"))
+	if t := pgtypes.Lookup(base); why == "" && (t == nil || !t.Text) {
+		return "", "on a column of type " + typ + ", where specs take collation: on text columns only"
+	}
+	return name, ""
+}
+
+// splitQualified splits a name quote_ident wrote qualified, schema.name,
+// into its unquoted parts.
+func splitQualified(q string) (schemaName, name string, ok bool) {
+	ident := func(s string) (string, string, bool) {
+		if !strings.HasPrefix(s, `"`) {
+			i := strings.IndexByte(s, '.')
+			if i < 0 {
+				return s, "", true
+			}
+			return s[:i], s[i:], true
+		}
+		var b strings.Builder
+		for i := 1; i < len(s); i++ {
+			if s[i] == '"' {
+				if i+1 < len(s) && s[i+1] == '"' {
+					b.WriteByte('"')
+					i++
+					continue
+				}
+				return b.String(), s[i+1:], true
+			}
+			b.WriteByte(s[i])
+		}
+		return "", "", false
+	}
+	schemaName, rest, ok := ident(q)
+	if !ok || !strings.HasPrefix(rest, ".") {
+		return "", "", false
+	}
+	name, rest, ok = ident(rest[1:])
+	return schemaName, name, ok && rest == ""
 }
 
 // inPrimaryKey reports whether col is a column of t's primary key.
@@ -1908,6 +1967,7 @@ func (c *converter) buildTable(st *specTable) {
 	for _, col := range t.Columns {
 		typ, _ := c.columnType(col)
 		sc := &specColumn{cat: col, typ: typ, nullable: !col.NotNull}
+		sc.collation, _ = c.columnCollation(col)
 		if strings.Contains(col.Type, "(6)") && !strings.Contains(typ, "(6)") {
 			c.precision6++
 			if nullDefaultRE.MatchString(col.Default) && col.Generated == "" {

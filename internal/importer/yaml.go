@@ -226,6 +226,9 @@ func columnYAML(sc *specColumn, singlePK bool) string {
 	if sc.generated != "" {
 		kv = append(kv, "generated: "+quoted(sc.generated))
 	}
+	if sc.collation != "" {
+		kv = append(kv, "collation: "+quoted(sc.collation))
+	}
 	switch d := sc.def.(type) {
 	case string:
 		if d == "true" || d == "false" || intRE.MatchString(d) {

@@ -1,0 +1,98 @@
+package migration
+
+import (
+	"bytes"
+	"fmt"
+
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+)
+
+// collationPrefix starts the snapshot's column collation lines: Atlas's
+// HCL for PostgreSQL keeps no column's collation.
+const collationPrefix = "# cpcgen:collation "
+
+// collationLine is one column's collation in the snapshot.
+type collationLine struct {
+	Table     string `json:"table"`
+	Column    string `json:"column"`
+	Collation string `json:"collation"`
+}
+
+// collationOf returns the collation of a column, or "".
+func collationOf(c *schema.Column) string {
+	for _, a := range c.Attrs {
+		if co, ok := a.(*schema.Collation); ok {
+			return co.V
+		}
+	}
+	return ""
+}
+
+// writeCollations writes the snapshot lines of the columns of s that
+// have a collation.
+func writeCollations(b *bytes.Buffer, s *schema.Schema) error {
+	var lines []collationLine
+	for _, t := range s.Tables {
+		for _, c := range t.Columns {
+			if co := collationOf(c); co != "" {
+				lines = append(lines, collationLine{Table: t.Name, Column: c.Name, Collation: co})
+			}
+		}
+	}
+	return writeLines(b, collationPrefix, lines)
+}
+
+// applyCollations gives the columns of s the collations of the snapshot
+// lines in data.
+func applyCollations(data []byte, s *schema.Schema) error {
+	lines, err := parseLines(data, collationPrefix, "collation", func(l *collationLine) bool {
+		return l.Table != "" && l.Column != "" && l.Collation != ""
+	})
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		t, ok := s.Table(l.Table)
+		if !ok {
+			continue
+		}
+		if c, ok := t.Column(l.Column); ok {
+			c.Attrs = append(c.Attrs, &schema.Collation{V: l.Collation})
+		}
+	}
+	return nil
+}
+
+// collationChanges returns, for each column of a table current and
+// desired both hold whose collation changes (which Atlas's diff does not
+// compare), an ALTER COLUMN … TYPE … COLLATE with its reverse. A column
+// whose type changes too gets its collation from that change.
+func collationChanges(current, desired *schema.Schema, changes []schema.Change) ([]*Change, error) {
+	var out []*Change
+	for ct, dt := range keptTables(current, desired) {
+		for _, to := range dt.Columns {
+			from, ok := ct.Column(to.Name)
+			if !ok || collationOf(from) == collationOf(to) {
+				continue
+			}
+			if mc := modifiesColumn(changes, dt.Name, to.Name); mc != nil && mc.Change.Is(schema.ChangeType) {
+				continue
+			}
+			typ, err := postgres.FormatType(to.Type.Type)
+			if err != nil {
+				return nil, fmt.Errorf("column %q of table %q: %w", to.Name, dt.Name, err)
+			}
+			alter := func(c *schema.Column) string {
+				co := `pg_catalog."default"`
+				if n := collationOf(c); n != "" {
+					co = quote(n)
+				}
+				return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s COLLATE %s", quote(dt.Name), quote(to.Name), typ, co)
+			}
+			out = append(out, &Change{Cmd: alter(to), Reverse: []string{alter(from)},
+				Comment: fmt.Sprintf("change collation of column %q.%q", dt.Name, to.Name)})
+		}
+	}
+	return out, nil
+}
