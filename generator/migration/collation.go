@@ -3,9 +3,12 @@ package migration
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/cpcgen/cpcgen/generator/ir"
 )
 
 // collationPrefix starts the snapshot's column collation lines: Atlas's
@@ -68,7 +71,11 @@ func applyCollations(data []byte, s *schema.Schema) error {
 // desired both hold whose collation changes (which Atlas's diff does not
 // compare), an ALTER COLUMN … TYPE … COLLATE with its reverse. A column
 // whose type changes too gets its collation from that change.
-func collationChanges(current, desired *schema.Schema, changes []schema.Change) ([]*Change, error) {
+//
+// A column a unique index or key holds gets a data-dependent finding: a
+// nondeterministic collation may take two of its values as equal, and
+// the conversion then fails.
+func collationChanges(pkg *ir.Package, current, desired *schema.Schema, changes []schema.Change) ([]*Change, error) {
 	var out []*Change
 	for ct, dt := range keptTables(current, desired) {
 		for _, to := range dt.Columns {
@@ -84,15 +91,43 @@ func collationChanges(current, desired *schema.Schema, changes []schema.Change) 
 				return nil, fmt.Errorf("column %q of table %q: %w", to.Name, dt.Name, err)
 			}
 			alter := func(c *schema.Column) string {
-				co := `pg_catalog."default"`
-				if n := collationOf(c); n != "" {
-					co = quote(n)
-				}
-				return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s COLLATE %s", quote(dt.Name), quote(to.Name), typ, co)
+				return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s COLLATE %s", quote(dt.Name), quote(to.Name), typ, collationName(c))
 			}
-			out = append(out, &Change{Cmd: alter(to), Reverse: []string{alter(from)},
-				Comment: fmt.Sprintf("change collation of column %q.%q", dt.Name, to.Name)})
+			c := &Change{Cmd: alter(to), Reverse: []string{alter(from)},
+				Comment: fmt.Sprintf("change collation of column %q.%q", dt.Name, to.Name)}
+			if inUniqueKey(ct, to.Name) {
+				f := &Finding{Kind: DataDependent, Code: "CPC207",
+					Message: fmt.Sprintf("changing collation of %q.%q to %s rebuilds its unique index and fails if the new collation takes two of its values as equal (a nondeterministic one: 'A@x' and 'a@x')", dt.Name, to.Name, collationName(to)),
+					Hint:    fmt.Sprintf("look for such values first (SELECT %s COLLATE %s FROM %s GROUP BY 1 HAVING count(*) > 1), then run again with --allow-destructive", quote(to.Name), collationName(to), quote(dt.Name)),
+				}
+				if pkg != nil {
+					f.Pos = columnPos(pkg, dt.Name, to.Name)
+				}
+				c.finding = f
+			}
+			out = append(out, c)
 		}
 	}
 	return out, nil
+}
+
+// collationName is a column's collation as SQL names it: quoted, or
+// pg_catalog."default" for none.
+func collationName(c *schema.Column) string {
+	if n := collationOf(c); n != "" {
+		return quote(n)
+	}
+	return `pg_catalog."default"`
+}
+
+// inUniqueKey reports whether column col of t is part of its primary key
+// or of a unique index.
+func inUniqueKey(t *schema.Table, col string) bool {
+	holds := func(idx *schema.Index) bool {
+		return idx != nil && slices.ContainsFunc(idx.Parts, func(p *schema.IndexPart) bool { return p.C != nil && p.C.Name == col })
+	}
+	if holds(t.PrimaryKey) {
+		return true
+	}
+	return slices.ContainsFunc(t.Indexes, func(idx *schema.Index) bool { return idx.Unique && holds(idx) })
 }

@@ -275,7 +275,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	}
 	unboundSources(append(slices.Clone(out.unbind), planned...), schemaChanges, unbound)
 	out.Changes = append(out.Changes, planned...)
-	collations, err := collationChanges(current, desired, changes)
+	collations, err := collationChanges(pkg, current, desired, changes)
 	if err != nil {
 		return nil, err
 	}
