@@ -486,7 +486,7 @@ func (b *builder) rawResult(q *ir.Query, all []*ir.Table) *ir.Result {
 	fields := map[string]string{}
 	for _, sc := range q.Columns {
 		f := &ir.ResultField{SQLName: sc.Name, Field: names.GoName(sc.Name), JSON: sc.Name, Go: goTypeOf(sc.Type, sc.Nullable),
-			TextScan: sc.Type.Base != nil && sc.Type.Base.SQLNamed && sc.Type.ArrayDims == 0 && !sc.Nullable}
+			TextScan: sc.Type.ScansAsText(sc.Nullable)}
 		if prev, dup := fields[f.Field]; dup {
 			b.errs.Add(sc.Pos, "result columns %q and %q of query %q both become the Go field %s; rename one of them", prev, sc.Name, q.Name, f.Field)
 			continue

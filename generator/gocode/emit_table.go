@@ -209,7 +209,7 @@ func genScan(f *jen.File, t *ir.Table) {
 func fieldPtrs(v string, cols []*ir.Column) []jen.Code {
 	out := make([]jen.Code, len(cols))
 	for i, c := range cols {
-		out[i] = fieldPtr(v, c.Field, c.Type.IsSQLNamed() && c.Type.ArrayDims == 0 && !c.Nullable && !c.GoTypeOverride)
+		out[i] = fieldPtr(v, c.Field, c.Type.ScansAsText(c.Nullable) && !c.GoTypeOverride)
 	}
 	return out
 }

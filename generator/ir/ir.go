@@ -1317,6 +1317,12 @@ func (t Type) IsPadded() bool { return t.Base != nil && t.Base.Padded }
 // (pgtypes.SQLNamed), whose values travel as their text.
 func (t Type) IsSQLNamed() bool { return t.Base != nil && t.Base.SQLNamed }
 
+// ScansAsText reports whether a value of t, NOT NULL unless nullable,
+// scans through runtime.Text: a scalar of a type named by its SQL, which
+// a query that does not cast it may return in binary. (A nullable one
+// is a runtime.Null[string], which falls back to its text alike.)
+func (t Type) ScansAsText(nullable bool) bool { return t.IsSQLNamed() && t.ArrayDims == 0 && !nullable }
+
 // ReadCast is the cast a select list gives a column of type t so that
 // its values scan as the model holds them, or "": enum arrays read as
 // text[] (pgx has no codec for them) and char(n) as text, which drops
