@@ -350,13 +350,13 @@ func (p *parser) filter(c *Column, n *node, pos Pos) *Filter {
 	if op.Text && typeOK && !c.Type.isTextLike() {
 		p.errs.Add(opPos, "%s applies to text columns; column %q is %s", flt.Op, c.Name, c.Type)
 	}
-	if b := c.Type.scalar(); op.Ordered && typeOK && b != nil && !b.Ordered && !b.SQLNamed {
-		p.errs.Add(opPos, "%s does not apply to %s column %q", flt.Op, c.Type, c.Name)
-	}
-	if b := c.noKey(); typeOK && b != nil && (op.Equality || op.Ordered && b.SQLNamed) {
-		if b.SQLNamed {
-			p.errs.Add(opPos, "%s does not apply to column %q of type {sql: %q}: only is_null and not_null do; compare it in a raw query (sql:)", flt.Op, c.Name, b.Name)
-		} else {
+	if b := c.sqlNamed(); typeOK && b != nil && (op.Equality || op.Ordered) {
+		p.errs.Add(opPos, "%s does not apply to column %q of type {sql: %q}: only is_null and not_null do; compare it in a raw query (sql:)", flt.Op, c.Name, b.Name)
+	} else {
+		if b := c.Type.scalar(); op.Ordered && typeOK && b != nil && !b.Ordered {
+			p.errs.Add(opPos, "%s does not apply to %s column %q", flt.Op, c.Type, c.Name)
+		}
+		if b := c.Type.scalar(); op.Equality && typeOK && b != nil && b.NoEquality {
 			p.errs.Add(opPos, "%s does not apply to %s column %q: PostgreSQL has no equality operator for %s (jsonb has one)", flt.Op, c.Type, c.Name, b.Name)
 		}
 	}
