@@ -431,10 +431,10 @@ func (c *converter) tableProblem(t *CatTable) string {
 		case !specName(col.Name):
 			return fmt.Sprintf("column %q has a name that is not a plain SQL name (letters, digits and underscores)", col.Name)
 		}
-		if _, why := c.columnCollation(col); why != "" {
+		typ, why := c.columnType(col)
+		if _, why := c.columnCollation(col, typ); why != "" {
 			return fmt.Sprintf("column %q has collation %s, %s", col.Name, col.Collation, why)
 		}
-		typ, why := c.columnType(col)
 		if why != "" {
 			return fmt.Sprintf("column %q %s", col.Name, why)
 		}
@@ -773,8 +773,9 @@ func sqlNamedColumn(cols []*specColumn) *specColumn {
 // than its type's default, or why a spec cannot declare it ("" and ""
 // for a column without one). The catalog names it schema-qualified
 // (public.musicbrainz, pg_catalog."C"); a spec names a collation of the
-// schema or pg_catalog bare, on a text column.
-func (c *converter) columnCollation(col *CatColumn) (string, string) {
+// schema or pg_catalog bare, on a text column. typ is the column's spec
+// type (columnType's), "" when it has none.
+func (c *converter) columnCollation(col *CatColumn, typ string) (string, string) {
 	if col.Collation == "" {
 		return "", ""
 	}
@@ -785,9 +786,8 @@ func (c *converter) columnCollation(col *CatColumn) (string, string) {
 	case !names.CollationName(name):
 		return "", "whose name specs do not take (letters, digits, _, -, @, = and dots)"
 	}
-	typ, why := c.columnType(col)
 	base, _ := splitType(strings.TrimRight(typ, "[]"))
-	if t := pgtypes.Lookup(base); why == "" && (t == nil || !t.Text) {
+	if t := pgtypes.Lookup(base); typ != "" && (t == nil || !t.Text) {
 		return "", "on a column of type " + typ + ", where specs take collation: on text columns only"
 	}
 	return name, ""
@@ -1111,13 +1111,6 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 	}
 	t := pgtypes.ByCatalog(col.ElemName)
 	if t == nil {
-		if col.Dims > 0 {
-			t, err := pgtypes.SQLNamedArray(strings.TrimSuffix(col.Type, "[]"))
-			if err != nil {
-				return "", fmt.Sprintf("has type %s, which a spec cannot name: %v", col.Type, err)
-			}
-			return sqlTypeMark + t.Name + "[]", ""
-		}
 		return sqlNamedType(col.Type)
 	}
 	_, mods := splitType(strings.TrimSuffix(col.Type, "[]"))
@@ -1133,13 +1126,19 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 const sqlTypeMark = "sql:"
 
 // sqlNamedType returns the spec type of a column of type spelling (as
-// format_type writes it), named by its SQL, or why it cannot be.
+// format_type writes it: point, point[]), named by its SQL, or why it
+// cannot be.
 func sqlNamedType(spelling string) (string, string) {
-	t, err := pgtypes.SQLNamed(spelling)
+	named, arr := pgtypes.SQLNamed, ""
+	elem, isArray := strings.CutSuffix(spelling, "[]")
+	if isArray {
+		named, arr = pgtypes.SQLNamedArray, "[]"
+	}
+	t, err := named(elem)
 	if err != nil {
 		return "", fmt.Sprintf("has type %s, which a spec cannot name: %v", spelling, err)
 	}
-	return sqlTypeMark + t.Name, ""
+	return sqlTypeMark + t.Name + arr, ""
 }
 
 // sqlNamed returns the SQL of a spec type named by its SQL, and whether
@@ -1297,11 +1296,11 @@ func (c *converter) collationObjects() {
 		if !co.Deterministic {
 			opts = append(opts, "deterministic = false")
 		}
-		name := c.searchName(co.Name, "collation")
+		name := c.claimObjName(co.Name, "collation")
 		c.collations[quoteIdent(c.cat.Schema)+"."+quoteIdent(co.Name)] = name
 		sql := fmt.Sprintf("CREATE COLLATION %s (%s)", quoteIdent(co.Name), strings.Join(opts, ", ")) + commentOn("COLLATION", quoteIdent(co.Name), co.Comment)
 		c.add(&c.early, &object{name: name, kind: "other", sql: sql, drop: "DROP COLLATION " + quoteIdent(co.Name), beforeTables: true})
-		c.find("collation", co.Name, Kept, "collations are SQL objects, created before the tables; a column with one keeps its table as SQL")
+		c.find("collation", co.Name, Kept, "collations are SQL objects, created before the tables; a text column with one gets collation:")
 	}
 }
 
@@ -1313,7 +1312,7 @@ func (c *converter) collationObjects() {
 func (c *converter) searchObjects() {
 	dicts := map[string]string{}
 	for _, d := range c.cat.Dictionaries {
-		name := c.searchName(d.Name, "dictionary")
+		name := c.claimObjName(d.Name, "dictionary")
 		dicts[quoteIdent(c.cat.Schema)+"."+quoteIdent(d.Name)] = name
 		c.add(&c.early, &object{name: name, kind: "other", sql: d.SQL, drop: "DROP TEXT SEARCH DICTIONARY " + quoteIdent(d.Name), beforeTables: true})
 		c.find("text search dictionary", d.Name, Kept, "text search dictionaries are SQL objects, created before the tables")
@@ -1331,16 +1330,16 @@ func (c *converter) searchObjects() {
 			}
 		}
 		b.WriteString(commentOn("TEXT SEARCH CONFIGURATION", quoteIdent(cf.Name), cf.Comment))
-		c.add(&c.early, &object{name: c.searchName(cf.Name, "configuration"), kind: "other", sql: b.String(),
+		c.add(&c.early, &object{name: c.claimObjName(cf.Name, "configuration"), kind: "other", sql: b.String(),
 			drop: "DROP TEXT SEARCH CONFIGURATION " + quoteIdent(cf.Name), beforeTables: true, dependsOn: deps})
 		c.find("text search configuration", cf.Name, Kept, "text search configurations are SQL objects, created before the tables")
 	}
 }
 
-// searchName is the sql object name of a collation, text search
+// claimObjName is the sql object name of a collation, text search
 // dictionary or configuration: its name, or name_<what> when that is
 // taken.
-func (c *converter) searchName(name, what string) string {
+func (c *converter) claimObjName(name, what string) string {
 	n := objNameOf(name)
 	if c.objNames[n] {
 		return c.objName(name, what)
@@ -1967,7 +1966,7 @@ func (c *converter) buildTable(st *specTable) {
 	for _, col := range t.Columns {
 		typ, _ := c.columnType(col)
 		sc := &specColumn{cat: col, typ: typ, nullable: !col.NotNull}
-		sc.collation, _ = c.columnCollation(col)
+		sc.collation, _ = c.columnCollation(col, typ)
 		if strings.Contains(col.Type, "(6)") && !strings.Contains(typ, "(6)") {
 			c.precision6++
 			if nullDefaultRE.MatchString(col.Default) && col.Generated == "" {
