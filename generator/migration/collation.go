@@ -22,12 +22,20 @@ type collationLine struct {
 	Collation string `json:"collation"`
 }
 
+// attrOf returns the first attribute of type *T in attrs, or nil.
+func attrOf[T any](attrs []schema.Attr) *T {
+	for _, a := range attrs {
+		if t, ok := any(a).(*T); ok {
+			return t
+		}
+	}
+	return nil
+}
+
 // collationOf returns the collation of a column, or "".
 func collationOf(c *schema.Column) string {
-	for _, a := range c.Attrs {
-		if co, ok := a.(*schema.Collation); ok {
-			return co.V
-		}
+	if co := attrOf[schema.Collation](c.Attrs); co != nil {
+		return co.V
 	}
 	return ""
 }

@@ -83,17 +83,12 @@ func droppedColumnComments(planned []*Change, changes []schema.Change) {
 			if !ok {
 				continue
 			}
-			comment := ""
-			for _, a := range d.C.Attrs {
-				if c, ok := a.(*schema.Comment); ok {
-					comment = c.Text
-				}
-			}
-			if comment == "" {
+			comment := attrOf[schema.Comment](d.C.Attrs)
+			if comment == nil || comment.Text == "" {
 				continue
 			}
 			table, col := quote(mt.T.Name), quote(d.C.Name)
-			stmt := "COMMENT ON COLUMN " + table + "." + col + " IS " + names.QuoteLiteral(comment)
+			stmt := "COMMENT ON COLUMN " + table + "." + col + " IS " + names.QuoteLiteral(comment.Text)
 			for _, p := range planned {
 				i := slices.IndexFunc(p.Reverse, func(r string) bool {
 					return strings.HasPrefix(r, "ALTER TABLE "+table+" ") && strings.Contains(r, "ADD COLUMN "+col+" ")
@@ -115,16 +110,13 @@ func commentTargets(sql string) []string {
 		return nil
 	}
 	var out []string
-	start := 0
-	for i, t := range toks {
-		if !t.IsPunct(";") && i < len(toks)-1 {
-			continue
+	for len(toks) > 0 {
+		end := slices.IndexFunc(toks, func(t sqllex.Tok) bool { return t.IsPunct(";") })
+		if end < 0 {
+			end = len(toks)
 		}
-		stmt := toks[start:i]
-		if i == len(toks)-1 && !t.IsPunct(";") {
-			stmt = toks[start:]
-		}
-		start = i + 1
+		stmt := toks[:end]
+		toks = toks[min(end+1, len(toks)):]
 		if len(stmt) < 4 || !stmt[0].Is("comment") || !stmt[1].Is("on") {
 			continue
 		}
@@ -143,13 +135,14 @@ func commentTargets(sql string) []string {
 // REPLACE leaves an object's comment as it was), each ending in a
 // semicolon and a newline: "" when to sets every one again.
 func uncomment(from, to string) string {
+	fold := func(target string) string { return strings.ToLower(strings.Join(strings.Fields(target), " ")) }
 	have := map[string]bool{}
 	for _, t := range commentTargets(to) {
-		have[strings.ToLower(strings.Join(strings.Fields(t), " "))] = true
+		have[fold(t)] = true
 	}
 	var b strings.Builder
 	for _, t := range commentTargets(from) {
-		if !have[strings.ToLower(strings.Join(strings.Fields(t), " "))] {
+		if !have[fold(t)] {
 			b.WriteString("COMMENT ON " + t + " IS NULL;\n")
 		}
 	}
