@@ -94,7 +94,7 @@ func Convert(cat *Catalog, opts Options) *Result {
 		opts.Dir = "schema"
 	}
 	c := &converter{cat: cat, opts: opts, res: &Result{Findings: slices.Clone(opts.Findings)}, specTables: map[string]*specTable{}, enums: map[string]bool{}, enumUsers: map[string]string{},
-		domains: map[string]*CatDomain{}, collations: map[string]string{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}, serials: map[string]bool{}}
+		domains: map[string]*CatDomain{}, collations: map[string]string{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}, fkObjects: map[string]string{}, serials: map[string]bool{}}
 	c.run()
 	return c.res
 }
@@ -143,9 +143,11 @@ type converter struct {
 	ownedBy  map[string][]*object
 	// keyObjects are the objects making keys and unique indexes, by
 	// "table.index"; fkKeys the objects making foreign keys with the key
-	// each needs, by "table.index" too.
+	// each needs, by "table.index" too; fkObjects the objects making
+	// foreign keys, by "table.constraint".
 	keyObjects map[string]string
 	fkKeys     []fkKey
+	fkObjects  map[string]string
 	// serials are the sequences of the spec tables' serial columns, which
 	// the columns' serial: true makes (see serialColumn).
 	serials map[string]bool
@@ -457,9 +459,10 @@ func (c *converter) tableProblem(t *CatTable) string {
 // table goes after the unlogged tables whose foreign keys reference it
 // (Coder's tailnet_peers before tailnet_coordinators). Set LOGGED again,
 // they go in the reverse order, which PostgreSQL needs too. Tables
-// referencing each other in a cycle cannot be ordered: PostgreSQL could
-// not make them unlogged one at a time either.
+// referencing each other in a cycle cannot be ordered: one object sets
+// them all (unloggedCycles).
 func (c *converter) orderUnlogged() {
+	c.unloggedCycles()
 	byName := map[string]*object{}
 	for _, o := range c.unlogged {
 		byName[o.name] = o
@@ -483,6 +486,144 @@ func (c *converter) orderUnlogged() {
 			to.dependsOn = appendUnique(to.dependsOn, from.name)
 		}
 	}
+}
+
+// unloggedFKs returns the foreign keys of t that reference another
+// unlogged table of the schema.
+func (c *converter) unloggedFKs(t *CatTable) []*CatConstraint {
+	var fks []*CatConstraint
+	for _, k := range t.Constraints {
+		if k.Type == "f" && k.RefTable != t.Name && (k.RefSchema == "" || k.RefSchema == c.cat.Schema) && c.unlogged[k.RefTable] != nil {
+			fks = append(fks, k)
+		}
+	}
+	return fks
+}
+
+// unloggedCycles gives the unlogged tables whose foreign keys make a
+// cycle (Synapse's worker_read_write_locks and its _mode table, each
+// referencing the other) one object: PostgreSQL refuses to make a table
+// unlogged while a logged table references it, so no order of one
+// object per table works. The object drops the foreign keys between
+// them, sets every one unlogged, and adds the keys again, as Synapse's
+// own migration does; it comes after the objects that add those keys,
+// when they are objects. Its drop does the same with SET LOGGED.
+func (c *converter) unloggedCycles() {
+	tables := map[string]*CatTable{}
+	for _, t := range c.cat.Tables {
+		if c.unlogged[t.Name] != nil {
+			tables[t.Name] = t
+		}
+	}
+	for _, group := range cycles(c.cat.Tables, tables, c.unloggedFKs) {
+		var fks []string
+		keep := c.unlogged[group[0].Name]
+		var set, unset, drops, adds []string
+		deps := []string{}
+		for _, t := range group {
+			tq := quoteIdent(t.Name)
+			set = append(set, fmt.Sprintf("ALTER TABLE %s SET UNLOGGED", tq))
+			unset = append(unset, fmt.Sprintf("ALTER TABLE %s SET LOGGED", tq))
+			deps = appendUnique(deps, t.Name)
+			for _, k := range c.unloggedFKs(t) {
+				if !slices.ContainsFunc(group, func(g *CatTable) bool { return g.Name == k.RefTable }) {
+					continue
+				}
+				fks = append(fks, t.Name+"."+k.Name)
+				drops = append(drops, fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", tq, quoteIdent(k.Name)))
+				adds = append(adds, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", tq, quoteIdent(k.Name), k.Def))
+				if name := c.fkObjects[t.Name+"."+k.Name]; name != "" {
+					deps = appendUnique(deps, name)
+				}
+			}
+			if o := c.unlogged[t.Name]; o != keep {
+				c.alters = slices.DeleteFunc(c.alters, func(x *object) bool { return x == o })
+				c.unlogged[t.Name] = keep
+			}
+		}
+		dance := func(alter []string) string {
+			return strings.Join(slices.Concat(drops, alter, adds), ";\n")
+		}
+		keep.sql, keep.drop, keep.dependsOn = dance(set), dance(unset), deps
+		c.find("table", group[0].Name, Kept, "it and %s reference each other and are UNLOGGED: one sql object drops their foreign keys (%s), sets them unlogged and adds the keys again",
+			tableList(group[1:]), strings.Join(fks, ", "))
+	}
+}
+
+// tableList names tables in prose: a, b and c.
+func tableList(ts []*CatTable) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Name
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// cycles returns the strongly connected components of more than one
+// table of the graph whose nodes are in (by name) and whose edges are
+// the foreign keys edges gives, each in the order of all, the groups in
+// the order of their first table.
+func cycles(all []*CatTable, in map[string]*CatTable, edges func(*CatTable) []*CatConstraint) [][]*CatTable {
+	// Tarjan's algorithm.
+	index, low := map[string]int{}, map[string]int{}
+	onStack := map[string]bool{}
+	var stack []string
+	var comps [][]string
+	var visit func(name string)
+	visit = func(name string) {
+		index[name], low[name] = len(index), len(index)
+		stack = append(stack, name)
+		onStack[name] = true
+		for _, k := range edges(in[name]) {
+			next := k.RefTable
+			if in[next] == nil {
+				continue
+			}
+			if _, seen := index[next]; !seen {
+				visit(next)
+				low[name] = min(low[name], low[next])
+			} else if onStack[next] {
+				low[name] = min(low[name], index[next])
+			}
+		}
+		if low[name] == index[name] {
+			var comp []string
+			for {
+				top := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[top] = false
+				comp = append(comp, top)
+				if top == name {
+					break
+				}
+			}
+			if len(comp) > 1 {
+				comps = append(comps, comp)
+			}
+		}
+	}
+	for _, t := range all {
+		if _, seen := index[t.Name]; !seen && in[t.Name] != nil {
+			visit(t.Name)
+		}
+	}
+	var groups [][]*CatTable
+	for _, comp := range comps {
+		var g []*CatTable
+		for _, t := range all {
+			if slices.Contains(comp, t.Name) {
+				g = append(g, t)
+			}
+		}
+		groups = append(groups, g)
+	}
+	slices.SortFunc(groups, func(a, b []*CatTable) int {
+		return slices.Index(all, a[0]) - slices.Index(all, b[0])
+	})
+	return groups
 }
 
 // reaches reports whether object o depends, directly or through other
@@ -1653,6 +1794,9 @@ func (c *converter) constraintObject(t *CatTable, k *CatConstraint, why string) 
 	o := &object{name: c.objName(t.Name, k.Name), kind: "other", sql: sql,
 		drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quoteIdent(t.Name), quoteIdent(k.Name)), dependsOn: deps}
 	c.add(&c.later, o)
+	if k.Type == "f" {
+		c.fkObjects[t.Name+"."+k.Name] = o.name
+	}
 	switch {
 	case k.Type == "f" && k.KeyIndex != "" && k.RefSchema == c.cat.Schema:
 		// After the key it references, when an object makes that too.

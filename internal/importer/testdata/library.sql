@@ -261,6 +261,18 @@ CREATE SEQUENCE session_event_event_id_seq;
 ALTER SEQUENCE session_event_event_id_seq OWNED BY session_event.event_id;
 ALTER TABLE session_event ALTER COLUMN event_id SET DEFAULT nextval('session_event_event_id_seq');
 
+-- Unlogged tables referencing each other, one key checked at commit
+-- (Synapse's read-write locks): one object drops their keys, sets the
+-- tables unlogged and adds the keys again. The keys of the first pair are
+-- the specs', those of the second sql objects (several columns).
+CREATE UNLOGGED TABLE lock_mode (lock_name text PRIMARY KEY, holder text);
+CREATE UNLOGGED TABLE lock_held (token text PRIMARY KEY, lock_name text NOT NULL REFERENCES lock_mode);
+ALTER TABLE lock_mode ADD CONSTRAINT lock_mode_holder_fkey FOREIGN KEY (holder) REFERENCES lock_held DEFERRABLE INITIALLY DEFERRED;
+CREATE UNLOGGED TABLE rw_mode (lock_name text PRIMARY KEY, token text NOT NULL, write_lock boolean NOT NULL, UNIQUE (lock_name, write_lock));
+CREATE UNLOGGED TABLE rw_held (lock_name text NOT NULL, token text NOT NULL, write_lock boolean NOT NULL, PRIMARY KEY (lock_name, token),
+  FOREIGN KEY (lock_name, write_lock) REFERENCES rw_mode (lock_name, write_lock));
+ALTER TABLE rw_mode ADD CONSTRAINT rw_mode_held FOREIGN KEY (lock_name, token) REFERENCES rw_held (lock_name, token) DEFERRABLE INITIALLY DEFERRED;
+
 -- A column of a composite primary key that is unique by itself.
 CREATE TABLE shelf_slot (shelf_id integer NOT NULL, slot_no bigint NOT NULL UNIQUE, PRIMARY KEY (shelf_id, slot_no));
 
