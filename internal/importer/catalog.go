@@ -136,7 +136,10 @@ type CatColumn struct {
 	DefaultUses []string
 	// Statistics is the column's statistics target (SET STATISTICS), -1
 	// for the server's default; Options its attribute options
-	// (n_distinct=-0.02).
+	// (n_distinct=-0.02), without those the server keeps itself, whose
+	// names start with pg_ (PostgreSQL 15.20's pg_attver, on every
+	// column: ALTER COLUMN … RESET does not remove it, pg_dump leaves it
+	// out).
 	Statistics int
 	Options    []string
 	// Storage is the column's storage (SET STORAGE) when it is not its
@@ -452,7 +455,7 @@ func (r *reader) columns() error {
 	}, `
 SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
   et.typname, en.nspname, et.typtype::text, et.typcategory::text, CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END,
-  a.attnotnull, NOT a.attislocal, coalesce(a.attstattarget::int, -1), coalesce(a.attoptions, '{}'),
+  a.attnotnull, NOT a.attislocal, coalesce(a.attstattarget::int, -1), ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\_%'),
   CASE WHEN a.attstorage <> t.typstorage THEN `+storageName("a.attstorage")+` ELSE '' END,
   CASE WHEN a.attstorage <> t.typstorage THEN `+storageName("t.typstorage")+` ELSE '' END,
   coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
