@@ -34,7 +34,8 @@ func enumLoss(from, to *schema.EnumType) (gone []string, reordered bool) {
 // drops or reorders (see enumLoss) as PostgreSQL needs: the type renamed
 // aside, the new one created, every column of it (or of arrays of it)
 // converted through its text (ALTER COLUMN … TYPE … USING), its default
-// set again, the old type dropped. The partial and expression indexes
+// set again as desired has it (the reverse sets the old one), the old
+// type dropped. The partial and expression indexes
 // and the checks that use such a column are dropped before (their SQL
 // compares it with the old type's values) and made again after, as
 // desired declares them. Every statement has its reverse.
@@ -78,9 +79,19 @@ func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []sch
 					continue
 				}
 				col, newName, oldName := quote(c.Name), strings.ReplaceAll(typ, "%", quote(from.T)), strings.ReplaceAll(typ, "%", quote(old))
-				def := defaultSQL(c)
+				// The default set again is desired's: the current one may be
+				// a value the new type drops (Formbricks's SurveyType lost
+				// web, the default of Survey.type, which became app).
+				def, newDefault, next := defaultSQL(c), c.Default, c
+				if dt, ok := desired.Table(t.Name); ok {
+					if dc, ok := dt.Column(c.Name); ok {
+						if typ, _ := enumColumn(dc, from); typ != "" {
+							newDefault, next = dc.Default, dc
+						}
+					}
+				}
 				alter := "ALTER TABLE " + quote(t.Name) + " "
-				up := alter + aroundDefault(col, fmt.Sprintf("ALTER COLUMN %s TYPE %s USING %s::%s::%s", col, newName, col, cast, newName), def != "", def)
+				up := alter + aroundDefault(col, fmt.Sprintf("ALTER COLUMN %s TYPE %s USING %s::%s::%s", col, newName, col, cast, newName), def != "", defaultSQL(next))
 				down := alter + aroundDefault(col, fmt.Sprintf("ALTER COLUMN %s TYPE %s USING %s::%s::%s", col, oldName, col, cast, oldName), def != "", "")
 				if def != "" {
 					defaults = append(defaults, fmt.Sprintf("%sALTER COLUMN %s SET DEFAULT %s", alter, col, def))
@@ -99,6 +110,7 @@ func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []sch
 					before.Type.Type = &arr
 				}
 				mt.Changes = append(mt.Changes, &schema.ModifyColumn{From: &before, To: c, Change: schema.ChangeType})
+				c.Default = newDefault
 			}
 		}
 		out[0].Reverse = append([]string{fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(old), quote(from.T))}, defaults...)

@@ -54,6 +54,37 @@ func TestEnumValuesDroppedAndReordered(t *testing.T) {
 	})
 }
 
+// TestEnumValueDroppedWithItsDefault drops the value a column's default
+// names and gives the column another default in the same change
+// (Formbricks's SurveyType lost web, the default of Survey.type, which
+// became app): the converted column takes the new default, where setting
+// the old one again failed ("invalid input value for enum"); the down
+// migration gives back the old type and default.
+func TestEnumValueDroppedWithItsDefault(t *testing.T) {
+	ctx := context.Background()
+	spec := func(values, def string) []byte {
+		return []byte("enums:\n  kind: [" + values + "]\ntables:\n  surveys:\n    columns:\n" +
+			"      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      kind: {type: kind, default: " + def + "}\n" +
+			"      kinds: {type: \"kind[]\", default: [" + def + "]}\n")
+	}
+	runSteps(t, []migrationStep{
+		{spec("web, link, app", "web"), "values {web,link,app}; defaults 'web'::kind '{web}'::kind[]; rows link:{link}"},
+		{spec("link, app", "app"), "values {link,app}; defaults 'app'::kind '{app}'::kind[]; rows link:{link}"},
+	}, func(db *testDB) string {
+		if _, err := db.pool.Exec(ctx, `INSERT INTO surveys (kind, kinds) SELECT 'link', '{link}' WHERE NOT EXISTS (SELECT 1 FROM surveys)`); err != nil {
+			t.Fatal(err)
+		}
+		var values, defs, rows string
+		if err := db.pool.QueryRow(ctx, `SELECT enum_range(NULL::kind)::text,
+			(SELECT string_agg(column_default, ' ' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'surveys' AND column_name IN ('kind', 'kinds')),
+			(SELECT string_agg(format('%s:%s', kind, kinds), ' ') FROM surveys)`).Scan(&values, &defs, &rows); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("values %s; defaults %s; rows %s", values, defs, rows)
+	})
+}
+
 // TestEnumReplacementFindings: dropping a value fails while rows hold it
 // and breaks code that still writes it; reordering loses nothing. Both
 // rewrite the tables.
