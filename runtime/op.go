@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -116,13 +117,26 @@ func (o *Op) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
-	if o.HiddenKey && errors.Is(err, pgx.ErrNoRows) {
+	if o.HiddenKey && (errors.Is(err, pgx.ErrNoRows) || hiddenByPolicy(err)) {
 		return newHiddenKeyError(o.Name, o.Table)
 	}
 	if o.Params != nil {
 		return o.Errs.WrapParams(err, o.Name, o.Table, o.Params)
 	}
 	return o.Errs.Wrap(err, o.Name, o.Table)
+}
+
+// hiddenByPolicy reports whether err is PostgreSQL refusing an upsert's
+// DO UPDATE because the row in the way fails the table's row-level
+// security policy (its USING expression): the row of another tenant.
+// PostgreSQL 15.20 checks the policy before the DO UPDATE's WHERE, which
+// on earlier servers left the row alone and returned no row; both mean
+// the key is hidden. The server's message is matched as English, the
+// language of lc_messages=C, which the runtime does not change.
+func hiddenByPolicy(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42501" &&
+		strings.Contains(pe.Message, "row-level security policy (USING expression)")
 }
 
 // check validates in when o says so, and returns the error wrapped. in
