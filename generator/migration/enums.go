@@ -82,11 +82,11 @@ func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []sch
 				// The default set again is desired's: the current one may be
 				// a value the new type drops (Formbricks's SurveyType lost
 				// web, the default of Survey.type, which became app).
-				def, newDefault, next := defaultSQL(c), c.Default, c
+				def, next := defaultSQL(c), c
 				if dt, ok := desired.Table(t.Name); ok {
 					if dc, ok := dt.Column(c.Name); ok {
 						if typ, _ := enumColumn(dc, from); typ != "" {
-							newDefault, next = dc.Default, dc
+							next = dc
 						}
 					}
 				}
@@ -110,7 +110,7 @@ func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []sch
 					before.Type.Type = &arr
 				}
 				mt.Changes = append(mt.Changes, &schema.ModifyColumn{From: &before, To: c, Change: schema.ChangeType})
-				c.Default = newDefault
+				c.Default = next.Default
 			}
 		}
 		out[0].Reverse = append([]string{fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(old), quote(from.T))}, defaults...)

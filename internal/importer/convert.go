@@ -509,13 +509,13 @@ func (c *converter) unloggedFKs(t *CatTable) []*CatConstraint {
 // own migration does; it comes after the objects that add those keys,
 // when they are objects. Its drop does the same with SET LOGGED.
 func (c *converter) unloggedCycles() {
-	tables := map[string]*CatTable{}
+	var tables []*CatTable
 	for _, t := range c.cat.Tables {
 		if c.unlogged[t.Name] != nil {
-			tables[t.Name] = t
+			tables = append(tables, t)
 		}
 	}
-	for _, group := range cycles(c.cat.Tables, tables, c.unloggedFKs) {
+	for _, group := range cycles(tables, c.unloggedFKs) {
 		var fks []string
 		keep := c.unlogged[group[0].Name]
 		var set, unset, drops, adds []string
@@ -563,23 +563,27 @@ func tableList(ts []*CatTable) string {
 }
 
 // cycles returns the strongly connected components of more than one
-// table of the graph whose nodes are in (by name) and whose edges are
-// the foreign keys edges gives, each in the order of all, the groups in
-// the order of their first table.
-func cycles(all []*CatTable, in map[string]*CatTable, edges func(*CatTable) []*CatConstraint) [][]*CatTable {
+// table of the graph of nodes whose edges are the foreign keys edges
+// gives (a key to a table not in nodes is no edge): each component in
+// the order of nodes, the components in the order of their first table.
+func cycles(nodes []*CatTable, edges func(*CatTable) []*CatConstraint) [][]*CatTable {
 	// Tarjan's algorithm.
+	byName := map[string]*CatTable{}
+	for _, t := range nodes {
+		byName[t.Name] = t
+	}
 	index, low := map[string]int{}, map[string]int{}
 	onStack := map[string]bool{}
 	var stack []string
-	var comps [][]string
+	inCycle := map[string]int{} // the component of each table in one, from 1
 	var visit func(name string)
 	visit = func(name string) {
 		index[name], low[name] = len(index), len(index)
 		stack = append(stack, name)
 		onStack[name] = true
-		for _, k := range edges(in[name]) {
+		for _, k := range edges(byName[name]) {
 			next := k.RefTable
-			if in[next] == nil {
+			if byName[next] == nil {
 				continue
 			}
 			if _, seen := index[next]; !seen {
@@ -601,28 +605,33 @@ func cycles(all []*CatTable, in map[string]*CatTable, edges func(*CatTable) []*C
 				}
 			}
 			if len(comp) > 1 {
-				comps = append(comps, comp)
+				id := len(inCycle) + 1
+				for _, n := range comp {
+					inCycle[n] = id
+				}
 			}
 		}
 	}
-	for _, t := range all {
-		if _, seen := index[t.Name]; !seen && in[t.Name] != nil {
+	for _, t := range nodes {
+		if _, seen := index[t.Name]; !seen {
 			visit(t.Name)
 		}
 	}
 	var groups [][]*CatTable
-	for _, comp := range comps {
-		var g []*CatTable
-		for _, t := range all {
-			if slices.Contains(comp, t.Name) {
-				g = append(g, t)
-			}
+	group := map[int]int{} // component → its index in groups
+	for _, t := range nodes {
+		id := inCycle[t.Name]
+		if id == 0 {
+			continue
 		}
-		groups = append(groups, g)
+		g, ok := group[id]
+		if !ok {
+			g = len(groups)
+			group[id] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], t)
 	}
-	slices.SortFunc(groups, func(a, b []*CatTable) int {
-		return slices.Index(all, a[0]) - slices.Index(all, b[0])
-	})
 	return groups
 }
 
