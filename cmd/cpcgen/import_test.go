@@ -242,6 +242,22 @@ CREATE TABLE users (id int PRIMARY KEY, email text COLLATE ci NOT NULL, handle c
 CREATE TABLE tags (id int PRIMARY KEY, name text COLLATE posix_c);
 CREATE TABLE labels (id int PRIMARY KEY, name text NOT NULL);
 CREATE INDEX labels_name_numeric ON labels (name COLLATE "C numeric");`
+	// Operators of the schema (Danbooru's ~<<): a commutator and negator
+	// pair with estimators and a comment, one used by a check and a prefix
+	// one by an index (created before the tables with their functions),
+	// and one whose function reads a table (created after the tables).
+	cases["operators"] = `CREATE FUNCTION approx_eq(a numeric, b numeric) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'select abs(a - b) < 0.01';
+CREATE FUNCTION approx_ne(a numeric, b numeric) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'select abs(a - b) >= 0.01';
+CREATE OPERATOR ~= (FUNCTION = approx_eq, LEFTARG = numeric, RIGHTARG = numeric, COMMUTATOR = ~=, NEGATOR = !~=, RESTRICT = eqsel, JOIN = eqjoinsel);
+CREATE OPERATOR !~= (FUNCTION = approx_ne, LEFTARG = numeric, RIGHTARG = numeric, COMMUTATOR = !~=, NEGATOR = ~=);
+COMMENT ON OPERATOR ~= (numeric, numeric) IS 'equal to the cent';
+CREATE FUNCTION rev(t text) RETURNS text LANGUAGE sql IMMUTABLE AS 'select reverse(t)';
+CREATE OPERATOR @@@ (FUNCTION = rev, RIGHTARG = text);
+CREATE TABLE prices (id int PRIMARY KEY, listed numeric(10,2) NOT NULL, paid numeric(10,2) NOT NULL, code text,
+  CONSTRAINT prices_paid_check CHECK (paid ~= listed OR paid < listed));
+CREATE INDEX prices_code_rev ON prices ((@@@ code));
+CREATE FUNCTION above_max(a int, b int) RETURNS boolean LANGUAGE sql STABLE AS 'select a > (select max(id) from prices) + b';
+CREATE OPERATOR >>> (FUNCTION = above_max, LEFTARG = int, RIGHTARG = int);`
 	// Text search dictionaries and configurations of the schema (as
 	// MusicBrainz's mb_simple), one copied from simple and remapped to an
 	// extension's dictionary, used by a LANGUAGE sql function, which

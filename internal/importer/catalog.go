@@ -37,13 +37,14 @@ type Catalog struct {
 	Types         []CatType
 	Views         []CatView
 	Functions     []CatFunction
+	Operators     []CatOperator
 	Triggers      []CatTrigger
 	// Policies and Rules are row-level security policies and rewrite
 	// rules of tables: their CREATE statements, by table and name.
 	Policies []CatStatement
 	Rules    []CatStatement
 	// Unsupported are objects of kinds import neither models nor keeps
-	// (policies, rules, foreign tables, operators …), by kind and name.
+	// (foreign tables, operator classes …), by kind and name.
 	Unsupported []Named
 	// Privileges are the objects (tables, views, sequences, functions,
 	// the schema itself) whose privileges GRANT or REVOKE changed from
@@ -305,6 +306,15 @@ type CatFunction struct {
 	BodyError string
 }
 
+// CatOperator is an operator of the schema. Name is its signature as
+// DROP OPERATOR and COMMENT ON OPERATOR name it (~<< (text, text)); SQL
+// its CREATE OPERATOR statement with its comment; Uses the functions of
+// the schema it calls (its function, restriction and join estimators).
+type CatOperator struct {
+	Name, SQL string
+	Uses      []string
+}
+
 // CatTrigger is a trigger of a table of the schema.
 type CatTrigger struct {
 	Name, Table, Def, Function, Comment string
@@ -355,6 +365,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 		{"types", r.types},
 		{"views", r.views},
 		{"functions", r.functions},
+		{"operators", r.operators},
 		{"triggers", r.triggers},
 		{"policies and rules", r.policies},
 		{"other objects", r.unsupported},
@@ -805,6 +816,39 @@ ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`, r.schema)
 	return rows.Err()
 }
 
+// operators reads the operators of the schema as CREATE OPERATOR
+// statements, as pg_dump writes them: an operator of another schema
+// (a commutator, a negator) is named OPERATOR(schema.name).
+func (r *reader) operators() error {
+	return appendRows(r, &r.cat.Operators, func(o *CatOperator) []any { return []any{&o.Name, &o.SQL, &o.Uses} }, `
+WITH ops AS (
+  SELECT o.*, n.nspname,
+    o.oprname || ' (' || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE') || ', ' ||
+      coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE') || ')' AS sig
+  FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+  WHERE n.nspname = $1`+notExt("o.oid", "pg_operator")+`
+)
+SELECT o.sig,
+  'CREATE OPERATOR ' || o.oprname || ' (' || chr(10) || '    FUNCTION = ' || o.oprcode::regproc::text ||
+  CASE WHEN o.oprleft <> 0 THEN ',' || chr(10) || '    LEFTARG = ' || format_type(o.oprleft, NULL) ELSE '' END ||
+  CASE WHEN o.oprright <> 0 THEN ',' || chr(10) || '    RIGHTARG = ' || format_type(o.oprright, NULL) ELSE '' END ||
+  coalesce((SELECT ',' || chr(10) || '    COMMUTATOR = ' || CASE WHEN cn.nspname = o.nspname THEN c.oprname
+      ELSE 'OPERATOR(' || quote_ident(cn.nspname) || '.' || c.oprname || ')' END
+    FROM pg_operator c JOIN pg_namespace cn ON cn.oid = c.oprnamespace WHERE c.oid = o.oprcom), '') ||
+  coalesce((SELECT ',' || chr(10) || '    NEGATOR = ' || CASE WHEN cn.nspname = o.nspname THEN c.oprname
+      ELSE 'OPERATOR(' || quote_ident(cn.nspname) || '.' || c.oprname || ')' END
+    FROM pg_operator c JOIN pg_namespace cn ON cn.oid = c.oprnamespace WHERE c.oid = o.oprnegate), '') ||
+  CASE WHEN o.oprrest <> 0 THEN ',' || chr(10) || '    RESTRICT = ' || o.oprrest::regproc::text ELSE '' END ||
+  CASE WHEN o.oprjoin <> 0 THEN ',' || chr(10) || '    JOIN = ' || o.oprjoin::regproc::text ELSE '' END ||
+  CASE WHEN o.oprcanhash THEN ',' || chr(10) || '    HASHES' ELSE '' END ||
+  CASE WHEN o.oprcanmerge THEN ',' || chr(10) || '    MERGES' ELSE '' END || chr(10) || ')' ||
+  coalesce(';' || chr(10) || 'COMMENT ON OPERATOR ' || o.sig || ' IS ' || quote_literal(obj_description(o.oid, 'pg_operator')), ''),
+  ARRAY(SELECT DISTINCT p.proname FROM pg_proc p
+    WHERE p.oid IN (o.oprcode, o.oprrest, o.oprjoin) AND p.pronamespace = o.oprnamespace`+notExt("p.oid", "pg_proc")+` ORDER BY 1)
+FROM ops o
+ORDER BY o.sig`, r.schema)
+}
+
 func (r *reader) triggers() error {
 	return appendRows(r, &r.cat.Triggers, func(t *CatTrigger) []any {
 		return []any{&t.Name, &t.Table, &t.Def, &t.Function, &t.Comment, &t.Enabled}
@@ -822,7 +866,10 @@ func (r *reader) unsupported() error {
 	err := appendRows(r, &r.cat.Unsupported, func(n *Named) []any { return []any{&n.Kind, &n.Name} }, `
 SELECT 'foreign table', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'f'`+notExt("c.oid", "pg_class")+`
 UNION ALL
-SELECT 'operator', o.oprname || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')' FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = $1`+notExt("o.oid", "pg_operator")+`
+SELECT 'operator class', oc.opcname || ' USING ' || am.amname FROM pg_opclass oc JOIN pg_namespace n ON n.oid = oc.opcnamespace JOIN pg_am am ON am.oid = oc.opcmethod WHERE n.nspname = $1`+notExt("oc.oid", "pg_opclass")+`
+UNION ALL
+SELECT 'operator family', f.opfname || ' USING ' || am.amname FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am am ON am.oid = f.opfmethod WHERE n.nspname = $1`+notExt("f.oid", "pg_opfamily")+`
+  AND NOT EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.opcfamily = f.oid AND oc.opcname = f.opfname)
 UNION ALL
 SELECT 'base type', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype IN ('b', 'p') AND t.typelem = 0`+notExt("t.oid", "pg_type")+`
 ORDER BY 1, 2`, r.schema)

@@ -2609,7 +2609,7 @@ func (c *converter) laterObjects() {
 	cat := c.cat
 	var fns, views, trigs []*object
 	fnIndex := map[string]*object{}
-	var early []*object
+	early := c.operatorObjects(&fns)
 	for _, f := range cat.Functions {
 		o := c.function(f)
 		switch {
@@ -2702,6 +2702,49 @@ func (c *converter) laterObjects() {
 	c.later = append(c.later, orderByDeps(append(fns, views...))...)
 	c.later = append(c.later, trigs...)
 }
+
+// operatorObjects keeps each operator of the schema as an sql object of
+// kind other, after the functions it calls. It is created before the
+// tables when those functions can be, so that a check or an index may
+// use it, and returned then; otherwise it is added to *later.
+func (c *converter) operatorObjects(later *[]*object) []*object {
+	var early []*object
+	for _, op := range c.cat.Operators {
+		o := &object{name: c.objName(operatorWords(op.Name)...), kind: "other", sql: op.SQL, drop: "DROP OPERATOR " + op.Name}
+		for _, fn := range op.Uses {
+			o.dependsOn = append(o.dependsOn, objNameOf(fn))
+		}
+		if why := c.earlyCalls(op.Uses, "operator "+op.Name+" calls it"); why != "" {
+			*later = append(*later, o)
+			c.find("operator", op.Name, Kept, "operators are SQL objects of kind other; this one calls %s, so it is created after the tables: a check or an index using it needs it changed by hand", why)
+			continue
+		}
+		o.beforeTables = true
+		early = append(early, o)
+		c.find("operator", op.Name, Kept, "operators are SQL objects of kind other, created before the tables with the functions they call")
+	}
+	return early
+}
+
+// operatorWords spells an operator's signature (~<< (text, NONE)) as
+// the parts of an sql object name: operator, tilde_lt_lt, text, none.
+func operatorWords(sig string) []string {
+	sym, args, _ := strings.Cut(sig, " (")
+	var w []string
+	for _, r := range sym {
+		w = append(w, operatorCharWords[r])
+	}
+	out := []string{"operator", strings.Join(w, "_")}
+	for _, a := range strings.Split(strings.TrimSuffix(args, ")"), ", ") {
+		out = append(out, strings.ToLower(a))
+	}
+	return out
+}
+
+// operatorCharWords are the words of the characters operator names are
+// made of.
+var operatorCharWords = map[rune]string{'+': "plus", '-': "minus", '*': "star", '/': "slash", '<': "lt", '>': "gt", '=': "eq",
+	'~': "tilde", '!': "bang", '@': "at", '#': "hash", '%': "percent", '^': "caret", '&': "amp", '|': "bar", '`': "backtick", '?': "qmark"}
 
 // declareSections returns the DECLARE sections of the PL/pgSQL function
 // definition def (its overloads' definitions), names qualified by the

@@ -537,6 +537,45 @@ ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
 	}
 }
 
+// TestNotCarriedReported: the objects of the schema import does not
+// carry are each reported by kind and name (an operator class with the
+// family it makes once, a family of its own too, a base type made of a
+// shell, a foreign table); an extension's in the same schema (pg_trgm's
+// operator classes and operators) are not, and operators are carried.
+func TestNotCarriedReported(t *testing.T) {
+	conn := loadedConn(t, "classes", `
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS postgres_fdw;
+CREATE SERVER remote FOREIGN DATA WRAPPER postgres_fdw;
+CREATE FOREIGN TABLE far (id int) SERVER remote;
+CREATE FUNCTION abs_lt(a int, b int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'select abs(a) < abs(b)';
+CREATE FUNCTION abs_cmp(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS 'select sign(abs(a) - abs(b))::int';
+CREATE OPERATOR <| (FUNCTION = abs_lt, LEFTARG = int, RIGHTARG = int);
+CREATE OPERATOR CLASS abs_ops FOR TYPE int USING btree AS OPERATOR 1 <|, FUNCTION 1 abs_cmp(int, int);
+CREATE OPERATOR FAMILY loose_ops USING hash;
+CREATE TYPE opaque_thing;
+CREATE TABLE t (id int PRIMARY KEY, name text);
+`)
+	res := convert(t, conn, "test")
+	var got []string
+	for _, f := range res.Findings {
+		if strings.HasPrefix(f.Kind, "operator") || f.Kind == "foreign table" || f.Kind == "base type" {
+			got = append(got, f.String())
+		}
+	}
+	want := []string{
+		"base type opaque_thing: not imported: import does not carry objects of kind base type; add it by hand as an sql_objects entry of kind other (with drop:)",
+		"foreign table far: not imported: import does not carry objects of kind foreign table; add it by hand as an sql_objects entry of kind other (with drop:)",
+		"operator <| (integer, integer): kept as sql_object: operators are SQL objects of kind other, created before the tables with the functions they call",
+		"operator class abs_ops USING btree: not imported: import does not carry objects of kind operator class; add it by hand as an sql_objects entry of kind other (with drop:)",
+		"operator family loose_ops USING hash: not imported: import does not carry objects of kind operator family; add it by hand as an sql_objects entry of kind other (with drop:)",
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // TestSQLTableFunctionDefaults: a table kept as SQL (a partition with an
 // index of its own) makes a default calling a function that can be
 // created before the tables with the table, that function before the
