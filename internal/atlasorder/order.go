@@ -279,7 +279,8 @@ func tableName(change schema.Change) string {
 	return ""
 }
 
-// detachReferences is Atlas's detachReferences.
+// detachReferences is Atlas's detachReferences, but for a dropped
+// table's references to itself (see below).
 func detachReferences(changes []schema.Change) []schema.Change {
 	var planned, deferred []schema.Change
 	for _, change := range changes {
@@ -304,16 +305,25 @@ func detachReferences(changes []schema.Change) []schema.Change {
 			}
 			planned = append(planned, change)
 		case *schema.DropTable:
-			var fks []schema.Change
+			var (
+				fks  []schema.Change
+				self []*schema.ForeignKey
+			)
 			for _, fk := range change.T.ForeignKeys {
-				if fk.RefTable != change.T {
+				if fk.RefTable == change.T {
+					self = append(self, fk)
+				} else {
 					fks = append(fks, &schema.DropForeignKey{F: fk})
 				}
 			}
 			if len(fks) > 0 {
 				planned = append(planned, &schema.ModifyTable{T: change.T, Changes: fks})
+				// The table keeps its references to itself, which go with
+				// it: the reverse, CREATE TABLE, makes them again (Atlas
+				// drops them from both sides, and the down migration
+				// lost them).
 				t := *change.T
-				t.ForeignKeys = nil
+				t.ForeignKeys = self
 				change = &schema.DropTable{T: &t, Extra: change.Extra}
 			}
 			deferred = append(deferred, change)
