@@ -495,12 +495,12 @@ func (b *builder) declareStatement(t *ir.Table, s ir.Statement, pos spec.Pos) {
 }
 
 // pkName is the name of a table's primary key constraint:
-// primary_key_name:, or PostgreSQL's <table>_pkey.
+// primary_key_name:, or the one PostgreSQL gives it (names.PrimaryKey).
 func pkName(st *spec.Table) string {
 	if st.PrimaryKeyName != "" {
 		return st.PrimaryKeyName
 	}
-	return names.Constraint(st.Name, "pkey")
+	return names.PrimaryKey(st.Name)
 }
 
 // constraintObjects adds to pkg.Objects what Atlas, which plans the
@@ -536,7 +536,7 @@ func (b *builder) constraintObjects(pkg *ir.Package) {
 		// and adds it again, and the object, changed too, is undone before
 		// and done again after.
 		alter := "ALTER TABLE " + t.Quoted + " "
-		if derived := names.Constraint(t.SQLName, "pkey"); len(t.PK) > 0 && t.PKName != derived {
+		if derived := names.PrimaryKey(t.SQLName); len(t.PK) > 0 && t.PKName != derived {
 			cols := make([]string, len(t.PK))
 			for i, c := range t.PK {
 				cols[i] = c.Quoted

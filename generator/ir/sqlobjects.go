@@ -162,7 +162,7 @@ const KindPartition = "partition"
 // NounPrimaryKeyName is the noun of the objects cpcgen makes for a
 // primary key with a name of its own (primary_key_name:): the
 // statement renaming it from the name derived from its table's
-// (names.Constraint(table, "pkey")), which PostgreSQL gives it when the
+// (names.PrimaryKey(table)), which PostgreSQL gives it when the
 // name is free.
 const NounPrimaryKeyName = "primary key name"
 

@@ -448,7 +448,7 @@ func numberedKeyNames(p *Planned, pkg *ir.Package, current *schema.Schema, op ob
 		if n.Noun != ir.NounPrimaryKeyName || !op.create[n.Key] || op.cur[n.Key] != nil || !created[n.Table] {
 			continue
 		}
-		derived := names.Constraint(n.Table, "pkey")
+		derived := names.PrimaryKey(n.Table)
 		if !before[derived] || len(derived) >= names.MaxIdent || !keepsName(pkg, derived) {
 			continue
 		}

@@ -443,6 +443,49 @@ func Constraint(parts ...string) string {
 	return cut + suffix
 }
 
+// PrimaryKey is the name PostgreSQL gives the primary key of table when
+// CREATE TABLE does not name it (and the name is free): <table>_pkey, the
+// table's name cut to fit 63 bytes (makeObjectName), where Constraint
+// would give a hash.
+func PrimaryKey(table string) string {
+	return ObjectName(table, "", "pkey")
+}
+
+// ObjectName is PostgreSQL's makeObjectName: name1, name2 (when not "")
+// and label joined by underscores in at most 63 bytes, the longer of
+// the two names cut first, each cut at a character boundary.
+func ObjectName(name1, name2, label string) string {
+	overhead := len(label) + 1
+	if name2 != "" {
+		overhead++
+	}
+	n1, n2 := len(name1), len(name2)
+	for avail := MaxIdent - overhead; n1+n2 > avail; {
+		if n1 > n2 {
+			n1--
+		} else {
+			n2--
+		}
+	}
+	out := clip(name1, n1)
+	if name2 != "" {
+		out += "_" + clip(name2, n2)
+	}
+	return out + "_" + label
+}
+
+// clip cuts s to at most n bytes at a character boundary, as
+// PostgreSQL's pg_mbcliplen does with UTF-8.
+func clip(s string, n int) string {
+	if n >= len(s) {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // CollationPattern matches the collation names specs take: those
 // PostgreSQL's collations have ("C", und-x-icu, en_US.utf8,
 // de-u-co-phonebk-x-icu), up to 63 bytes.

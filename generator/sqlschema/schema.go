@@ -111,7 +111,7 @@ func AtlasSchema(pkg *ir.Package) *schema.Schema {
 		}
 		// The key as Atlas creates it, named after the table; a name of
 		// its own (primary_key_name:) is an object renaming it after.
-		pk := &schema.Index{Name: names.Constraint(t.SQLName, "pkey"), Unique: true, Table: at}
+		pk := &schema.Index{Name: names.PrimaryKey(t.SQLName), Unique: true, Table: at}
 		for i, c := range t.PK {
 			pk.Parts = append(pk.Parts, &schema.IndexPart{SeqNo: i, C: columns[c]})
 		}
@@ -388,7 +388,7 @@ func ownTable(s *schema.Schema, name, comment, key string, cols ...*schema.Colum
 	at.SetSchema(s)
 	at.SetComment(comment)
 	at.AddColumns(cols...)
-	at.SetPrimaryKey(ownIndex(at, names.Constraint(name, "pkey"), true, key))
+	at.SetPrimaryKey(ownIndex(at, names.PrimaryKey(name), true, key))
 	return at
 }
 

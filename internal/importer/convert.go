@@ -2275,7 +2275,7 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			sc.nullable = false
 			st.pk = append(st.pk, sc.cat.Name)
 		}
-		def := names.Constraint(t.Name, "pkey")
+		def := names.PrimaryKey(t.Name)
 		if strings.Contains(k.Def, " INCLUDE ") {
 			if k.Name != def && specName(k.Name) {
 				st.pkName, def = k.Name, k.Name

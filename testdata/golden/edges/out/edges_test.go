@@ -530,3 +530,25 @@ func TestEmptyEnumLabel(t *testing.T) {
 		t.Fatalf("a label the enum lacks: %v", err)
 	}
 }
+
+// A table whose name PostgreSQL cuts for its primary key's (longer than
+// 58 bytes): a second row with the key matches the key's sentinel, whose
+// constraint is the name PostgreSQL gave it, and the database has it.
+func TestLongTableNameKey(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.Open(t)
+	s := NewStore(db)
+	r := s.InventoryAdjustmentApprovalRequestsByWarehouseAndRegion
+	must[InventoryAdjustmentApprovalRequestsByWarehouseAndRegion](t)(r.Create(ctx, NewInventoryAdjustmentApprovalRequestsByWarehouseAndRegion{ID: 1, Note: "a"}))
+	_, err := r.Create(ctx, NewInventoryAdjustmentApprovalRequestsByWarehouseAndRegion{ID: 1, Note: "b"})
+	if !errors.Is(err, ErrInventoryAdjustmentApprovalRequestsByWarehouseAndRegionIDTaken) {
+		t.Fatalf("second row with id 1: %v", err)
+	}
+	var name string
+	if err := db.QueryRow(ctx, `SELECT conname FROM pg_constraint WHERE conrelid = 'inventory_adjustment_approval_requests_by_warehouse_and_region'::regclass AND contype = 'p'`).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if name != ErrInventoryAdjustmentApprovalRequestsByWarehouseAndRegionIDTaken.Constraint {
+		t.Errorf("the key is %q, the sentinel's %q", name, ErrInventoryAdjustmentApprovalRequestsByWarehouseAndRegionIDTaken.Constraint)
+	}
+}

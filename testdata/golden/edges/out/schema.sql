@@ -28,6 +28,13 @@ CREATE TABLE "deals" (
   PRIMARY KEY ("id")
 );
 
+-- Create "inventory_adjustment_approval_requests_by_warehouse_and_region" table
+CREATE TABLE "inventory_adjustment_approval_requests_by_warehouse_and_region" (
+  "id" bigint NOT NULL,
+  "note" text NOT NULL,
+  PRIMARY KEY ("id")
+);
+
 -- Create "orders" table
 CREATE TABLE "orders" (
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),

@@ -40,26 +40,32 @@ type Store struct {
 
 	// Deals reads and writes table deals.
 	Deals *DealRepo
+
+	// InventoryAdjustmentApprovalRequestsByWarehouseAndRegion reads and writes table
+	// inventory_adjustment_approval_requests_by_warehouse_and_region.
+	InventoryAdjustmentApprovalRequestsByWarehouseAndRegion *InventoryAdjustmentApprovalRequestsByWarehouseAndRegionRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
 // calls for every transaction, makes one allocation however many tables there are.
 type storeRepos struct {
-	store      Store
-	Users      UserRepo
-	Warehouses WarehouseRepo
-	Products   ProductRepo
-	Stock      StockRepo
-	Orders     OrderRepo
-	OrderLines OrderLineRepo
-	Deals      DealRepo
+	store                                                   Store
+	Users                                                   UserRepo
+	Warehouses                                              WarehouseRepo
+	Products                                                ProductRepo
+	Stock                                                   StockRepo
+	Orders                                                  OrderRepo
+	OrderLines                                              OrderLineRepo
+	Deals                                                   DealRepo
+	InventoryAdjustmentApprovalRequestsByWarehouseAndRegion InventoryAdjustmentApprovalRequestsByWarehouseAndRegionRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
 	a := &storeRepos{
-		Deals:      *NewDealRepo(db),
+		Deals: *NewDealRepo(db),
+		InventoryAdjustmentApprovalRequestsByWarehouseAndRegion: *NewInventoryAdjustmentApprovalRequestsByWarehouseAndRegionRepo(db),
 		OrderLines: *NewOrderLineRepo(db),
 		Orders:     *NewOrderRepo(db),
 		Products:   *NewProductRepo(db),
@@ -68,7 +74,8 @@ func NewStore(db runtime.DBTX) *Store {
 		Warehouses: *NewWarehouseRepo(db),
 	}
 	a.store = Store{
-		Deals:      &a.Deals,
+		Deals: &a.Deals,
+		InventoryAdjustmentApprovalRequestsByWarehouseAndRegion: &a.InventoryAdjustmentApprovalRequestsByWarehouseAndRegion,
 		OrderLines: &a.OrderLines,
 		Orders:     &a.Orders,
 		Products:   &a.Products,
@@ -102,6 +109,7 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrOrderLineOrderIDNotFound,
 	ErrOrderLineProductIDNotFound,
 	ErrDealIDTaken,
+	ErrInventoryAdjustmentApprovalRequestsByWarehouseAndRegionIDTaken,
 }}
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn
