@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/internal/find"
@@ -1190,8 +1189,7 @@ func partIndexName(table string, cols []string, taken map[string]bool) string {
 
 // chooseRelationName is the name PostgreSQL chooses for a relation it
 // names itself from name1, name2 and label when the names of taken exist
-// (ChooseRelationName): the three joined by underscores, the longer of
-// name1 and name2 cut to fit within 63 bytes, and a number after the
+// (ChooseRelationName): names.ObjectName's, with a number after the
 // label while the name is taken.
 func chooseRelationName(name1, name2, label string, taken map[string]bool) string {
 	for pass := 0; ; pass++ {
@@ -1199,30 +1197,10 @@ func chooseRelationName(name1, name2, label string, taken map[string]bool) strin
 		if pass > 0 {
 			l += strconv.Itoa(pass)
 		}
-		n1, n2 := len(name1), len(name2)
-		for avail := names.MaxIdent - len(l) - 2; n1+n2 > avail; {
-			if n1 > n2 {
-				n1--
-			} else {
-				n2--
-			}
-		}
-		name := clipName(name1, n1) + "_" + clipName(name2, n2) + "_" + l
-		if !taken[name] {
+		if name := names.ObjectName(name1, name2, l); !taken[name] {
 			return name
 		}
 	}
-}
-
-// clipName is s cut to at most n bytes, at the start of a character.
-func clipName(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 func parentColumn(t *CatTable, name string) *CatColumn {
