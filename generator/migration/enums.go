@@ -60,6 +60,7 @@ func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []sch
 		}
 		old := fmt.Sprintf("%.50s_cpcgen_old", from.T)
 		oldType := &schema.EnumType{T: from.T, Values: from.Values, Schema: from.Schema}
+		rename := len(out) // this enum's first change, of all the enums' out holds
 		out = append(out,
 			&Change{Cmd: fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(from.T), quote(old)),
 				Comment: fmt.Sprintf("rename enum type %q aside, to replace it: PostgreSQL cannot drop or reorder the values of an enum type", from.T)},
@@ -113,7 +114,7 @@ func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []sch
 				c.Default = next.Default
 			}
 		}
-		out[0].Reverse = append([]string{fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(old), quote(from.T))}, defaults...)
+		out[rename].Reverse = append([]string{fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(old), quote(from.T))}, defaults...)
 		out = append(out, &Change{Cmd: "DROP TYPE " + quote(old), Reverse: []string{enumCreate(old, from.Values)},
 			Comment: fmt.Sprintf("drop the old enum type %q", from.T)})
 		from.Values = slices.Clone(to.Values)

@@ -85,6 +85,40 @@ func TestEnumValueDroppedWithItsDefault(t *testing.T) {
 	})
 }
 
+// TestTwoEnumsReplacedInOneMigration: two enums that each lose a value
+// in one change (Trigger.dev's WorkflowRunStatus and WorkflowRunStepType)
+// are each replaced, and the down migration gives back both old types,
+// each under its own name, with the column's default: the reverse of the
+// second enum's rename overwrote the first's, which left the first type
+// under its aside name and its column without a default.
+func TestTwoEnumsReplacedInOneMigration(t *testing.T) {
+	ctx := context.Background()
+	spec := func(status, step string) []byte {
+		return []byte("enums:\n  run_status: [" + status + "]\n  step_type: [" + step + "]\ntables:\n  runs:\n    columns:\n" +
+			"      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      status: {type: run_status, default: pending}\n" +
+			"      step: {type: step_type, default: output}\n")
+	}
+	runSteps(t, []migrationStep{
+		{spec("pending, running, interrupted", "log, output, interruption"),
+			"run_status {pending,running,interrupted}; step_type {log,output,interruption}; status run_status 'pending'::run_status; step step_type 'output'::step_type; rows running/log"},
+		{spec("pending, running, disconnected", "output, log"),
+			"run_status {pending,running,disconnected}; step_type {output,log}; status run_status 'pending'::run_status; step step_type 'output'::step_type; rows running/log"},
+	}, func(db *testDB) string {
+		if _, err := db.pool.Exec(ctx, `INSERT INTO runs (status, step) SELECT 'running', 'log' WHERE NOT EXISTS (SELECT 1 FROM runs)`); err != nil {
+			t.Fatal(err)
+		}
+		var status, step, cols, rows string
+		if err := db.pool.QueryRow(ctx, `SELECT enum_range(NULL::run_status)::text, enum_range(NULL::step_type)::text,
+			(SELECT string_agg(format('%s %s %s', column_name, udt_name, column_default), '; ' ORDER BY column_name) FROM information_schema.columns
+				WHERE table_name = 'runs' AND column_name IN ('status', 'step')),
+			(SELECT string_agg(format('%s/%s', status, step), ' ') FROM runs)`).Scan(&status, &step, &cols, &rows); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("run_status %s; step_type %s; %s; rows %s", status, step, cols, rows)
+	})
+}
+
 // TestEnumReplacementFindings: dropping a value fails while rows hold it
 // and breaks code that still writes it; reordering loses nothing. Both
 // rewrite the tables.
