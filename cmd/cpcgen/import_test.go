@@ -242,6 +242,35 @@ CREATE TABLE users (id int PRIMARY KEY, email text COLLATE ci NOT NULL, handle c
 CREATE TABLE tags (id int PRIMARY KEY, name text COLLATE posix_c);
 CREATE TABLE labels (id int PRIMARY KEY, name text NOT NULL);
 CREATE INDEX labels_name_numeric ON labels (name COLLATE "C numeric");`
+	// Settings of tables and columns specs do not declare: REPLICA
+	// IDENTITY (FULL, NOTHING, USING INDEX, as logical replication and
+	// change data capture want), row-level security forced, a column's
+	// compression, extended statistics (of columns, with a target; of
+	// expressions, with a comment), on declared tables, a table kept as
+	// SQL and a partition.
+	cases["table settings"] = `CREATE TABLE items (id int PRIMARY KEY, a int, b int, payload text);
+ALTER TABLE items REPLICA IDENTITY FULL;
+ALTER TABLE items ALTER COLUMN payload SET COMPRESSION pglz;
+CREATE STATISTICS items_ab_stats (dependencies, ndistinct) ON a, b FROM items;
+ALTER STATISTICS items_ab_stats SET STATISTICS 300;
+CREATE STATISTICS items_expr ON (a + b), lower(payload) FROM items;
+COMMENT ON STATISTICS items_expr IS 'expression statistics';
+CREATE TABLE codes (id int PRIMARY KEY, code text NOT NULL);
+CREATE UNIQUE INDEX codes_code ON codes (code);
+ALTER TABLE codes REPLICA IDENTITY USING INDEX codes_code;
+CREATE TABLE ticks (id int PRIMARY KEY);
+ALTER TABLE ticks REPLICA IDENTITY NOTHING;
+ALTER TABLE ticks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ticks FORCE ROW LEVEL SECURITY;
+CREATE TABLE forced (id int PRIMARY KEY);
+ALTER TABLE forced FORCE ROW LEVEL SECURITY;
+CREATE TABLE "odd table" (id int PRIMARY KEY, note text);
+ALTER TABLE "odd table" REPLICA IDENTITY FULL;
+ALTER TABLE "odd table" FORCE ROW LEVEL SECURITY;
+CREATE TABLE events (id int NOT NULL, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE events_2025 REPLICA IDENTITY FULL;`
 	// Operators of the schema (Danbooru's ~<<): a commutator and negator
 	// pair with estimators and a comment, one used by a check and a prefix
 	// one by an index (created before the tables with their functions),

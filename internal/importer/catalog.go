@@ -41,8 +41,11 @@ type Catalog struct {
 	Triggers      []CatTrigger
 	// Policies and Rules are row-level security policies and rewrite
 	// rules of tables: their CREATE statements, by table and name.
-	Policies []CatStatement
-	Rules    []CatStatement
+	// Statistics are the extended statistics objects (CREATE STATISTICS,
+	// with the statistics target and comment set after).
+	Policies   []CatStatement
+	Rules      []CatStatement
+	Statistics []CatStatement
 	// Unsupported are objects of kinds import neither models nor keeps
 	// (foreign tables, operator classes …), by kind and name.
 	Unsupported []Named
@@ -81,10 +84,15 @@ type CatTable struct {
 	Bound    string
 	Inherits []string
 	// Options are reloptions (fillfactor=70); Unlogged is set for an
-	// UNLOGGED table; RLS for row-level security enabled.
+	// UNLOGGED table; RLS for row-level security enabled, ForceRLS for it
+	// forced on the table's owner too.
 	Options  []string
 	Unlogged bool
 	RLS      bool
+	ForceRLS bool
+	// ReplicaIdentity is the table's REPLICA IDENTITY when not DEFAULT:
+	// FULL, NOTHING or USING INDEX "name"; "" for DEFAULT.
+	ReplicaIdentity string
 	// ClusterOn is the index ALTER TABLE … CLUSTER ON marked, or "".
 	ClusterOn string
 
@@ -147,6 +155,9 @@ type CatColumn struct {
 	// type's, and TypeStorage the type's, each PLAIN, EXTERNAL, MAIN or
 	// EXTENDED; "" when the column has its type's.
 	Storage, TypeStorage string
+	// Compression is the column's compression method (SET COMPRESSION),
+	// pglz or lz4; "" for the server's default.
+	Compression string
 }
 
 // SeqOptions are a sequence's options and the largest value of its type.
@@ -367,7 +378,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 		{"functions", r.functions},
 		{"operators", r.operators},
 		{"triggers", r.triggers},
-		{"policies and rules", r.policies},
+		{"policies, rules and statistics", r.policies},
 		{"other objects", r.unsupported},
 		{"privileges", r.privileges},
 	} {
@@ -435,7 +446,10 @@ SELECT c.oid, c.relname, c.relkind::text, coalesce(obj_description(c.oid, 'pg_cl
   coalesce((SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND c.relispartition), ''),
   CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) ELSE '' END,
   coalesce((SELECT array_agg(p.relname ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND NOT c.relispartition), '{}'),
-  coalesce(c.reloptions, '{}'), c.relpersistence = 'u', c.relrowsecurity,
+  coalesce(c.reloptions, '{}'), c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity,
+  CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
+    WHEN 'i' THEN coalesce((SELECT 'USING INDEX ' || quote_ident(ic.relname) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+      WHERE i.indrelid = c.oid AND i.indisreplident), '') ELSE '' END,
   coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisclustered), '')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`+notExt("c.oid", "pg_class")+`
@@ -446,7 +460,7 @@ ORDER BY c.relname`, r.schema)
 	r.byOID = map[uint32]*CatTable{}
 	for rows.Next() {
 		t := &CatTable{}
-		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS, &t.ClusterOn); err != nil {
+		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS, &t.ForceRLS, &t.ReplicaIdentity, &t.ClusterOn); err != nil {
 			return err
 		}
 		r.cat.Tables = append(r.cat.Tables, t)
@@ -458,7 +472,7 @@ ORDER BY c.relname`, r.schema)
 func (r *reader) columns() error {
 	return tableRows(r, func(c *CatColumn) []any {
 		return []any{&c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemCat, &c.Dims,
-			&c.NotNull, &c.Inherited, &c.Statistics, &c.Options, &c.Storage, &c.TypeStorage, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
+			&c.NotNull, &c.Inherited, &c.Statistics, &c.Options, &c.Storage, &c.TypeStorage, &c.Compression, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
 			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
 			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax}
 	}, func(t *CatTable, c *CatColumn) {
@@ -469,6 +483,7 @@ SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
   a.attnotnull, NOT a.attislocal, coalesce(a.attstattarget::int, -1), ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\_%'),
   CASE WHEN a.attstorage <> t.typstorage THEN `+storageName("a.attstorage")+` ELSE '' END,
   CASE WHEN a.attstorage <> t.typstorage THEN `+storageName("t.typstorage")+` ELSE '' END,
+  CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE '' END,
   coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
   coalesce(col_description(a.attrelid, a.attnum), ''),
   CASE WHEN a.attcollation <> 0 AND a.attcollation <> et.typcollation AND a.attcollation <> t.typcollation
@@ -915,10 +930,21 @@ WHERE n.nspname = $1`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
 	if err != nil {
 		return err
 	}
-	return appendRows(r, &r.cat.Rules, statement, `
+	err = appendRows(r, &r.cat.Rules, statement, `
 SELECT rw.rulename, c.relname, pg_get_ruledef(rw.oid, true)
 FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND rw.rulename <> '_RETURN'`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	// pg_get_statisticsobjdef names the object with its schema.
+	return appendRows(r, &r.cat.Statistics, statement, `
+SELECT s.stxname, c.relname,
+  replace(pg_get_statisticsobjdef(s.oid), 'CREATE STATISTICS ' || quote_ident(n.nspname) || '.', 'CREATE STATISTICS ') ||
+  CASE WHEN coalesce(s.stxstattarget::int, -1) >= 0 THEN ';' || chr(10) || 'ALTER STATISTICS ' || quote_ident(s.stxname) || ' SET STATISTICS ' || s.stxstattarget ELSE '' END ||
+  coalesce(';' || chr(10) || 'COMMENT ON STATISTICS ' || quote_ident(s.stxname) || ' IS ' || quote_literal(obj_description(s.oid, 'pg_statistic_ext')), '')
+FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace JOIN pg_class c ON c.oid = s.stxrelid
+WHERE n.nspname = $1`+notExt("s.oid", "pg_statistic_ext")+` ORDER BY 2, 1`, r.schema)
 }
 
 // tableRows runs query, whose rows each start with the oid of a table,

@@ -361,6 +361,7 @@ func (c *converter) run() {
 		}
 	}
 	c.clusterOn()
+	c.replicaIdentities()
 	c.partIndexNames()
 	c.identitySequenceNames()
 	c.privileges()
@@ -371,15 +372,11 @@ func (c *converter) run() {
 // CLUSTER ON), which specs do not declare, as an sql object after the
 // table and the index.
 func (c *converter) clusterOn() {
-	sqlTables := map[string]bool{}
-	for _, o := range c.sqlTables {
-		sqlTables[o.name] = true
-	}
 	for _, t := range c.cat.Tables {
 		if t.ClusterOn == "" || strings.HasPrefix(t.Name, "cpcgen_") {
 			continue
 		}
-		if c.specTables[t.Name] == nil && !sqlTables[objNameOf(t.Name)] {
+		if c.specTables[t.Name] == nil && c.sqlTableObject(t.Name) == nil {
 			c.find("table", t.Name, NotImported, "it is clustered on index %s (CLUSTER), which a partition declared in its parent's partitions: list cannot carry; run ALTER TABLE %s CLUSTER ON %s where it is wanted", t.ClusterOn, quoteIdent(t.Name), quoteIdent(t.ClusterOn))
 			continue
 		}
@@ -392,6 +389,32 @@ func (c *converter) clusterOn() {
 			sql: fmt.Sprintf("ALTER TABLE %s CLUSTER ON %s", q, quoteIdent(t.ClusterOn)), drop: fmt.Sprintf("ALTER TABLE %s SET WITHOUT CLUSTER", q), dependsOn: deps})
 		c.find("table", t.Name, Kept, "it is clustered on index %s (CLUSTER), which specs do not declare: an sql object marks the index; migrations do not run CLUSTER", t.ClusterOn)
 	}
+}
+
+// replicaIdentities keeps each table's REPLICA IDENTITY other than
+// DEFAULT (FULL, NOTHING, USING INDEX), which specs do not declare, as an
+// sql object after the table and the index it names.
+func (c *converter) replicaIdentities() {
+	for _, t := range c.cat.Tables {
+		if t.ReplicaIdentity == "" || strings.HasPrefix(t.Name, "cpcgen_") || c.specTables[t.Name] == nil && c.sqlTableObject(t.Name) == nil {
+			continue // a declared partition has none (partitionProblem)
+		}
+		deps := []string{objNameOf(t.Name)}
+		if idx, ok := strings.CutPrefix(t.ReplicaIdentity, "USING INDEX "); ok {
+			if name := c.keyObjects[t.Name+"."+strings.Trim(idx, `"`)]; name != "" {
+				deps = append(deps, name)
+			}
+		}
+		q := quoteIdent(t.Name)
+		c.add(&c.later, &object{name: c.objName(t.Name, "replica_identity"), kind: "other",
+			sql: "ALTER TABLE " + q + " REPLICA IDENTITY " + t.ReplicaIdentity, drop: "ALTER TABLE " + q + " REPLICA IDENTITY DEFAULT", dependsOn: deps})
+		c.find("table", t.Name, Kept, "its REPLICA IDENTITY %s, which specs do not declare: an sql object sets it", t.ReplicaIdentity)
+	}
+}
+
+// sqlTableObject returns the sql object of a table kept as SQL, or nil.
+func (c *converter) sqlTableObject(name string) *object {
+	return find.First(c.sqlTables, func(o *object) bool { return o.name == objNameOf(name) })
 }
 
 // privileges notes, once for each kind of object, the privileges GRANT
@@ -1002,10 +1025,13 @@ func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 		return "its name is not a plain SQL name (letters, digits and underscores)"
 	case len(t.Indexes) > 0 || len(t.Constraints) > 0:
 		return "it has indexes or constraints of its own, which a declared partition cannot carry"
-	case t.Comment != "" || len(t.Options) > 0 || t.Unlogged || t.RLS:
-		return "it has a comment, storage options, UNLOGGED or row-level security of its own, which a declared partition cannot carry"
+	case t.Comment != "" || len(t.Options) > 0 || t.Unlogged || t.RLS || t.ForceRLS || t.ReplicaIdentity != "":
+		return "it has a comment, storage options, UNLOGGED, row-level security or a replica identity of its own, which a declared partition cannot carry"
 	}
 	for _, col := range t.Columns {
+		if set, _ := columnSettings(t, col); set != "" {
+			return fmt.Sprintf("its column %q has a statistics target, options, storage or compression of its own, which a declared partition cannot carry", col.Name)
+		}
 		pc := parentColumn(parent.cat, col.Name)
 		if col.Comment != "" || pc == nil || col.Default != pc.Default && col.Identity == "" && col.Generated == "" {
 			return fmt.Sprintf("its column %q has a default or comment of its own, which a declared partition cannot carry", col.Name)
@@ -1663,8 +1689,8 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	for _, col := range t.Columns {
 		b.WriteString(commentOn("COLUMN", q+"."+quoteIdent(col.Name), col.Comment))
 	}
-	if t.RLS {
-		fmt.Fprintf(&b, ";\nALTER TABLE %s ENABLE ROW LEVEL SECURITY", q)
+	if set, _ := rowSecurity(t); set != "" {
+		b.WriteString(";\n" + set)
 	}
 	c.add(&c.sqlTables, &object{name: objNameOf(t.Name), kind: "other", sql: b.String(), drop: "DROP TABLE " + q, dependsOn: deps})
 	for _, col := range t.Columns {
@@ -1683,7 +1709,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 }
 
 // columnSettings returns the statements that give a column its
-// statistics target, attribute options and storage, and those that take
+// statistics target, attribute options, storage and compression, and those that take
 // them back; "" for a column without any.
 func columnSettings(t *CatTable, col *CatColumn) (set, reset string) {
 	alter := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s ", quoteIdent(t.Name), quoteIdent(col.Name))
@@ -1703,6 +1729,27 @@ func columnSettings(t *CatTable, col *CatColumn) (set, reset string) {
 	if col.Storage != "" {
 		sets = append(sets, alter+"SET STORAGE "+col.Storage)
 		resets = append(resets, alter+"SET STORAGE "+col.TypeStorage)
+	}
+	if col.Compression != "" {
+		sets = append(sets, alter+"SET COMPRESSION "+col.Compression)
+		resets = append(resets, alter+"SET COMPRESSION DEFAULT")
+	}
+	return strings.Join(sets, ";\n"), strings.Join(resets, ";\n")
+}
+
+// rowSecurity returns the statements that enable and force row-level
+// security on t as it has them, and those that take them back; "" for a
+// table with neither.
+func rowSecurity(t *CatTable) (set, reset string) {
+	q := quoteIdent(t.Name)
+	var sets, resets []string
+	if t.RLS {
+		sets = append(sets, "ALTER TABLE "+q+" ENABLE ROW LEVEL SECURITY")
+		resets = append(resets, "ALTER TABLE "+q+" DISABLE ROW LEVEL SECURITY")
+	}
+	if t.ForceRLS {
+		sets = append(sets, "ALTER TABLE "+q+" FORCE ROW LEVEL SECURITY")
+		resets = append(resets, "ALTER TABLE "+q+" NO FORCE ROW LEVEL SECURITY")
 	}
 	return strings.Join(sets, ";\n"), strings.Join(resets, ";\n")
 }
@@ -2153,7 +2200,7 @@ func (c *converter) buildTable(st *specTable) {
 		}
 		if set, reset := columnSettings(t, col); set != "" {
 			c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "settings"), kind: "other", sql: set, drop: reset, dependsOn: deps})
-			c.find("column", t.Name+"."+col.Name, Kept, "its statistics target, options or storage, which specs do not declare: an sql object sets them")
+			c.find("column", t.Name+"."+col.Name, Kept, "its statistics target, options, storage or compression, which specs do not declare: an sql object sets them")
 		}
 		st.columns = append(st.columns, sc)
 		byNum[col.Num] = sc
@@ -2184,11 +2231,9 @@ func (c *converter) buildTable(st *specTable) {
 		c.unlogged[t.Name] = o
 		c.find("table", t.Name, Kept, "it is UNLOGGED, which specs do not declare: an sql object sets it unlogged")
 	}
-	if t.RLS {
-		c.add(&c.alters, &object{name: c.objName(t.Name, "row_security"), kind: "other",
-			sql:  fmt.Sprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", quoteIdent(t.Name)),
-			drop: fmt.Sprintf("ALTER TABLE %s DISABLE ROW LEVEL SECURITY", quoteIdent(t.Name)), dependsOn: []string{t.Name}})
-		c.find("table", t.Name, Kept, "row-level security is enabled on it, which specs do not declare: an sql object enables it")
+	if set, reset := rowSecurity(t); set != "" {
+		c.add(&c.alters, &object{name: c.objName(t.Name, "row_security"), kind: "other", sql: set, drop: reset, dependsOn: []string{t.Name}})
+		c.find("table", t.Name, Kept, "row-level security is enabled or forced on it, which specs do not declare: an sql object sets it")
 	}
 	if m := partKeyRE.FindStringSubmatch(t.PartKey); m != nil {
 		st.partBy = strings.ToLower(m[1])
@@ -2675,6 +2720,11 @@ func (c *converter) laterObjects() {
 		trigs = append(trigs, &object{name: c.objName(rl.Table, rl.Name, "rule"), kind: "other", sql: strings.TrimRight(rl.SQL, " \n;"),
 			drop: "DROP RULE " + quoteIdent(rl.Name) + " ON " + quoteIdent(rl.Table), dependsOn: deps})
 		c.find("rule", rl.Table+"."+rl.Name, Kept, "rewrite rules are SQL objects of kind other")
+	}
+	for _, st := range cat.Statistics {
+		trigs = append(trigs, &object{name: c.objName(st.Name, "statistics"), kind: "other", sql: st.SQL,
+			drop: "DROP STATISTICS " + quoteIdent(st.Name), dependsOn: []string{objNameOf(st.Table)}})
+		c.find("statistics", st.Name, Kept, "extended statistics (CREATE STATISTICS) are SQL objects of kind other, after their table")
 	}
 	c.early = orderByDeps(append(c.early, early...))
 	c.later = append(c.later, orderByDeps(append(fns, views...))...)

@@ -527,7 +527,7 @@ ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
 		}
 	}
 	want := []string{
-		"table notes: kept as sql_object: row-level security is enabled on it, which specs do not declare: an sql object enables it",
+		"table notes: kept as sql_object: row-level security is enabled or forced on it, which specs do not declare: an sql object sets it",
 		"table packed: kept as sql_object: its storage options (fillfactor=70), which specs do not declare: an sql object sets them",
 		"table peers: kept as sql_object: it is UNLOGGED, which specs do not declare: an sql object sets it unlogged",
 	}
