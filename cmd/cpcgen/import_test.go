@@ -271,6 +271,18 @@ CREATE TABLE events (id int NOT NULL, at date NOT NULL, PRIMARY KEY (id, at)) PA
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 ALTER TABLE events_2025 REPLICA IDENTITY FULL;`
+	// Casts of the schema's types: through a function of the schema (as
+	// an assignment, with a comment), through text (an enum's), and one
+	// from a built-in type through a function before the tables.
+	cases["casts"] = `CREATE TYPE pair AS (a int, b int);
+CREATE FUNCTION pair_to_text(pair) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT $1.a || ',' || $1.b $$;
+CREATE CAST (pair AS text) WITH FUNCTION pair_to_text(pair) AS ASSIGNMENT;
+COMMENT ON CAST (pair AS text) IS 'a,b';
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+CREATE CAST (mood AS integer) WITH INOUT;
+CREATE FUNCTION int_pair(int) RETURNS pair LANGUAGE sql IMMUTABLE AS $$ SELECT ROW($1, $1)::pair $$;
+CREATE CAST (integer AS pair) WITH FUNCTION int_pair(int) AS IMPLICIT;
+CREATE TABLE moods (id int PRIMARY KEY, m mood, p pair);`
 	// Operators of the schema (Danbooru's ~<<): a commutator and negator
 	// pair with estimators and a comment, one used by a check and a prefix
 	// one by an index (created before the tables with their functions),

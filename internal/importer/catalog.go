@@ -46,6 +46,12 @@ type Catalog struct {
 	Policies   []CatStatement
 	Rules      []CatStatement
 	Statistics []CatStatement
+	// Casts are the casts from or to a type of the schema, or through a
+	// function of it (CREATE CAST), but those a range type makes to its
+	// multirange type: Name is its (source AS target), SQL
+	// its CREATE CAST statement and comment, Table the function of the
+	// schema it calls, "" for none.
+	Casts []CatStatement
 	// Unsupported are objects of kinds import neither models nor keeps
 	// (foreign tables, operator classes …), by kind and name.
 	Unsupported []Named
@@ -378,7 +384,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 		{"functions", r.functions},
 		{"operators", r.operators},
 		{"triggers", r.triggers},
-		{"policies, rules and statistics", r.policies},
+		{"policies, rules, casts and statistics", r.policies},
 		{"other objects", r.unsupported},
 		{"privileges", r.privileges},
 	} {
@@ -881,6 +887,10 @@ func (r *reader) unsupported() error {
 	err := appendRows(r, &r.cat.Unsupported, func(n *Named) []any { return []any{&n.Kind, &n.Name} }, `
 SELECT 'foreign table', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'f'`+notExt("c.oid", "pg_class")+`
 UNION ALL
+SELECT 'publication', p.pubname FROM pg_publication p WHERE p.puballtables
+  OR EXISTS (SELECT 1 FROM pg_publication_rel pr JOIN pg_class c ON c.oid = pr.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE pr.prpubid = p.oid AND n.nspname = $1)
+  OR EXISTS (SELECT 1 FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE pn.pnpubid = p.oid AND n.nspname = $1)
+UNION ALL
 SELECT 'operator class', oc.opcname || ' USING ' || am.amname FROM pg_opclass oc JOIN pg_namespace n ON n.oid = oc.opcnamespace JOIN pg_am am ON am.oid = oc.opcmethod WHERE n.nspname = $1`+notExt("oc.oid", "pg_opclass")+`
 UNION ALL
 SELECT 'operator family', f.opfname || ' USING ' || am.amname FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am am ON am.oid = f.opfmethod WHERE n.nspname = $1`+notExt("f.oid", "pg_opfamily")+`
@@ -934,6 +944,22 @@ WHERE n.nspname = $1`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
 SELECT rw.rulename, c.relname, pg_get_ruledef(rw.oid, true)
 FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND rw.rulename <> '_RETURN'`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	err = appendRows(r, &r.cat.Casts, statement, `
+SELECT '(' || format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL) || ')', coalesce(p.proname, ''),
+  'CREATE CAST (' || format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL) || ') ' ||
+  CASE ca.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || ca.castfunc::regprocedure::text WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END ||
+  CASE ca.castcontext WHEN 'a' THEN ' AS ASSIGNMENT' WHEN 'i' THEN ' AS IMPLICIT' ELSE '' END ||
+  coalesce(';' || chr(10) || 'COMMENT ON CAST (' || format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL) || ') IS ' ||
+    quote_literal(obj_description(ca.oid, 'pg_cast')), '')
+FROM pg_cast ca LEFT JOIN pg_proc p ON p.oid = ca.castfunc AND p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)
+WHERE ca.oid >= 16384`+notExt("ca.oid", "pg_cast")+`
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = ca.oid AND d.deptype = 'i')
+  AND (p.oid IS NOT NULL OR EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.oid IN (ca.castsource, ca.casttarget) AND n.nspname = $1))
+ORDER BY 1`, r.schema)
 	if err != nil {
 		return err
 	}

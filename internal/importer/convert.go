@@ -2721,6 +2721,16 @@ func (c *converter) laterObjects() {
 			drop: "DROP RULE " + quoteIdent(rl.Name) + " ON " + quoteIdent(rl.Table), dependsOn: deps})
 		c.find("rule", rl.Table+"."+rl.Name, Kept, "rewrite rules are SQL objects of kind other")
 	}
+	// A cast after the function it calls; the types it converts are
+	// created before the tables.
+	for _, ca := range cat.Casts {
+		o := &object{name: c.objName("cast", strings.Trim(ca.Name, "()")), kind: "other", sql: ca.SQL, drop: "DROP CAST " + ca.Name}
+		if f := fnIndex[ca.Table]; f != nil {
+			o.dependsOn = []string{f.name}
+		}
+		fns = append(fns, o)
+		c.find("cast", ca.Name, Kept, "casts are SQL objects of kind other, after the function they call")
+	}
 	for _, st := range cat.Statistics {
 		trigs = append(trigs, &object{name: c.objName(st.Name, "statistics"), kind: "other", sql: st.SQL,
 			drop: "DROP STATISTICS " + quoteIdent(st.Name), dependsOn: []string{objNameOf(st.Table)}})

@@ -540,7 +540,7 @@ ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
 // TestNotCarriedReported: the objects of the schema import does not
 // carry are each reported by kind and name (an operator class with the
 // family it makes once, a family of its own too, a base type made of a
-// shell, a foreign table); an extension's in the same schema (pg_trgm's
+// shell, a foreign table, a publication of its tables); an extension's in the same schema (pg_trgm's
 // operator classes and operators) are not, and operators are carried.
 func TestNotCarriedReported(t *testing.T) {
 	conn := loadedConn(t, "classes", `
@@ -555,11 +555,12 @@ CREATE OPERATOR CLASS abs_ops FOR TYPE int USING btree AS OPERATOR 1 <|, FUNCTIO
 CREATE OPERATOR FAMILY loose_ops USING hash;
 CREATE TYPE opaque_thing;
 CREATE TABLE t (id int PRIMARY KEY, name text);
+CREATE PUBLICATION t_changes FOR TABLE t;
 `)
 	res := convert(t, conn, "test")
 	var got []string
 	for _, f := range res.Findings {
-		if strings.HasPrefix(f.Kind, "operator") || f.Kind == "foreign table" || f.Kind == "base type" {
+		if strings.HasPrefix(f.Kind, "operator") || f.Kind == "foreign table" || f.Kind == "base type" || f.Kind == "publication" {
 			got = append(got, f.String())
 		}
 	}
@@ -569,6 +570,7 @@ CREATE TABLE t (id int PRIMARY KEY, name text);
 		"operator <| (integer, integer): kept as sql_object: operators are SQL objects of kind other, created before the tables with the functions they call",
 		"operator class abs_ops USING btree: not imported: import does not carry objects of kind operator class; add it by hand as an sql_objects entry of kind other (with drop:)",
 		"operator family loose_ops USING hash: not imported: import does not carry objects of kind operator family; add it by hand as an sql_objects entry of kind other (with drop:)",
+		"publication t_changes: not imported: import does not carry objects of kind publication; add it by hand as an sql_objects entry of kind other (with drop:)",
 	}
 	slices.Sort(got)
 	if !slices.Equal(got, want) {
