@@ -271,6 +271,25 @@ CREATE TABLE events (id int NOT NULL, at date NOT NULL, PRIMARY KEY (id, at)) PA
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 ALTER TABLE events_2025 REPLICA IDENTITY FULL;`
+	// Comments on the constraints of a domain, on policies and on rules,
+	// besides those on tables' constraints, triggers, sequences, views
+	// and indexes.
+	cases["comments"] = `CREATE DOMAIN positive AS int CONSTRAINT positive_check CHECK (VALUE > 0) CONSTRAINT below_max CHECK (VALUE < 1000);
+COMMENT ON CONSTRAINT positive_check ON DOMAIN positive IS 'more than nothing';
+CREATE TABLE p (id int PRIMARY KEY, n positive CONSTRAINT n_small CHECK (n < 100), code text UNIQUE);
+COMMENT ON CONSTRAINT n_small ON p IS 'small';
+COMMENT ON CONSTRAINT p_pkey ON p IS 'the key';
+CREATE POLICY p_read ON p FOR SELECT USING (n > 1);
+COMMENT ON POLICY p_read ON p IS 'it''s the readers''';
+CREATE RULE p_keep AS ON DELETE TO p DO INSTEAD NOTHING;
+COMMENT ON RULE p_keep ON p IS 'rows stay';
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER p_touch BEFORE UPDATE ON p FOR EACH ROW EXECUTE FUNCTION touch();
+COMMENT ON TRIGGER p_touch ON p IS 'touches';
+CREATE SEQUENCE counter;
+COMMENT ON SEQUENCE counter IS 'counts';
+CREATE INDEX p_n_idx ON p (n);
+COMMENT ON INDEX p_n_idx IS 'by n';`
 	// Casts of the schema's types: through a function of the schema (as
 	// an assignment, with a comment), through text (an enum's), and one
 	// from a built-in type through a function before the tables.

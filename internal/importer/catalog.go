@@ -272,12 +272,16 @@ type CatSearchConfig struct {
 type CatDomain struct {
 	Name, Base, Default, Collation string
 	NotNull                        bool
-	Checks                         []Named // Kind unused: Name and Detail (the definition)
+	Checks                         []CatDomainCheck
 	Comment                        string
 	// Uses are the types and functions of the schema it names (its base
 	// type, the functions its checks call); see typeUses.
 	Uses []string
 }
+
+// CatDomainCheck is a check of a domain: its name, definition (CHECK
+// (…)) and comment ("" for none).
+type CatDomainCheck struct{ Name, Def, Comment string }
 
 // CatType is a composite or range type.
 type CatType struct {
@@ -724,7 +728,8 @@ SELECT t.typname, format_type(t.typbasetype, t.typtypmod), coalesce(t.typdefault
   coalesce((SELECT array_agg(co.conname ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
   coalesce((SELECT array_agg(pg_get_constraintdef(co.oid, true) ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
   coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`,
-  coalesce((SELECT array_agg(pg_get_constraintdef(co.oid, false) ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}')
+  coalesce((SELECT array_agg(pg_get_constraintdef(co.oid, false) ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
+  coalesce((SELECT array_agg(coalesce(obj_description(co.oid, 'pg_constraint'), '') ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}')
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type b ON b.oid = t.typbasetype
 WHERE n.nspname = $1 AND t.typtype = 'd'`+notExt("t.oid", "pg_type")+`
 ORDER BY 1`, r.schema)
@@ -733,15 +738,15 @@ ORDER BY 1`, r.schema)
 	}
 	for rows.Next() {
 		var d CatDomain
-		var names, defs, plain []string
-		if err := rows.Scan(&d.Name, &d.Base, &d.Default, &d.NotNull, &d.Collation, &names, &defs, &d.Comment, &d.Uses, &plain); err != nil {
+		var names, defs, plain, comments []string
+		if err := rows.Scan(&d.Name, &d.Base, &d.Default, &d.NotNull, &d.Collation, &names, &defs, &d.Comment, &d.Uses, &plain, &comments); err != nil {
 			return err
 		}
 		for i := range names {
 			if nestedSameOp(plain[i]) {
 				defs[i] = plain[i]
 			}
-			d.Checks = append(d.Checks, Named{Name: names[i], Detail: defs[i]})
+			d.Checks = append(d.Checks, CatDomainCheck{Name: names[i], Def: defs[i], Comment: comments[i]})
 		}
 		r.cat.Domains = append(r.cat.Domains, d)
 	}
@@ -934,14 +939,18 @@ SELECT pol.polname, c.relname,
   CASE pol.polcmd WHEN 'r' THEN ' FOR SELECT' WHEN 'a' THEN ' FOR INSERT' WHEN 'w' THEN ' FOR UPDATE' WHEN 'd' THEN ' FOR DELETE' ELSE '' END ||
   CASE WHEN pol.polroles = '{0}' THEN '' ELSE ' TO ' || (SELECT string_agg(quote_ident(rolname), ', ' ORDER BY rolname) FROM pg_roles WHERE oid = ANY (pol.polroles)) END ||
   coalesce(' USING (' || pg_get_expr(pol.polqual, pol.polrelid) || ')', '') ||
-  coalesce(' WITH CHECK (' || pg_get_expr(pol.polwithcheck, pol.polrelid) || ')', '')
+  coalesce(' WITH CHECK (' || pg_get_expr(pol.polwithcheck, pol.polrelid) || ')', '') ||
+  coalesce(';' || chr(10) || 'COMMENT ON POLICY ' || quote_ident(pol.polname) || ' ON ' || quote_ident(c.relname) || ' IS ' ||
+    quote_literal(obj_description(pol.oid, 'pg_policy')), '')
 FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
 	if err != nil {
 		return err
 	}
 	err = appendRows(r, &r.cat.Rules, statement, `
-SELECT rw.rulename, c.relname, pg_get_ruledef(rw.oid, true)
+SELECT rw.rulename, c.relname, rtrim(pg_get_ruledef(rw.oid, true), ';') ||
+  coalesce(';' || chr(10) || 'COMMENT ON RULE ' || quote_ident(rw.rulename) || ' ON ' || quote_ident(c.relname) || ' IS ' ||
+    quote_literal(obj_description(rw.oid, 'pg_rewrite')), '')
 FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND rw.rulename <> '_RETURN'`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
 	if err != nil {

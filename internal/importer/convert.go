@@ -1393,9 +1393,12 @@ func (c *converter) earlyObjects() {
 			b.WriteString(" NOT NULL")
 		}
 		for _, k := range d.Checks {
-			fmt.Fprintf(&b, "\n  CONSTRAINT %s %s", quoteIdent(k.Name), k.Detail)
+			fmt.Fprintf(&b, "\n  CONSTRAINT %s %s", quoteIdent(k.Name), k.Def)
 		}
 		b.WriteString(commentOn("DOMAIN", quoteIdent(d.Name), d.Comment))
+		for _, k := range d.Checks {
+			b.WriteString(commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON DOMAIN "+quoteIdent(d.Name), k.Comment))
+		}
 		kind, drop := "domain", ""
 		if !specName(d.Name) {
 			kind, drop = "other", "DROP DOMAIN "+quoteIdent(d.Name)
