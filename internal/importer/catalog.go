@@ -48,10 +48,8 @@ type Catalog struct {
 	Statistics []CatStatement
 	// Casts are the casts from or to a type of the schema, or through a
 	// function of it (CREATE CAST), but those a range type makes to its
-	// multirange type: Name is its (source AS target), SQL
-	// its CREATE CAST statement and comment, Table the function of the
-	// schema it calls, "" for none.
-	Casts []CatStatement
+	// multirange type.
+	Casts []CatCast
 	// Unsupported are objects of kinds import neither models nor keeps
 	// (foreign tables, operator classes …), by kind and name.
 	Unsupported []Named
@@ -335,6 +333,11 @@ type CatOperator struct {
 	Name, SQL string
 	Uses      []string
 }
+
+// CatCast is a cast: Name is its (source AS target), Function the
+// function of the schema it calls ("" for none), SQL its CREATE CAST
+// statement with its comment.
+type CatCast struct{ Name, Function, SQL string }
 
 // CatTrigger is a trigger of a table of the schema.
 type CatTrigger struct {
@@ -956,7 +959,7 @@ WHERE n.nspname = $1 AND rw.rulename <> '_RETURN'`+notExt("c.oid", "pg_class")+`
 	if err != nil {
 		return err
 	}
-	err = appendRows(r, &r.cat.Casts, statement, `
+	err = appendRows(r, &r.cat.Casts, func(c *CatCast) []any { return []any{&c.Name, &c.Function, &c.SQL} }, `
 SELECT '(' || format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL) || ')', coalesce(p.proname, ''),
   'CREATE CAST (' || format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL) || ') ' ||
   CASE ca.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || ca.castfunc::regprocedure::text WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END ||

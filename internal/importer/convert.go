@@ -1712,8 +1712,8 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 }
 
 // columnSettings returns the statements that give a column its
-// statistics target, attribute options, storage and compression, and those that take
-// them back; "" for a column without any.
+// statistics target, attribute options, storage and compression, and
+// those that take them back; "" for a column without any.
 func columnSettings(t *CatTable, col *CatColumn) (set, reset string) {
 	alter := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s ", quoteIdent(t.Name), quoteIdent(col.Name))
 	var sets, resets []string
@@ -2728,7 +2728,7 @@ func (c *converter) laterObjects() {
 	// created before the tables.
 	for _, ca := range cat.Casts {
 		o := &object{name: c.objName("cast", strings.Trim(ca.Name, "()")), kind: "other", sql: ca.SQL, drop: "DROP CAST " + ca.Name}
-		if f := fnIndex[ca.Table]; f != nil {
+		if f := fnIndex[ca.Function]; f != nil {
 			o.dependsOn = []string{f.name}
 		}
 		fns = append(fns, o)
