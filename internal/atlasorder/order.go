@@ -502,6 +502,9 @@ func (ix *changeIndex) candidates(c schema.Change) []int {
 		}
 	case *schema.ModifyTable:
 		tables(ix.byTable, c.T)
+		if dropsKeyIndex(c) {
+			tables(ix.refMods, c.T)
+		}
 		for _, m := range c.Changes {
 			switch m := m.(type) {
 			case *schema.AddForeignKey:
@@ -580,6 +583,16 @@ func dependsOn(c1, c2 schema.Change) bool {
 			if c1.T == c2.T {
 				return false
 			}
+			if dropsKeyIndex(c1) && slices.ContainsFunc(c2.Changes, func(c schema.Change) bool {
+				d, ok := c.(*schema.DropForeignKey)
+				return ok && refTo([]*schema.ForeignKey{d.F}, c1.T)
+			}) {
+				// Not Atlas's: a unique index or key that foreign keys
+				// of other tables reference is dropped after them
+				// (PostgreSQL refuses it before), and so made again
+				// before them by the down migration.
+				return true
+			}
 			addC := make(map[*schema.Column]bool)
 			for _, c := range c2.Changes {
 				if add, ok := c.(*schema.AddColumn); ok {
@@ -618,6 +631,20 @@ func dependsOn(c1, c2 schema.Change) bool {
 		}
 	}
 	return false
+}
+
+// dropsKeyIndex reports whether m drops a unique index or the primary
+// key of its table: what a foreign key referencing the table may need.
+func dropsKeyIndex(m *schema.ModifyTable) bool {
+	return slices.ContainsFunc(m.Changes, func(c schema.Change) bool {
+		switch c := c.(type) {
+		case *schema.DropIndex:
+			return c.I.Unique
+		case *schema.DropPrimaryKey:
+			return true
+		}
+		return false
+	})
 }
 
 func sameSchema(s1, s2 *schema.Schema) bool {

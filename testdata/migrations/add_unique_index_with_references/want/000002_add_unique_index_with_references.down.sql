@@ -1,0 +1,10 @@
+-- Migration 000002 add_unique_index_with_references, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 1 of 2 of migration add_unique_index_with_references: the schema changes, in one transaction
+
+-- reverse: modify "tokens" table
+ALTER TABLE "tokens" DROP CONSTRAINT "tokens_client_id_fkey";
+-- reverse: modify "codes" table
+ALTER TABLE "codes" DROP CONSTRAINT "codes_client_id_fkey";
+-- reverse: create index "clients_id_uq" to table: "clients"
+DROP INDEX "clients_id_uq";
