@@ -564,10 +564,7 @@ func dependsOn(c1, c2 schema.Change) bool {
 		case *schema.DropTable:
 			return refTo(c2.T.ForeignKeys, c1.T)
 		case *schema.ModifyTable:
-			return slices.ContainsFunc(c2.Changes, func(c schema.Change) bool {
-				d, ok := c.(*schema.DropForeignKey)
-				return ok && refTo([]*schema.ForeignKey{d.F}, c1.T)
-			})
+			return dropsRefTo(c2, c1.T)
 		}
 	case *schema.ModifyTable:
 		switch c2 := c2.(type) {
@@ -583,10 +580,7 @@ func dependsOn(c1, c2 schema.Change) bool {
 			if c1.T == c2.T {
 				return false
 			}
-			if dropsKeyIndex(c1) && slices.ContainsFunc(c2.Changes, func(c schema.Change) bool {
-				d, ok := c.(*schema.DropForeignKey)
-				return ok && refTo([]*schema.ForeignKey{d.F}, c1.T)
-			}) {
+			if dropsKeyIndex(c1) && dropsRefTo(c2, c1.T) {
 				// Not Atlas's: a unique index or key that foreign keys
 				// of other tables reference is dropped after them
 				// (PostgreSQL refuses it before), and so made again
@@ -631,6 +625,14 @@ func dependsOn(c1, c2 schema.Change) bool {
 		}
 	}
 	return false
+}
+
+// dropsRefTo reports whether m drops a foreign key referencing t.
+func dropsRefTo(m *schema.ModifyTable, t *schema.Table) bool {
+	return slices.ContainsFunc(m.Changes, func(c schema.Change) bool {
+		d, ok := c.(*schema.DropForeignKey)
+		return ok && refTo([]*schema.ForeignKey{d.F}, t)
+	})
 }
 
 // dropsKeyIndex reports whether m drops a unique index or the primary
