@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/dave/jennifer/jen"
 )
 
@@ -334,14 +335,11 @@ func (c call) runOp(fn string, db jen.Code, s ir.Statement, extra ...jen.Code) *
 // pkDesc describes the key parameters in a doc comment: "id" or
 // "order_id and product_id".
 func pkDesc(t *ir.Table) string {
-	names := make([]string, len(t.PK))
+	params := make([]string, len(t.PK))
 	for i, c := range t.PK {
-		names[i] = c.Param
+		params[i] = c.Param
 	}
-	if len(names) == 1 {
-		return "the given " + names[0]
-	}
-	return "the given " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return "the given " + names.JoinAnd(params)
 }
 
 // queryOne renders running s through c with runtime.QueryOne and

@@ -11,6 +11,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 )
@@ -125,27 +126,13 @@ func (d *Dir) CheckVersions() error {
 // DuplicateMessage says what is wrong with migrations sharing a version
 // and how to fix it.
 func DuplicateMessage(ms []*DirMigration) string {
-	var files, names []string
+	var files, groups []string
 	for _, m := range ms {
 		files = append(files, m.Files[0])
-		names = append(names, m.Group)
+		groups = append(groups, m.Group)
 	}
 	return fmt.Sprintf("migrations %s have the same version %d (two branches each added one); run cpcgen migrate rebase NAME with the name of the one the merge brought in (%s), which renumbers it after the others",
-		joinAnd(files), ms[0].Version, joinOr(names))
-}
-
-func joinAnd(s []string) string {
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
-}
-
-func joinOr(s []string) string {
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+		names.JoinAnd(files), ms[0].Version, names.JoinOr(groups))
 }
 
 // RebaseOptions configure Rebase.
@@ -337,7 +324,7 @@ func rebaseSnapshot(pkg *ir.Package, dir *Dir, files map[string][]byte, renumber
 		}
 		if len(planned.Summary) > 0 {
 			return nil, fmt.Errorf("%s/%s does not cover the merged specs (%s): git kept one side of it, or a branch did not run migrate diff; run cpcgen migrate rebase again with --dev-url to rebuild it from the migrations, then cpcgen check",
-				dir.Rel, SnapshotFile, joinAnd(firstN(planned.Summary, 3)))
+				dir.Rel, SnapshotFile, names.JoinAnd(firstN(planned.Summary, 3)))
 		}
 		content.Schema = dir.pristineSnapshot()
 		return Snapshot(content)

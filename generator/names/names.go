@@ -443,6 +443,20 @@ func Constraint(parts ...string) string {
 	return cut + suffix
 }
 
+// JoinAnd writes words as an English list: "a", "a and b", "a, b and
+// c"; "" for none.
+func JoinAnd(words []string) string { return joinList(words, " and ") }
+
+// JoinOr is JoinAnd with "or".
+func JoinOr(words []string) string { return joinList(words, " or ") }
+
+func joinList(words []string, last string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + last + words[len(words)-1]
+}
+
 // PrimaryKey is the name PostgreSQL gives the primary key of table when
 // CREATE TABLE does not name it (and the name is free): <table>_pkey, the
 // table's name cut to fit 63 bytes (makeObjectName), where Constraint

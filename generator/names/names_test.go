@@ -110,3 +110,22 @@ func TestConstraintName(t *testing.T) {
 		t.Fatalf("two long names collide: %q", long1)
 	}
 }
+
+func TestJoinAndOr(t *testing.T) {
+	for _, c := range []struct {
+		words   []string
+		and, or string
+	}{
+		{nil, "", ""},
+		{[]string{"a"}, "a", "a"},
+		{[]string{"a", "b"}, "a and b", "a or b"},
+		{[]string{"a", "b", "c"}, "a, b and c", "a, b or c"},
+	} {
+		if got := JoinAnd(c.words); got != c.and {
+			t.Errorf("JoinAnd(%q) = %q, want %q", c.words, got, c.and)
+		}
+		if got := JoinOr(c.words); got != c.or {
+			t.Errorf("JoinOr(%q) = %q, want %q", c.words, got, c.or)
+		}
+	}
+}

@@ -574,14 +574,11 @@ func (c *converter) unloggedCycles() {
 
 // tableList names tables in prose: a, b and c.
 func tableList(ts []*CatTable) string {
-	names := make([]string, len(ts))
+	list := make([]string, len(ts))
 	for i, t := range ts {
-		names[i] = t.Name
+		list[i] = t.Name
 	}
-	if len(names) == 1 {
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return names.JoinAnd(list)
 }
 
 // cycles returns the strongly connected components of more than one
